@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Install spamtrace into ./.venv (runtime dependencies only). Safe to run again.
+# Usage: scripts/install.sh            (as root on a server, or as any user for a local try)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY=${PYTHON:-python3}
+if ! "$PY" -c 'import venv, ensurepip' >/dev/null 2>&1; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+        apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends python3-venv
+    else
+        echo "install.sh: python3 venv support is missing (Debian/Ubuntu: apt-get install python3-venv)" >&2
+        exit 2
+    fi
+fi
+[ -x .venv/bin/python ] || "$PY" -m venv .venv
+.venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip >/dev/null
+.venv/bin/python -m pip install -q --disable-pip-version-check "${@:--e .}"
+echo "spamtrace installed: $(pwd)/.venv/bin/spamtrace"

@@ -1,0 +1,3 @@
+from spamtrace.cli.main import main
+
+raise SystemExit(main())

@@ -1,0 +1,91 @@
+"""The `spamtrace` command: argument parsing, config loading and the one top-level error catch.
+
+One module per command in this package; each exposes ``register(subparsers)`` which adds its
+parser(s) and sets ``handler`` to a function ``(args, cfg) -> int``. Modules are light at
+import time: heavy imports (rich, yara-x, sqlite) happen inside the handlers, so that
+``spamtrace check --json`` starts fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+import traceback
+from collections.abc import Sequence
+
+from spamtrace import __version__
+from spamtrace.errors import ExitCode, SpamtraceError, UsageError
+from spamtrace.safetext import escape
+
+#: command modules, in the order their commands appear in --help
+COMMAND_MODULES = ("check", "watch", "scan", "firewall", "audit", "config")
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that raises UsageError (exit 2, one line) instead of printing usage and exiting."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise UsageError(f"{self.prog}: {message}")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="spamtrace",
+        description="Find, explain and stop outbound spam sent from this server.",
+    )
+    parser.add_argument("--version", action="version", version=f"spamtrace {__version__}")
+    parser.add_argument(
+        "-v", "--verbose", action="store_true", help="show tracebacks and debug details"
+    )
+    parser.add_argument(
+        "--config", metavar="FILE", help="main config file (default /etc/spamtrace/spamtrace.toml)"
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(f"spamtrace.cli.{name}")
+        except ModuleNotFoundError as exc:  # TEMPORARY while commands are being built
+            if exc.name == f"spamtrace.cli.{name}":
+                continue
+            raise
+        module.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    verbose = "-v" in args_list or "--verbose" in args_list
+    try:
+        parser = build_parser()
+        args = parser.parse_args(args_list)
+        if not getattr(args, "handler", None):
+            parser.print_help(sys.stderr)
+            return ExitCode.USAGE
+        from spamtrace import config
+
+        cfg = config.load(config_file=args.config)
+        return int(args.handler(args, cfg))
+    except SpamtraceError as exc:
+        if verbose:
+            traceback.print_exc()
+        print(f"spamtrace: error: {escape(exc.message)}", file=sys.stderr)
+        return int(exc.exit_code)
+    except KeyboardInterrupt:
+        print("spamtrace: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return int(ExitCode.CLEAN)
+    except Exception as exc:  # the one place an unexpected error is turned into a line
+        if verbose:
+            traceback.print_exc()
+        print(
+            f"spamtrace: internal error: {escape(type(exc).__name__)}: {escape(str(exc))} "
+            "(run with -v for the traceback)",
+            file=sys.stderr,
+        )
+        return int(ExitCode.FAILURE)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

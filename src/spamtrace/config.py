@@ -1,0 +1,311 @@
+"""Layered TOML configuration.
+
+Layers, later wins: built-in defaults -> ``/etc/spamtrace/spamtrace.toml`` ->
+``/etc/spamtrace/spamtrace.d/*.toml`` (sorted) -> environment (``SPAMTRACE_<SECTION>_<KEY>``,
+values parsed as TOML, e.g. ``SPAMTRACE_SMTP_PORTS='[25, 587]'``) -> command-line flags
+(applied by the CLI with :meth:`Config.override`).
+
+``SPAMTRACE_CONFIG`` (or ``--config``) replaces the main file path; ``SPAMTRACE_CONFIG_DIR``
+the drop-in directory. An unknown section or key, or a value of the wrong type, is a
+:class:`~spamtrace.errors.ConfigError` naming the file and key: a typo must never be ignored.
+Every effective value remembers where it came from (``spamtrace config show``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, get_args, get_origin, get_type_hints
+
+from spamtrace.errors import ConfigError
+from spamtrace.model import DEFAULT_SMTP_PORTS
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+DEFAULT_CONFIG_FILE = Path("/etc/spamtrace/spamtrace.toml")
+DEFAULT_CONFIG_DIR = Path("/etc/spamtrace/spamtrace.d")
+
+
+@dataclass(frozen=True, slots=True)
+class SmtpSection:
+    ports: list[int] = field(default_factory=lambda: list(DEFAULT_SMTP_PORTS))
+    relay_ports: list[int] = field(default_factory=lambda: [25])
+
+
+@dataclass(frozen=True, slots=True)
+class MtaSection:
+    # extra MTA service users and executables, added to what is detected
+    users: list[str] = field(default_factory=list)
+    exes: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class AccountsSection:
+    min_uid: int = 1000  # uids below this are system users, not hosting accounts
+    cpanel_users_dir: str = "/var/cpanel/users"
+    cpanel_userdomains: str = "/etc/userdomains"
+    directadmin_users_dir: str = "/usr/local/directadmin/data/users"
+    plesk_vhosts_dir: str = "/var/www/vhosts"
+
+
+@dataclass(frozen=True, slots=True)
+class SubmissionSection:
+    # non-MTA submissions (465/587/2525) from these accounts/users are `allowed` (quiet)
+    allow_accounts: list[str] = field(default_factory=list)
+    # destinations: "host", "host:port", "ip", "ip:port", "cidr", "[v6]:port"
+    allow_destinations: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class WatchSection:
+    poll_interval: float = 0.01  # sock_diag fallback polling period, seconds
+    queue_size: int = 100_000  # events queued between reader and store before loss is counted
+    exec_cache_size: int = 65_536
+
+
+@dataclass(frozen=True, slots=True)
+class StoreSection:
+    path: str = "/var/lib/spamtrace/spamtrace.db"
+    retention_days: int = 90
+    max_events: int = 2_000_000
+
+
+@dataclass(frozen=True, slots=True)
+class FirewallSection:
+    mode: str = "owner"  # owner | relay | redirect
+    nflog_group: int = 2525
+    allow_users: list[str] = field(default_factory=list)
+    allow_groups: list[str] = field(default_factory=list)
+    # [{user = "shop", host = "smtp.sendgrid.net", port = 587}, ...]; every key optional
+    exceptions: list[dict[str, Any]] = field(default_factory=list)
+    relays: list[str] = field(default_factory=list)  # relay mode: the only allowed destinations
+    confirm_timeout: int = 60
+
+
+@dataclass(frozen=True, slots=True)
+class ScanSection:
+    max_file_size: int = 16 * 1024 * 1024
+    file_timeout: float = 2.0
+    cross_filesystems: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class AuditSection:
+    dnsbl_zones: list[str] = field(
+        default_factory=lambda: [
+            "zen.spamhaus.org",
+            "bl.spamcop.net",
+            "b.barracudacentral.org",
+            "dnsbl.sorbs.net",
+            "psbl.surriel.com",
+            "bl.mailspike.net",
+        ]
+    )
+    dnsbl_timeout: float = 3.0
+    dnsbl_nameservers: list[str] = field(default_factory=list)  # empty: system resolver
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    mode: str = "observe"  # observe | enforce
+    smtp: SmtpSection = field(default_factory=SmtpSection)
+    mta: MtaSection = field(default_factory=MtaSection)
+    accounts: AccountsSection = field(default_factory=AccountsSection)
+    submission: SubmissionSection = field(default_factory=SubmissionSection)
+    watch: WatchSection = field(default_factory=WatchSection)
+    store: StoreSection = field(default_factory=StoreSection)
+    firewall: FirewallSection = field(default_factory=FirewallSection)
+    scan: ScanSection = field(default_factory=ScanSection)
+    audit: AuditSection = field(default_factory=AuditSection)
+    # "section.key" -> where the value came from ("default", a file path, "env", "flag")
+    sources: Mapping[str, str] = field(default_factory=dict, compare=False)
+
+    def override(self, origin: str = "flag", **dotted: Any) -> Config:
+        """Return a copy with ``section__key=value`` overrides applied (from CLI flags)."""
+        data = _as_dict(self)
+        sources = dict(self.sources)
+        for name, value in dotted.items():
+            if value is None:
+                continue
+            path = name.split("__")
+            _set_checked(data, path, value, origin)
+            sources[".".join(path)] = origin
+        return _build(data, sources)
+
+
+_MODES = ("observe", "enforce")
+_FIREWALL_MODES = ("owner", "relay", "redirect")
+
+
+def _as_dict(cfg: Config) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for f in dataclasses.fields(cfg):
+        if f.name == "sources":
+            continue
+        value = getattr(cfg, f.name)
+        out[f.name] = dataclasses.asdict(value) if dataclasses.is_dataclass(value) else value
+    return out
+
+
+def _section_types() -> dict[str, type]:
+    hints = get_type_hints(Config)
+    return {name: tp for name, tp in hints.items() if dataclasses.is_dataclass(tp)}
+
+
+def _check_type(expected: Any, value: Any, where: str) -> Any:
+    origin = get_origin(expected)
+    if expected is float and isinstance(value, int) and not isinstance(value, bool):
+        return float(value)
+    if origin is list:
+        if not isinstance(value, list):
+            raise ConfigError(f"{where}: expected a list, got {type(value).__name__}")
+        (item_type,) = get_args(expected)
+        return [_check_type(item_type, v, f"{where}[{i}]") for i, v in enumerate(value)]
+    if origin is dict:
+        if not isinstance(value, dict):
+            raise ConfigError(f"{where}: expected a table, got {type(value).__name__}")
+        return dict(value)
+    if expected in (int, float, str, bool):
+        if isinstance(value, bool) and expected is not bool:
+            raise ConfigError(f"{where}: expected {expected.__name__}, got a boolean")
+        if not isinstance(value, expected):
+            raise ConfigError(f"{where}: expected {expected.__name__}, got {type(value).__name__}")
+        return value
+    return value
+
+
+def _set_checked(data: dict[str, Any], path: list[str], value: Any, origin: str) -> None:
+    sections = _section_types()
+    where = f"{origin}: {'.'.join(path)}"
+    if len(path) == 1:
+        if path[0] != "mode":
+            if path[0] in sections:
+                raise ConfigError(f"{where}: is a section, expected a table of keys")
+            raise ConfigError(f"{where}: unknown key")
+        data["mode"] = _check_type(str, value, where)
+        return
+    if len(path) != 2 or path[0] not in sections:
+        raise ConfigError(f"{where}: unknown section")
+    hints = get_type_hints(sections[path[0]])
+    if path[1] not in hints:
+        known = ", ".join(sorted(hints))
+        raise ConfigError(f"{where}: unknown key (known keys: {known})")
+    data[path[0]][path[1]] = _check_type(hints[path[1]], value, where)
+
+
+def _merge_layer(
+    data: dict[str, Any], sources: dict[str, str], layer: Mapping[str, Any], origin: str
+) -> None:
+    for key, value in layer.items():
+        if isinstance(value, dict) and key != "mode":
+            if key not in _section_types():
+                raise ConfigError(f"{origin}: [{key}]: unknown section")
+            for sub, subvalue in value.items():
+                _set_checked(data, [key, sub], subvalue, origin)
+                sources[f"{key}.{sub}"] = origin
+        else:
+            _set_checked(data, [key], value, origin)
+            sources[key] = origin
+
+
+def _build(data: dict[str, Any], sources: dict[str, str]) -> Config:
+    kwargs: dict[str, Any] = {}
+    for name, tp in _section_types().items():
+        kwargs[name] = tp(**data[name])
+    cfg = Config(mode=data["mode"], sources=sources, **kwargs)
+    _validate(cfg)
+    return cfg
+
+
+def _validate(cfg: Config) -> None:
+    def where(key: str) -> str:
+        return f"{cfg.sources.get(key, 'default')}: {key}"
+
+    if cfg.mode not in _MODES:
+        raise ConfigError(f"{where('mode')}: must be one of {', '.join(_MODES)}")
+    if cfg.firewall.mode not in _FIREWALL_MODES:
+        raise ConfigError(f"{where('firewall.mode')}: must be one of {', '.join(_FIREWALL_MODES)}")
+    for key, ports in (("smtp.ports", cfg.smtp.ports), ("smtp.relay_ports", cfg.smtp.relay_ports)):
+        if not ports:
+            raise ConfigError(f"{where(key)}: must list at least one port")
+        for port in ports:
+            if not 1 <= port <= 65535:
+                raise ConfigError(f"{where(key)}: {port} is not a TCP port")
+    if not 1 <= cfg.firewall.nflog_group <= 65535:
+        raise ConfigError(f"{where('firewall.nflog_group')}: must be 1..65535")
+    if cfg.store.retention_days < 1:
+        raise ConfigError(f"{where('store.retention_days')}: must be at least 1")
+    if cfg.watch.queue_size < 1:
+        raise ConfigError(f"{where('watch.queue_size')}: must be at least 1")
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None
+
+
+def load(
+    config_file: str | os.PathLike[str] | None = None,
+    config_dir: str | os.PathLike[str] | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> Config:
+    """Load the effective configuration from all layers.
+
+    An explicitly named file that does not exist is an error; the default file and directory
+    are optional.
+    """
+    env = os.environ if environ is None else environ
+    data = _as_dict(Config())
+    sources: dict[str, str] = {}
+
+    explicit = config_file is not None or "SPAMTRACE_CONFIG" in env
+    main = Path(config_file or env.get("SPAMTRACE_CONFIG") or DEFAULT_CONFIG_FILE)
+    if main.exists() or explicit:
+        _merge_layer(data, sources, _read_toml(main), str(main))
+    drop_dir = Path(config_dir or env.get("SPAMTRACE_CONFIG_DIR") or DEFAULT_CONFIG_DIR)
+    if drop_dir.is_dir():
+        for path in sorted(drop_dir.glob("*.toml")):
+            _merge_layer(data, sources, _read_toml(path), str(path))
+
+    sections = _section_types()
+    for name, raw in sorted(env.items()):
+        if not name.startswith("SPAMTRACE_") or name in ("SPAMTRACE_CONFIG", "SPAMTRACE_CONFIG_DIR"):
+            continue
+        rest = name[len("SPAMTRACE_") :].lower()
+        if rest == "mode":
+            path = ["mode"]
+        else:
+            section = next((s for s in sections if rest.startswith(s + "_")), None)
+            if section is None:
+                raise ConfigError(f"environment: {name}: unknown section")
+            path = [section, rest[len(section) + 1 :]]
+        try:
+            value = tomllib.loads(f"v = {raw}")["v"]
+        except tomllib.TOMLDecodeError:
+            value = raw  # a bare string
+        _set_checked(data, path, value, f"environment {name}")
+        sources[".".join(path)] = "environment"
+    return _build(data, sources)
+
+
+def effective_values(cfg: Config) -> list[tuple[str, Any, str]]:
+    """(dotted key, value, origin) for every setting, for ``config show``."""
+    rows: list[tuple[str, Any, str]] = [("mode", cfg.mode, cfg.sources.get("mode", "default"))]
+    for name in _section_types():
+        section = getattr(cfg, name)
+        for f in dataclasses.fields(section):
+            key = f"{name}.{f.name}"
+            rows.append((key, getattr(section, f.name), cfg.sources.get(key, "default")))
+    return rows

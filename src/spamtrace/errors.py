@@ -1,0 +1,74 @@
+"""The one error tree of spamtrace.
+
+Every error carries a one-line human message and the process exit code it maps to. The CLI
+catches :class:`SpamtraceError` once, at the top (``spamtrace.cli.main``), prints the message
+and exits with the code; a traceback is shown only with ``-v``.
+
+"Could not look" is not an error: scans and audits return ``Skipped(reason)`` results instead.
+"""
+
+from __future__ import annotations
+
+import enum
+
+
+class ExitCode(enum.IntEnum):
+    """Fixed exit codes, the same for every command."""
+
+    CLEAN = 0  # nothing suspicious
+    FOUND = 1  # something suspicious / malicious / failing was found
+    USAGE = 2  # usage or configuration error
+    FAILURE = 3  # runtime failure
+
+
+class SpamtraceError(Exception):
+    """Base of every error spamtrace raises on purpose."""
+
+    exit_code: ExitCode = ExitCode.FAILURE
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class UsageError(SpamtraceError):
+    """Bad command-line usage."""
+
+    exit_code = ExitCode.USAGE
+
+
+class ConfigError(UsageError):
+    """A config file or value is invalid (unknown keys included)."""
+
+
+class RuntimeFailure(SpamtraceError):
+    """Something failed while running (kernel, files, external tools)."""
+
+    exit_code = ExitCode.FAILURE
+
+
+class PermissionRequired(RuntimeFailure):
+    """The operation needs privileges this process does not have (usually root)."""
+
+
+class KernelFeatureUnavailable(RuntimeFailure):
+    """A kernel mechanism (tracefs, netlink family, nft) is missing or refused."""
+
+
+class ExternalToolError(RuntimeFailure):
+    """An external program (nft, sshd, exim) is missing or failed."""
+
+
+class StoreError(RuntimeFailure):
+    """The incident store cannot be opened, read or written."""
+
+
+class FirewallError(RuntimeFailure):
+    """Firewall state could not be planned, applied, checked or removed."""
+
+
+class ScanError(RuntimeFailure):
+    """A scan could not run at all (individual unreadable files are Skipped results)."""

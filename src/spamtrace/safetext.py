@@ -1,0 +1,79 @@
+"""Escape attacker-controlled text before it reaches a terminal, a log line or an alert.
+
+Paths, process names, cmdlines and log fields come from whoever controls the account being
+inspected: they may hold newlines (to forge extra report lines), ANSI/OSC escape sequences (to
+rewrite the terminal or hide text), other control characters or bytes that are not UTF-8.
+:func:`escape` makes every such character visible as a backslash escape, so one value always
+prints as one line and as exactly what is on disk. Printable non-ASCII text (``é``, ``日本``)
+is kept as it is.
+
+JSON output does not need this (JSON escapes control characters itself), but a value read from
+bytes must still be decoded with :func:`decode_os` so that no data is lost.
+"""
+
+from __future__ import annotations
+
+import os
+import unicodedata
+
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t", "\\": "\\\\"}
+
+
+def decode_os(raw: bytes) -> str:
+    """Decode bytes from the OS (paths, /proc fields) without losing undecodable bytes."""
+    return os.fsdecode(raw) if os.name == "posix" else raw.decode("utf-8", "surrogateescape")
+
+
+def _escape_char(ch: str) -> str:
+    named = _NAMED.get(ch)
+    if named is not None:
+        return named
+    code = ord(ch)
+    if 0xDC80 <= code <= 0xDCFF:  # surrogateescape'd byte that was not valid UTF-8
+        return f"\\x{code - 0xDC00:02x}"
+    category = unicodedata.category(ch)
+    if category[0] == "C" or category in ("Zl", "Zp"):
+        # control, format (bidi overrides!), unassigned, private use, line/para separators
+        if code <= 0xFF:
+            return f"\\x{code:02x}"
+        if code <= 0xFFFF:
+            return f"\\u{code:04x}"
+        return f"\\U{code:08x}"
+    return ch
+
+
+def escape(value: str | bytes | None, max_len: int | None = None) -> str:
+    """Return ``value`` as one printable line: control characters and bad bytes escaped.
+
+    ``max_len`` truncates the *escaped* result, marking the cut with ``…``.
+    """
+    if value is None:
+        return ""
+    if isinstance(value, bytes):
+        value = decode_os(value)
+    if value.isprintable() and "\\" not in value:
+        out = value
+    else:
+        out = "".join(_escape_char(ch) for ch in value)
+    if max_len is not None and len(out) > max_len:
+        out = out[: max(0, max_len - 1)] + "…"
+    return out
+
+
+def escape_argv(argv: tuple[str, ...] | list[str]) -> str:
+    """Escape a command line for display: arguments joined by spaces, each escaped."""
+    return " ".join(escape(arg) for arg in argv)
+
+
+def json_safe(value: str) -> str:
+    """Make a str that may carry surrogate escapes encodable as UTF-8 JSON.
+
+    Undecodable bytes become ``\\xNN`` text, so a JSON consumer sees what the raw bytes were.
+    """
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return "".join(
+            f"\\x{ord(ch) - 0xDC00:02x}" if 0xDC80 <= ord(ch) <= 0xDCFF else ch for ch in value
+        )
+    return value

@@ -1,0 +1,12 @@
+<?php
+// Harmless test script: COUNT bare connect-and-close to HOST:PORT (sub-millisecond sessions).
+$host = $argv[1] ?? '127.0.0.1';
+$port = (int)($argv[2] ?? 25);
+$n = (int)($argv[3] ?? 1);
+$target = (strpos($host, ':') !== false) ? "[$host]" : $host;
+$ok = 0;
+for ($i = 0; $i < $n; $i++) {
+    $fp = @fsockopen($target, $port, $e, $s, 5);
+    if ($fp) { fclose($fp); $ok++; }
+}
+echo "connected $ok/$n\n";
