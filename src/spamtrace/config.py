@@ -27,7 +27,7 @@ from spamtrace.model import DEFAULT_SMTP_PORTS
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover
-    import tomli as tomllib
+    import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
 
 DEFAULT_CONFIG_FILE = Path("/etc/spamtrace/spamtrace.toml")
 DEFAULT_CONFIG_DIR = Path("/etc/spamtrace/spamtrace.d")
@@ -150,13 +150,18 @@ def _as_dict(cfg: Config) -> dict[str, Any]:
         if f.name == "sources":
             continue
         value = getattr(cfg, f.name)
-        out[f.name] = dataclasses.asdict(value) if dataclasses.is_dataclass(value) else value
+        is_section = dataclasses.is_dataclass(value) and not isinstance(value, type)
+        out[f.name] = dataclasses.asdict(value) if is_section else value  # type: ignore[arg-type]
     return out
 
 
 def _section_types() -> dict[str, type]:
     hints = get_type_hints(Config)
-    return {name: tp for name, tp in hints.items() if dataclasses.is_dataclass(tp)}
+    return {
+        name: tp
+        for name, tp in hints.items()
+        if isinstance(tp, type) and dataclasses.is_dataclass(tp)
+    }
 
 
 def _check_type(expected: Any, value: Any, where: str) -> Any:
@@ -249,7 +254,8 @@ def _validate(cfg: Config) -> None:
 def _read_toml(path: Path) -> dict[str, Any]:
     try:
         with path.open("rb") as fh:
-            return tomllib.load(fh)
+            loaded: dict[str, Any] = tomllib.load(fh)
+            return loaded
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from None
     except OSError as exc:
@@ -281,22 +287,25 @@ def load(
 
     sections = _section_types()
     for name, raw in sorted(env.items()):
-        if not name.startswith("SPAMTRACE_") or name in ("SPAMTRACE_CONFIG", "SPAMTRACE_CONFIG_DIR"):
+        if not name.startswith("SPAMTRACE_") or name in (
+            "SPAMTRACE_CONFIG",
+            "SPAMTRACE_CONFIG_DIR",
+        ):
             continue
         rest = name[len("SPAMTRACE_") :].lower()
         if rest == "mode":
-            path = ["mode"]
+            key_path = ["mode"]
         else:
             section = next((s for s in sections if rest.startswith(s + "_")), None)
             if section is None:
                 raise ConfigError(f"environment: {name}: unknown section")
-            path = [section, rest[len(section) + 1 :]]
+            key_path = [section, rest[len(section) + 1 :]]
         try:
             value = tomllib.loads(f"v = {raw}")["v"]
         except tomllib.TOMLDecodeError:
             value = raw  # a bare string
-        _set_checked(data, path, value, f"environment {name}")
-        sources[".".join(path)] = "environment"
+        _set_checked(data, key_path, value, f"environment {name}")
+        sources[".".join(key_path)] = "environment"
     return _build(data, sources)
 
 

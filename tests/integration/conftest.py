@@ -16,7 +16,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from world import World  # noqa: E402
+from world import World
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -49,9 +49,14 @@ def server_world() -> Iterator[World]:
         w.close()
 
 
-def spamtrace(*args: str, prefix: list[str] | None = None, timeout: float = 60,
-              env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def spamtrace(
+    *args: str,
+    prefix: list[str] | None = None,
+    timeout: float = 60,
+    env: dict[str, str] | None = None,
+) -> subprocess.CompletedProcess[str]:
     """Run the real `spamtrace` CLI (this venv's) as a subprocess."""
     argv = [*(prefix or []), sys.executable, "-m", "spamtrace", *args]
-    return subprocess.run(argv, text=True, capture_output=True, timeout=timeout,
-                          env={**os.environ, **(env or {})})
+    return subprocess.run(
+        argv, text=True, capture_output=True, timeout=timeout, env={**os.environ, **(env or {})}
+    )

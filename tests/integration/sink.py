@@ -23,7 +23,7 @@ class Recorder:
         self.port = port
         self.lock = threading.Lock()
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd API)
+    async def handle_DATA(self, server, session, envelope):
         record = {
             "peer": list(session.peer[:2]),
             "port": self.port,

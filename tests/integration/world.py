@@ -3,8 +3,8 @@
 Layout (default)::
 
     host netns                         world netns "<name>-mx"
-    veth <name>h  10.231.N.1/24  <---> veth <name>m  10.231.N.2/24   aiosmtpd sink :25 :465 :587 :2525
-                  fdst:N::1/64                        fdst:N::2/64
+    veth <name>h  10.231.N.1/24  <---> veth <name>m  10.231.N.2/24  sink :25 :465 :587 :2525
+                  fd57:N::1/64                        fd57:N::2/64
 
 With ``server_ns=True`` the "hosting server" side is a netns of its own (``<name>-srv``) instead
 of the host, so that firewall tests can load nft rules there without touching the host.
@@ -17,6 +17,7 @@ per world so that several test runs can share one machine.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import pwd
@@ -130,7 +131,9 @@ class World:
     def mx_prefix(self) -> list[str]:
         return ["ip", "netns", "exec", self.mx_ns]
 
-    def install_payload(self, name: str, dest_dir: Path | None = None, as_name: str | None = None) -> Path:
+    def install_payload(
+        self, name: str, dest_dir: Path | None = None, as_name: str | None = None
+    ) -> Path:
         """Copy one of tests/integration/payloads into the user's uploads folder."""
         assert self.uploads is not None and self.uid is not None
         dest = (dest_dir or self.uploads) / (as_name or name)
@@ -138,8 +141,15 @@ class World:
         os.chown(dest, self.uid, pwd.getpwuid(self.uid).pw_gid)
         return dest
 
-    def spawn(self, argv: Sequence[str], *, cwd: str | Path | None = None, user: str | None = None,
-              in_server_ns: bool = True, **kw: object) -> subprocess.Popen[str]:
+    def spawn(
+        self,
+        argv: Sequence[str],
+        *,
+        cwd: str | Path | None = None,
+        user: str | None = None,
+        in_server_ns: bool = True,
+        **kw: object,
+    ) -> subprocess.Popen[str]:
         """Start a process (optionally as a user, in the server netns); killed by close()."""
         full: list[str] = []
         if in_server_ns:
@@ -148,18 +158,26 @@ class World:
             full += ["runuser", "-u", user, "--"]
         full += list(argv)
         proc = subprocess.Popen(  # type: ignore[call-overload]
-            full, cwd=str(cwd) if cwd else None, text=True, start_new_session=True,
-            stdout=kw.pop("stdout", subprocess.PIPE), stderr=kw.pop("stderr", subprocess.PIPE), **kw,
+            full,
+            cwd=str(cwd) if cwd else None,
+            text=True,
+            start_new_session=True,
+            stdout=kw.pop("stdout", subprocess.PIPE),
+            stderr=kw.pop("stderr", subprocess.PIPE),
+            **kw,
         )
         self._procs.append(proc)
         return proc
 
-    def spawn_as_user(self, argv: Sequence[str], cwd: Path | None = None, **kw: object) -> subprocess.Popen[str]:
+    def spawn_as_user(
+        self, argv: Sequence[str], cwd: Path | None = None, **kw: object
+    ) -> subprocess.Popen[str]:
         assert self.user is not None
         return self.spawn(argv, cwd=cwd or self.uploads, user=self.user, **kw)
 
-    def php_holding_session(self, port: int = 25, hold: float = 30.0, ipv6: bool = False,
-                            script: str = "wp-cache.php") -> subprocess.Popen[str]:
+    def php_holding_session(
+        self, port: int = 25, hold: float = 30.0, ipv6: bool = False, script: str = "wp-cache.php"
+    ) -> subprocess.Popen[str]:
         """The hosting user's PHP script holding an SMTP session open; returns once connected."""
         path = self.install_payload(script)
         dest = self.mx_ip6 if ipv6 else self.mx_ip
@@ -167,7 +185,9 @@ class World:
         assert proc.stdout is not None
         line = proc.stdout.readline()
         if line.strip() != "connected":
-            raise RuntimeError(f"php script did not connect: {line!r} {proc.stderr.read() if proc.stderr else ''}")
+            raise RuntimeError(
+                f"php script did not connect: {line!r} {proc.stderr.read() if proc.stderr else ''}"
+            )
         return proc
 
     def sink_messages(self) -> list[dict[str, object]]:
@@ -185,18 +205,14 @@ class World:
     def close(self) -> None:
         for proc in reversed(self._procs):
             if proc.poll() is None:
-                try:
+                with contextlib.suppress(ProcessLookupError):
                     os.killpg(proc.pid, signal.SIGTERM)
-                except ProcessLookupError:
-                    pass
         for proc in reversed(self._procs):
             try:
                 proc.wait(timeout=5)
             except subprocess.TimeoutExpired:
-                try:
+                with contextlib.suppress(ProcessLookupError):
                     os.killpg(proc.pid, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
                 proc.wait(timeout=5)
         self._procs.clear()
         if self._made_user and self.user:
@@ -211,10 +227,8 @@ class World:
                 # kill anything still running in the namespace, then delete it (veth goes too)
                 pids = run(["ip", "netns", "pids", ns], check=False).stdout.split()
                 for pid in pids:
-                    try:
+                    with contextlib.suppress(ProcessLookupError, ValueError):
                         os.kill(int(pid), signal.SIGKILL)
-                    except (ProcessLookupError, ValueError):
-                        pass
                 run(["ip", "netns", "del", ns], check=False)
         run(["ip", "link", "del", f"{self.name}h"], check=False)
         shutil.rmtree(self.tmp, ignore_errors=True)

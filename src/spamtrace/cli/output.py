@@ -34,7 +34,9 @@ def to_jsonable(value: Any) -> Any:
     return value
 
 
-def dump_json(document: dict[str, Any], stream: IO[str] | None = None, *, line: bool = False) -> None:
+def dump_json(
+    document: dict[str, Any], stream: IO[str] | None = None, *, line: bool = False
+) -> None:
     """Write one JSON document (pretty, or one line with ``line=True``) to stdout."""
     out = stream or sys.stdout
     if line:
