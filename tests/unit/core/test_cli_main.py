@@ -1,0 +1,69 @@
+"""The CLI's top level: usage errors, config errors and crashes become one line + exit code."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from spamtrace.cli import main as cli_main
+
+
+def run_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    import os
+
+    return subprocess.run(
+        [sys.executable, "-m", "spamtrace", *args],
+        text=True,
+        capture_output=True,
+        env={**os.environ, "SPAMTRACE_CONFIG_DIR": "/nonexistent", **(env or {})},
+        timeout=60,
+    )
+
+
+def test_unknown_command_is_usage_error() -> None:
+    proc = run_cli("frobnicate")
+    assert proc.returncode == 2
+    assert proc.stderr.startswith("spamtrace: error:")
+    assert "Traceback" not in proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1
+
+
+def test_broken_config_file_is_one_line_exit_2(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[smtp]\nports = [25,\n")
+    proc = run_cli("--config", str(bad), "config", "check")
+    assert proc.returncode == 2
+    assert "invalid TOML" in proc.stderr and "Traceback" not in proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1
+
+
+def test_config_show_json_lists_sources(tmp_path: Path) -> None:
+    good = tmp_path / "good.toml"
+    good.write_text("[smtp]\nports = [25]\n")
+    proc = run_cli("--config", str(good), "config", "show", "--json")
+    assert proc.returncode == 0, proc.stderr
+    doc = json.loads(proc.stdout)
+    assert doc["schema"] == "spamtrace.config/1"
+    assert doc["values"]["smtp.ports"] == {"value": [25], "source": str(good)}
+    assert doc["values"]["smtp.relay_ports"]["source"] == "default"
+
+
+def test_unexpected_exception_is_one_line_without_traceback(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def boom(*_: object) -> int:
+        raise ValueError("bad\nthing\x1b[31m")
+
+    parser = cli_main.build_parser()
+    monkeypatch.setattr(cli_main, "build_parser", lambda: parser)
+    args = parser.parse_args(["config", "check"])
+    parser.set_defaults()
+    monkeypatch.setattr(args, "handler", boom, raising=False)
+    monkeypatch.setattr(parser, "parse_args", lambda _argv: args)
+    assert cli_main.main(["config", "check"]) == 3
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "\x1b" not in err and "ValueError" in err

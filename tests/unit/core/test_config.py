@@ -1,0 +1,92 @@
+"""Layered config: defaults, files, drop-ins, environment, flags; typos are errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from spamtrace import config
+from spamtrace.errors import ConfigError, ExitCode
+
+
+def write(path: Path, text: str) -> Path:
+    path.write_text(text)
+    return path
+
+
+def test_defaults_without_any_file(tmp_path: Path) -> None:
+    cfg = config.load(None, tmp_path / "nodir", environ={})
+    assert cfg.mode == "observe"
+    assert cfg.smtp.ports == [25, 465, 587, 2525]
+    assert cfg.store.path == "/var/lib/spamtrace/spamtrace.db"
+    assert cfg.sources == {}
+
+
+def test_layers_apply_in_order_and_remember_origin(tmp_path: Path) -> None:
+    main = write(tmp_path / "main.toml", 'mode = "enforce"\n[smtp]\nports = [25, 587]\n')
+    drop = tmp_path / "d"
+    drop.mkdir()
+    write(drop / "10-a.toml", "[smtp]\nports = [25]\n[firewall]\nnflog_group = 7\n")
+    write(drop / "20-b.toml", "[firewall]\nnflog_group = 9\n")
+    cfg = config.load(main, drop, environ={"SPAMTRACE_WATCH_QUEUE_SIZE": "500"})
+    assert cfg.mode == "enforce" and cfg.sources["mode"] == str(main)
+    assert cfg.smtp.ports == [25] and cfg.sources["smtp.ports"] == str(drop / "10-a.toml")
+    assert cfg.firewall.nflog_group == 9
+    assert cfg.watch.queue_size == 500 and cfg.sources["watch.queue_size"] == "environment"
+    flagged = cfg.override(smtp__ports=[2525])
+    assert flagged.smtp.ports == [2525] and flagged.sources["smtp.ports"] == "flag"
+    assert flagged.firewall.nflog_group == 9
+
+
+def test_environment_string_without_quotes(tmp_path: Path) -> None:
+    cfg = config.load(None, tmp_path, environ={"SPAMTRACE_STORE_PATH": "/tmp/x.db"})
+    assert cfg.store.path == "/tmp/x.db"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("[smtp]\nportz = [25]\n", "smtp.portz: unknown key"),
+        ("[smpt]\nports = [25]\n", "[smpt]: unknown section"),
+        ("[smtp]\nports = 25\n", "expected a list"),
+        ('[smtp]\nports = [25, "x"]\n', "smtp.ports[1]: expected int"),
+        ("[smtp]\nports = [70000]\n", "70000 is not a TCP port"),
+        ('mode = "yolo"\n', "mode: must be one of observe, enforce"),
+        ('[firewall]\nmode = "open"\n', "firewall.mode: must be one of"),
+        ("[watch]\nqueue_size = true\n", "expected int, got a boolean"),
+        ("[smtp\nports=[25]\n", "invalid TOML"),
+        ("bogus = 1\n", "bogus: unknown key"),
+    ],
+)
+def test_bad_config_is_a_one_line_config_error(tmp_path: Path, text: str, message: str) -> None:
+    path = write(tmp_path / "bad.toml", text)
+    with pytest.raises(ConfigError) as info:
+        config.load(path, tmp_path / "nodir", environ={})
+    assert message in str(info.value)
+    assert str(path) in str(info.value)
+    assert "\n" not in str(info.value)
+    assert info.value.exit_code == ExitCode.USAGE
+
+
+def test_explicit_missing_file_is_an_error(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="cannot read"):
+        config.load(tmp_path / "missing.toml", environ={})
+
+
+def test_unknown_environment_key_is_an_error(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="SPAMTRACE_SMTP_PORTZ"):
+        config.load(None, tmp_path, environ={"SPAMTRACE_SMTP_PORTZ": "[1]"})
+
+
+def test_int_accepted_where_float_expected(tmp_path: Path) -> None:
+    path = write(tmp_path / "c.toml", "[watch]\npoll_interval = 1\n")
+    cfg = config.load(path, tmp_path / "nodir", environ={})
+    assert cfg.watch.poll_interval == 1.0 and isinstance(cfg.watch.poll_interval, float)
+
+
+def test_effective_values_cover_every_key() -> None:
+    rows = config.effective_values(config.Config())
+    keys = {k for k, _, _ in rows}
+    assert {"mode", "smtp.ports", "firewall.mode", "audit.dnsbl_zones"} <= keys
+    assert all(src == "default" for _, _, src in rows)
