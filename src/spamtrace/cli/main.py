@@ -29,7 +29,21 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(f"{self.prog}: {message}")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def _command_of(args: Sequence[str]) -> str | None:
+    """The command named in ``args`` if it is a module name (skipping ``--config FILE``)."""
+    skip = False
+    for arg in args:
+        if skip:
+            skip = False
+        elif arg == "--config":
+            skip = True
+        elif not arg.startswith("-"):
+            return arg if arg in COMMAND_MODULES else None
+    return None
+
+
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The parser; with ``command``, only that command's module is imported (fast start)."""
     parser = _Parser(
         prog="spamtrace",
         description="Find, explain and stop outbound spam sent from this server.",
@@ -42,7 +56,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--config", metavar="FILE", help="main config file (default /etc/spamtrace/spamtrace.toml)"
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    for name in COMMAND_MODULES:
+    for name in (command,) if command else COMMAND_MODULES:
         try:
             module = importlib.import_module(f"spamtrace.cli.{name}")
         except ModuleNotFoundError as exc:  # TEMPORARY while commands are being built
@@ -57,7 +71,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     verbose = "-v" in args_list or "--verbose" in args_list
     try:
-        parser = build_parser()
+        parser = build_parser(_command_of(args_list))
         args = parser.parse_args(args_list)
         if not getattr(args, "handler", None):
             parser.print_help(sys.stderr)

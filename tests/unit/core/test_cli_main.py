@@ -59,7 +59,7 @@ def test_unexpected_exception_is_one_line_without_traceback(
         raise ValueError("bad\nthing\x1b[31m")
 
     parser = cli_main.build_parser()
-    monkeypatch.setattr(cli_main, "build_parser", lambda: parser)
+    monkeypatch.setattr(cli_main, "build_parser", lambda *_: parser)
     args = parser.parse_args(["config", "check"])
     parser.set_defaults()
     monkeypatch.setattr(args, "handler", boom, raising=False)

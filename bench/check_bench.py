@@ -1,0 +1,226 @@
+"""Benchmark: `spamtrace check --json` against `ss -tnp` and `netstat -ntup` on a busy host.
+
+Builds (as root) the namespace test world, then:
+
+- 2,000 idle `sleep` processes, each holding 20 fds: 3 loopback TCP connections (the other
+  end of each is held by this script, so 12,000 established TCP sockets in total),
+  a socketpair, 12 open files and stdin/stdout/stderr;
+- 5 live SMTP sessions to the world's sink on port 25, each a PHP script of the world's
+  hosting user holding its session open.
+
+Each tool is timed with hyperfine in the same run (several runs, medians), and each tool's
+output is checked to contain the same 5 connections (by local port and pid).
+Everything is removed at the end, also on failure or Ctrl-C.
+
+    .venv/bin/python bench/check_bench.py [--procs 2000] [--runs 7] [--idle-owner root|user]
+
+``--idle-owner user`` makes the idle processes belong to the same user as the SMTP sessions:
+the worst case for spamtrace's owner-scoped fd scan (every idle process must be scanned).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import re
+import resource
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests" / "integration"))
+
+from world import World  # noqa: E402
+
+SPAMTRACE = str(Path(sys.executable).parent / "spamtrace")
+SLEEP = "/usr/bin/sleep"
+SETPRIV = "/usr/bin/setpriv"
+
+
+def spawn_idle(count: int, owner: tuple[int, int] | None) -> tuple[list[int], list[socket.socket]]:
+    """``count`` sleepers with 20 fds each; returns their pids and the server-side sockets."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    need = count * 3 + 200
+    if soft < need:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, max(need, soft)), hard))
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(4096)
+    addr = listener.getsockname()
+    held: list[socket.socket] = []
+    pids: list[int] = []
+    filler = tempfile.NamedTemporaryFile(prefix="spamtrace-bench-")  # noqa: SIM115
+    argv = [SLEEP, "3600"]
+    if owner is not None:
+        argv = [SETPRIV, f"--reuid={owner[0]}", f"--regid={owner[1]}", "--clear-groups", *argv]
+    try:
+        for _ in range(count):
+            fds: list[int] = []
+            clients = [socket.create_connection(addr) for _ in range(3)]
+            for _ in range(3):
+                held.append(listener.accept()[0])
+            a, b = socket.socketpair()
+            files = [os.open(filler.name, os.O_RDONLY) for _ in range(12)]
+            fds = [c.fileno() for c in clients] + [a.fileno(), b.fileno(), *files]
+            for fd in fds:
+                os.set_inheritable(fd, True)
+            pids.append(
+                os.posix_spawn(argv[0], argv, os.environ, setsid=True)  # type: ignore[call-arg]
+            )
+            for c in clients:
+                c.close()
+            a.close()
+            b.close()
+            for fd in files:
+                os.close(fd)
+    finally:
+        listener.close()
+        filler.close()
+    return pids, held
+
+
+def hyperfine(commands: dict[str, str], runs: int, export: Path) -> dict[str, dict[str, float]]:
+    argv = ["hyperfine", "-N", "-i", "--warmup", "1", "--runs", str(runs), "--style", "none"]
+    argv += ["--export-json", str(export)]
+    for name, cmd in commands.items():
+        argv += ["-n", name, cmd]
+    subprocess.run(argv, check=True, stdout=subprocess.DEVNULL)
+    data = json.loads(export.read_text())
+    out = {}
+    for result in data["results"]:
+        times = result["times"]
+        out[result["command"]] = {
+            "median": result["median"],
+            "min": min(times),
+            "max": max(times),
+            "runs": len(times),
+        }
+    return out
+
+
+def found_by_spamtrace(world: World) -> set[tuple[int, int]]:
+    res = subprocess.run([SPAMTRACE, "check", "--json"], capture_output=True, text=True)
+    doc = json.loads(res.stdout)
+    out = set()
+    for c in doc["connections"]:
+        if c["remote"] == f"{world.mx_ip}:25" and c["uid"] == world.uid and c["pid"]:
+            out.add((int(c["local"].rsplit(":", 1)[1]), int(c["pid"])))
+    return out
+
+
+def found_by_ss(world: World) -> set[tuple[int, int]]:
+    res = subprocess.run(["ss", "-tnp"], capture_output=True, text=True)
+    out = set()
+    for line in res.stdout.splitlines():
+        parts = line.split()
+        if len(parts) >= 6 and parts[4] == f"{world.mx_ip}:25":
+            pid = re.search(r"pid=(\d+)", line)
+            if pid:
+                out.add((int(parts[3].rsplit(":", 1)[1]), int(pid.group(1))))
+    return out
+
+
+def found_by_netstat(world: World) -> set[tuple[int, int]]:
+    res = subprocess.run(["netstat", "-ntup"], capture_output=True, text=True)
+    out = set()
+    for line in res.stdout.splitlines():
+        parts = line.split()
+        if len(parts) >= 7 and parts[0] == "tcp" and parts[4] == f"{world.mx_ip}:25":
+            pid = parts[6].split("/", 1)[0]
+            if pid.isdigit():
+                out.add((int(parts[3].rsplit(":", 1)[1]), int(pid)))
+    return out
+
+
+def count_tcp() -> int:
+    n = 0
+    for name in ("/proc/net/tcp", "/proc/net/tcp6"):
+        with contextlib.suppress(OSError), open(name) as fh:
+            n += sum(1 for _ in fh) - 1
+    return n
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--procs", type=int, default=2000)
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--sessions", type=int, default=5)
+    parser.add_argument("--idle-owner", choices=("root", "user"), default="root")
+    args = parser.parse_args()
+    if os.geteuid() != 0:
+        print("check_bench: needs root (network namespaces, a test user)", file=sys.stderr)
+        return 2
+
+    # measure spamtrace as installed: with its bytecode cached (hyperfine's warmup writes it)
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+    world = World()
+    pids: list[int] = []
+    held: list[socket.socket] = []
+    try:
+        assert world.uid is not None and world.user is not None
+        for _ in range(args.sessions):
+            world.php_holding_session(port=25, hold=900)
+        t0 = time.monotonic()
+        owner = None
+        if args.idle_owner == "user":
+            import pwd
+
+            owner = (world.uid, pwd.getpwuid(world.uid).pw_gid)
+        pids, held = spawn_idle(args.procs, owner)
+        spawn_s = time.monotonic() - t0
+        print(f"setup: {args.procs} idle processes x 20 fds (owner: {args.idle_owner}) "
+              f"in {spawn_s:.1f} s; {count_tcp()} TCP sockets in this netns; "
+              f"{args.sessions} live port-25 sessions as {world.user}")  # fmt: skip
+
+        found = {
+            "spamtrace check --json": found_by_spamtrace(world),
+            "ss -tnp": found_by_ss(world),
+            "netstat -ntup": found_by_netstat(world),
+        }
+        commands = {
+            "spamtrace check --json": f"{SPAMTRACE} check --json",
+            "ss -tnp": "ss -tnp",
+            "ss -tnp 'dport = :25'": "ss -tnp dport = :25",
+            "netstat -ntup": "netstat -ntup",
+        }
+        with tempfile.TemporaryDirectory() as tmp:
+            results = hyperfine(commands, args.runs, Path(tmp) / "h.json")
+        base = results["spamtrace check --json"]["median"]
+        print(f"\n{'tool':<26}{'median':>10}{'min':>10}{'max':>10}{'runs':>6}"
+              f"{'vs spamtrace':>14}")  # fmt: skip
+        for name, r in results.items():
+            print(f"{name:<26}{r['median'] * 1000:>8.1f}ms{r['min'] * 1000:>8.1f}ms"
+                  f"{r['max'] * 1000:>8.1f}ms{r['runs']:>6}{r['median'] / base:>13.1f}x")  # fmt: skip
+        print()
+        reference = found["spamtrace check --json"]
+        ok = len(reference) == args.sessions
+        for name, conns in found.items():
+            same = conns == reference
+            ok = ok and same
+            print(f"{name:<26} found {len(conns)} port-25 connections of {world.user}"
+                  f"{'' if same else ' (DIFFERENT from spamtrace)'}")  # fmt: skip
+        ratio = results["ss -tnp"]["median"] / base
+        print(f"\nspamtrace check --json is {ratio:.1f}x faster than ss -tnp "
+              f"(target >= 20x); same {args.sessions} connections found: {'yes' if ok else 'NO'}")  # fmt: skip
+        return 0 if ok else 1
+    finally:
+        for pid in pids:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        for pid in pids:
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(pid, 0)
+        for s in held:
+            s.close()
+        world.close()
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

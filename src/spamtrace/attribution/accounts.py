@@ -1,0 +1,182 @@
+"""uid -> hosting :class:`~spamtrace.model.Account` (cPanel, DirectAdmin, Plesk, plain home).
+
+Read, in order, for the user name of the uid (from ``<root>/etc/passwd``, then the system's
+user database when ``root`` is ``/``):
+
+1. cPanel: ``/var/cpanel/users/<user>`` (``DNS=``, ``DNSn=`` lines) and ``/etc/userdomains``
+   (``domain: user`` lines).
+2. DirectAdmin: ``/usr/local/directadmin/data/users/<user>/domains.list``.
+3. Plesk: the user's home is ``/var/www/vhosts/<domain>``; more domains are the vhost
+   directories the uid owns.
+4. Otherwise the user's home directory (kind ``home``); uids below ``min_uid`` are ``system``.
+
+Every path comes from :class:`~spamtrace.config.AccountsSection`, joined under ``root`` so that
+unit tests use fixture trees. Unreadable or malformed files are skipped line by line: a panel
+file an attacker can influence must never stop the report.
+"""
+
+from __future__ import annotations
+
+import os
+import pwd
+
+from spamtrace.config import AccountsSection
+from spamtrace.model import Account, AccountKind
+
+#: At most this many domains per account (a reseller can own thousands).
+MAX_DOMAINS = 200
+_MAX_FILE = 4 * 1024 * 1024
+_PLESK_SKIP = frozenset({"system", "default", "chroot", "fs", "fs-passwd", ".skel"})
+
+
+def _under(root: str, path: str) -> str:
+    if root in ("", "/"):
+        return path
+    return os.path.join(root, path.lstrip("/"))
+
+
+def _read_lines(path: str) -> list[str]:
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read(_MAX_FILE)
+    except OSError:
+        return []
+    return data.decode("utf-8", "surrogateescape").splitlines()
+
+
+def _valid_domain(text: str) -> bool:
+    return (
+        0 < len(text) <= 253
+        and text.isprintable()
+        and not any(c.isspace() or c in "/\\" for c in text)
+        and text not in ("*", ".", "..")
+    )
+
+
+def _add(domains: list[str], domain: str) -> None:
+    domain = domain.strip().lower()
+    if _valid_domain(domain) and domain not in domains and len(domains) < MAX_DOMAINS:
+        domains.append(domain)
+
+
+class AccountResolver:
+    """Resolve uids to hosting accounts; results are cached per uid."""
+
+    def __init__(self, cfg: AccountsSection, root: str = "/") -> None:
+        self.cfg = cfg
+        self.root = root
+        self._cache: dict[int, Account | None] = {}
+        self._passwd: dict[int, tuple[str, str]] | None = None
+        self._userdomains: dict[str, list[str]] | None = None
+        self._plesk_owned: dict[int, list[str]] | None = None
+
+    # ------------------------------------------------------------------ lookups
+    def _user(self, uid: int) -> tuple[str, str] | None:
+        """(name, home) of uid."""
+        if self._passwd is None:
+            self._passwd = {}
+            for line in _read_lines(_under(self.root, "/etc/passwd")):
+                parts = line.split(":")
+                if len(parts) < 7 or not parts[2].isdigit():
+                    continue
+                self._passwd.setdefault(int(parts[2]), (parts[0], parts[5]))
+        entry = self._passwd.get(uid)
+        if entry is None and self.root in ("", "/"):
+            try:
+                pw = pwd.getpwuid(uid)
+            except (KeyError, OverflowError):
+                return None
+            entry = (pw.pw_name, pw.pw_dir)
+        return entry
+
+    def _cpanel(self, user: str) -> list[str] | None:
+        if not _safe_name(user):
+            return None
+        path = os.path.join(_under(self.root, self.cfg.cpanel_users_dir), user)
+        if not os.path.isfile(path):
+            return None
+        domains: list[str] = []
+        for line in _read_lines(path):
+            key, sep, value = line.partition("=")
+            key = key.strip()
+            if sep and (key == "DNS" or (key.startswith("DNS") and key[3:].isdigit())):
+                _add(domains, value)
+        if self._userdomains is None:
+            self._userdomains = {}
+            for line in _read_lines(_under(self.root, self.cfg.cpanel_userdomains)):
+                domain, sep, owner = line.partition(":")
+                if sep:
+                    self._userdomains.setdefault(owner.strip(), []).append(domain)
+        for domain in self._userdomains.get(user, []):
+            _add(domains, domain)
+        return domains
+
+    def _directadmin(self, user: str) -> list[str] | None:
+        if not _safe_name(user):
+            return None
+        path = os.path.join(_under(self.root, self.cfg.directadmin_users_dir), user, "domains.list")
+        if not os.path.isfile(path):
+            return None
+        domains: list[str] = []
+        for line in _read_lines(path):
+            _add(domains, line)
+        return domains
+
+    def _plesk(self, uid: int, home: str) -> list[str] | None:
+        vhosts = self.cfg.plesk_vhosts_dir.rstrip("/")
+        if not home.startswith(vhosts + "/"):
+            return None
+        domains: list[str] = []
+        first = home[len(vhosts) + 1 :].split("/", 1)[0]
+        if first and first not in _PLESK_SKIP:
+            _add(domains, first)
+        if self._plesk_owned is None:
+            self._plesk_owned = {}
+            try:
+                with os.scandir(_under(self.root, vhosts)) as it:
+                    for entry in it:
+                        if entry.name in _PLESK_SKIP or not entry.is_dir(follow_symlinks=False):
+                            continue
+                        try:
+                            owner = entry.stat(follow_symlinks=False).st_uid
+                        except OSError:
+                            continue
+                        self._plesk_owned.setdefault(owner, []).append(entry.name)
+            except OSError:
+                pass
+        for name in sorted(self._plesk_owned.get(uid, [])):
+            _add(domains, name)
+        return domains
+
+    # ------------------------------------------------------------------ public
+    def for_uid(self, uid: int) -> Account | None:
+        """The account of ``uid``; ``None`` when the uid has no user entry and no panel data."""
+        if uid in self._cache:
+            return self._cache[uid]
+        account = self._resolve(uid)
+        self._cache[uid] = account
+        return account
+
+    def _resolve(self, uid: int) -> Account | None:
+        entry = self._user(uid)
+        if entry is None:
+            return None
+        name, home = entry
+        home_or_none = home or None
+        if uid < self.cfg.min_uid or uid >= 65534:  # daemons, root, nobody
+            return Account(name=name, kind=AccountKind.SYSTEM, home=home_or_none)
+        domains = self._cpanel(name)
+        if domains is not None:
+            return Account(name, AccountKind.CPANEL, home_or_none, tuple(domains))
+        domains = self._directadmin(name)
+        if domains is not None:
+            return Account(name, AccountKind.DIRECTADMIN, home_or_none, tuple(domains))
+        domains = self._plesk(uid, home) if home else None
+        if domains is not None:
+            return Account(name, AccountKind.PLESK, home_or_none, tuple(domains))
+        return Account(name=name, kind=AccountKind.HOME, home=home_or_none)
+
+
+def _safe_name(user: str) -> bool:
+    """A user name that can be used as one path component."""
+    return bool(user) and user not in (".", "..") and "/" not in user and "\0" not in user

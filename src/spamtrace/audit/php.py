@@ -1,0 +1,450 @@
+"""``php.*``: per PHP version/SAPI and per FPM pool, is mail() logged and are raw sockets open?
+
+For every php.ini found (Debian ``/etc/php/*/{cli,fpm,apache2,cgi}``, RHEL ``/etc/php.ini``,
+cPanel EA, CloudLinux alt-php, Plesk, DirectAdmin) the effective value is php.ini, then the
+scan directory (``conf.d/*.ini``) in name order, later files winning. FPM pools
+(``pool.d/*.conf``) add ``php_admin_value[...]`` (locked) and ``php_value[...]`` (a per-directory
+``.user.ini`` may change those, and php.ini values, for ``PHP_INI_PERDIR`` settings such as
+``mail.log``).
+
+Finding ids: ``php.mail-log``, ``php.mail-x-header``, ``php.disable-functions`` (advice).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from spamtrace.audit.environment import AuditEnv
+from spamtrace.audit.finding import Finding, Status
+from spamtrace.config import Config
+from spamtrace.safetext import escape
+
+#: (php.ini glob, scan-dir glob relative to the php.ini's directory)
+INI_LAYOUTS: tuple[tuple[str, str], ...] = (
+    ("/etc/php/*/*/php.ini", "conf.d"),  # Debian/Ubuntu: /etc/php/8.2/fpm/php.ini
+    ("/etc/php.ini", "/etc/php.d"),  # RHEL/Alma
+    ("/opt/cpanel/ea-php*/root/etc/php.ini", "php.d"),  # cPanel EasyApache
+    ("/opt/alt/php*/etc/php.ini", "php.d"),  # CloudLinux alt-php
+    ("/opt/plesk/php/*/etc/php.ini", "php.d"),  # Plesk
+    ("/usr/local/php*/lib/php.ini", "php.conf.d"),  # DirectAdmin
+)
+POOL_GLOBS: tuple[str, ...] = (
+    "/etc/php/*/fpm/pool.d/*.conf",
+    "/etc/php-fpm.d/*.conf",
+    "/opt/cpanel/ea-php*/root/etc/php-fpm.d/*.conf",
+    "/opt/plesk/php/*/etc/php-fpm.d/*.conf",
+    "/usr/local/php*/etc/php-fpm.d/*.conf",
+)
+#: functions that open raw network sockets (SMTP straight to an MX, bypassing mail())
+RAW_SOCKET_FUNCTIONS: tuple[str, ...] = (
+    "fsockopen",
+    "pfsockopen",
+    "stream_socket_client",
+    "socket_create",
+    "socket_connect",
+)
+CLI_SAPIS = ("cli", "phpdbg")
+
+
+@dataclass(frozen=True, slots=True)
+class IniFile:
+    path: str
+    text: str | None  # None: unreadable
+
+
+@dataclass(frozen=True, slots=True)
+class SapiConfig:
+    label: str  # "PHP 8.2 fpm"
+    sapi: str  # cli | fpm | apache2 | cgi | "" when unknown
+    ini: IniFile
+    scanned: tuple[IniFile, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class PoolFile:
+    file: IniFile
+    sapi_label: str | None  # the SAPI whose php.ini the pool inherits
+
+
+@dataclass(frozen=True, slots=True)
+class PhpSnapshot:
+    php_binary: str | None
+    sapis: tuple[SapiConfig, ...]
+    pools: tuple[PoolFile, ...]
+    syslog_socket: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Setting:
+    value: str
+    path: str
+    line: int
+    how: str  # "php.ini" | "php_admin_value" | "php_value" | "php_admin_flag" | "php_flag"
+
+    def where(self) -> str:
+        return f"{escape(self.path)}:{self.line}"
+
+
+# --------------------------------------------------------------------------- parsing (pure)
+def parse_ini(text: str) -> tuple[list[tuple[str | None, str, str, int]], list[str]]:
+    """INI lines -> [(section, key, value, line)], problems as ``line: what``."""
+    out: list[tuple[str | None, str, str, int]] = []
+    problems: list[str] = []
+    section: str | None = None
+    for n, raw in enumerate(text.splitlines(), 1):
+        line = raw.strip()
+        if not line or line[0] in ";#":
+            continue
+        if line.startswith("["):
+            if not line.endswith("]"):
+                problems.append(f"{n}: cannot parse: {escape(line, 200)}")
+                continue
+            section = line[1:-1].strip()
+            continue
+        if "=" not in line:
+            problems.append(f"{n}: cannot parse (no '='): {escape(line, 200)}")
+            continue
+        key, value = (x.strip() for x in line.split("=", 1))
+        if value[:1] in ('"', "'"):
+            q = value[0]
+            end = value.find(q, 1)
+            if end < 0:
+                problems.append(f"{n}: unterminated quote: {escape(line, 200)}")
+                continue
+            value = value[1:end]
+        else:
+            value = value.split(";", 1)[0].strip()
+        out.append((section, key, value, n))
+    return out, problems
+
+
+def effective_ini(sapi: SapiConfig) -> tuple[dict[str, Setting], list[str]]:
+    """Settings of php.ini then the scan directory (later wins), plus parse problems."""
+    values: dict[str, Setting] = {}
+    problems: list[str] = []
+    for f in (sapi.ini, *sapi.scanned):
+        if f.text is None:
+            problems.append(f"{escape(f.path)}: cannot read")
+            continue
+        entries, probs = parse_ini(f.text)
+        problems += [f"{escape(f.path)}:{p}" for p in probs]
+        for _sec, key, value, n in entries:
+            values[key.lower()] = Setting(value, f.path, n, "php.ini")
+    return values, problems
+
+
+_POOL_KEY = re.compile(r"^(php_admin_value|php_value|php_admin_flag|php_flag)\[([^\]]+)\]$")
+
+
+def parse_pool(f: IniFile) -> tuple[dict[str, dict[str, Setting]], list[str]]:
+    """FPM pool file -> {pool: {ini key: Setting}} for php_*_value/flag lines."""
+    pools: dict[str, dict[str, Setting]] = {}
+    if f.text is None:
+        return pools, [f"{escape(f.path)}: cannot read"]
+    entries, probs = parse_ini(f.text)
+    problems = [f"{escape(f.path)}:{p}" for p in probs]
+    for section, key, value, n in entries:
+        if section is None or section.lower() == "global":
+            continue
+        pool = pools.setdefault(section, {})
+        m = _POOL_KEY.match(key)
+        if not m:
+            continue
+        how, name = m.group(1), m.group(2).strip().lower()
+        prev = pool.get(name)
+        if (
+            prev is not None
+            and prev.how.startswith("php_admin")
+            and not how.startswith("php_admin")
+        ):
+            continue  # php_value cannot override php_admin_value
+        pool[name] = Setting(value, f.path, n, how)
+    return pools, problems
+
+
+# --------------------------------------------------------------------------- judging
+MAIL_LOG_WHY = (
+    "`mail.log` makes PHP log every mail() call with the full script path and line "
+    "(`mail() on [/home/u/public_html/wp-content/uploads/x.php:4]: To: …`): the one place that "
+    "names the script behind form and mailer spam. It does not see raw-socket SMTP "
+    "(fsockopen), which spamtrace watch catches. Set it with php_admin_value in FPM pools: "
+    "php.ini and php_value settings can be changed by a site's .user.ini."
+)
+X_HEADER_WHY = (
+    "`mail.add_x_header` adds `X-PHP-Originating-Script: <uid>:<script>` to every mail() "
+    "message, so a bounced or reported spam tells you the account and script name (basename "
+    "only) without server logs."
+)
+DISABLE_WHY = (
+    "Advice, with a trade-off: a site that never talks SMTP itself does not need "
+    "fsockopen/pfsockopen/stream_socket_client/socket_*; disabling them in its pool stops "
+    "direct-to-MX mailer scripts in that site. But WordPress SMTP plugins and PHPMailer/"
+    "Symfony Mailer use stream_socket_client/fsockopen to reach their submission server, and "
+    "some API clients use them too: disable per pool, only where the site does not need them. "
+    "It is not a barrier (curl's smtp://, proc_open of another binary): the SMTP egress "
+    "firewall is."
+)
+
+
+def _mail_log_finding(
+    subject: str, s: Setting | None, syslog: bool, extra: list[str], pool: bool, fix: str
+) -> Finding:
+    ev = list(extra)
+    if s is None or not s.value:
+        ev.insert(0, "mail.log is not set")
+        return Finding(
+            "php.mail-log",
+            Status.WARN,
+            f"{subject}: mail() calls are not logged",
+            tuple(ev),
+            MAIL_LOG_WHY,
+            fix,
+            subject,
+        )
+    ev.insert(0, f"{s.where()}: {s.how} mail.log = {escape(s.value)}")
+    if s.value == "syslog" and not syslog:
+        return Finding(
+            "php.mail-log",
+            Status.WARN,
+            f"{subject}: mail.log goes to syslog, but no syslog daemon listens (/dev/log)",
+            tuple(ev),
+            MAIL_LOG_WHY,
+            fix,
+            subject,
+        )
+    if pool and s.how in ("php_value", "php.ini"):
+        ev.append("not locked: a site's .user.ini can change it (use php_admin_value)")
+    return Finding(
+        "php.mail-log",
+        Status.PASS,
+        f"{subject}: mail() calls are logged",
+        tuple(ev),
+        MAIL_LOG_WHY,
+        fix,
+        subject,
+    )
+
+
+def _on(value: str) -> bool:
+    return value.strip().lower() in ("1", "on", "yes", "true")
+
+
+def _x_header_finding(subject: str, s: Setting | None, fix: str) -> Finding:
+    if s is not None and _on(s.value):
+        return Finding(
+            "php.mail-x-header",
+            Status.PASS,
+            f"{subject}: mail() adds X-PHP-Originating-Script",
+            (f"{s.where()}: {s.how} mail.add_x_header = {escape(s.value)}",),
+            X_HEADER_WHY,
+            fix,
+            subject,
+        )
+    ev = (
+        f"{s.where()}: {s.how} mail.add_x_header = {escape(s.value)}"
+        if s is not None
+        else "mail.add_x_header is not set (default Off)"
+    )
+    return Finding(
+        "php.mail-x-header",
+        Status.WARN,
+        f"{subject}: mail() adds no X-PHP-Originating-Script",
+        (ev,),
+        X_HEADER_WHY,
+        fix,
+        subject,
+    )
+
+
+def _disabled(settings: Iterable[Setting | None]) -> set[str]:
+    out: set[str] = set()
+    for s in settings:
+        if s is not None:
+            out |= {x.strip().lower() for x in s.value.split(",") if x.strip()}
+    return out
+
+
+def _disable_finding(subject: str, settings: list[Setting | None], fix: str) -> Finding:
+    disabled = _disabled(settings)
+    missing = [f for f in RAW_SOCKET_FUNCTIONS if f not in disabled]
+    ev = [
+        f"{s.where()}: {s.how} disable_functions = {escape(s.value, 300)}"
+        for s in settings
+        if s is not None
+    ] or ["disable_functions is not set"]
+    if not missing:
+        return Finding(
+            "php.disable-functions",
+            Status.PASS,
+            f"{subject}: raw-socket functions are disabled",
+            tuple(ev),
+            DISABLE_WHY,
+            fix,
+            subject,
+        )
+    ev.append("still enabled: " + ", ".join(missing))
+    return Finding(
+        "php.disable-functions",
+        Status.WARN,
+        f"{subject}: raw-socket functions are enabled (advice)",
+        tuple(ev),
+        DISABLE_WHY,
+        fix,
+        subject,
+    )
+
+
+def judge(snap: PhpSnapshot, cfg: Config) -> list[Finding]:
+    if not snap.sapis and not snap.pools:
+        reason = (
+            "php is not installed (no php binary, no php.ini found)"
+            if snap.php_binary is None
+            else "no php.ini found in any known location"
+        )
+        return [
+            Finding(i, Status.SKIPPED, f"{i}: not checked", (reason,), "", "") for i in PhpCheck.ids
+        ]
+    findings: list[Finding] = []
+    by_label: dict[str, dict[str, Setting]] = {}
+    for sapi in snap.sapis:
+        values, problems = effective_ini(sapi)
+        by_label[sapi.label] = values
+        subject = f"{sapi.label} ({escape(sapi.ini.path)})"
+        if problems:
+            findings.append(
+                Finding(
+                    "php.mail-log",
+                    Status.WARN,
+                    f"{subject}: configuration could not be parsed",
+                    tuple(problems[:20]),
+                    "Unparseable lines may hide or break settings.",
+                    "Fix or remove the lines named here.",
+                    subject,
+                )
+            )
+        ini_fix = f"In {escape(sapi.ini.path)} (or a conf.d file) set "
+        findings.append(
+            _mail_log_finding(
+                subject,
+                values.get("mail.log"),
+                snap.syslog_socket,
+                [],
+                False,
+                ini_fix + "`mail.log = /var/log/php/mail.log` (a file the PHP processes can "
+                "append to; per-account logs from FPM pools are better), then reload php-fpm.",
+            )
+        )
+        findings.append(
+            _x_header_finding(
+                subject, values.get("mail.add_x_header"), ini_fix + "`mail.add_x_header = On`."
+            )
+        )
+        if sapi.sapi not in CLI_SAPIS:
+            findings.append(
+                _disable_finding(
+                    subject,
+                    [values.get("disable_functions")],
+                    ini_fix
+                    + "`disable_functions = "
+                    + ",".join(RAW_SOCKET_FUNCTIONS)
+                    + "` only if no site of this PHP needs them; better per pool.",
+                )
+            )
+    for pf in snap.pools:
+        pools, problems = parse_pool(pf.file)
+        inherited = by_label.get(pf.sapi_label or "", {})
+        if problems:
+            subject = f"FPM pools in {escape(pf.file.path)}"
+            findings.append(
+                Finding(
+                    "php.mail-log",
+                    Status.WARN,
+                    f"{subject}: configuration could not be parsed",
+                    tuple(problems[:20]),
+                    "Unparseable lines may hide or break settings.",
+                    "Fix or remove the lines named here.",
+                    subject,
+                )
+            )
+        for name, settings in pools.items():
+            subject = f"FPM pool {escape(name)} ({escape(pf.file.path)})"
+            pfix = f"In {escape(pf.file.path)}, section [{escape(name)}], add "
+            log = settings.get("mail.log") or inherited.get("mail.log")
+            findings.append(
+                _mail_log_finding(
+                    subject,
+                    log,
+                    snap.syslog_socket,
+                    [],
+                    True,
+                    pfix + f"`php_admin_value[mail.log] = /home/{escape(name)}/logs/php-mail.log` "
+                    "(a file the pool's user can append to), then reload php-fpm.",
+                )
+            )
+            xh = settings.get("mail.add_x_header") or inherited.get("mail.add_x_header")
+            findings.append(
+                _x_header_finding(subject, xh, pfix + "`php_admin_flag[mail.add_x_header] = on`.")
+            )
+            pool_df = settings.get("disable_functions")
+            if pool_df is not None and not pool_df.how.startswith("php_admin"):
+                pool_df = None  # disable_functions is PHP_INI_SYSTEM: php_value has no effect
+            findings.append(
+                _disable_finding(
+                    subject,
+                    [inherited.get("disable_functions"), pool_df],
+                    pfix
+                    + "`php_admin_value[disable_functions] = "
+                    + ",".join(RAW_SOCKET_FUNCTIONS)
+                    + "` if this site does not send SMTP itself (it adds to php.ini's list).",
+                )
+            )
+    return findings
+
+
+# --------------------------------------------------------------------------- gathering
+def _label(ini_path: str) -> tuple[str, str]:
+    m = re.match(r"^/etc/php/([^/]+)/([^/]+)/php\.ini$", ini_path)
+    if m:
+        return f"PHP {m.group(1)} {m.group(2)}", m.group(2)
+    m = re.search(r"(ea-php\d+|alt/php\d+|plesk/php/[^/]+|php\d+)", ini_path)
+    return (f"PHP {m.group(1)}" if m else "PHP"), ""
+
+
+def gather(env: AuditEnv) -> PhpSnapshot:
+    sapis: list[SapiConfig] = []
+    for pattern, scan in INI_LAYOUTS:
+        for ini_path in env.glob(pattern):
+            base = os.path.dirname(ini_path)
+            scan_dir = scan if scan.startswith("/") else f"{base}/{scan}"
+            scanned = tuple(IniFile(p, env.read_text(p)) for p in env.glob(f"{scan_dir}/*.ini"))
+            label, sapi = _label(ini_path)
+            sapis.append(
+                SapiConfig(label, sapi, IniFile(ini_path, env.read_text(ini_path)), scanned)
+            )
+    by_dir = {os.path.dirname(s.ini.path): s.label for s in sapis}
+    pools: list[PoolFile] = []
+    for pattern in POOL_GLOBS:
+        for path in env.glob(pattern):
+            parent = os.path.dirname(os.path.dirname(path))
+            pool_label = by_dir.get(parent) or by_dir.get(os.path.dirname(parent))
+            pools.append(PoolFile(IniFile(path, env.read_text(path)), pool_label))
+    return PhpSnapshot(
+        php_binary=env.runner.which(env.php_binary),
+        sapis=tuple(sapis),
+        pools=tuple(pools),
+        syslog_socket=env.path("/dev/log").exists(),
+    )
+
+
+class PhpCheck:
+    family: str = "php"
+    ids: tuple[str, ...] = ("php.mail-log", "php.mail-x-header", "php.disable-functions")
+
+    def gather(self, env: AuditEnv) -> PhpSnapshot:
+        return gather(env)
+
+    def judge(self, snapshot: PhpSnapshot, cfg: Config) -> list[Finding]:
+        return judge(snapshot, cfg)

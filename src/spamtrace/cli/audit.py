@@ -1,0 +1,147 @@
+"""`spamtrace audit`: configuration checks for every way out for spam, each with its fix.
+
+Exit codes: 0 nothing failed, 1 at least one check failed (after ``--fix``, if given), 2 bad
+usage. ``skipped`` (could not look) and ``warn`` do not change the exit code.
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from spamtrace.config import Config
+from spamtrace.errors import ExitCode, UsageError
+
+SCHEMA = "spamtrace.audit/1"
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser(
+        "audit",
+        help="check sshd, firewall, MTA, PHP and DNSBL settings; each finding with its fix",
+        description=(
+            "Check every way out for spam in this server's configuration: sshd port "
+            "forwarding, SMTP egress firewall, MTA logging/limits, PHP mail logging, DNS "
+            "blacklists. Exit 1 if anything fails."
+        ),
+    )
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.add_argument(
+        "--only",
+        nargs="+",
+        action="extend",
+        metavar="ID",
+        default=[],
+        help="run only these checks: an id (sshd.tcp-forwarding), a family (sshd) or sshd.*",
+    )
+    p.add_argument(
+        "--fix",
+        action="store_true",
+        help="repair what can be repaired (sshd.tcp-forwarding): back up, validate, reload, "
+        "verify, roll back on error",
+    )
+    p.add_argument(
+        "--ip",
+        nargs="+",
+        action="extend",
+        metavar="ADDR",
+        default=[],
+        help="addresses to look up in DNS blacklists (default: this host's public addresses)",
+    )
+    p.add_argument(
+        "--dnsbl-server",
+        action="append",
+        metavar="HOST:PORT",
+        default=[],
+        help="DNS server for blacklist lookups (default: audit.dnsbl_nameservers or the system's)",
+    )
+    p.add_argument(
+        "--sshd-config",
+        metavar="FILE",
+        help="sshd config to audit and fix (default: sshd's own, /etc/ssh/sshd_config)",
+    )
+    p.add_argument(
+        "--sshd-pid",
+        type=int,
+        metavar="PID",
+        help="pid of the sshd to reload after --fix (default: sshd's PidFile)",
+    )
+    p.add_argument("--sshd-binary", metavar="PATH", default="sshd", help=argparse.SUPPRESS)
+    p.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace, cfg: Config) -> int:
+    from spamtrace.audit.environment import AuditEnv
+    from spamtrace.audit.runner import run_audit, wanted_ids
+
+    wanted_ids(args.only)  # bad ids are a usage error before anything runs
+    if args.sshd_pid is not None and args.sshd_pid <= 1:
+        raise UsageError("--sshd-pid must be a process id greater than 1")
+    env = AuditEnv(
+        cfg=cfg,
+        sshd_binary=args.sshd_binary,
+        sshd_config=args.sshd_config,
+        sshd_pid=args.sshd_pid,
+        ips=tuple(args.ip),
+        dnsbl_servers=tuple(args.dnsbl_server),
+    )
+    report = run_audit(env, only=args.only, fix=args.fix)
+    if args.json:
+        _print_json(report)
+    else:
+        _print_human(report)
+    failed = any(f.status.value == "fail" for f in report.findings)
+    return int(ExitCode.FOUND if failed else ExitCode.CLEAN)
+
+
+def _summary(report: Any) -> dict[str, int]:
+    counts = {"fail": 0, "warn": 0, "skipped": 0, "pass": 0}
+    for f in report.findings:
+        counts[f.status.value] += 1
+    return counts
+
+
+def _print_json(report: Any) -> None:
+    from spamtrace.cli.output import dump_json
+
+    dump_json(
+        {
+            "schema": SCHEMA,
+            "findings": list(report.findings),
+            "fixes": list(report.fixes),
+            "summary": _summary(report),
+        }
+    )
+
+
+_STYLE = {"fail": "bold red", "warn": "yellow", "skipped": "dim", "pass": "green"}
+
+
+def _print_human(report: Any) -> None:
+    from rich.text import Text
+
+    from spamtrace.cli.output import console
+
+    con = console()
+    order = {"fail": 0, "warn": 1, "skipped": 2, "pass": 3}
+    for f in sorted(report.findings, key=lambda x: order[x.status.value]):
+        line = Text()
+        line.append(f"{f.status.value.upper():<7}", style=_STYLE[f.status.value])
+        line.append(f" {f.id}", style="bold")
+        line.append(f"  {f.title}")
+        con.print(line)
+        for ev in f.evidence:
+            con.print(Text(f"    {ev}"))
+        if f.status.value in ("fail", "warn"):
+            if f.why:
+                con.print(Text(f"    why: {f.why}", style="italic"))
+            if f.fix:
+                fix = f.fix.replace("\n", "\n         ")
+                con.print(Text(f"    fix: {fix}", style="cyan"))
+        con.print()
+    for fx in report.fixes:
+        con.print(Text(f"FIX {fx.id}: {fx.action.value}", style="bold"))
+        for d in fx.details:
+            con.print(Text(f"    {d}"))
+    counts = _summary(report)
+    con.print(Text(", ".join(f"{n} {k}" for k, n in counts.items()), style="bold"))

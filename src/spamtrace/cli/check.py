@@ -1,0 +1,372 @@
+"""`spamtrace check`: who is speaking SMTP from this server, right now.
+
+Pipeline (:func:`collect`): sock_diag dump of TCP sockets to remote SMTP ports (in-kernel
+port filter; ``/proc/net/tcp*`` fallback) -> socket inode to pid, scanning only the fds of
+processes owned by each socket's uid -> process details (psutil), hosting account, MTA
+identity -> verdict and advice (pure).
+
+Output: a rich table (imported only for the human view), or ``--json`` (schema
+``spamtrace.check/1``, no rich import). Exit 0 when nothing alerts, 1 when a connection is
+``suspicious`` or ``ssh-tunnel``, 2 on usage/config errors, 3 on runtime failure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import os
+import time
+from typing import TYPE_CHECKING, Any
+
+from spamtrace.errors import ExitCode, UsageError
+from spamtrace.model import ALERTING_VERDICTS, AttributionMethod, Connection, Verdict
+
+if TYPE_CHECKING:
+    from spamtrace.attribution.mta import MtaIdentity
+    from spamtrace.config import Config
+
+SCHEMA = "spamtrace.check/1"
+
+ROOT_WOULD_ADD = (
+    "not running as root: only the owner uid of other users' sockets is known; "
+    "run as root to add pid, process, exe, command line, cwd, open scripts, parent chain "
+    "and the MTA check by exe path"
+)
+
+
+def _ports(text: str) -> list[int]:
+    ports: list[int] = []
+    for part in text.split(","):
+        part = part.strip()
+        if not part:
+            continue
+        if not part.isdigit() or not 1 <= int(part) <= 65535:
+            raise argparse.ArgumentTypeError(f"not a TCP port: {part!r}")
+        if int(part) not in ports:
+            ports.append(int(part))
+    if not ports:
+        raise argparse.ArgumentTypeError("give at least one port, e.g. 25,587")
+    return ports
+
+
+def register(sub: Any) -> None:
+    parser = sub.add_parser(
+        "check",
+        help="list connections to remote SMTP ports and who made them",
+        description="List every TCP connection from this host to a remote SMTP port, the "
+        "process, user, hosting account, folder and script behind it, and a verdict.",
+    )
+    parser.add_argument("--json", action="store_true", help="machine-readable output")
+    parser.add_argument(
+        "--ports",
+        type=_ports,
+        metavar="LIST",
+        help="remote ports to look at, comma-separated (default: smtp.ports, 25,465,587,2525)",
+    )
+    parser.add_argument(
+        "--relay-ports",
+        type=_ports,
+        metavar="LIST",
+        help="ports where any non-MTA sender is suspicious (default: smtp.relay_ports, 25)",
+    )
+    parser.set_defaults(handler=run)
+
+
+# ----------------------------------------------------------------------------- pipeline
+@dataclasses.dataclass
+class Report:
+    connections: list[Connection]
+    mta: MtaIdentity
+    ports: list[int]
+    root: bool
+    source: str
+    notes: list[str]
+
+
+def _holds(pid: int, inode: int) -> bool:
+    """Does ``pid`` still hold socket ``inode``? (the pid may have been reused meanwhile)"""
+    target = f"socket:[{inode}]"
+    try:
+        with os.scandir(f"/proc/{pid}/fd") as it:
+            for entry in it:
+                try:
+                    if os.readlink(entry.path) == target:
+                        return True
+                except OSError:
+                    continue
+    except OSError:
+        return False
+    return False
+
+
+def _with_resolved_destinations(cfg: Config, notes: list[str]) -> Config:
+    """Add the addresses of host names in ``submission.allow_destinations`` (judge is pure)."""
+    import ipaddress
+    import socket
+
+    entries = list(cfg.submission.allow_destinations)
+    for entry in cfg.submission.allow_destinations:
+        if entry.startswith("["):
+            continue  # "[v6]:port": an address
+        host, port = entry, ""
+        if entry.count(":") == 1:
+            host, _, port = entry.partition(":")
+        try:
+            ipaddress.ip_network(host.strip("[]"), strict=False)
+            continue  # already an address or a network
+        except ValueError:
+            pass
+        try:
+            infos = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
+        except (OSError, UnicodeError) as exc:
+            notes.append(f"allow_destinations: cannot resolve {host}: {exc}")
+            continue
+        for info in infos:
+            ip = str(info[4][0])
+            if port:
+                entries.append(f"[{ip}]:{port}" if ":" in ip else f"{ip}:{port}")
+            else:
+                entries.append(ip)
+    return dataclasses.replace(
+        cfg, submission=dataclasses.replace(cfg.submission, allow_destinations=entries)
+    )
+
+
+def collect(cfg: Config) -> list[Connection]:
+    """The whole check pipeline: every connection to a remote SMTP port, attributed and judged."""
+    return _collect(cfg).connections
+
+
+def _collect(cfg: Config) -> Report:
+    from spamtrace.attribution.accounts import AccountResolver
+    from spamtrace.attribution.mta import detect_mta
+    from spamtrace.attribution.process import find_socket_owners, read_process
+    from spamtrace.policy.verdict import advice, judge
+    from spamtrace.sources.sockdiag import dump_smtp_sockets
+
+    ports = list(cfg.smtp.ports)
+    records = dump_smtp_sockets(ports)
+    root = os.geteuid() == 0
+    notes: list[str] = []
+    if not root:
+        notes.append(ROOT_WOULD_ADD)
+    source = records[0].source if records else "sockdiag"
+    if any(r.source == "procnet" for r in records):
+        notes.append("netlink sock_diag unavailable: read /proc/net/tcp{,6} instead")
+
+    relay = set(cfg.smtp.relay_ports)
+    if cfg.submission.allow_destinations and any(r.remote.port not in relay for r in records):
+        cfg = _with_resolved_destinations(cfg, notes)
+
+    inodes_by_uid: dict[int, set[int]] = {}
+    for rec in records:
+        if rec.uid is not None and rec.inode:
+            inodes_by_uid.setdefault(rec.uid, set()).add(rec.inode)
+    owners = find_socket_owners(inodes_by_uid)
+    mta = detect_mta(cfg.mta)
+    accounts = AccountResolver(cfg.accounts)
+    processes: dict[int, Any] = {}
+
+    out: list[Connection] = []
+    for rec in records:
+        extra: list[str] = []
+        process = None
+        account = None
+        uid = rec.uid
+        try:
+            pid = owners.get(rec.inode) if rec.inode else None
+            if pid is not None:
+                if pid not in processes:
+                    processes[pid] = read_process(pid, method=AttributionMethod.LIVE)
+                process = processes[pid]
+                if process.start_time is None or not _holds(pid, rec.inode):
+                    extra.append(f"pid {pid} no longer holds the socket (exited or reused)")
+                    process = None
+            elif rec.inode == 0:
+                extra.append("socket has no owner process any more (closing)")
+            elif root:
+                extra.append("no process holds the socket now (it exited, or another netns)")
+            if uid is None and process is not None:
+                uid = process.uid
+            account = accounts.for_uid(uid) if uid is not None else None
+            verdict, reasons = judge(rec.remote, process, uid, account, mta, cfg)
+        except Exception as exc:  # one bad entry must not hide the others
+            verdict, reasons = (
+                Verdict.SUSPICIOUS,
+                (f"attribution failed: {type(exc).__name__}: {exc}",),
+            )
+        conn = Connection(rec, process, account, verdict, (*reasons, *extra))
+        out.append(dataclasses.replace(conn, advice=advice(conn)))
+    out.sort(key=lambda c: (-c.verdict.severity, c.socket.remote.port, str(c.socket.remote)))
+    return Report(out, mta, ports, root, source, notes)
+
+
+# ----------------------------------------------------------------------------- output
+def _iso(ts: float | None) -> str | None:
+    if ts is None:
+        return None
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(ts))
+
+
+def connection_json(conn: Connection) -> dict[str, Any]:
+    """One connection in the ``spamtrace.check/1`` shape (also used by other commands)."""
+    sock, proc, acct = conn.socket, conn.process, conn.account
+    uid = sock.uid if sock.uid is not None else (proc.uid if proc else None)
+    if proc is not None:
+        method = proc.method.value
+    elif uid is not None:
+        method = AttributionMethod.UID_ONLY.value
+    else:
+        method = AttributionMethod.NONE.value
+    user = proc.user if proc is not None else None
+    if user is None and acct is not None and uid is not None:
+        user = acct.name
+    return {
+        "pid": proc.pid if proc else None,
+        "start_time": proc.start_time if proc else None,
+        "started": _iso(proc.start_time) if proc else None,
+        "process": proc.name if proc else None,
+        "exe": proc.exe if proc else None,
+        "cmdline": list(proc.cmdline) if proc else [],
+        "uid": uid,
+        "euid": proc.euid if proc else None,
+        "user": user,
+        "account": acct.name if acct else None,
+        "account_kind": acct.kind.value if acct else None,
+        "home": acct.home if acct else None,
+        "domains": list(acct.domains) if acct else [],
+        "cwd": proc.cwd if proc else None,
+        "scripts": list(proc.scripts) if proc else [],
+        "parents": [
+            {"pid": p.pid, "name": p.name, "exe": p.exe, "uid": p.uid}
+            for p in (proc.parents if proc else ())
+        ],
+        "local": str(sock.local),
+        "remote": str(sock.remote),
+        "family": "ipv6" if sock.family == 10 else "ipv4",
+        "state": sock.state.value,
+        "inode": sock.inode,
+        "socket_source": sock.source,
+        "attribution": method,
+        "verdict": conn.verdict.value,
+        "severity": conn.verdict.severity,
+        "reasons": list(conn.reasons),
+        "advice": list(conn.advice),
+        "notes": list(proc.notes) if proc else [],
+    }
+
+
+def report_json(report: Report) -> dict[str, Any]:
+    counts = {v.value: 0 for v in Verdict}
+    for conn in report.connections:
+        counts[conn.verdict.value] += 1
+    return {
+        "schema": SCHEMA,
+        "generated": _iso(time.time()),
+        "root": report.root,
+        "ports": report.ports,
+        "socket_source": report.source,
+        "mta": {
+            "kind": report.mta.kind,
+            "users": list(report.mta.users),
+            "uids": sorted(report.mta.uids),
+            "exes": sorted(report.mta.exes),
+        },
+        "suspicious": counts[Verdict.SUSPICIOUS.value],
+        "alerting": sum(1 for c in report.connections if c.verdict in ALERTING_VERDICTS),
+        "counts": counts,
+        "notes": report.notes,
+        "connections": [connection_json(c) for c in report.connections],
+    }
+
+
+_STYLE = {
+    Verdict.SUSPICIOUS: "bold red",
+    Verdict.SSH_TUNNEL: "bold magenta",
+    Verdict.SUBMISSION: "yellow",
+    Verdict.MTA: "green",
+    Verdict.ALLOWED: "green",
+}
+
+
+def _print_table(report: Report) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
+    from spamtrace.cli.output import console
+    from spamtrace.safetext import escape, escape_argv
+
+    con = console()
+    ports = ", ".join(str(p) for p in report.ports)
+    for note in report.notes:
+        con.print(Text("note: " + escape(note), style="yellow"))
+    if not report.connections:
+        con.print(Text(f"No TCP connections to remote SMTP ports ({ports})."))
+        return
+    table = Table(title=f"Connections to remote SMTP ports ({ports})", title_justify="left")
+    for col in ("verdict", "pid", "process", "user (uid)", "account", "remote", "state", "where"):
+        table.add_column(col, overflow="fold")
+    for conn in report.connections:
+        data = connection_json(conn)
+        who = f"{escape(data['user'] or '?')} ({data['uid'] if data['uid'] is not None else '?'})"
+        where = (data["scripts"] or [data["cwd"]])[0] if conn.process else ""
+        table.add_row(
+            Text(conn.verdict.value, style=_STYLE[conn.verdict]),
+            Text(str(data["pid"] or "-")),
+            Text(escape(data["process"] or "-", max_len=32)),
+            Text(who),
+            Text(escape(data["account"] or "-")),
+            Text(escape(data["remote"])),
+            Text(data["state"]),
+            Text(escape(where or "")),
+        )
+    con.print(table)
+    for conn in report.connections:
+        if conn.verdict not in ALERTING_VERDICTS and conn.verdict is not Verdict.SUBMISSION:
+            continue
+        proc = conn.process
+        head = Text(f"\n{conn.verdict.value}: ", style=_STYLE[conn.verdict])
+        head.append(f"{escape(str(conn.socket.local))} -> {escape(str(conn.socket.remote))}")
+        con.print(head)
+        lines: list[str] = []
+        if proc is not None:
+            lines.append(f"pid {proc.pid}, started {_iso(proc.start_time) or '?'}")
+            lines.append(f"exe      {escape(proc.exe or '?')}")
+            lines.append(f"cmdline  {escape_argv(proc.cmdline)}")
+            lines.append(f"cwd      {escape(proc.cwd or '?')}")
+            for script in proc.scripts:
+                lines.append(f"script   {escape(script)}")
+            if proc.parents:
+                chain = " <- ".join(f"{p.pid} {escape(p.name)}" for p in proc.parents)
+                lines.append(f"parents  {chain}")
+            lines += [f"note     {escape(n)}" for n in proc.notes]
+        if conn.account is not None and conn.account.domains:
+            lines.append(f"domains  {escape(', '.join(conn.account.domains[:5]))}")
+        lines += [f"why      {escape(r)}" for r in conn.reasons]
+        lines += [f"next     {escape(a)}" for a in conn.advice]
+        for line in lines:
+            con.print(Text("  " + line))
+    counts = report_json(report)["counts"]
+    summary = ", ".join(f"{n} {v}" for v, n in counts.items() if n)
+    con.print(Text(f"\n{len(report.connections)} connection(s): {summary}"))
+
+
+def run(args: argparse.Namespace, cfg: Config) -> int:
+    overrides: dict[str, Any] = {}
+    if args.ports:
+        overrides["smtp__ports"] = args.ports
+    if args.relay_ports:
+        overrides["smtp__relay_ports"] = args.relay_ports
+    if overrides:
+        cfg = cfg.override(**overrides)
+    if not cfg.smtp.ports:
+        raise UsageError("no SMTP ports configured")
+    report = _collect(cfg)
+    if args.json:
+        from spamtrace.cli.output import dump_json
+
+        dump_json(report_json(report))
+    else:
+        _print_table(report)
+    alerting = any(c.verdict in ALERTING_VERDICTS for c in report.connections)
+    return int(ExitCode.FOUND if alerting else ExitCode.CLEAN)

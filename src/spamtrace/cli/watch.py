@@ -1,0 +1,983 @@
+"""`spamtrace watch`, `spamtrace incidents`, `spamtrace incident ID`.
+
+``watch`` wires the event pipeline together::
+
+    proc connector ──> ExecCache (pid -> process at exec time)
+    tracefs tracepoint ─┐
+    [sockdiag polling] ─┼─> attribute (live /proc -> exec-cache -> uid-only) -> judge
+    NFLOG (firewall)  ──┘      -> IncidentTracker -> output line + Store (writer thread)
+
+Sources are pluggable (:class:`Source`: ``fileno()``, ``read_events()``, ``close()``) and
+multiplexed with :mod:`selectors`. The proc connector is always drained before the tracepoint
+is read, and the tracepoint before NFLOG, so the exec cache is as fresh as possible and a
+blocked SYN seen by the tracepoint is in its incident before its NFLOG record arrives.
+No event is dropped: an event that cannot be attributed is still printed, stored and counted
+in an incident, with ``attribution: none``.
+
+Output: human lines, or ``--json``: one JSON object per line (``schema: spamtrace.watch/1``;
+``type`` is ``status``, ``connect-attempted``, ``connect-blocked``, ``incident-opened`` or
+``summary``). Exit status: 1 when an alerting incident (suspicious, ssh-tunnel) was opened,
+else 0; 3 on a runtime failure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import datetime as dt
+import os
+import re
+import signal
+import sys
+import time
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any, Protocol
+
+from spamtrace.errors import (
+    ExitCode,
+    KernelFeatureUnavailable,
+    PermissionRequired,
+    SpamtraceError,
+    UsageError,
+)
+from spamtrace.model import (
+    ALERTING_VERDICTS,
+    AttributedAttempt,
+    AttributionMethod,
+    Connection,
+    ProcessInfo,
+    SmtpConnectAttempted,
+    SmtpConnectBlocked,
+    SocketRecord,
+    TcpState,
+)
+from spamtrace.safetext import escape, escape_argv
+
+if TYPE_CHECKING:
+    from spamtrace.attribution.accounts import AccountResolver
+    from spamtrace.attribution.exec_cache import ExecCache
+    from spamtrace.attribution.mta import MtaIdentity
+    from spamtrace.config import Config
+    from spamtrace.policy.incidents import Incident, IncidentTracker, IncidentUpdate
+    from spamtrace.sinks.store import EventRecord, IncidentRecord, Store, StoreReader
+
+WATCH_SCHEMA = "spamtrace.watch/1"
+INCIDENTS_SCHEMA = "spamtrace.incidents/1"
+INCIDENT_SCHEMA = "spamtrace.incident/1"
+#: how long a live /proc read of a pid is reused for later events of the same process
+LIVE_MEMO_SECONDS = 2.0
+
+
+class Source(Protocol):
+    """An event source of the watch loop (tracefs, proc connector, NFLOG, polling)."""
+
+    def fileno(self) -> int: ...
+
+    def read_events(self) -> Sequence[object]: ...
+
+    def close(self) -> None: ...
+
+
+# ============================================================================ registration
+def register(sub: Any) -> None:
+    w = sub.add_parser(
+        "watch",
+        help="catch every outbound SMTP connection as it happens (foreground, root)",
+        description="Watch outbound SMTP connection attempts (kernel tracepoint), attribute "
+        "each to its process and hosting account, group them into incidents and store them.",
+    )
+    w.add_argument("--json", action="store_true", help="one JSON object per line")
+    w.add_argument(
+        "--duration",
+        type=_duration,
+        metavar="TIME",
+        help="stop after this long (e.g. 30, 30s, 5m, 1h)",
+    )
+    w.add_argument("--db", metavar="PATH", help="store path (default: config store.path)")
+    w.add_argument("--no-store", action="store_true", help="do not write the store")
+    w.add_argument(
+        "--source",
+        choices=("auto", "tracepoint", "poll"),
+        default="auto",
+        help="event source: the tracepoint (default) or DEGRADED sock_diag polling",
+    )
+    w.add_argument(
+        "--no-nflog",
+        action="store_true",
+        help="do not read the firewall's NFLOG group (blocked attempts)",
+    )
+    w.set_defaults(handler=_watch)
+
+    i = sub.add_parser("incidents", help="list incidents recorded by `watch`")
+    i.add_argument(
+        "--since",
+        default="24h",
+        metavar="WHEN",
+        help="30m, 24h, 7d, an ISO date/time, epoch seconds, or 'all' (default 24h)",
+    )
+    i.add_argument("--json", action="store_true", help="machine-readable output")
+    i.add_argument("--db", metavar="PATH", help="store path (default: config store.path)")
+    i.add_argument("--limit", type=int, default=1000, help="at most this many (default 1000)")
+    i.set_defaults(handler=_incidents)
+
+    one = sub.add_parser("incident", help="everything known about one incident")
+    one.add_argument("id", help="incident id (or a unique prefix of it)")
+    one.add_argument("--json", action="store_true", help="machine-readable output")
+    one.add_argument("--db", metavar="PATH", help="store path (default: config store.path)")
+    one.set_defaults(handler=_incident)
+
+
+_DUR_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d|w)?\s*$")
+_UNITS = {None: 1.0, "ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0, "w": 604800.0}
+
+
+def _duration(text: str) -> float:
+    m = _DUR_RE.match(text)
+    if not m:
+        raise argparse.ArgumentTypeError(f"not a duration: {text!r} (e.g. 30s, 5m, 2h)")
+    return float(m.group(1)) * _UNITS[m.group(2)]
+
+
+def parse_since(text: str, now: float) -> float | None:
+    """'all' -> None; '30m' -> now-1800; epoch seconds; ISO date/time (UTC if naive)."""
+    text = text.strip()
+    if text.lower() in ("all", "ever", ""):
+        return None
+    m = _DUR_RE.match(text)
+    if m and m.group(2):
+        return now - float(m.group(1)) * _UNITS[m.group(2)]
+    with contextlib.suppress(ValueError):
+        value = float(text)
+        if value > 1e8:
+            return value
+    try:
+        when = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise UsageError(
+            f"--since: cannot read {text!r} (use 30m, 24h, 7d, 2026-11-27T10:00, or all)"
+        ) from None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.timezone.utc)
+    return when.timestamp()
+
+
+def iso(ts: float | None) -> str | None:
+    if ts is None:
+        return None
+    return (
+        dt.datetime.fromtimestamp(ts, dt.timezone.utc)
+        .isoformat(timespec="milliseconds")
+        .replace("+00:00", "Z")
+    )
+
+
+# ============================================================================ attribution
+def _stat_start(pid: int) -> str | None:
+    """Field 22 (starttime, clock ticks) of /proc/PID/stat: identifies the process cheaply."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as fh:
+            data = fh.read()
+    except OSError:
+        return None
+    tail = data[data.rfind(b")") + 2 :].split()
+    return tail[19].decode() if len(tail) > 19 else None
+
+
+def _status_uid(pid: int) -> tuple[int | None, int | None]:
+    """(real uid, real gid) from /proc/PID/status (readable for a zombie)."""
+    uid = gid = None
+    try:
+        with open(f"/proc/{pid}/status", "rb") as fh:
+            for line in fh:
+                if line.startswith(b"Uid:"):
+                    uid = int(line.split()[1])
+                elif line.startswith(b"Gid:"):
+                    gid = int(line.split()[1])
+                    break
+    except (OSError, ValueError, IndexError):
+        pass
+    return uid, gid
+
+
+class Attributor:
+    """Event -> AttributedAttempt. Order: live /proc, exec cache, uid only; never drops."""
+
+    def __init__(
+        self,
+        cfg: Config,
+        mta: MtaIdentity,
+        accounts: AccountResolver,
+        exec_cache: ExecCache | None,
+    ) -> None:
+        from spamtrace.attribution.process import read_process, user_name
+
+        self.cfg = cfg
+        self.mta = mta
+        self.accounts = accounts
+        self.cache = exec_cache
+        self._read = read_process
+        self._user_name = user_name
+        self._memo: dict[int, tuple[float, str, ProcessInfo]] = {}
+        self.counts: dict[str, int] = {}
+        #: drains the proc connector into the cache (set by the watch loop)
+        self.refresh: Callable[[], None] | None = None
+
+    def _live(self, ev: SmtpConnectAttempted) -> ProcessInfo | None:
+        pid = ev.pid
+        if pid <= 0:
+            return None
+        start = _stat_start(pid)
+        if start is None:
+            return None
+        memo = self._memo.get(pid)
+        now = time.monotonic()
+        if memo is not None and memo[1] == start and now - memo[0] < LIVE_MEMO_SECONDS:
+            return memo[2]
+        info = self._read(pid, method=AttributionMethod.TRACEPOINT)
+        if info.exe is None and info.cwd is None:
+            return None  # exited or a zombie: fall back
+        if info.start_time is not None and info.start_time > ev.wall + 1.0:
+            return None  # started after the event: the pid was reused
+        if _stat_start(pid) != start:
+            return None
+        if len(self._memo) > 4096:
+            self._memo.clear()
+        self._memo[pid] = (now, start, info)
+        return info
+
+    def attempt(
+        self, ev: SmtpConnectAttempted, uid_hint: int | None = None, *, blocked: bool = False
+    ) -> AttributedAttempt:
+        process: ProcessInfo | None = None
+        live = self._live(ev)
+        if live is not None:
+            process = live
+            if (live.cwd is None or live.exe is None or live.uid is None) and self.cache:
+                cached = self.cache.lookup(ev.pid, at=ev.monotonic)
+                if cached is not None:
+                    process = _fill_from(live, cached)
+            if ev.source != "tracepoint":
+                process = _with_method(process, AttributionMethod.LIVE)
+        elif self.cache is not None and ev.pid > 0:
+            process = self.cache.lookup(ev.pid, at=ev.monotonic)
+            if process is None and self.refresh is not None:
+                # its exec may have arrived after the last drain of the proc connector
+                self.refresh()
+                process = self.cache.lookup(ev.pid, at=ev.monotonic)
+        if process is None:
+            uid, gid = _status_uid(ev.pid) if ev.pid > 0 else (None, None)
+            if uid is None:
+                uid = uid_hint
+            if uid is not None:
+                process = ProcessInfo(
+                    pid=ev.pid, start_time=None, name=ev.comm, exe=None, cmdline=(), uid=uid,
+                    euid=None, gid=gid, user=self._user_name(uid), cwd=None, scripts=(),
+                    parents=(), method=AttributionMethod.UID_ONLY,
+                    notes=("process exited before it could be read; uid only",),
+                )  # fmt: skip
+        uid = process.uid if process is not None else uid_hint
+        account = self.accounts.for_uid(uid) if uid is not None else None
+        from spamtrace.policy.verdict import judge
+
+        verdict, reasons = judge(ev.remote, process, uid, account, self.mta, self.cfg)
+        method = process.method.value if process is not None else AttributionMethod.NONE.value
+        self.counts[method] = self.counts.get(method, 0) + 1
+        return AttributedAttempt(ev, process, account, verdict, reasons, blocked=blocked)
+
+    def blocked(self, ev: SmtpConnectBlocked) -> AttributedAttempt:
+        account = self.accounts.for_uid(ev.uid) if ev.uid is not None else None
+        from spamtrace.policy.verdict import judge
+
+        verdict, reasons = judge(ev.remote, None, ev.uid, account, self.mta, self.cfg)
+        reasons = (*reasons, "blocked by the firewall (NFLOG record: uid only, no pid)")
+        key = AttributionMethod.NFLOG_UID_ONLY.value
+        self.counts[key] = self.counts.get(key, 0) + 1
+        return AttributedAttempt(ev, None, account, verdict, reasons, blocked=True)
+
+
+def _fill_from(live: ProcessInfo, cached: ProcessInfo) -> ProcessInfo:
+    """A live read that lost fields (the process was exiting), completed from the exec cache."""
+    import dataclasses
+
+    return dataclasses.replace(
+        live,
+        exe=live.exe or cached.exe,
+        cwd=live.cwd or cached.cwd,
+        uid=live.uid if live.uid is not None else cached.uid,
+        euid=live.euid if live.euid is not None else cached.euid,
+        gid=live.gid if live.gid is not None else cached.gid,
+        user=live.user or cached.user,
+        cmdline=live.cmdline or cached.cmdline,
+        scripts=live.scripts or cached.scripts,
+        notes=(*live.notes, "fields the exited process no longer showed came from the exec cache"),
+    )
+
+
+def _with_method(info: ProcessInfo, method: AttributionMethod) -> ProcessInfo:
+    import dataclasses
+
+    return dataclasses.replace(info, method=method)
+
+
+def connection_of(att: AttributedAttempt) -> Connection:
+    """The `check` view of an attempt (for :func:`spamtrace.policy.verdict.advice`)."""
+    ev = att.event
+    uid = att.process.uid if att.process else getattr(ev, "uid", None)
+    family = (
+        ev.family if isinstance(ev, SmtpConnectAttempted) else (10 if ":" in ev.remote.ip else 2)
+    )
+    sock = SocketRecord(family, TcpState.SYN_SENT, ev.local, ev.remote, uid, 0, ev.source)
+    return Connection(sock, att.process, att.account, att.verdict, att.reasons)
+
+
+def attempt_uid(att: AttributedAttempt) -> int | None:
+    if att.process is not None and att.process.uid is not None:
+        return att.process.uid
+    return getattr(att.event, "uid", None)
+
+
+# ============================================================================ records
+def event_record(att: AttributedAttempt, incident_id: str | None) -> EventRecord:
+    from spamtrace.cli.output import to_jsonable
+    from spamtrace.sinks.store import EventRecord, EventType
+
+    ev = att.event
+    p = att.process
+    blocked_ev = isinstance(ev, SmtpConnectBlocked)
+    details: dict[str, Any] = {}
+    if isinstance(ev, SmtpConnectAttempted):
+        details = {"tid": ev.tid, "comm": ev.comm, "monotonic": ev.monotonic}
+    else:
+        details = {"prefix": ev.prefix}
+    if p is not None:
+        details["name"] = p.name
+        details["parents"] = to_jsonable(p.parents)
+        details["notes"] = list(p.notes)
+    return EventRecord(
+        type=EventType.CONNECT_BLOCKED if blocked_ev else EventType.CONNECT_ATTEMPTED,
+        wall=ev.wall,
+        pid=getattr(ev, "pid", None) or None,
+        start_time=p.start_time if p else None,
+        uid=attempt_uid(att),
+        gid=(p.gid if p else None) if not blocked_ev else getattr(ev, "gid", None),
+        user=p.user if p else None,
+        account=att.account.name if att.account else None,
+        exe=p.exe if p else None,
+        cwd=p.cwd if p else None,
+        cmdline=p.cmdline if p else (),
+        scripts=p.scripts if p else (),
+        local=str(ev.local),
+        remote=str(ev.remote),
+        verdict=att.verdict.value,
+        reasons=att.reasons,
+        method=(
+            p.method.value
+            if p
+            else (
+                AttributionMethod.NFLOG_UID_ONLY.value
+                if blocked_ev
+                else AttributionMethod.NONE.value
+            )
+        ),
+        blocked=att.blocked,
+        incident_id=incident_id,
+        source=ev.source,
+        details=details,
+    )
+
+
+def incident_record(inc: Incident, first: AttributedAttempt | None) -> IncidentRecord:
+    from spamtrace.cli.output import to_jsonable
+    from spamtrace.policy.verdict import advice
+    from spamtrace.sinks.store import IncidentRecord
+
+    adv: tuple[str, ...] = ()
+    process: dict[str, Any] = {}
+    if first is not None:
+        adv = advice(connection_of(first))
+        if first.process is not None:
+            process = to_jsonable(first.process)
+    return IncidentRecord(
+        id=inc.id, verdict=inc.verdict.value, uid=inc.uid, user=inc.user, account=inc.account,
+        account_kind=inc.account_kind, home=inc.home, exe=inc.exe, cwd=inc.cwd,
+        scripts=inc.scripts, cmdline=inc.cmdline, connections=inc.connections,
+        blocked=inc.blocked, destinations=inc.destinations, pids=inc.pids,
+        first_seen=inc.first_seen, last_seen=inc.last_seen,
+        rate_per_minute=inc.rate_per_minute, reasons=inc.reasons, methods=dict(inc.methods),
+        advice=adv, process=process,
+    )  # fmt: skip
+
+
+def incident_json(rec: IncidentRecord) -> dict[str, Any]:
+    return {
+        "id": rec.id,
+        "verdict": rec.verdict,
+        "uid": rec.uid,
+        "user": rec.user,
+        "account": rec.account,
+        "account_kind": rec.account_kind,
+        "home": rec.home,
+        "exe": rec.exe,
+        "cwd": rec.cwd,
+        "scripts": list(rec.scripts),
+        "cmdline": list(rec.cmdline),
+        "connections": rec.connections,
+        "blocked": rec.blocked,
+        "destinations": list(rec.destinations),
+        "pids": list(rec.pids),
+        "first_seen": iso(rec.first_seen),
+        "last_seen": iso(rec.last_seen),
+        "first_seen_epoch": rec.first_seen,
+        "last_seen_epoch": rec.last_seen,
+        "rate_per_minute": rec.rate_per_minute,
+        "reasons": list(rec.reasons),
+        "attribution": rec.methods,
+        "advice": list(rec.advice),
+    }
+
+
+def event_json(rec: EventRecord) -> dict[str, Any]:
+    return {
+        "type": rec.type.value,
+        "time": iso(rec.wall),
+        "wall": rec.wall,
+        "pid": rec.pid,
+        "process": rec.details.get("name") or rec.details.get("comm"),
+        "exe": rec.exe,
+        "cmdline": list(rec.cmdline),
+        "uid": rec.uid,
+        "user": rec.user,
+        "account": rec.account,
+        "cwd": rec.cwd,
+        "scripts": list(rec.scripts),
+        "local": rec.local,
+        "remote": rec.remote,
+        "verdict": rec.verdict,
+        "reasons": list(rec.reasons),
+        "attribution": rec.method,
+        "blocked": rec.blocked,
+        "source": rec.source,
+        "incident": rec.incident_id,
+    }
+
+
+# ============================================================================ the loop
+class Watch:
+    def __init__(self, cfg: Config, args: argparse.Namespace) -> None:
+        from spamtrace.attribution.accounts import AccountResolver
+        from spamtrace.attribution.exec_cache import ExecCache
+        from spamtrace.attribution.mta import detect_mta
+        from spamtrace.policy.incidents import IncidentTracker
+
+        self.cfg = cfg
+        self.args = args
+        self.json = bool(args.json)
+        self.degraded: list[str] = []
+        self.notes: list[str] = []
+        self.sources: list[Source] = []
+        self.proc_src: Source | None = None
+        self.trace_src: Source | None = None
+        self.store: Store | None = None
+        self.exec_cache: ExecCache | None = None
+        self.tracker: IncidentTracker = IncidentTracker()
+        self._first: dict[str, AttributedAttempt] = {}
+        self.mta = detect_mta(cfg.mta)
+        self.accounts = AccountResolver(cfg.accounts)
+        self.events = 0
+        self.blocked_events = 0
+        self.alerting_opened = 0
+        self.incidents_opened = 0
+        self._stop_r, self._stop_w = os.pipe2(os.O_NONBLOCK | os.O_CLOEXEC)
+        self._stopping = False
+        self._exec_cache_cls = ExecCache
+        self.attributor: Attributor | None = None
+
+    # ------------------------------------------------------------------ setup
+    def open(self) -> None:
+        args, cfg = self.args, self.cfg
+        if not args.no_store:
+            from spamtrace.sinks.store import Store
+
+            self.store = Store(
+                args.db or cfg.store.path,
+                queue_size=cfg.watch.queue_size,
+                retention_days=cfg.store.retention_days,
+                max_events=cfg.store.max_events,
+            )
+        from spamtrace.sources.proc_connector import ProcConnectorSource
+
+        try:
+            self.proc_src = ProcConnectorSource()
+            self.exec_cache = self._exec_cache_cls(max_entries=cfg.watch.exec_cache_size)
+        except SpamtraceError as exc:
+            self.degraded.append(
+                f"proc connector unavailable ({exc.message}): processes that exit within "
+                "milliseconds are attributed by uid only"
+            )
+        self.attributor = Attributor(cfg, self.mta, self.accounts, self.exec_cache)
+        self.attributor.refresh = self._drain_proc
+        if args.source in ("auto", "tracepoint"):
+            from spamtrace.sources.tracefs import TracefsSource
+
+            try:
+                self.trace_src = TracefsSource(cfg.smtp.ports)
+            except SpamtraceError as exc:
+                if args.source == "tracepoint":
+                    raise
+                self._fallback_to_polling(f"tracepoint unavailable: {exc.message}")
+        else:
+            self._fallback_to_polling("polling requested with --source poll")
+        if self.trace_src is not None:
+            self.sources.append(self.trace_src)
+        if self.proc_src is not None:
+            self.sources.append(self.proc_src)
+        if not args.no_nflog:
+            self._open_nflog()
+
+    def _fallback_to_polling(self, why: str) -> None:
+        from spamtrace.sources.sockdiag_poll import SockdiagPollSource
+
+        interval = self.cfg.watch.poll_interval
+        self.degraded.append(
+            f"{why}; DEGRADED: polling sock_diag every {interval * 1000:.0f} ms, which misses "
+            "short connections (see docs/watch.md for the measured catch rate)"
+        )
+        self.sources.append(SockdiagPollSource(self.cfg.smtp.ports, interval))
+
+    def _open_nflog(self) -> None:
+        try:
+            from spamtrace.sources.nflog import NflogSource
+        except ImportError:
+            self.notes.append("NFLOG reader not installed: blocked attempts are not read")
+            return
+        try:
+            self.sources.append(NflogSource(self.cfg.firewall.nflog_group))
+        except SpamtraceError as exc:
+            self.notes.append(f"blocked attempts are not read: {exc.message}")
+
+    def request_stop(self, *_: object) -> None:
+        self._stopping = True
+        with contextlib.suppress(OSError):
+            os.write(self._stop_w, b"x")
+
+    def close(self) -> None:
+        for src in self.sources:
+            with contextlib.suppress(Exception):
+                src.close()
+        self.sources.clear()
+        if self.store is not None:
+            self.store.close()
+
+    # ------------------------------------------------------------------ running
+    def run(self, duration: float | None) -> int:
+        import selectors
+
+        sel = selectors.DefaultSelector()
+        for src in self.sources:
+            sel.register(src.fileno(), selectors.EVENT_READ, src)
+        sel.register(self._stop_r, selectors.EVENT_READ, None)
+        self._status()
+        deadline = time.monotonic() + duration if duration is not None else None
+        last_expire = time.monotonic()
+        while not self._stopping:
+            timeout = 1.0
+            if deadline is not None:
+                timeout = min(timeout, deadline - time.monotonic())
+                if timeout <= 0:
+                    break
+            ready = sel.select(timeout)
+            self._drain_proc()
+            ordered = sorted((k.data for k, _ in ready if k.data is not None), key=self._rank)
+            for src in ordered:
+                if src is self.proc_src:
+                    continue
+                self._read_source(src, sel)
+            now = time.monotonic()
+            if self.exec_cache is not None and now - last_expire > 5.0:
+                self.exec_cache.expire(now)
+                last_expire = now
+        # final drain: events already in the kernel buffers
+        self._drain_proc()
+        for src in sorted(self.sources, key=self._rank):
+            if src is not self.proc_src:
+                self._read_source(src, None)
+        sel.close()
+        return ExitCode.FOUND if self.alerting_opened else ExitCode.CLEAN
+
+    def _rank(self, src: Source) -> int:
+        if src is self.proc_src:
+            return 0
+        if src is self.trace_src:
+            return 1
+        return 2
+
+    def _drain_proc(self) -> None:
+        if self.proc_src is None or self.exec_cache is None:
+            return
+        try:
+            for pev in self.proc_src.read_events():
+                self.exec_cache.handle(pev)  # type: ignore[arg-type]
+        except KernelFeatureUnavailable as exc:
+            self.degraded.append(f"proc connector stopped: {exc.message}")
+            self._warn(self.degraded[-1])
+            self.sources.remove(self.proc_src)
+            with contextlib.suppress(Exception):
+                self.proc_src.close()
+            self.proc_src = None
+
+    def _read_source(self, src: Source, sel: Any) -> None:
+        try:
+            events = src.read_events()
+        except KernelFeatureUnavailable as exc:
+            if sel is not None:
+                with contextlib.suppress(KeyError, ValueError):
+                    sel.unregister(src.fileno())
+            with contextlib.suppress(Exception):
+                src.close()
+            if src in self.sources:
+                self.sources.remove(src)
+            if src is self.trace_src:
+                self.trace_src = None
+                self._fallback_to_polling(exc.message)
+                new = self.sources[-1]
+                if sel is not None:
+                    sel.register(new.fileno(), 1, new)
+            else:
+                self.degraded.append(exc.message)
+            self._warn(self.degraded[-1])
+            return
+        if any(isinstance(e, SmtpConnectBlocked) for e in events) and self.trace_src is not None:
+            self._drain_proc()
+            self._read_source(self.trace_src, sel)  # the matching SYNs first
+        for ev in events:
+            self._handle(ev)
+
+    def _handle(self, ev: object) -> None:
+        from spamtrace.sources.sockdiag_poll import PolledConnect
+
+        assert self.attributor is not None
+        if isinstance(ev, SmtpConnectAttempted):
+            att = self.attributor.attempt(ev)
+        elif isinstance(ev, PolledConnect):
+            att = self.attributor.attempt(ev.attempt, uid_hint=ev.uid)
+        elif isinstance(ev, SmtpConnectBlocked):
+            att = self.attributor.blocked(ev)
+            self.blocked_events += 1
+        else:
+            return
+        self.events += 1
+        update = self.tracker.add(att)
+        inc = update.incident
+        if update.opened:
+            self._first[inc.id] = att
+            if len(self._first) > 10_000:
+                self._first.pop(next(iter(self._first)))
+        rec = event_record(att, inc.id)
+        inc_rec = incident_record(inc, self._first.get(inc.id, att))
+        if self.store is not None:
+            self.store.submit(rec, inc_rec)
+        self._emit_event(rec, inc, update)
+        if update.opened:
+            self.incidents_opened += 1
+            if inc.alerting:
+                self.alerting_opened += 1
+            self._emit_opened(inc_rec, inc.alerting)
+
+    # ------------------------------------------------------------------ output
+    def _line(self, doc: dict[str, Any]) -> None:
+        from spamtrace.cli.output import dump_json
+
+        dump_json({"schema": WATCH_SCHEMA, **doc}, line=True)
+
+    def _warn(self, text: str) -> None:
+        if self.json:
+            self._line({"type": "status", "warning": text})
+        print(f"spamtrace: warning: {escape(text)}", file=sys.stderr, flush=True)
+
+    def _status(self) -> None:
+        sources = [getattr(s, "name", type(s).__name__) for s in self.sources]
+        store = self.store.path if self.store is not None else None
+        if self.json:
+            self._line({
+                "type": "status", "sources": sources, "store": store,
+                "ports": list(self.cfg.smtp.ports), "degraded": self.degraded,
+                "notes": self.notes, "mta": {"kind": self.mta.kind, "users": list(self.mta.users)},
+            })  # fmt: skip
+        else:
+            print(
+                f"spamtrace watch: sources {', '.join(sources)}; ports "
+                f"{', '.join(str(p) for p in self.cfg.smtp.ports)}; store {escape(store) or 'off'}",
+                file=sys.stderr,
+                flush=True,
+            )
+            for text in self.degraded:
+                print(f"spamtrace: DEGRADED: {escape(text)}", file=sys.stderr, flush=True)
+            for text in self.notes:
+                print(f"spamtrace: note: {escape(text)}", file=sys.stderr, flush=True)
+
+    def _emit_event(self, rec: EventRecord, inc: Incident, update: IncidentUpdate) -> None:
+        if self.json:
+            self._line(
+                {
+                    **event_json(rec),
+                    "incident_opened": update.opened,
+                    "incident_connections": inc.connections,
+                }
+            )
+            return
+        proc = rec.details.get("name") or rec.details.get("comm") or "?"
+        who = f"uid={rec.uid}" + (f"({escape(rec.user)})" if rec.user else "")
+        parts = [
+            (iso(rec.wall) or "")[11:23],
+            f"{(rec.verdict or '?').upper():<11}",
+            f"{escape(str(proc))}[{rec.pid or '-'}]",
+            who,
+            f"-> {rec.remote}",
+        ]
+        if rec.blocked:
+            parts.append("BLOCKED")
+        if rec.scripts:
+            parts.append(f"script={escape(rec.scripts[0])}")
+        elif rec.cwd:
+            parts.append(f"cwd={escape(rec.cwd)}")
+        parts.append(f"[{rec.method}]")
+        parts.append(f"{inc.id} #{inc.connections}")
+        print("  ".join(parts), flush=True)
+
+    def _emit_opened(self, rec: IncidentRecord, alerting: bool) -> None:
+        if self.json:
+            self._line({"type": "incident-opened", "incident": incident_json(rec)})
+            return
+        if not alerting:
+            return
+        out = [f"!! {rec.verdict.upper()} incident {rec.id} opened"]
+        who = f"uid {rec.uid}" + (f" ({escape(rec.user)})" if rec.user else "")
+        if rec.account:
+            who += f", account {escape(rec.account)}"
+        out.append(f"   who:     {who}")
+        if rec.exe or rec.cmdline:
+            out.append(f"   process: {escape(rec.exe)}  {escape_argv(rec.cmdline)}")
+        if rec.cwd:
+            out.append(f"   folder:  {escape(rec.cwd)}")
+        for script in rec.scripts:
+            out.append(f"   script:  {escape(script)}")
+        out.append(f"   to:      {', '.join(rec.destinations)}")
+        for reason in rec.reasons:
+            out.append(f"   why:     {escape(reason)}")
+        if rec.advice:
+            out.append("   what to do:")
+            out.extend(f"     - {escape(a)}" for a in rec.advice)
+        out.append(f"   details: spamtrace incident {rec.id}")
+        print("\n".join(out), flush=True)
+
+    def summary(self) -> dict[str, Any]:
+        doc: dict[str, Any] = {
+            "events": self.events,
+            "blocked_events": self.blocked_events,
+            "incidents_opened": self.incidents_opened,
+            "alerting_incidents": self.alerting_opened,
+            "attribution": dict(self.attributor.counts) if self.attributor else {},
+            "degraded": self.degraded,
+        }
+        for src in self.sources:
+            stats = getattr(src, "stats", None)
+            if callable(stats):
+                from spamtrace.cli.output import to_jsonable
+
+                doc[getattr(src, "name", "source")] = to_jsonable(stats())
+            overruns = getattr(src, "overruns", None)
+            if isinstance(overruns, int):
+                doc["nflog_overruns"] = overruns
+        if self.exec_cache is not None:
+            from spamtrace.cli.output import to_jsonable
+
+            doc["exec_cache"] = to_jsonable(self.exec_cache.stats())
+        if self.store is not None:
+            h = self.store.health()
+            doc["store"] = {
+                "path": h.path,
+                "written": h.written,
+                "lost": h.lost,
+                "queued": h.queued,
+                "error": h.error,
+            }
+        return doc
+
+
+def _watch(args: argparse.Namespace, cfg: Config) -> int:
+    if os.geteuid() != 0:
+        raise PermissionRequired(
+            "watch needs root (tracefs, proc connector); without root use `spamtrace check`"
+        )
+    watcher = Watch(cfg, args)
+    old: dict[signal.Signals, Any] = {}
+    for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+        old[sig] = signal.signal(sig, watcher.request_stop)
+    code = int(ExitCode.FAILURE)
+    try:
+        watcher.open()
+        code = int(watcher.run(args.duration))
+    finally:
+        summary = watcher.summary()  # before close: sources still report their counters
+        watcher.close()
+        if watcher.store is not None:
+            h = watcher.store.health()
+            summary["store"] = {
+                "path": h.path,
+                "written": h.written,
+                "lost": h.lost,
+                "queued": h.queued,
+                "error": h.error,
+            }
+        for sig, handler in old.items():
+            signal.signal(sig, handler)
+        _print_summary(watcher, summary)
+    store = summary.get("store") or {}
+    if store.get("error") or store.get("lost"):
+        print(
+            f"spamtrace: error: store: {store.get('lost')} event(s) not stored"
+            + (f": {escape(store['error'])}" if store.get("error") else " (queue full)"),
+            file=sys.stderr,
+        )
+        return max(code, int(ExitCode.FAILURE)) if store.get("error") else code
+    return code
+
+
+def _print_summary(watcher: Watch, summary: dict[str, Any]) -> None:
+    if watcher.json:
+        watcher._line({"type": "summary", **summary})
+        return
+    methods = ", ".join(f"{k} {v}" for k, v in sorted(summary["attribution"].items())) or "-"
+    print(
+        f"spamtrace watch: {summary['events']} event(s), {summary['incidents_opened']} "
+        f"incident(s) opened ({summary['alerting_incidents']} alerting); attribution: {methods}",
+        file=sys.stderr,
+    )
+    trace = summary.get("tracepoint")
+    if trace and (trace.get("malformed") or trace.get("overrun") or trace.get("lost_markers")):
+        print(
+            f"spamtrace: warning: tracepoint: {trace['malformed']} malformed line(s), "
+            f"{trace['overrun']} overrun(s), {trace['lost_markers']} lost event(s)",
+            file=sys.stderr,
+        )
+    proc = summary.get("proc-connector")
+    if proc and proc.get("enobufs"):
+        print(
+            f"spamtrace: warning: proc connector: {proc['enobufs']} buffer overrun(s) "
+            "(ENOBUFS; recovered)",
+            file=sys.stderr,
+        )
+
+
+# ============================================================================ reading
+def _reader(args: argparse.Namespace, cfg: Config) -> StoreReader:
+    from spamtrace.sinks.store import StoreReader
+
+    return StoreReader(args.db or cfg.store.path)
+
+
+def _incidents(args: argparse.Namespace, cfg: Config) -> int:
+    since = parse_since(args.since, time.time())
+    with _reader(args, cfg) as reader:
+        records = reader.incidents(since=since, limit=max(1, args.limit))
+    alerting = sum(1 for r in records if r.verdict in {v.value for v in ALERTING_VERDICTS})
+    if args.json:
+        from spamtrace.cli.output import dump_json
+
+        dump_json({
+            "schema": INCIDENTS_SCHEMA, "since": iso(since), "count": len(records),
+            "alerting": alerting, "incidents": [incident_json(r) for r in records],
+        })  # fmt: skip
+        return ExitCode.FOUND if alerting else ExitCode.CLEAN
+    if not records:
+        print(f"no incidents since {iso(since) or 'the start of the store'}")
+        return ExitCode.CLEAN
+    from rich.table import Table
+
+    from spamtrace.cli.output import console
+
+    table = Table(title=f"{len(records)} incident(s)", show_lines=False)
+    for col in (
+        "id",
+        "verdict",
+        "user",
+        "account",
+        "exe",
+        "script / folder",
+        "conn",
+        "blocked",
+        "to",
+        "last seen",
+    ):
+        table.add_column(col, overflow="fold")
+    for r in records:
+        origin = r.scripts[0] if r.scripts else r.cwd
+        dests = ", ".join(r.destinations[:3]) + (" …" if len(r.destinations) > 3 else "")
+        style = "bold red" if r.verdict in ("suspicious", "ssh-tunnel") else None
+        table.add_row(
+            r.id, r.verdict, escape(r.user or str(r.uid)), escape(r.account), escape(r.exe),
+            escape(origin), str(r.connections), str(r.blocked), dests,
+            (iso(r.last_seen) or "")[:19].replace("T", " "), style=style,
+        )  # fmt: skip
+    console().print(table)
+    return ExitCode.FOUND if alerting else ExitCode.CLEAN
+
+
+def _incident(args: argparse.Namespace, cfg: Config) -> int:
+    with _reader(args, cfg) as reader:
+        rec = reader.incident(args.id)
+        if rec is None:
+            raise UsageError(f"no incident {args.id!r} in the store")
+        events = reader.events_of(rec.id)
+    if args.json:
+        from spamtrace.cli.output import dump_json
+
+        dump_json({
+            "schema": INCIDENT_SCHEMA,
+            "incident": {**incident_json(rec), "process": rec.process},
+            "events": [event_json(e) for e in events],
+        })  # fmt: skip
+        return ExitCode.CLEAN
+    out = [f"incident {rec.id}: {rec.verdict.upper()}"]
+    who = f"uid {rec.uid}" + (f" ({escape(rec.user)})" if rec.user else "")
+    out.append(f"  who:          {who}")
+    if rec.account:
+        kind = f" [{rec.account_kind}]" if rec.account_kind else ""
+        out.append(f"  account:      {escape(rec.account)}{kind}  home {escape(rec.home)}")
+    out.append(f"  exe:          {escape(rec.exe) or '(unknown)'}")
+    if rec.cmdline:
+        out.append(f"  cmdline:      {escape_argv(rec.cmdline)}")
+    out.append(f"  folder (cwd): {escape(rec.cwd) or '(unknown)'}")
+    for s in rec.scripts:
+        out.append(f"  script:       {escape(s)}")
+    parents = rec.process.get("parents") or []
+    if parents:
+        out.append("  process tree:")
+        pid = rec.process.get("pid")
+        out.append(f"    {pid} {escape(rec.process.get('name') or '')} (the sender)")
+        for depth, p in enumerate(parents, 1):
+            out.append(
+                f"    {'  ' * depth}└ {p.get('pid')} {escape(p.get('name') or '')} "
+                f"uid {p.get('uid')} {escape(p.get('exe') or '')}"
+            )
+    out.append(
+        f"  connections:  {rec.connections} ({rec.blocked} blocked), "
+        f"{rec.rate_per_minute}/min, {iso(rec.first_seen)} .. {iso(rec.last_seen)}"
+    )
+    out.append(f"  destinations: {', '.join(rec.destinations)}")
+    out.append(f"  attribution:  {', '.join(f'{k} {v}' for k, v in rec.methods.items())}")
+    for r in rec.reasons:
+        out.append(f"  why:          {escape(r)}")
+    if rec.advice:
+        out.append("  what to do:")
+        out.extend(f"    - {escape(a)}" for a in rec.advice)
+    out.append(f"  events ({len(events)}):")
+    for e in events[:50]:
+        out.append(
+            f"    {iso(e.wall)}  pid {e.pid}  -> {e.remote}  [{e.method}]"
+            + ("  BLOCKED" if e.blocked else "")
+        )
+    if len(events) > 50:
+        out.append(f"    … {len(events) - 50} more (--json for all)")
+    print("\n".join(out))
+    return ExitCode.CLEAN

@@ -1,0 +1,233 @@
+"""Group attributed connect attempts into incidents (pure: no I/O, no clock).
+
+An incident is "who sent it" plus the verdict: the hosting account, the uid, the executable and
+the script (or, when no script is known, the working directory). The first attempt opens the
+incident and is reported at once (:attr:`IncidentUpdate.opened`); later attempts update the
+counts, the destinations, last seen and the rate. An incident stays open while attempts keep
+coming; after ``idle_gap`` seconds without one, the next attempt opens a new incident.
+
+Blocked attempts (NFLOG: uid only, no process) join the incident of the same uid that made a
+matching attempt to the same destination moments before (the tracepoint also sees blocked
+SYNs): that attempt is counted as blocked. Without such a match they form a uid-only incident
+of their own, counted as connections and blocked.
+
+Time comes from the events (wall-clock seconds), so the grouping can be replayed in tests.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import OrderedDict, deque
+from dataclasses import dataclass, field
+
+from spamtrace.model import (
+    ALERTING_VERDICTS,
+    Account,
+    AttributedAttempt,
+    AttributionMethod,
+    ProcessInfo,
+    SmtpConnectBlocked,
+    Verdict,
+)
+
+#: distinct destinations / pids kept per incident (counts stay exact beyond that)
+MAX_DESTINATIONS = 256
+MAX_PIDS = 64
+#: how long a seen attempt may wait for its NFLOG record (seconds)
+BLOCK_MATCH_WINDOW = 3.0
+
+
+@dataclass(frozen=True, slots=True)
+class IncidentKey:
+    account: str | None
+    uid: int | None
+    exe: str | None
+    origin: str | None  # the script, else the cwd
+    verdict: Verdict
+
+
+@dataclass(frozen=True, slots=True)
+class Incident:
+    """A snapshot of one incident."""
+
+    id: str
+    verdict: Verdict
+    uid: int | None
+    user: str | None
+    account: str | None
+    account_kind: str | None
+    home: str | None
+    exe: str | None
+    cwd: str | None
+    scripts: tuple[str, ...]
+    cmdline: tuple[str, ...]
+    connections: int  # attempts seen (tracepoint/polling) or only blocked (NFLOG)
+    blocked: int  # of which the firewall rejected
+    destinations: tuple[str, ...]  # distinct "ip:port", first seen first
+    pids: tuple[int, ...]
+    first_seen: float
+    last_seen: float
+    reasons: tuple[str, ...]
+    methods: tuple[tuple[str, int], ...]  # attribution method -> count
+
+    @property
+    def alerting(self) -> bool:
+        return self.verdict in ALERTING_VERDICTS
+
+    @property
+    def rate_per_minute(self) -> float:
+        span = self.last_seen - self.first_seen
+        if self.connections <= 1 or span <= 0:
+            return float(self.connections)
+        return round(self.connections / max(span, 1.0) * 60.0, 2)
+
+
+@dataclass(frozen=True, slots=True)
+class IncidentUpdate:
+    incident: Incident
+    opened: bool  # this attempt opened the incident (report it now)
+    counted_as: str  # "connection", "blocked" (joined a seen attempt) or "connection+blocked"
+
+
+def key_for(
+    process: ProcessInfo | None, uid: int | None, account: Account | None, verdict: Verdict
+) -> IncidentKey:
+    exe = process.exe if process else None
+    origin = None
+    if process is not None:
+        origin = process.scripts[0] if process.scripts else process.cwd
+    return IncidentKey(account.name if account else None, uid, exe, origin, verdict)
+
+
+def incident_id(key: IncidentKey, first_seen: float) -> str:
+    """A short stable id: the same incident gets the same id when replayed."""
+    text = f"{key.account}|{key.uid}|{key.exe}|{key.origin}|{key.verdict.value}|{first_seen:.6f}"
+    return "inc-" + hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()[:12]
+
+
+def attempt_uid(attempt: AttributedAttempt) -> int | None:
+    if isinstance(attempt.event, SmtpConnectBlocked):
+        return attempt.event.uid
+    return attempt.process.uid if attempt.process else None
+
+
+@dataclass(slots=True)
+class _Open:
+    key: IncidentKey
+    id: str
+    first: AttributedAttempt
+    first_seen: float
+    last_seen: float
+    connections: int = 0
+    blocked: int = 0
+    destinations: dict[str, None] = field(default_factory=dict)
+    pids: dict[int, None] = field(default_factory=dict)
+    methods: dict[str, int] = field(default_factory=dict)
+    user: str | None = None
+
+    def snapshot(self) -> Incident:
+        proc = self.first.process
+        account = self.first.account
+        return Incident(
+            id=self.id,
+            verdict=self.key.verdict,
+            uid=self.key.uid,
+            user=self.user,
+            account=account.name if account else None,
+            account_kind=account.kind.value if account else None,
+            home=account.home if account else None,
+            exe=self.key.exe,
+            cwd=proc.cwd if proc else None,
+            scripts=proc.scripts if proc else (),
+            cmdline=proc.cmdline if proc else (),
+            connections=self.connections,
+            blocked=self.blocked,
+            destinations=tuple(self.destinations),
+            pids=tuple(self.pids),
+            first_seen=self.first_seen,
+            last_seen=self.last_seen,
+            reasons=self.first.reasons,
+            methods=tuple(sorted(self.methods.items())),
+        )
+
+
+def _method(attempt: AttributedAttempt) -> str:
+    if isinstance(attempt.event, SmtpConnectBlocked) and attempt.process is None:
+        return AttributionMethod.NFLOG_UID_ONLY.value
+    if attempt.process is None:
+        return AttributionMethod.NONE.value if attempt_uid(attempt) is None else "uid-only"
+    return attempt.process.method.value
+
+
+class IncidentTracker:
+    """Stateful grouping of attempts into incidents (bounded: old idle incidents are forgotten)."""
+
+    def __init__(self, idle_gap: float = 600.0, max_open: int = 10_000) -> None:
+        self.idle_gap = idle_gap
+        self.max_open = max_open
+        self._open: OrderedDict[IncidentKey, _Open] = OrderedDict()
+        # recent seen attempts not yet matched by an NFLOG record: (uid, remote) -> times
+        self._unmatched: dict[tuple[int, str], deque[tuple[float, IncidentKey]]] = {}
+
+    def add(self, attempt: AttributedAttempt) -> IncidentUpdate:
+        event = attempt.event
+        uid = attempt_uid(attempt)
+        remote = str(event.remote)
+        when = event.wall
+        if isinstance(event, SmtpConnectBlocked) and uid is not None:
+            joined = self._match_blocked(uid, remote, when)
+            if joined is not None:
+                joined.blocked += 1
+                joined.last_seen = max(joined.last_seen, when)
+                return IncidentUpdate(joined.snapshot(), opened=False, counted_as="blocked")
+        key = key_for(attempt.process, uid, attempt.account, attempt.verdict)
+        inc = self._open.get(key)
+        opened = False
+        if inc is None or when - inc.last_seen > self.idle_gap:
+            inc = _Open(key, incident_id(key, when), attempt, when, when)
+            inc.user = attempt.process.user if attempt.process else None
+            self._open[key] = inc
+            opened = True
+        self._open.move_to_end(key)
+        inc.connections += 1
+        inc.first_seen = min(inc.first_seen, when)
+        inc.last_seen = max(inc.last_seen, when)
+        if inc.user is None and attempt.process is not None:
+            inc.user = attempt.process.user
+        if len(inc.destinations) < MAX_DESTINATIONS:
+            inc.destinations[remote] = None
+        pid = getattr(event, "pid", None)
+        if pid and len(inc.pids) < MAX_PIDS:
+            inc.pids[pid] = None
+        method = _method(attempt)
+        inc.methods[method] = inc.methods.get(method, 0) + 1
+        counted = "connection"
+        if attempt.blocked or isinstance(event, SmtpConnectBlocked):
+            inc.blocked += 1
+            counted = "connection+blocked"
+        elif uid is not None:
+            q = self._unmatched.setdefault((uid, remote), deque(maxlen=4096))
+            q.append((when, key))
+        self._trim(when)
+        return IncidentUpdate(inc.snapshot(), opened=opened, counted_as=counted)
+
+    def _match_blocked(self, uid: int, remote: str, when: float) -> _Open | None:
+        q = self._unmatched.get((uid, remote))
+        while q:
+            seen_at, key = q.popleft()
+            if abs(when - seen_at) <= BLOCK_MATCH_WINDOW and key in self._open:
+                if not q:
+                    self._unmatched.pop((uid, remote), None)
+                return self._open[key]
+        self._unmatched.pop((uid, remote), None)
+        return None
+
+    def _trim(self, now: float) -> None:
+        while len(self._open) > self.max_open:
+            self._open.popitem(last=False)
+        if len(self._unmatched) > 4096:
+            for k in [k for k, q in self._unmatched.items() if not q or q[-1][0] < now - 10]:
+                del self._unmatched[k]
+
+    def open_incidents(self) -> list[Incident]:
+        return [inc.snapshot() for inc in self._open.values()]

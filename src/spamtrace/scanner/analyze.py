@@ -1,0 +1,948 @@
+"""Score one PHP file: lex it, run every rule over the lexed view, decode layers, add up.
+
+Pure over bytes: no I/O and no clock. Time bounds come from the caller as a ``check``
+callable that raises :class:`BudgetExceeded` when the file's budget is spent.
+"""
+
+from __future__ import annotations
+
+import bisect
+import itertools
+import math
+import re
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+from spamtrace.safetext import escape
+from spamtrace.scanner import decode
+from spamtrace.scanner.lexer import Lexed, lex
+from spamtrace.scanner.report import Finding, ScanVerdict
+from spamtrace.scanner.rules import Rule, YaraWords
+
+MAX_LAYERS = 4
+MAX_PAYLOADS = 12
+MAX_DECODE_CANDIDATES = 48
+EXCERPT_LEN = 120
+
+
+class BudgetExceeded(Exception):
+    """Raised by a ``check`` callable when a file's time budget is spent."""
+
+
+def _never() -> None:
+    return None
+
+
+# Bytes that, just before a name, mean it is not a plain function call (a method, a static
+# call, a variable, part of a longer name). Regexes start with the name itself (a literal
+# prefix the regex engine scans for quickly) and this is checked afterwards, instead of a
+# leading look-behind that would make every position a candidate.
+_NOT_CALL_BEFORE = frozenset(b"abcdefghijklmnopqrstuvwxyz0123456789_$>:") | frozenset(
+    range(0x80, 0x100)
+)
+
+
+def bounded_finditer(rx: re.Pattern[bytes], buf: bytes, limit: int = 100000) -> Iterator[re.Match[bytes]]:
+    """``rx.finditer`` keeping only matches not preceded by a name byte, ``$``, ``->``, ``::``."""
+    pos = 0
+    n = 0
+    while n < limit:
+        m = rx.search(buf, pos)
+        if m is None:
+            return
+        start = m.start()
+        if start and buf[start - 1] in _NOT_CALL_BEFORE:
+            pos = start + 1
+            continue
+        n += 1
+        yield m
+        pos = max(m.end(), start + 1)
+
+
+def bounded_search(rx: re.Pattern[bytes], buf: bytes) -> re.Match[bytes] | None:
+    return next(bounded_finditer(rx, buf), None)
+
+
+_PLACEHOLDER = re.compile(rb"\x01(\d+)\x01")
+_S = rb"\x01\d+\x01"
+_REQ = (
+    rb"(?:\$_(?:get|post|request|cookie|files|server|env)\b|\$http_(?:post|get|cookie|raw_post)_"
+    rb"(?:vars|data)|php://input|getallheaders\s*\()"
+)
+_UIN = rb"(?:\$_(?:get|post|request|cookie|files)\b|\$http_(?:post|get)_vars|php://input)"
+_REQ_RE = re.compile(_REQ)
+_UIN_RE = re.compile(_UIN)
+_NAME = rb"[a-z_\x80-\xff][\w\x80-\xff]*"
+_DEC_FUNCS = (
+    rb"base64_decode|gzinflate|gzuncompress|gzdecode|str_rot13|strrev|hex2bin|convert_uudecode|"
+    rb"rawurldecode|urldecode|bzdecompress"
+)
+_DEC_RE = re.compile(rb"(?<![\w$>:])(?:" + _DEC_FUNCS + rb")\s*\(")
+
+DANGEROUS_NAMES = frozenset(
+    {
+        "eval", "assert", "system", "exec", "shell_exec", "passthru", "popen", "proc_open",
+        "pcntl_exec", "create_function", "base64_decode", "gzinflate", "gzuncompress",
+        "gzdecode", "str_rot13", "call_user_func", "call_user_func_array", "preg_replace",
+        "file_put_contents", "move_uploaded_file", "fsockopen", "pfsockopen", "curl_exec",
+        "file_get_contents", "assert_options", "strrev", "hex2bin", "convert_uudecode",
+        "stream_socket_client", "socket_create", "mail", "fwrite", "fputs", "unserialize",
+        "array_map", "register_shutdown_function", "curl_init", "getenv", "ini_set",
+        "set_time_limit", "error_reporting", "chmod", "unlink", "fopen", "base64_encode",
+        "str_replace", "urldecode", "rawurldecode", "php_uname", "posix_getpwuid",
+    }
+)  # fmt: skip
+# names that are dangerous enough to matter when merely *built*; "mail", "fopen" etc. are
+# only counted when assembled from several pieces (see _built_names).
+_EXEC_NAMES = frozenset(
+    {
+        "eval", "assert", "system", "exec", "shell_exec", "passthru", "popen", "proc_open",
+        "pcntl_exec", "create_function", "base64_decode", "gzinflate", "gzuncompress",
+        "str_rot13", "preg_replace", "call_user_func", "call_user_func_array",
+    }
+)  # fmt: skip
+
+
+@dataclass(slots=True)
+class _Ctx:
+    data: bytes
+    name: str
+    lx: Lexed
+    layer: int
+    check: Callable[[], None]
+    yara: YaraWords | None
+    cache: dict[str, object] = field(default_factory=dict)
+
+    @property
+    def code(self) -> bytes:
+        return self.lx.code
+
+    def line_of_code(self, pos: int) -> int:
+        return self.code.count(b"\n", 0, pos) + 1 if self.layer == 0 else 0
+
+    def line_of_string(self, idx: int) -> int:
+        pos = self.code.find(b"\x01%d\x01" % idx)
+        return self.line_of_code(pos) if pos >= 0 else 0
+
+    def restore(self, chunk: bytes) -> bytes:
+        def repl(m: re.Match[bytes]) -> bytes:
+            idx = int(m.group(1))
+            if idx >= len(self.lx.raw_strings):
+                return b"''"
+            val = self.lx.value(idx)
+            return b"'" + (val[:40] + b"..." if len(val) > 40 else val) + b"'"
+
+        return _PLACEHOLDER.sub(repl, chunk)
+
+    def excerpt_code(self, start: int, end: int) -> str:
+        chunk = self.code[start : min(end, start + 400)]
+        return excerpt(self.restore(chunk))
+
+
+def excerpt(raw: bytes) -> str:
+    text = raw[: EXCERPT_LEN * 2].decode("utf-8", "replace")
+    text = " ".join(text.split())
+    return escape(text, max_len=EXCERPT_LEN)
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    line: int
+    excerpt: str
+
+
+@dataclass(frozen=True, slots=True)
+class Analysis:
+    score: int
+    verdict: ScanVerdict
+    findings: tuple[Finding, ...]
+    layers: int  # how many decoded payloads were scanned
+
+
+# ------------------------------------------------------------------------------------ helpers
+def _string_text(ctx: _Ctx) -> bytes:
+    """All raw literal bodies + inline HTML, lower-cased, joined by NUL."""
+    cached = ctx.cache.get("text")
+    if cached is None:
+        cached = b"\x00".join([*ctx.lx.raw_strings, ctx.lx.html]).lower()
+        ctx.cache["text"] = cached
+    return cached  # type: ignore[return-value]
+
+
+def _string_at(ctx: _Ctx, offset: int) -> int:
+    """Index of the literal that holds ``offset`` of :func:`_string_text` (-1: inline HTML)."""
+    starts = ctx.cache.get("starts")
+    if starts is None:
+        starts = [0, *itertools.accumulate(len(r) + 1 for r in ctx.lx.raw_strings)]
+        ctx.cache["starts"] = starts
+    idx = bisect.bisect_right(starts, offset) - 1  # type: ignore[arg-type]
+    return idx if idx < len(ctx.lx.raw_strings) else -1
+
+
+_PRINTABLE_BYTES = bytes(range(32, 127)) + b"\t\r\n"
+
+
+def _printable_count(buf: bytes) -> int:
+    return len(buf) - len(buf.translate(None, _PRINTABLE_BYTES))
+
+
+def _uses(ctx: _Ctx) -> frozenset[str]:
+    cached = ctx.cache.get("uses")
+    if cached is None:
+        code = ctx.code
+        found = set()
+        if b"str_rot13" in code:
+            found.add("rot13")
+        if b"strrev" in code:
+            found.add("strrev")
+        if b"urldecode" in code:
+            found.add("url")
+        cached = frozenset(found)
+        ctx.cache["uses"] = cached
+    return cached  # type: ignore[return-value]
+
+
+def _entropy(buf: bytes) -> float:
+    n = len(buf)
+    if not n:
+        return 0.0
+    return -sum(c / n * math.log2(c / n) for c in Counter(buf).values())
+
+
+_B64_ALPHA = re.compile(rb"[A-Za-z0-9+/=\s_\-]*")
+_HEX_ALPHA = re.compile(rb"(?:\\x)?[0-9A-Fa-f]+")
+
+
+def _encodedness(val: bytes) -> str | None:
+    """'base64' / 'hex' / 'binary' when a literal looks like encoded data, else None."""
+    if _HEX_ALPHA.fullmatch(val) and len(val) >= 64:
+        return "hex"
+    if _B64_ALPHA.fullmatch(val):
+        compact = val[:8192]
+        if b" " in compact.strip() and compact.count(b" ") > len(compact) // 50:
+            return None  # words, not data
+        return "base64" if _entropy(compact) >= 4.6 else None
+    sample = val[:2048]
+    odd = len(sample) - _printable_count(sample)
+    if odd > len(sample) // 4 and _entropy(sample) > 6.0:
+        return "binary"
+    return None
+
+
+# ------------------------------------------------------------------------------------ features
+FeatureFn = Callable[[_Ctx, Rule], "Hit | None"]
+FEATURES: dict[str, FeatureFn] = {}
+
+
+def feature(name: str) -> Callable[[FeatureFn], FeatureFn]:
+    def deco(fn: FeatureFn) -> FeatureFn:
+        FEATURES[name] = fn
+        return fn
+
+    return deco
+
+
+_STMT_START = re.compile(rb"[;{}]\s*$")
+_ASSIGN_AT = re.compile(
+    rb"\$(" + _NAME + rb")\s*(?:\[[^\]\n]{0,60}\]\s*)*(?:\.|\?\?)?=(?![=>])\s*([^;]{0,600})"
+)
+_FOREACH_REQ = re.compile(rb"foreach\s*\(\s*" + _REQ + rb"[^)]{0,80}?as\s*(?:\$\w+\s*=>\s*)?\$(\w+)")
+_VAR = re.compile(rb"\$(" + _NAME + rb")")
+_BUILT_RHS = re.compile(
+    rb"^\s*(?:" + _S + rb"\s*\.\s*(?:" + _S + rb"|chr\s*\()|chr\s*\(\s*\d+\s*\)\s*\.|"
+    rb"(?:strrev|str_rot13|base64_decode|hex2bin|str_replace|implode|join)\s*\()"
+)
+_SOURCES = (
+    b"$_get", b"$_post", b"$_request", b"$_cookie", b"$_files", b"$_server", b"$_env",
+    b"$http_", b"php://input", b"getallheaders", b"base64_decode", b"gzinflate", b"gzuncompress",
+    b"gzdecode", b"str_rot13", b"strrev", b"hex2bin", b"convert_uudecode", b"urldecode",
+    b"bzdecompress", b"chr(",
+)  # fmt: skip  (the first 10 are request input)
+_SOURCE_RE = re.compile(
+    rb"\$_(?:get|post|request|cookie|files|server|env)\b|\$http_|php://input|getallheaders|"
+    rb"(?:base64_decode|gzinflate|gzuncompress|gzdecode|str_rot13|strrev|hex2bin|"
+    rb"convert_uudecode|rawurldecode|urldecode|bzdecompress)\s*\(|chr\s*\(|\x01\d+\x01\s*\.\s*\x01"
+)
+MAX_TAINT_SITES = 200
+_REQ_SOURCES = frozenset(_SOURCES[:10])
+
+
+def _assignment_before(code: bytes, pos: int) -> tuple[bytes, bytes] | None:
+    """The ``$name = rhs`` statement that contains offset ``pos``, if there is one."""
+    lo = max(code.rfind(b";", 0, pos), code.rfind(b"{", 0, pos), code.rfind(b"}", 0, pos))
+    lo = max(lo, pos - 600)
+    m = _ASSIGN_AT.search(code, lo + 1, pos + 1)
+    if m is None:
+        return None
+    return m.group(1), m.group(2)
+
+
+def _taint(ctx: _Ctx) -> tuple[set[bytes], set[bytes]]:
+    """Variables assigned from request input, and from decoders / built-up names.
+
+    Only statements around a source (request superglobal, decoder call, literal
+    concatenation) are examined, then one level of copies, so the cost follows the number of
+    sources rather than the size of the file.
+    """
+    cached = ctx.cache.get("taint")
+    if cached is not None:
+        return cached  # type: ignore[return-value]
+    code = ctx.code
+    req: set[bytes] = set()
+    dec: set[bytes] = set()
+    if any(src in code for src in _SOURCES) or b"\x01." in code or b"\x01 ." in code:
+        for m in _FOREACH_REQ.finditer(code):
+            req.add(m.group(1))
+        for src in _SOURCES:
+            pos = code.find(src)
+            sites = 0
+            while pos >= 0 and sites < MAX_TAINT_SITES:
+                sites += 1
+                got = _assignment_before(code, pos)
+                if got is not None:
+                    name, rhs = got
+                    if src in _REQ_SOURCES:
+                        if _REQ_RE.search(rhs):
+                            req.add(name)
+                    elif _DEC_RE.search(rhs) or _BUILT_RHS.match(rhs):
+                        dec.add(name)
+                pos = code.find(src, pos + len(src))
+        if b"\x01." in code or b"\x01 ." in code:
+            for m in _concats(code)[:MAX_TAINT_SITES]:
+                got = _assignment_before(code, m.start())
+                if got is not None and _BUILT_RHS.match(got[1]):
+                    dec.add(got[0])
+        for var in list(req | dec)[:40]:  # one level of copies: $b = $a;
+            needle = b"$" + var
+            pos = code.find(needle)
+            count = 0
+            while pos >= 0 and count < 20:
+                count += 1
+                got = _assignment_before(code, pos)
+                if got is not None and got[0] != var:
+                    (req if var in req else dec).add(got[0])
+                pos = code.find(needle, pos + len(needle))
+    ctx.cache["taint"] = (req, dec)
+    return req, dec
+
+
+_SINK_EVAL = re.compile(rb"(?:eval|assert|create_function)\s*\(([^;]{0,200})")
+_SINK_EXEC = re.compile(
+    rb"(?:system|exec|shell_exec|passthru|popen|proc_open|pcntl_exec)\s*\(([^;]{0,200})"
+)
+_SINK_VARCALL = re.compile(rb"\$(" + _NAME + rb")\s*(?:\[[^\]\n]{0,40}\]\s*)?\(")
+
+
+@feature("tainted_sink")
+def _tainted_sink(ctx: _Ctx, rule: Rule) -> Hit | None:
+    req, dec = _taint(ctx)
+    if not req and not dec:
+        return None
+    kind = rule.params.get("sinks")
+    code = ctx.code
+    if kind == "varcall":
+        for m in bounded_finditer(_SINK_VARCALL, code):
+            var = m.group(1)
+            if var in req or var in dec:
+                return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end() + 60))
+        return None
+    rx = _SINK_EVAL if kind == "eval" else _SINK_EXEC
+    bad = req | dec if kind == "eval" else req
+    for m in bounded_finditer(rx, code):
+        if set(_VAR.findall(m.group(1))) & bad:
+            return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end()))
+    return None
+
+
+_PREG = re.compile(rb"preg_replace\s*\(\s*@?\s*\x01(\d+)\x01")
+_CLOSERS = {ord("("): ord(")"), ord("["): ord("]"), ord("{"): ord("}"), ord("<"): ord(">")}
+
+
+@feature("preg_e")
+def _preg_e(ctx: _Ctx, rule: Rule) -> Hit | None:
+    for m in _PREG.finditer(ctx.code):
+        pat = ctx.lx.value(int(m.group(1))).strip()
+        if len(pat) < 2:
+            continue
+        delim = _CLOSERS.get(pat[0], pat[0])
+        end = pat.rfind(bytes([delim]))
+        if end <= 0:
+            continue
+        mods = pat[end + 1 :]
+        if b"e" in mods and re.fullmatch(rb"[a-zA-Z]*", mods):
+            return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end() + 80))
+    return None
+
+
+_CALLBACK = re.compile(
+    rb"(?:call_user_func(?:_array)?|array_map|array_filter|array_walk(?:_recursive)?|"
+    rb"u[ak]?sort|register_shutdown_function|register_tick_function|ob_start|iterator_apply|"
+    rb"forward_static_call(?:_array)?|array_reduce|array_diff_ukey|array_intersect_ukey|"
+    rb"new\s+reflectionfunction)\s*\(([^;]{0,200})"
+)
+
+
+_QUOTED_EXEC = re.compile(
+    rb"\x00\\?(?:eval|assert|system|exec|shell_exec|passthru|popen|proc_open|pcntl_exec|"
+    rb"create_function|base64_decode|gzinflate|gzuncompress|str_rot13|preg_replace|"
+    rb"call_user_func(?:_array)?)\x00"
+)
+
+
+@feature("callback_literal")
+def _callback_literal(ctx: _Ctx, rule: Rule) -> Hit | None:
+    if not _QUOTED_EXEC.search(_string_text(ctx)):
+        return None
+    for m in bounded_finditer(_CALLBACK, ctx.code):
+        for p in _PLACEHOLDER.finditer(m.group(1)):
+            val = ctx.lx.value(int(p.group(1))).strip().lower().lstrip(b"\\")
+            if val.decode("latin-1") in _EXEC_NAMES:
+                return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end()))
+    return None
+
+
+_INCLUDE_LIT = re.compile(
+    rb"(?:include|require)(?:_once)?\b\s*\(?\s*@?\s*(?:[\w\s.()$]{0,60}?\.\s*)?"
+    rb"\x01(\d+)\x01"
+)
+_ODD_EXT = re.compile(
+    rb"\.(?:ico|png|jpe?g|gif|bmp|webp|txt|log|dat|tmp|css|js|svg|zip|pdf|mp3|ttf|woff2?|bak)$",
+    re.IGNORECASE,
+)
+
+
+@feature("include_literal")
+def _include_literal(ctx: _Ctx, rule: Rule) -> Hit | None:
+    for m in bounded_finditer(_INCLUDE_LIT, ctx.code):
+        val, esc = ctx.lx.value_esc(int(m.group(1)))
+        if esc >= 3 or _ODD_EXT.search(val.strip()):
+            return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end()))
+    return None
+
+
+_CONCAT = re.compile(
+    rb"(?:" + _S + rb"|chr\s*\(\s*\d+\s*\))(?:\s*\.\s*(?:" + _S + rb"|chr\s*\(\s*\d+\s*\)))+"
+)
+# where a literal-only concatenation may start (literal prefixes keep the scan fast)
+_CONCAT_START = re.compile(rb"\x01\d+\x01\s*\.\s*(?:\x01|chr)")
+_CHR_START = re.compile(rb"chr\s*\(\s*\d+\s*\)\s*\.")
+
+
+def _concats(code: bytes) -> list[re.Match[bytes]]:
+    found: list[re.Match[bytes]] = []
+    last = -1
+    for rx in (_CONCAT_START, _CHR_START):
+        if rx is _CHR_START and b"chr" not in code:
+            continue
+        for m in rx.finditer(code):
+            if m.start() < last:
+                continue
+            full = _CONCAT.match(code, m.start())
+            if full is not None:
+                found.append(full)
+                last = full.end()
+            if len(found) > 2000:
+                return found
+    return found
+_CONCAT_PART = re.compile(rb"\x01(\d+)\x01|chr\s*\(\s*(\d+)\s*\)")
+_TRANSFORM = re.compile(rb"(strrev|str_rot13|base64_decode|hex2bin)\s*\(\s*\x01(\d+)\x01\s*\)")
+_STR_REPLACE = re.compile(
+    rb"str_(?:i)?replace\s*\(\s*\x01(\d+)\x01\s*,\s*\x01(\d+)\x01\s*,\s*\x01(\d+)\x01\s*\)"
+)
+
+
+def _norm_name(val: bytes) -> str:
+    return val.strip().lower().decode("latin-1")
+
+
+@feature("built_names")
+def _built_names(ctx: _Ctx, rule: Rule) -> Hit | None:
+    code = ctx.code
+    lx = ctx.lx
+    if b"." in code:
+        for m in _concats(code):
+            if len(m.group(0)) > 400:
+                continue
+            parts = []
+            for p in _CONCAT_PART.finditer(m.group(0)):
+                if p.group(1) is not None:
+                    parts.append(lx.value(int(p.group(1))))
+                else:
+                    parts.append(bytes([int(p.group(2)) & 0xFF]))
+            if len(parts) < 2 or sum(len(x) for x in parts) > 40:
+                continue
+            if _norm_name(b"".join(parts)) in DANGEROUS_NAMES:
+                return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end()))
+    for m in _TRANSFORM.finditer(code):
+        fn, val = m.group(1), lx.value(int(m.group(2)))
+        if len(val) > 60:
+            continue
+        if fn == b"strrev":
+            out: bytes | None = val[::-1]
+        elif fn == b"str_rot13":
+            out = val.translate(decode._ROT13)
+        elif fn == b"base64_decode":
+            out = decode._b64(val) if len(val) >= 4 else None
+            if out is None and len(val) >= 4:
+                try:
+                    import base64
+
+                    out = base64.b64decode(val + b"=" * (-len(val) % 4))
+                except ValueError:
+                    out = None
+        else:
+            out = decode._hex(val) if len(val) >= 4 else None
+        if out is not None and _norm_name(out) in DANGEROUS_NAMES:
+            return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end()))
+    for m in _STR_REPLACE.finditer(code):
+        a, b, c = (lx.value(int(m.group(i))) for i in (1, 2, 3))
+        if a and len(c) <= 80 and _norm_name(c.replace(a, b)) in DANGEROUS_NAMES:
+            if _norm_name(c) in DANGEROUS_NAMES:
+                continue
+            return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end()))
+    for i in lx.escaped:
+        if len(lx.raw_strings[i]) > 200:
+            continue
+        val, esc = lx.value_esc(i)
+        if esc >= 2 and len(val) <= 40 and _norm_name(val) in DANGEROUS_NAMES:
+            return Hit(ctx.line_of_string(i), excerpt(lx.raw_strings[i]))
+    return None
+
+
+_DATA_HEAD = re.compile(rb"[A-Za-z0-9+/=_\-\s%]+")
+
+
+def _decode_candidates(ctx: _Ctx) -> list[tuple[int, bytes]]:
+    """Long literals (and long literal concatenations) worth trying to decode."""
+    out: list[tuple[int, bytes]] = []
+    lx = ctx.lx
+    uses = _uses(ctx)
+    for i in sorted(lx.long, key=lambda j: -len(lx.raw_strings[j])):
+        raw = lx.raw_strings[i]
+        head = raw[:64]
+        if b" " in head:
+            continue
+        if not (_DATA_HEAD.fullmatch(head) or b"\\x" in head or uses):
+            continue
+        val = lx.value(i)
+        if len(val) >= 40:
+            out.append((i, val))
+        if len(out) >= MAX_DECODE_CANDIDATES:
+            break
+    if b"." in ctx.code and len(out) < MAX_DECODE_CANDIDATES:
+        for m in _concats(ctx.code):
+            idxs = [int(x) for x in _PLACEHOLDER.findall(m.group(0))]
+            if len(idxs) < 2:
+                continue
+            joined = b"".join(lx.value(i) for i in idxs)
+            if len(joined) >= 64:
+                out.append((idxs[0], joined))
+            if len(out) >= MAX_DECODE_CANDIDATES:
+                break
+    out.sort(key=lambda t: -len(t[1]))
+    return out
+
+
+def _payloads(ctx: _Ctx) -> list[tuple[int, bytes, tuple[str, ...]]]:
+    cached = ctx.cache.get("payloads")
+    if cached is None:
+        found: list[tuple[int, bytes, tuple[str, ...]]] = []
+        uses = _uses(ctx)
+        for idx, val in _decode_candidates(ctx):
+            ctx.check()
+            res = decode.peel(val, uses, ctx.check)
+            if res is not None:
+                found.append((idx, res[0], res[1]))
+                if len(found) >= MAX_PAYLOADS:
+                    break
+        cached = found
+        ctx.cache["payloads"] = cached
+    return cached  # type: ignore[return-value]
+
+
+@feature("decoded_payload")
+def _decoded_payload(ctx: _Ctx, rule: Rule) -> Hit | None:
+    payloads = _payloads(ctx)
+    if not payloads:
+        return None
+    idx, payload, layers = payloads[0]
+    return Hit(ctx.line_of_string(idx), excerpt(b"[" + "+".join(layers).encode() + b"] " + payload))
+
+
+@feature("encoded_literal")
+def _encoded_literal(ctx: _Ctx, rule: Rule) -> Hit | None:
+    min_len = int(rule.params.get("min_len", 1500))
+    lx = ctx.lx
+    for i in lx.long:
+        raw = lx.raw_strings[i]
+        if len(raw) < min_len:
+            continue
+        val = lx.value(i)
+        if len(val) >= min_len and _encodedness(val) is not None:
+            return Hit(ctx.line_of_string(i), excerpt(val[:80]))
+    return None
+
+
+@feature("encoded_fraction")
+def _encoded_fraction(ctx: _Ctx, rule: Rule) -> Hit | None:
+    total = len(ctx.data)
+    if total < 1000:
+        return None
+    lx = ctx.lx
+    enc = 0
+    first = -1
+    for i in lx.long:
+        raw = lx.raw_strings[i]
+        if len(raw) >= 200 and _encodedness(lx.value(i)) is not None:
+            enc += len(raw)
+            if first < 0:
+                first = i
+    if enc >= float(rule.params.get("min_fraction", 0.6)) * total:
+        return Hit(ctx.line_of_string(first), f"{enc} of {total} bytes are encoded literals")
+    return None
+
+
+_PRINTABLE = re.compile(rb"[\x20-\x7e\t\r\n]*")
+
+
+@feature("escaped_literals")
+def _escaped_literals(ctx: _Ctx, rule: Rule) -> Hit | None:
+    need = int(rule.params.get("min_escapes", 10))
+    lx = ctx.lx
+    for i in lx.escaped:
+        val, esc = lx.value_esc(i)
+        if esc >= need and _PRINTABLE.fullmatch(val) and re.search(rb"[A-Za-z]{3}", val):
+            return Hit(ctx.line_of_string(i), excerpt(lx.raw_strings[i]))
+    return None
+
+
+_IDENT = re.compile(rb"\$(" + _NAME + rb")")
+_FUNC_IDENT = re.compile(rb"function\s+(" + _NAME + rb")")
+_RANDOM_NAME = re.compile(
+    rb"(?m)^((?=..)(?:[o0_]*o[o0_]*0[o0_]*|[o0_]*0[o0_]*o[o0_]*|[il1_]*[il][il1_]*[l1][il1_]*|"
+    rb"_+0x[0-9a-f]+|_{2,}\d*|\w*[bcdfghjklmnpqrstvwxz]{6,}\w*|[a-z]{1,3}\d{3,}|"
+    rb"(?=\w*[0-9])(?=\w*[a-z])[a-z0-9]{12,}|.*[\x80-\xff].*))$"
+)
+
+
+@feature("random_identifiers")
+def _random_identifiers(ctx: _Ctx, rule: Rule) -> Hit | None:
+    names = set(_IDENT.findall(ctx.code))
+    names.update(_FUNC_IDENT.findall(ctx.code))
+    joined = b"\n".join(names)
+    odd = sorted(set(_RANDOM_NAME.findall(joined)))
+    if len(odd) >= int(rule.params.get("min_names", 6)):
+        return Hit(0, excerpt(b", ".join(b"$" + n for n in odd[:8])))
+    return None
+
+
+@feature("count")
+def _count(ctx: _Ctx, rule: Rule) -> Hit | None:
+    assert rule.regex is not None
+    hits = list(bounded_finditer(rule.regex, ctx.code, 10000))
+    if len(hits) >= int(rule.params.get("min_count", 1)):
+        m = hits[0]
+        return Hit(ctx.line_of_code(m.start()), f"{len(hits)} times, e.g. {excerpt(m.group(0))}")
+    return None
+
+
+@feature("distinct")
+def _distinct(ctx: _Ctx, rule: Rule) -> Hit | None:
+    assert rule.regex is not None
+    seen: dict[bytes, int] = {}
+    found = bounded_finditer(rule.regex, ctx.code, 2000) if rule.boundary else rule.regex.finditer(ctx.code)
+    for m in found:
+        seen.setdefault(m.group(1), m.start())
+    if len(seen) >= int(rule.params.get("min_distinct", 2)):
+        first = min(seen.values())
+        return Hit(ctx.line_of_code(first), excerpt(b", ".join(sorted(seen))))
+    return None
+
+
+@feature("packed_line")
+def _packed_line(ctx: _Ctx, rule: Rule) -> Hit | None:
+    min_len = int(rule.params.get("min_len", 3000))
+    need = int(rule.params.get("min_statements", 40))
+    code = ctx.code
+    if len(code) < min_len:
+        return None
+    pos = 0
+    for line in code.split(b"\n"):
+        if len(line) >= min_len and line.count(b";") >= need:
+            return Hit(ctx.line_of_code(pos), f"{len(line)} bytes of code on one line")
+        pos += len(line) + 1
+    return None
+
+
+_QUIET = re.compile(
+    rb"@?(error_reporting\s*\(\s*0\s*\)|set_time_limit\s*\(\s*0\s*\)|ignore_user_abort\s*\(|"
+    rb"ini_set\s*\(\s*\x01\d+\x01\s*,\s*(?:0|false|\x01\d+\x01)\s*\)|"
+    rb"@?ini_set\s*\(\s*\x01\d+\x01\s*,\s*0\s*\))"
+)
+
+
+@feature("quiet_kit")
+def _quiet_kit(ctx: _Ctx, rule: Rule) -> Hit | None:
+    code = ctx.code
+    kinds = set()
+    first = -1
+    for word in (b"error_reporting", b"set_time_limit", b"ignore_user_abort", b"ini_set"):
+        pos = code.find(word)
+        while pos >= 0:
+            m = _QUIET.match(code, pos)
+            if m is not None:
+                kinds.add(word)
+                first = pos if first < 0 else min(first, pos)
+                break
+            pos = code.find(word, pos + 1)
+    if len(kinds) >= 2:
+        return Hit(ctx.line_of_code(first), ctx.excerpt_code(first, first + 80))
+    return None
+
+
+_IMAGE_MAGIC = (b"GIF8", b"\x89PNG", b"\xff\xd8\xff", b"BM", b"\x00\x00\x01\x00", b"RIFF")
+_IMAGE_EXT = re.compile(
+    r"\.(?:ico|png|jpe?g|gif|bmp|webp|svg|txt|log|css|js|pdf|mp3|ttf|woff2?|zip)$", re.IGNORECASE
+)
+
+
+@feature("php_in_image")
+def _php_in_image(ctx: _Ctx, rule: Rule) -> Hit | None:
+    if ctx.layer or not ctx.lx.php_regions:
+        return None
+    magic = ctx.data.startswith(_IMAGE_MAGIC)
+    if magic or _IMAGE_EXT.search(ctx.name):
+        pos = ctx.data.find(b"<?")
+        what = "image data" if magic else "a non-PHP extension"
+        return Hit(ctx.data.count(b"\n", 0, pos) + 1, f"PHP open tag in a file with {what}")
+    return None
+
+
+@feature("backtick_request")
+def _backtick_request(ctx: _Ctx, rule: Rule) -> Hit | None:
+    if "bq" not in ctx.lx.kinds:
+        return None
+    req, _ = _taint(ctx)
+    for i, kind in enumerate(ctx.lx.kinds):
+        if kind != "bq":
+            continue
+        val = ctx.lx.value(i).lower()
+        if _REQ_RE.search(val) or set(_VAR.findall(val)) & req:
+            return Hit(ctx.line_of_string(i), excerpt(b"`" + val + b"`"))
+    return None
+
+
+_FILE_OPS = re.compile(
+    rb"(unlink|rmdir|rename|chmod|file_put_contents|fwrite|fopen|move_uploaded_file|"
+    rb"copy|mkdir|readfile|file_get_contents|highlight_file|show_source|scandir|opendir|glob|"
+    rb"touch|filemtime|fileperms)\s*\("
+)
+
+
+@feature("file_manager")
+def _file_manager(ctx: _Ctx, rule: Rule) -> Hit | None:
+    code = ctx.code
+    text = _string_text(ctx)
+    if b"<form" not in text and b"<input" not in text and b"<textarea" not in text:
+        return None
+    if not _UIN_RE.search(code):
+        return None
+    ops = {m.group(1) for m in bounded_finditer(_FILE_OPS, code, 500)}
+    if len(ops) < 7:
+        return None
+    return Hit(0, excerpt(b", ".join(sorted(ops))))
+
+
+_SMTP_VERBS = re.compile(
+    rb"(?:^|[\s\"'\x00])(ehlo|helo|mail from|rcpt to|data\r?\n|data$|data\x00|quit|auth login|starttls)"
+)
+_SOCKET = re.compile(
+    rb"(?:fsockopen|pfsockopen|stream_socket_client|socket_create|socket_connect)\s*\("
+)
+
+
+def _smtp(ctx: _Ctx) -> int:
+    """Code offset of the socket call if the file speaks SMTP over a raw socket, else -1."""
+    cached = ctx.cache.get("smtp")
+    if cached is None:
+        cached = -1
+        m = bounded_search(_SOCKET, ctx.code)
+        if m is not None:
+            text = _string_text(ctx)
+            verbs = {v.group(1)[:4] for v in _SMTP_VERBS.finditer(text)}
+            if len(verbs & {b"ehlo", b"helo", b"mail", b"rcpt", b"data", b"quit"}) >= 3:
+                cached = m.start()
+        ctx.cache["smtp"] = cached
+    return cached  # type: ignore[return-value]
+
+
+@feature("smtp_dialogue")
+def _smtp_dialogue(ctx: _Ctx, rule: Rule) -> Hit | None:
+    pos = _smtp(ctx)
+    if pos < 0:
+        return None
+    return Hit(ctx.line_of_code(pos), ctx.excerpt_code(pos, pos + 80))
+
+
+_MX = re.compile(rb"(?:getmxrr|dns_get_record|checkdnsrr)\s*\(")
+
+
+@feature("direct_mx")
+def _direct_mx(ctx: _Ctx, rule: Rule) -> Hit | None:
+    if _smtp(ctx) < 0:
+        return None
+    m = bounded_search(_MX, ctx.code)
+    if m is None:
+        return None
+    return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end() + 60))
+
+
+@feature("smtp_request")
+def _smtp_request(ctx: _Ctx, rule: Rule) -> Hit | None:
+    if _smtp(ctx) < 0:
+        return None
+    m = _UIN_RE.search(ctx.code)
+    if m is None:
+        return None
+    return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end() + 60))
+
+
+_MAIL_CALL = re.compile(rb"mail\s*\(")
+_LOOP = re.compile(rb"(?:foreach|for|while)\s*\(")
+_SPLIT = re.compile(
+    rb"(?:explode\s*\(\s*\x01(\d+)\x01|preg_split\s*\(|file\s*\(|split\s*\()"
+)
+
+
+@feature("mail_loop")
+def _mail_loop(ctx: _Ctx, rule: Rule) -> Hit | None:
+    code = ctx.code
+    if b"mail" not in code:
+        return None
+    m = bounded_search(_MAIL_CALL, code)
+    if m is None or not _UIN_RE.search(code) or not bounded_search(_LOOP, code):
+        return None
+    for s in bounded_finditer(_SPLIT, code, 200):
+        if s.group(1) is not None:
+            sep = ctx.lx.value(int(s.group(1)))
+            if sep not in (b"\n", b"\r\n", b",", b";", b"|", b"\r"):
+                continue
+        return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end() + 80))
+    return None
+
+
+# ------------------------------------------------------------------------------------ engine
+def _lower_data(ctx: _Ctx) -> bytes:
+    cached = ctx.cache.get("lower")
+    if cached is None:
+        cached = ctx.data.lower()
+        ctx.cache["lower"] = cached
+    return cached  # type: ignore[return-value]
+
+
+def _yara_hits(ctx: _Ctx, scope: str) -> dict[str, tuple[int, bytes]]:
+    key = "yara-" + scope
+    cached = ctx.cache.get(key)
+    if cached is None:
+        hay = _string_text(ctx) if scope == "strings" else ctx.data
+        cached = ctx.yara.scan(hay) if ctx.yara is not None else {}
+        ctx.cache[key] = cached
+    return cached  # type: ignore[return-value]
+
+
+def _run_rule(ctx: _Ctx, rule: Rule) -> Hit | None:
+    if rule.gate:
+        hay = ctx.code
+        if not any(g in hay for g in rule.gate):
+            return None
+        if rule.gate_also and not any(g in hay for g in rule.gate_also):
+            return None
+    if rule.kind == "code":
+        assert rule.regex is not None
+        m = bounded_search(rule.regex, ctx.code) if rule.boundary else rule.regex.search(ctx.code)
+        if m is None:
+            return None
+        return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end()))
+    if rule.kind == "yara":
+        found = _yara_hits(ctx, rule.scope).get(rule.id)
+        if found is None:
+            return None
+        offset, words = found
+        if ctx.layer:
+            line = 0
+        elif rule.scope == "bytes":
+            line = ctx.data.count(b"\n", 0, offset) + 1
+        else:
+            idx = _string_at(ctx, offset)
+            line = ctx.line_of_string(idx) if idx >= 0 else 0
+        return Hit(line, excerpt(words))
+    fn = FEATURES.get(rule.feature or "")
+    if fn is None:
+        raise KeyError(f"unknown scanner feature {rule.feature!r} in rule {rule.id}")
+    return fn(ctx, rule)
+
+
+def _analyze(
+    data: bytes,
+    name: str,
+    rules: tuple[Rule, ...],
+    check: Callable[[], None],
+    layer: int,
+    hits: dict[str, tuple[Rule, Hit, int]],
+    yara: YaraWords | None,
+) -> int:
+    if layer == 0:
+        magic = data.startswith(_IMAGE_MAGIC) or b"\x00" in data[:1024]
+        lx = lex(data, strict_open=magic)
+    else:
+        start_in_php = b"<?" not in data[:200]
+        lx = lex(data, start_in_php=start_in_php)
+    if not lx.php_regions and layer == 0:
+        return 0
+    ctx = _Ctx(data=data, name=name, lx=lx, layer=layer, check=check, yara=yara)
+    for rule in rules:
+        if rule.id in hits:
+            continue
+        check()
+        hit = _run_rule(ctx, rule)
+        if hit is not None:
+            hits[rule.id] = (rule, hit, layer)
+    payloads = 0
+    if layer < MAX_LAYERS:
+        for _idx, payload, _layers in _payloads(ctx):
+            payloads += 1 + _analyze(payload, name, rules, check, layer + 1, hits, yara)
+    return payloads
+
+
+def analyze(
+    data: bytes,
+    name: str,
+    rules: tuple[Rule, ...],
+    check: Callable[[], None] = _never,
+    yara: YaraWords | None = None,
+) -> Analysis:
+    """Score ``data`` (the bytes of a file called ``name``) with ``rules``.
+
+    ``yara`` holds the compiled word rules for rules of kind "yara" (none fire without it).
+    """
+    hits: dict[str, tuple[Rule, Hit, int]] = {}
+    layers = _analyze(data, name, rules, check, 0, hits, yara)
+    findings = tuple(
+        sorted(
+            (
+                Finding(
+                    rule=rule.id,
+                    description=rule.description,
+                    weight=rule.weight,
+                    line=hit.line,
+                    excerpt=hit.excerpt,
+                    layer=layer,
+                )
+                for rule, hit, layer in hits.values()
+            ),
+            key=lambda f: (-f.weight, f.rule),
+        )
+    )
+    score = sum(f.weight for f in findings)
+    return Analysis(score, ScanVerdict.from_score(score), findings, layers)

@@ -1,0 +1,729 @@
+"""The embedded store: SQLite (WAL) holding events and incidents.
+
+Schema (version 1; ``schema_version`` holds the version, ``meta`` free key/values)::
+
+    events(id, type, wall, pid, start_time, uid, gid, user, account, exe, cwd, cmdline,
+           scripts, local, remote, remote_ip, remote_port, verdict, reasons, method, blocked,
+           incident_id, source, details)
+    incidents(id, verdict, uid, user, account, account_kind, home, exe, cwd, scripts, cmdline,
+              connections, blocked, destinations, pids, first_seen, last_seen, rate, reasons,
+              methods, advice, process, updated)
+    incident_events(incident_id, event_id)
+
+``events.type`` is a closed vocabulary (:class:`EventType`): ``connect-attempted`` (tracepoint
+or polling), ``connect-blocked`` (NFLOG), and room for later sources (``mail-logged``). Lists
+are stored as JSON text. Migrations are a list of functions applied in order inside one
+transaction; a database written by a newer spamtrace is refused, not downgraded.
+
+Writing: :class:`Store` runs one writer thread fed by a bounded queue. :meth:`Store.submit`
+never blocks the event reader: when the queue is full the record is counted in
+``lost`` and reported. Each batch is one transaction, so ``kill -9`` loses at most the batch
+in flight; everything committed before is there when the file is reopened (WAL,
+``synchronous=NORMAL``). A write error (disk full, I/O error) stops writing, keeps what was
+committed, counts what could not be written and is reported by :meth:`Store.health`.
+
+Opening: a file that is not a SQLite database, or a database that is not ours, or one that
+cannot be written is a :class:`~spamtrace.errors.StoreError` with a one-line message, and the
+file is left exactly as it was (nothing is written before it has been validated).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import enum
+import json
+import os
+import queue
+import sqlite3
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from spamtrace.errors import StoreError
+
+SCHEMA_VERSION = 1
+APPLICATION_ID = 0x53545243  # "STRC", in the SQLite header: marks the file as ours
+BATCH_MAX = 2000
+RETENTION_EVERY = 3600.0  # seconds between retention passes in the writer
+
+
+class EventType(str, enum.Enum):
+    CONNECT_ATTEMPTED = "connect-attempted"
+    CONNECT_BLOCKED = "connect-blocked"
+    MAIL_LOGGED = "mail-logged"  # reserved for the log tailers
+
+
+@dataclass(frozen=True, slots=True)
+class EventRecord:
+    """One row of ``events`` (what the watcher writes and what readers get back)."""
+
+    type: EventType
+    wall: float
+    pid: int | None
+    start_time: float | None
+    uid: int | None
+    gid: int | None
+    user: str | None
+    account: str | None
+    exe: str | None
+    cwd: str | None
+    cmdline: tuple[str, ...]
+    scripts: tuple[str, ...]
+    local: str | None
+    remote: str | None
+    verdict: str | None
+    reasons: tuple[str, ...]
+    method: str | None
+    blocked: bool
+    incident_id: str | None
+    source: str
+    details: dict[str, Any] = field(default_factory=dict)
+    id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class IncidentRecord:
+    """One row of ``incidents``."""
+
+    id: str
+    verdict: str
+    uid: int | None
+    user: str | None
+    account: str | None
+    account_kind: str | None
+    home: str | None
+    exe: str | None
+    cwd: str | None
+    scripts: tuple[str, ...]
+    cmdline: tuple[str, ...]
+    connections: int
+    blocked: int
+    destinations: tuple[str, ...]
+    pids: tuple[int, ...]
+    first_seen: float
+    last_seen: float
+    rate_per_minute: float
+    reasons: tuple[str, ...]
+    methods: dict[str, int]
+    advice: tuple[str, ...]
+    process: dict[str, Any]  # the first process seen (pid, cmdline, parents, method...)
+
+
+@dataclass(frozen=True, slots=True)
+class RecentSender:
+    """Who connected to SMTP ports recently (for ``firewall plan``)."""
+
+    uid: int | None
+    user: str | None
+    account: str | None
+    exe: str | None
+    verdict: str | None
+    attempts: int
+    blocked: int
+    destinations: tuple[str, ...]
+    first_seen: float
+    last_seen: float
+
+
+@dataclass(frozen=True, slots=True)
+class StoreHealth:
+    path: str
+    queued: int
+    written: int
+    lost: int  # records dropped because the queue was full or a write failed
+    error: str | None  # the write error that stopped the writer, if any
+
+
+# ---------------------------------------------------------------------------- schema
+def _run_script(db: sqlite3.Connection, script: str) -> None:
+    """Run ``;``-separated DDL inside the caller's transaction (executescript would commit)."""
+    for statement in script.split(";"):
+        if statement.strip():
+            db.execute(statement)
+
+
+def _migrate_1(db: sqlite3.Connection) -> None:
+    _run_script(
+        db,
+        """
+        CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+        CREATE TABLE events (
+            id INTEGER PRIMARY KEY,
+            type TEXT NOT NULL,
+            wall REAL NOT NULL,
+            pid INTEGER, start_time REAL, uid INTEGER, gid INTEGER,
+            user TEXT, account TEXT, exe TEXT, cwd TEXT,
+            cmdline TEXT NOT NULL DEFAULT '[]', scripts TEXT NOT NULL DEFAULT '[]',
+            local TEXT, remote TEXT, remote_ip TEXT, remote_port INTEGER,
+            verdict TEXT, reasons TEXT NOT NULL DEFAULT '[]', method TEXT,
+            blocked INTEGER NOT NULL DEFAULT 0,
+            incident_id TEXT, source TEXT NOT NULL, details TEXT NOT NULL DEFAULT '{}'
+        );
+        CREATE INDEX events_wall ON events(wall);
+        CREATE INDEX events_uid_wall ON events(uid, wall);
+        CREATE INDEX events_incident ON events(incident_id);
+        CREATE TABLE incidents (
+            id TEXT PRIMARY KEY,
+            verdict TEXT NOT NULL,
+            uid INTEGER, user TEXT, account TEXT, account_kind TEXT, home TEXT,
+            exe TEXT, cwd TEXT,
+            scripts TEXT NOT NULL DEFAULT '[]', cmdline TEXT NOT NULL DEFAULT '[]',
+            connections INTEGER NOT NULL DEFAULT 0, blocked INTEGER NOT NULL DEFAULT 0,
+            destinations TEXT NOT NULL DEFAULT '[]', pids TEXT NOT NULL DEFAULT '[]',
+            first_seen REAL NOT NULL, last_seen REAL NOT NULL, rate REAL NOT NULL DEFAULT 0,
+            reasons TEXT NOT NULL DEFAULT '[]', methods TEXT NOT NULL DEFAULT '{}',
+            advice TEXT NOT NULL DEFAULT '[]', process TEXT NOT NULL DEFAULT '{}',
+            updated REAL NOT NULL
+        );
+        CREATE INDEX incidents_last_seen ON incidents(last_seen);
+        CREATE TABLE incident_events (
+            incident_id TEXT NOT NULL, event_id INTEGER NOT NULL,
+            PRIMARY KEY (incident_id, event_id)
+        ) WITHOUT ROWID;
+        """,
+    )
+
+
+#: (version, migration) in order; a migration takes the schema from version-1 to version
+MIGRATIONS: tuple[tuple[int, Callable[[sqlite3.Connection], None]], ...] = ((1, _migrate_1),)
+
+
+def _j(value: Any) -> str:
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=True, default=str)
+
+
+def _enc(text: str | None) -> str | None:
+    """Strings may carry surrogate-escaped bytes from the OS: store them losslessly."""
+    if text is None:
+        return None
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+def _jl(values: Sequence[Any]) -> str:
+    return _j([_enc(v) if isinstance(v, str) else v for v in values])
+
+
+def _describe(path: str, exc: BaseException) -> str:
+    text = str(exc) or type(exc).__name__
+    return f"store {path}: {text}"
+
+
+def _connect(path: str, *, readonly: bool) -> sqlite3.Connection:
+    mode = "ro" if readonly else "rw"
+    uri = f"file:{path}?mode={mode}"
+    db = sqlite3.connect(uri, uri=True, timeout=10.0, check_same_thread=False, isolation_level=None)
+    return db
+
+
+def _validate(db: sqlite3.Connection, path: str) -> int:
+    """Return the schema version of an opened file (0 if empty); raise if it is not ours."""
+    try:
+        tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        app_id = db.execute("PRAGMA application_id").fetchone()[0]
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(
+            f"store {path}: not a usable SQLite database ({exc}); the file was left untouched"
+        ) from None
+    if not tables:
+        return 0
+    if "schema_version" not in tables or app_id not in (0, APPLICATION_ID):
+        raise StoreError(
+            f"store {path}: this SQLite file is not a spamtrace store; the file was left "
+            "untouched (use --db to choose another path)"
+        )
+    try:
+        row = db.execute("SELECT max(version) FROM schema_version").fetchone()
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(f"store {path}: corrupt ({exc}); the file was left untouched") from None
+    version = int(row[0] or 0)
+    if version > SCHEMA_VERSION:
+        raise StoreError(
+            f"store {path}: written by a newer spamtrace (schema {version} > {SCHEMA_VERSION})"
+        )
+    return version
+
+
+def migrate(db: sqlite3.Connection, current: int) -> int:
+    """Apply the migrations after ``current`` in one transaction; return the new version."""
+    if current >= SCHEMA_VERSION:
+        return current
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        if current == 0:
+            db.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
+            db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+        for version, step in MIGRATIONS:
+            if version > current:
+                step(db)
+                db.execute("INSERT INTO schema_version(version) VALUES (?)", (version,))
+        db.execute("COMMIT")
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+    return SCHEMA_VERSION
+
+
+class StoreReader:
+    """Read-only access (``incidents``, ``incident``, ``firewall plan``)."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        if not os.path.exists(path):
+            raise StoreError(
+                f"store {path}: does not exist (run `spamtrace watch` first, or give --db)"
+            )
+        try:
+            self._db = _connect(path, readonly=not os.access(path, os.W_OK))
+            self._db.execute("PRAGMA query_only = 1")
+            version = _validate(self._db, path)
+        except sqlite3.Error as exc:
+            raise StoreError(_describe(path, exc)) from None
+        if version == 0:
+            self.empty = True
+        else:
+            self.empty = False
+
+    def close(self) -> None:
+        self._db.close()
+
+    def __enter__(self) -> StoreReader:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _rows(self, sql: str, args: Sequence[Any] = ()) -> list[sqlite3.Row]:
+        if self.empty:
+            return []
+        try:
+            self._db.row_factory = sqlite3.Row
+            return list(self._db.execute(sql, tuple(args)))
+        except sqlite3.Error as exc:
+            raise StoreError(_describe(self.path, exc)) from None
+
+    def incidents(self, since: float | None = None, limit: int = 1000) -> list[IncidentRecord]:
+        """Incidents active since ``since`` (epoch seconds), most recent first."""
+        rows = self._rows(
+            "SELECT * FROM incidents WHERE last_seen >= ? ORDER BY last_seen DESC LIMIT ?",
+            (since if since is not None else 0.0, limit),
+        )
+        return [_incident_from_row(r) for r in rows]
+
+    def incident(self, ident: str) -> IncidentRecord | None:
+        """One incident by id, or by a unique prefix of it (``inc-3fa`` or ``3fa``)."""
+        ident = ident.strip()
+        if not ident.startswith("inc-"):
+            ident = "inc-" + ident
+        rows = self._rows(
+            "SELECT * FROM incidents WHERE id = ? OR id LIKE ? ESCAPE '\\' LIMIT 2",
+            (ident, ident.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"),
+        )
+        exact = [r for r in rows if r["id"] == ident]
+        if exact:
+            return _incident_from_row(exact[0])
+        if len(rows) > 1:
+            raise StoreError(f"incident id {ident!r} is ambiguous: give more characters")
+        return _incident_from_row(rows[0]) if rows else None
+
+    def events_of(self, incident_id: str, limit: int = 10_000) -> list[EventRecord]:
+        rows = self._rows(
+            "SELECT e.* FROM incident_events ie JOIN events e ON e.id = ie.event_id "
+            "WHERE ie.incident_id = ? ORDER BY e.wall LIMIT ?",
+            (incident_id, limit),
+        )
+        return [_event_from_row(r) for r in rows]
+
+    def events(self, since: float | None = None, limit: int = 10_000) -> list[EventRecord]:
+        rows = self._rows(
+            "SELECT * FROM events WHERE wall >= ? ORDER BY wall LIMIT ?",
+            (since if since is not None else 0.0, limit),
+        )
+        return [_event_from_row(r) for r in rows]
+
+    def recent_senders(self, since: float) -> list[RecentSender]:
+        """Distinct (uid, exe, verdict) that attempted SMTP connections since ``since``."""
+        rows = self._rows(
+            "SELECT uid, max(user) AS user, max(account) AS account, exe, verdict, "
+            "count(*) AS attempts, sum(blocked) AS blocked, min(wall) AS first_seen, "
+            "max(wall) AS last_seen, group_concat(DISTINCT remote) AS remotes "
+            "FROM events WHERE wall >= ? AND type IN (?, ?) "
+            "GROUP BY uid, exe, verdict ORDER BY last_seen DESC",
+            (since, EventType.CONNECT_ATTEMPTED.value, EventType.CONNECT_BLOCKED.value),
+        )
+        return [
+            RecentSender(
+                uid=r["uid"],
+                user=r["user"],
+                account=r["account"],
+                exe=r["exe"],
+                verdict=r["verdict"],
+                attempts=int(r["attempts"]),
+                blocked=int(r["blocked"] or 0),
+                destinations=tuple(sorted(set((r["remotes"] or "").split(",")) - {""}))[:256],
+                first_seen=float(r["first_seen"]),
+                last_seen=float(r["last_seen"]),
+            )
+            for r in rows
+        ]
+
+    def counts(self) -> dict[str, int]:
+        if self.empty:
+            return {"events": 0, "incidents": 0}
+        ev = self._rows("SELECT count(*) AS n FROM events")[0]["n"]
+        inc = self._rows("SELECT count(*) AS n FROM incidents")[0]["n"]
+        return {"events": int(ev), "incidents": int(inc)}
+
+
+def _loads(text: str | None, default: Any) -> Any:
+    if not text:
+        return default
+    try:
+        return json.loads(text)
+    except ValueError:
+        return default
+
+
+def _incident_from_row(r: sqlite3.Row) -> IncidentRecord:
+    return IncidentRecord(
+        id=r["id"],
+        verdict=r["verdict"],
+        uid=r["uid"],
+        user=r["user"],
+        account=r["account"],
+        account_kind=r["account_kind"],
+        home=r["home"],
+        exe=r["exe"],
+        cwd=r["cwd"],
+        scripts=tuple(_loads(r["scripts"], [])),
+        cmdline=tuple(_loads(r["cmdline"], [])),
+        connections=int(r["connections"]),
+        blocked=int(r["blocked"]),
+        destinations=tuple(_loads(r["destinations"], [])),
+        pids=tuple(_loads(r["pids"], [])),
+        first_seen=float(r["first_seen"]),
+        last_seen=float(r["last_seen"]),
+        rate_per_minute=float(r["rate"]),
+        reasons=tuple(_loads(r["reasons"], [])),
+        methods=dict(_loads(r["methods"], {})),
+        advice=tuple(_loads(r["advice"], [])),
+        process=dict(_loads(r["process"], {})),
+    )
+
+
+def _event_from_row(r: sqlite3.Row) -> EventRecord:
+    try:
+        etype = EventType(r["type"])
+    except ValueError:
+        etype = EventType.CONNECT_ATTEMPTED
+    return EventRecord(
+        type=etype,
+        wall=float(r["wall"]),
+        pid=r["pid"],
+        start_time=r["start_time"],
+        uid=r["uid"],
+        gid=r["gid"],
+        user=r["user"],
+        account=r["account"],
+        exe=r["exe"],
+        cwd=r["cwd"],
+        cmdline=tuple(_loads(r["cmdline"], [])),
+        scripts=tuple(_loads(r["scripts"], [])),
+        local=r["local"],
+        remote=r["remote"],
+        verdict=r["verdict"],
+        reasons=tuple(_loads(r["reasons"], [])),
+        method=r["method"],
+        blocked=bool(r["blocked"]),
+        incident_id=r["incident_id"],
+        source=r["source"],
+        details=dict(_loads(r["details"], {})),
+        id=int(r["id"]),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _Write:
+    event: EventRecord
+    incident: IncidentRecord | None
+
+
+class Store:
+    """The writer side: validated and migrated at open, then a writer thread."""
+
+    def __init__(
+        self,
+        path: str,
+        *,
+        queue_size: int = 100_000,
+        retention_days: int = 90,
+        max_events: int = 2_000_000,
+        start_writer: bool = True,
+    ) -> None:
+        self.path = path
+        self.retention_days = retention_days
+        self.max_events = max_events
+        self._queue: queue.Queue[_Write | None] = queue.Queue(maxsize=max(1, queue_size))
+        self._lost = 0
+        self._written = 0
+        self._error: str | None = None
+        self._lock = threading.Lock()
+        self._idle = threading.Event()
+        self._idle.set()
+        self._db = self._open()
+        self._thread: threading.Thread | None = None
+        if start_writer:
+            self._thread = threading.Thread(target=self._run, name="spamtrace-store", daemon=True)
+            self._thread.start()
+
+    # ------------------------------------------------------------------ opening
+    def _open(self) -> sqlite3.Connection:
+        path = self.path
+        parent = os.path.dirname(os.path.abspath(path))
+        exists = os.path.exists(path)
+        if exists and not os.path.isfile(path):
+            raise StoreError(f"store {path}: not a regular file")
+        if not exists:
+            try:
+                os.makedirs(parent, mode=0o750, exist_ok=True)
+            except OSError as exc:
+                raise StoreError(f"store {path}: cannot create {parent}: {exc.strerror}") from None
+        if exists and not os.access(path, os.W_OK):
+            raise StoreError(f"store {path}: read-only (cannot write); the file was left untouched")
+        if not os.access(parent, os.W_OK):
+            raise StoreError(
+                f"store {path}: directory {parent} is read-only (WAL needs to create files there)"
+            )
+        try:
+            if exists:
+                db = _connect(path, readonly=False)
+            else:
+                db = sqlite3.connect(
+                    path, timeout=10.0, check_same_thread=False, isolation_level=None
+                )
+        except sqlite3.Error as exc:
+            raise StoreError(_describe(path, exc)) from None
+        try:
+            version = _validate(db, path)
+            mode = db.execute("PRAGMA journal_mode=WAL").fetchone()[0]
+            if str(mode).lower() != "wal":
+                raise StoreError(f"store {path}: cannot switch to WAL mode (got {mode})")
+            db.execute("PRAGMA synchronous=NORMAL")
+            db.execute("PRAGMA foreign_keys=OFF")
+            migrate(db, version)
+            db.execute(
+                "INSERT OR REPLACE INTO meta(key, value) VALUES ('opened', ?)", (str(time.time()),)
+            )
+            self._apply_retention(db, time.time())
+        except StoreError:
+            db.close()
+            raise
+        except sqlite3.Error as exc:
+            db.close()
+            raise StoreError(_describe(path, exc)) from None
+        return db
+
+    # ------------------------------------------------------------------ writing
+    def submit(self, event: EventRecord, incident: IncidentRecord | None = None) -> bool:
+        """Queue one event (and the incident's new state); never blocks. False when lost."""
+        if self._error is not None:
+            with self._lock:
+                self._lost += 1
+            return False
+        try:
+            self._idle.clear()
+            self._queue.put_nowait(_Write(event, incident))
+            return True
+        except queue.Full:
+            with self._lock:
+                self._lost += 1
+            return False
+
+    def _run(self) -> None:
+        last_retention = time.monotonic()
+        while True:
+            item = self._queue.get()
+            if item is None:
+                self._idle.set()
+                return
+            batch = [item]
+            stop = False
+            while len(batch) < BATCH_MAX:
+                try:
+                    nxt = self._queue.get_nowait()
+                except queue.Empty:
+                    break
+                if nxt is None:
+                    stop = True
+                    break
+                batch.append(nxt)
+            self._write_batch(batch)
+            if time.monotonic() - last_retention > RETENTION_EVERY and self._error is None:
+                last_retention = time.monotonic()
+                with contextlib.suppress(sqlite3.Error):
+                    self._apply_retention(self._db, time.time())
+            if stop:
+                self._idle.set()
+                return
+            if self._queue.empty():
+                self._idle.set()
+
+    def write_now(self, records: Sequence[tuple[EventRecord, IncidentRecord | None]]) -> None:
+        """Write synchronously (tests, or a store opened with ``start_writer=False``)."""
+        self._write_batch([_Write(e, i) for e, i in records])
+
+    def _write_batch(self, batch: list[_Write]) -> None:
+        if self._error is not None:
+            with self._lock:
+                self._lost += len(batch)
+            return
+        db = self._db
+        try:
+            db.execute("BEGIN IMMEDIATE")
+            incidents: dict[str, IncidentRecord] = {}
+            for w in batch:
+                ev = w.event
+                cur = db.execute(
+                    "INSERT INTO events(type, wall, pid, start_time, uid, gid, user, account, "
+                    "exe, cwd, cmdline, scripts, local, remote, remote_ip, remote_port, verdict, "
+                    "reasons, method, blocked, incident_id, source, details) "
+                    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                    (
+                        ev.type.value, ev.wall, ev.pid, ev.start_time, ev.uid, ev.gid,
+                        _enc(ev.user), _enc(ev.account), _enc(ev.exe), _enc(ev.cwd),
+                        _jl(ev.cmdline), _jl(ev.scripts), ev.local, ev.remote,
+                        *_split_remote(ev.remote), ev.verdict, _jl(ev.reasons), ev.method,
+                        int(ev.blocked), ev.incident_id, ev.source, _j(ev.details),
+                    ),
+                )  # fmt: skip
+                if ev.incident_id is not None:
+                    db.execute(
+                        "INSERT OR IGNORE INTO incident_events(incident_id, event_id) "
+                        "VALUES (?, ?)",
+                        (ev.incident_id, cur.lastrowid),
+                    )
+                if w.incident is not None:
+                    incidents[w.incident.id] = w.incident
+            for inc in incidents.values():
+                self._upsert_incident(db, inc)
+            db.execute("COMMIT")
+            with self._lock:
+                self._written += len(batch)
+        except sqlite3.Error as exc:
+            with contextlib.suppress(sqlite3.Error):
+                db.execute("ROLLBACK")
+            with self._lock:
+                self._lost += len(batch)
+                self._error = _describe(self.path, exc)
+
+    @staticmethod
+    def _upsert_incident(db: sqlite3.Connection, inc: IncidentRecord) -> None:
+        db.execute(
+            "INSERT INTO incidents(id, verdict, uid, user, account, account_kind, home, exe, "
+            "cwd, scripts, cmdline, connections, blocked, destinations, pids, first_seen, "
+            "last_seen, rate, reasons, methods, advice, process, updated) "
+            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) "
+            "ON CONFLICT(id) DO UPDATE SET connections=excluded.connections, "
+            "blocked=excluded.blocked, destinations=excluded.destinations, pids=excluded.pids, "
+            "first_seen=min(first_seen, excluded.first_seen), "
+            "last_seen=max(last_seen, excluded.last_seen), rate=excluded.rate, "
+            "methods=excluded.methods, user=coalesce(user, excluded.user), "
+            "updated=excluded.updated",
+            (
+                inc.id, inc.verdict, inc.uid, _enc(inc.user), _enc(inc.account),
+                inc.account_kind, _enc(inc.home), _enc(inc.exe), _enc(inc.cwd),
+                _jl(inc.scripts), _jl(inc.cmdline), inc.connections, inc.blocked,
+                _jl(inc.destinations), _j(list(inc.pids)), inc.first_seen, inc.last_seen,
+                inc.rate_per_minute, _jl(inc.reasons), _j(inc.methods), _jl(inc.advice),
+                _j(inc.process), time.time(),
+            ),
+        )  # fmt: skip
+
+    def _apply_retention(self, db: sqlite3.Connection, now: float) -> None:
+        cutoff = now - self.retention_days * 86400.0
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            db.execute("DELETE FROM events WHERE wall < ?", (cutoff,))
+            row = db.execute("SELECT count(*) FROM events").fetchone()
+            excess = int(row[0]) - self.max_events
+            if excess > 0:
+                db.execute(
+                    "DELETE FROM events WHERE id IN "
+                    "(SELECT id FROM events ORDER BY wall, id LIMIT ?)",
+                    (excess,),
+                )
+            db.execute("DELETE FROM incidents WHERE last_seen < ?", (cutoff,))
+            db.execute(
+                "DELETE FROM incident_events WHERE event_id NOT IN (SELECT id FROM events) "
+                "OR incident_id NOT IN (SELECT id FROM incidents)"
+            )
+            db.execute("COMMIT")
+        except BaseException:
+            with contextlib.suppress(sqlite3.Error):
+                db.execute("ROLLBACK")
+            raise
+
+    def apply_retention(self, now: float | None = None) -> None:
+        """Run a retention pass now (the writer also runs one every hour)."""
+        self.flush()
+        try:
+            self._apply_retention(self._db, time.time() if now is None else now)
+        except sqlite3.Error as exc:
+            raise StoreError(_describe(self.path, exc)) from None
+
+    # ------------------------------------------------------------------ lifecycle
+    def flush(self, timeout: float = 10.0) -> bool:
+        """Wait until everything queued so far is written (or failed)."""
+        if self._thread is None:
+            return True
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self._queue.empty() and self._idle.wait(0.05) and self._queue.empty():
+                return True
+        return False
+
+    def health(self) -> StoreHealth:
+        with self._lock:
+            return StoreHealth(
+                self.path, self._queue.qsize(), self._written, self._lost, self._error
+            )
+
+    def close(self, timeout: float = 10.0) -> StoreHealth:
+        if self._thread is not None:
+            with contextlib.suppress(queue.Full):
+                self._queue.put(None, timeout=timeout)
+            self._thread.join(timeout)
+            self._thread = None
+        with contextlib.suppress(sqlite3.Error):
+            self._db.execute("PRAGMA wal_checkpoint(PASSIVE)")
+        with contextlib.suppress(sqlite3.Error):
+            self._db.close()
+        return self.health()
+
+    def reader(self) -> StoreReader:
+        return StoreReader(self.path)
+
+
+def _split_remote(remote: str | None) -> tuple[str | None, int | None]:
+    if not remote:
+        return None, None
+    host, _, port = remote.rpartition(":")
+    host = host.strip("[]")
+    try:
+        return host, int(port)
+    except ValueError:
+        return remote, None
+
+
+@contextlib.contextmanager
+def open_reader(path: str) -> Iterator[StoreReader]:
+    reader = StoreReader(path)
+    try:
+        yield reader
+    finally:
+        reader.close()

@@ -1,0 +1,276 @@
+"""NFLOG reader: blocked SMTP attempts logged by our firewall (``log group N``).
+
+A raw ``NETLINK_NETFILTER`` socket bound to one NFLOG group. The kernel sends one
+``NFULNL_MSG_PACKET`` per logged packet, carrying the socket owner's uid/gid (fsuid/fsgid of
+the socket file, taken at packet time), the log prefix and the first bytes of the IP packet,
+from which the addresses and ports are read. There is no pid in NFLOG: events are
+``nflog-uid-only`` until the watch pipeline finds the process.
+
+``NFULA_CFG_QTHRESH=1`` is set, otherwise the kernel batches messages for up to a second.
+The parser (:func:`parse_messages`) is pure over bytes, so tests feed it recorded messages.
+Only one socket per netns may bind a group: a second binder gets ``EBUSY``, reported as
+:class:`~spamtrace.errors.KernelFeatureUnavailable`.
+"""
+
+from __future__ import annotations
+
+import errno
+import ipaddress
+import os
+import socket
+import struct
+import time
+
+from spamtrace.errors import KernelFeatureUnavailable
+from spamtrace.model import Endpoint, SmtpConnectBlocked
+
+NETLINK_NETFILTER = 12
+NFNL_SUBSYS_ULOG = 4
+NFULNL_MSG_PACKET = 0
+NFULNL_MSG_CONFIG = 1
+NLM_F_REQUEST = 1
+NLM_F_ACK = 4
+NLMSG_ERROR = 2
+NLMSG_DONE = 3
+
+NFULA_CFG_CMD = 1
+NFULA_CFG_MODE = 2
+NFULA_CFG_QTHRESH = 5
+NFULNL_CFG_CMD_BIND = 1
+NFULNL_CFG_CMD_UNBIND = 2
+NFULNL_COPY_PACKET = 2
+
+NFULA_PAYLOAD = 9
+NFULA_PREFIX = 10
+NFULA_UID = 11
+NFULA_GID = 14
+NFULA_TIMESTAMP = 3
+
+_NLMSGHDR = struct.Struct("=IHHII")
+_NLA = struct.Struct("=HH")
+COPY_RANGE = 128  # enough for an IPv6 header, a few extension headers and the TCP ports
+
+
+def _nla(kind: int, data: bytes) -> bytes:
+    length = _NLA.size + len(data)
+    return _NLA.pack(length, kind) + data + b"\0" * ((4 - length % 4) % 4)
+
+
+def _ports_from_l4(payload: bytes, offset: int) -> tuple[int, int] | None:
+    if len(payload) < offset + 4:
+        return None
+    sport, dport = struct.unpack_from(">HH", payload, offset)
+    return sport, dport
+
+
+_IPV6_EXT_HEADERS = {0, 43, 60}  # hop-by-hop, routing, destination options
+
+
+def parse_ip_payload(payload: bytes) -> tuple[Endpoint, Endpoint] | None:
+    """(local, remote) endpoints from the start of an outgoing IPv4/IPv6 TCP packet."""
+    if not payload:
+        return None
+    version = payload[0] >> 4
+    if version == 4:
+        if len(payload) < 20:
+            return None
+        ihl = (payload[0] & 0x0F) * 4
+        if ihl < 20 or payload[9] != socket.IPPROTO_TCP:
+            return None
+        src = str(ipaddress.IPv4Address(payload[12:16]))
+        dst = str(ipaddress.IPv4Address(payload[16:20]))
+        ports = _ports_from_l4(payload, ihl)
+    elif version == 6:
+        if len(payload) < 40:
+            return None
+        nxt = payload[6]
+        offset = 40
+        while nxt in _IPV6_EXT_HEADERS and len(payload) >= offset + 2:
+            nxt, hdr_len = payload[offset], payload[offset + 1]
+            offset += (hdr_len + 1) * 8
+        if nxt != socket.IPPROTO_TCP:
+            return None
+        src = str(ipaddress.IPv6Address(payload[8:24]))
+        dst = str(ipaddress.IPv6Address(payload[24:40]))
+        ports = _ports_from_l4(payload, offset)
+    else:
+        return None
+    if ports is None:
+        return None
+    return Endpoint(src, ports[0]), Endpoint(dst, ports[1])
+
+
+def _parse_attrs(data: bytes, offset: int, end: int) -> dict[int, bytes]:
+    attrs: dict[int, bytes] = {}
+    while offset + _NLA.size <= end:
+        length, kind = _NLA.unpack_from(data, offset)
+        if length < _NLA.size or offset + length > end:
+            break
+        attrs[kind & 0x3FFF] = data[offset + _NLA.size : offset + length]
+        offset += (length + 3) & ~3
+    return attrs
+
+
+def parse_packet_message(body: bytes, now: float) -> SmtpConnectBlocked | None:
+    """One NFULNL_MSG_PACKET body (after the 16-byte nlmsghdr): nfgenmsg + attributes."""
+    if len(body) < 4:
+        return None
+    attrs = _parse_attrs(body, 4, len(body))
+    endpoints = parse_ip_payload(attrs.get(NFULA_PAYLOAD, b""))
+    if endpoints is None:
+        return None
+    uid = (
+        struct.unpack(">I", attrs[NFULA_UID][:4])[0]
+        if len(attrs.get(NFULA_UID, b"")) >= 4
+        else None
+    )
+    gid = (
+        struct.unpack(">I", attrs[NFULA_GID][:4])[0]
+        if len(attrs.get(NFULA_GID, b"")) >= 4
+        else None
+    )
+    wall = now
+    stamp = attrs.get(NFULA_TIMESTAMP, b"")
+    if len(stamp) >= 16:
+        sec, usec = struct.unpack(">QQ", stamp[:16])
+        if sec:
+            wall = sec + usec / 1e6
+    prefix = attrs.get(NFULA_PREFIX, b"").split(b"\0", 1)[0].decode("utf-8", "replace")
+    return SmtpConnectBlocked(
+        wall=wall,
+        uid=uid,
+        gid=gid,
+        local=endpoints[0],
+        remote=endpoints[1],
+        prefix=prefix,
+    )
+
+
+def parse_messages(data: bytes, now: float | None = None) -> list[SmtpConnectBlocked]:
+    """Every blocked-attempt event in one netlink datagram (several messages may share one).
+
+    Truncated or foreign messages are skipped, never raised on: the bytes come from the
+    kernel but a parser must not die on a short read.
+    """
+    stamp = time.time() if now is None else now
+    events: list[SmtpConnectBlocked] = []
+    offset = 0
+    while offset + _NLMSGHDR.size <= len(data):
+        length, kind, _flags, _seq, _pid = _NLMSGHDR.unpack_from(data, offset)
+        if length < _NLMSGHDR.size or offset + length > len(data):
+            break
+        if kind == (NFNL_SUBSYS_ULOG << 8) | NFULNL_MSG_PACKET:
+            event = parse_packet_message(data[offset + _NLMSGHDR.size : offset + length], stamp)
+            if event is not None:
+                events.append(event)
+        offset += (length + 3) & ~3
+    return events
+
+
+class NflogSource:
+    """Blocked attempts from one NFLOG group, as :class:`SmtpConnectBlocked` events.
+
+    Use ``fileno()`` in a selector and call :meth:`read_events` when it is readable (the
+    socket is non-blocking; an empty list means nothing was waiting). ``overruns`` counts
+    ENOBUFS (the kernel dropped messages because we were too slow): loss is counted, never
+    silent.
+    """
+
+    def __init__(self, group: int) -> None:
+        if not 0 <= group <= 65535:
+            raise KernelFeatureUnavailable(f"nflog: group {group} is not 0..65535")
+        self.group = group
+        self.overruns = 0
+        self._seq = 0
+        try:
+            self._sock = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, NETLINK_NETFILTER)
+        except OSError as exc:
+            raise KernelFeatureUnavailable(
+                f"nflog: cannot open a NETLINK_NETFILTER socket: {exc.strerror or exc}"
+            ) from None
+        try:
+            self._sock.bind((0, 0))
+            try:
+                self._sock.setsockopt(socket.SOL_SOCKET, 33, 4 << 20)  # SO_RCVBUFFORCE
+            except OSError:
+                self._sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4 << 20)
+            self._config(_nla(NFULA_CFG_CMD, struct.pack("=B", NFULNL_CFG_CMD_BIND) + b"\0" * 3))
+            self._config(
+                _nla(NFULA_CFG_MODE, struct.pack(">IBB", COPY_RANGE, NFULNL_COPY_PACKET, 0))
+            )
+            self._config(_nla(NFULA_CFG_QTHRESH, struct.pack(">I", 1)))
+        except OSError as exc:
+            self._sock.close()
+            hint = ""
+            if exc.errno == errno.EBUSY:
+                hint = " (another program already listens on this group)"
+            elif exc.errno == errno.EPERM:
+                hint = " (needs root / CAP_NET_ADMIN)"
+            raise KernelFeatureUnavailable(
+                f"nflog: cannot bind group {group}: {exc.strerror or exc}{hint}"
+            ) from None
+        self._sock.setblocking(False)
+
+    def _config(self, attrs: bytes) -> None:
+        self._seq += 1
+        body = struct.pack("=BBH", socket.AF_UNSPEC, 0, socket.htons(self.group)) + attrs
+        header = _NLMSGHDR.pack(
+            _NLMSGHDR.size + len(body),
+            (NFNL_SUBSYS_ULOG << 8) | NFULNL_MSG_CONFIG,
+            NLM_F_REQUEST | NLM_F_ACK,
+            self._seq,
+            0,
+        )
+        self._sock.send(header + body)
+        while True:
+            reply = self._sock.recv(65536)
+            offset = 0
+            while offset + _NLMSGHDR.size <= len(reply):
+                length, kind, _f, seq, _p = _NLMSGHDR.unpack_from(reply, offset)
+                if length < _NLMSGHDR.size:
+                    break
+                if kind == NLMSG_ERROR and seq == self._seq:
+                    (code,) = struct.unpack_from("=i", reply, offset + _NLMSGHDR.size)
+                    if code != 0:
+                        raise OSError(-code, os.strerror(-code))
+                    return
+                offset += (length + 3) & ~3
+
+    def fileno(self) -> int:
+        return self._sock.fileno()
+
+    def read_events(self) -> list[SmtpConnectBlocked]:
+        """Drain what the kernel has queued; never blocks."""
+        events: list[SmtpConnectBlocked] = []
+        while True:
+            try:
+                data = self._sock.recv(65536)
+            except BlockingIOError:
+                break
+            except OSError as exc:
+                if exc.errno == errno.ENOBUFS:
+                    self.overruns += 1
+                    continue
+                raise KernelFeatureUnavailable(
+                    f"nflog: read failed: {exc.strerror or exc}"
+                ) from None
+            events.extend(parse_messages(data))
+        return events
+
+    def close(self) -> None:
+        if self._sock.fileno() < 0:
+            return
+        try:
+            self._sock.setblocking(True)
+            self._sock.settimeout(1.0)
+            self._config(_nla(NFULA_CFG_CMD, struct.pack("=B", NFULNL_CFG_CMD_UNBIND) + b"\0" * 3))
+        except OSError:
+            pass
+        finally:
+            self._sock.close()
+
+    def __enter__(self) -> NflogSource:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

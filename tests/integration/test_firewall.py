@@ -1,0 +1,532 @@
+"""`spamtrace firewall` for real: nft inside the server netns of a test world, never the host.
+
+Every nft command of these tests runs through ``ip netns exec <server netns>`` (or in a netns
+the test makes); each world/netns is deleted afterwards, which also drops its tables.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import pwd
+import secrets
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from conftest import spamtrace
+from world import World, run
+
+ROOT = Path(__file__).resolve().parents[2]
+GOLDEN = ROOT / "tests" / "unit" / "firewall" / "golden"
+
+NFLOG_READER = textwrap.dedent(
+    """
+    import json, select, sys, time
+    from spamtrace.sources.nflog import NflogSource
+    src = NflogSource(int(sys.argv[1]))
+    print("ready", flush=True)
+    end = time.monotonic() + float(sys.argv[2])
+    while time.monotonic() < end:
+        r, _, _ = select.select([src], [], [], 0.2)
+        for ev in src.read_events() if r else []:
+            print(json.dumps({"uid": ev.uid, "gid": ev.gid, "prefix": ev.prefix,
+                              "remote": str(ev.remote), "local": str(ev.local)}), flush=True)
+    src.close()
+    """
+)
+
+CONNECT = textwrap.dedent(
+    """
+    import socket, sys
+    host, port = sys.argv[1], int(sys.argv[2])
+    src = sys.argv[3] if len(sys.argv) > 3 else None
+    try:
+        s = socket.create_connection((host, port), timeout=3,
+                                     source_address=(src, 0) if src else None)
+        s.close()
+        print("ok")
+    except OSError as exc:
+        print(f"fail {exc.errno}")
+    """
+)
+
+
+class Fw:
+    """Runs `spamtrace --config C firewall ... --state-dir S` inside the world's server netns."""
+
+    def __init__(self, world: World, config: str = "") -> None:
+        self.w = world
+        self.state = world.tmp / f"fwstate-{secrets.token_hex(3)}"
+        self.config = world.tmp / f"spamtrace-{secrets.token_hex(3)}.toml"
+        self.group = 3000 + secrets.randbelow(20000)
+        self.write_config(config)
+
+    def write_config(self, extra: str = "") -> None:
+        self.config.write_text(f"[firewall]\nnflog_group = {self.group}\n{extra}")
+
+    def __call__(
+        self, *args: str, prefix: list[str] | None = None
+    ) -> subprocess.CompletedProcess[str]:
+        argv = ["--config", str(self.config), "firewall", args[0], *args[1:]]
+        if args[0] != "acl":
+            argv += ["--state-dir", str(self.state)]
+        return spamtrace(*argv, prefix=prefix or self.w.ns_prefix())
+
+    def nft(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+        return run([*self.w.ns_prefix(), "nft", *args], check=check)
+
+    def loaded(self) -> bool:
+        return self.nft("list", "table", "inet", "spamtrace", check=False).returncode == 0
+
+
+def _php(w: World, host: str, port: int, user: bool = True) -> tuple[str, str]:
+    path = w.install_payload("wp-cache.php")
+    argv = ["php", str(path), host, str(port), "1", "0"]
+    proc = w.spawn_as_user(argv) if user else w.spawn(argv, cwd=w.uploads)
+    out, err = proc.communicate(timeout=30)
+    return out.strip(), err.strip()
+
+
+def _exim(w: World, count: int) -> Path:
+    """Send `count` messages through a real Exim as its service user, to the sink."""
+    ex = pwd.getpwnam("Debian-exim")
+    d = w.tmp / "exim"
+    if not d.exists():
+        (d / "spool").mkdir(parents=True)
+        (d / "log").mkdir()
+        for p in (d, d / "spool", d / "log"):
+            os.chown(p, ex.pw_uid, ex.pw_gid)
+        (d / "exim.conf").write_text(
+            textwrap.dedent(
+                f"""\
+                primary_hostname = srv.test
+                exim_user = Debian-exim
+                exim_group = Debian-exim
+                spool_directory = {d}/spool
+                log_file_path = {d}/log/%slog
+                keep_environment =
+                begin routers
+                to_sink:
+                  driver = manualroute
+                  domains = *
+                  transport = remote_smtp
+                  route_list = * {w.mx_ip}
+                  self = send
+                begin transports
+                remote_smtp:
+                  driver = smtp
+                  port = 25
+                  hosts_avoid_tls = *
+                begin retry
+                * * F,1m,1m
+                """
+            )
+        )
+        os.chmod(d / "exim.conf", 0o644)
+    for i in range(count):
+        proc = subprocess.run(
+            [*w.ns_prefix(), "runuser", "-u", "Debian-exim", "--", "/usr/sbin/exim4",
+             "-C", str(d / "exim.conf"), "-odi", f"rcpt{i}@remote.example"],
+            input=f"Subject: legit {i}\n\nnewsletter {i}\n", text=True, capture_output=True,
+            timeout=30,
+        )  # fmt: skip
+        assert proc.returncode == 0, proc.stderr
+    return d / "log" / "mainlog"
+
+
+@contextlib.contextmanager
+def _nflog_reader(w: World, group: int, seconds: float) -> Iterator[subprocess.Popen[str]]:
+    proc = w.spawn([sys.executable, "-c", NFLOG_READER, str(group), str(seconds)])
+    assert proc.stdout is not None
+    line = proc.stdout.readline()
+    assert line.strip() == "ready", proc.stderr.read() if proc.stderr else ""
+    yield proc
+
+
+def test_apply_blocks_users_but_not_mta_root_or_exception(server_world: World) -> None:
+    w = server_world
+    assert w.user is not None and w.uid is not None
+    fw = Fw(w, f'exceptions = [{{user = "{w.user}", host = "{w.mx_ip}", port = 587}}]\n')
+    before = fw.nft("-j", "list", "ruleset").stdout
+    with _nflog_reader(w, fw.group, 25) as reader:
+        res = fw("apply", "--yes")
+        assert res.returncode == 0, res.stderr
+        assert "loaded" in res.stdout
+        assert fw.loaded()
+        # the hosting user's PHP script: refused on IPv4 and IPv6, port 25 and 465
+        out, err = _php(w, w.mx_ip, 25)
+        assert out == "sent 0/1" and "connect failed: 111" in err
+        out, err = _php(w, w.mx_ip6, 25)
+        assert out == "sent 0/1" and "connect failed: 111" in err
+        out, _ = _php(w, w.mx_ip, 465)
+        assert out == "sent 0/1"
+        # the configured exception: this user to the sink's 587 passes
+        out, err = _php(w, w.mx_ip, 587)
+        assert out == "sent 1/1", err
+        # root still connects
+        out, err = _php(w, w.mx_ip, 25, user=False)
+        assert out == "sent 1/1", err
+        # the real MTA delivers every message
+        _exim(w, 3)
+        msgs = w.wait_sink(5)
+        exim_msgs = [m for m in msgs if m["from"] == "Debian-exim@srv.test"]
+        assert len(exim_msgs) == 3
+        assert {m["port"] for m in msgs} == {25, 587}
+        time.sleep(0.5)
+        os.killpg(reader.pid, signal.SIGTERM)
+        out_lines, _ = reader.communicate(timeout=10)
+    events = [json.loads(x) for x in out_lines.splitlines() if x.startswith("{")]
+    mine = [e for e in events if e["uid"] == w.uid]
+    assert {e["remote"] for e in mine} == {
+        f"{w.mx_ip}:25",
+        f"[{w.mx_ip6}]:25",
+        f"{w.mx_ip}:465",
+    }
+    assert all(e["prefix"] == "spamtrace-block" and e["gid"] is not None for e in mine)
+    assert not [e for e in events if e["uid"] in (0, pwd.getpwnam("Debian-exim").pw_uid)]
+    status = fw("status", "--json")
+    assert status.returncode == 0, status.stdout + status.stderr
+    doc = json.loads(status.stdout)
+    assert doc["loaded"] and doc["in_sync"] and doc["drift"] == []
+    assert doc["counters"]["blocked"]["packets"] == 3
+    # remove takes our table away and leaves the ruleset as it was before
+    res = fw("remove")
+    assert res.returncode == 0 and not fw.loaded()
+    assert fw.nft("-j", "list", "ruleset").stdout == before
+
+
+def test_blocked_attempts_become_incidents_in_watch(server_world: World) -> None:
+    w = server_world
+    fw = Fw(w)
+    assert fw("apply", "--yes").returncode == 0
+    db = w.tmp / "watch.db"
+    watch = w.spawn(
+        [sys.executable, "-m", "spamtrace", "--config", str(fw.config), "watch", "--json",
+         "--duration", "12", "--db", str(db)],
+    )  # fmt: skip
+    assert watch.stdout is not None
+    first = watch.stdout.readline()  # the status line: sources are open
+    assert first.strip(), watch.stderr.read() if watch.stderr else ""
+    for _ in range(3):
+        out, _ = _php(w, w.mx_ip, 25)
+        assert out == "sent 0/1"
+    out, err = watch.communicate(timeout=40)
+    assert watch.returncode in (0, 1), err  # 1: something suspicious was seen
+    lines = [json.loads(x) for x in out.splitlines() if x.startswith("{")]
+    blocked = [x for x in lines if x.get("type") == "connect-blocked"]
+    assert len([b for b in blocked if b.get("uid") == w.uid]) == 3, out[-2000:]
+    res = spamtrace("--config", str(fw.config), "incidents", "--json", "--db", str(db),
+                    "--since", "all")  # fmt: skip
+    assert res.returncode in (0, 1), res.stderr
+    incidents = json.loads(res.stdout)["incidents"]
+    mine = [i for i in incidents if i["uid"] == w.uid]
+    assert mine, incidents
+    assert sum(int(i.get("blocked", 0)) for i in mine) >= 3
+    assert any(f"{w.mx_ip}:25" in i["destinations"] for i in mine)
+
+
+def test_remove_leaves_other_tables_untouched(server_world: World) -> None:
+    w = server_world
+    fw = Fw(w)
+    other = w.tmp / "other.nft"
+    other.write_text(
+        "table inet unrelated {\n set keep { type ipv4_addr; elements = { 192.0.2.1 } }\n"
+        " chain out { type filter hook output priority 10; policy accept; "
+        'ip daddr @keep tcp dport 80 accept comment "not ours"; }\n}\n'
+        "table ip legacyish { chain post { type nat hook postrouting priority 100; }; }\n"
+    )
+    fw.nft("-f", str(other))
+    before = fw.nft("-j", "list", "ruleset").stdout
+    assert fw("apply", "--yes").returncode == 0
+    assert fw("apply", "--yes").stdout.startswith("firewall already loaded")  # idempotent
+    during = json.loads(fw.nft("-j", "list", "ruleset").stdout)["nftables"]
+    tables = {(o["table"]["family"], o["table"]["name"]) for o in during if "table" in o}
+    assert tables == {("inet", "unrelated"), ("ip", "legacyish"), ("inet", "spamtrace")}
+    res = fw("remove")
+    assert res.returncode == 0, res.stderr
+    assert fw.nft("-j", "list", "ruleset").stdout == before
+    assert "not loaded" in fw("remove").stdout
+
+
+def test_rollback_unless_confirmed(server_world: World) -> None:
+    w = server_world
+    fw = Fw(w)
+    # 1. nothing loaded before: an unconfirmed apply removes our table again
+    res = fw("apply", "--timeout", "2")
+    assert res.returncode == 0 and "confirm" in res.stdout, res.stderr
+    assert fw.loaded()
+    deadline = time.monotonic() + 30
+    while fw.loaded() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not fw.loaded()
+    late = fw("confirm")
+    assert late.returncode == 3 and "too late" in late.stderr
+    # 2. a confirmed apply stays
+    assert fw("apply", "--timeout", "3").returncode == 0
+    ok = fw("confirm")
+    assert ok.returncode == 0 and "confirmed" in ok.stdout
+    time.sleep(4)
+    assert fw.loaded()
+    first = fw.nft("list", "table", "inet", "spamtrace").stdout
+    # 3. an unconfirmed change returns to the previous (confirmed) table, not to nothing
+    fw.write_config(f'allow_users = ["{w.user}"]\n')
+    assert fw("apply", "--timeout", "2").returncode == 0
+    assert str(w.uid) in fw.nft("list", "table", "inet", "spamtrace").stdout
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if fw.nft("list", "table", "inet", "spamtrace").stdout == first:
+            break
+        time.sleep(0.2)
+    assert fw.nft("list", "table", "inet", "spamtrace").stdout == first
+    fw.write_config()
+    assert fw("status").returncode == 0  # back in sync with the first config
+
+
+def test_drift_detected_and_repaired(server_world: World) -> None:
+    w = server_world
+    fw = Fw(w)
+    assert fw("apply", "--yes").returncode == 0
+    listing = fw.nft("-a", "list", "table", "inet", "spamtrace").stdout
+    handle = next(
+        line.rsplit("# handle ", 1)[1] for line in listing.splitlines() if "st:block" in line
+    )
+    fw.nft("delete", "rule", "inet", "spamtrace", "smtp_egress", "handle", handle)
+    fw.nft("add", "element", "inet", "spamtrace", "allow_uids", f"{{ {w.uid} }}")
+    out, _ = _php(w, w.mx_ip, 25)
+    assert out == "sent 1/1"  # the hole is real
+    res = fw("status")
+    assert res.returncode == 1
+    assert "rule st:block is missing" in res.stdout
+    assert "set allow_uids: elements differ" in res.stdout
+    res = fw("apply", "--yes")
+    assert res.returncode == 0 and "loaded" in res.stdout
+    assert fw("status").returncode == 0
+    out, _ = _php(w, w.mx_ip, 25)
+    assert out == "sent 0/1"
+
+
+def test_iptables_fallback(server_world: World) -> None:
+    w = server_world
+    fw = Fw(w)
+    res = fw("apply", "--yes", "--backend", "iptables")
+    assert res.returncode == 0, res.stderr
+    assert not fw.loaded()  # no nft table of ours: the chains are iptables'
+    out, err = _php(w, w.mx_ip, 25)
+    assert out == "sent 0/1" and "111" in err
+    out, _ = _php(w, w.mx_ip6, 25)
+    assert out == "sent 0/1"
+    out, _ = _php(w, w.mx_ip, 25, user=False)
+    assert out == "sent 1/1"
+    st = fw("status", "--json", "--backend", "iptables")
+    doc = json.loads(st.stdout)
+    assert doc["loaded"] and doc["counters"]["blocked"]["packets"] == 2, st.stdout
+    assert fw("remove", "--backend", "iptables").returncode == 0
+    out, _ = _php(w, w.mx_ip, 25)
+    assert out == "sent 1/1"
+    for tool in ("iptables", "ip6tables"):
+        listing = run([*w.ns_prefix(), tool, "-S"], check=False).stdout
+        assert "SPAMTRACE" not in listing
+    # unconfirmed: the chains go away again by themselves
+    assert fw("apply", "--backend", "iptables", "--timeout", "2").returncode == 0
+    assert "SPAMTRACE_SMTP" in run([*w.ns_prefix(), "iptables", "-S"]).stdout
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if "SPAMTRACE" not in run([*w.ns_prefix(), "iptables", "-S"]).stdout:
+            break
+        time.sleep(0.2)
+    log = (fw.state / "rollback.log").read_text()
+    assert "SPAMTRACE" not in run([*w.ns_prefix(), "iptables", "-S"]).stdout, log
+    assert "SPAMTRACE" not in run([*w.ns_prefix(), "ip6tables", "-S"]).stdout, log
+
+
+def test_redirect_mode_sends_users_to_local_mta(server_world: World) -> None:
+    w = server_world
+    fw = Fw(w, 'mode = "redirect"\n')
+    server = (
+        "import socket\ns=socket.socket()\n"
+        "s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)\n"
+        "s.bind(('127.0.0.1',25)); s.listen(5); print('ready', flush=True)\n"
+        "while True:\n c,a=s.accept(); c.sendall(b'220 local-mta ESMTP\\r\\n'); c.close()"
+    )
+    local = w.spawn([sys.executable, "-c", server])
+    assert local.stdout is not None and local.stdout.readline().strip() == "ready"
+    assert fw("apply", "--yes").returncode == 0
+    banner = subprocess.run(
+        [*w.ns_prefix(), "runuser", "-u", str(w.user), "--", "/usr/bin/python3", "-c",
+         f"import socket; s=socket.create_connection(('{w.mx_ip}',25),3); print(s.recv(100))"],
+        text=True, capture_output=True, timeout=20,
+    )  # fmt: skip
+    assert "local-mta" in banner.stdout, banner.stderr
+    out, err = _php(w, w.mx_ip, 25, user=False)  # root goes to the real destination
+    assert out == "sent 1/1", err
+
+
+def test_relay_mode_limits_the_mta_to_the_relays(server_world: World) -> None:
+    w = server_world
+    fw = Fw(w, f'mode = "relay"\nrelays = ["{w.mx_ip}"]\n')
+    assert fw("apply", "--yes").returncode == 0
+    _exim(w, 2)  # the sink is the relay: the MTA delivers
+    assert len([m for m in w.wait_sink(2) if m["from"] == "Debian-exim@srv.test"]) == 2
+    out, _ = _php(w, w.mx_ip, 25)
+    assert out == "sent 0/1"  # hosting users are still blocked, even towards the relay
+
+    def as_mta(host: str) -> str:
+        argv = [*w.ns_prefix(), "runuser", "-u", "Debian-exim", "--", "/usr/bin/python3"]
+        return run([*argv, "-c", CONNECT, host, "25"]).stdout.strip()
+
+    assert as_mta(w.mx_ip) == "ok"
+    assert as_mta(w.mx_ip6) == "fail 111"  # not a relay: the MTA may not go there directly
+    fw.write_config('mode = "relay"\nrelays = ["192.0.2.1"]\n')
+    assert fw("apply", "--yes").returncode == 0
+    assert as_mta(w.mx_ip) == "fail 111"
+    out, _ = _php(w, w.mx_ip, 25, user=False)
+    assert out == "sent 1/1"  # root is never blocked
+
+
+def test_goldens_are_valid_nft() -> None:
+    """Every golden ruleset passes `nft -c` (in a throw-away netns: the host is untouched)."""
+    sys.path.insert(0, str(ROOT / "src"))
+    from spamtrace.actions.nftables import transaction
+
+    for path in [*sorted(GOLDEN.glob("*.nft")), GOLDEN / "acl-nft.txt"]:
+        text = path.read_text()
+        body = transaction(text) if path.suffix == ".nft" else text
+        proc = subprocess.run(
+            ["unshare", "--net", "--", "nft", "-c", "-f", "-"],
+            input=body, text=True, capture_output=True, timeout=30,
+        )  # fmt: skip
+        assert proc.returncode == 0, f"{path.name}: {proc.stderr}"
+
+
+def test_bad_input(server_world: World, tmp_path: Path) -> None:
+    w = server_world
+    fw = Fw(w)
+    # no nft and no iptables in PATH: a clear message, nothing loaded
+    res = fw("apply", "--yes", prefix=[*w.ns_prefix(), "env", "PATH=/nonexistent"])
+    assert res.returncode == 3 and "nft" in res.stderr and "iptables" in res.stderr, res.stderr
+    assert "Traceback" not in res.stderr
+    res = fw("apply", "--yes", "--backend", "nft", prefix=[*w.ns_prefix(), "env", "PATH=/bin"])
+    assert res.returncode == 3 and "nft not found" in res.stderr
+    # malformed exceptions
+    fw.write_config('exceptions = [{user = "root", prot = 587}]\n')
+    res = fw("apply", "--yes")
+    assert res.returncode == 2 and "firewall.exceptions[0]" in res.stderr and "prot" in res.stderr
+    fw.write_config('exceptions = ["shop:587"]\n')
+    res = fw("plan")
+    assert res.returncode == 2 and "Traceback" not in res.stderr
+    # an exception host that does not resolve
+    fw.write_config('exceptions = [{user = "root", host = "smtp.does-not-exist.invalid"}]\n')
+    res = fw("apply", "--yes")
+    assert res.returncode == 2 and "does not resolve" in res.stderr
+    # relay mode with a relay name that does not resolve
+    fw.write_config('mode = "relay"\nrelays = ["relay.does-not-exist.invalid"]\n')
+    res = fw("apply", "--yes")
+    assert res.returncode == 2 and "relay" in res.stderr and "does not resolve" in res.stderr
+    res = fw("acl", "--relay", "relay.does-not-exist.invalid", "--servers", "10.0.0.0/24")
+    assert res.returncode == 2 and "does not resolve" in res.stderr
+    # an MTA that cannot be detected: refuse, and say how to name it
+    fw.write_config()
+    empty = tmp_path / "root"
+    (empty / "etc").mkdir(parents=True)
+    (empty / "etc" / "passwd").write_text("root:x:0:0:root:/root:/bin/sh\n")
+    res = fw("apply", "--yes", "--root", str(empty))
+    assert res.returncode == 2 and "[mta] users" in res.stderr, res.stderr
+    plan = fw("plan", "--json", "--root", str(empty))
+    assert plan.returncode == 2 and "[mta] users" in json.loads(plan.stdout)["refusal"]
+    # ... unless relay mode is configured explicitly
+    fw.write_config(f'mode = "relay"\nrelays = ["{w.mx_ip}"]\n')
+    res = fw("apply", "--yes", "--root", str(empty))
+    assert res.returncode == 0, res.stderr
+    assert fw("remove").returncode == 0
+    assert not fw.loaded()
+
+
+def test_plan_shows_impact_and_inbound_note(server_world: World) -> None:
+    w = server_world
+    fw = Fw(w)
+    php = w.php_holding_session(port=25, hold=20)
+    try:
+        res = fw("plan", "--json", "--db", str(w.tmp / "none.db"))
+        assert res.returncode == 0, res.stderr
+        doc = json.loads(res.stdout)
+        assert doc["inbound_unaffected"] is True and "Inbound mail" in doc["inbound_note"]
+        assert "table inet spamtrace" in doc["ruleset"]
+        assert [p["id"] for p in doc["allowed_uids"]][:1] == [0]
+        blocked = doc["impact"]["blocked"]
+        if any("check pipeline is not installed" in n for n in doc["notes"]):
+            pytest.fail("the check pipeline (spamtrace.cli.check.collect) is missing")
+        assert any(b["uid"] == w.uid and b["remote"] == f"{w.mx_ip}:25" for b in blocked), doc
+        human = fw("plan", "--db", str(w.tmp / "none.db"))
+        assert "Inbound mail is not affected" in human.stdout
+        assert "BLOCKED" in human.stdout and str(w.uid) in human.stdout
+    finally:
+        php.kill()
+    assert not fw.loaded()  # plan never loads anything
+
+
+def test_border_acl_in_router_namespace() -> None:
+    tag = secrets.token_hex(3)
+    n = int(tag[:2], 16) % 250 + 2
+    srv, rtr, net = f"sta{tag}-srv", f"sta{tag}-rtr", f"sta{tag}-inet"
+    procs: list[subprocess.Popen[str]] = []
+    try:
+        for ns in (srv, rtr, net):
+            run(["ip", "netns", "add", ns])
+            run(["ip", "-n", ns, "link", "set", "lo", "up"])
+        run(["ip", "link", "add", f"sta{tag}a", "netns", srv, "type", "veth", "peer", "name",
+             f"sta{tag}b", "netns", rtr])  # fmt: skip
+        run(["ip", "link", "add", f"sta{tag}c", "netns", rtr, "type", "veth", "peer", "name",
+             f"sta{tag}d", "netns", net])  # fmt: skip
+        servers, outside = f"10.232.{n}", f"10.233.{n}"
+        relay, other, mx = f"{servers}.10", f"{servers}.11", f"{outside}.2"
+        for ns, dev, addrs in (
+            (srv, f"sta{tag}a", [f"{relay}/24", f"{other}/24"]),
+            (rtr, f"sta{tag}b", [f"{servers}.1/24"]),
+            (rtr, f"sta{tag}c", [f"{outside}.1/24"]),
+            (net, f"sta{tag}d", [f"{mx}/24"]),
+        ):
+            for addr in addrs:
+                run(["ip", "-n", ns, "addr", "add", addr, "dev", dev])
+            run(["ip", "-n", ns, "link", "set", dev, "up"])
+        run(["ip", "-n", srv, "route", "add", "default", "via", f"{servers}.1"])
+        run(["ip", "-n", net, "route", "add", f"{servers}.0/24", "via", f"{outside}.1"])
+        run(["ip", "netns", "exec", rtr, "sysctl", "-qw", "net.ipv4.ip_forward=1"])
+        listener = (
+            "import socket,sys\ns=socket.socket(); s.setsockopt(socket.SOL_SOCKET, "
+            "socket.SO_REUSEADDR,1)\ns.bind((sys.argv[1],25)); s.listen(5); print('ready', "
+            "flush=True)\nwhile True:\n c,a=s.accept(); c.close()"
+        )
+        for ns, addr in ((net, mx), (srv, other)):
+            argv = ["ip", "netns", "exec", ns, sys.executable, "-c", listener, addr]
+            p = subprocess.Popen(argv, stdout=subprocess.PIPE, text=True, start_new_session=True)
+            procs.append(p)
+            assert p.stdout is not None and p.stdout.readline().strip() == "ready"
+
+        def connect(ns: str, host: str, src: str | None = None) -> str:
+            argv = ["ip", "netns", "exec", ns, sys.executable, "-c", CONNECT, host, "25"]
+            return run([*argv, *([src] if src else [])]).stdout.strip()
+
+        assert connect(srv, mx, other) == "ok"  # before the ACL everyone gets out
+        acl = spamtrace("firewall", "acl", "--relay", relay, "--servers", f"{servers}.0/24",
+                        "--format", "nft")  # fmt: skip
+        assert acl.returncode == 0, acl.stderr
+        run(["ip", "netns", "exec", rtr, "nft", "-f", "-"], input=acl.stdout)
+        assert connect(srv, mx, relay) == "ok"  # the relay gets through
+        assert connect(srv, mx, other) == "fail 111"  # another server is stopped (reset)
+        assert connect(net, other) == "ok"  # inbound SMTP to a server still works
+        counters = run(["ip", "netns", "exec", rtr, "nft", "-j", "list", "counters"]).stdout
+        assert '"packets": 1' in counters.replace('"packets":1', '"packets": 1')
+    finally:
+        for p in procs:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(p.pid, signal.SIGKILL)
+            p.wait(timeout=5)
+        for ns in (srv, rtr, net):
+            run(["ip", "netns", "del", ns], check=False)

@@ -1,0 +1,438 @@
+"""`spamtrace watch` end to end, as root: tracepoint + proc connector + store, in the test world.
+
+The tracepoint is host-wide and other tests run at the same time, so every assertion is
+filtered by this world's uid or destination address.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import spamtrace
+from world import World
+
+from spamtrace.sources.tracefs import find_tracefs
+
+TRACEFS_INSTANCES = Path("/sys/kernel/tracing/instances")
+
+
+class Watcher:
+    """`spamtrace watch --json` running in the background; lines are parsed on stop()."""
+
+    def __init__(self, db: Path, *extra: str, env: dict[str, str] | None = None) -> None:
+        self.db = db
+        argv = [
+            sys.executable,
+            "-m",
+            "spamtrace",
+            "watch",
+            "--json",
+            "--no-nflog",
+            "--db",
+            str(db),
+            *extra,
+        ]
+        self.proc = subprocess.Popen(
+            argv,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env={**os.environ, **(env or {})},
+            start_new_session=True,
+        )
+        assert self.proc.stdout is not None
+        first = self.proc.stdout.readline()
+        if not first:
+            err = self.proc.stderr.read() if self.proc.stderr else ""
+            raise RuntimeError(f"watch did not start: {err}")
+        self.status = json.loads(first)
+        assert self.status["type"] == "status", first
+        self.lines: list[dict[str, Any]] = []
+        self.stderr = ""
+        self.returncode: int | None = None
+        # keep reading stdout so that the watcher never blocks on a full pipe
+        self._raw: list[str] = []
+        self._reader = threading.Thread(target=self._pump, daemon=True)
+        self._reader.start()
+
+    def _pump(self) -> None:
+        assert self.proc.stdout is not None
+        for line in self.proc.stdout:
+            self._raw.append(line)
+
+    @property
+    def pid(self) -> int:
+        return self.proc.pid
+
+    def stop(self, sig: int = signal.SIGTERM, timeout: float = 30) -> int:
+        if self.proc.poll() is None:
+            os.kill(self.proc.pid, sig)
+        self.proc.wait(timeout=timeout)
+        self._reader.join(timeout)
+        assert self.proc.stderr is not None
+        self.stderr = self.proc.stderr.read()
+        self.lines = [json.loads(x) for x in self._raw if x.strip()]
+        self.returncode = self.proc.returncode
+        return self.proc.returncode
+
+    def kill(self) -> None:
+        if self.proc.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self.proc.pid, signal.SIGKILL)
+            self.proc.wait(timeout=30)
+        self._reader.join(5)
+
+    def events(self, uid: int) -> list[dict[str, Any]]:
+        return [
+            x
+            for x in self.lines
+            if x.get("type") in ("connect-attempted", "connect-blocked") and x.get("uid") == uid
+        ]
+
+    def summary(self) -> dict[str, Any]:
+        (s,) = [x for x in self.lines if x.get("type") == "summary"]
+        return s
+
+
+@contextlib.contextmanager
+def watching(tmp: Path, *extra: str, env: dict[str, str] | None = None) -> Iterator[Watcher]:
+    w = Watcher(tmp / "watch.db", *extra, env=env)
+    try:
+        yield w
+    finally:
+        w.kill()
+        _remove_instance(w.pid)
+
+
+def _remove_instance(pid: int) -> None:
+    inst = TRACEFS_INSTANCES / f"spamtrace-{pid}"
+    if inst.is_dir():
+        with contextlib.suppress(OSError):
+            (inst / "events/sock/inet_sock_set_state/enable").write_text("0")
+        with contextlib.suppress(OSError):
+            inst.rmdir()
+
+
+def incidents_for(db: Path, uid: int) -> list[dict[str, Any]]:
+    r = spamtrace("incidents", "--json", "--since", "all", "--db", str(db))
+    assert r.returncode in (0, 1), r.stderr
+    doc = json.loads(r.stdout)
+    assert doc["schema"] == "spamtrace.incidents/1"
+    return [i for i in doc["incidents"] if i["uid"] == uid]
+
+
+def wait_connections(db: Path, uid: int, count: int, timeout: float = 30) -> list[dict[str, Any]]:
+    deadline = time.monotonic() + timeout
+    while True:
+        incs = incidents_for(db, uid)
+        if sum(i["connections"] for i in incs) >= count or time.monotonic() > deadline:
+            return incs
+        time.sleep(0.2)
+
+
+def run_as_user(world: World, argv: list[str], timeout: float = 60) -> str:
+    proc = world.spawn_as_user(argv)
+    out, err = proc.communicate(timeout=timeout)
+    assert proc.returncode == 0, err
+    return out
+
+
+# --------------------------------------------------------------------------------------- tests
+def test_php_sub_ms_connections_make_exactly_one_incident(world: World, tmp_path: Path) -> None:
+    n = 25
+    script = world.install_payload("quick-connect.php")
+    assert world.uid is not None and world.uploads is not None
+    with watching(tmp_path) as w:
+        out = run_as_user(world, ["php", script.name, world.mx_ip, "25", str(n)])
+        assert out.strip() == f"connected {n}/{n}"
+        incs = wait_connections(w.db, world.uid, n)
+        code = w.stop()
+    assert code == 1, w.stderr  # a suspicious incident was opened
+    assert len(incs) == 1, incs
+    inc = incs[0]
+    assert inc["connections"] == n
+    assert inc["verdict"] == "suspicious"
+    assert inc["user"] == world.user
+    assert inc["exe"] == os.path.realpath("/usr/bin/php")
+    assert inc["cwd"] == str(world.uploads)
+    assert str(script) in inc["scripts"]
+    assert inc["destinations"] == [f"{world.mx_ip}:25"]
+    assert inc["first_seen"] and inc["last_seen"]
+    # the watch stream: every connection, each attributed, one incident-opened line
+    events = w.events(world.uid)
+    assert len(events) == n
+    assert {e["attribution"] for e in events} <= {"tracepoint", "exec-cache"}
+    assert {e["incident"] for e in events} == {inc["id"]}
+    opened = [
+        x
+        for x in w.lines
+        if x.get("type") == "incident-opened" and x["incident"]["id"] == inc["id"]
+    ]
+    assert len(opened) == 1
+    assert any(str(world.uploads) in a for a in opened[0]["incident"]["advice"])
+    # `incident ID` shows the connections and the folder
+    r = spamtrace("incident", inc["id"], "--json", "--db", str(w.db))
+    assert r.returncode == 0, r.stderr
+    detail = json.loads(r.stdout)
+    assert len(detail["events"]) == n
+    assert detail["incident"]["process"]["cwd"] == str(world.uploads)
+    human = spamtrace("incident", inc["id"], "--db", str(w.db))
+    assert str(world.uploads) in human.stdout and "what to do" in human.stdout
+
+
+@pytest.mark.parametrize(
+    ("interp", "name", "code"),
+    [
+        (
+            "/usr/bin/python3",
+            "mailer.py",
+            "import socket,sys\n"
+            "for _ in range(int(sys.argv[2])):\n"
+            "    s = socket.create_connection((sys.argv[1], 25), timeout=5); s.close()\n",
+        ),
+        (
+            "/usr/bin/perl",
+            "mailer.pl",
+            "use IO::Socket::INET;\n"
+            "for (1..$ARGV[1]) { my $s = IO::Socket::INET->new(PeerAddr => $ARGV[0],"
+            " PeerPort => 25, Proto => 'tcp') or die; close($s); }\n",
+        ),
+    ],
+)
+def test_python_and_perl_senders(
+    world: World, tmp_path: Path, interp: str, name: str, code: str
+) -> None:
+    assert world.uid is not None and world.uploads is not None
+    path = world.uploads / name
+    path.write_text(code)
+    os.chown(path, world.uid, -1)
+    n = 5
+    with watching(tmp_path) as w:
+        run_as_user(world, [interp, name, world.mx_ip, str(n)])
+        incs = wait_connections(w.db, world.uid, n)
+        w.stop()
+    assert len(incs) == 1, incs
+    inc = incs[0]
+    assert inc["connections"] == n and inc["verdict"] == "suspicious"
+    assert inc["exe"] == os.path.realpath(interp)
+    assert inc["cwd"] == str(world.uploads)
+    assert str(path) in inc["scripts"]
+
+
+EXIM_CONF = """\
+primary_hostname = spamtrace.test
+exim_user = Debian-exim
+exim_group = Debian-exim
+spool_directory = {spool}
+log_file_path = {spool}/%slog
+trusted_users = Debian-exim
+begin routers
+to_sink:
+  driver = manualroute
+  domains = *
+  route_list = * {mx}
+  self = send
+  transport = remote_smtp
+begin transports
+remote_smtp:
+  driver = smtp
+  port = 25
+begin retry
+* * F,1m,1m
+"""
+
+
+def test_mta_delivery_is_recorded_as_mta_not_suspicious(world: World, tmp_path: Path) -> None:
+    import pwd
+
+    exim = pwd.getpwnam("Debian-exim")
+    spool = world.tmp / "exim"
+    spool.mkdir()
+    os.chown(spool, exim.pw_uid, exim.pw_gid)
+    conf = world.tmp / "exim.conf"
+    conf.write_text(EXIM_CONF.format(spool=spool, mx=world.mx_ip))
+    before = len(world.sink_messages())
+    with watching(tmp_path) as w:
+        proc = world.spawn(
+            ["/usr/sbin/exim4", "-C", str(conf), "-odf", "-i", "to@remote.example"],
+            user="Debian-exim",
+            cwd=spool,
+            stdin=subprocess.PIPE,
+        )
+        proc.communicate("Subject: mta test\n\nhello\n", timeout=60)
+        assert len(world.wait_sink(before + 1)) == before + 1, "exim did not deliver"
+        incs = wait_connections(w.db, exim.pw_uid, 1)
+        w.stop()
+    mine = [i for i in incs if f"{world.mx_ip}:25" in i["destinations"]]
+    assert mine and all(i["verdict"] == "mta" for i in mine), mine
+    events = [e for e in w.events(exim.pw_uid) if e["remote"] == f"{world.mx_ip}:25"]
+    assert events and {e["verdict"] for e in events} == {"mta"}
+    opened = [
+        x["incident"]
+        for x in w.lines
+        if x.get("type") == "incident-opened" and x["incident"]["uid"] == exim.pw_uid
+    ]
+    assert all(i["verdict"] == "mta" and i["advice"] == [] for i in opened)
+
+
+def test_burst_of_thousands_loses_none(world: World, tmp_path: Path) -> None:
+    """3,000 connects (refused at once: nothing listens on the port) from one process."""
+    n = 3000
+    port = "2599"
+    env = {"SPAMTRACE_SMTP_PORTS": f"[25, 465, 587, {port}]"}
+    script = world.install_payload("quick-connect.php")
+    assert world.uid is not None
+    with watching(tmp_path, env=env) as w:
+        out = run_as_user(world, ["php", script.name, world.mx_ip, port, str(n)], timeout=120)
+        assert out.strip() == f"connected 0/{n}"
+        incs = wait_connections(w.db, world.uid, n, timeout=60)
+        w.stop()
+    assert sum(i["connections"] for i in incs) == n, incs
+    assert len(w.events(world.uid)) == n
+    summary = w.summary()
+    assert summary["store"]["lost"] == 0 and summary["store"]["error"] is None
+    assert summary["tracepoint"]["malformed"] == 0
+
+
+def test_sigterm_removes_instance_and_stale_ones_are_cleaned(tmp_path: Path) -> None:
+    # a stale instance left by a crashed watcher (its pid is not running)
+    dead = subprocess.Popen(["true"])
+    dead.wait()
+    stale = TRACEFS_INSTANCES / f"spamtrace-{dead.pid}"
+    find_tracefs()  # mounts tracefs when needed
+    stale.mkdir()
+    try:
+        with watching(tmp_path) as w:
+            inst = TRACEFS_INSTANCES / f"spamtrace-{w.pid}"
+            assert inst.is_dir()
+            assert not stale.exists(), "stale instance not removed at start"
+            assert (inst / "trace_clock").read_text().find("[mono]") >= 0
+            assert "newstate == 2" in (inst / "events/sock/inet_sock_set_state/filter").read_text()
+            code = w.stop(signal.SIGTERM)
+            assert code in (0, 1), w.stderr
+            assert not inst.exists()
+            assert w.summary()["type"] == "summary"
+    finally:
+        if stale.exists():
+            stale.rmdir()
+
+
+def test_store_survives_kill_9_mid_burst(world: World, tmp_path: Path) -> None:
+    port = "2599"
+    env = {"SPAMTRACE_SMTP_PORTS": f"[25, {port}]"}
+    script = world.install_payload("quick-connect.php")
+    assert world.uid is not None
+    with watching(tmp_path, env=env) as w:
+        sender = world.spawn_as_user(["php", script.name, world.mx_ip, port, "100000"])
+        try:
+            # wait until a good part is committed, then kill -9 the watcher mid-burst
+            deadline = time.monotonic() + 30
+            committed = 0
+            while committed < 500 and time.monotonic() < deadline:
+                time.sleep(0.2)
+                committed = sum(i["connections"] for i in incidents_for(w.db, world.uid))
+            assert committed >= 500
+            os.kill(w.pid, signal.SIGKILL)
+            w.proc.wait(timeout=10)
+        finally:
+            sender.kill()
+            sender.wait(timeout=10)
+        # the instance of the killed watcher is left behind (by design the next watcher
+        # cleans it); everything committed before the kill is there
+        db = sqlite3.connect(w.db)
+        assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        db.close()
+        after = sum(i["connections"] for i in incidents_for(w.db, world.uid))
+        assert after >= committed
+        r = spamtrace("incidents", "--json", "--since", "all", "--db", str(w.db))
+        assert r.returncode in (0, 1)
+        # a new watcher reopens the same store and removes the dead one's instance
+        with watching(tmp_path) as w2:
+            assert not (TRACEFS_INSTANCES / f"spamtrace-{w.pid}").exists()
+            w2.stop()
+        assert sum(i["connections"] for i in incidents_for(w.db, world.uid)) == after
+
+
+def test_corrupt_store_is_a_clear_error(tmp_path: Path) -> None:
+    db = tmp_path / "bad.db"
+    db.write_bytes(b"garbage" * 1000)
+    r = spamtrace("watch", "--duration", "1", "--db", str(db))
+    assert r.returncode == 3
+    assert "untouched" in r.stderr and "Traceback" not in r.stderr
+    assert db.read_bytes() == b"garbage" * 1000
+    r = spamtrace("incidents", "--db", str(db))
+    assert r.returncode == 3 and "Traceback" not in r.stderr
+
+
+def test_blocked_attempts_join_the_incident_with_a_blocked_count(
+    server_world: World, tmp_path: Path
+) -> None:
+    """nft (inside the world's server netns) logs to NFLOG and rejects the user's SYNs."""
+    w_ = server_world
+    assert w_.uid is not None and w_.server_ns is not None
+    group = 20000 + w_.subnet_id
+    table = f"""
+table inet stwatch {{
+    chain out {{
+        type filter hook output priority filter; policy accept;
+        tcp dport 25 tcp flags & (syn | ack) == syn meta skuid {w_.uid} log group {group}
+        tcp dport 25 meta skuid {w_.uid} reject with tcp reset
+    }}
+}}
+"""
+    rules = tmp_path / "t.nft"
+    rules.write_text(table)
+    subprocess.run([*w_.ns_prefix(), "nft", "-f", str(rules)], check=True)
+    script = w_.install_payload("quick-connect.php")
+    n = 4
+    env = {"SPAMTRACE_FIREWALL_NFLOG_GROUP": str(group)}
+    db = tmp_path / "watch.db"
+    argv = [*w_.ns_prefix(), sys.executable, "-m", "spamtrace", "watch", "--json"]
+    proc = subprocess.Popen(
+        [*argv, "--db", str(db)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, **env},
+        start_new_session=True,
+    )
+    try:
+        assert proc.stdout is not None
+        status = json.loads(proc.stdout.readline())
+        assert "NflogSource" in status["sources"], status
+        out = run_as_user(w_, ["php", script.name, w_.mx_ip, "25", str(n)])
+        assert out.strip() == f"connected 0/{n}"  # all refused by the firewall
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            incs = incidents_for(db, w_.uid)
+            if sum(i["blocked"] for i in incs) >= n:
+                break
+            time.sleep(0.2)
+        os.kill(proc.pid, signal.SIGTERM)
+        out_all, _ = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=10)
+        _remove_instance(proc.pid)
+    incs = incidents_for(db, w_.uid)
+    assert len(incs) == 1, (incs, out_all[-3000:])  # the seen SYNs and their NFLOG records
+    inc = incs[0]
+    assert inc["connections"] == n and inc["blocked"] == n
+    assert inc["exe"] == os.path.realpath("/usr/bin/php"), out_all[-4000:]
+    assert inc["attribution"].get("nflog-uid-only", 0) == 0
+    lines = [json.loads(x) for x in out_all.splitlines() if x.strip()]
+    blocked = [x for x in lines if x.get("type") == "connect-blocked" and x["uid"] == w_.uid]
+    assert len(blocked) == n and all(x["blocked"] for x in blocked)

@@ -1,0 +1,166 @@
+"""dnsbl.listed: RFC 5782 test points first; untrustworthy resolvers are skipped, never pass."""
+
+from __future__ import annotations
+
+import pytest
+
+from spamtrace.audit import dnsbl
+from spamtrace.audit.environment import AuditEnv
+from spamtrace.audit.finding import Status
+from spamtrace.config import Config
+from spamtrace.errors import ConfigError
+
+INFO = dnsbl.load_zone_info()
+ZONE = "zen.spamhaus.org"
+
+
+class FakeDns:
+    """Answers from a dict name -> DnsAnswer; anything else -> ``default``."""
+
+    def __init__(self, records: dict[str, dnsbl.DnsAnswer], default: dnsbl.DnsAnswer) -> None:
+        self.records = records
+        self.default = default
+        self.asked: list[str] = []
+
+    def a(self, name: str) -> dnsbl.DnsAnswer:
+        self.asked.append(name)
+        return self.records.get(name, self.default)
+
+    def txt(self, name: str) -> tuple[str, ...]:
+        return ("Listed: see https://check.spamhaus.org/",) if name in self.records else ()
+
+
+NX = dnsbl.DnsAnswer("nxdomain")
+
+
+def A(*addrs: str) -> dnsbl.DnsAnswer:
+    return dnsbl.DnsAnswer("answer", addrs)
+
+
+def _zone_finding(q: FakeDns, ips: list[str], zone: str = ZONE) -> dnsbl.Finding:
+    zr = dnsbl.query_zone(q, zone, ips, INFO.get(zone))
+    return dnsbl.judge_zone(zr, INFO.get(zone, dnsbl.ZoneInfo()), "nameservers 127.0.0.1:53")
+
+
+def test_reverse_names() -> None:
+    assert dnsbl.reverse_name("192.0.2.10", "z.example") == "10.2.0.192.z.example"
+    v6 = dnsbl.reverse_name("2001:db8::1", "z")
+    assert v6.startswith("1.0.0.0.") and v6.endswith(".8.b.d.0.1.0.0.2.z")
+
+
+def test_listed_address_fails_with_code_meaning_and_txt() -> None:
+    q = FakeDns(
+        {
+            f"2.0.0.127.{ZONE}": A("127.0.0.2"),
+            f"10.2.0.192.{ZONE}": A("127.0.0.4"),
+        },
+        NX,
+    )
+    f = _zone_finding(q, ["192.0.2.10", "192.0.2.20"])
+    assert f.status is Status.FAIL
+    assert f.subject == ZONE
+    joined = "\n".join(f.evidence)
+    assert "192.0.2.10: LISTED: 127.0.0.4 = XBL: exploited host" in joined
+    assert "192.0.2.10: TXT: Listed: see https://check.spamhaus.org/" in joined
+    assert "192.0.2.20: not listed" in joined
+    assert "https://check.spamhaus.org/" in f.fix
+
+
+def test_clean_address_passes_only_after_test_points() -> None:
+    q = FakeDns({f"2.0.0.127.{ZONE}": A("127.0.0.2")}, NX)
+    f = _zone_finding(q, ["192.0.2.20"])
+    assert f.status is Status.PASS
+    assert q.asked[:2] == [f"2.0.0.127.{ZONE}", f"1.0.0.127.{ZONE}"]
+
+
+def test_nxdomain_for_everything_is_skipped_not_pass() -> None:
+    q = FakeDns({}, NX)
+    f = _zone_finding(q, ["192.0.2.20"])
+    assert f.status is Status.SKIPPED
+    assert "NXDOMAIN" in f.evidence[-1] and "cannot be trusted" in f.evidence[-1]
+    assert q.asked == [f"2.0.0.127.{ZONE}"]  # the address itself is never looked up
+
+
+def test_wildcard_resolver_is_skipped() -> None:
+    q = FakeDns({}, A("127.0.0.2"))
+    f = _zone_finding(q, ["192.0.2.20"])
+    assert f.status is Status.SKIPPED
+    assert "wildcard" in f.evidence[-1]
+
+
+def test_timeout_is_skipped() -> None:
+    q = FakeDns({}, dnsbl.DnsAnswer("timeout", detail="no answer within 1s"))
+    f = _zone_finding(q, ["192.0.2.20"])
+    assert f.status is Status.SKIPPED
+    assert "no answer within 1s" in f.evidence[-1]
+
+
+def test_spamhaus_public_resolver_error_code_is_skipped_with_meaning() -> None:
+    q = FakeDns({}, A("127.255.255.254"))
+    f = _zone_finding(q, ["192.0.2.20"])
+    assert f.status is Status.SKIPPED
+    assert "public/open resolver" in f.evidence[-1]
+
+
+def test_nxdomain_rewriting_resolver_is_skipped() -> None:
+    q = FakeDns({}, A("198.51.100.80"))
+    f = _zone_finding(q, ["192.0.2.20"])
+    assert f.status is Status.SKIPPED
+    assert "outside 127.0.0.0/8" in f.evidence[-1]
+
+
+def test_retired_zone_is_never_queried() -> None:
+    q = FakeDns({}, NX)
+    f = _zone_finding(q, ["192.0.2.20"], zone="dnsbl.sorbs.net")
+    assert f.status is Status.SKIPPED and q.asked == []
+    assert "shut down" in f.evidence[-1]
+
+
+def test_ipv6_only_where_the_zone_supports_it() -> None:
+    q = FakeDns({"2.0.0.127.bl.spamcop.net": A("127.0.0.2")}, NX)
+    f = _zone_finding(q, ["2001:db8::1"], zone="bl.spamcop.net")
+    assert f.status is Status.SKIPPED  # nothing could be checked
+    assert "no IPv6 data" in "\n".join(f.evidence)
+
+
+def test_no_public_address_is_skipped() -> None:
+    snap = dnsbl.DnsblSnapshot((), "no public (global) address", "system", (), INFO, 1.0)
+    (f,) = dnsbl.judge(snap, Config())
+    assert f.status is Status.SKIPPED and "--ip" in f.fix
+
+
+def test_gather_with_fake_querier_and_bad_input() -> None:
+    cfg = Config().override(audit__dnsbl_zones=[ZONE, "unknown.example"])
+    env = AuditEnv(cfg=cfg, ips=("192.0.2.20",))
+    q = FakeDns({f"2.0.0.127.{ZONE}": A("127.0.0.2")}, NX)
+    snap = dnsbl.gather(env, querier=q)
+    statuses = {f.subject: f.status for f in dnsbl.judge(snap, cfg)}
+    assert statuses == {ZONE: Status.PASS, "unknown.example": Status.SKIPPED}
+    with pytest.raises(ConfigError):
+        dnsbl.gather(AuditEnv(cfg=cfg, ips=("not-an-ip",)), querier=q)
+    with pytest.raises(ConfigError):
+        dnsbl.parse_server("dns.example:53")
+
+
+def test_parse_server() -> None:
+    assert dnsbl.parse_server("127.0.0.1:5353") == ("127.0.0.1", 5353)
+    assert dnsbl.parse_server("[::1]:5300") == ("::1", 5300)
+    assert dnsbl.parse_server("::1") == ("::1", 53)
+    assert dnsbl.parse_server("10.0.0.1") == ("10.0.0.1", 53)
+
+
+def test_data_file_is_consistent() -> None:
+    """Every zone in the data file (and every default zone) has valid return codes."""
+    import ipaddress
+
+    for zone in Config().audit.dnsbl_zones:
+        assert zone in INFO, zone
+    for zone, info in INFO.items():
+        assert info.name, zone
+        if not info.retired:
+            assert info.delist.startswith("https://"), zone
+            assert info.codes, zone
+        for code in [*info.codes, *info.errors]:
+            assert ipaddress.ip_address(code) in ipaddress.ip_network("127.0.0.0/8"), code
+    with pytest.raises(ConfigError):
+        dnsbl.load_zone_info('[zones."x"]\nnmae = "typo"\n')

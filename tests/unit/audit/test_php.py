@@ -1,0 +1,108 @@
+"""php.* gathered from a fixture tree (php.ini, conf.d, FPM pools) and judged."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from spamtrace.audit import php
+from spamtrace.audit.environment import AuditEnv, CommandRunner
+from spamtrace.audit.finding import Finding, Status
+from spamtrace.config import Config
+
+CFG = Config()
+
+
+class NoPhp(CommandRunner):
+    def which(self, *names: str) -> str | None:
+        return None
+
+
+def _findings(fixtures: Path) -> list[Finding]:
+    env = AuditEnv(cfg=CFG, root=fixtures / "php_root", runner=NoPhp())
+    snap = php.gather(env)
+    return php.judge(snap, CFG)
+
+
+def _get(findings: list[Finding], fid: str, subject_part: str) -> Finding:
+    hits = [f for f in findings if f.id == fid and subject_part in f.subject]
+    assert len(hits) == 1, [(f.id, f.subject, f.title) for f in findings]
+    return hits[0]
+
+
+def test_gather_finds_sapis_and_pools(fixtures: Path) -> None:
+    env = AuditEnv(cfg=CFG, root=fixtures / "php_root", runner=NoPhp())
+    snap = php.gather(env)
+    assert [s.label for s in snap.sapis] == ["PHP 7.4 fpm", "PHP 8.2 cli", "PHP 8.2 fpm"]
+    assert [p.file.path for p in snap.pools] == [
+        "/etc/php/7.4/fpm/pool.d/old.conf",
+        "/etc/php/8.2/fpm/pool.d/blog.conf",
+        "/etc/php/8.2/fpm/pool.d/shop.conf",
+    ]
+    assert snap.pools[2].sapi_label == "PHP 8.2 fpm"
+
+
+def test_conf_d_overrides_php_ini(fixtures: Path) -> None:
+    findings = _findings(fixtures)
+    f = _get(findings, "php.mail-log", "PHP 8.2 fpm")
+    assert f.status is Status.PASS
+    assert f.evidence[0] == (
+        "/etc/php/8.2/fpm/conf.d/99-hosting.ini:3: php.ini mail.log = /var/log/php/mail.log"
+    )
+    assert _get(findings, "php.mail-x-header", "PHP 8.2 fpm").status is Status.PASS
+    cli = _get(findings, "php.mail-x-header", "PHP 8.2 cli")
+    assert cli.status is Status.WARN
+    assert cli.evidence == ("/etc/php/8.2/cli/php.ini:2: php.ini mail.add_x_header = Off",)
+    # no disable_functions advice for the CLI (cron jobs and composer need sockets)
+    assert not [f for f in findings if f.id == "php.disable-functions" and "cli" in f.subject]
+
+
+def test_pool_admin_values_win_over_php_value(fixtures: Path) -> None:
+    findings = _findings(fixtures)
+    shop = _get(findings, "php.mail-log", "pool shop")
+    assert shop.status is Status.PASS
+    assert "php_admin_value mail.log = /home/shop/logs/php-mail.log" in shop.evidence[0]
+    assert _get(findings, "php.disable-functions", "pool shop").status is Status.PASS
+    assert _get(findings, "php.mail-x-header", "pool shop").status is Status.PASS
+
+
+def test_php_value_is_flagged_as_not_locked_and_ignored_for_disable_functions(
+    fixtures: Path,
+) -> None:
+    findings = _findings(fixtures)
+    blog = _get(findings, "php.mail-log", "pool blog")
+    assert blog.status is Status.PASS
+    assert any("not locked" in e for e in blog.evidence)
+    df = _get(findings, "php.disable-functions", "pool blog")
+    assert df.status is Status.WARN  # php_value[disable_functions] has no effect
+    assert "fsockopen" in df.evidence[-1]
+    assert "trade-off" in df.why
+
+
+def test_unparseable_ini_is_a_warning_with_file_and_line(fixtures: Path) -> None:
+    findings = _findings(fixtures)
+    bad = [f for f in findings if "could not be parsed" in f.title]
+    assert len(bad) == 1
+    assert (
+        "/etc/php/7.4/fpm/php.ini:2: cannot parse (no '='): this line is broken" in bad[0].evidence
+    )
+    assert any(
+        e.startswith("/etc/php/7.4/fpm/php.ini:3: unterminated quote") for e in bad[0].evidence
+    )
+    assert bad[0].status is Status.WARN
+    old = _get(findings, "php.mail-log", "pool old")
+    assert old.status is Status.WARN and old.evidence[0] == "mail.log is not set"
+
+
+def test_syslog_without_syslog_daemon() -> None:
+    s = php.Setting("syslog", "/etc/php.ini", 4, "php.ini")
+    f = php._mail_log_finding("PHP", s, False, [], False, "")
+    assert f.status is Status.WARN
+    assert php._mail_log_finding("PHP", s, True, [], False, "").status is Status.PASS
+
+
+def test_no_php_at_all_is_skipped(tmp_path: Path) -> None:
+    env = AuditEnv(cfg=CFG, root=tmp_path, runner=NoPhp())
+    findings = php.judge(php.gather(env), CFG)
+    assert {f.id for f in findings} == set(php.PhpCheck.ids)
+    assert all(f.status is Status.SKIPPED for f in findings)
+    assert "php is not installed" in findings[0].evidence[0]

@@ -1,0 +1,112 @@
+"""The audit runner and `spamtrace audit` CLI on fake checks (selection, JSON, exit codes)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from spamtrace.audit import runner
+from spamtrace.audit.environment import AuditEnv
+from spamtrace.audit.finding import Finding, FixAction, FixOutcome, Status
+from spamtrace.cli import main as cli_main
+from spamtrace.config import Config
+from spamtrace.errors import UsageError
+
+
+class Fake:
+    family = "fake"
+    ids = ("fake.one", "fake.two")
+    fixable = ("fake.one",)
+
+    def __init__(self) -> None:
+        self.fixed = False
+
+    def gather(self, env: AuditEnv) -> Any:
+        return "fixed" if self.fixed else "broken"
+
+    def judge(self, snapshot: Any, cfg: Config) -> list[Finding]:
+        one = Status.PASS if snapshot == "fixed" else Status.FAIL
+        return [
+            Finding("fake.one", one, "one", ("ev \\x1b",), "why", "fix"),
+            Finding("fake.two", Status.WARN, "two", (), "why", "fix"),
+        ]
+
+    def fix(self, env: AuditEnv, snapshot: Any, findings: list[Finding]) -> FixOutcome:
+        self.fixed = True
+        return FixOutcome("fake.one", FixAction.APPLIED, ("done",))
+
+
+class Crashing:
+    family = "crash"
+    ids = ("crash.x",)
+
+    def gather(self, env: AuditEnv) -> Any:
+        raise RuntimeError("boom")
+
+    def judge(self, snapshot: Any, cfg: Config) -> list[Finding]:  # pragma: no cover
+        return []
+
+
+def test_only_expands_families_and_rejects_unknown_ids() -> None:
+    checks = [Fake()]
+    assert runner.wanted_ids(["fake"], checks) == {"fake.one", "fake.two"}
+    assert runner.wanted_ids(["fake.*"], checks) == {"fake.one", "fake.two"}
+    assert runner.wanted_ids(["fake.two"], checks) == {"fake.two"}
+    with pytest.raises(UsageError, match="unknown check id"):
+        runner.wanted_ids(["fake.three"], checks)
+
+
+def test_all_real_ids_are_namespaced_and_unique() -> None:
+    ids = runner.all_ids()
+    assert len(ids) == len(set(ids))
+    assert {"sshd.tcp-forwarding", "firewall.smtp-egress", "dnsbl.listed"} <= set(ids)
+    assert all(i.split(".")[0] in ("sshd", "firewall", "mta", "php", "dnsbl") for i in ids)
+
+
+def test_fix_regathers_and_reports_the_state_after() -> None:
+    fake = Fake()
+    report = runner.run_audit(AuditEnv(cfg=Config()), only=["fake.one"], fix=True, checks=[fake])
+    assert [f.id for f in report.findings] == ["fake.one"]
+    assert report.findings[0].status is Status.PASS
+    assert report.fixes[0].action is FixAction.APPLIED
+
+
+def test_a_crashing_check_is_skipped_and_the_others_still_run() -> None:
+    report = runner.run_audit(AuditEnv(cfg=Config()), checks=[Crashing(), Fake()])
+    crash = report.findings[0]
+    assert crash.status is Status.SKIPPED and "boom" in crash.evidence[0]
+    assert report.worst is Status.FAIL
+
+
+def test_cli_bad_only_is_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli_main.main(["audit", "--only", "nope.nothing"]) == 2
+    assert "unknown check id" in capsys.readouterr().err
+
+
+def test_cli_json_and_exit_code(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(runner, "ALL_CHECKS", (Fake(),))
+    monkeypatch.setattr(runner.run_audit, "__defaults__", ((), False, (Fake(),)))
+    monkeypatch.setenv("SPAMTRACE_CONFIG_DIR", "/nonexistent")
+    assert cli_main.main(["audit", "--json"]) == 1
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["schema"] == "spamtrace.audit/1"
+    assert doc["summary"] == {"fail": 1, "warn": 1, "skipped": 0, "pass": 0}
+    f = doc["findings"][0]
+    assert set(f) == {"id", "status", "title", "evidence", "why", "fix", "subject"}
+    assert f["status"] == "fail"
+
+
+def test_cli_human_output_has_no_raw_escape(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(runner, "ALL_CHECKS", (Fake(),))
+    monkeypatch.setattr(runner.run_audit, "__defaults__", ((), False, (Fake(),)))
+    assert cli_main.main(["audit"]) == 1
+    out = capsys.readouterr().out
+    assert "FAIL" in out and "fake.one" in out and "why: why" in out and "fix: fix" in out
+    assert "\x1b" not in out
+    assert "1 fail, 1 warn, 0 skipped, 0 pass" in out

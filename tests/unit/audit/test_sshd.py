@@ -1,0 +1,273 @@
+"""sshd.* judged on captured `sshd -T` output and sshd_config files with Include and Match."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from types import SimpleNamespace
+
+from spamtrace.audit import sshd
+from spamtrace.audit.finding import Status
+from spamtrace.config import Config
+
+CFG = Config()
+MAIN = "/etc/ssh/sshd_config"
+
+
+def _parsed(fixtures: Path) -> sshd.ParsedSshdConfig:
+    root = fixtures / "sshd"
+    files = {
+        MAIN: (root / "sshd_config").read_text(),
+        "/etc/ssh/sshd_config.d/10-hosting.conf": (
+            root / "sshd_config.d" / "10-hosting.conf"
+        ).read_text(),
+    }
+    return sshd.parse_sshd_config(
+        MAIN,
+        files.get,
+        lambda pat: sorted(p for p in files if p.startswith(pat.split("*")[0])),
+    )
+
+
+def _snap(fixtures: Path, **kw: object) -> sshd.SshdSnapshot:
+    base = dict(
+        binary="/usr/sbin/sshd",
+        config_path=MAIN,
+        config_exists=True,
+        command="$ /usr/sbin/sshd -T",
+        values=sshd.parse_sshd_t((fixtures / "sshd_T_global.txt").read_text()),
+        error="",
+        error_location=None,
+        parsed=_parsed(fixtures),
+        users=(),
+        per_user=(),
+        per_user_note="note",
+    )
+    base.update(kw)
+    return sshd.SshdSnapshot(**base)  # type: ignore[arg-type]
+
+
+def _by_id(findings: list, fid: str):  # type: ignore[no-untyped-def]
+    return next(f for f in findings if f.id == fid)
+
+
+ALICE = sshd.HostingUser("alice", 1001, "/bin/bash")
+DEV = sshd.HostingUser("dev", 1002, "/bin/bash")
+LEGACY = sshd.HostingUser("legacy", 1003, "/usr/sbin/nologin")
+
+
+def test_parse_sshd_t_reads_keywords(fixtures: Path) -> None:
+    values = sshd.parse_sshd_t((fixtures / "sshd_T_legacy.txt").read_text())
+    assert values["allowtcpforwarding"] == "local"
+    assert values["permitopen"] == "127.0.0.1:3306 db.internal:5432"
+    assert values["gatewayports"] == "no"
+
+
+def test_config_parser_follows_include_and_tracks_match(fixtures: Path) -> None:
+    parsed = _parsed(fixtures)
+    atf = parsed.all_of("allowtcpforwarding")
+    # the include comes first, so its Match block is listed first, then the global, then Match
+    assert [(d.path.rsplit("/", 1)[1], d.line, d.value, d.match) for d in atf] == [
+        ("10-hosting.conf", 4, "local", "User legacy"),
+        ("sshd_config", 5, "no", None),
+        ("sshd_config", 10, "yes", "Group developers"),
+    ]
+    # the Match in the included file ends at its end: Port is global again
+    port = parsed.first_global("port")
+    assert port is not None and port.match is None
+    assert parsed.has_match
+    assert parsed.problems == ()
+
+
+def test_include_missing_file_is_a_problem() -> None:
+    parsed = sshd.parse_sshd_config(MAIN, {MAIN: "Include /etc/ssh/extra.conf\n"}.get, lambda p: [])
+    assert parsed.problems and "extra.conf: cannot read" in parsed.problems[0]
+
+
+def test_global_no_and_all_users_refused_passes(fixtures: Path) -> None:
+    values = sshd.parse_sshd_t((fixtures / "sshd_T_plain_user.txt").read_text())
+    snap = _snap(
+        fixtures,
+        users=(ALICE,),
+        per_user=(sshd.UserEffective(ALICE, values),),
+    )
+    f = _by_id(sshd.judge(snap, CFG), "sshd.tcp-forwarding")
+    assert f.status is Status.PASS
+    assert any("sshd_config:5: AllowTcpForwarding no" in e for e in f.evidence)
+
+
+def test_match_block_reenabling_for_one_user_fails_and_names_the_user(fixtures: Path) -> None:
+    plain = sshd.parse_sshd_t((fixtures / "sshd_T_plain_user.txt").read_text())
+    dev_text = (
+        (fixtures / "sshd_T_plain_user.txt")
+        .read_text()
+        .replace("allowtcpforwarding no", "allowtcpforwarding yes")
+    )
+    snap = _snap(
+        fixtures,
+        users=(ALICE, DEV),
+        per_user=(
+            sshd.UserEffective(ALICE, plain),
+            sshd.UserEffective(DEV, sshd.parse_sshd_t(dev_text)),
+        ),
+    )
+    f = _by_id(sshd.judge(snap, CFG), "sshd.tcp-forwarding")
+    assert f.status is Status.FAIL
+    assert f.title.startswith("1 hosting user(s)")
+    joined = "\n".join(f.evidence)
+    assert "can forward to SMTP: dev (uid 1002" in joined
+    assert "alice (uid" not in joined.split("can forward")[1]
+    assert "(in Match Group developers)" in joined
+    assert "sshd_config:10" in f.fix  # the fix names the Match line to remove
+
+
+def test_permitopen_without_smtp_ports_is_not_a_path(fixtures: Path) -> None:
+    legacy = sshd.parse_sshd_t((fixtures / "sshd_T_legacy.txt").read_text())
+    snap = _snap(fixtures, users=(LEGACY,), per_user=(sshd.UserEffective(LEGACY, legacy),))
+    assert _by_id(sshd.judge(snap, CFG), "sshd.tcp-forwarding").status is Status.PASS
+    legacy_any_port = dict(legacy, permitopen="mx.example.com:*")
+    snap = _snap(fixtures, users=(LEGACY,), per_user=(sshd.UserEffective(LEGACY, legacy_any_port),))
+    f = _by_id(sshd.judge(snap, CFG), "sshd.tcp-forwarding")
+    assert f.status is Status.FAIL
+    assert "no login shell, `ssh -N` still works" in "\n".join(f.evidence)
+
+
+def test_disableforwarding_and_remote_only_are_not_paths() -> None:
+    assert not sshd._local_forwarding({"disableforwarding": "yes"}, [25])[0]
+    assert not sshd._local_forwarding({"allowtcpforwarding": "remote"}, [25])[0]
+    assert not sshd._local_forwarding({"permitopen": "none"}, [25])[0]
+    assert sshd._local_forwarding({}, [25])[0]  # sshd's default is yes
+    assert sshd._local_forwarding({"permitopen": "10.0.0.5:587"}, [25, 587])[0]
+
+
+def test_default_yes_without_match_applies_to_every_user(fixtures: Path) -> None:
+    values = sshd.parse_sshd_t((fixtures / "sshd_T_default.txt").read_text())
+    parsed = sshd.parse_sshd_config(MAIN, {MAIN: "Port 22\n"}.get, lambda p: [])
+    snap = _snap(fixtures, values=values, parsed=parsed, users=(ALICE, LEGACY))
+    f = _by_id(sshd.judge(snap, CFG), "sshd.tcp-forwarding")
+    assert f.status is Status.FAIL
+    assert "2 hosting user(s)" in f.title
+    assert any("sshd's default is yes" in e for e in f.evidence)
+    # and with no hosting users at all, only a warning
+    snap = _snap(fixtures, values=values, parsed=parsed, users=())
+    assert _by_id(sshd.judge(snap, CFG), "sshd.tcp-forwarding").status is Status.WARN
+
+
+def test_sshd_T_failure_falls_back_to_files_with_file_and_line(fixtures: Path) -> None:
+    err = "/etc/ssh/sshd_config: line 12: Bad configuration option: Bogus"
+    parsed = sshd.parse_sshd_config(MAIN, {MAIN: "Port 22\nBogus yes\n"}.get, lambda p: [])
+    snap = _snap(
+        fixtures,
+        values=None,
+        error=err,
+        error_location=sshd.parse_sshd_error(err),
+        parsed=parsed,
+        users=(ALICE,),
+    )
+    f = _by_id(sshd.judge(snap, CFG), "sshd.tcp-forwarding")
+    assert f.status is Status.FAIL  # nothing disables it in the files
+    assert "/etc/ssh/sshd_config:12: Bad configuration option: Bogus" in f.evidence
+    parsed_no = sshd.parse_sshd_config(
+        MAIN, {MAIN: "AllowTcpForwarding no\nBogus yes\n"}.get, lambda p: []
+    )
+    snap = _snap(fixtures, values=None, error=err, parsed=parsed_no, users=(ALICE,))
+    assert _by_id(sshd.judge(snap, CFG), "sshd.tcp-forwarding").status is Status.WARN
+
+
+def test_missing_binary_is_skipped_for_every_id(fixtures: Path) -> None:
+    findings = sshd.judge(_snap(fixtures, binary=None, values=None), CFG)
+    assert {f.id for f in findings} == set(sshd.SshdCheck.ids)
+    assert all(f.status is Status.SKIPPED for f in findings)
+    assert "not installed" in findings[0].evidence[0]
+
+
+def test_other_forwarding_settings(fixtures: Path) -> None:
+    values = dict(sshd.parse_sshd_t((fixtures / "sshd_T_global.txt").read_text()))
+    values.update(gatewayports="clientspecified", permittunnel="yes")
+    findings = sshd.judge(_snap(fixtures, values=values), CFG)
+    assert _by_id(findings, "sshd.gateway-ports").status is Status.WARN
+    assert _by_id(findings, "sshd.permit-tunnel").status is Status.WARN
+    assert _by_id(findings, "sshd.stream-local-forwarding").status is Status.WARN
+    values.update(disableforwarding="yes")
+    findings = sshd.judge(_snap(fixtures, values=values), CFG)
+    assert _by_id(findings, "sshd.stream-local-forwarding").status is Status.PASS
+
+
+def test_attacker_controlled_names_are_escaped(fixtures: Path) -> None:
+    evil = sshd.HostingUser("ev\x1b[2Jil\nFAKE", 1005, "/bin/sh")
+    values = sshd.parse_sshd_t((fixtures / "sshd_T_default.txt").read_text())
+    parsed = sshd.parse_sshd_config(MAIN, {MAIN: "Port 22\n"}.get, lambda p: [])
+    f = _by_id(
+        sshd.judge(_snap(fixtures, values=values, parsed=parsed, users=(evil,)), CFG),
+        "sshd.tcp-forwarding",
+    )
+    joined = "".join(f.evidence)
+    assert "\x1b" not in joined and "\n" not in joined
+    assert "ev\\x1b[2Jil\\nFAKE" in joined
+
+
+def test_plan_edits_puts_no_first_and_comments_reenabling_lines(fixtures: Path) -> None:
+    parsed = _parsed(fixtures)
+    root = fixtures / "sshd"
+    contents = {
+        MAIN: (root / "sshd_config").read_bytes(),
+        "/etc/ssh/sshd_config.d/10-hosting.conf": (
+            root / "sshd_config.d" / "10-hosting.conf"
+        ).read_bytes(),
+    }
+    edits = sshd.plan_edits(MAIN, parsed, contents, "20260101T000000")
+    main = edits[MAIN].decode()
+    assert main.splitlines()[2] == "AllowTcpForwarding no"
+    assert "    # spamtrace audit --fix (20260101T000000): AllowTcpForwarding yes" in main
+    inc = edits["/etc/ssh/sshd_config.d/10-hosting.conf"].decode()
+    assert "# spamtrace audit --fix (20260101T000000): AllowTcpForwarding local" in inc
+    # the global "no" stays as it was
+    assert "\nAllowTcpForwarding no\nX11Forwarding no" in main
+
+
+def test_hosting_users_filter() -> None:
+    entries = [
+        SimpleNamespace(pw_name="root", pw_uid=0, pw_shell="/bin/bash"),
+        SimpleNamespace(pw_name="nobody", pw_uid=65534, pw_shell="/usr/sbin/nologin"),
+        SimpleNamespace(pw_name="shop", pw_uid=1001, pw_shell="/usr/sbin/nologin"),
+        SimpleNamespace(pw_name="blog", pw_uid=1000, pw_shell="/bin/bash"),
+    ]
+    for e, gid in zip(entries, (0, 65534, 1001, 1000), strict=True):
+        e.pw_gid = gid
+    groups = [("shop", 1001, ()), ("blog", 1000, ()), ("sftponly", 2000, ("shop",))]
+    users = sshd.hosting_users(CFG, entries, groups)
+    assert [(u.name, u.login_shell, u.groups) for u in users] == [
+        ("blog", True, ("blog",)),
+        ("shop", False, ("shop", "sftponly")),
+    ]
+
+
+def test_parse_sshd_t_joins_access_lists() -> None:
+    values = sshd.parse_sshd_t("allowusers alice\nallowusers bob@10.0.0.*\ndenyusers x\n")
+    assert values["allowusers"] == "alice bob@10.0.0.*"
+
+
+def test_may_log_in_follows_allow_and_deny_lists() -> None:
+    u = sshd.HostingUser("shop", 1001, "/bin/bash", ("shop", "sftponly"))
+    assert sshd.may_log_in({}, u) == (True, "")
+    assert sshd.may_log_in({"allowusers": "admin ops"}, u) == (False, "not in AllowUsers")
+    assert sshd.may_log_in({"allowusers": "admin sh?p"}, u)[0]
+    assert sshd.may_log_in({"allowusers": "shop@10.0.0.*"}, u)[0]  # from some hosts: may
+    assert sshd.may_log_in({"denyusers": "shop@10.0.0.*"}, u)[0]  # denied only from some
+    assert sshd.may_log_in({"denyusers": "s*"}, u) == (False, "DenyUsers")
+    assert sshd.may_log_in({"allowgroups": "admins"}, u) == (False, "not in AllowGroups")
+    assert sshd.may_log_in({"allowgroups": "sftponly"}, u)[0]
+    assert sshd.may_log_in({"denygroups": "sftponly"}, u) == (False, "DenyGroups")
+
+
+def test_users_sshd_refuses_are_not_counted(fixtures: Path) -> None:
+    text = (fixtures / "sshd_T_default.txt").read_text() + "allowusers alice\n"
+    values = sshd.parse_sshd_t(text)
+    parsed = sshd.parse_sshd_config(MAIN, {MAIN: "AllowUsers alice\n"}.get, lambda p: [])
+    f = _by_id(
+        sshd.judge(_snap(fixtures, values=values, parsed=parsed, users=(ALICE, LEGACY)), CFG),
+        "sshd.tcp-forwarding",
+    )
+    assert f.status is Status.FAIL and f.title.startswith("1 hosting user(s)")
+    assert "forwarding allowed but sshd refuses their login: legacy (not in AllowUsers)" in (
+        f.evidence
+    )

@@ -1,0 +1,105 @@
+"""attribution.accounts on fixture trees: cPanel, DirectAdmin, Plesk, plain home, system."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from spamtrace.attribution.accounts import AccountResolver
+from spamtrace.config import AccountsSection
+from spamtrace.model import AccountKind
+
+PASSWD = """root:x:0:0:root:/root:/bin/bash
+Debian-exim:x:102:105::/var/spool/exim4:/usr/sbin/nologin
+garbage line without colons
+also:bad:uid:x:y:z:w
+cpuser:x:1001:1001::/home/cpuser:/bin/bash
+dauser:x:1002:1002::/home/dauser:/bin/bash
+pleskuser:x:{plesk_uid}:1003::/var/www/vhosts/shop.example:/bin/false
+plain:x:1004:1004::/home/plain:/bin/bash
+../../etc:x:1005:1005::/home/evil:/bin/bash
+nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin
+"""
+
+
+@pytest.fixture
+def root(tmp_path: Path) -> Path:
+    (tmp_path / "etc").mkdir()
+    plesk_uid = os.getuid() if os.getuid() >= 1000 else 1003
+    (tmp_path / "etc/passwd").write_text(PASSWD.format(plesk_uid=plesk_uid))
+    (tmp_path / "etc/userdomains").write_text(
+        "cpuser.example: cpuser\naddon.example: cpuser\nother.example: someone\n*: nobody\n"
+        "bad line\n"
+    )
+    users = tmp_path / "var/cpanel/users"
+    users.mkdir(parents=True)
+    (users / "cpuser").write_text(
+        "DNS=cpuser.example\nDNS1=Parked.Example\nDNS2=addon.example\nOWNER=root\n"
+        "DNSX=ignored.example\nDNS3=bad domain with spaces\n"
+    )
+    da = tmp_path / "usr/local/directadmin/data/users/dauser"
+    da.mkdir(parents=True)
+    (da / "domains.list").write_bytes(b"da.example\n\nsecond.example\n\xff\xfe\n")
+    vhosts = tmp_path / "var/www/vhosts"
+    for name in ("shop.example", "blog.example", "system", "default"):
+        (vhosts / name).mkdir(parents=True)
+    return tmp_path
+
+
+def test_cpanel(root: Path) -> None:
+    acct = AccountResolver(AccountsSection(), root=str(root)).for_uid(1001)
+    assert acct is not None
+    assert acct.kind is AccountKind.CPANEL and acct.name == "cpuser"
+    assert acct.home == "/home/cpuser"
+    assert acct.domains == ("cpuser.example", "parked.example", "addon.example")
+
+
+def test_directadmin(root: Path) -> None:
+    acct = AccountResolver(AccountsSection(), root=str(root)).for_uid(1002)
+    assert acct is not None and acct.kind is AccountKind.DIRECTADMIN
+    assert acct.domains == ("da.example", "second.example")
+
+
+def test_plesk_home_under_vhosts(root: Path) -> None:
+    uid = os.getuid() if os.getuid() >= 1000 else 1003
+    acct = AccountResolver(AccountsSection(), root=str(root)).for_uid(uid)
+    assert acct is not None and acct.kind is AccountKind.PLESK
+    assert acct.domains[0] == "shop.example"
+    if os.getuid() == uid:  # vhost dirs are owned by the test runner: both are found
+        assert set(acct.domains) == {"shop.example", "blog.example"}
+
+
+def test_plain_home_system_and_unknown(root: Path) -> None:
+    r = AccountResolver(AccountsSection(), root=str(root))
+    plain = r.for_uid(1004)
+    assert plain is not None and plain.kind is AccountKind.HOME and plain.home == "/home/plain"
+    assert plain.domains == ()
+    system = r.for_uid(102)
+    assert system is not None and system.kind is AccountKind.SYSTEM
+    assert system.name == "Debian-exim"
+    nobody = r.for_uid(65534)
+    assert nobody is not None and nobody.kind is AccountKind.SYSTEM
+    assert r.for_uid(4242) is None
+    assert r.for_uid(4242) is None  # cached
+
+
+def test_path_like_user_name_is_not_used_as_a_path(root: Path) -> None:
+    acct = AccountResolver(AccountsSection(), root=str(root)).for_uid(1005)
+    assert acct is not None and acct.kind is AccountKind.HOME
+
+
+def test_paths_come_from_config(root: Path) -> None:
+    (root / "panel").mkdir()
+    (root / "var/cpanel/users/cpuser").rename(root / "panel/cpuser")
+    cfg = AccountsSection(cpanel_users_dir="/panel", min_uid=500)
+    acct = AccountResolver(cfg, root=str(root)).for_uid(1001)
+    assert acct is not None and acct.kind is AccountKind.CPANEL
+    cfg2 = AccountsSection(min_uid=2000)
+    system = AccountResolver(cfg2, root=str(root)).for_uid(1001)
+    assert system is not None and system.kind is AccountKind.SYSTEM
+
+
+def test_missing_files_everywhere(tmp_path: Path) -> None:
+    assert AccountResolver(AccountsSection(), root=str(tmp_path)).for_uid(1001) is None

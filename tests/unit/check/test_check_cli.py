@@ -1,0 +1,276 @@
+"""cli.check with kernel and /proc replaced by fakes: JSON shape, table, exit codes, bad input."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from spamtrace.attribution import accounts as accounts_mod
+from spamtrace.attribution import mta as mta_mod
+from spamtrace.attribution import process as process_mod
+from spamtrace.attribution.mta import MtaIdentity
+from spamtrace.cli import check as check_mod
+from spamtrace.cli.main import main
+from spamtrace.config import Config
+from spamtrace.model import (
+    Account,
+    AccountKind,
+    AttributionMethod,
+    Endpoint,
+    ParentProcess,
+    ProcessInfo,
+    SocketRecord,
+    TcpState,
+)
+from spamtrace.sources import sockdiag
+
+UPLOADS = "/home/shop/public_html/wp-content/uploads"
+MTA = MtaIdentity(
+    frozenset({102}), frozenset({105}), ("Debian-exim",), frozenset({"/usr/sbin/exim4"}), "exim"
+)
+
+
+def sock(inode: int, uid: int | None, remote: str, port: int, v6: bool = False) -> SocketRecord:
+    local = Endpoint("2001:db8::1" if v6 else "192.0.2.1", 40000 + inode)
+    return SocketRecord(
+        10 if v6 else 2, TcpState.ESTABLISHED, local, Endpoint(remote, port), uid, inode, "sockdiag"
+    )
+
+
+def pinfo(pid: int, uid: int, exe: str, name: str, **kw: Any) -> ProcessInfo:
+    base = ProcessInfo(
+        pid=pid, start_time=1_700_000_000.5, name=name, exe=exe, cmdline=(name,), uid=uid,
+        euid=uid, gid=uid, user={1001: "shop", 102: "Debian-exim"}.get(uid), cwd="/",
+        scripts=(), parents=(ParentProcess(1, "init", "/sbin/init", 0),),
+        method=AttributionMethod.LIVE,
+    )  # fmt: skip
+    return dataclasses.replace(base, **kw)
+
+
+class FakeAccounts:
+    def __init__(self, *_a: object, **_k: object) -> None:
+        pass
+
+    def for_uid(self, uid: int) -> Account | None:
+        if uid == 1001:
+            return Account("shop", AccountKind.CPANEL, "/home/shop", ("shop.example",))
+        if uid == 2002:
+            raise RuntimeError("boom")  # a broken lookup must not hide the other entries
+        return None
+
+
+@pytest.fixture
+def fake_host(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
+    records = [
+        sock(1, 1001, "198.51.100.7", 25),  # php spam -> suspicious
+        sock(2, 102, "198.51.100.8", 25),  # exim -> mta
+        sock(3, 1001, "2001:db8::25", 587, v6=True),  # submission, IPv6
+        sock(4, 3003, "198.51.100.9", 25),  # uid only (process not found)
+        sock(5, 2002, "198.51.100.9", 25),  # account lookup explodes
+        sock(6, 1001, "198.51.100.9", 25),  # pid reused between fd scan and read
+    ]
+    procs = {
+        11: pinfo(11, 1001, "/usr/bin/php8.2", "php", cwd=UPLOADS,
+                  cmdline=("php", "wp-cache.php"), scripts=(f"{UPLOADS}/wp-cache.php",)),
+        12: pinfo(12, 102, "/usr/sbin/exim4", "exim4"),
+        13: pinfo(13, 1001, "/usr/bin/php8.2", "php\x1b[31m", cwd="/home/shop/a\nb"),
+        15: pinfo(15, 2002, "/usr/bin/perl", "perl"),
+        16: pinfo(16, 1001, "/usr/bin/php8.2", "php"),
+    }  # fmt: skip
+    state: dict[str, Any] = {"records": records, "procs": procs, "owner_calls": []}
+
+    def owners(inodes_by_uid: dict[int, set[int]], procfs: str = "/proc") -> dict[int, int]:
+        state["owner_calls"].append(inodes_by_uid)
+        return {1: 11, 2: 12, 3: 13, 5: 15, 6: 16}
+
+    monkeypatch.setattr(sockdiag, "dump_smtp_sockets", lambda ports: list(state["records"]))
+    monkeypatch.setattr(process_mod, "find_socket_owners", owners)
+    monkeypatch.setattr(process_mod, "read_process", lambda pid, **_k: state["procs"][pid])
+    monkeypatch.setattr(mta_mod, "detect_mta", lambda cfg: MTA)
+    monkeypatch.setattr(accounts_mod, "AccountResolver", FakeAccounts)
+    monkeypatch.setattr(check_mod, "_holds", lambda pid, inode: pid != 16)
+    monkeypatch.setattr(check_mod.os, "geteuid", lambda: 0)
+    return state
+
+
+def run_json(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, dict[str, Any]]:
+    rc = main(["check", "--json", *args])
+    out, err = capsys.readouterr()
+    assert err == ""
+    return rc, json.loads(out)
+
+
+def test_json_document(fake_host: dict[str, Any], capsys: pytest.CaptureFixture[str]) -> None:
+    rc, doc = run_json(capsys)
+    assert rc == 1
+    assert doc["schema"] == "spamtrace.check/1"
+    assert doc["root"] is True and doc["notes"] == []
+    assert doc["ports"] == [25, 465, 587, 2525]
+    assert doc["mta"] == {
+        "kind": "exim",
+        "users": ["Debian-exim"],
+        "uids": [102],
+        "exes": ["/usr/sbin/exim4"],
+    }
+    assert doc["suspicious"] == 4 and doc["alerting"] == 4
+    assert doc["counts"] == {
+        "mta": 1,
+        "ssh-tunnel": 0,
+        "suspicious": 4,
+        "submission": 1,
+        "allowed": 0,
+    }
+    by_inode = {c["inode"]: c for c in doc["connections"]}
+    php = by_inode[1]
+    required = {"pid", "process", "exe", "cmdline", "uid", "user", "account", "cwd", "scripts",
+                "local", "remote", "state", "verdict", "reasons"}  # fmt: skip
+    assert required <= set(php)
+    assert php["pid"] == 11 and php["process"] == "php" and php["exe"] == "/usr/bin/php8.2"
+    assert php["uid"] == 1001 and php["user"] == "shop" and php["account"] == "shop"
+    assert php["account_kind"] == "cpanel" and php["domains"] == ["shop.example"]
+    assert php["cwd"] == UPLOADS and php["scripts"] == [f"{UPLOADS}/wp-cache.php"]
+    assert php["remote"] == "198.51.100.7:25" and php["state"] == "ESTABLISHED"
+    assert php["verdict"] == "suspicious" and php["reasons"]
+    assert php["started"] == "2023-11-14T22:13:20Z"
+    assert php["parents"] == [{"pid": 1, "name": "init", "exe": "/sbin/init", "uid": 0}]
+    assert any("spamtrace scan" in a for a in php["advice"])
+    assert by_inode[2]["verdict"] == "mta" and by_inode[2]["advice"] == []
+    v6 = by_inode[3]
+    assert v6["remote"] == "[2001:db8::25]:587" and v6["local"].startswith("[2001:db8::1]:")
+    assert v6["verdict"] == "submission" and v6["family"] == "ipv6"
+    uid_only = by_inode[4]
+    assert uid_only["pid"] is None and uid_only["uid"] == 3003
+    assert uid_only["attribution"] == "uid-only" and uid_only["verdict"] == "suspicious"
+    assert any("no process holds" in r for r in uid_only["reasons"])
+    broken = by_inode[5]
+    assert broken["verdict"] == "suspicious"
+    assert any("attribution failed: RuntimeError: boom" in r for r in broken["reasons"])
+    reused = by_inode[6]
+    assert reused["pid"] is None and any("no longer holds" in r for r in reused["reasons"])
+    # most severe first
+    assert [c["severity"] for c in doc["connections"]] == sorted(
+        (c["severity"] for c in doc["connections"]), reverse=True
+    )
+    # only sockets with an inode and a uid are searched, grouped by uid
+    assert fake_host["owner_calls"] == [{1001: {1, 3, 6}, 102: {2}, 3003: {4}, 2002: {5}}]
+
+
+def test_exit_zero_when_nothing_alerts(
+    fake_host: dict[str, Any], capsys: pytest.CaptureFixture[str]
+) -> None:
+    fake_host["records"] = [r for r in fake_host["records"] if r.inode in (2, 3)]
+    rc, doc = run_json(capsys)
+    assert rc == 0 and doc["suspicious"] == 0
+
+
+def test_ports_flag_and_bad_ports(
+    fake_host: dict[str, Any], capsys: pytest.CaptureFixture[str]
+) -> None:
+    _rc, doc = run_json(capsys, "--ports", "25,587,25")
+    assert doc["ports"] == [25, 587]
+    for bad in ("25,x", "0", "70000", ","):
+        assert main(["check", "--ports", bad]) == 2
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and err.startswith("spamtrace: error:")
+
+
+def test_relay_ports_flag(fake_host: dict[str, Any], capsys: pytest.CaptureFixture[str]) -> None:
+    _rc, doc = run_json(capsys, "--relay-ports", "25,587")
+    assert {c["inode"]: c["verdict"] for c in doc["connections"]}[3] == "suspicious"
+
+
+def test_not_root_says_what_root_adds(
+    fake_host: dict[str, Any],
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(check_mod.os, "geteuid", lambda: 1001)
+    _rc, doc = run_json(capsys)
+    assert doc["root"] is False
+    assert any("run as root to add pid, process, exe" in n for n in doc["notes"])
+    uid_only = {c["inode"]: c for c in doc["connections"]}[4]
+    assert not any("no process holds" in r for r in uid_only["reasons"])
+
+
+def test_table_escapes_and_keeps_going(
+    fake_host: dict[str, Any], capsys: pytest.CaptureFixture[str]
+) -> None:
+    rc = main(["check"])
+    out, err = capsys.readouterr()
+    assert rc == 1 and err == ""
+    assert "\x1b" not in out
+    assert "php\\x1b[31m" in out  # the hostile process name, visible and harmless
+    assert "/home/shop/a\\nb" in out
+    assert "wp-cache.php" in out and "suspicious" in out and "mta" in out
+    assert "attribution failed" in out  # the broken entry is reported, others too
+    assert "6 connection(s)" in out
+
+
+def test_no_connections_table(
+    fake_host: dict[str, Any], capsys: pytest.CaptureFixture[str]
+) -> None:
+    fake_host["records"] = []
+    assert main(["check"]) == 0
+    assert (
+        "No TCP connections to remote SMTP ports (25, 465, 587, 2525)." in capsys.readouterr().out
+    )
+
+
+def test_broken_config_is_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bad = tmp_path / "spamtrace.toml"
+    bad.write_text("[smtp\nports = 25\n")
+    monkeypatch.setenv("SPAMTRACE_CONFIG", str(bad))
+    assert main(["check", "--json"]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and err.count("\n") == 1 and "invalid TOML" in err
+    bad.write_text("[smtp]\nports = [99999]\n")
+    assert main(["check"]) == 2
+    assert "not a TCP port" in capsys.readouterr().err
+
+
+def test_resolved_destinations_keep_judge_pure(monkeypatch: pytest.MonkeyPatch) -> None:
+    def fake_getaddrinfo(host: str, *_a: object, **_k: object) -> list[Any]:
+        if host == "smtp.relay.test":
+            return [(2, 1, 6, "", ("203.0.113.5", 0)), (10, 1, 6, "", ("2001:db8::5", 0, 0, 0))]
+        raise OSError("no such host")
+
+    monkeypatch.setattr("socket.getaddrinfo", fake_getaddrinfo)
+    cfg = Config().override(
+        submission__allow_destinations=["smtp.relay.test:587", "[2001:db8::9]:465", "bad.test"]
+    )
+    notes: list[str] = []
+    out = check_mod._with_resolved_destinations(cfg, notes).submission.allow_destinations
+    assert "203.0.113.5:587" in out and "[2001:db8::5]:587" in out
+    assert "[2001:db8::9]:465" in out
+    assert notes == ["allow_destinations: cannot resolve bad.test: no such host"]
+
+
+def test_json_mode_does_not_import_rich() -> None:
+    code = (
+        "import sys, io, contextlib\n"
+        "from spamtrace.cli.main import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    main(['check', '--json'])\n"
+        "print(sorted(m for m in sys.modules if m == 'rich' or m.startswith('rich.')))\n"
+    )
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert res.stdout.strip() == "[]"
+
+
+def test_holds_checks_the_fd_table() -> None:
+    import os
+    import socket
+
+    with socket.socket() as s:
+        inode = os.fstat(s.fileno()).st_ino
+        assert check_mod._holds(os.getpid(), inode)
+    assert not check_mod._holds(os.getpid(), inode)
+    assert not check_mod._holds(999_999_999, inode)

@@ -1,0 +1,82 @@
+"""NFLOG message parsing from bytes recorded on this kernel (IPv4 and IPv6), and bad input."""
+
+from __future__ import annotations
+
+import base64
+import json
+import struct
+
+import pytest
+from fwfake import DATA
+
+from spamtrace.model import Endpoint
+from spamtrace.sources import nflog
+
+
+def _recorded() -> list[bytes]:
+    return [base64.b64decode(x) for x in json.loads((DATA / "nflog-recorded.json").read_text())]
+
+
+def test_recorded_ipv4_message() -> None:
+    (event,) = nflog.parse_messages(_recorded()[0], now=5.0)
+    assert event.uid == 65534 and event.gid == 65534
+    assert event.prefix == "spamtrace-block"
+    assert event.remote == Endpoint("10.77.0.1", 25)
+    assert event.local.ip == "10.77.0.1" and event.local.port == 55192
+    assert event.source == "nflog"
+
+
+def test_recorded_ipv6_message() -> None:
+    (event,) = nflog.parse_messages(_recorded()[1], now=5.0)
+    assert event.remote == Endpoint("fd77::1", 25)
+    assert event.local == Endpoint("fd77::1", 58366)
+    assert event.uid == 65534
+
+
+def test_two_messages_in_one_datagram() -> None:
+    a, b = _recorded()
+    pad = b"\0" * ((4 - len(a) % 4) % 4)
+    events = nflog.parse_messages(a + pad + b, now=1.0)
+    assert [e.remote.ip for e in events] == ["10.77.0.1", "fd77::1"]
+
+
+@pytest.mark.parametrize("cut", [0, 3, 16, 20, 40, 60])
+def test_truncated_messages_never_raise(cut: int) -> None:
+    data = _recorded()[0][:cut]
+    assert nflog.parse_messages(data, now=1.0) == []
+
+
+def test_message_without_uid_has_none() -> None:
+    payload = (
+        bytes.fromhex("4500003c0000400040060000c0000201c633640a")
+        + struct.pack(">HH", 40000, 587)
+        + b"\0" * 16
+    )
+    body = struct.pack("=BBH", 2, 0, 0) + nflog._nla(nflog.NFULA_PAYLOAD, payload)
+    body += nflog._nla(nflog.NFULA_PREFIX, b"spamtrace-block\0")
+    msg = struct.pack("=IHHII", 16 + len(body), nflog.NFNL_SUBSYS_ULOG << 8, 0, 0, 0) + body
+    (event,) = nflog.parse_messages(msg, now=7.0)
+    assert event.uid is None and event.gid is None
+    assert event.remote == Endpoint("198.51.100.10", 587)
+    assert event.local == Endpoint("192.0.2.1", 40000)
+    assert event.wall == 7.0
+
+
+def test_non_tcp_and_garbage_payloads_are_skipped() -> None:
+    udp = bytes.fromhex("4500003c00004000401100000a0000010a000002") + b"\0" * 8
+    assert nflog.parse_ip_payload(udp) is None
+    assert nflog.parse_ip_payload(b"\x99" * 40) is None
+    assert nflog.parse_ip_payload(b"") is None
+    assert nflog.parse_ip_payload(b"\x45" + b"\0" * 5) is None
+
+
+def test_ipv6_extension_header_is_skipped() -> None:
+    hdr = bytearray(40)
+    hdr[0] = 0x60
+    hdr[6] = 0  # hop-by-hop options follow
+    hdr[8:24] = bytes.fromhex("20010db8000000000000000000000001")
+    hdr[24:40] = bytes.fromhex("20010db8000000000000000000000002")
+    hop = bytes([6, 0]) + b"\0" * 6  # next header TCP, length 8
+    tcp = struct.pack(">HH", 41000, 25)
+    local, remote = nflog.parse_ip_payload(bytes(hdr) + hop + tcp)  # type: ignore[misc]
+    assert remote == Endpoint("2001:db8::2", 25) and local.port == 41000

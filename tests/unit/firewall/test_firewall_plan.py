@@ -1,0 +1,213 @@
+"""The plan: who is allowed, exceptions parsing (incl. malformed), refusal, impact."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from fwfake import EXIM, NO_MTA, make_plan
+
+from spamtrace.errors import ConfigError
+from spamtrace.model import (
+    Account,
+    AccountKind,
+    AttributionMethod,
+    Connection,
+    Endpoint,
+    ProcessInfo,
+    SocketRecord,
+    TcpState,
+    Verdict,
+)
+from spamtrace.policy.firewall_plan import (
+    FirewallMode,
+    Outcome,
+    RecentSender,
+    assess_impact,
+    decide,
+)
+
+
+def test_default_plan_allows_root_and_mta() -> None:
+    plan = make_plan()
+    assert plan.mode is FirewallMode.OWNER
+    assert [p.id for p in plan.allow_uids] == [0, 102]
+    assert plan.allow_uids[1].name == "Debian-exim"
+    assert plan.uid_set == (102,)
+    assert plan.gid_set == (105,)
+    assert plan.refusal is None
+    assert plan.ports == (25, 465, 587, 2525)
+
+
+def test_no_mta_refuses_with_how_to_name_it() -> None:
+    plan = make_plan(NO_MTA)
+    assert plan.refusal is not None
+    assert "[mta] users" in plan.refusal and "exes" in plan.refusal
+
+
+def test_relay_mode_needs_no_mta_but_needs_relays() -> None:
+    plan = make_plan(NO_MTA, firewall__mode="relay", firewall__relays=["192.0.2.25"])
+    assert plan.refusal is None and plan.relay_addresses == ("192.0.2.25",)
+    with pytest.raises(ConfigError, match="relays"):
+        make_plan(firewall__mode="relay")
+
+
+def test_unresolvable_relay_is_a_config_error() -> None:
+    with pytest.raises(ConfigError, match="does not resolve"):
+        make_plan(firewall__mode="relay", firewall__relays=["nowhere.invalid"])
+
+
+@pytest.mark.parametrize(
+    ("exceptions", "message"),
+    [
+        ([{"user": "shop", "prot": 587}], "unknown key 'prot'"),
+        ([{}], "empty exception"),
+        ([{"comment": "only a comment"}], "empty exception"),
+        ([{"user": "shop", "port": 70000}], "not a TCP port"),
+        ([{"user": "shop", "port": "587"}], "not a TCP port"),
+        ([{"user": "shop", "port": True}], "not a TCP port"),
+        ([{"user": "shop", "port": 8025}], "not one of smtp.ports"),
+        ([{"user": "nosuchuser", "port": 587}], "no such user 'nosuchuser'"),
+        ([{"group": "nosuchgroup"}], "no such group"),
+        ([{"user": ""}], "non-empty string"),
+        ([{"user": 1001}], "non-empty string"),
+        ([{"host": "a.example", "network": "10.0.0.0/8"}], "either host or network"),
+        ([{"network": "10.0.0.300/8"}], "not an IP network"),
+        ([{"user": "shop", "host": "nowhere.invalid", "port": 587}], "does not resolve"),
+        (["shop:587"], "expected a table"),
+    ],
+)
+def test_malformed_exceptions(exceptions: list[Any], message: str) -> None:
+    with pytest.raises(ConfigError, match=message) as info:
+        make_plan(firewall__exceptions=exceptions)
+    assert "firewall.exceptions[0]" in info.value.message
+
+
+def test_unknown_allow_user_is_an_error() -> None:
+    with pytest.raises(ConfigError, match="allow_users"):
+        make_plan(firewall__allow_users=["ghost"])
+
+
+def test_exception_parsing_resolves_and_normalises() -> None:
+    plan = make_plan(
+        firewall__exceptions=[
+            {"user": "shop", "host": "smtp.sendgrid.net", "port": 587},
+            {"network": "203.0.113.9/24"},
+            {"user": "1500", "host": "198.51.100.99"},
+        ]
+    )
+    first, second, third = plan.exceptions
+    assert first.uid == 1001 and first.addresses == (
+        "198.51.100.7",
+        "198.51.100.8",
+        "2001:db8:25::7",
+    )
+    assert second.addresses == ("203.0.113.0/24",)
+    assert third.uid == 1500 and third.addresses == ("198.51.100.99",)
+    assert first.describe() == "user shop -> smtp.sendgrid.net:587"
+
+
+def test_decide_owner_mode() -> None:
+    plan = make_plan(
+        firewall__exceptions=[{"user": "shop", "host": "smtp.sendgrid.net", "port": 587}]
+    )
+    assert decide(plan, 0, 0, "192.0.2.1", 25, local=False)[0] is Outcome.ALLOWED
+    assert decide(plan, 102, 105, "192.0.2.1", 25, local=False)[0] is Outcome.ALLOWED
+    assert decide(plan, 1001, 1001, "192.0.2.1", 25, local=False)[0] is Outcome.BLOCKED
+    assert decide(plan, 1001, 1001, "198.51.100.7", 587, local=False)[0] is Outcome.ALLOWED
+    assert decide(plan, 1001, 1001, "198.51.100.7", 25, local=False)[0] is Outcome.BLOCKED
+    assert decide(plan, 1002, 1002, "198.51.100.7", 587, local=False)[0] is Outcome.BLOCKED
+    assert decide(plan, 1001, 1001, "192.0.2.1", 443, local=False)[0] is Outcome.ALLOWED
+    assert decide(plan, 1001, 1001, "127.0.0.1", 25, local=True)[0] is Outcome.ALLOWED
+    assert decide(plan, None, None, "192.0.2.1", 25, local=False)[0] is Outcome.BLOCKED
+    # the MTA's group alone is enough (a setgid helper of the MTA)
+    assert decide(plan, 4242, 105, "192.0.2.1", 25, local=False)[0] is Outcome.ALLOWED
+
+
+def test_decide_relay_and_redirect_modes() -> None:
+    relay = make_plan(firewall__mode="relay", firewall__relays=["192.0.2.25"])
+    assert decide(relay, 102, 105, "192.0.2.25", 25, local=False)[0] is Outcome.ALLOWED
+    outcome, reason = decide(relay, 102, 105, "198.51.100.1", 25, local=False)
+    assert outcome is Outcome.BLOCKED and "relay" in reason
+    assert decide(relay, 0, 0, "198.51.100.1", 25, local=False)[0] is Outcome.ALLOWED
+    redirect = make_plan(firewall__mode="redirect")
+    assert decide(redirect, 1001, 1001, "192.0.2.1", 25, local=False)[0] is Outcome.REDIRECTED
+
+
+def _conn(uid: int, exe: str, remote: str, port: int, pid: int) -> Connection:
+    sock = SocketRecord(
+        family=2,
+        state=TcpState.ESTABLISHED,
+        local=Endpoint("10.0.0.1", 40000 + pid),
+        remote=Endpoint(remote, port),
+        uid=uid,
+        inode=pid,
+        source="sockdiag",
+    )
+    proc = ProcessInfo(
+        pid=pid,
+        start_time=1.0,
+        name=exe.rsplit("/", 1)[-1],
+        exe=exe,
+        cmdline=(exe,),
+        uid=uid,
+        euid=uid,
+        gid=uid if uid != 102 else 105,
+        user={0: "root", 102: "Debian-exim", 1001: "shop"}.get(uid),
+        cwd="/",
+        scripts=(),
+        parents=(),
+        method=AttributionMethod.LIVE,
+    )
+    account = Account("shop", AccountKind.HOME, "/home/shop") if uid == 1001 else None
+    return Connection(
+        socket=sock, process=proc, account=account, verdict=Verdict.SUSPICIOUS, reasons=()
+    )
+
+
+def test_impact_from_fixture_connections_and_recent_senders() -> None:
+    plan = make_plan(
+        firewall__exceptions=[{"user": "shop", "host": "smtp.sendgrid.net", "port": 587}]
+    )
+    conns = [
+        _conn(1001, "/usr/bin/php8.2", "192.0.2.9", 25, 10),
+        _conn(1001, "/usr/bin/php8.2", "192.0.2.9", 25, 11),
+        _conn(1001, "/usr/bin/php8.2", "198.51.100.7", 587, 12),
+        _conn(102, "/usr/sbin/exim4", "192.0.2.9", 25, 13),
+        _conn(0, "/usr/bin/python3", "192.0.2.9", 25, 14),
+    ]
+    recent = [
+        RecentSender(
+            uid=1002,
+            user="blog",
+            account="blog",
+            exe="/usr/bin/perl",
+            destinations=("192.0.2.50:25", "[2001:db8::9]:25"),
+            attempts=40,
+        ),
+        RecentSender(
+            uid=102,
+            user="Debian-exim",
+            account=None,
+            exe="/usr/sbin/exim4",
+            destinations=("192.0.2.9:25",),
+            attempts=3,
+        ),
+    ]
+    impact = assess_impact(plan, conns, recent)
+    blocked = impact.blocked
+    assert len(blocked) == 2
+    php = next(e for e in blocked if e.seen == "now")
+    assert (php.uid, php.exe, php.remote, php.count) == (1001, "/usr/bin/php8.2", "192.0.2.9:25", 2)
+    assert php.account == "shop"
+    perl = next(e for e in blocked if e.seen == "recent")
+    assert perl.uid == 1002 and perl.count == 40 and "2001:db8::9" in perl.remote
+    allowed = {(e.uid, e.remote): e.reason for e in impact.allowed}
+    assert "exception #0" in allowed[(1001, "198.51.100.7:587")]
+    assert "MTA" in allowed[(102, "192.0.2.9:25")]
+    assert "root" in allowed[(0, "192.0.2.9:25")]
+
+
+def test_mta_identity_used_as_is() -> None:
+    plan = make_plan(EXIM)
+    assert plan.mta_kind == "exim" and plan.mta_users == ("Debian-exim",)

@@ -1,0 +1,163 @@
+"""nftables rendering (golden files per mode), transactions and drift comparison."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from fwfake import DATA, check_golden, make_plan
+
+from spamtrace.actions import nftables
+from spamtrace.errors import ExternalToolError, FirewallError, KernelFeatureUnavailable
+from spamtrace.policy.firewall_plan import FirewallException
+
+EXCEPTIONS = [
+    {"user": "shop", "host": "smtp.sendgrid.net", "port": 587, "comment": "shop's plugin"},
+    {"group": "mail", "network": "203.0.113.0/24"},
+    {"user": "blog", "port": 465},
+]
+
+
+def test_default_owner_ruleset_golden() -> None:
+    text = nftables.render(make_plan())
+    check_golden("owner-default.nft", text)
+    # the safety properties, independently of the golden file
+    assert 'meta skuid 0 accept comment "st:root"' in text
+    assert "elements = { 102 }" in text  # the MTA user
+    assert "tcp flags & (syn | ack) == syn" in text  # only new connections are rejected
+    assert "log group 2525" in text and "reject with tcp reset" in text
+    assert "hook output" in text and "hook input" not in text  # inbound mail untouched
+
+
+def test_owner_with_exceptions_golden() -> None:
+    plan = make_plan(firewall__exceptions=EXCEPTIONS, firewall__allow_users=["blog"])
+    text = nftables.render(plan)
+    check_golden("owner-exceptions.nft", text)
+    assert (
+        "meta skuid 1001 ip daddr { 198.51.100.7, 198.51.100.8 } tcp dport 587 accept "
+        'comment "st:exception-0-v4"' in text
+    )
+    assert "meta skuid 1001 ip6 daddr 2001:db8:25::7 tcp dport 587 accept" in text
+    assert "meta skgid 8 ip daddr 203.0.113.0/24 accept" in text
+    assert 'meta skuid 1002 tcp dport 465 accept comment "st:exception-2"' in text
+    assert "elements = { 102, 1002 }" in text
+
+
+def test_relay_ruleset_golden() -> None:
+    plan = make_plan(firewall__mode="relay", firewall__relays=["relay.example.net", "2001:db8::25"])
+    text = nftables.render(plan)
+    check_golden("relay.nft", text)
+    assert "elements = { 192.0.2.25 }" in text and "elements = { 2001:db8::25 }" in text
+    assert 'meta skuid @allow_uids accept comment "st:allow-uids"' not in text
+    assert "ip daddr @relays_v4 meta skuid @allow_uids accept" in text
+
+
+def test_redirect_ruleset_golden() -> None:
+    text = nftables.render(make_plan(firewall__mode="redirect"))
+    check_golden("redirect.nft", text)
+    assert "type nat hook output priority -100" in text
+    assert "redirect to :25" in text
+    assert "reject" not in text
+
+
+def test_rendering_is_deterministic() -> None:
+    a = nftables.render(make_plan(firewall__exceptions=EXCEPTIONS))
+    b = nftables.render(make_plan(firewall__exceptions=list(reversed(EXCEPTIONS))))
+    assert a == nftables.render(make_plan(firewall__exceptions=EXCEPTIONS))
+    assert a != b  # exception order is the config's order (ids follow it)
+
+
+def test_transaction_only_touches_our_table() -> None:
+    tx = nftables.transaction(nftables.render(make_plan()))
+    lines = [ln for ln in tx.splitlines() if ln and not ln.startswith(("#", "\t", "}"))]
+    assert lines == [
+        "add table inet spamtrace",
+        "delete table inet spamtrace",
+        "table inet spamtrace {",
+    ]
+    assert "flush ruleset" not in tx
+    assert nftables.removal() == "add table inet spamtrace\ndelete table inet spamtrace\n"
+
+
+def test_unresolved_host_exception_is_never_rendered_as_match_all() -> None:
+    plan = make_plan()
+    bad = FirewallException(index=0, user="shop", uid=1001, host="nowhere.invalid", port=587)
+    from dataclasses import replace
+
+    with pytest.raises(FirewallError, match="not resolved"):
+        nftables.render(replace(plan, exceptions=(bad,)))
+
+
+def _doc(name: str) -> dict[str, object]:
+    loaded: dict[str, object] = json.loads((DATA / name).read_text())
+    return loaded
+
+
+def test_drift_none_when_identical_and_counters_ignored() -> None:
+    loaded = nftables.normalize(_doc("owner-loaded.json"))
+    doc = _doc("owner-loaded.json")
+    for obj in doc["nftables"]:  # type: ignore[union-attr]
+        if "counter" in obj:
+            obj["counter"]["packets"] = 99
+    assert nftables.diff(nftables.normalize(doc), loaded) == []
+    assert nftables.normalize(doc).counters["blocked"]["packets"] == 99
+
+
+def test_drift_reports_removed_added_and_changed_set() -> None:
+    desired = nftables.normalize(_doc("owner-loaded.json"))
+    tampered = nftables.normalize(_doc("owner-tampered.json"))
+    drift = nftables.diff(tampered, desired)
+    assert "chain smtp_egress: rule st:root is missing" in drift
+    assert any(d.startswith("chain smtp_egress: unexpected rule (handle") for d in drift)
+    assert any(d.startswith("set allow_uids: elements differ") and "1234" in d for d in drift)
+
+
+def test_drift_when_chain_missing() -> None:
+    desired = nftables.normalize(_doc("owner-loaded.json"))
+    doc = _doc("owner-loaded.json")
+    doc["nftables"] = [  # type: ignore[index]
+        o
+        for o in doc["nftables"]
+        if "chain" not in o and "rule" not in o  # type: ignore[union-attr]
+    ]
+    assert "chain smtp_egress is missing" in nftables.diff(nftables.normalize(doc), desired)
+
+
+def test_nft_error_mentions_owner_match() -> None:
+    err = nftables._nft_error("check", "Error: Could not process rule: meta skuid not supported")
+    assert "owner match" in err.message
+
+
+def _fake_nft(tmp_path: Path, stderr: str, rc: int = 1) -> str:
+    path = tmp_path / "nft"
+    path.write_text(f"#!/bin/sh\necho '{stderr}' >&2\nexit {rc}\n")
+    path.chmod(0o755)
+    return str(path)
+
+
+def test_kernel_without_owner_match_is_a_clear_error(tmp_path: Path) -> None:
+    nft = _fake_nft(tmp_path, "Error: Could not process rule: Operation not supported")
+    backend = nftables.NftBackend(nft=nft)
+    with pytest.raises(KernelFeatureUnavailable, match="owner match"):
+        backend.check(nftables.transaction(nftables.render(make_plan())))
+
+
+def test_nft_failure_is_reported_in_one_line(tmp_path: Path) -> None:
+    backend = nftables.NftBackend(nft=_fake_nft(tmp_path, "Error: syntax error"))
+    with pytest.raises(FirewallError, match="nft check failed: Error: syntax error"):
+        backend.load("table inet spamtrace {}")
+
+
+def test_missing_nft_binary(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PATH", "/nonexistent")
+    assert nftables.find_nft() is None
+    with pytest.raises(ExternalToolError, match="nft not found"):
+        nftables.NftBackend()
+
+
+def test_not_loaded_table_lists_as_none(tmp_path: Path) -> None:
+    nft = _fake_nft(tmp_path, "Error: No such file or directory")
+    backend = nftables.NftBackend(nft=nft)
+    assert backend.list_json() is None and backend.list_text() is None
+    assert backend.remove() is False

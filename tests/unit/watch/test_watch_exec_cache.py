@@ -1,0 +1,66 @@
+"""The exec cache: exec/fork/uid/exit handling, pid reuse, bounds, expiry."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from watchfake import proc
+
+from spamtrace.attribution.exec_cache import ExecCache
+from spamtrace.model import AttributionMethod, ProcessInfo
+from spamtrace.sources.proc_connector import ProcEvent, ProcEventKind
+
+
+def reader_of(table: dict[int, ProcessInfo]):  # type: ignore[no-untyped-def]
+    def read(pid: int) -> ProcessInfo:
+        if pid not in table:
+            raise RuntimeError("gone")
+        return table[pid]
+
+    return read
+
+
+def test_exec_then_lookup_after_exit() -> None:
+    cache = ExecCache(reader=reader_of({5: proc(pid=5)}))
+    cache.handle(ProcEvent(ProcEventKind.EXEC, 1.0, 5, 5))
+    cache.handle(ProcEvent(ProcEventKind.EXIT, 1.5, 5, 5))
+    info = cache.lookup(5, at=1.2)
+    assert info is not None and info.method is AttributionMethod.EXEC_CACHE
+    assert info.cwd == "/home/u/public_html/wp-content/uploads"
+    # an event after the exit belongs to a later process with the same pid
+    assert cache.lookup(5, at=3.0) is None
+    # an event before the exec belongs to the program before it
+    assert cache.lookup(5, at=0.5) is None
+
+
+def test_fork_copies_parent_and_uid_updates() -> None:
+    cache = ExecCache(reader=reader_of({5: proc(pid=5, uid=0)}))
+    cache.handle(ProcEvent(ProcEventKind.EXEC, 1.0, 5, 5))
+    cache.handle(ProcEvent(ProcEventKind.FORK, 2.0, 6, 6, parent_pid=5, parent_tgid=5))
+    cache.handle(ProcEvent(ProcEventKind.UID, 2.1, 6, 6, ruid=1001, euid=1001))
+    child = cache.lookup(6)
+    assert child is not None and child.pid == 6 and child.uid == 1001
+    # a thread (pid != tgid) is not a new process
+    cache.handle(ProcEvent(ProcEventKind.FORK, 2.2, 7, 6, parent_pid=6, parent_tgid=6))
+    assert cache.lookup(7) is None
+
+
+def test_read_failure_is_counted_not_raised() -> None:
+    cache = ExecCache(reader=reader_of({}))
+    cache.handle(ProcEvent(ProcEventKind.EXEC, 1.0, 9, 9))
+    assert cache.lookup(9) is None and cache.stats().read_failures == 1
+
+
+def test_lru_bound_and_expiry() -> None:
+    table = {pid: proc(pid=pid) for pid in range(1, 20)}
+    cache = ExecCache(max_entries=5, linger=10.0, reader=reader_of(table))
+    for pid in range(1, 20):
+        cache.handle(ProcEvent(ProcEventKind.EXEC, float(pid), pid, pid))
+    assert len(cache) == 5 and cache.stats().evicted == 14
+    assert cache.lookup(1) is None and cache.lookup(19) is not None
+    cache.handle(ProcEvent(ProcEventKind.EXIT, 20.0, 19, 19))
+    assert cache.expire(25.0) == 0
+    assert cache.expire(31.0) == 1 and cache.lookup(19) is None

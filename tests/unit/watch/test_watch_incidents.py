@@ -1,0 +1,108 @@
+"""Grouping attempts into incidents (pure, replayable)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from watchfake import attempt, blocked, proc
+
+from spamtrace.model import AttributionMethod, Verdict
+from spamtrace.policy.incidents import IncidentTracker, incident_id, key_for
+
+
+def test_first_attempt_opens_and_later_ones_count() -> None:
+    t = IncidentTracker()
+    first = t.add(attempt(100.0, pid=1))
+    assert first.opened and first.incident.connections == 1
+    for i in range(1, 10):
+        up = t.add(attempt(100.0 + i, pid=1 + i % 3, remote=f"10.0.0.{2 + i % 2}"))
+        assert not up.opened
+    inc = up.incident
+    assert inc.id == first.incident.id
+    assert inc.connections == 10
+    assert inc.destinations == ("10.0.0.2:25", "10.0.0.3:25")
+    assert set(inc.pids) == {1, 2, 3}
+    assert inc.first_seen == 100.0 and inc.last_seen == 109.0
+    assert inc.rate_per_minute == round(10 / 9 * 60, 2)
+    assert inc.uid == 1001 and inc.user == "u" and inc.account == "u"
+    assert inc.exe == "/usr/bin/php8.2"
+    assert inc.scripts == ("/home/u/public_html/wp-content/uploads/x.php",)
+    assert inc.alerting
+
+
+def test_different_senders_and_verdicts_are_different_incidents() -> None:
+    t = IncidentTracker()
+    a = t.add(attempt(1.0)).incident
+    b = t.add(attempt(2.0, process=proc(exe="/usr/bin/python3.11", scripts=("/tmp/m.py",))))
+    c = t.add(attempt(3.0, process=proc(uid=1002)))
+    d = t.add(attempt(4.0, port=587, verdict=Verdict.SUBMISSION))
+    e = t.add(attempt(5.0, process=proc(scripts=(), cwd="/home/u/other")))
+    ids = {a.id, b.incident.id, c.incident.id, d.incident.id, e.incident.id}
+    assert len(ids) == 5
+    assert all(u.opened for u in (b, c, d, e))
+
+
+def test_script_beats_cwd_in_the_key() -> None:
+    k1 = key_for(proc(cwd="/a"), 1001, None, Verdict.SUSPICIOUS)
+    k2 = key_for(proc(cwd="/b"), 1001, None, Verdict.SUSPICIOUS)
+    assert k1 == k2  # same script, different cwd: same sender
+    k3 = key_for(proc(scripts=(), cwd="/a"), 1001, None, Verdict.SUSPICIOUS)
+    assert k3.origin == "/a"
+
+
+def test_idle_gap_opens_a_new_incident() -> None:
+    t = IncidentTracker(idle_gap=60)
+    first = t.add(attempt(0.0)).incident
+    assert not t.add(attempt(59.0)).opened
+    again = t.add(attempt(200.0))
+    assert again.opened and again.incident.id != first.id and again.incident.connections == 1
+
+
+def test_blocked_record_joins_the_seen_attempt() -> None:
+    t = IncidentTracker()
+    seen = t.add(attempt(10.0)).incident
+    up = t.add(blocked(10.2))
+    assert not up.opened and up.counted_as == "blocked"
+    assert up.incident.id == seen.id
+    assert up.incident.connections == 1 and up.incident.blocked == 1
+    # a second blocked record for the same single attempt has nothing left to join
+    up2 = t.add(blocked(10.3))
+    assert up2.counted_as == "connection+blocked" and up2.opened
+    assert up2.incident.uid == 1001 and up2.incident.exe is None
+    assert up2.incident.methods == (("nflog-uid-only", 1),)
+
+
+def test_blocked_without_seen_attempt_is_a_uid_only_incident() -> None:
+    t = IncidentTracker()
+    up = t.add(blocked(5.0))
+    assert up.opened and up.incident.connections == 1 and up.incident.blocked == 1
+    up = t.add(blocked(6.0))
+    assert not up.opened and up.incident.connections == 2 and up.incident.blocked == 2
+
+
+def test_methods_are_counted() -> None:
+    t = IncidentTracker()
+    t.add(attempt(1.0))
+    up = t.add(attempt(2.0, process=proc(method=AttributionMethod.EXEC_CACHE)))
+    assert dict(up.incident.methods) == {"tracepoint": 1, "exec-cache": 1}
+
+
+def test_ids_are_stable_on_replay() -> None:
+    runs = []
+    for _ in range(2):
+        t = IncidentTracker()
+        runs.append([t.add(attempt(float(i))).incident.id for i in range(3)])
+    assert runs[0] == runs[1]
+    key = key_for(proc(), 1001, None, Verdict.SUSPICIOUS)
+    assert incident_id(key, 1.0) != incident_id(key, 2.0)
+    assert incident_id(key, 1.0).startswith("inc-")
+
+
+def test_bounded_number_of_open_incidents() -> None:
+    t = IncidentTracker(max_open=10)
+    for uid in range(50):
+        t.add(attempt(float(uid), process=proc(uid=2000 + uid)))
+    assert len(t.open_incidents()) == 10

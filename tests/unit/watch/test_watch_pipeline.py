@@ -1,0 +1,166 @@
+"""The attribution ladder of `watch`, polling diffs, the exec snapshot and CLI helpers."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from watchfake import proc
+
+from spamtrace.attribution.exec_cache import ExecCache, snapshot
+from spamtrace.attribution.mta import MtaIdentity
+from spamtrace.cli.watch import Attributor, connection_of, event_record, parse_since
+from spamtrace.config import Config
+from spamtrace.errors import UsageError
+from spamtrace.model import (
+    Account,
+    AccountKind,
+    AttributionMethod,
+    Endpoint,
+    SmtpConnectAttempted,
+    SocketRecord,
+    TcpState,
+    Verdict,
+)
+from spamtrace.sources.proc_connector import ProcEvent, ProcEventKind
+from spamtrace.sources.sockdiag_poll import SockdiagPollSource, new_sockets
+
+NO_MTA = MtaIdentity(frozenset(), frozenset(), (), frozenset(), None)
+
+
+class Accounts:
+    def for_uid(self, uid: int) -> Account | None:
+        return Account(f"user{uid}", AccountKind.HOME, f"/home/user{uid}")
+
+
+def dead_pid() -> int:
+    p = subprocess.Popen(["true"])
+    p.wait()
+    return p.pid
+
+
+def event(pid: int, port: int = 25) -> SmtpConnectAttempted:
+    now = time.monotonic()
+    return SmtpConnectAttempted(
+        monotonic=now, wall=time.time(), pid=pid, tid=pid, comm="x", family=socket.AF_INET,
+        local=Endpoint("10.0.0.1", 0), remote=Endpoint("10.0.0.2", port),
+    )  # fmt: skip
+
+
+def attributor(cache: ExecCache | None = None) -> Attributor:
+    return Attributor(Config(), NO_MTA, Accounts(), cache)  # type: ignore[arg-type]
+
+
+def test_live_process_is_read_from_proc() -> None:
+    att = attributor().attempt(event(os.getpid()))
+    assert att.process is not None and att.process.method is AttributionMethod.TRACEPOINT
+    assert att.process.exe and att.process.cwd == os.getcwd()
+    assert att.verdict is Verdict.SUSPICIOUS
+
+
+def test_gone_process_comes_from_the_exec_cache() -> None:
+    pid = dead_pid()
+    cache = ExecCache(reader=lambda p: proc(pid=p, method=AttributionMethod.EXEC_CACHE))
+    cache.handle(ProcEvent(ProcEventKind.EXEC, time.monotonic() - 1, pid, pid))
+    att = attributor(cache).attempt(event(pid))
+    assert att.process is not None and att.process.method is AttributionMethod.EXEC_CACHE
+    assert att.process.uid == 1001 and att.account is not None
+    assert att.account.name == "user1001"
+
+
+def test_nothing_known_still_gives_an_attempt() -> None:
+    a = attributor(ExecCache(reader=lambda p: proc(pid=p)))
+    att = a.attempt(event(dead_pid()))
+    assert att.process is None and att.verdict is Verdict.SUSPICIOUS
+    assert a.counts == {"none": 1}
+    rec = event_record(att, "inc-x")
+    assert rec.method == "none" and rec.remote == "10.0.0.2:25" and rec.incident_id == "inc-x"
+
+
+def test_socket_uid_gives_uid_only() -> None:
+    att = attributor().attempt(event(dead_pid()), uid_hint=1234)
+    assert att.process is not None and att.process.method is AttributionMethod.UID_ONLY
+    assert att.process.uid == 1234 and att.process.exe is None
+    assert connection_of(att).socket.uid == 1234
+
+
+def test_snapshot_of_a_live_process() -> None:
+    info = snapshot(os.getpid())
+    assert info.exe == os.readlink("/proc/self/exe") and info.cwd == os.getcwd()
+    assert info.uid == os.getuid() and info.start_time is not None
+    assert info.parents and info.parents[0].pid == os.getppid()
+    gone = snapshot(dead_pid())
+    assert gone.exe is None and gone.uid is None and gone.notes
+
+
+def test_exec_of_a_vanished_child_keeps_what_its_fork_knew() -> None:
+    parent = proc(pid=10, method=AttributionMethod.EXEC_CACHE)
+    table = {10: parent}
+    cache = ExecCache(reader=lambda p: table.get(p) or snapshot(p, procfs="/nonexistent"))
+    cache.handle(ProcEvent(ProcEventKind.EXEC, 1.0, 10, 10))
+    cache.handle(ProcEvent(ProcEventKind.FORK, 2.0, 11, 11, parent_pid=10, parent_tgid=10))
+    cache.handle(ProcEvent(ProcEventKind.EXEC, 2.1, 11, 11))  # gone before it was read
+    child = cache.lookup(11, at=2.2)
+    assert child is not None and child.pid == 11
+    assert child.exe == parent.exe and child.cwd == parent.cwd and child.uid == 1001
+
+
+def rec(local: str, remote: str, state: TcpState = TcpState.ESTABLISHED) -> SocketRecord:
+    lip, lport = local.split(":")
+    rip, rport = remote.split(":")
+    return SocketRecord(
+        socket.AF_INET, state, Endpoint(lip, int(lport)), Endpoint(rip, int(rport)), 1001, 7,
+        "sockdiag",
+    )  # fmt: skip
+
+
+def test_polling_reports_each_socket_once() -> None:
+    a, b = rec("10.0.0.1:4000", "10.0.0.2:25"), rec("10.0.0.1:4001", "10.0.0.2:25")
+    fresh, seen = new_sockets([a], set())
+    assert fresh == [a]
+    fresh, seen = new_sockets([a, b, rec("10.0.0.1:4000", "10.0.0.2:25", TcpState.FIN_WAIT1)], seen)
+    assert fresh == [b]  # the same connection in another state is not new
+    fresh, _ = new_sockets([rec("10.0.0.1:25", "10.0.0.9:5000", TcpState.LISTEN)], seen)
+    assert fresh == []
+
+
+def test_poll_source_wakes_the_selector_and_finds_owners() -> None:
+    records = [rec("10.0.0.1:4000", "10.0.0.2:25")]
+    src = SockdiagPollSource(
+        [25], 0.005, dumper=lambda ports: list(records), owners=lambda by_uid: {7: 4242}
+    )
+    try:
+        deadline = time.monotonic() + 5
+        events: list[object] = []
+        while not events and time.monotonic() < deadline:
+            import select
+
+            select.select([src.fileno()], [], [], 0.5)
+            events = list(src.read_events())
+        (polled,) = events
+        assert polled.attempt.pid == 4242 and polled.uid == 1001  # type: ignore[attr-defined]
+        assert polled.attempt.source == "sockdiag"  # type: ignore[attr-defined]
+        time.sleep(0.05)
+        assert src.read_events() == []  # no duplicate for the same socket
+    finally:
+        src.close()
+
+
+def test_parse_since() -> None:
+    now = 1_000_000_000.0
+    assert parse_since("all", now) is None
+    assert parse_since("30m", now) == now - 1800
+    assert parse_since("2h", now) == now - 7200
+    assert parse_since("7d", now) == now - 7 * 86400
+    assert parse_since("1700000000", now) == 1_700_000_000.0
+    assert parse_since("2026-11-27T10:00:00Z", now) == parse_since("2026-11-27T10:00", now)
+    with pytest.raises(UsageError):
+        parse_since("yesterday-ish", now)

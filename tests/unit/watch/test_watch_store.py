@@ -1,0 +1,230 @@
+"""The SQLite store: migrations, round trip, retention, loss counting, corrupt/read-only/full."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from spamtrace.errors import StoreError
+from spamtrace.sinks import store as store_mod
+from spamtrace.sinks.store import (
+    SCHEMA_VERSION,
+    EventRecord,
+    EventType,
+    IncidentRecord,
+    Store,
+    StoreReader,
+)
+
+
+def ev(wall: float, incident: str | None = "inc-1", uid: int = 1001, **kw: object) -> EventRecord:
+    base: dict[str, object] = dict(
+        type=EventType.CONNECT_ATTEMPTED, wall=wall, pid=10, start_time=1.0, uid=uid, gid=uid,
+        user="u", account="u", exe="/usr/bin/php", cwd="/home/u/x", cmdline=("php", "x.php"),
+        scripts=("/home/u/x/x.php",), local="10.0.0.1:0", remote="10.0.0.2:25",
+        verdict="suspicious", reasons=("r",), method="tracepoint", blocked=False,
+        incident_id=incident, source="tracepoint", details={"tid": 10},
+    )  # fmt: skip
+    base.update(kw)
+    return EventRecord(**base)  # type: ignore[arg-type]
+
+
+def inc(n: int, last: float, ident: str = "inc-1") -> IncidentRecord:
+    return IncidentRecord(
+        id=ident, verdict="suspicious", uid=1001, user="u", account="u", account_kind="home",
+        home="/home/u", exe="/usr/bin/php", cwd="/home/u/x", scripts=("/home/u/x/x.php",),
+        cmdline=("php",), connections=n, blocked=0, destinations=("10.0.0.2:25",), pids=(10,),
+        first_seen=1000.0, last_seen=last, rate_per_minute=1.0, reasons=("r",),
+        methods={"tracepoint": n}, advice=("scan it",), process={"pid": 10, "parents": []},
+    )  # fmt: skip
+
+
+def test_new_store_schema_and_round_trip(tmp_path: Path) -> None:
+    path = str(tmp_path / "sub" / "s.db")
+    s = Store(path)
+    for i in range(3):
+        assert s.submit(ev(1000.0 + i), inc(i + 1, 1000.0 + i))
+    assert s.flush()
+    h = s.close()
+    assert h.written == 3 and h.lost == 0 and h.error is None
+    db = sqlite3.connect(path)
+    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert db.execute("SELECT max(version) FROM schema_version").fetchone()[0] == SCHEMA_VERSION
+    db.close()
+    with StoreReader(path) as r:
+        (one,) = r.incidents()
+        assert one.connections == 3 and one.last_seen == 1002.0 and one.first_seen == 1000.0
+        assert one.scripts == ("/home/u/x/x.php",) and one.advice == ("scan it",)
+        assert r.incident("inc-1") == one and r.incident("1") == one
+        assert r.incident("nope") is None
+        events = r.events_of("inc-1")
+        assert [e.wall for e in events] == [1000.0, 1001.0, 1002.0]
+        assert events[0].cmdline == ("php", "x.php") and events[0].details == {"tid": 10}
+        assert r.incidents(since=1001.5) == [one]
+        assert r.incidents(since=5000.0) == []
+
+
+def test_recent_senders(tmp_path: Path) -> None:
+    path = str(tmp_path / "s.db")
+    s = Store(path, start_writer=False)
+    s.write_now([(ev(100.0), None), (ev(101.0, remote="10.0.0.3:25"), None),
+                 (ev(102.0, uid=1002, blocked=True, type=EventType.CONNECT_BLOCKED), None),
+                 (ev(10.0, uid=1003), None)])  # fmt: skip
+    s.close()
+    with StoreReader(path) as r:
+        senders = {x.uid: x for x in r.recent_senders(since=50.0)}
+    assert set(senders) == {1001, 1002}
+    assert senders[1001].attempts == 2
+    assert senders[1001].destinations == ("10.0.0.2:25", "10.0.0.3:25")
+    assert senders[1002].blocked == 1
+
+
+def test_odd_bytes_in_paths_are_kept(tmp_path: Path) -> None:
+    path = str(tmp_path / "s.db")
+    s = Store(path, start_writer=False)
+    odd = "/home/u/\udcff\n\x1b[31m.php"
+    s.write_now([(ev(1.0, cwd=odd, scripts=(odd,)), None)])
+    s.close()
+    with StoreReader(path) as r:
+        (e,) = r.events()
+    assert "\\xff" in (e.cwd or "") and "\n" in (e.cwd or "")
+
+
+def test_queue_full_is_counted_not_blocking(tmp_path: Path) -> None:
+    s = Store(str(tmp_path / "s.db"), queue_size=5, start_writer=False)
+    results = [s.submit(ev(float(i))) for i in range(8)]
+    assert results.count(False) == 3
+    assert s.health().lost == 3
+    s.close()
+
+
+def test_retention_by_age_and_count(tmp_path: Path) -> None:
+    path = str(tmp_path / "s.db")
+    s = Store(path, retention_days=1, max_events=3, start_writer=False)
+    now = 10 * 86400.0
+    rows = [(ev(now - 2 * 86400, incident="inc-old"), inc(1, now - 2 * 86400, "inc-old"))]
+    rows += [(ev(now - i, incident="inc-new"), inc(5, now, "inc-new")) for i in range(5)]
+    s.write_now(rows)
+    s.apply_retention(now=now)
+    s.close()
+    with StoreReader(path) as r:
+        assert [e.wall for e in r.events()] == [now - 2, now - 1, now]
+        assert [i.id for i in r.incidents()] == ["inc-new"]
+        assert len(r.events_of("inc-new")) == 3
+
+
+def test_corrupt_file_is_refused_and_untouched(tmp_path: Path) -> None:
+    path = tmp_path / "s.db"
+    garbage = b"this is not sqlite at all\n" * 100
+    path.write_bytes(garbage)
+    with pytest.raises(StoreError, match="untouched"):
+        Store(str(path))
+    with pytest.raises(StoreError):
+        StoreReader(str(path))
+    assert path.read_bytes() == garbage
+    assert not (tmp_path / "s.db-wal").exists()
+
+
+def test_foreign_sqlite_database_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "other.db"
+    db = sqlite3.connect(path)
+    db.execute("CREATE TABLE t (x)")
+    db.commit()
+    db.close()
+    before = path.read_bytes()
+    with pytest.raises(StoreError, match="not a spamtrace store"):
+        Store(str(path))
+    assert path.read_bytes() == before
+
+
+def test_newer_schema_is_refused(tmp_path: Path) -> None:
+    path = str(tmp_path / "s.db")
+    Store(path, start_writer=False).close()
+    db = sqlite3.connect(path)
+    db.execute("INSERT INTO schema_version VALUES (?)", (SCHEMA_VERSION + 1,))
+    db.commit()
+    db.close()
+    with pytest.raises(StoreError, match="newer"):
+        Store(path)
+
+
+def test_migrations_run_from_an_older_version(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = str(tmp_path / "s.db")
+    Store(path, start_writer=False).close()
+
+    def _v2(db: sqlite3.Connection) -> None:
+        db.execute("ALTER TABLE events ADD COLUMN extra TEXT")
+
+    monkeypatch.setattr(store_mod, "MIGRATIONS", (*store_mod.MIGRATIONS, (2, _v2)))
+    monkeypatch.setattr(store_mod, "SCHEMA_VERSION", 2)
+    s = Store(path, start_writer=False)
+    s.close()
+    db = sqlite3.connect(path)
+    cols = [r[1] for r in db.execute("PRAGMA table_info(events)")]
+    versions = [r[0] for r in db.execute("SELECT version FROM schema_version ORDER BY version")]
+    db.close()
+    assert "extra" in cols and versions == [1, 2]
+
+
+def test_failed_migration_rolls_back(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = str(tmp_path / "s.db")
+    Store(path, start_writer=False).close()
+
+    def _bad(db: sqlite3.Connection) -> None:
+        db.execute("ALTER TABLE events ADD COLUMN half TEXT")
+        db.execute("THIS IS NOT SQL")
+
+    monkeypatch.setattr(store_mod, "MIGRATIONS", (*store_mod.MIGRATIONS, (2, _bad)))
+    monkeypatch.setattr(store_mod, "SCHEMA_VERSION", 2)
+    with pytest.raises(StoreError):
+        Store(path, start_writer=False)
+    db = sqlite3.connect(path)
+    cols = [r[1] for r in db.execute("PRAGMA table_info(events)")]
+    assert "half" not in cols
+    assert db.execute("SELECT max(version) FROM schema_version").fetchone()[0] == 1
+    db.close()
+
+
+def test_read_only_file_is_refused_even_as_root(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "s.db"
+    Store(str(path), start_writer=False).close()
+    before = path.read_bytes()
+    real_access = os.access
+    monkeypatch.setattr(
+        store_mod.os, "access", lambda p, m: False if str(p) == str(path) and m == os.W_OK
+        else real_access(p, m)
+    )  # fmt: skip
+    with pytest.raises(StoreError, match="read-only"):
+        Store(str(path))
+    assert path.read_bytes() == before
+
+
+def test_disk_full_keeps_committed_data_and_reports(tmp_path: Path) -> None:
+    path = str(tmp_path / "s.db")
+    s = Store(path, start_writer=False)
+    s.write_now([(ev(1.0), inc(1, 1.0))])
+    # make the database "full": no page may be added any more
+    pages = s._db.execute("PRAGMA page_count").fetchone()[0]
+    s._db.execute(f"PRAGMA max_page_count = {pages}")
+    big = "x" * 200_000
+    s.write_now([(ev(2.0, cwd=big), None), (ev(3.0, cwd=big), None)])
+    h = s.health()
+    assert h.error is not None and "full" in h.error
+    assert h.lost == 2 and h.written == 1
+    assert s.submit(ev(4.0)) is False  # after an error nothing more is accepted silently
+    s.close()
+    with StoreReader(path) as r:
+        assert [e.wall for e in r.events()] == [1.0]
+        assert r.incident("inc-1") is not None
+
+
+def test_reader_of_missing_file_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match="does not exist"):
+        StoreReader(str(tmp_path / "none.db"))

@@ -1,0 +1,172 @@
+"""Trace line parsing (good, IPv6, other states, malformed and truncated) and the filter."""
+
+from __future__ import annotations
+
+import os
+import socket
+from pathlib import Path
+
+import pytest
+
+from spamtrace.model import Endpoint, SmtpConnectAttempted
+from spamtrace.sources.tracefs import (
+    LostEvents,
+    MalformedTraceLine,
+    TracefsSource,
+    build_filter,
+    parse_cpu_stats,
+    parse_trace_line,
+    remove_stale_instances,
+)
+
+V4 = (
+    "         python3-12377   (  12377) [001] .....   381.014429: inet_sock_set_state: "
+    "family=AF_INET protocol=IPPROTO_TCP sport=0 dport=25 saddr=127.0.0.1 daddr=10.0.0.2 "
+    "saddrv6=::ffff:127.0.0.1 daddrv6=::ffff:10.0.0.2 oldstate=TCP_CLOSE newstate=TCP_SYN_SENT"
+)
+V6 = (
+    "         python3-12378   (  12377) [000] .....   381.014773: inet_sock_set_state: "
+    "family=AF_INET6 protocol=IPPROTO_TCP sport=0 dport=587 saddr=0.0.0.0 daddr=0.0.0.0 "
+    "saddrv6=fd57:1::1 daddrv6=fd57:1::2 oldstate=TCP_CLOSE newstate=TCP_SYN_SENT"
+)
+
+
+def test_ipv4_line() -> None:
+    ev = parse_trace_line(V4, wall_offset=1000.0)
+    assert isinstance(ev, SmtpConnectAttempted)
+    assert ev.pid == 12377 and ev.tid == 12377
+    assert ev.comm == "python3"
+    assert ev.family == socket.AF_INET
+    assert ev.remote == Endpoint("10.0.0.2", 25)
+    assert ev.local == Endpoint("127.0.0.1", 0)
+    assert ev.monotonic == pytest.approx(381.014429)
+    assert ev.wall == pytest.approx(1381.014429)
+
+
+def test_ipv6_line_uses_v6_fields_and_tgid() -> None:
+    ev = parse_trace_line(V6)
+    assert isinstance(ev, SmtpConnectAttempted)
+    assert ev.family == socket.AF_INET6
+    assert ev.pid == 12377 and ev.tid == 12378  # the process, not the thread
+    assert str(ev.remote) == "[fd57:1::2]:587"
+
+
+def test_comm_with_dashes_spaces_and_unknown() -> None:
+    line = V4.replace("python3-12377", "php-fpm: pool x-12377")
+    ev = parse_trace_line(line)
+    assert isinstance(ev, SmtpConnectAttempted) and ev.comm == "php-fpm: pool x"
+    ev = parse_trace_line(V4.replace("python3-12377", "<...>-12377"))
+    assert isinstance(ev, SmtpConnectAttempted) and ev.comm is None
+
+
+def test_unknown_tgid_falls_back_to_tid() -> None:
+    ev = parse_trace_line(V4.replace("(  12377)", "(-------)"))
+    assert isinstance(ev, SmtpConnectAttempted) and ev.pid == 12377
+
+
+def test_other_state_port_and_event_are_ignored() -> None:
+    assert parse_trace_line(V4.replace("newstate=TCP_SYN_SENT", "newstate=TCP_CLOSE")) is None
+    assert parse_trace_line(V4, ports=(587,)) is None
+    other = V4.replace("inet_sock_set_state:", "sched_switch:")
+    assert parse_trace_line(other) is None
+
+
+def test_lost_marker() -> None:
+    assert parse_trace_line("CPU:1 [LOST 42 EVENTS]") == LostEvents(42)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "",
+        "garbage",
+        V4[:60],  # truncated inside the header
+        V4[: V4.index("daddr=")],  # truncated before daddr
+        V4.replace("dport=25", "dport=99999"),
+        V4.replace("dport=25", "dport=x"),
+        V4.replace("daddr=10.0.0.2", "daddr=10.0.0.999"),
+        V4.replace("AF_INET ", "AF_UNIX "),
+        V6.replace("daddrv6=fd57:1::2", "daddrv6=zz::1"),
+        V4.replace("381.014429", "38x.01"),
+        "\x1b[31m" + V4[:40] + "\x00\xff",
+    ],
+)
+def test_malformed_lines_raise_the_one_error(line: str) -> None:
+    with pytest.raises(MalformedTraceLine):
+        parse_trace_line(line)
+
+
+class _Counting(TracefsSource):
+    """A TracefsSource without a kernel: only the line-handling part."""
+
+    def __init__(self) -> None:
+        self.ports = (25, 587)
+        self.wall_offset = 0.0
+        self._lines = self._events = self._malformed = self._lost = self._ignored = 0
+        self._fd = None
+        self._buf = b""
+        self.path = Path("/nonexistent")
+
+
+def test_source_counts_malformed_and_never_raises() -> None:
+    src = _Counting()
+    lines = [V4.encode(), b"junk \xff\xfe", V6.encode(), b"CPU:0 [LOST 3 EVENTS]", b"", b"x" * 10]
+    events = src.parse_lines(lines)
+    assert [e.remote.port for e in events] == [25, 587]
+    st = src.stats()
+    assert st.events == 2 and st.malformed == 2 and st.lost_markers == 3
+
+
+def test_filter_expression() -> None:
+    assert build_filter([587, 25, 25]) == "(dport == 25 || dport == 587) && newstate == 2"
+    with pytest.raises(ValueError):
+        build_filter([])
+
+
+def test_cpu_stats_overrun_sum() -> None:
+    text = "entries: 0\noverrun: 5\ncommit overrun: 0\nbytes: 0\ndropped events: 2\n"
+    assert parse_cpu_stats(text) == 7
+    assert parse_cpu_stats("garbage\noverrun: x\n") == 0
+
+
+def test_stale_instances_of_dead_pids_are_removed(tmp_path: Path) -> None:
+    inst = tmp_path / "instances"
+    inst.mkdir()
+    dead = inst / "spamtrace-999999999"  # no such pid
+    alive = inst / "spamtrace-1"  # pid 1 is alive
+    other = inst / "someone-else"
+    for d in (dead, alive, other):
+        d.mkdir()
+    removed = remove_stale_instances(tmp_path)
+    assert removed == ["spamtrace-999999999"]
+    assert not dead.exists() and alive.exists() and other.exists()
+
+
+def test_a_vanished_instance_is_a_clear_degraded_error(tmp_path: Path) -> None:
+    from spamtrace.errors import KernelFeatureUnavailable
+
+    src = _Counting()
+    src.path = tmp_path / "gone"
+    src._fd = os.open(tmp_path, os.O_RDONLY)  # reading a directory fails like a dead tracefs
+    try:
+        with pytest.raises(KernelFeatureUnavailable, match="no longer seen"):
+            src.read_events()
+    finally:
+        os.close(src._fd)
+
+
+def test_partial_lines_are_kept_until_complete(tmp_path: Path) -> None:
+    r, w = os.pipe()
+    os.set_blocking(r, False)
+    src = _Counting()
+    src.path = tmp_path
+    src._fd = r
+    try:
+        os.write(w, V4.encode()[:50])
+        assert src.read_events() == []
+        os.write(w, V4.encode()[50:] + b"\n")
+        (ev,) = src.read_events()
+        assert ev.remote.port == 25 and src.stats().malformed == 0
+    finally:
+        os.close(r)
+        os.close(w)
