@@ -103,7 +103,6 @@ class AuditSection:
             "zen.spamhaus.org",
             "bl.spamcop.net",
             "b.barracudacentral.org",
-            "dnsbl.sorbs.net",
             "psbl.surriel.com",
             "bl.mailspike.net",
         ]

@@ -435,3 +435,34 @@ def test_firewall_egress_in_a_namespace(server_world: World) -> None:
     user = w.spawn_as_user(["python3", "-c", probe, w.mx_ip])
     _out, err = user.communicate(timeout=20)
     assert user.returncode != 0 and "ConnectionRefused" in err
+
+
+# --------------------------------------------------------------------------- MTA and PHP
+def test_mta_and_php_read_from_the_real_binaries_and_files() -> None:
+    """Read-only: the findings agree with what exim and php report themselves."""
+    rc, doc = audit_json("--only", "mta", "php")
+    assert rc in (0, 1)
+    ids = {f["id"] for f in doc["findings"]}
+    assert {"mta.detected", "mta.exim-log-selector", "php.mail-log"} <= ids
+    exim = subprocess.run(["exim", "-bP", "log_selector"], capture_output=True, text=True)
+    if exim.returncode == 0:
+        sel = _finding(doc, "mta.exim-log-selector")
+        want = "pass" if "+arguments" in exim.stdout.split("-arguments")[-1] else "warn"
+        assert sel["status"] == want
+        assert sel["evidence"][0] == f"$ exim -bP log_selector: {exim.stdout.strip()}"
+    php_ini = subprocess.run(
+        ["php", "-r", "echo php_ini_loaded_file();"], capture_output=True, text=True
+    ).stdout.strip()
+    if php_ini:
+        mail_log = subprocess.run(
+            ["php", "-r", "echo ini_get('mail.log');"], capture_output=True, text=True
+        ).stdout.strip()
+        cli = [
+            f
+            for f in doc["findings"]
+            if f["id"] == "php.mail-log"
+            and php_ini in f["subject"]
+            and "could not be parsed" not in f["title"]
+        ]
+        assert len(cli) == 1, doc["findings"]
+        assert cli[0]["status"] == ("pass" if mail_log else "warn")

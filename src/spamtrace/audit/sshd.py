@@ -663,8 +663,8 @@ def plan_edits(
     (global or in Match blocks) commented out. Pure, for unit tests."""
     by_file: dict[str, set[int]] = {}
     for d in parsed.all_of("allowtcpforwarding"):
-        first = d.value.split()[0].lower() if d.value.split() else ""
-        if first in ("yes", "all", "local"):
+        value = d.value.split()[0].lower() if d.value.split() else ""
+        if value in ("yes", "all", "local"):
             by_file.setdefault(d.path, set()).add(d.line)
     out: dict[str, bytes] = {}
     for path in {main, *by_file}:
@@ -674,7 +674,10 @@ def plan_edits(
             if orig.strip().lower().startswith(b"allowtcpforwarding"):
                 indent = orig[: len(orig) - len(orig.lstrip())]
                 lines[n - 1] = indent + f"# {FIX_MARK} ({stamp}): ".encode() + orig.lstrip()
-        if path == main and not any(f"{FIX_MARK}".encode() in x for x in lines[:3]):
+        first_line = next(
+            (x.strip() for x in lines if x.strip() and not x.lstrip().startswith(b"#")), b""
+        )
+        if path == main and first_line.lower().split() != [b"allowtcpforwarding", b"no"]:
             header = [
                 f"# {FIX_MARK} ({stamp}): hosting users must not open TCP forwards".encode(),
                 b"# (ssh -L to remote port 25). The first global value wins: keep this first.",
@@ -730,30 +733,49 @@ def fix(env: AuditEnv, snap: SshdSnapshot, findings: list[Finding]) -> FixOutcom
     main = snap.config_path
     stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime())
     details: list[str] = []
+    backups: list[tuple[str, str]] = []
+    written: list[str] = []
+
+    def restore() -> None:
+        for path in written:
+            _atomic_write(path, contents[path])
+        for _path, bak in backups:
+            with contextlib.suppress(OSError):
+                os.unlink(bak)
+
     try:
         contents = {p: Path(p).read_bytes() for p in snap.parsed.files}
-        if main not in contents:
-            return FixOutcome(fid, FixAction.FAILED, (f"cannot read {escape(main)}",))
-        edits = plan_edits(main, snap.parsed, contents, stamp)
-        backups: list[tuple[str, str]] = []
+    except OSError as exc:
+        return FixOutcome(fid, FixAction.FAILED, (f"cannot read: {escape(str(exc))}",))
+    if main not in contents:
+        return FixOutcome(fid, FixAction.FAILED, (f"cannot read {escape(main)}",))
+    edits = plan_edits(main, snap.parsed, contents, stamp)
+    try:
         for path in sorted(edits):
             bak = f"{path}.spamtrace-{stamp}.bak"
-            Path(bak).write_bytes(contents[path])
-            os.chmod(bak, os.stat(path).st_mode & 0o7777)
+            with open(bak, "xb") as fh:  # never clobber an existing file
+                fh.write(contents[path])
             backups.append((path, bak))
+            os.chmod(bak, os.stat(path).st_mode & 0o7777)
             details.append(f"backed up {escape(path)} to {escape(bak)}")
-        for path, data in edits.items():
-            _atomic_write(path, data)
+        for path in sorted(edits):
+            written.append(path)
+            _atomic_write(path, edits[path])
             details.append(f"wrote {escape(path)}")
     except OSError as exc:
-        return FixOutcome(fid, FixAction.FAILED, (*details, f"cannot write: {escape(str(exc))}"))
+        kept: tuple[str, ...] = ()
+        try:
+            restore()
+            undo = "every file restored"
+        except OSError as exc2:
+            undo = f"RESTORE FAILED ({escape(str(exc2))}): restore by hand from the backups"
+            kept = tuple(b for _, b in backups)
+        details.append(f"cannot write: {escape(str(exc))}; {undo}")
+        return FixOutcome(fid, FixAction.FAILED, tuple(details), kept)
 
     check = env.runner.run([snap.binary, "-t", "-f", main])
     if not check.ok:
-        for path, bak in backups:
-            _atomic_write(path, contents[path])
-            with contextlib.suppress(OSError):
-                os.unlink(bak)
+        restore()
         details.append(f"$ sshd -t -f {escape(main)} rejected the result: {_error_text(check)}")
         details.append("rolled back: every file restored byte for byte, sshd not reloaded")
         return FixOutcome(fid, FixAction.ROLLED_BACK, tuple(details))

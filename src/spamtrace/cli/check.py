@@ -297,6 +297,8 @@ def _print_table(report: Report) -> None:
     from spamtrace.safetext import escape, escape_argv
 
     con = console()
+    if not con.is_terminal:
+        con.width = max(con.width, 160)  # pipes and logs: room for paths, no folding
     ports = ", ".join(str(p) for p in report.ports)
     for note in report.notes:
         con.print(Text("note: " + escape(note), style="yellow"))

@@ -66,6 +66,8 @@ INCIDENTS_SCHEMA = "spamtrace.incidents/1"
 INCIDENT_SCHEMA = "spamtrace.incident/1"
 #: how long a live /proc read of a pid is reused for later events of the same process
 LIVE_MEMO_SECONDS = 2.0
+#: NFLOG records wait this long (s) so that the tracepoint event of the same SYN comes first
+BLOCKED_HOLD = 0.05
 
 
 class Source(Protocol):
@@ -489,6 +491,7 @@ class Watch:
         self.incidents_opened = 0
         self._stop_r, self._stop_w = os.pipe2(os.O_NONBLOCK | os.O_CLOEXEC)
         self._stopping = False
+        self._pending_blocked: list[tuple[float, SmtpConnectBlocked]] = []
         self._exec_cache_cls = ExecCache
         self.attributor: Attributor | None = None
 
@@ -580,7 +583,7 @@ class Watch:
         deadline = time.monotonic() + duration if duration is not None else None
         last_expire = time.monotonic()
         while not self._stopping:
-            timeout = 1.0
+            timeout = BLOCKED_HOLD if self._pending_blocked else 1.0
             if deadline is not None:
                 timeout = min(timeout, deadline - time.monotonic())
                 if timeout <= 0:
@@ -592,6 +595,7 @@ class Watch:
                 if src is self.proc_src:
                     continue
                 self._read_source(src, sel)
+            self._flush_blocked(sel)
             now = time.monotonic()
             if self.exec_cache is not None and now - last_expire > 5.0:
                 self.exec_cache.expire(now)
@@ -601,6 +605,7 @@ class Watch:
         for src in sorted(self.sources, key=self._rank):
             if src is not self.proc_src:
                 self._read_source(src, None)
+        self._flush_blocked(None, force=True)
         sel.close()
         return ExitCode.FOUND if self.alerting_opened else ExitCode.CLEAN
 
@@ -646,11 +651,30 @@ class Watch:
                 self.degraded.append(exc.message)
             self._warn(self.degraded[-1])
             return
-        if any(isinstance(e, SmtpConnectBlocked) for e in events) and self.trace_src is not None:
+        now = time.monotonic()
+        for ev in events:
+            if isinstance(ev, SmtpConnectBlocked):
+                # held briefly so that the tracepoint event of the same SYN is handled first
+                self._pending_blocked.append((now, ev))
+            else:
+                self._handle(ev)
+
+    def _flush_blocked(self, sel: Any, force: bool = False) -> None:
+        if not self._pending_blocked:
+            return
+        now = time.monotonic()
+        if not force and now - self._pending_blocked[0][0] < BLOCKED_HOLD:
+            return
+        if self.trace_src is not None:
             self._drain_proc()
             self._read_source(self.trace_src, sel)  # the matching SYNs first
-        for ev in events:
-            self._handle(ev)
+        keep: list[tuple[float, SmtpConnectBlocked]] = []
+        for arrived, ev in self._pending_blocked:
+            if force or now - arrived >= BLOCKED_HOLD:
+                self._handle(ev)
+            else:
+                keep.append((arrived, ev))
+        self._pending_blocked = keep
 
     def _handle(self, ev: object) -> None:
         from spamtrace.sources.sockdiag_poll import PolledConnect

@@ -195,5 +195,5 @@ def advice(connection: Connection) -> tuple[str, ...]:
         out.append(f"account {acct.name}{where}: scan it: spamtrace scan {home}")
     if proc is not None:
         out.append(f"stop it after noting the evidence: kill {proc.pid}")
-    out.append("block direct SMTP for non-MTA users: spamtrace firewall")
+    out.append("block direct SMTP for non-MTA users: spamtrace firewall plan")
     return tuple(out)

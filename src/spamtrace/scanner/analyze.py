@@ -18,7 +18,7 @@ from spamtrace.safetext import escape
 from spamtrace.scanner import decode
 from spamtrace.scanner.lexer import Lexed, lex
 from spamtrace.scanner.report import Finding, ScanVerdict
-from spamtrace.scanner.rules import Rule, YaraWords
+from spamtrace.scanner.rules import GateWords, Rule, YaraWords
 
 MAX_LAYERS = 4
 MAX_PAYLOADS = 12
@@ -112,6 +112,8 @@ class _Ctx:
     layer: int
     check: Callable[[], None]
     yara: YaraWords | None
+    gates: GateWords | None = None
+    gate_words: frozenset[bytes] = frozenset()
     cache: dict[str, object] = field(default_factory=dict)
 
     @property
@@ -291,10 +293,12 @@ def _taint(ctx: _Ctx) -> tuple[set[bytes], set[bytes]]:
     code = ctx.code
     req: set[bytes] = set()
     dec: set[bytes] = set()
-    if any(src in code for src in _SOURCES) or b"\x01." in code or b"\x01 ." in code:
+    if any(has_word(ctx, src) for src in _SOURCES) or has_word(ctx, b"\x01."):
         for m in _FOREACH_REQ.finditer(code):
             req.add(m.group(1))
         for src in _SOURCES:
+            if not has_word(ctx, src):
+                continue
             pos = code.find(src)
             sites = 0
             while pos >= 0 and sites < MAX_TAINT_SITES:
@@ -665,13 +669,20 @@ def _packed_line(ctx: _Ctx, rule: Rule) -> Hit | None:
     min_len = int(rule.params.get("min_len", 3000))
     need = int(rule.params.get("min_statements", 40))
     code = ctx.code
-    if len(code) < min_len:
-        return None
-    pos = 0
-    for line in code.split(b"\n"):
-        if len(line) >= min_len and line.count(b";") >= need:
-            return Hit(ctx.line_of_code(pos), f"{len(line)} bytes of code on one line")
-        pos += len(line) + 1
+    half = max(1, min_len // 2)
+    i = 0
+    n = len(code)
+    # a line of >= min_len bytes contains a whole aligned window of min_len/2 bytes
+    while i + half <= n:
+        if code.find(b"\n", i, i + half) < 0:
+            lo = code.rfind(b"\n", 0, i) + 1
+            hi = code.find(b"\n", i)
+            hi = n if hi < 0 else hi
+            if hi - lo >= min_len and code.count(b";", lo, hi) >= need:
+                return Hit(ctx.line_of_code(lo), f"{hi - lo} bytes of code on one line")
+            i = hi + 1
+            continue
+        i += half
     return None
 
 
@@ -851,12 +862,33 @@ def _yara_hits(ctx: _Ctx, scope: str) -> dict[str, tuple[int, bytes]]:
     return cached  # type: ignore[return-value]
 
 
+def _present(ctx: _Ctx) -> frozenset[bytes]:
+    cached = ctx.cache.get("present")
+    if cached is None:
+        cached = ctx.gates.present(ctx.code) if ctx.gates is not None else None
+        ctx.cache["present"] = cached
+    return cached  # type: ignore[return-value]
+
+
+def has_word(ctx: _Ctx, word: bytes) -> bool:
+    present = _present(ctx)
+    if present is None or word not in ctx.gate_words:
+        return word in ctx.code
+    return word in present
+
+
 def _run_rule(ctx: _Ctx, rule: Rule) -> Hit | None:
     if rule.gate:
-        hay = ctx.code
-        if not any(g in hay for g in rule.gate):
-            return None
-        if rule.gate_also and not any(g in hay for g in rule.gate_also):
+        present = _present(ctx)
+        if present is None:
+            hay = ctx.code
+            if not any(g in hay for g in rule.gate):
+                return None
+            if rule.gate_also and not any(g in hay for g in rule.gate_also):
+                return None
+        elif present.isdisjoint(rule.gate) or (
+            rule.gate_also and present.isdisjoint(rule.gate_also)
+        ):
             return None
     if rule.kind == "code":
         assert rule.regex is not None
@@ -883,6 +915,26 @@ def _run_rule(ctx: _Ctx, rule: Rule) -> Hit | None:
     return fn(ctx, rule)
 
 
+_GATE_EXTRA_SET = frozenset({*_SOURCES, b"\x01.", b"\x01 ."})
+_GATE_SCANNERS: dict[int, GateWords | None] = {}
+_GATE_WORDS: dict[int, frozenset[bytes]] = {}
+
+
+def _gate_scanner(rules: tuple[Rule, ...]) -> GateWords | None:
+    key = id(rules)
+    if key not in _GATE_SCANNERS:
+        words = set(_GATE_EXTRA_SET)
+        for rule in rules:
+            words.update(rule.gate)
+            words.update(rule.gate_also)
+        try:
+            _GATE_SCANNERS[key] = GateWords(words)
+            _GATE_WORDS[key] = frozenset(words)
+        except Exception:  # yara-x unavailable: fall back to plain `in` scans
+            _GATE_SCANNERS[key] = None
+    return _GATE_SCANNERS[key]
+
+
 def _analyze(
     data: bytes,
     name: str,
@@ -900,7 +952,17 @@ def _analyze(
         lx = lex(data, start_in_php=start_in_php)
     if not lx.php_regions and layer == 0:
         return 0
-    ctx = _Ctx(data=data, name=name, lx=lx, layer=layer, check=check, yara=yara)
+    gates = _gate_scanner(rules)
+    ctx = _Ctx(
+        data=data,
+        name=name,
+        lx=lx,
+        layer=layer,
+        check=check,
+        yara=yara,
+        gates=gates,
+        gate_words=_GATE_WORDS.get(id(rules), frozenset()),
+    )
     for rule in rules:
         if rule.id in hits:
             continue

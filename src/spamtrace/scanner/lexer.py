@@ -113,19 +113,21 @@ def _unescape_sq(raw: bytes) -> bytes:
     return raw.replace(b"\\\\", b"\x00").replace(b"\\'", b"'").replace(b"\x00", b"\\")
 
 
-# One token per match; "gap" is plain code. Possessive quantifiers and disjoint alternatives
-# keep matching linear on hostile input.
+# One token per match, found by its first byte (a leading character set lets the regex engine
+# skip plain code quickly); the look-behinds pick the continuation for that byte. Possessive
+# quantifiers and disjoint alternatives keep matching linear on hostile input.
 _TOKEN = re.compile(
-    rb"""(?P<gap>(?:[^'"`/#?<]++|/(?![/*])|\?(?!>)|<(?!<<)|\#(?=\[))++)"""
-    rb"""|(?P<sq>'[^'\\]*+(?:\\.[^'\\]*+)*+'?)"""
-    rb"""|(?P<dq>"[^"\\]*+(?:\\.[^"\\]*+)*+"?)"""
-    rb"""|(?P<lc>(?://|\#)[^\n?]*+(?:\?(?!>)[^\n?]*+)*+)"""
-    rb"""|(?P<bc>/\*[^*]*+\*++(?:[^/*][^*]*+\*++)*+/|/\*.*)"""
-    rb"""|(?P<html>\?>[^<]*+(?:<(?!\?)[^<]*+)*+(?:<\?(?:php|=)?)?)"""
-    rb"""|(?P<bq>`[^`\\]*+(?:\\.[^`\\]*+)*+`?)"""
-    rb"""|(?P<hd><<<)""",
+    rb"""['"`/#?<](?:(?<=')[^'\\]*+(?:\\.[^'\\]*+)*+'?"""
+    rb"""|(?<=")[^"\\]*+(?:\\.[^"\\]*+)*+"?"""
+    rb"""|(?<=`)[^`\\]*+(?:\\.[^`\\]*+)*+`?"""
+    rb"""|(?<=/)/[^\n?]*+(?:\?(?!>)[^\n?]*+)*+"""
+    rb"""|(?<=\#)(?!\[)[^\n?]*+(?:\?(?!>)[^\n?]*+)*+"""
+    rb"""|(?<=/)\*[^*]*+\*++(?:[^/*][^*]*+\*++)*+/|(?<=/)\*.*"""
+    rb"""|(?<=\?)>[^<]*+(?:<(?!\?)[^<]*+)*+(?:<\?(?:php|=)?)?"""
+    rb"""|(?<=<)<<)""",
     re.DOTALL,
 )
+_KIND = {39: "sq", 34: "dq", 96: "bq"}
 
 
 def lex(data: bytes, *, start_in_php: bool = False, strict_open: bool = False) -> Lexed:
@@ -154,28 +156,31 @@ def lex(data: bytes, *, start_in_php: bool = False, strict_open: bool = False) -
     while pos < n:
         resume = n
         for m in _TOKEN.finditer(data, pos):
-            kind = m.lastgroup
+            start, end = m.span()
+            if start > pos:
+                append(data[pos:start])
+            pos = end
             tok = m.group()
-            if kind == "gap":
-                append(tok)
-            elif kind == "sq" or kind == "dq" or kind == "bq":
-                closed = len(tok) > 1 and tok[-1] == tok[0]
+            c = tok[0]
+            if c == 39 or c == 34 or c == 96:  # ' " `
+                closed = len(tok) > 1 and tok[-1] == c
                 raw = tok[1:-1] if closed else tok[1:]
+                kind = _KIND[c]
                 if len(raw) >= LONG:
                     out.long.append(len(kinds))
-                if kind != "sq" and b"\\" in raw:
+                if c != 39 and b"\\" in raw:
                     out.escaped.append(len(kinds))
                 raw_strings.append(raw)
                 kinds.append(kind)
                 nl = raw.count(b"\n")
                 append(b"\x01%d\x01" % (len(kinds) - 1) + (b"\n" * nl if nl else b""))
-            elif kind == "lc":
+            elif c == 47 or c == 35:  # / or #
                 comments += len(tok)
-                append(b" ")
-            elif kind == "bc":
-                comments += len(tok)
-                append(b" " + b"\n" * tok.count(b"\n"))
-            elif kind == "html":
+                if tok[1] == 42:  # /* */
+                    append(b" " + b"\n" * tok.count(b"\n"))
+                else:
+                    append(b" ")
+            elif c == 63:  # ?> inline HTML <?php
                 out.php_regions += 1
                 tail = b"echo " if tok.endswith(b"<?=") else b";"
                 body = tok[2:]
@@ -184,8 +189,7 @@ def lex(data: bytes, *, start_in_php: bool = False, strict_open: bool = False) -
                     body = body[:cut]
                 html_parts.append(body)
                 append(b";" + b"\n" * tok.count(b"\n") + tail)
-            else:  # heredoc / nowdoc: find the closing label, then restart after it
-                start = m.start()
+            else:  # <<< heredoc / nowdoc: find the closing label, then restart after it
                 h = _HEREDOC.match(data, start)
                 if h is None:
                     append(tok)
@@ -208,6 +212,10 @@ def lex(data: bytes, *, start_in_php: bool = False, strict_open: bool = False) -
                 append(b"\x01%d\x01" % (len(kinds) - 1) + b"\n" * data.count(b"\n", start, end))
                 resume = end
                 break
+        else:
+            if pos < n:
+                append(data[pos:])
+            break
         pos = resume
     out.comments_bytes = comments
     out.code = b"".join(parts).lower()

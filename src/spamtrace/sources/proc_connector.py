@@ -160,8 +160,25 @@ def parse_proc_messages(data: bytes) -> list[ProcEvent]:
     return events
 
 
-def listen_message(op: int = PROC_CN_MCAST_LISTEN, portid: int = 0) -> bytes:
-    payload = struct.pack("=I", op)
+#: the events the exec cache uses; kernels >= 6.6 filter the others out in the kernel
+WANTED_EVENTS = ProcEventKind.FORK | ProcEventKind.EXEC | ProcEventKind.UID | ProcEventKind.EXIT
+
+
+def kernel_filters_events(release: str | None = None) -> bool:
+    """Does this kernel accept ``struct proc_input`` (op + event-type mask; Linux >= 6.6)?"""
+    release = release or os.uname().release
+    try:
+        major, minor = (int(x) for x in release.split(".")[:2])
+    except ValueError:
+        return False
+    return (major, minor) >= (6, 6)
+
+
+def listen_message(
+    op: int = PROC_CN_MCAST_LISTEN, portid: int = 0, events: int | None = None
+) -> bytes:
+    """The subscribe/unsubscribe message; with ``events``, the >= 6.6 filtered form."""
+    payload = struct.pack("=I", op) if events is None else struct.pack("=II", op, events)
     cn = _CN_MSG.pack(CN_IDX_PROC, CN_VAL_PROC, 0, 0, len(payload), 0) + payload
     return _NLMSGHDR.pack(_NLMSGHDR.size + len(cn), NLMSG_DONE, 0, 0, portid) + cn
 
@@ -174,22 +191,57 @@ class ProcConnectorStats:
     rcvbuf: int
 
 
-def _socket_in_init_netns() -> socket.socket:
-    """A connector socket made in the initial network namespace.
+def _candidate_netns() -> list[str]:
+    """Network namespaces to try for the connector: pid 1's, then our ancestors' (distinct)."""
+    paths = ["/proc/1/ns/net"]
+    pid = os.getppid()
+    for _ in range(64):
+        if pid <= 1:
+            break
+        paths.append(f"/proc/{pid}/ns/net")
+        try:
+            with open(f"/proc/{pid}/stat", "rb") as fh:
+                data = fh.read()
+            pid = int(data[data.rfind(b")") + 2 :].split()[1])
+        except (OSError, ValueError, IndexError):
+            break
+    own = _netns_id("/proc/self/ns/net")
+    out: list[str] = []
+    seen: set[int] = set()
+    for path in paths:
+        ident = _netns_id(path)
+        if ident is None or ident == own or ident in seen:
+            continue
+        seen.add(ident)
+        out.append(path)
+    return out
 
-    The proc connector only answers in the initial netns; ``watch`` may run inside another
-    one (``ip netns exec``, to read that namespace's NFLOG group). The thread switches to
-    pid 1's netns for the ``socket()`` call only (``setns(2)``; needs root) and back.
+
+def _netns_id(path: str) -> int | None:
+    try:
+        return os.stat(path).st_ino
+    except OSError:
+        return None
+
+
+def _socket_in_netns(path: str) -> socket.socket:
+    """A connector socket made in the network namespace ``path`` (``setns(2)``; needs root).
+
+    Only the calling thread switches, for the ``socket()`` call only, and then switches back.
     """
     import ctypes
     import ctypes.util
 
     libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
     clone_newnet = 0x40000000
-    own = os.open("/proc/self/ns/net", os.O_RDONLY | os.O_CLOEXEC)
-    init = os.open("/proc/1/ns/net", os.O_RDONLY | os.O_CLOEXEC)
+    own = os.open("/proc/thread-self/ns/net", os.O_RDONLY | os.O_CLOEXEC)
     try:
-        if libc.setns(init, clone_newnet) != 0:
+        target = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+    except OSError:
+        os.close(own)
+        raise
+    try:
+        if libc.setns(target, clone_newnet) != 0:
             err = ctypes.get_errno()
             raise OSError(err, os.strerror(err))
         try:
@@ -200,14 +252,51 @@ def _socket_in_init_netns() -> socket.socket:
                 raise OSError(err, f"cannot return to the original netns: {os.strerror(err)}")
     finally:
         os.close(own)
-        os.close(init)
+        os.close(target)
 
 
-def _in_init_netns() -> bool:
-    try:
-        return os.stat("/proc/self/ns/net").st_ino == os.stat("/proc/1/ns/net").st_ino
-    except OSError:
-        return True
+def _listening_socket(rcvbuf: int) -> tuple[socket.socket, int]:
+    """Socket bound and subscribed; in our netns, else in the first one that answers.
+
+    The proc connector only answers in the initial network namespace, and ``watch`` may run
+    inside another one (``ip netns exec``, to read that namespace's NFLOG group).
+    """
+    errors: list[str] = []
+    for where in [None, *_candidate_netns()]:
+        try:
+            if where is None:
+                sock = socket.socket(socket.AF_NETLINK, socket.SOCK_DGRAM, NETLINK_CONNECTOR)
+            else:
+                sock = _socket_in_netns(where)
+        except PermissionError:
+            raise
+        except OSError as exc:
+            errors.append(f"{where or 'own netns'}: {exc.strerror or exc}")
+            continue
+        try:
+            try:
+                sock.setsockopt(socket.SOL_SOCKET, SO_RCVBUFFORCE, rcvbuf)
+            except OSError:
+                with contextlib.suppress(OSError):
+                    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, rcvbuf)
+            got = sock.getsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF)
+            sock.bind((0, CN_IDX_PROC))  # portid 0: the kernel assigns a unique one
+            mask = int(WANTED_EVENTS) if kernel_filters_events() else None
+            sock.send(listen_message(PROC_CN_MCAST_LISTEN, events=mask))
+            sock.setblocking(False)
+            return sock, got
+        except PermissionError:
+            sock.close()
+            raise
+        except OSError as exc:
+            sock.close()
+            if exc.errno != errno.ECONNREFUSED:
+                raise
+            errors.append(f"{where or 'own netns'}: {exc.strerror}")
+    raise KernelFeatureUnavailable(
+        "proc connector unavailable (only answers in the initial network namespace): "
+        + "; ".join(errors)
+    )
 
 
 class ProcConnectorSource:
@@ -218,31 +307,12 @@ class ProcConnectorSource:
     def __init__(self, rcvbuf: int = RCVBUF_BYTES) -> None:
         self._events = self._enobufs = self._malformed = 0
         try:
-            if _in_init_netns():
-                sock = socket.socket(socket.AF_NETLINK, socket.SOCK_DGRAM, NETLINK_CONNECTOR)
-            else:
-                sock = _socket_in_init_netns()
+            sock, self.rcvbuf = _listening_socket(rcvbuf)
         except PermissionError as exc:
             raise PermissionRequired(f"proc connector: {exc.strerror} (run as root)") from None
         except OSError as exc:
             raise KernelFeatureUnavailable(f"proc connector unavailable: {exc}") from None
         self._sock: socket.socket | None = sock
-        try:
-            try:
-                sock.setsockopt(socket.SOL_SOCKET, SO_RCVBUFFORCE, rcvbuf)
-            except OSError:
-                with contextlib.suppress(OSError):
-                    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, rcvbuf)
-            self.rcvbuf = sock.getsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF)
-            sock.bind((0, CN_IDX_PROC))  # portid 0: the kernel assigns a unique one
-            sock.send(listen_message(PROC_CN_MCAST_LISTEN))
-            sock.setblocking(False)
-        except PermissionError as exc:
-            self.close()
-            raise PermissionRequired(f"proc connector: {exc.strerror} (run as root)") from None
-        except OSError as exc:
-            self.close()
-            raise KernelFeatureUnavailable(f"proc connector unavailable: {exc}") from None
 
     def fileno(self) -> int:
         if self._sock is None:

@@ -271,3 +271,69 @@ def test_users_sshd_refuses_are_not_counted(fixtures: Path) -> None:
     assert "forwarding allowed but sshd refuses their login: legacy (not in AllowUsers)" in (
         f.evidence
     )
+
+
+class FakeSshd:
+    """A CommandRunner stand-in: `sshd -t` succeeds or not; `sshd -T` reads the main file."""
+
+    def __init__(self, main: Path, t_ok: bool) -> None:
+        self.main = main
+        self.t_ok = t_ok
+        self.calls: list[list[str]] = []
+
+    def which(self, *names: str) -> str | None:
+        return "/usr/sbin/sshd"
+
+    def run(self, argv: list[str], timeout: float = 15.0) -> object:
+        from spamtrace.audit.environment import CommandResult
+
+        self.calls.append(list(argv))
+        if "-t" in argv:
+            rc = 0 if self.t_ok else 255
+            return CommandResult(tuple(argv), rc, "", "" if self.t_ok else "line 3: Bad option")
+        first = next(
+            (
+                ln.split()[1].lower()
+                for ln in self.main.read_text().splitlines()
+                if ln.lower().startswith("allowtcpforwarding")
+            ),
+            "yes",
+        )
+        return CommandResult(
+            tuple(argv), 0, f"allowtcpforwarding {first}\npidfile /nonexistent\n", ""
+        )
+
+
+def _fix_env(tmp_path: Path, t_ok: bool) -> tuple[object, Path, Path]:
+    from spamtrace.audit.environment import AuditEnv
+
+    main = tmp_path / "sshd_config"
+    inc = tmp_path / "inc.conf"
+    inc.write_text("Match User alice\n  AllowTcpForwarding yes\n")
+    main.write_text(f"Include {inc}\nPort 22\nAllowTcpForwarding yes\n")
+    env = AuditEnv(cfg=CFG, runner=FakeSshd(main, t_ok), sshd_config=str(main))  # type: ignore[arg-type]
+    return env, main, inc
+
+
+def test_fix_rolls_back_byte_for_byte_when_sshd_t_rejects(tmp_path: Path) -> None:
+    env, main, inc = _fix_env(tmp_path, t_ok=False)
+    before = (main.read_bytes(), inc.read_bytes())
+    snap = sshd.gather(env)  # type: ignore[arg-type]
+    findings = sshd.judge(snap, CFG)
+    out = sshd.fix(env, snap, findings)  # type: ignore[arg-type]
+    assert out.action.value == "rolled-back"
+    assert (main.read_bytes(), inc.read_bytes()) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["inc.conf", "sshd_config"]
+
+
+def test_fix_applies_backs_up_and_verifies(tmp_path: Path) -> None:
+    env, main, inc = _fix_env(tmp_path, t_ok=True)
+    before = main.read_bytes()
+    snap = sshd.gather(env)  # type: ignore[arg-type]
+    out = sshd.fix(env, snap, sshd.judge(snap, CFG))  # type: ignore[arg-type]
+    assert out.action.value == "applied", out.details
+    assert len(out.backups) == 2
+    assert before in [Path(b).read_bytes() for b in out.backups]
+    assert main.read_text().splitlines()[2] == "AllowTcpForwarding no"
+    assert "#" in inc.read_text().splitlines()[1]
+    assert any("no running sshd found" in d for d in out.details)

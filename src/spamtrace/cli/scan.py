@@ -1,0 +1,211 @@
+"""`spamtrace scan PATH...`: find obfuscated PHP, spam mailers and web shells in files.
+
+Walks the given folders (no symlinks followed, one filesystem unless asked), scans every
+regular file whatever its extension with all cores, and prints a verdict per file
+(malicious / suspicious / clean, or skipped with the reason), its score and the rules that
+fired, with line numbers and escaped excerpts. Exit 1 if any file is malicious.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+from spamtrace.errors import ExitCode, UsageError
+from spamtrace.safetext import escape
+
+if TYPE_CHECKING:
+    from spamtrace import config as config_mod
+    from spamtrace.scanner.report import FileReport
+
+SCHEMA = "spamtrace.scan/1"
+BASELINE_SCHEMA = "spamtrace.scan-baseline/1"
+VERDICTS = ("clean", "suspicious", "malicious")
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser(
+        "scan",
+        help="scan files for obfuscated PHP, spam mailers and web shells",
+        description="Scan files and folders for obfuscated PHP, spam mailers and web shells. "
+        "Exit 1 if anything is malicious.",
+    )
+    p.add_argument("paths", nargs="+", metavar="PATH", help="files or folders to scan")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.add_argument(
+        "--min-verdict",
+        choices=VERDICTS,
+        default="suspicious",
+        help="list files with at least this verdict (default: suspicious); skipped files "
+        "are always listed",
+    )
+    p.add_argument("--baseline", metavar="FILE", help="treat files whose hash is in FILE as known good")
+    p.add_argument(
+        "--record-baseline",
+        metavar="FILE",
+        help="write the sha256 of every scanned file to FILE (run on a trusted install)",
+    )
+    fs = p.add_mutually_exclusive_group()
+    fs.add_argument(
+        "--one-filesystem",
+        dest="cross_filesystems",
+        action="store_false",
+        default=None,
+        help="do not descend into other filesystems (default)",
+    )
+    fs.add_argument(
+        "--cross-filesystems",
+        dest="cross_filesystems",
+        action="store_true",
+        help="descend into other mounted filesystems",
+    )
+    p.add_argument("--jobs", type=int, default=0, metavar="N", help="worker processes (default: CPUs)")
+    p.set_defaults(handler=run)
+
+
+def _load_baseline(path: str) -> frozenset[str]:
+    try:
+        with open(path, encoding="utf-8") as fh:
+            doc = json.load(fh)
+    except OSError as exc:
+        raise UsageError(f"cannot read baseline {path}: {exc.strerror or exc}") from None
+    except ValueError as exc:
+        raise UsageError(f"baseline {path} is not valid JSON: {exc}") from None
+    if not isinstance(doc, dict) or doc.get("schema") != BASELINE_SCHEMA:
+        raise UsageError(f"baseline {path}: not a {BASELINE_SCHEMA} document")
+    files = doc.get("files", {})
+    if not isinstance(files, dict):
+        raise UsageError(f"baseline {path}: 'files' must be an object")
+    return frozenset(str(v) for v in files.values())
+
+
+def run(args: argparse.Namespace, cfg: config_mod.Config) -> int:
+    from spamtrace.cli.output import dump_json, to_jsonable
+    from spamtrace.scanner.engine import Limits, scan_paths
+    from spamtrace.scanner.report import FileReport, ScanVerdict
+    from spamtrace.scanner.walk import walk
+
+    if args.jobs < 0:
+        raise UsageError("--jobs must be >= 0")
+    known = _load_baseline(args.baseline) if args.baseline else frozenset()
+    cross = cfg.scan.cross_filesystems if args.cross_filesystems is None else args.cross_filesystems
+    limits = Limits.from_config(cfg.scan)
+    min_rank = ScanVerdict(args.min_verdict).rank
+    started = time.monotonic()
+
+    walk_skipped: list[FileReport] = []
+    totals = {"files": 0, "bytes": 0}
+
+    def files() -> Iterator[str]:
+        for item in walk(list(args.paths), cross_filesystems=cross):
+            if item.skipped:
+                walk_skipped.append(
+                    FileReport(item.path, ScanVerdict.SKIPPED, 0, (), 0, reason=item.skipped)
+                )
+                continue
+            totals["files"] += 1
+            totals["bytes"] += item.size
+            yield item.path
+
+    shown: list[FileReport] = []
+    counts = {v.value: 0 for v in ScanVerdict}
+    hashes: dict[str, str] = {}
+    progress = None
+    if not args.json and sys.stderr.isatty():
+        from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+        progress = Progress(
+            SpinnerColumn(),
+            TextColumn("scanned {task.completed} files"),
+            TextColumn("{task.fields[found]}"),
+            TimeElapsedColumn(),
+            transient=True,
+            console=__import__("spamtrace.cli.output", fromlist=["console"]).console(stderr=True),
+        )
+        task = progress.add_task("scan", total=None, found="")
+        progress.start()
+    try:
+        for report in scan_paths(files(), limits, jobs=args.jobs, known_hashes=known):
+            counts[report.verdict.value] += 1
+            if report.sha256 and args.record_baseline:
+                hashes[report.path] = report.sha256
+            if report.verdict is ScanVerdict.SKIPPED or report.verdict.rank >= min_rank:
+                if report.verdict is not ScanVerdict.CLEAN or min_rank == 0:
+                    shown.append(report)
+            if progress is not None:
+                found = f"{counts['malicious']} malicious, {counts['suspicious']} suspicious"
+                progress.update(task, advance=1, found=found)
+    finally:
+        if progress is not None:
+            progress.stop()
+    counts["skipped"] += len(walk_skipped)
+    shown.extend(walk_skipped)
+    shown.sort(key=lambda r: (-r.verdict.rank, -r.score, r.path))
+    elapsed = time.monotonic() - started
+
+    if args.record_baseline:
+        _write_baseline(args.record_baseline, hashes)
+
+    summary = {
+        "files": totals["files"],
+        "bytes": totals["bytes"],
+        "malicious": counts["malicious"],
+        "suspicious": counts["suspicious"],
+        "clean": counts["clean"],
+        "skipped": counts["skipped"],
+        "seconds": round(elapsed, 3),
+    }
+    if args.json:
+        dump_json({"schema": SCHEMA, "files": [to_jsonable(r) for r in shown], "summary": summary})
+    else:
+        _print_human(shown, summary)
+    return int(ExitCode.FOUND if counts["malicious"] else ExitCode.CLEAN)
+
+
+def _write_baseline(path: str, hashes: dict[str, str]) -> None:
+    from spamtrace.cli.output import to_jsonable
+
+    doc = {"schema": BASELINE_SCHEMA, "files": dict(sorted(hashes.items()))}
+    tmp = f"{path}.tmp.{os.getpid()}"
+    try:
+        with open(tmp, "w", encoding="utf-8") as fh:
+            json.dump(to_jsonable(doc), fh, indent=1)
+            fh.write("\n")
+        os.replace(tmp, path)
+    except OSError as exc:
+        raise UsageError(f"cannot write baseline {path}: {exc.strerror or exc}") from None
+
+
+def _print_human(shown: list[FileReport], summary: dict[str, Any]) -> None:
+    from spamtrace.cli.output import console
+
+    out = console()
+    label = {"malicious": "[bold red]MALICIOUS[/]", "suspicious": "[yellow]SUSPICIOUS[/]"}
+    from rich.markup import escape as rich_escape
+
+    for r in shown:
+        path = rich_escape(escape(r.path))
+        if r.verdict.value == "skipped":
+            out.print(f"[dim]SKIPPED[/]     {path}: {rich_escape(escape(r.reason))}")
+            continue
+        tag = label.get(r.verdict.value, r.verdict.value.upper())
+        out.print(f"{tag} {r.score:4d}  {path}")
+        for note in r.notes:
+            out.print(f"      note: {rich_escape(escape(note))}")
+        for f in r.findings:
+            where = f"line {f.line}" if f.line else "file"
+            if f.layer:
+                where += f", decoded layer {f.layer}"
+            out.print(
+                f"      {rich_escape(f.rule)} (+{f.weight}, {where}): {rich_escape(f.excerpt)}"
+            )
+    out.print(
+        f"{summary['files']} files, {summary['bytes'] / 1e6:.1f} MB in {summary['seconds']:.1f}s: "
+        f"{summary['malicious']} malicious, {summary['suspicious']} suspicious, "
+        f"{summary['skipped']} skipped"
+    )

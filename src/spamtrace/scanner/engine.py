@@ -1,0 +1,245 @@
+"""Scan files: read each safely with size and time limits, analyze, and use every core.
+
+Reading: ``O_NOFOLLOW | O_NONBLOCK | O_NOCTTY`` (a file swapped for a symlink or a FIFO after
+the walk is not followed and does not block), then ``fstat`` must say "regular file". A file
+larger than ``max_file_size`` is reported ``skipped`` (never silently dropped); a file whose
+size or mtime changed while it was read is scanned as read and noted.
+
+Time: each file has ``file_timeout`` seconds. In worker processes a ``SIGALRM`` timer is the
+hard stop; the analyzer also checks a cooperative deadline between stages, which is what
+bounds in-process scans (``rank_files``), where no signal is used.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+import os
+import signal
+import stat
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, replace
+from types import FrameType
+
+from spamtrace import config
+from spamtrace.scanner.analyze import BudgetExceeded, analyze
+from spamtrace.scanner.report import FileReport, ScanVerdict
+from spamtrace.scanner.rules import Rule, YaraWords, load_rules, load_yara
+
+READ_CHUNK = 1 << 20
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    max_file_size: int = 16 * 1024 * 1024
+    file_timeout: float = 2.0
+
+    @classmethod
+    def from_config(cls, cfg: config.ScanSection | None) -> Limits:
+        if cfg is None:
+            return cls()
+        return cls(max_file_size=cfg.max_file_size, file_timeout=cfg.file_timeout)
+
+
+class _Unreadable(Exception):
+    pass
+
+
+def read_file(path: str, max_size: int) -> tuple[bytes, str | None]:
+    """Read a regular file without following a symlink or blocking; return (data, note)."""
+    flags = os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | getattr(os, "O_NOFOLLOW", 0)
+    flags |= getattr(os, "O_CLOEXEC", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError as exc:
+        raise _Unreadable(f"cannot open: {exc.strerror or exc}") from None
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise _Unreadable("not a regular file")
+        if st.st_size > max_size:
+            raise _Unreadable(f"too large: {st.st_size} bytes > limit {max_size}")
+        chunks: list[bytes] = []
+        total = 0
+        while True:
+            try:
+                chunk = os.read(fd, READ_CHUNK)
+            except OSError as exc:
+                raise _Unreadable(f"read error: {exc.strerror or exc}") from None
+            if not chunk:
+                break
+            chunks.append(chunk)
+            total += len(chunk)
+            if total > max_size:
+                raise _Unreadable(f"too large: grew past limit {max_size} while read")
+        after = os.fstat(fd)
+        note = None
+        if (after.st_size, after.st_mtime_ns) != (st.st_size, st.st_mtime_ns) or total != (
+            st.st_size
+        ):
+            note = "changed while read: scanned what was read"
+        return b"".join(chunks), note
+    finally:
+        os.close(fd)
+
+
+def _skipped(path: str, size: int, reason: str, seconds: float = 0.0) -> FileReport:
+    return FileReport(
+        path=path,
+        verdict=ScanVerdict.SKIPPED,
+        score=0,
+        findings=(),
+        size=size,
+        reason=reason,
+        seconds=seconds,
+    )
+
+
+def scan_file(
+    path: str,
+    limits: Limits,
+    rules: tuple[Rule, ...],
+    yara: YaraWords | None,
+    *,
+    known_hashes: frozenset[str] = frozenset(),
+    clock: Callable[[], float] = time.monotonic,
+) -> FileReport:
+    """Read and analyze one file (in this process)."""
+    start = clock()
+    try:
+        data, note = read_file(path, limits.max_file_size)
+    except _Unreadable as exc:
+        return _skipped(path, 0, str(exc), clock() - start)
+    digest = hashlib.sha256(data).hexdigest()
+    notes: tuple[str, ...] = (note,) if note else ()
+    if digest in known_hashes:
+        return FileReport(
+            path=path,
+            verdict=ScanVerdict.CLEAN,
+            score=0,
+            findings=(),
+            size=len(data),
+            sha256=digest,
+            notes=(*notes, "in baseline (known good)"),
+            seconds=clock() - start,
+        )
+    deadline = start + limits.file_timeout
+
+    def check() -> None:
+        if clock() > deadline:
+            raise BudgetExceeded
+
+    try:
+        result = analyze(data, os.path.basename(path), rules, check, yara)
+    except BudgetExceeded:
+        return replace(
+            _skipped(path, len(data), f"too slow: over {limits.file_timeout:g}s", clock() - start),
+            sha256=digest,
+        )
+    except RecursionError:
+        return replace(_skipped(path, len(data), "too deeply nested"), sha256=digest)
+    return FileReport(
+        path=path,
+        verdict=result.verdict,
+        score=result.score,
+        findings=result.findings,
+        size=len(data),
+        sha256=digest,
+        notes=notes,
+        seconds=clock() - start,
+    )
+
+
+# ------------------------------------------------------------------ worker processes
+_W: dict[str, object] = {}
+
+
+def _alarm(signum: int, frame: FrameType | None) -> None:
+    raise BudgetExceeded
+
+
+def _init_worker(limits: Limits, known: frozenset[str]) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles ^C
+    signal.signal(signal.SIGALRM, _alarm)
+    _W["limits"] = limits
+    _W["known"] = known
+    _W["rules"] = load_rules()
+    _W["yara"] = load_yara()
+
+
+def _work(path: str) -> FileReport:
+    limits: Limits = _W["limits"]  # type: ignore[assignment]
+    # hard stop a little after the cooperative deadline
+    signal.setitimer(signal.ITIMER_REAL, limits.file_timeout + 0.5)
+    try:
+        return scan_file(
+            path,
+            limits,
+            _W["rules"],  # type: ignore[arg-type]
+            _W["yara"],  # type: ignore[arg-type]
+            known_hashes=_W["known"],  # type: ignore[arg-type]
+        )
+    except BudgetExceeded:
+        return _skipped(path, 0, f"too slow: over {limits.file_timeout:g}s")
+    except MemoryError:
+        return _skipped(path, 0, "out of memory while scanning")
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+
+
+def scan_paths(
+    paths: Iterable[str],
+    limits: Limits,
+    *,
+    jobs: int = 0,
+    known_hashes: frozenset[str] = frozenset(),
+) -> Iterator[FileReport]:
+    """Scan ``paths`` with ``jobs`` worker processes (0: one per CPU); yields as they finish."""
+    jobs = jobs or os.cpu_count() or 1
+    rules = load_rules()
+    yara = load_yara()
+    if jobs <= 1:
+        for path in paths:
+            yield scan_file(path, limits, rules, yara, known_hashes=known_hashes)
+        return
+    ctx = multiprocessing.get_context("fork")
+    with ctx.Pool(jobs, initializer=_init_worker, initargs=(limits, known_hashes)) as pool:
+        yield from pool.imap_unordered(_work, paths, chunksize=4)
+
+
+# ------------------------------------------------------------------ bounded ranking API
+def rank_files(
+    paths: Sequence[str],
+    *,
+    limit: int = 5,
+    time_budget: float = 2.0,
+    cfg: config.ScanSection | None = None,
+    clock: Callable[[], float] = time.monotonic,
+) -> list[FileReport]:
+    """Scan files and folders (folders one level deep, at most 200 files, ``time_budget``
+    seconds in all) and return the most suspicious first (verdict, then score); only files
+    that scored anything are returned, at most ``limit``. Runs in this process."""
+    from spamtrace.scanner.walk import walk
+
+    limits = Limits.from_config(cfg)
+    end = clock() + time_budget
+    rules = load_rules()
+    yara = load_yara()
+    reports: list[FileReport] = []
+    seen: set[str] = set()
+    count = 0
+    for item in walk(list(paths), max_depth=0):
+        if clock() > end or count >= 200:
+            break
+        if item.skipped or item.path in seen:
+            continue
+        seen.add(item.path)
+        count += 1
+        remaining = max(0.05, end - clock())
+        file_limits = replace(limits, file_timeout=min(limits.file_timeout, remaining))
+        report = scan_file(item.path, file_limits, rules, yara, clock=clock)
+        if report.score > 0:
+            reports.append(report)
+    reports.sort(key=lambda r: (-r.verdict.rank, -r.score, r.path))
+    return reports[:limit]
