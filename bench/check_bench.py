@@ -189,8 +189,6 @@ def main() -> int:
     held: list[socket.socket] = []
     try:
         assert world.uid is not None and world.user is not None
-        for _ in range(args.sessions):
-            world.php_holding_session(port=25, hold=900)
         t0 = time.monotonic()
         owner = None
         if args.idle_owner == "user":
@@ -199,6 +197,10 @@ def main() -> int:
             owner = (world.uid, pwd.getpwuid(world.uid).pw_gid)
         pids, held = spawn_idle(args.procs, owner)
         spawn_s = time.monotonic() - t0
+        # the sessions start last: their pids come after the idle ones, so the fd search
+        # cannot stop early in /proc order
+        for _ in range(args.sessions):
+            world.php_holding_session(port=25, hold=900)
         print(f"setup: {args.procs} idle processes x 20 fds (owner: {args.idle_owner}) "
               f"in {spawn_s:.1f} s; {count_tcp()} TCP sockets in this netns; "
               f"{args.sessions} live port-25 sessions as {world.user}")  # fmt: skip

@@ -335,6 +335,10 @@ def main() -> int:
         print(f"   idle: CPU {c['idle_cpu_pct']:.2f}% of a core, RSS {c['idle_rss_mb']:.1f} MB "
               f"(other processes on the host forked {c['idle_forks_per_s']:.0f}/s meanwhile; "
               "each exec is recorded in the exec cache)")  # fmt: skip
+        if c["idle_forks_per_s"] >= 1:
+            per = c["idle_cpu_pct"] / 100 / c["idle_forks_per_s"] * 1000
+            print(f"   => about {per:.2f} ms of CPU per process started on the host; "
+                  f"a host starting 10 processes/s: {per:.2f}% of a core")  # fmt: skip
         print(f"   {c['load_rate']:.0f} non-SMTP connections/s: CPU {c['load_cpu_pct']:.2f}% "
               f"of a core, RSS {c['load_rss_mb']:.1f} MB")  # fmt: skip
     return 0

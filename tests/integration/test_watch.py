@@ -411,7 +411,7 @@ table inet stwatch {{
     try:
         assert proc.stdout is not None
         status = json.loads(proc.stdout.readline())
-        assert "NflogSource" in status["sources"], status
+        assert "nflog" in status["sources"], status
         out = run_as_user(w_, ["php", script.name, w_.mx_ip, "25", str(n)])
         assert out.strip() == f"connected 0/{n}"  # all refused by the firewall
         deadline = time.monotonic() + 20

@@ -31,6 +31,8 @@ from spamtrace.model import AttributionMethod, ParentProcess, ProcessInfo
 from spamtrace.sources.proc_connector import ProcEvent, ProcEventKind
 
 ProcessReader = Callable[[int], ProcessInfo]
+#: bytes of a command line kept per cache entry (65,536 entries must stay well under 80 MB)
+MAX_CMDLINE = 1024
 
 
 _BOOT_TIME: list[float] = []
@@ -107,7 +109,7 @@ def snapshot(pid: int, procfs: str = "/proc") -> ProcessInfo:
         pass
     exe = _readlink(f"{base}/exe")
     cwd = _readlink(f"{base}/cwd")
-    raw = _read(f"{base}/cmdline", 1 << 16) or b""
+    raw = _read(f"{base}/cmdline", MAX_CMDLINE) or b""  # bounded: the cache must stay small
     cmdline = tuple(
         part.decode("utf-8", "surrogateescape") for part in raw.rstrip(b"\0").split(b"\0")
     ) if raw else ()  # fmt: skip

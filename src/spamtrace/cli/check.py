@@ -189,7 +189,7 @@ def _collect(cfg: Config) -> Report:
             if uid is None and process is not None:
                 uid = process.uid
             account = accounts.for_uid(uid) if uid is not None else None
-            verdict, reasons = judge(rec.remote, process, uid, account, mta, cfg)
+            verdict, reasons = judge(rec.remote, process, uid, account, mta, cfg, local=rec.local)
         except Exception as exc:  # one bad entry must not hide the others
             verdict, reasons = (
                 Verdict.SUSPICIOUS,

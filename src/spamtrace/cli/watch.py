@@ -719,7 +719,7 @@ class Watch:
         print(f"spamtrace: warning: {escape(text)}", file=sys.stderr, flush=True)
 
     def _status(self) -> None:
-        sources = [getattr(s, "name", type(s).__name__) for s in self.sources]
+        sources = [_source_name(s) for s in self.sources]
         store = self.store.path if self.store is not None else None
         if self.json:
             self._line({
@@ -826,6 +826,14 @@ class Watch:
                 "error": h.error,
             }
         return doc
+
+
+def _source_name(src: object) -> str:
+    name = getattr(src, "name", None)
+    if isinstance(name, str):
+        return name
+    cls = type(src).__name__
+    return "nflog" if cls == "NflogSource" else cls
 
 
 def _watch(args: argparse.Namespace, cfg: Config) -> int:

@@ -12,8 +12,8 @@ Order of the rules:
    user: a user's ``ssh -L`` forward.
 3. ``allowed`` -- a submission port (465/587/2525) to a destination or from an account the
    config allows.
-4. ``submission`` -- a non-MTA process to a submission port, or to this server's own loopback
-   MTA (which logs and rate-limits what it relays).
+4. ``submission`` -- a non-MTA process to a submission port, or to this server's own MTA
+   (loopback, or the socket's own address: the MTA logs and rate-limits what it relays).
 5. ``suspicious`` -- anything else talking to a relay port (25) directly.
 
 Destinations in ``[submission] allow_destinations`` match by IP, CIDR or IP:port here; host
@@ -95,8 +95,14 @@ def judge(
     account: Account | None,
     mta: MtaIdentity,
     cfg: Config,
+    *,
+    local: Endpoint | None = None,
 ) -> tuple[Verdict, tuple[str, ...]]:
-    """The verdict for one connection to ``remote`` and the reasons for it."""
+    """The verdict for one connection to ``remote`` and the reasons for it.
+
+    ``local`` (optional) is the socket's own address: a connection from an address of this
+    host to the same address goes to this server's own MTA, like loopback.
+    """
     if uid is None and process is not None:
         uid = process.euid if process.euid is not None else process.uid
     exe = process.exe if process is not None else None
@@ -147,6 +153,9 @@ def judge(
         return Verdict.SUBMISSION, tuple(reasons)
     if remote.is_loopback:
         reasons.insert(0, f"to this server's own MTA on loopback {remote} ({who})")
+        return Verdict.SUBMISSION, tuple(reasons)
+    if local is not None and local.ip == remote.ip:
+        reasons.insert(0, f"to this server's own address {remote} ({who})")
         return Verdict.SUBMISSION, tuple(reasons)
 
     # 5. direct to a relay port

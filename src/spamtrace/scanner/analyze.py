@@ -167,7 +167,7 @@ def _string_text(ctx: _Ctx) -> bytes:
     """All raw literal bodies + inline HTML, lower-cased, joined by NUL."""
     cached = ctx.cache.get("text")
     if cached is None:
-        cached = b"\x00".join([*ctx.lx.raw_strings, ctx.lx.html]).lower()
+        cached = b"\x00" + b"\x00".join([*ctx.lx.raw_strings, ctx.lx.html]).lower()
         ctx.cache["text"] = cached
     return cached  # type: ignore[return-value]
 
@@ -176,7 +176,7 @@ def _string_at(ctx: _Ctx, offset: int) -> int:
     """Index of the literal that holds ``offset`` of :func:`_string_text` (-1: inline HTML)."""
     starts = ctx.cache.get("starts")
     if starts is None:
-        starts = [0, *itertools.accumulate(len(r) + 1 for r in ctx.lx.raw_strings)]
+        starts = [1, *itertools.accumulate((len(r) + 1 for r in ctx.lx.raw_strings), initial=1)][1:]
         ctx.cache["starts"] = starts
     idx = bisect.bisect_right(starts, offset) - 1  # type: ignore[arg-type]
     return idx if idx < len(ctx.lx.raw_strings) else -1
@@ -267,15 +267,20 @@ _SOURCE_RE = re.compile(
     rb"convert_uudecode|rawurldecode|urldecode|bzdecompress)\s*\(|chr\s*\(|\x01\d+\x01\s*\.\s*\x01"
 )
 MAX_TAINT_SITES = 200
-_REQ_SOURCES = frozenset(_SOURCES[:10])
+_REQ_SOURCES = frozenset(_SOURCES[:10]) - {b"$_server", b"$_env"}
+_DIRECT_REQ = re.compile(
+    rb"[\s@(]*(?:\(\s*string\s*\)\s*)?(?:(?:trim|stripslashes|urldecode|rawurldecode|base64_decode|"
+    rb"str_rot13|strrev|gzinflate|gzuncompress|hex2bin|explode|substr|strtolower|"
+    rb"html_entity_decode)\s*\([^$]{0,20})*" + _REQ
+)
 
 
 def _assignment_before(code: bytes, pos: int) -> tuple[bytes, bytes] | None:
     """The ``$name = rhs`` statement that contains offset ``pos``, if there is one."""
     lo = max(code.rfind(b";", 0, pos), code.rfind(b"{", 0, pos), code.rfind(b"}", 0, pos))
     lo = max(lo, pos - 600)
-    m = _ASSIGN_AT.search(code, lo + 1, pos + 1)
-    if m is None:
+    m = _ASSIGN_AT.search(code, lo + 1)
+    if m is None or not m.start() < pos < m.end():
         return None
     return m.group(1), m.group(2)
 
@@ -293,6 +298,8 @@ def _taint(ctx: _Ctx) -> tuple[set[bytes], set[bytes]]:
     code = ctx.code
     req: set[bytes] = set()
     dec: set[bytes] = set()
+    direct: set[bytes] = set()
+    ctx.cache["direct"] = direct
     if any(has_word(ctx, src) for src in _SOURCES) or has_word(ctx, b"\x01."):
         for m in _FOREACH_REQ.finditer(code):
             req.add(m.group(1))
@@ -309,6 +316,8 @@ def _taint(ctx: _Ctx) -> tuple[set[bytes], set[bytes]]:
                     if src in _REQ_SOURCES:
                         if _REQ_RE.search(rhs):
                             req.add(name)
+                            if _DIRECT_REQ.match(rhs):
+                                direct.add(name)
                     elif _DEC_RE.search(rhs) or _BUILT_RHS.match(rhs):
                         dec.add(name)
                 pos = code.find(src, pos + len(src))
@@ -335,26 +344,131 @@ _SINK_EVAL = re.compile(rb"(?:eval|assert|create_function)\s*\(([^;]{0,200})")
 _SINK_EXEC = re.compile(
     rb"(?:system|exec|shell_exec|passthru|popen|proc_open|pcntl_exec)\s*\(([^;]{0,200})"
 )
+_SINK_MAIL = re.compile(rb"mail\s*\(([^;]{0,300})")
+_EXTRACT_REQ = re.compile(rb"extract\s*\(\s*" + _REQ)
 _SINK_VARCALL = re.compile(rb"\$(" + _NAME + rb")\s*(?:\[[^\]\n]{0,40}\]\s*)?\(")
+
+
+def _interpolated(ctx: _Ctx, args: bytes) -> bytes:
+    """``args`` with double-quoted/heredoc placeholders replaced by their text (PHP
+    interpolates ``$var`` there); single-quoted ones stay placeholders."""
+    if b"\x01" not in args:
+        return args
+
+    def repl(m: re.Match[bytes]) -> bytes:
+        idx = int(m.group(1))
+        if idx < len(ctx.lx.kinds) and ctx.lx.kinds[idx] in ("dq", "heredoc", "bq"):
+            return b" " + ctx.lx.raw_strings[idx][:400].lower() + b" "
+        return b" "
+
+    return _PLACEHOLDER.sub(repl, args)
+
+
+_ASSIGNED_TPL = (
+    rb"\$%s\s*(?:\[[^\]\n]{0,60}\]\s*)*(?:[.+\-*/|&^]|\?\?)?=(?![=>])|as\s*(?:\$\w+\s*=>\s*)?&?\$%s\b|"
+    rb"function[^{;]{0,600}\$%s\b|global\s[^;]{0,200}\$%s\b|list\s*\([^)]{0,200}\$%s\b|"
+    rb"&\s*\$%s\b|(?:static|var|public|private|protected)\s[^;]{0,200}\$%s\b|use\s*\([^)]*\$%s\b|"
+    rb"\$\{\s*\x01|\$\$|extract\s*\(|parse_str\s*\(|import_request_variables"
+)
+
+
+@feature("exec_unassigned")
+def _exec_unassigned(ctx: _Ctx, rule: Rule) -> Hit | None:
+    """A shell command run from a variable the file never assigns: it comes from
+    register_globals / extract() of the request (old-style web shells)."""
+    code = ctx.code
+    for m in bounded_finditer(_SINK_EXEC, code, 50):
+        args = _interpolated(ctx, _first_arg(m.group(1)))
+        if b"escapeshell" in args:
+            continue
+        for var in set(_VAR.findall(args)):
+            if var in (b"this", b"globals") or var.startswith(b"_"):
+                continue
+            pat = _ASSIGNED_TPL % ((re.escape(var),) * 8)
+            if re.search(pat, code) is None:
+                return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end()))
+    return None
+
+
+def _first_arg(args: bytes) -> bytes:
+    """The first argument of a call whose argument text (after the "(") is ``args``."""
+    depth = 0
+    for i, ch in enumerate(args):
+        if ch in b"([{":
+            depth += 1
+        elif ch in b")]}":
+            if depth == 0:
+                return args[:i]
+            depth -= 1
+        elif ch == 44 and depth == 0:  # ","
+            return args[:i]
+    return args
+
+
+_SHELL_PATH = re.compile(rb"/bin/(?:ba|z|k|c|tc|da)?sh\b|\bsh -i\b|cmd\.exe|powershell")
+
+
+@feature("reverse_shell")
+def _reverse_shell(ctx: _Ctx, rule: Rule) -> Hit | None:
+    sock = bounded_search(_SOCKET, ctx.code)
+    if sock is None or not (
+        bounded_search(_SINK_EXEC, ctx.code) or b"pcntl_fork" in ctx.code or b"dup2" in ctx.code
+    ):
+        return None
+    if not _SHELL_PATH.search(_string_text(ctx)):
+        return None
+    return Hit(ctx.line_of_code(sock.start()), ctx.excerpt_code(sock.start(), sock.end() + 60))
+
+
+_UPLOAD = re.compile(rb"move_uploaded_file\s*\(([^;]{0,300})")
+_UPLOAD_CHECKS = re.compile(
+    rb"pathinfo|wp_check_filetype|getimagesize|finfo_|mime_content_type|in_array|preg_match|"
+    rb"wp_handle_upload|sanitize_file_name|strrchr|exif_imagetype|allowed|extension"
+)
+
+
+@feature("upload_unchecked")
+def _upload_unchecked(ctx: _Ctx, rule: Rule) -> Hit | None:
+    """An upload saved under a .php name, or under the client's own file name with no
+    check of the type or extension anywhere in the file (drop-anything uploader)."""
+    code = ctx.code
+    for m in _UPLOAD.finditer(code):
+        args = m.group(1)
+        dest = args.split(b",", 1)[1] if b"," in args else b""
+        lits = [ctx.lx.value(int(i)).lower() for i in _PLACEHOLDER.findall(dest)]
+        php_dest = any(re.search(rb"\.ph(?:p\d?|tml|ar)\b", v) for v in lits)
+        client_name = b"name" in dest or b"$_files" in dest
+        if not client_name:
+            for var in set(_VAR.findall(dest)):
+                if re.search(rb"\$%s\s*=[^;]{0,120}\$_files\s*\[[^;]{0,80}name" % re.escape(var), code):
+                    client_name = True
+                    break
+        if php_dest or (client_name and _UPLOAD_CHECKS.search(code) is None):
+            return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end()))
+    return None
 
 
 @feature("tainted_sink")
 def _tainted_sink(ctx: _Ctx, rule: Rule) -> Hit | None:
     req, dec = _taint(ctx)
-    if not req and not dec:
-        return None
     kind = rule.params.get("sinks")
+    if not req and not dec and not (kind == "varcall" and b"extract" in ctx.code):
+        return None
     code = ctx.code
     if kind == "varcall":
+        extracted = _EXTRACT_REQ.search(code) is not None
+        direct = ctx.cache.get("direct", set())
         for m in bounded_finditer(_SINK_VARCALL, code):
             var = m.group(1)
-            if var in req or var in dec:
+            if code[max(0, m.start() - 8) : m.start()].rstrip().endswith(b"new"):
+                continue  # new $class(): instantiation, not a call
+            if var in direct or var in dec or (extracted and var != b"this"):
                 return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end() + 60))
         return None
-    rx = _SINK_EVAL if kind == "eval" else _SINK_EXEC
+    rx = _SINK_EVAL if kind == "eval" else _SINK_MAIL if kind == "mail" else _SINK_EXEC
     bad = req | dec if kind == "eval" else req
     for m in bounded_finditer(rx, code):
-        if set(_VAR.findall(m.group(1))) & bad:
+        if set(_VAR.findall(_interpolated(ctx, m.group(1)))) & bad:
             return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end()))
     return None
 
@@ -411,7 +525,7 @@ _INCLUDE_LIT = re.compile(
     rb"\x01(\d+)\x01"
 )
 _ODD_EXT = re.compile(
-    rb"\.(?:ico|png|jpe?g|gif|bmp|webp|txt|log|dat|tmp|css|js|svg|zip|pdf|mp3|ttf|woff2?|bak)$",
+    rb"\.(?:ico|png|jpe?g|gif|bmp|webp|txt|log|dat|tmp|zip|pdf|mp3|ttf|woff2?|bak)$",
     re.IGNORECASE,
 )
 
@@ -456,6 +570,12 @@ _STR_REPLACE = re.compile(
 )
 
 
+_BUILT_CODE = re.compile(
+    rb"(?:eval|assert|base64_decode|gzinflate|gzuncompress|str_rot13|system|shell_exec|passthru)"
+    rb"\s*\("
+)
+
+
 def _norm_name(val: bytes) -> str:
     return val.strip().lower().decode("latin-1")
 
@@ -475,6 +595,8 @@ def _built_names(ctx: _Ctx, rule: Rule) -> Hit | None:
                 else:
                     parts.append(bytes([int(p.group(2)) & 0xFF]))
             if len(parts) < 2 or sum(len(x) for x in parts) > 40:
+                if len(parts) >= 4 and _BUILT_CODE.search(b"".join(parts).lower()):
+                    return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end()))
                 continue
             if _norm_name(b"".join(parts)) in DANGEROUS_NAMES:
                 return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end()))
@@ -542,6 +664,8 @@ def _decode_candidates(ctx: _Ctx) -> list[tuple[int, bytes]]:
             joined = b"".join(lx.value(i) for i in idxs)
             if len(joined) >= 64:
                 out.append((idxs[0], joined))
+                if len(idxs) >= 4 and decode.looks_like_php(joined):
+                    out.append((idxs[0], b"\x00code\x00" + joined))
             if len(out) >= MAX_DECODE_CANDIDATES:
                 break
     out.sort(key=lambda t: -len(t[1]))
@@ -625,8 +749,8 @@ _IDENT = re.compile(rb"\$(" + _NAME + rb")")
 _FUNC_IDENT = re.compile(rb"function\s+(" + _NAME + rb")")
 _RANDOM_NAME = re.compile(
     rb"(?m)^((?=..)(?:[o0_]*o[o0_]*0[o0_]*|[o0_]*0[o0_]*o[o0_]*|[il1_]*[il][il1_]*[l1][il1_]*|"
-    rb"_+0x[0-9a-f]+|_{2,}\d*|\w*[bcdfghjklmnpqrstvwxz]{6,}\w*|[a-z]{1,3}\d{3,}|"
-    rb"(?=\w*[0-9])(?=\w*[a-z])[a-z0-9]{12,}|.*[\x80-\xff].*))$"
+    rb"_+0x[0-9a-f]+|_{2,}\d*|(?=[a-z]{7,}$)[a-z]*[bcdfghjklmnpqrstvwxz]{5,}[a-z]*|[a-z]{1,3}\d{3,}|"
+    rb"(?=(?:[a-z]*\d){3})(?=(?:\d*[a-z]){3})[a-z0-9]{10,}|.*[\x80-\xff].*))$"
 )
 
 

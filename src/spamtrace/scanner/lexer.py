@@ -26,8 +26,9 @@ from dataclasses import dataclass, field
 STR_MARK = 1  # byte that brackets a string placeholder in ``code``
 LONG = 40  # literals at least this long are indexed in ``Lexed.long``
 
-# PHP open tag: <?php (then whitespace/EOF), <?= , or a short tag "<?" not followed by "xml".
-_OPEN = re.compile(rb"<\?(?:php(?=[\s]|$)|=|(?![xX][mM][lL])(?=[\s]))", re.IGNORECASE)
+# PHP open tag: <?php (then whitespace/EOF), <?= , or a short tag "<?" not followed by "xml"
+# (short_open_tag is on in many hosting setups, and droppers rely on it).
+_OPEN = re.compile(rb"<\?(?:php(?=\s|$)|=|(?![xX][mM][lL]))", re.IGNORECASE)
 _OPEN_LOOSE = re.compile(rb"<\?php", re.IGNORECASE)
 
 # Inside PHP: the next token start that is not plain code.
@@ -176,7 +177,7 @@ def lex(data: bytes, *, start_in_php: bool = False, strict_open: bool = False) -
                 append(b"\x01%d\x01" % (len(kinds) - 1) + (b"\n" * nl if nl else b""))
             elif c == 47 or c == 35:  # / or #
                 comments += len(tok)
-                if tok[1] == 42:  # /* */
+                if c == 47 and tok[1] == 42:  # /* */
                     append(b" " + b"\n" * tok.count(b"\n"))
                 else:
                     append(b" ")

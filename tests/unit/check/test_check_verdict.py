@@ -127,6 +127,14 @@ def test_loopback_25_is_the_local_mta_submission() -> None:
     assert judge(Endpoint("::1", 25), proc(), 1001, ACCOUNT, MTA, CFG)[0] is Verdict.SUBMISSION
 
 
+def test_to_this_hosts_own_address_is_submission() -> None:
+    own = Endpoint("192.0.2.10", 25)
+    verdict, reasons = judge(own, proc(), 1001, ACCOUNT, MTA, CFG, local=Endpoint("192.0.2.10", 5))
+    assert verdict is Verdict.SUBMISSION and "own address" in reasons[0]
+    other = Endpoint("192.0.2.11", 5)
+    assert judge(own, proc(), 1001, ACCOUNT, MTA, CFG, local=other)[0] is Verdict.SUSPICIOUS
+
+
 def test_relay_ports_from_config() -> None:
     cfg = CFG.override(smtp__relay_ports=[25, 2525])
     assert judge(Endpoint("203.0.113.9", 2525), proc(), 1001, None, MTA, cfg)[0] is (

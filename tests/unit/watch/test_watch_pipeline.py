@@ -164,3 +164,44 @@ def test_parse_since() -> None:
     assert parse_since("2026-11-27T10:00:00Z", now) == parse_since("2026-11-27T10:00", now)
     with pytest.raises(UsageError):
         parse_since("yesterday-ish", now)
+
+
+class _DyingSource:
+    name = "tracepoint"
+
+    def __init__(self) -> None:
+        self.closed = False
+
+    def fileno(self) -> int:
+        return 0
+
+    def read_events(self) -> list[object]:
+        from spamtrace.errors import KernelFeatureUnavailable
+
+        raise KernelFeatureUnavailable("tracefs instance x disappeared; connect events are ...")
+
+    def close(self) -> None:
+        self.closed = True
+
+
+def test_tracefs_that_disappears_degrades_to_polling(capsys: pytest.CaptureFixture[str]) -> None:
+    import argparse
+
+    from spamtrace.cli.watch import Watch
+    from spamtrace.sources.sockdiag_poll import SockdiagPollSource
+
+    args = argparse.Namespace(
+        json=False, db=None, no_store=True, source="auto", no_nflog=True, duration=None
+    )
+    w = Watch(Config(), args)
+    dying = _DyingSource()
+    w.sources = [dying]
+    w.trace_src = dying
+    try:
+        w._read_source(dying, None)
+        assert dying.closed and w.trace_src is None
+        assert any(isinstance(s, SockdiagPollSource) for s in w.sources)
+        assert any("disappeared" in d and "DEGRADED" in d for d in w.degraded)
+        assert "disappeared" in capsys.readouterr().err
+    finally:
+        w.close()

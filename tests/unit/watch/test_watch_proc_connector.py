@@ -73,3 +73,51 @@ def test_listen_message_shape() -> None:
     length, kind = struct.unpack_from("=IH", data)
     assert length == len(data) == 16 + 20 + 4 and kind == 3
     assert struct.unpack_from("=I", data, 36)[0] == 1
+
+
+def test_filtered_listen_only_on_kernels_that_know_it() -> None:
+    from spamtrace.sources.proc_connector import WANTED_EVENTS, kernel_filters_events
+
+    assert kernel_filters_events("6.6.0") and kernel_filters_events("6.18.44-fc")
+    assert not kernel_filters_events("6.1.0-27-amd64") and not kernel_filters_events("5.15.0")
+    assert not kernel_filters_events("garbage")
+    data = listen_message(events=int(WANTED_EVENTS))
+    assert len(data) == 36 + 8
+    op, mask = struct.unpack_from("=II", data, 36)
+    assert op == 1 and mask & ProcEventKind.EXEC and not mask & ProcEventKind.COMM
+
+
+class _FakeSock:
+    def __init__(self, script: list[object]) -> None:
+        self.script = script
+
+    def recv(self, size: int) -> bytes:
+        item = self.script.pop(0)
+        if isinstance(item, BaseException):
+            raise item
+        assert isinstance(item, bytes)
+        return item
+
+
+def test_enobufs_is_counted_and_reading_goes_on() -> None:
+    import errno
+
+    from spamtrace.sources.proc_connector import ProcConnectorSource
+
+    src = ProcConnectorSource.__new__(ProcConnectorSource)
+    src._events = src._enobufs = src._malformed = 0
+    src.rcvbuf = 0
+    src._sock = _FakeSock(  # type: ignore[assignment]
+        [
+            msg(0x2, struct.pack("=ii", 1, 1)),
+            OSError(errno.ENOBUFS, "No buffer space available"),
+            b"\x01\x02",  # garbage datagram
+            msg(0x2, struct.pack("=ii", 2, 2)),
+            BlockingIOError(),
+        ]
+    )
+    events = src.read_events()
+    assert [e.pid for e in events] == [1, 2]
+    stats = src.stats()
+    assert stats.enobufs == 1 and stats.events == 2
+    src._sock = None

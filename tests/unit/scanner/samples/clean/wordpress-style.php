@@ -1,0 +1,64 @@
+<?php
+/**
+ * WordPress-style plugin code that legitimately uses base64, callbacks, uploads and requests.
+ */
+function example_get_state() {
+    $raw = get_option( 'example_state', '' );
+    $state = json_decode( base64_decode( $raw ), true );
+    return is_array( $state ) ? $state : array();
+}
+
+function example_save_state( $state ) {
+    update_option( 'example_state', base64_encode( wp_json_encode( $state ) ) );
+}
+
+function example_run_hooks( $callbacks, $value ) {
+    foreach ( $callbacks as $callback ) {
+        $value = call_user_func( $callback, $value );
+    }
+    return array_map( 'trim', (array) $value );
+}
+
+function example_handle_upload() {
+    if ( empty( $_FILES['example_file'] ) ) {
+        return;
+    }
+    $name = sanitize_file_name( $_FILES['example_file']['name'] );
+    $type = wp_check_filetype( $name );
+    if ( ! in_array( $type['ext'], array( 'jpg', 'png' ), true ) ) {
+        return;
+    }
+    move_uploaded_file( $_FILES['example_file']['tmp_name'], wp_upload_dir()['path'] . '/' . $name );
+}
+
+function example_contact() {
+    $message = sanitize_textarea_field( wp_unslash( $_POST['message'] ?? '' ) );
+    wp_mail( get_option( 'admin_email' ), 'Contact form', $message );
+}
+
+function example_render_template( $compiled ) {
+    return eval( '?>' . $compiled );
+}
+
+class Example_Walker {
+    public function walk( $items ) {
+        $class = apply_filters( 'example_walker_class', 'Walker_Nav_Menu' );
+        $walker = new $class();
+        return $walker->walk( $items, 0 );
+    }
+}
+
+function example_run_tool( $file ) {
+    exec( 'gzip -t ' . escapeshellarg( $file ), $out, $status );
+    return 0 === $status;
+}
+
+function example_http_get( $host ) {
+    $fp = fsockopen( $host, 80, $errno, $errstr, 5 );
+    fwrite( $fp, "GET / HTTP/1.1\r\nHost: $host\r\nConnection: close\r\n\r\n" );
+    return stream_get_contents( $fp );
+}
+
+$page = isset( $_GET['page'] ) ? sanitize_key( $_GET['page'] ) : 'main';
+include __DIR__ . '/views/' . basename( 'main' ) . '.php';
+$header = "Content-Type: text/plain";

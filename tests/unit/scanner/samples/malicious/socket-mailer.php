@@ -1,0 +1,13 @@
+<?php
+// spamtrace test sample: harmless look-alike written for the scanner tests (never run).
+$to = $_POST['to'];
+list($user, $domain) = explode('@', $to);
+getmxrr($domain, $mx);
+$s = fsockopen('127.0.0.1', 25);
+fputs($s, "EHLO localhost\r\n");
+fputs($s, "MAIL FROM:<test@example.invalid>\r\n");
+fputs($s, "RCPT TO:<$to>\r\n");
+fputs($s, "DATA\r\n");
+fputs($s, "Subject: test\r\n\r\nharmless\r\n.\r\n");
+fputs($s, "QUIT\r\n");
+fclose($s);
