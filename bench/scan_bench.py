@@ -29,11 +29,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from spamtrace.scanner.engine import Limits, scan_paths  # noqa: E402
-from spamtrace.scanner.report import FileReport, ScanVerdict  # noqa: E402
+from spamtrace.scanner.engine import Limits, scan_paths
+from spamtrace.scanner.report import FileReport, ScanVerdict
 
 DEFAULT_CORPUS = Path(__file__).resolve().parents[1] / ".." / "shared" / "corpus"
-PMF_REFERENCE = "php-malware-finder YARA (corpus README, NOT measured here): detection 87.2 %, FP 2.83 %, ~11.5 MB/s"
+PMF_REFERENCE = (
+    "php-malware-finder YARA (corpus README, NOT measured here): "
+    "detection 87.2 %, FP 2.83 %, ~11.5 MB/s"
+)
 
 
 def load_manifest(corpus: Path) -> list[dict[str, str]]:
@@ -96,7 +99,9 @@ def main() -> int:
     ap.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--pmf-rules", type=Path, help="php-malware-finder data/php.yar to compare")
-    ap.add_argument("--show-misses", action="store_true", help="list missed and wrongly flagged files")
+    ap.add_argument(
+        "--show-misses", action="store_true", help="list missed and wrongly flagged files"
+    )
     args = ap.parse_args()
     corpus = args.corpus.resolve()
     rows = load_manifest(corpus)
@@ -112,7 +117,9 @@ def main() -> int:
     wall = time.perf_counter() - t0
     me_rss, kid_rss = peak_rss_mb()
 
-    stats: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0, 0, 0])  # n, mal, mal+sus, skipped
+    stats: dict[tuple[str, str], list[int]] = defaultdict(
+        lambda: [0, 0, 0, 0]
+    )  # n, mal, mal+sus, skipped
     for path, row in label_of.items():
         rep = reports[path]
         for key in ((row["label"], "all"), (row["label"], source_of(row["relpath"]))):
@@ -126,14 +133,27 @@ def main() -> int:
     print("flagged = verdict malicious  |  flagged* = malicious or suspicious")
     for label, what in (("malicious", "detection"), ("clean", "false positives")):
         n, mal, both, skipped = stats[(label, "all")]
-        print(f"{what:16s} flagged {rate(mal, n):24s} flagged* {rate(both, n):24s} skipped {skipped}")
+        print(
+            f"{what:16s} flagged {rate(mal, n):24s} flagged* {rate(both, n):24s} skipped {skipped}"
+        )
     print("per source:")
-    for (label, src), (n, mal, both, skipped) in sorted(stats.items()):
+    for (_label, src), (n, mal, both, skipped) in sorted(stats.items()):
         if src == "all":
             continue
-        print(f"  {src:45s} flagged {rate(mal, n):24s} flagged* {rate(both, n):24s} skipped {skipped}")
+        print(
+            f"  {src:45s} flagged {rate(mal, n):24s} flagged* {rate(both, n):24s} skipped {skipped}"
+        )
     slowest = max(reports.values(), key=lambda r: r.seconds)
-    print(f"throughput: {total_bytes / 1e6 / wall:.1f} MB/s (wall {wall:.2f}s, {args.jobs} workers)")
+    print(
+        f"throughput: {total_bytes / 1e6 / wall:.1f} MB/s (wall {wall:.2f}s, {args.jobs} workers)"
+    )
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = kids.ru_utime + kids.ru_stime
+    if cpu > 0:
+        print(
+            f"cpu: {cpu:.2f}s in workers = {total_bytes / 1e6 / cpu:.1f} MB/s per busy core; "
+            f"load average {os.getloadavg()[0]:.1f} (other work on the machine slows wall time)"
+        )
     print(f"peak RSS: parent {me_rss:.0f} MB, largest worker {kid_rss:.0f} MB")
     print(f"slowest file: {slowest.seconds:.3f}s ({os.path.relpath(slowest.path, corpus)})")
 
@@ -153,7 +173,10 @@ def main() -> int:
             f"slowest {pmf_slow:.2f}s, errors {errors}"
         )
         ours = total_bytes / wall
-        print(f"ratio: spamtrace throughput = {ours / (total_bytes / pmf_wall):.2f}x php-malware-finder")
+        print(
+            f"ratio: spamtrace throughput = {ours / (total_bytes / pmf_wall):.2f}x "
+            "php-malware-finder"
+        )
     else:
         print(PMF_REFERENCE)
         print(f"ratio vs reference: {total_bytes / 1e6 / wall / 11.5:.2f}x the 11.5 MB/s baseline")
@@ -166,7 +189,8 @@ def main() -> int:
             )
             if bad:
                 rules = ",".join(f.rule for f in rep.findings)
-                print(f"  {row['label']:9s} {rep.verdict.value:10s} {rep.score:3d} {row['relpath']} {rules} {rep.reason or ''}")
+                what = f"{row['label']:9s} {rep.verdict.value:10s} {rep.score:3d}"
+                print(f"  {what} {row['relpath']} {rules} {rep.reason or ''}")
     return 0
 
 

@@ -19,15 +19,22 @@ import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, get_args, get_origin, get_type_hints
+from typing import TYPE_CHECKING, Any, get_args, get_origin, get_type_hints
 
 from spamtrace.errors import ConfigError
 from spamtrace.model import DEFAULT_SMTP_PORTS
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
+if TYPE_CHECKING:
+    from types import ModuleType
+
+
+def _toml() -> ModuleType:
+    """tomllib (or tomli on 3.10), imported only when a layer needs parsing (start-up cost)."""
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover
+        import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
+    return tomllib  # type: ignore[no-any-return,unused-ignore]
 
 DEFAULT_CONFIG_FILE = Path("/etc/spamtrace/spamtrace.toml")
 DEFAULT_CONFIG_DIR = Path("/etc/spamtrace/spamtrace.d")
@@ -251,6 +258,7 @@ def _validate(cfg: Config) -> None:
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
+    tomllib = _toml()
     try:
         with path.open("rb") as fh:
             loaded: dict[str, Any] = tomllib.load(fh)
@@ -299,6 +307,7 @@ def load(
             if section is None:
                 raise ConfigError(f"environment: {name}: unknown section")
             key_path = [section, rest[len(section) + 1 :]]
+        tomllib = _toml()
         try:
             value = tomllib.loads(f"v = {raw}")["v"]
         except tomllib.TOMLDecodeError:

@@ -7,7 +7,6 @@ non-root run is an error, so CI can never go green by skipping them.
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -47,16 +46,3 @@ def server_world() -> Iterator[World]:
         yield w
     finally:
         w.close()
-
-
-def spamtrace(
-    *args: str,
-    prefix: list[str] | None = None,
-    timeout: float = 60,
-    env: dict[str, str] | None = None,
-) -> subprocess.CompletedProcess[str]:
-    """Run the real `spamtrace` CLI (this venv's) as a subprocess."""
-    argv = [*(prefix or []), sys.executable, "-m", "spamtrace", *args]
-    return subprocess.run(
-        argv, text=True, capture_output=True, timeout=timeout, env={**os.environ, **(env or {})}
-    )

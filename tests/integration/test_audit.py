@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import spamtrace
+from stcli import spamtrace
 from world import World
 
 SSHD = "/usr/sbin/sshd"

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import spamtrace
+from stcli import spamtrace
 from world import World
 
 pytestmark = pytest.mark.timeout(120)
@@ -243,8 +243,12 @@ def _run_as(uid: int, gid: int, argv: list[str]) -> tuple[int, str, str]:
     """Run spamtrace's main() in a forked child with dropped privileges.
 
     The venv's interpreter lives under a directory other users cannot read, so a non-root
-    subprocess cannot start it; the fork keeps the already-imported modules.
+    subprocess cannot start it; the fork keeps the already-imported modules (psutil too, which
+    spamtrace imports lazily).
     """
+    import psutil
+
+    psutil.Process().create_time()  # loads psutil's platform modules
     import spamtrace.attribution.accounts
     import spamtrace.attribution.mta
     import spamtrace.attribution.process
@@ -334,3 +338,82 @@ def test_odd_names_are_escaped_in_the_table(world: World) -> None:
     assert rc == 1
     (conn,) = to_sink(doc, world)
     assert conn["cwd"] == str(evil) and conn["scripts"] == [str(path)]
+
+
+SYN_SENT = r"""
+import socket, sys, time
+s = socket.socket()
+s.setblocking(False)
+s.connect_ex((sys.argv[1], 25))
+print("started", flush=True)
+time.sleep(60)
+"""
+
+
+def test_syn_sent_connection_is_listed(world: World) -> None:
+    # an address in the world's subnet whose SYNs go to a MAC nobody has: stays SYN-SENT
+    ghost = world.mx_ip.rsplit(".", 1)[0] + ".77"
+    # (the neighbour entry goes away with the world's veth)
+    neigh = ["ip", "neigh", "replace", ghost, "lladdr", "02:00:5e:00:53:77"]
+    subprocess.run([*neigh, "dev", f"{world.name}h", "nud", "permanent"], check=True)
+    script = world.tmp / "synsent.py"
+    script.write_text(SYN_SENT)
+    os.chmod(script, 0o644)
+    proc = world.spawn_as_user(["/usr/bin/python3", str(script), ghost])
+    assert proc.stdout is not None and proc.stdout.readline().strip() == "started"
+    rc, doc = check_json()
+    conns = [c for c in doc["connections"] if c["remote"] == f"{ghost}:25"]
+    assert len(conns) == 1, doc["connections"]
+    conn = conns[0]
+    assert conn["state"] == "SYN-SENT"
+    assert conn["uid"] == world.uid and conn["process"].startswith("python")
+    assert conn["scripts"] == [str(script)]
+    assert conn["verdict"] == "suspicious" and rc == 1
+
+
+FPM_SCRIPT = """<?php
+// harmless test script: one SMTP session to the test sink, held open
+$fp = fsockopen($_GET['h'], 25, $e, $s, 5);
+fgets($fp, 512);
+fwrite($fp, "EHLO fpm.example\\r\\n");
+sleep(30);
+fclose($fp);
+echo "done";
+"""
+
+
+def test_php_fpm_worker_script_comes_from_its_open_fd(world: World) -> None:
+    assert world.user is not None and world.uploads is not None and world.uid is not None
+    script = world.uploads / "fpm-cache.php"
+    script.write_text(FPM_SCRIPT)
+    os.chown(script, world.uid, pwd.getpwuid(world.uid).pw_gid)
+    sock = world.tmp / "fpm.sock"
+    conf = world.tmp / "php-fpm.conf"
+    conf.write_text(
+        f"[global]\npid = {world.tmp / 'fpm.pid'}\nerror_log = {world.tmp / 'fpm.log'}\n"
+        f"daemonize = no\n[{world.user}]\nuser = {world.user}\ngroup = {world.user}\n"
+        f"listen = {sock}\nlisten.mode = 0666\npm = static\npm.max_children = 1\nchdir = /\n"
+    )
+    world.spawn(["/usr/sbin/php-fpm8.2", "-F", "-y", str(conf)])
+    assert wait_for(sock.exists), (world.tmp / "fpm.log").read_text()
+    env = {
+        **os.environ,
+        "SCRIPT_FILENAME": str(script),
+        "REQUEST_METHOD": "GET",
+        "QUERY_STRING": f"h={world.mx_ip}",
+    }
+    world.spawn(["cgi-fcgi", "-bind", "-connect", str(sock)], env=env)
+
+    def found() -> list[dict[str, Any]]:
+        return to_sink(check_json()[1], world)
+
+    conns = wait_for(found)
+    assert len(conns) == 1, conns
+    conn = conns[0]
+    assert conn["process"].startswith("php-fpm")
+    assert conn["cmdline"][0].startswith(f"php-fpm: pool {world.user}")
+    assert conn["exe"] == "/usr/sbin/php-fpm8.2"
+    assert conn["uid"] == world.uid and conn["user"] == world.user
+    assert conn["scripts"] == [str(script)]  # only its open fd names the script
+    assert conn["cwd"] == str(world.uploads)  # FPM chdirs to the script's folder
+    assert conn["verdict"] == "suspicious"

@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import spamtrace
+from stcli import spamtrace
 from world import World, run
 
 ROOT = Path(__file__).resolve().parents[2]

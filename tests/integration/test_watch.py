@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import spamtrace
+from stcli import spamtrace
 from world import World
 
 from spamtrace.sources.tracefs import find_tracefs

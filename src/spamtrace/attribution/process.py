@@ -13,7 +13,8 @@ Rules kept here:
 - Nothing raises for a process that vanished, is a zombie or cannot be read: the fields that
   could not be read are ``None`` and ``notes`` says why ("cwd: permission denied ...").
 - :func:`find_socket_owners` looks for socket inodes only in the fds of processes owned by the
-  socket's uid (``st_uid`` of ``/proc/PID``), then widens step by step (root-owned
+  socket's uid (``st_uid`` of ``/proc/PID``; newest pid first, stopping when all are found),
+  then widens step by step (root-owned
   non-dumpable processes such as sshd's and exim's children, processes whose uids include the
   socket's uid, finally everything) only for the inodes that are still missing.
 
@@ -363,22 +364,22 @@ def _scripts(
 
 
 # ----------------------------------------------------------------------------- inode -> pid
-def _pid_dirs(procfs: str) -> Iterator[tuple[str, int]]:
-    """(pid name, owner uid) for every /proc/PID entry that can be stat'ed."""
+def _pid_dirs(procfs: str) -> list[tuple[str, int]]:
+    """(pid name, owner uid) for every /proc/PID entry that can be stat'ed, in /proc order."""
+    out: list[tuple[str, int]] = []
+    append = out.append
     try:
-        it = os.scandir(procfs)
+        with os.scandir(procfs) as it:
+            for entry in it:
+                name = entry.name
+                if name.isdigit():
+                    try:
+                        append((name, entry.stat().st_uid))
+                    except OSError:
+                        continue
     except OSError:
-        return
-    with it:
-        for entry in it:
-            name = entry.name
-            if not (name.isascii() and name.isdigit()):
-                continue
-            try:
-                st_uid = entry.stat().st_uid
-            except OSError:
-                continue
-            yield name, st_uid
+        pass
+    return out
 
 
 def _scan_fds(procfs: str, pid: str, pending: dict[str, int], found: dict[int, int]) -> None:
@@ -428,18 +429,23 @@ def find_socket_owners(inodes_by_uid: dict[int, set[int]], procfs: str = "/proc"
         return found
     uids = {uid for uid, inodes in inodes_by_uid.items() if inodes}
     pending_uids = set(uids)
+    mine: list[str] = []
     root_owned: list[str] = []
     others: list[str] = []
-    # pass 1: processes owned by a socket's uid
     for pid, owner in _pid_dirs(procfs):
         if owner in uids:
-            _scan_fds(procfs, pid, pending, found)
-            if not pending:
-                return found
+            mine.append(pid)
         elif owner == 0:
             root_owned.append(pid)
         else:
             others.append(pid)
+    # pass 1: processes owned by a socket's uid, newest pid first: a sender is usually younger
+    # than the idle processes around it (only the order changes, never the result)
+    mine.sort(key=int, reverse=True)
+    for pid in mine:
+        _scan_fds(procfs, pid, pending, found)
+        if not pending:
+            return found
     pending_uids = {uid for uid, inodes in inodes_by_uid.items() if set(inodes) - set(found)}
     # pass 2: /proc/PID of a non-dumpable process (sshd's user child, exim after setuid) is
     # owned by root: look at the uids in its status instead

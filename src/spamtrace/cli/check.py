@@ -19,7 +19,13 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from spamtrace.errors import ExitCode, UsageError
-from spamtrace.model import ALERTING_VERDICTS, AttributionMethod, Connection, Verdict
+from spamtrace.model import (
+    ALERTING_VERDICTS,
+    AttributionMethod,
+    Connection,
+    ProcessInfo,
+    Verdict,
+)
 
 if TYPE_CHECKING:
     from spamtrace.attribution.mta import MtaIdentity
@@ -73,8 +79,10 @@ def register(sub: Any) -> None:
 
 
 # ----------------------------------------------------------------------------- pipeline
-@dataclasses.dataclass
+@dataclasses.dataclass(frozen=True, slots=True)
 class Report:
+    """One run of the pipeline: the connections and what the report says about the run."""
+
     connections: list[Connection]
     mta: MtaIdentity
     ports: list[int]
@@ -165,12 +173,12 @@ def _collect(cfg: Config) -> Report:
     owners = find_socket_owners(inodes_by_uid)
     mta = detect_mta(cfg.mta)
     accounts = AccountResolver(cfg.accounts)
-    processes: dict[int, Any] = {}
+    processes: dict[int, ProcessInfo] = {}
 
     out: list[Connection] = []
     for rec in records:
         extra: list[str] = []
-        process = None
+        process: ProcessInfo | None = None
         account = None
         uid = rec.uid
         try:
@@ -243,7 +251,7 @@ def connection_json(conn: Connection) -> dict[str, Any]:
         ],
         "local": str(sock.local),
         "remote": str(sock.remote),
-        "family": "ipv6" if sock.family == 10 else "ipv4",
+        "family": "ipv6" if sock.family == 10 else "ipv4",  # 10: AF_INET6
         "state": sock.state.value,
         "inode": sock.inode,
         "socket_source": sock.source,

@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import enum
 import json
+import os
 import sys
 from typing import IO, TYPE_CHECKING, Any
 
@@ -52,4 +53,7 @@ def console(stderr: bool = False) -> Console:
     from rich.console import Console
 
     stream = sys.stderr if stderr else sys.stdout
-    return Console(file=stream, highlight=False, soft_wrap=not stream.isatty())
+    tty = stream.isatty()
+    # In a pipe or a log, don't squeeze tables into 80 columns: paths must stay whole.
+    width = None if tty or os.environ.get("COLUMNS") else 240
+    return Console(file=stream, highlight=False, soft_wrap=not tty, width=width)

@@ -44,7 +44,9 @@ def register(sub: Any) -> None:
         help="list files with at least this verdict (default: suspicious); skipped files "
         "are always listed",
     )
-    p.add_argument("--baseline", metavar="FILE", help="treat files whose hash is in FILE as known good")
+    p.add_argument(
+        "--baseline", metavar="FILE", help="treat files whose hash is in FILE as known good"
+    )
     p.add_argument(
         "--record-baseline",
         metavar="FILE",
@@ -64,7 +66,9 @@ def register(sub: Any) -> None:
         action="store_true",
         help="descend into other mounted filesystems",
     )
-    p.add_argument("--jobs", type=int, default=0, metavar="N", help="worker processes (default: CPUs)")
+    p.add_argument(
+        "--jobs", type=int, default=0, metavar="N", help="worker processes (default: CPUs)"
+    )
     p.set_defaults(handler=run)
 
 
@@ -134,9 +138,11 @@ def run(args: argparse.Namespace, cfg: config_mod.Config) -> int:
             counts[report.verdict.value] += 1
             if report.sha256 and args.record_baseline:
                 hashes[report.path] = report.sha256
-            if report.verdict is ScanVerdict.SKIPPED or report.verdict.rank >= min_rank:
-                if report.verdict is not ScanVerdict.CLEAN or min_rank == 0:
-                    shown.append(report)
+            if report.verdict is ScanVerdict.SKIPPED or (
+                report.verdict.rank >= min_rank
+                and (report.verdict is not ScanVerdict.CLEAN or min_rank == 0)
+            ):
+                shown.append(report)
             if progress is not None:
                 found = f"{counts['malicious']} malicious, {counts['suspicious']} suspicious"
                 progress.update(task, advance=1, found=found)

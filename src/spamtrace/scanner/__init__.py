@@ -10,4 +10,12 @@ from __future__ import annotations
 from spamtrace.scanner.engine import Limits, rank_files, scan_file, scan_paths
 from spamtrace.scanner.report import FileReport, Finding, ScanVerdict
 
-__all__ = ["FileReport", "Finding", "Limits", "ScanVerdict", "rank_files", "scan_file", "scan_paths"]
+__all__ = [
+    "FileReport",
+    "Finding",
+    "Limits",
+    "ScanVerdict",
+    "rank_files",
+    "scan_file",
+    "scan_paths",
+]

@@ -13,6 +13,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from spamtrace.safetext import escape
 from spamtrace.scanner import decode
@@ -43,7 +44,9 @@ _NOT_CALL_BEFORE = frozenset(b"abcdefghijklmnopqrstuvwxyz0123456789_$>:") | froz
 )
 
 
-def bounded_finditer(rx: re.Pattern[bytes], buf: bytes, limit: int = 100000) -> Iterator[re.Match[bytes]]:
+def bounded_finditer(
+    rx: re.Pattern[bytes], buf: bytes, limit: int = 100000
+) -> Iterator[re.Match[bytes]]:
     """``rx.finditer`` keeping only matches not preceded by a name byte, ``$``, ``->``, ``::``."""
     pos = 0
     n = 0
@@ -114,7 +117,7 @@ class _Ctx:
     yara: YaraWords | None
     gates: GateWords | None = None
     gate_words: frozenset[bytes] = frozenset()
-    cache: dict[str, object] = field(default_factory=dict)
+    cache: dict[str, Any] = field(default_factory=dict)
 
     @property
     def code(self) -> bytes:
@@ -138,8 +141,21 @@ class _Ctx:
         return _PLACEHOLDER.sub(repl, chunk)
 
     def excerpt_code(self, start: int, end: int) -> str:
-        chunk = self.code[start : min(end, start + 400)]
-        return excerpt(self.restore(chunk))
+        chunk = self.restore(self.code[start : min(end, start + 400)])
+        if self.layer == 0:
+            # show the original text (case, quotes) when the match can be found on its line
+            line = self.line_of_code(start)
+            lines = self.cache.get("lines")
+            if lines is None:
+                lines = self.data.split(b"\n")
+                self.cache["lines"] = lines
+            src = lines[line - 1] if 0 < line <= len(lines) else b""  # type: ignore[index, operator]
+            key = b" ".join(chunk.split())[:12]
+            at = b" ".join(src.lower().split()).find(key) if key else -1
+            if at >= 0:
+                flat = b" ".join(src.split())
+                return excerpt(flat[at : at + max(len(chunk), 40)])
+        return excerpt(chunk)
 
 
 def excerpt(raw: bytes) -> str:
@@ -169,7 +185,7 @@ def _string_text(ctx: _Ctx) -> bytes:
     if cached is None:
         cached = b"\x00" + b"\x00".join([*ctx.lx.raw_strings, ctx.lx.html]).lower()
         ctx.cache["text"] = cached
-    return cached  # type: ignore[return-value]
+    return cached  # type: ignore[no-any-return]
 
 
 def _string_at(ctx: _Ctx, offset: int) -> int:
@@ -202,7 +218,7 @@ def _uses(ctx: _Ctx) -> frozenset[str]:
             found.add("url")
         cached = frozenset(found)
         ctx.cache["uses"] = cached
-    return cached  # type: ignore[return-value]
+    return cached  # type: ignore[no-any-return]
 
 
 def _entropy(buf: bytes) -> float:
@@ -216,6 +232,9 @@ _B64_ALPHA = re.compile(rb"[A-Za-z0-9+/=\s_\-]*")
 _HEX_ALPHA = re.compile(rb"(?:\\x)?[0-9A-Fa-f]+")
 
 
+_ALNUM_BYTES = bytes(range(48, 58)) + bytes(range(65, 91)) + bytes(range(97, 123))
+
+
 def _encodedness(val: bytes) -> str | None:
     """'base64' / 'hex' / 'binary' when a literal looks like encoded data, else None."""
     if _HEX_ALPHA.fullmatch(val) and len(val) >= 64:
@@ -226,6 +245,14 @@ def _encodedness(val: bytes) -> str | None:
             return None  # words, not data
         return "base64" if _entropy(compact) >= 4.6 else None
     sample = val[:2048]
+    alnum = len(sample) - len(sample.translate(None, _ALNUM_BYTES))
+    if (
+        len(val) >= 1000
+        and alnum < len(sample) * 0.3
+        and b" " not in sample[:200]
+        and _entropy(sample) >= 4.0
+    ):
+        return "symbols"  # punctuation-alphabet encodings decoded by character arithmetic
     odd = len(sample) - _printable_count(sample)
     if odd > len(sample) // 4 and _entropy(sample) > 6.0:
         return "binary"
@@ -249,24 +276,38 @@ _STMT_START = re.compile(rb"[;{}]\s*$")
 _ASSIGN_AT = re.compile(
     rb"\$(" + _NAME + rb")\s*(?:\[[^\]\n]{0,60}\]\s*)*(?:\.|\?\?)?=(?![=>])\s*([^;]{0,600})"
 )
-_FOREACH_REQ = re.compile(rb"foreach\s*\(\s*" + _REQ + rb"[^)]{0,80}?as\s*(?:\$\w+\s*=>\s*)?\$(\w+)")
+_FOREACH_REQ = re.compile(
+    rb"foreach\s*\(\s*" + _REQ + rb"[^)]{0,80}?as\s*(?:\$\w+\s*=>\s*)?\$(\w+)"
+)
 _VAR = re.compile(rb"\$(" + _NAME + rb")")
 _BUILT_RHS = re.compile(
     rb"^\s*(?:" + _S + rb"\s*\.\s*(?:" + _S + rb"|chr\s*\()|chr\s*\(\s*\d+\s*\)\s*\.|"
     rb"(?:strrev|str_rot13|base64_decode|hex2bin|str_replace|implode|join)\s*\()"
 )
 _SOURCES = (
-    b"$_get", b"$_post", b"$_request", b"$_cookie", b"$_files", b"$_server", b"$_env",
-    b"$http_", b"php://input", b"getallheaders", b"base64_decode", b"gzinflate", b"gzuncompress",
-    b"gzdecode", b"str_rot13", b"strrev", b"hex2bin", b"convert_uudecode", b"urldecode",
-    b"bzdecompress", b"chr(",
+    b"$_get",
+    b"$_post",
+    b"$_request",
+    b"$_cookie",
+    b"$_files",
+    b"$_server",
+    b"$_env",
+    b"$http_",
+    b"php://input",
+    b"getallheaders",
+    b"base64_decode",
+    b"gzinflate",
+    b"gzuncompress",
+    b"gzdecode",
+    b"str_rot13",
+    b"strrev",
+    b"hex2bin",
+    b"convert_uudecode",
+    b"urldecode",
+    b"bzdecompress",
+    b"chr(",
 )  # fmt: skip  (the first 10 are request input)
-_SOURCE_RE = re.compile(
-    rb"\$_(?:get|post|request|cookie|files|server|env)\b|\$http_|php://input|getallheaders|"
-    rb"(?:base64_decode|gzinflate|gzuncompress|gzdecode|str_rot13|strrev|hex2bin|"
-    rb"convert_uudecode|rawurldecode|urldecode|bzdecompress)\s*\(|chr\s*\(|\x01\d+\x01\s*\.\s*\x01"
-)
-MAX_TAINT_SITES = 200
+MAX_TAINT_SITES = 60
 _REQ_SOURCES = frozenset(_SOURCES[:10]) - {b"$_server", b"$_env"}
 _DIRECT_REQ = re.compile(
     rb"[\s@(]*(?:\(\s*string\s*\)\s*)?(?:(?:trim|stripslashes|urldecode|rawurldecode|base64_decode|"
@@ -294,7 +335,7 @@ def _taint(ctx: _Ctx) -> tuple[set[bytes], set[bytes]]:
     """
     cached = ctx.cache.get("taint")
     if cached is not None:
-        return cached  # type: ignore[return-value]
+        return cached  # type: ignore[no-any-return]
     code = ctx.code
     req: set[bytes] = set()
     dec: set[bytes] = set()
@@ -322,7 +363,7 @@ def _taint(ctx: _Ctx) -> tuple[set[bytes], set[bytes]]:
                         dec.add(name)
                 pos = code.find(src, pos + len(src))
         if b"\x01." in code or b"\x01 ." in code:
-            for m in _concats(code)[:MAX_TAINT_SITES]:
+            for m in _concats_cached(ctx)[:MAX_TAINT_SITES]:
                 got = _assignment_before(code, m.start())
                 if got is not None and _BUILT_RHS.match(got[1]):
                     dec.add(got[0])
@@ -335,16 +376,13 @@ def _taint(ctx: _Ctx) -> tuple[set[bytes], set[bytes]]:
                 got = _assignment_before(code, pos)
                 if got is not None and got[0] != var:
                     (req if var in req else dec).add(got[0])
+                    if var in direct and got[1].lstrip(b" \t@(").startswith(needle):
+                        direct.add(got[0])
                 pos = code.find(needle, pos + len(needle))
     ctx.cache["taint"] = (req, dec)
     return req, dec
 
 
-_SINK_EVAL = re.compile(rb"(?:eval|assert|create_function)\s*\(([^;]{0,200})")
-_SINK_EXEC = re.compile(
-    rb"(?:system|exec|shell_exec|passthru|popen|proc_open|pcntl_exec)\s*\(([^;]{0,200})"
-)
-_SINK_MAIL = re.compile(rb"mail\s*\(([^;]{0,300})")
 _EXTRACT_REQ = re.compile(rb"extract\s*\(\s*" + _REQ)
 _SINK_VARCALL = re.compile(rb"\$(" + _NAME + rb")\s*(?:\[[^\]\n]{0,40}\]\s*)?\(")
 
@@ -374,20 +412,64 @@ _ASSIGNED_TPL = (
 
 @feature("exec_unassigned")
 def _exec_unassigned(ctx: _Ctx, rule: Rule) -> Hit | None:
-    """A shell command run from a variable the file never assigns: it comes from
+    """A shell command (or eval) run from a variable the file never assigns: it comes from
     register_globals / extract() of the request (old-style web shells)."""
     code = ctx.code
-    for m in bounded_finditer(_SINK_EXEC, code, 50):
-        args = _interpolated(ctx, _first_arg(m.group(1)))
+    names = _EVAL_NAMES_B[:2] if rule.params.get("sinks") == "eval" else _EXEC_NAMES_B
+    for start, raw_args in find_calls(code, names, 50):
+        args = _interpolated(ctx, _first_arg(raw_args))
         if b"escapeshell" in args:
             continue
         for var in set(_VAR.findall(args)):
             if var in (b"this", b"globals") or var.startswith(b"_"):
                 continue
+            dollar = b"$" + var
+            if re.search(re.escape(dollar) + rb"\s*\.?=(?![=>])", code):
+                continue
             pat = _ASSIGNED_TPL % ((re.escape(var),) * 8)
             if re.search(pat, code) is None:
-                return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end()))
+                return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
     return None
+
+
+_EXEC_NAMES_B = (
+    b"system",
+    b"exec",
+    b"shell_exec",
+    b"passthru",
+    b"popen",
+    b"proc_open",
+    b"pcntl_exec",
+)
+_EVAL_NAMES_B = (b"eval", b"assert", b"create_function")
+_SINK_NAMES: dict[str, tuple[bytes, ...]] = {
+    "eval": _EVAL_NAMES_B,
+    "exec": _EXEC_NAMES_B,
+    "mail": (b"mail",),
+    "sql": (b"mysql_query", b"mysqli_query", b"mysql_db_query", b"pg_query", b"mssql_query",
+            b"sqlite_query", b"mysql_unbuffered_query"),
+    "dbconnect": (b"mysql_connect", b"mysqli_connect", b"mysql_pconnect", b"pg_connect",
+                  b"mssql_connect"),
+}  # fmt: skip
+_CALL_TAIL = re.compile(rb"\s*\(([^;]{0,200})")
+
+
+def find_calls(code: bytes, names: tuple[bytes, ...], limit: int = 200) -> list[tuple[int, bytes]]:
+    """(offset, argument text) of plain calls to ``names``, found with literal searches
+    (much faster than an alternation regex over the whole file); sorted by offset."""
+    out: list[tuple[int, bytes]] = []
+    for name in names:
+        pos = code.find(name)
+        n = 0
+        while pos >= 0 and n < limit:
+            if not pos or code[pos - 1] not in _NOT_CALL_BEFORE:
+                m = _CALL_TAIL.match(code, pos + len(name))
+                if m is not None:
+                    out.append((pos, m.group(1)))
+                    n += 1
+            pos = code.find(name, pos + len(name))
+    out.sort()
+    return out
 
 
 def _first_arg(args: bytes) -> bytes:
@@ -412,7 +494,7 @@ _SHELL_PATH = re.compile(rb"/bin/(?:ba|z|k|c|tc|da)?sh\b|\bsh -i\b|cmd\.exe|powe
 def _reverse_shell(ctx: _Ctx, rule: Rule) -> Hit | None:
     sock = bounded_search(_SOCKET, ctx.code)
     if sock is None or not (
-        bounded_search(_SINK_EXEC, ctx.code) or b"pcntl_fork" in ctx.code or b"dup2" in ctx.code
+        find_calls(ctx.code, _EXEC_NAMES_B, 1) or b"pcntl_fork" in ctx.code or b"dup2" in ctx.code
     ):
         return None
     if not _SHELL_PATH.search(_string_text(ctx)):
@@ -420,7 +502,7 @@ def _reverse_shell(ctx: _Ctx, rule: Rule) -> Hit | None:
     return Hit(ctx.line_of_code(sock.start()), ctx.excerpt_code(sock.start(), sock.end() + 60))
 
 
-_UPLOAD = re.compile(rb"move_uploaded_file\s*\(([^;]{0,300})")
+_UPLOAD = re.compile(rb"(move_uploaded_file|copy)\s*\(([^;]{0,300})")
 _UPLOAD_CHECKS = re.compile(
     rb"pathinfo|wp_check_filetype|getimagesize|finfo_|mime_content_type|in_array|preg_match|"
     rb"wp_handle_upload|sanitize_file_name|strrchr|exif_imagetype|allowed|extension"
@@ -433,15 +515,23 @@ def _upload_unchecked(ctx: _Ctx, rule: Rule) -> Hit | None:
     check of the type or extension anywhere in the file (drop-anything uploader)."""
     code = ctx.code
     for m in _UPLOAD.finditer(code):
-        args = m.group(1)
+        args = m.group(2)
+        if m.group(1) == b"copy" and b"$_files" not in args:
+            continue
         dest = args.split(b",", 1)[1] if b"," in args else b""
         lits = [ctx.lx.value(int(i)).lower() for i in _PLACEHOLDER.findall(dest)]
         php_dest = any(re.search(rb"\.ph(?:p\d?|tml|ar)\b", v) for v in lits)
-        client_name = b"name" in dest or b"$_files" in dest
+        shown = ctx.restore(dest).lower()
+        client_name = b"$_files" in shown and b"name" in shown
         if not client_name:
             for var in set(_VAR.findall(dest)):
-                if re.search(rb"\$%s\s*=[^;]{0,120}\$_files\s*\[[^;]{0,80}name" % re.escape(var), code):
-                    client_name = True
+                rx = rb"\$%s\s*=[^;]{0,160}" % re.escape(var)
+                for am in re.finditer(rx, code):
+                    rhs = ctx.restore(am.group(0)).lower()
+                    if b"$_files" in rhs and b"name" in rhs:
+                        client_name = True
+                        break
+                if client_name:
                     break
         if php_dest or (client_name and _UPLOAD_CHECKS.search(code) is None):
             return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end()))
@@ -465,11 +555,13 @@ def _tainted_sink(ctx: _Ctx, rule: Rule) -> Hit | None:
             if var in direct or var in dec or (extracted and var != b"this"):
                 return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end() + 60))
         return None
-    rx = _SINK_EVAL if kind == "eval" else _SINK_MAIL if kind == "mail" else _SINK_EXEC
+    names = _SINK_NAMES.get(str(kind), _EXEC_NAMES_B)
     bad = req | dec if kind == "eval" else req
-    for m in bounded_finditer(rx, code):
-        if set(_VAR.findall(_interpolated(ctx, m.group(1)))) & bad:
-            return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end()))
+    direct_ok = kind in ("sql", "dbconnect")
+    for start, args in find_calls(code, names):
+        text = _interpolated(ctx, args)
+        if set(_VAR.findall(text)) & bad or (direct_ok and _UIN_RE.search(text)):
+            return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
     return None
 
 
@@ -530,6 +622,43 @@ _ODD_EXT = re.compile(
 )
 
 
+_CB_FIRST = (
+    b"call_user_func", b"call_user_func_array", b"array_map", b"register_shutdown_function",
+)  # fmt: skip
+_CB_LAST = (
+    b"usort", b"uasort", b"uksort", b"array_diff_ukey", b"array_diff_uassoc",
+    b"array_intersect_ukey", b"array_intersect_uassoc", b"array_udiff", b"array_walk",
+    b"array_filter", b"array_reduce", b"preg_replace_callback", b"iterator_apply",
+)  # fmt: skip
+_ARG_REQ = re.compile(rb"[\s@]*(?:\(\s*string\s*\)\s*)?" + _REQ)
+
+
+def _last_arg(args: bytes) -> bytes:
+    depth = 0
+    last = 0
+    for i, ch in enumerate(args):
+        if ch in b"([{":
+            depth += 1
+        elif ch in b")]}":
+            if depth == 0:
+                return args[last:i]
+            depth -= 1
+        elif ch == 44 and depth == 0:
+            last = i + 1
+    return args[last:]
+
+
+@feature("callback_request")
+def _callback_request(ctx: _Ctx, rule: Rule) -> Hit | None:
+    code = ctx.code
+    for names, pick in ((_CB_FIRST, _first_arg), (_CB_LAST, _last_arg)):
+        present = tuple(n for n in names if n in code)
+        for start, args in find_calls(code, present, 100):
+            if _ARG_REQ.match(pick(args)):
+                return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 120))
+    return None
+
+
 @feature("include_literal")
 def _include_literal(ctx: _Ctx, rule: Rule) -> Hit | None:
     for m in bounded_finditer(_INCLUDE_LIT, ctx.code):
@@ -545,6 +674,13 @@ _CONCAT = re.compile(
 # where a literal-only concatenation may start (literal prefixes keep the scan fast)
 _CONCAT_START = re.compile(rb"\x01\d+\x01\s*\.\s*(?:\x01|chr)")
 _CHR_START = re.compile(rb"chr\s*\(\s*\d+\s*\)\s*\.")
+
+
+def _concats_cached(ctx: _Ctx) -> list[re.Match[bytes]]:
+    if "concats" not in ctx.cache:
+        ctx.cache["concats"] = _concats(ctx.code)
+    found: list[re.Match[bytes]] = ctx.cache["concats"]
+    return found
 
 
 def _concats(code: bytes) -> list[re.Match[bytes]]:
@@ -563,6 +699,8 @@ def _concats(code: bytes) -> list[re.Match[bytes]]:
             if len(found) > 2000:
                 return found
     return found
+
+
 _CONCAT_PART = re.compile(rb"\x01(\d+)\x01|chr\s*\(\s*(\d+)\s*\)")
 _TRANSFORM = re.compile(rb"(strrev|str_rot13|base64_decode|hex2bin)\s*\(\s*\x01(\d+)\x01\s*\)")
 _STR_REPLACE = re.compile(
@@ -585,7 +723,7 @@ def _built_names(ctx: _Ctx, rule: Rule) -> Hit | None:
     code = ctx.code
     lx = ctx.lx
     if b"." in code:
-        for m in _concats(code):
+        for m in _concats_cached(ctx):
             if len(m.group(0)) > 400:
                 continue
             parts = []
@@ -600,7 +738,12 @@ def _built_names(ctx: _Ctx, rule: Rule) -> Hit | None:
                 continue
             if _norm_name(b"".join(parts)) in DANGEROUS_NAMES:
                 return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end()))
-    for m in _TRANSFORM.finditer(code):
+    transforms = (
+        _TRANSFORM.finditer(code)
+        if any(has_word(ctx, w) for w in (b"strrev", b"str_rot13", b"base64_decode", b"hex2bin"))
+        else ()
+    )
+    for m in transforms:
         fn, val = m.group(1), lx.value(int(m.group(2)))
         if len(val) > 60:
             continue
@@ -621,7 +764,8 @@ def _built_names(ctx: _Ctx, rule: Rule) -> Hit | None:
             out = decode._hex(val) if len(val) >= 4 else None
         if out is not None and _norm_name(out) in DANGEROUS_NAMES:
             return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end()))
-    for m in _STR_REPLACE.finditer(code):
+    replaces = _STR_REPLACE.finditer(code) if b"replace" in code else ()
+    for m in replaces:
         a, b, c = (lx.value(int(m.group(i))) for i in (1, 2, 3))
         if a and len(c) <= 80 and _norm_name(c.replace(a, b)) in DANGEROUS_NAMES:
             if _norm_name(c) in DANGEROUS_NAMES:
@@ -643,21 +787,27 @@ def _decode_candidates(ctx: _Ctx) -> list[tuple[int, bytes]]:
     """Long literals (and long literal concatenations) worth trying to decode."""
     out: list[tuple[int, bytes]] = []
     lx = ctx.lx
-    uses = _uses(ctx)
     for i in sorted(lx.long, key=lambda j: -len(lx.raw_strings[j])):
         raw = lx.raw_strings[i]
         head = raw[:64]
         if b" " in head:
             continue
-        if not (_DATA_HEAD.fullmatch(head) or b"\\x" in head or uses):
+        if not (_DATA_HEAD.fullmatch(head) or b"\\x" in head):
             continue
         val = lx.value(i)
         if len(val) >= 40:
             out.append((i, val))
         if len(out) >= MAX_DECODE_CANDIDATES:
             break
+    if has_word(ctx, b"eval") or has_word(ctx, b"assert"):
+        for _start, args in find_calls(ctx.code, _EVAL_NAMES_B[:2], 20):
+            p = _PLACEHOLDER.match(args.lstrip(b" \t\n@("))
+            if p is not None:
+                val = lx.value(int(p.group(1)))
+                if len(val) >= 16 and decode.looks_like_php(val):
+                    out.append((int(p.group(1)), b"\x00code\x00" + val))
     if b"." in ctx.code and len(out) < MAX_DECODE_CANDIDATES:
-        for m in _concats(ctx.code):
+        for m in _concats_cached(ctx):
             idxs = [int(x) for x in _PLACEHOLDER.findall(m.group(0))]
             if len(idxs) < 2:
                 continue
@@ -686,7 +836,7 @@ def _payloads(ctx: _Ctx) -> list[tuple[int, bytes, tuple[str, ...]]]:
                     break
         cached = found
         ctx.cache["payloads"] = cached
-    return cached  # type: ignore[return-value]
+    return cached  # type: ignore[no-any-return]
 
 
 @feature("decoded_payload")
@@ -758,8 +908,7 @@ _RANDOM_NAME = re.compile(
 def _random_identifiers(ctx: _Ctx, rule: Rule) -> Hit | None:
     names = set(_IDENT.findall(ctx.code))
     names.update(_FUNC_IDENT.findall(ctx.code))
-    joined = b"\n".join(names)
-    odd = sorted(set(_RANDOM_NAME.findall(joined)))
+    odd = sorted(set(_RANDOM_NAME.findall(b"\n".join(names))))
     if len(odd) >= int(rule.params.get("min_names", 6)):
         return Hit(0, excerpt(b", ".join(b"$" + n for n in odd[:8])))
     return None
@@ -779,7 +928,11 @@ def _count(ctx: _Ctx, rule: Rule) -> Hit | None:
 def _distinct(ctx: _Ctx, rule: Rule) -> Hit | None:
     assert rule.regex is not None
     seen: dict[bytes, int] = {}
-    found = bounded_finditer(rule.regex, ctx.code, 2000) if rule.boundary else rule.regex.finditer(ctx.code)
+    found = (
+        bounded_finditer(rule.regex, ctx.code, 2000)
+        if rule.boundary
+        else rule.regex.finditer(ctx.code)
+    )
     for m in found:
         seen.setdefault(m.group(1), m.start())
     if len(seen) >= int(rule.params.get("min_distinct", 2)):
@@ -890,7 +1043,8 @@ def _file_manager(ctx: _Ctx, rule: Rule) -> Hit | None:
 
 
 _SMTP_VERBS = re.compile(
-    rb"(?:^|[\s\"'\x00])(ehlo|helo|mail from|rcpt to|data\r?\n|data$|data\x00|quit|auth login|starttls)"
+    rb"(?:^|[\s\"'\x00])"
+    rb"(ehlo|helo|mail from|rcpt to|data\r?\n|data$|data\x00|quit|auth login|starttls)"
 )
 _SOCKET = re.compile(
     rb"(?:fsockopen|pfsockopen|stream_socket_client|socket_create|socket_connect)\s*\("
@@ -909,7 +1063,7 @@ def _smtp(ctx: _Ctx) -> int:
             if len(verbs & {b"ehlo", b"helo", b"mail", b"rcpt", b"data", b"quit"}) >= 3:
                 cached = m.start()
         ctx.cache["smtp"] = cached
-    return cached  # type: ignore[return-value]
+    return cached  # type: ignore[no-any-return]
 
 
 @feature("smtp_dialogue")
@@ -945,9 +1099,7 @@ def _smtp_request(ctx: _Ctx, rule: Rule) -> Hit | None:
 
 _MAIL_CALL = re.compile(rb"mail\s*\(")
 _LOOP = re.compile(rb"(?:foreach|for|while)\s*\(")
-_SPLIT = re.compile(
-    rb"(?:explode\s*\(\s*\x01(\d+)\x01|preg_split\s*\(|file\s*\(|split\s*\()"
-)
+_SPLIT = re.compile(rb"(?:explode\s*\(\s*\x01(\d+)\x01|preg_split\s*\(|file\s*\(|split\s*\()")
 
 
 @feature("mail_loop")
@@ -967,13 +1119,42 @@ def _mail_loop(ctx: _Ctx, rule: Rule) -> Hit | None:
     return None
 
 
+@feature("small_file")
+def _small_file(ctx: _Ctx, rule: Rule) -> Hit | None:
+    """A small file whose other findings already make it suspicious: droppers, backdoors and
+    mailers are a few lines that do only the flagged thing, while legitimate code with the
+    same construct sits among a lot of ordinary code."""
+    hits: dict[str, tuple[Rule, Hit, int]] = ctx.cache["hits"]
+    if len(ctx.data) > int(rule.params.get("max_size", 4096)):
+        return None
+    score = sum(r.weight for r, _, _ in hits.values())
+    if score < int(rule.params.get("min_score", 5)):
+        return None
+    return Hit(0, f"{len(ctx.data)} bytes, other findings score {score}")
+
+
+@feature("ui_with_exec")
+def _ui_with_exec(ctx: _Ctx, rule: Rule) -> Hit | None:
+    """A web shell user interface (shell.ui-words) in a file that also runs commands or
+    takes uploads: the interface is wired to the dangerous part."""
+    hits: dict[str, tuple[Rule, Hit, int]] = ctx.cache["hits"]
+    if "shell.ui-words" not in hits:
+        return None
+    code = ctx.cache.get("code0", b"")
+    calls = find_calls(code, _EXEC_NAMES_B, 1)
+    if not calls and b"move_uploaded_file" not in code:
+        return None
+    what = "runs commands" if calls else "takes uploads"
+    return Hit(0, f"shell interface words and the file {what}")
+
+
 # ------------------------------------------------------------------------------------ engine
 def _lower_data(ctx: _Ctx) -> bytes:
     cached = ctx.cache.get("lower")
     if cached is None:
         cached = ctx.data.lower()
         ctx.cache["lower"] = cached
-    return cached  # type: ignore[return-value]
+    return cached  # type: ignore[no-any-return]
 
 
 def _yara_hits(ctx: _Ctx, scope: str) -> dict[str, tuple[int, bytes]]:
@@ -983,15 +1164,15 @@ def _yara_hits(ctx: _Ctx, scope: str) -> dict[str, tuple[int, bytes]]:
         hay = _string_text(ctx) if scope == "strings" else ctx.data
         cached = ctx.yara.scan(hay) if ctx.yara is not None else {}
         ctx.cache[key] = cached
-    return cached  # type: ignore[return-value]
+    return cached  # type: ignore[no-any-return]
 
 
-def _present(ctx: _Ctx) -> frozenset[bytes]:
-    cached = ctx.cache.get("present")
-    if cached is None:
-        cached = ctx.gates.present(ctx.code) if ctx.gates is not None else None
-        ctx.cache["present"] = cached
-    return cached  # type: ignore[return-value]
+def _present(ctx: _Ctx) -> frozenset[bytes] | None:
+    """The gate words present in the code (None: no yara-x, test words with ``in``)."""
+    if "present" not in ctx.cache:
+        ctx.cache["present"] = ctx.gates.present(ctx.code) if ctx.gates is not None else None
+    found: frozenset[bytes] | None = ctx.cache["present"]
+    return found
 
 
 def has_word(ctx: _Ctx, word: bytes) -> bool:
@@ -1002,6 +1183,11 @@ def has_word(ctx: _Ctx, word: bytes) -> bool:
 
 
 def _run_rule(ctx: _Ctx, rule: Rule) -> Hit | None:
+    need = rule.params.get("min_literal_count")
+    if need:
+        code = ctx.code
+        if sum(code.count(w) for w in rule.gate_counts) < int(need):
+            return None
     if rule.gate:
         present = _present(ctx)
         if present is None:
@@ -1067,12 +1253,13 @@ def _analyze(
     layer: int,
     hits: dict[str, tuple[Rule, Hit, int]],
     yara: YaraWords | None,
+    code0: dict[str, bytes] | None = None,
 ) -> int:
     if layer == 0:
         magic = data.startswith(_IMAGE_MAGIC) or b"\x00" in data[:1024]
         lx = lex(data, strict_open=magic)
     else:
-        start_in_php = b"<?" not in data[:200]
+        start_in_php = b"<?php" not in data and b"<?=" not in data
         lx = lex(data, start_in_php=start_in_php)
     if not lx.php_regions and layer == 0:
         return 0
@@ -1087,8 +1274,11 @@ def _analyze(
         gates=gates,
         gate_words=_GATE_WORDS.get(id(rules), frozenset()),
     )
+    ctx.cache["hits"] = hits
+    if code0 is not None:
+        code0["code"] = lx.code  # the file's own lexed code, for the "after" rules
     for rule in rules:
-        if rule.id in hits:
+        if rule.id in hits or rule.params.get("after"):
             continue
         check()
         hit = _run_rule(ctx, rule)
@@ -1113,7 +1303,15 @@ def analyze(
     ``yara`` holds the compiled word rules for rules of kind "yara" (none fire without it).
     """
     hits: dict[str, tuple[Rule, Hit, int]] = {}
-    layers = _analyze(data, name, rules, check, 0, hits, yara)
+    code0: dict[str, bytes] = {}
+    layers = _analyze(data, name, rules, check, 0, hits, yara, code0)
+    for rule in rules:  # rules about the other findings ("after" = true) run last
+        if rule.params.get("after") and rule.id not in hits:
+            fn = FEATURES[rule.feature or ""]
+            cache = {"hits": hits, "code0": code0.get("code", b"")}
+            hit = fn(_Ctx(data, name, lex(b""), 0, check, yara, cache=cache), rule)
+            if hit is not None:
+                hits[rule.id] = (rule, hit, 0)
     findings = tuple(
         sorted(
             (

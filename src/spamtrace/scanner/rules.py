@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import re
-import tomllib
+import sys
 from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
 
 from spamtrace.errors import ConfigError
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
 
 _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\.[a-z0-9]+(?:-[a-z0-9]+)*$")
 _MACRO = re.compile(r"\{([A-Z]+)\}")
@@ -29,6 +34,7 @@ class Rule:
     gate_also: tuple[bytes, ...] = ()  # ... and one of these
     yara: str | None = None  # kind "yara": rule name in words.yar
     scope: str = "strings"  # kind "yara": "strings" or "bytes"
+    gate_counts: tuple[bytes, ...] = ()  # with params.min_literal_count: occurrences needed
     boundary: bool = False  # pattern began with BOUNDARY: matches are checked by the caller
 
 
@@ -80,12 +86,7 @@ def parse_rules(text: str, origin: str = "rules.toml") -> tuple[Rule, ...]:
             raise ConfigError(f"{origin}: rule {rid}: yara rules need `yara` and `scope`")
         if kind == "feature" and not entry.get("feature"):
             raise ConfigError(f"{origin}: rule {rid}: missing feature name")
-        params = {
-            k: v
-            for k, v in entry.items()
-            if k
-            not in _COMMON
-        }
+        params = {k: v for k, v in entry.items() if k not in _COMMON}
         out.append(
             Rule(
                 id=rid,
@@ -101,6 +102,7 @@ def parse_rules(text: str, origin: str = "rules.toml") -> tuple[Rule, ...]:
                 yara=entry.get("yara"),
                 scope=entry.get("scope", "strings"),
                 boundary=boundary,
+                gate_counts=_gate(entry.get("gate_counts", ())),
             )
         )
     return tuple(out)
@@ -109,7 +111,7 @@ def parse_rules(text: str, origin: str = "rules.toml") -> tuple[Rule, ...]:
 _CACHE: dict[str, tuple[Rule, ...]] = {}
 _COMMON = (
     "id", "kind", "weight", "description", "category", "pattern", "feature", "gate",
-    "gate_also", "yara", "scope",
+    "gate_also", "yara", "scope", "gate_counts",
 )  # fmt: skip
 SCOPES = ("strings", "bytes")
 #: a leading "not after a name, $, -> or ::" look-behind; stripped from patterns and checked

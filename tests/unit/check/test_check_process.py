@@ -229,7 +229,10 @@ def test_find_socket_owners_scans_only_owner_processes_first(
 
     monkeypatch.setattr(proc_mod, "_scan_fds", spy)
     assert find_socket_owners({1001: {4}}, procfs=str(procfs)) == {4: 23}
-    assert scanned == ["21", "23"]  # never the others
+    assert scanned == ["23"]  # newest first, stops when found
+    scanned.clear()
+    assert find_socket_owners({1001: {2}}, procfs=str(procfs)) == {2: 21}
+    assert scanned == ["23", "21"]  # never the processes of other owners
     scanned.clear()
     # uid 1002's socket held by root-owned (non-dumpable) pid 24: status says uid 1002
     assert find_socket_owners({1002: {5}}, procfs=str(procfs)) == {5: 24}

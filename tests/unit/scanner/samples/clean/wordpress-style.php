@@ -59,6 +59,9 @@ function example_http_get( $host ) {
     return stream_get_contents( $fp );
 }
 
+usort( $items, 'example_compare' );
+$filters = array_filter( (array) $_POST['filters'], 'is_string' );
+$first_filter = $GLOBALS['wp_filter']['init'][10];
 $page = isset( $_GET['page'] ) ? sanitize_key( $_GET['page'] ) : 'main';
 include __DIR__ . '/views/' . basename( 'main' ) . '.php';
 $header = "Content-Type: text/plain";

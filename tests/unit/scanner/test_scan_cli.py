@@ -1,0 +1,125 @@
+"""`spamtrace scan`: output (golden JSON), exit codes, escaping, baselines."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from scanner_helpers import SAMPLES
+
+from spamtrace.cli.main import main
+
+GOLDEN = Path(__file__).resolve().parent / "golden" / "scan-samples.json"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    cfg = tmp_path / "spamtrace.toml"
+    cfg.write_text("")
+    (tmp_path / "conf.d").mkdir()
+    monkeypatch.setenv("SPAMTRACE_CONFIG", str(cfg))
+    monkeypatch.setenv("SPAMTRACE_CONFIG_DIR", str(tmp_path / "conf.d"))
+
+
+def _run_json(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, dict[str, Any]]:
+    rc = main(["scan", "--json", *args])
+    return rc, json.loads(capsys.readouterr().out)
+
+
+def _normalize(doc: dict[str, Any], root: str) -> dict[str, Any]:
+    for f in doc["files"]:
+        f["path"] = f["path"].replace(root, "SAMPLES")
+        f["seconds"] = 0
+    doc["summary"]["seconds"] = 0
+    return doc
+
+
+def test_golden_json(capsys: pytest.CaptureFixture[str]) -> None:
+    rc, doc = _run_json(capsys, "--min-verdict", "clean", "--jobs", "1", str(SAMPLES))
+    assert rc == 1
+    doc = _normalize(doc, str(SAMPLES))
+    if os.environ.get("UPDATE_GOLDEN_SCAN"):
+        GOLDEN.write_text(json.dumps(doc, indent=2) + "\n")
+    assert doc == json.loads(GOLDEN.read_text())
+    assert doc["schema"] == "spamtrace.scan/1"
+
+
+def test_exit_codes_and_min_verdict(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    clean = tmp_path / "clean"
+    shutil.copytree(SAMPLES / "clean", clean)
+    rc, doc = _run_json(capsys, str(clean))
+    assert rc == 0
+    assert doc["files"] == []
+    assert doc["summary"]["files"] == 3
+    rc, doc = _run_json(capsys, "--min-verdict", "malicious", str(SAMPLES))
+    assert rc == 1
+    assert {f["verdict"] for f in doc["files"]} == {"malicious"}
+
+
+def test_missing_path_is_skipped_not_a_crash(capsys: pytest.CaptureFixture[str]) -> None:
+    rc, doc = _run_json(capsys, "/nonexistent/spamtrace-test")
+    assert rc == 0
+    assert doc["files"][0]["verdict"] == "skipped"
+    assert doc["files"][0]["reason"].startswith("cannot stat")
+
+
+def test_names_with_newlines_and_escape_codes_are_escaped(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    evil = tmp_path / "a\nMALICIOUS 0 fake\x1b[2J.php"
+    evil.write_bytes(b"<?php eval(base64_decode($_POST['x']));")
+    rc = main(["scan", "--jobs", "1", str(tmp_path)])
+    out = capsys.readouterr().out
+    assert rc == 1
+    assert "\x1b" not in out
+    assert "a\\nMALICIOUS 0 fake\\x1b[2J.php" in out
+    lines = [ln for ln in out.splitlines() if ln.startswith("MALICIOUS")]
+    assert len(lines) == 1  # the forged line stayed inside the one escaped path
+    rc, doc = _run_json(capsys, "--jobs", "1", str(tmp_path))
+    assert doc["files"][0]["path"].endswith("a\nMALICIOUS 0 fake\x1b[2J.php")  # JSON escapes itself
+
+
+def test_undecodable_file_name_in_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    name = os.fsencode(str(tmp_path)) + b"/\xff\xfe.php"
+    with open(name, "wb") as fh:
+        fh.write(b"<?php system($_GET['c']);")
+    rc, doc = _run_json(capsys, "--jobs", "1", str(tmp_path))
+    assert rc == 1
+    assert doc["files"][0]["path"].endswith("\\xff\\xfe.php")
+
+
+def test_baseline_record_and_use(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    site = tmp_path / "site"
+    shutil.copytree(SAMPLES / "malicious", site)
+    baseline = tmp_path / "baseline.json"
+    rc, _ = _run_json(capsys, "--record-baseline", str(baseline), str(site))
+    assert rc == 1
+    recorded = json.loads(baseline.read_text())
+    assert recorded["schema"] == "spamtrace.scan-baseline/1"
+    assert len(recorded["files"]) == len(list(site.iterdir()))
+    rc, doc = _run_json(capsys, "--baseline", str(baseline), str(site))
+    assert rc == 0 and doc["files"] == []
+    (site / "new.php").write_bytes(b"<?php eval(gzinflate(base64_decode('x')));")
+    rc, doc = _run_json(capsys, "--baseline", str(baseline), str(site))
+    assert rc == 1
+    assert [Path(f["path"]).name for f in doc["files"]] == ["new.php"]
+
+
+def test_bad_baseline_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bad = tmp_path / "b.json"
+    bad.write_text("{not json")
+    assert main(["scan", "--baseline", str(bad), str(tmp_path)]) == 2
+    assert "not valid JSON" in capsys.readouterr().err
+
+
+def test_human_output_lists_rules_lines_and_summary(capsys: pytest.CaptureFixture[str]) -> None:
+    rc = main(["scan", "--jobs", "2", str(SAMPLES / "malicious" / "dropper-base64.php")])
+    out = capsys.readouterr().out
+    assert rc == 1
+    assert "php.eval-decoded (+12, line 3)" in out
+    assert "php.decoded-payload" in out
+    assert "1 files" in out and "1 malicious" in out

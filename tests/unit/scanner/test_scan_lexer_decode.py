@@ -1,0 +1,71 @@
+"""The PHP lexer and the static layer decoder."""
+
+from __future__ import annotations
+
+import base64
+import codecs
+import time
+import zlib
+
+from spamtrace.scanner import decode
+from spamtrace.scanner.lexer import has_php, lex
+
+
+def test_lexer_separates_code_strings_comments_and_html() -> None:
+    src = (
+        b"<html><?php // comment with eval(\n"
+        b"$a = \"x\\x41\" . 'b\\'c'; /* block\n eval( */ # hash\n"
+        b"#[Attr]\n$b = <<<EOT\nhello $a\nEOT;\necho `ls`; ?>tail<?= $z ?>"
+    )
+    lx = lex(src)
+    assert b"eval" not in lx.code  # comments are gone
+    assert b"#[attr]" in lx.code  # an attribute is code, not a comment
+    assert [lx.value(i) for i in range(len(lx.kinds))] == [b"xA", b"b'c", b"hello $a", b"ls"]
+    assert lx.kinds == ["dq", "sq", "heredoc", "bq"]
+    assert lx.html == b"<html>tail"
+    assert lx.code.count(b"\n") == src.count(b"\n")  # line numbers survive
+
+
+def test_open_tags() -> None:
+    assert has_php(b"<?php echo 1;") == 0
+    assert has_php(b"x<?=1?>") == 1
+    assert has_php(b"<?$x=1;") == 0  # short tag glued to code
+    assert has_php(b'<?xml version="1.0"?>') == -1
+    assert has_php(b"GIF89a<?= junk", strict=True) == -1
+    assert lex(b"no php here").code == b""
+
+
+def test_unterminated_tokens_do_not_crash() -> None:
+    for src in (b"<?php 'abc", b'<?php "abc\\', b"<?php /* open", b"<?php <<<EOT\nx", b"<?php `x"):
+        lex(src)
+
+
+def test_lexer_is_linear_on_hostile_one_line_input() -> None:
+    data = b"<?php " + b"'\\'" * 200_000 + b"/*" + b"*" * 300_000 + b'"' + b"\\x" * 300_000
+    start = time.monotonic()
+    lex(data)
+    assert time.monotonic() - start < 5
+
+
+def test_peel_base64_gzinflate_rot13_layers() -> None:
+    code = b'echo "hello"; $x = 1; if ($x) { echo $x; }'
+    inner = base64.b64encode(zlib.compress(code)[2:-4])
+    outer = codecs.encode(inner.decode(), "rot13").encode()
+    res = decode.peel(outer, frozenset({"rot13"}))
+    assert res is not None
+    payload, layers = res
+    assert payload == code
+    assert layers == ("rot13", "base64", "inflate")
+
+
+def test_peel_ignores_text_and_needs_the_decoder_in_use() -> None:
+    assert decode.peel(b"just some words that are not encoded at all", frozenset()) is None
+    rot = codecs.encode('echo "hello"; $x = 1; if ($x) { echo $x; }', "rot13").encode()
+    assert decode.peel(rot, frozenset()) is None  # str_rot13 is not used by the file
+
+
+def test_peel_bounds_a_decompression_bomb() -> None:
+    bomb = base64.b64encode(zlib.compress(b"A" * 50_000_000, 9)[2:-4])
+    start = time.monotonic()
+    assert decode.peel(bomb, frozenset()) is None  # 'AAAA...' is not PHP
+    assert time.monotonic() - start < 5

@@ -1,0 +1,112 @@
+"""Every scanner rule is proven on samples: one that fires it, one look-alike that does not.
+
+The list of rules is read from the rule files, so a new rule without samples fails here.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import tomllib
+from scanner_helpers import SAMPLES, analyze_file, rule_ids
+
+from spamtrace.errors import ConfigError
+from spamtrace.scanner.report import ScanVerdict
+from spamtrace.scanner.rules import YaraWords, load_rules, parse_rules, yara_source
+
+RULE_IDS = [r.id for r in load_rules()]
+MAPPING = tomllib.loads((SAMPLES / "rule-samples.toml").read_text(encoding="utf-8"))["rules"]
+
+
+def test_rules_load_and_ids_are_namespaced_kebab_case() -> None:
+    rules = load_rules()
+    assert len(rules) >= 40
+    for rule in rules:
+        ns, _, name = rule.id.partition(".")
+        assert ns in ("php", "shell", "mailer"), rule.id
+        assert name and name == name.lower() and "_" not in name
+        assert rule.description and rule.weight > 0
+
+
+def test_every_yara_rule_is_declared_and_every_declared_yara_rule_exists() -> None:
+    declared = {r.id for r in load_rules() if r.kind == "yara"}
+    source = yara_source()
+    for rid in declared:
+        assert f'id = "{rid}"' in source
+    assert source.count('id = "') == len(declared)
+    YaraWords()  # compiles
+
+
+@pytest.mark.parametrize("rule_id", RULE_IDS)
+def test_rule_has_samples(rule_id: str) -> None:
+    entry = MAPPING.get(rule_id)
+    assert entry is not None, f"{rule_id}: add samples to samples/rule-samples.toml"
+    assert entry["fires"], f"{rule_id}: needs a sample that fires it"
+    assert entry["clean"], f"{rule_id}: needs a clean look-alike that does not fire it"
+
+
+@pytest.mark.parametrize("rule_id", RULE_IDS)
+def test_rule_fires_on_its_sample(rule_id: str) -> None:
+    for rel in MAPPING[rule_id]["fires"]:
+        assert rel.startswith("malicious/")
+        result = analyze_file(SAMPLES / rel)
+        assert rule_id in rule_ids(result), f"{rule_id} did not fire on {rel}"
+
+
+@pytest.mark.parametrize("rule_id", RULE_IDS)
+def test_rule_quiet_on_clean_lookalike(rule_id: str) -> None:
+    for rel in MAPPING[rule_id]["clean"]:
+        assert rel.startswith("clean/")
+        result = analyze_file(SAMPLES / rel)
+        assert rule_id not in rule_ids(result), f"{rule_id} fired on clean {rel}"
+
+
+def test_mapping_names_only_known_rules() -> None:
+    assert set(MAPPING) <= set(RULE_IDS)
+
+
+@pytest.mark.parametrize("path", sorted((SAMPLES / "malicious").iterdir()), ids=lambda p: p.name)
+def test_malicious_samples_are_malicious(path: Path) -> None:
+    assert analyze_file(path).verdict is ScanVerdict.MALICIOUS
+
+
+@pytest.mark.parametrize("path", sorted((SAMPLES / "clean").iterdir()), ids=lambda p: p.name)
+def test_clean_lookalikes_are_clean(path: Path) -> None:
+    result = analyze_file(path)
+    assert result.verdict is ScanVerdict.CLEAN, [f.rule for f in result.findings]
+
+
+def test_findings_carry_line_and_escaped_excerpt() -> None:
+    result = analyze_file(SAMPLES / "malicious" / "dropper-base64.php")
+    eval_hit = next(f for f in result.findings if f.rule == "php.eval-decoded")
+    assert eval_hit.line == 3
+    assert "eval(base64_decode(" in eval_hit.excerpt
+    payload = next(f for f in result.findings if f.rule == "php.decoded-payload")
+    assert "harmless test payload" in payload.excerpt
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ('[[rule]]\nid = "Bad_Id"\nkind = "code"\n', "bad rule id"),
+        ('[[rule]]\nid = "php.x"\nkind = "nope"\n', "unknown kind"),
+        (
+            '[[rule]]\nid = "php.x"\nkind = "code"\nweight = 1\ncategory = "c"\n'
+            'description = "d"\npattern = "{NOPE}"\n',
+            "unknown macro",
+        ),
+        (
+            '[[rule]]\nid = "php.x"\nkind = "code"\nweight = 1\ncategory = "c"\n'
+            'description = "d"\npattern = "("\n',
+            "bad pattern",
+        ),
+        (
+            '[[rule]]\nid = "php.x"\nkind = "code"\nweight = 1\ncategory = "c"\n',
+            "missing description",
+        ),
+    ],
+)
+def test_bad_rule_files_are_config_errors(text: str, message: str) -> None:
+    with pytest.raises(ConfigError, match=message):
+        parse_rules(text)
