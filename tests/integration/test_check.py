@@ -76,10 +76,24 @@ def test_php_script_holding_a_session_is_suspicious(world: World) -> None:
     assert conn["reasons"] and "directly" in conn["reasons"][0]
     assert any("spamtrace scan" in a and str(world.uploads) in a for a in conn["advice"])
     assert any(p["name"] == "runuser" for p in conn["parents"])
+    # the PHP scanner looked at the script and its folder: "this is the file"
+    script = str(world.uploads / "wp-cache.php")
+    assert doc["scan"]["enabled"] is True and doc["scan"]["scanned"] >= 1
+    suspects = [f for f in conn["suspect_files"] if f["path"] == script]
+    assert len(suspects) == 1, conn["suspect_files"]
+    suspect = suspects[0]
+    assert suspect["verdict"] in ("suspicious", "malicious"), suspect
+    assert suspect["score"] > 0 and suspect["rules"] and suspect["line"] is not None
+    assert conn["advice"][0].startswith(f"this is the file: {script} ({suspect['verdict']}")
     # the human view tells the same story, escaped, without a traceback
     table = spamtrace("check")
     assert table.returncode == 1 and table.stderr == ""
     assert "suspicious" in table.stdout and "wp-cache.php" in table.stdout
+    assert f"this is the file: {script}" in table.stdout
+    # --no-scan: the same report without reading files
+    rc, plain = check_json("--no-scan")
+    (conn,) = to_sink(plain, world)
+    assert rc == 1 and conn["suspect_files"] is None and plain["scan"] == {"enabled": False}
 
 
 def _child_php(runuser_pid: int) -> int:
@@ -198,6 +212,7 @@ def test_users_sshd_forward_is_an_ssh_tunnel(world: World) -> None:
     assert len(conns) == 1, conns
     conn = conns[0]
     assert conn["verdict"] == "ssh-tunnel"
+    assert conn["suspect_files"] is None  # sshd's folder is "/": nothing of the user to scan
     assert conn["exe"] == "/usr/sbin/sshd" and conn["uid"] == world.uid
     assert conn["user"] == world.user
     assert rc == 1
@@ -257,8 +272,11 @@ def _run_as(uid: int, gid: int, argv: list[str]) -> tuple[int, str, str]:
     import spamtrace.cli.output
     import spamtrace.config
     import spamtrace.policy.verdict
+    import spamtrace.scanner
     import spamtrace.sources.sockdiag
 
+    # the scanner's lazy imports and its rules (package data) too: one scan of a payload
+    spamtrace.scanner.rank_files([str(Path(__file__).parent / "payloads" / "wp-cache.php")])
     out_r, out_w = os.pipe()
     err_r, err_w = os.pipe()
     pid = os.fork()
@@ -306,6 +324,9 @@ def test_without_root_lists_uids_and_says_what_root_adds(world: World) -> None:
     assert own["process"].startswith("php") and own["cwd"] == str(world.uploads)
     assert other["pid"] is None and other["attribution"] == "uid-only"
     assert other["user"] == "root" and other["verdict"] == "suspicious"
+    # the user's own script is scanned; nothing is known of root's process: not scanned
+    assert [f["path"] for f in own["suspect_files"]] == [str(world.uploads / "wp-cache.php")]
+    assert other["suspect_files"] is None
 
 
 def test_broken_config_is_one_line(tmp_path: Path) -> None:

@@ -192,6 +192,45 @@ def test_php_sub_ms_connections_make_exactly_one_incident(world: World, tmp_path
     assert str(world.uploads) in human.stdout and "what to do" in human.stdout
 
 
+def test_suspicious_incident_names_the_php_file(world: World, tmp_path: Path) -> None:
+    """The sender exits at once; its script and folder (from the exec cache) are scanned."""
+    script = world.install_payload("wp-cache.php")
+    assert world.uid is not None and world.uploads is not None
+    with watching(tmp_path) as w:
+        out = run_as_user(world, ["php", script.name, world.mx_ip, "25", "2", "0"])
+        assert out.strip() == "sent 2/2"
+        incs = wait_connections(w.db, world.uid, 2)
+        deadline = time.monotonic() + 10  # the scan result is stored after the opening
+        while not (incs and incs[0].get("suspect_files")) and time.monotonic() < deadline:
+            time.sleep(0.2)
+            incs = incidents_for(w.db, world.uid)
+        code = w.stop()
+    assert code == 1, w.stderr
+    assert len(incs) == 1, incs
+    inc = incs[0]
+    assert inc["verdict"] == "suspicious" and inc["scripts"] == [str(script)]
+    # the incident-opened line names the file
+    (opened,) = [
+        x["incident"]
+        for x in w.lines
+        if x.get("type") == "incident-opened" and x["incident"]["id"] == inc["id"]
+    ]
+    suspects = [f for f in opened["suspect_files"] or [] if f["path"] == str(script)]
+    assert len(suspects) == 1, opened
+    assert suspects[0]["verdict"] in ("suspicious", "malicious"), suspects
+    assert suspects[0]["rules"] and suspects[0]["score"] > 0
+    assert opened["advice"][0].startswith(f"this is the file: {script}")
+    # and so do the store, `incidents --json` and `incident ID`
+    assert inc["suspect_files"] == opened["suspect_files"]
+    r = spamtrace("incident", inc["id"], "--json", "--db", str(w.db))
+    assert json.loads(r.stdout)["incident"]["suspect_files"] == opened["suspect_files"]
+    human = spamtrace("incident", inc["id"], "--db", str(w.db)).stdout
+    assert f"{script}: {suspects[0]['verdict']}, score" in human
+    assert w.summary()["scan"]["scanned"] >= 1
+    # the scan thread's yara-x objects are released on that thread: a clean exit
+    assert "Error" not in w.stderr and "Traceback" not in w.stderr, w.stderr
+
+
 @pytest.mark.parametrize(
     ("interp", "name", "code"),
     [

@@ -5,6 +5,12 @@ port filter; ``/proc/net/tcp*`` fallback) -> socket inode to pid, scanning only 
 processes owned by each socket's uid -> process details (psutil), hosting account, MTA
 identity -> verdict and advice (pure).
 
+Then (:func:`scan_report`, not part of :func:`collect`): the scripts and the working folder of
+every ``suspicious`` sender are given to the PHP scanner (:func:`spamtrace.scanner.rank_files`,
+the folder one level deep), identical (scripts, cwd) groups once, within one time budget for
+the whole run (``--scan-budget``, 3 s; ``--no-scan`` turns it off). The most suspicious files
+become ``suspect_files`` of the connection and a "this is the file" line of its advice.
+
 Output: a rich table (imported only for the human view), or ``--json`` (schema
 ``spamtrace.check/1``, no rich import). Exit 0 when nothing alerts, 1 when a connection is
 ``suspicious`` or ``ssh-tunnel``, 2 on usage/config errors, 3 on runtime failure.
@@ -16,6 +22,7 @@ import argparse
 import dataclasses
 import os
 import time
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from spamtrace.errors import ExitCode, UsageError
@@ -29,9 +36,14 @@ from spamtrace.model import (
 
 if TYPE_CHECKING:
     from spamtrace.attribution.mta import MtaIdentity
-    from spamtrace.config import Config
+    from spamtrace.config import Config, ScanSection
+    from spamtrace.scanner.report import FileReport
 
 SCHEMA = "spamtrace.check/1"
+#: seconds for scanning all senders' files in one `check` run (--scan-budget)
+SCAN_BUDGET = 3.0
+#: suspect files kept per connection (most suspicious first)
+SUSPECT_LIMIT = 5
 
 ROOT_WOULD_ADD = (
     "not running as root: only the owner uid of other users' sockets is known; "
@@ -55,6 +67,16 @@ def _ports(text: str) -> list[int]:
     return ports
 
 
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 < value <= 600:
+        raise argparse.ArgumentTypeError(f"not a number of seconds in (0, 600]: {text!r}")
+    return value
+
+
 def register(sub: Any) -> None:
     parser = sub.add_parser(
         "check",
@@ -75,6 +97,18 @@ def register(sub: Any) -> None:
         metavar="LIST",
         help="ports where any non-MTA sender is suspicious (default: smtp.relay_ports, 25)",
     )
+    parser.add_argument(
+        "--no-scan",
+        action="store_true",
+        help="do not scan the suspicious senders' scripts and folders for malicious PHP",
+    )
+    parser.add_argument(
+        "--scan-budget",
+        type=_seconds,
+        default=SCAN_BUDGET,
+        metavar="SECONDS",
+        help=f"time for scanning all senders' files in this run (default {SCAN_BUDGET:g})",
+    )
     parser.set_defaults(handler=run)
 
 
@@ -89,6 +123,10 @@ class Report:
     root: bool
     source: str
     notes: list[str]
+    #: per connection (same order): its suspect files, or None when it was not scanned
+    suspects: tuple[list[dict[str, Any]] | None, ...] = ()
+    #: the ``scan`` object of the JSON document (None: scanning was not attempted)
+    scan: dict[str, Any] | None = None
 
 
 def _holds(pid: int, inode: int) -> bool:
@@ -209,6 +247,173 @@ def _collect(cfg: Config) -> Report:
     return Report(out, mta, ports, root, source, notes)
 
 
+# ----------------------------------------------------------------------------- suspect files
+def scan_targets(process: ProcessInfo | None) -> tuple[str, ...]:
+    """What to scan for one sender: its scripts, then its working folder.
+
+    ``/`` is left out (no account's folder: daemons and tunnels run there), and so are relative
+    paths (they would be read relative to *our* working folder, not the sender's).
+    """
+    if process is None:
+        return ()
+    out: list[str] = []
+    for path in (*process.scripts, process.cwd):
+        if path and path != "/" and path.startswith("/") and path not in out:
+            out.append(path)
+    return tuple(out)
+
+
+def suspect_json(report: FileReport) -> dict[str, Any]:
+    """One scanned file in the ``suspect_files`` shape (``check`` and ``watch``).
+
+    ``rules``: the ids of the rules that fired, heaviest first; ``line``, ``excerpt`` (escaped
+    by the scanner), ``description`` and ``layer`` (0: the file itself, n: inside the n-th
+    decoded layer) describe the heaviest finding.
+    """
+    findings = sorted(report.findings, key=lambda f: -f.weight)  # stable: first heaviest wins
+    rules: list[str] = []
+    for finding in findings:
+        if finding.rule not in rules:
+            rules.append(finding.rule)
+    top = findings[0] if findings else None
+    return {
+        "path": report.path,
+        "verdict": report.verdict.value,
+        "score": report.score,
+        "rules": rules,
+        "line": top.line if top else None,
+        "excerpt": top.excerpt if top else None,
+        "description": top.description if top else None,
+        "layer": top.layer if top else 0,
+    }
+
+
+def scan_for_suspects(
+    paths: Sequence[str],
+    *,
+    budget: float,
+    cfg: ScanSection | None = None,
+    limit: int = SUSPECT_LIMIT,
+) -> tuple[list[dict[str, Any]] | None, list[str]]:
+    """Rank ``paths`` (files, folders one level deep) with the PHP scanner in ``budget`` s.
+
+    Returns (suspect files, most suspicious first, or None when nothing could be scanned;
+    notes). Never raises: a path this process may not read is skipped with a note (without
+    root: other users' folders), and a scanner failure is a note, not the end of the report.
+    """
+    import stat
+
+    notes: list[str] = []
+    readable: list[str] = []
+    for path in paths:
+        try:
+            st = os.stat(path)
+        except OSError as exc:
+            notes.append(f"not scanned: {path}: {exc.strerror or exc}")
+            continue
+        need = os.R_OK | (os.X_OK if stat.S_ISDIR(st.st_mode) else 0)
+        if not os.access(path, need):
+            hint = "" if os.geteuid() == 0 else " (run as root to scan it)"
+            notes.append(f"not scanned: {path}: not readable by this user{hint}")
+            continue
+        readable.append(path)
+    if not readable:
+        return None, notes
+    try:
+        from spamtrace.scanner import rank_files
+
+        reports = rank_files(readable, limit=limit, time_budget=budget, cfg=cfg)
+    except Exception as exc:  # the scanner must never take the report down with it
+        notes.append(f"scan of {', '.join(readable)} failed: {type(exc).__name__}: {exc}")
+        return None, notes
+    return [suspect_json(r) for r in reports], notes
+
+
+def file_advice(files: Sequence[dict[str, Any]] | None) -> str | None:
+    """The "this is the file" advice line, when the top file is suspicious or malicious."""
+    if not files or files[0]["verdict"] not in ("suspicious", "malicious"):
+        return None
+    top = files[0]
+    more = sum(1 for f in files[1:] if f["verdict"] in ("suspicious", "malicious"))
+    rules = ", ".join(top["rules"][:4])
+    text = f"this is the file: {top['path']} ({top['verdict']}, score {top['score']}; {rules})"
+    if more:
+        text += f"; {more} more suspect file(s) beside it"
+    return text
+
+
+def suspect_lines(files: Sequence[dict[str, Any]]) -> list[str]:
+    """Human lines (escaped) for suspect files: one per file, plus its top finding."""
+    from spamtrace.safetext import escape
+
+    out: list[str] = []
+    for f in files:
+        rules = ", ".join(escape(str(r)) for r in list(f.get("rules") or [])[:4])
+        verdict, score = escape(str(f.get("verdict"))), escape(str(f.get("score")))
+        out.append(f"{escape(str(f.get('path')))}: {verdict}, score {score} ({rules})")
+        excerpt = str(f.get("excerpt") or "")
+        if f.get("line") is not None or excerpt:
+            if not excerpt.isprintable():  # the scanner escapes excerpts: only if it did not
+                excerpt = escape(excerpt)
+            if len(excerpt) > 120:
+                excerpt = excerpt[:119] + "…"
+            where = f"line {f['line']}" if f.get("line") else "whole file"
+            if f.get("layer"):
+                where += f" of decoded layer {f['layer']}"
+            out.append(f"  {escape(where)}: {excerpt}")
+    return out
+
+
+def scan_report(report: Report, cfg: Config, budget: float = SCAN_BUDGET) -> Report:
+    """Scan the scripts and folders of the ``suspicious`` senders of ``report``.
+
+    Identical (scripts, cwd) groups are scanned once; all groups share one ``budget`` (most
+    severe first: the connections are sorted so). A group left when the budget is spent stays
+    ``None`` (not scanned) and is counted in the notes.
+    """
+    start = time.monotonic()
+    deadline = start + budget
+    groups: dict[tuple[str, ...], list[int]] = {}
+    for i, conn in enumerate(report.connections):
+        if conn.verdict is Verdict.SUSPICIOUS:  # ssh-tunnel: sshd's cwd is "/", nothing to scan
+            targets = scan_targets(conn.process)
+            if targets:
+                groups.setdefault(targets, []).append(i)
+    suspects: list[list[dict[str, Any]] | None] = [None] * len(report.connections)
+    notes: list[str] = []
+    scanned = left = 0
+    for targets, members in groups.items():
+        remaining = deadline - time.monotonic()
+        if remaining < 0.05:
+            left += 1
+            continue
+        files, more = scan_for_suspects(targets, budget=remaining, cfg=cfg.scan)
+        notes += [n for n in more if n not in notes]
+        scanned += 1
+        for i in members:
+            suspects[i] = files
+    if left:
+        notes.append(
+            f"scan budget of {budget:g} s used up: the files of {left} sender(s) were not "
+            "scanned (raise --scan-budget, or run spamtrace scan on their folders)"
+        )
+    connections = []
+    for conn, files in zip(report.connections, suspects, strict=True):
+        line = file_advice(files)
+        if line is not None:
+            conn = dataclasses.replace(conn, advice=(line, *conn.advice))
+        connections.append(conn)
+    scan = {
+        "enabled": True,
+        "budget_seconds": budget,
+        "seconds": round(time.monotonic() - start, 3),
+        "scanned": scanned,
+        "not_scanned": left,
+        "notes": notes,
+    }
+    return dataclasses.replace(report, connections=connections, suspects=tuple(suspects), scan=scan)
+
+
 # ----------------------------------------------------------------------------- output
 def _iso(ts: float | None) -> str | None:
     if ts is None:
@@ -216,8 +421,13 @@ def _iso(ts: float | None) -> str | None:
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(ts))
 
 
-def connection_json(conn: Connection) -> dict[str, Any]:
-    """One connection in the ``spamtrace.check/1`` shape (also used by other commands)."""
+def connection_json(
+    conn: Connection, suspect_files: list[dict[str, Any]] | None = None
+) -> dict[str, Any]:
+    """One connection in the ``spamtrace.check/1`` shape (also used by other commands).
+
+    ``suspect_files``: what :func:`scan_report` found (None: the connection was not scanned).
+    """
     sock, proc, acct = conn.socket, conn.process, conn.account
     uid = sock.uid if sock.uid is not None else (proc.uid if proc else None)
     if proc is not None:
@@ -261,6 +471,7 @@ def connection_json(conn: Connection) -> dict[str, Any]:
         "reasons": list(conn.reasons),
         "advice": list(conn.advice),
         "notes": list(proc.notes) if proc else [],
+        "suspect_files": suspect_files,
     }
 
 
@@ -284,7 +495,11 @@ def report_json(report: Report) -> dict[str, Any]:
         "alerting": sum(1 for c in report.connections if c.verdict in ALERTING_VERDICTS),
         "counts": counts,
         "notes": report.notes,
-        "connections": [connection_json(c) for c in report.connections],
+        "scan": report.scan if report.scan is not None else {"enabled": False},
+        "connections": [
+            connection_json(c, report.suspects[i] if i < len(report.suspects) else None)
+            for i, c in enumerate(report.connections)
+        ],
     }
 
 
@@ -331,7 +546,7 @@ def _print_table(report: Report) -> None:
             Text(escape(where or "")),
         )
     con.print(table)
-    for conn in report.connections:
+    for index, conn in enumerate(report.connections):
         if conn.verdict not in ALERTING_VERDICTS and conn.verdict is not Verdict.SUBMISSION:
             continue
         proc = conn.process
@@ -350,12 +565,20 @@ def _print_table(report: Report) -> None:
                 chain = " <- ".join(f"{p.pid} {escape(p.name)}" for p in proc.parents)
                 lines.append(f"parents  {chain}")
             lines += [f"note     {escape(n)}" for n in proc.notes]
+        files = report.suspects[index] if index < len(report.suspects) else None
+        if files:
+            for text in suspect_lines(files):
+                lines.append(("file     " if not text.startswith("  ") else "         ") + text)
+        elif files is not None:
+            lines.append("file     nothing suspicious in the script(s) and folder (scanned)")
         if conn.account is not None and conn.account.domains:
             lines.append(f"domains  {escape(', '.join(conn.account.domains[:5]))}")
         lines += [f"why      {escape(r)}" for r in conn.reasons]
         lines += [f"next     {escape(a)}" for a in conn.advice]
         for line in lines:
             con.print(Text("  " + line))
+    for note in (report.scan or {}).get("notes", []):
+        con.print(Text("scan note: " + escape(note), style="yellow"))
     counts = report_json(report)["counts"]
     summary = ", ".join(f"{n} {v}" for v, n in counts.items() if n)
     con.print(Text(f"\n{len(report.connections)} connection(s): {summary}"))
@@ -372,6 +595,8 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
     if not cfg.smtp.ports:
         raise UsageError("no SMTP ports configured")
     report = _collect(cfg)
+    if not getattr(args, "no_scan", False):
+        report = scan_report(report, cfg, getattr(args, "scan_budget", SCAN_BUDGET))
     if args.json:
         from spamtrace.cli.output import dump_json
 

@@ -14,10 +14,18 @@ blocked SYN seen by the tracepoint is in its incident before its NFLOG record ar
 No event is dropped: an event that cannot be attributed is still printed, stored and counted
 in an incident, with ``attribution: none``.
 
+When a ``suspicious`` incident opens, its scripts and working folder (known from the exec
+cache even when the process is gone) are scanned for malicious PHP by :class:`IncidentScanner`
+on a worker thread, within ``--scan-budget`` seconds (2 s): the event reader never waits. The
+"incident opened" report is held back until the scan is done (at most the budget plus a
+second; events keep being read, printed and stored meanwhile), so that it names the file. A
+scan that finishes later is reported as ``incident-scanned``. The result is stored with the
+incident (``suspect_files``).
+
 Output: human lines, or ``--json``: one JSON object per line (``schema: spamtrace.watch/1``;
-``type`` is ``status``, ``connect-attempted``, ``connect-blocked``, ``incident-opened`` or
-``summary``). Exit status: 1 when an alerting incident (suspicious, ssh-tunnel) was opened,
-else 0; 3 on a runtime failure.
+``type`` is ``status``, ``connect-attempted``, ``connect-blocked``, ``incident-opened``,
+``incident-scanned`` or ``summary``). Exit status: 1 when an alerting incident (suspicious,
+ssh-tunnel) was opened, else 0; 3 on a runtime failure.
 """
 
 from __future__ import annotations
@@ -26,11 +34,14 @@ import argparse
 import contextlib
 import datetime as dt
 import os
+import queue
 import re
 import signal
 import sys
+import threading
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
 from spamtrace.errors import (
@@ -50,6 +61,7 @@ from spamtrace.model import (
     SmtpConnectBlocked,
     SocketRecord,
     TcpState,
+    Verdict,
 )
 from spamtrace.safetext import escape, escape_argv
 
@@ -57,7 +69,7 @@ if TYPE_CHECKING:
     from spamtrace.attribution.accounts import AccountResolver
     from spamtrace.attribution.exec_cache import ExecCache
     from spamtrace.attribution.mta import MtaIdentity
-    from spamtrace.config import Config
+    from spamtrace.config import Config, ScanSection
     from spamtrace.policy.incidents import Incident, IncidentTracker, IncidentUpdate
     from spamtrace.sinks.store import EventRecord, IncidentRecord, Store, StoreReader
 
@@ -68,6 +80,12 @@ INCIDENT_SCHEMA = "spamtrace.incident/1"
 LIVE_MEMO_SECONDS = 2.0
 #: NFLOG records wait this long (s) so that the tracepoint event of the same SYN comes first
 BLOCKED_HOLD = 0.05
+#: seconds for scanning one incident's scripts and folder (--scan-budget)
+SCAN_BUDGET = 2.0
+#: the "incident opened" report waits at most the budget plus this for its scan (s)
+SCAN_GRACE = 1.0
+#: a scan of the same paths is reused for this long (a sender opening incident after incident)
+SCAN_REUSE_SECONDS = 60.0
 
 
 class Source(Protocol):
@@ -108,6 +126,18 @@ def register(sub: Any) -> None:
         action="store_true",
         help="do not read the firewall's NFLOG group (blocked attempts)",
     )
+    w.add_argument(
+        "--no-scan",
+        action="store_true",
+        help="do not scan the scripts and folder of suspicious incidents for malicious PHP",
+    )
+    w.add_argument(
+        "--scan-budget",
+        type=_scan_seconds,
+        default=SCAN_BUDGET,
+        metavar="SECONDS",
+        help=f"time for scanning one incident's scripts and folder (default {SCAN_BUDGET:g})",
+    )
     w.set_defaults(handler=_watch)
 
     i = sub.add_parser("incidents", help="list incidents recorded by `watch`")
@@ -138,6 +168,16 @@ def _duration(text: str) -> float:
     if not m:
         raise argparse.ArgumentTypeError(f"not a duration: {text!r} (e.g. 30s, 5m, 2h)")
     return float(m.group(1)) * _UNITS[m.group(2)]
+
+
+def _scan_seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 < value <= 60:
+        raise argparse.ArgumentTypeError(f"not a number of seconds in (0, 60]: {text!r}")
+    return value
 
 
 def parse_since(text: str, now: float) -> float | None:
@@ -388,7 +428,13 @@ def event_record(att: AttributedAttempt, incident_id: str | None) -> EventRecord
     )
 
 
-def incident_record(inc: Incident, first: AttributedAttempt | None) -> IncidentRecord:
+def incident_record(
+    inc: Incident,
+    first: AttributedAttempt | None,
+    suspect_files: Sequence[dict[str, Any]] | None = None,
+) -> IncidentRecord:
+    """The stored state of an incident; ``suspect_files``: its scan result (None: not yet)."""
+    from spamtrace.cli.check import file_advice
     from spamtrace.cli.output import to_jsonable
     from spamtrace.policy.verdict import advice
     from spamtrace.sinks.store import IncidentRecord
@@ -399,6 +445,9 @@ def incident_record(inc: Incident, first: AttributedAttempt | None) -> IncidentR
         adv = advice(connection_of(first))
         if first.process is not None:
             process = to_jsonable(first.process)
+    line = file_advice(suspect_files)
+    if line is not None:
+        adv = (line, *adv)
     return IncidentRecord(
         id=inc.id, verdict=inc.verdict.value, uid=inc.uid, user=inc.user, account=inc.account,
         account_kind=inc.account_kind, home=inc.home, exe=inc.exe, cwd=inc.cwd,
@@ -407,6 +456,7 @@ def incident_record(inc: Incident, first: AttributedAttempt | None) -> IncidentR
         first_seen=inc.first_seen, last_seen=inc.last_seen,
         rate_per_minute=inc.rate_per_minute, reasons=inc.reasons, methods=dict(inc.methods),
         advice=adv, process=process,
+        suspect_files=None if suspect_files is None else tuple(suspect_files),
     )  # fmt: skip
 
 
@@ -435,7 +485,32 @@ def incident_json(rec: IncidentRecord) -> dict[str, Any]:
         "reasons": list(rec.reasons),
         "attribution": rec.methods,
         "advice": list(rec.advice),
+        "suspect_files": None if rec.suspect_files is None else list(rec.suspect_files),
     }
+
+
+def _scan_json(result: IncidentScan) -> dict[str, Any]:
+    """The ``scan`` object of ``incident-opened`` / ``incident-scanned`` lines."""
+    return {
+        "paths": list(result.paths),
+        "seconds": round(result.seconds, 3),
+        "reused": result.reused,
+        "notes": list(result.notes),
+    }
+
+
+def _suspect_block(files: Sequence[dict[str, Any]] | None, indent: str) -> list[str]:
+    """Human lines for an incident's suspect files (escaped)."""
+    if files is None:
+        return []
+    if not files:
+        return [f"{indent}file:    nothing suspicious in the script(s) and folder (scanned)"]
+    from spamtrace.cli.check import suspect_lines
+
+    return [
+        f"{indent}{'         ' if text.startswith('  ') else 'file:    '}{text}"
+        for text in suspect_lines(files)
+    ]
 
 
 def event_json(rec: EventRecord) -> dict[str, Any]:
@@ -461,6 +536,182 @@ def event_json(rec: EventRecord) -> dict[str, Any]:
         "source": rec.source,
         "incident": rec.incident_id,
     }
+
+
+# ============================================================================ scanning
+def scan_targets_of(att: AttributedAttempt) -> tuple[str, ...]:
+    """What to scan when ``att`` opens an incident: only ``suspicious`` senders (a tunnel's
+    sshd runs in "/"), their scripts and working folder (from the exec cache when gone)."""
+    if att.verdict is not Verdict.SUSPICIOUS:
+        return ()
+    from spamtrace.cli.check import scan_targets
+
+    return scan_targets(att.process)
+
+
+#: the scanner's per-process caches of yara-x objects: (module, attribute)
+_SCANNER_CACHES = (
+    ("spamtrace.scanner.rules", "_YARA"),
+    ("spamtrace.scanner.analyze", "_GATE_SCANNERS"),
+)
+
+
+def _scanner_caches() -> list[list[Any] | dict[Any, Any]]:
+    out: list[list[Any] | dict[Any, Any]] = []
+    for module, name in _SCANNER_CACHES:
+        cache = getattr(sys.modules.get(module), name, None)
+        if isinstance(cache, (list, dict)):
+            out.append(cache)
+    return out
+
+
+def _cached_scanner_objects() -> set[int]:
+    """Identities of the yara-x objects the scanner has cached so far (by any thread)."""
+    ids: set[int] = set()
+    for cache in _scanner_caches():
+        ids.update(id(v) for v in (cache.values() if isinstance(cache, dict) else cache))
+    return ids
+
+
+def _release_scanner_thread_state(keep: set[int]) -> None:
+    """Drop the yara-x objects this thread added to the scanner's caches, on this thread.
+
+    yara-x scanners may only be used and dropped by the thread that created them (PyO3
+    "unsendable"), and the scanner caches them per process. Made on the scan thread, they
+    would otherwise be dropped at interpreter exit by the main thread, which prints a
+    RuntimeError. Objects cached before the thread started (``keep``) are left alone. Best
+    effort: a cache that is not there (the scanner keeps them elsewhere) is skipped.
+    """
+    for cache in _scanner_caches():
+        with contextlib.suppress(Exception):
+            if isinstance(cache, dict):
+                for key in [k for k, v in cache.items() if id(v) not in keep]:
+                    cache.pop(key, None)
+            else:
+                cache[:] = [v for v in cache if id(v) in keep]
+
+
+@dataclass(frozen=True, slots=True)
+class IncidentScan:
+    """The scan of one incident's scripts and folder."""
+
+    incident_id: str
+    paths: tuple[str, ...]
+    files: tuple[dict[str, Any], ...] | None  # most suspicious first; None: nothing scanned
+    notes: tuple[str, ...]
+    seconds: float
+    reused: bool = False
+
+
+class IncidentScanner:
+    """Scans incidents' scripts and folders on one worker thread; the event reader never waits.
+
+    :meth:`submit` never blocks (a full queue is counted and reported, never silent); each job
+    has ``budget`` seconds (:func:`spamtrace.scanner.rank_files`: folders one level deep, at
+    most 200 files). The scanner (yara-x, rules) is loaded with the first job, so an idle
+    watcher on a clean host does not carry it. Results wake the watch loop through
+    :meth:`fileno` and are collected with :meth:`results`.
+    """
+
+    def __init__(self, cfg: ScanSection | None, budget: float, *, max_jobs: int = 64) -> None:
+        self.cfg = cfg
+        self.budget = budget
+        self.scanned = 0
+        self.reused = 0
+        self.dropped = 0
+        self.seconds = 0.0
+        self._jobs: queue.Queue[tuple[str, tuple[str, ...]] | None] = queue.Queue(max_jobs)
+        self._done: queue.SimpleQueue[IncidentScan] = queue.SimpleQueue()
+        self._recent: dict[tuple[str, ...], tuple[float, IncidentScan]] = {}
+        self._r, self._w = os.pipe2(os.O_NONBLOCK | os.O_CLOEXEC)
+        self._thread: threading.Thread | None = threading.Thread(
+            target=self._run, name="spamtrace-scan", daemon=True
+        )
+        self._thread.start()
+
+    def fileno(self) -> int:
+        return self._r
+
+    def submit(self, incident_id: str, paths: tuple[str, ...]) -> bool:
+        try:
+            self._jobs.put_nowait((incident_id, paths))
+            return True
+        except queue.Full:
+            self.dropped += 1
+            return False
+
+    def results(self) -> list[IncidentScan]:
+        with contextlib.suppress(OSError):
+            while os.read(self._r, 4096):
+                pass
+        out: list[IncidentScan] = []
+        while True:
+            try:
+                out.append(self._done.get_nowait())
+            except queue.Empty:
+                return out
+
+    def wait(self, timeout: float) -> None:
+        """Block until a result may be ready (or ``timeout`` s): for the end of a run."""
+        import select
+
+        with contextlib.suppress(OSError, ValueError):
+            select.select([self._r], [], [], max(0.0, timeout))
+
+    def _run(self) -> None:
+        from spamtrace.cli.check import scan_for_suspects
+
+        before = _cached_scanner_objects()
+        while True:
+            job = self._jobs.get()
+            if job is None:
+                _release_scanner_thread_state(keep=before)
+                return
+            ident, paths = job
+            start = time.monotonic()
+            recent = self._recent.get(paths)
+            if recent is not None and start - recent[0] < SCAN_REUSE_SECONDS:
+                result = IncidentScan(ident, paths, recent[1].files, recent[1].notes, 0.0, True)
+                self.reused += 1
+            else:
+                try:
+                    files, notes = scan_for_suspects(paths, budget=self.budget, cfg=self.cfg)
+                except BaseException as exc:  # never let the thread die silently
+                    files, notes = None, [f"scan failed: {type(exc).__name__}: {exc}"]
+                seconds = time.monotonic() - start
+                result = IncidentScan(
+                    ident, paths, None if files is None else tuple(files), tuple(notes), seconds
+                )
+                self.scanned += 1
+                self.seconds += seconds
+                if len(self._recent) >= 256:
+                    self._recent.clear()
+                self._recent[paths] = (start, result)
+            self._done.put(result)
+            with contextlib.suppress(OSError):
+                os.write(self._w, b"x")
+
+    def stats(self) -> dict[str, Any]:
+        return {
+            "scanned": self.scanned,
+            "reused": self.reused,
+            "dropped": self.dropped,
+            "seconds": round(self.seconds, 3),
+            "budget_seconds": self.budget,
+        }
+
+    def close(self) -> None:
+        thread, self._thread = self._thread, None
+        if thread is None:
+            return
+        with contextlib.suppress(queue.Full):
+            self._jobs.put(None, timeout=self.budget + SCAN_GRACE)
+        thread.join(self.budget + SCAN_GRACE)  # a daemon: a stuck scan cannot hold the exit
+        if thread.is_alive():
+            return  # it may still write its wake-up byte: keep the pipe open
+        for fd in (self._r, self._w):
+            with contextlib.suppress(OSError):
+                os.close(fd)
 
 
 # ============================================================================ the loop
@@ -494,6 +745,13 @@ class Watch:
         self._pending_blocked: list[tuple[float, SmtpConnectBlocked]] = []
         self._exec_cache_cls = ExecCache
         self.attributor: Attributor | None = None
+        self.scanner: IncidentScanner | None = None
+        #: incident id -> its suspect files (scan done)
+        self._suspects: dict[str, tuple[dict[str, Any], ...]] = {}
+        #: incident id -> when its held-back "incident opened" report is due anyway
+        self._held: dict[str, float] = {}
+        #: incident id -> its latest snapshot (for reports and store updates after a scan)
+        self._latest: dict[str, Incident] = {}
 
     # ------------------------------------------------------------------ setup
     def open(self) -> None:
@@ -536,6 +794,9 @@ class Watch:
             self.sources.append(self.proc_src)
         if not args.no_nflog:
             self._open_nflog()
+        if not getattr(args, "no_scan", False):
+            budget = float(getattr(args, "scan_budget", SCAN_BUDGET))
+            self.scanner = IncidentScanner(cfg.scan, budget)
 
     def _fallback_to_polling(self, why: str) -> None:
         from spamtrace.sources.sockdiag_poll import SockdiagPollSource
@@ -568,6 +829,8 @@ class Watch:
             with contextlib.suppress(Exception):
                 src.close()
         self.sources.clear()
+        if self.scanner is not None:
+            self.scanner.close()
         if self.store is not None:
             self.store.close()
 
@@ -579,11 +842,15 @@ class Watch:
         for src in self.sources:
             sel.register(src.fileno(), selectors.EVENT_READ, src)
         sel.register(self._stop_r, selectors.EVENT_READ, None)
+        if self.scanner is not None:
+            sel.register(self.scanner.fileno(), selectors.EVENT_READ, self.scanner)
         self._status()
         deadline = time.monotonic() + duration if duration is not None else None
         last_expire = time.monotonic()
         while not self._stopping:
             timeout = BLOCKED_HOLD if self._pending_blocked else 1.0
+            if self._held:
+                timeout = max(0.0, min(timeout, min(self._held.values()) - time.monotonic()))
             if deadline is not None:
                 timeout = min(timeout, deadline - time.monotonic())
                 if timeout <= 0:
@@ -592,10 +859,11 @@ class Watch:
             self._drain_proc()
             ordered = sorted((k.data for k, _ in ready if k.data is not None), key=self._rank)
             for src in ordered:
-                if src is self.proc_src:
+                if src is self.proc_src or src is self.scanner:
                     continue
                 self._read_source(src, sel)
             self._flush_blocked(sel)
+            self._collect_scans()
             now = time.monotonic()
             if self.exec_cache is not None and now - last_expire > 5.0:
                 self.exec_cache.expire(now)
@@ -607,7 +875,82 @@ class Watch:
                 self._read_source(src, None)
         self._flush_blocked(None, force=True)
         sel.close()
+        self._finish_scans()
         return ExitCode.FOUND if self.alerting_opened else ExitCode.CLEAN
+
+    # ------------------------------------------------------------------ scanning
+    def _collect_scans(self, *, expire: bool = True) -> None:
+        """Take finished scans: store them, report held-back incidents; expire late ones."""
+        if self.scanner is None:
+            return
+        for result in self.scanner.results():
+            self._scanned(result)
+        if expire and self._held:
+            now = time.monotonic()
+            for ident in [i for i, due in self._held.items() if due <= now]:
+                del self._held[ident]
+                self._report_opened(ident, None)
+
+    def _finish_scans(self) -> None:
+        """At the end of a run: wait (bounded) for the scans of held-back incidents."""
+        while self.scanner is not None and self._held:
+            now = time.monotonic()
+            due = min(self._held.values())
+            if due > now:
+                self.scanner.wait(due - now)
+            self._collect_scans()
+
+    def _scanned(self, result: IncidentScan) -> None:
+        ident = result.incident_id
+        if result.files is not None:
+            self._suspects[ident] = result.files
+            if len(self._suspects) > 10_000:
+                self._suspects.pop(next(iter(self._suspects)))
+            inc = self._latest.get(ident)
+            if inc is not None and self.store is not None:
+                self.store.submit_incident(
+                    incident_record(inc, self._first.get(ident), result.files)
+                )
+        if ident in self._held:
+            del self._held[ident]
+            self._report_opened(ident, _scan_json(result))
+        else:
+            self._report_late_scan(result)
+
+    def _report_opened(self, ident: str, scan: dict[str, Any] | None) -> None:
+        inc = self._latest.get(ident)
+        if inc is None:
+            return
+        if scan is None:
+            scan = {
+                "notes": [
+                    f"the scan took longer than {self._scan_budget() + SCAN_GRACE:g} s: its "
+                    "result follows (incident-scanned) and is stored with the incident"
+                ]
+            }
+        rec = incident_record(inc, self._first.get(ident), self._suspects.get(ident))
+        self._emit_opened(rec, inc.alerting, scan)
+
+    def _scan_budget(self) -> float:
+        return self.scanner.budget if self.scanner is not None else SCAN_BUDGET
+
+    def _report_late_scan(self, result: IncidentScan) -> None:
+        from spamtrace.cli.check import file_advice
+
+        if self.json:
+            self._line({
+                "type": "incident-scanned", "incident": result.incident_id,
+                "suspect_files": None if result.files is None else list(result.files),
+                "scan": _scan_json(result),
+            })  # fmt: skip
+            return
+        out = [f"!! incident {result.incident_id}: scan of its scripts and folder finished"]
+        out += _suspect_block(result.files, "   ")
+        out += [f"   scan:    {escape(n)}" for n in result.notes]
+        line = file_advice(result.files)
+        if line is not None:
+            out.append(f"   what to do: {escape(line)}")
+        print("\n".join(out), flush=True)
 
     def _rank(self, src: Source) -> int:
         if src is self.proc_src:
@@ -696,8 +1039,11 @@ class Watch:
             self._first[inc.id] = att
             if len(self._first) > 10_000:
                 self._first.pop(next(iter(self._first)))
+        self._latest[inc.id] = inc
+        if len(self._latest) > 10_000:
+            self._latest.pop(next(iter(self._latest)))
         rec = event_record(att, inc.id)
-        inc_rec = incident_record(inc, self._first.get(inc.id, att))
+        inc_rec = incident_record(inc, self._first.get(inc.id, att), self._suspects.get(inc.id))
         if self.store is not None:
             self.store.submit(rec, inc_rec)
         self._emit_event(rec, inc, update)
@@ -705,7 +1051,19 @@ class Watch:
             self.incidents_opened += 1
             if inc.alerting:
                 self.alerting_opened += 1
-            self._emit_opened(inc_rec, inc.alerting)
+            targets = scan_targets_of(att) if self.scanner is not None else ()
+            if self.scanner is not None and targets:
+                if self.scanner.submit(inc.id, targets):
+                    # reported when scanned (the reader goes on meanwhile), or when due
+                    self._held[inc.id] = time.monotonic() + self.scanner.budget + SCAN_GRACE
+                    return
+                scan: dict[str, Any] | None = {
+                    "paths": list(targets),
+                    "notes": ["not scanned: too many scans queued (run spamtrace scan on them)"],
+                }
+            else:
+                scan = None
+            self._emit_opened(inc_rec, inc.alerting, scan)
 
     # ------------------------------------------------------------------ output
     def _line(self, doc: dict[str, Any]) -> None:
@@ -768,9 +1126,11 @@ class Watch:
         parts.append(f"{inc.id} #{inc.connections}")
         print("  ".join(parts), flush=True)
 
-    def _emit_opened(self, rec: IncidentRecord, alerting: bool) -> None:
+    def _emit_opened(
+        self, rec: IncidentRecord, alerting: bool, scan: dict[str, Any] | None = None
+    ) -> None:
         if self.json:
-            self._line({"type": "incident-opened", "incident": incident_json(rec)})
+            self._line({"type": "incident-opened", "incident": incident_json(rec), "scan": scan})
             return
         if not alerting:
             return
@@ -785,6 +1145,8 @@ class Watch:
             out.append(f"   folder:  {escape(rec.cwd)}")
         for script in rec.scripts:
             out.append(f"   script:  {escape(script)}")
+        out += _suspect_block(rec.suspect_files, "   ")
+        out += [f"   scan:    {escape(n)}" for n in (scan or {}).get("notes", [])]
         out.append(f"   to:      {', '.join(rec.destinations)}")
         for reason in rec.reasons:
             out.append(f"   why:     {escape(reason)}")
@@ -816,6 +1178,8 @@ class Watch:
             from spamtrace.cli.output import to_jsonable
 
             doc["exec_cache"] = to_jsonable(self.exec_cache.stats())
+        if self.scanner is not None:
+            doc["scan"] = self.scanner.stats()
         if self.store is not None:
             h = self.store.health()
             doc["store"] = {
@@ -982,6 +1346,16 @@ def _incident(args: argparse.Namespace, cfg: Config) -> int:
     out.append(f"  folder (cwd): {escape(rec.cwd) or '(unknown)'}")
     for s in rec.scripts:
         out.append(f"  script:       {escape(s)}")
+    if rec.suspect_files is None:
+        if rec.verdict == Verdict.SUSPICIOUS.value:
+            out.append("  suspect files: not scanned (scanning was off, or failed: see watch)")
+    elif not rec.suspect_files:
+        out.append("  suspect files: none (the script(s) and folder were scanned)")
+    else:
+        from spamtrace.cli.check import suspect_lines
+
+        out.append("  suspect files (most suspicious first):")
+        out += [f"    {text}" for text in suspect_lines(rec.suspect_files)]
     parents = rec.process.get("parents") or []
     if parents:
         out.append("  process tree:")

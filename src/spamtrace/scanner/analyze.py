@@ -89,11 +89,8 @@ DANGEROUS_NAMES = frozenset(
         "pcntl_exec", "create_function", "base64_decode", "gzinflate", "gzuncompress",
         "gzdecode", "str_rot13", "call_user_func", "call_user_func_array", "preg_replace",
         "file_put_contents", "move_uploaded_file", "fsockopen", "pfsockopen", "curl_exec",
-        "file_get_contents", "assert_options", "strrev", "hex2bin", "convert_uudecode",
-        "stream_socket_client", "socket_create", "mail", "fwrite", "fputs", "unserialize",
-        "array_map", "register_shutdown_function", "curl_init", "getenv", "ini_set",
-        "set_time_limit", "error_reporting", "chmod", "unlink", "fopen", "base64_encode",
-        "str_replace", "urldecode", "rawurldecode", "php_uname", "posix_getpwuid",
+        "assert_options", "strrev", "hex2bin", "convert_uudecode", "stream_socket_client",
+        "socket_create", "php_uname", "posix_getpwuid", "chr",
     }
 )  # fmt: skip
 # names that are dangerous enough to matter when merely *built*; "mail", "fopen" etc. are
@@ -250,7 +247,7 @@ def _encodedness(val: bytes) -> str | None:
         len(val) >= 1000
         and alnum < len(sample) * 0.3
         and b" " not in sample[:200]
-        and _entropy(sample) >= 4.0
+        and _entropy(sample) >= 3.0
     ):
         return "symbols"  # punctuation-alphabet encodings decoded by character arithmetic
     odd = len(sample) - _printable_count(sample)
@@ -406,14 +403,20 @@ _ASSIGNED_TPL = (
     rb"\$%s\s*(?:\[[^\]\n]{0,60}\]\s*)*(?:[.+\-*/|&^]|\?\?)?=(?![=>])|as\s*(?:\$\w+\s*=>\s*)?&?\$%s\b|"
     rb"function[^{;]{0,600}\$%s\b|global\s[^;]{0,200}\$%s\b|list\s*\([^)]{0,200}\$%s\b|"
     rb"&\s*\$%s\b|(?:static|var|public|private|protected)\s[^;]{0,200}\$%s\b|use\s*\([^)]*\$%s\b|"
-    rb"\$\{\s*\x01|\$\$|extract\s*\(|parse_str\s*\(|import_request_variables"
+    rb"fn\s*\([^)]{0,200}\$%s\b|catch\s*\([^)]{0,200}\$%s\b|"
+    rb"(?:preg_match(?:_all)?|exec|getopt|sscanf|openssl_\w+)\s*\([^;]{0,300}\$%s\b|"
+    rb"\[[^\]]{0,200}\$%s\b[^\]]{0,200}\]\s*=(?![=>])|"
+    rb"\$\{\s*\x01|\$\$|extract\s*\(|parse_str\s*\(|import_request_variables|"
+    rb"(?:include|require)(?:_once)?\b"
 )
 
 
 @feature("exec_unassigned")
 def _exec_unassigned(ctx: _Ctx, rule: Rule) -> Hit | None:
     """A shell command (or eval) run from a variable the file never assigns: it comes from
-    register_globals / extract() of the request (old-style web shells)."""
+    register_globals / extract() of the request (old-style web shells). A file that includes
+    another, or sets variables in other ways (by reference, destructuring, arrow functions,
+    preg_match/exec out-parameters) is given the benefit of the doubt."""
     code = ctx.code
     names = _EVAL_NAMES_B[:2] if rule.params.get("sinks") == "eval" else _EXEC_NAMES_B
     for start, raw_args in find_calls(code, names, 50):
@@ -426,7 +429,7 @@ def _exec_unassigned(ctx: _Ctx, rule: Rule) -> Hit | None:
             dollar = b"$" + var
             if re.search(re.escape(dollar) + rb"\s*\.?=(?![=>])", code):
                 continue
-            pat = _ASSIGNED_TPL % ((re.escape(var),) * 8)
+            pat = _ASSIGNED_TPL % ((re.escape(var),) * 12)
             if re.search(pat, code) is None:
                 return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
     return None
@@ -445,7 +448,7 @@ _EVAL_NAMES_B = (b"eval", b"assert", b"create_function")
 _SINK_NAMES: dict[str, tuple[bytes, ...]] = {
     "eval": _EVAL_NAMES_B,
     "exec": _EXEC_NAMES_B,
-    "mail": (b"mail",),
+    "mail": (b"mail", b"imap_mail", b"mb_send_mail"),
     "sql": (b"mysql_query", b"mysqli_query", b"mysql_db_query", b"pg_query", b"mssql_query",
             b"sqlite_query", b"mysql_unbuffered_query"),
     "dbconnect": (b"mysql_connect", b"mysqli_connect", b"mysql_pconnect", b"pg_connect",
@@ -540,12 +543,16 @@ def _upload_unchecked(ctx: _Ctx, rule: Rule) -> Hit | None:
 
 @feature("tainted_sink")
 def _tainted_sink(ctx: _Ctx, rule: Rule) -> Hit | None:
-    req, dec = _taint(ctx)
     kind = rule.params.get("sinks")
+    if kind == "varcall" and bounded_search(_SINK_VARCALL, ctx.code) is None:
+        return None
+    req, dec = _taint(ctx)
     if not req and not dec and not (kind == "varcall" and b"extract" in ctx.code):
         return None
     code = ctx.code
     if kind == "varcall":
+        if bounded_search(_SINK_VARCALL, code) is None:
+            return None  # no variable is called as a function: nothing to taint-check
         extracted = _EXTRACT_REQ.search(code) is not None
         direct = ctx.cache.get("direct", set())
         for m in bounded_finditer(_SINK_VARCALL, code):
@@ -1074,6 +1081,47 @@ def _smtp_dialogue(ctx: _Ctx, rule: Rule) -> Hit | None:
     return Hit(ctx.line_of_code(pos), ctx.excerpt_code(pos, pos + 80))
 
 
+_FREEMAIL = re.compile(
+    rb"@(?:gmail|googlemail|yahoo|ymail|hotmail|outlook|live|aol|mail\.ru|yandex|inbox\.ru|"
+    rb"list\.ru|bk\.ru|protonmail|gmx|zoho|icloud|rambler)\.[a-z.]{2,6}\b",
+    re.IGNORECASE,
+)
+
+
+@feature("freemail_drop")
+def _freemail_drop(ctx: _Ctx, rule: Rule) -> Hit | None:
+    """mail() to a hard-coded free-mail address: stolen data or a mailer's "it works" report
+    sent to the attacker (real sites mail their own domain or a configured address)."""
+    code = ctx.code
+    for start, args in find_calls(code, _SINK_NAMES["mail"], 50):
+        first = _first_arg(args).strip()
+        p = _PLACEHOLDER.fullmatch(first)
+        vals: list[bytes] = []
+        if p is not None:
+            vals.append(ctx.lx.value(int(p.group(1))))
+        else:
+            v = _VAR.fullmatch(first)
+            if v is not None:
+                rx = rb"\$%s\s*=\s*\x01(\d+)\x01\s*;" % re.escape(v.group(1))
+                vals.extend(ctx.lx.value(int(i)) for i in re.findall(rx, code)[:5])
+        if any(_FREEMAIL.search(val) for val in vals):
+            return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
+    return None
+
+
+_CLASS_DEF = re.compile(rb"(?:^|[\s;{}])(?:class|trait)\s+[a-z_\x80-\xff]")
+
+
+@feature("smtp_script")
+def _smtp_script(ctx: _Ctx, rule: Rule) -> Hit | None:
+    """Raw SMTP spoken by a plain script (no class) that loops: a spam sender, not a mail
+    library (PHPMailer's SMTP class and its kind are classes)."""
+    pos = _smtp(ctx)
+    if pos < 0 or _CLASS_DEF.search(ctx.code) or not bounded_search(_LOOP, ctx.code):
+        return None
+    return Hit(ctx.line_of_code(pos), ctx.excerpt_code(pos, pos + 80))
+
+
 _MX = re.compile(rb"(?:getmxrr|dns_get_record|checkdnsrr)\s*\(")
 
 
@@ -1127,7 +1175,7 @@ def _small_file(ctx: _Ctx, rule: Rule) -> Hit | None:
     hits: dict[str, tuple[Rule, Hit, int]] = ctx.cache["hits"]
     if len(ctx.data) > int(rule.params.get("max_size", 4096)):
         return None
-    score = sum(r.weight for r, _, _ in hits.values())
+    score = sum(r.weight for r, _, _ in hits.values() if not r.params.get("no_small_bonus"))
     if score < int(rule.params.get("min_score", 5)):
         return None
     return Hit(0, f"{len(ctx.data)} bytes, other findings score {score}")

@@ -102,8 +102,8 @@ def peel(
     ``url``): text transforms are only tried when the code uses them, so that random text is
     not "decoded" by chance. Returns the payload and the list of layers, or None.
     """
-    if buf.startswith(b"\x00code\x00"):  # literal pieces glued into code by concatenation
-        return buf[6:], ("concat",)
+    if buf.startswith(b"\x00code\x00"):  # code held in literals (glued pieces, eval("...")
+        return buf[6:], ("code",)
     attempts = 0
     stack: list[tuple[bytes, tuple[str, ...]]] = [(buf, ())]
     while stack:

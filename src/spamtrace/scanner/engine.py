@@ -17,6 +17,7 @@ import multiprocessing
 import os
 import signal
 import stat
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
@@ -209,6 +210,9 @@ def scan_paths(
 
 
 # ------------------------------------------------------------------ bounded ranking API
+_RANK_LOCK = threading.Lock()  # the compiled yara-x scanners are shared: one caller at a time
+
+
 def rank_files(
     paths: Sequence[str],
     *,
@@ -219,7 +223,20 @@ def rank_files(
 ) -> list[FileReport]:
     """Scan files and folders (folders one level deep, at most 200 files, ``time_budget``
     seconds in all) and return the most suspicious first (verdict, then score); only files
-    that scored anything are returned, at most ``limit``. Runs in this process."""
+    that scored anything are returned, at most ``limit``. Runs in this process (no worker
+    processes, no signals: safe from a thread; concurrent callers are serialized)."""
+    with _RANK_LOCK:
+        return _rank_files(paths, limit=limit, time_budget=time_budget, cfg=cfg, clock=clock)
+
+
+def _rank_files(
+    paths: Sequence[str],
+    *,
+    limit: int,
+    time_budget: float,
+    cfg: config.ScanSection | None,
+    clock: Callable[[], float],
+) -> list[FileReport]:
     from spamtrace.scanner.walk import walk
 
     limits = Limits.from_config(cfg)

@@ -1,14 +1,17 @@
 """The embedded store: SQLite (WAL) holding events and incidents.
 
-Schema (version 1; ``schema_version`` holds the version, ``meta`` free key/values)::
+Schema (version 2; ``schema_version`` holds the version, ``meta`` free key/values)::
 
     events(id, type, wall, pid, start_time, uid, gid, user, account, exe, cwd, cmdline,
            scripts, local, remote, remote_ip, remote_port, verdict, reasons, method, blocked,
            incident_id, source, details)
     incidents(id, verdict, uid, user, account, account_kind, home, exe, cwd, scripts, cmdline,
               connections, blocked, destinations, pids, first_seen, last_seen, rate, reasons,
-              methods, advice, process, updated)
+              methods, advice, process, updated, suspect_files)
     incident_events(incident_id, event_id)
+
+Version 1 created the tables; version 2 added ``incidents.suspect_files`` (JSON list of the
+files the PHP scanner ranked for the incident's scripts and folder; NULL: not scanned).
 
 ``events.type`` is a closed vocabulary (:class:`EventType`): ``connect-attempted`` (tracepoint
 or polling), ``connect-blocked`` (NFLOG), and room for later sources (``mail-logged``). Lists
@@ -38,12 +41,12 @@ import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from spamtrace.errors import StoreError
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 APPLICATION_ID = 0x53545243  # "STRC", in the SQLite header: marks the file as ours
 BATCH_MAX = 2000
 RETENTION_EVERY = 3600.0  # seconds between retention passes in the writer
@@ -109,6 +112,8 @@ class IncidentRecord:
     methods: dict[str, int]
     advice: tuple[str, ...]
     process: dict[str, Any]  # the first process seen (pid, cmdline, parents, method...)
+    #: files the scanner ranked for the scripts and folder (None: not scanned, or not yet)
+    suspect_files: tuple[dict[str, Any], ...] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,8 +191,16 @@ def _migrate_1(db: sqlite3.Connection) -> None:
     )
 
 
+def _migrate_2(db: sqlite3.Connection) -> None:
+    # NULL: not scanned (older incidents, scanning off, or the scan is still running)
+    db.execute("ALTER TABLE incidents ADD COLUMN suspect_files TEXT")
+
+
 #: (version, migration) in order; a migration takes the schema from version-1 to version
-MIGRATIONS: tuple[tuple[int, Callable[[sqlite3.Connection], None]], ...] = ((1, _migrate_1),)
+MIGRATIONS: tuple[tuple[int, Callable[[sqlite3.Connection], None]], ...] = (
+    (1, _migrate_1),
+    (2, _migrate_2),
+)
 
 
 def _j(value: Any) -> str:
@@ -413,7 +426,18 @@ def _incident_from_row(r: sqlite3.Row) -> IncidentRecord:
         methods=dict(_loads(r["methods"], {})),
         advice=tuple(_loads(r["advice"], [])),
         process=dict(_loads(r["process"], {})),
+        suspect_files=_suspects(r),
     )
+
+
+def _suspects(r: sqlite3.Row) -> tuple[dict[str, Any], ...] | None:
+    """``incidents.suspect_files`` (absent in a version-1 file opened read-only)."""
+    if "suspect_files" not in r.keys():  # noqa: SIM118 (`in` on a Row tests values)
+        return None
+    value = _loads(r["suspect_files"], None)
+    if not isinstance(value, list):
+        return None
+    return tuple(v for v in value if isinstance(v, dict))
 
 
 def _event_from_row(r: sqlite3.Row) -> EventRecord:
@@ -449,7 +473,7 @@ def _event_from_row(r: sqlite3.Row) -> EventRecord:
 
 @dataclass(frozen=True, slots=True)
 class _Write:
-    event: EventRecord
+    event: EventRecord | None  # None: an update of the incident alone (e.g. its scan result)
     incident: IncidentRecord | None
 
 
@@ -544,6 +568,21 @@ class Store:
                 self._lost += 1
             return False
 
+    def submit_incident(self, incident: IncidentRecord) -> bool:
+        """Queue a new state of one incident without an event (e.g. its suspect files)."""
+        if self._error is not None:
+            with self._lock:
+                self._lost += 1
+            return False
+        try:
+            self._idle.clear()
+            self._queue.put_nowait(_Write(None, incident))
+            return True
+        except queue.Full:
+            with self._lock:
+                self._lost += 1
+            return False
+
     def _run(self) -> None:
         last_retention = time.monotonic()
         while True:
@@ -587,7 +626,11 @@ class Store:
             db.execute("BEGIN IMMEDIATE")
             incidents: dict[str, IncidentRecord] = {}
             for w in batch:
+                if w.incident is not None:
+                    incidents[w.incident.id] = _merged(incidents.get(w.incident.id), w.incident)
                 ev = w.event
+                if ev is None:
+                    continue
                 cur = db.execute(
                     "INSERT INTO events(type, wall, pid, start_time, uid, gid, user, account, "
                     "exe, cwd, cmdline, scripts, local, remote, remote_ip, remote_port, verdict, "
@@ -607,13 +650,11 @@ class Store:
                         "VALUES (?, ?)",
                         (ev.incident_id, cur.lastrowid),
                     )
-                if w.incident is not None:
-                    incidents[w.incident.id] = w.incident
             for inc in incidents.values():
                 self._upsert_incident(db, inc)
             db.execute("COMMIT")
             with self._lock:
-                self._written += len(batch)
+                self._written += sum(1 for w in batch if w.event is not None)
         except sqlite3.Error as exc:
             with contextlib.suppress(sqlite3.Error):
                 db.execute("ROLLBACK")
@@ -626,13 +667,16 @@ class Store:
         db.execute(
             "INSERT INTO incidents(id, verdict, uid, user, account, account_kind, home, exe, "
             "cwd, scripts, cmdline, connections, blocked, destinations, pids, first_seen, "
-            "last_seen, rate, reasons, methods, advice, process, updated) "
-            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) "
+            "last_seen, rate, reasons, methods, advice, process, updated, suspect_files) "
+            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) "
             "ON CONFLICT(id) DO UPDATE SET connections=excluded.connections, "
             "blocked=excluded.blocked, destinations=excluded.destinations, pids=excluded.pids, "
             "first_seen=min(first_seen, excluded.first_seen), "
             "last_seen=max(last_seen, excluded.last_seen), rate=excluded.rate, "
             "methods=excluded.methods, user=coalesce(user, excluded.user), "
+            "advice=CASE WHEN excluded.suspect_files IS NULL THEN advice "
+            "ELSE excluded.advice END, "
+            "suspect_files=coalesce(excluded.suspect_files, suspect_files), "
             "updated=excluded.updated",
             (
                 inc.id, inc.verdict, inc.uid, _enc(inc.user), _enc(inc.account),
@@ -641,6 +685,7 @@ class Store:
                 _jl(inc.destinations), _j(list(inc.pids)), inc.first_seen, inc.last_seen,
                 inc.rate_per_minute, _jl(inc.reasons), _j(inc.methods), _jl(inc.advice),
                 _j(inc.process), time.time(),
+                None if inc.suspect_files is None else _j(_jsonable(inc.suspect_files)),
             ),
         )  # fmt: skip
 
@@ -707,6 +752,24 @@ class Store:
 
     def reader(self) -> StoreReader:
         return StoreReader(self.path)
+
+
+def _merged(prev: IncidentRecord | None, new: IncidentRecord) -> IncidentRecord:
+    """The later state of an incident, keeping the scan result an earlier state carried."""
+    if prev is None or new.suspect_files is not None or prev.suspect_files is None:
+        return new
+    return replace(new, suspect_files=prev.suspect_files, advice=prev.advice)
+
+
+def _jsonable(value: Any) -> Any:
+    """Strings inside nested lists/dicts, made storable (see :func:`_enc`)."""
+    if isinstance(value, str):
+        return _enc(value)
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    return value
 
 
 def _split_remote(remote: str | None) -> tuple[str | None, int | None]:

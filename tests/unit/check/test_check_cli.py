@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -274,3 +275,185 @@ def test_holds_checks_the_fd_table() -> None:
         assert check_mod._holds(os.getpid(), inode)
     assert not check_mod._holds(os.getpid(), inode)
     assert not check_mod._holds(999_999_999, inode)
+
+
+# ----------------------------------------------------------------------------- suspect files
+SUSPECT = {
+    "path": f"{UPLOADS}/wp-cache.php", "verdict": "malicious", "score": 17,
+    "rules": ["mailer.raw-smtp-dialogue", "php.eval-decoded"], "line": 13,
+    "excerpt": "fsockopen($target, $port);", "description": "raw SMTP", "layer": 0,
+}  # fmt: skip
+
+
+ODD = "/home/other/a\nb"
+
+
+@pytest.fixture
+def fake_scan(fake_host: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, ...]]:
+    """Replace the scanner: every call is recorded; the wp-cache.php group gets a suspect."""
+    calls: list[tuple[str, ...]] = []
+    # pid 15 (suspicious: its account lookup fails) works in a folder of its own
+    fake_host["procs"][15] = pinfo(15, 2002, "/usr/bin/perl", "perl", cwd=ODD)
+
+    def scan(paths: Any, *, budget: float, cfg: Any = None, limit: int = 5) -> Any:
+        calls.append(tuple(paths))
+        assert 0 < budget <= check_mod.SCAN_BUDGET
+        if any(p.endswith("wp-cache.php") for p in paths):
+            return [dict(SUSPECT)], []
+        return [], [f"not scanned: {paths[-1]}: No such file or directory"]
+
+    monkeypatch.setattr(check_mod, "scan_for_suspects", scan)
+    return calls
+
+
+def test_suspect_files_in_json_and_advice(
+    fake_host: dict[str, Any],
+    fake_scan: list[tuple[str, ...]],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # a second connection of the same script and folder: scanned once
+    fake_host["records"].append(sock(7, 1001, "198.51.100.7", 25))
+    owners = process_mod.find_socket_owners
+    monkeypatch.setattr(
+        process_mod, "find_socket_owners", lambda i, procfs="/proc": {**owners(i), 7: 11}
+    )
+    rc, doc = run_json(capsys)
+    assert rc == 1
+    # scripts first, then the folder; the others are not suspicious or have no process
+    assert fake_scan == [(f"{UPLOADS}/wp-cache.php", UPLOADS), (ODD,)]
+    by_inode = {c["inode"]: c for c in doc["connections"]}
+    for inode in (1, 7):
+        php = by_inode[inode]
+        assert php["suspect_files"] == [SUSPECT]
+        assert php["advice"][0] == (
+            f"this is the file: {UPLOADS}/wp-cache.php (malicious, score 17; "
+            "mailer.raw-smtp-dialogue, php.eval-decoded)"
+        )
+        assert any("spamtrace scan" in a for a in php["advice"][1:])  # the rest unchanged
+    assert by_inode[5]["suspect_files"] == []  # scanned, nothing found: no file advice
+    assert not any(a.startswith("this is the file") for a in by_inode[5]["advice"])
+    for inode in (2, 3, 4, 6):  # mta, submission, uid only, pid reused
+        assert by_inode[inode]["suspect_files"] is None
+    assert doc["scan"]["enabled"] is True and doc["scan"]["scanned"] == 2
+    assert doc["scan"]["not_scanned"] == 0 and doc["scan"]["budget_seconds"] == 3.0
+    assert doc["scan"]["notes"] == [f"not scanned: {ODD}: No such file or directory"]
+    assert doc["schema"] == "spamtrace.check/1"
+
+
+def test_suspect_files_in_the_table(
+    fake_host: dict[str, Any],
+    fake_scan: list[tuple[str, ...]],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["check"]) == 1
+    out = capsys.readouterr().out
+    assert f"file     {UPLOADS}/wp-cache.php: malicious, score 17" in out
+    assert "line 13: fsockopen($target, $port);" in out
+    assert f"next     this is the file: {UPLOADS}/wp-cache.php (malicious" in out
+    assert "nothing suspicious in the script(s) and folder" in out  # pid 15's folder
+    assert "scan note: not scanned: /home/other/a\\nb" in out  # escaped
+    assert "\x1b" not in out
+
+
+def test_no_scan(
+    fake_host: dict[str, Any],
+    fake_scan: list[tuple[str, ...]],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    _rc, doc = run_json(capsys, "--no-scan")
+    assert fake_scan == []
+    assert doc["scan"] == {"enabled": False}
+    assert all(c["suspect_files"] is None for c in doc["connections"])
+    assert not any(a.startswith("this is") for c in doc["connections"] for a in c["advice"])
+
+
+def test_scan_budget_is_shared_and_what_is_left_is_said(
+    fake_host: dict[str, Any],
+    fake_scan: list[tuple[str, ...]],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    import time
+
+    budgets: list[float] = []
+
+    def slow(paths: Any, *, budget: float, cfg: Any = None, limit: int = 5) -> Any:
+        budgets.append(budget)
+        time.sleep(budget)  # uses all it was given
+        return [], []
+
+    monkeypatch.setattr(check_mod, "scan_for_suspects", slow)
+    _rc, doc = run_json(capsys, "--scan-budget", "0.2")
+    assert len(budgets) == 1 and budgets[0] <= 0.2
+    assert doc["scan"]["scanned"] == 1 and doc["scan"]["not_scanned"] == 1
+    assert any("budget of 0.2 s used up" in n for n in doc["scan"]["notes"])
+    scanned = [c["suspect_files"] for c in doc["connections"] if c["inode"] in (1, 5)]
+    assert scanned.count(None) == 1 and scanned.count([]) == 1
+    for bad in ("0", "-1", "x", "1000"):
+        assert main(["check", "--scan-budget", bad]) == 2
+        assert "not a number of seconds" in capsys.readouterr().err
+
+
+def test_scan_for_suspects_on_real_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = tmp_path / "uploads"
+    folder.mkdir()
+    shell = folder / "x.php"
+    shell.write_text("<?php\n$p = 'ZWNobyAx';\neval(base64_decode($_POST['p'] . $p));\n")
+    (folder / "readme.txt").write_text("nothing here\n")
+    secret = tmp_path / "other"
+    secret.mkdir()
+    real_access = os.access
+    monkeypatch.setattr(
+        check_mod.os, "access", lambda p, m: False if str(p) == str(secret) else real_access(p, m)
+    )
+    files, notes = check_mod.scan_for_suspects(
+        [str(shell), str(folder), str(secret), str(tmp_path / "gone.php")], budget=2.0
+    )
+    assert files is not None and [f["path"] for f in files] == [str(shell)]  # once, not twice
+    top = files[0]
+    assert top["verdict"] == "malicious" and top["score"] >= 10
+    assert top["rules"] and isinstance(top["line"], int) and top["excerpt"]
+    assert set(top) == {"path", "verdict", "score", "rules", "line", "excerpt", "description",
+                        "layer"}  # fmt: skip
+    assert any(str(secret) in n and "not readable" in n for n in notes)
+    assert any("gone.php" in n for n in notes)
+    # nothing readable: not scanned (None), not "nothing found"
+    assert check_mod.scan_for_suspects([str(secret)], budget=1.0)[0] is None
+
+
+def test_scanner_failure_is_a_note(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import spamtrace.scanner
+
+    def boom(*_a: Any, **_k: Any) -> Any:
+        raise RuntimeError("rules broken")
+
+    monkeypatch.setattr(spamtrace.scanner, "rank_files", boom)
+    files, notes = check_mod.scan_for_suspects([str(tmp_path)], budget=1.0)
+    assert files is None and notes == [f"scan of {tmp_path} failed: RuntimeError: rules broken"]
+
+
+def test_suspect_json_top_finding_is_the_heaviest() -> None:
+    from spamtrace.scanner.report import FileReport, Finding, ScanVerdict
+
+    report = FileReport(
+        path="/h/x.php", verdict=ScanVerdict.SUSPICIOUS, score=8, size=10,
+        findings=(
+            Finding("php.long-line", "one huge line", 2, 1, "aaaa"),
+            Finding("mailer.raw-smtp-dialogue", "SMTP over a socket", 6, 9, "fsockopen(", 1),
+            Finding("php.long-line", "one huge line", 2, 4, "bbbb"),
+        ),
+    )  # fmt: skip
+    assert check_mod.suspect_json(report) == {
+        "path": "/h/x.php", "verdict": "suspicious", "score": 8,
+        "rules": ["mailer.raw-smtp-dialogue", "php.long-line"], "line": 9,
+        "excerpt": "fsockopen(", "description": "SMTP over a socket", "layer": 1,
+    }  # fmt: skip
+    assert check_mod.file_advice([check_mod.suspect_json(report)]) == (
+        "this is the file: /h/x.php (suspicious, score 8; mailer.raw-smtp-dialogue, php.long-line)"
+    )
+    clean = dict(check_mod.suspect_json(report), verdict="clean")
+    assert check_mod.file_advice([clean]) is None and check_mod.file_advice([]) is None
+    lines = check_mod.suspect_lines([dict(clean, path="/h/a\x1b[2Jb.php")])
+    assert lines[0].startswith("/h/a\\x1b[2Jb.php: clean, score 8")
+    assert lines[1] == "  line 9 of decoded layer 1: fsockopen("

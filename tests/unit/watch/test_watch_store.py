@@ -157,18 +157,20 @@ def test_migrations_run_from_an_older_version(
     path = str(tmp_path / "s.db")
     Store(path, start_writer=False).close()
 
-    def _v2(db: sqlite3.Connection) -> None:
+    nxt = SCHEMA_VERSION + 1
+
+    def _next(db: sqlite3.Connection) -> None:
         db.execute("ALTER TABLE events ADD COLUMN extra TEXT")
 
-    monkeypatch.setattr(store_mod, "MIGRATIONS", (*store_mod.MIGRATIONS, (2, _v2)))
-    monkeypatch.setattr(store_mod, "SCHEMA_VERSION", 2)
+    monkeypatch.setattr(store_mod, "MIGRATIONS", (*store_mod.MIGRATIONS, (nxt, _next)))
+    monkeypatch.setattr(store_mod, "SCHEMA_VERSION", nxt)
     s = Store(path, start_writer=False)
     s.close()
     db = sqlite3.connect(path)
     cols = [r[1] for r in db.execute("PRAGMA table_info(events)")]
     versions = [r[0] for r in db.execute("SELECT version FROM schema_version ORDER BY version")]
     db.close()
-    assert "extra" in cols and versions == [1, 2]
+    assert "extra" in cols and versions == [*range(1, nxt + 1)]
 
 
 def test_failed_migration_rolls_back(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -179,14 +181,15 @@ def test_failed_migration_rolls_back(tmp_path: Path, monkeypatch: pytest.MonkeyP
         db.execute("ALTER TABLE events ADD COLUMN half TEXT")
         db.execute("THIS IS NOT SQL")
 
-    monkeypatch.setattr(store_mod, "MIGRATIONS", (*store_mod.MIGRATIONS, (2, _bad)))
-    monkeypatch.setattr(store_mod, "SCHEMA_VERSION", 2)
+    nxt = SCHEMA_VERSION + 1
+    monkeypatch.setattr(store_mod, "MIGRATIONS", (*store_mod.MIGRATIONS, (nxt, _bad)))
+    monkeypatch.setattr(store_mod, "SCHEMA_VERSION", nxt)
     with pytest.raises(StoreError):
         Store(path, start_writer=False)
     db = sqlite3.connect(path)
     cols = [r[1] for r in db.execute("PRAGMA table_info(events)")]
     assert "half" not in cols
-    assert db.execute("SELECT max(version) FROM schema_version").fetchone()[0] == 1
+    assert db.execute("SELECT max(version) FROM schema_version").fetchone()[0] == SCHEMA_VERSION
     db.close()
 
 
@@ -228,3 +231,115 @@ def test_disk_full_keeps_committed_data_and_reports(tmp_path: Path) -> None:
 def test_reader_of_missing_file_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(StoreError, match="does not exist"):
         StoreReader(str(tmp_path / "none.db"))
+
+
+SUSPECT = {
+    "path": "/home/u/x/x.php", "verdict": "malicious", "score": 14,
+    "rules": ["mailer.raw-smtp-dialogue", "php.eval-base64"], "line": 3,
+    "excerpt": "eval(base64_decode($p));", "description": "decoded code executed", "layer": 0,
+}  # fmt: skip
+
+
+def _v1_store(path: str, monkeypatch: pytest.MonkeyPatch, now: float) -> None:
+    """A store as spamtrace with schema 1 wrote it (migration 1 only), with one incident."""
+    with monkeypatch.context() as m:
+        m.setattr(store_mod, "MIGRATIONS", store_mod.MIGRATIONS[:1])
+        m.setattr(store_mod, "SCHEMA_VERSION", 1)
+        s = Store(path, start_writer=False)
+        s.write_now([(ev(now), None)])
+        assert s.health().error is None
+        s.close()
+    db = sqlite3.connect(path)  # the incident row as version 1 wrote it (its own columns)
+    db.execute(
+        "INSERT INTO incidents(id, verdict, uid, user, account, account_kind, home, exe, cwd, "
+        "scripts, cmdline, connections, blocked, destinations, pids, first_seen, last_seen, "
+        "rate, reasons, methods, advice, process, updated) VALUES ('inc-1', 'suspicious', 1001, "
+        "'u', 'u', 'home', '/home/u', '/usr/bin/php', '/home/u/x', '[\"/home/u/x/x.php\"]', "
+        "'[\"php\"]', 1, 0, '[\"10.0.0.2:25\"]', '[10]', 1000.0, ?, 1.0, '[\"r\"]', "
+        '\'{"tracepoint":1}\', \'["scan it"]\', \'{"pid":10,"parents":[]}\', ?)',
+        (now, now),
+    )
+    db.commit()
+    db.close()
+
+
+def test_migration_1_to_2_adds_suspect_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert SCHEMA_VERSION == 2
+    import time
+
+    path = str(tmp_path / "s.db")
+    now = time.time()  # (opening a store applies retention: keep the rows recent)
+    _v1_store(path, monkeypatch, now)
+    db = sqlite3.connect(path)
+    assert "suspect_files" not in [r[1] for r in db.execute("PRAGMA table_info(incidents)")]
+    db.close()
+    # a reader of the old file (no migration: readers never write) sees "not scanned"
+    with StoreReader(path) as r:
+        (old,) = r.incidents()
+    assert old == inc(1, now)  # every version-1 field, and suspect_files None
+    # the writer migrates it: the version-1 data stays as it was
+    s = Store(path, start_writer=False)
+    s.close()
+    db = sqlite3.connect(path)
+    cols = [r[1] for r in db.execute("PRAGMA table_info(incidents)")]
+    versions = [r[0] for r in db.execute("SELECT version FROM schema_version ORDER BY version")]
+    db.close()
+    assert "suspect_files" in cols and versions == [1, 2]
+    with StoreReader(path) as r:
+        (same,) = r.incidents()
+        assert same == old
+        assert len(r.events_of("inc-1")) == 1
+
+
+def test_suspect_files_round_trip_and_survive_later_updates(tmp_path: Path) -> None:
+    import dataclasses
+
+    path = str(tmp_path / "s.db")
+    s = Store(path)
+    assert s.submit(ev(1000.0), inc(1, 1000.0))  # opened: not scanned yet
+    scanned = dataclasses.replace(
+        inc(1, 1000.0), suspect_files=(SUSPECT,), advice=("this is the file", "scan it")
+    )
+    assert s.submit_incident(scanned)  # the scan result alone, no event
+    assert s.submit(ev(1001.0), inc(2, 1001.0))  # a later state without the scan result
+    assert s.flush()
+    h = s.close()
+    assert h.written == 2 and h.lost == 0  # events written; the incident update is no event
+    with StoreReader(path) as r:
+        (one,) = r.incidents()
+    assert one.connections == 2 and one.last_seen == 1001.0
+    assert one.suspect_files == (SUSPECT,)
+    assert one.advice == ("this is the file", "scan it")
+
+
+def test_scan_result_and_later_state_in_one_batch(tmp_path: Path) -> None:
+    import dataclasses
+
+    path = str(tmp_path / "s.db")
+    s = Store(path, start_writer=False)
+    scanned = dataclasses.replace(inc(1, 1000.0), suspect_files=(), advice=("a",))
+    s._write_batch([
+        store_mod._Write(ev(1000.0), inc(1, 1000.0)),
+        store_mod._Write(None, scanned),
+        store_mod._Write(ev(1001.0), inc(2, 1001.0)),
+    ])  # fmt: skip
+    s.close()
+    with StoreReader(path) as r:
+        (one,) = r.incidents()
+    assert one.suspect_files == () and one.connections == 2 and one.advice == ("a",)
+
+
+def test_odd_bytes_in_suspect_paths_are_kept(tmp_path: Path) -> None:
+    import dataclasses
+
+    path = str(tmp_path / "s.db")
+    s = Store(path, start_writer=False)
+    odd = {**SUSPECT, "path": "/home/u/\udcff\n.php"}
+    s.write_now([(ev(1.0), dataclasses.replace(inc(1, 1.0), suspect_files=(odd,)))])
+    s.close()
+    with StoreReader(path) as r:
+        (one,) = r.incidents()
+    assert one.suspect_files is not None
+    assert "\\xff" in one.suspect_files[0]["path"] and "\n" in one.suspect_files[0]["path"]

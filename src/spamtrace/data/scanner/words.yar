@@ -104,3 +104,14 @@ rule mailer_header_forgery {
     condition:
         $h
 }
+
+rule php_wrapper_bypass {
+    meta:
+        id = "php.wrapper-bypass"
+    strings:
+        $z = "compress.zlib://"
+        $f = /php:\/\/filter\/[a-z.=\/|-]{0,80}resource=\//
+        $g = "glob://"
+    condition:
+        any of them
+}

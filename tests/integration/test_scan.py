@@ -1,0 +1,102 @@
+"""`spamtrace scan` end to end: the real CLI on a real tree with hostile entries.
+
+Root is needed for the device node, the tmpfs mount and for dropping to an unprivileged user
+(root can read a mode-000 file, so "unreadable" is tested as `nobody`). Everything is made in
+a fresh temporary folder and removed (and unmounted) even on failure.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import stat
+import subprocess
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from stcli import spamtrace
+
+SAMPLES = Path(__file__).resolve().parents[1] / "unit" / "scanner" / "samples"
+NOBODY = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
+
+
+@pytest.fixture
+def tree() -> Iterator[Path]:
+    base = Path(tempfile.mkdtemp(prefix="spamtrace-scan-it-"))
+    mounted: list[Path] = []
+    try:
+        base.chmod(0o755)
+        root = base / "site"
+        root.mkdir()
+        (root / "uploads").mkdir()
+        shutil.copy(SAMPLES / "malicious" / "dropper-base64.php", root / "uploads" / "cache.php")
+        shutil.copy(SAMPLES / "malicious" / "favicon.ico", root / "favicon.ico")
+        shutil.copy(SAMPLES / "clean" / "wordpress-style.php", root / "functions.php")
+        secret = root / "secret.php"
+        shutil.copy(SAMPLES / "malicious" / "webshell-lookalike.php", secret)
+        secret.chmod(0)
+        os.mkfifo(root / "pipe.php")
+        os.mknod(root / "null.php", stat.S_IFCHR | 0o666, os.makedev(1, 3))
+        (root / "loop").symlink_to(root)
+        outside = base / "outside"
+        outside.mkdir()
+        shutil.copy(SAMPLES / "malicious" / "reverse-shell.php", outside / "evil.php")
+        (root / "to-outside").symlink_to(outside)
+        (root / "evil-link.php").symlink_to(outside / "evil.php")
+        (root / "bad\nname\x1b[31m.php").write_bytes(
+            (SAMPLES / "malicious" / "preg-e.php").read_bytes()
+        )
+        mnt = root / "mnt"
+        mnt.mkdir()
+        subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(mnt)], check=True)
+        mounted.append(mnt)
+        shutil.copy(SAMPLES / "malicious" / "socket-mailer.php", mnt / "mailer.php")
+        (base / "empty.toml").write_text("")
+        yield root
+    finally:
+        for m in mounted:
+            subprocess.run(["umount", "-l", str(m)], check=False)
+        shutil.rmtree(base, ignore_errors=True)
+
+
+def _scan(root: Path, *args: str, prefix: list[str] | None = None) -> tuple[int, dict]:  # type: ignore[type-arg]
+    env = {"SPAMTRACE_CONFIG": str(root.parent / "empty.toml")}
+    res = spamtrace("scan", "--json", *args, str(root), prefix=prefix, timeout=120, env=env)
+    assert res.returncode in (0, 1), res.stderr
+    return res.returncode, json.loads(res.stdout)
+
+
+def test_scan_tree_as_unprivileged_user(tree: Path) -> None:
+    rc, doc = _scan(tree, prefix=NOBODY)
+    assert rc == 1
+    by_name = {Path(f["path"]).name: f for f in doc["files"]}
+    assert by_name["cache.php"]["verdict"] == "malicious"
+    assert by_name["favicon.ico"]["verdict"] == "malicious"
+    assert by_name["bad\nname\x1b[31m.php"]["verdict"] == "malicious"
+    assert by_name["secret.php"]["verdict"] == "skipped"
+    assert by_name["secret.php"]["reason"] == "cannot open: Permission denied"
+    assert by_name["mnt"]["reason"] == "other filesystem (use --cross-filesystems)"
+    # never followed: the symlinks to the outside, the loop; never opened: FIFO and device
+    assert "evil.php" not in by_name and "evil-link.php" not in by_name
+    assert "pipe.php" not in by_name and "null.php" not in by_name
+    assert "functions.php" not in by_name  # clean look-alike
+    assert doc["summary"]["malicious"] == 3
+
+
+def test_scan_crosses_filesystems_only_when_asked(tree: Path) -> None:
+    rc, doc = _scan(tree, "--cross-filesystems", "--min-verdict", "malicious")
+    assert rc == 1
+    names = {Path(f["path"]).name for f in doc["files"]}
+    assert "mailer.php" in names  # inside the tmpfs mount
+    assert "secret.php" in names  # root reads mode 000 files
+
+
+def test_human_output_escapes_names(tree: Path) -> None:
+    env = {"SPAMTRACE_CONFIG": str(tree.parent / "empty.toml")}
+    res = spamtrace("scan", str(tree), env=env, timeout=120)
+    assert res.returncode == 1
+    assert "\x1b" not in res.stdout
+    assert "bad\\nname\\x1b[31m.php" in res.stdout

@@ -1,0 +1,239 @@
+"""`watch` scans the scripts and folder of a suspicious incident off the reader thread and
+reports, stores and shows the suspect files (the scanner is replaced by a fake here)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from watchfake import attempt, proc
+
+from spamtrace.cli import check as check_mod
+from spamtrace.cli import watch as watch_mod
+from spamtrace.cli.main import main
+from spamtrace.config import Config
+from spamtrace.model import AttributedAttempt, SmtpConnectAttempted, Verdict
+
+UPLOADS = "/home/u/public_html/wp-content/uploads"
+SUSPECT = {
+    "path": f"{UPLOADS}/x.php", "verdict": "malicious", "score": 22,
+    "rules": ["mailer.raw-smtp-dialogue", "php.eval-decoded"], "line": 7,
+    "excerpt": "fsockopen($h, 25);", "description": "raw SMTP over a socket", "layer": 0,
+}  # fmt: skip
+
+
+class FakeAttributor:
+    """Hands out prepared attempts, one per event, in order."""
+
+    def __init__(self, attempts: list[AttributedAttempt]) -> None:
+        self.attempts = list(attempts)
+        self.counts: dict[str, int] = {}
+
+    def attempt(self, ev: SmtpConnectAttempted, uid_hint: int | None = None) -> AttributedAttempt:
+        return self.attempts.pop(0)
+
+
+def watcher(tmp_path: Path, *extra: str, json_out: bool = True) -> watch_mod.Watch:
+    args = argparse.Namespace(
+        json=json_out, db=str(tmp_path / "w.db"), no_store=False, source="auto",
+        no_nflog=True, duration=None, no_scan="--no-scan" in extra, scan_budget=0.5,
+    )  # fmt: skip
+    w = watch_mod.Watch(Config(), args)
+    from spamtrace.sinks.store import Store
+
+    w.store = Store(args.db)
+    if not args.no_scan:
+        w.scanner = watch_mod.IncidentScanner(None, args.scan_budget)
+    return w
+
+
+def feed(w: watch_mod.Watch, attempts: list[AttributedAttempt]) -> None:
+    w.attributor = FakeAttributor(attempts)  # type: ignore[assignment]
+    for att in attempts:
+        w._handle(att.event)
+
+
+def lines(out: str) -> list[dict[str, Any]]:
+    return [json.loads(x) for x in out.splitlines() if x.strip()]
+
+
+#: names of the threads the fake scanner ran on
+SCAN_THREADS: list[str] = []
+
+
+@pytest.fixture
+def fake_scan(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, ...]]:
+    """The scanner replaced: records the paths of each call (and its thread)."""
+    calls: list[tuple[str, ...]] = []
+    SCAN_THREADS.clear()
+
+    def scan(paths: Any, *, budget: float, cfg: Any = None, limit: int = 5) -> Any:
+        calls.append(tuple(paths))
+        SCAN_THREADS.append(threading.current_thread().name)
+        assert budget == 0.5
+        return [dict(SUSPECT)], []
+
+    monkeypatch.setattr(check_mod, "scan_for_suspects", scan)
+    return calls
+
+
+def test_opened_incident_names_the_file_and_stores_it(
+    tmp_path: Path, fake_scan: list[tuple[str, ...]], capsys: pytest.CaptureFixture[str]
+) -> None:
+    w = watcher(tmp_path)
+    try:
+        t = time.time()
+        feed(w, [attempt(t), attempt(t + 0.001)])
+        out = capsys.readouterr().out
+        # the reader went on: both events are out, the opened report waits for its scan
+        assert [x["type"] for x in lines(out)] == ["connect-attempted", "connect-attempted"]
+        w._finish_scans()
+        w.store.flush()  # type: ignore[union-attr]
+    finally:
+        w.close()
+    assert fake_scan == [(f"{UPLOADS}/x.php", UPLOADS)]
+    assert SCAN_THREADS == ["spamtrace-scan"]  # not the reader's thread
+    (opened,) = [x for x in lines(capsys.readouterr().out) if x["type"] == "incident-opened"]
+    inc = opened["incident"]
+    assert inc["suspect_files"] == [SUSPECT]
+    assert inc["advice"][0].startswith(f"this is the file: {UPLOADS}/x.php (malicious, score 22")
+    assert opened["scan"]["paths"] == [f"{UPLOADS}/x.php", UPLOADS]
+    assert opened["schema"] == "spamtrace.watch/1"
+    # stored with the incident: `incidents --json` and `incident ID` (JSON and human)
+    db = str(tmp_path / "w.db")
+    assert main(["incidents", "--json", "--since", "all", "--db", db]) == 1
+    (listed,) = json.loads(capsys.readouterr().out)["incidents"]
+    assert listed["suspect_files"] == [SUSPECT] and listed["connections"] == 2
+    assert listed["advice"][0].startswith("this is the file:")
+    assert main(["incident", inc["id"], "--json", "--db", db]) == 0
+    assert json.loads(capsys.readouterr().out)["incident"]["suspect_files"] == [SUSPECT]
+    assert main(["incident", inc["id"], "--db", db]) == 0
+    human = capsys.readouterr().out
+    assert "suspect files (most suspicious first):" in human
+    assert f"{UPLOADS}/x.php: malicious, score 22 (mailer.raw-smtp-dialogue" in human
+    assert "line 7: fsockopen($h, 25);" in human
+
+
+def test_human_opened_block_shows_the_file(
+    tmp_path: Path, fake_scan: list[tuple[str, ...]], capsys: pytest.CaptureFixture[str]
+) -> None:
+    w = watcher(tmp_path, json_out=False)
+    try:
+        feed(w, [attempt(time.time())])
+        w._finish_scans()
+    finally:
+        w.close()
+    out = capsys.readouterr().out
+    block = out[out.index("!! SUSPICIOUS incident") :]
+    assert f"   file:    {UPLOADS}/x.php: malicious, score 22" in block
+    assert "            line 7: fsockopen($h, 25);" in block
+    assert f"     - this is the file: {UPLOADS}/x.php" in block
+
+
+def test_not_suspicious_or_no_scan_is_reported_at_once(
+    tmp_path: Path, fake_scan: list[tuple[str, ...]], capsys: pytest.CaptureFixture[str]
+) -> None:
+    w = watcher(tmp_path)
+    try:
+        t = time.time()
+        mta = attempt(t, pid=7, process=proc(pid=7, uid=102, exe="/usr/sbin/exim4"),
+                      verdict=Verdict.MTA)  # fmt: skip
+        tunnel = attempt(t, pid=8, process=proc(pid=8, cwd="/", scripts=()),
+                         verdict=Verdict.SSH_TUNNEL)  # fmt: skip
+        feed(w, [mta, tunnel])
+        opened = [x for x in lines(capsys.readouterr().out) if x["type"] == "incident-opened"]
+    finally:
+        w.close()
+    assert fake_scan == []
+    assert [o["incident"]["verdict"] for o in opened] == ["mta", "ssh-tunnel"]
+    assert all(o["incident"]["suspect_files"] is None and o["scan"] is None for o in opened)
+    w = watcher(tmp_path, "--no-scan")
+    try:
+        feed(w, [attempt(time.time() + 5000)])
+        (opened_now,) = [
+            x for x in lines(capsys.readouterr().out) if x["type"] == "incident-opened"
+        ]
+    finally:
+        w.close()
+    assert fake_scan == [] and opened_now["incident"]["suspect_files"] is None
+
+
+def test_slow_scan_reports_the_incident_then_the_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    release = threading.Event()
+
+    def slow(paths: Any, *, budget: float, cfg: Any = None, limit: int = 5) -> Any:
+        release.wait(10)
+        return [dict(SUSPECT)], ["slow disk"]
+
+    monkeypatch.setattr(check_mod, "scan_for_suspects", slow)
+    monkeypatch.setattr(watch_mod, "SCAN_GRACE", 0.05)
+    w = watcher(tmp_path)
+    try:
+        feed(w, [attempt(time.time())])
+        time.sleep(0.6)  # past budget + grace
+        w._collect_scans()
+        (opened,) = [x for x in lines(capsys.readouterr().out) if x["type"] == "incident-opened"]
+        assert opened["incident"]["suspect_files"] is None
+        assert "incident-scanned" in opened["scan"]["notes"][0]
+        release.set()
+        deadline = time.monotonic() + 5
+        late: list[dict[str, Any]] = []
+        while not late and time.monotonic() < deadline:
+            w.scanner.wait(0.2)  # type: ignore[union-attr]
+            w._collect_scans()
+            late = [x for x in lines(capsys.readouterr().out) if x["type"] == "incident-scanned"]
+        w.store.flush()  # type: ignore[union-attr]
+    finally:
+        w.close()
+    (scanned,) = late
+    assert scanned["incident"] == opened["incident"]["id"]
+    assert scanned["suspect_files"] == [SUSPECT] and scanned["scan"]["notes"] == ["slow disk"]
+    assert main(["incidents", "--json", "--since", "all", "--db", str(tmp_path / "w.db")]) == 1
+    (listed,) = json.loads(capsys.readouterr().out)["incidents"]
+    assert listed["suspect_files"] == [SUSPECT]
+
+
+def test_scanner_queue_full_is_counted_not_waited_for(monkeypatch: pytest.MonkeyPatch) -> None:
+    release = threading.Event()
+    monkeypatch.setattr(
+        check_mod, "scan_for_suspects", lambda *a, **k: (release.wait(10), ([], []))[1]
+    )
+    s = watch_mod.IncidentScanner(None, 0.5, max_jobs=1)
+    try:
+        start = time.monotonic()
+        while s.submit("inc-x", ("/nonexistent",)) and time.monotonic() - start < 5:
+            time.sleep(0.01)  # the first job is taken by the (blocked) thread, one waits
+        assert s.dropped == 1 and s.stats()["dropped"] == 1
+        assert time.monotonic() - start < 5
+    finally:
+        release.set()
+        s.close()
+
+
+def test_same_paths_are_scanned_once_within_a_minute(
+    fake_scan: list[tuple[str, ...]],
+) -> None:
+    s = watch_mod.IncidentScanner(None, 0.5)
+    try:
+        assert s.submit("inc-a", ("/h/x.php",)) and s.submit("inc-b", ("/h/x.php",))
+        got: list[watch_mod.IncidentScan] = []
+        deadline = time.monotonic() + 5
+        while len(got) < 2 and time.monotonic() < deadline:
+            s.wait(0.2)
+            got += s.results()
+    finally:
+        s.close()
+    assert [r.incident_id for r in got] == ["inc-a", "inc-b"]
+    assert [r.reused for r in got] == [False, True] and got[1].files == (SUSPECT,)
+    assert fake_scan == [("/h/x.php",)]
