@@ -269,7 +269,6 @@ def feature(name: str) -> Callable[[FeatureFn], FeatureFn]:
     return deco
 
 
-_STMT_START = re.compile(rb"[;{}]\s*$")
 _ASSIGN_AT = re.compile(
     rb"\$(" + _NAME + rb")\s*(?:\[[^\]\n]{0,60}\]\s*)*(?:\.|\?\?)?=(?![=>])\s*([^;]{0,600})"
 )
@@ -779,8 +778,9 @@ def _built_names(ctx: _Ctx, rule: Rule) -> Hit | None:
                 continue
             return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end()))
     for i in lx.escaped:
-        if len(lx.raw_strings[i]) > 200:
-            continue
+        raw = lx.raw_strings[i]
+        if len(raw) > 200 or len(_CODE_ESCAPE.findall(raw)) < 2:
+            continue  # cheap count on the raw text before unescaping
         val, esc = lx.value_esc(i)
         if esc >= 2 and len(val) <= 40 and _norm_name(val) in DANGEROUS_NAMES:
             return Hit(ctx.line_of_string(i), excerpt(lx.raw_strings[i]))
@@ -888,6 +888,7 @@ def _encoded_fraction(ctx: _Ctx, rule: Rule) -> Hit | None:
     return None
 
 
+_CODE_ESCAPE = re.compile(rb"\\(?:x[0-9A-Fa-f]|[0-7]|u\{)")  # \x41, \101, \u{41} in raw text
 _PRINTABLE = re.compile(rb"[\x20-\x7e\t\r\n]*")
 
 
@@ -896,6 +897,8 @@ def _escaped_literals(ctx: _Ctx, rule: Rule) -> Hit | None:
     need = int(rule.params.get("min_escapes", 10))
     lx = ctx.lx
     for i in lx.escaped:
+        if len(_CODE_ESCAPE.findall(lx.raw_strings[i])) < need:
+            continue
         val, esc = lx.value_esc(i)
         if esc >= need and _PRINTABLE.fullmatch(val) and re.search(rb"[A-Za-z]{3}", val):
             return Hit(ctx.line_of_string(i), excerpt(lx.raw_strings[i]))
@@ -1109,6 +1112,47 @@ def _freemail_drop(ctx: _Ctx, rule: Rule) -> Hit | None:
     return None
 
 
+_FORM_FIELD = re.compile(
+    rb"<(?:input|textarea|select)\b[^>]{0,300}?\bname\s*=\s*[\"']?([a-z_][a-z0-9_]{0,40})"
+)
+_GLOBALS_SINKS = (
+    *_EXEC_NAMES_B, b"fopen", b"readfile", b"unlink", b"copy", b"rename", b"rmdir", b"mkdir",
+    b"chmod", b"opendir", b"scandir", b"file_get_contents", b"file_put_contents",
+    b"highlight_file", b"show_source", b"move_uploaded_file", b"mysql_query", b"mysql_connect",
+    b"mysqli_connect", b"mysqli_query", b"eval", b"assert", b"include", b"require",
+)  # fmt: skip
+
+
+@feature("form_globals")
+def _form_globals(ctx: _Ctx, rule: Rule) -> Hit | None:
+    """A form field whose name is used as a bare variable in a command/file/SQL call, while
+    the file never reads that field from $_GET/$_POST/$_REQUEST: the script relies on
+    register_globals to turn request fields into variables (old web shells and tools)."""
+    text = _string_text(ctx)
+    if b"name" not in text:
+        return None
+    fields = set(_FORM_FIELD.findall(text))
+    if not fields:
+        return None
+    code = ctx.code
+    for start, args in find_calls(code, tuple(n for n in _GLOBALS_SINKS if n in code), 100):
+        for var in set(_VAR.findall(_interpolated(ctx, _first_arg(args)))):
+            if var not in fields:
+                continue
+            lit = rb"\x01\d+\x01"
+            # read from the request under that name anywhere? then it is not register_globals
+            reads = re.search(rb"\$_(?:get|post|request|cookie|files)\s*\[\s*" + lit, code)
+            if reads is not None and any(
+                ctx.lx.value(int(i)).lower() == var
+                for i in re.findall(
+                    rb"\$_(?:get|post|request|cookie|files)\s*\[\s*\x01(\d+)\x01", code
+                )
+            ):
+                continue
+            return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
+    return None
+
+
 _CLASS_DEF = re.compile(rb"(?:^|[\s;{}])(?:class|trait)\s+[a-z_\x80-\xff]")
 
 
@@ -1197,14 +1241,6 @@ def _ui_with_exec(ctx: _Ctx, rule: Rule) -> Hit | None:
 
 
 # ------------------------------------------------------------------------------------ engine
-def _lower_data(ctx: _Ctx) -> bytes:
-    cached = ctx.cache.get("lower")
-    if cached is None:
-        cached = ctx.data.lower()
-        ctx.cache["lower"] = cached
-    return cached  # type: ignore[no-any-return]
-
-
 def _yara_hits(ctx: _Ctx, scope: str) -> dict[str, tuple[int, bytes]]:
     key = "yara-" + scope
     cached = ctx.cache.get(key)

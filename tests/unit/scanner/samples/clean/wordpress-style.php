@@ -71,3 +71,8 @@ $first_filter = $GLOBALS['wp_filter']['init'][10];
 $page = isset( $_GET['page'] ) ? sanitize_key( $_GET['page'] ) : 'main';
 include __DIR__ . '/views/' . basename( 'main' ) . '.php';
 $header = "Content-Type: text/plain";
+?>
+<form method="post"><input type="text" name="logfile"></form>
+<?php
+$logfile = isset( $_POST['logfile'] ) ? basename( wp_unslash( $_POST['logfile'] ) ) : '';
+$handle = fopen( WP_CONTENT_DIR . '/logs/' . $logfile, 'r' );

