@@ -14,5 +14,6 @@ if ! "$PY" -c 'import venv, ensurepip' >/dev/null 2>&1; then
 fi
 [ -x .venv/bin/python ] || "$PY" -m venv .venv
 .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip >/dev/null
-.venv/bin/python -m pip install -q --disable-pip-version-check "${@:--e .}"
+if [ $# -eq 0 ]; then set -- -e .; fi
+.venv/bin/python -m pip install -q --disable-pip-version-check "$@"
 echo "spamtrace installed: $(pwd)/.venv/bin/spamtrace"
