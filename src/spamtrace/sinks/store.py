@@ -555,33 +555,23 @@ class Store:
     # ------------------------------------------------------------------ writing
     def submit(self, event: EventRecord, incident: IncidentRecord | None = None) -> bool:
         """Queue one event (and the incident's new state); never blocks. False when lost."""
-        if self._error is not None:
-            with self._lock:
-                self._lost += 1
-            return False
-        try:
-            self._idle.clear()
-            self._queue.put_nowait(_Write(event, incident))
-            return True
-        except queue.Full:
-            with self._lock:
-                self._lost += 1
-            return False
+        return self._enqueue(_Write(event, incident))
 
     def submit_incident(self, incident: IncidentRecord) -> bool:
         """Queue a new state of one incident without an event (e.g. its suspect files)."""
-        if self._error is not None:
-            with self._lock:
-                self._lost += 1
-            return False
-        try:
-            self._idle.clear()
-            self._queue.put_nowait(_Write(None, incident))
-            return True
-        except queue.Full:
-            with self._lock:
-                self._lost += 1
-            return False
+        return self._enqueue(_Write(None, incident))
+
+    def _enqueue(self, write: _Write) -> bool:
+        if self._error is None:
+            try:
+                self._idle.clear()
+                self._queue.put_nowait(write)
+                return True
+            except queue.Full:
+                pass
+        with self._lock:
+            self._lost += 1
+        return False
 
     def _run(self) -> None:
         last_retention = time.monotonic()

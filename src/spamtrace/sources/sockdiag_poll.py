@@ -21,20 +21,9 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from spamtrace.model import SmtpConnectAttempted, SocketRecord, TcpState
+from spamtrace.model import SmtpConnectAttempted, SocketRecord
+from spamtrace.sources.sockdiag import LIVE_STATES as _OUTBOUND_STATES
 
-#: states in which an outbound SMTP socket is worth reporting (LISTEN etc. are not outbound)
-_OUTBOUND_STATES = frozenset(
-    {
-        TcpState.SYN_SENT,
-        TcpState.ESTABLISHED,
-        TcpState.FIN_WAIT1,
-        TcpState.FIN_WAIT2,
-        TcpState.CLOSE_WAIT,
-        TcpState.LAST_ACK,
-        TcpState.CLOSING,
-    }
-)
 MAX_PENDING = 100_000
 
 Dumper = Callable[[Sequence[int]], list[SocketRecord]]
