@@ -18,7 +18,6 @@ import os
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, get_args, get_origin, get_type_hints
 
 from spamtrace.errors import ConfigError
@@ -36,8 +35,8 @@ def _toml() -> ModuleType:
         import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
     return tomllib  # type: ignore[no-any-return,unused-ignore]
 
-DEFAULT_CONFIG_FILE = Path("/etc/spamtrace/spamtrace.toml")
-DEFAULT_CONFIG_DIR = Path("/etc/spamtrace/spamtrace.d")
+DEFAULT_CONFIG_FILE = "/etc/spamtrace/spamtrace.toml"
+DEFAULT_CONFIG_DIR = "/etc/spamtrace/spamtrace.d"
 
 
 @dataclass(frozen=True, slots=True)
@@ -257,10 +256,10 @@ def _validate(cfg: Config) -> None:
         raise ConfigError(f"{where('watch.queue_size')}: must be at least 1")
 
 
-def _read_toml(path: Path) -> dict[str, Any]:
+def _read_toml(path: str) -> dict[str, Any]:
     tomllib = _toml()
     try:
-        with path.open("rb") as fh:
+        with open(path, "rb") as fh:
             loaded: dict[str, Any] = tomllib.load(fh)
             return loaded
     except tomllib.TOMLDecodeError as exc:
@@ -284,13 +283,15 @@ def load(
     sources: dict[str, str] = {}
 
     explicit = config_file is not None or "SPAMTRACE_CONFIG" in env
-    main = Path(config_file or env.get("SPAMTRACE_CONFIG") or DEFAULT_CONFIG_FILE)
-    if main.exists() or explicit:
-        _merge_layer(data, sources, _read_toml(main), str(main))
-    drop_dir = Path(config_dir or env.get("SPAMTRACE_CONFIG_DIR") or DEFAULT_CONFIG_DIR)
-    if drop_dir.is_dir():
-        for path in sorted(drop_dir.glob("*.toml")):
-            _merge_layer(data, sources, _read_toml(path), str(path))
+    main = os.fspath(config_file or env.get("SPAMTRACE_CONFIG") or DEFAULT_CONFIG_FILE)
+    if explicit or os.path.exists(main):
+        _merge_layer(data, sources, _read_toml(main), main)
+    drop_dir = os.fspath(config_dir or env.get("SPAMTRACE_CONFIG_DIR") or DEFAULT_CONFIG_DIR)
+    if os.path.isdir(drop_dir):
+        names = sorted(n for n in os.listdir(drop_dir) if n.endswith(".toml"))
+        for name in names:
+            path = os.path.join(drop_dir, name)
+            _merge_layer(data, sources, _read_toml(path), path)
 
     sections = _section_types()
     for name, raw in sorted(env.items()):

@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
-import traceback
 from collections.abc import Sequence
 
 from spamtrace import __version__
@@ -20,6 +19,8 @@ from spamtrace.safetext import escape
 
 #: command modules, in the order their commands appear in --help
 COMMAND_MODULES = ("check", "watch", "scan", "firewall", "audit", "config")
+#: commands registered by a module of another name
+_MODULE_OF = {"incidents": "watch", "incident": "watch"}
 
 
 class _Parser(argparse.ArgumentParser):
@@ -38,7 +39,8 @@ def _command_of(args: Sequence[str]) -> str | None:
         elif arg == "--config":
             skip = True
         elif not arg.startswith("-"):
-            return arg if arg in COMMAND_MODULES else None
+            name = _MODULE_OF.get(arg, arg)
+            return name if name in COMMAND_MODULES else None
     return None
 
 
@@ -57,12 +59,7 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name in (command,) if command else COMMAND_MODULES:
-        try:
-            module = importlib.import_module(f"spamtrace.cli.{name}")
-        except ModuleNotFoundError as exc:  # TEMPORARY while commands are being built
-            if exc.name == f"spamtrace.cli.{name}":
-                continue
-            raise
+        module = importlib.import_module(f"spamtrace.cli.{name}")
         module.register(sub)
     return parser
 
@@ -82,6 +79,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.handler(args, cfg))
     except SpamtraceError as exc:
         if verbose:
+            import traceback
+
             traceback.print_exc()
         print(f"spamtrace: error: {escape(exc.message)}", file=sys.stderr)
         return int(exc.exit_code)
@@ -92,6 +91,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(ExitCode.CLEAN)
     except Exception as exc:  # the one place an unexpected error is turned into a line
         if verbose:
+            import traceback
+
             traceback.print_exc()
         print(
             f"spamtrace: internal error: {escape(type(exc).__name__)}: {escape(str(exc))} "
