@@ -45,10 +45,9 @@ _NOT_CALL_BEFORE = frozenset(b"abcdefghijklmnopqrstuvwxyz0123456789_$>:") | froz
 
 
 def bounded_finditer(
-    rx: re.Pattern[bytes], buf: bytes, limit: int = 100000
+    rx: re.Pattern[bytes], buf: bytes, limit: int = 100000, *, pos: int = 0
 ) -> Iterator[re.Match[bytes]]:
     """``rx.finditer`` keeping only matches not preceded by a name byte, ``$``, ``->``, ``::``."""
-    pos = 0
     n = 0
     while n < limit:
         m = rx.search(buf, pos)
@@ -77,6 +76,9 @@ _UIN = rb"(?:\$_(?:get|post|request|cookie|files)\b|\$http_(?:post|get)_vars|php
 _REQ_RE = re.compile(_REQ)
 _UIN_RE = re.compile(_UIN)
 _NAME = rb"[a-z_\x80-\xff][\w\x80-\xff]*"
+# the same, possessive: where a name is followed by something that cannot continue it (space,
+# "[", "(", "=", "."), giving back name bytes can never help a match, so do not try
+_NAME_P = rb"[a-z_\x80-\xff][\w\x80-\xff]*+"
 _DEC_FUNCS = (
     rb"base64_decode|gzinflate|gzuncompress|gzdecode|str_rot13|strrev|hex2bin|convert_uudecode|"
     rb"rawurldecode|urldecode|bzdecompress"
@@ -115,6 +117,7 @@ class _Ctx:
     gates: GateWords | None = None
     gate_words: frozenset[bytes] = frozenset()
     cache: dict[str, Any] = field(default_factory=dict)
+    prereqs: dict[str, tuple[frozenset[bytes], ...]] = field(default_factory=dict)
 
     @property
     def code(self) -> bytes:
@@ -270,7 +273,7 @@ def feature(name: str) -> Callable[[FeatureFn], FeatureFn]:
 
 
 _ASSIGN_AT = re.compile(
-    rb"\$(" + _NAME + rb")\s*(?:\[[^\]\n]{0,60}\]\s*)*(?:\.|\?\?)?=(?![=>])\s*([^;]{0,600})"
+    rb"\$(" + _NAME_P + rb")\s*+(?:\[[^\]\n]{0,60}\]\s*)*(?:\.|\?\?)?=(?![=>])\s*([^;]{0,600})"
 )
 _FOREACH_REQ = re.compile(
     rb"foreach\s*\(\s*" + _REQ + rb"[^)]{0,80}?as\s*(?:\$\w+\s*=>\s*)?\$(\w+)"
@@ -363,7 +366,7 @@ def _taint(ctx: _Ctx) -> tuple[set[bytes], set[bytes]]:
                 got = _assignment_before(code, m.start())
                 if got is not None and _BUILT_RHS.match(got[1]):
                     dec.add(got[0])
-        for var in list(req | dec)[:40]:  # one level of copies: $b = $a;
+        for var in sorted(req | dec)[:40]:  # one level of copies: $b = $a;
             needle = b"$" + var
             pos = code.find(needle)
             count = 0
@@ -380,7 +383,7 @@ def _taint(ctx: _Ctx) -> tuple[set[bytes], set[bytes]]:
 
 
 _EXTRACT_REQ = re.compile(rb"extract\s*\(\s*" + _REQ)
-_SINK_VARCALL = re.compile(rb"\$(" + _NAME + rb")\s*(?:\[[^\]\n]{0,40}\]\s*)?\(")
+_SINK_VARCALL = re.compile(rb"\$(" + _NAME_P + rb")\s*+(?:\[[^\]\n]{0,40}\]\s*)?\(")
 
 
 def _interpolated(ctx: _Ctx, args: bytes) -> bytes:
@@ -408,6 +411,10 @@ _ASSIGNED_TPL = (
     rb"\$\{\s*\x01|\$\$|extract\s*\(|parse_str\s*\(|import_request_variables|"
     rb"(?:include|require)(?:_once)?\b"
 )
+_ASSIGNED_ANY = re.compile(
+    rb"\$\{\s*\x01|\$\$|extract\s*\(|parse_str\s*\(|import_request_variables|"
+    rb"(?:include|require)(?:_once)?\b"
+)
 
 
 @feature("exec_unassigned")
@@ -422,12 +429,21 @@ def _exec_unassigned(ctx: _Ctx, rule: Rule) -> Hit | None:
         args = _interpolated(ctx, _first_arg(raw_args))
         if b"escapeshell" in args:
             continue
-        for var in set(_VAR.findall(args)):
+        for var in sorted(set(_VAR.findall(args))):
             if var in (b"this", b"globals") or var.startswith(b"_"):
                 continue
             dollar = b"$" + var
             if re.search(re.escape(dollar) + rb"\s*\.?=(?![=>])", code):
                 continue
+            # the variable-independent alternatives of _ASSIGNED_TPL: when one of them
+            # occurs, every variable counts as assigned and nothing can fire (one scan per
+            # file instead of one per variable)
+            generic = ctx.cache.get("assigned-any")
+            if generic is None:
+                generic = _ASSIGNED_ANY.search(code) is not None
+                ctx.cache["assigned-any"] = generic
+            if generic:
+                return None
             pat = _ASSIGNED_TPL % ((re.escape(var),) * 12)
             if re.search(pat, code) is None:
                 return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
@@ -526,7 +542,7 @@ def _upload_unchecked(ctx: _Ctx, rule: Rule) -> Hit | None:
         shown = ctx.restore(dest).lower()
         client_name = b"$_files" in shown and b"name" in shown
         if not client_name:
-            for var in set(_VAR.findall(dest)):
+            for var in sorted(set(_VAR.findall(dest))):
                 rx = rb"\$%s\s*=[^;]{0,160}" % re.escape(var)
                 for am in re.finditer(rx, code):
                     rhs = ctx.restore(am.group(0)).lower()
@@ -543,18 +559,20 @@ def _upload_unchecked(ctx: _Ctx, rule: Rule) -> Hit | None:
 @feature("tainted_sink")
 def _tainted_sink(ctx: _Ctx, rule: Rule) -> Hit | None:
     kind = rule.params.get("sinks")
-    if kind == "varcall" and bounded_search(_SINK_VARCALL, ctx.code) is None:
-        return None
+    first_call = None
+    if kind == "varcall":
+        first_call = bounded_search(_SINK_VARCALL, ctx.code)
+        if first_call is None:
+            return None  # no variable is called as a function: nothing to taint-check
     req, dec = _taint(ctx)
     if not req and not dec and not (kind == "varcall" and b"extract" in ctx.code):
         return None
     code = ctx.code
-    if kind == "varcall":
-        if bounded_search(_SINK_VARCALL, code) is None:
-            return None  # no variable is called as a function: nothing to taint-check
+    if first_call is not None:
         extracted = _EXTRACT_REQ.search(code) is not None
         direct = ctx.cache.get("direct", set())
-        for m in bounded_finditer(_SINK_VARCALL, code):
+        # the same matches as from offset 0: none before the first one was accepted
+        for m in bounded_finditer(_SINK_VARCALL, code, pos=first_call.start()):
             var = m.group(1)
             if code[max(0, m.start() - 8) : m.start()].rstrip().endswith(b"new"):
                 continue  # new $class(): instantiation, not a call
@@ -914,11 +932,29 @@ _RANDOM_NAME = re.compile(
 )
 
 
+_ODD_NAMES: dict[bytes, bool] = {}
+
+
 @feature("random_identifiers")
 def _random_identifiers(ctx: _Ctx, rule: Rule) -> Hit | None:
     names = set(_IDENT.findall(ctx.code))
-    names.update(_FUNC_IDENT.findall(ctx.code))
-    odd = sorted(set(_RANDOM_NAME.findall(b"\n".join(names))))
+    if b"function" in ctx.code:
+        names.update(_FUNC_IDENT.findall(ctx.code))
+    # a name is odd when its whole line of the "\n"-joined names matches _RANDOM_NAME (names
+    # hold no newline); the answer per (short) name is cached, as names recur across files
+    known = _ODD_NAMES
+    if len(known) > 100_000:
+        known.clear()
+    odd = []
+    for n in names:
+        flag = known.get(n)
+        if flag is None:
+            flag = _RANDOM_NAME.fullmatch(n) is not None
+            if len(n) <= 64:
+                known[n] = flag
+        if flag:
+            odd.append(n)
+    odd.sort()
     if len(odd) >= int(rule.params.get("min_names", 6)):
         return Hit(0, excerpt(b", ".join(b"$" + n for n in odd[:8])))
     return None
@@ -1036,6 +1072,7 @@ _FILE_OPS = re.compile(
     rb"copy|mkdir|readfile|file_get_contents|highlight_file|show_source|scandir|opendir|glob|"
     rb"touch|filemtime|fileperms)\s*\("
 )
+_FILE_OP_NAMES = tuple(_FILE_OPS.pattern[1 : _FILE_OPS.pattern.index(b")")].split(b"|"))
 
 
 @feature("file_manager")
@@ -1045,6 +1082,9 @@ def _file_manager(ctx: _Ctx, rule: Rule) -> Hit | None:
     if b"<form" not in text and b"<input" not in text and b"<textarea" not in text:
         return None
     if not _UIN_RE.search(code):
+        return None
+    # each operation found is one of these names in the code: fewer than 7 present, no hit
+    if sum(1 for name in _FILE_OP_NAMES if name in code) < 7:
         return None
     ops = {m.group(1) for m in bounded_finditer(_FILE_OPS, code, 500)}
     if len(ops) < 7:
@@ -1123,6 +1163,9 @@ _GLOBALS_SINKS = (
 )  # fmt: skip
 
 
+_REQUEST_READS = re.compile(rb"\$_(?:get|post|request|cookie|files)\s*\[\s*\x01(\d+)\x01")
+
+
 @feature("form_globals")
 def _form_globals(ctx: _Ctx, rule: Rule) -> Hit | None:
     """A form field whose name is used as a bare variable in a command/file/SQL call, while
@@ -1136,18 +1179,15 @@ def _form_globals(ctx: _Ctx, rule: Rule) -> Hit | None:
         return None
     code = ctx.code
     for start, args in find_calls(code, tuple(n for n in _GLOBALS_SINKS if n in code), 100):
-        for var in set(_VAR.findall(_interpolated(ctx, _first_arg(args)))):
+        for var in sorted(set(_VAR.findall(_interpolated(ctx, _first_arg(args))))):
             if var not in fields:
                 continue
-            lit = rb"\x01\d+\x01"
             # read from the request under that name anywhere? then it is not register_globals
-            reads = re.search(rb"\$_(?:get|post|request|cookie|files)\s*\[\s*" + lit, code)
-            if reads is not None and any(
-                ctx.lx.value(int(i)).lower() == var
-                for i in re.findall(
-                    rb"\$_(?:get|post|request|cookie|files)\s*\[\s*\x01(\d+)\x01", code
-                )
-            ):
+            read_idx: list[bytes] | None = ctx.cache.get("request-reads")
+            if read_idx is None:
+                read_idx = _REQUEST_READS.findall(code)
+                ctx.cache["request-reads"] = read_idx
+            if read_idx and any(ctx.lx.value(int(i)).lower() == var for i in read_idx):
                 continue
             return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
     return None
@@ -1266,10 +1306,36 @@ def has_word(ctx: _Ctx, word: bytes) -> bool:
     return word in present
 
 
+_REQ_MACRO = (  # {REQ} of rules.toml, expanded
+    rb"(?:getenv\s*\(\s*\x01\d+\x01\s*\)|\$_(?:get|post|request|cookie|files|server|env)\b|"
+    rb"\$http_(?:post|get|cookie|raw_post)_(?:vars|data)|php://input|getallheaders\s*\(|"
+    rb"\$\{\s*\x01\d+\x01\s*\}\s*\[)"
+)
+# Cheaper necessary conditions for particular rule patterns: every match of the pattern (the
+# key, verbatim, so that an edited rule simply loses its prefilter) contains a match of the
+# prefilter, whose literal first byte makes it scan many times faster.
+_PREFILTERS: dict[bytes, re.Pattern[bytes]] = {
+    # chr-chain: each piece is chr(N) or $f(N) followed by "."
+    (
+        rb"(?:(?:chr|\$[\w\x80-\xff]+)\s*\(\s*(?:\d+|0x[0-9a-f]+)\s*(?:[-+^]\s*\d+\s*)?\)"
+        rb"\s*\.\s*){4,}"
+    ): re.compile(rb"\(\s*(?:\d+|0x[0-9a-f]+)\s*(?:[-+^]\s*\d+\s*)?\)\s*\."),
+    # password-gate: both alternatives hold md5/sha1( ... request input; without the
+    # "\x01<n>\x01 ==" alternative no string placeholder starts a match attempt
+    (
+        rb"(?:md5|sha1)\s*\([^;]{0,60}?" + _REQ_MACRO + rb"[^;]{0,80}?[!=]==?\s*\x01\d+\x01|"
+        rb"\x01\d+\x01\s*[!=]==?\s*(?:md5|sha1)\s*\([^;]{0,60}?" + _REQ_MACRO
+    ): re.compile(rb"(?:md5|sha1)\s*\([^;]{0,60}?" + _REQ_MACRO),
+}
+
+
 def _run_rule(ctx: _Ctx, rule: Rule) -> Hit | None:
     need = rule.params.get("min_literal_count")
     if need:
         code = ctx.code
+        present = _present(ctx)
+        if present is not None and present.isdisjoint(rule.gate_counts):
+            return None  # none of the counted words occurs: the count is 0
         if sum(code.count(w) for w in rule.gate_counts) < int(need):
             return None
     if rule.gate:
@@ -1286,6 +1352,14 @@ def _run_rule(ctx: _Ctx, rule: Rule) -> Hit | None:
             return None
     if rule.kind == "code":
         assert rule.regex is not None
+        need_sets = ctx.prereqs.get(rule.id)
+        if need_sets is not None:
+            present = _present(ctx)
+            if present is not None and any(present.isdisjoint(ws) for ws in need_sets):
+                return None  # the regex cannot match without a word of each set
+        pre = _PREFILTERS.get(rule.regex.pattern)
+        if pre is not None and pre.search(ctx.code) is None:
+            return None
         m = bounded_search(rule.regex, ctx.code) if rule.boundary else rule.regex.search(ctx.code)
         if m is None:
             return None
@@ -1312,15 +1386,93 @@ def _run_rule(ctx: _Ctx, rule: Rule) -> Hit | None:
 _GATE_EXTRA_SET = frozenset({*_SOURCES, b"\x01.", b"\x01 ."})
 _GATE_SCANNERS: dict[int, GateWords | None] = {}
 _GATE_WORDS: dict[int, frozenset[bytes]] = {}
+#: per rule set: rule id -> word sets; every match of the rule's regex has a word of each
+_PREREQS: dict[int, dict[str, tuple[frozenset[bytes], ...]]] = {}
+_MIN_PREREQ = 3  # shorter words say little and cost the gate scan more
+
+
+def _required_words(items: Any) -> frozenset[bytes] | None:
+    """Literal words of which every match of the parsed regex ``items`` (an ``re._parser``
+    sequence) contains at least one, or None when no such set is known."""
+    sets = _required_sets(items)
+    if not sets:
+        return None
+    return max(sets, key=lambda ws: (min(map(len, ws)), -len(ws)))
+
+
+def _required_sets(items: Any) -> list[frozenset[bytes]]:
+    """Sets of literal words such that every match of ``items`` contains a word of each set.
+    Only runs of consecutive literals count; groups, branches and repeats of at least one
+    are followed."""
+    from re import _constants as c  # type: ignore[attr-defined]
+
+    found: list[frozenset[bytes]] = []
+
+    def consider(cand: frozenset[bytes] | None) -> None:
+        if cand and min(len(w) for w in cand) >= _MIN_PREREQ:
+            found.append(cand)
+
+    run = bytearray()
+    for op, av in items:
+        lit = None
+        if op is c.LITERAL:
+            lit = av
+        elif op is c.IN and len(av) == 1 and av[0][0] is c.LITERAL:
+            lit = av[0][1]
+        if lit is not None:
+            run.append(lit)
+            continue
+        if run:
+            consider(frozenset([bytes(run)]))
+            run = bytearray()
+        if op is c.SUBPATTERN:
+            if not (av[1] | av[2]) & c.SRE_FLAG_IGNORECASE:
+                consider(_required_words(av[3]))
+        elif op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT):
+            if av[0] >= 1:
+                consider(_required_words(av[2]))
+        elif op is c.ATOMIC_GROUP:
+            consider(_required_words(av))
+        elif op is c.BRANCH:
+            alts = [_required_words(b) for b in av[1]]
+            if all(a is not None for a in alts):
+                consider(frozenset().union(*alts))  # type: ignore[arg-type]
+    if run:
+        consider(frozenset([bytes(run)]))
+    return found
+
+
+def _regex_prereq(rx: re.Pattern[bytes]) -> tuple[frozenset[bytes], ...]:
+    """Word sets that every match of ``rx`` needs one word of (each set separately)."""
+    if rx.flags & re.IGNORECASE:
+        return ()
+    try:
+        from re import _parser  # type: ignore[attr-defined]
+
+        parsed = _parser.parse(rx.pattern, rx.flags)
+        if parsed.state.flags & re.IGNORECASE:
+            return ()
+        return tuple(dict.fromkeys(_required_sets(parsed)))
+    except Exception:  # an unexpected parse tree: no prerequisite, the regex decides
+        return ()
 
 
 def _gate_scanner(rules: tuple[Rule, ...]) -> GateWords | None:
     key = id(rules)
     if key not in _GATE_SCANNERS:
         words = set(_GATE_EXTRA_SET)
+        prereqs: dict[str, tuple[frozenset[bytes], ...]] = {}
         for rule in rules:
             words.update(rule.gate)
             words.update(rule.gate_also)
+            words.update(rule.gate_counts)
+            if rule.kind == "code" and rule.regex is not None:
+                need = _regex_prereq(rule.regex)
+                if need:
+                    prereqs[rule.id] = need
+                    for ws in need:
+                        words.update(ws)
+        _PREREQS[key] = prereqs
         try:
             _GATE_SCANNERS[key] = GateWords(words)
             _GATE_WORDS[key] = frozenset(words)
@@ -1357,6 +1509,7 @@ def _analyze(
         yara=yara,
         gates=gates,
         gate_words=_GATE_WORDS.get(id(rules), frozenset()),
+        prereqs=_PREREQS.get(id(rules), {}) if gates is not None else {},
     )
     ctx.cache["hits"] = hits
     if code0 is not None:

@@ -129,6 +129,8 @@ _TOKEN = re.compile(
     re.DOTALL,
 )
 _KIND = {39: "sq", 34: "dq", 96: "bq"}
+# the same tokens, captured: ``split`` gives [code, token, code, token, ..., code] in C
+_TOKEN_SPLIT = re.compile(b"(" + _TOKEN.pattern + b")", re.DOTALL)
 
 
 def lex(data: bytes, *, start_in_php: bool = False, strict_open: bool = False) -> Lexed:
@@ -154,6 +156,9 @@ def lex(data: bytes, *, start_in_php: bool = False, strict_open: bool = False) -
         append(b"echo " if m0.group().endswith(b"=") else b";")
         pos = m0.end()
         out.php_regions = 1
+    if b"<<<" not in data:  # no heredoc: every token is handled in one split pass
+        comments = _lex_split(data[pos:] if pos else data, out, parts, html_parts)
+        pos = n
     while pos < n:
         resume = n
         for m in _TOKEN.finditer(data, pos):
@@ -222,3 +227,71 @@ def lex(data: bytes, *, start_in_php: bool = False, strict_open: bool = False) -
     out.code = b"".join(parts).lower()
     out.html = b"".join(html_parts)
     return out
+
+
+_MARKS: list[bytes] = []  # _MARKS[i] == b"\x01%d\x01" % i, grown on demand
+
+
+_MAX_MARKS = 1 << 14
+
+
+def _mark(idx: int) -> bytes:
+    if idx >= _MAX_MARKS:
+        return b"\x01%d\x01" % idx
+    while len(_MARKS) <= idx:
+        _MARKS.append(b"\x01%d\x01" % len(_MARKS))
+    return _MARKS[idx]
+
+
+def _lex_split(data: bytes, out: Lexed, parts: list[bytes], html_parts: list[bytes]) -> int:
+    """The token loop of :func:`lex` for text without ``<<<`` (so no heredoc/nowdoc): the
+    same output, with the tokens cut out by one ``split`` call. Returns the comment bytes."""
+    pieces = _TOKEN_SPLIT.split(data)
+    raw_strings = out.raw_strings
+    kinds = out.kinds
+    long_ = out.long
+    escaped = out.escaped
+    append = parts.append
+    kind_of = _KIND
+    idx = len(kinds)
+    _mark(min(idx + len(pieces) // 2, _MAX_MARKS - 1))  # placeholders for every token
+    marks = _MARKS
+    n_marks = len(marks)
+    comments = 0
+    append(pieces[0])
+    for i in range(1, len(pieces), 2):
+        tok = pieces[i]
+        c = tok[0]
+        if c == 39 or c == 34 or c == 96:  # ' " `
+            raw = tok[1:-1] if len(tok) > 1 and tok[-1] == c else tok[1:]
+            if len(raw) >= LONG:
+                long_.append(idx)
+            if c != 39 and b"\\" in raw:
+                escaped.append(idx)
+            raw_strings.append(raw)
+            kinds.append(kind_of[c])
+            mark = marks[idx] if idx < n_marks else b"\x01%d\x01" % idx
+            idx += 1
+            if b"\n" in raw:
+                append(mark + b"\n" * raw.count(b"\n"))
+            else:
+                append(mark)
+        elif c == 47 or c == 35:  # / or #
+            comments += len(tok)
+            if c == 47 and tok[1] == 42:  # /* */
+                append(b" " + b"\n" * tok.count(b"\n"))
+            else:
+                append(b" ")
+        elif c == 63:  # ?> inline HTML <?php
+            out.php_regions += 1
+            tail = b"echo " if tok.endswith(b"<?=") else b";"
+            body = tok[2:]
+            cut = body.rfind(b"<?")
+            if cut >= 0 and tok.endswith((b"<?", b"<?=", b"<?php", b"<?PHP")):
+                body = body[:cut]
+            html_parts.append(body)
+            append(b";" + b"\n" * tok.count(b"\n") + tail)
+        else:  # "<<<" cannot occur (the caller checked): never reached
+            append(tok)
+        append(pieces[i + 1])
+    return comments
