@@ -109,7 +109,7 @@ def register(sub: Any) -> None:
         metavar="SECONDS",
         help=f"time for scanning all senders' files in this run (default {SCAN_BUDGET:g})",
     )
-    parser.set_defaults(handler=run)
+    parser.set_defaults(handler=run, report_despite_bad_config=True)
 
 
 # ----------------------------------------------------------------------------- pipeline

@@ -14,7 +14,7 @@ import sys
 from collections.abc import Sequence
 
 from spamtrace import __version__
-from spamtrace.errors import ExitCode, SpamtraceError, UsageError
+from spamtrace.errors import ConfigError, ExitCode, SpamtraceError, UsageError
 from spamtrace.safetext import escape
 
 #: command modules, in the order their commands appear in --help
@@ -75,7 +75,19 @@ def main(argv: Sequence[str] | None = None) -> int:
             return ExitCode.USAGE
         from spamtrace import config
 
-        cfg = config.load(config_file=args.config)
+        try:
+            cfg = config.load(config_file=args.config)
+        except ConfigError as exc:
+            if not getattr(args, "report_despite_bad_config", False):
+                raise
+            # A read-only diagnostic (check) still reports on built-in defaults: the admin
+            # hunting spam needs the report more than the config. The exit code says 2.
+            print(
+                f"spamtrace: error: {escape(exc.message)} (this report uses built-in defaults)",
+                file=sys.stderr,
+            )
+            args.handler(args, config.Config())
+            return int(ExitCode.USAGE)
         return int(args.handler(args, cfg))
     except SpamtraceError as exc:
         if verbose:

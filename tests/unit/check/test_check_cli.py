@@ -231,10 +231,13 @@ def test_broken_config_is_one_line(
     monkeypatch.setenv("SPAMTRACE_CONFIG", str(bad))
     assert main(["check", "--json"]) == 2
     out, err = capsys.readouterr()
-    assert out == "" and err.count("\n") == 1 and "invalid TOML" in err
+    assert err.count("\n") == 1 and "invalid TOML" in err and "built-in defaults" in err
+    doc = json.loads(out)  # the rest of the report is still printed, on built-in defaults
+    assert doc["ports"] == [25, 465, 587, 2525]
     bad.write_text("[smtp]\nports = [99999]\n")
     assert main(["check"]) == 2
-    assert "not a TCP port" in capsys.readouterr().err
+    out, err = capsys.readouterr()
+    assert "not a TCP port" in err and "No TCP connections to remote SMTP ports" in out
 
 
 def test_resolved_destinations_keep_judge_pure(monkeypatch: pytest.MonkeyPatch) -> None:
