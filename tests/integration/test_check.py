@@ -334,8 +334,9 @@ def test_broken_config_is_one_line(tmp_path: Path) -> None:
     bad.write_text("[smtp]\nports = [25,\n")
     result = spamtrace("check", "--json", env={"SPAMTRACE_CONFIG": str(bad)})
     assert result.returncode == 2
-    assert result.stdout == ""
+    assert json.loads(result.stdout)["schema"] == "spamtrace.check/1"  # report still printed
     assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
+    assert "invalid TOML" in result.stderr and "built-in defaults" in result.stderr
     unknown = tmp_path / "unknown.toml"
     unknown.write_text("[smtp]\nportz = [25]\n")
     result = spamtrace("check", env={"SPAMTRACE_CONFIG": str(unknown)})
