@@ -35,6 +35,7 @@ def _toml() -> ModuleType:
         import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
     return tomllib  # type: ignore[no-any-return,unused-ignore]
 
+
 DEFAULT_CONFIG_FILE = "/etc/spamtrace/spamtrace.toml"
 DEFAULT_CONFIG_DIR = "/etc/spamtrace/spamtrace.d"
 

@@ -402,7 +402,7 @@ def _interpolated(ctx: _Ctx, args: bytes) -> bytes:
 
 
 _ASSIGNED_TPL = (
-    rb"\$%s\s*(?:\[[^\]\n]{0,60}\]\s*)*(?:[.+\-*/|&^]|\?\?)?=(?![=>])|as\s*(?:\$\w+\s*=>\s*)?&?\$%s\b|"
+    rb"as\s*(?:\$\w+\s*=>\s*)?&?\$%s\b|"
     rb"function[^{;]{0,600}\$%s\b|global\s[^;]{0,200}\$%s\b|list\s*\([^)]{0,200}\$%s\b|"
     rb"&\s*\$%s\b|(?:static|var|public|private|protected)\s[^;]{0,200}\$%s\b|use\s*\([^)]*\$%s\b|"
     rb"fn\s*\([^)]{0,200}\$%s\b|catch\s*\([^)]{0,200}\$%s\b|"
@@ -411,10 +411,63 @@ _ASSIGNED_TPL = (
     rb"\$\{\s*\x01|\$\$|extract\s*\(|parse_str\s*\(|import_request_variables|"
     rb"(?:include|require)(?:_once)?\b"
 )
+_ASSIGNED_ANY_WORDS = (b"${", b"$$", b"extract", b"parse_str", b"import_request_variables",
+                       b"include", b"require")  # fmt: skip
 _ASSIGNED_ANY = re.compile(
     rb"\$\{\s*\x01|\$\$|extract\s*\(|parse_str\s*\(|import_request_variables|"
     rb"(?:include|require)(?:_once)?\b"
 )
+
+
+_EMPTY_GUARD = re.compile(
+    rb"if\s*\(\s*(?:!\s*isset\s*\(\s*\$(\w+)\s*\)|empty\s*\(\s*\$(\w+)\s*\)|!\s*\$(\w+)\s*|"
+    rb"\$(\w+)\s*===?\s*\x01(\d+)\x01\s*|strlen\s*\(\s*\$(\w+)\s*\)\s*===?\s*0\s*)\)\s*\{?\s*$"
+)
+_ASSIGN_TAIL = re.compile(rb"\s*+(?:\[[^\]\n]{0,60}\]\s*)*(?:[.+\-*/|&^]|\?\?)?=(?![=>])")
+_NAME_BYTES = frozenset(b"abcdefghijklmnopqrstuvwxyz0123456789_") | frozenset(range(0x80, 0x100))
+
+
+def _mentions(buf: bytes, needle: bytes) -> bool:
+    """``buf`` contains the variable ``needle`` ("$name") as a whole name."""
+    pos = buf.find(needle)
+    while pos >= 0:
+        end = pos + len(needle)
+        if end >= len(buf) or buf[end] not in _NAME_BYTES:
+            return True
+        pos = buf.find(needle, end)
+    return False
+
+
+_FILE_OP_NAMES_B = (
+    b"unlink", b"rmdir", b"rename", b"copy", b"file_put_contents", b"move_uploaded_file",
+    b"chmod", b"fopen", b"readfile", b"highlight_file", b"show_source",
+)  # fmt: skip
+
+
+def _really_assigned(ctx: _Ctx, var: bytes) -> bool:
+    """Whether ``$var`` gets a value of its own somewhere: an assignment that is neither a
+    default filled in only when the variable is empty (``if ($cmd == "") $cmd = 'ls';``, the
+    register_globals idiom) nor a rewrite of itself (``$cmd = trim($cmd);``)."""
+    code = ctx.code
+    needle = b"$" + var
+    pos = code.find(needle)
+    seen = 0
+    while pos >= 0 and seen < 200:
+        seen += 1
+        end = pos + len(needle)
+        m = None if end < len(code) and code[end] in _NAME_BYTES else _ASSIGN_TAIL.match(code, end)
+        if m is not None:
+            rhs = code[m.end() : m.end() + 300].split(b";", 1)[0]
+            g = _EMPTY_GUARD.search(code, max(0, pos - 120), pos)
+            guarded = g is not None and (
+                next(x for x in (g.group(1), g.group(2), g.group(3), g.group(4), g.group(6)) if x)
+                == var
+                and (g.group(5) is None or ctx.lx.value(int(g.group(5))) == b"")
+            )
+            if not guarded and not _mentions(rhs, needle):
+                return True
+        pos = code.find(needle, end)
+    return seen >= 200
 
 
 @feature("exec_unassigned")
@@ -424,28 +477,42 @@ def _exec_unassigned(ctx: _Ctx, rule: Rule) -> Hit | None:
     another, or sets variables in other ways (by reference, destructuring, arrow functions,
     preg_match/exec out-parameters) is given the benefit of the doubt."""
     code = ctx.code
-    names = _EVAL_NAMES_B[:2] if rule.params.get("sinks") == "eval" else _EXEC_NAMES_B
-    for start, raw_args in find_calls(code, names, 50):
+    sinks = rule.params.get("sinks")
+    names = (
+        _EVAL_NAMES_B[:2]
+        if sinks == "eval"
+        else _FILE_OP_NAMES_B
+        if sinks == "files"
+        else _EXEC_NAMES_B
+    )
+    calls = find_calls(code, names, 50)
+    if not calls:
+        return None
+    # the variable-independent alternatives of _ASSIGNED_TPL: when one of them occurs, every
+    # variable counts as assigned and nothing can fire (one scan per file, not per variable)
+    generic = ctx.cache.get("assigned-any")
+    if generic is None:
+        generic = (
+            any(w in code for w in _ASSIGNED_ANY_WORDS) and _ASSIGNED_ANY.search(code) is not None
+        )
+        ctx.cache["assigned-any"] = generic
+    if generic:
+        return None
+    memo: dict[bytes, bool] = ctx.cache.setdefault("unassigned", {})
+    for start, raw_args in calls:
         args = _interpolated(ctx, _first_arg(raw_args))
         if b"escapeshell" in args:
             continue
         for var in sorted(set(_VAR.findall(args))):
             if var in (b"this", b"globals") or var.startswith(b"_"):
                 continue
-            dollar = b"$" + var
-            if re.search(re.escape(dollar) + rb"\s*\.?=(?![=>])", code):
-                continue
-            # the variable-independent alternatives of _ASSIGNED_TPL: when one of them
-            # occurs, every variable counts as assigned and nothing can fire (one scan per
-            # file instead of one per variable)
-            generic = ctx.cache.get("assigned-any")
-            if generic is None:
-                generic = _ASSIGNED_ANY.search(code) is not None
-                ctx.cache["assigned-any"] = generic
-            if generic:
-                return None
-            pat = _ASSIGNED_TPL % ((re.escape(var),) * 12)
-            if re.search(pat, code) is None:
+            unassigned = memo.get(var)
+            if unassigned is None:
+                unassigned = not _really_assigned(ctx, var) and (
+                    re.search(_ASSIGNED_TPL % ((re.escape(var),) * 11), code) is None
+                )
+                memo[var] = unassigned
+            if unassigned:
                 return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
     return None
 
@@ -1281,6 +1348,293 @@ def _ui_with_exec(ctx: _Ctx, rule: Rule) -> Hit | None:
 
 
 # ------------------------------------------------------------------------------------ engine
+# ------------------------------------------------- account harvesting, droppers, relays
+_READ_CALLS = (b"fopen", b"file", b"file_get_contents", b"readfile", b"highlight_file",
+               b"show_source", b"copy", b"symlink")  # fmt: skip
+_OTHER_ACCOUNTS = re.compile(rb"/home\d*/|public_html|wp-config\.php|configuration\.php")
+
+
+@feature("account_harvest")
+def _account_harvest(ctx: _Ctx, rule: Rule) -> Hit | None:
+    """Reads /etc/passwd to list the server's accounts and goes through their home folders or
+    their site configuration files (config grabbers, cross-account password harvesting)."""
+    text = _string_text(ctx)
+    if b"/etc/passwd" not in text or _OTHER_ACCOUNTS.search(text) is None:
+        return None
+    for start, args in find_calls(ctx.code, _READ_CALLS, 50):
+        p = _PLACEHOLDER.match(_first_arg(args).strip())
+        if p is not None and b"/etc/passwd" in ctx.lx.value(int(p.group(1))).lower():
+            return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
+    return None
+
+
+_SWAP_ARGS = re.compile(rb"\s*\x01(\d+)\x01\s*,\s*\x01(\d+)\x01")
+_NOT_PHP_EXT = re.compile(rb"\.(?:txt|jpe?g|gif|png|ico|bmp|dat|bak|tmp|log)")
+_PHP_EXT = re.compile(rb"\.(?:php\d?|phtml|pht)")
+_WRITE_CALLS = (b"file_put_contents", b"fwrite", b"fputs", b"copy", b"rename",
+                b"move_uploaded_file")  # fmt: skip
+
+
+@feature("ext_swap_php")
+def _ext_swap_php(ctx: _Ctx, rule: Rule) -> Hit | None:
+    """A file name's .txt/.jpg/... extension replaced by .php in a script that writes files:
+    content fetched or uploaded as harmless text is installed as executable PHP."""
+    code = ctx.code
+    if not any(has_word(ctx, w) for w in _WRITE_CALLS):
+        return None
+    for start, args in find_calls(code, (b"str_replace", b"str_ireplace", b"preg_replace"), 50):
+        m = _SWAP_ARGS.match(args)
+        if m is None:
+            continue
+        old = ctx.lx.value(int(m.group(1))).lower().strip(b"/#~\\$^i")
+        new = ctx.lx.value(int(m.group(2))).lower()
+        if (
+            _NOT_PHP_EXT.fullmatch(old.replace(b"\\", b"")) is not None
+            and _PHP_EXT.fullmatch(new) is not None
+        ):
+            return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
+    return None
+
+
+_WHOLE_REQUEST = re.compile(rb"\s*\(\s*\$_(?:server|request|cookie|post|get)\s*[,)]")
+_REMOTE_SEND = (b"curl_exec", b"file_get_contents", b"fsockopen", b"stream_context_create",
+                b"stream_socket_client", b"fopen")  # fmt: skip
+
+
+@feature("request_relay")
+def _request_relay(ctx: _Ctx, rule: Rule) -> Hit | None:
+    """The visitor's whole $_SERVER/$_REQUEST/$_COOKIE array serialized in a script that
+    talks to a remote web server: every visit is relayed to a controller (cloaking / traffic
+    sale / click fraud kits), which then decides what the visitor sees."""
+    code = ctx.code
+    if b"$_" not in code or not any(has_word(ctx, w) for w in _REMOTE_SEND):
+        return None
+    if b"http" not in _string_text(ctx):
+        return None
+    for name in (b"serialize", b"var_export"):
+        pos = code.find(name)
+        while pos >= 0:
+            if (not pos or code[pos - 1] not in _NOT_CALL_BEFORE) and _WHOLE_REQUEST.match(
+                code, pos + len(name)
+            ):
+                return Hit(ctx.line_of_code(pos), ctx.excerpt_code(pos, pos + 80))
+            pos = code.find(name, pos + len(name))
+    return None
+
+
+_CRAWLERS = re.compile(rb"googlebot|bingbot|slurp|yandex|baiduspider|msnbot")
+_PHARMA = re.compile(
+    rb"viagra|cialis|levitra|tadalafil|sildenafil|casino|payday|replica|porn|pharma"
+)
+
+
+@feature("crawler_cloaking")
+def _crawler_cloaking(ctx: _Ctx, rule: Rule) -> Hit | None:
+    """A test of the user agent for search-engine crawlers in the same condition as spam
+    keywords of the requested URL (pharma, casino...): search engines and spam-search visitors
+    are served other content than the site's (SEO spam cloaking)."""
+    code = ctx.code
+    if b"user_agent" not in _string_text(ctx):
+        return None
+    for start, args in find_calls(code, (b"preg_match", b"stripos", b"strpos", b"stristr"), 100):
+        p = _PLACEHOLDER.match(args.strip())
+        if p is None or _CRAWLERS.search(ctx.lx.value(int(p.group(1))).lower()) is None:
+            continue
+        # the same condition also looks for spam words
+        lo = max(code.rfind(b"if", 0, start), start - 400)
+        hi = code.find(b"{", start)
+        window = code[lo : hi if 0 <= hi - start < 800 else start + 800]
+        for q in _PLACEHOLDER.finditer(window):
+            if _PHARMA.search(ctx.lx.value(int(q.group(1))).lower()):
+                return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
+    return None
+
+
+_WRAPPER_PREFIX = (b"compress.zlib://", b"php://filter", b"glob://", b"zip://", b"phar://")
+
+
+@feature("wrapper_request")
+def _wrapper_request(ctx: _Ctx, rule: Rule) -> Hit | None:
+    """A stream-wrapper prefix (compress.zlib://, php://filter...) glued to a path that comes
+    from request input: reads any file past safe_mode/open_basedir on demand."""
+    text = _string_text(ctx)
+    if not any(w in text for w in _WRAPPER_PREFIX):
+        return None
+    code = ctx.code
+    req = _taint(ctx)[0]
+    for m in re.finditer(rb"\x01(\d+)\x01\s*\.\s*(\$_(?:get|post|request|cookie)\b|\$(\w+))", code):
+        val = ctx.lx.value(int(m.group(1))).lower()
+        if not val.startswith(_WRAPPER_PREFIX):
+            continue
+        if m.group(3) is None or m.group(3) in req:
+            return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.start() + 80))
+    return None
+
+
+_SHELL_IN_TEXT = re.compile(
+    rb"(?:system|exec|shell_exec|passthru|popen|eval|assert)\s*\(\s*(?:\\?\$_(?:get|post|request|cookie)|"
+    rb"base64_decode)"
+)
+
+
+@feature("embedded_shell")
+def _embedded_shell(ctx: _Ctx, rule: Rule) -> Hit | None:
+    """A string literal that holds a PHP one-liner running request input (``<?php
+    system($_GET[c]); ?>``): a web shell about to be written somewhere (by fwrite, SQL INTO
+    OUTFILE, a log or an upload)."""
+    if b"<?" not in _string_text(ctx):
+        return None
+    seen = 0
+    for idx, raw in enumerate(ctx.lx.raw_strings):
+        if b"<?" not in raw:
+            continue
+        seen += 1
+        if seen > 200:
+            break
+        val = ctx.lx.value(idx).lower()
+        at = val.find(b"<?")
+        if _SHELL_IN_TEXT.search(val, at) is not None:
+            return Hit(ctx.line_of_string(idx), excerpt(ctx.lx.raw_strings[idx][:80]))
+    return None
+
+
+_LOCATION_KEYS = (b"document_root", b"script_filename", b"path_translated")
+_SERVER_KEY = re.compile(rb"\$_server\s*\[\s*\x01(\d+)\x01")
+
+
+@feature("server_info_beacon")
+def _server_info_beacon(ctx: _Ctx, rule: Rule) -> Hit | None:
+    """mail() to a hard-coded address in a script that reads where it is installed
+    ($_SERVER DOCUMENT_ROOT / SCRIPT_FILENAME / PATH_TRANSLATED) and the server's address:
+    the "I am installed here" report that droppers send their operator."""
+    code = ctx.code
+    if b"$_server" not in code:
+        return None
+    keys = {ctx.lx.value(int(i)).lower() for i in _SERVER_KEY.findall(code)[:200]}
+    if not any(k in keys for k in _LOCATION_KEYS) or not (
+        keys & {b"server_addr", b"remote_addr", b"http_host", b"server_name"}
+    ):
+        return None
+    for start, args in find_calls(code, _SINK_NAMES["mail"], 50):
+        first = _first_arg(args).strip()
+        vals: list[bytes] = []
+        p = _PLACEHOLDER.fullmatch(first)
+        if p is not None:
+            vals.append(ctx.lx.value(int(p.group(1))))
+        else:
+            v = _VAR.fullmatch(first)
+            if v is not None:
+                rx = rb"\$%s\s*=\s*\x01(\d+)\x01\s*;" % re.escape(v.group(1))
+                vals.extend(ctx.lx.value(int(i)) for i in re.findall(rx, code)[:5])
+        if any(re.fullmatch(rb"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", val.strip()) for val in vals):
+            return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
+    return None
+
+
+_EXEC_NAME_VALUES = frozenset(
+    (*_EXEC_NAMES_B, b"shell_exec", b"eval", b"assert", b"create_function")
+)
+
+
+@feature("exec_name_variable")
+def _exec_name_variable(ctx: _Ctx, rule: Rule) -> Hit | None:
+    """A variable set to the name of a shell-execution function (``$f = "passthru";``) is
+    called with a non-literal argument (``$f($cmd)``): the fallback chooser of web shells."""
+    text = _string_text(ctx)
+    if not any(n in text for n in _EXEC_NAME_VALUES):
+        return None
+    code = ctx.code
+    first = bounded_search(_SINK_VARCALL, code)
+    if first is None:
+        return None
+    names: dict[bytes, int] = {}
+    for m in bounded_finditer(_SINK_VARCALL, code, 500, pos=first.start()):
+        tail = code[m.end() : m.end() + 40].lstrip()
+        if tail[:1] in (b")", b""):
+            continue  # no argument
+        lit = _PLACEHOLDER.match(tail)
+        if lit is not None and tail[lit.end() :].lstrip()[:1] in (b")", b","):
+            idx = int(lit.group(1))
+            if ctx.lx.kinds[idx] in ("sq", "nowdoc") or b"$" not in ctx.lx.raw_strings[idx]:
+                continue  # a constant argument
+        names.setdefault(m.group(1), m.start())
+        if len(names) >= 20:
+            break
+    for var in sorted(names):
+        rx = rb"\$%s\s*=\s*\x01(\d+)\x01\s*;" % re.escape(var)
+        for i in re.findall(rx, code)[:10]:
+            if ctx.lx.value(int(i)).lower().strip() in _EXEC_NAME_VALUES:
+                pos = names[var]
+                return Hit(ctx.line_of_code(pos), ctx.excerpt_code(pos, pos + 80))
+    return None
+
+
+_FETCH_CALLS = (b"file_get_contents", b"readfile", b"fopen", b"file", b"curl_init",
+                b"get_headers", b"fpassthru", b"simplexml_load_file")  # fmt: skip
+_FORM_INPUT = re.compile(
+    rb"[\s@(]*(?:(?:trim|stripslashes|urldecode|rawurldecode|base64_decode|html_entity_decode|"
+    rb"strval)\s*\(\s*)*(?:\$_(?:get|post|request|cookie)\b|\$http_(?:get|post|cookie)_vars\b)"
+)
+_CURLOPT_URL = re.compile(rb"curl_setopt\s*\(\s*\$\w+\s*,\s*curlopt_url\s*,([^;]{0,200})")
+
+
+def _from_form(ctx: _Ctx, arg: bytes) -> bool:
+    """``arg`` is request form input, or a variable assigned from it: the whole name, not a
+    part appended to a fixed folder (uploads excluded)."""
+    if _FORM_INPUT.match(arg):
+        return True
+    for var in sorted(set(_VAR.findall(arg)))[:4]:
+        if var.startswith(b"_"):
+            continue
+        rx = rb"\$%s\s*=(?![=>])([^;]{0,200})" % re.escape(var)
+        for rhs in re.findall(rx, ctx.code)[:10]:
+            if _FORM_INPUT.match(rhs):
+                return True
+    return False
+
+
+@feature("fetch_request")
+def _fetch_request(ctx: _Ctx, rule: Rule) -> Hit | None:
+    """A file or URL whose name comes from the request is read or fetched: an open proxy or
+    click-fraud relay (fetch what the caller names), or an arbitrary file read."""
+    code = ctx.code
+    if b"$_" not in code and b"$http_" not in code:
+        return None
+    for start, args in find_calls(code, _FETCH_CALLS, 50):
+        if _from_form(ctx, _first_arg(args)):
+            return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
+    if b"curlopt_url" in code:
+        for m in _CURLOPT_URL.finditer(code):
+            if _from_form(ctx, _first_arg(m.group(1))):
+                return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.start() + 80))
+    return None
+
+
+_DB_ADMIN_WORDS = (b"show databases", b"show tables", b"show create table", b"drop table",
+                   b"mysqldump", b"show processlist", b"show variables", b"mysql_list_dbs",
+                   b"mysql_list_tables", b"show table status")  # fmt: skip
+_AUTH_WORDS = (b"session_start", b"$_session", b"password_verify", b"current_user_can",
+               b"php_auth_user", b"check_admin_referer", b"is_user_logged_in")  # fmt: skip
+
+
+@feature("db_admin_tool")
+def _db_admin_tool(ctx: _Ctx, rule: Rule) -> Hit | None:
+    """A database administration page (lists databases/tables, dumps them, runs SQL typed in a
+    form) with no login of its own: dual-use, but a backdoor to the site's data when dropped
+    in a web root."""
+    code = ctx.code
+    text = _string_text(ctx)
+    if b"<form" not in text and b"<textarea" not in text:
+        return None
+    words = sum(1 for w in _DB_ADMIN_WORDS if w in text or w in code)
+    if words < 3 or any(w in code for w in _AUTH_WORDS):
+        return None
+    for start, args in find_calls(code, _SINK_NAMES["sql"], 100):
+        if _VAR.match(_first_arg(args).strip()):
+            return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
+    return None
+
+
 def _yara_hits(ctx: _Ctx, scope: str) -> dict[str, tuple[int, bytes]]:
     key = "yara-" + scope
     cached = ctx.cache.get(key)
