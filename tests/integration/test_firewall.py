@@ -245,14 +245,16 @@ def test_remove_leaves_other_tables_untouched(server_world: World) -> None:
     fw.nft("-f", str(other))
     before = fw.nft("-j", "list", "ruleset").stdout
     assert fw("apply", "--yes").returncode == 0
-    assert fw("apply", "--yes").stdout.startswith("firewall already loaded")  # idempotent
+    again = json.loads(fw("apply", "--yes", "--json").stdout)  # idempotent
+    assert again["schema"] == "spamtrace.firewall-action/1" and again["changed"] is False
     during = json.loads(fw.nft("-j", "list", "ruleset").stdout)["nftables"]
     tables = {(o["table"]["family"], o["table"]["name"]) for o in during if "table" in o}
     assert tables == {("inet", "unrelated"), ("ip", "legacyish"), ("inet", "spamtrace")}
     res = fw("remove")
     assert res.returncode == 0, res.stderr
     assert fw.nft("-j", "list", "ruleset").stdout == before
-    assert "not loaded" in fw("remove").stdout
+    gone = json.loads(fw("remove", "--json").stdout)
+    assert gone["action"] == "remove" and gone["removed"] is False
 
 
 def test_rollback_unless_confirmed(server_world: World) -> None:
@@ -269,9 +271,10 @@ def test_rollback_unless_confirmed(server_world: World) -> None:
     late = fw("confirm")
     assert late.returncode == 3 and "too late" in late.stderr
     # 2. a confirmed apply stays
-    assert fw("apply", "--timeout", "3").returncode == 0
-    ok = fw("confirm")
-    assert ok.returncode == 0 and "confirmed" in ok.stdout
+    applied = json.loads(fw("apply", "--timeout", "3", "--json").stdout)
+    assert applied["changed"] is True and applied["rollback_in"] == 3
+    ok = fw("confirm", "--json")
+    assert ok.returncode == 0 and json.loads(ok.stdout)["confirmed"] is True
     time.sleep(4)
     assert fw.loaded()
     first = fw.nft("list", "table", "inet", "spamtrace").stdout

@@ -15,6 +15,7 @@ def register(sub: Any) -> None:
     parser = sub.add_parser("config", help="validate or show the effective configuration")
     csub = parser.add_subparsers(dest="config_command", metavar="ACTION", required=True)
     check = csub.add_parser("check", help="validate all config layers (exit 2 if invalid)")
+    check.add_argument("--json", action="store_true", help="machine-readable output")
     check.set_defaults(handler=_check)
     show = csub.add_parser("show", help="print every effective value and where it came from")
     show.add_argument("--json", action="store_true", help="machine-readable output")
@@ -23,8 +24,13 @@ def register(sub: Any) -> None:
 
 def _check(args: argparse.Namespace, cfg: config_mod.Config) -> int:
     # Loading already validated every layer; reaching here means the config is valid.
-    layers = sorted(set(cfg.sources.values())) or ["built-in defaults only"]
-    print("config ok: " + ", ".join(escape(layer) for layer in layers))
+    layers = sorted(set(cfg.sources.values()))
+    if args.json:
+        # an invalid config never gets here: it is a ConfigError (exit 2, one line on stderr)
+        dump_json({"schema": "spamtrace.config-check/1", "valid": True, "layers": layers})
+        return ExitCode.CLEAN
+    shown = layers or ["built-in defaults only"]
+    print("config ok: " + ", ".join(escape(layer) for layer in shown))
     return ExitCode.CLEAN
 
 

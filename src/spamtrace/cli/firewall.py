@@ -76,6 +76,7 @@ def register(sub: Any) -> None:
         "apply", parents=[common], help="load the rules (rolls back unless confirmed)"
     )
     apply.add_argument("--yes", action="store_true", help="no automatic rollback")
+    apply.add_argument("--json", action="store_true", help="machine-readable result")
     apply.add_argument("--dry-run", action="store_true", help="print the ruleset, load nothing")
     apply.add_argument(
         "--timeout", type=int, help="seconds to confirm (default firewall.confirm_timeout)"
@@ -89,11 +90,13 @@ def register(sub: Any) -> None:
     status.set_defaults(handler=_status_cmd)
 
     remove = fsub.add_parser("remove", parents=[common], help="remove our table, nothing else")
+    remove.add_argument("--json", action="store_true", help="machine-readable result")
     remove.set_defaults(handler=_remove_cmd)
 
     confirm = fsub.add_parser(
         "confirm", parents=[common], help="keep the rules loaded by the last apply"
     )
+    confirm.add_argument("--json", action="store_true", help="machine-readable result")
     confirm.set_defaults(handler=_confirm_cmd)
 
     acl = fsub.add_parser(
@@ -511,13 +514,34 @@ def _plan_cmd(args: argparse.Namespace, cfg: Config) -> int:
     return ExitCode.USAGE if plan.refusal else ExitCode.CLEAN
 
 
+def _say(args: argparse.Namespace, action: str, text: str, **fields: Any) -> None:
+    """The result of apply/confirm/remove: one human line, or a JSON document with --json."""
+    if getattr(args, "json", False):
+        from spamtrace.cli.output import dump_json
+
+        dump_json(
+            {"schema": "spamtrace.firewall-action/1", "action": action, "message": text, **fields}
+        )
+    else:
+        print(text)
+
+
 def _apply_cmd(args: argparse.Namespace, cfg: Config) -> int:
     plan = build(args, cfg)
     if plan.refusal:
         raise ConfigError(plan.refusal)
     backend = _backend(args)
     if args.dry_run:
-        print(backend.render(plan), end="")
+        if args.json:
+            _say(
+                args,
+                "dry-run",
+                "nothing loaded",
+                backend=backend.name,
+                ruleset=backend.render(plan),
+            )
+        else:
+            print(backend.render(plan), end="")
         return ExitCode.CLEAN
     if os.geteuid() != 0:
         from spamtrace.errors import PermissionRequired
@@ -546,7 +570,15 @@ def _apply_cmd(args: argparse.Namespace, cfg: Config) -> int:
         if args.yes or (not changed and old is None):
             snapshot_path.unlink(missing_ok=True)
             word = "loaded" if changed else "already loaded and in sync; nothing changed"
-            print(f"firewall {word} ({backend.name}, mode {plan.mode.value})")
+            _say(
+                args,
+                "apply",
+                f"firewall {word} ({backend.name}, mode {plan.mode.value})",
+                backend=backend.name,
+                mode=plan.mode.value,
+                changed=changed,
+                rollback_in=None,
+            )
             return ExitCode.CLEAN
         token = secrets.token_hex(12)
         pid = _spawn_rollback(args, state, timeout, token)
@@ -561,9 +593,15 @@ def _apply_cmd(args: argparse.Namespace, cfg: Config) -> int:
             },
         )
         (state / ROLLED_BACK).unlink(missing_ok=True)
-    print(
+    _say(
+        args,
+        "apply",
         f"firewall loaded ({backend.name}, mode {plan.mode.value}). It rolls back by itself "
-        f"in {timeout} s unless you run `spamtrace firewall confirm`."
+        f"in {timeout} s unless you run `spamtrace firewall confirm`.",
+        backend=backend.name,
+        mode=plan.mode.value,
+        changed=changed,
+        rollback_in=timeout,
     )
     return ExitCode.CLEAN
 
@@ -580,10 +618,15 @@ def _confirm_cmd(args: argparse.Namespace, cfg: Config) -> int:
                     f"{time.strftime('%H:%M:%S', time.localtime(rolled.get('at', 0)))}; "
                     "run apply again"
                 )
-            print("nothing to confirm (no apply is waiting for confirmation)")
+            _say(
+                args,
+                "confirm",
+                "nothing to confirm (no apply is waiting for confirmation)",
+                confirmed=False,
+            )
             return ExitCode.CLEAN
         Path(pending.get("snapshot", "/nonexistent")).unlink(missing_ok=True)
-    print("confirmed: the rules stay loaded")
+    _say(args, "confirm", "confirmed: the rules stay loaded", confirmed=True)
     return ExitCode.CLEAN
 
 
@@ -622,9 +665,21 @@ def _remove_cmd(args: argparse.Namespace, cfg: Config) -> int:
     except ConfigError:
         plan = None  # removing must work even with a broken config
     if backend.remove(plan):
-        print(f"removed the spamtrace firewall ({backend.name}); nothing else was touched")
+        _say(
+            args,
+            "remove",
+            f"removed the spamtrace firewall ({backend.name}); nothing else was touched",
+            backend=backend.name,
+            removed=True,
+        )
     else:
-        print("the spamtrace firewall was not loaded; nothing to remove")
+        _say(
+            args,
+            "remove",
+            "the spamtrace firewall was not loaded; nothing to remove",
+            backend=backend.name,
+            removed=False,
+        )
     return ExitCode.CLEAN
 
 

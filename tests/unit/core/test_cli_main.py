@@ -41,6 +41,18 @@ def test_broken_config_file_is_one_line_exit_2(tmp_path: Path) -> None:
     assert len(proc.stderr.strip().splitlines()) == 1
 
 
+def test_config_check_json_names_the_layers(tmp_path: Path) -> None:
+    good = tmp_path / "good.toml"
+    good.write_text("[smtp]\nports = [25]\n")
+    proc = run_cli("--config", str(good), "config", "check", "--json")
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout) == {
+        "schema": "spamtrace.config-check/1",
+        "valid": True,
+        "layers": [str(good)],
+    }
+
+
 def test_config_show_json_lists_sources(tmp_path: Path) -> None:
     good = tmp_path / "good.toml"
     good.write_text("[smtp]\nports = [25]\n")
