@@ -7,6 +7,7 @@ callable that raises :class:`BudgetExceeded` when the file's budget is spent.
 from __future__ import annotations
 
 import bisect
+import functools
 import itertools
 import math
 import re
@@ -49,8 +50,12 @@ def bounded_finditer(
 ) -> Iterator[re.Match[bytes]]:
     """``rx.finditer`` keeping only matches not preceded by a name byte, ``$``, ``->``, ``::``."""
     n = 0
+    words = _leading_words(rx)
+    search: Callable[[int], re.Match[bytes] | None] = (
+        functools.partial(rx.search, buf) if words is None else _word_searcher(rx, buf, words)
+    )
     while n < limit:
-        m = rx.search(buf, pos)
+        m = search(pos)
         if m is None:
             return
         start = m.start()
@@ -141,7 +146,20 @@ class _Ctx:
         return _PLACEHOLDER.sub(repl, chunk)
 
     def excerpt_code(self, start: int, end: int) -> str:
-        chunk = self.restore(self.code[start : min(end, start + 400)])
+        code = self.code
+        end = min(end, start + 400)
+        if code.count(b"\x01", start, end) % 2:
+            # a cut through a placeholder: widen to whole placeholders so restore() sees them
+            back = code.rfind(b"\x01", max(0, start - 12), start)
+            inside = code[back + 1 : start].isdigit() or (
+                back + 1 == start and code[start : start + 1].isdigit()
+            )
+            if back >= 0 and inside:
+                start = back
+        if code.count(b"\x01", start, end) % 2:
+            nxt = code.find(b"\x01", end, end + 12)
+            end = nxt + 1 if nxt >= 0 else code.rfind(b"\x01", start, end)
+        chunk = self.restore(code[start:end])
         if self.layer == 0:
             # show the original text (case, quotes) when the match can be found on its line
             line = self.line_of_code(start)
@@ -411,6 +429,13 @@ _ASSIGNED_TPL = (
     rb"\$\{\s*\x01|\$\$|extract\s*\(|parse_str\s*\(|import_request_variables|"
     rb"(?:include|require)(?:_once)?\b"
 )
+# _ASSIGNED_TPL for any variable, compiled once: searched in b"<var>\x00" + code, the name
+# captured at the start is matched by back-reference (one regex instead of one per variable)
+_ASSIGNED_VAR = re.compile(
+    rb"\A([^\x00]++)\x00.*?(?:" + _ASSIGNED_TPL % ((rb"(?:\1)",) * 11) + rb")", re.DOTALL
+)
+
+
 _ASSIGNED_ANY_WORDS = (b"${", b"$$", b"extract", b"parse_str", b"import_request_variables",
                        b"include", b"require")  # fmt: skip
 _ASSIGNED_ANY = re.compile(
@@ -442,6 +467,31 @@ _FILE_OP_NAMES_B = (
     b"unlink", b"rmdir", b"rename", b"copy", b"file_put_contents", b"move_uploaded_file",
     b"chmod", b"fopen", b"readfile", b"highlight_file", b"show_source",
 )  # fmt: skip
+
+
+# what follows "$var" in an assignment, for _var_assigns
+_TAIL_ANY = re.compile(rb"\s*=[^;]{0,160}")
+_TAIL_LITERAL = re.compile(rb"\s*=\s*\x01(\d+)\x01\s*;")
+_TAIL_RHS = re.compile(rb"\s*=(?![=>])([^;]{0,200})")
+
+
+def _var_assigns(
+    code: bytes, var: bytes, tail: re.Pattern[bytes], limit: int = 1 << 30
+) -> list[tuple[int, re.Match[bytes]]]:
+    """The first ``limit`` matches of ``\\$<var><tail>`` in ``code``, as ``re.finditer`` would
+    find them (non-overlapping, left to right): (start of "$var", match of the tail). Needs
+    no regex built per variable ("$" cannot occur inside a name, so the needles never overlap)."""
+    needle = b"$" + var
+    out: list[tuple[int, re.Match[bytes]]] = []
+    pos = code.find(needle)
+    while pos >= 0 and len(out) < limit:
+        m = tail.match(code, pos + len(needle))
+        if m is None:
+            pos = code.find(needle, pos + 1)
+        else:
+            out.append((pos, m))
+            pos = code.find(needle, max(m.end(), pos + 1))
+    return out
 
 
 def _really_assigned(ctx: _Ctx, var: bytes) -> bool:
@@ -508,8 +558,10 @@ def _exec_unassigned(ctx: _Ctx, rule: Rule) -> Hit | None:
                 continue
             unassigned = memo.get(var)
             if unassigned is None:
+                # every variable-specific alternative of _ASSIGNED_TPL holds "$var" (and the
+                # others are known absent): without it in the code, no need to build the regex
                 unassigned = not _really_assigned(ctx, var) and (
-                    re.search(_ASSIGNED_TPL % ((re.escape(var),) * 11), code) is None
+                    b"$" + var not in code or _ASSIGNED_VAR.match(var + b"\x00" + code) is None
                 )
                 memo[var] = unassigned
             if unassigned:
@@ -610,9 +662,8 @@ def _upload_unchecked(ctx: _Ctx, rule: Rule) -> Hit | None:
         client_name = b"$_files" in shown and b"name" in shown
         if not client_name:
             for var in sorted(set(_VAR.findall(dest))):
-                rx = rb"\$%s\s*=[^;]{0,160}" % re.escape(var)
-                for am in re.finditer(rx, code):
-                    rhs = ctx.restore(am.group(0)).lower()
+                for am_start, am in _var_assigns(code, var, _TAIL_ANY):
+                    rhs = ctx.restore(code[am_start : am.end()]).lower()
                     if b"$_files" in rhs and b"name" in rhs:
                         client_name = True
                         break
@@ -830,7 +881,7 @@ def _built_names(ctx: _Ctx, rule: Rule) -> Hit | None:
             if _norm_name(b"".join(parts)) in DANGEROUS_NAMES:
                 return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end()))
     transforms = (
-        _TRANSFORM.finditer(code)
+        _finditer(_TRANSFORM, code)
         if any(has_word(ctx, w) for w in (b"strrev", b"str_rot13", b"base64_decode", b"hex2bin"))
         else ()
     )
@@ -999,7 +1050,8 @@ _RANDOM_NAME = re.compile(
 )
 
 
-_ODD_NAMES: dict[bytes, bool] = {}
+_ODD_NAMES: set[bytes] = set()  # names seen that match _RANDOM_NAME (short ones only)
+_PLAIN_NAMES: set[bytes] = set()  # ... and that do not
 
 
 @feature("random_identifiers")
@@ -1009,18 +1061,18 @@ def _random_identifiers(ctx: _Ctx, rule: Rule) -> Hit | None:
         names.update(_FUNC_IDENT.findall(ctx.code))
     # a name is odd when its whole line of the "\n"-joined names matches _RANDOM_NAME (names
     # hold no newline); the answer per (short) name is cached, as names recur across files
-    known = _ODD_NAMES
-    if len(known) > 100_000:
-        known.clear()
-    odd = []
-    for n in names:
-        flag = known.get(n)
-        if flag is None:
-            flag = _RANDOM_NAME.fullmatch(n) is not None
-            if len(n) <= 64:
-                known[n] = flag
-        if flag:
+    odd_known, plain_known = _ODD_NAMES, _PLAIN_NAMES
+    if len(odd_known) + len(plain_known) > 100_000:
+        odd_known.clear()
+        plain_known.clear()
+    odd = list(names & odd_known)
+    for n in names - odd_known - plain_known:  # set operations: no Python loop for the known
+        if _RANDOM_NAME.fullmatch(n) is not None:
             odd.append(n)
+            if len(n) <= 64:
+                odd_known.add(n)
+        elif len(n) <= 64:
+            plain_known.add(n)
     odd.sort()
     if len(odd) >= int(rule.params.get("min_names", 6)):
         return Hit(0, excerpt(b", ".join(b"$" + n for n in odd[:8])))
@@ -1033,7 +1085,8 @@ def _count(ctx: _Ctx, rule: Rule) -> Hit | None:
     hits = list(bounded_finditer(rule.regex, ctx.code, 10000))
     if len(hits) >= int(rule.params.get("min_count", 1)):
         m = hits[0]
-        return Hit(ctx.line_of_code(m.start()), f"{len(hits)} times, e.g. {excerpt(m.group(0))}")
+        shown = excerpt(ctx.restore(m.group(0)))
+        return Hit(ctx.line_of_code(m.start()), f"{len(hits)} times, e.g. {shown}")
     return None
 
 
@@ -1168,6 +1221,9 @@ _SOCKET = re.compile(
 )
 
 
+_SMTP_DIALOGUE = frozenset({b"ehlo", b"helo", b"mail", b"rcpt", b"data", b"quit"})
+
+
 def _smtp(ctx: _Ctx) -> int:
     """Code offset of the socket call if the file speaks SMTP over a raw socket, else -1."""
     cached = ctx.cache.get("smtp")
@@ -1176,9 +1232,14 @@ def _smtp(ctx: _Ctx) -> int:
         m = bounded_search(_SOCKET, ctx.code)
         if m is not None:
             text = _string_text(ctx)
-            verbs = {v.group(1)[:4] for v in _SMTP_VERBS.finditer(text)}
-            if len(verbs & {b"ehlo", b"helo", b"mail", b"rcpt", b"data", b"quit"}) >= 3:
-                cached = m.start()
+            verbs: set[bytes] = set()
+            for v in _SMTP_VERBS.finditer(text):
+                verb = v.group(1)[:4]
+                if verb in _SMTP_DIALOGUE:
+                    verbs.add(verb)
+                    if len(verbs) >= 3:  # enough: the rest of the text cannot change it
+                        cached = m.start()
+                        break
         ctx.cache["smtp"] = cached
     return cached  # type: ignore[no-any-return]
 
@@ -1212,8 +1273,8 @@ def _freemail_drop(ctx: _Ctx, rule: Rule) -> Hit | None:
         else:
             v = _VAR.fullmatch(first)
             if v is not None:
-                rx = rb"\$%s\s*=\s*\x01(\d+)\x01\s*;" % re.escape(v.group(1))
-                vals.extend(ctx.lx.value(int(i)) for i in re.findall(rx, code)[:5])
+                lits = _var_assigns(code, v.group(1), _TAIL_LITERAL, 5)
+                vals.extend(ctx.lx.value(int(am.group(1))) for _, am in lits)
         if any(_FREEMAIL.search(val) for val in vals):
             return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
     return None
@@ -1524,8 +1585,8 @@ def _server_info_beacon(ctx: _Ctx, rule: Rule) -> Hit | None:
         else:
             v = _VAR.fullmatch(first)
             if v is not None:
-                rx = rb"\$%s\s*=\s*\x01(\d+)\x01\s*;" % re.escape(v.group(1))
-                vals.extend(ctx.lx.value(int(i)) for i in re.findall(rx, code)[:5])
+                lits = _var_assigns(code, v.group(1), _TAIL_LITERAL, 5)
+                vals.extend(ctx.lx.value(int(am.group(1))) for _, am in lits)
         if any(re.fullmatch(rb"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", val.strip()) for val in vals):
             return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
     return None
@@ -1561,9 +1622,8 @@ def _exec_name_variable(ctx: _Ctx, rule: Rule) -> Hit | None:
         if len(names) >= 20:
             break
     for var in sorted(names):
-        rx = rb"\$%s\s*=\s*\x01(\d+)\x01\s*;" % re.escape(var)
-        for i in re.findall(rx, code)[:10]:
-            if ctx.lx.value(int(i)).lower().strip() in _EXEC_NAME_VALUES:
+        for _, am in _var_assigns(code, var, _TAIL_LITERAL, 10):
+            if ctx.lx.value(int(am.group(1))).lower().strip() in _EXEC_NAME_VALUES:
                 pos = names[var]
                 return Hit(ctx.line_of_code(pos), ctx.excerpt_code(pos, pos + 80))
     return None
@@ -1586,9 +1646,8 @@ def _from_form(ctx: _Ctx, arg: bytes) -> bool:
     for var in sorted(set(_VAR.findall(arg)))[:4]:
         if var.startswith(b"_"):
             continue
-        rx = rb"\$%s\s*=(?![=>])([^;]{0,200})" % re.escape(var)
-        for rhs in re.findall(rx, ctx.code)[:10]:
-            if _FORM_INPUT.match(rhs):
+        for _, am in _var_assigns(ctx.code, var, _TAIL_RHS, 10):
+            if _FORM_INPUT.match(am.group(1)):
                 return True
     return False
 
@@ -1640,7 +1699,8 @@ def _yara_hits(ctx: _Ctx, scope: str) -> dict[str, tuple[int, bytes]]:
     cached = ctx.cache.get(key)
     if cached is None:
         hay = _string_text(ctx) if scope == "strings" else ctx.data
-        cached = ctx.yara.scan(hay) if ctx.yara is not None else {}
+        names = ctx.cache.get("yara-names", {}).get(scope)
+        cached = ctx.yara.scan(hay, names) if ctx.yara is not None else {}
         ctx.cache[key] = cached
     return cached  # type: ignore[no-any-return]
 
@@ -1683,6 +1743,113 @@ _PREFILTERS: dict[bytes, re.Pattern[bytes]] = {
 }
 
 
+_LEADING: dict[tuple[bytes, int], tuple[bytes, ...] | None] = {}
+_MIN_LEADING = 3  # shorter words occur too often: the regex engine's own scan is faster
+
+
+def _leading_words(rx: re.Pattern[bytes]) -> tuple[bytes, ...] | None:
+    """Literal words one of which starts every match of ``rx`` (after zero-width assertions
+    such as a look-behind), or None when there is no such short list."""
+    key = (rx.pattern, rx.flags)
+    if key not in _LEADING:
+        words: frozenset[bytes] | None = None
+        if not rx.flags & re.IGNORECASE:
+            try:
+                from re import _constants as c  # type: ignore[attr-defined]
+                from re import _parser  # type: ignore[attr-defined]
+
+                parsed = _parser.parse(rx.pattern, rx.flags)
+                items = list(parsed)
+                if not parsed.state.flags & re.IGNORECASE:
+                    words = _first_literals(items)
+                # one word and no look-behind: the engine's own literal-prefix scan is faster
+                if words is not None and len(words) < 2 and items[0][0] is c.LITERAL:
+                    words = None
+            except Exception:  # an unexpected parse tree: let the regex search
+                words = None
+        if words and min(map(len, words)) < _MIN_LEADING:
+            words = None
+        _LEADING[key] = tuple(sorted(words)) if words else None
+    return _LEADING[key]
+
+
+def _first_literals(items: list[Any]) -> frozenset[bytes] | None:
+    """The literal words that begin every match of the parsed sequence ``items``."""
+    from re import _constants as c  # type: ignore[attr-defined]
+
+    i = 0
+    while i < len(items) and items[i][0] in (c.ASSERT, c.ASSERT_NOT):
+        i += 1  # zero-width: the match still starts at the next item
+    run = bytearray()
+    while i < len(items) and items[i][0] is c.LITERAL:
+        run.append(items[i][1])
+        i += 1
+    if run:
+        return frozenset([bytes(run)])
+    if i >= len(items):
+        return None
+    op, av = items[i]
+    if op is c.SUBPATTERN:
+        if (av[1] | av[2]) & c.SRE_FLAG_IGNORECASE:
+            return None
+        return _first_literals(list(av[3]))
+    if op is c.BRANCH:
+        alts = [_first_literals(list(b)) for b in av[1]]
+        if any(a is None for a in alts):
+            return None
+        return frozenset().union(*alts)  # type: ignore[arg-type]
+    return None
+
+
+def _finditer(rx: re.Pattern[bytes], buf: bytes) -> Iterator[re.Match[bytes]]:
+    """``rx.finditer(buf)``, through literal searches when every match begins with one of a
+    few words (such matches are never empty, so each search resumes at the previous end)."""
+    words = _leading_words(rx)
+    if words is None:
+        yield from rx.finditer(buf)
+        return
+    search = _word_searcher(rx, buf, words)
+    pos = 0
+    while True:
+        m = search(pos)
+        if m is None:
+            return
+        yield m
+        pos = m.end()
+
+
+def _search_at_words(
+    rx: re.Pattern[bytes], code: bytes, words: tuple[bytes, ...]
+) -> re.Match[bytes] | None:
+    """``rx.search(code)`` for a pattern whose matches all begin with one of ``words``."""
+    return _word_searcher(rx, code, words)(0)
+
+
+def _word_searcher(
+    rx: re.Pattern[bytes], code: bytes, words: tuple[bytes, ...]
+) -> Callable[[int], re.Match[bytes] | None]:
+    """``search(start)`` == ``rx.search(code, start)`` for a pattern whose matches all begin
+    with one of ``words``, for non-decreasing ``start``: the candidate offsets are found with
+    literal searches, left to right, and the pattern is tried only there (the same first
+    match, without the regex engine stepping through every offset)."""
+    nxt = [code.find(w) for w in words]
+
+    def search(start: int) -> re.Match[bytes] | None:
+        while True:
+            for k, p in enumerate(nxt):
+                if 0 <= p < start:
+                    nxt[k] = code.find(words[k], start)
+            pos = min((p for p in nxt if p >= 0), default=-1)
+            if pos < 0:
+                return None
+            m = rx.match(code, pos)
+            if m is not None:
+                return m
+            start = pos + 1
+
+    return search
+
+
 def _run_rule(ctx: _Ctx, rule: Rule) -> Hit | None:
     need = rule.params.get("min_literal_count")
     if need:
@@ -1714,7 +1881,15 @@ def _run_rule(ctx: _Ctx, rule: Rule) -> Hit | None:
         pre = _PREFILTERS.get(rule.regex.pattern)
         if pre is not None and pre.search(ctx.code) is None:
             return None
-        m = bounded_search(rule.regex, ctx.code) if rule.boundary else rule.regex.search(ctx.code)
+        if rule.boundary:
+            m = bounded_search(rule.regex, ctx.code)
+        else:
+            firsts = _leading_words(rule.regex)
+            m = (
+                rule.regex.search(ctx.code)
+                if firsts is None
+                else _search_at_words(rule.regex, ctx.code, firsts)
+            )
         if m is None:
             return None
         return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end()))
@@ -1730,7 +1905,7 @@ def _run_rule(ctx: _Ctx, rule: Rule) -> Hit | None:
         else:
             idx = _string_at(ctx, offset)
             line = ctx.line_of_string(idx) if idx >= 0 else 0
-        return Hit(line, excerpt(words))
+        return Hit(line, excerpt(words.replace(b"\x00", b"")))  # NUL: the word-boundary marks
     fn = FEATURES.get(rule.feature or "")
     if fn is None:
         raise KeyError(f"unknown scanner feature {rule.feature!r} in rule {rule.id}")
@@ -1835,6 +2010,55 @@ def _gate_scanner(rules: tuple[Rule, ...]) -> GateWords | None:
     return _GATE_SCANNERS[key]
 
 
+_Plan = list[tuple[Rule, tuple[frozenset[bytes], ...]]]
+# id(rules) -> (rules, plan): holding the tuple keeps its id from being reused
+_RULE_PLANS: dict[int, tuple[tuple[Rule, ...], _Plan]] = {}
+
+
+def _rule_plan(rules: tuple[Rule, ...], prereqs: dict[str, tuple[frozenset[bytes], ...]]) -> _Plan:
+    """The rules that run per layer (not the "after" ones), in order, each with the word
+    sets that :func:`_run_rule` checks against the gate words present before anything else:
+    when one of them is disjoint from them, the rule cannot fire."""
+    key = id(rules)
+    entry = _RULE_PLANS.get(key)
+    if entry is not None and entry[0] is rules:
+        return entry[1]
+    cached: _Plan = []
+    for rule in rules:
+        if rule.params.get("after"):
+            continue
+        needs: list[frozenset[bytes]] = []
+        if rule.params.get("min_literal_count"):
+            needs.append(frozenset(rule.gate_counts))
+        if rule.gate:
+            needs.append(frozenset(rule.gate))
+            if rule.gate_also:
+                needs.append(frozenset(rule.gate_also))
+        if rule.kind == "code" and rule.regex is not None:
+            needs.extend(prereqs.get(rule.id, ()))
+        cached.append((rule, tuple(needs)))
+    _RULE_PLANS[key] = (rules, cached)
+    return cached
+
+
+_YARA_NAMES: dict[int, tuple[tuple[Rule, ...], dict[str, frozenset[str]]]] = {}
+
+
+def _yara_names(rules: tuple[Rule, ...]) -> dict[str, frozenset[str]]:
+    """scope -> the words.yar rule names the rules of that scope read (one yara-x pass per
+    scope then evaluates only those)."""
+    entry = _YARA_NAMES.get(id(rules))
+    if entry is not None and entry[0] is rules:
+        return entry[1]
+    by_scope: dict[str, set[str]] = {}
+    for rule in rules:
+        if rule.kind == "yara" and rule.yara:
+            by_scope.setdefault(rule.scope, set()).add(rule.yara)
+    names = {scope: frozenset(ns) for scope, ns in by_scope.items()}
+    _YARA_NAMES[id(rules)] = (rules, names)
+    return names
+
+
 def _analyze(
     data: bytes,
     name: str,
@@ -1866,11 +2090,21 @@ def _analyze(
         prereqs=_PREREQS.get(id(rules), {}) if gates is not None else {},
     )
     ctx.cache["hits"] = hits
+    ctx.cache["yara-names"] = _yara_names(rules)
     if code0 is not None:
         code0["code"] = lx.code  # the file's own lexed code, for the "after" rules
-    for rule in rules:
-        if rule.id in hits or rule.params.get("after"):
+    present = _present(ctx) if gates is not None else None
+    for rule, needs in _rule_plan(rules, ctx.prereqs):
+        if rule.id in hits:
             continue
+        if needs and present is not None:
+            absent = False
+            for ws in needs:
+                if present.isdisjoint(ws):
+                    absent = True  # a gate word set of the rule: _run_rule would say None
+                    break
+            if absent:
+                continue
         check()
         hit = _run_rule(ctx, rule)
         if hit is not None:
