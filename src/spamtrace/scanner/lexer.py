@@ -133,6 +133,17 @@ _KIND = {39: "sq", 34: "dq", 96: "bq"}
 _TOKEN_SPLIT = re.compile(b"(" + _TOKEN.pattern + b")", re.DOTALL)
 
 
+def _inline_html(tok: bytes) -> tuple[bytes, bytes]:
+    """A ``?>…<?php`` token: the inline HTML, and what stands for it in ``code`` (its line
+    breaks kept, then ``echo`` for ``<?=``)."""
+    tail = b"echo " if tok.endswith(b"<?=") else b";"
+    body = tok[2:]
+    cut = body.rfind(b"<?")
+    if cut >= 0 and tok.endswith((b"<?", b"<?=", b"<?php", b"<?PHP")):
+        body = body[:cut]
+    return body, b";" + b"\n" * tok.count(b"\n") + tail
+
+
 def lex(data: bytes, *, start_in_php: bool = False, strict_open: bool = False) -> Lexed:
     """Split ``data`` (a whole PHP file, or decoded code when ``start_in_php``)."""
     out = Lexed()
@@ -188,13 +199,9 @@ def lex(data: bytes, *, start_in_php: bool = False, strict_open: bool = False) -
                     append(b" ")
             elif c == 63:  # ?> inline HTML <?php
                 out.php_regions += 1
-                tail = b"echo " if tok.endswith(b"<?=") else b";"
-                body = tok[2:]
-                cut = body.rfind(b"<?")
-                if cut >= 0 and tok.endswith((b"<?", b"<?=", b"<?php", b"<?PHP")):
-                    body = body[:cut]
+                body, piece = _inline_html(tok)
                 html_parts.append(body)
-                append(b";" + b"\n" * tok.count(b"\n") + tail)
+                append(piece)
             else:  # <<< heredoc / nowdoc: find the closing label, then restart after it
                 h = _HEREDOC.match(data, start)
                 if h is None:
@@ -284,13 +291,9 @@ def _lex_split(data: bytes, out: Lexed, parts: list[bytes], html_parts: list[byt
                 append(b" ")
         elif c == 63:  # ?> inline HTML <?php
             out.php_regions += 1
-            tail = b"echo " if tok.endswith(b"<?=") else b";"
-            body = tok[2:]
-            cut = body.rfind(b"<?")
-            if cut >= 0 and tok.endswith((b"<?", b"<?=", b"<?php", b"<?PHP")):
-                body = body[:cut]
+            body, piece = _inline_html(tok)
             html_parts.append(body)
-            append(b";" + b"\n" * tok.count(b"\n") + tail)
+            append(piece)
         else:  # "<<<" cannot occur (the caller checked): never reached
             append(tok)
         append(pieces[i + 1])
