@@ -73,9 +73,9 @@ def test_unexpected_exception_is_one_line_without_traceback(
     parser = cli_main.build_parser()
     monkeypatch.setattr(cli_main, "build_parser", lambda *_: parser)
     args = parser.parse_args(["config", "check"])
-    parser.set_defaults()
-    monkeypatch.setattr(args, "handler", boom, raising=False)
+    monkeypatch.setattr(args, "handler", boom)
     monkeypatch.setattr(parser, "parse_args", lambda _argv: args)
     assert cli_main.main(["config", "check"]) == 3
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "\x1b" not in err and "ValueError" in err
+    assert "bad\\nthing\\x1b[31m" in err  # the message is escaped, not dropped
