@@ -13,18 +13,19 @@ Every effective value remembers where it came from (``spamtrace config show``).
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import sys
-from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, get_args, get_origin, get_type_hints
 
+from spamtrace import record
 from spamtrace.errors import ConfigError
 from spamtrace.model import DEFAULT_SMTP_PORTS
+from spamtrace.record import Record, field
 
+TYPE_CHECKING = False  # typing is imported only to check a layer's values (start-up cost)
 if TYPE_CHECKING:
+    from collections.abc import Mapping
     from types import ModuleType
+    from typing import Any
 
 
 def _toml() -> ModuleType:
@@ -40,21 +41,18 @@ DEFAULT_CONFIG_FILE = "/etc/spamtrace/spamtrace.toml"
 DEFAULT_CONFIG_DIR = "/etc/spamtrace/spamtrace.d"
 
 
-@dataclass(frozen=True, slots=True)
-class SmtpSection:
+class SmtpSection(Record):
     ports: list[int] = field(default_factory=lambda: list(DEFAULT_SMTP_PORTS))
     relay_ports: list[int] = field(default_factory=lambda: [25])
 
 
-@dataclass(frozen=True, slots=True)
-class MtaSection:
+class MtaSection(Record):
     # extra MTA service users and executables, added to what is detected
     users: list[str] = field(default_factory=list)
     exes: list[str] = field(default_factory=list)
 
 
-@dataclass(frozen=True, slots=True)
-class AccountsSection:
+class AccountsSection(Record):
     min_uid: int = 1000  # uids below this are system users, not hosting accounts
     cpanel_users_dir: str = "/var/cpanel/users"
     cpanel_userdomains: str = "/etc/userdomains"
@@ -62,30 +60,26 @@ class AccountsSection:
     plesk_vhosts_dir: str = "/var/www/vhosts"
 
 
-@dataclass(frozen=True, slots=True)
-class SubmissionSection:
+class SubmissionSection(Record):
     # non-MTA submissions (465/587/2525) from these accounts/users are `allowed` (quiet)
     allow_accounts: list[str] = field(default_factory=list)
     # destinations: "host", "host:port", "ip", "ip:port", "cidr", "[v6]:port"
     allow_destinations: list[str] = field(default_factory=list)
 
 
-@dataclass(frozen=True, slots=True)
-class WatchSection:
+class WatchSection(Record):
     poll_interval: float = 0.01  # sock_diag fallback polling period, seconds
     queue_size: int = 100_000  # events queued between reader and store before loss is counted
     exec_cache_size: int = 65_536
 
 
-@dataclass(frozen=True, slots=True)
-class StoreSection:
+class StoreSection(Record):
     path: str = "/var/lib/spamtrace/spamtrace.db"
     retention_days: int = 90
     max_events: int = 2_000_000
 
 
-@dataclass(frozen=True, slots=True)
-class FirewallSection:
+class FirewallSection(Record):
     mode: str = "owner"  # owner | relay | redirect
     nflog_group: int = 2525
     allow_users: list[str] = field(default_factory=list)
@@ -96,15 +90,13 @@ class FirewallSection:
     confirm_timeout: int = 60
 
 
-@dataclass(frozen=True, slots=True)
-class ScanSection:
+class ScanSection(Record):
     max_file_size: int = 16 * 1024 * 1024
     file_timeout: float = 2.0
     cross_filesystems: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class AuditSection:
+class AuditSection(Record):
     dnsbl_zones: list[str] = field(
         default_factory=lambda: [
             "zen.spamhaus.org",
@@ -118,8 +110,7 @@ class AuditSection:
     dnsbl_nameservers: list[str] = field(default_factory=list)  # empty: system resolver
 
 
-@dataclass(frozen=True, slots=True)
-class Config:
+class Config(Record):
     mode: str = "observe"  # observe | enforce
     smtp: SmtpSection = field(default_factory=SmtpSection)
     mta: MtaSection = field(default_factory=MtaSection)
@@ -152,25 +143,49 @@ _FIREWALL_MODES = ("owner", "relay", "redirect")
 
 def _as_dict(cfg: Config) -> dict[str, Any]:
     out: dict[str, Any] = {}
-    for f in dataclasses.fields(cfg):
-        if f.name == "sources":
+    for name in record.fields(cfg):
+        if name == "sources":
             continue
-        value = getattr(cfg, f.name)
-        is_section = dataclasses.is_dataclass(value) and not isinstance(value, type)
-        out[f.name] = dataclasses.asdict(value) if is_section else value  # type: ignore[arg-type]
+        value = getattr(cfg, name)
+        if record.is_record(value):
+            value = {key: _copied(getattr(value, key)) for key in record.fields(value)}
+        out[name] = value
     return out
 
 
-def _section_types() -> dict[str, type]:
-    hints = get_type_hints(Config)
-    return {
-        name: tp
-        for name, tp in hints.items()
-        if isinstance(tp, type) and dataclasses.is_dataclass(tp)
-    }
+def _copied(value: Any) -> Any:
+    if isinstance(value, list):
+        return [_copied(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _copied(v) for k, v in value.items()}
+    return value
+
+
+_SECTIONS: dict[str, type[Record]] = {}
+
+
+def _section_types() -> dict[str, type[Record]]:
+    """Section name -> its record class, in declaration order."""
+    if not _SECTIONS:
+        default = Config()
+        for name in record.fields(Config):
+            value = getattr(default, name)
+            if record.is_record(value):
+                _SECTIONS[name] = type(value)
+    return _SECTIONS
+
+
+def _key_types(section: type[Record]) -> dict[str, Any]:
+    """Key -> expected type of one section (typing is imported here, only when needed)."""
+    import typing
+
+    hints = typing.get_type_hints(section, localns={"Any": typing.Any, "ClassVar": typing.ClassVar})
+    return {key: hints[key] for key in record.fields(section)}
 
 
 def _check_type(expected: Any, value: Any, where: str) -> Any:
+    from typing import get_args, get_origin
+
     origin = get_origin(expected)
     if expected is float and isinstance(value, int) and not isinstance(value, bool):
         return float(value)
@@ -204,7 +219,7 @@ def _set_checked(data: dict[str, Any], path: list[str], value: Any, origin: str)
         return
     if len(path) != 2 or path[0] not in sections:
         raise ConfigError(f"{where}: unknown section")
-    hints = get_type_hints(sections[path[0]])
+    hints = _key_types(sections[path[0]])
     if path[1] not in hints:
         known = ", ".join(sorted(hints))
         raise ConfigError(f"{where}: unknown key (known keys: {known})")
@@ -324,7 +339,7 @@ def effective_values(cfg: Config) -> list[tuple[str, Any, str]]:
     rows: list[tuple[str, Any, str]] = [("mode", cfg.mode, cfg.sources.get("mode", "default"))]
     for name in _section_types():
         section = getattr(cfg, name)
-        for f in dataclasses.fields(section):
-            key = f"{name}.{f.name}"
-            rows.append((key, getattr(section, f.name), cfg.sources.get(key, "default")))
+        for key_name in record.fields(section):
+            key = f"{name}.{key_name}"
+            rows.append((key, getattr(section, key_name), cfg.sources.get(key, "default")))
     return rows

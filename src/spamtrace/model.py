@@ -4,7 +4,8 @@ sources -> ``SocketRecord`` / ``SmtpConnectAttempted`` / ``SmtpConnectBlocked`` 
 attribution -> ``ProcessInfo`` + ``Account`` (who did it, and how that was learned)
 policy -> ``Verdict`` + reasons (pure decision) -> ``Connection`` (all of it together)
 
-All are frozen, slotted dataclasses. A process is identified by pid *and* start time, never
+All are frozen, slotted records (:mod:`spamtrace.record`: a frozen dataclass's shape without
+its import cost). A process is identified by pid *and* start time, never
 a bare pid (pids are reused). Every attributed object says how it was attributed
 (:class:`AttributionMethod`) so degraded information is visible to the user.
 """
@@ -12,8 +13,8 @@ a bare pid (pids are reused). Every attributed object says how it was attributed
 from __future__ import annotations
 
 import enum
-import ipaddress
-from dataclasses import dataclass
+
+from spamtrace.record import Record
 
 #: Remote ports treated as SMTP by default: relay (25), submissions (465), submission (587),
 #: the common alternative (2525).
@@ -103,8 +104,7 @@ _KERNEL_STATES = {
 _KERNEL_NUMBERS = {v: k for k, v in _KERNEL_STATES.items()}
 
 
-@dataclass(frozen=True, slots=True)
-class Endpoint:
+class Endpoint(Record):
     """An IP address and port. ``str()`` gives ``ip:port`` or ``[ipv6]:port``."""
 
     ip: str
@@ -117,17 +117,21 @@ class Endpoint:
 
     @property
     def is_loopback(self) -> bool:
+        """127.0.0.0/8, ::1, or an IPv4-mapped 127.x address (False for anything unparsable)."""
+        from _socket import AF_INET, AF_INET6, inet_pton
+
         try:
-            addr = ipaddress.ip_address(self.ip)
-        except ValueError:
+            if ":" not in self.ip:
+                return inet_pton(AF_INET, self.ip)[0] == 127
+            packed = inet_pton(AF_INET6, self.ip.partition("%")[0])  # without a scope id
+        except (OSError, ValueError):
             return False
-        if isinstance(addr, ipaddress.IPv6Address) and addr.ipv4_mapped is not None:
-            return addr.ipv4_mapped.is_loopback
-        return addr.is_loopback
+        if packed[:12] == b"\0" * 10 + b"\xff\xff":
+            return packed[12] == 127
+        return packed == b"\0" * 15 + b"\x01"
 
 
-@dataclass(frozen=True, slots=True)
-class SocketRecord:
+class SocketRecord(Record):
     """One TCP socket as the kernel reported it (sock_diag or /proc/net/tcp*)."""
 
     family: int  # socket.AF_INET / AF_INET6
@@ -139,8 +143,7 @@ class SocketRecord:
     source: str  # "sockdiag" or "procnet"
 
 
-@dataclass(frozen=True, slots=True)
-class ParentProcess:
+class ParentProcess(Record):
     """One step of a process's parent chain."""
 
     pid: int
@@ -149,12 +152,11 @@ class ParentProcess:
     uid: int | None
 
 
-@dataclass(frozen=True, slots=True)
-class ProcessInfo:
+class ProcessInfo(Record):
     """What is known about a process, and how it was learned."""
 
     pid: int
-    start_time: float | None  # epoch seconds (psutil create_time); with pid it identifies it
+    start_time: float | None  # epoch seconds (stat starttime + btime); with pid it identifies it
     name: str | None
     exe: str | None
     cmdline: tuple[str, ...]
@@ -178,8 +180,7 @@ class AccountKind(str, enum.Enum):
     UNKNOWN = "unknown"
 
 
-@dataclass(frozen=True, slots=True)
-class Account:
+class Account(Record):
     """The hosting account a uid belongs to."""
 
     name: str
@@ -188,8 +189,7 @@ class Account:
     domains: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class Connection:
+class Connection(Record):
     """A socket to a remote SMTP port, attributed and judged."""
 
     socket: SocketRecord
@@ -200,8 +200,7 @@ class Connection:
     advice: tuple[str, ...] = ()  # "what to do next" lines (commands, folders)
 
 
-@dataclass(frozen=True, slots=True)
-class SmtpConnectAttempted:
+class SmtpConnectAttempted(Record):
     """A process moved a TCP socket to SYN_SENT towards an SMTP port (tracepoint event).
 
     ``monotonic`` is the kernel timestamp (trace_clock mono, comparable with
@@ -219,8 +218,7 @@ class SmtpConnectAttempted:
     source: str = "tracepoint"
 
 
-@dataclass(frozen=True, slots=True)
-class SmtpConnectBlocked:
+class SmtpConnectBlocked(Record):
     """The firewall rejected a SYN to an SMTP port (NFLOG record: uid/gid, no pid)."""
 
     wall: float
@@ -232,16 +230,14 @@ class SmtpConnectBlocked:
     source: str = "nflog"
 
 
-@dataclass(frozen=True, slots=True)
-class Skipped:
+class Skipped(Record):
     """'Could not look' as a result: what was not examined, and why."""
 
     what: str
     reason: str
 
 
-@dataclass(frozen=True, slots=True)
-class AttributedAttempt:
+class AttributedAttempt(Record):
     """A connect attempt (seen or blocked) with who made it and the verdict."""
 
     event: SmtpConnectAttempted | SmtpConnectBlocked

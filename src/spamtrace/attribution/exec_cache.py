@@ -20,38 +20,19 @@ Entries handed out carry ``method=exec-cache`` so reports show how the process w
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import posixpath
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from spamtrace import record
 from spamtrace.model import AttributionMethod, ParentProcess, ProcessInfo
 from spamtrace.sources.proc_connector import ProcEvent, ProcEventKind
 
 ProcessReader = Callable[[int], ProcessInfo]
 #: bytes of a command line kept per cache entry (65,536 entries must stay well under 80 MB)
 MAX_CMDLINE = 1024
-
-
-_BOOT_TIME: list[float] = []
-_CLK_TCK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
-
-
-def _boot_time(procfs: str) -> float:
-    if not _BOOT_TIME:
-        value = 0.0
-        try:
-            with open(f"{procfs}/stat", "rb") as fh:
-                for line in fh:
-                    if line.startswith(b"btime "):
-                        value = float(line.split()[1])
-                        break
-        except (OSError, ValueError):
-            pass
-        _BOOT_TIME.append(value)
-    return _BOOT_TIME[0]
 
 
 def _readlink(path: str) -> str | None:
@@ -83,23 +64,19 @@ def snapshot(pid: int, procfs: str = "/proc") -> ProcessInfo:
     ``/proc/PID`` (the effective ids; root for a non-dumpable setuid program), which avoids
     reading the costly ``status`` file. Fields that cannot be read are None.
     """
-    from spamtrace.attribution.process import script_from_cmdline, user_name
+    from spamtrace.attribution.process import ProcStat, script_from_cmdline, user_name
 
     base = f"{procfs}/{pid}"
     notes: list[str] = []
     start: float | None = None
     ppid = 0
     name: str | None = None
-    data = _read(f"{base}/stat", 1024)
-    if data:
-        try:
-            name = data[data.find(b"(") + 1 : data.rfind(b")")].decode("utf-8", "surrogateescape")
-            tail = data[data.rfind(b")") + 2 :].split()
-            ppid = int(tail[1])
-            start = _boot_time(procfs) + int(tail[19]) / _CLK_TCK
-        except (ValueError, IndexError):
-            notes.append("stat: unreadable")
-    else:
+    try:
+        stat = ProcStat(procfs, pid)
+        name, ppid, start = stat.name, stat.ppid, stat.start_time
+    except (ValueError, IndexError):
+        notes.append("stat: unreadable")
+    except OSError:
         notes.append("stat: process exited before exec could be recorded")
     uid = gid = None
     try:
@@ -193,7 +170,7 @@ class ExecCache:
             known = self._entries.get(pid)
             if known is not None:
                 # the process was gone too soon: keep what its fork told us, fill in the rest
-                info = dataclasses.replace(
+                info = record.replace(
                     info,
                     exe=info.exe or known.info.exe,
                     cwd=info.cwd or known.info.cwd,
@@ -209,21 +186,21 @@ class ExecCache:
             elif info.uid is None:
                 return
         if info.method is not AttributionMethod.EXEC_CACHE:
-            info = dataclasses.replace(info, method=AttributionMethod.EXEC_CACHE)
+            info = record.replace(info, method=AttributionMethod.EXEC_CACHE)
         self._put(pid, _Entry(info, when))
 
     def on_fork(self, parent: int, child: int, when: float) -> None:
         entry = self._entries.get(parent)
         if entry is None:
             return
-        info = dataclasses.replace(entry.info, pid=child, start_time=None)
+        info = record.replace(entry.info, pid=child, start_time=None)
         self._put(child, _Entry(info, when))
 
     def on_uid(self, pid: int, ruid: int | None, euid: int | None) -> None:
         entry = self._entries.get(pid)
         if entry is None:
             return
-        entry.info = dataclasses.replace(
+        entry.info = record.replace(
             entry.info,
             uid=ruid if ruid is not None else entry.info.uid,
             euid=euid if euid is not None else entry.info.euid,

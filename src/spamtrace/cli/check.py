@@ -18,12 +18,8 @@ Output: a rich table (imported only for the human view), or ``--json`` (schema
 
 from __future__ import annotations
 
-import argparse
-import dataclasses
 import os
 import time
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
 
 from spamtrace.errors import ExitCode, UsageError
 from spamtrace.model import (
@@ -33,8 +29,14 @@ from spamtrace.model import (
     ProcessInfo,
     Verdict,
 )
+from spamtrace.record import Record, replace
 
+TYPE_CHECKING = False  # typing is not imported at run time (start-up cost)
 if TYPE_CHECKING:
+    import argparse
+    from collections.abc import Sequence
+    from typing import Any
+
     from spamtrace.attribution.mta import MtaIdentity
     from spamtrace.config import Config, ScanSection
     from spamtrace.scanner.report import FileReport
@@ -53,28 +55,44 @@ ROOT_WOULD_ADD = (
 
 
 def _ports(text: str) -> list[int]:
+    from argparse import ArgumentTypeError  # loaded already: argparse is parsing
+
     ports: list[int] = []
     for part in text.split(","):
         part = part.strip()
         if not part:
             continue
         if not part.isdigit() or not 1 <= int(part) <= 65535:
-            raise argparse.ArgumentTypeError(f"not a TCP port: {part!r}")
+            raise ArgumentTypeError(f"not a TCP port: {part!r}")
         if int(part) not in ports:
             ports.append(int(part))
     if not ports:
-        raise argparse.ArgumentTypeError("give at least one port, e.g. 25,587")
+        raise ArgumentTypeError("give at least one port, e.g. 25,587")
     return ports
 
 
 def _seconds(text: str) -> float:
+    from argparse import ArgumentTypeError  # loaded already: argparse is parsing
+
     try:
         value = float(text)
     except ValueError:
         value = -1.0
     if not 0 < value <= 600:
-        raise argparse.ArgumentTypeError(f"not a number of seconds in (0, 600]: {text!r}")
+        raise ArgumentTypeError(f"not a number of seconds in (0, 600]: {text!r}")
     return value
+
+
+def fast_defaults() -> dict[str, object]:
+    """What argparse sets for ``check`` besides its flags (for the CLI's argparse-free path)."""
+    return {
+        "command": "check",
+        "ports": None,
+        "relay_ports": None,
+        "scan_budget": SCAN_BUDGET,
+        "handler": run,
+        "report_despite_bad_config": True,
+    }
 
 
 def register(sub: Any) -> None:
@@ -113,8 +131,7 @@ def register(sub: Any) -> None:
 
 
 # ----------------------------------------------------------------------------- pipeline
-@dataclasses.dataclass(frozen=True, slots=True)
-class Report:
+class Report(Record):
     """One run of the pipeline: the connections and what the report says about the run."""
 
     connections: list[Connection]
@@ -147,6 +164,8 @@ def _holds(pid: int, inode: int) -> bool:
 
 def _with_resolved_destinations(cfg: Config, notes: list[str]) -> Config:
     """Add the addresses of host names in ``submission.allow_destinations`` (judge is pure)."""
+    if not cfg.submission.allow_destinations:
+        return cfg
     import ipaddress
     import socket
 
@@ -173,9 +192,7 @@ def _with_resolved_destinations(cfg: Config, notes: list[str]) -> Config:
                 entries.append(f"[{ip}]:{port}" if ":" in ip else f"{ip}:{port}")
             else:
                 entries.append(ip)
-    return dataclasses.replace(
-        cfg, submission=dataclasses.replace(cfg.submission, allow_destinations=entries)
-    )
+    return replace(cfg, submission=replace(cfg.submission, allow_destinations=entries))
 
 
 def collect(cfg: Config) -> list[Connection]:
@@ -242,7 +259,7 @@ def _collect(cfg: Config) -> Report:
                 (f"attribution failed: {type(exc).__name__}: {exc}",),
             )
         conn = Connection(rec, process, account, verdict, (*reasons, *extra))
-        out.append(dataclasses.replace(conn, advice=advice(conn)))
+        out.append(replace(conn, advice=advice(conn)))
     out.sort(key=lambda c: (-c.verdict.severity, c.socket.remote.port, str(c.socket.remote)))
     return Report(out, mta, ports, root, source, notes)
 
@@ -401,7 +418,7 @@ def scan_report(report: Report, cfg: Config, budget: float = SCAN_BUDGET) -> Rep
     for conn, files in zip(report.connections, suspects, strict=True):
         line = file_advice(files)
         if line is not None:
-            conn = dataclasses.replace(conn, advice=(line, *conn.advice))
+            conn = replace(conn, advice=(line, *conn.advice))
         connections.append(conn)
     scan = {
         "enabled": True,
@@ -411,7 +428,7 @@ def scan_report(report: Report, cfg: Config, budget: float = SCAN_BUDGET) -> Rep
         "not_scanned": left,
         "notes": notes,
     }
-    return dataclasses.replace(report, connections=connections, suspects=tuple(suspects), scan=scan)
+    return replace(report, connections=connections, suspects=tuple(suspects), scan=scan)
 
 
 # ----------------------------------------------------------------------------- output

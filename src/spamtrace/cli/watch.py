@@ -339,9 +339,9 @@ class Attributor:
 
 def _fill_from(live: ProcessInfo, cached: ProcessInfo) -> ProcessInfo:
     """A live read that lost fields (the process was exiting), completed from the exec cache."""
-    import dataclasses
+    from spamtrace.record import replace
 
-    return dataclasses.replace(
+    return replace(
         live,
         exe=live.exe or cached.exe,
         cwd=live.cwd or cached.cwd,
@@ -356,9 +356,9 @@ def _fill_from(live: ProcessInfo, cached: ProcessInfo) -> ProcessInfo:
 
 
 def _with_method(info: ProcessInfo, method: AttributionMethod) -> ProcessInfo:
-    import dataclasses
+    from spamtrace.record import replace
 
-    return dataclasses.replace(info, method=method)
+    return replace(info, method=method)
 
 
 def connection_of(att: AttributedAttempt) -> Connection:

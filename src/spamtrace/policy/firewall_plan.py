@@ -33,7 +33,7 @@ from typing import Any, Protocol
 
 from spamtrace.config import Config
 from spamtrace.errors import ConfigError
-from spamtrace.model import Connection
+from spamtrace.model import Connection, Endpoint
 
 ROOT_UID = 0
 LOG_PREFIX_BLOCK = "spamtrace-block"
@@ -421,16 +421,6 @@ def decide(
     return Outcome.BLOCKED, f"{who} is not root, the MTA or an exception"
 
 
-def _is_local_ip(ip: str) -> bool:
-    try:
-        addr = ipaddress.ip_address(ip)
-    except ValueError:
-        return False
-    if isinstance(addr, ipaddress.IPv6Address) and addr.ipv4_mapped is not None:
-        addr = addr.ipv4_mapped
-    return addr.is_loopback
-
-
 def assess_impact(
     plan: FirewallPlan,
     connections: Sequence[Connection],
@@ -446,7 +436,7 @@ def assess_impact(
         proc = conn.process
         uid = sock.uid if sock.uid is not None else (proc.uid if proc else None)
         gid = proc.gid if proc else None
-        local = _is_local_ip(sock.remote.ip) or sock.remote.ip in local_addresses
+        local = sock.remote.is_loopback or sock.remote.ip in local_addresses
         outcome, reason = decide(plan, uid, gid, sock.remote.ip, sock.remote.port, local=local)
         entry = ImpactEntry(
             outcome=outcome,
@@ -473,7 +463,7 @@ def assess_impact(
             ip, port = _split_endpoint(dest)
             if ip is None or port is None:
                 continue
-            local = _is_local_ip(ip) or ip in local_addresses
+            local = Endpoint(ip, port).is_loopback or ip in local_addresses
             outcomes.append(decide(plan, sender.uid, sender.gid, ip, port, local=local))
         if not outcomes:
             continue

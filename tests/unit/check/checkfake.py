@@ -1,6 +1,6 @@
 """Fake /proc trees for the `check` unit tests (no root needed).
 
-Only what psutil and spamtrace read is written: /proc/stat (btime), /proc/PID/{stat,status,
+Only what spamtrace reads is written: /proc/stat (btime), /proc/PID/{stat,status,
 cmdline,comm}, the exe and cwd symlinks, and an fd/ directory of symlinks. Targets of symlinks
 need not exist, exactly as in a real /proc.
 """

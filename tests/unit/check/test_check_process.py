@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 import os
 import pwd
+from collections.abc import Iterator
 from pathlib import Path
 
-import psutil
 import pytest
 from checkfake import add_process, make_procfs, start_time
 
@@ -108,15 +108,13 @@ def test_pid_reused_during_read_discards_details(
     procfs: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     add_process(procfs, 88, comm="php", cwd=UPLOADS)
-    calls = {"n": 0}
-    real = psutil.Process.create_time
+    real = proc_mod.start_time
 
-    def create_time(self: psutil.Process) -> float:
-        calls["n"] += 1
-        value = real(self)
-        return value + (100.0 if calls["n"] > 1 and self.pid == 88 else 0.0)
+    def start_time_now(pid: int, procfs: str = "/proc") -> float:
+        # the final re-check sees another process behind the same pid
+        return real(pid, procfs) + (100.0 if pid == 88 else 0.0)
 
-    monkeypatch.setattr(psutil.Process, "create_time", create_time)
+    monkeypatch.setattr(proc_mod, "start_time", start_time_now)
     info = read_process(88, procfs=str(procfs))
     assert info.cwd is None and info.exe is None
     assert info.notes == ("pid was reused by another process during the read",)
@@ -219,7 +217,14 @@ def test_find_socket_owners_scans_only_owner_processes_first(
     add_process(procfs, 22, fds={3: "socket:[3]"})
     add_process(procfs, 23, fds={3: "socket:[4]"})
     add_process(procfs, 24, uid=1002, fds={3: "socket:[5]"})  # non-dumpable: dir owned by root
-    monkeypatch.setattr(proc_mod, "_pid_dirs", lambda _p: iter(owners.items()))
+    consumed: list[str] = []
+
+    def pid_dirs(_procfs: str) -> Iterator[tuple[str, int]]:
+        for pid, owner in sorted(owners.items(), key=lambda item: -int(item[0])):
+            consumed.append(pid)
+            yield pid, owner
+
+    monkeypatch.setattr(proc_mod, "_pid_dirs", pid_dirs)
     scanned: list[str] = []
     real_scan = proc_mod._scan_fds
 
@@ -230,6 +235,7 @@ def test_find_socket_owners_scans_only_owner_processes_first(
     monkeypatch.setattr(proc_mod, "_scan_fds", spy)
     assert find_socket_owners({1001: {4}}, procfs=str(procfs)) == {4: 23}
     assert scanned == ["23"]  # newest first, stops when found
+    assert consumed == ["24", "23"]  # and stats no further /proc entries
     scanned.clear()
     assert find_socket_owners({1001: {2}}, procfs=str(procfs)) == {2: 21}
     assert scanned == ["23", "21"]  # never the processes of other owners

@@ -176,3 +176,27 @@ def test_live_dump_sees_a_loopback_connection() -> None:
             recs = sockdiag.dump_smtp_sockets([port])
             local = client.getsockname()
     assert [(r.local.port, r.remote.port) for r in recs] == [(local[1], port)]
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "::1"])
+def test_live_dump_one_walk_and_per_family_agree(
+    host: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Real kernel: the one-walk request (both families) and the per-family fallback (used when
+    the kernel refuses it) find the same IPv4 and IPv6 connections."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family) as server:
+        server.bind((host, 0))
+        server.listen()
+        port = server.getsockname()[1]
+        with socket.create_connection((host, port)) as client:
+            local = client.getsockname()[1]
+            one_walk = sockdiag.dump_sockdiag([port])
+            # a request the kernel rejects (EINVAL: no body) forces the fallback
+            bodyless = struct.pack("=IHHII", 16, sockdiag.TCPDIAG_GETSOCK, 0x301, 1, 0)
+            monkeypatch.setattr(sockdiag, "build_request_any_family", lambda *a, **k: bodyless)
+            per_family = sockdiag.dump_sockdiag([port])
+    for recs in (one_walk, per_family):
+        assert [(r.family, r.local.ip, r.local.port, r.remote.port) for r in recs] == [
+            (family, host, local, port)
+        ]
