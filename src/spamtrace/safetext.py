@@ -14,7 +14,6 @@ bytes must still be decoded with :func:`decode_os` so that no data is lost.
 from __future__ import annotations
 
 import os
-import unicodedata
 
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t", "\\": "\\\\"}
 
@@ -31,6 +30,8 @@ def _escape_char(ch: str) -> str:
     code = ord(ch)
     if 0xDC80 <= code <= 0xDCFF:  # surrogateescape'd byte that was not valid UTF-8
         return f"\\x{code - 0xDC00:02x}"
+    import unicodedata  # a C extension: loaded only when a value has a character to escape
+
     category = unicodedata.category(ch)
     if category[0] == "C" or category in ("Zl", "Zp"):
         # control, format (bidi overrides!), unassigned, private use, line/para separators
