@@ -460,6 +460,24 @@ def incident_record(
     )  # fmt: skip
 
 
+def incident_of_record(rec: IncidentRecord) -> Incident | None:
+    """The tracker's view of a stored incident (None for a verdict this version does not know)."""
+    from spamtrace.policy.incidents import Incident
+
+    try:
+        verdict = Verdict(rec.verdict)
+    except ValueError:
+        return None
+    return Incident(
+        id=rec.id, verdict=verdict, uid=rec.uid, user=rec.user, account=rec.account,
+        account_kind=rec.account_kind, home=rec.home, exe=rec.exe, cwd=rec.cwd,
+        scripts=rec.scripts, cmdline=rec.cmdline, connections=rec.connections,
+        blocked=rec.blocked, destinations=rec.destinations, pids=rec.pids,
+        first_seen=rec.first_seen, last_seen=rec.last_seen, reasons=rec.reasons,
+        methods=tuple(sorted(rec.methods.items())),
+    )  # fmt: skip
+
+
 def incident_json(rec: IncidentRecord) -> dict[str, Any]:
     return {
         "id": rec.id,
@@ -754,6 +772,23 @@ class Watch:
         self._latest: dict[str, Incident] = {}
 
     # ------------------------------------------------------------------ setup
+    def _resume_incidents(self) -> None:
+        """Take up the incidents the store recorded before a restart (same ids, counts go on)."""
+        assert self.store is not None
+        since = time.time() - self.tracker.idle_gap
+        try:
+            with self.store.reader() as reader:
+                records = reader.incidents(since=since, limit=self.tracker.max_open)
+        except SpamtraceError as exc:
+            self.notes.append(f"incidents from before this start not taken up: {exc.message}")
+            return
+        taken = self.tracker.resume(r for r in map(incident_of_record, records) if r is not None)
+        for rec in records:
+            if rec.suspect_files is not None:
+                self._suspects[rec.id] = rec.suspect_files
+        if taken:
+            self.notes.append(f"{taken} incident(s) from before this start taken up")
+
     def open(self) -> None:
         args, cfg = self.args, self.cfg
         if not args.no_store:
@@ -765,6 +800,7 @@ class Watch:
                 retention_days=cfg.store.retention_days,
                 max_events=cfg.store.max_events,
             )
+            self._resume_incidents()
         from spamtrace.sources.proc_connector import ProcConnectorSource
 
         try:

@@ -11,6 +11,9 @@ matching attempt to the same destination moments before (the tracepoint also see
 SYNs): that attempt is counted as blocked. Without such a match they form a uid-only incident
 of their own, counted as connections and blocked.
 
+After a restart, :meth:`IncidentTracker.resume` takes up the incidents the store recorded, so a
+spam run that goes on across the restart stays one incident (same id, counts going on).
+
 Time comes from the events (wall-clock seconds), so the grouping can be replayed in tests.
 """
 
@@ -18,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import OrderedDict, deque
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from spamtrace.model import (
@@ -111,11 +115,36 @@ def attempt_uid(attempt: AttributedAttempt) -> int | None:
     return attempt.process.uid if attempt.process else None
 
 
+@dataclass(frozen=True, slots=True)
+class _FirstSeen:
+    """What an incident shows of its first attempt (kept, not the attempt itself, so that an
+    incident can be resumed from the store after a restart)."""
+
+    account_kind: str | None
+    home: str | None
+    cwd: str | None
+    scripts: tuple[str, ...]
+    cmdline: tuple[str, ...]
+    reasons: tuple[str, ...]
+
+    @classmethod
+    def of(cls, attempt: AttributedAttempt) -> _FirstSeen:
+        proc, account = attempt.process, attempt.account
+        return cls(
+            account_kind=account.kind.value if account else None,
+            home=account.home if account else None,
+            cwd=proc.cwd if proc else None,
+            scripts=proc.scripts if proc else (),
+            cmdline=proc.cmdline if proc else (),
+            reasons=attempt.reasons,
+        )
+
+
 @dataclass(slots=True)
 class _Open:
     key: IncidentKey
     id: str
-    first: AttributedAttempt
+    first: _FirstSeen
     first_seen: float
     last_seen: float
     connections: int = 0
@@ -126,27 +155,26 @@ class _Open:
     user: str | None = None
 
     def snapshot(self) -> Incident:
-        proc = self.first.process
-        account = self.first.account
+        first = self.first
         return Incident(
             id=self.id,
             verdict=self.key.verdict,
             uid=self.key.uid,
             user=self.user,
-            account=account.name if account else None,
-            account_kind=account.kind.value if account else None,
-            home=account.home if account else None,
+            account=self.key.account,
+            account_kind=first.account_kind,
+            home=first.home,
             exe=self.key.exe,
-            cwd=proc.cwd if proc else None,
-            scripts=proc.scripts if proc else (),
-            cmdline=proc.cmdline if proc else (),
+            cwd=first.cwd,
+            scripts=first.scripts,
+            cmdline=first.cmdline,
             connections=self.connections,
             blocked=self.blocked,
             destinations=tuple(self.destinations),
             pids=tuple(self.pids),
             first_seen=self.first_seen,
             last_seen=self.last_seen,
-            reasons=self.first.reasons,
+            reasons=first.reasons,
             methods=tuple(sorted(self.methods.items())),
         )
 
@@ -184,7 +212,7 @@ class IncidentTracker:
         inc = self._open.get(key)
         opened = False
         if inc is None or when - inc.last_seen > self.idle_gap:
-            inc = _Open(key, incident_id(key, when), attempt, when, when)
+            inc = _Open(key, incident_id(key, when), _FirstSeen.of(attempt), when, when)
             inc.user = attempt.process.user if attempt.process else None
             self._open[key] = inc
             opened = True
@@ -210,6 +238,32 @@ class IncidentTracker:
             q.append((when, key))
         self._trim(when)
         return IncidentUpdate(inc.snapshot(), opened=opened, counted_as=counted)
+
+    def resume(self, incidents: Iterable[Incident]) -> int:
+        """Carry on incidents recorded before a restart (from the store): a later attempt with
+        the same key within ``idle_gap`` of an incident's last attempt joins it, keeping its id
+        and counts, instead of opening a new one. Returns how many were taken up."""
+        taken: set[IncidentKey] = set()
+        for inc in sorted(incidents, key=lambda i: i.last_seen):
+            origin = inc.scripts[0] if inc.scripts else inc.cwd
+            key = IncidentKey(inc.account, inc.uid, inc.exe, origin, inc.verdict)
+            current = self._open.get(key)
+            if current is not None and current.last_seen >= inc.last_seen:
+                continue
+            first = _FirstSeen(
+                inc.account_kind, inc.home, inc.cwd, inc.scripts, inc.cmdline, inc.reasons
+            )
+            self._open[key] = _Open(
+                key, inc.id, first, inc.first_seen, inc.last_seen,
+                connections=inc.connections, blocked=inc.blocked,
+                destinations=dict.fromkeys(inc.destinations[:MAX_DESTINATIONS]),
+                pids=dict.fromkeys(inc.pids[:MAX_PIDS]), methods=dict(inc.methods),
+                user=inc.user,
+            )  # fmt: skip
+            self._open.move_to_end(key)
+            taken.add(key)
+        self._trim(0.0)
+        return len(taken)
 
     def _match_blocked(self, uid: int, remote: str, when: float) -> _Open | None:
         q = self._unmatched.get((uid, remote))

@@ -9,8 +9,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from watchfake import attempt, blocked, proc
 
-from spamtrace.model import AttributionMethod, Verdict
+from spamtrace.model import AttributedAttempt, AttributionMethod, Verdict
 from spamtrace.policy.incidents import IncidentTracker, incident_id, key_for
+from spamtrace.sinks.store import EventRecord
 
 
 def test_first_attempt_opens_and_later_ones_count() -> None:
@@ -106,3 +107,54 @@ def test_bounded_number_of_open_incidents() -> None:
     for uid in range(50):
         t.add(attempt(float(uid), process=proc(uid=2000 + uid)))
     assert len(t.open_incidents()) == 10
+
+
+def test_resume_carries_an_incident_across_a_restart(tmp_path: Path) -> None:
+    """A spam run that goes on across a restart of `watch` stays one incident: the tracker of
+    the new run takes it up from the store (same id, counts going on)."""
+    from spamtrace.cli.watch import incident_of_record, incident_record
+    from spamtrace.sinks.store import Store, StoreReader
+
+    path = str(tmp_path / "s.db")
+    before = IncidentTracker(idle_gap=600)
+    first = attempt(1000.0, pid=1)
+    store = Store(path)
+    for i in range(3):
+        att = first if i == 0 else attempt(1000.0 + i, pid=1 + i, remote="10.0.0.3")
+        up = before.add(att)
+        assert store.submit(_event(att, up.incident.id), incident_record(up.incident, first))
+    assert store.flush()
+    store.close()
+    old = up.incident
+
+    with StoreReader(path) as reader:
+        stored = [incident_of_record(r) for r in reader.incidents()]
+    after = IncidentTracker(idle_gap=600)
+    assert after.resume(x for x in stored if x is not None) == 1
+    again = after.add(attempt(1100.0, pid=9))
+    assert not again.opened
+    inc = again.incident
+    assert inc.id == old.id and inc.connections == 4 and inc.first_seen == 1000.0
+    assert inc.destinations == ("10.0.0.2:25", "10.0.0.3:25")
+    assert set(inc.pids) == {1, 2, 3, 9}
+    assert (inc.scripts, inc.cwd, inc.reasons) == (old.scripts, old.cwd, old.reasons)
+    assert dict(inc.methods) == {"tracepoint": 4}
+    # past the idle gap, the same sender opens a new incident
+    later = after.add(attempt(1100.0 + 601, pid=9))
+    assert later.opened and later.incident.id != old.id
+
+
+def test_resume_keeps_the_newer_of_two_incidents_of_one_sender() -> None:
+    t = IncidentTracker(idle_gap=600)
+    a = t.add(attempt(0.0)).incident
+    b = t.add(attempt(1000.0)).incident  # idle gap passed: a second incident, same key
+    assert a.id != b.id
+    fresh = IncidentTracker(idle_gap=600)
+    assert fresh.resume([b, a]) == 1  # the older one is not taken up over the newer
+    assert fresh.add(attempt(1001.0)).incident.id == b.id
+
+
+def _event(att: AttributedAttempt, ident: str) -> EventRecord:
+    from spamtrace.cli.watch import event_record
+
+    return event_record(att, ident)

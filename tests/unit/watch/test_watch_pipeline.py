@@ -13,7 +13,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from watchfake import proc
+from watchfake import attempt, proc
 
 from spamtrace.attribution.exec_cache import ExecCache, snapshot
 from spamtrace.attribution.mta import MtaIdentity
@@ -204,4 +204,41 @@ def test_tracefs_that_disappears_degrades_to_polling(capsys: pytest.CaptureFixtu
         assert any("disappeared" in d and "DEGRADED" in d for d in w.degraded)
         assert "disappeared" in capsys.readouterr().err
     finally:
+        w.close()
+
+
+def test_watch_start_takes_up_recent_incidents_from_the_store(tmp_path: Path) -> None:
+    """After a restart, an ongoing sender's next attempt joins the incident the store has."""
+    import argparse
+
+    from spamtrace.cli.watch import Watch, event_record, incident_record
+    from spamtrace.policy.incidents import IncidentTracker
+    from spamtrace.sinks.store import Store
+
+    path = str(tmp_path / "s.db")
+    now = time.time()
+    before = IncidentTracker()
+    old = [attempt(now - 30, pid=5), attempt(now - 3 * 3600, process=proc(uid=1002))]
+    store = Store(path)
+    for att in old:
+        up = before.add(att)
+        store.submit(event_record(att, up.incident.id), incident_record(up.incident, att))
+    store.flush()
+    store.close()
+    recent_id = before.add(attempt(now - 29, pid=5)).incident.id
+
+    args = argparse.Namespace(
+        json=False, db=path, no_store=False, source="auto", no_nflog=True, duration=None
+    )
+    w = Watch(Config(), args)
+    try:
+        w.store = Store(path)
+        w._resume_incidents()
+        assert any("1 incident(s) from before this start taken up" in n for n in w.notes)
+        up = w.tracker.add(attempt(now, pid=6))
+        assert not up.opened and up.incident.id == recent_id and up.incident.connections == 2
+        # the one idle for hours was not taken up: its sender opens a new incident
+        assert w.tracker.add(attempt(now, process=proc(uid=1002))).opened
+    finally:
+        w.store.close()
         w.close()
