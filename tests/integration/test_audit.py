@@ -246,6 +246,38 @@ def test_sshd_fix_rolled_back_when_sshd_t_rejects(world: World, test_sshd: SshdU
     wait_port(s.port)
 
 
+def test_sshd_match_address_block_is_evaluated_from_inside_its_network(world: World) -> None:
+    """Forwarding off for everyone, but on for clients from 10.0.0.0/8: the per-user check
+    must also ask sshd about a client inside that network, and name it."""
+    assert world.user is not None
+    d = world.tmp / "sshd-match-address"
+    d.mkdir()
+    subprocess.run(
+        ["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(d / "hostkey")], check=True
+    )
+
+    def write(inside: str) -> Path:
+        config = d / "sshd_config"
+        config.write_text(
+            f"HostKey {d}/hostkey\nUsePAM no\nAllowTcpForwarding no\n"
+            f"Match Address 10.0.0.0/8,!10.9.0.0/16\n    AllowTcpForwarding {inside}\n"
+        )
+        return config
+
+    opts = ["--only", "sshd.tcp-forwarding", "--sshd-config", str(write("yes"))]
+    rc, doc = audit_json(*opts)
+    f = _finding(doc, "sshd.tcp-forwarding")
+    assert rc == 1 and f["status"] == "fail", f
+    evidence = "\n".join(f["evidence"])
+    assert f"can forward to SMTP: {world.user} (uid {world.uid}" in evidence
+    assert "(connecting from 10.0.0.1)" in evidence
+    assert "host=10.0.0.1,addr=10.0.0.1" in evidence  # the note says which clients were asked
+
+    opts[-1] = str(write("no"))
+    rc, doc = audit_json(*opts)
+    assert _finding(doc, "sshd.tcp-forwarding")["status"] == "pass", doc
+
+
 def test_sshd_missing_binary_is_skipped() -> None:
     rc, doc = audit_json("--only", "sshd", "--sshd-binary", "/nonexistent/sshd")
     assert rc == 0

@@ -39,6 +39,8 @@ SSHD_DIR = "/etc/ssh"
 #: the client a per-user ``sshd -T -C`` pretends to be: an address "from anywhere" (TEST-NET-2)
 PROBE_HOST = "198.51.100.7"
 PROBE_ADDR = "198.51.100.7"
+#: at most this many more clients, taken from ``Match Address``/``Match Host`` patterns
+MAX_EXTRA_PROBES = 4
 #: shells that do not give an interactive login (``ssh -N -L`` still works with them)
 NO_LOGIN_SHELLS = frozenset({"nologin", "false", "sync", "halt", "shutdown", ""})
 MAX_LISTED_USERS = 20
@@ -229,6 +231,45 @@ class UserEffective:
     user: HostingUser
     values: Mapping[str, str] | None
     error: str = ""  # escaped, when ``sshd -T -C`` failed for this user
+    #: the client these values are for, when not the default one ("addr 10.0.0.1")
+    client: str = ""
+
+
+def _client_in_address_pattern(pattern: str) -> str | None:
+    """One address that ``Match Address PATTERN`` matches (CIDR or ``*``/``?`` wildcards)."""
+    import ipaddress
+
+    try:
+        if "/" in pattern:
+            net = ipaddress.ip_network(pattern, strict=False)
+            return str(net.network_address + 1 if net.num_addresses > 2 else net.network_address)
+        return str(ipaddress.ip_address(pattern.replace("*", "1").replace("?", "1")))
+    except ValueError:
+        return None
+
+
+def probe_clients(parsed: ParsedSshdConfig) -> tuple[tuple[str, str], ...]:
+    """(host, addr) clients for ``sshd -T -C``: the default one "from anywhere" first, then
+    one client inside each positive ``Address`` and ``Host`` pattern of the ``Match`` lines
+    (a block that re-enables forwarding for a network must not go unseen)."""
+    out: list[tuple[str, str]] = [(PROBE_HOST, PROBE_ADDR)]
+    for d in parsed.all_of("match"):
+        words = d.value.replace("=", " ").split()
+        for criterion, patterns in zip(words[::2], words[1::2], strict=False):
+            for pattern in patterns.split(","):
+                if not pattern or pattern.startswith("!"):
+                    continue
+                if criterion.lower() == "address":
+                    addr = _client_in_address_pattern(pattern)
+                    client = (addr, addr) if addr else None
+                elif criterion.lower() == "host":
+                    host = pattern.replace("*", "probe").replace("?", "x")
+                    client = (host, PROBE_ADDR)
+                else:
+                    continue
+                if client is not None and client not in out:
+                    out.append(client)
+    return tuple(out[: 1 + MAX_EXTRA_PROBES])
 
 
 @dataclass(frozen=True, slots=True)
@@ -446,6 +487,8 @@ def _judge_tcp(snap: SshdSnapshot, ports: tuple[int, ...]) -> Finding:
                     open_users.append((ue.user, "sshd -T -C failed; the global value allows it"))
                 continue
             allowed, reason = _local_forwarding(ue.values, ports)
+            if ue.client:
+                reason = f"{reason} ({escape(ue.client)})"
             login, why_not = may_log_in(ue.values, ue.user)
             if allowed and not login:
                 no_login.append(f"{escape(ue.user.name)} ({why_not})")
@@ -598,17 +641,35 @@ def gather(env: AuditEnv) -> SshdSnapshot:
     elif not parsed.has_match and not parsed.problems:
         note = "no Match blocks in the config: the global value applies to every user"
     else:
+        clients = probe_clients(parsed)
         note = (
             f"Match blocks present: evaluated each hosting user with `sshd -T -C "
             f"user=NAME,host={PROBE_HOST},addr={PROBE_ADDR}`"
         )
+        if len(clients) > 1:
+            others = ", ".join(f"host={escape(h)},addr={escape(a)}" for h, a in clients[1:])
+            note += f", and from the clients the Match lines name ({others})"
+        ports = tuple(env.cfg.smtp.ports)
 
         def one(u: HostingUser) -> UserEffective:
-            spec = f"user={u.name},host={PROBE_HOST},addr={PROBE_ADDR}"
-            r = env.runner.run(_sshd_cmd(env, binary, "-T", "-C", spec))
-            if r.ok:
-                return UserEffective(u, parse_sshd_t(r.stdout))
-            return UserEffective(u, None, _error_text(r))
+            first: UserEffective | None = None
+            for n, (host, addr) in enumerate(clients):
+                spec = f"user={u.name},host={host},addr={addr}"
+                r = env.runner.run(_sshd_cmd(env, binary, "-T", "-C", spec))
+                label = (
+                    ""
+                    if n == 0
+                    else f"connecting from {addr}" + (f" as {host}" if host != addr else "")
+                )
+                if not r.ok:
+                    result = UserEffective(u, None, _error_text(r), label)
+                else:
+                    result = UserEffective(u, parse_sshd_t(r.stdout), client=label)
+                    if _local_forwarding(result.values or {}, ports)[0]:
+                        return result  # the worst case for this user: forwarding allowed
+                first = first or result
+            assert first is not None
+            return first
 
         with ThreadPoolExecutor(max_workers=4) as pool:
             per_user = tuple(pool.map(one, users))

@@ -337,3 +337,27 @@ def test_fix_applies_backs_up_and_verifies(tmp_path: Path) -> None:
     assert main.read_text().splitlines()[2] == "AllowTcpForwarding no"
     assert "#" in inc.read_text().splitlines()[1]
     assert any("no running sshd found" in d for d in out.details)
+
+
+def test_probe_clients_from_match_address_and_host_patterns() -> None:
+    text = (
+        "AllowTcpForwarding no\n"
+        "Match Address 10.0.0.0/8,!10.9.0.0/16,192.168.1.*\n  AllowTcpForwarding yes\n"
+        "Match User bob Host *.example.com\n  AllowTcpForwarding yes\n"
+        "Match Address 2001:db8::/32 LocalPort 22\n  AllowTcpForwarding yes\n"
+        "Match Address=172.16.5.9\n  PermitOpen any\n"
+        "Match Address not-an-address,203.0.113.0/31\n  X y\n"
+        "Match Group dev\n  AllowTcpForwarding yes\n"
+    )
+    parsed = sshd.parse_sshd_config(MAIN, {MAIN: text}.get, lambda p: [])
+    clients = sshd.probe_clients(parsed)
+    assert clients[0] == (sshd.PROBE_HOST, sshd.PROBE_ADDR)  # "from anywhere" always first
+    assert clients[1:] == (
+        ("10.0.0.1", "10.0.0.1"),  # inside the CIDR, the negated network left out
+        ("192.168.1.1", "192.168.1.1"),  # a wildcard filled in
+        ("probe.example.com", sshd.PROBE_ADDR),  # a host pattern
+        ("2001:db8::1", "2001:db8::1"),
+    )  # capped at MAX_EXTRA_PROBES; unparsable patterns are skipped
+    assert len(clients) == 1 + sshd.MAX_EXTRA_PROBES
+    no_match = sshd.parse_sshd_config(MAIN, {MAIN: "Port 22\n"}.get, lambda p: [])
+    assert sshd.probe_clients(no_match) == ((sshd.PROBE_HOST, sshd.PROBE_ADDR),)
