@@ -46,13 +46,21 @@ _NOT_CALL_BEFORE = frozenset(b"abcdefghijklmnopqrstuvwxyz0123456789_$>:") | froz
 
 
 def bounded_finditer(
-    rx: re.Pattern[bytes], buf: bytes, limit: int = 100000, *, pos: int = 0
+    rx: re.Pattern[bytes],
+    buf: bytes,
+    limit: int = 100000,
+    *,
+    pos: int = 0,
+    first: Callable[[bytes], int] | None = None,
 ) -> Iterator[re.Match[bytes]]:
-    """``rx.finditer`` keeping only matches not preceded by a name byte, ``$``, ``->``, ``::``."""
+    """``rx.finditer`` keeping only matches not preceded by a name byte, ``$``, ``->``, ``::``.
+    ``first(word)``, if given, is ``buf.find(word)`` (known or remembered)."""
     n = 0
     words = _leading_words(rx)
     search: Callable[[int], re.Match[bytes] | None] = (
-        functools.partial(rx.search, buf) if words is None else _word_searcher(rx, buf, words)
+        functools.partial(rx.search, buf)
+        if words is None
+        else _word_searcher(rx, buf, words, first)
     )
     while n < limit:
         m = search(pos)
@@ -67,8 +75,10 @@ def bounded_finditer(
         pos = max(m.end(), start + 1)
 
 
-def bounded_search(rx: re.Pattern[bytes], buf: bytes) -> re.Match[bytes] | None:
-    return next(bounded_finditer(rx, buf), None)
+def bounded_search(
+    rx: re.Pattern[bytes], buf: bytes, first: Callable[[bytes], int] | None = None
+) -> re.Match[bytes] | None:
+    return next(bounded_finditer(rx, buf, first=first), None)
 
 
 _PLACEHOLDER = re.compile(rb"\x01(\d+)\x01")
@@ -127,6 +137,21 @@ class _Ctx:
     @property
     def code(self) -> bytes:
         return self.lx.code
+
+    def first(self, word: bytes) -> int:
+        """``code.find(word)``, remembered; -1 at once for a gate word known absent."""
+        memo: dict[bytes, int] | None = self.cache.get("first")
+        if memo is None:
+            memo = self.cache["first"] = {}
+        pos = memo.get(word)
+        if pos is None:
+            present = self.cache.get("present")
+            if present is not None and word in self.gate_words and word not in present:
+                pos = -1
+            else:
+                pos = self.code.find(word)
+            memo[word] = pos
+        return pos
 
     def line_of_code(self, pos: int) -> int:
         return self.code.count(b"\n", 0, pos) + 1 if self.layer == 0 else 0
@@ -535,7 +560,7 @@ def _exec_unassigned(ctx: _Ctx, rule: Rule) -> Hit | None:
         if sinks == "files"
         else _EXEC_NAMES_B
     )
-    calls = find_calls(code, names, 50)
+    calls = _calls(ctx, names, 50)
     if not calls:
         return None
     # the variable-independent alternatives of _ASSIGNED_TPL: when one of them occurs, every
@@ -591,20 +616,55 @@ _SINK_NAMES: dict[str, tuple[bytes, ...]] = {
 _CALL_TAIL = re.compile(rb"\s*\(([^;]{0,200})")
 
 
+_CALL_RX: dict[bytes, re.Pattern[bytes]] = {}
+_CALLS_CACHED = 200  # calls kept per name in a file's cache (the largest limit asked for)
+
+
+def _calls_of(code: bytes, name: bytes, limit: int) -> list[tuple[int, bytes]]:
+    """The first ``limit`` plain calls of ``name`` (a function name) in ``code``. The regex
+    starts with the name, which the regex engine finds by a fast literal scan, and only
+    occurrences followed by "(" come back to Python. A regex match steps one byte past a
+    failed occurrence where a literal search would step past it whole; a name starting
+    inside the previous occurrence follows a name byte, so it is never a plain call."""
+    rx = _CALL_RX.get(name)
+    if rx is None:
+        rx = _CALL_RX[name] = re.compile(re.escape(name) + rb"(?=\s*\(([^;]{0,200}))")
+    out: list[tuple[int, bytes]] = []
+    for m in rx.finditer(code):
+        pos = m.start()
+        if not pos or code[pos - 1] not in _NOT_CALL_BEFORE:
+            out.append((pos, m.group(1)))
+            if len(out) >= limit:
+                break
+    return out
+
+
 def find_calls(code: bytes, names: tuple[bytes, ...], limit: int = 200) -> list[tuple[int, bytes]]:
-    """(offset, argument text) of plain calls to ``names``, found with literal searches
-    (much faster than an alternation regex over the whole file); sorted by offset."""
+    """(offset, argument text) of plain calls to ``names`` (at most ``limit`` per name),
+    sorted by offset."""
     out: list[tuple[int, bytes]] = []
     for name in names:
-        pos = code.find(name)
-        n = 0
-        while pos >= 0 and n < limit:
-            if not pos or code[pos - 1] not in _NOT_CALL_BEFORE:
-                m = _CALL_TAIL.match(code, pos + len(name))
-                if m is not None:
-                    out.append((pos, m.group(1)))
-                    n += 1
-            pos = code.find(name, pos + len(name))
+        out.extend(_calls_of(code, name, limit))
+    out.sort()
+    return out
+
+
+def _calls(ctx: _Ctx, names: tuple[bytes, ...], limit: int = 200) -> list[tuple[int, bytes]]:
+    """:func:`find_calls` over the code, each name looked up once per file (several rules
+    ask for the same names); a gate word known absent is not searched."""
+    if limit > _CALLS_CACHED:
+        return find_calls(ctx.code, names, limit)
+    known: dict[bytes, list[tuple[int, bytes]]] = ctx.cache.setdefault("calls", {})
+    out: list[tuple[int, bytes]] = []
+    for name in names:
+        found = known.get(name)
+        if found is None:
+            if name in ctx.gate_words and not has_word(ctx, name):
+                found = []
+            else:
+                found = _calls_of(ctx.code, name, _CALLS_CACHED)
+            known[name] = found
+        out.extend(found[:limit] if len(found) > limit else found)
     out.sort()
     return out
 
@@ -629,9 +689,9 @@ _SHELL_PATH = re.compile(rb"/bin/(?:ba|z|k|c|tc|da)?sh\b|\bsh -i\b|cmd\.exe|powe
 
 @feature("reverse_shell")
 def _reverse_shell(ctx: _Ctx, rule: Rule) -> Hit | None:
-    sock = bounded_search(_SOCKET, ctx.code)
+    sock = bounded_search(_SOCKET, ctx.code, ctx.first)
     if sock is None or not (
-        find_calls(ctx.code, _EXEC_NAMES_B, 1) or b"pcntl_fork" in ctx.code or b"dup2" in ctx.code
+        _calls(ctx, _EXEC_NAMES_B, 1) or b"pcntl_fork" in ctx.code or b"dup2" in ctx.code
     ):
         return None
     if not _SHELL_PATH.search(_string_text(ctx)):
@@ -679,7 +739,7 @@ def _tainted_sink(ctx: _Ctx, rule: Rule) -> Hit | None:
     kind = rule.params.get("sinks")
     first_call = None
     if kind == "varcall":
-        first_call = bounded_search(_SINK_VARCALL, ctx.code)
+        first_call = bounded_search(_SINK_VARCALL, ctx.code, ctx.first)
         if first_call is None:
             return None  # no variable is called as a function: nothing to taint-check
     req, dec = _taint(ctx)
@@ -700,7 +760,7 @@ def _tainted_sink(ctx: _Ctx, rule: Rule) -> Hit | None:
     names = _SINK_NAMES.get(str(kind), _EXEC_NAMES_B)
     bad = req | dec if kind == "eval" else req
     direct_ok = kind in ("sql", "dbconnect")
-    for start, args in find_calls(code, names):
+    for start, args in _calls(ctx, names):
         text = _interpolated(ctx, args)
         if set(_VAR.findall(text)) & bad or (direct_ok and _UIN_RE.search(text)):
             return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
@@ -746,7 +806,7 @@ _QUOTED_EXEC = re.compile(
 def _callback_literal(ctx: _Ctx, rule: Rule) -> Hit | None:
     if not _QUOTED_EXEC.search(_string_text(ctx)):
         return None
-    for m in bounded_finditer(_CALLBACK, ctx.code):
+    for m in bounded_finditer(_CALLBACK, ctx.code, first=ctx.first):
         for p in _PLACEHOLDER.finditer(m.group(1)):
             val = ctx.lx.value(int(p.group(1))).strip().lower().lstrip(b"\\")
             if val.decode("latin-1") in _EXEC_NAMES:
@@ -792,10 +852,8 @@ def _last_arg(args: bytes) -> bytes:
 
 @feature("callback_request")
 def _callback_request(ctx: _Ctx, rule: Rule) -> Hit | None:
-    code = ctx.code
     for names, pick in ((_CB_FIRST, _first_arg), (_CB_LAST, _last_arg)):
-        present = tuple(n for n in names if n in code)
-        for start, args in find_calls(code, present, 100):
+        for start, args in _calls(ctx, names, 100):
             if _ARG_REQ.match(pick(args)):
                 return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 120))
     return None
@@ -803,7 +861,7 @@ def _callback_request(ctx: _Ctx, rule: Rule) -> Hit | None:
 
 @feature("include_literal")
 def _include_literal(ctx: _Ctx, rule: Rule) -> Hit | None:
-    for m in bounded_finditer(_INCLUDE_LIT, ctx.code):
+    for m in bounded_finditer(_INCLUDE_LIT, ctx.code, first=ctx.first):
         val, esc = ctx.lx.value_esc(int(m.group(1)))
         if esc >= 3 or _ODD_EXT.search(val.strip()):
             return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end()))
@@ -943,7 +1001,7 @@ def _decode_candidates(ctx: _Ctx) -> list[tuple[int, bytes]]:
         if len(out) >= MAX_DECODE_CANDIDATES:
             break
     if has_word(ctx, b"eval") or has_word(ctx, b"assert"):
-        for _start, args in find_calls(ctx.code, _EVAL_NAMES_B[:2], 20):
+        for _start, args in _calls(ctx, _EVAL_NAMES_B[:2], 20):
             p = _PLACEHOLDER.match(args.lstrip(b" \t\n@("))
             if p is not None:
                 val = lx.value(int(p.group(1)))
@@ -1082,7 +1140,7 @@ def _random_identifiers(ctx: _Ctx, rule: Rule) -> Hit | None:
 @feature("count")
 def _count(ctx: _Ctx, rule: Rule) -> Hit | None:
     assert rule.regex is not None
-    hits = list(bounded_finditer(rule.regex, ctx.code, 10000))
+    hits = list(bounded_finditer(rule.regex, ctx.code, 10000, first=ctx.first))
     if len(hits) >= int(rule.params.get("min_count", 1)):
         m = hits[0]
         shown = excerpt(ctx.restore(m.group(0)))
@@ -1095,7 +1153,7 @@ def _distinct(ctx: _Ctx, rule: Rule) -> Hit | None:
     assert rule.regex is not None
     seen: dict[bytes, int] = {}
     found = (
-        bounded_finditer(rule.regex, ctx.code, 2000)
+        bounded_finditer(rule.regex, ctx.code, 2000, first=ctx.first)
         if rule.boundary
         else rule.regex.finditer(ctx.code)
     )
@@ -1206,7 +1264,7 @@ def _file_manager(ctx: _Ctx, rule: Rule) -> Hit | None:
     # each operation found is one of these names in the code: fewer than 7 present, no hit
     if sum(1 for name in _FILE_OP_NAMES if name in code) < 7:
         return None
-    ops = {m.group(1) for m in bounded_finditer(_FILE_OPS, code, 500)}
+    ops = {m.group(1) for m in bounded_finditer(_FILE_OPS, code, 500, first=ctx.first)}
     if len(ops) < 7:
         return None
     return Hit(0, excerpt(b", ".join(sorted(ops))))
@@ -1229,7 +1287,7 @@ def _smtp(ctx: _Ctx) -> int:
     cached = ctx.cache.get("smtp")
     if cached is None:
         cached = -1
-        m = bounded_search(_SOCKET, ctx.code)
+        m = bounded_search(_SOCKET, ctx.code, ctx.first)
         if m is not None:
             text = _string_text(ctx)
             verbs: set[bytes] = set()
@@ -1264,7 +1322,7 @@ def _freemail_drop(ctx: _Ctx, rule: Rule) -> Hit | None:
     """mail() to a hard-coded free-mail address: stolen data or a mailer's "it works" report
     sent to the attacker (real sites mail their own domain or a configured address)."""
     code = ctx.code
-    for start, args in find_calls(code, _SINK_NAMES["mail"], 50):
+    for start, args in _calls(ctx, _SINK_NAMES["mail"], 50):
         first = _first_arg(args).strip()
         p = _PLACEHOLDER.fullmatch(first)
         vals: list[bytes] = []
@@ -1306,7 +1364,7 @@ def _form_globals(ctx: _Ctx, rule: Rule) -> Hit | None:
     if not fields:
         return None
     code = ctx.code
-    for start, args in find_calls(code, tuple(n for n in _GLOBALS_SINKS if n in code), 100):
+    for start, args in _calls(ctx, _GLOBALS_SINKS, 100):
         for var in sorted(set(_VAR.findall(_interpolated(ctx, _first_arg(args))))):
             if var not in fields:
                 continue
@@ -1329,7 +1387,7 @@ def _smtp_script(ctx: _Ctx, rule: Rule) -> Hit | None:
     """Raw SMTP spoken by a plain script (no class) that loops: a spam sender, not a mail
     library (PHPMailer's SMTP class and its kind are classes)."""
     pos = _smtp(ctx)
-    if pos < 0 or _CLASS_DEF.search(ctx.code) or not bounded_search(_LOOP, ctx.code):
+    if pos < 0 or _CLASS_DEF.search(ctx.code) or not bounded_search(_LOOP, ctx.code, ctx.first):
         return None
     return Hit(ctx.line_of_code(pos), ctx.excerpt_code(pos, pos + 80))
 
@@ -1341,7 +1399,7 @@ _MX = re.compile(rb"(?:getmxrr|dns_get_record|checkdnsrr)\s*\(")
 def _direct_mx(ctx: _Ctx, rule: Rule) -> Hit | None:
     if _smtp(ctx) < 0:
         return None
-    m = bounded_search(_MX, ctx.code)
+    m = bounded_search(_MX, ctx.code, ctx.first)
     if m is None:
         return None
     return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end() + 60))
@@ -1367,10 +1425,10 @@ def _mail_loop(ctx: _Ctx, rule: Rule) -> Hit | None:
     code = ctx.code
     if b"mail" not in code:
         return None
-    m = bounded_search(_MAIL_CALL, code)
-    if m is None or not _UIN_RE.search(code) or not bounded_search(_LOOP, code):
+    m = bounded_search(_MAIL_CALL, code, ctx.first)
+    if m is None or not _UIN_RE.search(code) or not bounded_search(_LOOP, code, ctx.first):
         return None
-    for s in bounded_finditer(_SPLIT, code, 200):
+    for s in bounded_finditer(_SPLIT, code, 200, first=ctx.first):
         if s.group(1) is not None:
             sep = ctx.lx.value(int(s.group(1)))
             if sep not in (b"\n", b"\r\n", b",", b";", b"|", b"\r"):
@@ -1422,7 +1480,7 @@ def _account_harvest(ctx: _Ctx, rule: Rule) -> Hit | None:
     text = _string_text(ctx)
     if b"/etc/passwd" not in text or _OTHER_ACCOUNTS.search(text) is None:
         return None
-    for start, args in find_calls(ctx.code, _READ_CALLS, 50):
+    for start, args in _calls(ctx, _READ_CALLS, 50):
         p = _PLACEHOLDER.match(_first_arg(args).strip())
         if p is not None and b"/etc/passwd" in ctx.lx.value(int(p.group(1))).lower():
             return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
@@ -1440,10 +1498,9 @@ _WRITE_CALLS = (b"file_put_contents", b"fwrite", b"fputs", b"copy", b"rename",
 def _ext_swap_php(ctx: _Ctx, rule: Rule) -> Hit | None:
     """A file name's .txt/.jpg/... extension replaced by .php in a script that writes files:
     content fetched or uploaded as harmless text is installed as executable PHP."""
-    code = ctx.code
     if not any(has_word(ctx, w) for w in _WRITE_CALLS):
         return None
-    for start, args in find_calls(code, (b"str_replace", b"str_ireplace", b"preg_replace"), 50):
+    for start, args in _calls(ctx, (b"str_replace", b"str_ireplace", b"preg_replace"), 50):
         m = _SWAP_ARGS.match(args)
         if m is None:
             continue
@@ -1497,7 +1554,7 @@ def _crawler_cloaking(ctx: _Ctx, rule: Rule) -> Hit | None:
     code = ctx.code
     if b"user_agent" not in _string_text(ctx):
         return None
-    for start, args in find_calls(code, (b"preg_match", b"stripos", b"strpos", b"stristr"), 100):
+    for start, args in _calls(ctx, (b"preg_match", b"stripos", b"strpos", b"stristr"), 100):
         p = _PLACEHOLDER.match(args.strip())
         if p is None or _CRAWLERS.search(ctx.lx.value(int(p.group(1))).lower()) is None:
             continue
@@ -1576,7 +1633,7 @@ def _server_info_beacon(ctx: _Ctx, rule: Rule) -> Hit | None:
         keys & {b"server_addr", b"remote_addr", b"http_host", b"server_name"}
     ):
         return None
-    for start, args in find_calls(code, _SINK_NAMES["mail"], 50):
+    for start, args in _calls(ctx, _SINK_NAMES["mail"], 50):
         first = _first_arg(args).strip()
         vals: list[bytes] = []
         p = _PLACEHOLDER.fullmatch(first)
@@ -1659,7 +1716,7 @@ def _fetch_request(ctx: _Ctx, rule: Rule) -> Hit | None:
     code = ctx.code
     if b"$_" not in code and b"$http_" not in code:
         return None
-    for start, args in find_calls(code, _FETCH_CALLS, 50):
+    for start, args in _calls(ctx, _FETCH_CALLS, 50):
         if _from_form(ctx, _first_arg(args)):
             return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
     if b"curlopt_url" in code:
@@ -1688,7 +1745,7 @@ def _db_admin_tool(ctx: _Ctx, rule: Rule) -> Hit | None:
     words = sum(1 for w in _DB_ADMIN_WORDS if w in text or w in code)
     if words < 3 or any(w in code for w in _AUTH_WORDS):
         return None
-    for start, args in find_calls(code, _SINK_NAMES["sql"], 100):
+    for start, args in _calls(ctx, _SINK_NAMES["sql"], 100):
         if _VAR.match(_first_arg(args).strip()):
             return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
     return None
@@ -1819,20 +1876,27 @@ def _finditer(rx: re.Pattern[bytes], buf: bytes) -> Iterator[re.Match[bytes]]:
 
 
 def _search_at_words(
-    rx: re.Pattern[bytes], code: bytes, words: tuple[bytes, ...]
+    rx: re.Pattern[bytes],
+    code: bytes,
+    words: tuple[bytes, ...],
+    first: Callable[[bytes], int] | None = None,
 ) -> re.Match[bytes] | None:
     """``rx.search(code)`` for a pattern whose matches all begin with one of ``words``."""
-    return _word_searcher(rx, code, words)(0)
+    return _word_searcher(rx, code, words, first)(0)
 
 
 def _word_searcher(
-    rx: re.Pattern[bytes], code: bytes, words: tuple[bytes, ...]
+    rx: re.Pattern[bytes],
+    code: bytes,
+    words: tuple[bytes, ...],
+    first: Callable[[bytes], int] | None = None,
 ) -> Callable[[int], re.Match[bytes] | None]:
     """``search(start)`` == ``rx.search(code, start)`` for a pattern whose matches all begin
     with one of ``words``, for non-decreasing ``start``: the candidate offsets are found with
     literal searches, left to right, and the pattern is tried only there (the same first
-    match, without the regex engine stepping through every offset)."""
-    nxt = [code.find(w) for w in words]
+    match, without the regex engine stepping through every offset). ``first(word)``, if
+    given, is ``code.find(word)``."""
+    nxt = [code.find(w) for w in words] if first is None else [first(w) for w in words]
 
     def search(start: int) -> re.Match[bytes] | None:
         while True:
@@ -1872,23 +1936,36 @@ def _run_rule(ctx: _Ctx, rule: Rule) -> Hit | None:
         ):
             return None
     if rule.kind == "code":
-        assert rule.regex is not None
         need_sets = ctx.prereqs.get(rule.id)
         if need_sets is not None:
             present = _present(ctx)
             if present is not None and any(present.isdisjoint(ws) for ws in need_sets):
                 return None  # the regex cannot match without a word of each set
+    return _rule_body(ctx, rule)
+
+
+def _rule_body(ctx: _Ctx, rule: Rule) -> Hit | None:
+    """:func:`_run_rule` after its gate checks."""
+    if rule.kind == "code":
+        assert rule.regex is not None
         pre = _PREFILTERS.get(rule.regex.pattern)
-        if pre is not None and pre.search(ctx.code) is None:
-            return None
+        if pre is not None:
+            pre_words = _leading_words(pre)
+            pre_m = (
+                pre.search(ctx.code)
+                if pre_words is None
+                else _search_at_words(pre, ctx.code, pre_words, ctx.first)
+            )
+            if pre_m is None:
+                return None
         if rule.boundary:
-            m = bounded_search(rule.regex, ctx.code)
+            m = bounded_search(rule.regex, ctx.code, ctx.first)
         else:
             firsts = _leading_words(rule.regex)
             m = (
                 rule.regex.search(ctx.code)
                 if firsts is None
-                else _search_at_words(rule.regex, ctx.code, firsts)
+                else _search_at_words(rule.regex, ctx.code, firsts, ctx.first)
             )
         if m is None:
             return None
@@ -2010,15 +2087,16 @@ def _gate_scanner(rules: tuple[Rule, ...]) -> GateWords | None:
     return _GATE_SCANNERS[key]
 
 
-_Plan = list[tuple[Rule, tuple[frozenset[bytes], ...]]]
+_Plan = list[tuple[Rule, tuple[frozenset[bytes], ...], int]]
 # id(rules) -> (rules, plan): holding the tuple keeps its id from being reused
 _RULE_PLANS: dict[int, tuple[tuple[Rule, ...], _Plan]] = {}
 
 
 def _rule_plan(rules: tuple[Rule, ...], prereqs: dict[str, tuple[frozenset[bytes], ...]]) -> _Plan:
     """The rules that run per layer (not the "after" ones), in order, each with the word
-    sets that :func:`_run_rule` checks against the gate words present before anything else:
-    when one of them is disjoint from them, the rule cannot fire."""
+    sets that :func:`_run_rule` checks against the gate words present before anything else
+    (when one of them is disjoint from them, the rule cannot fire) and its
+    ``min_literal_count`` (0: none)."""
     key = id(rules)
     entry = _RULE_PLANS.get(key)
     if entry is not None and entry[0] is rules:
@@ -2036,7 +2114,7 @@ def _rule_plan(rules: tuple[Rule, ...], prereqs: dict[str, tuple[frozenset[bytes
                 needs.append(frozenset(rule.gate_also))
         if rule.kind == "code" and rule.regex is not None:
             needs.extend(prereqs.get(rule.id, ()))
-        cached.append((rule, tuple(needs)))
+        cached.append((rule, tuple(needs), int(rule.params.get("min_literal_count") or 0)))
     _RULE_PLANS[key] = (rules, cached)
     return cached
 
@@ -2094,10 +2172,15 @@ def _analyze(
     if code0 is not None:
         code0["code"] = lx.code  # the file's own lexed code, for the "after" rules
     present = _present(ctx) if gates is not None else None
-    for rule, needs in _rule_plan(rules, ctx.prereqs):
+    code = lx.code
+    for rule, needs, min_count in _rule_plan(rules, ctx.prereqs):
         if rule.id in hits:
             continue
-        if needs and present is not None:
+        if present is None:
+            check()
+            hit = _run_rule(ctx, rule)
+        else:
+            # the checks of _run_rule, with the gate words already known
             absent = False
             for ws in needs:
                 if present.isdisjoint(ws):
@@ -2105,8 +2188,10 @@ def _analyze(
                     break
             if absent:
                 continue
-        check()
-        hit = _run_rule(ctx, rule)
+            check()
+            if min_count and sum(code.count(w) for w in rule.gate_counts) < min_count:
+                continue
+            hit = _rule_body(ctx, rule)
         if hit is not None:
             hits[rule.id] = (rule, hit, layer)
     payloads = 0

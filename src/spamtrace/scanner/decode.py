@@ -21,7 +21,7 @@ MAX_ATTEMPTS = 40
 _B64 = re.compile(rb"[A-Za-z0-9+/_\-\s]+={0,2}\s*")
 _HEX = re.compile(rb"(?:[0-9A-Fa-f]{2})+")
 _PCT = re.compile(rb"%[0-9A-Fa-f]{2}")
-_WS = re.compile(rb"\s+")
+_WS_BYTES = b" \t\n\r\x0b\x0c"  # what \s matches in a bytes regex
 _ROT13 = bytes.maketrans(
     b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz",
     b"NOPQRSTUVWXYZABCDEFGHIJKLMnopqrstuvwxyzabcdefghijklm",
@@ -50,7 +50,7 @@ def looks_like_php(buf: bytes) -> bool:
 def _b64(buf: bytes) -> bytes | None:
     if len(buf) < 16 or not _B64.fullmatch(buf):
         return None
-    compact = _WS.sub(b"", buf)
+    compact = buf.translate(None, _WS_BYTES)
     if b"-" in compact or b"_" in compact:
         compact = compact.replace(b"-", b"+").replace(b"_", b"/")
     compact = compact.rstrip(b"=")

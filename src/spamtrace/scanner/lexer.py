@@ -88,26 +88,38 @@ def has_php(data: bytes, *, strict: bool = False) -> int:
     return m.start() if m else -1
 
 
+def _escape_table() -> dict[bytes, bytes]:
+    """Every escape of :data:`_DQ_ESCAPE` but ``\\u{...}``, as written, -> its value."""
+    table = {b"\\" + k: v for k, v in _SIMPLE_ESC.items()}
+    digits = b"0123456789abcdefABCDEF"
+    for a in digits:
+        table[b"\\x" + bytes([a])] = bytes([int(chr(a), 16)])
+        for b in digits:
+            table[b"\\x" + bytes([a, b])] = bytes([int(chr(a) + chr(b), 16)])
+    for n in range(1, 4):
+        for value in range(8**n):
+            table[b"\\" + b"%0*o" % (n, value)] = bytes([value & 0xFF])
+    return table
+
+
+_ESC_TABLE = _escape_table()
+_SIMPLE_ESC_RE = re.compile(rb"\\[nrtvef$\"\\]")
+
+
+def _unicode_escape(m: re.Match[bytes]) -> bytes:
+    try:
+        return chr(int(m.group(3), 16)).encode("utf-8", "surrogatepass")
+    except (ValueError, OverflowError):
+        return m.group(0)
+
+
 def _unescape_dq(raw: bytes) -> tuple[bytes, int]:
-    count = 0
-
-    def repl(m: re.Match[bytes]) -> bytes:
-        nonlocal count
-        if m.group(1) is not None:
-            count += 1
-            return bytes([int(m.group(1), 16)])
-        if m.group(2) is not None:
-            count += 1
-            return bytes([int(m.group(2), 8) & 0xFF])
-        if m.group(3) is not None:
-            count += 1
-            try:
-                return chr(int(m.group(3), 16)).encode("utf-8", "surrogatepass")
-            except (ValueError, OverflowError):
-                return m.group(0)
-        return _SIMPLE_ESC[m.group(4)]
-
-    return _DQ_ESCAPE.sub(repl, raw), count
+    """The value of a double-quoted literal body, and how many hex/octal/unicode escapes it
+    had (every escape but the simple ones: an escape never spans a backslash except ``\\\\``,
+    so the simple ones are found alike on their own)."""
+    table = _ESC_TABLE
+    value, escapes = _DQ_ESCAPE.subn(lambda m: table.get(m[0]) or _unicode_escape(m), raw)
+    return value, escapes - len(_SIMPLE_ESC_RE.findall(raw))
 
 
 def _unescape_sq(raw: bytes) -> bytes:

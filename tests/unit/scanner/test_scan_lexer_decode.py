@@ -69,3 +69,21 @@ def test_peel_bounds_a_decompression_bomb() -> None:
     start = time.monotonic()
     assert decode.peel(bomb, frozenset()) is None  # 'AAAA...' is not PHP
     assert time.monotonic() - start < 5
+
+
+def test_double_quoted_escapes_and_their_count() -> None:
+    # hex takes 1-2 digits, octal 1-3 (wrapping at 256), \u{} gives UTF-8; simple escapes
+    # (and unknown ones, kept as written) are not counted
+    lx = lex(b'<?php "\\x41\\x4\\x414\\101\\0\\400\\u{e9}\\u{zz}\\n\\$\\d\\\\x41\\e";')
+    value, count = lx.value_esc(0)
+    assert value == b"A\x04A4A\x00\x00\xc3\xa9\\u{zz}\n$\\d\\x41\x1b"
+    assert count == 7
+    assert lex(b"<?php '\\x41\\'\\\\';").value(0) == b"\\x41'\\"  # single quotes: only \' \\
+
+
+def test_find_calls_only_plain_calls_in_order() -> None:
+    from spamtrace.scanner.analyze import find_calls
+
+    code = b"system(a); $system(b); x->system(c); mysystem(d); system (e); exec(f);"
+    assert find_calls(code, (b"exec", b"system")) == [(0, b"a)"), (50, b"e)"), (62, b"f)")]
+    assert find_calls(code, (b"system",), 1) == [(0, b"a)")]
