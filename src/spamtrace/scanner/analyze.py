@@ -358,11 +358,23 @@ _DIRECT_REQ = re.compile(
 )
 
 
-def _assignment_before(code: bytes, pos: int) -> tuple[bytes, bytes] | None:
-    """The ``$name = rhs`` statement that contains offset ``pos``, if there is one."""
-    lo = max(code.rfind(b";", 0, pos), code.rfind(b"{", 0, pos), code.rfind(b"}", 0, pos))
+def _assignment_before(
+    code: bytes, pos: int, memo: dict[int, re.Match[bytes] | None] | None = None
+) -> tuple[bytes, bytes] | None:
+    """The ``$name = rhs`` statement that contains offset ``pos``, if there is one.
+    ``memo`` keeps the statement found per start offset (sources in one statement share it)."""
+    # only the last 600 bytes matter: an earlier ";", "{" or "}" gives pos - 600 all the same
+    floor = max(0, pos - 600)
+    lo = max(
+        code.rfind(b";", floor, pos), code.rfind(b"{", floor, pos), code.rfind(b"}", floor, pos)
+    )
     lo = max(lo, pos - 600)
-    m = _ASSIGN_AT.search(code, lo + 1)
+    if memo is None:
+        m = _ASSIGN_AT.search(code, lo + 1)
+    elif lo in memo:
+        m = memo[lo]
+    else:
+        m = memo[lo] = _ASSIGN_AT.search(code, lo + 1)
     if m is None or not m.start() < pos < m.end():
         return None
     return m.group(1), m.group(2)
@@ -383,6 +395,7 @@ def _taint(ctx: _Ctx) -> tuple[set[bytes], set[bytes]]:
     dec: set[bytes] = set()
     direct: set[bytes] = set()
     ctx.cache["direct"] = direct
+    stmts: dict[int, re.Match[bytes] | None] = {}
     if any(has_word(ctx, src) for src in _SOURCES) or has_word(ctx, b"\x01."):
         for m in _FOREACH_REQ.finditer(code):
             req.add(m.group(1))
@@ -393,7 +406,7 @@ def _taint(ctx: _Ctx) -> tuple[set[bytes], set[bytes]]:
             sites = 0
             while pos >= 0 and sites < MAX_TAINT_SITES:
                 sites += 1
-                got = _assignment_before(code, pos)
+                got = _assignment_before(code, pos, stmts)
                 if got is not None:
                     name, rhs = got
                     if src in _REQ_SOURCES:
@@ -406,7 +419,7 @@ def _taint(ctx: _Ctx) -> tuple[set[bytes], set[bytes]]:
                 pos = code.find(src, pos + len(src))
         if b"\x01." in code or b"\x01 ." in code:
             for m in _concats_cached(ctx)[:MAX_TAINT_SITES]:
-                got = _assignment_before(code, m.start())
+                got = _assignment_before(code, m.start(), stmts)
                 if got is not None and _BUILT_RHS.match(got[1]):
                     dec.add(got[0])
         for var in sorted(req | dec)[:40]:  # one level of copies: $b = $a;
@@ -415,7 +428,7 @@ def _taint(ctx: _Ctx) -> tuple[set[bytes], set[bytes]]:
             count = 0
             while pos >= 0 and count < 20:
                 count += 1
-                got = _assignment_before(code, pos)
+                got = _assignment_before(code, pos, stmts)
                 if got is not None and got[0] != var:
                     (req if var in req else dec).add(got[0])
                     if var in direct and got[1].lstrip(b" \t@(").startswith(needle):
@@ -1600,15 +1613,21 @@ def _embedded_shell(ctx: _Ctx, rule: Rule) -> Hit | None:
     """A string literal that holds a PHP one-liner running request input (``<?php
     system($_GET[c]); ?>``): a web shell about to be written somewhere (by fwrite, SQL INTO
     OUTFILE, a log or an upload)."""
-    if b"<?" not in _string_text(ctx):
+    text = _string_text(ctx)
+    at_text = text.find(b"<?")
+    if at_text < 0:
         return None
-    seen = 0
-    for idx, raw in enumerate(ctx.lx.raw_strings):
-        if b"<?" not in raw:
-            continue
-        seen += 1
-        if seen > 200:
+    # the literals holding "<?", in order, found in the joined text ("<?" never spans the
+    # NUL between two literals; -1 is the inline HTML, after all of them)
+    holders: list[int] = []
+    while at_text >= 0 and len(holders) <= 200:
+        idx = _string_at(ctx, at_text)
+        if idx < 0:
             break
+        if not holders or holders[-1] != idx:
+            holders.append(idx)
+        at_text = text.find(b"<?", at_text + 2)
+    for idx in holders[:200]:
         val = ctx.lx.value(idx).lower()
         at = val.find(b"<?")
         if _SHELL_IN_TEXT.search(val, at) is not None:
