@@ -233,6 +233,7 @@ def main() -> int:
         print(f"setup: {args.procs} idle processes x 20 fds (owner: {args.idle_owner}) "
               f"in {spawn_s:.1f} s; {count_tcp()} TCP sockets in this netns; "
               f"{args.sessions} live port-25 sessions as {world.user}")  # fmt: skip
+        time.sleep(2.0)  # let the host settle after starting 2,000 processes
         worst_set = found_by_spamtrace(world)
         worst_found = worst_set == found_by_ss(world) and len(worst_set) == args.sessions
         with tempfile.TemporaryDirectory() as tmp:
