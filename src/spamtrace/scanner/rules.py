@@ -16,7 +16,7 @@ else:  # pragma: no cover
     import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
 
 _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\.[a-z0-9]+(?:-[a-z0-9]+)*$")
-_MACRO = re.compile(r"\{([A-Z]+)\}")
+_MACRO = re.compile(r"\{([A-Z][A-Z_]*)\}")
 # a words.yar rule: "rule <name> {" at the start of a line up to a "}" alone on its line
 _RULE_BLOCK = re.compile(r"(?ms)^(rule[ \t]+(\w+)[ \t]*\{.*?^\}[ \t]*$)")
 _RULE_WORD = re.compile(r"(?m)^[ \t]*(?:(?:private|global)[ \t]+)*rule[ \t]+\w+")
