@@ -2220,6 +2220,23 @@ def _analyze(
     return payloads
 
 
+def _drop_overlapped(hits: dict[str, tuple[Rule, Hit, int]]) -> None:
+    """Of rules that say the same thing (``overlaps``), only the heaviest that fired counts
+    (on a tie, the first by id), whatever order they ran in."""
+    for rid in sorted(hits):
+        entry = hits.get(rid)
+        if entry is None or not entry[0].overlaps:
+            continue
+        for other in entry[0].overlaps:
+            rival = hits.get(other)
+            if rival is None or rid not in hits:
+                continue
+            if (-rival[0].weight, other) < (-entry[0].weight, rid):
+                del hits[rid]
+            else:
+                del hits[other]
+
+
 def analyze(
     data: bytes,
     name: str,
@@ -2234,6 +2251,7 @@ def analyze(
     hits: dict[str, tuple[Rule, Hit, int]] = {}
     code0: dict[str, bytes] = {}
     layers = _analyze(data, name, rules, check, 0, hits, yara, code0)
+    _drop_overlapped(hits)
     for rule in rules:  # rules about the other findings ("after" = true) run last
         if rule.params.get("after") and rule.id not in hits:
             fn = FEATURES[rule.feature or ""]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from typing import Any
 
@@ -39,6 +39,8 @@ class Rule:
     scope: str = "strings"  # kind "yara": "strings" or "bytes"
     gate_counts: tuple[bytes, ...] = ()  # with params.min_literal_count: occurrences needed
     boundary: bool = False  # pattern began with BOUNDARY: matches are checked by the caller
+    #: rules that say the same thing: of those that fire, only the heaviest counts
+    overlaps: tuple[str, ...] = ()
 
 
 def _expand(pattern: str, macros: dict[str, str]) -> str:
@@ -106,15 +108,28 @@ def parse_rules(text: str, origin: str = "rules.toml") -> tuple[Rule, ...]:
                 scope=entry.get("scope", "strings"),
                 boundary=boundary,
                 gate_counts=_gate(entry.get("gate_counts", ())),
+                overlaps=tuple(str(x) for x in entry.get("overlaps", ())),
             )
         )
-    return tuple(out)
+    return _symmetric_overlaps(out, seen, origin)
+
+
+def _symmetric_overlaps(rules: list[Rule], ids: set[str], origin: str) -> tuple[Rule, ...]:
+    """``overlaps`` holds both ways (declared on one rule of a pair, it binds the other too)."""
+    pairs: dict[str, set[str]] = {r.id: set() for r in rules}
+    for rule in rules:
+        for other in rule.overlaps:
+            if other not in ids or other == rule.id:
+                raise ConfigError(f"{origin}: rule {rule.id}: overlaps unknown rule {other!r}")
+            pairs[rule.id].add(other)
+            pairs[other].add(rule.id)
+    return tuple(replace(r, overlaps=tuple(sorted(pairs[r.id]))) for r in rules)
 
 
 _CACHE: dict[str, tuple[Rule, ...]] = {}
 _COMMON = (
     "id", "kind", "weight", "description", "category", "pattern", "feature", "gate",
-    "gate_also", "yara", "scope", "gate_counts",
+    "gate_also", "yara", "scope", "gate_counts", "overlaps",
 )  # fmt: skip
 SCOPES = ("strings", "bytes")
 #: a leading "not after a name, $, -> or ::" look-behind; stripped from patterns and checked

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 import tomllib
-from scanner_helpers import SAMPLES, analyze_file, rule_ids
+from scanner_helpers import SAMPLES, analyze_bytes, analyze_file, rule_ids
 
 from spamtrace.errors import ConfigError
 from spamtrace.scanner.report import ScanVerdict
@@ -105,8 +105,34 @@ def test_findings_carry_line_and_escaped_excerpt() -> None:
             '[[rule]]\nid = "php.x"\nkind = "code"\nweight = 1\ncategory = "c"\n',
             "missing description",
         ),
+        (
+            '[[rule]]\nid = "php.x"\nkind = "code"\nweight = 1\ncategory = "c"\n'
+            'description = "d"\npattern = "x"\noverlaps = ["php.nope"]\n',
+            "overlaps unknown rule",
+        ),
     ],
 )
 def test_bad_rule_files_are_config_errors(text: str, message: str) -> None:
     with pytest.raises(ConfigError, match=message):
         parse_rules(text)
+
+
+def test_overlapping_rules_count_once_the_heaviest() -> None:
+    """mail-request-recipient, mail-request-args and mail-tainted-args all see request data in
+    mail() arguments: of those that fire, only the heaviest counts (a tie: the first by id)."""
+    contact = (
+        b"<?php\n$to = 'info@example.com';\n"
+        b"$body = 'Name: ' . $_POST['name'] . ' Message: ' . $_POST['message'];\n"
+        b"mail($to, 'Website enquiry', $body, 'From: ' . $_POST['email']);\necho 'Thank you';\n"
+    )
+    found = rule_ids(analyze_bytes(contact))
+    mail_rules = {
+        "mailer.mail-request-recipient", "mailer.mail-request-args", "mailer.mail-tainted-args"
+    }  # fmt: skip
+    assert found & mail_rules == {"mailer.mail-request-args"}  # tie with tainted-args: by id
+    relay = contact.replace(b"mail($to,", b"mail($_POST['to'],")
+    assert rule_ids(analyze_bytes(relay)) & mail_rules == {"mailer.mail-request-recipient"}
+    rules = {r.id: r for r in load_rules()}
+    assert rules["mailer.mail-tainted-args"].overlaps == (
+        "mailer.mail-request-args", "mailer.mail-request-recipient"
+    )  # fmt: skip  (declared on the other two, it binds both ways)
