@@ -503,6 +503,13 @@ def _scan_fds(procfs: str, pid: str, pending: dict[str, int], found: dict[int, i
                     return
 
 
+def holds_socket(pid: int, inode: int, procfs: str = "/proc") -> bool:
+    """Does ``pid`` still hold socket ``inode``? (the pid may have been reused meanwhile)"""
+    found: dict[int, int] = {}
+    _scan_fds(procfs, str(pid), {f"socket:[{inode}]": inode}, found)
+    return bool(found)
+
+
 def _status_uids(procfs: str, pid: str) -> set[int]:
     """All four uids (real, effective, saved, fs) from /proc/PID/status."""
     try:

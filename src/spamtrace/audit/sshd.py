@@ -649,7 +649,6 @@ def gather(env: AuditEnv) -> SshdSnapshot:
         if len(clients) > 1:
             others = ", ".join(f"host={escape(h)},addr={escape(a)}" for h, a in clients[1:])
             note += f", and from the clients the Match lines name ({others})"
-        ports = tuple(env.cfg.smtp.ports)
 
         def one(u: HostingUser) -> UserEffective:
             first: UserEffective | None = None

@@ -146,22 +146,6 @@ class Report(Record):
     scan: dict[str, Any] | None = None
 
 
-def _holds(pid: int, inode: int) -> bool:
-    """Does ``pid`` still hold socket ``inode``? (the pid may have been reused meanwhile)"""
-    target = f"socket:[{inode}]"
-    try:
-        with os.scandir(f"/proc/{pid}/fd") as it:
-            for entry in it:
-                try:
-                    if os.readlink(entry.path) == target:
-                        return True
-                except OSError:
-                    continue
-    except OSError:
-        return False
-    return False
-
-
 def _with_resolved_destinations(cfg: Config, notes: list[str]) -> Config:
     """Add the addresses of host names in ``submission.allow_destinations`` (judge is pure)."""
     if not cfg.submission.allow_destinations:
@@ -203,7 +187,7 @@ def collect(cfg: Config) -> list[Connection]:
 def _collect(cfg: Config) -> Report:
     from spamtrace.attribution.accounts import AccountResolver
     from spamtrace.attribution.mta import detect_mta
-    from spamtrace.attribution.process import find_socket_owners, read_process
+    from spamtrace.attribution.process import find_socket_owners, holds_socket, read_process
     from spamtrace.policy.verdict import advice, judge
     from spamtrace.sources.sockdiag import dump_smtp_sockets
 
@@ -242,7 +226,7 @@ def _collect(cfg: Config) -> Report:
                 if pid not in processes:
                     processes[pid] = read_process(pid, method=AttributionMethod.LIVE)
                 process = processes[pid]
-                if process.start_time is None or not _holds(pid, rec.inode):
+                if process.start_time is None or not holds_socket(pid, rec.inode):
                     extra.append(f"pid {pid} no longer holds the socket (exited or reused)")
                     process = None
             elif rec.inode == 0:

@@ -95,7 +95,7 @@ def fake_host(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
     monkeypatch.setattr(process_mod, "read_process", lambda pid, **_k: state["procs"][pid])
     monkeypatch.setattr(mta_mod, "detect_mta", lambda cfg: MTA)
     monkeypatch.setattr(accounts_mod, "AccountResolver", FakeAccounts)
-    monkeypatch.setattr(check_mod, "_holds", lambda pid, inode: pid != 16)
+    monkeypatch.setattr(process_mod, "holds_socket", lambda pid, inode: pid != 16)
     monkeypatch.setattr(check_mod.os, "geteuid", lambda: 0)
     return state
 
@@ -275,9 +275,9 @@ def test_holds_checks_the_fd_table() -> None:
 
     with socket.socket() as s:
         inode = os.fstat(s.fileno()).st_ino
-        assert check_mod._holds(os.getpid(), inode)
-    assert not check_mod._holds(os.getpid(), inode)
-    assert not check_mod._holds(999_999_999, inode)
+        assert process_mod.holds_socket(os.getpid(), inode)
+    assert not process_mod.holds_socket(os.getpid(), inode)
+    assert not process_mod.holds_socket(999_999_999, inode)
 
 
 # ----------------------------------------------------------------------------- suspect files

@@ -192,11 +192,15 @@ def test_live_dump_one_walk_and_per_family_agree(
         with socket.create_connection((host, port)) as client:
             local = client.getsockname()[1]
             one_walk = sockdiag.dump_sockdiag([port])
+            # the one-walk request itself answers (not only through the fallback)
+            with socket.socket(socket.AF_NETLINK, socket.SOCK_DGRAM, 4) as nl:
+                request = sockdiag.build_request_any_family([port], sockdiag.LIVE_STATES)
+                direct = sockdiag._dump(nl, request, [port], sockdiag.LIVE_STATES)
             # a request the kernel rejects (EINVAL: no body) forces the fallback
             bodyless = struct.pack("=IHHII", 16, sockdiag.TCPDIAG_GETSOCK, 0x301, 1, 0)
             monkeypatch.setattr(sockdiag, "build_request_any_family", lambda *a, **k: bodyless)
             per_family = sockdiag.dump_sockdiag([port])
-    for recs in (one_walk, per_family):
+    for recs in (one_walk, direct, per_family):
         assert [(r.family, r.local.ip, r.local.port, r.remote.port) for r in recs] == [
             (family, host, local, port)
         ]
