@@ -28,6 +28,7 @@ import resource
 import sys
 import time
 from collections import defaultdict
+from dataclasses import replace
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
@@ -128,6 +129,9 @@ def main() -> int:
     ap.add_argument(
         "--show-misses", action="store_true", help="list missed and wrongly flagged files"
     )
+    ap.add_argument(
+        "--no-all-reasons", action="store_true", help="skip the second pass with every rule"
+    )
     args = ap.parse_args()
     corpus = args.corpus.resolve()
     rows = load_manifest(corpus)
@@ -135,7 +139,7 @@ def main() -> int:
     files = sorted(label_of)
     total_bytes = sum(os.path.getsize(p) for p in files)
 
-    limits = Limits(max_file_size=16 * 1024 * 1024, file_timeout=2.0)
+    limits = Limits(max_file_size=16 * 1024 * 1024, file_timeout=2.0)  # stops at enough evidence
     t0 = time.perf_counter()
     reports: dict[str, FileReport] = {}
     for rep in scan_paths(files, limits, jobs=args.jobs):
@@ -182,6 +186,20 @@ def main() -> int:
         )
     print(f"peak RSS: parent {me_rss:.0f} MB, largest worker {kid_rss:.0f} MB")
     print(f"slowest file: {slowest.seconds:.3f}s ({os.path.relpath(slowest.path, corpus)})")
+    stopped = sum(1 for r in reports.values() if any(n.startswith("stopped at") for n in r.notes))
+    print(f"files stopped at enough evidence (score >= {limits.stop_at_score}): {stopped}")
+    if not args.no_all_reasons:
+        t0 = time.perf_counter()
+        full = {
+            r.path: r for r in scan_paths(files, replace(limits, stop_at_score=0), jobs=args.jobs)
+        }
+        full_wall = time.perf_counter() - t0
+        differ = sum(1 for p, r in full.items() if r.verdict is not reports[p].verdict)
+        print(
+            "scan --all-reasons (every rule on every file): "
+            f"{total_bytes / 1e6 / full_wall:.1f} MB/s (wall {full_wall:.2f}s); "
+            f"files whose verdict differs from the default: {differ}"
+        )
 
     if args.pmf_rules:
         import shutil

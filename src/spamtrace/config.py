@@ -94,6 +94,7 @@ class ScanSection(Record):
     max_file_size: int = 16 * 1024 * 1024
     file_timeout: float = 2.0
     cross_filesystems: bool = False
+    all_reasons: bool = False  # false: stop looking once a file is certainly malicious
 
 
 class AuditSection(Record):

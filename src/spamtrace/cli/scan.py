@@ -9,6 +9,7 @@ fired, with line numbers and escaped excerpts. Exit 1 if any file is malicious.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import sys
@@ -69,6 +70,13 @@ def register(sub: Any) -> None:
     p.add_argument(
         "--jobs", type=int, default=0, metavar="N", help="worker processes (default: CPUs)"
     )
+    p.add_argument(
+        "--all-reasons",
+        action="store_true",
+        default=None,
+        help="run every rule on every file and list every reason (default: stop once a file "
+        "scores twice the malicious score; the verdict is the same either way)",
+    )
     p.set_defaults(handler=run)
 
 
@@ -99,6 +107,8 @@ def run(args: argparse.Namespace, cfg: config_mod.Config) -> int:
     known = _load_baseline(args.baseline) if args.baseline else frozenset()
     cross = cfg.scan.cross_filesystems if args.cross_filesystems is None else args.cross_filesystems
     limits = Limits.from_config(cfg.scan)
+    if args.all_reasons:
+        limits = dataclasses.replace(limits, stop_at_score=0)
     min_rank = ScanVerdict(args.min_verdict).rank
     started = time.monotonic()
 

@@ -28,6 +28,10 @@ MAX_DECODE_CANDIDATES = 48
 EXCERPT_LEN = 120
 
 
+class _Enough(Exception):
+    """Raised inside the rule loop once the file's score reached the caller's ``stop_at``."""
+
+
 class BudgetExceeded(Exception):
     """Raised by a ``check`` callable when a file's time budget is spent."""
 
@@ -218,7 +222,8 @@ class Analysis:
     score: int
     verdict: ScanVerdict
     findings: tuple[Finding, ...]
-    layers: int  # how many decoded payloads were scanned
+    layers: int  # how many decoded payloads were scanned (0 when it stopped early)
+    complete: bool = True  # False: stopped at ``stop_at``, the rules left were not run
 
 
 # ------------------------------------------------------------------------------------ helpers
@@ -2106,6 +2111,14 @@ def _gate_scanner(rules: tuple[Rule, ...]) -> GateWords | None:
     return _GATE_SCANNERS[key]
 
 
+def prepare(rules: tuple[Rule, ...]) -> None:
+    """Build the per-rule-set caches (gate words, regex prerequisites, the rule plan) now,
+    e.g. before forking workers that then share them, instead of on the first file."""
+    gates = _gate_scanner(rules)
+    _rule_plan(rules, _PREREQS.get(id(rules), {}) if gates is not None else {})
+    _yara_names(rules)
+
+
 _Plan = list[tuple[Rule, tuple[frozenset[bytes], ...], int]]
 # id(rules) -> (rules, plan): holding the tuple keeps its id from being reused
 _RULE_PLANS: dict[int, tuple[tuple[Rule, ...], _Plan]] = {}
@@ -2134,6 +2147,11 @@ def _rule_plan(rules: tuple[Rule, ...], prereqs: dict[str, tuple[frozenset[bytes
         if rule.kind == "code" and rule.regex is not None:
             needs.extend(prereqs.get(rule.id, ()))
         cached.append((rule, tuple(needs), int(rule.params.get("min_literal_count") or 0)))
+    # Cheap first, heavy first: one regex or word lookup (kinds "code", "yara") before the
+    # measurements ("feature"), which may walk the whole file; the heaviest first within each.
+    # Per-layer rules do not read each other's results, so the order changes no finding;
+    # it only makes a scan that stops at enough evidence (``stop_at``) stop sooner.
+    cached.sort(key=lambda entry: (entry[0].kind == "feature", -entry[0].weight))
     _RULE_PLANS[key] = (rules, cached)
     return cached
 
@@ -2165,6 +2183,7 @@ def _analyze(
     hits: dict[str, tuple[Rule, Hit, int]],
     yara: YaraWords | None,
     code0: dict[str, bytes] | None = None,
+    stop_at: int = 0,
 ) -> int:
     if layer == 0:
         magic = data.startswith(_IMAGE_MAGIC) or b"\x00" in data[:1024]
@@ -2213,11 +2232,23 @@ def _analyze(
             hit = _rule_body(ctx, rule)
         if hit is not None:
             hits[rule.id] = (rule, hit, layer)
+            if stop_at and _score_reached(hits, stop_at):
+                raise _Enough
     payloads = 0
     if layer < MAX_LAYERS:
         for _idx, payload, _layers in _payloads(ctx):
-            payloads += 1 + _analyze(payload, name, rules, check, layer + 1, hits, yara)
+            payloads += 1
+            payloads += _analyze(payload, name, rules, check, layer + 1, hits, yara, None, stop_at)
     return payloads
+
+
+def _score_reached(hits: dict[str, tuple[Rule, Hit, int]], stop_at: int) -> bool:
+    """Whether ``hits`` score at least ``stop_at`` once overlapping rules count once."""
+    if sum(entry[0].weight for entry in hits.values()) < stop_at:
+        return False
+    kept = dict(hits)
+    _drop_overlapped(kept)
+    return sum(entry[0].weight for entry in kept.values()) >= stop_at
 
 
 def _drop_overlapped(hits: dict[str, tuple[Rule, Hit, int]]) -> None:
@@ -2243,16 +2274,26 @@ def analyze(
     rules: tuple[Rule, ...],
     check: Callable[[], None] = _never,
     yara: YaraWords | None = None,
+    stop_at: int = 0,
 ) -> Analysis:
     """Score ``data`` (the bytes of a file called ``name``) with ``rules``.
 
     ``yara`` holds the compiled word rules for rules of kind "yara" (none fire without it).
+    ``stop_at`` > 0: stop running rules once the score reaches it (the findings so far are
+    reported, ``complete`` is False); 0 runs every rule. Scores only grow with more rules, so
+    the verdict of a file that reached ``stop_at`` >= the malicious score is final.
     """
     hits: dict[str, tuple[Rule, Hit, int]] = {}
     code0: dict[str, bytes] = {}
-    layers = _analyze(data, name, rules, check, 0, hits, yara, code0)
+    complete = True
+    try:
+        layers = _analyze(data, name, rules, check, 0, hits, yara, code0, stop_at)
+    except _Enough:
+        layers, complete = 0, False
     _drop_overlapped(hits)
     for rule in rules:  # rules about the other findings ("after" = true) run last
+        if not complete:
+            break
         if rule.params.get("after") and rule.id not in hits:
             fn = FEATURES[rule.feature or ""]
             cache = {"hits": hits, "code0": code0.get("code", b"")}
@@ -2276,4 +2317,4 @@ def analyze(
         )
     )
     score = sum(f.weight for f in findings)
-    return Analysis(score, ScanVerdict.from_score(score), findings, layers)
+    return Analysis(score, ScanVerdict.from_score(score), findings, layers, complete)

@@ -24,8 +24,8 @@ from dataclasses import dataclass, replace
 from types import FrameType
 
 from spamtrace import config
-from spamtrace.scanner.analyze import BudgetExceeded, analyze
-from spamtrace.scanner.report import FileReport, ScanVerdict
+from spamtrace.scanner.analyze import BudgetExceeded, analyze, prepare
+from spamtrace.scanner.report import ENOUGH_SCORE, FileReport, ScanVerdict
 from spamtrace.scanner.rules import Rule, YaraWords, load_rules, load_yara
 
 READ_CHUNK = 1 << 20
@@ -35,12 +35,17 @@ READ_CHUNK = 1 << 20
 class Limits:
     max_file_size: int = 16 * 1024 * 1024
     file_timeout: float = 2.0
+    stop_at_score: int = ENOUGH_SCORE  # 0: run every rule on every file (all the reasons)
 
     @classmethod
     def from_config(cls, cfg: config.ScanSection | None) -> Limits:
         if cfg is None:
             return cls()
-        return cls(max_file_size=cfg.max_file_size, file_timeout=cfg.file_timeout)
+        return cls(
+            max_file_size=cfg.max_file_size,
+            file_timeout=cfg.file_timeout,
+            stop_at_score=0 if cfg.all_reasons else ENOUGH_SCORE,
+        )
 
 
 class _Unreadable(Exception):
@@ -132,7 +137,9 @@ def scan_file(
             raise BudgetExceeded
 
     try:
-        result = analyze(data, os.path.basename(path), rules, check, yara)
+        result = analyze(
+            data, os.path.basename(path), rules, check, yara, stop_at=limits.stop_at_score
+        )
     except BudgetExceeded:
         return replace(
             _skipped(path, len(data), f"too slow: over {limits.file_timeout:g}s", clock() - start),
@@ -140,6 +147,9 @@ def scan_file(
         )
     except RecursionError:
         return replace(_skipped(path, len(data), "too deeply nested"), sha256=digest)
+    if not result.complete:
+        stop = f"stopped at score {result.score}, enough for the verdict"
+        notes = (*notes, f"{stop}; scan --all-reasons lists every reason")
     return FileReport(
         path=path,
         verdict=result.verdict,
@@ -165,8 +175,9 @@ def _init_worker(limits: Limits, known: frozenset[str]) -> None:
     signal.signal(signal.SIGALRM, _alarm)
     _W["limits"] = limits
     _W["known"] = known
-    _W["rules"] = load_rules()
-    _W["yara"] = load_yara()
+    if "rules" not in _W:  # not inherited from the parent (a start method other than fork)
+        _W["rules"] = load_rules()
+        _W["yara"] = load_yara()
 
 
 def _work(path: str) -> FileReport:
@@ -204,6 +215,9 @@ def scan_paths(
         for path in paths:
             yield scan_file(path, limits, rules, yara, known_hashes=known_hashes)
         return
+    # compile once here: the forked workers inherit the rules and their caches
+    prepare(rules)
+    _W["rules"], _W["yara"] = rules, yara
     ctx = multiprocessing.get_context("fork")
     with ctx.Pool(jobs, initializer=_init_worker, initargs=(limits, known_hashes)) as pool:
         yield from pool.imap_unordered(_work, paths, chunksize=4)

@@ -39,13 +39,44 @@ def _normalize(doc: dict[str, Any], root: str) -> dict[str, Any]:
 
 
 def test_golden_json(capsys: pytest.CaptureFixture[str]) -> None:
-    rc, doc = _run_json(capsys, "--min-verdict", "clean", "--jobs", "1", str(SAMPLES))
+    rc, doc = _run_json(
+        capsys, "--min-verdict", "clean", "--jobs", "1", "--all-reasons", str(SAMPLES)
+    )
     assert rc == 1
     doc = _normalize(doc, str(SAMPLES))
     if os.environ.get("UPDATE_GOLDEN_SCAN"):
         GOLDEN.write_text(json.dumps(doc, indent=2) + "\n")
     assert doc == json.loads(GOLDEN.read_text())
     assert doc["schema"] == "spamtrace.scan/1"
+
+
+def test_default_stops_at_enough_score_with_the_same_verdicts(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    _, full = _run_json(
+        capsys, "--min-verdict", "clean", "--jobs", "1", "--all-reasons", str(SAMPLES)
+    )
+    _, quick = _run_json(capsys, "--min-verdict", "clean", "--jobs", "2", str(SAMPLES))
+    full_by = {f["path"]: f for f in full["files"]}
+    quick_by = {f["path"]: f for f in quick["files"]}
+    assert full_by.keys() == quick_by.keys()
+    stopped = 0
+    for path, q in quick_by.items():
+        f = full_by[path]
+        assert q["verdict"] == f["verdict"], path
+        if any(n.startswith("stopped at score") for n in q["notes"]):
+            stopped += 1
+            assert 20 <= q["score"] <= f["score"], path
+            assert q["verdict"] == "malicious"
+            full_findings = [json.dumps(x, sort_keys=True) for x in f["findings"]]
+            assert all(json.dumps(x, sort_keys=True) in full_findings for x in q["findings"])
+        else:
+            assert q["findings"] == f["findings"], path
+            assert q["score"] == f["score"], path
+    assert stopped >= 5  # the big samples stop early: the test would pass vacuously otherwise
+    assert {k: v for k, v in quick["summary"].items() if k != "seconds"} == {
+        k: v for k, v in full["summary"].items() if k != "seconds"
+    }
 
 
 def test_exit_codes_and_min_verdict(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

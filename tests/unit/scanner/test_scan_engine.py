@@ -15,7 +15,7 @@ from scanner_helpers import SAMPLES
 
 from spamtrace.scanner import engine
 from spamtrace.scanner.engine import Limits, rank_files, scan_file, scan_paths
-from spamtrace.scanner.report import ScanVerdict
+from spamtrace.scanner.report import MALICIOUS_SCORE, ScanVerdict
 from spamtrace.scanner.rules import load_rules, load_yara
 from spamtrace.scanner.walk import walk
 
@@ -191,3 +191,18 @@ def test_rank_files_is_bounded_in_time(tmp_path: Path) -> None:
     ticks = iter(float(i) for i in range(10_000))
     ranked = rank_files([str(tmp_path)], limit=100, time_budget=5.0, clock=lambda: next(ticks))
     assert len(ranked) < 50
+
+
+def test_stop_at_enough_evidence_is_the_default_and_config_can_turn_it_off() -> None:
+    from spamtrace import config
+
+    assert Limits().stop_at_score == 2 * MALICIOUS_SCORE
+    assert Limits.from_config(config.ScanSection()).stop_at_score == 2 * MALICIOUS_SCORE
+    assert Limits.from_config(config.ScanSection(all_reasons=True)).stop_at_score == 0
+    shell = SAMPLES / "malicious" / "webshell-lookalike.php"
+    quick = _scan(shell)
+    full = _scan(shell, Limits(stop_at_score=0))
+    assert quick.verdict is full.verdict is ScanVerdict.MALICIOUS
+    assert 2 * MALICIOUS_SCORE <= quick.score < full.score
+    assert any(n.startswith("stopped at score") for n in quick.notes)
+    assert not any(n.startswith("stopped at score") for n in full.notes)

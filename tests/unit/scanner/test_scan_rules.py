@@ -136,3 +136,30 @@ def test_overlapping_rules_count_once_the_heaviest() -> None:
     assert rules["mailer.mail-tainted-args"].overlaps == (
         "mailer.mail-request-args", "mailer.mail-request-recipient"
     )  # fmt: skip  (declared on the other two, it binds both ways)
+
+
+def test_stop_at_counts_overlapping_rules_once() -> None:
+    """analyze(stop_at=N) stops only when the score *as reported* reaches N: two rules that
+    say the same thing must not add up to a stop that the final score does not reach."""
+    from spamtrace.scanner.analyze import analyze
+    from spamtrace.scanner.rules import load_yara
+
+    contact = (
+        b"<?php\n$to = 'info@example.com';\n"
+        b"$body = 'Name: ' . $_POST['name'] . ' Message: ' . $_POST['message'];\n"
+        b"mail($to, 'Website enquiry', $body, 'From: ' . $_POST['email']);\necho 'Thank you';\n"
+    )
+    rules, yara = load_rules(), load_yara()
+    full = analyze(contact, "contact.php", rules, yara=yara)
+    weights = {r.id: r.weight for r in rules}
+    raw = full.score + weights["mailer.mail-tainted-args"]  # what a double count would reach
+    for stop_at in range(full.score + 1, raw + 1):
+        again = analyze(contact, "contact.php", rules, yara=yara, stop_at=stop_at)
+        assert again.complete and again == full
+    first = max(full.findings, key=lambda f: f.weight)
+    early = analyze(contact, "contact.php", rules, yara=yara, stop_at=first.weight)
+    assert not early.complete and early.score >= first.weight
+    # what it found is in the full report, or says the same as a rule there (overlaps)
+    by_id = {r.id: r for r in rules}
+    same = {o for f in full.findings for o in (f.rule, *by_id[f.rule].overlaps)}
+    assert {f.rule for f in early.findings} <= same
