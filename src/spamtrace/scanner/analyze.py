@@ -20,7 +20,7 @@ from spamtrace.safetext import escape
 from spamtrace.scanner import decode
 from spamtrace.scanner.lexer import Lexed, lex
 from spamtrace.scanner.report import Finding, ScanVerdict
-from spamtrace.scanner.rules import GateWords, Rule, YaraWords
+from spamtrace.scanner.rules import GateWords, Rule, YaraWords, builtin_macro
 
 MAX_LAYERS = 4
 MAX_PAYLOADS = 12
@@ -537,6 +537,23 @@ def _var_assigns(
     return out
 
 
+def _expression(text: bytes) -> bytes:
+    """The expression at the start of ``text``: up to a ``;`` or a closing bracket that it
+    did not open (``$p = f()) { unlink($p);`` -> ``$p = f()``: an assignment inside a
+    condition ends with the condition)."""
+    depth = 0
+    for i, ch in enumerate(text):
+        if ch == 59:  # ";"
+            return text[:i]
+        if ch in b"([{":
+            depth += 1
+        elif ch in b")]}":
+            if depth == 0:
+                return text[:i]
+            depth -= 1
+    return text
+
+
 def _really_assigned(ctx: _Ctx, var: bytes) -> bool:
     """Whether ``$var`` gets a value of its own somewhere: an assignment that is neither a
     default filled in only when the variable is empty (``if ($cmd == "") $cmd = 'ls';``, the
@@ -550,7 +567,7 @@ def _really_assigned(ctx: _Ctx, var: bytes) -> bool:
         end = pos + len(needle)
         m = None if end < len(code) and code[end] in _NAME_BYTES else _ASSIGN_TAIL.match(code, end)
         if m is not None:
-            rhs = code[m.end() : m.end() + 300].split(b";", 1)[0]
+            rhs = _expression(code[m.end() : m.end() + 300])
             g = _EMPTY_GUARD.search(code, max(0, pos - 120), pos)
             guarded = g is not None and (
                 next(x for x in (g.group(1), g.group(2), g.group(3), g.group(4), g.group(6)) if x)
@@ -578,7 +595,7 @@ def _exec_unassigned(ctx: _Ctx, rule: Rule) -> Hit | None:
         if sinks == "files"
         else _EXEC_NAMES_B
     )
-    calls = _calls(ctx, names, 50)
+    calls = _eval_calls(ctx, names, 50) if sinks == "eval" else _calls(ctx, names, 50)
     if not calls:
         return None
     # the variable-independent alternatives of _ASSIGNED_TPL: when one of them occurs, every
@@ -593,7 +610,10 @@ def _exec_unassigned(ctx: _Ctx, rule: Rule) -> Hit | None:
         return None
     memo: dict[bytes, bool] = ctx.cache.setdefault("unassigned", {})
     for start, raw_args in calls:
-        args = _interpolated(ctx, _first_arg(raw_args))
+        first = _first_arg(raw_args)
+        if first is raw_args and len(raw_args) >= _CALL_ARGS_MAX:
+            first = first.rstrip(_NAME_CHARS)  # cut off at the limit: the last name may be cut
+        args = _interpolated(ctx, first)
         if b"escapeshell" in args:
             continue
         for var in sorted(set(_VAR.findall(args))):
@@ -622,6 +642,27 @@ _EXEC_NAMES_B = (
     b"pcntl_exec",
 )
 _EVAL_NAMES_B = (b"eval", b"assert", b"create_function")
+
+
+@functools.cache
+def _assertion_rx() -> re.Pattern[bytes]:
+    return re.compile(builtin_macro("ASSERTION").encode())
+
+
+def _eval_calls(ctx: _Ctx, names: tuple[bytes, ...], limit: int = 200) -> list[tuple[int, bytes]]:
+    """:func:`_calls` of eval-like functions, without ``assert`` calls that check a
+    condition (``assert($x !== null)``, ``assert(is_string($y))``): only an assert of a
+    string evaluates code (PHP < 8), which is what backdoors use."""
+    calls = _calls(ctx, names, limit)
+    if b"assert" not in names:
+        return calls
+    code = ctx.code
+    rx = _assertion_rx()
+    return [
+        (start, args)
+        for start, args in calls
+        if not (code.startswith(b"assert", start) and rx.match(code, start + 6))
+    ]
 _SINK_NAMES: dict[str, tuple[bytes, ...]] = {
     "eval": _EVAL_NAMES_B,
     "exec": _EXEC_NAMES_B,
@@ -634,6 +675,8 @@ _SINK_NAMES: dict[str, tuple[bytes, ...]] = {
 _CALL_TAIL = re.compile(rb"\s*\(([^;]{0,200})")
 
 
+_CALL_ARGS_MAX = 200  # argument text kept per call (``[^;]{0,200}`` below)
+_NAME_CHARS = bytes(sorted(_NAME_BYTES))
 _CALL_RX: dict[bytes, re.Pattern[bytes]] = {}
 _CALLS_CACHED = 200  # calls kept per name in a file's cache (the largest limit asked for)
 
@@ -778,7 +821,8 @@ def _tainted_sink(ctx: _Ctx, rule: Rule) -> Hit | None:
     names = _SINK_NAMES.get(str(kind), _EXEC_NAMES_B)
     bad = req | dec if kind == "eval" else req
     direct_ok = kind in ("sql", "dbconnect")
-    for start, args in _calls(ctx, names):
+    calls = _eval_calls(ctx, names) if kind == "eval" else _calls(ctx, names)
+    for start, args in calls:
         text = _interpolated(ctx, args)
         if set(_VAR.findall(text)) & bad or (direct_ok and _UIN_RE.search(text)):
             return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
@@ -845,35 +889,57 @@ _ODD_EXT = re.compile(
 _CB_FIRST = (
     b"call_user_func", b"call_user_func_array", b"array_map", b"register_shutdown_function",
 )  # fmt: skip
+_CB_SECOND = (
+    b"usort", b"uasort", b"uksort", b"array_walk", b"array_walk_recursive", b"array_filter",
+    b"array_reduce", b"preg_replace_callback", b"iterator_apply",
+)  # fmt: skip
 _CB_LAST = (
-    b"usort", b"uasort", b"uksort", b"array_diff_ukey", b"array_diff_uassoc",
-    b"array_intersect_ukey", b"array_intersect_uassoc", b"array_udiff", b"array_walk",
-    b"array_filter", b"array_reduce", b"preg_replace_callback", b"iterator_apply",
+    b"array_diff_ukey", b"array_diff_uassoc", b"array_intersect_ukey", b"array_intersect_uassoc",
+    b"array_udiff",
 )  # fmt: skip
 _ARG_REQ = re.compile(rb"[\s@]*(?:\(\s*string\s*\)\s*)?" + _REQ)
 
 
-def _last_arg(args: bytes) -> bytes:
+def _top_args(args: bytes) -> list[bytes]:
+    """The top-level arguments of a call whose argument text (after the "(") is ``args``."""
     depth = 0
     last = 0
+    out: list[bytes] = []
     for i, ch in enumerate(args):
         if ch in b"([{":
             depth += 1
         elif ch in b")]}":
             if depth == 0:
-                return args[last:i]
+                out.append(args[last:i])
+                return out
             depth -= 1
         elif ch == 44 and depth == 0:
+            out.append(args[last:i])
             last = i + 1
-    return args[last:]
+    out.append(args[last:])
+    return out
+
+
+def _callback_arg(name: bytes, args: bytes) -> bytes | None:
+    """The argument that a callback-taking function calls, or None when the call passes
+    none (``array_filter($_POST['ids'])`` filters values, it calls nothing)."""
+    if name in _CB_FIRST:
+        return _first_arg(args)
+    parts = _top_args(args)
+    if len(parts) < 2:
+        return None
+    return parts[1] if name in _CB_SECOND else parts[-1]
 
 
 @feature("callback_request")
 def _callback_request(ctx: _Ctx, rule: Rule) -> Hit | None:
-    for names, pick in ((_CB_FIRST, _first_arg), (_CB_LAST, _last_arg)):
-        for start, args in _calls(ctx, names, 100):
-            if _ARG_REQ.match(pick(args)):
-                return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 120))
+    code = ctx.code
+    for start, args in _calls(ctx, (*_CB_FIRST, *_CB_SECOND, *_CB_LAST), 100):
+        end = code.find(b"(", start)
+        name = code[start:end].rstrip()
+        callback = _callback_arg(name, args)
+        if callback is not None and _ARG_REQ.match(callback):
+            return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 120))
     return None
 
 
@@ -1149,10 +1215,55 @@ def _random_identifiers(ctx: _Ctx, rule: Rule) -> Hit | None:
                 odd_known.add(n)
         elif len(n) <= 64:
             plain_known.add(n)
+    need = int(rule.params.get("min_names", 6))
+    if len(odd) >= need:
+        odd = [n for n in odd if not _joined_words(ctx.data, n)]
     odd.sort()
-    if len(odd) >= int(rule.params.get("min_names", 6)):
+    if len(odd) >= need:
         return Hit(0, excerpt(b", ".join(b"$" + n for n in odd[:8])))
     return None
+
+
+_INDEX = re.compile(rb"[\[{]\s*(\d+)\s*[\]}]")
+
+
+@feature("index_assembly")
+def _index_assembly(ctx: _Ctx, rule: Rule) -> Hit | None:
+    """A chain of string indexes glued together (``$t[29].$t[8].$t[3]...``, the pattern) that
+    reads a table of at least ``min_index`` + 1 characters: an alphabet that spells function
+    names. Byte reordering (``$b[3].$b[2].$b[1].$b[0]`` in UUID code) and hex digit copies
+    (``$hex[0].$hex[0].$hex[1]``) index short tables and are not counted."""
+    assert rule.regex is not None
+    least = int(rule.params.get("min_index", 16))
+    for m in itertools.islice(rule.regex.finditer(ctx.code), 1000):
+        if any(len(x) > 4 or int(x) >= least for x in _INDEX.findall(m.group())):
+            return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end()))
+    return None
+
+
+_CONSONANTS = re.compile(rb"[bcdfghjklmnpqrstvwxz]{5,}")
+_LETTERS_ONLY = re.compile(rb"[a-z]+")
+_CAMEL_WORD = re.compile(rb"[A-Z]{2,}(?![a-z])|[A-Z]?[a-z]+")
+_VOWEL = re.compile(rb"[aeiouy]", re.IGNORECASE)
+
+
+def _joined_words(data: bytes, name: bytes) -> bool:
+    """Whether a lower-cased ``name`` that looks random only for a run of consonants is in
+    fact words joined in camelCase in the file (``getMockFromWsdl``, ``addHTMLLink``: the code
+    the rules read is lower-cased, so "mfromwsdl" looked like a random run). Each word must
+    be free of such runs, and most words hold a vowel, so random mixed case (``KzXwTr``)
+    still counts as random."""
+    if _LETTERS_ONLY.fullmatch(name) is None or _CONSONANTS.search(name) is None:
+        return False
+    m = re.search(
+        rb"(?<![\w\x80-\xff])" + re.escape(name) + rb"(?![\w\x80-\xff])", data, re.IGNORECASE
+    )
+    if m is None:
+        return False
+    words = _CAMEL_WORD.findall(m.group())
+    if len(words) < 2 or any(_CONSONANTS.search(w.lower()) for w in words):
+        return False
+    return 2 * sum(1 for w in words if _VOWEL.search(w)) >= len(words)
 
 
 @feature("count")
@@ -1489,6 +1600,48 @@ def _ui_with_exec(ctx: _Ctx, rule: Rule) -> Hit | None:
 _READ_CALLS = (b"fopen", b"file", b"file_get_contents", b"readfile", b"highlight_file",
                b"show_source", b"copy", b"symlink")  # fmt: skip
 _OTHER_ACCOUNTS = re.compile(rb"/home\d*/|public_html|wp-config\.php|configuration\.php")
+
+
+_SESSION_DIR = re.compile(rb"/tmp/?|/var/lib/php\d*/sessions?/?|/var/lib/php\d*/?")
+_SESSION_READS = (b"fopen", b"file_get_contents", b"readfile", b"file")
+_GLOB_FOREACH = re.compile(
+    rb"foreach\s*\(\s*glob\s*\([^;]{0,200}?\)\s*as\s*(?:\$\w+\s*=>\s*)?\$(\w+)"
+)
+
+
+@feature("session_harvest")
+def _session_harvest(ctx: _Ctx, rule: Rule) -> Hit | None:
+    """Lists the shared session folder (``/tmp``, ``/var/lib/php/sessions`` or
+    ``session_save_path()``) and reads files in it (a path under that folder, or a name
+    that a ``foreach (glob(...))`` listed), with ``sess_`` in the file: the sessions of every
+    visitor of every site on the server (session hijacking). A clean-up job that only deletes
+    old session files does not read them."""
+    lx = ctx.lx
+    if not any(b"sess_" in lx.raw_strings[i] for i in range(len(lx.raw_strings))):
+        return None
+    code = ctx.code
+    listed = b"session_save_path" in code or any(
+        _SESSION_DIR.fullmatch(lx.value(i).split(b"*", 1)[0]) is not None
+        for i in range(len(lx.raw_strings))
+    )
+    if not listed:
+        return None
+    listing = find_calls(code, (b"opendir", b"scandir", b"glob"), 1)
+    if not listing:
+        return None
+    globbed = {m.group(1) for m in _GLOB_FOREACH.finditer(code)}
+    for start, args in _calls(ctx, _SESSION_READS, 50):
+        path = _first_arg(args)
+        if (
+            b"session_save_path" in path
+            or any(
+                _SESSION_DIR.match(lx.value(int(i))) is not None
+                for i in _PLACEHOLDER.findall(path)
+            )
+            or any(v in globbed for v in _VAR.findall(path))
+        ):
+            return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 100))
+    return None
 
 
 @feature("account_harvest")

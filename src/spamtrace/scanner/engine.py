@@ -220,7 +220,9 @@ def scan_paths(
     _W["rules"], _W["yara"] = rules, yara
     ctx = multiprocessing.get_context("fork")
     with ctx.Pool(jobs, initializer=_init_worker, initargs=(limits, known_hashes)) as pool:
-        yield from pool.imap_unordered(_work, paths, chunksize=4)
+        # 16 files per task: the pool's per-task cost in this process (~1 ms, taken from the
+        # workers' two cores) stays small, and the last tasks still balance the workers
+        yield from pool.imap_unordered(_work, paths, chunksize=16)
 
 
 # ------------------------------------------------------------------ bounded ranking API

@@ -53,12 +53,19 @@ def _expand(pattern: str, macros: dict[str, str]) -> str:
     return _MACRO.sub(repl, pattern)
 
 
+def _macros(doc: dict[str, Any]) -> dict[str, str]:
+    macros: dict[str, str] = {}
+    for key, value in doc.get("macros", {}).items():  # a macro may use the ones above it
+        macros[key] = _expand(str(value), macros)
+    return macros
+
+
 def parse_rules(text: str, origin: str = "rules.toml") -> tuple[Rule, ...]:
     try:
         doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{origin}: {exc}") from None
-    macros = {k: _expand(str(v), {}) for k, v in doc.get("macros", {}).items()}
+    macros = _macros(doc)
     out: list[Rule] = []
     seen: set[str] = set()
     for entry in doc.get("rule", []):
@@ -231,15 +238,22 @@ def load_yara() -> YaraWords:
     return _YARA[0]
 
 
+def _builtin_text() -> str:
+    return resources.files("spamtrace").joinpath("data/scanner/rules.toml").read_text("utf-8")
+
+
 def load_rules() -> tuple[Rule, ...]:
     """The built-in rules (parsed once per process)."""
     cached = _CACHE.get("builtin")
     if cached is None:
-        text = (
-            resources.files("spamtrace")
-            .joinpath("data/scanner/rules.toml")
-            .read_text(encoding="utf-8")
-        )
-        cached = parse_rules(text, "data/scanner/rules.toml")
+        cached = parse_rules(_builtin_text(), "data/scanner/rules.toml")
         _CACHE["builtin"] = cached
     return cached
+
+
+def builtin_macro(name: str) -> str:
+    """A macro of the built-in rules file, expanded (features share them with the rules)."""
+    try:
+        return _macros(tomllib.loads(_builtin_text()))[name]
+    except (tomllib.TOMLDecodeError, KeyError):
+        raise ConfigError(f"data/scanner/rules.toml: no macro {name}") from None

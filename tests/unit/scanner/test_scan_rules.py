@@ -163,3 +163,24 @@ def test_stop_at_counts_overlapping_rules_once() -> None:
     by_id = {r.id: r for r in rules}
     same = {o for f in full.findings for o in (f.rule, *by_id[f.rule].overlaps)}
     assert {f.rule for f in early.findings} <= same
+
+
+def test_assert_of_a_condition_is_not_code_evaluation() -> None:
+    """assert() evaluates only a string (PHP < 8): asserting a condition on a variable the
+    file never assigns is not a backdoor; asserting the variable itself still is."""
+    cond = b"<?php\nfunction f() { assert(is_string($m[1])); assert($m !== null); return 1; }\n"
+    assert not rule_ids(analyze_bytes(cond)) & {"php.eval-unassigned-var", "php.eval-request"}
+    bare = b"<?php\nfunction f() { @assert($m); return 1; }\n"
+    assert "php.eval-unassigned-var" in rule_ids(analyze_bytes(bare))
+    req = b"<?php\nassert($_POST['c']);\n"
+    assert "php.eval-request" in rule_ids(analyze_bytes(req))
+    checked = b"<?php\nassert(isset($_POST['c']));\n"
+    assert "php.eval-request" not in rule_ids(analyze_bytes(checked))
+
+
+def test_a_macro_may_use_the_macros_above_it() -> None:
+    rule = '[[rule]]\nid = "php.x"\nkind = "code"\nweight = 1\ndescription = "d"\npattern = "{B}"\n'
+    rules = parse_rules('[macros]\nA = "ab"\nB = "{A}c"\n' + rule)
+    assert rules[0].regex is not None and rules[0].regex.pattern == b"abc"
+    with pytest.raises(ConfigError, match="unknown macro"):
+        parse_rules('[macros]\nB = "{A}c"\nA = "ab"\n' + rule)
