@@ -179,7 +179,10 @@ def test_assert_of_a_condition_is_not_code_evaluation() -> None:
 
 
 def test_a_macro_may_use_the_macros_above_it() -> None:
-    rule = '[[rule]]\nid = "php.x"\nkind = "code"\nweight = 1\ndescription = "d"\npattern = "{B}"\n'
+    rule = (
+        "[[rule]]\nid = \"php.x\"\nkind = \"code\"\nweight = 1\ncategory = \"c\"\n"
+        "description = \"d\"\npattern = \"{B}\"\n"
+    )
     rules = parse_rules('[macros]\nA = "ab"\nB = "{A}c"\n' + rule)
     assert rules[0].regex is not None and rules[0].regex.pattern == b"abc"
     with pytest.raises(ConfigError, match="unknown macro"):
