@@ -283,6 +283,9 @@ _HEX_ALPHA = re.compile(rb"(?:\\x)?[0-9A-Fa-f]+")
 _ALNUM_BYTES = bytes(range(48, 58)) + bytes(range(65, 91)) + bytes(range(97, 123))
 
 
+_SERIALIZED = re.compile(rb'(?:a:\d+:\{|O:\d+:"[\w\\]+":\d+:\{)(?:[sidbN][:;]|a:\d+:\{|\})')
+
+
 def _encodedness(val: bytes) -> str | None:
     """'base64' / 'hex' / 'binary' when a literal looks like encoded data, else None."""
     if _HEX_ALPHA.fullmatch(val) and len(val) >= 64:
@@ -293,6 +296,8 @@ def _encodedness(val: bytes) -> str | None:
             return None  # words, not data
         return "base64" if _entropy(compact) >= 4.6 else None
     sample = val[:2048]
+    if _SERIALIZED.match(sample):
+        return None  # serialize() output: a data table (Unicode tables, cached options)
     alnum = len(sample) - len(sample.translate(None, _ALNUM_BYTES))
     if (
         len(val) >= 1000
@@ -385,6 +390,9 @@ def _assignment_before(
     return m.group(1), m.group(2)
 
 
+_CLOSURE = re.compile(rb"\s*(?:static\s+)?(?:function|fn)\s*&?\s*\(")
+
+
 def _taint(ctx: _Ctx) -> tuple[set[bytes], set[bytes]]:
     """Variables assigned from request input, and from decoders / built-up names.
 
@@ -434,7 +442,14 @@ def _taint(ctx: _Ctx) -> tuple[set[bytes], set[bytes]]:
             while pos >= 0 and count < 20:
                 count += 1
                 got = _assignment_before(code, pos, stmts)
-                if got is not None and got[0] != var:
+                if (
+                    got is not None
+                    and got[0] != var
+                    and not _CLOSURE.match(got[1])
+                    and not code[max(0, pos - 8) : pos].rstrip().endswith(b"[")
+                ):
+                    # a copy of the value; not a closure that merely uses it (``$f =
+                    # function () use ($a) {``), nor a table lookup keyed by it (``$t[$a]``)
                     (req if var in req else dec).add(got[0])
                     if var in direct and got[1].lstrip(b" \t@(").startswith(needle):
                         direct.add(got[0])
@@ -881,9 +896,13 @@ _INCLUDE_LIT = re.compile(
     rb"\x01(\d+)\x01"
 )
 _ODD_EXT = re.compile(
-    rb"\.(?:ico|png|jpe?g|gif|bmp|webp|txt|log|dat|tmp|zip|pdf|mp3|ttf|woff2?|bak)$",
+    rb"\.(?:ico|png|jpe?g|gif|bmp|webp|log|dat|tmp|zip|pdf|mp3|ttf|woff2?|bak)$",
     re.IGNORECASE,
 )
+# a .txt file is a template or a notice when the path is relative to the script
+# (``require "templates/notice.txt"``); from an absolute path, upward or in uploads/tmp it
+# is a payload parked where the site lets visitors write
+_HIDDEN_TXT = re.compile(rb"(?:^/|\.\./|upload|(?:^|/)tmp/).*\.txt$", re.IGNORECASE)
 
 
 _CB_FIRST = (
@@ -947,7 +966,8 @@ def _callback_request(ctx: _Ctx, rule: Rule) -> Hit | None:
 def _include_literal(ctx: _Ctx, rule: Rule) -> Hit | None:
     for m in bounded_finditer(_INCLUDE_LIT, ctx.code, first=ctx.first):
         val, esc = ctx.lx.value_esc(int(m.group(1)))
-        if esc >= 3 or _ODD_EXT.search(val.strip()):
+        path = val.strip()
+        if esc >= 3 or _ODD_EXT.search(path) or _HIDDEN_TXT.search(path):
             return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end()))
     return None
 
@@ -1188,7 +1208,7 @@ _FUNC_IDENT = re.compile(rb"function\s+(" + _NAME + rb")")
 _RANDOM_NAME = re.compile(
     rb"(?m)^((?=..)(?:[o0_]*o[o0_]*0[o0_]*|[o0_]*0[o0_]*o[o0_]*|[il1_]*[il][il1_]*[l1][il1_]*|"
     rb"_+0x[0-9a-f]+|_{2,}\d*|(?=[a-z]{7,}$)[a-z]*[bcdfghjklmnpqrstvwxz]{5,}[a-z]*|[a-z]{1,3}\d{3,}|"
-    rb"(?=(?:[a-z]*\d){3})(?=(?:\d*[a-z]){3})[a-z0-9]{10,}|.*[\x80-\xff].*))$"
+    rb"(?=[a-z]*\d+[a-z]+\d)(?=(?:[a-z]*\d){3})(?=(?:\d*[a-z]){3})[a-z0-9]{10,}|.*[\x80-\xff].*))$"
 )
 
 
@@ -1690,6 +1710,22 @@ _REMOTE_SEND = (b"curl_exec", b"file_get_contents", b"fsockopen", b"stream_conte
                 b"stream_socket_client", b"fopen")  # fmt: skip
 
 
+_HASHED = re.compile(rb"(?:md5|sha1|hash|hash_hmac|crc32)\s*\([^;]{0,60}$")
+_RANDOM_SOURCES = re.compile(rb"microtime|uniqid|mt_rand|random_bytes|random_int|openssl_random")
+
+
+def _seed_or_hash(code: bytes, pos: int) -> bool:
+    """Whether the serialize() call at ``pos`` is hashed (``md5(serialize($_SERVER))``) or
+    glued to a random source (``serialize($_SERVER) . microtime(true)``): a unique id or a
+    random seed, which libraries such as TCPDF build this way, not data sent anywhere."""
+    if _HASHED.search(code, max(0, pos - 80), pos) is not None:
+        return True
+    start = code.rfind(b";", max(0, pos - 160), pos) + 1 or max(0, pos - 160)
+    end = code.find(b";", pos, pos + 200)
+    stmt = code[start : end if end >= 0 else pos + 200]
+    return _RANDOM_SOURCES.search(stmt) is not None
+
+
 @feature("request_relay")
 def _request_relay(ctx: _Ctx, rule: Rule) -> Hit | None:
     """The visitor's whole $_SERVER/$_REQUEST/$_COOKIE array serialized in a script that
@@ -1703,8 +1739,10 @@ def _request_relay(ctx: _Ctx, rule: Rule) -> Hit | None:
     for name in (b"serialize", b"var_export"):
         pos = code.find(name)
         while pos >= 0:
-            if (not pos or code[pos - 1] not in _NOT_CALL_BEFORE) and _WHOLE_REQUEST.match(
-                code, pos + len(name)
+            if (
+                (not pos or code[pos - 1] not in _NOT_CALL_BEFORE)
+                and _WHOLE_REQUEST.match(code, pos + len(name))
+                and not _seed_or_hash(code, pos)
             ):
                 return Hit(ctx.line_of_code(pos), ctx.excerpt_code(pos, pos + 80))
             pos = code.find(name, pos + len(name))
@@ -2121,6 +2159,29 @@ def _run_rule(ctx: _Ctx, rule: Rule) -> Hit | None:
     return _rule_body(ctx, rule)
 
 
+# a domain name: the last label is letters and not a file extension ("c99shell.php" is a file)
+_HOSTNAME = re.compile(
+    rb"(?:\*\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*\."
+    rb"(?!(?:php\d?|phtml|inc|txt|html?|js|css|jpe?g|png|gif|ico|zip|rar|gz|tar|sh|pl|py|cgi"
+    rb"|asp|aspx|jsp|bak|log|dat|sql|exe)\.?$)[a-z]{2,24}\.?",
+    re.IGNORECASE,
+)
+
+
+_HOST_BYTES = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-")
+
+
+def _token_at(data: bytes, offset: int) -> bytes:
+    """The run of hostname characters (letters, digits, "." and "-") around ``offset``."""
+    start = offset
+    while start > 0 and data[start - 1] in _HOST_BYTES and offset - start < 256:
+        start -= 1
+    end = offset
+    while end < len(data) and data[end] in _HOST_BYTES and end - offset < 256:
+        end += 1
+    return data[start:end]
+
+
 def _rule_body(ctx: _Ctx, rule: Rule) -> Hit | None:
     """:func:`_run_rule` after its gate checks."""
     if rule.kind == "code":
@@ -2152,13 +2213,15 @@ def _rule_body(ctx: _Ctx, rule: Rule) -> Hit | None:
         if found is None:
             return None
         offset, words = found
-        if ctx.layer:
-            line = 0
-        elif rule.scope == "bytes":
-            line = ctx.data.count(b"\n", 0, offset) + 1
+        if rule.scope == "bytes":
+            if _HOSTNAME.fullmatch(_token_at(ctx.data, offset)):
+                return None  # a domain in a list of domains ("antichat.tk"), not a marker
+            line = 0 if ctx.layer else ctx.data.count(b"\n", 0, offset) + 1
         else:
             idx = _string_at(ctx, offset)
-            line = ctx.line_of_string(idx) if idx >= 0 else 0
+            if idx >= 0 and _HOSTNAME.fullmatch(ctx.lx.value(idx)):
+                return None  # a domain in a list of domains ("exploit-db.com"), not a UI text
+            line = ctx.line_of_string(idx) if idx >= 0 and not ctx.layer else 0
         return Hit(line, excerpt(words.replace(b"\x00", b"")))  # NUL: the word-boundary marks
     fn = FEATURES.get(rule.feature or "")
     if fn is None:
