@@ -1237,7 +1237,8 @@ def _random_identifiers(ctx: _Ctx, rule: Rule) -> Hit | None:
             plain_known.add(n)
     need = int(rule.params.get("min_names", 6))
     if len(odd) >= need:
-        odd = [n for n in odd if not _joined_words(ctx.data, n)]
+        low = ctx.data.lower()  # bytes.lower() keeps every offset
+        odd = [n for n in odd if not _joined_words(ctx.data, low, n)]
     odd.sort()
     if len(odd) >= need:
         return Hit(0, excerpt(b", ".join(b"$" + n for n in odd[:8])))
@@ -1267,7 +1268,7 @@ _CAMEL_WORD = re.compile(rb"[A-Z]{2,}(?![a-z])|[A-Z]?[a-z]+")
 _VOWEL = re.compile(rb"[aeiouy]", re.IGNORECASE)
 
 
-def _joined_words(data: bytes, name: bytes) -> bool:
+def _joined_words(data: bytes, low: bytes, name: bytes) -> bool:
     """Whether a lower-cased ``name`` that looks random only for a run of consonants is in
     fact words joined in camelCase in the file (``getMockFromWsdl``, ``addHTMLLink``: the code
     the rules read is lower-cased, so "mfromwsdl" looked like a random run). Each word must
@@ -1275,12 +1276,17 @@ def _joined_words(data: bytes, name: bytes) -> bool:
     still counts as random."""
     if _LETTERS_ONLY.fullmatch(name) is None or _CONSONANTS.search(name) is None:
         return False
-    m = re.search(
-        rb"(?<![\w\x80-\xff])" + re.escape(name) + rb"(?![\w\x80-\xff])", data, re.IGNORECASE
-    )
-    if m is None:
+    pos = low.find(name)
+    while pos >= 0:  # the first occurrence as a whole name (``low`` is ``data`` lower-cased)
+        end = pos + len(name)
+        if (not pos or low[pos - 1] not in _NAME_BYTES) and (
+            end == len(low) or low[end] not in _NAME_BYTES
+        ):
+            break
+        pos = low.find(name, pos + 1)
+    if pos < 0:
         return False
-    words = _CAMEL_WORD.findall(m.group())
+    words = _CAMEL_WORD.findall(data[pos : pos + len(name)])
     if len(words) < 2 or any(_CONSONANTS.search(w.lower()) for w in words):
         return False
     return 2 * sum(1 for w in words if _VOWEL.search(w)) >= len(words)
@@ -1637,7 +1643,7 @@ def _session_harvest(ctx: _Ctx, rule: Rule) -> Hit | None:
     visitor of every site on the server (session hijacking). A clean-up job that only deletes
     old session files does not read them."""
     lx = ctx.lx
-    if not any(b"sess_" in lx.raw_strings[i] for i in range(len(lx.raw_strings))):
+    if b"sess_" not in _string_text(ctx):
         return None
     code = ctx.code
     listed = b"session_save_path" in code or any(
