@@ -1146,7 +1146,9 @@ def _payloads(ctx: _Ctx) -> list[tuple[int, bytes, tuple[str, ...]]]:
 
 @feature("decoded_payload")
 def _decoded_payload(ctx: _Ctx, rule: Rule) -> Hit | None:
-    payloads = _payloads(ctx)
+    # literal code (eval("..."), concatenated code text) is scanned as a layer but was not
+    # encoded: the finding is for payloads that something had to decode
+    payloads = [p for p in _payloads(ctx) if p[2] != ("code",)]
     if not payloads:
         return None
     idx, payload, layers = payloads[0]
@@ -1240,7 +1242,9 @@ def _random_identifiers(ctx: _Ctx, rule: Rule) -> Hit | None:
         low = ctx.data.lower()  # bytes.lower() keeps every offset
         odd = [n for n in odd if not _joined_words(ctx.data, low, n)]
     odd.sort()
-    if len(odd) >= need:
+    # a share of the file's names, too: obfuscators rename everything, while a large class
+    # or a generated parser has a few odd names among hundreds of ordinary ones
+    if len(odd) >= need and len(odd) >= float(rule.params.get("min_fraction", 0)) * len(names):
         return Hit(0, excerpt(b", ".join(b"$" + n for n in odd[:8])))
     return None
 

@@ -187,3 +187,30 @@ def test_a_macro_may_use_the_macros_above_it() -> None:
     assert rules[0].regex is not None and rules[0].regex.pattern == b"abc"
     with pytest.raises(ConfigError, match="unknown macro"):
         parse_rules('[macros]\nB = "{A}c"\nA = "ab"\n' + rule)
+
+
+def test_literal_code_text_is_not_a_decoded_payload() -> None:
+    """Code written as plain text (a settings-file generator gluing lines together) is scanned
+    as a layer, but nothing had to be decoded: php.decoded-payload is for encoded payloads."""
+    generator = (
+        b"<?php\nfunction default_settings() {\n  return '<?php' . \"\\n\"\n"
+        b"    . '$wgSitename = \"My wiki\";' . \"\\n\"\n"
+        b"    . '$wgServer = \"https://wiki.example.org\";' . \"\\n\"\n"
+        b"    . '$wgEnableUploads = false;' . \"\\n\"\n"
+        b"    . '$wgDefaultSkin = \"vector\";' . \"\\n\";\n}\n"
+    )
+    assert "php.decoded-payload" not in rule_ids(analyze_bytes(generator))
+    packed = (
+        b"<?php\n$x = 'PD9waHAgZXZhbCgkX1BPU1RbImMiXSk7ID8+IA==';\n"
+        b"eval('?>' . base64_decode($x));\n"
+    )
+    assert "php.decoded-payload" in rule_ids(analyze_bytes(packed))
+
+
+def test_random_names_must_be_a_share_of_the_file_names() -> None:
+    odd = [b"$O0O0O0", b"$OO00OO", b"$lIlIlI", b"$IlIlII", b"$_0x1f2e", b"$_0xa9b3"]
+    plain = [b"$item%d" % i for i in range(60)]
+    small = b"<?php\n" + b"".join(v + b" = 1;\n" for v in odd) + b"$total = 0;\n"
+    big = small + b"".join(v + b" = 2;\n" for v in plain)
+    assert "php.random-identifiers" in rule_ids(analyze_bytes(small))
+    assert "php.random-identifiers" not in rule_ids(analyze_bytes(big))
