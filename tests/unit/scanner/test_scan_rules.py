@@ -214,3 +214,9 @@ def test_random_names_must_be_a_share_of_the_file_names() -> None:
     big = small + b"".join(v + b" = 2;\n" for v in plain)
     assert "php.random-identifiers" in rule_ids(analyze_bytes(small))
     assert "php.random-identifiers" not in rule_ids(analyze_bytes(big))
+
+
+def test_every_rule_is_in_the_docs_table_with_its_weight() -> None:
+    doc = (Path(__file__).resolve().parents[3] / "docs" / "scan.md").read_text(encoding="utf-8")
+    for rule in load_rules():
+        assert f"| `{rule.id}` | {rule.weight} | {rule.kind} |" in doc, rule.id
