@@ -102,7 +102,8 @@ _DEC_FUNCS = (
     rb"base64_decode|gzinflate|gzuncompress|gzdecode|str_rot13|strrev|hex2bin|convert_uudecode|"
     rb"rawurldecode|urldecode|bzdecompress"
 )
-_DEC_RE = re.compile(rb"(?<![\w$>:])(?:" + _DEC_FUNCS + rb")\s*\(")
+# what the taint pass counts as "decoded": decoders, and content downloaded with curl
+_DEC_RE = re.compile(rb"(?<![\w$>:])(?:" + _DEC_FUNCS + rb"|curl_exec)\s*\(")
 
 DANGEROUS_NAMES = frozenset(
     {
@@ -358,6 +359,7 @@ _SOURCES = (
     b"urldecode",
     b"bzdecompress",
     b"chr(",
+    b"curl_exec",
 )  # fmt: skip  (the first 10 are request input)
 MAX_TAINT_SITES = 60
 _REQ_SOURCES = frozenset(_SOURCES[:10]) - {b"$_server", b"$_env"}
@@ -810,6 +812,11 @@ def _upload_unchecked(ctx: _Ctx, rule: Rule) -> Hit | None:
     return None
 
 
+_INCLUDE_VAR = re.compile(
+    rb"(?:include|require)(?:_once)?\b\s*\(?\s*@?\s*\$(" + _NAME_P + rb")(?!\s*(?:->|::|\[))"
+)
+
+
 @feature("tainted_sink")
 def _tainted_sink(ctx: _Ctx, rule: Rule) -> Hit | None:
     kind = rule.params.get("sinks")
@@ -832,6 +839,11 @@ def _tainted_sink(ctx: _Ctx, rule: Rule) -> Hit | None:
                 continue  # new $class(): instantiation, not a call
             if var in direct or var in dec or (extracted and var != b"this"):
                 return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end() + 60))
+        return None
+    if kind == "include":  # a construct, often without "(": the path starts with the variable
+        for m in bounded_finditer(_INCLUDE_VAR, code, first=ctx.first):
+            if m.group(1) in req:
+                return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end() + 40))
         return None
     names = _SINK_NAMES.get(str(kind), _EXEC_NAMES_B)
     bad = req | dec if kind == "eval" else req
@@ -1429,9 +1441,12 @@ def _file_manager(ctx: _Ctx, rule: Rule) -> Hit | None:
     return Hit(0, excerpt(b", ".join(sorted(ops))))
 
 
+# a verb starts a literal or a line; the literals are raw text, so a line break before it is
+# often the escape "\r\n" as written in a double-quoted string
 _SMTP_VERBS = re.compile(
-    rb"(?:^|[\s\"'\x00])"
-    rb"(ehlo|helo|mail from|rcpt to|data\r?\n|data$|data\x00|quit|auth login|starttls)"
+    rb"(?:^|[\s\"'\x00]|\\[rn])"
+    rb"(ehlo|helo|mail from|rcpt to|data\r?\n|data\\[rn]|data$|data\x00|quit|auth login|"
+    rb"starttls)"
 )
 _SOCKET = re.compile(
     rb"(?:fsockopen|pfsockopen|stream_socket_client|socket_create|socket_connect)\s*\("
@@ -1672,6 +1687,25 @@ def _session_harvest(ctx: _Ctx, rule: Rule) -> Hit | None:
         ):
             return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 100))
     return None
+
+
+_WP_BOOT = re.compile(rb"wp-(?:load|blog-header|config)\.php")
+
+
+@feature("wp_admin_create")
+def _wp_admin_create(ctx: _Ctx, rule: Rule) -> Hit | None:
+    """A script that boots WordPress by itself (requires wp-load.php, wp-blog-header.php or
+    wp-config.php) and creates a user with the administrator role: the backdoor account
+    that attackers drop next to a site. Plugins create users from inside WordPress and do
+    not load it themselves."""
+    text = _string_text(ctx)
+    if b"administrator" not in text or _WP_BOOT.search(text) is None:
+        return None
+    calls = _calls(ctx, (b"wp_create_user", b"wp_insert_user"), 1)
+    if not calls:
+        return None
+    start = calls[0][0]
+    return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 100))
 
 
 @feature("account_harvest")
@@ -2002,11 +2036,7 @@ def has_word(ctx: _Ctx, word: bytes) -> bool:
     return word in present
 
 
-_REQ_MACRO = (  # {REQ} of rules.toml, expanded
-    rb"(?:getenv\s*\(\s*\x01\d+\x01\s*\)|\$_(?:get|post|request|cookie|files|server|env)\b|"
-    rb"\$http_(?:post|get|cookie|raw_post)_(?:vars|data)|php://input|getallheaders\s*\(|"
-    rb"\$\{\s*\x01\d+\x01\s*\}\s*\[)"
-)
+_REQ_MACRO = builtin_macro("REQ").encode()  # {REQ} of rules.toml, expanded
 # Cheaper necessary conditions for particular rule patterns: every match of the pattern (the
 # key, verbatim, so that an edited rule simply loses its prefilter) contains a match of the
 # prefilter, whose literal first byte makes it scan many times faster.
