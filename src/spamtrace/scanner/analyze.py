@@ -12,7 +12,7 @@ import itertools
 import math
 import re
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -360,9 +360,12 @@ _SOURCES = (
     b"bzdecompress",
     b"chr(",
     b"curl_exec",
+    b"socket_read",
+    b"socket_recv",
 )  # fmt: skip  (the first 10 are request input)
 MAX_TAINT_SITES = 60
 _REQ_SOURCES = frozenset(_SOURCES[:10]) - {b"$_server", b"$_env"}
+_NET_SOURCES = frozenset({b"socket_read", b"socket_recv"})
 _DIRECT_REQ = re.compile(
     rb"[\s@(]*(?:\(\s*string\s*\)\s*)?(?:(?:trim|stripslashes|urldecode|rawurldecode|base64_decode|"
     rb"str_rot13|strrev|gzinflate|gzuncompress|hex2bin|explode|substr|strtolower|"
@@ -429,6 +432,8 @@ def _taint(ctx: _Ctx) -> tuple[set[bytes], set[bytes]]:
                             req.add(name)
                             if _DIRECT_REQ.match(rhs):
                                 direct.add(name)
+                    elif src in _NET_SOURCES:
+                        req.add(name)  # bytes read from a network peer: a remote command
                     elif _DEC_RE.search(rhs) or _BUILT_RHS.match(rhs):
                         dec.add(name)
                 pos = code.find(src, pos + len(src))
@@ -452,7 +457,10 @@ def _taint(ctx: _Ctx) -> tuple[set[bytes], set[bytes]]:
                 ):
                     # a copy of the value; not a closure that merely uses it (``$f =
                     # function () use ($a) {``), nor a table lookup keyed by it (``$t[$a]``)
-                    (req if var in req else dec).add(got[0])
+                    if var in req:
+                        req.add(got[0])
+                    if var in dec:
+                        dec.add(got[0])
                     if var in direct and got[1].lstrip(b" \t@(").startswith(needle):
                         direct.add(got[0])
                 pos = code.find(needle, pos + len(needle))
@@ -680,6 +688,8 @@ def _eval_calls(ctx: _Ctx, names: tuple[bytes, ...], limit: int = 200) -> list[t
         for start, args in calls
         if not (code.startswith(b"assert", start) and rx.match(code, start + 6))
     ]
+
+
 _SINK_NAMES: dict[str, tuple[bytes, ...]] = {
     "eval": _EVAL_NAMES_B,
     "exec": _EXEC_NAMES_B,
@@ -979,7 +989,13 @@ def _include_literal(ctx: _Ctx, rule: Rule) -> Hit | None:
     for m in bounded_finditer(_INCLUDE_LIT, ctx.code, first=ctx.first):
         val, esc = ctx.lx.value_esc(int(m.group(1)))
         path = val.strip()
-        if esc >= 3 or _ODD_EXT.search(path) or _HIDDEN_TXT.search(path):
+        if (
+            esc >= 3
+            or _ODD_EXT.search(path)
+            or _HIDDEN_TXT.search(path)
+            or (path[:5].lower() == b"data:" and len(path.partition(b",")[2]) >= 16)
+            or path[:9].lower() in (b"php://inp", b"php://fil")
+        ):
             return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end()))
     return None
 
@@ -1024,6 +1040,16 @@ _STR_REPLACE = re.compile(
 )
 
 
+_WRAPPER = re.compile(
+    rb"function\s+(" + _NAME_P + rb")\s*\(\s*\$" + _NAME_P + rb"\s*\)\s*\{\s*return\s+"
+    rb"(strrev|str_rot13|base64_decode|hex2bin)\s*\(\s*\$" + _NAME_P + rb"\s*\)\s*;\s*\}"
+)
+_IMPLODE = re.compile(
+    rb"(?<![\w$>:])(?:implode|join)\s*\(\s*\x01(\d+)\x01\s*,\s*(?:array\s*\(|\[)"
+    rb"((?:\s*\x01\d+\x01\s*,){1,15}\s*\x01\d+\x01\s*,?\s*)[\])]\s*\)"
+)
+
+
 _BUILT_CODE = re.compile(
     rb"(?:eval|assert|base64_decode|gzinflate|gzuncompress|str_rot13|system|shell_exec|passthru)"
     rb"\s*\("
@@ -1054,13 +1080,20 @@ def _built_names(ctx: _Ctx, rule: Rule) -> Hit | None:
                 continue
             if _norm_name(b"".join(parts)) in DANGEROUS_NAMES:
                 return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end()))
-    transforms = (
-        _finditer(_TRANSFORM, code)
-        if any(has_word(ctx, w) for w in (b"strrev", b"str_rot13", b"base64_decode", b"hex2bin"))
-        else ()
-    )
+    decoders = (b"strrev", b"str_rot13", b"base64_decode", b"hex2bin")
+    transforms: Iterable[re.Match[bytes]] = ()
+    wrappers: dict[bytes, bytes] = {}
+    if any(has_word(ctx, w) for w in decoders):
+        transforms = _finditer(_TRANSFORM, code)
+        if b"return" in code:  # function d($s) { return base64_decode($s); }: d() decodes too
+            wrappers = {m.group(1): m.group(2) for m in _WRAPPER.finditer(code)}
+            if wrappers:
+                names = b"|".join(re.escape(w) for w in wrappers)
+                wrapped = re.compile(rb"(?<![\w$>:])(" + names + rb")\s*\(\s*\x01(\d+)\x01\s*\)")
+                transforms = itertools.chain(transforms, wrapped.finditer(code))
     for m in transforms:
         fn, val = m.group(1), lx.value(int(m.group(2)))
+        fn = wrappers.get(fn, fn)
         if len(val) > 60:
             continue
         if fn == b"strrev":
@@ -1079,6 +1112,12 @@ def _built_names(ctx: _Ctx, rule: Rule) -> Hit | None:
         else:
             out = decode._hex(val) if len(val) >= 4 else None
         if out is not None and _norm_name(out) in DANGEROUS_NAMES:
+            return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end()))
+    joins = _IMPLODE.finditer(code) if b"implode" in code or b"join" in code else ()
+    for m in joins:  # implode('', ['as', 'se', 'rt'])
+        glue = lx.value(int(m.group(1)))
+        parts = [lx.value(int(i)) for i in _PLACEHOLDER.findall(m.group(2))]
+        if _norm_name(glue.join(parts)) in DANGEROUS_NAMES:
             return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end()))
     replaces = _STR_REPLACE.finditer(code) if b"replace" in code else ()
     for m in replaces:
@@ -1680,8 +1719,7 @@ def _session_harvest(ctx: _Ctx, rule: Rule) -> Hit | None:
         if (
             b"session_save_path" in path
             or any(
-                _SESSION_DIR.match(lx.value(int(i))) is not None
-                for i in _PLACEHOLDER.findall(path)
+                _SESSION_DIR.match(lx.value(int(i))) is not None for i in _PLACEHOLDER.findall(path)
             )
             or any(v in globbed for v in _VAR.findall(path))
         ):

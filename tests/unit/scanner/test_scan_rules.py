@@ -220,3 +220,13 @@ def test_every_rule_is_in_the_docs_table_with_its_weight() -> None:
     doc = (Path(__file__).resolve().parents[3] / "docs" / "scan.md").read_text(encoding="utf-8")
     for rule in load_rules():
         assert f"| `{rule.id}` | {rule.weight} | {rule.kind} |" in doc, rule.id
+
+
+def test_a_decoder_wrapped_in_a_function_still_decodes_names() -> None:
+    wrapped = (
+        b"<?php\nfunction d($s) { return base64_decode($s); }\n"
+        b"$o = d('c2hlbGxfZXhlYw==');\necho $o($_GET['q']);\n"
+    )
+    assert "php.dangerous-name-built" in rule_ids(analyze_bytes(wrapped))
+    harmless = wrapped.replace(b"c2hlbGxfZXhlYw==", b"aGVsbG8gd29ybGQ=")  # "hello world"
+    assert "php.dangerous-name-built" not in rule_ids(analyze_bytes(harmless))
