@@ -395,6 +395,15 @@ def _assignment_before(
     return m.group(1), m.group(2)
 
 
+_FOREACH_VAR = re.compile(
+    rb"foreach\s*\(\s*\$("
+    + _NAME_P
+    + rb")\s+as\s+(?:\$"
+    + _NAME_P
+    + rb"\s*=>\s*)?&?\$("
+    + _NAME_P
+    + rb")"
+)
 _CLOSURE = re.compile(rb"\s*(?:static\s+)?(?:function|fn)\s*&?\s*\(")
 
 
@@ -464,6 +473,10 @@ def _taint(ctx: _Ctx) -> tuple[set[bytes], set[bytes]]:
                     if var in direct and got[1].lstrip(b" \t@(").startswith(needle):
                         direct.add(got[0])
                 pos = code.find(needle, pos + len(needle))
+        if req and b"foreach" in code:  # foreach ($list as $to): the items of a tainted list
+            for m in _FOREACH_VAR.finditer(code):
+                if m.group(1) in req:
+                    req.add(m.group(2))
     ctx.cache["taint"] = (req, dec)
     return req, dec
 
@@ -1744,6 +1757,72 @@ def _wp_admin_create(ctx: _Ctx, rule: Rule) -> Hit | None:
         return None
     start = calls[0][0]
     return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 100))
+
+
+# the recipient methods of PHPMailer / SwiftMailer, on an object named for mail
+_RECIPIENT_METHOD = re.compile(
+    rb"\$[\w\x80-\xff]*(?:mail|msg|message)[\w\x80-\xff]*\s*->\s*"
+    rb"(?:addaddress|addbcc|addcc|setto|setbcc|addto)\s*\(([^;]{0,200})"
+)
+# "$to = $_POST['to'] . '@example.com'": the visitor picks a mailbox of a fixed domain
+_FIXED_DOMAIN = re.compile(rb"\.\s*\x01(\d+)\x01\s*;")
+_WRAPPED_REQ = re.compile(
+    rb"[\s@]*(?:\(\s*string\s*\)\s*)?(?:(?:trim|stripslashes|urldecode|rawurldecode|strtolower|"
+    rb"html_entity_decode|filter_var|sanitize_email)\s*\(\s*)*"
+)
+
+
+def _fixed_domain(ctx: _Ctx, var: bytes) -> bool:
+    """Whether ``$var`` is assigned a value that ends with a literal "@domain"."""
+    for m in re.finditer(rb"\$" + re.escape(var) + rb"\s*=(?!=)[^;]{0,200};", ctx.code):
+        tail = _FIXED_DOMAIN.search(m.group())
+        if tail is not None and ctx.lx.value(int(tail.group(1))).startswith(b"@"):
+            return True
+    return False
+
+
+@feature("relay_recipient")
+def _relay_recipient(ctx: _Ctx, rule: Rule) -> Hit | None:
+    """The recipient of a mail comes from request input through a variable
+    (``$to = $_POST['to']; mail($to, ...)``) or is given to a mailer object
+    (``$mail->addAddress($_POST['to'])`` with PHPMailer, SwiftMailer's ``setTo``): whoever
+    sends the request chooses who gets mail from this server. Contact forms send to a fixed
+    address; only the reply address may come from the visitor."""
+    code = ctx.code
+    req, _dec = _taint(ctx)
+    sites = [(start, _first_arg(args)) for start, args in _calls(ctx, _SINK_NAMES["mail"], 50)]
+    if b"->" in code:
+        sites.extend((m.start(), _first_arg(m.group(1))) for m in _RECIPIENT_METHOD.finditer(code))
+    for start, arg in sites:
+        head = arg[_WRAPPED_REQ.match(arg).end() :]  # type: ignore[union-attr]
+        var = _VAR.match(head)
+        tainted = var is not None and var.group(1) in req and not _fixed_domain(ctx, var.group(1))
+        if tainted or _UIN_RE.match(head):
+            return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 100))
+    return None
+
+
+_BRAND_FROM = re.compile(
+    rb"(?:^|[\x00\s\\n\\r'\"])(?:from|reply-to|sender|return-path)\s*:[^\x00\n]{0,80}?@"
+    rb"(?:[a-z0-9-]+\.)*(?:paypal|apple|icloud|microsoft|office365|amazon|netflix|chase|"
+    rb"wellsfargo|bankofamerica|citibank|hsbc|barclays|santander|dhl|fedex|ups|usps|irs|"
+    rb"docusign|dropbox|facebook|instagram|linkedin|adobe|intuit|coinbase|binance)\.[a-z.]{2,10}\b"
+)
+
+
+@feature("brand_sender")
+def _brand_sender(ctx: _Ctx, rule: Rule) -> Hit | None:
+    """A mail header that claims to come from a bank, a payment service or a big brand
+    (``From: PayPal <service@paypal.com>``) in a script that sends mail: phishing. A site
+    sends from its own domain; the brand's own servers do not run this PHP."""
+    m = _BRAND_FROM.search(_string_text(ctx))
+    if m is None or not (
+        _calls(ctx, _SINK_NAMES["mail"], 1) or b"->send(" in ctx.code or _smtp(ctx) >= 0
+    ):
+        return None
+    idx = _string_at(ctx, m.start() + 1)
+    line = ctx.line_of_string(idx) if idx >= 0 else 0
+    return Hit(line, excerpt(m.group().strip(b"\x00\n\r '\"")))
 
 
 @feature("account_harvest")
