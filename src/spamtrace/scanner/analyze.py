@@ -366,6 +366,7 @@ _SOURCES = (
 MAX_TAINT_SITES = 60
 _REQ_SOURCES = frozenset(_SOURCES[:10]) - {b"$_server", b"$_env"}
 _NET_SOURCES = frozenset({b"socket_read", b"socket_recv"})
+_SERVER_SOURCES = frozenset({b"$_server", b"$_env"})
 _DIRECT_REQ = re.compile(
     rb"[\s@(]*(?:\(\s*string\s*\)\s*)?(?:(?:trim|stripslashes|urldecode|rawurldecode|base64_decode|"
     rb"str_rot13|strrev|gzinflate|gzuncompress|hex2bin|explode|substr|strtolower|"
@@ -441,6 +442,12 @@ def _taint(ctx: _Ctx) -> tuple[set[bytes], set[bytes]]:
                             req.add(name)
                             if _DIRECT_REQ.match(rhs):
                                 direct.add(name)
+                    elif src in _SERVER_SOURCES:
+                        # a server value held as it is ($h = $_SERVER; $fn = $h['HTTP_X_FN']):
+                        # everyday data, but called as a function or evaluated it is a header
+                        # backdoor, so it joins the "direct" set that those sinks read
+                        if _DIRECT_REQ.match(rhs):
+                            direct.add(name)
                     elif src in _NET_SOURCES:
                         req.add(name)  # bytes read from a network peer: a remote command
                     elif _DEC_RE.search(rhs) or _BUILT_RHS.match(rhs):
@@ -451,7 +458,7 @@ def _taint(ctx: _Ctx) -> tuple[set[bytes], set[bytes]]:
                 got = _assignment_before(code, m.start(), stmts)
                 if got is not None and _BUILT_RHS.match(got[1]):
                     dec.add(got[0])
-        for var in sorted(req | dec)[:40]:  # one level of copies: $b = $a;
+        for var in sorted(req | dec | direct)[:40]:  # one level of copies: $b = $a;
             needle = b"$" + var
             pos = code.find(needle)
             count = 0
@@ -849,8 +856,9 @@ def _tainted_sink(ctx: _Ctx, rule: Rule) -> Hit | None:
         if first_call is None:
             return None  # no variable is called as a function: nothing to taint-check
     req, dec = _taint(ctx)
-    if not req and not dec and not (kind == "varcall" and b"extract" in ctx.code):
-        return None
+    if not req and not dec and not ctx.cache.get("direct"):
+        if not (kind == "varcall" and b"extract" in ctx.code):
+            return None
     code = ctx.code
     if first_call is not None:
         extracted = _EXTRACT_REQ.search(code) is not None
@@ -869,7 +877,7 @@ def _tainted_sink(ctx: _Ctx, rule: Rule) -> Hit | None:
                 return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end() + 40))
         return None
     names = _SINK_NAMES.get(str(kind), _EXEC_NAMES_B)
-    bad = req | dec if kind == "eval" else req
+    bad = req | dec | ctx.cache.get("direct", set()) if kind == "eval" else req
     direct_ok = kind in ("sql", "dbconnect")
     calls = _eval_calls(ctx, names) if kind == "eval" else _calls(ctx, names)
     for start, args in calls:
