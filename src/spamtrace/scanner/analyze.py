@@ -855,10 +855,19 @@ def _tainted_sink(ctx: _Ctx, rule: Rule) -> Hit | None:
         first_call = bounded_search(_SINK_VARCALL, ctx.code, ctx.first)
         if first_call is None:
             return None  # no variable is called as a function: nothing to taint-check
+    includes: list[re.Match[bytes]] = []
+    if kind == "include":
+        includes = list(bounded_finditer(_INCLUDE_VAR, ctx.code, 200, first=ctx.first))
+        if not includes:
+            return None  # no include of a bare variable: nothing to taint-check
     req, dec = _taint(ctx)
-    if not req and not dec and not ctx.cache.get("direct"):
-        if not (kind == "varcall" and b"extract" in ctx.code):
-            return None
+    if (
+        not req
+        and not dec
+        and not ctx.cache.get("direct")
+        and not (kind == "varcall" and b"extract" in ctx.code)
+    ):
+        return None
     code = ctx.code
     if first_call is not None:
         extracted = _EXTRACT_REQ.search(code) is not None
@@ -872,7 +881,7 @@ def _tainted_sink(ctx: _Ctx, rule: Rule) -> Hit | None:
                 return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end() + 60))
         return None
     if kind == "include":  # a construct, often without "(": the path starts with the variable
-        for m in bounded_finditer(_INCLUDE_VAR, code, first=ctx.first):
+        for m in includes:
             if m.group(1) in req:
                 return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end() + 40))
         return None
@@ -1309,14 +1318,15 @@ def _random_identifiers(ctx: _Ctx, rule: Rule) -> Hit | None:
                 odd_known.add(n)
         elif len(n) <= 64:
             plain_known.add(n)
-    need = int(rule.params.get("min_names", 6))
+    # enough of them, and a share of the file's names: obfuscators rename everything, while a
+    # large class or a generated parser has a few odd names among hundreds of ordinary ones
+    need = max(int(rule.params.get("min_names", 6)),
+               float(rule.params.get("min_fraction", 0)) * len(names))  # fmt: skip
+    if len(odd) < need:
+        return None
+    low = ctx.data.lower()  # bytes.lower() keeps every offset
+    odd = sorted(n for n in odd if not _joined_words(ctx.data, low, n))
     if len(odd) >= need:
-        low = ctx.data.lower()  # bytes.lower() keeps every offset
-        odd = [n for n in odd if not _joined_words(ctx.data, low, n)]
-    odd.sort()
-    # a share of the file's names, too: obfuscators rename everything, while a large class
-    # or a generated parser has a few odd names among hundreds of ordinary ones
-    if len(odd) >= need and len(odd) >= float(rule.params.get("min_fraction", 0)) * len(names):
         return Hit(0, excerpt(b", ".join(b"$" + n for n in odd[:8])))
     return None
 
@@ -1810,6 +1820,11 @@ def _relay_recipient(ctx: _Ctx, rule: Rule) -> Hit | None:
     return None
 
 
+_BRAND_DOMAIN = re.compile(
+    rb"@(?:[a-z0-9-]+\.)*(?:paypal|apple|icloud|microsoft|office365|amazon|netflix|chase|"
+    rb"wellsfargo|bankofamerica|citibank|hsbc|barclays|santander|dhl|fedex|ups|usps|irs|"
+    rb"docusign|dropbox|facebook|instagram|linkedin|adobe|intuit|coinbase|binance)\.[a-z.]{2,10}\b"
+)
 _BRAND_FROM = re.compile(
     rb"(?:^|[\x00\s\\n\\r'\"])(?:from|reply-to|sender|return-path)\s*:[^\x00\n]{0,80}?@"
     rb"(?:[a-z0-9-]+\.)*(?:paypal|apple|icloud|microsoft|office365|amazon|netflix|chase|"
@@ -1823,7 +1838,13 @@ def _brand_sender(ctx: _Ctx, rule: Rule) -> Hit | None:
     """A mail header that claims to come from a bank, a payment service or a big brand
     (``From: PayPal <service@paypal.com>``) in a script that sends mail: phishing. A site
     sends from its own domain; the brand's own servers do not run this PHP."""
-    m = _BRAND_FROM.search(_string_text(ctx))
+    text = _string_text(ctx)
+    m = None
+    for d in itertools.islice(_BRAND_DOMAIN.finditer(text), 200):  # "@" first: a fast scan
+        start = max(0, d.start() - 100)
+        m = _BRAND_FROM.search(text, start, d.end())
+        if m is not None:
+            break
     if m is None or not (
         _calls(ctx, _SINK_NAMES["mail"], 1) or b"->send(" in ctx.code or _smtp(ctx) >= 0
     ):
