@@ -938,9 +938,14 @@ def _callback_literal(ctx: _Ctx, rule: Rule) -> Hit | None:
     for m in bounded_finditer(_CALLBACK, ctx.code, first=ctx.first):
         for p in _PLACEHOLDER.finditer(m.group(1)):
             val = ctx.lx.value(int(p.group(1))).strip().lower().lstrip(b"\\")
-            if val.decode("latin-1") in _EXEC_NAMES:
+            if val.decode("latin-1") in _CALLBACK_EXEC:
                 return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end()))
     return None
+
+
+# names that run code when a callback API calls them; a decoder mapped over data
+# (array_map('base64_decode', $parts), as database tools do) runs nothing by itself
+_CALLBACK_EXEC = _EXEC_NAMES - {"base64_decode", "gzinflate", "gzuncompress", "str_rot13"}
 
 
 _INCLUDE_LIT = re.compile(
@@ -1636,27 +1641,61 @@ def _smtp_script(ctx: _Ctx, rule: Rule) -> Hit | None:
     return Hit(ctx.line_of_code(pos), ctx.excerpt_code(pos, pos + 80))
 
 
-_MX = re.compile(rb"(?:getmxrr|dns_get_record|checkdnsrr)\s*\(")
+_DNS_RECORD_VAR = re.compile(rb"\$(" + _NAME_P + rb")\s*=\s*@?\s*dns_get_record\s*\(")
+_SOCKET_CALLS = (b"fsockopen", b"pfsockopen", b"stream_socket_client", b"socket_connect")
 
 
 @feature("direct_mx")
 def _direct_mx(ctx: _Ctx, rule: Rule) -> Hit | None:
+    """The MX hosts found with getmxrr() or dns_get_record() are where the SMTP socket goes
+    (``getmxrr($domain, $mx); fsockopen($mx[0], 25)``), in a file that speaks SMTP: mail
+    delivered straight to the recipients' servers, past the MTA. An address check
+    (checkdnsrr, or getmxrr to validate a domain) next to an ordinary SMTP client is not."""
     if _smtp(ctx) < 0:
         return None
-    m = bounded_search(_MX, ctx.code, ctx.first)
-    if m is None:
+    code = ctx.code
+    hosts: set[bytes] = set()
+    for _start, args in _calls(ctx, (b"getmxrr",), 20):
+        parts = _top_args(args)
+        if len(parts) >= 2:
+            hosts.update(_VAR.findall(parts[1]))
+    hosts.update(m.group(1) for m in _DNS_RECORD_VAR.finditer(code))
+    if not hosts:
         return None
-    return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end() + 60))
+    for _round in range(2):  # copies and loops: $host = $mx[0]; foreach ($mx as $host)
+        names = b"|".join(re.escape(h) for h in sorted(hosts))
+        copy = re.compile(
+            rb"(?:\$(" + _NAME_P + rb")\s*=\s*[^;=]{0,80}?\$(?:" + names + rb")\b|"
+            rb"foreach\s*\(\s*\$(?:" + names + rb")\s+as\s+(?:\$" + _NAME_P + rb"\s*=>\s*)?"
+            rb"\$(" + _NAME_P + rb"))"
+        )
+        hosts.update(g for m in copy.finditer(code) for g in m.groups() if g)
+    for start, args in _calls(ctx, _SOCKET_CALLS, 20):
+        parts = _top_args(args)
+        target = (
+            parts[1] if code.startswith(b"socket_connect", start) and len(parts) > 1 else parts[0]
+        )
+        if hosts.intersection(_VAR.findall(target)):
+            return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
+    return None
 
 
 @feature("smtp_request")
 def _smtp_request(ctx: _Ctx, rule: Rule) -> Hit | None:
-    if _smtp(ctx) < 0:
+    """A raw SMTP client that writes request input to its socket (recipients, sender or the
+    letter come from the form): a mailer driven from the web. A file that merely reads a
+    query parameter somewhere else is not counted."""
+    if _smtp(ctx) < 0 or _UIN_RE.search(ctx.code) is None:
         return None
-    m = _UIN_RE.search(ctx.code)
-    if m is None:
-        return None
-    return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end() + 60))
+    req, _dec = _taint(ctx)
+    for start, args in _calls(ctx, _SOCKET_WRITES, 50):
+        text = _interpolated(ctx, args)
+        if _UIN_RE.search(text) or req.intersection(_VAR.findall(text)):
+            return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 100))
+    return None
+
+
+_SOCKET_WRITES = (b"fwrite", b"fputs", b"socket_write", b"socket_send", b"stream_socket_sendto")
 
 
 _MAIL_CALL = re.compile(rb"mail\s*\(")
@@ -1719,6 +1758,7 @@ _OTHER_ACCOUNTS = re.compile(rb"/home\d*/|public_html|wp-config\.php|configurati
 
 _SESSION_DIR = re.compile(rb"/tmp/?|/var/lib/php\d*/sessions?/?|/var/lib/php\d*/?")
 _SESSION_READS = (b"fopen", b"file_get_contents", b"readfile", b"file")
+_SESSION_PATH_CALL = re.compile(rb"(?<![\w$>:])session_save_path\s*\(")  # the function
 _GLOB_FOREACH = re.compile(
     rb"foreach\s*\(\s*glob\s*\([^;]{0,200}?\)\s*as\s*(?:\$\w+\s*=>\s*)?\$(\w+)"
 )
@@ -1735,7 +1775,7 @@ def _session_harvest(ctx: _Ctx, rule: Rule) -> Hit | None:
     if b"sess_" not in _string_text(ctx):
         return None
     code = ctx.code
-    listed = b"session_save_path" in code or any(
+    listed = _SESSION_PATH_CALL.search(code) is not None or any(
         _SESSION_DIR.fullmatch(lx.value(i).split(b"*", 1)[0]) is not None
         for i in range(len(lx.raw_strings))
     )
@@ -1748,7 +1788,7 @@ def _session_harvest(ctx: _Ctx, rule: Rule) -> Hit | None:
     for start, args in _calls(ctx, _SESSION_READS, 50):
         path = _first_arg(args)
         if (
-            b"session_save_path" in path
+            _SESSION_PATH_CALL.search(path) is not None
             or any(
                 _SESSION_DIR.match(lx.value(int(i))) is not None for i in _PLACEHOLDER.findall(path)
             )

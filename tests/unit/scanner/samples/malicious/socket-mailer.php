@@ -3,7 +3,7 @@
 $to = $_POST['to'];
 list($user, $domain) = explode('@', $to);
 getmxrr($domain, $mx);
-$s = fsockopen('127.0.0.1', 25);
+$s = fsockopen($mx[0], 25);  // straight to the recipient's MX (this sample never runs)
 fputs($s, "EHLO localhost\r\n");
 fputs($s, "MAIL FROM:<test@example.invalid>\r\n");
 fputs($s, "RCPT TO:<$to>\r\n");
