@@ -251,13 +251,12 @@ def _printable_count(buf: bytes) -> int:
 def _uses(ctx: _Ctx) -> frozenset[str]:
     cached = ctx.cache.get("uses")
     if cached is None:
-        code = ctx.code
         found = set()
-        if b"str_rot13" in code:
+        if has_word(ctx, b"str_rot13"):
             found.add("rot13")
-        if b"strrev" in code:
+        if has_word(ctx, b"strrev"):
             found.add("strrev")
-        if b"urldecode" in code:
+        if has_word(ctx, b"urldecode"):
             found.add("url")
         cached = frozenset(found)
         ctx.cache["uses"] = cached
@@ -417,7 +416,7 @@ def _taint(ctx: _Ctx) -> tuple[set[bytes], set[bytes]]:
                     elif _DEC_RE.search(rhs) or _BUILT_RHS.match(rhs):
                         dec.add(name)
                 pos = code.find(src, pos + len(src))
-        if b"\x01." in code or b"\x01 ." in code:
+        if has_word(ctx, b"\x01.") or has_word(ctx, b"\x01 ."):
             for m in _concats_cached(ctx)[:MAX_TAINT_SITES]:
                 got = _assignment_before(code, m.start(), stmts)
                 if got is not None and _BUILT_RHS.match(got[1]):
@@ -440,6 +439,15 @@ def _taint(ctx: _Ctx) -> tuple[set[bytes], set[bytes]]:
 
 _EXTRACT_REQ = re.compile(rb"extract\s*\(\s*" + _REQ)
 _SINK_VARCALL = re.compile(rb"\$(" + _NAME_P + rb")\s*+(?:\[[^\]\n]{0,40}\]\s*)?\(")
+
+
+def _first_varcall(ctx: _Ctx) -> re.Match[bytes] | None:
+    """``bounded_search(_SINK_VARCALL, code)``: the first variable called as a function,
+    looked for once per file (several features start from it)."""
+    if "varcall" not in ctx.cache:
+        ctx.cache["varcall"] = bounded_search(_SINK_VARCALL, ctx.code, ctx.first)
+    found: re.Match[bytes] | None = ctx.cache["varcall"]
+    return found
 
 
 def _interpolated(ctx: _Ctx, args: bytes) -> bytes:
@@ -474,11 +482,18 @@ _ASSIGNED_VAR = re.compile(
 )
 
 
-_ASSIGNED_ANY_WORDS = (b"${", b"$$", b"extract", b"parse_str", b"import_request_variables",
-                       b"include", b"require")  # fmt: skip
-_ASSIGNED_ANY = re.compile(
-    rb"\$\{\s*\x01|\$\$|extract\s*\(|parse_str\s*\(|import_request_variables|"
-    rb"(?:include|require)(?:_once)?\b"
+# the variable-independent alternatives of _ASSIGNED_TPL, each behind the word it starts
+# with: the code has a match of the whole alternation iff one of them matches (each scan
+# starts with a literal, which the regex engine finds quickly; it is skipped when the word
+# is absent)
+_ASSIGNED_ANY_PARTS = (
+    (b"include", re.compile(rb"include(?:_once)?\b")),
+    (b"require", re.compile(rb"require(?:_once)?\b")),
+    (b"${", re.compile(rb"\$\{\s*\x01")),
+    (b"$$", re.compile(rb"\$\$")),
+    (b"extract", re.compile(rb"extract\s*\(")),
+    (b"parse_str", re.compile(rb"parse_str\s*\(")),
+    (b"import_request_variables", re.compile(rb"import_request_variables")),
 )
 
 
@@ -580,8 +595,8 @@ def _exec_unassigned(ctx: _Ctx, rule: Rule) -> Hit | None:
     # variable counts as assigned and nothing can fire (one scan per file, not per variable)
     generic = ctx.cache.get("assigned-any")
     if generic is None:
-        generic = (
-            any(w in code for w in _ASSIGNED_ANY_WORDS) and _ASSIGNED_ANY.search(code) is not None
+        generic = any(
+            has_word(ctx, w) and rx.search(code) is not None for w, rx in _ASSIGNED_ANY_PARTS
         )
         ctx.cache["assigned-any"] = generic
     if generic:
@@ -704,7 +719,7 @@ _SHELL_PATH = re.compile(rb"/bin/(?:ba|z|k|c|tc|da)?sh\b|\bsh -i\b|cmd\.exe|powe
 def _reverse_shell(ctx: _Ctx, rule: Rule) -> Hit | None:
     sock = bounded_search(_SOCKET, ctx.code, ctx.first)
     if sock is None or not (
-        _calls(ctx, _EXEC_NAMES_B, 1) or b"pcntl_fork" in ctx.code or b"dup2" in ctx.code
+        _calls(ctx, _EXEC_NAMES_B, 1) or has_word(ctx, b"pcntl_fork") or has_word(ctx, b"dup2")
     ):
         return None
     if not _SHELL_PATH.search(_string_text(ctx)):
@@ -752,11 +767,11 @@ def _tainted_sink(ctx: _Ctx, rule: Rule) -> Hit | None:
     kind = rule.params.get("sinks")
     first_call = None
     if kind == "varcall":
-        first_call = bounded_search(_SINK_VARCALL, ctx.code, ctx.first)
+        first_call = _first_varcall(ctx)
         if first_call is None:
             return None  # no variable is called as a function: nothing to taint-check
     req, dec = _taint(ctx)
-    if not req and not dec and not (kind == "varcall" and b"extract" in ctx.code):
+    if not req and not dec and not (kind == "varcall" and has_word(ctx, b"extract")):
         return None
     code = ctx.code
     if first_call is not None:
@@ -863,11 +878,23 @@ def _last_arg(args: bytes) -> bytes:
     return args[last:]
 
 
+def _has_request_words(ctx: _Ctx) -> bool:
+    """Whether the code holds a word that every match of ``_REQ`` starts with."""
+    return any(has_word(ctx, w) for w in _REQ_WORDS)
+
+
+_REQ_WORDS = (b"$_", b"$http_", b"php://input", b"getallheaders")  # one starts each _REQ match
+
+
 @feature("callback_request")
 def _callback_request(ctx: _Ctx, rule: Rule) -> Hit | None:
+    if not _has_request_words(ctx):
+        return None  # no request input anywhere: no argument can be request input
     for names, pick in ((_CB_FIRST, _first_arg), (_CB_LAST, _last_arg)):
         for start, args in _calls(ctx, names, 100):
-            if _ARG_REQ.match(pick(args)):
+            # the picked argument is a part of ``args`` cut at "," or a closing bracket, so
+            # a match of _REQ in it is one in ``args`` too: without one, skip the picking
+            if _REQ_RE.search(args) is not None and _ARG_REQ.match(pick(args)):
                 return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 120))
     return None
 
@@ -891,16 +918,17 @@ _CHR_START = re.compile(rb"chr\s*\(\s*\d+\s*\)\s*\.")
 
 def _concats_cached(ctx: _Ctx) -> list[re.Match[bytes]]:
     if "concats" not in ctx.cache:
-        ctx.cache["concats"] = _concats(ctx.code)
+        ctx.cache["concats"] = _concats(ctx.code, has_word(ctx, b"chr"))
     found: list[re.Match[bytes]] = ctx.cache["concats"]
     return found
 
 
-def _concats(code: bytes) -> list[re.Match[bytes]]:
+def _concats(code: bytes, has_chr: bool = True) -> list[re.Match[bytes]]:
+    """Literal-only concatenations in ``code``; ``has_chr`` False: "chr" is known absent."""
     found: list[re.Match[bytes]] = []
     last = -1
     for rx in (_CONCAT_START, _CHR_START):
-        if rx is _CHR_START and b"chr" not in code:
+        if rx is _CHR_START and (not has_chr or b"chr" not in code):
             continue
         for m in rx.finditer(code):
             if m.start() < last:
@@ -977,7 +1005,7 @@ def _built_names(ctx: _Ctx, rule: Rule) -> Hit | None:
             out = decode._hex(val) if len(val) >= 4 else None
         if out is not None and _norm_name(out) in DANGEROUS_NAMES:
             return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end()))
-    replaces = _STR_REPLACE.finditer(code) if b"replace" in code else ()
+    replaces = _STR_REPLACE.finditer(code) if has_word(ctx, b"replace") else ()
     for m in replaces:
         a, b, c = (lx.value(int(m.group(i))) for i in (1, 2, 3))
         if a and len(c) <= 80 and _norm_name(c.replace(a, b)) in DANGEROUS_NAMES:
@@ -1275,8 +1303,12 @@ def _file_manager(ctx: _Ctx, rule: Rule) -> Hit | None:
     if not _UIN_RE.search(code):
         return None
     # each operation found is one of these names in the code: fewer than 7 present, no hit
-    if sum(1 for name in _FILE_OP_NAMES if name in code) < 7:
-        return None
+    present = 0
+    for k, name in enumerate(_FILE_OP_NAMES):
+        present += has_word(ctx, name)
+        if present + len(_FILE_OP_NAMES) - k - 1 < 7:
+            return None  # too few left to reach 7
+
     ops = {m.group(1) for m in bounded_finditer(_FILE_OPS, code, 500, first=ctx.first)}
     if len(ops) < 7:
         return None
@@ -1436,7 +1468,7 @@ _SPLIT = re.compile(rb"(?:explode\s*\(\s*\x01(\d+)\x01|preg_split\s*\(|file\s*\(
 @feature("mail_loop")
 def _mail_loop(ctx: _Ctx, rule: Rule) -> Hit | None:
     code = ctx.code
-    if b"mail" not in code:
+    if not has_word(ctx, b"mail"):
         return None
     m = bounded_search(_MAIL_CALL, code, ctx.first)
     if m is None or not _UIN_RE.search(code) or not bounded_search(_LOOP, code, ctx.first):
@@ -1538,7 +1570,7 @@ def _request_relay(ctx: _Ctx, rule: Rule) -> Hit | None:
     talks to a remote web server: every visit is relayed to a controller (cloaking / traffic
     sale / click fraud kits), which then decides what the visitor sees."""
     code = ctx.code
-    if b"$_" not in code or not any(has_word(ctx, w) for w in _REMOTE_SEND):
+    if not has_word(ctx, b"$_") or not any(has_word(ctx, w) for w in _REMOTE_SEND):
         return None
     if b"http" not in _string_text(ctx):
         return None
@@ -1645,7 +1677,7 @@ def _server_info_beacon(ctx: _Ctx, rule: Rule) -> Hit | None:
     ($_SERVER DOCUMENT_ROOT / SCRIPT_FILENAME / PATH_TRANSLATED) and the server's address:
     the "I am installed here" report that droppers send their operator."""
     code = ctx.code
-    if b"$_server" not in code:
+    if not has_word(ctx, b"$_server"):
         return None
     keys = {ctx.lx.value(int(i)).lower() for i in _SERVER_KEY.findall(code)[:200]}
     if not any(k in keys for k in _LOCATION_KEYS) or not (
@@ -1681,7 +1713,7 @@ def _exec_name_variable(ctx: _Ctx, rule: Rule) -> Hit | None:
     if not any(n in text for n in _EXEC_NAME_VALUES):
         return None
     code = ctx.code
-    first = bounded_search(_SINK_VARCALL, code)
+    first = _first_varcall(ctx)
     if first is None:
         return None
     names: dict[bytes, int] = {}
@@ -1733,12 +1765,12 @@ def _fetch_request(ctx: _Ctx, rule: Rule) -> Hit | None:
     """A file or URL whose name comes from the request is read or fetched: an open proxy or
     click-fraud relay (fetch what the caller names), or an arbitrary file read."""
     code = ctx.code
-    if b"$_" not in code and b"$http_" not in code:
+    if not has_word(ctx, b"$_") and not has_word(ctx, b"$http_"):
         return None
     for start, args in _calls(ctx, _FETCH_CALLS, 50):
         if _from_form(ctx, _first_arg(args)):
             return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
-    if b"curlopt_url" in code:
+    if has_word(ctx, b"curlopt_url"):
         for m in _CURLOPT_URL.finditer(code):
             if _from_form(ctx, _first_arg(m.group(1))):
                 return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.start() + 80))
@@ -2008,7 +2040,11 @@ def _rule_body(ctx: _Ctx, rule: Rule) -> Hit | None:
     return fn(ctx, rule)
 
 
-_GATE_EXTRA_SET = frozenset({*_SOURCES, b"\x01.", b"\x01 ."})
+# words that features test for in the code besides the rules' gates (one scan finds them all)
+_GATE_EXTRA_SET = frozenset(
+    {*_SOURCES, b"\x01.", b"\x01 .", b"replace", b"pcntl_fork", b"dup2",
+     *(w for w, _ in _ASSIGNED_ANY_PARTS)}
+)  # fmt: skip
 _GATE_SCANNERS: dict[int, GateWords | None] = {}
 _GATE_WORDS: dict[int, frozenset[bytes]] = {}
 #: per rule set: rule id -> word sets; every match of the rule's regex has a word of each
