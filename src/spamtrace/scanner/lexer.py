@@ -20,9 +20,6 @@ regex engine runs in linear time on hostile input such as one 50 MB line.
 
 from __future__ import annotations
 
-import collections
-import itertools
-import operator
 import re
 from dataclasses import dataclass, field
 
@@ -129,18 +126,40 @@ def _unescape_sq(raw: bytes) -> bytes:
     return raw.replace(b"\\\\", b"\x00").replace(b"\\'", b"'").replace(b"\x00", b"\\")
 
 
+def _all_but(excluded: bytes) -> bytes:
+    """A character class of every byte but ``excluded``, written as ranges: the same set as
+    ``[^...]``, but the regex engine tests such a class with one bitmap lookup per byte,
+    where it compares a negated list of two or more bytes one by one (twice as slow on the
+    long runs inside literals and comments)."""
+    out = bytearray(b"[")
+    start = 0
+    for stop in [*sorted(excluded), 256]:
+        if start < stop:
+            out += rb"\x%02x-\x%02x" % (start, stop - 1)
+        start = stop + 1
+    return bytes(out + b"]")
+
+
 # One token per match, found by its first byte (a leading character set lets the regex engine
 # skip plain code quickly); the look-behinds pick the continuation for that byte. Possessive
-# quantifiers and disjoint alternatives keep matching linear on hostile input.
+# quantifiers and disjoint alternatives keep matching linear on hostile input. The [^...]
+# classes of two bytes or more are written out by _all_but.
 _TOKEN = re.compile(
-    rb"""['"`/#?<](?:(?<=')[^'\\]*+(?:\\.[^'\\]*+)*+'?"""
-    rb"""|(?<=")[^"\\]*+(?:\\.[^"\\]*+)*+"?"""
-    rb"""|(?<=`)[^`\\]*+(?:\\.[^`\\]*+)*+`?"""
-    rb"""|(?<=/)/[^\n?]*+(?:\?(?!>)[^\n?]*+)*+"""
-    rb"""|(?<=\#)(?!\[)[^\n?]*+(?:\?(?!>)[^\n?]*+)*+"""
-    rb"""|(?<=/)\*[^*]*+\*++(?:[^/*][^*]*+\*++)*+/|(?<=/)\*.*"""
-    rb"""|(?<=\?)>[^<]*+(?:<(?!\?)[^<]*+)*+(?:<\?(?:php|=)?)?"""
-    rb"""|(?<=<)<<)""",
+    (
+        rb"""['"`/#?<](?:(?<=')[^'\\]*+(?:\\.[^'\\]*+)*+'?"""
+        rb"""|(?<=")[^"\\]*+(?:\\.[^"\\]*+)*+"?"""
+        rb"""|(?<=`)[^`\\]*+(?:\\.[^`\\]*+)*+`?"""
+        rb"""|(?<=/)/[^\n?]*+(?:\?(?!>)[^\n?]*+)*+"""
+        rb"""|(?<=\#)(?!\[)[^\n?]*+(?:\?(?!>)[^\n?]*+)*+"""
+        rb"""|(?<=/)\*[^*]*+\*++(?:[^/*][^*]*+\*++)*+/|(?<=/)\*.*"""
+        rb"""|(?<=\?)>[^<]*+(?:<(?!\?)[^<]*+)*+(?:<\?(?:php|=)?)?"""
+        rb"""|(?<=<)<<)"""
+    )
+    .replace(rb"[^'\\]", _all_but(b"'\\"))
+    .replace(rb'[^"\\]', _all_but(b'"\\'))
+    .replace(rb"[^`\\]", _all_but(b"`\\"))
+    .replace(rb"[^\n?]", _all_but(b"\n?"))
+    .replace(rb"[^/*]", _all_but(b"/*")),
     re.DOTALL,
 )
 _KIND = {39: "sq", 34: "dq", 96: "bq"}
@@ -257,88 +276,59 @@ _MARKS: list[bytes] = []  # _MARKS[i] == b"\x01%d\x01" % i, grown on demand
 _MAX_MARKS = 1 << 14
 
 
-def _marks(first: int, count: int) -> list[bytes]:
-    """The placeholders ``b"\\x01<i>\\x01"`` for ``first <= i < first + count``."""
-    end = first + count
-    if end > _MAX_MARKS:
-        return [b"\x01%d\x01" % i for i in range(first, end)]
-    while len(_MARKS) < end:
+def _mark(idx: int) -> bytes:
+    if idx >= _MAX_MARKS:
+        return b"\x01%d\x01" % idx
+    while len(_MARKS) <= idx:
         _MARKS.append(b"\x01%d\x01" % len(_MARKS))
-    return _MARKS[first:end]
-
-
-# by a token's first byte: what stands for it in ``code`` before its line breaks (a
-# literal's placeholder is put in its place afterwards), whether it is a literal
-_HEAD = [b""] * 256
-_HEAD[47] = _HEAD[35] = b" "
-_IS_QUOTE = [False] * 256
-_IS_QUOTE[39] = _IS_QUOTE[34] = _IS_QUOTE[96] = True
-_IS_COMMENT = [False] * 256
-_IS_COMMENT[47] = _IS_COMMENT[35] = True
-_NOT_SQ = [True] * 256
-_NOT_SQ[39] = False
-_KIND_OF = [""] * 256
-for _c, _k in _KIND.items():
-    _KIND_OF[_c] = _k
-_ALL_BUT_NL_NUL = bytes(b for b in range(256) if b not in (0, 10))
-_first_byte = operator.itemgetter(0)
-_body = operator.itemgetter(slice(1, -1))
-
-
-def _line_breaks(toks: list[bytes], nul_free: bool) -> list[bytes]:
-    """``b"\\n" * tok.count(b"\\n")`` for each token. Tokens without NUL are joined by NUL,
-    stripped of every other byte at once and cut at the NULs again."""
-    if nul_free:
-        return b"\x00".join(toks).translate(None, _ALL_BUT_NL_NUL).split(b"\x00")
-    newline = itertools.repeat(b"\n")
-    return list(map(operator.mul, newline, map(bytes.count, toks, newline)))
+    return _MARKS[idx]
 
 
 def _lex_split(data: bytes, out: Lexed, parts: list[bytes], html_parts: list[bytes]) -> int:
     """The token loop of :func:`lex` for text without ``<<<`` (so no heredoc/nowdoc): the
-    same output, with the tokens cut out by one ``split`` call and handled list-wise (``map``,
-    ``compress``, slices) rather than one by one. Returns the comment bytes.
-
-    What the loop appends for a token is a head then one line break per line break of the
-    token: a ``//`` or ``#`` comment holds none, a ``/* */`` comment gives ``" "`` and its
-    line breaks, a literal its placeholder (numbered in token order) and its line breaks, an
-    inline HTML token its own piece. A literal token is closed (``'…'``) unless it runs to
-    the end of the text, so only the last one can lack its closing quote: only that one
-    needs the loop's check."""
+    same output, with the tokens cut out by one ``split`` call. Returns the comment bytes."""
     pieces = _TOKEN_SPLIT.split(data)
-    toks = pieces[1::2]
-    if not toks:
-        parts.append(data)
-        return 0
-    firsts = bytes(map(_first_byte, toks))
-    is_quote = list(map(_IS_QUOTE.__getitem__, firsts))
-    heads = list(map(_HEAD.__getitem__, firsts))
-    base = len(out.kinds)
-    at_quote = list(itertools.compress(range(len(toks)), is_quote))
-    count = len(at_quote)
-    collections.deque(map(heads.__setitem__, at_quote, _marks(base, count)), 0)
-    repl = list(map(operator.add, heads, _line_breaks(toks, b"\x00" not in data)))
-    at = firsts.find(63)
-    while at >= 0:  # ?> inline HTML <?php
-        out.php_regions += 1
-        body, repl[at] = _inline_html(toks[at])
-        html_parts.append(body)
-        at = firsts.find(63, at + 1)
-    pieces[1::2] = repl
-    parts.extend(pieces)
-    comments = sum(map(len, itertools.compress(toks, map(_IS_COMMENT.__getitem__, firsts))))
-    if not count:
-        return comments
-    strs = list(map(toks.__getitem__, at_quote))
-    quotes = bytes(map(_first_byte, strs))
-    raws = list(map(_body, strs))
-    last = strs[-1]
-    raws[-1] = last[1:-1] if len(last) > 1 and last[-1] == last[0] else last[1:]
-    idxs = range(base, base + count)
-    out.raw_strings.extend(raws)
-    out.kinds.extend(map(_KIND_OF.__getitem__, quotes))
-    out.long.extend(itertools.compress(idxs, map(LONG.__le__, map(len, raws))))
-    if quotes.count(39) != count:  # double-quoted or backtick literals with a backslash
-        others = itertools.compress(range(count), map(_NOT_SQ.__getitem__, quotes))
-        out.escaped.extend(base + j for j in others if b"\\" in raws[j])
+    raw_strings = out.raw_strings
+    kinds = out.kinds
+    long_ = out.long
+    escaped = out.escaped
+    append = parts.append
+    kind_of = _KIND
+    idx = len(kinds)
+    _mark(min(idx + len(pieces) // 2, _MAX_MARKS - 1))  # placeholders for every token
+    marks = _MARKS
+    n_marks = len(marks)
+    comments = 0
+    append(pieces[0])
+    for i in range(1, len(pieces), 2):
+        tok = pieces[i]
+        c = tok[0]
+        if c == 39 or c == 34 or c == 96:  # ' " `
+            raw = tok[1:-1] if len(tok) > 1 and tok[-1] == c else tok[1:]
+            if len(raw) >= LONG:
+                long_.append(idx)
+            if c != 39 and b"\\" in raw:
+                escaped.append(idx)
+            raw_strings.append(raw)
+            kinds.append(kind_of[c])
+            mark = marks[idx] if idx < n_marks else b"\x01%d\x01" % idx
+            idx += 1
+            if b"\n" in raw:
+                append(mark + b"\n" * raw.count(b"\n"))
+            else:
+                append(mark)
+        elif c == 47 or c == 35:  # / or #
+            comments += len(tok)
+            if c == 47 and tok[1] == 42:  # /* */
+                append(b" " + b"\n" * tok.count(b"\n"))
+            else:
+                append(b" ")
+        elif c == 63:  # ?> inline HTML <?php
+            out.php_regions += 1
+            body, piece = _inline_html(tok)
+            html_parts.append(body)
+            append(piece)
+        else:  # "<<<" cannot occur (the caller checked): never reached
+            append(tok)
+        append(pieces[i + 1])
     return comments
