@@ -648,17 +648,18 @@ _CALL_RX: dict[bytes, re.Pattern[bytes]] = {}
 _CALLS_CACHED = 200  # calls kept per name in a file's cache (the largest limit asked for)
 
 
-def _calls_of(code: bytes, name: bytes, limit: int) -> list[tuple[int, bytes]]:
+def _calls_of(code: bytes, name: bytes, limit: int, start: int = 0) -> list[tuple[int, bytes]]:
     """The first ``limit`` plain calls of ``name`` (a function name) in ``code``. The regex
     starts with the name, which the regex engine finds by a fast literal scan, and only
     occurrences followed by "(" come back to Python. A regex match steps one byte past a
     failed occurrence where a literal search would step past it whole; a name starting
-    inside the previous occurrence follows a name byte, so it is never a plain call."""
+    inside the previous occurrence follows a name byte, so it is never a plain call.
+    ``start``: an offset no occurrence of the name comes before (the same matches as from 0)."""
     rx = _CALL_RX.get(name)
     if rx is None:
         rx = _CALL_RX[name] = re.compile(re.escape(name) + rb"(?=\s*\(([^;]{0,200}))")
     out: list[tuple[int, bytes]] = []
-    for m in rx.finditer(code):
+    for m in rx.finditer(code, start):
         pos = m.start()
         if not pos or code[pos - 1] not in _NOT_CALL_BEFORE:
             out.append((pos, m.group(1)))
@@ -679,7 +680,8 @@ def find_calls(code: bytes, names: tuple[bytes, ...], limit: int = 200) -> list[
 
 def _calls(ctx: _Ctx, names: tuple[bytes, ...], limit: int = 200) -> list[tuple[int, bytes]]:
     """:func:`find_calls` over the code, each name looked up once per file (several rules
-    ask for the same names); a gate word known absent is not searched."""
+    ask for the same names); the search starts at the name's first occurrence (a gate word
+    known absent is not searched)."""
     if limit > _CALLS_CACHED:
         return find_calls(ctx.code, names, limit)
     known: dict[bytes, list[tuple[int, bytes]]] = ctx.cache.setdefault("calls", {})
@@ -687,10 +689,8 @@ def _calls(ctx: _Ctx, names: tuple[bytes, ...], limit: int = 200) -> list[tuple[
     for name in names:
         found = known.get(name)
         if found is None:
-            if name in ctx.gate_words and not has_word(ctx, name):
-                found = []
-            else:
-                found = _calls_of(ctx.code, name, _CALLS_CACHED)
+            first = ctx.first(name)
+            found = [] if first < 0 else _calls_of(ctx.code, name, _CALLS_CACHED, first)
             known[name] = found
         out.extend(found[:limit] if len(found) > limit else found)
     out.sort()
@@ -1532,6 +1532,7 @@ def _account_harvest(ctx: _Ctx, rule: Rule) -> Hit | None:
     return None
 
 
+_SWAP_CALLS = (b"str_replace", b"str_ireplace", b"preg_replace")
 _SWAP_ARGS = re.compile(rb"\s*\x01(\d+)\x01\s*,\s*\x01(\d+)\x01")
 _NOT_PHP_EXT = re.compile(rb"\.(?:txt|jpe?g|gif|png|ico|bmp|dat|bak|tmp|log)")
 _PHP_EXT = re.compile(rb"\.(?:php\d?|phtml|pht)")
@@ -1545,7 +1546,7 @@ def _ext_swap_php(ctx: _Ctx, rule: Rule) -> Hit | None:
     content fetched or uploaded as harmless text is installed as executable PHP."""
     if not any(has_word(ctx, w) for w in _WRITE_CALLS):
         return None
-    for start, args in _calls(ctx, (b"str_replace", b"str_ireplace", b"preg_replace"), 50):
+    for start, args in _calls(ctx, _SWAP_CALLS, 50):
         m = _SWAP_ARGS.match(args)
         if m is None:
             continue
@@ -1585,6 +1586,7 @@ def _request_relay(ctx: _Ctx, rule: Rule) -> Hit | None:
     return None
 
 
+_CRAWLER_TESTS = (b"preg_match", b"stripos", b"strpos", b"stristr")
 _CRAWLERS = re.compile(rb"googlebot|bingbot|slurp|yandex|baiduspider|msnbot")
 _PHARMA = re.compile(
     rb"viagra|cialis|levitra|tadalafil|sildenafil|casino|payday|replica|porn|pharma"
@@ -1599,7 +1601,7 @@ def _crawler_cloaking(ctx: _Ctx, rule: Rule) -> Hit | None:
     code = ctx.code
     if b"user_agent" not in _string_text(ctx):
         return None
-    for start, args in _calls(ctx, (b"preg_match", b"stripos", b"strpos", b"stristr"), 100):
+    for start, args in _calls(ctx, _CRAWLER_TESTS, 100):
         p = _PLACEHOLDER.match(args.strip())
         if p is None or _CRAWLERS.search(ctx.lx.value(int(p.group(1))).lower()) is None:
             continue
@@ -1703,14 +1705,18 @@ def _server_info_beacon(ctx: _Ctx, rule: Rule) -> Hit | None:
 _EXEC_NAME_VALUES = frozenset(
     (*_EXEC_NAMES_B, b"shell_exec", b"eval", b"assert", b"create_function")
 )
+# the same test as "one of _EXEC_NAME_VALUES occurs": "shell_exec" and "pcntl_exec" hold "exec"
+_EXEC_NAME_WORDS = tuple(sorted(n for n in _EXEC_NAME_VALUES if n == b"exec" or b"exec" not in n))
 
 
 @feature("exec_name_variable")
 def _exec_name_variable(ctx: _Ctx, rule: Rule) -> Hit | None:
     """A variable set to the name of a shell-execution function (``$f = "passthru";``) is
     called with a non-literal argument (``$f($cmd)``): the fallback chooser of web shells."""
+    if "varcall" in ctx.cache and ctx.cache["varcall"] is None:
+        return None  # known already: no variable is called
     text = _string_text(ctx)
-    if not any(n in text for n in _EXEC_NAME_VALUES):
+    if not any(n in text for n in _EXEC_NAME_WORDS):
         return None
     code = ctx.code
     first = _first_varcall(ctx)
@@ -2040,10 +2046,24 @@ def _rule_body(ctx: _Ctx, rule: Rule) -> Hit | None:
     return fn(ctx, rule)
 
 
+# the function names features look for calls of (absent ones need no search)
+_CALLED_NAMES = (
+    *_EXEC_NAMES_B,
+    *_EVAL_NAMES_B,
+    *itertools.chain(*_SINK_NAMES.values()),
+    *_FILE_OP_NAMES_B,
+    *_CB_FIRST,
+    *_CB_LAST,
+    *_GLOBALS_SINKS,
+    *_READ_CALLS,
+    *_FETCH_CALLS,
+    *_CRAWLER_TESTS,
+    *_SWAP_CALLS,
+)
 # words that features test for in the code besides the rules' gates (one scan finds them all)
 _GATE_EXTRA_SET = frozenset(
     {*_SOURCES, b"\x01.", b"\x01 .", b"replace", b"pcntl_fork", b"dup2",
-     *(w for w, _ in _ASSIGNED_ANY_PARTS)}
+     *(w for w, _ in _ASSIGNED_ANY_PARTS), *_CALLED_NAMES}
 )  # fmt: skip
 _GATE_SCANNERS: dict[int, GateWords | None] = {}
 _GATE_WORDS: dict[int, frozenset[bytes]] = {}
