@@ -775,8 +775,10 @@ def _tainted_sink(ctx: _Ctx, rule: Rule) -> Hit | None:
         return None
     code = ctx.code
     if first_call is not None:
-        extracted = _EXTRACT_REQ.search(code) is not None
+        extracted = has_word(ctx, b"extract") and _EXTRACT_REQ.search(code) is not None
         direct = ctx.cache.get("direct", set())
+        if not extracted and not direct and not dec:
+            return None  # no variable called can be a tainted one
         # the same matches as from offset 0: none before the first one was accepted
         for m in bounded_finditer(_SINK_VARCALL, code, pos=first_call.start()):
             var = m.group(1)
@@ -1014,8 +1016,9 @@ def _built_names(ctx: _Ctx, rule: Rule) -> Hit | None:
             return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end()))
     for i in lx.escaped:
         raw = lx.raw_strings[i]
-        if len(raw) > 200 or len(_CODE_ESCAPE.findall(raw)) < 2:
-            continue  # cheap count on the raw text before unescaping
+        # each escape holds a backslash: count those first, then the escapes, before unescaping
+        if len(raw) > 200 or raw.count(b"\\") < 2 or len(_CODE_ESCAPE.findall(raw)) < 2:
+            continue
         val, esc = lx.value_esc(i)
         if esc >= 2 and len(val) <= 40 and _norm_name(val) in DANGEROUS_NAMES:
             return Hit(ctx.line_of_string(i), excerpt(lx.raw_strings[i]))
@@ -1156,8 +1159,7 @@ _PLAIN_NAMES: set[bytes] = set()  # ... and that do not
 @feature("random_identifiers")
 def _random_identifiers(ctx: _Ctx, rule: Rule) -> Hit | None:
     names = set(_IDENT.findall(ctx.code))
-    if b"function" in ctx.code:
-        names.update(_FUNC_IDENT.findall(ctx.code))
+    names.update(_FUNC_IDENT.findall(ctx.code))
     # a name is odd when its whole line of the "\n"-joined names matches _RANDOM_NAME (names
     # hold no newline); the answer per (short) name is cached, as names recur across files
     odd_known, plain_known = _ODD_NAMES, _PLAIN_NAMES
@@ -1953,15 +1955,19 @@ def _word_searcher(
     literal searches, left to right, and the pattern is tried only there (the same first
     match, without the regex engine stepping through every offset). ``first(word)``, if
     given, is ``code.find(word)``."""
+    none = len(code) + 1  # stands for "no further occurrence"
     nxt = [code.find(w) for w in words] if first is None else [first(w) for w in words]
+    nxt = [p if p >= 0 else none for p in nxt]
 
     def search(start: int) -> re.Match[bytes] | None:
         while True:
-            for k, p in enumerate(nxt):
-                if 0 <= p < start:
-                    nxt[k] = code.find(words[k], start)
-            pos = min((p for p in nxt if p >= 0), default=-1)
-            if pos < 0:
+            pos = min(nxt)
+            while pos < start and pos != none:  # move the words found before ``start`` on
+                k = nxt.index(pos)
+                p = code.find(words[k], start)
+                nxt[k] = p if p >= 0 else none
+                pos = min(nxt)
+            if pos == none:
                 return None
             m = rx.match(code, pos)
             if m is not None:
