@@ -286,25 +286,32 @@ def _mark(idx: int) -> bytes:
 
 def _lex_split(data: bytes, out: Lexed, parts: list[bytes], html_parts: list[bytes]) -> int:
     """The token loop of :func:`lex` for text without ``<<<`` (so no heredoc/nowdoc): the
-    same output, with the tokens cut out by one ``split`` call. Returns the comment bytes."""
+    same output, with the tokens cut out by one ``split`` call and each token replaced in
+    the list by what stands for it in ``code``. Returns the comment bytes.
+
+    A literal token ends with its quote unless it runs to the end of the text, so only the
+    last token can be an unclosed literal: it is given its quote first, and every literal's
+    body is then the token without its first and last byte."""
     pieces = _TOKEN_SPLIT.split(data)
+    if len(pieces) > 1:
+        last = pieces[-2]
+        if last[0] in _KIND and (len(last) == 1 or last[-1] != last[0]):
+            pieces[-2] = last + last[:1]  # an unclosed literal: its body is last[1:]
     raw_strings = out.raw_strings
     kinds = out.kinds
     long_ = out.long
     escaped = out.escaped
-    append = parts.append
     kind_of = _KIND
     idx = len(kinds)
     _mark(min(idx + len(pieces) // 2, _MAX_MARKS - 1))  # placeholders for every token
     marks = _MARKS
     n_marks = len(marks)
     comments = 0
-    append(pieces[0])
     for i in range(1, len(pieces), 2):
         tok = pieces[i]
         c = tok[0]
         if c == 39 or c == 34 or c == 96:  # ' " `
-            raw = tok[1:-1] if len(tok) > 1 and tok[-1] == c else tok[1:]
+            raw = tok[1:-1]
             if len(raw) >= LONG:
                 long_.append(idx)
             if c != 39 and b"\\" in raw:
@@ -313,22 +320,17 @@ def _lex_split(data: bytes, out: Lexed, parts: list[bytes], html_parts: list[byt
             kinds.append(kind_of[c])
             mark = marks[idx] if idx < n_marks else b"\x01%d\x01" % idx
             idx += 1
-            if b"\n" in raw:
-                append(mark + b"\n" * raw.count(b"\n"))
-            else:
-                append(mark)
+            pieces[i] = mark + b"\n" * raw.count(b"\n") if b"\n" in raw else mark
         elif c == 47 or c == 35:  # / or #
             comments += len(tok)
             if c == 47 and tok[1] == 42:  # /* */
-                append(b" " + b"\n" * tok.count(b"\n"))
+                pieces[i] = b" " + b"\n" * tok.count(b"\n")
             else:
-                append(b" ")
+                pieces[i] = b" "
         elif c == 63:  # ?> inline HTML <?php
             out.php_regions += 1
-            body, piece = _inline_html(tok)
+            body, pieces[i] = _inline_html(tok)
             html_parts.append(body)
-            append(piece)
-        else:  # "<<<" cannot occur (the caller checked): never reached
-            append(tok)
-        append(pieces[i + 1])
+        # else "<<<", which cannot occur (the caller checked): the token stays
+    parts.extend(pieces)
     return comments
