@@ -18,7 +18,7 @@ from typing import Any
 
 from spamtrace.safetext import escape
 from spamtrace.scanner import decode
-from spamtrace.scanner.lexer import Lexed, lex
+from spamtrace.scanner.lexer import STR_MARK, Lexed, lex
 from spamtrace.scanner.report import Finding, ScanVerdict
 from spamtrace.scanner.rules import GateWords, Rule, YaraWords
 
@@ -242,6 +242,10 @@ def _string_at(ctx: _Ctx, offset: int) -> int:
 
 
 _PRINTABLE_BYTES = bytes(range(32, 127)) + b"\t\r\n"
+# Substring tests on bytes are written ``hay.find(sub) >= 0``, or with a byte value
+# (``_DOT in code``): ``sub in hay`` with a bytes ``sub`` first tries it as an integer, and
+# the TypeError raised and cleared inside costs more than a short search.
+_DOT, _SPACE = 46, 32
 
 
 def _printable_count(buf: bytes) -> int:
@@ -283,7 +287,7 @@ def _encodedness(val: bytes) -> str | None:
         return "hex"
     if _B64_ALPHA.fullmatch(val):
         compact = val[:8192]
-        if b" " in compact.strip() and compact.count(b" ") > len(compact) // 50:
+        if _SPACE in compact.strip() and compact.count(b" ") > len(compact) // 50:
             return None  # words, not data
         return "base64" if _entropy(compact) >= 4.6 else None
     sample = val[:2048]
@@ -291,7 +295,7 @@ def _encodedness(val: bytes) -> str | None:
     if (
         len(val) >= 1000
         and alnum < len(sample) * 0.3
-        and b" " not in sample[:200]
+        and _SPACE not in sample[:200]
         and _entropy(sample) >= 3.0
     ):
         return "symbols"  # punctuation-alphabet encodings decoded by character arithmetic
@@ -453,7 +457,7 @@ def _first_varcall(ctx: _Ctx) -> re.Match[bytes] | None:
 def _interpolated(ctx: _Ctx, args: bytes) -> bytes:
     """``args`` with double-quoted/heredoc placeholders replaced by their text (PHP
     interpolates ``$var`` there); single-quoted ones stay placeholders."""
-    if b"\x01" not in args:
+    if STR_MARK not in args:
         return args
 
     def repl(m: re.Match[bytes]) -> bytes:
@@ -604,7 +608,7 @@ def _exec_unassigned(ctx: _Ctx, rule: Rule) -> Hit | None:
     memo: dict[bytes, bool] = ctx.cache.setdefault("unassigned", {})
     for start, raw_args in calls:
         args = _interpolated(ctx, _first_arg(raw_args))
-        if b"escapeshell" in args:
+        if args.find(b"escapeshell") >= 0:
             continue
         for var in sorted(set(_VAR.findall(args))):
             if var in (b"this", b"globals") or var.startswith(b"_"):
@@ -614,7 +618,7 @@ def _exec_unassigned(ctx: _Ctx, rule: Rule) -> Hit | None:
                 # every variable-specific alternative of _ASSIGNED_TPL holds "$var" (and the
                 # others are known absent): without it in the code, no need to build the regex
                 unassigned = not _really_assigned(ctx, var) and (
-                    b"$" + var not in code or _ASSIGNED_VAR.match(var + b"\x00" + code) is None
+                    code.find(b"$" + var) < 0 or _ASSIGNED_VAR.match(var + b"\x00" + code) is None
                 )
                 memo[var] = unassigned
             if unassigned:
@@ -930,7 +934,7 @@ def _concats(code: bytes, has_chr: bool = True) -> list[re.Match[bytes]]:
     found: list[re.Match[bytes]] = []
     last = -1
     for rx in (_CONCAT_START, _CHR_START):
-        if rx is _CHR_START and (not has_chr or b"chr" not in code):
+        if rx is _CHR_START and (not has_chr or code.find(b"chr") < 0):
             continue
         for m in rx.finditer(code):
             if m.start() < last:
@@ -965,7 +969,7 @@ def _norm_name(val: bytes) -> str:
 def _built_names(ctx: _Ctx, rule: Rule) -> Hit | None:
     code = ctx.code
     lx = ctx.lx
-    if b"." in code:
+    if _DOT in code:
         for m in _concats_cached(ctx):
             if len(m.group(0)) > 400:
                 continue
@@ -1035,9 +1039,9 @@ def _decode_candidates(ctx: _Ctx) -> list[tuple[int, bytes]]:
     for i in sorted(lx.long, key=lambda j: -len(lx.raw_strings[j])):
         raw = lx.raw_strings[i]
         head = raw[:64]
-        if b" " in head:
+        if _SPACE in head:
             continue
-        if not (_DATA_HEAD.fullmatch(head) or b"\\x" in head):
+        if not (_DATA_HEAD.fullmatch(head) or head.find(b"\\x") >= 0):
             continue
         val = lx.value(i)
         if len(val) >= 40:
@@ -1051,7 +1055,7 @@ def _decode_candidates(ctx: _Ctx) -> list[tuple[int, bytes]]:
                 val = lx.value(int(p.group(1)))
                 if len(val) >= 16 and decode.looks_like_php(val):
                     out.append((int(p.group(1)), b"\x00code\x00" + val))
-    if b"." in ctx.code and len(out) < MAX_DECODE_CANDIDATES:
+    if _DOT in ctx.code and len(out) < MAX_DECODE_CANDIDATES:
         for m in _concats_cached(ctx):
             idxs = [int(x) for x in _PLACEHOLDER.findall(m.group(0))]
             if len(idxs) < 2:
@@ -1300,7 +1304,7 @@ _FILE_OP_NAMES = tuple(_FILE_OPS.pattern[1 : _FILE_OPS.pattern.index(b")")].spli
 def _file_manager(ctx: _Ctx, rule: Rule) -> Hit | None:
     code = ctx.code
     text = _string_text(ctx)
-    if b"<form" not in text and b"<input" not in text and b"<textarea" not in text:
+    if text.find(b"<form") < 0 and text.find(b"<input") < 0 and text.find(b"<textarea") < 0:
         return None
     if not _UIN_RE.search(code):
         return None
@@ -1405,7 +1409,7 @@ def _form_globals(ctx: _Ctx, rule: Rule) -> Hit | None:
     the file never reads that field from $_GET/$_POST/$_REQUEST: the script relies on
     register_globals to turn request fields into variables (old web shells and tools)."""
     text = _string_text(ctx)
-    if b"name" not in text:
+    if text.find(b"name") < 0:
         return None
     fields = set(_FORM_FIELD.findall(text))
     if not fields:
@@ -1525,7 +1529,7 @@ def _account_harvest(ctx: _Ctx, rule: Rule) -> Hit | None:
     """Reads /etc/passwd to list the server's accounts and goes through their home folders or
     their site configuration files (config grabbers, cross-account password harvesting)."""
     text = _string_text(ctx)
-    if b"/etc/passwd" not in text or _OTHER_ACCOUNTS.search(text) is None:
+    if text.find(b"/etc/passwd") < 0 or _OTHER_ACCOUNTS.search(text) is None:
         return None
     for start, args in _calls(ctx, _READ_CALLS, 50):
         p = _PLACEHOLDER.match(_first_arg(args).strip())
@@ -1575,7 +1579,7 @@ def _request_relay(ctx: _Ctx, rule: Rule) -> Hit | None:
     code = ctx.code
     if not has_word(ctx, b"$_") or not any(has_word(ctx, w) for w in _REMOTE_SEND):
         return None
-    if b"http" not in _string_text(ctx):
+    if _string_text(ctx).find(b"http") < 0:
         return None
     for name in (b"serialize", b"var_export"):
         pos = code.find(name)
@@ -1601,7 +1605,7 @@ def _crawler_cloaking(ctx: _Ctx, rule: Rule) -> Hit | None:
     keywords of the requested URL (pharma, casino...): search engines and spam-search visitors
     are served other content than the site's (SEO spam cloaking)."""
     code = ctx.code
-    if b"user_agent" not in _string_text(ctx):
+    if _string_text(ctx).find(b"user_agent") < 0:
         return None
     for start, args in _calls(ctx, _CRAWLER_TESTS, 100):
         p = _PLACEHOLDER.match(args.strip())
@@ -1625,7 +1629,7 @@ def _wrapper_request(ctx: _Ctx, rule: Rule) -> Hit | None:
     """A stream-wrapper prefix (compress.zlib://, php://filter...) glued to a path that comes
     from request input: reads any file past safe_mode/open_basedir on demand."""
     text = _string_text(ctx)
-    if not any(w in text for w in _WRAPPER_PREFIX):
+    if not any(text.find(w) >= 0 for w in _WRAPPER_PREFIX):
         return None
     code = ctx.code
     req = _taint(ctx)[0]
@@ -1718,7 +1722,7 @@ def _exec_name_variable(ctx: _Ctx, rule: Rule) -> Hit | None:
     if "varcall" in ctx.cache and ctx.cache["varcall"] is None:
         return None  # known already: no variable is called
     text = _string_text(ctx)
-    if not any(n in text for n in _EXEC_NAME_WORDS):
+    if not any(text.find(n) >= 0 for n in _EXEC_NAME_WORDS):
         return None
     code = ctx.code
     first = _first_varcall(ctx)
@@ -1799,7 +1803,7 @@ def _db_admin_tool(ctx: _Ctx, rule: Rule) -> Hit | None:
     in a web root."""
     code = ctx.code
     text = _string_text(ctx)
-    if b"<form" not in text and b"<textarea" not in text:
+    if text.find(b"<form") < 0 and text.find(b"<textarea") < 0:
         return None
     words = sum(1 for w in _DB_ADMIN_WORDS if w in text or w in code)
     if words < 3 or any(w in code for w in _AUTH_WORDS):
@@ -1832,7 +1836,7 @@ def _present(ctx: _Ctx) -> frozenset[bytes] | None:
 def has_word(ctx: _Ctx, word: bytes) -> bool:
     present = _present(ctx)
     if present is None or word not in ctx.gate_words:
-        return word in ctx.code
+        return ctx.code.find(word) >= 0
     return word in present
 
 

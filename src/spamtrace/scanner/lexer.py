@@ -24,6 +24,9 @@ import re
 from dataclasses import dataclass, field
 
 STR_MARK = 1  # byte that brackets a string placeholder in ``code``
+# "\\" as a byte value: ``_BACKSLASH in raw`` is ``b"\\" in raw`` without the TypeError that
+# ``bytes.__contains__`` raises and clears inside when it is given a bytes object
+_BACKSLASH = 92
 LONG = 40  # literals at least this long are indexed in ``Lexed.long``
 
 # PHP open tag: <?php (then whitespace/EOF), <?= , or a short tag "<?" not followed by "xml"
@@ -72,7 +75,7 @@ class Lexed:
         if cached is None:
             raw = self.raw_strings[idx]
             kind = self.kinds[idx]
-            if b"\\" not in raw or kind == "nowdoc":
+            if _BACKSLASH not in raw or kind == "nowdoc":
                 cached = (raw, 0)
             elif kind == "sq":
                 cached = (_unescape_sq(raw), 0)
@@ -219,7 +222,7 @@ def lex(data: bytes, *, start_in_php: bool = False, strict_open: bool = False) -
                 kind = _KIND[c]
                 if len(raw) >= LONG:
                     out.long.append(len(kinds))
-                if c != 39 and b"\\" in raw:
+                if c != 39 and _BACKSLASH in raw:
                     out.escaped.append(len(kinds))
                 raw_strings.append(raw)
                 kinds.append(kind)
@@ -314,13 +317,14 @@ def _lex_split(data: bytes, out: Lexed, parts: list[bytes], html_parts: list[byt
             raw = tok[1:-1]
             if len(raw) >= LONG:
                 long_.append(idx)
-            if c != 39 and b"\\" in raw:
+            if c != 39 and _BACKSLASH in raw:
                 escaped.append(idx)
             raw_strings.append(raw)
             kinds.append(kind_of[c])
             mark = marks[idx] if idx < n_marks else b"\x01%d\x01" % idx
             idx += 1
-            pieces[i] = mark + b"\n" * raw.count(b"\n") if b"\n" in raw else mark
+            lines = raw.count(b"\n")
+            pieces[i] = mark + b"\n" * lines if lines else mark
         elif c == 47 or c == 35:  # / or #
             comments += len(tok)
             if c == 47 and tok[1] == 42:  # /* */
