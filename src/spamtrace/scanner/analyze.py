@@ -18,7 +18,7 @@ from typing import Any
 
 from spamtrace.safetext import escape
 from spamtrace.scanner import decode
-from spamtrace.scanner.lexer import Lexed, lex
+from spamtrace.scanner.lexer import STR_MARK, Lexed, lex
 from spamtrace.scanner.report import Finding, ScanVerdict
 from spamtrace.scanner.rules import GateWords, Rule, YaraWords, builtin_macro
 
@@ -248,6 +248,10 @@ def _string_at(ctx: _Ctx, offset: int) -> int:
 
 
 _PRINTABLE_BYTES = bytes(range(32, 127)) + b"\t\r\n"
+# Substring tests on bytes are written ``hay.find(sub) >= 0``, or with a byte value
+# (``_DOT in code``): ``sub in hay`` with a bytes ``sub`` first tries it as an integer, and
+# the TypeError raised and cleared inside costs more than a short search.
+_DOT, _SPACE = 46, 32
 
 
 def _printable_count(buf: bytes) -> int:
@@ -257,13 +261,12 @@ def _printable_count(buf: bytes) -> int:
 def _uses(ctx: _Ctx) -> frozenset[str]:
     cached = ctx.cache.get("uses")
     if cached is None:
-        code = ctx.code
         found = set()
-        if b"str_rot13" in code:
+        if has_word(ctx, b"str_rot13"):
             found.add("rot13")
-        if b"strrev" in code:
+        if has_word(ctx, b"strrev"):
             found.add("strrev")
-        if b"urldecode" in code:
+        if has_word(ctx, b"urldecode"):
             found.add("url")
         cached = frozenset(found)
         ctx.cache["uses"] = cached
@@ -293,7 +296,7 @@ def _encodedness(val: bytes) -> str | None:
         return "hex"
     if _B64_ALPHA.fullmatch(val):
         compact = val[:8192]
-        if b" " in compact.strip() and compact.count(b" ") > len(compact) // 50:
+        if _SPACE in compact.strip() and compact.count(b" ") > len(compact) // 50:
             return None  # words, not data
         return "base64" if _entropy(compact) >= 4.6 else None
     sample = val[:2048]
@@ -303,7 +306,7 @@ def _encodedness(val: bytes) -> str | None:
     if (
         len(val) >= 1000
         and alnum < len(sample) * 0.3
-        and b" " not in sample[:200]
+        and _SPACE not in sample[:200]
         and _entropy(sample) >= 3.0
     ):
         return "symbols"  # punctuation-alphabet encodings decoded by character arithmetic
@@ -453,7 +456,7 @@ def _taint(ctx: _Ctx) -> tuple[set[bytes], set[bytes]]:
                     elif _DEC_RE.search(rhs) or _BUILT_RHS.match(rhs):
                         dec.add(name)
                 pos = code.find(src, pos + len(src))
-        if b"\x01." in code or b"\x01 ." in code:
+        if has_word(ctx, b"\x01.") or has_word(ctx, b"\x01 ."):
             for m in _concats_cached(ctx)[:MAX_TAINT_SITES]:
                 got = _assignment_before(code, m.start(), stmts)
                 if got is not None and _BUILT_RHS.match(got[1]):
@@ -492,10 +495,19 @@ _EXTRACT_REQ = re.compile(rb"extract\s*\(\s*" + _REQ)
 _SINK_VARCALL = re.compile(rb"\$(" + _NAME_P + rb")\s*+(?:\[[^\]\n]{0,40}\]\s*)?\(")
 
 
+def _first_varcall(ctx: _Ctx) -> re.Match[bytes] | None:
+    """``bounded_search(_SINK_VARCALL, code)``: the first variable called as a function,
+    looked for once per file (several features start from it)."""
+    if "varcall" not in ctx.cache:
+        ctx.cache["varcall"] = bounded_search(_SINK_VARCALL, ctx.code, ctx.first)
+    found: re.Match[bytes] | None = ctx.cache["varcall"]
+    return found
+
+
 def _interpolated(ctx: _Ctx, args: bytes) -> bytes:
     """``args`` with double-quoted/heredoc placeholders replaced by their text (PHP
     interpolates ``$var`` there); single-quoted ones stay placeholders."""
-    if b"\x01" not in args:
+    if STR_MARK not in args:
         return args
 
     def repl(m: re.Match[bytes]) -> bytes:
@@ -524,11 +536,18 @@ _ASSIGNED_VAR = re.compile(
 )
 
 
-_ASSIGNED_ANY_WORDS = (b"${", b"$$", b"extract", b"parse_str", b"import_request_variables",
-                       b"include", b"require")  # fmt: skip
-_ASSIGNED_ANY = re.compile(
-    rb"\$\{\s*\x01|\$\$|extract\s*\(|parse_str\s*\(|import_request_variables|"
-    rb"(?:include|require)(?:_once)?\b"
+# the variable-independent alternatives of _ASSIGNED_TPL, each behind the word it starts
+# with: the code has a match of the whole alternation iff one of them matches (each scan
+# starts with a literal, which the regex engine finds quickly; it is skipped when the word
+# is absent)
+_ASSIGNED_ANY_PARTS = (
+    (b"include", re.compile(rb"include(?:_once)?\b")),
+    (b"require", re.compile(rb"require(?:_once)?\b")),
+    (b"${", re.compile(rb"\$\{\s*\x01")),
+    (b"$$", re.compile(rb"\$\$")),
+    (b"extract", re.compile(rb"extract\s*\(")),
+    (b"parse_str", re.compile(rb"parse_str\s*\(")),
+    (b"import_request_variables", re.compile(rb"import_request_variables")),
 )
 
 
@@ -647,8 +666,8 @@ def _exec_unassigned(ctx: _Ctx, rule: Rule) -> Hit | None:
     # variable counts as assigned and nothing can fire (one scan per file, not per variable)
     generic = ctx.cache.get("assigned-any")
     if generic is None:
-        generic = (
-            any(w in code for w in _ASSIGNED_ANY_WORDS) and _ASSIGNED_ANY.search(code) is not None
+        generic = any(
+            has_word(ctx, w) and rx.search(code) is not None for w, rx in _ASSIGNED_ANY_PARTS
         )
         ctx.cache["assigned-any"] = generic
     if generic:
@@ -659,7 +678,7 @@ def _exec_unassigned(ctx: _Ctx, rule: Rule) -> Hit | None:
         if first is raw_args and len(raw_args) >= _CALL_ARGS_MAX:
             first = first.rstrip(_NAME_CHARS)  # cut off at the limit: the last name may be cut
         args = _interpolated(ctx, first)
-        if b"escapeshell" in args:
+        if args.find(b"escapeshell") >= 0:
             continue
         for var in sorted(set(_VAR.findall(args))):
             if var in (b"this", b"globals") or var.startswith(b"_"):
@@ -669,7 +688,7 @@ def _exec_unassigned(ctx: _Ctx, rule: Rule) -> Hit | None:
                 # every variable-specific alternative of _ASSIGNED_TPL holds "$var" (and the
                 # others are known absent): without it in the code, no need to build the regex
                 unassigned = not _really_assigned(ctx, var) and (
-                    b"$" + var not in code or _ASSIGNED_VAR.match(var + b"\x00" + code) is None
+                    code.find(b"$" + var) < 0 or _ASSIGNED_VAR.match(var + b"\x00" + code) is None
                 )
                 memo[var] = unassigned
             if unassigned:
@@ -728,17 +747,18 @@ _CALL_RX: dict[bytes, re.Pattern[bytes]] = {}
 _CALLS_CACHED = 200  # calls kept per name in a file's cache (the largest limit asked for)
 
 
-def _calls_of(code: bytes, name: bytes, limit: int) -> list[tuple[int, bytes]]:
+def _calls_of(code: bytes, name: bytes, limit: int, start: int = 0) -> list[tuple[int, bytes]]:
     """The first ``limit`` plain calls of ``name`` (a function name) in ``code``. The regex
     starts with the name, which the regex engine finds by a fast literal scan, and only
     occurrences followed by "(" come back to Python. A regex match steps one byte past a
     failed occurrence where a literal search would step past it whole; a name starting
-    inside the previous occurrence follows a name byte, so it is never a plain call."""
+    inside the previous occurrence follows a name byte, so it is never a plain call.
+    ``start``: an offset no occurrence of the name comes before (the same matches as from 0)."""
     rx = _CALL_RX.get(name)
     if rx is None:
         rx = _CALL_RX[name] = re.compile(re.escape(name) + rb"(?=\s*\(([^;]{0,200}))")
     out: list[tuple[int, bytes]] = []
-    for m in rx.finditer(code):
+    for m in rx.finditer(code, start):
         pos = m.start()
         if not pos or code[pos - 1] not in _NOT_CALL_BEFORE:
             out.append((pos, m.group(1)))
@@ -759,7 +779,8 @@ def find_calls(code: bytes, names: tuple[bytes, ...], limit: int = 200) -> list[
 
 def _calls(ctx: _Ctx, names: tuple[bytes, ...], limit: int = 200) -> list[tuple[int, bytes]]:
     """:func:`find_calls` over the code, each name looked up once per file (several rules
-    ask for the same names); a gate word known absent is not searched."""
+    ask for the same names); the search starts at the name's first occurrence (a gate word
+    known absent is not searched)."""
     if limit > _CALLS_CACHED:
         return find_calls(ctx.code, names, limit)
     known: dict[bytes, list[tuple[int, bytes]]] = ctx.cache.setdefault("calls", {})
@@ -767,10 +788,8 @@ def _calls(ctx: _Ctx, names: tuple[bytes, ...], limit: int = 200) -> list[tuple[
     for name in names:
         found = known.get(name)
         if found is None:
-            if name in ctx.gate_words and not has_word(ctx, name):
-                found = []
-            else:
-                found = _calls_of(ctx.code, name, _CALLS_CACHED)
+            first = ctx.first(name)
+            found = [] if first < 0 else _calls_of(ctx.code, name, _CALLS_CACHED, first)
             known[name] = found
         out.extend(found[:limit] if len(found) > limit else found)
     out.sort()
@@ -799,7 +818,7 @@ _SHELL_PATH = re.compile(rb"/bin/(?:ba|z|k|c|tc|da)?sh\b|\bsh -i\b|cmd\.exe|powe
 def _reverse_shell(ctx: _Ctx, rule: Rule) -> Hit | None:
     sock = bounded_search(_SOCKET, ctx.code, ctx.first)
     if sock is None or not (
-        _calls(ctx, _EXEC_NAMES_B, 1) or b"pcntl_fork" in ctx.code or b"dup2" in ctx.code
+        _calls(ctx, _EXEC_NAMES_B, 1) or has_word(ctx, b"pcntl_fork") or has_word(ctx, b"dup2")
     ):
         return None
     if not _SHELL_PATH.search(_string_text(ctx)):
@@ -852,7 +871,7 @@ def _tainted_sink(ctx: _Ctx, rule: Rule) -> Hit | None:
     kind = rule.params.get("sinks")
     first_call = None
     if kind == "varcall":
-        first_call = bounded_search(_SINK_VARCALL, ctx.code, ctx.first)
+        first_call = _first_varcall(ctx)
         if first_call is None:
             return None  # no variable is called as a function: nothing to taint-check
     includes: list[re.Match[bytes]] = []
@@ -865,13 +884,15 @@ def _tainted_sink(ctx: _Ctx, rule: Rule) -> Hit | None:
         not req
         and not dec
         and not ctx.cache.get("direct")
-        and not (kind == "varcall" and b"extract" in ctx.code)
+        and not (kind == "varcall" and has_word(ctx, b"extract"))
     ):
         return None
     code = ctx.code
     if first_call is not None:
-        extracted = _EXTRACT_REQ.search(code) is not None
+        extracted = has_word(ctx, b"extract") and _EXTRACT_REQ.search(code) is not None
         direct = ctx.cache.get("direct", set())
+        if not extracted and not direct and not dec:
+            return None  # no variable called can be a tainted one
         # the same matches as from offset 0: none before the first one was accepted
         for m in bounded_finditer(_SINK_VARCALL, code, pos=first_call.start()):
             var = m.group(1)
@@ -1007,10 +1028,24 @@ def _callback_arg(name: bytes, args: bytes) -> bytes | None:
     return parts[1] if name in _CB_SECOND else parts[-1]
 
 
+def _has_request_words(ctx: _Ctx) -> bool:
+    """Whether the code holds a word that every match of ``_REQ`` starts with."""
+    return any(has_word(ctx, w) for w in _REQ_WORDS)
+
+
+_REQ_WORDS = (b"$_", b"$http_", b"php://input", b"getallheaders")  # one starts each _REQ match
+
+
 @feature("callback_request")
 def _callback_request(ctx: _Ctx, rule: Rule) -> Hit | None:
+    if not _has_request_words(ctx):
+        return None  # no request input anywhere: no argument can be request input
     code = ctx.code
     for start, args in _calls(ctx, (*_CB_FIRST, *_CB_SECOND, *_CB_LAST), 100):
+        # the callback argument is a part of ``args``, so a match of _REQ in it is one in
+        # ``args`` too: without one, skip the argument split
+        if _REQ_RE.search(args) is None:
+            continue
         end = code.find(b"(", start)
         name = code[start:end].rstrip()
         callback = _callback_arg(name, args)
@@ -1045,16 +1080,17 @@ _CHR_START = re.compile(rb"chr\s*\(\s*\d+\s*\)\s*\.")
 
 def _concats_cached(ctx: _Ctx) -> list[re.Match[bytes]]:
     if "concats" not in ctx.cache:
-        ctx.cache["concats"] = _concats(ctx.code)
+        ctx.cache["concats"] = _concats(ctx.code, has_word(ctx, b"chr"))
     found: list[re.Match[bytes]] = ctx.cache["concats"]
     return found
 
 
-def _concats(code: bytes) -> list[re.Match[bytes]]:
+def _concats(code: bytes, has_chr: bool = True) -> list[re.Match[bytes]]:
+    """Literal-only concatenations in ``code``; ``has_chr`` False: "chr" is known absent."""
     found: list[re.Match[bytes]] = []
     last = -1
     for rx in (_CONCAT_START, _CHR_START):
-        if rx is _CHR_START and b"chr" not in code:
+        if rx is _CHR_START and (not has_chr or code.find(b"chr") < 0):
             continue
         for m in rx.finditer(code):
             if m.start() < last:
@@ -1099,7 +1135,7 @@ def _norm_name(val: bytes) -> str:
 def _built_names(ctx: _Ctx, rule: Rule) -> Hit | None:
     code = ctx.code
     lx = ctx.lx
-    if b"." in code:
+    if _DOT in code:
         for m in _concats_cached(ctx):
             if len(m.group(0)) > 400:
                 continue
@@ -1148,13 +1184,13 @@ def _built_names(ctx: _Ctx, rule: Rule) -> Hit | None:
             out = decode._hex(val) if len(val) >= 4 else None
         if out is not None and _norm_name(out) in DANGEROUS_NAMES:
             return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end()))
-    joins = _IMPLODE.finditer(code) if b"implode" in code or b"join" in code else ()
+    joins = _IMPLODE.finditer(code) if code.find(b"implode") >= 0 or code.find(b"join") >= 0 else ()
     for m in joins:  # implode('', ['as', 'se', 'rt'])
         glue = lx.value(int(m.group(1)))
         parts = [lx.value(int(i)) for i in _PLACEHOLDER.findall(m.group(2))]
         if _norm_name(glue.join(parts)) in DANGEROUS_NAMES:
             return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end()))
-    replaces = _STR_REPLACE.finditer(code) if b"replace" in code else ()
+    replaces = _STR_REPLACE.finditer(code) if has_word(ctx, b"replace") else ()
     for m in replaces:
         a, b, c = (lx.value(int(m.group(i))) for i in (1, 2, 3))
         if a and len(c) <= 80 and _norm_name(c.replace(a, b)) in DANGEROUS_NAMES:
@@ -1163,8 +1199,9 @@ def _built_names(ctx: _Ctx, rule: Rule) -> Hit | None:
             return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end()))
     for i in lx.escaped:
         raw = lx.raw_strings[i]
-        if len(raw) > 200 or len(_CODE_ESCAPE.findall(raw)) < 2:
-            continue  # cheap count on the raw text before unescaping
+        # each escape holds a backslash: count those first, then the escapes, before unescaping
+        if len(raw) > 200 or raw.count(b"\\") < 2 or len(_CODE_ESCAPE.findall(raw)) < 2:
+            continue
         val, esc = lx.value_esc(i)
         if esc >= 2 and len(val) <= 40 and _norm_name(val) in DANGEROUS_NAMES:
             return Hit(ctx.line_of_string(i), excerpt(lx.raw_strings[i]))
@@ -1181,9 +1218,9 @@ def _decode_candidates(ctx: _Ctx) -> list[tuple[int, bytes]]:
     for i in sorted(lx.long, key=lambda j: -len(lx.raw_strings[j])):
         raw = lx.raw_strings[i]
         head = raw[:64]
-        if b" " in head:
+        if _SPACE in head:
             continue
-        if not (_DATA_HEAD.fullmatch(head) or b"\\x" in head):
+        if not (_DATA_HEAD.fullmatch(head) or head.find(b"\\x") >= 0):
             continue
         val = lx.value(i)
         if len(val) >= 40:
@@ -1197,7 +1234,7 @@ def _decode_candidates(ctx: _Ctx) -> list[tuple[int, bytes]]:
                 val = lx.value(int(p.group(1)))
                 if len(val) >= 16 and decode.looks_like_php(val):
                     out.append((int(p.group(1)), b"\x00code\x00" + val))
-    if b"." in ctx.code and len(out) < MAX_DECODE_CANDIDATES:
+    if _DOT in ctx.code and len(out) < MAX_DECODE_CANDIDATES:
         for m in _concats_cached(ctx):
             idxs = [int(x) for x in _PLACEHOLDER.findall(m.group(0))]
             if len(idxs) < 2:
@@ -1307,8 +1344,7 @@ _PLAIN_NAMES: set[bytes] = set()  # ... and that do not
 @feature("random_identifiers")
 def _random_identifiers(ctx: _Ctx, rule: Rule) -> Hit | None:
     names = set(_IDENT.findall(ctx.code))
-    if b"function" in ctx.code:
-        names.update(_FUNC_IDENT.findall(ctx.code))
+    names.update(_FUNC_IDENT.findall(ctx.code))
     # a name is odd when its whole line of the "\n"-joined names matches _RANDOM_NAME (names
     # hold no newline); the answer per (short) name is cached, as names recur across files
     odd_known, plain_known = _ODD_NAMES, _PLAIN_NAMES
@@ -1503,13 +1539,17 @@ _FILE_OP_NAMES = tuple(_FILE_OPS.pattern[1 : _FILE_OPS.pattern.index(b")")].spli
 def _file_manager(ctx: _Ctx, rule: Rule) -> Hit | None:
     code = ctx.code
     text = _string_text(ctx)
-    if b"<form" not in text and b"<input" not in text and b"<textarea" not in text:
+    if text.find(b"<form") < 0 and text.find(b"<input") < 0 and text.find(b"<textarea") < 0:
         return None
     if not _UIN_RE.search(code):
         return None
     # each operation found is one of these names in the code: fewer than 7 present, no hit
-    if sum(1 for name in _FILE_OP_NAMES if name in code) < 7:
-        return None
+    present = 0
+    for k, name in enumerate(_FILE_OP_NAMES):
+        present += has_word(ctx, name)
+        if present + len(_FILE_OP_NAMES) - k - 1 < 7:
+            return None  # too few left to reach 7
+
     ops = {m.group(1) for m in bounded_finditer(_FILE_OPS, code, 500, first=ctx.first)}
     if len(ops) < 7:
         return None
@@ -1607,7 +1647,7 @@ def _form_globals(ctx: _Ctx, rule: Rule) -> Hit | None:
     the file never reads that field from $_GET/$_POST/$_REQUEST: the script relies on
     register_globals to turn request fields into variables (old web shells and tools)."""
     text = _string_text(ctx)
-    if b"name" not in text:
+    if text.find(b"name") < 0:
         return None
     fields = set(_FORM_FIELD.findall(text))
     if not fields:
@@ -1706,7 +1746,7 @@ _SPLIT = re.compile(rb"(?:explode\s*\(\s*\x01(\d+)\x01|preg_split\s*\(|file\s*\(
 @feature("mail_loop")
 def _mail_loop(ctx: _Ctx, rule: Rule) -> Hit | None:
     code = ctx.code
-    if b"mail" not in code:
+    if not has_word(ctx, b"mail"):
         return None
     m = bounded_search(_MAIL_CALL, code, ctx.first)
     if m is None or not _UIN_RE.search(code) or not bounded_search(_LOOP, code, ctx.first):
@@ -1899,7 +1939,7 @@ def _account_harvest(ctx: _Ctx, rule: Rule) -> Hit | None:
     """Reads /etc/passwd to list the server's accounts and goes through their home folders or
     their site configuration files (config grabbers, cross-account password harvesting)."""
     text = _string_text(ctx)
-    if b"/etc/passwd" not in text or _OTHER_ACCOUNTS.search(text) is None:
+    if text.find(b"/etc/passwd") < 0 or _OTHER_ACCOUNTS.search(text) is None:
         return None
     for start, args in _calls(ctx, _READ_CALLS, 50):
         p = _PLACEHOLDER.match(_first_arg(args).strip())
@@ -1908,6 +1948,7 @@ def _account_harvest(ctx: _Ctx, rule: Rule) -> Hit | None:
     return None
 
 
+_SWAP_CALLS = (b"str_replace", b"str_ireplace", b"preg_replace")
 _SWAP_ARGS = re.compile(rb"\s*\x01(\d+)\x01\s*,\s*\x01(\d+)\x01")
 _NOT_PHP_EXT = re.compile(rb"\.(?:txt|jpe?g|gif|png|ico|bmp|dat|bak|tmp|log)")
 _PHP_EXT = re.compile(rb"\.(?:php\d?|phtml|pht)")
@@ -1921,7 +1962,7 @@ def _ext_swap_php(ctx: _Ctx, rule: Rule) -> Hit | None:
     content fetched or uploaded as harmless text is installed as executable PHP."""
     if not any(has_word(ctx, w) for w in _WRITE_CALLS):
         return None
-    for start, args in _calls(ctx, (b"str_replace", b"str_ireplace", b"preg_replace"), 50):
+    for start, args in _calls(ctx, _SWAP_CALLS, 50):
         m = _SWAP_ARGS.match(args)
         if m is None:
             continue
@@ -1962,9 +2003,9 @@ def _request_relay(ctx: _Ctx, rule: Rule) -> Hit | None:
     talks to a remote web server: every visit is relayed to a controller (cloaking / traffic
     sale / click fraud kits), which then decides what the visitor sees."""
     code = ctx.code
-    if b"$_" not in code or not any(has_word(ctx, w) for w in _REMOTE_SEND):
+    if not has_word(ctx, b"$_") or not any(has_word(ctx, w) for w in _REMOTE_SEND):
         return None
-    if b"http" not in _string_text(ctx):
+    if _string_text(ctx).find(b"http") < 0:
         return None
     for name in (b"serialize", b"var_export"):
         pos = code.find(name)
@@ -1979,6 +2020,7 @@ def _request_relay(ctx: _Ctx, rule: Rule) -> Hit | None:
     return None
 
 
+_CRAWLER_TESTS = (b"preg_match", b"stripos", b"strpos", b"stristr")
 _CRAWLERS = re.compile(rb"googlebot|bingbot|slurp|yandex|baiduspider|msnbot")
 _PHARMA = re.compile(
     rb"viagra|cialis|levitra|tadalafil|sildenafil|casino|payday|replica|porn|pharma"
@@ -1991,9 +2033,9 @@ def _crawler_cloaking(ctx: _Ctx, rule: Rule) -> Hit | None:
     keywords of the requested URL (pharma, casino...): search engines and spam-search visitors
     are served other content than the site's (SEO spam cloaking)."""
     code = ctx.code
-    if b"user_agent" not in _string_text(ctx):
+    if _string_text(ctx).find(b"user_agent") < 0:
         return None
-    for start, args in _calls(ctx, (b"preg_match", b"stripos", b"strpos", b"stristr"), 100):
+    for start, args in _calls(ctx, _CRAWLER_TESTS, 100):
         p = _PLACEHOLDER.match(args.strip())
         if p is None or _CRAWLERS.search(ctx.lx.value(int(p.group(1))).lower()) is None:
             continue
@@ -2015,7 +2057,7 @@ def _wrapper_request(ctx: _Ctx, rule: Rule) -> Hit | None:
     """A stream-wrapper prefix (compress.zlib://, php://filter...) glued to a path that comes
     from request input: reads any file past safe_mode/open_basedir on demand."""
     text = _string_text(ctx)
-    if not any(w in text for w in _WRAPPER_PREFIX):
+    if not any(text.find(w) >= 0 for w in _WRAPPER_PREFIX):
         return None
     code = ctx.code
     req = _taint(ctx)[0]
@@ -2071,7 +2113,7 @@ def _server_info_beacon(ctx: _Ctx, rule: Rule) -> Hit | None:
     ($_SERVER DOCUMENT_ROOT / SCRIPT_FILENAME / PATH_TRANSLATED) and the server's address:
     the "I am installed here" report that droppers send their operator."""
     code = ctx.code
-    if b"$_server" not in code:
+    if not has_word(ctx, b"$_server"):
         return None
     keys = {ctx.lx.value(int(i)).lower() for i in _SERVER_KEY.findall(code)[:200]}
     if not any(k in keys for k in _LOCATION_KEYS) or not (
@@ -2097,17 +2139,21 @@ def _server_info_beacon(ctx: _Ctx, rule: Rule) -> Hit | None:
 _EXEC_NAME_VALUES = frozenset(
     (*_EXEC_NAMES_B, b"shell_exec", b"eval", b"assert", b"create_function")
 )
+# the same test as "one of _EXEC_NAME_VALUES occurs": "shell_exec" and "pcntl_exec" hold "exec"
+_EXEC_NAME_WORDS = tuple(sorted(n for n in _EXEC_NAME_VALUES if n == b"exec" or b"exec" not in n))
 
 
 @feature("exec_name_variable")
 def _exec_name_variable(ctx: _Ctx, rule: Rule) -> Hit | None:
     """A variable set to the name of a shell-execution function (``$f = "passthru";``) is
     called with a non-literal argument (``$f($cmd)``): the fallback chooser of web shells."""
+    if "varcall" in ctx.cache and ctx.cache["varcall"] is None:
+        return None  # known already: no variable is called
     text = _string_text(ctx)
-    if not any(n in text for n in _EXEC_NAME_VALUES):
+    if not any(text.find(n) >= 0 for n in _EXEC_NAME_WORDS):
         return None
     code = ctx.code
-    first = bounded_search(_SINK_VARCALL, code)
+    first = _first_varcall(ctx)
     if first is None:
         return None
     names: dict[bytes, int] = {}
@@ -2159,12 +2205,12 @@ def _fetch_request(ctx: _Ctx, rule: Rule) -> Hit | None:
     """A file or URL whose name comes from the request is read or fetched: an open proxy or
     click-fraud relay (fetch what the caller names), or an arbitrary file read."""
     code = ctx.code
-    if b"$_" not in code and b"$http_" not in code:
+    if not has_word(ctx, b"$_") and not has_word(ctx, b"$http_"):
         return None
     for start, args in _calls(ctx, _FETCH_CALLS, 50):
         if _from_form(ctx, _first_arg(args)):
             return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
-    if b"curlopt_url" in code:
+    if has_word(ctx, b"curlopt_url"):
         for m in _CURLOPT_URL.finditer(code):
             if _from_form(ctx, _first_arg(m.group(1))):
                 return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.start() + 80))
@@ -2185,7 +2231,7 @@ def _db_admin_tool(ctx: _Ctx, rule: Rule) -> Hit | None:
     in a web root."""
     code = ctx.code
     text = _string_text(ctx)
-    if b"<form" not in text and b"<textarea" not in text:
+    if text.find(b"<form") < 0 and text.find(b"<textarea") < 0:
         return None
     words = sum(1 for w in _DB_ADMIN_WORDS if w in text or w in code)
     if words < 3 or any(w in code for w in _AUTH_WORDS):
@@ -2218,7 +2264,7 @@ def _present(ctx: _Ctx) -> frozenset[bytes] | None:
 def has_word(ctx: _Ctx, word: bytes) -> bool:
     present = _present(ctx)
     if present is None or word not in ctx.gate_words:
-        return word in ctx.code
+        return ctx.code.find(word) >= 0
     return word in present
 
 
@@ -2337,15 +2383,19 @@ def _word_searcher(
     literal searches, left to right, and the pattern is tried only there (the same first
     match, without the regex engine stepping through every offset). ``first(word)``, if
     given, is ``code.find(word)``."""
+    none = len(code) + 1  # stands for "no further occurrence"
     nxt = [code.find(w) for w in words] if first is None else [first(w) for w in words]
+    nxt = [p if p >= 0 else none for p in nxt]
 
     def search(start: int) -> re.Match[bytes] | None:
         while True:
-            for k, p in enumerate(nxt):
-                if 0 <= p < start:
-                    nxt[k] = code.find(words[k], start)
-            pos = min((p for p in nxt if p >= 0), default=-1)
-            if pos < 0:
+            pos = min(nxt)
+            while pos < start and pos != none:  # move the words found before ``start`` on
+                k = nxt.index(pos)
+                p = code.find(words[k], start)
+                nxt[k] = p if p >= 0 else none
+                pos = min(nxt)
+            if pos == none:
                 return None
             m = rx.match(code, pos)
             if m is not None:
@@ -2455,7 +2505,25 @@ def _rule_body(ctx: _Ctx, rule: Rule) -> Hit | None:
     return fn(ctx, rule)
 
 
-_GATE_EXTRA_SET = frozenset({*_SOURCES, b"\x01.", b"\x01 ."})
+# the function names features look for calls of (absent ones need no search)
+_CALLED_NAMES = (
+    *_EXEC_NAMES_B,
+    *_EVAL_NAMES_B,
+    *itertools.chain(*_SINK_NAMES.values()),
+    *_FILE_OP_NAMES_B,
+    *_CB_FIRST,
+    *_CB_LAST,
+    *_GLOBALS_SINKS,
+    *_READ_CALLS,
+    *_FETCH_CALLS,
+    *_CRAWLER_TESTS,
+    *_SWAP_CALLS,
+)
+# words that features test for in the code besides the rules' gates (one scan finds them all)
+_GATE_EXTRA_SET = frozenset(
+    {*_SOURCES, b"\x01.", b"\x01 .", b"replace", b"pcntl_fork", b"dup2",
+     *(w for w, _ in _ASSIGNED_ANY_PARTS), *_CALLED_NAMES}
+)  # fmt: skip
 _GATE_SCANNERS: dict[int, GateWords | None] = {}
 _GATE_WORDS: dict[int, frozenset[bytes]] = {}
 #: per rule set: rule id -> word sets; every match of the rule's regex has a word of each

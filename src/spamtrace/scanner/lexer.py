@@ -24,6 +24,9 @@ import re
 from dataclasses import dataclass, field
 
 STR_MARK = 1  # byte that brackets a string placeholder in ``code``
+# "\\" as a byte value: ``_BACKSLASH in raw`` is ``b"\\" in raw`` without the TypeError that
+# ``bytes.__contains__`` raises and clears inside when it is given a bytes object
+_BACKSLASH = 92
 LONG = 40  # literals at least this long are indexed in ``Lexed.long``
 
 # PHP open tag: <?php (then whitespace/EOF), <?= , or a short tag "<?" not followed by "xml"
@@ -72,7 +75,7 @@ class Lexed:
         if cached is None:
             raw = self.raw_strings[idx]
             kind = self.kinds[idx]
-            if b"\\" not in raw or kind == "nowdoc":
+            if _BACKSLASH not in raw or kind == "nowdoc":
                 cached = (raw, 0)
             elif kind == "sq":
                 cached = (_unescape_sq(raw), 0)
@@ -126,18 +129,40 @@ def _unescape_sq(raw: bytes) -> bytes:
     return raw.replace(b"\\\\", b"\x00").replace(b"\\'", b"'").replace(b"\x00", b"\\")
 
 
+def _all_but(excluded: bytes) -> bytes:
+    """A character class of every byte but ``excluded``, written as ranges: the same set as
+    ``[^...]``, but the regex engine tests such a class with one bitmap lookup per byte,
+    where it compares a negated list of two or more bytes one by one (twice as slow on the
+    long runs inside literals and comments)."""
+    out = bytearray(b"[")
+    start = 0
+    for stop in [*sorted(excluded), 256]:
+        if start < stop:
+            out += rb"\x%02x-\x%02x" % (start, stop - 1)
+        start = stop + 1
+    return bytes(out + b"]")
+
+
 # One token per match, found by its first byte (a leading character set lets the regex engine
 # skip plain code quickly); the look-behinds pick the continuation for that byte. Possessive
-# quantifiers and disjoint alternatives keep matching linear on hostile input.
+# quantifiers and disjoint alternatives keep matching linear on hostile input. The [^...]
+# classes of two bytes or more are written out by _all_but.
 _TOKEN = re.compile(
-    rb"""['"`/#?<](?:(?<=')[^'\\]*+(?:\\.[^'\\]*+)*+'?"""
-    rb"""|(?<=")[^"\\]*+(?:\\.[^"\\]*+)*+"?"""
-    rb"""|(?<=`)[^`\\]*+(?:\\.[^`\\]*+)*+`?"""
-    rb"""|(?<=/)/[^\n?]*+(?:\?(?!>)[^\n?]*+)*+"""
-    rb"""|(?<=\#)(?!\[)[^\n?]*+(?:\?(?!>)[^\n?]*+)*+"""
-    rb"""|(?<=/)\*[^*]*+\*++(?:[^/*][^*]*+\*++)*+/|(?<=/)\*.*"""
-    rb"""|(?<=\?)>[^<]*+(?:<(?!\?)[^<]*+)*+(?:<\?(?:php|=)?)?"""
-    rb"""|(?<=<)<<)""",
+    (
+        rb"""['"`/#?<](?:(?<=')[^'\\]*+(?:\\.[^'\\]*+)*+'?"""
+        rb"""|(?<=")[^"\\]*+(?:\\.[^"\\]*+)*+"?"""
+        rb"""|(?<=`)[^`\\]*+(?:\\.[^`\\]*+)*+`?"""
+        rb"""|(?<=/)/[^\n?]*+(?:\?(?!>)[^\n?]*+)*+"""
+        rb"""|(?<=\#)(?!\[)[^\n?]*+(?:\?(?!>)[^\n?]*+)*+"""
+        rb"""|(?<=/)\*[^*]*+\*++(?:[^/*][^*]*+\*++)*+/|(?<=/)\*.*"""
+        rb"""|(?<=\?)>[^<]*+(?:<(?!\?)[^<]*+)*+(?:<\?(?:php|=)?)?"""
+        rb"""|(?<=<)<<)"""
+    )
+    .replace(rb"[^'\\]", _all_but(b"'\\"))
+    .replace(rb'[^"\\]', _all_but(b'"\\'))
+    .replace(rb"[^`\\]", _all_but(b"`\\"))
+    .replace(rb"[^\n?]", _all_but(b"\n?"))
+    .replace(rb"[^/*]", _all_but(b"/*")),
     re.DOTALL,
 )
 _KIND = {39: "sq", 34: "dq", 96: "bq"}
@@ -197,7 +222,7 @@ def lex(data: bytes, *, start_in_php: bool = False, strict_open: bool = False) -
                 kind = _KIND[c]
                 if len(raw) >= LONG:
                     out.long.append(len(kinds))
-                if c != 39 and b"\\" in raw:
+                if c != 39 and _BACKSLASH in raw:
                     out.escaped.append(len(kinds))
                 raw_strings.append(raw)
                 kinds.append(kind)
@@ -264,49 +289,52 @@ def _mark(idx: int) -> bytes:
 
 def _lex_split(data: bytes, out: Lexed, parts: list[bytes], html_parts: list[bytes]) -> int:
     """The token loop of :func:`lex` for text without ``<<<`` (so no heredoc/nowdoc): the
-    same output, with the tokens cut out by one ``split`` call. Returns the comment bytes."""
+    same output, with the tokens cut out by one ``split`` call and each token replaced in
+    the list by what stands for it in ``code``. Returns the comment bytes.
+
+    A literal token ends with its quote unless it runs to the end of the text, so only the
+    last token can be an unclosed literal: it is given its quote first, and every literal's
+    body is then the token without its first and last byte."""
     pieces = _TOKEN_SPLIT.split(data)
+    if len(pieces) > 1:
+        last = pieces[-2]
+        if last[0] in _KIND and (len(last) == 1 or last[-1] != last[0]):
+            pieces[-2] = last + last[:1]  # an unclosed literal: its body is last[1:]
     raw_strings = out.raw_strings
     kinds = out.kinds
     long_ = out.long
     escaped = out.escaped
-    append = parts.append
     kind_of = _KIND
     idx = len(kinds)
     _mark(min(idx + len(pieces) // 2, _MAX_MARKS - 1))  # placeholders for every token
     marks = _MARKS
     n_marks = len(marks)
     comments = 0
-    append(pieces[0])
     for i in range(1, len(pieces), 2):
         tok = pieces[i]
         c = tok[0]
         if c == 39 or c == 34 or c == 96:  # ' " `
-            raw = tok[1:-1] if len(tok) > 1 and tok[-1] == c else tok[1:]
+            raw = tok[1:-1]
             if len(raw) >= LONG:
                 long_.append(idx)
-            if c != 39 and b"\\" in raw:
+            if c != 39 and _BACKSLASH in raw:
                 escaped.append(idx)
             raw_strings.append(raw)
             kinds.append(kind_of[c])
             mark = marks[idx] if idx < n_marks else b"\x01%d\x01" % idx
             idx += 1
-            if b"\n" in raw:
-                append(mark + b"\n" * raw.count(b"\n"))
-            else:
-                append(mark)
+            lines = raw.count(b"\n")
+            pieces[i] = mark + b"\n" * lines if lines else mark
         elif c == 47 or c == 35:  # / or #
             comments += len(tok)
             if c == 47 and tok[1] == 42:  # /* */
-                append(b" " + b"\n" * tok.count(b"\n"))
+                pieces[i] = b" " + b"\n" * tok.count(b"\n")
             else:
-                append(b" ")
+                pieces[i] = b" "
         elif c == 63:  # ?> inline HTML <?php
             out.php_regions += 1
-            body, piece = _inline_html(tok)
+            body, pieces[i] = _inline_html(tok)
             html_parts.append(body)
-            append(piece)
-        else:  # "<<<" cannot occur (the caller checked): never reached
-            append(tok)
-        append(pieces[i + 1])
+        # else "<<<", which cannot occur (the caller checked): the token stays
+    parts.extend(pieces)
     return comments

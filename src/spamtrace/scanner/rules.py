@@ -206,26 +206,25 @@ class YaraWords:
 
 class GateWords:
     """Which of a fixed set of words occur in a text: one yara-x pass instead of one
-    ``in`` scan per word (rules are only evaluated when one of their gate words is present)."""
+    ``in`` scan per word (rules are only evaluated when one of their gate words is present).
+    Each word is a yara rule of its own, so that only the words found come back."""
 
     def __init__(self, words: set[bytes]) -> None:
         import yara_x
 
         self._words = sorted(words)
-        lines = [
-            f"$g{i} = {{ {' '.join(f'{b:02x}' for b in w)} }}" for i, w in enumerate(self._words)
+        rules = [
+            f"rule g{i} {{ strings: $w = {{ {' '.join(f'{b:02x}' for b in w)} }} condition: $w }}"
+            for i, w in enumerate(self._words)
         ]
-        src = "rule gates { strings:\n" + "\n".join(lines) + "\ncondition: any of them }"
-        self._scanner = yara_x.Scanner(yara_x.compile(src))
+        self._scanner = yara_x.Scanner(yara_x.compile("\n".join(rules)))
         self._scanner.max_matches_per_pattern(1)
 
     def present(self, text: bytes) -> frozenset[bytes]:
-        found: set[bytes] = set()
-        for rule in self._scanner.scan(text).matching_rules:
-            for pat in rule.patterns:
-                if pat.matches:
-                    found.add(self._words[int(pat.identifier[2:])])
-        return frozenset(found)
+        words = self._words
+        return frozenset(
+            [words[int(rule.identifier[1:])] for rule in self._scanner.scan(text).matching_rules]
+        )
 
 
 _YARA: list[YaraWords] = []
