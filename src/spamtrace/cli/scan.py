@@ -75,7 +75,7 @@ def register(sub: Any) -> None:
         action="store_true",
         default=None,
         help="run every rule on every file and list every reason (default: stop once a file "
-        "scores twice the malicious score; the verdict is the same either way)",
+        "is certainly malicious; the verdict is the same either way)",
     )
     p.set_defaults(handler=run)
 

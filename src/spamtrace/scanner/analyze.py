@@ -1116,7 +1116,7 @@ _WRAPPER = re.compile(
     rb"(strrev|str_rot13|base64_decode|hex2bin)\s*\(\s*\$" + _NAME_P + rb"\s*\)\s*;\s*\}"
 )
 _IMPLODE = re.compile(
-    rb"(?<![\w$>:])(?:implode|join)\s*\(\s*\x01(\d+)\x01\s*,\s*(?:array\s*\(|\[)"
+    rb"(?:implode|join)\s*\(\s*\x01(\d+)\x01\s*,\s*(?:array\s*\(|\[)"
     rb"((?:\s*\x01\d+\x01\s*,){1,15}\s*\x01\d+\x01\s*,?\s*)[\])]\s*\)"
 )
 
@@ -1160,8 +1160,8 @@ def _built_names(ctx: _Ctx, rule: Rule) -> Hit | None:
             wrappers = {m.group(1): m.group(2) for m in _WRAPPER.finditer(code)}
             if wrappers:
                 names = b"|".join(re.escape(w) for w in wrappers)
-                wrapped = re.compile(rb"(?<![\w$>:])(" + names + rb")\s*\(\s*\x01(\d+)\x01\s*\)")
-                transforms = itertools.chain(transforms, wrapped.finditer(code))
+                wrapped = re.compile(rb"(" + names + rb")\s*\(\s*\x01(\d+)\x01\s*\)")
+                transforms = itertools.chain(transforms, bounded_finditer(wrapped, code, 200))
     for m in transforms:
         fn, val = m.group(1), lx.value(int(m.group(2)))
         fn = wrappers.get(fn, fn)
@@ -1184,7 +1184,7 @@ def _built_names(ctx: _Ctx, rule: Rule) -> Hit | None:
             out = decode._hex(val) if len(val) >= 4 else None
         if out is not None and _norm_name(out) in DANGEROUS_NAMES:
             return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end()))
-    joins = _IMPLODE.finditer(code) if code.find(b"implode") >= 0 or code.find(b"join") >= 0 else ()
+    joins = bounded_finditer(_IMPLODE, code, 200, first=ctx.first)  # literal-led, name-bounded
     for m in joins:  # implode('', ['as', 'se', 'rt'])
         glue = lx.value(int(m.group(1)))
         parts = [lx.value(int(i)) for i in _PLACEHOLDER.findall(m.group(2))]

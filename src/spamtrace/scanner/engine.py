@@ -255,7 +255,9 @@ def _rank_files(
 ) -> list[FileReport]:
     from spamtrace.scanner.walk import walk
 
-    limits = Limits.from_config(cfg)
+    # every reason: these few files are shown in incidents as "this is the file", and the
+    # ranking reads the full score; the time budget bounds the cost
+    limits = replace(Limits.from_config(cfg), stop_at_score=0)
     end = clock() + time_budget
     rules = load_rules()
     yara = load_yara()

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 #: score thresholds (sum of fired rule weights)
 MALICIOUS_SCORE = 10
 SUSPICIOUS_SCORE = 5
-#: a scan stops looking for more reasons once a file scores this much (two strong findings):
-#: the verdict cannot change any more, and the rest of a big web shell costs most of the time
-ENOUGH_SCORE = 2 * MALICIOUS_SCORE
+#: a scan stops looking for more reasons once a file scores this much: the verdict cannot
+#: change any more, and the rest of a big web shell costs most of the time
+ENOUGH_SCORE = MALICIOUS_SCORE
 
 
 class ScanVerdict(str, enum.Enum):

@@ -65,7 +65,11 @@ def test_budget_exceeded_is_reported_skipped(tmp_path: Path) -> None:
     p = SAMPLES / "malicious" / "webshell-lookalike.php"
     ticks = iter(range(0, 10_000))
     rep = scan_file(
-        str(p), Limits(file_timeout=2.0), load_rules(), load_yara(), clock=lambda: next(ticks)
+        str(p),
+        Limits(file_timeout=2.0, stop_at_score=0),
+        load_rules(),
+        load_yara(),
+        clock=lambda: next(ticks),
     )
     assert rep.verdict is ScanVerdict.SKIPPED
     assert rep.reason == "too slow: over 2s"
@@ -196,13 +200,13 @@ def test_rank_files_is_bounded_in_time(tmp_path: Path) -> None:
 def test_stop_at_enough_evidence_is_the_default_and_config_can_turn_it_off() -> None:
     from spamtrace import config
 
-    assert Limits().stop_at_score == 2 * MALICIOUS_SCORE
-    assert Limits.from_config(config.ScanSection()).stop_at_score == 2 * MALICIOUS_SCORE
+    assert Limits().stop_at_score == MALICIOUS_SCORE
+    assert Limits.from_config(config.ScanSection()).stop_at_score == MALICIOUS_SCORE
     assert Limits.from_config(config.ScanSection(all_reasons=True)).stop_at_score == 0
     shell = SAMPLES / "malicious" / "webshell-lookalike.php"
     quick = _scan(shell)
     full = _scan(shell, Limits(stop_at_score=0))
     assert quick.verdict is full.verdict is ScanVerdict.MALICIOUS
-    assert 2 * MALICIOUS_SCORE <= quick.score < full.score
+    assert MALICIOUS_SCORE <= quick.score < full.score
     assert any(n.startswith("stopped at score") for n in quick.notes)
     assert not any(n.startswith("stopped at score") for n in full.notes)
