@@ -2627,6 +2627,7 @@ def prepare(rules: tuple[Rule, ...]) -> None:
     gates = _gate_scanner(rules)
     _rule_plan(rules, _PREREQS.get(id(rules), {}) if gates is not None else {})
     _yara_names(rules)
+    _assertion_rx()
 
 
 _Plan = list[tuple[Rule, tuple[frozenset[bytes], ...], int]]

@@ -252,7 +252,15 @@ def load_rules() -> tuple[Rule, ...]:
 
 def builtin_macro(name: str) -> str:
     """A macro of the built-in rules file, expanded (features share them with the rules)."""
-    try:
-        return _macros(tomllib.loads(_builtin_text()))[name]
-    except (tomllib.TOMLDecodeError, KeyError):
-        raise ConfigError(f"data/scanner/rules.toml: no macro {name}") from None
+    macros = _CACHE_MACROS.get("builtin")
+    if macros is None:
+        try:
+            macros = _CACHE_MACROS["builtin"] = _macros(tomllib.loads(_builtin_text()))
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"data/scanner/rules.toml: {exc}") from None
+    if name not in macros:
+        raise ConfigError(f"data/scanner/rules.toml: no macro {name}")
+    return macros[name]
+
+
+_CACHE_MACROS: dict[str, dict[str, str]] = {}
