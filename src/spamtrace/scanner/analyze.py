@@ -582,16 +582,22 @@ _TAIL_LITERAL = re.compile(rb"\s*=\s*\x01(\d+)\x01\s*;")
 _TAIL_RHS = re.compile(rb"\s*=(?![=>])([^;]{0,200})")
 
 
+_MAX_VAR_LOOKS = 5000  # occurrences of one variable examined (a file of 200,000 uses of $to)
+
+
 def _var_assigns(
     code: bytes, var: bytes, tail: re.Pattern[bytes], limit: int = 1 << 30
 ) -> list[tuple[int, re.Match[bytes]]]:
     """The first ``limit`` matches of ``\\$<var><tail>`` in ``code``, as ``re.finditer`` would
-    find them (non-overlapping, left to right): (start of "$var", match of the tail). Needs
-    no regex built per variable ("$" cannot occur inside a name, so the needles never overlap)."""
+    find them (non-overlapping, left to right): (start of "$var", match of the tail), among
+    the first :data:`_MAX_VAR_LOOKS` occurrences. Needs no regex built per variable ("$"
+    cannot occur inside a name, so the needles never overlap)."""
     needle = b"$" + var
     out: list[tuple[int, re.Match[bytes]]] = []
     pos = code.find(needle)
-    while pos >= 0 and len(out) < limit:
+    looks = 0
+    while pos >= 0 and len(out) < limit and looks < _MAX_VAR_LOOKS:
+        looks += 1
         m = tail.match(code, pos + len(needle))
         if m is None:
             pos = code.find(needle, pos + 1)
@@ -1157,7 +1163,8 @@ def _built_names(ctx: _Ctx, rule: Rule) -> Hit | None:
     if any(has_word(ctx, w) for w in decoders):
         transforms = _finditer(_TRANSFORM, code)
         if b"return" in code:  # function d($s) { return base64_decode($s); }: d() decodes too
-            wrappers = {m.group(1): m.group(2) for m in _WRAPPER.finditer(code)}
+            found = itertools.islice(_WRAPPER.finditer(code), 20)  # bounded: one alternation
+            wrappers = {m.group(1): m.group(2) for m in found}
             if wrappers:
                 names = b"|".join(re.escape(w) for w in wrappers)
                 wrapped = re.compile(rb"(" + names + rb")\s*\(\s*\x01(\d+)\x01\s*\)")
@@ -1699,10 +1706,12 @@ def _direct_mx(ctx: _Ctx, rule: Rule) -> Hit | None:
         parts = _top_args(args)
         if len(parts) >= 2:
             hosts.update(_VAR.findall(parts[1]))
-    hosts.update(m.group(1) for m in _DNS_RECORD_VAR.finditer(code))
+    hosts.update(m.group(1) for m in itertools.islice(_DNS_RECORD_VAR.finditer(code), 20))
     if not hosts:
         return None
     for _round in range(2):  # copies and loops: $host = $mx[0]; foreach ($mx as $host)
+        if len(hosts) > 40:
+            break  # bounded: the names make one alternation
         names = b"|".join(re.escape(h) for h in sorted(hosts))
         copy = re.compile(
             rb"(?:\$(" + _NAME_P + rb")\s*=\s*[^;=]{0,80}?\$(?:" + names + rb")\b|"
@@ -1890,7 +1899,8 @@ def _relay_recipient(ctx: _Ctx, rule: Rule) -> Hit | None:
     req, _dec = _taint(ctx)
     sites = [(start, _first_arg(args)) for start, args in _calls(ctx, _SINK_NAMES["mail"], 50)]
     if b"->" in code:
-        sites.extend((m.start(), _first_arg(m.group(1))) for m in _RECIPIENT_METHOD.finditer(code))
+        found = itertools.islice(_RECIPIENT_METHOD.finditer(code), 200)
+        sites.extend((m.start(), _first_arg(m.group(1))) for m in found)
     for start, arg in sites:
         head = arg[_WRAPPED_REQ.match(arg).end() :]  # type: ignore[union-attr]
         var = _VAR.match(head)
