@@ -611,9 +611,15 @@ def _expression(text: bytes) -> bytes:
     """The expression at the start of ``text``: up to a ``;`` or a closing bracket that it
     did not open (``$p = f()) { unlink($p);`` -> ``$p = f()``: an assignment inside a
     condition ends with the condition)."""
+    return _balanced_prefix(text, 59, nested=True)  # ";"
+
+
+def _balanced_prefix(text: bytes, stop: int, *, nested: bool) -> bytes:
+    """``text`` up to a closing bracket that it did not open, or up to the byte ``stop``
+    (outside brackets only, unless ``nested``)."""
     depth = 0
     for i, ch in enumerate(text):
-        if ch == 59:  # ";"
+        if ch == stop and (nested or depth == 0):
             return text[:i]
         if ch in b"([{":
             depth += 1
@@ -804,17 +810,7 @@ def _calls(ctx: _Ctx, names: tuple[bytes, ...], limit: int = 200) -> list[tuple[
 
 def _first_arg(args: bytes) -> bytes:
     """The first argument of a call whose argument text (after the "(") is ``args``."""
-    depth = 0
-    for i, ch in enumerate(args):
-        if ch in b"([{":
-            depth += 1
-        elif ch in b")]}":
-            if depth == 0:
-                return args[:i]
-            depth -= 1
-        elif ch == 44 and depth == 0:  # ","
-            return args[:i]
-    return args
+    return _balanced_prefix(args, 44, nested=False)  # ","
 
 
 _SHELL_PATH = re.compile(rb"/bin/(?:ba|z|k|c|tc|da)?sh\b|\bsh -i\b|cmd\.exe|powershell")
