@@ -1613,21 +1613,24 @@ _FREEMAIL = re.compile(
 def _freemail_drop(ctx: _Ctx, rule: Rule) -> Hit | None:
     """mail() to a hard-coded free-mail address: stolen data or a mailer's "it works" report
     sent to the attacker (real sites mail their own domain or a configured address)."""
-    code = ctx.code
     for start, args in _calls(ctx, _SINK_NAMES["mail"], 50):
-        first = _first_arg(args).strip()
-        p = _PLACEHOLDER.fullmatch(first)
-        vals: list[bytes] = []
-        if p is not None:
-            vals.append(ctx.lx.value(int(p.group(1))))
-        else:
-            v = _VAR.fullmatch(first)
-            if v is not None:
-                lits = _var_assigns(code, v.group(1), _TAIL_LITERAL, 5)
-                vals.extend(ctx.lx.value(int(am.group(1))) for _, am in lits)
-        if any(_FREEMAIL.search(val) for val in vals):
+        if any(_FREEMAIL.search(val) for val in _recipient_literals(ctx, args)):
             return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
     return None
+
+
+def _recipient_literals(ctx: _Ctx, args: bytes) -> list[bytes]:
+    """The literal values a mail() call's recipient (its first argument, the argument text
+    ``args``) holds: the literal itself, or the first literals assigned to its variable."""
+    first = _first_arg(args).strip()
+    p = _PLACEHOLDER.fullmatch(first)
+    if p is not None:
+        return [ctx.lx.value(int(p.group(1)))]
+    v = _VAR.fullmatch(first)
+    if v is None:
+        return []
+    lits = _var_assigns(ctx.code, v.group(1), _TAIL_LITERAL, 5)
+    return [ctx.lx.value(int(am.group(1))) for _, am in lits]
 
 
 _FORM_FIELD = re.compile(
@@ -2127,16 +2130,7 @@ def _server_info_beacon(ctx: _Ctx, rule: Rule) -> Hit | None:
     ):
         return None
     for start, args in _calls(ctx, _SINK_NAMES["mail"], 50):
-        first = _first_arg(args).strip()
-        vals: list[bytes] = []
-        p = _PLACEHOLDER.fullmatch(first)
-        if p is not None:
-            vals.append(ctx.lx.value(int(p.group(1))))
-        else:
-            v = _VAR.fullmatch(first)
-            if v is not None:
-                lits = _var_assigns(code, v.group(1), _TAIL_LITERAL, 5)
-                vals.extend(ctx.lx.value(int(am.group(1))) for _, am in lits)
+        vals = _recipient_literals(ctx, args)
         if any(re.fullmatch(rb"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", val.strip()) for val in vals):
             return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
     return None
