@@ -241,7 +241,8 @@ def _string_at(ctx: _Ctx, offset: int) -> int:
     """Index of the literal that holds ``offset`` of :func:`_string_text` (-1: inline HTML)."""
     starts = ctx.cache.get("starts")
     if starts is None:
-        starts = [1, *itertools.accumulate((len(r) + 1 for r in ctx.lx.raw_strings), initial=1)][1:]
+        lengths = map((1).__add__, map(len, ctx.lx.raw_strings))  # each body and its NUL
+        starts = list(itertools.accumulate(lengths, initial=1))
         ctx.cache["starts"] = starts
     idx = bisect.bisect_right(starts, offset) - 1  # type: ignore[arg-type]
     return idx if idx < len(ctx.lx.raw_strings) else -1
@@ -2753,6 +2754,17 @@ def _analyze(
     return payloads
 
 
+_AFTER_RULES: dict[int, tuple[tuple[Rule, ...], tuple[Rule, ...]]] = {}
+
+
+def _after_rules(rules: tuple[Rule, ...]) -> tuple[Rule, ...]:
+    """The rules about the other findings (``after = true``), in file order."""
+    entry = _AFTER_RULES.get(id(rules))
+    if entry is None or entry[0] is not rules:
+        entry = _AFTER_RULES[id(rules)] = (rules, tuple(r for r in rules if r.params.get("after")))
+    return entry[1]
+
+
 def _score_reached(hits: dict[str, tuple[Rule, Hit, int]], stop_at: int) -> bool:
     """Whether ``hits`` score at least ``stop_at`` once overlapping rules count once."""
     if sum(entry[0].weight for entry in hits.values()) < stop_at:
@@ -2802,10 +2814,8 @@ def analyze(
     except _Enough:
         layers, complete = 0, False
     _drop_overlapped(hits)
-    for rule in rules:  # rules about the other findings ("after" = true) run last
-        if not complete:
-            break
-        if rule.params.get("after") and rule.id not in hits:
+    for rule in _after_rules(rules) if complete else ():  # about the other findings: last
+        if rule.id not in hits:
             fn = FEATURES[rule.feature or ""]
             cache = {"hits": hits, "code0": code0.get("code", b"")}
             hit = fn(_Ctx(data, name, lex(b""), 0, check, yara, cache=cache), rule)
