@@ -751,7 +751,6 @@ _SINK_NAMES: dict[str, tuple[bytes, ...]] = {
     "dbconnect": (b"mysql_connect", b"mysqli_connect", b"mysql_pconnect", b"pg_connect",
                   b"mssql_connect"),
 }  # fmt: skip
-_CALL_TAIL = re.compile(rb"\s*\(([^;]{0,200})")
 
 
 _CALL_ARGS_MAX = 200  # argument text kept per call (``[^;]{0,200}`` below)
