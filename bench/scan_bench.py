@@ -1,7 +1,7 @@
 """Benchmark `spamtrace scan` on a labelled corpus of PHP malware and clean code.
 
 Usage: .venv/bin/python bench/scan_bench.py [--corpus DIR] [--jobs 2] [--pmf-rules php.yar]
-       [--show-misses]
+       [--show-misses] [--no-all-reasons]
 
 The corpus layout is ``malicious/<source>/...`` and ``clean/<source>/...`` with labels in
 ``manifest.tsv`` (default: ../shared/corpus relative to the repository). Every file is read as
@@ -16,6 +16,11 @@ corpus README measured its baseline: the ``yara`` command (Debian package ``yara
 ``--jobs`` threads. Without that command the rules run on yara-x, which is several times slower
 for these rules: that figure is printed but labelled as not the peer's engine. Without
 ``--pmf-rules`` the corpus README's reference figures are printed, labelled as not measured here.
+
+The main pass scans as ``spamtrace scan`` does by default: a file stops being analysed once it
+is certainly malicious. A second pass then runs every rule on every file (``--all-reasons``),
+prints its throughput and counts the files whose verdict differs (there should be none);
+``--no-all-reasons`` skips it.
 """
 
 from __future__ import annotations

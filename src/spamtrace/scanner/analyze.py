@@ -1806,6 +1806,7 @@ _OTHER_ACCOUNTS = re.compile(rb"/home\d*/|public_html|wp-config\.php|configurati
 
 _SESSION_DIR = re.compile(rb"/tmp/?|/var/lib/php\d*/sessions?/?|/var/lib/php\d*/?")
 _SESSION_READS = (b"fopen", b"file_get_contents", b"readfile", b"file")
+_SESSION_LISTS = (b"opendir", b"scandir", b"glob")
 _SESSION_PATH_CALL = re.compile(rb"(?<![\w$>:])session_save_path\s*\(")  # the function
 _GLOB_FOREACH = re.compile(
     rb"foreach\s*\(\s*glob\s*\([^;]{0,200}?\)\s*as\s*(?:\$\w+\s*=>\s*)?\$(\w+)"
@@ -1829,8 +1830,7 @@ def _session_harvest(ctx: _Ctx, rule: Rule) -> Hit | None:
     )
     if not listed:
         return None
-    listing = find_calls(code, (b"opendir", b"scandir", b"glob"), 1)
-    if not listing:
+    if not _calls(ctx, _SESSION_LISTS, 1):
         return None
     globbed = {m.group(1) for m in _GLOB_FOREACH.finditer(code)}
     for start, args in _calls(ctx, _SESSION_READS, 50):
@@ -1847,6 +1847,7 @@ def _session_harvest(ctx: _Ctx, rule: Rule) -> Hit | None:
 
 
 _WP_BOOT = re.compile(rb"wp-(?:load|blog-header|config)\.php")
+_WP_USER_CALLS = (b"wp_create_user", b"wp_insert_user")
 
 
 @feature("wp_admin_create")
@@ -1858,7 +1859,7 @@ def _wp_admin_create(ctx: _Ctx, rule: Rule) -> Hit | None:
     text = _string_text(ctx)
     if b"administrator" not in text or _WP_BOOT.search(text) is None:
         return None
-    calls = _calls(ctx, (b"wp_create_user", b"wp_insert_user"), 1)
+    calls = _calls(ctx, _WP_USER_CALLS, 1)
     if not calls:
         return None
     start = calls[0][0]
@@ -1909,16 +1910,18 @@ def _relay_recipient(ctx: _Ctx, rule: Rule) -> Hit | None:
     return None
 
 
-_BRAND_DOMAIN = re.compile(
+# "@" and a bank, payment service or brand domain (any subdomain, the domain's own TLD)
+_BRAND_AT = (
     rb"@(?:[a-z0-9-]+\.)*(?:paypal|apple|icloud|microsoft|office365|amazon|netflix|chase|"
     rb"wellsfargo|bankofamerica|citibank|hsbc|barclays|santander|dhl|fedex|ups|usps|irs|"
     rb"docusign|dropbox|facebook|instagram|linkedin|adobe|intuit|coinbase|binance)\.[a-z.]{2,10}\b"
 )
+_BRAND_DOMAIN = re.compile(_BRAND_AT)
+# a sender header naming such an address; the header starts a literal or a line (a raw
+# literal writes the line break as the escape "\r\n")
 _BRAND_FROM = re.compile(
-    rb"(?:^|[\x00\s\\n\\r'\"])(?:from|reply-to|sender|return-path)\s*:[^\x00\n]{0,80}?@"
-    rb"(?:[a-z0-9-]+\.)*(?:paypal|apple|icloud|microsoft|office365|amazon|netflix|chase|"
-    rb"wellsfargo|bankofamerica|citibank|hsbc|barclays|santander|dhl|fedex|ups|usps|irs|"
-    rb"docusign|dropbox|facebook|instagram|linkedin|adobe|intuit|coinbase|binance)\.[a-z.]{2,10}\b"
+    rb"(?:^|[\x00\s'\"]|\\[rn])(?:from|reply-to|sender|return-path)\s*:[^\x00\n]{0,80}?"
+    + _BRAND_AT
 )
 
 
@@ -2512,8 +2515,15 @@ _CALLED_NAMES = (
     *itertools.chain(*_SINK_NAMES.values()),
     *_FILE_OP_NAMES_B,
     *_CB_FIRST,
+    *_CB_SECOND,
     *_CB_LAST,
     *_GLOBALS_SINKS,
+    *_SOCKET_CALLS,
+    *_SOCKET_WRITES,
+    *_SESSION_READS,
+    *_SESSION_LISTS,
+    *_WP_USER_CALLS,
+    b"getmxrr",
     *_READ_CALLS,
     *_FETCH_CALLS,
     *_CRAWLER_TESTS,

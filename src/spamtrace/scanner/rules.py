@@ -65,6 +65,11 @@ def parse_rules(text: str, origin: str = "rules.toml") -> tuple[Rule, ...]:
         doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{origin}: {exc}") from None
+    return rules_of(doc, origin)
+
+
+def rules_of(doc: dict[str, Any], origin: str) -> tuple[Rule, ...]:
+    """The rules of a parsed rules file (``origin`` names it in errors)."""
     macros = _macros(doc)
     out: list[Rule] = []
     seen: set[str] = set()
@@ -237,30 +242,35 @@ def load_yara() -> YaraWords:
     return _YARA[0]
 
 
-def _builtin_text() -> str:
-    return resources.files("spamtrace").joinpath("data/scanner/rules.toml").read_text("utf-8")
+_BUILTIN = "data/scanner/rules.toml"
+
+
+def _builtin_doc() -> dict[str, Any]:
+    """The built-in rules file, read and parsed once per process (rules and macros)."""
+    doc = _DOCS.get(_BUILTIN)
+    if doc is None:
+        text = resources.files("spamtrace").joinpath(_BUILTIN).read_text("utf-8")
+        try:
+            doc = _DOCS[_BUILTIN] = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"{_BUILTIN}: {exc}") from None
+    return doc
+
+
+_DOCS: dict[str, dict[str, Any]] = {}
 
 
 def load_rules() -> tuple[Rule, ...]:
     """The built-in rules (parsed once per process)."""
     cached = _CACHE.get("builtin")
     if cached is None:
-        cached = parse_rules(_builtin_text(), "data/scanner/rules.toml")
-        _CACHE["builtin"] = cached
+        cached = _CACHE["builtin"] = rules_of(_builtin_doc(), _BUILTIN)
     return cached
 
 
 def builtin_macro(name: str) -> str:
     """A macro of the built-in rules file, expanded (features share them with the rules)."""
-    macros = _CACHE_MACROS.get("builtin")
-    if macros is None:
-        try:
-            macros = _CACHE_MACROS["builtin"] = _macros(tomllib.loads(_builtin_text()))
-        except tomllib.TOMLDecodeError as exc:
-            raise ConfigError(f"data/scanner/rules.toml: {exc}") from None
+    macros = _macros(_builtin_doc())
     if name not in macros:
-        raise ConfigError(f"data/scanner/rules.toml: no macro {name}")
+        raise ConfigError(f"{_BUILTIN}: no macro {name}")
     return macros[name]
-
-
-_CACHE_MACROS: dict[str, dict[str, str]] = {}

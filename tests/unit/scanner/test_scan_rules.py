@@ -236,3 +236,15 @@ def test_a_decoder_wrapped_in_a_function_still_decodes_names() -> None:
     assert "php.dangerous-name-built" in rule_ids(analyze_bytes(wrapped))
     harmless = wrapped.replace(b"c2hlbGxfZXhlYw==", b"aGVsbG8gd29ybGQ=")  # "hello world"
     assert "php.dangerous-name-built" not in rule_ids(analyze_bytes(harmless))
+
+
+def test_brand_sender_needs_a_header_name_of_its_own() -> None:
+    """"From:" must start a literal or follow a line break ("\\r\\n" as written in a
+    double-quoted string); a word that merely ends in "from"/"r" is not a header."""
+    header = (
+        b"<?php\nmail($to, 'Hi', $body, "
+        b"\"X-Priority: 1\\r\\nFrom: PayPal <service@paypal.com>\");\n"
+    )
+    assert "mailer.brand-sender" in rule_ids(analyze_bytes(header))
+    prose = header.replace(b"\\r\\nFrom:", b" Patternfrom:")  # "n" before "from"
+    assert "mailer.brand-sender" not in rule_ids(analyze_bytes(prose))
