@@ -1331,8 +1331,11 @@ def _escaped_literals(ctx: _Ctx, rule: Rule) -> Hit | None:
     return None
 
 
-_IDENT = re.compile(rb"\$(" + _NAME + rb")")
-_FUNC_IDENT = re.compile(rb"function\s+(" + _NAME + rb")")
+# _VAR and a function's name, on lexed code: lower-cased, so "[\w\x80-\xff]" can be written as
+# plain ranges, which the regex engine tests with one table lookup instead of a category test
+_NAME_LOW = rb"[a-z_\x80-\xff][0-9a-z_\x80-\xff]*+"
+_IDENT = re.compile(rb"\$(" + _NAME_LOW + rb")")
+_FUNC_IDENT = re.compile(rb"function\s+(" + _NAME_LOW + rb")")
 _RANDOM_NAME = re.compile(
     rb"(?m)^((?=..)(?:[o0_]*o[o0_]*0[o0_]*|[o0_]*0[o0_]*o[o0_]*|[il1_]*[il][il1_]*[l1][il1_]*|"
     rb"_+0x[0-9a-f]+|_{2,}\d*|(?=[a-z]{7,}$)[a-z]*[bcdfghjklmnpqrstvwxz]{5,}[a-z]*|[a-z]{1,3}\d{3,}|"
@@ -1354,18 +1357,22 @@ def _random_identifiers(ctx: _Ctx, rule: Rule) -> Hit | None:
     if len(odd_known) + len(plain_known) > 100_000:
         odd_known.clear()
         plain_known.clear()
-    odd = list(names & odd_known)
-    for n in names - odd_known - plain_known:  # set operations: no Python loop for the known
+    need = max(int(rule.params.get("min_names", 6)),
+               float(rule.params.get("min_fraction", 0)) * len(names))  # fmt: skip
+    unknown = names - plain_known
+    if len(unknown) < need:
+        return None  # the odd names are among these: too few whatever they are
+    odd = list(unknown & odd_known)
+    for n in unknown - odd_known:  # set operations: no Python loop for the known
         if _RANDOM_NAME.fullmatch(n) is not None:
             odd.append(n)
             if len(n) <= 64:
                 odd_known.add(n)
         elif len(n) <= 64:
             plain_known.add(n)
-    # enough of them, and a share of the file's names: obfuscators rename everything, while a
-    # large class or a generated parser has a few odd names among hundreds of ordinary ones
-    need = max(int(rule.params.get("min_names", 6)),
-               float(rule.params.get("min_fraction", 0)) * len(names))  # fmt: skip
+    # enough of them, and a share of the file's names (``need``): obfuscators rename
+    # everything, while a large class or a generated parser has a few odd names among
+    # hundreds of ordinary ones
     if len(odd) < need:
         return None
     low = ctx.data.lower()  # bytes.lower() keeps every offset
@@ -1920,8 +1927,7 @@ _BRAND_DOMAIN = re.compile(_BRAND_AT)
 # a sender header naming such an address; the header starts a literal or a line (a raw
 # literal writes the line break as the escape "\r\n")
 _BRAND_FROM = re.compile(
-    rb"(?:^|[\x00\s'\"]|\\[rn])(?:from|reply-to|sender|return-path)\s*:[^\x00\n]{0,80}?"
-    + _BRAND_AT
+    rb"(?:^|[\x00\s'\"]|\\[rn])(?:from|reply-to|sender|return-path)\s*:[^\x00\n]{0,80}?" + _BRAND_AT
 )
 
 
@@ -2640,21 +2646,25 @@ def prepare(rules: tuple[Rule, ...]) -> None:
     _assertion_rx()
 
 
-_Plan = list[tuple[Rule, tuple[frozenset[bytes], ...], int]]
-# id(rules) -> (rules, plan): holding the tuple keeps its id from being reused
-_RULE_PLANS: dict[int, tuple[tuple[Rule, ...], _Plan]] = {}
+_Plan = list[tuple[Rule, int, int]]
+# id(rules) -> (rules, plan, word bits): holding the tuple keeps its id from being reused
+_RULE_PLANS: dict[int, tuple[tuple[Rule, ...], _Plan, dict[bytes, int]]] = {}
 
 
-def _rule_plan(rules: tuple[Rule, ...], prereqs: dict[str, tuple[frozenset[bytes], ...]]) -> _Plan:
-    """The rules that run per layer (not the "after" ones), in order, each with the word
-    sets that :func:`_run_rule` checks against the gate words present before anything else
-    (when one of them is disjoint from them, the rule cannot fire) and its
-    ``min_literal_count`` (0: none)."""
+def _rule_plan(
+    rules: tuple[Rule, ...], prereqs: dict[str, tuple[frozenset[bytes], ...]]
+) -> tuple[_Plan, dict[bytes, int]]:
+    """The rules that run per layer (not the "after" ones), in order, each with a bit mask of
+    the word sets that :func:`_run_rule` checks against the gate words present before
+    anything else (when one of them is disjoint from them, the rule cannot fire) and its
+    ``min_literal_count`` (0: none); and, per gate word, the bits of the sets that hold it.
+    A rule can fire only when the bits of the words present cover its mask."""
     key = id(rules)
     entry = _RULE_PLANS.get(key)
     if entry is not None and entry[0] is rules:
-        return entry[1]
+        return entry[1], entry[2]
     cached: _Plan = []
+    set_bits: dict[frozenset[bytes], int] = {}
     for rule in rules:
         if rule.params.get("after"):
             continue
@@ -2667,14 +2677,21 @@ def _rule_plan(rules: tuple[Rule, ...], prereqs: dict[str, tuple[frozenset[bytes
                 needs.append(frozenset(rule.gate_also))
         if rule.kind == "code" and rule.regex is not None:
             needs.extend(prereqs.get(rule.id, ()))
-        cached.append((rule, tuple(needs), int(rule.params.get("min_literal_count") or 0)))
+        mask = 0
+        for ws in needs:
+            mask |= set_bits.setdefault(ws, 1 << len(set_bits))
+        cached.append((rule, mask, int(rule.params.get("min_literal_count") or 0)))
+    word_bits: dict[bytes, int] = {}
+    for ws, bit in set_bits.items():
+        for w in ws:
+            word_bits[w] = word_bits.get(w, 0) | bit
     # Cheap first, heavy first: one regex or word lookup (kinds "code", "yara") before the
     # measurements ("feature"), which may walk the whole file; the heaviest first within each.
     # Per-layer rules do not read each other's results, so the order changes no finding;
     # it only makes a scan that stops at enough evidence (``stop_at``) stop sooner.
     cached.sort(key=lambda entry: (entry[0].kind == "feature", -entry[0].weight))
-    _RULE_PLANS[key] = (rules, cached)
-    return cached
+    _RULE_PLANS[key] = (rules, cached, word_bits)
+    return cached, word_bits
 
 
 _YARA_NAMES: dict[int, tuple[tuple[Rule, ...], dict[str, frozenset[str]]]] = {}
@@ -2730,31 +2747,34 @@ def _analyze(
     ctx.cache["yara-names"] = _yara_names(rules)
     if code0 is not None:
         code0["code"] = lx.code  # the file's own lexed code, for the "after" rules
-    present = _present(ctx) if gates is not None else None
-    code = lx.code
-    for rule, needs, min_count in _rule_plan(rules, ctx.prereqs):
-        if rule.id in hits:
-            continue
-        if present is None:
-            check()
-            hit = _run_rule(ctx, rule)
-        else:
-            # the checks of _run_rule, with the gate words already known
-            absent = False
-            for ws in needs:
-                if present.isdisjoint(ws):
-                    absent = True  # a gate word set of the rule: _run_rule would say None
-                    break
-            if absent:
+    plan, word_bits = _rule_plan(rules, ctx.prereqs)
+    if gates is None:
+        for rule, _mask, _min_count in plan:
+            if rule.id not in hits:
+                check()
+                hit = _run_rule(ctx, rule)
+                if hit is not None:
+                    hits[rule.id] = (rule, hit, layer)
+                    if stop_at and _score_reached(hits, stop_at):
+                        raise _Enough
+    else:
+        # the checks of _run_rule, with the gate words already known: a rule runs only when
+        # each of its word sets has a word present
+        have = 0
+        for word in _present(ctx) or ():
+            have |= word_bits.get(word, 0)
+        code = lx.code
+        for rule, _mask, min_count in [entry for entry in plan if entry[1] & have == entry[1]]:
+            if rule.id in hits:
                 continue
             check()
             if min_count and sum(code.count(w) for w in rule.gate_counts) < min_count:
                 continue
             hit = _rule_body(ctx, rule)
-        if hit is not None:
-            hits[rule.id] = (rule, hit, layer)
-            if stop_at and _score_reached(hits, stop_at):
-                raise _Enough
+            if hit is not None:
+                hits[rule.id] = (rule, hit, layer)
+                if stop_at and _score_reached(hits, stop_at):
+                    raise _Enough
     payloads = 0
     if layer < MAX_LAYERS:
         for _idx, payload, _layers in _payloads(ctx):

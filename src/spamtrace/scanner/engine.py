@@ -24,7 +24,7 @@ from dataclasses import dataclass, replace
 from types import FrameType
 
 from spamtrace import config
-from spamtrace.scanner.analyze import BudgetExceeded, analyze, prepare
+from spamtrace.scanner.analyze import Analysis, BudgetExceeded, analyze, prepare
 from spamtrace.scanner.report import ENOUGH_SCORE, FileReport, ScanVerdict
 from spamtrace.scanner.rules import Rule, YaraWords, load_rules, load_yara
 
@@ -102,6 +102,11 @@ def _skipped(path: str, size: int, reason: str, seconds: float = 0.0) -> FileRep
     )
 
 
+#: files already analysed in one scan, by content and name -> the analysis (see scan_file)
+Memo = dict[tuple[str, str], Analysis]
+_MEMO_MAX = 20_000
+
+
 def scan_file(
     path: str,
     limits: Limits,
@@ -110,8 +115,14 @@ def scan_file(
     *,
     known_hashes: frozenset[str] = frozenset(),
     clock: Callable[[], float] = time.monotonic,
+    memo: Memo | None = None,
 ) -> FileReport:
-    """Read and analyze one file (in this process)."""
+    """Read and analyze one file (in this process).
+
+    ``memo`` (one per scan, with the same rules and limits) remembers the analyses made: a
+    hosting server holds many copies of the same WordPress core, plugins and libraries, and
+    a copy's findings are those of the first, since the rules read nothing but the bytes and
+    the file name. Bounded: past ``_MEMO_MAX`` entries the oldest goes."""
     start = clock()
     try:
         data, note = read_file(path, limits.max_file_size)
@@ -136,10 +147,15 @@ def scan_file(
         if clock() > deadline:
             raise BudgetExceeded
 
+    name = os.path.basename(path)
     try:
-        result = analyze(
-            data, os.path.basename(path), rules, check, yara, stop_at=limits.stop_at_score
-        )
+        result = memo.get((digest, name)) if memo is not None else None
+        if result is None:
+            result = analyze(data, name, rules, check, yara, stop_at=limits.stop_at_score)
+            if memo is not None:
+                if len(memo) >= _MEMO_MAX:
+                    del memo[next(iter(memo))]
+                memo[(digest, name)] = result
     except BudgetExceeded:
         return replace(
             _skipped(path, len(data), f"too slow: over {limits.file_timeout:g}s", clock() - start),
@@ -175,6 +191,7 @@ def _init_worker(limits: Limits, known: frozenset[str]) -> None:
     signal.signal(signal.SIGALRM, _alarm)
     _W["limits"] = limits
     _W["known"] = known
+    _W["memo"] = {}  # this worker's analyses of this scan
     if "rules" not in _W:  # not inherited from the parent (a start method other than fork)
         _W["rules"] = load_rules()
         _W["yara"] = load_yara()
@@ -191,6 +208,7 @@ def _work(path: str) -> FileReport:
             _W["rules"],  # type: ignore[arg-type]
             _W["yara"],  # type: ignore[arg-type]
             known_hashes=_W["known"],  # type: ignore[arg-type]
+            memo=_W["memo"],  # type: ignore[arg-type]
         )
     except BudgetExceeded:
         return _skipped(path, 0, f"too slow: over {limits.file_timeout:g}s")
@@ -212,8 +230,9 @@ def scan_paths(
     rules = load_rules()
     yara = load_yara()
     if jobs <= 1:
+        memo: Memo = {}
         for path in paths:
-            yield scan_file(path, limits, rules, yara, known_hashes=known_hashes)
+            yield scan_file(path, limits, rules, yara, known_hashes=known_hashes, memo=memo)
         return
     # compile once here: the forked workers inherit the rules and their caches
     prepare(rules)

@@ -210,3 +210,31 @@ def test_stop_at_enough_evidence_is_the_default_and_config_can_turn_it_off() -> 
     assert MALICIOUS_SCORE <= quick.score < full.score
     assert any(n.startswith("stopped at score") for n in quick.notes)
     assert not any(n.startswith("stopped at score") for n in full.notes)
+
+
+def test_copies_in_one_scan_are_analysed_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a hosting server holds many copies of the same files: a copy (same bytes, same name)
+    # gets the first one's findings without a second analysis; another name is analysed
+    body = (SAMPLES / "malicious" / "webshell-lookalike.php").read_bytes()
+    for site in ("a", "b", "c"):
+        (tmp_path / site).mkdir()
+        (tmp_path / site / "shell.php").write_bytes(body)
+    (tmp_path / "c" / "other.php").write_bytes(body)
+    calls: list[str] = []
+    from spamtrace.scanner.analyze import analyze as real
+
+    def counting(data: bytes, name: str, *args: object, **kw: object) -> object:
+        calls.append(name)
+        return real(data, name, *args, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(engine, "analyze", counting)
+    paths = sorted(str(p) for p in tmp_path.rglob("*.php"))
+    reports = list(scan_paths(paths, Limits(), jobs=1))
+    assert sorted(calls) == ["other.php", "shell.php"]
+    assert len({(r.verdict, r.score, r.findings, r.sha256) for r in reports}) == 1
+    assert reports[0].verdict is ScanVerdict.MALICIOUS
+    # a new scan starts with no memory
+    list(scan_paths(paths[:1], Limits(), jobs=1))
+    assert len(calls) == 3
