@@ -427,6 +427,8 @@ def _taint(ctx: _Ctx) -> tuple[set[bytes], set[bytes]]:
     dec: set[bytes] = set()
     direct: set[bytes] = set()
     ctx.cache["direct"] = direct
+    header: set[bytes] = set()
+    ctx.cache["header"] = header
     stmts: dict[int, re.Match[bytes] | None] = {}
     if any(has_word(ctx, src) for src in _SOURCES) or has_word(ctx, b"\x01."):
         for m in _FOREACH_REQ.finditer(code):
@@ -452,6 +454,8 @@ def _taint(ctx: _Ctx) -> tuple[set[bytes], set[bytes]]:
                         # backdoor, so it joins the "direct" set that those sinks read
                         if _DIRECT_REQ.match(rhs):
                             direct.add(name)
+                            if _custom_header(ctx, rhs):
+                                header.add(name)  # a request header of the client's own
                     elif src in _NET_SOURCES:
                         req.add(name)  # bytes read from a network peer: a remote command
                     elif _DEC_RE.search(rhs) or _BUILT_RHS.match(rhs):
@@ -490,6 +494,27 @@ def _taint(ctx: _Ctx) -> tuple[set[bytes], set[bytes]]:
                     req.add(m.group(2))
     ctx.cache["taint"] = (req, dec)
     return req, dec
+
+
+_SERVER_HEADER = re.compile(rb"\$_server\s*\[\s*\x01(\d+)\x01\s*\]")
+# request headers that everyday code logs, mails or compares; a header of another name
+# (X-Cmd, X-Token...) exists only between the client and this script
+_COMMON_HEADERS = (
+    b"http_host", b"http_user_agent", b"http_referer", b"http_accept", b"http_cookie",
+    b"http_x_forwarded", b"http_x_real_ip", b"http_client_ip", b"http_x_requested_with",
+    b"http_cf_", b"http_x_cluster_client_ip", b"http_forwarded", b"http_via", b"http_origin",
+    b"http_if_", b"http_cache_control", b"http_connection", b"http_authorization",
+    b"http_content_", b"http_dnt", b"http_upgrade", b"http_x_wp_", b"http_x_http_method",
+)  # fmt: skip
+
+
+def _custom_header(ctx: _Ctx, rhs: bytes) -> bool:
+    """``rhs`` reads ``$_SERVER['HTTP_…']`` of a request header that is not a common one."""
+    m = _SERVER_HEADER.search(rhs)
+    if m is None or int(m.group(1)) >= len(ctx.lx.raw_strings):
+        return False
+    key = ctx.lx.value(int(m.group(1))).lower()
+    return key.startswith(b"http_") and not key.startswith(_COMMON_HEADERS)
 
 
 _EXTRACT_REQ = re.compile(rb"extract\s*\(\s*" + _REQ)
@@ -863,8 +888,9 @@ def _upload_unchecked(ctx: _Ctx, rule: Rule) -> Hit | None:
     return None
 
 
+# the variable, or an element of it ($p = $_POST; include $p['f'];): the taint of the array
 _INCLUDE_VAR = re.compile(
-    rb"(?:include|require)(?:_once)?\b\s*\(?\s*@?\s*\$(" + _NAME_P + rb")(?!\s*(?:->|::|\[))"
+    rb"(?:include|require)(?:_once)?\b\s*\(?\s*@?\s*\$(" + _NAME_P + rb")(?!\s*(?:->|::))"
 )
 
 
@@ -905,11 +931,20 @@ def _tainted_sink(ctx: _Ctx, rule: Rule) -> Hit | None:
         return None
     if kind == "include":  # a construct, often without "(": the path starts with the variable
         for m in includes:
-            if m.group(1) in req:
-                return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end() + 40))
+            var = m.group(1)
+            if var not in req:
+                continue
+            if code[m.end() : m.end() + 40].lstrip()[:1] == b"[" and not _whole_request(code, var):
+                continue  # an element of an array that merely holds some request values
+            return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end() + 40))
         return None
     names = _SINK_NAMES.get(str(kind), _EXEC_NAMES_B)
-    bad = req | dec | ctx.cache.get("direct", set()) if kind == "eval" else req
+    if kind == "eval":
+        bad = req | dec | ctx.cache.get("direct", set())
+    elif kind == "exec":  # a command sent in a header of the client's own (X-Cmd: ...)
+        bad = req | ctx.cache.get("header", set())
+    else:
+        bad = req
     direct_ok = kind in ("sql", "dbconnect")
     calls = _eval_calls(ctx, names) if kind == "eval" else _calls(ctx, names)
     for start, args in calls:
@@ -917,6 +952,12 @@ def _tainted_sink(ctx: _Ctx, rule: Rule) -> Hit | None:
         if set(_VAR.findall(text)) & bad or (direct_ok and _UIN_RE.search(text)):
             return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
     return None
+
+
+def _whole_request(code: bytes, var: bytes) -> bool:
+    """``$var`` is a copy of a whole request array (``$in = $_POST;``)."""
+    rx = rb"\$" + re.escape(var) + rb"\s*=\s*&?\s*\$_(?:get|post|request|cookie)\s*;"
+    return re.search(rx, code) is not None
 
 
 _PREG = re.compile(rb"preg_replace\s*\(\s*@?\s*\x01(\d+)\x01")
@@ -2064,6 +2105,38 @@ def _crawler_cloaking(ctx: _Ctx, rule: Rule) -> Hit | None:
         for q in _PLACEHOLDER.finditer(window):
             if _PHARMA.search(ctx.lx.value(int(q.group(1))).lower()):
                 return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
+    return None
+
+
+_REMOTE_FETCH = re.compile(
+    rb"(?:file_get_contents|curl_init|fopen|readfile|file|simplexml_load_file)\s*\(\s*\x01(\d+)\x01"
+)
+_SERVE = re.compile(rb"\b(?:echo|print|die|exit|eval|include|require)\b")
+
+
+@feature("crawler_remote")
+def _crawler_remote(ctx: _Ctx, rule: Rule) -> Hit | None:
+    """A test of the user agent for search-engine crawlers, followed (in the next ~1,000
+    bytes of code) by content fetched from a literal http(s) address and output: crawlers
+    are served pages from the operator's host (a doorway, SEO spam cloaking)."""
+    code = ctx.code
+    text = _string_text(ctx)
+    if text.find(b"user_agent") < 0 or text.find(b"http") < 0:
+        return None
+    value = ctx.lx.value
+    for start, args in _calls(ctx, _CRAWLER_TESTS, 100):
+        crawler = any(
+            _CRAWLERS.search(value(int(q.group(1))).lower())
+            for q in itertools.islice(_PLACEHOLDER.finditer(args), 4)
+        )
+        if not crawler:
+            continue
+        window = code[start : start + 1000]
+        for f in _REMOTE_FETCH.finditer(window):
+            url = value(int(f.group(1))).lower().lstrip()
+            if url.startswith((b"http://", b"https://")) and _SERVE.search(window):
+                at = start + f.start()
+                return Hit(ctx.line_of_code(at), ctx.excerpt_code(at, at + 80))
     return None
 
 
