@@ -2140,6 +2140,95 @@ def _crawler_remote(ctx: _Ctx, rule: Rule) -> Hit | None:
     return None
 
 
+_FUNC_DEF = re.compile(rb"function\s+(" + _NAME_P + rb")\s*\(\s*\$(" + _NAME_P + rb")")
+_SHELL_CALL = (
+    rb"(?<![\w$>:])(?:system|exec|shell_exec|passthru|popen|proc_open|pcntl_exec)\s*\(\s*@?\s*\$"
+)
+
+
+@feature("exec_wrapper")
+def _exec_wrapper(ctx: _Ctx, rule: Rule) -> Hit | None:
+    """A function of the script's own that runs its first parameter as a shell command
+    (``function run($c) { return shell_exec($c); }``), called with request input: the
+    command-runner of a small web shell, one call away from the request."""
+    code = ctx.code
+    wrappers: list[bytes] = []
+    for m in itertools.islice(_FUNC_DEF.finditer(code), 300):
+        body = code[m.end() : m.end() + 1500]
+        nxt = body.find(b"function ")
+        if nxt >= 0:
+            body = body[:nxt]  # the next function's body is not this one's
+        runs = re.compile(_SHELL_CALL + re.escape(m.group(2)) + rb"(?![\w\x80-\xff])")
+        if runs.search(body) is not None:
+            wrappers.append(m.group(1))
+            if len(wrappers) >= 10:
+                break
+    if not wrappers:
+        return None
+    req = _taint(ctx)[0]
+    for name in wrappers:
+        calls = re.compile(re.escape(name) + rb"(?=\s*\(([^;]{0,200}))")
+        for c in itertools.islice(calls.finditer(code), 200):
+            pos = c.start()
+            if pos and code[pos - 1] in _NOT_CALL_BEFORE:
+                continue  # a method, a longer name
+            if code[max(0, pos - 12) : pos].rstrip().endswith(b"function"):
+                continue  # the definition
+            args = _first_arg(c.group(1))
+            if _REQ_RE.search(args) or set(_VAR.findall(args)) & req:
+                return Hit(ctx.line_of_code(pos), ctx.excerpt_code(pos, pos + 80))
+    return None
+
+
+_PHP_PATH = re.compile(rb"\.(?:php\d?|phtml|pht|phar|inc)$", re.IGNORECASE)
+_FETCH_LITERAL = re.compile(
+    rb"(?:file_get_contents|file|fopen)\s*\(\s*\x01(\d+)\x01|curl_exec\s*\("
+)
+
+
+def _downloads(ctx: _Ctx, expr: bytes) -> bool:
+    """``expr`` fetches an http(s) address given as a literal, or is a variable assigned
+    such a download (``$d = file_get_contents('http://…');``, ``$d = curl_exec($ch);``)."""
+    texts = [expr]
+    v = _VAR.fullmatch(expr.strip().lstrip(b"@"))
+    if v is not None:
+        texts = [am.group(1) for _, am in _var_assigns(ctx.code, v.group(1), _TAIL_RHS, 10)]
+    for text in texts:
+        for m in _FETCH_LITERAL.finditer(text):
+            if m.group(1) is None:
+                return True  # curl_exec: a download whatever the address
+            url = ctx.lx.value(int(m.group(1))).lstrip().lower()
+            if url.startswith((b"http://", b"https://", b"ftp://")):
+                return True
+    return False
+
+
+@feature("remote_php_write")
+def _remote_php_write(ctx: _Ctx, rule: Rule) -> Hit | None:
+    """Content downloaded from a web address written into a ``.php`` file
+    (``file_put_contents('x.php', file_get_contents('http://…'))``, through a variable, or
+    ``copy('http://…', 'x.php')``): a dropper that installs the operator's code."""
+    value = ctx.lx.value
+    for start, args in _calls(ctx, (b"file_put_contents", b"copy"), 50):
+        parts = _top_args(args)
+        if len(parts) < 2:
+            continue
+        is_copy = ctx.code.startswith(b"copy", start)
+        dest = [value(int(i)) for i in _PLACEHOLDER.findall(parts[1 if is_copy else 0])]
+        if not dest or _PHP_PATH.search(dest[-1].strip()) is None:
+            continue  # the path does not end with a PHP extension given as a literal
+        if is_copy:
+            src = _PLACEHOLDER.match(parts[0].strip())
+            remote = src is not None and value(int(src.group(1))).lstrip().lower().startswith(
+                (b"http://", b"https://", b"ftp://")
+            )
+        else:
+            remote = _downloads(ctx, _expression(parts[1]))
+        if remote:
+            return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 100))
+    return None
+
+
 _WRAPPER_PREFIX = (b"compress.zlib://", b"php://filter", b"glob://", b"zip://", b"phar://")
 
 
