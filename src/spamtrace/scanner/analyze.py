@@ -2141,8 +2141,10 @@ def _crawler_remote(ctx: _Ctx, rule: Rule) -> Hit | None:
 
 
 _FUNC_DEF = re.compile(rb"function\s+(" + _NAME_P + rb")\s*\(\s*\$(" + _NAME_P + rb")")
-_SHELL_CALL = (
-    rb"(?<![\w$>:])(?:system|exec|shell_exec|passthru|popen|proc_open|pcntl_exec)\s*\(\s*@?\s*\$"
+_SHELL_CALL_VAR = re.compile(
+    rb"(?:system|exec|shell_exec|passthru|popen|proc_open|pcntl_exec)\s*\(\s*@?\s*\$("
+    + _NAME_P
+    + rb")"
 )
 
 
@@ -2153,14 +2155,13 @@ def _exec_wrapper(ctx: _Ctx, rule: Rule) -> Hit | None:
     command-runner of a small web shell, one call away from the request."""
     code = ctx.code
     wrappers: list[bytes] = []
-    for m in itertools.islice(_FUNC_DEF.finditer(code), 300):
-        body = code[m.end() : m.end() + 1500]
-        nxt = body.find(b"function ")
-        if nxt >= 0:
-            body = body[:nxt]  # the next function's body is not this one's
-        runs = re.compile(_SHELL_CALL + re.escape(m.group(2)) + rb"(?![\w\x80-\xff])")
-        if runs.search(body) is not None:
-            wrappers.append(m.group(1))
+    for m in bounded_finditer(_SHELL_CALL_VAR, code, 200, first=ctx.first):
+        # the function this call is in: the last definition within 1,500 bytes before it,
+        # with no other definition between (its body is not this one's)
+        at = code.rfind(b"function", max(0, m.start() - 1500), m.start())
+        d = _FUNC_DEF.match(code, at) if at >= 0 else None
+        if d is not None and d.group(2) == m.group(1) and d.group(1) not in wrappers:
+            wrappers.append(d.group(1))
             if len(wrappers) >= 10:
                 break
     if not wrappers:
