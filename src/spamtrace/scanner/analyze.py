@@ -339,7 +339,8 @@ _FOREACH_REQ = re.compile(
 _VAR = re.compile(rb"\$(" + _NAME + rb")")
 _BUILT_RHS = re.compile(
     rb"^\s*(?:" + _S + rb"\s*\.\s*(?:" + _S + rb"|chr\s*\()|chr\s*\(\s*\d+\s*\)\s*\.|"
-    rb"(?:strrev|str_rot13|base64_decode|hex2bin|str_replace|implode|join)\s*\()"
+    rb"(?:strrev|str_rot13|base64_decode|hex2bin|str_replace|implode|join)\s*\(|"
+    rb"pack\s*\(\s*" + _S + rb"\s*,\s*" + _S + rb"\s*\))"
 )
 _SOURCES = (
     b"$_get",
@@ -508,12 +509,19 @@ _COMMON_HEADERS = (
 )  # fmt: skip
 
 
+# the parts of the request line that $_SERVER holds as the client sent them
+_CLIENT_KEYS = (b"query_string", b"request_uri", b"path_info", b"php_auth_user", b"php_auth_pw")
+
+
 def _custom_header(ctx: _Ctx, rhs: bytes) -> bool:
-    """``rhs`` reads ``$_SERVER['HTTP_…']`` of a request header that is not a common one."""
+    """``rhs`` reads ``$_SERVER['HTTP_…']`` of a request header that is not a common one, or
+    the query string or path the client sent."""
     m = _SERVER_HEADER.search(rhs)
     if m is None or int(m.group(1)) >= len(ctx.lx.raw_strings):
         return False
     key = ctx.lx.value(int(m.group(1))).lower()
+    if key in _CLIENT_KEYS:
+        return True
     return key.startswith(b"http_") and not key.startswith(_COMMON_HEADERS)
 
 
@@ -1085,14 +1093,22 @@ def _callback_request(ctx: _Ctx, rule: Rule) -> Hit | None:
         return None  # no request input anywhere: no argument can be request input
     code = ctx.code
     for start, args in _calls(ctx, (*_CB_FIRST, *_CB_SECOND, *_CB_LAST), 100):
-        # the callback argument is a part of ``args``, so a match of _REQ in it is one in
-        # ``args`` too: without one, skip the argument split
-        if _REQ_RE.search(args) is None:
+        # the callback is request input, or a variable that holds it as it is ($fn =
+        # $_COOKIE['f'];): it is a part of ``args``, so without a match of _REQ or a variable
+        # holding request input in the file, skip the argument split
+        direct: set[bytes] = set()
+        if _VAR.search(args) is not None:
+            _taint(ctx)
+            direct = ctx.cache["direct"]
+        if not direct and _REQ_RE.search(args) is None:
             continue
         end = code.find(b"(", start)
         name = code[start:end].rstrip()
         callback = _callback_arg(name, args)
-        if callback is not None and _ARG_REQ.match(callback):
+        if callback is None:
+            continue
+        held = _VAR.fullmatch(callback.strip().lstrip(b"@"))
+        if _ARG_REQ.match(callback) or (held is not None and held.group(1) in direct):
             return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 120))
     return None
 
@@ -1154,6 +1170,15 @@ _STR_REPLACE = re.compile(
 )
 
 
+_HEX_DIGITS = re.compile(rb"(?:[0-9a-fA-F]{2})+")
+
+
+def _hex_name(val: bytes) -> bytes | None:
+    """The bytes a short hex literal stands for ("73797374656d" -> "system"), or None."""
+    return bytes.fromhex(val.decode("ascii")) if _HEX_DIGITS.fullmatch(val) else None
+
+
+_PACK_HEX = re.compile(rb"(?<![\w$>:])pack\s*\(\s*\x01(\d+)\x01\s*,\s*\x01(\d+)\x01\s*\)")
 _WRAPPER = re.compile(
     rb"function\s+(" + _NAME_P + rb")\s*\(\s*\$" + _NAME_P + rb"\s*\)\s*\{\s*return\s+"
     rb"(strrev|str_rot13|base64_decode|hex2bin)\s*\(\s*\$" + _NAME_P + rb"\s*\)\s*;\s*\}"
@@ -1225,7 +1250,12 @@ def _built_names(ctx: _Ctx, rule: Rule) -> Hit | None:
                 except ValueError:
                     out = None
         else:
-            out = decode._hex(val) if len(val) >= 4 else None
+            out = _hex_name(val)
+        if out is not None and _norm_name(out) in DANGEROUS_NAMES:
+            return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end()))
+    for m in itertools.islice(_PACK_HEX.finditer(code), 50) if has_word(ctx, b"pack") else ():
+        fmt, val = lx.value(int(m.group(1))), lx.value(int(m.group(2)))
+        out = _hex_name(val) if fmt.strip() == b"H*" else None
         if out is not None and _norm_name(out) in DANGEROUS_NAMES:
             return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end()))
     joins = bounded_finditer(_IMPLODE, code, 200, first=ctx.first)  # literal-led, name-bounded
@@ -1573,7 +1603,7 @@ def _backtick_request(ctx: _Ctx, rule: Rule) -> Hit | None:
         if kind != "bq":
             continue
         val = ctx.lx.value(i).lower()
-        if _REQ_RE.search(val) or set(_VAR.findall(val)) & req:
+        if _REQ_RE.search(val) or set(_VAR.findall(val)) & (req | ctx.cache["header"]):
             return Hit(ctx.line_of_string(i), excerpt(b"`" + val + b"`"))
     return None
 
