@@ -942,7 +942,7 @@ def _tainted_sink(ctx: _Ctx, rule: Rule) -> Hit | None:
             var = m.group(1)
             if var not in req:
                 continue
-            if code[m.end() : m.end() + 40].lstrip()[:1] == b"[" and not _whole_request(code, var):
+            if code[m.end() : m.end() + 40].lstrip()[:1] == b"[" and not _whole_request(ctx, var):
                 continue  # an element of an array that merely holds some request values
             return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end() + 40))
         return None
@@ -962,10 +962,16 @@ def _tainted_sink(ctx: _Ctx, rule: Rule) -> Hit | None:
     return None
 
 
-def _whole_request(code: bytes, var: bytes) -> bool:
+_REQUEST_COPY = re.compile(rb"\$(" + _NAME_P + rb")\s*=\s*&?\s*\$_(?:get|post|request|cookie)\s*;")
+
+
+def _whole_request(ctx: _Ctx, var: bytes) -> bool:
     """``$var`` is a copy of a whole request array (``$in = $_POST;``)."""
-    rx = rb"\$" + re.escape(var) + rb"\s*=\s*&?\s*\$_(?:get|post|request|cookie)\s*;"
-    return re.search(rx, code) is not None
+    copies = ctx.cache.get("whole-request")
+    if copies is None:
+        found = itertools.islice(_REQUEST_COPY.finditer(ctx.code), 100)
+        copies = ctx.cache["whole-request"] = {m.group(1) for m in found}
+    return var in copies  # type: ignore[operator]
 
 
 _PREG = re.compile(rb"preg_replace\s*\(\s*@?\s*\x01(\d+)\x01")
