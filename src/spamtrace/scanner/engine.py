@@ -102,8 +102,9 @@ def _skipped(path: str, size: int, reason: str, seconds: float = 0.0) -> FileRep
     )
 
 
-#: files already analysed in one scan, by content and name -> the analysis (see scan_file)
-Memo = dict[tuple[str, str], Analysis]
+#: files already analysed in one scan, by content and name -> the analysis, or the reason
+#: it was skipped (too slow, too deeply nested: a copy would spend its time limit again)
+Memo = dict[tuple[str, str], Analysis | str]
 _MEMO_MAX = 20_000
 
 
@@ -147,22 +148,21 @@ def scan_file(
         if clock() > deadline:
             raise BudgetExceeded
 
-    name = os.path.basename(path)
-    try:
-        result = memo.get((digest, name)) if memo is not None else None
-        if result is None:
-            result = analyze(data, name, rules, check, yara, stop_at=limits.stop_at_score)
-            if memo is not None:
-                if len(memo) >= _MEMO_MAX:
-                    del memo[next(iter(memo))]
-                memo[(digest, name)] = result
-    except BudgetExceeded:
-        return replace(
-            _skipped(path, len(data), f"too slow: over {limits.file_timeout:g}s", clock() - start),
-            sha256=digest,
-        )
-    except RecursionError:
-        return replace(_skipped(path, len(data), "too deeply nested"), sha256=digest)
+    key = (digest, os.path.basename(path))
+    result = memo.get(key) if memo is not None else None
+    if result is None:
+        try:
+            result = analyze(data, key[1], rules, check, yara, stop_at=limits.stop_at_score)
+        except BudgetExceeded:
+            result = f"too slow: over {limits.file_timeout:g}s"
+        except RecursionError:
+            result = "too deeply nested"
+        if memo is not None:
+            if len(memo) >= _MEMO_MAX:
+                del memo[next(iter(memo))]
+            memo[key] = result
+    if isinstance(result, str):
+        return replace(_skipped(path, len(data), result, clock() - start), sha256=digest)
     if not result.complete:
         stop = f"stopped at score {result.score}, enough for the verdict"
         notes = (*notes, f"{stop}; scan --all-reasons lists every reason")

@@ -238,3 +238,38 @@ def test_copies_in_one_scan_are_analysed_once(
     # a new scan starts with no memory
     list(scan_paths(paths[:1], Limits(), jobs=1))
     assert len(calls) == 3
+
+
+def test_a_copy_of_a_too_slow_file_is_skipped_without_a_second_try(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a copy would spend its whole time limit again: it is reported skipped at once
+    body = (SAMPLES / "malicious" / "webshell-lookalike.php").read_bytes()
+    for site in ("a", "b"):
+        (tmp_path / site).mkdir()
+        (tmp_path / site / "big.php").write_bytes(body)
+    calls: list[str] = []
+    from spamtrace.scanner.analyze import analyze as real
+
+    def counting(data: bytes, name: str, *args: object, **kw: object) -> object:
+        calls.append(name)
+        return real(data, name, *args, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(engine, "analyze", counting)
+    ticks = iter(range(0, 10_000))
+    memo: engine.Memo = {}
+    reports = [
+        scan_file(
+            str(tmp_path / site / "big.php"),
+            Limits(file_timeout=2.0, stop_at_score=0),
+            load_rules(),
+            load_yara(),
+            clock=lambda: next(ticks),
+            memo=memo,
+        )
+        for site in ("a", "b")
+    ]
+    assert calls == ["big.php"]
+    assert [r.verdict for r in reports] == [ScanVerdict.SKIPPED, ScanVerdict.SKIPPED]
+    assert {r.reason for r in reports} == {"too slow: over 2s"}
+    assert reports[0].sha256 == reports[1].sha256 is not None
