@@ -2266,6 +2266,34 @@ def _remote_php_write(ctx: _Ctx, rule: Rule) -> Hit | None:
     return None
 
 
+# where a command-line tool reads code typed by its user (a REPL, a benchmark of snippets)
+_CONSOLE_INPUT = re.compile(
+    rb"\bstdin\b|\breadline\s*\(|readconsole\s*\(|->\s*get(?:option|arg)\s*\(|\$argv\b|\bgetopt\s*\("
+)
+
+
+@feature("eval_variable")
+def _eval_variable(ctx: _Ctx, rule: Rule) -> Hit | None:
+    """eval() of a variable (the pattern), unless every assignment of that variable reads
+    console input and no request input (assignments that wrap its own value, ``$code =
+    "function f() { $code }"``, aside): a command-line REPL, not a web backdoor."""
+    assert rule.regex is not None
+    code = ctx.code
+    for m in bounded_finditer(rule.regex, code, 50, first=ctx.first):
+        var = m.group(1)
+        rhs = [
+            text
+            for _, am in _var_assigns(code, var, _TAIL_RHS, 10)
+            if not _mentions(text := _interpolated(ctx, _expression(am.group(1))), b"$" + var)
+        ]
+        console = bool(rhs) and all(
+            _CONSOLE_INPUT.search(r) is not None and _REQ_RE.search(r) is None for r in rhs
+        )
+        if not console:
+            return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end()))
+    return None
+
+
 _WRAPPER_PREFIX = (b"compress.zlib://", b"php://filter", b"glob://", b"zip://", b"phar://")
 
 
