@@ -375,7 +375,12 @@ _SERVER_SOURCES = frozenset({b"$_server", b"$_env"})
 _DIRECT_REQ = re.compile(
     rb"[\s@(]*(?:\(\s*string\s*\)\s*)?(?:(?:trim|stripslashes|urldecode|rawurldecode|base64_decode|"
     rb"str_rot13|strrev|gzinflate|gzuncompress|hex2bin|explode|substr|strtolower|"
-    rb"html_entity_decode)\s*\([^$]{0,20})*" + _REQ
+    rb"html_entity_decode|array_keys|array_values|key|current|reset|end|array_shift|array_pop)"
+    rb"\s*\([^$]{0,20})*" + _REQ
+)
+# foreach over request input: the key and the value are request input as they are
+_FOREACH_REQ_DIRECT = re.compile(
+    rb"foreach\s*\(\s*" + _REQ + rb"\s*as\s*\$(\w+)(?:\s*=>\s*\$(\w+))?\s*\)"
 )
 
 
@@ -434,6 +439,8 @@ def _taint(ctx: _Ctx) -> tuple[set[bytes], set[bytes]]:
     if any(has_word(ctx, src) for src in _SOURCES) or has_word(ctx, b"\x01."):
         for m in _FOREACH_REQ.finditer(code):
             req.add(m.group(1))
+        for m in itertools.islice(_FOREACH_REQ_DIRECT.finditer(code), 50):
+            direct.update(v for v in m.groups() if v)  # foreach ($_POST as $k => $v)
         for src in _SOURCES:
             if not has_word(ctx, src):
                 continue
