@@ -375,7 +375,8 @@ _SERVER_SOURCES = frozenset({b"$_server", b"$_env"})
 _DIRECT_REQ = re.compile(
     rb"[\s@(]*(?:\(\s*string\s*\)\s*)?(?:(?:trim|stripslashes|urldecode|rawurldecode|base64_decode|"
     rb"str_rot13|strrev|gzinflate|gzuncompress|hex2bin|explode|substr|strtolower|"
-    rb"html_entity_decode|array_keys|array_values|key|current|reset|end|array_shift|array_pop)"
+    rb"html_entity_decode|array_keys|array_values|key|current|reset|end|array_shift|array_pop|"
+    rb"json_decode)"
     rb"\s*\([^$]{0,20})*" + _REQ
 )
 # foreach over request input: the key and the value are request input as they are
@@ -893,7 +894,8 @@ def _upload_unchecked(ctx: _Ctx, rule: Rule) -> Hit | None:
             for var in sorted(set(_VAR.findall(dest))):
                 for am_start, am in _var_assigns(code, var, _TAIL_ANY):
                     rhs = ctx.restore(code[am_start : am.end()]).lower()
-                    if b"$_files" in rhs and b"name" in rhs:
+                    # the name taken where the file array was ($u = $_FILES['f'] ... $u['name'])
+                    if b"$_files" in rhs and (b"name" in rhs or b"name" in shown):
                         client_name = True
                         break
                 if client_name:
@@ -1049,6 +1051,7 @@ _HIDDEN_TXT = re.compile(rb"(?:^/|\.\./|upload|(?:^|/)tmp/).*\.txt$", re.IGNOREC
 
 _CB_FIRST = (
     b"call_user_func", b"call_user_func_array", b"array_map", b"register_shutdown_function",
+    b"reflectionfunction",
 )  # fmt: skip
 _CB_SECOND = (
     b"usort", b"uasort", b"uksort", b"array_walk", b"array_walk_recursive", b"array_filter",
@@ -1059,6 +1062,8 @@ _CB_LAST = (
     b"array_udiff",
 )  # fmt: skip
 _ARG_REQ = re.compile(rb"[\s@]*(?:\(\s*string\s*\)\s*)?" + _REQ)
+# a variable, or an element of it ($q['f']), named as a callback
+_HELD_CALLBACK = re.compile(rb"\$(" + _NAME_P + rb")\s*(?:\[[^\]\n]{0,40}\]\s*)?")
 
 
 def _top_args(args: bytes) -> list[bytes]:
@@ -1120,7 +1125,7 @@ def _callback_request(ctx: _Ctx, rule: Rule) -> Hit | None:
         callback = _callback_arg(name, args)
         if callback is None:
             continue
-        held = _VAR.fullmatch(callback.strip().lstrip(b"@"))
+        held = _HELD_CALLBACK.fullmatch(callback.strip().lstrip(b"@"))
         if _ARG_REQ.match(callback) or (held is not None and held.group(1) in direct):
             return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 120))
     return None
@@ -2247,6 +2252,17 @@ def _downloads(ctx: _Ctx, expr: bytes) -> bool:
     return False
 
 
+def _posted(ctx: _Ctx, expr: bytes) -> bool:
+    """``expr`` is request input as it is (or decoded), or a variable holding it so."""
+    if _DIRECT_REQ.match(expr):
+        return True
+    v = _VAR.fullmatch(expr.strip().lstrip(b"@"))
+    if v is None:
+        return False
+    _taint(ctx)
+    return v.group(1) in ctx.cache["direct"]
+
+
 @feature("remote_php_write")
 def _remote_php_write(ctx: _Ctx, rule: Rule) -> Hit | None:
     """Content downloaded from a web address written into a ``.php`` file
@@ -2267,7 +2283,8 @@ def _remote_php_write(ctx: _Ctx, rule: Rule) -> Hit | None:
                 (b"http://", b"https://", b"ftp://")
             )
         else:
-            remote = _downloads(ctx, _expression(parts[1]))
+            content = _expression(parts[1])
+            remote = _downloads(ctx, content) or _posted(ctx, content)
         if remote:
             return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 100))
     return None
