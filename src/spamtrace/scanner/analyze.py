@@ -1944,6 +1944,30 @@ def _session_harvest(ctx: _Ctx, rule: Rule) -> Hit | None:
 
 _WP_BOOT = re.compile(rb"wp-(?:load|blog-header|config)\.php")
 _WP_USER_CALLS = (b"wp_create_user", b"wp_insert_user")
+_WP_LOGIN_CALLS = (b"wp_set_auth_cookie", b"wp_set_current_user")
+# a constant user id; 0 is nobody (core code logs out with wp_set_current_user(0))
+_FIXED_USER = re.compile(rb"\s*(?:\(\s*int\s*\)\s*)?(?:0*[1-9]\d*|\x01(\d+)\x01)\s*[,)]")
+
+
+@feature("wp_login_bypass")
+def _wp_login_bypass(ctx: _Ctx, rule: Rule) -> Hit | None:
+    """A fixed WordPress account (``wp_set_auth_cookie(1)``: the first administrator) logged
+    in when the request carries a parameter: whoever knows it is admin, no password asked.
+    Login code passes the id of the user who just authenticated, never a constant."""
+    if not _has_request_words(ctx):
+        return None
+    code = ctx.code
+    for start, args in _calls(ctx, _WP_LOGIN_CALLS, 50):
+        fixed = _FIXED_USER.match(args)
+        if fixed is None:
+            continue
+        if fixed.group(1) is not None:  # a quoted id: '1'
+            user = ctx.lx.value(int(fixed.group(1))).strip()
+            if not user.isdigit() or int(user) == 0:
+                continue
+        if _UIN_RE.search(code, max(0, start - 400), start) is not None:
+            return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 60))
+    return None
 
 
 @feature("wp_admin_create")
@@ -2780,6 +2804,7 @@ _CALLED_NAMES = (
     *_SESSION_READS,
     *_SESSION_LISTS,
     *_WP_USER_CALLS,
+    *_WP_LOGIN_CALLS,
     b"getmxrr",
     *_READ_CALLS,
     *_FETCH_CALLS,
