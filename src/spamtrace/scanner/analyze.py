@@ -333,8 +333,10 @@ def feature(name: str) -> Callable[[FeatureFn], FeatureFn]:
 _ASSIGN_AT = re.compile(
     rb"\$(" + _NAME_P + rb")\s*+(?:\[[^\]\n]{0,60}\]\s*)*(?:\.|\?\?)?=(?![=>])\s*([^;]{0,600})"
 )
+# foreach over request input, or over a list split from it (explode(',', $_POST['to']))
 _FOREACH_REQ = re.compile(
-    rb"foreach\s*\(\s*" + _REQ + rb"[^)]{0,80}?as\s*(?:\$\w+\s*=>\s*)?\$(\w+)"
+    rb"foreach\s*\(\s*(?:(?:explode|preg_split|str_getcsv|array_map|array_filter|array_unique|"
+    rb"array_values)\s*\([^;{]{0,80}?)?" + _REQ + rb"[^;{]{0,80}?\bas\s*(?:\$\w+\s*=>\s*)?\$(\w+)"
 )
 _VAR = re.compile(rb"\$(" + _NAME + rb")")
 _BUILT_RHS = re.compile(
@@ -1842,9 +1844,44 @@ def _smtp_request(ctx: _Ctx, rule: Rule) -> Hit | None:
 _SOCKET_WRITES = (b"fwrite", b"fputs", b"socket_write", b"socket_send", b"stream_socket_sendto")
 
 
-_MAIL_CALL = re.compile(rb"mail\s*\(")
+_MAIL_CALL = re.compile(rb"(?:mb_send_mail|imap_mail|mail)\s*\(")
 _LOOP = re.compile(rb"(?:foreach|for|while)\s*\(")
 _SPLIT = re.compile(rb"(?:explode\s*\(\s*\x01(\d+)\x01|preg_split\s*\(|file\s*\(|split\s*\()")
+
+
+_BCC = re.compile(rb"(?:^|[\r\n]|\\[rn])\s*bcc\s*:\s*$", re.IGNORECASE)
+
+
+@feature("bcc_request")
+def _bcc_request(ctx: _Ctx, rule: Rule) -> Hit | None:
+    """mail() headers with a ``Bcc:`` line whose addresses come from request input (the
+    posted list, or a variable built from it): one call sends to any number of recipients
+    the visitor names (bulk mailer). A contact form's Bcc goes to a fixed address."""
+    if not _has_request_words(ctx):
+        return None
+    req: set[bytes] | None = None
+    value = ctx.lx.value
+    for start, args in _calls(ctx, _SINK_NAMES["mail"], 50):
+        parts = _top_args(args)
+        if len(parts) < 4:
+            continue
+        texts = [parts[3]]
+        held = _VAR.fullmatch(parts[3].strip())
+        if held is not None:  # the headers built before: $headers = "From: ...\r\nBcc: " . $list;
+            assigns = _var_assigns(ctx.code, held.group(1), _TAIL_RHS, 10)
+            texts.extend(_expression(am.group(1)) for _, am in assigns)
+        for headers in texts:
+            lits = list(_PLACEHOLDER.finditer(headers))
+            for i, lit in enumerate(lits):
+                if _BCC.search(value(int(lit.group(1)))) is None:
+                    continue
+                # what follows the "Bcc:" literal, up to the next literal
+                tail = headers[lit.end() : lits[i + 1].start() if i + 1 < len(lits) else None]
+                if req is None:
+                    req = _taint(ctx)[0]
+                if _REQ_RE.search(tail) or set(_VAR.findall(tail)) & req:
+                    return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 120))
+    return None
 
 
 @feature("mail_loop")
