@@ -1112,23 +1112,27 @@ def _callback_request(ctx: _Ctx, rule: Rule) -> Hit | None:
     if not _has_request_words(ctx):
         return None  # no request input anywhere: no argument can be request input
     code = ctx.code
+    direct: set[bytes] | None = None
     for start, args in _calls(ctx, (*_CB_FIRST, *_CB_SECOND, *_CB_LAST), 100):
         # the callback is request input, or a variable that holds it as it is ($fn =
-        # $_COOKIE['f'];): it is a part of ``args``, so without a match of _REQ or a variable
-        # holding request input in the file, skip the argument split
-        direct: set[bytes] = set()
-        if _VAR.search(args) is not None:
-            _taint(ctx)
-            direct = ctx.cache["direct"]
-        if not direct and _REQ_RE.search(args) is None:
+        # $_COOKIE['f'];): it is a part of ``args``, so without a match of _REQ or a
+        # variable there, skip the argument split
+        has_req = _REQ_RE.search(args) is not None
+        if not has_req and _VAR.search(args) is None:
             continue
         end = code.find(b"(", start)
-        name = code[start:end].rstrip()
-        callback = _callback_arg(name, args)
+        callback = _callback_arg(code[start:end].rstrip(), args)
         if callback is None:
             continue
+        if has_req and _ARG_REQ.match(callback):
+            return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 120))
         held = _HELD_CALLBACK.fullmatch(callback.strip().lstrip(b"@"))
-        if _ARG_REQ.match(callback) or (held is not None and held.group(1) in direct):
+        if held is None:
+            continue
+        if direct is None:  # the taint pass, only for a file that names a callback so
+            _taint(ctx)
+            direct = ctx.cache["direct"]
+        if held.group(1) in direct:
             return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 120))
     return None
 
@@ -1844,7 +1848,6 @@ def _smtp_request(ctx: _Ctx, rule: Rule) -> Hit | None:
 _SOCKET_WRITES = (b"fwrite", b"fputs", b"socket_write", b"socket_send", b"stream_socket_sendto")
 
 
-_MAIL_CALL = re.compile(rb"(?:mb_send_mail|imap_mail|mail)\s*\(")
 _LOOP = re.compile(rb"(?:foreach|for|while)\s*\(")
 _SPLIT = re.compile(rb"(?:explode\s*\(\s*\x01(\d+)\x01|preg_split\s*\(|file\s*\(|split\s*\()")
 
@@ -1889,15 +1892,16 @@ def _mail_loop(ctx: _Ctx, rule: Rule) -> Hit | None:
     code = ctx.code
     if not has_word(ctx, b"mail"):
         return None
-    m = bounded_search(_MAIL_CALL, code, ctx.first)
-    if m is None or not _UIN_RE.search(code) or not bounded_search(_LOOP, code, ctx.first):
+    calls = _calls(ctx, _SINK_NAMES["mail"], 1)  # mail(), mb_send_mail(), imap_mail()
+    if not calls or not _UIN_RE.search(code) or not bounded_search(_LOOP, code, ctx.first):
         return None
+    start = calls[0][0]
     for s in bounded_finditer(_SPLIT, code, 200, first=ctx.first):
         if s.group(1) is not None:
             sep = ctx.lx.value(int(s.group(1)))
             if sep not in (b"\n", b"\r\n", b",", b";", b"|", b"\r"):
                 continue
-        return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end() + 80))
+        return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, code.find(b"(", start) + 81))
     return None
 
 
@@ -2250,11 +2254,7 @@ def _crawler_remote(ctx: _Ctx, rule: Rule) -> Hit | None:
 
 
 _FUNC_DEF = re.compile(rb"function\s+(" + _NAME_P + rb")\s*\(\s*\$(" + _NAME_P + rb")")
-_SHELL_CALL_VAR = re.compile(
-    rb"(?:system|exec|shell_exec|passthru|popen|proc_open|pcntl_exec)\s*\(\s*@?\s*\$("
-    + _NAME_P
-    + rb")"
-)
+_ARG_VAR = re.compile(rb"\s*@?\s*\$(" + _NAME_P + rb")")
 
 
 @feature("exec_wrapper")
@@ -2264,12 +2264,15 @@ def _exec_wrapper(ctx: _Ctx, rule: Rule) -> Hit | None:
     command-runner of a small web shell, one call away from the request."""
     code = ctx.code
     wrappers: list[bytes] = []
-    for m in bounded_finditer(_SHELL_CALL_VAR, code, 200, first=ctx.first):
+    for start, args in _calls(ctx, _EXEC_NAMES_B, 200):  # the calls other rules looked up
+        v = _ARG_VAR.match(args)
+        if v is None:
+            continue
         # the function this call is in: the last definition within 1,500 bytes before it,
         # with no other definition between (its body is not this one's)
-        at = code.rfind(b"function", max(0, m.start() - 1500), m.start())
+        at = code.rfind(b"function", max(0, start - 1500), start)
         d = _FUNC_DEF.match(code, at) if at >= 0 else None
-        if d is not None and d.group(2) == m.group(1) and d.group(1) not in wrappers:
+        if d is not None and d.group(2) == v.group(1) and d.group(1) not in wrappers:
             wrappers.append(d.group(1))
             if len(wrappers) >= 10:
                 break
