@@ -2294,9 +2294,8 @@ def _exec_wrapper(ctx: _Ctx, rule: Rule) -> Hit | None:
 
 
 _PHP_PATH = re.compile(rb"\.(?:php\d?|phtml|pht|phar|inc)$", re.IGNORECASE)
-_FETCH_LITERAL = re.compile(
-    rb"(?:file_get_contents|file|fopen)\s*\(\s*\x01(\d+)\x01|curl_exec\s*\("
-)
+# a fetch of a literal address (the crawler rule's), or curl_exec(): a download
+_FETCH_LITERAL = re.compile(_REMOTE_FETCH.pattern + rb"|curl_exec\s*\(")
 
 
 def _downloads(ctx: _Ctx, expr: bytes) -> bool:
