@@ -2293,6 +2293,26 @@ def _exec_wrapper(ctx: _Ctx, rule: Rule) -> Hit | None:
     return None
 
 
+@feature("varcall_request_arg")
+def _varcall_request_arg(ctx: _Ctx, rule: Rule) -> Hit | None:
+    """A variable called as a function (``$f(...)``, ``$t['k'](...)``) with a request
+    superglobal for its first argument (``$f($_GET['c'])``): whatever name the variable
+    holds (built from pieces, a constant, a case change, a substring) runs what the visitor
+    sends. Form code that filters fields through variables (``$filter($value)``) passes
+    values it took out of the request first, which this does not count."""
+    first = _first_varcall(ctx)
+    if first is None or not _has_request_words(ctx):
+        return None
+    code = ctx.code
+    for m in bounded_finditer(_SINK_VARCALL, code, 200, pos=first.start()):
+        if code[max(0, m.start() - 8) : m.start()].rstrip().endswith(b"new"):
+            continue  # new $class(...): an instantiation
+        arg = _first_arg(code[m.end() : m.end() + _CALL_ARGS_MAX])
+        if _ARG_REQ.match(arg):
+            return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end() + 60))
+    return None
+
+
 _PHP_PATH = re.compile(rb"\.(?:php\d?|phtml|pht|phar|inc)$", re.IGNORECASE)
 # a fetch of a literal address (the crawler rule's), or curl_exec(): a download
 _FETCH_LITERAL = re.compile(_REMOTE_FETCH.pattern + rb"|curl_exec\s*\(")
