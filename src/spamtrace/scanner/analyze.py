@@ -333,10 +333,13 @@ def feature(name: str) -> Callable[[FeatureFn], FeatureFn]:
 _ASSIGN_AT = re.compile(
     rb"\$(" + _NAME_P + rb")\s*+(?:\[[^\]\n]{0,60}\]\s*)*(?:\.|\?\?)?=(?![=>])\s*([^;]{0,600})"
 )
-# foreach over request input, or over a list split from it (explode(',', $_POST['to']))
+# foreach over request input, or over a list split from it (explode(',', $_POST['to'])): its
+# items are request input; over a whole request array (``foreach ($_POST as $k => $v)``,
+# "split" and "mid" empty, "end" there) its keys and values are request input as they are
 _FOREACH_REQ = re.compile(
-    rb"foreach\s*\(\s*(?:(?:explode|preg_split|str_getcsv|array_map|array_filter|array_unique|"
-    rb"array_values)\s*\([^;{]{0,80}?)?" + _REQ + rb"[^;{]{0,80}?\bas\s*(?:\$\w+\s*=>\s*)?\$(\w+)"
+    rb"foreach\s*\(\s*(?P<split>(?:explode|preg_split|str_getcsv|array_map|array_filter|"
+    rb"array_unique|array_values)\s*\([^;{]{0,80}?)?" + _REQ + rb"(?P<mid>[^;{]{0,80}?)\bas\s*"
+    rb"(?:\$(?P<key>\w+)\s*=>\s*)?\$(?P<value>\w+)(?P<end>\s*\))?"
 )
 _VAR = re.compile(rb"\$(" + _NAME + rb")")
 _BUILT_RHS = re.compile(
@@ -380,10 +383,6 @@ _DIRECT_REQ = re.compile(
     rb"html_entity_decode|array_keys|array_values|key|current|reset|end|array_shift|array_pop|"
     rb"json_decode)"
     rb"\s*\([^$]{0,20})*" + _REQ
-)
-# foreach over request input: the key and the value are request input as they are
-_FOREACH_REQ_DIRECT = re.compile(
-    rb"foreach\s*\(\s*" + _REQ + rb"\s*as\s*\$(\w+)(?:\s*=>\s*\$(\w+))?\s*\)"
 )
 
 
@@ -441,9 +440,9 @@ def _taint(ctx: _Ctx) -> tuple[set[bytes], set[bytes]]:
     stmts: dict[int, re.Match[bytes] | None] = {}
     if any(has_word(ctx, src) for src in _SOURCES) or has_word(ctx, b"\x01."):
         for m in _FOREACH_REQ.finditer(code):
-            req.add(m.group(1))
-        for m in itertools.islice(_FOREACH_REQ_DIRECT.finditer(code), 50):
-            direct.update(v for v in m.groups() if v)  # foreach ($_POST as $k => $v)
+            req.add(m["value"])
+            if m["split"] is None and m["end"] is not None and not m["mid"].strip():
+                direct.update(v for v in (m["key"], m["value"]) if v)  # ($_POST as $k => $v)
         for src in _SOURCES:
             if not has_word(ctx, src):
                 continue
@@ -2221,6 +2220,7 @@ def _crawler_cloaking(ctx: _Ctx, rule: Rule) -> Hit | None:
     return None
 
 
+_WEB_SCHEMES = (b"http://", b"https://", b"ftp://")  # a remote address (the crawler rule: web)
 _REMOTE_FETCH = re.compile(
     rb"(?:file_get_contents|curl_init|fopen|readfile|file|simplexml_load_file)\s*\(\s*\x01(\d+)\x01"
 )
@@ -2247,7 +2247,7 @@ def _crawler_remote(ctx: _Ctx, rule: Rule) -> Hit | None:
         window = code[start : start + 1000]
         for f in _REMOTE_FETCH.finditer(window):
             url = value(int(f.group(1))).lower().lstrip()
-            if url.startswith((b"http://", b"https://")) and _SERVE.search(window):
+            if url.startswith(_WEB_SCHEMES[:2]) and _SERVE.search(window):
                 at = start + f.start()
                 return Hit(ctx.line_of_code(at), ctx.excerpt_code(at, at + 80))
     return None
@@ -2330,7 +2330,7 @@ def _downloads(ctx: _Ctx, expr: bytes) -> bool:
             if m.group(1) is None:
                 return True  # curl_exec: a download whatever the address
             url = ctx.lx.value(int(m.group(1))).lstrip().lower()
-            if url.startswith((b"http://", b"https://", b"ftp://")):
+            if url.startswith(_WEB_SCHEMES):
                 return True
     return False
 
@@ -2363,7 +2363,7 @@ def _remote_php_write(ctx: _Ctx, rule: Rule) -> Hit | None:
         if is_copy:
             src = _PLACEHOLDER.match(parts[0].strip())
             remote = src is not None and value(int(src.group(1))).lstrip().lower().startswith(
-                (b"http://", b"https://", b"ftp://")
+                _WEB_SCHEMES
             )
         else:
             content = _expression(parts[1])
