@@ -9,6 +9,7 @@ APT_PACKAGES=(
     nftables iptables iproute2 procps psmisc net-tools lsof
     exim4-daemon-light openssh-server openssh-client
     dnsmasq-base python3-venv hyperfine time
+    gcc python3-dev  # the scanner's compiled lexer (src/spamtrace/scanner/_lexer.c)
     yara  # bench/scan_bench.py: the peer scanner (php-malware-finder) on its own engine
 )
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then

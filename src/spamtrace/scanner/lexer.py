@@ -181,8 +181,41 @@ def _inline_html(tok: bytes) -> tuple[bytes, bytes]:
     return body, b";" + b"\n" * tok.count(b"\n") + tail
 
 
+#: what lexing ``data[pos:]`` as PHP code gives: (code lower-cased, raw literal bodies,
+#: their kinds, indexes of long literals, of escaped ones, inline HTML, comment bytes, count of
+#: "?>" regions); literal indexes count from ``idx0``
+TailLexed = tuple[bytes, list[bytes], list[str], list[int], list[int], bytes, int, int]
+
+
 def lex(data: bytes, *, start_in_php: bool = False, strict_open: bool = False) -> Lexed:
     """Split ``data`` (a whole PHP file, or decoded code when ``start_in_php``)."""
+    out = Lexed()
+    if start_in_php:
+        pos = 0
+        head = html_head = b""
+    else:
+        m0 = (_OPEN_LOOSE if strict_open else _OPEN).search(data)
+        if m0 is None:
+            out.html = data
+            out.code = b"\n" * data.count(b"\n")
+            return out
+        html_head = data[: m0.start()]
+        head = b"\n" * html_head.count(b"\n") + (b"echo " if m0.group().endswith(b"=") else b";")
+        pos = m0.end()
+        out.php_regions = 1
+    code, out.raw_strings, out.kinds, out.long, out.escaped, html, comments, regions = _tail(
+        data, pos, 0
+    )
+    out.code = head + code if head else code
+    out.html = html_head + html if html_head else html
+    out.comments_bytes = comments
+    out.php_regions += regions
+    return out
+
+
+def _tail_py(data: bytes, pos: int, idx0: int) -> TailLexed:
+    """:data:`TailLexed` of ``data[pos:]``, in Python: the reference for ``_lexer.tail``
+    (compiled), and what runs where it could not be built."""
     out = Lexed()
     raw_strings = out.raw_strings
     kinds = out.kinds
@@ -191,21 +224,8 @@ def lex(data: bytes, *, start_in_php: bool = False, strict_open: bool = False) -
     html_parts: list[bytes] = []
     comments = 0
     n = len(data)
-    if start_in_php:
-        pos = 0
-    else:
-        m0 = (_OPEN_LOOSE if strict_open else _OPEN).search(data)
-        if m0 is None:
-            out.html = data
-            out.code = b"\n" * data.count(b"\n")
-            return out
-        html_parts.append(data[: m0.start()])
-        append(b"\n" * data.count(b"\n", 0, m0.start()))
-        append(b"echo " if m0.group().endswith(b"=") else b";")
-        pos = m0.end()
-        out.php_regions = 1
     if b"<<<" not in data:  # no heredoc: every token is handled in one split pass
-        comments = _lex_split(data[pos:] if pos else data, out, parts, html_parts)
+        comments = _lex_split(data[pos:] if pos else data, out, parts, html_parts, idx0)
         pos = n
     while pos < n:
         resume = n
@@ -221,13 +241,13 @@ def lex(data: bytes, *, start_in_php: bool = False, strict_open: bool = False) -
                 raw = tok[1:-1] if closed else tok[1:]
                 kind = _KIND[c]
                 if len(raw) >= LONG:
-                    out.long.append(len(kinds))
+                    out.long.append(idx0 + len(kinds))
                 if c != 39 and _BACKSLASH in raw:
-                    out.escaped.append(len(kinds))
+                    out.escaped.append(idx0 + len(kinds))
                 raw_strings.append(raw)
                 kinds.append(kind)
                 nl = raw.count(b"\n")
-                append(b"\x01%d\x01" % (len(kinds) - 1) + (b"\n" * nl if nl else b""))
+                append(b"\x01%d\x01" % (idx0 + len(kinds) - 1) + (b"\n" * nl if nl else b""))
             elif c == 47 or c == 35:  # / or #
                 comments += len(tok)
                 if c == 47 and tok[1] == 42:  # /* */
@@ -254,12 +274,13 @@ def lex(data: bytes, *, start_in_php: bool = False, strict_open: bool = False) -
                     body_end, end = e.start(), e.end()
                 body = data[body_start:body_end]
                 if len(body) >= LONG:
-                    out.long.append(len(kinds))
+                    out.long.append(idx0 + len(kinds))
                 if h.group(1) != b"'" and b"\\" in body:
-                    out.escaped.append(len(kinds))
+                    out.escaped.append(idx0 + len(kinds))
                 raw_strings.append(body)
                 kinds.append("nowdoc" if h.group(1) == b"'" else "heredoc")
-                append(b"\x01%d\x01" % (len(kinds) - 1) + b"\n" * data.count(b"\n", start, end))
+                placeholder = b"\x01%d\x01" % (idx0 + len(kinds) - 1)
+                append(placeholder + b"\n" * data.count(b"\n", start, end))
                 resume = end
                 break
         else:
@@ -267,10 +288,9 @@ def lex(data: bytes, *, start_in_php: bool = False, strict_open: bool = False) -
                 append(data[pos:])
             break
         pos = resume
-    out.comments_bytes = comments
-    out.code = b"".join(parts).lower()
-    out.html = b"".join(html_parts)
-    return out
+    code = b"".join(parts).lower()
+    html = b"".join(html_parts)
+    return code, raw_strings, kinds, out.long, out.escaped, html, comments, out.php_regions
 
 
 _MARKS: list[bytes] = []  # _MARKS[i] == b"\x01%d\x01" % i, grown on demand
@@ -287,7 +307,9 @@ def _mark(idx: int) -> bytes:
     return _MARKS[idx]
 
 
-def _lex_split(data: bytes, out: Lexed, parts: list[bytes], html_parts: list[bytes]) -> int:
+def _lex_split(
+    data: bytes, out: Lexed, parts: list[bytes], html_parts: list[bytes], idx0: int
+) -> int:
     """The token loop of :func:`lex` for text without ``<<<`` (so no heredoc/nowdoc): the
     same output, with the tokens cut out by one ``split`` call and each token replaced in
     the list by what stands for it in ``code``. Returns the comment bytes.
@@ -305,7 +327,7 @@ def _lex_split(data: bytes, out: Lexed, parts: list[bytes], html_parts: list[byt
     long_ = out.long
     escaped = out.escaped
     kind_of = _KIND
-    idx = len(kinds)
+    idx = idx0 + len(kinds)
     _mark(min(idx + len(pieces) // 2, _MAX_MARKS - 1))  # placeholders for every token
     marks = _MARKS
     n_marks = len(marks)
@@ -338,3 +360,9 @@ def _lex_split(data: bytes, out: Lexed, parts: list[bytes], html_parts: list[byt
         # else "<<<", which cannot occur (the caller checked): the token stays
     parts.extend(pieces)
     return comments
+
+
+try:  # the same token loop, compiled (see _lexer.c); the Python one where it was not built
+    from spamtrace.scanner._lexer import tail as _tail
+except ImportError:  # pragma: no cover - exercised by the tests through _tail_py
+    _tail = _tail_py

@@ -1,0 +1,291 @@
+/* The token loop of spamtrace.scanner.lexer.lex, compiled.
+ *
+ * lexer.py holds the reference: the _TOKEN regex (one token per match: quoted literals,
+ * comments, "?>...<?php" inline HTML, "<<<" heredoc/nowdoc) and the loop that turns each
+ * token into what stands for it in the lexed code. This file does the same in one pass over
+ * the bytes, without a regex or a Python object per token: a file's lexing was a third of a
+ * scan's time in Python. Its output must be the same, byte for byte; the test suite compares
+ * the two on every sample and on random input. Nothing here reads past ``n``.
+ *
+ * tail(data, pos, idx0) lexes data[pos:] as PHP code (after the open tag) and returns
+ *   (code, raw_strings, kinds, long, escaped, html, comment_bytes, regions)
+ * with ``code`` lower-cased (ASCII, as bytes.lower()), literal indexes counted from idx0.
+ */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE /* memmem */
+#endif
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <string.h>
+
+#define LONG_LITERAL 40 /* lexer.LONG */
+
+typedef struct {
+    char *buf;
+    Py_ssize_t len, cap;
+} Buf;
+
+static int buf_grow(Buf *b, Py_ssize_t extra) {
+    if (b->len + extra <= b->cap) return 0;
+    Py_ssize_t cap = b->cap ? b->cap : 256;
+    while (cap < b->len + extra) {
+        if (cap > PY_SSIZE_T_MAX / 2) { PyErr_NoMemory(); return -1; }
+        cap *= 2;
+    }
+    char *nb = PyMem_Realloc(b->buf, (size_t)cap);
+    if (nb == NULL) { PyErr_NoMemory(); return -1; }
+    b->buf = nb;
+    b->cap = cap;
+    return 0;
+}
+
+static int buf_put(Buf *b, const char *s, Py_ssize_t k) {
+    if (buf_grow(b, k) < 0) return -1;
+    memcpy(b->buf + b->len, s, (size_t)k);
+    b->len += k;
+    return 0;
+}
+
+static int buf_lower(Buf *b, const unsigned char *s, Py_ssize_t k) {
+    if (buf_grow(b, k) < 0) return -1;
+    unsigned char *o = (unsigned char *)b->buf + b->len;
+    for (Py_ssize_t i = 0; i < k; i++) {
+        unsigned char c = s[i];
+        o[i] = (c >= 'A' && c <= 'Z') ? (unsigned char)(c + 32) : c;
+    }
+    b->len += k;
+    return 0;
+}
+
+static int buf_newlines(Buf *b, Py_ssize_t k) {
+    if (k <= 0) return 0;
+    if (buf_grow(b, k) < 0) return -1;
+    memset(b->buf + b->len, '\n', (size_t)k);
+    b->len += k;
+    return 0;
+}
+
+static Py_ssize_t count_nl(const unsigned char *d, Py_ssize_t a, Py_ssize_t b) {
+    Py_ssize_t k = 0;
+    while (a < b) {
+        const unsigned char *p = memchr(d + a, '\n', (size_t)(b - a));
+        if (p == NULL) break;
+        k++;
+        a = (p - d) + 1;
+    }
+    return k;
+}
+
+static int has_backslash(const unsigned char *d, Py_ssize_t a, Py_ssize_t b) {
+    return b > a && memchr(d + a, '\\', (size_t)(b - a)) != NULL;
+}
+
+/* label byte of a heredoc: [A-Za-z0-9_\x80-\xff] (first byte: not a digit) */
+static int label_byte(unsigned char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+           c == '_' || c >= 0x80;
+}
+
+/* the end of a line comment body from j: [^\n?]*+(?:\?(?!>)[^\n?]*+)*+ */
+static Py_ssize_t line_comment_end(const unsigned char *d, Py_ssize_t n, Py_ssize_t j) {
+    for (;;) {
+        while (j < n && d[j] != '\n' && d[j] != '?') j++;
+        if (j < n && d[j] == '?' && !(j + 1 < n && d[j + 1] == '>')) {
+            j++;
+            continue;
+        }
+        return j;
+    }
+}
+
+static PyObject *KIND_SQ, *KIND_DQ, *KIND_BQ, *KIND_HEREDOC, *KIND_NOWDOC;
+
+typedef struct {
+    PyObject *raw, *kinds, *long_, *escaped;
+    Py_ssize_t idx;
+} Lits;
+
+/* one literal: its raw body d[a:b], appended with its kind; then its placeholder (and its
+ * line breaks: ``newlines``) into code */
+static int add_literal(Lits *L, Buf *code, const unsigned char *d, Py_ssize_t a, Py_ssize_t b,
+                       PyObject *kind, int may_escape, Py_ssize_t newlines) {
+    if (b < a) b = a;
+    PyObject *raw = PyBytes_FromStringAndSize((const char *)d + a, b - a);
+    if (raw == NULL) return -1;
+    int rc = PyList_Append(L->raw, raw);
+    Py_DECREF(raw);
+    if (rc < 0 || PyList_Append(L->kinds, kind) < 0) return -1;
+    if (b - a >= LONG_LITERAL || (may_escape && has_backslash(d, a, b))) {
+        PyObject *i = PyLong_FromSsize_t(L->idx);
+        if (i == NULL) return -1;
+        if (b - a >= LONG_LITERAL && PyList_Append(L->long_, i) < 0) { Py_DECREF(i); return -1; }
+        if (may_escape && has_backslash(d, a, b) && PyList_Append(L->escaped, i) < 0) {
+            Py_DECREF(i);
+            return -1;
+        }
+        Py_DECREF(i);
+    }
+    char mark[32];
+    int k = snprintf(mark, sizeof mark, "\x01%zd\x01", L->idx);
+    L->idx++;
+    if (buf_put(code, mark, k) < 0) return -1;
+    return buf_newlines(code, newlines);
+}
+
+static unsigned char SPECIAL[256];
+
+static PyObject *tail(PyObject *self, PyObject *args) {
+    Py_buffer view;
+    Py_ssize_t pos, idx0;
+    if (!PyArg_ParseTuple(args, "y*nn", &view, &pos, &idx0)) return NULL;
+    const unsigned char *d = view.buf;
+    Py_ssize_t n = view.len;
+    if (pos < 0) pos = 0;
+    if (pos > n) pos = n;
+    Buf code = {0}, html = {0};
+    Lits L = {PyList_New(0), PyList_New(0), PyList_New(0), PyList_New(0), idx0};
+    Py_ssize_t comments = 0, regions = 0;
+    PyObject *result = NULL;
+    if (!L.raw || !L.kinds || !L.long_ || !L.escaped) goto done;
+    if (buf_grow(&code, n - pos + 64) < 0) goto done;
+
+    Py_ssize_t i = pos, seg = pos; /* seg: start of the plain code not yet copied */
+    while (i < n) {
+        while (i < n && !SPECIAL[d[i]]) i++;
+        if (i >= n) break;
+        unsigned char c = d[i];
+        Py_ssize_t j; /* the token is d[i:j] when one matches here */
+        if (c == '\'' || c == '"' || c == '`') {
+            j = i + 1;
+            for (;;) {
+                while (j < n && d[j] != c && d[j] != '\\') j++;
+                if (j + 1 < n && d[j] == '\\') { j += 2; continue; }
+                break;
+            }
+            if (j < n && d[j] == c) j++;
+            if (buf_lower(&code, d + seg, i - seg) < 0) goto done;
+            int closed = j - i > 1 && d[j - 1] == c;
+            Py_ssize_t end = closed ? j - 1 : j;
+            PyObject *kind = c == '\'' ? KIND_SQ : c == '"' ? KIND_DQ : KIND_BQ;
+            if (add_literal(&L, &code, d, i + 1, end, kind, c != '\'', count_nl(d, i + 1, end)) < 0)
+                goto done;
+        } else if (c == '/' || c == '#') {
+            if (c == '/' && i + 1 < n && d[i + 1] == '*') {
+                const unsigned char *p = NULL;
+                if (i + 2 < n) p = memmem(d + i + 2, (size_t)(n - i - 2), "*/", 2);
+                j = p ? (p - d) + 2 : n;
+                if (buf_lower(&code, d + seg, i - seg) < 0) goto done;
+                if (buf_put(&code, " ", 1) < 0 || buf_newlines(&code, count_nl(d, i, j)) < 0)
+                    goto done;
+            } else if (c == '/' ? (i + 1 < n && d[i + 1] == '/') : !(i + 1 < n && d[i + 1] == '[')) {
+                j = line_comment_end(d, n, i + (c == '/' ? 2 : 1));
+                if (buf_lower(&code, d + seg, i - seg) < 0) goto done;
+                if (buf_put(&code, " ", 1) < 0) goto done;
+            } else {
+                i++; /* a division or an attribute: plain code */
+                continue;
+            }
+            comments += j - i;
+        } else if (c == '?') {
+            if (!(i + 1 < n && d[i + 1] == '>')) { i++; continue; }
+            /* ?> inline HTML up to the next "<?" (then "php" or "=") */
+            Py_ssize_t k = i + 2, html_end;
+            for (;;) {
+                const unsigned char *p = k < n ? memchr(d + k, '<', (size_t)(n - k)) : NULL;
+                if (p == NULL) { k = n; break; }
+                k = p - d;
+                if (k + 1 < n && d[k + 1] == '?') break;
+                k++;
+            }
+            html_end = k;
+            j = k;
+            int echo = 0;
+            if (k < n) { /* at "<?" */
+                j = k + 2;
+                if (j + 3 <= n && memcmp(d + j, "php", 3) == 0) j += 3;
+                else if (j < n && d[j] == '=') { j += 1; echo = 1; }
+            }
+            if (buf_lower(&code, d + seg, i - seg) < 0) goto done;
+            if (buf_put(&html, (const char *)d + i + 2, html_end - i - 2) < 0) goto done;
+            if (buf_put(&code, ";", 1) < 0 || buf_newlines(&code, count_nl(d, i, j)) < 0)
+                goto done;
+            if (echo ? buf_put(&code, "echo ", 5) : buf_put(&code, ";", 1)) goto done;
+            regions++;
+        } else { /* '<' */
+            if (!(i + 2 < n && d[i + 1] == '<' && d[i + 2] == '<')) { i++; continue; }
+            /* <<<[ \t]*(['"]?)(label)\1\r?\n */
+            Py_ssize_t k = i + 3;
+            while (k < n && (d[k] == ' ' || d[k] == '\t')) k++;
+            unsigned char quote = 0;
+            if (k < n && (d[k] == '\'' || d[k] == '"')) quote = d[k++];
+            Py_ssize_t la = k;
+            if (k < n && label_byte(d[k]) && !(d[k] >= '0' && d[k] <= '9')) {
+                k++;
+                while (k < n && label_byte(d[k])) k++;
+            }
+            Py_ssize_t lb = k;
+            int ok = lb > la;
+            if (ok && quote) ok = k < n && d[k++] == quote;
+            if (ok && k < n && d[k] == '\r') k++;
+            ok = ok && k < n && d[k] == '\n';
+            if (!ok) { /* not a heredoc: "<<<" stays in the code */
+                i += 3;
+                continue;
+            }
+            Py_ssize_t body_start = k + 1, body_end = n, end = n, lablen = lb - la;
+            /* \n[ \t]*label(?!label byte), searched from the opening line's \n */
+            for (Py_ssize_t s = k; s < n;) {
+                const unsigned char *p = memchr(d + s, '\n', (size_t)(n - s));
+                if (p == NULL) break;
+                Py_ssize_t q = (p - d) + 1;
+                while (q < n && (d[q] == ' ' || d[q] == '\t')) q++;
+                if (q + lablen <= n && memcmp(d + q, d + la, (size_t)lablen) == 0 &&
+                    !(q + lablen < n && label_byte(d[q + lablen]))) {
+                    body_end = p - d;
+                    end = q + lablen;
+                    break;
+                }
+                s = (p - d) + 1;
+            }
+            if (buf_lower(&code, d + seg, i - seg) < 0) goto done;
+            int nowdoc = quote == '\'';
+            if (add_literal(&L, &code, d, body_start, body_end, nowdoc ? KIND_NOWDOC : KIND_HEREDOC,
+                            !nowdoc, count_nl(d, i, end)) < 0)
+                goto done;
+            j = end;
+        }
+        i = seg = j;
+    }
+    if (buf_lower(&code, d + seg, n - seg) < 0) goto done;
+    result = Py_BuildValue("(y#OOOOy#nn)", code.buf ? code.buf : "", code.len, L.raw, L.kinds,
+                           L.long_, L.escaped, html.buf ? html.buf : "", html.len, comments,
+                           regions);
+done:
+    PyMem_Free(code.buf);
+    PyMem_Free(html.buf);
+    Py_XDECREF(L.raw);
+    Py_XDECREF(L.kinds);
+    Py_XDECREF(L.long_);
+    Py_XDECREF(L.escaped);
+    PyBuffer_Release(&view);
+    return result;
+}
+
+static PyMethodDef methods[] = {
+    {"tail", tail, METH_VARARGS, "Lex data[pos:] as PHP code (see lexer.py)."},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_lexer", NULL, -1, methods};
+
+PyMODINIT_FUNC PyInit__lexer(void) {
+    const char *special = "'\"`/#?<";
+    for (const char *s = special; *s; s++) SPECIAL[(unsigned char)*s] = 1;
+    KIND_SQ = PyUnicode_InternFromString("sq");
+    KIND_DQ = PyUnicode_InternFromString("dq");
+    KIND_BQ = PyUnicode_InternFromString("bq");
+    KIND_HEREDOC = PyUnicode_InternFromString("heredoc");
+    KIND_NOWDOC = PyUnicode_InternFromString("nowdoc");
+    if (!KIND_SQ || !KIND_DQ || !KIND_BQ || !KIND_HEREDOC || !KIND_NOWDOC) return NULL;
+    return PyModule_Create(&module);
+}
