@@ -1,17 +1,19 @@
-"""Build the one compiled part: the PHP lexer's token loop (src/spamtrace/scanner/_lexer.c).
+"""Build the scanner's two compiled parts: the PHP lexer's token loop (_lexer.c) and the gate
+word matcher (_words.c), in src/spamtrace/scanner.
 
 Optional: where no C compiler or Python headers are found, the install goes on and the scanner
-uses the same loop in Python (lexer.py), about a third slower."""
+uses the same loop in Python (lexer.py) and yara-x for the words, about half as fast."""
 
 from setuptools import Extension, setup
 
 setup(
     ext_modules=[
         Extension(
-            "spamtrace.scanner._lexer",
-            ["src/spamtrace/scanner/_lexer.c"],
+            f"spamtrace.scanner.{name}",
+            [f"src/spamtrace/scanner/{name}.c"],
             optional=True,
             extra_compile_args=["-O2"],
         )
+        for name in ("_lexer", "_words")
     ]
 )

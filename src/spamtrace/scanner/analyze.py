@@ -1276,7 +1276,8 @@ def _built_names(ctx: _Ctx, rule: Rule) -> Hit | None:
             out = _hex_name(val)
         if out is not None and _norm_name(out) in DANGEROUS_NAMES:
             return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end()))
-    for m in itertools.islice(_PACK_HEX.finditer(code), 50) if has_word(ctx, b"pack") else ():
+    packs = _finditer(_PACK_HEX, code) if has_word(ctx, b"pack") else ()  # literal-led
+    for m in itertools.islice(packs, 50):
         fmt, val = lx.value(int(m.group(1))), lx.value(int(m.group(2)))
         out = _hex_name(val) if fmt.strip() == b"H*" else None
         if out is not None and _norm_name(out) in DANGEROUS_NAMES:

@@ -210,22 +210,41 @@ class YaraWords:
 
 
 class GateWords:
-    """Which of a fixed set of words occur in a text: one yara-x pass instead of one
-    ``in`` scan per word (rules are only evaluated when one of their gate words is present).
-    Each word is a yara rule of its own, so that only the words found come back."""
+    """Which of a fixed set of words occur in a text: one pass instead of one ``in`` scan
+    per word (rules are only evaluated when one of their gate words is present). The pass is
+    the compiled automaton of ``_words.c``, or yara-x where that was not built (each word a
+    yara rule of its own, so that only the words found come back)."""
 
     def __init__(self, words: set[bytes]) -> None:
+        self._words = sorted(words)
+        self._native: Any = None
+        try:
+            from spamtrace.scanner._words import WordSet
+
+            self._native = WordSet(self._words)
+        except (ImportError, ValueError):  # not built, or too many words for it
+            self._scanner = self._yara_scanner()
+
+    def _yara_scanner(self) -> Any:
         import yara_x
 
-        self._words = sorted(words)
         rules = [
             f"rule g{i} {{ strings: $w = {{ {' '.join(f'{b:02x}' for b in w)} }} condition: $w }}"
             for i, w in enumerate(self._words)
         ]
-        self._scanner = yara_x.Scanner(yara_x.compile("\n".join(rules)))
-        self._scanner.max_matches_per_pattern(1)
+        scanner = yara_x.Scanner(yara_x.compile("\n".join(rules)))
+        scanner.max_matches_per_pattern(1)
+        return scanner
 
     def present(self, text: bytes) -> frozenset[bytes]:
+        if self._native is not None:
+            return frozenset(self._native.find(text))
+        return self.present_yara(text)
+
+    def present_yara(self, text: bytes) -> frozenset[bytes]:
+        """:meth:`present` through yara-x (what runs where ``_words`` was not built)."""
+        if not hasattr(self, "_scanner"):
+            self._scanner = self._yara_scanner()
         words = self._words
         return frozenset(
             [words[int(rule.identifier[1:])] for rule in self._scanner.scan(text).matching_rules]

@@ -1,7 +1,9 @@
-"""The compiled token loop (``_lexer.c``) gives what the Python one (``lexer._tail_py``) gives.
+"""The compiled parts of the scanner give what their reference gives: the token loop
+(``_lexer.c``) what ``lexer._tail_py`` gives, the word matcher (``_words.c``) what ``in`` and
+yara-x give.
 
-The install builds the extension wherever a C compiler is found (the test command installs
-one), so these tests require it: a scan without it still works, but at two thirds the speed.
+The install builds them wherever a C compiler is found (the test command installs one), so
+these tests require them: a scan without them still works, at about half the speed.
 """
 
 from __future__ import annotations
@@ -12,8 +14,9 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from spamtrace.scanner import lexer
+from spamtrace.scanner import analyze, lexer, rules
 from spamtrace.scanner._lexer import tail
+from spamtrace.scanner._words import WordSet
 
 SAMPLES = Path(__file__).parent / "samples"
 
@@ -77,3 +80,53 @@ def test_hostile_input_is_linear_and_safe() -> None:
         start = time.monotonic()
         assert tail(data, 0, 0) == lexer._tail_py(data, 0, 0)
         assert time.monotonic() - start < 5
+
+
+# ------------------------------------------------------------------ the gate word matcher
+_WORD_BYTES = st.binary(min_size=1, max_size=6).map(lambda b: bytes(x % 5 + 97 for x in b))
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(_WORD_BYTES, min_size=1, max_size=30, unique=True), st.binary(max_size=3000))
+def test_words_found_are_the_words_in_the_text(words: list[bytes], noise: bytes) -> None:
+    # a small alphabet, so that words overlap, share prefixes and suffixes and occur often;
+    # texts long enough to be matched as parts side by side
+    text = bytes(x % 6 + 97 for x in noise)
+    assert WordSet(words).find(text) == [w for w in words if text.find(w) >= 0]
+
+
+def test_words_across_the_parts_and_at_the_edges() -> None:
+    words = [b"needle", b"n", b"edl", b"zz\x00z", b"\xff"]
+    ws = WordSet(words)
+    for size in (0, 1, 5, 1023, 4096, 10_001, 100_003):
+        for at in sorted({0, size // 4 - 3, size // 2 - 2, size - 6}):
+            if at < 0:
+                continue
+            text = bytearray(b"." * size)
+            text[at : at + 6] = b"needle"
+            text = text[:size]
+            expect = [w for w in words if bytes(text).find(w) >= 0]
+            assert ws.find(bytes(text)) == expect, (size, at)
+    assert ws.find(b"zz\x00z\xff") == [b"zz\x00z", b"\xff"]
+
+
+def test_bad_words_are_refused() -> None:
+    import pytest
+
+    with pytest.raises(TypeError):
+        WordSet([b""])
+    with pytest.raises(TypeError):
+        WordSet(["text"])  # type: ignore[list-item]
+    with pytest.raises(ValueError):
+        WordSet([bytes([i % 251, i // 251 % 251, 7, 9]) * 5000 for i in range(5)])
+
+
+def test_gate_words_agree_with_yara_on_every_sample() -> None:
+    builtin = rules.load_rules()
+    analyze.prepare(builtin)
+    gates = analyze._gate_scanner(builtin)
+    assert gates is not None and gates._native is not None
+    files = [p for p in SAMPLES.rglob("*") if p.is_file()]
+    for path in files:
+        code = lexer.lex(path.read_bytes()).code
+        assert gates.present(code) == gates.present_yara(code), path

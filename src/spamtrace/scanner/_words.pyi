@@ -1,0 +1,6 @@
+# The compiled word matcher (_words.c); rules.GateWords.present_yara gives the same answer.
+from collections.abc import Sequence
+
+class WordSet:
+    def __init__(self, words: Sequence[bytes]) -> None: ...
+    def find(self, text: bytes, /) -> list[bytes]: ...
