@@ -19,6 +19,7 @@ from typing import Any
 from spamtrace.safetext import escape
 from spamtrace.scanner import decode
 from spamtrace.scanner.lexer import STR_MARK, Lexed, lex
+from spamtrace.scanner.lexer import names as lexer_names
 from spamtrace.scanner.report import Finding, ScanVerdict
 from spamtrace.scanner.rules import GateWords, Rule, YaraWords, builtin_macro
 
@@ -1426,11 +1427,6 @@ def _escaped_literals(ctx: _Ctx, rule: Rule) -> Hit | None:
     return None
 
 
-# _VAR and a function's name, on lexed code: lower-cased, so "[\w\x80-\xff]" can be written as
-# plain ranges, which the regex engine tests with one table lookup instead of a category test
-_NAME_LOW = rb"[a-z_\x80-\xff][0-9a-z_\x80-\xff]*+"
-_IDENT = re.compile(rb"\$(" + _NAME_LOW + rb")")
-_FUNC_IDENT = re.compile(rb"function\s+(" + _NAME_LOW + rb")")
 _RANDOM_NAME = re.compile(
     rb"(?m)^((?=..)(?:[o0_]*o[o0_]*0[o0_]*|[o0_]*0[o0_]*o[o0_]*|[il1_]*[il][il1_]*[l1][il1_]*|"
     rb"_+0x[0-9a-f]+|_{2,}\d*|(?=[a-z]{7,}$)[a-z]*[bcdfghjklmnpqrstvwxz]{5,}[a-z]*|[a-z]{1,3}\d{3,}|"
@@ -1444,8 +1440,7 @@ _PLAIN_NAMES: set[bytes] = set()  # ... and that do not
 
 @feature("random_identifiers")
 def _random_identifiers(ctx: _Ctx, rule: Rule) -> Hit | None:
-    names = set(_IDENT.findall(ctx.code))
-    names.update(_FUNC_IDENT.findall(ctx.code))
+    names = lexer_names(ctx.code)  # of variables and declared functions
     # a name is odd when its whole line of the "\n"-joined names matches _RANDOM_NAME (names
     # hold no newline); the answer per (short) name is cached, as names recur across files
     odd_known, plain_known = _ODD_NAMES, _PLAIN_NAMES

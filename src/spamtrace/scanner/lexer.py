@@ -362,7 +362,29 @@ def _lex_split(
     return comments
 
 
-try:  # the same token loop, compiled (see _lexer.c); the Python one where it was not built
+# a name of lexed (lower-cased) code: "[a-z_\x80-\xff]" written as ranges, which the regex
+# engine tests with one table lookup instead of a category test
+NAME_LOW = rb"[a-z_\x80-\xff][0-9a-z_\x80-\xff]*+"
+_VAR_NAME = re.compile(rb"\$(" + NAME_LOW + rb")")
+_FUNCTION_NAME = re.compile(rb"function\s+(" + NAME_LOW + rb")")
+
+
+def _names_py(code: bytes) -> set[bytes]:
+    """The names of the variables (``$name``) and declared functions (``function name``) in
+    lexed ``code``: the reference for ``_lexer.names``, and what runs where it was not built."""
+    found = set(_VAR_NAME.findall(code))
+    found.update(_FUNCTION_NAME.findall(code))
+    return found
+
+
+try:  # the same loops, compiled (see _lexer.c); the Python ones where it was not built
+    from spamtrace.scanner._lexer import names as _names
     from spamtrace.scanner._lexer import tail as _tail
-except ImportError:  # pragma: no cover - exercised by the tests through _tail_py
+except ImportError:  # pragma: no cover - exercised by the tests through the _py functions
     _tail = _tail_py
+    _names = _names_py
+
+
+def names(code: bytes) -> set[bytes]:
+    """The names of the variables and declared functions in lexed ``code``."""
+    return _names(code)

@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from spamtrace.scanner import analyze, lexer, rules
-from spamtrace.scanner._lexer import tail
+from spamtrace.scanner._lexer import names, tail
 from spamtrace.scanner._words import WordSet
 
 SAMPLES = Path(__file__).parent / "samples"
@@ -30,6 +30,7 @@ _PIECES = [
 
 def test_the_lexer_in_use_is_the_compiled_one() -> None:
     assert lexer._tail is tail
+    assert lexer._names is names
 
 
 def test_same_as_python_on_every_sample() -> None:
@@ -130,3 +131,23 @@ def test_gate_words_agree_with_yara_on_every_sample() -> None:
     for path in files:
         code = lexer.lex(path.read_bytes()).code
         assert gates.present(code) == gates.present_yara(code), path
+
+
+# ------------------------------------------------------------------ names in lexed code
+_NAME_PIECES = [
+    b"$", b"$$", b"function", b"FUNCTION", b" ", b"\t", b"\n", b"\x0b", b"\x0c", b"\r", b"a",
+    b"_", b"9", b"\x80", b"\xff", b"(", b"-", b"ab1", b"functions",
+]  # fmt: skip
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(st.sampled_from(_NAME_PIECES), max_size=30))
+def test_names_same_as_python(pieces: list[bytes]) -> None:
+    code = b"".join(pieces)
+    assert names(code) == lexer._names_py(code)
+
+
+def test_names_of_variables_and_functions() -> None:
+    code = lexer.lex(b"<?php function f_1($a, $b2) { $$c = $d->e; return ${'x'} . $\x80; }").code
+    assert names(code) == {b"f_1", b"a", b"b2", b"c", b"d", b"\x80"} == lexer._names_py(code)
+    assert names(b"function function f") == {b"function"} == lexer._names_py(b"function function f")
