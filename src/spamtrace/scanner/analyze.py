@@ -2868,8 +2868,8 @@ _CALLED_NAMES = (
 )
 # words that features test for in the code besides the rules' gates (one scan finds them all)
 _GATE_EXTRA_SET = frozenset(
-    {*_SOURCES, b"\x01.", b"\x01 .", b"replace", b"pcntl_fork", b"dup2",
-     *(w for w, _ in _ASSIGNED_ANY_PARTS), *_CALLED_NAMES}
+    {*_SOURCES, b"\x01.", b"\x01 .", b"replace", b"pcntl_fork", b"dup2", b"pack", b"implode",
+     b"join", *(w for w, _ in _ASSIGNED_ANY_PARTS), *_CALLED_NAMES}
 )  # fmt: skip
 _GATE_SCANNERS: dict[int, GateWords | None] = {}
 _GATE_WORDS: dict[int, frozenset[bytes]] = {}
