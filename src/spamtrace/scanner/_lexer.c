@@ -118,20 +118,29 @@ static int add_literal(Lits *L, Buf *code, const unsigned char *d, Py_ssize_t a,
     int rc = PyList_Append(L->raw, raw);
     Py_DECREF(raw);
     if (rc < 0 || PyList_Append(L->kinds, kind) < 0) return -1;
-    if (b - a >= LONG_LITERAL || (may_escape && has_backslash(d, a, b))) {
+    int is_long = b - a >= LONG_LITERAL, is_escaped = may_escape && has_backslash(d, a, b);
+    if (is_long || is_escaped) {
         PyObject *i = PyLong_FromSsize_t(L->idx);
         if (i == NULL) return -1;
-        if (b - a >= LONG_LITERAL && PyList_Append(L->long_, i) < 0) { Py_DECREF(i); return -1; }
-        if (may_escape && has_backslash(d, a, b) && PyList_Append(L->escaped, i) < 0) {
+        if ((is_long && PyList_Append(L->long_, i) < 0) ||
+            (is_escaped && PyList_Append(L->escaped, i) < 0)) {
             Py_DECREF(i);
             return -1;
         }
         Py_DECREF(i);
     }
+    /* the placeholder "\x01<idx>\x01", the digits written backwards from the end */
     char mark[32];
-    int k = snprintf(mark, sizeof mark, "\x01%zd\x01", L->idx);
+    int k = (int)sizeof mark;
+    mark[--k] = 1;
+    size_t v = (size_t)(L->idx < 0 ? 0 : L->idx);
+    do {
+        mark[--k] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    mark[--k] = 1;
     L->idx++;
-    if (buf_put(code, mark, k) < 0) return -1;
+    if (buf_put(code, mark + k, (Py_ssize_t)sizeof mark - k) < 0) return -1;
     return buf_newlines(code, newlines);
 }
 
