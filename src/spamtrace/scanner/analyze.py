@@ -3025,6 +3025,9 @@ def _rule_plan(
     return cached, word_bits
 
 
+#: (id of a rule plan, bits of the words present) -> (the plan, its entries that can fire)
+_RUNNABLE: dict[tuple[int, int], tuple[_Plan, _Plan]] = {}
+
 _YARA_NAMES: dict[int, tuple[tuple[Rule, ...], dict[str, frozenset[str]]]] = {}
 
 
@@ -3095,7 +3098,15 @@ def _analyze(
         for word in _present(ctx) or ():
             have |= word_bits.get(word, 0)
         code = lx.code
-        for rule, _mask, min_count in [entry for entry in plan if entry[1] & have == entry[1]]:
+        known = _RUNNABLE.get((id(plan), have))
+        if known is not None and known[0] is plan:
+            runnable = known[1]
+        else:  # the same words present, the same rules: files share few sets of words
+            if len(_RUNNABLE) >= 8192:
+                _RUNNABLE.clear()
+            runnable = [entry for entry in plan if entry[1] & have == entry[1]]
+            _RUNNABLE[id(plan), have] = (plan, runnable)
+        for rule, _mask, min_count in runnable:
             if rule.id in hits:
                 continue
             check()
@@ -3174,11 +3185,12 @@ def analyze(
     except _Enough:
         layers, complete = 0, False
     _drop_overlapped(hits)
-    for rule in _after_rules(rules) if complete else ():  # about the other findings: last
+    # the rules about the other findings, last; none of them can fire on a file with none
+    for rule in _after_rules(rules) if complete and hits else ():
         if rule.id not in hits:
             fn = FEATURES[rule.feature or ""]
             cache = {"hits": hits, "code0": code0.get("code", b"")}
-            hit = fn(_Ctx(data, name, lex(b""), 0, check, yara, cache=cache), rule)
+            hit = fn(_Ctx(data, name, Lexed(), 0, check, yara, cache=cache), rule)
             if hit is not None:
                 hits[rule.id] = (rule, hit, 0)
     findings = tuple(
