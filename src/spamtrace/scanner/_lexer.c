@@ -43,6 +43,7 @@ static int buf_grow(Buf *b, Py_ssize_t extra) {
 }
 
 static int buf_put(Buf *b, const char *s, Py_ssize_t k) {
+    if (k <= 0) return 0; /* nothing to copy (and the buffer may not exist yet) */
     if (buf_grow(b, k) < 0) return -1;
     memcpy(b->buf + b->len, s, (size_t)k);
     b->len += k;
@@ -50,6 +51,7 @@ static int buf_put(Buf *b, const char *s, Py_ssize_t k) {
 }
 
 static int buf_lower(Buf *b, const unsigned char *s, Py_ssize_t k) {
+    if (k <= 0) return 0;
     if (buf_grow(b, k) < 0) return -1;
     unsigned char *o = (unsigned char *)b->buf + b->len;
     for (Py_ssize_t i = 0; i < k; i++) {
