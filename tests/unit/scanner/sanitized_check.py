@@ -1,0 +1,72 @@
+"""Run the compiled scanner parts, built with AddressSanitizer and UBSan, against their Python
+references (started by test_scan_compiled_sanitized.py, with the sanitizer runtimes preloaded).
+
+Usage: python sanitized_check.py BUILD_DIR SEED CASES
+BUILD_DIR holds _lexer and _words built with -fsanitize=address,undefined. Any memory error
+or undefined behaviour aborts the process with the sanitizer's report; a different result
+from the reference fails an assertion.
+"""
+
+from __future__ import annotations
+
+import importlib.machinery
+import importlib.util
+import random
+import sys
+from pathlib import Path
+from types import ModuleType
+
+from spamtrace.scanner import lexer
+
+SAMPLES = Path(__file__).parent / "samples"
+PIECES = [
+    b"'", b'"', b"`", b"/", b"*", b"#", b"[", b"?", b">", b"<", b"\\", b"\n", b"\r", b" ",
+    b"\t", b"=", b"a", b"B", b"1", b"_", b"\x80", b"\x01", b"\x00", b"\xff", b"php", b"<<<",
+    b"EOT", b"'EOT'", b'"EOT"', b"*/", b"?>", b"<?php", b"<?=", b"//", b"/*", b"$", b"function",
+]  # fmt: skip
+
+
+def load(build: Path, name: str) -> ModuleType:
+    suffix = importlib.machinery.EXTENSION_SUFFIXES[0]
+    spec = importlib.util.spec_from_file_location(name, build / f"{name}{suffix}")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def main() -> None:
+    build, seed, cases = Path(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
+    lex_c, words_c = load(build, "_lexer"), load(build, "_words")
+    rnd = random.Random(seed)
+    for path in sorted(p for p in SAMPLES.rglob("*") if p.is_file()):
+        data = path.read_bytes()
+        for pos in (0, 3, len(data) // 2, len(data) + 1):
+            assert lex_c.tail(data, pos, 1) == lexer._tail_py(data, pos, 1), path
+        assert lex_c.names(data) == lexer._names_py(data), path
+    hostile = [
+        b"'" + b"\\" * 100_001, b"/*" + b"*" * 200_000, b"?>" + b"<" * 200_000,
+        b"<<<A\n" + b"\nA1" * 50_000, b"<<<" * 50_000, b"#" + b"?" * 200_000,
+        b"$" * 100_000, b"function" * 20_000 + b" x",
+    ]  # fmt: skip
+    for data in hostile:
+        assert lex_c.tail(data, 0, 0) == lexer._tail_py(data, 0, 0)
+        assert lex_c.names(data) == lexer._names_py(data)
+    alphabet = b"ab$.\x00\xffc"
+    pool = [bytes(rnd.choice(alphabet) for _ in range(rnd.randint(1, 8))) for _ in range(300)]
+    for _ in range(cases):
+        if rnd.random() < 0.3:
+            data = bytes(rnd.getrandbits(8) for _ in range(rnd.randint(0, 300)))
+        else:
+            data = b"".join(rnd.choice(PIECES) for _ in range(rnd.randint(0, 200)))
+        pos = rnd.randint(0, len(data) + 2)
+        assert lex_c.tail(data, pos, 0) == lexer._tail_py(data, pos, 0), data
+        assert lex_c.names(data) == lexer._names_py(data), data
+        words = list(dict.fromkeys(rnd.sample(pool, rnd.randint(1, 40))))
+        text = bytes(rnd.choice(alphabet) for _ in range(rnd.choice((0, 10, 100, 5000, 20000))))
+        assert words_c.WordSet(words).find(text) == [w for w in words if text.find(w) >= 0]
+    print("sanitized check passed", cases)
+
+
+if __name__ == "__main__":
+    main()
