@@ -12,7 +12,7 @@ import itertools
 import math
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -439,7 +439,7 @@ def _taint(ctx: _Ctx) -> tuple[set[bytes], set[bytes]]:
     header: set[bytes] = set()
     ctx.cache["header"] = header
     stmts: dict[int, re.Match[bytes] | None] = {}
-    if any(has_word(ctx, src) for src in _SOURCES) or has_word(ctx, b"\x01."):
+    if has_any(ctx, _SOURCES) or has_word(ctx, b"\x01."):
         for m in _FOREACH_REQ.finditer(code):
             req.add(m["value"])
             if m["split"] is None and m["end"] is not None and not m["mid"].strip():
@@ -1101,7 +1101,7 @@ def _callback_arg(name: bytes, args: bytes) -> bytes | None:
 
 def _has_request_words(ctx: _Ctx) -> bool:
     """Whether the code holds a word that every match of ``_REQ`` starts with."""
-    return any(has_word(ctx, w) for w in _REQ_WORDS)
+    return has_any(ctx, _REQ_WORDS)
 
 
 _REQ_WORDS = (b"$_", b"$http_", b"php://input", b"getallheaders")  # one starts each _REQ match
@@ -1213,6 +1213,8 @@ _IMPLODE = re.compile(
 )
 
 
+_NAME_DECODERS = frozenset({b"strrev", b"str_rot13", b"base64_decode", b"hex2bin"})
+_JOINERS = frozenset({b"implode", b"join"})
 _BUILT_CODE = re.compile(
     rb"(?:eval|assert|base64_decode|gzinflate|gzuncompress|str_rot13|system|shell_exec|passthru)"
     rb"\s*\("
@@ -1243,10 +1245,9 @@ def _built_names(ctx: _Ctx, rule: Rule) -> Hit | None:
                 continue
             if _norm_name(b"".join(parts)) in DANGEROUS_NAMES:
                 return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end()))
-    decoders = (b"strrev", b"str_rot13", b"base64_decode", b"hex2bin")
     transforms: Iterable[re.Match[bytes]] = ()
     wrappers: dict[bytes, bytes] = {}
-    if any(has_word(ctx, w) for w in decoders):
+    if has_any(ctx, _NAME_DECODERS):
         transforms = _finditer(_TRANSFORM, code)
         if b"return" in code:  # function d($s) { return base64_decode($s); }: d() decodes too
             found = itertools.islice(_WRAPPER.finditer(code), 20)  # bounded: one alternation
@@ -1283,7 +1284,11 @@ def _built_names(ctx: _Ctx, rule: Rule) -> Hit | None:
         out = _hex_name(val) if fmt.strip() == b"H*" else None
         if out is not None and _norm_name(out) in DANGEROUS_NAMES:
             return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end()))
-    joins = bounded_finditer(_IMPLODE, code, 200, first=ctx.first)  # literal-led, name-bounded
+    joins = (
+        bounded_finditer(_IMPLODE, code, 200, first=ctx.first)  # literal-led, name-bounded
+        if has_any(ctx, _JOINERS)
+        else ()
+    )
     for m in joins:  # implode('', ['as', 'se', 'rt'])
         glue = lx.value(int(m.group(1)))
         parts = [lx.value(int(i)) for i in _PLACEHOLDER.findall(m.group(2))]
@@ -1326,7 +1331,7 @@ def _decode_candidates(ctx: _Ctx) -> list[tuple[int, bytes]]:
             out.append((i, val))
         if len(out) >= MAX_DECODE_CANDIDATES:
             break
-    if has_word(ctx, b"eval") or has_word(ctx, b"assert"):
+    if has_any(ctx, _EVAL_NAMES_B[:2]):
         for _start, args in _calls(ctx, _EVAL_NAMES_B[:2], 20):
             p = _PLACEHOLDER.match(args.lstrip(b" \t\n@("))
             if p is not None:
@@ -1353,10 +1358,9 @@ def _payloads(ctx: _Ctx) -> list[tuple[int, bytes, tuple[str, ...]]]:
     cached = ctx.cache.get("payloads")
     if cached is None:
         found: list[tuple[int, bytes, tuple[str, ...]]] = []
-        uses = _uses(ctx)
         for idx, val in _decode_candidates(ctx):
             ctx.check()
-            res = decode.peel(val, uses, ctx.check)
+            res = decode.peel(val, _uses(ctx), ctx.check)
             if res is not None:
                 found.append((idx, res[0], res[1]))
                 if len(found) >= MAX_PAYLOADS:
@@ -2127,7 +2131,7 @@ _WRITE_CALLS = (b"file_put_contents", b"fwrite", b"fputs", b"copy", b"rename",
 def _ext_swap_php(ctx: _Ctx, rule: Rule) -> Hit | None:
     """A file name's .txt/.jpg/... extension replaced by .php in a script that writes files:
     content fetched or uploaded as harmless text is installed as executable PHP."""
-    if not any(has_word(ctx, w) for w in _WRITE_CALLS):
+    if not has_any(ctx, _WRITE_CALLS):
         return None
     for start, args in _calls(ctx, _SWAP_CALLS, 50):
         m = _SWAP_ARGS.match(args)
@@ -2170,7 +2174,7 @@ def _request_relay(ctx: _Ctx, rule: Rule) -> Hit | None:
     talks to a remote web server: every visit is relayed to a controller (cloaking / traffic
     sale / click fraud kits), which then decides what the visitor sees."""
     code = ctx.code
-    if not has_word(ctx, b"$_") or not any(has_word(ctx, w) for w in _REMOTE_SEND):
+    if not has_word(ctx, b"$_") or not has_any(ctx, _REMOTE_SEND):
         return None
     if _string_text(ctx).find(b"http") < 0:
         return None
@@ -2605,6 +2609,14 @@ def has_word(ctx: _Ctx, word: bytes) -> bool:
     if present is None or word not in ctx.gate_words:
         return ctx.code.find(word) >= 0
     return word in present
+
+
+def has_any(ctx: _Ctx, words: Collection[bytes]) -> bool:
+    """Whether one of ``words`` occurs in the code (one set test when all are gate words)."""
+    present = _present(ctx)
+    if present is not None and ctx.gate_words.issuperset(words):
+        return not present.isdisjoint(words)
+    return any(has_word(ctx, w) for w in words)
 
 
 _REQ_MACRO = builtin_macro("REQ").encode()  # {REQ} of rules.toml, expanded
