@@ -2989,7 +2989,8 @@ def prepare(rules: tuple[Rule, ...]) -> None:
     _assertion_rx()
 
 
-_Plan = list[tuple[Rule, int, int]]
+#: per rule: the rule, the bits of its word sets, its min_literal_count, what runs it
+_Plan = list[tuple[Rule, int, int, Callable[[_Ctx, Rule], Hit | None]]]
 # id(rules) -> (rules, plan, word bits): holding the tuple keeps its id from being reused
 _RULE_PLANS: dict[int, tuple[tuple[Rule, ...], _Plan, dict[bytes, int]]] = {}
 
@@ -3000,8 +3001,9 @@ def _rule_plan(
     """The rules that run per layer (not the "after" ones), in order, each with a bit mask of
     the word sets that :func:`_run_rule` checks against the gate words present before
     anything else (when one of them is disjoint from them, the rule cannot fire) and its
-    ``min_literal_count`` (0: none); and, per gate word, the bits of the sets that hold it.
-    A rule can fire only when the bits of the words present cover its mask."""
+    ``min_literal_count`` (0: none) and what runs it (a feature's function, called directly,
+    or :func:`_rule_body`); and, per gate word, the bits of the sets that hold it. A rule can
+    fire only when the bits of the words present cover its mask."""
     key = id(rules)
     entry = _RULE_PLANS.get(key)
     if entry is not None and entry[0] is rules:
@@ -3023,7 +3025,8 @@ def _rule_plan(
         mask = 0
         for ws in needs:
             mask |= set_bits.setdefault(ws, 1 << len(set_bits))
-        cached.append((rule, mask, int(rule.params.get("min_literal_count") or 0)))
+        run = FEATURES.get(rule.feature or "", _rule_body) if rule.kind == "feature" else _rule_body
+        cached.append((rule, mask, int(rule.params.get("min_literal_count") or 0), run))
     word_bits: dict[bytes, int] = {}
     for ws, bit in set_bits.items():
         for w in ws:
@@ -3095,7 +3098,7 @@ def _analyze(
         code0["code"] = lx.code  # the file's own lexed code, for the "after" rules
     plan, word_bits = _rule_plan(rules, ctx.prereqs)
     if gates is None:
-        for rule, _mask, _min_count in plan:
+        for rule, _mask, _min_count, _run in plan:
             if rule.id not in hits:
                 check()
                 hit = _run_rule(ctx, rule)
@@ -3118,13 +3121,13 @@ def _analyze(
                 _RUNNABLE.clear()
             runnable = [entry for entry in plan if entry[1] & have == entry[1]]
             _RUNNABLE[id(plan), have] = (plan, runnable)
-        for rule, _mask, min_count in runnable:
+        for rule, _mask, min_count, run in runnable:
             if rule.id in hits:
                 continue
             check()
             if min_count and sum(code.count(w) for w in rule.gate_counts) < min_count:
                 continue
-            hit = _rule_body(ctx, rule)
+            hit = run(ctx, rule)  # _rule_body, or the feature itself
             if hit is not None:
                 hits[rule.id] = (rule, hit, layer)
                 if stop_at and _score_reached(hits, stop_at):
