@@ -2,7 +2,8 @@
 word matcher (_words.c), in src/spamtrace/scanner.
 
 Optional: where no C compiler or Python headers are found, the install goes on and the scanner
-uses the same loop in Python (lexer.py) and yara-x for the words, about half as fast."""
+uses the same loops in Python (lexer.py) and yara-x for the words: a scan then takes about
+1.5 times as long."""
 
 from setuptools import Extension, setup
 

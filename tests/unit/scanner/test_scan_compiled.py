@@ -3,7 +3,7 @@
 yara-x give.
 
 The install builds them wherever a C compiler is found (the test command installs one), so
-these tests require them: a scan without them still works, at about half the speed.
+these tests require them: a scan without them still works, taking about 1.5 times as long.
 """
 
 from __future__ import annotations
