@@ -856,6 +856,17 @@ def _first_arg(args: bytes) -> bytes:
     return _balanced_prefix(args, 44, nested=False)  # ","
 
 
+def _nth_arg(args: bytes, n: int) -> bytes:
+    """The argument at index ``n`` (0: the first) of a call whose argument text is ``args``,
+    or b"" when there are fewer."""
+    for _ in range(n):
+        first = _first_arg(args)
+        if len(first) >= len(args) or args[len(first)] != 44:  # no "," after it: the last
+            return b""
+        args = args[len(first) + 1 :]
+    return _first_arg(args)
+
+
 _SHELL_PATH = re.compile(rb"/bin/(?:ba|z|k|c|tc|da)?sh\b|\bsh -i\b|cmd\.exe|powershell")
 
 
@@ -989,9 +1000,13 @@ _PREG = re.compile(rb"preg_replace\s*\(\s*@?\s*\x01(\d+)\x01")
 _CLOSERS = {ord("("): ord(")"), ord("["): ord("]"), ord("{"): ord("}"), ord("<"): ord(">")}
 
 
+_MB_EREG = (b"mb_ereg_replace", b"mb_eregi_replace")
+_MB_OPTIONS = re.compile(rb"[a-z]{1,12}")  # mb_regex_set_options() letters
+
+
 @feature("preg_e")
 def _preg_e(ctx: _Ctx, rule: Rule) -> Hit | None:
-    for m in _PREG.finditer(ctx.code):
+    for m in _PREG.finditer(ctx.code) if has_word(ctx, b"preg_replace") else ():
         pat = ctx.lx.value(int(m.group(1))).strip()
         if len(pat) < 2:
             continue
@@ -1002,6 +1017,14 @@ def _preg_e(ctx: _Ctx, rule: Rule) -> Hit | None:
         mods = pat[end + 1 :]
         if b"e" in mods and re.fullmatch(rb"[a-zA-Z]*", mods):
             return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end() + 80))
+    # mb_ereg_replace($pattern, $replacement, $string, 'e'): the "e" option evaluates the
+    # replacement as PHP, as /e does (until PHP 8)
+    for start, args in _calls(ctx, _MB_EREG, 50) if has_any(ctx, _MB_EREG) else ():
+        options = _PLACEHOLDER.fullmatch(_nth_arg(args, 3).strip())
+        if options is not None:
+            value = ctx.lx.value(int(options.group(1))).strip()
+            if b"e" in value and _MB_OPTIONS.fullmatch(value):
+                return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 120))
     return None
 
 
