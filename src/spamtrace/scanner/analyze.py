@@ -856,17 +856,6 @@ def _first_arg(args: bytes) -> bytes:
     return _balanced_prefix(args, 44, nested=False)  # ","
 
 
-def _nth_arg(args: bytes, n: int) -> bytes:
-    """The argument at index ``n`` (0: the first) of a call whose argument text is ``args``,
-    or b"" when there are fewer."""
-    for _ in range(n):
-        first = _first_arg(args)
-        if len(first) >= len(args) or args[len(first)] != 44:  # no "," after it: the last
-            return b""
-        args = args[len(first) + 1 :]
-    return _first_arg(args)
-
-
 _SHELL_PATH = re.compile(rb"/bin/(?:ba|z|k|c|tc|da)?sh\b|\bsh -i\b|cmd\.exe|powershell")
 
 
@@ -1020,7 +1009,8 @@ def _preg_e(ctx: _Ctx, rule: Rule) -> Hit | None:
     # mb_ereg_replace($pattern, $replacement, $string, 'e'): the "e" option evaluates the
     # replacement as PHP, as /e does (until PHP 8)
     for start, args in _calls(ctx, _MB_EREG, 50) if has_any(ctx, _MB_EREG) else ():
-        options = _PLACEHOLDER.fullmatch(_nth_arg(args, 3).strip())
+        parts = _top_args(args)
+        options = _PLACEHOLDER.fullmatch(parts[3].strip()) if len(parts) > 3 else None
         if options is not None:
             value = ctx.lx.value(int(options.group(1))).strip()
             if b"e" in value and _MB_OPTIONS.fullmatch(value):
@@ -2392,6 +2382,37 @@ def _remote_php_write(ctx: _Ctx, rule: Rule) -> Hit | None:
             content = _expression(parts[1])
             remote = _downloads(ctx, content) or _posted(ctx, content)
         if remote:
+            return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 100))
+    return None
+
+
+_OPEN_FOR_WRITE = re.compile(rb"\$(\w+)\s*=\s*@?\s*fopen\s*\(\s*(\$\w+)\s*,")
+
+
+@feature("remote_code_include")
+def _remote_code_include(ctx: _Ctx, rule: Rule) -> Hit | None:
+    """Content downloaded from a web address written to a file whose path a variable holds,
+    and that path then included: ``file_put_contents($t, file_get_contents('http://…'));
+    include $t;`` (a temporary file, so that no .php name shows), or the same through
+    ``$h = fopen($t, 'w'); fwrite($h, $code);``. The operator's code runs, whatever the
+    file is called."""
+    code = ctx.code
+    for start, args in _calls(ctx, (b"file_put_contents", b"fwrite", b"fputs"), 50):
+        parts = _top_args(args)
+        if len(parts) < 2 or not _downloads(ctx, _expression(parts[1])):
+            continue
+        dest = parts[0].strip()
+        if _VAR.fullmatch(dest) is None:
+            continue
+        if not code.startswith(b"file_put_contents", start):  # a handle: the path it opened
+            opened = [m.group(2) for m in _OPEN_FOR_WRITE.finditer(code) if m.group(1) == dest[1:]]
+            if not opened:
+                continue
+            dest = opened[-1]
+        included = re.compile(
+            rb"(?<![\w$>:])(?:include|require)(?:_once)?\s*\(?\s*" + re.escape(dest) + rb"\b"
+        )
+        if included.search(code) is not None:
             return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 100))
     return None
 
