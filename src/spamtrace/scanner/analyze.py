@@ -2523,6 +2523,34 @@ def _server_info_beacon(ctx: _Ctx, rule: Rule) -> Hit | None:
     return None
 
 
+_HASH_SELECT = re.compile(rb"\bselect\b[^;\x00]{0,300}?\buser_pass\b[^;\x00]{0,300}?\bfrom\b")
+_EMAIL = re.compile(rb"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_POST_CALLS = (b"wp_remote_post", b"wp_remote_get", b"curl_init", b"fsockopen")
+
+
+@feature("hash_exfil")
+def _hash_exfil(ctx: _Ctx, rule: Rule) -> Hit | None:
+    """A query for WordPress password hashes (``SELECT user_login, user_pass FROM wp_users``)
+    in a script that sends data to a hard-coded place: mail() to a literal address, or a
+    fetch or post to a literal web address. Alone it is suspicious (WordPress's own upgrade
+    code queries the hashes and talks to wordpress.org); in a small dropper it is malicious."""
+    match = _HASH_SELECT.search(_string_text(ctx))
+    if match is None:
+        return None
+    idx = _string_at(ctx, match.start())
+    line = ctx.line_of_string(idx) if idx >= 0 else 0
+    for _start, args in _calls(ctx, _SINK_NAMES["mail"], 50):
+        if any(_EMAIL.fullmatch(v.strip()) for v in _recipient_literals(ctx, args)):
+            return Hit(line, excerpt(match.group()))
+    for _start, args in _calls(ctx, (*_POST_CALLS, *_READ_CALLS[:4]), 50):
+        p = _PLACEHOLDER.match(_first_arg(args).strip())
+        if p is not None and ctx.lx.value(int(p.group(1))).lstrip().lower().startswith(
+            _WEB_SCHEMES
+        ):
+            return Hit(line, excerpt(match.group()))
+    return None
+
+
 _EXEC_NAME_VALUES = frozenset(
     (*_EXEC_NAMES_B, b"shell_exec", b"eval", b"assert", b"create_function")
 )
