@@ -16,6 +16,10 @@ The result is a :class:`Lexed` view:
 
 The patterns are written so that no alternative can overlap another (unrolled loops), so the
 regex engine runs in linear time on hostile input such as one 50 MB line.
+
+The token loop after the open tag (:func:`_tail_py`) and the collection of names
+(:func:`_names_py`) also exist compiled, in ``_lexer.c``, which gives the same results in
+one pass over the bytes; :func:`lex` and :func:`names` use it wherever it was built.
 """
 
 from __future__ import annotations
@@ -364,9 +368,9 @@ def _lex_split(
 
 # a name of lexed (lower-cased) code: "[a-z_\x80-\xff]" written as ranges, which the regex
 # engine tests with one table lookup instead of a category test
-NAME_LOW = rb"[a-z_\x80-\xff][0-9a-z_\x80-\xff]*+"
-_VAR_NAME = re.compile(rb"\$(" + NAME_LOW + rb")")
-_FUNCTION_NAME = re.compile(rb"function\s+(" + NAME_LOW + rb")")
+_NAME_LOW = rb"[a-z_\x80-\xff][0-9a-z_\x80-\xff]*+"
+_VAR_NAME = re.compile(rb"\$(" + _NAME_LOW + rb")")
+_FUNCTION_NAME = re.compile(rb"function\s+(" + _NAME_LOW + rb")")
 
 
 def _names_py(code: bytes) -> set[bytes]:
