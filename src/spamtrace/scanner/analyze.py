@@ -2321,9 +2321,37 @@ def _varcall_request_arg(ctx: _Ctx, rule: Rule) -> Hit | None:
         if code[max(0, m.start() - 8) : m.start()].rstrip().endswith(b"new"):
             continue  # new $class(...): an instantiation
         arg = _first_arg(code[m.end() : m.end() + _CALL_ARGS_MAX])
-        if _ARG_REQ.match(arg):
+        if _ARG_REQ.match(arg) or (_held_request(ctx, arg) and _obscured_name(ctx, m.group(1))):
             return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end() + 60))
     return None
+
+
+def _held_request(ctx: _Ctx, arg: bytes) -> bool:
+    """``arg`` is a variable that holds request input as it came (``$c = $_GET['c'];``)."""
+    v = _VAR.fullmatch(arg.strip().lstrip(b"@"))
+    if v is None:
+        return False
+    _taint(ctx)
+    return v.group(1) in ctx.cache["direct"]
+
+
+# what turns a name into something no reader sees: character codes, hex, pieces kept in
+# $GLOBALS or in an array glued later, reversed or encoded text (a callback kept whole in
+# $GLOBALS is configuration: csrf-magic's $GLOBALS['csrf']['callback'])
+_OBSCURING = re.compile(
+    rb"(?<![\w$>:])(?:chr|hexdec|implode|join|pack|hex2bin|strrev|str_rot13|base64_decode)"
+    rb"\s*\(|\$globals\s*\[[^\]]{0,40}\]\s*\.|\.\s*\$globals\s*\["  # $GLOBALS pieces glued
+)
+_ASSIGN_OR_APPEND = re.compile(rb"\s*\.?=(?![=>])([^;]{0,300})")
+
+
+def _obscured_name(ctx: _Ctx, var: bytes) -> bool:
+    """The variable ``$var`` gets its value, or a piece of it, from an obscuring expression
+    (:data:`_OBSCURING`) and never from request input: a function name the script hides
+    (``$f .= chr(hexdec($p))`` over hex pairs, ``$GLOBALS['a'] . $GLOBALS['b']``,
+    ``implode('', $parts)``)."""
+    rhs = [am.group(1) for _, am in _var_assigns(ctx.code, var, _ASSIGN_OR_APPEND, 10)]
+    return any(_OBSCURING.search(r) for r in rhs) and not any(_REQ_RE.search(r) for r in rhs)
 
 
 _PHP_PATH = re.compile(rb"\.(?:php\d?|phtml|pht|phar|inc)$", re.IGNORECASE)
