@@ -3192,6 +3192,8 @@ def _analyze(
         gate_words=_GATE_WORDS.get(id(rules), frozenset()),
         prereqs=_PREREQS.get(id(rules), {}) if gates is not None else {},
     )
+    if _string_text(ctx).find(b"php://input") >= 0:
+        lx.code = _input_stream_inline(lx)
     ctx.cache["hits"] = hits
     ctx.cache["yara-names"] = _yara_names(rules)
     if code0 is not None:
@@ -3238,6 +3240,19 @@ def _analyze(
             payloads += 1
             payloads += _analyze(payload, name, rules, check, layer + 1, hits, yara, None, stop_at)
     return payloads
+
+
+def _input_stream_inline(lx: Lexed) -> bytes:
+    """The lexed code with each literal that names the request body (``'php://input'``, as
+    in ``file_get_contents('php://input')``) written out as ``php://input``: the rules then
+    see the raw body as the request input it is, as they see ``$_POST``. (Every other
+    literal stays a placeholder; the line breaks are kept.)"""
+
+    def inline(m: re.Match[bytes]) -> bytes:
+        value = lx.value(int(m.group(1))).strip().lower()
+        return b"php://input" if value == b"php://input" else m.group(0)
+
+    return _PLACEHOLDER.sub(inline, lx.code)
 
 
 _AFTER_RULES: dict[int, tuple[tuple[Rule, ...], tuple[Rule, ...]]] = {}

@@ -256,3 +256,11 @@ def test_mb_ereg_replace_e_option_only_in_the_options_argument() -> None:
     # "e" in the pattern, the replacement or the subject is not the option
     quiet = b"<?php mb_ereg_replace('e', 'e', 'e'); mb_ereg_replace('x', 'y', $s, 'msr');"
     assert fired not in rule_ids(analyze_bytes(quiet))
+
+
+def test_the_raw_request_body_is_request_input() -> None:
+    # 'php://input' is a literal, so the lexed code held only a placeholder where it stood
+    body = b"<?php $s = file_get_contents('php://input'); eval($s);"
+    assert "php.eval-tainted" in rule_ids(analyze_bytes(body))
+    memory = b"<?php $s = file_get_contents('php://memory'); eval($s);"
+    assert "php.eval-tainted" not in rule_ids(analyze_bytes(memory))
