@@ -2414,35 +2414,52 @@ def _remote_php_write(ctx: _Ctx, rule: Rule) -> Hit | None:
     return None
 
 
-_OPEN_FOR_WRITE = re.compile(rb"\$(\w+)\s*=\s*@?\s*fopen\s*\(\s*(\$\w+)\s*,")
+_OPEN_FOR_WRITE = re.compile(rb"\$(\w+)\s*=\s*@?\s*fopen\s*\(\s*(\$\w+|\x01\d+\x01)\s*,")
+_INCLUDE_TARGET = re.compile(
+    rb"(?<![\w$>:])(?:include|require)(?:_once)?\s*\(?\s*(\$\w+\b|\x01\d+\x01)"
+)
 
 
 @feature("remote_code_include")
 def _remote_code_include(ctx: _Ctx, rule: Rule) -> Hit | None:
-    """Content downloaded from a web address written to a file whose path a variable holds,
-    and that path then included: ``file_put_contents($t, file_get_contents('http://…'));
-    include $t;`` (a temporary file, so that no .php name shows), or the same through
-    ``$h = fopen($t, 'w'); fwrite($h, $code);``. The operator's code runs, whatever the
-    file is called."""
+    """Content downloaded from a web address, or posted by the visitor (as it came or
+    decoded), written to a file, and that file then included: ``file_put_contents($t,
+    file_get_contents('http://…')); include $t;`` (a temporary file, so that no .php name
+    shows), or the same through ``$h = fopen('/tmp/x', 'w'); fwrite($h, $code);``. The
+    path is a variable or a literal, the same at the write and at the include. The
+    operator's code runs, whatever the file is called."""
     code = ctx.code
+    value = ctx.lx.value
+    targets: set[bytes] | None = None  # what is included: variable names, literal paths
     for start, args in _calls(ctx, (b"file_put_contents", b"fwrite", b"fputs"), 50):
         parts = _top_args(args)
-        if len(parts) < 2 or not _downloads(ctx, _expression(parts[1])):
+        if len(parts) < 2:
+            continue
+        content = _expression(parts[1])
+        if not (_downloads(ctx, content) or _posted(ctx, content)):
             continue
         dest = parts[0].strip()
-        if _VAR.fullmatch(dest) is None:
-            continue
         if not code.startswith(b"file_put_contents", start):  # a handle: the path it opened
-            opened = [m.group(2) for m in _OPEN_FOR_WRITE.finditer(code) if m.group(1) == dest[1:]]
+            v = _VAR.fullmatch(dest)
+            opened = [
+                m.group(2) for m in _OPEN_FOR_WRITE.finditer(code) if v and m.group(1) == v.group(1)
+            ]
             if not opened:
                 continue
             dest = opened[-1]
-        included = re.compile(
-            rb"(?<![\w$>:])(?:include|require)(?:_once)?\s*\(?\s*" + re.escape(dest) + rb"\b"
-        )
-        if included.search(code) is not None:
+        if targets is None:
+            targets = {_include_target(value, m.group(1)) for m in _INCLUDE_TARGET.finditer(code)}
+        if _VAR.fullmatch(dest) is None and _PLACEHOLDER.fullmatch(dest) is None:
+            continue
+        if _include_target(value, dest) in targets:
             return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 100))
     return None
+
+
+def _include_target(value: Callable[[int], bytes], term: bytes) -> bytes:
+    """A variable (``$t``) as it is, a literal path by its value (``b"\x00/tmp/x"``)."""
+    p = _PLACEHOLDER.fullmatch(term)
+    return b"\x00" + value(int(p.group(1))).strip() if p is not None else term
 
 
 # where a command-line tool reads code typed by its user (a REPL, a benchmark of snippets)
