@@ -2044,6 +2044,29 @@ _RECIPIENT_METHOD = re.compile(
     rb"\$[\w\x80-\xff]*(?:mail|msg|message)[\w\x80-\xff]*\s*->\s*"
     rb"(?:addaddress|addbcc|addcc|setto|setbcc|addto)\s*\(([^;]{0,200})"
 )
+# PHPMailer's recipient methods on an object of any name that the file makes a PHPMailer
+_PHPMAILER_RECIPIENT = re.compile(
+    rb"\$([\w\x80-\xff]+)\s*->\s*(?:addaddress|addbcc|addcc)\s*\(([^;]{0,200})"
+)
+_NEW_PHPMAILER = re.compile(rb"\$(\w+)\s*=\s*new\s+(?:\\?\w+\\)*phpmailer\b")
+
+
+def _recipient_sites(ctx: _Ctx) -> list[tuple[int, bytes]]:
+    """(offset, first argument) of the mail() calls and of the recipient methods of mailer
+    objects (PHPMailer, SwiftMailer) in the code."""
+    code = ctx.code
+    sites = [(start, _first_arg(args)) for start, args in _calls(ctx, _SINK_NAMES["mail"], 50)]
+    if b"->" in code:
+        found = itertools.islice(_RECIPIENT_METHOD.finditer(code), 200)
+        sites.extend((m.start(), _first_arg(m.group(1))) for m in found)
+        made = {m.group(1) for m in _NEW_PHPMAILER.finditer(code)} if b"phpmailer" in code else ()
+        if made:
+            for m in itertools.islice(_PHPMAILER_RECIPIENT.finditer(code), 200):
+                if m.group(1) in made and not any(start == m.start() for start, _ in sites):
+                    sites.append((m.start(), _first_arg(m.group(2))))
+    return sites
+
+
 # "$to = $_POST['to'] . '@example.com'": the visitor picks a mailbox of a fixed domain
 _FIXED_DOMAIN = re.compile(rb"\.\s*\x01(\d+)\x01\s*;")
 _WRAPPED_REQ = re.compile(
@@ -2068,17 +2091,83 @@ def _relay_recipient(ctx: _Ctx, rule: Rule) -> Hit | None:
     (``$mail->addAddress($_POST['to'])`` with PHPMailer, SwiftMailer's ``setTo``): whoever
     sends the request chooses who gets mail from this server. Contact forms send to a fixed
     address; only the reply address may come from the visitor."""
-    code = ctx.code
     req, _dec = _taint(ctx)
-    sites = [(start, _first_arg(args)) for start, args in _calls(ctx, _SINK_NAMES["mail"], 50)]
-    if b"->" in code:
-        found = itertools.islice(_RECIPIENT_METHOD.finditer(code), 200)
-        sites.extend((m.start(), _first_arg(m.group(1))) for m in found)
-    for start, arg in sites:
+    for start, arg in _recipient_sites(ctx):
         head = arg[_WRAPPED_REQ.match(arg).end() :]  # type: ignore[union-attr]
         var = _VAR.match(head)
         tainted = var is not None and var.group(1) in req and not _fixed_domain(ctx, var.group(1))
         if tainted or _UIN_RE.match(head):
+            return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 100))
+    return None
+
+
+_SIMPLE_ASSIGN = re.compile(rb"\$(" + _NAME_P + rb")\s*=(?![=>])\s*([^;]{1,300});")
+_FOREACH_ANY = re.compile(
+    rb"foreach\s*\(([^;{]{1,200}?)\bas\s*(?:\$(" + _NAME_P + rb")\s*=>\s*)?&?\$(" + _NAME_P + rb")"
+)
+
+
+def _download_vars(ctx: _Ctx) -> set[bytes]:
+    """Variables that hold content downloaded from a hard-coded web address, and those
+    computed from them (two steps: ``$job = json_decode($r)``, ``foreach ($job['to'] as
+    $to)``). A download is a fetch of a literal http(s)/ftp address, or curl_exec() in a
+    file that gives curl such an address."""
+    code = ctx.code
+    value = ctx.lx.value
+    curl_literal = any(
+        value(int(i)).lstrip().lower().startswith(_WEB_SCHEMES)
+        for m in itertools.chain(
+            _REMOTE_FETCH.finditer(code) if has_word(ctx, b"curl_init") else (),
+            _CURLOPT_URL.finditer(code) if has_word(ctx, b"curlopt_url") else (),
+        )
+        for i in _PLACEHOLDER.findall(m.group(0))[:1]
+    )
+    found: set[bytes] = set()
+    stmts: dict[int, re.Match[bytes] | None] = {}
+    for m in itertools.islice(_FETCH_LITERAL.finditer(code), 100):
+        if m.group(1) is None:
+            if not curl_literal:
+                continue
+        elif not value(int(m.group(1))).lstrip().lower().startswith(_WEB_SCHEMES):
+            continue
+        got = _assignment_before(code, m.start(), stmts)
+        if got is not None:
+            found.add(got[0])
+    if not found:
+        return found
+    assigns = [
+        (m.group(1), m.group(2)) for m in itertools.islice(_SIMPLE_ASSIGN.finditer(code), 2000)
+    ]
+    loops = [
+        (m.group(1), m.group(2), m.group(3))
+        for m in itertools.islice(_FOREACH_ANY.finditer(code), 500)
+    ]
+    for _ in range(2):
+        names = re.compile(rb"\$(?:" + b"|".join(re.escape(v) for v in sorted(found)) + rb")\b")
+        grown = {name for name, rhs in assigns if names.search(rhs)}
+        for over, key, item in loops:
+            if names.search(over):
+                grown.update(v for v in (key, item) if v)
+        if grown <= found:
+            break
+        found |= grown
+    return found
+
+
+@feature("remote_recipients")
+def _remote_recipients(ctx: _Ctx, rule: Rule) -> Hit | None:
+    """The recipient of mail() or of a mailer object comes from content downloaded from a
+    hard-coded web address: a spam bot that takes its jobs (addresses, subject, body) from
+    its controller. A site's own mail goes to addresses it keeps itself."""
+    sites = _recipient_sites(ctx)
+    if not sites:
+        return None
+    held = _download_vars(ctx)
+    if not held:
+        return None
+    names = re.compile(rb"\$(?:" + b"|".join(re.escape(v) for v in sorted(held)) + rb")\b")
+    for start, arg in sites:
+        if names.search(arg):
             return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 100))
     return None
 
