@@ -409,6 +409,33 @@ def _assignment_before(
     return m.group(1), m.group(2)
 
 
+_UNPACK_AT = re.compile(
+    # "[" not right after a name, "]", "}" or a literal: not an element ($t[$i] = ...)
+    rb"(?:(?<![\w$>:])list\s*\(|(?<![\w\x80-\xff\])}\x01])\[)((?:\s*(?:\$"
+    + _NAME_P
+    + rb")?\s*,)*\s*\$"
+    + _NAME_P
+    + rb"\s*,?\s*)[\])]\s*=(?![=>])\s*([^;]{0,600})"
+)
+
+
+def _unpacking_before(code: bytes, pos: int) -> tuple[list[bytes], bytes] | None:
+    """The ``list($a, $b) = rhs`` (or ``[$a, $b] = rhs``) statement whose right side holds
+    offset ``pos``: the names it sets, and the right side."""
+    floor = max(0, pos - 600)
+    lo = max(
+        code.rfind(b";", floor, pos), code.rfind(b"{", floor, pos), code.rfind(b"}", floor, pos)
+    )
+    lo = max(lo, pos - 600)
+    # the statement's first "[" or its last "list" before ``pos``: a match is tried at those
+    # two places only (a search would step through every "[" of the rest of the file)
+    for at in (code.find(b"[", lo + 1, pos), code.rfind(b"list", lo + 1, pos)):
+        m = _UNPACK_AT.match(code, at) if at >= 0 else None
+        if m is not None and m.start(2) <= pos < m.end():
+            return _VAR.findall(m.group(1)), m.group(2)
+    return None
+
+
 _FOREACH_VAR = re.compile(
     rb"foreach\s*\(\s*\$("
     + _NAME_P
@@ -452,6 +479,10 @@ def _taint(ctx: _Ctx) -> tuple[set[bytes], set[bytes]]:
             while pos >= 0 and sites < MAX_TAINT_SITES:
                 sites += 1
                 got = _assignment_before(code, pos, stmts)
+                if got is None and src in _REQ_SOURCES:
+                    unpacked = _unpacking_before(code, pos)  # list($a, $b) = explode(.., $_GET)
+                    if unpacked is not None and _REQ_RE.search(unpacked[1]):
+                        req.update(unpacked[0])
                 if got is not None:
                     name, rhs = got
                     if src in _REQ_SOURCES:
@@ -484,6 +515,10 @@ def _taint(ctx: _Ctx) -> tuple[set[bytes], set[bytes]]:
             while pos >= 0 and count < 20:
                 count += 1
                 got = _assignment_before(code, pos, stmts)
+                if got is None and var in req:  # list($to, $subject) = explode('|', $var)
+                    unpacked = _unpacking_before(code, pos)
+                    if unpacked is not None and var not in unpacked[0]:
+                        req.update(unpacked[0])
                 if (
                     got is not None
                     and got[0] != var
