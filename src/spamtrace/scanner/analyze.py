@@ -387,17 +387,22 @@ _DIRECT_REQ = re.compile(
 )
 
 
+def _statement_start(code: bytes, pos: int) -> int:
+    """The offset of the ";", "{" or "}" before the statement that holds ``pos`` (at most 600
+    bytes back: an earlier one gives ``pos - 600`` all the same)."""
+    floor = max(0, pos - 600)
+    lo = max(
+        code.rfind(b";", floor, pos), code.rfind(b"{", floor, pos), code.rfind(b"}", floor, pos)
+    )
+    return max(lo, pos - 600)
+
+
 def _assignment_before(
     code: bytes, pos: int, memo: dict[int, re.Match[bytes] | None] | None = None
 ) -> tuple[bytes, bytes] | None:
     """The ``$name = rhs`` statement that contains offset ``pos``, if there is one.
     ``memo`` keeps the statement found per start offset (sources in one statement share it)."""
-    # only the last 600 bytes matter: an earlier ";", "{" or "}" gives pos - 600 all the same
-    floor = max(0, pos - 600)
-    lo = max(
-        code.rfind(b";", floor, pos), code.rfind(b"{", floor, pos), code.rfind(b"}", floor, pos)
-    )
-    lo = max(lo, pos - 600)
+    lo = _statement_start(code, pos)
     if memo is None:
         m = _ASSIGN_AT.search(code, lo + 1)
     elif lo in memo:
@@ -422,11 +427,7 @@ _UNPACK_AT = re.compile(
 def _unpacking_before(code: bytes, pos: int) -> tuple[list[bytes], bytes] | None:
     """The ``list($a, $b) = rhs`` (or ``[$a, $b] = rhs``) statement whose right side holds
     offset ``pos``: the names it sets, and the right side."""
-    floor = max(0, pos - 600)
-    lo = max(
-        code.rfind(b";", floor, pos), code.rfind(b"{", floor, pos), code.rfind(b"}", floor, pos)
-    )
-    lo = max(lo, pos - 600)
+    lo = _statement_start(code, pos)
     # the statement's first "[" or its last "list" before ``pos``: a match is tried at those
     # two places only (a search would step through every "[" of the rest of the file)
     for at in (code.find(b"[", lo + 1, pos), code.rfind(b"list", lo + 1, pos)):
@@ -2148,22 +2149,17 @@ def _download_vars(ctx: _Ctx) -> set[bytes]:
     $to)``). A download is a fetch of a literal http(s)/ftp address, or curl_exec() in a
     file that gives curl such an address."""
     code = ctx.code
-    value = ctx.lx.value
     curl_literal = any(
-        value(int(i)).lstrip().lower().startswith(_WEB_SCHEMES)
+        _web_address(ctx, _PLACEHOLDER.search(m.group(0)))
         for m in itertools.chain(
             _REMOTE_FETCH.finditer(code) if has_word(ctx, b"curl_init") else (),
             _CURLOPT_URL.finditer(code) if has_word(ctx, b"curlopt_url") else (),
         )
-        for i in _PLACEHOLDER.findall(m.group(0))[:1]
     )
     found: set[bytes] = set()
     stmts: dict[int, re.Match[bytes] | None] = {}
     for m in itertools.islice(_FETCH_LITERAL.finditer(code), 100):
-        if m.group(1) is None:
-            if not curl_literal:
-                continue
-        elif not value(int(m.group(1))).lstrip().lower().startswith(_WEB_SCHEMES):
+        if not (curl_literal if m.group(1) is None else _web_address(ctx, m)):
             continue
         got = _assignment_before(code, m.start(), stmts)
         if got is not None:
@@ -2358,6 +2354,16 @@ def _crawler_cloaking(ctx: _Ctx, rule: Rule) -> Hit | None:
 
 
 _WEB_SCHEMES = (b"http://", b"https://", b"ftp://")  # a remote address (the crawler rule: web)
+
+
+def _web_address(ctx: _Ctx, placeholder: re.Match[bytes] | None) -> bool:
+    """Whether the literal a placeholder match (its group 1: the index) stands for is a
+    remote address (http, https, ftp)."""
+    if placeholder is None:
+        return False
+    return ctx.lx.value(int(placeholder.group(1))).lstrip().lower().startswith(_WEB_SCHEMES)
+
+
 _REMOTE_FETCH = re.compile(
     rb"(?:file_get_contents|curl_init|fopen|readfile|file|simplexml_load_file)\s*\(\s*\x01(\d+)\x01"
 )
@@ -2445,18 +2451,9 @@ def _varcall_request_arg(ctx: _Ctx, rule: Rule) -> Hit | None:
         if code[max(0, m.start() - 8) : m.start()].rstrip().endswith(b"new"):
             continue  # new $class(...): an instantiation
         arg = _first_arg(code[m.end() : m.end() + _CALL_ARGS_MAX])
-        if _ARG_REQ.match(arg) or (_held_request(ctx, arg) and _obscured_name(ctx, m.group(1))):
+        if _ARG_REQ.match(arg) or (_posted(ctx, arg) and _obscured_name(ctx, m.group(1))):
             return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end() + 60))
     return None
-
-
-def _held_request(ctx: _Ctx, arg: bytes) -> bool:
-    """``arg`` is a variable that holds request input as it came (``$c = $_GET['c'];``)."""
-    v = _VAR.fullmatch(arg.strip().lstrip(b"@"))
-    if v is None:
-        return False
-    _taint(ctx)
-    return v.group(1) in ctx.cache["direct"]
 
 
 # what turns a name into something no reader sees: character codes, hex, pieces kept in
@@ -2492,11 +2489,8 @@ def _downloads(ctx: _Ctx, expr: bytes) -> bool:
         texts = [am.group(1) for _, am in _var_assigns(ctx.code, v.group(1), _TAIL_RHS, 10)]
     for text in texts:
         for m in _FETCH_LITERAL.finditer(text):
-            if m.group(1) is None:
+            if m.group(1) is None or _web_address(ctx, m):
                 return True  # curl_exec: a download whatever the address
-            url = ctx.lx.value(int(m.group(1))).lstrip().lower()
-            if url.startswith(_WEB_SCHEMES):
-                return True
     return False
 
 
@@ -2526,10 +2520,7 @@ def _remote_php_write(ctx: _Ctx, rule: Rule) -> Hit | None:
         if not dest or _PHP_PATH.search(dest[-1].strip()) is None:
             continue  # the path does not end with a PHP extension given as a literal
         if is_copy:
-            src = _PLACEHOLDER.match(parts[0].strip())
-            remote = src is not None and value(int(src.group(1))).lstrip().lower().startswith(
-                _WEB_SCHEMES
-            )
+            remote = _web_address(ctx, _PLACEHOLDER.match(parts[0].strip()))
         else:
             content = _expression(parts[1])
             remote = _downloads(ctx, content) or _posted(ctx, content)
@@ -2712,10 +2703,7 @@ def _hash_exfil(ctx: _Ctx, rule: Rule) -> Hit | None:
         if any(_EMAIL.fullmatch(v.strip()) for v in _recipient_literals(ctx, args)):
             return Hit(line, excerpt(match.group()))
     for _start, args in _calls(ctx, (*_POST_CALLS, *_READ_CALLS[:4]), 50):
-        p = _PLACEHOLDER.match(_first_arg(args).strip())
-        if p is not None and ctx.lx.value(int(p.group(1))).lstrip().lower().startswith(
-            _WEB_SCHEMES
-        ):
+        if _web_address(ctx, _PLACEHOLDER.match(_first_arg(args).strip())):
             return Hit(line, excerpt(match.group()))
     return None
 
