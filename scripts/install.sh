@@ -16,8 +16,8 @@ fi
 .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip >/dev/null
 if [ $# -eq 0 ]; then set -- -e .; fi
 .venv/bin/python -m pip install -q --disable-pip-version-check "$@"
-if ! .venv/bin/python -c 'import spamtrace.scanner._lexer' 2>/dev/null; then
-    echo "install.sh: note: the scanner's compiled lexer was not built (no C compiler or Python" \
+if ! .venv/bin/python -c 'import spamtrace.scanner._lexer, spamtrace.scanner._words' 2>/dev/null; then
+    echo "install.sh: note: the scanner's compiled parts were not built (no C compiler or Python" \
         "headers: apt-get install gcc python3-dev); scan works, taking about 1.5x as long" >&2
 fi
 echo "spamtrace installed: $(pwd)/.venv/bin/spamtrace"
