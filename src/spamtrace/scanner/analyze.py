@@ -373,11 +373,13 @@ _SOURCES = (
     b"curl_exec",
     b"socket_read",
     b"socket_recv",
+    b"getenv",
 )  # fmt: skip  (the first 10 are request input)
 MAX_TAINT_SITES = 60
 _REQ_SOURCES = frozenset(_SOURCES[:10]) - {b"$_server", b"$_env"}
 _NET_SOURCES = frozenset({b"socket_read", b"socket_recv"})
-_SERVER_SOURCES = frozenset({b"$_server", b"$_env"})
+_SERVER_SOURCES = frozenset({b"$_server", b"$_env", b"getenv"})
+_GETENV_RHS = re.compile(rb"[\s@(]*getenv\s*\(\s*\x01\d+\x01\s*\)")  # getenv('HTTP_X_…')
 _DIRECT_REQ = re.compile(
     rb"[\s@(]*(?:\(\s*string\s*\)\s*)?(?:(?:trim|stripslashes|urldecode|rawurldecode|base64_decode|"
     rb"str_rot13|strrev|gzinflate|gzuncompress|hex2bin|explode|substr|strtolower|"
@@ -437,6 +439,13 @@ def _unpacking_before(code: bytes, pos: int) -> tuple[list[bytes], bytes] | None
     return None
 
 
+# array_walk over a whole request array: the callback's parameters are its values and keys
+_WALK_REQ = re.compile(
+    rb"array_walk(?:_recursive)?\s*\(\s*@?" + _REQ + rb"\s*,\s*(?:static\s+)?function\s*\(\s*"
+    rb"&?\$(" + _NAME_P + rb")(?:\s*,\s*\$(" + _NAME_P + rb"))?"
+)
+
+
 _FOREACH_VAR = re.compile(
     rb"foreach\s*\(\s*\$("
     + _NAME_P
@@ -472,6 +481,10 @@ def _taint(ctx: _Ctx) -> tuple[set[bytes], set[bytes]]:
             req.add(m["value"])
             if m["split"] is None and m["end"] is not None and not m["mid"].strip():
                 direct.update(v for v in (m["key"], m["value"]) if v)  # ($_POST as $k => $v)
+        if has_word(ctx, b"array_walk"):  # array_walk($_POST, function ($v, $k) { ... })
+            for m in _WALK_REQ.finditer(code):
+                req.update(v for v in m.groups() if v)
+                direct.update(v for v in m.groups() if v)
         for src in _SOURCES:
             if not has_word(ctx, src):
                 continue
@@ -495,7 +508,7 @@ def _taint(ctx: _Ctx) -> tuple[set[bytes], set[bytes]]:
                         # a server value held as it is ($h = $_SERVER; $fn = $h['HTTP_X_FN']):
                         # everyday data, but called as a function or evaluated it is a header
                         # backdoor, so it joins the "direct" set that those sinks read
-                        if _DIRECT_REQ.match(rhs):
+                        if _DIRECT_REQ.match(rhs) or _GETENV_RHS.match(rhs):
                             direct.add(name)
                             if _custom_header(ctx, rhs):
                                 header.add(name)  # a request header of the client's own
@@ -543,7 +556,7 @@ def _taint(ctx: _Ctx) -> tuple[set[bytes], set[bytes]]:
     return req, dec
 
 
-_SERVER_HEADER = re.compile(rb"\$_server\s*\[\s*\x01(\d+)\x01\s*\]")
+_SERVER_HEADER = re.compile(rb"(?:\$_server\s*\[|getenv\s*\()\s*\x01(\d+)\x01\s*[\])]")
 # request headers that everyday code logs, mails or compares; a header of another name
 # (X-Cmd, X-Token...) exists only between the client and this script
 _COMMON_HEADERS = (

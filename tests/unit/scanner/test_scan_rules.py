@@ -290,3 +290,14 @@ def test_taint_pass_stays_linear_on_many_sources_and_brackets() -> None:
     start = time.monotonic()
     analyze_bytes(data)
     assert time.monotonic() - start < 3  # ~0.5 s; a look forward to the end took 9 s
+
+
+def test_getenv_headers_and_walked_request_arrays_are_request_input() -> None:
+    header = b"<?php $x = getenv('HTTP_X_AUTH'); system(base64_decode($x));"
+    assert "shell.exec-tainted" in rule_ids(analyze_bytes(header))
+    proxy = b"<?php $ip = getenv('HTTP_X_FORWARDED_FOR'); system('logger ' . escapeshellarg($ip));"
+    assert "shell.exec-tainted" not in rule_ids(analyze_bytes(proxy))
+    walked = b"<?php array_walk($_POST, function ($v, $k) { $k($v); });"
+    assert "php.variable-function-tainted" in rule_ids(analyze_bytes(walked))
+    trimmed = b"<?php array_walk($_POST, function (&$v, $k) { $v = trim($v); }); echo 1;"
+    assert rule_ids(analyze_bytes(trimmed)) == set()
