@@ -2163,11 +2163,11 @@ def _download_vars(ctx: _Ctx) -> set[bytes]:
     file that gives curl such an address."""
     code = ctx.code
     curl_literal = any(
-        _web_address(ctx, _PLACEHOLDER.search(m.group(0)))
-        for m in itertools.chain(
-            _REMOTE_FETCH.finditer(code) if has_word(ctx, b"curl_init") else (),
-            _CURLOPT_URL.finditer(code) if has_word(ctx, b"curlopt_url") else (),
-        )
+        _web_address(ctx, _PLACEHOLDER.match(_first_arg(args).strip()))
+        for _start, args in _calls(ctx, (b"curl_init",), 20)
+    ) or any(
+        _web_address(ctx, _PLACEHOLDER.search(m.group(1)))
+        for m in (_CURLOPT_URL.finditer(code) if has_word(ctx, b"curlopt_url") else ())
     )
     found: set[bytes] = set()
     stmts: dict[int, re.Match[bytes] | None] = {}
@@ -2543,9 +2543,6 @@ def _remote_php_write(ctx: _Ctx, rule: Rule) -> Hit | None:
 
 
 _OPEN_FOR_WRITE = re.compile(rb"\$(\w+)\s*=\s*@?\s*fopen\s*\(\s*(\$\w+|\x01\d+\x01)\s*,")
-_INCLUDE_TARGET = re.compile(
-    rb"(?<![\w$>:])(?:include|require)(?:_once)?\s*\(?\s*(\$\w+\b|\x01\d+\x01)"
-)
 
 
 @feature("remote_code_include")
@@ -2558,7 +2555,8 @@ def _remote_code_include(ctx: _Ctx, rule: Rule) -> Hit | None:
     operator's code runs, whatever the file is called."""
     code = ctx.code
     value = ctx.lx.value
-    targets: set[bytes] | None = None  # what is included: variable names, literal paths
+    targets: set[bytes] | None = None  # what is included: "$name", or a literal path's value
+    opened: dict[bytes, bytes] | None = None  # handle variable -> the path it opened
     for start, args in _calls(ctx, (b"file_put_contents", b"fwrite", b"fputs"), 50):
         parts = _top_args(args)
         if len(parts) < 2:
@@ -2568,26 +2566,22 @@ def _remote_code_include(ctx: _Ctx, rule: Rule) -> Hit | None:
             continue
         dest = parts[0].strip()
         if not code.startswith(b"file_put_contents", start):  # a handle: the path it opened
-            v = _VAR.fullmatch(dest)
-            opened = [
-                m.group(2) for m in _OPEN_FOR_WRITE.finditer(code) if v and m.group(1) == v.group(1)
-            ]
-            if not opened:
-                continue
-            dest = opened[-1]
-        if targets is None:
-            targets = {_include_target(value, m.group(1)) for m in _INCLUDE_TARGET.finditer(code)}
-        if _VAR.fullmatch(dest) is None and _PLACEHOLDER.fullmatch(dest) is None:
+            if opened is None:
+                opened = {b"$" + m.group(1): m.group(2) for m in _OPEN_FOR_WRITE.finditer(code)}
+            dest = opened.get(dest, b"")
+        literal = _PLACEHOLDER.fullmatch(dest)
+        if literal is not None:
+            dest = value(int(literal.group(1))).strip()
+        elif _VAR.fullmatch(dest) is None:
             continue
-        if _include_target(value, dest) in targets:
+        if targets is None:  # the include rules' own patterns: of a variable, of a literal
+            targets = {b"$" + m.group(1) for m in bounded_finditer(_INCLUDE_VAR, code, 200)}
+            targets.update(
+                value(int(m.group(1))).strip() for m in bounded_finditer(_INCLUDE_LIT, code, 200)
+            )
+        if dest in targets:
             return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 100))
     return None
-
-
-def _include_target(value: Callable[[int], bytes], term: bytes) -> bytes:
-    """A variable (``$t``) as it is, a literal path by its value (``b"\x00/tmp/x"``)."""
-    p = _PLACEHOLDER.fullmatch(term)
-    return b"\x00" + value(int(p.group(1))).strip() if p is not None else term
 
 
 # where a command-line tool reads code typed by its user (a REPL, a benchmark of snippets)
@@ -2698,7 +2692,7 @@ def _server_info_beacon(ctx: _Ctx, rule: Rule) -> Hit | None:
 
 _HASH_SELECT = re.compile(rb"\bselect\b[^;\x00]{0,300}?\buser_pass\b[^;\x00]{0,300}?\bfrom\b")
 _EMAIL = re.compile(rb"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-_POST_CALLS = (b"wp_remote_post", b"wp_remote_get", b"curl_init", b"fsockopen")
+_WP_HTTP_CALLS = (b"wp_remote_post", b"wp_remote_get")
 
 
 @feature("hash_exfil")
@@ -2715,7 +2709,9 @@ def _hash_exfil(ctx: _Ctx, rule: Rule) -> Hit | None:
     for _start, args in _calls(ctx, _SINK_NAMES["mail"], 50):
         if any(_EMAIL.fullmatch(v.strip()) for v in _recipient_literals(ctx, args)):
             return Hit(line, excerpt(match.group()))
-    for _start, args in _calls(ctx, (*_POST_CALLS, *_READ_CALLS[:4]), 50):
+    if any(_web_address(ctx, m) for m in itertools.islice(_REMOTE_FETCH.finditer(ctx.code), 50)):
+        return Hit(line, excerpt(match.group()))
+    for _start, args in _calls(ctx, _WP_HTTP_CALLS, 50):
         if _web_address(ctx, _PLACEHOLDER.match(_first_arg(args).strip())):
             return Hit(line, excerpt(match.group()))
     return None
