@@ -26,9 +26,19 @@ if TYPE_CHECKING:
     from typing import Any
 
 #: command modules, in the order their commands appear in --help
-COMMAND_MODULES = ("check", "watch", "scan", "firewall", "audit", "config", "demo")
+COMMAND_MODULES = (
+    "check",
+    "watch",
+    "daemon",
+    "service",
+    "scan",
+    "firewall",
+    "audit",
+    "config",
+    "demo",
+)
 #: commands registered by a module of another name
-_MODULE_OF = {"incidents": "watch", "incident": "watch"}
+_MODULE_OF = {"incidents": "watch", "incident": "watch", "status": "daemon"}
 
 
 def _parser_class() -> type[argparse.ArgumentParser]:

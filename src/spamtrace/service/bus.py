@@ -65,7 +65,9 @@ What is published, when:
   subscriber through :meth:`Engine.post`; the engine only relays it).
 - :class:`CaptureModeChanged` when capture degrades (tracepoint lost, proc connector lost);
   :class:`EventsLost` when a source or the store reports lost events (with the new total).
-- :class:`FirewallChecked` after each periodic check of the firewall table.
+- :class:`FirewallChecked` after each periodic check of the firewall table (``daemon``).
+- :class:`ConfigReloaded` after SIGHUP (``daemon``): a subscriber that reads the config takes
+  the new one from it (or keeps the old one when ``ok`` is False).
 """
 
 from __future__ import annotations
@@ -76,6 +78,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol, Union
 
 if TYPE_CHECKING:
+    from spamtrace.config import Config
     from spamtrace.model import AttributedAttempt, Event, Verdict
     from spamtrace.sinks.store import EventRecord, IncidentRecord
 
@@ -111,6 +114,7 @@ class FirewallState(str, enum.Enum):
     LOADED = "loaded"  # our table is loaded and equals the confirmed policy
     DRIFTED = "drifted"  # loaded, but edited by hand (or another policy)
     ABSENT = "absent"  # not loaded (flushed, removed, never applied)
+    UNKNOWN = "unknown"  # the check itself failed (see FirewallChecked.error)
 
 
 class UpdateReason(str, enum.Enum):
@@ -258,6 +262,18 @@ class FirewallChecked:
 
 
 @dataclass(frozen=True, slots=True)
+class ConfigReloaded:
+    """SIGHUP: the config was read again. ``ok`` False: it was refused (``error``) and the
+    old one stays in force. ``config``: the config now in force."""
+
+    ok: bool
+    error: str | None
+    config: Config
+    notes: tuple[str, ...]
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
 class SourceEventSeen:
     """An event of an extra source that the engine does not handle itself (e.g. a mail log
     line): relayed as is, for the subscribers that know it."""
@@ -279,5 +295,6 @@ Message = Union[  # noqa: UP007 (a runtime alias: Python 3.10 has no `type` stat
     CaptureModeChanged,
     EventsLost,
     FirewallChecked,
+    ConfigReloaded,
     SourceEventSeen,
 ]
