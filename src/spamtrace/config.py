@@ -111,6 +111,18 @@ class AuditSection(Record):
     dnsbl_nameservers: list[str] = field(default_factory=list)  # empty: system resolver
 
 
+class AlertsSection(Record):
+    # the channels are checked key by key in spamtrace.sinks.alerts.settings
+    min_verdict: str = "suspicious"  # submission | suspicious | malicious
+    host: str = ""  # the name alerts give this server ("" = its FQDN)
+    rate_limit: int = 10  # alerts per channel per rate_window; more go out as one digest
+    rate_window: float = 600.0
+    queue_size: int = 1000  # alerts waiting per channel before new ones are dropped (counted)
+    webhook: list[dict[str, Any]] = field(default_factory=list)  # [[alerts.webhook]]
+    email: list[dict[str, Any]] = field(default_factory=list)  # [[alerts.email]]
+    syslog: dict[str, Any] = field(default_factory=dict)  # [alerts.syslog]
+
+
 class Config(Record):
     mode: str = "observe"  # observe | enforce
     smtp: SmtpSection = field(default_factory=SmtpSection)
@@ -122,6 +134,7 @@ class Config(Record):
     firewall: FirewallSection = field(default_factory=FirewallSection)
     scan: ScanSection = field(default_factory=ScanSection)
     audit: AuditSection = field(default_factory=AuditSection)
+    alerts: AlertsSection = field(default_factory=AlertsSection)
     # "section.key" -> where the value came from ("default", a file path, "env", "flag")
     sources: Mapping[str, str] = field(default_factory=dict, compare=False)
 
@@ -271,6 +284,11 @@ def _validate(cfg: Config) -> None:
         raise ConfigError(f"{where('store.retention_days')}: must be at least 1")
     if cfg.watch.queue_size < 1:
         raise ConfigError(f"{where('watch.queue_size')}: must be at least 1")
+    if cfg.alerts != AlertsSection():
+        from spamtrace.sinks.alerts.settings import parse
+
+        origins = sorted({v for k, v in cfg.sources.items() if k.startswith("alerts.")})
+        parse(cfg.alerts, ", ".join(origins) or "default")
 
 
 def _read_toml(path: str) -> dict[str, Any]:
@@ -342,5 +360,18 @@ def effective_values(cfg: Config) -> list[tuple[str, Any, str]]:
         section = getattr(cfg, name)
         for key_name in record.fields(section):
             key = f"{name}.{key_name}"
-            rows.append((key, getattr(section, key_name), cfg.sources.get(key, "default")))
+            value = _redacted(getattr(section, key_name))
+            rows.append((key, value, cfg.sources.get(key, "default")))
     return rows
+
+
+#: keys whose values `config show` never prints (alert channels' secrets)
+SECRET_KEYS = frozenset({"password"})
+
+
+def _redacted(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: "(hidden)" if k in SECRET_KEYS else _redacted(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_redacted(v) for v in value]
+    return value

@@ -71,6 +71,7 @@ if TYPE_CHECKING:
     from spamtrace.attribution.mta import MtaIdentity
     from spamtrace.config import Config, ScanSection
     from spamtrace.policy.incidents import Incident, IncidentTracker, IncidentUpdate
+    from spamtrace.sinks.alerts import Alerts
     from spamtrace.sinks.store import EventRecord, IncidentRecord, Store, StoreReader
 
 WATCH_SCHEMA = "spamtrace.watch/1"
@@ -84,6 +85,8 @@ BLOCKED_HOLD = 0.05
 SCAN_BUDGET = 2.0
 #: the "incident opened" report waits at most the budget plus this for its scan (s)
 SCAN_GRACE = 1.0
+#: at exit, how long the alert channels may take to send what is queued (and the digest)
+ALERTS_CLOSE_TIMEOUT = 5.0
 #: a scan of the same paths is reused for this long (a sender opening incident after incident)
 SCAN_REUSE_SECONDS = 60.0
 
@@ -137,6 +140,11 @@ def register(sub: Any) -> None:
         default=SCAN_BUDGET,
         metavar="SECONDS",
         help=f"time for scanning one incident's scripts and folder (default {SCAN_BUDGET:g})",
+    )
+    w.add_argument(
+        "--no-alerts",
+        action="store_true",
+        help="do not send the [alerts] e-mail/webhook/syslog alerts",
     )
     w.set_defaults(handler=_watch)
 
@@ -770,6 +778,7 @@ class Watch:
         self._held: dict[str, float] = {}
         #: incident id -> its latest snapshot (for reports and store updates after a scan)
         self._latest: dict[str, Incident] = {}
+        self.alerts: Alerts | None = None
 
     # ------------------------------------------------------------------ setup
     def _resume_incidents(self) -> None:
@@ -833,6 +842,13 @@ class Watch:
         if not getattr(args, "no_scan", False):
             budget = float(getattr(args, "scan_budget", SCAN_BUDGET))
             self.scanner = IncidentScanner(cfg.scan, budget)
+        if not getattr(args, "no_alerts", False):
+            from spamtrace.sinks.alerts import Alerts
+
+            self.alerts = Alerts.from_config(cfg)
+            if self.alerts is not None:
+                names = ", ".join(w.channel.name for w in self.alerts.dispatcher.workers)
+                self.notes.append(f"alerts: {names}")
 
     def _fallback_to_polling(self, why: str) -> None:
         from spamtrace.sources.sockdiag_poll import SockdiagPollSource
@@ -867,6 +883,8 @@ class Watch:
         self.sources.clear()
         if self.scanner is not None:
             self.scanner.close()
+        if self.alerts is not None:
+            self.alerts.close(ALERTS_CLOSE_TIMEOUT)
         if self.store is not None:
             self.store.close()
 
@@ -938,11 +956,11 @@ class Watch:
 
     def _scanned(self, result: IncidentScan) -> None:
         ident = result.incident_id
+        inc = self._latest.get(ident)
         if result.files is not None:
             self._suspects[ident] = result.files
             if len(self._suspects) > 10_000:
                 self._suspects.pop(next(iter(self._suspects)))
-            inc = self._latest.get(ident)
             if inc is not None and self.store is not None:
                 self.store.submit_incident(
                     incident_record(inc, self._first.get(ident), result.files)
@@ -952,6 +970,8 @@ class Watch:
             self._report_opened(ident, _scan_json(result))
         else:
             self._report_late_scan(result)
+            if inc is not None and result.files:
+                self._alert_scanned(inc, result.files)
 
     def _report_opened(self, ident: str, scan: dict[str, Any] | None) -> None:
         inc = self._latest.get(ident)
@@ -1083,6 +1103,11 @@ class Watch:
         if self.store is not None:
             self.store.submit(rec, inc_rec)
         self._emit_event(rec, inc, update)
+        if inc.blocked == 1 and "blocked" in update.counted_as and not update.opened:
+            self._alert(
+                "updated", inc_rec, key="blocked",
+                reason="the firewall is now blocking its connections",
+            )  # fmt: skip
         if update.opened:
             self.incidents_opened += 1
             if inc.alerting:
@@ -1100,6 +1125,26 @@ class Watch:
             else:
                 scan = None
             self._emit_opened(inc_rec, inc.alerting, scan)
+
+    # ------------------------------------------------------------------ alerts
+    def _alert(
+        self, event: str, rec: IncidentRecord, *, key: str | None = None, reason: str | None = None
+    ) -> None:
+        """Tell the alert channels (never blocks: the dispatcher queues)."""
+        if self.alerts is None:
+            return
+        account = self.accounts.for_uid(rec.uid) if rec.uid is not None else None
+        domains = account.domains if account is not None else ()
+        self.alerts.notify(event, incident_json(rec), key=key, reason=reason, domains=domains)
+
+    def _alert_scanned(self, inc: Incident, files: Sequence[dict[str, Any]]) -> None:
+        """A scan that finished after the incident was reported: an update if it found one."""
+        top = files[0] if files else None
+        if top is None or top.get("verdict") not in ("malicious", "suspicious"):
+            return
+        rec = incident_record(inc, self._first.get(inc.id), files)
+        reason = f"the scan found a {top.get('verdict')} file: {top.get('path')}"
+        self._alert("updated", rec, key=f"scan:{top.get('verdict')}", reason=reason)
 
     # ------------------------------------------------------------------ output
     def _line(self, doc: dict[str, Any]) -> None:
@@ -1165,6 +1210,7 @@ class Watch:
     def _emit_opened(
         self, rec: IncidentRecord, alerting: bool, scan: dict[str, Any] | None = None
     ) -> None:
+        self._alert("opened", rec)
         if self.json:
             self._line({"type": "incident-opened", "incident": incident_json(rec), "scan": scan})
             return
@@ -1216,6 +1262,8 @@ class Watch:
             doc["exec_cache"] = to_jsonable(self.exec_cache.stats())
         if self.scanner is not None:
             doc["scan"] = self.scanner.stats()
+        if self.alerts is not None:
+            doc["alerts"] = self.alerts.stats()
         if self.store is not None:
             h = self.store.health()
             doc["store"] = {
@@ -1252,6 +1300,8 @@ def _watch(args: argparse.Namespace, cfg: Config) -> int:
     finally:
         summary = watcher.summary()  # before close: sources still report their counters
         watcher.close()
+        if watcher.alerts is not None:
+            summary["alerts"] = watcher.alerts.stats()  # after the last sends at close
         if watcher.store is not None:
             h = watcher.store.health()
             summary["store"] = {
@@ -1290,6 +1340,18 @@ def _print_summary(watcher: Watch, summary: dict[str, Any]) -> None:
         print(
             f"spamtrace: warning: tracepoint: {trace['malformed']} malformed line(s), "
             f"{trace['overrun']} overrun(s), {trace['lost_markers']} lost event(s)",
+            file=sys.stderr,
+        )
+    alerts = summary.get("alerts")
+    if alerts:
+        failing = [
+            f"{escape(name)}: {escape(c['last_error'])}"
+            for name, c in alerts["channels"].items()
+            if c["failed"] or c["dropped"]
+        ]
+        print(
+            f"spamtrace watch: alerts: {alerts['sent']} sent, {alerts['failed']} failed, "
+            f"{alerts['dropped']} dropped" + "".join(f"; {f}" for f in failing),
             file=sys.stderr,
         )
     proc = summary.get("proc-connector")
