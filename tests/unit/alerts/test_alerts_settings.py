@@ -87,7 +87,7 @@ def test_the_issues_interface(tmp_path: Path) -> None:
             'name = "a"\n',
             "two channels are named 'a'",
         ),
-        ("[alerts]\nrate_limit = 0\n", "rate_limit: must be at least 1"),
+        ("[alerts]\nrate_limit = 0\n", "alerts.rate_limit: 0 is out of range (at least 1"),
     ],
 )
 def test_bad_alert_config_is_a_one_line_error(tmp_path: Path, text: str, message: str) -> None:

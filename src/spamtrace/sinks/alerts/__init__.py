@@ -104,6 +104,9 @@ class Alerts:
             self.dispatcher.submit(alert)
         return alert
 
+    def channel_names(self) -> list[str]:
+        return [w.channel.name for w in self.dispatcher.workers]
+
     def stats(self) -> dict[str, Any]:
         return {"raised": self.raised, **self.dispatcher.stats()}
 

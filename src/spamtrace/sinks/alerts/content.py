@@ -22,6 +22,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from spamtrace.render.incidents import iso
 from spamtrace.safetext import escape, shell_quote
 
 ALERT_SCHEMA = "spamtrace.alert/1"
@@ -47,15 +48,6 @@ class Alert:
     domains: tuple[str, ...] = ()  # the account's domains
     mode: str = "observe"
     held: tuple[Alert, ...] = field(default=())  # digest only: what was held back
-
-
-def iso(ts: float | None) -> str | None:
-    if ts is None:
-        return None
-    import datetime
-
-    when = datetime.datetime.fromtimestamp(ts, tz=datetime.timezone.utc)
-    return when.strftime("%Y-%m-%dT%H:%M:%S.") + f"{when.microsecond // 1000:03d}Z"
 
 
 def level(incident: Mapping[str, Any]) -> str | None:
@@ -155,8 +147,10 @@ def _actions(alert: Alert) -> list[str]:
             out.append(escape(str(a)))
             continue
         state = a.get("state") or a.get("status") or ("done" if a.get("done") else "would")
-        what = a.get("summary") or a.get("description") or a.get("kind") or a.get("type") or "?"
-        out.append(f"{escape(str(state))}: {escape(str(what))}")
+        kind = a.get("action") or a.get("kind") or "?"
+        what = a.get("detail") or a.get("summary") or ""
+        line = f"{escape(str(kind))} {escape(str(state))}"
+        out.append(f"{line}: {escape(str(what))}" if what else line)
     return out
 
 
