@@ -93,6 +93,7 @@ def test_config_show_lists_the_keys(tmp_path: Path) -> None:
         env={"SPAMTRACE_CONFIG": str(tmp_path / "x.toml"), "PATH": "/usr/bin:/bin"},
     )
     assert out.returncode == 0, out.stderr
-    for key in ("metrics.listen", "events.path", "events.syslog", "events.syslog_socket"):
+    assert '[metrics]\nlisten = "127.0.0.1:9945"' in out.stdout
+    assert '[events]\npath = ""' in out.stdout
+    for key in ("syslog = false", 'syslog_socket = "/dev/log"'):
         assert key in out.stdout
-    assert "'127.0.0.1:9945'" in out.stdout
