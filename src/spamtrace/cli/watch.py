@@ -33,6 +33,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime as dt
+import math
 import os
 import queue
 import re
@@ -185,12 +186,22 @@ def parse_since(text: str, now: float) -> float | None:
     text = text.strip()
     if text.lower() in ("all", "ever", ""):
         return None
+    when = _since(text, now)
+    if not 0 <= when <= _LATEST:  # before 1970 or after 9999 (datetime cannot show it)
+        raise UsageError(f"--since: {text!r} is out of range (1970 to 9999, or all)")
+    return when
+
+
+_LATEST = 253402300799.0  # 9999-12-31T23:59:59Z
+
+
+def _since(text: str, now: float) -> float:
     m = _DUR_RE.match(text)
     if m and m.group(2):
         return now - float(m.group(1)) * _UNITS[m.group(2)]
     with contextlib.suppress(ValueError):
         value = float(text)
-        if value > 1e8:
+        if value > 1e8 or not math.isfinite(value):
             return value
     try:
         when = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
@@ -799,6 +810,7 @@ class Watch:
                 queue_size=cfg.watch.queue_size,
                 retention_days=cfg.store.retention_days,
                 max_events=cfg.store.max_events,
+                warn=self._warn,
             )
             self._resume_incidents()
         from spamtrace.sources.proc_connector import ProcConnectorSource
@@ -1224,6 +1236,7 @@ class Watch:
                 "lost": h.lost,
                 "queued": h.queued,
                 "error": h.error,
+                "retries": h.retries,
             }
         return doc
 
@@ -1260,6 +1273,7 @@ def _watch(args: argparse.Namespace, cfg: Config) -> int:
                 "lost": h.lost,
                 "queued": h.queued,
                 "error": h.error,
+                "retries": h.retries,
             }
         for sig, handler in old.items():
             signal.signal(sig, handler)
