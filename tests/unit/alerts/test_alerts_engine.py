@@ -78,6 +78,7 @@ def test_200_connections_make_one_alert_that_names_the_file(
     assert sent.domains == ("shop.example",)
     s = sub.stats()
     assert (s["raised"], s["sent"], s["failed"], s["not_queued"]) == (1, 1, 0, 0)
+    assert sub.failures() == {"fake": 0}
 
 
 def test_a_late_scan_the_firewall_and_a_response_each_send_one_update(

@@ -148,6 +148,10 @@ class AlertSubscriber:
         """The alerts' counters (for the summary, ``status`` and metrics)."""
         return {**self.alerts.stats(), "not_queued": self.dropped, "errors": self.errors}
 
+    def failures(self) -> dict[str, int]:
+        """Channel -> failed deliveries since start (``Metrics.alert_failures_from``)."""
+        return {w.channel.name: w.stats()["failed"] for w in self.alerts.dispatcher.workers}
+
     def close(self, timeout: float = 5.0) -> None:
         """Finish the queued messages, then let the channels send (bounded by ``timeout``)."""
         with contextlib.suppress(queue.Full):
