@@ -23,7 +23,7 @@ from spamtrace.record import Record, field
 
 TYPE_CHECKING = False  # typing is imported only to check a layer's values (start-up cost)
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Callable, Mapping
     from types import ModuleType
     from typing import Any
 
@@ -111,6 +111,31 @@ class AuditSection(Record):
     dnsbl_nameservers: list[str] = field(default_factory=list)  # empty: system resolver
 
 
+class ResponsesSection(Record):
+    """What ``mode = "enforce"`` does (``observe`` records the same decisions as "would")."""
+
+    # block the uid's SMTP egress (set blocked_uids in table inet spamtrace)
+    block: bool = True
+    block_after: int = 1  # connects of an alerting incident within block_window
+    block_window: float = 60.0
+    block_timeout: int = 3600  # seconds; 0 = until `spamtrace release`
+    block_verdicts: list[str] = field(default_factory=lambda: ["suspicious", "ssh-tunnel"])
+    # stop the sending process and its children (never sshd, the MTA, root, init)
+    stop: bool = True
+    stop_signal: str = "stop"  # stop (SIGSTOP, undone by release) | kill (SIGKILL)
+    stop_after: int = 3  # connects of a suspicious incident within stop_window
+    stop_window: float = 60.0
+    # move files the incident's scan called malicious to quarantine_dir
+    quarantine: bool = True
+    quarantine_dir: str = "/var/lib/spamtrace/quarantine"
+    # run suspend_command with the account name when the scan found a malicious file
+    suspend: bool = False
+    suspend_command: list[str] = field(default_factory=list)  # argv; "{account}" or appended
+    suspend_timeout: float = 60.0
+    # never acted on (besides root, the MTA's users and [submission] allow_accounts)
+    never_accounts: list[str] = field(default_factory=list)
+
+
 class Config(Record):
     mode: str = "observe"  # observe | enforce
     smtp: SmtpSection = field(default_factory=SmtpSection)
@@ -122,6 +147,7 @@ class Config(Record):
     firewall: FirewallSection = field(default_factory=FirewallSection)
     scan: ScanSection = field(default_factory=ScanSection)
     audit: AuditSection = field(default_factory=AuditSection)
+    responses: ResponsesSection = field(default_factory=ResponsesSection)
     # "section.key" -> where the value came from ("default", a file path, "env", "flag")
     sources: Mapping[str, str] = field(default_factory=dict, compare=False)
 
@@ -269,8 +295,41 @@ def _validate(cfg: Config) -> None:
         raise ConfigError(f"{where('firewall.nflog_group')}: must be 1..65535")
     if cfg.store.retention_days < 1:
         raise ConfigError(f"{where('store.retention_days')}: must be at least 1")
+    _validate_responses(cfg, where)
     if cfg.watch.queue_size < 1:
         raise ConfigError(f"{where('watch.queue_size')}: must be at least 1")
+
+
+_STOP_SIGNALS = ("stop", "kill")
+_BLOCK_VERDICTS = ("suspicious", "ssh-tunnel", "submission")
+
+
+def _validate_responses(cfg: Config, where: Callable[[str], str]) -> None:
+    r = cfg.responses
+    for key in ("block_after", "stop_after"):
+        if getattr(r, key) < 1:
+            raise ConfigError(f"{where('responses.' + key)}: must be at least 1")
+    for key in ("block_window", "stop_window", "suspend_timeout"):
+        if getattr(r, key) <= 0:
+            raise ConfigError(f"{where('responses.' + key)}: must be more than 0 seconds")
+    if r.block_timeout < 0:
+        raise ConfigError(f"{where('responses.block_timeout')}: must be 0 (until released) or more")
+    if r.stop_signal not in _STOP_SIGNALS:
+        raise ConfigError(
+            f"{where('responses.stop_signal')}: must be one of {', '.join(_STOP_SIGNALS)}"
+        )
+    for verdict in r.block_verdicts:
+        if verdict not in _BLOCK_VERDICTS:
+            raise ConfigError(
+                f"{where('responses.block_verdicts')}: {verdict!r} is not one of "
+                f"{', '.join(_BLOCK_VERDICTS)}"
+            )
+    if not os.path.isabs(r.quarantine_dir) or os.path.normpath(r.quarantine_dir) == "/":
+        raise ConfigError(f"{where('responses.quarantine_dir')}: must be an absolute directory")
+    if r.suspend and not r.suspend_command:
+        raise ConfigError(
+            f"{where('responses.suspend')}: suspend is on but responses.suspend_command is empty"
+        )
 
 
 def _read_toml(path: str) -> dict[str, Any]:

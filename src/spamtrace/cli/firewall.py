@@ -161,8 +161,14 @@ class _Nft:
         loaded, drift, _ = self._drift(text)
         if loaded and not drift:
             return False
-        self.nft.load(nftables.transaction(text))
+        self.nft.load(nftables.transaction(text) + self._blocks())
         return True
+
+    def _blocks(self) -> str:
+        """The live uid blocks, carried over into a table that replaces ours."""
+        from spamtrace.actions.uidblock import UidBlocker
+
+        return UidBlocker((25,), 1, nft=self.nft).carry_over()
 
     def snapshot(self) -> dict[str, Any]:
         return {"backend": "nft", "previous": self.nft.list_text()}
@@ -172,9 +178,9 @@ class _Nft:
 
         previous = snap.get("previous")
         if previous:
-            self.nft.load(nftables.transaction(previous))
+            self.nft.load(nftables.transaction(previous) + self._blocks())
         else:
-            self.nft.load(nftables.removal())
+            self.nft.remove()  # keeps live uid blocks
 
     def remove(self, plan: FirewallPlan | None) -> bool:
         return self.nft.remove()

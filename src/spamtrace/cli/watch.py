@@ -66,12 +66,19 @@ from spamtrace.model import (
 from spamtrace.safetext import escape, escape_argv
 
 if TYPE_CHECKING:
+    from spamtrace.actions.respond import Responder
     from spamtrace.attribution.accounts import AccountResolver
     from spamtrace.attribution.exec_cache import ExecCache
     from spamtrace.attribution.mta import MtaIdentity
     from spamtrace.config import Config, ScanSection
     from spamtrace.policy.incidents import Incident, IncidentTracker, IncidentUpdate
-    from spamtrace.sinks.store import EventRecord, IncidentRecord, Store, StoreReader
+    from spamtrace.sinks.store import (
+        ActionRecord,
+        EventRecord,
+        IncidentRecord,
+        Store,
+        StoreReader,
+    )
 
 WATCH_SCHEMA = "spamtrace.watch/1"
 INCIDENTS_SCHEMA = "spamtrace.incidents/1"
@@ -130,6 +137,11 @@ def register(sub: Any) -> None:
         "--no-scan",
         action="store_true",
         help="do not scan the scripts and folder of suspicious incidents for malicious PHP",
+    )
+    w.add_argument(
+        "--no-respond",
+        action="store_true",
+        help="take no responses and record none (mode = observe still records what it would do)",
     )
     w.add_argument(
         "--scan-budget",
@@ -478,7 +490,9 @@ def incident_of_record(rec: IncidentRecord) -> Incident | None:
     )  # fmt: skip
 
 
-def incident_json(rec: IncidentRecord) -> dict[str, Any]:
+def incident_json(
+    rec: IncidentRecord, actions: Sequence[ActionRecord] | None = None
+) -> dict[str, Any]:
     return {
         "id": rec.id,
         "verdict": rec.verdict,
@@ -504,6 +518,23 @@ def incident_json(rec: IncidentRecord) -> dict[str, Any]:
         "attribution": rec.methods,
         "advice": list(rec.advice),
         "suspect_files": None if rec.suspect_files is None else list(rec.suspect_files),
+        "actions": [action_json(a) for a in actions or ()],
+    }
+
+
+def action_json(a: ActionRecord) -> dict[str, Any]:
+    """One entry of an incident's ``actions`` (the interface: action, status, at, detail,
+    undo; the rest is extra)."""
+    return {
+        "action": a.action,
+        "status": a.status,
+        "at": iso(a.at),
+        "detail": a.detail,
+        "undo": a.undo,
+        "uid": a.uid,
+        "target": a.target,
+        "undone_at": iso(a.undone_at),
+        "data": a.data,
     }
 
 
@@ -770,6 +801,7 @@ class Watch:
         self._held: dict[str, float] = {}
         #: incident id -> its latest snapshot (for reports and store updates after a scan)
         self._latest: dict[str, Incident] = {}
+        self.responder: Responder | None = None
 
     # ------------------------------------------------------------------ setup
     def _resume_incidents(self) -> None:
@@ -833,6 +865,10 @@ class Watch:
         if not getattr(args, "no_scan", False):
             budget = float(getattr(args, "scan_budget", SCAN_BUDGET))
             self.scanner = IncidentScanner(cfg.scan, budget)
+        if not getattr(args, "no_respond", False):
+            from spamtrace.actions.respond import Responder
+
+            self.responder = Responder(cfg, self.mta)
 
     def _fallback_to_polling(self, why: str) -> None:
         from spamtrace.sources.sockdiag_poll import SockdiagPollSource
@@ -867,6 +903,8 @@ class Watch:
         self.sources.clear()
         if self.scanner is not None:
             self.scanner.close()
+        if self.responder is not None:
+            self._actions(self.responder.close())
         if self.store is not None:
             self.store.close()
 
@@ -880,6 +918,8 @@ class Watch:
         sel.register(self._stop_r, selectors.EVENT_READ, None)
         if self.scanner is not None:
             sel.register(self.scanner.fileno(), selectors.EVENT_READ, self.scanner)
+        if self.responder is not None:
+            sel.register(self.responder.fileno(), selectors.EVENT_READ, self.responder)
         self._status()
         deadline = time.monotonic() + duration if duration is not None else None
         last_expire = time.monotonic()
@@ -895,11 +935,13 @@ class Watch:
             self._drain_proc()
             ordered = sorted((k.data for k, _ in ready if k.data is not None), key=self._rank)
             for src in ordered:
-                if src is self.proc_src or src is self.scanner:
+                if src is self.proc_src or src is self.scanner or src is self.responder:
                     continue
                 self._read_source(src, sel)
             self._flush_blocked(sel)
             self._collect_scans()
+            if self.responder is not None:
+                self._actions(self.responder.results())
             now = time.monotonic()
             if self.exec_cache is not None and now - last_expire > 5.0:
                 self.exec_cache.expire(now)
@@ -938,6 +980,10 @@ class Watch:
 
     def _scanned(self, result: IncidentScan) -> None:
         ident = result.incident_id
+        if result.files is not None and self.responder is not None:
+            scanned = self._latest.get(ident)
+            if scanned is not None:
+                self._actions(self.responder.on_scan(scanned, result.files))
         if result.files is not None:
             self._suspects[ident] = result.files
             if len(self._suspects) > 10_000:
@@ -1071,6 +1117,8 @@ class Watch:
         self.events += 1
         update = self.tracker.add(att)
         inc = update.incident
+        # responses first: a block must not wait for the store or the terminal
+        actions = self.responder.on_attempt(att, inc) if self.responder is not None else []
         if update.opened:
             self._first[inc.id] = att
             if len(self._first) > 10_000:
@@ -1083,6 +1131,7 @@ class Watch:
         if self.store is not None:
             self.store.submit(rec, inc_rec)
         self._emit_event(rec, inc, update)
+        self._actions(actions)
         if update.opened:
             self.incidents_opened += 1
             if inc.alerting:
@@ -1100,6 +1149,20 @@ class Watch:
             else:
                 scan = None
             self._emit_opened(inc_rec, inc.alerting, scan)
+
+    def _actions(self, records: Sequence[ActionRecord]) -> None:
+        """Store and report response records (``type: action`` lines)."""
+        for a in records:
+            if self.store is not None:
+                self.store.submit_action(a)
+            if self.json:
+                self._line({"type": "action", "incident": a.incident_id, "action": action_json(a)})
+                continue
+            undo = f"  (undo: {escape(a.undo)})" if a.undo else ""
+            print(
+                f"!! {a.action} {a.status.upper()}: {escape(a.detail)}  [{a.incident_id}]{undo}",
+                flush=True,
+            )
 
     # ------------------------------------------------------------------ output
     def _line(self, doc: dict[str, Any]) -> None:
@@ -1312,13 +1375,15 @@ def _incidents(args: argparse.Namespace, cfg: Config) -> int:
     since = parse_since(args.since, time.time())
     with _reader(args, cfg) as reader:
         records = reader.incidents(since=since, limit=max(1, args.limit))
+        actions = reader.actions_of([r.id for r in records])
     alerting = sum(1 for r in records if r.verdict in {v.value for v in ALERTING_VERDICTS})
     if args.json:
         from spamtrace.cli.output import dump_json
 
         dump_json({
             "schema": INCIDENTS_SCHEMA, "since": iso(since), "count": len(records),
-            "alerting": alerting, "incidents": [incident_json(r) for r in records],
+            "alerting": alerting,
+            "incidents": [incident_json(r, actions.get(r.id)) for r in records],
         })  # fmt: skip
         return ExitCode.FOUND if alerting else ExitCode.CLEAN
     if not records:
@@ -1338,6 +1403,7 @@ def _incidents(args: argparse.Namespace, cfg: Config) -> int:
         "script / folder",
         "conn",
         "blocked",
+        "actions",
         "to",
         "last seen",
     ):
@@ -1348,11 +1414,20 @@ def _incidents(args: argparse.Namespace, cfg: Config) -> int:
         style = "bold red" if r.verdict in ("suspicious", "ssh-tunnel") else None
         table.add_row(
             r.id, r.verdict, escape(r.user or str(r.uid)), escape(r.account), escape(r.exe),
-            escape(origin), str(r.connections), str(r.blocked), dests,
+            escape(origin), str(r.connections), str(r.blocked),
+            _actions_cell(actions.get(r.id, [])), dests,
             (iso(r.last_seen) or "")[:19].replace("T", " "), style=style,
         )  # fmt: skip
     console().print(table)
     return ExitCode.FOUND if alerting else ExitCode.CLEAN
+
+
+def _actions_cell(actions: Sequence[ActionRecord]) -> str:
+    """"block-uid done, quarantine would", one per kind (the latest)."""
+    latest: dict[str, str] = {}
+    for a in actions:
+        latest[a.action] = a.status + (" (undone)" if a.undone_at is not None else "")
+    return ", ".join(f"{k} {v}" for k, v in latest.items()) or "-"
 
 
 def _incident(args: argparse.Namespace, cfg: Config) -> int:
@@ -1361,12 +1436,13 @@ def _incident(args: argparse.Namespace, cfg: Config) -> int:
         if rec is None:
             raise UsageError(f"no incident {args.id!r} in the store")
         events = reader.events_of(rec.id)
+        actions = reader.actions_of([rec.id])[rec.id]
     if args.json:
         from spamtrace.cli.output import dump_json
 
         dump_json({
             "schema": INCIDENT_SCHEMA,
-            "incident": {**incident_json(rec), "process": rec.process},
+            "incident": {**incident_json(rec, actions), "process": rec.process},
             "events": [event_json(e) for e in events],
         })  # fmt: skip
         return ExitCode.CLEAN
@@ -1413,6 +1489,15 @@ def _incident(args: argparse.Namespace, cfg: Config) -> int:
     if rec.advice:
         out.append("  what to do:")
         out.extend(f"    - {escape(a)}" for a in rec.advice)
+    if actions:
+        out.append("  actions:")
+        for a in actions:
+            when = (iso(a.at) or "")[11:23]
+            out.append(f"    {when}  {a.action} {a.status.upper()}: {escape(a.detail)}")
+            if a.undone_at is not None:
+                out.append(f"      undone at {iso(a.undone_at)}")
+            elif a.undo:
+                out.append(f"      undo: {escape(a.undo)}")
     out.append(f"  events ({len(events)}):")
     for e in events[:50]:
         out.append(
