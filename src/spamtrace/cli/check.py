@@ -54,23 +54,6 @@ ROOT_WOULD_ADD = (
 )
 
 
-def _ports(text: str) -> list[int]:
-    from argparse import ArgumentTypeError  # loaded already: argparse is parsing
-
-    ports: list[int] = []
-    for part in text.split(","):
-        part = part.strip()
-        if not part:
-            continue
-        if not part.isdigit() or not 1 <= int(part) <= 65535:
-            raise ArgumentTypeError(f"not a TCP port: {part!r}")
-        if int(part) not in ports:
-            ports.append(int(part))
-    if not ports:
-        raise ArgumentTypeError("give at least one port, e.g. 25,587")
-    return ports
-
-
 def _seconds(text: str) -> float:
     from argparse import ArgumentTypeError  # loaded already: argparse is parsing
 
@@ -96,6 +79,8 @@ def fast_defaults() -> dict[str, object]:
 
 
 def register(sub: Any) -> None:
+    from spamtrace.cli.options import port_list
+
     parser = sub.add_parser(
         "check",
         help="list connections to remote SMTP ports and who made them",
@@ -105,13 +90,13 @@ def register(sub: Any) -> None:
     parser.add_argument("--json", action="store_true", help="machine-readable output")
     parser.add_argument(
         "--ports",
-        type=_ports,
+        type=port_list,
         metavar="LIST",
         help="remote ports to look at, comma-separated (default: smtp.ports, 25,465,587,2525)",
     )
     parser.add_argument(
         "--relay-ports",
-        type=_ports,
+        type=port_list,
         metavar="LIST",
         help="ports where any non-MTA sender is suspicious (default: smtp.relay_ports, 25)",
     )

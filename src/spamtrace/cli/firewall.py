@@ -29,6 +29,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
+from spamtrace.cli.options import duration, hours, port_list
 from spamtrace.errors import ConfigError, ExitCode, FirewallError, UsageError
 from spamtrace.safetext import escape
 
@@ -68,14 +69,26 @@ def register(sub: Any) -> None:
     plan.add_argument("--json", action="store_true", help="machine-readable output")
     plan.add_argument("--db", help="store with recent senders (default: store.path)")
     plan.add_argument(
-        "--since-hours", type=float, default=24.0, help="recent senders window (default 24)"
+        "--since",
+        type=duration,
+        default=24 * 3600.0,
+        metavar="AGE",
+        help="recent senders from the store, e.g. 24h, 7d (default 24h)",
     )
+    plan.add_argument("--since-hours", type=hours, dest="since", help=argparse.SUPPRESS)
     plan.set_defaults(handler=_plan_cmd)
 
     apply = fsub.add_parser(
         "apply", parents=[common], help="load the rules (rolls back unless confirmed)"
     )
-    apply.add_argument("--yes", action="store_true", help="no automatic rollback")
+    apply.add_argument(
+        "--no-rollback",
+        action="store_true",
+        help="keep the rules at once, without the automatic rollback (no confirm needed)",
+    )
+    apply.add_argument(  # the old name of --no-rollback, kept for scripts
+        "--yes", action="store_true", dest="no_rollback", help=argparse.SUPPRESS
+    )
     apply.add_argument("--json", action="store_true", help="machine-readable result")
     apply.add_argument("--dry-run", action="store_true", help="print the ruleset, load nothing")
     apply.add_argument(
@@ -106,7 +119,10 @@ def register(sub: Any) -> None:
     acl.add_argument("--servers", nargs="+", required=True, metavar="CIDR", help="server networks")
     acl.add_argument("--format", choices=("nft", "cisco", "juniper"), default="nft")
     acl.add_argument(
-        "--ports", type=int, nargs="+", metavar="PORT", help="default: smtp.relay_ports"
+        "--ports",
+        type=port_list,
+        metavar="LIST",
+        help="ports to limit, comma-separated (default: smtp.relay_ports)",
     )
     acl.set_defaults(handler=_acl_cmd)
 
@@ -425,7 +441,7 @@ def _collect_impact(args: argparse.Namespace, cfg: Config, plan: FirewallPlan) -
             from spamtrace.sinks.store import open_reader
 
             with open_reader(db) as reader:
-                since = time.time() - args.since_hours * 3600
+                since = time.time() - args.since
                 for s in reader.recent_senders(since):
                     recent.append(
                         RecentSender(
@@ -554,8 +570,8 @@ def _apply_cmd(args: argparse.Namespace, cfg: Config) -> int:
 
         raise PermissionRequired("firewall apply needs root")
     timeout = args.timeout if args.timeout is not None else cfg.firewall.confirm_timeout
-    if timeout < 1 and not args.yes:
-        raise UsageError("--timeout must be at least 1 second (or use --yes)")
+    if timeout < 1 and not args.no_rollback:
+        raise UsageError("--timeout must be at least 1 second (or use --no-rollback)")
     state = _state(args)
     with _locked(state):
         old = _cancel_pending(state)
@@ -573,7 +589,7 @@ def _apply_cmd(args: argparse.Namespace, cfg: Config) -> int:
         recorded = backend.record()
         if recorded is not None:
             (state / IPT_RECORD).write_text(recorded)
-        if args.yes or (not changed and old is None):
+        if args.no_rollback or (not changed and old is None):
             snapshot_path.unlink(missing_ok=True)
             word = "loaded" if changed else "already loaded and in sync; nothing changed"
             _say(

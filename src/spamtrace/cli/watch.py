@@ -44,6 +44,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
+from spamtrace.cli.options import count
 from spamtrace.errors import (
     ExitCode,
     KernelFeatureUnavailable,
@@ -161,7 +162,9 @@ def register(sub: Any) -> None:
     )
     i.add_argument("--json", action="store_true", help="machine-readable output")
     i.add_argument("--db", metavar="PATH", help="store path (default: config store.path)")
-    i.add_argument("--limit", type=int, default=1000, help="at most this many (default 1000)")
+    i.add_argument(
+        "--limit", type=count, default=1000, metavar="N", help="at most this many (default 1000)"
+    )
     i.set_defaults(handler=_incidents)
 
     one = sub.add_parser("incident", help="everything known about one incident")

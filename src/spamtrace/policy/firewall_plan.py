@@ -31,7 +31,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from spamtrace.config import Config
+from spamtrace.config import Config, FirewallSection
 from spamtrace.errors import ConfigError
 from spamtrace.model import Connection, Endpoint
 
@@ -39,7 +39,7 @@ ROOT_UID = 0
 LOG_PREFIX_BLOCK = "spamtrace-block"
 LOG_PREFIX_REDIRECT = "spamtrace-redirect"
 REDIRECT_PORT = 25
-_EXCEPTION_KEYS = ("user", "group", "host", "network", "port", "comment")
+_EXCEPTION_KEYS = tuple(FirewallSection.tables["exceptions"])  # checked at load time too
 
 
 class MtaLike(Protocol):

@@ -558,6 +558,10 @@ class _Write:
     action: ActionRecord | None = None
 
 
+#: the store's default folder, the only one the store creates when it is missing
+DEFAULT_STORE_DIR = "/var/lib/spamtrace"
+
+
 class Store:
     """The writer side: validated and migrated at open, then a writer thread."""
 
@@ -593,7 +597,13 @@ class Store:
         exists = os.path.exists(path)
         if exists and not os.path.isfile(path):
             raise StoreError(f"store {path}: not a regular file")
-        if not exists:
+        if not exists and not os.path.isdir(parent):
+            # only the default folder is ours to create: a typo in --db must not leave folders
+            if parent != DEFAULT_STORE_DIR:
+                raise StoreError(
+                    f"store {path}: folder {parent} does not exist (create it first; only "
+                    f"the default {DEFAULT_STORE_DIR} is created)"
+                )
             try:
                 os.makedirs(parent, mode=0o750, exist_ok=True)
             except OSError as exc:
