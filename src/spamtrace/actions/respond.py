@@ -1,26 +1,23 @@
 """Carry out the response decisions of :mod:`spamtrace.policy.responses` (the impure side).
 
-:class:`Responder` is fed by the watcher (or the daemon): every attributed attempt with its
-incident (:meth:`Responder.on_attempt`) and every finished scan (:meth:`Responder.on_scan`).
-It asks the policy what to do and:
+:class:`Responder` is fed with every attributed attempt and its incident
+(:meth:`Responder.on_attempt`) and every finished scan (:meth:`Responder.on_scan`); the
+engine's responses subscriber (:mod:`spamtrace.service.responses`) does that. It asks the
+policy what to do, on the caller's thread (pure and fast), and:
 
 - in ``observe`` mode records each decision as ``would`` and does nothing;
-- in ``enforce`` mode blocks the uid and stops the process at once, on the caller's thread
-  (the block is one ``nft -f`` of a few milliseconds, so the next connect is already
-  rejected), and quarantines / suspends on a worker thread (file copies and panel commands
-  may take seconds; the event reader never waits for them). Each is recorded as ``done`` or
-  ``failed`` with the reason.
+- in ``enforce`` mode hands it to a worker thread: blocks and stops on one (the block is one
+  ``nft -f`` of a few milliseconds, so the engine's loop never waits for it), quarantines
+  and suspensions on another (file copies and panel commands may take seconds and must
+  not delay the next block). Each is recorded as ``done`` or ``failed`` with the reason.
 
-Each decision is taken once per incident (its key is remembered). The records
-(:class:`~spamtrace.sinks.store.ActionRecord`) are returned to the caller, which stores,
-prints and publishes them; the worker's arrive through :meth:`results` (:meth:`fileno`
-becomes readable when there are some).
+Each decision is taken once per incident (its key is remembered). Every record
+(:class:`~spamtrace.sinks.store.ActionRecord`) goes to ``emit``, from whichever thread made
+it; the subscriber stores it and posts it on the engine's bus.
 """
 
 from __future__ import annotations
 
-import contextlib
-import os
 import queue
 import threading
 import time
@@ -78,6 +75,7 @@ class Responder:
         signaller: ProcessSignaller | None = None,
         quarantine: Quarantine | None = None,
         clock: Callable[[], float] = time.time,
+        emit: Callable[[ActionRecord], None] | None = None,
     ) -> None:
         self.rules = ResponseRules.from_config(
             cfg, mta_uids=mta.uids, mta_users=mta.users, mta_exes=mta.exes
@@ -92,12 +90,12 @@ class Responder:
         self._scans: dict[str, tuple[ScannedFile, ...]] = {}
         self._senders: dict[str, Sender] = {}
         self.counts: dict[str, int] = {}
-        self._jobs: queue.Queue[Decision | None] = queue.Queue()
-        self._results: queue.SimpleQueue[ActionRecord] = queue.SimpleQueue()
-        self._r, self._w = os.pipe2(os.O_NONBLOCK | os.O_CLOEXEC)
-        self._thread: threading.Thread | None = None
-        #: called with every record as it is made (any thread)
-        self.on_record: Callable[[ActionRecord], None] | None = None
+        self.emit = emit
+        #: records made when ``emit`` is None (tests, and what close() returns)
+        self.records: list[ActionRecord] = []
+        self._lock = threading.Lock()
+        self._fast = _Worker("spamtrace-respond", self._run_one)
+        self._slow = _Worker("spamtrace-quarantine", self._run_one)
 
     @property
     def enforcing(self) -> bool:
@@ -129,15 +127,15 @@ class Responder:
         return self._quarantine
 
     # ------------------------------------------------------------------ feeding
-    def on_attempt(self, att: AttributedAttempt, inc: Incident) -> list[ActionRecord]:
-        """An attempt joined ``inc``: the decisions now (block and stop are done already)."""
+    def on_attempt(self, att: AttributedAttempt, inc: Incident) -> list[Decision]:
+        """An attempt joined ``inc``: the decisions taken now (carried out or recorded)."""
         self.windows.note(inc.id, att.event.wall)
         sender = sender_of(att)
         if sender is not None:
             self._remember(self._senders, inc.id, sender)
         return self._decide(inc, att.event.wall)
 
-    def on_scan(self, inc: Incident, files: Sequence[dict[str, Any]] | None) -> list[ActionRecord]:
+    def on_scan(self, inc: Incident, files: Sequence[dict[str, Any]] | None) -> list[Decision]:
         """The incident's scan finished: quarantine (and block / stop) on a malicious file."""
         if files is None:
             return []
@@ -150,7 +148,7 @@ class Responder:
         if len(table) > MAX_INCIDENTS:
             table.pop(next(iter(table)))
 
-    def _decide(self, inc: Incident, now: float) -> list[ActionRecord]:
+    def _decide(self, inc: Incident, now: float) -> list[Decision]:
         windows = {self.rules.block_window, self.rules.stop_window}
         done = self._done.get(inc.id, set())
         situation = Situation(
@@ -165,17 +163,15 @@ class Responder:
             return []
         if inc.id not in self._done:
             self._remember(self._done, inc.id, done)
-        out: list[ActionRecord] = []
         for d in decisions:
             done.add(d.key)
             if not self.enforcing:
-                out.append(self._record(d, ActionStatus.WOULD, describe(d), None))
+                self._record(d, ActionStatus.WOULD, describe(d), None)
             elif isinstance(d, (BlockUid, StopProcess)):
-                out.append(self.execute(d))
+                self._fast.put(d)
             else:
-                self._start_worker()
-                self._jobs.put(d)
-        return out
+                self._slow.put(d)
+        return decisions
 
     # ------------------------------------------------------------------ doing
     def _record(
@@ -196,9 +192,12 @@ class Responder:
             detail=detail, undo=undo, uid=d.uid, target=target, data=data or {},
         )  # fmt: skip
         key = f"{rec.action}:{rec.status}"
-        self.counts[key] = self.counts.get(key, 0) + 1
-        if self.on_record is not None:
-            self.on_record(rec)
+        with self._lock:
+            self.counts[key] = self.counts.get(key, 0) + 1
+            if self.emit is None:
+                self.records.append(rec)
+        if self.emit is not None:
+            self.emit(rec)
         return rec
 
     def execute(self, d: Decision) -> ActionRecord:
@@ -240,48 +239,60 @@ class Responder:
         return self._record(d, status, f"{describe(d)}: {res.detail}",
                             undo_command(d) if res.ok else None, data)  # fmt: skip
 
-    # ------------------------------------------------------------------ the worker
-    def _start_worker(self) -> None:
-        if self._thread is None:
-            self._thread = threading.Thread(target=self._run, name="spamtrace-respond", daemon=True)
-            self._thread.start()
+    # ------------------------------------------------------------------ the workers
+    def _run_one(self, d: Decision) -> None:
+        try:
+            self.execute(d)
+        except BaseException as exc:  # never let a worker die silently
+            self._record(d, ActionStatus.FAILED, f"{type(exc).__name__}: {exc}", None)
 
-    def _run(self) -> None:
+    def wait(self, timeout: float = 30.0) -> bool:
+        """Wait until the queued decisions are carried out (tests, the end of a run)."""
+        deadline = time.monotonic() + timeout
+        return self._fast.wait(deadline) and self._slow.wait(deadline)
+
+    def close(self, timeout: float = 30.0) -> None:
+        """Finish queued work (bounded by ``timeout``) and stop the workers."""
+        deadline = time.monotonic() + timeout
+        self._fast.close(deadline)
+        self._slow.close(deadline)
+
+
+class _Worker:
+    """One thread carrying out decisions in order, started on first use."""
+
+    def __init__(self, name: str, run: Callable[[Decision], None]) -> None:
+        self.name = name
+        self.run = run
+        self._jobs: queue.Queue[Decision | None] = queue.Queue()
+        self._thread: threading.Thread | None = None
+
+    def put(self, d: Decision) -> None:
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._loop, name=self.name, daemon=True)
+            self._thread.start()
+        self._jobs.put(d)
+
+    def _loop(self) -> None:
         while True:
             d = self._jobs.get()
-            if d is None:
-                return
             try:
-                rec = self.execute(d)
-            except BaseException as exc:  # never let the thread die silently
-                rec = self._record(d, ActionStatus.FAILED, f"{type(exc).__name__}: {exc}", None)
-            self._results.put(rec)
-            with contextlib.suppress(OSError):
-                os.write(self._w, b"x")
+                if d is None:
+                    return
+                self.run(d)
+            finally:
+                self._jobs.task_done()
 
-    def fileno(self) -> int:
-        return self._r
+    def wait(self, deadline: float) -> bool:
+        while self._jobs.unfinished_tasks:
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(0.005)
+        return True
 
-    def results(self) -> list[ActionRecord]:
-        with contextlib.suppress(OSError):
-            while os.read(self._r, 4096):
-                pass
-        out: list[ActionRecord] = []
-        while True:
-            try:
-                out.append(self._results.get_nowait())
-            except queue.Empty:
-                return out
-
-    def close(self, timeout: float = 30.0) -> list[ActionRecord]:
-        """Finish queued work (bounded) and return its last records."""
+    def close(self, deadline: float) -> None:
         thread, self._thread = self._thread, None
-        if thread is not None:
-            self._jobs.put(None)
-            thread.join(timeout)
-        out = self.results()
-        if thread is None or not thread.is_alive():
-            for fd in (self._r, self._w):
-                with contextlib.suppress(OSError):
-                    os.close(fd)
-        return out
+        if thread is None:
+            return
+        self._jobs.put(None)
+        thread.join(max(0.0, deadline - time.monotonic()))

@@ -239,21 +239,39 @@ def test_observe_records_would_and_does_nothing() -> None:
     r = responder("observe", b)
     t = IncidentTracker()
     att = attempt(100.0)
-    recs = r.on_attempt(att, t.add(att).incident)
-    assert [(a.action, a.status) for a in recs] == [("block-uid", "would")]
-    assert recs[0].undo is None and "block SMTP egress of uid 1001" in recs[0].detail
+    r.on_attempt(att, t.add(att).incident)
+    assert [(a.action, a.status) for a in r.records] == [("block-uid", "would")]
+    assert r.records[0].undo is None and "block SMTP egress of uid 1001" in r.records[0].detail
     assert b.blocked == []
     att2 = attempt(101.0)
     assert r.on_attempt(att2, t.add(att2).incident) == []  # once per incident
+    assert len(r.records) == 1
 
 
-def test_enforce_blocks_at_once_and_records_failures_with_the_reason() -> None:
+def test_enforce_blocks_on_the_worker_and_records_failures_with_the_reason() -> None:
     b = FakeBlocker()
     r = responder("enforce", b)
     att = attempt(100.0)
-    (rec,) = r.on_attempt(att, IncidentTracker().add(att).incident)
+    decided = r.on_attempt(att, IncidentTracker().add(att).incident)
+    assert [type(d) for d in decided] == [BlockUid]
+    assert r.wait(5.0)
+    (rec,) = r.records
     assert (rec.action, rec.status, rec.undo) == ("block-uid", "done", "spamtrace release 1001")
     assert b.blocked == [(1001, 3600)]
+    r.close()
     bad = responder("enforce", FakeBlocker(fail=True))
-    (rec,) = bad.on_attempt(att, IncidentTracker().add(att).incident)
+    bad.on_attempt(att, IncidentTracker().add(att).incident)
+    assert bad.wait(5.0)
+    (rec,) = bad.records
     assert rec.status == "failed" and "no nft here" in rec.detail
+    bad.close()
+
+
+def test_emit_gets_every_record_from_the_workers() -> None:
+    got: list[str] = []
+    r = responder("enforce", FakeBlocker())
+    r.emit = lambda rec: got.append(f"{rec.action} {rec.status}")
+    att = attempt(100.0)
+    r.on_attempt(att, IncidentTracker().add(att).incident)
+    r.close(5.0)
+    assert got == ["block-uid done"] and r.records == []
