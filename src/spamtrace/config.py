@@ -198,6 +198,23 @@ class AuditSection(Record):
 
     limits: ClassVar[Mapping[str, Range]] = {"dnsbl_timeout": Range(0, 300, above=True)}
     dnsbl_nameservers: list[str] = field(default_factory=list)  # empty: system resolver
+    # acknowledged findings, which no longer make `audit` exit 1: "ID" (every finding of that
+    # id) or "ID:SUBJECT" (one item: a pool, a zone; shell-style * and ? match in SUBJECT)
+    ignore: list[str] = field(default_factory=list)
+
+
+class MetricsSection(Record):
+    # the Prometheus endpoint of `daemon` and `watch`: "host:port" or "[v6]:port"; "" = off
+    listen: str = "127.0.0.1:9945"
+
+
+class EventsSection(Record):
+    # JSON lines (Elastic Common Schema names) for log pipelines: a file ("" = none), reopened
+    # when logrotate renames or removes it; and/or one syslog datagram per line (the journal
+    # reads /dev/log too)
+    path: str = ""
+    syslog: bool = False
+    syslog_socket: str = "/dev/log"
 
 
 class ResponsesSection(Record):
@@ -245,6 +262,8 @@ class Config(Record):
     firewall: FirewallSection = field(default_factory=FirewallSection)
     scan: ScanSection = field(default_factory=ScanSection)
     audit: AuditSection = field(default_factory=AuditSection)
+    metrics: MetricsSection = field(default_factory=MetricsSection)
+    events: EventsSection = field(default_factory=EventsSection)
     responses: ResponsesSection = field(default_factory=ResponsesSection)
     # "section.key" -> where the value came from ("default", a file path, "env", "flag")
     sources: Mapping[str, str] = field(default_factory=dict, compare=False)
@@ -419,6 +438,20 @@ def _build(data: dict[str, Any], sources: dict[str, str]) -> Config:
     return cfg
 
 
+_ID_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-")
+
+
+def _is_ignore_entry(entry: str) -> bool:
+    """An ``[audit] ignore`` entry: a finding id ("family.name"), then optionally ":SUBJECT"."""
+    ident, colon, subject = entry.partition(":")
+    family, dot, name = ident.partition(".")
+    return (
+        bool(dot and family and name)
+        and set(family + name) <= _ID_CHARS
+        and (not colon or bool(subject.strip()))
+    )
+
+
 def _validate(cfg: Config) -> None:
     def where(key: str) -> str:
         return f"{cfg.sources.get(key, 'default')}: {key}"
@@ -430,7 +463,52 @@ def _validate(cfg: Config) -> None:
     for key, ports in (("smtp.ports", cfg.smtp.ports), ("smtp.relay_ports", cfg.smtp.relay_ports)):
         if not ports:
             raise ConfigError(f"{where(key)}: must list at least one port")
+    try:
+        parse_listen(cfg.metrics.listen)
+    except ValueError as exc:
+        raise ConfigError(f"{where('metrics.listen')}: {exc}") from None
+    for key, path in (("events.path", cfg.events.path),
+                      ("events.syslog_socket", cfg.events.syslog_socket)):  # fmt: skip
+        if path and not path.startswith("/"):
+            raise ConfigError(f"{where(key)}: must be an absolute path (or empty)")
+    for i, entry in enumerate(cfg.audit.ignore):
+        if not _is_ignore_entry(entry):
+            raise ConfigError(
+                f"{where('audit.ignore')}[{i}]: {entry!r} is not a finding id "
+                '("sshd.tcp-forwarding") or "ID:SUBJECT" ("php.mail-log:FPM pool www *")'
+            )
+    if cfg.events.syslog and not cfg.events.syslog_socket:
+        raise ConfigError(f"{where('events.syslog_socket')}: empty, but events.syslog is true")
+
     _validate_responses(cfg, where)
+
+def parse_listen(text: str) -> tuple[str, int] | None:
+    """``"127.0.0.1:9945"`` / ``"[::1]:9945"`` -> (host, port); ``""`` -> None (off).
+
+    The host must be an IP address or ``localhost`` (a name that resolves elsewhere would
+    expose the endpoint by surprise); ``0.0.0.0`` / ``[::]`` must be written out to listen on
+    every interface.
+    """
+    text = text.strip()
+    if not text:
+        return None
+    host, sep, port_text = text.rpartition(":")
+    if not sep or not host:
+        raise ValueError(f"{text!r} is not host:port (e.g. 127.0.0.1:9945, [::1]:9945, or empty)")
+    if host.startswith("[") and host.endswith("]"):
+        host = host[1:-1]
+    elif ":" in host:
+        raise ValueError(f"{text!r}: write an IPv6 address in brackets, e.g. [::1]:9945")
+    if not port_text.isdigit() or not 1 <= int(port_text) <= 65535:
+        raise ValueError(f"{text!r}: {port_text!r} is not a TCP port")
+    if host != "localhost":
+        import ipaddress
+
+        try:
+            ipaddress.ip_address(host)
+        except ValueError:
+            raise ValueError(f"{text!r}: {host!r} is not an IP address (or localhost)") from None
+    return host, int(port_text)
 
 
 _STOP_SIGNALS = ("stop", "kill")
