@@ -23,7 +23,7 @@ from spamtrace.record import Record, field
 
 TYPE_CHECKING = False  # typing is imported only to check a layer's values (start-up cost)
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Callable, Mapping
     from types import ModuleType
     from typing import Any
 
@@ -111,6 +111,35 @@ class AuditSection(Record):
     dnsbl_nameservers: list[str] = field(default_factory=list)  # empty: system resolver
 
 
+class MailSection(Record):
+    # mail logs read by `mail`, `check` and the daemon; the ones that exist are read
+    exim_logs: list[str] = field(
+        default_factory=lambda: [
+            "/var/log/exim4/mainlog", "/var/log/exim_mainlog", "/var/log/exim/main.log"
+        ]
+    )  # fmt: skip
+    postfix_logs: list[str] = field(
+        default_factory=lambda: ["/var/log/mail.log", "/var/log/maillog"]
+    )
+    php_logs: list[str] = field(default_factory=list)  # PHP mail.log files (php.ini mail.log)
+    # argv prefix of the MTA's own command, for queue state (`-bpc` / `postqueue -j`);
+    # empty: exim4/exim, then postqueue, found on PATH
+    exim_command: list[str] = field(default_factory=list)
+    postqueue_command: list[str] = field(default_factory=list)
+    window: int = 3600  # seconds over which the rates below are counted
+    # mail-script: one script (or one account's local submissions) in `window`
+    script_max_messages: int = 200  # CSF's LF_SCRIPT_LIMIT default
+    script_max_recipients: int = 200  # distinct recipient addresses
+    # mail-auth: one authenticated mailbox in `window`
+    auth_max_ips: int = 10  # distinct client IP addresses
+    auth_max_networks: int = 4  # distinct networks (IPv4 /16, IPv6 /32)
+    auth_max_messages: int = 500
+    auth_rate_factor: float = 10.0  # this many times its own hourly average (history)
+    auth_min_messages: int = 50  # ... and at least this many in `window`
+    history_hours: int = 168  # how far back the hourly average of a mailbox looks
+    check_minutes: int = 60  # `check`: the mail section covers this many minutes
+
+
 class Config(Record):
     mode: str = "observe"  # observe | enforce
     smtp: SmtpSection = field(default_factory=SmtpSection)
@@ -122,6 +151,7 @@ class Config(Record):
     firewall: FirewallSection = field(default_factory=FirewallSection)
     scan: ScanSection = field(default_factory=ScanSection)
     audit: AuditSection = field(default_factory=AuditSection)
+    mail: MailSection = field(default_factory=MailSection)
     # "section.key" -> where the value came from ("default", a file path, "env", "flag")
     sources: Mapping[str, str] = field(default_factory=dict, compare=False)
 
@@ -271,6 +301,29 @@ def _validate(cfg: Config) -> None:
         raise ConfigError(f"{where('store.retention_days')}: must be at least 1")
     if cfg.watch.queue_size < 1:
         raise ConfigError(f"{where('watch.queue_size')}: must be at least 1")
+    _validate_mail(cfg.mail, where)
+
+
+def _validate_mail(mail: MailSection, where: Callable[[str], str]) -> None:
+    for key in (
+        "window", "script_max_messages", "script_max_recipients", "auth_max_ips",
+        "auth_max_networks", "auth_max_messages", "auth_min_messages", "history_hours",
+        "check_minutes",
+    ):  # fmt: skip
+        if getattr(mail, key) < 1:
+            raise ConfigError(f"{where('mail.' + key)}: must be at least 1")
+    if mail.window > 7 * 86400:
+        raise ConfigError(f"{where('mail.window')}: at most 604800 seconds (a week)")
+    if mail.auth_rate_factor < 1.0:
+        raise ConfigError(f"{where('mail.auth_rate_factor')}: must be at least 1")
+    for key in ("exim_logs", "postfix_logs", "php_logs"):
+        for path in getattr(mail, key):
+            if not path.startswith("/"):
+                raise ConfigError(f"{where('mail.' + key)}: {path!r} is not an absolute path")
+    for key in ("exim_command", "postqueue_command"):
+        argv = getattr(mail, key)
+        if argv and not argv[0].startswith("/"):
+            raise ConfigError(f"{where('mail.' + key)}: the program must be an absolute path")
 
 
 def _read_toml(path: str) -> dict[str, Any]:
