@@ -2,6 +2,12 @@
 # Install everything the test suite needs (apt packages, the venv with test extras) and run it:
 # ruff, mypy, then pytest (unit tests, and integration tests as root in network namespaces).
 # Usage: scripts/test.sh [pytest args...]
+#
+# Meant for a throwaway machine or CI, not a production server: the integration tests run a
+# real Exim, sshd and PHP-FPM inside network namespaces. The script never replaces or removes a
+# package the host already has: before installing anything it asks apt what it would do
+# (apt-get -s) and refuses if a package would be removed, or if the host's MTA is not Exim
+# (installing exim4-daemon-light on a Postfix server would remove Postfix).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 APT_PACKAGES=(
@@ -12,16 +18,43 @@ APT_PACKAGES=(
     gcc python3-dev  # the scanner's compiled lexer (src/spamtrace/scanner/_lexer.c)
     yara  # bench/scan_bench.py: the peer scanner (php-malware-finder) on its own engine
     exim4-base pflogsumm  # bench/maillog_bench.py: the peers eximstats and pflogsumm
+    prometheus  # promtool: tests/unit/fleet checks and unit-tests the shipped alert rules
 )
+installed() {
+    dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "ok installed"
+}
+refuse() {
+    echo "test.sh: refusing to install the test packages: $1" >&2
+    echo "test.sh: the tests are meant for a throwaway machine or CI; install the packages" \
+        "yourself if you really want them here: ${missing[*]}" >&2
+    exit 2
+}
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     missing=()
     for p in "${APT_PACKAGES[@]}"; do
-        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
+        # any Exim daemon will do: swapping the heavy one for the light one would remove it
+        if [ "$p" = exim4-daemon-light ] && installed exim4-daemon-heavy; then continue; fi
+        installed "$p" || missing+=("$p")
     done
     if [ ${#missing[@]} -gt 0 ]; then
+        # the host's MTA: an installed package that provides mail-transport-agent, other than Exim
+        other_mta=$(dpkg-query -W -f='${Package} ${Status} ${Provides}\n' 2>/dev/null \
+            | awk '/ok installed/ && /mail-transport-agent/ && $1 !~ /^exim4-daemon-/ {print $1}' \
+            | tr '\n' ' ')
+        if [ -n "$other_mta" ]; then
+            refuse "this host's MTA is ${other_mta% } and the tests need Exim (exim4-daemon-light);" \
+"installing it would remove ${other_mta% }"
+        fi
         echo "test.sh: installing ${missing[*]}"
         apt-get update -q >/dev/null
-        DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null
+        plan=$(DEBIAN_FRONTEND=noninteractive apt-get -s install -q --no-install-recommends \
+            "${missing[@]}") || refuse "apt-get -s install failed: $(echo "$plan" | tail -n 3)"
+        removed=$(echo "$plan" | awk '$1 == "Remv" {print $2}' | tr '\n' ' ')
+        if [ -n "$removed" ]; then
+            refuse "apt would remove ${removed% } from this host"
+        fi
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
+            --no-remove "${missing[@]}" >/dev/null
     fi
 fi
 scripts/install.sh -e ".[test]"

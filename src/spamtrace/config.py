@@ -1,9 +1,21 @@
 """Layered TOML configuration.
 
 Layers, later wins: built-in defaults -> ``/etc/spamtrace/spamtrace.toml`` ->
-``/etc/spamtrace/spamtrace.d/*.toml`` (sorted) -> environment (``SPAMTRACE_<SECTION>_<KEY>``,
-values parsed as TOML, e.g. ``SPAMTRACE_SMTP_PORTS='[25, 587]'``) -> command-line flags
-(applied by the CLI with :meth:`Config.override`).
+``/etc/spamtrace/spamtrace.d/*.toml`` (sorted) -> environment (``SPAMTRACE_<SECTION>_<KEY>``)
+-> command-line flags (applied by the CLI with :meth:`Config.override`).
+
+An environment value is read as a TOML value when it is one (``30``, ``true``, ``"x"``,
+``[25, 587]``), as a plain string otherwise (``/tmp/x.db``); for a list key a comma list is a
+list (``SPAMTRACE_SMTP_PORTS=25,587``, ``SPAMTRACE_MTA_USERS=exim,mail``) and an empty value
+an empty list.
+
+A config file must be a regular file (a FIFO or a device is refused before it is read) of at
+most :data:`MAX_CONFIG_BYTES`, UTF-8 TOML. Every number is checked at load time: ``nan`` and
+``inf`` are refused everywhere, numbers are ``>= 0`` unless a section's ``limits`` says
+otherwise, and a key named ``*timeout*`` or ``*interval*`` must be above 0 and at most
+:data:`MAX_SECONDS`. A section declares tighter bounds in ``limits`` and the keys of the tables
+inside a list-of-tables key in ``tables`` (``[[firewall.exceptions]]``): new sections get the
+generic checks by declaring their keys, and precise ones by declaring ``limits``.
 
 ``SPAMTRACE_CONFIG`` (or ``--config``) replaces the main file path; ``SPAMTRACE_CONFIG_DIR``
 the drop-in directory. An unknown section or key, or a value of the wrong type, is a
@@ -13,7 +25,9 @@ Every effective value remembers where it came from (``spamtrace config show``).
 
 from __future__ import annotations
 
+import math
 import os
+import stat
 import sys
 
 from spamtrace import record
@@ -23,9 +37,9 @@ from spamtrace.record import Record, field
 
 TYPE_CHECKING = False  # typing is imported only to check a layer's values (start-up cost)
 if TYPE_CHECKING:
-    from collections.abc import Callable, Mapping
+    from collections.abc import Mapping
     from types import ModuleType
-    from typing import Any
+    from typing import Any, ClassVar
 
 
 def _toml() -> ModuleType:
@@ -39,11 +53,53 @@ def _toml() -> ModuleType:
 
 DEFAULT_CONFIG_FILE = "/etc/spamtrace/spamtrace.toml"
 DEFAULT_CONFIG_DIR = "/etc/spamtrace/spamtrace.d"
+MAX_CONFIG_BYTES = 1024 * 1024  # a config file larger than this is refused, not read
+MAX_SECONDS = 7 * 24 * 3600  # the largest timeout or interval a key may have by default
+MAX_NUMBER = 2**53  # the largest number any key takes (exact in a float, in JSON, in SQLite)
+
+
+class Range:
+    """Bounds of one numeric key: ``low <= value <= high`` (``low < value`` if ``above``)."""
+
+    __slots__ = ("above", "high", "low", "what")
+
+    def __init__(
+        self, low: float, high: float = MAX_NUMBER, *, above: bool = False, what: str = ""
+    ) -> None:
+        self.low, self.high, self.above, self.what = low, high, above, what
+
+    def check(self, value: float, where: str) -> None:
+        if not math.isfinite(value):
+            raise ConfigError(f"{where}: {value} is not a finite number")
+        if value < self.low or (self.above and value == self.low) or value > self.high:
+            low = f"above {_num(self.low)}" if self.above else f"at least {_num(self.low)}"
+            bounds = f"{low}, at most {_num(self.high)}"
+            if self.what:
+                raise ConfigError(f"{where}: {_num(value)} is not {self.what} ({bounds})")
+            raise ConfigError(f"{where}: {_num(value)} is out of range ({bounds})")
+
+
+def _num(value: float) -> str:
+    return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
+
+
+PORT = Range(1, 65535, what="a TCP port")
+SECONDS = Range(0, MAX_SECONDS, above=True)
+_ANY_NUMBER = Range(0)
+
+
+def default_range(key: str) -> Range:
+    """The bounds a numeric key has when its section declares none."""
+    if "timeout" in key or "interval" in key:
+        return SECONDS
+    return _ANY_NUMBER
 
 
 class SmtpSection(Record):
     ports: list[int] = field(default_factory=lambda: list(DEFAULT_SMTP_PORTS))
     relay_ports: list[int] = field(default_factory=lambda: [25])
+
+    limits: ClassVar[Mapping[str, Range]] = {"ports": PORT, "relay_ports": PORT}
 
 
 class MtaSection(Record):
@@ -72,11 +128,22 @@ class WatchSection(Record):
     queue_size: int = 100_000  # events queued between reader and store before loss is counted
     exec_cache_size: int = 65_536
 
+    limits: ClassVar[Mapping[str, Range]] = {
+        "poll_interval": Range(0.001, 60),
+        "queue_size": Range(1, 100_000_000),
+        "exec_cache_size": Range(1, 100_000_000),
+    }
+
 
 class StoreSection(Record):
     path: str = "/var/lib/spamtrace/spamtrace.db"
     retention_days: int = 90
     max_events: int = 2_000_000
+
+    limits: ClassVar[Mapping[str, Range]] = {
+        "retention_days": Range(1, 100 * 365),
+        "max_events": Range(1),
+    }
 
 
 class FirewallSection(Record):
@@ -89,12 +156,32 @@ class FirewallSection(Record):
     relays: list[str] = field(default_factory=list)  # relay mode: the only allowed destinations
     confirm_timeout: int = 60
 
+    limits: ClassVar[Mapping[str, Range]] = {
+        "nflog_group": Range(1, 65535),
+        "confirm_timeout": Range(1, 24 * 3600),
+    }
+    tables: ClassVar[Mapping[str, Mapping[str, Any]]] = {
+        "exceptions": {
+            "user": str,
+            "group": str,
+            "host": str,
+            "network": str,
+            "port": PORT,
+            "comment": str,
+        }
+    }
+
 
 class ScanSection(Record):
     max_file_size: int = 16 * 1024 * 1024
     file_timeout: float = 2.0
     cross_filesystems: bool = False
     all_reasons: bool = False  # false: stop looking once a file is certainly malicious
+
+    limits: ClassVar[Mapping[str, Range]] = {
+        "max_file_size": Range(1, 1024**3),
+        "file_timeout": Range(0, 3600, above=True),
+    }
 
 
 class AuditSection(Record):
@@ -108,7 +195,26 @@ class AuditSection(Record):
         ]
     )
     dnsbl_timeout: float = 3.0
+
+    limits: ClassVar[Mapping[str, Range]] = {"dnsbl_timeout": Range(0, 300, above=True)}
     dnsbl_nameservers: list[str] = field(default_factory=list)  # empty: system resolver
+    # acknowledged findings, which no longer make `audit` exit 1: "ID" (every finding of that
+    # id) or "ID:SUBJECT" (one item: a pool, a zone; shell-style * and ? match in SUBJECT)
+    ignore: list[str] = field(default_factory=list)
+
+
+class MetricsSection(Record):
+    # the Prometheus endpoint of `daemon` and `watch`: "host:port" or "[v6]:port"; "" = off
+    listen: str = "127.0.0.1:9945"
+
+
+class EventsSection(Record):
+    # JSON lines (Elastic Common Schema names) for log pipelines: a file ("" = none), reopened
+    # when logrotate renames or removes it; and/or one syslog datagram per line (the journal
+    # reads /dev/log too)
+    path: str = ""
+    syslog: bool = False
+    syslog_socket: str = "/dev/log"
 
 
 class MailSection(Record):
@@ -139,6 +245,19 @@ class MailSection(Record):
     history_hours: int = 168  # how far back the hourly average of a mailbox looks
     check_minutes: int = 60  # `check`: the mail section covers this many minutes
 
+    limits: ClassVar[Mapping[str, Range]] = {
+        "window": Range(60, 7 * 24 * 3600),
+        "script_max_messages": Range(1),
+        "script_max_recipients": Range(1),
+        "auth_max_ips": Range(1),
+        "auth_max_networks": Range(1),
+        "auth_max_messages": Range(1),
+        "auth_rate_factor": Range(1, 1000),
+        "auth_min_messages": Range(1),
+        "history_hours": Range(24, 24 * 366),
+        "check_minutes": Range(1, 7 * 24 * 60),
+    }
+
 
 class Config(Record):
     mode: str = "observe"  # observe | enforce
@@ -151,6 +270,8 @@ class Config(Record):
     firewall: FirewallSection = field(default_factory=FirewallSection)
     scan: ScanSection = field(default_factory=ScanSection)
     audit: AuditSection = field(default_factory=AuditSection)
+    metrics: MetricsSection = field(default_factory=MetricsSection)
+    events: EventsSection = field(default_factory=EventsSection)
     mail: MailSection = field(default_factory=MailSection)
     # "section.key" -> where the value came from ("default", a file path, "env", "flag")
     sources: Mapping[str, str] = field(default_factory=dict, compare=False)
@@ -209,32 +330,74 @@ def _section_types() -> dict[str, type[Record]]:
 def _key_types(section: type[Record]) -> dict[str, Any]:
     """Key -> expected type of one section (typing is imported here, only when needed)."""
     import typing
+    from collections.abc import Mapping
 
-    hints = typing.get_type_hints(section, localns={"Any": typing.Any, "ClassVar": typing.ClassVar})
+    localns = {"Any": typing.Any, "ClassVar": typing.ClassVar, "Mapping": Mapping}
+    hints = typing.get_type_hints(section, localns=localns)
     return {key: hints[key] for key in record.fields(section)}
 
 
-def _check_type(expected: Any, value: Any, where: str) -> Any:
+def _range_of(section: type[Record], key: str) -> Range:
+    limits: Mapping[str, Range] = getattr(section, "limits", {})
+    return limits.get(key) or default_range(key)
+
+
+def _check_type(expected: Any, value: Any, where: str, rng: Range | None = None) -> Any:
     from typing import get_args, get_origin
 
     origin = get_origin(expected)
     if expected is float and isinstance(value, int) and not isinstance(value, bool):
-        return float(value)
+        value = float(value)
     if origin is list:
         if not isinstance(value, list):
-            raise ConfigError(f"{where}: expected a list, got {type(value).__name__}")
+            raise ConfigError(f"{where}: expected a list, got {_kind(value)}")
         (item_type,) = get_args(expected)
-        return [_check_type(item_type, v, f"{where}[{i}]") for i, v in enumerate(value)]
+        return [_check_type(item_type, v, f"{where}[{i}]", rng) for i, v in enumerate(value)]
     if origin is dict:
         if not isinstance(value, dict):
-            raise ConfigError(f"{where}: expected a table, got {type(value).__name__}")
+            raise ConfigError(f"{where}: expected a table, got {_kind(value)}")
         return dict(value)
     if expected in (int, float, str, bool):
         if isinstance(value, bool) and expected is not bool:
             raise ConfigError(f"{where}: expected {expected.__name__}, got a boolean")
         if not isinstance(value, expected):
-            raise ConfigError(f"{where}: expected {expected.__name__}, got {type(value).__name__}")
+            raise ConfigError(f"{where}: expected {expected.__name__}, got {_kind(value)}")
+        if expected in (int, float):
+            (rng or _ANY_NUMBER).check(value, where)
         return value
+    return value
+
+
+def _kind(value: Any) -> str:
+    names = {dict: "a table", list: "a list", str: "a string", bool: "a boolean"}
+    return names.get(type(value), type(value).__name__)
+
+
+def _check_tables(section: type[Record], key: str, value: Any, where: str) -> Any:
+    """The tables of a list-of-tables key: every key known, typed and in range."""
+    schema: Mapping[str, Any] | None = getattr(section, "tables", {}).get(key)
+    if schema is None:
+        return value
+    for i, entry in enumerate(value):
+        at = f"{where}[{i}]"
+        if not isinstance(entry, dict):
+            raise ConfigError(f"{at}: expected a table, got {_kind(entry)}")
+        for sub, subvalue in entry.items():
+            kind = schema.get(sub)
+            if kind is None:
+                known = ", ".join(schema)
+                raise ConfigError(f"{at}: unknown key {sub!r} (known keys: {known})")
+            if isinstance(kind, Range):
+                if isinstance(subvalue, bool) or not isinstance(subvalue, int):
+                    raise ConfigError(
+                        f"{at}.{sub}: {subvalue!r} is not {kind.what or 'an integer'}"
+                    )
+                kind.check(subvalue, f"{at}.{sub}")
+            elif kind is str:
+                if not (isinstance(subvalue, str) and subvalue.strip()):
+                    raise ConfigError(f"{at}.{sub}: expected a non-empty string")
+            else:
+                _check_type(kind, subvalue, f"{at}.{sub}")
     return value
 
 
@@ -250,11 +413,13 @@ def _set_checked(data: dict[str, Any], path: list[str], value: Any, origin: str)
         return
     if len(path) != 2 or path[0] not in sections:
         raise ConfigError(f"{where}: unknown section")
-    hints = _key_types(sections[path[0]])
+    section = sections[path[0]]
+    hints = _key_types(section)
     if path[1] not in hints:
         known = ", ".join(sorted(hints))
         raise ConfigError(f"{where}: unknown key (known keys: {known})")
-    data[path[0]][path[1]] = _check_type(hints[path[1]], value, where)
+    checked = _check_type(hints[path[1]], value, where, _range_of(section, path[1]))
+    data[path[0]][path[1]] = _check_tables(section, path[1], checked, where)
 
 
 def _merge_layer(
@@ -281,6 +446,20 @@ def _build(data: dict[str, Any], sources: dict[str, str]) -> Config:
     return cfg
 
 
+_ID_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-")
+
+
+def _is_ignore_entry(entry: str) -> bool:
+    """An ``[audit] ignore`` entry: a finding id ("family.name"), then optionally ":SUBJECT"."""
+    ident, colon, subject = entry.partition(":")
+    family, dot, name = ident.partition(".")
+    return (
+        bool(dot and family and name)
+        and set(family + name) <= _ID_CHARS
+        and (not colon or bool(subject.strip()))
+    )
+
+
 def _validate(cfg: Config) -> None:
     def where(key: str) -> str:
         return f"{cfg.sources.get(key, 'default')}: {key}"
@@ -292,50 +471,139 @@ def _validate(cfg: Config) -> None:
     for key, ports in (("smtp.ports", cfg.smtp.ports), ("smtp.relay_ports", cfg.smtp.relay_ports)):
         if not ports:
             raise ConfigError(f"{where(key)}: must list at least one port")
-        for port in ports:
-            if not 1 <= port <= 65535:
-                raise ConfigError(f"{where(key)}: {port} is not a TCP port")
-    if not 1 <= cfg.firewall.nflog_group <= 65535:
-        raise ConfigError(f"{where('firewall.nflog_group')}: must be 1..65535")
-    if cfg.store.retention_days < 1:
-        raise ConfigError(f"{where('store.retention_days')}: must be at least 1")
-    if cfg.watch.queue_size < 1:
-        raise ConfigError(f"{where('watch.queue_size')}: must be at least 1")
-    _validate_mail(cfg.mail, where)
-
-
-def _validate_mail(mail: MailSection, where: Callable[[str], str]) -> None:
-    for key in (
-        "window", "script_max_messages", "script_max_recipients", "auth_max_ips",
-        "auth_max_networks", "auth_max_messages", "auth_min_messages", "history_hours",
-        "check_minutes",
-    ):  # fmt: skip
-        if getattr(mail, key) < 1:
-            raise ConfigError(f"{where('mail.' + key)}: must be at least 1")
-    if mail.window > 7 * 86400:
-        raise ConfigError(f"{where('mail.window')}: at most 604800 seconds (a week)")
-    if mail.auth_rate_factor < 1.0:
-        raise ConfigError(f"{where('mail.auth_rate_factor')}: must be at least 1")
-    for key in ("exim_logs", "postfix_logs", "php_logs"):
-        for path in getattr(mail, key):
+    try:
+        parse_listen(cfg.metrics.listen)
+    except ValueError as exc:
+        raise ConfigError(f"{where('metrics.listen')}: {exc}") from None
+    for key, path in (("events.path", cfg.events.path),
+                      ("events.syslog_socket", cfg.events.syslog_socket)):  # fmt: skip
+        if path and not path.startswith("/"):
+            raise ConfigError(f"{where(key)}: must be an absolute path (or empty)")
+    for key in ("exim_logs", "postfix_logs", "php_logs", "exim_command", "postqueue_command"):
+        paths = getattr(cfg.mail, key)
+        for path in paths if key.endswith("logs") else paths[:1]:
             if not path.startswith("/"):
                 raise ConfigError(f"{where('mail.' + key)}: {path!r} is not an absolute path")
-    for key in ("exim_command", "postqueue_command"):
-        argv = getattr(mail, key)
-        if argv and not argv[0].startswith("/"):
-            raise ConfigError(f"{where('mail.' + key)}: the program must be an absolute path")
+    for i, entry in enumerate(cfg.audit.ignore):
+        if not _is_ignore_entry(entry):
+            raise ConfigError(
+                f"{where('audit.ignore')}[{i}]: {entry!r} is not a finding id "
+                '("sshd.tcp-forwarding") or "ID:SUBJECT" ("php.mail-log:FPM pool www *")'
+            )
+    if cfg.events.syslog and not cfg.events.syslog_socket:
+        raise ConfigError(f"{where('events.syslog_socket')}: empty, but events.syslog is true")
+
+
+def parse_listen(text: str) -> tuple[str, int] | None:
+    """``"127.0.0.1:9945"`` / ``"[::1]:9945"`` -> (host, port); ``""`` -> None (off).
+
+    The host must be an IP address or ``localhost`` (a name that resolves elsewhere would
+    expose the endpoint by surprise); ``0.0.0.0`` / ``[::]`` must be written out to listen on
+    every interface.
+    """
+    text = text.strip()
+    if not text:
+        return None
+    host, sep, port_text = text.rpartition(":")
+    if not sep or not host:
+        raise ValueError(f"{text!r} is not host:port (e.g. 127.0.0.1:9945, [::1]:9945, or empty)")
+    if host.startswith("[") and host.endswith("]"):
+        host = host[1:-1]
+    elif ":" in host:
+        raise ValueError(f"{text!r}: write an IPv6 address in brackets, e.g. [::1]:9945")
+    if not port_text.isdigit() or not 1 <= int(port_text) <= 65535:
+        raise ValueError(f"{text!r}: {port_text!r} is not a TCP port")
+    if host != "localhost":
+        import ipaddress
+
+        try:
+            ipaddress.ip_address(host)
+        except ValueError:
+            raise ValueError(f"{text!r}: {host!r} is not an IP address (or localhost)") from None
+    return host, int(port_text)
 
 
 def _read_toml(path: str) -> dict[str, Any]:
-    tomllib = _toml()
+    """One config file: a regular file of at most MAX_CONFIG_BYTES, UTF-8 TOML."""
     try:
-        with open(path, "rb") as fh:
-            loaded: dict[str, Any] = tomllib.load(fh)
-            return loaded
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+        # O_NONBLOCK: opening a FIFO must not wait for a writer; it is refused just below
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC | os.O_NOCTTY)
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise ConfigError(f"{path}: not a regular file ({_file_kind(st.st_mode)})")
+        if st.st_size > MAX_CONFIG_BYTES:
+            raise ConfigError(f"{path}: too large ({st.st_size} bytes, at most {MAX_CONFIG_BYTES})")
+        raw = os.read(fd, MAX_CONFIG_BYTES + 1)
+        if len(raw) > MAX_CONFIG_BYTES:  # grew while being read
+            raise ConfigError(f"{path}: too large (more than {MAX_CONFIG_BYTES} bytes)")
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    finally:
+        os.close(fd)
+    return parse_toml(raw, path)
+
+
+def _file_kind(mode: int) -> str:
+    for test, name in (
+        (stat.S_ISDIR, "a directory"),
+        (stat.S_ISFIFO, "a FIFO"),
+        (stat.S_ISSOCK, "a socket"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+    ):
+        if test(mode):
+            return name
+    return "not a file"
+
+
+def parse_toml(raw: bytes, where: str) -> dict[str, Any]:
+    """Bytes of a config file -> its table; every way it can be wrong is a ConfigError."""
+    tomllib = _toml()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(
+            f"{where}: not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start})"
+        ) from None
+    try:
+        loaded: dict[str, Any] = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{where}: invalid TOML: {exc}") from None
+    except RecursionError:
+        raise ConfigError(f"{where}: invalid TOML: arrays or tables nested too deeply") from None
+    return loaded
+
+
+def _env_value(expected: Any, raw: str, where: str) -> Any:
+    """An environment value: TOML when it parses as such, a plain string otherwise; a comma
+    list (or one item, or nothing) for a list key."""
+    from typing import get_origin
+
+    if expected is str:
+        value = _toml_value(raw, where)
+        return value if isinstance(value, str) else raw
+    if get_origin(expected) is list:
+        stripped = raw.strip()
+        if not stripped:
+            return []
+        value = _toml_value(raw, where)
+        if isinstance(value, list):
+            return value
+        return [_toml_value(part.strip(), where) for part in stripped.split(",")]
+    return _toml_value(raw, where)
+
+
+def _toml_value(raw: str, where: str) -> Any:
+    tomllib = _toml()
+    try:
+        return tomllib.loads(f"v = {raw}")["v"]
+    except tomllib.TOMLDecodeError:
+        return raw  # a bare string
+    except RecursionError:
+        raise ConfigError(f"{where}: nested too deeply") from None
 
 
 def load(
@@ -358,7 +626,10 @@ def load(
         _merge_layer(data, sources, _read_toml(main), main)
     drop_dir = os.fspath(config_dir or env.get("SPAMTRACE_CONFIG_DIR") or DEFAULT_CONFIG_DIR)
     if os.path.isdir(drop_dir):
-        names = sorted(n for n in os.listdir(drop_dir) if n.endswith(".toml"))
+        try:
+            names = sorted(n for n in os.listdir(drop_dir) if n.endswith(".toml"))
+        except OSError as exc:
+            raise ConfigError(f"{drop_dir}: cannot list: {exc.strerror or exc}") from None
         for name in names:
             path = os.path.join(drop_dir, name)
             _merge_layer(data, sources, _read_toml(path), path)
@@ -378,12 +649,13 @@ def load(
             if section is None:
                 raise ConfigError(f"environment: {name}: unknown section")
             key_path = [section, rest[len(section) + 1 :]]
-        tomllib = _toml()
-        try:
-            value = tomllib.loads(f"v = {raw}")["v"]
-        except tomllib.TOMLDecodeError:
-            value = raw  # a bare string
-        _set_checked(data, key_path, value, f"environment {name}")
+        where = f"environment {name}"
+        value = _toml_value(raw, where)
+        if len(key_path) == 2:
+            expected = _key_types(sections[key_path[0]]).get(key_path[1])
+            if expected is not None:
+                value = _env_value(expected, raw, where)
+        _set_checked(data, key_path, value, where)
         sources[".".join(key_path)] = "environment"
     return _build(data, sources)
 
@@ -397,3 +669,72 @@ def effective_values(cfg: Config) -> list[tuple[str, Any, str]]:
             key = f"{name}.{key_name}"
             rows.append((key, getattr(section, key_name), cfg.sources.get(key, "default")))
     return rows
+
+
+def render_toml(cfg: Config, *, origins: bool = True) -> str:
+    """The effective configuration as TOML that loads back to the same values (``config
+    show``): one ``[section]`` per section, each key with where its value came from in a
+    comment. Every control or non-printable character is escaped (``\\u001b``), so the text
+    is safe on a terminal as well as valid TOML."""
+    lines: list[str] = []
+
+    def note(key: str) -> str:
+        if not origins:
+            return ""
+        return f"  # {_comment(cfg.sources.get(key, 'default'))}"
+
+    lines.append(f"mode = {toml_value(cfg.mode)}{note('mode')}")
+    for name in _section_types():
+        section = getattr(cfg, name)
+        lines.append("")
+        lines.append(f"[{name}]")
+        for key_name in record.fields(section):
+            key = f"{name}.{key_name}"
+            lines.append(f"{key_name} = {toml_value(getattr(section, key_name))}{note(key)}")
+    return "\n".join(lines) + "\n"
+
+
+def _comment(text: str) -> str:
+    return toml_value(text)[1:-1]  # escaped like a string's body: no line break, no control
+
+
+def toml_value(value: Any) -> str:
+    """One value in TOML syntax (strings, booleans, numbers, lists, tables)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if math.isnan(value):
+            return "nan"
+        if math.isinf(value):
+            return "inf" if value > 0 else "-inf"
+        return repr(value)
+    if isinstance(value, str):
+        return '"' + "".join(_toml_char(c) for c in value) + '"'
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(toml_value(v) for v in value) + "]"
+    if isinstance(value, dict):
+        items = (f"{_toml_key(str(k))} = {toml_value(v)}" for k, v in value.items())
+        return "{" + ", ".join(items) + "}"
+    raise TypeError(f"no TOML form for {type(value).__name__}")
+
+
+_TOML_ESCAPES = {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\t": "\\t", "\r": "\\r"}
+
+
+def _toml_char(char: str) -> str:
+    if char in _TOML_ESCAPES:
+        return _TOML_ESCAPES[char]
+    if char.isprintable() or char == " ":
+        return char
+    code = ord(char)
+    if 0xD800 <= code <= 0xDFFF:  # a lone surrogate (from undecodable bytes): no TOML form
+        return "\\uFFFD"
+    return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
+
+
+def _toml_key(key: str) -> str:
+    if key and all(c.isascii() and (c.isalnum() or c in "-_") for c in key):
+        return key
+    return toml_value(key)

@@ -16,6 +16,13 @@ import enum
 
 from spamtrace.record import Record
 
+TYPE_CHECKING = False  # typing is not imported at run time (start-up cost)
+if TYPE_CHECKING:
+    from typing import TypeAlias
+
+    from spamtrace.sources.proc_connector import ProcEvent
+    from spamtrace.sources.sockdiag_poll import PolledConnect
+
 #: Remote ports treated as SMTP by default: relay (25), submissions (465), submission (587),
 #: the common alternative (2525).
 DEFAULT_SMTP_PORTS: tuple[int, ...] = (25, 465, 587, 2525)
@@ -256,3 +263,9 @@ class AttributedAttempt(Record):
     verdict: Verdict
     reasons: tuple[str, ...]
     blocked: bool = False
+
+
+if TYPE_CHECKING:
+    #: One event of any source the engine reads (the tracepoint, sock_diag polling, NFLOG,
+    #: the proc connector). A new source adds its event class here.
+    Event: TypeAlias = SmtpConnectAttempted | SmtpConnectBlocked | PolledConnect | ProcEvent

@@ -31,45 +31,27 @@ from spamtrace.model import (
     Verdict,
 )
 from spamtrace.record import Record, replace
+from spamtrace.suspects import SUSPECT_LIMIT as SUSPECT_LIMIT  # re-exported
+from spamtrace.suspects import file_advice, scan_for_suspects, scan_targets, suspect_lines
+from spamtrace.suspects import suspect_json as suspect_json  # re-exported
 
 TYPE_CHECKING = False  # typing is not imported at run time (start-up cost)
 if TYPE_CHECKING:
     import argparse
-    from collections.abc import Sequence
     from typing import Any
 
     from spamtrace.attribution.mta import MtaIdentity
-    from spamtrace.config import Config, ScanSection
-    from spamtrace.scanner.report import FileReport
+    from spamtrace.config import Config
 
 SCHEMA = "spamtrace.check/1"
 #: seconds for scanning all senders' files in one `check` run (--scan-budget)
 SCAN_BUDGET = 3.0
-#: suspect files kept per connection (most suspicious first)
-SUSPECT_LIMIT = 5
 
 ROOT_WOULD_ADD = (
     "not running as root: only the owner uid of other users' sockets is known; "
     "run as root to add pid, process, exe, command line, cwd, open scripts, parent chain "
     "and the MTA check by exe path"
 )
-
-
-def _ports(text: str) -> list[int]:
-    from argparse import ArgumentTypeError  # loaded already: argparse is parsing
-
-    ports: list[int] = []
-    for part in text.split(","):
-        part = part.strip()
-        if not part:
-            continue
-        if not part.isdigit() or not 1 <= int(part) <= 65535:
-            raise ArgumentTypeError(f"not a TCP port: {part!r}")
-        if int(part) not in ports:
-            ports.append(int(part))
-    if not ports:
-        raise ArgumentTypeError("give at least one port, e.g. 25,587")
-    return ports
 
 
 def _seconds(text: str) -> float:
@@ -97,6 +79,8 @@ def fast_defaults() -> dict[str, object]:
 
 
 def register(sub: Any) -> None:
+    from spamtrace.cli.options import port_list
+
     parser = sub.add_parser(
         "check",
         help="list connections to remote SMTP ports and who made them",
@@ -106,13 +90,13 @@ def register(sub: Any) -> None:
     parser.add_argument("--json", action="store_true", help="machine-readable output")
     parser.add_argument(
         "--ports",
-        type=_ports,
+        type=port_list,
         metavar="LIST",
         help="remote ports to look at, comma-separated (default: smtp.ports, 25,465,587,2525)",
     )
     parser.add_argument(
         "--relay-ports",
-        type=_ports,
+        type=port_list,
         metavar="LIST",
         help="ports where any non-MTA sender is suspicious (default: smtp.relay_ports, 25)",
     )
@@ -247,123 +231,6 @@ def _collect(cfg: Config) -> Report:
         out.append(replace(conn, advice=advice(conn)))
     out.sort(key=lambda c: (-c.verdict.severity, c.socket.remote.port, str(c.socket.remote)))
     return Report(out, mta, ports, root, source, notes)
-
-
-# ----------------------------------------------------------------------------- suspect files
-def scan_targets(process: ProcessInfo | None) -> tuple[str, ...]:
-    """What to scan for one sender: its scripts, then its working folder.
-
-    ``/`` is left out (no account's folder: daemons and tunnels run there), and so are relative
-    paths (they would be read relative to *our* working folder, not the sender's).
-    """
-    if process is None:
-        return ()
-    out: list[str] = []
-    for path in (*process.scripts, process.cwd):
-        if path and path != "/" and path.startswith("/") and path not in out:
-            out.append(path)
-    return tuple(out)
-
-
-def suspect_json(report: FileReport) -> dict[str, Any]:
-    """One scanned file in the ``suspect_files`` shape (``check`` and ``watch``).
-
-    ``rules``: the ids of the rules that fired, heaviest first; ``line``, ``excerpt`` (escaped
-    by the scanner), ``description`` and ``layer`` (0: the file itself, n: inside the n-th
-    decoded layer) describe the heaviest finding.
-    """
-    findings = sorted(report.findings, key=lambda f: -f.weight)  # stable: first heaviest wins
-    rules: list[str] = []
-    for finding in findings:
-        if finding.rule not in rules:
-            rules.append(finding.rule)
-    top = findings[0] if findings else None
-    return {
-        "path": report.path,
-        "verdict": report.verdict.value,
-        "score": report.score,
-        "rules": rules,
-        "line": top.line if top else None,
-        "excerpt": top.excerpt if top else None,
-        "description": top.description if top else None,
-        "layer": top.layer if top else 0,
-    }
-
-
-def scan_for_suspects(
-    paths: Sequence[str],
-    *,
-    budget: float,
-    cfg: ScanSection | None = None,
-    limit: int = SUSPECT_LIMIT,
-) -> tuple[list[dict[str, Any]] | None, list[str]]:
-    """Rank ``paths`` (files, folders one level deep) with the PHP scanner in ``budget`` s.
-
-    Returns (suspect files, most suspicious first, or None when nothing could be scanned;
-    notes). Never raises: a path this process may not read is skipped with a note (without
-    root: other users' folders), and a scanner failure is a note, not the end of the report.
-    """
-    import stat
-
-    notes: list[str] = []
-    readable: list[str] = []
-    for path in paths:
-        try:
-            st = os.stat(path)
-        except OSError as exc:
-            notes.append(f"not scanned: {path}: {exc.strerror or exc}")
-            continue
-        need = os.R_OK | (os.X_OK if stat.S_ISDIR(st.st_mode) else 0)
-        if not os.access(path, need):
-            hint = "" if os.geteuid() == 0 else " (run as root to scan it)"
-            notes.append(f"not scanned: {path}: not readable by this user{hint}")
-            continue
-        readable.append(path)
-    if not readable:
-        return None, notes
-    try:
-        from spamtrace.scanner import rank_files
-
-        reports = rank_files(readable, limit=limit, time_budget=budget, cfg=cfg)
-    except Exception as exc:  # the scanner must never take the report down with it
-        notes.append(f"scan of {', '.join(readable)} failed: {type(exc).__name__}: {exc}")
-        return None, notes
-    return [suspect_json(r) for r in reports], notes
-
-
-def file_advice(files: Sequence[dict[str, Any]] | None) -> str | None:
-    """The "this is the file" advice line, when the top file is suspicious or malicious."""
-    if not files or files[0]["verdict"] not in ("suspicious", "malicious"):
-        return None
-    top = files[0]
-    more = sum(1 for f in files[1:] if f["verdict"] in ("suspicious", "malicious"))
-    rules = ", ".join(top["rules"][:4])
-    text = f"this is the file: {top['path']} ({top['verdict']}, score {top['score']}; {rules})"
-    if more:
-        text += f"; {more} more suspect file(s) beside it"
-    return text
-
-
-def suspect_lines(files: Sequence[dict[str, Any]]) -> list[str]:
-    """Human lines (escaped) for suspect files: one per file, plus its top finding."""
-    from spamtrace.safetext import escape
-
-    out: list[str] = []
-    for f in files:
-        rules = ", ".join(escape(str(r)) for r in list(f.get("rules") or [])[:4])
-        verdict, score = escape(str(f.get("verdict"))), escape(str(f.get("score")))
-        out.append(f"{escape(str(f.get('path')))}: {verdict}, score {score} ({rules})")
-        excerpt = str(f.get("excerpt") or "")
-        if f.get("line") is not None or excerpt:
-            if not excerpt.isprintable():  # the scanner escapes excerpts: only if it did not
-                excerpt = escape(excerpt)
-            if len(excerpt) > 120:
-                excerpt = excerpt[:119] + "…"
-            where = f"line {f['line']}" if f.get("line") else "whole file"
-            if f.get("layer"):
-                where += f" of decoded layer {f['layer']}"
-            out.append(f"  {escape(where)}: {excerpt}")
-    return out
 
 
 def scan_report(report: Report, cfg: Config, budget: float = SCAN_BUDGET) -> Report:

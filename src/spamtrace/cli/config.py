@@ -17,7 +17,10 @@ def register(sub: Any) -> None:
     check = csub.add_parser("check", help="validate all config layers (exit 2 if invalid)")
     check.add_argument("--json", action="store_true", help="machine-readable output")
     check.set_defaults(handler=_check)
-    show = csub.add_parser("show", help="print every effective value and where it came from")
+    show = csub.add_parser(
+        "show",
+        help="print every effective value as TOML, with where it came from in a comment",
+    )
     show.add_argument("--json", action="store_true", help="machine-readable output")
     show.set_defaults(handler=_show)
 
@@ -44,7 +47,6 @@ def _show(args: argparse.Namespace, cfg: config_mod.Config) -> int:
             }
         )
         return ExitCode.CLEAN
-    width = max(len(key) for key, _, _ in rows)
-    for key, value, src in rows:
-        print(f"{key:<{width}}  {escape(repr(value))}  ({escape(src)})")
+    # valid TOML (strings escaped, so it is terminal-safe too): it can be pasted into a file
+    print(config_mod.render_toml(cfg), end="")
     return ExitCode.CLEAN

@@ -45,6 +45,7 @@ QUEUE_TIMEOUT = 10.0
 
 def register(sub: Any) -> None:
     from spamtrace.cli.check import _seconds
+    from spamtrace.cli.options import count
 
     p = sub.add_parser(
         "mail",
@@ -66,7 +67,7 @@ def register(sub: Any) -> None:
         "--postfix-log", action="append", metavar="PATH", help="read this Postfix mail log"
     )
     p.add_argument("--php-log", action="append", metavar="PATH", help="read this PHP mail.log")
-    p.add_argument("--top", type=int, default=50, metavar="N", help="senders shown (default 50)")
+    p.add_argument("--top", type=count, default=50, metavar="N", help="senders shown (default 50)")
     p.add_argument("--no-queue", action="store_true", help="do not ask the MTA for its queue")
     p.add_argument(
         "--no-scan", action="store_true", help="do not scan senders' folders for the script"
@@ -170,8 +171,8 @@ def collect(cfg: Config, specs: list[LogSpec], since: float | None) -> MailRepor
 def scan_senders(report: MailReport, cfg: Config, budget: float) -> None:
     """Name the likely script of the biggest local senders from their working folder."""
     from spamtrace.attribution.mail import MailMessage
-    from spamtrace.cli.check import scan_for_suspects
     from spamtrace.policy.mail import MailPolicy
+    from spamtrace.suspects import scan_for_suspects
 
     start = time.monotonic()
     policy = MailPolicy(report.thresholds)
@@ -259,7 +260,7 @@ def _run(argv: list[str]) -> str | tuple[str]:
 
 # ----------------------------------------------------------------------------- output
 def sender_rows(report: MailReport, top: int | None = None) -> list[dict[str, Any]]:
-    from spamtrace.cli.watch import iso
+    from spamtrace.render.incidents import iso
 
     by_key = {inc.sender: inc.id for inc in report.incidents}
     rows = []
@@ -300,7 +301,7 @@ def sender_rows(report: MailReport, top: int | None = None) -> list[dict[str, An
 
 
 def incident_json(inc: MailIncident) -> dict[str, Any]:
-    from spamtrace.cli.watch import iso
+    from spamtrace.render.incidents import iso
 
     return {
         "id": inc.id,
@@ -323,7 +324,7 @@ def incident_json(inc: MailIncident) -> dict[str, Any]:
 
 
 def report_json(report: MailReport, top: int | None = None) -> dict[str, Any]:
-    from spamtrace.cli.watch import iso
+    from spamtrace.render.incidents import iso
 
     ledger = report.ledger
     return {

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from typing import Any
 
 #: command modules, in the order their commands appear in --help
-COMMAND_MODULES = ("check", "watch", "mail", "scan", "firewall", "audit", "config")
+COMMAND_MODULES = ("check", "watch", "mail", "scan", "firewall", "audit", "config", "demo")
 #: commands registered by a module of another name
 _MODULE_OF = {"incidents": "watch", "incident": "watch"}
 
@@ -38,7 +38,10 @@ def _parser_class() -> type[argparse.ArgumentParser]:
         """argparse that raises UsageError (exit 2, one line) instead of printing usage."""
 
         def error(self, message: str) -> None:  # type: ignore[override]
-            raise UsageError(f"{self.prog}: {message}")
+            # main() prints "spamtrace: error: ..."; name the command, not the program again
+            command = self.prog.removeprefix("spamtrace").strip()
+            hint = f" (see: {self.prog} --help)"
+            raise UsageError(f"{command}: {message}{hint}" if command else f"{message}{hint}")
 
     return _Parser
 
@@ -114,7 +117,30 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     for name in (command,) if command else COMMAND_MODULES:
         module = importlib.import_module(f"spamtrace.cli.{name}")
         module.register(sub)
+    _finish_help(parser)
     return parser
+
+
+EXIT_CODES_EPILOG = (
+    "exit codes: 0 nothing suspicious, 1 something suspicious found, "
+    "2 usage or config error, 3 runtime failure"
+)
+
+
+def _finish_help(parser: argparse.ArgumentParser) -> None:
+    """Every (sub)command's --help: its one-line summary as description, and the exit codes."""
+    import argparse
+
+    parser.epilog = parser.epilog or EXIT_CODES_EPILOG
+    for action in parser._actions:
+        if not isinstance(action, argparse._SubParsersAction):
+            continue
+        summaries = {choice.dest: choice.help for choice in action._choices_actions}
+        for name, child in action.choices.items():
+            if child.description is None and summaries.get(name):
+                summary = str(summaries[name])
+                child.description = summary[:1].upper() + summary[1:] + "."
+            _finish_help(child)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

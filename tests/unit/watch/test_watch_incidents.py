@@ -112,7 +112,7 @@ def test_bounded_number_of_open_incidents() -> None:
 def test_resume_carries_an_incident_across_a_restart(tmp_path: Path) -> None:
     """A spam run that goes on across a restart of `watch` stays one incident: the tracker of
     the new run takes it up from the store (same id, counts going on)."""
-    from spamtrace.cli.watch import incident_of_record, incident_record
+    from spamtrace.sinks.records import incident_of_record, incident_record
     from spamtrace.sinks.store import Store, StoreReader
 
     path = str(tmp_path / "s.db")
@@ -155,6 +155,6 @@ def test_resume_keeps_the_newer_of_two_incidents_of_one_sender() -> None:
 
 
 def _event(att: AttributedAttempt, ident: str) -> EventRecord:
-    from spamtrace.cli.watch import event_record
+    from spamtrace.sinks.records import event_record
 
     return event_record(att, ident)

@@ -15,9 +15,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from watchfake import attempt, proc
 
+from spamtrace.attribution.attributor import Attributor, connection_of
 from spamtrace.attribution.exec_cache import ExecCache, snapshot
 from spamtrace.attribution.mta import MtaIdentity
-from spamtrace.cli.watch import Attributor, connection_of, event_record, parse_since
+from spamtrace.cli.watch import parse_since
 from spamtrace.config import Config
 from spamtrace.errors import UsageError
 from spamtrace.model import (
@@ -30,6 +31,7 @@ from spamtrace.model import (
     TcpState,
     Verdict,
 )
+from spamtrace.sinks.records import event_record
 from spamtrace.sources.proc_connector import ProcEvent, ProcEventKind
 from spamtrace.sources.sockdiag_poll import SockdiagPollSource, new_sockets
 
@@ -185,15 +187,11 @@ class _DyingSource:
 
 
 def test_tracefs_that_disappears_degrades_to_polling(capsys: pytest.CaptureFixture[str]) -> None:
-    import argparse
-
-    from spamtrace.cli.watch import Watch
+    from spamtrace.render.watch import WatchView
+    from spamtrace.service.engine import Engine, EngineOptions
     from spamtrace.sources.sockdiag_poll import SockdiagPollSource
 
-    args = argparse.Namespace(
-        json=False, db=None, no_store=True, source="auto", no_nflog=True, duration=None
-    )
-    w = Watch(Config(), args)
+    w = Engine(Config(), EngineOptions(store_path=None, nflog=False), [WatchView(False)])
     dying = _DyingSource()
     w.sources = [dying]
     w.trace_src = dying
@@ -209,10 +207,9 @@ def test_tracefs_that_disappears_degrades_to_polling(capsys: pytest.CaptureFixtu
 
 def test_watch_start_takes_up_recent_incidents_from_the_store(tmp_path: Path) -> None:
     """After a restart, an ongoing sender's next attempt joins the incident the store has."""
-    import argparse
-
-    from spamtrace.cli.watch import Watch, event_record, incident_record
     from spamtrace.policy.incidents import IncidentTracker
+    from spamtrace.service.engine import Engine, EngineOptions
+    from spamtrace.sinks.records import incident_record
     from spamtrace.sinks.store import Store
 
     path = str(tmp_path / "s.db")
@@ -227,10 +224,7 @@ def test_watch_start_takes_up_recent_incidents_from_the_store(tmp_path: Path) ->
     store.close()
     recent_id = before.add(attempt(now - 29, pid=5)).incident.id
 
-    args = argparse.Namespace(
-        json=False, db=path, no_store=False, source="auto", no_nflog=True, duration=None
-    )
-    w = Watch(Config(), args)
+    w = Engine(Config(), EngineOptions(store_path=path, nflog=False))
     try:
         w.store = Store(path)
         w._resume_incidents()

@@ -3,7 +3,6 @@ reports, stores and shows the suspect files (the scanner is replaced by a fake h
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 import threading
@@ -17,11 +16,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from watchfake import attempt, proc
 
-from spamtrace.cli import check as check_mod
-from spamtrace.cli import watch as watch_mod
+from spamtrace import suspects as suspects_mod
 from spamtrace.cli.main import main
 from spamtrace.config import Config
 from spamtrace.model import AttributedAttempt, SmtpConnectAttempted, Verdict
+from spamtrace.render.watch import WatchView
+from spamtrace.service import scanning as scanning_mod
+from spamtrace.service.engine import Engine, EngineOptions
 
 UPLOADS = "/home/u/public_html/wp-content/uploads"
 SUSPECT = {
@@ -42,21 +43,22 @@ class FakeAttributor:
         return self.attempts.pop(0)
 
 
-def watcher(tmp_path: Path, *extra: str, json_out: bool = True) -> watch_mod.Watch:
-    args = argparse.Namespace(
-        json=json_out, db=str(tmp_path / "w.db"), no_store=False, source="auto",
-        no_nflog=True, duration=None, no_scan="--no-scan" in extra, scan_budget=0.5,
+def watcher(tmp_path: Path, *extra: str, json_out: bool = True) -> Engine:
+    opts = EngineOptions(
+        store_path=str(tmp_path / "w.db"), nflog=False, scan="--no-scan" not in extra,
+        scan_budget=0.5,
     )  # fmt: skip
-    w = watch_mod.Watch(Config(), args)
+    w = Engine(Config(), opts, subscribers=[WatchView(json_out)])
     from spamtrace.sinks.store import Store
 
-    w.store = Store(args.db)
-    if not args.no_scan:
-        w.scanner = watch_mod.IncidentScanner(None, args.scan_budget)
+    assert opts.store_path is not None
+    w.store = Store(opts.store_path)
+    if opts.scan:
+        w.scanner = scanning_mod.IncidentScanner(None, opts.scan_budget)
     return w
 
 
-def feed(w: watch_mod.Watch, attempts: list[AttributedAttempt]) -> None:
+def feed(w: Engine, attempts: list[AttributedAttempt]) -> None:
     w.attributor = FakeAttributor(attempts)  # type: ignore[assignment]
     for att in attempts:
         w._handle(att.event)
@@ -82,7 +84,7 @@ def fake_scan(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, ...]]:
         assert budget == 0.5
         return [dict(SUSPECT)], []
 
-    monkeypatch.setattr(check_mod, "scan_for_suspects", scan)
+    monkeypatch.setattr(suspects_mod, "scan_for_suspects", scan)
     return calls
 
 
@@ -176,8 +178,8 @@ def test_slow_scan_reports_the_incident_then_the_files(
         release.wait(10)
         return [dict(SUSPECT)], ["slow disk"]
 
-    monkeypatch.setattr(check_mod, "scan_for_suspects", slow)
-    monkeypatch.setattr(watch_mod, "SCAN_GRACE", 0.05)
+    monkeypatch.setattr(suspects_mod, "scan_for_suspects", slow)
+    monkeypatch.setattr(scanning_mod, "SCAN_GRACE", 0.05)
     w = watcher(tmp_path)
     try:
         feed(w, [attempt(time.time())])
@@ -207,9 +209,9 @@ def test_slow_scan_reports_the_incident_then_the_files(
 def test_scanner_queue_full_is_counted_not_waited_for(monkeypatch: pytest.MonkeyPatch) -> None:
     release = threading.Event()
     monkeypatch.setattr(
-        check_mod, "scan_for_suspects", lambda *a, **k: (release.wait(10), ([], []))[1]
+        suspects_mod, "scan_for_suspects", lambda *a, **k: (release.wait(10), ([], []))[1]
     )
-    s = watch_mod.IncidentScanner(None, 0.5, max_jobs=1)
+    s = scanning_mod.IncidentScanner(None, 0.5, max_jobs=1)
     try:
         start = time.monotonic()
         while s.submit("inc-x", ("/nonexistent",)) and time.monotonic() - start < 5:
@@ -224,10 +226,10 @@ def test_scanner_queue_full_is_counted_not_waited_for(monkeypatch: pytest.Monkey
 def test_same_paths_are_scanned_once_within_a_minute(
     fake_scan: list[tuple[str, ...]],
 ) -> None:
-    s = watch_mod.IncidentScanner(None, 0.5)
+    s = scanning_mod.IncidentScanner(None, 0.5)
     try:
         assert s.submit("inc-a", ("/h/x.php",)) and s.submit("inc-b", ("/h/x.php",))
-        got: list[watch_mod.IncidentScan] = []
+        got: list[scanning_mod.IncidentScan] = []
         deadline = time.monotonic() + 5
         while len(got) < 2 and time.monotonic() < deadline:
             s.wait(0.2)

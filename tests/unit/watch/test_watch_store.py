@@ -43,7 +43,7 @@ def inc(n: int, last: float, ident: str = "inc-1") -> IncidentRecord:
 
 
 def test_new_store_schema_and_round_trip(tmp_path: Path) -> None:
-    path = str(tmp_path / "sub" / "s.db")
+    path = str(tmp_path / "s.db")
     s = Store(path)
     for i in range(3):
         assert s.submit(ev(1000.0 + i), inc(i + 1, 1000.0 + i))
@@ -343,3 +343,14 @@ def test_odd_bytes_in_suspect_paths_are_kept(tmp_path: Path) -> None:
         (one,) = r.incidents()
     assert one.suspect_files is not None
     assert "\\xff" in one.suspect_files[0]["path"] and "\n" in one.suspect_files[0]["path"]
+
+
+def test_a_missing_folder_is_created_only_for_the_default(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with pytest.raises(StoreError, match="does not exist"):
+        Store(str(tmp_path / "nonexistent" / "dir" / "x.db"), start_writer=False)
+    assert not (tmp_path / "nonexistent").exists()
+    monkeypatch.setattr(store_mod, "DEFAULT_STORE_DIR", str(tmp_path / "lib"))
+    Store(str(tmp_path / "lib" / "x.db"), start_writer=False).close()
+    assert (tmp_path / "lib" / "x.db").is_file()

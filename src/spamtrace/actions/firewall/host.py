@@ -1,0 +1,74 @@
+"""The firewall plan for this host: the config plus what the host says (MTA, users, DNS)."""
+
+from __future__ import annotations
+
+import socket
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from spamtrace.config import Config
+    from spamtrace.policy.firewall_plan import FirewallPlan
+
+
+def _uid_of(name: str) -> int | None:
+    import pwd
+
+    try:
+        return pwd.getpwnam(name).pw_uid
+    except KeyError:
+        return None
+
+
+def _gid_of(name: str) -> int | None:
+    import grp
+
+    try:
+        return grp.getgrnam(name).gr_gid
+    except KeyError:
+        return None
+
+
+def _name_of_uid(uid: int) -> str | None:
+    import pwd
+
+    try:
+        return pwd.getpwuid(uid).pw_name
+    except KeyError:
+        return None
+
+
+def _name_of_gid(gid: int) -> str | None:
+    import grp
+
+    try:
+        return grp.getgrgid(gid).gr_name
+    except KeyError:
+        return None
+
+
+def resolve(host: str) -> tuple[str, ...]:
+    try:
+        infos = socket.getaddrinfo(host, None, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError, OSError):
+        return ()
+    return tuple(sorted({str(info[4][0]) for info in infos}))
+
+
+def host_plan(cfg: Config, root: str = "/") -> FirewallPlan:
+    """The plan of ``cfg`` on this host (``root``: where to look for the MTA)."""
+    from spamtrace.attribution.mta import detect_mta
+    from spamtrace.policy.firewall_plan import build_plan
+
+    mta = detect_mta(cfg.mta, root=root)
+    return build_plan(
+        cfg,
+        mta,
+        uid_of=_uid_of,
+        gid_of=_gid_of,
+        name_of_uid=_name_of_uid,
+        name_of_gid=_name_of_gid,
+        resolve=resolve,
+    )
+
+
+# ------------------------------------------------------------------ rollback state

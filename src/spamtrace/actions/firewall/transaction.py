@@ -1,0 +1,254 @@
+"""Safe apply of the firewall (like ``iptables-apply``), and the last confirmed policy.
+
+``apply`` saves the previous state of *our* table, loads the new one and (unless ``yes``)
+starts a detached rollback process (``spamtrace firewall _rollback --after N --token T``). If
+``confirm`` does not come within N seconds, that process restores the saved state (or
+removes our table when there was none). Confirm and rollback take the same lock, so exactly
+one of them wins.
+
+A policy becomes *confirmed* when ``confirm`` keeps it, when ``apply --yes`` loads it, or when
+``apply`` finds it already loaded with nothing pending. The confirmed policy (what was loaded,
+as the backend lists it) is kept in ``confirmed.json``; :func:`load_confirmed` loads it at boot
+(``spamtrace-firewall.service``) and the daemon compares the loaded table with it (drift).
+An unconfirmed policy is never written there, so a reboot during the confirmation window
+brings back the last confirmed one, never the one on trial. ``remove`` forgets it.
+
+State lives in the state directory (default ``/var/lib/spamtrace/firewall``, mode 0700).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+import secrets
+import signal
+import subprocess
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from spamtrace.errors import FirewallError
+
+if TYPE_CHECKING:
+    from spamtrace.actions.firewall.backends import Backend
+    from spamtrace.policy.firewall_plan import FirewallPlan
+
+DEFAULT_STATE_DIR = "/var/lib/spamtrace/firewall"
+PENDING = "pending.json"
+ROLLED_BACK = "rolled-back.json"
+CONFIRMED = "confirmed.json"
+IPT_RECORD = "iptables-applied.txt"
+
+
+def state_dir(path: str) -> Path:
+    """The state directory, made (mode 0700) when missing."""
+    state = Path(path)
+    try:
+        state.mkdir(mode=0o700, parents=True, exist_ok=True)
+    except OSError as exc:
+        raise FirewallError(f"state dir {state}: {exc.strerror or exc}") from None
+    return state
+
+
+@contextlib.contextmanager
+def locked(state: Path) -> Iterator[None]:
+    with open(state / "lock", "a+") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def read_json(path: Path) -> dict[str, Any] | None:
+    try:
+        data = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def write_json(path: Path, data: dict[str, Any]) -> None:
+    tmp = path.with_suffix(".tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(json.dumps(data, indent=2))
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
+
+
+def _is_rollback_process(pid: int, token: str) -> bool:
+    try:
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+    except OSError:
+        return False
+    return b"_rollback" in cmdline and token.encode() in cmdline
+
+
+def cancel_pending(state: Path) -> dict[str, Any] | None:
+    """Drop a pending rollback (caller holds the lock); returns what it was."""
+    pending = read_json(state / PENDING)
+    if pending is None:
+        return None
+    (state / PENDING).unlink(missing_ok=True)
+    pid, token = int(pending.get("pid", 0)), str(pending.get("token", ""))
+    if pid > 0 and token and _is_rollback_process(pid, token):
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGTERM)
+    return pending
+
+
+def spawn_detached(argv: list[str], log: Path) -> int:
+    """Start ``argv`` in its own session (it outlives us); its output goes to ``log``."""
+    with open(log, "a") as out:
+        proc = subprocess.Popen(
+            argv,
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=out,
+            start_new_session=True,
+            close_fds=True,
+        )
+    return proc.pid
+
+
+def _confirm_policy(state: Path, policy: dict[str, Any] | None) -> None:
+    """Keep ``policy`` (a backend snapshot of what is loaded) as the confirmed one."""
+    if policy is not None and policy.get("previous"):
+        write_json(state / CONFIRMED, {**policy, "confirmed_at": time.time()})
+
+
+def confirmed_policy(state: Path) -> dict[str, Any] | None:
+    """The last confirmed policy (a backend snapshot), or None when there is none."""
+    doc = read_json(state / CONFIRMED)
+    if doc is None or not doc.get("previous") or doc.get("backend") not in ("nft", "iptables"):
+        return None
+    return doc
+
+
+@dataclass(frozen=True, slots=True)
+class ApplyResult:
+    backend: str
+    mode: str
+    changed: bool
+    rollback_in: int | None  # seconds; None: nothing to confirm
+
+
+def apply(
+    backend: Backend,
+    plan: FirewallPlan,
+    state: Path,
+    *,
+    timeout: int,
+    yes: bool,
+    rollback_argv: Callable[[str], list[str]],
+) -> ApplyResult:
+    """Load ``plan``; unless ``yes``, a rollback process (``rollback_argv(token)``) undoes it
+    after ``timeout`` seconds unless :func:`confirm` comes first."""
+    with locked(state):
+        old = cancel_pending(state)
+        snapshot_path = Path(old["snapshot"]) if old and old.get("snapshot") else None
+        if snapshot_path is None or not snapshot_path.exists():
+            snapshot_path = state / f"snapshot-{secrets.token_hex(8)}.json"
+            write_json(snapshot_path, backend.snapshot())
+        try:
+            changed = backend.apply(plan)
+        except BaseException:
+            if old is None:
+                snapshot_path.unlink(missing_ok=True)
+            raise
+        recorded = backend.record()
+        if recorded is not None:
+            (state / IPT_RECORD).write_text(recorded)
+        loaded = backend.snapshot()
+        if yes or (not changed and old is None):
+            snapshot_path.unlink(missing_ok=True)
+            _confirm_policy(state, loaded)
+            return ApplyResult(backend.name, plan.mode.value, changed, None)
+        token = secrets.token_hex(12)
+        pid = spawn_detached(rollback_argv(token), state / "rollback.log")
+        write_json(
+            state / PENDING,
+            {
+                "token": token,
+                "pid": pid,
+                "deadline": time.time() + timeout,
+                "backend": backend.name,
+                "snapshot": str(snapshot_path),
+                "policy": loaded,
+            },
+        )
+        (state / ROLLED_BACK).unlink(missing_ok=True)
+    return ApplyResult(backend.name, plan.mode.value, changed, timeout)
+
+
+def confirm(state: Path) -> bool:
+    """Keep the rules of the last apply; False when nothing was waiting. Raises
+    :class:`FirewallError` when the rollback already happened."""
+    with locked(state):
+        pending = cancel_pending(state)
+        if pending is None:
+            rolled = read_json(state / ROLLED_BACK)
+            if rolled is not None:
+                raise FirewallError(
+                    "too late: the rules were rolled back at "
+                    f"{time.strftime('%H:%M:%S', time.localtime(rolled.get('at', 0)))}; "
+                    "run apply again"
+                )
+            return False
+        Path(pending.get("snapshot", "/nonexistent")).unlink(missing_ok=True)
+        policy = pending.get("policy")
+        _confirm_policy(state, policy if isinstance(policy, dict) else None)
+    return True
+
+
+def rollback(state: Path, token: str, backend_of: Callable[[str], Backend]) -> bool:
+    """Restore the snapshot of the apply ``token`` if it is still pending (else nothing)."""
+    with locked(state):
+        pending = read_json(state / PENDING)
+        if pending is None or pending.get("token") != token:
+            return False
+        snap_path = Path(pending.get("snapshot", ""))
+        snap = read_json(snap_path) or {"backend": pending.get("backend", "nft"), "previous": None}
+        backend_of(str(snap.get("backend"))).restore(snap)
+        (state / PENDING).unlink(missing_ok=True)
+        snap_path.unlink(missing_ok=True)
+        write_json(
+            state / ROLLED_BACK,
+            {"token": token, "at": time.time(), "restored": bool(snap.get("previous"))},
+        )
+    return True
+
+
+def forget(state: Path) -> None:
+    """Before ``remove``: cancel a pending rollback, forget the confirmed policy."""
+    if not state.is_dir():
+        return
+    with locked(state):
+        pending = cancel_pending(state)
+        if pending:
+            Path(pending.get("snapshot", "/nonexistent")).unlink(missing_ok=True)
+        (state / IPT_RECORD).unlink(missing_ok=True)
+        (state / CONFIRMED).unlink(missing_ok=True)
+
+
+def load_confirmed(state: Path, backend_of: Callable[[str], Backend]) -> dict[str, Any] | None:
+    """Load the last confirmed policy (boot); None when there is none (nothing loaded).
+
+    A pending (unconfirmed) apply is dropped: its rollback process did not survive the
+    reboot, and its rules are not loaded."""
+    with locked(state):
+        pending = read_json(state / PENDING)
+        if pending is not None:
+            (state / PENDING).unlink(missing_ok=True)
+            Path(pending.get("snapshot", "/nonexistent")).unlink(missing_ok=True)
+        policy = confirmed_policy(state)
+        if policy is None:
+            return None
+        backend_of(str(policy["backend"])).restore(policy)
+    return policy

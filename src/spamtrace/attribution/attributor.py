@@ -1,0 +1,197 @@
+"""Who made a connect attempt: live /proc, then the exec cache, then the uid only.
+
+:class:`Attributor` turns a source event into an :class:`AttributedAttempt` and never drops
+one: a process that exited before it could be read is completed from the proc-connector exec
+cache (:mod:`spamtrace.attribution.exec_cache`), and failing that attributed by its uid alone
+(``uid-only``), or not at all (``none``). The method used is recorded on every attempt.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from spamtrace.model import (
+    AttributedAttempt,
+    AttributionMethod,
+    Connection,
+    ProcessInfo,
+    SmtpConnectAttempted,
+    SmtpConnectBlocked,
+    SocketRecord,
+    TcpState,
+)
+
+if TYPE_CHECKING:
+    from spamtrace.attribution.accounts import AccountResolver
+    from spamtrace.attribution.exec_cache import ExecCache
+    from spamtrace.attribution.mta import MtaIdentity
+    from spamtrace.config import Config
+
+#: how long a live /proc read of a pid is reused for later events of the same process
+LIVE_MEMO_SECONDS = 2.0
+
+
+def _stat_start(pid: int) -> str | None:
+    """Field 22 (starttime, clock ticks) of /proc/PID/stat: identifies the process cheaply."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as fh:
+            data = fh.read()
+    except OSError:
+        return None
+    tail = data[data.rfind(b")") + 2 :].split()
+    return tail[19].decode() if len(tail) > 19 else None
+
+
+def _status_uid(pid: int) -> tuple[int | None, int | None]:
+    """(real uid, real gid) from /proc/PID/status (readable for a zombie)."""
+    uid = gid = None
+    try:
+        with open(f"/proc/{pid}/status", "rb") as fh:
+            for line in fh:
+                if line.startswith(b"Uid:"):
+                    uid = int(line.split()[1])
+                elif line.startswith(b"Gid:"):
+                    gid = int(line.split()[1])
+                    break
+    except (OSError, ValueError, IndexError):
+        pass
+    return uid, gid
+
+
+class Attributor:
+    """Event -> AttributedAttempt. Order: live /proc, exec cache, uid only; never drops."""
+
+    def __init__(
+        self,
+        cfg: Config,
+        mta: MtaIdentity,
+        accounts: AccountResolver,
+        exec_cache: ExecCache | None,
+    ) -> None:
+        from spamtrace.attribution.process import read_process, user_name
+
+        self.cfg = cfg
+        self.mta = mta
+        self.accounts = accounts
+        self.cache = exec_cache
+        self._read = read_process
+        self._user_name = user_name
+        self._memo: dict[int, tuple[float, str, ProcessInfo]] = {}
+        self.counts: dict[str, int] = {}
+        #: drains the proc connector into the cache (set by the watch loop)
+        self.refresh: Callable[[], None] | None = None
+
+    def _live(self, ev: SmtpConnectAttempted) -> ProcessInfo | None:
+        pid = ev.pid
+        if pid <= 0:
+            return None
+        start = _stat_start(pid)
+        if start is None:
+            return None
+        memo = self._memo.get(pid)
+        now = time.monotonic()
+        if memo is not None and memo[1] == start and now - memo[0] < LIVE_MEMO_SECONDS:
+            return memo[2]
+        info = self._read(pid, method=AttributionMethod.TRACEPOINT)
+        if info.exe is None and info.cwd is None:
+            return None  # exited or a zombie: fall back
+        if info.start_time is not None and info.start_time > ev.wall + 1.0:
+            return None  # started after the event: the pid was reused
+        if _stat_start(pid) != start:
+            return None
+        if len(self._memo) > 4096:
+            self._memo.clear()
+        self._memo[pid] = (now, start, info)
+        return info
+
+    def attempt(
+        self, ev: SmtpConnectAttempted, uid_hint: int | None = None, *, blocked: bool = False
+    ) -> AttributedAttempt:
+        process: ProcessInfo | None = None
+        live = self._live(ev)
+        if live is not None:
+            process = live
+            if (live.cwd is None or live.exe is None or live.uid is None) and self.cache:
+                cached = self.cache.lookup(ev.pid, at=ev.monotonic)
+                if cached is not None:
+                    process = _fill_from(live, cached)
+            if ev.source != "tracepoint":
+                process = _with_method(process, AttributionMethod.LIVE)
+        elif self.cache is not None and ev.pid > 0:
+            process = self.cache.lookup(ev.pid, at=ev.monotonic)
+            if process is None and self.refresh is not None:
+                # its exec may have arrived after the last drain of the proc connector
+                self.refresh()
+                process = self.cache.lookup(ev.pid, at=ev.monotonic)
+        if process is None:
+            uid, gid = _status_uid(ev.pid) if ev.pid > 0 else (None, None)
+            if uid is None:
+                uid = uid_hint
+            if uid is not None:
+                process = ProcessInfo(
+                    pid=ev.pid, start_time=None, name=ev.comm, exe=None, cmdline=(), uid=uid,
+                    euid=None, gid=gid, user=self._user_name(uid), cwd=None, scripts=(),
+                    parents=(), method=AttributionMethod.UID_ONLY,
+                    notes=("process exited before it could be read; uid only",),
+                )  # fmt: skip
+        uid = process.uid if process is not None else uid_hint
+        account = self.accounts.for_uid(uid) if uid is not None else None
+        from spamtrace.policy.verdict import judge
+
+        verdict, reasons = judge(ev.remote, process, uid, account, self.mta, self.cfg)
+        method = process.method.value if process is not None else AttributionMethod.NONE.value
+        self.counts[method] = self.counts.get(method, 0) + 1
+        return AttributedAttempt(ev, process, account, verdict, reasons, blocked=blocked)
+
+    def blocked(self, ev: SmtpConnectBlocked) -> AttributedAttempt:
+        account = self.accounts.for_uid(ev.uid) if ev.uid is not None else None
+        from spamtrace.policy.verdict import judge
+
+        verdict, reasons = judge(ev.remote, None, ev.uid, account, self.mta, self.cfg)
+        reasons = (*reasons, "blocked by the firewall (NFLOG record: uid only, no pid)")
+        key = AttributionMethod.NFLOG_UID_ONLY.value
+        self.counts[key] = self.counts.get(key, 0) + 1
+        return AttributedAttempt(ev, None, account, verdict, reasons, blocked=True)
+
+
+def _fill_from(live: ProcessInfo, cached: ProcessInfo) -> ProcessInfo:
+    """A live read that lost fields (the process was exiting), completed from the exec cache."""
+    from spamtrace.record import replace
+
+    return replace(
+        live,
+        exe=live.exe or cached.exe,
+        cwd=live.cwd or cached.cwd,
+        uid=live.uid if live.uid is not None else cached.uid,
+        euid=live.euid if live.euid is not None else cached.euid,
+        gid=live.gid if live.gid is not None else cached.gid,
+        user=live.user or cached.user,
+        cmdline=live.cmdline or cached.cmdline,
+        scripts=live.scripts or cached.scripts,
+        notes=(*live.notes, "fields the exited process no longer showed came from the exec cache"),
+    )
+
+
+def _with_method(info: ProcessInfo, method: AttributionMethod) -> ProcessInfo:
+    from spamtrace.record import replace
+
+    return replace(info, method=method)
+
+
+def connection_of(att: AttributedAttempt) -> Connection:
+    """The `check` view of an attempt (for :func:`spamtrace.policy.verdict.advice`)."""
+    ev = att.event
+    uid = att.process.uid if att.process else getattr(ev, "uid", None)
+    family = (
+        ev.family if isinstance(ev, SmtpConnectAttempted) else (10 if ":" in ev.remote.ip else 2)
+    )
+    sock = SocketRecord(family, TcpState.SYN_SENT, ev.local, ev.remote, uid, 0, ev.source)
+    return Connection(sock, att.process, att.account, att.verdict, att.reasons)
+
+
+def attempt_uid(att: AttributedAttempt) -> int | None:
+    if att.process is not None and att.process.uid is not None:
+        return att.process.uid
+    return getattr(att.event, "uid", None)

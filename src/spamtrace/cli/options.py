@@ -1,0 +1,67 @@
+"""Argument types every command shares, so that one value has one spelling everywhere.
+
+Port lists are comma-separated (``--ports 25,587``); time windows are a number with a unit
+(``--since 24h``, ``--duration 5m``); counts are not negative. Each function is an argparse
+``type=``: it raises :class:`argparse.ArgumentTypeError`, which argparse turns into a one-line
+usage error (exit 2).
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d|w)?\s*$")
+UNITS = {None: 1.0, "ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0, "w": 604800.0}
+
+
+def port_list(text: str) -> list[int]:
+    """``"25,587"`` -> ``[25, 587]`` (duplicates dropped, order kept)."""
+    ports: list[int] = []
+    for part in text.split(","):
+        part = part.strip()
+        if not part:
+            continue
+        if not part.isdigit() or not 1 <= int(part) <= 65535:
+            raise argparse.ArgumentTypeError(f"not a TCP port: {part!r}")
+        if int(part) not in ports:
+            ports.append(int(part))
+    if not ports:
+        raise argparse.ArgumentTypeError("give at least one port, e.g. 25,587")
+    return ports
+
+
+def duration_match(text: str) -> tuple[float, str | None] | None:
+    """``"24h"`` -> ``(24.0, "h")``; a bare number has unit None; anything else None."""
+    m = _DURATION.match(text)
+    return (float(m.group(1)), m.group(2)) if m else None
+
+
+def duration(text: str) -> float:
+    """``"30"``, ``"30s"``, ``"5m"``, ``"24h"``, ``"7d"`` -> seconds (a bare number is seconds)."""
+    found = duration_match(text)
+    if found is None:
+        raise argparse.ArgumentTypeError(f"not a duration: {text!r} (e.g. 30s, 5m, 24h, 7d)")
+    return found[0] * UNITS[found[1]]
+
+
+def hours(text: str) -> float:
+    """The old ``--since-hours N`` spelling: a non-negative number of hours, as seconds."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not value >= 0:
+        raise argparse.ArgumentTypeError(f"not a number of hours: {text!r}")
+    return value * 3600.0
+
+
+def count(text: str) -> int:
+    """A count of at least 1 (``--limit``)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1: {text!r}")
+    return value

@@ -1,0 +1,296 @@
+"""The engine's plug-in boundary: what it publishes, and how to plug in.
+
+The engine (:class:`spamtrace.service.engine.Engine`) reads the kernel sources, attributes
+each SMTP connect attempt, groups attempts into incidents, stores them, scans suspects, and
+**publishes** what happened as frozen messages (past-tense facts, below) to its subscribers.
+Responses, alerts, metrics, the event stream and the ``watch`` view are all subscribers.
+
+Plugging in a subscriber (alerts, webhooks, metrics, responses...)::
+
+    class MySink:
+        name = "my-sink"
+
+        def handle(self, message: Message) -> None:
+            match message:
+                case IncidentOpened(incident=inc) if message.alerting:
+                    self.queue.put(incident_json(inc))   # slow work: your own thread
+                case FirewallChecked(state=FirewallState.DRIFTED):
+                    ...
+                case _:
+                    pass                                 # ignore what you do not need
+
+        def close(self) -> None:
+            ...                                          # flush, join your thread
+
+    Engine(cfg, options, subscribers=[MySink()], sources=[...])
+
+Rules for a subscriber:
+
+- ``handle`` runs on the engine's loop thread, in publication order. It must return quickly
+  (well under a millisecond): no network, no disk waits, no sleeping. Put slow work on your
+  own thread or queue. An exception in ``handle`` is caught, counted and reported in
+  ``status`` (``subscribers``), and the message is not retried; the engine goes on.
+- Ignore message types you do not know: new ones will be added.
+- ``close`` is called once when the engine stops (after the last message).
+- Messages are frozen; the records they carry (``EventRecord``, ``IncidentRecord``) are the
+  store's own shapes. To send an incident anywhere, use
+  :func:`spamtrace.render.incidents.incident_json` (the shape of an item of
+  ``spamtrace incidents --json``); for an event, :func:`~spamtrace.render.incidents.event_json`.
+- From another thread (e.g. a responses worker that finished an action), hand a message to
+  the engine with :meth:`Engine.post`; it is published on the loop like the others.
+  Attacker-controlled strings in records are raw: escape them
+  (:mod:`spamtrace.safetext`) before they reach a terminal, a log line, an alert or a header.
+
+Plugging in an extra event source (e.g. a mail-log tailer) — :class:`Source`: ``fileno()``
+(a descriptor the engine's selector watches for readability), ``read_events()`` (non-blocking,
+what is ready now; raise :class:`~spamtrace.errors.KernelFeatureUnavailable` when the source
+is gone for good) and ``close()``. The engine reads extra sources after its kernel sources
+and publishes each event it does not handle itself as :class:`SourceEventSeen`.
+
+What is published, when:
+
+- :class:`EngineStarted` once, when the sources are open; :class:`EngineStopping` once, at
+  the end.
+- :class:`AttemptRecorded` for every attributed connect attempt (tracepoint or polling),
+  :class:`BlockedRecorded` for every NFLOG record of a blocked attempt. Both carry the event
+  as stored, its incident (as stored) and whether this attempt opened it.
+- :class:`IncidentOpened` once per incident. For a ``suspicious`` one it waits for the scan
+  of the sender's scripts and folder (at most the scan budget + 1 s; events keep flowing
+  meanwhile) so that it names the file.
+- :class:`IncidentUpdated` on a *change of substance*, never per connection: its
+  ``reason`` says which (:class:`UpdateReason`: the scan finished, the scan found a suspect
+  file = escalated, the first blocked attempt, 10/100/1000... attempts, an action recorded).
+- :class:`ScanCompleted` when a scan finishes (``late``: after the incident was reported).
+- :class:`ActionRecorded`: a response acted on an incident (published by the responses
+  subscriber through :meth:`Engine.post`; the engine only relays it).
+- :class:`CaptureModeChanged` when capture degrades (tracepoint lost, proc connector lost);
+  :class:`EventsLost` when a source or the store reports lost events (with the new total).
+- :class:`StoreStalled` when writing to the store starts failing (a lock held by another
+  process, a full disk; it is retried, nothing is dropped) and again when it resumes.
+- :class:`FirewallChecked` after each periodic check of the firewall table.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Protocol, Union
+
+if TYPE_CHECKING:
+    from spamtrace.model import AttributedAttempt, Event, Verdict
+    from spamtrace.sinks.store import EventRecord, IncidentRecord
+
+
+# ============================================================================ plug-in protocols
+class Subscriber(Protocol):
+    """Receives the engine's messages on the engine's loop (see the module docstring)."""
+
+    name: str
+
+    def handle(self, message: Message) -> None: ...
+
+    def close(self) -> None: ...
+
+
+class Source(Protocol):
+    """An event source the engine's selector reads (kernel adapters, log tailers)."""
+
+    def fileno(self) -> int: ...
+
+    def read_events(self) -> Sequence[Event]: ...
+
+    def close(self) -> None: ...
+
+
+# ============================================================================ vocabularies
+class CaptureMode(str, enum.Enum):
+    TRACEPOINT = "tracepoint"  # every connect attempt, with its pid
+    DEGRADED = "degraded"  # sock_diag polling: short connections are missed
+
+
+class FirewallState(str, enum.Enum):
+    LOADED = "loaded"  # our table is loaded and equals the confirmed policy
+    DRIFTED = "drifted"  # loaded, but edited by hand (or another policy)
+    ABSENT = "absent"  # not loaded (flushed, removed, never applied)
+
+
+class UpdateReason(str, enum.Enum):
+    SCANNED = "scanned"  # the scan of its scripts/folder finished, nothing suspect
+    ESCALATED = "escalated"  # the scan named a suspicious or malicious file
+    FIRST_BLOCKED = "first-blocked"  # the firewall blocked one of its attempts
+    MORE_ATTEMPTS = "more-attempts"  # connections reached 10, 100, 1000, ...
+    ACTION = "action"  # a response acted on it (see ActionRecorded)
+
+
+# ============================================================================ messages
+@dataclass(frozen=True, slots=True)
+class EngineStarted:
+    """The sources are open and the loop starts."""
+
+    at: float
+    pid: int
+    capture_mode: CaptureMode
+    sources: tuple[str, ...]
+    store: str | None
+    ports: tuple[int, ...]
+    degraded: tuple[str, ...]
+    notes: tuple[str, ...]
+    mta_kind: str | None
+    mta_users: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class EngineStopping:
+    """The loop has ended (last message before the subscribers are closed)."""
+
+    at: float
+    summary: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class _Recorded:
+    """An attributed attempt, as stored, with its incident (base of the two below)."""
+
+    attempt: AttributedAttempt  # the event with its process, account and verdict
+    record: EventRecord  # as stored
+    incident: IncidentRecord  # its incident after this attempt, as stored
+    incident_opened: bool  # this attempt opened the incident
+
+    @property
+    def incident_id(self) -> str:
+        return self.incident.id
+
+    @property
+    def verdict(self) -> Verdict:
+        return self.attempt.verdict
+
+
+@dataclass(frozen=True, slots=True)
+class AttemptRecorded(_Recorded):
+    """An SMTP connect attempt was seen (tracepoint or polling), attributed and stored."""
+
+
+@dataclass(frozen=True, slots=True)
+class BlockedRecorded(_Recorded):
+    """The firewall blocked an attempt (NFLOG record: uid only, no pid), attributed, stored."""
+
+
+@dataclass(frozen=True, slots=True)
+class IncidentOpened:
+    """A new incident (once per incident). ``scan``: the ``scan`` object of ``watch --json``
+    (paths, seconds, reused, notes), or None when the incident is not scanned."""
+
+    incident: IncidentRecord
+    alerting: bool  # suspicious or ssh-tunnel
+    scan: dict[str, Any] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class IncidentUpdated:
+    """An incident changed in substance (never sent per connection)."""
+
+    incident: IncidentRecord
+    reason: UpdateReason
+    detail: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ScanCompleted:
+    """The scan of an incident's scripts and folder finished (``files`` None: nothing could
+    be scanned). ``late``: the incident was reported before the scan finished."""
+
+    incident_id: str
+    paths: tuple[str, ...]
+    files: tuple[dict[str, Any], ...] | None
+    notes: tuple[str, ...]
+    seconds: float
+    reused: bool
+    late: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ActionRecord:
+    """One response to an incident (block uid, stop process, quarantine file, ...)."""
+
+    action: str  # kebab-case id, e.g. "block-uid", "stop-process"
+    status: str  # e.g. "done", "failed", "skipped", "would-do" (observe mode)
+    at: float  # epoch seconds
+    detail: str = ""
+    undo: str | None = None  # the command that reverses it, when there is one
+
+
+@dataclass(frozen=True, slots=True)
+class ActionRecorded:
+    """A response acted on an incident (posted by the responses subscriber)."""
+
+    incident_id: str
+    action: ActionRecord
+
+
+@dataclass(frozen=True, slots=True)
+class CaptureModeChanged:
+    """Capture changed: a source failed or came back. ``reason`` is one human line."""
+
+    mode: CaptureMode
+    reason: str
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
+class EventsLost:
+    """A source (or the store) reported lost events: ``count`` new, ``total`` since start."""
+
+    source: str  # "tracepoint", "proc-connector", "nflog", "store", ...
+    count: int
+    total: int
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
+class FirewallChecked:
+    """The periodic check of the firewall table (``drift``: what differs, one line each)."""
+
+    state: FirewallState
+    backend: str
+    drift: tuple[str, ...]
+    at: float
+    repaired: bool = False  # the confirmed policy was re-applied ([daemon] firewall_repair)
+    error: str | None = None  # the check itself failed (nft missing, ...)
+
+
+@dataclass(frozen=True, slots=True)
+class SourceEventSeen:
+    """An event of an extra source that the engine does not handle itself (e.g. a mail log
+    line): relayed as is, for the subscribers that know it."""
+
+    source: str
+    event: object
+    at: float = field(default=0.0)
+
+
+@dataclass(frozen=True, slots=True)
+class StoreStalled:
+    """Writing to the store failed and is retried (``stalled``), or writes again (not
+    ``stalled``); ``reason`` is one human line."""
+
+    stalled: bool
+    reason: str
+    at: float
+
+
+Message = Union[  # noqa: UP007 (a runtime alias: Python 3.10 has no `type` statement)
+    EngineStarted,
+    EngineStopping,
+    AttemptRecorded,
+    BlockedRecorded,
+    IncidentOpened,
+    IncidentUpdated,
+    ScanCompleted,
+    ActionRecorded,
+    CaptureModeChanged,
+    EventsLost,
+    FirewallChecked,
+    SourceEventSeen,
+    StoreStalled,
+]

@@ -1,0 +1,654 @@
+"""The capture engine: sources -> attribution -> incidents -> store, and the bus.
+
+::
+
+    proc connector ──> ExecCache (pid -> process at exec time)
+    tracefs tracepoint ─┐
+    [sockdiag polling] ─┼─> Attributor (live /proc -> exec cache -> uid only) -> judge
+    NFLOG (firewall)  ──┤      -> IncidentTracker -> Store (writer thread)
+    [extra sources]   ──┘      -> messages to the subscribers (service/bus.py)
+
+Sources (:class:`~spamtrace.service.bus.Source`) are multiplexed with :mod:`selectors`. The
+proc connector is always drained before the tracepoint is read, and the tracepoint before
+NFLOG, so the exec cache is as fresh as possible and a blocked SYN seen by the tracepoint is
+in its incident before its NFLOG record arrives; extra sources come last. No event is
+dropped: an event that cannot be attributed is still stored, published and counted in an
+incident, with ``attribution: none``.
+
+When a ``suspicious`` incident opens, its scripts and folder are scanned on a worker thread
+(:mod:`spamtrace.service.scanning`) and :class:`~spamtrace.service.bus.IncidentOpened` waits
+for the scan (at most the budget plus a second) so that it names the file; the reader goes
+on meanwhile. The engine does no output of its own: ``watch`` and ``daemon`` give it
+subscribers (the terminal view, alerts, metrics...). It takes its settings from
+:class:`EngineOptions`, never from the command line.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import queue
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from spamtrace.errors import ExitCode, KernelFeatureUnavailable, SpamtraceError
+from spamtrace.model import AttributedAttempt, SmtpConnectAttempted, SmtpConnectBlocked
+from spamtrace.service import scanning
+from spamtrace.service.bus import (
+    AttemptRecorded,
+    BlockedRecorded,
+    CaptureMode,
+    CaptureModeChanged,
+    EngineStarted,
+    EngineStopping,
+    EventsLost,
+    IncidentOpened,
+    IncidentUpdated,
+    Message,
+    ScanCompleted,
+    Source,
+    SourceEventSeen,
+    Subscriber,
+    UpdateReason,
+)
+from spamtrace.service.scanning import IncidentScan, IncidentScanner, scan_targets_of
+from spamtrace.sinks.records import event_record, incident_of_record, incident_record
+from spamtrace.suspects import file_advice
+
+if TYPE_CHECKING:
+    from spamtrace.attribution.attributor import Attributor
+    from spamtrace.attribution.exec_cache import ExecCache
+    from spamtrace.config import Config
+    from spamtrace.model import Event
+    from spamtrace.policy.incidents import Incident, IncidentTracker
+    from spamtrace.sinks.store import Store
+
+#: NFLOG records wait this long (s) so that the tracepoint event of the same SYN comes first
+BLOCKED_HOLD = 0.05
+#: seconds between checks of the sources' lost-event counters and the exec cache's expiry
+HOUSEKEEPING_EVERY = 5.0
+
+
+@dataclass(frozen=True, slots=True)
+class EngineOptions:
+    """What the engine is asked to do (``watch`` and ``daemon`` fill it from their flags)."""
+
+    store_path: str | None  # None: no store
+    source: str = "auto"  # "auto" (tracepoint, else polling), "tracepoint" (or fail), "poll"
+    nflog: bool = True  # read the firewall's NFLOG group (blocked attempts)
+    scan: bool = True  # scan the scripts and folder of suspicious incidents
+    scan_budget: float = scanning.SCAN_BUDGET
+
+
+def source_name(src: object) -> str:
+    name = getattr(src, "name", None)
+    if isinstance(name, str):
+        return name
+    cls = type(src).__name__
+    return "nflog" if cls == "NflogSource" else cls
+
+
+class Engine:
+    def __init__(
+        self,
+        cfg: Config,
+        options: EngineOptions,
+        subscribers: Iterable[Subscriber] = (),
+        sources: Iterable[Source] = (),
+    ) -> None:
+        from spamtrace.attribution.accounts import AccountResolver
+        from spamtrace.attribution.exec_cache import ExecCache
+        from spamtrace.attribution.mta import detect_mta
+        from spamtrace.policy.incidents import IncidentTracker
+
+        self.cfg = cfg
+        self.options = options
+        self.subscribers: list[Subscriber] = list(subscribers)
+        self.extra_sources: list[Source] = list(sources)
+        self.subscriber_errors: dict[str, int] = {}
+        self.degraded: list[str] = []
+        self.notes: list[str] = []
+        self.sources: list[Source] = []
+        self.proc_src: Source | None = None
+        self.trace_src: Source | None = None
+        self.store: Store | None = None
+        self.exec_cache: ExecCache | None = None
+        self.tracker: IncidentTracker = IncidentTracker()
+        self._first: dict[str, AttributedAttempt] = {}
+        self.mta = detect_mta(cfg.mta)
+        self.accounts = AccountResolver(cfg.accounts)
+        self.started = time.time()
+        self.events = 0
+        self.blocked_events = 0
+        self.alerting_opened = 0
+        self.incidents_opened = 0
+        self.lost: dict[str, int] = {}
+        self._stop_r, self._stop_w = os.pipe2(os.O_NONBLOCK | os.O_CLOEXEC)
+        self._stopping = False
+        self._posted: queue.SimpleQueue[Message] = queue.SimpleQueue()
+        self._pending_blocked: list[tuple[float, SmtpConnectBlocked]] = []
+        self._exec_cache_cls = ExecCache
+        self.attributor: Attributor | None = None
+        self.scanner: IncidentScanner | None = None
+        #: incident id -> its suspect files (scan done)
+        self._suspects: dict[str, tuple[dict[str, Any], ...]] = {}
+        #: incident id -> when its held-back "incident opened" message is due anyway
+        self._held: dict[str, float] = {}
+        #: incident id -> its latest snapshot (for messages and store updates after a scan)
+        self._latest: dict[str, Incident] = {}
+        #: periodic jobs run on the loop: (every seconds, function) (the daemon adds some)
+        self.periodic: list[tuple[float, Any]] = []
+        self._selector: Any = None
+
+    # ------------------------------------------------------------------ the bus
+    def publish(self, message: Message) -> None:
+        """Hand ``message`` to every subscriber, in order; a failing one is counted, not fatal."""
+        for sub in self.subscribers:
+            try:
+                sub.handle(message)
+            except Exception:
+                name = getattr(sub, "name", type(sub).__name__)
+                self.subscriber_errors[name] = self.subscriber_errors.get(name, 0) + 1
+
+    def post(self, message: Message) -> None:
+        """Publish ``message`` on the loop (thread-safe; for subscribers' worker threads)."""
+        self._posted.put(message)
+        with contextlib.suppress(OSError):
+            os.write(self._stop_w, b"p")
+
+    def _publish_posted(self) -> None:
+        while True:
+            try:
+                message = self._posted.get_nowait()
+            except queue.Empty:
+                return
+            self.publish(message)
+
+    @property
+    def capture_mode(self) -> CaptureMode:
+        return CaptureMode.TRACEPOINT if self.trace_src is not None else CaptureMode.DEGRADED
+
+    # ------------------------------------------------------------------ setup
+    def _resume_incidents(self) -> None:
+        """Take up the incidents the store recorded before a restart (same ids, counts go on)."""
+        assert self.store is not None
+        since = time.time() - self.tracker.idle_gap
+        try:
+            with self.store.reader() as reader:
+                records = reader.incidents(since=since, limit=self.tracker.max_open)
+        except SpamtraceError as exc:
+            self.notes.append(f"incidents from before this start not taken up: {exc.message}")
+            return
+        taken = self.tracker.resume(r for r in map(incident_of_record, records) if r is not None)
+        for rec in records:
+            if rec.suspect_files is not None:
+                self._suspects[rec.id] = rec.suspect_files
+        if taken:
+            self.notes.append(f"{taken} incident(s) from before this start taken up")
+
+    def open(self) -> None:
+        from spamtrace.attribution.attributor import Attributor
+
+        opts, cfg = self.options, self.cfg
+        if opts.store_path is not None:
+            from spamtrace.sinks.store import Store
+
+            self.store = Store(
+                opts.store_path,
+                queue_size=cfg.watch.queue_size,
+                retention_days=cfg.store.retention_days,
+                max_events=cfg.store.max_events,
+                warn=self._store_stalled,
+            )
+            self._resume_incidents()
+        from spamtrace.sources.proc_connector import ProcConnectorSource
+
+        try:
+            self.proc_src = ProcConnectorSource()
+            self.exec_cache = self._exec_cache_cls(max_entries=cfg.watch.exec_cache_size)
+        except SpamtraceError as exc:
+            self.degraded.append(
+                f"proc connector unavailable ({exc.message}): processes that exit within "
+                "milliseconds are attributed by uid only"
+            )
+        self.attributor = Attributor(cfg, self.mta, self.accounts, self.exec_cache)
+        self.attributor.refresh = self._drain_proc
+        if opts.source in ("auto", "tracepoint"):
+            from spamtrace.sources.tracefs import TracefsSource
+
+            try:
+                self.trace_src = TracefsSource(cfg.smtp.ports)
+            except SpamtraceError as exc:
+                if opts.source == "tracepoint":
+                    raise
+                self._fallback_to_polling(f"tracepoint unavailable: {exc.message}")
+        else:
+            self._fallback_to_polling("polling requested with --source poll")
+        if self.trace_src is not None:
+            self.sources.append(self.trace_src)
+        if self.proc_src is not None:
+            self.sources.append(self.proc_src)
+        if opts.nflog:
+            self._open_nflog()
+        self.sources.extend(self.extra_sources)
+        if opts.scan:
+            self.scanner = IncidentScanner(cfg.scan, opts.scan_budget)
+
+    def _fallback_to_polling(self, why: str) -> None:
+        from spamtrace.sources.sockdiag_poll import SockdiagPollSource
+
+        interval = self.cfg.watch.poll_interval
+        self.degraded.append(
+            f"{why}; DEGRADED: polling sock_diag every {interval * 1000:.0f} ms, which misses "
+            "short connections (see docs/watch.md for the measured catch rate)"
+        )
+        self.sources.append(SockdiagPollSource(self.cfg.smtp.ports, interval))
+
+    def _open_nflog(self) -> None:
+        try:
+            from spamtrace.sources.nflog import NflogSource
+        except ImportError:
+            self.notes.append("NFLOG reader not installed: blocked attempts are not read")
+            return
+        try:
+            self.sources.append(NflogSource(self.cfg.firewall.nflog_group))
+        except SpamtraceError as exc:
+            self.notes.append(f"blocked attempts are not read: {exc.message}")
+
+    def request_stop(self, *_: object) -> None:
+        """Stop the loop (safe in a signal handler)."""
+        self._stopping = True
+        with contextlib.suppress(OSError):
+            os.write(self._stop_w, b"x")
+
+    def close(self) -> None:
+        for src in self.sources:
+            with contextlib.suppress(Exception):
+                src.close()
+        self.sources.clear()
+        if self.scanner is not None:
+            self.scanner.close()
+        if self.store is not None:
+            self.store.close()
+        for sub in self.subscribers:
+            with contextlib.suppress(Exception):
+                sub.close()
+        self.subscribers.clear()
+        for fd in (self._stop_r, self._stop_w):
+            with contextlib.suppress(OSError):
+                os.close(fd)
+        self._stop_r = self._stop_w = -1
+
+    def started_message(self) -> EngineStarted:
+        return EngineStarted(
+            at=self.started, pid=os.getpid(), capture_mode=self.capture_mode,
+            sources=tuple(source_name(s) for s in self.sources),
+            store=self.store.path if self.store is not None else None,
+            ports=tuple(self.cfg.smtp.ports), degraded=tuple(self.degraded),
+            notes=tuple(self.notes), mta_kind=self.mta.kind, mta_users=tuple(self.mta.users),
+        )  # fmt: skip
+
+    # ------------------------------------------------------------------ running
+    def watch_fd(self, fd: int, callback: Any) -> None:
+        """Call ``callback()`` on the loop when ``fd`` is readable (the control socket)."""
+        import selectors
+
+        assert self._selector is not None
+        self._selector.register(fd, selectors.EVENT_READ, callback)
+
+    def run(self, duration: float | None) -> int:
+        import selectors
+
+        sel = self._selector = selectors.DefaultSelector()
+        for src in self.sources:
+            sel.register(src.fileno(), selectors.EVENT_READ, src)
+        sel.register(self._stop_r, selectors.EVENT_READ, None)
+        if self.scanner is not None:
+            sel.register(self.scanner.fileno(), selectors.EVENT_READ, self.scanner)
+        self.publish(self.started_message())
+        for _every, job in self.periodic:
+            job()
+        deadline = time.monotonic() + duration if duration is not None else None
+        last_housekeeping = time.monotonic()
+        last_run = [time.monotonic()] * len(self.periodic)
+        while not self._stopping:
+            timeout = BLOCKED_HOLD if self._pending_blocked else 1.0
+            if self._held:
+                timeout = max(0.0, min(timeout, min(self._held.values()) - time.monotonic()))
+            if deadline is not None:
+                timeout = min(timeout, deadline - time.monotonic())
+                if timeout <= 0:
+                    break
+            ready = sel.select(timeout)
+            self._drain_proc()
+            callbacks = [k.data for k, _ in ready if callable(k.data)]
+            ordered = sorted(
+                (k.data for k, _ in ready if k.data is not None and not callable(k.data)),
+                key=self._rank,
+            )
+            for src in ordered:
+                if src is self.proc_src or src is self.scanner:
+                    continue
+                self._read_source(src, sel)
+            self._flush_blocked(sel)
+            self._collect_scans()
+            self._drain_wakeups(ready)
+            self._publish_posted()
+            for callback in callbacks:
+                callback()
+            now = time.monotonic()
+            if now - last_housekeeping > HOUSEKEEPING_EVERY:
+                if self.exec_cache is not None:
+                    self.exec_cache.expire(now)
+                self._check_lost()
+                last_housekeeping = now
+            for i, (every, job) in enumerate(self.periodic):
+                if now - last_run[i] >= every:
+                    last_run[i] = now
+                    job()
+        # final drain: events already in the kernel buffers
+        self._drain_proc()
+        for src in sorted(self.sources, key=self._rank):
+            if src is not self.proc_src:
+                self._read_source(src, None)
+        self._flush_blocked(None, force=True)
+        self._finish_scans()
+        self._publish_posted()
+        self._check_lost()
+        sel.close()
+        self._selector = None
+        self.publish(EngineStopping(time.time(), self.summary()))
+        return ExitCode.FOUND if self.alerting_opened else ExitCode.CLEAN
+
+    def _drain_wakeups(self, ready: Sequence[Any]) -> None:
+        if any(k.fd == self._stop_r for k, _ in ready):
+            with contextlib.suppress(OSError):
+                while os.read(self._stop_r, 4096):
+                    pass
+
+    def _check_lost(self) -> None:
+        """Publish EventsLost when a source's (or the store's) lost counter went up."""
+        counts: dict[str, int] = {}
+        for src in self.sources:
+            name = source_name(src)
+            stats = getattr(src, "stats", None)
+            if callable(stats):
+                with contextlib.suppress(Exception):
+                    st = stats()
+                    lost = getattr(st, "lost_markers", 0) + getattr(st, "overrun", 0)
+                    lost += getattr(st, "enobufs", 0)
+                    counts[name] = int(lost)
+            overruns = getattr(src, "overruns", None)
+            if isinstance(overruns, int):
+                counts[name] = counts.get(name, 0) + overruns
+        if self.store is not None:
+            counts["store"] = self.store.health().lost
+        now = time.time()
+        for name, total in counts.items():
+            before = self.lost.get(name, 0)
+            if total > before:
+                self.lost[name] = total
+                self.publish(EventsLost(name, total - before, total, now))
+
+    @property
+    def events_lost(self) -> int:
+        return sum(self.lost.values())
+
+    # ------------------------------------------------------------------ scanning
+    def _collect_scans(self, *, expire: bool = True) -> None:
+        """Take finished scans: store them, publish held-back incidents; expire late ones."""
+        if self.scanner is None:
+            return
+        for result in self.scanner.results():
+            self._scanned(result)
+        if expire and self._held:
+            now = time.monotonic()
+            for ident in [i for i, due in self._held.items() if due <= now]:
+                del self._held[ident]
+                self._publish_opened(ident, None)
+
+    def _finish_scans(self) -> None:
+        """At the end of a run: wait (bounded) for the scans of held-back incidents."""
+        while self.scanner is not None and self._held:
+            now = time.monotonic()
+            due = min(self._held.values())
+            if due > now:
+                self.scanner.wait(due - now)
+            self._collect_scans()
+
+    def _scanned(self, result: IncidentScan) -> None:
+        from spamtrace.render.incidents import scan_json
+
+        ident = result.incident_id
+        held = ident in self._held
+        inc = self._latest.get(ident)
+        rec = None
+        if result.files is not None:
+            self._suspects[ident] = result.files
+            if len(self._suspects) > 10_000:
+                self._suspects.pop(next(iter(self._suspects)))
+            if inc is not None:
+                rec = incident_record(inc, self._first.get(ident), result.files)
+                if self.store is not None:
+                    self.store.submit_incident(rec)
+        self.publish(
+            ScanCompleted(
+                ident, result.paths, result.files, result.notes, result.seconds, result.reused,
+                late=not held,
+            )
+        )  # fmt: skip
+        if rec is not None:
+            line = file_advice(result.files)
+            reason = UpdateReason.ESCALATED if line else UpdateReason.SCANNED
+            self.publish(IncidentUpdated(rec, reason, line or ""))
+        if held:
+            del self._held[ident]
+            self._publish_opened(ident, scan_json(result))
+
+    def _publish_opened(self, ident: str, scan: dict[str, Any] | None) -> None:
+        inc = self._latest.get(ident)
+        if inc is None:
+            return
+        if scan is None:
+            scan = {
+                "notes": [
+                    f"the scan took longer than {self._scan_budget() + scanning.SCAN_GRACE:g} "
+                    "s: its result follows (incident-scanned) and is stored with the incident"
+                ]
+            }
+        rec = incident_record(inc, self._first.get(ident), self._suspects.get(ident))
+        self.publish(IncidentOpened(rec, inc.alerting, scan))
+
+    def _scan_budget(self) -> float:
+        return self.scanner.budget if self.scanner is not None else scanning.SCAN_BUDGET
+
+    # ------------------------------------------------------------------ reading
+    def _rank(self, src: Any) -> int:
+        if src is self.proc_src:
+            return 0
+        if src is self.trace_src:
+            return 1
+        if src in self.extra_sources:
+            return 3
+        return 2
+
+    def _drain_proc(self) -> None:
+        if self.proc_src is None or self.exec_cache is None:
+            return
+        try:
+            for pev in self.proc_src.read_events():
+                self.exec_cache.handle(pev)  # type: ignore[arg-type]
+        except KernelFeatureUnavailable as exc:
+            self._degrade(f"proc connector stopped: {exc.message}")
+            self.sources.remove(self.proc_src)
+            with contextlib.suppress(Exception):
+                self.proc_src.close()
+            self.proc_src = None
+
+    def _degrade(self, text: str) -> None:
+        self.degraded.append(text)
+        self.publish(CaptureModeChanged(self.capture_mode, text, time.time()))
+
+    def _read_source(self, src: Source, sel: Any) -> None:
+        try:
+            events = src.read_events()
+        except KernelFeatureUnavailable as exc:
+            if sel is not None:
+                with contextlib.suppress(KeyError, ValueError):
+                    sel.unregister(src.fileno())
+            with contextlib.suppress(Exception):
+                src.close()
+            if src in self.sources:
+                self.sources.remove(src)
+            if src is self.trace_src:
+                self.trace_src = None
+                self._fallback_to_polling(exc.message)
+                new = self.sources[-1]
+                if sel is not None:
+                    sel.register(new.fileno(), 1, new)
+                self.publish(CaptureModeChanged(self.capture_mode, self.degraded[-1], time.time()))
+            else:
+                self._degrade(exc.message)
+            return
+        now = time.monotonic()
+        for ev in events:
+            if isinstance(ev, SmtpConnectBlocked):
+                # held briefly so that the tracepoint event of the same SYN is handled first
+                self._pending_blocked.append((now, ev))
+            else:
+                self._handle(ev, src)
+
+    def _flush_blocked(self, sel: Any, force: bool = False) -> None:
+        if not self._pending_blocked:
+            return
+        now = time.monotonic()
+        if not force and now - self._pending_blocked[0][0] < BLOCKED_HOLD:
+            return
+        if self.trace_src is not None:
+            self._drain_proc()
+            self._read_source(self.trace_src, sel)  # the matching SYNs first
+        keep: list[tuple[float, SmtpConnectBlocked]] = []
+        for arrived, ev in self._pending_blocked:
+            if force or now - arrived >= BLOCKED_HOLD:
+                self._handle(ev)
+            else:
+                keep.append((arrived, ev))
+        self._pending_blocked = keep
+
+    def _handle(self, ev: Event, src: object = None) -> None:
+        from spamtrace.sources.sockdiag_poll import PolledConnect
+
+        assert self.attributor is not None
+        if isinstance(ev, SmtpConnectAttempted):
+            att = self.attributor.attempt(ev)
+        elif isinstance(ev, PolledConnect):
+            att = self.attributor.attempt(ev.attempt, uid_hint=ev.uid)
+        elif isinstance(ev, SmtpConnectBlocked):
+            att = self.attributor.blocked(ev)
+            self.blocked_events += 1
+        else:
+            if src is not None:
+                self.publish(SourceEventSeen(source_name(src), ev, time.time()))
+            return
+        self.events += 1
+        update = self.tracker.add(att)
+        inc = update.incident
+        before = self._latest.get(inc.id)
+        if update.opened:
+            self._first[inc.id] = att
+            if len(self._first) > 10_000:
+                self._first.pop(next(iter(self._first)))
+        self._latest[inc.id] = inc
+        if len(self._latest) > 10_000:
+            self._latest.pop(next(iter(self._latest)))
+        rec = event_record(att, inc.id)
+        inc_rec = incident_record(inc, self._first.get(inc.id, att), self._suspects.get(inc.id))
+        if self.store is not None:
+            self.store.submit(rec, inc_rec)
+        kind = BlockedRecorded if isinstance(ev, SmtpConnectBlocked) else AttemptRecorded
+        self.publish(kind(att, rec, inc_rec, update.opened))
+        if not update.opened:
+            self._publish_update(before, inc, inc_rec)
+            return
+        self.incidents_opened += 1
+        if inc.alerting:
+            self.alerting_opened += 1
+        targets = scan_targets_of(att) if self.scanner is not None else ()
+        if self.scanner is not None and targets:
+            if self.scanner.submit(inc.id, targets):
+                # published when scanned (the reader goes on meanwhile), or when due
+                self._held[inc.id] = time.monotonic() + self.scanner.budget + scanning.SCAN_GRACE
+                return
+            scan: dict[str, Any] | None = {
+                "paths": list(targets),
+                "notes": ["not scanned: too many scans queued (run spamtrace scan on them)"],
+            }
+        else:
+            scan = None
+        self.publish(IncidentOpened(inc_rec, inc.alerting, scan))
+
+    def _publish_update(self, before: Incident | None, inc: Incident, rec: Any) -> None:
+        """IncidentUpdated on a change of substance: first blocked attempt, 10/100/... attempts."""
+        if before is not None and before.blocked == 0 and inc.blocked > 0:
+            self.publish(IncidentUpdated(rec, UpdateReason.FIRST_BLOCKED))
+        n = inc.connections
+        if n >= 10 and (before is None or before.connections < n) and _milestone(n):
+            self.publish(IncidentUpdated(rec, UpdateReason.MORE_ATTEMPTS, f"{n} attempts"))
+
+    # ------------------------------------------------------------------ reporting
+    def summary(self) -> dict[str, Any]:
+        doc: dict[str, Any] = {
+            "events": self.events,
+            "blocked_events": self.blocked_events,
+            "incidents_opened": self.incidents_opened,
+            "alerting_incidents": self.alerting_opened,
+            "attribution": dict(self.attributor.counts) if self.attributor else {},
+            "degraded": self.degraded,
+        }
+        from spamtrace.cli.output import to_jsonable
+
+        for src in self.sources:
+            stats = getattr(src, "stats", None)
+            if callable(stats):
+                doc[getattr(src, "name", "source")] = to_jsonable(stats())
+            overruns = getattr(src, "overruns", None)
+            if isinstance(overruns, int):
+                doc["nflog_overruns"] = overruns
+        if self.exec_cache is not None:
+            doc["exec_cache"] = to_jsonable(self.exec_cache.stats())
+        if self.scanner is not None:
+            doc["scan"] = self.scanner.stats()
+        if self.store is not None:
+            doc["store"] = self.store_health()
+        return doc
+
+    def _store_stalled(self, text: str) -> None:
+        """The store's writer thread tells of a stall or a recovery: published on the loop."""
+        from spamtrace.service.bus import StoreStalled
+
+        health = self.store.health() if self.store is not None else None
+        stalled = health is not None and health.stalled_since is not None
+        self.post(StoreStalled(stalled, text, time.time()))
+
+    def store_health(self) -> dict[str, Any] | None:
+        if self.store is None:
+            return None
+        h = self.store.health()
+        return {
+            "path": h.path,
+            "written": h.written,
+            "lost": h.lost,
+            "queued": h.queued,
+            "error": h.error,
+            "retries": h.retries,
+            "stalled_since": h.stalled_since,
+        }
+
+
+def _milestone(n: int) -> bool:
+    """10, 100, 1000, ...: the attempt counts that make an IncidentUpdated."""
+    while n >= 10 and n % 10 == 0:
+        n //= 10
+    return n == 1

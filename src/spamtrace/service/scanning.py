@@ -1,0 +1,204 @@
+"""Scans of incidents' scripts and folders, on a worker thread (the engine never waits).
+
+When a ``suspicious`` incident opens, the engine gives its scripts and working folder (known
+from the exec cache even when the process is gone) to :class:`IncidentScanner`, which ranks
+them with the PHP scanner within a time budget (``--scan-budget``, 2 s) and hands the result
+back through a pipe the engine's selector watches.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import queue
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from spamtrace import suspects
+from spamtrace.model import AttributedAttempt, Verdict
+
+if TYPE_CHECKING:
+    from spamtrace.config import ScanSection
+
+#: seconds for scanning one incident's scripts and folder (--scan-budget)
+SCAN_BUDGET = 2.0
+#: the "incident opened" report waits at most the budget plus this for its scan (s)
+SCAN_GRACE = 1.0
+#: a scan of the same paths is reused for this long (a sender opening incident after incident)
+SCAN_REUSE_SECONDS = 60.0
+
+
+def scan_targets_of(att: AttributedAttempt) -> tuple[str, ...]:
+    """What to scan when ``att`` opens an incident: only ``suspicious`` senders (a tunnel's
+    sshd runs in "/"), their scripts and working folder (from the exec cache when gone)."""
+    if att.verdict is not Verdict.SUSPICIOUS:
+        return ()
+    return suspects.scan_targets(att.process)
+
+
+#: the scanner's per-process caches of yara-x objects: (module, attribute)
+_SCANNER_CACHES = (
+    ("spamtrace.scanner.rules", "_YARA"),
+    ("spamtrace.scanner.analyze", "_GATE_SCANNERS"),
+)
+
+
+def _scanner_caches() -> list[list[Any] | dict[Any, Any]]:
+    out: list[list[Any] | dict[Any, Any]] = []
+    for module, name in _SCANNER_CACHES:
+        cache = getattr(sys.modules.get(module), name, None)
+        if isinstance(cache, (list, dict)):
+            out.append(cache)
+    return out
+
+
+def _cached_scanner_objects() -> set[int]:
+    """Identities of the yara-x objects the scanner has cached so far (by any thread)."""
+    ids: set[int] = set()
+    for cache in _scanner_caches():
+        ids.update(id(v) for v in (cache.values() if isinstance(cache, dict) else cache))
+    return ids
+
+
+def _release_scanner_thread_state(keep: set[int]) -> None:
+    """Drop the yara-x objects this thread added to the scanner's caches, on this thread.
+
+    yara-x scanners may only be used and dropped by the thread that created them (PyO3
+    "unsendable"), and the scanner caches them per process. Made on the scan thread, they
+    would otherwise be dropped at interpreter exit by the main thread, which prints a
+    RuntimeError. Objects cached before the thread started (``keep``) are left alone. Best
+    effort: a cache that is not there (the scanner keeps them elsewhere) is skipped.
+    """
+    for cache in _scanner_caches():
+        with contextlib.suppress(Exception):
+            if isinstance(cache, dict):
+                for key in [k for k, v in cache.items() if id(v) not in keep]:
+                    cache.pop(key, None)
+            else:
+                cache[:] = [v for v in cache if id(v) in keep]
+
+
+@dataclass(frozen=True, slots=True)
+class IncidentScan:
+    """The scan of one incident's scripts and folder."""
+
+    incident_id: str
+    paths: tuple[str, ...]
+    files: tuple[dict[str, Any], ...] | None  # most suspicious first; None: nothing scanned
+    notes: tuple[str, ...]
+    seconds: float
+    reused: bool = False
+
+
+class IncidentScanner:
+    """Scans incidents' scripts and folders on one worker thread; the event reader never waits.
+
+    :meth:`submit` never blocks (a full queue is counted and reported, never silent); each job
+    has ``budget`` seconds (:func:`spamtrace.scanner.rank_files`: folders one level deep, at
+    most 200 files). The scanner (yara-x, rules) is loaded with the first job, so an idle
+    watcher on a clean host does not carry it. Results wake the watch loop through
+    :meth:`fileno` and are collected with :meth:`results`.
+    """
+
+    def __init__(self, cfg: ScanSection | None, budget: float, *, max_jobs: int = 64) -> None:
+        self.cfg = cfg
+        self.budget = budget
+        self.scanned = 0
+        self.reused = 0
+        self.dropped = 0
+        self.seconds = 0.0
+        self._jobs: queue.Queue[tuple[str, tuple[str, ...]] | None] = queue.Queue(max_jobs)
+        self._done: queue.SimpleQueue[IncidentScan] = queue.SimpleQueue()
+        self._recent: dict[tuple[str, ...], tuple[float, IncidentScan]] = {}
+        self._r, self._w = os.pipe2(os.O_NONBLOCK | os.O_CLOEXEC)
+        self._thread: threading.Thread | None = threading.Thread(
+            target=self._run, name="spamtrace-scan", daemon=True
+        )
+        self._thread.start()
+
+    def fileno(self) -> int:
+        return self._r
+
+    def submit(self, incident_id: str, paths: tuple[str, ...]) -> bool:
+        try:
+            self._jobs.put_nowait((incident_id, paths))
+            return True
+        except queue.Full:
+            self.dropped += 1
+            return False
+
+    def results(self) -> list[IncidentScan]:
+        with contextlib.suppress(OSError):
+            while os.read(self._r, 4096):
+                pass
+        out: list[IncidentScan] = []
+        while True:
+            try:
+                out.append(self._done.get_nowait())
+            except queue.Empty:
+                return out
+
+    def wait(self, timeout: float) -> None:
+        """Block until a result may be ready (or ``timeout`` s): for the end of a run."""
+        import select
+
+        with contextlib.suppress(OSError, ValueError):
+            select.select([self._r], [], [], max(0.0, timeout))
+
+    def _run(self) -> None:
+        before = _cached_scanner_objects()
+        while True:
+            job = self._jobs.get()
+            if job is None:
+                _release_scanner_thread_state(keep=before)
+                return
+            ident, paths = job
+            start = time.monotonic()
+            recent = self._recent.get(paths)
+            if recent is not None and start - recent[0] < SCAN_REUSE_SECONDS:
+                result = IncidentScan(ident, paths, recent[1].files, recent[1].notes, 0.0, True)
+                self.reused += 1
+            else:
+                try:
+                    files, notes = suspects.scan_for_suspects(
+                        paths, budget=self.budget, cfg=self.cfg
+                    )
+                except BaseException as exc:  # never let the thread die silently
+                    files, notes = None, [f"scan failed: {type(exc).__name__}: {exc}"]
+                seconds = time.monotonic() - start
+                result = IncidentScan(
+                    ident, paths, None if files is None else tuple(files), tuple(notes), seconds
+                )
+                self.scanned += 1
+                self.seconds += seconds
+                if len(self._recent) >= 256:
+                    self._recent.clear()
+                self._recent[paths] = (start, result)
+            self._done.put(result)
+            with contextlib.suppress(OSError):
+                os.write(self._w, b"x")
+
+    def stats(self) -> dict[str, Any]:
+        return {
+            "scanned": self.scanned,
+            "reused": self.reused,
+            "dropped": self.dropped,
+            "seconds": round(self.seconds, 3),
+            "budget_seconds": self.budget,
+        }
+
+    def close(self) -> None:
+        thread, self._thread = self._thread, None
+        if thread is None:
+            return
+        with contextlib.suppress(queue.Full):
+            self._jobs.put(None, timeout=self.budget + SCAN_GRACE)
+        thread.join(self.budget + SCAN_GRACE)  # a daemon: a stuck scan cannot hold the exit
+        if thread.is_alive():
+            return  # it may still write its wake-up byte: keep the pipe open
+        for fd in (self._r, self._w):
+            with contextlib.suppress(OSError):
+                os.close(fd)

@@ -1,0 +1,125 @@
+"""From the engine's objects to the store's records, and back.
+
+:func:`event_record` (one attributed attempt) and :func:`incident_record` (an incident as
+stored, with its advice and scan result) give the ONE shape of an incident outside the
+tracker: the store keeps it, :func:`spamtrace.render.incidents.incident_json` shows it, and
+the engine's bus messages carry it. :func:`incident_of_record` is the way back (a restart
+takes up the incidents the store holds).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from spamtrace.attribution.attributor import attempt_uid, connection_of
+from spamtrace.model import (
+    AttributedAttempt,
+    AttributionMethod,
+    SmtpConnectAttempted,
+    SmtpConnectBlocked,
+    Verdict,
+)
+
+if TYPE_CHECKING:
+    from spamtrace.policy.incidents import Incident
+    from spamtrace.sinks.store import EventRecord, IncidentRecord
+
+
+def event_record(att: AttributedAttempt, incident_id: str | None) -> EventRecord:
+    from spamtrace.cli.output import to_jsonable
+    from spamtrace.sinks.store import EventRecord, EventType
+
+    ev = att.event
+    p = att.process
+    blocked_ev = isinstance(ev, SmtpConnectBlocked)
+    details: dict[str, Any] = {}
+    if isinstance(ev, SmtpConnectAttempted):
+        details = {"tid": ev.tid, "comm": ev.comm, "monotonic": ev.monotonic}
+    else:
+        details = {"prefix": ev.prefix}
+    if p is not None:
+        details["name"] = p.name
+        details["parents"] = to_jsonable(p.parents)
+        details["notes"] = list(p.notes)
+    return EventRecord(
+        type=EventType.CONNECT_BLOCKED if blocked_ev else EventType.CONNECT_ATTEMPTED,
+        wall=ev.wall,
+        pid=getattr(ev, "pid", None) or None,
+        start_time=p.start_time if p else None,
+        uid=attempt_uid(att),
+        gid=(p.gid if p else None) if not blocked_ev else getattr(ev, "gid", None),
+        user=p.user if p else None,
+        account=att.account.name if att.account else None,
+        exe=p.exe if p else None,
+        cwd=p.cwd if p else None,
+        cmdline=p.cmdline if p else (),
+        scripts=p.scripts if p else (),
+        local=str(ev.local),
+        remote=str(ev.remote),
+        verdict=att.verdict.value,
+        reasons=att.reasons,
+        method=(
+            p.method.value
+            if p
+            else (
+                AttributionMethod.NFLOG_UID_ONLY.value
+                if blocked_ev
+                else AttributionMethod.NONE.value
+            )
+        ),
+        blocked=att.blocked,
+        incident_id=incident_id,
+        source=ev.source,
+        details=details,
+    )
+
+
+def incident_record(
+    inc: Incident,
+    first: AttributedAttempt | None,
+    suspect_files: Sequence[dict[str, Any]] | None = None,
+) -> IncidentRecord:
+    """The stored state of an incident; ``suspect_files``: its scan result (None: not yet)."""
+    from spamtrace.cli.output import to_jsonable
+    from spamtrace.policy.verdict import advice
+    from spamtrace.sinks.store import IncidentRecord
+    from spamtrace.suspects import file_advice
+
+    adv: tuple[str, ...] = ()
+    process: dict[str, Any] = {}
+    if first is not None:
+        adv = advice(connection_of(first))
+        if first.process is not None:
+            process = to_jsonable(first.process)
+    line = file_advice(suspect_files)
+    if line is not None:
+        adv = (line, *adv)
+    return IncidentRecord(
+        id=inc.id, verdict=inc.verdict.value, uid=inc.uid, user=inc.user, account=inc.account,
+        account_kind=inc.account_kind, home=inc.home, exe=inc.exe, cwd=inc.cwd,
+        scripts=inc.scripts, cmdline=inc.cmdline, connections=inc.connections,
+        blocked=inc.blocked, destinations=inc.destinations, pids=inc.pids,
+        first_seen=inc.first_seen, last_seen=inc.last_seen,
+        rate_per_minute=inc.rate_per_minute, reasons=inc.reasons, methods=dict(inc.methods),
+        advice=adv, process=process,
+        suspect_files=None if suspect_files is None else tuple(suspect_files),
+    )  # fmt: skip
+
+
+def incident_of_record(rec: IncidentRecord) -> Incident | None:
+    """The tracker's view of a stored incident (None for a verdict this version does not know)."""
+    from spamtrace.policy.incidents import Incident
+
+    try:
+        verdict = Verdict(rec.verdict)
+    except ValueError:
+        return None
+    return Incident(
+        id=rec.id, verdict=verdict, uid=rec.uid, user=rec.user, account=rec.account,
+        account_kind=rec.account_kind, home=rec.home, exe=rec.exe, cwd=rec.cwd,
+        scripts=rec.scripts, cmdline=rec.cmdline, connections=rec.connections,
+        blocked=rec.blocked, destinations=rec.destinations, pids=rec.pids,
+        first_seen=rec.first_seen, last_seen=rec.last_seen, reasons=rec.reasons,
+        methods=tuple(sorted(rec.methods.items())),
+    )  # fmt: skip

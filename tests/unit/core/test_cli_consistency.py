@@ -1,0 +1,77 @@
+"""One spelling per kind of value, every command documented, errors that name the program once."""
+
+from __future__ import annotations
+
+import argparse
+
+import pytest
+
+from spamtrace.cli import main as cli_main
+from spamtrace.errors import UsageError
+
+
+def _parsers(parser: argparse.ArgumentParser) -> list[tuple[str, argparse.ArgumentParser]]:
+    found = [(parser.prog, parser)]
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for child in action.choices.values():
+                found.extend(_parsers(child))
+    return found
+
+
+def test_every_command_has_a_description_and_the_exit_codes() -> None:
+    for prog, parser in _parsers(cli_main.build_parser()):
+        if prog.endswith("_rollback"):
+            continue  # internal, never listed
+        assert parser.description, prog
+        assert "\n" not in parser.description.strip() or prog == "spamtrace", prog
+        assert parser.epilog and "2 usage or config error" in parser.epilog, prog
+        assert "3 runtime failure" in parser.format_help(), prog
+
+
+@pytest.mark.parametrize(
+    ("argv", "needle"),
+    [
+        (["incidents", "--limit", "-1"], "--limit: must be at least 1"),
+        (["incidents", "--limit", "0"], "--limit: must be at least 1"),
+        (["firewall", "plan", "--since-hours", "-1"], "not a number of hours"),
+        (["firewall", "plan", "--since=-1h"], "not a duration"),
+        (["firewall", "acl", "--relay", "10.0.0.1", "--servers", "10.0.0.0/24",
+          "--ports", "25,x"], "not a TCP port"),
+    ],
+)  # fmt: skip
+def test_bad_values_are_usage_errors(argv: list[str], needle: str) -> None:
+    with pytest.raises(UsageError) as caught:
+        cli_main.build_parser().parse_args(argv)
+    assert needle in caught.value.message
+    assert "spamtrace" not in caught.value.message.split(":")[0]  # main() adds "spamtrace:"
+
+
+def test_usage_error_names_the_program_once(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli_main.main(["incidents", "--limit", "-1"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("spamtrace: error: incidents: argument --limit")
+    assert err.count("spamtrace:") == 1 and "spamtrace spamtrace" not in err
+
+
+def test_one_spelling_for_windows_and_port_lists() -> None:
+    parser = cli_main.build_parser()
+    plan = parser.parse_args(["firewall", "plan", "--since", "2d"])
+    assert plan.since == 2 * 86400
+    old = parser.parse_args(["firewall", "plan", "--since-hours", "12"])  # hidden old spelling
+    assert old.since == 12 * 3600
+    assert parser.parse_args(["firewall", "plan"]).since == 24 * 3600
+    acl = parser.parse_args(
+        ["firewall", "acl", "--relay", "10.0.0.1", "--servers", "10.0.0.0/24", "--ports", "25,587"]
+    )
+    assert acl.ports == [25, 587]
+    assert parser.parse_args(["check", "--ports", "25,587"]).ports == [25, 587]
+    plan_help = dict(_parsers(parser))["spamtrace firewall plan"].format_help()
+    assert "--since AGE" in plan_help and "--since-hours" not in plan_help
+
+
+def test_apply_no_rollback_and_its_old_name() -> None:
+    parser = cli_main.build_parser()
+    assert parser.parse_args(["firewall", "apply", "--no-rollback"]).no_rollback is True
+    assert parser.parse_args(["firewall", "apply", "--yes"]).no_rollback is True
+    assert parser.parse_args(["firewall", "apply"]).no_rollback is False

@@ -1,0 +1,189 @@
+"""Config files an attacker or a bad day shapes: FIFOs, devices, huge, binary, deeply nested,
+out-of-range numbers; the environment's list syntax; `config show` as pasteable TOML."""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+from test_cli_main import run_cli
+
+from spamtrace import config
+from spamtrace.errors import ConfigError, ExitCode
+
+EXAMPLE = Path(config.__file__).parent / "data" / "config" / "spamtrace.toml.example"
+
+
+def one_line_exit_2(proc: subprocess.CompletedProcess[str], needle: str) -> None:
+    assert proc.returncode == 2, proc.stderr
+    assert needle in proc.stderr
+    assert "Traceback" not in proc.stderr and "internal error" not in proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1
+
+
+def test_fifo_as_config_is_refused_without_waiting(tmp_path: Path) -> None:
+    fifo = tmp_path / "c.toml"
+    os.mkfifo(fifo)
+    proc = run_cli("--config", str(fifo), "config", "check")
+    one_line_exit_2(proc, "not a regular file (a FIFO)")
+
+
+def test_fifo_in_drop_in_dir_is_refused(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "10-x.toml")
+    with pytest.raises(ConfigError, match="a FIFO"):
+        config.load(None, tmp_path, environ={})
+
+
+def test_device_is_refused_not_read() -> None:
+    one_line_exit_2(run_cli("--config", "/dev/zero", "config", "check"), "a character device")
+
+
+def test_directory_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="a directory"):
+        config.load(tmp_path, tmp_path / "none", environ={})
+
+
+def test_oversized_file_is_refused(tmp_path: Path) -> None:
+    big = tmp_path / "big.toml"
+    big.write_bytes(b"# " + b"x" * config.MAX_CONFIG_BYTES + b"\n")
+    with pytest.raises(ConfigError, match="too large"):
+        config.load(big, tmp_path / "none", environ={})
+
+
+def test_invalid_utf8_is_exit_2_one_line(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_bytes(b'[store]\npath = "/tmp/\xff.db"\n')
+    one_line_exit_2(run_cli("--config", str(bad), "config", "check"), "not UTF-8 text (byte 0xff")
+
+
+@pytest.mark.parametrize("text", ["v = " + "[" * 5000 + "]" * 5000, "a" + ".a" * 5000 + " = 1"])
+def test_deep_nesting_is_exit_2_one_line(tmp_path: Path, text: str) -> None:
+    bad = tmp_path / "deep.toml"
+    bad.write_text(text + "\n")
+    proc = run_cli("--config", str(bad), "config", "check")
+    assert proc.returncode == 2, proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1 and "Traceback" not in proc.stderr
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("[watch]\npoll_interval = -1\n", "watch.poll_interval: -1 is out of range"),
+        ("[watch]\npoll_interval = 0\n", "watch.poll_interval: 0 is out of range"),
+        ("[watch]\npoll_interval = nan\n", "watch.poll_interval: nan is not a finite number"),
+        ("[watch]\npoll_interval = inf\n", "not a finite number"),
+        ("[scan]\nfile_timeout = -2.0\n", "scan.file_timeout: -2 is out of range"),
+        ("[scan]\nfile_timeout = inf\n", "scan.file_timeout: inf is not a finite number"),
+        ("[scan]\nfile_timeout = 0\n", "scan.file_timeout: 0 is out of range (above 0"),
+        ("[audit]\ndnsbl_timeout = -inf\n", "audit.dnsbl_timeout: -inf is not a finite"),
+        ("[firewall]\nconfirm_timeout = 99999999999\n", "firewall.confirm_timeout: 99999999999"),
+        ("[firewall]\nconfirm_timeout = -5\n", "out of range"),
+        ("[accounts]\nmin_uid = -1\n", "accounts.min_uid: -1 is out of range (at least 0"),
+        ("[store]\nmax_events = 0\n", "store.max_events: 0 is out of range"),
+        ("[scan]\nmax_file_size = -1\n", "scan.max_file_size"),
+        ("[smtp]\nports = [0]\n", "smtp.ports[0]: 0 is not a TCP port"),
+        (
+            '[[firewall.exceptions]]\nuser = "shop"\nprot = 587\n',
+            "firewall.exceptions[0]: unknown key 'prot' (known keys: user, group",
+        ),
+        ("[[firewall.exceptions]]\nport = 99999\n", "firewall.exceptions[0].port: 99999"),
+        ("[[firewall.exceptions]]\nuser = 7\n", "exceptions[0].user: expected a non-empty string"),
+        ("[firewall]\nexceptions = [1]\n", "firewall.exceptions[0]: expected a table"),
+    ],
+)
+def test_numbers_and_exceptions_are_checked_at_load(
+    tmp_path: Path, text: str, message: str
+) -> None:
+    path = tmp_path / "c.toml"
+    path.write_text(text)
+    with pytest.raises(ConfigError) as info:
+        config.load(path, tmp_path / "none", environ={})
+    assert message in str(info.value)
+    assert info.value.exit_code == ExitCode.USAGE
+
+
+def test_flags_get_the_same_range_checks() -> None:
+    with pytest.raises(ConfigError, match="out of range"):
+        config.Config().override(watch__poll_interval=-1.0)
+
+
+def test_new_sections_get_generic_checks() -> None:
+    # a key named like a timeout is above 0 and bounded without the section declaring it
+    assert config.default_range("send_timeout") is config.SECONDS
+    with pytest.raises(ConfigError, match="out of range"):
+        config.SECONDS.check(0.0, "x.send_timeout")
+    with pytest.raises(ConfigError, match="finite"):
+        config.default_range("count").check(math.nan, "x.count")
+    with pytest.raises(ConfigError, match="out of range"):
+        config.default_range("count").check(-1, "x.count")
+
+
+@pytest.mark.parametrize(
+    ("name", "raw", "attr", "expected"),
+    [
+        ("SPAMTRACE_SMTP_PORTS", "25,587", ("smtp", "ports"), [25, 587]),
+        ("SPAMTRACE_SMTP_PORTS", " 25 , 587 ", ("smtp", "ports"), [25, 587]),
+        ("SPAMTRACE_SMTP_PORTS", "587", ("smtp", "ports"), [587]),
+        ("SPAMTRACE_SMTP_PORTS", "[25, 465]", ("smtp", "ports"), [25, 465]),
+        ("SPAMTRACE_MTA_USERS", "exim,mail", ("mta", "users"), ["exim", "mail"]),
+        ("SPAMTRACE_MTA_USERS", "", ("mta", "users"), []),
+        ("SPAMTRACE_STORE_PATH", "123", ("store", "path"), "123"),
+        ("SPAMTRACE_STORE_PATH", '"/q.db"', ("store", "path"), "/q.db"),
+        ("SPAMTRACE_SCAN_ALL_REASONS", "true", ("scan", "all_reasons"), True),
+        ("SPAMTRACE_WATCH_POLL_INTERVAL", "0.5", ("watch", "poll_interval"), 0.5),
+    ],
+)
+def test_environment_syntax(
+    tmp_path: Path, name: str, raw: str, attr: tuple[str, str], expected: object
+) -> None:
+    cfg = config.load(None, tmp_path, environ={name: raw})
+    assert getattr(getattr(cfg, attr[0]), attr[1]) == expected
+
+
+def test_environment_cli_comma_list() -> None:
+    proc = run_cli("config", "show", "--json", env={"SPAMTRACE_SMTP_PORTS": "25,587"})
+    assert proc.returncode == 0, proc.stderr
+    values = json.loads(proc.stdout)["values"]
+    assert values["smtp.ports"] == {"value": [25, 587], "source": "environment"}
+
+
+@pytest.mark.parametrize("raw", ["25,x", "nan", "-1", "25,,587"])
+def test_bad_environment_values_are_config_errors(tmp_path: Path, raw: str) -> None:
+    env = {"SPAMTRACE_SMTP_PORTS": raw}
+    with pytest.raises(ConfigError, match="SPAMTRACE_SMTP_PORTS"):
+        config.load(None, tmp_path, environ=env)
+
+
+def test_config_show_is_toml_that_loads_back(tmp_path: Path) -> None:
+    src = tmp_path / "in.toml"
+    src.write_text(
+        'mode = "enforce"\n[scan]\nall_reasons = true\n[store]\npath = "/tmp/a\\"b\\u001b[31m.db"\n'
+        '[[firewall.exceptions]]\nuser = "shop"\nport = 587\ncomment = "é\\t"\n'
+    )
+    proc = run_cli("--config", str(src), "config", "show")
+    assert proc.returncode == 0, proc.stderr
+    assert "True" not in proc.stdout and "\x1b" not in proc.stdout
+    out = tmp_path / "out.toml"
+    out.write_text(proc.stdout)
+    again = config.load(out, tmp_path / "none", environ={})
+    first = config.load(src, tmp_path / "none", environ={})
+    assert config.render_toml(again, origins=False) == config.render_toml(first, origins=False)
+    assert again.store.path == '/tmp/a"b\x1b[31m.db'
+    assert again.firewall.exceptions == [{"user": "shop", "port": 587, "comment": "é\t"}]
+
+
+def test_example_config_is_valid_and_names_every_key(tmp_path: Path) -> None:
+    """The shipped example loads, and documents every section and key (a new key must be
+    added to it)."""
+    cfg = config.load(EXAMPLE, tmp_path / "none", environ={})
+    default = config.render_toml(config.Config(), origins=False)
+    assert config.render_toml(cfg, origins=False) == default
+    text = EXAMPLE.read_text()
+    parsed = config.parse_toml(text.encode(), str(EXAMPLE))
+    for key, _, _ in config.effective_values(cfg):
+        section, _, name = key.rpartition(".")
+        assert name in (parsed.get(section, {}) if section else parsed), f"{key} not in example"
