@@ -64,13 +64,13 @@ def test_actions_say_done_or_would_and_their_undo_commands() -> None:
     inc = incident(actions=[
         {"action": "stop-process", "status": "done", "detail": "stopped pid 15042",
          "undo": None},
-        {"action": "block-uid", "status": "would-do", "detail": "block uid 1001 from SMTP",
+        {"action": "block-uid", "status": "would", "detail": "block uid 1001 from SMTP",
          "undo": ["spamtrace", "firewall", "unblock", "uid 1001"]},
     ])  # fmt: skip
     body = text_body(alert(inc, AlertEvent.UPDATED, reason="a response was taken"))
     assert "why now:   a response was taken" in body
     assert "done:      stop-process done: stopped pid 15042" in body
-    assert "done:      block-uid would-do: block uid 1001 from SMTP" in body
+    assert "done:      block-uid would: block uid 1001 from SMTP" in body
     assert "  spamtrace firewall unblock 'uid 1001'" in body
     assert subject(alert(inc, AlertEvent.UPDATED)).startswith("[spamtrace update] ")
 

@@ -135,7 +135,7 @@ def _actions(alert: Alert) -> list[str]:
     actions = alert.incident.get("actions")
     if not actions:
         blocked = alert.incident.get("blocked") or 0
-        done = "nothing by spamtrace (it reports; responses are not on)"
+        done = "nothing yet"
         if alert.mode == "observe":
             done = "nothing (mode = observe: spamtrace only reports)"
         if blocked:

@@ -9,9 +9,10 @@ What becomes an alert (the rest of the bus is ignored):
   rejecting it): one ``updated`` alert each. ``more-attempts`` (10, 100, 1000...) and
   ``scanned`` (nothing found) are not news worth a message;
 - :class:`~spamtrace.service.bus.ActionRecorded`: an ``updated`` alert per new action and
-  status (``would-do`` in observe mode, ``done``, ``failed``), with every action so far in the
-  incident's ``actions`` (the :class:`~spamtrace.service.bus.ActionRecord` fields) and its
-  undo command in the alert's commands.
+  status (``would`` in observe mode, ``done``, ``failed``), with every action so far in the
+  incident's ``actions`` (as ``incidents --json`` shows them) and its undo command in the
+  alert's commands. (The ``action`` reason of ``IncidentUpdated`` that follows is the same
+  news and is not sent again.)
 
 :meth:`AlertSubscriber.handle` runs on the engine's loop and only files the message (dict
 operations); rendering the incident, the account's domains, the gate and the dispatch happen
@@ -29,6 +30,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from spamtrace.service.bus import (
+    ActionRecord,
     ActionRecorded,
     AttemptRecorded,
     BlockedRecorded,
@@ -59,7 +61,7 @@ class AlertSubscriber:
         self.alerts = alerts
         self.domains_of = domains_of
         self._latest: OrderedDict[str, IncidentRecord] = OrderedDict()
-        self._actions: OrderedDict[str, list[dict[str, Any]]] = OrderedDict()
+        self._actions: dict[str, list[ActionRecord]] = {}
         self._pending_open: set[str] = set()
         self._jobs: queue.Queue[_Job | None] = queue.Queue(maxsize=QUEUE_SIZE)
         self.dropped = 0
@@ -107,10 +109,7 @@ class AlertSubscriber:
 
     def _action(self, message: ActionRecorded) -> None:
         a = message.action
-        entry = {"action": a.action, "status": a.status, "at": a.at, "detail": a.detail,
-                 "undo": a.undo}  # fmt: skip
-        actions = self._actions.setdefault(message.incident_id, [])
-        actions.append(entry)
+        self._actions.setdefault(message.incident_id, []).append(a)
         rec = self._latest.get(message.incident_id)
         if rec is None:
             return  # an incident this run has not seen: nothing to describe it with
@@ -133,10 +132,8 @@ class AlertSubscriber:
                 return
             event, rec, key, reason = job
             try:
-                doc = incident_json(rec)
-                actions = self._actions.get(rec.id)
-                if actions:
-                    doc["actions"] = list(actions)
+                actions: Any = list(self._actions.get(rec.id, ()))  # bus records: same fields
+                doc = incident_json(rec, actions)
                 domains: tuple[str, ...] = ()
                 if self.domains_of is not None and rec.uid is not None:
                     domains = self.domains_of(rec.uid)
