@@ -217,6 +217,48 @@ class EventsSection(Record):
     syslog_socket: str = "/dev/log"
 
 
+class MailSection(Record):
+    # mail logs read by `mail`, `check` and the daemon; the ones that exist are read
+    exim_logs: list[str] = field(
+        default_factory=lambda: [
+            "/var/log/exim4/mainlog", "/var/log/exim_mainlog", "/var/log/exim/main.log"
+        ]
+    )  # fmt: skip
+    postfix_logs: list[str] = field(
+        default_factory=lambda: ["/var/log/mail.log", "/var/log/maillog"]
+    )
+    php_logs: list[str] = field(default_factory=list)  # PHP mail.log files (php.ini mail.log)
+    # argv prefix of the MTA's own command, for queue state (`-bpc` / `postqueue -j`);
+    # empty: exim4/exim, then postqueue, found on PATH
+    exim_command: list[str] = field(default_factory=list)
+    postqueue_command: list[str] = field(default_factory=list)
+    window: int = 3600  # seconds over which the rates below are counted
+    # mail-script: one script (or one account's local submissions) in `window`
+    script_max_messages: int = 200  # CSF's LF_SCRIPT_LIMIT default
+    script_max_recipients: int = 200  # distinct recipient addresses
+    # mail-auth: one authenticated mailbox in `window`
+    auth_max_ips: int = 10  # distinct client IP addresses
+    auth_max_networks: int = 4  # distinct networks (IPv4 /16, IPv6 /32)
+    auth_max_messages: int = 500
+    auth_rate_factor: float = 10.0  # this many times its own hourly average (history)
+    auth_min_messages: int = 50  # ... and at least this many in `window`
+    history_hours: int = 168  # how far back the hourly average of a mailbox looks
+    check_minutes: int = 60  # `check`: the mail section covers this many minutes
+
+    limits: ClassVar[Mapping[str, Range]] = {
+        "window": Range(60, 7 * 24 * 3600),
+        "script_max_messages": Range(1),
+        "script_max_recipients": Range(1),
+        "auth_max_ips": Range(1),
+        "auth_max_networks": Range(1),
+        "auth_max_messages": Range(1),
+        "auth_rate_factor": Range(1, 1000),
+        "auth_min_messages": Range(1),
+        "history_hours": Range(24, 24 * 366),
+        "check_minutes": Range(1, 7 * 24 * 60),
+    }
+
+
 class Config(Record):
     mode: str = "observe"  # observe | enforce
     smtp: SmtpSection = field(default_factory=SmtpSection)
@@ -230,6 +272,7 @@ class Config(Record):
     audit: AuditSection = field(default_factory=AuditSection)
     metrics: MetricsSection = field(default_factory=MetricsSection)
     events: EventsSection = field(default_factory=EventsSection)
+    mail: MailSection = field(default_factory=MailSection)
     # "section.key" -> where the value came from ("default", a file path, "env", "flag")
     sources: Mapping[str, str] = field(default_factory=dict, compare=False)
 
@@ -436,6 +479,11 @@ def _validate(cfg: Config) -> None:
                       ("events.syslog_socket", cfg.events.syslog_socket)):  # fmt: skip
         if path and not path.startswith("/"):
             raise ConfigError(f"{where(key)}: must be an absolute path (or empty)")
+    for key in ("exim_logs", "postfix_logs", "php_logs", "exim_command", "postqueue_command"):
+        paths = getattr(cfg.mail, key)
+        for path in paths if key.endswith("logs") else paths[:1]:
+            if not path.startswith("/"):
+                raise ConfigError(f"{where('mail.' + key)}: {path!r} is not an absolute path")
     for i, entry in enumerate(cfg.audit.ignore):
         if not _is_ignore_entry(entry):
             raise ConfigError(

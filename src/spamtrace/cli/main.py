@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from typing import Any
 
 #: command modules, in the order their commands appear in --help
-COMMAND_MODULES = ("check", "watch", "scan", "firewall", "audit", "config", "demo")
+COMMAND_MODULES = ("check", "watch", "mail", "scan", "firewall", "audit", "config", "demo")
 #: commands registered by a module of another name
 _MODULE_OF = {"incidents": "watch", "incident": "watch"}
 
