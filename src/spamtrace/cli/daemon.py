@@ -57,6 +57,8 @@ def _daemon(args: argparse.Namespace, cfg: Config) -> int:
         config_file=args.config,
         socket_path=args.socket or cfg.daemon.socket,
         firewall_state_dir=args.firewall_state_dir,
+        respond=not args.no_respond,
+        alerts=not args.no_alerts,
     )
     return daemon.run()
 

@@ -31,14 +31,23 @@ COMMAND_MODULES = (
     "watch",
     "daemon",
     "service",
+    "mail",
     "scan",
     "firewall",
     "audit",
+    "respond",
+    "alert",
     "config",
     "demo",
 )
 #: commands registered by a module of another name
-_MODULE_OF = {"incidents": "watch", "incident": "watch", "status": "daemon"}
+_MODULE_OF = {
+    "incidents": "watch",
+    "incident": "watch",
+    "status": "daemon",
+    "release": "respond",
+    "quarantine": "respond",
+}
 
 
 def _parser_class() -> type[argparse.ArgumentParser]:

@@ -65,6 +65,8 @@ What is published, when:
   subscriber through :meth:`Engine.post`; the engine only relays it).
 - :class:`CaptureModeChanged` when capture degrades (tracepoint lost, proc connector lost);
   :class:`EventsLost` when a source or the store reports lost events (with the new total).
+- :class:`StoreStalled` when writing to the store starts failing (a lock held by another
+  process, a full disk; it is retried, nothing is dropped) and again when it resumes.
 - :class:`FirewallChecked` after each periodic check of the firewall table (``daemon``).
 - :class:`ConfigReloaded` after SIGHUP (``daemon``): a subscriber that reads the config takes
   the new one from it (or keeps the old one when ``ok`` is False).
@@ -215,11 +217,14 @@ class ScanCompleted:
 class ActionRecord:
     """One response to an incident (block uid, stop process, quarantine file, ...)."""
 
-    action: str  # kebab-case id, e.g. "block-uid", "stop-process"
-    status: str  # e.g. "done", "failed", "skipped", "would-do" (observe mode)
+    action: str  # block-uid | stop-process | quarantine | suspend | alert
+    status: str  # would (observe mode) | done | failed
     at: float  # epoch seconds
     detail: str = ""
     undo: str | None = None  # the command that reverses it, when there is one
+    uid: int | None = None  # whom it was against
+    target: str | None = None  # uid, "pid:start time", path or account
+    data: dict[str, Any] = field(default_factory=dict)  # e.g. quarantine_id, signalled pids
 
 
 @dataclass(frozen=True, slots=True)
@@ -283,6 +288,16 @@ class SourceEventSeen:
     at: float = field(default=0.0)
 
 
+@dataclass(frozen=True, slots=True)
+class StoreStalled:
+    """Writing to the store failed and is retried (``stalled``), or writes again (not
+    ``stalled``); ``reason`` is one human line."""
+
+    stalled: bool
+    reason: str
+    at: float
+
+
 Message = Union[  # noqa: UP007 (a runtime alias: Python 3.10 has no `type` statement)
     EngineStarted,
     EngineStopping,
@@ -297,4 +312,5 @@ Message = Union[  # noqa: UP007 (a runtime alias: Python 3.10 has no `type` stat
     FirewallChecked,
     ConfigReloaded,
     SourceEventSeen,
+    StoreStalled,
 ]

@@ -168,14 +168,20 @@ class Daemon:
         config_file: str | None,
         socket_path: str,
         firewall_state_dir: str,
+        respond: bool = True,
+        alerts: bool = True,
     ) -> None:
         from spamtrace.service.firewall_check import FirewallMonitor
 
         self.config_file = config_file
         self.socket_path = socket_path
         self.board = StatusBoard()
-        self.engine = Engine(cfg, options, subscribers=[self.board, JournalLog()])
-        self.engine.subscribers.extend(plugins.subscribers(cfg, self.engine.post))
+        self.engine = Engine(cfg, options)
+        self.engine.subscribers = [
+            *plugins.subscribers(cfg, self.engine, respond=respond, alerts=alerts),
+            self.board,
+            JournalLog(),
+        ]
         self.engine.extra_sources.extend(plugins.sources(cfg))
         self.loaded_at = time.time()
         self.monitor = FirewallMonitor(

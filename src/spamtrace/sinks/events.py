@@ -1,0 +1,553 @@
+"""The event stream for log pipelines: one JSON line per fact, in Elastic Common Schema names.
+
+One line per SMTP connect attempt, blocked attempt, incident opened or updated, and response
+taken, written to a file (``[events] path``) and/or sent to syslog / the journal
+(``[events] syslog``), so that journald, Vector or Fluent Bit can ship the lines to Loki or
+Elasticsearch unchanged. ``docs/fleet.md`` lists the fields.
+
+The shape (schema ``spamtrace.events/1``, in ``spamtrace.schema``) uses ECS field names where
+ECS has one, as nested objects (``{"process": {"pid": 4242}}`` is ECS ``process.pid``):
+``@timestamp``, ``message``, ``event.*`` (``kind``, ``category``, ``type``, ``action``,
+``outcome``, ``severity``, ``reason``, ``provider``, ``dataset``), ``process.*`` (``pid``,
+``name``, ``executable``, ``command_line``, ``args``, ``working_directory``, ``start``,
+``parent.*``), ``user.name``, ``user.id``, ``group.id``, ``source.*`` / ``destination.*``
+(``ip``, ``port``), ``network.*``, ``file.path`` (the script), ``host.name``; everything else
+under ``spamtrace.*`` (verdict, reasons, attribution, account, incident).
+
+Attacker-controlled strings (paths, process names, command lines, user names, reasons that
+quote them) are escaped with :func:`spamtrace.safetext.escape` before they go in: a value never
+carries a control character, an ANSI sequence or a bidi override into Kibana, Grafana or a
+terminal that shows the log. Each string is also cut to :data:`MAX_TEXT` characters and lists
+to :data:`MAX_ITEMS` items, so that a line stays well under a syslog datagram's size. Lines
+are ASCII JSON (``json.dumps`` escapes the rest), one per line, always valid.
+
+The mapping functions (:func:`attempt_event`, :func:`incident_event`, :func:`action_event`)
+are pure: they take the stored records and the host name, and read no clock. The writers
+(:class:`JsonLinesFile`, :class:`SyslogSender`) are the thin I/O part; neither waits: the file
+is appended with one ``write``, syslog datagrams are sent non-blocking (a full socket buffer
+counts a drop instead of stalling the engine).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import errno
+import json
+import os
+import socket
+import time
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Protocol
+
+from spamtrace.errors import RuntimeFailure
+from spamtrace.safetext import escape
+
+if TYPE_CHECKING:
+    from spamtrace.sinks.store import EventRecord
+
+SCHEMA = "spamtrace.events/1"
+ECS_VERSION = "8.11.0"
+#: longest escaped string kept in a field (a longer one ends in "…")
+MAX_TEXT = 4096
+#: most items kept in a list field (args, reasons, destinations, pids)
+MAX_ITEMS = 64
+_SEVERITY = {"mta": 0, "allowed": 0, "submission": 1, "ssh-tunnel": 2, "suspicious": 3}
+_ALERTING = ("suspicious", "ssh-tunnel")
+
+
+# ============================================================================ pure mapping
+def text(value: object) -> str | None:
+    """One attacker-controlled value as an escaped, bounded string (None stays None)."""
+    if value is None:
+        return None
+    return escape(value if isinstance(value, (str, bytes)) else str(value), MAX_TEXT)
+
+
+def texts(values: Sequence[object]) -> list[str]:
+    """Escaped, bounded strings of a list; a longer list ends with how many were left out."""
+    out = [text(v) or "" for v in values[:MAX_ITEMS]]
+    if len(values) > MAX_ITEMS:
+        out.append(f"… {len(values) - MAX_ITEMS} more")
+    return out
+
+
+def escaped(value: Any) -> Any:
+    """A JSON-able structure with every string in it escaped and bounded (keys included)."""
+    if isinstance(value, (str, bytes)):
+        return text(value)
+    if isinstance(value, Mapping):
+        return {text(k): escaped(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [escaped(v) for v in value[:MAX_ITEMS]]
+    return value
+
+
+def iso(ts: float | None) -> str | None:
+    """Epoch seconds as ECS ``@timestamp``: ISO 8601 UTC with milliseconds."""
+    if ts is None:
+        return None
+    when = dt.datetime.fromtimestamp(ts, dt.timezone.utc)
+    return when.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def split_endpoint(value: str | None) -> tuple[str | None, int | None]:
+    """``"1.2.3.4:25"`` / ``"[2001:db8::1]:25"`` -> (ip, port)."""
+    if not value:
+        return None, None
+    host, sep, port = value.rpartition(":")
+    if not sep:
+        return value, None
+    host = host[1:-1] if host.startswith("[") and host.endswith("]") else host
+    return host, int(port) if port.isdigit() else None
+
+
+def _prune(doc: dict[str, Any]) -> dict[str, Any]:
+    """Drop None values and objects left empty (ECS consumers prefer absent to null)."""
+    out: dict[str, Any] = {}
+    for key, value in doc.items():
+        if isinstance(value, dict):
+            value = _prune(value)
+            if not value:
+                continue
+        if value is None:
+            continue
+        out[key] = value
+    return out
+
+
+def _base(ts: float | None, host: str, event: dict[str, Any], message: str) -> dict[str, Any]:
+    return {
+        "@timestamp": iso(ts),
+        "message": message,
+        "ecs": {"version": ECS_VERSION},
+        "event": {"module": "spamtrace", "dataset": "spamtrace.events", **event},
+        "host": {"name": host},
+    }
+
+
+def _process(
+    pid: int | None,
+    name: object,
+    exe: str | None,
+    cmdline: Sequence[str],
+    cwd: str | None,
+    start: float | None = None,
+    parent: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    args = texts(cmdline)
+    proc: dict[str, Any] = {
+        "pid": pid,
+        "name": text(name),
+        "executable": text(exe),
+        "command_line": " ".join(args) if args else None,
+        "args": args or None,
+        "args_count": len(cmdline) if cmdline else None,
+        "working_directory": text(cwd),
+        "start": iso(start),
+    }
+    if parent:
+        proc["parent"] = {
+            "pid": parent.get("pid"),
+            "name": text(parent.get("name")),
+            "executable": text(parent.get("exe")),
+        }
+    return proc
+
+
+def _user(uid: int | None, name: str | None, gid: int | None = None) -> dict[str, Any]:
+    return {
+        "user": {"id": None if uid is None else str(uid), "name": text(name)},
+        "group": {"id": None if gid is None else str(gid)},
+    }
+
+
+def attempt_event(rec: EventRecord, host: str) -> dict[str, Any]:
+    """The line of one SMTP connect attempt (seen by the tracepoint or polling) or one blocked
+    attempt (an NFLOG record: uid only), from its stored record."""
+    blocked_record = rec.type.value == "connect-blocked"
+    verdict = rec.verdict or "unknown"
+    dst_ip, dst_port = split_endpoint(rec.remote)
+    src_ip, src_port = split_endpoint(rec.local)
+    name = rec.details.get("name") or rec.details.get("comm")
+    parents = rec.details.get("parents") or []
+    parent = parents[0] if parents and isinstance(parents[0], Mapping) else None
+    script = rec.scripts[0] if rec.scripts else None
+    action = "smtp-connect-blocked" if blocked_record else "smtp-connect-attempted"
+    who = f"{text(name) or '?'}[{rec.pid or '-'}] uid={rec.uid}"
+    if rec.user:
+        who += f"({text(rec.user)})"
+    message = f"{verdict.upper()} {action} {who} -> {rec.remote}"
+    if rec.blocked:
+        message += " BLOCKED"
+    if script:
+        message += f" script={text(script)}"
+    elif rec.cwd:
+        message += f" cwd={text(rec.cwd)}"
+    event = {
+        "kind": "event",
+        "category": ["network"],
+        "type": ["connection", "denied" if rec.blocked else "start"],
+        "action": action,
+        "outcome": "failure" if rec.blocked else "unknown",
+        "severity": _SEVERITY.get(verdict, 0),
+        "reason": text(rec.reasons[0]) if rec.reasons else None,
+        "provider": rec.source,
+    }
+    doc = _base(rec.wall, host, event, message)
+    doc["process"] = _process(rec.pid, name, rec.exe, rec.cmdline, rec.cwd, rec.start_time, parent)
+    doc.update(_user(rec.uid, rec.user, rec.gid))
+    doc["source"] = {"ip": src_ip, "port": src_port or None}
+    doc["destination"] = {"ip": dst_ip, "port": dst_port}
+    doc["network"] = {
+        "transport": "tcp",
+        "protocol": "smtp",
+        "type": None if dst_ip is None else ("ipv6" if ":" in dst_ip else "ipv4"),
+        "direction": "egress",
+    }
+    doc["file"] = {"path": text(script)}
+    doc["spamtrace"] = {
+        "schema": SCHEMA,
+        "verdict": verdict,
+        "reasons": texts(rec.reasons),
+        "attribution": rec.method,
+        "blocked": rec.blocked,
+        "account": text(rec.account),
+        "scripts": texts(rec.scripts) or None,
+        "incident": {"id": rec.incident_id},
+    }
+    return _prune(doc)
+
+
+def incident_event(
+    incident: Mapping[str, Any], action: str, host: str, *, reason: str | None = None
+) -> dict[str, Any]:
+    """The line of an incident opened or updated (``action``: ``incident-opened`` or
+    ``incident-updated``), from its JSON shape (an item of ``spamtrace incidents --json``),
+    which it carries whole (escaped) in ``spamtrace.incident``."""
+    verdict = str(incident.get("verdict") or "unknown")
+    alerting = verdict in _ALERTING
+    opened = action == "incident-opened"
+    scripts = list(incident.get("scripts") or [])
+    process = incident.get("process") or {}
+    when = incident.get("first_seen_epoch") if opened else incident.get("last_seen_epoch")
+    who = f"uid {incident.get('uid')}"
+    if incident.get("user"):
+        who += f" ({text(incident.get('user'))})"
+    if incident.get("account"):
+        who += f", account {text(incident.get('account'))}"
+    message = (
+        f"{verdict.upper()} incident {text(incident.get('id'))} "
+        f"{'opened' if opened else 'updated'}"
+        + (f" ({text(reason)})" if reason else "")
+        + f": {who}, {incident.get('connections', 0)} connection(s)"
+        + (f", {incident.get('blocked')} blocked" if incident.get("blocked") else "")
+        + (f", script {text(scripts[0])}" if scripts else "")
+    )
+    event = {
+        "kind": "alert" if alerting else "event",
+        "category": ["intrusion_detection", "network"] if alerting else ["network"],
+        "type": ["info"] if opened else ["change"],
+        "action": action,
+        "severity": _SEVERITY.get(verdict, 0),
+        "reason": text(reason) if reason else None,
+        "provider": "spamtrace",
+        "start": iso(incident.get("first_seen_epoch")),
+        "end": None if opened else iso(incident.get("last_seen_epoch")),
+    }
+    doc = _base(when if isinstance(when, (int, float)) else None, host, event, message)
+    pids = incident.get("pids") or []
+    if not isinstance(process, Mapping):
+        process = {}
+    doc["process"] = _process(
+        process.get("pid") or (pids[0] if pids else None),
+        process.get("name"),
+        incident.get("exe"),
+        list(incident.get("cmdline") or []),
+        incident.get("cwd"),
+    )
+    doc.update(_user(incident.get("uid"), incident.get("user")))
+    doc["file"] = {"path": text(scripts[0]) if scripts else None}
+    doc["spamtrace"] = {
+        "schema": SCHEMA,
+        "verdict": verdict,
+        "reasons": texts(incident.get("reasons") or []),
+        "account": text(incident.get("account")),
+        "incident": escaped({k: v for k, v in incident.items() if k != "process"}),
+    }
+    return _prune(doc)
+
+
+def action_event(
+    incident_id: str,
+    action: str,
+    status: str,
+    at: float,
+    host: str,
+    *,
+    detail: str = "",
+    undo: str | None = None,
+) -> dict[str, Any]:
+    """The line of a response taken on an incident (block uid, stop process, ...)."""
+    outcome = {"done": "success", "failed": "failure"}.get(status, "unknown")
+    message = f"response {text(action)} {text(status)} on incident {text(incident_id)}"
+    if detail:
+        message += f": {text(detail)}"
+    event = {
+        "kind": "event",
+        "category": ["intrusion_detection"],
+        "type": ["change"],
+        "action": f"response-{text(action)}",
+        "outcome": outcome,
+        "provider": "spamtrace",
+    }
+    doc = _base(at, host, event, message)
+    doc["spamtrace"] = {
+        "schema": SCHEMA,
+        "incident": {"id": text(incident_id)},
+        "response": {
+            "action": text(action),
+            "status": text(status),
+            "detail": text(detail) or None,
+            "undo": text(undo),
+        },
+    }
+    return _prune(doc)
+
+
+def line(doc: Mapping[str, Any]) -> str:
+    """One event as one line of ASCII JSON (no newline inside; always parses)."""
+    return json.dumps(doc, ensure_ascii=True, separators=(",", ":"), default=str)
+
+
+# ============================================================================ writers
+class LineWriter(Protocol):
+    """Where event lines go (a file, syslog)."""
+
+    name: str
+    errors: int
+
+    def write(self, line: str, warning: bool = False) -> None: ...
+
+    def reopen(self) -> None: ...
+
+    def close(self) -> None: ...
+
+
+class JsonLinesFile:
+    """Appends lines to ``path``; logrotate-safe.
+
+    At most once a second (and on :meth:`reopen`, e.g. on SIGHUP) it compares the path's
+    inode with the open file's: when logrotate renamed or removed the file, it opens the path
+    anew (created 0640). A file truncated in place (``copytruncate``) needs nothing: it is
+    opened with ``O_APPEND``, so the next line goes to the new end. The path is opened with
+    ``O_NOFOLLOW``: a symlink planted there is refused, not followed.
+    """
+
+    CHECK_EVERY = 1.0
+
+    def __init__(self, path: str) -> None:
+        self.name = "file"
+        self.path = path
+        self.errors = 0
+        self.reopened = 0
+        self.last_error: str | None = None
+        self._fd = -1
+        self._ident: tuple[int, int] = (0, 0)
+        self._checked = 0.0
+        self._open()
+
+    def _open(self) -> None:
+        parent = os.path.dirname(self.path)
+        try:
+            if parent and not os.path.isdir(parent):
+                os.makedirs(parent, mode=0o750, exist_ok=True)
+            fd = os.open(
+                self.path,
+                os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_CLOEXEC | os.O_NOFOLLOW,
+                0o640,
+            )
+        except OSError as exc:
+            why = "it is a symlink" if exc.errno == errno.ELOOP else (exc.strerror or str(exc))
+            raise RuntimeFailure(f"events: cannot open {escape(self.path)}: {why}") from None
+        st = os.fstat(fd)
+        old, self._fd = self._fd, fd
+        self._ident = (st.st_dev, st.st_ino)
+        self._checked = time.monotonic()
+        if old >= 0:
+            os.close(old)
+
+    def _rotated(self) -> bool:
+        try:
+            st = os.stat(self.path, follow_symlinks=False)
+        except FileNotFoundError:
+            return True
+        except OSError:
+            return False
+        return (st.st_dev, st.st_ino) != self._ident
+
+    def reopen(self) -> None:
+        """Open the path again if it is no longer the open file (rotation), e.g. on SIGHUP."""
+        self._checked = time.monotonic()
+        if self._rotated():
+            try:
+                self._open()
+                self.reopened += 1
+            except RuntimeFailure as exc:
+                self._failed(exc.message)
+
+    def write(self, line: str, warning: bool = False) -> None:
+        if time.monotonic() - self._checked >= self.CHECK_EVERY:
+            self.reopen()
+        data = (line + "\n").encode("ascii", "backslashreplace")
+        try:
+            written = os.write(self._fd, data)
+            if written != len(data):  # a full disk mid-line: finish the line so the next parses
+                os.write(self._fd, b"\n")
+                self._failed("short write (disk full?)")
+        except OSError as exc:
+            self._failed(exc.strerror or str(exc))
+
+    def _failed(self, why: str) -> None:
+        self.errors += 1
+        self.last_error = why
+
+    def close(self) -> None:
+        if self._fd >= 0:
+            os.close(self._fd)
+            self._fd = -1
+
+
+class SyslogSender:
+    """Sends each line as one syslog datagram (RFC 3164, as glibc's ``syslog()`` does) to a
+    local socket: ``/dev/log``, which rsyslog and systemd-journald both read.
+
+    Facility daemon, priority from the line (``warning`` for an alert, ``info`` otherwise),
+    identifier ``spamtrace[PID]``. The socket is non-blocking: if the reader is stalled the
+    line is counted as dropped, the engine does not wait. A reader restarted meanwhile
+    (``ENOTCONN`` / ``ECONNREFUSED``) is reconnected on the next line.
+    """
+
+    FACILITY_DAEMON = 3
+    INFO, WARNING = 6, 4
+
+    def __init__(self, address: str, ident: str = "spamtrace") -> None:
+        self.name = "syslog"
+        self.address = address
+        self.ident = ident
+        self.errors = 0
+        self.dropped = 0
+        self.last_error: str | None = None
+        self._sock: socket.socket | None = None
+        try:
+            self._connect()
+        except OSError as exc:
+            raise RuntimeFailure(
+                f"events: cannot send to syslog socket {escape(address)}: "
+                f"{exc.strerror or exc} (is journald or rsyslog running?)"
+            ) from None
+
+    def _connect(self) -> None:
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM | socket.SOCK_CLOEXEC)
+        sock.setblocking(False)
+        try:
+            sock.connect(self.address)
+        except OSError:
+            sock.close()
+            raise
+        self._sock = sock
+
+    def datagram(self, line: str, warning: bool, now: float | None = None) -> bytes:
+        pri = self.FACILITY_DAEMON * 8 + (self.WARNING if warning else self.INFO)
+        stamp = time.strftime("%b %e %H:%M:%S", time.localtime(now))
+        return f"<{pri}>{stamp} {self.ident}[{os.getpid()}]: {line}".encode("ascii", "replace")
+
+    def write(self, line: str, warning: bool = False) -> None:
+        data = self.datagram(line, warning)
+        for attempt in (1, 2):
+            try:
+                if self._sock is None:
+                    self._connect()
+                assert self._sock is not None
+                self._sock.send(data)
+                return
+            except BlockingIOError:
+                self.dropped += 1
+                return
+            except OSError as exc:
+                if attempt == 1 and exc.errno in (
+                    errno.ENOTCONN, errno.ECONNREFUSED, errno.ENOENT, errno.EBADF,
+                ):  # fmt: skip
+                    self.reopen()
+                    continue
+                self.errors += 1
+                self.last_error = exc.strerror or str(exc)
+                return
+
+    def reopen(self) -> None:
+        if self._sock is not None:
+            with contextlib.suppress(OSError):
+                self._sock.close()
+            self._sock = None
+        with contextlib.suppress(OSError):
+            self._connect()
+
+    def close(self) -> None:
+        if self._sock is not None:
+            self._sock.close()
+            self._sock = None
+
+
+# ============================================================================ the stream
+class EventStream:
+    """Maps what the engine reports to event lines and hands each to every writer."""
+
+    def __init__(self, writers: Sequence[LineWriter], host: str | None = None) -> None:
+        self.writers = list(writers)
+        self.host = host or socket.gethostname()
+        self.lines = 0
+
+    def emit(self, doc: Mapping[str, Any]) -> None:
+        data = line(doc)
+        warning = doc.get("event", {}).get("kind") == "alert"
+        self.lines += 1
+        for writer in self.writers:
+            writer.write(data, warning)
+
+    def attempt(self, rec: EventRecord) -> None:
+        self.emit(attempt_event(rec, self.host))
+
+    def incident(self, incident: Mapping[str, Any], action: str, reason: str | None = None) -> None:
+        self.emit(incident_event(incident, action, self.host, reason=reason))
+
+    def action(self, incident_id: str, action: str, status: str, at: float, *, detail: str = "",
+               undo: str | None = None) -> None:  # fmt: skip
+        self.emit(action_event(incident_id, action, status, at, self.host, detail=detail,
+                               undo=undo))  # fmt: skip
+
+    def reopen(self) -> None:
+        for writer in self.writers:
+            writer.reopen()
+
+    def errors(self) -> int:
+        return sum(w.errors for w in self.writers)
+
+    def close(self) -> None:
+        for writer in self.writers:
+            with contextlib.suppress(OSError):
+                writer.close()
+
+
+def open_stream(path: str, syslog: bool, syslog_socket: str) -> EventStream | None:
+    """The stream the ``[events]`` config asks for (None: neither a file nor syslog)."""
+    writers: list[LineWriter] = []
+    if path:
+        writers.append(JsonLinesFile(path))
+    if syslog:
+        try:
+            writers.append(SyslogSender(syslog_socket))
+        except RuntimeFailure:
+            for writer in writers:
+                writer.close()
+            raise
+    return EventStream(writers) if writers else None

@@ -1,0 +1,327 @@
+"""Prometheus metrics of the daemon (and of ``watch``): what a fleet's Prometheus scrapes.
+
+:class:`Metrics` owns one private :class:`prometheus_client.CollectorRegistry` (not the global
+one, so that two engines in one test process do not collide) and has one method per fact the
+engine reports (an attempt, an incident, a scan, ...). :class:`MetricsServer` serves the
+registry over HTTP on ``[metrics] listen`` (``127.0.0.1:9945`` by default; a server thread
+that sleeps in ``select`` between scrapes, so an idle daemon pays nothing for it).
+
+Every metric name, its labels and what it counts are listed in ``docs/fleet.md``; the alert
+rules in ``packaging/prometheus/spamtrace-rules.yml`` use them, and a test holds the rules to
+the names exported here. Label values are closed vocabularies (verdicts, capture modes,
+firewall states, action ids, channel names from the config): never an attacker-controlled
+string, so the series count stays small and nothing needs escaping.
+
+Counters of each verdict, capture mode and firewall state exist from the start at 0, so that
+``increase()`` in a rule sees the first attempt (a counter that appears at 1 is invisible to
+it). "Incidents open" is computed at scrape time from the last attempt of each incident the
+engine reported, with the engine's idle gap: no timer runs for it.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from typing import TYPE_CHECKING
+
+from spamtrace.errors import RuntimeFailure
+from spamtrace.model import Verdict
+
+if TYPE_CHECKING:
+    from prometheus_client import CollectorRegistry
+    from prometheus_client.metrics_core import Metric
+
+#: the states a capture can be in (the engine's ``CaptureMode`` values)
+CAPTURE_MODES = ("tracepoint", "degraded")
+#: the states of the firewall table (the engine's ``FirewallState`` values)
+FIREWALL_STATES = ("loaded", "drifted", "absent")
+#: scan outcomes: a suspect file named / nothing suspect / nothing could be scanned
+SCAN_RESULTS = ("found", "clean", "failed")
+#: the sources that report lost events (the engine's ``EventsLost.source`` values)
+LOSS_SOURCES = ("tracepoint", "proc-connector", "nflog", "store")
+#: an incident with no attempt for this long is closed (``IncidentTracker.idle_gap``)
+IDLE_GAP = 600.0
+#: incidents remembered for the "open" gauge (the oldest are forgotten beyond it)
+MAX_TRACKED = 10_000
+SCAN_BUCKETS = (0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 3.0, 5.0, 10.0, 30.0)
+
+
+class Metrics:
+    """The daemon's metrics, updated from the engine's loop (each method is a few dict
+    operations; nothing here waits)."""
+
+    def __init__(
+        self,
+        *,
+        store_path: str | None = None,
+        idle_gap: float = IDLE_GAP,
+        clock: Callable[[], float] = time.time,
+        process_metrics: bool = True,
+    ) -> None:
+        from prometheus_client import (
+            CollectorRegistry,
+            Counter,
+            Gauge,
+            Histogram,
+            Info,
+            disable_created_metrics,
+        )
+        from prometheus_client.process_collector import ProcessCollector
+
+        from spamtrace import __version__
+
+        disable_created_metrics()  # type: ignore[no-untyped-call]  # no *_created series: they double what a scrape carries
+
+        self.registry: CollectorRegistry = CollectorRegistry(auto_describe=True)
+        reg = self.registry
+        self.store_path = store_path
+        self.idle_gap = idle_gap
+        self._clock = clock
+        #: incident id -> (verdict, last attempt): for the "open" gauge
+        self._incidents: dict[str, tuple[str, float]] = {}
+        self._firewall_was_loaded = False
+        #: alert channel -> failures so far (read at scrape time from the alerts sink)
+        self._alert_failures: Callable[[], Mapping[str, int]] | None = None
+        if process_metrics:  # process_cpu_seconds_total, process_resident_memory_bytes, ...
+            ProcessCollector(registry=reg)
+        Info("spamtrace_build", "spamtrace version", registry=reg).info({"version": __version__})
+        self.start_time = Gauge(
+            "spamtrace_start_time_seconds", "when the engine started (epoch)", registry=reg
+        )
+        self.connects = Counter(
+            "spamtrace_smtp_connects",
+            "SMTP connect attempts seen (tracepoint or polling), by verdict",
+            ["verdict"],
+            registry=reg,
+        )
+        self.blocked = Counter(
+            "spamtrace_blocked_attempts",
+            "SMTP connect attempts the firewall rejected (NFLOG), by verdict",
+            ["verdict"],
+            registry=reg,
+        )
+        self.opened = Counter(
+            "spamtrace_incidents_opened", "incidents opened, by verdict", ["verdict"], registry=reg
+        )
+        self.lost = Counter(
+            "spamtrace_events_lost",
+            "events lost by a source (kernel buffer overruns) or the store (queue full)",
+            ["source"],
+            registry=reg,
+        )
+        self.capture = Gauge(
+            "spamtrace_capture_mode", "1 for the current capture mode", ["mode"], registry=reg
+        )
+        self.degraded = Gauge(
+            "spamtrace_capture_degraded",
+            "1 when capture is degraded (sock_diag polling misses short connections)",
+            registry=reg,
+        )
+        self.scans = Counter(
+            "spamtrace_scans",
+            "scans of a suspect's scripts and folder, by result (found: a suspect file named)",
+            ["result"],
+            registry=reg,
+        )
+        self.scan_seconds = Histogram(
+            "spamtrace_scan_duration_seconds",
+            "how long a scan of a suspect's scripts and folder took (reused scans not counted)",
+            buckets=SCAN_BUCKETS,
+            registry=reg,
+        )
+        self.firewall = Gauge(
+            "spamtrace_firewall_state",
+            "1 for the state found by the last check of the firewall table",
+            ["state"],
+            registry=reg,
+        )
+        self.drift = Gauge(
+            "spamtrace_firewall_drift",
+            "1 when the last check found the firewall table edited, or removed after it was "
+            "seen loaded",
+            registry=reg,
+        )
+        self.firewall_checks = Counter(
+            "spamtrace_firewall_checks",
+            "checks of the firewall table, by result",
+            ["result"],
+            registry=reg,
+        )
+        self.responses = Counter(
+            "spamtrace_responses",
+            "responses taken on incidents, by action and status",
+            ["action", "status"],
+            registry=reg,
+        )
+        for verdict in Verdict:
+            self.connects.labels(verdict.value)
+            self.blocked.labels(verdict.value)
+            self.opened.labels(verdict.value)
+        for source in LOSS_SOURCES:
+            self.lost.labels(source)
+        for mode in CAPTURE_MODES:
+            self.capture.labels(mode)
+        for state in FIREWALL_STATES:
+            self.firewall.labels(state)
+        for result in SCAN_RESULTS:
+            self.scans.labels(result)
+        reg.register(_ScrapeTimeCollector(self))
+
+    # ------------------------------------------------------------------ what the engine says
+    def started(self, at: float, capture_mode: str) -> None:
+        self.start_time.set(at)
+        self.capture_mode(capture_mode)
+
+    def attempt(self, verdict: str, incident_id: str, last_seen: float) -> None:
+        self.connects.labels(verdict).inc()
+        self._seen(incident_id, verdict, last_seen)
+
+    def blocked_attempt(self, verdict: str, incident_id: str, last_seen: float) -> None:
+        self.blocked.labels(verdict).inc()
+        self._seen(incident_id, verdict, last_seen)
+
+    def incident_opened(self, verdict: str, incident_id: str, last_seen: float) -> None:
+        self.opened.labels(verdict).inc()
+        self._seen(incident_id, verdict, last_seen)
+
+    def incident_updated(self, verdict: str, incident_id: str, last_seen: float) -> None:
+        self._seen(incident_id, verdict, last_seen)
+
+    def scan(self, files: tuple[object, ...] | None, seconds: float, reused: bool) -> None:
+        result = "failed" if files is None else ("found" if files else "clean")
+        self.scans.labels(result).inc()
+        if not reused:
+            self.scan_seconds.observe(max(0.0, seconds))
+
+    def response(self, action: str, status: str) -> None:
+        self.responses.labels(action, status).inc()
+
+    def capture_mode(self, mode: str) -> None:
+        for name in CAPTURE_MODES:
+            self.capture.labels(name).set(1 if name == mode else 0)
+        self.degraded.set(0 if mode == "tracepoint" else 1)
+
+    def events_lost(self, source: str, count: int) -> None:
+        if count > 0:
+            self.lost.labels(source).inc(count)
+
+    def firewall_checked(self, state: str, *, error: str | None, repaired: bool) -> None:
+        if error is not None:
+            self.firewall_checks.labels("error").inc()
+            return
+        for name in FIREWALL_STATES:
+            self.firewall.labels(name).set(1 if name == state else 0)
+        # drift: edited by hand, or gone after it was seen loaded (a host that never applied
+        # the firewall is "absent" without drifting)
+        self.drift.set(1 if state == "drifted" or (state == "absent" and self._firewall_was_loaded)
+                       else 0)  # fmt: skip
+        self._firewall_was_loaded |= state in ("loaded", "drifted")
+        self.firewall_checks.labels("repaired" if repaired else "checked").inc()
+
+    def alert_failures_from(self, source: Callable[[], Mapping[str, int]]) -> None:
+        """Export ``spamtrace_alert_failures_total{channel}`` from the alerts sink's counters
+        (read at scrape time: channel -> failed deliveries since start)."""
+        self._alert_failures = source
+
+    # ------------------------------------------------------------------ scrape time
+    def _seen(self, incident_id: str, verdict: str, last_seen: float) -> None:
+        tracked = self._incidents
+        tracked.pop(incident_id, None)  # re-inserted last: the dict stays oldest-first
+        tracked[incident_id] = (verdict, last_seen)
+        if len(tracked) > MAX_TRACKED:
+            del tracked[next(iter(tracked))]
+
+    def open_incidents(self) -> dict[str, int]:
+        """Verdict -> incidents with an attempt within the idle gap (forgets the closed)."""
+        cutoff = self._clock() - self.idle_gap
+        for ident in [i for i, (_, last) in self._incidents.items() if last < cutoff]:
+            del self._incidents[ident]
+        counts = dict.fromkeys((v.value for v in Verdict), 0)
+        for verdict, _ in list(self._incidents.values()):
+            counts[verdict] = counts.get(verdict, 0) + 1
+        return counts
+
+    def store_size(self) -> int | None:
+        """Bytes of the store on disk (the database and its WAL), None without a store."""
+        if not self.store_path:
+            return None
+        total = 0
+        for suffix in ("", "-wal", "-shm"):
+            try:
+                total += os.stat(self.store_path + suffix).st_size
+            except OSError:
+                continue
+        return total
+
+    def exposition(self) -> bytes:
+        """The text a scrape gets (for tests and ``status``)."""
+        from prometheus_client import generate_latest
+
+        return generate_latest(self.registry)
+
+
+class _ScrapeTimeCollector:
+    """Values computed when Prometheus scrapes: open incidents, store size, alert failures."""
+
+    def __init__(self, metrics: Metrics) -> None:
+        self.metrics = metrics
+
+    def describe(self) -> Iterable[Metric]:
+        return list(self._families(describe=True))
+
+    def collect(self) -> Iterable[Metric]:
+        return list(self._families(describe=False))
+
+    def _families(self, *, describe: bool) -> Iterator[Metric]:
+        from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
+
+        m = self.metrics
+        open_ = GaugeMetricFamily(
+            "spamtrace_incidents_open",
+            f"incidents with an attempt in the last {m.idle_gap:g} s, by verdict",
+            labels=["verdict"],
+        )
+        size = GaugeMetricFamily(
+            "spamtrace_store_size_bytes", "size of the SQLite store on disk (with its WAL)"
+        )
+        failures = CounterMetricFamily(
+            "spamtrace_alert_failures",
+            "alert deliveries that failed (after retries), by channel",
+            labels=["channel"],
+        )
+        if not describe:
+            for verdict, count in sorted(m.open_incidents().items()):
+                open_.add_metric([verdict], count)
+            store = m.store_size()
+            if store is not None:
+                size.add_metric([], store)
+            if m._alert_failures is not None:
+                for channel, count in sorted(m._alert_failures().items()):
+                    failures.add_metric([channel], count)
+        yield open_
+        yield size
+        yield failures
+
+
+class MetricsServer:
+    """The HTTP endpoint (``GET /metrics``; any path answers the same)."""
+
+    def __init__(self, metrics: Metrics, host: str, port: int) -> None:
+        from prometheus_client import start_http_server
+
+        self.address = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+        try:
+            self._server, self._thread = start_http_server(port, host, metrics.registry)
+        except OSError as exc:
+            raise RuntimeFailure(
+                f"metrics: cannot listen on {self.address}: {exc.strerror or exc} "
+                "(set [metrics] listen to another address, or empty to turn metrics off)"
+            ) from None
+        self.port: int = self._server.server_port  # the one bound, when asked for port 0
+        self.address = f"[{host}]:{self.port}" if ":" in host else f"{host}:{self.port}"
+
+    def close(self) -> None:
+        self._server.shutdown()  # stops serve_forever, then the thread ends
+        self._server.server_close()
+        self._thread.join(timeout=5.0)
