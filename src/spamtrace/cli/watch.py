@@ -27,7 +27,7 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from spamtrace.cli.options import count
-from spamtrace.errors import ExitCode, PermissionRequired, UsageError
+from spamtrace.errors import ExitCode, PermissionRequired, SpamtraceError, UsageError
 from spamtrace.model import ALERTING_VERDICTS, Verdict
 from spamtrace.render.incidents import (
     INCIDENT_SCHEMA,
@@ -41,6 +41,7 @@ from spamtrace.service.scanning import SCAN_BUDGET
 
 if TYPE_CHECKING:
     from spamtrace.config import Config
+    from spamtrace.service.bus import Subscriber
     from spamtrace.service.engine import EngineOptions
     from spamtrace.sinks.store import StoreReader
 
@@ -165,6 +166,49 @@ def engine_options(args: argparse.Namespace, cfg: Config) -> EngineOptions:
     )
 
 
+def fleet_subscribers(
+    cfg: Config, store_path: str | None, *, strict: bool
+) -> tuple[list[Subscriber], list[str]]:
+    """The metrics endpoint and the event stream the config asks for (``[metrics]``,
+    ``[events]``), with one note line each for the start report.
+
+    ``strict`` (the daemon): a metrics address that cannot be bound, or an event file or
+    syslog socket that cannot be opened, stops the start with one line (exit 3). Otherwise
+    (``watch``, often run beside the daemon) it is a note and that output is off.
+    """
+    from spamtrace.sinks.events import open_stream
+    from spamtrace.sinks.metrics import MetricsSubscriber
+
+    subs: list[Subscriber] = []
+    notes: list[str] = []
+    try:
+        metrics = MetricsSubscriber.from_config(cfg.metrics.listen, store_path)
+    except SpamtraceError as exc:
+        if strict:
+            raise
+        notes.append(f"{exc.message}; metrics are off for this run")
+    else:
+        if metrics is not None:
+            subs.append(metrics)
+            notes.append(f"metrics: {metrics.url}")
+    ev = cfg.events
+    try:
+        stream = open_stream(ev.path, ev.syslog, ev.syslog_socket)
+    except SpamtraceError as exc:
+        if strict:
+            for sub in subs:
+                sub.close()
+            raise
+        notes.append(f"{exc.message}; the event stream is off for this run")
+    else:
+        if stream is not None:
+            subs.append(stream)
+            where = [escape(ev.path)] if ev.path else []
+            where += [f"syslog {escape(ev.syslog_socket)}"] if ev.syslog else []
+            notes.append(f"events: {', '.join(where)}")
+    return subs, notes
+
+
 def _watch(args: argparse.Namespace, cfg: Config) -> int:
     from spamtrace.render.watch import WatchView
     from spamtrace.service.engine import Engine
@@ -174,7 +218,10 @@ def _watch(args: argparse.Namespace, cfg: Config) -> int:
             "watch needs root (tracefs, proc connector); without root use `spamtrace check`"
         )
     view = WatchView(bool(args.json))
-    engine = Engine(cfg, engine_options(args, cfg), subscribers=[view])
+    options = engine_options(args, cfg)
+    fleet, notes = fleet_subscribers(cfg, options.store_path, strict=False)
+    engine = Engine(cfg, options, subscribers=[view, *fleet])
+    engine.notes.extend(notes)
     old: dict[signal.Signals, Any] = {}
     for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
         old[sig] = signal.signal(sig, engine.request_stop)

@@ -31,7 +31,6 @@ counts a drop instead of stalling the engine).
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import errno
 import json
 import os
@@ -41,7 +40,16 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
 from spamtrace.errors import RuntimeFailure
+from spamtrace.render.incidents import incident_json, iso
 from spamtrace.safetext import escape
+from spamtrace.service.bus import (
+    ActionRecorded,
+    AttemptRecorded,
+    BlockedRecorded,
+    IncidentOpened,
+    IncidentUpdated,
+    Message,
+)
 
 if TYPE_CHECKING:
     from spamtrace.sinks.store import EventRecord
@@ -81,14 +89,6 @@ def escaped(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return [escaped(v) for v in value[:MAX_ITEMS]]
     return value
-
-
-def iso(ts: float | None) -> str | None:
-    """Epoch seconds as ECS ``@timestamp``: ISO 8601 UTC with milliseconds."""
-    if ts is None:
-        return None
-    when = dt.datetime.fromtimestamp(ts, dt.timezone.utc)
-    return when.isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def split_endpoint(value: str | None) -> tuple[str | None, int | None]:
@@ -500,12 +500,28 @@ class SyslogSender:
 
 # ============================================================================ the stream
 class EventStream:
-    """Maps what the engine reports to event lines and hands each to every writer."""
+    """The engine's subscriber (:mod:`spamtrace.service.bus`) that maps what the engine
+    publishes to event lines and hands each to every writer."""
+
+    name = "events"
 
     def __init__(self, writers: Sequence[LineWriter], host: str | None = None) -> None:
         self.writers = list(writers)
         self.host = host or socket.gethostname()
         self.lines = 0
+
+    def handle(self, message: Message) -> None:
+        if isinstance(message, (AttemptRecorded, BlockedRecorded)):
+            self.attempt(message.record)
+        elif isinstance(message, IncidentOpened):
+            self.incident(incident_json(message.incident), "incident-opened")
+        elif isinstance(message, IncidentUpdated):
+            reason = message.reason.value + (f": {message.detail}" if message.detail else "")
+            self.incident(incident_json(message.incident), "incident-updated", reason)
+        elif isinstance(message, ActionRecorded):
+            act = message.action
+            self.action(message.incident_id, act.action, act.status, act.at, detail=act.detail,
+                        undo=act.undo)  # fmt: skip
 
     def emit(self, doc: Mapping[str, Any]) -> None:
         data = line(doc)
