@@ -198,6 +198,9 @@ class AuditSection(Record):
 
     limits: ClassVar[Mapping[str, Range]] = {"dnsbl_timeout": Range(0, 300, above=True)}
     dnsbl_nameservers: list[str] = field(default_factory=list)  # empty: system resolver
+    # acknowledged findings, which no longer make `audit` exit 1: "ID" (every finding of that
+    # id) or "ID:SUBJECT" (one item: a pool, a zone; shell-style * and ? match in SUBJECT)
+    ignore: list[str] = field(default_factory=list)
 
 
 class MetricsSection(Record):
@@ -400,6 +403,20 @@ def _build(data: dict[str, Any], sources: dict[str, str]) -> Config:
     return cfg
 
 
+_ID_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-")
+
+
+def _is_ignore_entry(entry: str) -> bool:
+    """An ``[audit] ignore`` entry: a finding id ("family.name"), then optionally ":SUBJECT"."""
+    ident, colon, subject = entry.partition(":")
+    family, dot, name = ident.partition(".")
+    return (
+        bool(dot and family and name)
+        and set(family + name) <= _ID_CHARS
+        and (not colon or bool(subject.strip()))
+    )
+
+
 def _validate(cfg: Config) -> None:
     def where(key: str) -> str:
         return f"{cfg.sources.get(key, 'default')}: {key}"
@@ -419,6 +436,12 @@ def _validate(cfg: Config) -> None:
                       ("events.syslog_socket", cfg.events.syslog_socket)):  # fmt: skip
         if path and not path.startswith("/"):
             raise ConfigError(f"{where(key)}: must be an absolute path (or empty)")
+    for i, entry in enumerate(cfg.audit.ignore):
+        if not _is_ignore_entry(entry):
+            raise ConfigError(
+                f"{where('audit.ignore')}[{i}]: {entry!r} is not a finding id "
+                '("sshd.tcp-forwarding") or "ID:SUBJECT" ("php.mail-log:FPM pool www *")'
+            )
     if cfg.events.syslog and not cfg.events.syslog_socket:
         raise ConfigError(f"{where('events.syslog_socket')}: empty, but events.syslog is true")
 

@@ -467,7 +467,9 @@ def test_plan_shows_impact_and_inbound_note(server_world: World) -> None:
             pytest.fail("the check pipeline (spamtrace.cli.check.collect) is missing")
         assert any(b["uid"] == w.uid and b["remote"] == f"{w.mx_ip}:25" for b in blocked), doc
         human = fw("plan", "--db", str(w.tmp / "none.db"))
-        assert "Inbound mail is not affected" in human.stdout
+        assert "Inbound mail keeps working" in human.stdout
+        assert "mail() and sendmail keep working" in human.stdout
+        assert "for a day" in human.stdout  # no store yet: watch first
         assert "BLOCKED" in human.stdout and str(w.uid) in human.stdout
     finally:
         php.kill()

@@ -47,7 +47,7 @@ def _family_addrs(addresses: Sequence[str], family: int) -> list[str]:
 
 def _exception_rules(chain: str, exc: FirewallException, family: int) -> list[str]:
     if exc.host is not None and not exc.addresses:
-        raise FirewallError(f"firewall.exceptions[{exc.index}]: host {exc.host!r} not resolved")
+        raise FirewallError(f"{exc.source}: host {exc.host!r} not resolved")
     owner = []
     if exc.uid is not None:
         owner += ["--uid-owner", str(exc.uid)]

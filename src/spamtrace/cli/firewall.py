@@ -26,11 +26,6 @@ if TYPE_CHECKING:
     from spamtrace.policy.firewall_plan import FirewallPlan, Impact
 
 DEFAULT_STATE_DIR = "/var/lib/spamtrace/firewall"  # = actions.firewall.transaction's
-INBOUND_NOTE = (
-    "Inbound mail is not affected: the rules only look at connections this server opens "
-    "(output hook, destination port); remote servers can still deliver to this server's "
-    "port 25, and replies to them pass."
-)
 
 
 def register(sub: Any) -> None:
@@ -164,7 +159,9 @@ def _collect_impact(args: argparse.Namespace, cfg: Config, plan: FirewallPlan) -
     recent: list[RecentSender] = []
     db = args.db or cfg.store.path
     if not os.path.exists(db):
-        notes.append(f"recent senders: skipped (no store at {db}; `spamtrace watch` fills it)")
+        from spamtrace.policy.firewall_plan import no_store_advice
+
+        notes.append(no_store_advice(db))
     else:
         try:
             from spamtrace.sinks.store import open_reader
@@ -192,6 +189,7 @@ def _collect_impact(args: argparse.Namespace, cfg: Config, plan: FirewallPlan) -
 
 def _plan_cmd(args: argparse.Namespace, cfg: Config) -> int:
     from spamtrace.cli.output import dump_json
+    from spamtrace.policy.firewall_plan import KEEPS_WORKING
 
     plan = build(args, cfg)
     backend = _backend(args)
@@ -212,7 +210,8 @@ def _plan_cmd(args: argparse.Namespace, cfg: Config) -> int:
                 "refusal": plan.refusal,
                 "notes": [*plan.notes, *impact.notes],
                 "inbound_unaffected": True,
-                "inbound_note": INBOUND_NOTE,
+                "inbound_note": KEEPS_WORKING[0],
+                "keeps_working": KEEPS_WORKING,
                 "impact": {"blocked": impact.blocked, "allowed": impact.allowed},
                 "ruleset": ruleset,
             }
@@ -230,7 +229,7 @@ def _plan_cmd(args: argparse.Namespace, cfg: Config) -> int:
         print(f"  ... but the MTA only towards the relays: {', '.join(plan.relay_addresses)}")
     for exc in plan.exceptions:
         addrs = f" ({', '.join(exc.addresses)})" if exc.addresses else ""
-        print(f"  exception #{exc.index}: {escape(exc.describe())}{addrs}")
+        print(f"  exception #{exc.index} ({exc.source}): {escape(exc.describe())}{addrs}")
     if plan.mode.value == "redirect":
         print(
             f"Everyone else: new connections are logged (NFLOG group {plan.nflog_group}) "
@@ -241,7 +240,8 @@ def _plan_cmd(args: argparse.Namespace, cfg: Config) -> int:
             f"Everyone else: new connections are logged (NFLOG group {plan.nflog_group}) "
             "and rejected with a TCP reset."
         )
-    print(INBOUND_NOTE)
+    for line in KEEPS_WORKING:
+        print(line)
     print("\nImpact (connections open now, and senders recorded by `watch` recently):")
     if not impact.entries:
         print("  no SMTP senders seen")

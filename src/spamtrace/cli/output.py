@@ -64,7 +64,8 @@ def console(stderr: bool = False) -> Console:
     tty = stream.isatty()
     # In a pipe or a log, don't squeeze tables into 80 columns: paths must stay whole.
     width = None if tty or os.environ.get("COLUMNS") else 240
-    return Console(file=stream, highlight=False, soft_wrap=not tty, width=width)
+    # no emoji codes: ":smile:" in a file name or a process name prints as typed
+    return Console(file=stream, highlight=False, soft_wrap=not tty, width=width, emoji=False)
 
 
 def json_text(value: Any, *, indent: int | None = 2) -> str:

@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime as dt
+import math
 import os
 import re
 import signal
@@ -135,12 +136,22 @@ def parse_since(text: str, now: float) -> float | None:
     text = text.strip()
     if text.lower() in ("all", "ever", ""):
         return None
+    when = _since(text, now)
+    if not 0 <= when <= _LATEST:  # before 1970 or after 9999 (datetime cannot show it)
+        raise UsageError(f"--since: {text!r} is out of range (1970 to 9999, or all)")
+    return when
+
+
+_LATEST = 253402300799.0  # 9999-12-31T23:59:59Z
+
+
+def _since(text: str, now: float) -> float:
     m = _DUR_RE.match(text)
     if m and m.group(2):
         return now - float(m.group(1)) * _UNITS[m.group(2)]
     with contextlib.suppress(ValueError):
         value = float(text)
-        if value > 1e8:
+        if value > 1e8 or not math.isfinite(value):
             return value
     try:
         when = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))

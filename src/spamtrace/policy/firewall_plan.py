@@ -18,7 +18,10 @@ Policy, in order (the same in every backend):
 3. root (uid 0) is always allowed;
 4. the MTA's users/groups and ``firewall.allow_users``/``allow_groups`` are allowed (mode
    ``relay``: only towards the relay hosts);
-5. configured exceptions (user/group x host/network x port) are allowed;
+5. configured exceptions (user/group x host/network x port) are allowed, and those derived
+   from ``[submission]``: what ``check`` calls a legitimate submission (an account in
+   ``allow_accounts``, a destination in ``allow_destinations``, on a submission port: one of
+   ``smtp.ports`` that is not a relay port) is what the firewall lets through;
 6. everything else: a new connection (SYN) is logged to NFLOG and rejected with a TCP reset
    (mode ``redirect``: logged and redirected to the local MTA instead).
 """
@@ -91,6 +94,11 @@ class FirewallException:
     port: int | None = None
     comment: str | None = None
     addresses: tuple[str, ...] = ()  # host resolved (or network): "ip" / "cidr"
+    origin: str = ""  # the config entry it comes from; "" = firewall.exceptions[index]
+
+    @property
+    def source(self) -> str:
+        return self.origin or f"firewall.exceptions[{self.index}]"
 
     def describe(self) -> str:
         who = []
@@ -313,6 +321,128 @@ def resolve_relays(
     return tuple(sorted(cleaned, key=_addr_key))
 
 
+def split_destination(entry: str) -> tuple[str, int | None] | None:
+    """A ``[submission] allow_destinations`` entry -> (host, address or network; port or None).
+
+    "host", "host:port", "ip", "ip:port", "cidr", "cidr:port", "[v6]", "[v6]:port", "v6";
+    None when it is none of these.
+    """
+    entry = entry.strip()
+    port_text = ""
+    if entry.startswith("["):
+        host, close, rest = entry[1:].partition("]")
+        if not close or (rest and not rest.startswith(":")):
+            return None
+        port_text = rest[1:]
+    elif entry.count(":") == 1:
+        host, _, port_text = entry.partition(":")
+    else:
+        host = entry
+    if not host or (port_text and not port_text.isdigit()):
+        return None
+    port = int(port_text) if port_text else None
+    if port is not None and not 1 <= port <= 65535:
+        return None
+    return host, port
+
+
+def submission_exceptions(
+    cfg: Config,
+    *,
+    start: int,
+    uid_of: Callable[[str], int | None],
+    resolve: Callable[[str], tuple[str, ...]] | None,
+    notes: list[str],
+) -> tuple[tuple[FirewallException, ...], str | None]:
+    """The exceptions ``[submission]`` implies, numbered from ``start``, and why to refuse.
+
+    An account becomes its system user (the firewall tells senders apart by the socket
+    owner's uid); a destination becomes a host or network exception. Both only on submission
+    ports, as in ``check``'s verdict. A refusal names the entry and what to write instead.
+    """
+    sub = cfg.submission
+    relay = set(cfg.smtp.relay_ports)
+    ports = tuple(p for p in sorted(set(cfg.smtp.ports)) if p not in relay)
+    out: list[FirewallException] = []
+    if (sub.allow_accounts or sub.allow_destinations) and not ports:
+        notes.append(
+            "[submission] is not applied: every port in smtp.ports is a relay port "
+            "(smtp.relay_ports), and [submission] only allows submission ports"
+        )
+        return (), None
+
+    def add(origin: str, **fields: Any) -> None:
+        for port in fields.pop("ports"):
+            index = start + len(out)
+            out.append(FirewallException(index=index, port=port, origin=origin, **fields))
+
+    for i, name in enumerate(sub.allow_accounts):
+        where = f"submission.allow_accounts[{i}]"
+        uid = int(name) if name.isdigit() else uid_of(name)
+        if uid is None:
+            return (), (
+                f"{where}: {name!r} is not a user on this host, and the firewall tells senders "
+                "apart by the socket owner's user; name the account's system user there, or "
+                'allow it with [[firewall.exceptions]] user = "..." , port = 587'
+            )
+        add(where, user=name, uid=uid, comment="[submission] allow_accounts", ports=ports)
+    for i, entry in enumerate(sub.allow_destinations):
+        where = f"submission.allow_destinations[{i}]"
+        parsed = split_destination(entry)
+        if parsed is None:
+            return (), f"{where}: cannot read {entry!r} (host, host:port, ip, cidr or [v6]:port)"
+        host, port = parsed
+        if port is not None and port not in ports:
+            kind = "a relay port" if port in relay else "not in smtp.ports"
+            notes.append(
+                f"{where} ({entry}): port {port} is {kind}; [submission] only allows "
+                "submission ports, so it is not an exception (use [[firewall.exceptions]])"
+            )
+            continue
+        entry_ports = (port,) if port is not None else ports
+        try:
+            network = str(ipaddress.ip_network(host, strict=False))
+        except ValueError:
+            network = None
+        if network is not None:
+            address = network.removesuffix("/32").removesuffix("/128")
+            add(where, network=host, addresses=(address,), ports=entry_ports,
+                comment="[submission] allow_destinations")  # fmt: skip
+            continue
+        addresses: tuple[str, ...] = ()
+        if resolve is not None:
+            addresses = tuple(sorted(set(resolve(host)), key=_addr_key))
+            if not addresses:
+                return (), (
+                    f"{where}: {host!r} does not resolve, so the firewall cannot let it through "
+                    "(fix the name, or use its addresses)"
+                )
+        add(where, host=host, addresses=addresses, ports=entry_ports,
+            comment="[submission] allow_destinations")  # fmt: skip
+    return tuple(out), None
+
+
+#: what the plan says stays as it is, whatever the mode
+KEEPS_WORKING = (
+    "Inbound mail keeps working: the rules only look at connections this server opens "
+    "(output hook, destination port); remote servers still deliver to this server's port 25, "
+    "and replies to them pass.",
+    "mail() and sendmail keep working: PHP's mail(), sendmail and every script that hands "
+    "mail to the local MTA are sent by the MTA, under its own user, which is allowed; only "
+    "scripts that open SMTP connections themselves are stopped.",
+)
+
+
+def no_store_advice(store: str) -> str:
+    """What to do before apply when no recorded senders exist (no store yet)."""
+    return (
+        f"no store yet at {store}: the impact above is only what is connected right now. Run "
+        "`spamtrace watch` (or the daemon) for a day first, so that the plan shows every "
+        "program that sends mail in a normal day (cron jobs, newsletters, SMTP plugins) "
+        "before you apply it."
+    )
+
+
 def no_mta_message() -> str:
     return (
         "no MTA detected: refusing to block SMTP without knowing which user the mail server "
@@ -357,9 +487,12 @@ def build_plan(
     exceptions = parse_exceptions(
         fw.exceptions, ports, uid_of=uid_of, gid_of=gid_of, resolve=resolve
     )
-    relay_addresses: tuple[str, ...] = ()
     notes: list[str] = []
-    refusal = None
+    derived, refusal = submission_exceptions(
+        cfg, start=len(exceptions), uid_of=uid_of, resolve=resolve, notes=notes
+    )
+    exceptions += derived
+    relay_addresses: tuple[str, ...] = ()
     if mode is FirewallMode.RELAY:
         if not fw.relays:
             raise ConfigError(
@@ -372,7 +505,7 @@ def build_plan(
                 "and only root and the MTA may reach the relays"
             )
     elif not mta.uids:
-        refusal = no_mta_message()
+        refusal = no_mta_message()  # the one to fix first
     if mode is FirewallMode.REDIRECT and REDIRECT_PORT not in ports:
         notes.append(f"port {REDIRECT_PORT} is not in smtp.ports; redirect target is :25 anyway")
     return FirewallPlan(
@@ -412,7 +545,7 @@ def decide(
         return Outcome.ALLOWED, f"{principal.kind} {principal.id}: {principal.reason}"
     for exc in plan.exceptions:
         if exc.matches(uid, gid, ip, port):
-            return Outcome.ALLOWED, f"exception #{exc.index}: {exc.describe()}"
+            return Outcome.ALLOWED, f"exception #{exc.index} ({exc.source}): {exc.describe()}"
     if principal is not None:
         return Outcome.BLOCKED, "relay mode: the MTA may only reach the relay hosts"
     if plan.mode is FirewallMode.REDIRECT:

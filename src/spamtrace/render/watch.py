@@ -27,6 +27,7 @@ from spamtrace.service.bus import (
     IncidentOpened,
     Message,
     ScanCompleted,
+    StoreStalled,
 )
 
 if TYPE_CHECKING:
@@ -49,7 +50,7 @@ class WatchView:
         elif isinstance(message, ScanCompleted):
             if message.late:
                 self._late_scan(message)
-        elif isinstance(message, CaptureModeChanged):
+        elif isinstance(message, (CaptureModeChanged, StoreStalled)):
             self.warn(message.reason)
         elif isinstance(message, EngineStarted):
             self._status(message)

@@ -226,14 +226,23 @@ class Analysis:
     findings: tuple[Finding, ...]
     layers: int  # how many decoded payloads were scanned (0 when it stopped early)
     complete: bool = True  # False: stopped at ``stop_at``, the rules left were not run
+    cut_short: bool = False  # True: the time budget ran out; the findings are those made by then
 
 
 # ------------------------------------------------------------------------------------ helpers
+_JOIN_SLICE = 1 << 14
+
+
 def _string_text(ctx: _Ctx) -> bytes:
     """All raw literal bodies + inline HTML, lower-cased, joined by NUL."""
     cached = ctx.cache.get("text")
     if cached is None:
-        cached = b"\x00" + b"\x00".join([*ctx.lx.raw_strings, ctx.lx.html]).lower()
+        parts = ctx.lx.raw_strings
+        # joined in slices: bytes.join holds an 80-byte buffer view per item (320 MB for the
+        # four million literals of a padded file)
+        step = _JOIN_SLICE
+        slices = [b"\x00".join(parts[i : i + step]) for i in range(0, len(parts), step)]
+        cached = b"\x00" + b"\x00".join([*slices, ctx.lx.html]).lower()
         ctx.cache["text"] = cached
     return cached  # type: ignore[no-any-return]
 
@@ -1215,8 +1224,10 @@ def _include_literal(ctx: _Ctx, rule: Rule) -> Hit | None:
     return None
 
 
+# possessive: the same match (nothing follows the repetition), without the regex engine
+# keeping a backtracking entry per piece (300 MB for a million "a"."a"... pieces)
 _CONCAT = re.compile(
-    rb"(?:" + _S + rb"|chr\s*\(\s*\d+\s*\))(?:\s*\.\s*(?:" + _S + rb"|chr\s*\(\s*\d+\s*\)))+"
+    rb"(?:" + _S + rb"|chr\s*\(\s*\d+\s*\))(?:\s*\.\s*(?:" + _S + rb"|chr\s*\(\s*\d+\s*\)))++"
 )
 # where a literal-only concatenation may start (literal prefixes keep the scan fast)
 _CONCAT_START = re.compile(rb"\x01\d+\x01\s*\.\s*(?:\x01|chr)")
@@ -1374,6 +1385,8 @@ def _built_names(ctx: _Ctx, rule: Rule) -> Hit | None:
     return None
 
 
+_JOINED_MAX = decode.MAX_OUTPUT  # bytes of one literal concatenation tried as a payload
+_JOINED_PIECES = 1 << 16  # and its pieces
 _DATA_HEAD = re.compile(rb"[A-Za-z0-9+/=_\-\s%]+")
 
 
@@ -1402,7 +1415,13 @@ def _decode_candidates(ctx: _Ctx) -> list[tuple[int, bytes]]:
                     out.append((int(p.group(1)), b"\x00code\x00" + val))
     if _DOT in ctx.code and len(out) < MAX_DECODE_CANDIDATES:
         for m in _concats_cached(ctx):
-            idxs = [int(x) for x in _PLACEHOLDER.findall(m.group(0))]
+            idxs: list[int] = []
+            size = 0
+            for p in _PLACEHOLDER.finditer(ctx.code, m.start(), m.end()):
+                idxs.append(int(p.group(1)))
+                size += len(lx.raw_strings[idxs[-1]])
+                if size > _JOINED_MAX or len(idxs) >= _JOINED_PIECES:
+                    break  # no payload is that long: padding ("a"."a"...)
             if len(idxs) < 2:
                 continue
             joined = b"".join(lx.value(i) for i in idxs)
@@ -3448,10 +3467,15 @@ def analyze(
     hits: dict[str, tuple[Rule, Hit, int]] = {}
     code0: dict[str, bytes] = {}
     complete = True
+    cut_short = False
     try:
         layers = _analyze(data, name, rules, check, 0, hits, yara, code0, stop_at)
     except _Enough:
         layers, complete = 0, False
+    except BudgetExceeded:
+        # the findings made before the budget ran out stand: padding appended to a mailer
+        # must not throw them away (the caller says the file was cut short)
+        layers, complete, cut_short = 0, False, True
     _drop_overlapped(hits)
     # the rules about the other findings, last; none of them can fire on a file with none
     for rule in _after_rules(rules) if complete and hits else ():
@@ -3478,4 +3502,4 @@ def analyze(
         )
     )
     score = sum(f.weight for f in findings)
-    return Analysis(score, ScanVerdict.from_score(score), findings, layers, complete)
+    return Analysis(score, ScanVerdict.from_score(score), findings, layers, complete, cut_short)

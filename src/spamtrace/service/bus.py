@@ -65,6 +65,8 @@ What is published, when:
   subscriber through :meth:`Engine.post`; the engine only relays it).
 - :class:`CaptureModeChanged` when capture degrades (tracepoint lost, proc connector lost);
   :class:`EventsLost` when a source or the store reports lost events (with the new total).
+- :class:`StoreStalled` when writing to the store starts failing (a lock held by another
+  process, a full disk; it is retried, nothing is dropped) and again when it resumes.
 - :class:`FirewallChecked` after each periodic check of the firewall table.
 """
 
@@ -267,6 +269,16 @@ class SourceEventSeen:
     at: float = field(default=0.0)
 
 
+@dataclass(frozen=True, slots=True)
+class StoreStalled:
+    """Writing to the store failed and is retried (``stalled``), or writes again (not
+    ``stalled``); ``reason`` is one human line."""
+
+    stalled: bool
+    reason: str
+    at: float
+
+
 Message = Union[  # noqa: UP007 (a runtime alias: Python 3.10 has no `type` statement)
     EngineStarted,
     EngineStopping,
@@ -280,4 +292,5 @@ Message = Union[  # noqa: UP007 (a runtime alias: Python 3.10 has no `type` stat
     EventsLost,
     FirewallChecked,
     SourceEventSeen,
+    StoreStalled,
 ]

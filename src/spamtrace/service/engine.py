@@ -200,6 +200,7 @@ class Engine:
                 queue_size=cfg.watch.queue_size,
                 retention_days=cfg.store.retention_days,
                 max_events=cfg.store.max_events,
+                warn=self._store_stalled,
             )
             self._resume_incidents()
         from spamtrace.sources.proc_connector import ProcConnectorSource
@@ -623,6 +624,14 @@ class Engine:
             doc["store"] = self.store_health()
         return doc
 
+    def _store_stalled(self, text: str) -> None:
+        """The store's writer thread tells of a stall or a recovery: published on the loop."""
+        from spamtrace.service.bus import StoreStalled
+
+        health = self.store.health() if self.store is not None else None
+        stalled = health is not None and health.stalled_since is not None
+        self.post(StoreStalled(stalled, text, time.time()))
+
     def store_health(self) -> dict[str, Any] | None:
         if self.store is None:
             return None
@@ -633,6 +642,8 @@ class Engine:
             "lost": h.lost,
             "queued": h.queued,
             "error": h.error,
+            "retries": h.retries,
+            "stalled_since": h.stalled_since,
         }
 
 

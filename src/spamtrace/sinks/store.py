@@ -22,12 +22,20 @@ Writing: :class:`Store` runs one writer thread fed by a bounded queue. :meth:`St
 never blocks the event reader: when the queue is full the record is counted in
 ``lost`` and reported. Each batch is one transaction, so ``kill -9`` loses at most the batch
 in flight; everything committed before is there when the file is reopened (WAL,
-``synchronous=NORMAL``). A write error (disk full, I/O error) stops writing, keeps what was
-committed, counts what could not be written and is reported by :meth:`Store.health`.
+``synchronous=NORMAL``). A write that may succeed later (another process holding the database
+lock, disk full, an I/O error) is retried with backoff for as long as it takes, never given up:
+the batch is kept, later events wait in the queue, each failed attempt is counted
+(``retries``), and the ``warn`` callback is told once when writing stalls and once when it
+resumes. Only a damaged database stops the writer (``error``); a batch SQLite refuses as such
+(a constraint) is counted lost and writing goes on. At :meth:`Store.close` what still cannot
+be written within the timeout is counted lost, with the reason.
 
 Opening: a file that is not a SQLite database, or a database that is not ours, or one that
 cannot be written is a :class:`~spamtrace.errors.StoreError` with a one-line message, and the
-file is left exactly as it was (nothing is written before it has been validated).
+file is left exactly as it was (nothing is written before it has been validated). A reader
+opens the file read-only; when SQLite cannot open it so (a read-only filesystem, or a user
+who may read the file but not create the ``-shm`` file beside it) and no write-ahead log is
+pending, it is opened as immutable, which needs no other file.
 """
 
 from __future__ import annotations
@@ -40,16 +48,27 @@ import queue
 import sqlite3
 import threading
 import time
+import urllib.parse
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from spamtrace.errors import StoreError
+from spamtrace.errors import StoreError, UsageError
 
 SCHEMA_VERSION = 2
 APPLICATION_ID = 0x53545243  # "STRC", in the SQLite header: marks the file as ours
 BATCH_MAX = 2000
 RETENTION_EVERY = 3600.0  # seconds between retention passes in the writer
+BUSY_TIMEOUT = 5.0  # seconds SQLite waits for another process's lock before an attempt fails
+RETRY_MAX_DELAY = 2.0  # the longest pause between two attempts at a stalled batch
+# errors about one batch's content (not the file's state): that batch is lost, writing goes on
+_REFUSED = (
+    sqlite3.IntegrityError,
+    sqlite3.DataError,
+    sqlite3.ProgrammingError,
+    sqlite3.InterfaceError,
+    sqlite3.NotSupportedError,
+)
 
 
 class EventType(str, enum.Enum):
@@ -138,7 +157,10 @@ class StoreHealth:
     queued: int
     written: int
     lost: int  # records dropped because the queue was full or a write failed
-    error: str | None  # the write error that stopped the writer, if any
+    error: str | None  # the write error that stopped the writer (or lost records), if any
+    retries: int = 0  # failed attempts at a batch that was then retried
+    stalled_since: float | None = None  # wall time writing has been failing since (retrying)
+    stall_reason: str | None = None  # the error of the last failed attempt while stalled
 
 
 # ---------------------------------------------------------------------------- schema
@@ -227,10 +249,16 @@ def _describe(path: str, exc: BaseException) -> str:
     return f"store {path}: {text}"
 
 
-def _connect(path: str, *, readonly: bool) -> sqlite3.Connection:
+def _connect(
+    path: str, *, readonly: bool, immutable: bool = False, timeout: float = 10.0
+) -> sqlite3.Connection:
     mode = "ro" if readonly else "rw"
-    uri = f"file:{path}?mode={mode}"
-    db = sqlite3.connect(uri, uri=True, timeout=10.0, check_same_thread=False, isolation_level=None)
+    uri = f"file:{urllib.parse.quote(os.path.abspath(path))}?mode={mode}"
+    if immutable:
+        uri += "&immutable=1"
+    db = sqlite3.connect(
+        uri, uri=True, timeout=timeout, check_same_thread=False, isolation_level=None
+    )
     return db
 
 
@@ -239,6 +267,8 @@ def _validate(db: sqlite3.Connection, path: str) -> int:
     try:
         tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         app_id = db.execute("PRAGMA application_id").fetchone()[0]
+    except sqlite3.OperationalError:
+        raise  # could not open or lock it: not a verdict on its content
     except sqlite3.DatabaseError as exc:
         raise StoreError(
             f"store {path}: not a usable SQLite database ({exc}); the file was left untouched"
@@ -291,16 +321,39 @@ class StoreReader:
             raise StoreError(
                 f"store {path}: does not exist (run `spamtrace watch` first, or give --db)"
             )
+        if not os.access(path, os.R_OK):
+            raise StoreError(f"store {path}: permission denied (readable by root only?)")
+        #: True when opened as immutable: changes made after this open are not seen
+        self.immutable = False
         try:
-            self._db = _connect(path, readonly=not os.access(path, os.W_OK))
-            self._db.execute("PRAGMA query_only = 1")
-            version = _validate(self._db, path)
+            self._db, version = self._open_readonly(path)
         except sqlite3.Error as exc:
             raise StoreError(_describe(path, exc)) from None
         if version == 0:
             self.empty = True
         else:
             self.empty = False
+
+    def _open_readonly(self, path: str) -> tuple[sqlite3.Connection, int]:
+        """Read-only; immutable when SQLite cannot make the ``-shm`` file beside the database
+        (read-only filesystem, another user's directory) and there is no log to read."""
+        db: sqlite3.Connection | None = None
+        try:
+            db = _connect(path, readonly=True)
+            db.execute("PRAGMA query_only = 1")
+            return db, _validate(db, path)
+        except sqlite3.OperationalError as exc:
+            if db is not None:
+                db.close()
+            wal = path + "-wal"
+            if os.path.exists(wal) and os.path.getsize(wal) > 0:
+                raise StoreError(
+                    f"store {path}: cannot open read-only ({exc}) and its write-ahead log "
+                    f"{wal} holds changes: run as the store's owner, or stop the writer"
+                ) from None
+        db = _connect(path, readonly=True, immutable=True)
+        self.immutable = True
+        return db, _validate(db, path)
 
     def close(self) -> None:
         self._db.close()
@@ -334,14 +387,18 @@ class StoreReader:
         if not ident.startswith("inc-"):
             ident = "inc-" + ident
         rows = self._rows(
-            "SELECT * FROM incidents WHERE id = ? OR id LIKE ? ESCAPE '\\' LIMIT 2",
+            "SELECT * FROM incidents WHERE id = ? OR id LIKE ? ESCAPE '\\' ORDER BY id LIMIT 6",
             (ident, ident.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"),
         )
         exact = [r for r in rows if r["id"] == ident]
         if exact:
             return _incident_from_row(exact[0])
         if len(rows) > 1:
-            raise StoreError(f"incident id {ident!r} is ambiguous: give more characters")
+            raise UsageError(
+                f"incident id {ident!r} is ambiguous (matches "
+                f"{', '.join(r['id'] for r in rows[:5])}{', ...' if len(rows) > 5 else ''}): "
+                "give more characters"
+            )
         return _incident_from_row(rows[0]) if rows else None
 
     def events_of(self, incident_id: str, limit: int = 10_000) -> list[EventRecord]:
@@ -492,14 +549,21 @@ class Store:
         retention_days: int = 90,
         max_events: int = 2_000_000,
         start_writer: bool = True,
+        warn: Callable[[str], None] | None = None,
     ) -> None:
         self.path = path
+        self._warn = warn
         self.retention_days = retention_days
         self.max_events = max_events
         self._queue: queue.Queue[_Write | None] = queue.Queue(maxsize=max(1, queue_size))
         self._lost = 0
         self._written = 0
         self._error: str | None = None
+        self._retries = 0
+        self._stalled_since: float | None = None
+        self._stall_reason: str | None = None
+        self._closing = threading.Event()
+        self._close_deadline = float("inf")
         self._lock = threading.Lock()
         self._idle = threading.Event()
         self._idle.set()
@@ -553,7 +617,9 @@ class Store:
             db.execute(
                 "INSERT OR REPLACE INTO meta(key, value) VALUES ('opened', ?)", (str(time.time()),)
             )
-            self._apply_retention(db, time.time())
+            with contextlib.suppress(sqlite3.OperationalError):  # locked now: the writer's turn
+                self._apply_retention(db, time.time())
+            db.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT * 1000)}")
         except StoreError:
             db.close()
             raise
@@ -601,7 +667,7 @@ class Store:
                     stop = True
                     break
                 batch.append(nxt)
-            self._write_batch(batch)
+            self._write_retrying(batch)
             if time.monotonic() - last_retention > RETENTION_EVERY and self._error is None:
                 last_retention = time.monotonic()
                 with contextlib.suppress(sqlite3.Error):
@@ -617,10 +683,74 @@ class Store:
         self._write_batch([_Write(e, i) for e, i in records])
 
     def _write_batch(self, batch: list[_Write]) -> None:
+        """One attempt (``write_now``): what fails is counted lost and stops the writer."""
         if self._error is not None:
-            with self._lock:
-                self._lost += len(batch)
+            self._lose(len(batch))
             return
+        try:
+            self._commit(batch)
+        except sqlite3.Error as exc:
+            self._lose(len(batch), _describe(self.path, exc))
+
+    def _lose(self, count: int, error: str | None = None) -> None:
+        """Count records that will never be written; ``error`` stops the writer."""
+        with self._lock:
+            self._lost += count
+            if error is not None:
+                self._error = error
+
+    def _write_retrying(self, batch: list[_Write]) -> None:
+        """The writer thread's write: retried while it may succeed later (see module doc)."""
+        delay = 0.05
+        while True:
+            if self._error is not None:
+                self._lose(len(batch))
+                return
+            try:
+                self._commit(batch)
+            except sqlite3.OperationalError as exc:  # locked, busy, full, I/O: may pass
+                reason = _describe(self.path, exc)
+                with self._lock:
+                    self._retries += 1
+                    first = self._stalled_since is None
+                    if first:
+                        self._stalled_since = time.time()
+                    self._stall_reason = reason
+                if first:
+                    self._tell(
+                        f"{reason}; writing stalled, {len(batch) + self._queue.qsize()} "
+                        "record(s) waiting; retrying until it succeeds"
+                    )
+                if self._closing.is_set() and time.monotonic() >= self._close_deadline:
+                    self._lose(len(batch), f"{reason} (not written at exit)")
+                    return
+                self._closing.wait(delay)
+                delay = min(delay * 2, RETRY_MAX_DELAY)
+                continue
+            except _REFUSED as exc:  # this batch is refused as such: lose it, go on
+                self._lose(len(batch))
+                self._tell(f"{_describe(self.path, exc)}; {len(batch)} record(s) not stored")
+                return
+            except sqlite3.Error as exc:  # the file itself is damaged: stop
+                self._lose(len(batch), _describe(self.path, exc))
+                self._tell(f"{self._error}; writing stopped")
+                return
+            with self._lock:
+                since, self._stalled_since, self._stall_reason = self._stalled_since, None, None
+            if since is not None:
+                self._tell(
+                    f"store {self.path}: writing again after {time.time() - since:.1f} s "
+                    f"stalled ({self._retries} retries so far); nothing lost"
+                )
+            return
+
+    def _tell(self, text: str) -> None:
+        if self._warn is not None:
+            with contextlib.suppress(Exception):  # a failing reporter must not stop writing
+                self._warn(text)
+
+    def _commit(self, batch: list[_Write]) -> None:
+        """Write one batch in one transaction; on error roll back and raise."""
         db = self._db
         try:
             db.execute("BEGIN IMMEDIATE")
@@ -655,12 +785,10 @@ class Store:
             db.execute("COMMIT")
             with self._lock:
                 self._written += sum(1 for w in batch if w.event is not None)
-        except sqlite3.Error as exc:
+        except sqlite3.Error:
             with contextlib.suppress(sqlite3.Error):
                 db.execute("ROLLBACK")
-            with self._lock:
-                self._lost += len(batch)
-                self._error = _describe(self.path, exc)
+            raise
 
     @staticmethod
     def _upsert_incident(db: sqlite3.Connection, inc: IncidentRecord) -> None:
@@ -735,14 +863,29 @@ class Store:
     def health(self) -> StoreHealth:
         with self._lock:
             return StoreHealth(
-                self.path, self._queue.qsize(), self._written, self._lost, self._error
+                self.path,
+                self._queue.qsize(),
+                self._written,
+                self._lost,
+                self._error,
+                self._retries,
+                self._stalled_since,
+                self._stall_reason,
             )
 
     def close(self, timeout: float = 10.0) -> StoreHealth:
+        """Write what is queued (retrying for up to ``timeout`` seconds), then close; what
+        could not be written is counted lost with the reason."""
         if self._thread is not None:
+            self._close_deadline = time.monotonic() + timeout
+            self._closing.set()
             with contextlib.suppress(queue.Full):
                 self._queue.put(None, timeout=timeout)
-            self._thread.join(timeout)
+            self._thread.join(timeout + 1.0)
+            if self._thread.is_alive():  # stuck inside SQLite: what is queued is not written
+                with self._lock:
+                    self._lost += self._queue.qsize()
+                    self._error = self._error or f"store {self.path}: writer did not finish"
             self._thread = None
         with contextlib.suppress(sqlite3.Error):
             self._db.execute("PRAGMA wal_checkpoint(PASSIVE)")

@@ -211,3 +211,71 @@ def test_impact_from_fixture_connections_and_recent_senders() -> None:
 def test_mta_identity_used_as_is() -> None:
     plan = make_plan(EXIM)
     assert plan.mta_kind == "exim" and plan.mta_users == ("Debian-exim",)
+
+
+# ------------------------------------------------------------------ [submission] -> exceptions
+
+
+def test_submission_accounts_and_destinations_become_exceptions() -> None:
+    plan = make_plan(
+        submission__allow_accounts=["shop"],
+        submission__allow_destinations=["smtp.sendgrid.net:587", "203.0.113.0/24"],
+    )
+    assert plan.refusal is None
+    by_origin: dict[str, list[Any]] = {}
+    for exc in plan.exceptions:
+        by_origin.setdefault(exc.source, []).append(exc)
+    # an account: its uid, on every submission port (not 25, a relay port)
+    shop = by_origin["submission.allow_accounts[0]"]
+    assert {(e.uid, e.port) for e in shop} == {(1001, 465), (1001, 587), (1001, 2525)}
+    (grid,) = by_origin["submission.allow_destinations[0]"]
+    assert grid.port == 587 and grid.uid is None
+    assert grid.addresses == ("198.51.100.7", "198.51.100.8", "2001:db8:25::7")
+    net = by_origin["submission.allow_destinations[1]"]
+    assert {e.port for e in net} == {465, 587, 2525} and net[0].addresses == ("203.0.113.0/24",)
+    # what check calls a legitimate submission is what the firewall lets through
+    assert decide(plan, 1001, 1001, "192.0.2.99", 587, local=False)[0] is Outcome.ALLOWED
+    assert decide(plan, 1002, 1002, "198.51.100.8", 587, local=False)[0] is Outcome.ALLOWED
+    assert decide(plan, 1002, 1002, "203.0.113.9", 465, local=False)[0] is Outcome.ALLOWED
+    # ...and nothing more: port 25 from the account, other destinations from other users
+    assert decide(plan, 1001, 1001, "192.0.2.99", 25, local=False)[0] is Outcome.BLOCKED
+    assert decide(plan, 1002, 1002, "198.51.100.8", 465, local=False)[0] is Outcome.BLOCKED
+    reason = decide(plan, 1001, 1001, "192.0.2.99", 587, local=False)[1]
+    assert "submission.allow_accounts[0]" in reason
+
+
+def test_submission_exceptions_are_rendered() -> None:
+    from spamtrace.actions.nftables import render
+
+    plan = make_plan(submission__allow_accounts=["shop"])
+    ruleset = render(plan)
+    assert "meta skuid 1001 tcp dport 587 accept" in ruleset
+
+
+@pytest.mark.parametrize(
+    ("section", "message"),
+    [
+        ({"submission__allow_accounts": ["nosuch"]}, "allow_accounts[0]: 'nosuch' is not a user"),
+        ({"submission__allow_destinations": ["nowhere.invalid:587"]}, "does not resolve"),
+        ({"submission__allow_destinations": ["[2001:db8::1"]}, "cannot read"),
+    ],
+)
+def test_submission_entries_the_firewall_cannot_apply_refuse_with_the_reason(
+    section: dict[str, Any], message: str
+) -> None:
+    plan = make_plan(**section)
+    assert plan.refusal is not None and message in plan.refusal
+
+
+def test_submission_destination_on_a_relay_port_is_a_note_not_an_exception() -> None:
+    plan = make_plan(submission__allow_destinations=["198.51.100.7:25"])
+    assert plan.refusal is None and plan.exceptions == ()
+    assert any("port 25 is a relay port" in n for n in plan.notes)
+
+
+def test_the_plan_says_what_keeps_working_and_to_watch_first() -> None:
+    from spamtrace.policy.firewall_plan import KEEPS_WORKING, no_store_advice
+
+    assert any("Inbound mail keeps working" in line for line in KEEPS_WORKING)
+    assert any("mail() and sendmail keep working" in line for line in KEEPS_WORKING)
+    assert "for a day" in no_store_advice("/var/lib/spamtrace/spamtrace.db")

@@ -1,0 +1,184 @@
+"""The store under faults: another process holding the lock, a reader that may not write,
+odd ids and ranges given by the user."""
+
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+import sys
+import textwrap
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from test_watch_store import ev, inc
+
+from spamtrace.cli.watch import parse_since
+from spamtrace.errors import ExitCode, StoreError, UsageError
+from spamtrace.sinks import store as store_mod
+from spamtrace.sinks.store import Store, StoreReader
+
+
+def _hold_lock(path: str, seconds: float) -> subprocess.Popen[str]:
+    """Another process that takes the database's write lock and keeps it for ``seconds``."""
+    code = textwrap.dedent(
+        f"""
+        import sqlite3, time
+        db = sqlite3.connect({path!r}, isolation_level=None)
+        db.execute("BEGIN EXCLUSIVE")
+        print("locked", flush=True)
+        time.sleep({seconds})
+        db.execute("ROLLBACK")
+        """
+    )
+    proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    assert proc.stdout is not None and proc.stdout.readline().strip() == "locked"
+    return proc
+
+
+def test_a_long_lock_delays_writing_but_loses_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(store_mod, "BUSY_TIMEOUT", 0.2)
+    monkeypatch.setattr(store_mod, "RETRY_MAX_DELAY", 0.1)
+    path = str(tmp_path / "s.db")
+    warnings: list[str] = []
+    s = Store(path, warn=warnings.append)
+    assert s.submit(ev(1.0), inc(1, 1.0))
+    assert s.flush()
+    holder = _hold_lock(path, 2.0)
+    for i in range(2, 200):
+        assert s.submit(ev(float(i)), inc(i, float(i)))
+    time.sleep(1.0)
+    during = s.health()
+    assert during.stalled_since is not None and during.retries >= 1
+    assert "locked" in (during.stall_reason or "")
+    assert holder.wait(10) == 0
+    assert s.flush(10)
+    h = s.close()
+    assert h.written == 199 and h.lost == 0 and h.error is None and h.stalled_since is None
+    assert h.retries >= 2
+    assert any("writing stalled" in w and "retrying" in w for w in warnings), warnings
+    assert any("writing again" in w and "nothing lost" in w for w in warnings), warnings
+    with StoreReader(path) as r:
+        assert len(r.events(limit=1000)) == 199
+        rec = r.incident("inc-1")
+        assert rec is not None and rec.connections == 199
+
+
+def test_a_lock_held_past_close_is_counted_lost_with_the_reason(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(store_mod, "BUSY_TIMEOUT", 0.1)
+    path = str(tmp_path / "s.db")
+    s = Store(path)
+    holder = _hold_lock(path, 5.0)
+    try:
+        for i in range(10):
+            s.submit(ev(float(i)))
+        h = s.close(timeout=0.5)
+    finally:
+        holder.kill()
+        holder.wait()
+    assert h.written == 0 and h.lost == 10
+    assert h.error is not None and "locked" in h.error and "not written at exit" in h.error
+
+
+def test_a_refused_batch_is_lost_and_writing_goes_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = str(tmp_path / "s.db")
+    warnings: list[str] = []
+    s = Store(path, warn=warnings.append)
+    real = s._commit
+    calls = 0
+
+    def refuse_first(batch: list[store_mod._Write]) -> None:
+        nonlocal calls
+        calls += 1
+        if calls == 1:
+            raise sqlite3.IntegrityError("constraint failed")
+        real(batch)
+
+    monkeypatch.setattr(s, "_commit", refuse_first)
+    s.submit(ev(1.0))
+    assert s.flush()
+    s.submit(ev(2.0))
+    assert s.flush()
+    h = s.close()
+    assert h.lost == 1 and h.written == 1 and h.error is None
+    assert any("not stored" in w for w in warnings)
+
+
+def test_immutable_fallback_when_no_shm_can_be_made(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = str(tmp_path / "s.db")
+    s = Store(path, start_writer=False)
+    s.write_now([(ev(1.0), inc(1, 1.0))])
+    s.close()
+    real = store_mod._connect
+
+    def no_shm(p: str, *, readonly: bool, immutable: bool = False, timeout: float = 10.0):  # type: ignore[no-untyped-def]
+        db = real(p, readonly=readonly, immutable=immutable, timeout=timeout)
+        if not immutable:  # as SQLite answers when it cannot create the -shm file
+            db.close()
+            raise sqlite3.OperationalError("unable to open database file")
+        return db
+
+    monkeypatch.setattr(store_mod, "_connect", no_shm)
+    with StoreReader(path) as r:
+        assert r.immutable and r.incident("inc-1") is not None
+
+
+def test_odd_characters_in_the_path_are_not_uri_syntax(tmp_path: Path) -> None:
+    path = str(tmp_path / "a?mode=rwc#x%41.db")
+    s = Store(path, start_writer=False)
+    s.write_now([(ev(1.0), inc(1, 1.0))])
+    s.close()
+    with StoreReader(path) as r:
+        assert r.incident("inc-1") is not None
+
+
+def test_ambiguous_prefix_is_a_usage_error_naming_the_candidates(tmp_path: Path) -> None:
+    path = str(tmp_path / "s.db")
+    s = Store(path, start_writer=False)
+    s.write_now([(ev(1.0, incident=i), inc(1, 1.0, i)) for i in ("inc-3fa1", "inc-3fb2")])
+    s.close()
+    with StoreReader(path) as r, pytest.raises(UsageError) as info:
+        r.incident("3f")
+    assert info.value.exit_code == ExitCode.USAGE
+    assert "inc-3fa1, inc-3fb2" in info.value.message
+    with StoreReader(path) as r:
+        found = r.incident("3fb")
+        assert found is not None and found.id == "inc-3fb2"
+
+
+def test_unreadable_store_says_permission(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "s.db"
+    Store(str(path), start_writer=False).close()
+    monkeypatch.setattr(store_mod.os, "access", lambda p, m: False)
+    with pytest.raises(StoreError, match="permission denied"):
+        StoreReader(str(path))
+
+
+@pytest.mark.parametrize(
+    "text", ["99999999999999999999999d", "1e400", "99999999999999999999", "nan", "inf", "-inf"]
+)
+def test_since_out_of_range_is_a_usage_error(text: str) -> None:
+    with pytest.raises(UsageError, match="out of range"):
+        parse_since(text, time.time())
+
+
+def test_since_in_range_still_works() -> None:
+    now = 1_800_000_000.0
+    assert parse_since("24h", now) == now - 86400
+    assert parse_since("all", now) is None
+    assert parse_since("2026-11-27T10:00", now) == 1795773600.0
+
+
+def test_writer_thread_and_lock_are_released(tmp_path: Path) -> None:
+    s = Store(str(tmp_path / "s.db"))
+    s.close()
+    assert not any(t.name == "spamtrace-store" and t.is_alive() for t in threading.enumerate())
