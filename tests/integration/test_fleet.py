@@ -9,9 +9,11 @@ this world's uid, and metrics are compared as lower bounds.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import socket
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -58,6 +60,16 @@ def test_metrics_and_event_stream_show_a_php_sender(world: World, tmp_path: Path
     receiver = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
     receiver.bind(str(log_sock))
     receiver.settimeout(0.5)
+    datagrams: list[str] = []
+    done = threading.Event()
+
+    def read_syslog() -> None:  # as journald does: always reading
+        while not done.is_set():
+            with contextlib.suppress(TimeoutError):
+                datagrams.append(receiver.recv(65536).decode())
+
+    reader = threading.Thread(target=read_syslog, daemon=True)
+    reader.start()
     env = {
         "SPAMTRACE_METRICS_LISTEN": f"127.0.0.1:{port}",
         "SPAMTRACE_EVENTS_PATH": str(events),
@@ -92,13 +104,10 @@ def test_metrics_and_event_stream_show_a_php_sender(world: World, tmp_path: Path
             ):
                 time.sleep(0.2)
             assert w.stop() == 1, w.stderr
-        datagrams = []
-        while True:
-            try:
-                datagrams.append(receiver.recv(65536).decode())
-            except TimeoutError:
-                break
     finally:
+        time.sleep(0.6)
+        done.set()
+        reader.join(5)
         receiver.close()
 
     first = mine(read_lines(tmp_path / "log" / "events.json.1"), world.uid)
