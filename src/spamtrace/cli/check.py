@@ -24,6 +24,7 @@ import time
 from spamtrace.errors import ExitCode, UsageError
 from spamtrace.model import (
     ALERTING_VERDICTS,
+    MAIL_VERDICTS,
     AttributionMethod,
     Connection,
     ProcessInfo,
@@ -344,7 +345,7 @@ def connection_json(
 
 
 def report_json(report: Report) -> dict[str, Any]:
-    counts = {v.value: 0 for v in Verdict}
+    counts = {v.value: 0 for v in Verdict if v not in MAIL_VERDICTS}
     for conn in report.connections:
         counts[conn.verdict.value] += 1
     return {

@@ -1,7 +1,9 @@
 """`spamtrace watch`, `spamtrace incidents`, `spamtrace incident ID`: argparse and wiring.
 
 ``watch`` runs the capture engine (:mod:`spamtrace.service.engine`) in the foreground with
-one subscriber, the terminal view (:mod:`spamtrace.render.watch`); ``spamtrace daemon`` runs
+two subscribers: the responses (:mod:`spamtrace.service.responses`: ``mode = "observe"``
+records what it would do, ``"enforce"`` blocks, stops and quarantines; ``--no-respond`` for
+neither) and the terminal view (:mod:`spamtrace.render.watch`); ``spamtrace daemon`` runs
 the same engine as a service. When a ``suspicious`` incident opens, its scripts and folder are
 scanned for malicious PHP within ``--scan-budget`` seconds (2 s) on a worker thread, and the
 "incident opened" report waits for that scan (events keep being read, printed and stored
@@ -10,8 +12,8 @@ meanwhile) so that it names the file; a scan that finishes later is reported as
 
 Output: human lines, or ``--json``: one JSON object per line (``schema: spamtrace.watch/1``;
 ``type`` is ``status``, ``connect-attempted``, ``connect-blocked``, ``incident-opened``,
-``incident-scanned`` or ``summary``). Exit status: 1 when an alerting incident (suspicious,
-ssh-tunnel) was opened, else 0; 3 on a runtime failure.
+``incident-scanned``, ``action`` or ``summary``). Exit status: 1 when an alerting incident
+(suspicious, ssh-tunnel) was opened, else 0; 3 on a runtime failure.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ import re
 import signal
 import sys
 import time
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from spamtrace.cli.options import count
@@ -33,6 +36,7 @@ from spamtrace.model import ALERTING_VERDICTS, Verdict
 from spamtrace.render.incidents import (
     INCIDENT_SCHEMA,
     INCIDENTS_SCHEMA,
+    action_line,
     event_json,
     incident_json,
     iso,
@@ -44,7 +48,7 @@ if TYPE_CHECKING:
     from spamtrace.config import Config
     from spamtrace.service.bus import Subscriber
     from spamtrace.service.engine import EngineOptions
-    from spamtrace.sinks.store import StoreReader
+    from spamtrace.sinks.store import ActionRecord, StoreReader
 
 
 # ============================================================================ registration
@@ -79,6 +83,11 @@ def register(sub: Any) -> None:
         "--no-scan",
         action="store_true",
         help="do not scan the scripts and folder of suspicious incidents for malicious PHP",
+    )
+    w.add_argument(
+        "--no-respond",
+        action="store_true",
+        help="take no responses and record none ([responses], mode = observe | enforce)",
     )
     w.add_argument(
         "--scan-budget",
@@ -233,6 +242,11 @@ def _watch(args: argparse.Namespace, cfg: Config) -> int:
     fleet, notes = fleet_subscribers(cfg, options.store_path, strict=False)
     engine = Engine(cfg, options, subscribers=[view, *fleet])
     engine.notes.extend(notes)
+    if not getattr(args, "no_respond", False):
+        from spamtrace.service.responses import ResponsesSubscriber
+
+        # first: a block is decided before anything is printed
+        engine.subscribers.insert(0, ResponsesSubscriber(engine, cfg))
     old: dict[signal.Signals, Any] = {}
     for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
         old[sig] = signal.signal(sig, engine.request_stop)
@@ -270,13 +284,15 @@ def _incidents(args: argparse.Namespace, cfg: Config) -> int:
     since = parse_since(args.since, time.time())
     with _reader(args, cfg) as reader:
         records = reader.incidents(since=since, limit=max(1, args.limit))
+        actions = reader.actions_of([r.id for r in records])
     alerting = sum(1 for r in records if r.verdict in {v.value for v in ALERTING_VERDICTS})
     if args.json:
         from spamtrace.cli.output import dump_json
 
         dump_json({
             "schema": INCIDENTS_SCHEMA, "since": iso(since), "count": len(records),
-            "alerting": alerting, "incidents": [incident_json(r) for r in records],
+            "alerting": alerting,
+            "incidents": [incident_json(r, actions.get(r.id)) for r in records],
         })  # fmt: skip
         return ExitCode.FOUND if alerting else ExitCode.CLEAN
     if not records:
@@ -296,6 +312,7 @@ def _incidents(args: argparse.Namespace, cfg: Config) -> int:
         "script / folder",
         "conn",
         "blocked",
+        "actions",
         "to",
         "last seen",
     ):
@@ -306,11 +323,20 @@ def _incidents(args: argparse.Namespace, cfg: Config) -> int:
         style = "bold red" if r.verdict in ("suspicious", "ssh-tunnel") else None
         table.add_row(
             r.id, r.verdict, escape(r.user or str(r.uid)), escape(r.account), escape(r.exe),
-            escape(origin), str(r.connections), str(r.blocked), dests,
+            escape(origin), str(r.connections), str(r.blocked),
+            _actions_cell(actions.get(r.id, [])), dests,
             (iso(r.last_seen) or "")[:19].replace("T", " "), style=style,
         )  # fmt: skip
     console().print(table)
     return ExitCode.FOUND if alerting else ExitCode.CLEAN
+
+
+def _actions_cell(actions: Sequence[ActionRecord]) -> str:
+    """The latest status of each kind of response, e.g. "block-uid done, quarantine would"."""
+    latest: dict[str, str] = {}
+    for a in actions:
+        latest[a.action] = a.status + (" (undone)" if a.undone_at is not None else "")
+    return ", ".join(f"{k} {v}" for k, v in latest.items()) or "-"
 
 
 def _incident(args: argparse.Namespace, cfg: Config) -> int:
@@ -319,12 +345,13 @@ def _incident(args: argparse.Namespace, cfg: Config) -> int:
         if rec is None:
             raise UsageError(f"no incident {args.id!r} in the store")
         events = reader.events_of(rec.id)
+        actions = reader.actions_of([rec.id])[rec.id]
     if args.json:
         from spamtrace.cli.output import dump_json
 
         dump_json({
             "schema": INCIDENT_SCHEMA,
-            "incident": {**incident_json(rec), "process": rec.process},
+            "incident": {**incident_json(rec, actions), "process": rec.process},
             "events": [event_json(e) for e in events],
         })  # fmt: skip
         return ExitCode.CLEAN
@@ -371,6 +398,9 @@ def _incident(args: argparse.Namespace, cfg: Config) -> int:
     if rec.advice:
         out.append("  what to do:")
         out.extend(f"    - {escape(a)}" for a in rec.advice)
+    if actions:
+        out.append("  actions:")
+        out += [f"    {action_line(a)}" for a in actions]
     out.append(f"  events ({len(events)}):")
     for e in events[:50]:
         out.append(
