@@ -46,6 +46,7 @@ from spamtrace.service.scanning import SCAN_BUDGET
 
 if TYPE_CHECKING:
     from spamtrace.config import Config
+    from spamtrace.service.bus import Subscriber
     from spamtrace.service.engine import EngineOptions
     from spamtrace.sinks.store import ActionRecord, StoreReader
 
@@ -94,6 +95,11 @@ def register(sub: Any) -> None:
         default=SCAN_BUDGET,
         metavar="SECONDS",
         help=f"time for scanning one incident's scripts and folder (default {SCAN_BUDGET:g})",
+    )
+    w.add_argument(
+        "--no-alerts",
+        action="store_true",
+        help="do not send the e-mail/webhook/syslog alerts of [alerts] (see docs/alerts.md)",
     )
     w.set_defaults(handler=_watch)
 
@@ -194,7 +200,15 @@ def _watch(args: argparse.Namespace, cfg: Config) -> int:
             "watch needs root (tracefs, proc connector); without root use `spamtrace check`"
         )
     view = WatchView(bool(args.json))
-    engine = Engine(cfg, engine_options(args, cfg), subscribers=[view])
+    alerts = None
+    if not args.no_alerts:
+        from spamtrace.sinks.alerts.subscriber import subscriber_for
+
+        alerts = subscriber_for(cfg)
+    subscribers: list[Subscriber] = [view] if alerts is None else [view, alerts]
+    engine = Engine(cfg, engine_options(args, cfg), subscribers=subscribers)
+    if alerts is not None:
+        engine.notes.append(f"alerts: {', '.join(alerts.alerts.channel_names())}")
     if not getattr(args, "no_respond", False):
         from spamtrace.service.responses import ResponsesSubscriber
 
@@ -209,7 +223,9 @@ def _watch(args: argparse.Namespace, cfg: Config) -> int:
         code = int(engine.run(args.duration))
     finally:
         summary = engine.summary()  # before close: sources still report their counters
-        engine.close()
+        engine.close()  # the alert channels send what is queued (bounded) and the digests
+        if alerts is not None:
+            summary["alerts"] = alerts.stats()
         if engine.store is not None:
             summary["store"] = engine.store_health()
         for sig, handler in old.items():
