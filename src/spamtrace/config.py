@@ -217,6 +217,24 @@ class EventsSection(Record):
     syslog_socket: str = "/dev/log"
 
 
+class AlertsSection(Record):
+    # the channel tables are checked key by key in spamtrace.sinks.alerts.settings
+    min_verdict: str = "suspicious"  # submission | suspicious | malicious
+    host: str = ""  # the name alerts give this server ("" = its FQDN)
+    rate_limit: int = 10  # alerts per channel per rate_window; more go out as one digest
+    rate_window: float = 600.0
+    queue_size: int = 1000  # alerts waiting per channel before new ones are dropped (counted)
+    webhook: list[dict[str, Any]] = field(default_factory=list)  # [[alerts.webhook]]
+    email: list[dict[str, Any]] = field(default_factory=list)  # [[alerts.email]]
+    syslog: dict[str, Any] = field(default_factory=dict)  # [alerts.syslog]
+
+    limits: ClassVar[Mapping[str, Range]] = {
+        "rate_limit": Range(1, 1_000_000),
+        "rate_window": Range(1, 86400),
+        "queue_size": Range(1, 1_000_000),
+    }
+
+
 class ResponsesSection(Record):
     """What ``mode = "enforce"`` does (``observe`` records the same decisions as "would")."""
 
@@ -304,6 +322,7 @@ class Config(Record):
     firewall: FirewallSection = field(default_factory=FirewallSection)
     scan: ScanSection = field(default_factory=ScanSection)
     audit: AuditSection = field(default_factory=AuditSection)
+    alerts: AlertsSection = field(default_factory=AlertsSection)
     metrics: MetricsSection = field(default_factory=MetricsSection)
     events: EventsSection = field(default_factory=EventsSection)
     responses: ResponsesSection = field(default_factory=ResponsesSection)
@@ -506,6 +525,11 @@ def _validate(cfg: Config) -> None:
     for key, ports in (("smtp.ports", cfg.smtp.ports), ("smtp.relay_ports", cfg.smtp.relay_ports)):
         if not ports:
             raise ConfigError(f"{where(key)}: must list at least one port")
+    if cfg.alerts != AlertsSection():
+        from spamtrace.sinks.alerts.settings import parse
+
+        origins = sorted({v for k, v in cfg.sources.items() if k.startswith("alerts.")})
+        parse(cfg.alerts, ", ".join(origins) or "default")
     try:
         parse_listen(cfg.metrics.listen)
     except ValueError as exc:
@@ -529,6 +553,7 @@ def _validate(cfg: Config) -> None:
         raise ConfigError(f"{where('events.syslog_socket')}: empty, but events.syslog is true")
 
     _validate_responses(cfg, where)
+
 
 def parse_listen(text: str) -> tuple[str, int] | None:
     """``"127.0.0.1:9945"`` / ``"[::1]:9945"`` -> (host, port); ``""`` -> None (off).
@@ -727,8 +752,21 @@ def effective_values(cfg: Config) -> list[tuple[str, Any, str]]:
         section = getattr(cfg, name)
         for key_name in record.fields(section):
             key = f"{name}.{key_name}"
-            rows.append((key, getattr(section, key_name), cfg.sources.get(key, "default")))
+            value = _redacted(getattr(section, key_name))
+            rows.append((key, value, cfg.sources.get(key, "default")))
     return rows
+
+
+#: keys of alert channel tables whose values `config show` never prints
+SECRET_KEYS = frozenset({"password"})
+
+
+def _redacted(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: "(hidden)" if k in SECRET_KEYS else _redacted(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_redacted(v) for v in value]
+    return value
 
 
 def render_toml(cfg: Config, *, origins: bool = True) -> str:
@@ -750,7 +788,8 @@ def render_toml(cfg: Config, *, origins: bool = True) -> str:
         lines.append(f"[{name}]")
         for key_name in record.fields(section):
             key = f"{name}.{key_name}"
-            lines.append(f"{key_name} = {toml_value(getattr(section, key_name))}{note(key)}")
+            value = _redacted(getattr(section, key_name))
+            lines.append(f"{key_name} = {toml_value(value)}{note(key)}")
     return "\n".join(lines) + "\n"
 
 

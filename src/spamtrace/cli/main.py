@@ -34,6 +34,7 @@ COMMAND_MODULES = (
     "firewall",
     "audit",
     "respond",
+    "alert",
     "config",
     "demo",
 )

@@ -27,7 +27,7 @@ import re
 import signal
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from spamtrace.cli.options import count
@@ -95,6 +95,11 @@ def register(sub: Any) -> None:
         default=SCAN_BUDGET,
         metavar="SECONDS",
         help=f"time for scanning one incident's scripts and folder (default {SCAN_BUDGET:g})",
+    )
+    w.add_argument(
+        "--no-alerts",
+        action="store_true",
+        help="do not send the e-mail/webhook/syslog alerts of [alerts] (see docs/alerts.md)",
     )
     w.set_defaults(handler=_watch)
 
@@ -187,14 +192,20 @@ def engine_options(args: argparse.Namespace, cfg: Config) -> EngineOptions:
 
 
 def fleet_subscribers(
-    cfg: Config, store_path: str | None, *, strict: bool
+    cfg: Config,
+    store_path: str | None,
+    *,
+    strict: bool,
+    alert_failures: Callable[[], Mapping[str, int]] | None = None,
 ) -> tuple[list[Subscriber], list[str]]:
     """The metrics endpoint and the event stream the config asks for (``[metrics]``,
     ``[events]``), with one note line each for the start report.
 
-    ``strict`` (the daemon): a metrics address that cannot be bound, or an event file or
-    syslog socket that cannot be opened, stops the start with one line (exit 3). Otherwise
-    (``watch``, often run beside the daemon) it is a note and that output is off.
+    ``alert_failures``: the alerts subscriber's failure counters, exported as
+    ``spamtrace_alert_failures_total``. ``strict`` (the daemon): a metrics address that
+    cannot be bound, or an event file or syslog socket that cannot be opened, stops the start
+    with one line (exit 3). Otherwise (``watch``, often run beside the daemon) it is a note
+    and that output is off.
     """
     from spamtrace.sinks.events import open_stream
     from spamtrace.sinks.metrics import MetricsSubscriber
@@ -209,6 +220,8 @@ def fleet_subscribers(
         notes.append(f"{exc.message}; metrics are off for this run")
     else:
         if metrics is not None:
+            if alert_failures is not None:
+                metrics.metrics.alert_failures_from(alert_failures)
             subs.append(metrics)
             notes.append(f"metrics: {metrics.url}")
     ev = cfg.events
@@ -238,9 +251,20 @@ def _watch(args: argparse.Namespace, cfg: Config) -> int:
             "watch needs root (tracefs, proc connector); without root use `spamtrace check`"
         )
     view = WatchView(bool(args.json))
+    alerts = None
+    if not args.no_alerts:
+        from spamtrace.sinks.alerts.subscriber import subscriber_for
+
+        alerts = subscriber_for(cfg)
     options = engine_options(args, cfg)
-    fleet, notes = fleet_subscribers(cfg, options.store_path, strict=False)
-    engine = Engine(cfg, options, subscribers=[view, *fleet])
+    fleet, notes = fleet_subscribers(
+        cfg, options.store_path, strict=False,
+        alert_failures=alerts.failures if alerts is not None else None,
+    )  # fmt: skip
+    subscribers: list[Subscriber] = [view] if alerts is None else [view, alerts]
+    engine = Engine(cfg, options, subscribers=[*subscribers, *fleet])
+    if alerts is not None:
+        engine.notes.append(f"alerts: {', '.join(alerts.alerts.channel_names())}")
     engine.notes.extend(notes)
     if not getattr(args, "no_respond", False):
         from spamtrace.service.responses import ResponsesSubscriber
@@ -256,7 +280,9 @@ def _watch(args: argparse.Namespace, cfg: Config) -> int:
         code = int(engine.run(args.duration))
     finally:
         summary = engine.summary()  # before close: sources still report their counters
-        engine.close()
+        engine.close()  # the alert channels send what is queued (bounded) and the digests
+        if alerts is not None:
+            summary["alerts"] = alerts.stats()
         if engine.store is not None:
             summary["store"] = engine.store_health()
         for sig, handler in old.items():
