@@ -44,6 +44,7 @@ class Daemon:
         self.socket = tmp / "run" / "control.sock"
         self.db = tmp / "spamtrace.db"
         self.group = 3000 + secrets.randbelow(20000)
+        self.metrics = f"127.0.0.1:{20000 + secrets.randbelow(20000)}"
         self.write_config()
         self.env = {**os.environ, "SPAMTRACE_CONFIG": str(self.config),
                     "SPAMTRACE_CONFIG_DIR": str(tmp / "conf.d")}  # fmt: skip
@@ -61,7 +62,8 @@ class Daemon:
     def write_config(self, extra: str = "") -> None:
         self.config.write_text(
             f'[store]\npath = "{self.db}"\n[daemon]\nsocket = "{self.socket}"\n'
-            f"[firewall]\nnflog_group = {self.group}\n{extra}"
+            f'[firewall]\nnflog_group = {self.group}\n[metrics]\nlisten = "{self.metrics}"\n'
+            f"{extra}"
         )
 
     def output(self) -> str:
@@ -119,6 +121,13 @@ def test_daemon_catches_php_sender_reports_status_one_instance_reload_and_clean_
         assert incs and incs[0]["verdict"] == "suspicious" and str(script) in incs[0]["scripts"]
         st = d.status()
         assert st["events"] >= n and st["incidents_opened"] >= 1 and st["alerting_incidents"] >= 1
+        # the metrics endpoint the status names counts it too
+        assert st["metrics"]["listen"] == d.metrics
+        import urllib.request
+
+        with urllib.request.urlopen(f"http://{d.metrics}/metrics", timeout=10) as resp:
+            text = resp.read().decode()
+        assert 'spamtrace_smtp_connects_total{verdict="suspicious"}' in text
         # the journal line waits for the scan of the sender's folder (at most budget + 1 s)
         assert wait_for(lambda: f"SUSPICIOUS incident {incs[0]['id']}" in d.output(), 10)
         # the human status reads well

@@ -209,7 +209,9 @@ def _watch(args: argparse.Namespace, cfg: Config) -> int:
 
     # responses first: a block is decided before anything is printed
     engine.subscribers = [
-        *plugins.subscribers(cfg, engine, respond=not args.no_respond, alerts=not args.no_alerts),
+        *plugins.subscribers(
+            cfg, engine, respond=not args.no_respond, alerts=not args.no_alerts, strict=False
+        ),
         view,
     ]
     alerts = plugins.alert_subscriber(engine)

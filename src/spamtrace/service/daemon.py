@@ -176,13 +176,9 @@ class Daemon:
         self.config_file = config_file
         self.socket_path = socket_path
         self.board = StatusBoard()
-        self.engine = Engine(cfg, options)
-        self.engine.subscribers = [
-            *plugins.subscribers(cfg, self.engine, respond=respond, alerts=alerts),
-            self.board,
-            JournalLog(),
-        ]
+        self.engine = Engine(cfg, options, subscribers=[self.board, JournalLog()])
         self.engine.extra_sources.extend(plugins.sources(cfg))
+        self._plugins = {"respond": respond, "alerts": alerts}
         self.loaded_at = time.time()
         self.monitor = FirewallMonitor(
             firewall_state_dir, repair=cfg.daemon.firewall_repair, post=self.engine.post
@@ -199,8 +195,11 @@ class Daemon:
             old[sig] = signal.signal(sig, engine.request_stop)
         old[signal.SIGHUP] = signal.signal(signal.SIGHUP, lambda *_: engine.call_soon(self.reload))
         try:
-            engine.open()
+            engine.open()  # the instance lock first: a second daemon is refused as such
             self.control = ControlServer(self.socket_path, self.answer)
+            engine.subscribers[:0] = plugins.subscribers(
+                engine.cfg, engine, strict=True, **self._plugins
+            )
             engine.watch_fd(self.control.fileno(), self.control.serve)
             engine.periodic.append((engine.cfg.daemon.firewall_check_interval, self.monitor.start))
             sd_notify("READY=1")
