@@ -1,7 +1,9 @@
 """`spamtrace watch`, `spamtrace incidents`, `spamtrace incident ID`: argparse and wiring.
 
 ``watch`` runs the capture engine (:mod:`spamtrace.service.engine`) in the foreground with
-one subscriber, the terminal view (:mod:`spamtrace.render.watch`); ``spamtrace daemon`` runs
+two subscribers: the responses (:mod:`spamtrace.service.responses`: ``mode = "observe"``
+records what it would do, ``"enforce"`` blocks, stops and quarantines; ``--no-respond`` for
+neither) and the terminal view (:mod:`spamtrace.render.watch`); ``spamtrace daemon`` runs
 the same engine as a service. When a ``suspicious`` incident opens, its scripts and folder are
 scanned for malicious PHP within ``--scan-budget`` seconds (2 s) on a worker thread, and the
 "incident opened" report waits for that scan (events keep being read, printed and stored
@@ -10,8 +12,8 @@ meanwhile) so that it names the file; a scan that finishes later is reported as
 
 Output: human lines, or ``--json``: one JSON object per line (``schema: spamtrace.watch/1``;
 ``type`` is ``status``, ``connect-attempted``, ``connect-blocked``, ``incident-opened``,
-``incident-scanned`` or ``summary``). Exit status: 1 when an alerting incident (suspicious,
-ssh-tunnel) was opened, else 0; 3 on a runtime failure.
+``incident-scanned``, ``action`` or ``summary``). Exit status: 1 when an alerting incident
+(suspicious, ssh-tunnel) was opened, else 0; 3 on a runtime failure.
 """
 
 from __future__ import annotations
@@ -25,14 +27,16 @@ import re
 import signal
 import sys
 import time
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from spamtrace.cli.options import count
-from spamtrace.errors import ExitCode, PermissionRequired, UsageError
+from spamtrace.errors import ExitCode, PermissionRequired, SpamtraceError, UsageError
 from spamtrace.model import ALERTING_VERDICTS, Verdict
 from spamtrace.render.incidents import (
     INCIDENT_SCHEMA,
     INCIDENTS_SCHEMA,
+    action_line,
     event_json,
     incident_json,
     iso,
@@ -42,8 +46,9 @@ from spamtrace.service.scanning import SCAN_BUDGET
 
 if TYPE_CHECKING:
     from spamtrace.config import Config
+    from spamtrace.service.bus import Subscriber
     from spamtrace.service.engine import EngineOptions
-    from spamtrace.sinks.store import StoreReader
+    from spamtrace.sinks.store import ActionRecord, StoreReader
 
 
 # ============================================================================ registration
@@ -80,11 +85,21 @@ def register(sub: Any) -> None:
         help="do not scan the scripts and folder of suspicious incidents for malicious PHP",
     )
     w.add_argument(
+        "--no-respond",
+        action="store_true",
+        help="take no responses and record none ([responses], mode = observe | enforce)",
+    )
+    w.add_argument(
         "--scan-budget",
         type=_scan_seconds,
         default=SCAN_BUDGET,
         metavar="SECONDS",
         help=f"time for scanning one incident's scripts and folder (default {SCAN_BUDGET:g})",
+    )
+    w.add_argument(
+        "--no-alerts",
+        action="store_true",
+        help="do not send the e-mail/webhook/syslog alerts of [alerts] (see docs/alerts.md)",
     )
     w.set_defaults(handler=_watch)
 
@@ -176,6 +191,57 @@ def engine_options(args: argparse.Namespace, cfg: Config) -> EngineOptions:
     )
 
 
+def fleet_subscribers(
+    cfg: Config,
+    store_path: str | None,
+    *,
+    strict: bool,
+    alert_failures: Callable[[], Mapping[str, int]] | None = None,
+) -> tuple[list[Subscriber], list[str]]:
+    """The metrics endpoint and the event stream the config asks for (``[metrics]``,
+    ``[events]``), with one note line each for the start report.
+
+    ``alert_failures``: the alerts subscriber's failure counters, exported as
+    ``spamtrace_alert_failures_total``. ``strict`` (the daemon): a metrics address that
+    cannot be bound, or an event file or syslog socket that cannot be opened, stops the start
+    with one line (exit 3). Otherwise (``watch``, often run beside the daemon) it is a note
+    and that output is off.
+    """
+    from spamtrace.sinks.events import open_stream
+    from spamtrace.sinks.metrics import MetricsSubscriber
+
+    subs: list[Subscriber] = []
+    notes: list[str] = []
+    try:
+        metrics = MetricsSubscriber.from_config(cfg.metrics.listen, store_path)
+    except SpamtraceError as exc:
+        if strict:
+            raise
+        notes.append(f"{exc.message}; metrics are off for this run")
+    else:
+        if metrics is not None:
+            if alert_failures is not None:
+                metrics.metrics.alert_failures_from(alert_failures)
+            subs.append(metrics)
+            notes.append(f"metrics: {metrics.url}")
+    ev = cfg.events
+    try:
+        stream = open_stream(ev.path, ev.syslog, ev.syslog_socket)
+    except SpamtraceError as exc:
+        if strict:
+            for sub in subs:
+                sub.close()
+            raise
+        notes.append(f"{exc.message}; the event stream is off for this run")
+    else:
+        if stream is not None:
+            subs.append(stream)
+            where = [escape(ev.path)] if ev.path else []
+            where += [f"syslog {escape(ev.syslog_socket)}"] if ev.syslog else []
+            notes.append(f"events: {', '.join(where)}")
+    return subs, notes
+
+
 def _watch(args: argparse.Namespace, cfg: Config) -> int:
     from spamtrace.render.watch import WatchView
     from spamtrace.service.engine import Engine
@@ -185,7 +251,26 @@ def _watch(args: argparse.Namespace, cfg: Config) -> int:
             "watch needs root (tracefs, proc connector); without root use `spamtrace check`"
         )
     view = WatchView(bool(args.json))
-    engine = Engine(cfg, engine_options(args, cfg), subscribers=[view])
+    alerts = None
+    if not args.no_alerts:
+        from spamtrace.sinks.alerts.subscriber import subscriber_for
+
+        alerts = subscriber_for(cfg)
+    options = engine_options(args, cfg)
+    fleet, notes = fleet_subscribers(
+        cfg, options.store_path, strict=False,
+        alert_failures=alerts.failures if alerts is not None else None,
+    )  # fmt: skip
+    subscribers: list[Subscriber] = [view] if alerts is None else [view, alerts]
+    engine = Engine(cfg, options, subscribers=[*subscribers, *fleet])
+    if alerts is not None:
+        engine.notes.append(f"alerts: {', '.join(alerts.alerts.channel_names())}")
+    engine.notes.extend(notes)
+    if not getattr(args, "no_respond", False):
+        from spamtrace.service.responses import ResponsesSubscriber
+
+        # first: a block is decided before anything is printed
+        engine.subscribers.insert(0, ResponsesSubscriber(engine, cfg))
     old: dict[signal.Signals, Any] = {}
     for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
         old[sig] = signal.signal(sig, engine.request_stop)
@@ -195,7 +280,9 @@ def _watch(args: argparse.Namespace, cfg: Config) -> int:
         code = int(engine.run(args.duration))
     finally:
         summary = engine.summary()  # before close: sources still report their counters
-        engine.close()
+        engine.close()  # the alert channels send what is queued (bounded) and the digests
+        if alerts is not None:
+            summary["alerts"] = alerts.stats()
         if engine.store is not None:
             summary["store"] = engine.store_health()
         for sig, handler in old.items():
@@ -223,13 +310,15 @@ def _incidents(args: argparse.Namespace, cfg: Config) -> int:
     since = parse_since(args.since, time.time())
     with _reader(args, cfg) as reader:
         records = reader.incidents(since=since, limit=max(1, args.limit))
+        actions = reader.actions_of([r.id for r in records])
     alerting = sum(1 for r in records if r.verdict in {v.value for v in ALERTING_VERDICTS})
     if args.json:
         from spamtrace.cli.output import dump_json
 
         dump_json({
             "schema": INCIDENTS_SCHEMA, "since": iso(since), "count": len(records),
-            "alerting": alerting, "incidents": [incident_json(r) for r in records],
+            "alerting": alerting,
+            "incidents": [incident_json(r, actions.get(r.id)) for r in records],
         })  # fmt: skip
         return ExitCode.FOUND if alerting else ExitCode.CLEAN
     if not records:
@@ -249,6 +338,7 @@ def _incidents(args: argparse.Namespace, cfg: Config) -> int:
         "script / folder",
         "conn",
         "blocked",
+        "actions",
         "to",
         "last seen",
     ):
@@ -259,11 +349,20 @@ def _incidents(args: argparse.Namespace, cfg: Config) -> int:
         style = "bold red" if r.verdict in ("suspicious", "ssh-tunnel") else None
         table.add_row(
             r.id, r.verdict, escape(r.user or str(r.uid)), escape(r.account), escape(r.exe),
-            escape(origin), str(r.connections), str(r.blocked), dests,
+            escape(origin), str(r.connections), str(r.blocked),
+            _actions_cell(actions.get(r.id, [])), dests,
             (iso(r.last_seen) or "")[:19].replace("T", " "), style=style,
         )  # fmt: skip
     console().print(table)
     return ExitCode.FOUND if alerting else ExitCode.CLEAN
+
+
+def _actions_cell(actions: Sequence[ActionRecord]) -> str:
+    """The latest status of each kind of response, e.g. "block-uid done, quarantine would"."""
+    latest: dict[str, str] = {}
+    for a in actions:
+        latest[a.action] = a.status + (" (undone)" if a.undone_at is not None else "")
+    return ", ".join(f"{k} {v}" for k, v in latest.items()) or "-"
 
 
 def _incident(args: argparse.Namespace, cfg: Config) -> int:
@@ -272,12 +371,13 @@ def _incident(args: argparse.Namespace, cfg: Config) -> int:
         if rec is None:
             raise UsageError(f"no incident {args.id!r} in the store")
         events = reader.events_of(rec.id)
+        actions = reader.actions_of([rec.id])[rec.id]
     if args.json:
         from spamtrace.cli.output import dump_json
 
         dump_json({
             "schema": INCIDENT_SCHEMA,
-            "incident": {**incident_json(rec), "process": rec.process},
+            "incident": {**incident_json(rec, actions), "process": rec.process},
             "events": [event_json(e) for e in events],
         })  # fmt: skip
         return ExitCode.CLEAN
@@ -324,6 +424,9 @@ def _incident(args: argparse.Namespace, cfg: Config) -> int:
     if rec.advice:
         out.append("  what to do:")
         out.extend(f"    - {escape(a)}" for a in rec.advice)
+    if actions:
+        out.append("  actions:")
+        out += [f"    {action_line(a)}" for a in actions]
     out.append(f"  events ({len(events)}):")
     for e in events[:50]:
         out.append(

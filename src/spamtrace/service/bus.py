@@ -213,11 +213,14 @@ class ScanCompleted:
 class ActionRecord:
     """One response to an incident (block uid, stop process, quarantine file, ...)."""
 
-    action: str  # kebab-case id, e.g. "block-uid", "stop-process"
-    status: str  # e.g. "done", "failed", "skipped", "would-do" (observe mode)
+    action: str  # block-uid | stop-process | quarantine | suspend | alert
+    status: str  # would (observe mode) | done | failed
     at: float  # epoch seconds
     detail: str = ""
     undo: str | None = None  # the command that reverses it, when there is one
+    uid: int | None = None  # whom it was against
+    target: str | None = None  # uid, "pid:start time", path or account
+    data: dict[str, Any] = field(default_factory=dict)  # e.g. quarantine_id, signalled pids
 
 
 @dataclass(frozen=True, slots=True)

@@ -158,6 +158,11 @@ class Engine:
         with contextlib.suppress(OSError):
             os.write(self._stop_w, b"p")
 
+    def flush_posted(self) -> None:
+        """Publish what was posted so far, now (on the loop thread: a subscriber finishing
+        its work at EngineStopping)."""
+        self._publish_posted()
+
     def _publish_posted(self) -> None:
         while True:
             try:

@@ -54,8 +54,15 @@ class NftFirewall:
         loaded, drift, _ = self._drift(text)
         if loaded and not drift:
             return False
-        self.nft.load(nftables.transaction(text))
+        self.nft.load(nftables.transaction(text) + self._blocks())
         return True
+
+    def _blocks(self) -> str:
+        """The live uid blocks (``spamtrace release`` undoes them), carried over into a table
+        that replaces ours."""
+        from spamtrace.actions.uidblock import UidBlocker
+
+        return UidBlocker((25,), 1, nft=self.nft).carry_over()
 
     def snapshot(self) -> dict[str, Any]:
         return {"backend": "nft", "previous": self.nft.list_text()}
@@ -65,9 +72,9 @@ class NftFirewall:
 
         previous = snap.get("previous")
         if previous:
-            self.nft.load(nftables.transaction(previous))
+            self.nft.load(nftables.transaction(previous) + self._blocks())
         else:
-            self.nft.load(nftables.removal())
+            self.nft.remove()  # keeps live uid blocks
 
     def remove(self, plan: FirewallPlan | None) -> bool:
         return self.nft.remove()
