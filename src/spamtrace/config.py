@@ -240,6 +240,8 @@ class ResponsesSection(Record):
     suspend_timeout: float = 60.0
     # never acted on (besides root, the MTA's users and [submission] allow_accounts)
     never_accounts: list[str] = field(default_factory=list)
+    # acted on only (a staged rollout of enforce); empty: every hosting account
+    only_accounts: list[str] = field(default_factory=list)
 
     limits: ClassVar[Mapping[str, Range]] = {
         "block_after": Range(1, 1_000_000),

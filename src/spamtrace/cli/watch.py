@@ -199,7 +199,12 @@ def _watch(args: argparse.Namespace, cfg: Config) -> int:
         from spamtrace.service.responses import ResponsesSubscriber
 
         # first: a block is decided before anything is printed
-        engine.subscribers.insert(0, ResponsesSubscriber(engine, cfg))
+        responses = ResponsesSubscriber(engine, cfg)
+        engine.subscribers.insert(0, responses)
+        engine.notes += [f"responses: {n}" for n in responses.notes]
+        engine.notes.append(f"responses: mode {cfg.mode}" + (
+            " (decisions are recorded as 'would', nothing is done)" if cfg.mode == "observe"
+            else ": blocks, stops and quarantines are carried out"))  # fmt: skip
     old: dict[signal.Signals, Any] = {}
     for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
         old[sig] = signal.signal(sig, engine.request_stop)

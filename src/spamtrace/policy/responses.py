@@ -195,6 +195,8 @@ class ResponseRules:
     #: accounts / user names never acted on (allow-listed, never_accounts, MTA users)
     protected_accounts: frozenset[str] = frozenset()
     protected_uids: frozenset[int] = frozenset({ROOT_UID})
+    #: when not empty, the only accounts / user names acted on (staged rollout)
+    only_accounts: frozenset[str] = frozenset()
     #: resolved MTA executables: their processes are never signalled
     mta_exes: frozenset[str] = frozenset()
 
@@ -228,6 +230,7 @@ class ResponseRules:
             suspend_timeout=r.suspend_timeout,
             protected_accounts=frozenset(protected),
             protected_uids=frozenset({ROOT_UID, *mta_uids}),
+            only_accounts=frozenset(r.only_accounts),
             mta_exes=frozenset({*mta_exes, *cfg.mta.exes}),
         )
 
@@ -252,6 +255,8 @@ def protection(incident: Incident, rules: ResponseRules) -> str | None:
     for name in (incident.account, incident.user):
         if name and name in rules.protected_accounts:
             return f"{name} is allow-listed (never_accounts / allow_accounts / MTA)"
+    if rules.only_accounts and not {incident.account, incident.user} & rules.only_accounts:
+        return "not in [responses] only_accounts"
     return None
 
 

@@ -40,6 +40,8 @@ if TYPE_CHECKING:
 #: how long the end of a run waits for queued quarantines / suspensions (seconds)
 FINISH_TIMEOUT = 30.0
 MAX_INCIDENTS = 10_000
+#: the GIL switch interval in enforce mode (seconds; Python's default is 0.005)
+SWITCH_INTERVAL = 0.0005
 
 
 def bus_record(a: StoredAction) -> ActionRecord:
@@ -58,6 +60,16 @@ class ResponsesSubscriber:
         self.responder.emit = self._emit
         self._latest: dict[str, IncidentRecord] = {}
         self._lock = threading.Lock()
+        #: what went wrong while preparing (shown by the caller)
+        self.notes = self.responder.prepare()
+        if self.responder.enforcing:
+            import sys
+
+            # the loop makes dozens of system calls per event, each giving up the GIL; with
+            # the scanner's thread busy, getting it back waits a switch interval each time
+            # (5 ms by default: a first connect was handled up to a second late). 0.5 ms keeps
+            # a block within milliseconds while a scan runs.
+            sys.setswitchinterval(SWITCH_INTERVAL)
 
     def handle(self, message: Message) -> None:
         if isinstance(message, AttemptRecorded):
