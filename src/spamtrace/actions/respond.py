@@ -24,7 +24,7 @@ import queue
 import threading
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from spamtrace.errors import SpamtraceError
@@ -79,6 +79,7 @@ class Responder:
         quarantine: Quarantine | None = None,
         clock: Callable[[], float] = time.time,
         emit: Callable[[ActionRecord], None] | None = None,
+        released: Callable[[float], frozenset[int]] | None = None,
     ) -> None:
         self.rules = ResponseRules.from_config(
             cfg, mta_uids=mta.uids, mta_users=mta.users, mta_exes=mta.exes
@@ -94,6 +95,8 @@ class Responder:
         self._senders: dict[str, Sender] = {}
         self.counts: dict[str, int] = {}
         self.emit = emit
+        #: the uids released since a time (``spamtrace release``; read from the store)
+        self.released = released
         #: records made when ``emit`` is None (tests, and what close() returns)
         self.records: list[ActionRecord] = []
         self._lock = threading.Lock()
@@ -174,6 +177,12 @@ class Responder:
             done=frozenset(done),
         )
         decisions = decide(situation, self.rules)
+        if self.released is not None and any(
+            isinstance(d, (BlockUid, StopProcess)) for d in decisions
+        ):
+            released = self.released(self.clock() - self.rules.release_grace)
+            if inc.uid in released:
+                decisions = decide(replace(situation, released=released), self.rules)
         if not decisions:
             return []
         if inc.id not in self._done:

@@ -58,6 +58,7 @@ class ResponsesSubscriber:
         self.engine = engine
         self.responder = responder or Responder(cfg, engine.mta)
         self.responder.emit = self._emit
+        self.responder.released = self._released
         self._latest: dict[str, IncidentRecord] = {}
         self._lock = threading.Lock()
         #: what went wrong while preparing (shown by the caller)
@@ -86,6 +87,20 @@ class ResponsesSubscriber:
         elif isinstance(message, EngineStopping):
             self.responder.close(FINISH_TIMEOUT)
             self.engine.flush_posted()
+
+    def _released(self, since: float) -> frozenset[int]:
+        """The uids `spamtrace release` undid since ``since`` (asked only when a block or
+        stop is about to be decided: one indexed read of the store)."""
+        if self.engine.store is None:
+            return frozenset()
+        from spamtrace.errors import SpamtraceError
+        from spamtrace.sinks.store import open_reader
+
+        try:
+            with open_reader(self.engine.store.path) as reader:
+                return reader.released_uids(since)
+        except SpamtraceError:
+            return frozenset()
 
     def _remember(self, rec: IncidentRecord) -> None:
         with self._lock:
