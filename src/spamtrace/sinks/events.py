@@ -46,6 +46,7 @@ from spamtrace.service.bus import (
     ActionRecorded,
     AttemptRecorded,
     BlockedRecorded,
+    ConfigReloaded,
     IncidentOpened,
     IncidentUpdated,
     Message,
@@ -570,6 +571,8 @@ class EventStream:
         elif isinstance(message, IncidentUpdated):
             reason = message.reason.value + (f": {message.detail}" if message.detail else "")
             self.incident(incident_json(message.incident), "incident-updated", reason)
+        elif isinstance(message, ConfigReloaded):
+            self.reopen()  # SIGHUP, as logrotate's postrotate sends: the new file at once
         elif isinstance(message, ActionRecorded):
             act = message.action
             self.action(message.incident_id, act.action, act.status, act.at, detail=act.detail,
