@@ -94,7 +94,7 @@ socket = "{tmp_path / "log"}"
             out = run_as_user(world, [str(php), script.name, world.mx_ip, "25", "200"])
             assert out.strip() == "connected 200/200"
             incs = wait_connections(w.db, world.uid, 200)
-            assert len(incs) == 1, [(i["connections"], i["scripts"], i["attribution"]) for i in incs]
+            assert len(incs) == 1, [(i["connections"], i["scripts"]) for i in incs]
             (inc,) = incs
             assert inc["connections"] == 200
             assert wait_for(lambda: mine(hook.json(), world.uid)), w.stderr
