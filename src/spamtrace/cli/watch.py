@@ -27,11 +27,11 @@ import re
 import signal
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from spamtrace.cli.options import count
-from spamtrace.errors import ExitCode, PermissionRequired, UsageError
+from spamtrace.errors import ExitCode, PermissionRequired, SpamtraceError, UsageError
 from spamtrace.model import ALERTING_VERDICTS, Verdict
 from spamtrace.render.incidents import (
     INCIDENT_SCHEMA,
@@ -191,6 +191,57 @@ def engine_options(args: argparse.Namespace, cfg: Config) -> EngineOptions:
     )
 
 
+def fleet_subscribers(
+    cfg: Config,
+    store_path: str | None,
+    *,
+    strict: bool,
+    alert_failures: Callable[[], Mapping[str, int]] | None = None,
+) -> tuple[list[Subscriber], list[str]]:
+    """The metrics endpoint and the event stream the config asks for (``[metrics]``,
+    ``[events]``), with one note line each for the start report.
+
+    ``alert_failures``: the alerts subscriber's failure counters, exported as
+    ``spamtrace_alert_failures_total``. ``strict`` (the daemon): a metrics address that
+    cannot be bound, or an event file or syslog socket that cannot be opened, stops the start
+    with one line (exit 3). Otherwise (``watch``, often run beside the daemon) it is a note
+    and that output is off.
+    """
+    from spamtrace.sinks.events import open_stream
+    from spamtrace.sinks.metrics import MetricsSubscriber
+
+    subs: list[Subscriber] = []
+    notes: list[str] = []
+    try:
+        metrics = MetricsSubscriber.from_config(cfg.metrics.listen, store_path)
+    except SpamtraceError as exc:
+        if strict:
+            raise
+        notes.append(f"{exc.message}; metrics are off for this run")
+    else:
+        if metrics is not None:
+            if alert_failures is not None:
+                metrics.metrics.alert_failures_from(alert_failures)
+            subs.append(metrics)
+            notes.append(f"metrics: {metrics.url}")
+    ev = cfg.events
+    try:
+        stream = open_stream(ev.path, ev.syslog, ev.syslog_socket)
+    except SpamtraceError as exc:
+        if strict:
+            for sub in subs:
+                sub.close()
+            raise
+        notes.append(f"{exc.message}; the event stream is off for this run")
+    else:
+        if stream is not None:
+            subs.append(stream)
+            where = [escape(ev.path)] if ev.path else []
+            where += [f"syslog {escape(ev.syslog_socket)}"] if ev.syslog else []
+            notes.append(f"events: {', '.join(where)}")
+    return subs, notes
+
+
 def _watch(args: argparse.Namespace, cfg: Config) -> int:
     from spamtrace.render.watch import WatchView
     from spamtrace.service.engine import Engine
@@ -205,10 +256,16 @@ def _watch(args: argparse.Namespace, cfg: Config) -> int:
         from spamtrace.sinks.alerts.subscriber import subscriber_for
 
         alerts = subscriber_for(cfg)
+    options = engine_options(args, cfg)
+    fleet, notes = fleet_subscribers(
+        cfg, options.store_path, strict=False,
+        alert_failures=alerts.failures if alerts is not None else None,
+    )  # fmt: skip
     subscribers: list[Subscriber] = [view] if alerts is None else [view, alerts]
-    engine = Engine(cfg, engine_options(args, cfg), subscribers=subscribers)
+    engine = Engine(cfg, options, subscribers=[*subscribers, *fleet])
     if alerts is not None:
         engine.notes.append(f"alerts: {', '.join(alerts.alerts.channel_names())}")
+    engine.notes.extend(notes)
     if not getattr(args, "no_respond", False):
         from spamtrace.service.responses import ResponsesSubscriber
 
