@@ -142,6 +142,17 @@ class WatchSection(Record):
     }
 
 
+class DaemonSection(Record):
+    # `spamtrace status` asks the daemon over this unix socket (mode 0600, root only)
+    socket: str = "/run/spamtrace/control.sock"
+    # seconds between checks of the firewall table against the last confirmed policy
+    firewall_check_interval: float = 60.0
+    # re-load the confirmed policy when the table was removed or edited (drift)
+    firewall_repair: bool = False
+
+    limits: ClassVar[Mapping[str, Range]] = {"firewall_check_interval": Range(1, 24 * 3600)}
+
+
 class StoreSection(Record):
     path: str = "/var/lib/spamtrace/spamtrace.db"
     retention_days: int = 90
@@ -325,6 +336,7 @@ class Config(Record):
     accounts: AccountsSection = field(default_factory=AccountsSection)
     submission: SubmissionSection = field(default_factory=SubmissionSection)
     watch: WatchSection = field(default_factory=WatchSection)
+    daemon: DaemonSection = field(default_factory=DaemonSection)
     store: StoreSection = field(default_factory=StoreSection)
     firewall: FirewallSection = field(default_factory=FirewallSection)
     scan: ScanSection = field(default_factory=ScanSection)
