@@ -114,6 +114,13 @@ class AccountsSection(Record):
     cpanel_userdomains: str = "/etc/userdomains"
     directadmin_users_dir: str = "/usr/local/directadmin/data/users"
     plesk_vhosts_dir: str = "/var/www/vhosts"
+    cpanel_userdatadomains: str = "/etc/userdatadomains"  # domain: user==owner==...==docroot==
+    directadmin_domainowners: str = "/etc/virtual/domainowners"  # domain: user
+    # users a web server runs PHP as (mod_php, DSO): their processes are mapped to the site's
+    # account by the script's or working folder's path
+    web_users: list[str] = field(
+        default_factory=lambda: ["www-data", "apache", "nobody", "nginx", "httpd", "wwwrun"]
+    )
 
 
 class SubmissionSection(Record):
