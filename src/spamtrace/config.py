@@ -114,6 +114,13 @@ class AccountsSection(Record):
     cpanel_userdomains: str = "/etc/userdomains"
     directadmin_users_dir: str = "/usr/local/directadmin/data/users"
     plesk_vhosts_dir: str = "/var/www/vhosts"
+    cpanel_userdatadomains: str = "/etc/userdatadomains"  # domain: user==owner==...==docroot==
+    directadmin_domainowners: str = "/etc/virtual/domainowners"  # domain: user
+    # users a web server runs PHP as (mod_php, DSO): their processes are mapped to the site's
+    # account by the script's or working folder's path
+    web_users: list[str] = field(
+        default_factory=lambda: ["www-data", "apache", "nobody", "nginx", "httpd", "wwwrun"]
+    )
 
 
 class SubmissionSection(Record):
@@ -133,6 +140,17 @@ class WatchSection(Record):
         "queue_size": Range(1, 100_000_000),
         "exec_cache_size": Range(1, 100_000_000),
     }
+
+
+class DaemonSection(Record):
+    # `spamtrace status` asks the daemon over this unix socket (mode 0600, root only)
+    socket: str = "/run/spamtrace/control.sock"
+    # seconds between checks of the firewall table against the last confirmed policy
+    firewall_check_interval: float = 60.0
+    # re-load the confirmed policy when the table was removed or edited (drift)
+    firewall_repair: bool = False
+
+    limits: ClassVar[Mapping[str, Range]] = {"firewall_check_interval": Range(1, 24 * 3600)}
 
 
 class StoreSection(Record):
@@ -318,6 +336,7 @@ class Config(Record):
     accounts: AccountsSection = field(default_factory=AccountsSection)
     submission: SubmissionSection = field(default_factory=SubmissionSection)
     watch: WatchSection = field(default_factory=WatchSection)
+    daemon: DaemonSection = field(default_factory=DaemonSection)
     store: StoreSection = field(default_factory=StoreSection)
     firewall: FirewallSection = field(default_factory=FirewallSection)
     scan: ScanSection = field(default_factory=ScanSection)

@@ -221,7 +221,8 @@ def _collect(cfg: Config) -> Report:
                 extra.append("no process holds the socket now (it exited, or another netns)")
             if uid is None and process is not None:
                 uid = process.uid
-            account = accounts.for_uid(uid) if uid is not None else None
+            paths = (*process.scripts, process.cwd) if process is not None else ()
+            account = accounts.for_process(uid, paths)
             verdict, reasons = judge(rec.remote, process, uid, account, mta, cfg, local=rec.local)
         except Exception as exc:  # one bad entry must not hide the others
             verdict, reasons = (
@@ -321,6 +322,7 @@ def connection_json(
         "user": user,
         "account": acct.name if acct else None,
         "account_kind": acct.kind.value if acct else None,
+        "account_via": (acct.via or "uid") if acct else None,
         "home": acct.home if acct else None,
         "domains": list(acct.domains) if acct else [],
         "cwd": proc.cwd if proc else None,

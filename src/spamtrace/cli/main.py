@@ -29,6 +29,8 @@ if TYPE_CHECKING:
 COMMAND_MODULES = (
     "check",
     "watch",
+    "daemon",
+    "service",
     "mail",
     "scan",
     "firewall",
@@ -42,6 +44,7 @@ COMMAND_MODULES = (
 _MODULE_OF = {
     "incidents": "watch",
     "incident": "watch",
+    "status": "daemon",
     "release": "respond",
     "quarantine": "respond",
 }

@@ -27,11 +27,11 @@ import re
 import signal
 import sys
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from spamtrace.cli.options import count
-from spamtrace.errors import ExitCode, PermissionRequired, SpamtraceError, UsageError
+from spamtrace.errors import ExitCode, PermissionRequired, UsageError
 from spamtrace.model import ALERTING_VERDICTS, Verdict
 from spamtrace.render.incidents import (
     INCIDENT_SCHEMA,
@@ -46,7 +46,6 @@ from spamtrace.service.scanning import SCAN_BUDGET
 
 if TYPE_CHECKING:
     from spamtrace.config import Config
-    from spamtrace.service.bus import Subscriber
     from spamtrace.service.engine import EngineOptions
     from spamtrace.sinks.store import ActionRecord, StoreReader
 
@@ -66,41 +65,8 @@ def register(sub: Any) -> None:
         metavar="TIME",
         help="stop after this long (e.g. 30, 30s, 5m, 1h)",
     )
-    w.add_argument("--db", metavar="PATH", help="store path (default: config store.path)")
+    add_engine_arguments(w)
     w.add_argument("--no-store", action="store_true", help="do not write the store")
-    w.add_argument(
-        "--source",
-        choices=("auto", "tracepoint", "poll"),
-        default="auto",
-        help="event source: the tracepoint (default) or DEGRADED sock_diag polling",
-    )
-    w.add_argument(
-        "--no-nflog",
-        action="store_true",
-        help="do not read the firewall's NFLOG group (blocked attempts)",
-    )
-    w.add_argument(
-        "--no-scan",
-        action="store_true",
-        help="do not scan the scripts and folder of suspicious incidents for malicious PHP",
-    )
-    w.add_argument(
-        "--no-respond",
-        action="store_true",
-        help="take no responses and record none ([responses], mode = observe | enforce)",
-    )
-    w.add_argument(
-        "--scan-budget",
-        type=_scan_seconds,
-        default=SCAN_BUDGET,
-        metavar="SECONDS",
-        help=f"time for scanning one incident's scripts and folder (default {SCAN_BUDGET:g})",
-    )
-    w.add_argument(
-        "--no-alerts",
-        action="store_true",
-        help="do not send the e-mail/webhook/syslog alerts of [alerts] (see docs/alerts.md)",
-    )
     w.set_defaults(handler=_watch)
 
     i = sub.add_parser("incidents", help="list incidents recorded by `watch`")
@@ -122,6 +88,44 @@ def register(sub: Any) -> None:
     one.add_argument("--json", action="store_true", help="machine-readable output")
     one.add_argument("--db", metavar="PATH", help="store path (default: config store.path)")
     one.set_defaults(handler=_incident)
+
+
+def add_engine_arguments(parser: Any) -> None:
+    """The flags of the capture engine, shared by `watch` and `daemon`."""
+    parser.add_argument("--db", metavar="PATH", help="store path (default: config store.path)")
+    parser.add_argument(
+        "--source",
+        choices=("auto", "tracepoint", "poll"),
+        default="auto",
+        help="event source: the tracepoint (default) or DEGRADED sock_diag polling",
+    )
+    parser.add_argument(
+        "--no-nflog",
+        action="store_true",
+        help="do not read the firewall's NFLOG group (blocked attempts)",
+    )
+    parser.add_argument(
+        "--no-scan",
+        action="store_true",
+        help="do not scan the scripts and folder of suspicious incidents for malicious PHP",
+    )
+    parser.add_argument(
+        "--no-respond",
+        action="store_true",
+        help="take no responses and record none ([responses], mode = observe | enforce)",
+    )
+    parser.add_argument(
+        "--no-alerts",
+        action="store_true",
+        help="do not send the e-mail/webhook/syslog alerts of [alerts] (see docs/alerts.md)",
+    )
+    parser.add_argument(
+        "--scan-budget",
+        type=_scan_seconds,
+        default=SCAN_BUDGET,
+        metavar="SECONDS",
+        help=f"time for scanning one incident's scripts and folder (default {SCAN_BUDGET:g})",
+    )
 
 
 _DUR_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d|w)?\s*$")
@@ -183,63 +187,12 @@ def engine_options(args: argparse.Namespace, cfg: Config) -> EngineOptions:
     from spamtrace.service.engine import EngineOptions
 
     return EngineOptions(
-        store_path=None if args.no_store else (args.db or cfg.store.path),
+        store_path=None if getattr(args, "no_store", False) else (args.db or cfg.store.path),
         source=args.source,
         nflog=not args.no_nflog,
         scan=not args.no_scan,
         scan_budget=float(args.scan_budget),
     )
-
-
-def fleet_subscribers(
-    cfg: Config,
-    store_path: str | None,
-    *,
-    strict: bool,
-    alert_failures: Callable[[], Mapping[str, int]] | None = None,
-) -> tuple[list[Subscriber], list[str]]:
-    """The metrics endpoint and the event stream the config asks for (``[metrics]``,
-    ``[events]``), with one note line each for the start report.
-
-    ``alert_failures``: the alerts subscriber's failure counters, exported as
-    ``spamtrace_alert_failures_total``. ``strict`` (the daemon): a metrics address that
-    cannot be bound, or an event file or syslog socket that cannot be opened, stops the start
-    with one line (exit 3). Otherwise (``watch``, often run beside the daemon) it is a note
-    and that output is off.
-    """
-    from spamtrace.sinks.events import open_stream
-    from spamtrace.sinks.metrics import MetricsSubscriber
-
-    subs: list[Subscriber] = []
-    notes: list[str] = []
-    try:
-        metrics = MetricsSubscriber.from_config(cfg.metrics.listen, store_path)
-    except SpamtraceError as exc:
-        if strict:
-            raise
-        notes.append(f"{exc.message}; metrics are off for this run")
-    else:
-        if metrics is not None:
-            if alert_failures is not None:
-                metrics.metrics.alert_failures_from(alert_failures)
-            subs.append(metrics)
-            notes.append(f"metrics: {metrics.url}")
-    ev = cfg.events
-    try:
-        stream = open_stream(ev.path, ev.syslog, ev.syslog_socket)
-    except SpamtraceError as exc:
-        if strict:
-            for sub in subs:
-                sub.close()
-            raise
-        notes.append(f"{exc.message}; the event stream is off for this run")
-    else:
-        if stream is not None:
-            subs.append(stream)
-            where = [escape(ev.path)] if ev.path else []
-            where += [f"syslog {escape(ev.syslog_socket)}"] if ev.syslog else []
-            notes.append(f"events: {', '.join(where)}")
-    return subs, notes
 
 
 def _watch(args: argparse.Namespace, cfg: Config) -> int:
@@ -251,32 +204,25 @@ def _watch(args: argparse.Namespace, cfg: Config) -> int:
             "watch needs root (tracefs, proc connector); without root use `spamtrace check`"
         )
     view = WatchView(bool(args.json))
-    alerts = None
-    if not args.no_alerts:
-        from spamtrace.sinks.alerts.subscriber import subscriber_for
+    engine = Engine(cfg, engine_options(args, cfg))
+    from spamtrace.service import plugins
 
-        alerts = subscriber_for(cfg)
-    options = engine_options(args, cfg)
-    fleet, notes = fleet_subscribers(
-        cfg, options.store_path, strict=False,
-        alert_failures=alerts.failures if alerts is not None else None,
-    )  # fmt: skip
-    subscribers: list[Subscriber] = [view] if alerts is None else [view, alerts]
-    engine = Engine(cfg, options, subscribers=[*subscribers, *fleet])
-    if alerts is not None:
-        engine.notes.append(f"alerts: {', '.join(alerts.alerts.channel_names())}")
-    engine.notes.extend(notes)
-    if not getattr(args, "no_respond", False):
-        from spamtrace.service.responses import ResponsesSubscriber
-
-        # first: a block is decided before anything is printed
-        engine.subscribers.insert(0, ResponsesSubscriber(engine, cfg))
+    # responses first: a block is decided before anything is printed
+    engine.subscribers = [
+        *plugins.subscribers(
+            cfg, engine, respond=not args.no_respond, alerts=not args.no_alerts, strict=False
+        ),
+        view,
+    ]
+    alerts = plugins.alert_subscriber(engine)
     old: dict[signal.Signals, Any] = {}
     for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
         old[sig] = signal.signal(sig, engine.request_stop)
     code = int(ExitCode.FAILURE)
+    started = False
     try:
         engine.open()
+        started = True
         code = int(engine.run(args.duration))
     finally:
         summary = engine.summary()  # before close: sources still report their counters
@@ -287,7 +233,8 @@ def _watch(args: argparse.Namespace, cfg: Config) -> int:
             summary["store"] = engine.store_health()
         for sig, handler in old.items():
             signal.signal(sig, handler)
-        view.summary(summary)
+        if started:  # a watch that could not start says only why (one line)
+            view.summary(summary)
     store = summary.get("store") or {}
     if store.get("error") or store.get("lost"):
         print(

@@ -65,6 +65,9 @@ class FakeAccounts:
             raise RuntimeError("boom")  # a broken lookup must not hide the other entries
         return None
 
+    def for_process(self, uid: int | None, paths: object = ()) -> Account | None:
+        return self.for_uid(uid) if uid is not None else None
+
 
 @pytest.fixture
 def fake_host(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
