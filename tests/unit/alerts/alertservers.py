@@ -17,7 +17,17 @@ from aiosmtpd.controller import Controller
 class HookServer:
     """http.server on 127.0.0.1: records each POST; can answer 500 first or hang."""
 
-    def __init__(self, *, fail_first: int = 0, status: int = 200, hang: float = 0.0) -> None:
+    def __init__(
+        self,
+        *,
+        fail_first: int = 0,
+        status: int = 200,
+        hang: float = 0.0,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        log: str | None = None,
+    ) -> None:
+        self.log = log  # also append {"answer": code, "body": ...} per request (one line)
         self.bodies: list[bytes] = []
         self.headers: list[dict[str, str]] = []
         self.answers: list[int] = []
@@ -38,6 +48,9 @@ class HookServer:
                     outer.bodies.append(body)
                     outer.headers.append(dict(self.headers.items()))
                     outer.cond.notify_all()
+                    if outer.log:
+                        with open(outer.log, "a") as fh:
+                            fh.write(json.dumps({"answer": code, "body": json.loads(body)}) + "\n")
                 if outer.hang:
                     time.sleep(outer.hang)
                 self.send_response(code)
@@ -48,7 +61,11 @@ class HookServer:
             def log_message(self, *args: Any) -> None:
                 pass
 
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        class Server(http.server.ThreadingHTTPServer):
+            def handle_error(self, request: Any, client_address: Any) -> None:
+                pass  # a client that gave up on a hanging answer (the timeout tests)
+
+        self.server = Server((host, port), Handler)
         self.server.daemon_threads = True
         self.thread = threading.Thread(
             target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True

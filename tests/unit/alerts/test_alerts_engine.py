@@ -129,3 +129,28 @@ def test_a_late_scan_the_firewall_and_a_response_each_send_one_update(
 
 def test_no_channels_no_subscriber() -> None:
     assert subscriber_for(Config()) is None
+
+
+def test_what_happens_while_the_opening_waits_for_its_scan_is_in_the_opened_alert(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    release = threading.Event()
+
+    def slow(*a: Any, **k: Any) -> Any:
+        release.wait(10)
+        return [dict(SUSPECT)], []
+
+    monkeypatch.setattr(suspects_mod, "scan_for_suspects", slow)
+    ch = RecordingChannel()
+    e, _ = engine(ch)
+    t = time.time()
+    feed(e, [attempt(t), blocked(t + 0.001)])  # the first blocked attempt: held, not sent
+    (opened,) = [m for m in e._latest]
+    e.publish(ActionRecorded(opened, ActionRecord("block-uid", "would", t, "uid 1001")))
+    release.set()
+    e._finish_scans()
+    e.close()
+    (sent,) = ch.sent
+    assert sent.event is AlertEvent.OPENED and sent.reason is None
+    assert sent.incident["suspect_files"] == [SUSPECT] and sent.incident["blocked"] == 1
+    assert [a["action"] for a in sent.incident["actions"]] == ["block-uid"]

@@ -96,9 +96,9 @@ class AlertSubscriber:
     def _updated(self, message: IncidentUpdated) -> None:
         rec = message.incident
         self._keep(rec)
+        if rec.id in self._pending_open:
+            return  # its "opened" message follows (after the scan) and will show this
         if message.reason is UpdateReason.ESCALATED:
-            if rec.id in self._pending_open:
-                return  # its "opened" message follows, with the file
             files = rec.suspect_files or ()
             verdict = files[0].get("verdict") if files else "suspect"
             reason = message.detail or f"the scan found a {verdict} file"
@@ -111,8 +111,10 @@ class AlertSubscriber:
         a = message.action
         self._actions.setdefault(message.incident_id, []).append(a)
         rec = self._latest.get(message.incident_id)
-        if rec is None:
-            return  # an incident this run has not seen: nothing to describe it with
+        if rec is None or rec.id in self._pending_open:
+            # not seen in this run: nothing to describe it with; or its "opened" message
+            # follows (after the scan) and will list this action
+            return
         what = f"{a.action} {a.status}" + (f": {a.detail}" if a.detail else "")
         self._put(("updated", rec, f"action:{a.action}:{a.status}", what))
 
