@@ -154,3 +154,18 @@ def test_what_happens_while_the_opening_waits_for_its_scan_is_in_the_opened_aler
     assert sent.event is AlertEvent.OPENED and sent.reason is None
     assert sent.incident["suspect_files"] == [SUSPECT] and sent.incident["blocked"] == 1
     assert [a["action"] for a in sent.incident["actions"]] == ["block-uid"]
+
+
+def test_status_shows_the_alert_channels() -> None:
+    from spamtrace.cli.daemon import alert_lines
+
+    assert alert_lines(None) == ["  alerts:     off (no [alerts] channel)"]
+    ch = RecordingChannel(fail=9, retryable=False)
+    settings = AlertSettings("suspicious", "web1", 10, 600.0, 100, ())
+    sub = AlertSubscriber(Alerts(settings, channels=[ch]))
+    sub.alerts.notify("opened", {"id": "inc-1", "verdict": "suspicious", "uid": 1})
+    sub.close()
+    text = "\n".join(alert_lines(sub.stats()))
+    assert "alerts:     0 sent, 1 failed, 0 dropped" in text
+    assert "fake (fake): 0 sent, 1 failed, 0 retried, 0 queued, 0 held back" in text
+    assert "last error: fake failure" in text
