@@ -65,36 +65,8 @@ def register(sub: Any) -> None:
         metavar="TIME",
         help="stop after this long (e.g. 30, 30s, 5m, 1h)",
     )
-    w.add_argument("--db", metavar="PATH", help="store path (default: config store.path)")
+    add_engine_arguments(w)
     w.add_argument("--no-store", action="store_true", help="do not write the store")
-    w.add_argument(
-        "--source",
-        choices=("auto", "tracepoint", "poll"),
-        default="auto",
-        help="event source: the tracepoint (default) or DEGRADED sock_diag polling",
-    )
-    w.add_argument(
-        "--no-nflog",
-        action="store_true",
-        help="do not read the firewall's NFLOG group (blocked attempts)",
-    )
-    w.add_argument(
-        "--no-scan",
-        action="store_true",
-        help="do not scan the scripts and folder of suspicious incidents for malicious PHP",
-    )
-    w.add_argument(
-        "--no-respond",
-        action="store_true",
-        help="take no responses and record none ([responses], mode = observe | enforce)",
-    )
-    w.add_argument(
-        "--scan-budget",
-        type=_scan_seconds,
-        default=SCAN_BUDGET,
-        metavar="SECONDS",
-        help=f"time for scanning one incident's scripts and folder (default {SCAN_BUDGET:g})",
-    )
     w.set_defaults(handler=_watch)
 
     i = sub.add_parser("incidents", help="list incidents recorded by `watch`")
@@ -116,6 +88,44 @@ def register(sub: Any) -> None:
     one.add_argument("--json", action="store_true", help="machine-readable output")
     one.add_argument("--db", metavar="PATH", help="store path (default: config store.path)")
     one.set_defaults(handler=_incident)
+
+
+def add_engine_arguments(parser: Any) -> None:
+    """The flags of the capture engine, shared by `watch` and `daemon`."""
+    parser.add_argument("--db", metavar="PATH", help="store path (default: config store.path)")
+    parser.add_argument(
+        "--source",
+        choices=("auto", "tracepoint", "poll"),
+        default="auto",
+        help="event source: the tracepoint (default) or DEGRADED sock_diag polling",
+    )
+    parser.add_argument(
+        "--no-nflog",
+        action="store_true",
+        help="do not read the firewall's NFLOG group (blocked attempts)",
+    )
+    parser.add_argument(
+        "--no-scan",
+        action="store_true",
+        help="do not scan the scripts and folder of suspicious incidents for malicious PHP",
+    )
+    parser.add_argument(
+        "--no-respond",
+        action="store_true",
+        help="take no responses and record none ([responses], mode = observe | enforce)",
+    )
+    parser.add_argument(
+        "--no-alerts",
+        action="store_true",
+        help="do not send the e-mail/webhook/syslog alerts of [alerts] (see docs/alerts.md)",
+    )
+    parser.add_argument(
+        "--scan-budget",
+        type=_scan_seconds,
+        default=SCAN_BUDGET,
+        metavar="SECONDS",
+        help=f"time for scanning one incident's scripts and folder (default {SCAN_BUDGET:g})",
+    )
 
 
 _DUR_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d|w)?\s*$")
@@ -177,7 +187,7 @@ def engine_options(args: argparse.Namespace, cfg: Config) -> EngineOptions:
     from spamtrace.service.engine import EngineOptions
 
     return EngineOptions(
-        store_path=None if args.no_store else (args.db or cfg.store.path),
+        store_path=None if getattr(args, "no_store", False) else (args.db or cfg.store.path),
         source=args.source,
         nflog=not args.no_nflog,
         scan=not args.no_scan,
@@ -194,32 +204,37 @@ def _watch(args: argparse.Namespace, cfg: Config) -> int:
             "watch needs root (tracefs, proc connector); without root use `spamtrace check`"
         )
     view = WatchView(bool(args.json))
-    engine = Engine(cfg, engine_options(args, cfg), subscribers=[view])
-    if not getattr(args, "no_respond", False):
-        from spamtrace.service.responses import ResponsesSubscriber
+    engine = Engine(cfg, engine_options(args, cfg))
+    from spamtrace.service import plugins
 
-        # first: a block is decided before anything is printed
-        responses = ResponsesSubscriber(engine, cfg)
-        engine.subscribers.insert(0, responses)
-        engine.notes += [f"responses: {n}" for n in responses.notes]
-        engine.notes.append(f"responses: mode {cfg.mode}" + (
-            " (decisions are recorded as 'would', nothing is done)" if cfg.mode == "observe"
-            else ": blocks, stops and quarantines are carried out"))  # fmt: skip
+    # responses first: a block is decided before anything is printed
+    engine.subscribers = [
+        *plugins.subscribers(
+            cfg, engine, respond=not args.no_respond, alerts=not args.no_alerts, strict=False
+        ),
+        view,
+    ]
+    alerts = plugins.alert_subscriber(engine)
     old: dict[signal.Signals, Any] = {}
     for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
         old[sig] = signal.signal(sig, engine.request_stop)
     code = int(ExitCode.FAILURE)
+    started = False
     try:
         engine.open()
+        started = True
         code = int(engine.run(args.duration))
     finally:
         summary = engine.summary()  # before close: sources still report their counters
-        engine.close()
+        engine.close()  # the alert channels send what is queued (bounded) and the digests
+        if alerts is not None:
+            summary["alerts"] = alerts.stats()
         if engine.store is not None:
             summary["store"] = engine.store_health()
         for sig, handler in old.items():
             signal.signal(sig, handler)
-        view.summary(summary)
+        if started:  # a watch that could not start says only why (one line)
+            view.summary(summary)
     store = summary.get("store") or {}
     if store.get("error") or store.get("lost"):
         print(

@@ -197,6 +197,18 @@ class WatchView:
                 f"{trace['overrun']} overrun(s), {trace['lost_markers']} lost event(s)",
                 file=sys.stderr,
             )
+        alerts = summary.get("alerts")
+        if alerts:
+            failing = [
+                f"{escape(name)}: {escape(c['last_error'])}"
+                for name, c in alerts["channels"].items()
+                if c["failed"] or c["dropped"]
+            ]
+            print(
+                f"spamtrace watch: alerts: {alerts['sent']} sent, {alerts['failed']} failed, "
+                f"{alerts['dropped']} dropped" + "".join(f"; {f}" for f in failing),
+                file=sys.stderr,
+            )
         proc = summary.get("proc-connector")
         if proc and proc.get("enobufs"):
             print(
