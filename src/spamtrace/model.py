@@ -204,6 +204,9 @@ class Account(Record):
     kind: AccountKind
     home: str | None = None
     domains: tuple[str, ...] = ()
+    #: how it was found when not by the uid: "path /home/shop/public_html/x.php" (PHP run as
+    #: the web server's user, mapped by its script's or working folder's path)
+    via: str = ""
 
 
 class Connection(Record):

@@ -241,33 +241,31 @@ def _write_baseline(path: str, hashes: dict[str, str]) -> None:
 
 
 def _print_human(shown: list[FileReport], summary: dict[str, Any]) -> None:
+    from rich.text import Text
+
     from spamtrace.cli.output import console
     from spamtrace.scanner.engine import STOPPED_NOTE
 
-    out = console()
-    label = {"malicious": "[bold red]MALICIOUS[/]", "suspicious": "[yellow]SUSPICIOUS[/]"}
-    from rich.markup import escape as rich_escape
-
+    out = console()  # no markup: paths and excerpts are printed as they are (escaped)
+    label = {"malicious": ("MALICIOUS", "bold red"), "suspicious": ("SUSPICIOUS", "yellow")}
     for r in shown:
-        path = rich_escape(escape(r.path))
+        path = escape(r.path)
         if r.verdict.value == "skipped":
-            out.print(f"[dim]SKIPPED[/]     {path}: {rich_escape(escape(r.reason))}")
+            out.print(Text.assemble(("SKIPPED", "dim"), f"     {path}: {escape(r.reason)}"))
             for f in r.findings:
-                out.print(f"      {rich_escape(f.rule)} (+{f.weight}): {rich_escape(f.excerpt)}")
+                out.print(Text(f"      {f.rule} (+{f.weight}): {f.excerpt}"))
             continue
-        tag = label.get(r.verdict.value, r.verdict.value.upper())
-        out.print(f"{tag} {r.score:4d}  {path}")
+        tag = label.get(r.verdict.value, (r.verdict.value.upper(), ""))
+        out.print(Text.assemble(tag, f" {r.score:4d}  {path}"))
         for note in r.notes:
             if note.startswith(STOPPED_NOTE):  # said once for the whole run, below
                 continue
-            out.print(f"      note: {rich_escape(escape(note))}")
+            out.print(Text(f"      note: {escape(note)}"))
         for f in r.findings:
             where = f"line {f.line}" if f.line else "file"
             if f.layer:
                 where += f", decoded layer {f.layer}"
-            out.print(
-                f"      {rich_escape(f.rule)} (+{f.weight}, {where}): {rich_escape(f.excerpt)}"
-            )
+            out.print(Text(f"      {f.rule} (+{f.weight}, {where}): {f.excerpt}"))
     out.print(
         f"{summary['files']} files, {summary['bytes'] / 1e6:.1f} MB in {summary['seconds']:.1f}s: "
         f"{summary['malicious']} malicious, {summary['suspicious']} suspicious, "
@@ -280,8 +278,16 @@ def _print_human(shown: list[FileReport], summary: dict[str, Any]) -> None:
         )
     if summary["not_examined"]:
         out.print(
-            f"[bold]NOT EXAMINED[/]: {summary['not_examined']} file(s) could not be analysed "
-            "whole (listed above, with the reason): the result is incomplete, exit status 1"
+            Text.assemble(
+                ("NOT EXAMINED", "bold"),
+                f": {summary['not_examined']} file(s) could not be analysed whole (listed "
+                "above, with the reason): the result is incomplete, exit status 1",
+            )
         )
     if not summary["files"]:
-        out.print("[bold]0 files scanned[/]: nothing was examined (this is not a clean result)")
+        out.print(
+            Text.assemble(
+                ("0 files scanned", "bold"),
+                ": nothing was examined (this is not a clean result)",
+            )
+        )

@@ -28,7 +28,8 @@ from types import FrameType
 from typing import Any
 
 from spamtrace import config
-from spamtrace.scanner.analyze import Analysis, BudgetExceeded, analyze, prepare
+from spamtrace.scanner.analyze import Analysis, analyze, prepare
+from spamtrace.scanner.context import BudgetExceeded
 from spamtrace.scanner.lexer import has_php
 from spamtrace.scanner.report import (
     ENOUGH_SCORE,
