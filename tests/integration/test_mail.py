@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import os
 import pwd
+import signal
+import time
 from pathlib import Path
 
 from mta import PrivateExim
@@ -79,3 +81,38 @@ def test_burst_above_threshold_opens_mail_script_incident(world: World) -> None:
     assert "more than mail.script_max_messages = 20" in inc["reasons"][0]
     (sender,) = [s for s in doc["senders"] if s["uid"] == world.uid]
     assert sender["incident"] == inc["id"]
+
+
+def test_watch_follows_the_logs_and_stores_the_mail_script_incident(
+    world: World, tmp_path: Path
+) -> None:
+    from test_watch import incidents_for, watching
+
+    exim = PrivateExim(world)
+    exim.mainlog.touch()
+    os.chown(exim.mainlog, pwd.getpwnam("Debian-exim").pw_uid, pwd.getpwnam("Debian-exim").pw_gid)
+    log = php_mail_log(world)
+    script = world.install_payload("mail-loop.php")
+    env = {
+        "SPAMTRACE_MAIL_EXIM_LOGS": json.dumps([str(exim.mainlog)]),
+        "SPAMTRACE_MAIL_POSTFIX_LOGS": "[]",
+        "SPAMTRACE_MAIL_PHP_LOGS": json.dumps([str(log)]),
+        "SPAMTRACE_MAIL_SCRIPT_MAX_MESSAGES": "20",
+    }
+    with watching(tmp_path, "--no-scan", env=env) as w:
+        assert "mail-logs" in w.status["sources"]
+        exim.php_as_user(script, "30", mail_log=log)
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline and not any(
+            '"incident-opened"' in line for line in w._raw
+        ):
+            time.sleep(0.1)
+        w.stop(signal.SIGINT)
+    opened = [x for x in w.lines if x.get("type") == "incident-opened"]
+    (inc,) = [x["incident"] for x in opened if x["incident"]["verdict"] == "mail-script"]
+    assert inc["uid"] == world.uid and inc["scripts"] == [str(script)]
+    assert w.returncode == 1  # an alerting incident was opened
+    (stored,) = incidents_for(tmp_path / "watch.db", world.uid or -1)
+    assert stored["id"] == inc["id"] and stored["verdict"] == "mail-script"
+    assert stored["connections"] == 30  # every message of the run, counted on after it opened
+    assert stored["account"] == world.user
