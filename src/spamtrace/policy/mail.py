@@ -360,7 +360,7 @@ def _span(seconds: int) -> str:
 
 def advice(inc: MailIncident) -> tuple[str, ...]:
     """What to do about a mail incident (commands to copy; shell-quoted)."""
-    from spamtrace.safetext import shell_quote
+    from shlex import quote as shell_quote
 
     if inc.verdict is Verdict.MAIL_AUTH:
         box = inc.auth_user or ""

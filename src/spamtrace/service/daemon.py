@@ -277,6 +277,8 @@ class Daemon:
                 "repair": self.monitor.repair,
             },
             "metrics": {"listen": plugins.metrics_listen(e.cfg)},
+            # alert channels' counters (sent, failed, last error...), null when none is set
+            "alerts": alerts.stats() if (alerts := plugins.alert_subscriber(e)) else None,
             "store": e.store_health(),
             "config": {
                 "file": self.config_file

@@ -5,6 +5,7 @@ from __future__ import annotations
 import http.server
 import json
 import socket
+import ssl
 import threading
 import time
 from email import message_from_bytes
@@ -26,6 +27,7 @@ class HookServer:
         host: str = "127.0.0.1",
         port: int = 0,
         log: str | None = None,
+        tls: ssl.SSLContext | None = None,
     ) -> None:
         self.log = log  # also append {"answer": code, "body": ...} per request (one line)
         self.bodies: list[bytes] = []
@@ -66,6 +68,9 @@ class HookServer:
                 pass  # a client that gave up on a hanging answer (the timeout tests)
 
         self.server = Server((host, port), Handler)
+        if tls is not None:
+            self.server.socket = tls.wrap_socket(self.server.socket, server_side=True)
+        self.scheme = "https" if tls is not None else "http"
         self.server.daemon_threads = True
         self.thread = threading.Thread(
             target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
@@ -74,7 +79,7 @@ class HookServer:
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}/hook"
+        return f"{self.scheme}://127.0.0.1:{self.server.server_address[1]}/hook"
 
     def json(self) -> list[dict[str, Any]]:
         with self.lock:
@@ -93,10 +98,12 @@ class HookServer:
 class _Recorder:
     def __init__(self) -> None:
         self.messages: list[tuple[str, list[str], Message]] = []
+        self.sessions: list[dict[str, Any]] = []
         self.cond = threading.Condition()
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         msg = message_from_bytes(envelope.content)
+        self.sessions.append({"tls": session.ssl is not None, "auth": session.authenticated})
         with self.cond:
             self.messages.append((envelope.mail_from, list(envelope.rcpt_tos), msg))
             self.cond.notify_all()
@@ -106,12 +113,14 @@ class _Recorder:
 class SmtpSink:
     """aiosmtpd on 127.0.0.1 (a free port): the messages received, parsed."""
 
-    def __init__(self) -> None:
+    def __init__(self, **controller: Any) -> None:
         self.recorder = _Recorder()
         with socket.socket() as probe:  # aiosmtpd's start-up check cannot use port 0
             probe.bind(("127.0.0.1", 0))
             self.port = probe.getsockname()[1]
-        self.controller = Controller(self.recorder, hostname="127.0.0.1", port=self.port)
+        self.controller = Controller(
+            self.recorder, hostname="127.0.0.1", port=self.port, **controller
+        )
         self.controller.start()
 
     def wait(self, count: int, timeout: float = 10.0) -> list[tuple[str, list[str], Message]]:
