@@ -21,6 +21,7 @@ APT_PACKAGES=(
     forkstat  # bench/daemon_bench.py: the peer reader of the proc connector
     exim4-base pflogsumm  # bench/maillog_bench.py: the peers eximstats and pflogsumm
     prometheus  # promtool: tests/unit/fleet checks and unit-tests the shipped alert rules
+    openssl  # tests/unit/alerts: a throwaway CA-less certificate for the TLS channel tests
 )
 installed() {
     dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "ok installed"

@@ -137,7 +137,8 @@ class Attributor:
                     notes=("process exited before it could be read; uid only",),
                 )  # fmt: skip
         uid = process.uid if process is not None else uid_hint
-        account = self.accounts.for_uid(uid) if uid is not None else None
+        paths = (*process.scripts, process.cwd) if process is not None else ()
+        account = self.accounts.for_process(uid, paths)
         from spamtrace.policy.verdict import judge
 
         verdict, reasons = judge(ev.remote, process, uid, account, self.mta, self.cfg)
@@ -166,7 +167,7 @@ def _fill_from(live: ProcessInfo, cached: ProcessInfo) -> ProcessInfo:
 
 
 def _with_method(info: ProcessInfo, method: AttributionMethod) -> ProcessInfo:
-    from spamtrace.record import replace
+    from dataclasses import replace
 
     return replace(info, method=method)
 

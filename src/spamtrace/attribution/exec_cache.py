@@ -22,13 +22,13 @@ Entries handed out carry ``method=exec-cache`` so reports show how the process w
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import posixpath
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from spamtrace import record
 from spamtrace.model import AttributionMethod, ParentProcess, ProcessInfo
 from spamtrace.sources.proc_connector import ProcEvent, ProcEventKind
 
@@ -174,7 +174,7 @@ def completed(
 ) -> ProcessInfo:
     """``info`` of a process gone too soon, its missing fields filled from ``known`` (what its
     fork, or the exec cache, told us), with ``note`` saying so."""
-    return record.replace(
+    return dataclasses.replace(
         info,
         exe=info.exe or known.exe,
         cwd=info.cwd or known.cwd,
@@ -275,7 +275,7 @@ class ExecCache:
             elif info.uid is None:
                 return
         if info.method is not AttributionMethod.EXEC_CACHE:
-            info = record.replace(info, method=AttributionMethod.EXEC_CACHE)
+            info = dataclasses.replace(info, method=AttributionMethod.EXEC_CACHE)
         self._put(pid, _Entry(info, when, pid=pid))
 
     def _info(self, entry: _Entry) -> ProcessInfo:
@@ -284,13 +284,13 @@ class ExecCache:
             assert entry.raw is not None
             info = info_of(entry.raw)
             if entry.pid != info.pid:  # a forked child: its parent's read, under its pid
-                info = record.replace(info, pid=entry.pid, start_time=None)
+                info = dataclasses.replace(info, pid=entry.pid, start_time=None)
             if entry.fallback is not None:
                 info = completed(info, self._info(entry.fallback))
                 entry.fallback = None
             if entry.uids is not None:
                 ruid, euid = entry.uids
-                info = record.replace(
+                info = dataclasses.replace(
                     info,
                     uid=ruid if ruid is not None else info.uid,
                     euid=euid if euid is not None else info.euid,
@@ -306,7 +306,7 @@ class ExecCache:
         if entry.info is None and entry.uids is None and entry.fallback is None:
             self._put(child, _Entry(None, when, raw=entry.raw, pid=child))
             return
-        info = record.replace(self._info(entry), pid=child, start_time=None)
+        info = dataclasses.replace(self._info(entry), pid=child, start_time=None)
         self._put(child, _Entry(info, when, pid=child))
 
     def on_uid(self, pid: int, ruid: int | None, euid: int | None) -> None:
@@ -316,7 +316,7 @@ class ExecCache:
         if entry.info is None:
             entry.uids = (ruid, euid)
             return
-        entry.info = record.replace(
+        entry.info = dataclasses.replace(
             entry.info,
             uid=ruid if ruid is not None else entry.info.uid,
             euid=euid if euid is not None else entry.info.euid,

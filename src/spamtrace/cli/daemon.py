@@ -88,6 +88,26 @@ def _uptime(seconds: float) -> str:
     return f"{minutes}m {s}s"
 
 
+def alert_lines(alerts: dict[str, Any] | None) -> list[str]:
+    """The alert channels in ``status``: counts per channel, a failing one's last error."""
+    if not alerts:
+        return ["  alerts:     off (no [alerts] channel)"]
+    out = [
+        f"  alerts:     {alerts.get('sent')} sent, {alerts.get('failed')} failed, "
+        f"{alerts.get('dropped')} dropped"
+    ]
+    for name, c in (alerts.get("channels") or {}).items():
+        line = (
+            f"              {escape(str(name))} ({escape(str(c.get('kind')))}): "
+            f"{c.get('sent')} sent, {c.get('failed')} failed, {c.get('retried')} retried, "
+            f"{c.get('queued')} queued, {c.get('held_now')} held back"
+        )
+        if c.get("failed") and c.get("last_error"):
+            line += f"; last error: {escape(str(c['last_error']))}"
+        out.append(line)
+    return out
+
+
 def status_lines(doc: dict[str, Any]) -> list[str]:
     """The human view of a ``spamtrace.status/1`` document (escaped)."""
     out = [
@@ -129,6 +149,7 @@ def status_lines(doc: dict[str, Any]) -> list[str]:
     out += [f"              - {escape(str(d))}" for d in fw.get("drift") or []]
     listen = (doc.get("metrics") or {}).get("listen")
     out.append(f"  metrics:    {f'http://{escape(str(listen))}/metrics' if listen else 'off'}")
+    out += alert_lines(doc.get("alerts"))
     store = doc.get("store")
     if store:
         out.append(

@@ -114,6 +114,8 @@ def detail_lines(sender: Sender, suspects: list[dict[str, Any]] | None) -> list[
             lines.append(("file     " if not text.startswith("  ") else "         ") + text)
     elif suspects is not None:
         lines.append("file     nothing suspicious in the script(s) and folder (scanned)")
+    if conn.account is not None and conn.account.via:
+        lines.append(f"account  {escape(conn.account.name)}, found by {escape(conn.account.via)}")
     if conn.account is not None and conn.account.domains:
         lines.append(f"domains  {escape(', '.join(conn.account.domains[:5]))}")
     lines += [f"why      {escape(r)}" for r in conn.reasons]

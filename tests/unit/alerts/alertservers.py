@@ -5,6 +5,7 @@ from __future__ import annotations
 import http.server
 import json
 import socket
+import ssl
 import threading
 import time
 from email import message_from_bytes
@@ -17,7 +18,18 @@ from aiosmtpd.controller import Controller
 class HookServer:
     """http.server on 127.0.0.1: records each POST; can answer 500 first or hang."""
 
-    def __init__(self, *, fail_first: int = 0, status: int = 200, hang: float = 0.0) -> None:
+    def __init__(
+        self,
+        *,
+        fail_first: int = 0,
+        status: int = 200,
+        hang: float = 0.0,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        log: str | None = None,
+        tls: ssl.SSLContext | None = None,
+    ) -> None:
+        self.log = log  # also append {"answer": code, "body": ...} per request (one line)
         self.bodies: list[bytes] = []
         self.headers: list[dict[str, str]] = []
         self.answers: list[int] = []
@@ -38,6 +50,9 @@ class HookServer:
                     outer.bodies.append(body)
                     outer.headers.append(dict(self.headers.items()))
                     outer.cond.notify_all()
+                    if outer.log:
+                        with open(outer.log, "a") as fh:
+                            fh.write(json.dumps({"answer": code, "body": json.loads(body)}) + "\n")
                 if outer.hang:
                     time.sleep(outer.hang)
                 self.send_response(code)
@@ -48,7 +63,14 @@ class HookServer:
             def log_message(self, *args: Any) -> None:
                 pass
 
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        class Server(http.server.ThreadingHTTPServer):
+            def handle_error(self, request: Any, client_address: Any) -> None:
+                pass  # a client that gave up on a hanging answer (the timeout tests)
+
+        self.server = Server((host, port), Handler)
+        if tls is not None:
+            self.server.socket = tls.wrap_socket(self.server.socket, server_side=True)
+        self.scheme = "https" if tls is not None else "http"
         self.server.daemon_threads = True
         self.thread = threading.Thread(
             target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
@@ -57,7 +79,7 @@ class HookServer:
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}/hook"
+        return f"{self.scheme}://127.0.0.1:{self.server.server_address[1]}/hook"
 
     def json(self) -> list[dict[str, Any]]:
         with self.lock:
@@ -76,10 +98,12 @@ class HookServer:
 class _Recorder:
     def __init__(self) -> None:
         self.messages: list[tuple[str, list[str], Message]] = []
+        self.sessions: list[dict[str, Any]] = []
         self.cond = threading.Condition()
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         msg = message_from_bytes(envelope.content)
+        self.sessions.append({"tls": session.ssl is not None, "auth": session.authenticated})
         with self.cond:
             self.messages.append((envelope.mail_from, list(envelope.rcpt_tos), msg))
             self.cond.notify_all()
@@ -89,12 +113,14 @@ class _Recorder:
 class SmtpSink:
     """aiosmtpd on 127.0.0.1 (a free port): the messages received, parsed."""
 
-    def __init__(self) -> None:
+    def __init__(self, **controller: Any) -> None:
         self.recorder = _Recorder()
         with socket.socket() as probe:  # aiosmtpd's start-up check cannot use port 0
             probe.bind(("127.0.0.1", 0))
             self.port = probe.getsockname()[1]
-        self.controller = Controller(self.recorder, hostname="127.0.0.1", port=self.port)
+        self.controller = Controller(
+            self.recorder, hostname="127.0.0.1", port=self.port, **controller
+        )
         self.controller.start()
 
     def wait(self, count: int, timeout: float = 10.0) -> list[tuple[str, list[str], Message]]:

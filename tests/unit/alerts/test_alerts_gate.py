@@ -61,3 +61,15 @@ def test_an_escalation_of_an_incident_from_before_a_restart_opens_it() -> None:
     gate = AlertGate("suspicious", "h")
     up = gate.escalated(incident(blocked=1), "blocked", "firewall", 0.0)
     assert up is not None and up.event is AlertEvent.OPENED
+
+
+def test_what_the_opened_alert_already_shows_is_not_sent_again() -> None:
+    gate = AlertGate("suspicious", "h")
+    acted = incident(
+        suspect_files=None, blocked=2,
+        actions=[{"action": "block-uid", "status": "would", "detail": "uid 1001"}],
+    )  # fmt: skip
+    assert gate.opened(acted, 0.0) is not None
+    assert gate.escalated(acted, "blocked", "firewall", 1.0) is None
+    assert gate.escalated(acted, "action:block-uid:would", "would block", 1.0) is None
+    assert gate.escalated(acted, "action:block-uid:done", "blocked", 2.0) is not None

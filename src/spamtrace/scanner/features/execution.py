@@ -7,6 +7,7 @@ from __future__ import annotations
 import itertools
 import re
 
+from spamtrace.scanner import fold
 from spamtrace.scanner.context import (
     ASSIGNED_ANY_PARTS,
     CB_FIRST,
@@ -481,4 +482,118 @@ def _eval_variable(ctx: Ctx, rule: Rule) -> Hit | None:
         )
         if not console:
             return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end()))
+    return None
+
+
+# names that run code or commands when called by a name the script built
+_BUILT_CALL_NAMES = frozenset(
+    {
+        b"assert", b"system", b"exec", b"shell_exec", b"passthru", b"popen", b"proc_open",
+        b"pcntl_exec", b"create_function", b"call_user_func", b"call_user_func_array",
+        b"eval", b"array_map", b"array_filter", b"usort", b"uasort", b"uksort",
+        b"array_walk", b"register_shutdown_function", b"register_tick_function",
+        b"forward_static_call", b"forward_static_call_array", b"iterator_apply",
+        b"preg_replace", b"include", b"require",
+    }
+)  # fmt: skip
+# callback APIs: the first argument (or, for these, another) is the function they call
+_CALLBACK_APIS = re.compile(
+    rb"(?:call_user_func(?:_array)?|forward_static_call(?:_array)?|array_map|"
+    rb"register_shutdown_function|register_tick_function|iterator_apply|ob_start|"
+    rb"new\s+reflectionfunction|closure\s*::\s*fromcallable|array_filter|array_walk|"
+    rb"usort|uasort|uksort|array_reduce)\s*\(|"
+    rb"filter_callback\s*,\s*(?:array\s*\(|\[)\s*\x01\d+\x01\s*=>"  # filter_var's callback
+)
+# a call on a parenthesized expression's result: (...)(...)
+_PAREN_CALL = re.compile(rb"\)\s*\(")
+_BUILT_VARCALL = re.compile(rb"\$(" + NAME_P + rb")\s*+\(")
+
+
+def _dangerous(value: bytes) -> bool:
+    return value.strip().lower().lstrip(b"\\") in _BUILT_CALL_NAMES
+
+
+def _open_paren(code: bytes, close: int) -> int:
+    """The ``(`` that the ``)`` at ``close`` closes (within 400 bytes), or -1."""
+    depth = 0
+    for i in range(close, max(-1, close - 400), -1):
+        c = code[i]
+        if c == 41:  # )
+            depth += 1
+        elif c == 40:  # (
+            depth -= 1
+            if depth == 0:
+                return i
+    return -1
+
+
+@feature("built_name_call")
+def _built_name_call(ctx: Ctx, rule: Rule) -> Hit | None:
+    """A function name the script computes from literals (XOR or ``~`` of strings,
+    ``substr``/``strrev``/``str_rot13``/``base64_decode``/``chr`` of literals, pieces glued,
+    through variables) that names a code or command runner, and is then called: directly
+    (``$f(...)``, ``(...)(...)``) or through a callback API. The constant folder reads the
+    values; nothing is run."""
+    code = ctx.code
+    lx = ctx.lx
+    assigned = fold.assignments(code, lx)
+    hidden = {a.var for a in assigned if a.value is not None and a.built and _dangerous(a.value)}
+    if hidden:
+        for m in bounded_finditer(_BUILT_VARCALL, code, 2000):
+            pos = m.start()
+            if m.group(1) not in hidden or (pos and code[pos - 1] in b"$>:"):
+                continue
+            held = fold.value_at(assigned, m.group(1), pos)
+            if held is not None and held[1] and _dangerous(held[0]):
+                return Hit(ctx.line_of_code(pos), ctx.excerpt_code(pos, pos + 80))
+    for m in bounded_finditer(_PAREN_CALL, code, 500):
+        start = _open_paren(code, m.start())
+        if start < 0:
+            continue
+        f = fold.fold_at(code, lx, start, fold.env_at(assigned, start))
+        if f is not None and f.built and f.end == m.start() + 1 and _dangerous(f.value):
+            return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, m.end() + 40))
+    for m in bounded_finditer(_CALLBACK_APIS, code, 500):
+        f = fold.fold_at(code, lx, m.end(), fold.env_at(assigned, m.start()))
+        if f is None or not _dangerous(f.value):
+            continue  # a plain literal name counts too: 'ass\x65rt', a variable that holds it
+        after = code[f.end : f.end + 8].lstrip()
+        if after[:1] in (b",", b")", b"]"):
+            return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), f.end + 40))
+    return None
+
+
+_COM = re.compile(rb"new\s+\\?com\s*\(")
+_COM_SHELLS = frozenset({b"wscript.shell", b"shell.application", b"wscript.network"})
+
+
+@feature("com_shell")
+def _com_shell(ctx: Ctx, rule: Rule) -> Hit | None:
+    """A Windows scripting host object (``new COM('WScript.Shell')``, the name glued or
+    encoded or not): a web server's PHP has no business running cmd.exe through it."""
+    code = ctx.code
+    assigned: list[fold.Assignment] | None = None
+    for m in bounded_finditer(_COM, code, 200):
+        if assigned is None:
+            assigned = fold.assignments(code, ctx.lx)
+        f = fold.fold_at(code, ctx.lx, m.end(), fold.env_at(assigned, m.start()))
+        if f is not None and f.value.strip().lower() in _COM_SHELLS:
+            return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), f.end + 40))
+    return None
+
+
+# request input written inside a string: "$_POST[x]", "${_GET[x]}", "{$_COOKIE['x']}"
+_REQ_IN_TEXT = re.compile(rb"\{?\$\{?_(?:get|post|request|cookie)\b", re.I)
+
+
+@feature("eval_interpolated")
+def _eval_interpolated(ctx: Ctx, rule: Rule) -> Hit | None:
+    """eval/assert of a double-quoted string that has request input written inside it
+    (``eval("?>$_POST[code]<?")``): the request's text runs as code."""
+    lx = ctx.lx
+    for start, args in calls_to(ctx, EVAL_NAMES_B[:2], 50):
+        for p in PLACEHOLDER.finditer(args):
+            idx = int(p.group(1))
+            if lx.kinds[idx] in ("dq", "heredoc") and _REQ_IN_TEXT.search(lx.raw_strings[idx]):
+                return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
     return None

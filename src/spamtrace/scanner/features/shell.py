@@ -324,10 +324,10 @@ def _exec_wrapper(ctx: Ctx, rule: Rule) -> Hit | None:
         v = _ARG_VAR.match(args)
         if v is None:
             continue
-        # the function this call is in: the last definition within 1,500 bytes before it,
-        # with no other definition between (its body is not this one's)
-        at = code.rfind(b"function", max(0, start - 1500), start)
-        d = _FUNC_DEF.match(code, at) if at >= 0 else None
+        # the function this call is in: the last definition within 1,500 bytes before it
+        # (its body is not another's); "function_exists(" and closures are not definitions
+        defs = list(itertools.islice(_FUNC_DEF.finditer(code, max(0, start - 1500), start), 50))
+        d = defs[-1] if defs else None
         if d is not None and d.group(2) == v.group(1) and d.group(1) not in wrappers:
             wrappers.append(d.group(1))
             if len(wrappers) >= 10:

@@ -122,7 +122,7 @@ class EmailChannel:
         assert spec.smtp_host is not None
         password = self._password()
         where = f"{spec.smtp_host}:{spec.smtp_port}"
-        context = ssl.create_default_context()
+        context = ssl.create_default_context(cafile=spec.ca_file)
         try:
             smtp: smtplib.SMTP
             if spec.tls == "ssl":
@@ -155,7 +155,10 @@ class EmailChannel:
             text = escape(str(exc), max_len=200)
             raise AlertError(f"{where}: {text}", retryable=_retryable_smtp(exc)) from None
         except ssl.SSLError as exc:
-            raise AlertError(f"{where}: TLS: {escape(exc.reason or str(exc))}") from None
+            # a certificate that does not verify will not verify on the next try either
+            verify = isinstance(exc, ssl.SSLCertVerificationError)
+            text = escape(exc.reason or str(exc))
+            raise AlertError(f"{where}: TLS: {text}", retryable=not verify) from None
         except TimeoutError:
             raise AlertError(f"{where}: no answer within {self.delivery.timeout:g} s") from None
         except OSError as exc:

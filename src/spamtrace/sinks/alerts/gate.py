@@ -24,13 +24,21 @@ MAX_TRACKED = 10_000
 
 
 def scan_keys(incident: Mapping[str, Any]) -> set[str]:
-    """The escalation keys an incident's scan result already carries (``scan:malicious``...)."""
+    """The escalation keys an incident's state already tells: its scan result
+    (``scan:malicious``...), its blocked attempts (``blocked``) and its recorded actions
+    (``action:block-uid:would``...). An alert that shows them needs no update for them."""
     files = incident.get("suspect_files") or ()
-    return {
+    keys = {
         f"scan:{f.get('verdict')}"
         for f in files
         if isinstance(f, Mapping) and f.get("verdict") in ("malicious", "suspicious")
     }
+    if incident.get("blocked"):
+        keys.add("blocked")
+    for a in incident.get("actions") or ():
+        if isinstance(a, Mapping):
+            keys.add(f"action:{a.get('action')}:{a.get('status')}")
+    return keys
 
 
 class AlertGate:
@@ -40,6 +48,10 @@ class AlertGate:
         self.mode = mode
         #: incident id -> escalation keys told (None: seen, not alerted: below min_verdict)
         self._told: OrderedDict[str, set[str] | None] = OrderedDict()
+
+    def adopt(self, other: AlertGate) -> None:
+        """Take over what ``other`` told (a reload made new channels: no alert twice)."""
+        self._told = other._told
 
     def _remember(self, ident: str, keys: set[str] | None) -> None:
         self._told[ident] = keys

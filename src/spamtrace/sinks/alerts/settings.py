@@ -63,6 +63,7 @@ class EmailSpec:
     password_file: str | None
     password: str | None
     delivery: Delivery
+    ca_file: str | None = None  # CA bundle for the relay's certificate (default: the system's)
     kind: str = "email"
 
 
@@ -203,9 +204,10 @@ def _email(where: str, t: _Table, name: str) -> EmailSpec:
         raise ConfigError(f"{where}.username: only for smtp, not for sendmail")
     if username and tls == "none":
         raise ConfigError(f'{where}.tls: "none" would send the password in clear text')
+    ca_file = t.text("ca_file", None)
     return EmailSpec(
         name, sender, rcpts, host, port, sendmail, tls, username, password_file, password,
-        t.delivery(),
+        t.delivery(), ca_file or None,
     )  # fmt: skip
 
 

@@ -10,6 +10,7 @@ retried by the dispatcher; any other answer is a permanent failure.
 from __future__ import annotations
 
 import json
+import ssl
 import urllib.error
 import urllib.request
 from typing import Any
@@ -47,8 +48,6 @@ class WebhookChannel:
             {"http": spec.proxy, "https": spec.proxy} if spec.proxy else {}
         )]  # fmt: skip
         if spec.url.startswith("https://"):
-            import ssl
-
             context = ssl.create_default_context(cafile=spec.ca_file)
             handlers.append(urllib.request.HTTPSHandler(context=context))
         self._opener = urllib.request.build_opener(*handlers)
@@ -83,7 +82,13 @@ class WebhookChannel:
             raise AlertError(text, retryable=retry) from None
         except urllib.error.URLError as exc:
             reason = exc.reason
-            raise AlertError(f"{self.spec.url}: {escape(str(reason))}") from None
+            if isinstance(reason, OSError) and not isinstance(reason, ssl.SSLError):
+                text = reason.strerror or str(reason)
+            else:
+                text = getattr(reason, "reason", None) or str(reason)
+            # a certificate that does not verify will not verify on the next try either
+            verify = isinstance(reason, ssl.SSLCertVerificationError)
+            raise AlertError(f"{self.spec.url}: {escape(text)}", retryable=not verify) from None
         except TimeoutError:
             raise AlertError(
                 f"{self.spec.url}: no answer within {self.delivery.timeout:g} s"
