@@ -38,7 +38,13 @@ def subscribers(
     if respond:
         from spamtrace.service.responses import ResponsesSubscriber
 
-        out.append(ResponsesSubscriber(engine, cfg))
+        responses = ResponsesSubscriber(engine, cfg)
+        out.append(responses)
+        engine.notes.extend(f"responses: {n}" for n in responses.notes)
+        if cfg.mode == "observe":
+            engine.notes.append("responses: mode observe (decisions recorded as 'would')")
+        else:
+            engine.notes.append("responses: mode enforce (blocks, stops, quarantines)")
     if alerts:
         from spamtrace.sinks.alerts.subscriber import subscriber_for
 
@@ -108,7 +114,10 @@ def fleet_subscribers(
 
 def sources(cfg: Config) -> list[Source]:
     """Extra event sources for ``cfg`` (read after the kernel sources)."""
+    from spamtrace.sources.maillog.follow import sources as mail_sources
+
     out: list[Source] = []
+    out.extend(mail_sources(cfg))  # mail-script / mail-auth incidents from the mail logs
     return out
 
 
