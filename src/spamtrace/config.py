@@ -251,7 +251,7 @@ class EventsSection:
 class AlertsSection:
     # the channel tables are checked key by key in spamtrace.sinks.alerts.settings
     min_verdict: str = "suspicious"  # submission | suspicious | malicious
-    host: str = ""  # the name alerts give this server ("" = its FQDN)
+    host: str = ""  # the name alerts give this server ("" = its hostname)
     rate_limit: int = 10  # alerts per channel per rate_window; more go out as one digest
     rate_window: float = 600.0
     queue_size: int = 1000  # alerts waiting per channel before new ones are dropped (counted)
