@@ -59,9 +59,13 @@ _PHP = (slice(7, 11), slice(0, 2), slice(12, 14), slice(15, 17), slice(18, 20))
 
 def iso_seconds(text: str, utc_offset: int = 0) -> float:
     """``YYYY-MM-DD HH:MM:SS`` (or with a ``T``) at ``utc_offset`` seconds east of UTC."""
+    key = (text, utc_offset)
+    hit = _CACHE.get(key)  # most lines share their second with the line before
+    if hit is not None:
+        return hit
     if len(text) != 19 or text[4] != "-" or text[13] != ":":
         raise MalformedLine(f"not a time stamp: {text!r}")
-    return _convert((text, utc_offset), text, _ISO, None)
+    return _convert(key, text, _ISO, None)
 
 
 def syslog_seconds(text: str, year: int, utc_offset: int = 0) -> float:
