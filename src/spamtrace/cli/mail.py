@@ -419,8 +419,7 @@ def _print(report: MailReport, top: int) -> None:
     for note in doc["notes"]:
         con.print(Text("note: " + escape(note), style="yellow"))
     if not report.logs:
-        con.print("No mail log found (set [mail] exim_logs / postfix_logs / php_logs).")
-        return
+        return  # the note says which paths were looked for
     read = ", ".join(escape(c.path) for c in report.logs)
     since = doc["since"] or "the start of the logs"
     if not doc["senders"]:
@@ -478,6 +477,12 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
     since = parse_since(args.since, time.time())
     specs = specs_of(cfg, args)
     report = collect(cfg, specs, since)
+    if not specs:
+        looked = [*cfg.mail.exim_logs, *cfg.mail.postfix_logs, *cfg.mail.php_logs]
+        report.notes.append(
+            f"no mail log found (looked for {', '.join(looked) or 'nothing'}): set [mail] "
+            "exim_logs / postfix_logs / php_logs, or give --exim-log / --postfix-log / --php-log"
+        )
     if specs and all(c.error and not c.lines for c in report.logs):
         raise RuntimeFailure("; ".join(f"could not read {c.error}" for c in report.logs))
     if not args.no_scan and report.ledger.senders:
