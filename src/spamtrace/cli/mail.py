@@ -22,7 +22,7 @@ import os
 import shutil
 import subprocess
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from spamtrace.errors import ExitCode, RuntimeFailure
@@ -241,7 +241,12 @@ def scan_senders(report: MailReport, cfg: Config, budget: float) -> None:
                 None, None, totals.cwd, (), None,
             )  # fmt: skip
             why = f"the PHP scanner calls {files[0]['path']} in its folder malicious"
-            report.incidents.append(policy.malicious(msg, why).incident)
+            same = [i for i, inc in enumerate(report.incidents) if inc.sender == key]
+            if same:  # already above a limit: one incident, one more reason
+                inc = report.incidents[same[0]]
+                report.incidents[same[0]] = replace(inc, reasons=(*inc.reasons, why))
+            else:
+                report.incidents.append(policy.malicious(msg, why).incident)
     report.notes += notes
     report.scan = {"enabled": True, "scanned": scanned, "budget_seconds": budget}
 
