@@ -124,17 +124,12 @@ def collect(
 
     thresholds = MailThresholds.from_config(cfg.mail)
     policy = MailPolicy(thresholds)
-    incidents: dict[str, MailIncident] = {}
-
-    def keep(update: Any, wall: float) -> None:
-        if update is not None and (since is None or wall >= since):
-            incidents[update.incident.id] = update.incident
 
     def on_message(msg: Any) -> None:
-        keep(policy.observe(msg), msg.wall)
+        policy.observe(msg)
 
     def on_recipient(msg: Any, address: str, wall: float) -> None:
-        keep(policy.recipient(msg, address, wall), wall)
+        policy.recipient(msg, address, wall)
 
     # the policy sees history (for the per-mailbox averages); the totals only --since
     history = None if since is None else since - thresholds.history_hours * 3600
@@ -152,9 +147,8 @@ def collect(
     add = ledger.add
     for ev in merged(readers):
         add(ev)
-    report = MailReport(
-        since, [r.counts for r in readers], ledger, list(incidents.values()), thresholds
-    )
+    incidents = [i for i in policy.all_incidents() if since is None or i.last_seen >= since]
+    report = MailReport(since, [r.counts for r in readers], ledger, incidents, thresholds)
     resolver = AccountResolver(cfg.accounts)
     for totals in ledger.senders.values():
         if totals.uid is not None and totals.uid not in report.accounts:
