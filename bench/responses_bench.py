@@ -5,7 +5,8 @@ to the namespace sink ("remote MX"), while `spamtrace watch` runs in the world's
 namespace with ``mode = "enforce"`` and no firewall policy applied (only the responses' own
 uid-block set and chain in ``table inet spamtrace``). Meanwhile Exim, as its own user, keeps
 delivering to the same sink. Each trial uses a fresh copy of the script (a new incident),
-and ``spamtrace release`` between trials unblocks the user.
+and ``spamtrace release`` between trials unblocks the user (``release_grace = 0``, so that
+the next run is blocked again).
 
 Prints, over the trials:
 
@@ -151,7 +152,7 @@ def run(world: World, mode: str, trials: int, messages: int, stop_after: int) ->
     config = world.tmp / f"{mode}.toml"
     config.write_text(
         f'mode = "{mode}"\n[responses]\nonly_accounts = ["{world.user}"]\n'
-        f"stop_after = {stop_after}\n"
+        f"stop_after = {stop_after}\nrelease_grace = 0\n"
         f'quarantine_dir = "{world.tmp}/quarantine"\n'
     )
     db = world.tmp / f"{mode}.db"
