@@ -25,6 +25,7 @@ The machine is shared and small: run it a few times and quote medians.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
 import os
@@ -171,7 +172,9 @@ def run(world: World, mode: str, trials: int, messages: int, stop_after: int) ->
                 seconds += time.monotonic() - t0
             except subprocess.TimeoutExpired:
                 pass  # stopped (SIGSTOP)
-            proc.kill()  # before the release (which sends SIGCONT)
+            # runuser and the (stopped) script, before the release sends SIGCONT
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)
             proc.wait(10)
             time.sleep(0.3)
             accepted.append(spam_count(world) - before)
@@ -200,6 +203,9 @@ def run(world: World, mode: str, trials: int, messages: int, stop_after: int) ->
         if a["status"] != "done":
             continue
         if VERBOSE:
+            inc = incidents[x["incident"]]
+            print(f"    {x['incident']} {inc['attribution']} {inc['scripts'][:1]} {inc['cwd']}",
+                  file=sys.stderr)  # fmt: skip
             print(f"    {x['incident']} {a['action']} +{(epoch(a['at']) - first) * 1000:.1f} ms "
                   f"{a['detail'][:100]}", file=sys.stderr)  # fmt: skip
         if a["action"] == "block-uid":
