@@ -29,6 +29,15 @@ if TYPE_CHECKING:
 DEFAULT_STATE_DIR = "/var/lib/spamtrace/firewall"  # = actions.firewall.transaction's
 
 
+class _DeprecatedYes(argparse.Action):
+    """``apply --yes``: what ``--no-rollback`` does, with a note that the name changed."""
+
+    def __call__(self, parser: Any, namespace: Any, values: Any, option: Any = None) -> None:
+        print("spamtrace: note: --yes is now called --no-rollback (no automatic rollback)",
+              file=sys.stderr)  # fmt: skip
+        setattr(namespace, self.dest, True)
+
+
 def register(sub: Any) -> None:
     parser = sub.add_parser(
         "firewall", help="only the MTA may speak SMTP: plan, apply safely, status, remove"
@@ -68,7 +77,7 @@ def register(sub: Any) -> None:
         help="keep the rules at once, without the automatic rollback (no confirm needed)",
     )
     apply.add_argument(  # the old name of --no-rollback, kept for scripts
-        "--yes", action="store_true", dest="no_rollback", help=argparse.SUPPRESS
+        "--yes", action=_DeprecatedYes, nargs=0, dest="no_rollback", help=argparse.SUPPRESS
     )
     apply.add_argument("--json", action="store_true", help="machine-readable result")
     apply.add_argument("--dry-run", action="store_true", help="print the ruleset, load nothing")
@@ -229,51 +238,10 @@ def _plan_cmd(args: argparse.Namespace, cfg: Config) -> int:
             }
         )
         return ExitCode.USAGE if plan.refusal else ExitCode.CLEAN
-    ports = ", ".join(map(str, plan.ports))
-    print(f"spamtrace firewall plan: mode {plan.mode.value}, backend {backend.name}")
-    if plan.refusal:
-        print(f"\nREFUSED: {escape(plan.refusal)}")
-    print(f"\nAllowed to open connections to SMTP ports ({ports}):")
-    for p in (*plan.allow_uids, *plan.allow_gids):
-        name = f" {escape(p.name)}" if p.name else ""
-        print(f"  {p.kind} {p.id}{name}: {escape(p.reason)}")
-    if plan.mode.value == "relay":
-        print(f"  ... but the MTA only towards the relays: {', '.join(plan.relay_addresses)}")
-    for exc in plan.exceptions:
-        addrs = f" ({', '.join(exc.addresses)})" if exc.addresses else ""
-        print(f"  exception #{exc.index} ({exc.source}): {escape(exc.describe())}{addrs}")
-    if plan.mode.value == "redirect":
-        print(
-            f"Everyone else: new connections are logged (NFLOG group {plan.nflog_group}) "
-            f"and redirected to the local MTA on port {plan.redirect_port}."
-        )
-    else:
-        print(
-            f"Everyone else: new connections are logged (NFLOG group {plan.nflog_group}) "
-            "and rejected with a TCP reset."
-        )
-    for line in KEEPS_WORKING:
-        print(line)
-    print("\nImpact (connections open now, and senders recorded by `watch` recently):")
-    if not impact.entries:
-        print("  no SMTP senders seen")
-    for e in impact.entries:
-        who = f"uid {e.uid}" if e.uid is not None else "unknown uid"
-        if e.user:
-            who += f" ({escape(e.user)})"
-        if e.account and e.account != e.user:
-            who += f" account {escape(e.account)}"
-        exe = f" {escape(e.exe)}" if e.exe else ""
-        pid = f" pid {e.pid}" if e.pid else ""
-        count = f" x{e.count}" if e.count > 1 else ""
-        print(
-            f"  {e.outcome.value.upper():<10} {who}{exe}{pid} -> {escape(e.remote)}{count} "
-            f"[{e.seen}]: {escape(e.reason)}"
-        )
-    for note in (*plan.notes, *impact.notes):
-        print(f"  note: {escape(note)}")
-    print("\nRuleset:")
-    print(ruleset, end="")
+    from spamtrace.cli.output import console
+    from spamtrace.render.firewall_plan import print_plan
+
+    print_plan(console(), plan, backend.name, impact, ruleset)
     return ExitCode.USAGE if plan.refusal else ExitCode.CLEAN
 
 

@@ -39,6 +39,7 @@ from spamtrace.service import scanning
 from spamtrace.service.bus import (
     AttemptRecorded,
     BlockedRecorded,
+    CaptureGap,
     CaptureMode,
     CaptureModeChanged,
     EngineStarted,
@@ -145,6 +146,8 @@ class Engine:
         self.periodic: list[tuple[float, Any]] = []
         self._selector: Any = None
         self.lock: InstanceLock | None = None
+        #: the previous run's capture gap, when it was killed (reported, never hidden)
+        self.gap: CaptureGap | None = None
         self._fd_callbacks: list[tuple[int, Callable[[], None]]] = []
         #: functions to run on the loop (from signal handlers and other threads)
         self._calls: queue.SimpleQueue[Callable[[], None]] = queue.SimpleQueue()
@@ -227,6 +230,14 @@ class Engine:
                 os.makedirs(folder, mode=0o700, exist_ok=True)
             if os.path.isdir(folder):  # else the store says what is wrong with the path
                 self.lock = InstanceLock(opts.store_path)
+                if self.lock.gap is not None:
+                    pid, since, until = self.lock.gap
+                    self.gap = CaptureGap(pid, since, until)
+                    self.notes.append(
+                        f"capture gap: the previous watcher of this store (pid {pid}) did not "
+                        f"stop cleanly; nothing was watched for {until - since:.0f} s, from its "
+                        "last sign of life to this start"
+                    )
 
             self.store = Store(
                 opts.store_path,
@@ -240,7 +251,9 @@ class Engine:
 
         try:
             self.proc_src = ProcConnectorSource()
-            self.exec_cache = self._exec_cache_cls(max_entries=cfg.watch.exec_cache_size)
+            self.exec_cache = self._exec_cache_cls(
+                max_entries=cfg.watch.exec_cache_size, min_uid=cfg.accounts.min_uid
+            )
         except SpamtraceError as exc:
             self.degraded.append(
                 f"proc connector unavailable ({exc.message}): processes that exit within "
@@ -369,11 +382,15 @@ class Engine:
         for fd, callback in self._fd_callbacks:
             sel.register(fd, selectors.EVENT_READ, _Callback(callback))
         self.publish(self.started_message())
+        if self.gap is not None:
+            self.publish(self.gap)
         for _every, job in self.periodic:
             job()
         deadline = time.monotonic() + duration if duration is not None else None
         last_housekeeping = time.monotonic()
         last_run = [time.monotonic()] * len(self.periodic)
+        next_due = last_housekeeping  # when housekeeping or a periodic job is next due
+        proc_src = self.proc_src
         while not self._stopping:
             timeout = BLOCKED_HOLD if self._pending_blocked else 1.0
             if self._held:
@@ -384,6 +401,17 @@ class Engine:
                     break
             ready = sel.select(timeout)
             self._drain_proc()
+            if (
+                len(ready) == 1
+                and ready[0][0].data is proc_src
+                and not self._pending_blocked
+                and not self._held
+            ):
+                # the common wake-up on a busy host: processes started; nothing else to do
+                # unless housekeeping is due (keep this path short: it runs per exec burst)
+                now = time.monotonic()
+                if now < next_due:
+                    continue
             callbacks = [k.data for k, _ in ready if isinstance(k.data, _Callback)]
             ordered = sorted(
                 (
@@ -398,22 +426,31 @@ class Engine:
                     continue
                 self._read_source(src, sel)
             self._flush_blocked(sel)
-            self._collect_scans()
-            self._drain_wakeups(ready)
-            self._publish_posted()
-            self._run_calls()
+            if self._held or any(k.data is self.scanner for k, _ in ready):
+                self._collect_scans()
+            if self._drain_wakeups(ready):
+                self._publish_posted()
+                self._run_calls()
             for served in callbacks:
                 served.fn()
             now = time.monotonic()
             if now - last_housekeeping > HOUSEKEEPING_EVERY:
                 if self.exec_cache is not None:
                     self.exec_cache.expire(now)
+                if self.lock is not None:
+                    self.lock.heartbeat()
                 self._check_lost()
                 last_housekeeping = now
             for i, (every, job) in enumerate(self.periodic):
                 if now - last_run[i] >= every:
                     last_run[i] = now
                     job()
+            next_due = min(
+                [
+                    last_housekeeping + HOUSEKEEPING_EVERY,
+                    *(last_run[i] + every for i, (every, _) in enumerate(self.periodic)),
+                ]
+            )
         # final drain: events already in the kernel buffers
         self._drain_proc()
         for src in sorted(self.sources, key=self._rank):
@@ -428,11 +465,14 @@ class Engine:
         self.publish(EngineStopping(time.time(), self.summary()))
         return ExitCode.FOUND if self.alerting_opened else ExitCode.CLEAN
 
-    def _drain_wakeups(self, ready: Sequence[Any]) -> None:
+    def _drain_wakeups(self, ready: Sequence[Any]) -> bool:
+        """Empty the wake-up pipe; True when it had something (a post, a call, a stop)."""
         if any(k.fd == self._stop_r for k, _ in ready):
             with contextlib.suppress(OSError):
                 while os.read(self._stop_r, 4096):
                     pass
+            return True
+        return False
 
     def _check_lost(self) -> None:
         """Publish EventsLost when a source's (or the store's) lost counter went up."""

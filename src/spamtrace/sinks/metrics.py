@@ -49,8 +49,8 @@ if TYPE_CHECKING:
 
 #: the states a capture can be in (the engine's ``CaptureMode`` values)
 CAPTURE_MODES = ("tracepoint", "degraded")
-#: the states of the firewall table (the engine's ``FirewallState`` values; ``unknown``: no
-#: confirmed policy to compare with)
+#: the states of the firewall table (the engine's ``FirewallState`` values; ``unknown``: the
+#: check could not tell)
 FIREWALL_STATES = ("loaded", "drifted", "absent", "unknown")
 #: scan outcomes: a suspect file named / nothing suspect / nothing could be scanned
 SCAN_RESULTS = ("found", "clean", "failed")
@@ -97,8 +97,12 @@ class Metrics:
         #: incident id -> (verdict, last attempt): for the "open" gauge
         self._incidents: dict[str, tuple[str, float]] = {}
         self._firewall_was_loaded = False
+        #: incidents counted in spamtrace_incidents_opened_total (each once)
+        self._opened_ids: dict[str, None] = {}
         #: alert channel -> failures so far (read at scrape time from the alerts sink)
         self._alert_failures: Callable[[], Mapping[str, int]] | None = None
+        #: event-stream output -> lines not written/sent (read at scrape time)
+        self._event_failures: Callable[[], Mapping[str, int]] | None = None
         if process_metrics:  # process_cpu_seconds_total, process_resident_memory_bytes, ...
             ProcessCollector(registry=reg)
         Info("spamtrace_build", "spamtrace version", registry=reg).info({"version": __version__})
@@ -198,7 +202,13 @@ class Metrics:
         self._seen(incident_id, verdict, last_seen)
 
     def incident_opened(self, verdict: str, incident_id: str, last_seen: float) -> None:
-        self.opened.labels(verdict).inc()
+        """Count an incident once, however many times it is reported opened (at its first
+        attempt, then again when its held-back report goes out)."""
+        if incident_id not in self._opened_ids:
+            self._opened_ids[incident_id] = None
+            if len(self._opened_ids) > MAX_TRACKED:
+                del self._opened_ids[next(iter(self._opened_ids))]
+            self.opened.labels(verdict).inc()
         self._seen(incident_id, verdict, last_seen)
 
     def incident_updated(self, verdict: str, incident_id: str, last_seen: float) -> None:
@@ -223,11 +233,11 @@ class Metrics:
             self.lost.labels(source).inc(count)
 
     def firewall_checked(self, state: str, *, error: str | None, repaired: bool) -> None:
-        if error is not None:
-            self.firewall_checks.labels("error").inc()
-            return
         for name in FIREWALL_STATES:
             self.firewall.labels(name).set(1 if name == state else 0)
+        if error is not None:  # the check failed: what was known of the drift stays
+            self.firewall_checks.labels("error").inc()
+            return
         # drift: edited by hand, or gone after it was seen loaded (a host that never applied
         # the firewall is "absent" without drifting)
         self.drift.set(1 if state == "drifted" or (state == "absent" and self._firewall_was_loaded)
@@ -239,6 +249,11 @@ class Metrics:
         """Export ``spamtrace_alert_failures_total{channel}`` from the alerts sink's counters
         (read at scrape time: channel -> failed deliveries since start)."""
         self._alert_failures = source
+
+    def event_failures_from(self, source: Callable[[], Mapping[str, int]]) -> None:
+        """Export ``spamtrace_event_lines_failed_total{output}`` from the event stream
+        (output -> lines not written or sent since start; read at scrape time)."""
+        self._event_failures = source
 
     # ------------------------------------------------------------------ scrape time
     def _seen(self, incident_id: str, verdict: str, last_seen: float) -> None:
@@ -306,6 +321,11 @@ class _ScrapeTimeCollector:
             "alert deliveries that failed (after retries), by channel",
             labels=["channel"],
         )
+        lines = CounterMetricFamily(
+            "spamtrace_event_lines_failed",
+            "event-stream lines not written (file) or dropped/not sent (syslog), by output",
+            labels=["output"],
+        )
         if not describe:
             for verdict, count in sorted(m.open_incidents().items()):
                 open_.add_metric([verdict], count)
@@ -315,9 +335,13 @@ class _ScrapeTimeCollector:
             if m._alert_failures is not None:
                 for channel, count in sorted(m._alert_failures().items()):
                     failures.add_metric([channel], count)
+            if m._event_failures is not None:
+                for output, count in sorted(m._event_failures().items()):
+                    lines.add_metric([output], count)
         yield open_
         yield size
         yield failures
+        yield lines
 
 
 class MetricsServer:
@@ -382,7 +406,10 @@ class MetricsSubscriber:
                 m.blocked_attempt(message.verdict.value, inc.id, inc.last_seen)
             if message.incident_opened:  # counted now (IncidentOpened may wait for a scan)
                 m.incident_opened(inc.verdict, inc.id, inc.last_seen)
-        elif isinstance(message, (IncidentOpened, IncidentUpdated)):
+        elif isinstance(message, IncidentOpened):  # mail-log incidents have no attempt
+            inc = message.incident
+            m.incident_opened(inc.verdict, inc.id, inc.last_seen)
+        elif isinstance(message, IncidentUpdated):
             inc = message.incident
             m.incident_updated(inc.verdict, inc.id, inc.last_seen)
         elif isinstance(message, ScanCompleted):

@@ -179,6 +179,15 @@ def test_incident_updated_and_a_quiet_verdict() -> None:
     assert doc["event"]["end"] == "2025-12-04T12:01:00.000Z"
 
 
+def test_a_mail_log_incident_is_an_alert_too() -> None:
+    inc = incident(verdict="mail-script", scripts=["/home/shop/public_html/contact.php"],
+                   exe=None, cmdline=[], pids=[], connections=0)  # fmt: skip
+    doc = roundtrip(incident_event(inc, "incident-opened", "web1"))
+    assert doc["event"]["kind"] == "alert" and doc["event"]["severity"] == 3
+    assert doc["file"]["path"] == "/home/shop/public_html/contact.php"
+    assert doc["spamtrace"]["verdict"] == "mail-script"
+
+
 def test_action_line() -> None:
     doc = roundtrip(
         action_event(
@@ -364,3 +373,11 @@ def test_no_syslog_socket_is_one_clear_error(tmp_path: Path) -> None:
 
 def test_nothing_configured_is_no_stream() -> None:
     assert open_stream("", False, "/dev/log") is None
+
+
+def test_unusual_spaces_are_escaped_not_passed_on() -> None:
+    """No-break and other non-ASCII spaces can make a path look like another one."""
+    doc = roundtrip(attempt_event(record(scripts=("/home/shop/wp\u00a0config.php",)), "w"))
+    assert doc["file"]["path"] == "/home/shop/wp\\xa0config.php"
+    doc = roundtrip(attempt_event(record(user="sh\u3000op"), "w"))
+    assert doc["user"]["name"] == "sh\\u3000op"
