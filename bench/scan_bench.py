@@ -1,10 +1,11 @@
 """Benchmark `spamtrace scan` on a labelled corpus of PHP malware and clean code.
 
-Usage: .venv/bin/python bench/scan_bench.py [--corpus DIR] [--jobs 2] [--pmf-rules php.yar]
-       [--show-misses] [--no-all-reasons]
+Usage: .venv/bin/python bench/scan_bench.py --corpus DIR [--jobs 2] [--pmf-rules php.yar]
+       [--show-misses] [--no-all-reasons] [--held-out SOURCE ...]
 
 The corpus layout is ``malicious/<source>/...`` and ``clean/<source>/...`` with labels in
-``manifest.tsv`` (default: ../shared/corpus relative to the repository). Every file is read as
+``manifest.tsv``; its folder is given with ``--corpus`` or the environment variable
+``SPAMTRACE_CORPUS``. Every file is read as
 bytes and scanned, whatever its extension; nothing is ever executed.
 
 "Flagged" is reported two ways: verdict ``malicious`` only (the figure that exit codes and
@@ -41,7 +42,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 from spamtrace.scanner.engine import Limits, scan_paths
 from spamtrace.scanner.report import FileReport, ScanVerdict
 
-DEFAULT_CORPUS = Path(__file__).resolve().parents[1] / ".." / "shared" / "corpus"
 PMF_REFERENCE = (
     "php-malware-finder YARA (corpus README, NOT measured here): "
     "detection 87.2 %, FP 2.83 %, ~11.5 MB/s"
@@ -128,7 +128,12 @@ def run_pmf(rules_file: Path, files: list[str], jobs: int) -> dict[str, object]:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
+    ap.add_argument(
+        "--corpus",
+        type=Path,
+        default=os.environ.get("SPAMTRACE_CORPUS"),
+        help="the labelled corpus (default: $SPAMTRACE_CORPUS)",
+    )
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--pmf-rules", type=Path, help="php-malware-finder data/php.yar to compare")
     ap.add_argument(
@@ -138,7 +143,9 @@ def main() -> int:
         "--no-all-reasons", action="store_true", help="skip the second pass with every rule"
     )
     args = ap.parse_args()
-    corpus = args.corpus.resolve()
+    if args.corpus is None:
+        ap.error("give the corpus folder: --corpus DIR or SPAMTRACE_CORPUS=DIR")
+    corpus = Path(args.corpus).resolve()
     rows = load_manifest(corpus)
     label_of = {str(corpus / r["relpath"]): r for r in rows}
     files = sorted(label_of)

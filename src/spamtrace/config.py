@@ -37,7 +37,7 @@ from spamtrace.record import Record, field
 
 TYPE_CHECKING = False  # typing is imported only to check a layer's values (start-up cost)
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Callable, Mapping
     from types import ModuleType
     from typing import Any, ClassVar
 
@@ -114,6 +114,13 @@ class AccountsSection(Record):
     cpanel_userdomains: str = "/etc/userdomains"
     directadmin_users_dir: str = "/usr/local/directadmin/data/users"
     plesk_vhosts_dir: str = "/var/www/vhosts"
+    cpanel_userdatadomains: str = "/etc/userdatadomains"  # domain: user==owner==...==docroot==
+    directadmin_domainowners: str = "/etc/virtual/domainowners"  # domain: user
+    # users a web server runs PHP as (mod_php, DSO): their processes are mapped to the site's
+    # account by the script's or working folder's path
+    web_users: list[str] = field(
+        default_factory=lambda: ["www-data", "apache", "nobody", "nginx", "httpd", "wwwrun"]
+    )
 
 
 class SubmissionSection(Record):
@@ -133,6 +140,17 @@ class WatchSection(Record):
         "queue_size": Range(1, 100_000_000),
         "exec_cache_size": Range(1, 100_000_000),
     }
+
+
+class DaemonSection(Record):
+    # `spamtrace status` asks the daemon over this unix socket (mode 0600, root only)
+    socket: str = "/run/spamtrace/control.sock"
+    # seconds between checks of the firewall table against the last confirmed policy
+    firewall_check_interval: float = 60.0
+    # re-load the confirmed policy when the table was removed or edited (drift)
+    firewall_repair: bool = False
+
+    limits: ClassVar[Mapping[str, Range]] = {"firewall_check_interval": Range(1, 24 * 3600)}
 
 
 class StoreSection(Record):
@@ -198,6 +216,9 @@ class AuditSection(Record):
 
     limits: ClassVar[Mapping[str, Range]] = {"dnsbl_timeout": Range(0, 300, above=True)}
     dnsbl_nameservers: list[str] = field(default_factory=list)  # empty: system resolver
+    # acknowledged findings, which no longer make `audit` exit 1: "ID" (every finding of that
+    # id) or "ID:SUBJECT" (one item: a pool, a zone; shell-style * and ? match in SUBJECT)
+    ignore: list[str] = field(default_factory=list)
 
 
 class MetricsSection(Record):
@@ -214,6 +235,100 @@ class EventsSection(Record):
     syslog_socket: str = "/dev/log"
 
 
+class AlertsSection(Record):
+    # the channel tables are checked key by key in spamtrace.sinks.alerts.settings
+    min_verdict: str = "suspicious"  # submission | suspicious | malicious
+    host: str = ""  # the name alerts give this server ("" = its FQDN)
+    rate_limit: int = 10  # alerts per channel per rate_window; more go out as one digest
+    rate_window: float = 600.0
+    queue_size: int = 1000  # alerts waiting per channel before new ones are dropped (counted)
+    webhook: list[dict[str, Any]] = field(default_factory=list)  # [[alerts.webhook]]
+    email: list[dict[str, Any]] = field(default_factory=list)  # [[alerts.email]]
+    syslog: dict[str, Any] = field(default_factory=dict)  # [alerts.syslog]
+
+    limits: ClassVar[Mapping[str, Range]] = {
+        "rate_limit": Range(1, 1_000_000),
+        "rate_window": Range(1, 86400),
+        "queue_size": Range(1, 1_000_000),
+    }
+
+
+class ResponsesSection(Record):
+    """What ``mode = "enforce"`` does (``observe`` records the same decisions as "would")."""
+
+    # block the uid's SMTP egress (set blocked_uids in table inet spamtrace)
+    block: bool = True
+    block_after: int = 1  # connects of an alerting incident within block_window
+    block_window: float = 60.0
+    block_timeout: int = 3600  # seconds; 0 = until `spamtrace release`
+    block_verdicts: list[str] = field(default_factory=lambda: ["suspicious", "ssh-tunnel"])
+    # stop the sending process and its children (never sshd, the MTA, root, init)
+    stop: bool = True
+    stop_signal: str = "stop"  # stop (SIGSTOP, undone by release) | kill (SIGKILL)
+    stop_after: int = 3  # connects of a suspicious incident within stop_window
+    stop_window: float = 60.0
+    # move files the incident's scan called malicious to quarantine_dir
+    quarantine: bool = True
+    quarantine_dir: str = "/var/lib/spamtrace/quarantine"
+    # run suspend_command with the account name when the scan found a malicious file
+    suspend: bool = False
+    suspend_command: list[str] = field(default_factory=list)  # argv; "{account}" or appended
+    suspend_timeout: float = 60.0
+    # never acted on (besides root, the MTA's users and [submission] allow_accounts)
+    never_accounts: list[str] = field(default_factory=list)
+
+    limits: ClassVar[Mapping[str, Range]] = {
+        "block_after": Range(1, 1_000_000),
+        "block_window": Range(0, MAX_SECONDS, above=True),
+        "block_timeout": Range(0, 365 * 86400, what="0 (until released) or seconds"),
+        "stop_after": Range(1, 1_000_000),
+        "stop_window": Range(0, MAX_SECONDS, above=True),
+        "suspend_timeout": Range(0, 3600, above=True),
+    }
+
+
+class MailSection(Record):
+    # mail logs read by `mail`, `check` and the daemon; the ones that exist are read
+    exim_logs: list[str] = field(
+        default_factory=lambda: [
+            "/var/log/exim4/mainlog", "/var/log/exim_mainlog", "/var/log/exim/main.log"
+        ]
+    )  # fmt: skip
+    postfix_logs: list[str] = field(
+        default_factory=lambda: ["/var/log/mail.log", "/var/log/maillog"]
+    )
+    php_logs: list[str] = field(default_factory=list)  # PHP mail.log files (php.ini mail.log)
+    # argv prefix of the MTA's own command, for queue state (`-bpc` / `postqueue -j`);
+    # empty: exim4/exim, then postqueue, found on PATH
+    exim_command: list[str] = field(default_factory=list)
+    postqueue_command: list[str] = field(default_factory=list)
+    window: int = 3600  # seconds over which the rates below are counted
+    # mail-script: one script (or one account's local submissions) in `window`
+    script_max_messages: int = 200  # CSF's LF_SCRIPT_LIMIT default
+    script_max_recipients: int = 200  # distinct recipient addresses
+    # mail-auth: one authenticated mailbox in `window`
+    auth_max_ips: int = 10  # distinct client IP addresses
+    auth_max_networks: int = 4  # distinct networks (IPv4 /16, IPv6 /32)
+    auth_max_messages: int = 500
+    auth_rate_factor: float = 10.0  # this many times its own hourly average (history)
+    auth_min_messages: int = 50  # ... and at least this many in `window`
+    history_hours: int = 168  # how far back the hourly average of a mailbox looks
+    check_minutes: int = 60  # `check`: the mail section covers this many minutes
+
+    limits: ClassVar[Mapping[str, Range]] = {
+        "window": Range(60, 7 * 24 * 3600),
+        "script_max_messages": Range(1),
+        "script_max_recipients": Range(1),
+        "auth_max_ips": Range(1),
+        "auth_max_networks": Range(1),
+        "auth_max_messages": Range(1),
+        "auth_rate_factor": Range(1, 1000),
+        "auth_min_messages": Range(1),
+        "history_hours": Range(24, 24 * 366),
+        "check_minutes": Range(1, 7 * 24 * 60),
+    }
+
+
 class Config(Record):
     mode: str = "observe"  # observe | enforce
     smtp: SmtpSection = field(default_factory=SmtpSection)
@@ -221,12 +336,16 @@ class Config(Record):
     accounts: AccountsSection = field(default_factory=AccountsSection)
     submission: SubmissionSection = field(default_factory=SubmissionSection)
     watch: WatchSection = field(default_factory=WatchSection)
+    daemon: DaemonSection = field(default_factory=DaemonSection)
     store: StoreSection = field(default_factory=StoreSection)
     firewall: FirewallSection = field(default_factory=FirewallSection)
     scan: ScanSection = field(default_factory=ScanSection)
     audit: AuditSection = field(default_factory=AuditSection)
+    alerts: AlertsSection = field(default_factory=AlertsSection)
     metrics: MetricsSection = field(default_factory=MetricsSection)
     events: EventsSection = field(default_factory=EventsSection)
+    responses: ResponsesSection = field(default_factory=ResponsesSection)
+    mail: MailSection = field(default_factory=MailSection)
     # "section.key" -> where the value came from ("default", a file path, "env", "flag")
     sources: Mapping[str, str] = field(default_factory=dict, compare=False)
 
@@ -400,6 +519,20 @@ def _build(data: dict[str, Any], sources: dict[str, str]) -> Config:
     return cfg
 
 
+_ID_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-")
+
+
+def _is_ignore_entry(entry: str) -> bool:
+    """An ``[audit] ignore`` entry: a finding id ("family.name"), then optionally ":SUBJECT"."""
+    ident, colon, subject = entry.partition(":")
+    family, dot, name = ident.partition(".")
+    return (
+        bool(dot and family and name)
+        and set(family + name) <= _ID_CHARS
+        and (not colon or bool(subject.strip()))
+    )
+
+
 def _validate(cfg: Config) -> None:
     def where(key: str) -> str:
         return f"{cfg.sources.get(key, 'default')}: {key}"
@@ -411,6 +544,11 @@ def _validate(cfg: Config) -> None:
     for key, ports in (("smtp.ports", cfg.smtp.ports), ("smtp.relay_ports", cfg.smtp.relay_ports)):
         if not ports:
             raise ConfigError(f"{where(key)}: must list at least one port")
+    if cfg.alerts != AlertsSection():
+        from spamtrace.sinks.alerts.settings import parse
+
+        origins = sorted({v for k, v in cfg.sources.items() if k.startswith("alerts.")})
+        parse(cfg.alerts, ", ".join(origins) or "default")
     try:
         parse_listen(cfg.metrics.listen)
     except ValueError as exc:
@@ -419,8 +557,21 @@ def _validate(cfg: Config) -> None:
                       ("events.syslog_socket", cfg.events.syslog_socket)):  # fmt: skip
         if path and not path.startswith("/"):
             raise ConfigError(f"{where(key)}: must be an absolute path (or empty)")
+    for key in ("exim_logs", "postfix_logs", "php_logs", "exim_command", "postqueue_command"):
+        paths = getattr(cfg.mail, key)
+        for path in paths if key.endswith("logs") else paths[:1]:
+            if not path.startswith("/"):
+                raise ConfigError(f"{where('mail.' + key)}: {path!r} is not an absolute path")
+    for i, entry in enumerate(cfg.audit.ignore):
+        if not _is_ignore_entry(entry):
+            raise ConfigError(
+                f"{where('audit.ignore')}[{i}]: {entry!r} is not a finding id "
+                '("sshd.tcp-forwarding") or "ID:SUBJECT" ("php.mail-log:FPM pool www *")'
+            )
     if cfg.events.syslog and not cfg.events.syslog_socket:
         raise ConfigError(f"{where('events.syslog_socket')}: empty, but events.syslog is true")
+
+    _validate_responses(cfg, where)
 
 
 def parse_listen(text: str) -> tuple[str, int] | None:
@@ -450,6 +601,30 @@ def parse_listen(text: str) -> tuple[str, int] | None:
         except ValueError:
             raise ValueError(f"{text!r}: {host!r} is not an IP address (or localhost)") from None
     return host, int(port_text)
+
+
+_STOP_SIGNALS = ("stop", "kill")
+_BLOCK_VERDICTS = ("suspicious", "ssh-tunnel", "submission")
+
+
+def _validate_responses(cfg: Config, where: Callable[[str], str]) -> None:
+    r = cfg.responses
+    if r.stop_signal not in _STOP_SIGNALS:
+        raise ConfigError(
+            f"{where('responses.stop_signal')}: must be one of {', '.join(_STOP_SIGNALS)}"
+        )
+    for verdict in r.block_verdicts:
+        if verdict not in _BLOCK_VERDICTS:
+            raise ConfigError(
+                f"{where('responses.block_verdicts')}: {verdict!r} is not one of "
+                f"{', '.join(_BLOCK_VERDICTS)}"
+            )
+    if not os.path.isabs(r.quarantine_dir) or os.path.normpath(r.quarantine_dir) == "/":
+        raise ConfigError(f"{where('responses.quarantine_dir')}: must be an absolute directory")
+    if r.suspend and not r.suspend_command:
+        raise ConfigError(
+            f"{where('responses.suspend')}: suspend is on but responses.suspend_command is empty"
+        )
 
 
 def _read_toml(path: str) -> dict[str, Any]:
@@ -596,8 +771,21 @@ def effective_values(cfg: Config) -> list[tuple[str, Any, str]]:
         section = getattr(cfg, name)
         for key_name in record.fields(section):
             key = f"{name}.{key_name}"
-            rows.append((key, getattr(section, key_name), cfg.sources.get(key, "default")))
+            value = _redacted(getattr(section, key_name))
+            rows.append((key, value, cfg.sources.get(key, "default")))
     return rows
+
+
+#: keys of alert channel tables whose values `config show` never prints
+SECRET_KEYS = frozenset({"password"})
+
+
+def _redacted(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: "(hidden)" if k in SECRET_KEYS else _redacted(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_redacted(v) for v in value]
+    return value
 
 
 def render_toml(cfg: Config, *, origins: bool = True) -> str:
@@ -619,7 +807,8 @@ def render_toml(cfg: Config, *, origins: bool = True) -> str:
         lines.append(f"[{name}]")
         for key_name in record.fields(section):
             key = f"{name}.{key_name}"
-            lines.append(f"{key_name} = {toml_value(getattr(section, key_name))}{note(key)}")
+            value = _redacted(getattr(section, key_name))
+            lines.append(f"{key_name} = {toml_value(value)}{note(key)}")
     return "\n".join(lines) + "\n"
 
 

@@ -72,3 +72,15 @@ class FirewallError(RuntimeFailure):
 
 class ScanError(RuntimeFailure):
     """A scan could not run at all (individual unreadable files are Skipped results)."""
+
+
+class AlertError(RuntimeFailure):
+    """An alert channel could not deliver (relay down, webhook error, timeout...).
+
+    ``retryable``: worth trying again later (connection refused, timeout, 4xx SMTP reply,
+    HTTP 5xx/429); a refusal that will not change (bad address, HTTP 404, auth refused) is not.
+    """
+
+    def __init__(self, message: str, *, retryable: bool = True) -> None:
+        super().__init__(message)
+        self.retryable = retryable

@@ -39,6 +39,9 @@ class Verdict(str, enum.Enum):
     SUSPICIOUS = "suspicious"  # anything else talking to a relay port (25) directly
     SUBMISSION = "submission"  # a non-MTA process to 465/587/2525 (SMTP plugins do this)
     ALLOWED = "allowed"  # a submission that the config explicitly allows (quiet)
+    # through the MTA (mail logs, not sockets): see spamtrace.policy.mail
+    MAIL_SCRIPT = "mail-script"  # a script mailing above its account's limits, or malicious
+    MAIL_AUTH = "mail-auth"  # an SMTP AUTH mailbox used from many networks or far above its habit
 
     @property
     def severity(self) -> int:
@@ -52,10 +55,17 @@ _SEVERITY = {
     Verdict.SUBMISSION: 1,
     Verdict.SSH_TUNNEL: 2,
     Verdict.SUSPICIOUS: 3,
+    Verdict.MAIL_SCRIPT: 3,
+    Verdict.MAIL_AUTH: 3,
 }
 
+#: verdicts of senders seen in mail logs (never of a connection)
+MAIL_VERDICTS = frozenset({Verdict.MAIL_SCRIPT, Verdict.MAIL_AUTH})
+
 #: Verdicts that make `check` exit 1 and `watch` open an alerting incident.
-ALERTING_VERDICTS = frozenset({Verdict.SUSPICIOUS, Verdict.SSH_TUNNEL})
+ALERTING_VERDICTS = frozenset(
+    {Verdict.SUSPICIOUS, Verdict.SSH_TUNNEL, Verdict.MAIL_SCRIPT, Verdict.MAIL_AUTH}
+)
 
 
 class AttributionMethod(str, enum.Enum):
@@ -194,6 +204,9 @@ class Account(Record):
     kind: AccountKind
     home: str | None = None
     domains: tuple[str, ...] = ()
+    #: how it was found when not by the uid: "path /home/shop/public_html/x.php" (PHP run as
+    #: the web server's user, mapped by its script's or working folder's path)
+    via: str = ""
 
 
 class Connection(Record):

@@ -79,9 +79,19 @@ def test_scan_tree_as_unprivileged_user(tree: Path) -> None:
     assert by_name["secret.php"]["verdict"] == "skipped"
     assert by_name["secret.php"]["reason"] == "cannot open: Permission denied"
     assert by_name["mnt"]["reason"] == "other filesystem (use --cross-filesystems)"
-    # never followed: the symlinks to the outside, the loop; never opened: FIFO and device
-    assert "evil.php" not in by_name and "evil-link.php" not in by_name
-    assert "pipe.php" not in by_name and "null.php" not in by_name
+    # never followed: the symlinks to the outside, the loop; never opened: FIFO and device;
+    # each listed as skipped with the reason
+    assert "evil.php" not in by_name
+    out = tree.parent / "outside"
+    assert by_name["evil-link.php"]["reason"] == (
+        f"symlink out of the scanned tree (not followed) -> {out}/evil.php"
+    )
+    assert by_name["to-outside"]["reason"] == (
+        f"symlink out of the scanned tree (not followed) -> {out}"
+    )
+    assert by_name["loop"]["reason"] == f"symlink (not followed) -> {tree}"
+    assert by_name["pipe.php"]["reason"] == "FIFO: not opened"
+    assert by_name["null.php"]["reason"] == "character device: not opened"
     assert "functions.php" not in by_name  # clean look-alike
     assert doc["summary"]["malicious"] == 3
 

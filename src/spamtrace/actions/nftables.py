@@ -30,6 +30,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from spamtrace.actions import uidblock
 from spamtrace.errors import ExternalToolError, FirewallError, KernelFeatureUnavailable
 from spamtrace.policy.firewall_plan import (
     LOG_PREFIX_BLOCK,
@@ -142,6 +143,7 @@ def render(plan: FirewallPlan) -> str:
         v4, v6 = _split(plan.relay_addresses)
         lines += _set("relays_v4", "ipv4_addr", v4, interval=True)
         lines += _set("relays_v6", "ipv6_addr", v6, interval=True)
+    lines += uidblock.render_parts(plan.ports, plan.nflog_group)
     log = f'log group {plan.nflog_group} prefix "{{prefix}}"'
     if plan.mode is FirewallMode.REDIRECT:
         lines += [
@@ -224,6 +226,8 @@ def normalize(document: dict[str, Any]) -> NormalTable:
         elif "set" in obj:
             st = obj["set"]
             body = {k: v for k, v in st.items() if k not in ("handle", "family", "table")}
+            if st["name"] == uidblock.SET:
+                body.pop("elem", None)  # blocks come and go (`spamtrace release`): not drift
             if "elem" in body:
                 body["elem"] = sorted(json.dumps(e, sort_keys=True) for e in body["elem"])
             sets[st["name"]] = body
@@ -369,9 +373,19 @@ class NftBackend:
         return self.list_text() is not None
 
     def remove(self) -> bool:
-        """Delete our table; False when it was not loaded. Nothing else is touched."""
-        if not self.exists():
+        """Delete our table; False when it was not loaded. Nothing else is touched.
+
+        Live uid blocks (``spamtrace release`` undoes them) stay: the table is then replaced
+        by one that holds only their set and chain."""
+        doc = self.list_json()
+        if doc is None:
             return False
+        blocked = uidblock.parse_elements(doc)
+        if blocked:
+            ports, group = _uid_block_settings(doc)
+            self.load(removal() + uidblock.ensure_text(ports, group)
+                      + uidblock.elements_text(blocked))  # fmt: skip
+            return True
         proc = self._run(["delete", "table", FAMILY, TABLE])
         if proc.returncode != 0:
             raise _nft_error("delete", proc.stderr)
@@ -415,6 +429,28 @@ class NftBackend:
             )
         doc: dict[str, Any] = json.loads(proc.stdout)
         return doc
+
+
+def _uid_block_settings(doc: dict[str, Any]) -> tuple[list[int], int]:
+    """The ports and NFLOG group of the loaded uid-block rule (defaults when unreadable)."""
+    from spamtrace.model import DEFAULT_SMTP_PORTS
+
+    ports, group = list(DEFAULT_SMTP_PORTS), 2525
+    for obj in doc.get("nftables", []):
+        rule = obj.get("rule") if isinstance(obj, dict) else None
+        if not isinstance(rule, dict) or rule.get("chain") != uidblock.CHAIN:
+            continue
+        for expr in rule.get("expr", []):
+            match = expr.get("match") if isinstance(expr, dict) else None
+            right = match.get("right") if isinstance(match, dict) else None
+            if isinstance(right, dict) and isinstance(right.get("set"), list):
+                found = [v for v in right["set"] if isinstance(v, int)]
+                if found:
+                    ports = found
+            log = expr.get("log") if isinstance(expr, dict) else None
+            if isinstance(log, dict) and isinstance(log.get("group"), int):
+                group = log["group"]
+    return ports, group
 
 
 _NO_TABLE = re.compile(r"No such file or directory|does not exist", re.I)

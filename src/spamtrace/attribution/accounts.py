@@ -10,6 +10,13 @@ user database when ``root`` is ``/``):
    directories the uid owns.
 4. Otherwise the user's home directory (kind ``home``); uids below ``min_uid`` are ``system``.
 
+PHP run as the web server's user (``www-data``, ``apache``, ``nobody``: mod_php, DSO) belongs
+to no account by its uid. :meth:`AccountResolver.for_process` then maps the script's or the
+working folder's path to the site's account (:meth:`AccountResolver.for_path`): a cPanel
+document root (``/etc/userdatadomains``), a DirectAdmin domain (``/etc/virtual/domainowners``,
+``.../domains/<domain>/...``), a Plesk vhost (``/var/www/vhosts/<domain>/``, owned by the
+subscription's user), or a hosting user's home (``/home/<user>/``), the longest match first.
+
 Every path comes from :class:`~spamtrace.config.AccountsSection`, joined under ``root`` so that
 unit tests use fixture trees. Unreadable or malformed files are skipped line by line: a panel
 file an attacker can influence must never stop the report.
@@ -19,9 +26,11 @@ from __future__ import annotations
 
 import os
 import pwd
+from collections.abc import Iterable
 
 from spamtrace.config import AccountsSection
 from spamtrace.model import Account, AccountKind
+from spamtrace.record import replace
 
 #: At most this many domains per account (a reseller can own thousands).
 MAX_DOMAINS = 200
@@ -69,6 +78,8 @@ class AccountResolver:
         self._passwd: dict[int, tuple[str, str]] | None = None
         self._userdomains: dict[str, list[str]] | None = None
         self._plesk_owned: dict[int, list[str]] | None = None
+        self._docroots: list[tuple[str, str]] | None = None  # (folder, user), longest first
+        self._domain_owners: dict[str, str] | None = None
 
     # ------------------------------------------------------------------ lookups
     def _user(self, uid: int) -> tuple[str, str] | None:
@@ -147,6 +158,99 @@ class AccountResolver:
         for name in sorted(self._plesk_owned.get(uid, [])):
             _add(domains, name)
         return domains
+
+    def _uid_of(self, name: str) -> int | None:
+        self._user(0)  # fills self._passwd
+        for uid, (user, _home) in (self._passwd or {}).items():
+            if user == name:
+                return uid
+        if self.root in ("", "/"):
+            try:
+                return pwd.getpwnam(name).pw_uid
+            except KeyError:
+                return None
+        return None
+
+    def _folders(self) -> list[tuple[str, str]]:
+        """(folder, user) of cPanel document roots and hosting users' homes, longest first."""
+        if self._docroots is None:
+            found: list[tuple[str, str]] = []
+            for line in _read_lines(_under(self.root, self.cfg.cpanel_userdatadomains)):
+                _domain, sep, rest = line.partition(":")
+                fields = rest.strip().split("==")
+                if sep and len(fields) >= 5 and fields[4].startswith("/"):
+                    found.append((fields[4].rstrip("/"), fields[0].strip()))
+            self._user(0)
+            web = set(self.cfg.web_users)
+            for uid, (user, home) in (self._passwd or {}).items():
+                hosting = self.cfg.min_uid <= uid < 65534 and user not in web
+                if hosting and home.startswith("/") and home.rstrip("/").count("/") >= 2:
+                    found.append((home.rstrip("/"), user))  # not "/" or "/srv": too wide
+            found.sort(key=lambda pair: len(pair[0]), reverse=True)
+            self._docroots = found
+        return self._docroots
+
+    def _domain_owner(self, path: str) -> str | None:
+        """DirectAdmin: ``.../domains/<domain>/...`` -> the owner in ``domainowners``."""
+        parts = path.split("/")
+        if "domains" not in parts:
+            return None
+        if self._domain_owners is None:
+            self._domain_owners = {}
+            for line in _read_lines(_under(self.root, self.cfg.directadmin_domainowners)):
+                domain, sep, user = line.partition(":")
+                if sep and _valid_domain(domain.strip()) and user.strip():
+                    self._domain_owners[domain.strip().lower()] = user.strip()
+        i = parts.index("domains")
+        domain = parts[i + 1].lower() if i + 1 < len(parts) else ""
+        return self._domain_owners.get(domain)
+
+    def _plesk_owner(self, path: str) -> int | None:
+        vhosts = self.cfg.plesk_vhosts_dir.rstrip("/")
+        if not path.startswith(vhosts + "/"):
+            return None
+        domain = path[len(vhosts) + 1 :].split("/", 1)[0]
+        if not domain or domain in _PLESK_SKIP or not _valid_domain(domain):
+            return None
+        try:
+            st = os.stat(_under(self.root, f"{vhosts}/{domain}"), follow_symlinks=False)
+        except OSError:
+            return None
+        return st.st_uid if st.st_uid >= self.cfg.min_uid else None
+
+    def for_path(self, path: str) -> Account | None:
+        """The hosting account a file or folder belongs to, by where it is; None if no site's."""
+        path = os.path.normpath(path) if path.startswith("/") else ""
+        if not path:
+            return None
+        user = self._domain_owner(path)
+        uid = self._uid_of(user) if user else None
+        if uid is None:
+            uid = self._plesk_owner(path)
+        if uid is None:
+            for folder, owner in self._folders():
+                if path == folder or path.startswith(folder + "/"):
+                    uid = self._uid_of(owner)
+                    if uid is not None:
+                        break
+        if uid is None:
+            return None
+        account = self.for_uid(uid)
+        if account is None or account.kind is AccountKind.SYSTEM:
+            return None
+        return replace(account, via=f"path {path}")
+
+    def for_process(self, uid: int | None, paths: Iterable[str | None] = ()) -> Account | None:
+        """The account of a process: by its uid, or, when the uid is a web server's
+        (``[accounts] web_users``: PHP as mod_php/DSO), by its script's or folder's path."""
+        account = self.for_uid(uid) if uid is not None else None
+        if account is None or account.name not in self.cfg.web_users:
+            return account
+        for path in paths:
+            found = self.for_path(path) if path else None
+            if found is not None:
+                return found
+        return account
 
     # ------------------------------------------------------------------ public
     def for_uid(self, uid: int) -> Account | None:

@@ -137,7 +137,8 @@ class Attributor:
                     notes=("process exited before it could be read; uid only",),
                 )  # fmt: skip
         uid = process.uid if process is not None else uid_hint
-        account = self.accounts.for_uid(uid) if uid is not None else None
+        paths = (*process.scripts, process.cwd) if process is not None else ()
+        account = self.accounts.for_process(uid, paths)
         from spamtrace.policy.verdict import judge
 
         verdict, reasons = judge(ev.remote, process, uid, account, self.mta, self.cfg)

@@ -12,7 +12,9 @@ Checks that can repair what they find also implement :class:`FixableCheck` (``--
 
 from __future__ import annotations
 
+import dataclasses
 import enum
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
@@ -54,6 +56,57 @@ class Finding:
     why: str
     fix: str
     subject: str = ""
+    ignored: bool = False  # acknowledged in ``[audit] ignore``: listed, never exit 1
+
+    @property
+    def summary(self) -> str:
+        """The title without its subject: what findings of many subjects have in common."""
+        prefix = f"{self.subject}: "
+        return (
+            self.title[len(prefix) :]
+            if self.subject and self.title.startswith(prefix)
+            else self.title
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class FindingGroup:
+    """Findings that say the same thing (id, status, summary) about different subjects."""
+
+    findings: tuple[Finding, ...]
+
+    @property
+    def first(self) -> Finding:
+        return self.findings[0]
+
+    @property
+    def subjects(self) -> tuple[str, ...]:
+        return tuple(f.subject for f in self.findings if f.subject)
+
+
+def group_findings(findings: Sequence[Finding]) -> list[FindingGroup]:
+    """Identical findings across subjects (hundreds of FPM pools) as one group, in first order."""
+    groups: dict[tuple[str, Status, str, bool], list[Finding]] = {}
+    for f in findings:
+        groups.setdefault((f.id, f.status, f.summary, f.ignored), []).append(f)
+    return [FindingGroup(tuple(members)) for members in groups.values()]
+
+
+def acknowledge(findings: Sequence[Finding], ignore: Sequence[str]) -> list[Finding]:
+    """Mark the findings ``[audit] ignore`` acknowledges: "ID", or "ID:SUBJECT" (fnmatch)."""
+    if not ignore:
+        return list(findings)
+    import fnmatch
+
+    rules = [entry.partition(":")[::2] for entry in ignore]
+    out = []
+    for f in findings:
+        hit = any(
+            ident == f.id and (not pattern or fnmatch.fnmatchcase(f.subject, pattern))
+            for ident, pattern in rules
+        )
+        out.append(dataclasses.replace(f, ignored=True) if hit else f)
+    return out
 
 
 class FixAction(str, enum.Enum):

@@ -75,6 +75,7 @@ class PhpSnapshot:
     sapis: tuple[SapiConfig, ...]
     pools: tuple[PoolFile, ...]
     syslog_socket: bool
+    homes: tuple[tuple[str, str], ...] = ()  # (user, home) from /etc/passwd
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,6 +164,39 @@ def parse_pool(f: IniFile) -> tuple[dict[str, dict[str, Setting]], list[str]]:
             continue  # php_value cannot override php_admin_value
         pool[name] = Setting(value, f.path, n, how)
     return pools, problems
+
+
+def pool_users(f: IniFile) -> dict[str, str]:
+    """FPM pool file -> {pool: the ``user =`` it runs as} (``$pool`` expanded, as FPM does)."""
+    users: dict[str, str] = {}
+    if f.text is None:
+        return users
+    for section, key, value, _n in parse_ini(f.text)[0]:
+        if section is not None and section.lower() != "global" and key == "user" and value:
+            users[section] = value.replace("$pool", section)
+    return users
+
+
+def parse_passwd(text: str | None) -> tuple[tuple[str, str], ...]:
+    """``/etc/passwd`` -> ((user, home), ...)."""
+    out: list[tuple[str, str]] = []
+    for line in (text or "").splitlines():
+        fields = line.split(":")
+        if len(fields) >= 7 and fields[0] and fields[5].startswith("/"):
+            out.append((fields[0], fields[5]))
+    return tuple(out)
+
+
+def pool_mail_log(pool: str, user: str | None, homes: dict[str, str]) -> str:
+    """Where the fix puts a pool's mail.log: in its user's home, which that user can write.
+
+    ``/home/<pool>`` would be wrong for pool ``www`` of ``www-data`` (home ``/var/www``), and
+    for every pool not named after its user. Without a known home: ``/var/log/php-fpm``.
+    """
+    home = homes.get(user) if user else None
+    if home and home != "/" and home != "/nonexistent":
+        return f"{home.rstrip('/')}/logs/php-mail.log"
+    return f"/var/log/php-fpm/{pool}-mail.log"
 
 
 # --------------------------------------------------------------------------- judging
@@ -353,8 +387,10 @@ def judge(snap: PhpSnapshot, cfg: Config) -> list[Finding]:
                     + "` only if no site of this PHP needs them; better per pool.",
                 )
             )
+    homes = dict(snap.homes)
     for pf in snap.pools:
         pools, problems = parse_pool(pf.file)
+        users = pool_users(pf.file)
         inherited = by_label.get(pf.sapi_label or "", {})
         if problems:
             subject = f"FPM pools in {escape(pf.file.path)}"
@@ -370,9 +406,11 @@ def judge(snap: PhpSnapshot, cfg: Config) -> list[Finding]:
                 )
             )
         for name, settings in pools.items():
+            user = users.get(name)
             subject = f"FPM pool {escape(name)} ({escape(pf.file.path)})"
             pfix = f"In {escape(pf.file.path)}, section [{escape(name)}], add "
             log = settings.get("mail.log") or inherited.get("mail.log")
+            who = f"the pool's user {escape(user)}" if user else "the pool's user"
             findings.append(
                 _mail_log_finding(
                     subject,
@@ -380,8 +418,10 @@ def judge(snap: PhpSnapshot, cfg: Config) -> list[Finding]:
                     snap.syslog_socket,
                     [],
                     True,
-                    pfix + f"`php_admin_value[mail.log] = /home/{escape(name)}/logs/php-mail.log` "
-                    "(a file the pool's user can append to), then reload php-fpm.",
+                    pfix + f"`php_admin_value[mail.log] = "
+                    f"{escape(pool_mail_log(name, user, homes))}` "
+                    f"(a file {who} can append to: create its folder, owned by {who}), "
+                    "then reload php-fpm.",
                 )
             )
             xh = settings.get("mail.add_x_header") or inherited.get("mail.add_x_header")
@@ -436,6 +476,7 @@ def gather(env: AuditEnv) -> PhpSnapshot:
         sapis=tuple(sapis),
         pools=tuple(pools),
         syslog_socket=env.path("/dev/log").exists(),
+        homes=parse_passwd(env.read_text("/etc/passwd")) if pools else (),
     )
 
 

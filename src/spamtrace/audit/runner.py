@@ -14,12 +14,19 @@ from typing import Any
 
 from spamtrace.audit.dnsbl import DnsblCheck
 from spamtrace.audit.environment import AuditEnv
-from spamtrace.audit.finding import Check, Finding, FixableCheck, FixOutcome, Status
+from spamtrace.audit.finding import (
+    Check,
+    Finding,
+    FixableCheck,
+    FixOutcome,
+    Status,
+    acknowledge,
+)
 from spamtrace.audit.firewall import FirewallCheck
 from spamtrace.audit.mta import MtaCheck
 from spamtrace.audit.php import PhpCheck
 from spamtrace.audit.sshd import SshdCheck
-from spamtrace.errors import SpamtraceError, UsageError
+from spamtrace.errors import ConfigError, SpamtraceError, UsageError
 from spamtrace.safetext import escape
 
 ALL_CHECKS: tuple[Check, ...] = (SshdCheck(), FirewallCheck(), MtaCheck(), PhpCheck(), DnsblCheck())
@@ -86,6 +93,14 @@ def run_audit(
     checks: Sequence[Check] = ALL_CHECKS,
 ) -> AuditReport:
     wanted = wanted_ids(only, checks)
+    known = set(all_ids(checks))
+    for i, entry in enumerate(env.cfg.audit.ignore):
+        ident = entry.partition(":")[0]
+        if ident not in known:
+            raise ConfigError(
+                f"audit.ignore[{i}]: unknown finding id {escape(ident)!r} "
+                f"(known: {', '.join(sorted(known))})"
+            )
     selected = [c for c in checks if wanted.intersection(c.ids)]
     with ThreadPoolExecutor(max_workers=max(1, len(selected))) as pool:
         gathered = list(pool.map(lambda c: _gather(c, env), selected))
@@ -106,4 +121,4 @@ def run_audit(
             snap, crashed = _gather(check, env)
             judged = [crashed] if crashed is not None else _judge(check, env, snap, wanted)
         findings.extend(judged)
-    return AuditReport(tuple(findings), tuple(fixes))
+    return AuditReport(tuple(acknowledge(findings, env.cfg.audit.ignore)), tuple(fixes))

@@ -1,7 +1,8 @@
 """`spamtrace audit`: configuration checks for every way out for spam, each with its fix.
 
 Exit codes: 0 nothing failed, 1 at least one check failed (after ``--fix``, if given), 2 bad
-usage. ``skipped`` (could not look) and ``warn`` do not change the exit code.
+usage. ``skipped`` (could not look), ``warn`` and findings acknowledged in ``[audit] ignore``
+do not change the exit code, so that exit 1 from cron means something new.
 """
 
 from __future__ import annotations
@@ -90,14 +91,14 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
         _print_json(report)
     else:
         _print_human(report)
-    failed = any(f.status.value == "fail" for f in report.findings)
+    failed = any(f.status.value == "fail" and not f.ignored for f in report.findings)
     return int(ExitCode.FOUND if failed else ExitCode.CLEAN)
 
 
 def _summary(report: Any) -> dict[str, int]:
-    counts = {"fail": 0, "warn": 0, "skipped": 0, "pass": 0}
+    counts = {"fail": 0, "warn": 0, "skipped": 0, "pass": 0, "ignored": 0}
     for f in report.findings:
-        counts[f.status.value] += 1
+        counts["ignored" if f.ignored else f.status.value] += 1
     return counts
 
 
@@ -115,33 +116,65 @@ def _print_json(report: Any) -> None:
 
 
 _STYLE = {"fail": "bold red", "warn": "yellow", "skipped": "dim", "pass": "green"}
+#: subjects named in full in a group; the others are counted
+_SHOWN_SUBJECTS = 5
+ACK_HINT = (
+    'Acknowledged findings no longer make audit exit 1: [audit] ignore = ["ID"] for every '
+    'finding of an id, or "ID:SUBJECT" for one item (* and ? match), e.g. '
+    '"php.disable-functions:FPM pool www *".'
+)
 
 
 def _print_human(report: Any) -> None:
     from rich.text import Text
 
-    from spamtrace.cli.output import console
+    from spamtrace.audit.finding import group_findings
+    from spamtrace.cli import output
 
-    con = console()
+    con = output.console()
     order = {"fail": 0, "warn": 1, "skipped": 2, "pass": 3}
-    for f in sorted(report.findings, key=lambda x: order[x.status.value]):
+
+    def indented(text: str, style: str = "") -> None:
+        output.indented(con, text, style)
+
+    shown = [f for f in report.findings if not f.ignored]
+    for group in group_findings(sorted(shown, key=lambda x: order[x.status.value])):
+        f, subjects = group.first, group.subjects
         line = Text()
         line.append(f"{f.status.value.upper():<7}", style=_STYLE[f.status.value])
         line.append(f" {f.id}", style="bold")
-        line.append(f"  {f.title}")
+        if len(group.findings) > 1:
+            line.append(f"  {f.summary} ({len(group.findings)}x)")
+        else:
+            line.append(f"  {f.title}")
         con.print(line)
+        if len(group.findings) > 1:
+            names = ", ".join(subjects[:_SHOWN_SUBJECTS])
+            more = len(subjects) - _SHOWN_SUBJECTS
+            indented(f"in: {names}" + (f" and {more} more" if more > 0 else ""))
+            indented(f"e.g. {f.subject}:")
         for ev in f.evidence:
-            con.print(Text(f"    {ev}"))
+            indented(ev)
         if f.status.value in ("fail", "warn"):
             if f.why:
-                con.print(Text(f"    why: {f.why}", style="italic"))
+                indented(f"why: {f.why}", "italic")
             if f.fix:
-                fix = f.fix.replace("\n", "\n         ")
-                con.print(Text(f"    fix: {fix}", style="cyan"))
+                label = "fix (for each; e.g. the first)" if len(group.findings) > 1 else "fix"
+                indented(f"{label}: {f.fix}", "cyan")
         con.print()
     for fx in report.fixes:
         con.print(Text(f"FIX {fx.id}: {fx.action.value}", style="bold"))
         for d in fx.details:
-            con.print(Text(f"    {d}"))
+            indented(d)
+    ignored = [f for f in report.findings if f.ignored]
+    if ignored:
+        ids = sorted({f.id for f in ignored})
+        con.print(
+            Text(f"acknowledged in [audit] ignore, not shown: {len(ignored)} ({', '.join(ids)})")
+        )
     counts = _summary(report)
+    if not counts["ignored"]:
+        counts.pop("ignored")
     con.print(Text(", ".join(f"{n} {k}" for k, n in counts.items()), style="bold"))
+    if counts["fail"] or counts["warn"]:
+        con.print(Text(ACK_HINT, style="dim"))

@@ -24,6 +24,7 @@ import time
 from spamtrace.errors import ExitCode, UsageError
 from spamtrace.model import (
     ALERTING_VERDICTS,
+    MAIL_VERDICTS,
     AttributionMethod,
     Connection,
     ProcessInfo,
@@ -31,8 +32,9 @@ from spamtrace.model import (
 )
 from spamtrace.record import Record, replace
 from spamtrace.suspects import SUSPECT_LIMIT as SUSPECT_LIMIT  # re-exported
-from spamtrace.suspects import file_advice, scan_for_suspects, scan_targets, suspect_lines
+from spamtrace.suspects import file_advice, scan_for_suspects, scan_targets
 from spamtrace.suspects import suspect_json as suspect_json  # re-exported
+from spamtrace.suspects import suspect_lines as suspect_lines  # re-exported
 
 TYPE_CHECKING = False  # typing is not imported at run time (start-up cost)
 if TYPE_CHECKING:
@@ -219,7 +221,8 @@ def _collect(cfg: Config) -> Report:
                 extra.append("no process holds the socket now (it exited, or another netns)")
             if uid is None and process is not None:
                 uid = process.uid
-            account = accounts.for_uid(uid) if uid is not None else None
+            paths = (*process.scripts, process.cwd) if process is not None else ()
+            account = accounts.for_process(uid, paths)
             verdict, reasons = judge(rec.remote, process, uid, account, mta, cfg, local=rec.local)
         except Exception as exc:  # one bad entry must not hide the others
             verdict, reasons = (
@@ -319,6 +322,7 @@ def connection_json(
         "user": user,
         "account": acct.name if acct else None,
         "account_kind": acct.kind.value if acct else None,
+        "account_via": (acct.via or "uid") if acct else None,
         "home": acct.home if acct else None,
         "domains": list(acct.domains) if acct else [],
         "cwd": proc.cwd if proc else None,
@@ -344,7 +348,7 @@ def connection_json(
 
 
 def report_json(report: Report) -> dict[str, Any]:
-    counts = {v.value: 0 for v in Verdict}
+    counts = {v.value: 0 for v in Verdict if v not in MAIL_VERDICTS}
     for conn in report.connections:
         counts[conn.verdict.value] += 1
     return {
@@ -371,85 +375,22 @@ def report_json(report: Report) -> dict[str, Any]:
     }
 
 
-_STYLE = {
-    Verdict.SUSPICIOUS: "bold red",
-    Verdict.SSH_TUNNEL: "bold magenta",
-    Verdict.SUBMISSION: "yellow",
-    Verdict.MTA: "green",
-    Verdict.ALLOWED: "green",
-}
-
-
 def _print_table(report: Report) -> None:
-    from rich.table import Table
-    from rich.text import Text
-
     from spamtrace.cli.output import console
-    from spamtrace.safetext import escape, escape_argv
+    from spamtrace.render.check import print_check
 
     con = console()
     if not con.is_terminal:
         con.width = max(con.width, 160)  # pipes and logs: room for paths, no folding
-    ports = ", ".join(str(p) for p in report.ports)
-    for note in report.notes:
-        con.print(Text("note: " + escape(note), style="yellow"))
-    if not report.connections:
-        con.print(Text(f"No TCP connections to remote SMTP ports ({ports})."))
-        return
-    table = Table(title=f"Connections to remote SMTP ports ({ports})", title_justify="left")
-    for col in ("verdict", "pid", "process", "user (uid)", "account", "remote", "state", "where"):
-        table.add_column(col, overflow="fold")
-    for conn in report.connections:
-        data = connection_json(conn)
-        who = f"{escape(data['user'] or '?')} ({data['uid'] if data['uid'] is not None else '?'})"
-        where = (data["scripts"] or [data["cwd"]])[0] if conn.process else ""
-        table.add_row(
-            Text(conn.verdict.value, style=_STYLE[conn.verdict]),
-            Text(str(data["pid"] or "-")),
-            Text(escape(data["process"] or "-", max_len=32)),
-            Text(who),
-            Text(escape(data["account"] or "-")),
-            Text(escape(data["remote"])),
-            Text(data["state"]),
-            Text(escape(where or "")),
-        )
-    con.print(table)
-    for index, conn in enumerate(report.connections):
-        if conn.verdict not in ALERTING_VERDICTS and conn.verdict is not Verdict.SUBMISSION:
-            continue
-        proc = conn.process
-        head = Text(f"\n{conn.verdict.value}: ", style=_STYLE[conn.verdict])
-        head.append(f"{escape(str(conn.socket.local))} -> {escape(str(conn.socket.remote))}")
-        con.print(head)
-        lines: list[str] = []
-        if proc is not None:
-            lines.append(f"pid {proc.pid}, started {_iso(proc.start_time) or '?'}")
-            lines.append(f"exe      {escape(proc.exe or '?')}")
-            lines.append(f"cmdline  {escape_argv(proc.cmdline)}")
-            lines.append(f"cwd      {escape(proc.cwd or '?')}")
-            for script in proc.scripts:
-                lines.append(f"script   {escape(script)}")
-            if proc.parents:
-                chain = " <- ".join(f"{p.pid} {escape(p.name)}" for p in proc.parents)
-                lines.append(f"parents  {chain}")
-            lines += [f"note     {escape(n)}" for n in proc.notes]
-        files = report.suspects[index] if index < len(report.suspects) else None
-        if files:
-            for text in suspect_lines(files):
-                lines.append(("file     " if not text.startswith("  ") else "         ") + text)
-        elif files is not None:
-            lines.append("file     nothing suspicious in the script(s) and folder (scanned)")
-        if conn.account is not None and conn.account.domains:
-            lines.append(f"domains  {escape(', '.join(conn.account.domains[:5]))}")
-        lines += [f"why      {escape(r)}" for r in conn.reasons]
-        lines += [f"next     {escape(a)}" for a in conn.advice]
-        for line in lines:
-            con.print(Text("  " + line))
-    for note in (report.scan or {}).get("notes", []):
-        con.print(Text("scan note: " + escape(note), style="yellow"))
-    counts = report_json(report)["counts"]
-    summary = ", ".join(f"{n} {v}" for v, n in counts.items() if n)
-    con.print(Text(f"\n{len(report.connections)} connection(s): {summary}"))
+    print_check(
+        con,
+        report.connections,
+        report.ports,
+        report.notes,
+        report.suspects,
+        (report.scan or {}).get("notes", []),
+        report_json(report)["counts"],
+    )
 
 
 def run(args: argparse.Namespace, cfg: Config) -> int:

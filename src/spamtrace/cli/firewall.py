@@ -1,4 +1,5 @@
-"""`spamtrace firewall plan|apply|status|remove|confirm|acl`: only the MTA may speak SMTP.
+"""`spamtrace firewall plan|apply|status|remove|confirm|load-confirmed|acl`: only the MTA
+may speak SMTP.
 
 Argparse and wiring only: the plan comes from ``policy/firewall_plan.py`` (for this host:
 ``actions/firewall/host.py``), the backends (nft, iptables) from ``actions/firewall/backends.py``,
@@ -91,6 +92,17 @@ def register(sub: Any) -> None:
     )
     confirm.add_argument("--json", action="store_true", help="machine-readable result")
     confirm.set_defaults(handler=_confirm_cmd)
+
+    boot = fsub.add_parser(
+        "load-confirmed",
+        help="load the last confirmed rules (at boot: spamtrace-firewall.service), never "
+        "rules still on trial",
+    )
+    boot.add_argument(
+        "--state-dir", default=DEFAULT_STATE_DIR, help="where the confirmed rules are kept"
+    )
+    boot.add_argument("--json", action="store_true", help="machine-readable result")
+    boot.set_defaults(handler=_load_confirmed_cmd)
 
     acl = fsub.add_parser(
         "acl", help="print an egress ACL for a border router: only relays may send SMTP"
@@ -345,6 +357,32 @@ def _rollback_cmd(args: argparse.Namespace, cfg: Config) -> int:
     time.sleep(max(0.0, args.after))
     if transaction.rollback(Path(args.state_dir), args.token, select_backend):
         print(f"rolled back (token {args.token})", file=sys.stderr)
+    return ExitCode.CLEAN
+
+
+def _load_confirmed_cmd(args: argparse.Namespace, cfg: Config) -> int:
+    from spamtrace.actions.firewall import transaction
+    from spamtrace.actions.firewall.backends import select_backend
+
+    if os.geteuid() != 0:
+        from spamtrace.errors import PermissionRequired
+
+        raise PermissionRequired("firewall load-confirmed needs root")
+    state = Path(args.state_dir)
+    policy = transaction.load_confirmed(state, select_backend) if state.is_dir() else None
+    if policy is None:
+        _say(
+            args, "load-confirmed",
+            "no confirmed firewall rules (none applied and confirmed yet): nothing loaded",
+            loaded=False, backend=None,
+        )  # fmt: skip
+        return ExitCode.CLEAN
+    when = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(policy.get("confirmed_at", 0)))
+    _say(
+        args, "load-confirmed",
+        f"loaded the firewall rules confirmed on {when} ({policy['backend']})",
+        loaded=True, backend=policy["backend"], confirmed_at=policy.get("confirmed_at"),
+    )  # fmt: skip
     return ExitCode.CLEAN
 
 

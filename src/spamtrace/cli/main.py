@@ -26,9 +26,28 @@ if TYPE_CHECKING:
     from typing import Any
 
 #: command modules, in the order their commands appear in --help
-COMMAND_MODULES = ("check", "watch", "scan", "firewall", "audit", "config", "demo")
+COMMAND_MODULES = (
+    "check",
+    "watch",
+    "daemon",
+    "service",
+    "mail",
+    "scan",
+    "firewall",
+    "audit",
+    "respond",
+    "alert",
+    "config",
+    "demo",
+)
 #: commands registered by a module of another name
-_MODULE_OF = {"incidents": "watch", "incident": "watch"}
+_MODULE_OF = {
+    "incidents": "watch",
+    "incident": "watch",
+    "status": "daemon",
+    "release": "respond",
+    "quarantine": "respond",
+}
 
 
 def _parser_class() -> type[argparse.ArgumentParser]:

@@ -57,14 +57,62 @@ def dump_json(
 
 
 def console(stderr: bool = False) -> Console:
-    """A rich console: colour only on a TTY, no wrapping surprises in pipes."""
+    """A rich console: colour only on a TTY, no wrapping surprises in pipes.
+
+    Markup and emoji codes are never interpreted (attacker-chosen text such as a script name
+    ``[red]x[/]`` or ``:smile:`` is printed as it is); with :func:`plain` layouts use ASCII.
+    """
     from rich.console import Console
 
     stream = sys.stderr if stderr else sys.stdout
     tty = stream.isatty()
     # In a pipe or a log, don't squeeze tables into 80 columns: paths must stay whole.
     width = None if tty or os.environ.get("COLUMNS") else 240
-    return Console(file=stream, highlight=False, soft_wrap=not tty, width=width)
+    return Console(
+        file=stream, highlight=False, markup=False, emoji=False, soft_wrap=not tty, width=width
+    )
+
+
+def plain(con: Console) -> bool:
+    """ASCII only: not a terminal, or a C/POSIX locale (LANG=C), or a non-UTF-8 encoding."""
+    locale = os.environ.get("LC_ALL") or os.environ.get("LC_CTYPE") or os.environ.get("LANG")
+    if not con.is_terminal or locale in (None, "", "C", "POSIX"):
+        return True
+    return "utf" not in (con.encoding or "").lower()
+
+
+def box_of(con: Console) -> Any:
+    """The table border for ``con``: ASCII when :func:`plain`, else light lines."""
+    from rich import box
+
+    return box.ASCII if plain(con) else box.SIMPLE_HEAD
+
+
+def indented(con: Console, text: str, style: str = "", indent: int = 4) -> None:
+    """One block of text under a heading: on a terminal, rich wraps it at the window's width
+    and keeps the indent on every wrapped line; in a pipe or a log it stays one whole line."""
+    from rich.text import Text
+
+    if not con.is_terminal:
+        con.print(Text(" " * indent + text, style=style), soft_wrap=True)
+        return
+    for line in wrap_keeping_code(text, max(20, con.width - indent)):
+        con.print(Text(" " * indent + line, style=style), no_wrap=True, overflow="fold")
+
+
+def wrap_keeping_code(text: str, width: int) -> list[str]:
+    """``text`` wrapped at ``width``, never inside a `code span` that fits on a line."""
+    import textwrap
+
+    glue = "\x00"  # a code span's spaces, while wrapping: not a place to break
+    parts = text.split("`")
+    for i in range(1, len(parts), 2):
+        if len(parts[i]) + 2 <= width:
+            parts[i] = parts[i].replace(" ", glue)
+    lines = textwrap.wrap("`".join(parts), width, break_on_hyphens=False, drop_whitespace=True) or [
+        ""
+    ]
+    return [line.replace(glue, " ") for line in lines]
 
 
 def json_text(value: Any, *, indent: int | None = 2) -> str:

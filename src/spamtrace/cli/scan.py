@@ -97,13 +97,20 @@ def _load_baseline(path: str) -> frozenset[str]:
 
 
 def run(args: argparse.Namespace, cfg: config_mod.Config) -> int:
-    from spamtrace.cli.output import dump_json, to_jsonable
-    from spamtrace.scanner.engine import Limits, scan_paths
+    from spamtrace.cli.output import dump_json
+    from spamtrace.scanner.engine import STOPPED_NOTE, Limits, scan_paths
     from spamtrace.scanner.report import FileReport, ScanVerdict
     from spamtrace.scanner.walk import walk
 
     if args.jobs < 0:
         raise UsageError("--jobs must be >= 0")
+    cpus = os.cpu_count() or 1
+    if args.jobs > cpus:
+        note = f"note: --jobs {args.jobs} capped at the {cpus} CPUs of this machine"
+        print(note, file=sys.stderr)
+        args.jobs = cpus
+    for path in args.paths:
+        _check_exists(path)
     known = _load_baseline(args.baseline) if args.baseline else frozenset()
     cross = cfg.scan.cross_filesystems if args.cross_filesystems is None else args.cross_filesystems
     limits = Limits.from_config(cfg.scan)
@@ -128,6 +135,7 @@ def run(args: argparse.Namespace, cfg: config_mod.Config) -> int:
 
     shown: list[FileReport] = []
     counts = {v.value: 0 for v in ScanVerdict}
+    extra = {"not_examined": 0, "cut_short": 0, "stopped_early": 0}
     hashes: dict[str, str] = {}
     progress = None
     if not args.json and sys.stderr.isatty():
@@ -146,6 +154,12 @@ def run(args: argparse.Namespace, cfg: config_mod.Config) -> int:
     try:
         for report in scan_paths(files(), limits, jobs=args.jobs, known_hashes=known):
             counts[report.verdict.value] += 1
+            if report.verdict is ScanVerdict.SKIPPED or report.incomplete:
+                extra["not_examined"] += 1  # a regular file not (wholly) analysed
+            if any(n.startswith("cut short") for n in report.notes):
+                extra["cut_short"] += 1
+            if any(n.startswith(STOPPED_NOTE) for n in report.notes):
+                extra["stopped_early"] += 1
             if report.sha256 and args.record_baseline:
                 hashes[report.path] = report.sha256
             if report.verdict is ScanVerdict.SKIPPED or (
@@ -174,13 +188,42 @@ def run(args: argparse.Namespace, cfg: config_mod.Config) -> int:
         "suspicious": counts["suspicious"],
         "clean": counts["clean"],
         "skipped": counts["skipped"],
+        "not_examined": extra["not_examined"],
+        "cut_short": extra["cut_short"],
+        "stopped_early": extra["stopped_early"],
         "seconds": round(elapsed, 3),
     }
     if args.json:
-        dump_json({"schema": SCHEMA, "files": [to_jsonable(r) for r in shown], "summary": summary})
+        dump_json({"schema": SCHEMA, "files": [_json_report(r) for r in shown], "summary": summary})
     else:
         _print_human(shown, summary)
-    return int(ExitCode.FOUND if counts["malicious"] else ExitCode.CLEAN)
+    attention = counts["malicious"] or extra["not_examined"] or not totals["files"]
+    return int(ExitCode.FOUND if attention else ExitCode.CLEAN)
+
+
+def _check_exists(path: str) -> None:
+    """A root that does not exist is a usage error (a typo must not read as a clean scan)."""
+    try:
+        os.lstat(path)
+    except FileNotFoundError:
+        raise UsageError(f"no such file or directory: {escape(path)}") from None
+    except NotADirectoryError:
+        raise UsageError(f"not a directory on the way to: {escape(path)}") from None
+    except OSError:
+        pass  # any other reason (too long, no access) is reported as skipped, with it
+
+
+def _json_report(report: FileReport) -> dict[str, Any]:
+    """The report as JSON; a path that is not valid UTF-8 also as ``path_hex`` (its exact
+    bytes): in ``path`` an undecodable byte and the four characters ``\\xff`` look alike."""
+    from spamtrace.cli.output import to_jsonable
+
+    doc: dict[str, Any] = to_jsonable(report)
+    try:
+        report.path.encode("utf-8")
+    except UnicodeEncodeError:
+        doc["path_hex"] = os.fsencode(report.path).hex()
+    return doc
 
 
 def _write_baseline(path: str, hashes: dict[str, str]) -> None:
@@ -198,30 +241,53 @@ def _write_baseline(path: str, hashes: dict[str, str]) -> None:
 
 
 def _print_human(shown: list[FileReport], summary: dict[str, Any]) -> None:
+    from rich.text import Text
+
     from spamtrace.cli.output import console
+    from spamtrace.scanner.engine import STOPPED_NOTE
 
-    out = console()
-    label = {"malicious": "[bold red]MALICIOUS[/]", "suspicious": "[yellow]SUSPICIOUS[/]"}
-    from rich.markup import escape as rich_escape
-
+    out = console()  # no markup: paths and excerpts are printed as they are (escaped)
+    label = {"malicious": ("MALICIOUS", "bold red"), "suspicious": ("SUSPICIOUS", "yellow")}
     for r in shown:
-        path = rich_escape(escape(r.path))
+        path = escape(r.path)
         if r.verdict.value == "skipped":
-            out.print(f"[dim]SKIPPED[/]     {path}: {rich_escape(escape(r.reason))}")
+            out.print(Text.assemble(("SKIPPED", "dim"), f"     {path}: {escape(r.reason)}"))
+            for f in r.findings:
+                out.print(Text(f"      {f.rule} (+{f.weight}): {f.excerpt}"))
             continue
-        tag = label.get(r.verdict.value, r.verdict.value.upper())
-        out.print(f"{tag} {r.score:4d}  {path}")
+        tag = label.get(r.verdict.value, (r.verdict.value.upper(), ""))
+        out.print(Text.assemble(tag, f" {r.score:4d}  {path}"))
         for note in r.notes:
-            out.print(f"      note: {rich_escape(escape(note))}")
+            if note.startswith(STOPPED_NOTE):  # said once for the whole run, below
+                continue
+            out.print(Text(f"      note: {escape(note)}"))
         for f in r.findings:
             where = f"line {f.line}" if f.line else "file"
             if f.layer:
                 where += f", decoded layer {f.layer}"
-            out.print(
-                f"      {rich_escape(f.rule)} (+{f.weight}, {where}): {rich_escape(f.excerpt)}"
-            )
+            out.print(Text(f"      {f.rule} (+{f.weight}, {where}): {f.excerpt}"))
     out.print(
         f"{summary['files']} files, {summary['bytes'] / 1e6:.1f} MB in {summary['seconds']:.1f}s: "
         f"{summary['malicious']} malicious, {summary['suspicious']} suspicious, "
         f"{summary['skipped']} skipped"
     )
+    if summary["stopped_early"]:
+        out.print(
+            f"note: {summary['stopped_early']} file(s) stopped at the malicious score, enough for "
+            "the verdict; scan --all-reasons lists every reason"
+        )
+    if summary["not_examined"]:
+        out.print(
+            Text.assemble(
+                ("NOT EXAMINED", "bold"),
+                f": {summary['not_examined']} file(s) could not be analysed whole (listed "
+                "above, with the reason): the result is incomplete, exit status 1",
+            )
+        )
+    if not summary["files"]:
+        out.print(
+            Text.assemble(
+                ("0 files scanned", "bold"),
+                ": nothing was examined (this is not a clean result)",
+            )
+        )

@@ -1,7 +1,9 @@
 """`spamtrace watch`, `spamtrace incidents`, `spamtrace incident ID`: argparse and wiring.
 
 ``watch`` runs the capture engine (:mod:`spamtrace.service.engine`) in the foreground with
-one subscriber, the terminal view (:mod:`spamtrace.render.watch`); ``spamtrace daemon`` runs
+two subscribers: the responses (:mod:`spamtrace.service.responses`: ``mode = "observe"``
+records what it would do, ``"enforce"`` blocks, stops and quarantines; ``--no-respond`` for
+neither) and the terminal view (:mod:`spamtrace.render.watch`); ``spamtrace daemon`` runs
 the same engine as a service. When a ``suspicious`` incident opens, its scripts and folder are
 scanned for malicious PHP within ``--scan-budget`` seconds (2 s) on a worker thread, and the
 "incident opened" report waits for that scan (events keep being read, printed and stored
@@ -10,8 +12,8 @@ meanwhile) so that it names the file; a scan that finishes later is reported as
 
 Output: human lines, or ``--json``: one JSON object per line (``schema: spamtrace.watch/1``;
 ``type`` is ``status``, ``connect-attempted``, ``connect-blocked``, ``incident-opened``,
-``incident-scanned`` or ``summary``). Exit status: 1 when an alerting incident (suspicious,
-ssh-tunnel) was opened, else 0; 3 on a runtime failure.
+``incident-scanned``, ``action`` or ``summary``). Exit status: 1 when an alerting incident
+(suspicious, ssh-tunnel) was opened, else 0; 3 on a runtime failure.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ import re
 import signal
 import sys
 import time
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from spamtrace.cli.options import count
@@ -33,6 +36,7 @@ from spamtrace.model import ALERTING_VERDICTS, Verdict
 from spamtrace.render.incidents import (
     INCIDENT_SCHEMA,
     INCIDENTS_SCHEMA,
+    action_line,
     event_json,
     incident_json,
     iso,
@@ -43,7 +47,7 @@ from spamtrace.service.scanning import SCAN_BUDGET
 if TYPE_CHECKING:
     from spamtrace.config import Config
     from spamtrace.service.engine import EngineOptions
-    from spamtrace.sinks.store import StoreReader
+    from spamtrace.sinks.store import ActionRecord, StoreReader
 
 
 # ============================================================================ registration
@@ -61,31 +65,8 @@ def register(sub: Any) -> None:
         metavar="TIME",
         help="stop after this long (e.g. 30, 30s, 5m, 1h)",
     )
-    w.add_argument("--db", metavar="PATH", help="store path (default: config store.path)")
+    add_engine_arguments(w)
     w.add_argument("--no-store", action="store_true", help="do not write the store")
-    w.add_argument(
-        "--source",
-        choices=("auto", "tracepoint", "poll"),
-        default="auto",
-        help="event source: the tracepoint (default) or DEGRADED sock_diag polling",
-    )
-    w.add_argument(
-        "--no-nflog",
-        action="store_true",
-        help="do not read the firewall's NFLOG group (blocked attempts)",
-    )
-    w.add_argument(
-        "--no-scan",
-        action="store_true",
-        help="do not scan the scripts and folder of suspicious incidents for malicious PHP",
-    )
-    w.add_argument(
-        "--scan-budget",
-        type=_scan_seconds,
-        default=SCAN_BUDGET,
-        metavar="SECONDS",
-        help=f"time for scanning one incident's scripts and folder (default {SCAN_BUDGET:g})",
-    )
     w.set_defaults(handler=_watch)
 
     i = sub.add_parser("incidents", help="list incidents recorded by `watch`")
@@ -107,6 +88,44 @@ def register(sub: Any) -> None:
     one.add_argument("--json", action="store_true", help="machine-readable output")
     one.add_argument("--db", metavar="PATH", help="store path (default: config store.path)")
     one.set_defaults(handler=_incident)
+
+
+def add_engine_arguments(parser: Any) -> None:
+    """The flags of the capture engine, shared by `watch` and `daemon`."""
+    parser.add_argument("--db", metavar="PATH", help="store path (default: config store.path)")
+    parser.add_argument(
+        "--source",
+        choices=("auto", "tracepoint", "poll"),
+        default="auto",
+        help="event source: the tracepoint (default) or DEGRADED sock_diag polling",
+    )
+    parser.add_argument(
+        "--no-nflog",
+        action="store_true",
+        help="do not read the firewall's NFLOG group (blocked attempts)",
+    )
+    parser.add_argument(
+        "--no-scan",
+        action="store_true",
+        help="do not scan the scripts and folder of suspicious incidents for malicious PHP",
+    )
+    parser.add_argument(
+        "--no-respond",
+        action="store_true",
+        help="take no responses and record none ([responses], mode = observe | enforce)",
+    )
+    parser.add_argument(
+        "--no-alerts",
+        action="store_true",
+        help="do not send the e-mail/webhook/syslog alerts of [alerts] (see docs/alerts.md)",
+    )
+    parser.add_argument(
+        "--scan-budget",
+        type=_scan_seconds,
+        default=SCAN_BUDGET,
+        metavar="SECONDS",
+        help=f"time for scanning one incident's scripts and folder (default {SCAN_BUDGET:g})",
+    )
 
 
 _DUR_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d|w)?\s*$")
@@ -168,7 +187,7 @@ def engine_options(args: argparse.Namespace, cfg: Config) -> EngineOptions:
     from spamtrace.service.engine import EngineOptions
 
     return EngineOptions(
-        store_path=None if args.no_store else (args.db or cfg.store.path),
+        store_path=None if getattr(args, "no_store", False) else (args.db or cfg.store.path),
         source=args.source,
         nflog=not args.no_nflog,
         scan=not args.no_scan,
@@ -185,22 +204,37 @@ def _watch(args: argparse.Namespace, cfg: Config) -> int:
             "watch needs root (tracefs, proc connector); without root use `spamtrace check`"
         )
     view = WatchView(bool(args.json))
-    engine = Engine(cfg, engine_options(args, cfg), subscribers=[view])
+    engine = Engine(cfg, engine_options(args, cfg))
+    from spamtrace.service import plugins
+
+    # responses first: a block is decided before anything is printed
+    engine.subscribers = [
+        *plugins.subscribers(
+            cfg, engine, respond=not args.no_respond, alerts=not args.no_alerts, strict=False
+        ),
+        view,
+    ]
+    alerts = plugins.alert_subscriber(engine)
     old: dict[signal.Signals, Any] = {}
     for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
         old[sig] = signal.signal(sig, engine.request_stop)
     code = int(ExitCode.FAILURE)
+    started = False
     try:
         engine.open()
+        started = True
         code = int(engine.run(args.duration))
     finally:
         summary = engine.summary()  # before close: sources still report their counters
-        engine.close()
+        engine.close()  # the alert channels send what is queued (bounded) and the digests
+        if alerts is not None:
+            summary["alerts"] = alerts.stats()
         if engine.store is not None:
             summary["store"] = engine.store_health()
         for sig, handler in old.items():
             signal.signal(sig, handler)
-        view.summary(summary)
+        if started:  # a watch that could not start says only why (one line)
+            view.summary(summary)
     store = summary.get("store") or {}
     if store.get("error") or store.get("lost"):
         print(
@@ -223,13 +257,15 @@ def _incidents(args: argparse.Namespace, cfg: Config) -> int:
     since = parse_since(args.since, time.time())
     with _reader(args, cfg) as reader:
         records = reader.incidents(since=since, limit=max(1, args.limit))
+        actions = reader.actions_of([r.id for r in records])
     alerting = sum(1 for r in records if r.verdict in {v.value for v in ALERTING_VERDICTS})
     if args.json:
         from spamtrace.cli.output import dump_json
 
         dump_json({
             "schema": INCIDENTS_SCHEMA, "since": iso(since), "count": len(records),
-            "alerting": alerting, "incidents": [incident_json(r) for r in records],
+            "alerting": alerting,
+            "incidents": [incident_json(r, actions.get(r.id)) for r in records],
         })  # fmt: skip
         return ExitCode.FOUND if alerting else ExitCode.CLEAN
     if not records:
@@ -249,6 +285,7 @@ def _incidents(args: argparse.Namespace, cfg: Config) -> int:
         "script / folder",
         "conn",
         "blocked",
+        "actions",
         "to",
         "last seen",
     ):
@@ -259,11 +296,20 @@ def _incidents(args: argparse.Namespace, cfg: Config) -> int:
         style = "bold red" if r.verdict in ("suspicious", "ssh-tunnel") else None
         table.add_row(
             r.id, r.verdict, escape(r.user or str(r.uid)), escape(r.account), escape(r.exe),
-            escape(origin), str(r.connections), str(r.blocked), dests,
+            escape(origin), str(r.connections), str(r.blocked),
+            _actions_cell(actions.get(r.id, [])), dests,
             (iso(r.last_seen) or "")[:19].replace("T", " "), style=style,
         )  # fmt: skip
     console().print(table)
     return ExitCode.FOUND if alerting else ExitCode.CLEAN
+
+
+def _actions_cell(actions: Sequence[ActionRecord]) -> str:
+    """The latest status of each kind of response, e.g. "block-uid done, quarantine would"."""
+    latest: dict[str, str] = {}
+    for a in actions:
+        latest[a.action] = a.status + (" (undone)" if a.undone_at is not None else "")
+    return ", ".join(f"{k} {v}" for k, v in latest.items()) or "-"
 
 
 def _incident(args: argparse.Namespace, cfg: Config) -> int:
@@ -272,12 +318,13 @@ def _incident(args: argparse.Namespace, cfg: Config) -> int:
         if rec is None:
             raise UsageError(f"no incident {args.id!r} in the store")
         events = reader.events_of(rec.id)
+        actions = reader.actions_of([rec.id])[rec.id]
     if args.json:
         from spamtrace.cli.output import dump_json
 
         dump_json({
             "schema": INCIDENT_SCHEMA,
-            "incident": {**incident_json(rec), "process": rec.process},
+            "incident": {**incident_json(rec, actions), "process": rec.process},
             "events": [event_json(e) for e in events],
         })  # fmt: skip
         return ExitCode.CLEAN
@@ -324,6 +371,9 @@ def _incident(args: argparse.Namespace, cfg: Config) -> int:
     if rec.advice:
         out.append("  what to do:")
         out.extend(f"    - {escape(a)}" for a in rec.advice)
+    if actions:
+        out.append("  actions:")
+        out += [f"    {action_line(a)}" for a in actions]
     out.append(f"  events ({len(events)}):")
     for e in events[:50]:
         out.append(

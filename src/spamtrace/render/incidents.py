@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from spamtrace.service.scanning import IncidentScan
-    from spamtrace.sinks.store import EventRecord, IncidentRecord
+    from spamtrace.sinks.store import ActionRecord, EventRecord, IncidentRecord
 
 WATCH_SCHEMA = "spamtrace.watch/1"
 INCIDENTS_SCHEMA = "spamtrace.incidents/1"
@@ -32,9 +32,12 @@ def iso(ts: float | None) -> str | None:
     )
 
 
-def incident_json(rec: IncidentRecord) -> dict[str, Any]:
+def incident_json(
+    rec: IncidentRecord, actions: Sequence[ActionRecord] | None = None
+) -> dict[str, Any]:
     """One incident as an item of ``spamtrace incidents --json`` (and of every alert, webhook
-    and event that carries an incident: they all use this shape)."""
+    and event that carries an incident: they all use this shape). ``actions``: the responses
+    recorded for it (:func:`action_json`), oldest first."""
     return {
         "id": rec.id,
         "verdict": rec.verdict,
@@ -60,7 +63,37 @@ def incident_json(rec: IncidentRecord) -> dict[str, Any]:
         "attribution": rec.methods,
         "advice": list(rec.advice),
         "suspect_files": None if rec.suspect_files is None else list(rec.suspect_files),
+        "actions": [action_json(a) for a in actions or ()],
     }
+
+
+def action_json(a: Any) -> dict[str, Any]:
+    """One response (a stored ``ActionRecord`` or the bus's): ``action`` (block-uid |
+    stop-process | quarantine | suspend | alert), ``status`` (would | done | failed), ``at``,
+    ``detail``, ``undo`` (the command that undoes it, or null); then ``uid``, ``target``,
+    ``undone_at`` and ``data``."""
+    return {
+        "action": a.action,
+        "status": a.status,
+        "at": iso(a.at),
+        "detail": a.detail,
+        "undo": a.undo,
+        "uid": a.uid,
+        "target": a.target,
+        "undone_at": iso(getattr(a, "undone_at", None)),
+        "data": dict(a.data),
+    }
+
+
+def action_line(a: Any) -> str:
+    """One human line for a response (escaped)."""
+    from spamtrace.safetext import escape
+
+    when = (iso(a.at) or "")[11:23]
+    text = f"{when}  {a.action} {a.status.upper()}: {escape(a.detail)}"
+    if getattr(a, "undone_at", None) is not None:
+        return text + f"  (undone {iso(a.undone_at)})"
+    return text + (f"  (undo: {escape(a.undo)})" if a.undo else "")
 
 
 def scan_json(result: IncidentScan) -> dict[str, Any]:

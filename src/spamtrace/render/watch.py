@@ -2,7 +2,7 @@
 
 Human lines (one per attempt, a block per alerting incident), or ``--json``: one JSON object
 per line (``schema: spamtrace.watch/1``; ``type`` is ``status``, ``connect-attempted``,
-``connect-blocked``, ``incident-opened``, ``incident-scanned`` or ``summary``). Every
+``connect-blocked``, ``incident-opened``, ``incident-scanned``, ``action`` or ``summary``). Every
 attacker-controlled string is escaped before it reaches the terminal.
 """
 
@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from spamtrace.render.incidents import (
     WATCH_SCHEMA,
+    action_json,
+    action_line,
     event_json,
     incident_json,
     iso,
@@ -20,6 +22,7 @@ from spamtrace.render.incidents import (
 )
 from spamtrace.safetext import escape, escape_argv
 from spamtrace.service.bus import (
+    ActionRecorded,
     AttemptRecorded,
     BlockedRecorded,
     CaptureModeChanged,
@@ -54,6 +57,8 @@ class WatchView:
             self.warn(message.reason)
         elif isinstance(message, EngineStarted):
             self._status(message)
+        elif isinstance(message, ActionRecorded):
+            self._action(message)
 
     def close(self) -> None:
         pass
@@ -145,6 +150,13 @@ class WatchView:
         out.append(f"   details: spamtrace incident {rec.id}")
         print("\n".join(out), flush=True)
 
+    def _action(self, m: ActionRecorded) -> None:
+        if self.json:
+            doc = {"type": "action", "incident": m.incident_id, "action": action_json(m.action)}
+            self.line(doc)
+            return
+        print(f"!! {action_line(m.action)}  [{m.incident_id}]", flush=True)
+
     def _late_scan(self, m: ScanCompleted) -> None:
         from spamtrace.suspects import file_advice
 
@@ -183,6 +195,18 @@ class WatchView:
             print(
                 f"spamtrace: warning: tracepoint: {trace['malformed']} malformed line(s), "
                 f"{trace['overrun']} overrun(s), {trace['lost_markers']} lost event(s)",
+                file=sys.stderr,
+            )
+        alerts = summary.get("alerts")
+        if alerts:
+            failing = [
+                f"{escape(name)}: {escape(c['last_error'])}"
+                for name, c in alerts["channels"].items()
+                if c["failed"] or c["dropped"]
+            ]
+            print(
+                f"spamtrace watch: alerts: {alerts['sent']} sent, {alerts['failed']} failed, "
+                f"{alerts['dropped']} dropped" + "".join(f"; {f}" for f in failing),
                 file=sys.stderr,
             )
         proc = summary.get("proc-connector")

@@ -17,6 +17,7 @@ import hashlib
 import multiprocessing
 import multiprocessing.pool
 import os
+import re
 import signal
 import stat
 import threading
@@ -27,8 +28,16 @@ from types import FrameType
 from typing import Any
 
 from spamtrace import config
-from spamtrace.scanner.analyze import Analysis, BudgetExceeded, analyze, prepare
-from spamtrace.scanner.report import ENOUGH_SCORE, FileReport, ScanVerdict
+from spamtrace.scanner.analyze import Analysis, analyze, prepare
+from spamtrace.scanner.context import BudgetExceeded
+from spamtrace.scanner.lexer import has_php
+from spamtrace.scanner.report import (
+    ENOUGH_SCORE,
+    SUSPICIOUS_SCORE,
+    FileReport,
+    Finding,
+    ScanVerdict,
+)
 from spamtrace.scanner.rules import Rule, YaraWords, load_rules, load_yara
 
 READ_CHUNK = 1 << 20
@@ -55,8 +64,53 @@ class _Unreadable(Exception):
     pass
 
 
+_PHP_TAG = re.compile(rb"<\?php", re.IGNORECASE)
+_TAIL_OVERLAP = 4  # bytes kept between two chunks of the tail search ("<?php" is 5 bytes)
+
+
+def _php_in_rest(fd: int, prev: bytes, clock: Callable[[], float], deadline: float) -> bool | None:
+    """Whether the rest of the open file (after ``prev``) holds a PHP open tag, read in
+    chunks and not kept; None: the time ran out or a read failed first."""
+    while True:
+        if clock() > deadline:
+            return None
+        try:
+            chunk = os.read(fd, READ_CHUNK)
+        except OSError:
+            return None
+        if not chunk:
+            return False
+        if _PHP_TAG.search(prev + chunk):
+            return True
+        prev = chunk[-_TAIL_OVERLAP:]
+
+
+@dataclass(frozen=True, slots=True)
+class _Read:
+    data: bytes
+    note: str | None = None
+    size: int = 0  # the file's size (more than len(data) when it was over the limit)
+    php_after: bool | None = False  # over the limit: a PHP tag in the part not analysed
+
+
 def read_file(path: str, max_size: int) -> tuple[bytes, str | None]:
     """Read a regular file without following a symlink or blocking; return (data, note)."""
+    got = _read(path, max_size)
+    if len(got.data) < got.size:
+        raise _Unreadable(f"too large: {got.size} bytes > limit {max_size}")
+    return got.data, got.note
+
+
+def _read(
+    path: str,
+    max_size: int,
+    clock: Callable[[], float] = time.monotonic,
+    deadline: float = float("inf"),
+) -> _Read:
+    """Read a regular file without following a symlink or blocking. A file over
+    ``max_size`` gives its first ``max_size`` bytes (what is analysed), and the rest is
+    searched for a PHP open tag without being kept: memory stays bounded, and padding
+    appended to a mailer does not hide it."""
     flags = os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | getattr(os, "O_NOFOLLOW", 0)
     flags |= getattr(os, "O_CLOEXEC", 0)
     try:
@@ -67,28 +121,31 @@ def read_file(path: str, max_size: int) -> tuple[bytes, str | None]:
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode):
             raise _Unreadable("not a regular file")
-        if st.st_size > max_size:
-            raise _Unreadable(f"too large: {st.st_size} bytes > limit {max_size}")
         chunks: list[bytes] = []
         total = 0
-        while True:
+        while total < max_size:
             try:
-                chunk = os.read(fd, READ_CHUNK)
+                chunk = os.read(fd, min(READ_CHUNK, max_size - total))
             except OSError as exc:
                 raise _Unreadable(f"read error: {exc.strerror or exc}") from None
             if not chunk:
                 break
             chunks.append(chunk)
             total += len(chunk)
-            if total > max_size:
-                raise _Unreadable(f"too large: grew past limit {max_size} while read")
+        data = b"".join(chunks)
+        del chunks
+        more = b"" if total < max_size or st.st_size > max_size else os.read(fd, 1)
+        if total >= max_size and (st.st_size > max_size or more):
+            # over the limit (or grew past it while read): the head is analysed
+            php_after = _php_in_rest(fd, data[-_TAIL_OVERLAP:] + more, clock, deadline)
+            return _Read(data, None, max(st.st_size, total + 1), php_after)
         after = os.fstat(fd)
         note = None
         if (after.st_size, after.st_mtime_ns) != (st.st_size, st.st_mtime_ns) or total != (
             st.st_size
         ):
             note = "changed while read: scanned what was read"
-        return b"".join(chunks), note
+        return _Read(data, note, total)
     finally:
         os.close(fd)
 
@@ -128,12 +185,26 @@ def scan_file(
     a copy's findings are those of the first, since the rules read nothing but the bytes and
     the file name. Bounded: past ``_MEMO_MAX`` entries the oldest goes."""
     start = clock()
+    deadline = start + limits.file_timeout
     try:
-        data, note = read_file(path, limits.max_file_size)
+        got = _read(path, limits.max_file_size, clock, deadline)
     except _Unreadable as exc:
         return _skipped(path, 0, str(exc), clock() - start)
+    data, note = got.data, got.note
     digest = hashlib.sha256(data).hexdigest()
     notes: tuple[str, ...] = (note,) if note else ()
+    oversized: Finding | None = None
+    incomplete = False
+    if len(data) < got.size:
+        limit = limits.max_file_size
+        notes = (*notes, f"too large: {got.size} bytes > limit {limit}; the first {limit} analysed")
+        if got.php_after is None:
+            notes = (*notes, "the rest was not searched for PHP (time limit)")
+            incomplete = True
+        if got.php_after is not False or has_php(data, strict=True) >= 0:
+            oversized = _oversized_finding(got.size, limit)
+            incomplete = True
+        digest = ""  # not the file's hash
     if digest in known_hashes:
         return FileReport(
             path=path,
@@ -145,7 +216,6 @@ def scan_file(
             notes=(*notes, "in baseline (known good)"),
             seconds=clock() - start,
         )
-    deadline = start + limits.file_timeout
 
     def check() -> None:
         if clock() > deadline:
@@ -165,20 +235,59 @@ def scan_file(
                 del memo[next(iter(memo))]
             memo[key] = result
     if isinstance(result, str):
-        return replace(_skipped(path, len(data), result, clock() - start), sha256=digest)
-    if not result.complete:
-        stop = f"stopped at score {result.score}, enough for the verdict"
-        notes = (*notes, f"{stop}; scan --all-reasons lists every reason")
+        if oversized is not None:  # too large and too deep: the size is the finding
+            result = Analysis(0, ScanVerdict.CLEAN, (), 0, False, True)
+        else:
+            return replace(_skipped(path, got.size, result, clock() - start), sha256=digest or None)
+    findings, score = result.findings, result.score
+    if oversized is not None:
+        findings = tuple(sorted((*findings, oversized), key=lambda f: (-f.weight, f.rule)))
+        score += oversized.weight
+    verdict = ScanVerdict.from_score(score)
+    reason = None
+    if result.cut_short:
+        incomplete = True
+        notes = (
+            *notes,
+            f"cut short: over the {limits.file_timeout:g}s time limit; the findings made "
+            "by then stand",
+        )
+        if verdict is ScanVerdict.CLEAN:  # nothing found yet is not "clean"
+            verdict = ScanVerdict.SKIPPED
+            reason = f"too slow: over {limits.file_timeout:g}s (cut short, nothing found by then)"
+    elif not result.complete:
+        notes = (*notes, f"{STOPPED_NOTE} {result.score}, enough for the verdict")
     return FileReport(
         path=path,
-        verdict=result.verdict,
-        score=result.score,
-        findings=result.findings,
-        size=len(data),
-        sha256=digest,
+        verdict=verdict,
+        score=score,
+        findings=findings,
+        size=got.size,
+        sha256=digest or None,
+        reason=reason,
         notes=notes,
         seconds=clock() - start,
+        incomplete=incomplete,
     )
+
+
+#: the note of a file that reached the malicious score (the scan says once how to get more)
+STOPPED_NOTE = "stopped at score"
+
+
+def _oversized_finding(size: int, limit: int) -> Finding:
+    return Finding(
+        rule=OVERSIZED_RULE,
+        description="PHP code in a file over the scan's size limit: only its first part was "
+        "analysed (padding is a way to hide a script from scanners)",
+        weight=SUSPICIOUS_SCORE,
+        line=0,
+        excerpt=f"{size} bytes > limit {limit}",
+    )
+
+
+#: the finding of a PHP file over ``max_file_size`` (the engine's own, not a rules.toml rule)
+OVERSIZED_RULE = "scan.oversized-php"
 
 
 # ------------------------------------------------------------------ worker processes

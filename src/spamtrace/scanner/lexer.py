@@ -31,6 +31,7 @@ STR_MARK = 1  # byte that brackets a string placeholder in ``code``
 # "\\" as a byte value: ``_BACKSLASH in raw`` is ``b"\\" in raw`` without the TypeError that
 # ``bytes.__contains__`` raises and clears inside when it is given a bytes object
 _BACKSLASH = 92
+_VALUES_KEPT = 50_000  # resolved literals remembered per file (memory stays bounded)
 LONG = 40  # literals at least this long are indexed in ``Lexed.long``
 
 # PHP open tag: <?php (then whitespace/EOF), <?= , or a short tag "<?" not followed by "xml"
@@ -80,12 +81,10 @@ class Lexed:
             raw = self.raw_strings[idx]
             kind = self.kinds[idx]
             if _BACKSLASH not in raw or kind == "nowdoc":
-                cached = (raw, 0)
-            elif kind == "sq":
-                cached = (_unescape_sq(raw), 0)
-            else:
-                cached = _unescape_dq(raw)
-            self._values[idx] = cached
+                return (raw, 0)  # nothing to resolve: no copy kept (a file of 4M "a"."a"...)
+            cached = (_unescape_sq(raw), 0) if kind == "sq" else _unescape_dq(raw)
+            if len(self._values) < _VALUES_KEPT:
+                self._values[idx] = cached
         return cached
 
 

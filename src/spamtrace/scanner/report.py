@@ -63,3 +63,6 @@ class FileReport:
     reason: str | None = None  # why it was skipped
     notes: tuple[str, ...] = ()
     seconds: float = 0.0
+    #: part of the file was not analysed (the time limit cut it short, or it is PHP over the
+    #: size limit): its verdict rests on what was seen, and the scan's exit code says so
+    incomplete: bool = False

@@ -34,12 +34,14 @@ def walk(
             yield WalkItem(root, 0, f"cannot stat: {exc.strerror or exc}")
             continue
         if stat.S_ISREG(st.st_mode):
-            yield WalkItem(root, st.st_size)
+            # a root named through a symlink is read at its target (the reader follows no link)
+            yield WalkItem(os.path.realpath(root) if os.path.islink(root) else root, st.st_size)
             continue
         if not stat.S_ISDIR(st.st_mode):
             yield WalkItem(root, 0, "not a regular file or directory")
             continue
         root_dev = st.st_dev
+        top = os.path.realpath(root)
         stack: list[tuple[str, int]] = [(root, 0)]
         while stack:
             path, depth = stack.pop()
@@ -66,7 +68,8 @@ def walk(
                     continue
                 mode = est.st_mode
                 if stat.S_ISLNK(mode):
-                    continue  # never followed (counted by the caller as not scanned)
+                    yield WalkItem(entry.path, 0, _link_reason(entry.path, path, root, top))
+                    continue
                 if stat.S_ISDIR(mode):
                     if not cross_filesystems and est.st_dev != root_dev:
                         yield WalkItem(entry.path, 0, "other filesystem (use --cross-filesystems)")
@@ -76,5 +79,34 @@ def walk(
                     continue
                 if stat.S_ISREG(mode):
                     yield WalkItem(entry.path, est.st_size)
-                # FIFOs, sockets and devices are ignored: they hold no code and may block
+                else:  # never opened: they hold no code and a FIFO would block a reader
+                    yield WalkItem(entry.path, 0, f"{_kind(mode)}: not opened")
             stack.extend(reversed(subdirs))
+
+
+def _kind(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "FIFO"
+    if stat.S_ISSOCK(mode):
+        return "socket"
+    if stat.S_ISCHR(mode):
+        return "character device"
+    if stat.S_ISBLK(mode):
+        return "block device"
+    return "not a regular file"
+
+
+def _link_reason(link: str, parent: str, root: str, top: str) -> str:
+    """Why a symlink was not scanned, and where it points (read, never followed). A link
+    out of the scanned tree (``shadow.php -> /etc/shadow``) is a way to read another
+    account's files through the web server: the reason says so."""
+    try:
+        target = os.readlink(link)
+    except OSError as exc:
+        return f"symlink (not followed; cannot read it: {exc.strerror or exc})"
+    # where it points, resolved as text from the real folder that holds it (no link followed)
+    real_parent = top + parent[len(root) :] if parent.startswith(root) else parent
+    where = os.path.normpath(os.path.join(real_parent, target))
+    if where != top and not where.startswith(top.rstrip("/") + "/"):
+        return f"symlink out of the scanned tree (not followed) -> {target}"
+    return f"symlink (not followed) -> {target}"

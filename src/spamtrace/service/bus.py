@@ -67,7 +67,9 @@ What is published, when:
   :class:`EventsLost` when a source or the store reports lost events (with the new total).
 - :class:`StoreStalled` when writing to the store starts failing (a lock held by another
   process, a full disk; it is retried, nothing is dropped) and again when it resumes.
-- :class:`FirewallChecked` after each periodic check of the firewall table.
+- :class:`FirewallChecked` after each periodic check of the firewall table (``daemon``).
+- :class:`ConfigReloaded` after SIGHUP (``daemon``): a subscriber that reads the config takes
+  the new one from it (or keeps the old one when ``ok`` is False).
 """
 
 from __future__ import annotations
@@ -78,6 +80,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol, Union
 
 if TYPE_CHECKING:
+    from spamtrace.config import Config
     from spamtrace.model import AttributedAttempt, Event, Verdict
     from spamtrace.sinks.store import EventRecord, IncidentRecord
 
@@ -113,6 +116,7 @@ class FirewallState(str, enum.Enum):
     LOADED = "loaded"  # our table is loaded and equals the confirmed policy
     DRIFTED = "drifted"  # loaded, but edited by hand (or another policy)
     ABSENT = "absent"  # not loaded (flushed, removed, never applied)
+    UNKNOWN = "unknown"  # the check itself failed (see FirewallChecked.error)
 
 
 class UpdateReason(str, enum.Enum):
@@ -213,11 +217,14 @@ class ScanCompleted:
 class ActionRecord:
     """One response to an incident (block uid, stop process, quarantine file, ...)."""
 
-    action: str  # kebab-case id, e.g. "block-uid", "stop-process"
-    status: str  # e.g. "done", "failed", "skipped", "would-do" (observe mode)
+    action: str  # block-uid | stop-process | quarantine | suspend | alert
+    status: str  # would (observe mode) | done | failed
     at: float  # epoch seconds
     detail: str = ""
     undo: str | None = None  # the command that reverses it, when there is one
+    uid: int | None = None  # whom it was against
+    target: str | None = None  # uid, "pid:start time", path or account
+    data: dict[str, Any] = field(default_factory=dict)  # e.g. quarantine_id, signalled pids
 
 
 @dataclass(frozen=True, slots=True)
@@ -260,6 +267,18 @@ class FirewallChecked:
 
 
 @dataclass(frozen=True, slots=True)
+class ConfigReloaded:
+    """SIGHUP: the config was read again. ``ok`` False: it was refused (``error``) and the
+    old one stays in force. ``config``: the config now in force."""
+
+    ok: bool
+    error: str | None
+    config: Config
+    notes: tuple[str, ...]
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
 class SourceEventSeen:
     """An event of an extra source that the engine does not handle itself (e.g. a mail log
     line): relayed as is, for the subscribers that know it."""
@@ -291,6 +310,7 @@ Message = Union[  # noqa: UP007 (a runtime alias: Python 3.10 has no `type` stat
     CaptureModeChanged,
     EventsLost,
     FirewallChecked,
+    ConfigReloaded,
     SourceEventSeen,
     StoreStalled,
 ]

@@ -29,7 +29,7 @@ import contextlib
 import os
 import queue
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -63,6 +63,7 @@ if TYPE_CHECKING:
     from spamtrace.config import Config
     from spamtrace.model import Event
     from spamtrace.policy.incidents import Incident, IncidentTracker
+    from spamtrace.service.instance import InstanceLock
     from spamtrace.sinks.store import Store
     from spamtrace.sources.tracefs import TracefsSource
 
@@ -145,6 +146,10 @@ class Engine:
         #: periodic jobs run on the loop: (every seconds, function) (the daemon adds some)
         self.periodic: list[tuple[float, Any]] = []
         self._selector: Any = None
+        self.lock: InstanceLock | None = None
+        self._fd_callbacks: list[tuple[int, Callable[[], None]]] = []
+        #: functions to run on the loop (from signal handlers and other threads)
+        self._calls: queue.SimpleQueue[Callable[[], None]] = queue.SimpleQueue()
 
     # ------------------------------------------------------------------ the bus
     def publish(self, message: Message) -> None:
@@ -161,6 +166,25 @@ class Engine:
         self._posted.put(message)
         with contextlib.suppress(OSError):
             os.write(self._stop_w, b"p")
+
+    def call_soon(self, fn: Callable[[], None]) -> None:
+        """Run ``fn()`` on the loop (safe in a signal handler and from other threads)."""
+        self._calls.put(fn)
+        with contextlib.suppress(OSError):
+            os.write(self._stop_w, b"c")
+
+    def _run_calls(self) -> None:
+        while True:
+            try:
+                fn = self._calls.get_nowait()
+            except queue.Empty:
+                return
+            fn()
+
+    def flush_posted(self) -> None:
+        """Publish what was posted so far, now (on the loop thread: a subscriber finishing
+        its work at EngineStopping)."""
+        self._publish_posted()
 
     def _publish_posted(self) -> None:
         while True:
@@ -197,7 +221,14 @@ class Engine:
 
         opts, cfg = self.options, self.cfg
         if opts.store_path is not None:
-            from spamtrace.sinks.store import Store
+            from spamtrace.service.instance import InstanceLock
+            from spamtrace.sinks.store import DEFAULT_STORE_DIR, Store
+
+            folder = os.path.dirname(os.path.abspath(opts.store_path))
+            if folder == DEFAULT_STORE_DIR:
+                os.makedirs(folder, mode=0o700, exist_ok=True)
+            if os.path.isdir(folder):  # else the store says what is wrong with the path
+                self.lock = InstanceLock(opts.store_path)
 
             self.store = Store(
                 opts.store_path,
@@ -306,6 +337,31 @@ class Engine:
             with contextlib.suppress(OSError):
                 os.close(fd)
         self._stop_r = self._stop_w = -1
+        if self.lock is not None:
+            self.lock.release()
+            self.lock = None
+
+    def reload(self, cfg: Config) -> list[str]:
+        """Take a new config (SIGHUP): attribution, verdicts and accounts follow it at once.
+        Returns notes on what needs a restart to change (the sources' ports and groups)."""
+        from spamtrace.attribution.accounts import AccountResolver
+        from spamtrace.attribution.mta import detect_mta
+
+        notes = []
+        if list(cfg.smtp.ports) != list(self.cfg.smtp.ports):
+            notes.append("smtp.ports changed: the tracepoint keeps the old ports until a restart")
+        if cfg.firewall.nflog_group != self.cfg.firewall.nflog_group:
+            notes.append("firewall.nflog_group changed: takes effect at the next restart")
+        if cfg.store.path != self.cfg.store.path:
+            notes.append("store.path changed: takes effect at the next restart")
+        self.cfg = cfg
+        self.mta = detect_mta(cfg.mta)
+        self.accounts = AccountResolver(cfg.accounts)
+        if self.attributor is not None:
+            self.attributor.cfg = cfg
+            self.attributor.mta = self.mta
+            self.attributor.accounts = self.accounts
+        return notes
 
     def started_message(self) -> EngineStarted:
         return EngineStarted(
@@ -317,12 +373,13 @@ class Engine:
         )  # fmt: skip
 
     # ------------------------------------------------------------------ running
-    def watch_fd(self, fd: int, callback: Any) -> None:
+    def watch_fd(self, fd: int, callback: Callable[[], None]) -> None:
         """Call ``callback()`` on the loop when ``fd`` is readable (the control socket)."""
         import selectors
 
-        assert self._selector is not None
-        self._selector.register(fd, selectors.EVENT_READ, callback)
+        self._fd_callbacks.append((fd, callback))
+        if self._selector is not None:
+            self._selector.register(fd, selectors.EVENT_READ, _Callback(callback))
 
     def run(self, duration: float | None) -> int:
         import selectors
@@ -333,6 +390,8 @@ class Engine:
         sel.register(self._stop_r, selectors.EVENT_READ, None)
         if self.scanner is not None:
             sel.register(self.scanner.fileno(), selectors.EVENT_READ, self.scanner)
+        for fd, callback in self._fd_callbacks:
+            sel.register(fd, selectors.EVENT_READ, _Callback(callback))
         self.publish(self.started_message())
         if self.trace_src is not None:  # attempts taken over from a dead watcher's buffer
             self._read_source(self.trace_src, sel)
@@ -351,9 +410,13 @@ class Engine:
                     break
             ready = sel.select(timeout)
             self._drain_proc()
-            callbacks = [k.data for k, _ in ready if callable(k.data)]
+            callbacks = [k.data for k, _ in ready if isinstance(k.data, _Callback)]
             ordered = sorted(
-                (k.data for k, _ in ready if k.data is not None and not callable(k.data)),
+                (
+                    k.data
+                    for k, _ in ready
+                    if k.data is not None and not isinstance(k.data, _Callback)
+                ),
                 key=self._rank,
             )
             for src in ordered:
@@ -364,8 +427,9 @@ class Engine:
             self._collect_scans()
             self._drain_wakeups(ready)
             self._publish_posted()
-            for callback in callbacks:
-                callback()
+            self._run_calls()
+            for served in callbacks:
+                served.fn()
             now = time.monotonic()
             if now - last_housekeeping > HOUSEKEEPING_EVERY:
                 if self.exec_cache is not None:
@@ -673,6 +737,15 @@ class Engine:
             "retries": h.retries,
             "stalled_since": h.stalled_since,
         }
+
+
+class _Callback:
+    """A selector key's data for a descriptor served by a function, not a Source."""
+
+    __slots__ = ("fn",)
+
+    def __init__(self, fn: Callable[[], None]) -> None:
+        self.fn = fn
 
 
 def _milestone(n: int) -> bool:

@@ -23,15 +23,14 @@ are ASCII JSON (``json.dumps`` escapes the rest), one per line, always valid.
 
 The mapping functions (:func:`attempt_event`, :func:`incident_event`, :func:`action_event`)
 are pure: they take the stored records and the host name, and read no clock. The writers
-(:class:`JsonLinesFile`, :class:`SyslogSender`) are the thin I/O part; neither waits: the file
-is appended with one ``write``, syslog datagrams are sent non-blocking (a full socket buffer
-counts a drop instead of stalling the engine).
+(:class:`JsonLinesFile`, :class:`SyslogSender`) are the thin I/O part; neither makes the engine
+wait: the file is appended with one ``write``, syslog datagrams are queued for a sender
+thread (a stalled reader costs dropped, counted lines, never a stalled engine).
 """
 
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import errno
 import json
 import os
@@ -41,7 +40,16 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
 from spamtrace.errors import RuntimeFailure
+from spamtrace.render.incidents import incident_json, iso
 from spamtrace.safetext import escape
+from spamtrace.service.bus import (
+    ActionRecorded,
+    AttemptRecorded,
+    BlockedRecorded,
+    IncidentOpened,
+    IncidentUpdated,
+    Message,
+)
 
 if TYPE_CHECKING:
     from spamtrace.sinks.store import EventRecord
@@ -81,14 +89,6 @@ def escaped(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return [escaped(v) for v in value[:MAX_ITEMS]]
     return value
-
-
-def iso(ts: float | None) -> str | None:
-    """Epoch seconds as ECS ``@timestamp``: ISO 8601 UTC with milliseconds."""
-    if ts is None:
-        return None
-    when = dt.datetime.fromtimestamp(ts, dt.timezone.utc)
-    return when.isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def split_endpoint(value: str | None) -> tuple[str | None, int | None]:
@@ -423,15 +423,25 @@ class SyslogSender:
     local socket: ``/dev/log``, which rsyslog and systemd-journald both read.
 
     Facility daemon, priority from the line (``warning`` for an alert, ``info`` otherwise),
-    identifier ``spamtrace[PID]``. The socket is non-blocking: if the reader is stalled the
-    line is counted as dropped, the engine does not wait. A reader restarted meanwhile
-    (``ENOTCONN`` / ``ECONNREFUSED``) is reconnected on the next line.
+    identifier ``spamtrace[PID]``. :meth:`write` only queues the datagram; a sender thread
+    sends it (blocking, as ``syslog()`` would, for at most :attr:`SEND_TIMEOUT`), so a burst is
+    smoothed instead of overflowing the reader's short datagram queue, and the engine never
+    waits. When :attr:`MAX_QUEUED` lines wait (the reader is stalled), a new line is dropped
+    and counted. A reader restarted meanwhile (``ECONNREFUSED`` ...) is reconnected. An idle
+    sender thread sleeps on its queue: no wake-ups.
     """
 
     FACILITY_DAEMON = 3
     INFO, WARNING = 6, 4
+    SEND_TIMEOUT = 2.0
+    MAX_QUEUED = 20_000
 
-    def __init__(self, address: str, ident: str = "spamtrace") -> None:
+    def __init__(
+        self, address: str, ident: str = "spamtrace", max_queued: int = MAX_QUEUED
+    ) -> None:
+        import queue
+        import threading
+
         self.name = "syslog"
         self.address = address
         self.ident = ident
@@ -446,10 +456,14 @@ class SyslogSender:
                 f"events: cannot send to syslog socket {escape(address)}: "
                 f"{exc.strerror or exc} (is journald or rsyslog running?)"
             ) from None
+        self._queue: queue.Queue[bytes | None] = queue.Queue(max_queued)
+        self._full = queue.Full
+        self._thread = threading.Thread(target=self._run, name="spamtrace-syslog", daemon=True)
+        self._thread.start()
 
     def _connect(self) -> None:
         sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM | socket.SOCK_CLOEXEC)
-        sock.setblocking(False)
+        sock.settimeout(self.SEND_TIMEOUT)
         try:
             sock.connect(self.address)
         except OSError:
@@ -463,7 +477,22 @@ class SyslogSender:
         return f"<{pri}>{stamp} {self.ident}[{os.getpid()}]: {line}".encode("ascii", "replace")
 
     def write(self, line: str, warning: bool = False) -> None:
-        data = self.datagram(line, warning)
+        try:
+            self._queue.put_nowait(self.datagram(line, warning))
+        except self._full:
+            self.dropped += 1
+
+    def _run(self) -> None:
+        while True:
+            data = self._queue.get()
+            try:
+                if data is None:
+                    return
+                self._send(data)
+            finally:
+                self._queue.task_done()
+
+    def _send(self, data: bytes) -> None:
         for attempt in (1, 2):
             try:
                 if self._sock is None:
@@ -471,20 +500,20 @@ class SyslogSender:
                 assert self._sock is not None
                 self._sock.send(data)
                 return
-            except BlockingIOError:
-                self.dropped += 1
+            except TimeoutError:
+                self.dropped += 1  # the reader did not take it within SEND_TIMEOUT
                 return
             except OSError as exc:
                 if attempt == 1 and exc.errno in (
                     errno.ENOTCONN, errno.ECONNREFUSED, errno.ENOENT, errno.EBADF,
                 ):  # fmt: skip
-                    self.reopen()
+                    self._reconnect()
                     continue
                 self.errors += 1
                 self.last_error = exc.strerror or str(exc)
                 return
 
-    def reopen(self) -> None:
+    def _reconnect(self) -> None:
         if self._sock is not None:
             with contextlib.suppress(OSError):
                 self._sock.close()
@@ -492,20 +521,54 @@ class SyslogSender:
         with contextlib.suppress(OSError):
             self._connect()
 
+    def reopen(self) -> None:
+        """Nothing to do: a restarted reader is reconnected by the sender thread itself."""
+
+    def flush(self, timeout: float = 5.0) -> bool:
+        """Wait (bounded) until every queued line was sent or given up; True if so."""
+        deadline = time.monotonic() + timeout
+        while self._queue.unfinished_tasks:
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.01)
+        return True
+
     def close(self) -> None:
+        if self._thread.is_alive():
+            self.flush(self.SEND_TIMEOUT + 1.0)
+            with contextlib.suppress(self._full):
+                self._queue.put_nowait(None)
+            self._thread.join(timeout=self.SEND_TIMEOUT + 1.0)
         if self._sock is not None:
-            self._sock.close()
+            with contextlib.suppress(OSError):
+                self._sock.close()
             self._sock = None
 
 
 # ============================================================================ the stream
 class EventStream:
-    """Maps what the engine reports to event lines and hands each to every writer."""
+    """The engine's subscriber (:mod:`spamtrace.service.bus`) that maps what the engine
+    publishes to event lines and hands each to every writer."""
+
+    name = "events"
 
     def __init__(self, writers: Sequence[LineWriter], host: str | None = None) -> None:
         self.writers = list(writers)
         self.host = host or socket.gethostname()
         self.lines = 0
+
+    def handle(self, message: Message) -> None:
+        if isinstance(message, (AttemptRecorded, BlockedRecorded)):
+            self.attempt(message.record)
+        elif isinstance(message, IncidentOpened):
+            self.incident(incident_json(message.incident), "incident-opened")
+        elif isinstance(message, IncidentUpdated):
+            reason = message.reason.value + (f": {message.detail}" if message.detail else "")
+            self.incident(incident_json(message.incident), "incident-updated", reason)
+        elif isinstance(message, ActionRecorded):
+            act = message.action
+            self.action(message.incident_id, act.action, act.status, act.at, detail=act.detail,
+                        undo=act.undo)  # fmt: skip
 
     def emit(self, doc: Mapping[str, Any]) -> None:
         data = line(doc)

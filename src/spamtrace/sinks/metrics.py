@@ -1,10 +1,12 @@
 """Prometheus metrics of the daemon (and of ``watch``): what a fleet's Prometheus scrapes.
 
-:class:`Metrics` owns one private :class:`prometheus_client.CollectorRegistry` (not the global
-one, so that two engines in one test process do not collide) and has one method per fact the
-engine reports (an attempt, an incident, a scan, ...). :class:`MetricsServer` serves the
-registry over HTTP on ``[metrics] listen`` (``127.0.0.1:9945`` by default; a server thread
-that sleeps in ``select`` between scrapes, so an idle daemon pays nothing for it).
+:class:`MetricsSubscriber` is the engine's subscriber (:mod:`spamtrace.service.bus`): it maps
+each message to a call on :class:`Metrics` and owns the HTTP endpoint. :class:`Metrics` owns
+one private :class:`prometheus_client.CollectorRegistry` (not the global one, so that two
+engines in one test process do not collide) and has one method per fact the engine reports
+(an attempt, an incident, a scan, ...). :class:`MetricsServer` serves the registry over HTTP
+on ``[metrics] listen`` (``127.0.0.1:9945`` by default; a server thread that sleeps in
+``select`` between scrapes, so an idle daemon pays nothing for it).
 
 Every metric name, its labels and what it counts are listed in ``docs/fleet.md``; the alert
 rules in ``packaging/prometheus/spamtrace-rules.yml`` use them, and a test holds the rules to
@@ -27,6 +29,19 @@ from typing import TYPE_CHECKING
 
 from spamtrace.errors import RuntimeFailure
 from spamtrace.model import Verdict
+from spamtrace.service.bus import (
+    ActionRecorded,
+    AttemptRecorded,
+    BlockedRecorded,
+    CaptureModeChanged,
+    EngineStarted,
+    EventsLost,
+    FirewallChecked,
+    IncidentOpened,
+    IncidentUpdated,
+    Message,
+    ScanCompleted,
+)
 
 if TYPE_CHECKING:
     from prometheus_client import CollectorRegistry
@@ -325,3 +340,66 @@ class MetricsServer:
         self._server.shutdown()  # stops serve_forever, then the thread ends
         self._server.server_close()
         self._thread.join(timeout=5.0)
+
+
+# ============================================================================ the subscriber
+class MetricsSubscriber:
+    """The engine's subscriber that keeps :class:`Metrics` and serves them (``[metrics]``).
+
+    ``handle`` is a few dict operations per message; the HTTP server has its own thread.
+    """
+
+    name = "metrics"
+
+    def __init__(self, metrics: Metrics, server: MetricsServer | None = None) -> None:
+        self.metrics = metrics
+        self.server = server
+
+    @classmethod
+    def from_config(cls, listen: str, store_path: str | None) -> MetricsSubscriber | None:
+        """Serve on ``listen`` (``[metrics] listen``); None when it is empty (metrics off).
+        A busy or refused address is a :class:`RuntimeFailure` (one line)."""
+        from spamtrace.config import parse_listen
+
+        address = parse_listen(listen)
+        if address is None:
+            return None
+        metrics = Metrics(store_path=store_path)
+        return cls(metrics, MetricsServer(metrics, *address))
+
+    @property
+    def url(self) -> str | None:
+        return f"http://{self.server.address}/metrics" if self.server is not None else None
+
+    def handle(self, message: Message) -> None:
+        m = self.metrics
+        if isinstance(message, (AttemptRecorded, BlockedRecorded)):
+            inc = message.incident
+            if isinstance(message, AttemptRecorded):
+                m.attempt(message.verdict.value, inc.id, inc.last_seen)
+            else:
+                m.blocked_attempt(message.verdict.value, inc.id, inc.last_seen)
+            if message.incident_opened:  # counted now (IncidentOpened may wait for a scan)
+                m.incident_opened(inc.verdict, inc.id, inc.last_seen)
+        elif isinstance(message, (IncidentOpened, IncidentUpdated)):
+            inc = message.incident
+            m.incident_updated(inc.verdict, inc.id, inc.last_seen)
+        elif isinstance(message, ScanCompleted):
+            m.scan(message.files, message.seconds, message.reused)
+        elif isinstance(message, ActionRecorded):
+            m.response(message.action.action, message.action.status)
+        elif isinstance(message, CaptureModeChanged):
+            m.capture_mode(message.mode.value)
+        elif isinstance(message, EventsLost):
+            m.events_lost(message.source, message.count)
+        elif isinstance(message, FirewallChecked):
+            m.firewall_checked(message.state.value, error=message.error, repaired=message.repaired)
+        elif isinstance(message, EngineStarted):
+            if message.store is not None:
+                m.store_path = message.store
+            m.started(message.at, message.capture_mode.value)
+
+    def close(self) -> None:
+        if self.server is not None:
+            self.server.close()
+            self.server = None

@@ -11,7 +11,10 @@ Schema (version 2; ``schema_version`` holds the version, ``meta`` free key/value
     incident_events(incident_id, event_id)
 
 Version 1 created the tables; version 2 added ``incidents.suspect_files`` (JSON list of the
-files the PHP scanner ranked for the incident's scripts and folder; NULL: not scanned).
+files the PHP scanner ranked for the incident's scripts and folder; NULL: not scanned);
+version 3 added ``actions(id, incident_id, action, status, at, detail, undo, uid, target,
+data, undone_at)``: the responses decided for an incident (``would`` in observe mode,
+``done`` or ``failed`` in enforce mode) and when ``spamtrace release`` undid them.
 
 ``events.type`` is a closed vocabulary (:class:`EventType`): ``connect-attempted`` (tracepoint
 or polling), ``connect-blocked`` (NFLOG), and room for later sources (``mail-logged``). Lists
@@ -55,7 +58,7 @@ from typing import Any
 
 from spamtrace.errors import StoreError, UsageError
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 APPLICATION_ID = 0x53545243  # "STRC", in the SQLite header: marks the file as ours
 BATCH_MAX = 2000
 RETENTION_EVERY = 3600.0  # seconds between retention passes in the writer
@@ -133,6 +136,23 @@ class IncidentRecord:
     process: dict[str, Any]  # the first process seen (pid, cmdline, parents, method...)
     #: files the scanner ranked for the scripts and folder (None: not scanned, or not yet)
     suspect_files: tuple[dict[str, Any], ...] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ActionRecord:
+    """One row of ``actions``: a response decided for an incident."""
+
+    incident_id: str
+    action: str  # block-uid | stop-process | quarantine | suspend | alert
+    status: str  # would | done | failed
+    at: float
+    detail: str
+    undo: str | None  # the command that undoes it
+    uid: int | None = None
+    target: str | None = None  # uid, pid:start, path or account
+    data: dict[str, Any] = field(default_factory=dict)
+    undone_at: float | None = None
+    id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -244,10 +264,34 @@ def _migrate_2(db: sqlite3.Connection) -> None:
     db.execute("ALTER TABLE incidents ADD COLUMN suspect_files TEXT")
 
 
+def _migrate_3(db: sqlite3.Connection) -> None:
+    _run_script(
+        db,
+        """
+        CREATE TABLE actions (
+            id INTEGER PRIMARY KEY,
+            incident_id TEXT NOT NULL,
+            action TEXT NOT NULL,
+            status TEXT NOT NULL,
+            at REAL NOT NULL,
+            detail TEXT NOT NULL DEFAULT '',
+            undo TEXT,
+            uid INTEGER,
+            target TEXT,
+            data TEXT NOT NULL DEFAULT '{}',
+            undone_at REAL
+        );
+        CREATE INDEX actions_incident ON actions(incident_id);
+        CREATE INDEX actions_uid ON actions(uid, action)
+        """,
+    )
+
+
 #: (version, migration) in order; a migration takes the schema from version-1 to version
 MIGRATIONS: tuple[tuple[int, Callable[[sqlite3.Connection], None]], ...] = (
     (1, _migrate_1),
     (2, _migrate_2),
+    (3, _migrate_3),
 )
 
 
@@ -468,6 +512,42 @@ class StoreReader:
             for r in rows
         ]
 
+    def _actions_table(self) -> bool:
+        if self.empty:
+            return False
+        try:
+            return _has_actions(self._db)
+        except sqlite3.Error as exc:
+            raise StoreError(_describe(self.path, exc)) from None
+
+    def actions_of(self, incident_ids: Sequence[str]) -> dict[str, list[ActionRecord]]:
+        """Incident id -> its actions, oldest first (empty for stores before version 3)."""
+        out: dict[str, list[ActionRecord]] = {i: [] for i in incident_ids}
+        if not incident_ids or not self._actions_table():
+            return out
+        ids = list(incident_ids)
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            rows = self._rows(
+                f"SELECT * FROM actions WHERE incident_id IN ({','.join('?' * len(chunk))}) "
+                "ORDER BY at, id",
+                chunk,
+            )
+            for r in rows:
+                out[r["incident_id"]].append(_action_from_row(r))
+        return out
+
+    def actions_of_uid(self, uid: int, action: str | None = None) -> list[ActionRecord]:
+        """The uid's actions (of one kind), oldest first."""
+        if not self._actions_table():
+            return []
+        sql = "SELECT * FROM actions WHERE uid = ?"
+        args: list[Any] = [uid]
+        if action is not None:
+            sql += " AND action = ?"
+            args.append(action)
+        return [_action_from_row(r) for r in self._rows(sql + " ORDER BY at, id", args)]
+
     def counts(self) -> dict[str, int]:
         if self.empty:
             return {"events": 0, "incidents": 0}
@@ -558,6 +638,7 @@ def _event_from_row(r: sqlite3.Row) -> EventRecord:
 class _Write:
     event: EventRecord | None  # None: an update of the incident alone (e.g. its scan result)
     incident: IncidentRecord | None
+    action: ActionRecord | None = None
 
 
 #: the store's default folder, the only one the store creates when it is missing
@@ -665,6 +746,10 @@ class Store:
     def submit_incident(self, incident: IncidentRecord) -> bool:
         """Queue a new state of one incident without an event (e.g. its suspect files)."""
         return self._enqueue(_Write(None, incident))
+
+    def submit_action(self, action: ActionRecord) -> bool:
+        """Queue one response record (never blocks)."""
+        return self._enqueue(_Write(None, None, action))
 
     def _enqueue(self, write: _Write) -> bool:
         if self._error is None:
@@ -787,6 +872,8 @@ class Store:
             for w in batch:
                 if w.incident is not None:
                     incidents[w.incident.id] = _merged(incidents.get(w.incident.id), w.incident)
+                if w.action is not None:
+                    insert_action(db, w.action)
                 ev = w.event
                 if ev is None:
                     continue
@@ -930,6 +1017,75 @@ class Store:
 
     def reader(self) -> StoreReader:
         return StoreReader(self.path)
+
+
+def insert_action(db: sqlite3.Connection, a: ActionRecord) -> None:
+    db.execute(
+        "INSERT INTO actions(incident_id, action, status, at, detail, undo, uid, target, data, "
+        "undone_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
+        (
+            a.incident_id, a.action, a.status, a.at, _enc(a.detail), _enc(a.undo), a.uid,
+            _enc(a.target), _j(_jsonable(a.data)), a.undone_at,
+        ),
+    )  # fmt: skip
+
+
+def _action_from_row(r: sqlite3.Row) -> ActionRecord:
+    return ActionRecord(
+        incident_id=r["incident_id"], action=r["action"], status=r["status"], at=float(r["at"]),
+        detail=r["detail"] or "", undo=r["undo"], uid=r["uid"], target=r["target"],
+        data=dict(_loads(r["data"], {})), undone_at=r["undone_at"], id=int(r["id"]),
+    )  # fmt: skip
+
+
+def _has_actions(db: sqlite3.Connection) -> bool:
+    return bool(
+        db.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name='actions'").fetchone()
+    )
+
+
+def mark_undone(path: str, uid: int, when: float) -> int:
+    """Mark the uid's done block/stop actions as undone (``spamtrace release``); returns how
+    many. Opens the store for writing briefly (the daemon may be writing too: WAL)."""
+    if not os.path.exists(path):
+        return 0
+    try:
+        db = _connect(path, readonly=False)
+    except sqlite3.Error as exc:
+        raise StoreError(_describe(path, exc)) from None
+    try:
+        if _validate(db, path) < 3 or not _has_actions(db):
+            return 0
+        cur = db.execute(
+            "UPDATE actions SET undone_at = ? WHERE uid = ? AND status = 'done' AND "
+            "undone_at IS NULL AND action IN ('block-uid', 'stop-process')",
+            (when, uid),
+        )
+        return int(cur.rowcount)
+    except sqlite3.Error as exc:
+        raise StoreError(_describe(path, exc)) from None
+    finally:
+        db.close()
+
+
+def record_actions(path: str, actions: Sequence[ActionRecord]) -> None:
+    """Write response records now (commands outside the daemon: ``release``)."""
+    try:
+        db = _connect(path, readonly=False)
+    except sqlite3.Error as exc:
+        raise StoreError(_describe(path, exc)) from None
+    try:
+        migrate(db, _validate(db, path))
+        db.execute("BEGIN IMMEDIATE")
+        for a in actions:
+            insert_action(db, a)
+        db.execute("COMMIT")
+    except sqlite3.Error as exc:
+        with contextlib.suppress(sqlite3.Error):
+            db.execute("ROLLBACK")
+        raise StoreError(_describe(path, exc)) from None
+    finally:
+        db.close()
 
 
 def _merged(prev: IncidentRecord | None, new: IncidentRecord) -> IncidentRecord:

@@ -202,10 +202,15 @@ class NflogSource:
         except OSError as exc:
             self._sock.close()
             hint = ""
+            in_use = (
+                " (the group is in use: another program already reads it, e.g. another "
+                "spamtrace watch or daemon, or ulogd; this is not a permission problem)"
+            )
             if exc.errno == errno.EBUSY:
-                hint = " (another program already listens on this group)"
+                hint = in_use
             elif exc.errno == errno.EPERM:
-                hint = " (needs root / CAP_NET_ADMIN)"
+                # the kernel answers EPERM to a root process when another socket has the group
+                hint = in_use if os.geteuid() == 0 else " (needs root / CAP_NET_ADMIN)"
             raise KernelFeatureUnavailable(
                 f"nflog: cannot bind group {group}: {exc.strerror or exc}{hint}"
             ) from None

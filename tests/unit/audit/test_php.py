@@ -35,10 +35,11 @@ def test_gather_finds_sapis_and_pools(fixtures: Path) -> None:
     assert [s.label for s in snap.sapis] == ["PHP 7.4 fpm", "PHP 8.2 cli", "PHP 8.2 fpm"]
     assert [p.file.path for p in snap.pools] == [
         "/etc/php/7.4/fpm/pool.d/old.conf",
+        "/etc/php/7.4/fpm/pool.d/www.conf",
         "/etc/php/8.2/fpm/pool.d/blog.conf",
         "/etc/php/8.2/fpm/pool.d/shop.conf",
     ]
-    assert snap.pools[2].sapi_label == "PHP 8.2 fpm"
+    assert snap.pools[3].sapi_label == "PHP 8.2 fpm"
 
 
 def test_conf_d_overrides_php_ini(fixtures: Path) -> None:
@@ -106,3 +107,22 @@ def test_no_php_at_all_is_skipped(tmp_path: Path) -> None:
     assert {f.id for f in findings} == set(php.PhpCheck.ids)
     assert all(f.status is Status.SKIPPED for f in findings)
     assert "php is not installed" in findings[0].evidence[0]
+
+
+def test_mail_log_fix_uses_the_pool_users_home(fixtures: Path) -> None:
+    findings = _findings(fixtures)
+    www = _get(findings, "php.mail-log", "pool www")
+    assert www.status is Status.WARN
+    # pool www runs as www-data, whose home is /var/www: not /home/www
+    assert "php_admin_value[mail.log] = /var/www/logs/php-mail.log" in www.fix
+    assert "/home/www" not in www.fix and "www-data" in www.fix
+    old = _get(findings, "php.mail-log", "pool old")
+    assert "/srv/old/logs/php-mail.log" in old.fix
+
+
+def test_pool_user_expansion_and_unknown_home() -> None:
+    pool = php.IniFile("/etc/php-fpm.d/x.conf", "[site1]\nuser = $pool\n[site2]\nuser = ghost\n")
+    assert php.pool_users(pool) == {"site1": "site1", "site2": "ghost"}
+    homes = dict(php.parse_passwd("site1:x:1:1::/home/site1:/bin/sh\nbroken line\n"))
+    assert php.pool_mail_log("site1", "site1", homes) == "/home/site1/logs/php-mail.log"
+    assert php.pool_mail_log("site2", "ghost", homes) == "/var/log/php-fpm/site2-mail.log"

@@ -94,9 +94,9 @@ def test_cli_json_and_exit_code(
     assert cli_main.main(["audit", "--json"]) == 1
     doc = json.loads(capsys.readouterr().out)
     assert doc["schema"] == "spamtrace.audit/1"
-    assert doc["summary"] == {"fail": 1, "warn": 1, "skipped": 0, "pass": 0}
+    assert doc["summary"] == {"fail": 1, "warn": 1, "skipped": 0, "pass": 0, "ignored": 0}
     f = doc["findings"][0]
-    assert set(f) == {"id", "status", "title", "evidence", "why", "fix", "subject"}
+    assert set(f) == {"id", "status", "title", "evidence", "why", "fix", "subject", "ignored"}
     assert f["status"] == "fail"
 
 
@@ -110,3 +110,78 @@ def test_cli_human_output_has_no_raw_escape(
     assert "FAIL" in out and "fake.one" in out and "why: why" in out and "fix: fix" in out
     assert "\x1b" not in out
     assert "1 fail, 1 warn, 0 skipped, 0 pass" in out
+
+
+class ManyPools:
+    """One finding per FPM pool, identical but for the pool: what a shared host has by hundreds."""
+
+    family = "php"
+    ids = ("php.mail-log", "sshd.tcp-forwarding")
+
+    def gather(self, env: AuditEnv) -> Any:
+        return None
+
+    def judge(self, snapshot: Any, cfg: Config) -> list[Finding]:
+        pools = [
+            Finding("php.mail-log", Status.WARN, f"FPM pool p{i}: mail() calls are not logged",
+                    ("mail.log is not set",), "why", f"fix p{i}", f"FPM pool p{i}")
+            for i in range(300)
+        ]  # fmt: skip
+        sshd = Finding("sshd.tcp-forwarding", Status.FAIL, "forwarding on", ("ev",), "w", "f")
+        return [sshd, *pools]
+
+
+def _many(monkeypatch: pytest.MonkeyPatch, tmp_path: Any, ignore: str | None) -> None:
+    monkeypatch.setattr(runner, "ALL_CHECKS", (ManyPools(),))
+    monkeypatch.setattr(runner.run_audit, "__defaults__", ((), False, (ManyPools(),)))
+    monkeypatch.setenv("SPAMTRACE_CONFIG_DIR", "/nonexistent")
+    if ignore is not None:
+        monkeypatch.setenv("SPAMTRACE_AUDIT_IGNORE", ignore)
+
+
+def test_identical_findings_across_pools_are_one_group(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Any
+) -> None:
+    _many(monkeypatch, tmp_path, None)
+    assert cli_main.main(["audit"]) == 1
+    out = capsys.readouterr().out
+    assert out.count("mail() calls are not logged") == 1
+    assert "(300x)" in out and "and 295 more" in out and "FPM pool p0" in out
+    assert "FPM pool p299" not in out
+    assert len(out.splitlines()) < 30
+    assert cli_main.main(["audit", "--json"]) == 1  # --json keeps every finding
+    assert len(json.loads(capsys.readouterr().out)["findings"]) == 301
+
+
+@pytest.mark.parametrize(
+    ("ignore", "code", "ignored"),
+    [
+        ("sshd.tcp-forwarding", 0, 1),  # the only fail acknowledged: cron sees exit 0
+        ("php.mail-log", 1, 300),
+        ("php.mail-log:FPM pool p1?", 1, 10),  # per item, shell-style pattern
+        ("sshd.tcp-forwarding,php.mail-log:FPM pool p7", 0, 2),
+    ],
+)
+def test_acknowledged_findings_do_not_make_audit_exit_1(
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Any,
+    ignore: str,
+    code: int,
+    ignored: int,
+) -> None:
+    _many(monkeypatch, tmp_path, ignore)
+    assert cli_main.main(["audit", "--json"]) == code
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["summary"]["ignored"] == ignored
+    assert sum(f["ignored"] for f in doc["findings"]) == ignored
+    assert cli_main.main(["audit"]) == code
+    assert f"acknowledged in [audit] ignore, not shown: {ignored}" in capsys.readouterr().out
+
+
+def test_an_unknown_id_in_ignore_is_a_config_error(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Any
+) -> None:
+    _many(monkeypatch, tmp_path, "sshd.tcp-forwardin")
+    assert cli_main.main(["audit"]) == 2
+    assert "audit.ignore[0]: unknown finding id 'sshd.tcp-forwardin'" in capsys.readouterr().err

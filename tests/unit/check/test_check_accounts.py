@@ -103,3 +103,66 @@ def test_paths_come_from_config(root: Path) -> None:
 
 def test_missing_files_everywhere(tmp_path: Path) -> None:
     assert AccountResolver(AccountsSection(), root=str(tmp_path)).for_uid(1001) is None
+
+
+# ------------------------------------------------------------------ PHP as the web server's user
+
+WEB_PASSWD = """www-data:x:33:33:www-data:/var/www:/usr/sbin/nologin
+apache:x:48:48:Apache:/usr/share/httpd:/sbin/nologin
+shopuser:x:2001:2001::/home/shopuser:/bin/bash
+cpsite:x:2002:2002::/home2/cpsite:/bin/bash
+dasite:x:2003:2003::/home/dasite:/bin/bash
+"""
+
+
+@pytest.fixture
+def web_root(root: Path) -> Path:
+    with open(root / "etc/passwd", "a") as fh:
+        fh.write(WEB_PASSWD)
+    (root / "etc/userdatadomains").write_text(
+        "cpsite.example: cpsite==root==main==cpsite.example==/srv/sites/cpsite/public_html=="
+        "192.0.2.1:80\nbroken line\nx.example: ghost==root==main==x==relative/dir==\n"
+    )
+    (root / "etc/virtual").mkdir()
+    (root / "etc/virtual/domainowners").write_text("da-site.example: dasite\nbad\n")
+    return root
+
+
+@pytest.mark.parametrize(
+    ("paths", "name", "kind"),
+    [
+        (["/home/shopuser/public_html/wp-content/uploads/x.php"], "shopuser", AccountKind.HOME),
+        ([None, "/home/shopuser/public_html"], "shopuser", AccountKind.HOME),  # cwd only
+        (["/srv/sites/cpsite/public_html/mailer.php"], "cpsite", AccountKind.HOME),  # docroot
+        (["/var/www/other/domains/da-site.example/public_html/x.php"], "dasite",
+         AccountKind.HOME),  # DirectAdmin domainowners
+        (["/home/cpuser/public_html/a.php"], "cpuser", AccountKind.CPANEL),
+        (["/var/www/html/index.php"], "www-data", AccountKind.SYSTEM),  # no site: stays
+        (["/home/shopuser/../../etc/x.php"], "www-data", AccountKind.SYSTEM),  # normalised
+    ],
+)  # fmt: skip
+def test_web_server_uid_is_mapped_to_the_site_by_path(
+    web_root: Path, paths: list[str | None], name: str, kind: AccountKind
+) -> None:
+    acct = AccountResolver(AccountsSection(), root=str(web_root)).for_process(33, paths)
+    assert acct is not None and acct.name == name and acct.kind is kind
+    if name != "www-data":
+        assert acct.via.startswith("path /")
+
+
+def test_plesk_vhost_is_its_owners_account(web_root: Path) -> None:
+    # the shop.example vhost folder is owned by pleskuser (the fixture's plesk uid)
+    acct = AccountResolver(AccountsSection(), root=str(web_root)).for_process(
+        48, ["/var/www/vhosts/shop.example/httpdocs/x.php"]
+    )
+    assert acct is not None and acct.name == "pleskuser" and acct.kind is AccountKind.PLESK
+
+
+def test_only_web_server_uids_are_mapped(web_root: Path) -> None:
+    resolver = AccountResolver(AccountsSection(), root=str(web_root))
+    # a hosting user running a script in another user's home keeps their own account
+    acct = resolver.for_process(2001, ["/home/cpuser/public_html/a.php"])
+    assert acct is not None and acct.name == "shopuser" and acct.via == ""
+    custom = AccountsSection(web_users=["apache"])
+    www = AccountResolver(custom, root=str(web_root)).for_process(33, ["/home/shopuser/x.php"])
+    assert www is not None and www.name == "www-data"

@@ -65,6 +65,9 @@ class FakeAccounts:
             raise RuntimeError("boom")  # a broken lookup must not hide the other entries
         return None
 
+    def for_process(self, uid: int | None, paths: object = ()) -> Account | None:
+        return self.for_uid(uid) if uid is not None else None
+
 
 @pytest.fixture
 def fake_host(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
@@ -460,3 +463,40 @@ def test_suspect_json_top_finding_is_the_heaviest() -> None:
     lines = check_mod.suspect_lines([dict(clean, path="/h/a\x1b[2Jb.php")])
     assert lines[0].startswith("/h/a\\x1b[2Jb.php: clean, score 8")
     assert lines[1] == "  line 9 of decoded layer 1: fsockopen("
+
+
+def test_a_mailer_with_300_sockets_is_one_row_and_one_block(
+    fake_host: dict[str, Any],
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    many = [sock(100 + i, 1001, f"198.51.100.{i % 50}", 25) for i in range(300)]
+    fake_host["records"] = many
+    owners = dict.fromkeys(range(100, 400), 11)
+    monkeypatch.setattr(process_mod, "find_socket_owners", lambda *_a, **_k: owners)
+    assert main(["check", "--no-scan"]) == 1
+    out = capsys.readouterr().out
+    assert out.count("wp-cache.php") <= 6  # row, detail block (script, why, next): not 300x
+    assert out.count("\nsuspicious: ") == 1
+    assert "300 to 50 destination(s)" in out and "(+45 more)" in out
+    assert "(+47 more)" in out  # the row names 3 destinations
+    assert "300 connection(s) from 1 sender(s)" in out
+    assert len(out.splitlines()) < 40
+    _rc, doc = run_json(capsys, "--no-scan")
+    assert len(doc["connections"]) == 300  # --json keeps every connection
+
+
+def test_senders_are_grouped_by_process_account_and_script() -> None:
+    from spamtrace.model import Connection, Verdict
+    from spamtrace.render.check import group_senders
+
+    def conn(inode: int, proc: ProcessInfo | None, verdict: Verdict) -> Connection:
+        return Connection(sock(inode, 1001, "198.51.100.7", 25), proc, None, verdict, (), ())
+
+    a = pinfo(11, 1001, "/usr/bin/php8.2", "php", scripts=("/home/shop/x.php",))
+    b = pinfo(12, 1001, "/usr/bin/php8.2", "php", scripts=("/home/shop/x.php",))
+    conns = [conn(1, a, Verdict.SUSPICIOUS), conn(2, b, Verdict.SUSPICIOUS),
+             conn(3, a, Verdict.SUSPICIOUS), conn(4, None, Verdict.SUSPICIOUS),
+             conn(5, None, Verdict.SUSPICIOUS), conn(6, a, Verdict.SUBMISSION)]  # fmt: skip
+    groups = group_senders(conns)
+    assert [g.indexes for g in groups] == [(0, 2), (1,), (3, 4), (5,)]

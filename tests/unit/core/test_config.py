@@ -90,3 +90,16 @@ def test_effective_values_cover_every_key() -> None:
     keys = {k for k, _, _ in rows}
     assert {"mode", "smtp.ports", "firewall.mode", "audit.dnsbl_zones"} <= keys
     assert all(src == "default" for _, _, src in rows)
+
+
+@pytest.mark.parametrize("entry", ["sshd", "sshd.", "SSHD.tcp-forwarding", "php.mail-log:", " x.y"])
+def test_audit_ignore_entries_are_checked(tmp_path: Path, entry: str) -> None:
+    path = write(tmp_path / "a.toml", f'[audit]\nignore = ["{entry}"]\n')
+    with pytest.raises(ConfigError, match=r"audit.ignore\[0\]: .* is not a finding id"):
+        config.load(path, tmp_path / "nodir", environ={})
+
+
+def test_audit_ignore_takes_ids_and_items(tmp_path: Path) -> None:
+    text = '[audit]\nignore = ["sshd.tcp-forwarding", "php.mail-log:FPM pool www *"]\n'
+    cfg = config.load(write(tmp_path / "a.toml", text), tmp_path / "nodir", environ={})
+    assert cfg.audit.ignore == ["sshd.tcp-forwarding", "php.mail-log:FPM pool www *"]

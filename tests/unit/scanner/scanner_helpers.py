@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+from typing import Any
 
+import pytest
+
+from spamtrace.cli.main import main
 from spamtrace.scanner.analyze import Analysis, analyze
 from spamtrace.scanner.rules import load_rules, load_yara
 
@@ -20,3 +25,18 @@ def analyze_bytes(data: bytes, name: str = "x.php") -> Analysis:
 
 def rule_ids(result: Analysis) -> set[str]:
     return {f.rule for f in result.findings}
+
+
+def isolate_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An empty config file and config folder: the host's own config does not count."""
+    cfg = tmp_path / "spamtrace.toml"
+    cfg.write_text("")
+    (tmp_path / "conf.d").mkdir()
+    monkeypatch.setenv("SPAMTRACE_CONFIG", str(cfg))
+    monkeypatch.setenv("SPAMTRACE_CONFIG_DIR", str(tmp_path / "conf.d"))
+
+
+def run_json(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, dict[str, Any]]:
+    """``spamtrace scan --json ARGS``: the exit code and the document."""
+    rc = main(["scan", "--json", *args])
+    return rc, json.loads(capsys.readouterr().out)

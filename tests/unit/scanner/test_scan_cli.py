@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from scanner_helpers import SAMPLES
+from scanner_helpers import SAMPLES, isolate_config, run_json
 
 from spamtrace.cli.main import main
 from spamtrace.scanner.rules import load_rules
@@ -20,16 +20,10 @@ OVERLAPS = {r.id: r.overlaps for r in load_rules()}
 
 @pytest.fixture(autouse=True)
 def _isolated_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    cfg = tmp_path / "spamtrace.toml"
-    cfg.write_text("")
-    (tmp_path / "conf.d").mkdir()
-    monkeypatch.setenv("SPAMTRACE_CONFIG", str(cfg))
-    monkeypatch.setenv("SPAMTRACE_CONFIG_DIR", str(tmp_path / "conf.d"))
+    isolate_config(tmp_path, monkeypatch)
 
 
-def _run_json(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, dict[str, Any]]:
-    rc = main(["scan", "--json", *args])
-    return rc, json.loads(capsys.readouterr().out)
+_run_json = run_json
 
 
 def _normalize(doc: dict[str, Any], root: str) -> dict[str, Any]:
@@ -77,8 +71,11 @@ def test_default_stops_at_enough_score_with_the_same_verdicts(
             assert q["findings"] == f["findings"], path
             assert q["score"] == f["score"], path
     assert stopped >= 5  # the big samples stop early: the test would pass vacuously otherwise
-    assert {k: v for k, v in quick["summary"].items() if k != "seconds"} == {
-        k: v for k, v in full["summary"].items() if k != "seconds"
+    assert quick["summary"]["stopped_early"] == stopped
+    assert full["summary"]["stopped_early"] == 0
+    same = {"seconds", "stopped_early"}
+    assert {k: v for k, v in quick["summary"].items() if k not in same} == {
+        k: v for k, v in full["summary"].items() if k not in same
     }
 
 
@@ -94,11 +91,12 @@ def test_exit_codes_and_min_verdict(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert {f["verdict"] for f in doc["files"]} == {"malicious"}
 
 
-def test_missing_path_is_skipped_not_a_crash(capsys: pytest.CaptureFixture[str]) -> None:
-    rc, doc = _run_json(capsys, "/nonexistent/spamtrace-test")
-    assert rc == 0
-    assert doc["files"][0]["verdict"] == "skipped"
-    assert doc["files"][0]["reason"].startswith("cannot stat")
+def test_missing_path_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    # like clamscan: a typo in the path must not read as a clean scan
+    assert main(["scan", "/nonexistent/spamtrace-test"]) == 2
+    err = capsys.readouterr().err
+    assert "no such file or directory: /nonexistent/spamtrace-test" in err
+    assert "Traceback" not in err
 
 
 def test_names_with_newlines_and_escape_codes_are_escaped(

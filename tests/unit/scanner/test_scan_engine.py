@@ -38,14 +38,16 @@ def test_invalid_utf8_is_scanned(tmp_path: Path) -> None:
     assert all(f.excerpt.isprintable() for f in rep.findings)
 
 
-def test_100mb_file_is_skipped_as_too_large(tmp_path: Path) -> None:
+def test_100mb_php_file_is_a_finding_its_head_scanned(tmp_path: Path) -> None:
     p = tmp_path / "huge.php"
     with open(p, "wb") as fh:
         fh.write(b"<?php ")
         fh.truncate(100 * 1024 * 1024)
     rep = _scan(p)
-    assert rep.verdict is ScanVerdict.SKIPPED
-    assert rep.reason is not None and rep.reason.startswith("too large")
+    assert rep.verdict is ScanVerdict.SUSPICIOUS
+    assert [f.rule for f in rep.findings] == ["scan.oversized-php"]
+    assert rep.incomplete and rep.size == 100 * 1024 * 1024
+    assert any(n.startswith("too large") for n in rep.notes)
 
 
 def test_50mb_single_line_is_bounded(tmp_path: Path) -> None:
@@ -61,7 +63,7 @@ def test_50mb_single_line_is_bounded(tmp_path: Path) -> None:
     assert rep.seconds < 30
 
 
-def test_budget_exceeded_is_reported_skipped(tmp_path: Path) -> None:
+def test_budget_exceeded_keeps_the_findings_and_says_so(tmp_path: Path) -> None:
     p = SAMPLES / "malicious" / "webshell-lookalike.php"
     ticks = iter(range(0, 10_000))
     rep = scan_file(
@@ -71,8 +73,9 @@ def test_budget_exceeded_is_reported_skipped(tmp_path: Path) -> None:
         load_yara(),
         clock=lambda: next(ticks),
     )
-    assert rep.verdict is ScanVerdict.SKIPPED
-    assert rep.reason == "too slow: over 2s"
+    assert rep.verdict is ScanVerdict.MALICIOUS  # its first rules already say so
+    assert rep.incomplete
+    assert rep.notes == ("cut short: over the 2s time limit; the findings made by then stand",)
 
 
 def test_unreadable_file_is_skipped_with_reason() -> None:
@@ -106,7 +109,7 @@ def test_unreadable_file_is_skipped_with_reason() -> None:
         shutil.rmtree(base)
 
 
-def test_walk_never_follows_symlinks_and_ignores_fifos_and_devices(tmp_path: Path) -> None:
+def test_walk_never_follows_symlinks_and_lists_fifos_and_devices(tmp_path: Path) -> None:
     root = tmp_path / "root"
     outside = tmp_path / "outside"
     root.mkdir()
@@ -122,9 +125,21 @@ def test_walk_never_follows_symlinks_and_ignores_fifos_and_devices(tmp_path: Pat
         os.mknod(root / "null.php", stat.S_IFCHR | 0o600, os.makedev(1, 3))
     (root / "ok.php").write_bytes(b"<?php echo 1;")
     items = list(walk([str(root)]))
-    paths = {Path(i.path).name for i in items}
+    paths = {Path(i.path).name for i in items if not i.skipped}
     assert paths == {"ok.php"}
-    reports = list(scan_paths([i.path for i in items], Limits(), jobs=1))
+    reasons = {Path(i.path).name: i.skipped for i in items if i.skipped}
+    out = str(outside)
+    expected = {
+        "link-out": f"symlink out of the scanned tree (not followed) -> {out}",
+        "link-file": f"symlink out of the scanned tree (not followed) -> {out}/evil.php",
+        "loop": f"symlink (not followed) -> {root}",
+        "up": f"symlink (not followed) -> {root}/sub",
+        "fifo.php": "FIFO: not opened",
+    }
+    if os.geteuid() == 0:
+        expected["null.php"] = "character device: not opened"
+    assert reasons == expected
+    reports = list(scan_paths([i.path for i in items if not i.skipped], Limits(), jobs=1))
     assert [r.verdict for r in reports] == [ScanVerdict.CLEAN]
 
 
@@ -244,7 +259,7 @@ def test_a_copy_of_a_too_slow_file_is_skipped_without_a_second_try(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # a copy would spend its whole time limit again: it is reported skipped at once
-    body = (SAMPLES / "malicious" / "webshell-lookalike.php").read_bytes()
+    body = (SAMPLES / "clean" / "wordpress-style.php").read_bytes()
     for site in ("a", "b"):
         (tmp_path / site).mkdir()
         (tmp_path / site / "big.php").write_bytes(body)
@@ -271,5 +286,5 @@ def test_a_copy_of_a_too_slow_file_is_skipped_without_a_second_try(
     ]
     assert calls == ["big.php"]
     assert [r.verdict for r in reports] == [ScanVerdict.SKIPPED, ScanVerdict.SKIPPED]
-    assert {r.reason for r in reports} == {"too slow: over 2s"}
+    assert {r.reason for r in reports} == {"too slow: over 2s (cut short, nothing found by then)"}
     assert reports[0].sha256 == reports[1].sha256 is not None

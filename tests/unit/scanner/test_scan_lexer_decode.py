@@ -82,7 +82,7 @@ def test_double_quoted_escapes_and_their_count() -> None:
 
 
 def test_find_calls_only_plain_calls_in_order() -> None:
-    from spamtrace.scanner.analyze import find_calls
+    from spamtrace.scanner.context import find_calls
 
     code = b"system(a); $system(b); x->system(c); mysystem(d); system (e); exec(f);"
     assert find_calls(code, (b"exec", b"system")) == [(0, b"a)"), (50, b"e)"), (62, b"f)")]

@@ -267,7 +267,7 @@ def test_the_raw_request_body_is_request_input() -> None:
 
 
 def test_unpacked_request_values_are_request_input() -> None:
-    from spamtrace.scanner.analyze import _unpacking_before
+    from spamtrace.scanner.taint import _unpacking_before
 
     code = b"list($to, , $s) = explode('|', $d); [$a, $b] = $d; $o->t[$i] = $d; $u[$k] = $d;"
     at = [i for i in range(len(code)) if code.startswith(b"$d", i)]

@@ -42,6 +42,9 @@ class Accounts:
     def for_uid(self, uid: int) -> Account | None:
         return Account(f"user{uid}", AccountKind.HOME, f"/home/user{uid}")
 
+    def for_process(self, uid: int | None, paths: object = ()) -> Account | None:
+        return self.for_uid(uid) if uid is not None else None
+
 
 def dead_pid() -> int:
     p = subprocess.Popen(["true"])

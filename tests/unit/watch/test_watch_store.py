@@ -266,7 +266,7 @@ def _v1_store(path: str, monkeypatch: pytest.MonkeyPatch, now: float) -> None:
 def test_migration_1_to_2_adds_suspect_files(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    assert SCHEMA_VERSION == 2
+    assert SCHEMA_VERSION == 3
     import time
 
     path = str(tmp_path / "s.db")
@@ -286,7 +286,7 @@ def test_migration_1_to_2_adds_suspect_files(
     cols = [r[1] for r in db.execute("PRAGMA table_info(incidents)")]
     versions = [r[0] for r in db.execute("SELECT version FROM schema_version ORDER BY version")]
     db.close()
-    assert "suspect_files" in cols and versions == [1, 2]
+    assert "suspect_files" in cols and versions == [1, 2, 3]
     with StoreReader(path) as r:
         (same,) = r.incidents()
         assert same == old

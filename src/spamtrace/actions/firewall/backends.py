@@ -22,6 +22,9 @@ class Backend(Protocol):
     def remove(self, plan: FirewallPlan | None) -> bool: ...
     def status(self, plan: FirewallPlan, recorded: str | None) -> dict[str, Any]: ...
     def record(self) -> str | None: ...
+    def drift(self, policy: dict[str, Any]) -> tuple[bool, list[str]]:
+        """(loaded?, what differs) between our loaded table and ``policy`` (a snapshot)."""
+        ...
 
 
 class NftFirewall:
@@ -31,11 +34,24 @@ class NftFirewall:
         from spamtrace.actions.nftables import NftBackend
 
         self.nft = NftBackend()
+        self._desired: tuple[str, Any] | None = None  # (text, normalized): drift re-checks
 
     def render(self, plan: FirewallPlan) -> str:
         from spamtrace.actions import nftables
 
         return nftables.render(plan)
+
+    def drift(self, policy: dict[str, Any]) -> tuple[bool, list[str]]:
+        from spamtrace.actions import nftables
+
+        text = str(policy.get("previous") or "")
+        loaded = self.nft.list_json()
+        if loaded is None:
+            return False, ["table inet spamtrace is not loaded"]
+        if self._desired is None or self._desired[0] != text:
+            # computed once per policy (in a scratch netns), not at every periodic check
+            self._desired = (text, nftables.normalize(self.nft.desired_json(text)))
+        return True, nftables.diff(nftables.normalize(loaded), self._desired[1])
 
     def _drift(self, text: str) -> tuple[bool, list[str], dict[str, Any] | None]:
         from spamtrace.actions import nftables
@@ -54,8 +70,15 @@ class NftFirewall:
         loaded, drift, _ = self._drift(text)
         if loaded and not drift:
             return False
-        self.nft.load(nftables.transaction(text))
+        self.nft.load(nftables.transaction(text) + self._blocks())
         return True
+
+    def _blocks(self) -> str:
+        """The live uid blocks (``spamtrace release`` undoes them), carried over into a table
+        that replaces ours."""
+        from spamtrace.actions.uidblock import UidBlocker
+
+        return UidBlocker((25,), 1, nft=self.nft).carry_over()
 
     def snapshot(self) -> dict[str, Any]:
         return {"backend": "nft", "previous": self.nft.list_text()}
@@ -65,9 +88,9 @@ class NftFirewall:
 
         previous = snap.get("previous")
         if previous:
-            self.nft.load(nftables.transaction(previous))
+            self.nft.load(nftables.transaction(previous) + self._blocks())
         else:
-            self.nft.load(nftables.removal())
+            self.nft.remove()  # keeps live uid blocks
 
     def remove(self, plan: FirewallPlan | None) -> bool:
         return self.nft.remove()
@@ -121,6 +144,14 @@ class IptablesFirewall:
 
     def remove(self, plan: FirewallPlan | None) -> bool:
         return self.ipt.remove(plan)
+
+    def drift(self, policy: dict[str, Any]) -> tuple[bool, list[str]]:
+        listing = self.ipt.listing()
+        if listing is None:
+            return False, ["our iptables chains are not loaded"]
+        if strip_counts(listing) != strip_counts(str(policy.get("previous") or "")):
+            return True, ["our iptables chains differ from the confirmed policy"]
+        return True, []
 
     def status(self, plan: FirewallPlan, recorded: str | None) -> dict[str, Any]:
         listing = self.ipt.listing()

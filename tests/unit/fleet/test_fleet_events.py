@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import socket
+import time
 from pathlib import Path
 from typing import Any
 
@@ -317,6 +318,7 @@ def test_syslog_reader_restarted_is_reconnected(tmp_path: Path) -> None:
     sock.close()
     path.unlink()
     sender.write('{"n":1}')  # nobody reads: counted, no exception
+    assert sender.flush()
     assert sender.errors == 1
     again = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
     again.bind(str(path))
@@ -329,13 +331,28 @@ def test_syslog_reader_restarted_is_reconnected(tmp_path: Path) -> None:
         sender.close()
 
 
-def test_syslog_full_buffer_drops_instead_of_waiting(syslog_socket: Any) -> None:
-    path, _sock = syslog_socket
+def test_a_burst_is_queued_not_lost(syslog_socket: Any) -> None:
+    """More lines than the reader's datagram queue holds (net.unix.max_dgram_qlen, often 10)
+    arrive whole, in order, while the reader keeps reading."""
+    path, sock = syslog_socket
     sender = SyslogSender(str(path))
-    for _ in range(100_000):  # nobody reads: the receive queue fills up
+    for i in range(500):
+        sender.write(f'{{"n":{i}}}')
+    got = [json.loads(sock.recv(4096).decode().partition(": ")[2])["n"] for _ in range(500)]
+    assert got == list(range(500)) and sender.dropped == 0
+    sender.close()
+
+
+def test_a_stalled_reader_costs_dropped_lines_not_a_stalled_writer(syslog_socket: Any) -> None:
+    path, _sock = syslog_socket  # nobody reads
+    sender = SyslogSender(str(path), max_queued=50)
+    sender.SEND_TIMEOUT = 0.2  # type: ignore[misc]
+    assert sender._sock is not None
+    sender._sock.settimeout(0.2)
+    started = time.monotonic()
+    for _ in range(5_000):
         sender.write('{"pad":"' + "x" * 1000 + '"}')
-        if sender.dropped:
-            break
+    assert time.monotonic() - started < 1.0  # write() only queues
     assert sender.dropped >= 1 and sender.errors == 0
     sender.close()
 

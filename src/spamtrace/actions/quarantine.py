@@ -1,0 +1,570 @@
+"""Quarantine: move a malicious file out of the web root, restore it byte for byte, delete it.
+
+Layout (root-only, mode 0700, never under a web root)::
+
+    /var/lib/spamtrace/quarantine/
+        q-20261204T183012-3fa9c1/
+            data            the file's bytes (0600)
+            manifest.json   original path, owner, group, mode, mtime/atime, sha256, size,
+                            incident id, rule ids, notes
+
+Safe against the account that owns the file (it may race us):
+
+- every step opens a directory relative to the previous one's fd with ``O_NOFOLLOW``; a
+  symlink anywhere in the original path is refused, never followed;
+- the file is opened with ``O_NOFOLLOW`` (a symlink is refused) and must be a regular file;
+  its bytes are read from that fd, so what is quarantined is what was checked;
+- the file is *copied* (quarantine is on another filesystem, and a hard link would keep the
+  quarantined bytes writable through the file's other names); before its name is removed,
+  the name is looked up again (``AT_SYMLINK_NOFOLLOW``) and must still be the same inode,
+  otherwise nothing is removed and the copy is dropped: "swapped between check and move";
+- a hard-linked file (``st_nlink > 1``) loses only the name that was found; its other names
+  are left in place and the manifest says so;
+- a quarantine directory that is full or read-only makes the move fail before the original
+  is touched (the partial copy is removed): failed, reported, nothing lost;
+- a process that still has the file open (php-fpm keeps the compiled script) is noted: it
+  keeps what it loaded until it exits; the next request for the URL gets a 404.
+
+Restore recreates the file with ``O_CREAT | O_EXCL | O_NOFOLLOW`` in the original folder
+(reached the same way), writes the bytes, sets owner, group, mode and times, checks the
+sha256, and refuses a path where a file appeared since, unless ``force``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import errno
+import grp
+import hashlib
+import json
+import os
+import pwd
+import secrets
+import stat
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from spamtrace.errors import RuntimeFailure, UsageError
+
+ITEM_SCHEMA = "spamtrace.quarantine-item/1"
+DATA = "data"
+MANIFEST = "manifest.json"
+_DIR_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
+_CHUNK = 1 << 20
+
+
+class QuarantineError(RuntimeFailure):
+    """A file could not be quarantined, restored or deleted (nothing was lost)."""
+
+
+@dataclass(frozen=True, slots=True)
+class QuarantineItem:
+    id: str
+    path: str
+    sha256: str
+    size: int
+    uid: int
+    gid: int
+    owner: str | None
+    group: str | None
+    mode: int
+    mtime_ns: int
+    atime_ns: int
+    incident: str | None
+    rules: tuple[str, ...]
+    quarantined_at: float
+    notes: tuple[str, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "path": self.path,
+            "sha256": self.sha256,
+            "size": self.size,
+            "uid": self.uid,
+            "gid": self.gid,
+            "owner": self.owner,
+            "group": self.group,
+            "mode": f"{self.mode:04o}",
+            "mtime": _iso(self.mtime_ns / 1e9),
+            "atime": _iso(self.atime_ns / 1e9),
+            "mtime_ns": self.mtime_ns,
+            "atime_ns": self.atime_ns,
+            "incident": self.incident,
+            "rules": list(self.rules),
+            "quarantined_at": _iso(self.quarantined_at),
+            "notes": list(self.notes),
+        }
+
+    @classmethod
+    def from_json(cls, doc: dict[str, Any]) -> QuarantineItem:
+        return cls(
+            id=str(doc["id"]),
+            path=str(doc["path"]),
+            sha256=str(doc["sha256"]),
+            size=int(doc["size"]),
+            uid=int(doc["uid"]),
+            gid=int(doc["gid"]),
+            owner=doc.get("owner"),
+            group=doc.get("group"),
+            mode=int(str(doc["mode"]), 8),
+            mtime_ns=int(doc["mtime_ns"]),
+            atime_ns=int(doc["atime_ns"]),
+            incident=doc.get("incident"),
+            rules=tuple(str(r) for r in doc.get("rules") or ()),
+            quarantined_at=_epoch(doc.get("quarantined_at")),
+            notes=tuple(str(n) for n in doc.get("notes") or ()),
+        )
+
+
+def _iso(ts: float) -> str:
+    return dt.datetime.fromtimestamp(ts, dt.timezone.utc).isoformat(timespec="microseconds")
+
+
+def _epoch(text: object) -> float:
+    try:
+        return dt.datetime.fromisoformat(str(text)).timestamp()
+    except ValueError:
+        return 0.0
+
+
+def _name(fn: Callable[[int], Any], ident: int) -> str | None:
+    try:
+        return str(fn(ident)[0])
+    except KeyError:
+        return None
+
+
+def _split(path: str) -> tuple[list[str], str]:
+    if not os.path.isabs(path):
+        raise QuarantineError(f"{path}: not an absolute path")
+    parts = [p for p in path.split("/") if p]
+    if not parts or any(p in (".", "..") for p in parts):
+        raise QuarantineError(f"{path}: not a plain absolute path")
+    return parts[:-1], parts[-1]
+
+
+@contextlib.contextmanager
+def open_dir_nofollow(parts: Sequence[str], where: str) -> Iterator[int]:
+    """An fd of ``/parts...``, each step relative to the last with ``O_NOFOLLOW``."""
+    fd = os.open("/", _DIR_FLAGS)
+    try:
+        for part in parts:
+            try:
+                nxt = os.open(part, _DIR_FLAGS, dir_fd=fd)
+            except OSError as exc:
+                if exc.errno in (errno.ELOOP, errno.ENOTDIR):
+                    raise QuarantineError(
+                        f"{where}: {part!r} in the path is a symlink or not a folder: refused "
+                        "(no symlink is followed)"
+                    ) from None
+                raise QuarantineError(
+                    f"{where}: cannot open folder {part!r}: {exc.strerror}"
+                ) from None
+            os.close(fd)
+            fd = nxt
+        yield fd
+    finally:
+        os.close(fd)
+
+
+def _fs_error(exc: OSError) -> str:
+    if exc.errno == errno.ENOSPC:
+        return "the quarantine folder is full (no space left)"
+    if exc.errno == errno.EROFS:
+        return "the quarantine folder is on a read-only filesystem"
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return "the quarantine folder is not writable"
+    if exc.errno == errno.EDQUOT:
+        return "the quarantine folder is over its quota"
+    return exc.strerror or str(exc)
+
+
+def open_holders(path: str, uid: int | None, procfs: str = "/proc") -> list[tuple[int, str]]:
+    """(pid, name) of processes of ``uid`` that have ``path`` open (php-fpm workers)."""
+    out: list[tuple[int, str]] = []
+    try:
+        pids = [int(p) for p in os.listdir(procfs) if p.isdigit()]
+    except OSError:
+        return out
+    for pid in pids:
+        try:
+            if uid is not None and os.stat(f"{procfs}/{pid}").st_uid != uid:
+                continue
+            fds = os.listdir(f"{procfs}/{pid}/fd")
+        except OSError:
+            continue
+        for fd in fds:
+            try:
+                target = os.readlink(f"{procfs}/{pid}/fd/{fd}")
+            except OSError:
+                continue
+            if target == path or target == path + " (deleted)":
+                try:
+                    with open(f"{procfs}/{pid}/comm", "rb") as fh:
+                        name = fh.read().decode("utf-8", "replace").strip()
+                except OSError:
+                    name = "?"
+                out.append((pid, name))
+                break
+    return out
+
+
+class Quarantine:
+    """The quarantine directory (created root-only on first use)."""
+
+    def __init__(self, directory: str) -> None:
+        self.directory = os.path.normpath(directory)
+        #: called between the copy and the removal of the original (tests use it to race)
+        self.before_unlink: Callable[[], None] | None = None
+
+    # ------------------------------------------------------------------ the directory
+    def _open_root(self, create: bool) -> int:
+        parents, name = _split(self.directory)
+        if not create and not os.path.lexists(self.directory):
+            raise QuarantineError(
+                f"{self.directory}: no quarantine folder (nothing quarantined yet)"
+            )
+        if create:
+            with contextlib.suppress(OSError):
+                os.makedirs(os.path.dirname(self.directory), 0o750, exist_ok=True)
+        with open_dir_nofollow(parents, self.directory) as parent:
+            if create:
+                try:
+                    os.mkdir(name, 0o700, dir_fd=parent)
+                except FileExistsError:
+                    pass
+                except OSError as exc:
+                    raise QuarantineError(
+                        f"{self.directory}: cannot create: {_fs_error(exc)}"
+                    ) from None
+            try:
+                fd = os.open(name, _DIR_FLAGS, dir_fd=parent)
+            except FileNotFoundError:
+                raise QuarantineError(
+                    f"{self.directory}: no quarantine folder (nothing quarantined yet)"
+                ) from None
+            except OSError as exc:
+                raise QuarantineError(f"{self.directory}: cannot open: {exc.strerror}") from None
+        st = os.fstat(fd)
+        if st.st_uid != os.geteuid() or st.st_mode & 0o077:
+            os.close(fd)
+            raise QuarantineError(
+                f"{self.directory}: must be owned by root with mode 0700 (it is uid "
+                f"{st.st_uid}, mode {stat.S_IMODE(st.st_mode):04o}): refused"
+            )
+        return fd
+
+    # ------------------------------------------------------------------ moving in
+    def add(
+        self, path: str, *, incident: str | None = None, rules: Sequence[str] = (),
+        now: float | None = None,
+    ) -> QuarantineItem:  # fmt: skip
+        """Quarantine ``path``; raises :class:`QuarantineError` (nothing lost) when it cannot."""
+        import time
+
+        parents, name = _split(path)
+        root = self._open_root(create=True)
+        try:
+            with open_dir_nofollow(parents, path) as parent:
+                try:
+                    fd = os.open(name, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC,
+                                 dir_fd=parent)  # fmt: skip
+                except OSError as exc:
+                    if exc.errno == errno.ELOOP:
+                        raise QuarantineError(
+                            f"{path}: is a symlink: refused (not followed)"
+                        ) from None
+                    raise QuarantineError(f"{path}: cannot open: {exc.strerror}") from None
+                try:
+                    return self._move(root, parent, fd, path, name, incident, rules,
+                                      time.time() if now is None else now)  # fmt: skip
+                finally:
+                    os.close(fd)
+        finally:
+            os.close(root)
+
+    def _move(
+        self, root: int, parent: int, fd: int, path: str, name: str, incident: str | None,
+        rules: Sequence[str], now: float,
+    ) -> QuarantineItem:  # fmt: skip
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise QuarantineError(f"{path}: not a regular file: refused")
+        ident = (
+            "q-"
+            + dt.datetime.fromtimestamp(now, dt.timezone.utc).strftime("%Y%m%dT%H%M%S")
+            + "-"
+            + secrets.token_hex(3)
+        )
+        notes: list[str] = []
+        try:
+            os.mkdir(ident, 0o700, dir_fd=root)
+        except OSError as exc:
+            raise QuarantineError(
+                f"{path}: not quarantined, left in place: {_fs_error(exc)}"
+            ) from None
+        item_fd = -1
+        try:
+            item_fd = os.open(ident, _DIR_FLAGS, dir_fd=root)
+            digest, size = self._copy(fd, item_fd)
+            if st.st_nlink > 1:
+                notes.append(
+                    f"hard-linked ({st.st_nlink} names): copied; only this name was removed, the "
+                    "other names are left in place (find them with: find / -samefile ...)"
+                )
+            item = QuarantineItem(
+                id=ident, path=path, sha256=digest, size=size, uid=st.st_uid, gid=st.st_gid,
+                owner=_name(pwd.getpwuid, st.st_uid), group=_name(grp.getgrgid, st.st_gid),
+                mode=stat.S_IMODE(st.st_mode), mtime_ns=st.st_mtime_ns, atime_ns=st.st_atime_ns,
+                incident=incident, rules=tuple(rules), quarantined_at=now, notes=tuple(notes),
+            )  # fmt: skip
+            self._write_manifest(item_fd, item)
+            if self.before_unlink is not None:
+                self.before_unlink()
+            try:
+                again = os.stat(name, dir_fd=parent, follow_symlinks=False)
+            except OSError:
+                raise QuarantineError(
+                    f"{path}: disappeared while it was being quarantined"
+                ) from None
+            if (again.st_dev, again.st_ino) != (st.st_dev, st.st_ino) or not stat.S_ISREG(
+                again.st_mode
+            ):
+                raise QuarantineError(
+                    f"{path}: swapped for another file or a symlink between the check and the "
+                    "move: refused, nothing removed"
+                )
+            holders = open_holders(path, st.st_uid)
+            try:
+                os.unlink(name, dir_fd=parent)
+            except OSError as exc:
+                raise QuarantineError(
+                    f"{path}: copied but cannot be removed: {exc.strerror}"
+                ) from None
+            if holders:
+                who = ", ".join(f"{n}[{p}]" for p, n in holders[:5])
+                notes.append(
+                    f"still open by {who}: it keeps the code it loaded until it exits; the next "
+                    "request for the file gets a 404"
+                )
+                item = _with_notes(item, notes)
+                with contextlib.suppress(OSError):
+                    self._write_manifest(item_fd, item)
+            return item
+        except BaseException:
+            if item_fd >= 0:
+                _remove_item(root, ident, item_fd)
+                item_fd = -1
+            raise
+        finally:
+            if item_fd >= 0:
+                os.close(item_fd)
+
+    @staticmethod
+    def _copy(src: int, item_fd: int) -> tuple[str, int]:
+        h = hashlib.sha256()
+        size = 0
+        try:
+            out = os.open(DATA, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC,
+                          0o600, dir_fd=item_fd)  # fmt: skip
+        except OSError as exc:
+            raise QuarantineError(f"not quarantined, left in place: {_fs_error(exc)}") from None
+        try:
+            os.lseek(src, 0, os.SEEK_SET)
+            while True:
+                chunk = os.read(src, _CHUNK)
+                if not chunk:
+                    break
+                h.update(chunk)
+                size += len(chunk)
+                view = memoryview(chunk)
+                while view:
+                    n = os.write(out, view)
+                    view = view[n:]
+            os.fsync(out)
+        except OSError as exc:
+            raise QuarantineError(f"not quarantined, left in place: {_fs_error(exc)}") from None
+        finally:
+            os.close(out)
+        return h.hexdigest(), size
+
+    @staticmethod
+    def _write_manifest(item_fd: int, item: QuarantineItem) -> None:
+        doc = {"schema": ITEM_SCHEMA, **item.to_json()}
+        data = json.dumps(doc, indent=2, ensure_ascii=True).encode() + b"\n"
+        tmp = MANIFEST + ".tmp"
+        try:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp, dir_fd=item_fd)
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC,
+                         0o600, dir_fd=item_fd)  # fmt: skip
+            try:
+                view = memoryview(data)
+                while view:
+                    view = view[os.write(fd, view) :]
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+            os.rename(tmp, MANIFEST, src_dir_fd=item_fd, dst_dir_fd=item_fd)
+        except OSError as exc:
+            raise QuarantineError(f"not quarantined, left in place: {_fs_error(exc)}") from None
+
+    # ------------------------------------------------------------------ reading
+    def items(self) -> list[QuarantineItem]:
+        """Every item, oldest first (an unreadable manifest is skipped)."""
+        try:
+            root = self._open_root(create=False)
+        except QuarantineError as exc:
+            if "no quarantine folder" in exc.message:
+                return []
+            raise
+        out: list[QuarantineItem] = []
+        try:
+            for name in sorted(os.listdir(root)):
+                item = self._read_item(root, name)
+                if item is not None:
+                    out.append(item)
+        finally:
+            os.close(root)
+        return out
+
+    @staticmethod
+    def _read_item(root: int, name: str) -> QuarantineItem | None:
+        if not name.startswith("q-"):
+            return None
+        try:
+            item_fd = os.open(name, _DIR_FLAGS, dir_fd=root)
+        except OSError:
+            return None
+        try:
+            fd = os.open(MANIFEST, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC, dir_fd=item_fd)
+            with os.fdopen(fd, "rb") as fh:
+                return QuarantineItem.from_json(json.loads(fh.read(1 << 20)))
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+        finally:
+            os.close(item_fd)
+
+    def get(self, ident: str) -> QuarantineItem:
+        if not ident.startswith("q-") or "/" in ident or ident in ("q-", ""):
+            raise UsageError(f"{ident!r} is not a quarantine id (see `spamtrace quarantine list`)")
+        for item in self.items():
+            if item.id == ident:
+                return item
+        raise UsageError(f"no quarantined file with id {ident} (see `spamtrace quarantine list`)")
+
+    # ------------------------------------------------------------------ restore / delete
+    def restore(self, ident: str, *, force: bool = False) -> QuarantineItem:
+        """Put the file back where it was, byte for byte, with owner, group, mode and times."""
+        item = self.get(ident)
+        parents, name = _split(item.path)
+        root = self._open_root(create=False)
+        try:
+            item_fd = os.open(item.id, _DIR_FLAGS, dir_fd=root)
+            try:
+                with open_dir_nofollow(parents, item.path) as parent:
+                    self._restore_into(item, item_fd, parent, name, force)
+            finally:
+                os.close(item_fd)
+            _remove_item(root, item.id, None)
+        finally:
+            os.close(root)
+        return item
+
+    @staticmethod
+    def _restore_into(
+        item: QuarantineItem, item_fd: int, parent: int, name: str, force: bool
+    ) -> None:
+        try:
+            existing = os.stat(name, dir_fd=parent, follow_symlinks=False)
+        except FileNotFoundError:
+            existing = None
+        if existing is not None:
+            if not force:
+                raise QuarantineError(
+                    f"{item.path}: a file appeared there since it was quarantined: not "
+                    "overwritten (use --force to replace it)"
+                )
+            if stat.S_ISDIR(existing.st_mode):
+                raise QuarantineError(f"{item.path}: is now a folder: not replaced")
+            os.unlink(name, dir_fd=parent)
+        src = os.open(DATA, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC, dir_fd=item_fd)
+        tmp = f".{name}.spamtrace-restore-{secrets.token_hex(3)}"
+        try:
+            out = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC,
+                          0o600, dir_fd=parent)  # fmt: skip
+        except OSError as exc:
+            os.close(src)
+            raise QuarantineError(f"{item.path}: cannot write the folder: {exc.strerror}") from None
+        try:
+            h = hashlib.sha256()
+            while True:
+                chunk = os.read(src, _CHUNK)
+                if not chunk:
+                    break
+                h.update(chunk)
+                view = memoryview(chunk)
+                while view:
+                    view = view[os.write(out, view) :]
+            if h.hexdigest() != item.sha256:
+                raise QuarantineError(f"{item.id}: the quarantined bytes do not match their sha256")
+            os.fchown(out, item.uid, item.gid)
+            os.fchmod(out, item.mode)
+            os.fsync(out)
+            os.utime(out, ns=(item.atime_ns, item.mtime_ns))
+            os.close(out)
+            out = -1
+            if not force:
+                try:  # no replace: a file that appeared meanwhile wins
+                    os.link(tmp, name, src_dir_fd=parent, dst_dir_fd=parent, follow_symlinks=False)
+                except FileExistsError:
+                    raise QuarantineError(
+                        f"{item.path}: a file appeared there since it was quarantined: not "
+                        "overwritten (use --force to replace it)"
+                    ) from None
+                os.unlink(tmp, dir_fd=parent)
+            else:
+                os.rename(tmp, name, src_dir_fd=parent, dst_dir_fd=parent)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp, dir_fd=parent)
+            raise
+        finally:
+            os.close(src)
+            if out >= 0:
+                os.close(out)
+
+    def delete(self, ident: str) -> QuarantineItem:
+        item = self.get(ident)
+        root = self._open_root(create=False)
+        try:
+            _remove_item(root, item.id, None)
+        finally:
+            os.close(root)
+        return item
+
+
+def _with_notes(item: QuarantineItem, notes: Sequence[str]) -> QuarantineItem:
+    from dataclasses import replace
+
+    return replace(item, notes=tuple(notes))
+
+
+def _remove_item(root: int, ident: str, item_fd: int | None) -> None:
+    """Remove one item folder (its files are ours: plain names, no recursion needed)."""
+    try:
+        if item_fd is None:
+            item_fd = os.open(ident, _DIR_FLAGS, dir_fd=root)
+        for name in os.listdir(item_fd):
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(name, dir_fd=item_fd)
+    except OSError:
+        pass
+    finally:
+        if item_fd is not None:
+            os.close(item_fd)
+    with contextlib.suppress(OSError):
+        os.rmdir(ident, dir_fd=root)

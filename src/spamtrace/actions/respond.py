@@ -1,0 +1,298 @@
+"""Carry out the response decisions of :mod:`spamtrace.policy.responses` (the impure side).
+
+:class:`Responder` is fed with every attributed attempt and its incident
+(:meth:`Responder.on_attempt`) and every finished scan (:meth:`Responder.on_scan`); the
+engine's responses subscriber (:mod:`spamtrace.service.responses`) does that. It asks the
+policy what to do, on the caller's thread (pure and fast), and:
+
+- in ``observe`` mode records each decision as ``would`` and does nothing;
+- in ``enforce`` mode hands it to a worker thread: blocks and stops on one (the block is one
+  ``nft -f`` of a few milliseconds, so the engine's loop never waits for it), quarantines
+  and suspensions on another (file copies and panel commands may take seconds and must
+  not delay the next block). Each is recorded as ``done`` or ``failed`` with the reason.
+
+Each decision is taken once per incident (its key is remembered). Every record
+(:class:`~spamtrace.sinks.store.ActionRecord`) goes to ``emit``, from whichever thread made
+it; the subscriber stores it and posts it on the engine's bus.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+import time
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
+
+from spamtrace.errors import SpamtraceError
+from spamtrace.model import AttributedAttempt, AttributionMethod
+from spamtrace.policy.responses import (
+    ActionStatus,
+    BlockUid,
+    ConnectWindows,
+    Decision,
+    Mode,
+    QuarantineFile,
+    ResponseRules,
+    ScannedFile,
+    Sender,
+    Situation,
+    StopProcess,
+    SuspendAccount,
+    decide,
+    describe,
+    undo_command,
+)
+from spamtrace.sinks.store import ActionRecord
+
+if TYPE_CHECKING:
+    from spamtrace.actions.process import ProcessSignaller
+    from spamtrace.actions.quarantine import Quarantine
+    from spamtrace.actions.uidblock import UidBlocker
+    from spamtrace.attribution.mta import MtaIdentity
+    from spamtrace.config import Config
+    from spamtrace.policy.incidents import Incident
+
+_LIVE = (AttributionMethod.LIVE, AttributionMethod.TRACEPOINT)
+MAX_INCIDENTS = 10_000
+
+
+def sender_of(att: AttributedAttempt) -> Sender | None:
+    """The process of an attempt, when it was read live (an exec-cache entry may be gone)."""
+    p = att.process
+    if p is None or p.method not in _LIVE:
+        return None
+    return Sender(p.pid, p.start_time, p.uid, p.euid, p.name, p.exe, p.cmdline)
+
+
+class Responder:
+    def __init__(
+        self,
+        cfg: Config,
+        mta: MtaIdentity,
+        *,
+        blocker: UidBlocker | None = None,
+        signaller: ProcessSignaller | None = None,
+        quarantine: Quarantine | None = None,
+        clock: Callable[[], float] = time.time,
+        emit: Callable[[ActionRecord], None] | None = None,
+    ) -> None:
+        self.rules = ResponseRules.from_config(
+            cfg, mta_uids=mta.uids, mta_users=mta.users, mta_exes=mta.exes
+        )
+        self.cfg = cfg
+        self.clock = clock
+        self._blocker = blocker
+        self._signaller = signaller
+        self._quarantine = quarantine
+        self.windows = ConnectWindows(MAX_INCIDENTS)
+        self._done: dict[str, set[str]] = {}
+        self._scans: dict[str, tuple[ScannedFile, ...]] = {}
+        self._senders: dict[str, Sender] = {}
+        self.counts: dict[str, int] = {}
+        self.emit = emit
+        #: records made when ``emit`` is None (tests, and what close() returns)
+        self.records: list[ActionRecord] = []
+        self._lock = threading.Lock()
+        self._fast = _Worker("spamtrace-respond", self._run_one)
+        self._slow = _Worker("spamtrace-quarantine", self._run_one)
+
+    @property
+    def enforcing(self) -> bool:
+        return self.rules.mode is Mode.ENFORCE
+
+    # ------------------------------------------------------------------ adapters (lazy)
+    def blocker(self) -> UidBlocker:
+        if self._blocker is None:
+            from spamtrace.actions.uidblock import UidBlocker
+
+            self._blocker = UidBlocker(
+                self.cfg.smtp.ports, self.cfg.firewall.nflog_group,
+                protected_uids=self.rules.protected_uids,
+            )  # fmt: skip
+        return self._blocker
+
+    def signaller(self) -> ProcessSignaller:
+        if self._signaller is None:
+            from spamtrace.actions.process import ProcessSignaller
+
+            self._signaller = ProcessSignaller(self.rules)
+        return self._signaller
+
+    def quarantine(self) -> Quarantine:
+        if self._quarantine is None:
+            from spamtrace.actions.quarantine import Quarantine
+
+            self._quarantine = Quarantine(self.cfg.responses.quarantine_dir)
+        return self._quarantine
+
+    # ------------------------------------------------------------------ feeding
+    def on_attempt(self, att: AttributedAttempt, inc: Incident) -> list[Decision]:
+        """An attempt joined ``inc``: the decisions taken now (carried out or recorded)."""
+        self.windows.note(inc.id, att.event.wall)
+        sender = sender_of(att)
+        if sender is not None:
+            self._remember(self._senders, inc.id, sender)
+        return self._decide(inc, att.event.wall)
+
+    def on_scan(self, inc: Incident, files: Sequence[dict[str, Any]] | None) -> list[Decision]:
+        """The incident's scan finished: quarantine (and block / stop) on a malicious file."""
+        if files is None:
+            return []
+        self._remember(self._scans, inc.id, tuple(ScannedFile.from_json(f) for f in files))
+        return self._decide(inc, inc.last_seen)
+
+    @staticmethod
+    def _remember(table: dict[str, Any], key: str, value: Any) -> None:
+        table[key] = value
+        if len(table) > MAX_INCIDENTS:
+            table.pop(next(iter(table)))
+
+    def _decide(self, inc: Incident, now: float) -> list[Decision]:
+        windows = {self.rules.block_window, self.rules.stop_window}
+        done = self._done.get(inc.id, set())
+        situation = Situation(
+            incident=inc,
+            recent_connects=self.windows.counts(inc.id, windows, now),
+            sender=self._senders.get(inc.id),
+            scan=self._scans.get(inc.id),
+            done=frozenset(done),
+        )
+        decisions = decide(situation, self.rules)
+        if not decisions:
+            return []
+        if inc.id not in self._done:
+            self._remember(self._done, inc.id, done)
+        for d in decisions:
+            done.add(d.key)
+            if not self.enforcing:
+                self._record(d, ActionStatus.WOULD, describe(d), None)
+            elif isinstance(d, (BlockUid, StopProcess)):
+                self._fast.put(d)
+            else:
+                self._slow.put(d)
+        return decisions
+
+    # ------------------------------------------------------------------ doing
+    def _record(
+        self, d: Decision, status: ActionStatus, detail: str, undo: str | None,
+        data: dict[str, Any] | None = None,
+    ) -> ActionRecord:  # fmt: skip
+        target: str
+        if isinstance(d, BlockUid):
+            target = str(d.uid)
+        elif isinstance(d, StopProcess):
+            target = f"{d.pid}:{d.start_time:.2f}"
+        elif isinstance(d, QuarantineFile):
+            target = d.path
+        else:
+            target = d.account
+        rec = ActionRecord(
+            incident_id=d.incident, action=d.kind.value, status=status.value, at=self.clock(),
+            detail=detail, undo=undo, uid=d.uid, target=target, data=data or {},
+        )  # fmt: skip
+        key = f"{rec.action}:{rec.status}"
+        with self._lock:
+            self.counts[key] = self.counts.get(key, 0) + 1
+            if self.emit is None:
+                self.records.append(rec)
+        if self.emit is not None:
+            self.emit(rec)
+        return rec
+
+    def execute(self, d: Decision) -> ActionRecord:
+        """Carry out one decision now (enforce mode); failures are records, not exceptions."""
+        try:
+            if isinstance(d, BlockUid):
+                self.blocker().block(d.uid, d.timeout)
+                return self._record(d, ActionStatus.DONE, describe(d), undo_command(d),
+                                    {"timeout": d.timeout, "reason": d.reason})  # fmt: skip
+            if isinstance(d, StopProcess):
+                res = self.signaller().signal_tree(d.pid, d.start_time, d.uid, d.signal)
+                if not res.ok:
+                    return self._record(d, ActionStatus.FAILED, res.detail, None)
+                return self._record(
+                    d, ActionStatus.DONE, f"{res.detail}: {d.reason}", undo_command(d),
+                    {"signal": d.signal, "signalled": [list(p) for p in res.signalled]},
+                )  # fmt: skip
+            if isinstance(d, QuarantineFile):
+                item = self.quarantine().add(d.path, incident=d.incident, rules=d.rules)
+                detail = f"moved {d.path} to quarantine as {item.id} (sha256 {item.sha256[:16]}…)"
+                if item.notes:
+                    detail += "; " + "; ".join(item.notes)
+                return self._record(d, ActionStatus.DONE, detail,
+                                    f"spamtrace quarantine restore {item.id}",
+                                    {"quarantine_id": item.id, "sha256": item.sha256})  # fmt: skip
+            return self._suspend(d)
+        except SpamtraceError as exc:
+            return self._record(d, ActionStatus.FAILED, exc.message, None)
+        except OSError as exc:
+            return self._record(d, ActionStatus.FAILED, f"{type(exc).__name__}: {exc}", None)
+
+    def _suspend(self, d: SuspendAccount) -> ActionRecord:
+        from spamtrace.actions.suspend import run_suspend
+
+        res = run_suspend(d.command, d.timeout)
+        data = {"argv": list(d.command), "exit_status": res.exit_status,
+                "output": res.output, "seconds": round(res.seconds, 3)}  # fmt: skip
+        status = ActionStatus.DONE if res.ok else ActionStatus.FAILED
+        return self._record(d, status, f"{describe(d)}: {res.detail}",
+                            undo_command(d) if res.ok else None, data)  # fmt: skip
+
+    # ------------------------------------------------------------------ the workers
+    def _run_one(self, d: Decision) -> None:
+        try:
+            self.execute(d)
+        except BaseException as exc:  # never let a worker die silently
+            self._record(d, ActionStatus.FAILED, f"{type(exc).__name__}: {exc}", None)
+
+    def wait(self, timeout: float = 30.0) -> bool:
+        """Wait until the queued decisions are carried out (tests, the end of a run)."""
+        deadline = time.monotonic() + timeout
+        return self._fast.wait(deadline) and self._slow.wait(deadline)
+
+    def close(self, timeout: float = 30.0) -> None:
+        """Finish queued work (bounded by ``timeout``) and stop the workers."""
+        deadline = time.monotonic() + timeout
+        self._fast.close(deadline)
+        self._slow.close(deadline)
+
+
+class _Worker:
+    """One thread carrying out decisions in order, started on first use."""
+
+    def __init__(self, name: str, run: Callable[[Decision], None]) -> None:
+        self.name = name
+        self.run = run
+        self._jobs: queue.Queue[Decision | None] = queue.Queue()
+        self._thread: threading.Thread | None = None
+
+    def put(self, d: Decision) -> None:
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._loop, name=self.name, daemon=True)
+            self._thread.start()
+        self._jobs.put(d)
+
+    def _loop(self) -> None:
+        while True:
+            d = self._jobs.get()
+            try:
+                if d is None:
+                    return
+                self.run(d)
+            finally:
+                self._jobs.task_done()
+
+    def wait(self, deadline: float) -> bool:
+        while self._jobs.unfinished_tasks:
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(0.005)
+        return True
+
+    def close(self, deadline: float) -> None:
+        thread, self._thread = self._thread, None
+        if thread is None:
+            return
+        self._jobs.put(None)
+        thread.join(max(0.0, deadline - time.monotonic()))

@@ -1,0 +1,188 @@
+"""Block one uid's SMTP egress: the named set ``blocked_uids`` in ``table inet spamtrace``.
+
+The set and its chain live in spamtrace's own table whether or not the full firewall policy
+(``spamtrace firewall apply``) is loaded::
+
+    set blocked_uids { type uid; flags timeout; }          # elements: uid [timeout Ns]
+    chain uid_block {                                       # its own base chain: a reject
+        type filter hook output priority filter - 10;       # here is final, whatever the
+        oifname != "lo" meta skuid @blocked_uids            # other chain accepts
+            tcp dport { 25, ... } tcp flags & (syn | ack) == syn
+            counter log group N prefix "spamtrace-uid-block" reject with tcp reset
+    }
+
+Every change is one ``nft -f`` transaction that also (re)creates the set and the chain
+(``add`` is idempotent; the chain is flushed and its one rule added again), so a block works
+on a host where the table was never loaded, and the kernel applies it whole or not at all.
+Connections to the local MTA (``lo``) stay open. :func:`render_parts` gives the same set and
+chain for :func:`spamtrace.actions.nftables.render`, so ``firewall apply`` keeps them, and
+:meth:`UidBlocker.carry_over` the live elements (with what is left of their timeouts), so
+that replacing the table keeps the blocks.
+
+Root and the MTA's users are refused here as well as in the policy (``protected_uids``).
+"""
+
+from __future__ import annotations
+
+import subprocess
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from spamtrace.errors import ExternalToolError, FirewallError
+
+FAMILY = "inet"
+TABLE = "spamtrace"
+SET = "blocked_uids"
+CHAIN = "uid_block"
+LOG_PREFIX = "spamtrace-uid-block"
+
+
+@dataclass(frozen=True, slots=True)
+class BlockedUid:
+    uid: int
+    timeout: int | None  # seconds; None: until released
+    expires: int | None  # seconds left
+
+
+def _ports(ports: Sequence[int]) -> str:
+    return "{ " + ", ".join(str(p) for p in sorted(set(ports))) + " }"
+
+
+def rule_text(ports: Sequence[int], nflog_group: int) -> str:
+    return (
+        f'oifname != "lo" meta skuid @{SET} tcp dport {_ports(ports)} '
+        f'tcp flags & (syn | ack) == syn counter log group {nflog_group} prefix "{LOG_PREFIX}" '
+        'reject with tcp reset comment "st:uid-block"'
+    )
+
+
+def render_parts(ports: Sequence[int], nflog_group: int) -> list[str]:
+    """The set and chain as lines of a ``table inet spamtrace { ... }`` body."""
+    return [
+        f"\tset {SET} {{",
+        "\t\ttype uid",
+        "\t\tflags timeout",
+        "\t}",
+        f"\tchain {CHAIN} {{",
+        "\t\ttype filter hook output priority filter - 10; policy accept;",
+        f"\t\t{rule_text(ports, nflog_group)}",
+        "\t}",
+    ]
+
+
+def ensure_text(ports: Sequence[int], nflog_group: int) -> str:
+    """Commands that create the table, set and chain if missing (idempotent, one rule)."""
+    return (
+        f"add table {FAMILY} {TABLE}\n"
+        f"add set {FAMILY} {TABLE} {SET} {{ type uid; flags timeout; }}\n"
+        f"add chain {FAMILY} {TABLE} {CHAIN} "
+        "{ type filter hook output priority filter - 10; policy accept; }\n"
+        f"flush chain {FAMILY} {TABLE} {CHAIN}\n"
+        f"add rule {FAMILY} {TABLE} {CHAIN} {rule_text(ports, nflog_group)}\n"
+    )
+
+
+def _element(uid: int, timeout: int | None, expires: int | None = None) -> str:
+    if not timeout:
+        return str(uid)
+    text = f"{uid} timeout {int(timeout)}s"
+    if expires is not None and 0 < expires < timeout:
+        text += f" expires {int(expires)}s"
+    return text
+
+
+def add_text(uid: int, timeout: int) -> str:
+    """Add (or renew) one element: add, delete, add again, so an existing one gets the new
+    timeout; one transaction."""
+    elem = _element(uid, timeout)
+    return (
+        f"add element {FAMILY} {TABLE} {SET} {{ {elem} }}\n"
+        f"delete element {FAMILY} {TABLE} {SET} {{ {uid} }}\n"
+        f"add element {FAMILY} {TABLE} {SET} {{ {elem} }}\n"
+    )
+
+
+def elements_text(blocked: Iterable[BlockedUid]) -> str:
+    """``add element`` lines that put back live blocks (after a table is replaced)."""
+    elems = [_element(b.uid, b.timeout, b.expires) for b in blocked]
+    if not elems:
+        return ""
+    return f"add element {FAMILY} {TABLE} {SET} {{ {', '.join(elems)} }}\n"
+
+
+def parse_elements(document: dict[str, Any] | None) -> list[BlockedUid]:
+    """The elements of ``nft -j list set``/``list table`` output."""
+    out: list[BlockedUid] = []
+    for obj in (document or {}).get("nftables", []):
+        st = obj.get("set") if isinstance(obj, dict) else None
+        if not isinstance(st, dict) or st.get("name") != SET:
+            continue
+        for elem in st.get("elem", []):
+            if isinstance(elem, dict) and isinstance(elem.get("elem"), dict):
+                e = elem["elem"]
+                out.append(BlockedUid(int(e["val"]), e.get("timeout"), e.get("expires")))
+            elif isinstance(elem, int):
+                out.append(BlockedUid(elem, None, None))
+    return sorted(out, key=lambda b: b.uid)
+
+
+class UidBlocker:
+    """Adds, lists and removes elements of ``blocked_uids`` with ``nft -f`` (root)."""
+
+    def __init__(
+        self,
+        ports: Sequence[int],
+        nflog_group: int,
+        *,
+        protected_uids: Iterable[int] = (0,),
+        nft: Any = None,
+    ) -> None:
+        from spamtrace.actions.nftables import NftBackend
+
+        self.ports = tuple(ports)
+        self.nflog_group = nflog_group
+        self.protected = frozenset({0, *protected_uids})
+        self.nft = nft if nft is not None else NftBackend()
+
+    def _load(self, text: str) -> None:
+        proc = self.nft._run(["-f", "-"], stdin=text, timeout=10)
+        if proc.returncode != 0:
+            from spamtrace.actions.nftables import _nft_error
+
+            raise _nft_error("load", proc.stderr)
+
+    def block(self, uid: int, timeout: int) -> None:
+        """Reject the uid's new SMTP connections (renews the timeout of an existing block)."""
+        if uid in self.protected:
+            raise FirewallError(f"refusing to block uid {uid}: root or an MTA user")
+        self._load(ensure_text(self.ports, self.nflog_group) + add_text(uid, timeout))
+
+    def release(self, uid: int) -> bool:
+        """Remove the uid from the set; False when it was not blocked."""
+        if uid not in {b.uid for b in self.blocked()}:
+            return False
+        self._load(f"delete element {FAMILY} {TABLE} {SET} {{ {uid} }}\n")
+        return True
+
+    def blocked(self) -> list[BlockedUid]:
+        proc = self.nft._run(["-j", "list", "set", FAMILY, TABLE, SET])
+        if proc.returncode != 0:
+            from spamtrace.actions.nftables import _no_table
+
+            if _no_table(proc.stderr):
+                return []
+            raise ExternalToolError(f"nft list set failed: {' '.join(proc.stderr.split())}")
+        import json
+
+        try:
+            return parse_elements(json.loads(proc.stdout))
+        except (ValueError, KeyError, TypeError):
+            raise ExternalToolError("nft -j list set returned unexpected JSON") from None
+
+    def carry_over(self) -> str:
+        """``add element`` lines for the live blocks (append to a table-replacing file)."""
+        try:
+            return elements_text(self.blocked())
+        except (ExternalToolError, FirewallError, subprocess.SubprocessError):
+            return ""

@@ -1,0 +1,393 @@
+"""Mail log events -> messages -> who sent them (account, script, mailbox).
+
+:class:`MailLedger` takes :class:`~spamtrace.sources.maillog.event.MailLogged` events in log
+order (Exim, Postfix and PHP ``mail.log`` may be mixed) and joins the lines of each message:
+
+- **Exim**: the ``cwd=`` / arguments line of a local submission goes with the next local
+  arrival (``P=local``) of the same process when Exim logs pids (``+pid``), else with the
+  oldest such line not yet used, at most :data:`JOIN_SECONDS` older (they are written by the
+  same ``sendmail`` process moments apart). Lines of Exim's own processes (queue runners,
+  ``-Mc`` deliveries, bounce generation) are not submissions and are dropped. Deliveries,
+  deferrals and bounces are counted per message id.
+- **Postfix**: ``pickup`` (uid) and ``smtpd`` (client, SASL user) lines are held by queue id
+  until the ``qmgr`` ``from=`` line (the arrival); a message is counted once even when qmgr
+  logs it again after a deferral.
+- **PHP mail.log**: a ``mail()`` call names the script; it is given to the account's next local
+  arrival within :data:`JOIN_SECONDS`. When no MTA log is read at all, the calls themselves are
+  the messages.
+
+Each finished arrival is a :class:`MailMessage` (who and how many recipients), given to the
+caller's callback and summed per sender (:class:`SenderTotals`): the kind (``auth`` for an
+SMTP AUTH mailbox, ``script`` when a script is known, ``local`` otherwise), the account (the
+local user, or the owner of the script's home directory), uid, script, cwd. Only mail sent
+*from* this server counts as a sender: local submissions and authenticated SMTP. Mail received
+from other servers (no ``U=``, no ``A=``) is counted as ``inbound`` only.
+
+Memory is bounded: open messages, pending lines and distinct recipients are capped and the
+oldest dropped first (counted in :attr:`MailLedger.dropped`).
+"""
+
+from __future__ import annotations
+
+import os
+from collections import OrderedDict, deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from spamtrace.sources.maillog.event import MailAction, MailLogged
+
+#: how far apart the lines of one submission may be (arguments / PHP call -> arrival), seconds
+JOIN_SECONDS = 5.0
+MAX_OPEN = 200_000  # messages waiting for their deliveries / Completed
+MAX_PENDING = 4096  # argument lines, Postfix submissions and PHP calls waiting for an arrival
+MAX_DISTINCT = 100_000  # distinct recipients kept per sender (counting goes on beyond)
+#: Exim's own processes log arguments too; these options mean "not a new submission"
+_EXIM_INTERNAL = ("-M", "-q", "-bd", "-bp", "-bP", "-bV", "-bt", "-bv", "-be", "-brw", "-E")
+
+
+@dataclass(slots=True)
+class MailMessage:
+    """One message that entered the queue, with who sent it."""
+
+    mta: str
+    queue_id: str | None
+    wall: float
+    sender: str | None
+    user: str | None
+    uid: int | None
+    auth: str | None
+    ip: str | None
+    protocol: str | None
+    size: int | None
+    cwd: str | None
+    args: tuple[str, ...]
+    script: str | None
+    recipients: int = 0  # known recipient count (listed, counted by the MTA, or delivered)
+    addresses: set[str] = field(default_factory=set)
+    delivered: int = 0
+    deferred: int = 0
+    bounced: int = 0
+    final_count: bool = False  # the MTA logged the recipient count: deliveries add none
+
+    @property
+    def local(self) -> bool:
+        return self.auth is None and (self.user is not None or self.uid is not None)
+
+
+@dataclass(slots=True)
+class SenderTotals:
+    """Everything one sender (key) sent in the logs read."""
+
+    kind: str  # "script" | "auth" | "local"
+    user: str | None
+    uid: int | None
+    script: str | None
+    cwd: str | None
+    auth_user: str | None
+    messages: int = 0
+    recipients: int = 0
+    bounced: int = 0
+    deferred: int = 0
+    size: int = 0
+    first_seen: float = 0.0
+    last_seen: float = 0.0
+    distinct: set[str] = field(default_factory=set)
+    ips: set[str] = field(default_factory=set)
+    senders: set[str] = field(default_factory=set)  # envelope senders (bounded)
+
+
+def sender_key(msg: MailMessage) -> tuple[str, str | None, str | None]:
+    """(kind, who, where): an auth mailbox, or a local user and its script (else its cwd)."""
+    if msg.auth is not None:
+        return ("auth", msg.auth, None)
+    who = msg.user if msg.user is not None else (str(msg.uid) if msg.uid is not None else None)
+    if msg.script:
+        return ("script", who, msg.script)
+    return ("local", who, msg.cwd)
+
+
+def _is_submission(args: tuple[str, ...]) -> bool:
+    return not any(a.startswith(_EXIM_INTERNAL) for a in args[1:])
+
+
+def home_owner(path: str, homes: dict[str, str]) -> str | None:
+    """The user whose home directory holds ``path`` (the deepest home that does)."""
+    folder = path.rstrip("/")
+    while folder:
+        user = homes.get(folder)
+        if user is not None:
+            return user
+        folder = folder[: folder.rfind("/")] if "/" in folder else ""
+    return None
+
+
+def passwd_homes(root: str = "/") -> tuple[dict[str, str], dict[str, int]]:
+    """(home -> user, user -> uid) from ``<root>/etc/passwd`` (uids >= 1000 for homes)."""
+    homes: dict[str, str] = {}
+    uids: dict[str, int] = {}
+    try:
+        with open(os.path.join(root, "etc/passwd"), encoding="utf-8", errors="replace") as fh:
+            for line in fh:
+                parts = line.rstrip("\n").split(":")
+                if len(parts) < 7 or not parts[2].isdigit():
+                    continue
+                uids.setdefault(parts[0], int(parts[2]))
+                if int(parts[2]) >= 1000 and parts[5].startswith("/") and parts[5] != "/":
+                    homes.setdefault(parts[5], parts[0])
+    except OSError:
+        pass
+    return homes, uids
+
+
+class MailLedger:
+    """Joins mail log events into messages and sums them per sender (see the module doc)."""
+
+    def __init__(
+        self,
+        *,
+        since: float | None = None,
+        homes: dict[str, str] | None = None,
+        uids: dict[str, int] | None = None,
+        on_message: Callable[[MailMessage], None] | None = None,
+        on_recipient: Callable[[MailMessage, str, float], None] | None = None,
+        php_only: bool = False,
+    ) -> None:
+        self.since = since
+        self.homes = homes or {}
+        self.uids = uids or {}
+        self._names = {uid: name for name, uid in reversed(list(self.uids.items()))}
+        self.on_message = on_message
+        #: called with each recipient first learnt from a delivery line (and its time)
+        self.on_recipient = on_recipient
+        #: no MTA log is read: PHP mail() calls are the messages
+        self.php_only = php_only
+        self.senders: dict[tuple[str, str | None, str | None], SenderTotals] = {}
+        self.inbound = 0
+        self.events = 0
+        self.dropped = 0
+        self._open: OrderedDict[str, MailMessage] = OrderedDict()
+        self._args_by_pid: dict[int, MailLogged] = {}
+        self._args: deque[MailLogged] = deque()
+        self._postfix: OrderedDict[str, list[MailLogged]] = OrderedDict()
+        self._seen_postfix: OrderedDict[str, None] = OrderedDict()
+        self._php: dict[str, deque[MailLogged]] = {}
+
+    # ----------------------------------------------------------------- feeding
+    def add(self, ev: MailLogged) -> MailMessage | None:
+        """Take one event; return the message it completed as an arrival, if any."""
+        self.events += 1
+        action = ev.action
+        if action is MailAction.ARRIVAL:
+            if ev.mta == "postfix":
+                return self._postfix_arrival(ev)
+            return self._exim_arrival(ev)
+        if action is MailAction.ARGUMENTS:
+            if ev.cwd is None or not _is_submission(ev.args):
+                return None
+            if ev.pid is not None:
+                self._args_by_pid[ev.pid] = ev
+                if len(self._args_by_pid) > MAX_PENDING:
+                    self._args_by_pid.pop(next(iter(self._args_by_pid)))
+                    self.dropped += 1
+            else:
+                self._args.append(ev)
+                if len(self._args) > MAX_PENDING:
+                    self._args.popleft()
+                    self.dropped += 1
+            return None
+        if action is MailAction.SUBMITTED:
+            if ev.queue_id is not None:
+                self._postfix.setdefault(ev.queue_id, []).append(ev)
+                self._postfix.move_to_end(ev.queue_id)
+                if len(self._postfix) > MAX_PENDING:
+                    self._postfix.popitem(last=False)
+                    self.dropped += 1
+            return None
+        if action is MailAction.SCRIPT_CALL:
+            return self._php_call(ev)
+        if action is MailAction.COMPLETED:
+            if ev.queue_id is not None:
+                self._open.pop(ev.queue_id, None)
+            return None
+        msg = self._open.get(ev.queue_id) if ev.queue_id is not None else None
+        if msg is None:
+            return None
+        rcpt = ev.recipients[0] if ev.recipients else None
+        new = rcpt is not None and rcpt not in msg.addresses
+        if new and rcpt is not None:
+            msg.addresses.add(rcpt)
+        totals = self.senders.get(sender_key(msg))
+        if action is MailAction.DELIVERY:
+            msg.delivered += 1
+        elif action is MailAction.DEFER:
+            msg.deferred += 1
+            if totals is not None:
+                totals.deferred += 1
+        elif action is MailAction.BOUNCE:
+            msg.bounced += 1
+            if totals is not None:
+                totals.bounced += 1
+        if new and rcpt is not None:
+            if totals is not None and len(totals.distinct) < MAX_DISTINCT:
+                totals.distinct.add(rcpt)
+            if not msg.final_count and len(msg.addresses) > msg.recipients:
+                msg.recipients += 1  # recipients known from the deliveries
+                if totals is not None:
+                    totals.recipients += 1
+            if self.on_recipient is not None and totals is not None:
+                self.on_recipient(msg, rcpt, ev.wall)
+        return None
+
+    def _take_args(self, ev: MailLogged) -> MailLogged | None:
+        if ev.pid is not None and ev.pid in self._args_by_pid:
+            return self._args_by_pid.pop(ev.pid)
+        q = self._args
+        while q and ev.wall - q[0].wall > JOIN_SECONDS:
+            q.popleft()
+        return q.popleft() if q else None
+
+    def _exim_arrival(self, ev: MailLogged) -> MailMessage | None:
+        local = ev.protocol is not None and ev.protocol.startswith("local")
+        if not local and ev.auth is None:
+            self.inbound += 1
+            return None
+        args = self._take_args(ev) if local else None
+        uid = self.uids.get(ev.user) if ev.user is not None else None
+        msg = MailMessage(
+            "exim", ev.queue_id, ev.wall, ev.sender, ev.user if local else None, uid,
+            ev.auth, ev.ip, ev.protocol, ev.size, args.cwd if args else None,
+            args.args if args else (), None,
+        )  # fmt: skip
+        if ev.nrcpt is not None:
+            msg.recipients = ev.nrcpt
+            msg.final_count = True
+            msg.addresses.update(ev.recipients)
+        elif args is not None and "-t" not in args.args:
+            listed = _argv_recipients(args.args)
+            msg.recipients = len(listed)
+            msg.addresses.update(listed)
+        return self._finish(msg, open_for_deliveries=True)
+
+    def _postfix_arrival(self, ev: MailLogged) -> MailMessage | None:
+        qid = ev.queue_id
+        if qid is None:
+            return None
+        if qid in self._seen_postfix:  # qmgr logs from= again after a deferral
+            return None
+        self._seen_postfix[qid] = None
+        if len(self._seen_postfix) > MAX_OPEN:
+            self._seen_postfix.popitem(last=False)
+        parts = self._postfix.pop(qid, [])
+        uid = user = auth = ip = protocol = None
+        for part in parts:
+            uid = part.uid if part.uid is not None else uid
+            user = part.user if part.user is not None else user
+            auth = part.auth if part.auth is not None else auth
+            ip = part.ip if part.ip is not None else ip
+            protocol = part.protocol if part.protocol is not None else protocol
+        if auth is None and uid is None:
+            self.inbound += 1
+            return None
+        if uid is not None:
+            user = self._names.get(uid, user)
+        msg = MailMessage(
+            "postfix", qid, ev.wall, ev.sender, user, uid, auth, ip, protocol, ev.size,
+            None, (), None,
+        )  # fmt: skip
+        msg.recipients = ev.nrcpt or 0
+        msg.final_count = ev.nrcpt is not None
+        return self._finish(msg, open_for_deliveries=True, count_later=True)
+
+    def _php_call(self, ev: MailLogged) -> MailMessage | None:
+        user = home_owner(ev.script, self.homes) if ev.script else None
+        if user is None and ev.uid is not None:
+            user = self._names.get(ev.uid)
+        if self.php_only:
+            uid = self.uids.get(user) if user is not None else ev.uid
+            cwd = os.path.dirname(ev.script) if ev.script else None
+            msg = MailMessage(
+                "php", None, ev.wall, None, user, uid, None, None, "php-mail", None, cwd, (),
+                ev.script,
+            )  # fmt: skip
+            msg.recipients = ev.nrcpt or len(ev.recipients)
+            msg.addresses.update(ev.recipients)
+            return self._finish(msg, open_for_deliveries=False)
+        q = self._php.setdefault(user or "", deque())
+        q.append(ev)
+        if len(q) > MAX_PENDING:
+            q.popleft()
+            self.dropped += 1
+        return None
+
+    def _take_php(self, msg: MailMessage) -> MailLogged | None:
+        q = self._php.get(msg.user or "")
+        if not q and msg.uid is not None:
+            q = self._php.get("")
+        while q and msg.wall - q[0].wall > JOIN_SECONDS:
+            q.popleft()
+        if q and q[0].wall <= msg.wall + 1.0:
+            return q.popleft()
+        return None
+
+    def _finish(
+        self, msg: MailMessage, *, open_for_deliveries: bool, count_later: bool = False
+    ) -> MailMessage | None:
+        if msg.local and self._php:
+            call = self._take_php(msg)
+            if call is not None and call.script:
+                msg.script = call.script
+                if not msg.recipients:
+                    msg.recipients = call.nrcpt or len(call.recipients)
+                    msg.addresses.update(call.recipients)
+        if self.since is not None and msg.wall < self.since:
+            return None  # read for its context only (joins), not counted
+        key = sender_key(msg)
+        totals = self.senders.get(key)
+        if totals is None:
+            kind = key[0]
+            totals = SenderTotals(
+                kind, msg.user, msg.uid, msg.script, msg.cwd, msg.auth,
+                first_seen=msg.wall, last_seen=msg.wall,
+            )  # fmt: skip
+            if kind == "auth":
+                totals.user, totals.uid = None, None
+            self.senders[key] = totals
+        totals.messages += 1
+        totals.recipients += msg.recipients
+        totals.size += msg.size or 0
+        totals.first_seen = min(totals.first_seen, msg.wall)
+        totals.last_seen = max(totals.last_seen, msg.wall)
+        for addr in msg.addresses:
+            if len(totals.distinct) >= MAX_DISTINCT:
+                break
+            totals.distinct.add(addr)
+        if msg.ip is not None and len(totals.ips) < MAX_DISTINCT:
+            totals.ips.add(msg.ip)
+        if msg.sender is not None and len(totals.senders) < 64:
+            totals.senders.add(msg.sender)
+        if totals.cwd is None and msg.cwd is not None:
+            totals.cwd = msg.cwd
+        if open_for_deliveries and msg.queue_id is not None:
+            self._open[msg.queue_id] = msg
+            if count_later:
+                msg.addresses.clear()
+            if len(self._open) > MAX_OPEN:
+                self._open.popitem(last=False)
+                self.dropped += 1
+        if self.on_message is not None:
+            self.on_message(msg)
+        return msg
+
+
+def _argv_recipients(args: tuple[str, ...]) -> list[str]:
+    """Recipients given on a sendmail command line (without ``-t``): the non-option words."""
+    out: list[str] = []
+    skip = False
+    for arg in args[1:]:
+        if skip:
+            skip = False
+        elif arg in ("-f", "-F", "-o", "-O", "-p", "-N", "-R", "-V", "-X", "-B", "-C"):
+            skip = True
+        elif arg and not arg.startswith("-"):
+            out.extend(a for a in arg.split(",") if a)
+    return out

@@ -1,0 +1,168 @@
+"""`spamtrace daemon` (the service) and `spamtrace status` (ask it): argparse and wiring.
+
+The daemon itself is :mod:`spamtrace.service.daemon`; see docs/daemon.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+from typing import TYPE_CHECKING, Any
+
+from spamtrace.errors import ExitCode, PermissionRequired
+from spamtrace.safetext import escape
+
+if TYPE_CHECKING:
+    from spamtrace.config import Config
+
+
+def register(sub: Any) -> None:
+    from spamtrace.actions.firewall.transaction import DEFAULT_STATE_DIR
+    from spamtrace.cli.watch import add_engine_arguments
+
+    d = sub.add_parser(
+        "daemon",
+        help="run the watcher as a service (what spamtrace.service starts; root)",
+    )
+    add_engine_arguments(d)
+    d.add_argument(
+        "--socket", metavar="PATH", help="control socket (default: config daemon.socket)"
+    )
+    d.add_argument(
+        "--firewall-state-dir",
+        default=DEFAULT_STATE_DIR,
+        metavar="DIR",
+        help=f"the firewall's confirmed rules, for the drift check (default {DEFAULT_STATE_DIR})",
+    )
+    d.set_defaults(handler=_daemon)
+
+    s = sub.add_parser("status", help="ask the running daemon how it is doing")
+    s.add_argument("--json", action="store_true", help="machine-readable output")
+    s.add_argument(
+        "--socket", metavar="PATH", help="control socket (default: config daemon.socket)"
+    )
+    # a broken config must not hide the daemon (which kept its old one): status still asks
+    s.set_defaults(handler=_status, report_despite_bad_config=True)
+
+
+def _daemon(args: argparse.Namespace, cfg: Config) -> int:
+    from spamtrace.cli.watch import engine_options
+    from spamtrace.service.daemon import Daemon
+
+    if os.geteuid() != 0:
+        raise PermissionRequired("daemon needs root (tracefs, proc connector, control socket)")
+    daemon = Daemon(
+        cfg,
+        engine_options(args, cfg),
+        config_file=args.config,
+        socket_path=args.socket or cfg.daemon.socket,
+        firewall_state_dir=args.firewall_state_dir,
+        respond=not args.no_respond,
+        alerts=not args.no_alerts,
+    )
+    return daemon.run()
+
+
+def _status(args: argparse.Namespace, cfg: Config) -> int:
+    from spamtrace.service.control import query
+
+    doc = query(args.socket or cfg.daemon.socket, {"command": "status"})
+    if args.json:
+        from spamtrace.cli.output import dump_json
+
+        dump_json(doc)
+        return ExitCode.CLEAN
+    print("\n".join(status_lines(doc)))
+    return ExitCode.CLEAN
+
+
+def _uptime(seconds: float) -> str:
+    s = int(seconds)
+    days, s = divmod(s, 86400)
+    hours, s = divmod(s, 3600)
+    minutes, s = divmod(s, 60)
+    if days:
+        return f"{days}d {hours}h"
+    if hours:
+        return f"{hours}h {minutes}m"
+    return f"{minutes}m {s}s"
+
+
+def alert_lines(alerts: dict[str, Any] | None) -> list[str]:
+    """The alert channels in ``status``: counts per channel, a failing one's last error."""
+    if not alerts:
+        return ["  alerts:     off (no [alerts] channel)"]
+    out = [
+        f"  alerts:     {alerts.get('sent')} sent, {alerts.get('failed')} failed, "
+        f"{alerts.get('dropped')} dropped"
+    ]
+    for name, c in (alerts.get("channels") or {}).items():
+        line = (
+            f"              {escape(str(name))} ({escape(str(c.get('kind')))}): "
+            f"{c.get('sent')} sent, {c.get('failed')} failed, {c.get('retried')} retried, "
+            f"{c.get('queued')} queued, {c.get('held_now')} held back"
+        )
+        if c.get("failed") and c.get("last_error"):
+            line += f"; last error: {escape(str(c['last_error']))}"
+        out.append(line)
+    return out
+
+
+def status_lines(doc: dict[str, Any]) -> list[str]:
+    """The human view of a ``spamtrace.status/1`` document (escaped)."""
+    out = [
+        f"spamtrace daemon: running, pid {doc.get('pid')}, up "
+        f"{_uptime(float(doc.get('uptime_seconds') or 0))} (since {doc.get('started')})"
+    ]
+    mode = str(doc.get("capture_mode"))
+    sources = ", ".join(escape(str(s)) for s in doc.get("sources") or [])
+    out.append(f"  capture:    {mode.upper() if mode != 'tracepoint' else mode} ({sources})")
+    out += [f"              DEGRADED: {escape(str(d))}" for d in doc.get("degraded") or []]
+    lost = doc.get("events_lost") or 0
+    by = ", ".join(f"{escape(k)} {v}" for k, v in (doc.get("events_lost_by_source") or {}).items())
+    out.append(
+        f"  events:     {doc.get('events')} ({doc.get('blocked_events')} blocked), "
+        f"{lost} lost" + (f" ({by})" if lost and by else "")
+    )
+    out.append(
+        f"  incidents:  {doc.get('incidents_opened')} opened "
+        f"({doc.get('alerting_incidents')} alerting), {doc.get('incidents_open')} open"
+    )
+    fw = doc.get("firewall") or {}
+    state = str(fw.get("state"))
+    line = f"  firewall:   {state if state in ('loaded', 'unknown') else state.upper()}"
+    if fw.get("backend"):
+        line += f" ({escape(str(fw['backend']))})"
+    if fw.get("checked"):
+        line += f", checked {str(fw['checked'])[11:19]}"
+    if fw.get("error"):
+        line += f": {escape(str(fw['error']))}"
+    if fw.get("repair"):
+        line += "; repaired when it drifts"
+    out.append(line)
+    out += [f"              - {escape(str(d))}" for d in fw.get("drift") or []]
+    listen = (doc.get("metrics") or {}).get("listen")
+    out.append(f"  metrics:    {f'http://{escape(str(listen))}/metrics' if listen else 'off'}")
+    out += alert_lines(doc.get("alerts"))
+    store = doc.get("store")
+    if store:
+        out.append(
+            f"  store:      {escape(str(store.get('path')))} ({store.get('written')} written, "
+            f"{store.get('queued')} queued, {store.get('lost')} lost)"
+            + (f": ERROR {escape(str(store['error']))}" if store.get("error") else "")
+        )
+    conf = doc.get("config") or {}
+    line = (
+        f"  config:     {escape(str(conf.get('file') or 'default'))}, loaded {conf.get('loaded')}"
+    )
+    if conf.get("reload_error"):
+        line += f"; last reload REFUSED: {escape(str(conf['reload_error']))}"
+    out.append(line)
+    subs = doc.get("subscribers") or {}
+    failing = {k: v.get("errors") for k, v in subs.items() if v.get("errors")}
+    if failing:
+        out.append(
+            "  plug-ins:   errors: "
+            + ", ".join(f"{escape(str(k))} {v}" for k, v in sorted(failing.items()))
+        )
+    return out

@@ -1,0 +1,160 @@
+"""`spamtrace service install|uninstall`: the systemd units shipped with the package.
+
+``spamtrace.service`` runs ``spamtrace daemon`` (hardened, restarted on failure);
+``spamtrace-firewall.service`` loads the last confirmed firewall rules at boot, before the
+network is up. Both are package data (``spamtrace/data/systemd/``); ``install`` writes them
+with the path of this spamtrace, and enables them when systemd runs this machine. Without
+systemd it says what it wrote and how to start the daemon otherwise.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from spamtrace.errors import ExitCode, PermissionRequired, RuntimeFailure
+from spamtrace.safetext import escape
+
+if TYPE_CHECKING:
+    from spamtrace.config import Config
+
+UNITS = ("spamtrace.service", "spamtrace-firewall.service")
+DEFAULT_UNIT_DIR = "/etc/systemd/system"
+#: the first line of every unit we write; `uninstall` removes only files that start with it
+MARKER = "# spamtrace: installed by `spamtrace service install`"
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser(
+        "service", help="install or remove the systemd units (daemon, boot firewall)"
+    )
+    ssub = p.add_subparsers(dest="service_command", metavar="ACTION", required=True)
+    for name, text in (
+        ("install", "write the units and enable them (where systemd runs)"),
+        ("uninstall", "disable and remove the units (only the ones spamtrace wrote)"),
+    ):
+        a = ssub.add_parser(name, help=text)
+        a.add_argument(
+            "--unit-dir",
+            default=DEFAULT_UNIT_DIR,
+            metavar="DIR",
+            help=f"where unit files go (default {DEFAULT_UNIT_DIR})",
+        )
+        a.add_argument("--json", action="store_true", help="machine-readable result")
+        a.set_defaults(handler=_install if name == "install" else _uninstall)
+    p.set_defaults(handler=None)
+
+
+def executable() -> str:
+    """How the units start this spamtrace: its console script, else ``python -m spamtrace``."""
+    script = Path(sys.executable).parent / "spamtrace"
+    if script.is_file() and os.access(script, os.X_OK):
+        return str(script)
+    return f"{sys.executable} -m spamtrace"
+
+
+def render_unit(name: str, spamtrace: str | None = None) -> str:
+    """The text of unit ``name`` with ``@SPAMTRACE@`` replaced by how to run spamtrace."""
+    from importlib.resources import files
+
+    text = (files("spamtrace") / "data" / "systemd" / name).read_text(encoding="utf-8")
+    return text.replace("@SPAMTRACE@", spamtrace or executable())
+
+
+def systemd_running() -> bool:
+    """True when systemd is PID 1 here (sd_booted(3): /run/systemd/system exists)."""
+    return os.path.isdir("/run/systemd/system")
+
+
+def _systemctl(*args: str) -> None:
+    try:
+        proc = subprocess.run(
+            ["systemctl", *args], text=True, capture_output=True, timeout=60, check=False
+        )
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise RuntimeFailure(f"systemctl {' '.join(args)}: {exc}") from None
+    if proc.returncode != 0:
+        last = (proc.stderr.strip().splitlines() or ["failed"])[-1]
+        raise RuntimeFailure(f"systemctl {' '.join(args)}: {last}")
+
+
+def _say(args: argparse.Namespace, doc: dict[str, Any], lines: list[str]) -> None:
+    if args.json:
+        from spamtrace.cli.output import dump_json
+
+        dump_json({"schema": "spamtrace.service/1", **doc})
+    else:
+        print("\n".join(lines))
+
+
+def _install(args: argparse.Namespace, cfg: Config) -> int:
+    if os.geteuid() != 0 and args.unit_dir == DEFAULT_UNIT_DIR:
+        raise PermissionRequired("service install needs root (it writes /etc/systemd/system)")
+    folder = Path(args.unit_dir)
+    if not folder.is_dir():
+        raise RuntimeFailure(f"no unit folder {folder} (give one with --unit-dir)")
+    written = []
+    for name in UNITS:
+        path = folder / name
+        tmp = path.with_name(f".{name}.tmp")
+        tmp.write_text(render_unit(name))
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+        written.append(str(path))
+    enabled = systemd_running() and args.unit_dir == DEFAULT_UNIT_DIR
+    if enabled:
+        _systemctl("daemon-reload")
+        _systemctl("enable", "spamtrace-firewall.service")
+        _systemctl("enable", "--now", "spamtrace.service")
+        lines = [f"wrote {escape(p)}" for p in written] + [
+            "enabled spamtrace-firewall.service (loads the confirmed firewall rules at boot)",
+            "enabled and started spamtrace.service: `spamtrace status` shows how it is doing",
+        ]
+    else:
+        why = "systemd is not running here" if not systemd_running() else "not the system folder"
+        lines = [f"wrote {escape(p)}" for p in written] + [
+            f"not enabled ({why}). To run without systemd, start `{executable()} daemon` from "
+            "your init system (it stays in the foreground and logs to stderr), and run "
+            f"`{executable()} firewall load-confirmed` at boot before the network is up.",
+        ]
+    _say(args, {"action": "install", "written": written, "enabled": enabled}, lines)
+    return ExitCode.CLEAN
+
+
+def _uninstall(args: argparse.Namespace, cfg: Config) -> int:
+    if os.geteuid() != 0 and args.unit_dir == DEFAULT_UNIT_DIR:
+        raise PermissionRequired("service uninstall needs root (it writes /etc/systemd/system)")
+    folder = Path(args.unit_dir)
+    ours = []
+    lines = []
+    for name in UNITS:
+        path = folder / name
+        try:
+            first = path.read_text().split("\n", 1)[0]
+        except OSError:
+            continue
+        if first.startswith(MARKER):
+            ours.append(path)
+        else:
+            lines.append(f"left {escape(str(path))}: not written by `spamtrace service install`")
+    disabled = bool(ours) and systemd_running() and args.unit_dir == DEFAULT_UNIT_DIR
+    if disabled:
+        _systemctl("disable", "--now", *(p.name for p in ours))
+    for path in ours:
+        path.unlink()
+        lines.append(f"removed {escape(str(path))}")
+    if disabled:
+        _systemctl("daemon-reload")
+        lines.append("stopped and disabled the units")
+    if not ours and not lines:
+        lines.append(f"no spamtrace units in {escape(str(folder))}: nothing to remove")
+    _say(
+        args,
+        {"action": "uninstall", "removed": [str(p) for p in ours], "disabled": disabled},
+        lines,
+    )
+    return ExitCode.CLEAN

@@ -1,0 +1,358 @@
+"""Mail through the MTA -> ``mail-script`` / ``mail-auth`` incidents (pure: no I/O, no clock).
+
+:class:`MailPolicy` is given the messages of :mod:`spamtrace.attribution.mail` in log order
+and keeps, per sender, what it sent in the last ``window`` seconds (time from the messages, so
+a log can be replayed). It opens an incident when:
+
+``mail-script`` (a script, or an account's local submissions when no script is known)
+    - more than ``script_max_messages`` messages in the window (CSF's ``LF_SCRIPT_LIMIT``
+      counts the same thing, 200 an hour by default), or
+    - more than ``script_max_recipients`` distinct recipient addresses in the window (a
+      contact form writes to one or a few addresses; a spam run to thousands), or
+    - the PHP scanner calls the script malicious (:meth:`MailPolicy.malicious`).
+
+``mail-auth`` (an SMTP AUTH mailbox; a stolen password used by a botnet)
+    - more than ``auth_max_ips`` distinct client addresses, or more than
+      ``auth_max_networks`` distinct networks (IPv4 /16, IPv6 /32: a person moves between
+      home, work and a phone; a botnet logs in from everywhere), or
+    - more than ``auth_max_messages`` messages, or
+    - more than ``auth_rate_factor`` times its own hourly average over the previous
+      ``history_hours`` (once at least a day of history is known) and at least
+      ``auth_min_messages`` messages.
+
+An open incident goes on counting while its sender keeps sending; after ``window`` seconds
+without a message it is closed and a new run opens a new one. Incident ids are stable for a
+replay (:func:`spamtrace.policy.incidents.incident_id`).
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass, field
+
+from spamtrace.attribution.mail import MailMessage, sender_key
+from spamtrace.model import Verdict
+from spamtrace.policy.incidents import IncidentKey, incident_id
+
+#: events kept per sender and window (beyond, the threshold was passed long before)
+MAX_WINDOW_ITEMS = 200_000
+MIN_HISTORY_HOURS = 24
+
+
+@dataclass(frozen=True, slots=True)
+class MailThresholds:
+    window: int = 3600
+    script_max_messages: int = 200
+    script_max_recipients: int = 200
+    auth_max_ips: int = 10
+    auth_max_networks: int = 4
+    auth_max_messages: int = 500
+    auth_rate_factor: float = 10.0
+    auth_min_messages: int = 50
+    history_hours: int = 168
+
+    @classmethod
+    def from_config(cls, mail: object) -> MailThresholds:
+        """From a :class:`spamtrace.config.MailSection` (same key names)."""
+        return cls(**{k: getattr(mail, k) for k in cls.__dataclass_fields__})
+
+
+@dataclass(frozen=True, slots=True)
+class MailIncident:
+    """A snapshot of one mail incident."""
+
+    id: str
+    verdict: Verdict
+    kind: str  # the sender's kind: script | local | auth
+    user: str | None
+    uid: int | None
+    script: str | None
+    cwd: str | None
+    auth_user: str | None
+    messages: int  # since the incident's window began
+    recipients: int
+    distinct_recipients: int
+    ips: tuple[str, ...]  # client addresses (auth), first seen first, at most 64
+    first_seen: float
+    last_seen: float
+    reasons: tuple[str, ...]
+    sample_recipients: tuple[str, ...] = ()
+    sender: tuple[str, str | None, str | None] = ("", None, None)  # attribution.mail.sender_key
+
+
+@dataclass(frozen=True, slots=True)
+class MailUpdate:
+    incident: MailIncident
+    opened: bool
+
+
+def network_of(ip: str) -> str:
+    """IPv4 /16 or IPv6 /32 prefix of an address, as text (``203.0`` / ``2001:db8``)."""
+    if ":" in ip:
+        import ipaddress
+
+        try:
+            packed = ipaddress.IPv6Address(ip.split("%")[0]).packed
+        except ValueError:
+            return ip
+        return f"{packed[0] << 8 | packed[1]:x}:{packed[2] << 8 | packed[3]:x}"
+    return ".".join(ip.split(".")[:2])
+
+
+@dataclass(slots=True)
+class _Window:
+    """One sender's last ``window`` seconds (and, for a mailbox, its hourly history)."""
+
+    messages: deque[tuple[float, int]] = field(default_factory=deque)  # (wall, recipients)
+    recipients_sum: int = 0
+    addresses: deque[tuple[float, str]] = field(default_factory=deque)
+    address_counts: dict[str, int] = field(default_factory=dict)
+    ips: deque[tuple[float, str]] = field(default_factory=deque)
+    ip_counts: dict[str, int] = field(default_factory=dict)
+    net_counts: dict[str, int] = field(default_factory=dict)
+    hours: dict[int, int] = field(default_factory=dict)  # hour number -> messages
+    first_hour: int | None = None
+    last_seen: float = 0.0
+
+    def expire(self, before: float) -> None:
+        while self.messages and self.messages[0][0] < before:
+            self.recipients_sum -= self.messages.popleft()[1]
+        _drop(self.addresses, self.address_counts, before, None)
+        _drop(self.ips, self.ip_counts, before, self.net_counts)
+
+
+def _drop(
+    items: deque[tuple[float, str]],
+    counts: dict[str, int],
+    before: float,
+    nets: dict[str, int] | None,
+) -> None:
+    while items and items[0][0] < before:
+        value = items.popleft()[1]
+        left = counts[value] - 1
+        if left:
+            counts[value] = left
+        else:
+            del counts[value]
+        if nets is not None:
+            net = network_of(value)
+            n = nets[net] - 1
+            if n:
+                nets[net] = n
+            else:
+                del nets[net]
+
+
+@dataclass(slots=True)
+class _Open:
+    id: str
+    verdict: Verdict
+    msg: MailMessage
+    messages: int
+    recipients: int
+    first_seen: float
+    last_seen: float
+    reasons: tuple[str, ...]
+    ips: dict[str, None]
+    samples: dict[str, None]
+
+
+class MailPolicy:
+    """Per-sender sliding windows and the incidents they open (see the module docstring)."""
+
+    def __init__(self, thresholds: MailThresholds | None = None, max_senders: int = 100_000):
+        self.t = thresholds or MailThresholds()
+        self.max_senders = max_senders
+        self._windows: dict[tuple[str, str | None, str | None], _Window] = {}
+        self._open: dict[tuple[str, str | None, str | None], _Open] = {}
+
+    # ----------------------------------------------------------------- deciding
+    def observe(self, msg: MailMessage) -> MailUpdate | None:
+        """Take one message; an update when it opened or belongs to an incident."""
+        key = sender_key(msg)
+        win = self._windows.get(key)
+        if win is None:
+            if len(self._windows) >= self.max_senders:
+                oldest = min(self._windows, key=lambda k: self._windows[k].last_seen)
+                del self._windows[oldest]
+            win = self._windows[key] = _Window()
+        now = msg.wall
+        win.expire(now - self.t.window)
+        win.last_seen = max(win.last_seen, now)
+        if len(win.messages) < MAX_WINDOW_ITEMS:
+            win.messages.append((now, msg.recipients))
+            win.recipients_sum += msg.recipients
+            for addr in msg.addresses:
+                if len(win.addresses) >= MAX_WINDOW_ITEMS:
+                    break
+                win.addresses.append((now, addr))
+                win.address_counts[addr] = win.address_counts.get(addr, 0) + 1
+            if msg.ip is not None:
+                win.ips.append((now, msg.ip))
+                win.ip_counts[msg.ip] = win.ip_counts.get(msg.ip, 0) + 1
+                net = network_of(msg.ip)
+                win.net_counts[net] = win.net_counts.get(net, 0) + 1
+        hour = int(now // 3600)
+        average = self._hourly_average(win, hour) if msg.auth is not None else None
+        win.hours[hour] = win.hours.get(hour, 0) + 1
+        if win.first_hour is None:
+            win.first_hour = hour
+        if len(win.hours) > self.t.history_hours + 2:
+            for old in [h for h in win.hours if h < hour - self.t.history_hours - 1]:
+                del win.hours[old]
+        current = self._open.get(key)
+        if current is not None and now - current.last_seen > self.t.window:
+            del self._open[key]
+            current = None
+        if current is not None:
+            current.messages += 1
+            current.recipients += msg.recipients
+            current.last_seen = max(current.last_seen, now)
+            self._note(current, msg)
+            return MailUpdate(self._snapshot(current, win, key), opened=False)
+        reasons = self._reasons(msg, win, average)
+        if not reasons:
+            return None
+        verdict = Verdict.MAIL_AUTH if msg.auth is not None else Verdict.MAIL_SCRIPT
+        return self._open_incident(key, msg, win, verdict, tuple(reasons))
+
+    def recipient(self, msg: MailMessage, address: str, wall: float) -> MailUpdate | None:
+        """A recipient of ``msg`` learnt later (from a delivery line of the log)."""
+        key = sender_key(msg)
+        win = self._windows.get(key)
+        if win is None:
+            return None
+        win.expire(wall - self.t.window)
+        if len(win.addresses) < MAX_WINDOW_ITEMS:
+            win.addresses.append((wall, address))
+            win.address_counts[address] = win.address_counts.get(address, 0) + 1
+        current = self._open.get(key)
+        if current is not None:
+            if len(current.samples) < 20:
+                current.samples[address] = None
+            if not msg.final_count:
+                current.recipients += 1
+            return None  # counted; the message itself already updated the incident
+        if msg.auth is not None:
+            return None
+        reasons = self._reasons(msg, win, None)
+        if not reasons:
+            return None
+        return self._open_incident(key, msg, win, Verdict.MAIL_SCRIPT, tuple(reasons))
+
+    def malicious(self, msg: MailMessage, why: str) -> MailUpdate:
+        """The scanner calls the sender's script malicious: open (or join) its incident."""
+        key = sender_key(msg)
+        win = self._windows.setdefault(key, _Window(last_seen=msg.wall))
+        current = self._open.get(key)
+        if current is not None:
+            if why not in current.reasons:
+                current.reasons = (*current.reasons, why)
+            return MailUpdate(self._snapshot(current, win, key), opened=False)
+        return self._open_incident(key, msg, win, Verdict.MAIL_SCRIPT, (why,))
+
+    def _open_incident(
+        self,
+        key: tuple[str, str | None, str | None],
+        msg: MailMessage,
+        win: _Window,
+        verdict: Verdict,
+        reasons: tuple[str, ...],
+    ) -> MailUpdate:
+        first = win.messages[0][0] if win.messages else msg.wall
+        origin = msg.script or msg.cwd or msg.auth
+        ident = incident_id(IncidentKey(msg.user, msg.uid, None, origin, verdict), first)
+        inc = _Open(
+            ident, verdict, msg, max(1, len(win.messages)), max(msg.recipients, win.recipients_sum),
+            first, msg.wall, reasons, dict.fromkeys(list(win.ip_counts)[:64]),
+            dict.fromkeys(list(win.address_counts)[:20]),
+        )  # fmt: skip
+        self._open[key] = inc
+        return MailUpdate(self._snapshot(inc, win, key), opened=True)
+
+    @staticmethod
+    def _note(inc: _Open, msg: MailMessage) -> None:
+        if msg.ip is not None and len(inc.ips) < 64:
+            inc.ips[msg.ip] = None
+        for addr in msg.addresses:
+            if len(inc.samples) >= 20:
+                break
+            inc.samples[addr] = None
+
+    def _hourly_average(self, win: _Window, hour: int) -> float | None:
+        """Messages an hour before this window, once a day of history is known."""
+        if win.first_hour is None:
+            return None
+        start = hour - max(1, self.t.window // 3600)
+        span = start - max(win.first_hour, hour - self.t.history_hours)
+        if span < MIN_HISTORY_HOURS:
+            return None
+        total = sum(n for h, n in win.hours.items() if h < start)
+        return total / span
+
+    def _reasons(self, msg: MailMessage, win: _Window, average: float | None) -> list[str]:
+        t = self.t
+        count = len(win.messages)
+        span = _span(t.window)
+        out: list[str] = []
+        if msg.auth is None:
+            if count > t.script_max_messages:
+                out.append(
+                    f"{count} messages in {span} (more than mail.script_max_messages = "
+                    f"{t.script_max_messages})"
+                )
+            distinct = len(win.address_counts)
+            if distinct > t.script_max_recipients:
+                out.append(
+                    f"{distinct} distinct recipients in {span} (more than "
+                    f"mail.script_max_recipients = {t.script_max_recipients})"
+                )
+            return out
+        ips, nets = len(win.ip_counts), len(win.net_counts)
+        if ips > t.auth_max_ips:
+            out.append(
+                f"logged in from {ips} addresses in {span} (more than mail.auth_max_ips = "
+                f"{t.auth_max_ips})"
+            )
+        if nets > t.auth_max_networks:
+            out.append(
+                f"logged in from {nets} networks (/16) in {span} (more than "
+                f"mail.auth_max_networks = {t.auth_max_networks})"
+            )
+        if count > t.auth_max_messages:
+            out.append(
+                f"{count} messages in {span} (more than mail.auth_max_messages = "
+                f"{t.auth_max_messages})"
+            )
+        if average is not None and count >= t.auth_min_messages:
+            usual = average * t.window / 3600.0
+            if count > t.auth_rate_factor * max(usual, 1.0):
+                out.append(
+                    f"{count} messages in {span}, {count / max(usual, 1.0):.0f}x its usual "
+                    f"{usual:.1f} (more than mail.auth_rate_factor = {t.auth_rate_factor:g})"
+                )
+        return out
+
+    def _snapshot(
+        self, inc: _Open, win: _Window, key: tuple[str, str | None, str | None]
+    ) -> MailIncident:
+        msg = inc.msg
+        return MailIncident(
+            id=inc.id, verdict=inc.verdict, kind=key[0], user=msg.user, uid=msg.uid,
+            script=msg.script, cwd=msg.cwd, auth_user=msg.auth, messages=inc.messages,
+            recipients=inc.recipients, distinct_recipients=len(win.address_counts),
+            ips=tuple(inc.ips), first_seen=inc.first_seen, last_seen=inc.last_seen,
+            reasons=inc.reasons, sample_recipients=tuple(inc.samples), sender=key,
+        )  # fmt: skip
+
+    def open_incidents(self) -> list[MailIncident]:
+        return [self._snapshot(inc, self._windows[k], k) for k, inc in self._open.items()]
+
+
+def _span(seconds: int) -> str:
+    if seconds % 3600 == 0:
+        hours = seconds // 3600
+        return "an hour" if hours == 1 else f"{hours} hours"
+    if seconds % 60 == 0:
+        return f"{seconds // 60} minutes"
+    return f"{seconds} seconds"

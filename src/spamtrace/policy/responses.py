@@ -1,0 +1,405 @@
+"""Responses: an incident and the config -> what to do about it (pure: no I/O, no clock).
+
+Decisions are imperatives (:class:`BlockUid`, :class:`StopProcess`, :class:`QuarantineFile`,
+:class:`SuspendAccount`); the adapters in ``spamtrace.actions`` carry them out, and
+``mode = "observe"`` records each one as ``would`` instead. The same facts always give the
+same decisions, so incidents can be replayed in tests.
+
+Triggers (``[responses]``, defaults in brackets):
+
+- **block-uid** [on]: an incident whose verdict is in ``block_verdicts`` [suspicious,
+  ssh-tunnel] reached ``block_after`` [1] connects within ``block_window`` [60 s], or its scan
+  found a malicious file. A non-MTA process speaking to port 25 of a remote host is what a
+  spam run looks like on a hosting server; the block is SMTP egress only, for
+  ``block_timeout`` [1 h], and ``spamtrace release`` undoes it.
+- **stop-process** [on, SIGSTOP]: a ``suspicious`` incident reached ``stop_after`` [3]
+  connects within ``stop_window`` [60 s], or its scan found a malicious file. SIGSTOP keeps
+  the process (and what it holds) for inspection; ``release`` sends SIGCONT.
+- **quarantine** [on]: each file the incident's scan called ``malicious`` (never merely
+  ``suspicious``).
+- **suspend** [off]: the account, when the scan found a malicious file, with the configured
+  command.
+
+Never acted on: root, the MTA's users and binaries, accounts in ``[submission]
+allow_accounts`` or ``[responses] never_accounts``; no process of sshd, php-fpm's master, init
+or root is stopped (by their executable, not their name, which a sender may change). Each
+decision has a :attr:`key`; a caller that passes the keys it already acted on (``done``) gets
+each decision once.
+"""
+
+from __future__ import annotations
+
+import enum
+import posixpath
+from collections import deque
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from spamtrace.model import Verdict
+from spamtrace.policy.incidents import Incident
+
+ROOT_UID = 0
+#: executables (resolved paths) whose processes are never signalled, besides the MTA's
+_NEVER_STOP_EXES = frozenset({"sshd", "sshd-session", "init", "systemd"})
+_SYSTEM_DIRS = ("/usr/", "/bin/", "/sbin/", "/lib/", "/lib64/")
+#: connect times kept per incident (counts within a window need no more than the threshold)
+_WINDOW_KEEP = 1024
+
+
+class Mode(str, enum.Enum):
+    OBSERVE = "observe"
+    ENFORCE = "enforce"
+
+
+class ActionKind(str, enum.Enum):
+    """The closed vocabulary of ``actions[].action`` in incident output."""
+
+    BLOCK_UID = "block-uid"
+    STOP_PROCESS = "stop-process"
+    QUARANTINE = "quarantine"
+    SUSPEND = "suspend"
+    ALERT = "alert"
+
+
+class ActionStatus(str, enum.Enum):
+    WOULD = "would"  # observe mode: decided, not done
+    DONE = "done"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True, slots=True)
+class BlockUid:
+    """Reject the uid's new connections to SMTP ports for ``timeout`` seconds (0: until
+    released)."""
+
+    uid: int
+    user: str | None
+    account: str | None
+    timeout: int
+    incident: str
+    reason: str
+
+    kind = ActionKind.BLOCK_UID
+
+    @property
+    def key(self) -> str:
+        return f"block-uid:{self.uid}"
+
+
+@dataclass(frozen=True, slots=True)
+class StopProcess:
+    """Signal the process (pid + start time) and its children: ``stop`` or ``kill``."""
+
+    pid: int
+    start_time: float
+    uid: int
+    name: str | None
+    signal: str  # "stop" | "kill"
+    incident: str
+    reason: str
+
+    kind = ActionKind.STOP_PROCESS
+
+    @property
+    def key(self) -> str:
+        return f"stop-process:{self.pid}:{self.start_time:.2f}"
+
+
+@dataclass(frozen=True, slots=True)
+class QuarantineFile:
+    """Move a file the scan called malicious to the quarantine directory."""
+
+    path: str
+    uid: int | None
+    incident: str
+    rules: tuple[str, ...]
+    reason: str
+
+    kind = ActionKind.QUARANTINE
+
+    @property
+    def key(self) -> str:
+        return f"quarantine:{self.path}"
+
+
+@dataclass(frozen=True, slots=True)
+class SuspendAccount:
+    """Run the configured suspend command for the account."""
+
+    account: str
+    uid: int | None
+    command: tuple[str, ...]  # argv, the account already put in
+    timeout: float
+    incident: str
+    reason: str
+
+    kind = ActionKind.SUSPEND
+
+    @property
+    def key(self) -> str:
+        return f"suspend:{self.account}"
+
+
+Decision = BlockUid | StopProcess | QuarantineFile | SuspendAccount
+
+
+@dataclass(frozen=True, slots=True)
+class Sender:
+    """The process behind the latest attempt, as observed (pid + start time identify it)."""
+
+    pid: int
+    start_time: float | None
+    uid: int | None
+    euid: int | None
+    name: str | None
+    exe: str | None
+    cmdline: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ScannedFile:
+    """One file of the incident's scan (``suspect_files``)."""
+
+    path: str
+    verdict: str  # malicious | suspicious | clean | skipped
+    rules: tuple[str, ...] = ()
+
+    @classmethod
+    def from_json(cls, doc: dict[str, Any]) -> ScannedFile:
+        return cls(
+            str(doc.get("path") or ""),
+            str(doc.get("verdict") or ""),
+            tuple(str(r) for r in doc.get("rules") or ()),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class ResponseRules:
+    """The ``[responses]`` section and the protections, as the policy needs them."""
+
+    mode: Mode = Mode.OBSERVE
+    block: bool = True
+    block_after: int = 1
+    block_window: float = 60.0
+    block_timeout: int = 3600
+    block_verdicts: frozenset[str] = frozenset({"suspicious", "ssh-tunnel"})
+    stop: bool = True
+    stop_signal: str = "stop"
+    stop_after: int = 3
+    stop_window: float = 60.0
+    quarantine: bool = True
+    suspend: bool = False
+    suspend_command: tuple[str, ...] = ()
+    suspend_timeout: float = 60.0
+    #: accounts / user names never acted on (allow-listed, never_accounts, MTA users)
+    protected_accounts: frozenset[str] = frozenset()
+    protected_uids: frozenset[int] = frozenset({ROOT_UID})
+    #: resolved MTA executables: their processes are never signalled
+    mta_exes: frozenset[str] = frozenset()
+
+    @classmethod
+    def from_config(
+        cls,
+        cfg: Any,
+        *,
+        mta_uids: Iterable[int] = (),
+        mta_users: Iterable[str] = (),
+        mta_exes: Iterable[str] = (),
+    ) -> ResponseRules:
+        """From a :class:`spamtrace.config.Config` and the detected MTA."""
+        r = cfg.responses
+        protected = {*cfg.submission.allow_accounts, *r.never_accounts, *mta_users, "root"}
+        protected.update(cfg.mta.users)
+        return cls(
+            mode=Mode(cfg.mode),
+            block=r.block,
+            block_after=r.block_after,
+            block_window=r.block_window,
+            block_timeout=r.block_timeout,
+            block_verdicts=frozenset(r.block_verdicts),
+            stop=r.stop,
+            stop_signal=r.stop_signal,
+            stop_after=r.stop_after,
+            stop_window=r.stop_window,
+            quarantine=r.quarantine,
+            suspend=r.suspend,
+            suspend_command=tuple(r.suspend_command),
+            suspend_timeout=r.suspend_timeout,
+            protected_accounts=frozenset(protected),
+            protected_uids=frozenset({ROOT_UID, *mta_uids}),
+            mta_exes=frozenset({*mta_exes, *cfg.mta.exes}),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Situation:
+    """What is known about one incident when deciding."""
+
+    incident: Incident
+    recent_connects: dict[float, int] = field(default_factory=dict)  # window -> connects
+    sender: Sender | None = None
+    scan: tuple[ScannedFile, ...] | None = None  # None: not scanned (yet)
+    done: frozenset[str] = frozenset()  # keys of decisions already acted on
+
+
+def protection(incident: Incident, rules: ResponseRules) -> str | None:
+    """Why nothing may be done against this incident's sender (None: it may)."""
+    if incident.uid is None:
+        return "uid unknown"
+    if incident.uid in rules.protected_uids:
+        return "root" if incident.uid == ROOT_UID else "an MTA user"
+    for name in (incident.account, incident.user):
+        if name and name in rules.protected_accounts:
+            return f"{name} is allow-listed (never_accounts / allow_accounts / MTA)"
+    return None
+
+
+def unstoppable(sender: Sender, rules: ResponseRules) -> str | None:
+    """Why this process may never be signalled (None: it may)."""
+    if sender.pid <= 1:
+        return "init"
+    if sender.uid is None or sender.uid == ROOT_UID or sender.euid == ROOT_UID:
+        return "a process of root"
+    if sender.uid in rules.protected_uids:
+        return "a process of an MTA user"
+    exe = sender.exe or ""
+    if exe.endswith(" (deleted)"):
+        exe = exe[: -len(" (deleted)")]
+    if exe in rules.mta_exes:
+        return "the MTA"
+    base = posixpath.basename(exe)
+    in_system = exe.startswith(_SYSTEM_DIRS)
+    if in_system and base in _NEVER_STOP_EXES:
+        return base
+    if in_system and base.startswith("php-fpm"):
+        title = " ".join(sender.cmdline)
+        if "master process" in title or not title.startswith("php-fpm: pool"):
+            return "php-fpm's master"
+    if sender.start_time is None:
+        return "start time unknown (a bare pid may be reused)"
+    return None
+
+
+def malicious_files(scan: Sequence[ScannedFile] | None) -> list[ScannedFile]:
+    return [f for f in scan or () if f.verdict == "malicious" and f.path]
+
+
+def decide(situation: Situation, rules: ResponseRules) -> list[Decision]:
+    """The decisions for one incident now, leaving out those in ``situation.done``."""
+    inc = situation.incident
+    if protection(inc, rules) is not None:
+        return []
+    if not inc.alerting and inc.verdict.value not in rules.block_verdicts:
+        return []
+    assert inc.uid is not None
+    malicious = malicious_files(situation.scan)
+    out: list[Decision] = []
+
+    def count(window: float) -> int:
+        return situation.recent_connects.get(window, inc.connections)
+
+    if rules.block and inc.verdict.value in rules.block_verdicts:
+        n = count(rules.block_window)
+        if malicious or n >= rules.block_after:
+            why = (
+                f"the scan found malicious {malicious[0].path}"
+                if malicious and n < rules.block_after
+                else f"{n} {inc.verdict.value} connect(s) within {rules.block_window:g} s"
+            )
+            out.append(BlockUid(inc.uid, inc.user, inc.account, rules.block_timeout, inc.id, why))
+    sender = situation.sender
+    if (
+        rules.stop
+        and inc.verdict is Verdict.SUSPICIOUS
+        and sender is not None
+        and sender.uid == inc.uid
+        and unstoppable(sender, rules) is None
+    ):
+        n = count(rules.stop_window)
+        if malicious or n >= rules.stop_after:
+            why = (
+                f"the scan found malicious {malicious[0].path}"
+                if malicious and n < rules.stop_after
+                else f"{n} suspicious connect(s) within {rules.stop_window:g} s"
+            )
+            assert sender.start_time is not None
+            out.append(
+                StopProcess(
+                    sender.pid, sender.start_time, inc.uid, sender.name, rules.stop_signal,
+                    inc.id, why,
+                )
+            )  # fmt: skip
+    if rules.quarantine:
+        for f in malicious:
+            out.append(
+                QuarantineFile(f.path, inc.uid, inc.id, f.rules, "the scan called it malicious")
+            )
+    if rules.suspend and rules.suspend_command and malicious and inc.account:
+        out.append(
+            SuspendAccount(
+                inc.account, inc.uid, suspend_argv(rules.suspend_command, inc.account),
+                rules.suspend_timeout, inc.id, f"the scan found malicious {malicious[0].path}",
+            )
+        )  # fmt: skip
+    return [d for d in out if d.key not in situation.done]
+
+
+def suspend_argv(command: Sequence[str], account: str) -> tuple[str, ...]:
+    """The command with ``{account}`` put in, or the account appended when it has no
+    placeholder (the account is one argv word: never through a shell)."""
+    if any("{account}" in word for word in command):
+        return tuple(word.replace("{account}", account) for word in command)
+    return (*command, account)
+
+
+class ConnectWindows:
+    """Connect times per incident, to count them within a window (times come from events)."""
+
+    def __init__(self, max_incidents: int = 10_000) -> None:
+        self.max_incidents = max_incidents
+        self._times: dict[str, deque[float]] = {}
+
+    def note(self, incident: str, when: float) -> None:
+        q = self._times.get(incident)
+        if q is None:
+            if len(self._times) >= self.max_incidents:
+                self._times.pop(next(iter(self._times)))
+            q = self._times[incident] = deque(maxlen=_WINDOW_KEEP)
+        q.append(when)
+
+    def count(self, incident: str, window: float, now: float) -> int:
+        return sum(1 for t in self._times.get(incident, ()) if now - t <= window)
+
+    def counts(self, incident: str, windows: Iterable[float], now: float) -> dict[float, int]:
+        return {w: self.count(incident, w, now) for w in windows}
+
+
+def undo_command(decision: Decision) -> str | None:
+    """The command that undoes a decision (shown with every action), None if none does."""
+    from spamtrace.safetext import shell_quote
+
+    if isinstance(decision, BlockUid):
+        return f"spamtrace release {decision.uid}"
+    if isinstance(decision, StopProcess):
+        return f"spamtrace release {decision.uid}" if decision.signal == "stop" else None
+    if isinstance(decision, QuarantineFile):
+        return None  # known once the file is in quarantine (its id)
+    return f"unsuspend the account {shell_quote(decision.account)} with your panel"
+
+
+def describe(decision: Decision) -> str:
+    """One line (unescaped: the caller escapes it for a terminal) saying what is decided."""
+    if isinstance(decision, BlockUid):
+        span = "until released" if decision.timeout == 0 else f"for {decision.timeout} s"
+        who = f"uid {decision.uid}" + (f" ({decision.user})" if decision.user else "")
+        return f"block SMTP egress of {who} {span}: {decision.reason}"
+    if isinstance(decision, StopProcess):
+        sig = "SIGSTOP" if decision.signal == "stop" else "SIGKILL"
+        return (
+            f"{sig} pid {decision.pid} ({decision.name or '?'}) and its children: {decision.reason}"
+        )
+    if isinstance(decision, QuarantineFile):
+        rules = f" ({', '.join(decision.rules[:4])})" if decision.rules else ""
+        return f"quarantine {decision.path}{rules}: {decision.reason}"
+    return f"suspend account {decision.account}: {decision.reason}"

@@ -1,0 +1,193 @@
+"""The human view of ``spamtrace check``: one row and one detail block per sender, not per socket.
+
+A mailer with 300 sockets is one sender: the connections are grouped by process (pid and start
+time, or uid and exe when the process is not known), hosting account and script (or working
+folder) and verdict. Each group shows how many connections it has and its first few
+destinations. ``check --json`` (``spamtrace.check/1``) keeps every connection.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from spamtrace.model import ALERTING_VERDICTS, Connection, Verdict
+from spamtrace.safetext import escape, escape_argv
+from spamtrace.suspects import suspect_lines
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+#: destinations named in a row; the others are counted
+SHOWN_DESTINATIONS = 3
+
+STYLE = {
+    Verdict.SUSPICIOUS: "bold red",
+    Verdict.SSH_TUNNEL: "bold magenta",
+    Verdict.SUBMISSION: "yellow",
+    Verdict.MTA: "green",
+    Verdict.ALLOWED: "green",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Sender:
+    """Connections of one process (account, script) with one verdict, in report order."""
+
+    indexes: tuple[int, ...]  # into the report's connections
+    connections: tuple[Connection, ...]
+
+    @property
+    def first(self) -> Connection:
+        return self.connections[0]
+
+    @property
+    def destinations(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(str(c.socket.remote) for c in self.connections))
+
+    def destinations_text(self, shown: int = SHOWN_DESTINATIONS) -> str:
+        dests = self.destinations
+        text = ", ".join(escape(d) for d in dests[:shown])
+        return text + (f" (+{len(dests) - shown} more)" if len(dests) > shown else "")
+
+    @property
+    def states(self) -> str:
+        counts: dict[str, int] = {}
+        for c in self.connections:
+            counts[c.socket.state.value] = counts.get(c.socket.state.value, 0) + 1
+        if len(counts) == 1:
+            return next(iter(counts))
+        return ", ".join(f"{n} {state}" for state, n in counts.items())
+
+
+def sender_key(conn: Connection) -> tuple[Any, ...]:
+    proc, acct = conn.process, conn.account
+    uid = conn.socket.uid if conn.socket.uid is not None else (proc.uid if proc else None)
+    who: tuple[Any, ...] = (
+        ("pid", proc.pid, proc.start_time) if proc is not None and proc.pid else ("uid", uid)
+    )
+    where = (proc.scripts[0] if proc.scripts else proc.cwd) if proc is not None else None
+    exe = proc.exe if proc is not None else None
+    return (conn.verdict, *who, exe, acct.name if acct else None, where)
+
+
+def group_senders(connections: Sequence[Connection]) -> list[Sender]:
+    """Connections grouped by :func:`sender_key`, groups in the order they first appear."""
+    groups: dict[tuple[Any, ...], list[int]] = {}
+    for i, conn in enumerate(connections):
+        groups.setdefault(sender_key(conn), []).append(i)
+    return [Sender(tuple(idx), tuple(connections[i] for i in idx)) for idx in groups.values()]
+
+
+def _who(conn: Connection) -> str:
+    proc = conn.process
+    uid = conn.socket.uid if conn.socket.uid is not None else (proc.uid if proc else None)
+    user = proc.user if proc is not None else None
+    if user is None and conn.account is not None and uid is not None:
+        user = conn.account.name
+    return f"{escape(user or '?')} ({uid if uid is not None else '?'})"
+
+
+def detail_lines(sender: Sender, suspects: list[dict[str, Any]] | None) -> list[str]:
+    """The detail block of one sender (escaped): process, files, why and what to do next."""
+    conn = sender.first
+    proc = conn.process
+    lines: list[str] = []
+    n = len(sender.connections)
+    if n > 1:
+        lines.append(f"conns    {n} to {len(sender.destinations)} destination(s): "
+                     f"{sender.destinations_text(5)}")  # fmt: skip
+    if proc is not None:
+        started = time_text(proc.start_time)
+        lines.append(f"pid {proc.pid}, started {started}")
+        lines.append(f"exe      {escape(proc.exe or '?')}")
+        lines.append(f"cmdline  {escape_argv(proc.cmdline)}")
+        lines.append(f"cwd      {escape(proc.cwd or '?')}")
+        lines += [f"script   {escape(script)}" for script in proc.scripts]
+        if proc.parents:
+            chain = " <- ".join(f"{p.pid} {escape(p.name)}" for p in proc.parents)
+            lines.append(f"parents  {chain}")
+        lines += [f"note     {escape(note)}" for note in proc.notes]
+    if suspects:
+        for text in suspect_lines(suspects):
+            lines.append(("file     " if not text.startswith("  ") else "         ") + text)
+    elif suspects is not None:
+        lines.append("file     nothing suspicious in the script(s) and folder (scanned)")
+    if conn.account is not None and conn.account.via:
+        lines.append(f"account  {escape(conn.account.name)}, found by {escape(conn.account.via)}")
+    if conn.account is not None and conn.account.domains:
+        lines.append(f"domains  {escape(', '.join(conn.account.domains[:5]))}")
+    lines += [f"why      {escape(r)}" for r in conn.reasons]
+    lines += [f"next     {escape(a)}" for a in conn.advice]
+    return lines
+
+
+def time_text(ts: float | None) -> str:
+    import time
+
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(ts)) if ts is not None else "?"
+
+
+def print_check(
+    con: Console,
+    connections: Sequence[Connection],
+    ports: Sequence[int],
+    notes: Sequence[str],
+    suspects: Sequence[list[dict[str, Any]] | None],
+    scan_notes: Sequence[str],
+    counts: dict[str, int],
+) -> None:
+    """The table of senders, then a detail block for each alerting or submission sender."""
+    from rich.table import Table
+    from rich.text import Text
+
+    from spamtrace.cli.output import box_of, indented
+
+    port_text = ", ".join(str(p) for p in ports)
+    for note in notes:
+        con.print(Text("note: " + escape(note), style="yellow"))
+    if not connections:
+        con.print(Text(f"No TCP connections to remote SMTP ports ({port_text})."))
+        return
+    senders = group_senders(connections)
+    table = Table(
+        title=f"Connections to remote SMTP ports ({port_text})",
+        title_justify="left",
+        box=box_of(con),
+    )
+    for col in ("verdict", "conns", "pid", "process", "user (uid)", "account", "remote",
+                "state", "where"):  # fmt: skip
+        table.add_column(col, overflow="fold")
+    for sender in senders:
+        conn, proc = sender.first, sender.first.process
+        where = ((proc.scripts[0] if proc.scripts else proc.cwd) or "") if proc else ""
+        table.add_row(
+            Text(conn.verdict.value, style=STYLE[conn.verdict]),
+            Text(str(len(sender.connections))),
+            Text(str(proc.pid) if proc and proc.pid else "-"),
+            Text(escape(proc.name if proc and proc.name else "-", max_len=32)),
+            Text(_who(conn)),
+            Text(escape(conn.account.name if conn.account else "-")),
+            Text(sender.destinations_text()),
+            Text(sender.states),
+            Text(escape(where)),
+        )
+    con.print(table)
+    for sender in senders:
+        conn = sender.first
+        if conn.verdict not in ALERTING_VERDICTS and conn.verdict is not Verdict.SUBMISSION:
+            continue
+        head = Text(f"\n{conn.verdict.value}: ", style=STYLE[conn.verdict])
+        head.append(f"{escape(str(conn.socket.local))} -> {escape(str(conn.socket.remote))}")
+        if len(sender.connections) > 1:
+            head.append(f" and {len(sender.connections) - 1} more connection(s)")
+        con.print(head)
+        first = sender.indexes[0]
+        files = suspects[first] if first < len(suspects) else None
+        for line in detail_lines(sender, files):
+            indented(con, line, indent=2)
+    for note in scan_notes:
+        con.print(Text("scan note: " + escape(note), style="yellow"))
+    summary = ", ".join(f"{n} {v}" for v, n in counts.items() if n)
+    con.print(Text(f"\n{len(connections)} connection(s) from {len(senders)} sender(s): {summary}"))

@@ -1,0 +1,854 @@
+"""What every rule reads of one file: the lexed view (:class:`Ctx`), the literal words
+present (the gate), bounded regex helpers, calls and their arguments, literal concatenations,
+variable assignments, and the patterns several families share.
+
+A rule that belongs to one family lives in ``features/<family>.py``; a helper moves here only
+once a second family uses it.
+"""
+
+from __future__ import annotations
+
+import bisect
+import functools
+import itertools
+import re
+from collections.abc import Callable, Collection, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from spamtrace.safetext import escape
+from spamtrace.scanner import decode
+from spamtrace.scanner.lexer import STR_MARK, Lexed
+from spamtrace.scanner.rules import GateWords, Rule, YaraWords, builtin_macro
+
+MAX_PAYLOADS = 12
+
+
+MAX_DECODE_CANDIDATES = 48
+
+
+EXCERPT_LEN = 120
+
+
+class BudgetExceeded(Exception):
+    """Raised by a ``check`` callable when a file's time budget is spent."""
+
+
+# Bytes that, just before a name, mean it is not a plain function call (a method, a static
+# call, a variable, part of a longer name). Regexes start with the name itself (a literal
+# prefix the regex engine scans for quickly) and this is checked afterwards, instead of a
+# leading look-behind that would make every position a candidate.
+NOT_CALL_BEFORE = frozenset(b"abcdefghijklmnopqrstuvwxyz0123456789_$>:") | frozenset(
+    range(0x80, 0x100)
+)
+
+
+def bounded_finditer(
+    rx: re.Pattern[bytes],
+    buf: bytes,
+    limit: int = 100000,
+    *,
+    pos: int = 0,
+    first: Callable[[bytes], int] | None = None,
+) -> Iterator[re.Match[bytes]]:
+    """``rx.finditer`` keeping only matches not preceded by a name byte, ``$``, ``->``, ``::``.
+    ``first(word)``, if given, is ``buf.find(word)`` (known or remembered)."""
+    n = 0
+    words = leading_words(rx)
+    search: Callable[[int], re.Match[bytes] | None] = (
+        functools.partial(rx.search, buf) if words is None else word_searcher(rx, buf, words, first)
+    )
+    while n < limit:
+        m = search(pos)
+        if m is None:
+            return
+        start = m.start()
+        if start and buf[start - 1] in NOT_CALL_BEFORE:
+            pos = start + 1
+            continue
+        n += 1
+        yield m
+        pos = max(m.end(), start + 1)
+
+
+def bounded_search(
+    rx: re.Pattern[bytes], buf: bytes, first: Callable[[bytes], int] | None = None
+) -> re.Match[bytes] | None:
+    return next(bounded_finditer(rx, buf, first=first), None)
+
+
+PLACEHOLDER = re.compile(rb"\x01(\d+)\x01")
+
+
+S = rb"\x01\d+\x01"
+
+
+_UIN = rb"(?:\$_(?:get|post|request|cookie|files)\b|\$http_(?:post|get)_vars|php://input)"
+
+
+UIN_RE = re.compile(_UIN)
+
+
+_NAME = rb"[a-z_\x80-\xff][\w\x80-\xff]*"
+
+
+# the same, possessive: where a name is followed by something that cannot continue it (space,
+# "[", "(", "=", "."), giving back name bytes can never help a match, so do not try
+NAME_P = rb"[a-z_\x80-\xff][\w\x80-\xff]*+"
+
+
+@dataclass(slots=True)
+class Ctx:
+    data: bytes
+    name: str
+    lx: Lexed
+    layer: int
+    check: Callable[[], None]
+    yara: YaraWords | None
+    gates: GateWords | None = None
+    gate_words: frozenset[bytes] = frozenset()
+    cache: dict[str, Any] = field(default_factory=dict)
+    prereqs: dict[str, tuple[frozenset[bytes], ...]] = field(default_factory=dict)
+
+    @property
+    def code(self) -> bytes:
+        return self.lx.code
+
+    def first(self, word: bytes) -> int:
+        """``code.find(word)``, remembered; -1 at once for a gate word known absent."""
+        memo: dict[bytes, int] | None = self.cache.get("first")
+        if memo is None:
+            memo = self.cache["first"] = {}
+        pos = memo.get(word)
+        if pos is None:
+            present = self.cache.get("present")
+            if present is not None and word in self.gate_words and word not in present:
+                pos = -1
+            else:
+                pos = self.code.find(word)
+            memo[word] = pos
+        return pos
+
+    def line_of_code(self, pos: int) -> int:
+        return self.code.count(b"\n", 0, pos) + 1 if self.layer == 0 else 0
+
+    def line_of_string(self, idx: int) -> int:
+        pos = self.code.find(b"\x01%d\x01" % idx)
+        return self.line_of_code(pos) if pos >= 0 else 0
+
+    def restore(self, chunk: bytes) -> bytes:
+        def repl(m: re.Match[bytes]) -> bytes:
+            idx = int(m.group(1))
+            if idx >= len(self.lx.raw_strings):
+                return b"''"
+            val = self.lx.value(idx)
+            return b"'" + (val[:40] + b"..." if len(val) > 40 else val) + b"'"
+
+        return PLACEHOLDER.sub(repl, chunk)
+
+    def excerpt_code(self, start: int, end: int) -> str:
+        code = self.code
+        end = min(end, start + 400)
+        if code.count(b"\x01", start, end) % 2:
+            # a cut through a placeholder: widen to whole placeholders so restore() sees them
+            back = code.rfind(b"\x01", max(0, start - 12), start)
+            inside = code[back + 1 : start].isdigit() or (
+                back + 1 == start and code[start : start + 1].isdigit()
+            )
+            if back >= 0 and inside:
+                start = back
+        if code.count(b"\x01", start, end) % 2:
+            nxt = code.find(b"\x01", end, end + 12)
+            end = nxt + 1 if nxt >= 0 else code.rfind(b"\x01", start, end)
+        chunk = self.restore(code[start:end])
+        if self.layer == 0:
+            # show the original text (case, quotes) when the match can be found on its line
+            line = self.line_of_code(start)
+            lines = self.cache.get("lines")
+            if lines is None:
+                lines = self.data.split(b"\n")
+                self.cache["lines"] = lines
+            src = lines[line - 1] if 0 < line <= len(lines) else b""  # type: ignore[index, operator]
+            key = b" ".join(chunk.split())[:12]
+            at = b" ".join(src.lower().split()).find(key) if key else -1
+            if at >= 0:
+                flat = b" ".join(src.split())
+                return excerpt(flat[at : at + max(len(chunk), 40)])
+        return excerpt(chunk)
+
+
+def excerpt(raw: bytes) -> str:
+    text = raw[: EXCERPT_LEN * 2].decode("utf-8", "replace")
+    text = " ".join(text.split())
+    return escape(text, max_len=EXCERPT_LEN)
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    line: int
+    excerpt: str
+
+
+# ------------------------------------------------------------------------------------ helpers
+_JOIN_SLICE = 1 << 14
+
+
+def string_text(ctx: Ctx) -> bytes:
+    """All raw literal bodies + inline HTML, lower-cased, joined by NUL."""
+    cached = ctx.cache.get("text")
+    if cached is None:
+        parts = ctx.lx.raw_strings
+        # joined in slices: bytes.join holds an 80-byte buffer view per item (320 MB for the
+        # four million literals of a padded file)
+        step = _JOIN_SLICE
+        slices = [b"\x00".join(parts[i : i + step]) for i in range(0, len(parts), step)]
+        cached = b"\x00" + b"\x00".join([*slices, ctx.lx.html]).lower()
+        ctx.cache["text"] = cached
+    return cached  # type: ignore[no-any-return]
+
+
+def string_at(ctx: Ctx, offset: int) -> int:
+    """Index of the literal that holds ``offset`` of :func:`_string_text` (-1: inline HTML)."""
+    starts = ctx.cache.get("starts")
+    if starts is None:
+        lengths = map((1).__add__, map(len, ctx.lx.raw_strings))  # each body and its NUL
+        starts = list(itertools.accumulate(lengths, initial=1))
+        ctx.cache["starts"] = starts
+    idx = bisect.bisect_right(starts, offset) - 1  # type: ignore[arg-type]
+    return idx if idx < len(ctx.lx.raw_strings) else -1
+
+
+# Substring tests on bytes are written ``hay.find(sub) >= 0``, or with a byte value
+# (``_DOT in code``): ``sub in hay`` with a bytes ``sub`` first tries it as an integer, and
+# the TypeError raised and cleared inside costs more than a short search.
+DOT, SPACE = 46, 32
+
+
+def _uses(ctx: Ctx) -> frozenset[str]:
+    cached = ctx.cache.get("uses")
+    if cached is None:
+        found = set()
+        if has_word(ctx, b"str_rot13"):
+            found.add("rot13")
+        if has_word(ctx, b"strrev"):
+            found.add("strrev")
+        if has_word(ctx, b"urldecode"):
+            found.add("url")
+        cached = frozenset(found)
+        ctx.cache["uses"] = cached
+    return cached  # type: ignore[no-any-return]
+
+
+# ------------------------------------------------------------------------------------ features
+FeatureFn = Callable[[Ctx, Rule], "Hit | None"]
+
+
+FEATURES: dict[str, FeatureFn] = {}
+
+
+def feature(name: str) -> Callable[[FeatureFn], FeatureFn]:
+    def deco(fn: FeatureFn) -> FeatureFn:
+        FEATURES[name] = fn
+        return fn
+
+    return deco
+
+
+VAR = re.compile(rb"\$(" + _NAME + rb")")
+
+
+SINK_VARCALL = re.compile(rb"\$(" + NAME_P + rb")\s*+(?:\[[^\]\n]{0,40}\]\s*)?\(")
+
+
+def first_varcall(ctx: Ctx) -> re.Match[bytes] | None:
+    """``bounded_search(_SINK_VARCALL, code)``: the first variable called as a function,
+    looked for once per file (several features start from it)."""
+    if "varcall" not in ctx.cache:
+        ctx.cache["varcall"] = bounded_search(SINK_VARCALL, ctx.code, ctx.first)
+    found: re.Match[bytes] | None = ctx.cache["varcall"]
+    return found
+
+
+def interpolated(ctx: Ctx, args: bytes) -> bytes:
+    """``args`` with double-quoted/heredoc placeholders replaced by their text (PHP
+    interpolates ``$var`` there); single-quoted ones stay placeholders."""
+    if STR_MARK not in args:
+        return args
+
+    def repl(m: re.Match[bytes]) -> bytes:
+        idx = int(m.group(1))
+        if idx < len(ctx.lx.kinds) and ctx.lx.kinds[idx] in ("dq", "heredoc", "bq"):
+            return b" " + ctx.lx.raw_strings[idx][:400].lower() + b" "
+        return b" "
+
+    return PLACEHOLDER.sub(repl, args)
+
+
+# the variable-independent alternatives of _ASSIGNED_TPL, each behind the word it starts
+# with: the code has a match of the whole alternation iff one of them matches (each scan
+# starts with a literal, which the regex engine finds quickly; it is skipped when the word
+# is absent)
+ASSIGNED_ANY_PARTS = (
+    (b"include", re.compile(rb"include(?:_once)?\b")),
+    (b"require", re.compile(rb"require(?:_once)?\b")),
+    (b"${", re.compile(rb"\$\{\s*\x01")),
+    (b"$$", re.compile(rb"\$\$")),
+    (b"extract", re.compile(rb"extract\s*\(")),
+    (b"parse_str", re.compile(rb"parse_str\s*\(")),
+    (b"import_request_variables", re.compile(rb"import_request_variables")),
+)
+
+
+NAME_BYTES = frozenset(b"abcdefghijklmnopqrstuvwxyz0123456789_") | frozenset(range(0x80, 0x100))
+
+
+FILE_OP_NAMES_B = (
+    b"unlink", b"rmdir", b"rename", b"copy", b"file_put_contents", b"move_uploaded_file",
+    b"chmod", b"fopen", b"readfile", b"highlight_file", b"show_source",
+)  # fmt: skip
+
+
+TAIL_LITERAL = re.compile(rb"\s*=\s*\x01(\d+)\x01\s*;")
+
+
+TAIL_RHS = re.compile(rb"\s*=(?![=>])([^;]{0,200})")
+
+
+_MAX_VAR_LOOKS = 5000  # occurrences of one variable examined (a file of 200,000 uses of $to)
+
+
+def var_assigns(
+    code: bytes, var: bytes, tail: re.Pattern[bytes], limit: int = 1 << 30
+) -> list[tuple[int, re.Match[bytes]]]:
+    """The first ``limit`` matches of ``\\$<var><tail>`` in ``code``, as ``re.finditer`` would
+    find them (non-overlapping, left to right): (start of "$var", match of the tail), among
+    the first :data:`_MAX_VAR_LOOKS` occurrences. Needs no regex built per variable ("$"
+    cannot occur inside a name, so the needles never overlap)."""
+    needle = b"$" + var
+    out: list[tuple[int, re.Match[bytes]]] = []
+    pos = code.find(needle)
+    looks = 0
+    while pos >= 0 and len(out) < limit and looks < _MAX_VAR_LOOKS:
+        looks += 1
+        m = tail.match(code, pos + len(needle))
+        if m is None:
+            pos = code.find(needle, pos + 1)
+        else:
+            out.append((pos, m))
+            pos = code.find(needle, max(m.end(), pos + 1))
+    return out
+
+
+def expression(text: bytes) -> bytes:
+    """The expression at the start of ``text``: up to a ``;`` or a closing bracket that it
+    did not open (``$p = f()) { unlink($p);`` -> ``$p = f()``: an assignment inside a
+    condition ends with the condition)."""
+    return _balanced_prefix(text, 59, nested=True)  # ";"
+
+
+def _balanced_prefix(text: bytes, stop: int, *, nested: bool) -> bytes:
+    """``text`` up to a closing bracket that it did not open, or up to the byte ``stop``
+    (outside brackets only, unless ``nested``)."""
+    depth = 0
+    for i, ch in enumerate(text):
+        if ch == stop and (nested or depth == 0):
+            return text[:i]
+        if ch in b"([{":
+            depth += 1
+        elif ch in b")]}":
+            if depth == 0:
+                return text[:i]
+            depth -= 1
+    return text
+
+
+EXEC_NAMES_B = (
+    b"system",
+    b"exec",
+    b"shell_exec",
+    b"passthru",
+    b"popen",
+    b"proc_open",
+    b"pcntl_exec",
+)
+
+
+EVAL_NAMES_B = (b"eval", b"assert", b"create_function")
+
+
+@functools.cache
+def assertion_rx() -> re.Pattern[bytes]:
+    return re.compile(builtin_macro("ASSERTION").encode())
+
+
+SINK_NAMES: dict[str, tuple[bytes, ...]] = {
+    "eval": EVAL_NAMES_B,
+    "exec": EXEC_NAMES_B,
+    "mail": (b"mail", b"imap_mail", b"mb_send_mail"),
+    "sql": (b"mysql_query", b"mysqli_query", b"mysql_db_query", b"pg_query", b"mssql_query",
+            b"sqlite_query", b"mysql_unbuffered_query"),
+    "dbconnect": (b"mysql_connect", b"mysqli_connect", b"mysql_pconnect", b"pg_connect",
+                  b"mssql_connect"),
+}  # fmt: skip
+
+
+_CALL_RX: dict[bytes, re.Pattern[bytes]] = {}
+
+
+_CALLS_CACHED = 200  # calls kept per name in a file's cache (the largest limit asked for)
+
+
+def _calls_of(code: bytes, name: bytes, limit: int, start: int = 0) -> list[tuple[int, bytes]]:
+    """The first ``limit`` plain calls of ``name`` (a function name) in ``code``. The regex
+    starts with the name, which the regex engine finds by a fast literal scan, and only
+    occurrences followed by "(" come back to Python. A regex match steps one byte past a
+    failed occurrence where a literal search would step past it whole; a name starting
+    inside the previous occurrence follows a name byte, so it is never a plain call.
+    ``start``: an offset no occurrence of the name comes before (the same matches as from 0)."""
+    rx = _CALL_RX.get(name)
+    if rx is None:
+        rx = _CALL_RX[name] = re.compile(re.escape(name) + rb"(?=\s*\(([^;]{0,200}))")
+    out: list[tuple[int, bytes]] = []
+    for m in rx.finditer(code, start):
+        pos = m.start()
+        if not pos or code[pos - 1] not in NOT_CALL_BEFORE:
+            out.append((pos, m.group(1)))
+            if len(out) >= limit:
+                break
+    return out
+
+
+def find_calls(code: bytes, names: tuple[bytes, ...], limit: int = 200) -> list[tuple[int, bytes]]:
+    """(offset, argument text) of plain calls to ``names`` (at most ``limit`` per name),
+    sorted by offset."""
+    out: list[tuple[int, bytes]] = []
+    for name in names:
+        out.extend(_calls_of(code, name, limit))
+    out.sort()
+    return out
+
+
+def calls_to(ctx: Ctx, names: tuple[bytes, ...], limit: int = 200) -> list[tuple[int, bytes]]:
+    """:func:`find_calls` over the code, each name looked up once per file (several rules
+    ask for the same names); the search starts at the name's first occurrence (a gate word
+    known absent is not searched)."""
+    if limit > _CALLS_CACHED:
+        return find_calls(ctx.code, names, limit)
+    known: dict[bytes, list[tuple[int, bytes]]] = ctx.cache.setdefault("calls", {})
+    out: list[tuple[int, bytes]] = []
+    for name in names:
+        found = known.get(name)
+        if found is None:
+            first = ctx.first(name)
+            found = [] if first < 0 else _calls_of(ctx.code, name, _CALLS_CACHED, first)
+            known[name] = found
+        out.extend(found[:limit] if len(found) > limit else found)
+    out.sort()
+    return out
+
+
+def first_arg(args: bytes) -> bytes:
+    """The first argument of a call whose argument text (after the "(") is ``args``."""
+    return _balanced_prefix(args, 44, nested=False)  # ","
+
+
+# the variable, or an element of it ($p = $_POST; include $p['f'];): the taint of the array
+INCLUDE_VAR = re.compile(
+    rb"(?:include|require)(?:_once)?\b\s*\(?\s*@?\s*\$(" + NAME_P + rb")(?!\s*(?:->|::))"
+)
+
+
+INCLUDE_LIT = re.compile(
+    rb"(?:include|require)(?:_once)?\b\s*\(?\s*@?\s*(?:[\w\s.()$]{0,60}?\.\s*)?"
+    rb"\x01(\d+)\x01"
+)
+
+
+CB_FIRST = (
+    b"call_user_func", b"call_user_func_array", b"array_map", b"register_shutdown_function",
+    b"reflectionfunction",
+)  # fmt: skip
+
+
+CB_SECOND = (
+    b"usort", b"uasort", b"uksort", b"array_walk", b"array_walk_recursive", b"array_filter",
+    b"array_reduce", b"preg_replace_callback", b"iterator_apply",
+)  # fmt: skip
+
+
+CB_LAST = (
+    b"array_diff_ukey", b"array_diff_uassoc", b"array_intersect_ukey", b"array_intersect_uassoc",
+    b"array_udiff",
+)  # fmt: skip
+
+
+def top_args(args: bytes) -> list[bytes]:
+    """The top-level arguments of a call whose argument text (after the "(") is ``args``."""
+    depth = 0
+    last = 0
+    out: list[bytes] = []
+    for i, ch in enumerate(args):
+        if ch in b"([{":
+            depth += 1
+        elif ch in b")]}":
+            if depth == 0:
+                out.append(args[last:i])
+                return out
+            depth -= 1
+        elif ch == 44 and depth == 0:
+            out.append(args[last:i])
+            last = i + 1
+    out.append(args[last:])
+    return out
+
+
+def has_request_words(ctx: Ctx) -> bool:
+    """Whether the code holds a word that every match of ``_REQ`` starts with."""
+    return has_any(ctx, _REQ_WORDS)
+
+
+_REQ_WORDS = (b"$_", b"$http_", b"php://input", b"getallheaders")  # one starts each _REQ match
+
+
+# possessive: the same match (nothing follows the repetition), without the regex engine
+# keeping a backtracking entry per piece (300 MB for a million "a"."a"... pieces)
+_CONCAT = re.compile(
+    rb"(?:" + S + rb"|chr\s*\(\s*\d+\s*\))(?:\s*\.\s*(?:" + S + rb"|chr\s*\(\s*\d+\s*\)))++"
+)
+
+
+# where a literal-only concatenation may start (literal prefixes keep the scan fast)
+_CONCAT_START = re.compile(rb"\x01\d+\x01\s*\.\s*(?:\x01|chr)")
+
+
+_CHR_START = re.compile(rb"chr\s*\(\s*\d+\s*\)\s*\.")
+
+
+def concats_cached(ctx: Ctx) -> list[re.Match[bytes]]:
+    if "concats" not in ctx.cache:
+        ctx.cache["concats"] = _concats(ctx.code, has_word(ctx, b"chr"))
+    found: list[re.Match[bytes]] = ctx.cache["concats"]
+    return found
+
+
+def _concats(code: bytes, has_chr: bool = True) -> list[re.Match[bytes]]:
+    """Literal-only concatenations in ``code``; ``has_chr`` False: "chr" is known absent."""
+    found: list[re.Match[bytes]] = []
+    last = -1
+    for rx in (_CONCAT_START, _CHR_START):
+        if rx is _CHR_START and (not has_chr or code.find(b"chr") < 0):
+            continue
+        for m in rx.finditer(code):
+            if m.start() < last:
+                continue
+            full = _CONCAT.match(code, m.start())
+            if full is not None:
+                found.append(full)
+                last = full.end()
+            if len(found) > 2000:
+                return found
+    return found
+
+
+_JOINED_MAX = decode.MAX_OUTPUT  # bytes of one literal concatenation tried as a payload
+
+
+_JOINED_PIECES = 1 << 16  # and its pieces
+
+
+_DATA_HEAD = re.compile(rb"[A-Za-z0-9+/=_\-\s%]+")
+
+
+def _decode_candidates(ctx: Ctx) -> list[tuple[int, bytes]]:
+    """Long literals (and long literal concatenations) worth trying to decode."""
+    out: list[tuple[int, bytes]] = []
+    lx = ctx.lx
+    for i in sorted(lx.long, key=lambda j: -len(lx.raw_strings[j])):
+        raw = lx.raw_strings[i]
+        head = raw[:64]
+        if SPACE in head:
+            continue
+        if not (_DATA_HEAD.fullmatch(head) or head.find(b"\\x") >= 0):
+            continue
+        val = lx.value(i)
+        if len(val) >= 40:
+            out.append((i, val))
+        if len(out) >= MAX_DECODE_CANDIDATES:
+            break
+    if has_any(ctx, EVAL_NAMES_B[:2]):
+        for _start, args in calls_to(ctx, EVAL_NAMES_B[:2], 20):
+            p = PLACEHOLDER.match(args.lstrip(b" \t\n@("))
+            if p is not None:
+                val = lx.value(int(p.group(1)))
+                if len(val) >= 16 and decode.looks_like_php(val):
+                    out.append((int(p.group(1)), b"\x00code\x00" + val))
+    if DOT in ctx.code and len(out) < MAX_DECODE_CANDIDATES:
+        for m in concats_cached(ctx):
+            idxs: list[int] = []
+            size = 0
+            for p in PLACEHOLDER.finditer(ctx.code, m.start(), m.end()):
+                idxs.append(int(p.group(1)))
+                size += len(lx.raw_strings[idxs[-1]])
+                if size > _JOINED_MAX or len(idxs) >= _JOINED_PIECES:
+                    break  # no payload is that long: padding ("a"."a"...)
+            if len(idxs) < 2:
+                continue
+            joined = b"".join(lx.value(i) for i in idxs)
+            if len(joined) >= 64:
+                out.append((idxs[0], joined))
+                if len(idxs) >= 4 and decode.looks_like_php(joined):
+                    out.append((idxs[0], b"\x00code\x00" + joined))
+            if len(out) >= MAX_DECODE_CANDIDATES:
+                break
+    out.sort(key=lambda t: -len(t[1]))
+    return out
+
+
+def decoded_payloads(ctx: Ctx) -> list[tuple[int, bytes, tuple[str, ...]]]:
+    cached = ctx.cache.get("payloads")
+    if cached is None:
+        found: list[tuple[int, bytes, tuple[str, ...]]] = []
+        for idx, val in _decode_candidates(ctx):
+            ctx.check()
+            res = decode.peel(val, _uses(ctx), ctx.check)
+            if res is not None:
+                found.append((idx, res[0], res[1]))
+                if len(found) >= MAX_PAYLOADS:
+                    break
+        cached = found
+        ctx.cache["payloads"] = cached
+    return cached  # type: ignore[no-any-return]
+
+
+IMAGE_MAGIC = (b"GIF8", b"\x89PNG", b"\xff\xd8\xff", b"BM", b"\x00\x00\x01\x00", b"RIFF")
+
+
+SOCKET = re.compile(
+    rb"(?:fsockopen|pfsockopen|stream_socket_client|socket_create|socket_connect)\s*\("
+)
+
+
+def recipient_literals(ctx: Ctx, args: bytes) -> list[bytes]:
+    """The literal values a mail() call's recipient (its first argument, the argument text
+    ``args``) holds: the literal itself, or the first literals assigned to its variable."""
+    first = first_arg(args).strip()
+    p = PLACEHOLDER.fullmatch(first)
+    if p is not None:
+        return [ctx.lx.value(int(p.group(1)))]
+    v = VAR.fullmatch(first)
+    if v is None:
+        return []
+    lits = var_assigns(ctx.code, v.group(1), TAIL_LITERAL, 5)
+    return [ctx.lx.value(int(am.group(1))) for _, am in lits]
+
+
+GLOBALS_SINKS = (
+    *EXEC_NAMES_B, b"fopen", b"readfile", b"unlink", b"copy", b"rename", b"rmdir", b"mkdir",
+    b"chmod", b"opendir", b"scandir", b"file_get_contents", b"file_put_contents",
+    b"highlight_file", b"show_source", b"move_uploaded_file", b"mysql_query", b"mysql_connect",
+    b"mysqli_connect", b"mysqli_query", b"eval", b"assert", b"include", b"require",
+)  # fmt: skip
+
+
+SOCKET_CALLS = (b"fsockopen", b"pfsockopen", b"stream_socket_client", b"socket_connect")
+
+
+SOCKET_WRITES = (b"fwrite", b"fputs", b"socket_write", b"socket_send", b"stream_socket_sendto")
+
+
+# ------------------------------------------------------------------------------------ engine
+# ------------------------------------------------- account harvesting, droppers, relays
+READ_CALLS = (b"fopen", b"file", b"file_get_contents", b"readfile", b"highlight_file",
+               b"show_source", b"copy", b"symlink")  # fmt: skip
+
+
+SESSION_READS = (b"fopen", b"file_get_contents", b"readfile", b"file")
+
+
+SESSION_LISTS = (b"opendir", b"scandir", b"glob")
+
+
+WP_USER_CALLS = (b"wp_create_user", b"wp_insert_user")
+
+
+WP_LOGIN_CALLS = (b"wp_set_auth_cookie", b"wp_set_current_user")
+
+
+SWAP_CALLS = (b"str_replace", b"str_ireplace", b"preg_replace")
+
+
+CRAWLER_TESTS = (b"preg_match", b"stripos", b"strpos", b"stristr")
+
+
+WEB_SCHEMES = (b"http://", b"https://", b"ftp://")  # a remote address (the crawler rule: web)
+
+
+def web_address(ctx: Ctx, placeholder: re.Match[bytes] | None) -> bool:
+    """Whether the literal a placeholder match (its group 1: the index) stands for is a
+    remote address (http, https, ftp)."""
+    if placeholder is None:
+        return False
+    return ctx.lx.value(int(placeholder.group(1))).lstrip().lower().startswith(WEB_SCHEMES)
+
+
+REMOTE_FETCH = re.compile(
+    rb"(?:file_get_contents|curl_init|fopen|readfile|file|simplexml_load_file)\s*\(\s*\x01(\d+)\x01"
+)
+
+
+# a fetch of a literal address (the crawler rule's), or curl_exec(): a download
+FETCH_LITERAL = re.compile(REMOTE_FETCH.pattern + rb"|curl_exec\s*\(")
+
+
+FETCH_CALLS = (b"file_get_contents", b"readfile", b"fopen", b"file", b"curl_init",
+                b"get_headers", b"fpassthru", b"simplexml_load_file")  # fmt: skip
+
+
+CURLOPT_URL = re.compile(rb"curl_setopt\s*\(\s*\$\w+\s*,\s*curlopt_url\s*,([^;]{0,200})")
+
+
+def yara_hits(ctx: Ctx, scope: str) -> dict[str, tuple[int, bytes]]:
+    key = "yara-" + scope
+    cached = ctx.cache.get(key)
+    if cached is None:
+        hay = string_text(ctx) if scope == "strings" else ctx.data
+        names = ctx.cache.get("yara-names", {}).get(scope)
+        cached = ctx.yara.scan(hay, names) if ctx.yara is not None else {}
+        ctx.cache[key] = cached
+    return cached  # type: ignore[no-any-return]
+
+
+def present_words(ctx: Ctx) -> frozenset[bytes] | None:
+    """The gate words present in the code (None: no yara-x, test words with ``in``)."""
+    if "present" not in ctx.cache:
+        ctx.cache["present"] = ctx.gates.present(ctx.code) if ctx.gates is not None else None
+    found: frozenset[bytes] | None = ctx.cache["present"]
+    return found
+
+
+def has_word(ctx: Ctx, word: bytes) -> bool:
+    present = present_words(ctx)
+    if present is None or word not in ctx.gate_words:
+        return ctx.code.find(word) >= 0
+    return word in present
+
+
+def has_any(ctx: Ctx, words: Collection[bytes]) -> bool:
+    """Whether one of ``words`` occurs in the code (one set test when all are gate words)."""
+    present = present_words(ctx)
+    if present is not None and ctx.gate_words.issuperset(words):
+        return not present.isdisjoint(words)
+    return any(has_word(ctx, w) for w in words)
+
+
+REQ_MACRO = builtin_macro("REQ").encode()  # {REQ} of rules.toml, expanded
+
+
+_LEADING: dict[tuple[bytes, int], tuple[bytes, ...] | None] = {}
+
+
+_MIN_LEADING = 3  # shorter words occur too often: the regex engine's own scan is faster
+
+
+def leading_words(rx: re.Pattern[bytes]) -> tuple[bytes, ...] | None:
+    """Literal words one of which starts every match of ``rx`` (after zero-width assertions
+    such as a look-behind), or None when there is no such short list."""
+    key = (rx.pattern, rx.flags)
+    if key not in _LEADING:
+        words: frozenset[bytes] | None = None
+        if not rx.flags & re.IGNORECASE:
+            try:
+                from re import _constants as c  # type: ignore[attr-defined]
+                from re import _parser  # type: ignore[attr-defined]
+
+                parsed = _parser.parse(rx.pattern, rx.flags)
+                items = list(parsed)
+                if not parsed.state.flags & re.IGNORECASE:
+                    words = _first_literals(items)
+                # one word and no look-behind: the engine's own literal-prefix scan is faster
+                if words is not None and len(words) < 2 and items[0][0] is c.LITERAL:
+                    words = None
+            except Exception:  # an unexpected parse tree: let the regex search
+                words = None
+        if words and min(map(len, words)) < _MIN_LEADING:
+            words = None
+        _LEADING[key] = tuple(sorted(words)) if words else None
+    return _LEADING[key]
+
+
+def _first_literals(items: list[Any]) -> frozenset[bytes] | None:
+    """The literal words that begin every match of the parsed sequence ``items``."""
+    from re import _constants as c  # type: ignore[attr-defined]
+
+    i = 0
+    while i < len(items) and items[i][0] in (c.ASSERT, c.ASSERT_NOT):
+        i += 1  # zero-width: the match still starts at the next item
+    run = bytearray()
+    while i < len(items) and items[i][0] is c.LITERAL:
+        run.append(items[i][1])
+        i += 1
+    if run:
+        return frozenset([bytes(run)])
+    if i >= len(items):
+        return None
+    op, av = items[i]
+    if op is c.SUBPATTERN:
+        if (av[1] | av[2]) & c.SRE_FLAG_IGNORECASE:
+            return None
+        return _first_literals(list(av[3]))
+    if op is c.BRANCH:
+        alts = [_first_literals(list(b)) for b in av[1]]
+        if any(a is None for a in alts):
+            return None
+        return frozenset().union(*alts)  # type: ignore[arg-type]
+    return None
+
+
+def prefiltered_finditer(rx: re.Pattern[bytes], buf: bytes) -> Iterator[re.Match[bytes]]:
+    """``rx.finditer(buf)``, through literal searches when every match begins with one of a
+    few words (such matches are never empty, so each search resumes at the previous end)."""
+    words = leading_words(rx)
+    if words is None:
+        yield from rx.finditer(buf)
+        return
+    search = word_searcher(rx, buf, words)
+    pos = 0
+    while True:
+        m = search(pos)
+        if m is None:
+            return
+        yield m
+        pos = m.end()
+
+
+def word_searcher(
+    rx: re.Pattern[bytes],
+    code: bytes,
+    words: tuple[bytes, ...],
+    first: Callable[[bytes], int] | None = None,
+) -> Callable[[int], re.Match[bytes] | None]:
+    """``search(start)`` == ``rx.search(code, start)`` for a pattern whose matches all begin
+    with one of ``words``, for non-decreasing ``start``: the candidate offsets are found with
+    literal searches, left to right, and the pattern is tried only there (the same first
+    match, without the regex engine stepping through every offset). ``first(word)``, if
+    given, is ``code.find(word)``."""
+    none = len(code) + 1  # stands for "no further occurrence"
+    nxt = [code.find(w) for w in words] if first is None else [first(w) for w in words]
+    nxt = [p if p >= 0 else none for p in nxt]
+
+    def search(start: int) -> re.Match[bytes] | None:
+        while True:
+            pos = min(nxt)
+            while pos < start and pos != none:  # move the words found before ``start`` on
+                k = nxt.index(pos)
+                p = code.find(words[k], start)
+                nxt[k] = p if p >= 0 else none
+                pos = min(nxt)
+            if pos == none:
+                return None
+            m = rx.match(code, pos)
+            if m is not None:
+                return m
+            start = pos + 1
+
+    return search

@@ -1,0 +1,144 @@
+"""Rules about droppers: downloaded code written to PHP files and included, a data file's
+name turned into ``.php``.
+"""
+
+from __future__ import annotations
+
+import re
+
+from spamtrace.scanner.context import (
+    FETCH_LITERAL,
+    INCLUDE_LIT,
+    INCLUDE_VAR,
+    PLACEHOLDER,
+    SWAP_CALLS,
+    TAIL_RHS,
+    VAR,
+    Ctx,
+    Hit,
+    bounded_finditer,
+    calls_to,
+    expression,
+    feature,
+    has_any,
+    top_args,
+    var_assigns,
+    web_address,
+)
+from spamtrace.scanner.rules import Rule
+from spamtrace.scanner.taint import posted
+
+_SWAP_ARGS = re.compile(rb"\s*\x01(\d+)\x01\s*,\s*\x01(\d+)\x01")
+
+
+_NOT_PHP_EXT = re.compile(rb"\.(?:txt|jpe?g|gif|png|ico|bmp|dat|bak|tmp|log)")
+
+
+_PHP_EXT = re.compile(rb"\.(?:php\d?|phtml|pht)")
+
+
+_WRITE_CALLS = (b"file_put_contents", b"fwrite", b"fputs", b"copy", b"rename",
+                b"move_uploaded_file")  # fmt: skip
+
+
+@feature("ext_swap_php")
+def _ext_swap_php(ctx: Ctx, rule: Rule) -> Hit | None:
+    """A file name's .txt/.jpg/... extension replaced by .php in a script that writes files:
+    content fetched or uploaded as harmless text is installed as executable PHP."""
+    if not has_any(ctx, _WRITE_CALLS):
+        return None
+    for start, args in calls_to(ctx, SWAP_CALLS, 50):
+        m = _SWAP_ARGS.match(args)
+        if m is None:
+            continue
+        old = ctx.lx.value(int(m.group(1))).lower().strip(b"/#~\\$^i")
+        new = ctx.lx.value(int(m.group(2))).lower()
+        if (
+            _NOT_PHP_EXT.fullmatch(old.replace(b"\\", b"")) is not None
+            and _PHP_EXT.fullmatch(new) is not None
+        ):
+            return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
+    return None
+
+
+_PHP_PATH = re.compile(rb"\.(?:php\d?|phtml|pht|phar|inc)$", re.IGNORECASE)
+
+
+def _downloads(ctx: Ctx, expr: bytes) -> bool:
+    """``expr`` fetches an http(s) address given as a literal, or is a variable assigned
+    such a download (``$d = file_get_contents('http://…');``, ``$d = curl_exec($ch);``)."""
+    texts = [expr]
+    v = VAR.fullmatch(expr.strip().lstrip(b"@"))
+    if v is not None:
+        texts = [am.group(1) for _, am in var_assigns(ctx.code, v.group(1), TAIL_RHS, 10)]
+    for text in texts:
+        for m in FETCH_LITERAL.finditer(text):
+            if m.group(1) is None or web_address(ctx, m):
+                return True  # curl_exec: a download whatever the address
+    return False
+
+
+@feature("remote_php_write")
+def _remote_php_write(ctx: Ctx, rule: Rule) -> Hit | None:
+    """Content downloaded from a web address written into a ``.php`` file
+    (``file_put_contents('x.php', file_get_contents('http://…'))``, through a variable, or
+    ``copy('http://…', 'x.php')``): a dropper that installs the operator's code."""
+    value = ctx.lx.value
+    for start, args in calls_to(ctx, (b"file_put_contents", b"copy"), 50):
+        parts = top_args(args)
+        if len(parts) < 2:
+            continue
+        is_copy = ctx.code.startswith(b"copy", start)
+        dest = [value(int(i)) for i in PLACEHOLDER.findall(parts[1 if is_copy else 0])]
+        if not dest or _PHP_PATH.search(dest[-1].strip()) is None:
+            continue  # the path does not end with a PHP extension given as a literal
+        if is_copy:
+            remote = web_address(ctx, PLACEHOLDER.match(parts[0].strip()))
+        else:
+            content = expression(parts[1])
+            remote = _downloads(ctx, content) or posted(ctx, content)
+        if remote:
+            return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 100))
+    return None
+
+
+_OPEN_FOR_WRITE = re.compile(rb"\$(\w+)\s*=\s*@?\s*fopen\s*\(\s*(\$\w+|\x01\d+\x01)\s*,")
+
+
+@feature("remote_code_include")
+def _remote_code_include(ctx: Ctx, rule: Rule) -> Hit | None:
+    """Content downloaded from a web address, or posted by the visitor (as it came or
+    decoded), written to a file, and that file then included: ``file_put_contents($t,
+    file_get_contents('http://…')); include $t;`` (a temporary file, so that no .php name
+    shows), or the same through ``$h = fopen('/tmp/x', 'w'); fwrite($h, $code);``. The
+    path is a variable or a literal, the same at the write and at the include. The
+    operator's code runs, whatever the file is called."""
+    code = ctx.code
+    value = ctx.lx.value
+    targets: set[bytes] | None = None  # what is included: "$name", or a literal path's value
+    opened: dict[bytes, bytes] | None = None  # handle variable -> the path it opened
+    for start, args in calls_to(ctx, (b"file_put_contents", b"fwrite", b"fputs"), 50):
+        parts = top_args(args)
+        if len(parts) < 2:
+            continue
+        content = expression(parts[1])
+        if not (_downloads(ctx, content) or posted(ctx, content)):
+            continue
+        dest = parts[0].strip()
+        if not code.startswith(b"file_put_contents", start):  # a handle: the path it opened
+            if opened is None:
+                opened = {b"$" + m.group(1): m.group(2) for m in _OPEN_FOR_WRITE.finditer(code)}
+            dest = opened.get(dest, b"")
+        literal = PLACEHOLDER.fullmatch(dest)
+        if literal is not None:
+            dest = value(int(literal.group(1))).strip()
+        elif VAR.fullmatch(dest) is None:
+            continue
+        if targets is None:  # the include rules' own patterns: of a variable, of a literal
+            targets = {b"$" + m.group(1) for m in bounded_finditer(INCLUDE_VAR, code, 200)}
+            targets.update(
+                value(int(m.group(1))).strip() for m in bounded_finditer(INCLUDE_LIT, code, 200)
+            )
+        if dest in targets:
+            return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 100))
+    return None

@@ -1,0 +1,562 @@
+"""Rules about code execution: eval/assert/include/variable functions/callbacks/``preg_replace
+/e`` given decoded data, request input, or variables that hold them.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+
+from spamtrace.scanner import fold
+from spamtrace.scanner.context import (
+    ASSIGNED_ANY_PARTS,
+    CB_FIRST,
+    CB_LAST,
+    CB_SECOND,
+    EVAL_NAMES_B,
+    EXEC_NAMES_B,
+    FILE_OP_NAMES_B,
+    INCLUDE_LIT,
+    INCLUDE_VAR,
+    NAME_BYTES,
+    NAME_P,
+    PLACEHOLDER,
+    SINK_NAMES,
+    SINK_VARCALL,
+    TAIL_RHS,
+    UIN_RE,
+    VAR,
+    Ctx,
+    Hit,
+    assertion_rx,
+    bounded_finditer,
+    calls_to,
+    expression,
+    feature,
+    first_arg,
+    first_varcall,
+    has_any,
+    has_request_words,
+    has_word,
+    interpolated,
+    string_text,
+    top_args,
+    var_assigns,
+)
+from spamtrace.scanner.rules import Rule
+from spamtrace.scanner.taint import REQ, REQ_RE, posted, taint
+
+# names that are dangerous enough to matter when merely *built*; "mail", "fopen" etc. are
+# only counted when assembled from several pieces (see _built_names).
+_EXEC_NAMES = frozenset(
+    {
+        "eval", "assert", "system", "exec", "shell_exec", "passthru", "popen", "proc_open",
+        "pcntl_exec", "create_function", "base64_decode", "gzinflate", "gzuncompress",
+        "str_rot13", "preg_replace", "call_user_func", "call_user_func_array",
+    }
+)  # fmt: skip
+
+
+_EXTRACT_REQ = re.compile(rb"extract\s*\(\s*" + REQ)
+
+
+_ASSIGNED_TPL = (
+    rb"as\s*(?:\$\w+\s*=>\s*)?&?\$%s\b|"
+    rb"function[^{;]{0,600}\$%s\b|global\s[^;]{0,200}\$%s\b|list\s*\([^)]{0,200}\$%s\b|"
+    rb"&\s*\$%s\b|(?:static|var|public|private|protected)\s[^;]{0,200}\$%s\b|use\s*\([^)]*\$%s\b|"
+    rb"fn\s*\([^)]{0,200}\$%s\b|catch\s*\([^)]{0,200}\$%s\b|"
+    rb"(?:preg_match(?:_all)?|exec|getopt|sscanf|openssl_\w+)\s*\([^;]{0,300}\$%s\b|"
+    rb"\[[^\]]{0,200}\$%s\b[^\]]{0,200}\]\s*=(?![=>])|"
+    rb"\$\{\s*\x01|\$\$|extract\s*\(|parse_str\s*\(|import_request_variables|"
+    rb"(?:include|require)(?:_once)?\b"
+)
+
+
+# _ASSIGNED_TPL for any variable, compiled once: searched in b"<var>\x00" + code, the name
+# captured at the start is matched by back-reference (one regex instead of one per variable)
+_ASSIGNED_VAR = re.compile(
+    rb"\A([^\x00]++)\x00.*?(?:" + _ASSIGNED_TPL % ((rb"(?:\1)",) * 11) + rb")", re.DOTALL
+)
+
+
+_EMPTY_GUARD = re.compile(
+    rb"if\s*\(\s*(?:!\s*isset\s*\(\s*\$(\w+)\s*\)|empty\s*\(\s*\$(\w+)\s*\)|!\s*\$(\w+)\s*|"
+    rb"\$(\w+)\s*===?\s*\x01(\d+)\x01\s*|strlen\s*\(\s*\$(\w+)\s*\)\s*===?\s*0\s*)\)\s*\{?\s*$"
+)
+
+
+_ASSIGN_TAIL = re.compile(rb"\s*+(?:\[[^\]\n]{0,60}\]\s*)*(?:[.+\-*/|&^]|\?\?)?=(?![=>])")
+
+
+def _mentions(buf: bytes, needle: bytes) -> bool:
+    """``buf`` contains the variable ``needle`` ("$name") as a whole name."""
+    pos = buf.find(needle)
+    while pos >= 0:
+        end = pos + len(needle)
+        if end >= len(buf) or buf[end] not in NAME_BYTES:
+            return True
+        pos = buf.find(needle, end)
+    return False
+
+
+def _really_assigned(ctx: Ctx, var: bytes) -> bool:
+    """Whether ``$var`` gets a value of its own somewhere: an assignment that is neither a
+    default filled in only when the variable is empty (``if ($cmd == "") $cmd = 'ls';``, the
+    register_globals idiom) nor a rewrite of itself (``$cmd = trim($cmd);``)."""
+    code = ctx.code
+    needle = b"$" + var
+    pos = code.find(needle)
+    seen = 0
+    while pos >= 0 and seen < 200:
+        seen += 1
+        end = pos + len(needle)
+        m = None if end < len(code) and code[end] in NAME_BYTES else _ASSIGN_TAIL.match(code, end)
+        if m is not None:
+            rhs = expression(code[m.end() : m.end() + 300])
+            g = _EMPTY_GUARD.search(code, max(0, pos - 120), pos)
+            guarded = g is not None and (
+                next(x for x in (g.group(1), g.group(2), g.group(3), g.group(4), g.group(6)) if x)
+                == var
+                and (g.group(5) is None or ctx.lx.value(int(g.group(5))) == b"")
+            )
+            if not guarded and not _mentions(rhs, needle):
+                return True
+        pos = code.find(needle, end)
+    return seen >= 200
+
+
+@feature("exec_unassigned")
+def _exec_unassigned(ctx: Ctx, rule: Rule) -> Hit | None:
+    """A shell command (or eval) run from a variable the file never assigns: it comes from
+    register_globals / extract() of the request (old-style web shells). A file that includes
+    another, or sets variables in other ways (by reference, destructuring, arrow functions,
+    preg_match/exec out-parameters) is given the benefit of the doubt."""
+    code = ctx.code
+    sinks = rule.params.get("sinks")
+    names = (
+        EVAL_NAMES_B[:2]
+        if sinks == "eval"
+        else FILE_OP_NAMES_B
+        if sinks == "files"
+        else EXEC_NAMES_B
+    )
+    calls = _eval_calls(ctx, names, 50) if sinks == "eval" else calls_to(ctx, names, 50)
+    if not calls:
+        return None
+    # the variable-independent alternatives of _ASSIGNED_TPL: when one of them occurs, every
+    # variable counts as assigned and nothing can fire (one scan per file, not per variable)
+    generic = ctx.cache.get("assigned-any")
+    if generic is None:
+        generic = any(
+            has_word(ctx, w) and rx.search(code) is not None for w, rx in ASSIGNED_ANY_PARTS
+        )
+        ctx.cache["assigned-any"] = generic
+    if generic:
+        return None
+    memo: dict[bytes, bool] = ctx.cache.setdefault("unassigned", {})
+    for start, raw_args in calls:
+        first = first_arg(raw_args)
+        if first is raw_args and len(raw_args) >= _CALL_ARGS_MAX:
+            first = first.rstrip(_NAME_CHARS)  # cut off at the limit: the last name may be cut
+        args = interpolated(ctx, first)
+        if args.find(b"escapeshell") >= 0:
+            continue
+        for var in sorted(set(VAR.findall(args))):
+            if var in (b"this", b"globals") or var.startswith(b"_"):
+                continue
+            unassigned = memo.get(var)
+            if unassigned is None:
+                # every variable-specific alternative of _ASSIGNED_TPL holds "$var" (and the
+                # others are known absent): without it in the code, no need to build the regex
+                unassigned = not _really_assigned(ctx, var) and (
+                    code.find(b"$" + var) < 0 or _ASSIGNED_VAR.match(var + b"\x00" + code) is None
+                )
+                memo[var] = unassigned
+            if unassigned:
+                return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
+    return None
+
+
+def _eval_calls(ctx: Ctx, names: tuple[bytes, ...], limit: int = 200) -> list[tuple[int, bytes]]:
+    """:func:`_calls` of eval-like functions, without ``assert`` calls that check a
+    condition (``assert($x !== null)``, ``assert(is_string($y))``): only an assert of a
+    string evaluates code (PHP < 8), which is what backdoors use."""
+    calls = calls_to(ctx, names, limit)
+    if b"assert" not in names:
+        return calls
+    code = ctx.code
+    rx = assertion_rx()
+    return [
+        (start, args)
+        for start, args in calls
+        if not (code.startswith(b"assert", start) and rx.match(code, start + 6))
+    ]
+
+
+_CALL_ARGS_MAX = 200  # argument text kept per call (``[^;]{0,200}`` below)
+
+
+_NAME_CHARS = bytes(sorted(NAME_BYTES))
+
+
+@feature("tainted_sink")
+def _tainted_sink(ctx: Ctx, rule: Rule) -> Hit | None:
+    kind = rule.params.get("sinks")
+    first_call = None
+    if kind == "varcall":
+        first_call = first_varcall(ctx)
+        if first_call is None:
+            return None  # no variable is called as a function: nothing to taint-check
+    includes: list[re.Match[bytes]] = []
+    if kind == "include":
+        includes = list(bounded_finditer(INCLUDE_VAR, ctx.code, 200, first=ctx.first))
+        if not includes:
+            return None  # no include of a bare variable: nothing to taint-check
+    req, dec = taint(ctx)
+    if (
+        not req
+        and not dec
+        and not ctx.cache.get("direct")
+        and not (kind == "varcall" and has_word(ctx, b"extract"))
+    ):
+        return None
+    code = ctx.code
+    if first_call is not None:
+        extracted = has_word(ctx, b"extract") and _EXTRACT_REQ.search(code) is not None
+        direct = ctx.cache.get("direct", set())
+        if not extracted and not direct and not dec:
+            return None  # no variable called can be a tainted one
+        # the same matches as from offset 0: none before the first one was accepted
+        for m in bounded_finditer(SINK_VARCALL, code, pos=first_call.start()):
+            var = m.group(1)
+            if code[max(0, m.start() - 8) : m.start()].rstrip().endswith(b"new"):
+                continue  # new $class(): instantiation, not a call
+            if var in direct or var in dec or (extracted and var != b"this"):
+                return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end() + 60))
+        return None
+    if kind == "include":  # a construct, often without "(": the path starts with the variable
+        for m in includes:
+            var = m.group(1)
+            if var not in req:
+                continue
+            if code[m.end() : m.end() + 40].lstrip()[:1] == b"[" and not _whole_request(ctx, var):
+                continue  # an element of an array that merely holds some request values
+            return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end() + 40))
+        return None
+    names = SINK_NAMES.get(str(kind), EXEC_NAMES_B)
+    if kind == "eval":
+        bad = req | dec | ctx.cache.get("direct", set())
+    elif kind == "exec":  # a command sent in a header of the client's own (X-Cmd: ...)
+        bad = req | ctx.cache.get("header", set())
+    else:
+        bad = req
+    direct_ok = kind in ("sql", "dbconnect")
+    calls = _eval_calls(ctx, names) if kind == "eval" else calls_to(ctx, names)
+    for start, args in calls:
+        text = interpolated(ctx, args)
+        if set(VAR.findall(text)) & bad or (direct_ok and UIN_RE.search(text)):
+            return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
+    return None
+
+
+_REQUEST_COPY = re.compile(rb"\$(" + NAME_P + rb")\s*=\s*&?\s*\$_(?:get|post|request|cookie)\s*;")
+
+
+def _whole_request(ctx: Ctx, var: bytes) -> bool:
+    """``$var`` is a copy of a whole request array (``$in = $_POST;``)."""
+    copies = ctx.cache.get("whole-request")
+    if copies is None:
+        found = itertools.islice(_REQUEST_COPY.finditer(ctx.code), 100)
+        copies = ctx.cache["whole-request"] = {m.group(1) for m in found}
+    return var in copies  # type: ignore[operator]
+
+
+_PREG = re.compile(rb"preg_replace\s*\(\s*@?\s*\x01(\d+)\x01")
+
+
+_CLOSERS = {ord("("): ord(")"), ord("["): ord("]"), ord("{"): ord("}"), ord("<"): ord(">")}
+
+
+_MB_EREG = (b"mb_ereg_replace", b"mb_eregi_replace")
+
+
+_MB_OPTIONS = re.compile(rb"[a-z]{1,12}")  # mb_regex_set_options() letters
+
+
+@feature("preg_e")
+def _preg_e(ctx: Ctx, rule: Rule) -> Hit | None:
+    for m in _PREG.finditer(ctx.code) if has_word(ctx, b"preg_replace") else ():
+        pat = ctx.lx.value(int(m.group(1))).strip()
+        if len(pat) < 2:
+            continue
+        delim = _CLOSERS.get(pat[0], pat[0])
+        end = pat.rfind(bytes([delim]))
+        if end <= 0:
+            continue
+        mods = pat[end + 1 :]
+        if b"e" in mods and re.fullmatch(rb"[a-zA-Z]*", mods):
+            return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end() + 80))
+    # mb_ereg_replace($pattern, $replacement, $string, 'e'): the "e" option evaluates the
+    # replacement as PHP, as /e does (until PHP 8)
+    for start, args in calls_to(ctx, _MB_EREG, 50) if has_any(ctx, _MB_EREG) else ():
+        parts = top_args(args)
+        options = PLACEHOLDER.fullmatch(parts[3].strip()) if len(parts) > 3 else None
+        if options is not None:
+            value = ctx.lx.value(int(options.group(1))).strip()
+            if b"e" in value and _MB_OPTIONS.fullmatch(value):
+                return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 120))
+    return None
+
+
+_CALLBACK = re.compile(
+    rb"(?:call_user_func(?:_array)?|array_map|array_filter|array_walk(?:_recursive)?|"
+    rb"u[ak]?sort|register_shutdown_function|register_tick_function|ob_start|iterator_apply|"
+    rb"forward_static_call(?:_array)?|array_reduce|array_diff_ukey|array_intersect_ukey|"
+    rb"new\s+reflectionfunction)\s*\(([^;]{0,200})"
+)
+
+
+_QUOTED_EXEC = re.compile(
+    rb"\x00\\?(?:eval|assert|system|exec|shell_exec|passthru|popen|proc_open|pcntl_exec|"
+    rb"create_function|base64_decode|gzinflate|gzuncompress|str_rot13|preg_replace|"
+    rb"call_user_func(?:_array)?)\x00"
+)
+
+
+@feature("callback_literal")
+def _callback_literal(ctx: Ctx, rule: Rule) -> Hit | None:
+    if not _QUOTED_EXEC.search(string_text(ctx)):
+        return None
+    for m in bounded_finditer(_CALLBACK, ctx.code, first=ctx.first):
+        for p in PLACEHOLDER.finditer(m.group(1)):
+            val = ctx.lx.value(int(p.group(1))).strip().lower().lstrip(b"\\")
+            if val.decode("latin-1") in _CALLBACK_EXEC:
+                return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end()))
+    return None
+
+
+# names that run code when a callback API calls them; a decoder mapped over data
+# (array_map('base64_decode', $parts), as database tools do) runs nothing by itself
+_CALLBACK_EXEC = _EXEC_NAMES - {"base64_decode", "gzinflate", "gzuncompress", "str_rot13"}
+
+
+_ODD_EXT = re.compile(
+    rb"\.(?:ico|png|jpe?g|gif|bmp|webp|log|dat|tmp|zip|pdf|mp3|ttf|woff2?|bak)$",
+    re.IGNORECASE,
+)
+
+
+# a .txt file is a template or a notice when the path is relative to the script
+# (``require "templates/notice.txt"``); from an absolute path, upward or in uploads/tmp it
+# is a payload parked where the site lets visitors write
+_HIDDEN_TXT = re.compile(rb"(?:^/|\.\./|upload|(?:^|/)tmp/).*\.txt$", re.IGNORECASE)
+
+
+_ARG_REQ = re.compile(rb"[\s@]*(?:\(\s*string\s*\)\s*)?" + REQ)
+
+
+# a variable, or an element of it ($q['f']), named as a callback
+_HELD_CALLBACK = re.compile(rb"\$(" + NAME_P + rb")\s*(?:\[[^\]\n]{0,40}\]\s*)?")
+
+
+def _callback_arg(name: bytes, args: bytes) -> bytes | None:
+    """The argument that a callback-taking function calls, or None when the call passes
+    none (``array_filter($_POST['ids'])`` filters values, it calls nothing)."""
+    if name in CB_FIRST:
+        return first_arg(args)
+    parts = top_args(args)
+    if len(parts) < 2:
+        return None
+    return parts[1] if name in CB_SECOND else parts[-1]
+
+
+@feature("callback_request")
+def _callback_request(ctx: Ctx, rule: Rule) -> Hit | None:
+    if not has_request_words(ctx):
+        return None  # no request input anywhere: no argument can be request input
+    code = ctx.code
+    direct: set[bytes] | None = None
+    for start, args in calls_to(ctx, (*CB_FIRST, *CB_SECOND, *CB_LAST), 100):
+        # the callback is request input, or a variable that holds it as it is ($fn =
+        # $_COOKIE['f'];): it is a part of ``args``, so without a match of _REQ or a
+        # variable there, skip the argument split
+        has_req = REQ_RE.search(args) is not None
+        if not has_req and VAR.search(args) is None:
+            continue
+        end = code.find(b"(", start)
+        callback = _callback_arg(code[start:end].rstrip(), args)
+        if callback is None:
+            continue
+        if has_req and _ARG_REQ.match(callback):
+            return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 120))
+        held = _HELD_CALLBACK.fullmatch(callback.strip().lstrip(b"@"))
+        if held is None:
+            continue
+        if direct is None:  # the taint pass, only for a file that names a callback so
+            taint(ctx)
+            direct = ctx.cache["direct"]
+        if held.group(1) in direct:
+            return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 120))
+    return None
+
+
+@feature("include_literal")
+def _include_literal(ctx: Ctx, rule: Rule) -> Hit | None:
+    for m in bounded_finditer(INCLUDE_LIT, ctx.code, first=ctx.first):
+        val, esc = ctx.lx.value_esc(int(m.group(1)))
+        path = val.strip()
+        if (
+            esc >= 3
+            or _ODD_EXT.search(path)
+            or _HIDDEN_TXT.search(path)
+            or (path[:5].lower() == b"data:" and len(path.partition(b",")[2]) >= 16)
+            or path[:9].lower() in (b"php://inp", b"php://fil")
+        ):
+            return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end()))
+    return None
+
+
+@feature("varcall_request_arg")
+def _varcall_request_arg(ctx: Ctx, rule: Rule) -> Hit | None:
+    """A variable called as a function (``$f(...)``, ``$t['k'](...)``) with a request
+    superglobal for its first argument (``$f($_GET['c'])``): whatever name the variable
+    holds (built from pieces, a constant, a case change, a substring) runs what the visitor
+    sends. Form code that filters fields through variables (``$filter($value)``) passes
+    values it took out of the request first, which this does not count."""
+    first = first_varcall(ctx)
+    if first is None or not has_request_words(ctx):
+        return None
+    code = ctx.code
+    for m in bounded_finditer(SINK_VARCALL, code, 200, pos=first.start()):
+        if code[max(0, m.start() - 8) : m.start()].rstrip().endswith(b"new"):
+            continue  # new $class(...): an instantiation
+        arg = first_arg(code[m.end() : m.end() + _CALL_ARGS_MAX])
+        if _ARG_REQ.match(arg) or (posted(ctx, arg) and _obscured_name(ctx, m.group(1))):
+            return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end() + 60))
+    return None
+
+
+# what turns a name into something no reader sees: character codes, hex, pieces kept in
+# $GLOBALS or in an array glued later, reversed or encoded text (a callback kept whole in
+# $GLOBALS is configuration: csrf-magic's $GLOBALS['csrf']['callback'])
+_OBSCURING = re.compile(
+    rb"(?<![\w$>:])(?:chr|hexdec|implode|join|pack|hex2bin|strrev|str_rot13|base64_decode)"
+    rb"\s*\(|\$globals\s*\[[^\]]{0,40}\]\s*\.|\.\s*\$globals\s*\["  # $GLOBALS pieces glued
+)
+
+
+_ASSIGN_OR_APPEND = re.compile(rb"\s*\.?=(?![=>])([^;]{0,300})")
+
+
+def _obscured_name(ctx: Ctx, var: bytes) -> bool:
+    """The variable ``$var`` gets its value, or a piece of it, from an obscuring expression
+    (:data:`_OBSCURING`) and never from request input: a function name the script hides
+    (``$f .= chr(hexdec($p))`` over hex pairs, ``$GLOBALS['a'] . $GLOBALS['b']``,
+    ``implode('', $parts)``)."""
+    rhs = [am.group(1) for _, am in var_assigns(ctx.code, var, _ASSIGN_OR_APPEND, 10)]
+    return any(_OBSCURING.search(r) for r in rhs) and not any(REQ_RE.search(r) for r in rhs)
+
+
+# where a command-line tool reads code typed by its user (a REPL, a benchmark of snippets)
+_CONSOLE_INPUT = re.compile(
+    rb"\bstdin\b|\breadline\s*\(|readconsole\s*\(|->\s*get(?:option|arg)\s*\(|\$argv\b|\bgetopt\s*\("
+)
+
+
+@feature("eval_variable")
+def _eval_variable(ctx: Ctx, rule: Rule) -> Hit | None:
+    """eval() of a variable (the pattern), unless every assignment of that variable reads
+    console input and no request input (assignments that wrap its own value, ``$code =
+    "function f() { $code }"``, aside): a command-line REPL, not a web backdoor."""
+    assert rule.regex is not None
+    code = ctx.code
+    for m in bounded_finditer(rule.regex, code, 50, first=ctx.first):
+        var = m.group(1)
+        rhs = [
+            text
+            for _, am in var_assigns(code, var, TAIL_RHS, 10)
+            if not _mentions(text := interpolated(ctx, expression(am.group(1))), b"$" + var)
+        ]
+        console = bool(rhs) and all(
+            _CONSOLE_INPUT.search(r) is not None and REQ_RE.search(r) is None for r in rhs
+        )
+        if not console:
+            return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end()))
+    return None
+
+
+# names that run code or commands when called by a name the script built
+_BUILT_CALL_NAMES = frozenset(
+    {
+        b"assert", b"system", b"exec", b"shell_exec", b"passthru", b"popen", b"proc_open",
+        b"pcntl_exec", b"create_function", b"call_user_func", b"call_user_func_array",
+        b"eval", b"array_map", b"array_filter", b"usort", b"uasort", b"uksort",
+        b"array_walk", b"register_shutdown_function", b"register_tick_function",
+        b"forward_static_call", b"forward_static_call_array", b"iterator_apply",
+        b"preg_replace", b"include", b"require",
+    }
+)  # fmt: skip
+# callback APIs: the first argument (or, for these, another) is the function they call
+_CALLBACK_APIS = re.compile(
+    rb"(?:call_user_func(?:_array)?|forward_static_call(?:_array)?|array_map|"
+    rb"register_shutdown_function|register_tick_function|iterator_apply|ob_start|"
+    rb"new\s+reflectionfunction|closure\s*::\s*fromcallable|array_filter|array_walk|"
+    rb"usort|uasort|uksort|array_reduce)\s*\("
+)
+# a call on a parenthesized expression's result: (...)(...)
+_PAREN_CALL = re.compile(rb"\)\s*\(")
+_BUILT_VARCALL = re.compile(rb"\$(" + NAME_P + rb")\s*+\(")
+
+
+def _dangerous(value: bytes) -> bool:
+    return value.strip().lower().lstrip(b"\\") in _BUILT_CALL_NAMES
+
+
+def _open_paren(code: bytes, close: int) -> int:
+    """The ``(`` that the ``)`` at ``close`` closes (within 400 bytes), or -1."""
+    depth = 0
+    for i in range(close, max(-1, close - 400), -1):
+        c = code[i]
+        if c == 41:  # )
+            depth += 1
+        elif c == 40:  # (
+            depth -= 1
+            if depth == 0:
+                return i
+    return -1
+
+
+@feature("built_name_call")
+def _built_name_call(ctx: Ctx, rule: Rule) -> Hit | None:
+    """A function name the script computes from literals (XOR or ``~`` of strings,
+    ``substr``/``strrev``/``str_rot13``/``base64_decode``/``chr`` of literals, pieces glued,
+    through variables) that names a code or command runner, and is then called: directly
+    (``$f(...)``, ``(...)(...)``) or through a callback API. The constant folder reads the
+    values; nothing is run."""
+    code = ctx.code
+    lx = ctx.lx
+    assigned = fold.assignments(code, lx)
+    hidden = {a.var for a in assigned if a.value is not None and a.built and _dangerous(a.value)}
+    if hidden:
+        for m in bounded_finditer(_BUILT_VARCALL, code, 2000):
+            pos = m.start()
+            if m.group(1) not in hidden or (pos and code[pos - 1] in b"$>:"):
+                continue
+            held = fold.value_at(assigned, m.group(1), pos)
+            if held is not None and held[1] and _dangerous(held[0]):
+                return Hit(ctx.line_of_code(pos), ctx.excerpt_code(pos, pos + 80))
+    for m in bounded_finditer(_PAREN_CALL, code, 500):
+        start = _open_paren(code, m.start())
+        if start < 0:
+            continue
+        f = fold.fold_at(code, lx, start, fold.env_at(assigned, start))
+        if f is not None and f.built and f.end == m.start() + 1 and _dangerous(f.value):
+            return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, m.end() + 40))
+    for m in bounded_finditer(_CALLBACK_APIS, code, 500):
+        f = fold.fold_at(code, lx, m.end(), fold.env_at(assigned, m.start()))
+        if f is None or not f.built or not _dangerous(f.value):
+            continue
+        after = code[f.end : f.end + 8].lstrip()
+        if after[:1] in (b",", b")"):
+            return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), f.end + 40))
+    return None

@@ -1,0 +1,426 @@
+"""Rules about spam mailers: raw SMTP, direct-to-MX, request-driven recipients and loops,
+forged senders, mailers fed by a controller, "installed here" beacons.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+
+from spamtrace.scanner.context import (
+    CURLOPT_URL,
+    FETCH_LITERAL,
+    NAME_P,
+    PLACEHOLDER,
+    SINK_NAMES,
+    SOCKET,
+    SOCKET_CALLS,
+    SOCKET_WRITES,
+    TAIL_RHS,
+    UIN_RE,
+    VAR,
+    Ctx,
+    Hit,
+    bounded_finditer,
+    bounded_search,
+    calls_to,
+    excerpt,
+    expression,
+    feature,
+    first_arg,
+    has_request_words,
+    has_word,
+    interpolated,
+    recipient_literals,
+    string_at,
+    string_text,
+    top_args,
+    var_assigns,
+    web_address,
+)
+from spamtrace.scanner.rules import Rule
+from spamtrace.scanner.taint import REQ_RE, assignment_before, taint
+
+# a verb starts a literal or a line; the literals are raw text, so a line break before it is
+# often the escape "\r\n" as written in a double-quoted string
+_SMTP_VERBS = re.compile(
+    rb"(?:^|[\s\"'\x00]|\\[rn])"
+    rb"(ehlo|helo|mail from|rcpt to|data\r?\n|data\\[rn]|data$|data\x00|quit|auth login|"
+    rb"starttls)"
+)
+
+
+_SMTP_DIALOGUE = frozenset({b"ehlo", b"helo", b"mail", b"rcpt", b"data", b"quit"})
+
+
+def _smtp(ctx: Ctx) -> int:
+    """Code offset of the socket call if the file speaks SMTP over a raw socket, else -1."""
+    cached = ctx.cache.get("smtp")
+    if cached is None:
+        cached = -1
+        m = bounded_search(SOCKET, ctx.code, ctx.first)
+        if m is not None:
+            text = string_text(ctx)
+            verbs: set[bytes] = set()
+            for v in _SMTP_VERBS.finditer(text):
+                verb = v.group(1)[:4]
+                if verb in _SMTP_DIALOGUE:
+                    verbs.add(verb)
+                    if len(verbs) >= 3:  # enough: the rest of the text cannot change it
+                        cached = m.start()
+                        break
+        ctx.cache["smtp"] = cached
+    return cached  # type: ignore[no-any-return]
+
+
+@feature("smtp_dialogue")
+def _smtp_dialogue(ctx: Ctx, rule: Rule) -> Hit | None:
+    pos = _smtp(ctx)
+    if pos < 0:
+        return None
+    return Hit(ctx.line_of_code(pos), ctx.excerpt_code(pos, pos + 80))
+
+
+_FREEMAIL = re.compile(
+    rb"@(?:gmail|googlemail|yahoo|ymail|hotmail|outlook|live|aol|mail\.ru|yandex|inbox\.ru|"
+    rb"list\.ru|bk\.ru|protonmail|gmx|zoho|icloud|rambler)\.[a-z.]{2,6}\b",
+    re.IGNORECASE,
+)
+
+
+@feature("freemail_drop")
+def _freemail_drop(ctx: Ctx, rule: Rule) -> Hit | None:
+    """mail() to a hard-coded free-mail address: stolen data or a mailer's "it works" report
+    sent to the attacker (real sites mail their own domain or a configured address)."""
+    for start, args in calls_to(ctx, SINK_NAMES["mail"], 50):
+        if any(_FREEMAIL.search(val) for val in recipient_literals(ctx, args)):
+            return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
+    return None
+
+
+_CLASS_DEF = re.compile(rb"(?:^|[\s;{}])(?:class|trait)\s+[a-z_\x80-\xff]")
+
+
+@feature("smtp_script")
+def _smtp_script(ctx: Ctx, rule: Rule) -> Hit | None:
+    """Raw SMTP spoken by a plain script (no class) that loops: a spam sender, not a mail
+    library (PHPMailer's SMTP class and its kind are classes)."""
+    pos = _smtp(ctx)
+    if pos < 0 or _CLASS_DEF.search(ctx.code) or not bounded_search(_LOOP, ctx.code, ctx.first):
+        return None
+    return Hit(ctx.line_of_code(pos), ctx.excerpt_code(pos, pos + 80))
+
+
+_DNS_RECORD_VAR = re.compile(rb"\$(" + NAME_P + rb")\s*=\s*@?\s*dns_get_record\s*\(")
+
+
+@feature("direct_mx")
+def _direct_mx(ctx: Ctx, rule: Rule) -> Hit | None:
+    """The MX hosts found with getmxrr() or dns_get_record() are where the SMTP socket goes
+    (``getmxrr($domain, $mx); fsockopen($mx[0], 25)``), in a file that speaks SMTP: mail
+    delivered straight to the recipients' servers, past the MTA. An address check
+    (checkdnsrr, or getmxrr to validate a domain) next to an ordinary SMTP client is not."""
+    if _smtp(ctx) < 0:
+        return None
+    code = ctx.code
+    hosts: set[bytes] = set()
+    for _start, args in calls_to(ctx, (b"getmxrr",), 20):
+        parts = top_args(args)
+        if len(parts) >= 2:
+            hosts.update(VAR.findall(parts[1]))
+    hosts.update(m.group(1) for m in itertools.islice(_DNS_RECORD_VAR.finditer(code), 20))
+    if not hosts:
+        return None
+    for _round in range(2):  # copies and loops: $host = $mx[0]; foreach ($mx as $host)
+        if len(hosts) > 40:
+            break  # bounded: the names make one alternation
+        names = b"|".join(re.escape(h) for h in sorted(hosts))
+        copy = re.compile(
+            rb"(?:\$(" + NAME_P + rb")\s*=\s*[^;=]{0,80}?\$(?:" + names + rb")\b|"
+            rb"foreach\s*\(\s*\$(?:" + names + rb")\s+as\s+(?:\$" + NAME_P + rb"\s*=>\s*)?"
+            rb"\$(" + NAME_P + rb"))"
+        )
+        hosts.update(g for m in copy.finditer(code) for g in m.groups() if g)
+    for start, args in calls_to(ctx, SOCKET_CALLS, 20):
+        parts = top_args(args)
+        target = (
+            parts[1] if code.startswith(b"socket_connect", start) and len(parts) > 1 else parts[0]
+        )
+        if hosts.intersection(VAR.findall(target)):
+            return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
+    return None
+
+
+@feature("smtp_request")
+def _smtp_request(ctx: Ctx, rule: Rule) -> Hit | None:
+    """A raw SMTP client that writes request input to its socket (recipients, sender or the
+    letter come from the form): a mailer driven from the web. A file that merely reads a
+    query parameter somewhere else is not counted."""
+    if _smtp(ctx) < 0 or UIN_RE.search(ctx.code) is None:
+        return None
+    req, _dec = taint(ctx)
+    for start, args in calls_to(ctx, SOCKET_WRITES, 50):
+        text = interpolated(ctx, args)
+        if UIN_RE.search(text) or req.intersection(VAR.findall(text)):
+            return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 100))
+    return None
+
+
+_LOOP = re.compile(rb"(?:foreach|for|while)\s*\(")
+
+
+_SPLIT = re.compile(rb"(?:explode\s*\(\s*\x01(\d+)\x01|preg_split\s*\(|file\s*\(|split\s*\()")
+
+
+_BCC = re.compile(rb"(?:^|[\r\n]|\\[rn])\s*bcc\s*:\s*$", re.IGNORECASE)
+
+
+@feature("bcc_request")
+def _bcc_request(ctx: Ctx, rule: Rule) -> Hit | None:
+    """mail() headers with a ``Bcc:`` line whose addresses come from request input (the
+    posted list, or a variable built from it): one call sends to any number of recipients
+    the visitor names (bulk mailer). A contact form's Bcc goes to a fixed address."""
+    if not has_request_words(ctx):
+        return None
+    req: set[bytes] | None = None
+    value = ctx.lx.value
+    for start, args in calls_to(ctx, SINK_NAMES["mail"], 50):
+        parts = top_args(args)
+        if len(parts) < 4:
+            continue
+        texts = [parts[3]]
+        held = VAR.fullmatch(parts[3].strip())
+        if held is not None:  # the headers built before: $headers = "From: ...\r\nBcc: " . $list;
+            assigns = var_assigns(ctx.code, held.group(1), TAIL_RHS, 10)
+            texts.extend(expression(am.group(1)) for _, am in assigns)
+        for headers in texts:
+            lits = list(PLACEHOLDER.finditer(headers))
+            for i, lit in enumerate(lits):
+                if _BCC.search(value(int(lit.group(1)))) is None:
+                    continue
+                # what follows the "Bcc:" literal, up to the next literal
+                tail = headers[lit.end() : lits[i + 1].start() if i + 1 < len(lits) else None]
+                if req is None:
+                    req = taint(ctx)[0]
+                if REQ_RE.search(tail) or set(VAR.findall(tail)) & req:
+                    return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 120))
+    return None
+
+
+@feature("mail_loop")
+def _mail_loop(ctx: Ctx, rule: Rule) -> Hit | None:
+    code = ctx.code
+    if not has_word(ctx, b"mail"):
+        return None
+    calls = calls_to(ctx, SINK_NAMES["mail"], 1)  # mail(), mb_send_mail(), imap_mail()
+    if not calls or not UIN_RE.search(code) or not bounded_search(_LOOP, code, ctx.first):
+        return None
+    start = calls[0][0]
+    for s in bounded_finditer(_SPLIT, code, 200, first=ctx.first):
+        if s.group(1) is not None:
+            sep = ctx.lx.value(int(s.group(1)))
+            if sep not in (b"\n", b"\r\n", b",", b";", b"|", b"\r"):
+                continue
+        return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, code.find(b"(", start) + 81))
+    return None
+
+
+# the recipient methods of PHPMailer / SwiftMailer, on an object named for mail
+_RECIPIENT_METHOD = re.compile(
+    rb"\$[\w\x80-\xff]*(?:mail|msg|message)[\w\x80-\xff]*\s*->\s*"
+    rb"(?:addaddress|addbcc|addcc|setto|setbcc|addto)\s*\(([^;]{0,200})"
+)
+
+
+# PHPMailer's recipient methods on an object of any name that the file makes a PHPMailer
+_PHPMAILER_RECIPIENT = re.compile(
+    rb"\$([\w\x80-\xff]+)\s*->\s*(?:addaddress|addbcc|addcc)\s*\(([^;]{0,200})"
+)
+
+
+_NEW_PHPMAILER = re.compile(rb"\$(\w+)\s*=\s*new\s+(?:\\?\w+\\)*phpmailer\b")
+
+
+def _recipient_sites(ctx: Ctx) -> list[tuple[int, bytes]]:
+    """(offset, first argument) of the mail() calls and of the recipient methods of mailer
+    objects (PHPMailer, SwiftMailer) in the code."""
+    code = ctx.code
+    sites = [(start, first_arg(args)) for start, args in calls_to(ctx, SINK_NAMES["mail"], 50)]
+    if b"->" in code:
+        found = itertools.islice(_RECIPIENT_METHOD.finditer(code), 200)
+        sites.extend((m.start(), first_arg(m.group(1))) for m in found)
+        made = {m.group(1) for m in _NEW_PHPMAILER.finditer(code)} if b"phpmailer" in code else ()
+        if made:
+            for m in itertools.islice(_PHPMAILER_RECIPIENT.finditer(code), 200):
+                if m.group(1) in made and not any(start == m.start() for start, _ in sites):
+                    sites.append((m.start(), first_arg(m.group(2))))
+    return sites
+
+
+# "$to = $_POST['to'] . '@example.com'": the visitor picks a mailbox of a fixed domain
+_FIXED_DOMAIN = re.compile(rb"\.\s*\x01(\d+)\x01\s*;")
+
+
+_WRAPPED_REQ = re.compile(
+    rb"[\s@]*(?:\(\s*string\s*\)\s*)?(?:(?:trim|stripslashes|urldecode|rawurldecode|strtolower|"
+    rb"html_entity_decode|filter_var|sanitize_email)\s*\(\s*)*"
+)
+
+
+def _fixed_domain(ctx: Ctx, var: bytes) -> bool:
+    """Whether ``$var`` is assigned a value that ends with a literal "@domain"."""
+    for m in re.finditer(rb"\$" + re.escape(var) + rb"\s*=(?!=)[^;]{0,200};", ctx.code):
+        tail = _FIXED_DOMAIN.search(m.group())
+        if tail is not None and ctx.lx.value(int(tail.group(1))).startswith(b"@"):
+            return True
+    return False
+
+
+@feature("relay_recipient")
+def _relay_recipient(ctx: Ctx, rule: Rule) -> Hit | None:
+    """The recipient of a mail comes from request input through a variable
+    (``$to = $_POST['to']; mail($to, ...)``) or is given to a mailer object
+    (``$mail->addAddress($_POST['to'])`` with PHPMailer, SwiftMailer's ``setTo``): whoever
+    sends the request chooses who gets mail from this server. Contact forms send to a fixed
+    address; only the reply address may come from the visitor."""
+    req, _dec = taint(ctx)
+    for start, arg in _recipient_sites(ctx):
+        head = arg[_WRAPPED_REQ.match(arg).end() :]  # type: ignore[union-attr]
+        var = VAR.match(head)
+        tainted = var is not None and var.group(1) in req and not _fixed_domain(ctx, var.group(1))
+        if tainted or UIN_RE.match(head):
+            return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 100))
+    return None
+
+
+_SIMPLE_ASSIGN = re.compile(rb"\$(" + NAME_P + rb")\s*=(?![=>])\s*([^;]{1,300});")
+
+
+_FOREACH_ANY = re.compile(
+    rb"foreach\s*\(([^;{]{1,200}?)\bas\s*(?:\$(" + NAME_P + rb")\s*=>\s*)?&?\$(" + NAME_P + rb")"
+)
+
+
+def _download_vars(ctx: Ctx) -> set[bytes]:
+    """Variables that hold content downloaded from a hard-coded web address, and those
+    computed from them (two steps: ``$job = json_decode($r)``, ``foreach ($job['to'] as
+    $to)``). A download is a fetch of a literal http(s)/ftp address, or curl_exec() in a
+    file that gives curl such an address."""
+    code = ctx.code
+    curl_literal = any(
+        web_address(ctx, PLACEHOLDER.match(first_arg(args).strip()))
+        for _start, args in calls_to(ctx, (b"curl_init",), 20)
+    ) or any(
+        web_address(ctx, PLACEHOLDER.search(m.group(1)))
+        for m in (CURLOPT_URL.finditer(code) if has_word(ctx, b"curlopt_url") else ())
+    )
+    found: set[bytes] = set()
+    stmts: dict[int, re.Match[bytes] | None] = {}
+    for m in itertools.islice(FETCH_LITERAL.finditer(code), 100):
+        if not (curl_literal if m.group(1) is None else web_address(ctx, m)):
+            continue
+        got = assignment_before(code, m.start(), stmts)
+        if got is not None:
+            found.add(got[0])
+    if not found:
+        return found
+    assigns = [
+        (m.group(1), m.group(2)) for m in itertools.islice(_SIMPLE_ASSIGN.finditer(code), 2000)
+    ]
+    loops = [
+        (m.group(1), m.group(2), m.group(3))
+        for m in itertools.islice(_FOREACH_ANY.finditer(code), 500)
+    ]
+    for _ in range(2):
+        names = re.compile(rb"\$(?:" + b"|".join(re.escape(v) for v in sorted(found)) + rb")\b")
+        grown = {name for name, rhs in assigns if names.search(rhs)}
+        for over, key, item in loops:
+            if names.search(over):
+                grown.update(v for v in (key, item) if v)
+        if grown <= found:
+            break
+        found |= grown
+    return found
+
+
+@feature("remote_recipients")
+def _remote_recipients(ctx: Ctx, rule: Rule) -> Hit | None:
+    """The recipient of mail() or of a mailer object comes from content downloaded from a
+    hard-coded web address: a spam bot that takes its jobs (addresses, subject, body) from
+    its controller. A site's own mail goes to addresses it keeps itself."""
+    sites = _recipient_sites(ctx)
+    if not sites:
+        return None
+    held = _download_vars(ctx)
+    if not held:
+        return None
+    names = re.compile(rb"\$(?:" + b"|".join(re.escape(v) for v in sorted(held)) + rb")\b")
+    for start, arg in sites:
+        if names.search(arg):
+            return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 100))
+    return None
+
+
+# "@" and a bank, payment service or brand domain (any subdomain, the domain's own TLD)
+_BRAND_AT = (
+    rb"@(?:[a-z0-9-]+\.)*(?:paypal|apple|icloud|microsoft|office365|amazon|netflix|chase|"
+    rb"wellsfargo|bankofamerica|citibank|hsbc|barclays|santander|dhl|fedex|ups|usps|irs|"
+    rb"docusign|dropbox|facebook|instagram|linkedin|adobe|intuit|coinbase|binance)\.[a-z.]{2,10}\b"
+)
+
+
+_BRAND_DOMAIN = re.compile(_BRAND_AT)
+
+
+# a sender header naming such an address; the header starts a literal or a line (a raw
+# literal writes the line break as the escape "\r\n")
+_BRAND_FROM = re.compile(
+    rb"(?:^|[\x00\s'\"]|\\[rn])(?:from|reply-to|sender|return-path)\s*:[^\x00\n]{0,80}?" + _BRAND_AT
+)
+
+
+@feature("brand_sender")
+def _brand_sender(ctx: Ctx, rule: Rule) -> Hit | None:
+    """A mail header that claims to come from a bank, a payment service or a big brand
+    (``From: PayPal <service@paypal.com>``) in a script that sends mail: phishing. A site
+    sends from its own domain; the brand's own servers do not run this PHP."""
+    text = string_text(ctx)
+    m = None
+    for d in itertools.islice(_BRAND_DOMAIN.finditer(text), 200):  # "@" first: a fast scan
+        start = max(0, d.start() - 100)
+        m = _BRAND_FROM.search(text, start, d.end())
+        if m is not None:
+            break
+    if m is None or not (
+        calls_to(ctx, SINK_NAMES["mail"], 1) or b"->send(" in ctx.code or _smtp(ctx) >= 0
+    ):
+        return None
+    idx = string_at(ctx, m.start() + 1)
+    line = ctx.line_of_string(idx) if idx >= 0 else 0
+    return Hit(line, excerpt(m.group().strip(b"\x00\n\r '\"")))
+
+
+_LOCATION_KEYS = (b"document_root", b"script_filename", b"path_translated")
+
+
+_SERVER_KEY = re.compile(rb"\$_server\s*\[\s*\x01(\d+)\x01")
+
+
+@feature("server_info_beacon")
+def _server_info_beacon(ctx: Ctx, rule: Rule) -> Hit | None:
+    """mail() to a hard-coded address in a script that reads where it is installed
+    ($_SERVER DOCUMENT_ROOT / SCRIPT_FILENAME / PATH_TRANSLATED) and the server's address:
+    the "I am installed here" report that droppers send their operator."""
+    code = ctx.code
+    if not has_word(ctx, b"$_server"):
+        return None
+    keys = {ctx.lx.value(int(i)).lower() for i in _SERVER_KEY.findall(code)[:200]}
+    if not any(k in keys for k in _LOCATION_KEYS) or not (
+        keys & {b"server_addr", b"remote_addr", b"http_host", b"server_name"}
+    ):
+        return None
+    for start, args in calls_to(ctx, SINK_NAMES["mail"], 50):
+        vals = recipient_literals(ctx, args)
+        if any(re.fullmatch(rb"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", val.strip()) for val in vals):
+            return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
+    return None

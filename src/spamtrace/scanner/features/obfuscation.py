@@ -1,0 +1,503 @@
+"""Rules about hiding code: names built from pieces, encoded literals and blobs, escaped
+text, machine-made identifiers, packed lines, ``goto`` spaghetti, PHP inside images.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable
+
+from spamtrace.scanner import decode
+from spamtrace.scanner.context import (
+    DOT,
+    IMAGE_MAGIC,
+    NAME_BYTES,
+    NAME_P,
+    PLACEHOLDER,
+    SPACE,
+    Ctx,
+    Hit,
+    bounded_finditer,
+    concats_cached,
+    decoded_payloads,
+    excerpt,
+    feature,
+    has_any,
+    has_word,
+    prefiltered_finditer,
+)
+from spamtrace.scanner.lexer import names as lexer_names
+from spamtrace.scanner.rules import Rule
+
+DANGEROUS_NAMES = frozenset(
+    {
+        "eval", "assert", "system", "exec", "shell_exec", "passthru", "popen", "proc_open",
+        "pcntl_exec", "create_function", "base64_decode", "gzinflate", "gzuncompress",
+        "gzdecode", "str_rot13", "call_user_func", "call_user_func_array", "preg_replace",
+        "file_put_contents", "move_uploaded_file", "fsockopen", "pfsockopen", "curl_exec",
+        "assert_options", "strrev", "hex2bin", "convert_uudecode", "stream_socket_client",
+        "socket_create", "php_uname", "posix_getpwuid", "chr",
+    }
+)  # fmt: skip
+
+
+_PRINTABLE_BYTES = bytes(range(32, 127)) + b"\t\r\n"
+
+
+def _printable_count(buf: bytes) -> int:
+    return len(buf) - len(buf.translate(None, _PRINTABLE_BYTES))
+
+
+def _entropy(buf: bytes) -> float:
+    n = len(buf)
+    if not n:
+        return 0.0
+    return -sum(c / n * math.log2(c / n) for c in Counter(buf).values())
+
+
+_B64_ALPHA = re.compile(rb"[A-Za-z0-9+/=\s_\-]*")
+
+
+_HEX_ALPHA = re.compile(rb"(?:\\x)?[0-9A-Fa-f]+")
+
+
+_ALNUM_BYTES = bytes(range(48, 58)) + bytes(range(65, 91)) + bytes(range(97, 123))
+
+
+_SERIALIZED = re.compile(rb'(?:a:\d+:\{|O:\d+:"[\w\\]+":\d+:\{)(?:[sidbN][:;]|a:\d+:\{|\})')
+
+
+def _encodedness(val: bytes) -> str | None:
+    """'base64' / 'hex' / 'binary' when a literal looks like encoded data, else None."""
+    if _HEX_ALPHA.fullmatch(val) and len(val) >= 64:
+        return "hex"
+    if _B64_ALPHA.fullmatch(val):
+        compact = val[:8192]
+        if SPACE in compact.strip() and compact.count(b" ") > len(compact) // 50:
+            return None  # words, not data
+        return "base64" if _entropy(compact) >= 4.6 else None
+    sample = val[:2048]
+    if _SERIALIZED.match(sample):
+        return None  # serialize() output: a data table (Unicode tables, cached options)
+    alnum = len(sample) - len(sample.translate(None, _ALNUM_BYTES))
+    if (
+        len(val) >= 1000
+        and alnum < len(sample) * 0.3
+        and SPACE not in sample[:200]
+        and _entropy(sample) >= 3.0
+    ):
+        return "symbols"  # punctuation-alphabet encodings decoded by character arithmetic
+    odd = len(sample) - _printable_count(sample)
+    if odd > len(sample) // 4 and _entropy(sample) > 6.0:
+        return "binary"
+    return None
+
+
+_CONCAT_PART = re.compile(rb"\x01(\d+)\x01|chr\s*\(\s*(\d+)\s*\)")
+
+
+_TRANSFORM = re.compile(rb"(strrev|str_rot13|base64_decode|hex2bin)\s*\(\s*\x01(\d+)\x01\s*\)")
+
+
+_STR_REPLACE = re.compile(
+    rb"str_(?:i)?replace\s*\(\s*\x01(\d+)\x01\s*,\s*\x01(\d+)\x01\s*,\s*\x01(\d+)\x01\s*\)"
+)
+
+
+_HEX_DIGITS = re.compile(rb"(?:[0-9a-fA-F]{2})+")
+
+
+def _hex_name(val: bytes) -> bytes | None:
+    """The bytes a short hex literal stands for ("73797374656d" -> "system"), or None."""
+    return bytes.fromhex(val.decode("ascii")) if _HEX_DIGITS.fullmatch(val) else None
+
+
+_PACK_HEX = re.compile(rb"(?<![\w$>:])pack\s*\(\s*\x01(\d+)\x01\s*,\s*\x01(\d+)\x01\s*\)")
+
+
+_WRAPPER = re.compile(
+    rb"function\s+(" + NAME_P + rb")\s*\(\s*\$" + NAME_P + rb"\s*\)\s*\{\s*return\s+"
+    rb"(strrev|str_rot13|base64_decode|hex2bin)\s*\(\s*\$" + NAME_P + rb"\s*\)\s*;\s*\}"
+)
+
+
+_IMPLODE = re.compile(
+    rb"(?:implode|join)\s*\(\s*\x01(\d+)\x01\s*,\s*(?:array\s*\(|\[)"
+    rb"((?:\s*\x01\d+\x01\s*,){1,15}\s*\x01\d+\x01\s*,?\s*)[\])]\s*\)"
+)
+
+
+_NAME_DECODERS = frozenset({b"strrev", b"str_rot13", b"base64_decode", b"hex2bin"})
+
+
+_JOINERS = frozenset({b"implode", b"join"})
+
+
+_BUILT_CODE = re.compile(
+    rb"(?:eval|assert|base64_decode|gzinflate|gzuncompress|str_rot13|system|shell_exec|passthru)"
+    rb"\s*\("
+)
+
+
+def _norm_name(val: bytes) -> str:
+    return val.strip().lower().decode("latin-1")
+
+
+@feature("built_names")
+def _built_names(ctx: Ctx, rule: Rule) -> Hit | None:
+    code = ctx.code
+    lx = ctx.lx
+    if DOT in code:
+        for m in concats_cached(ctx):
+            if len(m.group(0)) > 400:
+                continue
+            parts = []
+            for p in _CONCAT_PART.finditer(m.group(0)):
+                if p.group(1) is not None:
+                    parts.append(lx.value(int(p.group(1))))
+                else:
+                    parts.append(bytes([int(p.group(2)) & 0xFF]))
+            if len(parts) < 2 or sum(len(x) for x in parts) > 40:
+                if len(parts) >= 4 and _BUILT_CODE.search(b"".join(parts).lower()):
+                    return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end()))
+                continue
+            if _norm_name(b"".join(parts)) in DANGEROUS_NAMES:
+                return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end()))
+    transforms: Iterable[re.Match[bytes]] = ()
+    wrappers: dict[bytes, bytes] = {}
+    if has_any(ctx, _NAME_DECODERS):
+        transforms = prefiltered_finditer(_TRANSFORM, code)
+        if b"return" in code:  # function d($s) { return base64_decode($s); }: d() decodes too
+            found = itertools.islice(_WRAPPER.finditer(code), 20)  # bounded: one alternation
+            wrappers = {m.group(1): m.group(2) for m in found}
+            if wrappers:
+                names = b"|".join(re.escape(w) for w in wrappers)
+                wrapped = re.compile(rb"(" + names + rb")\s*\(\s*\x01(\d+)\x01\s*\)")
+                transforms = itertools.chain(transforms, bounded_finditer(wrapped, code, 200))
+    for m in transforms:
+        fn, val = m.group(1), lx.value(int(m.group(2)))
+        fn = wrappers.get(fn, fn)
+        if len(val) > 60:
+            continue
+        if fn == b"strrev":
+            out: bytes | None = val[::-1]
+        elif fn == b"str_rot13":
+            out = val.translate(decode._ROT13)
+        elif fn == b"base64_decode":
+            out = decode._b64(val) if len(val) >= 4 else None
+            if out is None and len(val) >= 4:
+                try:
+                    import base64
+
+                    out = base64.b64decode(val + b"=" * (-len(val) % 4))
+                except ValueError:
+                    out = None
+        else:
+            out = _hex_name(val)
+        if out is not None and _norm_name(out) in DANGEROUS_NAMES:
+            return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end()))
+    packs = prefiltered_finditer(_PACK_HEX, code) if has_word(ctx, b"pack") else ()  # literal-led
+    for m in itertools.islice(packs, 50):
+        fmt, val = lx.value(int(m.group(1))), lx.value(int(m.group(2)))
+        out = _hex_name(val) if fmt.strip() == b"H*" else None
+        if out is not None and _norm_name(out) in DANGEROUS_NAMES:
+            return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end()))
+    joins = (
+        bounded_finditer(_IMPLODE, code, 200, first=ctx.first)  # literal-led, name-bounded
+        if has_any(ctx, _JOINERS)
+        else ()
+    )
+    for m in joins:  # implode('', ['as', 'se', 'rt'])
+        glue = lx.value(int(m.group(1)))
+        parts = [lx.value(int(i)) for i in PLACEHOLDER.findall(m.group(2))]
+        if _norm_name(glue.join(parts)) in DANGEROUS_NAMES:
+            return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end()))
+    replaces = _STR_REPLACE.finditer(code) if has_word(ctx, b"replace") else ()
+    for m in replaces:
+        a, b, c = (lx.value(int(m.group(i))) for i in (1, 2, 3))
+        if a and len(c) <= 80 and _norm_name(c.replace(a, b)) in DANGEROUS_NAMES:
+            if _norm_name(c) in DANGEROUS_NAMES:
+                continue
+            return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end()))
+    for i in lx.escaped:
+        raw = lx.raw_strings[i]
+        # each escape holds a backslash: count those first, then the escapes, before unescaping
+        if len(raw) > 200 or raw.count(b"\\") < 2 or len(_CODE_ESCAPE.findall(raw)) < 2:
+            continue
+        val, esc = lx.value_esc(i)
+        if esc >= 2 and len(val) <= 40 and _norm_name(val) in DANGEROUS_NAMES:
+            return Hit(ctx.line_of_string(i), excerpt(lx.raw_strings[i]))
+    return None
+
+
+@feature("decoded_payload")
+def _decoded_payload(ctx: Ctx, rule: Rule) -> Hit | None:
+    # literal code (eval("..."), concatenated code text) is scanned as a layer but was not
+    # encoded: the finding is for payloads that something had to decode
+    payloads = [p for p in decoded_payloads(ctx) if p[2] != ("code",)]
+    if not payloads:
+        return None
+    idx, payload, layers = payloads[0]
+    return Hit(ctx.line_of_string(idx), excerpt(b"[" + "+".join(layers).encode() + b"] " + payload))
+
+
+@feature("encoded_literal")
+def _encoded_literal(ctx: Ctx, rule: Rule) -> Hit | None:
+    min_len = int(rule.params.get("min_len", 1500))
+    lx = ctx.lx
+    for i in lx.long:
+        raw = lx.raw_strings[i]
+        if len(raw) < min_len:
+            continue
+        val = lx.value(i)
+        if len(val) >= min_len and _encodedness(val) is not None:
+            return Hit(ctx.line_of_string(i), excerpt(val[:80]))
+    return None
+
+
+@feature("encoded_fraction")
+def _encoded_fraction(ctx: Ctx, rule: Rule) -> Hit | None:
+    total = len(ctx.data)
+    if total < 1000:
+        return None
+    lx = ctx.lx
+    enc = 0
+    first = -1
+    for i in lx.long:
+        raw = lx.raw_strings[i]
+        if len(raw) >= 200 and _encodedness(lx.value(i)) is not None:
+            enc += len(raw)
+            if first < 0:
+                first = i
+    if enc >= float(rule.params.get("min_fraction", 0.6)) * total:
+        return Hit(ctx.line_of_string(first), f"{enc} of {total} bytes are encoded literals")
+    return None
+
+
+_CODE_ESCAPE = re.compile(rb"\\(?:x[0-9A-Fa-f]|[0-7]|u\{)")  # \x41, \101, \u{41} in raw text
+
+
+_PRINTABLE = re.compile(rb"[\x20-\x7e\t\r\n]*")
+
+
+@feature("escaped_literals")
+def _escaped_literals(ctx: Ctx, rule: Rule) -> Hit | None:
+    need = int(rule.params.get("min_escapes", 10))
+    lx = ctx.lx
+    for i in lx.escaped:
+        if len(_CODE_ESCAPE.findall(lx.raw_strings[i])) < need:
+            continue
+        val, esc = lx.value_esc(i)
+        if esc >= need and _PRINTABLE.fullmatch(val) and re.search(rb"[A-Za-z]{3}", val):
+            return Hit(ctx.line_of_string(i), excerpt(lx.raw_strings[i]))
+    return None
+
+
+_RANDOM_NAME = re.compile(
+    rb"(?m)^((?=..)(?:[o0_]*o[o0_]*0[o0_]*|[o0_]*0[o0_]*o[o0_]*|[il1_]*[il][il1_]*[l1][il1_]*|"
+    rb"_+0x[0-9a-f]+|_{2,}\d*|(?=[a-z]{7,}$)[a-z]*[bcdfghjklmnpqrstvwxz]{5,}[a-z]*|[a-z]{1,3}\d{3,}|"
+    rb"(?=[a-z]*\d+[a-z]+\d)(?=(?:[a-z]*\d){3})(?=(?:\d*[a-z]){3})[a-z0-9]{10,}|.*[\x80-\xff].*))$"
+)
+
+
+_ODD_NAMES: set[bytes] = set()  # names seen that match _RANDOM_NAME (short ones only)
+
+
+_PLAIN_NAMES: set[bytes] = set()  # ... and that do not
+
+
+@feature("random_identifiers")
+def _random_identifiers(ctx: Ctx, rule: Rule) -> Hit | None:
+    names = lexer_names(ctx.code)  # of variables and declared functions
+    # a name is odd when its whole line of the "\n"-joined names matches _RANDOM_NAME (names
+    # hold no newline); the answer per (short) name is cached, as names recur across files
+    odd_known, plain_known = _ODD_NAMES, _PLAIN_NAMES
+    if len(odd_known) + len(plain_known) > 100_000:
+        odd_known.clear()
+        plain_known.clear()
+    need = max(int(rule.params.get("min_names", 6)),
+               float(rule.params.get("min_fraction", 0)) * len(names))  # fmt: skip
+    unknown = names - plain_known
+    if len(unknown) < need:
+        return None  # the odd names are among these: too few whatever they are
+    odd = list(unknown & odd_known)
+    for n in unknown - odd_known:  # set operations: no Python loop for the known
+        if _RANDOM_NAME.fullmatch(n) is not None:
+            odd.append(n)
+            if len(n) <= 64:
+                odd_known.add(n)
+        elif len(n) <= 64:
+            plain_known.add(n)
+    # enough of them, and a share of the file's names (``need``): obfuscators rename
+    # everything, while a large class or a generated parser has a few odd names among
+    # hundreds of ordinary ones
+    if len(odd) < need:
+        return None
+    low = ctx.data.lower()  # bytes.lower() keeps every offset
+    odd = sorted(n for n in odd if not _joined_words(ctx.data, low, n))
+    if len(odd) >= need:
+        return Hit(0, excerpt(b", ".join(b"$" + n for n in odd[:8])))
+    return None
+
+
+_INDEX = re.compile(rb"[\[{]\s*(\d+)\s*[\]}]")
+
+
+@feature("index_assembly")
+def _index_assembly(ctx: Ctx, rule: Rule) -> Hit | None:
+    """A chain of string indexes glued together (``$t[29].$t[8].$t[3]...``, the pattern) that
+    reads a table of at least ``min_index`` + 1 characters: an alphabet that spells function
+    names. Byte reordering (``$b[3].$b[2].$b[1].$b[0]`` in UUID code) and hex digit copies
+    (``$hex[0].$hex[0].$hex[1]``) index short tables and are not counted."""
+    assert rule.regex is not None
+    least = int(rule.params.get("min_index", 16))
+    for m in itertools.islice(rule.regex.finditer(ctx.code), 1000):
+        if any(len(x) > 4 or int(x) >= least for x in _INDEX.findall(m.group())):
+            return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end()))
+    return None
+
+
+_CONSONANTS = re.compile(rb"[bcdfghjklmnpqrstvwxz]{5,}")
+
+
+_LETTERS_ONLY = re.compile(rb"[a-z]+")
+
+
+_CAMEL_WORD = re.compile(rb"[A-Z]{2,}(?![a-z])|[A-Z]?[a-z]+")
+
+
+_VOWEL = re.compile(rb"[aeiouy]", re.IGNORECASE)
+
+
+def _joined_words(data: bytes, low: bytes, name: bytes) -> bool:
+    """Whether a lower-cased ``name`` that looks random only for a run of consonants is in
+    fact words joined in camelCase in the file (``getMockFromWsdl``, ``addHTMLLink``: the code
+    the rules read is lower-cased, so "mfromwsdl" looked like a random run). Each word must
+    be free of such runs, and most words hold a vowel, so random mixed case (``KzXwTr``)
+    still counts as random."""
+    if _LETTERS_ONLY.fullmatch(name) is None or _CONSONANTS.search(name) is None:
+        return False
+    pos = low.find(name)
+    while pos >= 0:  # the first occurrence as a whole name (``low`` is ``data`` lower-cased)
+        end = pos + len(name)
+        if (not pos or low[pos - 1] not in NAME_BYTES) and (
+            end == len(low) or low[end] not in NAME_BYTES
+        ):
+            break
+        pos = low.find(name, pos + 1)
+    if pos < 0:
+        return False
+    words = _CAMEL_WORD.findall(data[pos : pos + len(name)])
+    if len(words) < 2 or any(_CONSONANTS.search(w.lower()) for w in words):
+        return False
+    return 2 * sum(1 for w in words if _VOWEL.search(w)) >= len(words)
+
+
+@feature("count")
+def _count(ctx: Ctx, rule: Rule) -> Hit | None:
+    assert rule.regex is not None
+    hits = list(bounded_finditer(rule.regex, ctx.code, 10000, first=ctx.first))
+    if len(hits) >= int(rule.params.get("min_count", 1)):
+        m = hits[0]
+        shown = excerpt(ctx.restore(m.group(0)))
+        return Hit(ctx.line_of_code(m.start()), f"{len(hits)} times, e.g. {shown}")
+    return None
+
+
+@feature("distinct")
+def _distinct(ctx: Ctx, rule: Rule) -> Hit | None:
+    assert rule.regex is not None
+    seen: dict[bytes, int] = {}
+    found = (
+        bounded_finditer(rule.regex, ctx.code, 2000, first=ctx.first)
+        if rule.boundary
+        else rule.regex.finditer(ctx.code)
+    )
+    for m in found:
+        seen.setdefault(m.group(1), m.start())
+    if len(seen) >= int(rule.params.get("min_distinct", 2)):
+        first = min(seen.values())
+        return Hit(ctx.line_of_code(first), excerpt(b", ".join(sorted(seen))))
+    return None
+
+
+@feature("packed_line")
+def _packed_line(ctx: Ctx, rule: Rule) -> Hit | None:
+    min_len = int(rule.params.get("min_len", 3000))
+    need = int(rule.params.get("min_statements", 40))
+    code = ctx.code
+    half = max(1, min_len // 2)
+    i = 0
+    n = len(code)
+    # a line of >= min_len bytes contains a whole aligned window of min_len/2 bytes
+    while i + half <= n:
+        if code.find(b"\n", i, i + half) < 0:
+            lo = code.rfind(b"\n", 0, i) + 1
+            hi = code.find(b"\n", i)
+            hi = n if hi < 0 else hi
+            if hi - lo >= min_len and code.count(b";", lo, hi) >= need:
+                return Hit(ctx.line_of_code(lo), f"{hi - lo} bytes of code on one line")
+            i = hi + 1
+            continue
+        i += half
+    return None
+
+
+_QUIET = re.compile(
+    rb"@?(error_reporting\s*\(\s*0\s*\)|set_time_limit\s*\(\s*0\s*\)|ignore_user_abort\s*\(|"
+    rb"ini_set\s*\(\s*\x01\d+\x01\s*,\s*(?:0|false|\x01\d+\x01)\s*\)|"
+    rb"@?ini_set\s*\(\s*\x01\d+\x01\s*,\s*0\s*\))"
+)
+
+
+@feature("quiet_kit")
+def _quiet_kit(ctx: Ctx, rule: Rule) -> Hit | None:
+    code = ctx.code
+    kinds = set()
+    first = -1
+    for word in (b"error_reporting", b"set_time_limit", b"ignore_user_abort", b"ini_set"):
+        pos = code.find(word)
+        while pos >= 0:
+            m = _QUIET.match(code, pos)
+            if m is not None:
+                kinds.add(word)
+                first = pos if first < 0 else min(first, pos)
+                break
+            pos = code.find(word, pos + 1)
+    if len(kinds) >= 2:
+        return Hit(ctx.line_of_code(first), ctx.excerpt_code(first, first + 80))
+    return None
+
+
+_IMAGE_EXT = re.compile(
+    r"\.(?:ico|png|jpe?g|gif|bmp|webp|svg|txt|log|css|js|pdf|mp3|ttf|woff2?|zip)$", re.IGNORECASE
+)
+
+
+@feature("php_in_image")
+def _php_in_image(ctx: Ctx, rule: Rule) -> Hit | None:
+    if ctx.layer or not ctx.lx.php_regions:
+        return None
+    magic = ctx.data.startswith(IMAGE_MAGIC)
+    if magic or _IMAGE_EXT.search(ctx.name):
+        pos = ctx.data.find(b"<?")
+        what = "image data" if magic else "a non-PHP extension"
+        return Hit(ctx.data.count(b"\n", 0, pos) + 1, f"PHP open tag in a file with {what}")
+    return None
+
+
+@feature("small_file")
+def _small_file(ctx: Ctx, rule: Rule) -> Hit | None:
+    """A small file whose other findings already make it suspicious: droppers, backdoors and
+    mailers are a few lines that do only the flagged thing, while legitimate code with the
+    same construct sits among a lot of ordinary code."""
+    hits: dict[str, tuple[Rule, Hit, int]] = ctx.cache["hits"]
+    if len(ctx.data) > int(rule.params.get("max_size", 4096)):
+        return None
+    score = sum(r.weight for r, _, _ in hits.values() if not r.params.get("no_small_bonus"))
+    if score < int(rule.params.get("min_score", 5)):
+        return None
+    return Hit(0, f"{len(ctx.data)} bytes, other findings score {score}")

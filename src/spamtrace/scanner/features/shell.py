@@ -1,0 +1,541 @@
+"""Rules about web shells: shell execution from the request, reverse shells, file managers,
+unchecked uploaders, reconnaissance and config grabbers, WordPress account backdoors.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+
+from spamtrace.scanner.context import (
+    CURLOPT_URL,
+    EXEC_NAMES_B,
+    FETCH_CALLS,
+    GLOBALS_SINKS,
+    NAME_P,
+    NOT_CALL_BEFORE,
+    PLACEHOLDER,
+    READ_CALLS,
+    REMOTE_FETCH,
+    SESSION_LISTS,
+    SESSION_READS,
+    SINK_NAMES,
+    SINK_VARCALL,
+    SOCKET,
+    TAIL_LITERAL,
+    TAIL_RHS,
+    UIN_RE,
+    VAR,
+    WP_LOGIN_CALLS,
+    WP_USER_CALLS,
+    Ctx,
+    Hit,
+    bounded_finditer,
+    bounded_search,
+    calls_to,
+    excerpt,
+    feature,
+    find_calls,
+    first_arg,
+    first_varcall,
+    has_request_words,
+    has_word,
+    interpolated,
+    recipient_literals,
+    string_at,
+    string_text,
+    var_assigns,
+    web_address,
+)
+from spamtrace.scanner.rules import Rule
+from spamtrace.scanner.taint import REQ_RE, taint
+
+# what follows "$var" in an assignment, for _var_assigns
+_TAIL_ANY = re.compile(rb"\s*=[^;]{0,160}")
+
+
+_SHELL_PATH = re.compile(rb"/bin/(?:ba|z|k|c|tc|da)?sh\b|\bsh -i\b|cmd\.exe|powershell")
+
+
+@feature("reverse_shell")
+def _reverse_shell(ctx: Ctx, rule: Rule) -> Hit | None:
+    sock = bounded_search(SOCKET, ctx.code, ctx.first)
+    if sock is None or not (
+        calls_to(ctx, EXEC_NAMES_B, 1) or has_word(ctx, b"pcntl_fork") or has_word(ctx, b"dup2")
+    ):
+        return None
+    if not _SHELL_PATH.search(string_text(ctx)):
+        return None
+    return Hit(ctx.line_of_code(sock.start()), ctx.excerpt_code(sock.start(), sock.end() + 60))
+
+
+_UPLOAD = re.compile(rb"(move_uploaded_file|copy)\s*\(([^;]{0,300})")
+
+
+_UPLOAD_CHECKS = re.compile(
+    rb"pathinfo|wp_check_filetype|getimagesize|finfo_|mime_content_type|in_array|preg_match|"
+    rb"wp_handle_upload|sanitize_file_name|strrchr|exif_imagetype|allowed|extension"
+)
+
+
+@feature("upload_unchecked")
+def _upload_unchecked(ctx: Ctx, rule: Rule) -> Hit | None:
+    """An upload saved under a .php name, or under the client's own file name with no
+    check of the type or extension anywhere in the file (drop-anything uploader)."""
+    code = ctx.code
+    for m in _UPLOAD.finditer(code):
+        args = m.group(2)
+        if m.group(1) == b"copy" and b"$_files" not in args:
+            continue
+        dest = args.split(b",", 1)[1] if b"," in args else b""
+        lits = [ctx.lx.value(int(i)).lower() for i in PLACEHOLDER.findall(dest)]
+        php_dest = any(re.search(rb"\.ph(?:p\d?|tml|ar)\b", v) for v in lits)
+        shown = ctx.restore(dest).lower()
+        client_name = b"$_files" in shown and b"name" in shown
+        if not client_name:
+            for var in sorted(set(VAR.findall(dest))):
+                for am_start, am in var_assigns(code, var, _TAIL_ANY):
+                    rhs = ctx.restore(code[am_start : am.end()]).lower()
+                    # the name taken where the file array was ($u = $_FILES['f'] ... $u['name'])
+                    if b"$_files" in rhs and (b"name" in rhs or b"name" in shown):
+                        client_name = True
+                        break
+                if client_name:
+                    break
+        if php_dest or (client_name and _UPLOAD_CHECKS.search(code) is None):
+            return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end()))
+    return None
+
+
+@feature("backtick_request")
+def _backtick_request(ctx: Ctx, rule: Rule) -> Hit | None:
+    if "bq" not in ctx.lx.kinds:
+        return None
+    req, _ = taint(ctx)
+    for i, kind in enumerate(ctx.lx.kinds):
+        if kind != "bq":
+            continue
+        val = ctx.lx.value(i).lower()
+        if REQ_RE.search(val) or set(VAR.findall(val)) & (req | ctx.cache["header"]):
+            return Hit(ctx.line_of_string(i), excerpt(b"`" + val + b"`"))
+    return None
+
+
+_FILE_OPS = re.compile(
+    rb"(unlink|rmdir|rename|chmod|file_put_contents|fwrite|fopen|move_uploaded_file|"
+    rb"copy|mkdir|readfile|file_get_contents|highlight_file|show_source|scandir|opendir|glob|"
+    rb"touch|filemtime|fileperms)\s*\("
+)
+
+
+_FILE_OP_NAMES = tuple(_FILE_OPS.pattern[1 : _FILE_OPS.pattern.index(b")")].split(b"|"))
+
+
+@feature("file_manager")
+def _file_manager(ctx: Ctx, rule: Rule) -> Hit | None:
+    code = ctx.code
+    text = string_text(ctx)
+    if text.find(b"<form") < 0 and text.find(b"<input") < 0 and text.find(b"<textarea") < 0:
+        return None
+    if not UIN_RE.search(code):
+        return None
+    # each operation found is one of these names in the code: fewer than 7 present, no hit
+    present = 0
+    for k, name in enumerate(_FILE_OP_NAMES):
+        present += has_word(ctx, name)
+        if present + len(_FILE_OP_NAMES) - k - 1 < 7:
+            return None  # too few left to reach 7
+
+    ops = {m.group(1) for m in bounded_finditer(_FILE_OPS, code, 500, first=ctx.first)}
+    if len(ops) < 7:
+        return None
+    return Hit(0, excerpt(b", ".join(sorted(ops))))
+
+
+_FORM_FIELD = re.compile(
+    rb"<(?:input|textarea|select)\b[^>]{0,300}?\bname\s*=\s*[\"']?([a-z_][a-z0-9_]{0,40})"
+)
+
+
+_REQUEST_READS = re.compile(rb"\$_(?:get|post|request|cookie|files)\s*\[\s*\x01(\d+)\x01")
+
+
+@feature("form_globals")
+def _form_globals(ctx: Ctx, rule: Rule) -> Hit | None:
+    """A form field whose name is used as a bare variable in a command/file/SQL call, while
+    the file never reads that field from $_GET/$_POST/$_REQUEST: the script relies on
+    register_globals to turn request fields into variables (old web shells and tools)."""
+    text = string_text(ctx)
+    if text.find(b"name") < 0:
+        return None
+    fields = set(_FORM_FIELD.findall(text))
+    if not fields:
+        return None
+    code = ctx.code
+    for start, args in calls_to(ctx, GLOBALS_SINKS, 100):
+        for var in sorted(set(VAR.findall(interpolated(ctx, first_arg(args))))):
+            if var not in fields:
+                continue
+            # read from the request under that name anywhere? then it is not register_globals
+            read_idx: list[bytes] | None = ctx.cache.get("request-reads")
+            if read_idx is None:
+                read_idx = _REQUEST_READS.findall(code)
+                ctx.cache["request-reads"] = read_idx
+            if read_idx and any(ctx.lx.value(int(i)).lower() == var for i in read_idx):
+                continue
+            return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
+    return None
+
+
+@feature("ui_with_exec")
+def _ui_with_exec(ctx: Ctx, rule: Rule) -> Hit | None:
+    """A web shell user interface (shell.ui-words) in a file that also runs commands or
+    takes uploads: the interface is wired to the dangerous part."""
+    hits: dict[str, tuple[Rule, Hit, int]] = ctx.cache["hits"]
+    if "shell.ui-words" not in hits:
+        return None
+    code = ctx.cache.get("code0", b"")
+    calls = find_calls(code, EXEC_NAMES_B, 1)
+    if not calls and b"move_uploaded_file" not in code:
+        return None
+    what = "runs commands" if calls else "takes uploads"
+    return Hit(0, f"shell interface words and the file {what}")
+
+
+_OTHER_ACCOUNTS = re.compile(rb"/home\d*/|public_html|wp-config\.php|configuration\.php")
+
+
+_SESSION_DIR = re.compile(rb"/tmp/?|/var/lib/php\d*/sessions?/?|/var/lib/php\d*/?")
+
+
+_SESSION_PATH_CALL = re.compile(rb"(?<![\w$>:])session_save_path\s*\(")  # the function
+
+
+_GLOB_FOREACH = re.compile(
+    rb"foreach\s*\(\s*glob\s*\([^;]{0,200}?\)\s*as\s*(?:\$\w+\s*=>\s*)?\$(\w+)"
+)
+
+
+@feature("session_harvest")
+def _session_harvest(ctx: Ctx, rule: Rule) -> Hit | None:
+    """Lists the shared session folder (``/tmp``, ``/var/lib/php/sessions`` or
+    ``session_save_path()``) and reads files in it (a path under that folder, or a name
+    that a ``foreach (glob(...))`` listed), with ``sess_`` in the file: the sessions of every
+    visitor of every site on the server (session hijacking). A clean-up job that only deletes
+    old session files does not read them."""
+    lx = ctx.lx
+    if b"sess_" not in string_text(ctx):
+        return None
+    code = ctx.code
+    listed = _SESSION_PATH_CALL.search(code) is not None or any(
+        _SESSION_DIR.fullmatch(lx.value(i).split(b"*", 1)[0]) is not None
+        for i in range(len(lx.raw_strings))
+    )
+    if not listed:
+        return None
+    if not calls_to(ctx, SESSION_LISTS, 1):
+        return None
+    globbed = {m.group(1) for m in _GLOB_FOREACH.finditer(code)}
+    for start, args in calls_to(ctx, SESSION_READS, 50):
+        path = first_arg(args)
+        if (
+            _SESSION_PATH_CALL.search(path) is not None
+            or any(
+                _SESSION_DIR.match(lx.value(int(i))) is not None for i in PLACEHOLDER.findall(path)
+            )
+            or any(v in globbed for v in VAR.findall(path))
+        ):
+            return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 100))
+    return None
+
+
+_WP_BOOT = re.compile(rb"wp-(?:load|blog-header|config)\.php")
+
+
+# a constant user id; 0 is nobody (core code logs out with wp_set_current_user(0))
+_FIXED_USER = re.compile(rb"\s*(?:\(\s*int\s*\)\s*)?(?:0*[1-9]\d*|\x01(\d+)\x01)\s*[,)]")
+
+
+@feature("wp_login_bypass")
+def _wp_login_bypass(ctx: Ctx, rule: Rule) -> Hit | None:
+    """A fixed WordPress account (``wp_set_auth_cookie(1)``: the first administrator) logged
+    in when the request carries a parameter: whoever knows it is admin, no password asked.
+    Login code passes the id of the user who just authenticated, never a constant."""
+    if not has_request_words(ctx):
+        return None
+    code = ctx.code
+    for start, args in calls_to(ctx, WP_LOGIN_CALLS, 50):
+        fixed = _FIXED_USER.match(args)
+        if fixed is None:
+            continue
+        if fixed.group(1) is not None:  # a quoted id: '1'
+            user = ctx.lx.value(int(fixed.group(1))).strip()
+            if not user.isdigit() or int(user) == 0:
+                continue
+        if UIN_RE.search(code, max(0, start - 400), start) is not None:
+            return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 60))
+    return None
+
+
+@feature("wp_admin_create")
+def _wp_admin_create(ctx: Ctx, rule: Rule) -> Hit | None:
+    """A script that boots WordPress by itself (requires wp-load.php, wp-blog-header.php or
+    wp-config.php) and creates a user with the administrator role: the backdoor account
+    that attackers drop next to a site. Plugins create users from inside WordPress and do
+    not load it themselves."""
+    text = string_text(ctx)
+    if b"administrator" not in text or _WP_BOOT.search(text) is None:
+        return None
+    calls = calls_to(ctx, WP_USER_CALLS, 1)
+    if not calls:
+        return None
+    start = calls[0][0]
+    return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 100))
+
+
+@feature("account_harvest")
+def _account_harvest(ctx: Ctx, rule: Rule) -> Hit | None:
+    """Reads /etc/passwd to list the server's accounts and goes through their home folders or
+    their site configuration files (config grabbers, cross-account password harvesting)."""
+    text = string_text(ctx)
+    if text.find(b"/etc/passwd") < 0 or _OTHER_ACCOUNTS.search(text) is None:
+        return None
+    for start, args in calls_to(ctx, READ_CALLS, 50):
+        p = PLACEHOLDER.match(first_arg(args).strip())
+        if p is not None and b"/etc/passwd" in ctx.lx.value(int(p.group(1))).lower():
+            return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
+    return None
+
+
+_FUNC_DEF = re.compile(rb"function\s+(" + NAME_P + rb")\s*\(\s*\$(" + NAME_P + rb")")
+
+
+_ARG_VAR = re.compile(rb"\s*@?\s*\$(" + NAME_P + rb")")
+
+
+@feature("exec_wrapper")
+def _exec_wrapper(ctx: Ctx, rule: Rule) -> Hit | None:
+    """A function of the script's own that runs its first parameter as a shell command
+    (``function run($c) { return shell_exec($c); }``), called with request input: the
+    command-runner of a small web shell, one call away from the request."""
+    code = ctx.code
+    wrappers: list[bytes] = []
+    for start, args in calls_to(ctx, EXEC_NAMES_B, 200):  # the calls other rules looked up
+        v = _ARG_VAR.match(args)
+        if v is None:
+            continue
+        # the function this call is in: the last definition within 1,500 bytes before it
+        # (its body is not another's); "function_exists(" and closures are not definitions
+        defs = list(itertools.islice(_FUNC_DEF.finditer(code, max(0, start - 1500), start), 50))
+        d = defs[-1] if defs else None
+        if d is not None and d.group(2) == v.group(1) and d.group(1) not in wrappers:
+            wrappers.append(d.group(1))
+            if len(wrappers) >= 10:
+                break
+    if not wrappers:
+        return None
+    req = taint(ctx)[0]
+    for name in wrappers:
+        calls = re.compile(re.escape(name) + rb"(?=\s*\(([^;]{0,200}))")
+        for c in itertools.islice(calls.finditer(code), 200):
+            pos = c.start()
+            if pos and code[pos - 1] in NOT_CALL_BEFORE:
+                continue  # a method, a longer name
+            if code[max(0, pos - 12) : pos].rstrip().endswith(b"function"):
+                continue  # the definition
+            args = first_arg(c.group(1))
+            if REQ_RE.search(args) or set(VAR.findall(args)) & req:
+                return Hit(ctx.line_of_code(pos), ctx.excerpt_code(pos, pos + 80))
+    return None
+
+
+_WRAPPER_PREFIX = (b"compress.zlib://", b"php://filter", b"glob://", b"zip://", b"phar://")
+
+
+@feature("wrapper_request")
+def _wrapper_request(ctx: Ctx, rule: Rule) -> Hit | None:
+    """A stream-wrapper prefix (compress.zlib://, php://filter...) glued to a path that comes
+    from request input: reads any file past safe_mode/open_basedir on demand."""
+    text = string_text(ctx)
+    if not any(text.find(w) >= 0 for w in _WRAPPER_PREFIX):
+        return None
+    code = ctx.code
+    req = taint(ctx)[0]
+    for m in re.finditer(rb"\x01(\d+)\x01\s*\.\s*(\$_(?:get|post|request|cookie)\b|\$(\w+))", code):
+        val = ctx.lx.value(int(m.group(1))).lower()
+        if not val.startswith(_WRAPPER_PREFIX):
+            continue
+        if m.group(3) is None or m.group(3) in req:
+            return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.start() + 80))
+    return None
+
+
+_SHELL_IN_TEXT = re.compile(
+    rb"(?:system|exec|shell_exec|passthru|popen|eval|assert)\s*\(\s*(?:\\?\$_(?:get|post|request|cookie)|"
+    rb"base64_decode)"
+)
+
+
+@feature("embedded_shell")
+def _embedded_shell(ctx: Ctx, rule: Rule) -> Hit | None:
+    """A string literal that holds a PHP one-liner running request input (``<?php
+    system($_GET[c]); ?>``): a web shell about to be written somewhere (by fwrite, SQL INTO
+    OUTFILE, a log or an upload)."""
+    text = string_text(ctx)
+    at_text = text.find(b"<?")
+    if at_text < 0:
+        return None
+    # the literals holding "<?", in order, found in the joined text ("<?" never spans the
+    # NUL between two literals; -1 is the inline HTML, after all of them)
+    holders: list[int] = []
+    while at_text >= 0 and len(holders) <= 200:
+        idx = string_at(ctx, at_text)
+        if idx < 0:
+            break
+        if not holders or holders[-1] != idx:
+            holders.append(idx)
+        at_text = text.find(b"<?", at_text + 2)
+    for idx in holders[:200]:
+        val = ctx.lx.value(idx).lower()
+        at = val.find(b"<?")
+        if _SHELL_IN_TEXT.search(val, at) is not None:
+            return Hit(ctx.line_of_string(idx), excerpt(ctx.lx.raw_strings[idx][:80]))
+    return None
+
+
+_HASH_SELECT = re.compile(rb"\bselect\b[^;\x00]{0,300}?\buser_pass\b[^;\x00]{0,300}?\bfrom\b")
+
+
+_EMAIL = re.compile(rb"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+
+
+_WP_HTTP_CALLS = (b"wp_remote_post", b"wp_remote_get")
+
+
+@feature("hash_exfil")
+def _hash_exfil(ctx: Ctx, rule: Rule) -> Hit | None:
+    """A query for WordPress password hashes (``SELECT user_login, user_pass FROM wp_users``)
+    in a script that sends data to a hard-coded place: mail() to a literal address, or a
+    fetch or post to a literal web address. Alone it is suspicious (WordPress's own upgrade
+    code queries the hashes and talks to wordpress.org); in a small dropper it is malicious."""
+    match = _HASH_SELECT.search(string_text(ctx))
+    if match is None:
+        return None
+    idx = string_at(ctx, match.start())
+    line = ctx.line_of_string(idx) if idx >= 0 else 0
+    for _start, args in calls_to(ctx, SINK_NAMES["mail"], 50):
+        if any(_EMAIL.fullmatch(v.strip()) for v in recipient_literals(ctx, args)):
+            return Hit(line, excerpt(match.group()))
+    if any(web_address(ctx, m) for m in itertools.islice(REMOTE_FETCH.finditer(ctx.code), 50)):
+        return Hit(line, excerpt(match.group()))
+    for _start, args in calls_to(ctx, _WP_HTTP_CALLS, 50):
+        if web_address(ctx, PLACEHOLDER.match(first_arg(args).strip())):
+            return Hit(line, excerpt(match.group()))
+    return None
+
+
+_EXEC_NAME_VALUES = frozenset(
+    (*EXEC_NAMES_B, b"shell_exec", b"eval", b"assert", b"create_function")
+)
+
+
+# the same test as "one of _EXEC_NAME_VALUES occurs": "shell_exec" and "pcntl_exec" hold "exec"
+_EXEC_NAME_WORDS = tuple(sorted(n for n in _EXEC_NAME_VALUES if n == b"exec" or b"exec" not in n))
+
+
+@feature("exec_name_variable")
+def _exec_name_variable(ctx: Ctx, rule: Rule) -> Hit | None:
+    """A variable set to the name of a shell-execution function (``$f = "passthru";``) is
+    called with a non-literal argument (``$f($cmd)``): the fallback chooser of web shells."""
+    if "varcall" in ctx.cache and ctx.cache["varcall"] is None:
+        return None  # known already: no variable is called
+    text = string_text(ctx)
+    if not any(text.find(n) >= 0 for n in _EXEC_NAME_WORDS):
+        return None
+    code = ctx.code
+    first = first_varcall(ctx)
+    if first is None:
+        return None
+    names: dict[bytes, int] = {}
+    for m in bounded_finditer(SINK_VARCALL, code, 500, pos=first.start()):
+        tail = code[m.end() : m.end() + 40].lstrip()
+        if tail[:1] in (b")", b""):
+            continue  # no argument
+        lit = PLACEHOLDER.match(tail)
+        if lit is not None and tail[lit.end() :].lstrip()[:1] in (b")", b","):
+            idx = int(lit.group(1))
+            if ctx.lx.kinds[idx] in ("sq", "nowdoc") or b"$" not in ctx.lx.raw_strings[idx]:
+                continue  # a constant argument
+        names.setdefault(m.group(1), m.start())
+        if len(names) >= 20:
+            break
+    for var in sorted(names):
+        for _, am in var_assigns(code, var, TAIL_LITERAL, 10):
+            if ctx.lx.value(int(am.group(1))).lower().strip() in _EXEC_NAME_VALUES:
+                pos = names[var]
+                return Hit(ctx.line_of_code(pos), ctx.excerpt_code(pos, pos + 80))
+    return None
+
+
+_FORM_INPUT = re.compile(
+    rb"[\s@(]*(?:(?:trim|stripslashes|urldecode|rawurldecode|base64_decode|html_entity_decode|"
+    rb"strval)\s*\(\s*)*(?:\$_(?:get|post|request|cookie)\b|\$http_(?:get|post|cookie)_vars\b)"
+)
+
+
+def _from_form(ctx: Ctx, arg: bytes) -> bool:
+    """``arg`` is request form input, or a variable assigned from it: the whole name, not a
+    part appended to a fixed folder (uploads excluded)."""
+    if _FORM_INPUT.match(arg):
+        return True
+    for var in sorted(set(VAR.findall(arg)))[:4]:
+        if var.startswith(b"_"):
+            continue
+        for _, am in var_assigns(ctx.code, var, TAIL_RHS, 10):
+            if _FORM_INPUT.match(am.group(1)):
+                return True
+    return False
+
+
+@feature("fetch_request")
+def _fetch_request(ctx: Ctx, rule: Rule) -> Hit | None:
+    """A file or URL whose name comes from the request is read or fetched: an open proxy or
+    click-fraud relay (fetch what the caller names), or an arbitrary file read."""
+    code = ctx.code
+    if not has_word(ctx, b"$_") and not has_word(ctx, b"$http_"):
+        return None
+    for start, args in calls_to(ctx, FETCH_CALLS, 50):
+        if _from_form(ctx, first_arg(args)):
+            return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
+    if has_word(ctx, b"curlopt_url"):
+        for m in CURLOPT_URL.finditer(code):
+            if _from_form(ctx, first_arg(m.group(1))):
+                return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.start() + 80))
+    return None
+
+
+_DB_ADMIN_WORDS = (b"show databases", b"show tables", b"show create table", b"drop table",
+                   b"mysqldump", b"show processlist", b"show variables", b"mysql_list_dbs",
+                   b"mysql_list_tables", b"show table status")  # fmt: skip
+
+
+_AUTH_WORDS = (b"session_start", b"$_session", b"password_verify", b"current_user_can",
+               b"php_auth_user", b"check_admin_referer", b"is_user_logged_in")  # fmt: skip
+
+
+@feature("db_admin_tool")
+def _db_admin_tool(ctx: Ctx, rule: Rule) -> Hit | None:
+    """A database administration page (lists databases/tables, dumps them, runs SQL typed in a
+    form) with no login of its own: dual-use, but a backdoor to the site's data when dropped
+    in a web root."""
+    code = ctx.code
+    text = string_text(ctx)
+    if text.find(b"<form") < 0 and text.find(b"<textarea") < 0:
+        return None
+    words = sum(1 for w in _DB_ADMIN_WORDS if w in text or w in code)
+    if words < 3 or any(w in code for w in _AUTH_WORDS):
+        return None
+    for start, args in calls_to(ctx, SINK_NAMES["sql"], 100):
+        if VAR.match(first_arg(args).strip()):
+            return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
+    return None

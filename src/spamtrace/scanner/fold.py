@@ -1,0 +1,310 @@
+"""A safe constant folder over the lexed code: the values that string expressions of
+literals compute, found without running anything.
+
+Droppers build the names they call: ``'uXOKbTeNFi>p]qB' ^ "\\x16\\x2a..."`` is
+``create_function``, ``~"\\x9a\\x89..."`` is ``eval``-like text, ``substr($m, 0, 3) .
+substr($m, 4)`` drops the decoy letter of ``'sysatem'``, ``strrev('tressa')`` is ``assert``.
+:func:`folded` reads the lexed code (literals are placeholders whose values the lexer
+resolved) and folds, with PHP's semantics:
+
+- concatenation ``.``, XOR ``^`` of two strings (the shorter length), bitwise not ``~``;
+- ``chr(N)``, ``strrev``, ``str_rot13``, ``base64_decode``, ``hex2bin``, ``strtolower``,
+  ``strtoupper``, ``trim``, ``substr(s, start[, length])`` of folded arguments;
+- a variable assigned a folded value earlier in the file (``$a = 'ass'; $b = $a . 'ert';``).
+
+Everything else (any other call, an array, a variable set from anything else) stops the
+fold: the expression has no constant value. Bounded: the values are at most
+:data:`MAX_VALUE` bytes, the file's assignments at most :data:`MAX_ASSIGNMENTS`, the nesting
+at most :data:`MAX_DEPTH`. Nothing is executed, included or evaluated by PHP.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import codecs
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from spamtrace.scanner.lexer import Lexed
+
+MAX_VALUE = 4096
+MAX_ASSIGNMENTS = 4000
+MAX_DEPTH = 12
+
+_WS = re.compile(rb"[\s@]*+")  # whitespace, and the error-silencing @ (it changes no value)
+_PLACE = re.compile(rb"\x01(\d+)\x01")
+_INT = re.compile(rb"-?\d{1,6}(?![\d.x])")
+_VAR = re.compile(rb"\$([a-z_\x80-\xff][\w\x80-\xff]*+)")
+_CALL = re.compile(rb"([a-z_][a-z0-9_]*+)\s*+\(")
+#: ``$name =`` (not ``==``, ``=>``), or ``$name .=``
+_ASSIGN = re.compile(rb"\$([a-z_\x80-\xff][\w\x80-\xff]*+)\s*+(\.?)=(?![=>])")
+
+
+def _rot13(v: bytes) -> bytes:
+    return codecs.encode(v.decode("latin-1"), "rot13").encode("latin-1")
+
+
+def _b64(v: bytes) -> bytes | None:
+    try:
+        return base64.b64decode(v + b"=" * (-len(v) % 4), validate=False)
+    except (binascii.Error, ValueError):
+        return None
+
+
+def _hex2bin(v: bytes) -> bytes | None:
+    try:
+        return binascii.unhexlify(v)
+    except (binascii.Error, ValueError):
+        return None
+
+
+_UNARY: dict[bytes, Callable[[bytes], bytes | None]] = {
+    b"strrev": lambda v: v[::-1],
+    b"str_rot13": _rot13,
+    b"base64_decode": _b64,
+    b"hex2bin": _hex2bin,
+    b"strtolower": lambda v: v.lower(),
+    b"strtoupper": lambda v: v.upper(),
+    b"trim": lambda v: v.strip(b" \t\n\r\0\x0b"),
+}
+
+
+class _NoValue(Exception):
+    """The expression has no constant value (or is beyond the folder's bounds)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Folded:
+    """A folded expression: where it is in the lexed code, its value, and whether folding
+    did anything (``built``: a plain literal, or a variable holding one, is not built)."""
+
+    start: int
+    end: int
+    value: bytes
+    built: bool
+
+
+class _Parser:
+    def __init__(self, code: bytes, lx: Lexed, env: dict[bytes, tuple[bytes, bool]]) -> None:
+        self.code = code
+        self.lx = lx
+        self.env = env
+        self.built = False
+
+    def ws(self, pos: int) -> int:
+        m = _WS.match(self.code, pos)
+        return m.end() if m else pos
+
+    def expr(self, pos: int, depth: int = 0) -> tuple[bytes, int]:
+        """``concat ('^' concat)*``: PHP binds ``.`` tighter than ``^``."""
+        value, pos = self.concat(pos, depth)
+        while True:
+            p = self.ws(pos)
+            if self.code[p : p + 1] != b"^" or self.code[p : p + 2] == b"^=":
+                return value, pos
+            other, pos = self.concat(p + 1, depth)
+            value = bytes(a ^ b for a, b in zip(value, other, strict=False))
+            self.built = True
+
+    def concat(self, pos: int, depth: int) -> tuple[bytes, int]:
+        value, pos = self.unary(pos, depth)
+        while True:
+            p = self.ws(pos)
+            if self.code[p : p + 1] != b"." or self.code[p : p + 2] == b".=":
+                return value, pos
+            if self.code[p + 1 : p + 2].isdigit():
+                return value, pos  # a float, not a concatenation
+            other, pos = self.unary(p + 1, depth)
+            value += other
+            if len(value) > MAX_VALUE:
+                raise _NoValue
+            self.built = True
+
+    def unary(self, pos: int, depth: int) -> tuple[bytes, int]:
+        if depth > MAX_DEPTH:
+            raise _NoValue
+        code = self.code
+        pos = self.ws(pos)
+        c = code[pos : pos + 1]
+        if c == b"~":
+            value, pos = self.unary(pos + 1, depth + 1)
+            self.built = True
+            return bytes(~b & 0xFF for b in value), pos
+        if c == b"(":
+            value, pos = self.expr(pos + 1, depth + 1)
+            pos = self.ws(pos)
+            if code[pos : pos + 1] != b")":
+                raise _NoValue
+            return value, pos + 1
+        if c == b"\x01":
+            m = _PLACE.match(code, pos)
+            if m is None:
+                raise _NoValue
+            idx = int(m.group(1))
+            if self.lx.kinds[idx] in ("bq",) or (
+                self.lx.kinds[idx] in ("dq", "heredoc") and b"$" in self.lx.raw_strings[idx]
+            ):
+                raise _NoValue  # a shell command, or a string with variables in it
+            value = self.lx.value(idx)
+            if len(value) > MAX_VALUE:
+                raise _NoValue
+            return value, m.end()
+        if c == b"$":
+            m = _VAR.match(code, pos)
+            if m is None or m.group(1) not in self.env:
+                raise _NoValue
+            nxt = self.ws(m.end())
+            if code[nxt : nxt + 1] in (b"[", b"(") or code[nxt : nxt + 2] == b"->":
+                raise _NoValue  # an element, a call, a property: not the variable's value
+            value, built = self.env[m.group(1)]
+            self.built = self.built or built
+            return value, m.end()
+        m = _CALL.match(code, pos)
+        if m is None:
+            raise _NoValue
+        name = m.group(1)
+        args, end = self.args(m.end(), depth + 1)
+        self.built = True
+        if name == b"chr" and len(args) == 1:
+            return bytes([int(args[0]) & 0xFF]), end
+        if name == b"substr" and len(args) in (2, 3):
+            s, start = args[0], int(args[1])
+            length = int(args[2]) if len(args) == 3 else None
+            return _substr(s, start, length), end
+        fn = _UNARY.get(name)
+        if fn is not None and len(args) == 1:
+            result = fn(args[0])
+            if result is None or len(result) > MAX_VALUE:
+                raise _NoValue
+            return result, end
+        raise _NoValue
+
+    def args(self, pos: int, depth: int) -> tuple[list[bytes], int]:
+        out: list[bytes] = []
+        code = self.code
+        pos = self.ws(pos)
+        if code[pos : pos + 1] == b")":
+            return out, pos + 1
+        while True:
+            pos = self.ws(pos)
+            m = _INT.match(code, pos)
+            if m is not None:
+                out.append(m.group(0))
+                pos = m.end()
+            else:
+                value, pos = self.expr(pos, depth)
+                out.append(value)
+            pos = self.ws(pos)
+            c = code[pos : pos + 1]
+            if c == b")":
+                return out, pos + 1
+            if c != b"," or len(out) >= 3:
+                raise _NoValue
+            pos += 1
+
+
+def _substr(s: bytes, start: int, length: int | None) -> bytes:
+    """PHP 8's ``substr``: negative start and length count from the end."""
+    n = len(s)
+    if start < 0:
+        start = max(0, n + start)
+    if start > n:
+        return b""
+    if length is None:
+        return s[start:]
+    if length < 0:
+        return s[start : max(start, n + length)]
+    return s[start : start + length]
+
+
+def fold_at(
+    code: bytes, lx: Lexed, pos: int, env: dict[bytes, tuple[bytes, bool]] | None = None
+) -> Folded | None:
+    """The expression that starts at ``pos``, folded, or None if it has no constant value."""
+    parser = _Parser(code, lx, env or {})
+    try:
+        value, end = parser.expr(pos)
+    except (_NoValue, ValueError, IndexError, RecursionError):
+        return None
+    return Folded(pos, end, value, parser.built)
+
+
+@dataclass(frozen=True, slots=True)
+class Assignment:
+    """``$var = EXPR;`` whose EXPR folded: where the statement ends, and the value."""
+
+    var: bytes
+    end: int
+    value: bytes | None  # None: assigned something that does not fold (the old value is gone)
+    built: bool
+
+
+def assignments(code: bytes, lx: Lexed) -> list[Assignment]:
+    """The file's assignments to plain variables, in order, each with its folded value (or
+    None). A later assignment replaces an earlier one from where it ends."""
+    env: dict[bytes, tuple[bytes, bool]] = {}
+    out: list[Assignment] = []
+    for m in _ASSIGN.finditer(code):
+        if len(out) >= MAX_ASSIGNMENTS:
+            break
+        if m.start() and code[m.start() - 1 : m.start()] in (b"$", b">", b":"):
+            continue  # $$name, ->name, ::name
+        var, append = m.group(1), bool(m.group(2))
+        f = fold_at(code, lx, m.end(), env)
+        end_ok = f is not None and code[_skip_ws(code, f.end) : _skip_ws(code, f.end) + 1] in (
+            b";",
+            b")",
+        )
+        value: bytes | None = None
+        built = False
+        if f is not None and end_ok:
+            value, built = f.value, f.built
+            if append:
+                old = env.get(var)
+                if old is None:
+                    value = None
+                else:
+                    value, built = old[0] + value, True
+        if value is not None and len(value) <= MAX_VALUE:
+            env[var] = (value, built)
+        else:
+            env.pop(var, None)
+            value = None
+        if value is not None and f is not None:
+            end = f.end
+        else:  # the statement's end: its right-hand side is evaluated before the variable changes
+            semi = code.find(b";", m.end(), m.end() + 2000)
+            end = semi if semi >= 0 else m.end()
+        out.append(Assignment(var, end, value, built))
+    return out
+
+
+def _skip_ws(code: bytes, pos: int) -> int:
+    m = _WS.match(code, pos)
+    return m.end() if m else pos
+
+
+def value_at(assigned: list[Assignment], var: bytes, pos: int) -> tuple[bytes, bool] | None:
+    """The folded value ``$var`` holds at ``pos`` (its last assignment that ended before)."""
+    found: tuple[bytes, bool] | None = None
+    for a in assigned:
+        if a.end > pos:
+            break
+        if a.var == var:
+            found = (a.value, a.built) if a.value is not None else None
+    return found
+
+
+def env_at(assigned: list[Assignment], pos: int) -> dict[bytes, tuple[bytes, bool]]:
+    """Every variable's folded value at ``pos``."""
+    env: dict[bytes, tuple[bytes, bool]] = {}
+    for a in assigned:
+        if a.end > pos:
+            break
+        if a.value is None:
+            env.pop(a.var, None)
+        else:
+            env[a.var] = (a.value, a.built)
+    return env

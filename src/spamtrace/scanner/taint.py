@@ -1,0 +1,316 @@
+"""The taint pass: which variables hold request input or decoded data.
+
+A small, bounded pass over assignments: request superglobals (and ``php://input``,
+``getallheaders``), decoder calls and literal concatenations, unpacking with ``list()`` or
+``[...] =``, ``foreach`` over request arrays, one level of copies. ``$_SERVER``, ``$_ENV`` and
+``getenv()`` are kept apart (``SERVER`` sources): they count only where any value is damning.
+"""
+
+from __future__ import annotations
+
+import re
+
+from spamtrace.scanner.context import NAME_P, VAR, Ctx, S, concats_cached, has_any, has_word
+
+REQ = (
+    rb"(?:\$_(?:get|post|request|cookie|files|server|env)\b|\$http_(?:post|get|cookie|raw_post)_"
+    rb"(?:vars|data)|php://input|getallheaders\s*\()"
+)
+
+
+REQ_RE = re.compile(REQ)
+
+
+_DEC_FUNCS = (
+    rb"base64_decode|gzinflate|gzuncompress|gzdecode|str_rot13|strrev|hex2bin|convert_uudecode|"
+    rb"rawurldecode|urldecode|bzdecompress"
+)
+
+
+# what the taint pass counts as "decoded": decoders, and content downloaded with curl
+_DEC_RE = re.compile(rb"(?<![\w$>:])(?:" + _DEC_FUNCS + rb"|curl_exec)\s*\(")
+
+
+_ASSIGN_AT = re.compile(
+    rb"\$(" + NAME_P + rb")\s*+(?:\[[^\]\n]{0,60}\]\s*)*(?:\.|\?\?)?=(?![=>])\s*([^;]{0,600})"
+)
+
+
+# foreach over request input, or over a list split from it (explode(',', $_POST['to'])): its
+# items are request input; over a whole request array (``foreach ($_POST as $k => $v)``,
+# "split" and "mid" empty, "end" there) its keys and values are request input as they are
+_FOREACH_REQ = re.compile(
+    rb"foreach\s*\(\s*(?P<split>(?:explode|preg_split|str_getcsv|array_map|array_filter|"
+    rb"array_unique|array_values)\s*\([^;{]{0,80}?)?" + REQ + rb"(?P<mid>[^;{]{0,80}?)\bas\s*"
+    rb"(?:\$(?P<key>\w+)\s*=>\s*)?\$(?P<value>\w+)(?P<end>\s*\))?"
+)
+
+
+_BUILT_RHS = re.compile(
+    rb"^\s*(?:" + S + rb"\s*\.\s*(?:" + S + rb"|chr\s*\()|chr\s*\(\s*\d+\s*\)\s*\.|"
+    rb"(?:strrev|str_rot13|base64_decode|hex2bin|str_replace|implode|join)\s*\(|"
+    rb"pack\s*\(\s*" + S + rb"\s*,\s*" + S + rb"\s*\))"
+)
+
+
+SOURCES = (
+    b"$_get",
+    b"$_post",
+    b"$_request",
+    b"$_cookie",
+    b"$_files",
+    b"$_server",
+    b"$_env",
+    b"$http_",
+    b"php://input",
+    b"getallheaders",
+    b"base64_decode",
+    b"gzinflate",
+    b"gzuncompress",
+    b"gzdecode",
+    b"str_rot13",
+    b"strrev",
+    b"hex2bin",
+    b"convert_uudecode",
+    b"urldecode",
+    b"bzdecompress",
+    b"chr(",
+    b"curl_exec",
+    b"socket_read",
+    b"socket_recv",
+    b"getenv",
+)  # fmt: skip  (the first 10 are request input)
+
+
+MAX_TAINT_SITES = 60
+
+
+_REQ_SOURCES = frozenset(SOURCES[:10]) - {b"$_server", b"$_env"}
+
+
+_NET_SOURCES = frozenset({b"socket_read", b"socket_recv"})
+
+
+_SERVER_SOURCES = frozenset({b"$_server", b"$_env", b"getenv"})
+
+
+_GETENV_RHS = re.compile(rb"[\s@(]*getenv\s*\(\s*\x01\d+\x01\s*\)")  # getenv('HTTP_X_…')
+
+
+_DIRECT_REQ = re.compile(
+    rb"[\s@(]*(?:\(\s*string\s*\)\s*)?(?:(?:trim|stripslashes|urldecode|rawurldecode|base64_decode|"
+    rb"str_rot13|strrev|gzinflate|gzuncompress|hex2bin|explode|substr|strtolower|"
+    rb"html_entity_decode|array_keys|array_values|key|current|reset|end|array_shift|array_pop|"
+    rb"json_decode)"
+    rb"\s*\([^$]{0,20})*" + REQ
+)
+
+
+def _statement_start(code: bytes, pos: int) -> int:
+    """The offset of the ";", "{" or "}" before the statement that holds ``pos`` (at most 600
+    bytes back: an earlier one gives ``pos - 600`` all the same)."""
+    floor = max(0, pos - 600)
+    lo = max(
+        code.rfind(b";", floor, pos), code.rfind(b"{", floor, pos), code.rfind(b"}", floor, pos)
+    )
+    return max(lo, pos - 600)
+
+
+def assignment_before(
+    code: bytes, pos: int, memo: dict[int, re.Match[bytes] | None] | None = None
+) -> tuple[bytes, bytes] | None:
+    """The ``$name = rhs`` statement that contains offset ``pos``, if there is one.
+    ``memo`` keeps the statement found per start offset (sources in one statement share it)."""
+    lo = _statement_start(code, pos)
+    if memo is None:
+        m = _ASSIGN_AT.search(code, lo + 1)
+    elif lo in memo:
+        m = memo[lo]
+    else:
+        m = memo[lo] = _ASSIGN_AT.search(code, lo + 1)
+    if m is None or not m.start() < pos < m.end():
+        return None
+    return m.group(1), m.group(2)
+
+
+_UNPACK_AT = re.compile(
+    # "[" not right after a name, "]", "}" or a literal: not an element ($t[$i] = ...)
+    rb"(?:(?<![\w$>:])list\s*\(|(?<![\w\x80-\xff\])}\x01])\[)((?:\s*(?:\$"
+    + NAME_P
+    + rb")?\s*,)*\s*\$"
+    + NAME_P
+    + rb"\s*,?\s*)[\])]\s*=(?![=>])\s*([^;]{0,600})"
+)
+
+
+def _unpacking_before(code: bytes, pos: int) -> tuple[list[bytes], bytes] | None:
+    """The ``list($a, $b) = rhs`` (or ``[$a, $b] = rhs``) statement whose right side holds
+    offset ``pos``: the names it sets, and the right side."""
+    lo = _statement_start(code, pos)
+    # the statement's first "[" or its last "list" before ``pos``: a match is tried at those
+    # two places only (a search would step through every "[" of the rest of the file)
+    for at in (code.find(b"[", lo + 1, pos), code.rfind(b"list", lo + 1, pos)):
+        m = _UNPACK_AT.match(code, at) if at >= 0 else None
+        if m is not None and m.start(2) <= pos < m.end():
+            return VAR.findall(m.group(1)), m.group(2)
+    return None
+
+
+# array_walk over a whole request array: the callback's parameters are its values and keys
+_WALK_REQ = re.compile(
+    rb"array_walk(?:_recursive)?\s*\(\s*@?" + REQ + rb"\s*,\s*(?:static\s+)?function\s*\(\s*"
+    rb"&?\$(" + NAME_P + rb")(?:\s*,\s*\$(" + NAME_P + rb"))?"
+)
+
+
+_FOREACH_VAR = re.compile(
+    rb"foreach\s*\(\s*\$("
+    + NAME_P
+    + rb")\s+as\s+(?:\$"
+    + NAME_P
+    + rb"\s*=>\s*)?&?\$("
+    + NAME_P
+    + rb")"
+)
+
+
+_CLOSURE = re.compile(rb"\s*(?:static\s+)?(?:function|fn)\s*&?\s*\(")
+
+
+def taint(ctx: Ctx) -> tuple[set[bytes], set[bytes]]:
+    """Variables assigned from request input, and from decoders / built-up names.
+
+    Only statements around a source (request superglobal, decoder call, literal
+    concatenation) are examined, then one level of copies, so the cost follows the number of
+    sources rather than the size of the file.
+    """
+    cached = ctx.cache.get("taint")
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
+    code = ctx.code
+    req: set[bytes] = set()
+    dec: set[bytes] = set()
+    direct: set[bytes] = set()
+    ctx.cache["direct"] = direct
+    header: set[bytes] = set()
+    ctx.cache["header"] = header
+    stmts: dict[int, re.Match[bytes] | None] = {}
+    if has_any(ctx, SOURCES) or has_word(ctx, b"\x01."):
+        for m in _FOREACH_REQ.finditer(code):
+            req.add(m["value"])
+            if m["split"] is None and m["end"] is not None and not m["mid"].strip():
+                direct.update(v for v in (m["key"], m["value"]) if v)  # ($_POST as $k => $v)
+        if has_word(ctx, b"array_walk"):  # array_walk($_POST, function ($v, $k) { ... })
+            for m in _WALK_REQ.finditer(code):
+                req.update(v for v in m.groups() if v)
+                direct.update(v for v in m.groups() if v)
+        for src in SOURCES:
+            if not has_word(ctx, src):
+                continue
+            pos = code.find(src)
+            sites = 0
+            while pos >= 0 and sites < MAX_TAINT_SITES:
+                sites += 1
+                got = assignment_before(code, pos, stmts)
+                if got is None and src in _REQ_SOURCES:
+                    unpacked = _unpacking_before(code, pos)  # list($a, $b) = explode(.., $_GET)
+                    if unpacked is not None and REQ_RE.search(unpacked[1]):
+                        req.update(unpacked[0])
+                if got is not None:
+                    name, rhs = got
+                    if src in _REQ_SOURCES:
+                        if REQ_RE.search(rhs):
+                            req.add(name)
+                            if _DIRECT_REQ.match(rhs):
+                                direct.add(name)
+                    elif src in _SERVER_SOURCES:
+                        # a server value held as it is ($h = $_SERVER; $fn = $h['HTTP_X_FN']):
+                        # everyday data, but called as a function or evaluated it is a header
+                        # backdoor, so it joins the "direct" set that those sinks read
+                        if _DIRECT_REQ.match(rhs) or _GETENV_RHS.match(rhs):
+                            direct.add(name)
+                            if _custom_header(ctx, rhs):
+                                header.add(name)  # a request header of the client's own
+                    elif src in _NET_SOURCES:
+                        req.add(name)  # bytes read from a network peer: a remote command
+                    elif _DEC_RE.search(rhs) or _BUILT_RHS.match(rhs):
+                        dec.add(name)
+                pos = code.find(src, pos + len(src))
+        if has_word(ctx, b"\x01.") or has_word(ctx, b"\x01 ."):
+            for m in concats_cached(ctx)[:MAX_TAINT_SITES]:
+                got = assignment_before(code, m.start(), stmts)
+                if got is not None and _BUILT_RHS.match(got[1]):
+                    dec.add(got[0])
+        for var in sorted(req | dec | direct)[:40]:  # one level of copies: $b = $a;
+            needle = b"$" + var
+            pos = code.find(needle)
+            count = 0
+            while pos >= 0 and count < 20:
+                count += 1
+                got = assignment_before(code, pos, stmts)
+                if got is None and var in req:  # list($to, $subject) = explode('|', $var)
+                    unpacked = _unpacking_before(code, pos)
+                    if unpacked is not None and var not in unpacked[0]:
+                        req.update(unpacked[0])
+                if (
+                    got is not None
+                    and got[0] != var
+                    and not _CLOSURE.match(got[1])
+                    and not code[max(0, pos - 8) : pos].rstrip().endswith(b"[")
+                ):
+                    # a copy of the value; not a closure that merely uses it (``$f =
+                    # function () use ($a) {``), nor a table lookup keyed by it (``$t[$a]``)
+                    if var in req:
+                        req.add(got[0])
+                    if var in dec:
+                        dec.add(got[0])
+                    if var in direct and got[1].lstrip(b" \t@(").startswith(needle):
+                        direct.add(got[0])
+                pos = code.find(needle, pos + len(needle))
+        if req and b"foreach" in code:  # foreach ($list as $to): the items of a tainted list
+            for m in _FOREACH_VAR.finditer(code):
+                if m.group(1) in req:
+                    req.add(m.group(2))
+    ctx.cache["taint"] = (req, dec)
+    return req, dec
+
+
+_SERVER_HEADER = re.compile(rb"(?:\$_server\s*\[|getenv\s*\()\s*\x01(\d+)\x01\s*[\])]")
+
+
+# request headers that everyday code logs, mails or compares; a header of another name
+# (X-Cmd, X-Token...) exists only between the client and this script
+_COMMON_HEADERS = (
+    b"http_host", b"http_user_agent", b"http_referer", b"http_accept", b"http_cookie",
+    b"http_x_forwarded", b"http_x_real_ip", b"http_client_ip", b"http_x_requested_with",
+    b"http_cf_", b"http_x_cluster_client_ip", b"http_forwarded", b"http_via", b"http_origin",
+    b"http_if_", b"http_cache_control", b"http_connection", b"http_authorization",
+    b"http_content_", b"http_dnt", b"http_upgrade", b"http_x_wp_", b"http_x_http_method",
+)  # fmt: skip
+
+
+# the parts of the request line that $_SERVER holds as the client sent them
+_CLIENT_KEYS = (b"query_string", b"request_uri", b"path_info", b"php_auth_user", b"php_auth_pw")
+
+
+def _custom_header(ctx: Ctx, rhs: bytes) -> bool:
+    """``rhs`` reads ``$_SERVER['HTTP_…']`` of a request header that is not a common one, or
+    the query string or path the client sent."""
+    m = _SERVER_HEADER.search(rhs)
+    if m is None or int(m.group(1)) >= len(ctx.lx.raw_strings):
+        return False
+    key = ctx.lx.value(int(m.group(1))).lower()
+    if key in _CLIENT_KEYS:
+        return True
+    return key.startswith(b"http_") and not key.startswith(_COMMON_HEADERS)
+
+
+def posted(ctx: Ctx, expr: bytes) -> bool:
+    """``expr`` is request input as it is (or decoded), or a variable holding it so."""
+    if _DIRECT_REQ.match(expr):
+        return True
+    v = VAR.fullmatch(expr.strip().lstrip(b"@"))
+    if v is None:
+        return False
+    taint(ctx)
+    return v.group(1) in ctx.cache["direct"]

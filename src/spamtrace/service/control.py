@@ -1,0 +1,170 @@
+"""The daemon's control socket: ``spamtrace status`` asks, the daemon answers.
+
+A unix stream socket (``[daemon] socket``, ``/run/spamtrace/control.sock``), mode 0600 in a
+0700 folder, so only root connects; the daemon also checks the peer's uid (``SO_PEERCRED``).
+One request per connection: the client sends one line of JSON (``{"command": "status"}``),
+the daemon answers one line of JSON and closes. Requests are served on the engine's loop
+(a status is a few counters: microseconds), with a short timeout so a client that connects
+and says nothing cannot hold the loop.
+
+A socket file left by a daemon that was killed is replaced at start; a socket where a daemon
+still answers is not (the second daemon refuses to start).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import socket
+import struct
+from collections.abc import Callable
+from typing import Any
+
+from spamtrace.errors import PermissionRequired, RuntimeFailure, UsageError
+
+#: seconds a client has to send its request (the loop waits at most this)
+REQUEST_TIMEOUT = 0.2
+MAX_REQUEST = 4096
+
+
+class NoDaemon(RuntimeFailure):
+    """No daemon answers on the control socket (exit 3)."""
+
+
+class ControlServer:
+    def __init__(self, path: str, answer: Callable[[dict[str, Any]], dict[str, Any]]) -> None:
+        self.path = path
+        self.answer = answer
+        folder = os.path.dirname(path) or "."
+        try:
+            os.makedirs(folder, mode=0o700, exist_ok=True)
+        except OSError as exc:
+            raise RuntimeFailure(f"control socket folder {folder}: {exc.strerror or exc}") from None
+        if os.path.lexists(path):
+            if _answers(path):
+                raise UsageError(
+                    f"another spamtrace daemon answers on {path}; stop it first "
+                    "(`systemctl stop spamtrace`) or give this one another [daemon] socket"
+                )
+            os.unlink(path)  # left by a daemon that was killed
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM | socket.SOCK_CLOEXEC)
+        old = os.umask(0o177)
+        try:
+            self.sock.bind(path)
+        except OSError as exc:
+            self.sock.close()
+            raise RuntimeFailure(f"control socket {path}: {exc.strerror or exc}") from None
+        finally:
+            os.umask(old)
+        os.chmod(path, 0o600)
+        self.sock.listen(16)
+        self.sock.setblocking(False)
+        self._ino = os.stat(path).st_ino
+
+    def fileno(self) -> int:
+        return self.sock.fileno()
+
+    def serve(self) -> None:
+        """Answer the clients waiting now (called by the loop when the socket is readable)."""
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except (BlockingIOError, InterruptedError):
+                return
+            except OSError:
+                return
+            with conn:
+                self._serve_one(conn)
+
+    def _serve_one(self, conn: socket.socket) -> None:
+        conn.settimeout(REQUEST_TIMEOUT)
+        try:
+            creds = conn.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i"))
+            _pid, uid, _gid = struct.unpack("3i", creds)
+            if uid not in (0, os.geteuid()):
+                conn.sendall(b'{"error": "permission denied: root only"}\n')
+                return
+            data = b""
+            while b"\n" not in data and len(data) < MAX_REQUEST:
+                chunk = conn.recv(MAX_REQUEST)
+                if not chunk:
+                    break
+                data += chunk
+            try:
+                request = json.loads(data.decode("utf-8", "replace") or "{}")
+            except ValueError:
+                request = None
+            if not isinstance(request, dict):
+                reply: dict[str, Any] = {"error": "bad request: one line of JSON expected"}
+            else:
+                reply = self.answer(request)
+            conn.sendall(json.dumps(reply).encode() + b"\n")
+        except OSError:
+            pass  # a client that went away or said nothing in time
+
+    def close(self) -> None:
+        with contextlib.suppress(OSError):
+            self.sock.close()
+        with contextlib.suppress(OSError):
+            if os.stat(self.path).st_ino == self._ino:  # ours, not a successor's
+                os.unlink(self.path)
+
+
+def _answers(path: str) -> bool:
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    s.settimeout(1.0)
+    try:
+        s.connect(path)
+        return True
+    except OSError:
+        return False
+    finally:
+        s.close()
+
+
+def query(path: str, request: dict[str, Any], timeout: float = 5.0) -> dict[str, Any]:
+    """Ask the daemon; :class:`NoDaemon` when none answers, :class:`PermissionRequired`
+    when this user may not ask."""
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    s.settimeout(timeout)
+    try:
+        try:
+            s.connect(path)
+        except FileNotFoundError:
+            raise NoDaemon(
+                f"no spamtrace daemon is running (no control socket {path}); start it with "
+                "`systemctl start spamtrace` (once: `spamtrace service install`)"
+            ) from None
+        except PermissionError:
+            raise PermissionRequired(
+                f"the control socket {path} is root only: run `sudo spamtrace status`"
+            ) from None
+        except ConnectionRefusedError:
+            raise NoDaemon(
+                f"no spamtrace daemon is running ({path} is left from one that stopped)"
+            ) from None
+        except OSError as exc:
+            raise NoDaemon(f"cannot reach the daemon at {path}: {exc.strerror or exc}") from None
+        s.sendall(json.dumps(request).encode() + b"\n")
+        data = b""
+        while True:
+            chunk = s.recv(65536)
+            if not chunk:
+                break
+            data += chunk
+    except TimeoutError:
+        raise NoDaemon(f"the daemon at {path} did not answer within {timeout:g} s") from None
+    except OSError as exc:
+        raise NoDaemon(f"the daemon at {path} hung up: {exc.strerror or exc}") from None
+    finally:
+        s.close()
+    try:
+        reply = json.loads(data.decode("utf-8", "replace"))
+    except ValueError:
+        raise NoDaemon(f"the daemon at {path} gave no readable answer") from None
+    if not isinstance(reply, dict):
+        raise NoDaemon(f"the daemon at {path} gave no readable answer")
+    if "error" in reply:
+        raise RuntimeFailure(f"the daemon refused: {reply['error']}")
+    return reply

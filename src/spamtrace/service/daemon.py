@@ -1,0 +1,296 @@
+"""``spamtrace daemon``: the capture engine as a long-running service.
+
+The daemon runs the same engine as ``watch`` (:mod:`spamtrace.service.engine`) with the
+subscribers of :mod:`spamtrace.service.plugins` (responses, alerts, metrics, events...) plus
+its own two: :class:`StatusBoard` (what ``status`` answers) and :class:`JournalLog` (one line
+per thing an admin should know, on stderr: the journal under systemd). Besides:
+
+- one instance per store (:mod:`spamtrace.service.instance`), and one per control socket;
+- the control socket (:mod:`spamtrace.service.control`) for ``spamtrace status``;
+- the periodic firewall check (:mod:`spamtrace.service.firewall_check`);
+- ``SIGHUP``: the config is read again; a bad one is reported (journal, ``status``) and the
+  old one stays in force. ``SIGTERM``/``SIGINT``: a clean stop (the tracefs instance and the
+  socket file are removed, the store is flushed);
+- ``sd_notify`` (``READY=1`` once the sources are open, ``STOPPING=1``) when systemd asks
+  for it (``Type=notify``).
+
+Its exit status is 0 after a clean stop whatever it saw (an alerting incident is not a
+failure of the service: systemd would restart it), 2 on a usage/config error, 3 when it
+cannot run.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import socket
+import sys
+import time
+from typing import TYPE_CHECKING, Any
+
+from spamtrace.errors import ConfigError, ExitCode
+from spamtrace.render.incidents import iso
+from spamtrace.safetext import escape
+from spamtrace.service import plugins
+from spamtrace.service.bus import (
+    CaptureModeChanged,
+    ConfigReloaded,
+    EngineStarted,
+    EngineStopping,
+    EventsLost,
+    FirewallChecked,
+    FirewallState,
+    IncidentOpened,
+    IncidentUpdated,
+    Message,
+    UpdateReason,
+)
+from spamtrace.service.engine import Engine, EngineOptions
+
+if TYPE_CHECKING:
+    from spamtrace.config import Config
+
+STATUS_SCHEMA = "spamtrace.status/1"
+
+
+def sd_notify(state: str) -> None:
+    """Tell systemd (``Type=notify``) about our state; nothing when not asked."""
+    path = os.environ.get("NOTIFY_SOCKET")
+    if not path:
+        return
+    if path.startswith("@"):
+        path = "\0" + path[1:]
+    with contextlib.suppress(OSError), socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as s:
+        s.sendto(state.encode(), path)
+
+
+class StatusBoard:
+    """Keeps what ``status`` shows that the engine does not count itself."""
+
+    name = "status-board"
+
+    def __init__(self) -> None:
+        self.firewall: FirewallChecked | None = None
+        self.reload: ConfigReloaded | None = None
+
+    def handle(self, message: Message) -> None:
+        if isinstance(message, FirewallChecked):
+            self.firewall = message
+        elif isinstance(message, ConfigReloaded):
+            self.reload = message
+
+    def close(self) -> None:
+        pass
+
+
+class JournalLog:
+    """One line on stderr (the journal) per thing an admin should know; escaped."""
+
+    name = "journal-log"
+
+    def __init__(self, out: Any = None) -> None:
+        self.out = out
+        self._firewall: tuple[FirewallState, str | None] | None = None
+
+    def say(self, text: str) -> None:
+        print(f"spamtrace: {text}", file=self.out or sys.stderr, flush=True)
+
+    def handle(self, message: Message) -> None:
+        if isinstance(message, EngineStarted):
+            self.say(
+                f"daemon started (pid {message.pid}): capture {message.capture_mode.value}; "
+                f"sources {', '.join(message.sources)}; store {escape(message.store) or 'off'}"
+            )
+            for text in message.degraded:
+                self.say(f"DEGRADED: {escape(text)}")
+            for text in message.notes:
+                self.say(f"note: {escape(text)}")
+        elif isinstance(message, IncidentOpened) and message.alerting:
+            inc = message.incident
+            who = f"uid {inc.uid}" + (f" ({escape(inc.user)})" if inc.user else "")
+            where = escape(inc.scripts[0] if inc.scripts else inc.cwd) or "?"
+            self.say(
+                f"{inc.verdict.upper()} incident {inc.id} opened: {who}, {escape(inc.exe)} "
+                f"{where} -> {', '.join(inc.destinations[:3])} "
+                f"(spamtrace incident {inc.id})"
+            )
+        elif isinstance(message, IncidentUpdated) and message.reason is UpdateReason.ESCALATED:
+            self.say(f"incident {message.incident.id}: {escape(message.detail)}")
+        elif isinstance(message, CaptureModeChanged):
+            self.say(f"capture {message.mode.value}: {escape(message.reason)}")
+        elif isinstance(message, EventsLost):
+            self.say(
+                f"{message.count} event(s) lost by {message.source} ({message.total} since start)"
+            )
+        elif isinstance(message, FirewallChecked):
+            self._firewall_line(message)
+        elif isinstance(message, EngineStopping):
+            doc = message.summary
+            self.say(
+                f"daemon stopping: {doc.get('events')} event(s), "
+                f"{doc.get('incidents_opened')} incident(s) opened since start"
+            )
+        elif isinstance(message, ConfigReloaded):
+            if message.ok:
+                self.say("config reloaded")
+                for note in message.notes:
+                    self.say(f"note: {escape(note)}")
+            else:
+                self.say(f"config NOT reloaded: {escape(message.error)}; the previous config stays")
+
+    def _firewall_line(self, m: FirewallChecked) -> None:
+        key = (m.state, m.error)
+        if key == self._firewall and not m.repaired:
+            return  # only changes are logged
+        self._firewall = key
+        if m.error:
+            self.say(f"firewall check failed: {escape(m.error)}")
+        elif m.state is FirewallState.DRIFTED:
+            self.say(f"firewall DRIFTED ({m.backend}): {escape('; '.join(m.drift[:5]))}")
+        elif m.state is FirewallState.ABSENT:
+            self.say(f"firewall ABSENT ({m.backend}): our table is not loaded")
+        else:
+            self.say(f"firewall {m.state.value} ({m.backend})")
+        if m.repaired:
+            self.say("firewall repaired: the confirmed policy was loaded again")
+
+    def close(self) -> None:
+        pass
+
+
+class Daemon:
+    def __init__(
+        self,
+        cfg: Config,
+        options: EngineOptions,
+        *,
+        config_file: str | None,
+        socket_path: str,
+        firewall_state_dir: str,
+        respond: bool = True,
+        alerts: bool = True,
+    ) -> None:
+        from spamtrace.service.firewall_check import FirewallMonitor
+
+        self.config_file = config_file
+        self.socket_path = socket_path
+        self.board = StatusBoard()
+        self.engine = Engine(cfg, options, subscribers=[self.board, JournalLog()])
+        self.engine.extra_sources.extend(plugins.sources(cfg))
+        self._plugins = {"respond": respond, "alerts": alerts}
+        self.loaded_at = time.time()
+        self.monitor = FirewallMonitor(
+            firewall_state_dir, repair=cfg.daemon.firewall_repair, post=self.engine.post
+        )
+        self.control: Any = None
+
+    # ------------------------------------------------------------------ running
+    def run(self) -> int:
+        from spamtrace.service.control import ControlServer
+
+        engine = self.engine
+        old: dict[signal.Signals, Any] = {}
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            old[sig] = signal.signal(sig, engine.request_stop)
+        old[signal.SIGHUP] = signal.signal(signal.SIGHUP, lambda *_: engine.call_soon(self.reload))
+        try:
+            engine.open()  # the instance lock first: a second daemon is refused as such
+            self.control = ControlServer(self.socket_path, self.answer)
+            engine.subscribers[:0] = plugins.subscribers(
+                engine.cfg, engine, strict=True, **self._plugins
+            )
+            engine.watch_fd(self.control.fileno(), self.control.serve)
+            engine.periodic.append((engine.cfg.daemon.firewall_check_interval, self.monitor.start))
+            sd_notify("READY=1")
+            engine.run(None)
+        finally:
+            sd_notify("STOPPING=1")
+            if self.control is not None:
+                self.control.close()
+            self.monitor.join(5.0)
+            engine._publish_posted()
+            engine.close()
+            for sig, handler in old.items():
+                signal.signal(sig, handler)
+        return ExitCode.CLEAN
+
+    def reload(self) -> None:
+        """SIGHUP (on the loop): read the config again; keep the old one when it is bad."""
+        from spamtrace import config
+
+        now = time.time()
+        try:
+            cfg = config.load(config_file=self.config_file)
+        except ConfigError as exc:
+            self.engine.publish(ConfigReloaded(False, exc.message, self.engine.cfg, (), now))
+            return
+        old_socket = self.engine.cfg.daemon.socket
+        notes = self.engine.reload(cfg)
+        self.monitor.repair = cfg.daemon.firewall_repair
+        self.engine.periodic = [
+            (cfg.daemon.firewall_check_interval, job) if job == self.monitor.start else (e, job)
+            for e, job in self.engine.periodic
+        ]
+        if cfg.daemon.socket != old_socket:
+            notes.append("daemon.socket changed: takes effect at the next restart")
+        self.loaded_at = now
+        self.engine.publish(ConfigReloaded(True, None, cfg, tuple(notes), now))
+
+    # ------------------------------------------------------------------ status
+    def answer(self, request: dict[str, Any]) -> dict[str, Any]:
+        if request.get("command") == "status":
+            return self.status()
+        return {"error": f"unknown command {str(request.get('command'))[:40]!r}"}
+
+    def status(self) -> dict[str, Any]:
+        from spamtrace import __version__, config
+        from spamtrace.service.engine import source_name
+
+        e = self.engine
+        e._check_lost()
+        fw = self.board.firewall
+        reload = self.board.reload
+        return {
+            "schema": STATUS_SCHEMA,
+            "version": __version__,
+            "pid": os.getpid(),
+            "started": iso(e.started),
+            "uptime_seconds": round(time.time() - e.started, 1),
+            "capture_mode": e.capture_mode.value,
+            "sources": [source_name(s) for s in e.sources],
+            "degraded": list(e.degraded),
+            "events": e.events,
+            "blocked_events": e.blocked_events,
+            "incidents_opened": e.incidents_opened,
+            "alerting_incidents": e.alerting_opened,
+            "incidents_open": len(e.tracker.open_incidents()),
+            "events_lost": e.events_lost,
+            "events_lost_by_source": dict(e.lost),
+            "firewall": {
+                "state": fw.state.value if fw else FirewallState.UNKNOWN.value,
+                "backend": fw.backend if fw else None,
+                "drift": list(fw.drift) if fw else [],
+                "checked": iso(fw.at) if fw else None,
+                "repaired": fw.repaired if fw else False,
+                "error": fw.error if fw else "not checked yet",
+                "repair": self.monitor.repair,
+            },
+            "metrics": {"listen": plugins.metrics_listen(e.cfg)},
+            # alert channels' counters (sent, failed, last error...), null when none is set
+            "alerts": alerts.stats() if (alerts := plugins.alert_subscriber(e)) else None,
+            "store": e.store_health(),
+            "config": {
+                "file": self.config_file
+                or os.environ.get("SPAMTRACE_CONFIG")
+                or config.DEFAULT_CONFIG_FILE,
+                "loaded": iso(self.loaded_at),
+                "reload_error": None if reload is None or reload.ok else reload.error,
+            },
+            "subscribers": {
+                getattr(s, "name", type(s).__name__): {
+                    "errors": e.subscriber_errors.get(getattr(s, "name", ""), 0)
+                }
+                for s in e.subscribers
+            },
+        }

@@ -1,0 +1,95 @@
+"""The daemon's periodic firewall check: is our table still the confirmed policy?
+
+Every ``[daemon] firewall_check_interval`` seconds (60) a worker thread lists our table and
+compares it with the last confirmed policy (:mod:`spamtrace.actions.firewall.transaction`):
+``loaded`` (the same), ``drifted`` (edited by hand, or another policy), ``absent`` (flushed,
+removed, never applied) or ``unknown`` (the check failed: the error says why). The result is
+posted to the engine as :class:`~spamtrace.service.bus.FirewallChecked`. While an apply waits
+for confirmation, the table is compared with the policy on trial, and never repaired.
+
+With ``[daemon] firewall_repair = true``, a drifted or absent table is replaced by the
+confirmed policy (atomically, as at boot) and the check says ``repaired``. There is never a
+repair without a confirmed policy: spamtrace does not load rules nobody confirmed.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from spamtrace.errors import SpamtraceError
+from spamtrace.service.bus import FirewallChecked, FirewallState
+
+if TYPE_CHECKING:
+    from spamtrace.actions.firewall.backends import Backend
+
+
+class FirewallMonitor:
+    def __init__(
+        self, state_dir: str, *, repair: bool, post: Callable[[FirewallChecked], None]
+    ) -> None:
+        self.state_dir = Path(state_dir)
+        self.repair = repair
+        self.post = post
+        self._backends: dict[str, Backend] = {}
+        self._thread: threading.Thread | None = None
+
+    def _backend(self, name: str) -> Backend:
+        from spamtrace.actions.firewall.backends import select_backend
+
+        if name not in self._backends:
+            self._backends[name] = select_backend(name)
+        return self._backends[name]
+
+    def start(self) -> None:
+        """Start one check on a worker thread (none when the last one still runs)."""
+        if self._thread is not None and self._thread.is_alive():
+            return
+        self._thread = threading.Thread(
+            target=lambda: self.post(self.check()), name="spamtrace-fwcheck", daemon=True
+        )
+        self._thread.start()
+
+    def join(self, timeout: float) -> None:
+        if self._thread is not None:
+            self._thread.join(timeout)
+
+    def check(self) -> FirewallChecked:
+        from spamtrace.actions.firewall.transaction import PENDING, confirmed_policy, read_json
+
+        now = time.time()
+        backend_name = "?"
+        try:
+            pending = read_json(self.state_dir / PENDING)
+            trial = pending.get("policy") if pending else None
+            policy = trial if isinstance(trial, dict) else confirmed_policy(self.state_dir)
+            if policy is None:
+                backend = self._backend("auto")
+                backend_name = backend.name
+                loaded = bool(backend.snapshot().get("previous"))
+                note = () if not loaded else ("loaded, but no confirmed policy to compare with",)
+                state = FirewallState.LOADED if loaded else FirewallState.ABSENT
+                return FirewallChecked(state, backend_name, note, now)
+            backend = self._backend(str(policy.get("backend")))
+            backend_name = backend.name
+            loaded, drift = backend.drift(policy)
+            state = _state(loaded, drift)
+            if state is FirewallState.LOADED or not self.repair or pending is not None:
+                return FirewallChecked(state, backend_name, tuple(drift), now)
+            backend.restore(policy)
+            loaded_after, drift_after = backend.drift(policy)
+            return FirewallChecked(
+                _state(loaded_after, drift_after), backend_name, tuple(drift), now, repaired=True
+            )
+        except (SpamtraceError, OSError) as exc:
+            message = exc.message if isinstance(exc, SpamtraceError) else str(exc)
+            return FirewallChecked(FirewallState.UNKNOWN, backend_name, (), now, error=message)
+
+
+def _state(loaded: bool, drift: list[str]) -> FirewallState:
+    if not loaded:
+        return FirewallState.ABSENT
+    return FirewallState.DRIFTED if drift else FirewallState.LOADED

@@ -1,0 +1,124 @@
+"""What `watch` and `daemon` plug into the engine, from the config: ONE place to add a
+subscriber or an extra source (responses, alerts, metrics, the event stream, mail-log
+tailers).
+
+Add a line to :func:`subscribers` or :func:`sources`; import your module inside the function
+(start-up then only pays for what is configured). A subscriber that acts later from its own
+thread hands its messages back with ``engine.post``. Read ``service/bus.py`` first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING
+
+from spamtrace.errors import SpamtraceError
+from spamtrace.safetext import escape
+
+if TYPE_CHECKING:
+    from spamtrace.config import Config
+    from spamtrace.service.bus import Source, Subscriber
+    from spamtrace.service.engine import Engine
+    from spamtrace.sinks.alerts.subscriber import AlertSubscriber
+
+
+def subscribers(
+    cfg: Config,
+    engine: Engine,
+    *,
+    respond: bool = True,
+    alerts: bool = True,
+    strict: bool = False,
+) -> list[Subscriber]:
+    """The plug-ins for ``cfg``, in the order they must see each message: responses first
+    (a block is decided before anything is shown or sent). ``strict`` (the daemon): a
+    metrics address or event output that cannot be opened stops the start (see
+    :func:`fleet_subscribers`)."""
+    out: list[Subscriber] = []
+    if respond:
+        from spamtrace.service.responses import ResponsesSubscriber
+
+        out.append(ResponsesSubscriber(engine, cfg))
+    if alerts:
+        from spamtrace.sinks.alerts.subscriber import subscriber_for
+
+        sub = subscriber_for(cfg, accounts=engine.accounts)
+        if sub is not None:
+            engine.notes.append(f"alerts: {', '.join(sub.alerts.channel_names())}")
+            out.append(sub)
+    alert_sub = next((x for x in out if type(x).__name__ == "AlertSubscriber"), None)
+    fleet, notes = fleet_subscribers(
+        cfg, engine.options.store_path, strict=strict,
+        alert_failures=getattr(alert_sub, "failures", None),
+    )  # fmt: skip
+    engine.notes.extend(notes)
+    return [*out, *fleet]
+
+
+def fleet_subscribers(
+    cfg: Config,
+    store_path: str | None,
+    *,
+    strict: bool,
+    alert_failures: Callable[[], Mapping[str, int]] | None = None,
+) -> tuple[list[Subscriber], list[str]]:
+    """The metrics endpoint and the event stream the config asks for (``[metrics]``,
+    ``[events]``), with one note line each for the start report.
+
+    ``alert_failures``: the alerts subscriber's failure counters, exported as
+    ``spamtrace_alert_failures_total``. ``strict`` (the daemon): a metrics address that
+    cannot be bound, or an event file or syslog socket that cannot be opened, stops the start
+    with one line (exit 3). Otherwise (``watch``, often run beside the daemon) it is a note
+    and that output is off.
+    """
+    from spamtrace.sinks.events import open_stream
+    from spamtrace.sinks.metrics import MetricsSubscriber
+
+    subs: list[Subscriber] = []
+    notes: list[str] = []
+    try:
+        metrics = MetricsSubscriber.from_config(cfg.metrics.listen, store_path)
+    except SpamtraceError as exc:
+        if strict:
+            raise
+        notes.append(f"{exc.message}; metrics are off for this run")
+    else:
+        if metrics is not None:
+            if alert_failures is not None:
+                metrics.metrics.alert_failures_from(alert_failures)
+            subs.append(metrics)
+            notes.append(f"metrics: {metrics.url}")
+    ev = cfg.events
+    try:
+        stream = open_stream(ev.path, ev.syslog, ev.syslog_socket)
+    except SpamtraceError as exc:
+        if strict:
+            for sub in subs:
+                sub.close()
+            raise
+        notes.append(f"{exc.message}; the event stream is off for this run")
+    else:
+        if stream is not None:
+            subs.append(stream)
+            where = [escape(ev.path)] if ev.path else []
+            where += [f"syslog {escape(ev.syslog_socket)}"] if ev.syslog else []
+            notes.append(f"events: {', '.join(where)}")
+    return subs, notes
+
+
+def sources(cfg: Config) -> list[Source]:
+    """Extra event sources for ``cfg`` (read after the kernel sources)."""
+    out: list[Source] = []
+    return out
+
+
+def alert_subscriber(engine: Engine) -> AlertSubscriber | None:
+    """The engine's alert subscriber, if it has one (for its counters in summaries)."""
+    from spamtrace.sinks.alerts.subscriber import AlertSubscriber
+
+    return next((s for s in engine.subscribers if isinstance(s, AlertSubscriber)), None)
+
+
+def metrics_listen(cfg: Config) -> str | None:
+    """The metrics address ``[metrics] listen`` (None: off), for ``status``."""
+    return cfg.metrics.listen or None

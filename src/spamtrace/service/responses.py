@@ -1,0 +1,95 @@
+"""The responses subscriber: the engine's attempts and scans in, blocks and quarantines out.
+
+Plugged into the engine by ``watch`` (and the daemon) as the first subscriber, so that a
+block is decided before anything is printed. :meth:`ResponsesSubscriber.handle` only decides
+(pure, microseconds) and queues; the :class:`~spamtrace.actions.respond.Responder`'s workers
+carry the decisions out. Every record is stored (``actions`` table), and posted back on the
+bus as :class:`~spamtrace.service.bus.ActionRecorded` plus an
+:class:`~spamtrace.service.bus.IncidentUpdated` (reason ``action``), so that the terminal
+view, alerts and the event stream see it. At :class:`~spamtrace.service.bus.EngineStopping`
+the queued work is finished (bounded) and its records published before the engine closes.
+
+Blocking does not wait for the scan: the first attempt that reaches the block trigger is
+enough; the scan's verdict adds quarantine (and stop, suspend) when it arrives.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import TYPE_CHECKING
+
+from spamtrace.actions.respond import Responder
+from spamtrace.service.bus import (
+    ActionRecord,
+    ActionRecorded,
+    AttemptRecorded,
+    EngineStopping,
+    IncidentUpdated,
+    Message,
+    ScanCompleted,
+    UpdateReason,
+)
+from spamtrace.sinks.records import incident_of_record
+
+if TYPE_CHECKING:
+    from spamtrace.config import Config
+    from spamtrace.service.engine import Engine
+    from spamtrace.sinks.store import ActionRecord as StoredAction
+    from spamtrace.sinks.store import IncidentRecord
+
+#: how long the end of a run waits for queued quarantines / suspensions (seconds)
+FINISH_TIMEOUT = 30.0
+MAX_INCIDENTS = 10_000
+
+
+def bus_record(a: StoredAction) -> ActionRecord:
+    return ActionRecord(
+        action=a.action, status=a.status, at=a.at, detail=a.detail, undo=a.undo, uid=a.uid,
+        target=a.target, data=dict(a.data),
+    )  # fmt: skip
+
+
+class ResponsesSubscriber:
+    name = "responses"
+
+    def __init__(self, engine: Engine, cfg: Config, responder: Responder | None = None) -> None:
+        self.engine = engine
+        self.responder = responder or Responder(cfg, engine.mta)
+        self.responder.emit = self._emit
+        self._latest: dict[str, IncidentRecord] = {}
+        self._lock = threading.Lock()
+
+    def handle(self, message: Message) -> None:
+        if isinstance(message, AttemptRecorded):
+            inc = incident_of_record(message.incident)
+            self._remember(message.incident)
+            if inc is not None:
+                self.responder.on_attempt(message.attempt, inc)
+        elif isinstance(message, ScanCompleted):
+            with self._lock:
+                rec = self._latest.get(message.incident_id)
+            inc = incident_of_record(rec) if rec is not None else None
+            if inc is not None:
+                self.responder.on_scan(inc, message.files)
+        elif isinstance(message, EngineStopping):
+            self.responder.close(FINISH_TIMEOUT)
+            self.engine.flush_posted()
+
+    def _remember(self, rec: IncidentRecord) -> None:
+        with self._lock:
+            self._latest[rec.id] = rec
+            if len(self._latest) > MAX_INCIDENTS:
+                self._latest.pop(next(iter(self._latest)))
+
+    def _emit(self, a: StoredAction) -> None:
+        """A record from the responder (any thread): store it, post it on the bus."""
+        if self.engine.store is not None:
+            self.engine.store.submit_action(a)
+        self.engine.post(ActionRecorded(a.incident_id, bus_record(a)))
+        with self._lock:
+            rec = self._latest.get(a.incident_id)
+        if rec is not None:
+            self.engine.post(IncidentUpdated(rec, UpdateReason.ACTION, f"{a.action} {a.status}"))
+
+    def close(self) -> None:
+        self.responder.close(1.0)

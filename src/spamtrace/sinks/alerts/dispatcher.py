@@ -1,0 +1,254 @@
+"""Deliver alerts off the capture path: one worker thread and bounded queue per channel.
+
+:meth:`Dispatcher.submit` never blocks: it puts the alert on each channel's queue, and a full
+queue drops it and counts the drop. Each worker sends in order, with ``retries`` more tries
+after a retryable failure (``backoff`` seconds, doubled each time), so a relay that is down or
+a webhook that hangs delays only its own channel, never capture, responses or other channels.
+
+Rate limit and digest: a channel sends at most ``rate_limit`` alerts per ``rate_window``
+seconds (a sliding window). Alerts beyond that are held back (the latest state of each
+incident); as soon as the window has room again they go out as ONE ``digest`` alert, so a
+burst of 500 incidents is a handful of messages, and nothing is silently lost.
+
+Counters per channel (:meth:`Dispatcher.stats`): sent, failed (after all tries), retried,
+dropped (queue full or not sent by exit), held back, digests, queued, last error: for
+``watch``'s summary, the daemon's ``status`` and metrics.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import queue
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Sequence
+from typing import Any, Protocol
+
+from spamtrace.errors import AlertError
+from spamtrace.safetext import escape
+from spamtrace.sinks.alerts.content import Alert, AlertEvent
+from spamtrace.sinks.alerts.settings import Delivery
+
+#: most incidents one digest lists (the count covers the rest)
+MAX_HELD = 500
+
+
+class Channel(Protocol):
+    """One configured destination of alerts (e-mail, webhook, syslog)."""
+
+    name: str
+    kind: str
+    delivery: Delivery
+
+    def describe(self) -> str: ...
+
+    def send(self, alert: Alert) -> str:
+        """Deliver one alert (one try); a short note on success, :class:`AlertError` if not."""
+        ...
+
+
+class _Stop:
+    pass
+
+
+_STOP = _Stop()
+
+
+class ChannelWorker:
+    def __init__(
+        self,
+        channel: Channel,
+        *,
+        rate_limit: int,
+        rate_window: float,
+        queue_size: int,
+        clock: Callable[[], float] = time.monotonic,
+        wall: Callable[[], float] = time.time,
+    ) -> None:
+        self.channel = channel
+        self.rate_limit = channel.delivery.rate_limit or rate_limit
+        self.rate_window = rate_window
+        self.clock = clock
+        self.wall = wall
+        self.queue: queue.Queue[Alert | _Stop] = queue.Queue(maxsize=queue_size)
+        self._sent_at: deque[float] = deque()
+        self._held: dict[str, Alert] = {}
+        self._held_extra = 0
+        self._closing = threading.Event()
+        self._lock = threading.Lock()
+        self.counts = {
+            "sent": 0, "failed": 0, "retried": 0, "dropped": 0, "held": 0, "digests": 0,
+        }  # fmt: skip
+        self.last_error: str | None = None
+        self.last_error_at: float | None = None
+        self.last_sent_at: float | None = None
+        self.thread = threading.Thread(target=self._run, name=f"alert-{channel.name}", daemon=True)
+        self.thread.start()
+
+    # ------------------------------------------------------------------ producer side
+    def submit(self, alert: Alert) -> bool:
+        try:
+            self.queue.put_nowait(alert)
+            return True
+        except queue.Full:
+            self._count("dropped")
+            return False
+
+    def close(self) -> None:
+        self._closing.set()
+        # when the queue is full, the worker sees _closing once it has drained it
+        with contextlib.suppress(queue.Full):
+            self.queue.put_nowait(_STOP)
+
+    def stats(self) -> dict[str, Any]:
+        with self._lock:
+            return {
+                "kind": self.channel.kind,
+                **self.counts,
+                "queued": self.queue.qsize(),
+                "held_now": len(self._held) + self._held_extra,
+                "last_error": self.last_error,
+                "last_error_at": self.last_error_at,
+                "last_sent_at": self.last_sent_at,
+            }
+
+    def _count(self, key: str, n: int = 1) -> None:
+        with self._lock:
+            self.counts[key] += n
+
+    # ------------------------------------------------------------------ worker side
+    def _room(self, now: float) -> bool:
+        while self._sent_at and self._sent_at[0] <= now - self.rate_window:
+            self._sent_at.popleft()
+        return len(self._sent_at) < self.rate_limit
+
+    def _run(self) -> None:
+        while True:
+            timeout: float | None = None
+            if self._held:
+                due = self._sent_at[0] + self.rate_window if self._sent_at else self.clock()
+                timeout = max(0.0, due - self.clock())
+            if self._closing.is_set():
+                timeout = 0.0 if timeout is None else min(timeout, 0.0)
+            try:
+                item = self.queue.get(timeout=timeout)
+            except queue.Empty:
+                item = None
+            if isinstance(item, Alert):
+                self._take(item)
+            if self._held and (self._room(self.clock()) or self._closing.is_set()):
+                self._send_digest()
+            if self._closing.is_set() and (item is _STOP or item is None):
+                # the rest of the queue is given up at exit, and counted
+                left = sum(1 for _ in iter(self._drain_one, None))
+                self._count("dropped", left)
+                return
+
+    def _drain_one(self) -> Alert | None:
+        try:
+            while True:
+                item = self.queue.get_nowait()
+                if isinstance(item, Alert):
+                    return item
+        except queue.Empty:
+            return None
+
+    def _take(self, alert: Alert) -> None:
+        if self._room(self.clock()) and not self._held:
+            self._deliver(alert)
+            return
+        self._count("held")
+        ident = str(alert.incident.get("id"))
+        earlier = self._held.get(ident)
+        if earlier is not None and earlier.event is AlertEvent.OPENED:
+            # the admin has not heard of it yet: it is still news of an opening
+            from dataclasses import replace
+
+            alert = replace(alert, event=AlertEvent.OPENED)
+        if earlier is None and len(self._held) >= MAX_HELD:
+            self._held_extra += 1
+        else:
+            self._held[ident] = alert
+
+    def _send_digest(self) -> None:
+        held = tuple(self._held.values())
+        extra = self._held_extra
+        self._held.clear()
+        self._held_extra = 0
+        first = held[0]
+        reason = f"and {extra} more not listed" if extra else None
+        digest = Alert(
+            AlertEvent.DIGEST, first.host, {}, self.wall(), reason=reason, mode=first.mode,
+            held=held,
+        )  # fmt: skip
+        if self._deliver(digest):
+            self._count("digests")
+
+    def _deliver(self, alert: Alert) -> bool:
+        delivery = self.channel.delivery
+        for attempt in range(delivery.retries + 1):
+            try:
+                self.channel.send(alert)
+            except AlertError as exc:
+                with self._lock:
+                    self.last_error = escape(exc.message, max_len=300)
+                    self.last_error_at = self.wall()
+                last = attempt >= delivery.retries or not exc.retryable
+                if last or self._closing.wait(delivery.backoff * (2**attempt)):
+                    self._count("failed")
+                    return False
+                self._count("retried")
+                continue
+            except Exception as exc:  # a bug in a channel must not kill its worker
+                with self._lock:
+                    self.last_error = escape(f"{type(exc).__name__}: {exc}", max_len=300)
+                    self.last_error_at = self.wall()
+                self._count("failed")
+                return False
+            self._sent_at.append(self.clock())
+            with self._lock:
+                self.counts["sent"] += 1
+                self.last_sent_at = self.wall()
+            return True
+        return False  # pragma: no cover (the loop always returns)
+
+
+class Dispatcher:
+    """The channels' workers; :meth:`submit` is safe to call from the capture loop."""
+
+    def __init__(
+        self,
+        channels: Sequence[Channel],
+        *,
+        rate_limit: int = 10,
+        rate_window: float = 600.0,
+        queue_size: int = 1000,
+        clock: Callable[[], float] = time.monotonic,
+        wall: Callable[[], float] = time.time,
+    ) -> None:
+        self.workers = [
+            ChannelWorker(
+                ch, rate_limit=rate_limit, rate_window=rate_window, queue_size=queue_size,
+                clock=clock, wall=wall,
+            )
+            for ch in channels
+        ]  # fmt: skip
+
+    def submit(self, alert: Alert) -> int:
+        """Queue ``alert`` on every channel; returns how many took it (never blocks)."""
+        return sum(1 for w in self.workers if w.submit(alert))
+
+    def stats(self) -> dict[str, Any]:
+        """``{"channels": {name: counters}, "sent": n, "failed": n, "dropped": n}``."""
+        per = {w.channel.name: w.stats() for w in self.workers}
+        total = {k: sum(c[k] for c in per.values()) for k in ("sent", "failed", "dropped")}
+        return {**total, "channels": per}
+
+    def close(self, timeout: float = 10.0) -> None:
+        """Stop the workers: held-back alerts go out as a digest; bounded by ``timeout``."""
+        for w in self.workers:
+            w.close()
+        deadline = time.monotonic() + timeout
+        for w in self.workers:
+            w.thread.join(max(0.0, deadline - time.monotonic()))

@@ -1,0 +1,97 @@
+"""Webhook channel: an HTTP POST of the alert as JSON (``spamtrace.alert/1``) or Slack text.
+
+``urllib`` with a verified TLS context (the system CAs, or ``ca_file``), a timeout on every
+socket operation, no redirects followed (a 3xx is an error: the body would go elsewhere), no
+proxy unless ``proxy`` is set (the environment's ``http_proxy`` is not used by a daemon that
+root started with an unknown environment). A 2xx answer is success; 408, 429 and 5xx are
+retried by the dispatcher; any other answer is a permanent failure.
+"""
+
+from __future__ import annotations
+
+import json
+import ssl
+import urllib.error
+import urllib.request
+from typing import Any
+
+from spamtrace import __version__
+from spamtrace.errors import AlertError
+from spamtrace.safetext import escape
+from spamtrace.sinks.alerts.content import Alert, json_body, slack_body
+from spamtrace.sinks.alerts.settings import WebhookSpec
+
+_RETRYABLE_STATUS = frozenset({408, 425, 429})
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None  # the 3xx reaches the caller as an HTTPError
+
+
+def body_of(alert: Alert, fmt: str) -> bytes:
+    doc = slack_body(alert) if fmt == "slack" else json_body(alert)
+    from spamtrace.cli.output import to_jsonable
+
+    # ensure_ascii: the body is valid JSON in any transport, whatever bytes a path held
+    return json.dumps(to_jsonable(doc), ensure_ascii=True, allow_nan=False).encode("ascii")
+
+
+class WebhookChannel:
+    kind = "webhook"
+
+    def __init__(self, spec: WebhookSpec) -> None:
+        self.spec = spec
+        self.name = spec.name
+        self.delivery = spec.delivery
+        handlers: list[Any] = [_NoRedirect(), urllib.request.ProxyHandler(
+            {"http": spec.proxy, "https": spec.proxy} if spec.proxy else {}
+        )]  # fmt: skip
+        if spec.url.startswith("https://"):
+            context = ssl.create_default_context(cafile=spec.ca_file)
+            handlers.append(urllib.request.HTTPSHandler(context=context))
+        self._opener = urllib.request.build_opener(*handlers)
+
+    def describe(self) -> str:
+        return f"POST {self.spec.url} ({self.spec.format})"
+
+    def send(self, alert: Alert) -> str:
+        data = body_of(alert, self.spec.format)
+        headers = {
+            "Content-Type": "application/json",
+            "User-Agent": f"spamtrace/{__version__}",
+            **dict(self.spec.headers),
+        }
+        req = urllib.request.Request(self.spec.url, data=data, headers=headers, method="POST")
+        try:
+            with self._opener.open(req, timeout=self.delivery.timeout) as resp:
+                resp.read(65536)
+                return f"HTTP {resp.status}"
+        except urllib.error.HTTPError as exc:
+            detail = ""
+            try:
+                detail = exc.read(200).decode("utf-8", "replace").strip()
+            except Exception:
+                detail = ""
+            finally:
+                exc.close()
+            retry = exc.code >= 500 or exc.code in _RETRYABLE_STATUS
+            text = f"HTTP {exc.code} from {self.spec.url}"
+            if detail:
+                text += f": {escape(detail, max_len=120)}"
+            raise AlertError(text, retryable=retry) from None
+        except urllib.error.URLError as exc:
+            reason = exc.reason
+            if isinstance(reason, OSError) and not isinstance(reason, ssl.SSLError):
+                text = reason.strerror or str(reason)
+            else:
+                text = getattr(reason, "reason", None) or str(reason)
+            # a certificate that does not verify will not verify on the next try either
+            verify = isinstance(reason, ssl.SSLCertVerificationError)
+            raise AlertError(f"{self.spec.url}: {escape(text)}", retryable=not verify) from None
+        except TimeoutError:
+            raise AlertError(
+                f"{self.spec.url}: no answer within {self.delivery.timeout:g} s"
+            ) from None
+        except OSError as exc:
+            raise AlertError(f"{self.spec.url}: {escape(str(exc))}") from None

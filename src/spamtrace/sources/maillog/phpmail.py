@@ -1,0 +1,111 @@
+"""PHP ``mail.log`` line -> :class:`MailLogged` (pure but for the time-zone database).
+
+PHP writes one line per ``mail()`` call when ``mail.log`` is set (in php.ini or per FPM pool;
+``spamtrace audit`` checks it)::
+
+    [04-Dec-2026 18:26:26 UTC] mail() on [/home/shop/public_html/mm.php:4]: To: a@x.example,
+        b@y.example -- Headers: From: x@shop.example X-PHP-Originating-Script: 1001:mm.php
+        -- Subject: hello
+
+(one line; PHP turns the header's line breaks into spaces). With ``mail.log = syslog`` the same
+text follows a syslog prefix. The script path and line are the caller of ``mail()``; with
+``mail.add_x_header`` the headers carry ``X-PHP-Originating-Script: <uid>:<basename>``, which
+gives the uid. Recipients are the ``To:`` list plus the ``Cc:`` and ``Bcc:`` headers.
+
+The time stamp is in PHP's ``date.timezone``: ``UTC`` or a zone name, looked up once in the
+system's zone database (``zoneinfo``); an unknown zone falls back to ``utc_offset``.
+"""
+
+from __future__ import annotations
+
+from spamtrace.sources.maillog.event import MailAction, MailLogged, MalformedLine
+from spamtrace.sources.maillog.stamp import offset_seconds, php_seconds, syslog_seconds
+
+MTA = "php"
+_MARK = "mail() on ["
+_XHEADER = "X-PHP-Originating-Script: "
+MAX_RECIPIENTS = 1000
+_ZONES: dict[str, int | None] = {}
+
+
+def _zone_offset(name: str, wall: float) -> int | None:
+    """Seconds east of UTC of a zone name at about ``wall`` (cached per name)."""
+    fixed = offset_seconds(name)
+    if fixed is not None:
+        return fixed
+    if name not in _ZONES:
+        try:
+            import datetime as dt
+            import zoneinfo
+
+            zone = zoneinfo.ZoneInfo(name)
+            delta = dt.datetime.fromtimestamp(wall, zone).utcoffset()
+            _ZONES[name] = int(delta.total_seconds()) if delta is not None else None
+        except (ValueError, OSError, ImportError, KeyError):  # unknown or invalid zone
+            _ZONES[name] = None
+        if len(_ZONES) > 256:
+            _ZONES.clear()
+    return _ZONES.get(name)
+
+
+def parse_line(line: str, year: int = 1970, utc_offset: int = 0) -> MailLogged | None:
+    """One line -> event, ``None`` if it is not a ``mail()`` record."""
+    at = line.find(_MARK)
+    if at < 0:
+        return None
+    if line.startswith("["):
+        close = line.find("] ")
+        if close < 21 or close > at:
+            raise MalformedLine("no PHP time stamp")
+        stamp = line[1:close]
+        wall = php_seconds(stamp[:20])
+        zone = stamp[21:]
+        offset = _zone_offset(zone, wall) if zone else utc_offset
+        wall -= utc_offset if offset is None else offset
+    elif len(line) > 16 and line[15] == " ":  # mail.log = syslog
+        wall = syslog_seconds(line[:15], year, utc_offset)
+    else:
+        raise MalformedLine("no time stamp")
+    rest = line[at + len(_MARK) :]
+    end = rest.find("]: To: ")
+    while end >= 0:
+        path, _, number = rest[:end].rpartition(":")
+        if path and number.isdigit():
+            break
+        end = rest.find("]: To: ", end + 1)
+    else:
+        raise MalformedLine("mail() record without [script:line]: To:")
+    fields = rest[end + 7 :]
+    to, sep, tail = fields.partition(" -- Headers: ")
+    headers, _, _subject = tail.rpartition(" -- Subject: ") if sep else ("", "", "")
+    if not sep:
+        to = to.partition(" -- Subject: ")[0]
+    recipients = [r.strip() for r in to.split(",") if r.strip()]
+    uid = None
+    if headers:
+        recipients += _copies(headers)
+        x = headers.find(_XHEADER)
+        if x >= 0:
+            value = headers[x + len(_XHEADER) :].partition(":")[0]
+            uid = int(value) if value.isdigit() else None
+    return MailLogged(
+        wall, MTA, MailAction.SCRIPT_CALL, uid=uid,
+        recipients=tuple(recipients[:MAX_RECIPIENTS]), nrcpt=len(recipients),
+        script=path, script_line=int(number),
+    )  # fmt: skip
+
+
+def _copies(headers: str) -> list[str]:
+    """Addresses in the Cc: and Bcc: headers (headers are joined by spaces in the log)."""
+    out: list[str] = []
+    taking = False
+    for tok in headers.split(" "):
+        if tok.endswith(":") and tok[:-1].replace("-", "").isalnum():
+            taking = tok.lower() in ("cc:", "bcc:")
+            continue
+        if taking:
+            for part in tok.split(","):
+                part = part.strip().strip("<>")
+                if "@" in part:
+                    out.append(part)
+    return out

@@ -1,0 +1,124 @@
+"""Which mail logs to read, and their lines as events (the wiring of tail + the parsers).
+
+A :class:`LogSpec` is a path and its format (``exim``, ``postfix``, ``php``). :func:`configured`
+lists the configured logs that exist. :class:`LogReader` turns one log (and its rotated copies,
+for reading back) into :class:`MailLogged` events, counting lines, malformed lines and cut
+lines; :func:`merged` interleaves several logs by time (PHP ``mail.log`` first on ties, so a
+``mail()`` call comes before the Exim arrival it caused).
+"""
+
+from __future__ import annotations
+
+import heapq
+import os
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+
+from spamtrace.sources.maillog import exim, phpmail, postfix
+from spamtrace.sources.maillog.event import MailLogged, MalformedLine
+from spamtrace.sources.maillog.tail import MAX_LINE, LineSplitter, read_back, rotated_paths
+
+KINDS = ("php", "exim", "postfix")  # merge order on equal time stamps
+Parser = Callable[[str], "MailLogged | None"]
+
+
+@dataclass(frozen=True, slots=True)
+class LogSpec:
+    path: str
+    kind: str  # exim | postfix | php
+
+
+@dataclass(slots=True)
+class LogCounts:
+    path: str
+    kind: str
+    files: list[str] = field(default_factory=list)
+    lines: int = 0
+    events: int = 0
+    malformed: int = 0
+    long_lines: int = 0
+    error: str | None = None
+
+
+def configured(mail: object, extra: Iterable[LogSpec] = ()) -> list[LogSpec]:
+    """The logs of a :class:`spamtrace.config.MailSection` that exist, then ``extra``."""
+    out: list[LogSpec] = []
+    for kind, key in (("exim", "exim_logs"), ("postfix", "postfix_logs"), ("php", "php_logs")):
+        for path in getattr(mail, key):
+            if os.path.isfile(path) and all(s.path != path for s in out):
+                out.append(LogSpec(path, kind))
+    for spec in extra:
+        if all(s.path != spec.path for s in out):
+            out.append(spec)
+    return out
+
+
+def local_offset(when: float | None = None) -> int:
+    """Seconds east of UTC of this machine's local time (Exim and syslog write local time)."""
+    return time.localtime(when).tm_gmtoff
+
+
+def parser_for(kind: str, year: int, utc_offset: int) -> Parser:
+    if kind == "exim":
+        return lambda line: exim.parse_line(line, utc_offset)
+    if kind == "postfix":
+        return lambda line: postfix.parse_line(line, year, utc_offset)
+    if kind == "php":
+        return lambda line: phpmail.parse_line(line, year, utc_offset)
+    raise ValueError(f"unknown mail log kind {kind!r}")
+
+
+def parse_lines(parse: Parser, lines: Iterable[str], counts: LogCounts) -> Iterator[MailLogged]:
+    """Parse lines, counting malformed ones (skipped, never fatal)."""
+    for line in lines:
+        if not line:
+            continue
+        try:
+            ev = parse(line)
+        except MalformedLine:
+            counts.malformed += 1
+            continue
+        except (ValueError, IndexError, OverflowError):  # a parser bug must not stop the reader
+            counts.malformed += 1
+            continue
+        if ev is not None:
+            counts.events += 1
+            yield ev
+
+
+class LogReader:
+    """Read one log back (with rotated copies written after ``since``)."""
+
+    def __init__(self, spec: LogSpec, since: float | None, max_line: int = MAX_LINE) -> None:
+        self.spec = spec
+        self.counts = LogCounts(spec.path, spec.kind)
+        self.since = since
+        self.max_line = max_line
+
+    def events(self) -> Iterator[MailLogged]:
+        paths = rotated_paths(self.spec.path, self.since)
+        self.counts.files = paths
+        splitter = LineSplitter(self.max_line)
+        for path in paths:
+            try:
+                mtime = os.stat(path).st_mtime
+            except OSError as exc:
+                self.counts.error = f"{path}: {exc.strerror or exc}"
+                continue
+            parse = parser_for(self.spec.kind, time.localtime(mtime).tm_year, local_offset(mtime))
+            try:
+                for lines in read_back([path], splitter=splitter):
+                    self.counts.lines += len(lines)
+                    yield from parse_lines(parse, lines, self.counts)
+            except (OSError, EOFError) as exc:  # unreadable, or a broken .gz
+                self.counts.error = f"{path}: {getattr(exc, 'strerror', None) or exc}"
+        self.counts.long_lines = splitter.long_lines
+
+
+def merged(readers: list[LogReader]) -> Iterator[MailLogged]:
+    """Events of several logs in time order (one log: as it is)."""
+    if len(readers) == 1:
+        return readers[0].events()
+    order = sorted(readers, key=lambda r: KINDS.index(r.spec.kind))
+    return heapq.merge(*(r.events() for r in order), key=lambda ev: ev.wall)

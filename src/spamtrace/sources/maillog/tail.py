@@ -1,0 +1,279 @@
+"""Read mail logs: follow a live log across rotations, or read one back (the only file I/O here).
+
+:class:`LogFollower` follows one path as ``tail -F`` does, without losing a line:
+
+- **rename** rotation (logrotate's default, Debian's exim4 and rsyslog): the path names a new
+  file; what is left in the old one (still open) is read to its end first, then the new file
+  from its start.
+- **copytruncate** rotation: the same file shrinks. The lines written between the last read
+  and the copy are in the copy (``<path>.1``), so when the copy starts with the same bytes as
+  the file did, it is read from the last offset to its end before the file is read again from
+  its start. Without such a copy they are lost, and counted (:attr:`FollowStats.lost_bytes`).
+- A new follower starts at the end of the file (only new lines), or at its start
+  (``start_at_end=False``, for reading back).
+- A line longer than ``max_line`` bytes (a 10 MB line of junk) is cut to ``max_line`` and
+  the rest skipped up to its newline; memory stays bounded. Bytes that are not UTF-8 are kept
+  as surrogate escapes (:func:`spamtrace.safetext.escape` shows them as ``\\xNN``). A last line
+  without its newline is held until the newline comes, and given as it is when the file is
+  rotated away or the follower is closed.
+
+:func:`read_back` reads a log and its rotated copies (``.1``, ``.2.gz``...) whose last write is
+after ``since``, oldest first, in chunks of lines (that is where ``spamtrace mail`` spends its
+time, so lines are split and decoded a chunk at a time).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gzip
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+#: longest line kept, in bytes (Exim's own lines are at most ~16 KiB with big argument lists)
+MAX_LINE = 64 * 1024
+CHUNK = 1 << 20
+_HEAD = 256  # bytes compared to recognise a copytruncate'd copy
+
+
+@dataclass(slots=True)
+class FollowStats:
+    lines: int = 0
+    long_lines: int = 0  # cut to max_line
+    rotations: int = 0  # rename rotations followed
+    truncations: int = 0  # copytruncate (or other shrinking) seen
+    recovered_bytes: int = 0  # read from the copy after a copytruncate
+    lost_bytes: int = 0  # written before a truncation and found nowhere
+
+
+class LineSplitter:
+    """Bytes in, complete lines (str) out; a line longer than ``max_line`` is cut."""
+
+    def __init__(self, max_line: int = MAX_LINE) -> None:
+        self.max_line = max_line
+        self._pending = bytearray()
+        self._skipping = False  # inside an over-long line, after its kept part
+        self.long_lines = 0
+
+    def feed(self, data: bytes) -> list[str]:
+        if not data:
+            return []
+        out: list[str] = []
+        start = 0
+        if self._skipping or self._pending:
+            nl = data.find(b"\n")
+            if nl < 0:
+                self._add_partial(data)
+                return out
+            self._add_partial(data[:nl])
+            if not self._skipping or self._pending:
+                out.append(_decode(bytes(self._pending)))
+            self._pending.clear()
+            self._skipping = False
+            start = nl + 1
+        last = data.rfind(b"\n")
+        if last >= start:
+            block = data[start:last]
+            lines = _decode(block).split("\n")
+            if len(block) > self.max_line:
+                lines = [self._cut(line) for line in lines]
+            out.extend(lines)
+            start = last + 1
+        if start < len(data):
+            self._add_partial(data[start:])
+        return out
+
+    def _cut(self, line: str) -> str:
+        if len(line) <= self.max_line:
+            return line
+        raw = line.encode("utf-8", "surrogateescape")
+        if len(raw) <= self.max_line:
+            return line
+        self.long_lines += 1
+        return _decode(raw[: self.max_line])
+
+    def _add_partial(self, data: bytes) -> None:
+        if self._skipping:
+            return
+        room = self.max_line - len(self._pending)
+        if len(data) > room:
+            self._pending += data[:room]
+            self._skipping = True
+            self.long_lines += 1
+            # the kept part is given when the newline comes
+        else:
+            self._pending += data
+
+    def flush(self) -> list[str]:
+        """The last line without a newline (a truncated last line), if any."""
+        if not self._pending:
+            self._skipping = False
+            return []
+        line = _decode(bytes(self._pending))
+        self._pending.clear()
+        self._skipping = False
+        return [line]
+
+
+def _decode(data: bytes) -> str:
+    return data.decode("utf-8", "surrogateescape")
+
+
+class LogFollower:
+    """Follow one log path across rotations (see the module docstring). Call :meth:`poll`."""
+
+    def __init__(self, path: str, *, start_at_end: bool = True, max_line: int = MAX_LINE):
+        self.path = path
+        self.max_line = max_line
+        self.stats = FollowStats()
+        self._splitter = LineSplitter(max_line)
+        self._fd: int | None = None
+        self._ident: tuple[int, int] | None = None
+        self._offset = 0
+        self._head = b""
+        self._open(at_end=start_at_end)
+
+    def _open(self, *, at_end: bool) -> bool:
+        try:
+            fd = os.open(self.path, os.O_RDONLY | os.O_CLOEXEC)
+        except OSError:
+            return False
+        st = os.fstat(fd)
+        self._fd = fd
+        self._ident = (st.st_dev, st.st_ino)
+        self._offset = st.st_size if at_end else 0
+        self._head = os.pread(fd, _HEAD, 0)
+        return True
+
+    @property
+    def is_open(self) -> bool:
+        return self._fd is not None
+
+    def _read_to_end(self, fd: int) -> list[str]:
+        out: list[str] = []
+        while True:
+            data = os.pread(fd, CHUNK, self._offset)
+            if not data:
+                return out
+            self._offset += len(data)
+            out += self._splitter.feed(data)
+
+    def poll(self) -> list[str]:
+        """The complete lines written since the last call (across a rotation)."""
+        out: list[str] = []
+        if self._fd is None and not self._open(at_end=False):
+            return out  # not there (yet); once it appears it is read from its start
+        assert self._fd is not None
+        fd = self._fd
+        st = os.fstat(fd)
+        if st.st_size < self._offset:  # copytruncate (or the file was emptied)
+            self.stats.truncations += 1
+            out += self._from_copy()
+            out += self._splitter.flush()
+            self._offset = 0
+            self._head = b""
+            st = os.fstat(fd)
+        out += self._read_to_end(fd)
+        if len(self._head) < _HEAD:
+            self._head = os.pread(fd, _HEAD, 0)
+        try:
+            now = os.stat(self.path)
+            moved = (now.st_dev, now.st_ino) != self._ident
+        except OSError:
+            moved = True  # renamed away and not (yet) recreated
+            now = None
+        if moved:
+            out += self._read_to_end(fd)  # the last lines written to the old file
+            out += self._splitter.flush()
+            os.close(fd)
+            self._fd = None
+            self._ident = None
+            if now is not None:
+                self.stats.rotations += 1
+                if self._open(at_end=False):
+                    out += self._read_to_end(self._fd)  # type: ignore[arg-type]
+            else:
+                self.stats.rotations += 1
+        self.stats.lines += len(out)
+        self.stats.long_lines = self._splitter.long_lines
+        return out
+
+    def _from_copy(self) -> list[str]:
+        """After a copytruncate: the part of the copy past the last offset."""
+        copy = self.path + ".1"
+        try:
+            fd = os.open(copy, os.O_RDONLY | os.O_CLOEXEC)
+        except OSError:
+            self.stats.lost_bytes += self._offset  # not knowable exactly: at most this
+            return []
+        try:
+            size = os.fstat(fd).st_size
+            head = os.pread(fd, len(self._head), 0) if self._head else b""
+            if size < self._offset or head != self._head:
+                return []
+            out: list[str] = []
+            before = self._offset
+            out += self._read_to_end(fd)
+            self.stats.recovered_bytes += self._offset - before
+            return out
+        finally:
+            os.close(fd)
+
+    def close(self) -> list[str]:
+        """Stop following; returns a last line that had no newline, if any."""
+        out = self._splitter.flush()
+        if self._fd is not None:
+            with contextlib.suppress(OSError):
+                os.close(self._fd)
+            self._fd = None
+        return out
+
+
+def rotated_paths(path: str, since: float | None) -> list[str]:
+    """``path`` and its rotated copies last written after ``since`` (all with None), oldest
+    first: ``path.1``, ``path.1.gz``, ``path.2.gz``, ... and dated ``path-YYYYMMDD[.gz]``."""
+    folder, base = os.path.split(path)
+    found: list[tuple[float, str]] = []
+    try:
+        names = os.listdir(folder or ".")
+    except OSError:
+        names = []
+    for name in names:
+        if not name.startswith(base) or name == base:
+            continue
+        rest = name[len(base) :].removesuffix(".gz")
+        if not (rest[:1] in (".", "-") and rest[1:].isdigit()):
+            continue
+        full = os.path.join(folder, name)
+        try:
+            st = os.stat(full, follow_symlinks=False)
+        except OSError:
+            continue
+        if since is None or st.st_mtime >= since:
+            found.append((st.st_mtime, full))
+    found.sort()
+    out = [p for _, p in found]
+    if os.path.exists(path):
+        out.append(path)
+    return out
+
+
+def read_back(
+    paths: list[str], *, max_line: int = MAX_LINE, splitter: LineSplitter | None = None
+) -> Iterator[list[str]]:
+    """The lines of ``paths`` in order, a chunk (list) at a time; ``.gz`` files decompressed.
+    An unreadable file raises OSError (the caller says which)."""
+    split = splitter or LineSplitter(max_line)
+    for path in paths:
+        opener = gzip.open if path.endswith(".gz") else open
+        with opener(path, "rb") as fh:
+            while True:
+                data = fh.read(4 * CHUNK)
+                if not data:
+                    break
+                lines = split.feed(data)
+                if lines:
+                    yield lines
+        tail = split.flush()
+        if tail:
+            yield tail

@@ -1,0 +1,234 @@
+"""`spamtrace daemon` as root, started the way spamtrace.service starts it, in the test world;
+and the boot firewall unit's command in a test network namespace.
+
+The tracepoint is host-wide and other tests run at the same time, so every assertion on
+events is filtered by this world's uid.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import secrets
+import shlex
+import signal
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from stcli import spamtrace
+from test_check import wait_for
+from test_watch import _remove_instance as remove_instance
+from world import World, run
+
+from spamtrace.cli.service import render_unit
+
+TRACEFS_INSTANCES = Path("/sys/kernel/tracing/instances")
+
+
+def unit_command(unit: str) -> list[str]:
+    """The ExecStart of a shipped unit, rendered for this venv's spamtrace."""
+    line = next(x for x in render_unit(unit).splitlines() if x.startswith("ExecStart="))
+    return shlex.split(line.removeprefix("ExecStart="))
+
+
+class Daemon:
+    """The daemon as the unit runs it: `spamtrace daemon`, config from the environment."""
+
+    def __init__(self, tmp: Path) -> None:
+        self.tmp = tmp
+        self.config = tmp / "spamtrace.toml"
+        self.socket = tmp / "run" / "control.sock"
+        self.db = tmp / "spamtrace.db"
+        self.group = 3000 + secrets.randbelow(20000)
+        self.metrics = f"127.0.0.1:{20000 + secrets.randbelow(20000)}"
+        self.write_config()
+        self.env = {**os.environ, "SPAMTRACE_CONFIG": str(self.config),
+                    "SPAMTRACE_CONFIG_DIR": str(tmp / "conf.d")}  # fmt: skip
+        self.log = open(tmp / "daemon.log", "w+")  # noqa: SIM115 (closed in stop)
+        self.proc = subprocess.Popen(
+            [*unit_command("spamtrace.service"), "--firewall-state-dir", str(tmp / "fw")],
+            stdout=self.log, stderr=subprocess.STDOUT, env=self.env, start_new_session=True,
+        )  # fmt: skip
+        deadline = time.monotonic() + 30
+        while not self.socket.exists():
+            assert self.proc.poll() is None, self.output()
+            assert time.monotonic() < deadline, "daemon did not open its socket"
+            time.sleep(0.1)
+
+    def write_config(self, extra: str = "") -> None:
+        self.config.write_text(
+            f'[store]\npath = "{self.db}"\n[daemon]\nsocket = "{self.socket}"\n'
+            f'[firewall]\nnflog_group = {self.group}\n[metrics]\nlisten = "{self.metrics}"\n'
+            f"{extra}"
+        )
+
+    def output(self) -> str:
+        if not self.log.closed:
+            self.log.flush()
+        return (self.tmp / "daemon.log").read_text()
+
+    def status(self) -> dict[str, Any]:
+        r = spamtrace("status", "--json", "--socket", str(self.socket))
+        assert r.returncode == 0, r.stderr
+        doc: dict[str, Any] = json.loads(r.stdout)
+        return doc
+
+    def stop(self, sig: int = signal.SIGTERM) -> int:
+        if self.proc.poll() is None:
+            os.kill(self.proc.pid, sig)
+        code = self.proc.wait(timeout=30)
+        self.log.close()
+        return code
+
+
+@contextlib.contextmanager
+def daemon_running(tmp: Path) -> Iterator[Daemon]:
+    d = Daemon(tmp)
+    try:
+        yield d
+    finally:
+        if d.proc.poll() is None:
+            d.proc.kill()
+            d.proc.wait(timeout=30)
+        remove_instance(d.proc.pid)
+
+
+def test_daemon_catches_php_sender_reports_status_one_instance_reload_and_clean_stop(
+    world: World, tmp_path: Path
+) -> None:
+    script = world.install_payload("quick-connect.php")
+    assert world.uid is not None
+    with daemon_running(tmp_path) as d:
+        st = d.status()
+        assert st["schema"] == "spamtrace.status/1" and st["pid"] == d.proc.pid
+        assert st["capture_mode"] == "tracepoint" and st["events_lost"] == 0
+        assert os.stat(d.socket).st_mode & 0o777 == 0o600
+        # a PHP sender, caught, attributed and in an incident
+        n = 5
+        proc = world.spawn_as_user(["php", script.name, world.mx_ip, "25", str(n)])
+        out, err = proc.communicate(timeout=60)
+        assert out.strip() == f"connected {n}/{n}", err
+
+        def mine() -> list[dict[str, Any]]:
+            r = spamtrace("incidents", "--json", "--since", "all", "--db", str(d.db))
+            return [i for i in json.loads(r.stdout)["incidents"] if i["uid"] == world.uid]
+
+        incs = wait_for(lambda: [i for i in mine() if i["connections"] >= n], 30)
+        assert incs and incs[0]["verdict"] == "suspicious" and str(script) in incs[0]["scripts"]
+        st = d.status()
+        assert st["events"] >= n and st["incidents_opened"] >= 1 and st["alerting_incidents"] >= 1
+        # the metrics endpoint the status names counts it too
+        assert st["metrics"]["listen"] == d.metrics
+        import urllib.request
+
+        with urllib.request.urlopen(f"http://{d.metrics}/metrics", timeout=10) as resp:
+            text = resp.read().decode()
+        assert 'spamtrace_smtp_connects_total{verdict="suspicious"}' in text
+        # the journal line waits for the scan of the sender's folder (at most budget + 1 s)
+        assert wait_for(lambda: f"SUSPICIOUS incident {incs[0]['id']}" in d.output(), 10)
+        # the human status reads well
+        human = spamtrace("status", env={"SPAMTRACE_CONFIG": str(d.config)})
+        assert human.returncode == 0 and "spamtrace daemon: running" in human.stdout
+        # a non-root user may not ask (the socket is root only)
+        assert world.user is not None
+        connect = (
+            "import socket, sys\ns = socket.socket(socket.AF_UNIX)\n"
+            "try:\n    s.connect(sys.argv[1])\nexcept PermissionError:\n    sys.exit(7)"
+        )
+        denied = subprocess.run(
+            ["runuser", "-u", world.user, "--", "/usr/bin/python3", "-c", connect, str(d.socket)],
+            capture_output=True, text=True, timeout=60, cwd="/",
+        )  # fmt: skip
+        assert denied.returncode == 7, denied.stderr
+        # one instance per store: a second daemon and a watch are refused, naming the pid
+        for cmd in (["daemon", "--socket", str(tmp_path / "other.sock")], ["watch"]):
+            r = spamtrace(
+                *cmd, "--db", str(d.db), "--no-nflog", env={"SPAMTRACE_CONFIG": str(d.config)}
+            )
+            assert r.returncode == 2, r.stderr
+            assert f"pid {d.proc.pid}" in r.stderr and r.stderr.count("\n") == 1, r.stderr
+        # SIGHUP with a broken config: reported, the old config stays, still catching
+        d.config.write_text(d.config.read_text() + "[accounts]\nmin_uidd = 5\n")
+        os.kill(d.proc.pid, signal.SIGHUP)
+        st = wait_for(lambda: (s := d.status())["config"]["reload_error"] and s)
+        assert "min_uidd" in st["config"]["reload_error"]
+        assert "config NOT reloaded" in d.output()
+        # `status` under the broken config still asks the daemon (and says the config is bad)
+        r = spamtrace("status", "--socket", str(d.socket), env={"SPAMTRACE_CONFIG": str(d.config)})
+        assert r.returncode == 2 and "min_uidd" in r.stderr and "REFUSED" in r.stdout
+        before = st["events"]
+        proc = world.spawn_as_user(["php", script.name, world.mx_ip, "25", "2"])
+        proc.communicate(timeout=60)
+        assert wait_for(lambda: d.status()["events"] >= before + 2)
+        # SIGHUP with a good config: taken
+        d.write_config()
+        os.kill(d.proc.pid, signal.SIGHUP)
+        assert wait_for(lambda: d.status()["config"]["reload_error"] is None)
+        # SIGTERM: a clean stop, no socket file, no tracefs instance
+        pid = d.proc.pid
+        assert (TRACEFS_INSTANCES / f"spamtrace-{pid}").is_dir()
+        assert d.stop() == 0, d.output()
+        assert not d.socket.exists()
+        assert not (TRACEFS_INSTANCES / f"spamtrace-{pid}").exists()
+        assert "daemon stopping" in d.output()
+    r = spamtrace("status", "--socket", str(d.socket))
+    assert r.returncode == 3 and "no spamtrace daemon is running" in r.stderr
+
+
+def test_boot_unit_restores_only_the_confirmed_firewall(tmp_path: Path) -> None:
+    ns = f"stb{secrets.token_hex(3)}"
+    run(["ip", "netns", "add", ns])
+    try:
+        prefix = ["ip", "netns", "exec", ns]
+        state = tmp_path / "fw"
+        conf = tmp_path / "spamtrace.toml"
+
+        def fw(*args: str) -> subprocess.CompletedProcess[str]:
+            return spamtrace("--config", str(conf), "firewall", *args, "--state-dir", str(state),
+                             prefix=prefix)  # fmt: skip
+
+        def boot() -> subprocess.CompletedProcess[str]:
+            argv = [*unit_command("spamtrace-firewall.service"), "--state-dir", str(state)]
+            return subprocess.run([*prefix, *argv], capture_output=True, text=True, timeout=60,
+                                  env={**os.environ, "SPAMTRACE_CONFIG": str(conf)})  # fmt: skip
+
+        def table() -> str:
+            r = run([*prefix, "nft", "list", "table", "inet", "spamtrace"], check=False)
+            return r.stdout if r.returncode == 0 else ""
+
+        # nothing confirmed yet: the boot loads nothing
+        conf.write_text('[firewall]\nallow_users = ["nobody"]\n')
+        r = boot()
+        assert r.returncode == 0 and "nothing loaded" in r.stdout and not table()
+        # applied and confirmed (no rollback): the policy with nobody allowed
+        assert fw("apply", "--no-rollback").returncode == 0
+        confirmed = table()
+        assert confirmed and "65534" in confirmed
+        # a simulated reboot: everything gone, the unit's command brings it back
+        run([*prefix, "nft", "flush", "ruleset"])
+        assert not table()
+        r = boot()
+        assert r.returncode == 0 and "loaded the firewall rules confirmed" in r.stdout, r.stderr
+        assert table() == confirmed
+        # a new policy on trial (not confirmed), then a reboot: the old one comes back
+        conf.write_text("[firewall]\n")
+        r = fw("apply", "--timeout", "600")
+        assert r.returncode == 0 and "rolls back" in r.stdout, r.stderr
+        assert "65534" not in table()
+        run([*prefix, "nft", "flush", "ruleset"])
+        assert boot().returncode == 0
+        assert table() == confirmed  # never the unconfirmed one
+        # `firewall remove` forgets the confirmed policy: the next boot loads nothing
+        assert fw("remove").returncode == 0
+        r = boot()
+        assert r.returncode == 0 and "nothing loaded" in r.stdout and not table()
+    finally:
+        pending = tmp_path / "fw" / "pending.json"
+        if pending.exists():  # the trial's rollback process: stop it
+            with contextlib.suppress(ValueError, OSError, ProcessLookupError):
+                os.kill(int(json.loads(pending.read_text())["pid"]), signal.SIGTERM)
+        run(["ip", "netns", "del", ns], check=False)

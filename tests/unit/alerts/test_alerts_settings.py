@@ -1,0 +1,146 @@
+"""`[alerts]` in the config: the issue's interface, every key checked, secrets never shown."""
+
+from __future__ import annotations
+
+import json
+import socket
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from alertservers import HookServer
+
+from spamtrace import config
+from spamtrace.cli.main import main
+from spamtrace.errors import ConfigError
+from spamtrace.sinks.alerts.settings import EmailSpec, SyslogSpec, WebhookSpec, parse
+
+ISSUE_EXAMPLE = """
+[[alerts.webhook]]
+url = "http://127.0.0.1:18080/hook"
+format = "json"            # or "slack"
+[[alerts.email]]
+smtp = "127.0.0.1:12525"   # host:port of the relay; or sendmail = "/usr/sbin/sendmail"
+from = "spamtrace@host.example"
+to = ["abuse@host.example"]
+[alerts.syslog]
+enabled = true
+"""
+
+
+def load(tmp_path: Path, text: str) -> config.Config:
+    path = tmp_path / "c.toml"
+    path.write_text(text)
+    return config.load(path, tmp_path / "none", environ={})
+
+
+def test_the_issues_interface(tmp_path: Path) -> None:
+    settings = parse(load(tmp_path, ISSUE_EXAMPLE).alerts)
+    hook, mail, syslog = settings.channels
+    assert isinstance(hook, WebhookSpec) and hook.url == "http://127.0.0.1:18080/hook"
+    assert hook.name == "webhook-1" and hook.format == "json" and hook.delivery.retries == 3
+    assert isinstance(mail, EmailSpec) and (mail.smtp_host, mail.smtp_port) == ("127.0.0.1", 12525)
+    assert mail.sender == "spamtrace@host.example" and mail.to == ("abuse@host.example",)
+    assert mail.tls == "auto" and mail.name == "email-1"
+    assert isinstance(syslog, SyslogSpec) and syslog.socket == "/dev/log"
+    assert settings.min_verdict == "suspicious" and settings.rate_limit == 10
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            '[[alerts.webhook]]\nurl = "http://x/"\nformt = "json"\n',
+            "alerts.webhook[1].formt: unknown key",
+        ),
+        ('[[alerts.webhook]]\nurl = "ftp://x/"\n', "alerts.webhook[1].url: must start with"),
+        ('[[alerts.webhook]]\nurl = "http://x/"\nformat = "xml"\n', "must be one of json, slack"),
+        ('[[alerts.webhook]]\nurl = "http://x/"\ntimeout = 0\n', "timeout: must be more than 0"),
+        (
+            '[[alerts.webhook]]\nurl = "http://x/"\nheaders = {"A\\nB" = "x"}\n',
+            "must be a one-line string",
+        ),
+        ('[[alerts.email]]\nfrom = "a@b"\nto = ["c@d"]\n', "give either smtp"),
+        (
+            '[[alerts.email]]\nsmtp = "h:25"\nsendmail = "/x"\nfrom = "a@b"\nto = ["c@d"]\n',
+            "give either smtp",
+        ),
+        ('[[alerts.email]]\nsmtp = "h"\nfrom = "a@b"\nto = ["c@d"]\n', "expected host:port"),
+        ('[[alerts.email]]\nsmtp = "h:25"\nfrom = "a@b"\nto = []\n', "to: must list at least"),
+        (
+            '[[alerts.email]]\nsmtp = "h:25"\nfrom = "a@b"\nto = ["x@y>, z@w"]\n',
+            "is not a plain e-mail address",
+        ),
+        (
+            '[[alerts.email]]\nsmtp = "h:25"\nfrom = "a@b"\nto = ["c@d"]\ntls = "none"\n'
+            'username = "u"\npassword = "p"\n',
+            "password in clear text",
+        ),
+        ('[alerts.syslog]\nenabled = true\nfacility = "nope"\n', "facility: must be one of"),
+        ("[alerts.syslog]\nenabld = true\n", "alerts.syslog.enabld: unknown key"),
+        ('[alerts]\nmin_verdict = "loud"\n', "min_verdict: must be one of submission"),
+        (
+            '[[alerts.webhook]]\nurl = "http://x/"\nname = "a"\n[alerts.syslog]\nenabled = true\n'
+            'name = "a"\n',
+            "two channels are named 'a'",
+        ),
+        ("[alerts]\nrate_limit = 0\n", "alerts.rate_limit: 0 is out of range (at least 1"),
+    ],
+)
+def test_bad_alert_config_is_a_one_line_error(tmp_path: Path, text: str, message: str) -> None:
+    with pytest.raises(ConfigError) as err:
+        load(tmp_path, text)
+    assert message in err.value.message and "\n" not in err.value.message
+
+
+def test_environment_and_config_show_hide_the_password(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "c.toml"
+    path.write_text(
+        '[[alerts.email]]\nsmtp = "h:587"\nfrom = "a@b"\nto = ["c@d"]\nusername = "u"\n'
+        'password = "hunter2"\n'
+    )
+    env = {"SPAMTRACE_ALERTS_MIN_VERDICT": "malicious"}
+    cfg = config.load(path, tmp_path / "none", environ=env)
+    assert cfg.alerts.min_verdict == "malicious"
+    assert main(["--config", str(path), "config", "show", "--json"]) == 0
+    out = capsys.readouterr().out
+    assert "hunter2" not in out
+    assert json.loads(out)["values"]["alerts.email"]["value"][0]["password"] == "(hidden)"
+
+
+def test_alert_test_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    hook = HookServer()
+    dev_log = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    dev_log.bind(str(tmp_path / "log"))
+    dev_log.settimeout(5)
+    path = tmp_path / "c.toml"
+    path.write_text(
+        f'[[alerts.webhook]]\nname = "ops"\nurl = "{hook.url}"\n'
+        f'[alerts.syslog]\nenabled = true\nsocket = "{tmp_path / "log"}"\n'
+    )
+    try:
+        assert main(["--config", str(path), "alert", "test"]) == 0
+        out = capsys.readouterr().out
+        assert "ok     ops (POST " in out and "HTTP 200" in out
+        assert "2 of 2 channel(s) delivered the test alert" in out
+        (doc,) = hook.json()
+        assert doc["event"] == "test" and doc["incident"]["id"] == "inc-000000000000"
+        assert b"incident test: id=inc-000000000000" in dev_log.recv(65536)
+        assert main(["--config", str(path), "alert", "test", "--channel", "ops", "--json"]) == 0
+        result = json.loads(capsys.readouterr().out)
+        assert result["schema"] == "spamtrace.alert-test/1" and result["sent"] == 1
+        assert [c["channel"] for c in result["channels"]] == ["ops"]
+    finally:
+        hook.close()
+        dev_log.close()
+    # the hook is gone: the failure is said, exit 3
+    assert main(["--config", str(path), "alert", "test", "--channel", "ops"]) == 3
+    out = capsys.readouterr().out
+    assert "FAILED ops" in out and "0 of 1 channel(s)" in out
+    assert main(["--config", str(path), "alert", "test", "--channel", "nope"]) == 2
+    assert "no alert channel named 'nope' (channels: ops, syslog)" in capsys.readouterr().err

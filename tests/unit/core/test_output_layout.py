@@ -1,0 +1,58 @@
+"""Human output: rich lays it out; attacker text is never markup; ASCII in pipes and LANG=C."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from rich.console import Console
+
+from spamtrace.cli import output
+
+
+def test_wrapping_keeps_code_spans_whole() -> None:
+    text = "In /etc/php/8.2/fpm/pool.d/www.conf set `php_admin_value[mail.log] = /var/l.log` now"
+    for width in range(40, 90):
+        for line in output.wrap_keeping_code(text, width):
+            assert line.count("`") != 1 or len(line) <= width, line
+            assert len(line) <= width
+        joined = " ".join(output.wrap_keeping_code(text, width))
+        assert "`php_admin_value[mail.log] = /var/l.log`" in joined
+
+
+def test_indented_keeps_the_indent_on_a_terminal() -> None:
+    buf = io.StringIO()
+    con = Console(file=buf, width=50, force_terminal=True, color_system=None)
+    output.indented(con, "word " * 30)
+    lines = buf.getvalue().splitlines()
+    assert len(lines) > 2 and all(line.startswith("    word") for line in lines)
+
+
+def test_indented_is_one_line_in_a_pipe() -> None:
+    buf = io.StringIO()
+    output.indented(Console(file=buf, width=50, force_terminal=False), "word " * 30)
+    assert len(buf.getvalue().splitlines()) == 1
+
+
+def test_markup_and_emoji_in_attacker_text_are_printed_as_they_are(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    con = output.console()
+    con.print("/home/x/[bold red]evil[/].php :smile: [link=http://x]y[/link]")
+    assert capsys.readouterr().out.strip() == (
+        "/home/x/[bold red]evil[/].php :smile: [link=http://x]y[/link]"
+    )
+
+
+@pytest.mark.parametrize(("lang", "tty", "ascii_only"), [
+    ("C", True, True), ("POSIX", True, True), ("en_US.UTF-8", False, True),
+    ("en_US.UTF-8", True, False),
+])  # fmt: skip
+def test_plain_ascii_when_not_a_tty_or_lang_c(
+    monkeypatch: pytest.MonkeyPatch, lang: str, tty: bool, ascii_only: bool
+) -> None:
+    for var in ("LC_ALL", "LC_CTYPE"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("LANG", lang)
+    con = Console(file=io.StringIO(), force_terminal=tty)
+    assert output.plain(con) is ascii_only

@@ -1,0 +1,81 @@
+"""pyproject.toml builds with the distributions' own setuptools; man page and completion ship."""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from pathlib import Path
+
+import pytest
+
+from spamtrace.cli import docgen
+from spamtrace.cli.main import build_parser
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def _setuptools_floor(requires: list[str]) -> tuple[int, ...]:
+    for req in requires:
+        m = re.fullmatch(r"setuptools\s*>=\s*([\d.]+)", req.strip())
+        if m:
+            return tuple(int(x) for x in m.group(1).split("."))
+    return (0,)
+
+
+def test_the_license_field_suits_the_setuptools_it_asks_for() -> None:
+    doc = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    license_ = doc["project"]["license"]
+    floor = _setuptools_floor(doc["build-system"]["requires"])
+    # An SPDX string needs setuptools >= 77; Debian 12 has 66, Ubuntu 24.04 68
+    if isinstance(license_, str):
+        assert floor >= (77,), "an SPDX license string needs setuptools>=77 in build-system"
+    else:
+        assert set(license_) <= {"text", "file"}
+
+
+def test_this_setuptools_reads_the_project_table() -> None:
+    """The venv's own setuptools (65-68 on Debian 12 / Ubuntu 24.04) validates pyproject."""
+    pyprojecttoml = pytest.importorskip("setuptools.config.pyprojecttoml")
+    config = pyprojecttoml.read_configuration(ROOT / "pyproject.toml")
+    assert config["project"]["name"] == "spamtrace"
+
+
+def _commands_and_flags(parser: argparse.ArgumentParser) -> tuple[set[str], set[str]]:
+    commands: set[str] = set()
+    flags: set[str] = set()
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            listed = {c.dest for c in action._choices_actions}
+            for name, child in action.choices.items():
+                if name in listed:
+                    commands.add(name)
+                    sub_commands, sub_flags = _commands_and_flags(child)
+                    commands |= sub_commands
+                    flags |= sub_flags
+        elif action.help != argparse.SUPPRESS:
+            flags.update(o for o in action.option_strings if o.startswith("--") and o != "--help")
+    return commands, flags
+
+
+def test_shipped_man_page_and_completion_cover_every_command_and_flag() -> None:
+    commands, flags = _commands_and_flags(build_parser())
+    assert {"check", "firewall", "plan", "audit", "--no-rollback", "--json"} <= commands | flags
+    man = docgen.MAN_PAGE.read_text()
+    bash = docgen.BASH_COMPLETION.read_text()
+    man_plain = man.replace("\\-", "-").replace("\\fB", "").replace("\\fR", "")
+    stale = sorted(n for n in commands | flags if n not in man_plain or n not in bash)
+    assert not stale, f"run `python -m spamtrace.cli.docgen`: the shipped copies lack {stale}"
+
+
+def test_docgen_writes_both(tmp_path: Path) -> None:
+    pytest.importorskip("shtab")
+    pytest.importorskip("argparse_manpage")
+    assert docgen.main(["--man", str(tmp_path / "m.8"), "--bash", str(tmp_path / "c")]) == 0
+    assert (tmp_path / "m.8").read_text().startswith(".TH SPAMTRACE")
+    assert "_shtab_spamtrace" in (tmp_path / "c").read_text()

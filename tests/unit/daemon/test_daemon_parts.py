@@ -1,0 +1,354 @@
+"""The daemon's parts without root: control socket, one instance per store, reload, status,
+the firewall check and the confirmed policy (with a fake backend), the systemd units."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from spamtrace.actions.firewall import transaction
+from spamtrace.cli.daemon import status_lines
+from spamtrace.cli.main import main
+from spamtrace.cli.service import MARKER, UNITS, render_unit
+from spamtrace.config import Config
+from spamtrace.errors import UsageError
+from spamtrace.service.bus import ConfigReloaded, FirewallChecked, FirewallState, Message
+from spamtrace.service.control import ControlServer, NoDaemon, query
+from spamtrace.service.daemon import Daemon, JournalLog
+from spamtrace.service.engine import EngineOptions
+from spamtrace.service.firewall_check import FirewallMonitor
+from spamtrace.service.instance import AlreadyRunning, InstanceLock
+
+
+# ------------------------------------------------------------------------- control socket
+def _serve(server: ControlServer, stop: threading.Event) -> None:
+    import selectors
+
+    sel = selectors.DefaultSelector()
+    sel.register(server.fileno(), selectors.EVENT_READ)
+    while not stop.is_set():
+        if sel.select(0.05):
+            server.serve()
+    sel.close()
+
+
+def test_control_socket_round_trip_mode_and_cleanup(tmp_path: Path) -> None:
+    path = str(tmp_path / "run" / "control.sock")
+    server = ControlServer(path, lambda req: {"you_said": req})
+    stop = threading.Event()
+    t = threading.Thread(target=_serve, args=(server, stop))
+    t.start()
+    try:
+        assert os.stat(path).st_mode & 0o777 == 0o600
+        assert os.stat(tmp_path / "run").st_mode & 0o777 == 0o700
+        assert query(path, {"command": "status"}) == {"you_said": {"command": "status"}}
+        # a second daemon on the same socket is refused while this one answers
+        with pytest.raises(UsageError, match="another spamtrace daemon answers"):
+            ControlServer(path, lambda req: {})
+        # a client that says nothing cannot hold the server
+        silent = socket.socket(socket.AF_UNIX)
+        silent.connect(path)
+        assert query(path, {"command": "status"})["you_said"] == {"command": "status"}
+        silent.close()
+        # garbage is answered with an error, not a crash
+        raw = socket.socket(socket.AF_UNIX)
+        raw.connect(path)
+        raw.sendall(b"\xff\xfenot json\n")
+        assert "bad request" in json.loads(raw.recv(4096))["error"]
+        raw.close()
+    finally:
+        stop.set()
+        t.join()
+        server.close()
+    assert not os.path.exists(path)
+    with pytest.raises(NoDaemon, match="no spamtrace daemon is running"):
+        query(path, {"command": "status"})
+
+
+def test_stale_socket_of_a_killed_daemon_is_replaced(tmp_path: Path) -> None:
+    path = str(tmp_path / "c.sock")
+    dead = socket.socket(socket.AF_UNIX)
+    dead.bind(path)
+    dead.close()  # the file stays, nobody listens
+    with pytest.raises(NoDaemon, match="left from one that stopped"):
+        query(path, {"command": "status"})
+    server = ControlServer(path, lambda req: {"ok": True})
+    server.close()
+
+
+def test_status_exit_3_without_daemon(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["status", "--socket", str(tmp_path / "none.sock")]) == 3
+    err = capsys.readouterr().err
+    assert err.startswith("spamtrace: error: no spamtrace daemon is running")
+    assert "Traceback" not in err
+
+
+# ------------------------------------------------------------------------- one instance
+def test_second_instance_on_the_same_store_is_refused_naming_the_pid(tmp_path: Path) -> None:
+    store = str(tmp_path / "s.db")
+    first = InstanceLock(store)
+    try:
+        with pytest.raises(AlreadyRunning) as caught:
+            InstanceLock(store)
+        assert f"(pid {os.getpid()})" in caught.value.message
+        assert caught.value.exit_code == 2
+        assert "\n" not in caught.value.message
+        InstanceLock(str(tmp_path / "other.db")).release()  # another store is fine
+    finally:
+        first.release()
+    InstanceLock(store).release()  # free again once released
+
+
+def test_lock_dies_with_its_process(tmp_path: Path) -> None:
+    store = str(tmp_path / "s.db")
+    code = (
+        "import sys, time\n"
+        "from spamtrace.service.instance import InstanceLock\n"
+        "InstanceLock(sys.argv[1]); print('locked', flush=True); time.sleep(60)\n"
+    )
+    import sys
+
+    proc = subprocess.Popen([sys.executable, "-c", code, store], stdout=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout is not None and proc.stdout.readline().strip() == "locked"
+        with pytest.raises(AlreadyRunning, match=f"pid {proc.pid}"):
+            InstanceLock(store)
+    finally:
+        proc.kill()
+        proc.wait()
+    InstanceLock(store).release()  # kill -9 left the file, not the lock
+
+
+# ------------------------------------------------------------------------- reload, status
+def _daemon(tmp_path: Path, conf: str) -> Daemon:
+    path = tmp_path / "spamtrace.toml"
+    path.write_text(conf)
+    from spamtrace import config
+
+    cfg = config.load(config_file=str(path))
+    return Daemon(
+        cfg, EngineOptions(store_path=None, nflog=False, scan=False),
+        config_file=str(path), socket_path=str(tmp_path / "c.sock"),
+        firewall_state_dir=str(tmp_path / "fw"),
+    )  # fmt: skip
+
+
+def test_sighup_reload_keeps_the_old_config_when_the_new_one_is_bad(tmp_path: Path) -> None:
+    d = _daemon(tmp_path, "[accounts]\nmin_uid = 1000\n")
+    got: list[Message] = []
+
+    class Rec:
+        name = "rec"
+
+        def handle(self, m: Message) -> None:
+            got.append(m)
+
+        def close(self) -> None:
+            pass
+
+    d.engine.subscribers.append(Rec())
+    (tmp_path / "spamtrace.toml").write_text("[accounts]\nmin_uidd = 500\n")
+    d.reload()
+    assert d.engine.cfg.accounts.min_uid == 1000
+    bad = got[-1]
+    assert isinstance(bad, ConfigReloaded) and not bad.ok and "min_uidd" in (bad.error or "")
+    assert "min_uidd" in d.status()["config"]["reload_error"]
+    (tmp_path / "spamtrace.toml").write_text(
+        "[accounts]\nmin_uid = 500\n[daemon]\nfirewall_repair = true\n"
+    )
+    d.reload()
+    good = got[-1]
+    assert isinstance(good, ConfigReloaded) and good.ok
+    assert d.engine.cfg.accounts.min_uid == 500 and d.engine.accounts.cfg.min_uid == 500
+    assert d.monitor.repair is True
+    assert d.status()["config"]["reload_error"] is None
+    d.engine.close()
+
+
+def test_status_document_and_its_human_view(tmp_path: Path) -> None:
+    d = _daemon(tmp_path, "")
+    d.engine.publish(
+        FirewallChecked(FirewallState.DRIFTED, "nft", ("rule st:block is missing",), time.time())
+    )
+    doc = d.status()
+    d.engine.close()
+    assert doc["schema"] == "spamtrace.status/1" and doc["pid"] == os.getpid()
+    for key in ("uptime_seconds", "capture_mode", "events", "incidents_opened", "events_lost",
+                "firewall", "metrics", "store", "config", "subscribers"):  # fmt: skip
+        assert key in doc, key
+    assert doc["firewall"]["state"] == "drifted"
+    assert doc["capture_mode"] == "degraded"  # nothing opened: no tracepoint
+    text = "\n".join(status_lines(doc))
+    assert "firewall:   DRIFTED (nft)" in text and "- rule st:block is missing" in text
+    assert "capture:    DEGRADED" in text
+    doc["degraded"] = ["tracefs \x1b[31m gone"]
+    assert "\x1b" not in "\n".join(status_lines(doc))
+
+
+def test_journal_logs_firewall_changes_once(capsys: pytest.CaptureFixture[str]) -> None:
+    log = JournalLog()
+    for state in (FirewallState.LOADED, FirewallState.LOADED, FirewallState.ABSENT):
+        log.handle(FirewallChecked(state, "nft", (), time.time()))
+    err = capsys.readouterr().err.splitlines()
+    assert err == [
+        "spamtrace: firewall loaded (nft)",
+        "spamtrace: firewall ABSENT (nft): our table is not loaded",
+    ]
+
+
+# ------------------------------------------------------------------------- firewall
+class FakeBackend:
+    """A firewall backend over a dict: what is 'loaded' is a string."""
+
+    name = "nft"
+
+    def __init__(self) -> None:
+        self.loaded: str | None = None
+        self.restored: list[str | None] = []
+
+    def snapshot(self) -> dict[str, Any]:
+        return {"backend": "nft", "previous": self.loaded}
+
+    def restore(self, snap: dict[str, Any]) -> None:
+        self.loaded = snap.get("previous")
+        self.restored.append(self.loaded)
+
+    def drift(self, policy: dict[str, Any]) -> tuple[bool, list[str]]:
+        if self.loaded is None:
+            return False, ["table inet spamtrace is not loaded"]
+        return True, [] if self.loaded == policy["previous"] else ["rules differ"]
+
+    def apply(self, plan: Any) -> bool:
+        self.loaded = f"table for {plan}"
+        return True
+
+    def record(self) -> str | None:
+        return None
+
+
+class Plan:
+    class mode:  # the shape of FirewallPlan.mode
+        value = "owner"
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def test_only_confirmed_rules_are_loaded_at_boot(tmp_path: Path) -> None:
+    state = transaction.state_dir(str(tmp_path / "fw"))
+    fw = FakeBackend()
+    never = lambda token: ["true"]  # noqa: E731 (the rollback process: not started here)
+    # nothing confirmed yet: the boot loads nothing
+    assert transaction.load_confirmed(state, lambda name: fw) is None and fw.restored == []
+    # applied without rollback = confirmed
+    transaction.apply(fw, Plan("v1"), state, timeout=60, yes=True, rollback_argv=never)  # type: ignore[arg-type]
+    assert transaction.confirmed_policy(state)["previous"] == "table for v1"  # type: ignore[index]
+    assert os.stat(state / transaction.CONFIRMED).st_mode & 0o777 == 0o600
+    # v2 on trial (a rollback pending), then the machine reboots: v1 comes back, never v2
+    trial = lambda token: ["sleep", "0"]  # noqa: E731
+    transaction.apply(fw, Plan("v2"), state, timeout=60, yes=False, rollback_argv=trial)  # type: ignore[arg-type]
+    assert fw.loaded == "table for v2"
+    fw.loaded = None  # `nft flush ruleset` / a reboot
+    policy = transaction.load_confirmed(state, lambda name: fw)
+    assert policy is not None and fw.loaded == "table for v1"
+    assert not (state / transaction.PENDING).exists()  # the trial is over
+    # v3 applied and confirmed: now the boot loads v3
+    transaction.apply(fw, Plan("v3"), state, timeout=60, yes=False, rollback_argv=trial)  # type: ignore[arg-type]
+    assert transaction.confirm(state) is True
+    fw.loaded = None
+    transaction.load_confirmed(state, lambda name: fw)
+    assert fw.loaded == "table for v3"
+    # remove forgets it
+    transaction.forget(state)
+    fw.loaded = None
+    assert transaction.load_confirmed(state, lambda name: fw) is None and fw.loaded is None
+
+
+def test_drift_check_states_and_repair(tmp_path: Path) -> None:
+    state = transaction.state_dir(str(tmp_path / "fw"))
+    fw = FakeBackend()
+    posted: list[FirewallChecked] = []
+    mon = FirewallMonitor(str(state), repair=False, post=posted.append)
+    mon._backends = {"nft": fw, "auto": fw}  # type: ignore[dict-item]
+    assert mon.check().state is FirewallState.ABSENT  # nothing applied, nothing loaded
+    transaction.apply(fw, Plan("v1"), state, timeout=60, yes=True, rollback_argv=lambda t: [])  # type: ignore[arg-type]
+    assert mon.check().state is FirewallState.LOADED
+    fw.loaded = "edited by hand"
+    checked = mon.check()
+    assert checked.state is FirewallState.DRIFTED and checked.drift == ("rules differ",)
+    assert fw.loaded == "edited by hand"  # no repair unless asked
+    mon.repair = True
+    fixed = mon.check()
+    assert fixed.repaired and fixed.state is FirewallState.LOADED
+    assert fw.loaded == "table for v1"
+    fw.loaded = None
+    assert mon.check().repaired and fw.loaded == "table for v1"
+    # a failing check is 'unknown' with the reason, never an exception on the thread
+    fw.drift = lambda policy: (_ for _ in ()).throw(OSError("nft: no such file"))  # type: ignore[method-assign,assignment]
+    broken = mon.check()
+    assert broken.state is FirewallState.UNKNOWN and "nft" in (broken.error or "")
+    mon.start()
+    mon.join(5)
+    assert posted and posted[-1].state is FirewallState.UNKNOWN
+
+
+# ------------------------------------------------------------------------- systemd units
+def test_units_are_valid_for_systemd_and_hardened(tmp_path: Path) -> None:
+    analyze = shutil.which("systemd-analyze")
+    assert analyze, "systemd-analyze missing: scripts/test.sh installs the systemd package"
+    assert main(["service", "install", "--unit-dir", str(tmp_path), "--json"]) == 0
+    for name in UNITS:
+        assert (tmp_path / name).read_text().startswith(MARKER)
+    proc = subprocess.run(
+        [analyze, "verify", *(str(tmp_path / u) for u in UNITS)],
+        capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert proc.returncode == 0 and not proc.stderr.strip(), proc.stderr
+    daemon = render_unit("spamtrace.service", "/usr/bin/spamtrace")
+    for line in ("ExecStart=/usr/bin/spamtrace daemon", "ProtectSystem=strict",
+                 "ProtectHome=read-only", "Restart=on-failure", "Type=notify",
+                 "ExecReload=/bin/kill -HUP $MAINPID"):  # fmt: skip
+        assert line in daemon.splitlines(), line
+    caps = next(x for x in daemon.splitlines() if x.startswith("CapabilityBoundingSet="))
+    assert "CAP_SYS_ADMIN" in caps and "CAP_NET_ADMIN" in caps and "CAP_SYS_MODULE" not in caps
+    boot = render_unit("spamtrace-firewall.service", "/usr/bin/spamtrace").splitlines()
+    assert "ExecStart=/usr/bin/spamtrace firewall load-confirmed" in boot
+    assert "Before=network-pre.target shutdown.target" in boot and "Type=oneshot" in boot
+
+
+def test_service_install_without_systemd_says_how_and_uninstall_removes_only_ours(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["service", "install", "--unit-dir", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert f"wrote {tmp_path}/spamtrace.service" in out and "not enabled" in out
+    assert "daemon" in out and "firewall load-confirmed" in out
+    (tmp_path / "spamtrace-firewall.service").write_text("[Unit]\n# the admin's own\n")
+    assert main(["service", "uninstall", "--unit-dir", str(tmp_path), "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["removed"] == [str(tmp_path / "spamtrace.service")]
+    assert not (tmp_path / "spamtrace.service").exists()
+    assert (tmp_path / "spamtrace-firewall.service").exists()
+    assert main(["service", "install", "--unit-dir", str(tmp_path / "missing")]) == 3
+    assert "no unit folder" in capsys.readouterr().err
+
+
+def test_daemon_and_status_are_in_help(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    out = capsys.readouterr().out
+    assert "daemon" in out and "status" in out and "service" in out
+    cfg = Config()
+    assert cfg.daemon.socket == "/run/spamtrace/control.sock"

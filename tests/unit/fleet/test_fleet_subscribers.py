@@ -1,0 +1,145 @@
+"""The metrics and event-stream subscribers, fed the engine's own bus messages."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from test_fleet_events import incident as incident_dict
+from test_fleet_events import record
+from test_fleet_metrics import value
+
+from spamtrace.model import AttributedAttempt, Endpoint, SmtpConnectAttempted, Verdict
+from spamtrace.service.bus import (
+    ActionRecord,
+    ActionRecorded,
+    AttemptRecorded,
+    BlockedRecorded,
+    CaptureMode,
+    CaptureModeChanged,
+    EngineStarted,
+    EventsLost,
+    FirewallChecked,
+    FirewallState,
+    IncidentOpened,
+    IncidentUpdated,
+    ScanCompleted,
+    SourceEventSeen,
+    UpdateReason,
+)
+from spamtrace.sinks.events import EventStream, JsonLinesFile
+from spamtrace.sinks.metrics import Metrics, MetricsSubscriber
+from spamtrace.sinks.store import EventType, IncidentRecord
+
+NOW = 1_764_849_600.0
+
+
+def incident_record(**kw: Any) -> IncidentRecord:
+    base: dict[str, Any] = dict(
+        id="inc-0123456789ab", verdict="suspicious", uid=1001, user="shop", account="shop",
+        account_kind="home", home="/home/shop", exe="/usr/bin/php", cwd="/home/shop/x",
+        scripts=("/home/shop/x/m.php",), cmdline=("php", "m.php"), connections=1, blocked=0,
+        destinations=("203.0.113.9:25",), pids=(4242,), first_seen=NOW, last_seen=NOW,
+        rate_per_minute=1.0, reasons=("direct to MX",), methods={"tracepoint": 1}, advice=(),
+        process={"pid": 4242, "name": "php"},
+    )  # fmt: skip
+    base.update(kw)
+    return IncidentRecord(**base)
+
+
+def attempt(verdict: Verdict = Verdict.SUSPICIOUS) -> AttributedAttempt:
+    ev = SmtpConnectAttempted(
+        monotonic=1.0, wall=NOW, pid=4242, tid=4242, comm="php", family=2,
+        local=Endpoint("10.0.0.1", 0), remote=Endpoint("203.0.113.9", 25),
+    )  # fmt: skip
+    return AttributedAttempt(ev, None, None, verdict, ("direct to MX",))
+
+
+def messages() -> list[Any]:
+    inc = incident_record()
+    return [
+        EngineStarted(
+            at=NOW,
+            pid=1,
+            capture_mode=CaptureMode.TRACEPOINT,
+            sources=("tracepoint",),
+            store=None,
+            ports=(25,),
+            degraded=(),
+            notes=(),
+            mta_kind="exim",
+            mta_users=(),
+        ),
+        AttemptRecorded(attempt(), record(), inc, True),
+        AttemptRecorded(attempt(), record(), incident_record(connections=2), False),
+        BlockedRecorded(
+            attempt(),
+            record(type=EventType.CONNECT_BLOCKED, blocked=True),
+            incident_record(blocked=1),
+            False,
+        ),
+        IncidentOpened(inc, alerting=True, scan=None),
+        ScanCompleted(
+            inc.id,
+            ("/home/shop/x",),
+            ({"path": "/home/shop/x/m.php"},),
+            (),
+            0.5,
+            reused=False,
+            late=False,
+        ),
+        IncidentUpdated(incident_record(blocked=1), UpdateReason.ESCALATED, "m.php: malicious"),
+        ActionRecorded(inc.id, ActionRecord("block-uid", "done", NOW + 5, "uid 1001")),
+        CaptureModeChanged(CaptureMode.DEGRADED, "tracepoint lost", NOW + 6),
+        EventsLost("tracepoint", 7, 7, NOW + 7),
+        FirewallChecked(FirewallState.DRIFTED, "nft", ("rule removed",), NOW + 8),
+        SourceEventSeen("maillog", object(), NOW + 9),  # unknown to both: ignored
+    ]
+
+
+def test_metrics_subscriber_maps_every_message() -> None:
+    sub = MetricsSubscriber(Metrics(process_metrics=False, clock=lambda: NOW + 10))
+    for message in messages():
+        sub.handle(message)
+    m = sub.metrics
+    assert value(m, "spamtrace_start_time_seconds") == NOW
+    assert value(m, "spamtrace_smtp_connects_total", verdict="suspicious") == 2
+    assert value(m, "spamtrace_blocked_attempts_total", verdict="suspicious") == 1
+    assert value(m, "spamtrace_incidents_opened_total", verdict="suspicious") == 1  # once
+    assert value(m, "spamtrace_incidents_open", verdict="suspicious") == 1
+    assert value(m, "spamtrace_scans_total", result="found") == 1
+    assert value(m, "spamtrace_responses_total", action="block-uid", status="done") == 1
+    assert value(m, "spamtrace_capture_degraded") == 1
+    assert value(m, "spamtrace_events_lost_total", source="tracepoint") == 7
+    assert value(m, "spamtrace_firewall_drift") == 1
+    assert sub.url is None
+    sub.close()
+
+
+def test_event_stream_maps_every_message(tmp_path: Path) -> None:
+    path = tmp_path / "events.json"
+    stream = EventStream([JsonLinesFile(str(path))], host="web1")
+    for message in messages():
+        stream.handle(message)
+    stream.close()
+    docs = [json.loads(x) for x in path.read_text().splitlines()]
+    assert [d["event"]["action"] for d in docs] == [
+        "smtp-connect-attempted",
+        "smtp-connect-attempted",
+        "smtp-connect-blocked",
+        "incident-opened",
+        "incident-updated",
+        "response-block-uid",
+    ]
+    assert docs[3]["event"]["kind"] == "alert"
+    assert docs[4]["event"]["reason"] == "escalated: m.php: malicious"
+    assert docs[4]["spamtrace"]["incident"]["blocked"] == 1
+    assert docs[5]["spamtrace"]["response"]["detail"] == "uid 1001"
+
+
+def test_incident_dict_fixture_matches_the_rendered_shape() -> None:
+    """The event tests' incident fixture has the keys render.incidents.incident_json gives."""
+    from spamtrace.render.incidents import incident_json
+
+    assert set(incident_dict()) <= set(incident_json(incident_record()))

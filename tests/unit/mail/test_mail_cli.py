@@ -1,0 +1,74 @@
+"""`spamtrace mail` on sample logs: the JSON contract, the human view, exit codes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from spamtrace.cli.main import main
+
+SAMPLES = Path(__file__).resolve().parent / "samples"
+
+
+def log_of(sample: str, tmp_path: Path) -> str:
+    """A sample file without its comments: a log as the MTA writes it."""
+    lines = [
+        line
+        for line in (SAMPLES / sample).read_text().splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
+    path = tmp_path / sample
+    path.write_text("\n".join(lines) + "\n")
+    return str(path)
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(["mail", "--no-queue", "--no-scan", "--since", "all", *args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_json_contract_and_auth_incident(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("SPAMTRACE_MAIL_AUTH_MAX_NETWORKS", "4")
+    code, out, _ = run(capsys, "--json", "--exim-log", log_of("exim-auth-abuse.log", tmp_path))
+    doc = json.loads(out)
+    assert code == 1
+    assert doc["schema"] == "spamtrace.mail/1"
+    first = doc["senders"][0]
+    keys = {
+        "kind", "account", "uid", "user", "script", "cwd", "auth_user", "messages",
+        "recipients", "first_seen", "last_seen",
+    }  # fmt: skip
+    assert keys <= set(first)
+    assert (first["kind"], first["auth_user"], first["messages"]) == (
+        "auth", "info@shop.example", 6,
+    )  # fmt: skip
+    assert [s["messages"] for s in doc["senders"]] == sorted(
+        (s["messages"] for s in doc["senders"]), reverse=True
+    )
+    (inc,) = doc["incidents"]
+    assert inc["verdict"] == "mail-auth" and first["incident"] == inc["id"]
+    assert doc["logs"][0]["lines"] == 9
+
+
+def test_human_view_and_malformed_lines_counted(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    code, out, _ = run(capsys, "--exim-log", log_of("exim.log", tmp_path))
+    assert code == 0
+    assert "Mail sent through the MTA" in out and "shop" in out
+    assert "3 malformed line(s) skipped" in out
+
+
+def test_missing_log_is_a_usage_error(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    code, _, err = run(capsys, "--exim-log", str(tmp_path / "nope"))
+    assert code == 2 and "no such file" in err and "Traceback" not in err
+
+
+def test_bad_since_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["mail", "--since", "yesterday-ish", "--exim-log", str(SAMPLES / "exim.log")])
+    assert code == 2

@@ -1,0 +1,144 @@
+"""Following logs: rotation (rename, copytruncate) loses no line; long, broken and unfinished
+lines are handled; reading back takes the rotated copies."""
+
+from __future__ import annotations
+
+import gzip
+import os
+from pathlib import Path
+
+from spamtrace.sources.maillog.tail import LineSplitter, LogFollower, read_back, rotated_paths
+
+
+def write(path: Path, text: str | bytes) -> None:
+    with open(path, "ab") as fh:
+        fh.write(text.encode() if isinstance(text, str) else text)
+
+
+def test_starts_at_the_end_by_default(tmp_path: Path) -> None:
+    log = tmp_path / "mainlog"
+    write(log, "old 1\nold 2\n")
+    follower = LogFollower(str(log))
+    assert follower.poll() == []
+    write(log, "new 1\n")
+    assert follower.poll() == ["new 1"]
+    assert LogFollower(str(log), start_at_end=False).poll() == ["old 1", "old 2", "new 1"]
+
+
+def test_rename_rotation_loses_no_line(tmp_path: Path) -> None:
+    log = tmp_path / "mainlog"
+    write(log, "")
+    follower = LogFollower(str(log))
+    seen: list[str] = []
+    for i in range(5):
+        write(log, f"before {i}\n")
+    seen += follower.poll()
+    write(log, "written just before the rename\n")
+    os.rename(log, tmp_path / "mainlog.1")
+    write(tmp_path / "mainlog.1", "late write to the old file\n")  # the MTA had it open
+    write(log, "first of the new file\n")
+    seen += follower.poll()
+    write(log, "second of the new file\n")
+    seen += follower.poll()
+    assert seen == [
+        *(f"before {i}" for i in range(5)),
+        "written just before the rename",
+        "late write to the old file",
+        "first of the new file",
+        "second of the new file",
+    ]
+    assert follower.stats.rotations == 1
+
+
+def test_renamed_away_and_recreated_later(tmp_path: Path) -> None:
+    log = tmp_path / "mainlog"
+    write(log, "")
+    follower = LogFollower(str(log))
+    write(log, "a\n")
+    os.rename(log, tmp_path / "mainlog.1")
+    assert follower.poll() == ["a"]
+    assert follower.poll() == []  # nothing there yet
+    write(log, "b\n")
+    assert follower.poll() == ["b"]
+
+
+def test_copytruncate_loses_no_line(tmp_path: Path) -> None:
+    log = tmp_path / "mainlog"
+    write(log, "")
+    follower = LogFollower(str(log))
+    write(log, "one\ntwo\n")
+    assert follower.poll() == ["one", "two"]
+    write(log, "three (not read before the copy)\n")
+    # logrotate copytruncate: copy, then truncate in place
+    (tmp_path / "mainlog.1").write_bytes(log.read_bytes())
+    with open(log, "r+b") as fh:
+        fh.truncate(0)
+    write(log, "four\n")
+    assert follower.poll() == ["three (not read before the copy)", "four"]
+    assert follower.stats.truncations == 1 and follower.stats.recovered_bytes > 0
+
+
+def test_truncated_without_a_copy_is_counted(tmp_path: Path) -> None:
+    log = tmp_path / "mainlog"
+    write(log, "")
+    follower = LogFollower(str(log))
+    write(log, "one\n")
+    follower.poll()
+    with open(log, "r+b") as fh:
+        fh.truncate(0)
+    write(log, "x\n")
+    assert follower.poll() == ["x"]
+    assert follower.stats.truncations == 1
+
+
+def test_unfinished_last_line_waits_for_its_newline(tmp_path: Path) -> None:
+    log = tmp_path / "mainlog"
+    write(log, "")
+    follower = LogFollower(str(log))
+    write(log, "2026-12-04 18:26:42 1xZXzW-0004er-2T <= sh")
+    assert follower.poll() == []
+    write(log, "op@host U=shop S=1\n")
+    assert follower.poll() == ["2026-12-04 18:26:42 1xZXzW-0004er-2T <= shop@host U=shop S=1"]
+    write(log, "cut off for good")
+    assert follower.poll() == []
+    assert follower.close() == ["cut off for good"]
+
+
+def test_ten_megabyte_line_is_cut_and_the_next_line_is_whole(tmp_path: Path) -> None:
+    log = tmp_path / "mainlog"
+    write(log, "")
+    follower = LogFollower(str(log), max_line=1000)
+    write(log, "A" * (10 * 1024 * 1024) + "\nnext line\n")
+    lines = follower.poll()
+    assert lines == ["A" * 1000, "next line"]
+    assert follower.stats.long_lines == 1
+
+
+def test_long_line_arriving_in_pieces(tmp_path: Path) -> None:
+    split = LineSplitter(max_line=10)
+    out = split.feed(b"x" * 8) + split.feed(b"y" * 8) + split.feed(b"z" * 5 + b"\nok\n")
+    assert out == ["x" * 8 + "yy", "ok"]
+    assert split.long_lines == 1
+
+
+def test_invalid_utf8_is_kept_as_surrogate_escapes(tmp_path: Path) -> None:
+    split = LineSplitter()
+    (line,) = split.feed(b"cwd=/home/shop/\xff\xfe 1 args: x\n")
+    assert line.encode("utf-8", "surrogateescape") == b"cwd=/home/shop/\xff\xfe 1 args: x"
+
+
+def test_read_back_takes_rotated_copies_oldest_first(tmp_path: Path) -> None:
+    log = tmp_path / "mainlog"
+    with gzip.open(tmp_path / "mainlog.2.gz", "wb") as fh:
+        fh.write(b"oldest\n")
+    (tmp_path / "mainlog.1").write_text("older\n")
+    log.write_text("newest\nunfinished")
+    os.utime(tmp_path / "mainlog.2.gz", (1000, 1000))
+    os.utime(tmp_path / "mainlog.1", (2000, 2000))
+    paths = rotated_paths(str(log), None)
+    assert [Path(p).name for p in paths] == ["mainlog.2.gz", "mainlog.1", "mainlog"]
+    assert [Path(p).name for p in rotated_paths(str(log), 1500)] == ["mainlog.1", "mainlog"]
+    lines = [line for chunk in read_back(paths) for line in chunk]
+    assert lines == ["oldest", "older", "newest", "unfinished"]
+    (tmp_path / "mainlog.old").write_text("not a rotation\n")
+    assert len(rotated_paths(str(log), None)) == 3

@@ -1,0 +1,277 @@
+"""Response decisions (pure, replayable): triggers, protections, observe/enforce records."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "watch"))
+
+from watchfake import attempt, proc
+
+from spamtrace import config as config_mod
+from spamtrace.actions.respond import Responder
+from spamtrace.attribution.mta import MtaIdentity
+from spamtrace.errors import ConfigError
+from spamtrace.model import Verdict
+from spamtrace.policy.incidents import Incident, IncidentTracker
+from spamtrace.policy.responses import (
+    BlockUid,
+    ConnectWindows,
+    QuarantineFile,
+    ResponseRules,
+    ScannedFile,
+    Sender,
+    Situation,
+    StopProcess,
+    SuspendAccount,
+    decide,
+    suspend_argv,
+    unstoppable,
+)
+
+MTA = MtaIdentity(
+    uids=frozenset({103}), gids=frozenset({108}), users=("Debian-exim",),
+    exes=frozenset({"/usr/sbin/exim4"}), kind="exim",
+)  # fmt: skip
+SCRIPT = "/home/u/public_html/wp-content/uploads/x.php"
+MALICIOUS = (ScannedFile(SCRIPT, "malicious", ("mailer.raw-smtp-dialogue",)),)
+
+
+def cfg(**dotted: Any) -> config_mod.Config:
+    return config_mod.Config().override(origin="test", **dotted)
+
+
+def rules(**dotted: Any) -> ResponseRules:
+    return ResponseRules.from_config(
+        cfg(**dotted), mta_uids=MTA.uids, mta_users=MTA.users, mta_exes=MTA.exes
+    )
+
+
+def incident(n: int = 1, **kw: Any) -> Incident:
+    t = IncidentTracker()
+    up = None
+    for i in range(n):
+        up = t.add(attempt(100.0 + i, **kw))
+    assert up is not None
+    return up.incident
+
+
+SENDER = Sender(100, 1000.0, 1001, 1001, "php", "/usr/bin/php8.2", ("php", "x.php"))
+
+
+def test_defaults_block_on_the_first_suspicious_connect_and_stop_after_three() -> None:
+    r = rules()
+    one = decide(Situation(incident(1), sender=SENDER), r)
+    assert [type(d) for d in one] == [BlockUid]
+    block = one[0]
+    assert isinstance(block, BlockUid)
+    assert (block.uid, block.timeout, block.account) == (1001, 3600, "u")
+    three = decide(Situation(incident(3), sender=SENDER), r)
+    assert [type(d) for d in three] == [BlockUid, StopProcess]
+    stop = three[1]
+    assert isinstance(stop, StopProcess)
+    assert (stop.pid, stop.start_time, stop.signal) == (100, 1000.0, "stop")
+
+
+def test_thresholds_count_within_the_window_only() -> None:
+    r = rules(responses__block_after=5, responses__block_window=10.0)
+    inc = incident(20)
+    # 20 connects in the incident, but only 4 in the last 10 s: no block
+    assert decide(Situation(inc, recent_connects={10.0: 4, 60.0: 4}), r) == []
+    assert [type(d) for d in decide(Situation(inc, recent_connects={10.0: 5, 60.0: 5}), r)] == [
+        BlockUid
+    ]
+    w = ConnectWindows()
+    for t in (0.0, 1.0, 50.0, 55.0, 59.0):
+        w.note("i", t)
+    assert w.count("i", 10.0, 60.0) == 3 and w.count("i", 60.0, 60.0) == 5
+
+
+def test_a_malicious_scan_blocks_stops_and_quarantines_at_once() -> None:
+    r = rules(responses__block_after=10, responses__stop_after=10)
+    inc = incident(1)
+    assert decide(Situation(inc, sender=SENDER), r) == []
+    got = decide(Situation(inc, sender=SENDER, scan=MALICIOUS), r)
+    assert [type(d) for d in got] == [BlockUid, StopProcess, QuarantineFile]
+    q = got[2]
+    assert isinstance(q, QuarantineFile)
+    assert q.path == SCRIPT and q.rules == ("mailer.raw-smtp-dialogue",)
+    assert "malicious" in got[0].reason
+
+
+def test_quarantine_only_on_malicious_never_on_suspicious() -> None:
+    scan = (ScannedFile(SCRIPT, "suspicious", ("php.eval",)), ScannedFile("/x.php", "clean"))
+    got = decide(Situation(incident(1), scan=scan), rules())
+    assert not any(isinstance(d, QuarantineFile) for d in got)
+
+
+def test_done_keys_make_each_decision_once() -> None:
+    r = rules()
+    inc = incident(3)
+    first = decide(Situation(inc, sender=SENDER, scan=MALICIOUS), r)
+    done = frozenset(d.key for d in first)
+    assert decide(Situation(inc, sender=SENDER, scan=MALICIOUS, done=done), r) == []
+
+
+@pytest.mark.parametrize(
+    ("overrides", "kw"),
+    [
+        ({}, {"process": proc(uid=0)}),  # root
+        ({}, {"process": proc(uid=103)}),  # the MTA's user
+        ({"submission__allow_accounts": ["u"]}, {}),
+        ({"responses__never_accounts": ["u"]}, {}),
+    ],
+)
+def test_never_root_mta_or_allow_listed_accounts(overrides: dict[str, Any], kw: Any) -> None:
+    inc = incident(5, **kw)
+    assert decide(Situation(inc, sender=SENDER, scan=MALICIOUS), rules(**overrides)) == []
+
+
+def test_submission_and_mta_verdicts_are_left_alone_by_default() -> None:
+    for verdict in (Verdict.SUBMISSION, Verdict.MTA, Verdict.ALLOWED):
+        inc = incident(5, verdict=verdict, port=587)
+        assert decide(Situation(inc, sender=SENDER), rules()) == []
+
+
+def test_ssh_tunnel_is_blocked_but_sshd_is_never_stopped() -> None:
+    sshd = Sender(200, 1.0, 1001, 1001, "sshd", "/usr/sbin/sshd", ("sshd: u",))
+    inc = incident(5, verdict=Verdict.SSH_TUNNEL)
+    got = decide(Situation(inc, sender=sshd), rules())
+    assert [type(d) for d in got] == [BlockUid]
+    assert unstoppable(sshd, rules()) == "sshd"
+
+
+@pytest.mark.parametrize(
+    ("sender", "why"),
+    [
+        (Sender(1, 1.0, 1001, 1001, "init", "/sbin/init"), "init"),
+        (Sender(5, 1.0, 0, 0, "php", "/usr/bin/php"), "a process of root"),
+        (Sender(5, 1.0, 1001, 0, "php", "/usr/bin/php"), "a process of root"),
+        (Sender(5, 1.0, 103, 103, "exim4", "/usr/sbin/exim4"), "a process of an MTA user"),
+        (Sender(5, 1.0, 1001, 1001, "x", "/usr/sbin/exim4"), "the MTA"),
+        (
+            Sender(5, 1.0, 1001, 1001, "php-fpm8.2", "/usr/sbin/php-fpm8.2",
+                   ("php-fpm: master process (/etc/php/8.2/fpm/php-fpm.conf)",)),
+            "php-fpm's master",
+        ),
+        (Sender(5, None, 1001, 1001, "php", "/usr/bin/php"), "start time unknown"),
+    ],
+)  # fmt: skip
+def test_unstoppable_processes(sender: Sender, why: str) -> None:
+    assert (unstoppable(sender, rules()) or "").startswith(why)
+
+
+def test_a_sender_renamed_like_a_daemon_is_still_stopped() -> None:
+    # a perl script calling itself "exim" or "sshd": judged by its executable, not its name
+    for name in ("exim", "sshd", "php-fpm: master process"):
+        fake = Sender(5, 1.0, 1001, 1001, name, "/usr/bin/perl", (name,))
+        assert unstoppable(fake, rules()) is None
+    worker = Sender(5, 1.0, 1001, 1001, "php-fpm8.2", "/usr/sbin/php-fpm8.2", ("php-fpm: pool u",))
+    assert unstoppable(worker, rules()) is None
+
+
+def test_stop_signal_kill_and_switches() -> None:
+    got = decide(Situation(incident(3), sender=SENDER), rules(responses__stop_signal="kill"))
+    assert isinstance(got[1], StopProcess) and got[1].signal == "kill"
+    off = rules(responses__block=False, responses__stop=False, responses__quarantine=False)
+    assert decide(Situation(incident(9), sender=SENDER, scan=MALICIOUS), off) == []
+
+
+def test_suspend_is_off_by_default_and_runs_the_configured_command() -> None:
+    assert not any(
+        isinstance(d, SuspendAccount)
+        for d in decide(Situation(incident(1), scan=MALICIOUS), rules())
+    )
+    r = rules(responses__suspend=True, responses__suspend_command=["/scripts/suspendacct"])
+    (s,) = [d for d in decide(Situation(incident(1), scan=MALICIOUS), r) if
+            isinstance(d, SuspendAccount)]  # fmt: skip
+    assert s.command == ("/scripts/suspendacct", "u")
+    assert suspend_argv(["plesk", "bin", "subscription", "--suspend", "{account}"], "u; rm") == (
+        "plesk", "bin", "subscription", "--suspend", "u; rm",
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"responses__block_after": 0},
+        {"responses__stop_signal": "term"},
+        {"responses__block_verdicts": ["mta"]},
+        {"responses__block_timeout": -1},
+        {"responses__quarantine_dir": "relative/q"},
+        {"responses__suspend": True},
+    ],
+)
+def test_config_errors(bad: dict[str, Any]) -> None:
+    with pytest.raises(ConfigError):
+        cfg(**bad)
+
+
+def test_unknown_responses_key_is_an_error() -> None:
+    with pytest.raises(ConfigError, match="unknown key"):
+        cfg(responses__blok=True)
+
+
+# ---------------------------------------------------------------------------- the Responder
+class FakeBlocker:
+    def __init__(self, fail: bool = False) -> None:
+        self.blocked: list[tuple[int, int]] = []
+        self.fail = fail
+
+    def block(self, uid: int, timeout: int) -> None:
+        from spamtrace.errors import FirewallError
+
+        if self.fail:
+            raise FirewallError("nft load failed: no nft here")
+        self.blocked.append((uid, timeout))
+
+
+def responder(mode: str, blocker: FakeBlocker) -> Responder:
+    return Responder(cfg(mode=mode), MTA, blocker=blocker, clock=lambda: 5.0)  # type: ignore[arg-type]
+
+
+def test_observe_records_would_and_does_nothing() -> None:
+    b = FakeBlocker()
+    r = responder("observe", b)
+    t = IncidentTracker()
+    att = attempt(100.0)
+    r.on_attempt(att, t.add(att).incident)
+    assert [(a.action, a.status) for a in r.records] == [("block-uid", "would")]
+    assert r.records[0].undo is None and "block SMTP egress of uid 1001" in r.records[0].detail
+    assert b.blocked == []
+    att2 = attempt(101.0)
+    assert r.on_attempt(att2, t.add(att2).incident) == []  # once per incident
+    assert len(r.records) == 1
+
+
+def test_enforce_blocks_on_the_worker_and_records_failures_with_the_reason() -> None:
+    b = FakeBlocker()
+    r = responder("enforce", b)
+    att = attempt(100.0)
+    decided = r.on_attempt(att, IncidentTracker().add(att).incident)
+    assert [type(d) for d in decided] == [BlockUid]
+    assert r.wait(5.0)
+    (rec,) = r.records
+    assert (rec.action, rec.status, rec.undo) == ("block-uid", "done", "spamtrace release 1001")
+    assert b.blocked == [(1001, 3600)]
+    r.close()
+    bad = responder("enforce", FakeBlocker(fail=True))
+    bad.on_attempt(att, IncidentTracker().add(att).incident)
+    assert bad.wait(5.0)
+    (rec,) = bad.records
+    assert rec.status == "failed" and "no nft here" in rec.detail
+    bad.close()
+
+
+def test_emit_gets_every_record_from_the_workers() -> None:
+    got: list[str] = []
+    r = responder("enforce", FakeBlocker())
+    r.emit = lambda rec: got.append(f"{rec.action} {rec.status}")
+    att = attempt(100.0)
+    r.on_attempt(att, IncidentTracker().add(att).incident)
+    r.close(5.0)
+    assert got == ["block-uid done"] and r.records == []

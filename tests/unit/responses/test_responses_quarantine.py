@@ -1,0 +1,161 @@
+"""Quarantine: move, restore byte for byte, and the hostile cases (symlinks, swaps, links)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import stat
+from pathlib import Path
+
+import pytest
+
+from spamtrace.actions.quarantine import Quarantine, QuarantineError
+from spamtrace.errors import UsageError
+
+BODY = b"<?php $s=fsockopen('203.0.113.9',25); /* spam */ ?>\n"
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    d = tmp_path / "home" / "u" / "public_html" / "wp-content" / "uploads"
+    d.mkdir(parents=True)
+    f = d / "x.php"
+    f.write_bytes(BODY)
+    os.chmod(f, 0o640)
+    os.utime(f, ns=(1_600_000_000_123_456_789, 1_500_000_000_987_654_321))
+    return f
+
+
+@pytest.fixture
+def q(tmp_path: Path) -> Quarantine:
+    return Quarantine(str(tmp_path / "var" / "quarantine"))
+
+
+def test_move_and_restore_byte_for_byte_with_mode_and_times(site: Path, q: Quarantine) -> None:
+    before = os.stat(site)
+    item = q.add(str(site), incident="inc-1", rules=("mailer.raw-smtp-dialogue",))
+    assert not site.exists()
+    assert item.sha256 == hashlib.sha256(BODY).hexdigest() and item.size == len(BODY)
+    assert (item.uid, item.gid, item.mode) == (before.st_uid, before.st_gid, 0o640)
+    assert item.mtime_ns == before.st_mtime_ns and item.atime_ns == before.st_atime_ns
+    qdir = Path(q.directory)
+    assert stat.S_IMODE(qdir.stat().st_mode) == 0o700
+    manifest = json.loads((qdir / item.id / "manifest.json").read_text())
+    assert manifest["path"] == str(site) and manifest["incident"] == "inc-1"
+    assert manifest["rules"] == ["mailer.raw-smtp-dialogue"] and manifest["mode"] == "0640"
+    assert stat.S_IMODE((qdir / item.id / "data").stat().st_mode) == 0o600
+    assert [i.id for i in q.items()] == [item.id]
+    q.restore(item.id)
+    after = os.stat(site)
+    assert site.read_bytes() == BODY
+    assert stat.S_IMODE(after.st_mode) == 0o640
+    assert (after.st_uid, after.st_gid) == (before.st_uid, before.st_gid)
+    assert after.st_mtime_ns == before.st_mtime_ns and after.st_atime_ns == before.st_atime_ns
+    assert q.items() == []
+
+
+def test_a_symlink_is_refused_and_its_target_untouched(
+    site: Path, q: Quarantine, tmp_path: Path
+) -> None:
+    target = tmp_path / "passwd"
+    target.write_text("root:x:0:0::/root:/bin/bash\n")
+    site.unlink()
+    site.symlink_to(target)
+    with pytest.raises(QuarantineError, match="symlink"):
+        q.add(str(site))
+    assert target.read_text() == "root:x:0:0::/root:/bin/bash\n"
+    assert site.is_symlink() and q.items() == []
+
+
+def test_a_symlinked_folder_in_the_path_is_refused(
+    site: Path, q: Quarantine, tmp_path: Path
+) -> None:
+    link = tmp_path / "home" / "u" / "www"
+    link.symlink_to(site.parent)
+    with pytest.raises(QuarantineError, match="symlink or not a folder"):
+        q.add(str(link / "x.php"))
+    assert site.read_bytes() == BODY
+
+
+def test_a_swap_between_check_and_move_is_refused(
+    site: Path, q: Quarantine, tmp_path: Path
+) -> None:
+    target = tmp_path / "passwd"
+    target.write_text("root:x:0:0\n")
+
+    def swap() -> None:  # the account replaces its script by a link while we copy it
+        site.unlink()
+        site.symlink_to(target)
+
+    q.before_unlink = swap
+    with pytest.raises(QuarantineError, match="swapped"):
+        q.add(str(site))
+    assert target.read_text() == "root:x:0:0\n" and site.is_symlink()
+    assert q.items() == [] and os.listdir(q.directory) == []  # the copy was dropped
+
+
+def test_a_hard_linked_file_is_copied_and_its_other_name_kept(site: Path, q: Quarantine) -> None:
+    other = site.parent.parent / "other-name.php"
+    os.link(site, other)
+    item = q.add(str(site))
+    assert not site.exists() and other.read_bytes() == BODY
+    assert any("hard-linked (2 names)" in n for n in item.notes)
+    # the quarantined copy is its own inode: writing through the other name cannot change it
+    other.write_bytes(b"changed")
+    data = Path(q.directory) / item.id / "data"
+    assert data.read_bytes() == BODY and data.stat().st_nlink == 1
+
+
+def test_restore_refuses_a_file_that_appeared_unless_forced(site: Path, q: Quarantine) -> None:
+    item = q.add(str(site))
+    site.write_bytes(b"new index")
+    with pytest.raises(QuarantineError, match="appeared"):
+        q.restore(item.id)
+    assert site.read_bytes() == b"new index" and len(q.items()) == 1
+    q.restore(item.id, force=True)
+    assert site.read_bytes() == BODY
+
+
+def test_delete_and_unknown_ids(site: Path, q: Quarantine) -> None:
+    item = q.add(str(site))
+    q.delete(item.id)
+    assert q.items() == []
+    for bad in ("q-nope", "../etc", ""):
+        with pytest.raises(UsageError):
+            q.restore(bad)
+
+
+def test_a_quarantine_dir_open_to_others_is_refused(site: Path, q: Quarantine) -> None:
+    os.makedirs(q.directory, mode=0o755)
+    os.chmod(q.directory, 0o755)
+    with pytest.raises(QuarantineError, match="mode 0700"):
+        q.add(str(site))
+    assert site.read_bytes() == BODY
+
+
+def test_a_failed_copy_leaves_the_original(
+    site: Path, q: Quarantine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+
+    real_write = os.write
+
+    def full(fd: int, data: bytes | memoryview) -> int:
+        if len(data) == len(BODY):
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real_write(fd, data)
+
+    monkeypatch.setattr(os, "write", full)
+    with pytest.raises(QuarantineError, match="full"):
+        q.add(str(site))
+    monkeypatch.undo()
+    assert site.read_bytes() == BODY and os.listdir(q.directory) == []
+
+
+def test_a_directory_or_fifo_is_not_a_regular_file(tmp_path: Path, q: Quarantine) -> None:
+    fifo = tmp_path / "f.php"
+    os.mkfifo(fifo)
+    with pytest.raises(QuarantineError, match="not a regular file"):
+        q.add(str(fifo))
+    assert fifo.exists()

@@ -1,0 +1,162 @@
+"""`spamtrace scan` against files shaped to blind it: padding, links, special files, names."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+from pathlib import Path
+
+import pytest
+from scanner_helpers import isolate_config, run_json
+
+from spamtrace.cli.main import main
+from spamtrace.scanner.engine import OVERSIZED_RULE, Limits, scan_file
+from spamtrace.scanner.rules import load_rules, load_yara
+
+MAILER = (
+    b'$list = explode("\\n", $_POST["list"]);\n'
+    b'foreach ($list as $t) { mail($t, $_POST["s"], $_POST["b"]); }\n'
+)
+
+
+@pytest.fixture(autouse=True)
+def _isolated_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    isolate_config(tmp_path, monkeypatch)
+
+
+_run_json = run_json
+
+
+def _padding(pieces: int) -> bytes:
+    return b"$x = " + b'"a".' * pieces + b'"a";\n'
+
+
+def test_a_cut_short_file_keeps_what_was_found(tmp_path: Path) -> None:
+    # the mailer first, then padding; a clock that moves one "second" per look at it
+    path = tmp_path / "pad.php"
+    path.write_bytes(b"<?php\n" + MAILER + _padding(20_000))
+    rules, yara = load_rules(), load_yara()
+    looks = iter(range(100_000))
+    unlimited = Limits(stop_at_score=0, file_timeout=1e9)
+    full = scan_file(str(path), unlimited, rules, yara, clock=lambda: next(looks))
+    assert not full.incomplete and full.verdict.value == "malicious"
+    spent = full.seconds  # how many looks the whole analysis takes
+    looks = iter(range(100_000))
+    limits = Limits(stop_at_score=0, file_timeout=spent * 0.6)
+    report = scan_file(str(path), limits, rules, yara, clock=lambda: next(looks))
+    assert report.incomplete
+    assert any(n.startswith("cut short") for n in report.notes)
+    assert report.findings, "the findings made before the budget ran out were thrown away"
+    assert {f.rule for f in report.findings} <= {f.rule for f in full.findings}
+    assert report.verdict.value in ("suspicious", "malicious")
+
+
+def test_a_cut_short_file_with_nothing_found_is_not_clean(tmp_path: Path) -> None:
+    path = tmp_path / "p.php"
+    path.write_bytes(b"<?php\n" + _padding(1000) + MAILER)
+    ticks = iter(range(10_000))
+    report = scan_file(
+        str(path), Limits(file_timeout=2), load_rules(), load_yara(), clock=lambda: next(ticks)
+    )
+    assert report.verdict.value == "skipped"
+    assert report.reason is not None and "cut short" in report.reason
+    assert report.incomplete
+
+
+def test_oversized_php_is_a_finding_and_its_head_is_scanned(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "cfg.toml").write_text("[scan]\nmax_file_size = 4096\n")
+    os.environ["SPAMTRACE_CONFIG"] = str(tmp_path / "cfg.toml")
+    head = tmp_path / "head.php"
+    head.write_bytes(b"<?php\n" + MAILER + b"//" + b"a" * 10_000 + b"\n")
+    tail = tmp_path / "tail.php"
+    tail.write_bytes(b"x" * 10_000 + b"<?php " + MAILER)
+    video = tmp_path / "movie.mp4"
+    video.write_bytes(b"\x00\x00\x00\x18ftypmp42" + b"\x00" * 10_000)
+    rc, doc = _run_json(capsys, "--min-verdict", "clean", "--jobs", "1", str(tmp_path))
+    by = {Path(f["path"]).name: f for f in doc["files"]}
+    assert rc == 1
+    assert by["head.php"]["verdict"] == "malicious"  # the mailer is in the analysed head
+    assert OVERSIZED_RULE in {f["rule"] for f in by["head.php"]["findings"]}
+    assert by["tail.php"]["verdict"] == "suspicious"  # PHP past the limit: the size says it
+    assert [f["rule"] for f in by["tail.php"]["findings"]] == [OVERSIZED_RULE]
+    assert by["tail.php"]["incomplete"] is True
+    assert by["movie.mp4"]["verdict"] == "clean"  # no PHP anywhere in it
+    assert by["movie.mp4"]["incomplete"] is False
+    assert doc["summary"]["not_examined"] == 2
+
+
+def test_links_and_special_files_are_listed_never_followed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    tree = tmp_path / "site"
+    tree.mkdir()
+    (tree / "index.php").write_text("<?php echo 'hi';\n")
+    (tree / "shadow.php").symlink_to("/etc/shadow")
+    (tree / "same.php").symlink_to("index.php")
+    os.mkfifo(tree / "pipe")
+    sock = socket.socket(socket.AF_UNIX)
+    sock.bind(str(tree / "sock"))
+    try:
+        rc, doc = _run_json(capsys, "--jobs", "1", str(tree))
+    finally:
+        sock.close()
+    reasons = {Path(f["path"]).name: f["reason"] for f in doc["files"]}
+    assert reasons["shadow.php"] == "symlink out of the scanned tree (not followed) -> /etc/shadow"
+    assert reasons["same.php"] == "symlink (not followed) -> index.php"
+    assert reasons["pipe"] == "FIFO: not opened"
+    assert reasons["sock"] == "socket: not opened"
+    assert doc["summary"]["files"] == 1
+    assert rc == 0  # listed, but nothing that holds code went unexamined
+
+
+def test_a_root_named_through_a_symlink_is_scanned(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    real = tmp_path / "real.php"
+    real.write_bytes(b"<?php\n" + MAILER)
+    link = tmp_path / "link.php"
+    link.symlink_to(real)
+    rc, doc = _run_json(capsys, "--jobs", "1", str(link))
+    assert rc == 1
+    assert doc["files"][0]["verdict"] == "malicious"
+
+
+def test_empty_scan_is_not_clean(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "empty").mkdir()
+    assert main(["scan", "--jobs", "1", str(tmp_path / "empty")]) == 1
+    assert "0 files scanned" in capsys.readouterr().out
+
+
+def test_jobs_capped_at_the_cpus(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "site").mkdir()
+    (tmp_path / "site" / "a.php").write_text("<?php echo 1;\n")
+    rc = main(["scan", "--json", "--jobs", "100000", str(tmp_path / "site")])
+    out, err = capsys.readouterr()
+    assert rc == 0
+    assert json.loads(out)["summary"]["files"] == 1
+    assert f"--jobs 100000 capped at the {os.cpu_count()} CPUs" in err
+
+
+def test_undecodable_and_escaped_names_differ_in_json(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    raw = os.fsencode(str(tmp_path)) + b"/\xff.php"
+    Path(os.fsdecode(raw)).write_bytes(b"<?php eval(base64_decode($_POST['x']));\n")
+    (tmp_path / "\\xff.php").write_bytes(b"<?php eval(base64_decode($_POST['x']));\n")
+    _, doc = _run_json(capsys, "--jobs", "1", str(tmp_path))
+    keys = {(f["path"], f.get("path_hex")) for f in doc["files"]}
+    assert len(keys) == 2
+    assert (str(tmp_path) + "/\\xff.php", raw.hex()) in keys
+
+
+def test_emoji_codes_in_names_print_as_typed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / ":smile:.php").write_bytes(b"<?php eval(base64_decode($_POST['x']));\n")
+    main(["scan", "--jobs", "1", str(tmp_path)])
+    out = capsys.readouterr().out
+    assert ":smile:.php" in out
+    assert "\N{SMILING FACE WITH SMILING EYES}" not in out and "😄" not in out
