@@ -25,25 +25,25 @@ Every effective value remembers where it came from (``spamtrace config show``).
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import os
 import stat
 import sys
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from spamtrace import record
 from spamtrace.errors import ConfigError
 from spamtrace.model import DEFAULT_SMTP_PORTS
-from spamtrace.record import Record, field
 
-TYPE_CHECKING = False  # typing is imported only to check a layer's values (start-up cost)
 if TYPE_CHECKING:
-    from collections.abc import Callable, Mapping
+    from collections.abc import Callable
     from types import ModuleType
-    from typing import Any, ClassVar
 
 
 def _toml() -> ModuleType:
-    """tomllib (or tomli on 3.10), imported only when a layer needs parsing (start-up cost)."""
+    """tomllib (or tomli on 3.10)."""
     if sys.version_info >= (3, 11):
         import tomllib
     else:  # pragma: no cover
@@ -95,20 +95,23 @@ def default_range(key: str) -> Range:
     return _ANY_NUMBER
 
 
-class SmtpSection(Record):
+@dataclass(frozen=True, slots=True)
+class SmtpSection:
     ports: list[int] = field(default_factory=lambda: list(DEFAULT_SMTP_PORTS))
     relay_ports: list[int] = field(default_factory=lambda: [25])
 
     limits: ClassVar[Mapping[str, Range]] = {"ports": PORT, "relay_ports": PORT}
 
 
-class MtaSection(Record):
+@dataclass(frozen=True, slots=True)
+class MtaSection:
     # extra MTA service users and executables, added to what is detected
     users: list[str] = field(default_factory=list)
     exes: list[str] = field(default_factory=list)
 
 
-class AccountsSection(Record):
+@dataclass(frozen=True, slots=True)
+class AccountsSection:
     min_uid: int = 1000  # uids below this are system users, not hosting accounts
     cpanel_users_dir: str = "/var/cpanel/users"
     cpanel_userdomains: str = "/etc/userdomains"
@@ -123,14 +126,16 @@ class AccountsSection(Record):
     )
 
 
-class SubmissionSection(Record):
+@dataclass(frozen=True, slots=True)
+class SubmissionSection:
     # non-MTA submissions (465/587/2525) from these accounts/users are `allowed` (quiet)
     allow_accounts: list[str] = field(default_factory=list)
     # destinations: "host", "host:port", "ip", "ip:port", "cidr", "[v6]:port"
     allow_destinations: list[str] = field(default_factory=list)
 
 
-class WatchSection(Record):
+@dataclass(frozen=True, slots=True)
+class WatchSection:
     poll_interval: float = 0.01  # sock_diag fallback polling period, seconds
     queue_size: int = 100_000  # events queued between reader and store before loss is counted
     exec_cache_size: int = 65_536
@@ -142,7 +147,8 @@ class WatchSection(Record):
     }
 
 
-class DaemonSection(Record):
+@dataclass(frozen=True, slots=True)
+class DaemonSection:
     # `spamtrace status` asks the daemon over this unix socket (mode 0600, root only)
     socket: str = "/run/spamtrace/control.sock"
     # seconds between checks of the firewall table against the last confirmed policy
@@ -153,7 +159,8 @@ class DaemonSection(Record):
     limits: ClassVar[Mapping[str, Range]] = {"firewall_check_interval": Range(1, 24 * 3600)}
 
 
-class StoreSection(Record):
+@dataclass(frozen=True, slots=True)
+class StoreSection:
     path: str = "/var/lib/spamtrace/spamtrace.db"
     retention_days: int = 90
     max_events: int = 2_000_000
@@ -164,7 +171,8 @@ class StoreSection(Record):
     }
 
 
-class FirewallSection(Record):
+@dataclass(frozen=True, slots=True)
+class FirewallSection:
     mode: str = "owner"  # owner | relay | redirect
     nflog_group: int = 2525
     allow_users: list[str] = field(default_factory=list)
@@ -190,7 +198,8 @@ class FirewallSection(Record):
     }
 
 
-class ScanSection(Record):
+@dataclass(frozen=True, slots=True)
+class ScanSection:
     max_file_size: int = 16 * 1024 * 1024
     file_timeout: float = 2.0
     cross_filesystems: bool = False
@@ -202,7 +211,8 @@ class ScanSection(Record):
     }
 
 
-class AuditSection(Record):
+@dataclass(frozen=True, slots=True)
+class AuditSection:
     dnsbl_zones: list[str] = field(
         default_factory=lambda: [
             "zen.spamhaus.org",
@@ -221,12 +231,14 @@ class AuditSection(Record):
     ignore: list[str] = field(default_factory=list)
 
 
-class MetricsSection(Record):
+@dataclass(frozen=True, slots=True)
+class MetricsSection:
     # the Prometheus endpoint of `daemon` and `watch`: "host:port" or "[v6]:port"; "" = off
     listen: str = "127.0.0.1:9945"
 
 
-class EventsSection(Record):
+@dataclass(frozen=True, slots=True)
+class EventsSection:
     # JSON lines (Elastic Common Schema names) for log pipelines: a file ("" = none), reopened
     # when logrotate renames or removes it; and/or one syslog datagram per line (the journal
     # reads /dev/log too)
@@ -235,7 +247,8 @@ class EventsSection(Record):
     syslog_socket: str = "/dev/log"
 
 
-class AlertsSection(Record):
+@dataclass(frozen=True, slots=True)
+class AlertsSection:
     # the channel tables are checked key by key in spamtrace.sinks.alerts.settings
     min_verdict: str = "suspicious"  # submission | suspicious | malicious
     host: str = ""  # the name alerts give this server ("" = its FQDN)
@@ -253,7 +266,8 @@ class AlertsSection(Record):
     }
 
 
-class ResponsesSection(Record):
+@dataclass(frozen=True, slots=True)
+class ResponsesSection:
     """What ``mode = "enforce"`` does (``observe`` records the same decisions as "would")."""
 
     # block the uid's SMTP egress (set blocked_uids in table inet spamtrace)
@@ -287,7 +301,8 @@ class ResponsesSection(Record):
     }
 
 
-class MailSection(Record):
+@dataclass(frozen=True, slots=True)
+class MailSection:
     # mail logs read by `mail`, `check` and the daemon; the ones that exist are read
     exim_logs: list[str] = field(
         default_factory=lambda: [
@@ -329,7 +344,8 @@ class MailSection(Record):
     }
 
 
-class Config(Record):
+@dataclass(frozen=True, slots=True)
+class Config:
     mode: str = "observe"  # observe | enforce
     smtp: SmtpSection = field(default_factory=SmtpSection)
     mta: MtaSection = field(default_factory=MtaSection)
@@ -366,14 +382,22 @@ _MODES = ("observe", "enforce")
 _FIREWALL_MODES = ("owner", "relay", "redirect")
 
 
+def _field_names(obj: Any) -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(obj))
+
+
+def _is_section(value: Any) -> bool:
+    return dataclasses.is_dataclass(value) and not isinstance(value, type)
+
+
 def _as_dict(cfg: Config) -> dict[str, Any]:
     out: dict[str, Any] = {}
-    for name in record.fields(cfg):
+    for name in _field_names(cfg):
         if name == "sources":
             continue
         value = getattr(cfg, name)
-        if record.is_record(value):
-            value = {key: _copied(getattr(value, key)) for key in record.fields(value)}
+        if _is_section(value):
+            value = {key: _copied(getattr(value, key)) for key in _field_names(value)}
         out[name] = value
     return out
 
@@ -386,31 +410,31 @@ def _copied(value: Any) -> Any:
     return value
 
 
-_SECTIONS: dict[str, type[Record]] = {}
+_SECTIONS: dict[str, type[Any]] = {}
 
 
-def _section_types() -> dict[str, type[Record]]:
+def _section_types() -> dict[str, type[Any]]:
     """Section name -> its record class, in declaration order."""
     if not _SECTIONS:
         default = Config()
-        for name in record.fields(Config):
+        for name in _field_names(Config):
             value = getattr(default, name)
-            if record.is_record(value):
+            if _is_section(value):
                 _SECTIONS[name] = type(value)
     return _SECTIONS
 
 
-def _key_types(section: type[Record]) -> dict[str, Any]:
+def _key_types(section: type[Any]) -> dict[str, Any]:
     """Key -> expected type of one section (typing is imported here, only when needed)."""
     import typing
     from collections.abc import Mapping
 
     localns = {"Any": typing.Any, "ClassVar": typing.ClassVar, "Mapping": Mapping}
     hints = typing.get_type_hints(section, localns=localns)
-    return {key: hints[key] for key in record.fields(section)}
+    return {key: hints[key] for key in _field_names(section)}
 
 
-def _range_of(section: type[Record], key: str) -> Range:
+def _range_of(section: type[Any], key: str) -> Range:
     limits: Mapping[str, Range] = getattr(section, "limits", {})
     return limits.get(key) or default_range(key)
 
@@ -446,7 +470,7 @@ def _kind(value: Any) -> str:
     return names.get(type(value), type(value).__name__)
 
 
-def _check_tables(section: type[Record], key: str, value: Any, where: str) -> Any:
+def _check_tables(section: type[Any], key: str, value: Any, where: str) -> Any:
     """The tables of a list-of-tables key: every key known, typed and in range."""
     schema: Mapping[str, Any] | None = getattr(section, "tables", {}).get(key)
     if schema is None:
@@ -769,7 +793,7 @@ def effective_values(cfg: Config) -> list[tuple[str, Any, str]]:
     rows: list[tuple[str, Any, str]] = [("mode", cfg.mode, cfg.sources.get("mode", "default"))]
     for name in _section_types():
         section = getattr(cfg, name)
-        for key_name in record.fields(section):
+        for key_name in _field_names(section):
             key = f"{name}.{key_name}"
             value = _redacted(getattr(section, key_name))
             rows.append((key, value, cfg.sources.get(key, "default")))
@@ -805,7 +829,7 @@ def render_toml(cfg: Config, *, origins: bool = True) -> str:
         section = getattr(cfg, name)
         lines.append("")
         lines.append(f"[{name}]")
-        for key_name in record.fields(section):
+        for key_name in _field_names(section):
             key = f"{name}.{key_name}"
             value = _redacted(getattr(section, key_name))
             lines.append(f"{key_name} = {toml_value(value)}{note(key)}")

@@ -4,8 +4,7 @@ sources -> ``SocketRecord`` / ``SmtpConnectAttempted`` / ``SmtpConnectBlocked`` 
 attribution -> ``ProcessInfo`` + ``Account`` (who did it, and how that was learned)
 policy -> ``Verdict`` + reasons (pure decision) -> ``Connection`` (all of it together)
 
-All are frozen, slotted records (:mod:`spamtrace.record`: a frozen dataclass's shape without
-its import cost). A process is identified by pid *and* start time, never
+All are frozen, slotted dataclasses. A process is identified by pid *and* start time, never
 a bare pid (pids are reused). Every attributed object says how it was attributed
 (:class:`AttributionMethod`) so degraded information is visible to the user.
 """
@@ -13,10 +12,10 @@ a bare pid (pids are reused). Every attributed object says how it was attributed
 from __future__ import annotations
 
 import enum
+import ipaddress
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from spamtrace.record import Record
-
-TYPE_CHECKING = False  # typing is not imported at run time (start-up cost)
 if TYPE_CHECKING:
     from typing import TypeAlias
 
@@ -121,7 +120,8 @@ _KERNEL_STATES = {
 _KERNEL_NUMBERS = {v: k for k, v in _KERNEL_STATES.items()}
 
 
-class Endpoint(Record):
+@dataclass(frozen=True, slots=True)
+class Endpoint:
     """An IP address and port. ``str()`` gives ``ip:port`` or ``[ipv6]:port``."""
 
     ip: str
@@ -135,20 +135,17 @@ class Endpoint(Record):
     @property
     def is_loopback(self) -> bool:
         """127.0.0.0/8, ::1, or an IPv4-mapped 127.x address (False for anything unparsable)."""
-        from _socket import AF_INET, AF_INET6, inet_pton
-
         try:
-            if ":" not in self.ip:
-                return inet_pton(AF_INET, self.ip)[0] == 127
-            packed = inet_pton(AF_INET6, self.ip.partition("%")[0])  # without a scope id
-        except (OSError, ValueError):
+            addr = ipaddress.ip_address(self.ip)
+        except ValueError:
             return False
-        if packed[:12] == b"\0" * 10 + b"\xff\xff":
-            return packed[12] == 127
-        return packed == b"\0" * 15 + b"\x01"
+        if isinstance(addr, ipaddress.IPv6Address) and addr.ipv4_mapped is not None:
+            return addr.ipv4_mapped.is_loopback
+        return addr.is_loopback
 
 
-class SocketRecord(Record):
+@dataclass(frozen=True, slots=True)
+class SocketRecord:
     """One TCP socket as the kernel reported it (sock_diag or /proc/net/tcp*)."""
 
     family: int  # socket.AF_INET / AF_INET6
@@ -160,7 +157,8 @@ class SocketRecord(Record):
     source: str  # "sockdiag" or "procnet"
 
 
-class ParentProcess(Record):
+@dataclass(frozen=True, slots=True)
+class ParentProcess:
     """One step of a process's parent chain."""
 
     pid: int
@@ -169,7 +167,8 @@ class ParentProcess(Record):
     uid: int | None
 
 
-class ProcessInfo(Record):
+@dataclass(frozen=True, slots=True)
+class ProcessInfo:
     """What is known about a process, and how it was learned."""
 
     pid: int
@@ -197,7 +196,8 @@ class AccountKind(str, enum.Enum):
     UNKNOWN = "unknown"
 
 
-class Account(Record):
+@dataclass(frozen=True, slots=True)
+class Account:
     """The hosting account a uid belongs to."""
 
     name: str
@@ -209,7 +209,8 @@ class Account(Record):
     via: str = ""
 
 
-class Connection(Record):
+@dataclass(frozen=True, slots=True)
+class Connection:
     """A socket to a remote SMTP port, attributed and judged."""
 
     socket: SocketRecord
@@ -220,7 +221,8 @@ class Connection(Record):
     advice: tuple[str, ...] = ()  # "what to do next" lines (commands, folders)
 
 
-class SmtpConnectAttempted(Record):
+@dataclass(frozen=True, slots=True)
+class SmtpConnectAttempted:
     """A process moved a TCP socket to SYN_SENT towards an SMTP port (tracepoint event).
 
     ``monotonic`` is the kernel timestamp (trace_clock mono, comparable with
@@ -238,7 +240,8 @@ class SmtpConnectAttempted(Record):
     source: str = "tracepoint"
 
 
-class SmtpConnectBlocked(Record):
+@dataclass(frozen=True, slots=True)
+class SmtpConnectBlocked:
     """The firewall rejected a SYN to an SMTP port (NFLOG record: uid/gid, no pid)."""
 
     wall: float
@@ -250,14 +253,16 @@ class SmtpConnectBlocked(Record):
     source: str = "nflog"
 
 
-class Skipped(Record):
+@dataclass(frozen=True, slots=True)
+class Skipped:
     """'Could not look' as a result: what was not examined, and why."""
 
     what: str
     reason: str
 
 
-class AttributedAttempt(Record):
+@dataclass(frozen=True, slots=True)
+class AttributedAttempt:
     """A connect attempt (seen or blocked) with who made it and the verdict."""
 
     event: SmtpConnectAttempted | SmtpConnectBlocked

@@ -66,22 +66,6 @@ def escape_argv(argv: tuple[str, ...] | list[str]) -> str:
     return " ".join(escape(arg) for arg in argv)
 
 
-_SHELL_SAFE = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_@%+=:,./-")
-
-
-def shell_quote(value: str) -> str:
-    """Quote ``value`` for a POSIX shell, exactly as ``shlex.quote`` does.
-
-    Written out because ``shlex`` imports ``re`` (~13 ms at start-up here) and ``check`` quotes
-    every suggested command. A test holds it equal to ``shlex.quote``.
-    """
-    if not value:
-        return "''"
-    if _SHELL_SAFE.issuperset(value):
-        return value
-    return "'" + value.replace("'", "'\"'\"'") + "'"
-
-
 def json_safe(value: str) -> str:
     """Make a str that may carry surrogate escapes encodable as UTF-8 JSON.
 

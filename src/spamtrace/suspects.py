@@ -8,8 +8,8 @@ Shared by ``check`` (one budget for a whole run) and the engine's incident scans
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING
 
-TYPE_CHECKING = False  # typing is not imported at run time (start-up cost of `check`)
 if TYPE_CHECKING:
     from collections.abc import Sequence
     from typing import Any

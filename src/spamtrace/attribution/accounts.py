@@ -24,13 +24,13 @@ file an attacker can influence must never stop the report.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import pwd
 from collections.abc import Iterable
 
 from spamtrace.config import AccountsSection
 from spamtrace.model import Account, AccountKind
-from spamtrace.record import replace
 
 #: At most this many domains per account (a reseller can own thousands).
 MAX_DOMAINS = 200
@@ -238,7 +238,7 @@ class AccountResolver:
         account = self.for_uid(uid)
         if account is None or account.kind is AccountKind.SYSTEM:
             return None
-        return replace(account, via=f"path {path}")
+        return dataclasses.replace(account, via=f"path {path}")
 
     def for_process(self, uid: int | None, paths: Iterable[str | None] = ()) -> Account | None:
         """The account of a process: by its uid, or, when the uid is a web server's

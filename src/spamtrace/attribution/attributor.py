@@ -159,7 +159,7 @@ class Attributor:
 
 def _fill_from(live: ProcessInfo, cached: ProcessInfo) -> ProcessInfo:
     """A live read that lost fields (the process was exiting), completed from the exec cache."""
-    from spamtrace.record import replace
+    from dataclasses import replace
 
     return replace(
         live,
@@ -176,7 +176,7 @@ def _fill_from(live: ProcessInfo, cached: ProcessInfo) -> ProcessInfo:
 
 
 def _with_method(info: ProcessInfo, method: AttributionMethod) -> ProcessInfo:
-    from spamtrace.record import replace
+    from dataclasses import replace
 
     return replace(info, method=method)
 

@@ -20,13 +20,13 @@ Entries handed out carry ``method=exec-cache`` so reports show how the process w
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import posixpath
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from spamtrace import record
 from spamtrace.model import AttributionMethod, ParentProcess, ProcessInfo
 from spamtrace.sources.proc_connector import ProcEvent, ProcEventKind
 
@@ -170,7 +170,7 @@ class ExecCache:
             known = self._entries.get(pid)
             if known is not None:
                 # the process was gone too soon: keep what its fork told us, fill in the rest
-                info = record.replace(
+                info = dataclasses.replace(
                     info,
                     exe=info.exe or known.info.exe,
                     cwd=info.cwd or known.info.cwd,
@@ -186,21 +186,21 @@ class ExecCache:
             elif info.uid is None:
                 return
         if info.method is not AttributionMethod.EXEC_CACHE:
-            info = record.replace(info, method=AttributionMethod.EXEC_CACHE)
+            info = dataclasses.replace(info, method=AttributionMethod.EXEC_CACHE)
         self._put(pid, _Entry(info, when))
 
     def on_fork(self, parent: int, child: int, when: float) -> None:
         entry = self._entries.get(parent)
         if entry is None:
             return
-        info = record.replace(entry.info, pid=child, start_time=None)
+        info = dataclasses.replace(entry.info, pid=child, start_time=None)
         self._put(child, _Entry(info, when))
 
     def on_uid(self, pid: int, ruid: int | None, euid: int | None) -> None:
         entry = self._entries.get(pid)
         if entry is None:
             return
-        entry.info = record.replace(
+        entry.info = dataclasses.replace(
             entry.info,
             uid=ruid if ruid is not None else entry.info.uid,
             euid=euid if euid is not None else entry.info.euid,

@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import os
 import posixpath
+from dataclasses import dataclass
 
 from spamtrace.config import MtaSection
-from spamtrace.record import Record
 
 #: kind -> (service user names, binaries that open outbound SMTP connections)
 KNOWN_MTAS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
@@ -47,7 +47,8 @@ KNOWN_MTAS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 }
 
 
-class MtaIdentity(Record):
+@dataclass(frozen=True, slots=True)
+class MtaIdentity:
     """The detected MTA: its service users (uids, gids, names) and binaries (resolved paths)."""
 
     uids: frozenset[int]

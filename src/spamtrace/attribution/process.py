@@ -35,10 +35,10 @@ import errno
 import os
 import posixpath
 import pwd
+from typing import TYPE_CHECKING
 
 from spamtrace.model import AttributionMethod, ParentProcess, ProcessInfo
 
-TYPE_CHECKING = False  # typing is not imported at run time (start-up cost)
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
     from typing import TypeVar

@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import os
 import time
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from spamtrace.errors import ExitCode, UsageError
 from spamtrace.model import (
@@ -30,13 +32,11 @@ from spamtrace.model import (
     ProcessInfo,
     Verdict,
 )
-from spamtrace.record import Record, replace
 from spamtrace.suspects import SUSPECT_LIMIT as SUSPECT_LIMIT  # re-exported
 from spamtrace.suspects import file_advice, scan_for_suspects, scan_targets
 from spamtrace.suspects import suspect_json as suspect_json  # re-exported
 from spamtrace.suspects import suspect_lines as suspect_lines  # re-exported
 
-TYPE_CHECKING = False  # typing is not imported at run time (start-up cost)
 if TYPE_CHECKING:
     import argparse
     from typing import Any
@@ -65,18 +65,6 @@ def _seconds(text: str) -> float:
     if not 0 < value <= 600:
         raise ArgumentTypeError(f"not a number of seconds in (0, 600]: {text!r}")
     return value
-
-
-def fast_defaults() -> dict[str, object]:
-    """What argparse sets for ``check`` besides its flags (for the CLI's argparse-free path)."""
-    return {
-        "command": "check",
-        "ports": None,
-        "relay_ports": None,
-        "scan_budget": SCAN_BUDGET,
-        "handler": run,
-        "report_despite_bad_config": True,
-    }
 
 
 def register(sub: Any) -> None:
@@ -117,7 +105,8 @@ def register(sub: Any) -> None:
 
 
 # ----------------------------------------------------------------------------- pipeline
-class Report(Record):
+@dataclass(frozen=True, slots=True)
+class Report:
     """One run of the pipeline: the connections and what the report says about the run."""
 
     connections: list[Connection]

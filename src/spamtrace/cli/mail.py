@@ -426,7 +426,7 @@ def _print(report: MailReport, top: int) -> None:
 
 
 def _advice(inc: dict[str, Any]) -> list[str]:
-    from spamtrace.safetext import shell_quote
+    from shlex import quote as shell_quote
 
     if inc["verdict"] == "mail-auth":
         return [

@@ -2,24 +2,19 @@
 
 One module per command in this package; each exposes ``register(subparsers)`` which adds its
 parser(s) and sets ``handler`` to a function ``(args, cfg) -> int``. Modules are light at
-import time: heavy imports (rich, yara-x, sqlite) happen inside the handlers, so that
-``spamtrace check --json`` starts fast.
-
-The plainest ``check`` command lines (``check``, with ``--json`` and/or ``--no-scan``, after
-``-v`` or ``--config FILE``) are parsed without argparse, which imports ``re`` and ``gettext``
-(~20 ms at start-up here, as much as the whole check takes). Any other command line, help and
-every error go through argparse, and a test holds both parsers to the same result.
+import time: heavy imports (rich, yara-x, sqlite) happen inside the handlers, and only the
+named command's module is imported to build the parser.
 """
 
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
 from spamtrace import __version__
 from spamtrace.errors import ConfigError, ExitCode, SpamtraceError, UsageError
 from spamtrace.safetext import escape
 
-TYPE_CHECKING = False  # typing is not imported at run time (start-up cost)
 if TYPE_CHECKING:
     import argparse
     from collections.abc import Sequence
@@ -63,43 +58,6 @@ def _parser_class() -> type[argparse.ArgumentParser]:
             raise UsageError(f"{command}: {message}{hint}" if command else f"{message}{hint}")
 
     return _Parser
-
-
-#: ``check`` flags the fast path understands (store_true flags: attribute name)
-_FAST_CHECK_FLAGS = {"--json": "json", "--no-scan": "no_scan"}
-
-
-def parse_fast(args: Sequence[str]) -> object | None:
-    """The parsed arguments of a plain ``check`` command line, or None for argparse to parse.
-
-    Gives what ``build_parser().parse_args(args)`` gives for those command lines (attribute for
-    attribute); anything it does not know, including help and repeated flags, is left to argparse.
-    """
-    out: dict[str, object] = {"verbose": False, "config": None}
-    i = 0
-    while i < len(args) and args[i] != "check":
-        if args[i] in ("-v", "--verbose"):
-            out["verbose"] = True
-        elif args[i] == "--config" and i + 1 < len(args) and not args[i + 1].startswith("-"):
-            out["config"] = args[i + 1]
-            i += 1
-        else:
-            return None
-        i += 1
-    if i == len(args):
-        return None
-    from spamtrace.cli import check
-
-    out.update(check.fast_defaults())
-    out.update(dict.fromkeys(_FAST_CHECK_FLAGS.values(), False))
-    flags = args[i + 1 :]
-    if len(set(flags)) != len(flags) or not set(flags) <= set(_FAST_CHECK_FLAGS):
-        return None
-    for flag in flags:
-        out[_FAST_CHECK_FLAGS[flag]] = True
-    import types
-
-    return types.SimpleNamespace(**out)
 
 
 def _command_of(args: Sequence[str]) -> str | None:
@@ -166,13 +124,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     verbose = "-v" in args_list or "--verbose" in args_list
     try:
-        args: Any = parse_fast(args_list)
-        if args is None:
-            parser = build_parser(_command_of(args_list))
-            args = parser.parse_args(args_list)
-            if not getattr(args, "handler", None):
-                parser.print_help(sys.stderr)
-                return ExitCode.USAGE
+        parser = build_parser(_command_of(args_list))
+        args: Any = parser.parse_args(args_list)
+        if not getattr(args, "handler", None):
+            parser.print_help(sys.stderr)
+            return ExitCode.USAGE
         from spamtrace import config
 
         try:

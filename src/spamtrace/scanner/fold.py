@@ -9,7 +9,8 @@ resolved) and folds, with PHP's semantics:
 
 - concatenation ``.``, XOR ``^`` of two strings (the shorter length), bitwise not ``~``;
 - ``chr(N)``, ``strrev``, ``str_rot13``, ``base64_decode``, ``hex2bin``, ``strtolower``,
-  ``strtoupper``, ``trim``, ``substr(s, start[, length])`` of folded arguments;
+  ``strtoupper``, ``trim``, ``substr(s, start[, length])``, ``str_replace(a, b, s)`` of
+  folded arguments, called by name or through a variable that holds the name;
 - a variable assigned a folded value earlier in the file (``$a = 'ass'; $b = $a . 'ert';``).
 
 Everything else (any other call, an array, a variable set from anything else) stops the
@@ -156,29 +157,40 @@ class _Parser:
             if m is None or m.group(1) not in self.env:
                 raise _NoValue
             nxt = self.ws(m.end())
-            if code[nxt : nxt + 1] in (b"[", b"(") or code[nxt : nxt + 2] == b"->":
-                raise _NoValue  # an element, a call, a property: not the variable's value
             value, built = self.env[m.group(1)]
+            if code[nxt : nxt + 1] == b"(":  # $f(...) where $f holds a folding function's name
+                name = value.strip().lower().lstrip(b"\\")
+                args, end = self.args(nxt + 1, depth + 1)
+                self.built = True
+                return self.call(name, args), end
+            if code[nxt : nxt + 1] == b"[" or code[nxt : nxt + 2] == b"->":
+                raise _NoValue  # an element, a property: not the variable's value
             self.built = self.built or built
             return value, m.end()
         m = _CALL.match(code, pos)
         if m is None:
             raise _NoValue
-        name = m.group(1)
         args, end = self.args(m.end(), depth + 1)
         self.built = True
+        return self.call(m.group(1), args), end
+
+    def call(self, name: bytes, args: list[bytes]) -> bytes:
         if name == b"chr" and len(args) == 1:
-            return bytes([int(args[0]) & 0xFF]), end
+            return bytes([int(args[0]) & 0xFF])
         if name == b"substr" and len(args) in (2, 3):
             s, start = args[0], int(args[1])
             length = int(args[2]) if len(args) == 3 else None
-            return _substr(s, start, length), end
+            return _substr(s, start, length)
+        if name in (b"str_replace", b"str_ireplace") and len(args) == 3 and args[0]:
+            if name == b"str_ireplace":
+                return re.sub(re.escape(args[0]), lambda _m: args[1], args[2], flags=re.I)
+            return args[2].replace(args[0], args[1])
         fn = _UNARY.get(name)
         if fn is not None and len(args) == 1:
             result = fn(args[0])
             if result is None or len(result) > MAX_VALUE:
                 raise _NoValue
-            return result, end
+            return result
         raise _NoValue
 
     def args(self, pos: int, depth: int) -> tuple[list[bytes], int]:

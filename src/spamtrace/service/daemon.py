@@ -225,7 +225,8 @@ class Daemon:
         except ConfigError as exc:
             self.engine.publish(ConfigReloaded(False, exc.message, self.engine.cfg, (), now))
             return
-        old_socket = self.engine.cfg.daemon.socket
+        old_cfg = self.engine.cfg
+        old_socket = old_cfg.daemon.socket
         notes = self.engine.reload(cfg)
         self.monitor.repair = cfg.daemon.firewall_repair
         self.engine.periodic = [
@@ -234,6 +235,9 @@ class Daemon:
         ]
         if cfg.daemon.socket != old_socket:
             notes.append("daemon.socket changed: takes effect at the next restart")
+        for section in ("metrics", "events"):
+            if getattr(cfg, section) != getattr(old_cfg, section):
+                notes.append(f"[{section}] changed: takes effect at the next restart")
         self.loaded_at = now
         self.engine.publish(ConfigReloaded(True, None, cfg, tuple(notes), now))
 

@@ -46,6 +46,7 @@ from spamtrace.service.bus import (
     ActionRecorded,
     AttemptRecorded,
     BlockedRecorded,
+    ConfigReloaded,
     IncidentOpened,
     IncidentUpdated,
     Message,
@@ -69,6 +70,8 @@ def text(value: object) -> str | None:
     """One attacker-controlled value as an escaped, bounded string (None stays None)."""
     if value is None:
         return None
+    if type(value) is str and len(value) <= MAX_TEXT and value.isprintable() and "\\" not in value:
+        return value  # the usual case, nothing to escape (what escape() would return)
     return escape(value if isinstance(value, (str, bytes)) else str(value), MAX_TEXT)
 
 
@@ -106,12 +109,12 @@ def _prune(doc: dict[str, Any]) -> dict[str, Any]:
     """Drop None values and objects left empty (ECS consumers prefer absent to null)."""
     out: dict[str, Any] = {}
     for key, value in doc.items():
-        if isinstance(value, dict):
+        if value is None:
+            continue
+        if type(value) is dict:
             value = _prune(value)
             if not value:
                 continue
-        if value is None:
-            continue
         out[key] = value
     return out
 
@@ -315,9 +318,12 @@ def action_event(
     return _prune(doc)
 
 
+_ENCODER = json.JSONEncoder(ensure_ascii=True, separators=(",", ":"), default=str)
+
+
 def line(doc: Mapping[str, Any]) -> str:
     """One event as one line of ASCII JSON (no newline inside; always parses)."""
-    return json.dumps(doc, ensure_ascii=True, separators=(",", ":"), default=str)
+    return _ENCODER.encode(doc)
 
 
 # ============================================================================ writers
@@ -565,6 +571,8 @@ class EventStream:
         elif isinstance(message, IncidentUpdated):
             reason = message.reason.value + (f": {message.detail}" if message.detail else "")
             self.incident(incident_json(message.incident), "incident-updated", reason)
+        elif isinstance(message, ConfigReloaded):
+            self.reopen()  # SIGHUP, as logrotate's postrotate sends: the new file at once
         elif isinstance(message, ActionRecorded):
             act = message.action
             self.action(message.incident_id, act.action, act.status, act.at, detail=act.detail,

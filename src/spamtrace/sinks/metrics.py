@@ -49,8 +49,9 @@ if TYPE_CHECKING:
 
 #: the states a capture can be in (the engine's ``CaptureMode`` values)
 CAPTURE_MODES = ("tracepoint", "degraded")
-#: the states of the firewall table (the engine's ``FirewallState`` values)
-FIREWALL_STATES = ("loaded", "drifted", "absent")
+#: the states of the firewall table (the engine's ``FirewallState`` values; ``unknown``: no
+#: confirmed policy to compare with)
+FIREWALL_STATES = ("loaded", "drifted", "absent", "unknown")
 #: scan outcomes: a suspect file named / nothing suspect / nothing could be scanned
 SCAN_RESULTS = ("found", "clean", "failed")
 #: the sources that report lost events (the engine's ``EventsLost.source`` values)

@@ -26,15 +26,15 @@ back to parsing ``/proc/net/tcp{,6}`` (:mod:`spamtrace.sources.procnet`).
 
 from __future__ import annotations
 
-import _socket  # the C module: ``socket.py`` adds ~10 ms of imports (enum wrappers, selectors)
 import errno
 import os
+import socket
 import struct
+from typing import TYPE_CHECKING
 
 from spamtrace.errors import KernelFeatureUnavailable, UsageError
 from spamtrace.model import Endpoint, SocketRecord, TcpState
 
-TYPE_CHECKING = False  # typing and collections are not imported at run time (start-up cost)
 if TYPE_CHECKING:
     from collections.abc import Collection, Sequence
 
@@ -65,7 +65,7 @@ LIVE_STATES: frozenset[TcpState] = frozenset(
 
 _NLMSGHDR = struct.Struct("=IHHII")
 _MSG = struct.Struct("=BBBB2s2s16s16sIQIIIII")  # inet_diag_msg, 72 bytes
-_AF_INET, _AF_INET6 = _socket.AF_INET, _socket.AF_INET6
+_AF_INET, _AF_INET6 = socket.AF_INET, socket.AF_INET6
 _V4_MAPPED = b"\0" * 10 + b"\xff\xff"
 _RECV_SIZE = 1 << 18
 
@@ -111,7 +111,7 @@ def build_request(
 ) -> bytes:
     """One netlink ``SOCK_DIAG_BY_FAMILY`` dump request with the port filter attached."""
     mask = _state_mask(states)
-    req = struct.pack("=BBBBI", family, _socket.IPPROTO_TCP, 0, 0, mask) + b"\0" * 48
+    req = struct.pack("=BBBBI", family, socket.IPPROTO_TCP, 0, 0, mask) + b"\0" * 48
     bc = build_bytecode(ports)
     attr = struct.pack("=HH", 4 + len(bc), INET_DIAG_REQ_BYTECODE) + bc
     body = req + attr
@@ -140,10 +140,10 @@ def build_request_any_family(
 
 def _ip(raw: bytes, family: int) -> str:
     if family == _AF_INET:
-        return _socket.inet_ntop(_AF_INET, raw[:4])
+        return socket.inet_ntop(_AF_INET, raw[:4])
     if raw[:12] == _V4_MAPPED:
-        return _socket.inet_ntop(_AF_INET, raw[12:16])
-    return _socket.inet_ntop(_AF_INET6, raw[:16])
+        return socket.inet_ntop(_AF_INET, raw[12:16])
+    return socket.inet_ntop(_AF_INET6, raw[:16])
 
 
 class DumpDone(Exception):
@@ -209,7 +209,7 @@ def _record(data: bytes, at: int) -> SocketRecord | None:
 
 
 def _dump(
-    sock: _socket.socket, request: bytes, ports: Sequence[int], states: Collection[TcpState]
+    sock: socket.socket, request: bytes, ports: Sequence[int], states: Collection[TcpState]
 ) -> list[SocketRecord]:
     sock.sendto(request, (0, 0))
     out: list[SocketRecord] = []
@@ -231,7 +231,7 @@ def dump_sockdiag(
     """sock_diag only (no fallback); raises KernelFeatureUnavailable if it cannot be used."""
     ports = _check_ports(ports)
     try:
-        sock = _socket.socket(_socket.AF_NETLINK, _socket.SOCK_DGRAM, NETLINK_SOCK_DIAG)
+        sock = socket.socket(socket.AF_NETLINK, socket.SOCK_DGRAM, NETLINK_SOCK_DIAG)
     except OSError as exc:
         raise KernelFeatureUnavailable(f"netlink sock_diag unavailable: {exc.strerror}") from None
     try:

@@ -169,3 +169,36 @@ def test_status_shows_the_alert_channels() -> None:
     assert "alerts:     0 sent, 1 failed, 0 dropped" in text
     assert "fake (fake): 0 sent, 1 failed, 0 retried, 0 queued, 0 held back" in text
     assert "last error: fake failure" in text
+
+
+def test_a_reload_swaps_the_channels_without_telling_twice(tmp_path: Path) -> None:
+    from alertservers import HookServer
+
+    from spamtrace import config
+    from spamtrace.service.bus import ConfigReloaded
+    from spamtrace.sinks.alerts.content import AlertEvent
+
+    old, new = RecordingChannel("old"), HookServer()
+    settings = AlertSettings("suspicious", "web1", 10, 600.0, 100, ())
+    sub = AlertSubscriber(Alerts(settings, channels=[old]), section=Config().alerts)
+    path = tmp_path / "c.toml"
+    path.write_text(f'[[alerts.webhook]]\nname = "new"\nurl = "{new.url}"\n')
+    cfg = config.load(path, tmp_path / "none", environ={})
+    try:
+        sub.alerts.notify("opened", {"id": "inc-1", "verdict": "suspicious", "uid": 1})
+        assert len(old.wait(1)) == 1
+        sub.handle(ConfigReloaded(True, None, cfg, (), time.time()))
+        sub.handle(ConfigReloaded(True, None, cfg, (), time.time()))  # unchanged: no swap
+        deadline = time.monotonic() + 5
+        while sub.alerts.channel_names() != ["new"] and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert sub.alerts.channel_names() == ["new"]
+        sub.alerts.notify("opened", {"id": "inc-1", "verdict": "suspicious", "uid": 1})
+        sub.alerts.notify("opened", {"id": "inc-2", "verdict": "suspicious", "uid": 1})
+        assert new.wait(1) == 1
+    finally:
+        sub.close()
+        new.close()
+    assert [d["incident"]["id"] for d in new.json()] == ["inc-2"]  # inc-1 was told before
+    assert [a.event for a in old.sent] == [AlertEvent.OPENED]
+    assert sub.stats()["raised"] == 2

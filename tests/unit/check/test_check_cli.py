@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import subprocess
@@ -11,7 +12,6 @@ from typing import Any
 
 import pytest
 
-from spamtrace import record
 from spamtrace.attribution import accounts as accounts_mod
 from spamtrace.attribution import mta as mta_mod
 from spamtrace.attribution import process as process_mod
@@ -51,7 +51,7 @@ def pinfo(pid: int, uid: int, exe: str, name: str, **kw: Any) -> ProcessInfo:
         scripts=(), parents=(ParentProcess(1, "init", "/sbin/init", 0),),
         method=AttributionMethod.LIVE,
     )  # fmt: skip
-    return record.replace(base, **kw)
+    return dataclasses.replace(base, **kw)
 
 
 class FakeAccounts:

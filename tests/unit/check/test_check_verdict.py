@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
-from spamtrace import record
 from spamtrace.attribution.mta import MtaIdentity
 from spamtrace.config import Config, SubmissionSection
 from spamtrace.model import (
@@ -41,7 +42,7 @@ def proc(
         euid=uid, gid=uid, user="shop" if uid == 1001 else None, cwd=UPLOADS,
         scripts=(f"{UPLOADS}/wp-cache.php",), parents=(), method=AttributionMethod.LIVE,
     )  # fmt: skip
-    return record.replace(base, **kw)  # type: ignore[arg-type]
+    return dataclasses.replace(base, **kw)  # type: ignore[arg-type]
 
 
 def test_php_to_25_is_suspicious() -> None:
@@ -89,7 +90,8 @@ def test_non_root_sshd_is_tunnel_root_sshd_is_not() -> None:
     p = proc(exe="/usr/sbin/sshd", name="sshd", cmdline=("sshd: shop",), scripts=())
     verdict, reasons = judge(MX, p, 1001, ACCOUNT, MTA, CFG)
     assert verdict is Verdict.SSH_TUNNEL and "sshd" in reasons[0]
-    assert judge(MX, record.replace(p, uid=0, euid=0), 0, None, MTA, CFG)[0] is (Verdict.SUSPICIOUS)
+    root_p = dataclasses.replace(p, uid=0, euid=0)
+    assert judge(MX, root_p, 0, None, MTA, CFG)[0] is Verdict.SUSPICIOUS
     fake = proc(exe="/home/shop/bin/sshd", name="sshd")  # a user's copy is not sshd
     assert judge(MX, fake, 1001, ACCOUNT, MTA, CFG)[0] is Verdict.SUSPICIOUS
 
@@ -101,7 +103,7 @@ def test_submission_ports(port: int) -> None:
 
 
 def test_allowed_by_account_or_destination() -> None:
-    cfg = record.replace(
+    cfg = dataclasses.replace(
         CFG,
         submission=SubmissionSection(
             allow_accounts=["shop"], allow_destinations=["192.0.2.0/24", "[2001:db8::5]:587"]

@@ -143,3 +143,21 @@ def test_incident_dict_fixture_matches_the_rendered_shape() -> None:
     from spamtrace.render.incidents import incident_json
 
     assert set(incident_dict()) <= set(incident_json(incident_record()))
+
+
+def test_a_reload_reopens_a_rotated_event_file(tmp_path: Path) -> None:
+    """SIGHUP (logrotate's postrotate) makes the daemon publish ConfigReloaded: the stream
+    opens the path again at once, without waiting for its once-a-second check."""
+    from spamtrace.config import Config
+    from spamtrace.service.bus import ConfigReloaded
+
+    path = tmp_path / "events.json"
+    stream = EventStream([JsonLinesFile(str(path))], host="web1")
+    stream.handle(messages()[1])
+    path.rename(tmp_path / "events.json.1")
+    stream.handle(ConfigReloaded(True, None, Config(), (), NOW))
+    assert path.exists() and path.read_text() == ""  # the new file, made by the reopen
+    stream.handle(messages()[2])
+    stream.close()
+    assert len(path.read_text().splitlines()) == 1
+    assert len((tmp_path / "events.json.1").read_text().splitlines()) == 1

@@ -501,7 +501,8 @@ _CALLBACK_APIS = re.compile(
     rb"(?:call_user_func(?:_array)?|forward_static_call(?:_array)?|array_map|"
     rb"register_shutdown_function|register_tick_function|iterator_apply|ob_start|"
     rb"new\s+reflectionfunction|closure\s*::\s*fromcallable|array_filter|array_walk|"
-    rb"usort|uasort|uksort|array_reduce)\s*\("
+    rb"usort|uasort|uksort|array_reduce)\s*\(|"
+    rb"filter_callback\s*,\s*(?:array\s*\(|\[)\s*\x01\d+\x01\s*=>"  # filter_var's callback
 )
 # a call on a parenthesized expression's result: (...)(...)
 _PAREN_CALL = re.compile(rb"\)\s*\(")
@@ -554,9 +555,45 @@ def _built_name_call(ctx: Ctx, rule: Rule) -> Hit | None:
             return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, m.end() + 40))
     for m in bounded_finditer(_CALLBACK_APIS, code, 500):
         f = fold.fold_at(code, lx, m.end(), fold.env_at(assigned, m.start()))
-        if f is None or not f.built or not _dangerous(f.value):
-            continue
+        if f is None or not _dangerous(f.value):
+            continue  # a plain literal name counts too: 'ass\x65rt', a variable that holds it
         after = code[f.end : f.end + 8].lstrip()
-        if after[:1] in (b",", b")"):
+        if after[:1] in (b",", b")", b"]"):
             return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), f.end + 40))
+    return None
+
+
+_COM = re.compile(rb"new\s+\\?com\s*\(")
+_COM_SHELLS = frozenset({b"wscript.shell", b"shell.application", b"wscript.network"})
+
+
+@feature("com_shell")
+def _com_shell(ctx: Ctx, rule: Rule) -> Hit | None:
+    """A Windows scripting host object (``new COM('WScript.Shell')``, the name glued or
+    encoded or not): a web server's PHP has no business running cmd.exe through it."""
+    code = ctx.code
+    assigned: list[fold.Assignment] | None = None
+    for m in bounded_finditer(_COM, code, 200):
+        if assigned is None:
+            assigned = fold.assignments(code, ctx.lx)
+        f = fold.fold_at(code, ctx.lx, m.end(), fold.env_at(assigned, m.start()))
+        if f is not None and f.value.strip().lower() in _COM_SHELLS:
+            return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), f.end + 40))
+    return None
+
+
+# request input written inside a string: "$_POST[x]", "${_GET[x]}", "{$_COOKIE['x']}"
+_REQ_IN_TEXT = re.compile(rb"\{?\$\{?_(?:get|post|request|cookie)\b", re.I)
+
+
+@feature("eval_interpolated")
+def _eval_interpolated(ctx: Ctx, rule: Rule) -> Hit | None:
+    """eval/assert of a double-quoted string that has request input written inside it
+    (``eval("?>$_POST[code]<?")``): the request's text runs as code."""
+    lx = ctx.lx
+    for start, args in calls_to(ctx, EVAL_NAMES_B[:2], 50):
+        for p in PLACEHOLDER.finditer(args):
+            idx = int(p.group(1))
+            if lx.kinds[idx] in ("dq", "heredoc") and _REQ_IN_TEXT.search(lx.raw_strings[idx]):
+                return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
     return None

@@ -10,7 +10,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 
-from spamtrace.scanner import decode
+from spamtrace.scanner import decode, fold
 from spamtrace.scanner.context import (
     DOT,
     IMAGE_MAGIC,
@@ -501,3 +501,26 @@ def _small_file(ctx: Ctx, rule: Rule) -> Hit | None:
     if score < int(rule.params.get("min_score", 5)):
         return None
     return Hit(0, f"{len(ctx.data)} bytes, other findings score {score}")
+
+
+_VARVAR = re.compile(rb"\$\{\s*\$(" + NAME_P + rb")\s*\}|\$\$(" + NAME_P + rb")")
+_SUPERGLOBALS = frozenset(
+    {b"_get", b"_post", b"_request", b"_cookie", b"_server", b"_files", b"globals", b"_env"}
+)
+
+
+@feature("folded_superglobal")
+def _folded_superglobal(ctx: Ctx, rule: Rule) -> Hit | None:
+    """A variable variable (``${$a}``, ``$$a``) whose name the script computed from literals
+    into a superglobal (``$a = "~+d()" ^ "!{+{}"`` is ``_POST``): request input read under a
+    name no reader or scanner sees."""
+    code = ctx.code
+    assigned: list[fold.Assignment] | None = None
+    for m in bounded_finditer(_VARVAR, code, 500):
+        if assigned is None:
+            assigned = fold.assignments(code, ctx.lx)
+        var = m.group(1) or m.group(2)
+        held = fold.value_at(assigned, var, m.start())
+        if held is not None and held[1] and held[0].strip().lower() in _SUPERGLOBALS:
+            return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end() + 40))
+    return None

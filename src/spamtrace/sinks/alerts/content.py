@@ -18,12 +18,13 @@ form also into a code span with Slack's ``&<>`` escapes (no links, mentions or m
 from __future__ import annotations
 
 import enum
+import shlex
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from spamtrace.render.incidents import iso
-from spamtrace.safetext import escape, shell_quote
+from spamtrace.safetext import escape
 
 ALERT_SCHEMA = "spamtrace.alert/1"
 #: most destinations, scripts and suspect files listed in a text form (the JSON has all)
@@ -158,7 +159,7 @@ def commands(alert: Alert) -> list[str]:
     """The exact commands to look closer at the incident or undo what was done (escaped)."""
     inc = alert.incident
     ident = str(inc.get("id") or "")
-    out = [f"spamtrace incident {shell_quote(ident)}"]
+    out = [f"spamtrace incident {shlex.quote(ident)}"]
     for a in inc.get("actions") or ():
         if isinstance(a, Mapping):
             for key in ("undo", "undo_command"):
@@ -166,12 +167,12 @@ def commands(alert: Alert) -> list[str]:
                 if isinstance(cmd, str) and cmd:
                     out.append(escape(cmd))
                 elif isinstance(cmd, (list, tuple)) and cmd:
-                    out.append(escape(" ".join(shell_quote(str(x)) for x in cmd)))
+                    out.append(escape(" ".join(shlex.quote(str(x)) for x in cmd)))
     folder = inc.get("cwd")
     if inc.get("scripts"):
         folder = str(inc["scripts"][0]).rpartition("/")[0] or folder
     if folder and folder != "/" and inc.get("verdict") == "suspicious":
-        out.append(f"spamtrace scan {escape(shell_quote(str(folder)))}")
+        out.append(f"spamtrace scan {escape(shlex.quote(str(folder)))}")
     if inc.get("blocked"):
         out.append("spamtrace firewall status")
     return out
@@ -270,7 +271,7 @@ def text_body(alert: Alert) -> str:
                 f"{inc.get('id')} {_who_short(inc)}, {_counts(inc)}, to {_destinations(inc)}"
                 + (f" ({escape(held.reason)})" if held.reason else "")
             )
-            out.append(f"    spamtrace incident {shell_quote(str(inc.get('id') or ''))}")
+            out.append(f"    spamtrace incident {shlex.quote(str(inc.get('id') or ''))}")
         out += ["", "spamtrace incidents --since 24h   (all of them)"]
     else:
         out = _incident_lines(alert)

@@ -49,6 +49,10 @@ class AlertGate:
         #: incident id -> escalation keys told (None: seen, not alerted: below min_verdict)
         self._told: OrderedDict[str, set[str] | None] = OrderedDict()
 
+    def adopt(self, other: AlertGate) -> None:
+        """Take over what ``other`` told (a reload made new channels: no alert twice)."""
+        self._told = other._told
+
     def _remember(self, ident: str, keys: set[str] | None) -> None:
         self._told[ident] = keys
         self._told.move_to_end(ident)

