@@ -313,6 +313,7 @@ class MailSection:
         default_factory=lambda: ["/var/log/mail.log", "/var/log/maillog"]
     )
     php_logs: list[str] = field(default_factory=list)  # PHP mail.log files (php.ini mail.log)
+    follow: bool = True  # `watch` / `daemon` follow these logs (mail-script / mail-auth incidents)
     # argv prefix of the MTA's own command, for queue state (`-bpc` / `postqueue -j`);
     # empty: exim4/exim, then postqueue, found on PATH
     exim_command: list[str] = field(default_factory=list)

@@ -151,6 +151,7 @@ class MailLedger:
         on_message: Callable[[MailMessage], None] | None = None,
         on_recipient: Callable[[MailMessage, str, float], None] | None = None,
         php_only: bool = False,
+        totals: bool = True,
     ) -> None:
         self.since = since
         self.homes = homes or {}
@@ -161,6 +162,9 @@ class MailLedger:
         self.on_recipient = on_recipient
         #: no MTA log is read: PHP mail() calls are the messages
         self.php_only = php_only
+        #: sum per sender (off for a long-running follower: the policy keeps its own windows)
+        self.keep_totals = totals
+        self.messages = 0
         self.senders: dict[tuple[str, str | None, str | None], SenderTotals] = {}
         self.inbound = 0
         self.events = 0
@@ -234,7 +238,7 @@ class MailLedger:
                 msg.recipients += 1  # recipients known from the deliveries
                 if totals is not None:
                     totals.recipients += 1
-            if self.on_recipient is not None and totals is not None:
+            if self.on_recipient is not None:
                 self.on_recipient(msg, rcpt, ev.wall)
         return None
 
@@ -341,6 +345,9 @@ class MailLedger:
                     msg.addresses.update(call.recipients)
         if self.since is not None and msg.wall < self.since:
             return None  # read for its context only (joins), not counted
+        self.messages += 1
+        if not self.keep_totals:
+            return self._opened(msg, open_for_deliveries, count_later)
         key = sender_key(msg)
         totals = self.senders.get(key)
         if totals is None:
@@ -367,6 +374,11 @@ class MailLedger:
             totals.senders.add(msg.sender)
         if totals.cwd is None and msg.cwd is not None:
             totals.cwd = msg.cwd
+        return self._opened(msg, open_for_deliveries, count_later)
+
+    def _opened(
+        self, msg: MailMessage, open_for_deliveries: bool, count_later: bool
+    ) -> MailMessage:
         if open_for_deliveries and msg.queue_id is not None:
             self._open[msg.queue_id] = msg
             if count_later:

@@ -301,6 +301,7 @@ def sender_rows(report: MailReport, top: int | None = None) -> list[dict[str, An
 
 
 def incident_json(inc: MailIncident) -> dict[str, Any]:
+    from spamtrace.policy.mail import advice
     from spamtrace.render.incidents import iso
 
     return {
@@ -320,6 +321,7 @@ def incident_json(inc: MailIncident) -> dict[str, Any]:
         "last_seen": iso(inc.last_seen),
         "reasons": list(inc.reasons),
         "sample_recipients": list(inc.sample_recipients),
+        "advice": list(advice(inc)),
     }
 
 
@@ -408,7 +410,7 @@ def _print(report: MailReport, top: int) -> None:
         con.print(Text(f"  incident {inc['id']}, {inc['messages']} message(s), {span}"))
         for reason in inc["reasons"]:
             con.print(Text(f"  why      {escape(reason)}"))
-        for line in _advice(inc):
+        for line in inc["advice"]:
             con.print(Text(f"  next     {escape(line)}"))
     queue = doc["queue"]
     if queue is not None:
@@ -423,30 +425,6 @@ def _print(report: MailReport, top: int) -> None:
             f"{totals['inbound']} received from other servers"
         )
     )
-
-
-def _advice(inc: dict[str, Any]) -> list[str]:
-    from shlex import quote as shell_quote
-
-    if inc["verdict"] == "mail-auth":
-        return [
-            f"reset the password of {inc['auth_user']} (it is used from "
-            f"{len(inc['client_ips'])} address(es))",
-            "freeze its queued mail: exiqgrep -i -f "
-            f"{shell_quote(inc['auth_user'] or '')} | xargs -r exim -Mf  "
-            "(Postfix: postsuper -h)",
-        ]
-    out = []
-    if inc["script"]:
-        out.append(f"spamtrace scan {shell_quote(inc['script'])}")
-    elif inc["cwd"]:
-        out.append(f"spamtrace scan {shell_quote(inc['cwd'])}")
-    if inc["user"]:
-        out.append(
-            f"freeze its queued mail: exiqgrep -i -f {shell_quote(inc['user'])}@ | "
-            "xargs -r exim -Mf  (Postfix: postsuper -h)"
-        )
-    return out
 
 
 def run(args: argparse.Namespace, cfg: Config) -> int:

@@ -214,6 +214,7 @@ def _watch(args: argparse.Namespace, cfg: Config) -> int:
         ),
         view,
     ]
+    engine.extra_sources.extend(plugins.sources(cfg))  # the mail logs ([mail] follow)
     alerts = plugins.alert_subscriber(engine)
     old: dict[signal.Signals, Any] = {}
     for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):

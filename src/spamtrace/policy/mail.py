@@ -356,3 +356,26 @@ def _span(seconds: int) -> str:
     if seconds % 60 == 0:
         return f"{seconds // 60} minutes"
     return f"{seconds} seconds"
+
+
+def advice(inc: MailIncident) -> tuple[str, ...]:
+    """What to do about a mail incident (commands to copy; shell-quoted)."""
+    from shlex import quote as shell_quote
+
+    if inc.verdict is Verdict.MAIL_AUTH:
+        box = inc.auth_user or ""
+        return (
+            f"reset the password of {box} (used from {len(inc.ips)} address(es) here)",
+            f"freeze its queued mail: exiqgrep -i -f {shell_quote(box)} | xargs -r exim -Mf"
+            "  (Postfix: postsuper -h)",
+        )
+    out: list[str] = []
+    where = inc.script or inc.cwd
+    if where:
+        out.append(f"spamtrace scan {shell_quote(where)}")
+    if inc.user:
+        out.append(
+            f"freeze its queued mail: exiqgrep -i -f {shell_quote(inc.user + '@')} | "
+            "xargs -r exim -Mf  (Postfix: postsuper -h)"
+        )
+    return tuple(out)

@@ -45,7 +45,11 @@ Plugging in an extra event source (e.g. a mail-log tailer) — :class:`Source`: 
 (a descriptor the engine's selector watches for readability), ``read_events()`` (non-blocking,
 what is ready now; raise :class:`~spamtrace.errors.KernelFeatureUnavailable` when the source
 is gone for good) and ``close()``. The engine reads extra sources after its kernel sources
-and publishes each event it does not handle itself as :class:`SourceEventSeen`.
+and publishes each event it does not handle itself as :class:`SourceEventSeen`. A source that
+judges its own events (the mail-log tailers: a message is not a connection, it has its own
+policy) returns :class:`SourceIncident` items instead: the engine stores the event and its
+incident and publishes :class:`IncidentOpened` / :class:`IncidentUpdated` for them exactly as
+for its own incidents, so responses, alerts and metrics see them.
 
 What is published, when:
 
@@ -104,6 +108,19 @@ class Source(Protocol):
     def read_events(self) -> Sequence[Event]: ...
 
     def close(self) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class SourceIncident:
+    """An event of an extra source that was judged by the source itself, with its incident
+    after it (both as the store keeps them). ``opened``: this event opened the incident;
+    ``update``: a change of substance to publish as IncidentUpdated (e.g. "100 messages")."""
+
+    record: EventRecord
+    incident: IncidentRecord
+    opened: bool
+    alerting: bool
+    update: str = ""
 
 
 # ============================================================================ vocabularies

@@ -50,6 +50,7 @@ from spamtrace.service.bus import (
     ScanCompleted,
     Source,
     SourceEventSeen,
+    SourceIncident,
     Subscriber,
     UpdateReason,
 )
@@ -127,6 +128,7 @@ class Engine:
         self.started = time.time()
         self.events = 0
         self.blocked_events = 0
+        self.source_incident_events = 0  # events of extra sources' own incidents (mail logs)
         self.alerting_opened = 0
         self.incidents_opened = 0
         self.lost: dict[str, int] = {}
@@ -640,6 +642,9 @@ class Engine:
         elif isinstance(ev, SmtpConnectBlocked):
             att = self.attributor.blocked(ev)
             self.blocked_events += 1
+        elif isinstance(ev, SourceIncident):
+            self._handle_source_incident(ev)
+            return
         else:
             if src is not None:
                 self.publish(SourceEventSeen(source_name(src), ev, time.time()))
@@ -680,6 +685,19 @@ class Engine:
         else:
             scan = None
         self.publish(IncidentOpened(inc_rec, inc.alerting, scan))
+
+    def _handle_source_incident(self, ev: SourceIncident) -> None:
+        """An extra source's own incident (mail logs): stored and published like ours."""
+        self.source_incident_events += 1
+        if self.store is not None:
+            self.store.submit(ev.record, ev.incident)
+        if ev.opened:
+            self.incidents_opened += 1
+            if ev.alerting:
+                self.alerting_opened += 1
+            self.publish(IncidentOpened(ev.incident, ev.alerting, None))
+        elif ev.update:
+            self.publish(IncidentUpdated(ev.incident, UpdateReason.MORE_ATTEMPTS, ev.update))
 
     def _publish_update(self, before: Incident | None, inc: Incident, rec: Any) -> None:
         """IncidentUpdated on a change of substance: first blocked attempt, 10/100/... attempts."""

@@ -108,7 +108,10 @@ def fleet_subscribers(
 
 def sources(cfg: Config) -> list[Source]:
     """Extra event sources for ``cfg`` (read after the kernel sources)."""
+    from spamtrace.sources.maillog.follow import sources as mail_sources
+
     out: list[Source] = []
+    out.extend(mail_sources(cfg))  # mail-script / mail-auth incidents from the mail logs
     return out
 
 

@@ -22,7 +22,10 @@ from spamtrace.model import (
 )
 
 if TYPE_CHECKING:
+    from spamtrace.attribution.mail import MailMessage
+    from spamtrace.model import Account
     from spamtrace.policy.incidents import Incident
+    from spamtrace.policy.mail import MailIncident
     from spamtrace.sinks.store import EventRecord, IncidentRecord
 
 
@@ -123,3 +126,48 @@ def incident_of_record(rec: IncidentRecord) -> Incident | None:
         first_seen=rec.first_seen, last_seen=rec.last_seen, reasons=rec.reasons,
         methods=tuple(sorted(rec.methods.items())),
     )  # fmt: skip
+
+
+def mail_records(
+    msg: MailMessage, inc: MailIncident, account: Account | None
+) -> tuple[EventRecord, IncidentRecord]:
+    """One message of a mail incident (event ``mail-logged``) and the incident, as stored.
+
+    The incident's ``connections`` are its messages, ``destinations`` a sample of its
+    recipients, ``methods`` ``{"mail-log": messages}``; ``process`` holds what a mail sender
+    has instead of a process (kind, authenticated user, client addresses, Exim's argv)."""
+    from spamtrace.policy.mail import advice
+    from spamtrace.sinks.store import EventRecord, EventType, IncidentRecord
+
+    verdict = inc.verdict.value
+    scripts = (msg.script,) if msg.script else ()
+    event = EventRecord(
+        type=EventType.MAIL_LOGGED, wall=msg.wall, pid=None, start_time=None, uid=msg.uid,
+        gid=None, user=msg.user, account=account.name if account else None, exe=None,
+        cwd=msg.cwd, cmdline=msg.args, scripts=scripts, local=None, remote=None,
+        verdict=verdict, reasons=(), method="mail-log", blocked=False, incident_id=inc.id,
+        source=msg.mta,
+        details={
+            "queue_id": msg.queue_id, "sender": msg.sender, "auth_user": msg.auth,
+            "client_ip": msg.ip, "recipients": msg.recipients, "size": msg.size,
+            "protocol": msg.protocol,
+        },
+    )  # fmt: skip
+    span = max(inc.last_seen - inc.first_seen, 1.0)
+    record = IncidentRecord(
+        id=inc.id, verdict=verdict, uid=inc.uid, user=inc.user if inc.kind != "auth" else None,
+        account=account.name if account else None,
+        account_kind=account.kind.value if account else None,
+        home=account.home if account else None, exe=None, cwd=inc.cwd,
+        scripts=(inc.script,) if inc.script else (), cmdline=msg.args,
+        connections=inc.messages, blocked=0, destinations=inc.sample_recipients, pids=(),
+        first_seen=inc.first_seen, last_seen=inc.last_seen,
+        rate_per_minute=round(inc.messages / span * 60.0, 2) if inc.messages > 1 else 1.0,
+        reasons=inc.reasons, methods={"mail-log": inc.messages}, advice=advice(inc),
+        process={
+            "source": "mail-log", "kind": inc.kind, "auth_user": inc.auth_user,
+            "client_ips": list(inc.ips), "recipients": inc.recipients,
+            "distinct_recipients": inc.distinct_recipients,
+        },
+    )  # fmt: skip
+    return event, record

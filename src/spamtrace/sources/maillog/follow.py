@@ -1,0 +1,175 @@
+"""The mail logs as an extra source of the engine (``watch``, ``daemon``): follow, judge, hand over.
+
+:class:`MailLogSource` follows the configured logs that exist (``[mail]``; PHP ``mail.log``
+first, so that a ``mail()`` call comes before the Exim arrival it caused) from their end, across
+rotations (:class:`~spamtrace.sources.maillog.tail.LogFollower`). A small thread polls them
+every :data:`POLL_INTERVAL` seconds (regular files are always "readable" for a selector) and
+wakes the engine through a pipe, the source's ``fileno()``. On the engine's loop,
+``read_events()`` parses the new lines, joins them into messages
+(:class:`~spamtrace.attribution.mail.MailLedger`) and gives each message to the policy
+(:class:`~spamtrace.policy.mail.MailPolicy`). A message that opens or belongs to a
+``mail-script`` / ``mail-auth`` incident becomes a
+:class:`~spamtrace.service.bus.SourceIncident`: the engine stores it with its incident and
+publishes ``IncidentOpened`` / ``IncidentUpdated``, so responses, alerts and metrics see mail
+incidents as they see the others. Messages outside incidents are counted, not stored.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import queue
+import threading
+import time
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from spamtrace.sources.maillog.reader import (
+    KINDS,
+    LogCounts,
+    LogSpec,
+    configured,
+    local_offset,
+    parse_lines,
+    parser_for,
+)
+from spamtrace.sources.maillog.tail import LogFollower
+
+if TYPE_CHECKING:
+    from spamtrace.attribution.mail import MailMessage
+    from spamtrace.config import Config
+    from spamtrace.policy.mail import MailUpdate
+    from spamtrace.service.bus import SourceIncident
+
+#: seconds between two looks at the logs (the delay a mail incident may wait, at most)
+POLL_INTERVAL = 0.1
+
+
+def _milestone(n: int) -> bool:
+    """10, 100, 1000, ... messages: a change of substance (IncidentUpdated)."""
+    while n >= 10 and n % 10 == 0:
+        n //= 10
+    return n == 1
+
+
+class MailLogSource:
+    name = "mail-logs"
+
+    def __init__(
+        self, cfg: Config, specs: Sequence[LogSpec], *, interval: float = POLL_INTERVAL
+    ) -> None:
+        from spamtrace.attribution.accounts import AccountResolver
+        from spamtrace.attribution.mail import MailLedger, passwd_homes
+        from spamtrace.policy.mail import MailPolicy, MailThresholds
+
+        self.specs = sorted(specs, key=lambda s: KINDS.index(s.kind))
+        self.followers = [LogFollower(s.path) for s in self.specs]
+        self.counts = [LogCounts(s.path, s.kind) for s in self.specs]
+        self.interval = interval
+        self.policy = MailPolicy(MailThresholds.from_config(cfg.mail))
+        self.accounts = AccountResolver(cfg.accounts)
+        homes, uids = passwd_homes()
+        self.ledger = MailLedger(
+            homes=homes, uids=uids, on_message=self._message, on_recipient=self._recipient,
+            php_only=all(s.kind == "php" for s in self.specs), totals=False,
+        )  # fmt: skip
+        self._out: list[SourceIncident] = []
+        self._lines: queue.SimpleQueue[tuple[int, list[str]]] = queue.SimpleQueue()
+        self._r, self._w = os.pipe2(os.O_NONBLOCK | os.O_CLOEXEC)
+        self._stop = threading.Event()
+        self._lock = threading.Lock()  # the followers are polled by the thread and the loop
+        self._error: str | None = None
+        self._thread = threading.Thread(target=self._poll, name="mail-logs", daemon=True)
+        self._thread.start()
+
+    # ------------------------------------------------------------------ the thread
+    def _poll(self) -> None:
+        while not self._stop.wait(self.interval):
+            if self._poll_once():
+                with contextlib.suppress(OSError):
+                    os.write(self._w, b"m")
+
+    def _poll_once(self) -> bool:
+        """Queue what the followers have that is new; True when there was something."""
+        found = False
+        with self._lock:
+            for i, follower in enumerate(self.followers):
+                try:
+                    lines = follower.poll()
+                except OSError as exc:  # unreadable for now: said once, tried again
+                    self._error = f"{follower.path}: {exc.strerror or exc}"
+                    continue
+                if lines:
+                    self._lines.put((i, lines))
+                    found = True
+        return found
+
+    # ------------------------------------------------------------------ the engine's side
+    def fileno(self) -> int:
+        return self._r
+
+    def read_events(self) -> Sequence[Any]:
+        with contextlib.suppress(OSError):
+            while os.read(self._r, 4096):
+                pass
+        self._poll_once()  # what came since the thread looked (and the final drain at a stop)
+        now = time.time()
+        year, offset = time.localtime(now).tm_year, local_offset(now)
+        while True:
+            try:
+                i, lines = self._lines.get_nowait()
+            except queue.Empty:
+                break
+            counts = self.counts[i]
+            counts.lines += len(lines)
+            parse = parser_for(self.specs[i].kind, year, offset)
+            for ev in parse_lines(parse, lines, counts):
+                self.ledger.add(ev)
+        out, self._out = self._out, []
+        return out
+
+    def _message(self, msg: MailMessage) -> None:
+        self._take(self.policy.observe(msg), msg)
+
+    def _recipient(self, msg: MailMessage, address: str, wall: float) -> None:
+        self._take(self.policy.recipient(msg, address, wall), msg)
+
+    def _take(self, update: MailUpdate | None, msg: MailMessage) -> None:
+        if update is None:
+            return
+        from spamtrace.service.bus import SourceIncident
+        from spamtrace.sinks.records import mail_records
+
+        inc = update.incident
+        account = self.accounts.for_uid(inc.uid) if inc.uid is not None else None
+        event, record = mail_records(msg, inc, account)
+        more = "" if update.opened or not _milestone(inc.messages) else f"{inc.messages} messages"
+        self._out.append(SourceIncident(event, record, update.opened, True, more))
+
+    def stats(self) -> dict[str, Any]:
+        return {
+            "logs": [
+                {"path": c.path, "kind": c.kind, "lines": c.lines, "events": c.events,
+                 "malformed": c.malformed, "long_lines": f.stats.long_lines,
+                 "rotations": f.stats.rotations, "truncations": f.stats.truncations,
+                 "lost_bytes": f.stats.lost_bytes}
+                for c, f in zip(self.counts, self.followers, strict=True)
+            ],
+            "messages": self.ledger.messages,
+            "error": self._error,
+        }  # fmt: skip
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=5.0)
+        for follower in self.followers:
+            follower.close()
+        for fd in (self._r, self._w):
+            with contextlib.suppress(OSError):
+                os.close(fd)
+
+
+def sources(cfg: Config) -> list[MailLogSource]:
+    """The mail-log source for ``cfg``, when a configured log exists (else none)."""
+    specs = configured(cfg.mail)
+    return [MailLogSource(cfg, specs)] if specs and cfg.mail.follow else []
