@@ -290,6 +290,10 @@ class ResponsesSection:
     suspend_timeout: float = 60.0
     # never acted on (besides root, the MTA's users and [submission] allow_accounts)
     never_accounts: list[str] = field(default_factory=list)
+    # acted on only (a staged rollout of enforce); empty: every hosting account
+    only_accounts: list[str] = field(default_factory=list)
+    # after `spamtrace release`, the uid is not blocked or stopped again for this long (s)
+    release_grace: int = 3600
 
     limits: ClassVar[Mapping[str, Range]] = {
         "block_after": Range(1, 1_000_000),
@@ -298,6 +302,7 @@ class ResponsesSection:
         "stop_after": Range(1, 1_000_000),
         "stop_window": Range(0, MAX_SECONDS, above=True),
         "suspend_timeout": Range(0, 3600, above=True),
+        "release_grace": Range(0, 30 * 86400),
     }
 
 

@@ -67,6 +67,23 @@ def read_sender(pid: int, procfs: str = "/proc") -> Sender | None:
     )  # fmt: skip
 
 
+_SIGNALS = {"stop": signal.SIGSTOP, "kill": signal.SIGKILL}
+
+
+def tree_result(
+    pid: int, start_time: float, how: str, children: list[tuple[int, float]], refused: list[str]
+) -> SignalResult:
+    name = _SIGNALS[how].name
+    detail = f"{name} sent to pid {pid}"
+    if children:
+        detail += (
+            f" and {len(children)} child process(es) ({', '.join(str(p) for p, _ in children)})"
+        )
+    if refused:
+        detail += f"; children not signalled: {'; '.join(refused[:3])}"
+    return SignalResult(True, detail, ((pid, start_time), *children))
+
+
 def children_of(pid: int, procfs: str = "/proc") -> list[int]:
     """Descendants of ``pid`` (breadth first, bounded)."""
     parents: dict[int, list[int]] = {}
@@ -137,13 +154,18 @@ class ProcessSignaller:
             if pidfd >= 0:
                 os.close(pidfd)
 
-    def signal_tree(self, pid: int, start_time: float, uid: int, how: str) -> SignalResult:
-        """SIGSTOP (``stop``) / SIGKILL (``kill``) the process, then its children."""
-        sig = signal.SIGKILL if how == "kill" else signal.SIGSTOP
-        why = self._send(pid, start_time, uid, sig)
-        if why is not None:
-            return SignalResult(False, why)
-        done: list[tuple[int, float]] = [(pid, start_time)]
+    def signal_one(self, pid: int, start_time: float, uid: int, how: str) -> str | None:
+        """SIGSTOP (``stop``) / SIGKILL (``kill``) the process itself, after checking it (a
+        fraction of a millisecond: done first, on the spot). None when sent, else why not."""
+        return self._send(pid, start_time, uid, _SIGNALS[how])
+
+    def signal_children(
+        self, pid: int, uid: int, how: str
+    ) -> tuple[list[tuple[int, float]], list[str]]:
+        """The same signal to the process's children of the same uid (walks /proc: done after
+        the process itself, which can no longer make new ones). (signalled, refusals)."""
+        sig = _SIGNALS[how]
+        done: list[tuple[int, float]] = []
         refused: list[str] = []
         for child in children_of(pid, self.procfs):
             info = read_sender(child, self.procfs)
@@ -154,15 +176,15 @@ class ProcessSignaller:
                 done.append((child, info.start_time))
             else:
                 refused.append(why)
-        name = signal.Signals(sig).name
-        detail = f"{name} sent to pid {pid}"
-        if len(done) > 1:
-            detail += (
-                f" and {len(done) - 1} child process(es) ({', '.join(str(p) for p, _ in done[1:])})"
-            )
-        if refused:
-            detail += f"; children not signalled: {'; '.join(refused[:3])}"
-        return SignalResult(True, detail, tuple(done))
+        return done, refused
+
+    def signal_tree(self, pid: int, start_time: float, uid: int, how: str) -> SignalResult:
+        """The process, then its children."""
+        why = self.signal_one(pid, start_time, uid, how)
+        if why is not None:
+            return SignalResult(False, why)
+        children, refused = self.signal_children(pid, uid, how)
+        return tree_result(pid, start_time, how, children, refused)
 
     def resume(self, processes: Iterable[tuple[int, float]], uid: int) -> tuple[int, list[str]]:
         """SIGCONT to each (pid, start time) that is still that process: (count, notes)."""

@@ -20,6 +20,12 @@ chain for :func:`spamtrace.actions.nftables.render`, so ``firewall apply`` keeps
 that replacing the table keeps the blocks.
 
 Root and the MTA's users are refused here as well as in the policy (``protected_uids``).
+
+Speed: a block is on the path of a spam run (every millisecond lets another message out), so
+the transaction is run in-process by ``libnftables`` (the library ``nft -f`` itself is built
+on: same parser, same atomic batch), loaded with :mod:`ctypes`: ~0.2 ms instead of ~15 ms
+for starting ``nft``. Without the library (it comes with the nftables package) the ``nft``
+binary is used.
 """
 
 from __future__ import annotations
@@ -29,7 +35,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from spamtrace.errors import ExternalToolError, FirewallError
+from spamtrace.errors import ExternalToolError, FirewallError, KernelFeatureUnavailable
 
 FAMILY = "inet"
 TABLE = "spamtrace"
@@ -127,6 +133,44 @@ def parse_elements(document: dict[str, Any] | None) -> list[BlockedUid]:
     return sorted(out, key=lambda b: b.uid)
 
 
+class LibNftables:
+    """``nft_run_cmd_from_buffer`` of libnftables (one context, serialised by a lock)."""
+
+    def __init__(self) -> None:
+        import ctypes
+        import threading
+
+        try:
+            lib = ctypes.CDLL("libnftables.so.1")
+        except OSError as exc:
+            raise ExternalToolError(f"libnftables not loadable: {exc}") from None
+        lib.nft_ctx_new.restype = ctypes.c_void_p
+        lib.nft_ctx_new.argtypes = [ctypes.c_uint32]
+        lib.nft_ctx_free.argtypes = [ctypes.c_void_p]
+        lib.nft_ctx_buffer_output.argtypes = [ctypes.c_void_p]
+        lib.nft_ctx_buffer_error.argtypes = [ctypes.c_void_p]
+        lib.nft_ctx_get_error_buffer.argtypes = [ctypes.c_void_p]
+        lib.nft_ctx_get_error_buffer.restype = ctypes.c_char_p
+        lib.nft_run_cmd_from_buffer.argtypes = [ctypes.c_void_p, ctypes.c_char_p]
+        lib.nft_run_cmd_from_buffer.restype = ctypes.c_int
+        ctx = lib.nft_ctx_new(0)
+        if not ctx:
+            raise ExternalToolError("libnftables: cannot create a context")
+        lib.nft_ctx_buffer_output(ctx)
+        lib.nft_ctx_buffer_error(ctx)
+        self._lib, self._ctx = lib, ctx
+        self._lock = threading.Lock()
+
+    def run(self, text: str) -> None:
+        from spamtrace.actions.nftables import _nft_error
+
+        with self._lock:
+            rc = self._lib.nft_run_cmd_from_buffer(self._ctx, text.encode())
+            err = self._lib.nft_ctx_get_error_buffer(self._ctx) or b""
+        if rc != 0:
+            raise _nft_error("load", err.decode("utf-8", "replace"))
+
+
 class UidBlocker:
     """Adds, lists and removes elements of ``blocked_uids`` with ``nft -f`` (root)."""
 
@@ -144,8 +188,24 @@ class UidBlocker:
         self.nflog_group = nflog_group
         self.protected = frozenset({0, *protected_uids})
         self.nft = nft if nft is not None else NftBackend()
+        self.lib: LibNftables | None = None
+        if nft is None:
+            try:
+                self.lib = LibNftables()
+            except ExternalToolError:
+                self.lib = None  # the nft binary it is
+        self._ready = False
+
+    def prepare(self) -> None:
+        """Create the set and chain now (enforce mode at start), so a block only adds an
+        element."""
+        self._load(ensure_text(self.ports, self.nflog_group))
+        self._ready = True
 
     def _load(self, text: str) -> None:
+        if self.lib is not None:
+            self.lib.run(text)
+            return
         proc = self.nft._run(["-f", "-"], stdin=text, timeout=10)
         if proc.returncode != 0:
             from spamtrace.actions.nftables import _nft_error
@@ -156,7 +216,14 @@ class UidBlocker:
         """Reject the uid's new SMTP connections (renews the timeout of an existing block)."""
         if uid in self.protected:
             raise FirewallError(f"refusing to block uid {uid}: root or an MTA user")
-        self._load(ensure_text(self.ports, self.nflog_group) + add_text(uid, timeout))
+        try:
+            text = add_text(uid, timeout)
+            self._load(text if self._ready else ensure_text(self.ports, self.nflog_group) + text)
+        except (FirewallError, KernelFeatureUnavailable):
+            if not self._ready:
+                raise
+            # the table was removed or replaced since: create the set and chain again
+            self._load(ensure_text(self.ports, self.nflog_group) + add_text(uid, timeout))
 
     def release(self, uid: int) -> bool:
         """Remove the uid from the set; False when it was not blocked."""

@@ -395,11 +395,16 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
     report = _collect(cfg)
     if not getattr(args, "no_scan", False):
         report = scan_report(report, cfg, getattr(args, "scan_budget", SCAN_BUDGET))
+    from spamtrace.cli import mail
+
+    through_mta = mail.check_section(cfg)  # None unless the mail logs show a sender above limits
     if args.json:
         from spamtrace.cli.output import dump_json
 
-        dump_json(report_json(report))
+        dump_json({**report_json(report), "mail": through_mta})
     else:
         _print_table(report)
-    alerting = any(c.verdict in ALERTING_VERDICTS for c in report.connections)
+        if through_mta is not None:
+            mail.print_check_section(through_mta)
+    alerting = any(c.verdict in ALERTING_VERDICTS for c in report.connections) or through_mta
     return int(ExitCode.FOUND if alerting else ExitCode.CLEAN)

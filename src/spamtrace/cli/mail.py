@@ -113,7 +113,9 @@ def specs_of(cfg: Config, args: argparse.Namespace | None) -> list[LogSpec]:
     return configured(cfg.mail)
 
 
-def collect(cfg: Config, specs: list[LogSpec], since: float | None) -> MailReport:
+def collect(
+    cfg: Config, specs: list[LogSpec], since: float | None, *, recent: bool = False
+) -> MailReport:
     """Read the logs, join and sum the messages, run the policy (see the module docstring)."""
     from spamtrace.attribution.accounts import AccountResolver
     from spamtrace.attribution.mail import MailLedger, passwd_homes
@@ -136,7 +138,7 @@ def collect(cfg: Config, specs: list[LogSpec], since: float | None) -> MailRepor
 
     # the policy sees history (for the per-mailbox averages); the totals only --since
     history = None if since is None else since - thresholds.history_hours * 3600
-    readers = [LogReader(spec, history) for spec in specs]
+    readers = [LogReader(spec, history, recent=recent) for spec in specs]
     homes, uids = passwd_homes()
     php_only = all(s.kind == "php" for s in specs)
     ledger = MailLedger(
@@ -166,6 +168,49 @@ def collect(cfg: Config, specs: list[LogSpec], since: float | None) -> MailRepor
         if counts.long_lines:
             report.notes.append(f"{counts.path}: {counts.long_lines} over-long line(s) cut")
     return report
+
+
+def check_section(cfg: Config) -> dict[str, Any] | None:
+    """``check``'s "through the MTA in the last N minutes": the senders of the configured logs
+    above the ``[mail]`` limits in ``mail.check_minutes`` (None: no log, or nobody above)."""
+    specs = specs_of(cfg, None)
+    if not specs:
+        return None
+    minutes = cfg.mail.check_minutes
+    since = time.time() - minutes * 60
+    report = collect(cfg, specs, since, recent=True)
+    if not report.incidents:
+        return None
+    return {
+        "minutes": minutes,
+        "logs": [c.path for c in report.logs],
+        "senders": [r for r in sender_rows(report) if r["incident"] is not None],
+        "incidents": [incident_json(i) for i in report.incidents],
+    }
+
+
+def print_check_section(section: dict[str, Any]) -> None:
+    from rich.text import Text
+
+    from spamtrace.cli.output import console
+    from spamtrace.safetext import escape
+
+    con = console()
+    con.print(Text(f"\nThrough the MTA in the last {section['minutes']} minutes", style="bold red"))
+    for inc in section["incidents"]:
+        who = inc["auth_user"] if inc["kind"] == "auth" else inc["user"]
+        where = inc["script"] or inc["cwd"] or ""
+        con.print(
+            Text(
+                f"  {inc['verdict']}: {escape(who or '?')} {escape(where)}: "
+                f"{inc['messages']} message(s), {inc['recipients']} recipient(s)"
+            )
+        )
+        for reason in inc["reasons"]:
+            con.print(Text(f"    why   {escape(reason)}"))
+        for line in inc["advice"]:
+            con.print(Text(f"    next  {escape(line)}"))
+    con.print(Text("  (details: spamtrace mail --since 1h)"))
 
 
 def scan_senders(report: MailReport, cfg: Config, budget: float) -> None:

@@ -88,26 +88,27 @@ def _release(args: argparse.Namespace, cfg: Config) -> int:
     _need_root("release")
     uid, user = resolve_uid(args.who)
     notes: list[str] = []
+    path = args.db or cfg.store.path
+    stopped: list[tuple[int, float]] = []
+    if os.path.exists(path):
+        with open_reader(path) as reader:
+            for a in reader.actions_of_uid(uid, "stop-process"):
+                if a.status == "done" and a.undone_at is None and a.data.get("signal") == "stop":
+                    stopped += [(int(p), float(s)) for p, s in a.data.get("signalled", [])]
+        # recorded first: a running daemon reads it before it would block the uid again
+        mark_undone(path, uid, time.time())
+    else:
+        notes.append(f"no store at {path}: stopped processes are not known (SIGCONT them by hand)")
     unblocked = False
     try:
         unblocked = UidBlocker(cfg.smtp.ports, cfg.firewall.nflog_group).release(uid)
     except SpamtraceError as exc:
         notes.append(f"not unblocked: {exc.message}")
     resumed = 0
-    path = args.db or cfg.store.path
-    if os.path.exists(path):
-        stopped: list[tuple[int, float]] = []
-        with open_reader(path) as reader:
-            for a in reader.actions_of_uid(uid, "stop-process"):
-                if a.status == "done" and a.undone_at is None and a.data.get("signal") == "stop":
-                    stopped += [(int(p), float(s)) for p, s in a.data.get("signalled", [])]
-        if stopped:
-            signaller = ProcessSignaller(ResponseRules.from_config(cfg))
-            resumed, why = signaller.resume(stopped, uid)
-            notes += why
-        mark_undone(path, uid, time.time())
-    else:
-        notes.append(f"no store at {path}: stopped processes are not known (SIGCONT them by hand)")
+    if stopped:
+        signaller = ProcessSignaller(ResponseRules.from_config(cfg))
+        resumed, why = signaller.resume(stopped, uid)
+        notes += why
     who = f"uid {uid}" + (f" ({user})" if user else "")
     if args.json:
         from spamtrace.cli.output import dump_json

@@ -20,6 +20,9 @@ Triggers (``[responses]``, defaults in brackets):
 - **suspend** [off]: the account, when the scan found a malicious file, with the configured
   command.
 
+A uid released by the admin (``spamtrace release``) is not blocked or stopped again for
+``release_grace`` [1 h]; its malicious files are still quarantined.
+
 Never acted on: root, the MTA's users and binaries, accounts in ``[submission]
 allow_accounts`` or ``[responses] never_accounts``; no process of sshd, php-fpm's master, init
 or root is stopped (by their executable, not their name, which a sender may change). Each
@@ -192,9 +195,12 @@ class ResponseRules:
     suspend: bool = False
     suspend_command: tuple[str, ...] = ()
     suspend_timeout: float = 60.0
+    release_grace: int = 3600
     #: accounts / user names never acted on (allow-listed, never_accounts, MTA users)
     protected_accounts: frozenset[str] = frozenset()
     protected_uids: frozenset[int] = frozenset({ROOT_UID})
+    #: when not empty, the only accounts / user names acted on (staged rollout)
+    only_accounts: frozenset[str] = frozenset()
     #: resolved MTA executables: their processes are never signalled
     mta_exes: frozenset[str] = frozenset()
 
@@ -226,8 +232,10 @@ class ResponseRules:
             suspend=r.suspend,
             suspend_command=tuple(r.suspend_command),
             suspend_timeout=r.suspend_timeout,
+            release_grace=r.release_grace,
             protected_accounts=frozenset(protected),
             protected_uids=frozenset({ROOT_UID, *mta_uids}),
+            only_accounts=frozenset(r.only_accounts),
             mta_exes=frozenset({*mta_exes, *cfg.mta.exes}),
         )
 
@@ -241,6 +249,8 @@ class Situation:
     sender: Sender | None = None
     scan: tuple[ScannedFile, ...] | None = None  # None: not scanned (yet)
     done: frozenset[str] = frozenset()  # keys of decisions already acted on
+    #: uids an admin released lately (`spamtrace release`): not blocked or stopped again
+    released: frozenset[int] = frozenset()
 
 
 def protection(incident: Incident, rules: ResponseRules) -> str | None:
@@ -252,6 +262,8 @@ def protection(incident: Incident, rules: ResponseRules) -> str | None:
     for name in (incident.account, incident.user):
         if name and name in rules.protected_accounts:
             return f"{name} is allow-listed (never_accounts / allow_accounts / MTA)"
+    if rules.only_accounts and not {incident.account, incident.user} & rules.only_accounts:
+        return "not in [responses] only_accounts"
     return None
 
 
@@ -299,7 +311,8 @@ def decide(situation: Situation, rules: ResponseRules) -> list[Decision]:
     def count(window: float) -> int:
         return situation.recent_connects.get(window, inc.connections)
 
-    if rules.block and inc.verdict.value in rules.block_verdicts:
+    released = inc.uid in situation.released
+    if rules.block and not released and inc.verdict.value in rules.block_verdicts:
         n = count(rules.block_window)
         if malicious or n >= rules.block_after:
             why = (
@@ -311,6 +324,7 @@ def decide(situation: Situation, rules: ResponseRules) -> list[Decision]:
     sender = situation.sender
     if (
         rules.stop
+        and not released
         and inc.verdict is Verdict.SUSPICIOUS
         and sender is not None
         and sender.uid == inc.uid

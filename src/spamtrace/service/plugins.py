@@ -38,7 +38,13 @@ def subscribers(
     if respond:
         from spamtrace.service.responses import ResponsesSubscriber
 
-        out.append(ResponsesSubscriber(engine, cfg))
+        responses = ResponsesSubscriber(engine, cfg)
+        out.append(responses)
+        engine.notes.extend(f"responses: {n}" for n in responses.notes)
+        if cfg.mode == "observe":
+            engine.notes.append("responses: mode observe (decisions recorded as 'would')")
+        else:
+            engine.notes.append("responses: mode enforce (blocks, stops, quarantines)")
     if alerts:
         from spamtrace.sinks.alerts.subscriber import subscriber_for
 

@@ -40,6 +40,8 @@ if TYPE_CHECKING:
 #: how long the end of a run waits for queued quarantines / suspensions (seconds)
 FINISH_TIMEOUT = 30.0
 MAX_INCIDENTS = 10_000
+#: the GIL switch interval in enforce mode (seconds; Python's default is 0.005)
+SWITCH_INTERVAL = 0.0005
 
 
 def bus_record(a: StoredAction) -> ActionRecord:
@@ -56,8 +58,19 @@ class ResponsesSubscriber:
         self.engine = engine
         self.responder = responder or Responder(cfg, engine.mta)
         self.responder.emit = self._emit
+        self.responder.released = self._released
         self._latest: dict[str, IncidentRecord] = {}
         self._lock = threading.Lock()
+        #: what went wrong while preparing (shown by the caller)
+        self.notes = self.responder.prepare()
+        if self.responder.enforcing:
+            import sys
+
+            # the loop makes dozens of system calls per event, each giving up the GIL; with
+            # the scanner's thread busy, getting it back waits a switch interval each time
+            # (5 ms by default: a first connect was handled up to a second late). 0.5 ms keeps
+            # a block within milliseconds while a scan runs.
+            sys.setswitchinterval(SWITCH_INTERVAL)
 
     def handle(self, message: Message) -> None:
         if isinstance(message, AttemptRecorded):
@@ -74,6 +87,20 @@ class ResponsesSubscriber:
         elif isinstance(message, EngineStopping):
             self.responder.close(FINISH_TIMEOUT)
             self.engine.flush_posted()
+
+    def _released(self, since: float) -> frozenset[int]:
+        """The uids `spamtrace release` undid since ``since`` (asked only when a block or
+        stop is about to be decided: one indexed read of the store)."""
+        if self.engine.store is None:
+            return frozenset()
+        from spamtrace.errors import SpamtraceError
+        from spamtrace.sinks.store import open_reader
+
+        try:
+            with open_reader(self.engine.store.path) as reader:
+                return reader.released_uids(since)
+        except SpamtraceError:
+            return frozenset()
 
     def _remember(self, rec: IncidentRecord) -> None:
         with self._lock:

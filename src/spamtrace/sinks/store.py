@@ -548,6 +548,15 @@ class StoreReader:
             args.append(action)
         return [_action_from_row(r) for r in self._rows(sql + " ORDER BY at, id", args)]
 
+    def released_uids(self, since: float) -> frozenset[int]:
+        """uids whose block or stop `spamtrace release` undid at or after ``since``."""
+        if not self._actions_table():
+            return frozenset()
+        rows = self._rows(
+            "SELECT DISTINCT uid FROM actions WHERE undone_at >= ? AND uid IS NOT NULL", (since,)
+        )
+        return frozenset(int(r["uid"]) for r in rows)
+
     def counts(self) -> dict[str, int]:
         if self.empty:
             return {"events": 0, "incidents": 0}
@@ -1063,26 +1072,6 @@ def mark_undone(path: str, uid: int, when: float) -> int:
         )
         return int(cur.rowcount)
     except sqlite3.Error as exc:
-        raise StoreError(_describe(path, exc)) from None
-    finally:
-        db.close()
-
-
-def record_actions(path: str, actions: Sequence[ActionRecord]) -> None:
-    """Write response records now (commands outside the daemon: ``release``)."""
-    try:
-        db = _connect(path, readonly=False)
-    except sqlite3.Error as exc:
-        raise StoreError(_describe(path, exc)) from None
-    try:
-        migrate(db, _validate(db, path))
-        db.execute("BEGIN IMMEDIATE")
-        for a in actions:
-            insert_action(db, a)
-        db.execute("COMMIT")
-    except sqlite3.Error as exc:
-        with contextlib.suppress(sqlite3.Error):
-            db.execute("ROLLBACK")
         raise StoreError(_describe(path, exc)) from None
     finally:
         db.close()

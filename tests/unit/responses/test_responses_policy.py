@@ -131,6 +131,19 @@ def test_never_root_mta_or_allow_listed_accounts(overrides: dict[str, Any], kw: 
     assert decide(Situation(inc, sender=SENDER, scan=MALICIOUS), rules(**overrides)) == []
 
 
+def test_only_accounts_limits_the_responses_to_those_accounts() -> None:
+    inc = incident(5)
+    assert decide(Situation(inc, sender=SENDER), rules(responses__only_accounts=["other"])) == []
+    got = decide(Situation(inc, sender=SENDER), rules(responses__only_accounts=["other", "u"]))
+    assert [type(d) for d in got] == [BlockUid, StopProcess]
+
+
+def test_a_released_uid_is_not_blocked_or_stopped_again_but_still_quarantined() -> None:
+    got = decide(Situation(incident(5), sender=SENDER, scan=MALICIOUS, released=frozenset({1001})),
+                 rules())  # fmt: skip
+    assert [type(d) for d in got] == [QuarantineFile]
+
+
 def test_submission_and_mta_verdicts_are_left_alone_by_default() -> None:
     for verdict in (Verdict.SUBMISSION, Verdict.MTA, Verdict.ALLOWED):
         inc = incident(5, verdict=verdict, port=587)

@@ -59,6 +59,9 @@ class NftFirewall:
         loaded = self.nft.list_json()
         if loaded is None:
             return False, ["table inet spamtrace is not loaded"], None
+        if nftables.normalize(loaded).chains.keys() <= {"uid_block"}:
+            # only the responses' uid blocks (`spamtrace release`): the policy is not loaded
+            return False, ["table inet spamtrace holds only the responses' uid blocks"], loaded
         desired = self.nft.desired_json(text)
         return True, nftables.diff(nftables.normalize(loaded), nftables.normalize(desired)), loaded
 

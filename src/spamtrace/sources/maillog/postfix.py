@@ -59,6 +59,11 @@ def _stamp(line: str, year: int, utc_offset: int) -> tuple[float, int]:
     return syslog_seconds(line[:15], year, utc_offset), 16
 
 
+def stamp_of(line: str, year: int = 1970, utc_offset: int = 0) -> float:
+    """The time stamp of a syslog line (raises MalformedLine without one)."""
+    return _stamp(line, year, utc_offset)[0]
+
+
 def parse_line(line: str, year: int = 1970, utc_offset: int = 0) -> MailLogged | None:
     """One line (without its newline) -> event, ``None`` if not about a queued message."""
     wall, i = _stamp(line, year, utc_offset)

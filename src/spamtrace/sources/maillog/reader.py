@@ -17,7 +17,14 @@ from dataclasses import dataclass, field
 
 from spamtrace.sources.maillog import exim, phpmail, postfix
 from spamtrace.sources.maillog.event import MailLogged, MalformedLine
-from spamtrace.sources.maillog.tail import MAX_LINE, LineSplitter, read_back, rotated_paths
+from spamtrace.sources.maillog.stamp import iso_seconds, php_seconds
+from spamtrace.sources.maillog.tail import (
+    MAX_LINE,
+    LineSplitter,
+    read_back,
+    read_tail,
+    rotated_paths,
+)
 
 KINDS = ("php", "exim", "postfix")  # merge order on equal time stamps
 Parser = Callable[[str], "MailLogged | None"]
@@ -69,6 +76,29 @@ def parser_for(kind: str, year: int, utc_offset: int) -> Parser:
     raise ValueError(f"unknown mail log kind {kind!r}")
 
 
+def line_time(kind: str, year: int, utc_offset: int) -> Callable[[str], float | None]:
+    """The time stamp of any line of a log of ``kind`` (None when it has none)."""
+
+    def exim_time(line: str) -> float | None:
+        return iso_seconds(line[:19], utc_offset)
+
+    def postfix_time(line: str) -> float | None:
+        return postfix.stamp_of(line, year, utc_offset)
+
+    def php_time(line: str) -> float | None:
+        return php_seconds(line[1:21]) - utc_offset
+
+    read = {"exim": exim_time, "postfix": postfix_time, "php": php_time}[kind]
+
+    def safe(line: str) -> float | None:
+        try:
+            return read(line)
+        except (MalformedLine, ValueError, IndexError):
+            return None
+
+    return safe
+
+
 def parse_lines(parse: Parser, lines: Iterable[str], counts: LogCounts) -> Iterator[MailLogged]:
     """Parse lines, counting malformed ones (skipped, never fatal)."""
     for line in lines:
@@ -90,13 +120,35 @@ def parse_lines(parse: Parser, lines: Iterable[str], counts: LogCounts) -> Itera
 class LogReader:
     """Read one log back (with rotated copies written after ``since``)."""
 
-    def __init__(self, spec: LogSpec, since: float | None, max_line: int = MAX_LINE) -> None:
+    def __init__(
+        self, spec: LogSpec, since: float | None, max_line: int = MAX_LINE, *, recent: bool = False
+    ) -> None:
         self.spec = spec
         self.counts = LogCounts(spec.path, spec.kind)
         self.since = since
         self.max_line = max_line
+        #: read only the end of the current file, back to about ``since`` (``check``)
+        self.recent = recent
 
     def events(self) -> Iterator[MailLogged]:
+        if self.recent and self.since is not None:
+            return self._recent(self.since)
+        return self._all()
+
+    def _recent(self, since: float) -> Iterator[MailLogged]:
+        path = self.spec.path
+        self.counts.files = [path]
+        try:
+            mtime = os.stat(path).st_mtime
+            year, offset = time.localtime(mtime).tm_year, local_offset(mtime)
+            lines = read_tail(path, since, line_time(self.spec.kind, year, offset))
+        except OSError as exc:
+            self.counts.error = f"{path}: {exc.strerror or exc}"
+            return
+        self.counts.lines = len(lines)
+        yield from parse_lines(parser_for(self.spec.kind, year, offset), lines, self.counts)
+
+    def _all(self) -> Iterator[MailLogged]:
         paths = rotated_paths(self.spec.path, self.since)
         self.counts.files = paths
         splitter = LineSplitter(self.max_line)

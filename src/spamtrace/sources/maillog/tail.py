@@ -27,7 +27,7 @@ from __future__ import annotations
 import contextlib
 import gzip
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 #: longest line kept, in bytes (Exim's own lines are at most ~16 KiB with big argument lists)
@@ -277,3 +277,38 @@ def read_back(
         tail = split.flush()
         if tail:
             yield tail
+
+
+def read_tail(
+    path: str,
+    since: float,
+    line_time: Callable[[str], float | None],
+    *,
+    max_bytes: int = 256 * 1024 * 1024,
+    block: int = 4 * CHUNK,
+) -> list[str]:
+    """The last lines of ``path`` from about ``since`` on (``check``'s recent minutes):
+    blocks are read backwards until one starts with a line older than ``since`` (at most
+    ``max_bytes``), so a big log costs what its recent part costs. Lines a little older than
+    ``since`` may come first: the caller filters by time."""
+    chunks: list[bytes] = []
+    with open(path, "rb") as fh:
+        size = fh.seek(0, os.SEEK_END)
+        pos = size
+        while pos > 0 and size - pos < max_bytes:
+            step = min(block, pos)
+            pos -= step
+            fh.seek(pos)
+            data = fh.read(step)
+            chunks.insert(0, data)
+            start = data.find(b"\n") + 1 if pos > 0 else 0
+            end = data.find(b"\n", start)
+            first = data[start : end if end >= 0 else len(data)]
+            when = line_time(_decode(first[:MAX_LINE])) if first else None
+            if when is not None and when < since:
+                break
+    blob = b"".join(chunks)
+    if pos > 0:
+        blob = blob[blob.find(b"\n") + 1 :]
+    split = LineSplitter()
+    return split.feed(blob) + split.flush()

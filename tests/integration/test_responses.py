@@ -1,0 +1,423 @@
+"""Responses end to end, as root: `watch` in enforce / observe mode in the world's server netns.
+
+The watcher runs inside the server namespace (``server_world``), so its nft transactions go to
+that namespace's own ``table inet spamtrace``, never the host's. The tracepoint is host-wide
+and other tests run at the same time: ``[responses] only_accounts`` limits the responses to
+this world's user, and every assertion is filtered by its uid.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import pwd
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from stcli import spamtrace
+from world import World
+
+from spamtrace.actions.process import ProcessSignaller, children_of, read_sender
+from spamtrace.actions.quarantine import Quarantine, QuarantineError
+from spamtrace.config import Config
+from spamtrace.policy.responses import ResponseRules
+
+PY_SENDER = """\
+import smtplib, sys, time
+host, n = sys.argv[1], int(sys.argv[2])
+for i in range(n):
+    try:
+        with smtplib.SMTP(host, 25, timeout=5) as s:
+            s.sendmail("spam@victim.example", [f"p{i}@remote.example"], "Subject: x\\n\\nspam\\n")
+    except OSError as exc:
+        print("failed", exc, flush=True)
+    time.sleep(0.05)
+"""
+
+PERL_SENDER = r"""
+$0 = "exim";   # cmdline and comm say "exim": not the MTA for all that (exe is perl)
+use IO::Socket::INET;
+my ($host, $n) = @ARGV;
+sub rd { my $s = shift; while (my $l = <$s>) { last if $l =~ /^\d{3} /; } }
+for my $i (1 .. $n) {
+    my $s = IO::Socket::INET->new(PeerAddr => $host, PeerPort => 25, Timeout => 5);
+    if ($s) {
+        rd($s);
+        for my $c ("EHLO perl.example", "MAIL FROM:<spam\@victim.example>",
+                   "RCPT TO:<l$i\@remote.example>", "DATA") { print $s "$c\r\n"; rd($s); }
+        print $s "Subject: x\r\n\r\nspam\r\n.\r\n"; rd($s); print $s "QUIT\r\n"; close($s);
+    }
+    select(undef, undef, undef, 0.05);
+}
+"""
+
+EXIM_CONF = """\
+primary_hostname = spamtrace.test
+exim_user = Debian-exim
+exim_group = Debian-exim
+spool_directory = {spool}
+log_file_path = {spool}/%slog
+trusted_users = Debian-exim
+begin routers
+to_sink:
+  driver = manualroute
+  domains = *
+  route_list = * {mx}
+  self = send
+  transport = remote_smtp
+begin transports
+remote_smtp:
+  driver = smtp
+  port = 25
+begin retry
+* * F,1m,1m
+"""
+
+
+class Watcher:
+    """`spamtrace watch --json` in the world's server netns, with a config of its own."""
+
+    def __init__(self, world: World, mode: str, **responses: Any) -> None:
+        assert world.server_ns is not None and world.user is not None
+        self.world = world
+        self.config = world.tmp / f"{mode}.toml"
+        keys = {
+            "only_accounts": [world.user],
+            "stop_after": 1,
+            "quarantine_dir": str(world.tmp / "quarantine"),
+            **responses,
+        }
+        self.config.write_text(
+            f'mode = "{mode}"\n[responses]\n'
+            + "".join(f"{k} = {json.dumps(v)}\n" for k, v in keys.items())
+        )
+        self.db = world.tmp / f"{mode}.db"
+        self.proc = subprocess.Popen(
+            [*world.ns_prefix(), sys.executable, "-m", "spamtrace", "--config", str(self.config),
+             "watch", "--json", "--db", str(self.db)],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+        )  # fmt: skip
+        assert self.proc.stdout is not None
+        first = self.proc.stdout.readline()
+        if not first:
+            raise RuntimeError(f"watch did not start: {self.proc.stderr.read()}")  # type: ignore[union-attr]
+        self.status = json.loads(first)
+        self.lines: list[dict[str, Any]] = []
+        self.stderr: list[str] = []
+        self._threads = [
+            threading.Thread(target=self._pump, args=(self.proc.stdout, True), daemon=True),
+            threading.Thread(target=self._pump, args=(self.proc.stderr, False), daemon=True),
+        ]
+        for t in self._threads:
+            t.start()
+
+    def _pump(self, stream: Any, out: bool) -> None:
+        for line in stream:
+            if out and line.strip():
+                self.lines.append(json.loads(line))
+            elif not out:
+                self.stderr.append(line)
+
+    def cli(self, *args: str) -> subprocess.CompletedProcess[str]:
+        return spamtrace("--config", str(self.config), *args, prefix=self.world.ns_prefix())
+
+    def actions(self, kind: str | None = None) -> list[dict[str, Any]]:
+        mine = {
+            x["incident"]["id"]
+            for x in self.lines
+            if x.get("type") == "incident-opened" and x["incident"]["uid"] == self.world.uid
+        }
+        return [
+            x["action"]
+            for x in self.lines
+            if x.get("type") == "action"
+            and (x["incident"] in mine or x["action"].get("uid") == self.world.uid)
+            and (kind is None or x["action"]["action"] == kind)
+        ]
+
+    def wait_action(self, kind: str, timeout: float = 20.0) -> dict[str, Any]:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            found = self.actions(kind)
+            if found:
+                return found[0]
+            time.sleep(0.05)
+        raise AssertionError(f"no {kind} action; lines: {self.lines[-5:]} {''.join(self.stderr)}")
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+        self.proc.wait(timeout=60)
+        for t in self._threads:
+            t.join(10)
+
+
+@contextlib.contextmanager
+def watching(world: World, mode: str, **responses: Any) -> Iterator[Watcher]:
+    w = Watcher(world, mode, **responses)
+    time.sleep(0.5)
+    try:
+        yield w
+    finally:
+        w.stop()
+
+
+def nft_set(world: World) -> str:
+    r = subprocess.run(
+        [*world.ns_prefix(), "nft", "list", "set", "inet", "spamtrace", "blocked_uids"],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    return r.stdout
+
+
+def state(pid: int) -> str | None:
+    try:
+        data = Path(f"/proc/{pid}/stat").read_bytes()
+    except OSError:
+        return None
+    return data[data.rfind(b")") + 2 :].split()[0].decode()
+
+
+def connect_as(world: World, user: str | None) -> bool:
+    """One TCP connect to the MX's port 25 from the server netns (as ``user``, or root)."""
+    code = (
+        "import socket,sys\ns=socket.socket()\ns.settimeout(3)\n"
+        f"sys.exit(0 if s.connect_ex(('{world.mx_ip}', 25)) == 0 else 1)\n"
+    )
+    proc = world.spawn(["/usr/bin/python3", "-c", code], user=user, cwd="/")
+    try:
+        return proc.wait(timeout=10) == 0
+    except subprocess.TimeoutExpired:  # stopped by the responses (enforce): not connected
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(10)
+        return False
+
+
+def sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def exim_deliver(world: World, rcpt: str) -> None:
+    exim = pwd.getpwnam("Debian-exim")
+    spool = world.tmp / "exim"
+    if not spool.exists():
+        spool.mkdir()
+        os.chown(spool, exim.pw_uid, exim.pw_gid)
+        (world.tmp / "exim.conf").write_text(EXIM_CONF.format(spool=spool, mx=world.mx_ip))
+    proc = world.spawn(
+        ["/usr/sbin/exim4", "-C", str(world.tmp / "exim.conf"), "-odf", "-i", rcpt],
+        user="Debian-exim", cwd=spool, stdin=subprocess.PIPE,
+    )  # fmt: skip
+    proc.communicate("Subject: mta\n\nlegitimate\n", timeout=60)
+
+
+def spam_in_sink(world: World) -> int:
+    return sum(1 for m in world.sink_messages() if m.get("from") == "spam@victim.example")
+
+
+def _sender(world: World, kind: str) -> tuple[list[str], Path]:
+    """argv of a sender and the PHP mailer in its folder (what the scan finds malicious)."""
+    assert world.uploads is not None and world.uid is not None
+    php = world.install_payload("wp-cache.php")
+    os.utime(php, (1_600_000_000, 1_500_000_000))
+    if kind == "php":
+        return ["php", php.name, world.mx_ip, "25", "60", "0.05"], php
+    name, code, interp = {
+        "python": ("mailer.py", PY_SENDER, "/usr/bin/python3"),
+        "perl": ("mailer.pl", PERL_SENDER, "/usr/bin/perl"),
+    }[kind]
+    path = world.uploads / name
+    path.write_text(code)
+    os.chown(path, world.uid, -1)
+    return [interp, name, world.mx_ip, "60"], php
+
+
+@pytest.mark.parametrize("kind", ["php", "python", "perl"])
+def test_enforce_blocks_stops_quarantines_and_release_restore_undo_it(
+    server_world: World, kind: str
+) -> None:
+    world = server_world
+    assert world.user is not None and world.uid is not None
+    argv, php = _sender(world, kind)
+    before_sha, before = sha(php), os.stat(php)
+    with watching(world, "enforce") as w:
+        assert "blocked_uids" in nft_set(world)  # created at start (enforce)
+        spam_before = spam_in_sink(world)
+        proc = world.spawn_as_user(argv)
+        block = w.wait_action("block-uid")
+        stop = w.wait_action("stop-process")
+        quarantine = w.wait_action("quarantine")
+        assert block["status"] == "done", block
+        assert block["undo"] == f"spamtrace release {world.uid}"
+        assert f"{world.uid}" in nft_set(world)
+        assert stop["status"] == "done", stop
+        stopped = [p for p, _ in stop["data"]["signalled"]]
+        assert stopped and all(state(p) == "T" for p in stopped), stop
+        sent = spam_in_sink(world) - spam_before
+        assert sent <= 2, f"{sent} spam messages got out"
+        # the MTA keeps delivering, root keeps connecting, the user cannot
+        n = len(world.sink_messages())
+        exim_deliver(world, "mta-during-block@remote.example")
+        assert len(world.wait_sink(n + 1)) == n + 1, "exim could not deliver"
+        assert connect_as(world, None), "root was blocked"
+        assert not connect_as(world, world.user), "the blocked user could connect"
+        assert quarantine["status"] == "done", quarantine
+        qid = quarantine["data"]["quarantine_id"]
+        assert not php.exists()
+        items = json.loads(w.cli("quarantine", "list", "--json").stdout)["items"]
+        item = next(i for i in items if i["id"] == qid)
+        assert item["path"] == str(php) and item["sha256"] == before_sha
+        assert item["uid"] == world.uid and item["mode"] == f"{before.st_mode & 0o7777:04o}"
+        # the incident shows its actions
+        inc_id = next(
+            x["incident"] for x in w.lines if x.get("type") == "action"
+            and x["action"]["action"] == "block-uid" and x["action"]["uid"] == world.uid
+        )  # fmt: skip
+        time.sleep(0.5)  # the store writer commits in batches
+        doc = json.loads(w.cli("incident", inc_id, "--json", "--db", str(w.db)).stdout)
+        kinds = {(a["action"], a["status"]) for a in doc["incident"]["actions"]}
+        assert {("block-uid", "done"), ("stop-process", "done")} <= kinds, kinds
+        assert all({"action", "status", "at", "detail", "undo"} <= a.keys()
+                   for a in doc["incident"]["actions"])  # fmt: skip
+        # undo: release unblocks and resumes; restore brings the file back as it was
+        r = w.cli("release", world.user, "--db", str(w.db), "--json")
+        assert r.returncode == 0, r.stderr
+        rel = json.loads(r.stdout)
+        assert rel["unblocked"] and rel["resumed"] >= 1, rel
+        assert f"{world.uid}" not in nft_set(world).split("elements", 1)[-1]
+        assert all(state(p) in ("S", "R", None) for p in stopped)
+        assert connect_as(world, world.user), "released user still blocked"
+        r = w.cli("quarantine", "restore", qid)
+        assert r.returncode == 0, r.stderr
+        after = os.stat(php)
+        assert sha(php) == before_sha
+        assert (after.st_uid, after.st_gid, after.st_mode) == (
+            before.st_uid, before.st_gid, before.st_mode,
+        )  # fmt: skip
+        assert after.st_mtime_ns == before.st_mtime_ns
+        proc.kill()
+
+
+def test_observe_does_nothing_and_records_would(server_world: World) -> None:
+    world = server_world
+    assert world.uid is not None
+    php = world.install_payload("wp-cache.php")
+    with watching(world, "observe") as w:
+        assert "blocked_uids" not in nft_set(world)
+        before = spam_in_sink(world)
+        proc = world.spawn_as_user(["php", php.name, world.mx_ip, "25", "5", "0"])
+        out, _ = proc.communicate(timeout=30)
+        assert "sent 5/5" in out
+        w.wait_action("quarantine")
+        time.sleep(0.5)
+        acts = w.actions()
+    assert spam_in_sink(world) - before == 5
+    assert {a["action"] for a in acts} >= {"block-uid", "stop-process", "quarantine"}
+    assert {a["status"] for a in acts} == {"would"} and all(a["undo"] is None for a in acts)
+    assert php.exists() and "blocked_uids" not in nft_set(world)
+
+
+# ---------------------------------------------------------------------------- hostile cases
+def _user_file(world: World, name: str, body: bytes = b"<?php // spam\n") -> Path:
+    assert world.uploads is not None and world.uid is not None
+    path = world.uploads / name
+    path.write_bytes(body)
+    os.chown(path, world.uid, -1)
+    return path
+
+
+def test_a_script_swapped_for_a_symlink_to_etc_passwd_is_refused(server_world: World) -> None:
+    world = server_world
+    passwd = sha(Path("/etc/passwd"))
+    q = Quarantine(str(world.tmp / "quarantine"))
+    # replaced before the move: the O_NOFOLLOW open refuses it
+    early = _user_file(world, "early.php")
+    early.unlink()
+    early.symlink_to("/etc/passwd")
+    with pytest.raises(QuarantineError, match="symlink"):
+        q.add(str(early))
+    # replaced between the check and the move (the account races the copy)
+    late = _user_file(world, "late.php")
+
+    def swap() -> None:
+        late.unlink()
+        late.symlink_to("/etc/passwd")
+
+    q.before_unlink = swap
+    with pytest.raises(QuarantineError, match="swapped"):
+        q.add(str(late))
+    assert sha(Path("/etc/passwd")) == passwd and late.is_symlink()
+    assert q.items() == []
+
+
+def test_a_hard_linked_script_is_copied_and_its_other_name_kept(server_world: World) -> None:
+    world = server_world
+    assert world.home is not None
+    script = _user_file(world, "linked.php", b"<?php mail('a@b', 'x', 'y');\n")
+    other = world.home / "other-name.php"
+    os.link(script, other)
+    q = Quarantine(str(world.tmp / "quarantine"))
+    item = q.add(str(script))
+    assert not script.exists() and other.exists() and other.stat().st_nlink == 1
+    assert any("hard-linked" in n for n in item.notes)
+    data = world.tmp / "quarantine" / item.id / "data"
+    assert data.stat().st_ino != other.stat().st_ino and data.stat().st_uid == 0
+
+
+def test_a_reused_pid_is_not_signalled(server_world: World) -> None:
+    world = server_world
+    runuser = world.spawn_as_user(["sleep", "30"])
+    time.sleep(0.2)
+    (pid,) = children_of(runuser.pid)  # runuser -> sleep
+    now = read_sender(pid)
+    assert now is not None and now.start_time is not None and now.uid == world.uid
+    rules = ResponseRules.from_config(Config())
+    signaller = ProcessSignaller(rules)
+    # the decision was about the process that had this pid before (an earlier start time)
+    why = signaller.signal_one(pid, now.start_time - 5.0, now.uid, "stop")
+    assert why is not None and "another process" in why
+    time.sleep(0.1)
+    assert state(pid) == "S"
+    # the same pid and start time: signalled; root's processes never
+    assert signaller.signal_one(pid, now.start_time, now.uid, "stop") is None
+    time.sleep(0.1)
+    assert state(pid) == "T"
+    os.kill(pid, signal.SIGKILL)
+    me = read_sender(os.getpid())
+    assert me is not None and me.start_time is not None
+    assert "root" in (signaller.signal_one(os.getpid(), me.start_time, 0, "stop") or "")
+
+
+@pytest.mark.parametrize("how", ["full", "read-only"])
+def test_a_full_or_read_only_quarantine_fails_and_loses_nothing(
+    server_world: World, how: str
+) -> None:
+    world = server_world
+    body = os.urandom(64 * 1024)
+    script = _user_file(world, "big.php", body)
+    mnt = world.tmp / "qmnt"
+    mnt.mkdir()
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=32k,mode=0700", "tmpfs", str(mnt)],
+                   check=True)  # fmt: skip
+    try:
+        q = Quarantine(str(mnt / "q"))
+        if how == "read-only":
+            os.mkdir(mnt / "q", 0o700)
+            subprocess.run(["mount", "-o", "remount,ro", str(mnt)], check=True)
+        with pytest.raises(QuarantineError, match=r"full|read-only") as err:
+            q.add(str(script), incident="inc-x")
+        assert "left in place" in str(err.value) or "read-only" in str(err.value)
+        assert script.read_bytes() == body
+        if how == "full":
+            assert os.listdir(mnt / "q") == []  # the partial copy was removed
+    finally:
+        subprocess.run(["umount", "-l", str(mnt)], check=False)
