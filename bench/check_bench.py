@@ -245,9 +245,9 @@ def main() -> int:
                 args.runs,
                 Path(tmp) / "w.json",
             )
-        worst_ratio = worst["ss -tnp"]["median"] / worst["spamtrace check --json --no-scan"][
-            "median"
-        ]
+        worst_ratio = (
+            worst["ss -tnp"]["median"] / worst["spamtrace check --json --no-scan"]["median"]
+        )
         print(f"worst case (senders older than every idle process, all of /proc stat'ed): "
               f"spamtrace {worst['spamtrace check --json --no-scan']['median'] * 1000:.1f} ms, "
               f"ss -tnp {worst['ss -tnp']['median'] * 1000:.1f} ms: {worst_ratio:.1f}x; "

@@ -74,12 +74,14 @@ class RecordingChannel:
         self.sent: list[Alert] = []
         self.release = threading.Event()
         self.release.set()
+        self.entered = threading.Event()  # send() was called (and may be waiting)
         self.cond = threading.Condition()
 
     def describe(self) -> str:
         return "fake"
 
     def send(self, alert: Alert) -> str:
+        self.entered.set()
         self.release.wait(30)
         with self.cond:
             self.calls += 1

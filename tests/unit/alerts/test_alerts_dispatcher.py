@@ -49,6 +49,8 @@ def test_a_stuck_channel_blocks_neither_the_caller_nor_the_other_channels() -> N
     try:
         for n in range(10):
             d.submit(alert(n))  # returns at once even though 'stuck' never answers
+            if n == 0:
+                assert stuck.entered.wait(10)  # the first one is in its hands
             assert len(fine.wait(n + 1)) == n + 1
         s = d.stats()["channels"]
         # one in stuck's hands, three queued, the rest dropped and counted
@@ -93,3 +95,14 @@ def test_a_channel_rate_limit_overrides_the_sections() -> None:
     d = Dispatcher([ch], rate_limit=100, rate_window=3600)
     assert d.workers[0].rate_limit == 1
     d.close()
+
+
+def test_a_burst_held_back_at_exit_is_one_digest() -> None:
+    ch = RecordingChannel(delivery=Delivery(timeout=1.0, retries=0, backoff=0.0))
+    d = Dispatcher([ch], rate_limit=2, rate_window=3600)
+    for n in range(50):
+        d.submit(alert(n))
+    d.close()
+    events = [a.event for a in ch.sent]
+    assert events == [AlertEvent.OPENED] * 2 + [AlertEvent.DIGEST]
+    assert len(ch.sent[2].held) == 48

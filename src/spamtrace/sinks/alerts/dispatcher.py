@@ -137,7 +137,9 @@ class ChannelWorker:
                 item = None
             if isinstance(item, Alert):
                 self._take(item)
-            if self._held and (self._room(self.clock()) or self._closing.is_set()):
+            # at exit: one digest of everything held once the queue is drained, not one each
+            closing = self._closing.is_set() and self.queue.empty()
+            if self._held and (self._room(self.clock()) or closing):
                 self._send_digest()
             if self._closing.is_set() and (item is _STOP or item is None):
                 # the rest of the queue is given up at exit, and counted
