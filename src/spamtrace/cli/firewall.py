@@ -229,51 +229,10 @@ def _plan_cmd(args: argparse.Namespace, cfg: Config) -> int:
             }
         )
         return ExitCode.USAGE if plan.refusal else ExitCode.CLEAN
-    ports = ", ".join(map(str, plan.ports))
-    print(f"spamtrace firewall plan: mode {plan.mode.value}, backend {backend.name}")
-    if plan.refusal:
-        print(f"\nREFUSED: {escape(plan.refusal)}")
-    print(f"\nAllowed to open connections to SMTP ports ({ports}):")
-    for p in (*plan.allow_uids, *plan.allow_gids):
-        name = f" {escape(p.name)}" if p.name else ""
-        print(f"  {p.kind} {p.id}{name}: {escape(p.reason)}")
-    if plan.mode.value == "relay":
-        print(f"  ... but the MTA only towards the relays: {', '.join(plan.relay_addresses)}")
-    for exc in plan.exceptions:
-        addrs = f" ({', '.join(exc.addresses)})" if exc.addresses else ""
-        print(f"  exception #{exc.index} ({exc.source}): {escape(exc.describe())}{addrs}")
-    if plan.mode.value == "redirect":
-        print(
-            f"Everyone else: new connections are logged (NFLOG group {plan.nflog_group}) "
-            f"and redirected to the local MTA on port {plan.redirect_port}."
-        )
-    else:
-        print(
-            f"Everyone else: new connections are logged (NFLOG group {plan.nflog_group}) "
-            "and rejected with a TCP reset."
-        )
-    for line in KEEPS_WORKING:
-        print(line)
-    print("\nImpact (connections open now, and senders recorded by `watch` recently):")
-    if not impact.entries:
-        print("  no SMTP senders seen")
-    for e in impact.entries:
-        who = f"uid {e.uid}" if e.uid is not None else "unknown uid"
-        if e.user:
-            who += f" ({escape(e.user)})"
-        if e.account and e.account != e.user:
-            who += f" account {escape(e.account)}"
-        exe = f" {escape(e.exe)}" if e.exe else ""
-        pid = f" pid {e.pid}" if e.pid else ""
-        count = f" x{e.count}" if e.count > 1 else ""
-        print(
-            f"  {e.outcome.value.upper():<10} {who}{exe}{pid} -> {escape(e.remote)}{count} "
-            f"[{e.seen}]: {escape(e.reason)}"
-        )
-    for note in (*plan.notes, *impact.notes):
-        print(f"  note: {escape(note)}")
-    print("\nRuleset:")
-    print(ruleset, end="")
+    from spamtrace.cli.output import console
+    from spamtrace.render.firewall_plan import print_plan
+
+    print_plan(console(), plan, backend.name, impact, ruleset)
     return ExitCode.USAGE if plan.refusal else ExitCode.CLEAN
 
 

@@ -274,9 +274,10 @@ def _incidents(args: argparse.Namespace, cfg: Config) -> int:
         return ExitCode.CLEAN
     from rich.table import Table
 
-    from spamtrace.cli.output import console
+    from spamtrace.cli.output import box_of, console
 
-    table = Table(title=f"{len(records)} incident(s)", show_lines=False)
+    con = console()
+    table = Table(title=f"{len(records)} incident(s)", show_lines=False, box=box_of(con))
     for col in (
         "id",
         "verdict",
@@ -293,7 +294,8 @@ def _incidents(args: argparse.Namespace, cfg: Config) -> int:
         table.add_column(col, overflow="fold")
     for r in records:
         origin = r.scripts[0] if r.scripts else r.cwd
-        dests = ", ".join(r.destinations[:3]) + (" …" if len(r.destinations) > 3 else "")
+        more = len(r.destinations) - 3
+        dests = ", ".join(r.destinations[:3]) + (f" (+{more} more)" if more > 0 else "")
         style = "bold red" if r.verdict in ("suspicious", "ssh-tunnel") else None
         table.add_row(
             r.id, r.verdict, escape(r.user or str(r.uid)), escape(r.account), escape(r.exe),
@@ -301,7 +303,7 @@ def _incidents(args: argparse.Namespace, cfg: Config) -> int:
             _actions_cell(actions.get(r.id, [])), dests,
             (iso(r.last_seen) or "")[:19].replace("T", " "), style=style,
         )  # fmt: skip
-    console().print(table)
+    con.print(table)
     return ExitCode.FOUND if alerting else ExitCode.CLEAN
 
 

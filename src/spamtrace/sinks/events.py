@@ -40,6 +40,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
 from spamtrace.errors import RuntimeFailure
+from spamtrace.model import ALERTING_VERDICTS, Verdict
 from spamtrace.render.incidents import incident_json, iso
 from spamtrace.safetext import escape
 from spamtrace.service.bus import (
@@ -61,8 +62,10 @@ ECS_VERSION = "8.11.0"
 MAX_TEXT = 4096
 #: most items kept in a list field (args, reasons, destinations, pids)
 MAX_ITEMS = 64
-_SEVERITY = {"mta": 0, "allowed": 0, "submission": 1, "ssh-tunnel": 2, "suspicious": 3}
-_ALERTING = ("suspicious", "ssh-tunnel")
+#: verdict -> ECS event.severity (the verdict's own severity: 0 mta/allowed ... 3)
+_SEVERITY = {v.value: v.severity for v in Verdict}
+#: verdicts whose incidents are ECS alerts (suspicious, ssh-tunnel, mail-script, mail-auth)
+_ALERTING = frozenset(v.value for v in ALERTING_VERDICTS)
 
 
 # ============================================================================ pure mapping

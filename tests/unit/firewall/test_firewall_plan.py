@@ -279,3 +279,24 @@ def test_the_plan_says_what_keeps_working_and_to_watch_first() -> None:
     assert any("Inbound mail keeps working" in line for line in KEEPS_WORKING)
     assert any("mail() and sendmail keep working" in line for line in KEEPS_WORKING)
     assert "for a day" in no_store_advice("/var/lib/spamtrace/spamtrace.db")
+
+
+def test_plan_human_view_is_plain_ascii_in_a_pipe_and_never_markup() -> None:
+    import io
+
+    from rich.console import Console
+
+    from spamtrace.policy.firewall_plan import Impact, ImpactEntry
+    from spamtrace.render.firewall_plan import print_plan
+
+    plan = make_plan(submission__allow_accounts=["shop"])
+    evil = ImpactEntry(Outcome.BLOCKED, "uid 1002 is not root", "now", 1002, "[bold]blog[/]",
+                       None, "/home/blog/:smile:.php", 7, "198.51.100.7:25")  # fmt: skip
+    buf = io.StringIO()
+    con = Console(file=buf, width=240, force_terminal=False, markup=False, emoji=False)
+    print_plan(con, plan, "nft", Impact((evil,)), "table inet spamtrace {\n}\n")
+    out = buf.getvalue()
+    assert out.isascii()
+    assert "[bold]blog[/]" in out and ":smile:" in out
+    assert "submission.allow_accounts[0]" in out and "mail() and sendmail keep working" in out
+    assert "BLOCKED" in out and "table inet spamtrace {" in out

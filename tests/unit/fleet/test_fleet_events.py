@@ -179,6 +179,15 @@ def test_incident_updated_and_a_quiet_verdict() -> None:
     assert doc["event"]["end"] == "2025-12-04T12:01:00.000Z"
 
 
+def test_a_mail_log_incident_is_an_alert_too() -> None:
+    inc = incident(verdict="mail-script", scripts=["/home/shop/public_html/contact.php"],
+                   exe=None, cmdline=[], pids=[], connections=0)  # fmt: skip
+    doc = roundtrip(incident_event(inc, "incident-opened", "web1"))
+    assert doc["event"]["kind"] == "alert" and doc["event"]["severity"] == 3
+    assert doc["file"]["path"] == "/home/shop/public_html/contact.php"
+    assert doc["spamtrace"]["verdict"] == "mail-script"
+
+
 def test_action_line() -> None:
     doc = roundtrip(
         action_event(
