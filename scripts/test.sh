@@ -18,6 +18,7 @@ APT_PACKAGES=(
     gcc python3-dev  # the scanner's compiled lexer (src/spamtrace/scanner/_lexer.c)
     yara  # bench/scan_bench.py: the peer scanner (php-malware-finder) on its own engine
     systemd  # systemd-analyze verify checks the shipped units (works without systemd as PID 1)
+    forkstat  # bench/daemon_bench.py: the peer reader of the proc connector
     exim4-base pflogsumm  # bench/maillog_bench.py: the peers eximstats and pflogsumm
     prometheus  # promtool: tests/unit/fleet checks and unit-tests the shipped alert rules
     openssl  # tests/unit/alerts: a throwaway CA-less certificate for the TLS channel tests

@@ -204,6 +204,9 @@ class ScanSection:
     file_timeout: float = 2.0
     cross_filesystems: bool = False
     all_reasons: bool = False  # false: stop looking once a file is certainly malicious
+    # globs of paths or names not scanned (a folder that matches is not entered)
+    exclude: list[str] = field(default_factory=list)
+    yara_rules: str = ""  # a folder of the admin's own YARA rules (*.yar, *.yara); "" = none
 
     limits: ClassVar[Mapping[str, Range]] = {
         "max_file_size": Range(1, 1024**3),
@@ -251,7 +254,7 @@ class EventsSection:
 class AlertsSection:
     # the channel tables are checked key by key in spamtrace.sinks.alerts.settings
     min_verdict: str = "suspicious"  # submission | suspicious | malicious
-    host: str = ""  # the name alerts give this server ("" = its FQDN)
+    host: str = ""  # the name alerts give this server ("" = its hostname)
     rate_limit: int = 10  # alerts per channel per rate_window; more go out as one digest
     rate_window: float = 600.0
     queue_size: int = 1000  # alerts waiting per channel before new ones are dropped (counted)
@@ -598,6 +601,8 @@ def _validate(cfg: Config) -> None:
                 f"{where('audit.ignore')}[{i}]: {entry!r} is not a finding id "
                 '("sshd.tcp-forwarding") or "ID:SUBJECT" ("php.mail-log:FPM pool www *")'
             )
+    if cfg.scan.yara_rules and not cfg.scan.yara_rules.startswith("/"):
+        raise ConfigError(f"{where('scan.yara_rules')}: must be an absolute path (or empty)")
     if cfg.events.syslog and not cfg.events.syslog_socket:
         raise ConfigError(f"{where('events.syslog_socket')}: empty, but events.syslog is true")
 

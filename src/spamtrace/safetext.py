@@ -33,8 +33,9 @@ def _escape_char(ch: str) -> str:
     import unicodedata  # a C extension: loaded only when a value has a character to escape
 
     category = unicodedata.category(ch)
-    if category[0] == "C" or category in ("Zl", "Zp"):
-        # control, format (bidi overrides!), unassigned, private use, line/para separators
+    if category[0] == "C" or category in ("Zl", "Zp") or (category == "Zs" and ch != " "):
+        # control, format (bidi overrides!), unassigned, private use, line/para separators,
+        # spaces other than " " (no-break, em, ideographic...: they hide or mimic text)
         if code <= 0xFF:
             return f"\\x{code:02x}"
         if code <= 0xFFFF:

@@ -62,8 +62,8 @@ def test_demo_tells_the_whole_story_and_leaves_nothing() -> None:
     assert doc["schema"] == "spamtrace.demo/1"
     assert doc["ok"] is True and proc.returncode == 0, (proc.stderr, doc)
     assert list(steps) == [
-        "lab", "watch", "spam-starts", "check", "scan", "incident", "firewall", "blocked",
-        "mta-delivers",
+        "lab", "daemon", "spam-starts", "check", "scan", "incident", "told", "firewall",
+        "blocked", "mta-delivers",
     ]  # fmt: skip
     lab = steps["lab"]["result"]
     script = lab["script"]
@@ -74,6 +74,11 @@ def test_demo_tells_the_whole_story_and_leaves_nothing() -> None:
     incident = steps["incident"]["result"]
     assert incident["verdict"] == "suspicious" and incident["connections"] >= 1
     assert [script, "malicious"] in incident["files"]
+    told = steps["told"]["result"]
+    # observe mode: every response recorded as what it would do, none done
+    assert ["block-uid", "would"] in told["actions"] and ["quarantine", "would"] in told["actions"]
+    assert {status for _, status in told["actions"]} == {"would"}
+    assert told["alerts"] >= 1 and told["metrics"] >= 1 and told["event_stream"] is True
     assert steps["firewall"]["result"]["status"]["loaded"] is True
     blocked = steps["blocked"]["result"]
     assert blocked["refused"] >= 1 and blocked["blocked_in_incident"] >= 1

@@ -159,19 +159,10 @@ class Attributor:
 
 def _fill_from(live: ProcessInfo, cached: ProcessInfo) -> ProcessInfo:
     """A live read that lost fields (the process was exiting), completed from the exec cache."""
-    from dataclasses import replace
+    from spamtrace.attribution.exec_cache import completed
 
-    return replace(
-        live,
-        exe=live.exe or cached.exe,
-        cwd=live.cwd or cached.cwd,
-        uid=live.uid if live.uid is not None else cached.uid,
-        euid=live.euid if live.euid is not None else cached.euid,
-        gid=live.gid if live.gid is not None else cached.gid,
-        user=live.user or cached.user,
-        cmdline=live.cmdline or cached.cmdline,
-        scripts=live.scripts or cached.scripts,
-        notes=(*live.notes, "fields the exited process no longer showed came from the exec cache"),
+    return completed(
+        live, cached, "fields the exited process no longer showed came from the exec cache"
     )
 
 

@@ -2,11 +2,13 @@
 
 A spam script that connects and exits within a millisecond is often gone before the
 tracepoint event can be attributed from ``/proc``. At EXEC its ``/proc`` entry is still there,
-so we read it then (:func:`spamtrace.attribution.process.read_process`) and keep the result
-keyed by pid, with its start time (a pid is reused: the key is pid + start time). The default
-reader is :func:`snapshot` (direct ``/proc`` reads, ~10x cheaper than
-:func:`spamtrace.attribution.process.read_process`, which can be passed as ``reader`` instead);
-the live path of ``watch`` still uses ``read_process``.
+so we read it then and keep the result
+keyed by pid, with its start time (a pid is reused: the key is pid + start time). An exec
+costs a few syscalls (:func:`read_raw`: the owner, exe, cwd, cmdline and stat, as read); the
+:class:`ProcessInfo` is made from them only when a connection asks about that pid
+(:func:`info_of`), so a host starting hundreds of processes a second costs little. Processes
+of system users (uid below ``[accounts] min_uid``, root included) keep only their uid.
+:func:`snapshot` is both steps at once; the live path of ``watch`` still uses ``read_process``.
 
 - FORK of a process (not a thread) copies the parent's entry to the child (php-fpm workers
   fork without exec), until the child execs;
@@ -31,6 +33,7 @@ from spamtrace.model import AttributionMethod, ParentProcess, ProcessInfo
 from spamtrace.sources.proc_connector import ProcEvent, ProcEventKind
 
 ProcessReader = Callable[[int], ProcessInfo]
+_CLK_TCK = os.sysconf("SC_CLK_TCK")
 #: bytes of a command line kept per cache entry (65,536 entries must stay well under 80 MB)
 MAX_CMDLINE = 1024
 
@@ -55,6 +58,94 @@ def _read(path: str, size: int = 4096) -> bytes | None:
         os.close(fd)
 
 
+class RawExec:
+    """What an exec left in ``/proc``, as read (bytes and links): turned into a
+    :class:`ProcessInfo` only when somebody asks (:func:`info_of`), which is rare.
+
+    ``light``: a system user's process (uid below ``min_uid``), of which only the owner was
+    read (:meth:`ExecCache.on_exec`)."""
+
+    __slots__ = ("cmdline", "cwd", "exe", "gid", "light", "pid", "procfs", "stat", "uid")
+
+    def __init__(
+        self,
+        pid: int,
+        procfs: str,
+        uid: int | None,
+        gid: int | None,
+        stat: bytes | None = None,
+        exe: str | None = None,
+        cwd: str | None = None,
+        cmdline: bytes = b"",
+        light: bool = False,
+    ) -> None:
+        self.pid, self.procfs, self.uid, self.gid = pid, procfs, uid, gid
+        self.stat, self.exe, self.cwd, self.cmdline, self.light = stat, exe, cwd, cmdline, light
+
+
+def read_raw(pid: int, procfs: str = "/proc", min_uid: int = 0) -> RawExec:
+    """The cheap part of :func:`snapshot`: a few syscalls, no parsing. A process of a uid below
+    ``min_uid`` (a system user) is not read beyond its owner."""
+    base = f"{procfs}/{pid}"
+    try:
+        st = os.stat(base)
+    except OSError:
+        return RawExec(pid, procfs, None, None)
+    if st.st_uid < min_uid:
+        return RawExec(pid, procfs, st.st_uid, st.st_gid, light=True)
+    return RawExec(
+        pid, procfs, st.st_uid, st.st_gid, stat=_read(f"{base}/stat", 1024),
+        exe=_readlink(f"{base}/exe"), cwd=_readlink(f"{base}/cwd"),
+        cmdline=_read(f"{base}/cmdline", MAX_CMDLINE) or b"",  # bounded: the cache stays small
+    )  # fmt: skip
+
+
+def info_of(raw: RawExec) -> ProcessInfo:
+    """The :class:`ProcessInfo` of what :func:`read_raw` read (the parent's name is read now)."""
+    from spamtrace.attribution.process import boot_time, script_from_cmdline, user_name
+
+    notes: list[str] = []
+    start: float | None = None
+    ppid = 0
+    name: str | None = None
+    if raw.light:
+        notes.append("a system user's process: only its uid was recorded at exec")
+    elif raw.stat is None:
+        notes.append("stat: process exited before exec could be recorded")
+    else:
+        data = raw.stat
+        open_at, close_at = data.find(b"("), data.rfind(b")")
+        try:
+            tail = data[close_at + 2 :].split()
+            if open_at < 0 or close_at < open_at:
+                raise ValueError("malformed stat")
+            name = os.fsdecode(data[open_at + 1 : close_at])
+            ppid = int(tail[1])
+            start = boot_time(raw.procfs) + int(tail[19]) / _CLK_TCK
+        except (ValueError, IndexError):
+            notes.append("stat: unreadable")
+    exe, cwd, raw_cmd = raw.exe, raw.cwd, raw.cmdline
+    cmdline = tuple(
+        part.decode("utf-8", "surrogateescape") for part in raw_cmd.rstrip(b"\0").split(b"\0")
+    ) if raw_cmd else ()  # fmt: skip
+    scripts: tuple[str, ...] = ()
+    script = script_from_cmdline(cmdline, exe)
+    if script:
+        if not script.startswith("/") and cwd:
+            script = posixpath.normpath(posixpath.join(cwd, script))
+        scripts = (script,)
+    parents: tuple[ParentProcess, ...] = ()
+    if ppid > 0:
+        comm = _read(f"{raw.procfs}/{ppid}/comm", 64)
+        pname = comm.strip().decode("utf-8", "surrogateescape") if comm else "?"
+        parents = (ParentProcess(ppid, pname, None, None),)
+    return ProcessInfo(
+        pid=raw.pid, start_time=start, name=name, exe=exe, cmdline=cmdline, uid=raw.uid,
+        euid=raw.uid, gid=raw.gid, user=user_name(raw.uid), cwd=cwd, scripts=scripts,
+        parents=parents, method=AttributionMethod.EXEC_CACHE, notes=tuple(notes),
+    )  # fmt: skip
+
+
 def snapshot(pid: int, procfs: str = "/proc") -> ProcessInfo:
     """A cheap read of what matters at exec time (~15x cheaper than ``read_process``).
 
@@ -64,59 +155,38 @@ def snapshot(pid: int, procfs: str = "/proc") -> ProcessInfo:
     ``/proc/PID`` (the effective ids; root for a non-dumpable setuid program), which avoids
     reading the costly ``status`` file. Fields that cannot be read are None.
     """
-    from spamtrace.attribution.process import ProcStat, script_from_cmdline, user_name
-
-    base = f"{procfs}/{pid}"
-    notes: list[str] = []
-    start: float | None = None
-    ppid = 0
-    name: str | None = None
-    try:
-        stat = ProcStat(procfs, pid)
-        name, ppid, start = stat.name, stat.ppid, stat.start_time
-    except (ValueError, IndexError):
-        notes.append("stat: unreadable")
-    except OSError:
-        notes.append("stat: process exited before exec could be recorded")
-    uid = gid = None
-    try:
-        st = os.stat(base)
-        uid, gid = st.st_uid, st.st_gid
-    except OSError:
-        pass
-    exe = _readlink(f"{base}/exe")
-    cwd = _readlink(f"{base}/cwd")
-    raw = _read(f"{base}/cmdline", MAX_CMDLINE) or b""  # bounded: the cache must stay small
-    cmdline = tuple(
-        part.decode("utf-8", "surrogateescape") for part in raw.rstrip(b"\0").split(b"\0")
-    ) if raw else ()  # fmt: skip
-    scripts: tuple[str, ...] = ()
-    script = script_from_cmdline(cmdline, exe)
-    if script:
-        if not script.startswith("/") and cwd:
-            script = posixpath.normpath(posixpath.join(cwd, script))
-        scripts = (script,)
-    parents: tuple[ParentProcess, ...] = ()
-    if ppid > 0:
-        comm = _read(f"{procfs}/{ppid}/comm", 64)
-        pname = comm.strip().decode("utf-8", "surrogateescape") if comm else "?"
-        parents = (ParentProcess(ppid, pname, None, None),)
-    return ProcessInfo(
-        pid=pid, start_time=start, name=name, exe=exe, cmdline=cmdline, uid=uid, euid=uid,
-        gid=gid, user=user_name(uid), cwd=cwd, scripts=scripts, parents=parents,
-        method=AttributionMethod.EXEC_CACHE, notes=tuple(notes),
-    )  # fmt: skip
-
-
-def _default_reader(pid: int) -> ProcessInfo:
-    return snapshot(pid)
+    return info_of(read_raw(pid, procfs))
 
 
 @dataclass(slots=True)
 class _Entry:
-    info: ProcessInfo
+    info: ProcessInfo | None  # None until first asked for: ``raw`` is turned into it then
     exec_time: float  # monotonic time of the EXEC (or FORK) event
     exited_at: float | None = None
+    raw: RawExec | None = None
+    pid: int = 0  # the pid this entry is for (a forked child shares its parent's raw read)
+    uids: tuple[int | None, int | None] | None = None  # a UID change before materialization
+    fallback: _Entry | None = None  # the fork's entry, for what an exec could not read
+
+
+def completed(
+    info: ProcessInfo, known: ProcessInfo, note: str = "exec: read partly from the parent at fork"
+) -> ProcessInfo:
+    """``info`` of a process gone too soon, its missing fields filled from ``known`` (what its
+    fork, or the exec cache, told us), with ``note`` saying so."""
+    return dataclasses.replace(
+        info,
+        exe=info.exe or known.exe,
+        cwd=info.cwd or known.cwd,
+        uid=info.uid if info.uid is not None else known.uid,
+        euid=info.euid if info.euid is not None else known.euid,
+        gid=info.gid if info.gid is not None else known.gid,
+        user=info.user or known.user,
+        cmdline=info.cmdline or known.cmdline,
+        scripts=info.scripts or known.scripts,
+        parents=info.parents or known.parents,
+        notes=(*info.notes, note),
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,22 +196,36 @@ class ExecCacheStats:
     read_failures: int  # EXEC seen but /proc was already gone (nothing useful read)
     evicted: int  # dropped by the size bound while the process still lived
     expired: int
+    light: int = 0  # execs of system users: only the uid recorded (``min_uid``)
 
 
 class ExecCache:
-    """pid -> ProcessInfo captured at exec time (bounded LRU, dropped after exit + linger)."""
+    """pid -> ProcessInfo captured at exec time (bounded LRU, dropped after exit + linger).
+
+    With the default reader, an exec costs a handful of syscalls (:func:`read_raw`) and nothing
+    is parsed until a connection asks about that pid (:meth:`lookup`), which few processes
+    ever do: on a host starting hundreds of processes a second, the parsing, the records and
+    the parent's name are paid for the few that connect. Processes of system users (uid
+    below ``min_uid``, root included: daemons, cron, the control panel) keep only their uid.
+    A ``reader`` given instead is called at each exec and its result kept as is.
+    """
 
     def __init__(
         self,
         max_entries: int = 65_536,
         linger: float = 30.0,
         reader: ProcessReader | None = None,
+        *,
+        min_uid: int = 0,
+        procfs: str = "/proc",
     ) -> None:
         self.max_entries = max(1, max_entries)
         self.linger = linger
-        self._reader = reader or _default_reader
+        self.min_uid = min_uid
+        self.procfs = procfs
+        self._reader = reader
         self._entries: OrderedDict[int, _Entry] = OrderedDict()
-        self._execs = self._read_failures = self._evicted = self._expired = 0
+        self._execs = self._read_failures = self._evicted = self._expired = self._light = 0
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -160,45 +244,77 @@ class ExecCache:
 
     def on_exec(self, pid: int, when: float) -> None:
         self._execs += 1
-        try:
-            info = self._reader(pid)
-        except Exception:  # a reader must never stop the event loop
+        if self._reader is None:
+            raw = read_raw(pid, self.procfs, self.min_uid)
+            if raw.light:
+                self._light += 1
+                self._put(pid, _Entry(None, when, raw=raw, pid=pid))
+                return
+            if raw.exe is not None and raw.cwd is not None and raw.cmdline:
+                self._put(pid, _Entry(None, when, raw=raw, pid=pid))
+                return
+            # gone before it was read (a program that runs for microseconds): what its fork
+            # told us completes it, when it is asked for
             self._read_failures += 1
+            known = self._entries.get(pid)
+            if known is None and raw.uid is None:
+                return
+            self._put(pid, _Entry(None, when, raw=raw, pid=pid, fallback=known))
             return
+        else:
+            try:
+                info = self._reader(pid)
+            except Exception:  # a reader must never stop the event loop
+                self._read_failures += 1
+                return
         if info.exe is None or info.cwd is None or not info.cmdline:
             self._read_failures += 1
             known = self._entries.get(pid)
             if known is not None:
-                # the process was gone too soon: keep what its fork told us, fill in the rest
-                info = dataclasses.replace(
-                    info,
-                    exe=info.exe or known.info.exe,
-                    cwd=info.cwd or known.info.cwd,
-                    uid=info.uid if info.uid is not None else known.info.uid,
-                    euid=info.euid if info.euid is not None else known.info.euid,
-                    gid=info.gid if info.gid is not None else known.info.gid,
-                    user=info.user or known.info.user,
-                    cmdline=info.cmdline or known.info.cmdline,
-                    scripts=info.scripts or known.info.scripts,
-                    parents=info.parents or known.info.parents,
-                    notes=(*info.notes, "exec: read partly from the parent at fork"),
-                )
+                info = completed(info, self._info(known))
             elif info.uid is None:
                 return
         if info.method is not AttributionMethod.EXEC_CACHE:
             info = dataclasses.replace(info, method=AttributionMethod.EXEC_CACHE)
-        self._put(pid, _Entry(info, when))
+        self._put(pid, _Entry(info, when, pid=pid))
+
+    def _info(self, entry: _Entry) -> ProcessInfo:
+        """The entry's ProcessInfo, made from its raw read the first time it is asked for."""
+        if entry.info is None:
+            assert entry.raw is not None
+            info = info_of(entry.raw)
+            if entry.pid != info.pid:  # a forked child: its parent's read, under its pid
+                info = dataclasses.replace(info, pid=entry.pid, start_time=None)
+            if entry.fallback is not None:
+                info = completed(info, self._info(entry.fallback))
+                entry.fallback = None
+            if entry.uids is not None:
+                ruid, euid = entry.uids
+                info = dataclasses.replace(
+                    info,
+                    uid=ruid if ruid is not None else info.uid,
+                    euid=euid if euid is not None else info.euid,
+                    user=None if ruid != info.uid else info.user,
+                )
+            entry.info, entry.raw = info, None
+        return entry.info
 
     def on_fork(self, parent: int, child: int, when: float) -> None:
         entry = self._entries.get(parent)
         if entry is None:
             return
-        info = dataclasses.replace(entry.info, pid=child, start_time=None)
-        self._put(child, _Entry(info, when))
+        if entry.info is None and entry.uids is None and entry.fallback is None:
+            self._put(child, _Entry(None, when, raw=entry.raw, pid=child))
+            return
+        info = dataclasses.replace(self._info(entry), pid=child, start_time=None)
+        self._put(child, _Entry(info, when, pid=child))
 
     def on_uid(self, pid: int, ruid: int | None, euid: int | None) -> None:
         entry = self._entries.get(pid)
         if entry is None:
+            return
+        if entry.info is None:
+            entry.uids = (ruid, euid)
             return
         entry.info = dataclasses.replace(
             entry.info,
@@ -231,7 +347,7 @@ class ExecCache:
         if at is not None and entry.exited_at is not None and entry.exited_at + 0.001 < at:
             return None  # it had exited before the event: the pid was reused since
         self._entries.move_to_end(pid)
-        return entry.info
+        return self._info(entry)
 
     def expire(self, now: float) -> int:
         """Drop entries whose process exited more than ``linger`` seconds before ``now``."""
@@ -247,5 +363,6 @@ class ExecCache:
 
     def stats(self) -> ExecCacheStats:
         return ExecCacheStats(
-            len(self._entries), self._execs, self._read_failures, self._evicted, self._expired
-        )
+            len(self._entries), self._execs, self._read_failures, self._evicted, self._expired,
+            self._light,
+        )  # fmt: skip

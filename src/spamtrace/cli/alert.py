@@ -54,7 +54,7 @@ def _test(args: argparse.Namespace, cfg: Config) -> int:
                 f"no alert channel named {escape(args.channel)!r} (channels: {', '.join(names)})"
             )
     now = time.time()
-    host = settings.host or socket.getfqdn()
+    host = settings.host or socket.gethostname()
     alert = Alert(AlertEvent.TEST, host, sample_incident(now), now, mode=cfg.mode)
     results: list[dict[str, Any]] = []
     for spec in specs:

@@ -124,6 +124,12 @@ def status_lines(doc: dict[str, Any]) -> list[str]:
         f"  events:     {doc.get('events')} ({doc.get('blocked_events')} blocked), "
         f"{lost} lost" + (f" ({by})" if lost and by else "")
     )
+    gap = doc.get("capture_gap")
+    if gap:
+        out.append(
+            f"  GAP:        nothing watched for {gap.get('seconds')} s before this start "
+            f"({gap.get('from')} .. {gap.get('to')}; pid {gap.get('previous_pid')} was killed)"
+        )
     out.append(
         f"  incidents:  {doc.get('incidents_opened')} opened "
         f"({doc.get('alerting_incidents')} alerting), {doc.get('incidents_open')} open"

@@ -14,7 +14,7 @@ import json
 import os
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from spamtrace.errors import ExitCode, UsageError
@@ -77,7 +77,57 @@ def register(sub: Any) -> None:
         help="run every rule on every file and list every reason (default: stop once a file "
         "is certainly malicious; the verdict is the same either way)",
     )
+    p.add_argument(
+        "--exclude",
+        action="append",
+        default=[],
+        metavar="GLOB",
+        help="do not scan paths or names that match GLOB ('*.mp4', 'cache', '/home/*/mail'); "
+        "a matching folder is not entered; repeatable, added to [scan] exclude",
+    )
+    p.add_argument(
+        "--quarantine",
+        action="store_true",
+        help="move each malicious file to [responses] quarantine_dir (restorable with "
+        "`spamtrace quarantine restore ID`)",
+    )
+    when = p.add_mutually_exclusive_group()
+    when.add_argument(
+        "--since",
+        type=_days,
+        metavar="DAYS",
+        help="only files changed in the last DAYS days (data or inode: a back-dated mtime "
+        "does not hide a file), as maldet -r PATH DAYS",
+    )
+    when.add_argument(
+        "--newer", metavar="FILE", help="only files changed after FILE was last modified"
+    )
     p.set_defaults(handler=run)
+
+
+def _days(text: str) -> float:
+    try:
+        days = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of days") from None
+    if not 0 <= days <= 100_000:
+        raise argparse.ArgumentTypeError(f"{text!r}: give a number of days from 0 to 100000")
+    return days
+
+
+def _excluder(globs: list[str]) -> Callable[[str], bool] | None:
+    """A test for ``walk``: does a path, or its last name, match one of ``globs``?"""
+    if not globs:
+        return None
+    import fnmatch
+    import re
+
+    rx = re.compile("|".join(f"(?:{fnmatch.translate(g)})" for g in globs), re.DOTALL)
+
+    def excluded(path: str) -> bool:
+        return bool(rx.match(path) or rx.match(os.path.basename(path)))
+
+    return excluded
 
 
 def _load_baseline(path: str) -> frozenset[str]:
@@ -111,6 +161,20 @@ def run(args: argparse.Namespace, cfg: config_mod.Config) -> int:
         args.jobs = cpus
     for path in args.paths:
         _check_exists(path)
+    since = None
+    if args.since is not None:
+        since = time.time() - args.since * 86400
+    elif args.newer is not None:
+        try:
+            since = os.stat(args.newer).st_mtime
+        except OSError as exc:
+            raise UsageError(f"--newer {escape(args.newer)}: {exc.strerror or exc}") from None
+    excluded = _excluder([*cfg.scan.exclude, *args.exclude])
+    user = None
+    if cfg.scan.yara_rules:
+        from spamtrace.scanner.user_rules import load as load_user_rules
+
+        user = load_user_rules(cfg.scan.yara_rules)
     known = _load_baseline(args.baseline) if args.baseline else frozenset()
     cross = cfg.scan.cross_filesystems if args.cross_filesystems is None else args.cross_filesystems
     limits = Limits.from_config(cfg.scan)
@@ -120,10 +184,13 @@ def run(args: argparse.Namespace, cfg: config_mod.Config) -> int:
     started = time.monotonic()
 
     walk_skipped: list[FileReport] = []
-    totals = {"files": 0, "bytes": 0}
+    totals = {"files": 0, "bytes": 0, "unchanged": 0}
 
     def files() -> Iterator[str]:
-        for item in walk(list(args.paths), cross_filesystems=cross):
+        for item in walk(list(args.paths), cross_filesystems=cross, exclude=excluded):
+            if since is not None and not item.skipped and item.changed < since:
+                totals["unchanged"] += 1
+                continue
             if item.skipped:
                 walk_skipped.append(
                     FileReport(item.path, ScanVerdict.SKIPPED, 0, (), 0, reason=item.skipped)
@@ -152,7 +219,7 @@ def run(args: argparse.Namespace, cfg: config_mod.Config) -> int:
         task = progress.add_task("scan", total=None, found="")
         progress.start()
     try:
-        for report in scan_paths(files(), limits, jobs=args.jobs, known_hashes=known):
+        for report in scan_paths(files(), limits, jobs=args.jobs, known_hashes=known, user=user):
             counts[report.verdict.value] += 1
             if report.verdict is ScanVerdict.SKIPPED or report.incomplete:
                 extra["not_examined"] += 1  # a regular file not (wholly) analysed
@@ -191,14 +258,51 @@ def run(args: argparse.Namespace, cfg: config_mod.Config) -> int:
         "not_examined": extra["not_examined"],
         "cut_short": extra["cut_short"],
         "stopped_early": extra["stopped_early"],
+        "unchanged": totals["unchanged"],
         "seconds": round(elapsed, 3),
     }
+    moved = _quarantine_all(cfg, shown) if args.quarantine else {}
+    summary["quarantined"] = sum(1 for v in moved.values() if "id" in v)
     if args.json:
-        dump_json({"schema": SCHEMA, "files": [_json_report(r) for r in shown], "summary": summary})
+        listed = []
+        for r in shown:
+            doc = _json_report(r)
+            if r.path in moved:
+                doc["quarantine"] = moved[r.path]
+            listed.append(doc)
+        dump_json({"schema": SCHEMA, "files": listed, "summary": summary})
     else:
-        _print_human(shown, summary)
-    attention = counts["malicious"] or extra["not_examined"] or not totals["files"]
+        _print_human(shown, summary, moved)
+    return _exit(counts, extra, totals)
+
+
+def _exit(counts: dict[str, int], extra: dict[str, int], totals: dict[str, int]) -> int:
+    # "0 files scanned" is not clean, unless --since/--newer left nothing to look at
+    nothing = not totals["files"] and not totals["unchanged"]
+    attention = counts["malicious"] or extra["not_examined"] or nothing
     return int(ExitCode.FOUND if attention else ExitCode.CLEAN)
+
+
+def _quarantine_all(cfg: config_mod.Config, shown: list[FileReport]) -> dict[str, dict[str, str]]:
+    """Move every malicious file to the quarantine; path -> {"id"} or {"error"}."""
+    from spamtrace.actions.quarantine import Quarantine, QuarantineError
+
+    if os.geteuid() != 0:
+        raise UsageError("--quarantine needs root (the quarantine folder is root's)")
+    store = Quarantine(cfg.responses.quarantine_dir)
+    out: dict[str, dict[str, str]] = {}
+    for r in shown:
+        if r.verdict.value != "malicious":
+            continue
+        try:
+            item = store.add(r.path, rules=[f.rule for f in r.findings])
+        except QuarantineError as exc:
+            out[r.path] = {"error": str(exc)}
+            continue
+        out[r.path] = {"id": item.id}
+        if r.sha256 and item.sha256 != r.sha256:
+            out[r.path]["note"] = "changed after the scan: quarantined as it was then"
+    return out
 
 
 def _check_exists(path: str) -> None:
@@ -240,7 +344,9 @@ def _write_baseline(path: str, hashes: dict[str, str]) -> None:
         raise UsageError(f"cannot write baseline {path}: {exc.strerror or exc}") from None
 
 
-def _print_human(shown: list[FileReport], summary: dict[str, Any]) -> None:
+def _print_human(
+    shown: list[FileReport], summary: dict[str, Any], moved: dict[str, dict[str, str]]
+) -> None:
     from rich.text import Text
 
     from spamtrace.cli.output import console
@@ -261,6 +367,12 @@ def _print_human(shown: list[FileReport], summary: dict[str, Any]) -> None:
             if note.startswith(STOPPED_NOTE):  # said once for the whole run, below
                 continue
             out.print(Text(f"      note: {escape(note)}"))
+        q = moved.get(r.path)
+        if q is not None and "id" in q:
+            note = f"quarantined as {q['id']} (spamtrace quarantine restore {q['id']})"
+            out.print(Text.assemble(("      QUARANTINED", "bold"), f": {note}"))
+        elif q is not None:
+            out.print(Text.assemble(("      NOT QUARANTINED", "bold"), f": {escape(q['error'])}"))
         for f in r.findings:
             where = f"line {f.line}" if f.line else "file"
             if f.layer:
@@ -284,7 +396,9 @@ def _print_human(shown: list[FileReport], summary: dict[str, Any]) -> None:
                 "above, with the reason): the result is incomplete, exit status 1",
             )
         )
-    if not summary["files"]:
+    if summary["unchanged"]:
+        out.print(f"{summary['unchanged']} file(s) not changed in the time asked: not scanned")
+    if not summary["files"] and not summary["unchanged"]:
         out.print(
             Text.assemble(
                 ("0 files scanned", "bold"),

@@ -23,14 +23,13 @@ import contextlib
 import datetime as dt
 import math
 import os
-import re
 import signal
 import sys
 import time
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from spamtrace.cli.options import count
+from spamtrace.cli.options import UNITS, count, duration, duration_match
 from spamtrace.errors import ExitCode, PermissionRequired, UsageError
 from spamtrace.model import ALERTING_VERDICTS, Verdict
 from spamtrace.render.incidents import (
@@ -61,7 +60,7 @@ def register(sub: Any) -> None:
     w.add_argument("--json", action="store_true", help="one JSON object per line")
     w.add_argument(
         "--duration",
-        type=_duration,
+        type=duration,
         metavar="TIME",
         help="stop after this long (e.g. 30, 30s, 5m, 1h)",
     )
@@ -128,17 +127,6 @@ def add_engine_arguments(parser: Any) -> None:
     )
 
 
-_DUR_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d|w)?\s*$")
-_UNITS = {None: 1.0, "ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0, "w": 604800.0}
-
-
-def _duration(text: str) -> float:
-    m = _DUR_RE.match(text)
-    if not m:
-        raise argparse.ArgumentTypeError(f"not a duration: {text!r} (e.g. 30s, 5m, 2h)")
-    return float(m.group(1)) * _UNITS[m.group(2)]
-
-
 def _scan_seconds(text: str) -> float:
     try:
         value = float(text)
@@ -164,9 +152,9 @@ _LATEST = 253402300799.0  # 9999-12-31T23:59:59Z
 
 
 def _since(text: str, now: float) -> float:
-    m = _DUR_RE.match(text)
-    if m and m.group(2):
-        return now - float(m.group(1)) * _UNITS[m.group(2)]
+    found = duration_match(text)
+    if found is not None and found[1]:  # a bare number is epoch seconds here, not an age
+        return now - found[0] * UNITS[found[1]]
     with contextlib.suppress(ValueError):
         value = float(text)
         if value > 1e8 or not math.isfinite(value):

@@ -40,6 +40,9 @@ LAB_ROOT = Path("/var/tmp")
 GECOS = "spamtrace demo account, remove with spamtrace demo --cleanup"
 USER_PREFIX = "stdemo-"
 SINK_PORTS = (25, 587)
+#: the lab's chat webhook and Prometheus endpoint (on the server namespace's own loopback)
+HOOK_PORT = 18080
+METRICS_LISTEN = "127.0.0.1:9945"
 #: the mailer's path inside the account's site
 SCRIPT_REL = "public_html/wp-content/uploads/2024/03/class-wp-cache.php"
 
@@ -108,6 +111,18 @@ class LabLayout:
         return self.path / "sink.jsonl"
 
     @property
+    def hook_log(self) -> Path:
+        return self.path / "hook.jsonl"
+
+    @property
+    def events(self) -> Path:
+        return self.path / "events.jsonl"
+
+    @property
+    def control_socket(self) -> Path:
+        return self.path / "control.sock"
+
+    @property
     def state_file(self) -> Path:
         return STATE_DIR / f"{self.tag}.json"
 
@@ -170,6 +185,31 @@ begin retry
 """
 
 
+def lab_config(lo: LabLayout) -> str:
+    """The lab's own config: its store, control socket, event file and chat webhook; observe
+    mode (responses are recorded as what would be done)."""
+    return f"""# the demo lab's own config: nothing of the host's is read
+mode = "observe"
+
+[store]
+path = "{lo.store}"
+
+[daemon]
+socket = "{lo.control_socket}"
+
+[metrics]
+listen = "{METRICS_LISTEN}"
+
+[events]
+path = "{lo.events}"
+
+[[alerts.webhook]]
+name = "lab-chat"
+url = "http://127.0.0.1:{HOOK_PORT}/hook"
+format = "slack"
+"""
+
+
 class Lab:
     """A built (or half-built) lab; :meth:`close` removes every part of it."""
 
@@ -196,10 +236,8 @@ class Lab:
         lo.path.mkdir(mode=0o755)
         lo.sink_log.touch()
         (lo.path / "spamtrace.d").mkdir()
-        lo.config.write_text(
-            "# the demo lab's own config: its store and nothing else of the host's\n"
-            f'[store]\npath = "{lo.store}"\n'
-        )
+        lo.hook_log.touch()
+        lo.config.write_text(lab_config(lo))
         _run(["ip", "netns", "add", lo.srv_ns])
         _run(["ip", "netns", "add", lo.mx_ns])
         _run(["ip", "link", "add", lo.veth_srv, "type", "veth", "peer", "name", lo.veth_mx])
@@ -210,6 +248,7 @@ class Lab:
             _run(["ip", "-n", ns, "link", "set", dev, "up"])
             _run(["ip", "-n", ns, "link", "set", "lo", "up"])
         self._start_sink()
+        self._start_hook()
         self._make_account(script_seconds)
         if mta_user:
             self._make_exim(mta_user)
@@ -226,6 +265,16 @@ class Lab:
         line = proc.stdout.readline()
         if line.strip() != "ready":
             raise RuntimeFailure(f"demo lab: the SMTP sink did not start ({line.strip()!r})")
+
+    def _start_hook(self) -> None:
+        lo = self.layout
+        argv = [sys.executable, "-m", "spamtrace.demo.hook", "--port", str(HOOK_PORT),
+                "--log", str(lo.hook_log)]  # fmt: skip
+        proc = self.spawn(argv)
+        assert proc.stdout is not None
+        line = proc.stdout.readline()
+        if line.strip() != "ready":
+            raise RuntimeFailure(f"demo lab: the chat webhook did not start ({line.strip()!r})")
 
     def _make_account(self, script_seconds: int) -> None:
         lo = self.layout
@@ -278,11 +327,10 @@ class Lab:
         return proc
 
     def sink_messages(self) -> list[dict[str, object]]:
-        out = []
-        for line in self.layout.sink_log.read_text().splitlines():
-            with contextlib.suppress(ValueError):
-                out.append(json.loads(line))
-        return out
+        return _json_lines(self.layout.sink_log)
+
+    def hook_messages(self) -> list[dict[str, object]]:
+        return _json_lines(self.layout.hook_log)
 
     # ------------------------------------------------------------------ teardown
     def close(self) -> None:
@@ -300,6 +348,17 @@ class Lab:
                     proc.wait(timeout=5)
         self.procs.clear()
         remove_lab(self.layout)
+
+
+def _json_lines(path: Path) -> list[dict[str, object]]:
+    out = []
+    with contextlib.suppress(OSError):
+        for line in path.read_text().splitlines():
+            with contextlib.suppress(ValueError):
+                doc = json.loads(line)
+                if isinstance(doc, dict):
+                    out.append(doc)
+    return out
 
 
 def remove_lab(lo: LabLayout) -> list[str]:

@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from spamtrace.demo.lab import Lab
+from spamtrace.demo.lab import METRICS_LISTEN, Lab
 from spamtrace.safetext import escape
 
 SCHEMA = "spamtrace.demo/1"
@@ -150,18 +150,19 @@ class Story:
     def run(self) -> Iterator[StepResult]:
         yield self.step_lab()
         for step in (
-            self.step_watch,
+            self.step_daemon,
             self.step_spam,
             self.step_check,
             self.step_scan,
             self.step_incident,
+            self.step_told,
             self.step_firewall,
             self.step_blocked,
             self.step_mta,
         ):
             result = step()
             yield result
-            if not result.ok and result.name in ("watch", "spam-starts"):
+            if not result.ok and result.name in ("daemon", "spam-starts"):
                 return
 
     def step_lab(self) -> StepResult:
@@ -184,31 +185,35 @@ class Story:
              "mta_user": self.mta_user},
         )  # fmt: skip
 
-    def step_watch(self) -> StepResult:
-        self.say.chapter(2, "spamtrace watches (started before the spam run)")
-        args = ["watch", "--db", str(self.lab.layout.store), "--json"]
+    def step_daemon(self) -> StepResult:
+        lo = self.lab.layout
+        self.say.chapter(2, "The guard: spamtrace daemon (what spamtrace.service runs at boot)")
+        args = ["daemon", "--db", str(lo.store), "--firewall-state-dir", str(lo.firewall_state)]
         self.watcher = self.lab.spawn([sys.executable, "-m", "spamtrace", *args], env=self.env)
-        reader = _LineReader(self.watcher)
-        status = reader.wait_for(lambda line: '"type":"status"' in line.replace(" ", ""), 20)
-        ok = status is not None
-        doc = _loads(status) if status else {}
-        self.watch_reader = reader
-        self.say.say(
-            "`spamtrace watch` records every outbound SMTP connect as the kernel sees it\n"
-            f"(sources: {', '.join(doc.get('sources', [])) or '?'}) into the lab's store."
-        )
+        doc: dict[str, Any] = {}
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and self.watcher.poll() is None:
+            code, doc = self.json_of("status")
+            if code == 0 and "pid" in doc:
+                break
+            time.sleep(0.3)
+        ok = self.watcher.poll() is None and "pid" in doc
         if not ok:
-            err = (
-                self.watcher.stderr.read()
-                if self.watcher.poll() is not None and self.watcher.stderr
-                else ""
-            )
-            return self.record("watch", "spamtrace watch", False, {"error": escape(err)[-300:]})
+            err = ""
+            if self.watcher.poll() is not None and self.watcher.stderr is not None:
+                err = self.watcher.stderr.read()
+            return self.record("daemon", "spamtrace daemon", False, {"error": escape(err)[-300:]})
+        self.say.say(
+            "It records every outbound SMTP connect as the kernel sees it, attributes it,\n"
+            "groups connects into incidents in its store, scans the sender's files, decides\n"
+            "responses, sends alerts and serves Prometheus metrics. `status` asks it:"
+        )
+        self.show("status")
         return self.record(
-            "watch",
-            "spamtrace watch",
+            "daemon",
+            "spamtrace daemon",
             True,
-            {"sources": doc.get("sources", []), "degraded": doc.get("degraded", [])},
+            {k: doc.get(k) for k in ("pid", "capture", "capture_mode", "metrics") if k in doc},
         )
 
     def step_spam(self) -> StepResult:
@@ -274,7 +279,7 @@ class Story:
         return None
 
     def step_incident(self) -> StepResult:
-        self.say.chapter(6, "What watch recorded: one incident, not one line per connection")
+        self.say.chapter(6, "What the daemon recorded: one incident, not one line per connect")
         inc = None
         deadline = time.monotonic() + 15
         while time.monotonic() < deadline:
@@ -298,10 +303,77 @@ class Story:
              "files": [(f.get("path"), f.get("verdict")) for f in files]},
         )  # fmt: skip
 
+    def step_told(self) -> StepResult:
+        lo = self.lab.layout
+        self.say.chapter(7, "What it decided and whom it told")
+        inc: dict[str, Any] = {}
+        if self.incident_id:
+            _, doc = self.json_of("incident", "--db", str(lo.store), self.incident_id)
+            inc = doc.get("incident") or {}
+        actions = [a for a in inc.get("actions", []) if isinstance(a, dict)]
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and not self._lab_alerts():
+            time.sleep(0.2)
+        alerts = self._lab_alerts()
+        self.say.say(
+            'mode = "observe" (the default): each response is recorded as what it *would* do:'
+        )
+        for a in actions:
+            self.say.say(
+                f"  {a.get('status', '?'):<6} {a.get('action', '?'):<13} "
+                f"{escape(str(a.get('detail', '')), 110)}"
+            )
+        self.say.say('With mode = "enforce" they are done at once (docs/responses.md).')
+        if alerts:
+            body = alerts[0].get("body")
+            text = body.get("text", "") if isinstance(body, dict) else str(body)
+            self.say.say(f"\nThe lab's chat webhook received {len(alerts)} alert(s); the first:")
+            self.say.command(
+                "(Slack/Mattermost message)", escape(str(text), 2000).replace("\\n", "\n")
+            )
+        metrics = self._metrics()
+        if metrics:
+            self.say.command(
+                f"curl -s http://{METRICS_LISTEN}/metrics | grep ...", "\n".join(metrics)
+            )
+        first_event = _first_line(lo.events)
+        if first_event:
+            self.say.command(
+                f"head -1 {lo.events}   (ECS JSON lines for log shippers)", first_event
+            )
+        ok = bool(actions) and all(a.get("status") == "would" for a in actions) and bool(alerts)
+        return self.record(
+            "told",
+            "spamtrace incident ID; the lab's webhook; /metrics",
+            ok,
+            {"actions": [(a.get("action"), a.get("status")) for a in actions],
+             "alerts": len(alerts), "metrics": len(metrics),
+             "event_stream": bool(first_event)},
+        )  # fmt: skip
+
+    def _lab_alerts(self) -> list[dict[str, Any]]:
+        """The chat alerts about the lab's account (the tracepoint sees the whole host: on a
+        busy machine the lab's daemon also tells about the host's own senders)."""
+        return [m for m in self.lab.hook_messages() if self.lab.layout.user in json.dumps(m)]
+
+    def _metrics(self) -> list[str]:
+        code = (
+            "import urllib.request as u;"
+            f"print(u.urlopen('http://{METRICS_LISTEN}/metrics', timeout=5).read().decode())"
+        )
+        argv = [*self.lab.srv_prefix(), sys.executable, "-c", code]
+        proc = subprocess.run(argv, capture_output=True, text=True, timeout=30, check=False)
+        keep = ("spamtrace_smtp", "spamtrace_incidents", "spamtrace_capture", "spamtrace_responses")
+        return [
+            line
+            for line in proc.stdout.splitlines()
+            if line.startswith(keep) and not line.rstrip().endswith(" 0.0")
+        ][:12]
+
     def step_firewall(self) -> StepResult:
         lo = self.lab.layout
         state = ["--state-dir", str(lo.firewall_state)]
-        self.say.chapter(7, "Stop it for good: only the MTA (and root) may speak SMTP")
+        self.say.chapter(8, "Stop it for good: only the MTA (and root) may speak SMTP")
         self.show("firewall", "plan", "--db", str(lo.store), *state)
         code, applied = self.json_of("firewall", "apply", *state, "--timeout", "600")
         self.say.command(
@@ -324,7 +396,7 @@ class Story:
         )
 
     def step_blocked(self) -> StepResult:
-        self.say.chapter(8, "The script's next attempts are refused, and counted")
+        self.say.chapter(9, "The script's next attempts are refused, and counted")
         assert self.mailer is not None
         before = len(self.lab.sink_messages())
         refused = self.mailer.wait_for(lambda s: s.startswith("refused"), 15)
@@ -348,7 +420,7 @@ class Story:
 
     def step_mta(self) -> StepResult:
         lo = self.lab.layout
-        self.say.chapter(9, "The server's MTA still delivers")
+        self.say.chapter(10, "The server's MTA still delivers")
         if not self.mta_user:
             self.say.say(
                 "No Exim here: this step needs exim4 (apt-get install exim4-daemon-light)."
@@ -381,7 +453,7 @@ class Story:
 
 
 def summary(steps: Sequence[StepResult], narrator: Narrator) -> None:
-    narrator.chapter(10, "What you saw")
+    narrator.chapter(11, "What you saw")
     for s in steps:
         narrator.say(f"[{'ok' if s.ok else 'FAILED'}] {s.name:<13} {s.command}")
     narrator.say(
@@ -393,6 +465,14 @@ def summary(steps: Sequence[StepResult], narrator: Narrator) -> None:
         "  spamtrace audit                the other ways out (sshd forwarding, mail(), DNSBLs)\n"
         "Read more: README.md and docs/ (check, watch, scan, firewall, audit)."
     )
+
+
+def _first_line(path: Any) -> str:
+    try:
+        with open(path) as f:
+            return f.readline().strip()
+    except OSError:
+        return ""
 
 
 def _loads(line: str) -> dict[str, Any]:

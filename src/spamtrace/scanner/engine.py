@@ -39,6 +39,7 @@ from spamtrace.scanner.report import (
     ScanVerdict,
 )
 from spamtrace.scanner.rules import Rule, YaraWords, load_rules, load_yara
+from spamtrace.scanner.user_rules import UserRules
 
 READ_CHUNK = 1 << 20
 
@@ -177,8 +178,10 @@ def scan_file(
     known_hashes: frozenset[str] = frozenset(),
     clock: Callable[[], float] = time.monotonic,
     memo: Memo | None = None,
+    user: UserRules | None = None,
 ) -> FileReport:
-    """Read and analyze one file (in this process).
+    """Read and analyze one file (in this process); ``user``: the admin's own YARA rules,
+    whose matches are findings like the built-in rules'.
 
     ``memo`` (one per scan, with the same rules and limits) remembers the analyses made: a
     hosting server holds many copies of the same WordPress core, plugins and libraries, and
@@ -240,9 +243,12 @@ def scan_file(
         else:
             return replace(_skipped(path, got.size, result, clock() - start), sha256=digest or None)
     findings, score = result.findings, result.score
-    if oversized is not None:
-        findings = tuple(sorted((*findings, oversized), key=lambda f: (-f.weight, f.rule)))
-        score += oversized.weight
+    extra = (oversized,) if oversized is not None else ()
+    if user is not None:
+        extra = (*extra, *user.findings(data))
+    if extra:
+        findings = tuple(sorted((*findings, *extra), key=lambda f: (-f.weight, f.rule)))
+        score += sum(f.weight for f in extra)
     verdict = ScanVerdict.from_score(score)
     reason = None
     if result.cut_short:
@@ -346,6 +352,7 @@ def _work(path: str) -> FileReport:
             _W["yara"],  # type: ignore[arg-type]
             known_hashes=_W["known"],  # type: ignore[arg-type]
             memo=_W["memo"],  # type: ignore[arg-type]
+            user=_W.get("user"),  # type: ignore[arg-type]
         )
     except BudgetExceeded:
         return _skipped(path, 0, f"too slow: over {limits.file_timeout:g}s")
@@ -376,19 +383,23 @@ def scan_paths(
     *,
     jobs: int = 0,
     known_hashes: frozenset[str] = frozenset(),
+    user: UserRules | None = None,
 ) -> Iterator[FileReport]:
-    """Scan ``paths`` with ``jobs`` worker processes (0: one per CPU); yields as they finish."""
+    """Scan ``paths`` with ``jobs`` worker processes (0: one per CPU); yields as they finish.
+    ``user``: the admin's own YARA rules (compiled once here; forked workers inherit them)."""
     jobs = jobs or os.cpu_count() or 1
     rules = load_rules()
     yara = load_yara()
     if jobs <= 1:
         memo: Memo = {}
         for path in paths:
-            yield scan_file(path, limits, rules, yara, known_hashes=known_hashes, memo=memo)
+            yield scan_file(
+                path, limits, rules, yara, known_hashes=known_hashes, memo=memo, user=user
+            )
         return
     # compile once here: the forked workers inherit the rules and their caches
     prepare(rules)
-    _W["rules"], _W["yara"] = rules, yara
+    _W["rules"], _W["yara"], _W["user"] = rules, yara, user
     ctx = multiprocessing.get_context("fork")
     pool = _Pool(jobs, initializer=_init_worker, initargs=(limits, known_hashes), context=ctx)
     with pool:
@@ -426,12 +437,13 @@ def _rank_files(
 ) -> list[FileReport]:
     from spamtrace.scanner.walk import walk
 
-    # every reason: these few files are shown in incidents as "this is the file", and the
-    # ranking reads the full score; the time budget bounds the cost
-    limits = replace(Limits.from_config(cfg), stop_at_score=0)
+    # the limits and the rules of `scan`, so that a file has one verdict and one score in
+    # check, watch and scan (the stop at the malicious score included)
+    limits = Limits.from_config(cfg)
     end = clock() + time_budget
     rules = load_rules()
     yara = load_yara()
+    user = _user_rules(cfg.yara_rules) if cfg is not None and cfg.yara_rules else None
     reports: list[FileReport] = []
     seen: set[str] = set()
     count = 0
@@ -444,8 +456,34 @@ def _rank_files(
         count += 1
         remaining = max(0.05, end - clock())
         file_limits = replace(limits, file_timeout=min(limits.file_timeout, remaining))
-        report = scan_file(item.path, file_limits, rules, yara, clock=clock)
+        report = scan_file(item.path, file_limits, rules, yara, clock=clock, user=user)
         if report.score > 0:
             reports.append(report)
     reports.sort(key=lambda r: (-r.verdict.rank, -r.score, r.path))
     return reports[:limit]
+
+
+_USER_RULES: dict[str, tuple[tuple[tuple[str, float], ...], UserRules | None]] = {}
+
+
+def _user_rules(folder: str) -> UserRules | None:
+    """The admin's rules of ``folder``, compiled again only when a file there changed; None
+    when they do not compile (``scan`` and ``config check`` say why, with exit 2: a daemon
+    keeps scanning with the built-in rules)."""
+    from spamtrace.errors import ConfigError
+    from spamtrace.scanner.user_rules import RULE_EXTENSIONS, load
+
+    try:
+        names = sorted(n for n in os.listdir(folder) if n.endswith(RULE_EXTENSIONS))
+        stamp = tuple((n, os.stat(os.path.join(folder, n)).st_mtime) for n in names)
+    except OSError:
+        return None
+    cached = _USER_RULES.get(folder)
+    if cached is not None and cached[0] == stamp:
+        return cached[1]
+    try:
+        compiled: UserRules | None = load(folder)
+    except ConfigError:
+        compiled = None
+    _USER_RULES[folder] = (stamp, compiled)
+    return compiled

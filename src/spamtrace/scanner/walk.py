@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 
@@ -20,12 +20,20 @@ class WalkItem:
     path: str
     size: int
     skipped: str | None = None
+    #: the last change of the file's data or inode (max of mtime and ctime: ``touch`` can
+    #: back-date the one, not the other)
+    changed: float = 0.0
 
 
 def walk(
-    roots: list[str], *, cross_filesystems: bool = False, max_depth: int | None = None
+    roots: list[str],
+    *,
+    cross_filesystems: bool = False,
+    max_depth: int | None = None,
+    exclude: Callable[[str], bool] | None = None,
 ) -> Iterator[WalkItem]:
-    """Yield the regular files under ``roots`` (a root may itself be a file)."""
+    """Yield the regular files under ``roots`` (a root may itself be a file); a path for
+    which ``exclude`` is true is not yielded, and not entered when it is a folder."""
     seen_dirs: set[tuple[int, int]] = set()
     for root in roots:
         try:
@@ -35,7 +43,8 @@ def walk(
             continue
         if stat.S_ISREG(st.st_mode):
             # a root named through a symlink is read at its target (the reader follows no link)
-            yield WalkItem(os.path.realpath(root) if os.path.islink(root) else root, st.st_size)
+            path = os.path.realpath(root) if os.path.islink(root) else root
+            yield WalkItem(path, st.st_size, changed=max(st.st_mtime, st.st_ctime))
             continue
         if not stat.S_ISDIR(st.st_mode):
             yield WalkItem(root, 0, "not a regular file or directory")
@@ -61,6 +70,8 @@ def walk(
                 continue
             subdirs: list[tuple[str, int]] = []
             for entry in entries:
+                if exclude is not None and exclude(entry.path):
+                    continue
                 try:
                     est = entry.stat(follow_symlinks=False)
                 except OSError as exc:
@@ -78,7 +89,7 @@ def walk(
                         subdirs.append((entry.path, depth + 1))
                     continue
                 if stat.S_ISREG(mode):
-                    yield WalkItem(entry.path, est.st_size)
+                    yield WalkItem(entry.path, est.st_size, changed=max(est.st_mtime, est.st_ctime))
                 else:  # never opened: they hold no code and a FIFO would block a reader
                     yield WalkItem(entry.path, 0, f"{_kind(mode)}: not opened")
             stack.extend(reversed(subdirs))

@@ -72,6 +72,8 @@ What is published, when:
 - :class:`StoreStalled` when writing to the store starts failing (a lock held by another
   process, a full disk; it is retried, nothing is dropped) and again when it resumes.
 - :class:`FirewallChecked` after each periodic check of the firewall table (``daemon``).
+- :class:`CaptureGap` at start (right after :class:`EngineStarted`) when the previous
+  watcher of the store was killed: the time nothing was watched is reported, not hidden.
 - :class:`ConfigReloaded` after SIGHUP (``daemon``): a subscriber that reads the config takes
   the new one from it (or keeps the old one when ``ok`` is False).
 """
@@ -284,6 +286,21 @@ class FirewallChecked:
 
 
 @dataclass(frozen=True, slots=True)
+class CaptureGap:
+    """The previous watcher of this store did not stop cleanly (``kill -9``, a crash, a power
+    cut): nothing was watched from its last sign of life (``since``) to this start
+    (``until``). Connections made then are not in the store."""
+
+    previous_pid: int
+    since: float
+    until: float
+
+    @property
+    def seconds(self) -> float:
+        return max(0.0, self.until - self.since)
+
+
+@dataclass(frozen=True, slots=True)
 class ConfigReloaded:
     """SIGHUP: the config was read again. ``ok`` False: it was refused (``error``) and the
     old one stays in force. ``config``: the config now in force."""
@@ -328,6 +345,7 @@ Message = Union[  # noqa: UP007 (a runtime alias: Python 3.10 has no `type` stat
     EventsLost,
     FirewallChecked,
     ConfigReloaded,
+    CaptureGap,
     SourceEventSeen,
     StoreStalled,
 ]

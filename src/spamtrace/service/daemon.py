@@ -34,6 +34,7 @@ from spamtrace.render.incidents import iso
 from spamtrace.safetext import escape
 from spamtrace.service import plugins
 from spamtrace.service.bus import (
+    CaptureGap,
     CaptureModeChanged,
     ConfigReloaded,
     EngineStarted,
@@ -119,6 +120,11 @@ class JournalLog:
             self.say(f"incident {message.incident.id}: {escape(message.detail)}")
         elif isinstance(message, CaptureModeChanged):
             self.say(f"capture {message.mode.value}: {escape(message.reason)}")
+        elif isinstance(message, CaptureGap):
+            self.say(
+                f"CAPTURE GAP: nothing was watched for {message.seconds:.0f} s before this "
+                f"start (pid {message.previous_pid} did not stop cleanly)"
+            )
         elif isinstance(message, EventsLost):
             self.say(
                 f"{message.count} event(s) lost by {message.source} ({message.total} since start)"
@@ -271,6 +277,14 @@ class Daemon:
             "incidents_open": len(e.tracker.open_incidents()),
             "events_lost": e.events_lost,
             "events_lost_by_source": dict(e.lost),
+            "capture_gap": None
+            if e.gap is None
+            else {
+                "previous_pid": e.gap.previous_pid,
+                "from": iso(e.gap.since),
+                "to": iso(e.gap.until),
+                "seconds": round(e.gap.seconds, 1),
+            },
             "firewall": {
                 "state": fw.state.value if fw else FirewallState.UNKNOWN.value,
                 "backend": fw.backend if fw else None,

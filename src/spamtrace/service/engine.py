@@ -39,6 +39,7 @@ from spamtrace.service import scanning
 from spamtrace.service.bus import (
     AttemptRecorded,
     BlockedRecorded,
+    CaptureGap,
     CaptureMode,
     CaptureModeChanged,
     EngineStarted,
@@ -149,6 +150,8 @@ class Engine:
         self.periodic: list[tuple[float, Any]] = []
         self._selector: Any = None
         self.lock: InstanceLock | None = None
+        #: the previous run's capture gap, when it was killed (reported, never hidden)
+        self.gap: CaptureGap | None = None
         self._fd_callbacks: list[tuple[int, Callable[[], None]]] = []
         #: functions to run on the loop (from signal handlers and other threads)
         self._calls: queue.SimpleQueue[Callable[[], None]] = queue.SimpleQueue()
@@ -231,6 +234,14 @@ class Engine:
                 os.makedirs(folder, mode=0o700, exist_ok=True)
             if os.path.isdir(folder):  # else the store says what is wrong with the path
                 self.lock = InstanceLock(opts.store_path)
+                if self.lock.gap is not None:
+                    pid, since, until = self.lock.gap
+                    self.gap = CaptureGap(pid, since, until)
+                    self.notes.append(
+                        f"capture gap: the previous watcher of this store (pid {pid}) did not "
+                        f"stop cleanly; nothing was watched for {until - since:.0f} s, from its "
+                        "last sign of life to this start"
+                    )
 
             self.store = Store(
                 opts.store_path,
@@ -244,7 +255,9 @@ class Engine:
 
         try:
             self.proc_src = ProcConnectorSource()
-            self.exec_cache = self._exec_cache_cls(max_entries=cfg.watch.exec_cache_size)
+            self.exec_cache = self._exec_cache_cls(
+                max_entries=cfg.watch.exec_cache_size, min_uid=cfg.accounts.min_uid
+            )
         except SpamtraceError as exc:
             self.degraded.append(
                 f"proc connector unavailable ({exc.message}): processes that exit within "
@@ -275,22 +288,14 @@ class Engine:
             self.scanner = IncidentScanner(cfg.scan, opts.scan_budget)
 
     def _note_restart_gap(self) -> None:
-        """Say what a restart recovered from the dead watcher's trace buffer, or what gap
-        remains when the previous watcher died and left no buffer to take over."""
+        """Say what a restart recovered from the dead watcher's trace buffer: its capture gap
+        is then closed (reported only for what its buffer could not hold)."""
         taken = self.trace_src.taken_over if self.trace_src is not None else []
         for report in taken:
             self.notes.append(report.describe())
-        if taken or self.store is None or not self.store.previous_run.unclean:
-            return
-        from spamtrace.render.incidents import iso
-
-        prev = self.store.previous_run
-        last = prev.last_event if prev.last_event is not None else prev.opened
-        self.notes.append(
-            f"the previous watcher (started {iso(prev.opened)}) did not stop cleanly and left no "
-            f"trace buffer to take over: connect attempts between {iso(last)} and this start "
-            "were not seen"
-        )
+            if self.gap is not None and report.pid == self.gap.previous_pid and not report.lost:
+                self.notes = [n for n in self.notes if not n.startswith("capture gap:")]
+                self.gap = None
 
     def _fallback_to_polling(self, why: str) -> None:
         from spamtrace.sources.sockdiag_poll import SockdiagPollSource
@@ -395,6 +400,8 @@ class Engine:
         for fd, callback in self._fd_callbacks:
             sel.register(fd, selectors.EVENT_READ, _Callback(callback))
         self.publish(self.started_message())
+        if self.gap is not None:
+            self.publish(self.gap)
         if self.trace_src is not None:  # attempts taken over from a dead watcher's buffer
             self._read_source(self.trace_src, sel)
         for _every, job in self.periodic:
@@ -402,6 +409,8 @@ class Engine:
         deadline = time.monotonic() + duration if duration is not None else None
         last_housekeeping = time.monotonic()
         last_run = [time.monotonic()] * len(self.periodic)
+        next_due = last_housekeeping  # when housekeeping or a periodic job is next due
+        proc_src = self.proc_src
         while not self._stopping:
             timeout = BLOCKED_HOLD if self._pending_blocked else 1.0
             if self._held:
@@ -412,6 +421,17 @@ class Engine:
                     break
             ready = sel.select(timeout)
             self._drain_proc()
+            if (
+                len(ready) == 1
+                and ready[0][0].data is proc_src
+                and not self._pending_blocked
+                and not self._held
+            ):
+                # the common wake-up on a busy host: processes started; nothing else to do
+                # unless housekeeping is due (keep this path short: it runs per exec burst)
+                now = time.monotonic()
+                if now < next_due:
+                    continue
             callbacks = [k.data for k, _ in ready if isinstance(k.data, _Callback)]
             ordered = sorted(
                 (
@@ -426,22 +446,31 @@ class Engine:
                     continue
                 self._read_source(src, sel)
             self._flush_blocked(sel)
-            self._collect_scans()
-            self._drain_wakeups(ready)
-            self._publish_posted()
-            self._run_calls()
+            if self._held or any(k.data is self.scanner for k, _ in ready):
+                self._collect_scans()
+            if self._drain_wakeups(ready):
+                self._publish_posted()
+                self._run_calls()
             for served in callbacks:
                 served.fn()
             now = time.monotonic()
             if now - last_housekeeping > HOUSEKEEPING_EVERY:
                 if self.exec_cache is not None:
                     self.exec_cache.expire(now)
+                if self.lock is not None:
+                    self.lock.heartbeat()
                 self._check_lost()
                 last_housekeeping = now
             for i, (every, job) in enumerate(self.periodic):
                 if now - last_run[i] >= every:
                     last_run[i] = now
                     job()
+            next_due = min(
+                [
+                    last_housekeeping + HOUSEKEEPING_EVERY,
+                    *(last_run[i] + every for i, (every, _) in enumerate(self.periodic)),
+                ]
+            )
         # final drain: events already in the kernel buffers
         self._drain_proc()
         for src in sorted(self.sources, key=self._rank):
@@ -456,11 +485,14 @@ class Engine:
         self.publish(EngineStopping(time.time(), self.summary()))
         return ExitCode.FOUND if self.alerting_opened else ExitCode.CLEAN
 
-    def _drain_wakeups(self, ready: Sequence[Any]) -> None:
+    def _drain_wakeups(self, ready: Sequence[Any]) -> bool:
+        """Empty the wake-up pipe; True when it had something (a post, a call, a stop)."""
         if any(k.fd == self._stop_r for k, _ in ready):
             with contextlib.suppress(OSError):
                 while os.read(self._stop_r, 4096):
                     pass
+            return True
+        return False
 
     def _check_lost(self) -> None:
         """Publish EventsLost when a source's (or the store's) lost counter went up."""

@@ -5,6 +5,12 @@ Two watchers on one store would count every connection twice. The engine takes a
 pid there. The kernel drops the lock when the process dies, even by ``kill -9``, so a stale
 lock file never blocks a restart. A second instance reads the pid and refuses with one line
 (exit 2) that names it.
+
+The lock file also says how the last run ended: the holder writes ``pid started alive`` and
+refreshes ``alive`` every few seconds (:meth:`InstanceLock.heartbeat`); a clean stop adds
+``stopped``. A run that finds no ``stopped`` from the previous one knows it was killed
+(``kill -9``, a crash, a power cut) and reports the capture gap, from that run's last sign of
+life to now (:attr:`InstanceLock.gap`), instead of hiding it.
 """
 
 from __future__ import annotations
@@ -13,6 +19,7 @@ import contextlib
 import errno
 import fcntl
 import os
+import time
 
 from spamtrace.errors import RuntimeFailure, UsageError
 
@@ -62,13 +69,43 @@ class InstanceLock:
                 "one watcher per store: stop it first (`systemctl stop spamtrace` for the "
                 "daemon), or give this one another --db"
             ) from None
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+        previous = b""
+        with contextlib.suppress(OSError):
+            previous = os.pread(fd, 256, 0)
         self._fd: int | None = fd
+        self.started = time.time()
+        #: (previous pid, its last sign of life, now) when the previous run did not stop cleanly
+        self.gap: tuple[int, float, float] | None = _gap_of(previous, self.started)
+        self.heartbeat()
+
+    def _write(self, text: str) -> None:
+        if self._fd is None:
+            return
+        with contextlib.suppress(OSError):
+            data = text.encode()
+            os.pwrite(self._fd, data.ljust(64), 0)  # padded: one write, no truncation race
+            os.ftruncate(self._fd, max(64, len(data)))
+
+    def heartbeat(self) -> None:
+        """Refresh ``alive`` (the engine calls it every few seconds)."""
+        self._write(f"{os.getpid()} {self.started:.3f} {time.time():.3f}\n")
 
     def release(self) -> None:
+        """A clean stop: say so in the file (the next run reports no gap), then unlock."""
+        now = time.time()
+        self._write(f"{os.getpid()} {self.started:.3f} {now:.3f} {now:.3f}\n")
         fd, self._fd = self._fd, None
         if fd is not None:
-            with contextlib.suppress(OSError):
-                os.ftruncate(fd, 0)
             os.close(fd)
+
+
+def _gap_of(previous: bytes, now: float) -> tuple[int, float, float] | None:
+    """``pid started alive [stopped]`` of the previous run -> its gap (None: clean, or new)."""
+    parts = previous.split()
+    try:
+        pid, alive = int(parts[0]), float(parts[2])
+    except (IndexError, ValueError):
+        return None  # a new store, or a file from an older spamtrace: nothing to say
+    if len(parts) >= 4:
+        return None  # it stopped cleanly
+    return pid, alive, now

@@ -49,8 +49,8 @@ if TYPE_CHECKING:
 
 #: the states a capture can be in (the engine's ``CaptureMode`` values)
 CAPTURE_MODES = ("tracepoint", "degraded")
-#: the states of the firewall table (the engine's ``FirewallState`` values; ``unknown``: no
-#: confirmed policy to compare with)
+#: the states of the firewall table (the engine's ``FirewallState`` values; ``unknown``: the
+#: check could not tell)
 FIREWALL_STATES = ("loaded", "drifted", "absent", "unknown")
 #: scan outcomes: a suspect file named / nothing suspect / nothing could be scanned
 SCAN_RESULTS = ("found", "clean", "failed")
@@ -97,6 +97,8 @@ class Metrics:
         #: incident id -> (verdict, last attempt): for the "open" gauge
         self._incidents: dict[str, tuple[str, float]] = {}
         self._firewall_was_loaded = False
+        #: incidents counted in spamtrace_incidents_opened_total (each once)
+        self._opened_ids: dict[str, None] = {}
         #: alert channel -> failures so far (read at scrape time from the alerts sink)
         self._alert_failures: Callable[[], Mapping[str, int]] | None = None
         if process_metrics:  # process_cpu_seconds_total, process_resident_memory_bytes, ...
@@ -198,7 +200,13 @@ class Metrics:
         self._seen(incident_id, verdict, last_seen)
 
     def incident_opened(self, verdict: str, incident_id: str, last_seen: float) -> None:
-        self.opened.labels(verdict).inc()
+        """Count an incident once, however many times it is reported opened (at its first
+        attempt, then again when its held-back report goes out)."""
+        if incident_id not in self._opened_ids:
+            self._opened_ids[incident_id] = None
+            if len(self._opened_ids) > MAX_TRACKED:
+                del self._opened_ids[next(iter(self._opened_ids))]
+            self.opened.labels(verdict).inc()
         self._seen(incident_id, verdict, last_seen)
 
     def incident_updated(self, verdict: str, incident_id: str, last_seen: float) -> None:
@@ -223,11 +231,11 @@ class Metrics:
             self.lost.labels(source).inc(count)
 
     def firewall_checked(self, state: str, *, error: str | None, repaired: bool) -> None:
-        if error is not None:
-            self.firewall_checks.labels("error").inc()
-            return
         for name in FIREWALL_STATES:
             self.firewall.labels(name).set(1 if name == state else 0)
+        if error is not None:  # the check failed: what was known of the drift stays
+            self.firewall_checks.labels("error").inc()
+            return
         # drift: edited by hand, or gone after it was seen loaded (a host that never applied
         # the firewall is "absent" without drifting)
         self.drift.set(1 if state == "drifted" or (state == "absent" and self._firewall_was_loaded)
@@ -382,7 +390,10 @@ class MetricsSubscriber:
                 m.blocked_attempt(message.verdict.value, inc.id, inc.last_seen)
             if message.incident_opened:  # counted now (IncidentOpened may wait for a scan)
                 m.incident_opened(inc.verdict, inc.id, inc.last_seen)
-        elif isinstance(message, (IncidentOpened, IncidentUpdated)):
+        elif isinstance(message, IncidentOpened):  # mail-log incidents have no attempt
+            inc = message.incident
+            m.incident_opened(inc.verdict, inc.id, inc.last_seen)
+        elif isinstance(message, IncidentUpdated):
             inc = message.incident
             m.incident_updated(inc.verdict, inc.id, inc.last_seen)
         elif isinstance(message, ScanCompleted):

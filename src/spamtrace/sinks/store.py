@@ -172,32 +172,6 @@ class RecentSender:
 
 
 @dataclass(frozen=True, slots=True)
-class PreviousRun:
-    """What the store knows of the writer before this one (read at open)."""
-
-    opened: float | None  # when it opened the store (None: a new store)
-    closed: float | None  # when it closed it cleanly (None: it died, or never closed)
-    last_event: float | None  # wall time of the newest stored event
-
-    @property
-    def unclean(self) -> bool:
-        return self.opened is not None and self.closed is None
-
-
-def _previous_run(db: sqlite3.Connection) -> PreviousRun:
-    meta = dict(db.execute("SELECT key, value FROM meta WHERE key IN ('opened', 'closed')"))
-    row = db.execute("SELECT max(wall) FROM events").fetchone()
-
-    def num(text: str | None) -> float | None:
-        try:
-            return float(text) if text is not None else None
-        except ValueError:
-            return None
-
-    return PreviousRun(num(meta.get("opened")), num(meta.get("closed")), row[0])
-
-
-@dataclass(frozen=True, slots=True)
 class StoreHealth:
     path: str
     queued: int
@@ -683,7 +657,6 @@ class Store:
         self._lock = threading.Lock()
         self._idle = threading.Event()
         self._idle.set()
-        self.previous_run = PreviousRun(None, None, None)
         self._db = self._open()
         self._thread: threading.Thread | None = None
         if start_writer:
@@ -731,11 +704,9 @@ class Store:
             db.execute("PRAGMA synchronous=NORMAL")
             db.execute("PRAGMA foreign_keys=OFF")
             migrate(db, version)
-            self.previous_run = _previous_run(db)
             db.execute(
                 "INSERT OR REPLACE INTO meta(key, value) VALUES ('opened', ?)", (str(time.time()),)
             )
-            db.execute("DELETE FROM meta WHERE key = 'closed'")
             with contextlib.suppress(sqlite3.OperationalError):  # locked now: the writer's turn
                 self._apply_retention(db, time.time())
             db.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT * 1000)}")
@@ -1012,12 +983,6 @@ class Store:
                     self._lost += self._queue.qsize()
                     self._error = self._error or f"store {self.path}: writer did not finish"
             self._thread = None
-        if self._error is None:
-            with contextlib.suppress(sqlite3.Error):
-                self._db.execute(
-                    "INSERT OR REPLACE INTO meta(key, value) VALUES ('closed', ?)",
-                    (str(time.time()),),
-                )
         with contextlib.suppress(sqlite3.Error):
             self._db.execute("PRAGMA wal_checkpoint(PASSIVE)")
         with contextlib.suppress(sqlite3.Error):

@@ -66,12 +66,16 @@ def test_actions_say_done_or_would_and_their_undo_commands() -> None:
          "undo": None},
         {"action": "block-uid", "status": "would", "detail": "block uid 1001 from SMTP",
          "undo": ["spamtrace", "firewall", "unblock", "uid 1001"]},
+        {"action": "block-uid", "status": "done", "detail": "uid 1001",
+         "undo": "spamtrace release uid 1001", "undone_at": "2026-12-04T19:00:00.000Z"},
     ])  # fmt: skip
     body = text_body(alert(inc, AlertEvent.UPDATED, reason="a response was taken"))
     assert "why now:   a response was taken" in body
     assert "done:      stop-process done: stopped pid 15042" in body
     assert "done:      block-uid would: block uid 1001 from SMTP" in body
     assert "  spamtrace firewall unblock 'uid 1001'" in body
+    assert "done:      block-uid done: uid 1001 (undone 2026-12-04T19:00:00.000Z)" in body
+    assert "spamtrace release" not in body  # nothing left to undo
     assert subject(alert(inc, AlertEvent.UPDATED)).startswith("[spamtrace update] ")
 
 

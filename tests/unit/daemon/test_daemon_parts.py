@@ -125,7 +125,16 @@ def test_lock_dies_with_its_process(tmp_path: Path) -> None:
     finally:
         proc.kill()
         proc.wait()
-    InstanceLock(store).release()  # kill -9 left the file, not the lock
+    after = InstanceLock(store)  # kill -9 left the file, not the lock
+    try:
+        # ... and the gap is reported: that pid, from its last sign of life to now
+        assert after.gap is not None and after.gap[0] == proc.pid
+        assert after.gap[1] <= after.gap[2] and after.gap[2] - after.gap[1] < 60
+    finally:
+        after.release()
+    clean = InstanceLock(store)
+    assert clean.gap is None  # the previous run stopped cleanly
+    clean.release()
 
 
 # ------------------------------------------------------------------------- reload, status

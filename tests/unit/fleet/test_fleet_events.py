@@ -373,3 +373,11 @@ def test_no_syslog_socket_is_one_clear_error(tmp_path: Path) -> None:
 
 def test_nothing_configured_is_no_stream() -> None:
     assert open_stream("", False, "/dev/log") is None
+
+
+def test_unusual_spaces_are_escaped_not_passed_on() -> None:
+    """No-break and other non-ASCII spaces can make a path look like another one."""
+    doc = roundtrip(attempt_event(record(scripts=("/home/shop/wp\u00a0config.php",)), "w"))
+    assert doc["file"]["path"] == "/home/shop/wp\\xa0config.php"
+    doc = roundtrip(attempt_event(record(user="sh\u3000op"), "w"))
+    assert doc["user"]["name"] == "sh\\u3000op"

@@ -111,8 +111,10 @@ def test_firewall_drift_is_an_edit_or_a_removal_after_it_was_loaded() -> None:
     assert value(m, "spamtrace_firewall_drift") == 1
     assert value(m, "spamtrace_firewall_state", state="drifted") == 1
     assert value(m, "spamtrace_firewall_state", state="loaded") == 0
-    m.firewall_checked("loaded", error="nft: not found", repaired=False)  # the check failed
+    m.firewall_checked("unknown", error="nft: not found", repaired=False)  # the check failed
     assert value(m, "spamtrace_firewall_drift") == 1  # what was known stays
+    assert value(m, "spamtrace_firewall_state", state="unknown") == 1
+    assert value(m, "spamtrace_firewall_state", state="drifted") == 0
     assert value(m, "spamtrace_firewall_checks_total", result="error") == 1
     assert value(m, "spamtrace_firewall_checks_total", result="repaired") == 1
     assert value(m, "spamtrace_firewall_checks_total", result="checked") == 4

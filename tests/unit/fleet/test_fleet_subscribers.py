@@ -117,6 +117,16 @@ def test_metrics_subscriber_maps_every_message() -> None:
     sub.close()
 
 
+def test_a_mail_log_incident_is_counted_once_from_its_opening() -> None:
+    sub = MetricsSubscriber(Metrics(process_metrics=False, clock=lambda: NOW + 10))
+    mail = incident_record(id="inc-mail00000001", verdict="mail-script", exe=None)
+    sub.handle(IncidentOpened(mail, alerting=True, scan=None))  # no attempt came first
+    sub.handle(IncidentUpdated(mail, UpdateReason.MORE_ATTEMPTS, "100 messages"))
+    sub.handle(IncidentOpened(mail, alerting=True, scan=None))  # reported again: not recounted
+    assert value(sub.metrics, "spamtrace_incidents_opened_total", verdict="mail-script") == 1
+    assert value(sub.metrics, "spamtrace_incidents_open", verdict="mail-script") == 1
+
+
 def test_event_stream_maps_every_message(tmp_path: Path) -> None:
     path = tmp_path / "events.json"
     stream = EventStream([JsonLinesFile(str(path))], host="web1")

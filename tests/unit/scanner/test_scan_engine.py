@@ -197,9 +197,17 @@ def test_rank_files_most_suspicious_first(tmp_path: Path) -> None:
     shutil.copy(SAMPLES / "clean" / "template-engine.php", d / "c.php")
     (d / "deeper").mkdir()
     shutil.copy(SAMPLES / "malicious" / "dropper-base64.php", d / "deeper" / "x.php")
-    ranked = rank_files([str(d), str(SAMPLES / "malicious" / "socket-mailer.php")], limit=2)
-    assert [Path(r.path).name for r in ranked] == ["a.php", "socket-mailer.php"]
-    assert all(r.verdict is ScanVerdict.MALICIOUS for r in ranked)
+    roots = [str(d), str(SAMPLES / "malicious" / "socket-mailer.php")]
+    ranked = rank_files(roots, limit=4)
+    # malicious first (then by score); the clean file is not listed, the deeper one not read
+    assert [r.verdict for r in ranked] == [ScanVerdict.MALICIOUS] * 3
+    assert {Path(r.path).name for r in ranked} == {"a.php", "b.php", "socket-mailer.php"}
+    assert [r.score for r in ranked] == sorted((r.score for r in ranked), reverse=True)
+    assert len(rank_files(roots, limit=2)) == 2
+    # the same verdict and score as `scan` gives the file (one verdict per file everywhere)
+    for r in ranked:
+        alone = next(scan_paths([r.path], Limits(), jobs=1))
+        assert (alone.verdict, alone.score, alone.findings) == (r.verdict, r.score, r.findings)
     ticks = iter(float(i) for i in range(100))
     assert rank_files([str(d)], time_budget=0.5, clock=lambda: next(ticks)) == []
 

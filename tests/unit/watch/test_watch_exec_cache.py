@@ -64,3 +64,49 @@ def test_lru_bound_and_expiry() -> None:
     cache.handle(ProcEvent(ProcEventKind.EXIT, 20.0, 19, 19))
     assert cache.expire(25.0) == 0
     assert cache.expire(31.0) == 1 and cache.lookup(19) is None
+
+
+def _fake_proc(root: Path, pid: int, cwd: str, argv: list[str]) -> None:
+    d = root / str(pid)
+    d.mkdir(parents=True)
+    (d / "stat").write_bytes(
+        f"{pid} (php) S 1 {pid} 0 0 0 0 0 0 0 0 0 0 0 0 20 0 1 0 500 0 0".encode()
+    )
+    (d / "cmdline").write_bytes(b"\0".join(a.encode() for a in argv) + b"\0")
+    (d / "exe").symlink_to("/usr/bin/php8.2")
+    (d / "cwd").symlink_to(cwd)
+
+
+def test_default_path_reads_at_exec_and_builds_the_record_only_when_asked(tmp_path: Path) -> None:
+    import os
+
+    _fake_proc(tmp_path, 40, "/home/u/public_html", ["php", "x.php"])
+    (tmp_path / "stat").write_text("btime 1000\n")
+    cache = ExecCache(procfs=str(tmp_path))
+    cache.handle(ProcEvent(ProcEventKind.EXEC, 1.0, 40, 40))
+    cache.handle(ProcEvent(ProcEventKind.FORK, 1.1, 41, 41, parent_pid=40, parent_tgid=40))
+    cache.handle(ProcEvent(ProcEventKind.UID, 1.2, 41, 41, ruid=1234, euid=1234))
+    assert all(e.info is None for e in cache._entries.values())  # nothing parsed yet
+    info = cache.lookup(40, at=1.5)
+    assert info is not None and info.exe == "/usr/bin/php8.2"
+    assert info.cwd == "/home/u/public_html" and info.cmdline == ("php", "x.php")
+    assert info.scripts == ("/home/u/public_html/x.php",) and info.name == "php"
+    assert info.uid == os.stat(tmp_path / "40").st_uid and info.start_time == 1005.0
+    assert info.method is AttributionMethod.EXEC_CACHE
+    child = cache.lookup(41, at=1.5)
+    assert child is not None and child.pid == 41 and child.uid == 1234 and child.start_time is None
+    assert child.exe == info.exe
+
+
+def test_system_users_keep_only_their_uid(tmp_path: Path) -> None:
+    import os
+
+    _fake_proc(tmp_path, 50, "/", ["cron"])
+    owner = os.stat(tmp_path / "50").st_uid
+    cache = ExecCache(procfs=str(tmp_path), min_uid=owner + 1)
+    cache.handle(ProcEvent(ProcEventKind.EXEC, 1.0, 50, 50))
+    info = cache.lookup(50)
+    assert info is not None and info.uid == owner and info.exe is None and info.cmdline == ()
+    assert "system user" in info.notes[0] and cache.stats().light == 1
+    cache.handle(ProcEvent(ProcEventKind.EXEC, 2.0, 99, 99))  # gone: nothing kept
+    assert cache.lookup(99) is None

@@ -57,7 +57,7 @@ class Alerts:
         self.wall = wall
         import socket
 
-        self.host = settings.host or socket.getfqdn()
+        self.host = settings.host or socket.gethostname()  # no DNS look-up at start
         self.gate = AlertGate(settings.min_verdict, self.host, mode)
         self.dispatcher = Dispatcher(
             build_channels(settings) if channels is None else channels,

@@ -151,7 +151,10 @@ def _actions(alert: Alert) -> list[str]:
         kind = a.get("action") or a.get("kind") or "?"
         what = a.get("detail") or a.get("summary") or ""
         line = f"{escape(str(kind))} {escape(str(state))}"
-        out.append(f"{line}: {escape(str(what))}" if what else line)
+        line = f"{line}: {escape(str(what))}" if what else line
+        if a.get("undone_at"):
+            line += f" (undone {escape(str(a['undone_at']))})"
+        out.append(line)
     return out
 
 
@@ -161,7 +164,7 @@ def commands(alert: Alert) -> list[str]:
     ident = str(inc.get("id") or "")
     out = [f"spamtrace incident {shlex.quote(ident)}"]
     for a in inc.get("actions") or ():
-        if isinstance(a, Mapping):
+        if isinstance(a, Mapping) and not a.get("undone_at"):
             for key in ("undo", "undo_command"):
                 cmd = a.get(key)
                 if isinstance(cmd, str) and cmd:

@@ -1,0 +1,140 @@
+"""`spamtrace scan` options of maldet/ClamAV users: --exclude, --since/--newer, own YARA rules."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import pytest
+from scanner_helpers import SAMPLES, isolate_config, run_json
+
+from spamtrace.cli.main import main
+
+SHELL = (SAMPLES / "malicious" / "webshell-lookalike.php").read_bytes()
+
+
+@pytest.fixture(autouse=True)
+def _isolated_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    isolate_config(tmp_path, monkeypatch)
+
+
+def _site(tmp_path: Path) -> Path:
+    site = tmp_path / "site"
+    (site / "cache").mkdir(parents=True)
+    (site / "index.php").write_text("<?php echo 'hello';\n")
+    (site / "cache" / "shell.php").write_bytes(SHELL)
+    (site / "movie.mp4").write_bytes(SHELL)
+    return site
+
+
+def _config(tmp_path: Path, text: str) -> None:
+    (tmp_path / "spamtrace.toml").write_text(text)
+
+
+def test_exclude_globs_from_the_command_line_and_the_config(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    site = _site(tmp_path)
+    rc, doc = run_json(capsys, "--jobs", "1", str(site))
+    assert rc == 1 and doc["summary"]["malicious"] == 2
+    rc, doc = run_json(capsys, "--jobs", "1", "--exclude", "cache", "--exclude", "*.mp4", str(site))
+    assert rc == 0 and doc["summary"]["files"] == 1  # the folder was not entered
+    _config(tmp_path, '[scan]\nexclude = ["*/cache/*"]\n')
+    rc, doc = run_json(capsys, "--jobs", "1", str(site))
+    assert {Path(f["path"]).name for f in doc["files"]} == {"movie.mp4"}
+
+
+def test_since_and_newer_take_the_inode_change_too(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    site = _site(tmp_path)
+    old = time.time() - 30 * 86400
+    for p in site.rglob("*"):
+        os.utime(p, (old, old))  # back-dated, as a dropper's touch() does: ctime is still now
+    rc, doc = run_json(capsys, "--jobs", "1", "--since", "1", str(site))
+    assert doc["summary"]["files"] == 3  # ctime says they changed today
+    stamp = tmp_path / "stamp"
+    stamp.write_text("")
+    later = time.time() + 3600
+    os.utime(stamp, (later, later))
+    rc, doc = run_json(capsys, "--jobs", "1", "--newer", str(stamp), str(site))
+    assert rc == 0  # nothing changed after the stamp: not "0 files scanned" as a failure
+    assert doc["summary"]["files"] == 0 and doc["summary"]["unchanged"] == 3
+    assert main(["scan", "--since", "-1", str(site)]) == 2
+    assert main(["scan", "--newer", str(tmp_path / "missing"), str(site)]) == 2
+
+
+def test_own_yara_rules_are_findings(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    (rules / "house.yar").write_text(
+        'rule promo_kit { meta: weight = 6 description = "our promo kit" '
+        'strings: $a = "hello" condition: $a }\n'
+        "rule marker { strings: $m = \"SPAMKIT-7\" condition: $m }\n"
+    )
+    (rules / "README").write_text("not a rule file")
+    _config(tmp_path, f'[scan]\nyara_rules = "{rules}"\n')
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "index.php").write_text("<?php echo 'hello';\n")
+    (site / "kit.txt").write_text("SPAMKIT-7\n")
+    rc, doc = run_json(capsys, "--jobs", "2", "--min-verdict", "clean", str(site))
+    by = {Path(f["path"]).name: f for f in doc["files"]}
+    assert rc == 1
+    assert by["index.php"]["verdict"] == "suspicious"
+    (finding,) = by["index.php"]["findings"]
+    assert finding["rule"] == "yara.house.promo_kit"
+    assert (finding["weight"], finding["line"], finding["description"]) == (6, 1, "our promo kit")
+    assert by["kit.txt"]["verdict"] == "malicious"  # default weight 10
+    assert by["kit.txt"]["findings"][0]["rule"] == "yara.house.marker"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "rule broken { condition: $nope }\n",
+        "rule heavy { meta: weight = 1000 condition: true }\n",
+        'rule words { meta: weight = "ten" condition: true }\n',
+    ],
+)
+def test_a_bad_rule_file_is_a_config_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str
+) -> None:
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    (rules / "bad.yar").write_text(text)
+    _config(tmp_path, f'[scan]\nyara_rules = "{rules}"\n')
+    (tmp_path / "site").mkdir()
+    assert main(["scan", str(tmp_path / "site")]) == 2
+    err = capsys.readouterr().err
+    assert "bad.yar" in err and "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_yara_rules_must_be_an_absolute_path(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _config(tmp_path, '[scan]\nyara_rules = "rules"\n')
+    assert main(["scan", str(tmp_path)]) == 2
+    assert "scan.yara_rules" in capsys.readouterr().err
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="the quarantine is root's")
+def test_quarantine_moves_malicious_files_restorably(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from spamtrace.actions.quarantine import Quarantine
+
+    site = _site(tmp_path)
+    store = tmp_path / "quarantine"
+    _config(tmp_path, f'[responses]\nquarantine_dir = "{store}"\n')
+    rc, doc = run_json(capsys, "--jobs", "1", "--quarantine", "--exclude", "*.mp4", str(site))
+    assert rc == 1
+    (entry,) = doc["files"]
+    assert entry["verdict"] == "malicious" and entry["quarantine"]["id"].startswith("q-")
+    assert doc["summary"]["quarantined"] == 1
+    assert not (site / "cache" / "shell.php").exists()
+    assert (site / "index.php").exists() and (site / "movie.mp4").exists()
+    Quarantine(str(store)).restore(entry["quarantine"]["id"])
+    assert (site / "cache" / "shell.php").read_bytes() == SHELL
