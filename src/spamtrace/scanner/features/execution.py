@@ -502,8 +502,11 @@ _CALLBACK_APIS = re.compile(
     rb"register_shutdown_function|register_tick_function|iterator_apply|ob_start|"
     rb"new\s+reflectionfunction|closure\s*::\s*fromcallable|array_filter|array_walk|"
     rb"usort|uasort|uksort|array_reduce)\s*\(|"
-    rb"filter_callback\s*,\s*(?:array\s*\(|\[)\s*\x01\d+\x01\s*=>"  # filter_var's callback
+    rb"filter_callback\s*,\s*(?:array\s*\(|\[)\s*\x01\d+\x01\s*=>|"  # filter_var's callback
+    rb"filter_callback\s*,\s*\x01\d+\x01\s*=>"  # filter_var_array's: 'filter' => .., 'options' =>
 )
+# ArrayObject / ArrayIterator sorting with a callback: $a->uksort('assert')
+_METHOD_CALLBACK = re.compile(rb"->\s*u[ak]sort\s*\(")
 # a call on a parenthesized expression's result: (...)(...)
 _PAREN_CALL = re.compile(rb"\)\s*\(")
 _BUILT_VARCALL = re.compile(rb"\$(" + NAME_P + rb")\s*+\(")
@@ -553,7 +556,11 @@ def _built_name_call(ctx: Ctx, rule: Rule) -> Hit | None:
         f = fold.fold_at(code, lx, start, fold.env_at(assigned, start))
         if f is not None and f.built and f.end == m.start() + 1 and _dangerous(f.value):
             return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, m.end() + 40))
-    for m in bounded_finditer(_CALLBACK_APIS, code, 500):
+    sites = itertools.chain(
+        bounded_finditer(_CALLBACK_APIS, code, 500),
+        itertools.islice(_METHOD_CALLBACK.finditer(code), 100),
+    )
+    for m in sites:
         f = fold.fold_at(code, lx, m.end(), fold.env_at(assigned, m.start()))
         if f is None or not _dangerous(f.value):
             continue  # a plain literal name counts too: 'ass\x65rt', a variable that holds it
@@ -596,4 +603,56 @@ def _eval_interpolated(ctx: Ctx, rule: Rule) -> Hit | None:
             idx = int(p.group(1))
             if lx.kinds[idx] in ("dq", "heredoc") and _REQ_IN_TEXT.search(lx.raw_strings[idx]):
                 return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
+    return None
+
+
+# ... . 'ert' at the end of the callback: the literal end of a name
+_LITERAL_SUFFIX = re.compile(rb"\.\s*\x01(\d+)\x01\s*$")
+_CALLABLE_APIS = (
+    *CB_FIRST,
+    *CB_SECOND,
+    *CB_LAST,
+    b"forward_static_call",
+    b"forward_static_call_array",
+)
+
+
+@feature("request_built_callable")
+def _request_built_callable(ctx: Ctx, rule: Rule) -> Hit | None:
+    """A callback API given a function name glued from request input and a literal that
+    ends a runner's name (``forward_static_call_array($x . 'ert', ...)`` with ``$x =
+    substr($_SERVER['HTTP_REFERER'], -7, -4)``): the visitor sends the first half of
+    ``assert`` or ``system``. A dispatcher (``'action_' . $_GET['do']``, ``$t . '_handler'``)
+    is not counted."""
+    if not has_request_words(ctx):
+        return None
+    code = ctx.code
+    for start, args in calls_to(ctx, _CALLABLE_APIS, 100):
+        end = code.find(b"(", start)
+        name = code[start:end].rstrip()
+        callback = (
+            first_arg(args)
+            if name in (*CB_FIRST, b"forward_static_call", b"forward_static_call_array")
+            else _callback_arg(name, args)
+        )
+        tail = _LITERAL_SUFFIX.search(callback.strip()) if callback is not None else None
+        if callback is None or tail is None:
+            continue
+        # the end of a runner's name ('ert', 'stem'): a dispatcher's '_handler' is not
+        suffix = ctx.lx.value(int(tail.group(1))).strip().lower()
+        if len(suffix) < 2 or not any(
+            n.endswith(suffix) and n != suffix for n in _BUILT_CALL_NAMES
+        ):
+            continue
+        if REQ_RE.search(callback):
+            return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 120))
+        for v in VAR.findall(callback)[:4]:
+            # the variable's last plain assignment before the call
+            found = None
+            for a in re.finditer(
+                rb"\$" + re.escape(v) + rb"\s*=(?![=>])([^;]{0,200});", code[:start]
+            ):
+                found = a
+            if found is not None and REQ_RE.search(found.group(1)):
+                return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 120))
     return None
