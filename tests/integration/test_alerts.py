@@ -244,7 +244,7 @@ to = ["abuse@host.example"]
         assert wait_for(hook_alerts), "no opened alert"
         assert wait_for(alert_mails)
         applied = spamtrace(
-            "--config", str(config), "firewall", "apply", "--yes", "--state-dir",
+            "--config", str(config), "firewall", "apply", "--no-rollback", "--state-dir",
             str(w.tmp / "fw"), prefix=w.ns_prefix(),
         )  # fmt: skip
         assert applied.returncode == 0, applied.stderr

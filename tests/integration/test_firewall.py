@@ -156,7 +156,7 @@ def test_apply_blocks_users_but_not_mta_root_or_exception(server_world: World) -
     fw = Fw(w, f'exceptions = [{{user = "{w.user}", host = "{w.mx_ip}", port = 587}}]\n')
     before = fw.nft("-j", "list", "ruleset").stdout
     with _nflog_reader(w, fw.group, 25) as reader:
-        res = fw("apply", "--yes")
+        res = fw("apply", "--no-rollback")
         assert res.returncode == 0, res.stderr
         assert "loaded" in res.stdout
         assert fw.loaded()
@@ -205,7 +205,7 @@ def test_apply_blocks_users_but_not_mta_root_or_exception(server_world: World) -
 def test_blocked_attempts_become_incidents_in_watch(server_world: World) -> None:
     w = server_world
     fw = Fw(w)
-    assert fw("apply", "--yes").returncode == 0
+    assert fw("apply", "--no-rollback").returncode == 0
     db = w.tmp / "watch.db"
     watch = w.spawn(
         [sys.executable, "-m", "spamtrace", "--config", str(fw.config), "watch", "--json",
@@ -244,8 +244,8 @@ def test_remove_leaves_other_tables_untouched(server_world: World) -> None:
     )
     fw.nft("-f", str(other))
     before = fw.nft("-j", "list", "ruleset").stdout
-    assert fw("apply", "--yes").returncode == 0
-    again = json.loads(fw("apply", "--yes", "--json").stdout)  # idempotent
+    assert fw("apply", "--no-rollback").returncode == 0
+    again = json.loads(fw("apply", "--no-rollback", "--json").stdout)  # idempotent
     assert again["schema"] == "spamtrace.firewall-action/1" and again["changed"] is False
     during = json.loads(fw.nft("-j", "list", "ruleset").stdout)["nftables"]
     tables = {(o["table"]["family"], o["table"]["name"]) for o in during if "table" in o}
@@ -295,7 +295,7 @@ def test_rollback_unless_confirmed(server_world: World) -> None:
 def test_drift_detected_and_repaired(server_world: World) -> None:
     w = server_world
     fw = Fw(w)
-    assert fw("apply", "--yes").returncode == 0
+    assert fw("apply", "--no-rollback").returncode == 0
     listing = fw.nft("-a", "list", "table", "inet", "spamtrace").stdout
     handle = next(
         line.rsplit("# handle ", 1)[1] for line in listing.splitlines() if "st:block" in line
@@ -308,7 +308,7 @@ def test_drift_detected_and_repaired(server_world: World) -> None:
     assert res.returncode == 1
     assert "rule st:block is missing" in res.stdout
     assert "set allow_uids: elements differ" in res.stdout
-    res = fw("apply", "--yes")
+    res = fw("apply", "--no-rollback")
     assert res.returncode == 0 and "loaded" in res.stdout
     assert fw("status").returncode == 0
     out, _ = _php(w, w.mx_ip, 25)
@@ -318,7 +318,7 @@ def test_drift_detected_and_repaired(server_world: World) -> None:
 def test_iptables_fallback(server_world: World) -> None:
     w = server_world
     fw = Fw(w)
-    res = fw("apply", "--yes", "--backend", "iptables")
+    res = fw("apply", "--no-rollback", "--backend", "iptables")
     assert res.returncode == 0, res.stderr
     assert not fw.loaded()  # no nft table of ours: the chains are iptables'
     out, err = _php(w, w.mx_ip, 25)
@@ -360,7 +360,7 @@ def test_redirect_mode_sends_users_to_local_mta(server_world: World) -> None:
     )
     local = w.spawn([sys.executable, "-c", server])
     assert local.stdout is not None and local.stdout.readline().strip() == "ready"
-    assert fw("apply", "--yes").returncode == 0
+    assert fw("apply", "--no-rollback").returncode == 0
     banner = subprocess.run(
         [*w.ns_prefix(), "runuser", "-u", str(w.user), "--", "/usr/bin/python3", "-c",
          f"import socket; s=socket.create_connection(('{w.mx_ip}',25),3); print(s.recv(100))"],
@@ -374,7 +374,7 @@ def test_redirect_mode_sends_users_to_local_mta(server_world: World) -> None:
 def test_relay_mode_limits_the_mta_to_the_relays(server_world: World) -> None:
     w = server_world
     fw = Fw(w, f'mode = "relay"\nrelays = ["{w.mx_ip}"]\n')
-    assert fw("apply", "--yes").returncode == 0
+    assert fw("apply", "--no-rollback").returncode == 0
     _exim(w, 2)  # the sink is the relay: the MTA delivers
     assert len([m for m in w.wait_sink(2) if m["from"] == "Debian-exim@srv.test"]) == 2
     out, _ = _php(w, w.mx_ip, 25)
@@ -387,7 +387,7 @@ def test_relay_mode_limits_the_mta_to_the_relays(server_world: World) -> None:
     assert as_mta(w.mx_ip) == "ok"
     assert as_mta(w.mx_ip6) == "fail 111"  # not a relay: the MTA may not go there directly
     fw.write_config('mode = "relay"\nrelays = ["192.0.2.1"]\n')
-    assert fw("apply", "--yes").returncode == 0
+    assert fw("apply", "--no-rollback").returncode == 0
     assert as_mta(w.mx_ip) == "fail 111"
     out, _ = _php(w, w.mx_ip, 25, user=False)
     assert out == "sent 1/1"  # root is never blocked
@@ -412,25 +412,27 @@ def test_bad_input(server_world: World, tmp_path: Path) -> None:
     w = server_world
     fw = Fw(w)
     # no nft and no iptables in PATH: a clear message, nothing loaded
-    res = fw("apply", "--yes", prefix=[*w.ns_prefix(), "env", "PATH=/nonexistent"])
+    res = fw("apply", "--no-rollback", prefix=[*w.ns_prefix(), "env", "PATH=/nonexistent"])
     assert res.returncode == 3 and "nft" in res.stderr and "iptables" in res.stderr, res.stderr
     assert "Traceback" not in res.stderr
-    res = fw("apply", "--yes", "--backend", "nft", prefix=[*w.ns_prefix(), "env", "PATH=/bin"])
+    res = fw(
+        "apply", "--no-rollback", "--backend", "nft", prefix=[*w.ns_prefix(), "env", "PATH=/bin"]
+    )
     assert res.returncode == 3 and "nft not found" in res.stderr
     # malformed exceptions
     fw.write_config('exceptions = [{user = "root", prot = 587}]\n')
-    res = fw("apply", "--yes")
+    res = fw("apply", "--no-rollback")
     assert res.returncode == 2 and "firewall.exceptions[0]" in res.stderr and "prot" in res.stderr
     fw.write_config('exceptions = ["shop:587"]\n')
     res = fw("plan")
     assert res.returncode == 2 and "Traceback" not in res.stderr
     # an exception host that does not resolve
     fw.write_config('exceptions = [{user = "root", host = "smtp.does-not-exist.invalid"}]\n')
-    res = fw("apply", "--yes")
+    res = fw("apply", "--no-rollback")
     assert res.returncode == 2 and "does not resolve" in res.stderr
     # relay mode with a relay name that does not resolve
     fw.write_config('mode = "relay"\nrelays = ["relay.does-not-exist.invalid"]\n')
-    res = fw("apply", "--yes")
+    res = fw("apply", "--no-rollback")
     assert res.returncode == 2 and "relay" in res.stderr and "does not resolve" in res.stderr
     res = fw("acl", "--relay", "relay.does-not-exist.invalid", "--servers", "10.0.0.0/24")
     assert res.returncode == 2 and "does not resolve" in res.stderr
@@ -439,13 +441,13 @@ def test_bad_input(server_world: World, tmp_path: Path) -> None:
     empty = tmp_path / "root"
     (empty / "etc").mkdir(parents=True)
     (empty / "etc" / "passwd").write_text("root:x:0:0:root:/root:/bin/sh\n")
-    res = fw("apply", "--yes", "--root", str(empty))
+    res = fw("apply", "--no-rollback", "--root", str(empty))
     assert res.returncode == 2 and "[mta] users" in res.stderr, res.stderr
     plan = fw("plan", "--json", "--root", str(empty))
     assert plan.returncode == 2 and "[mta] users" in json.loads(plan.stdout)["refusal"]
     # ... unless relay mode is configured explicitly
     fw.write_config(f'mode = "relay"\nrelays = ["{w.mx_ip}"]\n')
-    res = fw("apply", "--yes", "--root", str(empty))
+    res = fw("apply", "--no-rollback", "--root", str(empty))
     assert res.returncode == 0, res.stderr
     assert fw("remove").returncode == 0
     assert not fw.loaded()

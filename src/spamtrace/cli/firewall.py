@@ -29,6 +29,15 @@ if TYPE_CHECKING:
 DEFAULT_STATE_DIR = "/var/lib/spamtrace/firewall"  # = actions.firewall.transaction's
 
 
+class _DeprecatedYes(argparse.Action):
+    """``apply --yes``: what ``--no-rollback`` does, with a note that the name changed."""
+
+    def __call__(self, parser: Any, namespace: Any, values: Any, option: Any = None) -> None:
+        print("spamtrace: note: --yes is now called --no-rollback (no automatic rollback)",
+              file=sys.stderr)  # fmt: skip
+        setattr(namespace, self.dest, True)
+
+
 def register(sub: Any) -> None:
     parser = sub.add_parser(
         "firewall", help="only the MTA may speak SMTP: plan, apply safely, status, remove"
@@ -68,7 +77,7 @@ def register(sub: Any) -> None:
         help="keep the rules at once, without the automatic rollback (no confirm needed)",
     )
     apply.add_argument(  # the old name of --no-rollback, kept for scripts
-        "--yes", action="store_true", dest="no_rollback", help=argparse.SUPPRESS
+        "--yes", action=_DeprecatedYes, nargs=0, dest="no_rollback", help=argparse.SUPPRESS
     )
     apply.add_argument("--json", action="store_true", help="machine-readable result")
     apply.add_argument("--dry-run", action="store_true", help="print the ruleset, load nothing")

@@ -105,6 +105,9 @@ def fleet_subscribers(
         notes.append(f"{exc.message}; the event stream is off for this run")
     else:
         if stream is not None:
+            metrics_sub = next((x for x in subs if isinstance(x, MetricsSubscriber)), None)
+            if metrics_sub is not None:
+                metrics_sub.metrics.event_failures_from(stream.failures)
             subs.append(stream)
             where = [escape(ev.path)] if ev.path else []
             where += [f"syslog {escape(ev.syslog_socket)}"] if ev.syslog else []

@@ -606,6 +606,10 @@ class EventStream:
     def errors(self) -> int:
         return sum(w.errors for w in self.writers)
 
+    def failures(self) -> dict[str, int]:
+        """Output -> lines not written (file) or dropped / not sent (syslog) since start."""
+        return {w.name: w.errors + getattr(w, "dropped", 0) for w in self.writers}
+
     def close(self) -> None:
         for writer in self.writers:
             with contextlib.suppress(OSError):

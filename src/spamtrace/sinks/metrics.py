@@ -101,6 +101,8 @@ class Metrics:
         self._opened_ids: dict[str, None] = {}
         #: alert channel -> failures so far (read at scrape time from the alerts sink)
         self._alert_failures: Callable[[], Mapping[str, int]] | None = None
+        #: event-stream output -> lines not written/sent (read at scrape time)
+        self._event_failures: Callable[[], Mapping[str, int]] | None = None
         if process_metrics:  # process_cpu_seconds_total, process_resident_memory_bytes, ...
             ProcessCollector(registry=reg)
         Info("spamtrace_build", "spamtrace version", registry=reg).info({"version": __version__})
@@ -248,6 +250,11 @@ class Metrics:
         (read at scrape time: channel -> failed deliveries since start)."""
         self._alert_failures = source
 
+    def event_failures_from(self, source: Callable[[], Mapping[str, int]]) -> None:
+        """Export ``spamtrace_event_lines_failed_total{output}`` from the event stream
+        (output -> lines not written or sent since start; read at scrape time)."""
+        self._event_failures = source
+
     # ------------------------------------------------------------------ scrape time
     def _seen(self, incident_id: str, verdict: str, last_seen: float) -> None:
         tracked = self._incidents
@@ -314,6 +321,11 @@ class _ScrapeTimeCollector:
             "alert deliveries that failed (after retries), by channel",
             labels=["channel"],
         )
+        lines = CounterMetricFamily(
+            "spamtrace_event_lines_failed",
+            "event-stream lines not written (file) or dropped/not sent (syslog), by output",
+            labels=["output"],
+        )
         if not describe:
             for verdict, count in sorted(m.open_incidents().items()):
                 open_.add_metric([verdict], count)
@@ -323,9 +335,13 @@ class _ScrapeTimeCollector:
             if m._alert_failures is not None:
                 for channel, count in sorted(m._alert_failures().items()):
                     failures.add_metric([channel], count)
+            if m._event_failures is not None:
+                for output, count in sorted(m._event_failures().items()):
+                    lines.add_metric([output], count)
         yield open_
         yield size
         yield failures
+        yield lines
 
 
 class MetricsServer:

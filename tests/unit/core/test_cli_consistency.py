@@ -70,8 +70,10 @@ def test_one_spelling_for_windows_and_port_lists() -> None:
     assert "--since AGE" in plan_help and "--since-hours" not in plan_help
 
 
-def test_apply_no_rollback_and_its_old_name() -> None:
+def test_apply_no_rollback_and_its_old_name(capsys: pytest.CaptureFixture[str]) -> None:
     parser = cli_main.build_parser()
     assert parser.parse_args(["firewall", "apply", "--no-rollback"]).no_rollback is True
+    assert capsys.readouterr().err == ""
     assert parser.parse_args(["firewall", "apply", "--yes"]).no_rollback is True
+    assert "--yes is now called --no-rollback" in capsys.readouterr().err
     assert parser.parse_args(["firewall", "apply"]).no_rollback is False

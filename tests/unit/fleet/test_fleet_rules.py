@@ -17,6 +17,16 @@ RULES = ROOT / "packaging" / "prometheus" / "spamtrace-rules.yml"
 RULE_TESTS = Path(__file__).resolve().parent / "data" / "spamtrace-rules.test.yml"
 
 
+def free_port() -> int:
+    """A loopback TCP port nobody listens on now."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
 def promtool() -> str:
     path = shutil.which("promtool")
     assert path, "promtool not found: `apt install prometheus` (scripts/test.sh installs it)"

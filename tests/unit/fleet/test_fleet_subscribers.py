@@ -171,3 +171,42 @@ def test_a_reload_reopens_a_rotated_event_file(tmp_path: Path) -> None:
     stream.close()
     assert len(path.read_text().splitlines()) == 1
     assert len((tmp_path / "events.json.1").read_text().splitlines()) == 1
+
+
+def test_event_stream_failures_are_a_metric(tmp_path: Path) -> None:
+    """Lines the event stream could not write show up in spamtrace_event_lines_failed_total."""
+    import os
+
+    m = Metrics(process_metrics=False)
+    writer = JsonLinesFile(str(tmp_path / "events.json"))
+    stream = EventStream([writer], host="web1")
+    m.event_failures_from(stream.failures)
+    assert value(m, "spamtrace_event_lines_failed_total", output="file") == 0
+    os.close(writer._fd)
+    writer._fd = os.open("/dev/full", os.O_WRONLY)  # the disk is full
+    stream.handle(messages()[1])
+    stream.handle(messages()[2])
+    assert value(m, "spamtrace_event_lines_failed_total", output="file") == 2
+    stream.close()
+
+
+def test_plugins_link_the_stream_to_the_metrics(tmp_path: Path) -> None:
+    from test_fleet_rules import free_port
+
+    from spamtrace import config
+    from spamtrace.service.plugins import fleet_subscribers
+
+    cfg = config.load(None, tmp_path / "none", environ={
+        "SPAMTRACE_METRICS_LISTEN": f"127.0.0.1:{free_port()}",
+        "SPAMTRACE_EVENTS_PATH": str(tmp_path / "e.json"),
+    })  # fmt: skip
+    subs, notes = fleet_subscribers(cfg, None, strict=True, alert_failures=lambda: {"ops": 4})
+    try:
+        metrics, stream = subs
+        assert isinstance(metrics, MetricsSubscriber) and isinstance(stream, EventStream)
+        assert notes[0].startswith("metrics: http://127.0.0.1:") and notes[1].startswith("events:")
+        assert value(metrics.metrics, "spamtrace_event_lines_failed_total", output="file") == 0
+        assert value(metrics.metrics, "spamtrace_alert_failures_total", channel="ops") == 4
+    finally:
+        for sub in subs:
+            sub.close()

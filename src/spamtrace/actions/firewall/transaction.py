@@ -6,8 +6,8 @@ starts a detached rollback process (``spamtrace firewall _rollback --after N --t
 removes our table when there was none). Confirm and rollback take the same lock, so exactly
 one of them wins.
 
-A policy becomes *confirmed* when ``confirm`` keeps it, when ``apply --yes`` loads it, or when
-``apply`` finds it already loaded with nothing pending. The confirmed policy (what was loaded,
+A policy becomes *confirmed* when ``confirm`` keeps it, when ``apply --no-rollback`` loads it, or
+when ``apply`` finds it already loaded with nothing pending. The confirmed policy (what was loaded,
 as the backend lists it) is kept in ``confirmed.json``; :func:`load_confirmed` loads it at boot
 (``spamtrace-firewall.service``) and the daemon compares the loaded table with it (drift).
 An unconfirmed policy is never written there, so a reboot during the confirmation window
