@@ -162,11 +162,13 @@ class Daemon:
 
 def cost_while_execs(world: World, d: Daemon, seconds: float, rate: float) -> dict[str, float]:
     time.sleep(1.0)
+    e0 = d.status()["events"]
     c0, t0, f0 = cpu_seconds(d.pid), time.monotonic(), forks_since_boot()
     time.sleep(seconds)
     idle = (cpu_seconds(d.pid) - c0) / (time.monotonic() - t0) * 100
     background = (forks_since_boot() - f0) / (time.monotonic() - t0)
     idle_rss = rss_mb(d.pid)
+    e1 = d.status()["events"]
     peer = subprocess.Popen(
         ["forkstat", "-e", "fork,exec,exit"], stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL, start_new_session=True,
@@ -185,12 +187,14 @@ def cost_while_execs(world: World, d: Daemon, seconds: float, rate: float) -> di
     busy_user, busy_sys = (u1 - u0) / span * 100, (s1 - s0) / span * 100
     peer_cpu = (cpu_seconds(peer.pid) - p0) / span * 100
     busy_rss = rss_mb(d.pid)
+    e2 = d.status()["events"]
     peer.terminate()
     peer.wait(timeout=10)
     return {
         "idle_cpu": idle, "idle_rss": idle_rss, "background": background,
         "busy_cpu": busy, "busy_rss": busy_rss, "busy_user": busy_user, "busy_sys": busy_sys,
         "rate": float(out.strip() or 0), "peer_cpu": peer_cpu,
+        "idle_smtp": e1 - e0, "busy_smtp": e2 - e1,
     }  # fmt: skip
 
 
@@ -287,10 +291,12 @@ def main() -> int:
             c = cost_while_execs(world, d, args.seconds, args.exec_rate)
             print(f"   no load of ours: CPU {c['idle_cpu']:.2f}% of a core, RSS "
                   f"{c['idle_rss']:.1f} MB (the rest of this shared host forked "
-                  f"{c['background']:.0f} processes/s meanwhile)")  # fmt: skip
+                  f"{c['background']:.0f} processes/s and made {c['idle_smtp']} SMTP "
+                  "connection(s) meanwhile, all handled)")  # fmt: skip
             print(f"   host starting {c['rate']:.0f} processes/s (a hosting user): CPU "
                   f"{c['busy_cpu']:.2f}% of a core (user {c['busy_user']:.2f}%, kernel "
-                  f"{c['busy_sys']:.2f}%), RSS {c['busy_rss']:.1f} MB")  # fmt: skip
+                  f"{c['busy_sys']:.2f}%), RSS {c['busy_rss']:.1f} MB; other SMTP "
+                  f"connections on the host meanwhile: {c['busy_smtp']}")  # fmt: skip
             print(f"   peer forkstat (C, same proc connector, output to /dev/null): CPU "
                   f"{c['peer_cpu']:.2f}% of a core")  # fmt: skip
             if args.only_cost:

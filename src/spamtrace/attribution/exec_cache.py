@@ -25,6 +25,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import posixpath
+import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -63,9 +64,12 @@ class RawExec:
     :class:`ProcessInfo` only when somebody asks (:func:`info_of`), which is rare.
 
     ``light``: a system user's process (uid below ``min_uid``), of which only the owner was
-    read (:meth:`ExecCache.on_exec`)."""
+    read (:meth:`ExecCache.on_exec`). ``mono``: the monotonic time of the exec, when ``stat``
+    was not read then (it is read when asked for, if the process still runs)."""
 
-    __slots__ = ("cmdline", "cwd", "exe", "gid", "light", "pid", "procfs", "stat", "uid")
+    __slots__ = (
+        "cmdline", "cwd", "exe", "gid", "light", "mono", "pid", "procfs", "stat", "uid",
+    )  # fmt: skip
 
     def __init__(
         self,
@@ -78,14 +82,20 @@ class RawExec:
         cwd: str | None = None,
         cmdline: bytes = b"",
         light: bool = False,
+        mono: float | None = None,
     ) -> None:
         self.pid, self.procfs, self.uid, self.gid = pid, procfs, uid, gid
         self.stat, self.exe, self.cwd, self.cmdline, self.light = stat, exe, cwd, cmdline, light
+        self.mono = mono
 
 
-def read_raw(pid: int, procfs: str = "/proc", min_uid: int = 0) -> RawExec:
+def read_raw(
+    pid: int, procfs: str = "/proc", min_uid: int = 0, when: float | None = None
+) -> RawExec:
     """The cheap part of :func:`snapshot`: a few syscalls, no parsing. A process of a uid below
-    ``min_uid`` (a system user) is not read beyond its owner."""
+    ``min_uid`` (a system user) is not read beyond its owner. With ``when`` (the monotonic
+    time of its exec), ``stat`` is left for later (:func:`info_of`): it is the costliest read
+    and only gives the name, the parent and the start time."""
     base = f"{procfs}/{pid}"
     try:
         st = os.stat(base)
@@ -94,10 +104,27 @@ def read_raw(pid: int, procfs: str = "/proc", min_uid: int = 0) -> RawExec:
     if st.st_uid < min_uid:
         return RawExec(pid, procfs, st.st_uid, st.st_gid, light=True)
     return RawExec(
-        pid, procfs, st.st_uid, st.st_gid, stat=_read(f"{base}/stat", 1024),
+        pid, procfs, st.st_uid, st.st_gid,
+        stat=None if when is not None else _read(f"{base}/stat", 1024),
         exe=_readlink(f"{base}/exe"), cwd=_readlink(f"{base}/cwd"),
         cmdline=_read(f"{base}/cmdline", MAX_CMDLINE) or b"",  # bounded: the cache stays small
+        mono=when,
     )  # fmt: skip
+
+
+def _late_stat(raw: RawExec) -> bytes | None:
+    """``stat`` read now for an exec recorded without it: only if the same process still runs
+    (started no later than its exec; a later process that took the pid is not it)."""
+    data = _read(f"{raw.procfs}/{raw.pid}/stat", 1024)
+    if data is None or raw.mono is None:
+        return None
+    try:
+        ticks = int(data[data.rfind(b")") + 2 :].split()[19])
+    except (ValueError, IndexError):
+        return None
+    # stat counts from boot (suspend included); the exec time is monotonic (suspend excluded)
+    since_boot = raw.mono + time.clock_gettime(time.CLOCK_BOOTTIME) - time.monotonic()
+    return data if ticks / _CLK_TCK <= since_boot + 0.05 else None
 
 
 def info_of(raw: RawExec) -> ProcessInfo:
@@ -108,12 +135,18 @@ def info_of(raw: RawExec) -> ProcessInfo:
     start: float | None = None
     ppid = 0
     name: str | None = None
+    data = raw.stat
+    if data is None and raw.mono is not None and not raw.light:
+        data = _late_stat(raw)
+        if data is None:  # it has exited: what the exec event itself says
+            start = time.time() - (time.monotonic() - raw.mono)
+            argv0 = raw.cmdline.split(b"\0", 1)[0]
+            name = os.fsdecode(posixpath.basename(argv0))[:15] if argv0 else None
     if raw.light:
         notes.append("a system user's process: only its uid was recorded at exec")
-    elif raw.stat is None:
+    elif data is None and raw.mono is None:
         notes.append("stat: process exited before exec could be recorded")
-    else:
-        data = raw.stat
+    elif data is not None:
         open_at, close_at = data.find(b"("), data.rfind(b")")
         try:
             tail = data[close_at + 2 :].split()
@@ -245,7 +278,7 @@ class ExecCache:
     def on_exec(self, pid: int, when: float) -> None:
         self._execs += 1
         if self._reader is None:
-            raw = read_raw(pid, self.procfs, self.min_uid)
+            raw = read_raw(pid, self.procfs, self.min_uid, when)
             if raw.light:
                 self._light += 1
                 self._put(pid, _Entry(None, when, raw=raw, pid=pid))

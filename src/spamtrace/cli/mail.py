@@ -22,7 +22,7 @@ import os
 import shutil
 import subprocess
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from spamtrace.errors import ExitCode, RuntimeFailure
@@ -124,17 +124,12 @@ def collect(
 
     thresholds = MailThresholds.from_config(cfg.mail)
     policy = MailPolicy(thresholds)
-    incidents: dict[str, MailIncident] = {}
-
-    def keep(update: Any, wall: float) -> None:
-        if update is not None and (since is None or wall >= since):
-            incidents[update.incident.id] = update.incident
 
     def on_message(msg: Any) -> None:
-        keep(policy.observe(msg), msg.wall)
+        policy.observe(msg)
 
     def on_recipient(msg: Any, address: str, wall: float) -> None:
-        keep(policy.recipient(msg, address, wall), wall)
+        policy.recipient(msg, address, wall)
 
     # the policy sees history (for the per-mailbox averages); the totals only --since
     history = None if since is None else since - thresholds.history_hours * 3600
@@ -152,9 +147,8 @@ def collect(
     add = ledger.add
     for ev in merged(readers):
         add(ev)
-    report = MailReport(
-        since, [r.counts for r in readers], ledger, list(incidents.values()), thresholds
-    )
+    incidents = [i for i in policy.all_incidents() if since is None or i.last_seen >= since]
+    report = MailReport(since, [r.counts for r in readers], ledger, incidents, thresholds)
     resolver = AccountResolver(cfg.accounts)
     for totals in ledger.senders.values():
         if totals.uid is not None and totals.uid not in report.accounts:
@@ -241,7 +235,12 @@ def scan_senders(report: MailReport, cfg: Config, budget: float) -> None:
                 None, None, totals.cwd, (), None,
             )  # fmt: skip
             why = f"the PHP scanner calls {files[0]['path']} in its folder malicious"
-            report.incidents.append(policy.malicious(msg, why).incident)
+            same = [i for i, inc in enumerate(report.incidents) if inc.sender == key]
+            if same:  # already above a limit: one incident, one more reason
+                inc = report.incidents[same[0]]
+                report.incidents[same[0]] = replace(inc, reasons=(*inc.reasons, why))
+            else:
+                report.incidents.append(policy.malicious(msg, why).incident)
     report.notes += notes
     report.scan = {"enabled": True, "scanned": scanned, "budget_seconds": budget}
 
@@ -419,8 +418,7 @@ def _print(report: MailReport, top: int) -> None:
     for note in doc["notes"]:
         con.print(Text("note: " + escape(note), style="yellow"))
     if not report.logs:
-        con.print("No mail log found (set [mail] exim_logs / postfix_logs / php_logs).")
-        return
+        return  # the note says which paths were looked for
     read = ", ".join(escape(c.path) for c in report.logs)
     since = doc["since"] or "the start of the logs"
     if not doc["senders"]:
@@ -478,6 +476,12 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
     since = parse_since(args.since, time.time())
     specs = specs_of(cfg, args)
     report = collect(cfg, specs, since)
+    if not specs:
+        looked = [*cfg.mail.exim_logs, *cfg.mail.postfix_logs, *cfg.mail.php_logs]
+        report.notes.append(
+            f"no mail log found (looked for {', '.join(looked) or 'nothing'}): set [mail] "
+            "exim_logs / postfix_logs / php_logs, or give --exim-log / --postfix-log / --php-log"
+        )
     if specs and all(c.error and not c.lines for c in report.logs):
         raise RuntimeFailure("; ".join(f"could not read {c.error}" for c in report.logs))
     if not args.no_scan and report.ledger.senders:

@@ -28,6 +28,7 @@ replay (:func:`spamtrace.policy.incidents.incident_id`).
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from spamtrace.attribution.mail import MailMessage, sender_key
@@ -37,6 +38,7 @@ from spamtrace.policy.incidents import IncidentKey, incident_id
 #: events kept per sender and window (beyond, the threshold was passed long before)
 MAX_WINDOW_ITEMS = 200_000
 MIN_HISTORY_HOURS = 24
+MAX_CLOSED = 10_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,10 +82,23 @@ class MailIncident:
     sender: tuple[str, str | None, str | None] = ("", None, None)  # attribution.mail.sender_key
 
 
-@dataclass(frozen=True, slots=True)
 class MailUpdate:
-    incident: MailIncident
-    opened: bool
+    """A message opened (``opened``) or joined an incident. ``incident`` is its snapshot,
+    taken when the incident opened, else when first asked for (a replay of a big log asks
+    only for the last ones: a snapshot per message would cost more than the message)."""
+
+    __slots__ = ("_make", "_snap", "opened")
+
+    def __init__(self, incident: MailIncident | Callable[[], MailIncident], opened: bool) -> None:
+        self.opened = opened
+        self._snap = incident if isinstance(incident, MailIncident) else None
+        self._make = incident
+
+    @property
+    def incident(self) -> MailIncident:
+        if self._snap is None:
+            self._snap = self._make()  # type: ignore[operator]
+        return self._snap
 
 
 def network_of(ip: str) -> str:
@@ -165,6 +180,8 @@ class MailPolicy:
         self.max_senders = max_senders
         self._windows: dict[tuple[str, str | None, str | None], _Window] = {}
         self._open: dict[tuple[str, str | None, str | None], _Open] = {}
+        #: snapshots of incidents closed by ``window`` seconds of quiet (last MAX_CLOSED)
+        self.closed: list[MailIncident] = []
 
     # ----------------------------------------------------------------- deciding
     def observe(self, msg: MailMessage) -> MailUpdate | None:
@@ -202,14 +219,14 @@ class MailPolicy:
                 del win.hours[old]
         current = self._open.get(key)
         if current is not None and now - current.last_seen > self.t.window:
-            del self._open[key]
+            self._close(key, current, win)
             current = None
         if current is not None:
             current.messages += 1
             current.recipients += msg.recipients
             current.last_seen = max(current.last_seen, now)
             self._note(current, msg)
-            return MailUpdate(self._snapshot(current, win, key), opened=False)
+            return MailUpdate(lambda: self._snapshot(current, win, key), opened=False)
         reasons = self._reasons(msg, win, average)
         if not reasons:
             return None
@@ -345,8 +362,18 @@ class MailPolicy:
             reasons=inc.reasons, sample_recipients=tuple(inc.samples), sender=key,
         )  # fmt: skip
 
+    def _close(self, key: tuple[str, str | None, str | None], inc: _Open, win: _Window) -> None:
+        self.closed.append(self._snapshot(inc, win, key))
+        if len(self.closed) > MAX_CLOSED:
+            del self.closed[0]
+        del self._open[key]
+
     def open_incidents(self) -> list[MailIncident]:
         return [self._snapshot(inc, self._windows[k], k) for k, inc in self._open.items()]
+
+    def all_incidents(self) -> list[MailIncident]:
+        """The incidents closed so far (the last :data:`MAX_CLOSED`) and the open ones."""
+        return [*self.closed, *self.open_incidents()]
 
 
 def _span(seconds: int) -> str:

@@ -125,3 +125,31 @@ def test_read_tail_reads_back_only_to_about_since(tmp_path: Path) -> None:
     assert got[-4:] == lines[-4:]
     assert len(got) < 10  # it stopped reading back soon after 20:00
     assert read_tail(str(log), 0.0, line_time("exim", 2026, 0), block=64) == lines
+
+
+def test_scan_names_the_likely_script_in_the_senders_folder(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    import shutil
+
+    folder = tmp_path / "uploads"
+    folder.mkdir()
+    malicious = Path(__file__).resolve().parents[1] / "scanner/samples/malicious/bcc-mailer.php"
+    shutil.copyfile(malicious, folder / "wp-tmp.php")
+    (folder / "readme.txt").write_text("nothing to see\n")
+    log = tmp_path / "mainlog"
+    log.write_text(
+        "\n".join(
+            f"2026-12-04 18:26:{i:02d} cwd={folder} 3 args: /usr/sbin/sendmail -t -i\n"
+            f"2026-12-04 18:26:{i:02d} 1xZX{i:02d}-0004e{i % 10}-2T <= shop@h U=shop P=local S=9"
+            for i in range(5)
+        )
+        + "\n"
+    )
+    code = main(["mail", "--json", "--no-queue", "--since", "all", "--exim-log", str(log)])
+    doc = json.loads(capsys.readouterr().out)
+    (sender,) = doc["senders"]
+    assert (sender["kind"], sender["script_from"]) == ("script", "scan")
+    assert sender["script"] == str(folder / "wp-tmp.php") and sender["messages"] == 5
+    (inc,) = doc["incidents"]
+    assert code == 1 and inc["verdict"] == "mail-script" and "malicious" in inc["reasons"][0]

@@ -260,3 +260,14 @@ def test_network_of() -> None:
     assert network_of("203.0.113.5") == "203.0"
     assert network_of("2001:db8:77::1") == "2001:db8"
     assert network_of("not-an-ip:") == "not-an-ip:"
+
+
+def test_syslog_lines_of_december_in_a_january_log_are_from_the_year_before() -> None:
+    from spamtrace.sources.maillog.reader import parser_for
+
+    written = 1_798_761_600.0 + 3600  # 2027-01-01 01:00 UTC
+    parse = parser_for("postfix", 2027, 0, written)
+    dec = parse("Dec 31 23:59:00 srv postfix/qmgr[7]: 3F2A1C0123: removed")
+    jan = parse("Jan  1 00:30:00 srv postfix/qmgr[7]: 3F2A1C0124: removed")
+    assert dec is not None and jan is not None
+    assert dec.wall == 1_798_761_540.0 and jan.wall == 1_798_763_400.0

@@ -66,11 +66,11 @@ def test_lru_bound_and_expiry() -> None:
     assert cache.expire(31.0) == 1 and cache.lookup(19) is None
 
 
-def _fake_proc(root: Path, pid: int, cwd: str, argv: list[str]) -> None:
+def _fake_proc(root: Path, pid: int, cwd: str, argv: list[str], ticks: int = 50) -> None:
     d = root / str(pid)
     d.mkdir(parents=True)
     (d / "stat").write_bytes(
-        f"{pid} (php) S 1 {pid} 0 0 0 0 0 0 0 0 0 0 0 0 20 0 1 0 500 0 0".encode()
+        f"{pid} (php) S 1 {pid} 0 0 0 0 0 0 0 0 0 0 0 0 20 0 1 0 {ticks} 0 0".encode()
     )
     (d / "cmdline").write_bytes(b"\0".join(a.encode() for a in argv) + b"\0")
     (d / "exe").symlink_to("/usr/bin/php8.2")
@@ -91,7 +91,8 @@ def test_default_path_reads_at_exec_and_builds_the_record_only_when_asked(tmp_pa
     assert info is not None and info.exe == "/usr/bin/php8.2"
     assert info.cwd == "/home/u/public_html" and info.cmdline == ("php", "x.php")
     assert info.scripts == ("/home/u/public_html/x.php",) and info.name == "php"
-    assert info.uid == os.stat(tmp_path / "40").st_uid and info.start_time == 1005.0
+    assert info.uid == os.stat(tmp_path / "40").st_uid and info.start_time == 1000.5
+    assert info.parents and info.parents[0].pid == 1
     assert info.method is AttributionMethod.EXEC_CACHE
     child = cache.lookup(41, at=1.5)
     assert child is not None and child.pid == 41 and child.uid == 1234 and child.start_time is None
@@ -110,3 +111,18 @@ def test_system_users_keep_only_their_uid(tmp_path: Path) -> None:
     assert "system user" in info.notes[0] and cache.stats().light == 1
     cache.handle(ProcEvent(ProcEventKind.EXEC, 2.0, 99, 99))  # gone: nothing kept
     assert cache.lookup(99) is None
+
+
+def test_a_pid_taken_by_a_later_process_is_not_read_as_the_exec(tmp_path: Path) -> None:
+    import os
+    import time
+
+    exec_at = time.monotonic() - 2.0
+    later = int((exec_at + 1.0) * os.sysconf("SC_CLK_TCK"))  # started a second after the exec
+    _fake_proc(tmp_path, 60, "/home/u", ["php", "y.php"], ticks=later)
+    cache = ExecCache(procfs=str(tmp_path))
+    cache.handle(ProcEvent(ProcEventKind.EXEC, exec_at, 60, 60))
+    info = cache.lookup(60)
+    assert info is not None and info.parents == ()  # that stat is not this process's
+    assert info.name == "php" and info.start_time is not None
+    assert abs(info.start_time - (time.time() - 2.0)) < 1.0  # from the exec event itself

@@ -44,6 +44,21 @@ _ARGUMENTS = MailAction.ARGUMENTS
 MAX_RECIPIENTS = 1000
 
 
+_new = tuple.__new__  # a MailLogged from all its fields at once (see event.py)
+
+
+def _per_recipient(
+    wall: float, action: MailAction, qid: str, pid: int | None, rcpt: str | None, detail: str | None
+) -> MailLogged:
+    """A delivery, deferral, bounce or completion line's event (most lines of a log)."""
+    rcpts = (rcpt,) if rcpt else ()
+    return _new(  # type: ignore[no-any-return]
+        MailLogged,
+        (wall, MTA, action, qid, pid, None, None, None, None, None, None, None, None, None,
+         rcpts, None, None, (), None, None, None, detail),
+    )  # fmt: skip
+
+
 def is_message_id(token: str) -> bool:
     """``1xZXzW-0004er-2T`` (16 characters) or ``1rLqrJ-00000005TBP-3lbO`` (23)."""
     n = len(token)
@@ -58,6 +73,8 @@ def parse_line(line: str, utc_offset: int = 0) -> MailLogged | None:
     """
     if len(line) < 21 or line[4] != "-" or line[10] != " ":
         raise MalformedLine("no Exim time stamp")
+    if line[19] == " " and line[20] not in "+-[":  # no +millisec, log_timezone, +pid
+        return _body(line, 20, iso_seconds(line[:19], utc_offset), None)
     i = 20
     if line[19] == ".":  # +millisec
         i = line.find(" ", 19) + 1
@@ -82,6 +99,11 @@ def parse_line(line: str, utc_offset: int = 0) -> MailLogged | None:
             raise MalformedLine("bad [pid]")
         pid = int(line[i + 1 : end])
         i = end + 2
+    return _body(line, i, wall, pid)
+
+
+def _body(line: str, i: int, wall: float, pid: int | None) -> MailLogged | None:
+    """The line after its time stamp (and pid), from index ``i``."""
     if line.startswith("cwd=", i):
         return _arguments(line[i + 4 :], wall, pid)
     sp = line.find(" ", i)
@@ -93,19 +115,14 @@ def parse_line(line: str, utc_offset: int = 0) -> MailLogged | None:
     if op == "<= ":
         return _arrival(body, wall, pid, qid)
     if op == "=> " or op == "-> ":
-        rcpt = _recipient(body)
-        return MailLogged(wall, MTA, _DELIVERY, qid, pid, recipients=(rcpt,) if rcpt else ())
+        return _per_recipient(wall, _DELIVERY, qid, pid, _recipient(body), None)
     if op == "== ":
-        rcpt = _recipient(body)
-        return MailLogged(wall, MTA, _DEFER, qid, pid, recipients=(rcpt,) if rcpt else ())
+        return _per_recipient(wall, _DEFER, qid, pid, _recipient(body), None)
     if op == "** ":
-        rcpt = _recipient(body)
         reason = body.partition(": ")[2] or None
-        return MailLogged(
-            wall, MTA, _BOUNCE, qid, pid, recipients=(rcpt,) if rcpt else (), detail=reason
-        )
+        return _per_recipient(wall, _BOUNCE, qid, pid, _recipient(body), reason)
     if line.endswith(" Completed", sp):
-        return MailLogged(wall, MTA, _COMPLETED, qid, pid)
+        return _per_recipient(wall, _COMPLETED, qid, pid, None, None)
     return None
 
 
@@ -181,9 +198,10 @@ def _arrival(body: str, wall: float, pid: int | None, qid: str) -> MailLogged:
         listed = fields[where + 5 :].split()
         nrcpt = len(listed)
         recipients = tuple(listed[:MAX_RECIPIENTS])
-    return MailLogged(
-        wall, MTA, _ARRIVAL, qid, pid, sender, user, None, protocol, auth, authenticator,
-        host, ip, size, recipients, nrcpt, detail=message_id, bounce_of=bounce_of,
+    return _new(  # type: ignore[no-any-return]
+        MailLogged,
+        (wall, MTA, _ARRIVAL, qid, pid, sender, user, None, protocol, auth, authenticator,
+         host, ip, size, recipients, nrcpt, None, (), None, None, bounce_of, message_id),
     )  # fmt: skip
 
 

@@ -27,6 +27,7 @@ from spamtrace.sources.maillog.event import MailAction, MailLogged, MalformedLin
 from spamtrace.sources.maillog.stamp import iso_seconds, offset_seconds, syslog_seconds
 
 MTA = "postfix"
+_new = tuple.__new__  # a MailLogged from all its fields at once (see event.py)
 _STATUS = {
     "sent": MailAction.DELIVERY,
     "deferred": MailAction.DEFER,
@@ -90,7 +91,11 @@ def parse_line(line: str, year: int = 1970, utc_offset: int = 0) -> MailLogged |
         if text.startswith("from=<"):
             return _queued(text, wall, pid, qid)
         if text == "removed":
-            return MailLogged(wall, MTA, MailAction.COMPLETED, qid, pid)
+            return _new(  # type: ignore[no-any-return]
+                MailLogged,
+                (wall, MTA, MailAction.COMPLETED, qid, pid, None, None, None, None, None, None,
+                 None, None, None, (), None, None, (), None, None, None, None),
+            )  # fmt: skip
         return None
     if daemon == "pickup":
         if not text.startswith("uid="):
@@ -163,4 +168,8 @@ def _delivery(text: str, wall: float, pid: int | None, qid: str) -> MailLogged |
     if action is None:
         return None
     detail = rest[st + 10 + len(word) :].strip() or None
-    return MailLogged(wall, MTA, action, qid, pid, recipients=(rcpt,), detail=detail)
+    return _new(  # type: ignore[no-any-return]
+        MailLogged,
+        (wall, MTA, action, qid, pid, None, None, None, None, None, None, None, None, None,
+         (rcpt,), None, None, (), None, None, None, detail),
+    )  # fmt: skip

@@ -14,6 +14,7 @@ import os
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 
 from spamtrace.sources.maillog import exim, phpmail, postfix
 from spamtrace.sources.maillog.event import MailLogged, MalformedLine
@@ -66,14 +67,28 @@ def local_offset(when: float | None = None) -> int:
     return time.localtime(when).tm_gmtoff
 
 
-def parser_for(kind: str, year: int, utc_offset: int) -> Parser:
+def parser_for(kind: str, year: int, utc_offset: int, written: float | None = None) -> Parser:
+    """The line parser of a log of ``kind``. BSD syslog stamps have no year: ``year`` is the
+    year of the file's last write (``written``); in January, a line that would then be later
+    than that write is from December of the year before."""
+    # partial: no extra Python frame per line (a log has millions)
     if kind == "exim":
-        return lambda line: exim.parse_line(line, utc_offset)
-    if kind == "postfix":
-        return lambda line: postfix.parse_line(line, year, utc_offset)
-    if kind == "php":
-        return lambda line: phpmail.parse_line(line, year, utc_offset)
-    raise ValueError(f"unknown mail log kind {kind!r}")
+        return partial(exim.parse_line, utc_offset=utc_offset)
+    module = {"postfix": postfix, "php": phpmail}.get(kind)
+    if module is None:
+        raise ValueError(f"unknown mail log kind {kind!r}")
+    parse: Parser = partial(module.parse_line, year=year, utc_offset=utc_offset)
+    if written is None or time.localtime(written).tm_mon != 1:
+        return parse
+    before: Parser = partial(module.parse_line, year=year - 1, utc_offset=utc_offset)
+
+    def across_new_year(line: str) -> MailLogged | None:
+        ev = parse(line)
+        if ev is not None and ev.wall > written + 86400:
+            return before(line)
+        return ev
+
+    return across_new_year
 
 
 def line_time(kind: str, year: int, utc_offset: int) -> Callable[[str], float | None]:
@@ -146,7 +161,8 @@ class LogReader:
             self.counts.error = f"{path}: {exc.strerror or exc}"
             return
         self.counts.lines = len(lines)
-        yield from parse_lines(parser_for(self.spec.kind, year, offset), lines, self.counts)
+        parse = parser_for(self.spec.kind, year, offset, mtime)
+        yield from parse_lines(parse, lines, self.counts)
 
     def _all(self) -> Iterator[MailLogged]:
         paths = rotated_paths(self.spec.path, self.since)
@@ -158,7 +174,8 @@ class LogReader:
             except OSError as exc:
                 self.counts.error = f"{path}: {exc.strerror or exc}"
                 continue
-            parse = parser_for(self.spec.kind, time.localtime(mtime).tm_year, local_offset(mtime))
+            year = time.localtime(mtime).tm_year
+            parse = parser_for(self.spec.kind, year, local_offset(mtime), mtime)
             try:
                 for lines in read_back([path], splitter=splitter):
                     self.counts.lines += len(lines)

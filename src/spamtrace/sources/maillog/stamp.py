@@ -20,6 +20,7 @@ _MONTHS = {
 }
 _CACHE: dict[tuple[str, int], float] = {}
 _CACHE_MAX = 4096
+_SYSLOG_CACHE: dict[tuple[str, int, int], float] = {}
 
 
 def _convert(key: tuple[str, int], text: str, parts: tuple[slice, ...], month: int | None) -> float:
@@ -59,17 +60,28 @@ _PHP = (slice(7, 11), slice(0, 2), slice(12, 14), slice(15, 17), slice(18, 20))
 
 def iso_seconds(text: str, utc_offset: int = 0) -> float:
     """``YYYY-MM-DD HH:MM:SS`` (or with a ``T``) at ``utc_offset`` seconds east of UTC."""
+    key = (text, utc_offset)
+    hit = _CACHE.get(key)  # most lines share their second with the line before
+    if hit is not None:
+        return hit
     if len(text) != 19 or text[4] != "-" or text[13] != ":":
         raise MalformedLine(f"not a time stamp: {text!r}")
-    return _convert((text, utc_offset), text, _ISO, None)
+    return _convert(key, text, _ISO, None)
 
 
 def syslog_seconds(text: str, year: int, utc_offset: int = 0) -> float:
     """``Mon DD HH:MM:SS`` (BSD syslog, no year) in ``year``."""
+    hit = _SYSLOG_CACHE.get((text, year, utc_offset))
+    if hit is not None:
+        return hit
     if len(text) != 15 or text[9] != ":":
         raise MalformedLine(f"not a time stamp: {text!r}")
-    key = (f"{year} {text}", utc_offset)
-    return _convert(key, f"{year:04d}{text}", _SYSLOG, _MONTHS.get(text[0:3], 0))
+    value = _convert((f"{year} {text}", utc_offset), f"{year:04d}{text}", _SYSLOG,
+                     _MONTHS.get(text[0:3], 0))  # fmt: skip
+    if len(_SYSLOG_CACHE) >= _CACHE_MAX:
+        _SYSLOG_CACHE.clear()
+    _SYSLOG_CACHE[(text, year, utc_offset)] = value
+    return value
 
 
 def php_seconds(text: str) -> float:
