@@ -132,8 +132,9 @@ def collect(
     def on_recipient(msg: Any, address: str, wall: float) -> None:
         policy.recipient(msg, address, wall)
 
-    # the policy sees history (for the per-mailbox averages); the totals only --since
-    history = None if since is None else since - thresholds.history_hours * 3600
+    # the policy sees one window more than --since (its windows are full at --since); a
+    # mailbox's hourly history is what the logs read hold (the daemon learns it as it runs)
+    history = None if since is None else since - thresholds.window
     readers = [LogReader(spec, history, recent=recent) for spec in specs]
     homes, uids = passwd_homes()
     php_only = all(s.kind == "php" for s in specs)
