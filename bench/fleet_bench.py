@@ -8,6 +8,7 @@ under a millisecond. Printed, as medians of ``--runs`` runs of ``--messages`` me
 - ``events (file)``: :class:`EventStream.handle` per attempt, ECS mapping + escaping + one
   ``write`` to a file in a temporary folder;
 - ``events (syslog)``: the same to a unix datagram socket read by a thread (as journald);
+- ``events (file + syslog)``: both outputs of one stream (the line is made once);
 - the reference in the same run: ``watch --json``'s own line for the same record
   (``event_json`` + ``json.dumps`` + write), what the engine already paid before this;
 - one scrape of ``/metrics`` over loopback HTTP (median of 50), and the CPU time the idle
@@ -117,6 +118,10 @@ def main() -> None:
             file_stream = EventStream([JsonLinesFile(str(base / f"e{run}.json"))], host="web1")
             syslog = SyslogSender(str(sock_path))
             sys_stream = EventStream([syslog], host="web1")
+            both_syslog = SyslogSender(str(sock_path))
+            both = EventStream(
+                [JsonLinesFile(str(base / f"b{run}.json")), both_syslog], host="web1"
+            )
             ref = os.open(base / f"ref{run}.json", os.O_WRONLY | os.O_CREAT | os.O_APPEND)
 
             def reference(m: AttemptRecorded, fd: int = ref) -> None:
@@ -127,13 +132,16 @@ def main() -> None:
                 ("metrics", metrics.handle),
                 ("events (file)", file_stream.handle),
                 ("events (syslog)", sys_stream.handle),
+                ("events (file + syslog)", both.handle),
                 ("reference: watch --json line", reference),
             ):
                 figures.setdefault(name, []).append(per_message(handle, msgs))
             syslog.flush(30)
             figures.setdefault("syslog lines dropped", []).append(float(syslog.dropped))
+            both_syslog.flush(30)
             file_stream.close()
             sys_stream.close()
+            both.close()
             os.close(ref)
         print(f"per message (µs, median of {args.runs} runs of {args.messages:,} messages):")
         for name, values in figures.items():

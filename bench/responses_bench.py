@@ -5,7 +5,8 @@ to the namespace sink ("remote MX"), while `spamtrace watch` runs in the world's
 namespace with ``mode = "enforce"`` and no firewall policy applied (only the responses' own
 uid-block set and chain in ``table inet spamtrace``). Meanwhile Exim, as its own user, keeps
 delivering to the same sink. Each trial uses a fresh copy of the script (a new incident),
-and ``spamtrace release`` between trials unblocks the user.
+and ``spamtrace release`` between trials unblocks the user (``release_grace = 0``, so that
+the next run is blocked again).
 
 Prints, over the trials:
 
@@ -24,6 +25,7 @@ The machine is shared and small: run it a few times and quote medians.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
 import os
@@ -151,7 +153,7 @@ def run(world: World, mode: str, trials: int, messages: int, stop_after: int) ->
     config = world.tmp / f"{mode}.toml"
     config.write_text(
         f'mode = "{mode}"\n[responses]\nonly_accounts = ["{world.user}"]\n'
-        f"stop_after = {stop_after}\n"
+        f"stop_after = {stop_after}\nrelease_grace = 0\n"
         f'quarantine_dir = "{world.tmp}/quarantine"\n'
     )
     db = world.tmp / f"{mode}.db"
@@ -170,7 +172,9 @@ def run(world: World, mode: str, trials: int, messages: int, stop_after: int) ->
                 seconds += time.monotonic() - t0
             except subprocess.TimeoutExpired:
                 pass  # stopped (SIGSTOP)
-            proc.kill()  # before the release (which sends SIGCONT)
+            # runuser and the (stopped) script, before the release sends SIGCONT
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)
             proc.wait(10)
             time.sleep(0.3)
             accepted.append(spam_count(world) - before)
@@ -199,6 +203,9 @@ def run(world: World, mode: str, trials: int, messages: int, stop_after: int) ->
         if a["status"] != "done":
             continue
         if VERBOSE:
+            inc = incidents[x["incident"]]
+            print(f"    {x['incident']} {inc['attribution']} {inc['scripts'][:1]} {inc['cwd']}",
+                  file=sys.stderr)  # fmt: skip
             print(f"    {x['incident']} {a['action']} +{(epoch(a['at']) - first) * 1000:.1f} ms "
                   f"{a['detail'][:100]}", file=sys.stderr)  # fmt: skip
         if a["action"] == "block-uid":

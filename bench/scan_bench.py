@@ -178,13 +178,29 @@ def main() -> int:
         print(
             f"{what:16s} flagged {rate(mal, n):24s} flagged* {rate(both, n):24s} skipped {skipped}"
         )
-    print("per source:")
+    # per collection: rates, the CPU time its files took (MB/s per busy core), its slowest file
+    secs: dict[str, float] = defaultdict(float)
+    size: dict[str, int] = defaultdict(int)
+    slow: dict[str, FileReport] = {}
+    for path, row in label_of.items():
+        src, rep = source_of(row["relpath"]), reports[path]
+        secs[src] += rep.seconds
+        size[src] += int(row["bytes"])
+        if src not in slow or rep.seconds > slow[src].seconds:
+            slow[src] = rep
+    print("per collection (flagged = malicious; * = or suspicious; MB/s per busy core):")
+    print(f"  {'collection':42s} {'files':>5s} {'flagged':>16s} {'flagged*':>9s} "
+          f"{'MB/s':>6s} {'slowest':>8s}")  # fmt: skip
     for (_label, src), (n, mal, both, skipped) in sorted(stats.items()):
         if src == "all":
             continue
+        mbps = size[src] / 1e6 / secs[src] if secs[src] else 0.0
         print(
-            f"  {src:45s} flagged {rate(mal, n):24s} flagged* {rate(both, n):24s} skipped {skipped}"
+            f"  {src:42s} {n:5d} {mal:6d} = {100 * mal / n:6.2f}% {100 * both / n:8.2f}% "
+            f"{mbps:6.1f} {slow[src].seconds:7.3f}s" + (f"  skipped {skipped}" if skipped else "")
         )
+    over = sum(1 for r in reports.values() if r.seconds > 1.0)
+    print(f"files over 1 s: {over}")
     slowest = max(reports.values(), key=lambda r: r.seconds)
     print(
         f"throughput: {total_bytes / 1e6 / wall:.1f} MB/s (wall {wall:.2f}s, {args.jobs} workers)"
@@ -224,6 +240,13 @@ def main() -> int:
         res = pmf["results"]  # type: ignore[assignment]
         det = sum(1 for p, r in label_of.items() if r["label"] == "malicious" and res[p][0])
         fp = sum(1 for p, r in label_of.items() if r["label"] == "clean" and res[p][0])
+        by_src: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+        for p, r in label_of.items():
+            by_src[source_of(r["relpath"])][0] += 1
+            by_src[source_of(r["relpath"])][1] += bool(res[p][0])
+        print("php-malware-finder per collection (any rule matched):")
+        for src, (n, hit) in sorted(by_src.items()):
+            print(f"  {src:42s} {n:5d} {hit:6d} = {100 * hit / n:6.2f}%")
         n_mal = stats[("malicious", "all")][0]
         n_clean = stats[("clean", "all")][0]
         pmf_wall = float(pmf["wall"])  # type: ignore[arg-type]

@@ -194,7 +194,11 @@ def test_sshd_forwarding_fails_then_fix_refuses_the_tunnel(
     assert len(fix["backups"]) == 2
     for bak in fix["backups"]:
         assert Path(bak).exists()
+        # outside every directory sshd reads (an Include dir/* would load a backup in it)
+        assert bak.startswith("/var/lib/spamtrace/backups/") and not bak.startswith(str(s.dir))
     assert before_main in [Path(b).read_bytes() for b in fix["backups"]]
+    for bak in fix["backups"]:  # leave nothing behind on the test host
+        Path(bak).unlink()
     assert s.config.read_text().splitlines()[2] == "AllowTcpForwarding no"
     assert "# spamtrace audit --fix" in s.include.read_text()
     assert s.proc.poll() is None  # the same sshd (re-executed on SIGHUP) still runs
@@ -498,3 +502,24 @@ def test_mta_and_php_read_from_the_real_binaries_and_files() -> None:
         ]
         assert len(cli) == 1, doc["findings"]
         assert cli[0]["status"] == ("pass" if mail_log else "warn")
+
+
+def test_sshd_fix_on_an_immutable_file_changes_nothing(
+    world: World, test_sshd: SshdUnderTest
+) -> None:
+    s = test_sshd
+    before = {p: p.read_bytes() for p in (s.config, s.include)}
+    subprocess.run(["chattr", "+i", str(s.include)], check=True)
+    try:
+        opts = ["--only", "sshd.tcp-forwarding", "--sshd-config", str(s.config)]
+        rc, doc = audit_json(*opts, "--fix", "--sshd-pid", str(s.pid))
+    finally:
+        subprocess.run(["chattr", "-i", str(s.include)], check=True)
+    assert rc == 1, doc  # the finding still fails, the fix failed cleanly
+    (fix,) = doc["fixes"]
+    assert fix["action"] == "failed", fix
+    text = " ".join(fix["details"])
+    assert "immutable" in text and "nothing was changed" in text and "RESTORE" not in text
+    assert fix["backups"] == []
+    assert {p: p.read_bytes() for p in before} == before
+    assert s.proc.poll() is None

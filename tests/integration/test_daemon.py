@@ -13,6 +13,7 @@ import os
 import secrets
 import shlex
 import signal
+import socket
 import subprocess
 import time
 from collections.abc import Iterator
@@ -22,6 +23,7 @@ from typing import Any
 from stcli import spamtrace
 from test_check import wait_for
 from test_watch import _remove_instance as remove_instance
+from test_watch import instance_of
 from world import World, run
 
 from spamtrace.cli.service import render_unit
@@ -44,7 +46,9 @@ class Daemon:
         self.socket = tmp / "run" / "control.sock"
         self.db = tmp / "spamtrace.db"
         self.group = 3000 + secrets.randbelow(20000)
-        self.metrics = f"127.0.0.1:{20000 + secrets.randbelow(20000)}"
+        with socket.socket() as probe:  # a port free now (a random one may be in use)
+            probe.bind(("127.0.0.1", 0))
+            self.metrics = f"127.0.0.1:{probe.getsockname()[1]}"
         self.write_config()
         self.env = {**os.environ, "SPAMTRACE_CONFIG": str(self.config),
                     "SPAMTRACE_CONFIG_DIR": str(tmp / "conf.d")}  # fmt: skip
@@ -170,10 +174,11 @@ def test_daemon_catches_php_sender_reports_status_one_instance_reload_and_clean_
         assert wait_for(lambda: d.status()["config"]["reload_error"] is None)
         # SIGTERM: a clean stop, no socket file, no tracefs instance
         pid = d.proc.pid
-        assert (TRACEFS_INSTANCES / f"spamtrace-{pid}").is_dir()
+
+        assert instance_of(pid).is_dir()
         assert d.stop() == 0, d.output()
         assert not d.socket.exists()
-        assert not (TRACEFS_INSTANCES / f"spamtrace-{pid}").exists()
+        assert not instance_of(pid).exists()
         assert "daemon stopping" in d.output()
     r = spamtrace("status", "--socket", str(d.socket))
     assert r.returncode == 3 and "no spamtrace daemon is running" in r.stderr

@@ -537,3 +537,50 @@ def test_border_acl_in_router_namespace() -> None:
             p.wait(timeout=5)
         for ns in (srv, rtr, net):
             run(["ip", "netns", "del", ns], check=False)
+
+
+def test_rollback_survives_the_death_of_its_helper(server_world: World) -> None:
+    """kill -9 of the rollback helper: status says so, and once the deadline passed the next
+    firewall command performs the rollback (the daemon's check does the same)."""
+    fw = Fw(server_world)
+    assert fw("apply", "--timeout", "3").returncode == 0
+    pending = json.loads((fw.state / "pending.json").read_text())
+    assert pending["pid"] and pending["policy"] and pending["deadline"] > time.time()
+    os.kill(int(pending["pid"]), signal.SIGKILL)
+    time.sleep(0.3)
+    st = json.loads(fw("status", "--json").stdout)
+    assert st["pending_rollback"]["helper_alive"] is False
+    assert st["pending_rollback"]["seconds_left"] > 0
+    human = fw("status").stdout
+    assert "helper process is GONE" in human, human
+    time.sleep(float(pending["deadline"]) - time.time() + 2.5)  # past deadline + grace
+    assert fw.loaded()  # nobody did it: the helper is dead
+    res = fw("status", "--json")
+    assert "overdue" in res.stderr and "rolled back now" in res.stderr
+    doc = json.loads(res.stdout)
+    assert doc["overdue_rollback_done"]["late_seconds"] >= 0 and doc["pending_rollback"] is None
+    assert not fw.loaded()
+    assert "too late" in fw("confirm").stderr
+
+
+def test_a_kill_of_apply_after_the_record_is_honoured(server_world: World) -> None:
+    """The pending record is written before the table is loaded: an apply killed after loading
+    (no helper started) still rolls back, by the next command once due."""
+    fw = Fw(server_world)
+    assert fw("apply", "--timeout", "2").returncode == 0
+    pending = json.loads((fw.state / "pending.json").read_text())
+    os.kill(int(pending["pid"]), signal.SIGKILL)  # as if apply died before starting it
+    pending["pid"] = None
+    (fw.state / "pending.json").write_text(json.dumps(pending))
+    time.sleep(float(pending["deadline"]) - time.time() + 2.5)
+    assert fw.loaded()
+    assert fw("plan").returncode in (0, 1)  # any firewall command
+    assert not fw.loaded()
+
+
+@pytest.mark.parametrize("value", ["99999999999", "0", "-5", "nan"])
+def test_timeout_out_of_range_is_a_usage_error(server_world: World, value: str) -> None:
+    fw = Fw(server_world)
+    res = fw("apply", "--timeout", value)
+    assert res.returncode == 2 and "1..86400" in res.stderr and "Traceback" not in res.stderr
+    assert not fw.loaded()

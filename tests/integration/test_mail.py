@@ -116,3 +116,7 @@ def test_watch_follows_the_logs_and_stores_the_mail_script_incident(
     assert stored["id"] == inc["id"] and stored["verdict"] == "mail-script"
     assert stored["connections"] == 30  # every message of the run, counted on after it opened
     assert stored["account"] == world.user
+    shown = spamtrace("incident", inc["id"], "--db", str(tmp_path / "watch.db"))
+    assert shown.returncode == 0, shown.stderr
+    assert "messages:     30" in shown.stdout and "recipients:" in shown.stdout
+    assert f"from {world.user}@host.example, 1 recipient(s)  [exim]" in shown.stdout

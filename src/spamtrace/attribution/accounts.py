@@ -112,15 +112,19 @@ class AccountResolver:
             key = key.strip()
             if sep and (key == "DNS" or (key.startswith("DNS") and key[3:].isdigit())):
                 _add(domains, value)
+        for domain in self._load_userdomains().get(user, []):
+            _add(domains, domain)
+        return domains
+
+    def _load_userdomains(self) -> dict[str, list[str]]:
+        """cPanel's ``/etc/userdomains``: owner -> domains (read once)."""
         if self._userdomains is None:
             self._userdomains = {}
             for line in _read_lines(_under(self.root, self.cfg.cpanel_userdomains)):
                 domain, sep, owner = line.partition(":")
                 if sep:
                     self._userdomains.setdefault(owner.strip(), []).append(domain)
-        for domain in self._userdomains.get(user, []):
-            _add(domains, domain)
-        return domains
+        return self._userdomains
 
     def _directadmin(self, user: str) -> list[str] | None:
         if not _safe_name(user):
@@ -195,15 +199,41 @@ class AccountResolver:
         parts = path.split("/")
         if "domains" not in parts:
             return None
+        i = parts.index("domains")
+        domain = parts[i + 1].lower() if i + 1 < len(parts) else ""
+        return self._load_domain_owners().get(domain)
+
+    def _load_domain_owners(self) -> dict[str, str]:
+        """DirectAdmin's ``domainowners``: domain -> owner (read once)."""
         if self._domain_owners is None:
             self._domain_owners = {}
             for line in _read_lines(_under(self.root, self.cfg.directadmin_domainowners)):
                 domain, sep, user = line.partition(":")
                 if sep and _valid_domain(domain.strip()) and user.strip():
                     self._domain_owners[domain.strip().lower()] = user.strip()
-        i = parts.index("domains")
-        domain = parts[i + 1].lower() if i + 1 < len(parts) else ""
-        return self._domain_owners.get(domain)
+        return self._domain_owners
+
+    def for_domain(self, domain: str) -> Account | None:
+        """The hosting account that owns a (mail) domain, as the panel says (cPanel
+        ``/etc/userdomains``, DirectAdmin ``domainowners``); None when no panel says."""
+        domain = domain.strip().lower()
+        if not _valid_domain(domain):
+            return None
+        owner = self._load_domain_owners().get(domain)
+        if owner is None:
+            owner = next(
+                (
+                    user
+                    for user, names in self._load_userdomains().items()
+                    if any(name.strip().lower() == domain for name in names)
+                ),
+                None,
+            )
+        uid = self._uid_of(owner) if owner and owner != "nobody" else None
+        account = self.for_uid(uid) if uid is not None else None
+        if account is None or account.kind is AccountKind.SYSTEM:
+            return None
+        return account
 
     def _plesk_owner(self, path: str) -> int | None:
         vhosts = self.cfg.plesk_vhosts_dir.rstrip("/")

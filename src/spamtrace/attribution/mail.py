@@ -156,9 +156,13 @@ class MailLedger:
         on_recipient: Callable[[MailMessage, str, float], None] | None = None,
         php_only: bool = False,
         totals: bool = True,
+        owner_of_path: Callable[[str], str | None] | None = None,
     ) -> None:
         self.since = since
         self.homes = homes or {}
+        #: the account a script path belongs to (AccountResolver.for_path: panels' document
+        #: roots, DirectAdmin domains, Plesk vhosts); the home folders of ``homes`` otherwise
+        self.owner_of_path = owner_of_path
         self.uids = uids or {}
         self._names = {uid: name for name, uid in reversed(list(self.uids.items()))}
         self.on_message = on_message
@@ -307,7 +311,10 @@ class MailLedger:
         return self._finish(msg, open_for_deliveries=True, count_later=True)
 
     def _php_call(self, ev: MailLogged) -> MailMessage | None:
-        user = home_owner(ev.script, self.homes) if ev.script else None
+        user = None
+        if ev.script:
+            user = self.owner_of_path(ev.script) if self.owner_of_path is not None else None
+            user = user or home_owner(ev.script, self.homes)
         if user is None and ev.uid is not None:
             user = self._names.get(ev.uid)
         if self.php_only:

@@ -105,6 +105,9 @@ class AuditEnv:
     ips: tuple[str, ...] = ()  # DNSBL: addresses to look up (empty: this host's public ones)
     dnsbl_servers: tuple[str, ...] = ()  # "host:port" or "host"; empty: config / system
     php_binary: str = "php"
+    #: where ``--fix`` keeps the originals of the files it edits: outside /etc, so that no
+    #: ``Include dir/*`` of the fixed program can ever read a backup back in
+    backup_dir: str = "/var/lib/spamtrace/backups"
 
     def path(self, absolute: str) -> Path:
         """Map an absolute host path into ``root`` (identity when root is /)."""

@@ -14,6 +14,7 @@ Finding ids: ``sshd.tcp-forwarding`` (fixable), ``sshd.gateway-ports``,
 from __future__ import annotations
 
 import contextlib
+import errno
 import fnmatch
 import grp
 import os
@@ -154,7 +155,14 @@ def _split_directive(line: str) -> tuple[str, str] | None:
     value = m.group(2)
     if " #" in value:  # trailing comment (sshd strips these as well)
         value = value.split(" #", 1)[0]
-    return m.group(1), value.strip()
+    return m.group(1), _unquote(value.strip())
+
+
+def _unquote(value: str) -> str:
+    """One argument in double quotes (``AllowTcpForwarding "yes"``) as sshd reads it."""
+    if len(value) >= 2 and value[0] == value[-1] == '"' and '"' not in value[1:-1]:
+        return value[1:-1]
+    return value
 
 
 def parse_sshd_config(
@@ -696,6 +704,29 @@ def _error_text(res: CommandResult) -> str:
 
 
 # --------------------------------------------------------------------------- fixing
+def _unwritable(path: str) -> str | None:
+    """Why ``path`` cannot be replaced (immutable, append-only, read-only), or None."""
+    real = os.path.realpath(path)
+    try:
+        fd = os.open(real, os.O_WRONLY | os.O_APPEND)  # fails on chattr +i even for root
+        os.close(fd)
+    except OSError as exc:
+        if exc.errno == errno.EPERM:
+            return "the file is immutable or append-only (lsattr shows i or a; chattr -i it)"
+        return escape(exc.strerror or str(exc))
+    import fcntl
+
+    try:  # append-only (chattr +a) opens for appending, but cannot be replaced
+        with open(real, "rb") as fh:
+            flags = bytearray(8)
+            fcntl.ioctl(fh.fileno(), 0x80086601, flags)  # FS_IOC_GETFLAGS
+        if int.from_bytes(flags, "little") & (0x10 | 0x20):  # IMMUTABLE | APPEND
+            return "the file is immutable or append-only (lsattr shows i or a; chattr -i it)"
+    except OSError:
+        pass  # no attributes on this filesystem
+    return None
+
+
 def _atomic_write(path: str, data: bytes) -> None:
     path = os.path.realpath(path)  # a symlinked config keeps its link; the target is rewritten
     st = os.stat(path)
@@ -723,7 +754,7 @@ def plan_edits(
     (global or in Match blocks) commented out. Pure, for unit tests."""
     by_file: dict[str, set[int]] = {}
     for d in parsed.all_of("allowtcpforwarding"):
-        value = d.value.split()[0].lower() if d.value.split() else ""
+        value = _unquote(d.value.split()[0]).lower() if d.value.split() else ""
         if value in ("yes", "all", "local"):
             by_file.setdefault(d.path, set()).add(d.line)
     out: dict[str, bytes] = {}
@@ -798,10 +829,18 @@ def fix(env: AuditEnv, snap: SshdSnapshot, findings: list[Finding]) -> FixOutcom
 
     def restore() -> None:
         for path in written:
-            _atomic_write(path, contents[path])
+            if Path(path).read_bytes() != contents[path]:
+                _atomic_write(path, contents[path])
         for _path, bak in backups:
             with contextlib.suppress(OSError):
                 os.unlink(bak)
+            folder = os.path.dirname(bak)
+            while folder.startswith(backup_root):  # the folders made for it, up to the stamp's
+                try:
+                    os.rmdir(folder)
+                except OSError:
+                    break
+                folder = os.path.dirname(folder)
 
     try:
         contents = {p: Path(p).read_bytes() for p in snap.parsed.files}
@@ -810,17 +849,25 @@ def fix(env: AuditEnv, snap: SshdSnapshot, findings: list[Finding]) -> FixOutcom
     if main not in contents:
         return FixOutcome(fid, FixAction.FAILED, (f"cannot read {escape(main)}",))
     edits = plan_edits(main, snap.parsed, contents, stamp)
+    for path in sorted(edits):  # before anything is written: a file we may not replace
+        problem = _unwritable(path)
+        if problem:
+            details.append(f"cannot write {escape(path)}: {problem}; nothing was changed")
+            return FixOutcome(fid, FixAction.FAILED, tuple(details))
+    # backups outside every directory sshd includes (/var/lib/spamtrace/backups/<stamp>/...)
+    backup_root = os.path.join(env.backup_dir, f"sshd-{stamp}")
     try:
         for path in sorted(edits):
-            bak = f"{path}.spamtrace-{stamp}.bak"
+            bak = os.path.join(backup_root, os.path.realpath(path).lstrip("/"))
+            os.makedirs(os.path.dirname(bak), mode=0o700, exist_ok=True)
             with open(bak, "xb") as fh:  # never clobber an existing file
                 fh.write(contents[path])
             backups.append((path, bak))
             os.chmod(bak, os.stat(path).st_mode & 0o7777)
             details.append(f"backed up {escape(path)} to {escape(bak)}")
         for path in sorted(edits):
-            written.append(path)
             _atomic_write(path, edits[path])
+            written.append(path)
             details.append(f"wrote {escape(path)}")
     except OSError as exc:
         kept: tuple[str, ...] = ()

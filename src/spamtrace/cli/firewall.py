@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from spamtrace.cli.options import duration, hours, port_list
-from spamtrace.errors import ConfigError, ExitCode, UsageError
+from spamtrace.errors import ConfigError, ExitCode
 from spamtrace.safetext import escape
 
 if TYPE_CHECKING:
@@ -82,7 +82,9 @@ def register(sub: Any) -> None:
     apply.add_argument("--json", action="store_true", help="machine-readable result")
     apply.add_argument("--dry-run", action="store_true", help="print the ruleset, load nothing")
     apply.add_argument(
-        "--timeout", type=int, help="seconds to confirm (default firewall.confirm_timeout)"
+        "--timeout",
+        type=_timeout,
+        help="seconds to confirm, 1..86400 (default firewall.confirm_timeout)",
     )
     apply.set_defaults(handler=_apply_cmd)
 
@@ -128,9 +130,54 @@ def register(sub: Any) -> None:
     acl.set_defaults(handler=_acl_cmd)
 
     rollback = fsub.add_parser("_rollback", parents=[common])
-    rollback.add_argument("--after", type=float, required=True)
+    rollback.add_argument("--after", type=float, default=0.0)  # unused: the record's deadline
     rollback.add_argument("--token", required=True)
     rollback.set_defaults(handler=_rollback_cmd)
+    # every command first performs a rollback whose helper died (see transaction's doc)
+    for name, sub_parser in fsub.choices.items():
+        if name not in ("_rollback", "acl"):
+            handler = sub_parser.get_default("handler")
+            sub_parser.set_defaults(handler=_after_overdue_rollback(handler))
+
+
+def _timeout(text: str) -> int:
+    from spamtrace.actions.firewall.transaction import MAX_TIMEOUT
+
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if not 1 <= value <= MAX_TIMEOUT:
+        raise argparse.ArgumentTypeError(f"not a number of seconds in 1..{MAX_TIMEOUT}: {text!r}")
+    return value
+
+
+def _after_overdue_rollback(handler: Callable[..., int]) -> Callable[..., int]:
+    def run(args: argparse.Namespace, cfg: Config) -> int:
+        args.overdue_rollback = _roll_back_overdue(args)
+        return handler(args, cfg)
+
+    return run
+
+
+def _roll_back_overdue(args: argparse.Namespace) -> dict[str, Any] | None:
+    """Perform a rollback that is past its deadline (its helper died); say so on stderr."""
+    from spamtrace.actions.firewall import transaction
+    from spamtrace.actions.firewall.backends import select_backend
+
+    state = Path(args.state_dir)
+    if os.geteuid() != 0 or not (state / transaction.PENDING).exists():
+        return None
+    done = transaction.rollback_overdue(state, select_backend)
+    if done is None:
+        return None
+    late = time.time() - float(done.get("deadline", 0))
+    print(
+        f"spamtrace: warning: the automatic rollback was overdue by {late:.0f} s (its helper "
+        "process had died): the rules on trial were rolled back now",
+        file=sys.stderr,
+    )
+    return {"deadline": done.get("deadline"), "late_seconds": round(late, 1)}
 
 
 # ------------------------------------------------------------------ building blocks
@@ -281,8 +328,6 @@ def _apply_cmd(args: argparse.Namespace, cfg: Config) -> int:
 
         raise PermissionRequired("firewall apply needs root")
     timeout = args.timeout if args.timeout is not None else cfg.firewall.confirm_timeout
-    if timeout < 1 and not args.no_rollback:
-        raise UsageError("--timeout must be at least 1 second (or use --no-rollback)")
     state = transaction.state_dir(args.state_dir)
     result = transaction.apply(
         backend, plan, state, timeout=timeout, yes=args.no_rollback,
@@ -322,8 +367,7 @@ def _rollback_cmd(args: argparse.Namespace, cfg: Config) -> int:
     from spamtrace.actions.firewall import transaction
     from spamtrace.actions.firewall.backends import select_backend
 
-    time.sleep(max(0.0, args.after))
-    if transaction.rollback(Path(args.state_dir), args.token, select_backend):
+    if transaction.wait_and_rollback(Path(args.state_dir), args.token, select_backend):
         print(f"rolled back (token {args.token})", file=sys.stderr)
     return ExitCode.CLEAN
 
@@ -383,7 +427,7 @@ def _remove_cmd(args: argparse.Namespace, cfg: Config) -> int:
 
 
 def _status_cmd(args: argparse.Namespace, cfg: Config) -> int:
-    from spamtrace.actions.firewall.transaction import IPT_RECORD, PENDING, read_json
+    from spamtrace.actions.firewall.transaction import IPT_RECORD, pending_status
     from spamtrace.cli.output import dump_json
 
     plan = build(args, cfg)
@@ -393,7 +437,7 @@ def _status_cmd(args: argparse.Namespace, cfg: Config) -> int:
     if backend.name == "iptables" and (state / IPT_RECORD).exists():
         recorded = (state / IPT_RECORD).read_text()
     st = backend.status(plan, recorded)
-    pending = read_json(state / PENDING) if state.is_dir() else None
+    pending = pending_status(state)
     in_sync = bool(st["loaded"]) and not st["drift"]
     if args.json:
         dump_json(
@@ -405,9 +449,8 @@ def _status_cmd(args: argparse.Namespace, cfg: Config) -> int:
                 "in_sync": in_sync,
                 "drift": st["drift"],
                 "counters": st["counters"],
-                "pending_rollback": (
-                    {"deadline": pending.get("deadline")} if pending is not None else None
-                ),
+                "pending_rollback": pending,
+                "overdue_rollback_done": getattr(args, "overdue_rollback", None),
             }
         )
     else:
@@ -422,9 +465,29 @@ def _status_cmd(args: argparse.Namespace, cfg: Config) -> int:
         for name, ctr in sorted(st["counters"].items()):
             print(f"  {name}: {ctr.get('packets', 0)} attempts")
         if pending is not None:
-            left = float(pending.get("deadline", 0)) - time.time()
-            print(f"  pending rollback in {max(0, int(left))} s: run `spamtrace firewall confirm`")
+            print(f"  {_describe_pending(pending)}")
     return ExitCode.CLEAN if in_sync else ExitCode.FOUND
+
+
+def _describe_pending(pending: dict[str, Any]) -> str:
+    left = float(pending["seconds_left"])
+    guards = []
+    if pending["helper_alive"]:
+        guards.append(f"helper pid {pending['helper_pid']}")
+    if pending["timer"]:
+        guards.append(f"systemd timer {pending['timer']}")
+    if left > 0:
+        text = f"pending rollback in {int(left + 0.999)} s: `spamtrace firewall confirm` keeps it"
+        if guards:
+            return f"{text} (done by {' and '.join(guards)})"
+        return (
+            f"{text}; its helper process is GONE (killed?): the next `spamtrace firewall` "
+            "command or the daemon's firewall check rolls back once due"
+        )
+    return (
+        f"rollback DUE {int(-left)} s ago and not done yet "
+        + (f"(done by {' and '.join(guards)} any moment)" if guards else "(helper gone)")
+    )
 
 
 def _acl_cmd(args: argparse.Namespace, cfg: Config) -> int:

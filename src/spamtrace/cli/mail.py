@@ -90,6 +90,7 @@ class MailReport:
     incidents: list[MailIncident]
     thresholds: MailThresholds
     accounts: dict[int, str] = field(default_factory=dict)
+    mailboxes: dict[str, str | None] = field(default_factory=dict)  # auth user -> account
     scripts: dict[tuple[str, str | None, str | None], dict[str, Any]] = field(default_factory=dict)
     queue: dict[str, Any] | None = None
     notes: list[str] = field(default_factory=list)
@@ -131,11 +132,13 @@ def collect(
     def on_recipient(msg: Any, address: str, wall: float) -> None:
         policy.recipient(msg, address, wall)
 
-    # the policy sees history (for the per-mailbox averages); the totals only --since
-    history = None if since is None else since - thresholds.history_hours * 3600
+    # the policy sees one window more than --since (its windows are full at --since); a
+    # mailbox's hourly history is what the logs read hold (the daemon learns it as it runs)
+    history = None if since is None else since - thresholds.window
     readers = [LogReader(spec, history, recent=recent) for spec in specs]
     homes, uids = passwd_homes()
     php_only = all(s.kind == "php" for s in specs)
+    resolver = AccountResolver(cfg.accounts)
     ledger = MailLedger(
         since=since,
         homes=homes,
@@ -143,17 +146,21 @@ def collect(
         on_message=on_message,
         on_recipient=on_recipient,
         php_only=php_only,
+        owner_of_path=lambda path: getattr(resolver.for_path(path), "name", None),
     )
     add = ledger.add
     for ev in merged(readers):
         add(ev)
     incidents = [i for i in policy.all_incidents() if since is None or i.last_seen >= since]
     report = MailReport(since, [r.counts for r in readers], ledger, incidents, thresholds)
-    resolver = AccountResolver(cfg.accounts)
     for totals in ledger.senders.values():
         if totals.uid is not None and totals.uid not in report.accounts:
             account = resolver.for_uid(totals.uid)
             report.accounts[totals.uid] = account.name if account else (totals.user or "")
+        box = totals.auth_user
+        if box is not None and box not in report.mailboxes:  # the panel's owner of its domain
+            owner = resolver.for_domain(box.rpartition("@")[2]) if "@" in box else None
+            report.mailboxes[box] = owner.name if owner is not None else None
     for counts in report.logs:
         if counts.error:
             report.notes.append(f"could not read {counts.error}")
@@ -318,6 +325,8 @@ def sender_rows(report: MailReport, top: int | None = None) -> list[dict[str, An
         if scanned is not None and script is None:
             kind, script, source = "script", scanned["path"], "scan"
         account = report.accounts.get(t.uid) if t.uid is not None else None
+        if kind == "auth" and t.auth_user is not None:
+            account = report.mailboxes.get(t.auth_user)
         rows.append(
             {
                 "kind": kind,

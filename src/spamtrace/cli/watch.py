@@ -283,7 +283,9 @@ def _incidents(args: argparse.Namespace, cfg: Config) -> int:
     for r in records:
         origin = r.scripts[0] if r.scripts else r.cwd
         more = len(r.destinations) - 3
-        dests = ", ".join(r.destinations[:3]) + (f" (+{more} more)" if more > 0 else "")
+        # mail incidents list recipients here: text of the sender's choosing, escaped
+        dests = ", ".join(escape(d) for d in r.destinations[:3])
+        dests += f" (+{more} more)" if more > 0 else ""
         style = "bold red" if r.verdict in ("suspicious", "ssh-tunnel") else None
         table.add_row(
             r.id, r.verdict, escape(r.user or str(r.uid)), escape(r.account), escape(r.exe),
@@ -351,11 +353,14 @@ def _incident(args: argparse.Namespace, cfg: Config) -> int:
                 f"    {'  ' * depth}└ {p.get('pid')} {escape(p.get('name') or '')} "
                 f"uid {p.get('uid')} {escape(p.get('exe') or '')}"
             )
+    mail = rec.verdict in ("mail-script", "mail-auth")  # through the MTA: messages, recipients
     out.append(
-        f"  connections:  {rec.connections} ({rec.blocked} blocked), "
-        f"{rec.rate_per_minute}/min, {iso(rec.first_seen)} .. {iso(rec.last_seen)}"
+        f"  {'messages:   ' if mail else 'connections:'}  {rec.connections}"
+        + ("" if mail else f" ({rec.blocked} blocked)")
+        + f", {rec.rate_per_minute}/min, {iso(rec.first_seen)} .. {iso(rec.last_seen)}"
     )
-    out.append(f"  destinations: {', '.join(rec.destinations)}")
+    label = "recipients:  " if mail else "destinations:"
+    out.append(f"  {label} {', '.join(escape(d) for d in rec.destinations)}")
     out.append(f"  attribution:  {', '.join(f'{k} {v}' for k, v in rec.methods.items())}")
     for r in rec.reasons:
         out.append(f"  why:          {escape(r)}")
@@ -367,6 +372,14 @@ def _incident(args: argparse.Namespace, cfg: Config) -> int:
         out += [f"    {action_line(a)}" for a in actions]
     out.append(f"  events ({len(events)}):")
     for e in events[:50]:
+        if e.type.value == "mail-logged":
+            d = e.details
+            out.append(
+                f"    {iso(e.wall)}  message {escape(str(d.get('queue_id') or '-'))} from "
+                f"{escape(str(d.get('sender') or '<>'))}, {d.get('recipients', 0)} recipient(s)"
+                f"  [{escape(e.source)}]"
+            )
+            continue
         out.append(
             f"    {iso(e.wall)}  pid {e.pid}  -> {e.remote}  [{e.method}]"
             + ("  BLOCKED" if e.blocked else "")

@@ -141,7 +141,7 @@ class WatchView:
             out.append(f"   script:  {escape(script)}")
         out += suspect_block(rec.suspect_files, "   ")
         out += [f"   scan:    {escape(n)}" for n in (scan or {}).get("notes", [])]
-        out.append(f"   to:      {', '.join(rec.destinations)}")
+        out.append(f"   to:      {', '.join(escape(d) for d in rec.destinations)}")
         for reason in rec.reasons:
             out.append(f"   why:     {escape(reason)}")
         if rec.advice:

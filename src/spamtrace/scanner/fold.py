@@ -87,8 +87,92 @@ class Folded:
     built: bool
 
 
+class Env:
+    """Variables' folded values, worked out only for the variables an expression reads:
+    ``$v`` at a position holds what its last assignment before that position folded to
+    (``$v .= ...`` appends). Each assignment is folded once."""
+
+    def __init__(self, code: bytes, lx: Lexed) -> None:
+        self.code = code
+        self.lx = lx
+        self._index: dict[bytes, list[re.Match[bytes]]] | None = None
+        self._values: dict[int, tuple[int, tuple[bytes, bool] | None]] = {}
+        self.depth = 0
+        self._busy: set[int] = set()
+
+    def _assignments(self, var: bytes) -> list[re.Match[bytes]]:
+        if self._index is None:  # every plain assignment of the file, by variable: one pass
+            self._index = {}
+            code = self.code
+            for n, m in enumerate(_ASSIGN.finditer(code)):
+                if n >= MAX_ASSIGNMENTS:
+                    break
+                if m.start() and code[m.start() - 1] in b"$>:":
+                    continue  # $$var, ->var, ::var
+                self._index.setdefault(m.group(1), []).append(m)
+        return self._index.get(var, [])
+
+    def get(self, var: bytes, pos: int) -> tuple[bytes, bool] | None:
+        """The folded value ``$var`` holds at ``pos``, and whether it was built; None when its
+        last assignment before ``pos`` does not fold (or there is none)."""
+        for site in reversed(self._assignments(var)):
+            if site.start() >= pos:
+                continue
+            end, value = self._value(var, site)
+            if end > pos:
+                continue  # ``$v = f($v)``: the use is inside this assignment's right side
+            return value
+        return None
+
+    def _value(self, var: bytes, site: re.Match[bytes]) -> tuple[int, tuple[bytes, bool] | None]:
+        known = self._values.get(site.start())
+        if known is not None:
+            return known
+        code = self.code
+        result: tuple[bytes, bool] | None = None
+        end = -1
+        # an assignment read while it is being folded (``$n = $n(...)``), or too deep: no value
+        # now, and nothing remembered (a shallower look folds it)
+        final = self.depth < MAX_DEPTH and site.start() not in self._busy
+        if final:
+            self._busy.add(site.start())
+            self.depth += 1
+            try:
+                f = fold_at(code, self.lx, site.end(), self)
+                if f is not None and code[_skip_ws(code, f.end) : _skip_ws(code, f.end) + 1] in (
+                    b";",
+                    b")",
+                ):
+                    end = f.end
+                    result = (f.value, f.built)
+                    if site.group(2):  # .=
+                        old = self.get(var, site.start())
+                        result = None if old is None else (old[0] + f.value, True)
+                    if result is not None and len(result[0]) > MAX_VALUE:
+                        result = None
+            finally:
+                self.depth -= 1
+                self._busy.discard(site.start())
+        if end < 0:  # the statement's end: its right side is evaluated before the variable changes
+            semi = code.find(b";", site.end(), site.end() + 2000)
+            end = semi if semi >= 0 else site.end()
+        if final:
+            self._values[site.start()] = (end, result)
+        return end, result
+
+
+class _DictEnv:
+    """A fixed set of values (``fold_at``'s ``env`` given as a dict)."""
+
+    def __init__(self, values: dict[bytes, tuple[bytes, bool]]) -> None:
+        self.values = values
+
+    def get(self, var: bytes, pos: int) -> tuple[bytes, bool] | None:
+        return self.values.get(var)
+
+
 class _Parser:
-    def __init__(self, code: bytes, lx: Lexed, env: dict[bytes, tuple[bytes, bool]]) -> None:
+    def __init__(self, code: bytes, lx: Lexed, env: Env | _DictEnv) -> None:
         self.code = code
         self.lx = lx
         self.env = env
@@ -154,10 +238,11 @@ class _Parser:
             return value, m.end()
         if c == b"$":
             m = _VAR.match(code, pos)
-            if m is None or m.group(1) not in self.env:
+            held = self.env.get(m.group(1), pos) if m is not None else None
+            if m is None or held is None:
                 raise _NoValue
             nxt = self.ws(m.end())
-            value, built = self.env[m.group(1)]
+            value, built = held
             if code[nxt : nxt + 1] == b"(":  # $f(...) where $f holds a folding function's name
                 name = value.strip().lower().lstrip(b"\\")
                 args, end = self.args(nxt + 1, depth + 1)
@@ -232,10 +317,14 @@ def _substr(s: bytes, start: int, length: int | None) -> bytes:
 
 
 def fold_at(
-    code: bytes, lx: Lexed, pos: int, env: dict[bytes, tuple[bytes, bool]] | None = None
+    code: bytes,
+    lx: Lexed,
+    pos: int,
+    env: Env | dict[bytes, tuple[bytes, bool]] | None = None,
 ) -> Folded | None:
-    """The expression that starts at ``pos``, folded, or None if it has no constant value."""
-    parser = _Parser(code, lx, env or {})
+    """The expression that starts at ``pos``, folded, or None if it has no constant value.
+    ``env``: the variables' values (an :class:`Env` works them out as they are read)."""
+    parser = _Parser(code, lx, env if isinstance(env, Env) else _DictEnv(env or {}))
     try:
         value, end = parser.expr(pos)
     except (_NoValue, ValueError, IndexError, RecursionError):
@@ -243,80 +332,6 @@ def fold_at(
     return Folded(pos, end, value, parser.built)
 
 
-@dataclass(frozen=True, slots=True)
-class Assignment:
-    """``$var = EXPR;`` whose EXPR folded: where the statement ends, and the value."""
-
-    var: bytes
-    end: int
-    value: bytes | None  # None: assigned something that does not fold (the old value is gone)
-    built: bool
-
-
-def assignments(code: bytes, lx: Lexed) -> list[Assignment]:
-    """The file's assignments to plain variables, in order, each with its folded value (or
-    None). A later assignment replaces an earlier one from where it ends."""
-    env: dict[bytes, tuple[bytes, bool]] = {}
-    out: list[Assignment] = []
-    for m in _ASSIGN.finditer(code):
-        if len(out) >= MAX_ASSIGNMENTS:
-            break
-        if m.start() and code[m.start() - 1 : m.start()] in (b"$", b">", b":"):
-            continue  # $$name, ->name, ::name
-        var, append = m.group(1), bool(m.group(2))
-        f = fold_at(code, lx, m.end(), env)
-        end_ok = f is not None and code[_skip_ws(code, f.end) : _skip_ws(code, f.end) + 1] in (
-            b";",
-            b")",
-        )
-        value: bytes | None = None
-        built = False
-        if f is not None and end_ok:
-            value, built = f.value, f.built
-            if append:
-                old = env.get(var)
-                if old is None:
-                    value = None
-                else:
-                    value, built = old[0] + value, True
-        if value is not None and len(value) <= MAX_VALUE:
-            env[var] = (value, built)
-        else:
-            env.pop(var, None)
-            value = None
-        if value is not None and f is not None:
-            end = f.end
-        else:  # the statement's end: its right-hand side is evaluated before the variable changes
-            semi = code.find(b";", m.end(), m.end() + 2000)
-            end = semi if semi >= 0 else m.end()
-        out.append(Assignment(var, end, value, built))
-    return out
-
-
 def _skip_ws(code: bytes, pos: int) -> int:
     m = _WS.match(code, pos)
     return m.end() if m else pos
-
-
-def value_at(assigned: list[Assignment], var: bytes, pos: int) -> tuple[bytes, bool] | None:
-    """The folded value ``$var`` holds at ``pos`` (its last assignment that ended before)."""
-    found: tuple[bytes, bool] | None = None
-    for a in assigned:
-        if a.end > pos:
-            break
-        if a.var == var:
-            found = (a.value, a.built) if a.value is not None else None
-    return found
-
-
-def env_at(assigned: list[Assignment], pos: int) -> dict[bytes, tuple[bytes, bool]]:
-    """Every variable's folded value at ``pos``."""
-    env: dict[bytes, tuple[bytes, bool]] = {}
-    for a in assigned:
-        if a.end > pos:
-            break
-        if a.value is None:
-            env.pop(a.var, None)
-        else:
-            env[a.var] = (a.value, a.built)
-    return env

@@ -202,10 +202,10 @@ class Daemon:
         old[signal.SIGHUP] = signal.signal(signal.SIGHUP, lambda *_: engine.call_soon(self.reload))
         try:
             engine.open()  # the instance lock first: a second daemon is refused as such
-            self.control = ControlServer(self.socket_path, self.answer)
             engine.subscribers[:0] = plugins.subscribers(
                 engine.cfg, engine, strict=True, **self._plugins
             )
+            self.control = ControlServer(self.socket_path, self.answer)
             engine.watch_fd(self.control.fileno(), self.control.serve)
             engine.periodic.append((engine.cfg.daemon.firewall_check_interval, self.monitor.start))
             sd_notify("READY=1")

@@ -67,6 +67,7 @@ if TYPE_CHECKING:
     from spamtrace.policy.incidents import Incident, IncidentTracker
     from spamtrace.service.instance import InstanceLock
     from spamtrace.sinks.store import Store
+    from spamtrace.sources.tracefs import TracefsSource
 
 #: NFLOG records wait this long (s) so that the tracepoint event of the same SYN comes first
 BLOCKED_HOLD = 0.05
@@ -83,6 +84,9 @@ class EngineOptions:
     nflog: bool = True  # read the firewall's NFLOG group (blocked attempts)
     scan: bool = True  # scan the scripts and folder of suspicious incidents
     scan_budget: float = scanning.SCAN_BUDGET
+    #: leave the tracefs instance recording at stop, for the next start to take over its
+    #: buffer (a service restart or upgrade then loses no connect attempt)
+    keep_trace_buffer: bool = False
 
 
 def source_name(src: object) -> str:
@@ -115,7 +119,7 @@ class Engine:
         self.notes: list[str] = []
         self.sources: list[Source] = []
         self.proc_src: Source | None = None
-        self.trace_src: Source | None = None
+        self.trace_src: TracefsSource | None = None
         self.store: Store | None = None
         self.exec_cache: ExecCache | None = None
         self.tracker: IncidentTracker = IncidentTracker()
@@ -265,11 +269,12 @@ class Engine:
             from spamtrace.sources.tracefs import TracefsSource
 
             try:
-                self.trace_src = TracefsSource(cfg.smtp.ports)
+                self.trace_src = TracefsSource(cfg.smtp.ports, owner=opts.store_path)
             except SpamtraceError as exc:
                 if opts.source == "tracepoint":
                     raise
                 self._fallback_to_polling(f"tracepoint unavailable: {exc.message}")
+            self._note_restart_gap()
         else:
             self._fallback_to_polling("polling requested with --source poll")
         if self.trace_src is not None:
@@ -281,6 +286,16 @@ class Engine:
         self.sources.extend(self.extra_sources)
         if opts.scan:
             self.scanner = IncidentScanner(cfg.scan, opts.scan_budget)
+
+    def _note_restart_gap(self) -> None:
+        """Say what a restart recovered from the dead watcher's trace buffer: its capture gap
+        is then closed (reported only for what its buffer could not hold)."""
+        taken = self.trace_src.taken_over if self.trace_src is not None else []
+        for report in taken:
+            self.notes.append(report.describe())
+            if self.gap is not None and report.pid == self.gap.previous_pid and not report.lost:
+                self.notes = [n for n in self.notes if not n.startswith("capture gap:")]
+                self.gap = None
 
     def _fallback_to_polling(self, why: str) -> None:
         from spamtrace.sources.sockdiag_poll import SockdiagPollSource
@@ -312,7 +327,10 @@ class Engine:
     def close(self) -> None:
         for src in self.sources:
             with contextlib.suppress(Exception):
-                src.close()
+                if src is self.trace_src and self.options.keep_trace_buffer:
+                    self.trace_src.close(keep=True)
+                else:
+                    src.close()
         self.sources.clear()
         if self.scanner is not None:
             self.scanner.close()
@@ -384,6 +402,8 @@ class Engine:
         self.publish(self.started_message())
         if self.gap is not None:
             self.publish(self.gap)
+        if self.trace_src is not None:  # attempts taken over from a dead watcher's buffer
+            self._read_source(self.trace_src, sel)
         for _every, job in self.periodic:
             job()
         deadline = time.monotonic() + duration if duration is not None else None

@@ -10,6 +10,9 @@ for confirmation, the table is compared with the policy on trial, and never repa
 With ``[daemon] firewall_repair = true``, a drifted or absent table is replaced by the
 confirmed policy (atomically, as at boot) and the check says ``repaired``. There is never a
 repair without a confirmed policy: spamtrace does not load rules nobody confirmed.
+
+Each check first performs an automatic rollback that is past its deadline (its helper process
+died): the daemon is one of the guards of ``firewall apply``'s rollback.
 """
 
 from __future__ import annotations
@@ -58,11 +61,19 @@ class FirewallMonitor:
             self._thread.join(timeout)
 
     def check(self) -> FirewallChecked:
-        from spamtrace.actions.firewall.transaction import PENDING, confirmed_policy, read_json
+        from spamtrace.actions.firewall.transaction import (
+            PENDING,
+            confirmed_policy,
+            read_json,
+            rollback_overdue,
+        )
 
         now = time.time()
         backend_name = "?"
         try:
+            # a rollback past its deadline (its helper died) is done here: the daemon is one
+            # of the independent guards of the automatic rollback
+            rollback_overdue(self.state_dir, self._backend)
             pending = read_json(self.state_dir / PENDING)
             trial = pending.get("policy") if pending else None
             policy = trial if isinstance(trial, dict) else confirmed_policy(self.state_dir)

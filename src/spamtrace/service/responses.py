@@ -15,6 +15,8 @@ enough; the scan's verdict adds quarantine (and stop, suspend) when it arrives.
 
 from __future__ import annotations
 
+import contextlib
+import os
 import threading
 from typing import TYPE_CHECKING
 
@@ -23,6 +25,7 @@ from spamtrace.service.bus import (
     ActionRecord,
     ActionRecorded,
     AttemptRecorded,
+    EngineStarted,
     EngineStopping,
     IncidentUpdated,
     Message,
@@ -42,6 +45,8 @@ FINISH_TIMEOUT = 30.0
 MAX_INCIDENTS = 10_000
 #: the GIL switch interval in enforce mode (seconds; Python's default is 0.005)
 SWITCH_INTERVAL = 0.0005
+#: the nice value of the engine's loop thread in enforce mode (threads started before keep 0)
+LOOP_NICE = -10
 
 
 def bus_record(a: StoredAction) -> ActionRecord:
@@ -84,6 +89,12 @@ class ResponsesSubscriber:
             inc = incident_of_record(rec) if rec is not None else None
             if inc is not None:
                 self.responder.on_scan(inc, message.files)
+        elif isinstance(message, EngineStarted) and self.responder.enforcing:
+            # on a loaded host the loop waits for a CPU behind the web workers: the loop's
+            # thread alone gets a higher priority (the store and scan threads, started
+            # before this message, keep theirs)
+            with contextlib.suppress(OSError):
+                os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), LOOP_NICE)
         elif isinstance(message, EngineStopping):
             self.responder.close(FINISH_TIMEOUT)
             self.engine.flush_posted()

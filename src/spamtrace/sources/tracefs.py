@@ -1,8 +1,9 @@
 """The ``sock/inet_sock_set_state`` tracepoint, read from a private tracefs instance.
 
-Every watcher gets an instance of its own (``instances/spamtrace-<pid>``), so several watchers
-and other tracing users never disturb each other. The kernel filters the events down to the
-move to ``SYN_SENT`` towards one of the configured SMTP ports, so non-SMTP traffic costs
+Every watcher gets an instance of its own (``instances/spamtrace-<pid>-<tag>``, the tag naming
+the store it writes to), so several watchers and other tracing users never disturb each other.
+The kernel filters the events down to the move to ``SYN_SENT`` towards one of the configured
+SMTP ports, so non-SMTP traffic costs
 (almost) nothing and the reader sleeps in ``poll`` while nothing happens.
 
 Set-up (see the project's notes on this kernel): ``trace_clock`` is ``mono`` so that kernel
@@ -13,10 +14,23 @@ yet) and the comm shown can be ``<...>``: attribution reads ``/proc`` instead.
 Robustness: a line that does not parse is counted (``malformed``), never fatal; the kernel's
 ``[LOST n EVENTS]`` markers and the per-CPU ``overrun``/``dropped events`` counters are summed
 into :meth:`TracefsSource.stats`. The instance is removed by :meth:`TracefsSource.close`
-(the CLI calls it from ``finally`` and on SIGTERM/SIGINT); instances left behind by a watcher
-that was killed (``spamtrace-<pid>`` with a dead pid) are removed at start. If the instance or
-tracefs disappears under us, reading raises :class:`KernelFeatureUnavailable` with a clear
-message, and the watcher degrades to polling.
+(the CLI calls it from ``finally`` and on SIGTERM/SIGINT), or left recording with
+``close(keep=True)`` for the next start to take over (a service restart or upgrade). If the
+instance or tracefs disappears under us, reading raises :class:`KernelFeatureUnavailable` with
+a clear message, and the watcher degrades to polling.
+
+Taking over a dead watcher's buffer: an instance ``spamtrace-<pid>-<tag>`` whose pid is dead
+was left by a watcher killed with ``kill -9`` (or kept at a restart); its ring buffer went on
+recording every connect attempt while no watcher ran. At start, once this watcher's own
+instance records, each such instance with the same tag (the same store: a watcher of another
+store never takes what is not its own) is stopped, its buffer read (those attempts come first from
+:meth:`TracefsSource.read_events`, with their kernel timestamps), its overruns counted, and it
+is removed; :attr:`TracefsSource.taken_over` says what was recovered and what its buffer lost.
+The attempts both instances saw while they overlapped are reported once (same timestamp,
+thread and addresses). What the killed watcher had already read but not yet stored is gone
+(``trace_pipe`` reads consume): the batch in flight, as for the store. Dead instances of
+another store are left to their own watcher for :data:`FOREIGN_KEEP` seconds, then removed;
+untagged ones (``spamtrace-<pid>``, from before tags) are removed.
 """
 
 from __future__ import annotations
@@ -37,6 +51,7 @@ from spamtrace.model import Endpoint, SmtpConnectAttempted
 
 TRACEFS_MOUNTS = ("/sys/kernel/tracing", "/sys/kernel/debug/tracing")
 INSTANCE_PREFIX = "spamtrace-"
+FOREIGN_KEEP = 24 * 3600.0  # a dead instance of another store is removed after this long
 EVENT_DIR = "events/sock/inet_sock_set_state"
 TCP_SYN_SENT = 2
 #: per-CPU ring buffer (KiB); the default 1.4 MB already held a 3,000-connect burst
@@ -64,6 +79,27 @@ class LostEvents:
 
 
 @dataclass(frozen=True, slots=True)
+class TakenOver:
+    """The buffer of a dead watcher's instance, read at start."""
+
+    instance: str  # "spamtrace-<pid>"
+    pid: int  # the dead watcher's pid
+    events: int  # connect attempts recovered from its buffer
+    oldest: float | None  # wall time of the oldest one
+    lost: int  # events its buffer dropped (overrun, [LOST n EVENTS]) while nobody read it
+    malformed: int
+
+    def describe(self) -> str:
+        text = (
+            f"took over the trace buffer of watcher pid {self.pid}, which died: "
+            f"{self.events} connect attempt(s) it recorded while no watcher ran"
+        )
+        if self.lost:
+            text += f"; {self.lost} event(s) were lost because its buffer overflowed"
+        return text
+
+
+@dataclass(frozen=True, slots=True)
 class TracefsStats:
     lines: int
     events: int
@@ -71,6 +107,8 @@ class TracefsStats:
     lost_markers: int  # sum of [LOST n EVENTS]
     overrun: int  # sum of per-CPU overrun + dropped events
     ignored: int  # well-formed lines of another state / event (should be 0: kernel filter)
+    taken_over: int = 0  # attempts recovered from dead watchers' buffers at start
+    duplicates: int = 0  # attempts seen by both instances during the takeover, reported once
 
 
 def parse_trace_line(
@@ -195,26 +233,90 @@ def remove_instance(path: Path) -> None:
     os.rmdir(path)
 
 
-def remove_stale_instances(root: Path) -> list[str]:
-    """Remove ``spamtrace-<pid>`` instances whose watcher is gone; return their names."""
-    removed: list[str] = []
+def instance_tag(owner: str | None) -> str:
+    """The tag of a watcher's instance name: a short hash of its store path ("none": none)."""
+    if owner is None:
+        return "none"
+    import hashlib
+
+    return hashlib.sha256(os.path.abspath(owner).encode("utf-8", "surrogateescape")).hexdigest()[:8]
+
+
+def _instance_pid_tag(name: str) -> tuple[int, str | None] | None:
+    """``spamtrace-<pid>[-<tag>]`` -> (pid, tag or None); None for any other name."""
+    if not name.startswith(INSTANCE_PREFIX):
+        return None
+    pid_text, _, tag = name[len(INSTANCE_PREFIX) :].partition("-")
+    if not pid_text.isdigit():
+        return None
+    return int(pid_text), (tag or None)
+
+
+def stale_instances(root: Path, tag: str | None = None) -> list[str]:
+    """Names of the ``spamtrace-<pid>[-<tag>]`` instances whose watcher is gone, oldest pid
+    first; with ``tag``, only those of that tag."""
     try:
         names = os.listdir(root / "instances")
     except OSError:
-        return removed
+        return []
+    stale: list[tuple[int, str]] = []
     for name in names:
-        if not name.startswith(INSTANCE_PREFIX):
+        parsed = _instance_pid_tag(name)
+        if parsed is None:
             continue
-        suffix = name[len(INSTANCE_PREFIX) :]
-        if not suffix.isdigit():
+        pid, its_tag = parsed
+        if tag is not None and its_tag != tag:
             continue
-        pid = int(suffix)
         if pid == os.getpid() or _pid_alive(pid):
             continue
+        stale.append((pid, name))
+    return [name for _, name in sorted(stale)]
+
+
+def remove_stale_instances(root: Path, keep_tag: str | None = None) -> list[str]:
+    """Remove the instances whose watcher is gone and that no one will take over: untagged
+    ones, and another store's after :data:`FOREIGN_KEEP` seconds (never those of
+    ``keep_tag``); return their names."""
+    removed: list[str] = []
+    now = time.time()
+    for name in stale_instances(root):
+        parsed = _instance_pid_tag(name)
+        tag = parsed[1] if parsed else None
+        if tag is not None:
+            if tag == keep_tag:
+                continue
+            try:
+                created = os.stat(root / "instances" / name).st_ctime
+            except OSError:
+                continue
+            if now - created < FOREIGN_KEEP:
+                continue
         with contextlib.suppress(OSError):
             remove_instance(root / "instances" / name)
             removed.append(name)
     return removed
+
+
+def _event_key(ev: SmtpConnectAttempted) -> tuple[float, int, str, str, int]:
+    return (ev.monotonic, ev.tid, ev.local.ip, ev.remote.ip, ev.remote.port)
+
+
+def drain_pipe(fd: int, limit: int = 256 << 20) -> bytes:
+    """Everything readable now from a non-blocking ``trace_pipe`` (at most ``limit`` bytes)."""
+    chunks: list[bytes] = []
+    total = 0
+    while total < limit:
+        try:
+            data = os.read(fd, 1 << 16)
+        except BlockingIOError:
+            break
+        except InterruptedError:
+            continue
+        if not data:
+            break
+        chunks.append(data)
+        total += len(data)
+    return b"".join(chunks)
 
 
 def _write(path: Path, value: str) -> None:
@@ -238,14 +340,26 @@ class TracefsSource:
         root: Path | None = None,
         instance: str | None = None,
         buffer_size_kb: int = BUFFER_SIZE_KB,
+        owner: str | None = None,
     ) -> None:
+        """``owner``: the store this watcher writes to; dead instances of the same owner are
+        taken over (see the module doc)."""
         self.ports = tuple(sorted(set(int(p) for p in ports)))
         self.root = root or find_tracefs()
-        self.stale_removed = remove_stale_instances(self.root)
-        self.path = self.root / "instances" / (instance or f"{INSTANCE_PREFIX}{os.getpid()}")
+        tag = instance_tag(owner)
+        name = instance or f"{INSTANCE_PREFIX}{os.getpid()}-{tag}"
+        self.path = self.root / "instances" / name
+        self.stale_removed = remove_stale_instances(self.root, keep_tag=tag)
+        stale = [n for n in stale_instances(self.root, tag) if n != name]
+        self.taken_over: list[TakenOver] = []
         self._fd: int | None = None
         self._buf = b""
         self._lines = self._events = self._malformed = self._lost = self._ignored = 0
+        self._duplicates = 0
+        self._pending: list[SmtpConnectAttempted] = []  # taken over, not yet returned
+        self._overlap: set[tuple[float, int, str, str, int]] = set()
+        self._overlap_until = 0.0
+        self._keep = False
         self.wall_offset = time.time() - time.monotonic()
         if not (self.root / EVENT_DIR).is_dir():
             raise KernelFeatureUnavailable(
@@ -271,10 +385,73 @@ class TracefsSource:
                 _write(self.path / "buffer_size_kb", str(buffer_size_kb))
             _write(self.path / EVENT_DIR / "filter", build_filter(self.ports))
             self._fd = os.open(self.path / "trace_pipe", os.O_RDONLY | os.O_NONBLOCK)
+            recording_since = time.monotonic()
             _write(self.path / EVENT_DIR / "enable", "1")
         except BaseException:
             self.close()
             raise
+        for name in stale:  # ours records now: what the dead ones hold can be taken over
+            self._take_over(name, recording_since)
+
+    def _take_over(self, name: str, recording_since: float) -> None:
+        """Stop a dead watcher's instance, read its buffer, remove it (see module doc)."""
+        path = self.root / "instances" / name
+        with contextlib.suppress(OSError):
+            _write_existing(path / EVENT_DIR / "enable", "0")
+        stopped = time.monotonic()
+        events: list[SmtpConnectAttempted] = []
+        lost = malformed = 0
+        try:
+            fd = os.open(path / "trace_pipe", os.O_RDONLY | os.O_NONBLOCK)
+        except OSError:
+            fd = -1
+        if fd >= 0:
+            try:
+                data = drain_pipe(fd)
+            except OSError:
+                data = b""
+            finally:
+                os.close(fd)
+            for raw in data.split(b"\n"):
+                if not raw.strip():
+                    continue
+                text = raw.decode("utf-8", "surrogateescape")
+                try:
+                    parsed = parse_trace_line(text, wall_offset=self.wall_offset, ports=self.ports)
+                except MalformedTraceLine:
+                    malformed += 1
+                    continue
+                if isinstance(parsed, LostEvents):
+                    lost += parsed.count
+                elif parsed is not None:
+                    events.append(parsed)
+        lost += _instance_overruns(path)
+        for _ in range(20):
+            try:
+                remove_instance(path)
+                break
+            except FileNotFoundError:
+                break
+            except OSError:  # EBUSY right after the pipe was closed: retry briefly
+                time.sleep(0.05)
+        events.sort(key=lambda e: e.monotonic)
+        for ev in events:
+            if ev.monotonic >= recording_since:  # ours may have seen it too
+                self._overlap.add(_event_key(ev))
+        self._overlap_until = max(self._overlap_until, stopped)
+        self._pending.extend(events)
+        self._pending.sort(key=lambda e: e.monotonic)
+        pid_tag = _instance_pid_tag(name)
+        self.taken_over.append(
+            TakenOver(
+                instance=name,
+                pid=pid_tag[0] if pid_tag else 0,
+                events=len(events),
+                oldest=events[0].wall if events else None,
+                lost=lost,
+                malformed=malformed,
+            )
+        )
 
     # ------------------------------------------------------------------ Source protocol
     def fileno(self) -> int:
@@ -283,7 +460,15 @@ class TracefsSource:
         return self._fd
 
     def read_events(self) -> list[SmtpConnectAttempted]:
-        """Everything readable now (never blocks); malformed lines are counted, not raised."""
+        """Everything readable now (never blocks); malformed lines are counted, not raised.
+        The attempts taken over from dead watchers' buffers come first, once."""
+        if self._pending:
+            taken, self._pending = self._pending, []
+            self._events += len(taken)
+            return taken + self._read_own()
+        return self._read_own()
+
+    def _read_own(self) -> list[SmtpConnectAttempted]:
         if self._fd is None:
             return []
         chunks: list[bytes] = []
@@ -337,13 +522,31 @@ class TracefsSource:
                 self._ignored += 1
             elif isinstance(parsed, LostEvents):
                 self._lost += parsed.count
+            elif (
+                self._overlap
+                and parsed.monotonic <= self._overlap_until
+                and _event_key(parsed) in self._overlap
+            ):
+                self._overlap.discard(_event_key(parsed))
+                self._duplicates += 1
             else:
                 self._events += 1
                 out.append(parsed)
         return out
 
-    def close(self) -> None:
-        """Stop tracing and remove the instance (idempotent; safe from a signal handler path)."""
+    def close(self, keep: bool = False) -> None:
+        """Stop tracing and remove the instance (idempotent; safe from a signal handler path).
+
+        ``keep``: leave the instance recording, for the next start to take over its buffer
+        (a restart loses nothing); call after the last :meth:`read_events`."""
+        if keep and self._fd is not None:
+            with contextlib.suppress(OSError):
+                os.close(self._fd)
+            self._fd = None
+            self._keep = True
+            return
+        if self._keep:
+            return
         if self._fd is not None:
             with contextlib.suppress(OSError):
                 _write_existing(self.path / EVENT_DIR / "enable", "0")
@@ -362,28 +565,34 @@ class TracefsSource:
 
     # ------------------------------------------------------------------ health
     def kernel_overruns(self) -> int:
-        total = 0
-        try:
-            cpus = os.listdir(self.path / "per_cpu")
-        except OSError:
-            return 0
-        for cpu in cpus:
-            try:
-                text = (self.path / "per_cpu" / cpu / "stats").read_text()
-            except OSError:
-                continue
-            total += parse_cpu_stats(text)
-        return total
+        return _instance_overruns(self.path)
 
     def stats(self) -> TracefsStats:
         return TracefsStats(
             lines=self._lines,
             events=self._events,
             malformed=self._malformed,
-            lost_markers=self._lost,
+            lost_markers=self._lost + sum(t.lost for t in self.taken_over),
             overrun=self.kernel_overruns(),
             ignored=self._ignored,
+            taken_over=sum(t.events for t in self.taken_over),
+            duplicates=self._duplicates,
         )
+
+
+def _instance_overruns(path: Path) -> int:
+    total = 0
+    try:
+        cpus = os.listdir(path / "per_cpu")
+    except OSError:
+        return 0
+    for cpu in cpus:
+        try:
+            text = (path / "per_cpu" / cpu / "stats").read_text()
+        except OSError:
+            continue
+        total += parse_cpu_stats(text)
+    return total
 
 
 def parse_cpu_stats(text: str) -> int:

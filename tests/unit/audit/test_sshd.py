@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from types import SimpleNamespace
 
+import pytest
+
 from spamtrace.audit import sshd
 from spamtrace.audit.finding import Status
 from spamtrace.config import Config
@@ -311,7 +313,10 @@ def _fix_env(tmp_path: Path, t_ok: bool) -> tuple[object, Path, Path]:
     inc = tmp_path / "inc.conf"
     inc.write_text("Match User alice\n  AllowTcpForwarding yes\n")
     main.write_text(f"Include {inc}\nPort 22\nAllowTcpForwarding yes\n")
-    env = AuditEnv(cfg=CFG, runner=FakeSshd(main, t_ok), sshd_config=str(main))  # type: ignore[arg-type]
+    env = AuditEnv(
+        cfg=CFG, runner=FakeSshd(main, t_ok), sshd_config=str(main),  # type: ignore[arg-type]
+        backup_dir=str(tmp_path / "backups"),
+    )  # fmt: skip
     return env, main, inc
 
 
@@ -323,7 +328,8 @@ def test_fix_rolls_back_byte_for_byte_when_sshd_t_rejects(tmp_path: Path) -> Non
     out = sshd.fix(env, snap, findings)  # type: ignore[arg-type]
     assert out.action.value == "rolled-back"
     assert (main.read_bytes(), inc.read_bytes()) == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["inc.conf", "sshd_config"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["backups", "inc.conf", "sshd_config"]
+    assert list((tmp_path / "backups").iterdir()) == []  # the backups of a rollback are gone
 
 
 def test_fix_applies_backs_up_and_verifies(tmp_path: Path) -> None:
@@ -361,3 +367,60 @@ def test_probe_clients_from_match_address_and_host_patterns() -> None:
     assert len(clients) == 1 + sshd.MAX_EXTRA_PROBES
     no_match = sshd.parse_sshd_config(MAIN, {MAIN: "Port 22\n"}.get, lambda p: [])
     assert sshd.probe_clients(no_match) == ((sshd.PROBE_HOST, sshd.PROBE_ADDR),)
+
+
+def test_backups_stay_out_of_included_directories(tmp_path: Path) -> None:
+    """With ``Include dir/*`` a backup beside the included file would be read by sshd (and
+    re-enable forwarding, one more per run): backups live under backup_dir only."""
+    from spamtrace.audit.environment import AuditEnv
+
+    confd = tmp_path / "sshd_config.d"
+    confd.mkdir()
+    (confd / "50-cloud.conf").write_text('AllowTcpForwarding "yes"\n')
+    main = tmp_path / "sshd_config"
+    main.write_text(f"Include {confd}/*\nPort 22\n")
+    backups = tmp_path / "var-lib-backups"
+    env = AuditEnv(
+        cfg=CFG, runner=FakeSshd(main, True), sshd_config=str(main),  # type: ignore[arg-type]
+        backup_dir=str(backups),
+    )  # fmt: skip
+    for _ in range(2):  # a rerun adds nothing to the included directory either
+        snap = sshd.gather(env)  # type: ignore[arg-type]
+        sshd.fix(env, snap, sshd.judge(snap, CFG))  # type: ignore[arg-type]
+    assert sorted(p.name for p in confd.iterdir()) == ["50-cloud.conf"]
+    assert "# spamtrace audit --fix" in (confd / "50-cloud.conf").read_text()  # quoted form
+    assert all(str(b).startswith(str(backups)) for b in backups.rglob("*.conf"))
+    assert len(list(backups.rglob("50-cloud.conf"))) == 1
+
+
+@pytest.mark.parametrize(
+    "line",
+    ['AllowTcpForwarding "yes"', "allowtcpforwarding=all", "  AllowTCPForwarding\tlocal",
+     'AllowTcpForwarding = "yes" # a comment'],
+)  # fmt: skip
+def test_every_form_sshd_accepts_is_commented_out(line: str) -> None:
+    text = f"Port 22\n{line}\n"
+    parsed = sshd.parse_sshd_config(MAIN, {MAIN: text}.get, lambda p: [])
+    edits = sshd.plan_edits(MAIN, parsed, {MAIN: text.encode()}, "T")
+    out = edits[MAIN].decode().splitlines()
+    assert out[2] == "AllowTcpForwarding no"
+    assert out[-1].lstrip().startswith("# spamtrace audit --fix")
+    assert out[-1].endswith(line.strip())
+
+
+def test_immutable_file_is_a_clean_failure_with_nothing_changed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    env, main, inc = _fix_env(tmp_path, t_ok=True)
+    before = (main.read_bytes(), inc.read_bytes())
+    monkeypatch.setattr(
+        sshd, "_unwritable",
+        lambda p: "the file is immutable or append-only" if p == str(main) else None,
+    )  # fmt: skip
+    snap = sshd.gather(env)  # type: ignore[arg-type]
+    out = sshd.fix(env, snap, sshd.judge(snap, CFG))  # type: ignore[arg-type]
+    assert out.action.value == "failed"
+    text = " ".join(out.details)
+    assert "immutable" in text and "nothing was changed" in text and "RESTORE" not in text
+    assert (main.read_bytes(), inc.read_bytes()) == before
+    assert not (tmp_path / "backups").exists() and out.backups == ()

@@ -166,3 +166,13 @@ def test_only_web_server_uids_are_mapped(web_root: Path) -> None:
     custom = AccountsSection(web_users=["apache"])
     www = AccountResolver(custom, root=str(web_root)).for_process(33, ["/home/shopuser/x.php"])
     assert www is not None and www.name == "www-data"
+
+
+def test_mail_domain_owner_from_the_panels(web_root: Path) -> None:
+    resolver = AccountResolver(AccountsSection(), root=str(web_root))
+    cpanel = resolver.for_domain("Addon.Example ")  # a mailbox's domain (SMTP AUTH user)
+    assert cpanel is not None and cpanel.name == "cpuser"
+    da = resolver.for_domain("da-site.example")
+    assert da is not None and da.name == "dasite"
+    assert resolver.for_domain("other.example") is None  # an owner without a user entry
+    assert resolver.for_domain("*") is None and resolver.for_domain("nowhere.example") is None

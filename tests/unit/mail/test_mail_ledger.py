@@ -220,6 +220,19 @@ def test_stolen_password_from_many_networks_opens_mail_auth() -> None:
     assert all(u.incident.auth_user == "info@shop.example" for u in updates)
 
 
+def test_stolen_password_on_postfix_opens_mail_auth() -> None:
+    updates, _ = run_policy(
+        sample_lines("postfix-auth-abuse.log"),
+        MailThresholds(auth_max_networks=4),
+        lambda line: postfix.parse_line(line, 2026),
+    )
+    opened = [u.incident for u in updates if u.opened]
+    assert len(opened) == 1
+    inc = opened[0]
+    assert inc.verdict is Verdict.MAIL_AUTH and inc.auth_user == "info@shop.example"
+    assert inc.messages == 5 and inc.recipients == 200 and len(inc.ips) == 5
+
+
 def test_mailbox_far_above_its_own_history_opens_mail_auth() -> None:
     def msg(wall: float) -> MailMessage:
         return MailMessage(

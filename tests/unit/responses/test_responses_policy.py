@@ -234,6 +234,10 @@ class FakeBlocker:
     def __init__(self, fail: bool = False) -> None:
         self.blocked: list[tuple[int, int]] = []
         self.fail = fail
+        self.prepared = False
+
+    def prepare(self) -> None:
+        self.prepared = True
 
     def block(self, uid: int, timeout: int) -> None:
         from spamtrace.errors import FirewallError
@@ -288,3 +292,57 @@ def test_emit_gets_every_record_from_the_workers() -> None:
     r.on_attempt(att, IncidentTracker().add(att).incident)
     r.close(5.0)
     assert got == ["block-uid done"] and r.records == []
+
+
+# ---------------------------------------------------------------------------- the subscriber
+class FakeEngine:
+    def __init__(self) -> None:
+        self.mta = MTA
+        self.store = None
+        self.posted: list[object] = []
+        self.flushed = 0
+
+    def post(self, message: object) -> None:
+        self.posted.append(message)
+
+    def flush_posted(self) -> None:
+        self.flushed += 1
+
+
+def test_the_subscriber_decides_on_attempts_and_posts_every_action() -> None:
+    from spamtrace.render.incidents import incident_json
+    from spamtrace.service.bus import (
+        ActionRecorded,
+        AttemptRecorded,
+        EngineStopping,
+        IncidentUpdated,
+        UpdateReason,
+    )
+    from spamtrace.service.responses import ResponsesSubscriber
+    from spamtrace.sinks.records import event_record, incident_record
+
+    engine = FakeEngine()
+    blocker = FakeBlocker()
+    sub = ResponsesSubscriber(
+        engine,  # type: ignore[arg-type]
+        cfg(mode="enforce"),
+        Responder(cfg(mode="enforce"), MTA, blocker=blocker),  # type: ignore[arg-type]
+    )
+    att = attempt(100.0)
+    inc = IncidentTracker().add(att).incident
+    sub.handle(AttemptRecorded(att, event_record(att, inc.id), incident_record(inc, att), True))
+    sub.handle(EngineStopping(101.0, {}))
+    sys.setswitchinterval(0.005)  # enforce mode lowered it for the process
+    assert blocker.prepared and sub.notes == []
+    assert blocker.blocked == [(1001, 3600)] and engine.flushed == 1
+    actions = [m for m in engine.posted if isinstance(m, ActionRecorded)]
+    updates = [m for m in engine.posted if isinstance(m, IncidentUpdated)]
+    assert [(a.action.action, a.action.status) for a in actions] == [("block-uid", "done")]
+    assert actions[0].incident_id == inc.id and actions[0].action.uid == 1001
+    assert [u.reason for u in updates] == [UpdateReason.ACTION]
+    doc = incident_json(incident_record(inc, att), [actions[0].action])
+    (shown,) = doc["actions"]
+    assert {k: shown[k] for k in ("action", "status", "undo")} == {
+        "action": "block-uid", "status": "done", "undo": "spamtrace release 1001",
+    }  # fmt: skip
+    assert shown["at"].endswith("Z") and "uid 1001" in shown["detail"]

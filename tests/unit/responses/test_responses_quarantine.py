@@ -159,3 +159,17 @@ def test_a_directory_or_fifo_is_not_a_regular_file(tmp_path: Path, q: Quarantine
     with pytest.raises(QuarantineError, match="not a regular file"):
         q.add(str(fifo))
     assert fifo.exists()
+
+
+def test_suspend_records_exit_status_output_and_timeout() -> None:
+    from spamtrace.actions.suspend import run_suspend
+
+    ok = run_suspend(["/bin/sh", "-c", 'echo "suspended $0"', "shop"], timeout=10)
+    assert ok.ok and ok.exit_status == 0 and "suspended shop" in ok.output
+    bad = run_suspend(["/bin/sh", "-c", "echo no such account >&2; exit 3"], timeout=10)
+    assert not bad.ok and bad.exit_status == 3 and "no such account" in bad.output
+    assert "exit status 3" in bad.detail
+    slow = run_suspend(["/bin/sleep", "5"], timeout=0.2)
+    assert not slow.ok and slow.exit_status is None and "timeout" in slow.detail
+    missing = run_suspend(["/nonexistent/suspendacct", "shop"], timeout=1)
+    assert not missing.ok and "not found" in missing.detail

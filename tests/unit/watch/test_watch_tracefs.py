@@ -106,6 +106,12 @@ class _Counting(TracefsSource):
         self._fd = None
         self._buf = b""
         self.path = Path("/nonexistent")
+        self._duplicates = 0
+        self._pending = []
+        self._overlap = set()
+        self._overlap_until = 0.0
+        self._keep = False
+        self.taken_over = []
 
 
 def test_source_counts_malformed_and_never_raises() -> None:
@@ -170,3 +176,48 @@ def test_partial_lines_are_kept_until_complete(tmp_path: Path) -> None:
     finally:
         os.close(r)
         os.close(w)
+
+
+def test_stale_instances_are_matched_by_store_tag(tmp_path: Path) -> None:
+    from spamtrace.sources.tracefs import instance_tag, stale_instances
+
+    inst = tmp_path / "instances"
+    inst.mkdir()
+    mine, theirs = instance_tag("/var/lib/spamtrace/spamtrace.db"), instance_tag("/tmp/other.db")
+    assert mine != theirs and len(mine) == 8 and instance_tag(None) == "none"
+    for name in (f"spamtrace-999999998-{mine}", f"spamtrace-999999999-{theirs}",
+                 f"spamtrace-1-{mine}", "spamtrace-999999997"):  # fmt: skip
+        (inst / name).mkdir()
+    assert stale_instances(tmp_path, mine) == [f"spamtrace-999999998-{mine}"]
+    # another store's dead instance is left to its own watcher (until FOREIGN_KEEP), the
+    # untagged one (an older spamtrace) is removed, ours is kept for the takeover
+    removed = remove_stale_instances(tmp_path, keep_tag=mine)
+    assert removed == ["spamtrace-999999997"]
+    assert (inst / f"spamtrace-999999999-{theirs}").exists()
+    assert (inst / f"spamtrace-999999998-{mine}").exists()
+
+
+def test_an_old_foreign_instance_is_removed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from spamtrace.sources import tracefs
+
+    inst = tmp_path / "instances"
+    inst.mkdir()
+    (inst / "spamtrace-999999999-abcdef12").mkdir()
+    monkeypatch.setattr(tracefs, "FOREIGN_KEEP", -1.0)
+    assert remove_stale_instances(tmp_path, keep_tag="12345678") == ["spamtrace-999999999-abcdef12"]
+
+
+def test_overlap_with_the_taken_over_buffer_is_reported_once() -> None:
+    src = _Counting()
+    first = parse_trace_line(V4)
+    assert isinstance(first, SmtpConnectAttempted)
+    src._pending = [first]
+    src._overlap = {(first.monotonic, first.tid, first.local.ip, first.remote.ip, 25)}
+    src._overlap_until = first.monotonic + 1
+    later = V4.replace("381.014429", "381.020000")
+    assert src.read_events() == [first]  # the taken-over attempts come first
+    events = src.parse_lines([V4.encode(), later.encode()])  # ours saw the first one too
+    assert [e.monotonic for e in events] == [381.02]
+    assert src.stats().duplicates == 1 and src.stats().events == 2

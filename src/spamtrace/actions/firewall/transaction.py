@@ -14,6 +14,22 @@ An unconfirmed policy is never written there, so a reboot during the confirmatio
 brings back the last confirmed one, never the one on trial. ``remove`` forgets it.
 
 State lives in the state directory (default ``/var/lib/spamtrace/firewall``, mode 0700).
+
+The rollback survives the death of any spamtrace process:
+
+- the record of the pending rollback (token, deadline, snapshot) is written *before* the new
+  table is loaded, so a kill of ``apply`` at any moment leaves either nothing loaded or a
+  record whose deadline someone will honour;
+- the detached helper sleeps until the recorded deadline (not a relative time), and is
+  backed, where systemd is PID 1, by a transient systemd timer (``systemd-run
+  --on-active``) that runs the same rollback: whichever comes first does it (the token makes
+  the second a no-op);
+- anywhere, :func:`rollback_overdue` performs a rollback whose deadline has passed: every
+  ``spamtrace firewall`` command and the daemon's periodic firewall check call it, so a dead
+  helper (``kill -9``, OOM) delays the rollback at most until the next of them.
+
+:func:`pending_status` tells the truth about a pending rollback: time left, whether the helper
+is alive, the timer, and an overdue deadline.
 """
 
 from __future__ import annotations
@@ -42,6 +58,8 @@ PENDING = "pending.json"
 ROLLED_BACK = "rolled-back.json"
 CONFIRMED = "confirmed.json"
 IPT_RECORD = "iptables-applied.txt"
+MAX_TIMEOUT = 24 * 3600  # the longest confirmation window (seconds)
+OVERDUE_GRACE = 2.0  # seconds past the deadline before anyone but the helper rolls back
 
 
 def state_dir(path: str) -> Path:
@@ -90,17 +108,54 @@ def _is_rollback_process(pid: int, token: str) -> bool:
     return b"_rollback" in cmdline and token.encode() in cmdline
 
 
+def _helper_alive(pending: dict[str, Any]) -> bool:
+    pid, token = int(pending.get("pid") or 0), str(pending.get("token", ""))
+    return pid > 0 and bool(token) and _is_rollback_process(pid, token)
+
+
 def cancel_pending(state: Path) -> dict[str, Any] | None:
     """Drop a pending rollback (caller holds the lock); returns what it was."""
     pending = read_json(state / PENDING)
     if pending is None:
         return None
     (state / PENDING).unlink(missing_ok=True)
-    pid, token = int(pending.get("pid", 0)), str(pending.get("token", ""))
-    if pid > 0 and token and _is_rollback_process(pid, token):
+    if _helper_alive(pending):
         with contextlib.suppress(ProcessLookupError):
-            os.kill(pid, signal.SIGTERM)
+            os.kill(int(pending["pid"]), signal.SIGTERM)
+    timer = pending.get("timer")
+    if isinstance(timer, str) and timer:
+        stop_timer(timer)
     return pending
+
+
+def systemd_running() -> bool:
+    """True when systemd is PID 1 (transient timers are possible)."""
+    return os.path.isdir("/run/systemd/system")
+
+
+def start_timer(token: str, deadline: float, argv: list[str]) -> str | None:
+    """A transient systemd timer that runs ``argv`` at ``deadline`` (the second, independent
+    rollback mechanism); its unit name, or None where systemd does not run or refuses."""
+    if not systemd_running():
+        return None
+    unit = f"spamtrace-rollback-{token[:12]}"
+    delay = max(1, int(deadline - time.time() + 0.999))
+    cmd = [
+        "systemd-run", "--quiet", "--collect", f"--unit={unit}", f"--on-active={delay}s",
+        "--timer-property=AccuracySec=1s", *argv,
+    ]  # fmt: skip
+    try:
+        done = subprocess.run(cmd, capture_output=True, text=True, timeout=30, check=False)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return unit if done.returncode == 0 else None
+
+
+def stop_timer(unit: str) -> None:
+    with contextlib.suppress(OSError, subprocess.TimeoutExpired):
+        subprocess.run(
+            ["systemctl", "stop", f"{unit}.timer"], capture_output=True, timeout=30, check=False
+        )
 
 
 def spawn_detached(argv: list[str], log: Path) -> int:
@@ -149,16 +204,32 @@ def apply(
     rollback_argv: Callable[[str], list[str]],
 ) -> ApplyResult:
     """Load ``plan``; unless ``yes``, a rollback process (``rollback_argv(token)``) undoes it
-    after ``timeout`` seconds unless :func:`confirm` comes first."""
+    after ``timeout`` seconds unless :func:`confirm` comes first. The pending record is
+    written before the table is loaded (see the module doc)."""
+    if not yes and not 1 <= timeout <= MAX_TIMEOUT:
+        raise FirewallError(f"the confirmation timeout must be 1..{MAX_TIMEOUT} seconds")
     with locked(state):
         old = cancel_pending(state)
         snapshot_path = Path(old["snapshot"]) if old and old.get("snapshot") else None
         if snapshot_path is None or not snapshot_path.exists():
             snapshot_path = state / f"snapshot-{secrets.token_hex(8)}.json"
             write_json(snapshot_path, backend.snapshot())
+        token = secrets.token_hex(12)
+        record: dict[str, Any] = {
+            "token": token,
+            "pid": None,
+            "timer": None,
+            "deadline": time.time() + timeout,
+            "backend": backend.name,
+            "snapshot": str(snapshot_path),
+            "policy": None,
+        }
+        if not yes:  # before loading: a kill from here on leaves a record someone honours
+            write_json(state / PENDING, record)
         try:
             changed = backend.apply(plan)
         except BaseException:
+            (state / PENDING).unlink(missing_ok=True)
             if old is None:
                 snapshot_path.unlink(missing_ok=True)
             raise
@@ -167,22 +238,15 @@ def apply(
             (state / IPT_RECORD).write_text(recorded)
         loaded = backend.snapshot()
         if yes or (not changed and old is None):
+            (state / PENDING).unlink(missing_ok=True)
             snapshot_path.unlink(missing_ok=True)
             _confirm_policy(state, loaded)
             return ApplyResult(backend.name, plan.mode.value, changed, None)
-        token = secrets.token_hex(12)
-        pid = spawn_detached(rollback_argv(token), state / "rollback.log")
-        write_json(
-            state / PENDING,
-            {
-                "token": token,
-                "pid": pid,
-                "deadline": time.time() + timeout,
-                "backend": backend.name,
-                "snapshot": str(snapshot_path),
-                "policy": loaded,
-            },
-        )
+        record["policy"] = loaded
+        write_json(state / PENDING, record)
+        record["pid"] = spawn_detached(rollback_argv(token), state / "rollback.log")
+        record["timer"] = start_timer(token, float(record["deadline"]), rollback_argv(token))
+        write_json(state / PENDING, record)
         (state / ROLLED_BACK).unlink(missing_ok=True)
     return ApplyResult(backend.name, plan.mode.value, changed, timeout)
 
@@ -207,22 +271,76 @@ def confirm(state: Path) -> bool:
     return True
 
 
+def wait_and_rollback(state: Path, token: str, backend_of: Callable[[str], Backend]) -> bool:
+    """The helper: sleep until the recorded deadline of ``token`` (a few seconds at a time,
+    leaving early when it was confirmed or replaced), then roll back."""
+    while True:
+        pending = read_json(state / PENDING)
+        if pending is None or pending.get("token") != token:
+            return False
+        left = float(pending.get("deadline", 0)) - time.time()
+        if left <= 0:
+            return rollback(state, token, backend_of)
+        time.sleep(min(left, 5.0))
+
+
+def rollback_overdue(
+    state: Path, backend_of: Callable[[str], Backend], grace: float = OVERDUE_GRACE
+) -> dict[str, Any] | None:
+    """Roll back a pending apply whose deadline passed more than ``grace`` seconds ago (its
+    helper died); returns the pending record it rolled back, or None."""
+    if not (state / PENDING).exists():
+        return None
+    with locked(state):
+        pending = read_json(state / PENDING)
+        if pending is None or time.time() < float(pending.get("deadline", 0)) + grace:
+            return None
+        _rollback_locked(state, pending, backend_of)
+    return pending
+
+
+def pending_status(state: Path) -> dict[str, Any] | None:
+    """What is true of a pending rollback now (None: nothing pending)."""
+    pending = read_json(state / PENDING) if state.is_dir() else None
+    if pending is None:
+        return None
+    deadline = float(pending.get("deadline", 0))
+    return {
+        "deadline": deadline,
+        "seconds_left": round(deadline - time.time(), 1),
+        "helper_pid": pending.get("pid"),
+        "helper_alive": _helper_alive(pending),
+        "timer": pending.get("timer"),
+        "overdue": time.time() >= deadline + OVERDUE_GRACE,
+    }
+
+
 def rollback(state: Path, token: str, backend_of: Callable[[str], Backend]) -> bool:
     """Restore the snapshot of the apply ``token`` if it is still pending (else nothing)."""
     with locked(state):
         pending = read_json(state / PENDING)
         if pending is None or pending.get("token") != token:
             return False
-        snap_path = Path(pending.get("snapshot", ""))
-        snap = read_json(snap_path) or {"backend": pending.get("backend", "nft"), "previous": None}
-        backend_of(str(snap.get("backend"))).restore(snap)
-        (state / PENDING).unlink(missing_ok=True)
-        snap_path.unlink(missing_ok=True)
-        write_json(
-            state / ROLLED_BACK,
-            {"token": token, "at": time.time(), "restored": bool(snap.get("previous"))},
-        )
+        _rollback_locked(state, pending, backend_of)
     return True
+
+
+def _rollback_locked(
+    state: Path, pending: dict[str, Any], backend_of: Callable[[str], Backend]
+) -> None:
+    token = str(pending.get("token", ""))
+    snap_path = Path(pending.get("snapshot", ""))
+    snap = read_json(snap_path) or {"backend": pending.get("backend", "nft"), "previous": None}
+    backend_of(str(snap.get("backend"))).restore(snap)
+    (state / PENDING).unlink(missing_ok=True)
+    snap_path.unlink(missing_ok=True)
+    write_json(
+        state / ROLLED_BACK,
+        {"token": token, "at": time.time(), "restored": bool(snap.get("previous"))},
+    )
+    timer = pending.get("timer")
+    if isinstance(timer, str) and timer:
+        stop_timer(timer)
 
 
 def forget(state: Path) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Iterable
 
 from spamtrace.scanner import fold
 from spamtrace.scanner.context import (
@@ -505,6 +506,10 @@ _CALLBACK_APIS = re.compile(
     rb"filter_callback\s*,\s*(?:array\s*\(|\[)\s*\x01\d+\x01\s*=>|"  # filter_var's callback
     rb"filter_callback\s*,\s*\x01\d+\x01\s*=>"  # filter_var_array's: 'filter' => .., 'options' =>
 )
+# the words of _CALLBACK_APIS that the gate scan looks for anyway, and the others
+_CALLBACK_GATE = (*CB_FIRST, *CB_SECOND, *CB_LAST)
+_CALLBACK_MORE = (b"forward_static_call", b"ob_start", b"filter_callback", b"fromcallable",
+                  b"register_tick_function", b"->u")  # fmt: skip
 # ArrayObject / ArrayIterator sorting with a callback: $a->uksort('assert')
 _METHOD_CALLBACK = re.compile(rb"->\s*u[ak]sort\s*\(")
 # a call on a parenthesized expression's result: (...)(...)
@@ -539,29 +544,29 @@ def _built_name_call(ctx: Ctx, rule: Rule) -> Hit | None:
     values; nothing is run."""
     code = ctx.code
     lx = ctx.lx
-    assigned = fold.assignments(code, lx)
-    hidden = {a.var for a in assigned if a.value is not None and a.built and _dangerous(a.value)}
-    if hidden:
-        for m in bounded_finditer(_BUILT_VARCALL, code, 2000):
-            pos = m.start()
-            if m.group(1) not in hidden or (pos and code[pos - 1] in b"$>:"):
-                continue
-            held = fold.value_at(assigned, m.group(1), pos)
-            if held is not None and held[1] and _dangerous(held[0]):
-                return Hit(ctx.line_of_code(pos), ctx.excerpt_code(pos, pos + 80))
+    env = fold.Env(code, lx)  # folds only the assignments of the variables read below
+    for m in bounded_finditer(_BUILT_VARCALL, code, 200):
+        pos = m.start()
+        if pos and code[pos - 1] in b"$>:":
+            continue
+        held = env.get(m.group(1), pos)
+        if held is not None and held[1] and _dangerous(held[0]):
+            return Hit(ctx.line_of_code(pos), ctx.excerpt_code(pos, pos + 80))
     for m in bounded_finditer(_PAREN_CALL, code, 500):
         start = _open_paren(code, m.start())
         if start < 0:
             continue
-        f = fold.fold_at(code, lx, start, fold.env_at(assigned, start))
+        f = fold.fold_at(code, lx, start, env)
         if f is not None and f.built and f.end == m.start() + 1 and _dangerous(f.value):
             return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, m.end() + 40))
-    sites = itertools.chain(
-        bounded_finditer(_CALLBACK_APIS, code, 500),
-        itertools.islice(_METHOD_CALLBACK.finditer(code), 100),
-    )
+    sites: Iterable[re.Match[bytes]] = ()
+    if has_any(ctx, _CALLBACK_GATE) or any(ctx.first(w) >= 0 for w in _CALLBACK_MORE):
+        sites = itertools.chain(
+            bounded_finditer(_CALLBACK_APIS, code, 500, first=ctx.first),
+            itertools.islice(_METHOD_CALLBACK.finditer(code), 100),
+        )
     for m in sites:
-        f = fold.fold_at(code, lx, m.end(), fold.env_at(assigned, m.start()))
+        f = fold.fold_at(code, lx, m.end(), env)
         if f is None or not _dangerous(f.value):
             continue  # a plain literal name counts too: 'ass\x65rt', a variable that holds it
         after = code[f.end : f.end + 8].lstrip()
@@ -579,11 +584,9 @@ def _com_shell(ctx: Ctx, rule: Rule) -> Hit | None:
     """A Windows scripting host object (``new COM('WScript.Shell')``, the name glued or
     encoded or not): a web server's PHP has no business running cmd.exe through it."""
     code = ctx.code
-    assigned: list[fold.Assignment] | None = None
+    env = fold.Env(code, ctx.lx)
     for m in bounded_finditer(_COM, code, 200):
-        if assigned is None:
-            assigned = fold.assignments(code, ctx.lx)
-        f = fold.fold_at(code, ctx.lx, m.end(), fold.env_at(assigned, m.start()))
+        f = fold.fold_at(code, ctx.lx, m.end(), env)
         if f is not None and f.value.strip().lower() in _COM_SHELLS:
             return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), f.end + 40))
     return None

@@ -515,12 +515,10 @@ def _folded_superglobal(ctx: Ctx, rule: Rule) -> Hit | None:
     into a superglobal (``$a = "~+d()" ^ "!{+{}"`` is ``_POST``): request input read under a
     name no reader or scanner sees."""
     code = ctx.code
-    assigned: list[fold.Assignment] | None = None
+    env = fold.Env(code, ctx.lx)
     for m in bounded_finditer(_VARVAR, code, 500):
-        if assigned is None:
-            assigned = fold.assignments(code, ctx.lx)
         var = m.group(1) or m.group(2)
-        held = fold.value_at(assigned, var, m.start())
+        held = env.get(var, m.start())
         if held is not None and held[1] and held[0].strip().lower() in _SUPERGLOBALS:
             return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end() + 40))
     return None

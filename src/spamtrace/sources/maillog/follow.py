@@ -72,6 +72,7 @@ class MailLogSource:
         self.ledger = MailLedger(
             homes=homes, uids=uids, on_message=self._message, on_recipient=self._recipient,
             php_only=all(s.kind == "php" for s in self.specs), totals=False,
+            owner_of_path=lambda path: getattr(self.accounts.for_path(path), "name", None),
         )  # fmt: skip
         self._out: list[SourceIncident] = []
         self._lines: queue.SimpleQueue[tuple[int, list[str]]] = queue.SimpleQueue()

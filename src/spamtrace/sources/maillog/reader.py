@@ -28,6 +28,8 @@ from spamtrace.sources.maillog.tail import (
 )
 
 KINDS = ("php", "exim", "postfix")  # merge order on equal time stamps
+#: ``check`` reads at most this much of the end of each log (a busy hour may be cut)
+RECENT_BYTES = 16 * 1024 * 1024
 Parser = Callable[[str], "MailLogged | None"]
 
 
@@ -156,7 +158,9 @@ class LogReader:
         try:
             mtime = os.stat(path).st_mtime
             year, offset = time.localtime(mtime).tm_year, local_offset(mtime)
-            lines = read_tail(path, since, line_time(self.spec.kind, year, offset))
+            lines = read_tail(
+                path, since, line_time(self.spec.kind, year, offset), max_bytes=RECENT_BYTES
+            )
         except OSError as exc:
             self.counts.error = f"{path}: {exc.strerror or exc}"
             return

@@ -1,0 +1,109 @@
+"""A watcher killed with kill -9 and started again loses no connect attempt: the new one takes
+over the dead one's tracefs ring buffer, which went on recording meanwhile."""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+from test_watch import incidents_for, instance_of, wait_connections, watching
+from world import World
+
+
+def test_kill_9_and_restart_loses_no_connection(world: World, tmp_path: Path) -> None:
+    # a port of its own: the bursts other tests send to 2599 on a shared host stay out of the
+    # kernel filter (a flood can overrun any ring buffer)
+    port = str(random.randint(30000, 39999))
+    env = {"SPAMTRACE_SMTP_PORTS": f"[{port}]"}
+    assert world.uid is not None
+    count = 400
+    with watching(tmp_path, env=env) as first:
+        script = world.install_payload("paced-connect.py")
+        sender = world.spawn_as_user(
+            ["python3", script.name, world.mx_ip, port, str(count), "0.01"]
+        )
+        time.sleep(1.0)
+        # pause the sender until the watcher has stored what it read: then nothing is in
+        # flight inside the watcher when it is killed (that batch is lost with it, as for any
+        # kill -9; bench/restart_bench.py measures it without the pause)
+        (python,) = _pids_of(world.user)
+        os.kill(python, signal.SIGSTOP)
+        _settle(first.db, world.uid)
+        os.kill(first.pid, signal.SIGKILL)
+        first.proc.wait(timeout=10)
+        os.kill(python, signal.SIGCONT)
+        time.sleep(0.1)  # runuser stops itself when its child stops: wake it too
+        os.killpg(sender.pid, signal.SIGCONT)
+        time.sleep(1.0)  # nobody watching: only the dead watcher's buffer records
+        dead = instance_of(first.pid)
+        assert dead.is_dir()
+        with watching(tmp_path, env=env) as second:
+            notes = " ".join(second.status.get("notes", []))
+            assert "capture gap" not in notes, notes  # the buffer closed it
+            assert f"took over the trace buffer of watcher pid {first.pid}" in notes, notes
+            out, err = sender.communicate(timeout=60)
+            assert len(out.split()) == count, err
+            wait_connections(second.db, world.uid, count, timeout=60)
+            assert not dead.exists()
+            second.stop()
+    total = sum(i["connections"] for i in incidents_for(second.db, world.uid))
+    tp = second.summary()["tracepoint"]
+    stored = _events_of(second.db, world.uid)
+    assert total == count, (total, stored, notes, tp, second.stderr[-2000:])  # none lost or twice
+    assert tp["taken_over"] > 0
+
+
+def _events_of(db: Path, uid: int) -> int:
+    import sqlite3
+
+    con = sqlite3.connect(db)
+    try:
+        return int(con.execute("SELECT count(*) FROM events WHERE uid = ?", (uid,)).fetchone()[0])
+    finally:
+        con.close()
+
+
+def _pids_of(user: str | None) -> list[int]:
+    assert user is not None
+    out = subprocess.run(["pgrep", "-u", user, "python3"], capture_output=True, text=True)
+    return [int(x) for x in out.stdout.split()]
+
+
+def _settle(db: Path, uid: int) -> None:
+    """Wait until the stored connection count of ``uid`` stops changing for a second."""
+    last, since = -1, time.monotonic()
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        now = sum(i["connections"] for i in incidents_for(db, uid))
+        if now != last:
+            last, since = now, time.monotonic()
+        elif time.monotonic() - since > 1.0:
+            return
+        time.sleep(0.2)
+
+
+def test_a_death_without_a_buffer_left_reports_the_gap(world: World, tmp_path: Path) -> None:
+    with watching(tmp_path) as first:
+        os.kill(first.pid, signal.SIGKILL)
+        first.proc.wait(timeout=10)
+        inst = instance_of(first.pid)
+        (inst / "events/sock/inet_sock_set_state/enable").write_text("0")
+        inst.rmdir()  # the buffer is gone (as after a reboot)
+        with watching(tmp_path) as second:
+            notes = " ".join(second.status.get("notes", []))
+            second.stop()
+    assert "capture gap: the previous watcher of this store" in notes, notes
+    assert "did not stop cleanly" in notes and "took over" not in notes
+
+
+def test_a_clean_stop_reports_no_gap(tmp_path: Path) -> None:
+    with watching(tmp_path) as first:
+        assert first.stop() in (0, 1)
+    with watching(tmp_path) as second:
+        notes = " ".join(second.status.get("notes", []))
+        second.stop()
+    assert "did not stop cleanly" not in notes and "took over" not in notes

@@ -1,0 +1,130 @@
+"""The apply -> confirm | rollback transaction under faults: the pending record exists before
+the table is loaded, an overdue rollback is performed by anyone, the timer is the second guard."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fwfake import make_plan
+
+from spamtrace.actions.firewall import transaction
+from spamtrace.errors import FirewallError
+
+
+class FakeBackend:
+    name = "nft"
+
+    def __init__(self, state: Path) -> None:
+        self.state = state
+        self.loaded: dict[str, Any] | None = None
+        self.pending_at_load: dict[str, Any] | None = None
+        self.restored: list[dict[str, Any]] = []
+
+    def snapshot(self) -> dict[str, Any]:
+        return {"backend": "nft", "previous": self.loaded}
+
+    def apply(self, plan: object) -> bool:
+        self.pending_at_load = transaction.read_json(self.state / transaction.PENDING)
+        self.loaded = {"table": "new"}
+        return True
+
+    def record(self) -> None:
+        return None
+
+    def restore(self, snap: dict[str, Any]) -> None:
+        self.restored.append(snap)
+        self.loaded = snap.get("previous")
+
+
+def _apply(tmp_path: Path, backend: FakeBackend, timeout: int = 60) -> transaction.ApplyResult:
+    return transaction.apply(
+        backend, make_plan(), tmp_path, timeout=timeout, yes=False,  # type: ignore[arg-type]
+        rollback_argv=lambda token: ["true", token],
+    )  # fmt: skip
+
+
+def test_pending_record_is_written_before_the_table_is_loaded(tmp_path: Path) -> None:
+    backend = FakeBackend(tmp_path)
+    _apply(tmp_path, backend)
+    assert backend.pending_at_load is not None  # a kill during the load leaves a record
+    assert backend.pending_at_load["deadline"] > time.time()
+    pending = transaction.read_json(tmp_path / transaction.PENDING)
+    assert pending is not None and pending["pid"] and pending["policy"] == backend.snapshot()
+
+
+def test_a_failed_load_leaves_no_record(tmp_path: Path) -> None:
+    backend = FakeBackend(tmp_path)
+
+    def boom(plan: object) -> bool:
+        raise FirewallError("nft refused")
+
+    backend.apply = boom  # type: ignore[method-assign]
+    with pytest.raises(FirewallError):
+        _apply(tmp_path, backend)
+    assert not (tmp_path / transaction.PENDING).exists()
+
+
+def test_overdue_rollback_is_done_by_anyone_and_only_once(tmp_path: Path) -> None:
+    backend = FakeBackend(tmp_path)
+    _apply(tmp_path, backend)
+    assert transaction.rollback_overdue(tmp_path, lambda _: backend) is None  # not due yet
+    pending = json.loads((tmp_path / transaction.PENDING).read_text())
+    pending["deadline"] = time.time() - 10  # its helper died long ago
+    (tmp_path / transaction.PENDING).write_text(json.dumps(pending))
+    status = transaction.pending_status(tmp_path)
+    assert status is not None and status["overdue"] and status["seconds_left"] < 0
+    done = transaction.rollback_overdue(tmp_path, lambda _: backend)
+    assert done is not None and done["token"] == pending["token"]
+    assert backend.loaded is None and len(backend.restored) == 1
+    assert transaction.rollback_overdue(tmp_path, lambda _: backend) is None
+    assert not transaction.rollback(tmp_path, pending["token"], lambda _: backend)
+    assert len(backend.restored) == 1
+    assert transaction.pending_status(tmp_path) is None
+
+
+def test_helper_waits_for_the_recorded_deadline(tmp_path: Path) -> None:
+    backend = FakeBackend(tmp_path)
+    _apply(tmp_path, backend, timeout=1)
+    token = json.loads((tmp_path / transaction.PENDING).read_text())["token"]
+    start = time.monotonic()
+    assert transaction.wait_and_rollback(tmp_path, token, lambda _: backend)
+    assert 0.5 < time.monotonic() - start < 5 and backend.loaded is None
+
+
+@pytest.mark.parametrize("timeout", [0, -1, transaction.MAX_TIMEOUT + 1, 99999999999])
+def test_timeout_is_bounded(tmp_path: Path, timeout: int) -> None:
+    with pytest.raises(FirewallError, match=r"1\.\.86400"):
+        _apply(tmp_path, FakeBackend(tmp_path), timeout=timeout)
+
+
+def test_systemd_timer_is_asked_for_where_systemd_runs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: list[list[str]] = []
+
+    class Done:
+        returncode = 0
+
+    monkeypatch.setattr(transaction, "systemd_running", lambda: True)
+    monkeypatch.setattr(
+        transaction.subprocess, "run", lambda argv, **_: calls.append(argv) or Done()
+    )
+    backend = FakeBackend(tmp_path)
+    _apply(tmp_path, backend, timeout=30)
+    pending = json.loads((tmp_path / transaction.PENDING).read_text())
+    unit = pending["timer"]
+    assert unit == f"spamtrace-rollback-{pending['token'][:12]}"
+    (run,) = [c for c in calls if c[0] == "systemd-run"]
+    assert f"--unit={unit}" in run and "--on-active=30s" in run and run[-1] == pending["token"]
+    assert transaction.confirm(tmp_path)
+    assert ["systemctl", "stop", f"{unit}.timer"] in calls
+
+
+def test_no_timer_without_systemd(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(transaction, "systemd_running", lambda: False)
+    _apply(tmp_path, FakeBackend(tmp_path))
+    assert json.loads((tmp_path / transaction.PENDING).read_text())["timer"] is None

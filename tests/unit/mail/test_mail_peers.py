@@ -1,0 +1,66 @@
+"""Counts agree with the tools admins use today, on the same generated log: eximstats' local
+senders (by U=) and sending emails (for the SMTP AUTH mailboxes), pflogsumm's senders by
+message count (for local and SASL senders). scripts/test.sh installs both (exim4-base,
+pflogsumm)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from spamtrace.cli.main import main
+
+BENCH = Path(__file__).resolve().parents[3] / "bench"
+sys.path.insert(0, str(BENCH))
+
+from maillog_bench import spamtrace_counts, table  # noqa: E402
+from maillog_gen import exim_lines, postfix_lines  # noqa: E402
+
+PATH = os.environ.get("PATH", "") + ":/usr/sbin:/usr/bin"
+
+
+def ours(capsys: pytest.CaptureFixture[str], kind: str, path: Path) -> dict[str, object]:
+    code = main(["mail", "--json", "--since", "all", "--no-scan", "--no-queue", "--top",
+                 "100000", f"--{kind}-log", str(path)])  # fmt: skip
+    assert code in (0, 1)
+    doc: dict[str, object] = json.loads(capsys.readouterr().out)
+    return doc
+
+
+def peer(argv: list[str]) -> str:
+    return subprocess.run(
+        argv, capture_output=True, text=True, check=True, env={**os.environ, "PATH": PATH}
+    ).stdout
+
+
+def test_exim_counts_agree_with_eximstats(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    log = tmp_path / "mainlog"
+    log.write_text("\n".join(exim_lines(20_000, seed=3)) + "\n")
+    local, auth = spamtrace_counts(ours(capsys, "exim", log))
+    text = peer(["eximstats", "-t200", "-ne", "-nr", "-h0", "-byemail", str(log)])
+    assert len(local) > 10 and local == table(text, "local senders by message count", 0, 3)
+    emails = table(text, "sending emails by message count", 0, 3)
+    assert len(auth) > 10 and all(emails[box] == n for box, n in auth.items())
+
+
+def test_postfix_counts_agree_with_pflogsumm(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    log = tmp_path / "maillog"
+    log.write_text("\n".join(postfix_lines(20_000, seed=3)) + "\n")
+    doc = ours(capsys, "postfix", log)
+    _, by_address = spamtrace_counts(doc)
+    for s in doc["senders"]:  # type: ignore[attr-defined]
+        if s["kind"] != "auth":
+            for address in s["envelope_senders"]:
+                by_address[address] = by_address.get(address, 0) + s["messages"]
+    theirs = table(peer(["pflogsumm", "-h", "0", str(log)]), "Senders by message count", 0, 1)
+    assert len(by_address) > 20
+    assert {a: theirs.get(a) for a in by_address} == by_address
