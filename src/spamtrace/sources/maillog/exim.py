@@ -163,7 +163,7 @@ def _arrival(body: str, wall: float, pid: int | None, qid: str) -> MailLogged:
         elif key == "P=":
             protocol = tok[2:]
         elif key == "S=":
-            if tok[2:].isdigit():
+            if tok[2:].isascii() and tok[2:].isdigit():  # "¹387".isdigit() is True
                 size = int(tok[2:])
         elif key == "A=":
             authenticator, _, auth = tok[2:].partition(":")
