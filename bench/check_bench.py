@@ -50,21 +50,28 @@ from world import World  # noqa: E402
 SPAMTRACE = str(Path(sys.executable).parent / "spamtrace")
 SLEEP = "/usr/bin/sleep"
 SETPRIV = "/usr/bin/setpriv"
+LISTENERS = 16
 
 
-def spawn_idle(count: int, owner: tuple[int, int] | None) -> list[int]:
-    """``count`` sleepers with 20 fds each (both ends of 3 loopback TCP connections); pids."""
-    listener = socket.socket()
-    listener.bind(("127.0.0.1", 0))
-    listener.listen(64)
-    addr = listener.getsockname()
-    pids: list[int] = []
+def spawn_idle(count: int, owner: tuple[int, int] | None, pids: list[int]) -> None:
+    """``count`` sleepers with 20 fds each (both ends of 3 loopback TCP connections), their pids
+    appended to ``pids`` as they start (so that a failure half-way still cleans up)."""
+    # several listeners: the loopback connections of 10,000 processes (and the TIME_WAIT ones
+    # of a previous run) would use up the ephemeral ports towards a single address and port
+    listeners = []
+    for _ in range(LISTENERS):
+        listener = socket.socket()
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(64)
+        listeners.append(listener)
     filler = tempfile.NamedTemporaryFile(prefix="spamtrace-bench-")  # noqa: SIM115
     argv = [SLEEP, "3600"]
     if owner is not None:
         argv = [SETPRIV, f"--reuid={owner[0]}", f"--regid={owner[1]}", "--clear-groups", *argv]
     try:
-        for _ in range(count):
+        for n in range(count):
+            listener = listeners[n % LISTENERS]
+            addr = listener.getsockname()
             clients = [socket.create_connection(addr) for _ in range(3)]
             servers = [listener.accept()[0] for _ in range(3)]
             a, b = socket.socketpair()
@@ -81,9 +88,9 @@ def spawn_idle(count: int, owner: tuple[int, int] | None) -> list[int]:
             for fd in files:
                 os.close(fd)
     finally:
-        listener.close()
+        for listener in listeners:
+            listener.close()
         filler.close()
-    return pids
 
 
 def hyperfine(commands: dict[str, str], runs: int, export: Path) -> dict[str, dict[str, float]]:
@@ -295,7 +302,7 @@ def main() -> int:
                         for _ in range(args.sessions)]  # fmt: skip
         for n, size in enumerate(sizes):
             t0 = time.monotonic()
-            pids += spawn_idle(size - len(pids), owner)
+            spawn_idle(size - len(pids), owner, pids)
             print(f"\nsetup: {size} idle processes x 20 fds (owner: {args.idle_owner}) "
                   f"in {time.monotonic() - t0:.1f} s")  # fmt: skip
             time.sleep(2.0)  # let the host settle after starting thousands of processes

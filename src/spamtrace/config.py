@@ -626,7 +626,7 @@ def parse_listen(text: str) -> tuple[str, int] | None:
         host = host[1:-1]
     elif ":" in host:
         raise ValueError(f"{text!r}: write an IPv6 address in brackets, e.g. [::1]:9945")
-    if not port_text.isdigit() or not 1 <= int(port_text) <= 65535:
+    if not port_text.isdecimal() or not 1 <= int(port_text) <= 65535:
         raise ValueError(f"{text!r}: {port_text!r} is not a TCP port")
     if host != "localhost":
         import ipaddress

@@ -243,7 +243,7 @@ class IptablesBackend:
                     continue
                 for line in proc.stdout.splitlines()[2:]:
                     cols = line.split()
-                    if len(cols) > 2 and cols[2] == target and cols[0].isdigit():
+                    if len(cols) > 2 and cols[2] == target and cols[0].isdecimal():
                         ctr = total.setdefault(name, {"packets": 0, "bytes": 0})
                         ctr["packets"] += int(cols[0])
                         ctr["bytes"] += int(cols[1])

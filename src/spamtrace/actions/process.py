@@ -92,7 +92,7 @@ def children_of(pid: int, procfs: str = "/proc") -> list[int]:
     except OSError:
         return []
     for name in names:
-        if not name.isdigit():
+        if not name.isdecimal():
             continue
         try:
             ppid = ProcStat(procfs, int(name)).ppid

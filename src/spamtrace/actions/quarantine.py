@@ -186,7 +186,7 @@ def open_holders(path: str, uid: int | None, procfs: str = "/proc") -> list[tupl
     """(pid, name) of processes of ``uid`` that have ``path`` open (php-fpm workers)."""
     out: list[tuple[int, str]] = []
     try:
-        pids = [int(p) for p in os.listdir(procfs) if p.isdigit()]
+        pids = [int(p) for p in os.listdir(procfs) if p.isdecimal()]
     except OSError:
         return out
     for pid in pids:

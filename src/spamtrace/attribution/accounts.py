@@ -88,7 +88,7 @@ class AccountResolver:
             self._passwd = {}
             for line in _read_lines(_under(self.root, "/etc/passwd")):
                 parts = line.split(":")
-                if len(parts) < 7 or not parts[2].isdigit():
+                if len(parts) < 7 or not parts[2].isdecimal():
                     continue
                 self._passwd.setdefault(int(parts[2]), (parts[0], parts[5]))
         entry = self._passwd.get(uid)
@@ -110,7 +110,7 @@ class AccountResolver:
         for line in _read_lines(path):
             key, sep, value = line.partition("=")
             key = key.strip()
-            if sep and (key == "DNS" or (key.startswith("DNS") and key[3:].isdigit())):
+            if sep and (key == "DNS" or (key.startswith("DNS") and key[3:].isdecimal())):
                 _add(domains, value)
         for domain in self._load_userdomains().get(user, []):
             _add(domains, domain)

@@ -133,7 +133,7 @@ def passwd_homes(root: str = "/") -> tuple[dict[str, str], dict[str, int]]:
         with open(os.path.join(root, "etc/passwd"), encoding="utf-8", errors="replace") as fh:
             for line in fh:
                 parts = line.rstrip("\n").split(":")
-                if len(parts) < 7 or not parts[2].isdigit():
+                if len(parts) < 7 or not parts[2].isdecimal():
                     continue
                 uids.setdefault(parts[0], int(parts[2]))
                 if int(parts[2]) >= 1000 and parts[5].startswith("/") and parts[5] != "/":

@@ -118,7 +118,7 @@ def _passwd(root: str) -> dict[str, tuple[int, int]]:
         return users
     for line in text.splitlines():
         parts = line.split(":")
-        if len(parts) >= 4 and parts[2].isdigit() and parts[3].isdigit():
+        if len(parts) >= 4 and parts[2].isdecimal() and parts[3].isdecimal():
             users.setdefault(parts[0], (int(parts[2]), int(parts[3])))
     return users
 

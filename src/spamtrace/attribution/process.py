@@ -473,7 +473,7 @@ def _pid_dirs(procfs: str) -> Iterator[tuple[str, int]]:
     ~6 us here; a host has thousands), so a search that ends early saves the rest.
     """
     try:
-        names = [name for name in os.listdir(procfs) if name.isdigit()]
+        names = [name for name in os.listdir(procfs) if name.isdecimal()]
     except OSError:
         return
     names.sort(key=int, reverse=True)

@@ -193,7 +193,7 @@ def parse_server(spec: str) -> tuple[str, int]:
 
 
 def _port(text: str, spec: str) -> int:
-    if not text.isdigit() or not 1 <= int(text) <= 65535:
+    if not text.isdecimal() or not 1 <= int(text) <= 65535:
         raise ConfigError(f"DNS server {spec!r}: bad port")
     return int(text)
 

@@ -73,7 +73,7 @@ def _port_values(right: Any, sets: Mapping[str, set[int]]) -> set[int] | None:
     if isinstance(right, str):
         if right.startswith("@"):
             return sets.get(right[1:])
-        return {int(right)} if right.isdigit() else None
+        return {int(right)} if right.isdecimal() else None
     if isinstance(right, dict):
         if "set" in right:
             out: set[int] = set()
@@ -257,10 +257,10 @@ def _ipt_ports(spec: str) -> set[int] | None:
     for part in spec.split(","):
         if ":" in part:
             lo, hi = part.split(":", 1)
-            if not (lo or "0").isdigit() or not (hi or "65535").isdigit():
+            if not (lo or "0").isdecimal() or not (hi or "65535").isdecimal():
                 return None
             out |= set(range(int(lo or 0), int(hi or 65535) + 1))
-        elif part.isdigit():
+        elif part.isdecimal():
             out.add(int(part))
         else:
             return {25} if part == "smtp" else None

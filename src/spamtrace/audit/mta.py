@@ -366,7 +366,7 @@ def _limits(snap: MtaSnapshot) -> Finding:
         kv, _ = parse_key_values(snap.cpanel_config)
         value, line = kv.get("maxemailsperhour", ("", 0))
         ev.append(f"{CPANEL_CONFIG}:{line or '-'}: maxemailsperhour={escape(value) or '(unset)'}")
-        if value.isdigit() and int(value) > 0:
+        if value.isdecimal() and int(value) > 0:
             return Finding(
                 fid,
                 Status.PASS,

@@ -319,7 +319,7 @@ def _permitopen_reaches_smtp(entry: str, smtp_ports: Sequence[int]) -> bool:
     port = entry.rsplit(":", 1)[-1] if ":" in entry else "*"
     if port == "*":
         return True
-    return port.isdigit() and int(port) in smtp_ports
+    return port.isdecimal() and int(port) in smtp_ports
 
 
 def _static_values(parsed: ParsedSshdConfig) -> dict[str, str]:

@@ -257,7 +257,7 @@ def queue_state(cfg: Config) -> dict[str, Any] | None:
     exim = cfg.mail.exim_command or _which("exim4", "exim")
     if exim:
         out = _run([*exim, "-bpc"])
-        if isinstance(out, str) and out.strip().isdigit():
+        if isinstance(out, str) and out.strip().isdecimal():
             return {"mta": "exim", "messages": int(out.strip())}
         return {"mta": "exim", "messages": None, "error": out if isinstance(out, str) else "?"}
     postqueue = cfg.mail.postqueue_command or _which("postqueue")

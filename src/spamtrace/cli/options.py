@@ -22,7 +22,7 @@ def port_list(text: str) -> list[int]:
         part = part.strip()
         if not part:
             continue
-        if not part.isdigit() or not 1 <= int(part) <= 65535:
+        if not part.isdecimal() or not 1 <= int(part) <= 65535:
             raise argparse.ArgumentTypeError(f"not a TCP port: {part!r}")
         if int(part) not in ports:
             ports.append(int(part))

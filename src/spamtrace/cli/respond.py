@@ -65,7 +65,7 @@ def _need_root(what: str) -> None:
 
 def resolve_uid(who: str) -> tuple[int, str | None]:
     """A uid and its user name, from a number or an account/user name."""
-    if who.isdigit():
+    if who.isdecimal():
         uid = int(who)
         try:
             return uid, pwd.getpwuid(uid).pw_name

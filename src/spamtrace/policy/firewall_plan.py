@@ -258,11 +258,11 @@ def parse_exceptions(
                 )
         uid = gid = None
         if user is not None:
-            uid = int(user) if user.isdigit() else uid_of(user)
+            uid = int(user) if user.isdecimal() else uid_of(user)
             if uid is None:
                 raise ConfigError(f"{where}.user: no such user {user!r}")
         if group is not None:
-            gid = int(group) if group.isdigit() else gid_of(group)
+            gid = int(group) if group.isdecimal() else gid_of(group)
             if gid is None:
                 raise ConfigError(f"{where}.group: no such group {group!r}")
         addresses: tuple[str, ...] = ()
@@ -338,7 +338,7 @@ def split_destination(entry: str) -> tuple[str, int | None] | None:
         host, _, port_text = entry.partition(":")
     else:
         host = entry
-    if not host or (port_text and not port_text.isdigit()):
+    if not host or (port_text and not port_text.isdecimal()):
         return None
     port = int(port_text) if port_text else None
     if port is not None and not 1 <= port <= 65535:
@@ -378,7 +378,7 @@ def submission_exceptions(
 
     for i, name in enumerate(sub.allow_accounts):
         where = f"submission.allow_accounts[{i}]"
-        uid = int(name) if name.isdigit() else uid_of(name)
+        uid = int(name) if name.isdecimal() else uid_of(name)
         if uid is None:
             return (), (
                 f"{where}: {name!r} is not a user on this host, and the firewall tells senders "
@@ -475,12 +475,12 @@ def build_plan(
     for gid in sorted(mta.gids):
         gids.setdefault(gid, Principal("gid", gid, name_of_gid(gid), f"{kind} (MTA group)"))
     for i, name in enumerate(fw.allow_users):
-        user_id = int(name) if name.isdigit() else uid_of(name)
+        user_id = int(name) if name.isdecimal() else uid_of(name)
         if user_id is None:
             raise ConfigError(f"firewall.allow_users[{i}]: no such user {name!r}")
         uids.setdefault(user_id, Principal("uid", user_id, name, "firewall.allow_users"))
     for i, name in enumerate(fw.allow_groups):
-        group_id = int(name) if name.isdigit() else gid_of(name)
+        group_id = int(name) if name.isdecimal() else gid_of(name)
         if group_id is None:
             raise ConfigError(f"firewall.allow_groups[{i}]: no such group {name!r}")
         gids.setdefault(group_id, Principal("gid", group_id, name, "firewall.allow_groups"))
@@ -624,7 +624,7 @@ def assess_impact(
 
 def _split_endpoint(text: str) -> tuple[str | None, int | None]:
     host, _, port = text.rpartition(":")
-    if not host or not port.isdigit():
+    if not host or not port.isdecimal():
         return None, None
     return host.strip("[]"), int(port)
 

@@ -71,11 +71,11 @@ def destination_allowed(remote: Endpoint, entries: list[str] | tuple[str, ...]) 
             if close < 0:
                 continue
             host, rest = entry[1:close], entry[close + 1 :]
-            if rest.startswith(":") and rest[1:].isdigit():
+            if rest.startswith(":") and rest[1:].isdecimal():
                 port = int(rest[1:])
         elif entry.count(":") == 1:
             host, _, port_text = entry.partition(":")
-            if not port_text.isdigit():
+            if not port_text.isdecimal():
                 continue
             port = int(port_text)
         if port is not None and port != remote.port:

@@ -105,7 +105,7 @@ def split_endpoint(value: str | None) -> tuple[str | None, int | None]:
     if not sep:
         return value, None
     host = host[1:-1] if host.startswith("[") and host.endswith("]") else host
-    return host, int(port) if port.isdigit() else None
+    return host, int(port) if port.isdecimal() else None
 
 
 def _prune(doc: dict[str, Any]) -> dict[str, Any]:

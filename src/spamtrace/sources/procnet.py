@@ -47,7 +47,7 @@ def parse_lines(
     out: list[SocketRecord] = []
     for line in lines:
         parts = line.split()
-        if len(parts) < 10 or not parts[0].endswith(":") or not parts[0][:-1].isdigit():
+        if len(parts) < 10 or not parts[0].endswith(":") or not parts[0][:-1].isdecimal():
             continue  # header or garbage
         try:
             remote = _endpoint(parts[2], family)

@@ -247,7 +247,7 @@ def _instance_pid_tag(name: str) -> tuple[int, str | None] | None:
     if not name.startswith(INSTANCE_PREFIX):
         return None
     pid_text, _, tag = name[len(INSTANCE_PREFIX) :].partition("-")
-    if not pid_text.isdigit():
+    if not pid_text.isdecimal():
         return None
     return int(pid_text), (tag or None)
 

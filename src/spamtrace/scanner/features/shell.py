@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Iterator
 
 from spamtrace.scanner.context import (
     CURLOPT_URL,
@@ -313,11 +314,12 @@ _FUNC_DEF = re.compile(rb"function\s+(" + NAME_P + rb")\s*\(\s*\$(" + NAME_P + r
 _ARG_VAR = re.compile(rb"\s*@?\s*\$(" + NAME_P + rb")")
 
 
-@feature("exec_wrapper")
-def _exec_wrapper(ctx: Ctx, rule: Rule) -> Hit | None:
-    """A function of the script's own that runs its first parameter as a shell command
-    (``function run($c) { return shell_exec($c); }``), called with request input: the
-    command-runner of a small web shell, one call away from the request."""
+def _exec_wrappers(ctx: Ctx) -> list[bytes]:
+    """The script's own functions that run their first parameter as a shell command
+    (``function run($c) { return shell_exec($c); }``), at most 10."""
+    cached: list[bytes] | None = ctx.cache.get("exec-wrappers")
+    if cached is not None:
+        return cached
     code = ctx.code
     wrappers: list[bytes] = []
     for start, args in calls_to(ctx, EXEC_NAMES_B, 200):  # the calls other rules looked up
@@ -332,21 +334,79 @@ def _exec_wrapper(ctx: Ctx, rule: Rule) -> Hit | None:
             wrappers.append(d.group(1))
             if len(wrappers) >= 10:
                 break
+    ctx.cache["exec-wrappers"] = wrappers
+    return wrappers
+
+
+def _wrapper_calls(ctx: Ctx, name: bytes) -> Iterator[tuple[int, bytes]]:
+    """Where the script calls its function ``name`` (not the definition), with the first
+    argument's text."""
+    code = ctx.code
+    calls = re.compile(re.escape(name) + rb"(?=\s*\(([^;]{0,200}))")
+    for c in itertools.islice(calls.finditer(code), 200):
+        pos = c.start()
+        if pos and code[pos - 1] in NOT_CALL_BEFORE:
+            continue  # a method, a longer name
+        if code[max(0, pos - 12) : pos].rstrip().endswith(b"function"):
+            continue  # the definition
+        yield pos, first_arg(c.group(1))
+
+
+@feature("exec_wrapper")
+def _exec_wrapper(ctx: Ctx, rule: Rule) -> Hit | None:
+    """A function of the script's own that runs its first parameter as a shell command
+    (``function run($c) { return shell_exec($c); }``), called with request input: the
+    command-runner of a small web shell, one call away from the request."""
+    wrappers = _exec_wrappers(ctx)
     if not wrappers:
         return None
     req = taint(ctx)[0]
     for name in wrappers:
-        calls = re.compile(re.escape(name) + rb"(?=\s*\(([^;]{0,200}))")
-        for c in itertools.islice(calls.finditer(code), 200):
-            pos = c.start()
-            if pos and code[pos - 1] in NOT_CALL_BEFORE:
-                continue  # a method, a longer name
-            if code[max(0, pos - 12) : pos].rstrip().endswith(b"function"):
-                continue  # the definition
-            args = first_arg(c.group(1))
+        for pos, args in _wrapper_calls(ctx, name):
             if REQ_RE.search(args) or set(VAR.findall(args)) & req:
                 return Hit(ctx.line_of_code(pos), ctx.excerpt_code(pos, pos + 80))
     return None
+
+
+@feature("exec_wrapper_used")
+def _exec_wrapper_used(ctx: Ctx, rule: Rule) -> Hit | None:
+    """A function of the script's own that runs its parameter as a shell command, called in
+    a script that reads request input with a variable that is never set (register_globals
+    fills it from the request) or that names a file the script writes (posted source compiled
+    and run). Suspicious alone; malicious in a small file that does little else. A helper
+    run with literals or configured values is not counted."""
+    if not has_request_words(ctx):
+        return None
+    code = ctx.code
+    written: set[bytes] | None = None
+    for name in _exec_wrappers(ctx):
+        for pos, args in _wrapper_calls(ctx, name):
+            for var in VAR.findall(interpolated(ctx, args))[:6]:
+                if written is None:  # variables in the paths of the files the script writes
+                    written = set()
+                    for _s, wargs in calls_to(ctx, (b"file_put_contents", b"fopen"), 50):
+                        written.update(VAR.findall(interpolated(ctx, first_arg(wargs))))
+                if var in written:
+                    return Hit(ctx.line_of_code(pos), ctx.excerpt_code(pos, pos + 80))
+                # never set (register_globals fills it), in a call outside any function
+                v = re.escape(var)
+                assigned = re.search(
+                    rb"\$" + v + rb"\s*(?:\[[^\]\n]{0,40}\]\s*)*[.]?=(?![=>])", code
+                )
+                if assigned is None and not _inside_function(code, pos):
+                    return Hit(ctx.line_of_code(pos), ctx.excerpt_code(pos, pos + 80))
+    return None
+
+
+def _inside_function(code: bytes, pos: int) -> bool:
+    """Whether ``pos`` is inside the body of the last function defined before it."""
+    d = code.rfind(b"function", 0, pos)
+    if d < 0:
+        return False
+    opening = code.find(b"{", d, pos)
+    if opening < 0:
+        return False
+    return code.count(b"{", opening, pos) > code.count(b"}", opening, pos)
 
 
 _WRAPPER_PREFIX = (b"compress.zlib://", b"php://filter", b"glob://", b"zip://", b"phar://")

@@ -146,7 +146,7 @@ class _Table:
 def _host_port(where: str, text: str) -> tuple[str, int]:
     host, sep, port = text.rpartition(":")
     host = host.strip("[]")
-    if not sep or not host or not port.isdigit() or not 1 <= int(port) <= 65535:
+    if not sep or not host or not port.isdecimal() or not 1 <= int(port) <= 65535:
         raise ConfigError(f"{where}: expected host:port (e.g. 127.0.0.1:25), got {text!r}")
     return host, int(port)
 

@@ -95,7 +95,7 @@ def parse_line(line: str, utc_offset: int = 0) -> MailLogged | None:
     pid = None
     if line[i : i + 1] == "[":  # +pid
         end = line.find("] ", i)
-        if end < 0 or not line[i + 1 : end].isdigit():
+        if end < 0 or not line[i + 1 : end].isdecimal():
             raise MalformedLine("bad [pid]")
         pid = int(line[i + 1 : end])
         i = end + 2
@@ -163,7 +163,7 @@ def _arrival(body: str, wall: float, pid: int | None, qid: str) -> MailLogged:
         elif key == "P=":
             protocol = tok[2:]
         elif key == "S=":
-            if tok[2:].isdigit():
+            if tok[2:].isdecimal():
                 size = int(tok[2:])
         elif key == "A=":
             authenticator, _, auth = tok[2:].partition(":")
@@ -220,7 +220,7 @@ def _arguments(text: str, wall: float, pid: int | None) -> MailLogged:
         start = at + 1
         num_at = text.rfind(" ", 0, at)
         count = text[num_at + 1 : at]
-        if num_at < 0 or not count.isdigit():
+        if num_at < 0 or not count.isdecimal():
             continue
         args = _split_args(text[at + 6 :])
         if args is not None and len(args) == int(count):

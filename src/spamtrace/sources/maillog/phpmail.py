@@ -70,7 +70,7 @@ def parse_line(line: str, year: int = 1970, utc_offset: int = 0) -> MailLogged |
     end = rest.find("]: To: ")
     while end >= 0:
         path, _, number = rest[:end].rpartition(":")
-        if path and number.isdigit():
+        if path and number.isdecimal():
             break
         end = rest.find("]: To: ", end + 1)
     else:
@@ -87,7 +87,7 @@ def parse_line(line: str, year: int = 1970, utc_offset: int = 0) -> MailLogged |
         x = headers.find(_XHEADER)
         if x >= 0:
             value = headers[x + len(_XHEADER) :].partition(":")[0]
-            uid = int(value) if value.isdigit() else None
+            uid = int(value) if value.isdecimal() else None
     return MailLogged(
         wall, MTA, MailAction.SCRIPT_CALL, uid=uid,
         recipients=tuple(recipients[:MAX_RECIPIENTS]), nrcpt=len(recipients),

@@ -47,7 +47,7 @@ def _stamp(line: str, year: int, utc_offset: int) -> tuple[float, int]:
         frac = 0.0
         if tail.startswith("."):
             j = 1
-            while j < len(tail) and tail[j].isdigit():
+            while j < len(tail) and tail[j].isdecimal():
                 j += 1
             frac = float("0" + tail[:j])
             tail = tail[j:]
@@ -77,7 +77,7 @@ def parse_line(line: str, year: int = 1970, utc_offset: int = 0) -> MailLogged |
         return None
     bracket = tag.find("[")
     pid = None
-    if bracket > 0 and tag.endswith("]") and tag[bracket + 1 : -1].isdigit():
+    if bracket > 0 and tag.endswith("]") and tag[bracket + 1 : -1].isdecimal():
         pid = int(tag[bracket + 1 : -1])
         tag = tag[:bracket]
     daemon = tag[tag.rfind("/") + 1 :]
@@ -102,7 +102,7 @@ def parse_line(line: str, year: int = 1970, utc_offset: int = 0) -> MailLogged |
             return None
         uid_text, _, rest = text[4:].partition(" ")
         user = rest[6:-1] if rest.startswith("from=<") and rest.endswith(">") else None
-        uid = int(uid_text) if uid_text.isdigit() else None
+        uid = int(uid_text) if uid_text.isdecimal() else None
         return MailLogged(wall, MTA, MailAction.SUBMITTED, qid, pid, user=user, uid=uid)
     if text.startswith("client="):
         return _client(text, wall, pid, qid)
@@ -121,10 +121,10 @@ def _queued(text: str, wall: float, pid: int | None, qid: str) -> MailLogged:
     size = nrcpt = None
     for part in text[end + 3 :].split(", "):
         if part.startswith("size="):
-            size = int(part[5:]) if part[5:].isdigit() else None
+            size = int(part[5:]) if part[5:].isdecimal() else None
         elif part.startswith("nrcpt="):
             count = part[6:].partition(" ")[0]
-            nrcpt = int(count) if count.isdigit() else None
+            nrcpt = int(count) if count.isdecimal() else None
     return MailLogged(wall, MTA, MailAction.ARRIVAL, qid, pid, sender, size=size, nrcpt=nrcpt)
 
 

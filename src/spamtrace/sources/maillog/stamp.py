@@ -96,7 +96,7 @@ def offset_seconds(text: str) -> int | None:
     if text in ("Z", "UTC", "GMT"):
         return 0
     body = text[1:].replace(":", "")
-    if len(text) < 5 or text[0] not in "+-" or len(body) != 4 or not body.isdigit():
+    if len(text) < 5 or text[0] not in "+-" or len(body) != 4 or not body.isdecimal():
         return None
     value = int(body[:2]) * 3600 + int(body[2:]) * 60
     return -value if text[0] == "-" else value

@@ -242,7 +242,7 @@ def rotated_paths(path: str, since: float | None) -> list[str]:
         if not name.startswith(base) or name == base:
             continue
         rest = name[len(base) :].removesuffix(".gz")
-        if not (rest[:1] in (".", "-") and rest[1:].isdigit()):
+        if not (rest[:1] in (".", "-") and rest[1:].isdecimal()):
             continue
         full = os.path.join(folder, name)
         try:
