@@ -20,6 +20,7 @@ it; the subscriber stores it and posts it on the engine's bus.
 
 from __future__ import annotations
 
+import os
 import queue
 import threading
 import time
@@ -102,6 +103,20 @@ class Responder:
         self._lock = threading.Lock()
         self._fast = _Worker("spamtrace-respond", self._run_one)
         self._slow = _Worker("spamtrace-quarantine", self._run_one)
+
+    def reconfigure(self, cfg: Config, mta: MtaIdentity) -> None:
+        """Take a new config (mode, [responses]); decisions already made stay made."""
+        self.cfg = cfg
+        self.rules = ResponseRules.from_config(
+            cfg, mta_uids=mta.uids, mta_users=mta.users, mta_exes=mta.exes
+        )
+        if self._signaller is not None:
+            self._signaller.rules = self.rules
+        if self._quarantine is not None and self._quarantine.directory != os.path.normpath(
+            cfg.responses.quarantine_dir
+        ):
+            self._quarantine = None  # made again for the new folder
+        # the block set's ports and NFLOG group change with a restart, as the engine's do
 
     @property
     def enforcing(self) -> bool:

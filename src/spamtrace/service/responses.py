@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import sys
 import threading
 from typing import TYPE_CHECKING
 
@@ -25,6 +26,7 @@ from spamtrace.service.bus import (
     ActionRecord,
     ActionRecorded,
     AttemptRecorded,
+    ConfigReloaded,
     EngineStarted,
     EngineStopping,
     IncidentUpdated,
@@ -69,8 +71,6 @@ class ResponsesSubscriber:
         #: what went wrong while preparing (shown by the caller)
         self.notes = self.responder.prepare()
         if self.responder.enforcing:
-            import sys
-
             # the loop makes dozens of system calls per event, each giving up the GIL; with
             # the scanner's thread busy, getting it back waits a switch interval each time
             # (5 ms by default: a first connect was handled up to a second late). 0.5 ms keeps
@@ -95,9 +95,20 @@ class ResponsesSubscriber:
             # before this message, keep theirs)
             with contextlib.suppress(OSError):
                 os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), LOOP_NICE)
+        elif isinstance(message, ConfigReloaded) and message.ok:
+            self.reload(message.config)
         elif isinstance(message, EngineStopping):
             self.responder.close(FINISH_TIMEOUT)
             self.engine.flush_posted()
+
+    def reload(self, cfg: Config) -> None:
+        """A new config (the daemon's SIGHUP): mode and [responses] apply from the next
+        decision; switching to enforce prepares the block set at once."""
+        was = self.responder.enforcing
+        self.responder.reconfigure(cfg, self.engine.mta)
+        if self.responder.enforcing and not was:
+            self.notes += self.responder.prepare()
+            sys.setswitchinterval(SWITCH_INTERVAL)
 
     def _released(self, since: float) -> frozenset[int]:
         """The uids `spamtrace release` undid since ``since`` (asked only when a block or

@@ -346,3 +346,28 @@ def test_the_subscriber_decides_on_attempts_and_posts_every_action() -> None:
         "action": "block-uid", "status": "done", "undo": "spamtrace release 1001",
     }  # fmt: skip
     assert shown["at"].endswith("Z") and "uid 1001" in shown["detail"]
+
+
+def test_a_reload_switches_observe_to_enforce_for_the_next_decisions() -> None:
+    from spamtrace.service.bus import AttemptRecorded, ConfigReloaded
+    from spamtrace.service.responses import ResponsesSubscriber
+    from spamtrace.sinks.records import event_record, incident_record
+
+    engine = FakeEngine()
+    blocker = FakeBlocker()
+    responder = Responder(cfg(), MTA, blocker=blocker)  # type: ignore[arg-type]
+    sub = ResponsesSubscriber(engine, cfg(), responder)  # type: ignore[arg-type]
+    t = IncidentTracker()
+    a1 = attempt(100.0)
+    i1 = t.add(a1).incident
+    sub.handle(AttemptRecorded(a1, event_record(a1, i1.id), incident_record(i1, a1), True))
+    sub.handle(ConfigReloaded(True, None, cfg(mode="enforce"), (), 101.0))
+    assert blocker.prepared  # the switch to enforce made the set and chain at once
+    a2 = attempt(2000.0, process=proc(scripts=("/home/u/y.php",)))
+    i2 = t.add(a2).incident
+    sub.handle(AttemptRecorded(a2, event_record(a2, i2.id), incident_record(i2, a2), True))
+    sub.responder.close(5.0)
+    sys.setswitchinterval(0.005)
+    statuses = [(m.incident_id, m.action.status) for m in engine.posted if hasattr(m, "action")]
+    assert statuses == [(i1.id, "would"), (i2.id, "done")]
+    assert blocker.blocked == [(1001, 3600)]
