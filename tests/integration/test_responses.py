@@ -423,3 +423,29 @@ def test_a_full_or_read_only_quarantine_fails_and_loses_nothing(
             assert os.listdir(mnt / "q") == []  # the partial copy was removed
     finally:
         subprocess.run(["umount", "-l", str(mnt)], check=False)
+
+
+def test_a_full_quarantine_is_a_failed_action_with_the_reason(server_world: World) -> None:
+    """Through the engine: the failure is recorded and shown, the script stays in place."""
+    world = server_world
+    mnt = world.tmp / "qfull"
+    mnt.mkdir()
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k,mode=0700", "tmpfs", str(mnt)],
+                   check=True)  # fmt: skip
+    try:
+        with contextlib.suppress(OSError), open(mnt / "filler", "wb") as fh:
+            while True:
+                fh.write(b"x" * 4096)
+                fh.flush()
+        php = world.install_payload("wp-cache.php")
+        body = php.read_bytes()
+        with watching(world, "enforce", quarantine_dir=str(mnt / "q")) as w:
+            proc = world.spawn_as_user(["php", php.name, world.mx_ip, "25", "20", "0.05"])
+            failed = w.wait_action("quarantine")
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)
+        assert failed["status"] == "failed" and "full" in failed["detail"], failed
+        assert failed["undo"] is None
+        assert php.read_bytes() == body
+    finally:
+        subprocess.run(["umount", "-l", str(mnt)], check=False)

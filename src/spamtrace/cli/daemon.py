@@ -23,6 +23,8 @@ def register(sub: Any) -> None:
     d = sub.add_parser(
         "daemon",
         help="run the watcher as a service (what spamtrace.service starts; root)",
+        epilog="exit codes: 0 stopped cleanly (whatever it saw), 2 usage or config error, or "
+        "another watcher holds the store, 3 runtime failure",
     )
     add_engine_arguments(d)
     d.add_argument(
@@ -36,7 +38,12 @@ def register(sub: Any) -> None:
     )
     d.set_defaults(handler=_daemon)
 
-    s = sub.add_parser("status", help="ask the running daemon how it is doing")
+    s = sub.add_parser(
+        "status",
+        help="ask the running daemon how it is doing",
+        epilog="exit codes: 0 the daemon answered, 2 usage or config error (the daemon is "
+        "still asked), 3 runtime failure: no daemon is running",
+    )
     s.add_argument("--json", action="store_true", help="machine-readable output")
     s.add_argument(
         "--socket", metavar="PATH", help="control socket (default: config daemon.socket)"
