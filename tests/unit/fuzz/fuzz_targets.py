@@ -1,0 +1,119 @@
+"""Fuzz targets: one function per parser that reads what an attacker or a broken host shapes.
+
+Each target takes arbitrary bytes and returns normally, or raises the parser's *documented*
+rejection, which it swallows here; anything else escaping is a crash. The unit tests
+(``test_fuzz_*.py``, hypothesis) and ``bench/fuzz_bench.py`` (a long random run) share them.
+The mail-log parsers are fuzzed beside them (``tests/unit/mail/test_mail_fuzz.py``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable
+
+from spamtrace import config
+from spamtrace.audit import firewall as audit_firewall
+from spamtrace.audit import mta, php, sshd
+from spamtrace.errors import ConfigError
+from spamtrace.model import TcpState
+from spamtrace.scanner import _lexer, decode, lexer
+from spamtrace.sources import nflog, proc_connector, sockdiag, tracefs
+
+PORTS = (25, 465, 587, 2525)
+
+
+def _text(data: bytes) -> str:
+    return data.decode("utf-8", "surrogateescape")
+
+
+def tracefs_line(data: bytes) -> None:
+    with contextlib.suppress(tracefs.MalformedTraceLine):
+        tracefs.parse_trace_line(_text(data), ports=PORTS)
+
+
+def sockdiag_messages(data: bytes) -> None:
+    with contextlib.suppress(sockdiag.DumpDone, OSError):
+        sockdiag.parse_messages(data, PORTS, frozenset(TcpState))
+
+
+def nflog_messages(data: bytes) -> None:
+    nflog.parse_messages(data, now=0.0)
+
+
+def proc_connector_messages(data: bytes) -> None:
+    with contextlib.suppress(proc_connector.MalformedProcMessage):
+        proc_connector.parse_proc_messages(data)
+
+
+def config_file(data: bytes) -> None:
+    """Bytes as a config file: parsed, then every layer merged and checked as at load."""
+    with contextlib.suppress(ConfigError):
+        table = config.parse_toml(data, "fuzz.toml")
+        values = config._as_dict(config.Config())
+        config._merge_layer(values, {}, table, "fuzz.toml")
+        config._build(values, {})
+
+
+def sshd_config(data: bytes) -> None:
+    text = _text(data)
+    main = "/etc/ssh/sshd_config"
+    files = {main: text, "/etc/ssh/inc.conf": text[::-1]}
+    parsed = sshd.parse_sshd_config(main, files.get, lambda pattern: ["/etc/ssh/inc.conf"])
+    sshd.probe_clients(parsed)
+    sshd.plan_edits(main, parsed, {p: v.encode("utf-8", "surrogateescape") for p, v in
+                                   files.items()}, "T")  # fmt: skip
+    sshd.parse_sshd_t(text)
+    sshd.parse_sshd_error(text)
+
+
+def php_ini(data: bytes) -> None:
+    text = _text(data)
+    php.parse_ini(text)
+    php.parse_passwd(text)
+
+
+def exim_config(data: bytes) -> None:
+    text = _text(data)
+    mta.parse_key_values(text)
+    for section in mta.exim_sections(text).values():
+        mta.exim_blocks(section)
+
+
+def nft_json(data: bytes) -> None:
+    with contextlib.suppress(audit_firewall.ParseError):
+        audit_firewall.nft_restrictions(_text(data), PORTS)
+    audit_firewall.nft_has_table(_text(data), "inet", "spamtrace")
+
+
+def iptables_save(data: bytes) -> None:
+    text = _text(data)
+    audit_firewall.ipt_restrictions(text, ipv6=False)
+    audit_firewall.parse_csf_conf(text)
+
+
+def php_lexer(data: bytes) -> None:
+    """The compiled lexer and its Python twin agree, and neither crashes."""
+    lexer.lex(data)
+    for pos in (0, 1, len(data) // 2):
+        assert _lexer.tail(data, pos, 0) == lexer._tail_py(data, pos, 0), pos
+    assert _lexer.names(data) == lexer._names_py(data)
+
+
+def php_decoders(data: bytes) -> None:
+    decode.peel(data, frozenset({"rot13", "strrev", "hex", "url"}))
+
+
+TARGETS: dict[str, Callable[[bytes], None]] = {
+    "tracefs-line": tracefs_line,
+    "sockdiag": sockdiag_messages,
+    "nflog": nflog_messages,
+    "proc-connector": proc_connector_messages,
+    "config": config_file,
+    "sshd-config": sshd_config,
+    "php-ini": php_ini,
+    "exim-config": exim_config,
+    "nft-json": nft_json,
+    "iptables-save": iptables_save,
+    "php-lexer": php_lexer,
+    "php-decoders": php_decoders,
+}
