@@ -72,6 +72,8 @@ class MailMessage:
     deferred: int = 0
     bounced: int = 0
     final_count: bool = False  # the MTA logged the recipient count: deliveries add none
+    #: its sender's totals once counted (its delivery lines add to them without a look-up)
+    totals: SenderTotals | None = field(default=None, repr=False, compare=False)
 
     @property
     def local(self) -> bool:
@@ -228,7 +230,7 @@ class MailLedger:
         new = rcpt is not None and rcpt not in msg.addresses
         if new and rcpt is not None:
             msg.addresses.add(rcpt)
-        totals = self.senders.get(sender_key(msg))
+        totals = msg.totals
         if action is _DELIVERY:
             msg.delivered += 1
         elif action is _DEFER:
@@ -370,6 +372,7 @@ class MailLedger:
             if kind == "auth":
                 totals.user, totals.uid = None, None
             self.senders[key] = totals
+        msg.totals = totals
         totals.messages += 1
         totals.recipients += msg.recipients
         totals.size += msg.size or 0

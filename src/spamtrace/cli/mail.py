@@ -17,11 +17,14 @@ when an incident was opened, 0 otherwise; 2 usage/config, 3 when no log could be
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import json
 import os
 import shutil
 import subprocess
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
@@ -149,8 +152,9 @@ def collect(
         owner_of_path=lambda path: getattr(resolver.for_path(path), "name", None),
     )
     add = ledger.add
-    for ev in merged(readers):
-        add(ev)
+    with _fewer_collections():
+        for ev in merged(readers):
+            add(ev)
     incidents = [i for i in policy.all_incidents() if since is None or i.last_seen >= since]
     report = MailReport(since, [r.counts for r in readers], ledger, incidents, thresholds)
     for totals in ledger.senders.values():
@@ -169,6 +173,19 @@ def collect(
         if counts.long_lines:
             report.notes.append(f"{counts.path}: {counts.long_lines} over-long line(s) cut")
     return report
+
+
+@contextlib.contextmanager
+def _fewer_collections(young: int = 100_000) -> Iterator[None]:
+    """Run the garbage collector's young generation every ``young`` allocations, not 700:
+    reading a log keeps some 100,000s of objects alive (open messages, windows) and the
+    default thresholds spend a fifth of the time walking them. Cycles are still collected."""
+    before = gc.get_threshold()
+    gc.set_threshold(young, *before[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
 
 
 def check_section(cfg: Config) -> dict[str, Any] | None:

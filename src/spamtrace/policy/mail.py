@@ -27,6 +27,7 @@ replay (:func:`spamtrace.policy.incidents.incident_id`).
 
 from __future__ import annotations
 
+import functools
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -130,10 +131,14 @@ class _Window:
     last_seen: float = 0.0
 
     def expire(self, before: float) -> None:
-        while self.messages and self.messages[0][0] < before:
-            self.recipients_sum -= self.messages.popleft()[1]
-        _drop(self.addresses, self.address_counts, before, None)
-        _drop(self.ips, self.ip_counts, before, self.net_counts)
+        # called for every message and recipient: most of the time nothing has expired
+        messages = self.messages
+        while messages and messages[0][0] < before:
+            self.recipients_sum -= messages.popleft()[1]
+        if self.addresses and self.addresses[0][0] < before:
+            _drop(self.addresses, self.address_counts, before, None)
+        if self.ips and self.ips[0][0] < before:
+            _drop(self.ips, self.ip_counts, before, self.net_counts)
 
 
 def _drop(
@@ -376,6 +381,7 @@ class MailPolicy:
         return [*self.closed, *self.open_incidents()]
 
 
+@functools.lru_cache(maxsize=16)
 def _span(seconds: int) -> str:
     if seconds % 3600 == 0:
         hours = seconds // 3600

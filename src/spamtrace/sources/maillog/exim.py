@@ -103,38 +103,48 @@ def parse_line(line: str, utc_offset: int = 0) -> MailLogged | None:
 
 
 def _body(line: str, i: int, wall: float, pid: int | None) -> MailLogged | None:
-    """The line after its time stamp (and pid), from index ``i``."""
+    """The line after its time stamp (and pid), from index ``i``.
+
+    Most lines of a log are deliveries and ``Completed`` lines: they are read in place (no
+    copy of the rest of the line), the message id checked without a call."""
     if line.startswith("cwd=", i):
         return _arguments(line[i + 4 :], wall, pid)
     sp = line.find(" ", i)
-    if sp < 0 or not is_message_id(line[i:sp]):
+    n = sp - i  # is_message_id, inline
+    if not (
+        (n == 16 and line[i + 6] == "-" and line[i + 13] == "-")
+        or (n == 23 and line[i + 6] == "-" and line[i + 18] == "-")
+    ):
         return None
     qid = line[i:sp]
     op = line[sp + 1 : sp + 4]
-    body = line[sp + 4 :]
-    if op == "<= ":
-        return _arrival(body, wall, pid, qid)
     if op == "=> " or op == "-> ":
-        return _per_recipient(wall, _DELIVERY, qid, pid, _recipient(body), None)
+        return _per_recipient(wall, _DELIVERY, qid, pid, _recipient(line, sp + 4), None)
+    if op == "<= ":
+        return _arrival(line[sp + 4 :], wall, pid, qid)
     if op == "== ":
-        return _per_recipient(wall, _DEFER, qid, pid, _recipient(body), None)
+        return _per_recipient(wall, _DEFER, qid, pid, _recipient(line, sp + 4), None)
     if op == "** ":
-        reason = body.partition(": ")[2] or None
-        return _per_recipient(wall, _BOUNCE, qid, pid, _recipient(body), reason)
+        reason = line[sp + 4 :].partition(": ")[2] or None
+        return _per_recipient(wall, _BOUNCE, qid, pid, _recipient(line, sp + 4), reason)
     if line.endswith(" Completed", sp):
         return _per_recipient(wall, _COMPLETED, qid, pid, None, None)
     return None
 
 
-def _recipient(body: str) -> str | None:
-    """The address of a delivery line: the original ``<address>`` when Exim gives one."""
-    first, _, rest = body.partition(" ")
-    if rest.startswith("<"):
-        end = rest.find(">")
-        if end > 1:
-            return rest[1:end]
-    first = first.rstrip(":")
-    return first or None
+def _recipient(line: str, start: int) -> str | None:
+    """The address of a delivery line whose address starts at ``start``: the original
+    ``<address>`` after it when Exim gives one."""
+    sp = line.find(" ", start)
+    if sp < 0:
+        first = line[start:]
+    else:
+        if line.startswith("<", sp + 1):
+            end = line.find(">", sp + 1)
+            if end > sp + 2:
+                return line[sp + 2 : end]
+        first = line[start:sp]
+    return first.rstrip(":") or None
 
 
 def _arrival(body: str, wall: float, pid: int | None, qid: str) -> MailLogged:
