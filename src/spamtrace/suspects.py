@@ -96,10 +96,18 @@ def scan_for_suspects(
     try:
         from spamtrace.scanner import rank_files
 
-        reports = rank_files(readable, limit=limit, time_budget=budget, cfg=cfg)
+        stats: dict[str, int] = {}
+        reports = rank_files(readable, limit=limit, time_budget=budget, cfg=cfg, stats=stats)
     except Exception as exc:  # the scanner must never take the report down with it
         notes.append(f"scan of {', '.join(readable)} failed: {type(exc).__name__}: {exc}")
         return None, notes
+    if stats.get("not_scanned"):
+        notes.append(
+            f"not scanned: {stats['not_scanned']} file(s) of the folder (the scan budget of "
+            f"{budget:g}s or 200 files ran out)"
+        )
+    if stats.get("cut_short"):
+        notes.append(f"cut short: {stats['cut_short']} file(s) analysed in part (time limit)")
     return [suspect_json(r) for r in reports], notes
 
 

@@ -418,13 +418,23 @@ def rank_files(
     time_budget: float = 2.0,
     cfg: config.ScanSection | None = None,
     clock: Callable[[], float] = time.monotonic,
+    stats: dict[str, int] | None = None,
 ) -> list[FileReport]:
     """Scan files and folders (folders one level deep, at most 200 files, ``time_budget``
     seconds in all) and return the most suspicious first (verdict, then score); only files
-    that scored anything are returned, at most ``limit``. Runs in this process (no worker
-    processes, no signals: safe from a thread; concurrent callers are serialized)."""
+    that scored anything are returned, at most ``limit``, and the files named in ``paths``
+    that could not be analysed whole. Runs in this process (no worker processes, no
+    signals: safe from a thread; concurrent callers are serialized).
+
+    The files named in ``paths`` (the running scripts) are scanned first and always, even
+    once the budget is spent; a file of a folder has at most a quarter of the budget, so a
+    few padded decoys cannot use it all. ``stats`` (if given) is filled with ``scanned``,
+    ``not_scanned`` (folder files left when the budget or the 200 files ran out) and
+    ``cut_short``."""
     with _RANK_LOCK:
-        return _rank_files(paths, limit=limit, time_budget=time_budget, cfg=cfg, clock=clock)
+        return _rank_files(
+            paths, limit=limit, time_budget=time_budget, cfg=cfg, clock=clock, stats=stats
+        )
 
 
 def _rank_files(
@@ -434,6 +444,7 @@ def _rank_files(
     time_budget: float,
     cfg: config.ScanSection | None,
     clock: Callable[[], float],
+    stats: dict[str, int] | None = None,
 ) -> list[FileReport]:
     from spamtrace.scanner.walk import walk
 
@@ -446,19 +457,32 @@ def _rank_files(
     user = _user_rules(cfg.yara_rules) if cfg is not None and cfg.yara_rules else None
     reports: list[FileReport] = []
     seen: set[str] = set()
-    count = 0
+    count = not_scanned = cut_short = 0
+    named = {p for p in paths if os.path.isfile(p)}
+    named |= {os.path.realpath(p) for p in named}
+    per_folder_file = max(0.05, time_budget / 4)
     for item in walk(list(paths), max_depth=0):
-        if clock() > end or count >= 200:
-            break
         if item.skipped or item.path in seen:
+            continue
+        script = item.path in named
+        if not script and (clock() > end or count >= 200):
+            not_scanned += 1  # counted, and said by the caller
             continue
         seen.add(item.path)
         count += 1
         remaining = max(0.05, end - clock())
-        file_limits = replace(limits, file_timeout=min(limits.file_timeout, remaining))
-        report = scan_file(item.path, file_limits, rules, yara, clock=clock, user=user)
-        if report.score > 0:
+        if script:  # the running script: scanned first and always, with a second at least
+            budget = min(limits.file_timeout, max(remaining, 1.0))
+        else:
+            budget = min(limits.file_timeout, remaining, per_folder_file)
+        report = scan_file(
+            item.path, replace(limits, file_timeout=budget), rules, yara, clock=clock, user=user
+        )
+        cut_short += report.incomplete or report.verdict is ScanVerdict.SKIPPED
+        if report.score > 0 or (script and report.verdict is ScanVerdict.SKIPPED):
             reports.append(report)
+    if stats is not None:
+        stats.update(scanned=count, not_scanned=not_scanned, cut_short=cut_short)
     reports.sort(key=lambda r: (-r.verdict.rank, -r.score, r.path))
     return reports[:limit]
 

@@ -160,3 +160,39 @@ def test_emoji_codes_in_names_print_as_typed(
     out = capsys.readouterr().out
     assert ":smile:.php" in out
     assert "\N{SMILING FACE WITH SMILING EYES}" not in out and "😄" not in out
+
+
+def test_decoys_do_not_hide_the_running_script(tmp_path: Path) -> None:
+    from spamtrace.scanner import rank_files
+
+    site = tmp_path / "site"
+    site.mkdir()
+    for name in ("a-decoy.php", "b-decoy.php", "c-decoy.php"):
+        (site / name).write_bytes(b"<?php\n" + _padding(50_000))
+    script = site / "z-mailer.php"
+    script.write_bytes(b"<?php\n" + MAILER)
+    looks = iter(range(1_000_000))
+
+    def clock() -> float:
+        return next(looks) / 100  # a hundredth of a second per look at the clock
+
+    stats: dict[str, int] = {}
+    ranked = rank_files([str(script), str(site)], time_budget=0.3, clock=clock, stats=stats)
+    # the script (named first) is scanned first, the decoys after it within what is left
+    assert ranked and Path(ranked[0].path).name == "z-mailer.php"
+    assert ranked[0].verdict.value == "malicious"
+    # every file of the folder is scanned or counted as not scanned; none vanishes
+    assert stats["scanned"] + stats["not_scanned"] == 4
+    assert stats["not_scanned"] + stats["cut_short"] >= 1  # 0.3 s do not cover three decoys
+
+
+def test_the_named_script_is_scanned_even_with_no_budget_left(tmp_path: Path) -> None:
+    from spamtrace.scanner import rank_files
+
+    script = tmp_path / "mailer.php"
+    script.write_bytes(b"<?php\n" + MAILER)
+    ticks = iter(float(i) for i in range(100_000))
+    stats: dict[str, int] = {}
+    ranked = rank_files([str(script)], time_budget=0.0, clock=lambda: next(ticks), stats=stats)
+    assert [Path(r.path).name for r in ranked] == ["mailer.php"]
+    assert stats["scanned"] == 1
