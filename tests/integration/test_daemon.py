@@ -223,10 +223,18 @@ def test_boot_unit_restores_only_the_confirmed_firewall(tmp_path: Path) -> None:
         conf.write_text("[firewall]\n")
         r = fw("apply", "--timeout", "600")
         assert r.returncode == 0 and "rolls back" in r.stdout, r.stderr
+        rollback_pid = int(json.loads((state / "pending.json").read_text())["pid"])
         assert "65534" not in table()
         run([*prefix, "nft", "flush", "ruleset"])
         assert boot().returncode == 0
         assert table() == confirmed  # never the unconfirmed one
+        # ... and the trial's rollback process (still here: no real reboot) was stopped
+        deadline = time.monotonic() + 10
+        while os.path.exists(f"/proc/{rollback_pid}") and time.monotonic() < deadline:
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(rollback_pid, os.WNOHANG)
+            time.sleep(0.1)
+        assert not os.path.exists(f"/proc/{rollback_pid}")
         # `firewall remove` forgets the confirmed policy: the next boot loads nothing
         assert fw("remove").returncode == 0
         r = boot()

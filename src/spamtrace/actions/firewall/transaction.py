@@ -361,9 +361,8 @@ def load_confirmed(state: Path, backend_of: Callable[[str], Backend]) -> dict[st
     A pending (unconfirmed) apply is dropped: its rollback process did not survive the
     reboot, and its rules are not loaded."""
     with locked(state):
-        pending = read_json(state / PENDING)
+        pending = cancel_pending(state)  # its rollback process, if it still runs, is stopped
         if pending is not None:
-            (state / PENDING).unlink(missing_ok=True)
             Path(pending.get("snapshot", "/nonexistent")).unlink(missing_ok=True)
         policy = confirmed_policy(state)
         if policy is None:
