@@ -195,6 +195,8 @@ def run(args: argparse.Namespace, cfg: config_mod.Config) -> int:
                 walk_skipped.append(
                     FileReport(item.path, ScanVerdict.SKIPPED, 0, (), 0, reason=item.skipped)
                 )
+                if item.skipped.startswith("cannot"):  # a folder or file it could not reach
+                    extra["not_examined"] += 1
                 continue
             totals["files"] += 1
             totals["bytes"] += item.size

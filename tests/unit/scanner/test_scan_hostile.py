@@ -196,3 +196,25 @@ def test_the_named_script_is_scanned_even_with_no_budget_left(tmp_path: Path) ->
     ranked = rank_files([str(script)], time_budget=0.0, clock=lambda: next(ticks), stats=stats)
     assert [Path(r.path).name for r in ranked] == ["mailer.php"]
     assert stats["scanned"] == 1
+
+
+def test_paths_longer_than_path_max_are_listed_and_not_clean(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "index.php").write_text("<?php echo 1;\n")
+    fd = os.open(site, os.O_RDONLY)
+    try:
+        for _ in range(25):  # 25 x 201 bytes: past PATH_MAX (4096)
+            os.mkdir("d" * 200, dir_fd=fd)
+            nxt = os.open("d" * 200, os.O_RDONLY, dir_fd=fd)
+            os.close(fd)
+            fd = nxt
+    finally:
+        os.close(fd)
+    rc, doc = _run_json(capsys, "--jobs", "1", str(site))
+    reasons = [f["reason"] for f in doc["files"] if f["verdict"] == "skipped"]
+    assert reasons == ["cannot stat: File name too long"]
+    assert doc["summary"]["not_examined"] == 1
+    assert rc == 1  # a folder it could not enter may hold the mailer
