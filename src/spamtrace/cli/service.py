@@ -10,6 +10,7 @@ systemd it says what it wrote and how to start the daemon otherwise.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import subprocess
 import sys
@@ -23,6 +24,9 @@ if TYPE_CHECKING:
     from spamtrace.config import Config
 
 UNITS = ("spamtrace.service", "spamtrace-firewall.service")
+#: drop-ins of spamtrace.service, written when the config asks the daemon to change the host
+DROPIN_DIR = "spamtrace.service.d"
+DROPINS = {"enforce.conf": "50-spamtrace-enforce.conf", "suspend.conf": "51-spamtrace-suspend.conf"}
 DEFAULT_UNIT_DIR = "/etc/systemd/system"
 #: the first line of every unit we write; `uninstall` removes only files that start with it
 MARKER = "# spamtrace: installed by `spamtrace service install`"
@@ -65,6 +69,50 @@ def render_unit(name: str, spamtrace: str | None = None) -> str:
     return text.replace("@SPAMTRACE@", spamtrace or executable())
 
 
+def dropins_for(cfg: Config) -> list[str]:
+    """The drop-ins (package data names) that ``cfg`` needs: the base unit is hardened for
+    observing; enforce mode's quarantine writes under /home, a suspend command writes the
+    panel's files."""
+    if cfg.mode != "enforce":
+        return []
+    out = ["enforce.conf"]
+    if cfg.responses.suspend:
+        out.append("suspend.conf")
+    return out
+
+
+def _write(path: Path, text: str) -> None:
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(text)
+    os.chmod(tmp, 0o644)
+    os.replace(tmp, path)
+
+
+def _sync_dropins(folder: Path, cfg: Config) -> tuple[list[str], list[str]]:
+    """Write the drop-ins ``cfg`` needs and remove ours that it no longer needs."""
+    wanted = dropins_for(cfg)
+    written, removed = [], []
+    for data_name, file_name in DROPINS.items():
+        path = folder / DROPIN_DIR / file_name
+        if data_name in wanted:
+            path.parent.mkdir(mode=0o755, exist_ok=True)
+            _write(path, render_unit(data_name))
+            written.append(str(path))
+        elif _is_ours(path):
+            path.unlink()
+            removed.append(str(path))
+    with contextlib.suppress(OSError):
+        (folder / DROPIN_DIR).rmdir()  # only when empty
+    return written, removed
+
+
+def _is_ours(path: Path) -> bool:
+    try:
+        return path.read_text().split("\n", 1)[0].startswith(MARKER)
+    except OSError:
+        return False
+
+
 def systemd_running() -> bool:
     """True when systemd is PID 1 here (sd_booted(3): /run/systemd/system exists)."""
     return os.path.isdir("/run/systemd/system")
@@ -100,28 +148,42 @@ def _install(args: argparse.Namespace, cfg: Config) -> int:
     written = []
     for name in UNITS:
         path = folder / name
-        tmp = path.with_name(f".{name}.tmp")
-        tmp.write_text(render_unit(name))
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
+        _write(path, render_unit(name))
         written.append(str(path))
+    dropins, dropped = _sync_dropins(folder, cfg)
+    written += dropins
     enabled = systemd_running() and args.unit_dir == DEFAULT_UNIT_DIR
     if enabled:
         _systemctl("daemon-reload")
         _systemctl("enable", "spamtrace-firewall.service")
         _systemctl("enable", "--now", "spamtrace.service")
-        lines = [f"wrote {escape(p)}" for p in written] + [
-            "enabled spamtrace-firewall.service (loads the confirmed firewall rules at boot)",
-            "enabled and started spamtrace.service: `spamtrace status` shows how it is doing",
-        ]
+        lines = (
+            [f"wrote {escape(p)}" for p in written]
+            + [f"removed {escape(p)}" for p in dropped]
+            + [
+                "enabled spamtrace-firewall.service (loads the confirmed firewall rules at boot)",
+                "enabled and started spamtrace.service: `spamtrace status` shows how it is doing",
+            ]
+        )
     else:
         why = "systemd is not running here" if not systemd_running() else "not the system folder"
-        lines = [f"wrote {escape(p)}" for p in written] + [
-            f"not enabled ({why}). To run without systemd, start `{executable()} daemon` from "
-            "your init system (it stays in the foreground and logs to stderr), and run "
-            f"`{executable()} firewall load-confirmed` at boot before the network is up.",
-        ]
-    _say(args, {"action": "install", "written": written, "enabled": enabled}, lines)
+        lines = (
+            [f"wrote {escape(p)}" for p in written]
+            + [f"removed {escape(p)}" for p in dropped]
+            + [
+                f"not enabled ({why}). To run without systemd, start `{executable()} daemon` from "
+                "your init system (it stays in the foreground and logs to stderr), and run "
+                f"`{executable()} firewall load-confirmed` at boot before the network is up.",
+            ]
+        )
+    if dropins:
+        lines.append(
+            'mode = "enforce": the drop-ins let the daemon quarantine under /home'
+            + (" and run the suspend command" if len(dropins) > 1 else "")
+            + "; run `spamtrace service install` again after changing mode or [responses]"
+        )
+    doc = {"action": "install", "written": written, "removed": dropped, "enabled": enabled}
+    _say(args, doc, lines)
     return ExitCode.CLEAN
 
 
@@ -147,6 +209,14 @@ def _uninstall(args: argparse.Namespace, cfg: Config) -> int:
     for path in ours:
         path.unlink()
         lines.append(f"removed {escape(str(path))}")
+    for file_name in DROPINS.values():
+        path = folder / DROPIN_DIR / file_name
+        if _is_ours(path):
+            path.unlink()
+            ours.append(path)
+            lines.append(f"removed {escape(str(path))}")
+    with contextlib.suppress(OSError):
+        (folder / DROPIN_DIR).rmdir()
     if disabled:
         _systemctl("daemon-reload")
         lines.append("stopped and disabled the units")

@@ -361,3 +361,45 @@ def test_daemon_and_status_are_in_help(capsys: pytest.CaptureFixture[str]) -> No
     assert "daemon" in out and "status" in out and "service" in out
     cfg = Config()
     assert cfg.daemon.socket == "/run/spamtrace/control.sock"
+
+
+def test_enforce_mode_gets_drop_ins_that_verify_and_go_away_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The base unit keeps /home read-only (observing); enforce mode's quarantine needs to
+    write there, a suspend command the panel's files: install writes drop-ins for what the
+    config asks, removes them when it no longer does, and uninstall removes them."""
+    analyze = shutil.which("systemd-analyze")
+    assert analyze, "systemd-analyze missing: scripts/test.sh installs the systemd package"
+    cfg = tmp_path / "spamtrace.toml"
+    units = tmp_path / "units"
+    units.mkdir()
+    monkeypatch.setenv("SPAMTRACE_CONFIG_DIR", str(tmp_path / "none.d"))
+    dropins = units / "spamtrace.service.d"
+
+    cfg.write_text(
+        'mode = "enforce"\n[responses]\nsuspend = true\nsuspend_command = ["/bin/true"]\n'
+    )
+    assert main(["--config", str(cfg), "service", "install", "--unit-dir", str(units)]) == 0
+    enforce = (dropins / "50-spamtrace-enforce.conf").read_text()
+    assert enforce.startswith(MARKER) and "ProtectHome=no" in enforce.splitlines()
+    assert "ProtectSystem=no" in (dropins / "51-spamtrace-suspend.conf").read_text()
+    proc = subprocess.run(
+        [analyze, "verify", str(units / "spamtrace.service")],
+        capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert proc.returncode == 0 and not proc.stderr.strip(), proc.stderr
+
+    cfg.write_text('mode = "enforce"\n')  # suspend off: its drop-in goes
+    assert main(["--config", str(cfg), "service", "install", "--unit-dir", str(units)]) == 0
+    assert sorted(p.name for p in dropins.iterdir()) == ["50-spamtrace-enforce.conf"]
+    (dropins / "90-admin.conf").write_text("[Service]\nNice=5\n")  # the admin's own: kept
+
+    cfg.write_text('mode = "observe"\n')
+    assert main(["--config", str(cfg), "service", "install", "--unit-dir", str(units)]) == 0
+    assert sorted(p.name for p in dropins.iterdir()) == ["90-admin.conf"]
+    cfg.write_text('mode = "enforce"\n')
+    assert main(["--config", str(cfg), "service", "install", "--unit-dir", str(units)]) == 0
+    assert main(["--config", str(cfg), "service", "uninstall", "--unit-dir", str(units)]) == 0
+    assert sorted(p.name for p in dropins.iterdir()) == ["90-admin.conf"]
+    assert not (units / "spamtrace.service").exists()
