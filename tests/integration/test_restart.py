@@ -107,3 +107,33 @@ def test_a_clean_stop_reports_no_gap(tmp_path: Path) -> None:
         notes = " ".join(second.status.get("notes", []))
         second.stop()
     assert "did not stop cleanly" not in notes and "took over" not in notes
+
+
+def test_a_kept_buffer_is_taken_over_by_the_next_start(world: World, tmp_path: Path) -> None:
+    """close(keep=True) (the daemon's stop) leaves the instance recording; the next source of
+    the same store reads what it recorded meanwhile and removes it."""
+    from spamtrace.sources.tracefs import TracefsSource, instance_tag
+
+    port = random.randint(30000, 39999)
+    store = str(tmp_path / "s.db")
+    gone = subprocess.Popen(["true"])  # the pid of a daemon that has stopped
+    gone.wait()
+    name = f"spamtrace-{gone.pid}-{instance_tag(store)}"
+    first = TracefsSource([port], owner=store, instance=name)
+    kept = first.path
+    first.close(keep=True)
+    assert kept.is_dir()
+    script = world.install_payload("paced-connect.py")
+    out, _ = world.spawn_as_user(
+        ["python3", script.name, world.mx_ip, str(port), "5", "0"]
+    ).communicate(timeout=60)
+    assert len(out.split()) == 5
+    second = TracefsSource([port], owner=store)
+    try:
+        (report,) = second.taken_over
+        assert report.events == 5 and report.lost == 0
+        assert [e.remote.port for e in second.read_events()] == [port] * 5
+        assert not kept.exists()
+    finally:
+        second.close()
+    assert not second.path.exists()

@@ -91,7 +91,7 @@ class TakenOver:
 
     def describe(self) -> str:
         text = (
-            f"took over the trace buffer of watcher pid {self.pid}, which died: "
+            f"took over the trace buffer of watcher pid {self.pid} (no longer running): "
             f"{self.events} connect attempt(s) it recorded while no watcher ran"
         )
         if self.lost:
