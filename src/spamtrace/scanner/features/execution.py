@@ -40,6 +40,7 @@ from spamtrace.scanner.context import (
     has_request_words,
     has_word,
     interpolated,
+    leading_words,
     string_text,
     top_args,
     var_assigns,
@@ -510,6 +511,8 @@ _CALLBACK_APIS = re.compile(
 _CALLBACK_GATE = (*CB_FIRST, *CB_SECOND, *CB_LAST)
 _CALLBACK_MORE = (b"forward_static_call", b"ob_start", b"filter_callback", b"fromcallable",
                   b"register_tick_function", b"->u")  # fmt: skip
+#: the words the callback scan looks for (in the gate scan's word set: one pass finds them)
+CALLBACK_WORDS = (*_CALLBACK_MORE, *(leading_words(_CALLBACK_APIS) or ()))
 # ArrayObject / ArrayIterator sorting with a callback: $a->uksort('assert')
 _METHOD_CALLBACK = re.compile(rb"->\s*u[ak]sort\s*\(")
 # a call on a parenthesized expression's result: (...)(...)
