@@ -545,7 +545,10 @@ def _built_name_call(ctx: Ctx, rule: Rule) -> Hit | None:
     code = ctx.code
     lx = ctx.lx
     env = fold.Env(code, lx)  # folds only the assignments of the variables read below
-    for m in bounded_finditer(_BUILT_VARCALL, code, 200):
+    # each call of a variable is one of SINK_VARCALL too: none before the first of those
+    first = first_varcall(ctx)
+    varcalls = bounded_finditer(_BUILT_VARCALL, code, 200, pos=first.start()) if first else ()
+    for m in varcalls:
         pos = m.start()
         if pos and code[pos - 1] in b"$>:":
             continue
