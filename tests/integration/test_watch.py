@@ -123,7 +123,11 @@ def instance_of(pid: int) -> Path:
 
 
 def _remove_instance(pid: int) -> None:
-    inst = instance_of(pid)
+    for inst in TRACEFS_INSTANCES.glob(f"spamtrace-{pid}-*"):  # its reader and its journal
+        _remove_one(inst)
+
+
+def _remove_one(inst: Path) -> None:
     if inst.is_dir():
         with contextlib.suppress(OSError):
             (inst / "events/sock/inet_sock_set_state/enable").write_text("0")

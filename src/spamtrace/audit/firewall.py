@@ -133,10 +133,10 @@ def nft_restrictions(text: str, smtp_ports: Sequence[int]) -> list[Restriction]:
             sets.setdefault((s.get("family", ""), s.get("table", "")), {})[s.get("name", "")] = (
                 vals or set()
             )
-        elif "chain" in item:
+        elif "chain" in item and isinstance(item["chain"], dict):
             c = item["chain"]
             chains[(c.get("family", ""), c.get("table", ""), c.get("name", ""))] = c
-        elif "rule" in item:
+        elif "rule" in item and isinstance(item["rule"], dict):
             r = item["rule"]
             key = (r.get("family", ""), r.get("table", ""), r.get("chain", ""))
             rules.setdefault(key, []).append(r)
@@ -190,7 +190,7 @@ def nft_restrictions(text: str, smtp_ports: Sequence[int]) -> list[Restriction]:
                 for jump in ("jump", "goto"):
                     if jump in expr and isinstance(expr[jump], dict):
                         target = str(expr[jump].get("target", ""))
-            accepts = any(isinstance(e, dict) and "accept" in e for e in rule["expr"])
+            accepts = any(isinstance(e, dict) and "accept" in e for e in rule.get("expr", []))
             if own_match and accepts:
                 exempted = True
             if not_ports is not None:
@@ -219,7 +219,10 @@ def nft_restrictions(text: str, smtp_ports: Sequence[int]) -> list[Restriction]:
 
     for key, chain in chains.items():
         if chain.get("hook") in _HOOKS:
-            walk(key, None, False, 0, key[0])
+            try:
+                walk(key, None, False, 0, key[0])
+            except (KeyError, TypeError, AttributeError, ValueError) as exc:  # odd shapes
+                raise ParseError(f"unexpected nft JSON in chain {escape(key[2])}: {exc}") from None
             if chain.get("policy") == "drop":
                 out.append(
                     Restriction(

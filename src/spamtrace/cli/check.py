@@ -395,9 +395,11 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
     report = _collect(cfg)
     if not getattr(args, "no_scan", False):
         report = scan_report(report, cfg, getattr(args, "scan_budget", SCAN_BUDGET))
-    from spamtrace.cli import mail
+    through_mta = None  # unless the mail logs show a sender above the [mail] limits
+    if _mail_logs_written_since(cfg, time.time() - cfg.mail.check_minutes * 60):
+        from spamtrace.cli import mail
 
-    through_mta = mail.check_section(cfg)  # None unless the mail logs show a sender above limits
+        through_mta = mail.check_section(cfg)
     if args.json:
         from spamtrace.cli.output import dump_json
 
@@ -408,3 +410,15 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
             mail.print_check_section(through_mta)
     alerting = any(c.verdict in ALERTING_VERDICTS for c in report.connections) or through_mta
     return int(ExitCode.FOUND if alerting else ExitCode.CLEAN)
+
+
+def _mail_logs_written_since(cfg: Config, cutoff: float) -> bool:
+    """Whether a configured mail log was written after ``cutoff``: without one, the "through
+    the MTA" section has nothing to read, and its parsers are not even imported."""
+    for path in (*cfg.mail.exim_logs, *cfg.mail.postfix_logs, *cfg.mail.php_logs):
+        try:
+            if os.stat(path).st_mtime >= cutoff:
+                return True
+        except OSError:
+            continue
+    return False

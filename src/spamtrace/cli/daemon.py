@@ -58,9 +58,14 @@ def _daemon(args: argparse.Namespace, cfg: Config) -> int:
 
     if os.geteuid() != 0:
         raise PermissionRequired("daemon needs root (tracefs, proc connector, control socket)")
+    import dataclasses
+
+    # a service restart (an upgrade) hands the tracefs buffer over: the next start reads what
+    # the kernel saw meanwhile (docs/watch.md, "Restarts lose nothing the kernel saw")
+    options = dataclasses.replace(engine_options(args, cfg), keep_trace_buffer=True)
     daemon = Daemon(
         cfg,
-        engine_options(args, cfg),
+        options,
         config_file=args.config,
         socket_path=args.socket or cfg.daemon.socket,
         firewall_state_dir=args.firewall_state_dir,

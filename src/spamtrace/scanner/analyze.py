@@ -56,6 +56,7 @@ from spamtrace.scanner.context import (
     word_searcher,
     yara_hits,
 )
+from spamtrace.scanner.features.execution import CALLBACK_WORDS
 from spamtrace.scanner.lexer import Lexed, lex
 from spamtrace.scanner.report import Finding, ScanVerdict
 from spamtrace.scanner.rules import GateWords, Rule, YaraWords
@@ -237,7 +238,7 @@ _CALLED_NAMES = (
 # words that features test for in the code besides the rules' gates (one scan finds them all)
 _GATE_EXTRA_SET = frozenset(
     {*SOURCES, b"\x01.", b"\x01 .", b"replace", b"pcntl_fork", b"dup2", b"pack", b"implode",
-     b"join", *(w for w, _ in ASSIGNED_ANY_PARTS), *_CALLED_NAMES}
+     b"join", *(w for w, _ in ASSIGNED_ANY_PARTS), *_CALLED_NAMES, *CALLBACK_WORDS}
 )  # fmt: skip
 
 

@@ -72,6 +72,10 @@ _UNARY: dict[bytes, Callable[[bytes], bytes | None]] = {
 }
 
 
+#: the functions :meth:`_Parser.call` folds (by name, as written in the lexed code)
+_FOLDING_CALLS = frozenset({b"chr", b"substr", b"str_replace", b"str_ireplace", *_UNARY})
+
+
 class _NoValue(Exception):
     """The expression has no constant value (or is beyond the folder's bounds)."""
 
@@ -95,22 +99,44 @@ class Env:
     def __init__(self, code: bytes, lx: Lexed) -> None:
         self.code = code
         self.lx = lx
-        self._index: dict[bytes, list[re.Match[bytes]]] | None = None
+        self._index: dict[bytes, list[re.Match[bytes]]] = {}
+        self._whole: bool | None = None  # all assignments indexed at once; None: undecided
         self._values: dict[int, tuple[int, tuple[bytes, bool] | None]] = {}
         self.depth = 0
         self._busy: set[int] = set()
 
     def _assignments(self, var: bytes) -> list[re.Match[bytes]]:
-        if self._index is None:  # every plain assignment of the file, by variable: one pass
-            self._index = {}
-            code = self.code
-            for n, m in enumerate(_ASSIGN.finditer(code)):
-                if n >= MAX_ASSIGNMENTS:
-                    break
-                if m.start() and code[m.start() - 1] in b"$>:":
-                    continue  # $$var, ->var, ::var
-                self._index.setdefault(m.group(1), []).append(m)
-        return self._index.get(var, [])
+        if self._whole is None:
+            # every assignment holds one "=": with at most MAX_ASSIGNMENTS of those the bound
+            # cannot cut, and each variable's assignments are looked up alone, when it is read
+            self._whole = self.code.count(b"=") > MAX_ASSIGNMENTS
+            if self._whole:
+                self._index_all()
+        if self._whole:
+            return self._index.get(var, [])
+        code = self.code
+        found = self._index.get(var)
+        if found is None:  # the same matches as _index_all's (they hold no other "$")
+            found = []
+            needle = b"$" + var
+            at = code.find(needle)
+            while at >= 0:
+                m = _ASSIGN.match(code, at)
+                if m is not None and m.group(1) == var and not (at and code[at - 1] in b"$>:"):
+                    found.append(m)
+                at = code.find(needle, at + 1)
+            self._index[var] = found
+        return found
+
+    def _index_all(self) -> None:
+        """Index the first MAX_ASSIGNMENTS plain assignments of the file, in one pass."""
+        code = self.code
+        for n, m in enumerate(_ASSIGN.finditer(code)):
+            if n >= MAX_ASSIGNMENTS:
+                break
+            if m.start() and code[m.start() - 1] in b"$>:":
+                continue  # $$var, ->var, ::var
+            self._index.setdefault(m.group(1), []).append(m)
 
     def get(self, var: bytes, pos: int) -> tuple[bytes, bool] | None:
         """The folded value ``$var`` holds at ``pos``, and whether it was built; None when its
@@ -253,8 +279,8 @@ class _Parser:
             self.built = self.built or built
             return value, m.end()
         m = _CALL.match(code, pos)
-        if m is None:
-            raise _NoValue
+        if m is None or m.group(1) not in _FOLDING_CALLS:
+            raise _NoValue  # any other call has no constant value: its arguments are not read
         args, end = self.args(m.end(), depth + 1)
         self.built = True
         return self.call(m.group(1), args), end

@@ -269,7 +269,9 @@ class Engine:
             from spamtrace.sources.tracefs import TracefsSource
 
             try:
-                self.trace_src = TracefsSource(cfg.smtp.ports, owner=opts.store_path)
+                self.trace_src = TracefsSource(
+                    cfg.smtp.ports, owner=opts.store_path, stored_keys=self._stored_keys
+                )
             except SpamtraceError as exc:
                 if opts.source == "tracepoint":
                     raise
@@ -286,6 +288,16 @@ class Engine:
         self.sources.extend(self.extra_sources)
         if opts.scan:
             self.scanner = IncidentScanner(cfg.scan, opts.scan_budget)
+
+    def _stored_keys(self, since: float) -> set[tuple[float, int, str]]:
+        """The tracepoint events the store holds since ``since``, for the takeover."""
+        if self.store is None:
+            return set()
+        try:
+            with self.store.reader() as reader:
+                return reader.tracepoint_keys(since)
+        except SpamtraceError:
+            return set()
 
     def _note_restart_gap(self) -> None:
         """Say what a restart recovered from the dead watcher's trace buffer: its capture gap

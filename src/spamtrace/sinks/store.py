@@ -531,6 +531,20 @@ class StoreReader:
         )
         return frozenset(int(r["uid"]) for r in rows)
 
+    def tracepoint_keys(self, since: float) -> set[tuple[float, int, str]]:
+        """(monotonic, tid, remote) of the tracepoint events stored since ``since`` (wall): a
+        restart recovers from a dead watcher's journal only what is not among them."""
+        keys: set[tuple[float, int, str]] = set()
+        for r in self._rows(
+            "SELECT details, remote FROM events WHERE source = 'tracepoint' AND wall >= ?",
+            (since,),
+        ):
+            details = _loads(r["details"], {})
+            mono, tid = details.get("monotonic"), details.get("tid")
+            if isinstance(mono, (int, float)) and isinstance(tid, int):
+                keys.add((round(float(mono), 6), tid, str(r["remote"])))
+        return keys
+
     def counts(self) -> dict[str, int]:
         if self.empty:
             return {"events": 0, "incidents": 0}

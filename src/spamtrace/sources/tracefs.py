@@ -42,7 +42,7 @@ import re
 import socket
 import subprocess
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -52,6 +52,8 @@ from spamtrace.model import Endpoint, SmtpConnectAttempted
 TRACEFS_MOUNTS = ("/sys/kernel/tracing", "/sys/kernel/debug/tracing")
 INSTANCE_PREFIX = "spamtrace-"
 FOREIGN_KEEP = 24 * 3600.0  # a dead instance of another store is removed after this long
+JOURNAL_SUFFIX = "-journal"
+JOURNAL_KB = 1024  # per-CPU ring of the journal instance (never read while its watcher lives)
 EVENT_DIR = "events/sock/inet_sock_set_state"
 TCP_SYN_SENT = 2
 #: per-CPU ring buffer (KiB); the default 1.4 MB already held a 3,000-connect burst
@@ -88,12 +90,15 @@ class TakenOver:
     oldest: float | None  # wall time of the oldest one
     lost: int  # events its buffer dropped (overrun, [LOST n EVENTS]) while nobody read it
     malformed: int
+    in_flight: int = 0  # of ``events``: read by the dead watcher but not stored (journal)
 
     def describe(self) -> str:
         text = (
-            f"took over the trace buffer of watcher pid {self.pid}, which died: "
+            f"took over the trace buffer of watcher pid {self.pid} (no longer running): "
             f"{self.events} connect attempt(s) it recorded while no watcher ran"
         )
+        if self.in_flight:
+            text += f" ({self.in_flight} read by it but not yet stored, from its journal)"
         if self.lost:
             text += f"; {self.lost} event(s) were lost because its buffer overflowed"
         return text
@@ -243,10 +248,10 @@ def instance_tag(owner: str | None) -> str:
 
 
 def _instance_pid_tag(name: str) -> tuple[int, str | None] | None:
-    """``spamtrace-<pid>[-<tag>]`` -> (pid, tag or None); None for any other name."""
+    """``spamtrace-<pid>[-<tag>][-journal]`` -> (pid, tag or None); None for any other name."""
     if not name.startswith(INSTANCE_PREFIX):
         return None
-    pid_text, _, tag = name[len(INSTANCE_PREFIX) :].partition("-")
+    pid_text, _, tag = name[len(INSTANCE_PREFIX) :].removesuffix(JOURNAL_SUFFIX).partition("-")
     if not pid_text.isdecimal():
         return None
     return int(pid_text), (tag or None)
@@ -297,8 +302,39 @@ def remove_stale_instances(root: Path, keep_tag: str | None = None) -> list[str]
     return removed
 
 
-def _event_key(ev: SmtpConnectAttempted) -> tuple[float, int, str, str, int]:
-    return (ev.monotonic, ev.tid, ev.local.ip, ev.remote.ip, ev.remote.port)
+def _store_key(ev: SmtpConnectAttempted) -> tuple[float, int, str]:
+    """What identifies a tracepoint event in the store: (monotonic, tid, remote)."""
+    return (round(ev.monotonic, 6), ev.tid, str(ev.remote))
+
+
+SAME_EVENT = 200e-6  # two instances stamp one event a few microseconds apart
+
+
+class _Seen:
+    """Events already had, matched by thread and destination with a timestamp within
+    :data:`SAME_EVENT` (each instance's ring buffer stamps the event on its own); each
+    one matches once."""
+
+    def __init__(self, keys: set[tuple[float, int, str]] | None = None) -> None:
+        self._by: dict[tuple[int, str], list[float]] = {}
+        for mono, tid, remote in keys or ():
+            self._by.setdefault((tid, remote), []).append(mono)
+
+    def add(self, ev: SmtpConnectAttempted) -> None:
+        self._by.setdefault((ev.tid, str(ev.remote)), []).append(ev.monotonic)
+
+    def take(self, ev: SmtpConnectAttempted) -> bool:
+        monos = self._by.get((ev.tid, str(ev.remote)))
+        if not monos:
+            return False
+        best = min(range(len(monos)), key=lambda i: abs(monos[i] - ev.monotonic))
+        if abs(monos[best] - ev.monotonic) > SAME_EVENT:
+            return False
+        monos.pop(best)
+        return True
+
+    def __bool__(self) -> bool:
+        return any(self._by.values())
 
 
 def drain_pipe(fd: int, limit: int = 256 << 20) -> bytes:
@@ -341,9 +377,13 @@ class TracefsSource:
         instance: str | None = None,
         buffer_size_kb: int = BUFFER_SIZE_KB,
         owner: str | None = None,
+        stored_keys: Callable[[float], set[tuple[float, int, str]]] | None = None,
     ) -> None:
         """``owner``: the store this watcher writes to; dead instances of the same owner are
-        taken over (see the module doc)."""
+        taken over (see the module doc). ``stored_keys(since_wall)``: the (monotonic, tid,
+        remote) of the tracepoint events the store holds since then, to recover from a dead
+        watcher's journal only what it had read but not stored."""
+        self.stored_keys = stored_keys
         self.ports = tuple(sorted(set(int(p) for p in ports)))
         self.root = root or find_tracefs()
         tag = instance_tag(owner)
@@ -357,9 +397,10 @@ class TracefsSource:
         self._lines = self._events = self._malformed = self._lost = self._ignored = 0
         self._duplicates = 0
         self._pending: list[SmtpConnectAttempted] = []  # taken over, not yet returned
-        self._overlap: set[tuple[float, int, str, str, int]] = set()
+        self._overlap = _Seen()
         self._overlap_until = 0.0
         self._keep = False
+        self.journal: Path | None = self.root / "instances" / f"{name}{JOURNAL_SUFFIX}"
         self.wall_offset = time.time() - time.monotonic()
         if not (self.root / EVENT_DIR).is_dir():
             raise KernelFeatureUnavailable(
@@ -386,19 +427,45 @@ class TracefsSource:
             _write(self.path / EVENT_DIR / "filter", build_filter(self.ports))
             self._fd = os.open(self.path / "trace_pipe", os.O_RDONLY | os.O_NONBLOCK)
             recording_since = time.monotonic()
+            self._start_journal()
             _write(self.path / EVENT_DIR / "enable", "1")
         except BaseException:
             self.close()
             raise
-        for name in stale:  # ours records now: what the dead ones hold can be taken over
-            self._take_over(name, recording_since)
+        journals: dict[int, str] = {}
+        for stale_name in stale:  # ours records now: what the dead ones hold can be taken over
+            pid_tag = _instance_pid_tag(stale_name)
+            if stale_name.endswith(JOURNAL_SUFFIX) and pid_tag is not None:
+                journals[pid_tag[0]] = stale_name
+        for stale_name in stale:
+            if not stale_name.endswith(JOURNAL_SUFFIX):
+                pid_tag = _instance_pid_tag(stale_name)
+                journal = journals.pop(pid_tag[0], None) if pid_tag else None
+                self._take_over(stale_name, recording_since, journal)
+        for journal in journals.values():  # a journal without its reader instance
+            self._take_over(journal, recording_since, None)
 
-    def _take_over(self, name: str, recording_since: float) -> None:
-        """Stop a dead watcher's instance, read its buffer, remove it (see module doc)."""
-        path = self.root / "instances" / name
+    def _start_journal(self) -> None:
+        """A second instance, never read while this watcher lives: after a ``kill -9`` it
+        still holds what the reader had consumed but not stored (the batch in flight)."""
+        assert self.journal is not None
+        try:
+            os.mkdir(self.journal)
+            _write(self.journal / "trace_clock", "mono")
+            _write(self.journal / "options/record-tgid", "1")
+            with contextlib.suppress(KernelFeatureUnavailable):
+                _write(self.journal / "buffer_size_kb", str(JOURNAL_KB))
+            _write(self.journal / EVENT_DIR / "filter", build_filter(self.ports))
+            _write(self.journal / EVENT_DIR / "enable", "1")
+        except (OSError, KernelFeatureUnavailable):
+            with contextlib.suppress(OSError):
+                remove_instance(self.journal)
+            self.journal = None  # the takeover then recovers what the reader had not read
+
+    def _drain_instance(self, path: Path) -> tuple[list[SmtpConnectAttempted], int, int]:
+        """Stop an instance, read all it holds, remove it: (events, lost, malformed)."""
         with contextlib.suppress(OSError):
             _write_existing(path / EVENT_DIR / "enable", "0")
-        stopped = time.monotonic()
         events: list[SmtpConnectAttempted] = []
         lost = malformed = 0
         try:
@@ -434,10 +501,28 @@ class TracefsSource:
                 break
             except OSError:  # EBUSY right after the pipe was closed: retry briefly
                 time.sleep(0.05)
+        return events, lost, malformed
+
+    def _take_over(self, name: str, recording_since: float, journal: str | None) -> None:
+        """Take over a dead watcher's instance and journal (see the module doc)."""
+        root = self.root / "instances"
+        events, lost, malformed = self._drain_instance(root / name)
+        stopped = time.monotonic()
+        in_flight = 0
+        if journal is not None:
+            journaled, _overwritten, bad = self._drain_instance(root / journal)
+            malformed += bad  # a journal overwrites its oldest records by design: not lost
+            seen = _Seen(self.stored_keys(journaled[0].wall - 1.0) if (
+                journaled and self.stored_keys is not None) else set())  # fmt: skip
+            for e in events:
+                seen.add(e)
+            extra = [e for e in journaled if not seen.take(e)]
+            in_flight = len(extra)
+            events.extend(extra)
         events.sort(key=lambda e: e.monotonic)
         for ev in events:
-            if ev.monotonic >= recording_since:  # ours may have seen it too
-                self._overlap.add(_event_key(ev))
+            if ev.monotonic >= recording_since - SAME_EVENT:  # ours may have seen it too
+                self._overlap.add(ev)
         self._overlap_until = max(self._overlap_until, stopped)
         self._pending.extend(events)
         self._pending.sort(key=lambda e: e.monotonic)
@@ -450,6 +535,7 @@ class TracefsSource:
                 oldest=events[0].wall if events else None,
                 lost=lost,
                 malformed=malformed,
+                in_flight=in_flight,
             )
         )
 
@@ -524,10 +610,9 @@ class TracefsSource:
                 self._lost += parsed.count
             elif (
                 self._overlap
-                and parsed.monotonic <= self._overlap_until
-                and _event_key(parsed) in self._overlap
+                and parsed.monotonic <= self._overlap_until + SAME_EVENT
+                and self._overlap.take(parsed)
             ):
-                self._overlap.discard(_event_key(parsed))
                 self._duplicates += 1
             else:
                 self._events += 1
@@ -547,6 +632,10 @@ class TracefsSource:
             return
         if self._keep:
             return
+        if self.journal is not None:
+            with contextlib.suppress(OSError):
+                remove_instance(self.journal)
+            self.journal = None
         if self._fd is not None:
             with contextlib.suppress(OSError):
                 _write_existing(self.path / EVENT_DIR / "enable", "0")

@@ -51,3 +51,18 @@ def test_real_samples_cut_anywhere(name: str) -> None:
         data = path.read_bytes()[:4096]
         for cut in range(0, len(data) + 1, max(1, len(data) // 16)):
             TARGETS[name](data[:cut])
+
+
+@pytest.mark.parametrize(
+    "doc",
+    [
+        # found by bench/fuzz_bench.py: a rule without "expr" crashed the audit (KeyError)
+        '{"nftables": [{"chain": {"family": "inet", "table": "t", "name": "c", "hook": "output"}},'
+        ' {"rule": {"family": "inet", "table": "t", "chain": "c"}}]}',
+        '{"nftables": [{"chain": "c"}, {"rule": 7}]}',
+        '{"nftables": [{"chain": {"family": "inet", "table": "t", "name": "c", "hook": "output"}},'
+        ' {"rule": {"family": "inet", "table": "t", "chain": "c", "expr": [{"match": 1}]}}]}',
+    ],
+)
+def test_odd_nft_json_shapes_are_read_or_refused(doc: str) -> None:
+    TARGETS["nft-json"](doc.encode())

@@ -4,7 +4,7 @@ for anything else."""
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, note, settings
 from hypothesis import strategies as st
 
 from spamtrace.scanner import fold
@@ -69,3 +69,32 @@ def test_never_raises(text: str) -> None:
     env = fold.Env(lx.code, lx)
     for pos in range(0, len(lx.code), 7):
         fold.fold_at(lx.code, lx, pos, env)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet="$ab'\"^~.()[];=>:,0123456789 chrsubtrev_\n", max_size=120))
+@example("$a = 'x'; $ab .= 'y'; $$a = 1; $a => 2; $b = $a . 'z'; $o->a = 3; $a == 4; $b=$a;")
+def test_one_variable_s_assignments_are_the_whole_file_s(text: str) -> None:
+    """A variable's assignments looked up alone (a file with few "=") are the ones the
+    one-pass index of every assignment (a file with many) holds: the same values."""
+    lx = lex(f"<?php {text}".encode())
+    alone = fold.Env(lx.code, lx)
+    whole = fold.Env(lx.code, lx)
+    whole._whole = True  # as if the file held more than MAX_ASSIGNMENTS "="
+    whole._index_all()  # the one pass
+    seen = 0
+    for var in (b"a", b"b", b"ab", b"ba", b"a_", b"_"):
+        got = [m.span() for m in alone._assignments(var)]
+        assert got == [m.span() for m in whole._assignments(var)]
+        for pos in range(0, len(lx.code) + 1, 5):
+            assert alone.get(var, pos) == whole.get(var, pos)
+        seen += len(got)
+    note(f"assignments: {seen}")
+
+
+def test_many_assignments_still_fold() -> None:
+    filler = "$x = 1;" * (fold.MAX_ASSIGNMENTS + 10)  # past the bound: the one-pass index
+    for php, value in ((f"$a = 'ass'; {filler}", b"ass"), (f"{filler} $a = 'ass';", None)):
+        lx = lex(f"<?php {php}".encode())
+        held = fold.Env(lx.code, lx).get(b"a", len(lx.code))
+        assert (held[0] if held else None) == value  # beyond the bound: not seen

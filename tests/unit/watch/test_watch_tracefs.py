@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from spamtrace.model import Endpoint, SmtpConnectAttempted
+from spamtrace.sources import tracefs as tracefs_mod
 from spamtrace.sources.tracefs import (
     LostEvents,
     MalformedTraceLine,
@@ -108,10 +109,11 @@ class _Counting(TracefsSource):
         self.path = Path("/nonexistent")
         self._duplicates = 0
         self._pending = []
-        self._overlap = set()
+        self._overlap = tracefs_mod._Seen()
         self._overlap_until = 0.0
         self._keep = False
         self.taken_over = []
+        self.journal = None
 
 
 def test_source_counts_malformed_and_never_raises() -> None:
@@ -214,7 +216,8 @@ def test_overlap_with_the_taken_over_buffer_is_reported_once() -> None:
     first = parse_trace_line(V4)
     assert isinstance(first, SmtpConnectAttempted)
     src._pending = [first]
-    src._overlap = {(first.monotonic, first.tid, first.local.ip, first.remote.ip, 25)}
+    src._overlap = tracefs_mod._Seen()
+    src._overlap.add(first)
     src._overlap_until = first.monotonic + 1
     later = V4.replace("381.014429", "381.020000")
     assert src.read_events() == [first]  # the taken-over attempts come first

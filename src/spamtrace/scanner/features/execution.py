@@ -40,6 +40,7 @@ from spamtrace.scanner.context import (
     has_request_words,
     has_word,
     interpolated,
+    leading_words,
     string_text,
     top_args,
     var_assigns,
@@ -510,6 +511,8 @@ _CALLBACK_APIS = re.compile(
 _CALLBACK_GATE = (*CB_FIRST, *CB_SECOND, *CB_LAST)
 _CALLBACK_MORE = (b"forward_static_call", b"ob_start", b"filter_callback", b"fromcallable",
                   b"register_tick_function", b"->u")  # fmt: skip
+#: the words the callback scan looks for (in the gate scan's word set: one pass finds them)
+CALLBACK_WORDS = (*_CALLBACK_MORE, *(leading_words(_CALLBACK_APIS) or ()))
 # ArrayObject / ArrayIterator sorting with a callback: $a->uksort('assert')
 _METHOD_CALLBACK = re.compile(rb"->\s*u[ak]sort\s*\(")
 # a call on a parenthesized expression's result: (...)(...)
@@ -545,7 +548,10 @@ def _built_name_call(ctx: Ctx, rule: Rule) -> Hit | None:
     code = ctx.code
     lx = ctx.lx
     env = fold.Env(code, lx)  # folds only the assignments of the variables read below
-    for m in bounded_finditer(_BUILT_VARCALL, code, 200):
+    # each call of a variable is one of SINK_VARCALL too: none before the first of those
+    first = first_varcall(ctx)
+    varcalls = bounded_finditer(_BUILT_VARCALL, code, 200, pos=first.start()) if first else ()
+    for m in varcalls:
         pos = m.start()
         if pos and code[pos - 1] in b"$>:":
             continue
