@@ -514,6 +514,8 @@ def _folded_superglobal(ctx: Ctx, rule: Rule) -> Hit | None:
     """A variable variable (``${$a}``, ``$$a``) whose name the script computed from literals
     into a superglobal (``$a = "~+d()" ^ "!{+{}"`` is ``_POST``): request input read under a
     name no reader or scanner sees."""
+    if not has_any(ctx, (b"${", b"$$")):
+        return None  # every variable variable starts with one of them (gate words: no search)
     code = ctx.code
     env = fold.Env(code, ctx.lx)
     for m in bounded_finditer(_VARVAR, code, 500):
