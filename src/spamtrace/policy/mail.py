@@ -255,7 +255,11 @@ class MailPolicy:
             if not msg.final_count:
                 current.recipients += 1
             return None  # counted; the message itself already updated the incident
-        if msg.auth is not None:
+        t = self.t
+        if msg.auth is not None or (  # below both limits of a script: no reason (the common case)
+            len(win.messages) <= t.script_max_messages
+            and len(win.address_counts) <= t.script_max_recipients
+        ):
             return None
         reasons = self._reasons(msg, win, None)
         if not reasons:
