@@ -155,6 +155,10 @@ class DaemonSection:
     firewall_check_interval: float = 60.0
     # re-load the confirmed policy when the table was removed or edited (drift)
     firewall_repair: bool = False
+    # leave the tracefs instance recording at a clean stop, so that the next start (a
+    # `systemctl restart`, an upgrade) reads what the kernel saw meanwhile; off: a stop leaves
+    # no instance behind (a crash's instance is always taken over)
+    keep_trace_buffer: bool = False
 
     limits: ClassVar[Mapping[str, Range]] = {"firewall_check_interval": Range(1, 24 * 3600)}
 

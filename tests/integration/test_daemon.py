@@ -179,6 +179,8 @@ def test_daemon_catches_php_sender_reports_status_one_instance_reload_and_clean_
         assert d.stop() == 0, d.output()
         assert not d.socket.exists()
         assert not instance_of(pid).exists()
+        # its journal instance too ([daemon] keep_trace_buffer is off by default)
+        assert not sorted(instance_of(pid).parent.glob(f"spamtrace-{pid}-*")), "instance left"
         assert "daemon stopping" in d.output()
     r = spamtrace("status", "--socket", str(d.socket))
     assert r.returncode == 3 and "no spamtrace daemon is running" in r.stderr

@@ -60,9 +60,12 @@ def _daemon(args: argparse.Namespace, cfg: Config) -> int:
         raise PermissionRequired("daemon needs root (tracefs, proc connector, control socket)")
     import dataclasses
 
-    # a service restart (an upgrade) hands the tracefs buffer over: the next start reads what
-    # the kernel saw meanwhile (docs/watch.md, "Restarts lose nothing the kernel saw")
-    options = dataclasses.replace(engine_options(args, cfg), keep_trace_buffer=True)
+    # [daemon] keep_trace_buffer: a service restart (an upgrade) hands the tracefs buffer over,
+    # the next start reads what the kernel saw meanwhile (docs/watch.md, "Restarts lose
+    # nothing the kernel saw"); off by default: a clean stop leaves no instance behind
+    options = dataclasses.replace(
+        engine_options(args, cfg), keep_trace_buffer=cfg.daemon.keep_trace_buffer
+    )
     daemon = Daemon(
         cfg,
         options,
