@@ -13,9 +13,17 @@ if ! "$PY" -c 'import venv, ensurepip' >/dev/null 2>&1; then
     fi
 fi
 [ -x .venv/bin/python ] || "$PY" -m venv .venv
-.venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip >/dev/null
+.venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip >/dev/null 2>&1 || true
 if [ $# -eq 0 ]; then set -- -e .; fi
-.venv/bin/python -m pip install -q --disable-pip-version-check "$@"
+# the build backend's deprecation notices (the license table that Debian 12's setuptools
+# needs) mean nothing to an admin: pip's output is shown only when the install fails
+pip_log=$(mktemp)
+trap 'rm -f "$pip_log"' EXIT
+if ! .venv/bin/python -m pip install -q --disable-pip-version-check "$@" >"$pip_log" 2>&1; then
+    grep -v "^WARNING: Location" "$pip_log" >&2
+    echo "install.sh: pip install failed (output above)" >&2
+    exit 3
+fi
 if ! .venv/bin/python -c 'import spamtrace.scanner._lexer, spamtrace.scanner._words' 2>/dev/null; then
     echo "install.sh: note: the scanner's compiled parts were not built (no C compiler or Python" \
         "headers: apt-get install gcc python3-dev); scan works, taking about 1.5x as long" >&2
