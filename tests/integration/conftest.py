@@ -6,6 +6,7 @@ non-root run is an error, so CI can never go green by skipping them.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from collections.abc import Iterator
@@ -27,6 +28,35 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if "integration" in str(item.fspath):
             item.add_marker(skip)
+
+
+TRACEFS_INSTANCES = Path("/sys/kernel/tracing/instances")
+
+
+def _dead_watcher_instances() -> set[Path]:
+    """Tracefs instances of spamtrace watchers whose process is gone (``spamtrace-PID-...``)."""
+    out = set()
+    for inst in TRACEFS_INSTANCES.glob("spamtrace-*"):
+        pid = inst.name.split("-")[1]
+        if pid.isdecimal() and not Path(f"/proc/{pid}").exists():
+            out.add(inst)
+    return out
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _no_trace_buffer_left_behind() -> Iterator[None]:
+    """Tests that kill a watcher with SIGKILL leave its ring buffer recording (by design: the
+    next start takes it over); the ones no later start took over are removed at the end, so
+    the suite leaves no tracefs instance. Instances that were there before are left alone."""
+    before = _dead_watcher_instances() if os.geteuid() == 0 else set()
+    yield
+    if os.geteuid() != 0:
+        return
+    for inst in _dead_watcher_instances() - before:
+        with contextlib.suppress(OSError):
+            (inst / "events/sock/inet_sock_set_state/enable").write_text("0")
+        with contextlib.suppress(OSError):
+            inst.rmdir()
 
 
 @pytest.fixture
