@@ -102,6 +102,8 @@ socket = "{tmp_path / "log"}"
                 lambda: [m for m in smtp.wait(0) if m[2]["X-Spamtrace-Incident"] == inc["id"]]
             )
             assert wait_for(lambda: mine(flaky.json(), world.uid or -1))
+            # its first answer was a 500: wait until the retry was taken before stopping
+            assert flaky.wait(2, timeout=30) >= 2, flaky.answers
             deadline = time.monotonic() + 10
             while time.monotonic() < deadline and not any(inc["id"] in s for s in syslog):
                 with contextlib.suppress(TimeoutError):
