@@ -365,8 +365,8 @@ def report_json(report: Report) -> dict[str, Any]:
 
 
 def _print_table(report: Report) -> None:
-    from spamtrace.cli.output import console
     from spamtrace.render.check import print_check
+    from spamtrace.render.output import console
 
     con = console()
     if not con.is_terminal:
@@ -404,7 +404,7 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
         if recent is not None:
             through_mta = check_section(recent, cfg.mail.check_minutes)
     if args.json:
-        from spamtrace.cli.output import dump_json
+        from spamtrace.render.output import dump_json
 
         dump_json({**report_json(report), "mail": through_mta})
     else:

@@ -81,7 +81,7 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
     if not args.no_queue:
         report.queue = queue_state(cfg)
     if args.json:
-        from spamtrace.cli.output import dump_json
+        from spamtrace.render.output import dump_json
 
         dump_json(report_json(report, args.top))
     else:
