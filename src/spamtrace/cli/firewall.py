@@ -217,7 +217,7 @@ def _collect_impact(args: argparse.Namespace, cfg: Config, plan: FirewallPlan) -
     notes: list[str] = []
     connections = []
     try:
-        from spamtrace.cli.check import collect  # type: ignore[import-not-found,unused-ignore]
+        from spamtrace.service.check import collect
 
         connections = list(collect(cfg))
     except ImportError:
