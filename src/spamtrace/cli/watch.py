@@ -248,7 +248,7 @@ def _incidents(args: argparse.Namespace, cfg: Config) -> int:
         actions = reader.actions_of([r.id for r in records])
     alerting = sum(1 for r in records if r.verdict in {v.value for v in ALERTING_VERDICTS})
     if args.json:
-        from spamtrace.cli.output import dump_json
+        from spamtrace.render.output import dump_json
 
         dump_json({
             "schema": INCIDENTS_SCHEMA, "since": iso(since), "count": len(records),
@@ -261,7 +261,7 @@ def _incidents(args: argparse.Namespace, cfg: Config) -> int:
         return ExitCode.CLEAN
     from rich.table import Table
 
-    from spamtrace.cli.output import box_of, console
+    from spamtrace.render.output import box_of, console
 
     con = console()
     table = Table(title=f"{len(records)} incident(s)", show_lines=False, box=box_of(con))
@@ -312,7 +312,7 @@ def _incident(args: argparse.Namespace, cfg: Config) -> int:
         events = reader.events_of(rec.id)
         actions = reader.actions_of([rec.id])[rec.id]
     if args.json:
-        from spamtrace.cli.output import dump_json
+        from spamtrace.render.output import dump_json
 
         dump_json({
             "schema": INCIDENT_SCHEMA,

@@ -7,7 +7,7 @@ import io
 import pytest
 from rich.console import Console
 
-from spamtrace.cli import output
+from spamtrace.render import output
 
 
 def test_wrapping_keeps_code_spans_whole() -> None:

@@ -1,4 +1,4 @@
-"""Shared output helpers for commands: JSON documents and the human console.
+"""Shared output helpers: JSON documents and the human console (commands, views and sinks).
 
 JSON documents are versioned (``"schema": "spamtrace.<kind>/<n>"``); strings that may carry
 undecodable bytes are made encodable with :func:`spamtrace.safetext.json_safe`, then written
