@@ -320,8 +320,8 @@ def _incident(args: argparse.Namespace, cfg: Config) -> int:
             "events": [event_json(e) for e in events],
         })  # fmt: skip
         return ExitCode.CLEAN
-    from spamtrace.cli.output import console
     from spamtrace.render.incidents import print_incident
+    from spamtrace.render.output import console
 
     print_incident(console(), rec, events, actions)
     return ExitCode.CLEAN

@@ -261,7 +261,7 @@ def _actions_table(con: Console, actions: Sequence[ActionRecord]) -> Any:
     from rich.table import Table
     from rich.text import Text
 
-    from spamtrace.cli.output import box_of
+    from spamtrace.render.output import box_of
     from spamtrace.safetext import escape
 
     table = Table(box=box_of(con))
@@ -281,7 +281,7 @@ def _events_table(con: Console, events: Sequence[EventRecord]) -> Any:
     from rich.table import Table
     from rich.text import Text
 
-    from spamtrace.cli.output import box_of
+    from spamtrace.render.output import box_of
     from spamtrace.safetext import escape
 
     table = Table(box=box_of(con))

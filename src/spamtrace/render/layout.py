@@ -5,17 +5,17 @@ the text is wrapped at the window's width and every wrapped line starts under th
 at the margin, and never inside a `code span` that fits on a line; in a pipe or a log a field
 is one whole line (grep finds it, nothing is cut). Text is always given to rich as
 :class:`rich.text.Text`, so attacker-chosen text is never read as markup (the console of
-:func:`spamtrace.cli.output.console` also turns markup and emoji codes off).
+:func:`spamtrace.render.output.console` also turns markup and emoji codes off).
 
 :func:`block` prints a rich renderable (a tree, a table) indented, and drawn with ASCII when
-the output is :func:`spamtrace.cli.output.plain` (not a terminal, or ``LANG=C``).
+the output is :func:`spamtrace.render.output.plain` (not a terminal, or ``LANG=C``).
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from spamtrace.cli.output import plain, wrap_keeping_code
+from spamtrace.render.output import plain, wrap_keeping_code
 
 if TYPE_CHECKING:
     from rich.console import Console, ConsoleOptions, RenderableType, RenderResult

@@ -66,7 +66,7 @@ def test_lang_c_on_a_real_terminal_is_ascii_despite_python_s_locale_coercion() -
     import sys
 
     code = (
-        "import os; from spamtrace.cli.output import console, plain; "
+        "import os; from spamtrace.render.output import console, plain; "
         "print(os.environ.get('LC_CTYPE'), plain(console()))"
     )
     for lang, want in (("C", "True"), ("en_US.UTF-8", "False")):

@@ -91,7 +91,7 @@ def terminal(width: int) -> Console:
 
 
 def piped() -> Console:
-    from spamtrace.cli import output
+    from spamtrace.render import output
 
     con = output.console()
     con.file = io.StringIO()
