@@ -146,7 +146,7 @@ def _load_baseline(path: str) -> frozenset[str]:
 
 
 def run(args: argparse.Namespace, cfg: config_mod.Config) -> int:
-    from spamtrace.cli.output import dump_json
+    from spamtrace.render.output import dump_json
     from spamtrace.render.scan import print_scan, scan_json
     from spamtrace.scanner.engine import Limits, scan_paths
     from spamtrace.scanner.report import FileReport, ScanTally, ScanVerdict, listed
@@ -208,13 +208,15 @@ def run(args: argparse.Namespace, cfg: config_mod.Config) -> int:
     if not args.json and sys.stderr.isatty():
         from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
+        from spamtrace.render.output import console
+
         progress = Progress(
             SpinnerColumn(),
             TextColumn("scanned {task.completed} files"),
             TextColumn("{task.fields[found]}"),
             TimeElapsedColumn(),
             transient=True,
-            console=__import__("spamtrace.cli.output", fromlist=["console"]).console(stderr=True),
+            console=console(stderr=True),
         )
         task = progress.add_task("scan", total=None, found="")
         progress.start()
@@ -285,7 +287,7 @@ def _check_exists(path: str) -> None:
 
 
 def _write_baseline(path: str, hashes: dict[str, str]) -> None:
-    from spamtrace.cli.output import to_jsonable
+    from spamtrace.render.output import to_jsonable
 
     doc = {"schema": BASELINE_SCHEMA, "files": dict(sorted(hashes.items()))}
     tmp = f"{path}.tmp.{os.getpid()}"

@@ -128,7 +128,7 @@ def print_report(report: MailReport, top: int) -> None:
     from rich.table import Table
     from rich.text import Text
 
-    from spamtrace.cli.output import console
+    from spamtrace.render.output import console
     from spamtrace.safetext import escape
 
     con = console()
@@ -202,7 +202,7 @@ def check_section(report: MailReport, minutes: int) -> dict[str, Any]:
 def print_check_section(section: dict[str, Any]) -> None:
     from rich.text import Text
 
-    from spamtrace.cli.output import console
+    from spamtrace.render.output import console
     from spamtrace.safetext import escape
 
     con = console()

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING, Any
 
-from spamtrace.cli.output import to_jsonable
+from spamtrace.render.output import to_jsonable
 from spamtrace.safetext import escape
 
 if TYPE_CHECKING:
@@ -48,7 +48,7 @@ def print_scan(
 ) -> None:
     from rich.text import Text
 
-    from spamtrace.cli.output import console
+    from spamtrace.render.output import console
     from spamtrace.scanner.report import STOPPED_NOTE
 
     out = console()  # no markup: paths and excerpts are printed as they are (escaped)
