@@ -129,8 +129,8 @@ class _Window:
     def expire(self, before: float) -> None:
         # called for every message and recipient: most of the time nothing has expired
         # (looked at here: a call per window and line was a tenth of reading a log back)
-        items = self.messages.items
-        if items and items[0][0] < before:
+        sums = self.messages.items
+        if sums and sums[0][0] < before:
             self.messages.expire(before)
         items = self.addresses.items
         if items and items[0][0] < before:
