@@ -311,6 +311,20 @@ def read_tail(
     max_bytes: int = 256 * 1024 * 1024,
     block: int = 4 * CHUNK,
 ) -> list[str]:
+    """The lines of :func:`read_tail_bytes`."""
+    split = LineSplitter()
+    blob = read_tail_bytes(path, since, line_time, max_bytes=max_bytes, block=block)
+    return split.feed(blob) + split.flush()
+
+
+def read_tail_bytes(
+    path: str,
+    since: float,
+    line_time: Callable[[str], float | None],
+    *,
+    max_bytes: int = 256 * 1024 * 1024,
+    block: int = 4 * CHUNK,
+) -> bytes:
     """The last lines of ``path`` from about ``since`` on (``check``'s recent minutes):
     blocks are read backwards until one starts with a line older than ``since`` (at most
     ``max_bytes``), so a big log costs what its recent part costs. Lines a little older than
@@ -334,5 +348,4 @@ def read_tail(
     blob = b"".join(chunks)
     if pos > 0:
         blob = blob[blob.find(b"\n") + 1 :]
-    split = LineSplitter()
-    return split.feed(blob) + split.flush()
+    return blob
