@@ -19,6 +19,7 @@ from spamtrace.render.incidents import (
     incident_json,
     iso,
     suspect_block,
+    uid_text,
 )
 from spamtrace.safetext import escape, escape_argv
 from spamtrace.service.bus import (
@@ -104,7 +105,7 @@ class WatchView:
             )
             return
         proc = rec.details.get("name") or rec.details.get("comm") or "?"
-        who = f"uid={rec.uid}" + (f"({escape(rec.user)})" if rec.user else "")
+        who = f"uid={uid_text(rec.uid)}" + (f"({escape(rec.user)})" if rec.user else "")
         parts = [
             (iso(rec.wall) or "")[11:23],
             f"{(rec.verdict or '?').upper():<11}",
@@ -129,7 +130,7 @@ class WatchView:
         if not alerting:
             return
         out = [f"!! {rec.verdict.upper()} incident {rec.id} opened"]
-        who = f"uid {rec.uid}" + (f" ({escape(rec.user)})" if rec.user else "")
+        who = f"uid {uid_text(rec.uid)}" + (f" ({escape(rec.user)})" if rec.user else "")
         if rec.account:
             who += f", account {escape(rec.account)}"
         out.append(f"   who:     {who}")
