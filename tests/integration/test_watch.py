@@ -280,47 +280,13 @@ def test_python_and_perl_senders(
     assert str(path) in inc["scripts"]
 
 
-EXIM_CONF = """\
-primary_hostname = spamtrace.test
-exim_user = Debian-exim
-exim_group = Debian-exim
-spool_directory = {spool}
-log_file_path = {spool}/%slog
-trusted_users = Debian-exim
-begin routers
-to_sink:
-  driver = manualroute
-  domains = *
-  route_list = * {mx}
-  self = send
-  transport = remote_smtp
-begin transports
-remote_smtp:
-  driver = smtp
-  port = 25
-begin retry
-* * F,1m,1m
-"""
-
-
 def test_mta_delivery_is_recorded_as_mta_not_suspicious(world: World, tmp_path: Path) -> None:
     import pwd
 
     exim = pwd.getpwnam("Debian-exim")
-    spool = world.tmp / "exim"
-    spool.mkdir()
-    os.chown(spool, exim.pw_uid, exim.pw_gid)
-    conf = world.tmp / "exim.conf"
-    conf.write_text(EXIM_CONF.format(spool=spool, mx=world.mx_ip))
     before = len(world.sink_messages())
     with watching(tmp_path) as w:
-        proc = world.spawn(
-            ["/usr/sbin/exim4", "-C", str(conf), "-odf", "-i", "to@remote.example"],
-            user="Debian-exim",
-            cwd=spool,
-            stdin=subprocess.PIPE,
-        )
-        proc.communicate("Subject: mta test\n\nhello\n", timeout=60)
+        world.exim_deliver("to@remote.example", "Subject: mta test\n\nhello\n")
         assert len(world.wait_sink(before + 1)) == before + 1, "exim did not deliver"
         incs = wait_connections(w.db, exim.pw_uid, 1)
         w.stop()
