@@ -268,12 +268,13 @@ def _run_as(uid: int, gid: int, argv: list[str]) -> tuple[int, str, str]:
     import spamtrace.attribution.mta
     import spamtrace.attribution.process
     import spamtrace.cli.check
-    import spamtrace.cli.mail  # check's "through the MTA" section
     import spamtrace.cli.main
-    import spamtrace.cli.output
     import spamtrace.config
     import spamtrace.policy.verdict
+    import spamtrace.render.mail  # check's "through the MTA" section
+    import spamtrace.render.output
     import spamtrace.scanner
+    import spamtrace.service.mail
     import spamtrace.sources.maillog.reader
     import spamtrace.sources.sockdiag
 

@@ -71,7 +71,7 @@ def _test(args: argparse.Namespace, cfg: Config) -> int:
         })  # fmt: skip
     failed = sum(1 for r in results if not r["ok"])
     if args.json:
-        from spamtrace.cli.output import dump_json
+        from spamtrace.render.output import dump_json
 
         dump_json({"schema": ALERT_TEST_SCHEMA, "host": host, "sent": len(results) - failed,
                    "failed": failed, "channels": results})  # fmt: skip

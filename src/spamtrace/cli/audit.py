@@ -103,7 +103,7 @@ def _summary(report: Any) -> dict[str, int]:
 
 
 def _print_json(report: Any) -> None:
-    from spamtrace.cli.output import dump_json
+    from spamtrace.render.output import dump_json
 
     dump_json(
         {
@@ -129,7 +129,7 @@ def _print_human(report: Any) -> None:
     from rich.text import Text
 
     from spamtrace.audit.finding import group_findings
-    from spamtrace.cli import output
+    from spamtrace.render import output
 
     con = output.console()
     order = {"fail": 0, "warn": 1, "skipped": 2, "pass": 3}

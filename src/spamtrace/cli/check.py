@@ -365,8 +365,8 @@ def report_json(report: Report) -> dict[str, Any]:
 
 
 def _print_table(report: Report) -> None:
-    from spamtrace.cli.output import console
     from spamtrace.render.check import print_check
+    from spamtrace.render.output import console
 
     con = console()
     if not con.is_terminal:
@@ -397,17 +397,22 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
         report = scan_report(report, cfg, getattr(args, "scan_budget", SCAN_BUDGET))
     through_mta = None  # unless the mail logs show a sender above the [mail] limits
     if _mail_logs_written_since(cfg, time.time() - cfg.mail.check_minutes * 60):
-        from spamtrace.cli import mail
+        from spamtrace.render.mail import check_section
+        from spamtrace.service.mail import recent_report
 
-        through_mta = mail.check_section(cfg)
+        recent = recent_report(cfg)
+        if recent is not None:
+            through_mta = check_section(recent, cfg.mail.check_minutes)
     if args.json:
-        from spamtrace.cli.output import dump_json
+        from spamtrace.render.output import dump_json
 
         dump_json({**report_json(report), "mail": through_mta})
     else:
         _print_table(report)
         if through_mta is not None:
-            mail.print_check_section(through_mta)
+            from spamtrace.render.mail import print_check_section
+
+            print_check_section(through_mta)
     alerting = any(c.verdict in ALERTING_VERDICTS for c in report.connections) or through_mta
     return int(ExitCode.FOUND if alerting else ExitCode.CLEAN)
 

@@ -6,8 +6,8 @@ import argparse
 from typing import Any
 
 from spamtrace import config as config_mod
-from spamtrace.cli.output import dump_json
 from spamtrace.errors import ExitCode
+from spamtrace.render.output import dump_json
 from spamtrace.safetext import escape
 
 

@@ -83,7 +83,7 @@ def _status(args: argparse.Namespace, cfg: Config) -> int:
 
     doc = query(args.socket or cfg.daemon.socket, {"command": "status"})
     if args.json:
-        from spamtrace.cli.output import dump_json
+        from spamtrace.render.output import dump_json
 
         dump_json(doc)
         return ExitCode.CLEAN

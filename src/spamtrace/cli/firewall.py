@@ -256,8 +256,8 @@ def _collect_impact(args: argparse.Namespace, cfg: Config, plan: FirewallPlan) -
 
 
 def _plan_cmd(args: argparse.Namespace, cfg: Config) -> int:
-    from spamtrace.cli.output import dump_json
     from spamtrace.policy.firewall_plan import KEEPS_WORKING
+    from spamtrace.render.output import dump_json
 
     plan = build(args, cfg)
     backend = _backend(args)
@@ -285,8 +285,8 @@ def _plan_cmd(args: argparse.Namespace, cfg: Config) -> int:
             }
         )
         return ExitCode.USAGE if plan.refusal else ExitCode.CLEAN
-    from spamtrace.cli.output import console
     from spamtrace.render.firewall_plan import print_plan
+    from spamtrace.render.output import console
 
     print_plan(console(), plan, backend.name, impact, ruleset)
     return ExitCode.USAGE if plan.refusal else ExitCode.CLEAN
@@ -295,7 +295,7 @@ def _plan_cmd(args: argparse.Namespace, cfg: Config) -> int:
 def _say(args: argparse.Namespace, action: str, text: str, **fields: Any) -> None:
     """The result of apply/confirm/remove: one human line, or a JSON document with --json."""
     if getattr(args, "json", False):
-        from spamtrace.cli.output import dump_json
+        from spamtrace.render.output import dump_json
 
         dump_json(
             {"schema": "spamtrace.firewall-action/1", "action": action, "message": text, **fields}
@@ -428,7 +428,7 @@ def _remove_cmd(args: argparse.Namespace, cfg: Config) -> int:
 
 def _status_cmd(args: argparse.Namespace, cfg: Config) -> int:
     from spamtrace.actions.firewall.transaction import IPT_RECORD, pending_status
-    from spamtrace.cli.output import dump_json
+    from spamtrace.render.output import dump_json
 
     plan = build(args, cfg)
     backend = _backend(args)

@@ -111,7 +111,7 @@ def _release(args: argparse.Namespace, cfg: Config) -> int:
         notes += why
     who = f"uid {uid}" + (f" ({user})" if user else "")
     if args.json:
-        from spamtrace.cli.output import dump_json
+        from spamtrace.render.output import dump_json
 
         dump_json({
             "schema": RELEASE_SCHEMA, "uid": uid, "user": user, "unblocked": unblocked,
@@ -144,7 +144,7 @@ def _quarantine(cfg: Config) -> Any:
 def _list(args: argparse.Namespace, cfg: Config) -> int:
     items = _quarantine(cfg).items()
     if args.json:
-        from spamtrace.cli.output import dump_json
+        from spamtrace.render.output import dump_json
 
         dump_json({"schema": QUARANTINE_SCHEMA, "items": [i.to_json() for i in items]})
         return ExitCode.CLEAN
@@ -166,7 +166,7 @@ def _list(args: argparse.Namespace, cfg: Config) -> int:
 def _restore(args: argparse.Namespace, cfg: Config) -> int:
     item = _quarantine(cfg).restore(args.id, force=args.force)
     if args.json:
-        from spamtrace.cli.output import dump_json
+        from spamtrace.render.output import dump_json
 
         dump_json({"schema": QUARANTINE_SCHEMA, "restored": item.to_json()})
     else:
@@ -180,7 +180,7 @@ def _restore(args: argparse.Namespace, cfg: Config) -> int:
 def _delete(args: argparse.Namespace, cfg: Config) -> int:
     item = _quarantine(cfg).delete(args.id)
     if args.json:
-        from spamtrace.cli.output import dump_json
+        from spamtrace.render.output import dump_json
 
         dump_json({"schema": QUARANTINE_SCHEMA, "deleted": item.to_json()})
     else:

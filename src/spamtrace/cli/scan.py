@@ -17,14 +17,13 @@ import time
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
-from spamtrace.errors import ExitCode, UsageError
+from spamtrace.errors import UsageError
 from spamtrace.safetext import escape
 
 if TYPE_CHECKING:
     from spamtrace import config as config_mod
     from spamtrace.scanner.report import FileReport
 
-SCHEMA = "spamtrace.scan/1"
 BASELINE_SCHEMA = "spamtrace.scan-baseline/1"
 VERDICTS = ("clean", "suspicious", "malicious")
 
@@ -147,9 +146,10 @@ def _load_baseline(path: str) -> frozenset[str]:
 
 
 def run(args: argparse.Namespace, cfg: config_mod.Config) -> int:
-    from spamtrace.cli.output import dump_json
-    from spamtrace.scanner.engine import STOPPED_NOTE, Limits, scan_paths
-    from spamtrace.scanner.report import FileReport, ScanVerdict
+    from spamtrace.render.output import dump_json
+    from spamtrace.render.scan import print_scan, scan_json
+    from spamtrace.scanner.engine import Limits, scan_paths
+    from spamtrace.scanner.report import FileReport, ScanTally, ScanVerdict, listed
     from spamtrace.scanner.walk import walk
 
     if args.jobs < 0:
@@ -184,31 +184,31 @@ def run(args: argparse.Namespace, cfg: config_mod.Config) -> int:
     started = time.monotonic()
 
     walk_skipped: list[FileReport] = []
-    totals = {"files": 0, "bytes": 0, "unchanged": 0}
+    tally = ScanTally()
 
     def files() -> Iterator[str]:
         for item in walk(list(args.paths), cross_filesystems=cross, exclude=excluded):
             if since is not None and not item.skipped and item.changed < since:
-                totals["unchanged"] += 1
+                tally.unchanged += 1
                 continue
             if item.skipped:
                 walk_skipped.append(
                     FileReport(item.path, ScanVerdict.SKIPPED, 0, (), 0, reason=item.skipped)
                 )
                 if item.skipped.startswith("cannot"):  # a folder or file it could not reach
-                    extra["not_examined"] += 1
+                    tally.not_examined += 1
                 continue
-            totals["files"] += 1
-            totals["bytes"] += item.size
+            tally.files += 1
+            tally.bytes += item.size
             yield item.path
 
     shown: list[FileReport] = []
-    counts = {v.value: 0 for v in ScanVerdict}
-    extra = {"not_examined": 0, "cut_short": 0, "stopped_early": 0}
     hashes: dict[str, str] = {}
     progress = None
     if not args.json and sys.stderr.isatty():
         from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+        from spamtrace.render.output import console
 
         progress = Progress(
             SpinnerColumn(),
@@ -216,33 +216,25 @@ def run(args: argparse.Namespace, cfg: config_mod.Config) -> int:
             TextColumn("{task.fields[found]}"),
             TimeElapsedColumn(),
             transient=True,
-            console=__import__("spamtrace.cli.output", fromlist=["console"]).console(stderr=True),
+            console=console(stderr=True),
         )
         task = progress.add_task("scan", total=None, found="")
         progress.start()
     try:
         for report in scan_paths(files(), limits, jobs=args.jobs, known_hashes=known, user=user):
-            counts[report.verdict.value] += 1
-            if report.verdict is ScanVerdict.SKIPPED or report.incomplete:
-                extra["not_examined"] += 1  # a regular file not (wholly) analysed
-            if any(n.startswith("cut short") for n in report.notes):
-                extra["cut_short"] += 1
-            if any(n.startswith(STOPPED_NOTE) for n in report.notes):
-                extra["stopped_early"] += 1
+            tally.add(report)
             if report.sha256 and args.record_baseline:
                 hashes[report.path] = report.sha256
-            if report.verdict is ScanVerdict.SKIPPED or (
-                report.verdict.rank >= min_rank
-                and (report.verdict is not ScanVerdict.CLEAN or min_rank == 0)
-            ):
+            if listed(report, min_rank):
                 shown.append(report)
             if progress is not None:
+                counts = tally.counts
                 found = f"{counts['malicious']} malicious, {counts['suspicious']} suspicious"
                 progress.update(task, advance=1, found=found)
     finally:
         if progress is not None:
             progress.stop()
-    counts["skipped"] += len(walk_skipped)
+    tally.counts["skipped"] += len(walk_skipped)
     shown.extend(walk_skipped)
     shown.sort(key=lambda r: (-r.verdict.rank, -r.score, r.path))
     elapsed = time.monotonic() - started
@@ -250,39 +242,14 @@ def run(args: argparse.Namespace, cfg: config_mod.Config) -> int:
     if args.record_baseline:
         _write_baseline(args.record_baseline, hashes)
 
-    summary = {
-        "files": totals["files"],
-        "bytes": totals["bytes"],
-        "malicious": counts["malicious"],
-        "suspicious": counts["suspicious"],
-        "clean": counts["clean"],
-        "skipped": counts["skipped"],
-        "not_examined": extra["not_examined"],
-        "cut_short": extra["cut_short"],
-        "stopped_early": extra["stopped_early"],
-        "unchanged": totals["unchanged"],
-        "seconds": round(elapsed, 3),
-    }
+    summary = tally.summary(elapsed)
     moved = _quarantine_all(cfg, shown) if args.quarantine else {}
     summary["quarantined"] = sum(1 for v in moved.values() if "id" in v)
     if args.json:
-        listed = []
-        for r in shown:
-            doc = _json_report(r)
-            if r.path in moved:
-                doc["quarantine"] = moved[r.path]
-            listed.append(doc)
-        dump_json({"schema": SCHEMA, "files": listed, "summary": summary})
+        dump_json(scan_json(shown, summary, moved))
     else:
-        _print_human(shown, summary, moved)
-    return _exit(counts, extra, totals)
-
-
-def _exit(counts: dict[str, int], extra: dict[str, int], totals: dict[str, int]) -> int:
-    # "0 files scanned" is not clean, unless --since/--newer left nothing to look at
-    nothing = not totals["files"] and not totals["unchanged"]
-    attention = counts["malicious"] or extra["not_examined"] or nothing
-    return int(ExitCode.FOUND if attention else ExitCode.CLEAN)
+        print_scan(shown, summary, moved)
+    return int(tally.exit_code())
 
 
 def _quarantine_all(cfg: config_mod.Config, shown: list[FileReport]) -> dict[str, dict[str, str]]:
@@ -319,21 +286,8 @@ def _check_exists(path: str) -> None:
         pass  # any other reason (too long, no access) is reported as skipped, with it
 
 
-def _json_report(report: FileReport) -> dict[str, Any]:
-    """The report as JSON; a path that is not valid UTF-8 also as ``path_hex`` (its exact
-    bytes): in ``path`` an undecodable byte and the four characters ``\\xff`` look alike."""
-    from spamtrace.cli.output import to_jsonable
-
-    doc: dict[str, Any] = to_jsonable(report)
-    try:
-        report.path.encode("utf-8")
-    except UnicodeEncodeError:
-        doc["path_hex"] = os.fsencode(report.path).hex()
-    return doc
-
-
 def _write_baseline(path: str, hashes: dict[str, str]) -> None:
-    from spamtrace.cli.output import to_jsonable
+    from spamtrace.render.output import to_jsonable
 
     doc = {"schema": BASELINE_SCHEMA, "files": dict(sorted(hashes.items()))}
     tmp = f"{path}.tmp.{os.getpid()}"
@@ -344,66 +298,3 @@ def _write_baseline(path: str, hashes: dict[str, str]) -> None:
         os.replace(tmp, path)
     except OSError as exc:
         raise UsageError(f"cannot write baseline {path}: {exc.strerror or exc}") from None
-
-
-def _print_human(
-    shown: list[FileReport], summary: dict[str, Any], moved: dict[str, dict[str, str]]
-) -> None:
-    from rich.text import Text
-
-    from spamtrace.cli.output import console
-    from spamtrace.scanner.engine import STOPPED_NOTE
-
-    out = console()  # no markup: paths and excerpts are printed as they are (escaped)
-    label = {"malicious": ("MALICIOUS", "bold red"), "suspicious": ("SUSPICIOUS", "yellow")}
-    for r in shown:
-        path = escape(r.path)
-        if r.verdict.value == "skipped":
-            out.print(Text.assemble(("SKIPPED", "dim"), f"     {path}: {escape(r.reason)}"))
-            for f in r.findings:
-                out.print(Text(f"      {f.rule} (+{f.weight}): {f.excerpt}"))
-            continue
-        tag = label.get(r.verdict.value, (r.verdict.value.upper(), ""))
-        out.print(Text.assemble(tag, f" {r.score:4d}  {path}"))
-        for note in r.notes:
-            if note.startswith(STOPPED_NOTE):  # said once for the whole run, below
-                continue
-            out.print(Text(f"      note: {escape(note)}"))
-        q = moved.get(r.path)
-        if q is not None and "id" in q:
-            note = f"quarantined as {q['id']} (spamtrace quarantine restore {q['id']})"
-            out.print(Text.assemble(("      QUARANTINED", "bold"), f": {note}"))
-        elif q is not None:
-            out.print(Text.assemble(("      NOT QUARANTINED", "bold"), f": {escape(q['error'])}"))
-        for f in r.findings:
-            where = f"line {f.line}" if f.line else "file"
-            if f.layer:
-                where += f", decoded layer {f.layer}"
-            out.print(Text(f"      {f.rule} (+{f.weight}, {where}): {f.excerpt}"))
-    out.print(
-        f"{summary['files']} files, {summary['bytes'] / 1e6:.1f} MB in {summary['seconds']:.1f}s: "
-        f"{summary['malicious']} malicious, {summary['suspicious']} suspicious, "
-        f"{summary['skipped']} skipped"
-    )
-    if summary["stopped_early"]:
-        out.print(
-            f"note: {summary['stopped_early']} file(s) stopped at the malicious score, enough for "
-            "the verdict; scan --all-reasons lists every reason"
-        )
-    if summary["not_examined"]:
-        out.print(
-            Text.assemble(
-                ("NOT EXAMINED", "bold"),
-                f": {summary['not_examined']} file(s) could not be analysed whole (listed "
-                "above, with the reason): the result is incomplete, exit status 1",
-            )
-        )
-    if summary["unchanged"]:
-        out.print(f"{summary['unchanged']} file(s) not changed in the time asked: not scanned")
-    if not summary["files"] and not summary["unchanged"]:
-        out.print(
-            Text.assemble(
-                ("0 files scanned", "bold"),
-                ": nothing was examined (this is not a clean result)",
-            )
-        )

@@ -132,7 +132,7 @@ def _systemctl(*args: str) -> None:
 
 def _say(args: argparse.Namespace, doc: dict[str, Any], lines: list[str]) -> None:
     if args.json:
-        from spamtrace.cli.output import dump_json
+        from spamtrace.render.output import dump_json
 
         dump_json({"schema": "spamtrace.service/1", **doc})
     else:

@@ -31,16 +31,15 @@ from typing import TYPE_CHECKING, Any
 
 from spamtrace.cli.options import UNITS, count, duration, duration_match
 from spamtrace.errors import ExitCode, PermissionRequired, UsageError
-from spamtrace.model import ALERTING_VERDICTS, Verdict
+from spamtrace.model import ALERTING_VERDICTS
 from spamtrace.render.incidents import (
     INCIDENT_SCHEMA,
     INCIDENTS_SCHEMA,
-    action_line,
     event_json,
     incident_json,
     iso,
 )
-from spamtrace.safetext import escape, escape_argv
+from spamtrace.safetext import escape
 from spamtrace.service.scanning import SCAN_BUDGET
 
 if TYPE_CHECKING:
@@ -249,7 +248,7 @@ def _incidents(args: argparse.Namespace, cfg: Config) -> int:
         actions = reader.actions_of([r.id for r in records])
     alerting = sum(1 for r in records if r.verdict in {v.value for v in ALERTING_VERDICTS})
     if args.json:
-        from spamtrace.cli.output import dump_json
+        from spamtrace.render.output import dump_json
 
         dump_json({
             "schema": INCIDENTS_SCHEMA, "since": iso(since), "count": len(records),
@@ -262,7 +261,7 @@ def _incidents(args: argparse.Namespace, cfg: Config) -> int:
         return ExitCode.CLEAN
     from rich.table import Table
 
-    from spamtrace.cli.output import box_of, console
+    from spamtrace.render.output import box_of, console
 
     con = console()
     table = Table(title=f"{len(records)} incident(s)", show_lines=False, box=box_of(con))
@@ -313,7 +312,7 @@ def _incident(args: argparse.Namespace, cfg: Config) -> int:
         events = reader.events_of(rec.id)
         actions = reader.actions_of([rec.id])[rec.id]
     if args.json:
-        from spamtrace.cli.output import dump_json
+        from spamtrace.render.output import dump_json
 
         dump_json({
             "schema": INCIDENT_SCHEMA,
@@ -321,70 +320,8 @@ def _incident(args: argparse.Namespace, cfg: Config) -> int:
             "events": [event_json(e) for e in events],
         })  # fmt: skip
         return ExitCode.CLEAN
-    out = [f"incident {rec.id}: {rec.verdict.upper()}"]
-    who = f"uid {rec.uid}" + (f" ({escape(rec.user)})" if rec.user else "")
-    out.append(f"  who:          {who}")
-    if rec.account:
-        kind = f" [{rec.account_kind}]" if rec.account_kind else ""
-        out.append(f"  account:      {escape(rec.account)}{kind}  home {escape(rec.home)}")
-    out.append(f"  exe:          {escape(rec.exe) or '(unknown)'}")
-    if rec.cmdline:
-        out.append(f"  cmdline:      {escape_argv(rec.cmdline)}")
-    out.append(f"  folder (cwd): {escape(rec.cwd) or '(unknown)'}")
-    for s in rec.scripts:
-        out.append(f"  script:       {escape(s)}")
-    if rec.suspect_files is None:
-        if rec.verdict == Verdict.SUSPICIOUS.value:
-            out.append("  suspect files: not scanned (scanning was off, or failed: see watch)")
-    elif not rec.suspect_files:
-        out.append("  suspect files: none (the script(s) and folder were scanned)")
-    else:
-        from spamtrace.suspects import suspect_lines
+    from spamtrace.render.incidents import print_incident
+    from spamtrace.render.output import console
 
-        out.append("  suspect files (most suspicious first):")
-        out += [f"    {text}" for text in suspect_lines(rec.suspect_files)]
-    parents = rec.process.get("parents") or []
-    if parents:
-        out.append("  process tree:")
-        pid = rec.process.get("pid")
-        out.append(f"    {pid} {escape(rec.process.get('name') or '')} (the sender)")
-        for depth, p in enumerate(parents, 1):
-            out.append(
-                f"    {'  ' * depth}└ {p.get('pid')} {escape(p.get('name') or '')} "
-                f"uid {p.get('uid')} {escape(p.get('exe') or '')}"
-            )
-    mail = rec.verdict in ("mail-script", "mail-auth")  # through the MTA: messages, recipients
-    out.append(
-        f"  {'messages:   ' if mail else 'connections:'}  {rec.connections}"
-        + ("" if mail else f" ({rec.blocked} blocked)")
-        + f", {rec.rate_per_minute}/min, {iso(rec.first_seen)} .. {iso(rec.last_seen)}"
-    )
-    label = "recipients:  " if mail else "destinations:"
-    out.append(f"  {label} {', '.join(escape(d) for d in rec.destinations)}")
-    out.append(f"  attribution:  {', '.join(f'{k} {v}' for k, v in rec.methods.items())}")
-    for r in rec.reasons:
-        out.append(f"  why:          {escape(r)}")
-    if rec.advice:
-        out.append("  what to do:")
-        out.extend(f"    - {escape(a)}" for a in rec.advice)
-    if actions:
-        out.append("  actions:")
-        out += [f"    {action_line(a)}" for a in actions]
-    out.append(f"  events ({len(events)}):")
-    for e in events[:50]:
-        if e.type.value == "mail-logged":
-            d = e.details
-            out.append(
-                f"    {iso(e.wall)}  message {escape(str(d.get('queue_id') or '-'))} from "
-                f"{escape(str(d.get('sender') or '<>'))}, {d.get('recipients', 0)} recipient(s)"
-                f"  [{escape(e.source)}]"
-            )
-            continue
-        out.append(
-            f"    {iso(e.wall)}  pid {e.pid}  -> {e.remote}  [{e.method}]"
-            + ("  BLOCKED" if e.blocked else "")
-        )
-    if len(events) > 50:
-        out.append(f"    … {len(events) - 50} more (--json for all)")
-    print("\n".join(out))
+    print_incident(console(), rec, events, actions)
     return ExitCode.CLEAN

@@ -28,13 +28,13 @@ replay (:func:`spamtrace.policy.incidents.incident_id`).
 from __future__ import annotations
 
 import functools
-from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from spamtrace.attribution.mail import MailMessage, sender_key
 from spamtrace.model import Verdict
 from spamtrace.policy.incidents import IncidentKey, incident_id
+from spamtrace.policy.window import HourlyHistory, WindowCounts, WindowSum
 
 #: events kept per sender and window (beyond, the threshold was passed long before)
 MAX_WINDOW_ITEMS = 200_000
@@ -119,48 +119,20 @@ def network_of(ip: str) -> str:
 class _Window:
     """One sender's last ``window`` seconds (and, for a mailbox, its hourly history)."""
 
-    messages: deque[tuple[float, int]] = field(default_factory=deque)  # (wall, recipients)
-    recipients_sum: int = 0
-    addresses: deque[tuple[float, str]] = field(default_factory=deque)
-    address_counts: dict[str, int] = field(default_factory=dict)
-    ips: deque[tuple[float, str]] = field(default_factory=deque)
-    ip_counts: dict[str, int] = field(default_factory=dict)
-    net_counts: dict[str, int] = field(default_factory=dict)
-    hours: dict[int, int] = field(default_factory=dict)  # hour number -> messages
-    first_hour: int | None = None
+    messages: WindowSum = field(default_factory=WindowSum)  # recipients per message
+    addresses: WindowCounts[str] = field(default_factory=WindowCounts)
+    ips: WindowCounts[str] = field(default_factory=WindowCounts)
+    nets: WindowCounts[str] = field(default_factory=WindowCounts)
+    history: HourlyHistory = field(default_factory=HourlyHistory)
     last_seen: float = 0.0
 
     def expire(self, before: float) -> None:
         # called for every message and recipient: most of the time nothing has expired
-        messages = self.messages
-        while messages and messages[0][0] < before:
-            self.recipients_sum -= messages.popleft()[1]
-        if self.addresses and self.addresses[0][0] < before:
-            _drop(self.addresses, self.address_counts, before, None)
-        if self.ips and self.ips[0][0] < before:
-            _drop(self.ips, self.ip_counts, before, self.net_counts)
-
-
-def _drop(
-    items: deque[tuple[float, str]],
-    counts: dict[str, int],
-    before: float,
-    nets: dict[str, int] | None,
-) -> None:
-    while items and items[0][0] < before:
-        value = items.popleft()[1]
-        left = counts[value] - 1
-        if left:
-            counts[value] = left
-        else:
-            del counts[value]
-        if nets is not None:
-            net = network_of(value)
-            n = nets[net] - 1
-            if n:
-                nets[net] = n
-            else:
-                del nets[net]
+        self.messages.expire(before)
+        self.addresses.expire(before)
+        if self.ips.items:
+            self.ips.expire(before)
+            self.nets.expire(before)
 
 
 @dataclass(slots=True)
@@ -202,26 +174,21 @@ class MailPolicy:
         win.expire(now - self.t.window)
         win.last_seen = max(win.last_seen, now)
         if len(win.messages) < MAX_WINDOW_ITEMS:
-            win.messages.append((now, msg.recipients))
-            win.recipients_sum += msg.recipients
+            win.messages.add(now, msg.recipients)
+            addresses = win.addresses
             for addr in msg.addresses:
-                if len(win.addresses) >= MAX_WINDOW_ITEMS:
+                if len(addresses) >= MAX_WINDOW_ITEMS:
                     break
-                win.addresses.append((now, addr))
-                win.address_counts[addr] = win.address_counts.get(addr, 0) + 1
+                addresses.add(now, addr)
             if msg.ip is not None:
-                win.ips.append((now, msg.ip))
-                win.ip_counts[msg.ip] = win.ip_counts.get(msg.ip, 0) + 1
-                net = network_of(msg.ip)
-                win.net_counts[net] = win.net_counts.get(net, 0) + 1
+                win.ips.add(now, msg.ip)
+                win.nets.add(now, network_of(msg.ip))
         hour = int(now // 3600)
         average = self._hourly_average(win, hour) if msg.auth is not None else None
-        win.hours[hour] = win.hours.get(hour, 0) + 1
-        if win.first_hour is None:
-            win.first_hour = hour
-        if len(win.hours) > self.t.history_hours + 2:
-            for old in [h for h in win.hours if h < hour - self.t.history_hours - 1]:
-                del win.hours[old]
+        history = win.history
+        history.add(hour)
+        if len(history) > self.t.history_hours + 2:
+            history.prune(hour - self.t.history_hours - 1)
         current = self._open.get(key)
         if current is not None and now - current.last_seen > self.t.window:
             self._close(key, current, win)
@@ -246,8 +213,7 @@ class MailPolicy:
             return None
         win.expire(wall - self.t.window)
         if len(win.addresses) < MAX_WINDOW_ITEMS:
-            win.addresses.append((wall, address))
-            win.address_counts[address] = win.address_counts.get(address, 0) + 1
+            win.addresses.add(wall, address)
         current = self._open.get(key)
         if current is not None:
             if len(current.samples) < 20:
@@ -258,7 +224,7 @@ class MailPolicy:
         t = self.t
         if msg.auth is not None or (  # below both limits of a script: no reason (the common case)
             len(win.messages) <= t.script_max_messages
-            and len(win.address_counts) <= t.script_max_recipients
+            and win.addresses.distinct <= t.script_max_recipients
         ):
             return None
         reasons = self._reasons(msg, win, None)
@@ -285,13 +251,13 @@ class MailPolicy:
         verdict: Verdict,
         reasons: tuple[str, ...],
     ) -> MailUpdate:
-        first = win.messages[0][0] if win.messages else msg.wall
+        first = win.messages.first(msg.wall)
         origin = msg.script or msg.cwd or msg.auth
         ident = incident_id(IncidentKey(msg.user, msg.uid, None, origin, verdict), first)
         inc = _Open(
-            ident, verdict, msg, max(1, len(win.messages)), max(msg.recipients, win.recipients_sum),
-            first, msg.wall, reasons, dict.fromkeys(list(win.ip_counts)[:64]),
-            dict.fromkeys(list(win.address_counts)[:20]),
+            ident, verdict, msg, max(1, len(win.messages)), max(msg.recipients, win.messages.total),
+            first, msg.wall, reasons, dict.fromkeys(list(win.ips.keys())[:64]),
+            dict.fromkeys(list(win.addresses.keys())[:20]),
         )  # fmt: skip
         self._open[key] = inc
         return MailUpdate(self._snapshot(inc, win, key), opened=True)
@@ -306,15 +272,16 @@ class MailPolicy:
             inc.samples[addr] = None
 
     def _hourly_average(self, win: _Window, hour: int) -> float | None:
-        """Messages an hour before this window, once a day of history is known."""
-        if win.first_hour is None:
+        """Messages an hour before this window, once a day of history is known (a running
+        sum: :class:`~spamtrace.policy.window.HourlyHistory`)."""
+        first = win.history.first
+        if first is None:
             return None
         start = hour - max(1, self.t.window // 3600)
-        span = start - max(win.first_hour, hour - self.t.history_hours)
+        span = start - max(first, hour - self.t.history_hours)
         if span < MIN_HISTORY_HOURS:
             return None
-        total = sum(n for h, n in win.hours.items() if h < start)
-        return total / span
+        return win.history.below(start) / span
 
     def _reasons(self, msg: MailMessage, win: _Window, average: float | None) -> list[str]:
         t = self.t
@@ -327,14 +294,14 @@ class MailPolicy:
                     f"{count} messages in {span} (more than mail.script_max_messages = "
                     f"{t.script_max_messages})"
                 )
-            distinct = len(win.address_counts)
+            distinct = win.addresses.distinct
             if distinct > t.script_max_recipients:
                 out.append(
                     f"{distinct} distinct recipients in {span} (more than "
                     f"mail.script_max_recipients = {t.script_max_recipients})"
                 )
             return out
-        ips, nets = len(win.ip_counts), len(win.net_counts)
+        ips, nets = win.ips.distinct, win.nets.distinct
         if ips > t.auth_max_ips:
             out.append(
                 f"logged in from {ips} addresses in {span} (more than mail.auth_max_ips = "
@@ -366,7 +333,7 @@ class MailPolicy:
         return MailIncident(
             id=inc.id, verdict=inc.verdict, kind=key[0], user=msg.user, uid=msg.uid,
             script=msg.script, cwd=msg.cwd, auth_user=msg.auth, messages=inc.messages,
-            recipients=inc.recipients, distinct_recipients=len(win.address_counts),
+            recipients=inc.recipients, distinct_recipients=win.addresses.distinct,
             ips=tuple(inc.ips), first_seen=inc.first_seen, last_seen=inc.last_seen,
             reasons=inc.reasons, sample_recipients=tuple(inc.samples), sender=key,
         )  # fmt: skip

@@ -142,7 +142,7 @@ def print_check(
     from rich.table import Table
     from rich.text import Text
 
-    from spamtrace.cli.output import box_of, indented
+    from spamtrace.render.output import box_of, indented
 
     port_text = ", ".join(str(p) for p in ports)
     for note in notes:

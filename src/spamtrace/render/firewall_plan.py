@@ -23,7 +23,7 @@ def print_plan(
     from rich.table import Table
     from rich.text import Text
 
-    from spamtrace.cli.output import box_of, indented
+    from spamtrace.render.output import box_of, indented
 
     con.print(Text(f"spamtrace firewall plan: mode {plan.mode.value}, backend {backend}",
                    style="bold"))  # fmt: skip

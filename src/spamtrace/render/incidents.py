@@ -4,6 +4,8 @@ human lines.
 
 :func:`incident_json` is THE shape of an incident outside the store: ``incidents --json``
 lists it, and alerts, webhooks and the event stream send exactly it.
+:func:`print_incident` is the human view of ``spamtrace incident ID`` (rich: fields that keep
+their indent when wrapped, tables for the responses and events, ASCII in pipes).
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from spamtrace.service.scanning import IncidentScan
     from spamtrace.sinks.store import ActionRecord, EventRecord, IncidentRecord
 
@@ -150,3 +154,157 @@ def event_json(rec: EventRecord) -> dict[str, Any]:
         "source": rec.source,
         "incident": rec.incident_id,
     }
+
+
+# ============================================================================ human: incident ID
+#: how many events ``incident ID`` lists (``--json`` has them all)
+SHOWN_EVENTS = 50
+_LABEL = 14  # the width of the labels of ``incident ID``: "folder (cwd): "
+
+
+def verdict_style(verdict: str | None) -> str:
+    """The colour of a verdict: red for the ones that alert, yellow for mail, green else."""
+    if verdict in ("suspicious", "ssh-tunnel"):
+        return "bold red"
+    if verdict in ("mail-script", "mail-auth", "submission"):
+        return "yellow"
+    return "green"
+
+
+def print_incident(
+    con: Console,
+    rec: IncidentRecord,
+    events: Sequence[EventRecord],
+    actions: Sequence[ActionRecord],
+) -> None:
+    """The human view of ``spamtrace incident ID``: who, what, the files, why, what to do, the
+    responses and the events. Every attacker-controlled string is escaped."""
+    from rich.text import Text
+
+    from spamtrace.render.layout import block, field
+    from spamtrace.safetext import escape, escape_argv
+
+    def row(label: str, text: str, style: str = "") -> None:
+        field(con, label, text, indent=2, width=_LABEL, style=style)
+
+    def heading(text: str) -> None:
+        con.print(Text(f"  {text}"), soft_wrap=True)
+
+    con.print(Text(f"incident {rec.id}: ").append(rec.verdict.upper(),
+                                                  style=verdict_style(rec.verdict)))  # fmt: skip
+    row("who:", f"uid {rec.uid}" + (f" ({escape(rec.user)})" if rec.user else ""))
+    if rec.account:
+        kind = f" [{escape(rec.account_kind)}]" if rec.account_kind else ""
+        row("account:", f"{escape(rec.account)}{kind}  home {escape(rec.home)}")
+    row("exe:", escape(rec.exe) or "(unknown)")
+    if rec.cmdline:
+        row("cmdline:", escape_argv(rec.cmdline))
+    row("folder (cwd):", escape(rec.cwd) or "(unknown)")
+    for script in rec.scripts:
+        row("script:", escape(script))
+    if rec.suspect_files is None:
+        if rec.verdict == "suspicious":
+            row("suspect files:", "not scanned (scanning was off, or failed: see watch)")
+    elif not rec.suspect_files:
+        row("suspect files:", "none (the script(s) and folder were scanned)")
+    else:
+        from spamtrace.suspects import suspect_lines
+
+        heading("suspect files (most suspicious first):")
+        for text in suspect_lines(rec.suspect_files):
+            sub = text.startswith("  ")
+            field(con, "", text.strip(), indent=6 if sub else 4, style="" if sub else "bold")
+    parents = rec.process.get("parents") or []
+    if parents:
+        heading("process tree:")
+        block(con, _process_tree(rec.process, parents))
+    mail = rec.verdict in ("mail-script", "mail-auth")  # through the MTA: messages, recipients
+    row(
+        "messages:" if mail else "connections:",
+        f"{rec.connections}" + ("" if mail else f" ({rec.blocked} blocked)")
+        + f", {rec.rate_per_minute}/min, {iso(rec.first_seen)} .. {iso(rec.last_seen)}",
+    )  # fmt: skip
+    row("recipients:" if mail else "destinations:", ", ".join(escape(d) for d in rec.destinations))
+    row("attribution:", ", ".join(f"{escape(k)} {v}" for k, v in rec.methods.items()))
+    for reason in rec.reasons:
+        row("why:", escape(reason))
+    if rec.advice:
+        heading("what to do:")
+        for advice in rec.advice:
+            field(con, "- ", escape(advice), indent=4)
+    if actions:
+        heading("actions:")
+        block(con, _actions_table(con, actions))
+    heading(f"events ({len(events)}):")
+    if events:
+        block(con, _events_table(con, events[:SHOWN_EVENTS]))
+    if len(events) > SHOWN_EVENTS:
+        heading(f"  ... {len(events) - SHOWN_EVENTS} more (--json for all)")
+
+
+def _process_tree(sender: dict[str, Any], parents: Sequence[Any]) -> Any:
+    """The sender and its parents, each a level deeper."""
+    from rich.text import Text
+    from rich.tree import Tree
+
+    from spamtrace.safetext import escape
+
+    root = Tree(Text(f"{sender.get('pid')} {escape(sender.get('name') or '')} (the sender)"),
+                guide_style="dim")  # fmt: skip
+    node = root
+    for p in parents:
+        node = node.add(Text(f"{p.get('pid')} {escape(p.get('name') or '')} uid {p.get('uid')} "
+                             f"{escape(p.get('exe') or '')}"))  # fmt: skip
+    return root
+
+
+def _when(ts: float) -> str:
+    """``2026-11-27 10:00:00.123`` (UTC, as ``iso`` without the T and the Z)."""
+    return (iso(ts) or "").replace("T", " ").removesuffix("Z")
+
+
+def _actions_table(con: Console, actions: Sequence[ActionRecord]) -> Any:
+    from rich.table import Table
+    from rich.text import Text
+
+    from spamtrace.render.output import box_of
+    from spamtrace.safetext import escape
+
+    table = Table(box=box_of(con))
+    table.add_column("time", no_wrap=True)
+    for col in ("action", "status", "detail", "undo"):
+        table.add_column(col, overflow="fold")
+    for a in actions:
+        undo = f"undone {iso(a.undone_at)}" if a.undone_at is not None else escape(a.undo) or "-"
+        table.add_row(
+            Text(_when(a.at)[:19]), Text(a.action), Text(a.status.upper()), Text(escape(a.detail)),
+            Text(undo),
+        )  # fmt: skip
+    return table
+
+
+def _events_table(con: Console, events: Sequence[EventRecord]) -> Any:
+    from rich.table import Table
+    from rich.text import Text
+
+    from spamtrace.render.output import box_of
+    from spamtrace.safetext import escape
+
+    table = Table(box=box_of(con))
+    table.add_column("time", no_wrap=True)
+    for col in ("pid", "what", "seen by"):
+        table.add_column(col, overflow="fold")
+    for e in events:
+        if e.type.value == "mail-logged":
+            d = e.details
+            what = Text(f"message {escape(str(d.get('queue_id') or '-'))} from "
+                        f"{escape(str(d.get('sender') or '<>'))}, "
+                        f"{d.get('recipients', 0)} recipient(s)")  # fmt: skip
+            table.add_row(Text(_when(e.wall)), Text("-"), what, Text(escape(e.source)))
+            continue
+        what = Text(f"-> {escape(e.remote)}")
+        if e.blocked:
+            what.append(" BLOCKED", style="bold red")
+        table.add_row(Text(_when(e.wall)), Text(str(e.pid or "-")), what,
+                      Text(escape(e.method)))  # fmt: skip
+    return table

@@ -66,7 +66,7 @@ class WatchView:
 
     # ------------------------------------------------------------------ lines
     def line(self, doc: dict[str, Any]) -> None:
-        from spamtrace.cli.output import dump_json
+        from spamtrace.render.output import dump_json
 
         dump_json({"schema": WATCH_SCHEMA, **doc}, line=True)
 

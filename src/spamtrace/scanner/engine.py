@@ -33,6 +33,7 @@ from spamtrace.scanner.context import BudgetExceeded
 from spamtrace.scanner.lexer import has_php
 from spamtrace.scanner.report import (
     ENOUGH_SCORE,
+    STOPPED_NOTE,
     SUSPICIOUS_SCORE,
     FileReport,
     Finding,
@@ -275,10 +276,6 @@ def scan_file(
         seconds=clock() - start,
         incomplete=incomplete,
     )
-
-
-#: the note of a file that reached the malicious score (the scan says once how to get more)
-STOPPED_NOTE = "stopped at score"
 
 
 def _oversized_finding(size: int, limit: int) -> Finding:

@@ -1,9 +1,13 @@
-"""Scan results: per-file verdicts, scores and the findings that explain them."""
+"""Scan results: per-file verdicts, scores and the findings that explain them, and the
+tally of a whole run (its summary and exit code)."""
 
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
+
+from spamtrace.errors import ExitCode
 
 #: score thresholds (sum of fired rule weights)
 MALICIOUS_SCORE = 10
@@ -11,6 +15,8 @@ SUSPICIOUS_SCORE = 5
 #: a scan stops looking for more reasons once a file scores this much: the verdict cannot
 #: change any more, and the rest of a big web shell costs most of the time
 ENOUGH_SCORE = MALICIOUS_SCORE
+#: the note of a file that reached the malicious score (the scan says once how to get more)
+STOPPED_NOTE = "stopped at score"
 
 
 class ScanVerdict(str, enum.Enum):
@@ -66,3 +72,61 @@ class FileReport:
     #: part of the file was not analysed (the time limit cut it short, or it is PHP over the
     #: size limit): its verdict rests on what was seen, and the scan's exit code says so
     incomplete: bool = False
+
+
+def listed(report: FileReport, min_rank: int) -> bool:
+    """Whether a run asked for verdicts of ``min_rank`` and up lists ``report``: skipped files
+    always, clean ones only when clean was asked for."""
+    if report.verdict is ScanVerdict.SKIPPED:
+        return True
+    return report.verdict.rank >= min_rank and (
+        report.verdict is not ScanVerdict.CLEAN or min_rank == 0
+    )
+
+
+@dataclass(slots=True)
+class ScanTally:
+    """What one scan run saw, counted as it goes; its summary and exit code."""
+
+    files: int = 0
+    bytes: int = 0
+    #: files left out by --since / --newer (not changed in the time asked)
+    unchanged: int = 0
+    counts: dict[str, int] = field(default_factory=lambda: {v.value: 0 for v in ScanVerdict})
+    #: files not (wholly) analysed: skipped, cut short, or a folder that could not be read
+    not_examined: int = 0
+    cut_short: int = 0
+    stopped_early: int = 0
+
+    def add(self, report: FileReport) -> None:
+        """Count one scanned file's report."""
+        self.counts[report.verdict.value] += 1
+        if report.verdict is ScanVerdict.SKIPPED or report.incomplete:
+            self.not_examined += 1
+        if any(n.startswith("cut short") for n in report.notes):
+            self.cut_short += 1
+        if any(n.startswith(STOPPED_NOTE) for n in report.notes):
+            self.stopped_early += 1
+
+    def summary(self, seconds: float) -> dict[str, Any]:
+        """The ``summary`` of ``scan --json`` (without ``quarantined``)."""
+        return {
+            "files": self.files,
+            "bytes": self.bytes,
+            "malicious": self.counts["malicious"],
+            "suspicious": self.counts["suspicious"],
+            "clean": self.counts["clean"],
+            "skipped": self.counts["skipped"],
+            "not_examined": self.not_examined,
+            "cut_short": self.cut_short,
+            "stopped_early": self.stopped_early,
+            "unchanged": self.unchanged,
+            "seconds": round(seconds, 3),
+        }
+
+    def exit_code(self) -> ExitCode:
+        """1 when a file is malicious or was not examined, or nothing was scanned ("0 files
+        scanned" is not clean, unless --since / --newer left nothing to look at); else 0."""
+        nothing = not self.files and not self.unchanged
+        attention = self.counts["malicious"] or self.not_examined or nothing
+        return ExitCode.FOUND if attention else ExitCode.CLEAN

@@ -16,6 +16,7 @@ else:  # pragma: no cover
     import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
 
 _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\.[a-z0-9]+(?:-[a-z0-9]+)*$")
+_COLLECTION = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 _MACRO = re.compile(r"\{([A-Z][A-Z_]*)\}")
 # a words.yar rule: "rule <name> {" at the start of a line up to a "}" alone on its line
 _RULE_BLOCK = re.compile(r"(?ms)^(rule[ \t]+(\w+)[ \t]*\{.*?^\}[ \t]*$)")
@@ -41,6 +42,9 @@ class Rule:
     boundary: bool = False  # pattern began with BOUNDARY: matches are checked by the caller
     #: rules that say the same thing: of those that fire, only the heaviest counts
     overlaps: tuple[str, ...] = ()
+    #: the corpus collections the rule was written from (``written_from``; () = none: general
+    #: knowledge and the project's own probes); a collection is measured held out without them
+    written_from: tuple[str, ...] = ()
 
 
 def _expand(pattern: str, macros: dict[str, str]) -> str:
@@ -104,6 +108,7 @@ def rules_of(doc: dict[str, Any], origin: str) -> tuple[Rule, ...]:
         if kind == "feature" and not entry.get("feature"):
             raise ConfigError(f"{origin}: rule {rid}: missing feature name")
         params = {k: v for k, v in entry.items() if k not in _COMMON}
+        written_from = _written_from(entry.get("written_from", []), rid, origin)
         out.append(
             Rule(
                 id=rid,
@@ -121,9 +126,22 @@ def rules_of(doc: dict[str, Any], origin: str) -> tuple[Rule, ...]:
                 boundary=boundary,
                 gate_counts=_gate(entry.get("gate_counts", ())),
                 overlaps=tuple(str(x) for x in entry.get("overlaps", ())),
+                written_from=written_from,
             )
         )
     return _symmetric_overlaps(out, seen, origin)
+
+
+def _written_from(value: Any, rid: str, origin: str) -> tuple[str, ...]:
+    """``written_from``: a list of distinct collection names (a folder name of the corpus)."""
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"{origin}: rule {rid}: written_from must be a list of collection names")
+    for name in value:
+        if not _COLLECTION.match(name):
+            raise ConfigError(f"{origin}: rule {rid}: written_from: bad collection name {name!r}")
+    if len(set(value)) != len(value):
+        raise ConfigError(f"{origin}: rule {rid}: written_from names a collection twice")
+    return tuple(value)
 
 
 def _symmetric_overlaps(rules: list[Rule], ids: set[str], origin: str) -> tuple[Rule, ...]:
@@ -141,7 +159,7 @@ def _symmetric_overlaps(rules: list[Rule], ids: set[str], origin: str) -> tuple[
 _CACHE: dict[str, tuple[Rule, ...]] = {}
 _COMMON = (
     "id", "kind", "weight", "description", "category", "pattern", "feature", "gate",
-    "gate_also", "yara", "scope", "gate_counts", "overlaps",
+    "gate_also", "yara", "scope", "gate_counts", "overlaps", "written_from",
 )  # fmt: skip
 SCOPES = ("strings", "bytes")
 #: a leading "not after a name, $, -> or ::" look-behind; stripped from patterns and checked

@@ -761,7 +761,7 @@ class Engine:
             "attribution": dict(self.attributor.counts) if self.attributor else {},
             "degraded": self.degraded,
         }
-        from spamtrace.cli.output import to_jsonable
+        from spamtrace.render.output import to_jsonable
 
         for src in self.sources:
             stats = getattr(src, "stats", None)

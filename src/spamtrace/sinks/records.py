@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 
 
 def event_record(att: AttributedAttempt, incident_id: str | None) -> EventRecord:
-    from spamtrace.cli.output import to_jsonable
+    from spamtrace.render.output import to_jsonable
     from spamtrace.sinks.store import EventRecord, EventType
 
     ev = att.event
@@ -84,8 +84,8 @@ def incident_record(
     suspect_files: Sequence[dict[str, Any]] | None = None,
 ) -> IncidentRecord:
     """The stored state of an incident; ``suspect_files``: its scan result (None: not yet)."""
-    from spamtrace.cli.output import to_jsonable
     from spamtrace.policy.verdict import advice
+    from spamtrace.render.output import to_jsonable
     from spamtrace.sinks.store import IncidentRecord
     from spamtrace.suspects import file_advice
 

@@ -18,8 +18,8 @@ from spamtrace.attribution.process import (
     read_process,
     script_from_cmdline,
 )
-from spamtrace.cli.output import to_jsonable
 from spamtrace.model import AttributionMethod
+from spamtrace.render.output import to_jsonable
 from spamtrace.safetext import escape
 
 UPLOADS = "/home/shop/public_html/wp-content/uploads"

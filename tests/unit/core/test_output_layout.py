@@ -7,7 +7,7 @@ import io
 import pytest
 from rich.console import Console
 
-from spamtrace.cli import output
+from spamtrace.render import output
 
 
 def test_wrapping_keeps_code_spans_whole() -> None:
@@ -56,3 +56,28 @@ def test_plain_ascii_when_not_a_tty_or_lang_c(
     monkeypatch.setenv("LANG", lang)
     con = Console(file=io.StringIO(), force_terminal=tty)
     assert output.plain(con) is ascii_only
+
+
+def test_lang_c_on_a_real_terminal_is_ascii_despite_python_s_locale_coercion() -> None:
+    """Under LANG=C Python itself sets LC_CTYPE=C.UTF-8 (PEP 538): still ASCII, on a pty."""
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    code = (
+        "import os; from spamtrace.render.output import console, plain; "
+        "print(os.environ.get('LC_CTYPE'), plain(console()))"
+    )
+    for lang, want in (("C", "True"), ("en_US.UTF-8", "False")):
+        env = {k: v for k, v in os.environ.items() if not k.startswith("LC_")}
+        env["LANG"] = lang
+        leader, follower = pty.openpty()
+        try:
+            subprocess.run([sys.executable, "-c", code], stdout=follower, env=env, check=True,
+                           timeout=30)  # fmt: skip
+            out = os.read(leader, 1000).decode()
+        finally:
+            os.close(leader)
+            os.close(follower)
+        assert out.split()[-1] == want, (lang, out)

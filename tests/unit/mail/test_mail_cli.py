@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 
 import pytest
@@ -73,44 +72,6 @@ def test_missing_log_is_a_usage_error(capsys: pytest.CaptureFixture[str], tmp_pa
 def test_bad_since_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
     code = main(["mail", "--since", "yesterday-ish", "--exim-log", str(SAMPLES / "exim.log")])
     assert code == 2
-
-
-def recent_burst(path: Path, count: int, *, age: float = 0.0) -> None:
-    """``count`` local submissions of one script's folder, ``age`` seconds ago (local time)."""
-    now = time.time() - age
-    lines = []
-    for i in range(count):
-        stamp = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(now - count + i))
-        mid = f"1xZX{i:02d}-0004e{i % 10}-2T"
-        lines += [
-            f"{stamp} cwd=/home/shop/public_html/wp-content/uploads 2 args: /usr/sbin/sendmail -t",
-            f"{stamp} {mid} <= shop@host U=shop P=local S=400",
-        ]
-    with open(path, "a") as fh:
-        fh.write("\n".join(lines) + "\n")
-
-
-def test_check_adds_the_mta_section_when_a_sender_is_above_limits(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from spamtrace import config
-    from spamtrace.cli.mail import check_section
-
-    log = tmp_path / "mainlog"
-    recent_burst(log, 40, age=3 * 3600)  # three hours ago: outside check's hour
-    env = {
-        "SPAMTRACE_MAIL_EXIM_LOGS": json.dumps([str(log)]),
-        "SPAMTRACE_MAIL_POSTFIX_LOGS": "[]",
-        "SPAMTRACE_MAIL_SCRIPT_MAX_MESSAGES": "20",
-    }
-    cfg = config.load(config_dir=tmp_path, environ=env)
-    assert check_section(cfg) is None
-    recent_burst(log, 30)
-    section = check_section(cfg)
-    assert section is not None and section["minutes"] == 60
-    (inc,) = section["incidents"]
-    assert inc["verdict"] == "mail-script" and inc["messages"] == 30
-    assert section["senders"][0]["cwd"] == "/home/shop/public_html/wp-content/uploads", section
 
 
 def test_read_tail_reads_back_only_to_about_since(tmp_path: Path) -> None:

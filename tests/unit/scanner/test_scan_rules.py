@@ -116,11 +116,49 @@ def test_findings_carry_line_and_escaped_excerpt() -> None:
             'description = "d"\npattern = "x"\noverlaps = ["php.nope"]\n',
             "overlaps unknown rule",
         ),
+        (
+            '[[rule]]\nid = "php.x"\nkind = "code"\nweight = 1\ncategory = "c"\n'
+            'description = "d"\npattern = "x"\nwritten_from = "corpus-a"\n',
+            "written_from must be a list",
+        ),
+        (
+            '[[rule]]\nid = "php.x"\nkind = "code"\nweight = 1\ncategory = "c"\n'
+            'description = "d"\npattern = "x"\nwritten_from = ["../etc"]\n',
+            "bad collection name",
+        ),
+        (
+            '[[rule]]\nid = "php.x"\nkind = "code"\nweight = 1\ncategory = "c"\n'
+            'description = "d"\npattern = "x"\nwritten_from = ["a", "a"]\n',
+            "names a collection twice",
+        ),
     ],
 )
 def test_bad_rule_files_are_config_errors(text: str, message: str) -> None:
     with pytest.raises(ConfigError, match=message):
         parse_rules(text)
+
+
+def test_written_from_is_read_and_not_a_rule_parameter() -> None:
+    base = '[[rule]]\nid = "php.x"\nkind = "code"\nweight = 1\ncategory = "c"\n'
+    base += 'description = "d"\npattern = "x"\n'
+    (rule,) = parse_rules(base + 'written_from = ["corpus-a", "b.2"]\n')
+    assert rule.written_from == ("corpus-a", "b.2")
+    assert "written_from" not in rule.params
+    assert parse_rules(base)[0].written_from == ()
+
+
+def test_every_builtin_rule_says_what_it_was_written_from() -> None:
+    """The held-out figures of bench/scan_bench.py rest on it: a rule without the key would
+    silently count as written from no collection."""
+    from importlib import resources
+
+    text = resources.files("spamtrace").joinpath("data/scanner/rules.toml").read_text("utf-8")
+    entries = tomllib.loads(text)["rule"]
+    missing = [e["id"] for e in entries if "written_from" not in e]
+    assert not missing, f"rules without written_from: {missing}"
+    by_id = {r.id: r for r in load_rules()}
+    assert "for-just-we-webshell" in by_id["php.folded-name-called"].written_from
+    assert "for-just-we-webshell" not in by_id["php.eval-request"].written_from
 
 
 def test_overlapping_rules_count_once_the_heaviest() -> None:

@@ -31,7 +31,7 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
 
 def body_of(alert: Alert, fmt: str) -> bytes:
     doc = slack_body(alert) if fmt == "slack" else json_body(alert)
-    from spamtrace.cli.output import to_jsonable
+    from spamtrace.render.output import to_jsonable
 
     # ensure_ascii: the body is valid JSON in any transport, whatever bytes a path held
     return json.dumps(to_jsonable(doc), ensure_ascii=True, allow_nan=False).encode("ascii")

@@ -1,4 +1,4 @@
-"""Shared output helpers for commands: JSON documents and the human console.
+"""Shared output helpers: JSON documents and the human console (commands, views and sinks).
 
 JSON documents are versioned (``"schema": "spamtrace.<kind>/<n>"``); strings that may carry
 undecodable bytes are made encodable with :func:`spamtrace.safetext.json_safe`, then written
@@ -70,7 +70,11 @@ def console(stderr: bool = False) -> Console:
 
 def plain(con: Console) -> bool:
     """ASCII only: not a terminal, or a C/POSIX locale (LANG=C), or a non-UTF-8 encoding."""
-    locale = os.environ.get("LC_ALL") or os.environ.get("LC_CTYPE") or os.environ.get("LANG")
+    lang = os.environ.get("LANG")
+    ctype = os.environ.get("LC_CTYPE")
+    if ctype in ("C.UTF-8", "C.utf8", "UTF-8") and lang in (None, "", "C", "POSIX"):
+        ctype = None  # Python's own C-locale coercion (PEP 538) sets it under LANG=C
+    locale = os.environ.get("LC_ALL") or ctype or lang
     if not con.is_terminal or locale in (None, "", "C", "POSIX"):
         return True
     return "utf" not in (con.encoding or "").lower()

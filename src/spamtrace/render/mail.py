@@ -1,0 +1,223 @@
+"""The JSON and human views of `spamtrace mail` and of `check`'s "through the MTA" section.
+
+``mail --json`` (schema ``spamtrace.mail/1``): ``senders`` biggest first, each ``kind``
+(``script`` | ``auth`` | ``local``), ``account``, ``uid``, ``user``, ``script``, ``cwd``,
+``auth_user``, ``messages``, ``recipients``, ``first_seen``, ``last_seen`` and more; the
+``incidents`` with their reasons and advice; the logs read, the queue and the thresholds.
+The report itself is built by :mod:`spamtrace.service.mail`.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from spamtrace.policy.mail import MailIncident
+    from spamtrace.service.mail import MailReport
+
+SCHEMA = "spamtrace.mail/1"
+
+
+def sender_rows(report: MailReport, top: int | None = None) -> list[dict[str, Any]]:
+    from spamtrace.render.incidents import iso
+
+    by_key = {inc.sender: inc.id for inc in report.incidents}
+    rows = []
+    items = sorted(
+        report.ledger.senders.items(), key=lambda kv: (-kv[1].messages, -kv[1].recipients)
+    )
+    for key, t in items[:top] if top else items:
+        scanned = report.scripts.get(key)
+        kind, script = t.kind, t.script
+        source = "php-mail.log" if script else None
+        if scanned is not None and script is None:
+            kind, script, source = "script", scanned["path"], "scan"
+        account = report.accounts.get(t.uid) if t.uid is not None else None
+        if kind == "auth" and t.auth_user is not None:
+            account = report.mailboxes.get(t.auth_user)
+        rows.append(
+            {
+                "kind": kind,
+                "account": account or (t.user if kind != "auth" else None),
+                "uid": t.uid,
+                "user": t.user,
+                "script": script,
+                "script_from": source,
+                "cwd": t.cwd,
+                "auth_user": t.auth_user,
+                "messages": t.messages,
+                "recipients": t.recipients,
+                "distinct_recipients": len(t.distinct),
+                "bounced": t.bounced,
+                "deferred": t.deferred,
+                "bytes": t.size,
+                "client_ips": len(t.ips),
+                "envelope_senders": sorted(t.senders)[:10],
+                "first_seen": iso(t.first_seen),
+                "last_seen": iso(t.last_seen),
+                "incident": by_key.get(key),
+            }
+        )
+    return rows
+
+
+def incident_json(inc: MailIncident) -> dict[str, Any]:
+    from spamtrace.policy.mail import advice
+    from spamtrace.render.incidents import iso
+
+    return {
+        "id": inc.id,
+        "verdict": inc.verdict.value,
+        "kind": inc.kind,
+        "user": inc.user,
+        "uid": inc.uid,
+        "script": inc.script,
+        "cwd": inc.cwd,
+        "auth_user": inc.auth_user,
+        "messages": inc.messages,
+        "recipients": inc.recipients,
+        "distinct_recipients": inc.distinct_recipients,
+        "client_ips": list(inc.ips),
+        "first_seen": iso(inc.first_seen),
+        "last_seen": iso(inc.last_seen),
+        "reasons": list(inc.reasons),
+        "sample_recipients": list(inc.sample_recipients),
+        "advice": list(advice(inc)),
+    }
+
+
+def report_json(report: MailReport, top: int | None = None) -> dict[str, Any]:
+    from spamtrace.render.incidents import iso
+
+    ledger = report.ledger
+    return {
+        "schema": SCHEMA,
+        "generated": iso(time.time()),
+        "since": iso(report.since),
+        "logs": [
+            {
+                "path": c.path,
+                "kind": c.kind,
+                "files": c.files,
+                "lines": c.lines,
+                "events": c.events,
+                "malformed": c.malformed,
+                "long_lines": c.long_lines,
+                "error": c.error,
+            }
+            for c in report.logs
+        ],
+        "totals": {
+            "messages": sum(t.messages for t in ledger.senders.values()),
+            "senders": len(ledger.senders),
+            "inbound": ledger.inbound,
+        },
+        "queue": report.queue,
+        "thresholds": {
+            k: getattr(report.thresholds, k) for k in report.thresholds.__dataclass_fields__
+        },
+        "scan": report.scan or {"enabled": False},
+        "notes": report.notes,
+        "senders": sender_rows(report, top),
+        "incidents": [incident_json(i) for i in report.incidents],
+    }
+
+
+def print_report(report: MailReport, top: int) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
+    from spamtrace.render.output import console
+    from spamtrace.safetext import escape
+
+    con = console()
+    doc = report_json(report, top)
+    for note in doc["notes"]:
+        con.print(Text("note: " + escape(note), style="yellow"))
+    if not report.logs:
+        return  # the note says which paths were looked for
+    read = ", ".join(escape(c.path) for c in report.logs)
+    since = doc["since"] or "the start of the logs"
+    if not doc["senders"]:
+        con.print(Text(f"No mail sent through the MTA since {since} ({read})."))
+    else:
+        table = Table(
+            title=f"Mail sent through the MTA since {since}", title_justify="left", caption=read
+        )
+        for col in ("kind", "account / mailbox", "messages", "recipients", "where", "last"):
+            table.add_column(col, overflow="fold")
+        for row in doc["senders"]:
+            who = row["auth_user"] if row["kind"] == "auth" else row["account"] or row["user"]
+            where = row["script"] or row["cwd"] or ""
+            if row["kind"] == "auth":
+                where = f"{row['client_ips']} client address(es)"
+            style = "bold red" if row["incident"] else None
+            table.add_row(
+                Text(row["kind"], style=style or ""),
+                Text(escape(who or "?")),
+                Text(str(row["messages"])),
+                Text(str(row["recipients"])),
+                Text(escape(where)),
+                Text((row["last_seen"] or "")[11:19]),
+            )
+        con.print(table)
+    for inc in doc["incidents"]:
+        head = Text(f"\n{inc['verdict']}: ", style="bold red")
+        who = inc["auth_user"] if inc["kind"] == "auth" else inc["user"]
+        head.append(f"{escape(who or '?')} {escape(inc['script'] or inc['cwd'] or '')}")
+        con.print(head)
+        span = f"{inc['first_seen']} .. {inc['last_seen']}"
+        con.print(Text(f"  incident {inc['id']}, {inc['messages']} message(s), {span}"))
+        for reason in inc["reasons"]:
+            con.print(Text(f"  why      {escape(reason)}"))
+        for line in inc["advice"]:
+            con.print(Text(f"  next     {escape(line)}"))
+    queue = doc["queue"]
+    if queue is not None:
+        if queue.get("messages") is None:
+            con.print(Text(f"\nqueue ({queue['mta']}): unknown: {escape(queue.get('error'))}"))
+        else:
+            con.print(Text(f"\nqueue ({queue['mta']}): {queue['messages']} message(s)"))
+    totals = doc["totals"]
+    con.print(
+        Text(
+            f"{totals['messages']} message(s) from {totals['senders']} sender(s); "
+            f"{totals['inbound']} received from other servers"
+        )
+    )
+
+
+def check_section(report: MailReport, minutes: int) -> dict[str, Any]:
+    """``check``'s "through the MTA in the last ``minutes`` minutes" (``check --json``'s
+    ``mail``): the logs read, the senders with an incident, and the incidents."""
+    return {
+        "minutes": minutes,
+        "logs": [c.path for c in report.logs],
+        "senders": [r for r in sender_rows(report) if r["incident"] is not None],
+        "incidents": [incident_json(i) for i in report.incidents],
+    }
+
+
+def print_check_section(section: dict[str, Any]) -> None:
+    from rich.text import Text
+
+    from spamtrace.render.output import console
+    from spamtrace.safetext import escape
+
+    con = console()
+    con.print(Text(f"\nThrough the MTA in the last {section['minutes']} minutes", style="bold red"))
+    for inc in section["incidents"]:
+        who = inc["auth_user"] if inc["kind"] == "auth" else inc["user"]
+        where = inc["script"] or inc["cwd"] or ""
+        con.print(
+            Text(
+                f"  {inc['verdict']}: {escape(who or '?')} {escape(where)}: "
+                f"{inc['messages']} message(s), {inc['recipients']} recipient(s)"
+            )
+        )
+        for reason in inc["reasons"]:
+            con.print(Text(f"    why   {escape(reason)}"))
+        for line in inc["advice"]:
+            con.print(Text(f"    next  {escape(line)}"))
+    con.print(Text("  (details: spamtrace mail --since 1h)"))

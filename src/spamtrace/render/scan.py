@@ -1,0 +1,106 @@
+"""The JSON and human views of `spamtrace scan` (schema ``spamtrace.scan/1``).
+
+``scan --json``: ``files``, the listed file reports (a path that is not valid UTF-8 also as
+``path_hex``, and ``quarantine`` when ``--quarantine`` moved the file), and ``summary``
+(:meth:`spamtrace.scanner.report.ScanTally.summary` and ``quarantined``).
+"""
+
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING, Any
+
+from spamtrace.render.output import to_jsonable
+from spamtrace.safetext import escape
+
+if TYPE_CHECKING:
+    from spamtrace.scanner.report import FileReport
+
+SCHEMA = "spamtrace.scan/1"
+
+
+def scan_json(
+    shown: list[FileReport], summary: dict[str, Any], moved: dict[str, dict[str, str]]
+) -> dict[str, Any]:
+    """The ``scan --json`` document."""
+    listed = []
+    for r in shown:
+        doc = file_json(r)
+        if r.path in moved:
+            doc["quarantine"] = moved[r.path]
+        listed.append(doc)
+    return {"schema": SCHEMA, "files": listed, "summary": summary}
+
+
+def file_json(report: FileReport) -> dict[str, Any]:
+    """The report as JSON; a path that is not valid UTF-8 also as ``path_hex`` (its exact
+    bytes): in ``path`` an undecodable byte and the four characters ``\\xff`` look alike."""
+    doc: dict[str, Any] = to_jsonable(report)
+    try:
+        report.path.encode("utf-8")
+    except UnicodeEncodeError:
+        doc["path_hex"] = os.fsencode(report.path).hex()
+    return doc
+
+
+def print_scan(
+    shown: list[FileReport], summary: dict[str, Any], moved: dict[str, dict[str, str]]
+) -> None:
+    from rich.text import Text
+
+    from spamtrace.render.output import console
+    from spamtrace.scanner.report import STOPPED_NOTE
+
+    out = console()  # no markup: paths and excerpts are printed as they are (escaped)
+    label = {"malicious": ("MALICIOUS", "bold red"), "suspicious": ("SUSPICIOUS", "yellow")}
+    for r in shown:
+        path = escape(r.path)
+        if r.verdict.value == "skipped":
+            out.print(Text.assemble(("SKIPPED", "dim"), f"     {path}: {escape(r.reason)}"))
+            for f in r.findings:
+                out.print(Text(f"      {f.rule} (+{f.weight}): {f.excerpt}"))
+            continue
+        tag = label.get(r.verdict.value, (r.verdict.value.upper(), ""))
+        out.print(Text.assemble(tag, f" {r.score:4d}  {path}"))
+        for note in r.notes:
+            if note.startswith(STOPPED_NOTE):  # said once for the whole run, below
+                continue
+            out.print(Text(f"      note: {escape(note)}"))
+        q = moved.get(r.path)
+        if q is not None and "id" in q:
+            note = f"quarantined as {q['id']} (spamtrace quarantine restore {q['id']})"
+            out.print(Text.assemble(("      QUARANTINED", "bold"), f": {note}"))
+        elif q is not None:
+            out.print(Text.assemble(("      NOT QUARANTINED", "bold"), f": {escape(q['error'])}"))
+        for f in r.findings:
+            where = f"line {f.line}" if f.line else "file"
+            if f.layer:
+                where += f", decoded layer {f.layer}"
+            out.print(Text(f"      {f.rule} (+{f.weight}, {where}): {f.excerpt}"))
+    out.print(
+        f"{summary['files']} files, {summary['bytes'] / 1e6:.1f} MB in {summary['seconds']:.1f}s: "
+        f"{summary['malicious']} malicious, {summary['suspicious']} suspicious, "
+        f"{summary['skipped']} skipped"
+    )
+    if summary["stopped_early"]:
+        out.print(
+            f"note: {summary['stopped_early']} file(s) stopped at the malicious score, enough for "
+            "the verdict; scan --all-reasons lists every reason"
+        )
+    if summary["not_examined"]:
+        out.print(
+            Text.assemble(
+                ("NOT EXAMINED", "bold"),
+                f": {summary['not_examined']} file(s) could not be analysed whole (listed "
+                "above, with the reason): the result is incomplete, exit status 1",
+            )
+        )
+    if summary["unchanged"]:
+        out.print(f"{summary['unchanged']} file(s) not changed in the time asked: not scanned")
+    if not summary["files"] and not summary["unchanged"]:
+        out.print(
+            Text.assemble(
+                ("0 files scanned", "bold"),
+                ": nothing was examined (this is not a clean result)",
+            )
+        )

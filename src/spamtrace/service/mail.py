@@ -1,0 +1,254 @@
+"""The mail engine behind `spamtrace mail` and `check`'s "through the MTA" section.
+
+Pipeline (:func:`collect`): the configured logs that exist (``[mail]``, or the paths given on
+the command line) and their rotated copies written since ``since`` are read
+(:mod:`spamtrace.sources.maillog`), the lines of each message joined and summed per sender
+(:class:`spamtrace.attribution.mail.MailLedger`), and each message given to the policy
+(:class:`spamtrace.policy.mail.MailPolicy`), which opens ``mail-script`` / ``mail-auth``
+incidents. Then :func:`scan_senders` ranks the working folders of the top local senders
+without a known script with the PHP scanner (the likely script; a malicious one is a
+``mail-script`` incident), and :func:`queue_state` counts the MTA's queue (``exim -bpc`` /
+``postqueue -j``). The JSON and human views of a :class:`MailReport` are in
+:mod:`spamtrace.render.mail`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import json
+import os
+import shutil
+import subprocess
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any
+
+from spamtrace.errors import UsageError
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from spamtrace.attribution.mail import MailLedger
+    from spamtrace.config import Config
+    from spamtrace.policy.mail import MailIncident, MailThresholds
+    from spamtrace.sources.maillog.reader import LogCounts, LogSpec
+
+#: default time for scanning senders' folders (seconds)
+SCAN_BUDGET = 3.0
+#: local senders whose folder is scanned for the likely script (biggest first)
+SCAN_TOP = 10
+#: seconds the MTA has to count its queue
+QUEUE_TIMEOUT = 10.0
+
+
+@dataclass(slots=True)
+class MailReport:
+    since: float | None
+    logs: list[LogCounts]
+    ledger: MailLedger
+    incidents: list[MailIncident]
+    thresholds: MailThresholds
+    accounts: dict[int, str] = field(default_factory=dict)
+    mailboxes: dict[str, str | None] = field(default_factory=dict)  # auth user -> account
+    scripts: dict[tuple[str, str | None, str | None], dict[str, Any]] = field(default_factory=dict)
+    queue: dict[str, Any] | None = None
+    notes: list[str] = field(default_factory=list)
+    scan: dict[str, Any] | None = None
+
+
+def specs_of(cfg: Config, given: dict[str, Sequence[str]] | None = None) -> list[LogSpec]:
+    """The logs to read: those ``given`` per kind (``exim``, ``postfix``, ``php``; each must
+    exist), else the configured ones that exist."""
+    from spamtrace.sources.maillog.reader import LogSpec, configured
+
+    specs = [
+        LogSpec(os.path.abspath(path), kind)
+        for kind in ("exim", "postfix", "php")
+        for path in (given or {}).get(kind) or ()
+    ]
+    if specs:
+        for spec in specs:
+            if not os.path.isfile(spec.path):
+                raise UsageError(f"--{spec.kind}-log {spec.path}: no such file")
+        return specs
+    return configured(cfg.mail)
+
+
+def collect(
+    cfg: Config, specs: list[LogSpec], since: float | None, *, recent: bool = False
+) -> MailReport:
+    """Read the logs, join and sum the messages, run the policy (see the module docstring)."""
+    from spamtrace.attribution.accounts import AccountResolver
+    from spamtrace.attribution.mail import MailLedger, passwd_homes
+    from spamtrace.policy.mail import MailPolicy, MailThresholds
+    from spamtrace.sources.maillog.reader import LogReader, merged
+
+    thresholds = MailThresholds.from_config(cfg.mail)
+    policy = MailPolicy(thresholds)
+
+    def on_message(msg: Any) -> None:
+        policy.observe(msg)
+
+    def on_recipient(msg: Any, address: str, wall: float) -> None:
+        policy.recipient(msg, address, wall)
+
+    # the policy sees one window more than --since (its windows are full at --since); a
+    # mailbox's hourly history is what the logs read hold (the daemon learns it as it runs)
+    history = None if since is None else since - thresholds.window
+    readers = [LogReader(spec, history, recent=recent) for spec in specs]
+    homes, uids = passwd_homes()
+    php_only = all(s.kind == "php" for s in specs)
+    resolver = AccountResolver(cfg.accounts)
+    ledger = MailLedger(
+        since=since,
+        homes=homes,
+        uids=uids,
+        on_message=on_message,
+        on_recipient=on_recipient,
+        php_only=php_only,
+        owner_of_path=lambda path: getattr(resolver.for_path(path), "name", None),
+    )
+    add = ledger.add
+    with _fewer_collections():
+        for ev in merged(readers):
+            add(ev)
+    incidents = [i for i in policy.all_incidents() if since is None or i.last_seen >= since]
+    report = MailReport(since, [r.counts for r in readers], ledger, incidents, thresholds)
+    for totals in ledger.senders.values():
+        if totals.uid is not None and totals.uid not in report.accounts:
+            account = resolver.for_uid(totals.uid)
+            report.accounts[totals.uid] = account.name if account else (totals.user or "")
+        box = totals.auth_user
+        if box is not None and box not in report.mailboxes:  # the panel's owner of its domain
+            owner = resolver.for_domain(box.rpartition("@")[2]) if "@" in box else None
+            report.mailboxes[box] = owner.name if owner is not None else None
+    for counts in report.logs:
+        if counts.error:
+            report.notes.append(f"could not read {counts.error}")
+        if counts.malformed:
+            report.notes.append(f"{counts.path}: {counts.malformed} malformed line(s) skipped")
+        if counts.long_lines:
+            report.notes.append(f"{counts.path}: {counts.long_lines} over-long line(s) cut")
+    return report
+
+
+@contextlib.contextmanager
+def _fewer_collections(young: int = 100_000) -> Iterator[None]:
+    """Run the garbage collector's young generation every ``young`` allocations, not 700:
+    reading a log keeps some 100,000s of objects alive (open messages, windows) and the
+    default thresholds spend a fifth of the time walking them. Cycles are still collected."""
+    before = gc.get_threshold()
+    gc.set_threshold(young, *before[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
+
+
+def recent_report(cfg: Config) -> MailReport | None:
+    """What ``check`` shows "through the MTA in the last N minutes": the configured logs read
+    over ``mail.check_minutes``; None when there is no log or nobody is above the ``[mail]``
+    limits."""
+    specs = specs_of(cfg)
+    if not specs:
+        return None
+    since = time.time() - cfg.mail.check_minutes * 60
+    report = collect(cfg, specs, since, recent=True)
+    return report if report.incidents else None
+
+
+def scan_senders(report: MailReport, cfg: Config, budget: float) -> None:
+    """Name the likely script of the biggest local senders from their working folder."""
+    from spamtrace.attribution.mail import MailMessage
+    from spamtrace.policy.mail import MailPolicy
+    from spamtrace.suspects import scan_for_suspects
+
+    start = time.monotonic()
+    policy = MailPolicy(report.thresholds)
+    scanned = 0
+    notes: list[str] = []
+    for key, totals in sorted(report.ledger.senders.items(), key=lambda kv: -kv[1].messages):
+        if scanned >= SCAN_TOP or time.monotonic() - start > budget:
+            break
+        if totals.kind != "local" or not totals.cwd or totals.cwd.startswith("/var/spool"):
+            continue
+        left = budget - (time.monotonic() - start)
+        files, more = scan_for_suspects([totals.cwd], budget=left, cfg=cfg.scan)
+        notes += [n for n in more if n not in notes]
+        scanned += 1
+        if not files or files[0]["verdict"] not in ("malicious", "suspicious"):
+            continue
+        report.scripts[key] = files[0]
+        if files[0]["verdict"] == "malicious":
+            msg = MailMessage(
+                "exim", None, totals.last_seen, None, totals.user, totals.uid, None, None,
+                None, None, totals.cwd, (), None,
+            )  # fmt: skip
+            why = f"the PHP scanner calls {files[0]['path']} in its folder malicious"
+            same = [i for i, inc in enumerate(report.incidents) if inc.sender == key]
+            if same:  # already above a limit: one incident, one more reason
+                inc = report.incidents[same[0]]
+                report.incidents[same[0]] = replace(inc, reasons=(*inc.reasons, why))
+            else:
+                report.incidents.append(policy.malicious(msg, why).incident)
+    report.notes += notes
+    report.scan = {"enabled": True, "scanned": scanned, "budget_seconds": budget}
+
+
+def queue_state(cfg: Config) -> dict[str, Any] | None:
+    """Messages in the MTA's queue: ``exim -bpc``, else ``postqueue -j``; None: no MTA."""
+    exim = cfg.mail.exim_command or _which("exim4", "exim")
+    if exim:
+        out = _run([*exim, "-bpc"])
+        if isinstance(out, str) and out.strip().isdecimal():
+            return {"mta": "exim", "messages": int(out.strip())}
+        return {"mta": "exim", "messages": None, "error": out if isinstance(out, str) else "?"}
+    postqueue = cfg.mail.postqueue_command or _which("postqueue")
+    if postqueue:
+        out = _run([*postqueue, "-j"])
+        if isinstance(out, tuple):
+            text = out[0]
+            held = active = deferred = 0
+            count = 0
+            for line in text.splitlines():
+                try:
+                    item = json.loads(line)
+                except ValueError:
+                    continue
+                count += 1
+                name = item.get("queue_name") if isinstance(item, dict) else None
+                held += name == "hold"
+                active += name == "active"
+                deferred += name == "deferred"
+            return {
+                "mta": "postfix", "messages": count, "active": active, "deferred": deferred,
+                "hold": held,
+            }  # fmt: skip
+        return {"mta": "postfix", "messages": None, "error": out}
+    return None
+
+
+def _which(*names: str) -> list[str]:
+    for name in names:
+        found = shutil.which(name, path=os.environ.get("PATH", "") + ":/usr/sbin:/usr/bin")
+        if found:
+            return [found]
+    return []
+
+
+def _run(argv: list[str]) -> str | tuple[str]:
+    """stdout as (text,) for postqueue, text for exim; an error message (str) on failure."""
+    try:
+        proc = subprocess.run(
+            argv, capture_output=True, text=True, timeout=QUEUE_TIMEOUT, check=False
+        )
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return f"{argv[0]}: {exc}"
+    if proc.returncode != 0:
+        err = (proc.stderr.strip().splitlines() or [f"exit {proc.returncode}"])[-1]
+        return f"{' '.join(argv)}: {err}"
+    if argv[-1] == "-j":
+        return (proc.stdout,)
+    return proc.stdout

@@ -1,0 +1,84 @@
+"""The policy's windows: running sums equal the figures recomputed from scratch."""
+
+from __future__ import annotations
+
+import random
+
+from spamtrace.attribution.mail import MailMessage, sender_key
+from spamtrace.policy.mail import MailPolicy, MailThresholds
+from spamtrace.policy.window import HourlyHistory, WindowCounts, WindowSum
+
+
+def test_hourly_history_running_sum_equals_the_recomputed_sum() -> None:
+    rng = random.Random(16)
+    history = HourlyHistory()
+    hour = 500_000
+    checked = 0
+    for step in range(5000):
+        # mostly forward, sometimes a quiet day or a week, sometimes a line out of order
+        roll = rng.random()
+        if roll < 0.6:
+            hour += 0
+        elif roll < 0.9:
+            hour += rng.randint(1, 3)
+        elif roll < 0.97:
+            hour += rng.randint(24, 400)
+        at = hour - rng.randint(0, 2) if rng.random() < 0.1 else hour
+        history.add(at)
+        if len(history) > 170:
+            history.prune(hour - 169)
+        start = hour - rng.choice((1, 1, 1, 2, 6))
+        expected = sum(n for h, n in history.hours.items() if h < start)
+        assert history.below(start) == expected, step
+        checked += 1
+    assert checked == 5000 and history.first == 500_000
+
+
+def _auth(wall: float) -> MailMessage:
+    return MailMessage(
+        "exim", None, wall, "box@x", None, None, "box@x", "203.0.113.5", "esmtpa", 10,
+        None, (), None, recipients=1,
+    )  # fmt: skip
+
+
+def test_policy_hourly_average_equals_the_recomputed_average() -> None:
+    """The average the policy judges a mailbox by, step by step, against the sum over its
+    kept hours computed again at each message (what the policy did before the running sum)."""
+    rng = random.Random(14)
+    t = MailThresholds(history_hours=48)
+    policy = MailPolicy(t)
+    wall = 1_796_000_000.0
+    seen = 0
+    for _ in range(3000):
+        wall += rng.choice((1.0, 60.0, 600.0, 3600.0, 7200.0, 86400.0))
+        msg = _auth(wall - (rng.random() * 3000 if rng.random() < 0.05 else 0.0))
+        win = policy._windows.get(sender_key(msg))
+        hour = int(msg.wall // 3600)
+        if win is not None and win.history.first is not None:
+            start = hour - max(1, t.window // 3600)
+            span = start - max(win.history.first, hour - t.history_hours)
+            recomputed = (
+                sum(n for h, n in win.history.hours.items() if h < start) / span
+                if span >= 24
+                else None
+            )
+            assert policy._hourly_average(win, hour) == recomputed
+            seen += recomputed is not None
+        policy.observe(msg)
+    assert seen > 1000  # the comparison was made with history, not only without
+
+
+def test_window_counts_and_sum_expire_together() -> None:
+    counts: WindowCounts[str] = WindowCounts()
+    total = WindowSum()
+    for i, value in enumerate("abacab"):
+        counts.add(float(i), value)
+        total.add(float(i), i)
+    assert counts.distinct == 3 and len(counts) == 6 and list(counts.keys()) == ["a", "b", "c"]
+    counts.expire(3.0)
+    total.expire(3.0)
+    assert dict(counts.counts) == {"c": 1, "a": 1, "b": 1} and len(counts) == 3
+    assert total.total == 3 + 4 + 5 and total.first(-1.0) == 3.0
+    counts.expire(10.0)
+    total.expire(10.0)
+    assert counts.distinct == 0 and total.total == 0 and total.first(-1.0) == -1.0

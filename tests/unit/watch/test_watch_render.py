@@ -1,0 +1,171 @@
+"""The human views of `incident ID` and of `watch`: rich lays them out. On a terminal wrapped
+lines keep their indent (80 and 100 columns); in a pipe every field is one whole line and there
+is no box-drawing character; attacker-chosen text is escaped and never read as markup."""
+
+from __future__ import annotations
+
+import io
+import re
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from rich.console import Console
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from spamtrace.cli.main import main
+from spamtrace.render.incidents import print_incident
+from spamtrace.sinks.store import ActionRecord, EventRecord, EventType, IncidentRecord, Store
+
+UPLOADS = "/home/shop/public_html/wp-content/uploads"
+#: a file name an attacker chose: rich markup, a link, an emoji code and a control character
+EVIL = f"{UPLOADS}/[bold]x[/] [link=http://evil.example]y[/link] :smile:\x1b[2J.php"
+EVIL_SHOWN = f"{UPLOADS}/[bold]x[/] [link=http://evil.example]y[/link] :smile:\\x1b[2J.php"
+ADVICE = (
+    "stop the sender and look at the script before it sends again: run "
+    "`spamtrace respond stop --incident inc-0123456789ab` then read the file it names"
+)
+SUSPECT = {
+    "path": EVIL, "verdict": "malicious", "score": 22,
+    "rules": ["mailer.raw-smtp-dialogue", "php.eval-decoded"], "line": 7,
+    "excerpt": "fsockopen($h, 25);", "description": "raw SMTP", "layer": 0,
+}  # fmt: skip
+BOX = re.compile("[\u2500-\u257f]")  # the box-drawing block: ─ │ └ ├ ┌ ...
+
+
+def incident(**over: Any) -> IncidentRecord:
+    values: dict[str, Any] = dict(
+        id="inc-0123456789ab", verdict="suspicious", uid=1001, user="shop", account="shop",
+        account_kind="cpanel", home="/home/shop", exe="/usr/bin/php8.2", cwd=UPLOADS,
+        scripts=(EVIL,), cmdline=("php", EVIL), connections=3, blocked=1,
+        destinations=("10.0.0.2:25", "10.0.0.3:25"), pids=(4242,), first_seen=1_700_000_000.0,
+        last_seen=1_700_000_060.0, rate_per_minute=3.0,
+        reasons=(f"non-MTA process talks SMTP directly to 10.0.0.2:25 from {UPLOADS}",),
+        methods={"tracepoint": 2, "nflog-uid-only": 1}, advice=(ADVICE,),
+        process={"pid": 4242, "name": "php", "parents": [
+            {"pid": 4200, "name": "php-fpm: pool shop", "uid": 1001, "exe": "/usr/sbin/php-fpm"},
+            {"pid": 1, "name": "systemd", "uid": 0, "exe": "/usr/lib/systemd/systemd"},
+        ]},
+        suspect_files=(SUSPECT,),
+    )  # fmt: skip
+    values.update(over)
+    return IncidentRecord(**values)
+
+
+def event(wall: float, **over: Any) -> EventRecord:
+    values: dict[str, Any] = dict(
+        type=EventType.CONNECT_ATTEMPTED, wall=wall, pid=4242, start_time=1.0, uid=1001, gid=1001,
+        user="shop", account="shop", exe="/usr/bin/php8.2", cwd=UPLOADS, cmdline=("php", EVIL),
+        scripts=(EVIL,), local="10.0.0.1:40000", remote="10.0.0.2:25", verdict="suspicious",
+        reasons=(), method="tracepoint", blocked=False, incident_id="inc-0123456789ab",
+        source="tracepoint", details={"name": "php"},
+    )  # fmt: skip
+    values.update(over)
+    return EventRecord(**values)
+
+
+ACTION = ActionRecord(
+    "inc-0123456789ab", "block-uid", "would", 1_700_000_001.0,
+    "would block uid 1001 (shop) from SMTP ports", "spamtrace release uid 1001",
+)  # fmt: skip
+EVENTS = [
+    event(1_700_000_000.0),
+    event(1_700_000_030.0, blocked=True, type=EventType.CONNECT_BLOCKED, pid=None,
+          method="nflog-uid-only"),
+]  # fmt: skip
+
+
+def shown(con: Console) -> str:
+    print_incident(con, incident(), EVENTS, [ACTION])
+    out = con.file.getvalue()  # type: ignore[attr-defined]
+    assert isinstance(out, str)
+    return out
+
+
+def terminal(width: int) -> Console:
+    """A terminal console with rich's defaults (markup and emoji on): the views give rich only
+    Text, so attacker text stays text even there."""
+    return Console(file=io.StringIO(), width=width, force_terminal=True, color_system=None)
+
+
+def piped() -> Console:
+    from spamtrace.render import output
+
+    con = output.console()
+    con.file = io.StringIO()
+    return con
+
+
+@pytest.mark.parametrize("width", [80, 100])
+def test_incident_on_a_terminal_keeps_the_indent_of_wrapped_lines(
+    width: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("LANG", "en_US.UTF-8")
+    out = shown(terminal(width))
+    lines = out.splitlines()
+    assert all(len(line) <= width for line in lines), out
+    # the advice wraps: every continuation starts under the text after "- "
+    start = next(i for i, line in enumerate(lines) if line.startswith("    - stop the sender"))
+    assert lines[start + 1].startswith("      ") and lines[start + 1][6] != " ", out
+    # and not inside the code span (it fits on a line at both widths)
+    assert any("`spamtrace respond stop --incident inc-0123456789ab`" in line for line in lines)
+    # the reason is longer than the line: it wraps under the text column of the labels
+    why = next(i for i, line in enumerate(lines) if line.startswith("  why:          non-MTA"))
+    assert lines[why + 1].startswith(" " * 16) and lines[why + 1][16] != " "
+    # a UTF-8 terminal may draw the tree and the tables with lines
+    assert "└" in out and "4200 php-fpm: pool shop uid 1001" in out
+
+
+def test_incident_in_a_pipe_is_plain_ascii_one_line_per_field(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("LANG", "en_US.UTF-8")
+    out = shown(piped())
+    assert not BOX.search(out), out
+    assert "`-- 4200 php-fpm: pool shop uid 1001 /usr/sbin/php-fpm" in out
+    assert f"    - {ADVICE}\n" in out  # whole: grep finds it
+    assert "  connections:  3 (1 blocked), 3.0/min, 2023-11-14T22:13:20.000Z .." in out
+    assert "| 2023-11-14 22:13:50.000 |" in out and "-> 10.0.0.2:25 BLOCKED" in out
+    assert "| block-uid" in out and "spamtrace release uid 1001" in out
+
+
+def test_incident_with_lang_c_on_a_terminal_is_ascii(monkeypatch: pytest.MonkeyPatch) -> None:
+    for var in ("LC_ALL", "LC_CTYPE"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("LANG", "C")
+    con = terminal(100)
+    out = shown(con)
+    assert not BOX.search(out), out
+    assert "`-- " in out
+
+
+@pytest.mark.parametrize("make", [piped, lambda: terminal(80), lambda: terminal(100)])
+def test_incident_attacker_text_is_escaped_not_markup(make: Any) -> None:
+    out = shown(make())
+    flat = re.sub(r"\s+", "", out)  # a terminal may fold the long name
+    assert re.sub(r"\s+", "", f"script:{EVIL_SHOWN}") in flat
+    assert re.sub(r"\s+", "", f"{EVIL_SHOWN}: malicious, score 22") in flat
+    assert "\x1b" not in out  # the control character stayed text (and no colour: no ANSI)
+    assert ":smile:" in out and "😄" not in out
+
+
+def test_incident_command_in_a_pipe(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    db = str(tmp_path / "s.db")
+    store = Store(db)
+    try:
+        rec = incident()
+        for e in EVENTS:
+            assert store.submit(e, rec)
+        store.submit_action(ACTION)
+        store.flush()
+    finally:
+        store.close()
+    assert main(["incident", "inc-0123", "--db", db]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("incident inc-0123456789ab: SUSPICIOUS\n")
+    assert f"  script:       {EVIL_SHOWN}\n" in out
+    assert "  suspect files (most suspicious first):\n" in out
+    assert "      line 7: fsockopen($h, 25);\n" in out
+    assert "  events (2):" in out and not BOX.search(out)
