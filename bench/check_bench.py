@@ -170,7 +170,7 @@ def found_by_netstat(world: World) -> set[tuple[int, int]]:
 IN_PROCESS = """
 import statistics, sys, time
 from spamtrace import config
-from spamtrace.cli.check import collect
+from spamtrace.service.check import collect
 cfg = config.load()
 collect(cfg)
 times = []

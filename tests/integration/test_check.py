@@ -271,9 +271,11 @@ def _run_as(uid: int, gid: int, argv: list[str]) -> tuple[int, str, str]:
     import spamtrace.cli.main
     import spamtrace.config
     import spamtrace.policy.verdict
+    import spamtrace.render.check
     import spamtrace.render.mail  # check's "through the MTA" section
     import spamtrace.render.output
     import spamtrace.scanner
+    import spamtrace.service.check
     import spamtrace.service.mail
     import spamtrace.sources.maillog.reader
     import spamtrace.sources.sockdiag

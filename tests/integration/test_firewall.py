@@ -469,7 +469,7 @@ def test_plan_shows_impact_and_inbound_note(server_world: World) -> None:
         assert [p["id"] for p in doc["allowed_uids"]][:1] == [0]
         blocked = doc["impact"]["blocked"]
         if any("check pipeline is not installed" in n for n in doc["notes"]):
-            pytest.fail("the check pipeline (spamtrace.cli.check.collect) is missing")
+            pytest.fail("the check pipeline (spamtrace.service.check.collect) is missing")
         assert any(b["uid"] == w.uid and b["remote"] == f"{w.mx_ip}:25" for b in blocked), doc
         human = fw("plan", "--db", str(w.tmp / "none.db"))
         assert "Inbound mail keeps working" in human.stdout

@@ -19,12 +19,11 @@ from typing import TYPE_CHECKING, Any
 
 from spamtrace.cli.options import duration, hours, port_list
 from spamtrace.errors import ConfigError, ExitCode
-from spamtrace.safetext import escape
 
 if TYPE_CHECKING:
     from spamtrace.actions.firewall.backends import Backend
     from spamtrace.config import Config
-    from spamtrace.policy.firewall_plan import FirewallPlan, Impact
+    from spamtrace.policy.firewall_plan import FirewallPlan
 
 DEFAULT_STATE_DIR = "/var/lib/spamtrace/firewall"  # = actions.firewall.transaction's
 
@@ -210,96 +209,33 @@ def _rollback_argv(
     return argv
 
 
-def _collect_impact(args: argparse.Namespace, cfg: Config, plan: FirewallPlan) -> Impact:
-    from spamtrace.errors import SpamtraceError
-    from spamtrace.policy.firewall_plan import Impact, RecentSender, assess_impact
-
-    notes: list[str] = []
-    connections = []
-    try:
-        from spamtrace.cli.check import collect  # type: ignore[import-not-found,unused-ignore]
-
-        connections = list(collect(cfg))
-    except ImportError:
-        notes.append("live connections: skipped (the check pipeline is not installed)")
-    except SpamtraceError as exc:
-        notes.append(f"live connections: skipped ({exc.message})")
-    recent: list[RecentSender] = []
-    db = args.db or cfg.store.path
-    if not os.path.exists(db):
-        from spamtrace.policy.firewall_plan import no_store_advice
-
-        notes.append(no_store_advice(db))
-    else:
-        try:
-            from spamtrace.sinks.store import open_reader
-
-            with open_reader(db) as reader:
-                since = time.time() - args.since
-                for s in reader.recent_senders(since):
-                    recent.append(
-                        RecentSender(
-                            uid=s.uid,
-                            user=s.user,
-                            account=s.account,
-                            exe=s.exe,
-                            destinations=tuple(s.destinations),
-                            attempts=s.attempts,
-                        )
-                    )
-        except ImportError:
-            notes.append("recent senders: skipped (the store module is not installed)")
-        except SpamtraceError as exc:
-            notes.append(f"recent senders: skipped ({exc.message})")
-    impact = assess_impact(plan, connections, recent)
-    return Impact(entries=impact.entries, notes=tuple(notes))
-
-
 def _plan_cmd(args: argparse.Namespace, cfg: Config) -> int:
-    from spamtrace.policy.firewall_plan import KEEPS_WORKING
-    from spamtrace.render.output import dump_json
+    from spamtrace.service.firewall_impact import collect_impact
 
     plan = build(args, cfg)
     backend = _backend(args)
     ruleset = backend.render(plan)
-    impact = _collect_impact(args, cfg, plan)
+    impact = collect_impact(cfg, plan, args.db or cfg.store.path, args.since)
     if args.json:
-        dump_json(
-            {
-                "schema": "spamtrace.firewall-plan/1",
-                "backend": backend.name,
-                "mode": plan.mode,
-                "ports": plan.ports,
-                "nflog_group": plan.nflog_group,
-                "allowed_uids": plan.allow_uids,
-                "allowed_gids": plan.allow_gids,
-                "exceptions": plan.exceptions,
-                "relays": plan.relay_addresses,
-                "refusal": plan.refusal,
-                "notes": [*plan.notes, *impact.notes],
-                "inbound_unaffected": True,
-                "inbound_note": KEEPS_WORKING[0],
-                "keeps_working": KEEPS_WORKING,
-                "impact": {"blocked": impact.blocked, "allowed": impact.allowed},
-                "ruleset": ruleset,
-            }
-        )
-        return ExitCode.USAGE if plan.refusal else ExitCode.CLEAN
-    from spamtrace.render.firewall_plan import print_plan
-    from spamtrace.render.output import console
+        from spamtrace.render.firewall import plan_json
+        from spamtrace.render.output import dump_json
 
-    print_plan(console(), plan, backend.name, impact, ruleset)
+        dump_json(plan_json(plan, backend.name, impact, ruleset))
+    else:
+        from spamtrace.render.firewall import print_plan
+        from spamtrace.render.output import console
+
+        print_plan(console(), plan, backend.name, impact, ruleset)
     return ExitCode.USAGE if plan.refusal else ExitCode.CLEAN
 
 
 def _say(args: argparse.Namespace, action: str, text: str, **fields: Any) -> None:
     """The result of apply/confirm/remove: one human line, or a JSON document with --json."""
     if getattr(args, "json", False):
+        from spamtrace.render.firewall import action_json
         from spamtrace.render.output import dump_json
 
-        dump_json(
-            {"schema": "spamtrace.firewall-action/1", "action": action, "message": text, **fields}
-        )
+        dump_json(action_json(action, text, **fields))
     else:
         print(text)
 
@@ -428,7 +364,7 @@ def _remove_cmd(args: argparse.Namespace, cfg: Config) -> int:
 
 def _status_cmd(args: argparse.Namespace, cfg: Config) -> int:
     from spamtrace.actions.firewall.transaction import IPT_RECORD, pending_status
-    from spamtrace.render.output import dump_json
+    from spamtrace.render.firewall import in_sync, status_json, status_lines
 
     plan = build(args, cfg)
     backend = _backend(args)
@@ -438,76 +374,20 @@ def _status_cmd(args: argparse.Namespace, cfg: Config) -> int:
         recorded = (state / IPT_RECORD).read_text()
     st = backend.status(plan, recorded)
     pending = pending_status(state)
-    in_sync = bool(st["loaded"]) and not st["drift"]
     if args.json:
-        dump_json(
-            {
-                "schema": "spamtrace.firewall-status/1",
-                "backend": backend.name,
-                "mode": plan.mode,
-                "loaded": st["loaded"],
-                "in_sync": in_sync,
-                "drift": st["drift"],
-                "counters": st["counters"],
-                "pending_rollback": pending,
-                "overdue_rollback_done": getattr(args, "overdue_rollback", None),
-            }
-        )
+        from spamtrace.render.output import dump_json
+
+        overdue = getattr(args, "overdue_rollback", None)
+        dump_json(status_json(backend.name, plan, st, pending, overdue))
     else:
-        if not st["loaded"]:
-            print(f"firewall: NOT LOADED ({backend.name}); run `spamtrace firewall apply`")
-        elif in_sync:
-            print(f"firewall: loaded and in sync ({backend.name}, mode {plan.mode.value})")
-        else:
-            print(f"firewall: DRIFT ({backend.name}): run `spamtrace firewall apply` to repair")
-            for line in st["drift"]:
-                print(f"  - {escape(line)}")
-        for name, ctr in sorted(st["counters"].items()):
-            print(f"  {name}: {ctr.get('packets', 0)} attempts")
-        if pending is not None:
-            print(f"  {_describe_pending(pending)}")
-    return ExitCode.CLEAN if in_sync else ExitCode.FOUND
-
-
-def _describe_pending(pending: dict[str, Any]) -> str:
-    left = float(pending["seconds_left"])
-    guards = []
-    if pending["helper_alive"]:
-        guards.append(f"helper pid {pending['helper_pid']}")
-    if pending["timer"]:
-        guards.append(f"systemd timer {pending['timer']}")
-    if left > 0:
-        text = f"pending rollback in {int(left + 0.999)} s: `spamtrace firewall confirm` keeps it"
-        if guards:
-            return f"{text} (done by {' and '.join(guards)})"
-        return (
-            f"{text}; its helper process is GONE (killed?): the next `spamtrace firewall` "
-            "command or the daemon's firewall check rolls back once due"
-        )
-    return (
-        f"rollback DUE {int(-left)} s ago and not done yet "
-        + (f"(done by {' and '.join(guards)} any moment)" if guards else "(helper gone)")
-    )
+        print("\n".join(status_lines(backend.name, plan, st, pending)))
+    return ExitCode.CLEAN if in_sync(st) else ExitCode.FOUND
 
 
 def _acl_cmd(args: argparse.Namespace, cfg: Config) -> int:
-    import ipaddress
-
     from spamtrace.actions.border_acl import render_acl
-    from spamtrace.actions.firewall.host import resolve
+    from spamtrace.actions.firewall.host import relay_addresses
 
-    relays: list[str] = []
-    for relay in args.relay:
-        try:
-            ipaddress.ip_network(relay, strict=False)
-            relays.append(relay)
-            continue
-        except ValueError:
-            pass
-        found = resolve(relay)
-        if not found:
-            raise ConfigError(f"acl: relay {relay!r} does not resolve")
-        relays.extend(found)
     ports = args.ports or cfg.smtp.relay_ports
-    print(render_acl(relays, args.servers, ports, args.format), end="")
+    print(render_acl(relay_addresses(args.relay), args.servers, ports, args.format), end="")
     return ExitCode.CLEAN

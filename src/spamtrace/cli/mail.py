@@ -21,8 +21,7 @@ if TYPE_CHECKING:
 
 
 def register(sub: Any) -> None:
-    from spamtrace.cli.check import _seconds
-    from spamtrace.cli.options import count
+    from spamtrace.cli.options import count, seconds_up_to
 
     p = sub.add_parser(
         "mail",
@@ -51,7 +50,7 @@ def register(sub: Any) -> None:
     )
     p.add_argument(
         "--scan-budget",
-        type=_seconds,
+        type=seconds_up_to(600),
         default=SCAN_BUDGET,
         metavar="SECONDS",
         help=f"time for scanning senders' folders (default {SCAN_BUDGET:g})",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import re
+from collections.abc import Callable
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d|w)?\s*$")
 UNITS = {None: 1.0, "ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0, "w": 604800.0}
@@ -65,3 +66,20 @@ def count(text: str) -> int:
     if value < 1:
         raise argparse.ArgumentTypeError(f"must be at least 1: {text!r}")
     return value
+
+
+def seconds_up_to(maximum: float) -> Callable[[str], float]:
+    """A time budget in seconds, more than 0 and at most ``maximum`` (``--scan-budget``)."""
+
+    def seconds(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            value = -1.0
+        if not 0 < value <= maximum:
+            raise argparse.ArgumentTypeError(
+                f"not a number of seconds in (0, {maximum:g}]: {text!r}"
+            )
+        return value
+
+    return seconds

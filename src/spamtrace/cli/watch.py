@@ -29,7 +29,7 @@ import time
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from spamtrace.cli.options import UNITS, count, duration, duration_match
+from spamtrace.cli.options import UNITS, count, duration, duration_match, seconds_up_to
 from spamtrace.errors import ExitCode, PermissionRequired, UsageError
 from spamtrace.model import ALERTING_VERDICTS
 from spamtrace.render.incidents import (
@@ -119,21 +119,11 @@ def add_engine_arguments(parser: Any) -> None:
     )
     parser.add_argument(
         "--scan-budget",
-        type=_scan_seconds,
+        type=seconds_up_to(60),
         default=SCAN_BUDGET,
         metavar="SECONDS",
         help=f"time for scanning one incident's scripts and folder (default {SCAN_BUDGET:g})",
     )
-
-
-def _scan_seconds(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        value = -1.0
-    if not 0 < value <= 60:
-        raise argparse.ArgumentTypeError(f"not a number of seconds in (0, 60]: {text!r}")
-    return value
 
 
 def parse_since(text: str, now: float) -> float | None:

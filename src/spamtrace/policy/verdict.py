@@ -18,7 +18,7 @@ Order of the rules:
 
 Destinations in ``[submission] allow_destinations`` match by IP, CIDR or IP:port here; host
 names cannot be matched without DNS, which a pure function does not do: the caller resolves
-them first and adds the addresses to the list (``spamtrace.cli.check`` does).
+them first and adds the addresses to the list (``spamtrace.service.check`` does).
 """
 
 from __future__ import annotations

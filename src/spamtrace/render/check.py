@@ -3,21 +3,33 @@
 A mailer with 300 sockets is one sender: the connections are grouped by process (pid and start
 time, or uid and exe when the process is not known), hosting account and script (or working
 folder) and verdict. Each group shows how many connections it has and its first few
-destinations. ``check --json`` (``spamtrace.check/1``) keeps every connection.
+destinations. ``check --json`` (:func:`report_json`, ``spamtrace.check/1``) keeps every
+connection.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from spamtrace.model import ALERTING_VERDICTS, Connection, Verdict
+from spamtrace.model import (
+    ALERTING_VERDICTS,
+    MAIL_VERDICTS,
+    AttributionMethod,
+    Connection,
+    Verdict,
+)
 from spamtrace.safetext import escape, escape_argv
 from spamtrace.suspects import suspect_lines
 
 if TYPE_CHECKING:
     from rich.console import Console
+
+    from spamtrace.service.check import CheckReport
+
+SCHEMA = "spamtrace.check/1"
 
 #: destinations named in a row; the others are counted
 SHOWN_DESTINATIONS = 3
@@ -124,8 +136,6 @@ def detail_lines(sender: Sender, suspects: list[dict[str, Any]] | None) -> list[
 
 
 def time_text(ts: float | None) -> str:
-    import time
-
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(ts)) if ts is not None else "?"
 
 
@@ -191,3 +201,112 @@ def print_check(
         con.print(Text("scan note: " + escape(note), style="yellow"))
     summary = ", ".join(f"{n} {v}" for v, n in counts.items() if n)
     con.print(Text(f"\n{len(connections)} connection(s) from {len(senders)} sender(s): {summary}"))
+
+
+def _iso(ts: float | None) -> str | None:
+    if ts is None:
+        return None
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(ts))
+
+
+def connection_json(
+    conn: Connection, suspect_files: list[dict[str, Any]] | None = None
+) -> dict[str, Any]:
+    """One connection in the ``spamtrace.check/1`` shape (also used by other commands).
+
+    ``suspect_files``: what :func:`spamtrace.service.check.scan_report` found (None: the
+    connection was not scanned).
+    """
+    sock, proc, acct = conn.socket, conn.process, conn.account
+    uid = sock.uid if sock.uid is not None else (proc.uid if proc else None)
+    if proc is not None:
+        method = proc.method.value
+    elif uid is not None:
+        method = AttributionMethod.UID_ONLY.value
+    else:
+        method = AttributionMethod.NONE.value
+    user = proc.user if proc is not None else None
+    if user is None and acct is not None and uid is not None:
+        user = acct.name
+    return {
+        "pid": proc.pid if proc else None,
+        "start_time": proc.start_time if proc else None,
+        "started": _iso(proc.start_time) if proc else None,
+        "process": proc.name if proc else None,
+        "exe": proc.exe if proc else None,
+        "cmdline": list(proc.cmdline) if proc else [],
+        "uid": uid,
+        "euid": proc.euid if proc else None,
+        "user": user,
+        "account": acct.name if acct else None,
+        "account_kind": acct.kind.value if acct else None,
+        "account_via": (acct.via or "uid") if acct else None,
+        "home": acct.home if acct else None,
+        "domains": list(acct.domains) if acct else [],
+        "cwd": proc.cwd if proc else None,
+        "scripts": list(proc.scripts) if proc else [],
+        "parents": [
+            {"pid": p.pid, "name": p.name, "exe": p.exe, "uid": p.uid}
+            for p in (proc.parents if proc else ())
+        ],
+        "local": str(sock.local),
+        "remote": str(sock.remote),
+        "family": "ipv6" if sock.family == 10 else "ipv4",  # 10: AF_INET6
+        "state": sock.state.value,
+        "inode": sock.inode,
+        "socket_source": sock.source,
+        "attribution": method,
+        "verdict": conn.verdict.value,
+        "severity": conn.verdict.severity,
+        "reasons": list(conn.reasons),
+        "advice": list(conn.advice),
+        "notes": list(proc.notes) if proc else [],
+        "suspect_files": suspect_files,
+    }
+
+
+def report_json(report: CheckReport) -> dict[str, Any]:
+    """The ``check --json`` document (without ``mail``, the "through the MTA" section)."""
+    counts = {v.value: 0 for v in Verdict if v not in MAIL_VERDICTS}
+    for conn in report.connections:
+        counts[conn.verdict.value] += 1
+    return {
+        "schema": SCHEMA,
+        "generated": _iso(time.time()),
+        "root": report.root,
+        "ports": report.ports,
+        "socket_source": report.source,
+        "mta": {
+            "kind": report.mta.kind,
+            "users": list(report.mta.users),
+            "uids": sorted(report.mta.uids),
+            "exes": sorted(report.mta.exes),
+        },
+        "suspicious": counts[Verdict.SUSPICIOUS.value],
+        "alerting": sum(1 for c in report.connections if c.verdict in ALERTING_VERDICTS),
+        "counts": counts,
+        "notes": report.notes,
+        "scan": report.scan if report.scan is not None else {"enabled": False},
+        "connections": [
+            connection_json(c, report.suspects[i] if i < len(report.suspects) else None)
+            for i, c in enumerate(report.connections)
+        ],
+    }
+
+
+def print_report(report: CheckReport) -> None:
+    """The human view of a check run on the console (wide in pipes and logs)."""
+    from spamtrace.render.output import console
+
+    con = console()
+    if not con.is_terminal:
+        con.width = max(con.width, 160)  # pipes and logs: room for paths, no folding
+    print_check(
+        con,
+        report.connections,
+        report.ports,
+        report.notes,
+        report.suspects,
+        (report.scan or {}).get("notes", []),
+        report_json(report)["counts"],
+    )

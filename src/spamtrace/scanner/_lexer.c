@@ -333,9 +333,86 @@ static PyObject *names(PyObject *self, PyObject *arg) {
     return set;
 }
 
+/* Where a call of a variable or of a parenthesized expression starts, as the scanner's
+ * regexes find them through context.bounded_finditer (a match preceded by a byte of
+ * NOT_CALL_BEFORE is not a plain call and is passed over). The regexes start with "$" or ")",
+ * bytes so frequent in PHP that the regex engine tries its pattern at thousands of offsets
+ * per file; here each offset is a few byte tests. context._varcall_py and _paren_call_py are
+ * the reference (the tests compare them). */
+
+/* NOT_CALL_BEFORE: a-z 0-9 _ $ > : and every byte >= 0x80 */
+static int not_call_before(unsigned char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '$' ||
+           c == '>' || c == ':' || c >= 0x80;
+}
+/* \s of a bytes regex: [ \t\n\r\f\v] */
+static int re_space(unsigned char c) { return c == ' ' || (c >= '\t' && c <= '\r'); }
+/* [\w\x80-\xff] of a bytes regex: \w is [a-zA-Z0-9_] */
+static int re_word(unsigned char c) {
+    return name_byte(c) || (c >= 'A' && c <= 'Z');
+}
+
+/* SINK_VARCALL, \$([a-z_\x80-\xff][\w\x80-\xff]*+)\s*+(?:\[[^\]\n]{0,40}\]\s*)?\( , or
+ * without the bracket part (brackets == 0: _BUILT_VARCALL), matched at d[p] == '$' */
+static int varcall_match(const unsigned char *d, Py_ssize_t n, Py_ssize_t p, int brackets) {
+    Py_ssize_t i = p + 1;
+    if (i >= n || !name_start(d[i])) return 0;
+    while (i < n && re_word(d[i])) i++;
+    while (i < n && re_space(d[i])) i++;
+    if (i < n && d[i] == '(') return 1;
+    if (!brackets || i >= n || d[i] != '[') return 0;
+    /* [^\]\n]{0,40}\] : the first "]" or newline decides (neither can be in the run) */
+    Py_ssize_t j = i + 1;
+    while (j < n && j - (i + 1) <= 40 && d[j] != ']' && d[j] != '\n') j++;
+    if (j >= n || j - (i + 1) > 40 || d[j] != ']') return 0;
+    j++;
+    while (j < n && re_space(d[j])) j++;
+    return j < n && d[j] == '(';
+}
+
+/* \)\s*\( matched at d[p] == ')' */
+static int paren_call_match(const unsigned char *d, Py_ssize_t n, Py_ssize_t p) {
+    Py_ssize_t i = p + 1;
+    while (i < n && re_space(d[i])) i++;
+    return i < n && d[i] == '(';
+}
+
+static PyObject *find_call(PyObject *args, int kind) {
+    Py_buffer view;
+    Py_ssize_t pos;
+    int brackets = 1;
+    if (kind == 0) {
+        if (!PyArg_ParseTuple(args, "y*n|p", &view, &pos, &brackets)) return NULL;
+    } else if (!PyArg_ParseTuple(args, "y*n", &view, &pos)) {
+        return NULL;
+    }
+    const unsigned char *d = view.buf;
+    Py_ssize_t n = view.len, found = -1;
+    unsigned char lead = kind == 0 ? '$' : ')';
+    if (pos < 0) pos = 0;
+    while (pos < n) {
+        const unsigned char *q = memchr(d + pos, lead, (size_t)(n - pos));
+        if (q == NULL) break;
+        Py_ssize_t p = q - d;
+        pos = p + 1;
+        if (p > 0 && not_call_before(d[p - 1])) continue;
+        if (kind == 0 ? varcall_match(d, n, p, brackets) : paren_call_match(d, n, p)) {
+            found = p;
+            break;
+        }
+    }
+    PyBuffer_Release(&view);
+    return PyLong_FromSsize_t(found);
+}
+
+static PyObject *varcall(PyObject *self, PyObject *args) { return find_call(args, 0); }
+static PyObject *paren_call(PyObject *self, PyObject *args) { return find_call(args, 1); }
+
 static PyMethodDef methods[] = {
     {"tail", tail, METH_VARARGS, "Lex data[pos:] as PHP code (see lexer.py)."},
     {"names", names, METH_O, "The names of variables and declared functions in lexed code."},
+    {"varcall", varcall, METH_VARARGS, "Offset of the first call of a variable from pos, or -1."},
+    {"paren_call", paren_call, METH_VARARGS, "Offset of the first ')(' call from pos, or -1."},
     {NULL, NULL, 0, NULL},
 };
 

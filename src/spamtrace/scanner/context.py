@@ -260,11 +260,71 @@ VAR = re.compile(rb"\$(" + _NAME + rb")")
 SINK_VARCALL = re.compile(rb"\$(" + NAME_P + rb")\s*+(?:\[[^\]\n]{0,40}\]\s*)?\(")
 
 
+# the same without an index between the name and "(": ``$f(...)``
+BUILT_VARCALL = re.compile(rb"\$(" + NAME_P + rb")\s*+\(")
+
+
+# a call on a parenthesized expression's result: (...)(...)
+PAREN_CALL = re.compile(rb"\)\s*\(")
+
+
+def _varcall_py(code: bytes, pos: int, brackets: bool = True) -> int:
+    """Offset of the first match of :data:`SINK_VARCALL` (``brackets``) or
+    :data:`BUILT_VARCALL` from ``pos`` that :func:`bounded_finditer` keeps, or -1: the
+    reference for ``_lexer.varcall``."""
+    rx = SINK_VARCALL if brackets else BUILT_VARCALL
+    m = next(bounded_finditer(rx, code, pos=pos), None)
+    return m.start() if m is not None else -1
+
+
+def _paren_call_py(code: bytes, pos: int) -> int:
+    """The same for :data:`PAREN_CALL`: the reference for ``_lexer.paren_call``."""
+    m = next(bounded_finditer(PAREN_CALL, code, pos=pos), None)
+    return m.start() if m is not None else -1
+
+
+try:  # compiled (see _lexer.c); the Python ones where it was not built
+    from spamtrace.scanner._lexer import paren_call as _paren_call
+    from spamtrace.scanner._lexer import varcall as _varcall
+except ImportError:  # pragma: no cover - exercised by the tests through the _py functions
+    _varcall = _varcall_py
+    _paren_call = _paren_call_py
+
+
+def varcalls(
+    code: bytes, limit: int = 100000, *, pos: int = 0, brackets: bool = True
+) -> Iterator[re.Match[bytes]]:
+    """``bounded_finditer(SINK_VARCALL, code, limit, pos=pos)`` (``BUILT_VARCALL`` when not
+    ``brackets``): the same matches, each start found by a compiled scan."""
+    rx = SINK_VARCALL if brackets else BUILT_VARCALL
+    for _ in range(limit):
+        start = _varcall(code, pos, brackets)
+        if start < 0:
+            return
+        m = rx.match(code, start)
+        assert m is not None
+        yield m
+        pos = max(m.end(), start + 1)
+
+
+def paren_calls(code: bytes, limit: int = 100000) -> Iterator[re.Match[bytes]]:
+    """``bounded_finditer(PAREN_CALL, code, limit)``, each start found by a compiled scan."""
+    pos = 0
+    for _ in range(limit):
+        start = _paren_call(code, pos)
+        if start < 0:
+            return
+        m = PAREN_CALL.match(code, start)
+        assert m is not None
+        yield m
+        pos = max(m.end(), start + 1)
+
+
 def first_varcall(ctx: Ctx) -> re.Match[bytes] | None:
     """``bounded_search(_SINK_VARCALL, code)``: the first variable called as a function,
     looked for once per file (several features start from it)."""
     if "varcall" not in ctx.cache:
-        ctx.cache["varcall"] = bounded_search(SINK_VARCALL, ctx.code, ctx.first)
+        ctx.cache["varcall"] = next(varcalls(ctx.code), None)
     found: re.Match[bytes] | None = ctx.cache["varcall"]
     return found
 

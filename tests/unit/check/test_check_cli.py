@@ -1,4 +1,4 @@
-"""cli.check with kernel and /proc replaced by fakes: JSON shape, table, exit codes, bad input."""
+"""check with kernel and /proc replaced by fakes: JSON shape, table, exit codes, bad input."""
 
 from __future__ import annotations
 
@@ -16,7 +16,6 @@ from spamtrace.attribution import accounts as accounts_mod
 from spamtrace.attribution import mta as mta_mod
 from spamtrace.attribution import process as process_mod
 from spamtrace.attribution.mta import MtaIdentity
-from spamtrace.cli import check as check_mod
 from spamtrace.cli.main import main
 from spamtrace.config import Config
 from spamtrace.model import (
@@ -29,6 +28,7 @@ from spamtrace.model import (
     SocketRecord,
     TcpState,
 )
+from spamtrace.service import check as check_mod
 from spamtrace.sources import sockdiag
 
 UPLOADS = "/home/shop/public_html/wp-content/uploads"
@@ -255,7 +255,7 @@ def test_resolved_destinations_keep_judge_pure(monkeypatch: pytest.MonkeyPatch) 
         submission__allow_destinations=["smtp.relay.test:587", "[2001:db8::9]:465", "bad.test"]
     )
     notes: list[str] = []
-    out = check_mod._with_resolved_destinations(cfg, notes).submission.allow_destinations
+    out = check_mod.with_resolved_destinations(cfg, notes).submission.allow_destinations
     assert "203.0.113.5:587" in out and "[2001:db8::5]:587" in out
     assert "[2001:db8::9]:465" in out
     assert notes == ["allow_destinations: cannot resolve bad.test: no such host"]
@@ -274,7 +274,6 @@ def test_json_mode_does_not_import_rich() -> None:
 
 
 def test_holds_checks_the_fd_table() -> None:
-    import os
     import socket
 
     with socket.socket() as s:
@@ -402,70 +401,6 @@ def test_scan_budget_is_shared_and_what_is_left_is_said(
         assert "not a number of seconds" in capsys.readouterr().err
 
 
-def test_scan_for_suspects_on_real_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    folder = tmp_path / "uploads"
-    folder.mkdir()
-    shell = folder / "x.php"
-    shell.write_text("<?php\n$p = 'ZWNobyAx';\neval(base64_decode($_POST['p'] . $p));\n")
-    (folder / "readme.txt").write_text("nothing here\n")
-    secret = tmp_path / "other"
-    secret.mkdir()
-    real_access = os.access
-    monkeypatch.setattr(
-        check_mod.os, "access", lambda p, m: False if str(p) == str(secret) else real_access(p, m)
-    )
-    files, notes = check_mod.scan_for_suspects(
-        [str(shell), str(folder), str(secret), str(tmp_path / "gone.php")], budget=2.0
-    )
-    assert files is not None and [f["path"] for f in files] == [str(shell)]  # once, not twice
-    top = files[0]
-    assert top["verdict"] == "malicious" and top["score"] >= 10
-    assert top["rules"] and isinstance(top["line"], int) and top["excerpt"]
-    assert set(top) == {"path", "verdict", "score", "rules", "line", "excerpt", "description",
-                        "layer"}  # fmt: skip
-    assert any(str(secret) in n and "not readable" in n for n in notes)
-    assert any("gone.php" in n for n in notes)
-    # nothing readable: not scanned (None), not "nothing found"
-    assert check_mod.scan_for_suspects([str(secret)], budget=1.0)[0] is None
-
-
-def test_scanner_failure_is_a_note(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import spamtrace.scanner
-
-    def boom(*_a: Any, **_k: Any) -> Any:
-        raise RuntimeError("rules broken")
-
-    monkeypatch.setattr(spamtrace.scanner, "rank_files", boom)
-    files, notes = check_mod.scan_for_suspects([str(tmp_path)], budget=1.0)
-    assert files is None and notes == [f"scan of {tmp_path} failed: RuntimeError: rules broken"]
-
-
-def test_suspect_json_top_finding_is_the_heaviest() -> None:
-    from spamtrace.scanner.report import FileReport, Finding, ScanVerdict
-
-    report = FileReport(
-        path="/h/x.php", verdict=ScanVerdict.SUSPICIOUS, score=8, size=10,
-        findings=(
-            Finding("php.long-line", "one huge line", 2, 1, "aaaa"),
-            Finding("mailer.raw-smtp-dialogue", "SMTP over a socket", 6, 9, "fsockopen(", 1),
-            Finding("php.long-line", "one huge line", 2, 4, "bbbb"),
-        ),
-    )  # fmt: skip
-    assert check_mod.suspect_json(report) == {
-        "path": "/h/x.php", "verdict": "suspicious", "score": 8,
-        "rules": ["mailer.raw-smtp-dialogue", "php.long-line"], "line": 9,
-        "excerpt": "fsockopen(", "description": "SMTP over a socket", "layer": 1,
-    }  # fmt: skip
-    assert check_mod.file_advice([check_mod.suspect_json(report)]) == (
-        "this is the file: /h/x.php (suspicious, score 8; mailer.raw-smtp-dialogue, php.long-line)"
-    )
-    clean = dict(check_mod.suspect_json(report), verdict="clean")
-    assert check_mod.file_advice([clean]) is None and check_mod.file_advice([]) is None
-    lines = check_mod.suspect_lines([dict(clean, path="/h/a\x1b[2Jb.php")])
-    assert lines[0].startswith("/h/a\\x1b[2Jb.php: clean, score 8")
-    assert lines[1] == "  line 9 of decoded layer 1: fsockopen("
-
-
 def test_a_mailer_with_300_sockets_is_one_row_and_one_block(
     fake_host: dict[str, Any],
     capsys: pytest.CaptureFixture[str],
@@ -501,3 +436,22 @@ def test_senders_are_grouped_by_process_account_and_script() -> None:
              conn(5, None, Verdict.SUSPICIOUS), conn(6, a, Verdict.SUBMISSION)]  # fmt: skip
     groups = group_senders(conns)
     assert [g.indexes for g in groups] == [(0, 2), (1,), (3, 4), (5,)]
+
+
+def test_check_reads_the_mail_logs_only_when_one_was_written_in_its_window(
+    tmp_path: Path,
+) -> None:
+    import os
+    import time
+
+    from spamtrace.config import Config, MailSection
+    from spamtrace.service.check import mail_logs_written_since
+
+    old, missing = tmp_path / "mainlog", tmp_path / "gone"
+    old.write_text("2026-12-04 10:00:00 1xZY04-00051f-1E Completed\n")
+    os.utime(old, (time.time() - 7200, time.time() - 7200))
+    cfg = Config(mail=MailSection(exim_logs=[str(missing), str(old)], postfix_logs=[]))
+    assert not mail_logs_written_since(cfg, time.time() - 600)
+    assert mail_logs_written_since(cfg, time.time() - 3 * 3600)
+    old.touch()
+    assert mail_logs_written_since(cfg, time.time() - 600)

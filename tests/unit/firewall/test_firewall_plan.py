@@ -287,7 +287,7 @@ def test_plan_human_view_is_plain_ascii_in_a_pipe_and_never_markup() -> None:
     from rich.console import Console
 
     from spamtrace.policy.firewall_plan import Impact, ImpactEntry
-    from spamtrace.render.firewall_plan import print_plan
+    from spamtrace.render.firewall import print_plan
 
     plan = make_plan(submission__allow_accounts=["shop"])
     evil = ImpactEntry(Outcome.BLOCKED, "uid 1002 is not root", "now", 1002, "[bold]blog[/]",

@@ -114,22 +114,3 @@ def test_scan_names_the_likely_script_in_the_senders_folder(
     assert sender["script"] == str(folder / "wp-tmp.php") and sender["messages"] == 5
     (inc,) = doc["incidents"]
     assert code == 1 and inc["verdict"] == "mail-script" and "malicious" in inc["reasons"][0]
-
-
-def test_check_reads_the_mail_logs_only_when_one_was_written_in_its_window(
-    tmp_path: Path,
-) -> None:
-    import os
-    import time
-
-    from spamtrace.cli.check import _mail_logs_written_since
-    from spamtrace.config import Config, MailSection
-
-    old, missing = tmp_path / "mainlog", tmp_path / "gone"
-    old.write_text("2026-12-04 10:00:00 1xZY04-00051f-1E Completed\n")
-    os.utime(old, (time.time() - 7200, time.time() - 7200))
-    cfg = Config(mail=MailSection(exim_logs=[str(missing), str(old)], postfix_logs=[]))
-    assert not _mail_logs_written_since(cfg, time.time() - 600)
-    assert _mail_logs_written_since(cfg, time.time() - 3 * 3600)
-    old.touch()
-    assert _mail_logs_written_since(cfg, time.time() - 600)

@@ -14,8 +14,8 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from spamtrace.scanner import analyze, lexer, rules
-from spamtrace.scanner._lexer import names, tail
+from spamtrace.scanner import analyze, context, lexer, rules
+from spamtrace.scanner._lexer import names, paren_call, tail, varcall
 from spamtrace.scanner._words import WordSet
 
 SAMPLES = Path(__file__).parent / "samples"
@@ -151,3 +151,43 @@ def test_names_of_variables_and_functions() -> None:
     code = lexer.lex(b"<?php function f_1($a, $b2) { $$c = $d->e; return ${'x'} . $\x80; }").code
     assert names(code) == {b"f_1", b"a", b"b2", b"c", b"d", b"\x80"} == lexer._names_py(code)
     assert names(b"function function f") == {b"function"} == lexer._names_py(b"function function f")
+
+
+# ------------------------------------------------------------------ calls of variables, (...)(...)
+_CALL_PIECES = [
+    b"$", b"$$", b"(", b")", b"[", b"]", b" ", b"\n", b"\t", b"a", b"Z", b"_", b"9", b"\x80",
+    b"->", b"::", b">", b":", b"x" * 41, b"'k'", b"\x011\x01", b"$f", b"$f(", b")(", b") (",
+    b"$t['k'](", b"new $c(",
+]  # fmt: skip
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(st.sampled_from(_CALL_PIECES), max_size=30), st.integers(0, 6))
+def test_call_finders_same_as_python(pieces: list[bytes], pos: int) -> None:
+    code = b"".join(pieces)
+    for brackets in (True, False):
+        assert varcall(code, pos, brackets) == context._varcall_py(code, pos, brackets), brackets
+    assert paren_call(code, pos) == context._paren_call_py(code, pos)
+
+
+def test_call_finders_on_every_sample() -> None:
+    for path in [p for p in SAMPLES.rglob("*") if p.is_file()]:
+        code = lexer.lex(path.read_bytes()).code
+        for pos in (0, 1, len(code) // 2):
+            assert varcall(code, pos) == context._varcall_py(code, pos), path
+            assert varcall(code, pos, False) == context._varcall_py(code, pos, False), path
+            assert paren_call(code, pos) == context._paren_call_py(code, pos), path
+        got = [m.span() for m in context.varcalls(code, 50)]
+        assert got == [m.span() for m in context.bounded_finditer(context.SINK_VARCALL, code, 50)]
+
+
+def test_call_finders_cases() -> None:
+    assert varcall(b"$f (1)", 0) == 0
+    assert varcall(b"x$f(1)", 0) == -1  # after a name byte: not a plain call
+    assert varcall(b"$$f(1); $g['a'] (2)", 0) == 8
+    assert varcall(b"$g['a'] (2)", 0, False) == -1  # no index in BUILT_VARCALL
+    assert varcall(b"$g[" + b"x" * 41 + b"](2)", 0) == -1  # more than 40 bytes inside
+    assert varcall(b"$g[" + b"x" * 40 + b"](2)", 0) == 0
+    assert varcall(b"$g[a\n](2)", 0) == -1
+    assert paren_call(b"(a) (b); ( 'x')\n(1)", 0) == 14
+    assert paren_call(b")(", 1) == -1

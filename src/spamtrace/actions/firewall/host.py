@@ -54,6 +54,28 @@ def resolve(host: str) -> tuple[str, ...]:
     return tuple(sorted({str(info[4][0]) for info in infos}))
 
 
+def relay_addresses(relays: list[str]) -> list[str]:
+    """Relay hosts as addresses: an address or network stays as given, a name is resolved
+    (:class:`~spamtrace.errors.ConfigError` when it does not resolve)."""
+    import ipaddress
+
+    from spamtrace.errors import ConfigError
+
+    out: list[str] = []
+    for relay in relays:
+        try:
+            ipaddress.ip_network(relay, strict=False)
+            out.append(relay)
+            continue
+        except ValueError:
+            pass
+        found = resolve(relay)
+        if not found:
+            raise ConfigError(f"acl: relay {relay!r} does not resolve")
+        out.extend(found)
+    return out
+
+
 def host_plan(cfg: Config, root: str = "/") -> FirewallPlan:
     """The plan of ``cfg`` on this host (``root``: where to look for the MTA)."""
     from spamtrace.attribution.mta import detect_mta

@@ -23,7 +23,6 @@ from spamtrace.scanner.context import (
     NAME_P,
     PLACEHOLDER,
     SINK_NAMES,
-    SINK_VARCALL,
     TAIL_RHS,
     UIN_RE,
     VAR,
@@ -41,9 +40,11 @@ from spamtrace.scanner.context import (
     has_word,
     interpolated,
     leading_words,
+    paren_calls,
     string_text,
     top_args,
     var_assigns,
+    varcalls,
 )
 from spamtrace.scanner.rules import Rule
 from spamtrace.scanner.taint import REQ, REQ_RE, posted, taint
@@ -229,7 +230,7 @@ def _tainted_sink(ctx: Ctx, rule: Rule) -> Hit | None:
         if not extracted and not direct and not dec:
             return None  # no variable called can be a tainted one
         # the same matches as from offset 0: none before the first one was accepted
-        for m in bounded_finditer(SINK_VARCALL, code, pos=first_call.start()):
+        for m in varcalls(code, pos=first_call.start()):
             var = m.group(1)
             if code[max(0, m.start() - 8) : m.start()].rstrip().endswith(b"new"):
                 continue  # new $class(): instantiation, not a call
@@ -429,7 +430,7 @@ def _varcall_request_arg(ctx: Ctx, rule: Rule) -> Hit | None:
     if first is None or not has_request_words(ctx):
         return None
     code = ctx.code
-    for m in bounded_finditer(SINK_VARCALL, code, 200, pos=first.start()):
+    for m in varcalls(code, 200, pos=first.start()):
         if code[max(0, m.start() - 8) : m.start()].rstrip().endswith(b"new"):
             continue  # new $class(...): an instantiation
         arg = first_arg(code[m.end() : m.end() + _CALL_ARGS_MAX])
@@ -515,9 +516,6 @@ _CALLBACK_MORE = (b"forward_static_call", b"ob_start", b"filter_callback", b"fro
 CALLBACK_WORDS = (*_CALLBACK_MORE, *(leading_words(_CALLBACK_APIS) or ()))
 # ArrayObject / ArrayIterator sorting with a callback: $a->uksort('assert')
 _METHOD_CALLBACK = re.compile(rb"->\s*u[ak]sort\s*\(")
-# a call on a parenthesized expression's result: (...)(...)
-_PAREN_CALL = re.compile(rb"\)\s*\(")
-_BUILT_VARCALL = re.compile(rb"\$(" + NAME_P + rb")\s*+\(")
 
 
 def _dangerous(value: bytes) -> bool:
@@ -550,15 +548,15 @@ def _built_name_call(ctx: Ctx, rule: Rule) -> Hit | None:
     env = fold.Env(code, lx)  # folds only the assignments of the variables read below
     # each call of a variable is one of SINK_VARCALL too: none before the first of those
     first = first_varcall(ctx)
-    varcalls = bounded_finditer(_BUILT_VARCALL, code, 200, pos=first.start()) if first else ()
-    for m in varcalls:
+    calls = varcalls(code, 200, pos=first.start(), brackets=False) if first else ()
+    for m in calls:
         pos = m.start()
         if pos and code[pos - 1] in b"$>:":
             continue
         held = env.get(m.group(1), pos)
         if held is not None and held[1] and _dangerous(held[0]):
             return Hit(ctx.line_of_code(pos), ctx.excerpt_code(pos, pos + 80))
-    for m in bounded_finditer(_PAREN_CALL, code, 500):
+    for m in paren_calls(code, 500):
         start = _open_paren(code, m.start())
         if start < 0:
             continue

@@ -21,7 +21,6 @@ from spamtrace.scanner.context import (
     SESSION_LISTS,
     SESSION_READS,
     SINK_NAMES,
-    SINK_VARCALL,
     SOCKET,
     TAIL_LITERAL,
     TAIL_RHS,
@@ -46,6 +45,7 @@ from spamtrace.scanner.context import (
     string_at,
     string_text,
     var_assigns,
+    varcalls,
     web_address,
 )
 from spamtrace.scanner.rules import Rule
@@ -517,7 +517,7 @@ def _exec_name_variable(ctx: Ctx, rule: Rule) -> Hit | None:
     if first is None:
         return None
     names: dict[bytes, int] = {}
-    for m in bounded_finditer(SINK_VARCALL, code, 500, pos=first.start()):
+    for m in varcalls(code, 500, pos=first.start()):
         tail = code[m.end() : m.end() + 40].lstrip()
         if tail[:1] in (b")", b""):
             continue  # no argument

@@ -17,12 +17,13 @@ from dataclasses import dataclass, field
 from functools import partial
 
 from spamtrace.sources.maillog import exim, phpmail, postfix
+from spamtrace.sources.maillog.blocks import parse_block
 from spamtrace.sources.maillog.event import MailLogged, MalformedLine
 from spamtrace.sources.maillog.stamp import iso_seconds, php_seconds
 from spamtrace.sources.maillog.tail import (
     MAX_LINE,
     LineSplitter,
-    read_back,
+    read_back_raw,
     read_tail,
     rotated_paths,
 )
@@ -138,7 +139,13 @@ class LogReader:
     """Read one log back (with rotated copies written after ``since``)."""
 
     def __init__(
-        self, spec: LogSpec, since: float | None, max_line: int = MAX_LINE, *, recent: bool = False
+        self,
+        spec: LogSpec,
+        since: float | None,
+        max_line: int = MAX_LINE,
+        *,
+        recent: bool = False,
+        compiled: bool = True,
     ) -> None:
         self.spec = spec
         self.counts = LogCounts(spec.path, spec.kind)
@@ -146,6 +153,8 @@ class LogReader:
         self.max_line = max_line
         #: read only the end of the current file, back to about ``since`` (``check``)
         self.recent = recent
+        #: the compiled line parsers where built (False: the Python ones, the reference)
+        self.compiled = compiled
 
     def events(self) -> Iterator[MailLogged]:
         if self.recent and self.since is not None:
@@ -172,21 +181,36 @@ class LogReader:
         paths = rotated_paths(self.spec.path, self.since)
         self.counts.files = paths
         splitter = LineSplitter(self.max_line)
+        counts = self.counts
+        kind = self.spec.kind
         for path in paths:
             try:
                 mtime = os.stat(path).st_mtime
             except OSError as exc:
-                self.counts.error = f"{path}: {exc.strerror or exc}"
+                counts.error = f"{path}: {exc.strerror or exc}"
                 continue
-            year = time.localtime(mtime).tm_year
-            parse = parser_for(self.spec.kind, year, local_offset(mtime), mtime)
+            year, offset = time.localtime(mtime).tm_year, local_offset(mtime)
+            parse = parser_for(kind, year, offset, mtime)
+            wrap = mtime + 86400 if time.localtime(mtime).tm_mon == 1 else 0.0
             try:
-                for lines in read_back([path], splitter=splitter):
-                    self.counts.lines += len(lines)
-                    yield from parse_lines(parse, lines, self.counts)
+                # the whole lines of each chunk as one block for the compiled parsers
+                for lines, block in read_back_raw(path, splitter):
+                    if lines:  # the line a chunk completed, a last line without newline
+                        counts.lines += len(lines)
+                        yield from parse_lines(parse, lines, counts)
+                    if block is not None:
+                        events, n, malformed, cut = parse_block(
+                            kind, block, parse, year=year, utc_offset=offset, wrap_after=wrap,
+                            max_line=splitter.max_line, compiled=self.compiled,
+                        )  # fmt: skip
+                        counts.lines += n
+                        counts.malformed += malformed
+                        counts.events += len(events)
+                        splitter.long_lines += cut
+                        yield from events
             except (OSError, EOFError) as exc:  # unreadable, or a broken .gz
-                self.counts.error = f"{path}: {getattr(exc, 'strerror', None) or exc}"
-        self.counts.long_lines = splitter.long_lines
+                counts.error = f"{path}: {getattr(exc, 'strerror', None) or exc}"
+        counts.long_lines = splitter.long_lines
 
 
 def merged(readers: list[LogReader]) -> Iterator[MailLogged]:

@@ -56,32 +56,48 @@ class LineSplitter:
         self.long_lines = 0
 
     def feed(self, data: bytes) -> list[str]:
-        if not data:
-            return []
+        out, block = self.feed_raw(data)
+        if block is not None:
+            out += self.lines_of(block)
+        return out
+
+    def lines_of(self, block: bytes) -> list[str]:
+        """The lines of a block of :meth:`feed_raw`, decoded and cut as :meth:`feed` gives
+        them."""
+        lines = _decode(block).split("\n")
+        if len(block) > self.max_line:
+            lines = [self._cut(line) for line in lines]
+        return lines
+
+    def feed_raw(self, data: bytes) -> tuple[list[str], bytes | None]:
+        """:meth:`feed` with the whole lines of ``data`` left as bytes: (the line that the
+        held part of the last call completed, if any; the block of the whole lines after it,
+        separated by newlines, without the last one, or None). The block's lines are still
+        to be cut to ``max_line`` (:func:`spamtrace.sources.maillog.blocks.parse_block`
+        does it, as :meth:`feed` does)."""
         out: list[str] = []
+        if not data:
+            return out, None
         start = 0
         if self._skipping or self._pending:
             nl = data.find(b"\n")
             if nl < 0:
                 self._add_partial(data)
-                return out
+                return out, None
             self._add_partial(data[:nl])
             if not self._skipping or self._pending:
                 out.append(_decode(bytes(self._pending)))
             self._pending.clear()
             self._skipping = False
             start = nl + 1
+        block = None
         last = data.rfind(b"\n")
         if last >= start:
             block = data[start:last]
-            lines = _decode(block).split("\n")
-            if len(block) > self.max_line:
-                lines = [self._cut(line) for line in lines]
-            out.extend(lines)
             start = last + 1
         if start < len(data):
             self._add_partial(data[start:])
-        return out
+        return out, block
 
     def _cut(self, line: str) -> str:
         if len(line) <= self.max_line:
@@ -265,18 +281,26 @@ def read_back(
     An unreadable file raises OSError (the caller says which)."""
     split = splitter or LineSplitter(max_line)
     for path in paths:
-        opener = gzip.open if path.endswith(".gz") else open
-        with opener(path, "rb") as fh:
-            while True:
-                data = fh.read(4 * CHUNK)
-                if not data:
-                    break
-                lines = split.feed(data)
-                if lines:
-                    yield lines
-        tail = split.flush()
-        if tail:
-            yield tail
+        for lines, block in read_back_raw(path, split):
+            if block is not None:
+                lines += split.lines_of(block)
+            if lines:
+                yield lines
+
+
+def read_back_raw(path: str, split: LineSplitter) -> Iterator[tuple[list[str], bytes | None]]:
+    """One file (``.gz`` decompressed) as :meth:`LineSplitter.feed_raw` gives it, a chunk at a
+    time, then its last line without a newline (a truncated last line), if any."""
+    opener = gzip.open if path.endswith(".gz") else open
+    with opener(path, "rb") as fh:
+        while True:
+            data = fh.read(4 * CHUNK)
+            if not data:
+                break
+            yield split.feed_raw(data)
+    tail = split.flush()
+    if tail:
+        yield tail, None
 
 
 def read_tail(

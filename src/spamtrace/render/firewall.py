@@ -1,0 +1,181 @@
+"""The views of ``spamtrace firewall``: the plan (who may send, what keeps working, who would be
+blocked, and the ruleset), the status (loaded, drift, counters, a pending rollback) and the
+one-line results of apply / confirm / remove / load-confirmed, each as JSON
+(``spamtrace.firewall-plan/1``, ``spamtrace.firewall-status/1``,
+``spamtrace.firewall-action/1``) and for a person."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from spamtrace.policy.firewall_plan import KEEPS_WORKING, Outcome
+from spamtrace.safetext import escape
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from spamtrace.policy.firewall_plan import FirewallPlan, Impact
+
+PLAN_SCHEMA = "spamtrace.firewall-plan/1"
+STATUS_SCHEMA = "spamtrace.firewall-status/1"
+ACTION_SCHEMA = "spamtrace.firewall-action/1"
+
+_OUTCOME_STYLE = {Outcome.BLOCKED: "bold red", Outcome.REDIRECTED: "yellow",
+                  Outcome.ALLOWED: "green"}  # fmt: skip
+
+
+def print_plan(
+    con: Console, plan: FirewallPlan, backend: str, impact: Impact, ruleset: str
+) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
+    from spamtrace.render.output import box_of, indented
+
+    con.print(Text(f"spamtrace firewall plan: mode {plan.mode.value}, backend {backend}",
+                   style="bold"))  # fmt: skip
+    if plan.refusal:
+        con.print(Text("\nREFUSED", style="bold red"))
+        indented(con, escape(plan.refusal), indent=2)
+    ports = ", ".join(map(str, plan.ports))
+    allowed = Table(title=f"Allowed to open connections to SMTP ports ({ports})",
+                    title_justify="left", box=box_of(con))  # fmt: skip
+    allowed.add_column("who", overflow="fold")
+    allowed.add_column("why", overflow="fold")
+    for p in (*plan.allow_uids, *plan.allow_gids):
+        name = f" {escape(p.name)}" if p.name else ""
+        allowed.add_row(Text(f"{p.kind} {p.id}{name}"), Text(escape(p.reason)))
+    for exc in plan.exceptions:
+        addrs = f" ({', '.join(exc.addresses)})" if exc.addresses and not exc.network else ""
+        allowed.add_row(Text(f"exception #{exc.index}"),
+                        Text(f"{escape(exc.describe())}{addrs}; from {exc.source}"))  # fmt: skip
+    con.print(allowed)
+    if plan.mode.value == "relay":
+        indented(con, f"... but the MTA only towards the relays: "
+                      f"{', '.join(plan.relay_addresses)}", indent=2)  # fmt: skip
+    action = (f"redirected to the local MTA on port {plan.redirect_port}"
+              if plan.mode.value == "redirect" else "rejected with a TCP reset")  # fmt: skip
+    indented(con, f"Everyone else: new connections are logged (NFLOG group {plan.nflog_group}) "
+                  f"and {action}.", indent=0)  # fmt: skip
+    for line in KEEPS_WORKING:
+        indented(con, line, indent=0)
+    con.print()
+    if not impact.entries:
+        con.print(Text("Impact: no SMTP senders seen (connections open now, and senders "
+                       "recorded by `watch` or the daemon recently)"))  # fmt: skip
+    else:
+        table = Table(title="Impact (connections open now, and senders recorded by `watch` or "
+                            "the daemon)", title_justify="left", box=box_of(con))  # fmt: skip
+        for col in ("outcome", "who", "program", "to", "count", "seen", "why"):
+            table.add_column(col, overflow="fold")
+        for e in impact.entries:
+            who = f"uid {e.uid}" if e.uid is not None else "unknown uid"
+            if e.user:
+                who += f" ({escape(e.user)})"
+            if e.account and e.account != e.user:
+                who += f", account {escape(e.account)}"
+            program = escape(e.exe or "-") + (f" (pid {e.pid})" if e.pid else "")
+            table.add_row(
+                Text(e.outcome.value.upper(), style=_OUTCOME_STYLE[e.outcome]),
+                Text(who), Text(program), Text(escape(e.remote)), Text(str(e.count)),
+                Text(e.seen), Text(escape(e.reason)),
+            )  # fmt: skip
+        con.print(table)
+    for note in (*plan.notes, *impact.notes):
+        indented(con, f"note: {escape(note)}", indent=2)
+    con.print(Text("\nRuleset:", style="bold"))
+    con.print(Text(ruleset.rstrip("\n")), soft_wrap=True)
+
+
+def plan_json(plan: FirewallPlan, backend: str, impact: Impact, ruleset: str) -> dict[str, Any]:
+    """The ``firewall plan --json`` document."""
+    return {
+        "schema": PLAN_SCHEMA,
+        "backend": backend,
+        "mode": plan.mode,
+        "ports": plan.ports,
+        "nflog_group": plan.nflog_group,
+        "allowed_uids": plan.allow_uids,
+        "allowed_gids": plan.allow_gids,
+        "exceptions": plan.exceptions,
+        "relays": plan.relay_addresses,
+        "refusal": plan.refusal,
+        "notes": [*plan.notes, *impact.notes],
+        "inbound_unaffected": True,
+        "inbound_note": KEEPS_WORKING[0],
+        "keeps_working": KEEPS_WORKING,
+        "impact": {"blocked": impact.blocked, "allowed": impact.allowed},
+        "ruleset": ruleset,
+    }
+
+
+def action_json(action: str, message: str, **fields: Any) -> dict[str, Any]:
+    """The result of apply / confirm / remove / load-confirmed with ``--json``."""
+    return {"schema": ACTION_SCHEMA, "action": action, "message": message, **fields}
+
+
+def status_json(
+    backend: str,
+    plan: FirewallPlan,
+    status: dict[str, Any],
+    pending: dict[str, Any] | None,
+    overdue_rollback: dict[str, Any] | None,
+) -> dict[str, Any]:
+    """The ``firewall status --json`` document (``status``: the backend's status)."""
+    return {
+        "schema": STATUS_SCHEMA,
+        "backend": backend,
+        "mode": plan.mode,
+        "loaded": status["loaded"],
+        "in_sync": in_sync(status),
+        "drift": status["drift"],
+        "counters": status["counters"],
+        "pending_rollback": pending,
+        "overdue_rollback_done": overdue_rollback,
+    }
+
+
+def in_sync(status: dict[str, Any]) -> bool:
+    """Loaded, and what is loaded is what the config asks for."""
+    return bool(status["loaded"]) and not status["drift"]
+
+
+def status_lines(
+    backend: str, plan: FirewallPlan, status: dict[str, Any], pending: dict[str, Any] | None
+) -> list[str]:
+    """``firewall status`` for a person: loaded / in sync / drift, the counters, a pending
+    rollback (escaped)."""
+    lines = []
+    if not status["loaded"]:
+        lines.append(f"firewall: NOT LOADED ({backend}); run `spamtrace firewall apply`")
+    elif in_sync(status):
+        lines.append(f"firewall: loaded and in sync ({backend}, mode {plan.mode.value})")
+    else:
+        lines.append(f"firewall: DRIFT ({backend}): run `spamtrace firewall apply` to repair")
+        lines += [f"  - {escape(line)}" for line in status["drift"]]
+    for name, ctr in sorted(status["counters"].items()):
+        lines.append(f"  {name}: {ctr.get('packets', 0)} attempts")
+    if pending is not None:
+        lines.append(f"  {describe_pending(pending)}")
+    return lines
+
+
+def describe_pending(pending: dict[str, Any]) -> str:
+    """One line on a rollback that is pending (or due), and what will perform it."""
+    left = float(pending["seconds_left"])
+    guards = []
+    if pending["helper_alive"]:
+        guards.append(f"helper pid {pending['helper_pid']}")
+    if pending["timer"]:
+        guards.append(f"systemd timer {pending['timer']}")
+    if left > 0:
+        text = f"pending rollback in {int(left + 0.999)} s: `spamtrace firewall confirm` keeps it"
+        if guards:
+            return f"{text} (done by {' and '.join(guards)})"
+        return (
+            f"{text}; its helper process is GONE (killed?): the next `spamtrace firewall` "
+            "command or the daemon's firewall check rolls back once due"
+        )
+    return f"rollback DUE {int(-left)} s ago and not done yet " + (
+        f"(done by {' and '.join(guards)} any moment)" if guards else "(helper gone)"
+    )

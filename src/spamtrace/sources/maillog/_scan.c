@@ -1,0 +1,971 @@
+/* The line parsers of spamtrace.sources.maillog.exim and .postfix, compiled, a block at a time.
+ *
+ * exim.py and postfix.py hold the reference: one line (str) -> MailLogged or None, or
+ * MalformedLine. This file reads a block of whole lines (bytes, newline-separated, without
+ * the last newline) and gives the same MailLogged records, in order, without a Python str per
+ * line: reading back a log spent most of its time making and cutting those strings.
+ *
+ * It takes the common shape of a line only: a line that holds a byte outside printable ASCII
+ * (UTF-8, invalid bytes, tabs, CR), a time stamp that is not plain digits, or any other
+ * shape this file does not know for certain is decoded (UTF-8, surrogateescape, as
+ * tail.LineSplitter does) and given to the Python parser ``parse`` that the caller passes,
+ * whose exceptions (ValueError, which MalformedLine is, IndexError, OverflowError) count the
+ * line as malformed, as reader.parse_lines does. So the output is the Python parsers' by
+ * construction where this file is not sure, and by the test suite's comparison (samples and
+ * random input) where it is. Nothing here reads past a line's end.
+ *
+ *   setup(MailLogged, arrival, delivery, defer, bounce, completed, arguments, submitted)
+ *   exim(block, parse, utc_offset, max_line) -> (events, lines, malformed, long_lines)
+ *   postfix(block, parse, year, utc_offset, wrap_after, max_line) -> (same)
+ *
+ * ``max_line``: a longer line is cut as tail.LineSplitter._cut cuts it (and counted).
+ * ``wrap_after`` (postfix, > 0 in January): a line later than this is of the year before
+ * (reader.parser_for's across_new_year).
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <string.h>
+
+#define NFIELDS 22 /* MailLogged's fields, in order: */
+enum {
+    F_WALL, F_MTA, F_ACTION, F_QID, F_PID, F_SENDER, F_USER, F_UID, F_PROTOCOL, F_AUTH,
+    F_AUTHENTICATOR, F_HOST, F_IP, F_SIZE, F_RECIPIENTS, F_NRCPT, F_CWD, F_ARGS, F_SCRIPT,
+    F_SCRIPT_LINE, F_BOUNCE_OF, F_DETAIL
+};
+#define MAX_RECIPIENTS 1000 /* exim.MAX_RECIPIENTS */
+
+static PyTypeObject *MailLogged;
+static PyObject *A_ARRIVAL, *A_DELIVERY, *A_DEFER, *A_BOUNCE, *A_COMPLETED, *A_ARGUMENTS,
+    *A_SUBMITTED, *S_EXIM, *S_POSTFIX, *EMPTY;
+
+/* what a line parser says: an event (in *out, maybe NULL for "nothing"), "not sure: ask
+ * Python", or an error (a Python exception is set) */
+enum { OK = 0, DEFER = 1, FAIL = -1 };
+
+typedef struct {
+    const char *s;
+    Py_ssize_t n;
+} Span;
+
+/* ------------------------------------------------------------------ small helpers */
+static Py_ssize_t find(Span l, Py_ssize_t from, const char *pat, Py_ssize_t m) {
+    if (from < 0) from = 0;
+    for (Py_ssize_t i = from; i + m <= l.n; i++)
+        if (l.s[i] == pat[0] && memcmp(l.s + i, pat, (size_t)m) == 0) return i;
+    return -1;
+}
+
+static Py_ssize_t findc(Span l, Py_ssize_t from, char c) {
+    if (from < 0) from = 0;
+    if (from >= l.n) return -1;
+    const char *p = memchr(l.s + from, c, (size_t)(l.n - from));
+    return p ? p - l.s : -1;
+}
+
+/* str.rfind(pat, lo, hi) */
+static Py_ssize_t rfind(Span l, Py_ssize_t lo, Py_ssize_t hi, const char *pat, Py_ssize_t m) {
+    if (hi > l.n) hi = l.n;
+    for (Py_ssize_t i = hi - m; i >= lo; i--)
+        if (memcmp(l.s + i, pat, (size_t)m) == 0) return i;
+    return -1;
+}
+
+static int starts(Span l, Py_ssize_t at, const char *pat, Py_ssize_t m) {
+    return at >= 0 && at + m <= l.n && memcmp(l.s + at, pat, (size_t)m) == 0;
+}
+
+static int is_digit(char c) { return c >= '0' && c <= '9'; }
+
+static int all_digits(const char *s, Py_ssize_t n) { /* str.isdecimal() on ASCII */
+    if (n <= 0) return 0;
+    for (Py_ssize_t i = 0; i < n; i++)
+        if (!is_digit(s[i])) return 0;
+    return 1;
+}
+
+/* an ASCII str of s[a:b] (b clamped; empty when a >= b) */
+static PyObject *str(Span l, Py_ssize_t a, Py_ssize_t b) {
+    if (b > l.n) b = l.n;
+    if (a < 0) a = 0;
+    if (b < a) b = a;
+    PyObject *o = PyUnicode_New(b - a, 127);
+    if (o != NULL && b > a) memcpy(PyUnicode_DATA(o), l.s + a, (size_t)(b - a));
+    return o;
+}
+
+/* int(s[a:b]) of a run of digits (may be big) */
+static PyObject *integer(Span l, Py_ssize_t a, Py_ssize_t b) {
+    if (b - a < 18) {
+        long long v = 0;
+        for (Py_ssize_t i = a; i < b; i++) v = v * 10 + (l.s[i] - '0');
+        return PyLong_FromLongLong(v);
+    }
+    PyObject *text = str(l, a, b);
+    if (text == NULL) return NULL;
+    PyObject *v = PyLong_FromUnicodeObject(text, 10);
+    Py_DECREF(text);
+    return v;
+}
+
+/* a MailLogged with every field None / () but these; steals the references given */
+static PyObject *event(double wall, PyObject *mta, PyObject *action) {
+    PyObject *ev = MailLogged->tp_alloc(MailLogged, NFIELDS);
+    if (ev == NULL) return NULL;
+    PyObject *w = PyFloat_FromDouble(wall);
+    if (w == NULL) {
+        Py_DECREF(ev);
+        return NULL;
+    }
+    for (int i = 0; i < NFIELDS; i++) {
+        PyObject *v = (i == F_RECIPIENTS || i == F_ARGS) ? EMPTY : Py_None;
+        Py_INCREF(v);
+        PyTuple_SET_ITEM(ev, i, v);
+    }
+    Py_INCREF(mta);
+    Py_INCREF(action);
+    PyObject **item = ((PyTupleObject *)ev)->ob_item;
+    Py_SETREF(item[F_MTA], mta);
+    Py_SETREF(item[F_ACTION], action);
+    Py_SETREF(item[F_WALL], w);
+    return ev;
+}
+
+/* set field f of ev to v (a new reference, may be NULL: then fail) */
+static int put(PyObject *ev, int f, PyObject *v) {
+    if (v == NULL) return -1;
+    Py_SETREF(((PyTupleObject *)ev)->ob_item[f], v);
+    return 0;
+}
+
+static int put_str(PyObject *ev, int f, Span l, Py_ssize_t a, Py_ssize_t b) {
+    return put(ev, f, str(l, a, b));
+}
+
+static int put_pid(PyObject *ev, PyObject *pid) {
+    if (pid == Py_None) return 0;
+    Py_INCREF(pid);
+    return put(ev, F_PID, pid);
+}
+
+/* days from 1970-01-01 of y-m-1 (proleptic Gregorian), as datetime.date.toordinal does */
+static long long days_from_civil(long long y, long long m) {
+    y -= m <= 2;
+    long long era = (y >= 0 ? y : y - 399) / 400;
+    long long yoe = y - era * 400;
+    long long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5;
+    long long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+/* stamp._convert's check and calendar.timegm; 0 when out of range (Python says malformed) */
+static int epoch(long long y, long long mo, long long d, long long h, long long mi, long long s,
+                 long long *out) {
+    if (!(y >= 1 && mo >= 1 && mo <= 12 && d >= 1 && d <= 31 && h < 24 && mi < 60 && s < 61))
+        return 0;
+    *out = ((days_from_civil(y, mo) + d - 1) * 24 + h) * 3600 + mi * 60 + s;
+    return 1;
+}
+
+/* two characters as int() reads them, when they are "DD" or " D"; -1 otherwise */
+static int two(const char *p) {
+    if (is_digit(p[0]) && is_digit(p[1])) return (p[0] - '0') * 10 + (p[1] - '0');
+    if (p[0] == ' ' && is_digit(p[1])) return p[1] - '0';
+    return -1;
+}
+
+/* ------------------------------------------------------------------ Exim (exim.py) */
+static int exim_recipient(Span l, Py_ssize_t start, PyObject **out) {
+    /* exim._recipient: the address of a delivery line, or the <original> after it */
+    Py_ssize_t sp = findc(l, start, ' ');
+    Py_ssize_t a = start, b;
+    if (sp < 0) {
+        b = l.n;
+    } else {
+        if (starts(l, sp + 1, "<", 1)) {
+            Py_ssize_t end = findc(l, sp + 1, '>');
+            if (end > sp + 2) {
+                *out = str(l, sp + 2, end);
+                return *out ? OK : FAIL;
+            }
+        }
+        b = sp;
+    }
+    while (b > a && l.s[b - 1] == ':') b--; /* rstrip(":") */
+    if (b <= a) {
+        *out = NULL;
+        return OK;
+    }
+    *out = str(l, a, b);
+    return *out ? OK : FAIL;
+}
+
+static PyObject *per_recipient(double wall, PyObject *action, Span l, Py_ssize_t q0,
+                               Py_ssize_t q1, PyObject *pid, PyObject *rcpt, PyObject *detail) {
+    PyObject *ev = event(wall, S_EXIM, action);
+    if (ev == NULL) goto fail;
+    if (put_str(ev, F_QID, l, q0, q1) < 0 || put_pid(ev, pid) < 0) goto fail;
+    if (rcpt != NULL) {
+        PyObject *t = PyTuple_Pack(1, rcpt);
+        if (put(ev, F_RECIPIENTS, t) < 0) goto fail;
+    }
+    if (detail != NULL) {
+        Py_INCREF(detail);
+        if (put(ev, F_DETAIL, detail) < 0) goto fail;
+    }
+    Py_XDECREF(rcpt);
+    Py_XDECREF(detail);
+    return ev;
+fail:
+    Py_XDECREF(ev);
+    Py_XDECREF(rcpt);
+    Py_XDECREF(detail);
+    return NULL;
+}
+
+/* exim._split_args on l[a:]: a new tuple, Py_None (not a list of arguments) or NULL */
+static PyObject *split_args(Span l, Py_ssize_t a) {
+    Span t = {l.s + a, l.n - a};
+    PyObject *out = PyList_New(0);
+    if (out == NULL) return NULL;
+    Py_ssize_t i = 0, n = t.n;
+    while (i < n) {
+        if (t.s[i] != ' ') {
+            Py_DECREF(out);
+            Py_RETURN_NONE;
+        }
+        i++;
+        PyObject *arg;
+        if (i < n && t.s[i] == '"') {
+            Py_ssize_t end = findc(t, i + 1, '"');
+            while (end > 0 && end + 1 < n && t.s[end + 1] != ' ') end = findc(t, end + 1, '"');
+            if (end < 0) {
+                Py_DECREF(out);
+                Py_RETURN_NONE;
+            }
+            arg = str(t, i + 1, end);
+            i = end + 1;
+        } else {
+            Py_ssize_t end = findc(t, i, ' ');
+            if (end < 0) end = n;
+            arg = str(t, i, end);
+            i = end;
+        }
+        if (arg == NULL || PyList_Append(out, arg) < 0) {
+            Py_XDECREF(arg);
+            Py_DECREF(out);
+            return NULL;
+        }
+        Py_DECREF(arg);
+    }
+    PyObject *tup = PyList_AsTuple(out);
+    Py_DECREF(out);
+    return tup;
+}
+
+/* exim._arguments on l[a:] (after "cwd="); DEFER when Python would raise MalformedLine */
+static int exim_arguments(Span l, Py_ssize_t a, double wall, PyObject *pid, PyObject **out) {
+    Span t = {l.s + a, l.n - a};
+    Py_ssize_t start = 0;
+    for (;;) {
+        Py_ssize_t at = find(t, start, " args:", 6);
+        if (at < 0) return DEFER; /* MalformedLine: Python says it */
+        start = at + 1;
+        Py_ssize_t num_at = rfind(t, 0, at, " ", 1);
+        if (num_at < 0 || !all_digits(t.s + num_at + 1, at - num_at - 1)) continue;
+        long long count = 0;
+        for (Py_ssize_t i = num_at + 1; i < at; i++) {
+            count = count * 10 + (t.s[i] - '0');
+            if (count > PY_SSIZE_T_MAX / 16) count = PY_SSIZE_T_MAX / 16; /* no list is this long */
+        }
+        PyObject *args = split_args(t, at + 6);
+        if (args == NULL) return FAIL;
+        if (args != Py_None &&
+            (PyTuple_GET_SIZE(args) == count ||
+             (t.n >= 4 && memcmp(t.s + t.n - 4, " ...", 4) == 0))) {
+            PyObject *ev = event(wall, S_EXIM, A_ARGUMENTS);
+            if (ev == NULL || put_pid(ev, pid) < 0 || put_str(ev, F_CWD, t, 0, num_at) < 0 ||
+                put(ev, F_ARGS, args) < 0) {
+                Py_XDECREF(ev);
+                return FAIL;
+            }
+            *out = ev;
+            return OK;
+        }
+        Py_DECREF(args);
+    }
+}
+
+static Py_ssize_t exim_ip(Span l, Py_ssize_t a, Py_ssize_t b, PyObject **ip) {
+    /* exim._ip of the token l[a:b] ("[addr]:port"): a new str or None */
+    Span t = {l.s + a, b - a};
+    Py_ssize_t end = findc(t, 0, ']');
+    PyObject *v = end > 1 ? str(t, 1, end) : (Py_INCREF(Py_None), Py_None);
+    if (v == NULL) return -1;
+    Py_XSETREF(*ip, v);
+    return 0;
+}
+
+/* exim._arrival on l[a:] */
+static int exim_arrival(Span l, Py_ssize_t a, double wall, PyObject *pid, Span qid,
+                        PyObject **out) {
+    Span body = {l.s + a, l.n - a};
+    Py_ssize_t sp;
+    if (starts(body, 0, "\"", 1)) {
+        Py_ssize_t end = findc(body, 1, '"');
+        sp = findc(body, end > 0 ? end : 0, ' ');
+    } else {
+        sp = findc(body, 0, ' ');
+    }
+    Py_ssize_t s1 = sp < 0 ? body.n : sp;     /* sender = body[:s1] */
+    Py_ssize_t f0 = sp < 0 ? body.n : sp + 1; /* fields = body[f0:] */
+    Span fields = {body.s + f0, body.n - f0};
+    PyObject *user = NULL, *protocol = NULL, *auth = NULL, *authenticator = NULL, *host = NULL,
+             *ip = NULL, *bounce_of = NULL, *message_id = NULL, *size = NULL, *sender = NULL,
+             *recipients = NULL, *nrcpt = NULL, *ev = NULL;
+    int rc = FAIL;
+#define SET(var, value)                       \
+    do {                                      \
+        PyObject *v_ = (value);               \
+        if (v_ == NULL) goto done;            \
+        Py_XSETREF(var, v_);                  \
+    } while (0)
+    if (s1 == 2 && body.s[0] == '<' && body.s[1] == '>')
+        SET(sender, PyUnicode_New(0, 127));
+    else
+        SET(sender, str(body, 0, s1));
+    /* fields.split(" "): tokens between single spaces (empty ones too) */
+    Py_ssize_t k = 0, n = fields.n;
+    while (k <= n) {
+        Py_ssize_t e = findc(fields, k, ' ');
+        if (e < 0) e = n;
+        Py_ssize_t t0 = k, tn = e - k;
+        const char *tok = fields.s + t0;
+        k = e + 1;
+        if (tn >= 2 && tok[1] == '=') {
+            char key = tok[0];
+            if (key == 'U') {
+                SET(user, str(fields, t0 + 2, e));
+                continue;
+            } else if (key == 'P') {
+                SET(protocol, str(fields, t0 + 2, e));
+                continue;
+            } else if (key == 'S') {
+                if (all_digits(tok + 2, tn - 2)) SET(size, integer(fields, t0 + 2, e));
+                continue;
+            } else if (key == 'A') {
+                Py_ssize_t c = findc(fields, t0 + 2, ':');
+                if (c >= e) c = -1;
+                if (c < 0) {
+                    SET(authenticator, str(fields, t0 + 2, e));
+                    SET(auth, (Py_INCREF(Py_None), Py_None));
+                } else {
+                    SET(authenticator, str(fields, t0 + 2, c));
+                    SET(auth, c + 1 < e ? str(fields, c + 1, e) : (Py_INCREF(Py_None), Py_None));
+                }
+                continue;
+            } else if (key == 'H') {
+                if (tn > 2 && tok[2] == '[') {
+                    if (exim_ip(fields, t0 + 2, e, &ip) < 0) goto done;
+                    continue;
+                }
+                SET(host, str(fields, t0 + 2, e));
+                while (k <= n) { /* then "(helo)" and/or "[ip]:port" */
+                    Py_ssize_t e2 = findc(fields, k, ' ');
+                    if (e2 < 0) e2 = n;
+                    if (e2 > k && fields.s[k] == '[') {
+                        if (exim_ip(fields, k, e2, &ip) < 0) goto done;
+                        k = e2 + 1;
+                        break;
+                    }
+                    if (!(e2 > k && fields.s[k] == '(') && memchr(fields.s + k, '=', (size_t)(e2 - k)))
+                        break;
+                    k = e2 + 1;
+                }
+                continue;
+            } else if (key == 'R') {
+                SET(bounce_of, str(fields, t0 + 2, e));
+                continue;
+            } else if (key == 'T') {
+                break;
+            }
+        }
+        if (tn >= 3 && memcmp(tok, "id=", 3) == 0) {
+            SET(message_id, str(fields, t0 + 3, e));
+            break;
+        }
+    }
+    /* the "for" list, unless a '"' follows it (then it is inside T="...") */
+    Py_ssize_t where = rfind(fields, 0, fields.n, " for ", 5);
+    if (where >= 0 && !memchr(fields.s + where, '"', (size_t)(fields.n - where))) {
+        PyObject *listed = PyList_New(0);
+        if (listed == NULL) goto done;
+        Py_ssize_t i = where + 5, count = 0;
+        while (i < n) {
+            while (i < n && fields.s[i] == ' ') i++;
+            if (i >= n) break;
+            Py_ssize_t e = findc(fields, i, ' ');
+            if (e < 0) e = n;
+            count++;
+            if (count <= MAX_RECIPIENTS) {
+                PyObject *one = str(fields, i, e);
+                if (one == NULL || PyList_Append(listed, one) < 0) {
+                    Py_XDECREF(one);
+                    Py_DECREF(listed);
+                    goto done;
+                }
+                Py_DECREF(one);
+            }
+            i = e;
+        }
+        SET(recipients, PyList_AsTuple(listed));
+        Py_DECREF(listed);
+        SET(nrcpt, PyLong_FromSsize_t(count));
+    }
+    ev = event(wall, S_EXIM, A_ARRIVAL);
+    if (ev == NULL || put_str(ev, F_QID, qid, 0, qid.n) < 0 || put_pid(ev, pid) < 0) goto done;
+#define MOVE(f, var)                               \
+    if (var != NULL) {                             \
+        Py_SETREF(((PyTupleObject *)ev)->ob_item[f], var); \
+        var = NULL;                                \
+    }
+    MOVE(F_SENDER, sender);
+    MOVE(F_USER, user);
+    MOVE(F_PROTOCOL, protocol);
+    MOVE(F_AUTH, auth);
+    MOVE(F_AUTHENTICATOR, authenticator);
+    MOVE(F_HOST, host);
+    MOVE(F_IP, ip);
+    MOVE(F_SIZE, size);
+    MOVE(F_RECIPIENTS, recipients);
+    MOVE(F_NRCPT, nrcpt);
+    MOVE(F_BOUNCE_OF, bounce_of);
+    MOVE(F_DETAIL, message_id);
+    *out = ev;
+    ev = NULL;
+    rc = OK;
+done:
+    Py_XDECREF(ev);
+    Py_XDECREF(user);
+    Py_XDECREF(protocol);
+    Py_XDECREF(auth);
+    Py_XDECREF(authenticator);
+    Py_XDECREF(host);
+    Py_XDECREF(ip);
+    Py_XDECREF(bounce_of);
+    Py_XDECREF(message_id);
+    Py_XDECREF(size);
+    Py_XDECREF(sender);
+    Py_XDECREF(recipients);
+    Py_XDECREF(nrcpt);
+    return rc;
+#undef SET
+#undef MOVE
+}
+
+/* exim.parse_line */
+static int exim_line(Span l, long utc_offset, PyObject **out) {
+    *out = NULL;
+    if (l.n < 21 || l.s[4] != '-' || l.s[10] != ' ') return DEFER; /* MalformedLine */
+    const char *s = l.s;
+    if (!(all_digits(s, 4) && all_digits(s + 5, 2) && all_digits(s + 8, 2) &&
+          all_digits(s + 11, 2) && s[13] == ':' && all_digits(s + 14, 2) &&
+          all_digits(s + 17, 2)))
+        return DEFER; /* int() reads other shapes too: Python decides */
+    long long secs;
+    if (!epoch(atoi(s) /* 4 digits */, (s[5] - '0') * 10 + s[6] - '0',
+               (s[8] - '0') * 10 + s[9] - '0', (s[11] - '0') * 10 + s[12] - '0',
+               (s[14] - '0') * 10 + s[15] - '0', (s[17] - '0') * 10 + s[18] - '0', &secs))
+        return DEFER;
+    Py_ssize_t i = 20;
+    double frac = 0.0;
+    int has_frac = s[19] == '.';
+    if (has_frac) {
+        Py_ssize_t sp = findc(l, 19, ' ');
+        if (sp < 0 || !all_digits(s + 20, sp - 20) || sp - 20 > 30) return DEFER;
+        char text[40] = "0.";
+        memcpy(text + 2, s + 20, (size_t)(sp - 20));
+        text[2 + sp - 20] = 0;
+        frac = PyOS_string_to_double(text, NULL, NULL);
+        if (frac == -1.0 && PyErr_Occurred()) return FAIL;
+        i = sp + 1;
+    } else if (s[19] != ' ') {
+        return DEFER;
+    }
+    long offset = utc_offset;
+    if (i < l.n && (s[i] == '+' || s[i] == '-')) {
+        if (i + 5 < l.n && s[i + 5] == ' ') {
+            if (!all_digits(s + i + 1, 4)) return DEFER; /* offset_seconds: "+01:0"... */
+            long v = ((s[i + 1] - '0') * 10 + s[i + 2] - '0') * 3600 +
+                     ((s[i + 3] - '0') * 10 + s[i + 4] - '0') * 60;
+            offset = s[i] == '-' ? -v : v;
+            i += 6;
+        }
+    }
+    double wall = (double)secs - (double)offset;
+    if (has_frac) wall += frac;
+    PyObject *pid = Py_None;
+    PyObject *owned = NULL;
+    if (i < l.n && s[i] == '[') {
+        Py_ssize_t end = find(l, i, "] ", 2);
+        if (end < 0 || !all_digits(s + i + 1, end - i - 1)) return DEFER;
+        owned = pid = integer(l, i + 1, end);
+        if (pid == NULL) return FAIL;
+        i = end + 2;
+    }
+    int rc = OK;
+    /* exim._body */
+    if (starts(l, i, "cwd=", 4)) {
+        rc = exim_arguments(l, i + 4, wall, pid, out);
+        goto done;
+    }
+    Py_ssize_t sp = findc(l, i, ' ');
+    Py_ssize_t n = sp - i;
+    if (!((n == 16 && s[i + 6] == '-' && s[i + 13] == '-') ||
+          (n == 23 && s[i + 6] == '-' && s[i + 18] == '-')))
+        goto done; /* sp < 0 gives a negative n: not a message id either */
+    Span qid = {s + i, n};
+    if (sp + 4 <= l.n) {
+        const char *op = s + sp + 1;
+        PyObject *rcpt = NULL;
+        if ((op[0] == '=' || op[0] == '-') && op[1] == '>' && op[2] == ' ') {
+            if (exim_recipient(l, sp + 4, &rcpt) < 0) goto fail;
+            *out = per_recipient(wall, A_DELIVERY, l, i, sp, pid, rcpt, NULL);
+            goto made;
+        }
+        if (op[0] == '<' && op[1] == '=' && op[2] == ' ') {
+            rc = exim_arrival(l, sp + 4, wall, pid, qid, out);
+            goto done;
+        }
+        if (op[0] == '=' && op[1] == '=' && op[2] == ' ') {
+            if (exim_recipient(l, sp + 4, &rcpt) < 0) goto fail;
+            *out = per_recipient(wall, A_DEFER, l, i, sp, pid, rcpt, NULL);
+            goto made;
+        }
+        if (op[0] == '*' && op[1] == '*' && op[2] == ' ') {
+            PyObject *reason = NULL;
+            Py_ssize_t c = find(l, sp + 4, ": ", 2);
+            if (c >= 0 && c + 2 < l.n) {
+                reason = str(l, c + 2, l.n);
+                if (reason == NULL) goto fail;
+            }
+            if (exim_recipient(l, sp + 4, &rcpt) < 0) {
+                Py_XDECREF(reason);
+                goto fail;
+            }
+            *out = per_recipient(wall, A_BOUNCE, l, i, sp, pid, rcpt, reason);
+            goto made;
+        }
+    }
+    if (l.n - sp >= 10 && memcmp(s + l.n - 10, " Completed", 10) == 0) {
+        *out = per_recipient(wall, A_COMPLETED, l, i, sp, pid, NULL, NULL);
+        goto made;
+    }
+    goto done;
+made:
+    if (*out == NULL) goto fail;
+    goto done;
+fail:
+    rc = FAIL;
+done:
+    Py_XDECREF(owned);
+    return rc;
+}
+
+/* ------------------------------------------------------------------ Postfix (postfix.py) */
+static int postfix_queued(Span t, double wall, PyObject *pid, Span qid, PyObject **out) {
+    /* postfix._queued: t is the text after "QID: " and starts with "from=<" */
+    Py_ssize_t end = find(t, 6, ">, ", 3);
+    if (end < 0) {
+        end = rfind(t, 0, t.n, ">", 1);
+        if (end < 0) return DEFER; /* MalformedLine */
+    }
+    PyObject *size = NULL, *nrcpt = NULL;
+    int have_size = 0, have_nrcpt = 0;
+    Py_ssize_t k = end + 3;
+    while (k <= t.n) { /* text[end + 3:].split(", ") */
+        Py_ssize_t e = find(t, k, ", ", 2);
+        if (e < 0) e = t.n;
+        Py_ssize_t a = k < t.n ? k : t.n;
+        if (starts(t, a, "size=", 5) && 5 + a <= e) {
+            have_size = 1;
+            Py_CLEAR(size);
+            if (all_digits(t.s + a + 5, e - a - 5)) {
+                size = integer(t, a + 5, e);
+                if (size == NULL) goto fail;
+            }
+        } else if (starts(t, a, "nrcpt=", 6) && 6 + a <= e) {
+            have_nrcpt = 1;
+            Py_CLEAR(nrcpt);
+            Py_ssize_t c = findc(t, a + 6, ' ');
+            if (c < 0 || c > e) c = e;
+            if (all_digits(t.s + a + 6, c - a - 6)) {
+                nrcpt = integer(t, a + 6, c);
+                if (nrcpt == NULL) goto fail;
+            }
+        }
+        if (e >= t.n) break;
+        k = e + 2;
+    }
+    (void)have_size;
+    (void)have_nrcpt;
+    PyObject *ev = event(wall, S_POSTFIX, A_ARRIVAL);
+    if (ev == NULL || put_str(ev, F_QID, qid, 0, qid.n) < 0 || put_pid(ev, pid) < 0 ||
+        put_str(ev, F_SENDER, t, 6, end) < 0) {
+        Py_XDECREF(ev);
+        goto fail;
+    }
+    if (size) put(ev, F_SIZE, size);
+    if (nrcpt) put(ev, F_NRCPT, nrcpt);
+    *out = ev;
+    return OK;
+fail:
+    Py_XDECREF(size);
+    Py_XDECREF(nrcpt);
+    return FAIL;
+}
+
+static int postfix_client(Span t, double wall, PyObject *pid, Span qid, PyObject **out) {
+    PyObject *ev = event(wall, S_POSTFIX, A_SUBMITTED);
+    if (ev == NULL || put_str(ev, F_QID, qid, 0, qid.n) < 0 || put_pid(ev, pid) < 0) goto fail;
+    Py_ssize_t k = 0;
+    while (k <= t.n) { /* text.split(", ") */
+        Py_ssize_t e = find(t, k, ", ", 2);
+        if (e < 0) e = t.n;
+        Span p = {t.s + k, e - k};
+        if (starts(p, 0, "client=", 7)) {
+            Span v = {p.s + 7, p.n - 7};
+            Py_ssize_t bracket = rfind(v, 0, v.n, "[", 1);
+            if (bracket >= 0 && v.n > 0 && v.s[v.n - 1] == ']') {
+                if (put_str(ev, F_HOST, v, 0, bracket) < 0 ||
+                    put_str(ev, F_IP, v, bracket + 1, v.n - 1) < 0)
+                    goto fail;
+            } else if (bracket >= 0 && find(v, bracket, "]:", 2) >= 0) {
+                Py_ssize_t close = rfind(v, 0, v.n, "]", 1);
+                if (put_str(ev, F_HOST, v, 0, bracket) < 0 ||
+                    put_str(ev, F_IP, v, bracket + 1, close) < 0)
+                    goto fail;
+            } else if (put_str(ev, F_HOST, v, 0, v.n) < 0) {
+                goto fail;
+            }
+        } else if (starts(p, 0, "sasl_username=", 14)) {
+            if (p.n > 14 ? put_str(ev, F_AUTH, p, 14, p.n) < 0
+                         : put(ev, F_AUTH, (Py_INCREF(Py_None), Py_None)) < 0)
+                goto fail;
+        } else if (starts(p, 0, "sasl_method=", 12)) {
+            if (p.n > 12 ? put_str(ev, F_PROTOCOL, p, 12, p.n) < 0
+                         : put(ev, F_PROTOCOL, (Py_INCREF(Py_None), Py_None)) < 0)
+                goto fail;
+        }
+        if (e >= t.n) break;
+        k = e + 2;
+    }
+    *out = ev;
+    return OK;
+fail:
+    Py_XDECREF(ev);
+    return FAIL;
+}
+
+static int postfix_delivery(Span t, double wall, PyObject *pid, Span qid, PyObject **out) {
+    Py_ssize_t end = findc(t, 4, '>');
+    if (end < 0) return DEFER; /* MalformedLine */
+    Py_ssize_t r0 = 4, r1 = end;
+    Span rest = {t.s + end + 1, t.n - end - 1};
+    Py_ssize_t orig = find(rest, 0, "orig_to=<", 9);
+    Span rs = t;
+    if (orig >= 0) {
+        Py_ssize_t oend = findc(rest, orig + 9, '>');
+        if (oend > 0) {
+            rs = rest;
+            r0 = orig + 9;
+            r1 = oend;
+        }
+    }
+    Py_ssize_t st = rfind(rest, 0, rest.n, ", status=", 9);
+    if (st < 0) return OK;
+    Py_ssize_t w0 = st + 9, w1 = findc(rest, w0, ' ');
+    if (w1 < 0) w1 = rest.n;
+    PyObject *action;
+    Py_ssize_t wn = w1 - w0;
+    const char *w = rest.s + w0;
+    if (wn == 4 && memcmp(w, "sent", 4) == 0) action = A_DELIVERY;
+    else if (wn == 8 && memcmp(w, "deferred", 8) == 0) action = A_DEFER;
+    else if ((wn == 7 && memcmp(w, "bounced", 7) == 0) || (wn == 7 && memcmp(w, "expired", 7) == 0))
+        action = A_BOUNCE;
+    else return OK;
+    Py_ssize_t d0 = st + 10 + wn, d1 = rest.n; /* rest[st + 10 + len(word):].strip() */
+    while (d0 < d1 && rest.s[d0] == ' ') d0++;
+    while (d1 > d0 && rest.s[d1 - 1] == ' ') d1--;
+    PyObject *ev = event(wall, S_POSTFIX, action);
+    if (ev == NULL || put_str(ev, F_QID, qid, 0, qid.n) < 0 || put_pid(ev, pid) < 0) goto fail;
+    PyObject *rcpt = str(rs, r0, r1);
+    if (rcpt == NULL) goto fail;
+    if (put(ev, F_RECIPIENTS, PyTuple_Pack(1, rcpt)) < 0) {
+        Py_DECREF(rcpt);
+        goto fail;
+    }
+    Py_DECREF(rcpt);
+    if (d0 < d1 && put_str(ev, F_DETAIL, rest, d0, d1) < 0) goto fail;
+    *out = ev;
+    return OK;
+fail:
+    Py_XDECREF(ev);
+    return FAIL;
+}
+
+static const char MONTHS[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+
+/* postfix.parse_line */
+static int postfix_line(Span l, long year, long utc_offset, double wrap_after, PyObject **out) {
+    *out = NULL;
+    const char *s = l.s;
+    if (l.n >= 11 && s[4] == '-' && s[10] == 'T') return DEFER; /* RFC 3339: Python */
+    if (l.n < 16 || s[15] != ' ' || s[9] != ':') return DEFER;
+    int mon = 0;
+    for (int m = 0; m < 12; m++)
+        if (memcmp(s, MONTHS + 3 * m, 3) == 0) mon = m + 1;
+    int day = two(s + 4), hour = two(s + 7), minute = two(s + 10), second = two(s + 13);
+    if (mon == 0 || day < 0 || hour < 0 || minute < 0 || second < 0 || year < 1 || year > 9999)
+        return DEFER;
+    long long secs;
+    if (!epoch(year, mon, day, hour, minute, second, &secs)) return DEFER;
+    double wall = (double)secs - (double)utc_offset;
+    if (wrap_after > 0 && wall > wrap_after) {
+        if (year - 1 < 1 || !epoch(year - 1, mon, day, hour, minute, second, &secs)) return DEFER;
+        wall = (double)secs - (double)utc_offset;
+    }
+    Py_ssize_t sp = findc(l, 16, ' ');
+    Py_ssize_t colon = find(l, sp + 1, ": ", 2);
+    if (sp < 0 || colon < 0) return DEFER; /* MalformedLine */
+    Span tag = {s + sp + 1, colon - sp - 1};
+    if (!starts(tag, 0, "postfix", 7)) return OK;
+    Py_ssize_t bracket = findc(tag, 0, '[');
+    PyObject *pid = Py_None;
+    if (bracket > 0 && tag.s[tag.n - 1] == ']' && all_digits(tag.s + bracket + 1, tag.n - bracket - 2)) {
+        pid = integer(tag, bracket + 1, tag.n - 1);
+        if (pid == NULL) return FAIL;
+        tag.n = bracket;
+    } else {
+        Py_INCREF(pid);
+    }
+    Py_ssize_t slash = rfind(tag, 0, tag.n, "/", 1);
+    Span daemon = {tag.s + slash + 1, tag.n - slash - 1};
+    Span msg = {s + colon + 2, l.n - colon - 2};
+    Py_ssize_t qcolon = find(msg, 0, ": ", 2);
+    int rc = OK;
+    if (qcolon < 5 || qcolon > 20) goto done;
+    for (Py_ssize_t k = 0; k < qcolon; k++) {
+        char c = msg.s[k];
+        if (!(is_digit(c) || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'))) goto done;
+    }
+    Span qid = {msg.s, qcolon};
+    Span t = {msg.s + qcolon + 2, msg.n - qcolon - 2};
+#define IS(sp_, lit) ((sp_).n == (Py_ssize_t)sizeof(lit) - 1 && memcmp((sp_).s, lit, sizeof(lit) - 1) == 0)
+    if (IS(daemon, "qmgr")) {
+        if (starts(t, 0, "from=<", 6)) {
+            rc = postfix_queued(t, wall, pid, qid, out);
+        } else if (IS(t, "removed")) {
+            PyObject *ev = event(wall, S_POSTFIX, A_COMPLETED);
+            if (ev == NULL || put_str(ev, F_QID, qid, 0, qid.n) < 0 || put_pid(ev, pid) < 0) {
+                Py_XDECREF(ev);
+                rc = FAIL;
+            } else {
+                *out = ev;
+            }
+        }
+        goto done;
+    }
+    if (IS(daemon, "pickup")) {
+        if (!starts(t, 0, "uid=", 4)) goto done;
+        Py_ssize_t e = findc(t, 4, ' '); /* uid_text, _, rest = text[4:].partition(" ") */
+        Py_ssize_t u1 = e < 0 ? t.n : e;
+        Span rest = {t.s + (e < 0 ? t.n : e + 1), e < 0 ? 0 : t.n - e - 1};
+        PyObject *ev = event(wall, S_POSTFIX, A_SUBMITTED);
+        if (ev == NULL || put_str(ev, F_QID, qid, 0, qid.n) < 0 || put_pid(ev, pid) < 0) goto pfail;
+        if (starts(rest, 0, "from=<", 6) && rest.s[rest.n - 1] == '>' &&
+            put_str(ev, F_USER, rest, 6, rest.n - 1) < 0)
+            goto pfail;
+        if (all_digits(t.s + 4, u1 - 4) && put(ev, F_UID, integer(t, 4, u1)) < 0) goto pfail;
+        *out = ev;
+        goto done;
+    pfail:
+        Py_XDECREF(ev);
+        rc = FAIL;
+        goto done;
+    }
+    if (starts(t, 0, "client=", 7)) rc = postfix_client(t, wall, pid, qid, out);
+    else if (starts(t, 0, "to=<", 4)) rc = postfix_delivery(t, wall, pid, qid, out);
+#undef IS
+done:
+    Py_DECREF(pid);
+    return rc;
+}
+
+/* ------------------------------------------------------------------ the block loop */
+typedef struct {
+    int kind; /* 0 exim, 1 postfix */
+    long utc_offset, year;
+    double wrap_after;
+    Py_ssize_t max_line;
+    PyObject *parse;
+} Scan;
+
+static int printable_ascii(const char *s, Py_ssize_t n) {
+    const unsigned char *p = (const unsigned char *)s;
+    for (Py_ssize_t i = 0; i < n; i++)
+        if (p[i] < 0x20 || p[i] >= 0x7f) return 0;
+    return 1;
+}
+
+/* the Python parser on the decoded line; 1: an event in *out (or none), 0: malformed */
+static int ask_python(Scan *sc, const char *s, Py_ssize_t n, int *long_line, PyObject **out) {
+    PyObject *line = PyUnicode_DecodeUTF8(s, n, "surrogateescape");
+    if (line == NULL) return -1;
+    if (n > sc->max_line && PyUnicode_GET_LENGTH(line) > sc->max_line) { /* LineSplitter._cut */
+        Py_DECREF(line);
+        *long_line = 1;
+        line = PyUnicode_DecodeUTF8(s, sc->max_line, "surrogateescape");
+        if (line == NULL) return -1;
+    }
+    PyObject *ev = PyObject_CallOneArg(sc->parse, line);
+    Py_DECREF(line);
+    if (ev == NULL) {
+        if (PyErr_ExceptionMatches(PyExc_ValueError) || PyErr_ExceptionMatches(PyExc_IndexError) ||
+            PyErr_ExceptionMatches(PyExc_OverflowError)) {
+            PyErr_Clear();
+            return 0;
+        }
+        return -1;
+    }
+    if (ev == Py_None) {
+        Py_DECREF(ev);
+        ev = NULL;
+    }
+    *out = ev;
+    return 1;
+}
+
+static PyObject *scan_block(Scan *sc, Py_buffer *view) {
+    PyObject *events = PyList_New(0);
+    if (events == NULL) return NULL;
+    const char *s = view->buf;
+    Py_ssize_t len = view->len, pos = 0, lines = 0, malformed = 0, long_lines = 0;
+    while (pos <= len) {
+        const char *nl = pos < len ? memchr(s + pos, '\n', (size_t)(len - pos)) : NULL;
+        Py_ssize_t end = nl ? nl - s : len;
+        Span l = {s + pos, end - pos};
+        pos = end + 1;
+        lines++;
+        if (l.n == 0) continue;
+        PyObject *ev = NULL;
+        int rc = DEFER;
+        if (printable_ascii(l.s, l.n)) {
+            if (l.n > sc->max_line) { /* ASCII: as many characters as bytes */
+                long_lines++;
+                l.n = sc->max_line;
+            }
+            rc = sc->kind == 0 ? exim_line(l, sc->utc_offset, &ev)
+                               : postfix_line(l, sc->year, sc->utc_offset, sc->wrap_after, &ev);
+            if (rc == DEFER) { /* Python says what it is (the cut line, as it would be cut) */
+                int cut = 0;
+                int r = ask_python(sc, l.s, l.n, &cut, &ev);
+                if (r < 0) goto fail;
+                if (r == 0) malformed++;
+                rc = OK;
+            }
+        } else {
+            int cut = 0;
+            int r = ask_python(sc, l.s, l.n, &cut, &ev);
+            if (r < 0) goto fail;
+            long_lines += cut;
+            if (r == 0) malformed++;
+            rc = OK;
+        }
+        if (rc == FAIL) goto fail;
+        if (ev != NULL) {
+            int e = PyList_Append(events, ev);
+            Py_DECREF(ev);
+            if (e < 0) goto fail;
+        }
+    }
+    return Py_BuildValue("(Nnnn)", events, lines, malformed, long_lines);
+fail:
+    Py_DECREF(events);
+    return NULL;
+}
+
+static int ready(void) {
+    if (MailLogged == NULL) {
+        PyErr_SetString(PyExc_RuntimeError, "_scan.setup() was not called");
+        return 0;
+    }
+    return 1;
+}
+
+static PyObject *py_exim(PyObject *self, PyObject *args) {
+    Scan sc = {0};
+    Py_buffer view;
+    if (!PyArg_ParseTuple(args, "y*Oln", &view, &sc.parse, &sc.utc_offset, &sc.max_line))
+        return NULL;
+    PyObject *r = ready() ? scan_block(&sc, &view) : NULL;
+    PyBuffer_Release(&view);
+    return r;
+}
+
+static PyObject *py_postfix(PyObject *self, PyObject *args) {
+    Scan sc = {0};
+    sc.kind = 1;
+    Py_buffer view;
+    if (!PyArg_ParseTuple(args, "y*Olldn", &view, &sc.parse, &sc.year, &sc.utc_offset,
+                          &sc.wrap_after, &sc.max_line))
+        return NULL;
+    PyObject *r = ready() ? scan_block(&sc, &view) : NULL;
+    PyBuffer_Release(&view);
+    return r;
+}
+
+static PyObject *py_setup(PyObject *self, PyObject *args) {
+    PyObject *cls;
+    PyObject *a[7];
+    if (!PyArg_ParseTuple(args, "O!OOOOOOO", &PyType_Type, &cls, &a[0], &a[1], &a[2], &a[3],
+                          &a[4], &a[5], &a[6]))
+        return NULL;
+    if (!PyType_IsSubtype((PyTypeObject *)cls, &PyTuple_Type) ||
+        ((PyTypeObject *)cls)->tp_basicsize != PyTuple_Type.tp_basicsize) {
+        PyErr_SetString(PyExc_TypeError, "setup() needs a NamedTuple class without slots");
+        return NULL;
+    }
+    Py_INCREF(cls);
+    Py_XSETREF(MailLogged, (PyTypeObject *)cls);
+    PyObject **dst[7] = {&A_ARRIVAL, &A_DELIVERY, &A_DEFER, &A_BOUNCE, &A_COMPLETED,
+                         &A_ARGUMENTS, &A_SUBMITTED};
+    for (int i = 0; i < 7; i++) {
+        Py_INCREF(a[i]);
+        Py_XSETREF(*dst[i], a[i]);
+    }
+    Py_RETURN_NONE;
+}
+
+static PyMethodDef methods[] = {
+    {"setup", py_setup, METH_VARARGS, "setup(MailLogged, *actions): the classes to build."},
+    {"exim", py_exim, METH_VARARGS,
+     "exim(block, parse, utc_offset, max_line) -> (events, lines, malformed, long_lines)"},
+    {"postfix", py_postfix, METH_VARARGS,
+     "postfix(block, parse, year, utc_offset, wrap_after, max_line) -> (events, lines, "
+     "malformed, long_lines)"},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef module = {
+    PyModuleDef_HEAD_INIT, "_scan",
+    "Exim and Postfix log lines -> MailLogged, a block at a time (see exim.py, postfix.py).", -1,
+    methods,
+};
+
+PyMODINIT_FUNC PyInit__scan(void) {
+    S_EXIM = PyUnicode_InternFromString("exim");
+    S_POSTFIX = PyUnicode_InternFromString("postfix");
+    EMPTY = PyTuple_New(0);
+    if (S_EXIM == NULL || S_POSTFIX == NULL || EMPTY == NULL) return NULL;
+    return PyModule_Create(&module);
+}

@@ -1,0 +1,18 @@
+# The compiled line parsers (_scan.c); exim.parse_line / postfix.parse_line are the reference.
+from collections.abc import Callable
+
+from spamtrace.sources.maillog.event import MailLogged
+
+def setup(cls: type[MailLogged], /, *actions: object) -> None: ...
+def exim(
+    block: bytes, parse: Callable[[str], MailLogged | None], utc_offset: int, max_line: int, /
+) -> tuple[list[MailLogged], int, int, int]: ...
+def postfix(
+    block: bytes,
+    parse: Callable[[str], MailLogged | None],
+    year: int,
+    utc_offset: int,
+    wrap_after: float,
+    max_line: int,
+    /,
+) -> tuple[list[MailLogged], int, int, int]: ...

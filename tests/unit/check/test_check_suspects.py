@@ -1,0 +1,76 @@
+"""The suspect files of a sender (:mod:`spamtrace.suspects`): what check and the engine's
+incident scans report as "this is the file"."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from spamtrace.suspects import file_advice, scan_for_suspects, suspect_json, suspect_lines
+
+
+def test_scan_for_suspects_on_real_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = tmp_path / "uploads"
+    folder.mkdir()
+    shell = folder / "x.php"
+    shell.write_text("<?php\n$p = 'ZWNobyAx';\neval(base64_decode($_POST['p'] . $p));\n")
+    (folder / "readme.txt").write_text("nothing here\n")
+    secret = tmp_path / "other"
+    secret.mkdir()
+    real_access = os.access
+    monkeypatch.setattr(
+        os, "access", lambda p, m: False if str(p) == str(secret) else real_access(p, m)
+    )
+    files, notes = scan_for_suspects(
+        [str(shell), str(folder), str(secret), str(tmp_path / "gone.php")], budget=2.0
+    )
+    assert files is not None and [f["path"] for f in files] == [str(shell)]  # once, not twice
+    top = files[0]
+    assert top["verdict"] == "malicious" and top["score"] >= 10
+    assert top["rules"] and isinstance(top["line"], int) and top["excerpt"]
+    assert set(top) == {"path", "verdict", "score", "rules", "line", "excerpt", "description",
+                        "layer"}  # fmt: skip
+    assert any(str(secret) in n and "not readable" in n for n in notes)
+    assert any("gone.php" in n for n in notes)
+    # nothing readable: not scanned (None), not "nothing found"
+    assert scan_for_suspects([str(secret)], budget=1.0)[0] is None
+
+
+def test_scanner_failure_is_a_note(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import spamtrace.scanner
+
+    def boom(*_a: Any, **_k: Any) -> Any:
+        raise RuntimeError("rules broken")
+
+    monkeypatch.setattr(spamtrace.scanner, "rank_files", boom)
+    files, notes = scan_for_suspects([str(tmp_path)], budget=1.0)
+    assert files is None and notes == [f"scan of {tmp_path} failed: RuntimeError: rules broken"]
+
+
+def test_suspect_json_top_finding_is_the_heaviest() -> None:
+    from spamtrace.scanner.report import FileReport, Finding, ScanVerdict
+
+    report = FileReport(
+        path="/h/x.php", verdict=ScanVerdict.SUSPICIOUS, score=8, size=10,
+        findings=(
+            Finding("php.long-line", "one huge line", 2, 1, "aaaa"),
+            Finding("mailer.raw-smtp-dialogue", "SMTP over a socket", 6, 9, "fsockopen(", 1),
+            Finding("php.long-line", "one huge line", 2, 4, "bbbb"),
+        ),
+    )  # fmt: skip
+    assert suspect_json(report) == {
+        "path": "/h/x.php", "verdict": "suspicious", "score": 8,
+        "rules": ["mailer.raw-smtp-dialogue", "php.long-line"], "line": 9,
+        "excerpt": "fsockopen(", "description": "SMTP over a socket", "layer": 1,
+    }  # fmt: skip
+    assert file_advice([suspect_json(report)]) == (
+        "this is the file: /h/x.php (suspicious, score 8; mailer.raw-smtp-dialogue, php.long-line)"
+    )
+    clean = dict(suspect_json(report), verdict="clean")
+    assert file_advice([clean]) is None and file_advice([]) is None
+    lines = suspect_lines([dict(clean, path="/h/a\x1b[2Jb.php")])
+    assert lines[0].startswith("/h/a\\x1b[2Jb.php: clean, score 8")
+    assert lines[1] == "  line 9 of decoded layer 1: fsockopen("

@@ -1,0 +1,45 @@
+"""`firewall status` for a person and as JSON (:mod:`spamtrace.render.firewall`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fwfake import make_plan
+
+from spamtrace.render.firewall import describe_pending, status_json, status_lines
+
+
+def pending(left: float, *, alive: bool = True, timer: str | None = None) -> dict[str, Any]:
+    return {"seconds_left": left, "helper_alive": alive, "helper_pid": 4242, "timer": timer}
+
+
+def test_status_lines_loaded_drift_and_not_loaded() -> None:
+    plan = make_plan()
+    counters = {"blocked": {"packets": 7}}
+    ok = {"loaded": True, "drift": [], "counters": counters}
+    assert status_lines("nft", plan, ok, None) == [
+        f"firewall: loaded and in sync (nft, mode {plan.mode.value})",
+        "  blocked: 7 attempts",
+    ]
+    drift = {"loaded": True, "drift": ["rule gone\x1b[2J"], "counters": {}}
+    lines = status_lines("nft", plan, drift, pending(30))
+    assert lines[0].startswith("firewall: DRIFT (nft)")
+    assert lines[1] == "  - rule gone\\x1b[2J"  # escaped
+    assert lines[2].startswith("  pending rollback in 30 s")
+    gone = {"loaded": False, "drift": [], "counters": {}}
+    assert "NOT LOADED" in status_lines("iptables", plan, gone, None)[0]
+    doc = status_json("nft", plan, drift, None, None)
+    assert (doc["schema"], doc["loaded"], doc["in_sync"]) == (
+        "spamtrace.firewall-status/1", True, False,
+    )  # fmt: skip
+
+
+def test_describe_pending_names_what_performs_the_rollback() -> None:
+    assert describe_pending(pending(9.2)).endswith("(done by helper pid 4242)")
+    assert "helper process is GONE" in describe_pending(pending(9.2, alive=False))
+    due = describe_pending(pending(-5, alive=False, timer="spamtrace-rollback.timer"))
+    assert due == (
+        "rollback DUE 5 s ago and not done yet "
+        "(done by systemd timer spamtrace-rollback.timer any moment)"
+    )
+    assert describe_pending(pending(-5, alive=False)).endswith("(helper gone)")

@@ -1,0 +1,307 @@
+"""The compiled line parsers (_scan.c) give the same events as the Python ones (exim.py,
+postfix.py), line for line: on the sample logs, on lines made of their pieces at random, on
+malformed lines, invalid UTF-8, a 10 MB line and a last line without its newline."""
+
+from __future__ import annotations
+
+import gzip
+import os
+import random
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from spamtrace.sources.maillog import blocks, exim, postfix
+from spamtrace.sources.maillog.event import MailLogged
+from spamtrace.sources.maillog.reader import LogReader, LogSpec, parser_for
+
+pytestmark = pytest.mark.skipif(not blocks.COMPILED, reason="_scan.c was not built")
+
+SAMPLES = Path(__file__).resolve().parent / "samples"
+SETTINGS = settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def sample_lines(kind: str) -> list[str]:
+    return [
+        line
+        for path in sorted(SAMPLES.glob(f"{kind}*.log"))
+        for line in path.read_text().splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
+
+
+EXIM = sample_lines("exim")
+POSTFIX = sample_lines("postfix")
+
+
+def both(
+    kind: str, block: bytes, *, year: int = 2026, offset: int = 3600, wrap: float = 0.0
+) -> tuple[blocks.Parsed, blocks.Parsed, int]:
+    """(compiled, Python, lines the compiled parser handed to Python) for one block."""
+    parse = parser_for(kind, year, offset)
+    asked = 0
+
+    def counted(line: str) -> MailLogged | None:
+        nonlocal asked
+        asked += 1
+        return parse(line)
+
+    if wrap:  # what parser_for gives for a log last written in January
+        late = parser_for(kind, year - 1, offset)
+
+        def python(line: str) -> MailLogged | None:
+            ev = parse(line)
+            return late(line) if ev is not None and ev.wall > wrap else ev
+
+        compiled_parse: Callable[[str], MailLogged | None] = python
+    else:
+        python = parse
+        compiled_parse = counted
+    got = blocks.parse_block(
+        kind, block, compiled_parse, year=year, utc_offset=offset, wrap_after=wrap
+    )
+    want = blocks.parse_block_py(block, python)
+    return got, want, asked
+
+
+def same(kind: str, lines: list[str] | bytes, **kw: float) -> int:
+    block = lines if isinstance(lines, bytes) else "\n".join(lines).encode()
+    got, want, asked = both(kind, block, **kw)  # type: ignore[arg-type]
+    assert got[1:] == want[1:]
+    assert len(got[0]) == len(want[0])
+    for a, b in zip(got[0], want[0], strict=True):
+        assert a == b
+        assert [type(x) for x in a] == [type(x) for x in b]
+    return asked
+
+
+def test_the_samples_give_the_same_events_and_most_lines_are_read_in_c() -> None:
+    asked = same("exim", EXIM)
+    assert asked <= 8, "the common Exim lines should not need Python"
+    asked = same("postfix", POSTFIX)
+    assert asked <= 6, "the common Postfix lines should not need Python"
+    for line in EXIM:
+        same("exim", [line])
+    for line in POSTFIX:
+        same("postfix", [line])
+        same("postfix", [line], year=2027, wrap=1.0)  # January: a line later is last year's
+
+
+def test_every_kind_of_common_line_is_read_in_c() -> None:
+    common = [
+        "2026-12-04 18:26:42 cwd=/home/a/public_html 3 args: /usr/sbin/sendmail -t -i",
+        "2026-12-04 18:26:42 1xZXzW-0004er-2T <= a@h U=a P=local S=387",
+        "2026-12-04 18:26:43 1xZXzZ-0004eu-2W <= i@s H=(pc) [203.0.113.5]:51234 P=esmtpsa "
+        "A=dovecot_login:i@s S=812 id=abc@s",
+        "2026-12-04 18:26:54 1xZXzW-0004er-2T => a@x R=dnslookup T=remote_smtp H=mx [192.0.2.1]",
+        "2026-12-04 18:26:54 1xZXzW-0004er-2T -> b@y R=dnslookup",
+        "2026-12-04 18:26:55 1xZXzW-0004er-2T == c@z R=dnslookup defer (-44): greylisted",
+        "2026-12-04 18:26:55 1xZXzW-0004er-2T ** d@z: 550 User unknown",
+        "2026-12-04 18:26:56 1xZXzW-0004er-2T Completed",
+        "2026-12-04 18:26:51.250 [17359] 1rLqrJ-00000005TBP-3lbO <= s@h U=s P=local S=356",
+        "2026-12-04 18:26:52 +0100 1xZX04-0004ez-31 <= s@h U=s P=local S=356 for a@b c@d",
+        "2026-12-04 18:26:57 SMTP connection from [198.51.100.9]:41234",
+    ]
+    assert same("exim", common) == 0
+    common = [
+        "Dec  4 18:26:42 srv postfix/pickup[812]: 3F2A1C0123: uid=1001 from=<shop>",
+        "Dec  4 18:26:42 srv postfix/qmgr[700]: 3F2A1C0123: from=<s@srv>, size=523, nrcpt=3 (q)",
+        "Dec  4 18:26:43 srv postfix/smtp[950]: 3F2A1C0123: to=<a@x>, relay=mx[192.0.2.1]:25, "
+        "dsn=2.0.0, status=sent (250 OK)",
+        "Dec 14 18:26:43 srv postfix/smtpd[901]: 4B1C2D0456: client=unknown[203.0.113.5], "
+        "sasl_method=LOGIN, sasl_username=info@shop.example",
+        "Dec  4 18:26:44 srv postfix/qmgr[700]: 3F2A1C0123: removed",
+        "Dec  4 18:26:47 srv postfix/smtpd[902]: connect from unknown[198.51.100.9]",
+    ]
+    assert same("postfix", common) == 0
+
+
+# ----------------------------------------------------------------- random lines
+PIECES = [
+    " ", "  ", "=", ":", ": ", ", ", "<", ">", "<>", "[", "]", "]:", "(", ")", '"', "-", "+",
+    ".", "/", "0", "1", "12", "999", "99999999999999999999999", "U=", "P=", "S=", "A=", "H=",
+    "R=", "T=", "id=", "for ", " for ", "cwd=", " args:", " 3 args:", " ...", "<= ", "=> ",
+    "-> ", "== ", "** ", " Completed", "local", "esmtpsa", "dovecot_login:", "1xZXzW-0004er-2T",
+    "1rLqrJ-00000005TBP-3lbO", "postfix/", "pickup", "qmgr", "smtpd", "smtp", "[812]", "uid=",
+    "from=<", "size=", "nrcpt=", "client=", "sasl_username=", "sasl_method=", "to=<",
+    "orig_to=<", ", status=", "sent", "deferred", "bounced", "expired", "removed", "3F2A1C0123",
+    "a@b.example", "é", "\udcff", "\t", "\x1c", "\x85", "\u2003", "٣", "２",
+]  # fmt: skip
+STAMPS = [
+    "2026-12-04 18:26:42 ", "2026-12-04 18:26:42.25 ", "2026-12-04 18:26:42 [17] ",
+    "2026-12-04 18:26:42 +0100 ", "2026-12-04 18:26:42 -01:0 ", "2026-13-04 18:26:42 ",
+    "2026-12-04 24:00:60 ", "2026-12-04 18:26:42. ", "2026-12-04 18:26:42.x ", "0000-12-04 1",
+    " 2026-12-04 18:26:42 ", "2026-1２-04 18:26:42 ", "2026-12-04T18:26:42 ",
+    "Dec  4 18:26:42 srv ", "Dec 14 18:26:42 srv ", "Feb 31 23:59:60 srv ", "Dec 4  18:26:42 srv ",
+    "Xyz  4 18:26:42 srv ", "Dec  4 18:26:42", "2026-12-04T18:26:43.5+00:00 srv ", "Dec +4 1",
+    "Jan  1 00:00:00 srv ", "",
+]  # fmt: skip
+
+
+EXIM_FIELDS = [
+    "a@b", "<x@y>", "x:", "<>", '"a b"@c', "U=u", "U=", "P=local", "P=esmtpa", "S=12", "S=1x",
+    "A=d:x", "A=d", "A=:x", "A=d:", "H=h", "H=[1.2.3.4]:5", "H=[", "H=[]", "(helo)", "(a=b)",
+    "[1.2.3.4]:5", "[]", "R=1xZXzW-0004er-2T", "id=x", 'T="s for a"', "T=x", "X=y", "for",
+    "for a@b c@d", "Completed", "",
+]  # fmt: skip
+EXIM_HEADS = [
+    "1xZXzW-0004er-2T <=", "1xZXzW-0004er-2T =>", "1xZXzW-0004er-2T ->", "1xZXzW-0004er-2T ==",
+    "1xZXzW-0004er-2T **", "1rLqrJ-00000005TBP-3lbO <=", "[17] 1xZXzW-0004er-2T <=",
+    "1xZXzW-0004er-2T", "cwd=/h/a b", "cwd=/h 2 args:", "cwd=/h 1 args:", "cwd=",
+]  # fmt: skip
+POSTFIX_TAGS = [
+    "postfix/smtp[1]", "postfix/qmgr[7]", "postfix/pickup[8]", "postfix/smtpd", "postfix/lmtp[]",
+    "postfix-out/smtp[x]", "postfix/submission/smtpd[9]", "dovecot", "postfix/qmgr[007]",
+]  # fmt: skip
+POSTFIX_FIELDS = [
+    "to=<a@b>", "to=<", "orig_to=<c@d>", "orig_to=<", "status=sent", "status=deferred (x y)",
+    "status=bounced", "status=expired ", "status=sentx", "relay=x[1.2.3.4]:25", "from=<a@b>",
+    "from=<>", "from=<a", "size=12", "size=x", "size=", "nrcpt=3 (queue active)", "nrcpt=3",
+    "nrcpt=", "nrcpt=x y", "client=x[1.2.3.4]", "client=x[1.2.3.4]:25", "client=[]",
+    "client=x", "client=a[b]:c]", "sasl_username=", "sasl_username=u", "sasl_method=LOGIN",
+    "sasl_method=", "uid=12", "uid=x", "uid=", "removed", "", " ",
+]  # fmt: skip
+
+
+@st.composite
+def built(draw: st.DrawFn, kind: str) -> str:
+    """A line put together from the fields the parsers look for, in any order."""
+    stamp = draw(st.sampled_from([s for s in STAMPS if s[:1].isdigit() == (kind == "exim")]))
+    seps = st.sampled_from([" ", ", ", ",", "  ", ""])
+    if kind == "exim":
+        head = draw(st.sampled_from(EXIM_HEADS))
+        words = draw(st.lists(st.sampled_from([*EXIM_FIELDS, " args:"]), max_size=10))
+        return stamp + head + "".join(draw(seps) + w for w in words)
+    tag = draw(st.sampled_from(POSTFIX_TAGS))
+    qid = draw(st.sampled_from(["3F2A1C0123", "4Xyz1234abcdWxyz", "NOQUEUE", "3F2A-0123"]))
+    words = draw(st.lists(st.sampled_from(POSTFIX_FIELDS), max_size=8))
+    return stamp + tag + ": " + qid + ": " + "".join(draw(seps) + w for w in words)[2:]
+
+
+@st.composite
+def lines(draw: st.DrawFn, kind: str) -> str:
+    base = draw(st.sampled_from(EXIM if kind == "exim" else POSTFIX))
+    how = draw(st.integers(0, 5))
+    if how >= 4:
+        return draw(built(kind))
+    if how == 0:  # a sample line, cut somewhere
+        return base[: draw(st.integers(0, len(base)))]
+    if how == 1:  # a sample line with pieces put in or taken out
+        text = base
+        for _ in range(draw(st.integers(1, 4))):
+            at = draw(st.integers(0, len(text)))
+            if draw(st.booleans()):
+                text = text[:at] + draw(st.sampled_from(PIECES)) + text[at:]
+            else:
+                text = text[:at] + text[at + draw(st.integers(1, 5)) :]
+        return text
+    stamp = draw(st.sampled_from(STAMPS))
+    if how == 2:  # a time stamp and pieces
+        return stamp + "".join(draw(st.lists(st.sampled_from(PIECES), max_size=25)))
+    return stamp + draw(st.text(max_size=60))
+
+
+def encode(line: str) -> bytes:
+    return line.encode("utf-8", "surrogateescape")
+
+
+@SETTINGS
+@given(st.lists(lines("exim"), min_size=1, max_size=8))
+def test_random_exim_lines(text: list[str]) -> None:
+    same("exim", b"\n".join(encode(t) for t in text))
+
+
+@SETTINGS
+@given(st.lists(lines("postfix"), min_size=1, max_size=8), st.booleans())
+def test_random_postfix_lines(text: list[str], january: bool) -> None:
+    block = b"\n".join(encode(t) for t in text)
+    same("postfix", block)
+    if january:
+        same("postfix", block, year=2027, wrap=1.79e9)
+
+
+@SETTINGS
+@given(st.binary(max_size=400))
+def test_any_bytes(data: bytes) -> None:
+    same("exim", data)
+    same("postfix", data)
+
+
+def test_invalid_utf8_and_control_bytes_are_read_by_python_the_same() -> None:
+    exim_bad = [
+        b"2026-12-04 18:26:42 1xZXzW-0004er-2T <= \xff\xfe@h U=\xc3\x28 P=local S=1",
+        b"2026-12-04 18:26:42 1xZXzW-0004er-2T => caf\xc3\xa9@x.example R=r",
+        b"2026-12-04 18:26:42 1xZXzW-0004er-2T <= a@h U=a\tb P=local S=1 for a@b\x1cc@d",
+        b"2026-12-04 18:26:42 1xZXzW-0004er-2T Completed\r",
+    ]
+    same("exim", b"\n".join(exim_bad))
+    same("postfix", b"Dec  4 18:26:42 srv postfix/pickup[1]: 3F2A1C0123: uid=1 from=<\xff>")
+
+
+# ----------------------------------------------------------------- whole files
+def test_a_log_read_back_is_the_same_compiled_or_not(tmp_path: Path) -> None:
+    """LogReader on a file with a 10 MB line, invalid UTF-8, blank lines, a line that spans
+    two chunks and a last line without its newline: the same events and counts."""
+    rng = random.Random(3)
+    body = EXIM * 40
+    rng.shuffle(body)
+    data = "\n".join(body).encode()
+    big = b"2026-12-04 18:26:42 1xZXzW-0004er-2T <= a@h U=big P=local S=1 for " + b"x" * (
+        10 * 1024 * 1024
+    )
+    wide = "2026-12-04 18:26:42 1xZXzW-0004er-2T => é".encode() + "é".encode() * 40000
+    data += b"\n" + big + b"\n\n" + wide + b"\n2026-12-04 18:26:43 1xZXzW-0004er-2T => \xff@x\n"
+    data += data[: 5 * 1024 * 1024 + 17]  # ends in the middle of a line
+    path = tmp_path / "mainlog"
+    path.write_bytes(data)
+    compare_readers(LogSpec(str(path), "exim"))
+
+
+def test_postfix_and_rotated_gz_logs_read_the_same(tmp_path: Path) -> None:
+    path = tmp_path / "mail.log"
+    old = "\n".join(POSTFIX * 30).encode() + b"\n"
+    with gzip.open(tmp_path / "mail.log.2.gz", "wb") as fh:
+        fh.write(old)
+    (tmp_path / "mail.log.1").write_bytes(old[: len(old) // 2])  # cut mid-line
+    path.write_bytes(old + b"Dec  4 18:26:44 srv postfix/qmgr[700]: 3F2A1C0123: rem")
+    for i, name in enumerate(("mail.log.2.gz", "mail.log.1", "mail.log")):
+        os.utime(tmp_path / name, (1_700_000_000 + i, 1_700_000_000 + i))
+    compare_readers(LogSpec(str(path), "postfix"))
+
+
+def compare_readers(spec: LogSpec) -> None:
+    fast = LogReader(spec, None)
+    got = list(fast.events())
+    slow = LogReader(spec, None, compiled=False)
+    want = list(slow.events())
+    assert got == want
+    assert fast.counts == slow.counts
+    assert fast.counts.malformed > 0 and fast.counts.events > 0
+
+
+def test_the_python_parsers_are_what_the_blocks_fall_back_to() -> None:
+    # the references named in _scan.c's header
+    assert parser_for("exim", 2026, 0).func is exim.parse_line  # type: ignore[attr-defined]
+    assert parser_for("postfix", 2026, 0).func is postfix.parse_line  # type: ignore[attr-defined]
+
+
+def made_up(kind: str, rng: random.Random) -> str:
+    """:func:`built` without hypothesis: many lines in little time (below)."""
+    stamps = [s for s in STAMPS if s[:1].isdigit() == (kind == "exim")]
+    words = rng.choices([*EXIM_FIELDS, " args:"] if kind == "exim" else POSTFIX_FIELDS,
+                        k=rng.randrange(9))  # fmt: skip
+    text = "".join(rng.choice([" ", ", ", ",", "  ", ""]) + w for w in words)
+    if kind == "exim":
+        return rng.choice(stamps) + rng.choice(EXIM_HEADS) + text
+    qid = rng.choice(["3F2A1C0123", "4Xyz1234abcdWxyz", "NOQUEUE", "3F2A-0123"])
+    return f"{rng.choice(stamps)}{rng.choice(POSTFIX_TAGS)}: {qid}: {text.lstrip(', ')}"
+
+
+@pytest.mark.parametrize("kind", ["exim", "postfix"])
+def test_many_made_up_lines(kind: str) -> None:
+    rng = random.Random(11)
+    for _ in range(20):
+        same(kind, [made_up(kind, rng) for _ in range(1000)])
