@@ -305,6 +305,13 @@ class ResponsesSection:
     only_accounts: list[str] = field(default_factory=list)
     # after `spamtrace release`, the uid is not blocked or stopped again for this long (s)
     release_grace: int = 3600
+    # mail-script / mail-auth incidents: freeze the sender's queued messages (exim -Mf /
+    # postsuper -h)
+    freeze_queue: bool = True
+    # mail-auth: argv run to reset or lock the mailbox's password; "{user}" (the mailbox) and
+    # "{account}" are replaced, else the mailbox is appended; empty: off
+    lock_mailbox_command: list[str] = field(default_factory=list)
+    lock_mailbox_timeout: float = 60.0
 
     limits: ClassVar[Mapping[str, Range]] = {
         "block_after": Range(1, 1_000_000),
@@ -313,6 +320,7 @@ class ResponsesSection:
         "stop_after": Range(1, 1_000_000),
         "stop_window": Range(0, MAX_SECONDS, above=True),
         "suspend_timeout": Range(0, 3600, above=True),
+        "lock_mailbox_timeout": Range(0, 3600, above=True),
         "release_grace": Range(0, 30 * 86400),
     }
 
@@ -334,6 +342,7 @@ class MailSection:
     # empty: exim4/exim, then postqueue, found on PATH
     exim_command: list[str] = field(default_factory=list)
     postqueue_command: list[str] = field(default_factory=list)
+    postsuper_command: list[str] = field(default_factory=list)  # to hold (freeze) messages
     window: int = 3600  # seconds over which the rates below are counted
     # mail-script: one script (or one account's local submissions) in `window`
     script_max_messages: int = 200  # CSF's LF_SCRIPT_LIMIT default
@@ -598,7 +607,8 @@ def _validate(cfg: Config) -> None:
                       ("events.syslog_socket", cfg.events.syslog_socket)):  # fmt: skip
         if path and not path.startswith("/"):
             raise ConfigError(f"{where(key)}: must be an absolute path (or empty)")
-    for key in ("exim_logs", "postfix_logs", "php_logs", "exim_command", "postqueue_command"):
+    for key in ("exim_logs", "postfix_logs", "php_logs", "exim_command", "postqueue_command",
+                "postsuper_command"):
         paths = getattr(cfg.mail, key)
         for path in paths if key.endswith("logs") else paths[:1]:
             if not path.startswith("/"):

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import pwd
 import re
 import signal
+import subprocess
 import time
 from pathlib import Path
 
 from mta import PrivateExim
 from stcli import spamtrace
+from test_watch import Watcher
 from world import World
 
 
@@ -122,3 +125,95 @@ def test_watch_follows_the_logs_and_stores_the_mail_script_incident(
     assert "messages:     30" in shown.stdout and "recipients:" in shown.stdout
     # the events table (ASCII in a pipe): the message, then the log it was read from
     assert re.search(rf"from {world.user}@host\.example, 1 recipient\(s\) *\| exim ", shown.stdout)
+
+
+def queue_listing(exim: PrivateExim) -> str:
+    proc = subprocess.run(
+        [str(exim.wrapper), "-bp"], capture_output=True, text=True, timeout=60, check=True
+    )
+    return proc.stdout
+
+
+def watch_mail(
+    exim: PrivateExim, log: Path, tmp_path: Path, mode: str, **extra: str
+) -> contextlib.AbstractContextManager[Watcher]:
+    from test_watch import watching
+
+    exim.mainlog.touch()
+    os.chown(exim.mainlog, pwd.getpwnam("Debian-exim").pw_uid, pwd.getpwnam("Debian-exim").pw_gid)
+    env = {
+        "SPAMTRACE_MAIL_EXIM_LOGS": json.dumps([str(exim.mainlog)]),
+        "SPAMTRACE_MAIL_POSTFIX_LOGS": "[]",
+        "SPAMTRACE_MAIL_PHP_LOGS": json.dumps([str(log)]),
+        "SPAMTRACE_MAIL_EXIM_COMMAND": json.dumps([str(exim.wrapper)]),
+        "SPAMTRACE_MAIL_SCRIPT_MAX_MESSAGES": "20",
+        "SPAMTRACE_MODE": mode,
+        # only the mail responses: nothing in the host's nft table, no process signalled
+        "SPAMTRACE_RESPONSES_BLOCK": "false",
+        "SPAMTRACE_RESPONSES_STOP": "false",
+        "SPAMTRACE_RESPONSES_QUARANTINE": "false",
+        "SPAMTRACE_RESPONSES_ONLY_ACCOUNTS": json.dumps([exim.world.user]),
+        **extra,
+    }
+    return watching(tmp_path, "--no-scan", env=env)
+
+
+def wait_action(w: Watcher, action: str, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if any(f'"action": "{action}"' in line for line in w._raw):
+            return
+        time.sleep(0.1)
+
+
+def test_enforce_freezes_the_queued_messages_of_a_mail_script(
+    world: World, tmp_path: Path
+) -> None:
+    """A script's burst through the real Exim opens mail-script; enforce freezes its queued
+    messages (`exim -bp` shows them frozen); another account's queued message is left alone."""
+    from test_watch import incidents_for
+
+    exim = PrivateExim(world)
+    log = php_mail_log(world)
+    script = world.install_payload("mail-loop.php")
+    # root's own message, queued before: never frozen (not this sender)
+    subprocess.run(
+        exim.in_namespace(["/usr/sbin/exim4", "-odq", "postmaster@remote.example"]),
+        input="Subject: root\n\nfrom root\n", text=True, check=True, timeout=60,
+    )  # fmt: skip
+    with watch_mail(exim, log, tmp_path, "enforce") as w:
+        exim.php_as_user(script, "30", mail_log=log)
+        wait_action(w, "freeze-queue")
+        w.stop(signal.SIGINT)
+    (stored,) = incidents_for(tmp_path / "watch.db", world.uid or -1)
+    assert stored["verdict"] == "mail-script"
+    freezes = [a for a in stored["actions"] if a["action"] == "freeze-queue"]
+    assert freezes and all(a["status"] == "done" for a in freezes), stored["actions"]
+    frozen = {i for a in freezes for i in a["data"]["frozen"]}
+    # queue_only: all 30 are queued; the ones queued when the incident opened are frozen
+    listing = queue_listing(exim)
+    entries = [line for line in listing.splitlines() if "<" in line]
+    assert len(entries) == 31
+    frozen_now = {line.split()[2] for line in entries if "*** frozen ***" in line}
+    assert frozen_now == frozen and len(frozen) >= 21
+    assert all(world.user in line for line in entries if "*** frozen ***" in line)
+    (root_line,) = [line for line in entries if "<root@" in line]
+    assert "frozen" not in root_line
+    assert freezes[0]["undo"].startswith("exim -Mt ")
+    assert freezes[0]["target"] == world.user
+
+
+def test_observe_records_would_and_freezes_nothing(world: World, tmp_path: Path) -> None:
+    from test_watch import incidents_for
+
+    exim = PrivateExim(world)
+    log = php_mail_log(world)
+    script = world.install_payload("mail-loop.php")
+    with watch_mail(exim, log, tmp_path, "observe") as w:
+        exim.php_as_user(script, "25", mail_log=log)
+        wait_action(w, "freeze-queue")
+        w.stop(signal.SIGINT)
+    (stored,) = incidents_for(tmp_path / "watch.db", world.uid or -1)
+    (freeze,) = [a for a in stored["actions"] if a["action"] == "freeze-queue"]
+    assert freeze["status"] == "would" and "freeze the queued messages of" in freeze["detail"]
+    assert "frozen" not in queue_listing(exim)

@@ -29,12 +29,15 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from spamtrace.errors import SpamtraceError
-from spamtrace.model import AttributedAttempt, AttributionMethod
+from spamtrace.model import AttributedAttempt, AttributionMethod, Verdict
 from spamtrace.policy.responses import (
     ActionStatus,
     BlockUid,
     ConnectWindows,
     Decision,
+    FreezeQueue,
+    LockMailbox,
+    MailCase,
     Mode,
     QuarantineFile,
     ResponseRules,
@@ -44,18 +47,21 @@ from spamtrace.policy.responses import (
     StopProcess,
     SuspendAccount,
     decide,
+    decide_mail,
     describe,
     undo_command,
 )
 from spamtrace.sinks.store import ActionRecord
 
 if TYPE_CHECKING:
+    from spamtrace.actions.mailqueue import MailQueue
     from spamtrace.actions.process import ProcessSignaller
     from spamtrace.actions.quarantine import Quarantine
     from spamtrace.actions.uidblock import UidBlocker
     from spamtrace.attribution.mta import MtaIdentity
     from spamtrace.config import Config
     from spamtrace.policy.incidents import Incident
+    from spamtrace.sinks.store import IncidentRecord
 
 _LIVE = (AttributionMethod.LIVE, AttributionMethod.TRACEPOINT)
 MAX_INCIDENTS = 10_000
@@ -78,6 +84,7 @@ class Responder:
         blocker: UidBlocker | None = None,
         signaller: ProcessSignaller | None = None,
         quarantine: Quarantine | None = None,
+        mail_queue: MailQueue | None = None,
         clock: Callable[[], float] = time.time,
         emit: Callable[[ActionRecord], None] | None = None,
         released: Callable[[float], frozenset[int]] | None = None,
@@ -90,6 +97,7 @@ class Responder:
         self._blocker = blocker
         self._signaller = signaller
         self._quarantine = quarantine
+        self._mail_queue = mail_queue
         self.windows = ConnectWindows(MAX_INCIDENTS)
         self._done: dict[str, set[str]] = {}
         self._scans: dict[str, tuple[ScannedFile, ...]] = {}
@@ -147,6 +155,14 @@ class Responder:
             self._quarantine = Quarantine(self.cfg.responses.quarantine_dir)
         return self._quarantine
 
+    def mail_queue(self) -> MailQueue:
+        if self._mail_queue is None:
+            from spamtrace.actions.mailqueue import MailQueue
+
+            m = self.cfg.mail
+            self._mail_queue = MailQueue(m.exim_command, m.postqueue_command, m.postsuper_command)
+        return self._mail_queue
+
     def prepare(self) -> list[str]:
         """Enforce mode, at start: load the adapters and create the block set and chain, so
         that the first block is as fast as the next ones. Returns notes (what failed)."""
@@ -174,6 +190,35 @@ class Responder:
             return []
         self._remember(self._scans, inc.id, tuple(ScannedFile.from_json(f) for f in files))
         return self._decide(inc, inc.last_seen)
+
+    def on_mail(self, rec: IncidentRecord) -> list[Decision]:
+        """A ``mail-script`` / ``mail-auth`` incident opened or grew (10, 100... messages):
+        freeze its queued messages, lock its mailbox (carried out on the worker)."""
+        try:
+            verdict = Verdict(rec.verdict)
+        except ValueError:
+            return []
+        proc = rec.process or {}
+        ids = proc.get("queue_ids") or ()
+        case = MailCase(
+            incident=rec.id, verdict=verdict, uid=rec.uid, user=rec.user, account=rec.account,
+            auth_user=proc.get("auth_user") if proc.get("kind") == "auth" else None,
+            mta=proc.get("mta"), queue_ids=tuple(str(i) for i in ids),
+            messages=rec.connections, done=frozenset(self._done.get(rec.id, ())),
+        )  # fmt: skip
+        decisions = decide_mail(case, self.rules)
+        if decisions:
+            done = self._done.get(rec.id)
+            if done is None:
+                done = set()
+                self._remember(self._done, rec.id, done)
+            for d in decisions:
+                done.add(d.key)
+                if self.enforcing:
+                    self._slow.put(d)
+                else:
+                    self._record(d, ActionStatus.WOULD, describe(d), None)
+        return decisions
 
     @staticmethod
     def _remember(table: dict[str, Any], key: str, value: Any) -> None:
@@ -226,6 +271,10 @@ class Responder:
             target = f"{d.pid}:{d.start_time:.2f}"
         elif isinstance(d, QuarantineFile):
             target = d.path
+        elif isinstance(d, FreezeQueue):
+            target = d.auth_user or d.user or str(d.uid)
+        elif isinstance(d, LockMailbox):
+            target = d.mailbox
         else:
             target = d.account
         rec = ActionRecord(
@@ -265,7 +314,9 @@ class Responder:
                 return self._record(d, ActionStatus.DONE, detail,
                                     f"spamtrace quarantine restore {item.id}",
                                     {"quarantine_id": item.id, "sha256": item.sha256})  # fmt: skip
-            return self._suspend(d)
+            if isinstance(d, FreezeQueue):
+                return self._freeze(d)
+            return self._run_command(d)
         except SpamtraceError as exc:
             return self._record(d, ActionStatus.FAILED, exc.message, None)
         except OSError as exc:
@@ -295,7 +346,8 @@ class Responder:
             {"signal": d.signal, "signalled": [list(p) for p in res.signalled]}, at=job.at,
         )  # fmt: skip
 
-    def _suspend(self, d: SuspendAccount) -> ActionRecord:
+    def _run_command(self, d: SuspendAccount | LockMailbox) -> ActionRecord:
+        """The panel's suspend command, or the mailbox lock command: argv, timeout, output."""
         from spamtrace.actions.suspend import run_suspend
 
         res = run_suspend(d.command, d.timeout)
@@ -304,6 +356,17 @@ class Responder:
         status = ActionStatus.DONE if res.ok else ActionStatus.FAILED
         return self._record(d, status, f"{describe(d)}: {res.detail}",
                             undo_command(d) if res.ok else None, data)  # fmt: skip
+
+    def _freeze(self, d: FreezeQueue) -> ActionRecord:
+        from spamtrace.actions.mailqueue import thaw_hint
+
+        res = self.mail_queue().freeze(d)
+        data = {"mta": res.mta, "frozen": list(res.frozen), "known": len(d.queue_ids),
+                "argv": list(res.argv), "exit_status": res.exit_status, "output": res.output,
+                "reason": d.reason}  # fmt: skip
+        status = ActionStatus.DONE if res.ok else ActionStatus.FAILED
+        return self._record(d, status, f"{describe(d)}: {res.detail}",
+                            thaw_hint(res.mta, res.frozen), data)  # fmt: skip
 
     # ------------------------------------------------------------------ the workers
     def _run_one(self, job: Decision | _Children) -> None:

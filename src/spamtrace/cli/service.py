@@ -26,7 +26,11 @@ if TYPE_CHECKING:
 UNITS = ("spamtrace.service", "spamtrace-firewall.service")
 #: drop-ins of spamtrace.service, written when the config asks the daemon to change the host
 DROPIN_DIR = "spamtrace.service.d"
-DROPINS = {"enforce.conf": "50-spamtrace-enforce.conf", "suspend.conf": "51-spamtrace-suspend.conf"}
+DROPINS = {
+    "enforce.conf": "50-spamtrace-enforce.conf",
+    "suspend.conf": "51-spamtrace-suspend.conf",
+    "mta.conf": "52-spamtrace-mta.conf",
+}
 DEFAULT_UNIT_DIR = "/etc/systemd/system"
 #: the first line of every unit we write; `uninstall` removes only files that start with it
 MARKER = "# spamtrace: installed by `spamtrace service install`"
@@ -71,13 +75,16 @@ def render_unit(name: str, spamtrace: str | None = None) -> str:
 
 def dropins_for(cfg: Config) -> list[str]:
     """The drop-ins (package data names) that ``cfg`` needs: the base unit is hardened for
-    observing; enforce mode's quarantine writes under /home, a suspend command writes the
-    panel's files."""
+    observing; enforce mode's quarantine writes under /home, a suspend or mailbox-lock
+    command writes the panel's files, freezing queued mail writes the MTA's queue."""
     if cfg.mode != "enforce":
         return []
     out = ["enforce.conf"]
-    if cfg.responses.suspend:
+    r = cfg.responses
+    if r.suspend or (cfg.mail.follow and r.lock_mailbox_command):
         out.append("suspend.conf")
+    if cfg.mail.follow and r.freeze_queue:
+        out.append("mta.conf")
     return out
 
 

@@ -28,6 +28,7 @@ replay (:func:`spamtrace.policy.incidents.incident_id`).
 from __future__ import annotations
 
 import functools
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -40,6 +41,8 @@ from spamtrace.policy.window import HourlyHistory, WindowCounts, WindowSum
 MAX_WINDOW_ITEMS = 200_000
 MIN_HISTORY_HOURS = 24
 MAX_CLOSED = 10_000
+#: queue ids kept per sender (the latest), for freezing its queued messages
+MAX_QUEUE_IDS = 1000
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,6 +127,9 @@ class _Window:
     ips: WindowCounts[str] = field(default_factory=WindowCounts)
     nets: WindowCounts[str] = field(default_factory=WindowCounts)
     history: HourlyHistory = field(default_factory=HourlyHistory)
+    queue_ids: deque[tuple[float, str]] = field(
+        default_factory=lambda: deque(maxlen=MAX_QUEUE_IDS)
+    )
     last_seen: float = 0.0
 
     def expire(self, before: float) -> None:
@@ -183,6 +189,8 @@ class MailPolicy:
             if msg.ip is not None:
                 win.ips.add(now, msg.ip)
                 win.nets.add(now, network_of(msg.ip))
+        if msg.queue_id is not None:
+            win.queue_ids.append((now, msg.queue_id))
         hour = int(now // 3600)
         average = self._hourly_average(win, hour) if msg.auth is not None else None
         history = win.history
@@ -343,6 +351,16 @@ class MailPolicy:
         if len(self.closed) > MAX_CLOSED:
             del self.closed[0]
         del self._open[key]
+
+    def queue_ids(self, sender: tuple[str, str | None, str | None]) -> tuple[str, ...]:
+        """The queue ids of the sender's latest messages (at most :data:`MAX_QUEUE_IDS`,
+        those of its open incident when it has one), oldest first: what to freeze."""
+        win = self._windows.get(sender)
+        if win is None:
+            return ()
+        inc = self._open.get(sender)
+        since = inc.first_seen if inc is not None else win.last_seen - self.t.window
+        return tuple(qid for wall, qid in win.queue_ids if wall >= since)
 
     def open_incidents(self) -> list[MailIncident]:
         return [self._snapshot(inc, self._windows[k], k) for k, inc in self._open.items()]

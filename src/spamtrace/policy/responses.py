@@ -62,6 +62,8 @@ class ActionKind(str, enum.Enum):
     STOP_PROCESS = "stop-process"
     QUARANTINE = "quarantine"
     SUSPEND = "suspend"
+    FREEZE_QUEUE = "freeze-queue"
+    LOCK_MAILBOX = "lock-mailbox"
     ALERT = "alert"
 
 
@@ -144,7 +146,47 @@ class SuspendAccount:
         return f"suspend:{self.account}"
 
 
-Decision = BlockUid | StopProcess | QuarantineFile | SuspendAccount
+@dataclass(frozen=True, slots=True)
+class FreezeQueue:
+    """Freeze the sender's messages still in the MTA's queue (Exim ``-Mf``, Postfix
+    ``postsuper -h``): those the log join tied to the incident (``queue_ids``) and, where the
+    MTA's queue says who submitted a message (Exim's spool), the rest of the same sender's."""
+
+    mta: str | None  # "exim" | "postfix" (None: the one installed)
+    queue_ids: tuple[str, ...]
+    uid: int | None  # a local sender (mail-script)
+    user: str | None
+    auth_user: str | None  # an SMTP AUTH mailbox (mail-auth)
+    incident: str
+    reason: str
+
+    kind = ActionKind.FREEZE_QUEUE
+
+    @property
+    def key(self) -> str:  # again when later messages are known (the incident goes on)
+        return f"freeze-queue:{self.queue_ids[-1] if self.queue_ids else ''}"
+
+
+@dataclass(frozen=True, slots=True)
+class LockMailbox:
+    """Run the configured command that resets or locks the mailbox's password."""
+
+    mailbox: str
+    account: str | None
+    command: tuple[str, ...]  # argv, {user} and {account} already put in
+    timeout: float
+    incident: str
+    reason: str
+    uid: int | None = None
+
+    kind = ActionKind.LOCK_MAILBOX
+
+    @property
+    def key(self) -> str:
+        return f"lock-mailbox:{self.mailbox}"
+
+
+Decision = BlockUid | StopProcess | QuarantineFile | SuspendAccount | FreezeQueue | LockMailbox
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,6 +238,9 @@ class ResponseRules:
     suspend_command: tuple[str, ...] = ()
     suspend_timeout: float = 60.0
     release_grace: int = 3600
+    freeze_queue: bool = True
+    lock_mailbox_command: tuple[str, ...] = ()
+    lock_mailbox_timeout: float = 60.0
     #: accounts / user names never acted on (allow-listed, never_accounts, MTA users)
     protected_accounts: frozenset[str] = frozenset()
     protected_uids: frozenset[int] = frozenset({ROOT_UID})
@@ -233,6 +278,9 @@ class ResponseRules:
             suspend_command=tuple(r.suspend_command),
             suspend_timeout=r.suspend_timeout,
             release_grace=r.release_grace,
+            freeze_queue=r.freeze_queue,
+            lock_mailbox_command=tuple(r.lock_mailbox_command),
+            lock_mailbox_timeout=r.lock_mailbox_timeout,
             protected_accounts=frozenset(protected),
             protected_uids=frozenset({ROOT_UID, *mta_uids}),
             only_accounts=frozenset(r.only_accounts),
@@ -359,6 +407,83 @@ def decide(situation: Situation, rules: ResponseRules) -> list[Decision]:
     return [d for d in out if d.key not in situation.done]
 
 
+MAIL_VERDICTS = frozenset({Verdict.MAIL_SCRIPT, Verdict.MAIL_AUTH})
+
+
+@dataclass(frozen=True, slots=True)
+class MailCase:
+    """A ``mail-script`` / ``mail-auth`` incident as the mail responses need it (from the
+    incident as stored: ``process`` holds the kind, the mailbox, the MTA and queue ids)."""
+
+    incident: str
+    verdict: Verdict
+    uid: int | None
+    user: str | None  # the local login (mail-script)
+    account: str | None
+    auth_user: str | None  # the SMTP AUTH mailbox (mail-auth)
+    mta: str | None
+    queue_ids: tuple[str, ...] = ()
+    messages: int = 0
+    done: frozenset[str] = frozenset()
+
+
+def mail_protection(case: MailCase, rules: ResponseRules) -> str | None:
+    """Why nothing may be done against this mail sender (None: it may)."""
+    if case.uid is not None and case.uid in rules.protected_uids:
+        return "root" if case.uid == ROOT_UID else "an MTA user"
+    box = case.auth_user
+    names = {case.account, case.user}
+    if box:
+        names |= {box, box.partition("@")[0]}
+    elif case.uid is None and not case.user:
+        return "sender unknown"
+    for name in sorted(n for n in names if n):
+        if name in rules.protected_accounts:
+            return f"{name} is allow-listed (never_accounts / allow_accounts / MTA)"
+    if rules.only_accounts and not names & rules.only_accounts:
+        return "not in [responses] only_accounts"
+    return None
+
+
+def decide_mail(case: MailCase, rules: ResponseRules) -> list[Decision]:
+    """The decisions for one mail incident now, leaving out those in ``case.done``: freeze
+    its queued messages; for a mailbox (``mail-auth``), run ``lock_mailbox_command``."""
+    if case.verdict not in MAIL_VERDICTS or mail_protection(case, rules) is not None:
+        return []
+    out: list[Decision] = []
+    what = f"{case.verdict.value}: {case.messages} message(s)"
+    if rules.freeze_queue:
+        local = case.verdict is Verdict.MAIL_SCRIPT
+        out.append(
+            FreezeQueue(
+                case.mta, case.queue_ids, case.uid if local else None,
+                case.user if local else None, None if local else case.auth_user,
+                case.incident, what,
+            )
+        )  # fmt: skip
+    if case.verdict is Verdict.MAIL_AUTH and rules.lock_mailbox_command and case.auth_user:
+        argv = mailbox_argv(rules.lock_mailbox_command, case.auth_user, case.account)
+        if argv is not None:
+            out.append(
+                LockMailbox(case.auth_user, case.account, argv, rules.lock_mailbox_timeout,
+                            case.incident, what)
+            )  # fmt: skip
+    return [d for d in out if d.key not in case.done]
+
+
+def mailbox_argv(
+    command: Sequence[str], mailbox: str, account: str | None
+) -> tuple[str, ...] | None:
+    """``lock_mailbox_command`` with ``{user}`` (the mailbox) and ``{account}`` put in, or the
+    mailbox appended when it has neither; None when it needs an account that is not known.
+    Each value stays one argv word: never through a shell."""
+    if account is None and any("{account}" in word for word in command):
+        return None
+    if not any("{user}" in w or "{account}" in w for w in command):
+        return (*command, mailbox)
+    return tuple(w.replace("{user}", mailbox).replace("{account}", account or "") for w in command)
+
+
 def suspend_argv(command: Sequence[str], account: str) -> tuple[str, ...]:
     """The command with ``{account}`` put in, or the account appended when it has no
     placeholder (the account is one argv word: never through a shell)."""
@@ -399,6 +524,10 @@ def undo_command(decision: Decision) -> str | None:
         return f"spamtrace release {decision.uid}" if decision.signal == "stop" else None
     if isinstance(decision, QuarantineFile):
         return None  # known once the file is in quarantine (its id)
+    if isinstance(decision, FreezeQueue):
+        return None  # known once frozen (the ids: exim -Mt / postsuper -H)
+    if isinstance(decision, LockMailbox):
+        return f"give {shell_quote(decision.mailbox)} a new password (with your panel)"
     return f"unsuspend the account {shell_quote(decision.account)} with your panel"
 
 
@@ -416,4 +545,9 @@ def describe(decision: Decision) -> str:
     if isinstance(decision, QuarantineFile):
         rules = f" ({', '.join(decision.rules[:4])})" if decision.rules else ""
         return f"quarantine {decision.path}{rules}: {decision.reason}"
+    if isinstance(decision, FreezeQueue):
+        who = decision.auth_user or decision.user or f"uid {decision.uid}"
+        return f"freeze the queued messages of {who}: {decision.reason}"
+    if isinstance(decision, LockMailbox):
+        return f"lock the mailbox {decision.mailbox}: {decision.reason}"
     return f"suspend account {decision.account}: {decision.reason}"

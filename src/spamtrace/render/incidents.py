@@ -116,20 +116,6 @@ def scan_json(result: IncidentScan) -> dict[str, Any]:
     }
 
 
-def suspect_block(files: Sequence[dict[str, Any]] | None, indent: str) -> list[str]:
-    """Human lines for an incident's suspect files (escaped)."""
-    if files is None:
-        return []
-    if not files:
-        return [f"{indent}file:    nothing suspicious in the script(s) and folder (scanned)"]
-    from spamtrace.suspects import suspect_lines
-
-    return [
-        f"{indent}{'         ' if text.startswith('  ') else 'file:    '}{text}"
-        for text in suspect_lines(files)
-    ]
-
-
 def event_json(rec: EventRecord) -> dict[str, Any]:
     """One stored connect attempt as JSON (``incident ID --json`` events, ``watch --json``)."""
     return {

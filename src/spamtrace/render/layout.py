@@ -19,11 +19,12 @@ from spamtrace.render.output import plain, wrap_keeping_code
 
 if TYPE_CHECKING:
     from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
+    from rich.text import Text
 
 
 def field(
     con: Console,
-    label: str,
+    label: str | Text,
     text: str,
     *,
     indent: int = 2,
@@ -31,20 +32,25 @@ def field(
     style: str = "",
     label_style: str = "",
 ) -> None:
-    """Print ``label`` (padded to ``width`` columns) and ``text`` (escaped by the caller)."""
+    """Print ``label`` (padded to ``width`` columns, at least one space after it) and ``text``
+    (escaped by the caller).
+
+    One ``print`` per field, however many lines it wraps to (the watch view prints a field per
+    connection)."""
     from rich.text import Text
 
-    head = " " * indent + (label.ljust(width) if width is not None else label)
+    line = Text(" " * indent)
+    line.append(label if isinstance(label, Text) else Text(label, style=label_style))
+    if width is not None:  # a label as wide as its column or wider: one space after it
+        line.append(" " * max(1, indent + width - len(line)) if label else " " * width)
     if not con.is_terminal:
-        line = Text(head, style=label_style)
         line.append(text, style=style)
         con.print(line, soft_wrap=True)
         return
-    room = max(20, con.width - len(head))
-    for n, part in enumerate(wrap_keeping_code(text, room)):
-        line = Text(head if n == 0 else " " * len(head), style=label_style if n == 0 else "")
-        line.append(part, style=style)
-        con.print(line, no_wrap=True, overflow="fold")
+    room = max(20, con.width - len(line))
+    parts = wrap_keeping_code(text, room)
+    line.append(("\n" + " " * len(line)).join(parts), style=style)
+    con.print(line, no_wrap=True, overflow="fold")
 
 
 class _Ascii:

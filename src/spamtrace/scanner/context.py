@@ -526,7 +526,9 @@ INCLUDE_LIT = re.compile(
 
 CB_FIRST = (
     b"call_user_func", b"call_user_func_array", b"array_map", b"register_shutdown_function",
-    b"reflectionfunction",
+    b"reflectionfunction", b"forward_static_call", b"forward_static_call_array",
+    b"register_tick_function", b"set_error_handler", b"set_exception_handler", b"ob_start",
+    b"header_register_callback", b"spl_autoload_register",
 )  # fmt: skip
 
 

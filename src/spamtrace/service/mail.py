@@ -18,7 +18,6 @@ import contextlib
 import gc
 import json
 import os
-import shutil
 import subprocess
 import time
 from collections.abc import Iterator
@@ -231,11 +230,9 @@ def queue_state(cfg: Config) -> dict[str, Any] | None:
 
 
 def _which(*names: str) -> list[str]:
-    for name in names:
-        found = shutil.which(name, path=os.environ.get("PATH", "") + ":/usr/sbin:/usr/bin")
-        if found:
-            return [found]
-    return []
+    from spamtrace.actions.mailqueue import find_command
+
+    return find_command(*names)
 
 
 def _run(argv: list[str]) -> str | tuple[str]:

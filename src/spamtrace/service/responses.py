@@ -29,6 +29,7 @@ from spamtrace.service.bus import (
     ConfigReloaded,
     EngineStarted,
     EngineStopping,
+    IncidentOpened,
     IncidentUpdated,
     Message,
     ScanCompleted,
@@ -45,6 +46,8 @@ if TYPE_CHECKING:
 #: how long the end of a run waits for queued quarantines / suspensions (seconds)
 FINISH_TIMEOUT = 30.0
 MAX_INCIDENTS = 10_000
+#: incidents of the mail logs (their own responses: freeze the queue, lock the mailbox)
+MAIL_VERDICT_NAMES = frozenset({"mail-script", "mail-auth"})
 #: the GIL switch interval in enforce mode (seconds; Python's default is 0.005)
 SWITCH_INTERVAL = 0.0005
 #: the nice value of the engine's loop thread in enforce mode (threads started before keep 0)
@@ -83,6 +86,10 @@ class ResponsesSubscriber:
             self._remember(message.incident)
             if inc is not None:
                 self.responder.on_attempt(message.attempt, inc)
+        elif isinstance(message, (IncidentOpened, IncidentUpdated)):
+            if message.incident.verdict in MAIL_VERDICT_NAMES:
+                self._remember(message.incident)
+                self.responder.on_mail(message.incident)
         elif isinstance(message, ScanCompleted):
             with self._lock:
                 rec = self._latest.get(message.incident_id)

@@ -384,6 +384,7 @@ def test_enforce_mode_gets_drop_ins_that_verify_and_go_away_again(
     enforce = (dropins / "50-spamtrace-enforce.conf").read_text()
     assert enforce.startswith(MARKER) and "ProtectHome=no" in enforce.splitlines()
     assert "ProtectSystem=no" in (dropins / "51-spamtrace-suspend.conf").read_text()
+    assert "/var/spool/exim4" in (dropins / "52-spamtrace-mta.conf").read_text()
     proc = subprocess.run(
         [analyze, "verify", str(units / "spamtrace.service")],
         capture_output=True, text=True, timeout=60, check=False,
@@ -391,6 +392,11 @@ def test_enforce_mode_gets_drop_ins_that_verify_and_go_away_again(
     assert proc.returncode == 0 and not proc.stderr.strip(), proc.stderr
 
     cfg.write_text('mode = "enforce"\n')  # suspend off: its drop-in goes
+    assert main(["--config", str(cfg), "service", "install", "--unit-dir", str(units)]) == 0
+    assert sorted(p.name for p in dropins.iterdir()) == [
+        "50-spamtrace-enforce.conf", "52-spamtrace-mta.conf",
+    ]  # fmt: skip
+    cfg.write_text('mode = "enforce"\n[responses]\nfreeze_queue = false\n')
     assert main(["--config", str(cfg), "service", "install", "--unit-dir", str(units)]) == 0
     assert sorted(p.name for p in dropins.iterdir()) == ["50-spamtrace-enforce.conf"]
     (dropins / "90-admin.conf").write_text("[Service]\nNice=5\n")  # the admin's own: kept

@@ -339,3 +339,20 @@ def test_getenv_headers_and_walked_request_arrays_are_request_input() -> None:
     assert "php.variable-function-tainted" in rule_ids(analyze_bytes(walked))
     trimmed = b"<?php array_walk($_POST, function (&$v, $k) { $v = trim($v); }); echo 1;"
     assert rule_ids(analyze_bytes(trimmed)) == set()
+
+
+def test_a_contact_form_to_the_office_is_not_a_credentials_drop() -> None:
+    """Form fields mailed to a fixed address are a phishing drop only with a password or card
+    field among them, and only in the text that goes there."""
+    office = analyze_file(SAMPLES / "suspicious" / "contact-form-office.php")
+    assert "mailer.credentials-dropped" not in rule_ids(office)
+    kit = (SAMPLES / "suspicious" / "contact-form-office.php").read_bytes()
+    kit = kit.replace(b"$_POST['message']", b"$_POST['passwd']")
+    assert "mailer.credentials-dropped" in rule_ids(analyze_bytes(kit))
+
+
+def test_antibot_gate_needs_ip_patterns_not_version_numbers() -> None:
+    gate = (SAMPLES / "malicious" / "antibot-ip-list.php").read_bytes()
+    assert "php.antibot-gate" in rule_ids(analyze_bytes(gate))
+    versions = gate.replace(b"^", b"").replace(b".*.*", b".1").replace(b".*", b".2")
+    assert "php.antibot-gate" not in rule_ids(analyze_bytes(versions))

@@ -169,3 +169,83 @@ def test_incident_command_in_a_pipe(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert "  suspect files (most suspicious first):\n" in out
     assert "      line 7: fsockopen($h, 25);\n" in out
     assert "  events (2):" in out and not BOX.search(out)
+
+
+# ============================================================================ watch
+def watched(out: Console | None) -> str:
+    """What the watch view prints for two attempts, an opened incident, an action and a late
+    scan (``out``: its console; None: the view's own, on pytest's captured stdout)."""
+    from watchfake import attempt
+
+    from spamtrace.render.watch import WatchView
+    from spamtrace.service.bus import (
+        ActionRecorded,
+        AttemptRecorded,
+        IncidentOpened,
+        ScanCompleted,
+    )
+
+    view = WatchView(False)
+    view._out = out
+    inc = incident()
+    view.handle(AttemptRecorded(attempt(1.0), event(1_700_000_000.0), inc, True))
+    quiet = event(1_700_000_001.0, blocked=True, scripts=(), cwd="/home/shop")
+    view.handle(AttemptRecorded(attempt(1.0), quiet, inc, False))
+    view.handle(IncidentOpened(inc, True, {"notes": []}))
+    view.handle(ActionRecorded(inc.id, ACTION))
+    view.handle(ScanCompleted(inc.id, (UPLOADS,), (SUSPECT,), (), 1.0, False, True))
+    return "" if out is None else str(out.file.getvalue())  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("width", [80, 100])
+def test_watch_on_a_terminal_wraps_under_the_columns(width: int) -> None:
+    out = watched(terminal(width))
+    lines = out.splitlines()
+    assert all(len(line) <= width for line in lines), out
+    # an attempt: its details wrap under the column after the verdict (27)
+    first = lines.index(next(x for x in lines if x.startswith("22:13:20.000  SUSPICIOUS   php[")))
+    assert lines[first + 1].startswith(" " * 27) and lines[first + 1][27] != " ", out
+    # the incident block: a reason wraps under the label column, advice under its text
+    why = next(i for i, x in enumerate(lines) if x.startswith("   why:     non-MTA process"))
+    assert lines[why + 1].startswith(" " * 12) and lines[why + 1][12] != " ", out
+    tip = next(i for i, x in enumerate(lines) if x.startswith("     - stop the sender"))
+    assert lines[tip + 1].startswith(" " * 7) and lines[tip + 1][7] != " ", out
+    assert any("`spamtrace respond stop --incident inc-0123456789ab`" in x for x in lines)
+    assert not BOX.search(out) and "\x1b" not in out
+
+
+def test_watch_in_a_pipe_prints_whole_lines(capsys: pytest.CaptureFixture[str]) -> None:
+    watched(None)
+    out = capsys.readouterr().out
+    assert out.splitlines()[:2] == [
+        f"22:13:20.000  SUSPICIOUS   php[4242]  uid=1001(shop)  -> 10.0.0.2:25  "
+        f"script={EVIL_SHOWN}  [tracepoint]  inc-0123456789ab #3",
+        "22:13:21.000  SUSPICIOUS   php[4242]  uid=1001(shop)  -> 10.0.0.2:25  BLOCKED  "
+        "cwd=/home/shop  [tracepoint]  inc-0123456789ab #3",
+    ]
+    assert f"   why:     non-MTA process talks SMTP directly to 10.0.0.2:25 from {UPLOADS}\n" in out
+    assert f"     - {ADVICE}\n" in out
+    assert "!! 22:13:21.000  block-uid WOULD: would block uid 1001 (shop)" in out
+    assert f"   what to do: this is the file: {EVIL_SHOWN} (malicious" in out
+    assert not BOX.search(out) and "\x1b" not in out
+
+
+@pytest.mark.parametrize("make", [lambda: None, lambda: terminal(80), lambda: terminal(100)])
+def test_watch_attacker_text_is_escaped_not_markup(
+    make: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = watched(make()) or capsys.readouterr().out
+    flat = re.sub(r"\s+", "", out)
+    assert out.count("[link=http://evil.example]") >= 1 and "\x1b" not in out
+    assert re.sub(r"\s+", "", f"script:  {EVIL_SHOWN}") in flat
+    assert re.sub(r"\s+", "", f"script={EVIL_SHOWN}") in flat
+    assert ":smile:" in out and "😄" not in out
+
+
+def test_watch_in_colour_sends_no_control_sequence_of_the_attacker() -> None:
+    con = Console(file=io.StringIO(), width=100, force_terminal=True, color_system="truecolor")
+    out = watched(con)
+    assert "\x1b[" in out  # the verdicts are coloured
+    assert "\x1b[2J" not in out and "\\x1b[2J" in out  # the file name's one is text
+    plain_text = re.sub(r"\x1b\[[0-9;]*m", "", out)
+    assert plain_text.startswith("22:13:20.000  SUSPICIOUS   php[4242]")

