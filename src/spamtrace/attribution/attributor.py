@@ -8,6 +8,7 @@ cache (:mod:`spamtrace.attribution.exec_cache`), and failing that attributed by 
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
 
 #: how long a live /proc read of a pid is reused for later events of the same process
 LIVE_MEMO_SECONDS = 2.0
+_CLK_TCK = os.sysconf("SC_CLK_TCK")
 
 
 def _stat_start(pid: int) -> str | None:
@@ -106,6 +108,24 @@ class Attributor:
         self._memo[pid] = (now, start, info)
         return info
 
+    def _seen_before(self, ev: SmtpConnectAttempted) -> ProcessInfo | None:
+        """The process read live at a later moment than ``ev`` under the same pid, if it had
+        started by then: it held the pid from before the event to after it, so the event is
+        its own, even if it has exited since (the rest of a batch read after its last
+        connect, e.g. what a restart takes over from a dead watcher's trace buffer)."""
+        memo = self._memo.get(ev.pid)
+        if memo is None or ev.monotonic > memo[0]:
+            return None
+        try:
+            started = int(memo[1]) / _CLK_TCK
+        except ValueError:
+            return None
+        # the start (clock ticks since boot) against the event on the same clock
+        since_boot = ev.monotonic + time.clock_gettime(time.CLOCK_BOOTTIME) - time.monotonic()
+        if started > since_boot:
+            return None
+        return memo[2]
+
     def attempt(
         self, ev: SmtpConnectAttempted, uid_hint: int | None = None, *, blocked: bool = False
     ) -> AttributedAttempt:
@@ -119,6 +139,8 @@ class Attributor:
                     process = _fill_from(live, cached)
             if ev.source != "tracepoint":
                 process = _with_method(process, AttributionMethod.LIVE)
+        elif (seen := self._seen_before(ev)) is not None:
+            process = seen
         elif self.cache is not None and ev.pid > 0:
             if self.refresh is not None:
                 # Every proc event that came before this connect is already in the proc
