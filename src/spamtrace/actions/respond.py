@@ -264,23 +264,10 @@ class Responder:
         self, d: Decision, status: ActionStatus, detail: str, undo: str | None,
         data: dict[str, Any] | None = None, at: float | None = None,
     ) -> ActionRecord:  # fmt: skip
-        target: str
-        if isinstance(d, BlockUid):
-            target = str(d.uid)
-        elif isinstance(d, StopProcess):
-            target = f"{d.pid}:{d.start_time:.2f}"
-        elif isinstance(d, QuarantineFile):
-            target = d.path
-        elif isinstance(d, FreezeQueue):
-            target = d.auth_user or d.user or str(d.uid)
-        elif isinstance(d, LockMailbox):
-            target = d.mailbox
-        else:
-            target = d.account
         rec = ActionRecord(
             incident_id=d.incident, action=d.kind.value, status=status.value,
             at=self.clock() if at is None else at,
-            detail=detail, undo=undo, uid=d.uid, target=target, data=data or {},
+            detail=detail, undo=undo, uid=d.uid, target=d.target, data=data or {},
         )  # fmt: skip
         key = f"{rec.action}:{rec.status}"
         with self._lock:

@@ -25,7 +25,9 @@ def register(sub: Any) -> None:
         help="send a sample alert through each channel and say what happened",
         description="Send a sample alert (a made-up incident, marked TEST) through every "
         "configured channel, or only --channel NAME, once each, without retries or rate "
-        "limit. Exit 0 when every channel delivered, 3 when one failed, 2 when none is set.",
+        "limit.",
+        epilog="exit codes: 0 every channel delivered, 2 usage or config error (or no channel "
+        "is set), 3 runtime failure (a channel failed)",
     )
     test.add_argument("--channel", metavar="NAME", help="only this channel (see config show)")
     test.add_argument("--json", action="store_true", help="machine-readable output")

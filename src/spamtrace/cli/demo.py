@@ -30,8 +30,9 @@ def register(sub: Any) -> None:
         description="Build a throwaway lab (two network namespaces, a hosting account "
         "stdemo-XXXX with a hacked site, a remote MX), start a spam run in it and show, with the "
         "real commands, how spamtrace finds, explains and stops it. Nothing outside the lab is "
-        "touched; everything is removed at the end, also on Ctrl-C. Exit 0 if every step showed "
-        "what it should, 1 if a step did not, 2 usage, 3 failure.",
+        "touched; everything is removed at the end, also on Ctrl-C.",
+        epilog="exit codes: 0 every step showed what it should, 1 a step did not, 2 usage or "
+        "config error, 3 runtime failure",
     )
     p.add_argument("--json", action="store_true", help="print the steps' results as JSON")
     p.add_argument(

@@ -44,7 +44,11 @@ def register(sub: Any) -> None:
     fsub = parser.add_subparsers(dest="firewall_command", metavar="ACTION", required=True)
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
-        "--state-dir", default=DEFAULT_STATE_DIR, help="where rollback state is kept"
+        "--state-dir",
+        default=DEFAULT_STATE_DIR,
+        metavar="DIR",
+        help=f"where the rollback state and the confirmed rules are kept (default "
+        f"{DEFAULT_STATE_DIR})",
     )
     common.add_argument(
         "--backend",
@@ -52,11 +56,15 @@ def register(sub: Any) -> None:
         default="auto",
         help="nft (default when installed) or the iptables fallback",
     )
-    common.add_argument("--root", default="/", help="system root for MTA detection (default /)")
+    common.add_argument(
+        "--root", default="/", metavar="DIR", help="system root for MTA detection (default /)"
+    )
 
     plan = fsub.add_parser("plan", parents=[common], help="show the rules and who they would block")
     plan.add_argument("--json", action="store_true", help="machine-readable output")
-    plan.add_argument("--db", help="store with recent senders (default: store.path)")
+    plan.add_argument(
+        "--db", metavar="PATH", help="store with recent senders (default: config store.path)"
+    )
     plan.add_argument(
         "--since",
         type=duration,
@@ -83,17 +91,24 @@ def register(sub: Any) -> None:
     apply.add_argument(
         "--timeout",
         type=_timeout,
-        help="seconds to confirm, 1..86400 (default firewall.confirm_timeout)",
+        metavar="SECONDS",
+        help="seconds to confirm, 1..86400 (default: config firewall.confirm_timeout)",
     )
     apply.set_defaults(handler=_apply_cmd)
 
     status = fsub.add_parser(
-        "status", parents=[common], help="loaded? drift against the config? counters"
+        "status",
+        parents=[common],
+        help="whether the rules are loaded and as configured, and what they blocked",
+        epilog="exit codes: 0 loaded and as configured, 1 not loaded or changed (drift), 2 "
+        "usage or config error, 3 runtime failure",
     )
     status.add_argument("--json", action="store_true", help="machine-readable output")
     status.set_defaults(handler=_status_cmd)
 
-    remove = fsub.add_parser("remove", parents=[common], help="remove our table, nothing else")
+    remove = fsub.add_parser(
+        "remove", parents=[common], help="remove spamtrace's rules (its own table), nothing else"
+    )
     remove.add_argument("--json", action="store_true", help="machine-readable result")
     remove.set_defaults(handler=_remove_cmd)
 
@@ -105,11 +120,14 @@ def register(sub: Any) -> None:
 
     boot = fsub.add_parser(
         "load-confirmed",
-        help="load the last confirmed rules (at boot: spamtrace-firewall.service), never "
-        "rules still on trial",
+        help="load the last confirmed rules, never rules still on trial (run at boot by "
+        "spamtrace-firewall.service)",
     )
     boot.add_argument(
-        "--state-dir", default=DEFAULT_STATE_DIR, help="where the confirmed rules are kept"
+        "--state-dir",
+        default=DEFAULT_STATE_DIR,
+        metavar="DIR",
+        help=f"where the confirmed rules are kept (default {DEFAULT_STATE_DIR})",
     )
     boot.add_argument("--json", action="store_true", help="machine-readable result")
     boot.set_defaults(handler=_load_confirmed_cmd)
@@ -117,9 +135,16 @@ def register(sub: Any) -> None:
     acl = fsub.add_parser(
         "acl", help="print an egress ACL for a border router: only relays may send SMTP"
     )
-    acl.add_argument("--relay", nargs="+", required=True, metavar="ADDR", help="relay hosts")
-    acl.add_argument("--servers", nargs="+", required=True, metavar="CIDR", help="server networks")
-    acl.add_argument("--format", choices=("nft", "cisco", "juniper"), default="nft")
+    acl.add_argument(
+        "--relay", nargs="+", required=True, metavar="HOST",
+        help="the mail relays, the only hosts that may send SMTP out (names or addresses)",
+    )  # fmt: skip
+    acl.add_argument(
+        "--servers", nargs="+", required=True, metavar="CIDR",
+        help="the networks of the servers whose outbound SMTP is limited",
+    )  # fmt: skip
+    acl.add_argument("--format", choices=("nft", "cisco", "juniper"), default="nft",
+                     help="the router's syntax (default nft)")  # fmt: skip
     acl.add_argument(
         "--ports",
         type=port_list,
@@ -269,17 +294,11 @@ def _apply_cmd(args: argparse.Namespace, cfg: Config) -> int:
         backend, plan, state, timeout=timeout, yes=args.no_rollback,
         rollback_argv=_rollback_argv(args, state, timeout),
     )  # fmt: skip
-    if result.rollback_in is None:
-        word = "loaded" if result.changed else "already loaded and in sync; nothing changed"
-        text = f"firewall {word} ({result.backend}, mode {result.mode})"
-    else:
-        text = (
-            f"firewall loaded ({result.backend}, mode {result.mode}). It rolls back by itself "
-            f"in {timeout} s unless you run `spamtrace firewall confirm`."
-        )
+    from spamtrace.render.firewall import applied_text
+
     _say(
-        args, "apply", text, backend=result.backend, mode=result.mode, changed=result.changed,
-        rollback_in=result.rollback_in,
+        args, "apply", applied_text(result, timeout), backend=result.backend, mode=result.mode,
+        changed=result.changed, rollback_in=result.rollback_in,
     )  # fmt: skip
     return ExitCode.CLEAN
 
@@ -288,12 +307,8 @@ def _confirm_cmd(args: argparse.Namespace, cfg: Config) -> int:
     from spamtrace.actions.firewall import transaction
 
     if not transaction.confirm(transaction.state_dir(args.state_dir)):
-        _say(
-            args,
-            "confirm",
-            "nothing to confirm (no apply is waiting for confirmation)",
-            confirmed=False,
-        )
+        text = "nothing to confirm (no apply is waiting for confirmation)"
+        _say(args, "confirm", text, confirmed=False)
         return ExitCode.CLEAN
     _say(args, "confirm", "confirmed: the rules stay loaded", confirmed=True)
     return ExitCode.CLEAN
@@ -325,11 +340,11 @@ def _load_confirmed_cmd(args: argparse.Namespace, cfg: Config) -> int:
             loaded=False, backend=None,
         )  # fmt: skip
         return ExitCode.CLEAN
-    when = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(policy.get("confirmed_at", 0)))
+    from spamtrace.render.firewall import loaded_confirmed_text
+
     _say(
-        args, "load-confirmed",
-        f"loaded the firewall rules confirmed on {when} ({policy['backend']})",
-        loaded=True, backend=policy["backend"], confirmed_at=policy.get("confirmed_at"),
+        args, "load-confirmed", loaded_confirmed_text(policy), loaded=True,
+        backend=policy["backend"], confirmed_at=policy.get("confirmed_at"),
     )  # fmt: skip
     return ExitCode.CLEAN
 
@@ -343,22 +358,12 @@ def _remove_cmd(args: argparse.Namespace, cfg: Config) -> int:
         plan: FirewallPlan | None = build(args, cfg)
     except ConfigError:
         plan = None  # removing must work even with a broken config
-    if backend.remove(plan):
-        _say(
-            args,
-            "remove",
-            f"removed the spamtrace firewall ({backend.name}); nothing else was touched",
-            backend=backend.name,
-            removed=True,
-        )
+    removed = backend.remove(plan)
+    if removed:
+        text = f"removed the spamtrace firewall ({backend.name}); nothing else was touched"
     else:
-        _say(
-            args,
-            "remove",
-            "the spamtrace firewall was not loaded; nothing to remove",
-            backend=backend.name,
-            removed=False,
-        )
+        text = "the spamtrace firewall was not loaded; nothing to remove"
+    _say(args, "remove", text, backend=backend.name, removed=removed)
     return ExitCode.CLEAN
 
 

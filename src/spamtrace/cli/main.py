@@ -47,9 +47,35 @@ _MODULE_OF = {
 
 def _parser_class() -> type[argparse.ArgumentParser]:
     import argparse
+    import textwrap
+
+    class _Formatter(argparse.HelpFormatter):
+        """Help wrapped at the terminal's width, never inside a hyphenated word or an option
+        (``--no-scan``, ``spamtrace-firewall.service``, ``non-MTA``)."""
+
+        def _split_lines(self, text: str, width: int) -> list[str]:
+            text = " ".join(text.split())
+            return textwrap.wrap(text, width, break_on_hyphens=False, break_long_words=False)
+
+        def _fill_text(self, text: str, width: int, indent: str) -> str:
+            text = " ".join(text.split())
+            return textwrap.fill(
+                text, width, initial_indent=indent, subsequent_indent=indent,
+                break_on_hyphens=False, break_long_words=False,
+            )  # fmt: skip
 
     class _Parser(argparse.ArgumentParser):
         """argparse that raises UsageError (exit 2, one line) instead of printing usage."""
+
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            kwargs.setdefault("formatter_class", _Formatter)
+            super().__init__(*args, **kwargs)
+
+        def parse_args(self, args: Any = None, namespace: Any = None) -> Any:
+            parsed, unknown = self.parse_known_args(args, namespace)
+            if unknown:  # said by the (sub)command that was given them: its --help is the one
+                _chosen(self, parsed).error(f"unrecognized arguments: {' '.join(unknown)}")
+            return parsed
 
         def error(self, message: str) -> None:  # type: ignore[override]
             # main() prints "spamtrace: error: ..."; name the command, not the program again
@@ -118,6 +144,18 @@ def _finish_help(parser: argparse.ArgumentParser) -> None:
                 summary = str(summaries[name])
                 child.description = summary[:1].upper() + summary[1:] + "."
             _finish_help(child)
+
+
+def _chosen(parser: argparse.ArgumentParser, args: Any) -> argparse.ArgumentParser:
+    """The deepest (sub)command parser that ``args`` went through (``spamtrace firewall plan``)."""
+    import argparse
+
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            child = action.choices.get(getattr(args, action.dest, None) or "")
+            if child is not None:
+                return _chosen(child, args)
+    return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -37,23 +37,24 @@ def register(sub: Any) -> None:
 
     q = sub.add_parser(
         "quarantine",
-        help="list, restore or delete files that a response quarantined",
-        description="Files the scan of an incident called malicious are moved to the "
-        "quarantine folder ([responses] quarantine_dir) in enforce mode.",
+        help="list, restore or delete quarantined files",
+        description="List, restore or delete the files in the quarantine folder ([responses] "
+        "quarantine_dir): those that `scan --quarantine` moved there, and in enforce mode those "
+        "that the scan of an incident called malicious.",
     )
     qsub = q.add_subparsers(dest="quarantine_command", metavar="ACTION", required=True)
     ls = qsub.add_parser("list", help="every quarantined file, oldest first")
     ls.add_argument("--json", action="store_true", help="machine-readable output")
     ls.set_defaults(handler=_list)
     rs = qsub.add_parser("restore", help="put a file back, byte for byte, with owner, mode, times")
-    rs.add_argument("id", help="quarantine id (q-...), from `quarantine list`")
+    rs.add_argument("id", metavar="ID", help="quarantine id (q-...), from `quarantine list`")
     rs.add_argument(
         "--force", action="store_true", help="replace a file that appeared at that path since"
     )
     rs.add_argument("--json", action="store_true", help="machine-readable result")
     rs.set_defaults(handler=_restore)
     rm = qsub.add_parser("delete", help="delete a quarantined file for good")
-    rm.add_argument("id", help="quarantine id (q-...)")
+    rm.add_argument("id", metavar="ID", help="quarantine id (q-...), from `quarantine list`")
     rm.add_argument("--json", action="store_true", help="machine-readable result")
     rm.set_defaults(handler=_delete)
 

@@ -67,7 +67,7 @@ def register(sub: Any) -> None:
     w.add_argument("--no-store", action="store_true", help="do not write the store")
     w.set_defaults(handler=_watch)
 
-    i = sub.add_parser("incidents", help="list incidents recorded by `watch`")
+    i = sub.add_parser("incidents", help="list incidents recorded by `watch` or the daemon")
     i.add_argument(
         "--since",
         default="24h",
@@ -82,7 +82,7 @@ def register(sub: Any) -> None:
     i.set_defaults(handler=_incidents)
 
     one = sub.add_parser("incident", help="everything known about one incident")
-    one.add_argument("id", help="incident id (or a unique prefix of it)")
+    one.add_argument("id", metavar="ID", help="incident id (or a unique prefix of it)")
     one.add_argument("--json", action="store_true", help="machine-readable output")
     one.add_argument("--db", metavar="PATH", help="store path (default: config store.path)")
     one.set_defaults(handler=_incident)

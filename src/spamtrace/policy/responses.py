@@ -37,7 +37,7 @@ import posixpath
 from collections import deque
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 from spamtrace.model import Verdict
 from spamtrace.policy.incidents import Incident
@@ -73,8 +73,25 @@ class ActionStatus(str, enum.Enum):
     FAILED = "failed"
 
 
+class _Decided:
+    """What every decision has besides its fields: ``kind`` (its ``actions[].action``),
+    ``target`` (what it acts on, as recorded) and ``key`` (the same decision is taken once
+    per incident: kind and target, unless the decision says otherwise)."""
+
+    __slots__ = ()
+    kind: ClassVar[ActionKind]
+
+    @property
+    def target(self) -> str:
+        raise NotImplementedError
+
+    @property
+    def key(self) -> str:
+        return f"{self.kind.value}:{self.target}"
+
+
 @dataclass(frozen=True, slots=True)
-class BlockUid:
+class BlockUid(_Decided):
     """Reject the uid's new connections to SMTP ports for ``timeout`` seconds (0: until
     released)."""
 
@@ -88,12 +105,12 @@ class BlockUid:
     kind = ActionKind.BLOCK_UID
 
     @property
-    def key(self) -> str:
-        return f"block-uid:{self.uid}"
+    def target(self) -> str:
+        return str(self.uid)
 
 
 @dataclass(frozen=True, slots=True)
-class StopProcess:
+class StopProcess(_Decided):
     """Signal the process (pid + start time) and its children: ``stop`` or ``kill``."""
 
     pid: int
@@ -107,12 +124,12 @@ class StopProcess:
     kind = ActionKind.STOP_PROCESS
 
     @property
-    def key(self) -> str:
-        return f"stop-process:{self.pid}:{self.start_time:.2f}"
+    def target(self) -> str:
+        return f"{self.pid}:{self.start_time:.2f}"
 
 
 @dataclass(frozen=True, slots=True)
-class QuarantineFile:
+class QuarantineFile(_Decided):
     """Move a file the scan called malicious to the quarantine directory."""
 
     path: str
@@ -124,12 +141,12 @@ class QuarantineFile:
     kind = ActionKind.QUARANTINE
 
     @property
-    def key(self) -> str:
-        return f"quarantine:{self.path}"
+    def target(self) -> str:
+        return self.path
 
 
 @dataclass(frozen=True, slots=True)
-class SuspendAccount:
+class SuspendAccount(_Decided):
     """Run the configured suspend command for the account."""
 
     account: str
@@ -142,12 +159,12 @@ class SuspendAccount:
     kind = ActionKind.SUSPEND
 
     @property
-    def key(self) -> str:
-        return f"suspend:{self.account}"
+    def target(self) -> str:
+        return self.account
 
 
 @dataclass(frozen=True, slots=True)
-class FreezeQueue:
+class FreezeQueue(_Decided):
     """Freeze the sender's messages still in the MTA's queue (Exim ``-Mf``, Postfix
     ``postsuper -h``): those the log join tied to the incident (``queue_ids``) and, where the
     MTA's queue says who submitted a message (Exim's spool), the rest of the same sender's."""
@@ -163,12 +180,16 @@ class FreezeQueue:
     kind = ActionKind.FREEZE_QUEUE
 
     @property
+    def target(self) -> str:
+        return self.auth_user or self.user or str(self.uid)
+
+    @property
     def key(self) -> str:  # again when later messages are known (the incident goes on)
         return f"freeze-queue:{self.queue_ids[-1] if self.queue_ids else ''}"
 
 
 @dataclass(frozen=True, slots=True)
-class LockMailbox:
+class LockMailbox(_Decided):
     """Run the configured command that resets or locks the mailbox's password."""
 
     mailbox: str
@@ -182,8 +203,8 @@ class LockMailbox:
     kind = ActionKind.LOCK_MAILBOX
 
     @property
-    def key(self) -> str:
-        return f"lock-mailbox:{self.mailbox}"
+    def target(self) -> str:
+        return self.mailbox
 
 
 Decision = BlockUid | StopProcess | QuarantineFile | SuspendAccount | FreezeQueue | LockMailbox
@@ -307,10 +328,15 @@ def protection(incident: Incident, rules: ResponseRules) -> str | None:
         return "uid unknown"
     if incident.uid in rules.protected_uids:
         return "root" if incident.uid == ROOT_UID else "an MTA user"
-    for name in (incident.account, incident.user):
+    return _by_name((incident.account, incident.user), rules)
+
+
+def _by_name(names: Sequence[str | None], rules: ResponseRules) -> str | None:
+    """Why the sender known by these names (account, user, mailbox) is not acted on."""
+    for name in names:
         if name and name in rules.protected_accounts:
             return f"{name} is allow-listed (never_accounts / allow_accounts / MTA)"
-    if rules.only_accounts and not {incident.account, incident.user} & rules.only_accounts:
+    if rules.only_accounts and not set(names) & rules.only_accounts:
         return "not in [responses] only_accounts"
     return None
 
@@ -356,20 +382,20 @@ def decide(situation: Situation, rules: ResponseRules) -> list[Decision]:
     malicious = malicious_files(situation.scan)
     out: list[Decision] = []
 
-    def count(window: float) -> int:
-        return situation.recent_connects.get(window, inc.connections)
+    def triggered(after: int, window: float) -> str | None:
+        """Why a response with this trigger is due (None: not yet): ``after`` connects
+        within ``window`` seconds, or at once when the scan found a malicious file."""
+        n = situation.recent_connects.get(window, inc.connections)
+        if n >= after:
+            return f"{n} {inc.verdict.value} connect(s) within {window:g} s"
+        return f"the scan found malicious {malicious[0].path}" if malicious else None
 
     released = inc.uid in situation.released
-    if rules.block and not released and inc.verdict.value in rules.block_verdicts:
-        n = count(rules.block_window)
-        if malicious or n >= rules.block_after:
-            why = (
-                f"the scan found malicious {malicious[0].path}"
-                if malicious and n < rules.block_after
-                else f"{n} {inc.verdict.value} connect(s) within {rules.block_window:g} s"
-            )
-            out.append(BlockUid(inc.uid, inc.user, inc.account, rules.block_timeout, inc.id, why))
+    why = triggered(rules.block_after, rules.block_window)
+    if rules.block and not released and inc.verdict.value in rules.block_verdicts and why:
+        out.append(BlockUid(inc.uid, inc.user, inc.account, rules.block_timeout, inc.id, why))
     sender = situation.sender
+    why = triggered(rules.stop_after, rules.stop_window)
     if (
         rules.stop
         and not released
@@ -377,21 +403,15 @@ def decide(situation: Situation, rules: ResponseRules) -> list[Decision]:
         and sender is not None
         and sender.uid == inc.uid
         and unstoppable(sender, rules) is None
+        and why
     ):
-        n = count(rules.stop_window)
-        if malicious or n >= rules.stop_after:
-            why = (
-                f"the scan found malicious {malicious[0].path}"
-                if malicious and n < rules.stop_after
-                else f"{n} suspicious connect(s) within {rules.stop_window:g} s"
+        assert sender.start_time is not None
+        out.append(
+            StopProcess(
+                sender.pid, sender.start_time, inc.uid, sender.name, rules.stop_signal,
+                inc.id, why,
             )
-            assert sender.start_time is not None
-            out.append(
-                StopProcess(
-                    sender.pid, sender.start_time, inc.uid, sender.name, rules.stop_signal,
-                    inc.id, why,
-                )
-            )  # fmt: skip
+        )  # fmt: skip
     if rules.quarantine:
         for f in malicious:
             out.append(
@@ -432,17 +452,10 @@ def mail_protection(case: MailCase, rules: ResponseRules) -> str | None:
     if case.uid is not None and case.uid in rules.protected_uids:
         return "root" if case.uid == ROOT_UID else "an MTA user"
     box = case.auth_user
-    names = {case.account, case.user}
-    if box:
-        names |= {box, box.partition("@")[0]}
-    elif case.uid is None and not case.user:
+    if not box and case.uid is None and not case.user:
         return "sender unknown"
-    for name in sorted(n for n in names if n):
-        if name in rules.protected_accounts:
-            return f"{name} is allow-listed (never_accounts / allow_accounts / MTA)"
-    if rules.only_accounts and not names & rules.only_accounts:
-        return "not in [responses] only_accounts"
-    return None
+    mailbox = (box, box.partition("@")[0]) if box else ()
+    return _by_name((case.account, case.user, *mailbox), rules)
 
 
 def decide_mail(case: MailCase, rules: ResponseRules) -> list[Decision]:

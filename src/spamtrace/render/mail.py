@@ -128,7 +128,8 @@ def print_report(report: MailReport, top: int) -> None:
     from rich.table import Table
     from rich.text import Text
 
-    from spamtrace.render.output import console
+    from spamtrace.render.layout import field
+    from spamtrace.render.output import box_of, console
     from spamtrace.safetext import escape
 
     con = console()
@@ -143,7 +144,8 @@ def print_report(report: MailReport, top: int) -> None:
         con.print(Text(f"No mail sent through the MTA since {since} ({read})."))
     else:
         table = Table(
-            title=f"Mail sent through the MTA since {since}", title_justify="left", caption=read
+            title=f"Mail sent through the MTA since {since}", title_justify="left", caption=read,
+            box=box_of(con),
         )
         for col in ("kind", "account / mailbox", "messages", "recipients", "where", "last"):
             table.add_column(col, overflow="fold")
@@ -168,11 +170,11 @@ def print_report(report: MailReport, top: int) -> None:
         head.append(f"{escape(who or '?')} {escape(inc['script'] or inc['cwd'] or '')}")
         con.print(head)
         span = f"{inc['first_seen']} .. {inc['last_seen']}"
-        con.print(Text(f"  incident {inc['id']}, {inc['messages']} message(s), {span}"))
-        for reason in inc["reasons"]:
-            con.print(Text(f"  why      {escape(reason)}"))
-        for line in inc["advice"]:
-            con.print(Text(f"  next     {escape(line)}"))
+        rows = [("incident", f"{inc['id']}, {inc['messages']} message(s), {span}")]
+        rows += [("why", escape(reason)) for reason in inc["reasons"]]
+        rows += [("next", escape(line)) for line in inc["advice"]]
+        for label, text in rows:  # wrapped lines stay under the text on a terminal
+            field(con, label, text, indent=2, width=9)
     queue = doc["queue"]
     if queue is not None:
         if queue.get("messages") is None:
@@ -202,6 +204,7 @@ def check_section(report: MailReport, minutes: int) -> dict[str, Any]:
 def print_check_section(section: dict[str, Any]) -> None:
     from rich.text import Text
 
+    from spamtrace.render.layout import field
     from spamtrace.render.output import console
     from spamtrace.safetext import escape
 
@@ -210,14 +213,10 @@ def print_check_section(section: dict[str, Any]) -> None:
     for inc in section["incidents"]:
         who = inc["auth_user"] if inc["kind"] == "auth" else inc["user"]
         where = inc["script"] or inc["cwd"] or ""
-        con.print(
-            Text(
-                f"  {inc['verdict']}: {escape(who or '?')} {escape(where)}: "
-                f"{inc['messages']} message(s), {inc['recipients']} recipient(s)"
-            )
-        )
+        field(con, f"{inc['verdict']}: ", f"{escape(who or '?')} {escape(where)}: "
+              f"{inc['messages']} message(s), {inc['recipients']} recipient(s)")  # fmt: skip
         for reason in inc["reasons"]:
-            con.print(Text(f"    why   {escape(reason)}"))
+            field(con, "why", escape(reason), indent=4, width=6)
         for line in inc["advice"]:
-            con.print(Text(f"    next  {escape(line)}"))
+            field(con, "next", escape(line), indent=4, width=6)
     con.print(Text("  (details: spamtrace mail --since 1h)"))

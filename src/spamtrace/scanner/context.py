@@ -528,13 +528,14 @@ CB_FIRST = (
     b"call_user_func", b"call_user_func_array", b"array_map", b"register_shutdown_function",
     b"reflectionfunction", b"forward_static_call", b"forward_static_call_array",
     b"register_tick_function", b"set_error_handler", b"set_exception_handler", b"ob_start",
-    b"header_register_callback", b"spl_autoload_register",
+    b"header_register_callback", b"spl_autoload_register", b"session_set_save_handler",
 )  # fmt: skip
 
 
 CB_SECOND = (
     b"usort", b"uasort", b"uksort", b"array_walk", b"array_walk_recursive", b"array_filter",
-    b"array_reduce", b"preg_replace_callback", b"iterator_apply",
+    b"array_reduce", b"preg_replace_callback", b"iterator_apply", b"mb_ereg_replace_callback",
+    b"callbackfilteriterator",
 )  # fmt: skip
 
 

@@ -77,3 +77,45 @@ def test_apply_no_rollback_and_its_old_name(capsys: pytest.CaptureFixture[str]) 
     assert parser.parse_args(["firewall", "apply", "--yes"]).no_rollback is True
     assert "--yes is now called --no-rollback" in capsys.readouterr().err
     assert parser.parse_args(["firewall", "apply"]).no_rollback is False
+
+
+@pytest.mark.parametrize(
+    ("argv", "command", "unknown"),
+    [
+        (["scan", "--bogus", "x"], "scan", "--bogus"),
+        (["firewall", "plan", "--bogus"], "firewall plan", "--bogus"),
+        (["check", "extra"], "check", "extra"),
+        (["--bogus"], "", "--bogus"),
+    ],
+)
+def test_an_unknown_argument_names_the_help_of_its_command(
+    argv: list[str], command: str, unknown: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert cli_main.main(argv) == 2
+    err = capsys.readouterr().err.strip()
+    prefix = f"{command}: " if command else ""
+    assert err.startswith(f"spamtrace: error: {prefix}unrecognized arguments: {unknown}"), err
+    assert err.endswith(f"(see: {' '.join(['spamtrace', *command.split()])} --help)"), err
+
+
+@pytest.mark.parametrize("columns", [80, 100])
+def test_every_help_fits_the_terminal_and_keeps_words_whole(
+    columns: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", str(columns))
+    for prog, parser in _parsers(cli_main.build_parser()):
+        text = parser.format_help()
+        for line in text.splitlines():
+            assert len(line) <= columns, (prog, line)
+            # a hyphenated word or an option is never cut at its hyphen
+            assert not line.rstrip().endswith("-") or line.strip() == "-", (prog, line)
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                listed = {a.dest for a in action._choices_actions}
+                hidden = {name for name in action.choices if name.startswith("_")}
+                assert set(action.choices) - hidden <= listed, prog  # every one has a summary
+
+
+def test_incidents_are_recorded_by_watch_or_the_daemon() -> None:
+    helps = {name: p.description for name, p in _parsers(cli_main.build_parser())}
+    assert "`watch` or the daemon" in (helps["spamtrace incidents"] or "")

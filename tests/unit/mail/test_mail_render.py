@@ -1,0 +1,88 @@
+"""`spamtrace mail`'s human view (and check's "through the MTA" section), laid out by rich: on
+a terminal (80 and 100 columns) wrapped lines keep their indent; in a pipe no box-drawing
+character and whole lines; a mailbox name an attacker chose is text, never markup."""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+import pytest
+from rich.console import Console
+
+from spamtrace.cli.main import main
+from spamtrace.render import mail as mail_view
+
+SAMPLES = Path(__file__).resolve().parent / "samples"
+EVIL = "[bold]x[/][link=http://evil.example]y[/link]:smile:@shop.example"
+BOX = re.compile("[\u2500-\u257f]")  # the box-drawing block: ─ │ ┏ ┃ ...
+
+
+@pytest.fixture
+def auth_log(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The stolen-mailbox sample with a mailbox name full of rich markup."""
+    monkeypatch.setenv("SPAMTRACE_MAIL_AUTH_MAX_NETWORKS", "4")
+    lines = [
+        line.replace("info@shop.example", EVIL)
+        for line in (SAMPLES / "exim-auth-abuse.log").read_text().splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
+    path = tmp_path / "mainlog"
+    path.write_text("\n".join(lines) + "\n")
+    return str(path)
+
+
+def shown(log: str, capsys: pytest.CaptureFixture[str]) -> str:
+    code = main(["mail", "--no-queue", "--no-scan", "--since", "all", "--exim-log", log])
+    assert code == 1  # the mail-auth incident
+    return capsys.readouterr().out
+
+
+def on_terminal(monkeypatch: pytest.MonkeyPatch, width: int) -> io.StringIO:
+    buf = io.StringIO()
+    con = Console(file=buf, width=width, force_terminal=True, color_system=None)
+    monkeypatch.setattr("spamtrace.render.output.console", lambda stderr=False: con)
+    return buf
+
+
+def test_mail_in_a_pipe_is_ascii_with_whole_lines(
+    auth_log: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = shown(auth_log, capsys)
+    assert not BOX.search(out), out
+    assert f"| auth | {EVIL} |" in out  # the table, in ASCII, the name as it is
+    assert f"  next     freeze its queued mail: exiqgrep -i -f '{EVIL}' | xargs -r exim -Mf" in out
+    assert "😄" not in out
+
+
+@pytest.mark.parametrize("width", [80, 100])
+def test_mail_on_a_terminal_keeps_the_indent(
+    auth_log: str, width: int, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    buf = on_terminal(monkeypatch, width)
+    shown(auth_log, capsys)
+    lines = buf.getvalue().splitlines()
+    assert all(len(line) <= width for line in lines), lines
+    freeze = next(i for i, x in enumerate(lines) if x.startswith("  next     freeze its"))
+    assert lines[freeze + 1].startswith(" " * 11) and lines[freeze + 1][11] != " ", lines
+    assert EVIL in re.sub(r"\s+", "", buf.getvalue()) and "😄" not in buf.getvalue()
+
+
+@pytest.mark.parametrize("width", [80, 100])
+def test_check_section_on_a_terminal_keeps_the_indent(
+    width: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    buf = on_terminal(monkeypatch, width)
+    advice = ("freeze its queued mail: exiqgrep -i -f 'x@shop.example' | xargs -r exim -Mf "
+              "(Postfix: postsuper -h), then reset the password of x@shop.example")  # fmt: skip
+    mail_view.print_check_section({"minutes": 60, "incidents": [{
+        "kind": "auth", "auth_user": EVIL, "user": None, "script": None, "cwd": None,
+        "verdict": "mail-auth", "messages": 6, "recipients": 1,
+        "reasons": ["logged in from 5 networks (/16) in an hour"], "advice": [advice],
+    }]})  # fmt: skip
+    lines = buf.getvalue().splitlines()
+    assert all(len(line) <= width for line in lines), lines
+    nxt = next(i for i, x in enumerate(lines) if x.startswith("    next  freeze"))
+    assert lines[nxt + 1].startswith(" " * 10) and lines[nxt + 1][10] != " ", lines
+    assert f"  mail-auth: {EVIL}" in buf.getvalue()
