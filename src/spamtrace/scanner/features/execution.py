@@ -23,6 +23,7 @@ from spamtrace.scanner.context import (
     NAME_P,
     PLACEHOLDER,
     SINK_NAMES,
+    TAIL_LITERAL,
     TAIL_RHS,
     UIN_RE,
     VAR,
@@ -387,8 +388,10 @@ def _callback_request(ctx: Ctx, rule: Rule) -> Hit | None:
         return None  # no request input anywhere: no argument can be request input
     code = ctx.code
     m = None
-    if ctx.first(b"sort") >= 0 or ctx.first(b"preg_replace_callback_array") >= 0 or (
-        ctx.first(b"yaml_parse") >= 0
+    if (
+        ctx.first(b"sort") >= 0
+        or ctx.first(b"preg_replace_callback_array") >= 0
+        or (ctx.first(b"yaml_parse") >= 0)
     ):
         m = _CB_ELSEWHERE.search(code)
     if m is not None:
@@ -500,7 +503,15 @@ def _eval_variable(ctx: Ctx, rule: Rule) -> Hit | None:
         )
         if not console:
             return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end()))
+    # eval("$code"), eval("{$code}"): a double-quoted string that is only a variable
+    for m in bounded_finditer(_EVAL_QUOTED_VAR, code, 20, first=ctx.first):
+        if _ONLY_VAR.fullmatch(ctx.lx.value(int(m.group(1))).strip()):
+            return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end()))
     return None
+
+
+_EVAL_QUOTED_VAR = re.compile(rb"eval\s*\(\s*@?\s*\x01(\d+)\x01\s*\)")
+_ONLY_VAR = re.compile(rb"\{?\$(?!this\b)[A-Za-z_\x80-\xff][\w\x80-\xff]*\}?")
 
 
 # names that run code or commands when called by a name the script built
@@ -733,4 +744,57 @@ def _magic_method_runs_property(ctx: Ctx, rule: Rule) -> Hit | None:
         if r is not None:
             at = m.end() + r.start()
             return Hit(ctx.line_of_code(at), ctx.excerpt_code(at, at + 80))
+    return None
+
+
+_VARVAR_USE = re.compile(rb"\$\$(" + NAME_P + rb")|\$\{\s*\$(" + NAME_P + rb")\s*\}")
+_SUPERGLOBAL_NAMES = frozenset(
+    {b"_get", b"_post", b"_request", b"_cookie", b"_server", b"_files", b"_env"}
+)
+# ... called, or handed to a code runner: $$n['f'](...), eval(${$n}['c'])
+_VARVAR_RUN = re.compile(
+    rb"(?:eval|assert|create_function|system|exec|shell_exec|passthru|popen|proc_open)"
+    rb"\s*\(\s*@?\s*$"
+)
+_INDEXED_CALL = re.compile(rb"\s*(?:\[[^\]\n;]{0,60}\]\s*)+\(")
+
+
+def _superglobal_named(ctx: Ctx, name: bytes) -> bool:
+    """Whether ``$name`` is given a superglobal's name as a literal ($n = '_POST';) or runs
+    over a literal list of them (foreach (array('_GET', '_POST') as $n))."""
+    code = ctx.code
+    for _, am in var_assigns(code, name, TAIL_LITERAL, 5):
+        if ctx.lx.value(int(am.group(1))).strip().lower() in _SUPERGLOBAL_NAMES:
+            return True
+    for f in itertools.islice(re.finditer(rb"as\s*\$" + re.escape(name) + rb"\s*\)", code), 5):
+        head = code[max(0, f.start() - 200) : f.start()]
+        loop = head.rfind(b"foreach")
+        if loop >= 0 and any(
+            ctx.lx.value(int(p.group(1))).strip().lower() in _SUPERGLOBAL_NAMES
+            for p in PLACEHOLDER.finditer(head, loop)
+        ):
+            return True
+    return False
+
+
+@feature("varvar_superglobal_run")
+def _varvar_superglobal_run(ctx: Ctx, rule: Rule) -> Hit | None:
+    """A request array read through a variable variable whose name the script sets as a
+    literal (``$n = '_GET'; $$n['f']($$n['a'])``, ``foreach (array('_POST', '_GET') as $n)
+    eval(${$n}['c'])``), and called as a function or given to eval/system: a backdoor that
+    never writes ``$_POST`` where a reader or a scanner would look for it."""
+    code = ctx.code
+    seen: dict[bytes, bool] = {}
+    for m in itertools.islice(_VARVAR_USE.finditer(code), 200):
+        name = m.group(1) or m.group(2)
+        if name not in seen:
+            seen[name] = _superglobal_named(ctx, name)
+        if not seen[name]:
+            continue
+        if _INDEXED_CALL.match(code, m.end()) or _VARVAR_RUN.search(
+            code, max(0, m.start() - 40), m.start()
+        ):
+            return Hit(
+                ctx.line_of_code(m.start()), ctx.excerpt_code(max(0, m.start() - 20), m.end() + 60)
+            )
     return None
