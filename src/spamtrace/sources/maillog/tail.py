@@ -319,7 +319,7 @@ def read_tail(
 ) -> list[str]:
     """The lines of :func:`read_tail_bytes`."""
     split = LineSplitter()
-    blob = read_tail_bytes(path, since, line_time, max_bytes=max_bytes, block=block)
+    blob = read_tail_bytes(path, since, line_time, max_bytes=max_bytes, block=block, upto=upto)
     return split.feed(blob) + split.flush()
 
 
@@ -330,6 +330,7 @@ def read_tail_bytes(
     *,
     max_bytes: int = 256 * 1024 * 1024,
     block: int = 4 * CHUNK,
+    upto: int | None = None,
 ) -> bytes:
     """The last lines of ``path`` from about ``since`` on (``check``'s recent minutes):
     blocks are read backwards until one starts with a line older than ``since`` (at most
