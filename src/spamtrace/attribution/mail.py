@@ -154,8 +154,8 @@ class MailLedger:
         since: float | None = None,
         homes: dict[str, str] | None = None,
         uids: dict[str, int] | None = None,
-        on_message: Callable[[MailMessage], None] | None = None,
-        on_recipient: Callable[[MailMessage, str, float], None] | None = None,
+        on_message: Callable[[MailMessage], object] | None = None,
+        on_recipient: Callable[[MailMessage, str, float], object] | None = None,
         php_only: bool = False,
         totals: bool = True,
         owner_of_path: Callable[[str], str | None] | None = None,
@@ -191,6 +191,45 @@ class MailLedger:
         """Take one event; return the message it completed as an arrival, if any."""
         self.events += 1
         action = ev.action
+        # deliveries, deferrals and bounces first: most lines of a log
+        if action is not _DELIVERY and action is not _DEFER and action is not _BOUNCE:
+            if action is _COMPLETED:
+                if ev.queue_id is not None:
+                    self._open.pop(ev.queue_id, None)
+                return None
+            return self._other(ev, action)
+        qid = ev.queue_id
+        msg = self._open.get(qid) if qid is not None else None
+        if msg is None:
+            return None
+        rcpt = ev.recipients[0] if ev.recipients else None
+        new = rcpt is not None and rcpt not in msg.addresses
+        if new and rcpt is not None:
+            msg.addresses.add(rcpt)
+        totals = msg.totals
+        if action is _DELIVERY:
+            msg.delivered += 1
+        elif action is _DEFER:
+            msg.deferred += 1
+            if totals is not None:
+                totals.deferred += 1
+        elif action is _BOUNCE:
+            msg.bounced += 1
+            if totals is not None:
+                totals.bounced += 1
+        if new and rcpt is not None:
+            if totals is not None and len(totals.distinct) < MAX_DISTINCT:
+                totals.distinct.add(rcpt)
+            if not msg.final_count and len(msg.addresses) > msg.recipients:
+                msg.recipients += 1  # recipients known from the deliveries
+                if totals is not None:
+                    totals.recipients += 1
+            if self.on_recipient is not None:
+                self.on_recipient(msg, rcpt, ev.wall)
+        return None
+
+    def _other(self, ev: MailLogged, action: MailAction) -> MailMessage | None:
+        """:meth:`add` of an event that is not about one recipient."""
         if action is _ARRIVAL:
             if ev.mta == "postfix":
                 return self._postfix_arrival(ev)
@@ -219,37 +258,6 @@ class MailLedger:
             return None
         if action is _SCRIPT_CALL:
             return self._php_call(ev)
-        if action is _COMPLETED:
-            if ev.queue_id is not None:
-                self._open.pop(ev.queue_id, None)
-            return None
-        msg = self._open.get(ev.queue_id) if ev.queue_id is not None else None
-        if msg is None:
-            return None
-        rcpt = ev.recipients[0] if ev.recipients else None
-        new = rcpt is not None and rcpt not in msg.addresses
-        if new and rcpt is not None:
-            msg.addresses.add(rcpt)
-        totals = msg.totals
-        if action is _DELIVERY:
-            msg.delivered += 1
-        elif action is _DEFER:
-            msg.deferred += 1
-            if totals is not None:
-                totals.deferred += 1
-        elif action is _BOUNCE:
-            msg.bounced += 1
-            if totals is not None:
-                totals.bounced += 1
-        if new and rcpt is not None:
-            if totals is not None and len(totals.distinct) < MAX_DISTINCT:
-                totals.distinct.add(rcpt)
-            if not msg.final_count and len(msg.addresses) > msg.recipients:
-                msg.recipients += 1  # recipients known from the deliveries
-                if totals is not None:
-                    totals.recipients += 1
-            if self.on_recipient is not None:
-                self.on_recipient(msg, rcpt, ev.wall)
         return None
 
     def _take_args(self, ev: MailLogged) -> MailLogged | None:

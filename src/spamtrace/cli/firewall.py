@@ -136,25 +136,15 @@ def register(sub: Any) -> None:
         "acl", help="print an egress ACL for a border router: only relays may send SMTP"
     )
     acl.add_argument(
-        "--relay",
-        nargs="+",
-        required=True,
-        metavar="HOST",
+        "--relay", nargs="+", required=True, metavar="HOST",
         help="the mail relays, the only hosts that may send SMTP out (names or addresses)",
-    )
+    )  # fmt: skip
     acl.add_argument(
-        "--servers",
-        nargs="+",
-        required=True,
-        metavar="CIDR",
+        "--servers", nargs="+", required=True, metavar="CIDR",
         help="the networks of the servers whose outbound SMTP is limited",
-    )
-    acl.add_argument(
-        "--format",
-        choices=("nft", "cisco", "juniper"),
-        default="nft",
-        help="the router's syntax (default nft)",
-    )
+    )  # fmt: skip
+    acl.add_argument("--format", choices=("nft", "cisco", "juniper"), default="nft",
+                     help="the router's syntax (default nft)")  # fmt: skip
     acl.add_argument(
         "--ports",
         type=port_list,
@@ -304,17 +294,11 @@ def _apply_cmd(args: argparse.Namespace, cfg: Config) -> int:
         backend, plan, state, timeout=timeout, yes=args.no_rollback,
         rollback_argv=_rollback_argv(args, state, timeout),
     )  # fmt: skip
-    if result.rollback_in is None:
-        word = "loaded" if result.changed else "already loaded and in sync; nothing changed"
-        text = f"firewall {word} ({result.backend}, mode {result.mode})"
-    else:
-        text = (
-            f"firewall loaded ({result.backend}, mode {result.mode}). It rolls back by itself "
-            f"in {timeout} s unless you run `spamtrace firewall confirm`."
-        )
+    from spamtrace.render.firewall import applied_text
+
     _say(
-        args, "apply", text, backend=result.backend, mode=result.mode, changed=result.changed,
-        rollback_in=result.rollback_in,
+        args, "apply", applied_text(result, timeout), backend=result.backend, mode=result.mode,
+        changed=result.changed, rollback_in=result.rollback_in,
     )  # fmt: skip
     return ExitCode.CLEAN
 
@@ -323,12 +307,8 @@ def _confirm_cmd(args: argparse.Namespace, cfg: Config) -> int:
     from spamtrace.actions.firewall import transaction
 
     if not transaction.confirm(transaction.state_dir(args.state_dir)):
-        _say(
-            args,
-            "confirm",
-            "nothing to confirm (no apply is waiting for confirmation)",
-            confirmed=False,
-        )
+        text = "nothing to confirm (no apply is waiting for confirmation)"
+        _say(args, "confirm", text, confirmed=False)
         return ExitCode.CLEAN
     _say(args, "confirm", "confirmed: the rules stay loaded", confirmed=True)
     return ExitCode.CLEAN
@@ -360,11 +340,11 @@ def _load_confirmed_cmd(args: argparse.Namespace, cfg: Config) -> int:
             loaded=False, backend=None,
         )  # fmt: skip
         return ExitCode.CLEAN
-    when = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(policy.get("confirmed_at", 0)))
+    from spamtrace.render.firewall import loaded_confirmed_text
+
     _say(
-        args, "load-confirmed",
-        f"loaded the firewall rules confirmed on {when} ({policy['backend']})",
-        loaded=True, backend=policy["backend"], confirmed_at=policy.get("confirmed_at"),
+        args, "load-confirmed", loaded_confirmed_text(policy), loaded=True,
+        backend=policy["backend"], confirmed_at=policy.get("confirmed_at"),
     )  # fmt: skip
     return ExitCode.CLEAN
 
@@ -378,22 +358,12 @@ def _remove_cmd(args: argparse.Namespace, cfg: Config) -> int:
         plan: FirewallPlan | None = build(args, cfg)
     except ConfigError:
         plan = None  # removing must work even with a broken config
-    if backend.remove(plan):
-        _say(
-            args,
-            "remove",
-            f"removed the spamtrace firewall ({backend.name}); nothing else was touched",
-            backend=backend.name,
-            removed=True,
-        )
+    removed = backend.remove(plan)
+    if removed:
+        text = f"removed the spamtrace firewall ({backend.name}); nothing else was touched"
     else:
-        _say(
-            args,
-            "remove",
-            "the spamtrace firewall was not loaded; nothing to remove",
-            backend=backend.name,
-            removed=False,
-        )
+        text = "the spamtrace firewall was not loaded; nothing to remove"
+    _say(args, "remove", text, backend=backend.name, removed=removed)
     return ExitCode.CLEAN
 
 

@@ -14,6 +14,7 @@ from spamtrace.safetext import escape
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from spamtrace.actions.firewall.transaction import ApplyResult
     from spamtrace.policy.firewall_plan import FirewallPlan, Impact
 
 PLAN_SCHEMA = "spamtrace.firewall-plan/1"
@@ -112,6 +113,25 @@ def plan_json(plan: FirewallPlan, backend: str, impact: Impact, ruleset: str) ->
 def action_json(action: str, message: str, **fields: Any) -> dict[str, Any]:
     """The result of apply / confirm / remove / load-confirmed with ``--json``."""
     return {"schema": ACTION_SCHEMA, "action": action, "message": message, **fields}
+
+
+def applied_text(result: ApplyResult, timeout: int) -> str:
+    """What ``firewall apply`` did, in one line (with the rollback to come, if any)."""
+    if result.rollback_in is None:
+        word = "loaded" if result.changed else "already loaded and in sync; nothing changed"
+        return f"firewall {word} ({result.backend}, mode {result.mode})"
+    return (
+        f"firewall loaded ({result.backend}, mode {result.mode}). It rolls back by itself "
+        f"in {timeout} s unless you run `spamtrace firewall confirm`."
+    )
+
+
+def loaded_confirmed_text(policy: dict[str, Any]) -> str:
+    """What ``firewall load-confirmed`` loaded (the confirmed record), in one line."""
+    import time
+
+    when = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(policy.get("confirmed_at", 0)))
+    return f"loaded the firewall rules confirmed on {when} ({policy['backend']})"
 
 
 def status_json(

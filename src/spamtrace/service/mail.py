@@ -87,12 +87,6 @@ def collect(
     thresholds = MailThresholds.from_config(cfg.mail)
     policy = MailPolicy(thresholds)
 
-    def on_message(msg: Any) -> None:
-        policy.observe(msg)
-
-    def on_recipient(msg: Any, address: str, wall: float) -> None:
-        policy.recipient(msg, address, wall)
-
     # the policy sees one window more than --since (its windows are full at --since); a
     # mailbox's hourly history is what the logs read hold (the daemon learns it as it runs)
     history = None if since is None else since - thresholds.window
@@ -104,8 +98,8 @@ def collect(
         since=since,
         homes=homes,
         uids=uids,
-        on_message=on_message,
-        on_recipient=on_recipient,
+        on_message=policy.observe,  # what they return is for the live follower
+        on_recipient=policy.recipient,
         php_only=php_only,
         owner_of_path=lambda path: getattr(resolver.for_path(path), "name", None),
     )

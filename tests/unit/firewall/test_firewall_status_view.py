@@ -43,3 +43,15 @@ def test_describe_pending_names_what_performs_the_rollback() -> None:
         "(done by systemd timer spamtrace-rollback.timer any moment)"
     )
     assert describe_pending(pending(-5, alive=False)).endswith("(helper gone)")
+
+
+def test_apply_and_load_confirmed_say_what_happened() -> None:
+    from spamtrace.actions.firewall.transaction import ApplyResult
+    from spamtrace.render.firewall import applied_text, loaded_confirmed_text
+
+    trial = applied_text(ApplyResult("nft", "owner", True, 120), 120)
+    assert trial.startswith("firewall loaded (nft, mode owner)") and "in 120 s" in trial
+    same = applied_text(ApplyResult("nft", "owner", False, None), 120)
+    assert same == "firewall already loaded and in sync; nothing changed (nft, mode owner)"
+    text = loaded_confirmed_text({"backend": "iptables", "confirmed_at": 0})
+    assert text.startswith("loaded the firewall rules confirmed on 19") and "(iptables)" in text

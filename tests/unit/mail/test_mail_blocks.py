@@ -272,10 +272,18 @@ def test_postfix_and_rotated_gz_logs_read_the_same(tmp_path: Path) -> None:
     compare_readers(LogSpec(str(path), "postfix"))
 
 
-def compare_readers(spec: LogSpec) -> None:
-    fast = LogReader(spec, None)
+def test_the_recent_end_of_a_log_reads_the_same(tmp_path: Path) -> None:
+    """``check``'s read of the end of a log (back to about ``since``), with a last line
+    without its newline."""
+    path = tmp_path / "mainlog"
+    path.write_bytes("\n".join(EXIM * 50).encode() + b"\n2026-12-04 18:26:59 1xZXzW-0004er-2T Com")
+    compare_readers(LogSpec(str(path), "exim"), since=0.0, recent=True)
+
+
+def compare_readers(spec: LogSpec, since: float | None = None, recent: bool = False) -> None:
+    fast = LogReader(spec, since, recent=recent)
     got = list(fast.events())
-    slow = LogReader(spec, None, compiled=False)
+    slow = LogReader(spec, since, recent=recent, compiled=False)
     want = list(slow.events())
     assert got == want
     assert fast.counts == slow.counts

@@ -23,6 +23,7 @@ from spamtrace.scanner.context import (
     NAME_P,
     PLACEHOLDER,
     SINK_NAMES,
+    TAIL_LITERAL,
     TAIL_RHS,
     UIN_RE,
     VAR,
@@ -373,11 +374,28 @@ def _callback_arg(name: bytes, args: bytes) -> bytes | None:
     return parts[1] if name in CB_SECOND else parts[-1]
 
 
+# callbacks given where the plain-call scan does not look: a method's (ArrayObject::uasort),
+# the values of a pattern => callback table (preg_replace_callback_array, yaml_parse's tags)
+_CB_ELSEWHERE = re.compile(
+    rb"(?:->\s*u[ak]sort\s*\(\s*@?|(?:preg_replace_callback_array|yaml_parse)\s*\("
+    rb"[^;]{0,300}?=>\s*@?)" + REQ
+)
+
+
 @feature("callback_request")
 def _callback_request(ctx: Ctx, rule: Rule) -> Hit | None:
     if not has_request_words(ctx):
         return None  # no request input anywhere: no argument can be request input
     code = ctx.code
+    m = None
+    if (
+        ctx.first(b"sort") >= 0
+        or ctx.first(b"preg_replace_callback_array") >= 0
+        or (ctx.first(b"yaml_parse") >= 0)
+    ):
+        m = _CB_ELSEWHERE.search(code)
+    if m is not None:
+        return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end() + 40))
     direct: set[bytes] | None = None
     for start, args in calls_to(ctx, (*CB_FIRST, *CB_SECOND, *CB_LAST), 100):
         # the callback is request input, or a variable that holds it as it is ($fn =
@@ -485,7 +503,15 @@ def _eval_variable(ctx: Ctx, rule: Rule) -> Hit | None:
         )
         if not console:
             return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end()))
+    # eval("$code"), eval("{$code}"): a double-quoted string that is only a variable
+    for m in bounded_finditer(_EVAL_QUOTED_VAR, code, 20, first=ctx.first):
+        if _ONLY_VAR.fullmatch(ctx.lx.value(int(m.group(1))).strip()):
+            return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end()))
     return None
+
+
+_EVAL_QUOTED_VAR = re.compile(rb"eval\s*\(\s*@?\s*\x01(\d+)\x01\s*\)")
+_ONLY_VAR = re.compile(rb"\{?\$(?!this\b)[A-Za-z_\x80-\xff][\w\x80-\xff]*\}?")
 
 
 # names that run code or commands when called by a name the script built
@@ -608,7 +634,13 @@ def _eval_interpolated(ctx: Ctx, rule: Rule) -> Hit | None:
     for start, args in calls_to(ctx, EVAL_NAMES_B[:2], 50):
         for p in PLACEHOLDER.finditer(args):
             idx = int(p.group(1))
-            if lx.kinds[idx] in ("dq", "heredoc") and _REQ_IN_TEXT.search(lx.raw_strings[idx]):
+            raw = lx.raw_strings[idx]
+            # every match holds "$" (a payload of a megabyte has none: no case-blind search)
+            if (
+                lx.kinds[idx] in ("dq", "heredoc")
+                and raw.find(b"$") >= 0
+                and _REQ_IN_TEXT.search(raw)
+            ):
                 return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
     return None
 
@@ -664,13 +696,16 @@ def _request_built_callable(ctx: Ctx, rule: Rule) -> Hit | None:
 
 
 # new $class(...), new $_GET['c'](...), new $cfg['c'](...): a class named by a value
-_NEW_DYNAMIC = re.compile(rb"\bnew\s+(?:\$(" + NAME_P + rb")|(" + REQ + rb"))")
+_NEW_DYNAMIC = re.compile(
+    rb"\bnew\s+(?:\\?reflectionclass\s*\(\s*@?)?(?:(" + REQ + rb")|\$(" + NAME_P + rb")(?!\s*->))"
+)
 
 
 @feature("request_class")
 def _request_class(ctx: Ctx, rule: Rule) -> Hit | None:
-    """An object made of a class the visitor names (``new $_GET['c']($_GET['a'])``, or a
-    variable holding request input as it is): any class the code can load, with the
+    """An object made of a class the visitor names (``new $_GET['c']($_GET['a'])``, a
+    ``new ReflectionClass`` of it, or a variable holding request input as it is): any class
+    the code can load, with the
     visitor's arguments (SplFileObject reads and writes files, a class whose destructor runs
     code...). Factories name classes from configuration or add a fixed prefix or suffix."""
     if not has_request_words(ctx):
@@ -678,11 +713,94 @@ def _request_class(ctx: Ctx, rule: Rule) -> Hit | None:
     code = ctx.code
     direct: set[bytes] | None = None
     for m in bounded_finditer(_NEW_DYNAMIC, code, 50, first=ctx.first):
-        if m.group(2) is None:
+        if m.group(1) is None:
             if direct is None:
                 taint(ctx)
                 direct = ctx.cache["direct"]
-            if m.group(1) not in direct:
+            if m.group(2) not in direct:
                 continue
         return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end() + 60))
+    return None
+
+
+# a magic method (run by PHP itself: at the end of the script, on echo, on unserialize...)
+_MAGIC_DEF = re.compile(
+    rb"function\s+&?\s*(?:__destruct|__tostring|__wakeup|__get|__set|__call|__callstatic|"
+    rb"__invoke|__unserialize|__serialize|__isset|__unset|compare|offsetget|getiterator)\s*\("
+)
+# ... whose body runs one of the object's properties as code or as a command
+_RUNS_PROPERTY = re.compile(
+    rb"(?<![\w$>:])(?:eval|assert|create_function|system|exec|shell_exec|passthru|popen|"
+    rb"proc_open)\s*\(\s*@?\s*\$this\s*->\s*[\w\x80-\xff]+\s*\)"
+)
+
+
+@feature("magic_method_runs_property")
+def _magic_method_runs_property(ctx: Ctx, rule: Rule) -> Hit | None:
+    """A magic method (``__destruct``, ``__toString``, ``__wakeup``...: PHP calls it by
+    itself) that evaluates or runs one of the object's properties as code or a command:
+    whoever sets the property (the script from the request, or an unserialize() payload)
+    runs code without a visible eval of request input. Template engines and code
+    generators evaluate their code in ordinary methods."""
+    code = ctx.code
+    for m in bounded_finditer(_MAGIC_DEF, code, 50, first=ctx.first):
+        body = code[m.end() : m.end() + 600]
+        close = body.find(b"function")  # the next method: not this body
+        r = _RUNS_PROPERTY.search(body, 0, close if close >= 0 else len(body))
+        if r is not None:
+            at = m.end() + r.start()
+            return Hit(ctx.line_of_code(at), ctx.excerpt_code(at, at + 80))
+    return None
+
+
+_VARVAR_USE = re.compile(rb"\$\$(" + NAME_P + rb")|\$\{\s*\$(" + NAME_P + rb")\s*\}")
+_SUPERGLOBAL_NAMES = frozenset(
+    {b"_get", b"_post", b"_request", b"_cookie", b"_server", b"_files", b"_env"}
+)
+# ... called, or handed to a code runner: $$n['f'](...), eval(${$n}['c'])
+_VARVAR_RUN = re.compile(
+    rb"(?:eval|assert|create_function|system|exec|shell_exec|passthru|popen|proc_open)"
+    rb"\s*\(\s*@?\s*$"
+)
+_INDEXED_CALL = re.compile(rb"\s*(?:\[[^\]\n;]{0,60}\]\s*)+\(")
+
+
+def _superglobal_named(ctx: Ctx, name: bytes) -> bool:
+    """Whether ``$name`` is given a superglobal's name as a literal ($n = '_POST';) or runs
+    over a literal list of them (foreach (array('_GET', '_POST') as $n))."""
+    code = ctx.code
+    for _, am in var_assigns(code, name, TAIL_LITERAL, 5):
+        if ctx.lx.value(int(am.group(1))).strip().lower() in _SUPERGLOBAL_NAMES:
+            return True
+    for f in itertools.islice(re.finditer(rb"as\s*\$" + re.escape(name) + rb"\s*\)", code), 5):
+        head = code[max(0, f.start() - 200) : f.start()]
+        loop = head.rfind(b"foreach")
+        if loop >= 0 and any(
+            ctx.lx.value(int(p.group(1))).strip().lower() in _SUPERGLOBAL_NAMES
+            for p in PLACEHOLDER.finditer(head, loop)
+        ):
+            return True
+    return False
+
+
+@feature("varvar_superglobal_run")
+def _varvar_superglobal_run(ctx: Ctx, rule: Rule) -> Hit | None:
+    """A request array read through a variable variable whose name the script sets as a
+    literal (``$n = '_GET'; $$n['f']($$n['a'])``, ``foreach (array('_POST', '_GET') as $n)
+    eval(${$n}['c'])``), and called as a function or given to eval/system: a backdoor that
+    never writes ``$_POST`` where a reader or a scanner would look for it."""
+    code = ctx.code
+    seen: dict[bytes, bool] = {}
+    for m in itertools.islice(_VARVAR_USE.finditer(code), 200):
+        name = m.group(1) or m.group(2)
+        if name not in seen:
+            seen[name] = _superglobal_named(ctx, name)
+        if not seen[name]:
+            continue
+        if _INDEXED_CALL.match(code, m.end()) or _VARVAR_RUN.search(
+            code, max(0, m.start() - 40), m.start()
+        ):
+            return Hit(
+                ctx.line_of_code(m.start()), ctx.excerpt_code(max(0, m.start() - 20), m.end() + 60)
+            )
     return None

@@ -314,10 +314,13 @@ _FUNC_DEF = re.compile(rb"function\s+(" + NAME_P + rb")\s*\(\s*\$(" + NAME_P + r
 _ARG_VAR = re.compile(rb"\s*@?\s*\$(" + NAME_P + rb")")
 
 
-def _exec_wrappers(ctx: Ctx) -> list[bytes]:
+def _exec_wrappers(ctx: Ctx, past_guards: bool = True) -> list[bytes]:
     """The script's own functions that run their first parameter as a shell command
-    (``function run($c) { return shell_exec($c); }``), at most 10."""
-    cached: list[bytes] | None = ctx.cache.get("exec-wrappers")
+    (``function run($c) { return shell_exec($c); }``), at most 10. ``past_guards``: the
+    definition is the last one before the call even when a ``function_exists(`` check or a
+    closure comes between (False: the last word "function" before the call must be it)."""
+    key = "exec-wrappers" if past_guards else "exec-wrappers-plain"
+    cached: list[bytes] | None = ctx.cache.get(key)
     if cached is not None:
         return cached
     code = ctx.code
@@ -328,13 +331,18 @@ def _exec_wrappers(ctx: Ctx) -> list[bytes]:
             continue
         # the function this call is in: the last definition within 1,500 bytes before it
         # (its body is not another's); "function_exists(" and closures are not definitions
-        defs = list(itertools.islice(_FUNC_DEF.finditer(code, max(0, start - 1500), start), 50))
-        d = defs[-1] if defs else None
+        if past_guards:
+            found = _FUNC_DEF.finditer(code, max(0, start - 1500), start)
+            defs = list(itertools.islice(found, 50))
+            d = defs[-1] if defs else None
+        else:
+            at = code.rfind(b"function", max(0, start - 1500), start)
+            d = _FUNC_DEF.match(code, at) if at >= 0 else None
         if d is not None and d.group(2) == v.group(1) and d.group(1) not in wrappers:
             wrappers.append(d.group(1))
             if len(wrappers) >= 10:
                 break
-    ctx.cache["exec-wrappers"] = wrappers
+    ctx.cache[key] = wrappers
     return wrappers
 
 
@@ -356,8 +364,9 @@ def _wrapper_calls(ctx: Ctx, name: bytes) -> Iterator[tuple[int, bytes]]:
 def _exec_wrapper(ctx: Ctx, rule: Rule) -> Hit | None:
     """A function of the script's own that runs its first parameter as a shell command
     (``function run($c) { return shell_exec($c); }``), called with request input: the
-    command-runner of a small web shell, one call away from the request."""
-    wrappers = _exec_wrappers(ctx)
+    command-runner of a small web shell, one call away from the request. The rule's
+    ``past_guards`` says how the definition is found (see :func:`_exec_wrappers`)."""
+    wrappers = _exec_wrappers(ctx, bool(rule.params.get("past_guards", True)))
     if not wrappers:
         return None
     req = taint(ctx)[0]
@@ -478,7 +487,10 @@ def _hash_exfil(ctx: Ctx, rule: Rule) -> Hit | None:
     in a script that sends data to a hard-coded place: mail() to a literal address, or a
     fetch or post to a literal web address. Alone it is suspicious (WordPress's own upgrade
     code queries the hashes and talks to wordpress.org); in a small dropper it is malicious."""
-    match = _HASH_SELECT.search(string_text(ctx))
+    text = string_text(ctx)
+    # every match holds "user_pass": a literal search first (the regex starts with \b, which
+    # the regex engine tries at every offset of the text)
+    match = _HASH_SELECT.search(text) if text.find(b"user_pass") >= 0 else None
     if match is None:
         return None
     idx = string_at(ctx, match.start())

@@ -24,7 +24,7 @@ from spamtrace.sources.maillog.tail import (
     MAX_LINE,
     LineSplitter,
     read_back_raw,
-    read_tail,
+    read_tail_bytes,
     rotated_paths,
 )
 
@@ -167,50 +167,63 @@ class LogReader:
         try:
             mtime = os.stat(path).st_mtime
             year, offset = time.localtime(mtime).tm_year, local_offset(mtime)
-            lines = read_tail(
+            blob = read_tail_bytes(
                 path, since, line_time(self.spec.kind, year, offset), max_bytes=RECENT_BYTES
             )
         except OSError as exc:
             self.counts.error = f"{path}: {exc.strerror or exc}"
             return
-        self.counts.lines = len(lines)
-        parse = parser_for(self.spec.kind, year, offset, mtime)
-        yield from parse_lines(parse, lines, self.counts)
+        splitter = LineSplitter(self.max_line)
+        read = self._reading(year, offset, mtime, splitter)
+        lines, block = splitter.feed_raw(blob)
+        yield from read(lines, block)
+        yield from read(splitter.flush(), None)
 
     def _all(self) -> Iterator[MailLogged]:
         paths = rotated_paths(self.spec.path, self.since)
         self.counts.files = paths
         splitter = LineSplitter(self.max_line)
-        counts = self.counts
-        kind = self.spec.kind
         for path in paths:
             try:
                 mtime = os.stat(path).st_mtime
             except OSError as exc:
-                counts.error = f"{path}: {exc.strerror or exc}"
+                self.counts.error = f"{path}: {exc.strerror or exc}"
                 continue
             year, offset = time.localtime(mtime).tm_year, local_offset(mtime)
-            parse = parser_for(kind, year, offset, mtime)
-            wrap = mtime + 86400 if time.localtime(mtime).tm_mon == 1 else 0.0
+            read = self._reading(year, offset, mtime, splitter)
             try:
-                # the whole lines of each chunk as one block for the compiled parsers
                 for lines, block in read_back_raw(path, splitter):
-                    if lines:  # the line a chunk completed, a last line without newline
-                        counts.lines += len(lines)
-                        yield from parse_lines(parse, lines, counts)
-                    if block is not None:
-                        events, n, malformed, cut = parse_block(
-                            kind, block, parse, year=year, utc_offset=offset, wrap_after=wrap,
-                            max_line=splitter.max_line, compiled=self.compiled,
-                        )  # fmt: skip
-                        counts.lines += n
-                        counts.malformed += malformed
-                        counts.events += len(events)
-                        splitter.long_lines += cut
-                        yield from events
+                    yield from read(lines, block)
             except (OSError, EOFError) as exc:  # unreadable, or a broken .gz
-                counts.error = f"{path}: {getattr(exc, 'strerror', None) or exc}"
-        counts.long_lines = splitter.long_lines
+                self.counts.error = f"{path}: {getattr(exc, 'strerror', None) or exc}"
+        self.counts.long_lines = splitter.long_lines
+
+    def _reading(
+        self, year: int, offset: int, mtime: float, splitter: LineSplitter
+    ) -> Callable[[list[str], bytes | None], Iterator[MailLogged]]:
+        """The events of what :meth:`LineSplitter.feed_raw` gives for a file written at
+        ``mtime``: the lines it completed (parsed here), then the block of whole lines (by the
+        compiled parsers where built, :func:`~spamtrace.sources.maillog.blocks.parse_block`)."""
+        counts, kind = self.counts, self.spec.kind
+        parse = parser_for(kind, year, offset, mtime)
+        wrap = mtime + 86400 if time.localtime(mtime).tm_mon == 1 else 0.0
+
+        def read(lines: list[str], block: bytes | None) -> Iterator[MailLogged]:
+            if lines:  # the line a chunk completed, a last line without its newline
+                counts.lines += len(lines)
+                yield from parse_lines(parse, lines, counts)
+            if block is not None:
+                events, n, malformed, cut = parse_block(
+                    kind, block, parse, year=year, utc_offset=offset, wrap_after=wrap,
+                    max_line=splitter.max_line, compiled=self.compiled,
+                )  # fmt: skip
+                counts.lines += n
+                counts.malformed += malformed
+                counts.events += len(events)
+                splitter.long_lines += cut
+                yield from events
+
+        return read
 
 
 def merged(readers: list[LogReader]) -> Iterator[MailLogged]:
