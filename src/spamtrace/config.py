@@ -334,6 +334,9 @@ class MailSection:
     )
     php_logs: list[str] = field(default_factory=list)  # PHP mail.log files (php.ini mail.log)
     follow: bool = True  # `watch` / `daemon` follow these logs (mail-script / mail-auth incidents)
+    # hours of log read back when `watch` / `daemon` start, to rebuild the per-sender windows
+    # (at least one `window`) and mailbox history; 0: start from nothing
+    restore_hours: int = 1
     # argv prefix of the MTA's own command, for queue state (`-bpc` / `postqueue -j`);
     # empty: exim4/exim, then postqueue, found on PATH
     exim_command: list[str] = field(default_factory=list)
@@ -363,6 +366,7 @@ class MailSection:
         "auth_min_messages": Range(1),
         "history_hours": Range(24, 24 * 366),
         "check_minutes": Range(1, 7 * 24 * 60),
+        "restore_hours": Range(0, 8784),
     }
 
 

@@ -106,11 +106,7 @@ def test_watch_follows_the_logs_and_stores_the_mail_script_incident(
     with watching(tmp_path, "--no-scan", env=env) as w:
         assert "mail-logs" in w.status["sources"]
         exim.php_as_user(script, "30", mail_log=log)
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline and not any(
-            '"incident-opened"' in line for line in w._raw
-        ):
-            time.sleep(0.1)
+        wait_line(w, '"incident-opened"', 20)
         w.stop(signal.SIGINT)
     opened = [x for x in w.lines if x.get("type") == "incident-opened"]
     (inc,) = [x["incident"] for x in opened if x["incident"]["verdict"] == "mail-script"]
@@ -158,10 +154,11 @@ def watch_mail(
     return watching(tmp_path, "--no-scan", env=env)
 
 
-def wait_action(w: Watcher, action: str, timeout: float = 30) -> None:
+def wait_line(w: Watcher, text: str, timeout: float = 30) -> None:
+    """Until a line of watch's output holds ``text`` (at most ``timeout`` seconds)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if any(f'"action": "{action}"' in line for line in w._raw):
+        if any(text in line for line in w._raw):
             return
         time.sleep(0.1)
 
@@ -183,7 +180,7 @@ def test_enforce_freezes_the_queued_messages_of_a_mail_script(
     )  # fmt: skip
     with watch_mail(exim, log, tmp_path, "enforce") as w:
         exim.php_as_user(script, "30", mail_log=log)
-        wait_action(w, "freeze-queue")
+        wait_line(w, '"action": "freeze-queue"')
         w.stop(signal.SIGINT)
     (stored,) = incidents_for(tmp_path / "watch.db", world.uid or -1)
     assert stored["verdict"] == "mail-script"
@@ -211,9 +208,40 @@ def test_observe_records_would_and_freezes_nothing(world: World, tmp_path: Path)
     script = world.install_payload("mail-loop.php")
     with watch_mail(exim, log, tmp_path, "observe") as w:
         exim.php_as_user(script, "25", mail_log=log)
-        wait_action(w, "freeze-queue")
+        wait_line(w, '"action": "freeze-queue"')
         w.stop(signal.SIGINT)
     (stored,) = incidents_for(tmp_path / "watch.db", world.uid or -1)
     (freeze,) = [a for a in stored["actions"] if a["action"] == "freeze-queue"]
     assert freeze["status"] == "would" and "freeze the queued messages of" in freeze["detail"]
     assert "frozen" not in queue_listing(exim)
+
+
+def test_a_burst_split_by_a_watch_restart_opens_the_incident(
+    world: World, tmp_path: Path
+) -> None:
+    """15 mail() calls, `watch` restarted, 15 more: the second watch reads the first 15 back
+    from the log at its start, so the burst (30 > 20) opens mail-script."""
+    from test_watch import incidents_for
+
+    exim = PrivateExim(world)
+    log = php_mail_log(world)
+    script = world.install_payload("mail-loop.php")
+    with watch_mail(exim, log, tmp_path, "observe") as w:
+        exim.php_as_user(script, "15", mail_log=log)
+        time.sleep(1.0)
+        w.stop(signal.SIGINT)
+    assert not [
+        x for x in w.lines
+        if x.get("type") == "incident-opened" and x["incident"]["uid"] == world.uid
+    ]  # fmt: skip
+    with watch_mail(exim, log, tmp_path, "observe") as w:
+        exim.php_as_user(script, "15", mail_log=log)
+        wait_line(w, '"incident-opened"', 20)
+        w.stop(signal.SIGINT)
+    opened = [x["incident"] for x in w.lines if x.get("type") == "incident-opened"]
+    (inc,) = [i for i in opened if i["uid"] == world.uid]
+    assert inc["verdict"] == "mail-script" and inc["connections"] == 21
+    (summary,) = [x for x in w.lines if x.get("type") == "summary"]
+    assert summary["mail-logs"]["restored"] == 15 and summary["mail-logs"]["messages"] == 15
+    (stored,) = incidents_for(tmp_path / "watch.db", world.uid or -1)
+    assert stored["id"] == inc["id"] and stored["connections"] == 30

@@ -19,6 +19,7 @@
 #endif
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
+#include <stdint.h>
 #include <string.h>
 
 #define LONG_LITERAL 40 /* lexer.LONG */
@@ -289,8 +290,34 @@ done:
 static int name_start(unsigned char c) { return (c >= 'a' && c <= 'z') || c == '_' || c >= 0x80; }
 static int name_byte(unsigned char c) { return name_start(c) || (c >= '0' && c <= '9'); }
 
-static int add_name(PyObject *set, const unsigned char *d, Py_ssize_t a, Py_ssize_t b) {
-    PyObject *name = PyBytes_FromStringAndSize((const char *)d + a, b - a);
+/* The names already added, by their bytes: a file uses each variable many times, and making
+ * a bytes object for every use to add it to the set was most of names()' time. An open
+ * addressing table of (offset, length) into the code; when it is full, names are added
+ * without it (the set still keeps each once). */
+#define SEEN_BITS 10
+#define SEEN_SIZE (1 << SEEN_BITS)
+typedef struct {
+    uint32_t at[SEEN_SIZE], len[SEEN_SIZE];
+    Py_ssize_t used;
+} Seen;
+
+static int add_name(PyObject *set, Seen *seen, const unsigned char *d, Py_ssize_t a,
+                    Py_ssize_t b) {
+    Py_ssize_t k = b - a;
+    uint32_t h = 2166136261u; /* FNV-1a */
+    for (Py_ssize_t i = a; i < b; i++) h = (h ^ d[i]) * 16777619u;
+    size_t slot = h & (SEEN_SIZE - 1);
+    if (seen->used < SEEN_SIZE / 2 && b <= (Py_ssize_t)UINT32_MAX) {
+        while (seen->len[slot]) {
+            if ((Py_ssize_t)seen->len[slot] == k && memcmp(d + seen->at[slot], d + a, (size_t)k) == 0)
+                return 0; /* added already */
+            slot = (slot + 1) & (SEEN_SIZE - 1);
+        }
+        seen->at[slot] = (uint32_t)a;
+        seen->len[slot] = (uint32_t)k;
+        seen->used++;
+    }
+    PyObject *name = PyBytes_FromStringAndSize((const char *)d + a, k);
     if (name == NULL) return -1;
     int rc = PySet_Add(set, name);
     Py_DECREF(name);
@@ -303,6 +330,8 @@ static PyObject *names(PyObject *self, PyObject *arg) {
     const unsigned char *d = view.buf;
     Py_ssize_t n = view.len;
     PyObject *set = PySet_New(NULL);
+    Seen *seen = PyMem_Calloc(1, sizeof(Seen));
+    if (seen == NULL) Py_CLEAR(set);
     /* \$(name): each "$" followed by a name start, the name as long as it goes */
     for (Py_ssize_t i = 0; set != NULL && i < n;) {
         const unsigned char *p = memchr(d + i, '$', (size_t)(n - i));
@@ -311,7 +340,7 @@ static PyObject *names(PyObject *self, PyObject *arg) {
         if (i < n && name_start(d[i])) {
             Py_ssize_t a = i;
             while (i < n && name_byte(d[i])) i++;
-            if (add_name(set, d, a, i) < 0) Py_CLEAR(set);
+            if (add_name(set, seen, d, a, i) < 0) Py_CLEAR(set);
         }
     }
     /* function\s+(name), \s being [ \t\n\r\f\v] */
@@ -325,11 +354,13 @@ static PyObject *names(PyObject *self, PyObject *arg) {
         if (k > j && k < n && name_start(d[k])) {
             Py_ssize_t a = k;
             while (k < n && name_byte(d[k])) k++;
-            if (add_name(set, d, a, k) < 0) Py_CLEAR(set);
+            if (add_name(set, seen, d, a, k) < 0) Py_CLEAR(set);
             i = k;
         }
     }
+    PyMem_Free(seen);
     PyBuffer_Release(&view);
+    if (set == NULL && !PyErr_Occurred()) PyErr_NoMemory();
     return set;
 }
 

@@ -56,7 +56,9 @@ def bounded_finditer(
     n = 0
     words = leading_words(rx)
     search: Callable[[int], re.Match[bytes] | None] = (
-        functools.partial(rx.search, buf) if words is None else word_searcher(rx, buf, words, first)
+        functools.partial(rx.search, buf)
+        if words is None
+        else word_searcher(rx, buf, words, first, NOT_CALL_BEFORE)
     )
     while n < limit:
         m = search(pos)
@@ -889,12 +891,15 @@ def word_searcher(
     code: bytes,
     words: tuple[bytes, ...],
     first: Callable[[bytes], int] | None = None,
+    not_after: frozenset[int] | None = None,
 ) -> Callable[[int], re.Match[bytes] | None]:
     """``search(start)`` == ``rx.search(code, start)`` for a pattern whose matches all begin
     with one of ``words``, for non-decreasing ``start``: the candidate offsets are found with
     literal searches, left to right, and the pattern is tried only there (the same first
     match, without the regex engine stepping through every offset). ``first(word)``, if
-    given, is ``code.find(word)``."""
+    given, is ``code.find(word)``. ``not_after``: bytes after which a match is not wanted
+    (:func:`bounded_finditer` passes a match over when one precedes it): a candidate there
+    is passed over before the pattern is tried (``curl_exec(`` for a pattern of ``exec(``)."""
     none = len(code) + 1  # stands for "no further occurrence"
     nxt = [code.find(w) for w in words] if first is None else [first(w) for w in words]
     nxt = [p if p >= 0 else none for p in nxt]
@@ -909,6 +914,9 @@ def word_searcher(
                 pos = min(nxt)
             if pos == none:
                 return None
+            if not_after is not None and pos and code[pos - 1] in not_after:
+                start = pos + 1
+                continue
             m = rx.match(code, pos)
             if m is not None:
                 return m

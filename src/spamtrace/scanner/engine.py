@@ -95,6 +95,15 @@ class _Read:
     php_after: bool | None = False  # over the limit: a PHP tag in the part not analysed
 
 
+_OPEN_FLAGS = (
+    os.O_RDONLY
+    | os.O_NONBLOCK
+    | os.O_NOCTTY
+    | getattr(os, "O_NOFOLLOW", 0)
+    | getattr(os, "O_CLOEXEC", 0)
+)
+
+
 def read_file(path: str, max_size: int) -> tuple[bytes, str | None]:
     """Read a regular file without following a symlink or blocking; return (data, note)."""
     got = _read(path, max_size)
@@ -113,10 +122,8 @@ def _read(
     ``max_size`` gives its first ``max_size`` bytes (what is analysed), and the rest is
     searched for a PHP open tag without being kept: memory stays bounded, and padding
     appended to a mailer does not hide it."""
-    flags = os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | getattr(os, "O_NOFOLLOW", 0)
-    flags |= getattr(os, "O_CLOEXEC", 0)
     try:
-        fd = os.open(path, flags)
+        fd = os.open(path, _OPEN_FLAGS)
     except OSError as exc:
         raise _Unreadable(f"cannot open: {exc.strerror or exc}") from None
     try:
@@ -127,13 +134,16 @@ def _read(
         total = 0
         while total < max_size:
             try:
-                chunk = os.read(fd, min(READ_CHUNK, max_size - total))
+                want = min(READ_CHUNK, max_size - total)
+                chunk = os.read(fd, want)
             except OSError as exc:
                 raise _Unreadable(f"read error: {exc.strerror or exc}") from None
             if not chunk:
                 break
             chunks.append(chunk)
             total += len(chunk)
+            if total == st.st_size and len(chunk) < want:
+                break  # a short read that ends the file fstat saw: its end (no read of b"")
         data = b"".join(chunks)
         del chunks
         more = b"" if total < max_size or st.st_size > max_size else os.read(fd, 1)

@@ -273,6 +273,28 @@ def test_json_mode_does_not_import_rich() -> None:
     assert res.stdout.strip() == "[]"
 
 
+#: what plain `check --json --no-scan` must not import: its start-up is most of its time
+HEAVY = ("rich", "yara_x", "sqlite3", "prometheus_client", "psutil", "spamtrace.scanner",
+         "spamtrace.sinks", "spamtrace.sources.maillog", "email", "http", "urllib", "ssl",
+         "subprocess", "threading", "logging", "asyncio", "concurrent")  # fmt: skip
+
+
+def test_plain_check_imports_no_heavy_module() -> None:
+    code = (
+        "import sys, io, contextlib\n"
+        "from spamtrace.cli.main import main\n"
+        "before = set(sys.modules)\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    main(['check', '--json', '--no-scan'])\n"
+        "print(' '.join(sorted(set(sys.modules) - before)))\n"
+    )
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    loaded = res.stdout.split()
+    assert "spamtrace.sources.sockdiag" in loaded  # the check ran
+    heavy = [m for m in loaded if any(m == h or m.startswith(h + ".") for h in HEAVY)]
+    assert heavy == []
+
+
 def test_holds_checks_the_fd_table() -> None:
     import socket
 

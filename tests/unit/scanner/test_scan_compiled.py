@@ -147,6 +147,14 @@ def test_names_same_as_python(pieces: list[bytes]) -> None:
     assert names(code) == lexer._names_py(code)
 
 
+def test_names_past_the_table_of_names_seen() -> None:
+    # more names than _lexer.c's table keeps, each used twice, some colliding in the hash
+    code = b" ".join(b"$v%d = $v%d; function f%d()" % (i, i, i) for i in range(3000))
+    code += b" $" + b"a" * 70000 + b" $" + b"a" * 70000 + b"b"
+    assert names(code) == lexer._names_py(code)
+    assert len(names(code)) == 6002
+
+
 def test_names_of_variables_and_functions() -> None:
     code = lexer.lex(b"<?php function f_1($a, $b2) { $$c = $d->e; return ${'x'} . $\x80; }").code
     assert names(code) == {b"f_1", b"a", b"b2", b"c", b"d", b"\x80"} == lexer._names_py(code)

@@ -26,7 +26,7 @@ from spamtrace.scanner.context import (
     web_address,
 )
 from spamtrace.scanner.rules import Rule
-from spamtrace.scanner.taint import posted
+from spamtrace.scanner.taint import posted, taint
 
 _SWAP_ARGS = re.compile(rb"\s*\x01(\d+)\x01\s*,\s*\x01(\d+)\x01")
 
@@ -105,10 +105,35 @@ def _remote_php_write(ctx: Ctx, rule: Rule) -> Hit | None:
 _OPEN_FOR_WRITE = re.compile(rb"\$(\w+)\s*=\s*@?\s*fopen\s*\(\s*(\$\w+|\x01\d+\x01)\s*,")
 
 
+_DECODER_CALL = re.compile(
+    rb"(?<![\w$>:])(?:base64_decode|gzinflate|gzuncompress|gzdecode|str_rot13|hex2bin|"
+    rb"convert_uudecode|bzdecompress)\s*\("
+)
+
+
+def _decoded(ctx: Ctx, content: bytes) -> bool:
+    """Whether ``content`` (an expression's text) is decoded data: a decoder's call, or a
+    variable the taint pass saw given decoded data by a decoder's call (not one merely glued
+    from literals: config writers build '<?php ' . ... and include it)."""
+    if _DECODER_CALL.search(content) is not None:
+        return True
+    names = VAR.findall(content)
+    if not names:
+        return False
+    dec = taint(ctx)[1]
+    return any(
+        _DECODER_CALL.search(m.group(1)) is not None
+        for name in names[:6]
+        if name in dec
+        for _, m in var_assigns(ctx.code, name, TAIL_RHS, 10)
+    )
+
+
 @feature("remote_code_include")
 def _remote_code_include(ctx: Ctx, rule: Rule) -> Hit | None:
-    """Content downloaded from a web address, or posted by the visitor (as it came or
-    decoded), written to a file, and that file then included: ``file_put_contents($t,
+    """Content downloaded from a web address, posted by the visitor (as it came or
+    decoded), or decoded from the script's own literals, written to a file, and that file
+    then included: ``file_put_contents($t,
     file_get_contents('http://…')); include $t;`` (a temporary file, so that no .php name
     shows), or the same through ``$h = fopen('/tmp/x', 'w'); fwrite($h, $code);``. The
     path is a variable or a literal, the same at the write and at the include. The
@@ -122,7 +147,7 @@ def _remote_code_include(ctx: Ctx, rule: Rule) -> Hit | None:
         if len(parts) < 2:
             continue
         content = expression(parts[1])
-        if not (_downloads(ctx, content) or posted(ctx, content)):
+        if not (_downloads(ctx, content) or posted(ctx, content) or _decoded(ctx, content)):
             continue
         dest = parts[0].strip()
         if not code.startswith(b"file_put_contents", start):  # a handle: the path it opened

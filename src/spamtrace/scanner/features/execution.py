@@ -634,7 +634,13 @@ def _eval_interpolated(ctx: Ctx, rule: Rule) -> Hit | None:
     for start, args in calls_to(ctx, EVAL_NAMES_B[:2], 50):
         for p in PLACEHOLDER.finditer(args):
             idx = int(p.group(1))
-            if lx.kinds[idx] in ("dq", "heredoc") and _REQ_IN_TEXT.search(lx.raw_strings[idx]):
+            raw = lx.raw_strings[idx]
+            # every match holds "$" (a payload of a megabyte has none: no case-blind search)
+            if (
+                lx.kinds[idx] in ("dq", "heredoc")
+                and raw.find(b"$") >= 0
+                and _REQ_IN_TEXT.search(raw)
+            ):
                 return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
     return None
 

@@ -304,6 +304,31 @@ def _js_obfuscated_inject(ctx: Ctx, rule: Rule) -> Hit | None:
     return _in_page_text(ctx, _JS_OBFUSCATED)
 
 
+# a script that sends the browser to a literal web address: location = 'http://...'
+_JS_REMOTE_LOCATION = re.compile(
+    rb"<script[^>]*>[^\x00]{0,300}?(?:window|document|top|self)\.location(?:\.href)?\s*=\s*"
+    rb"['\"]https?://|<script[^>]*>[^\x00]{0,300}?location\.(?:replace|assign)\s*\(\s*['\"]https?://"
+)
+# ... only for some visitors: once (a cookie it sets), or by referrer / user agent (a login
+# page that reads its own cookie and sends the visitor to the login form does neither)
+_VISITOR_GATE = (b"setcookie", b"http_referer", b"http_user_agent")
+
+
+@feature("js_gated_redirect")
+def _js_gated_redirect(ctx: Ctx, rule: Rule) -> Hit | None:
+    """A <script> written by PHP that sends the browser to a literal web address, in a file
+    whose PHP chooses the visitors it does it to (once per visitor through a cookie, by
+    referrer or user agent): the injected redirect of a hacked site, which its owner, a
+    returning visitor, does not see. A moved page redirects everyone alike."""
+    data = ctx.data
+    if data.find(b"location") < 0 or data.find(b"<script") < 0:
+        return None
+    text = string_text(ctx)
+    if not any(has_word(ctx, w) or text.find(w) >= 0 for w in _VISITOR_GATE):
+        return None
+    return _in_page_text(ctx, _JS_REMOTE_LOCATION)
+
+
 # --------------------------------------------------------------------- search-referer redirect
 _SEARCH_ENGINES = re.compile(rb"google|bing|yahoo|yandex|baidu|aol|ask\.com|duckduckgo")
 _REDIRECT = re.compile(

@@ -487,7 +487,10 @@ def _hash_exfil(ctx: Ctx, rule: Rule) -> Hit | None:
     in a script that sends data to a hard-coded place: mail() to a literal address, or a
     fetch or post to a literal web address. Alone it is suspicious (WordPress's own upgrade
     code queries the hashes and talks to wordpress.org); in a small dropper it is malicious."""
-    match = _HASH_SELECT.search(string_text(ctx))
+    text = string_text(ctx)
+    # every match holds "user_pass": a literal search first (the regex starts with \b, which
+    # the regex engine tries at every offset of the text)
+    match = _HASH_SELECT.search(text) if text.find(b"user_pass") >= 0 else None
     if match is None:
         return None
     idx = string_at(ctx, match.start())

@@ -75,6 +75,11 @@ class MailLogSource:
             owner_of_path=lambda path: getattr(self.accounts.for_path(path), "name", None),
         )  # fmt: skip
         self._out: list[SourceIncident] = []
+        #: messages read back at start to rebuild the policy's windows (not published)
+        self.restored = 0
+        self._restoring = False
+        if cfg.mail.restore_hours:
+            self._restore(time.time() - max(cfg.mail.restore_hours * 3600, cfg.mail.window))
         self._lines: queue.SimpleQueue[tuple[int, list[str]]] = queue.SimpleQueue()
         self._r, self._w = os.pipe2(os.O_NONBLOCK | os.O_CLOEXEC)
         self._stop = threading.Event()
@@ -82,6 +87,55 @@ class MailLogSource:
         self._error: str | None = None
         self._thread = threading.Thread(target=self._poll, name="mail-logs", daemon=True)
         self._thread.start()
+
+    # ------------------------------------------------------------------ at start
+    def _restore(self, since: float) -> None:
+        """Read back the logs' lines since ``since`` up to where the followers start, through
+        the ledger and the policy, publishing nothing: a burst that a restart split in two
+        is judged as one (its windows and a mailbox's history are as before the restart; an
+        incident the previous run opened goes on under the same id)."""
+        import heapq
+
+        streams = []
+        for i, spec in enumerate(self.specs):
+            scratch = LogCounts(spec.path, spec.kind)  # the stats count what is followed
+            streams.append(self._read_back(spec, self.followers[i], since, scratch))
+        self._restoring = True
+        try:
+            for ev in heapq.merge(*streams, key=lambda ev: ev.wall):  # php first on ties
+                self.ledger.add(ev)
+        finally:
+            self._restoring = False
+        self.restored = self.ledger.messages
+
+    @staticmethod
+    def _read_back(
+        spec: LogSpec, follower: LogFollower, since: float, counts: LogCounts
+    ) -> list[Any]:
+        """The events of ``spec`` since ``since``: its plain rotated copies written since
+        then, then the current file up to where ``follower`` starts (``.gz`` copies are not
+        read: a restart finds the recent lines in the current file or the copy just rotated)."""
+        from spamtrace.sources.maillog.reader import line_time
+        from spamtrace.sources.maillog.tail import read_tail, rotated_paths
+
+        out: list[Any] = []
+        paths = [p for p in rotated_paths(spec.path, since) if not p.endswith(".gz")]
+        for path in paths:
+            current = path == spec.path
+            if current and not follower.is_open:
+                continue
+            try:
+                mtime = os.stat(path).st_mtime
+                year, offset = time.localtime(mtime).tm_year, local_offset(mtime)
+                lines = read_tail(
+                    path, since, line_time(spec.kind, year, offset),
+                    upto=follower.position if current else None,
+                )  # fmt: skip
+            except OSError:
+                continue
+            parse = parser_for(spec.kind, year, offset, mtime)
+            out.extend(ev for ev in parse_lines(parse, lines, counts) if ev.wall >= since)
+        return out
 
     # ------------------------------------------------------------------ the thread
     def _poll(self) -> None:
@@ -136,7 +190,7 @@ class MailLogSource:
         self._take(self.policy.recipient(msg, address, wall), msg)
 
     def _take(self, update: MailUpdate | None, msg: MailMessage) -> None:
-        if update is None:
+        if update is None or self._restoring:
             return
         from spamtrace.service.bus import SourceIncident
         from spamtrace.sinks.records import mail_records
@@ -159,7 +213,8 @@ class MailLogSource:
                  "lost_bytes": f.stats.lost_bytes}
                 for c, f in zip(self.counts, self.followers, strict=True)
             ],
-            "messages": self.ledger.messages,
+            "messages": self.ledger.messages - self.restored,
+            "restored": self.restored,
             "error": self._error,
         }  # fmt: skip
 

@@ -165,6 +165,11 @@ class LogFollower:
     def is_open(self) -> bool:
         return self._fd is not None
 
+    @property
+    def position(self) -> int:
+        """The byte offset the next :meth:`poll` reads from (the end, just after opening)."""
+        return self._offset
+
     def _read_to_end(self, fd: int) -> list[str]:
         out: list[str] = []
         while True:
@@ -310,10 +315,11 @@ def read_tail(
     *,
     max_bytes: int = 256 * 1024 * 1024,
     block: int = 4 * CHUNK,
+    upto: int | None = None,
 ) -> list[str]:
     """The lines of :func:`read_tail_bytes`."""
     split = LineSplitter()
-    blob = read_tail_bytes(path, since, line_time, max_bytes=max_bytes, block=block)
+    blob = read_tail_bytes(path, since, line_time, max_bytes=max_bytes, block=block, upto=upto)
     return split.feed(blob) + split.flush()
 
 
@@ -324,14 +330,18 @@ def read_tail_bytes(
     *,
     max_bytes: int = 256 * 1024 * 1024,
     block: int = 4 * CHUNK,
+    upto: int | None = None,
 ) -> bytes:
     """The last lines of ``path`` from about ``since`` on (``check``'s recent minutes):
     blocks are read backwards until one starts with a line older than ``since`` (at most
     ``max_bytes``), so a big log costs what its recent part costs. Lines a little older than
-    ``since`` may come first: the caller filters by time."""
+    ``since`` may come first: the caller filters by time. ``upto``: read only what lies before
+    this offset (where a follower started), not what was written since."""
     chunks: list[bytes] = []
     with open(path, "rb") as fh:
         size = fh.seek(0, os.SEEK_END)
+        if upto is not None:
+            size = min(size, upto)
         pos = size
         while pos > 0 and size - pos < max_bytes:
             step = min(block, pos)

@@ -1,0 +1,110 @@
+"""The mail-log source rebuilds the policy's windows from the logs when it starts."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from spamtrace import config as config_mod
+from spamtrace.sources.maillog.follow import MailLogSource
+from spamtrace.sources.maillog.reader import LogSpec
+from spamtrace.sources.maillog.tail import read_tail
+
+
+def exim_lines(start: int, n: int, when: float) -> list[str]:
+    stamp = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(when))
+    out = []
+    for i in range(start, start + n):
+        mid = f"1xZX{i:02d}-0004e{i % 10}-2T"
+        out += [
+            f"{stamp} cwd=/home/shop/public_html/wp-content/uploads 3 args: /usr/sbin/sendmail -t",
+            f"{stamp} {mid} <= shop@host U=shop P=local S=400",
+            f"{stamp} {mid} => t{i}@remote.example R=dnslookup T=remote_smtp H=mx [192.0.2.1]",
+            f"{stamp} {mid} Completed",
+        ]
+    return out
+
+
+def append(log: Path, lines: list[str]) -> None:
+    with log.open("a") as fh:
+        fh.write("".join(f"{line}\n" for line in lines))
+
+
+@pytest.fixture
+def log(tmp_path: Path) -> Path:
+    path = tmp_path / "mainlog"
+    path.write_text("")
+    return path
+
+
+def source(log: Path, **dotted: Any) -> MailLogSource:
+    cfg = config_mod.Config().override(
+        origin="test", mail__script_max_messages=20, mail__postfix_logs=[],
+        mail__exim_logs=[str(log)], **dotted,
+    )  # fmt: skip
+    return MailLogSource(cfg, [LogSpec(str(log), "exim")], interval=3600)
+
+
+def test_a_burst_split_by_a_restart_still_opens_the_incident(log: Path) -> None:
+    now = time.time()
+    append(log, exim_lines(0, 15, now - 300))  # before the restart: below the limit
+    src = source(log)
+    try:
+        assert src.restored == 15 and src.read_events() == []  # nothing published for them
+        append(log, exim_lines(15, 10, now))  # after the restart
+        out = src.read_events()
+        opened = [x for x in out if x.opened]
+        assert len(opened) == 1
+        inc = opened[0].incident
+        assert inc.verdict == "mail-script" and inc.connections == 21
+        assert inc.first_seen == pytest.approx(int(now - 300), abs=1)
+        assert out[-1].incident.connections == 25
+        assert src.stats()["messages"] == 10 and src.stats()["restored"] == 15
+    finally:
+        src.close()
+    fresh = source(log, mail__restore_hours=0)  # starting from nothing: 10 are not enough
+    try:
+        assert fresh.restored == 0
+        append(log, exim_lines(25, 10, time.time()))
+        assert fresh.read_events() == []
+    finally:
+        fresh.close()
+
+
+def test_an_incident_opened_before_the_restart_goes_on_under_its_id(log: Path) -> None:
+    now = time.time()
+    append(log, exim_lines(0, 25, now - 120))
+    first = source(log, mail__restore_hours=0)
+    try:  # the run before the restart saw the burst as it was written
+        first.followers[0]._offset = 0  # read the file from its start, as if followed
+        before = [x for x in first.read_events() if x.opened]
+    finally:
+        first.close()
+    assert len(before) == 1
+    src = source(log)
+    try:
+        assert src.restored == 25
+        append(log, exim_lines(25, 1, now))
+        (update,) = src.read_events()
+        assert not update.opened and update.incident.id == before[0].incident.id
+        assert update.incident.connections == 26
+    finally:
+        src.close()
+
+
+def test_only_the_window_is_read_back_and_never_past_the_follower(log: Path) -> None:
+    now = time.time()
+    append(log, exim_lines(0, 30, now - 3 * 3600))  # older than the window: not counted
+    append(log, exim_lines(30, 5, now - 60))
+    src = source(log)
+    try:
+        assert src.restored == 5
+    finally:
+        src.close()
+    size = log.stat().st_size
+    append(log, exim_lines(35, 3, now))
+    lines = read_tail(str(log), now - 600, lambda line: None, upto=size)
+    assert len(lines) == 35 * 4 and "1xZX35" not in "".join(lines)
