@@ -464,7 +464,7 @@ def decide_mail(case: MailCase, rules: ResponseRules) -> list[Decision]:
     if case.verdict not in MAIL_VERDICTS or mail_protection(case, rules) is not None:
         return []
     out: list[Decision] = []
-    what = f"{case.verdict.value}: {case.messages} message(s)"
+    what = f"a {case.verdict.value} incident of {case.messages} message(s)"
     if rules.freeze_queue:
         local = case.verdict is Verdict.MAIL_SCRIPT
         out.append(

@@ -108,3 +108,32 @@ def test_only_the_window_is_read_back_and_never_past_the_follower(log: Path) -> 
     append(log, exim_lines(35, 3, now))
     lines = read_tail(str(log), now - 600, lambda line: None, upto=size)
     assert len(lines) == 35 * 4 and "1xZX35" not in "".join(lines)
+
+
+def test_a_mailbox_incident_names_the_account_that_owns_its_domain(log: Path) -> None:
+    """mail-auth: the account is the panel's owner of the mailbox's domain, so that the
+    responses' never_accounts / only_accounts and the lock command's {account} apply."""
+    from spamtrace.model import Account, AccountKind
+
+    stamp = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(time.time()))
+    src = source(log, mail__auth_max_messages=3, mail__restore_hours=0)
+    asked: list[str] = []
+    shop = Account("shop", AccountKind.CPANEL, "/home/shop")
+
+    def for_domain(domain: str) -> Account | None:
+        asked.append(domain)
+        return shop if domain == "shop.example" else None
+
+    src.accounts.for_domain = for_domain  # type: ignore[method-assign]
+    try:
+        append(log, [
+            f"{stamp} 1xZY{i:02d}-0004e1-2T <= info@Shop.example H=(x) [198.51.100.{i}] "
+            f"P=esmtpa A=dovecot_login:info@Shop.example S=400"
+            for i in range(6)
+        ])  # fmt: skip
+        out = src.read_events()
+    finally:
+        src.close()
+    assert out and out[0].opened and out[0].incident.verdict == "mail-auth"
+    assert {x.incident.account for x in out} == {"shop"} and out[0].incident.uid is None
+    assert asked == ["shop.example"]  # once per domain, lower case

@@ -73,7 +73,7 @@ def test_mail_script_freezes_its_queued_messages() -> None:
     assert isinstance(d, FreezeQueue)  # no mailbox to lock for a script
     assert (d.mta, d.uid, d.user, d.auth_user) == ("exim", 1001, "shop", None)
     assert d.queue_ids == ("1xZX01-0004e1-2T", "1xZX02-0004e1-2T")
-    assert "mail-script: 21 message(s)" in d.reason
+    assert d.reason == "a mail-script incident of 21 message(s)"
 
 
 def test_mail_auth_freezes_and_locks_the_mailbox() -> None:

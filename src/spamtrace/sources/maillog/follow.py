@@ -38,7 +38,8 @@ from spamtrace.sources.maillog.tail import LogFollower
 if TYPE_CHECKING:
     from spamtrace.attribution.mail import MailMessage
     from spamtrace.config import Config
-    from spamtrace.policy.mail import MailUpdate
+    from spamtrace.model import Account
+    from spamtrace.policy.mail import MailIncident, MailUpdate
     from spamtrace.service.bus import SourceIncident
 
 #: seconds between two looks at the logs (the delay a mail incident may wait, at most)
@@ -75,6 +76,7 @@ class MailLogSource:
             owner_of_path=lambda path: getattr(self.accounts.for_path(path), "name", None),
         )  # fmt: skip
         self._out: list[SourceIncident] = []
+        self._domain_owners: dict[str, Account | None] = {}
         #: messages read back at start to rebuild the policy's windows (not published)
         self.restored = 0
         self._restoring = False
@@ -197,13 +199,28 @@ class MailLogSource:
         from spamtrace.sinks.records import mail_records
 
         inc = update.incident
-        account = self.accounts.for_uid(inc.uid) if inc.uid is not None else None
+        account = self._account(inc)
         event, record = mail_records(msg, inc, account)
         more = "" if update.opened or not _milestone(inc.messages) else f"{inc.messages} messages"
         if update.opened or more:  # published: what the responses freeze (not on every message)
             record.process["mta"] = msg.mta
             record.process["queue_ids"] = list(self.policy.queue_ids(inc.sender))
         self._out.append(SourceIncident(event, record, update.opened, True, more))
+
+    def _account(self, inc: MailIncident) -> Account | None:
+        """The sender's hosting account: its uid's, or for a mailbox the panel's owner of
+        its domain (so that never_accounts / only_accounts and {account} apply to it)."""
+        if inc.uid is not None:
+            return self.accounts.for_uid(inc.uid)
+        box = inc.auth_user
+        if not box or "@" not in box:
+            return None
+        domain = box.rpartition("@")[2].lower()
+        if domain not in self._domain_owners:
+            if len(self._domain_owners) >= 10_000:
+                self._domain_owners.clear()
+            self._domain_owners[domain] = self.accounts.for_domain(domain)
+        return self._domain_owners[domain]
 
     def stats(self) -> dict[str, Any]:
         return {
