@@ -130,6 +130,9 @@ def test_mailbox_argv_placeholders_one_word_each() -> None:
         "/s", "--acct=shop", box,
     )  # fmt: skip
     assert mailbox_argv(["/s", "{account}"], box, None) is None  # the account is not known
+    assert mailbox_argv(["/s", "{user}"], "--all", "shop") is None  # would read as an option
+    assert mailbox_argv(["/s", "{user}"], "a@b\nc", "shop") is None
+    assert mailbox_argv(["/s", "{account}"], "a@b", "-x") is None
 
 
 def test_config_keys_validated() -> None:
