@@ -70,7 +70,10 @@ def specs_of(cfg: Config, given: dict[str, Sequence[str]] | None = None) -> list
     if specs:
         for spec in specs:
             if not os.path.isfile(spec.path):
-                raise UsageError(f"--{spec.kind}-log {spec.path}: no such file")
+                what = "not a regular file" if os.path.exists(spec.path) else "no such file"
+                if os.path.isdir(spec.path):
+                    what += " (a directory)"
+                raise UsageError(f"--{spec.kind}-log {spec.path}: {what}")
         return specs
     return configured(cfg.mail)
 
