@@ -376,9 +376,9 @@ def _callback_arg(name: bytes, args: bytes) -> bytes | None:
 
 # callbacks given where the plain-call scan does not look: a method's (ArrayObject::uasort),
 # the values of a pattern => callback table (preg_replace_callback_array, yaml_parse's tags)
-_CB_ELSEWHERE = re.compile(
-    rb"(?:->\s*u[ak]sort\s*\(\s*@?|(?:preg_replace_callback_array|yaml_parse)\s*\("
-    rb"[^;]{0,300}?=>\s*@?)" + REQ
+_CB_METHOD_REQ = re.compile(rb"->\s*u[ak]sort\s*\(\s*@?" + REQ)
+_CB_TABLE_REQ = re.compile(
+    rb"(?:preg_replace_callback_array|yaml_parse)\s*\([^;]{0,300}?=>\s*@?" + REQ
 )
 
 
@@ -388,12 +388,11 @@ def _callback_request(ctx: Ctx, rule: Rule) -> Hit | None:
         return None  # no request input anywhere: no argument can be request input
     code = ctx.code
     m = None
-    if (
-        ctx.first(b"sort") >= 0
-        or ctx.first(b"preg_replace_callback_array") >= 0
-        or (ctx.first(b"yaml_parse") >= 0)
-    ):
-        m = _CB_ELSEWHERE.search(code)
+    if ctx.first(b"uasort") >= 0 or ctx.first(b"uksort") >= 0:
+        m = _CB_METHOD_REQ.search(code)
+    tables = ctx.first(b"preg_replace_callback_array") >= 0 or ctx.first(b"yaml_parse") >= 0
+    if m is None and tables:
+        m = _CB_TABLE_REQ.search(code)
     if m is not None:
         return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end() + 40))
     direct: set[bytes] | None = None
@@ -714,6 +713,10 @@ def _request_class(ctx: Ctx, rule: Rule) -> Hit | None:
     direct: set[bytes] | None = None
     for m in bounded_finditer(_NEW_DYNAMIC, code, 50, first=ctx.first):
         if m.group(1) is None:
+            # the taint pass only for a variable given request input somewhere
+            given = var_assigns(code, m.group(2), TAIL_RHS, 10)
+            if not any(REQ_RE.search(am.group(1)) for _, am in given):
+                continue
             if direct is None:
                 taint(ctx)
                 direct = ctx.cache["direct"]
@@ -726,7 +729,7 @@ def _request_class(ctx: Ctx, rule: Rule) -> Hit | None:
 # a magic method (run by PHP itself: at the end of the script, on echo, on unserialize...)
 _MAGIC_DEF = re.compile(
     rb"function\s+&?\s*(?:__destruct|__tostring|__wakeup|__get|__set|__call|__callstatic|"
-    rb"__invoke|__unserialize|__serialize|__isset|__unset|compare|offsetget|getiterator)\s*\("
+    rb"__invoke|__unserialize|__serialize|__isset|__unset)\s*\("
 )
 # ... whose body runs one of the object's properties as code or as a command
 _RUNS_PROPERTY = re.compile(
