@@ -191,7 +191,7 @@ def _drops(ctx: Ctx) -> list[tuple[int, bytes]]:
         parts = top_args(args)
         if len(parts) >= 3 and any(b"@" in val for val in recipient_literals(ctx, args)):
             out.append((start, parts[2]))
-    if ctx.data.find(b"api.telegram.org/bot") >= 0:
+    if string_text(ctx).find(b"api.telegram.org/bot") >= 0:
         for start, args in calls_to(ctx, (b"file_get_contents", b"curl_init", b"fopen"), 20):
             out.append((start, first_arg(args)))
     return out
@@ -218,14 +218,11 @@ _SECURITY_NAMES = re.compile(
     rb"bitdefender|kaspersky|forcepoint|zscaler|brandprotect|opendns|spamhaus|"
     rb"surbl|avast|sucuri|ahrefs|semrush|virustotal|urlscan|paloalto|fortinet"
 )
-# an address pattern or prefix of an IP blocklist, as a whole literal of the text (literals
-# are NUL-separated there): "^66.102.*.*", "^38.100", "64.233.160.*", "66.249." (not a
-# version number: "5.2.1")
-_IP_PREFIX = re.compile(
-    rb"\x00(?:\^\d{1,3}\.\d{1,3}|\d{1,3}\.\d{1,3}\.(?:\d{1,3}\.)?(?:\*|(?=\x00)))"
-)
+# an address pattern or prefix of an IP blocklist: "^66.102.*.*", "64.233.160.*", "66.249."
+# (not a version number: "5.2.1")
+_IP_PREFIX = re.compile(rb"^(?:\^\d{1,3}\.\d{1,3}|\d{1,3}\.\d{1,3}\.(?:\d{1,3}\.)?(?:\*|$))")
 _VISITOR = (b"remote_addr", b"http_user_agent", b"http_x_forwarded_for", b"http_client_ip")
-_GATE_ACTIONS = (b"404 not found", b"403 forbidden", b"location:")
+_GATE_ACTION = re.compile(rb"404 not found|403 forbidden|location:")
 
 
 @feature("antibot_gate")
@@ -237,14 +234,24 @@ def _antibot_gate(ctx: Ctx, rule: Rule) -> Hit | None:
     text = string_text(ctx)
     if not any(text.find(v) >= 0 for v in _VISITOR) and not has_word(ctx, b"gethostbyaddr"):
         return None
-    if not any(text.find(a) >= 0 for a in _GATE_ACTIONS) and not (
-        has_word(ctx, b"die") or has_word(ctx, b"exit")
-    ):
+    action = _GATE_ACTION.search(text)
+    if action is None and not (has_word(ctx, b"die") or has_word(ctx, b"exit")):
         return None
-    vendors = set(itertools.islice(_SECURITY_NAMES.findall(text), 50))
-    prefixes = (
-        0 if len(vendors) >= 2 else sum(1 for _ in itertools.islice(_IP_PREFIX.finditer(text), 5))
-    )
+    vendors: set[bytes] = set()
+    prefixes = 0
+    value = ctx.lx.value
+    # a literal's value holds a name only if its text does, unless a double-quoted escape
+    # (\x6e) spells it: without those, no name in the text of them all is none in any
+    names = bool(ctx.lx.escaped) or _SECURITY_NAMES.search(text) is not None
+    for idx in range(min(len(ctx.lx.raw_strings), 5000)):
+        lit = value(idx).lower().strip()
+        if len(lit) > 200:
+            continue
+        m = _SECURITY_NAMES.search(lit) if names else None
+        if m is not None:
+            vendors.add(m.group(0))
+        elif _IP_PREFIX.match(lit):
+            prefixes += 1
     if len(vendors) < 2 and prefixes < 5:
         return None
     at = max(0, ctx.first(b"remote_addr"), ctx.first(b"gethostbyaddr"))
@@ -253,16 +260,6 @@ def _antibot_gate(ctx: Ctx, rule: Rule) -> Hit | None:
 
 
 # -------------------------------------------------------------- JavaScript written by PHP
-def _has_script(ctx: Ctx) -> bool:
-    """Whether the file holds a <script tag (as PHP writes it, in lower case), looked for once
-    per file."""
-    found: bool | None = ctx.cache.get("has-script")
-    if found is None:
-        found = ctx.data.find(b"<script") >= 0
-        ctx.cache["has-script"] = found
-    return found
-
-
 def _in_page_text(ctx: Ctx, rx: re.Pattern[bytes]) -> Hit | None:
     """A match of ``rx`` in the text the file outputs or holds (literals, inline HTML)."""
     m = rx.search(string_text(ctx))
@@ -304,7 +301,9 @@ def _js_obfuscated_inject(ctx: Ctx, rule: Rule) -> Hit | None:
     JavaScript (eval(String.fromCharCode(...)), document.write(unescape('%3C...'))): the
     injected redirects and skimmers of hacked sites. Libraries ship such code as .js files,
     not inside PHP."""
-    if not _has_script(ctx) or not any(ctx.data.find(w) >= 0 for w in _JS_WORDS):
+    data = ctx.data
+    # "<script" first: one search where most files have it not (then the words' four)
+    if data.find(b"<script") < 0 or not any(data.find(w) >= 0 for w in _JS_WORDS):
         return None
     return _in_page_text(ctx, _JS_OBFUSCATED)
 
@@ -325,7 +324,8 @@ def _js_gated_redirect(ctx: Ctx, rule: Rule) -> Hit | None:
     whose PHP chooses the visitors it does it to (once per visitor through a cookie, by
     referrer or user agent): the injected redirect of a hacked site, which its owner, a
     returning visitor, does not see. A moved page redirects everyone alike."""
-    if not _has_script(ctx) or ctx.data.find(b"location") < 0:
+    data = ctx.data
+    if data.find(b"location") < 0 or data.find(b"<script") < 0:
         return None
     text = string_text(ctx)
     if not any(has_word(ctx, w) or text.find(w) >= 0 for w in _VISITOR_GATE):
@@ -383,9 +383,8 @@ def _search_referer_redirect(ctx: Ctx, rule: Rule) -> Hit | None:
     code = ctx.code
     value = ctx.lx.value
     for start, args in calls_to(ctx, CRAWLER_TESTS, 100):
-        lits = [
-            value(int(q.group(1))).lower() for q in itertools.islice(PLACEHOLDER.finditer(args), 4)
-        ]
+        lits = [value(int(q.group(1))).lower() for q in itertools.islice(
+            PLACEHOLDER.finditer(args), 4)]
         if not any(_SEARCH_ENGINES.search(v) for v in lits):
             continue
         head = code[max(0, start - 300) : start + 200]
