@@ -610,7 +610,10 @@ def _built_name_call(ctx: Ctx, rule: Rule) -> Hit | None:
     if has_any(ctx, _CALLBACK_GATE) or any(ctx.first(w) >= 0 for w in _CALLBACK_MORE):
         sites = itertools.chain(
             bounded_finditer(_CALLBACK_APIS, code, 500, first=ctx.first),
-            itertools.islice(_METHOD_CALLBACK.finditer(code), 100),
+            # each match holds "sort" (->uksort, ->uasort): not searched for without it
+            itertools.islice(_METHOD_CALLBACK.finditer(code), 100)
+            if ctx.first(b"sort") >= 0
+            else (),
         )
     for m in sites:
         f = fold.fold_at(code, lx, m.end(), env)
