@@ -29,7 +29,6 @@ import contextlib
 import datetime as dt
 import json
 import os
-import pwd
 import signal
 import subprocess
 import sys
@@ -43,29 +42,6 @@ sys.path.insert(0, str(ROOT / "tests" / "integration"))
 sys.path.insert(0, str(ROOT / "src"))
 
 from world import World  # noqa: E402
-
-EXIM_CONF = """\
-primary_hostname = spamtrace.test
-exim_user = Debian-exim
-exim_group = Debian-exim
-spool_directory = {spool}
-log_file_path = {spool}/%slog
-trusted_users = Debian-exim
-begin routers
-to_sink:
-  driver = manualroute
-  domains = *
-  route_list = * {mx}
-  self = send
-  transport = remote_smtp
-begin transports
-remote_smtp:
-  driver = smtp
-  port = 25
-begin retry
-* * F,1m,1m
-"""
-
 
 VERBOSE = False
 #: seconds between runs: a refused script leaves a burst of events to work off
@@ -132,18 +108,8 @@ def spam_count(world: World) -> int:
 
 def mta_loop(world: World, stop: threading.Event, sent: list[int]) -> None:
     """Exim (as Debian-exim) delivers one message to the sink every ~0.3 s."""
-    exim = pwd.getpwnam("Debian-exim")
-    spool = world.tmp / "exim"
-    spool.mkdir(exist_ok=True)
-    os.chown(spool, exim.pw_uid, exim.pw_gid)
-    conf = world.tmp / "exim.conf"
-    conf.write_text(EXIM_CONF.format(spool=spool, mx=world.mx_ip))
     while not stop.is_set():
-        proc = world.spawn(
-            ["/usr/sbin/exim4", "-C", str(conf), "-odf", "-i", f"mta{sent[0]}@remote.example"],
-            user="Debian-exim", cwd=spool, stdin=subprocess.PIPE,
-        )  # fmt: skip
-        proc.communicate("Subject: mta\n\nlegitimate\n", timeout=60)
+        world.exim_deliver(f"mta{sent[0]}@remote.example")
         sent[0] += 1
         stop.wait(0.3)
 

@@ -262,6 +262,9 @@ class AlertsSection:
     rate_limit: int = 10  # alerts per channel per rate_window; more go out as one digest
     rate_window: float = 600.0
     queue_size: int = 1000  # alerts waiting per channel before new ones are dropped (counted)
+    # seconds the channels get at exit for what is queued, pending retries and the digest;
+    # what is not delivered by then is counted as dropped and logged
+    stop_grace: float = 5.0
     webhook: list[dict[str, Any]] = field(default_factory=list)  # [[alerts.webhook]]
     email: list[dict[str, Any]] = field(default_factory=list)  # [[alerts.email]]
     syslog: dict[str, Any] = field(default_factory=dict)  # [alerts.syslog]
@@ -270,6 +273,7 @@ class AlertsSection:
         "rate_limit": Range(1, 1_000_000),
         "rate_window": Range(1, 86400),
         "queue_size": Range(1, 1_000_000),
+        "stop_grace": Range(0, 60),
     }
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -43,20 +44,48 @@ def _dead_watcher_instances() -> set[Path]:
     return out
 
 
-@pytest.fixture(scope="session", autouse=True)
-def _no_trace_buffer_left_behind() -> Iterator[None]:
-    """Tests that kill a watcher with SIGKILL leave its ring buffer recording (by design: the
-    next start takes it over); the ones no later start took over are removed at the end, so
-    the suite leaves no tracefs instance. Instances that were there before are left alone."""
-    before = _dead_watcher_instances() if os.geteuid() == 0 else set()
-    yield
-    if os.geteuid() != 0:
-        return
-    for inst in _dead_watcher_instances() - before:
+#: how long an instance left by a watcher of another test run must stay unclaimed before this
+#: run removes it (a kill -9 drill restarts its watcher within seconds and takes it over)
+CLAIM_WAIT = 10.0
+
+
+def _tag(inst: Path) -> str | None:
+    """The store tag of ``spamtrace-PID-TAG[-journal]`` (None for an untagged instance)."""
+    parts = inst.name.split("-")
+    return parts[2] if len(parts) > 2 else None
+
+
+def _remove(instances: set[Path]) -> None:
+    for inst in instances:
         with contextlib.suppress(OSError):
             (inst / "events/sock/inet_sock_set_state/enable").write_text("0")
         with contextlib.suppress(OSError):
             inst.rmdir()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _no_trace_buffer_left_behind(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Tests that kill a watcher with SIGKILL leave its ring buffer recording (by design: the
+    next start takes it over); the ones no later start took over are removed at the end, so
+    the suite leaves no tracefs instance. Instances that were there before are left alone.
+
+    Another test run may be going on beside this one, in the middle of a kill -9 drill: the
+    instance of its killed watcher waits for its restart. So what belongs to this run's
+    stores (the instance's tag) is removed at once, anything else only if it is still
+    unclaimed :data:`CLAIM_WAIT` seconds later."""
+    from spamtrace.sources.tracefs import instance_tag
+
+    before = _dead_watcher_instances() if os.geteuid() == 0 else set()
+    yield
+    if os.geteuid() != 0:
+        return
+    left = _dead_watcher_instances() - before
+    ours = {instance_tag(str(p)) for p in tmp_path_factory.getbasetemp().rglob("*.db")}
+    mine = {inst for inst in left if _tag(inst) in ours}
+    _remove(mine)
+    if left - mine:
+        time.sleep(CLAIM_WAIT)
+        _remove((left - mine) & _dead_watcher_instances())
 
 
 @pytest.fixture

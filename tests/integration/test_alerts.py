@@ -82,8 +82,7 @@ socket = "{tmp_path / "log"}"
 """
     )
     # the interpreter started from a path with a line break, and a script whose name tries to
-    # add a header (an argv[0] holding ": " reads as a process title to the exec cache, which
-    # then finds no script: its short-lived connections would make an incident of their own)
+    # add a header
     (world.uploads / "d\r\nX").mkdir()
     php = world.uploads / "d\r\nX" / "php"
     php.symlink_to(os.path.realpath("/usr/bin/php"))
@@ -153,6 +152,42 @@ socket = "{tmp_path / "log"}"
     (summary,) = [x for x in w.lines if x.get("type") == "summary"]
     assert summary["alerts"]["channels"]["flaky"]["retried"] >= 1
     assert summary["alerts"]["failed"] == 0
+
+
+def test_a_retry_pending_at_sigterm_is_delivered_before_exit(world: World, tmp_path: Path) -> None:
+    """The webhook refuses the incident's alert once; watch gets SIGTERM during the 30 s
+    backoff: the retry is made within [alerts] stop_grace, not abandoned."""
+    assert world.uid is not None
+    flaky = HookServer(fail_first=1)
+    config = tmp_path / "spamtrace.toml"
+    config.write_text(
+        QUIET_RESPONSES
+        + f"""
+[alerts]
+stop_grace = 5
+[[alerts.webhook]]
+name = "flaky"
+url = "{flaky.url}"
+backoff = 30
+"""
+    )
+    script = world.install_payload("quick-connect.php")
+    try:
+        with watching(tmp_path, env={"SPAMTRACE_CONFIG": str(config)}) as w:
+            run_as_user(world, ["php", script.name, world.mx_ip, "25", "3"])
+            assert wait_for(lambda: mine(flaky.json(), world.uid or -1)), w.stderr
+            assert flaky.answers == [500]
+            t0 = time.monotonic()
+            w.stop()
+            took = time.monotonic() - t0
+    finally:
+        flaky.close()
+    assert flaky.answers == [500, 200] and flaky.bodies[0] == flaky.bodies[1]
+    assert took < 15, took
+    (summary,) = [x for x in w.lines if x.get("type") == "summary"]
+    alerts = summary["alerts"]
+    assert (alerts["sent"], alerts["failed"], alerts["dropped"]) == (1, 0, 0), alerts
+    assert "not delivered" not in w.stderr
 
 
 def test_a_hanging_webhook_does_not_delay_the_next_incident(world: World, tmp_path: Path) -> None:

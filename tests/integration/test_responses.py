@@ -12,7 +12,6 @@ import contextlib
 import hashlib
 import json
 import os
-import pwd
 import signal
 import subprocess
 import sys
@@ -58,28 +57,6 @@ for my $i (1 .. $n) {
     }
     select(undef, undef, undef, 0.05);
 }
-"""
-
-EXIM_CONF = """\
-primary_hostname = spamtrace.test
-exim_user = Debian-exim
-exim_group = Debian-exim
-spool_directory = {spool}
-log_file_path = {spool}/%slog
-trusted_users = Debian-exim
-begin routers
-to_sink:
-  driver = manualroute
-  domains = *
-  route_list = * {mx}
-  self = send
-  transport = remote_smtp
-begin transports
-remote_smtp:
-  driver = smtp
-  port = 25
-begin retry
-* * F,1m,1m
 """
 
 
@@ -206,20 +183,6 @@ def sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def exim_deliver(world: World, rcpt: str) -> None:
-    exim = pwd.getpwnam("Debian-exim")
-    spool = world.tmp / "exim"
-    if not spool.exists():
-        spool.mkdir()
-        os.chown(spool, exim.pw_uid, exim.pw_gid)
-        (world.tmp / "exim.conf").write_text(EXIM_CONF.format(spool=spool, mx=world.mx_ip))
-    proc = world.spawn(
-        ["/usr/sbin/exim4", "-C", str(world.tmp / "exim.conf"), "-odf", "-i", rcpt],
-        user="Debian-exim", cwd=spool, stdin=subprocess.PIPE,
-    )  # fmt: skip
-    proc.communicate("Subject: mta\n\nlegitimate\n", timeout=60)
-
-
 def spam_in_sink(world: World) -> int:
     return sum(1 for m in world.sink_messages() if m.get("from") == "spam@victim.example")
 
@@ -266,7 +229,7 @@ def test_enforce_blocks_stops_quarantines_and_release_restore_undo_it(
         assert sent <= 2, f"{sent} spam messages got out"
         # the MTA keeps delivering, root keeps connecting, the user cannot
         n = len(world.sink_messages())
-        exim_deliver(world, "mta-during-block@remote.example")
+        world.exim_deliver("mta-during-block@remote.example")
         assert len(world.wait_sink(n + 1)) == n + 1, "exim could not deliver"
         assert connect_as(world, None), "root was blocked"
         assert not connect_as(world, world.user), "the blocked user could connect"

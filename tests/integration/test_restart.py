@@ -23,8 +23,12 @@ def test_kill_9_and_restart_loses_no_connection(world: World, tmp_path: Path) ->
     count = 400
     with watching(tmp_path, env=env) as first:
         script = world.install_payload("paced-connect.py")
+        # the sender lives until the second watcher runs (its stdin is closed then), so that
+        # every attempt can be attributed; one that exits while no watcher runs is counted,
+        # but by its destination only (test_a_sender_gone_before_the_restart_is_not_lost)
         sender = world.spawn_as_user(
-            ["python3", script.name, world.mx_ip, port, str(count), "0.01"]
+            ["python3", script.name, world.mx_ip, port, str(count), "0.01", "hold"],
+            stdin=subprocess.PIPE,
         )
         time.sleep(1.0)
         # killed mid-run: what it had read but not stored is recovered from its journal
@@ -44,19 +48,54 @@ def test_kill_9_and_restart_loses_no_connection(world: World, tmp_path: Path) ->
             second.stop()
     total = sum(i["connections"] for i in incidents_for(second.db, world.uid))
     tp = second.summary()["tracepoint"]
-    stored = _events_of(second.db, world.uid)
-    assert total == count, (total, stored, notes, tp, second.stderr[-2000:])  # none lost or twice
+    stored = _events_to(second.db, f"{world.mx_ip}:{port}")
+    # none lost or twice, and every one attributed to the sender's user
+    assert stored == {world.uid: count}, (stored, notes, tp, second.stderr[-2000:])
+    assert total == count, (total, stored, notes, tp, second.stderr[-2000:])
     assert tp["taken_over"] > 0
 
 
-def _events_of(db: Path, uid: int) -> int:
+def test_a_sender_gone_before_the_restart_is_not_lost(world: World, tmp_path: Path) -> None:
+    """A sender that starts, connects and exits while no watcher runs: the next start takes
+    its attempts over from the dead watcher's buffer, and stores them all. Who made them is
+    unknown (its exec came while nobody listened), and the records say so."""
+    port = str(random.randint(30000, 39999))
+    env = {"SPAMTRACE_SMTP_PORTS": f"[{port}]"}
+    count = 30
+    with watching(tmp_path, env=env) as first:
+        os.kill(first.pid, signal.SIGKILL)
+        first.proc.wait(timeout=10)
+        script = world.install_payload("paced-connect.py")
+        out, err = world.spawn_as_user(
+            ["python3", script.name, world.mx_ip, port, str(count), "0"]
+        ).communicate(timeout=60)
+        assert len(out.split()) == count, err
+        with watching(tmp_path, env=env) as second:
+            notes = " ".join(second.status.get("notes", []))
+            assert f"{count} connect attempt(s) it recorded while no watcher ran" in notes, notes
+            deadline = time.monotonic() + 30
+            while sum(_events_to(second.db, f"{world.mx_ip}:{port}").values()) < count:
+                assert time.monotonic() < deadline, _events_to(second.db, f"{world.mx_ip}:{port}")
+                time.sleep(0.2)
+            second.stop()
+    assert _events_to(second.db, f"{world.mx_ip}:{port}") == {None: count}
+    assert "capture gap" not in notes, notes  # capture was continuous; attribution was not
+    methods = {e["attribution"] for e in second.lines if e.get("remote") == f"{world.mx_ip}:{port}"}
+    assert methods == {"none"}, methods
+
+
+def _events_to(db: Path, remote: str) -> dict[int | None, int]:
+    """uid -> how many events the store holds towards ``remote``."""
     import sqlite3
 
     con = sqlite3.connect(db)
     try:
-        return int(con.execute("SELECT count(*) FROM events WHERE uid = ?", (uid,)).fetchone()[0])
+        rows = con.execute(
+            "SELECT uid, count(*) FROM events WHERE remote = ? GROUP BY uid", (remote,)
+        ).fetchall()
     finally:
         con.close()
+    return {uid: int(n) for uid, n in rows}
 
 
 def test_a_death_without_a_buffer_left_reports_the_gap(world: World, tmp_path: Path) -> None:

@@ -280,47 +280,13 @@ def test_python_and_perl_senders(
     assert str(path) in inc["scripts"]
 
 
-EXIM_CONF = """\
-primary_hostname = spamtrace.test
-exim_user = Debian-exim
-exim_group = Debian-exim
-spool_directory = {spool}
-log_file_path = {spool}/%slog
-trusted_users = Debian-exim
-begin routers
-to_sink:
-  driver = manualroute
-  domains = *
-  route_list = * {mx}
-  self = send
-  transport = remote_smtp
-begin transports
-remote_smtp:
-  driver = smtp
-  port = 25
-begin retry
-* * F,1m,1m
-"""
-
-
 def test_mta_delivery_is_recorded_as_mta_not_suspicious(world: World, tmp_path: Path) -> None:
     import pwd
 
     exim = pwd.getpwnam("Debian-exim")
-    spool = world.tmp / "exim"
-    spool.mkdir()
-    os.chown(spool, exim.pw_uid, exim.pw_gid)
-    conf = world.tmp / "exim.conf"
-    conf.write_text(EXIM_CONF.format(spool=spool, mx=world.mx_ip))
     before = len(world.sink_messages())
     with watching(tmp_path) as w:
-        proc = world.spawn(
-            ["/usr/sbin/exim4", "-C", str(conf), "-odf", "-i", "to@remote.example"],
-            user="Debian-exim",
-            cwd=spool,
-            stdin=subprocess.PIPE,
-        )
-        proc.communicate("Subject: mta test\n\nhello\n", timeout=60)
+        world.exim_deliver("to@remote.example", "Subject: mta test\n\nhello\n")
         assert len(world.wait_sink(before + 1)) == before + 1, "exim did not deliver"
         incs = wait_connections(w.db, exim.pw_uid, 1)
         w.stop()
@@ -487,3 +453,68 @@ table inet stwatch {{
     lines = [json.loads(x) for x in out_all.splitlines() if x.strip()]
     blocked = [x for x in lines if x.get("type") == "connect-blocked" and x["uid"] == w_.uid]
     assert len(blocked) == n and all(x["blocked"] for x in blocked)
+
+
+# a parent that reaps its child only after a pause: the child connects, exits and stays a zombie
+# (its exe, cwd and fds are gone), so that the watcher can only know it from its exec
+_REAP_LATE = """
+import subprocess, sys, time
+child = subprocess.Popen(sys.argv[1:])
+time.sleep(6)
+sys.exit(child.wait())
+"""
+
+
+def _pid_of(argv0: str, timeout: float = 10) -> int:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for entry in Path("/proc").iterdir():
+            with contextlib.suppress(OSError):
+                if entry.name.isdecimal() and (entry / "cmdline").read_bytes().startswith(
+                    argv0.encode() + b"\0"
+                ):
+                    return int(entry.name)
+        time.sleep(0.02)
+    raise AssertionError(f"no process {argv0!r}")
+
+
+def _wait_zombie(pid: int, timeout: float = 20) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        stat = Path(f"/proc/{pid}/stat").read_bytes()
+        if stat[stat.rfind(b")") + 2 :].startswith(b"Z"):
+            return
+        time.sleep(0.02)
+    raise AssertionError(f"{pid} did not exit")
+
+
+def test_an_argv0_like_a_process_title_does_not_hide_the_script(
+    world: World, tmp_path: Path
+) -> None:
+    """``exec -a "php: <script>" php <script>``: argv[0] chosen to read like a process title
+    ("php-fpm: pool www"). The script is found both when the sender is read live (its open
+    script) and when it is gone and only its exec is known (its command line): one incident."""
+    script = world.install_payload("quick-connect.php")
+    assert world.uid is not None
+    argv0 = f"php: {script}"
+    php = f'exec -a "{argv0}" php {script.name} {world.mx_ip} 25'
+    with watching(tmp_path) as w:
+        # the watcher is stopped from after the exec (read then) until the sender is a zombie
+        held = world.spawn_as_user(["python3", "-c", _REAP_LATE, "bash", "-c", f"{php} 3 1.5"])
+        pid = _pid_of(argv0)
+        time.sleep(0.5)
+        os.kill(w.pid, signal.SIGSTOP)
+        try:
+            _wait_zombie(pid)
+        finally:
+            os.kill(w.pid, signal.SIGCONT)
+        run_as_user(world, ["bash", "-c", f"{php} 2"])  # read live (or cached if quick)
+        held.communicate(timeout=60)
+        assert held.returncode == 0
+        incs = wait_connections(w.db, world.uid, 5)
+        w.stop()
+    assert len(incs) == 1, [(i["scripts"], i["cwd"], i["connections"]) for i in incs]
+    (inc,) = incs
+    assert inc["connections"] == 5 and str(script) in inc["scripts"], inc
+    methods = {e["attribution"] for e in w.events(world.uid)}
+    assert "exec-cache" in methods, methods  # the zombie was known by its exec alone

@@ -33,6 +33,28 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 PAYLOADS = HERE / "payloads"
 SINK_PORTS = (25, 465, 587, 2525)
+#: a private Exim config that routes every address to the world's sink (see exim_deliver)
+EXIM_CONF = """\
+primary_hostname = spamtrace.test
+exim_user = Debian-exim
+exim_group = Debian-exim
+spool_directory = {spool}
+log_file_path = {spool}/%slog
+trusted_users = Debian-exim
+begin routers
+to_sink:
+  driver = manualroute
+  domains = *
+  route_list = * {mx}
+  self = send
+  transport = remote_smtp
+begin transports
+remote_smtp:
+  driver = smtp
+  port = 25
+begin retry
+* * F,1m,1m
+"""
 
 
 def run(argv: Sequence[str], check: bool = True, **kw: object) -> subprocess.CompletedProcess[str]:
@@ -189,6 +211,26 @@ class World:
                 f"php script did not connect: {line!r} {proc.stderr.read() if proc.stderr else ''}"
             )
         return proc
+
+    def exim_deliver(
+        self, rcpt: str, message: str = "Subject: mta\n\nlegitimate\n", timeout: float = 60
+    ) -> int:
+        """The host's Exim, run as Debian-exim (``exim4 -C <private config> -odf``), delivers
+        ``message`` to ``rcpt`` through the world's sink, as the MTA would; returns its exit
+        status. The config and spool live in the world's folder (made at the first call)."""
+        exim = pwd.getpwnam("Debian-exim")
+        spool = self.tmp / "exim"
+        conf = self.tmp / "exim.conf"
+        if not conf.exists():
+            spool.mkdir(exist_ok=True)
+            os.chown(spool, exim.pw_uid, exim.pw_gid)
+            conf.write_text(EXIM_CONF.format(spool=spool, mx=self.mx_ip))
+        proc = self.spawn(
+            ["/usr/sbin/exim4", "-C", str(conf), "-odf", "-i", rcpt],
+            user="Debian-exim", cwd=spool, stdin=subprocess.PIPE,
+        )  # fmt: skip
+        proc.communicate(message, timeout=timeout)
+        return proc.returncode
 
     def sink_messages(self) -> list[dict[str, object]]:
         return [json.loads(x) for x in self.sink_log.read_text().splitlines() if x.strip()]

@@ -8,6 +8,7 @@ cache (:mod:`spamtrace.attribution.exec_cache`), and failing that attributed by 
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
 
 #: how long a live /proc read of a pid is reused for later events of the same process
 LIVE_MEMO_SECONDS = 2.0
+_CLK_TCK = os.sysconf("SC_CLK_TCK")
 
 
 def _stat_start(pid: int) -> str | None:
@@ -106,6 +108,24 @@ class Attributor:
         self._memo[pid] = (now, start, info)
         return info
 
+    def _seen_before(self, ev: SmtpConnectAttempted) -> ProcessInfo | None:
+        """The process read live at a later moment than ``ev`` under the same pid, if it had
+        started by then: it held the pid from before the event to after it, so the event is
+        its own, even if it has exited since (the rest of a batch read after its last
+        connect, e.g. what a restart takes over from a dead watcher's trace buffer)."""
+        memo = self._memo.get(ev.pid)
+        if memo is None or ev.monotonic > memo[0]:
+            return None
+        try:
+            started = int(memo[1]) / _CLK_TCK
+        except ValueError:
+            return None
+        # the start (clock ticks since boot) against the event on the same clock
+        since_boot = ev.monotonic + time.clock_gettime(time.CLOCK_BOOTTIME) - time.monotonic()
+        if started > since_boot:
+            return None
+        return memo[2]
+
     def attempt(
         self, ev: SmtpConnectAttempted, uid_hint: int | None = None, *, blocked: bool = False
     ) -> AttributedAttempt:
@@ -119,12 +139,19 @@ class Attributor:
                     process = _fill_from(live, cached)
             if ev.source != "tracepoint":
                 process = _with_method(process, AttributionMethod.LIVE)
+        elif (seen := self._seen_before(ev)) is not None:
+            process = seen
         elif self.cache is not None and ev.pid > 0:
-            process = self.cache.lookup(ev.pid, at=ev.monotonic)
-            if process is None and self.refresh is not None:
-                # its exec may have arrived after the last drain of the proc connector
+            if self.refresh is not None:
+                # Every proc event that came before this connect is already in the proc
+                # connector's buffer (exec, fork and setuid send theirs before they return),
+                # but maybe not yet in the cache: the last drain can be older than the trace
+                # read. Drain first, or the cache answers with what it knew before, e.g. the
+                # root of a setuid exim whose delivery child has since dropped to Debian-exim.
                 self.refresh()
-                process = self.cache.lookup(ev.pid, at=ev.monotonic)
+            process = self.cache.lookup(ev.pid, at=ev.monotonic)
+            if process is not None:
+                process = self._checked_uid(ev, process, uid_hint)
         if process is None:
             uid, gid = _status_uid(ev.pid) if ev.pid > 0 else (None, None)
             if uid is None:
@@ -145,6 +172,39 @@ class Attributor:
         method = process.method.value if process is not None else AttributionMethod.NONE.value
         self.counts[method] = self.counts.get(method, 0) + 1
         return AttributedAttempt(ev, process, account, verdict, reasons, blocked=blocked)
+
+    def _checked_uid(
+        self, ev: SmtpConnectAttempted, cached: ProcessInfo, uid_hint: int | None
+    ) -> ProcessInfo:
+        """The exec cache's record with the uid the connect was really made with, when one is
+        known: the socket's owner (sock_diag's ``uid_hint``), else the real uid of the process
+        if it is still there (a zombie's ``status`` is readable) and is the one that made the
+        connect (it started before it). A uid seen at the event wins over a cached one, which
+        is only as current as the last UID event the cache got."""
+        uid, how = uid_hint, "the socket's owner"
+        if uid is None:
+            uid, how = self._exiting_uid(ev), "the exiting process's status"
+        if uid is None or uid == cached.uid:
+            return cached
+        from dataclasses import replace
+
+        note = f"uid {uid} from {how}; the exec cache had uid {cached.uid}"
+        return replace(
+            cached, uid=uid, euid=None, user=self._user_name(uid), notes=(*cached.notes, note)
+        )
+
+    @staticmethod
+    def _exiting_uid(ev: SmtpConnectAttempted) -> int | None:
+        """The real uid of ``ev.pid`` now, if that process started before the event."""
+        from spamtrace.attribution.process import start_time
+
+        try:
+            started = start_time(ev.pid)
+        except (OSError, ValueError, IndexError):
+            return None
+        if started > ev.wall + 1.0:  # as in _live: btime has whole seconds
+            return None  # the pid was reused by a later process
+        return _status_uid(ev.pid)[0]
 
     def blocked(self, ev: SmtpConnectBlocked) -> AttributedAttempt:
         account = self.accounts.for_uid(ev.uid) if ev.uid is not None else None

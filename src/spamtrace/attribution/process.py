@@ -178,17 +178,30 @@ def start_time(pid: int, procfs: str = "/proc") -> float:
     return ProcStat(procfs, pid).start_time
 
 
-def _cmdline(procfs: str, pid: int) -> tuple[str, ...]:
-    data = os.fsdecode(_read_procfile(procfs, pid, "cmdline"))
+def split_cmdline(raw: bytes) -> tuple[tuple[str, ...], bool]:
+    """``/proc/PID/cmdline`` as an argv, and whether it is a rewritten process title.
+
+    A title ("php-fpm: pool www", "sshd: user [priv]") is what a process wrote over its
+    arguments: the kernel then shows one string, with no NUL between words (split here on
+    spaces, as psutil does), or one argument padded with NULs. An argv as exec'd has its
+    arguments NUL-separated, whatever argv[0] says: ``exec -a "php: /x.php" php /x.php`` is
+    an argv, not a title.
+    """
+    data = os.fsdecode(raw)
     if not data:
-        return ()
+        return (), False
     sep = "\x00" if data.endswith("\x00") else " "
     if data.endswith(sep):
         data = data[:-1]
     parts = data.split(sep)
+    rewritten = sep == " " or not any(parts[1:])
     if sep == "\x00" and len(parts) == 1 and " " in data:
         parts = data.split(" ")  # a process that rewrote its title with spaces
-    return tuple(parts)
+    return tuple(parts), rewritten
+
+
+def _cmdline(procfs: str, pid: int) -> tuple[tuple[str, ...], bool]:
+    return split_cmdline(_read_procfile(procfs, pid, "cmdline"))
 
 
 def _ids(procfs: str, pid: int) -> tuple[tuple[int, int] | None, int | None]:
@@ -264,7 +277,7 @@ def read_process(
         return _gone(pid, method, f"process unreadable ({type(exc).__name__})")
     notes = _Notes()
     start = stat.start_time
-    cmdline = notes.get("cmdline", lambda: _cmdline(procfs, pid)) or ()
+    cmdline, title = notes.get("cmdline", lambda: _cmdline(procfs, pid)) or ((), False)
     name = stat.name
     if len(name) >= _COMM_LEN and cmdline:
         widened = posixpath.basename(cmdline[0])
@@ -276,7 +289,7 @@ def read_process(
     cwd = notes.get("cwd", lambda: _readlink(procfs, pid, "cwd")) or None
     uid = uids[0] if uids is not None else None
     euid = uids[1] if uids is not None else None
-    scripts = _scripts(procfs, pid, cmdline, exe, cwd, notes)
+    scripts = _scripts(procfs, pid, cmdline, exe, cwd, notes, title)
     parents = _parents(procfs, stat.ppid, start, notes) if stat.ppid else ()
     # same process still? (pid + start time)
     try:
@@ -410,20 +423,33 @@ def _family(word: str) -> str | None:
     return None
 
 
-def script_from_cmdline(cmdline: tuple[str, ...] | list[str], exe: str | None) -> str | None:
+def script_from_cmdline(
+    cmdline: tuple[str, ...] | list[str], exe: str | None, *, title: bool = False
+) -> str | None:
     """The script an interpreter was started with, as written on its command line.
 
     Handles ``php [-d k=v] [-f] file``, ``python [-W x] file`` (not ``-c``/``-m``), perl,
     ruby, node, shells, and LiteSpeed's ``lsphp:/path/script.php`` process titles.
+
+    argv[0] is whatever the starter chose (``exec -a``): the interpreter is known by ``exe``
+    first, and argv[0] only when the exe is unknown. A process title (``title``, see
+    :func:`split_cmdline`, or a command line of one argument) names no script, except
+    lsphp's, which is believed only of an lsphp executable. Whatever argv[0] holds, a script
+    argument after it is read: ``exec -a "php: /x.php" php /x.php`` runs /x.php.
     """
     if not cmdline:
         return None
     first = cmdline[0]
-    if first.startswith("lsphp:") and len(first) > len("lsphp:"):
+    lsphp = exe is None or posixpath.basename(exe).startswith("lsphp")
+    if lsphp and first.startswith("lsphp:") and len(first) > len("lsphp:"):
         return first[len("lsphp:") :].strip() or None
-    if first.endswith(":") or ": " in first:
-        return None  # a process title ("php-fpm: pool www", "sshd: user"), not an argv
-    family = _family(first) or (_family(exe) if exe else None)
+    if title or not any(cmdline[1:]):
+        return None  # a title ("php-fpm: pool www") or no argument: no script named
+    family = _family(exe) if exe else None
+    if family is None:
+        if exe is None and (first.endswith(":") or ": " in first):
+            return None  # the exe is unknown and argv[0] reads like a title ("sshd: user")
+        family = _family(first)
     if family is None or "fpm" in posixpath.basename(exe or first):
         return None  # FPM workers take no script argument: their script is an open fd
     with_value, no_script, script_opt = _FAMILIES[family]
@@ -454,9 +480,10 @@ def _scripts(
     exe: str | None,
     cwd: str | None,
     notes: _Notes,
+    title: bool = False,
 ) -> tuple[str, ...]:
     found = open_script_files(procfs, pid, notes)
-    from_cmd = script_from_cmdline(cmdline, exe)
+    from_cmd = script_from_cmdline(cmdline, exe, title=title)
     if from_cmd:
         if not from_cmd.startswith("/") and cwd:
             from_cmd = posixpath.normpath(posixpath.join(cwd, from_cmd))

@@ -36,6 +36,12 @@ def iso(ts: float | None) -> str | None:
     )
 
 
+def uid_text(uid: object) -> str:
+    """A uid as a human line or a log message shows it: ``unknown`` when it is not known
+    (never ``None``); structured fields leave it out or null instead."""
+    return "unknown" if uid is None else str(uid)
+
+
 def incident_json(
     rec: IncidentRecord, actions: Sequence[ActionRecord] | None = None
 ) -> dict[str, Any]:

@@ -28,6 +28,7 @@ from spamtrace.render.incidents import (
     event_json,
     incident_json,
     iso,
+    uid_text,
     verdict_style,
 )
 from spamtrace.safetext import escape, escape_argv
@@ -155,7 +156,7 @@ class WatchView:
             )
             return
         proc = rec.details.get("name") or rec.details.get("comm") or "?"
-        who = f"uid={rec.uid}" + (f"({escape(rec.user)})" if rec.user else "")
+        who = f"uid={uid_text(rec.uid)}" + (f"({escape(rec.user)})" if rec.user else "")
         verdict = (rec.verdict or "?").upper()
         parts = [f"{escape(str(proc))}[{rec.pid or '-'}]", who, f"-> {escape(rec.remote)}"]
         if rec.blocked:
@@ -224,7 +225,7 @@ class WatchView:
         if not alerting:
             return
         rows: list[tuple[str, str]] = []
-        who = f"uid {rec.uid}" + (f" ({escape(rec.user)})" if rec.user else "")
+        who = f"uid {uid_text(rec.uid)}" + (f" ({escape(rec.user)})" if rec.user else "")
         if rec.account:
             who += f", account {escape(rec.account)}"
         rows.append(("who:", who))

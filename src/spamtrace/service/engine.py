@@ -305,7 +305,7 @@ class Engine:
         taken = self.trace_src.taken_over if self.trace_src is not None else []
         for report in taken:
             self.notes.append(report.describe())
-            if self.gap is not None and report.pid == self.gap.previous_pid and not report.lost:
+            if self.gap is not None and report.pid == self.gap.previous_pid and report.continuous:
                 self.notes = [n for n in self.notes if not n.startswith("capture gap:")]
                 self.gap = None
 

@@ -41,7 +41,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from spamtrace.errors import RuntimeFailure
 from spamtrace.model import ALERTING_VERDICTS, Verdict
-from spamtrace.render.incidents import incident_json, iso
+from spamtrace.render.incidents import incident_json, iso, uid_text
 from spamtrace.safetext import escape
 from spamtrace.service.bus import (
     ActionRecorded,
@@ -180,7 +180,7 @@ def attempt_event(rec: EventRecord, host: str) -> dict[str, Any]:
     parent = parents[0] if parents and isinstance(parents[0], Mapping) else None
     script = rec.scripts[0] if rec.scripts else None
     action = "smtp-connect-blocked" if blocked_record else "smtp-connect-attempted"
-    who = f"{text(name) or '?'}[{rec.pid or '-'}] uid={rec.uid}"
+    who = f"{text(name) or '?'}[{rec.pid or '-'}] uid={uid_text(rec.uid)}"
     if rec.user:
         who += f"({text(rec.user)})"
     message = f"{verdict.upper()} {action} {who} -> {rec.remote}"
@@ -237,7 +237,7 @@ def incident_event(
     scripts = list(incident.get("scripts") or [])
     process = incident.get("process") or {}
     when = incident.get("first_seen_epoch") if opened else incident.get("last_seen_epoch")
-    who = f"uid {incident.get('uid')}"
+    who = f"uid {uid_text(incident.get('uid'))}"
     if incident.get("user"):
         who += f" ({text(incident.get('user'))})"
     if incident.get("account"):

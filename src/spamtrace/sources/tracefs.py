@@ -91,6 +91,15 @@ class TakenOver:
     lost: int  # events its buffer dropped (overrun, [LOST n EVENTS]) while nobody read it
     malformed: int
     in_flight: int = 0  # of ``events``: read by the dead watcher but not stored (journal)
+    journal: bool = True  # False: it had no journal, so what it had read but not stored is gone
+    #: its journal overwrote records and what is left of it does not reach back to what the
+    #: store holds: some of what it had read but not stored may be gone
+    journal_short: bool = False
+
+    @property
+    def continuous(self) -> bool:
+        """Is it proven that nothing between its death and this start was missed?"""
+        return not self.lost and self.journal and not self.journal_short
 
     def describe(self) -> str:
         text = (
@@ -101,6 +110,16 @@ class TakenOver:
             text += f" ({self.in_flight} read by it but not yet stored, from its journal)"
         if self.lost:
             text += f"; {self.lost} event(s) were lost because its buffer overflowed"
+        if not self.journal:
+            text += (
+                "; it had no journal: the attempts it had read but not yet stored when it died "
+                "may be missing"
+            )
+        elif self.journal_short:
+            text += (
+                "; its journal had overwritten its oldest records and no longer reaches back to "
+                "what the store holds: some attempts it had read but not stored may be missing"
+            )
         return text
 
 
@@ -509,11 +528,18 @@ class TracefsSource:
         events, lost, malformed = self._drain_instance(root / name)
         stopped = time.monotonic()
         in_flight = 0
+        short = False
         if journal is not None:
-            journaled, _overwritten, bad = self._drain_instance(root / journal)
-            malformed += bad  # a journal overwrites its oldest records by design: not lost
-            seen = _Seen(self.stored_keys(journaled[0].wall - 1.0) if (
-                journaled and self.stored_keys is not None) else set())  # fmt: skip
+            journaled, overwritten, bad = self._drain_instance(root / journal)
+            malformed += bad
+            stored = self.stored_keys(journaled[0].wall - 1.0) if (
+                journaled and self.stored_keys is not None) else set()  # fmt: skip
+            # a journal overwrites its oldest records by design: nothing is lost as long as
+            # what is left reaches back to what the store holds (they overlap)
+            short = overwritten > 0 and not (
+                journaled and any(k[0] >= journaled[0].monotonic - SAME_EVENT for k in stored)
+            )
+            seen = _Seen(stored)
             for e in events:
                 seen.add(e)
             extra = [e for e in journaled if not seen.take(e)]
@@ -536,6 +562,8 @@ class TracefsSource:
                 lost=lost,
                 malformed=malformed,
                 in_flight=in_flight,
+                journal=journal is not None,
+                journal_short=short,
             )
         )
 

@@ -1,5 +1,6 @@
 # Harmless test script: COUNT connects to HOST:PORT (refused at once), one every GAP seconds;
-# prints the wall time of each attempt on one line.
+# prints the wall time of each attempt on one line. With a fifth argument "hold", it then
+# waits for the end of its standard input before it exits.
 import contextlib
 import socket
 import sys
@@ -16,3 +17,5 @@ for _ in range(count):
     s.close()
     time.sleep(gap)
 print(" ".join(f"{t:.6f}" for t in times), flush=True)
+if sys.argv[5:] == ["hold"]:
+    sys.stdin.read()

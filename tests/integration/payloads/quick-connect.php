@@ -1,8 +1,11 @@
 <?php
-// Harmless test script: COUNT bare connect-and-close to HOST:PORT (sub-millisecond sessions).
+// Harmless test script: COUNT bare connect-and-close to HOST:PORT (sub-millisecond sessions),
+// after DELAY seconds (default 0).
 $host = $argv[1] ?? '127.0.0.1';
 $port = (int)($argv[2] ?? 25);
 $n = (int)($argv[3] ?? 1);
+$delay = (float)($argv[4] ?? 0);
+if ($delay > 0) { usleep((int)($delay * 1e6)); }
 $target = (strpos($host, ':') !== false) ? "[$host]" : $host;
 $ok = 0;
 for ($i = 0; $i < $n; $i++) {

@@ -223,3 +223,49 @@ def test_alerts_json_is_parseable_by_the_receiver_for_every_event() -> None:
         hook.close()
     assert [d["event"] for d in docs] == ["opened", "updated", "test"]
     assert json.dumps(docs)  # round-trips
+
+
+def test_a_retry_pending_at_stop_is_sent_within_the_grace() -> None:
+    """The webhook refuses the first try (500); the stop comes during the backoff: the retry
+    is still made (its wait cut short), before close returns."""
+    hook = HookServer(fail_first=1)
+    settings = AlertSettings("suspicious", "h", 10, 600.0, 100, (), stop_grace=5.0)
+    slow = Delivery(timeout=2.0, retries=3, backoff=30.0)  # longer than any test waits
+    alerts = Alerts(settings, channels=[WebhookChannel(hook_spec(hook.url, delivery=slow))])
+    try:
+        assert alerts.notify("opened", incident()) is not None
+        assert hook.wait(1) == 1
+        t0 = time.monotonic()
+        alerts.close()
+        took = time.monotonic() - t0
+    finally:
+        hook.close()
+    assert hook.answers == [500, 200] and took < 5.0
+    s = alerts.stats()
+    assert (s["sent"], s["failed"], s["dropped"]) == (1, 0, 0), s
+
+
+def test_what_the_grace_cannot_deliver_is_dropped_counted_and_logged() -> None:
+    """A webhook that hangs longer than the grace: the alert in its hands and the one queued
+    behind it are counted as dropped and named in the exit line, and close returns in time."""
+    hang = HookServer(hang=6.0)
+    lines: list[str] = []
+    settings = AlertSettings("suspicious", "h", 10, 600.0, 100, (), stop_grace=0.5)
+    slow = Delivery(timeout=5.0, retries=0, backoff=0.0)
+    alerts = Alerts(settings, channels=[WebhookChannel(hook_spec(hang.url, delivery=slow))])
+    alerts.dispatcher.log = lines.append
+    try:
+        alerts.notify("opened", incident(id="inc-00000000000a"))
+        assert hang.wait(1) == 1  # in the webhook's hands
+        alerts.notify("opened", incident(id="inc-00000000000b"))
+        t0 = time.monotonic()
+        alerts.close()
+        took = time.monotonic() - t0
+    finally:
+        hang.close()
+    assert took < 3.0
+    s = alerts.stats()
+    assert s["dropped"] == 2 and s["sent"] == 0 and s["failed"] == 0, s
+    (line,) = lines
+    assert line.startswith("alerts: hook: 2 alert(s) not delivered within the 0.5 s given at exit")
+    assert "inc-00000000000a" in line and "inc-00000000000b" in line

@@ -180,10 +180,69 @@ def test_odd_bytes_in_exe_cmdline_cwd_stay_data(procfs: Path) -> None:
         (["sleep", "100"], "/usr/bin/sleep", None),
         (["python3", "--", "x.py"], None, "x.py"),
         ([], None, None),
+        # argv[0] is the starter's choice (exec -a): a ": " in it does not hide the script
+        (["php: /home/u/x.php", "/home/u/x.php"], "/usr/bin/php8.2", "/home/u/x.php"),
+        (["php-fpm: pool www", "-d", "a=b", "x.php"], "/usr/bin/php8.2", "x.php"),
+        (["sshd: root@pts/0", "mail.pl"], "/usr/bin/perl", "mail.pl"),
+        (["-bash: x", "run.sh"], "/usr/bin/bash", "run.sh"),
+        # the exe is unknown: argv[0] that reads like a title names no interpreter
+        (["sshd: u", "x.php"], None, None),
+        # a one-argument command line names no script, whatever it says
+        (["php: /home/u/x.php"], "/usr/bin/php8.2", None),
+        (["php-fpm: pool www", "", ""], "/usr/sbin/php-fpm8.2", None),
+        # lsphp's title is believed of lsphp only (a php CLI could name an innocent file)
+        (["lsphp:/home/other/index.php", "x.php"], "/usr/bin/php8.2", "x.php"),
+        (["lsphp:/home/u/index.php"], None, "/home/u/index.php"),
     ],
 )
 def test_script_from_cmdline(cmdline: list[str], exe: str | None, expected: str | None) -> None:
     assert script_from_cmdline(cmdline, exe) == expected
+
+
+def test_a_rewritten_title_names_no_script() -> None:
+    argv = ("mailer:", "/home/other/innocent.php", "sending")
+    assert script_from_cmdline(argv, "/usr/bin/php8.2", title=True) is None
+    assert script_from_cmdline(argv, "/usr/bin/php8.2") == "/home/other/innocent.php"
+
+
+@pytest.mark.parametrize(
+    ("raw", "argv", "title"),
+    [
+        (b"php: /x.php\0/x.php\0", ("php: /x.php", "/x.php"), False),  # exec -a: an argv
+        (b"php\0-f\0a b.php\0", ("php", "-f", "a b.php"), False),
+        (b"php-fpm: pool www\0\0\0", ("php-fpm: pool www", "", ""), True),  # padded title
+        (b"sshd: u [priv]", ("sshd:", "u", "[priv]"), True),  # no NUL: rewritten
+        (b"worker: one two\0", ("worker:", "one", "two"), True),
+        (b"", (), False),
+    ],
+)
+def test_split_cmdline(raw: bytes, argv: tuple[str, ...], title: bool) -> None:
+    assert proc_mod.split_cmdline(raw) == (argv, title)
+
+
+def _raw_cmdline(procfs: Path, pid: int, raw: bytes) -> None:
+    (procfs / str(pid) / "cmdline").write_bytes(raw)
+
+
+def test_argv0_with_a_colon_is_not_a_title(procfs: Path) -> None:
+    """``exec -a "php: /.../x.php" php x.php``: a PHP run that no longer holds its script open
+    is still known by its script (an attacker naming argv[0] so hid it before)."""
+    add_process(
+        procfs, 300, cmdline=[f"php: {UPLOADS}/x.php", "x.php", "10.0.0.2"], cwd=UPLOADS, fds={}
+    )
+    info = read_process(300, procfs=str(procfs))
+    assert info.scripts == (f"{UPLOADS}/x.php",)
+    assert info.cmdline[0] == f"php: {UPLOADS}/x.php"
+
+
+def test_rewritten_titles_take_their_script_from_open_files_only(procfs: Path) -> None:
+    # a php CLI that set its title to name an innocent file: only the open script counts
+    add_process(procfs, 301, cwd=UPLOADS, fds={3: f"{UPLOADS}/real.php"})
+    _raw_cmdline(procfs, 301, b"mailer: /home/other/public_html/innocent.php sending")
+    assert read_process(301, procfs=str(procfs)).scripts == (f"{UPLOADS}/real.php",)
+    add_process(procfs, 302, exe="/usr/sbin/php-fpm8.2", cwd=UPLOADS, fds={5: f"{UPLOADS}/a.php"})
+    _raw_cmdline(procfs, 302, b"php-fpm: pool www" + b"\0" * 40)
+    assert read_process(302, procfs=str(procfs)).scripts == (f"{UPLOADS}/a.php",)
 
 
 def test_is_script_path() -> None:

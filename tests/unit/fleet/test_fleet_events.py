@@ -381,3 +381,13 @@ def test_unusual_spaces_are_escaped_not_passed_on() -> None:
     assert doc["file"]["path"] == "/home/shop/wp\\xa0config.php"
     doc = roundtrip(attempt_event(record(user="sh\u3000op"), "w"))
     assert doc["user"]["name"] == "sh\\u3000op"
+
+
+def test_an_unknown_uid_is_unknown_in_the_message_and_absent_from_the_fields() -> None:
+    rec = record(uid=None, gid=None, user=None)
+    doc = roundtrip(attempt_event(rec, "web1"))
+    assert "uid=unknown" in doc["message"] and "None" not in doc["message"], doc["message"]
+    assert "user" not in doc and "group" not in doc
+    inc = roundtrip(incident_event(incident(uid=None, user=None), "incident-opened", "web1"))
+    assert ": uid unknown, account shop," in inc["message"], inc["message"]
+    assert "None" not in inc["message"] and "user" not in inc

@@ -126,3 +126,20 @@ def test_a_pid_taken_by_a_later_process_is_not_read_as_the_exec(tmp_path: Path) 
     assert info is not None and info.parents == ()  # that stat is not this process's
     assert info.name == "php" and info.start_time is not None
     assert abs(info.start_time - (time.time() - 2.0)) < 1.0  # from the exec event itself
+
+
+def test_an_argv0_with_a_colon_keeps_the_script_in_the_cached_exec(tmp_path: Path) -> None:
+    """The exec cache reads the script from the command line only (the process may be gone
+    when asked): ``exec -a "php: /path/x.php" php x.php`` must not hide it."""
+    from spamtrace.attribution.exec_cache import info_of, read_raw
+
+    uploads = "/home/shop/public_html/wp-content/uploads"
+    d = tmp_path / "4321"
+    d.mkdir()
+    (d / "cmdline").write_bytes(f"php: {uploads}/x.php\x00x.php\x0010.0.0.2\x00".encode())
+    (d / "exe").symlink_to("/usr/bin/php8.2")
+    (d / "cwd").symlink_to(uploads)
+    (d / "stat").write_bytes(b"4321 (php) S 1 " + b"0 " * 17 + b"500 " + b"0 " * 30 + b"\n")
+    info = info_of(read_raw(4321, str(tmp_path)))
+    assert info.exe == "/usr/bin/php8.2" and info.cwd == uploads
+    assert info.scripts == (f"{uploads}/x.php",)

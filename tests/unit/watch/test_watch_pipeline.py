@@ -239,3 +239,65 @@ def test_watch_start_takes_up_recent_incidents_from_the_store(tmp_path: Path) ->
     finally:
         w.store.close()
         w.close()
+
+
+def test_a_uid_change_still_in_the_connector_buffer_wins_over_the_cached_exec() -> None:
+    """exim's delivery: a setuid exim4 exec'd (cached as root: only the owner of a system
+    user's /proc entry is read), it forks, the child drops to Debian-exim, connects and exits
+    before it can be read. The UID event was sent before the connect but not drained yet."""
+    child = dead_pid()
+    cache = ExecCache(min_uid=1 << 30)  # every owner is a "system user": a light record
+    exec_at = time.monotonic() - 1
+    cache.on_exec(os.getpid(), exec_at)  # the owner of /proc/PID (root here) is recorded
+    cache.handle(ProcEvent(ProcEventKind.FORK, exec_at + 0.1, child, child, os.getpid(),
+                           os.getpid()))  # fmt: skip
+    pending = [ProcEvent(ProcEventKind.UID, exec_at + 0.2, child, child, ruid=102, euid=102)]
+    a = attributor(cache)
+    drained: list[int] = []
+
+    def refresh() -> None:
+        drained.append(len(pending))
+        while pending:
+            cache.handle(pending.pop())
+
+    a.refresh = refresh
+    att = a.attempt(event(child))
+    assert drained == [1]
+    assert att.process is not None and att.process.method is AttributionMethod.EXEC_CACHE
+    assert att.process.uid == 102 and att.account is not None and att.account.name == "user102"
+
+
+def test_the_socket_owner_wins_over_a_cached_uid() -> None:
+    pid = dead_pid()
+    cache = ExecCache(reader=lambda p: proc(pid=p, method=AttributionMethod.EXEC_CACHE))
+    cache.handle(ProcEvent(ProcEventKind.EXEC, time.monotonic() - 1, pid, pid))
+    att = attributor(cache).attempt(event(pid), uid_hint=2002)
+    assert att.process is not None and att.process.uid == 2002
+    assert att.process.exe is not None  # the rest of the cached record is kept
+    assert any("from the socket's owner" in n for n in att.process.notes)
+
+
+def test_an_earlier_event_of_a_process_read_live_later_keeps_its_attribution() -> None:
+    """A batch (a restart's takeover of a dead watcher's buffer) is attributed after the
+    events: its sender was read live at one event and exited before the next was handled.
+    Every event before that read is the same process's (it held the pid from its start to
+    the read), even with no exec cache and no /proc entry left."""
+    a = attributor(ExecCache(reader=lambda p: proc(pid=p)))
+    pid = dead_pid()
+    before, read_at = event(pid), time.monotonic()
+    known = proc(pid=pid, method=AttributionMethod.TRACEPOINT)
+    a._memo[pid] = (read_at, "0", known)  # started at boot, read alive at read_at
+    att = a.attempt(before)
+    assert att.process is known and att.process.uid == 1001
+    assert a.attempt(event(pid)).process is None  # after the read: maybe another process
+
+
+def test_a_takeover_without_a_journal_does_not_prove_continuity() -> None:
+    from spamtrace.sources.tracefs import TakenOver
+
+    ok = TakenOver("spamtrace-1-x", 1, 10, 1.0, 0, 0, in_flight=2)
+    assert ok.continuous and "may be missing" not in ok.describe()
+    blind = TakenOver("spamtrace-1-x", 1, 10, 1.0, 0, 0, journal=False)
+    assert not blind.continuous
+    assert "it had no journal" in blind.describe() and "may be missing" in blind.describe()
+    assert not TakenOver("spamtrace-1-x", 1, 10, 1.0, 3, 0).continuous

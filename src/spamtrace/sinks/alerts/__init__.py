@@ -65,6 +65,7 @@ class Alerts:
             rate_window=settings.rate_window,
             queue_size=settings.queue_size,
             wall=wall,
+            grace=settings.stop_grace,
         )
         self.raised = 0
 
@@ -110,5 +111,7 @@ class Alerts:
     def stats(self) -> dict[str, Any]:
         return {"raised": self.raised, **self.dispatcher.stats()}
 
-    def close(self, timeout: float = 10.0) -> None:
-        self.dispatcher.close(timeout)
+    def close(self, grace: float | None = None) -> None:
+        """Stop: the channels get ``grace`` seconds (default ``[alerts] stop_grace``) to deliver
+        what is pending; the rest is counted as dropped and logged."""
+        self.dispatcher.close(grace)

@@ -13,6 +13,11 @@ burst of 500 incidents is a handful of messages, and nothing is silently lost.
 Counters per channel (:meth:`Dispatcher.stats`): sent, failed (after all tries), retried,
 dropped (queue full or not sent by exit), held back, digests, queued, last error: for
 ``watch``'s summary, the daemon's ``status`` and metrics.
+
+At exit (:meth:`Dispatcher.close`) each channel has ``grace`` seconds (``[alerts]
+stop_grace``) to send what is queued, the digest of what is held back and the retries still
+pending (a retry's backoff is cut short to fit). What is not delivered by then is counted as
+dropped and said in one line per channel (``log``), never lost silently.
 """
 
 from __future__ import annotations
@@ -67,6 +72,11 @@ class ChannelWorker:
         wall: Callable[[], float] = time.time,
     ) -> None:
         self.channel = channel
+        self.deadline = float("inf")  # set at close: the end of the grace at exit
+        #: incident ids of the alerts given up at exit (for the log line), and if any was a digest
+        self.undelivered: list[str] = []
+        self._expired = threading.Event()  # set when the grace at exit is over
+        self._sending: Alert | None = None
         self.rate_limit = channel.delivery.rate_limit or rate_limit
         self.rate_window = rate_window
         self.clock = clock
@@ -95,7 +105,10 @@ class ChannelWorker:
             self._count("dropped")
             return False
 
-    def close(self) -> None:
+    def close(self, deadline: float | None = None) -> None:
+        """Begin the stop: what is queued is still sent until ``deadline`` (this worker's clock;
+        None: at once, one try each)."""
+        self.deadline = self.clock() if deadline is None else deadline
         self._closing.set()
         # when the queue is full, the worker sees _closing once it has drained it
         with contextlib.suppress(queue.Full):
@@ -116,6 +129,28 @@ class ChannelWorker:
     def _count(self, key: str, n: int = 1) -> None:
         with self._lock:
             self.counts[key] += n
+
+    def _give_up(self, alerts: Sequence[Alert]) -> None:
+        """Alerts not delivered by the end of the grace at exit: dropped, counted, named."""
+        ids = [str(a.incident.get("id")) for one in alerts for a in (one.held or (one,))]
+        with self._lock:
+            self.counts["dropped"] += len(ids)
+            self.undelivered.extend(ids)
+
+    def _out_of_time(self) -> bool:
+        return self._closing.is_set() and self.clock() >= self.deadline
+
+    def abandon(self) -> None:
+        """The grace is over and the worker is still busy (a send that hangs): what it holds
+        is counted as dropped now (the process is exiting; the thread is a daemon)."""
+        self._expired.set()
+        left: list[Alert] = []
+        if self._sending is not None:
+            left.append(self._sending)
+        left.extend(iter(self._drain_one, None))
+        left.extend(self._held.values())
+        self._held.clear()
+        self._give_up(left)
 
     # ------------------------------------------------------------------ worker side
     def _room(self, now: float) -> bool:
@@ -142,9 +177,8 @@ class ChannelWorker:
             if self._held and (self._room(self.clock()) or closing):
                 self._send_digest()
             if self._closing.is_set() and (item is _STOP or item is None):
-                # the rest of the queue is given up at exit, and counted
-                left = sum(1 for _ in iter(self._drain_one, None))
-                self._count("dropped", left)
+                # what is still queued after the grace at exit is given up, and counted
+                self._give_up(list(iter(self._drain_one, None)))
                 return
 
     def _drain_one(self) -> Alert | None:
@@ -187,18 +221,45 @@ class ChannelWorker:
         if self._deliver(digest):
             self._count("digests")
 
+    def _pause(self, seconds: float) -> bool:
+        """Wait before a retry; False when the grace at exit is over (the retry is not made).
+        Once the stop has begun, the wait is cut to half of what is left of the grace, so
+        that the retry itself has time too."""
+        if not self._closing.is_set() and not self._closing.wait(seconds):
+            return True
+        left = self.deadline - self.clock()
+        if left <= 0:
+            return False
+        self._expired.wait(min(seconds, left / 2))
+        return not self._expired.is_set()
+
     def _deliver(self, alert: Alert) -> bool:
         delivery = self.channel.delivery
+        if self._out_of_time():
+            self._give_up([alert])
+            return False
+        self._sending = alert
+        try:
+            return self._tries(alert, delivery)
+        finally:
+            self._sending = None
+
+    def _tries(self, alert: Alert, delivery: Delivery) -> bool:
         for attempt in range(delivery.retries + 1):
+            if self._expired.is_set():
+                return False  # abandoned (counted there)
             try:
                 self.channel.send(alert)
             except AlertError as exc:
                 with self._lock:
                     self.last_error = escape(exc.message, max_len=300)
                     self.last_error_at = self.wall()
-                last = attempt >= delivery.retries or not exc.retryable
-                if last or self._closing.wait(delivery.backoff * (2**attempt)):
+                if attempt >= delivery.retries or not exc.retryable:
                     self._count("failed")
+                    return False
+                if not self._pause(delivery.backoff * (2**attempt)):
+                    if not self._expired.is_set():
+                        self._give_up([alert])  # a retry that the stop left no time for
                     return False
                 self._count("retried")
                 continue
@@ -208,6 +269,8 @@ class ChannelWorker:
                     self.last_error_at = self.wall()
                 self._count("failed")
                 return False
+            if self._expired.is_set():
+                return False  # delivered after all, but already counted as dropped
             self._sent_at.append(self.clock())
             with self._lock:
                 self.counts["sent"] += 1
@@ -228,7 +291,12 @@ class Dispatcher:
         queue_size: int = 1000,
         clock: Callable[[], float] = time.monotonic,
         wall: Callable[[], float] = time.time,
+        grace: float = 5.0,
+        log: Callable[[str], None] | None = None,
     ) -> None:
+        self.grace = grace
+        self.log = log if log is not None else _stderr
+        self.clock = clock
         self.workers = [
             ChannelWorker(
                 ch, rate_limit=rate_limit, rate_window=rate_window, queue_size=queue_size,
@@ -247,10 +315,32 @@ class Dispatcher:
         total = {k: sum(c[k] for c in per.values()) for k in ("sent", "failed", "dropped")}
         return {**total, "channels": per}
 
-    def close(self, timeout: float = 10.0) -> None:
-        """Stop the workers: held-back alerts go out as a digest; bounded by ``timeout``."""
+    def close(self, grace: float | None = None) -> None:
+        """Stop the workers. For ``grace`` seconds (default: the dispatcher's) they go on
+        sending what is queued, the retries still pending and the digest of what is held
+        back; then what is left is counted as dropped and logged, one line per channel."""
+        grace = self.grace if grace is None else max(0.0, grace)
+        deadline = self.clock() + grace
         for w in self.workers:
-            w.close()
-        deadline = time.monotonic() + timeout
+            w.close(deadline)
+        # a send that began just before the end of the grace may take one more second
+        join_until = time.monotonic() + grace + 1.0
         for w in self.workers:
-            w.thread.join(max(0.0, deadline - time.monotonic()))
+            w.thread.join(max(0.0, join_until - time.monotonic()))
+            if w.thread.is_alive():
+                w.abandon()
+        for w in self.workers:
+            if w.undelivered:
+                ids = w.undelivered
+                shown = ", ".join(escape(i) for i in ids[:5]) + (" ..." if len(ids) > 5 else "")
+                self.log(
+                    f"alerts: {escape(w.channel.name)}: {len(ids)} alert(s) not delivered "
+                    f"within the {grace:g} s given at exit, dropped (incidents {shown})"
+                    + (f"; last error: {w.last_error}" if w.last_error else "")
+                )
+
+
+def _stderr(text: str) -> None:
+    import sys
+
+    print(f"spamtrace: {text}", file=sys.stderr, flush=True)

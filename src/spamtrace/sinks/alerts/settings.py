@@ -88,6 +88,7 @@ class AlertSettings:
     rate_window: float
     queue_size: int
     channels: tuple[ChannelSpec, ...]
+    stop_grace: float = 5.0  # seconds the channels get at exit (then: dropped, logged)
 
 
 class _Table:
@@ -235,6 +236,8 @@ def parse(section: Any, origin: str = "config") -> AlertSettings:
         raise ConfigError(f"{origin}: alerts.rate_window: must be 1..86400 seconds")
     if section.queue_size < 1:
         raise ConfigError(f"{origin}: alerts.queue_size: must be at least 1")
+    if not 0 <= section.stop_grace <= 60:
+        raise ConfigError(f"{origin}: alerts.stop_grace: must be 0..60 seconds")
     channels: list[ChannelSpec] = []
     for i, raw in enumerate(section.webhook, 1):
         where = f"{origin}: alerts.webhook[{i}]"
@@ -262,5 +265,5 @@ def parse(section: Any, origin: str = "config") -> AlertSettings:
         raise ConfigError(f"{origin}: alerts.host: must be one line")
     return AlertSettings(
         section.min_verdict, host, section.rate_limit, float(section.rate_window),
-        section.queue_size, tuple(channels),
+        section.queue_size, tuple(channels), float(section.stop_grace),
     )  # fmt: skip

@@ -192,12 +192,13 @@ class AlertSubscriber:
         """Channel -> failed deliveries since start (``Metrics.alert_failures_from``)."""
         return {w.channel.name: w.stats()["failed"] for w in self.alerts.dispatcher.workers}
 
-    def close(self, timeout: float = 5.0) -> None:
-        """Finish the queued messages, then let the channels send (bounded by ``timeout``)."""
+    def close(self, grace: float | None = None) -> None:
+        """Finish the queued messages, then give the channels ``grace`` seconds (default
+        ``[alerts] stop_grace``) to deliver them; what is left is dropped, counted, logged."""
         with contextlib.suppress(queue.Full):
             self._jobs.put(None, timeout=1.0)
-        self._thread.join(timeout)
-        self.alerts.close(timeout)
+        self._thread.join(5.0)
+        self.alerts.close(grace)
 
 
 def subscriber_for(cfg: Any, *, accounts: Any = None) -> AlertSubscriber | None:
