@@ -846,8 +846,8 @@ def _first_literals(items: list[Any]) -> frozenset[bytes] | None:
     from re import _constants as c  # type: ignore[attr-defined]
 
     i = 0
-    while i < len(items) and items[i][0] in (c.ASSERT, c.ASSERT_NOT):
-        i += 1  # zero-width: the match still starts at the next item
+    while i < len(items) and items[i][0] in (c.ASSERT, c.ASSERT_NOT, c.AT):
+        i += 1  # zero-width (a look-around, \b): the match still starts at the next item
     run = bytearray()
     while i < len(items) and items[i][0] is c.LITERAL:
         run.append(items[i][1])
@@ -866,6 +866,13 @@ def _first_literals(items: list[Any]) -> frozenset[bytes] | None:
         if any(a is None for a in alts):
             return None
         return frozenset().union(*alts)  # type: ignore[arg-type]
+    if op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT):
+        # (?:mb_)?parse_str: a match starts with the repeated part, or (none of it) the rest
+        body = _first_literals(list(av[2]))
+        if body is None or av[0] >= 1:
+            return body
+        rest = _first_literals(items[i + 1 :])
+        return None if rest is None else body | rest
     return None
 
 

@@ -240,11 +240,14 @@ def _antibot_gate(ctx: Ctx, rule: Rule) -> Hit | None:
     vendors: set[bytes] = set()
     prefixes = 0
     value = ctx.lx.value
+    # a literal's value holds a name only if its text does, unless a double-quoted escape
+    # (\x6e) spells it: without those, no name in the text of them all is none in any
+    names = bool(ctx.lx.escaped) or _SECURITY_NAMES.search(text) is not None
     for idx in range(min(len(ctx.lx.raw_strings), 5000)):
         lit = value(idx).lower().strip()
         if len(lit) > 200:
             continue
-        m = _SECURITY_NAMES.search(lit)
+        m = _SECURITY_NAMES.search(lit) if names else None
         if m is not None:
             vendors.add(m.group(0))
         elif _IP_PREFIX.match(lit):
@@ -299,7 +302,8 @@ def _js_obfuscated_inject(ctx: Ctx, rule: Rule) -> Hit | None:
     injected redirects and skimmers of hacked sites. Libraries ship such code as .js files,
     not inside PHP."""
     data = ctx.data
-    if not any(data.find(w) >= 0 for w in _JS_WORDS) or data.find(b"<script") < 0:
+    # "<script" first: one search where most files have it not (then the words' four)
+    if data.find(b"<script") < 0 or not any(data.find(w) >= 0 for w in _JS_WORDS):
         return None
     return _in_page_text(ctx, _JS_OBFUSCATED)
 
