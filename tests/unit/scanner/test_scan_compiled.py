@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from spamtrace.scanner import analyze, context, lexer, rules
-from spamtrace.scanner._lexer import names, paren_call, tail, varcall
+from spamtrace.scanner._lexer import concat_start, names, paren_call, tail, varcall
 from spamtrace.scanner._words import WordSet
 
 SAMPLES = Path(__file__).parent / "samples"
@@ -259,3 +259,19 @@ def _bounded_ref(rx: re.Pattern[bytes], text: bytes) -> list[tuple[int, int]]:
         out.append(m.span())
         pos = max(m.end(), m.start() + 1)
     return out
+
+
+_CONCAT_PIECES = [
+    b"\x01", b"\x011\x01", b"\x0112\x01", b"1", b"a", b" ", b"\n", b".", b" . ", b"chr",
+    b"chr(65)", b"(", b")", b"ch", b"\x01\x01",
+]  # fmt: skip
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(st.sampled_from(_CONCAT_PIECES), max_size=30), st.integers(0, 5))
+def test_concat_start_same_as_python(pieces: list[bytes], pos: int) -> None:
+    code = b"".join(pieces)
+    assert concat_start(code, pos) == context._concat_start_py(code, pos)
+    assert list(context._concat_starts(code)) == [
+        m.start() for m in context._CONCAT_START.finditer(code)
+    ]

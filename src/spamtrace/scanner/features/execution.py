@@ -610,7 +610,10 @@ def _built_name_call(ctx: Ctx, rule: Rule) -> Hit | None:
     if has_any(ctx, _CALLBACK_GATE) or any(ctx.first(w) >= 0 for w in _CALLBACK_MORE):
         sites = itertools.chain(
             bounded_finditer(_CALLBACK_APIS, code, 500, first=ctx.first),
-            itertools.islice(_METHOD_CALLBACK.finditer(code), 100),
+            # each match holds "sort" (->uksort, ->uasort): not searched for without it
+            itertools.islice(_METHOD_CALLBACK.finditer(code), 100)
+            if ctx.first(b"sort") >= 0
+            else (),
         )
     for m in sites:
         f = fold.fold_at(code, lx, m.end(), env)
@@ -743,7 +746,7 @@ def _request_class(ctx: Ctx, rule: Rule) -> Hit | None:
 # a magic method (run by PHP itself: at the end of the script, on echo, on unserialize...)
 _MAGIC_DEF = re.compile(
     rb"function\s+&?\s*(?:__destruct|__tostring|__wakeup|__get|__set|__call|__callstatic|"
-    rb"__invoke|__unserialize|__serialize|__isset|__unset|compare|offsetget|getiterator)\s*\("
+    rb"__invoke|__unserialize|__serialize|__isset|__unset)\s*\("
 )
 # ... whose body runs one of the object's properties as code or as a command
 _RUNS_PROPERTY = re.compile(
