@@ -53,7 +53,8 @@ def test_a_burst_split_by_a_restart_still_opens_the_incident(log: Path) -> None:
     append(log, exim_lines(0, 15, now - 300))  # before the restart: below the limit
     src = source(log)
     try:
-        assert src.restored == 15 and src.read_events() == []  # nothing published for them
+        assert src.wait_restored(10) and src.restored == 15
+        assert src.read_events() == []  # nothing published for them
         append(log, exim_lines(15, 10, now))  # after the restart
         out = src.read_events()
         opened = [x for x in out if x.opened]
@@ -86,7 +87,7 @@ def test_an_incident_opened_before_the_restart_goes_on_under_its_id(log: Path) -
     assert len(before) == 1
     src = source(log)
     try:
-        assert src.restored == 25
+        assert src.wait_restored(10) and src.restored == 25
         append(log, exim_lines(25, 1, now))
         (update,) = src.read_events()
         assert not update.opened and update.incident.id == before[0].incident.id
@@ -101,7 +102,7 @@ def test_only_the_window_is_read_back_and_never_past_the_follower(log: Path) -> 
     append(log, exim_lines(30, 5, now - 60))
     src = source(log)
     try:
-        assert src.restored == 5
+        assert src.wait_restored(10) and src.restored == 5
     finally:
         src.close()
     size = log.stat().st_size

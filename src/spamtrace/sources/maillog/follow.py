@@ -80,8 +80,14 @@ class MailLogSource:
         #: messages read back at start to rebuild the policy's windows (not published)
         self.restored = 0
         self._restoring = False
+        #: set once the read-back is done: the thread does it first, so that a start is not
+        #: held up; the engine's read_events() waits for it before judging a new line
+        self._ready = threading.Event()
+        self._restore_since: float | None = None
         if cfg.mail.restore_hours:
-            self._restore(time.time() - max(cfg.mail.restore_hours * 3600, cfg.mail.window))
+            self._restore_since = time.time() - max(cfg.mail.restore_hours * 3600, cfg.mail.window)
+        else:
+            self._ready.set()
         self._lines: queue.SimpleQueue[tuple[int, list[str]]] = queue.SimpleQueue()
         self._r, self._w = os.pipe2(os.O_NONBLOCK | os.O_CLOEXEC)
         self._stop = threading.Event()
@@ -142,6 +148,13 @@ class MailLogSource:
 
     # ------------------------------------------------------------------ the thread
     def _poll(self) -> None:
+        if self._restore_since is not None:
+            try:
+                self._restore(self._restore_since)
+            except Exception as exc:  # never fatal: the source follows from now on
+                self._error = f"reading the logs back: {type(exc).__name__}: {exc}"
+            finally:
+                self._ready.set()
         while not self._stop.wait(self.interval):
             if self._poll_once():
                 with contextlib.suppress(OSError):
@@ -166,7 +179,12 @@ class MailLogSource:
     def fileno(self) -> int:
         return self._r
 
+    def wait_restored(self, timeout: float | None = None) -> bool:
+        """Wait until the logs were read back at start (True when done)."""
+        return self._ready.wait(timeout)
+
     def read_events(self) -> Sequence[Any]:
+        self._ready.wait()  # the policy is the read-back's until it is done
         with contextlib.suppress(OSError):
             while os.read(self._r, 4096):
                 pass
