@@ -746,7 +746,7 @@ def _request_class(ctx: Ctx, rule: Rule) -> Hit | None:
 # a magic method (run by PHP itself: at the end of the script, on echo, on unserialize...)
 _MAGIC_DEF = re.compile(
     rb"function\s+&?\s*(?:__destruct|__tostring|__wakeup|__get|__set|__call|__callstatic|"
-    rb"__invoke|__unserialize|__serialize|__isset|__unset|compare|offsetget|getiterator)\s*\("
+    rb"__invoke|__unserialize|__serialize|__isset|__unset)\s*\("
 )
 # ... whose body runs one of the object's properties as code or as a command
 _RUNS_PROPERTY = re.compile(
