@@ -837,9 +837,18 @@ def effective_values(cfg: Config) -> list[tuple[str, Any, str]]:
 SECRET_KEYS = frozenset({"password"})
 
 
+#: tables of alert channels whose every value is hidden (a webhook's Authorization header)
+SECRET_TABLES = frozenset({"headers"})
+
+
 def _redacted(value: Any) -> Any:
     if isinstance(value, dict):
-        return {k: "(hidden)" if k in SECRET_KEYS else _redacted(v) for k, v in value.items()}
+        return {
+            k: "(hidden)" if k in SECRET_KEYS
+            else {h: "(hidden)" for h in v} if k in SECRET_TABLES and isinstance(v, dict)
+            else _redacted(v)
+            for k, v in value.items()
+        }  # fmt: skip
     if isinstance(value, list):
         return [_redacted(v) for v in value]
     return value

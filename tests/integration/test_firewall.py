@@ -352,6 +352,23 @@ def test_iptables_fallback(server_world: World) -> None:
     assert "SPAMTRACE" not in run([*w.ns_prefix(), "ip6tables", "-S"]).stdout, log
 
 
+def test_auto_backend_follows_the_one_that_applied(server_world: World) -> None:
+    """After `apply --backend iptables`, status/confirm/remove without --backend act on the
+    iptables chains (before: "NOT LOADED (nft)", and `remove` cancelled the rollback and left
+    the chains loaded for good while saying "nothing to remove")."""
+    w = server_world
+    fw = Fw(w)
+    assert fw("apply", "--backend", "iptables", "--timeout", "60").returncode == 0
+    st = fw("status", "--json")
+    doc = json.loads(st.stdout)
+    assert doc["backend"] == "iptables" and doc["loaded"], st.stdout
+    res = fw("remove")
+    assert res.returncode == 0 and "removed" in res.stdout and "iptables" in res.stdout, res
+    for tool in ("iptables", "ip6tables"):
+        assert "SPAMTRACE" not in run([*w.ns_prefix(), tool, "-S"]).stdout
+    assert not (fw.state / "pending.json").exists()
+
+
 def test_redirect_mode_sends_users_to_local_mta(server_world: World) -> None:
     w = server_world
     fw = Fw(w, 'mode = "redirect"\n')

@@ -262,12 +262,13 @@ def _last(text: str, status: int | None) -> str:
     return lines[-1] if lines else f"exit status {status}"
 
 
-def thaw_hint(mta: str | None, ids: Iterable[str]) -> str | None:
-    """The command that undoes a freeze (shown as the action's undo)."""
+def thaw_hint(mta: str | None, ids: Iterable[str], shown: int = 20) -> str | None:
+    """The command that undoes a freeze (the action's undo): every id up to ``shown``, then
+    how many more the action's ``data.frozen`` lists."""
     ids = list(ids)
     if not ids:
         return None
+    more = f"  (+{len(ids) - shown} more: the action's data.frozen)" if len(ids) > shown else ""
     if mta == "postfix":
-        more = " ..." if len(ids) > 20 else ""
-        return "; ".join(f"postsuper -H {i}" for i in ids[:20]) + more
-    return f"exim -Mt {' '.join(ids[:50])}" + (" ..." if len(ids) > 50 else "")
+        return "; ".join(f"postsuper -H {i}" for i in ids[:shown]) + more
+    return f"exim -Mt {' '.join(ids[:shown])}" + more

@@ -183,10 +183,11 @@ def _fs_error(exc: OSError) -> str:
 
 
 def open_holders(path: str, uid: int | None, procfs: str = "/proc") -> list[tuple[int, str]]:
-    """(pid, name) of processes of ``uid`` that have ``path`` open (php-fpm workers)."""
+    """(pid, name) of processes of ``uid`` that have ``path`` open (php-fpm workers); never
+    this process, which holds the file open to copy it."""
     out: list[tuple[int, str]] = []
     try:
-        pids = [int(p) for p in os.listdir(procfs) if p.isdecimal()]
+        pids = [int(p) for p in os.listdir(procfs) if p.isdecimal() and int(p) != os.getpid()]
     except OSError:
         return out
     for pid in pids:

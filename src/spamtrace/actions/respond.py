@@ -98,6 +98,7 @@ class Responder:
         self._signaller = signaller
         self._quarantine = quarantine
         self._mail_queue = mail_queue
+        self._mail_queue_given = mail_queue is not None
         self.windows = ConnectWindows(MAX_INCIDENTS)
         self._done: dict[str, set[str]] = {}
         self._scans: dict[str, tuple[ScannedFile, ...]] = {}
@@ -120,6 +121,8 @@ class Responder:
         )
         if self._signaller is not None:
             self._signaller.rules = self.rules
+        if not self._mail_queue_given:
+            self._mail_queue = None  # made again with the new [mail] commands
         if self._quarantine is not None and self._quarantine.directory != os.path.normpath(
             cfg.responses.quarantine_dir
         ):

@@ -357,7 +357,7 @@ class MailLedger:
     def _finish(
         self, msg: MailMessage, *, open_for_deliveries: bool, count_later: bool = False
     ) -> MailMessage | None:
-        if msg.local and self._php:
+        if self._php and msg.local:
             call = self._take_php(msg)
             if call is not None and call.script:
                 msg.script = call.script
@@ -384,8 +384,11 @@ class MailLedger:
         totals.messages += 1
         totals.recipients += msg.recipients
         totals.size += msg.size or 0
-        totals.first_seen = min(totals.first_seen, msg.wall)
-        totals.last_seen = max(totals.last_seen, msg.wall)
+        wall = msg.wall
+        if wall < totals.first_seen:
+            totals.first_seen = wall
+        if wall > totals.last_seen:
+            totals.last_seen = wall
         for addr in msg.addresses:
             if len(totals.distinct) >= MAX_DISTINCT:
                 break

@@ -54,7 +54,8 @@ def register(sub: Any) -> None:
         "--backend",
         choices=("auto", "nft", "iptables"),
         default="auto",
-        help="nft (default when installed) or the iptables fallback",
+        help="nft or the iptables fallback (default: the one that loaded the rules, else "
+        "nft when installed)",
     )
     common.add_argument(
         "--root", default="/", metavar="DIR", help="system root for MTA detection (default /)"
@@ -209,7 +210,10 @@ def _roll_back_overdue(args: argparse.Namespace) -> dict[str, Any] | None:
 
 def _backend(args: argparse.Namespace) -> Backend:
     from spamtrace.actions.firewall.backends import select_backend
+    from spamtrace.actions.firewall.transaction import recorded_backend
 
+    if args.backend == "auto":  # the backend that loaded our rules, if any did
+        return select_backend(recorded_backend(Path(args.state_dir)) or "auto")
     return select_backend(args.backend)
 
 

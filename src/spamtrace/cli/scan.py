@@ -264,7 +264,8 @@ def _quarantine_all(cfg: config_mod.Config, shown: list[FileReport]) -> dict[str
         if r.verdict.value != "malicious":
             continue
         try:
-            item = store.add(r.path, rules=[f.rule for f in r.findings])
+            # the quarantine walks a plain absolute path: `scan --quarantine public_html` too
+            item = store.add(os.path.abspath(r.path), rules=[f.rule for f in r.findings])
         except QuarantineError as exc:
             out[r.path] = {"error": str(exc)}
             continue

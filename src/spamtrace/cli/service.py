@@ -12,12 +12,13 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from spamtrace.errors import ExitCode, PermissionRequired, RuntimeFailure
+from spamtrace.errors import ExitCode, PermissionRequired, RuntimeFailure, UsageError
 from spamtrace.safetext import escape
 
 if TYPE_CHECKING:
@@ -63,6 +64,31 @@ def executable() -> str:
     if script.is_file() and os.access(script, os.X_OK):
         return str(script)
     return f"{sys.executable} -m spamtrace"
+
+
+#: a config path that goes into ExecStart= as it is (no quoting, no systemd specifiers)
+_PLAIN_PATH = re.compile(r"/[A-Za-z0-9_./+@-]*")
+
+
+def launcher(config: str | None) -> str:
+    """How the units run spamtrace: this one, with the config ``install`` was given (by
+    ``--config`` or ``SPAMTRACE_CONFIG``), so that the daemon reads the config whose mode
+    chose the drop-ins, not /etc/spamtrace/spamtrace.toml."""
+    if not config:
+        return executable()
+    path = os.path.abspath(config)
+    if not _PLAIN_PATH.fullmatch(path):
+        raise UsageError(
+            f"config {escape(path)}: a path with spaces, quotes, '%' or '$' cannot go into "
+            "the unit's ExecStart= as it is; use a plainer path (e.g. /etc/spamtrace/...)"
+        )
+    if path.startswith(("/tmp/", "/var/tmp/")):
+        print(
+            f"spamtrace: warning: the service runs with PrivateTmp=yes and cannot see "
+            f"{escape(path)}; move the config out of /tmp (e.g. to /etc/spamtrace/)",
+            file=sys.stderr,
+        )
+    return f"{executable()} --config {path}"
 
 
 def render_unit(name: str, spamtrace: str | None = None) -> str:
@@ -152,10 +178,11 @@ def _install(args: argparse.Namespace, cfg: Config) -> int:
     folder = Path(args.unit_dir)
     if not folder.is_dir():
         raise RuntimeFailure(f"no unit folder {folder} (give one with --unit-dir)")
+    spamtrace = launcher(args.config or os.environ.get("SPAMTRACE_CONFIG"))
     written = []
     for name in UNITS:
         path = folder / name
-        _write(path, render_unit(name))
+        _write(path, render_unit(name, spamtrace))
         written.append(str(path))
     dropins, dropped = _sync_dropins(folder, cfg)
     written += dropins
@@ -178,9 +205,9 @@ def _install(args: argparse.Namespace, cfg: Config) -> int:
             [f"wrote {escape(p)}" for p in written]
             + [f"removed {escape(p)}" for p in dropped]
             + [
-                f"not enabled ({why}). To run without systemd, start `{executable()} daemon` from "
-                "your init system (it stays in the foreground and logs to stderr), and run "
-                f"`{executable()} firewall load-confirmed` at boot before the network is up.",
+                f"not enabled ({why}). To run without systemd, start `{escape(spamtrace)} daemon` "
+                "from your init system (it stays in the foreground and logs to stderr), and run "
+                f"`{escape(spamtrace)} firewall load-confirmed` at boot before the network is up.",
             ]
         )
     if dropins:

@@ -464,7 +464,7 @@ def decide_mail(case: MailCase, rules: ResponseRules) -> list[Decision]:
     if case.verdict not in MAIL_VERDICTS or mail_protection(case, rules) is not None:
         return []
     out: list[Decision] = []
-    what = f"{case.verdict.value}: {case.messages} message(s)"
+    what = f"a {case.verdict.value} incident of {case.messages} message(s)"
     if rules.freeze_queue:
         local = case.verdict is Verdict.MAIL_SCRIPT
         out.append(
@@ -489,9 +489,13 @@ def mailbox_argv(
 ) -> tuple[str, ...] | None:
     """``lock_mailbox_command`` with ``{user}`` (the mailbox) and ``{account}`` put in, or the
     mailbox appended when it has neither; None when it needs an account that is not known.
-    Each value stays one argv word: never through a shell."""
+    Each value stays one argv word: never through a shell. A name that could read as an
+    option (``-``) or holds a control character is refused (None)."""
     if account is None and any("{account}" in word for word in command):
         return None
+    for name in (mailbox, account or "x"):
+        if name.startswith("-") or not name.isprintable():
+            return None
     if not any("{user}" in w or "{account}" in w for w in command):
         return (*command, mailbox)
     return tuple(w.replace("{user}", mailbox).replace("{account}", account or "") for w in command)

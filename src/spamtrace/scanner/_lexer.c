@@ -439,11 +439,51 @@ static PyObject *find_call(PyObject *args, int kind) {
 static PyObject *varcall(PyObject *self, PyObject *args) { return find_call(args, 0); }
 static PyObject *paren_call(PyObject *self, PyObject *args) { return find_call(args, 1); }
 
+/* Where the literal-only concatenations of lexed code may start: the next match of
+ * context._CONCAT_START, \x01\d+\x01\s*\.\s*(?:\x01|chr), searched from pos, as (start, end);
+ * (-1, -1) when there is none. re.finditer's matches are these, each search from the last
+ * end. Every placeholder opens and closes with \x01: the regex engine tried the pattern at
+ * each of them. */
+static PyObject *concat_start(PyObject *self, PyObject *args) {
+    Py_buffer view;
+    Py_ssize_t pos;
+    if (!PyArg_ParseTuple(args, "y*n", &view, &pos)) return NULL;
+    const unsigned char *d = view.buf;
+    Py_ssize_t n = view.len, found = -1, end = -1;
+    if (pos < 0) pos = 0;
+    while (pos < n) {
+        const unsigned char *q = memchr(d + pos, 1, (size_t)(n - pos));
+        if (q == NULL) break;
+        Py_ssize_t s = q - d, i = s + 1;
+        while (i < n && d[i] >= '0' && d[i] <= '9') i++;
+        if (i > s + 1 && i < n && d[i] == 1) {
+            i++;
+            while (i < n && re_space(d[i])) i++;
+            if (i < n && d[i] == '.') {
+                i++;
+                while (i < n && re_space(d[i])) i++;
+                if (i < n && d[i] == 1)
+                    end = i + 1;
+                else if (i + 3 <= n && memcmp(d + i, "chr", 3) == 0)
+                    end = i + 3;
+            }
+        }
+        if (end >= 0) {
+            found = s;
+            break;
+        }
+        pos = s + 1;
+    }
+    PyBuffer_Release(&view);
+    return Py_BuildValue("(nn)", found, end);
+}
+
 static PyMethodDef methods[] = {
     {"tail", tail, METH_VARARGS, "Lex data[pos:] as PHP code (see lexer.py)."},
     {"names", names, METH_O, "The names of variables and declared functions in lexed code."},
     {"varcall", varcall, METH_VARARGS, "Offset of the first call of a variable from pos, or -1."},
     {"paren_call", paren_call, METH_VARARGS, "Offset of the first ')(' call from pos, or -1."},
+    {"concat_start", concat_start, METH_VARARGS, "The next match of context._CONCAT_START."},
     {NULL, NULL, 0, NULL},
 };
 

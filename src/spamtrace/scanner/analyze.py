@@ -467,7 +467,10 @@ def _analyze(
         gate_words=ready.gate_words,
         prereqs=ready.prereqs,
     )
-    if string_text(ctx).find(b"php://input") >= 0:
+    # "://" is in the file itself wherever a literal holds php://input (a literal's body is
+    # a slice of the file, and lower-casing changes neither ":" nor "/"): the literals' text
+    # is made only when a rule reads it
+    if data.find(b"://") >= 0 and string_text(ctx).find(b"php://input") >= 0:
         lx.code = _input_stream_inline(lx)
     ctx.cache["hits"] = hits
     ctx.cache["yara-names"] = ready.yara_names

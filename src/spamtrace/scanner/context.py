@@ -589,6 +589,29 @@ _CONCAT_START = re.compile(rb"\x01\d+\x01\s*\.\s*(?:\x01|chr)")
 _CHR_START = re.compile(rb"chr\s*\(\s*\d+\s*\)\s*\.")
 
 
+def _concat_start_py(code: bytes, pos: int) -> tuple[int, int]:
+    """The span of :data:`_CONCAT_START`'s next match from ``pos``, (-1, -1) when there is
+    none: the reference for ``_lexer.concat_start``."""
+    m = _CONCAT_START.search(code, pos)
+    return m.span() if m is not None else (-1, -1)
+
+
+try:  # compiled (see _lexer.c); the Python one where it was not built
+    from spamtrace.scanner._lexer import concat_start as _concat_start
+except ImportError:  # pragma: no cover - exercised by the tests through the _py function
+    _concat_start = _concat_start_py
+
+
+def _concat_starts(code: bytes) -> Iterator[int]:
+    """``m.start() for m in _CONCAT_START.finditer(code)`` (its matches are never empty)."""
+    pos = 0
+    while True:
+        start, pos = _concat_start(code, pos)
+        if start < 0:
+            return
+        yield start
+
+
 def concats_cached(ctx: Ctx) -> list[re.Match[bytes]]:
     if "concats" not in ctx.cache:
         ctx.cache["concats"] = _concats(ctx.code, has_word(ctx, b"chr"))
@@ -603,10 +626,13 @@ def _concats(code: bytes, has_chr: bool = True) -> list[re.Match[bytes]]:
     for rx in (_CONCAT_START, _CHR_START):
         if rx is _CHR_START and (not has_chr or code.find(b"chr") < 0):
             continue
-        for m in rx.finditer(code):
-            if m.start() < last:
+        starts = (
+            _concat_starts(code) if rx is _CONCAT_START else (m.start() for m in rx.finditer(code))
+        )
+        for start in starts:
+            if start < last:
                 continue
-            full = _CONCAT.match(code, m.start())
+            full = _CONCAT.match(code, start)
             if full is not None:
                 found.append(full)
                 last = full.end()
@@ -846,8 +872,8 @@ def _first_literals(items: list[Any]) -> frozenset[bytes] | None:
     from re import _constants as c  # type: ignore[attr-defined]
 
     i = 0
-    while i < len(items) and items[i][0] in (c.ASSERT, c.ASSERT_NOT):
-        i += 1  # zero-width: the match still starts at the next item
+    while i < len(items) and items[i][0] in (c.ASSERT, c.ASSERT_NOT, c.AT):
+        i += 1  # zero-width (a look-around, \b): the match still starts at the next item
     run = bytearray()
     while i < len(items) and items[i][0] is c.LITERAL:
         run.append(items[i][1])
@@ -866,6 +892,13 @@ def _first_literals(items: list[Any]) -> frozenset[bytes] | None:
         if any(a is None for a in alts):
             return None
         return frozenset().union(*alts)  # type: ignore[arg-type]
+    if op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT):
+        # (?:mb_)?parse_str: a match starts with the repeated part, or (none of it) the rest
+        body = _first_literals(list(av[2]))
+        if body is None or av[0] >= 1:
+            return body
+        rest = _first_literals(items[i + 1 :])
+        return None if rest is None else body | rest
     return None
 
 

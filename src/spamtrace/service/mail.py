@@ -18,7 +18,6 @@ import contextlib
 import gc
 import json
 import os
-import subprocess
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
@@ -231,6 +230,8 @@ def _which(*names: str) -> list[str]:
 
 def _run(argv: list[str]) -> str | tuple[str]:
     """stdout as (text,) for postqueue, text for exim; an error message (str) on failure."""
+    import subprocess  # here: `check` reads the logs but never the queue
+
     try:
         proc = subprocess.run(
             argv, capture_output=True, text=True, timeout=QUEUE_TIMEOUT, check=False

@@ -365,6 +365,8 @@ class StoreReader:
             raise StoreError(
                 f"store {path}: does not exist (run `spamtrace watch` first, or give --db)"
             )
+        if not os.path.isfile(path):  # a folder, a device: not a store (SQLite says "I/O")
+            raise StoreError(f"store {path}: not a regular file (give --db the store's file)")
         if not os.access(path, os.R_OK):
             raise StoreError(f"store {path}: permission denied (readable by root only?)")
         #: True when opened as immutable: changes made after this open are not seen

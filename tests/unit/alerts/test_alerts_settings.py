@@ -57,6 +57,8 @@ def test_the_issues_interface(tmp_path: Path) -> None:
             "alerts.webhook[1].formt: unknown key",
         ),
         ('[[alerts.webhook]]\nurl = "ftp://x/"\n', "alerts.webhook[1].url: must start with"),
+        ('[[alerts.webhook]]\nurl = "http://bob:pw@x/h"\n', "no credentials in the URL"),
+        ('[[alerts.webhook]]\nurl = "https://tok@x?a=b@c"\n', "no credentials in the URL"),
         ('[[alerts.webhook]]\nurl = "http://x/"\nformat = "xml"\n', "must be one of json, slack"),
         ('[[alerts.webhook]]\nurl = "http://x/"\ntimeout = 0\n', "timeout: must be more than 0"),
         (
@@ -102,15 +104,18 @@ def test_environment_and_config_show_hide_the_password(
     path = tmp_path / "c.toml"
     path.write_text(
         '[[alerts.email]]\nsmtp = "h:587"\nfrom = "a@b"\nto = ["c@d"]\nusername = "u"\n'
-        'password = "hunter2"\n'
+        'password = "hunter2"\n[[alerts.webhook]]\nurl = "https://h.example/x"\n'
+        'headers = {Authorization = "Bearer hunter3"}\n'
     )
     env = {"SPAMTRACE_ALERTS_MIN_VERDICT": "malicious"}
     cfg = config.load(path, tmp_path / "none", environ=env)
     assert cfg.alerts.min_verdict == "malicious"
     assert main(["--config", str(path), "config", "show", "--json"]) == 0
     out = capsys.readouterr().out
-    assert "hunter2" not in out
-    assert json.loads(out)["values"]["alerts.email"]["value"][0]["password"] == "(hidden)"
+    assert "hunter2" not in out and "hunter3" not in out
+    values = json.loads(out)["values"]
+    assert values["alerts.email"]["value"][0]["password"] == "(hidden)"
+    assert values["alerts.webhook"]["value"][0]["headers"] == {"Authorization": "(hidden)"}
 
 
 def test_alert_test_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

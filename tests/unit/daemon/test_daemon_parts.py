@@ -354,6 +354,32 @@ def test_service_install_without_systemd_says_how_and_uninstall_removes_only_our
     assert "no unit folder" in capsys.readouterr().err
 
 
+def test_service_install_runs_the_daemon_with_the_config_it_was_given(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`spamtrace --config F service install` chose the drop-ins from F's mode but wrote
+    `ExecStart=... daemon`: the service then read /etc/spamtrace/spamtrace.toml."""
+    monkeypatch.delenv("SPAMTRACE_CONFIG", raising=False)
+    monkeypatch.setenv("SPAMTRACE_CONFIG_DIR", str(tmp_path / "none.d"))
+    cfg = tmp_path / "site.toml"
+    cfg.write_text('mode = "observe"\n')
+    units = tmp_path / "units"
+    units.mkdir()
+    assert main(["--config", str(cfg), "service", "install", "--unit-dir", str(units)]) == 0
+    out, err = capsys.readouterr()
+    lines = (units / "spamtrace.service").read_text().splitlines()
+    assert any(x.startswith("ExecStart=") and x.endswith(f" --config {cfg} daemon") for x in lines)
+    boot = (units / "spamtrace-firewall.service").read_text()
+    assert f" --config {cfg} firewall load-confirmed" in boot
+    assert f"--config {cfg} daemon`" in out  # what to start without systemd, too
+    if str(cfg).startswith("/tmp/"):
+        assert "PrivateTmp" in err
+    odd = tmp_path / "my site%i.toml"
+    odd.write_text("")
+    assert main(["--config", str(odd), "service", "install", "--unit-dir", str(units)]) == 2
+    assert "ExecStart" in capsys.readouterr().err
+
+
 def test_daemon_and_status_are_in_help(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit):
         main(["--help"])

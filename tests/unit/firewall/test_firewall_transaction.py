@@ -128,3 +128,18 @@ def test_no_timer_without_systemd(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     monkeypatch.setattr(transaction, "systemd_running", lambda: False)
     _apply(tmp_path, FakeBackend(tmp_path))
     assert json.loads((tmp_path / transaction.PENDING).read_text())["timer"] is None
+
+
+def test_recorded_backend_is_the_one_that_loaded_the_rules(tmp_path: Path) -> None:
+    # `--backend auto` after `apply --backend iptables` must mean iptables: else `remove`
+    # says "not loaded", forgets the rollback and leaves the iptables chains loaded
+    assert transaction.recorded_backend(tmp_path / "none") is None
+    assert transaction.recorded_backend(tmp_path) is None
+    (tmp_path / transaction.IPT_RECORD).write_text("-N SPAMTRACE_SMTP\n")
+    assert transaction.recorded_backend(tmp_path) == "iptables"
+    transaction.write_json(tmp_path / transaction.CONFIRMED, {"backend": "nft", "previous": "x"})
+    assert transaction.recorded_backend(tmp_path) == "nft"
+    transaction.write_json(tmp_path / transaction.PENDING, {"backend": "iptables", "token": "t"})
+    assert transaction.recorded_backend(tmp_path) == "iptables"  # the rules on trial
+    transaction.write_json(tmp_path / transaction.PENDING, {"backend": "bogus"})
+    assert transaction.recorded_backend(tmp_path) == "nft"

@@ -53,7 +53,8 @@ def test_a_burst_split_by_a_restart_still_opens_the_incident(log: Path) -> None:
     append(log, exim_lines(0, 15, now - 300))  # before the restart: below the limit
     src = source(log)
     try:
-        assert src.restored == 15 and src.read_events() == []  # nothing published for them
+        assert src.wait_restored(10) and src.restored == 15
+        assert src.read_events() == []  # nothing published for them
         append(log, exim_lines(15, 10, now))  # after the restart
         out = src.read_events()
         opened = [x for x in out if x.opened]
@@ -86,7 +87,7 @@ def test_an_incident_opened_before_the_restart_goes_on_under_its_id(log: Path) -
     assert len(before) == 1
     src = source(log)
     try:
-        assert src.restored == 25
+        assert src.wait_restored(10) and src.restored == 25
         append(log, exim_lines(25, 1, now))
         (update,) = src.read_events()
         assert not update.opened and update.incident.id == before[0].incident.id
@@ -101,10 +102,39 @@ def test_only_the_window_is_read_back_and_never_past_the_follower(log: Path) -> 
     append(log, exim_lines(30, 5, now - 60))
     src = source(log)
     try:
-        assert src.restored == 5
+        assert src.wait_restored(10) and src.restored == 5
     finally:
         src.close()
     size = log.stat().st_size
     append(log, exim_lines(35, 3, now))
     lines = read_tail(str(log), now - 600, lambda line: None, upto=size)
     assert len(lines) == 35 * 4 and "1xZX35" not in "".join(lines)
+
+
+def test_a_mailbox_incident_names_the_account_that_owns_its_domain(log: Path) -> None:
+    """mail-auth: the account is the panel's owner of the mailbox's domain, so that the
+    responses' never_accounts / only_accounts and the lock command's {account} apply."""
+    from spamtrace.model import Account, AccountKind
+
+    stamp = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(time.time()))
+    src = source(log, mail__auth_max_messages=3, mail__restore_hours=0)
+    asked: list[str] = []
+    shop = Account("shop", AccountKind.CPANEL, "/home/shop")
+
+    def for_domain(domain: str) -> Account | None:
+        asked.append(domain)
+        return shop if domain == "shop.example" else None
+
+    src.accounts.for_domain = for_domain  # type: ignore[method-assign]
+    try:
+        append(log, [
+            f"{stamp} 1xZY{i:02d}-0004e1-2T <= info@Shop.example H=(x) [198.51.100.{i}] "
+            f"P=esmtpa A=dovecot_login:info@Shop.example S=400"
+            for i in range(6)
+        ])  # fmt: skip
+        out = src.read_events()
+    finally:
+        src.close()
+    assert out and out[0].opened and out[0].incident.verdict == "mail-auth"
+    assert {x.incident.account for x in out} == {"shop"} and out[0].incident.uid is None
+    assert asked == ["shop.example"]  # once per domain, lower case

@@ -73,7 +73,7 @@ def test_mail_script_freezes_its_queued_messages() -> None:
     assert isinstance(d, FreezeQueue)  # no mailbox to lock for a script
     assert (d.mta, d.uid, d.user, d.auth_user) == ("exim", 1001, "shop", None)
     assert d.queue_ids == ("1xZX01-0004e1-2T", "1xZX02-0004e1-2T")
-    assert "mail-script: 21 message(s)" in d.reason
+    assert d.reason == "a mail-script incident of 21 message(s)"
 
 
 def test_mail_auth_freezes_and_locks_the_mailbox() -> None:
@@ -130,6 +130,9 @@ def test_mailbox_argv_placeholders_one_word_each() -> None:
         "/s", "--acct=shop", box,
     )  # fmt: skip
     assert mailbox_argv(["/s", "{account}"], box, None) is None  # the account is not known
+    assert mailbox_argv(["/s", "{user}"], "--all", "shop") is None  # would read as an option
+    assert mailbox_argv(["/s", "{user}"], "a@b\nc", "shop") is None
+    assert mailbox_argv(["/s", "{account}"], "a@b", "-x") is None
 
 
 def test_config_keys_validated() -> None:

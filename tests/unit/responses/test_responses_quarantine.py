@@ -36,6 +36,7 @@ def test_move_and_restore_byte_for_byte_with_mode_and_times(site: Path, q: Quara
     before = os.stat(site)
     item = q.add(str(site), incident="inc-1", rules=("mailer.raw-smtp-dialogue",))
     assert not site.exists()
+    assert item.notes == ()  # not "still open by python[<this pid>]": its own copy's fd
     assert item.sha256 == hashlib.sha256(BODY).hexdigest() and item.size == len(BODY)
     assert (item.uid, item.gid, item.mode) == (before.st_uid, before.st_gid, 0o640)
     assert item.mtime_ns == before.st_mtime_ns and item.atime_ns == before.st_atime_ns

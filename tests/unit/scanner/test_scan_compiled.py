@@ -8,6 +8,7 @@ these tests require them: a scan without them still works, taking about 1.5 time
 
 from __future__ import annotations
 
+import re
 import time
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from spamtrace.scanner import analyze, context, lexer, rules
-from spamtrace.scanner._lexer import names, paren_call, tail, varcall
+from spamtrace.scanner._lexer import concat_start, names, paren_call, tail, varcall
 from spamtrace.scanner._words import WordSet
 
 SAMPLES = Path(__file__).parent / "samples"
@@ -199,3 +200,78 @@ def test_call_finders_cases() -> None:
     assert varcall(b"$g[a\n](2)", 0) == -1
     assert paren_call(b"(a) (b); ( 'x')\n(1)", 0) == 14
     assert paren_call(b")(", 1) == -1
+
+
+# ------------------------------------------------------------------ regexes searched in parts
+_CB_PIECES = [
+    b"->", b" ", b"usort", b"uksort", b"uasort", b"(", b"@", b"$_get", b"$_post['x']",
+    b"preg_replace_callback_array", b"yaml_parse", b"=>", b";", b"'k'", b"x", b"\n",
+]  # fmt: skip
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(st.sampled_from(_CB_PIECES), max_size=30))
+def test_callback_elsewhere_in_parts_same_as_the_whole(pieces: list[bytes]) -> None:
+    from spamtrace.scanner.features import execution
+
+    code = b"".join(pieces)
+    ctx = context.Ctx(code, "t.php", lexer.Lexed(code=code), 0, lambda: None, None)
+    got = execution._cb_elsewhere(ctx)
+    want = execution._CB_ELSEWHERE.search(code)
+    assert (got and got.span()) == (want and want.span())
+
+
+_LEAD_PATTERNS = [
+    rb"(?<![\w$>:])(?:extract\s*\(\s*\$_get|(?:mb_)?parse_str\s*\(\s*\$_get[^,;]{0,8}?\)\s*;)",
+    rb"\bnew\s+(?:\$_get|\$([a-z_]+)(?!\s*->))",
+    rb"(?:ab)*abc|xyz",
+]
+_LEAD_PIECES = [
+    b"extract", b"parse_str", b"mb_", b"new", b" ", b"(", b")", b";", b"$_get", b"$a", b"->",
+    b"x", b"_", b"ab", b"abc", b"xyz", b"renew",
+]  # fmt: skip
+
+
+def test_leading_words_past_zero_width_and_optional_parts() -> None:
+    words = [context.leading_words(re.compile(p)) for p in _LEAD_PATTERNS]
+    assert words == [(b"extract", b"mb_", b"parse_str"), (b"new",), None]
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(st.sampled_from(_LEAD_PIECES), max_size=30))
+def test_word_led_search_same_as_the_regex(pieces: list[bytes]) -> None:
+    text = b"".join(pieces)
+    for pattern in _LEAD_PATTERNS:
+        rx = re.compile(pattern)
+        assert [m.span() for m in context.prefiltered_finditer(rx, text)] == [
+            m.span() for m in rx.finditer(text)
+        ]
+        assert [m.span() for m in context.bounded_finditer(rx, text)] == _bounded_ref(rx, text)
+
+
+def _bounded_ref(rx: re.Pattern[bytes], text: bytes) -> list[tuple[int, int]]:
+    """bounded_finditer through the regex's own search (no literal-led candidates)."""
+    out, pos = [], 0
+    while (m := rx.search(text, pos)) is not None:
+        if m.start() and text[m.start() - 1] in context.NOT_CALL_BEFORE:
+            pos = m.start() + 1
+            continue
+        out.append(m.span())
+        pos = max(m.end(), m.start() + 1)
+    return out
+
+
+_CONCAT_PIECES = [
+    b"\x01", b"\x011\x01", b"\x0112\x01", b"1", b"a", b" ", b"\n", b".", b" . ", b"chr",
+    b"chr(65)", b"(", b")", b"ch", b"\x01\x01",
+]  # fmt: skip
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(st.sampled_from(_CONCAT_PIECES), max_size=30), st.integers(0, 5))
+def test_concat_start_same_as_python(pieces: list[bytes], pos: int) -> None:
+    code = b"".join(pieces)
+    assert concat_start(code, pos) == context._concat_start_py(code, pos)
+    assert list(context._concat_starts(code)) == [
+        m.start() for m in context._CONCAT_START.finditer(code)
+    ]

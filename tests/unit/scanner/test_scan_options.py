@@ -122,14 +122,15 @@ def test_yara_rules_must_be_an_absolute_path(
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="the quarantine is root's")
 def test_quarantine_moves_malicious_files_restorably(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from spamtrace.actions.quarantine import Quarantine
 
     site = _site(tmp_path)
     store = tmp_path / "quarantine"
     _config(tmp_path, f'[responses]\nquarantine_dir = "{store}"\n')
-    rc, doc = run_json(capsys, "--jobs", "1", "--quarantine", "--exclude", "*.mp4", str(site))
+    monkeypatch.chdir(tmp_path)  # a relative root: the quarantine wants an absolute path
+    rc, doc = run_json(capsys, "--jobs", "1", "--quarantine", "--exclude", "*.mp4", "site")
     assert rc == 1
     (entry,) = doc["files"]
     assert entry["verdict"] == "malicious" and entry["quarantine"]["id"].startswith("q-")

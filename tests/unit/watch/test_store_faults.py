@@ -182,3 +182,11 @@ def test_writer_thread_and_lock_are_released(tmp_path: Path) -> None:
     s = Store(str(tmp_path / "s.db"))
     s.close()
     assert not any(t.name == "spamtrace-store" and t.is_alive() for t in threading.enumerate())
+
+
+@pytest.mark.parametrize("path", ["DIR", "/dev/null"])
+def test_reader_refuses_what_is_not_a_regular_file(tmp_path: Path, path: str) -> None:
+    # a folder was "disk I/O error" (exit 3, jargon) and /dev/null "no incidents" (exit 0)
+    target = str(tmp_path) if path == "DIR" else path
+    with pytest.raises(StoreError, match="not a regular file"):
+        StoreReader(target)

@@ -186,6 +186,20 @@ def confirmed_policy(state: Path) -> dict[str, Any] | None:
     return doc
 
 
+def recorded_backend(state: Path) -> str | None:
+    """The backend that loaded spamtrace's rules, as the state dir remembers it: that of the
+    apply on trial, else of the confirmed policy, else iptables when its record is there.
+    ``--backend auto`` means this one, so that ``status``/``remove`` after ``apply --backend
+    iptables`` look at the chains that are loaded, not at an empty nft table."""
+    if not state.is_dir():
+        return None
+    for name in (PENDING, CONFIRMED):
+        doc = read_json(state / name)
+        if doc is not None and doc.get("backend") in ("nft", "iptables"):
+            return str(doc["backend"])
+    return "iptables" if (state / IPT_RECORD).exists() else None
+
+
 @dataclass(frozen=True, slots=True)
 class ApplyResult:
     backend: str

@@ -376,10 +376,33 @@ def _callback_arg(name: bytes, args: bytes) -> bytes | None:
 
 # callbacks given where the plain-call scan does not look: a method's (ArrayObject::uasort),
 # the values of a pattern => callback table (preg_replace_callback_array, yaml_parse's tags)
+# the reference of _cb_elsewhere (the tests compare them)
 _CB_ELSEWHERE = re.compile(
     rb"(?:->\s*u[ak]sort\s*\(\s*@?|(?:preg_replace_callback_array|yaml_parse)\s*\("
     rb"[^;]{0,300}?=>\s*@?)" + REQ
 )
+
+
+# _CB_ELSEWHERE's two halves: the regex engine scans for the literal that starts each (a
+# search of the whole pattern tried it at every "-", "p" and "y" of the file)
+_CB_SORT_METHOD = re.compile(rb"->\s*u[ak]sort\s*\(\s*@?" + REQ)
+_CB_KEYED = re.compile(rb"(?:preg_replace_callback_array|yaml_parse)\s*\([^;]{0,300}?=>\s*@?" + REQ)
+
+
+def _cb_elsewhere(ctx: Ctx) -> re.Match[bytes] | None:
+    """``_CB_ELSEWHERE.search(code)``: the first match of either half (no match of one can
+    start where the other's does), each searched only when its words occur."""
+    found = [
+        m
+        for m in (
+            _CB_SORT_METHOD.search(ctx.code) if ctx.first(b"sort") >= 0 else None,
+            _CB_KEYED.search(ctx.code)
+            if ctx.first(b"preg_replace_callback_array") >= 0 or ctx.first(b"yaml_parse") >= 0
+            else None,
+        )
+        if m is not None
+    ]
+    return min(found, key=lambda m: m.start()) if found else None
 
 
 @feature("callback_request")
@@ -387,13 +410,7 @@ def _callback_request(ctx: Ctx, rule: Rule) -> Hit | None:
     if not has_request_words(ctx):
         return None  # no request input anywhere: no argument can be request input
     code = ctx.code
-    m = None
-    if (
-        ctx.first(b"sort") >= 0
-        or ctx.first(b"preg_replace_callback_array") >= 0
-        or (ctx.first(b"yaml_parse") >= 0)
-    ):
-        m = _CB_ELSEWHERE.search(code)
+    m = _cb_elsewhere(ctx)
     if m is not None:
         return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end() + 40))
     direct: set[bytes] | None = None
@@ -593,7 +610,10 @@ def _built_name_call(ctx: Ctx, rule: Rule) -> Hit | None:
     if has_any(ctx, _CALLBACK_GATE) or any(ctx.first(w) >= 0 for w in _CALLBACK_MORE):
         sites = itertools.chain(
             bounded_finditer(_CALLBACK_APIS, code, 500, first=ctx.first),
-            itertools.islice(_METHOD_CALLBACK.finditer(code), 100),
+            # each match holds "sort" (->uksort, ->uasort): not searched for without it
+            itertools.islice(_METHOD_CALLBACK.finditer(code), 100)
+            if ctx.first(b"sort") >= 0
+            else (),
         )
     for m in sites:
         f = fold.fold_at(code, lx, m.end(), env)
@@ -726,7 +746,7 @@ def _request_class(ctx: Ctx, rule: Rule) -> Hit | None:
 # a magic method (run by PHP itself: at the end of the script, on echo, on unserialize...)
 _MAGIC_DEF = re.compile(
     rb"function\s+&?\s*(?:__destruct|__tostring|__wakeup|__get|__set|__call|__callstatic|"
-    rb"__invoke|__unserialize|__serialize|__isset|__unset|compare|offsetget|getiterator)\s*\("
+    rb"__invoke|__unserialize|__serialize|__isset|__unset)\s*\("
 )
 # ... whose body runs one of the object's properties as code or as a command
 _RUNS_PROPERTY = re.compile(

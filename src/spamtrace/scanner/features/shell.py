@@ -44,6 +44,7 @@ from spamtrace.scanner.context import (
     recipient_literals,
     string_at,
     string_text,
+    top_args,
     var_assigns,
     varcalls,
     web_address,
@@ -610,4 +611,65 @@ def _db_admin_tool(ctx: Ctx, rule: Rule) -> Hit | None:
     for start, args in calls_to(ctx, SINK_NAMES["sql"], 100):
         if VAR.match(first_arg(args).strip()):
             return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
+    return None
+
+
+# the known ways around php.ini's disable_functions / open_basedir, each a call and what in
+# its literal text gives it away
+_LD_PRELOAD = re.compile(rb"ld_preload\s*=")
+_PROXY_COMMAND = re.compile(rb"-o\s*proxycommand\s*=")
+_FFI_DECL = re.compile(rb"\b(?:system|popen|execve?|execl|execvp)\s*\(\s*(?:const\s+)?char")
+_SENDMAIL_LOG = re.compile(rb"(?:^|\s)-x\s*\S*\.ph(?:p\d?|tml)\b")
+_EXEC_LITERALS = frozenset({b"system", b"exec", b"shell_exec", b"passthru", b"popen", b"assert"})
+_SQLITE_FUNCTION = re.compile(
+    rb"->\s*(?:sqlitecreatefunction|createfunction)\s*\(\s*\x01\d+\x01\s*,\s*\x01(\d+)\x01"
+)
+
+
+def _literals_in(ctx: Ctx, args: bytes) -> list[bytes]:
+    return [ctx.lx.value(int(p.group(1))).lower() for p in PLACEHOLDER.finditer(args)]
+
+
+@feature("disable_functions_bypass")
+def _disable_functions_bypass(ctx: Ctx, rule: Rule) -> Hit | None:
+    """A known way around ``disable_functions`` (commands run although system() and its kind
+    are disabled): LD_PRELOAD set with putenv() so that mail() or error_log() start a
+    sendmail that loads the attacker's library; imap_open() with ``-oProxyCommand``; FFI
+    declaring system() or popen(); SQLite given system() as an SQL function; sendmail's
+    ``-X`` log written into a .php file; the file system's root linked into the site."""
+    code = ctx.code
+    checks: list[tuple[bytes, re.Pattern[bytes] | None]] = [
+        (b"putenv", _LD_PRELOAD),
+        (b"imap_open", _PROXY_COMMAND),
+        (b"mail", _SENDMAIL_LOG),
+        (b"mb_send_mail", _SENDMAIL_LOG),
+        (b"symlink", None),
+    ]
+    for name, rx in checks:
+        if ctx.first(name) < 0:
+            continue
+        for start, args in calls_to(ctx, (name,), 20):
+            lits = _literals_in(ctx, args)
+            if name == b"symlink":
+                first = PLACEHOLDER.fullmatch(first_arg(args).strip())
+                hit = first is not None and ctx.lx.value(int(first.group(1))).strip() in (
+                    b"/", b"/etc/passwd", b"/etc/",
+                )  # fmt: skip
+            elif name in (b"mail", b"mb_send_mail"):
+                parts = top_args(args)
+                hit = len(parts) >= 5 and any(
+                    rx is not None and rx.search(v) for v in _literals_in(ctx, parts[4])
+                )
+            else:
+                hit = rx is not None and any(rx.search(v) for v in lits)
+            if hit:
+                return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 100))
+    if ctx.first(b"ffi") >= 0:
+        for m in itertools.islice(re.finditer(rb"ffi\s*::\s*cdef\s*\(([^;]{0,300})", code), 10):
+            if any(_FFI_DECL.search(v) for v in _literals_in(ctx, m.group(1))):
+                return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end()))
+    if ctx.first(b"createfunction") >= 0:
+        for m in itertools.islice(_SQLITE_FUNCTION.finditer(code), 10):
+            if ctx.lx.value(int(m.group(1))).strip().lower() in _EXEC_LITERALS:
+                return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end() + 20))
     return None

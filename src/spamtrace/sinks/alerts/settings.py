@@ -10,6 +10,7 @@ naming the channel and the key, at config load time.
 from __future__ import annotations
 
 import os
+import urllib.parse
 from dataclasses import dataclass
 from typing import Any
 
@@ -162,6 +163,11 @@ def _webhook(where: str, t: _Table, name: str) -> WebhookSpec:
     url = t.text("url", required=True)
     if not url.startswith(("http://", "https://")):
         raise ConfigError(f"{where}.url: must start with http:// or https://")
+    if "@" in urllib.parse.urlsplit(url).netloc:  # urllib would take user:pw@ for the host
+        raise ConfigError(
+            f"{where}.url: no credentials in the URL (they would be printed in logs and "
+            'reports): give them as headers = {Authorization = "..."}'
+        )
     fmt = t.text("format", "json")
     if fmt not in WEBHOOK_FORMATS:
         raise ConfigError(f"{where}.format: must be one of {', '.join(WEBHOOK_FORMATS)}")

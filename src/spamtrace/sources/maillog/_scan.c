@@ -107,11 +107,48 @@ static PyObject *integer(Span l, Py_ssize_t a, Py_ssize_t b) {
     return v;
 }
 
+/* The lines of a log come in runs of the same second and of the same message: the last
+ * time stamp (float) and queue id (str) made are given again while they are the same (fewer
+ * objects, and a queue id's hash is computed once for all the lines of its message). */
+static PyObject *last_wall, *last_qid;
+
+static PyObject *wall_of(double wall) {
+    if (last_wall == NULL || memcmp(&wall, &((PyFloatObject *)last_wall)->ob_fval, sizeof wall)) {
+        PyObject *w = PyFloat_FromDouble(wall);
+        if (w == NULL) return NULL;
+        Py_XSETREF(last_wall, w);
+    }
+    Py_INCREF(last_wall);
+    return last_wall;
+}
+
+static int put_qid(PyObject *ev, Span l, Py_ssize_t a, Py_ssize_t b) {
+    Py_ssize_t n = b - a;
+    if (last_qid == NULL || PyUnicode_GET_LENGTH(last_qid) != n ||
+        memcmp(PyUnicode_DATA(last_qid), l.s + a, (size_t)n) != 0) {
+        PyObject *q = str(l, a, b);
+        if (q == NULL) return -1;
+        Py_XSETREF(last_qid, q);
+    }
+    Py_INCREF(last_qid);
+    Py_SETREF(((PyTupleObject *)ev)->ob_item[F_QID], last_qid);
+    return 0;
+}
+
+/* An event holds strs, numbers, None, an enum member and tuples of strs: it cannot be part
+ * of a reference cycle, so the garbage collector is told not to look at it (CPython does the
+ * same for such plain tuples, not for a tuple subclass). Reading a log back makes a million
+ * of them: walking them was four tenths of the parsers' time. */
+static PyObject *untracked(PyObject *o) {
+    if (o != NULL && PyObject_GC_IsTracked(o)) PyObject_GC_UnTrack(o);
+    return o;
+}
+
 /* a MailLogged with every field None / () but these; steals the references given */
 static PyObject *event(double wall, PyObject *mta, PyObject *action) {
-    PyObject *ev = MailLogged->tp_alloc(MailLogged, NFIELDS);
+    PyObject *ev = untracked(MailLogged->tp_alloc(MailLogged, NFIELDS));
     if (ev == NULL) return NULL;
-    PyObject *w = PyFloat_FromDouble(wall);
+    PyObject *w = wall_of(wall);
     if (w == NULL) {
         Py_DECREF(ev);
         return NULL;
@@ -203,9 +240,9 @@ static PyObject *per_recipient(double wall, PyObject *action, Span l, Py_ssize_t
                                Py_ssize_t q1, PyObject *pid, PyObject *rcpt, PyObject *detail) {
     PyObject *ev = event(wall, S_EXIM, action);
     if (ev == NULL) goto fail;
-    if (put_str(ev, F_QID, l, q0, q1) < 0 || put_pid(ev, pid) < 0) goto fail;
+    if (put_qid(ev, l, q0, q1) < 0 || put_pid(ev, pid) < 0) goto fail;
     if (rcpt != NULL) {
-        PyObject *t = PyTuple_Pack(1, rcpt);
+        PyObject *t = untracked(PyTuple_Pack(1, rcpt));
         if (put(ev, F_RECIPIENTS, t) < 0) goto fail;
     }
     if (detail != NULL) {
@@ -257,7 +294,7 @@ static PyObject *split_args(Span l, Py_ssize_t a) {
         }
         Py_DECREF(arg);
     }
-    PyObject *tup = PyList_AsTuple(out);
+    PyObject *tup = untracked(PyList_AsTuple(out));
     Py_DECREF(out);
     return tup;
 }
@@ -417,12 +454,12 @@ static int exim_arrival(Span l, Py_ssize_t a, double wall, PyObject *pid, Span q
             }
             i = e;
         }
-        SET(recipients, PyList_AsTuple(listed));
+        SET(recipients, untracked(PyList_AsTuple(listed)));
         Py_DECREF(listed);
         SET(nrcpt, PyLong_FromSsize_t(count));
     }
     ev = event(wall, S_EXIM, A_ARRIVAL);
-    if (ev == NULL || put_str(ev, F_QID, qid, 0, qid.n) < 0 || put_pid(ev, pid) < 0) goto done;
+    if (ev == NULL || put_qid(ev, qid, 0, qid.n) < 0 || put_pid(ev, pid) < 0) goto done;
 #define MOVE(f, var)                               \
     if (var != NULL) {                             \
         Py_SETREF(((PyTupleObject *)ev)->ob_item[f], var); \
@@ -609,7 +646,7 @@ static int postfix_queued(Span t, double wall, PyObject *pid, Span qid, PyObject
     (void)have_size;
     (void)have_nrcpt;
     PyObject *ev = event(wall, S_POSTFIX, A_ARRIVAL);
-    if (ev == NULL || put_str(ev, F_QID, qid, 0, qid.n) < 0 || put_pid(ev, pid) < 0 ||
+    if (ev == NULL || put_qid(ev, qid, 0, qid.n) < 0 || put_pid(ev, pid) < 0 ||
         put_str(ev, F_SENDER, t, 6, end) < 0) {
         Py_XDECREF(ev);
         goto fail;
@@ -626,7 +663,7 @@ fail:
 
 static int postfix_client(Span t, double wall, PyObject *pid, Span qid, PyObject **out) {
     PyObject *ev = event(wall, S_POSTFIX, A_SUBMITTED);
-    if (ev == NULL || put_str(ev, F_QID, qid, 0, qid.n) < 0 || put_pid(ev, pid) < 0) goto fail;
+    if (ev == NULL || put_qid(ev, qid, 0, qid.n) < 0 || put_pid(ev, pid) < 0) goto fail;
     Py_ssize_t k = 0;
     while (k <= t.n) { /* text.split(", ") */
         Py_ssize_t e = find(t, k, ", ", 2);
@@ -697,10 +734,10 @@ static int postfix_delivery(Span t, double wall, PyObject *pid, Span qid, PyObje
     while (d0 < d1 && rest.s[d0] == ' ') d0++;
     while (d1 > d0 && rest.s[d1 - 1] == ' ') d1--;
     PyObject *ev = event(wall, S_POSTFIX, action);
-    if (ev == NULL || put_str(ev, F_QID, qid, 0, qid.n) < 0 || put_pid(ev, pid) < 0) goto fail;
+    if (ev == NULL || put_qid(ev, qid, 0, qid.n) < 0 || put_pid(ev, pid) < 0) goto fail;
     PyObject *rcpt = str(rs, r0, r1);
     if (rcpt == NULL) goto fail;
-    if (put(ev, F_RECIPIENTS, PyTuple_Pack(1, rcpt)) < 0) {
+    if (put(ev, F_RECIPIENTS, untracked(PyTuple_Pack(1, rcpt))) < 0) {
         Py_DECREF(rcpt);
         goto fail;
     }
@@ -766,7 +803,7 @@ static int postfix_line(Span l, long year, long utc_offset, double wrap_after, P
             rc = postfix_queued(t, wall, pid, qid, out);
         } else if (IS(t, "removed")) {
             PyObject *ev = event(wall, S_POSTFIX, A_COMPLETED);
-            if (ev == NULL || put_str(ev, F_QID, qid, 0, qid.n) < 0 || put_pid(ev, pid) < 0) {
+            if (ev == NULL || put_qid(ev, qid, 0, qid.n) < 0 || put_pid(ev, pid) < 0) {
                 Py_XDECREF(ev);
                 rc = FAIL;
             } else {
@@ -781,7 +818,7 @@ static int postfix_line(Span l, long year, long utc_offset, double wrap_after, P
         Py_ssize_t u1 = e < 0 ? t.n : e;
         Span rest = {t.s + (e < 0 ? t.n : e + 1), e < 0 ? 0 : t.n - e - 1};
         PyObject *ev = event(wall, S_POSTFIX, A_SUBMITTED);
-        if (ev == NULL || put_str(ev, F_QID, qid, 0, qid.n) < 0 || put_pid(ev, pid) < 0) goto pfail;
+        if (ev == NULL || put_qid(ev, qid, 0, qid.n) < 0 || put_pid(ev, pid) < 0) goto pfail;
         if (starts(rest, 0, "from=<", 6) && rest.s[rest.n - 1] == '>' &&
             put_str(ev, F_USER, rest, 6, rest.n - 1) < 0)
             goto pfail;

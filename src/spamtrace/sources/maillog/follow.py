@@ -38,7 +38,8 @@ from spamtrace.sources.maillog.tail import LogFollower
 if TYPE_CHECKING:
     from spamtrace.attribution.mail import MailMessage
     from spamtrace.config import Config
-    from spamtrace.policy.mail import MailUpdate
+    from spamtrace.model import Account
+    from spamtrace.policy.mail import MailIncident, MailUpdate
     from spamtrace.service.bus import SourceIncident
 
 #: seconds between two looks at the logs (the delay a mail incident may wait, at most)
@@ -75,11 +76,18 @@ class MailLogSource:
             owner_of_path=lambda path: getattr(self.accounts.for_path(path), "name", None),
         )  # fmt: skip
         self._out: list[SourceIncident] = []
+        self._domain_owners: dict[str, Account | None] = {}
         #: messages read back at start to rebuild the policy's windows (not published)
         self.restored = 0
         self._restoring = False
+        #: set once the read-back is done: the thread does it first, so that a start is not
+        #: held up; the engine's read_events() waits for it before judging a new line
+        self._ready = threading.Event()
+        self._restore_since: float | None = None
         if cfg.mail.restore_hours:
-            self._restore(time.time() - max(cfg.mail.restore_hours * 3600, cfg.mail.window))
+            self._restore_since = time.time() - max(cfg.mail.restore_hours * 3600, cfg.mail.window)
+        else:
+            self._ready.set()
         self._lines: queue.SimpleQueue[tuple[int, list[str]]] = queue.SimpleQueue()
         self._r, self._w = os.pipe2(os.O_NONBLOCK | os.O_CLOEXEC)
         self._stop = threading.Event()
@@ -115,8 +123,8 @@ class MailLogSource:
         """The events of ``spec`` since ``since``: its plain rotated copies written since
         then, then the current file up to where ``follower`` starts (``.gz`` copies are not
         read: a restart finds the recent lines in the current file or the copy just rotated)."""
-        from spamtrace.sources.maillog.reader import line_time
-        from spamtrace.sources.maillog.tail import read_tail, rotated_paths
+        from spamtrace.sources.maillog.reader import line_time, parse_bytes
+        from spamtrace.sources.maillog.tail import read_tail_bytes, rotated_paths
 
         out: list[Any] = []
         paths = [p for p in rotated_paths(spec.path, since) if not p.endswith(".gz")]
@@ -127,18 +135,26 @@ class MailLogSource:
             try:
                 mtime = os.stat(path).st_mtime
                 year, offset = time.localtime(mtime).tm_year, local_offset(mtime)
-                lines = read_tail(
+                blob = read_tail_bytes(
                     path, since, line_time(spec.kind, year, offset),
                     upto=follower.position if current else None,
                 )  # fmt: skip
             except OSError:
                 continue
-            parse = parser_for(spec.kind, year, offset, mtime)
-            out.extend(ev for ev in parse_lines(parse, lines, counts) if ev.wall >= since)
+            # by the compiled parsers where built (the same events as parse_lines gives)
+            events = parse_bytes(spec.kind, blob, year, offset, mtime, counts)
+            out.extend(ev for ev in events if ev.wall >= since)
         return out
 
     # ------------------------------------------------------------------ the thread
     def _poll(self) -> None:
+        if self._restore_since is not None:
+            try:
+                self._restore(self._restore_since)
+            except Exception as exc:  # never fatal: the source follows from now on
+                self._error = f"reading the logs back: {type(exc).__name__}: {exc}"
+            finally:
+                self._ready.set()
         while not self._stop.wait(self.interval):
             if self._poll_once():
                 with contextlib.suppress(OSError):
@@ -163,7 +179,12 @@ class MailLogSource:
     def fileno(self) -> int:
         return self._r
 
+    def wait_restored(self, timeout: float | None = None) -> bool:
+        """Wait until the logs were read back at start (True when done)."""
+        return self._ready.wait(timeout)
+
     def read_events(self) -> Sequence[Any]:
+        self._ready.wait()  # the policy is the read-back's until it is done
         with contextlib.suppress(OSError):
             while os.read(self._r, 4096):
                 pass
@@ -196,13 +217,28 @@ class MailLogSource:
         from spamtrace.sinks.records import mail_records
 
         inc = update.incident
-        account = self.accounts.for_uid(inc.uid) if inc.uid is not None else None
+        account = self._account(inc)
         event, record = mail_records(msg, inc, account)
         more = "" if update.opened or not _milestone(inc.messages) else f"{inc.messages} messages"
         if update.opened or more:  # published: what the responses freeze (not on every message)
             record.process["mta"] = msg.mta
             record.process["queue_ids"] = list(self.policy.queue_ids(inc.sender))
         self._out.append(SourceIncident(event, record, update.opened, True, more))
+
+    def _account(self, inc: MailIncident) -> Account | None:
+        """The sender's hosting account: its uid's, or for a mailbox the panel's owner of
+        its domain (so that never_accounts / only_accounts and {account} apply to it)."""
+        if inc.uid is not None:
+            return self.accounts.for_uid(inc.uid)
+        box = inc.auth_user
+        if not box or "@" not in box:
+            return None
+        domain = box.rpartition("@")[2].lower()
+        if domain not in self._domain_owners:
+            if len(self._domain_owners) >= 10_000:
+                self._domain_owners.clear()
+            self._domain_owners[domain] = self.accounts.for_domain(domain)
+        return self._domain_owners[domain]
 
     def stats(self) -> dict[str, Any]:
         return {

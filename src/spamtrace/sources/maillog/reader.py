@@ -173,11 +173,10 @@ class LogReader:
         except OSError as exc:
             self.counts.error = f"{path}: {exc.strerror or exc}"
             return
-        splitter = LineSplitter(self.max_line)
-        read = self._reading(year, offset, mtime, splitter)
-        lines, block = splitter.feed_raw(blob)
-        yield from read(lines, block)
-        yield from read(splitter.flush(), None)
+        yield from parse_bytes(
+            self.spec.kind, blob, year, offset, mtime, self.counts, self.max_line,
+            compiled=self.compiled,
+        )  # fmt: skip
 
     def _all(self) -> Iterator[MailLogged]:
         paths = rotated_paths(self.spec.path, self.since)
@@ -190,7 +189,8 @@ class LogReader:
                 self.counts.error = f"{path}: {exc.strerror or exc}"
                 continue
             year, offset = time.localtime(mtime).tm_year, local_offset(mtime)
-            read = self._reading(year, offset, mtime, splitter)
+            kind, counts = self.spec.kind, self.counts
+            read = reading(kind, year, offset, mtime, splitter, counts, self.compiled)
             try:
                 for lines, block in read_back_raw(path, splitter):
                     yield from read(lines, block)
@@ -198,32 +198,58 @@ class LogReader:
                 self.counts.error = f"{path}: {getattr(exc, 'strerror', None) or exc}"
         self.counts.long_lines = splitter.long_lines
 
-    def _reading(
-        self, year: int, offset: int, mtime: float, splitter: LineSplitter
-    ) -> Callable[[list[str], bytes | None], Iterator[MailLogged]]:
-        """The events of what :meth:`LineSplitter.feed_raw` gives for a file written at
-        ``mtime``: the lines it completed (parsed here), then the block of whole lines (by the
-        compiled parsers where built, :func:`~spamtrace.sources.maillog.blocks.parse_block`)."""
-        counts, kind = self.counts, self.spec.kind
-        parse = parser_for(kind, year, offset, mtime)
-        wrap = mtime + 86400 if time.localtime(mtime).tm_mon == 1 else 0.0
+def reading(
+    kind: str,
+    year: int,
+    offset: int,
+    mtime: float,
+    splitter: LineSplitter,
+    counts: LogCounts,
+    compiled: bool = True,
+) -> Callable[[list[str], bytes | None], Iterator[MailLogged]]:
+    """The events of what :meth:`LineSplitter.feed_raw` gives for a file of ``kind`` last
+    written at ``mtime``: the lines it completed (parsed here), then the block of whole lines
+    (by the compiled parsers where built: :func:`~spamtrace.sources.maillog.blocks.parse_block`),
+    counted in ``counts``."""
+    parse = parser_for(kind, year, offset, mtime)
+    wrap = mtime + 86400 if time.localtime(mtime).tm_mon == 1 else 0.0
 
-        def read(lines: list[str], block: bytes | None) -> Iterator[MailLogged]:
-            if lines:  # the line a chunk completed, a last line without its newline
-                counts.lines += len(lines)
-                yield from parse_lines(parse, lines, counts)
-            if block is not None:
-                events, n, malformed, cut = parse_block(
-                    kind, block, parse, year=year, utc_offset=offset, wrap_after=wrap,
-                    max_line=splitter.max_line, compiled=self.compiled,
-                )  # fmt: skip
-                counts.lines += n
-                counts.malformed += malformed
-                counts.events += len(events)
-                splitter.long_lines += cut
-                yield from events
+    def read(lines: list[str], block: bytes | None) -> Iterator[MailLogged]:
+        if lines:  # the line a chunk completed, a last line without its newline
+            counts.lines += len(lines)
+            yield from parse_lines(parse, lines, counts)
+        if block is not None:
+            events, n, malformed, cut = parse_block(
+                kind, block, parse, year=year, utc_offset=offset, wrap_after=wrap,
+                max_line=splitter.max_line, compiled=compiled,
+            )  # fmt: skip
+            counts.lines += n
+            counts.malformed += malformed
+            counts.events += len(events)
+            splitter.long_lines += cut
+            yield from events
 
-        return read
+    return read
+
+
+def parse_bytes(
+    kind: str,
+    blob: bytes,
+    year: int,
+    offset: int,
+    mtime: float,
+    counts: LogCounts,
+    max_line: int = MAX_LINE,
+    *,
+    compiled: bool = True,
+) -> Iterator[MailLogged]:
+    """The events of ``blob``, lines of a log of ``kind`` last written at ``mtime`` (its last
+    line may lack its newline), e.g. what :func:`read_tail_bytes` read."""
+    splitter = LineSplitter(max_line)
+    read = reading(kind, year, offset, mtime, splitter, counts, compiled)
+    lines, block = splitter.feed_raw(blob)
+    yield from read(lines, block)
+    yield from read(splitter.flush(), None)
 
 
 def merged(readers: list[LogReader]) -> Iterator[MailLogged]:
