@@ -189,7 +189,8 @@ def test_an_unknown_id_in_ignore_is_a_config_error(
 
 class LongTitle(Fake):
     def judge(self, snapshot: Any, cfg: Config) -> list[Finding]:
-        title = "SMTP egress is not restricted: ports 25, 465, 587 open to every account over IPv4"
+        title = ("SMTP egress is not restricted: ports 25, 465, 587 and 2525 open to every "
+                 "account over IPv4")
         return [Finding("fake.one", Status.FAIL, title, ("ev",), "why", "fix")]
 
 
