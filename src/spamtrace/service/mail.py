@@ -69,7 +69,10 @@ def specs_of(cfg: Config, given: dict[str, Sequence[str]] | None = None) -> list
     if specs:
         for spec in specs:
             if not os.path.isfile(spec.path):
-                raise UsageError(f"--{spec.kind}-log {spec.path}: no such file")
+                what = "not a regular file" if os.path.exists(spec.path) else "no such file"
+                if os.path.isdir(spec.path):
+                    what += " (a directory)"
+                raise UsageError(f"--{spec.kind}-log {spec.path}: {what}")
         return specs
     return configured(cfg.mail)
 
@@ -81,7 +84,7 @@ def collect(
     from spamtrace.attribution.accounts import AccountResolver
     from spamtrace.attribution.mail import MailLedger, passwd_homes
     from spamtrace.policy.mail import MailPolicy, MailThresholds
-    from spamtrace.sources.maillog.reader import LogReader, merged
+    from spamtrace.sources.maillog.reader import LogReader, merged_batches
 
     thresholds = MailThresholds.from_config(cfg.mail)
     policy = MailPolicy(thresholds)
@@ -104,8 +107,9 @@ def collect(
     )
     add = ledger.add
     with _fewer_collections():
-        for ev in merged(readers):
-            add(ev)
+        for batch in merged_batches(readers):
+            for ev in batch:
+                add(ev)
     incidents = [i for i in policy.all_incidents() if since is None or i.last_seen >= since]
     report = MailReport(since, [r.counts for r in readers], ledger, incidents, thresholds)
     for totals in ledger.senders.values():

@@ -9,13 +9,11 @@ from the reference fails an assertion.
 
 from __future__ import annotations
 
-import importlib.machinery
-import importlib.util
 import random
 import sys
 from pathlib import Path
-from types import ModuleType
 
+from sanitizers import load
 from spamtrace.scanner import lexer
 
 SAMPLES = Path(__file__).parent / "samples"
@@ -24,15 +22,6 @@ PIECES = [
     b"\t", b"=", b"a", b"B", b"1", b"_", b"\x80", b"\x01", b"\x00", b"\xff", b"php", b"<<<",
     b"EOT", b"'EOT'", b'"EOT"', b"*/", b"?>", b"<?php", b"<?=", b"//", b"/*", b"$", b"function",
 ]  # fmt: skip
-
-
-def load(build: Path, name: str) -> ModuleType:
-    suffix = importlib.machinery.EXTENSION_SUFFIXES[0]
-    spec = importlib.util.spec_from_file_location(name, build / f"{name}{suffix}")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def main() -> None:

@@ -10,6 +10,7 @@ lines; :func:`merged` interleaves several logs by time (PHP ``mail.log`` first o
 from __future__ import annotations
 
 import heapq
+import itertools
 import os
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -157,11 +158,16 @@ class LogReader:
         self.compiled = compiled
 
     def events(self) -> Iterator[MailLogged]:
+        return itertools.chain.from_iterable(self.batches())
+
+    def batches(self) -> Iterator[list[MailLogged]]:
+        """The events a chunk (some MiB of the log) at a time: a reader of a big log hands
+        them over without a generator step per event."""
         if self.recent and self.since is not None:
             return self._recent(self.since)
         return self._all()
 
-    def _recent(self, since: float) -> Iterator[MailLogged]:
+    def _recent(self, since: float) -> Iterator[list[MailLogged]]:
         path = self.spec.path
         self.counts.files = [path]
         try:
@@ -173,12 +179,12 @@ class LogReader:
         except OSError as exc:
             self.counts.error = f"{path}: {exc.strerror or exc}"
             return
-        yield from parse_bytes(
+        yield parse_bytes(
             self.spec.kind, blob, year, offset, mtime, self.counts, self.max_line,
             compiled=self.compiled,
         )  # fmt: skip
 
-    def _all(self) -> Iterator[MailLogged]:
+    def _all(self) -> Iterator[list[MailLogged]]:
         paths = rotated_paths(self.spec.path, self.since)
         self.counts.files = paths
         splitter = LineSplitter(self.max_line)
@@ -193,10 +199,11 @@ class LogReader:
             read = reading(kind, year, offset, mtime, splitter, counts, self.compiled)
             try:
                 for lines, block in read_back_raw(path, splitter):
-                    yield from read(lines, block)
+                    yield read(lines, block)
             except (OSError, EOFError) as exc:  # unreadable, or a broken .gz
                 self.counts.error = f"{path}: {getattr(exc, 'strerror', None) or exc}"
         self.counts.long_lines = splitter.long_lines
+
 
 def reading(
     kind: str,
@@ -206,7 +213,7 @@ def reading(
     splitter: LineSplitter,
     counts: LogCounts,
     compiled: bool = True,
-) -> Callable[[list[str], bytes | None], Iterator[MailLogged]]:
+) -> Callable[[list[str], bytes | None], list[MailLogged]]:
     """The events of what :meth:`LineSplitter.feed_raw` gives for a file of ``kind`` last
     written at ``mtime``: the lines it completed (parsed here), then the block of whole lines
     (by the compiled parsers where built: :func:`~spamtrace.sources.maillog.blocks.parse_block`),
@@ -214,10 +221,11 @@ def reading(
     parse = parser_for(kind, year, offset, mtime)
     wrap = mtime + 86400 if time.localtime(mtime).tm_mon == 1 else 0.0
 
-    def read(lines: list[str], block: bytes | None) -> Iterator[MailLogged]:
+    def read(lines: list[str], block: bytes | None) -> list[MailLogged]:
+        out: list[MailLogged] = []
         if lines:  # the line a chunk completed, a last line without its newline
             counts.lines += len(lines)
-            yield from parse_lines(parse, lines, counts)
+            out = list(parse_lines(parse, lines, counts))
         if block is not None:
             events, n, malformed, cut = parse_block(
                 kind, block, parse, year=year, utc_offset=offset, wrap_after=wrap,
@@ -227,7 +235,11 @@ def reading(
             counts.malformed += malformed
             counts.events += len(events)
             splitter.long_lines += cut
-            yield from events
+            if out:
+                out += events
+            else:
+                out = events
+        return out
 
     return read
 
@@ -242,14 +254,13 @@ def parse_bytes(
     max_line: int = MAX_LINE,
     *,
     compiled: bool = True,
-) -> Iterator[MailLogged]:
+) -> list[MailLogged]:
     """The events of ``blob``, lines of a log of ``kind`` last written at ``mtime`` (its last
     line may lack its newline), e.g. what :func:`read_tail_bytes` read."""
     splitter = LineSplitter(max_line)
     read = reading(kind, year, offset, mtime, splitter, counts, compiled)
     lines, block = splitter.feed_raw(blob)
-    yield from read(lines, block)
-    yield from read(splitter.flush(), None)
+    return read(lines, block) + read(splitter.flush(), None)
 
 
 def merged(readers: list[LogReader]) -> Iterator[MailLogged]:
@@ -258,3 +269,11 @@ def merged(readers: list[LogReader]) -> Iterator[MailLogged]:
         return readers[0].events()
     order = sorted(readers, key=lambda r: KINDS.index(r.spec.kind))
     return heapq.merge(*(r.events() for r in order), key=lambda ev: ev.wall)
+
+
+def merged_batches(readers: list[LogReader], size: int = 4096) -> Iterator[list[MailLogged]]:
+    """:func:`merged` in lists (one log: its reader's own batches)."""
+    if len(readers) == 1:
+        return readers[0].batches()
+    events = merged(readers)
+    return iter(lambda: list(itertools.islice(events, size)), [])
