@@ -238,8 +238,9 @@ def _run(argv: list[str]) -> str | tuple[str]:
 
     try:
         proc = subprocess.run(
-            argv, capture_output=True, text=True, timeout=QUEUE_TIMEOUT, check=False
-        )
+            argv, capture_output=True, text=True, errors="replace", timeout=QUEUE_TIMEOUT,
+            check=False,
+        )  # fmt: skip  (errors: senders are any bytes a local user gave sendmail -f)
     except (OSError, subprocess.TimeoutExpired) as exc:
         return f"{argv[0]}: {exc}"
     if proc.returncode != 0:
