@@ -298,20 +298,22 @@ class SshdSnapshot:
 
 # --------------------------------------------------------------------------- judging (pure)
 def _local_forwarding(values: Mapping[str, str], smtp_ports: Sequence[int]) -> tuple[bool, str]:
-    """Can a session with these effective values open ``ssh -L``/``-D`` forwards to SMTP?"""
+    """Can a session with these effective values open ``ssh -L``/``-D`` forwards to SMTP?
+    The reason quotes the values escaped (from the files, when ``sshd -T`` refused them)."""
     if values.get("disableforwarding", "no").lower() == "yes":
         return False, "disableforwarding yes"
     atf = values.get("allowtcpforwarding", "yes").lower()
     if atf in ("no", "remote"):
         return False, f"allowtcpforwarding {atf}"
+    atf = escape(atf)
     permit = values.get("permitopen", "any").strip()
     if permit.lower() == "none":
         return False, f"allowtcpforwarding {atf}, permitopen none"
     if permit.lower() != "any":
         reach = [e for e in permit.split() if _permitopen_reaches_smtp(e, smtp_ports)]
         if not reach:
-            return False, f"allowtcpforwarding {atf}, permitopen {permit} (no SMTP port)"
-        return True, f"allowtcpforwarding {atf}, permitopen {permit}"
+            return False, f"allowtcpforwarding {atf}, permitopen {escape(permit)} (no SMTP port)"
+        return True, f"allowtcpforwarding {atf}, permitopen {escape(permit)}"
     return True, f"allowtcpforwarding {atf}, permitopen any"
 
 

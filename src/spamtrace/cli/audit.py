@@ -8,6 +8,7 @@ do not change the exit code, so that exit 1 from cron means something new.
 from __future__ import annotations
 
 import argparse
+import os
 from typing import Any
 
 from spamtrace.config import Config
@@ -78,6 +79,10 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
     wanted_ids(args.only)  # bad ids are a usage error before anything runs
     if args.sshd_pid is not None and args.sshd_pid <= 1:
         raise UsageError("--sshd-pid must be a process id greater than 1")
+    if args.sshd_config is not None and not os.path.isfile(args.sshd_config):
+        # a typo must not read as "every check skipped" (exit 1), a folder as a config
+        what = "not a regular file" if os.path.exists(args.sshd_config) else "no such file"
+        raise UsageError(f"--sshd-config {args.sshd_config}: {what}")
     env = AuditEnv(
         cfg=cfg,
         sshd_binary=args.sshd_binary,

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from typing import Any
 
 from spamtrace import config as config_mod
-from spamtrace.errors import ExitCode
+from spamtrace.errors import ConfigError, ExitCode
 from spamtrace.render.output import dump_json
 from spamtrace.safetext import escape
 
@@ -16,7 +17,7 @@ def register(sub: Any) -> None:
     csub = parser.add_subparsers(dest="config_command", metavar="ACTION", required=True)
     check = csub.add_parser("check", help="validate all config layers (exit 2 if invalid)")
     check.add_argument("--json", action="store_true", help="machine-readable output")
-    check.set_defaults(handler=_check)
+    check.set_defaults(handler=_check, on_config_error=_check_failed)
     show = csub.add_parser(
         "show",
         help="print every effective value as TOML, with where it came from in a comment",
@@ -29,12 +30,23 @@ def _check(args: argparse.Namespace, cfg: config_mod.Config) -> int:
     # Loading already validated every layer; reaching here means the config is valid.
     layers = sorted(set(cfg.sources.values()))
     if args.json:
-        # an invalid config never gets here: it is a ConfigError (exit 2, one line on stderr)
+        # an invalid config never gets here: main() calls _check_failed with the error
         dump_json({"schema": "spamtrace.config-check/1", "valid": True, "layers": layers})
         return ExitCode.CLEAN
     shown = layers or ["built-in defaults only"]
     print("config ok: " + ", ".join(escape(layer) for layer in shown))
     return ExitCode.CLEAN
+
+
+def _check_failed(args: argparse.Namespace, exc: ConfigError) -> int:
+    """An invalid config: the one-line error, and with --json the verdict on stdout too."""
+    print(f"spamtrace: error: {escape(exc.message)}", file=sys.stderr)
+    if args.json:
+        dump_json(
+            {"schema": "spamtrace.config-check/1", "valid": False, "error": exc.message,
+             "layers": []}
+        )  # fmt: skip
+    return ExitCode.USAGE
 
 
 def _show(args: argparse.Namespace, cfg: config_mod.Config) -> int:

@@ -172,6 +172,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         try:
             cfg = config.load(config_file=args.config)
         except ConfigError as exc:
+            on_config_error = getattr(args, "on_config_error", None)
+            if on_config_error is not None:  # `config check`: the error is its answer
+                return int(on_config_error(args, exc))
             if not getattr(args, "report_despite_bad_config", False):
                 raise
             # A read-only diagnostic (check) still reports on built-in defaults: the admin

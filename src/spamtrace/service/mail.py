@@ -69,7 +69,10 @@ def specs_of(cfg: Config, given: dict[str, Sequence[str]] | None = None) -> list
     if specs:
         for spec in specs:
             if not os.path.isfile(spec.path):
-                raise UsageError(f"--{spec.kind}-log {spec.path}: no such file")
+                what = "not a regular file" if os.path.exists(spec.path) else "no such file"
+                if os.path.isdir(spec.path):
+                    what += " (a directory)"
+                raise UsageError(f"--{spec.kind}-log {spec.path}: {what}")
         return specs
     return configured(cfg.mail)
 
@@ -235,8 +238,9 @@ def _run(argv: list[str]) -> str | tuple[str]:
 
     try:
         proc = subprocess.run(
-            argv, capture_output=True, text=True, timeout=QUEUE_TIMEOUT, check=False
-        )
+            argv, capture_output=True, text=True, errors="replace", timeout=QUEUE_TIMEOUT,
+            check=False,
+        )  # fmt: skip  (errors: senders are any bytes a local user gave sendmail -f)
     except (OSError, subprocess.TimeoutExpired) as exc:
         return f"{argv[0]}: {exc}"
     if proc.returncode != 0:

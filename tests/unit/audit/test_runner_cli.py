@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -83,6 +84,13 @@ def test_a_crashing_check_is_skipped_and_the_others_still_run() -> None:
 def test_cli_bad_only_is_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
     assert cli_main.main(["audit", "--only", "nope.nothing"]) == 2
     assert "unknown check id" in capsys.readouterr().err
+
+
+def test_cli_sshd_config_must_be_a_file(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    # was: every sshd check "skipped" and exit 1 (a typo), or a folder read as a config
+    for path, what in ((tmp_path / "nope", "no such file"), (tmp_path, "not a regular file")):
+        assert cli_main.main(["audit", "--only", "sshd", "--sshd-config", str(path)]) == 2
+        assert what in capsys.readouterr().err
 
 
 def test_cli_json_and_exit_code(

@@ -207,6 +207,17 @@ def test_attacker_controlled_names_are_escaped(fixtures: Path) -> None:
     assert "ev\\x1b[2Jil\\nFAKE" in joined
 
 
+def test_config_values_are_escaped_in_every_line(fixtures: Path) -> None:
+    # a value sshd -T refused, judged from the file: it reached the terminal raw
+    text = "AllowTcpForwarding yes\x1b[2J\nPermitOpen mx:25 x\x1b]0;t\x07\n"
+    parsed = sshd.parse_sshd_config(MAIN, {MAIN: text}.get, lambda p: [])
+    snap = _snap(fixtures, values=None, error="bad", parsed=parsed, users=(ALICE,))
+    f = _by_id(sshd.judge(snap, CFG), "sshd.tcp-forwarding")
+    joined = "\n".join((f.title, *f.evidence))
+    assert f.status is Status.FAIL and "\x1b" not in joined and "\x07" not in joined
+    assert "permitopen mx:25 x\\x1b]0;t\\x07" in joined
+
+
 def test_plan_edits_puts_no_first_and_comments_reenabling_lines(fixtures: Path) -> None:
     parsed = _parsed(fixtures)
     root = fixtures / "sshd"

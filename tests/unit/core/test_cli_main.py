@@ -53,6 +53,18 @@ def test_config_check_json_names_the_layers(tmp_path: Path) -> None:
     }
 
 
+def test_config_check_json_says_invalid_on_stdout(tmp_path: Path) -> None:
+    # a config tool reads stdout: it got nothing at all for an invalid config
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[smtp]\nportz = [25]\n")
+    proc = run_cli("--config", str(bad), "config", "check", "--json")
+    assert proc.returncode == 2
+    doc = json.loads(proc.stdout)
+    assert doc["schema"] == "spamtrace.config-check/1" and doc["valid"] is False
+    assert "smtp.portz: unknown key" in doc["error"]
+    assert len(proc.stderr.strip().splitlines()) == 1 and "smtp.portz" in proc.stderr
+
+
 def test_config_show_json_lists_sources(tmp_path: Path) -> None:
     good = tmp_path / "good.toml"
     good.write_text("[smtp]\nports = [25]\n")

@@ -313,3 +313,24 @@ def test_many_made_up_lines(kind: str) -> None:
     rng = random.Random(11)
     for _ in range(20):
         same(kind, [made_up(kind, rng) for _ in range(1000)])
+
+
+def test_a_number_too_long_for_int_is_a_malformed_line_not_a_failed_block() -> None:
+    # any local user can write such a line to the mail log (logger -p mail.info -t
+    # 'postfix/pickup[999...]'); int() refuses more than 4300 digits: the Python parsers count
+    # the line as malformed, the compiled ones must too, not fail the whole block
+    big = "9" * 5000
+    good = "Dec  4 18:26:42 srv postfix/qmgr[1]: 3F2A1C0123: removed"
+    for line in (
+        f"Dec  4 18:26:42 srv postfix/pickup[{big}]: 3F2A1C0123: uid=1 from=<a>",
+        f"Dec  4 18:26:42 srv postfix/pickup[1]: 3F2A1C0123: uid={big} from=<a>",
+        f"Dec  4 18:26:42 srv postfix/qmgr[1]: 3F2A1C0123: from=<a@b>, size={big}, nrcpt=1",
+        f"Dec  4 18:26:42 srv postfix/qmgr[1]: 3F2A1C0123: from=<a@b>, size=1, nrcpt={big}",
+    ):
+        same("postfix", [good, line, good])
+    good = "2026-12-04 18:26:42 1xZXzW-0004er-2T Completed"
+    for line in (
+        f"2026-12-04 18:26:42 [{big}] 1xZXzW-0004er-2T <= a@h U=a P=local S=1",
+        f"2026-12-04 18:26:42 1xZXzW-0004er-2T <= a@h U=a P=local S={big}",
+    ):
+        same("exim", [good, line, good])

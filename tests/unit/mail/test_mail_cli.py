@@ -67,6 +67,8 @@ def test_human_view_and_malformed_lines_counted(
 def test_missing_log_is_a_usage_error(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     code, _, err = run(capsys, "--exim-log", str(tmp_path / "nope"))
     assert code == 2 and "no such file" in err and "Traceback" not in err
+    code, _, err = run(capsys, "--exim-log", str(tmp_path))  # a folder exists: say what it is
+    assert code == 2 and "not a regular file (a directory)" in err
 
 
 def test_bad_since_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:

@@ -49,3 +49,24 @@ def test_check_section_when_a_sender_is_above_limits(
     (inc,) = section["incidents"]
     assert inc["verdict"] == "mail-script" and inc["messages"] == 30
     assert section["senders"][0]["cwd"] == "/home/shop/public_html/wp-content/uploads", section
+
+
+def test_queue_state_reads_a_queue_listing_that_is_not_utf8(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a local user chooses the envelope sender (sendmail -f): postqueue -j prints its bytes
+    from spamtrace import config
+    from spamtrace.service import mail
+
+    fake = tmp_path / "postqueue"
+    fake.write_bytes(
+        b'#!/bin/sh\nprintf \'{"queue_name": "hold", "sender": "\\377\\376@x"}\\n'
+        b'{"queue_name": "active", "sender": "a@b"}\\n\'\n'
+    )
+    fake.chmod(0o755)
+    env = {"SPAMTRACE_MAIL_POSTQUEUE_COMMAND": json.dumps([str(fake)])}
+    cfg = config.load(config_dir=tmp_path, environ=env)
+    monkeypatch.setattr(mail, "_which", lambda *names: [])
+    state = mail.queue_state(cfg)
+    assert state is not None
+    assert (state["messages"], state["hold"], state["active"]) == (2, 1, 1)

@@ -903,6 +903,13 @@ static PyObject *scan_block(Scan *sc, Py_buffer *view) {
             }
             rc = sc->kind == 0 ? exim_line(l, sc->utc_offset, &ev)
                                : postfix_line(l, sc->year, sc->utc_offset, sc->wrap_after, &ev);
+            if (rc == FAIL && PyErr_ExceptionMatches(PyExc_ValueError)) {
+                /* int() of a number of more than sys.get_int_max_str_digits() digits (a pid,
+                 * uid or size anyone may write to the log): Python says what the line is */
+                PyErr_Clear();
+                ev = NULL;
+                rc = DEFER;
+            }
             if (rc == DEFER) { /* Python says what it is (the cut line, as it would be cut) */
                 int cut = 0;
                 int r = ask_python(sc, l.s, l.n, &cut, &ev);
