@@ -135,8 +135,13 @@ class Attributor:
             live = self._seen_before(ev)
         if live is not None:
             process = live
-            if (live.cwd is None or live.exe is None or live.uid is None) and self.cache:
+            if (live.cwd is None or live.exe is None or live.uid is None) and (
+                self.cache is not None
+            ):
                 cached = self.cache.lookup(ev.pid, at=ev.monotonic)
+                if cached is None and self.refresh is not None:
+                    self.refresh()  # its exec may still be in the proc connector's buffer
+                    cached = self.cache.lookup(ev.pid, at=ev.monotonic)
                 if cached is not None:
                     process = _fill_from(live, cached)
             if ev.source != "tracepoint":

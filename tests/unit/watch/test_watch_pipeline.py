@@ -320,3 +320,19 @@ def test_a_partial_late_read_is_completed_from_the_exec_cache_as_a_live_one_is()
     assert att.process is not None and att.process.method is AttributionMethod.TRACEPOINT
     assert att.process.exe == full.exe and att.process.scripts == full.scripts
     assert any("came from the exec cache" in n for n in att.process.notes)
+
+
+def test_a_partial_read_drains_the_proc_connector_before_giving_up_on_the_cache() -> None:
+    """The exec of a process read in its exit may still wait in the connector's buffer (the
+    cache is even empty at first): it is drained, then the record completes the read."""
+    pid = dead_pid()
+    cache = ExecCache(reader=lambda p: proc(pid=p, method=AttributionMethod.EXEC_CACHE))
+    a = attributor(cache)
+    pending = [ProcEvent(ProcEventKind.EXEC, time.monotonic() - 1, pid, pid)]
+    a.refresh = lambda: [cache.handle(pending.pop()) for _ in list(pending)] and None
+    ev = event(pid)  # made before the (late) live read
+    full = proc(pid=pid, method=AttributionMethod.TRACEPOINT)
+    a._memo[pid] = (time.monotonic(), "0", dataclasses.replace(full, exe=None, cmdline=()))
+    att = a.attempt(ev)
+    assert not pending and att.process is not None and att.process.exe == full.exe
+    assert att.process.method is AttributionMethod.TRACEPOINT
