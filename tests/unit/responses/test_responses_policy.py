@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-
 import sys
 from pathlib import Path
 from typing import Any
