@@ -26,6 +26,6 @@ if ! .venv/bin/python -m pip install -q --disable-pip-version-check "$@" >"$pip_
 fi
 if ! .venv/bin/python -c 'import spamtrace.scanner._lexer, spamtrace.scanner._words, spamtrace.sources.maillog._scan' 2>/dev/null; then
     echo "install.sh: note: the compiled parts (scanner, mail log parsers) were not built (no C compiler or Python" \
-        "headers: apt-get install gcc python3-dev); scan and mail work, taking 1.5x and about 3x as long" >&2
+        "headers: apt-get install gcc python3-dev); scan and mail work, taking 1.5x and 1.5-2x as long" >&2
 fi
 echo "spamtrace installed: $(pwd)/.venv/bin/spamtrace"

@@ -131,16 +131,21 @@ class Attributor:
     ) -> AttributedAttempt:
         process: ProcessInfo | None = None
         live = self._live(ev)
+        if live is None:  # gone now; read live after this event, it is still known
+            live = self._seen_before(ev)
         if live is not None:
             process = live
-            if (live.cwd is None or live.exe is None or live.uid is None) and self.cache:
+            if (live.cwd is None or live.exe is None or live.uid is None) and (
+                self.cache is not None
+            ):
                 cached = self.cache.lookup(ev.pid, at=ev.monotonic)
+                if cached is None and self.refresh is not None:
+                    self.refresh()  # its exec may still be in the proc connector's buffer
+                    cached = self.cache.lookup(ev.pid, at=ev.monotonic)
                 if cached is not None:
                     process = _fill_from(live, cached)
             if ev.source != "tracepoint":
                 process = _with_method(process, AttributionMethod.LIVE)
-        elif (seen := self._seen_before(ev)) is not None:
-            process = seen
         elif self.cache is not None and ev.pid > 0:
             if self.refresh is not None:
                 # Every proc event that came before this connect is already in the proc

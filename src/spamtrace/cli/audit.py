@@ -135,6 +135,7 @@ def _print_human(report: Any) -> None:
 
     from spamtrace.audit.finding import group_findings
     from spamtrace.render import output
+    from spamtrace.render.layout import field
 
     con = output.console()
     order = {"fail": 0, "warn": 1, "skipped": 2, "pass": 3}
@@ -145,14 +146,12 @@ def _print_human(report: Any) -> None:
     shown = [f for f in report.findings if not f.ignored]
     for group in group_findings(sorted(shown, key=lambda x: order[x.status.value])):
         f, subjects = group.first, group.subjects
-        line = Text()
-        line.append(f"{f.status.value.upper():<7}", style=_STYLE[f.status.value])
-        line.append(f" {f.id}", style="bold")
-        if len(group.findings) > 1:
-            line.append(f"  {f.summary} ({len(group.findings)}x)")
-        else:
-            line.append(f"  {f.title}")
-        con.print(line)
+        head = Text()
+        head.append(f"{f.status.value.upper():<7}", style=_STYLE[f.status.value])
+        head.append(f" {f.id}", style="bold")
+        head.append("  ")
+        title = f"{f.summary} ({len(group.findings)}x)" if len(group.findings) > 1 else f.title
+        field(con, head, title, indent=0)  # a long title wraps under itself
         if len(group.findings) > 1:
             names = ", ".join(subjects[:_SHOWN_SUBJECTS])
             more = len(subjects) - _SHOWN_SUBJECTS

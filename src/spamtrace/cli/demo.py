@@ -101,11 +101,17 @@ def run(args: argparse.Namespace, cfg: object) -> int:
             "firewall table inside the lab (run: sudo spamtrace demo)"
         )
     if args.cleanup:
-        removed = [item for lo in lab_mod.saved_labs() for item in lab_mod.remove_lab(lo)]
+        labs = lab_mod.saved_labs()
+        running = [lo for lo in labs if lo.in_use()]
+        removed = [item for lo in labs if lo not in running for item in lab_mod.remove_lab(lo)]
+        left = [f"{lo.user}: its demo (pid {lo.owner}) is still running" for lo in running]
         if args.json:
-            print(json.dumps({"schema": "spamtrace.demo-cleanup/1", "removed": removed}))
+            print(json.dumps(
+                {"schema": "spamtrace.demo-cleanup/1", "removed": removed, "left": left}
+            ))  # fmt: skip
         else:
-            print("\n".join(f"removed {r}" for r in removed) or "no demo lab to remove")
+            lines = [f"removed {r}" for r in removed] + [f"left {x}" for x in left]
+            print("\n".join(lines) or "no demo lab to remove")
         return int(ExitCode.CLEAN)
     missing = _missing()
     if _mta_user() is None and shutil.which("sendmail") is None:

@@ -60,6 +60,9 @@ class LabLayout:
     srv_ip: str
     mx_ip: str
     dir: str
+    #: the demo process that built the lab (pid and start time; 0 in older state files)
+    owner: int = 0
+    owner_start: float = 0.0
 
     @classmethod
     def new(cls) -> LabLayout:
@@ -76,7 +79,16 @@ class LabLayout:
             srv_ip=f"10.254.{n}.1",
             mx_ip=f"10.254.{n}.2",
             dir=str(LAB_ROOT / f"spamtrace-demo-{tag}"),
+            owner=os.getpid(),
+            owner_start=_start_time(os.getpid()),
         )
+
+    def in_use(self) -> bool:
+        """True while the demo that built the lab still runs (the same process: pid and start
+        time): ``--cleanup`` from another terminal, or a test run beside it, leaves it alone."""
+        if self.owner <= 0 or self.owner == os.getpid():
+            return False
+        return _start_time(self.owner) == self.owner_start
 
     @property
     def path(self) -> Path:
@@ -384,6 +396,15 @@ def remove_lab(lo: LabLayout) -> list[str]:
     with contextlib.suppress(FileNotFoundError):
         lo.state_file.unlink()
     return removed
+
+
+def _start_time(pid: int) -> float:
+    from spamtrace.attribution.process import start_time
+
+    try:
+        return start_time(pid)
+    except (OSError, ValueError):
+        return -1.0  # gone (or unreadable): never equal to a recorded start time
 
 
 def _is_demo_user(name: str) -> bool:

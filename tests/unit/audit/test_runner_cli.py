@@ -193,3 +193,31 @@ def test_an_unknown_id_in_ignore_is_a_config_error(
     _many(monkeypatch, tmp_path, "sshd.tcp-forwardin")
     assert cli_main.main(["audit"]) == 2
     assert "audit.ignore[0]: unknown finding id 'sshd.tcp-forwardin'" in capsys.readouterr().err
+
+
+class LongTitle(Fake):
+    def judge(self, snapshot: Any, cfg: Config) -> list[Finding]:
+        title = ("SMTP egress is not restricted: ports 25, 465, 587 and 2525 open to every "
+                 "account over IPv4")
+        return [Finding("fake.one", Status.FAIL, title, ("ev",), "why", "fix")]
+
+
+@pytest.mark.parametrize("width", [80, 100])
+def test_a_long_title_wraps_under_itself_on_a_terminal(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], width: int
+) -> None:
+    import io
+
+    from rich.console import Console
+
+    buf = io.StringIO()
+    con = Console(file=buf, width=width, force_terminal=True, color_system=None)
+    monkeypatch.setattr("spamtrace.render.output.console", lambda stderr=False: con)
+    monkeypatch.setattr(runner, "ALL_CHECKS", (LongTitle(),))
+    monkeypatch.setattr(runner.run_audit, "__defaults__", ((), False, (LongTitle(),)))
+    assert cli_main.main(["audit"]) == 1
+    lines = buf.getvalue().splitlines()
+    assert lines[0].startswith("FAIL    fake.one  SMTP egress is not restricted")
+    column = len("FAIL    fake.one  ")
+    assert lines[1].startswith(" " * column) and lines[1][column] != " ", lines
+    assert all(len(line) <= width for line in lines)

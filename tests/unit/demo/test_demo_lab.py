@@ -70,6 +70,26 @@ def test_remove_lab_leaves_foreign_users_and_folders_alone(
     assert (tmp_path / "not-a-lab").is_dir()
 
 
+def test_a_lab_is_in_use_while_the_demo_that_built_it_runs() -> None:
+    # `demo --cleanup` (or a test run beside it) killed a demo running in another terminal
+    from dataclasses import replace
+
+    from spamtrace.attribution.process import start_time
+
+    lo = lab.LabLayout.new()
+    assert lo.owner > 0 and not lo.in_use()  # this process: its own lab is not "another's"
+    proc = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    try:
+        other = replace(lo, owner=proc.pid, owner_start=start_time(proc.pid))
+        assert other.in_use()
+        assert not replace(other, owner_start=other.owner_start - 5).in_use()  # pid reused
+    finally:
+        proc.kill()
+        proc.wait()
+    assert not other.in_use()  # gone: --keep or killed, the lab may go
+    assert not replace(lo, owner=0).in_use()  # a state file of an older spamtrace
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

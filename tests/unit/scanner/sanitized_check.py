@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 from sanitizers import load
-from spamtrace.scanner import lexer
+from spamtrace.scanner import context, lexer
 
 SAMPLES = Path(__file__).parent / "samples"
 PIECES = [
@@ -22,6 +22,15 @@ PIECES = [
     b"\t", b"=", b"a", b"B", b"1", b"_", b"\x80", b"\x01", b"\x00", b"\xff", b"php", b"<<<",
     b"EOT", b"'EOT'", b'"EOT"', b"*/", b"?>", b"<?php", b"<?=", b"//", b"/*", b"$", b"function",
 ]  # fmt: skip
+
+
+def _calls(lex_c: object, code: bytes, pos: int) -> None:
+    """The call finders and the concatenation start against their references."""
+    for brackets in (True, False):
+        got = lex_c.varcall(code, pos, brackets)  # type: ignore[attr-defined]
+        assert got == context._varcall_py(code, pos, brackets), code
+    assert lex_c.paren_call(code, pos) == context._paren_call_py(code, pos), code  # type: ignore[attr-defined]
+    assert lex_c.concat_start(code, pos) == context._concat_start_py(code, pos), code  # type: ignore[attr-defined]
 
 
 def main() -> None:
@@ -33,14 +42,17 @@ def main() -> None:
         for pos in (0, 3, len(data) // 2, len(data) + 1):
             assert lex_c.tail(data, pos, 1) == lexer._tail_py(data, pos, 1), path
         assert lex_c.names(data) == lexer._names_py(data), path
+        _calls(lex_c, lexer.lex(data).code, 0)
     hostile = [
         b"'" + b"\\" * 100_001, b"/*" + b"*" * 200_000, b"?>" + b"<" * 200_000,
         b"<<<A\n" + b"\nA1" * 50_000, b"<<<" * 50_000, b"#" + b"?" * 200_000,
-        b"$" * 100_000, b"function" * 20_000 + b" x",
+        b"$" * 100_000, b"function" * 20_000 + b" x", b"$a[" * 50_000, b")" * 100_000 + b" ",
+        b"\x011" * 100_000, b"\x0112\x01 . " * 50_000 + b"ch",
     ]  # fmt: skip
     for data in hostile:
         assert lex_c.tail(data, 0, 0) == lexer._tail_py(data, 0, 0)
         assert lex_c.names(data) == lexer._names_py(data)
+        _calls(lex_c, data, 0)
     alphabet = b"ab$.\x00\xffc"
     pool = [bytes(rnd.choice(alphabet) for _ in range(rnd.randint(1, 8))) for _ in range(300)]
     for _ in range(cases):
@@ -51,6 +63,7 @@ def main() -> None:
         pos = rnd.randint(0, len(data) + 2)
         assert lex_c.tail(data, pos, 0) == lexer._tail_py(data, pos, 0), data
         assert lex_c.names(data) == lexer._names_py(data), data
+        _calls(lex_c, data, pos)
         words = list(dict.fromkeys(rnd.sample(pool, rnd.randint(1, 40))))
         text = bytes(rnd.choice(alphabet) for _ in range(rnd.choice((0, 10, 100, 5000, 20000))))
         assert words_c.WordSet(words).find(text) == [w for w in words if text.find(w) >= 0]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import socket
 import subprocess
@@ -301,3 +302,37 @@ def test_a_takeover_without_a_journal_does_not_prove_continuity() -> None:
     assert not blind.continuous
     assert "it had no journal" in blind.describe() and "may be missing" in blind.describe()
     assert not TakenOver("spamtrace-1-x", 1, 10, 1.0, 3, 0).continuous
+
+
+def test_a_partial_late_read_is_completed_from_the_exec_cache_as_a_live_one_is() -> None:
+    """The live read of a process in its exit showed no exe and no command line (its memory
+    was gone, its cwd not yet); the events after it, handled once it was reaped, are completed
+    from the exec cache like the first one, so that they all make one incident."""
+    pid = dead_pid()
+    cache = ExecCache(reader=lambda p: proc(pid=p, method=AttributionMethod.EXEC_CACHE))
+    cache.handle(ProcEvent(ProcEventKind.EXEC, time.monotonic() - 1, pid, pid))
+    a = attributor(cache)
+    ev = event(pid)
+    full = proc(pid=pid, method=AttributionMethod.TRACEPOINT)
+    exiting = dataclasses.replace(full, exe=None, cmdline=(), scripts=())
+    a._memo[pid] = (time.monotonic(), "0", exiting)
+    att = a.attempt(ev)
+    assert att.process is not None and att.process.method is AttributionMethod.TRACEPOINT
+    assert att.process.exe == full.exe and att.process.scripts == full.scripts
+    assert any("came from the exec cache" in n for n in att.process.notes)
+
+
+def test_a_partial_read_drains_the_proc_connector_before_giving_up_on_the_cache() -> None:
+    """The exec of a process read in its exit may still wait in the connector's buffer (the
+    cache is even empty at first): it is drained, then the record completes the read."""
+    pid = dead_pid()
+    cache = ExecCache(reader=lambda p: proc(pid=p, method=AttributionMethod.EXEC_CACHE))
+    a = attributor(cache)
+    pending = [ProcEvent(ProcEventKind.EXEC, time.monotonic() - 1, pid, pid)]
+    a.refresh = lambda: [cache.handle(pending.pop()) for _ in list(pending)] and None
+    ev = event(pid)  # made before the (late) live read
+    full = proc(pid=pid, method=AttributionMethod.TRACEPOINT)
+    a._memo[pid] = (time.monotonic(), "0", dataclasses.replace(full, exe=None, cmdline=()))
+    att = a.attempt(ev)
+    assert not pending and att.process is not None and att.process.exe == full.exe
+    assert att.process.method is AttributionMethod.TRACEPOINT
