@@ -9,6 +9,7 @@ fired, with line numbers and escaped excerpts. Exit 1 if any file is malicious.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
 import json
 import os
@@ -161,6 +162,8 @@ def run(args: argparse.Namespace, cfg: config_mod.Config) -> int:
         args.jobs = cpus
     for path in args.paths:
         _check_exists(path)
+    if args.record_baseline:  # before the scan: a long scan must not end on a bad path
+        _check_baseline_target(args.record_baseline)
     since = None
     if args.since is not None:
         since = time.time() - args.since * 86400
@@ -287,6 +290,13 @@ def _check_exists(path: str) -> None:
         pass  # any other reason (too long, no access) is reported as skipped, with it
 
 
+def _check_baseline_target(path: str) -> None:
+    folder = os.path.dirname(os.path.abspath(path))
+    if os.path.isdir(path) or not os.path.isdir(folder):
+        what = "is a folder" if os.path.isdir(path) else f"folder {folder} does not exist"
+        raise UsageError(f"--record-baseline {path}: {what} (give a file to write)")
+
+
 def _write_baseline(path: str, hashes: dict[str, str]) -> None:
     from spamtrace.render.output import to_jsonable
 
@@ -298,4 +308,6 @@ def _write_baseline(path: str, hashes: dict[str, str]) -> None:
             fh.write("\n")
         os.replace(tmp, path)
     except OSError as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)  # not left beside the path (it was in / for --record-baseline /tmp)
         raise UsageError(f"cannot write baseline {path}: {exc.strerror or exc}") from None

@@ -428,7 +428,8 @@ def rank_files(
     stats: dict[str, int] | None = None,
 ) -> list[FileReport]:
     """Scan files and folders (folders one level deep, at most 200 files, ``time_budget``
-    seconds in all) and return the most suspicious first (verdict, then score); only files
+    seconds in all) and return the most suspicious first (verdict, then score, then the
+    files named in ``paths``); only files
     that scored anything are returned, at most ``limit``, and the files named in ``paths``
     that could not be analysed whole. Runs in this process (no worker processes, no
     signals: safe from a thread; concurrent callers are serialized).
@@ -490,7 +491,9 @@ def _rank_files(
             reports.append(report)
     if stats is not None:
         stats.update(scanned=count, not_scanned=not_scanned, cut_short=cut_short)
-    reports.sort(key=lambda r: (-r.verdict.rank, -r.score, r.path))
+    # among equals (the scan stops at the malicious score: ties are common) the running
+    # script first, so that "this is the file" names it
+    reports.sort(key=lambda r: (-r.verdict.rank, -r.score, r.path not in named, r.path))
     return reports[:limit]
 
 

@@ -141,6 +141,18 @@ def test_baseline_record_and_use(tmp_path: Path, capsys: pytest.CaptureFixture[s
     assert [Path(f["path"]).name for f in doc["files"]] == ["new.php"]
 
 
+def test_record_baseline_to_a_folder_is_refused_before_the_scan(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # it scanned, then failed and left "<folder>.tmp.PID" beside the folder
+    out = tmp_path / "out"
+    out.mkdir()
+    for target, what in ((out, "is a folder"), (tmp_path / "no" / "b.json", "does not exist")):
+        assert main(["scan", "--record-baseline", str(target), str(SAMPLES / "clean")]) == 2
+        assert what in capsys.readouterr().err
+    assert not list(tmp_path.glob("out.tmp.*")) and not (tmp_path / "no").exists()
+
+
 def test_bad_baseline_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     bad = tmp_path / "b.json"
     bad.write_text("{not json")

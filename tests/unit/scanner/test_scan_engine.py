@@ -212,6 +212,16 @@ def test_rank_files_most_suspicious_first(tmp_path: Path) -> None:
     assert rank_files([str(d)], time_budget=0.5, clock=lambda: next(ticks)) == []
 
 
+def test_rank_files_puts_the_running_script_first_among_equals(tmp_path: Path) -> None:
+    # two copies stop at the same malicious score: "this is the file" named a.php (first by
+    # name) while the process ran z.php
+    for name in ("a.php", "z.php"):
+        shutil.copy(SAMPLES / "malicious" / "webshell-lookalike.php", tmp_path / name)
+    ranked = rank_files([str(tmp_path / "z.php"), str(tmp_path)])
+    assert [Path(r.path).name for r in ranked] == ["z.php", "a.php"]
+    assert ranked[0].score == ranked[1].score
+
+
 def test_rank_files_is_bounded_in_time(tmp_path: Path) -> None:
     for i in range(50):
         shutil.copy(SAMPLES / "malicious" / "webshell-lookalike.php", tmp_path / f"{i}.php")
