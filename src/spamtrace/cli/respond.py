@@ -66,8 +66,10 @@ def _need_root(what: str) -> None:
 
 def resolve_uid(who: str) -> tuple[int, str | None]:
     """A uid and its user name, from a number or an account/user name."""
-    if who.isdecimal():
+    if who.isascii() and who.isdecimal():
         uid = int(who)
+        if uid > 0xFFFFFFFE:  # (uid_t)-1 and above are no user's: "nothing to release" misled
+            raise UsageError(f"{who} is not a uid (0 to 4294967294)")
         try:
             return uid, pwd.getpwuid(uid).pw_name
         except KeyError:

@@ -417,11 +417,12 @@ def decide(situation: Situation, rules: ResponseRules) -> list[Decision]:
             out.append(
                 QuarantineFile(f.path, inc.uid, inc.id, f.rules, "the scan called it malicious")
             )
-    if rules.suspend and rules.suspend_command and malicious and inc.account:
+    argv = suspend_argv(rules.suspend_command, inc.account or "")
+    if rules.suspend and rules.suspend_command and malicious and inc.account and argv:
         out.append(
             SuspendAccount(
-                inc.account, inc.uid, suspend_argv(rules.suspend_command, inc.account),
-                rules.suspend_timeout, inc.id, f"the scan found malicious {malicious[0].path}",
+                inc.account, inc.uid, argv, rules.suspend_timeout, inc.id,
+                f"the scan found malicious {malicious[0].path}",
             )
         )  # fmt: skip
     return [d for d in out if d.key not in situation.done]
@@ -501,9 +502,12 @@ def mailbox_argv(
     return tuple(w.replace("{user}", mailbox).replace("{account}", account or "") for w in command)
 
 
-def suspend_argv(command: Sequence[str], account: str) -> tuple[str, ...]:
+def suspend_argv(command: Sequence[str], account: str) -> tuple[str, ...] | None:
     """The command with ``{account}`` put in, or the account appended when it has no
-    placeholder (the account is one argv word: never through a shell)."""
+    placeholder (the account is one argv word: never through a shell). None for a name that
+    could read as an option (``-``) or holds a control character, as :func:`mailbox_argv`."""
+    if account.startswith("-") or not account.isprintable():
+        return None
     if any("{account}" in word for word in command):
         return tuple(word.replace("{account}", account) for word in command)
     return (*command, account)

@@ -18,10 +18,13 @@ import json
 import os
 import socket
 import struct
+import sys
+import time
 from collections.abc import Callable
 from typing import Any
 
 from spamtrace.errors import PermissionRequired, RuntimeFailure, UsageError
+from spamtrace.safetext import escape
 
 #: seconds a client has to send its request (the loop waits at most this)
 REQUEST_TIMEOUT = 0.2
@@ -56,8 +59,7 @@ class ControlServer:
             self.sock.close()
             raise RuntimeFailure(f"control socket {path}: {exc.strerror or exc}") from None
         finally:
-            os.umask(old)
-        os.chmod(path, 0o600)
+            os.umask(old)  # the socket was made 0600 (no chmod by name: it follows a symlink)
         self.sock.listen(16)
         self.sock.setblocking(False)
         self._ino = os.stat(path).st_ino
@@ -78,6 +80,19 @@ class ControlServer:
                 self._serve_one(conn)
 
     def _serve_one(self, conn: socket.socket) -> None:
+        # on the engine's loop: a bug in an answer must not stop the daemon (its blocks and
+        # alerts) because someone ran `spamtrace status`
+        try:
+            self._request(conn)
+        except Exception as exc:  # reported to the client and the journal
+            why = f"internal error: {type(exc).__name__}: {escape(str(exc), max_len=200)}"
+            print(f"spamtrace: control socket: {why}", file=sys.stderr, flush=True)
+            with contextlib.suppress(OSError):
+                conn.settimeout(REQUEST_TIMEOUT)
+                conn.sendall(json.dumps({"error": why}).encode() + b"\n")
+
+    def _request(self, conn: socket.socket) -> None:
+        deadline = time.monotonic() + REQUEST_TIMEOUT  # for the whole request, not per recv
         conn.settimeout(REQUEST_TIMEOUT)
         try:
             creds = conn.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i"))
@@ -87,6 +102,10 @@ class ControlServer:
                 return
             data = b""
             while b"\n" not in data and len(data) < MAX_REQUEST:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return  # a client that drips its request a byte at a time
+                conn.settimeout(left)
                 chunk = conn.recv(MAX_REQUEST)
                 if not chunk:
                     break
@@ -99,7 +118,9 @@ class ControlServer:
                 reply: dict[str, Any] = {"error": "bad request: one line of JSON expected"}
             else:
                 reply = self.answer(request)
-            conn.sendall(json.dumps(reply).encode() + b"\n")
+            text = json.dumps(reply)
+            conn.settimeout(REQUEST_TIMEOUT)
+            conn.sendall(text.encode() + b"\n")
         except OSError:
             pass  # a client that went away or said nothing in time
 

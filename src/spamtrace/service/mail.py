@@ -236,11 +236,11 @@ def _run(argv: list[str]) -> str | tuple[str]:
     """stdout as (text,) for postqueue, text for exim; an error message (str) on failure."""
     import subprocess  # here: `check` reads the logs but never the queue
 
-    try:
+    try:  # errors="replace": the senders are any bytes a local user gave sendmail -f
         proc = subprocess.run(
             argv, capture_output=True, text=True, errors="replace", timeout=QUEUE_TIMEOUT,
             check=False,
-        )  # fmt: skip  (errors: senders are any bytes a local user gave sendmail -f)
+        )  # fmt: skip
     except (OSError, subprocess.TimeoutExpired) as exc:
         return f"{argv[0]}: {exc}"
     if proc.returncode != 0:

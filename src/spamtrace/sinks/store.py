@@ -644,6 +644,20 @@ class _Write:
 DEFAULT_STORE_DIR = "/var/lib/spamtrace"
 
 
+def _create_private(path: str) -> None:
+    """Create the store file 0600 whatever the umask (SQLite gives its -wal and -shm files
+    the database's mode): it holds command lines, which may carry a password, user names and
+    addresses that the hosting accounts must not read."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC,
+                     0o600)  # fmt: skip
+    except FileExistsError:
+        return  # made meanwhile: connect() opens it as it is
+    except OSError as exc:
+        raise StoreError(f"store {path}: cannot create: {exc.strerror or exc}") from None
+    os.close(fd)
+
+
 class Store:
     """The writer side: validated and migrated at open, then a writer thread."""
 
@@ -707,6 +721,7 @@ class Store:
             if exists:
                 db = _connect(path, readonly=False)
             else:
+                _create_private(path)
                 db = sqlite3.connect(
                     path, timeout=10.0, check_same_thread=False, isolation_level=None
                 )

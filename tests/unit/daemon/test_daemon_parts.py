@@ -74,6 +74,62 @@ def test_control_socket_round_trip_mode_and_cleanup(tmp_path: Path) -> None:
         query(path, {"command": "status"})
 
 
+def test_a_failing_answer_is_an_error_reply_not_the_end_of_the_loop(tmp_path: Path) -> None:
+    # serve() runs on the engine's loop: an exception out of it would stop the daemon (and
+    # with it every block and alert) because `spamtrace status` hit a bug
+    path = str(tmp_path / "c.sock")
+
+    def broken(req: dict[str, Any]) -> dict[str, Any]:
+        raise KeyError("lost")
+
+    server = ControlServer(path, broken)
+    try:
+        client = socket.socket(socket.AF_UNIX)
+        client.connect(path)
+        client.sendall(b'{"command": "status"}\n')
+        server.serve()
+        reply = json.loads(client.recv(4096))
+        assert reply["error"].startswith("internal error")
+        client.close()
+        # an answer that is not JSON either
+        server.answer = lambda req: {"when": object()}
+        client = socket.socket(socket.AF_UNIX)
+        client.connect(path)
+        client.sendall(b'{"command": "status"}\n')
+        server.serve()
+        assert json.loads(client.recv(4096))["error"].startswith("internal error")
+        client.close()
+    finally:
+        server.close()
+
+
+def test_a_client_that_sends_a_byte_at_a_time_cannot_hold_the_loop(tmp_path: Path) -> None:
+    path = str(tmp_path / "c.sock")
+    server = ControlServer(path, lambda req: {"ok": True})
+    stop = threading.Event()
+    client = socket.socket(socket.AF_UNIX)
+    client.connect(path)
+
+    def drip() -> None:
+        while not stop.wait(0.05):
+            try:
+                client.sendall(b" ")
+            except OSError:
+                return
+
+    t = threading.Thread(target=drip)
+    t.start()
+    try:
+        start = time.monotonic()
+        server.serve()
+        assert time.monotonic() - start < 1.5  # REQUEST_TIMEOUT in all, not per byte
+    finally:
+        stop.set()
+        t.join()
+        client.close()
+        server.close()
+
+
 def test_stale_socket_of_a_killed_daemon_is_replaced(tmp_path: Path) -> None:
     path = str(tmp_path / "c.sock")
     dead = socket.socket(socket.AF_UNIX)

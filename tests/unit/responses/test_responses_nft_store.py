@@ -118,3 +118,13 @@ def test_a_version_2_store_gains_the_actions_table(
     assert [r[0] for r in db.execute("SELECT version FROM schema_version")] == [1, 2, 3]
     assert db.execute("SELECT count(*) FROM actions").fetchone() == (0,)
     db.close()
+
+
+def test_release_names_a_uid_or_a_user() -> None:
+    from spamtrace.cli.respond import resolve_uid
+    from spamtrace.errors import UsageError
+
+    assert resolve_uid("0") == (0, "root") and resolve_uid("root") == (0, "root")
+    for bad in ("999999999999", "4294967295", "nosuchuser-x"):  # was "nothing to release"
+        with pytest.raises(UsageError):
+            resolve_uid(bad)

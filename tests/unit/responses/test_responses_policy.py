@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 from pathlib import Path
 from typing import Any
@@ -206,6 +207,18 @@ def test_suspend_is_off_by_default_and_runs_the_configured_command() -> None:
     assert suspend_argv(["plesk", "bin", "subscription", "--suspend", "{account}"], "u; rm") == (
         "plesk", "bin", "subscription", "--suspend", "u; rm",
     )  # fmt: skip
+
+
+def test_suspend_refuses_an_account_name_that_reads_as_an_option() -> None:
+    # the name is one argv word, but "--all" would still be read by the panel's command as
+    # an option: refused, as lock_mailbox_command refuses such a mailbox
+    assert suspend_argv(["/scripts/suspendacct"], "--all") is None
+    assert suspend_argv(["/s", "--user={account}"], "-x") is None
+    assert suspend_argv(["/s", "{account}"], "a\nb") is None
+    r = rules(responses__suspend=True, responses__suspend_command=["/scripts/suspendacct"])
+    inc = dataclasses.replace(incident(1), account="--all")
+    decided = decide(Situation(inc, scan=MALICIOUS), r)
+    assert not any(isinstance(d, SuspendAccount) for d in decided)
 
 
 @pytest.mark.parametrize(

@@ -190,3 +190,21 @@ def test_reader_refuses_what_is_not_a_regular_file(tmp_path: Path, path: str) ->
     target = str(tmp_path) if path == "DIR" else path
     with pytest.raises(StoreError, match="not a regular file"):
         StoreReader(target)
+
+
+def test_a_new_store_is_readable_by_root_only(tmp_path: Path) -> None:
+    # the store keeps command lines (a password given as an argument), user names and
+    # addresses: the hosting accounts must not read it, whatever the umask
+    import os
+
+    path = tmp_path / "spamtrace.db"
+    old = os.umask(0o022)
+    try:
+        st = Store(str(path))
+        st.submit(ev(1))
+        st.close()
+    finally:
+        os.umask(old)
+    for name in ("spamtrace.db", "spamtrace.db-wal", "spamtrace.db-shm"):
+        if (tmp_path / name).exists():
+            assert (tmp_path / name).stat().st_mode & 0o077 == 0, name
