@@ -42,6 +42,10 @@ _COMPLETED = MailAction.COMPLETED
 _ARGUMENTS = MailAction.ARGUMENTS
 #: recipients read from one ``for`` list (a bigger list is counted, not kept)
 MAX_RECIPIENTS = 1000
+#: "N args:" places whose arguments are read in one cwd= line (the working folder may hold
+#: look-alikes; each costs a pass over the rest of the line, so a line of thousands, which
+#: a local user can log with sendmail's argv, is malformed rather than seconds of work)
+MAX_ARGS_TRIES = 8
 
 
 _new = tuple.__new__  # a MailLogged from all its fields at once (see event.py)
@@ -223,6 +227,7 @@ def _ip(token: str) -> str | None:
 def _arguments(text: str, wall: float, pid: int | None) -> MailLogged:
     """``/path with spaces 3 args: /usr/sbin/sendmail -t -i`` (the cwd is not quoted)."""
     start = 0
+    tries = 0
     while True:
         at = text.find(" args:", start)
         if at < 0:
@@ -232,6 +237,9 @@ def _arguments(text: str, wall: float, pid: int | None) -> MailLogged:
         count = text[num_at + 1 : at]
         if num_at < 0 or not count.isdecimal():
             continue
+        tries += 1
+        if tries > MAX_ARGS_TRIES:
+            raise MalformedLine("cwd= line with too many 'N args:'")
         args = _split_args(text[at + 6 :])
         if args is not None and len(args) == int(count):
             return MailLogged(wall, MTA, _ARGUMENTS, None, pid, cwd=text[:num_at], args=args)
