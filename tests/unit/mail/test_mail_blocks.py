@@ -334,3 +334,28 @@ def test_a_number_too_long_for_int_is_a_malformed_line_not_a_failed_block() -> N
         f"2026-12-04 18:26:42 1xZXzW-0004er-2T <= a@h U=a P=local S={big}",
     ):
         same("exim", [good, line, good])
+
+
+def test_a_cwd_line_full_of_n_args_is_not_split_again_at_each(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # a local user chooses the cwd and the arguments Exim logs: a line holding " 1 args:"
+    # thousands of times made both parsers split the rest of the line at each (quadratic:
+    # ~1 s of CPU per 16 KB line in Python); a few tries, then the line is malformed
+    line = "2026-12-04 18:26:42 cwd=/home/u" + " 2 args: x" * 1600
+    same("exim", [line, "2026-12-04 18:26:42 1xZXzW-0004er-2T Completed"])
+    calls = 0
+    split = exim._split_args
+
+    def counted(text: str) -> tuple[str, ...] | None:
+        nonlocal calls
+        calls += 1
+        return split(text)
+
+    monkeypatch.setattr(exim, "_split_args", counted)
+    with pytest.raises(ValueError):
+        exim.parse_line(line)
+    assert calls <= exim.MAX_ARGS_TRIES
+    # a cwd that holds " 2 args:" once is still read
+    ok = exim.parse_line("2026-12-04 18:26:42 cwd=/home/u 2 args:x 1 args: /usr/sbin/sendmail")
+    assert ok is not None and ok.args == ("/usr/sbin/sendmail",)

@@ -42,6 +42,9 @@ _COMPLETED = MailAction.COMPLETED
 _ARGUMENTS = MailAction.ARGUMENTS
 #: recipients read from one ``for`` list (a bigger list is counted, not kept)
 MAX_RECIPIENTS = 1000
+#: " N args:" places tried in a cwd= line (the cwd may hold the words; a line holding them
+#: thousands of times was split again at each: quadratic). Mirrored in _scan.c.
+MAX_ARGS_TRIES = 16
 
 
 _new = tuple.__new__  # a MailLogged from all its fields at once (see event.py)
@@ -223,15 +226,17 @@ def _ip(token: str) -> str | None:
 def _arguments(text: str, wall: float, pid: int | None) -> MailLogged:
     """``/path with spaces 3 args: /usr/sbin/sendmail -t -i`` (the cwd is not quoted)."""
     start = 0
+    tries = 0
     while True:
         at = text.find(" args:", start)
-        if at < 0:
+        if at < 0 or tries >= MAX_ARGS_TRIES:
             raise MalformedLine("cwd= line without 'N args:'")
         start = at + 1
         num_at = text.rfind(" ", 0, at)
         count = text[num_at + 1 : at]
         if num_at < 0 or not count.isdecimal():
             continue
+        tries += 1
         args = _split_args(text[at + 6 :])
         if args is not None and len(args) == int(count):
             return MailLogged(wall, MTA, _ARGUMENTS, None, pid, cwd=text[:num_at], args=args)
