@@ -33,7 +33,7 @@ enum {
     F_SCRIPT_LINE, F_BOUNCE_OF, F_DETAIL
 };
 #define MAX_RECIPIENTS 1000 /* exim.MAX_RECIPIENTS */
-#define MAX_ARGS_TRIES 16 /* exim.MAX_ARGS_TRIES */
+#define MAX_ARGS_TRIES 8    /* exim.MAX_ARGS_TRIES */
 
 static PyTypeObject *MailLogged;
 static PyObject *A_ARRIVAL, *A_DELIVERY, *A_DEFER, *A_BOUNCE, *A_COMPLETED, *A_ARGUMENTS,
@@ -307,11 +307,11 @@ static int exim_arguments(Span l, Py_ssize_t a, double wall, PyObject *pid, PyOb
     int tries = 0;
     for (;;) {
         Py_ssize_t at = find(t, start, " args:", 6);
-        if (at < 0 || tries >= MAX_ARGS_TRIES) return DEFER; /* MalformedLine: Python says it */
+        if (at < 0) return DEFER; /* MalformedLine: Python says it */
         start = at + 1;
         Py_ssize_t num_at = rfind(t, 0, at, " ", 1);
         if (num_at < 0 || !all_digits(t.s + num_at + 1, at - num_at - 1)) continue;
-        tries++;
+        if (++tries > MAX_ARGS_TRIES) return DEFER; /* MalformedLine too */
         long long count = 0;
         for (Py_ssize_t i = num_at + 1; i < at; i++) {
             count = count * 10 + (t.s[i] - '0');

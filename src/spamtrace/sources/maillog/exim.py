@@ -42,9 +42,10 @@ _COMPLETED = MailAction.COMPLETED
 _ARGUMENTS = MailAction.ARGUMENTS
 #: recipients read from one ``for`` list (a bigger list is counted, not kept)
 MAX_RECIPIENTS = 1000
-#: " N args:" places tried in a cwd= line (the cwd may hold the words; a line holding them
-#: thousands of times was split again at each: quadratic). Mirrored in _scan.c.
-MAX_ARGS_TRIES = 16
+#: "N args:" places whose arguments are read in one cwd= line (the working folder may hold
+#: look-alikes; each costs a pass over the rest of the line, so a line of thousands, which
+#: a local user can log with sendmail's argv, is malformed rather than seconds of work)
+MAX_ARGS_TRIES = 8
 
 
 _new = tuple.__new__  # a MailLogged from all its fields at once (see event.py)
@@ -229,7 +230,7 @@ def _arguments(text: str, wall: float, pid: int | None) -> MailLogged:
     tries = 0
     while True:
         at = text.find(" args:", start)
-        if at < 0 or tries >= MAX_ARGS_TRIES:
+        if at < 0:
             raise MalformedLine("cwd= line without 'N args:'")
         start = at + 1
         num_at = text.rfind(" ", 0, at)
@@ -237,6 +238,8 @@ def _arguments(text: str, wall: float, pid: int | None) -> MailLogged:
         if num_at < 0 or not count.isdecimal():
             continue
         tries += 1
+        if tries > MAX_ARGS_TRIES:
+            raise MalformedLine("cwd= line with too many 'N args:'")
         args = _split_args(text[at + 6 :])
         if args is not None and len(args) == int(count):
             return MailLogged(wall, MTA, _ARGUMENTS, None, pid, cwd=text[:num_at], args=args)
