@@ -26,7 +26,6 @@ import os
 import signal
 import sys
 import time
-from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from spamtrace.cli.options import UNITS, count, duration, duration_match, seconds_up_to
@@ -45,7 +44,7 @@ from spamtrace.service.scanning import SCAN_BUDGET
 if TYPE_CHECKING:
     from spamtrace.config import Config
     from spamtrace.service.engine import EngineOptions
-    from spamtrace.sinks.store import ActionRecord, StoreReader
+    from spamtrace.sinks.store import StoreReader
 
 
 # ============================================================================ registration
@@ -249,49 +248,11 @@ def _incidents(args: argparse.Namespace, cfg: Config) -> int:
     if not records:
         print(f"no incidents since {iso(since) or 'the start of the store'}")
         return ExitCode.CLEAN
-    from rich.table import Table
+    from spamtrace.render.incidents import print_incidents
+    from spamtrace.render.output import console
 
-    from spamtrace.render.output import box_of, console
-
-    con = console()
-    table = Table(title=f"{len(records)} incident(s)", show_lines=False, box=box_of(con))
-    for col in (
-        "id",
-        "verdict",
-        "user",
-        "account",
-        "exe",
-        "script / folder",
-        "conn",
-        "blocked",
-        "actions",
-        "to",
-        "last seen",
-    ):
-        table.add_column(col, overflow="fold")
-    for r in records:
-        origin = r.scripts[0] if r.scripts else r.cwd
-        more = len(r.destinations) - 3
-        # mail incidents list recipients here: text of the sender's choosing, escaped
-        dests = ", ".join(escape(d) for d in r.destinations[:3])
-        dests += f" (+{more} more)" if more > 0 else ""
-        style = "bold red" if r.verdict in ("suspicious", "ssh-tunnel") else None
-        table.add_row(
-            r.id, r.verdict, escape(r.user or str(r.uid)), escape(r.account), escape(r.exe),
-            escape(origin), str(r.connections), str(r.blocked),
-            _actions_cell(actions.get(r.id, [])), dests,
-            (iso(r.last_seen) or "")[:19].replace("T", " "), style=style,
-        )  # fmt: skip
-    con.print(table)
+    print_incidents(console(), records, actions)
     return ExitCode.FOUND if alerting else ExitCode.CLEAN
-
-
-def _actions_cell(actions: Sequence[ActionRecord]) -> str:
-    """The latest status of each kind of response, e.g. "block-uid done, quarantine would"."""
-    latest: dict[str, str] = {}
-    for a in actions:
-        latest[a.action] = a.status + (" (undone)" if a.undone_at is not None else "")
-    return ", ".join(f"{k} {v}" for k, v in latest.items()) or "-"
 
 
 def _incident(args: argparse.Namespace, cfg: Config) -> int:

@@ -1,17 +1,18 @@
 """The JSON shapes of incidents and events (schemas ``spamtrace.incidents/1``,
 ``spamtrace.incident/1`` and the records inside ``spamtrace.watch/1``), and their shared
-human lines.
+human views.
 
 :func:`incident_json` is THE shape of an incident outside the store: ``incidents --json``
 lists it, and alerts, webhooks and the event stream send exactly it.
 :func:`print_incident` is the human view of ``spamtrace incident ID`` (rich: fields that keep
-their indent when wrapped, tables for the responses and events, ASCII in pipes).
+their indent when wrapped, tables for the responses and events, ASCII in pipes);
+:func:`print_incidents` the table of ``spamtrace incidents``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -140,6 +141,57 @@ def event_json(rec: EventRecord) -> dict[str, Any]:
         "source": rec.source,
         "incident": rec.incident_id,
     }
+
+
+# ============================================================================ human: incidents
+_LIST_COLUMNS = (
+    "id", "verdict", "user", "account", "exe", "script / folder", "conn", "blocked", "actions",
+    "to", "last seen",
+)  # fmt: skip
+#: how many destinations (recipients) a row of ``incidents`` names
+SHOWN_DESTINATIONS = 3
+
+
+def print_incidents(
+    con: Console,
+    records: Sequence[IncidentRecord],
+    actions: Mapping[str, Sequence[ActionRecord]],
+) -> None:
+    """The human view of ``spamtrace incidents``: one table row per incident (``actions``: the
+    responses of each, by incident id). Cells are :class:`rich.text.Text` of escaped strings,
+    so a script name or a recipient chosen by an attacker is never read as markup; the table is
+    drawn with ASCII when the output is plain (a pipe, ``LANG=C``)."""
+    from rich.table import Table
+    from rich.text import Text
+
+    from spamtrace.render.output import box_of
+    from spamtrace.safetext import escape
+
+    table = Table(title=f"{len(records)} incident(s)", show_lines=False, box=box_of(con))
+    for col in _LIST_COLUMNS:
+        table.add_column(col, overflow="fold")
+    for r in records:
+        origin = r.scripts[0] if r.scripts else r.cwd
+        more = len(r.destinations) - SHOWN_DESTINATIONS
+        # mail incidents list recipients here: text of the sender's choosing, escaped
+        dests = ", ".join(escape(d) for d in r.destinations[:SHOWN_DESTINATIONS])
+        dests += f" (+{more} more)" if more > 0 else ""
+        cells = (
+            r.id, r.verdict, escape(r.user or str(r.uid)), escape(r.account), escape(r.exe),
+            escape(origin), str(r.connections), str(r.blocked),
+            actions_cell(actions.get(r.id, ())), dests, _when(r.last_seen)[:19],
+        )  # fmt: skip
+        style = "bold red" if r.verdict in ("suspicious", "ssh-tunnel") else None
+        table.add_row(*(Text(c) for c in cells), style=style)
+    con.print(table)
+
+
+def actions_cell(actions: Sequence[ActionRecord]) -> str:
+    """The latest status of each kind of response, e.g. "block-uid done, quarantine would"."""
+    latest: dict[str, str] = {}
+    for a in actions:
+        latest[a.action] = a.status + (" (undone)" if a.undone_at is not None else "")
+    return ", ".join(f"{k} {v}" for k, v in latest.items()) or "-"
 
 
 # ============================================================================ human: incident ID

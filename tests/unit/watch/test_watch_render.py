@@ -1,6 +1,7 @@
-"""The human views of `incident ID` and of `watch`: rich lays them out. On a terminal wrapped
-lines keep their indent (80 and 100 columns); in a pipe every field is one whole line and there
-is no box-drawing character; attacker-chosen text is escaped and never read as markup."""
+"""The human views of `incidents`, `incident ID` and of `watch`: rich lays them out. On a
+terminal wrapped lines keep their indent (80 and 100 columns); in a pipe every field is one whole
+line and there is no box-drawing character; attacker-chosen text is escaped and never read as
+markup."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from rich.console import Console
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from spamtrace.cli.main import main
-from spamtrace.render.incidents import print_incident
+from spamtrace.render.incidents import actions_cell, print_incident, print_incidents
 from spamtrace.sinks.store import ActionRecord, EventRecord, EventType, IncidentRecord, Store
 
 UPLOADS = "/home/shop/public_html/wp-content/uploads"
@@ -169,6 +170,73 @@ def test_incident_command_in_a_pipe(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert "  suspect files (most suspicious first):\n" in out
     assert "      line 7: fsockopen($h, 25);\n" in out
     assert "  events (2):" in out and not BOX.search(out)
+
+
+# ============================================================================ incidents
+def listed(con: Console) -> str:
+    mail = incident(
+        id="inc-bbbbbbbbbbbb", verdict="mail-script",
+        destinations=tuple(f"[red]u{i}@example.com" for i in range(5)),
+    )  # fmt: skip
+    print_incidents(con, [incident(), mail], {"inc-0123456789ab": [ACTION]})
+    return str(con.file.getvalue())  # type: ignore[attr-defined]
+
+
+def test_incidents_in_a_pipe_is_one_ascii_table(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LANG", "en_US.UTF-8")
+    out = listed(piped())
+    assert out.startswith("2 incident(s)\n+---") and not BOX.search(out), out
+    rows = [line for line in out.splitlines() if line.startswith("| inc-")]
+    assert (
+        rows[0].startswith("| inc-0123456789ab | suspicious  | shop ")
+        and "block-uid would" in rows[0]
+    )
+    assert "| 2023-11-14 22:14:20 |" in rows[0]
+    # three recipients, then how many more; the mail row has no actions
+    assert "[red]u2@example.com (+2 more)" in out and "[red]u3" not in out
+    assert "| -  " in rows[1]
+
+
+@pytest.mark.parametrize("make", [piped, lambda: terminal(400)])  # wide: no fold
+def test_incidents_attacker_text_is_escaped_not_markup(make: Any) -> None:
+    out = listed(make())
+    # the long name may be folded inside its cell, but each piece is there as it was written
+    assert "uploads/[bold]x[/]" in out and "y[/link] :smile:\\x1b[2J.php" in out
+    assert "\x1b" not in out and "😄" not in out and "[red]u0@example.com" in out
+
+
+def test_incidents_with_lang_c_on_a_terminal_is_ascii(monkeypatch: pytest.MonkeyPatch) -> None:
+    for var in ("LC_ALL", "LC_CTYPE"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("LANG", "C")
+    out = listed(terminal(120))
+    assert not BOX.search(out) and "+---" in out, out
+
+
+def test_actions_cell_keeps_the_latest_status_of_each_kind() -> None:
+    done = ActionRecord("inc-0123456789ab", "block-uid", "done", 1_700_000_002.0, "blocked", None)
+    undone = ActionRecord(
+        "inc-0123456789ab", "quarantine", "done", 1_700_000_003.0, "moved", None, undone_at=2e9
+    )
+    assert actions_cell([ACTION, done, undone]) == "block-uid done, quarantine done (undone)"
+    assert actions_cell([]) == "-"
+
+
+def test_incidents_command_in_a_pipe(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    db = str(tmp_path / "s.db")
+    store = Store(db)
+    try:
+        for e in EVENTS:
+            assert store.submit(e, incident())
+        store.flush()
+    finally:
+        store.close()
+    assert main(["incidents", "--since", "all", "--db", db]) == 1  # a suspicious one: exit 1
+    out = capsys.readouterr().out
+    assert out.startswith("1 incident(s)\n") and "| inc-0123456789ab | suspicious " in out
+    assert not BOX.search(out)
+    assert main(["incidents", "--since", "2030-01-01", "--db", db]) == 0
+    assert capsys.readouterr().out == "no incidents since 2030-01-01T00:00:00.000Z\n"
 
 
 # ============================================================================ watch
