@@ -36,7 +36,9 @@ HEADER_BYTES = 8192  # of a spool -H file: the submitter and -auth_id come first
 #: Exim ids: 1xZX01-0004e1-2T (before 4.97) or 1tJ5Pq-00000000Abc-ABCD
 EXIM_ID = re.compile(r"[0-9A-Za-z]{6}-[0-9A-Za-z]{6,11}-[0-9A-Za-z]{2,4}")
 POSTFIX_ID = re.compile(r"[0-9A-Za-z]{5,24}")
-_BP_LINE = re.compile(r"\s*\S+\s+\S+\s+(\S+) <([^>]*)>(.*)")
+#: age, size, id, <sender> up to the line's last '>' (a quoted local part may hold '>'), and
+#: Exim's own " *** frozen ***" after it (a sender cannot put text there)
+_BP_LINE = re.compile(r"\s*\S+\s+\S+\s+(\S+) <(.*)>( \*\*\* frozen \*\*\*)?\s*")
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,7 +66,7 @@ def parse_exim_bp(text: str) -> list[QueuedMessage]:
     for line in text.splitlines():
         m = _BP_LINE.fullmatch(line)
         if m and EXIM_ID.fullmatch(m.group(1)):
-            out.append(QueuedMessage(m.group(1), m.group(2), "*** frozen ***" in m.group(3)))
+            out.append(QueuedMessage(m.group(1), m.group(2), m.group(3) is not None))
     return out
 
 

@@ -167,6 +167,16 @@ def test_parse_exim_bp() -> None:
     assert parse_exim_bp("-bad <x>\n 0m 1 --help <x>\n") == []
 
 
+def test_a_sender_that_spells_frozen_is_not_taken_for_a_frozen_message() -> None:
+    # a quoted local part may hold '>' (MAIL FROM:<"x> *** frozen ***"@d> after SMTP AUTH):
+    # taken for frozen, the spammer's messages were left out of the freeze
+    forged = ' 0m   320 1xZX01-0004e1-2T <"x> *** frozen ***"@spam.example>\n          a@r\n'
+    (m,) = parse_exim_bp(forged)
+    assert (m.sender, m.frozen) == ('"x> *** frozen ***"@spam.example', False)
+    (m,) = parse_exim_bp(' 1m   1.2K 1xZX02-0004e1-2T <"a>b"@h> *** frozen ***\n')
+    assert (m.sender, m.frozen) == ('"a>b"@h', True)
+
+
 def test_parse_exim_header() -> None:
     local = "1xZX01-0004e1-2T-H\nshop 1001 1001\n<shop@host.example>\n1796000000 0\n-ident shop\n"
     assert parse_exim_header(local + "-received_time_usec .1\n1\nb@x\n") == ("shop", 1001, None)
