@@ -611,8 +611,14 @@ def _validate(cfg: Config) -> None:
                       ("events.syslog_socket", cfg.events.syslog_socket)):  # fmt: skip
         if path and not path.startswith("/"):
             raise ConfigError(f"{where(key)}: must be an absolute path (or empty)")
-    for key in ("exim_logs", "postfix_logs", "php_logs", "exim_command", "postqueue_command",
-                "postsuper_command"):
+    for key in (
+        "exim_logs",
+        "postfix_logs",
+        "php_logs",
+        "exim_command",
+        "postqueue_command",
+        "postsuper_command",
+    ):
         paths = getattr(cfg.mail, key)
         for path in paths if key.endswith("logs") else paths[:1]:
             if not path.startswith("/"):
@@ -819,6 +825,33 @@ def load(
         _set_checked(data, key_path, value, where)
         sources[".".join(key_path)] = "environment"
     return _build(data, sources)
+
+
+def salvage(
+    dotted: str,
+    config_file: str | os.PathLike[str] | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> Any:
+    """The value of ``section.key`` from the layers that can still be read when the config as
+    a whole does not load (``status`` asks the daemon at the socket a broken config names);
+    None when no readable layer sets it. Nothing is validated: the caller checks the type."""
+    import contextlib
+
+    env = os.environ if environ is None else environ
+    section, key = dotted.split(".", 1)
+    paths = [os.fspath(config_file or env.get("SPAMTRACE_CONFIG") or DEFAULT_CONFIG_FILE)]
+    drop_dir = env.get("SPAMTRACE_CONFIG_DIR") or DEFAULT_CONFIG_DIR
+    with contextlib.suppress(OSError):
+        paths += [
+            os.path.join(drop_dir, n) for n in sorted(os.listdir(drop_dir)) if n.endswith(".toml")
+        ]
+    value = None
+    for path in paths:
+        with contextlib.suppress(ConfigError):
+            table = _read_toml(path).get(section) if os.path.exists(path) else None
+            if isinstance(table, dict) and key in table:
+                value = table[key]
+    return env.get(f"SPAMTRACE_{section.upper()}_{key.upper()}", value)
 
 
 def effective_values(cfg: Config) -> list[tuple[str, Any, str]]:

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 from typing import TYPE_CHECKING, Any
 
-from spamtrace.errors import ExitCode, PermissionRequired
+from spamtrace.errors import ConfigError, ExitCode, PermissionRequired
 from spamtrace.safetext import escape
 
 if TYPE_CHECKING:
@@ -49,7 +50,7 @@ def register(sub: Any) -> None:
         "--socket", metavar="PATH", help="control socket (default: config daemon.socket)"
     )
     # a broken config must not hide the daemon (which kept its old one): status still asks
-    s.set_defaults(handler=_status, report_despite_bad_config=True)
+    s.set_defaults(handler=_status, on_config_error=_status_despite_bad_config)
 
 
 def _daemon(args: argparse.Namespace, cfg: Config) -> int:
@@ -89,6 +90,20 @@ def _status(args: argparse.Namespace, cfg: Config) -> int:
         return ExitCode.CLEAN
     print("\n".join(status_lines(doc)))
     return ExitCode.CLEAN
+
+
+def _status_despite_bad_config(args: argparse.Namespace, exc: ConfigError) -> int:
+    """Say the config error, then ask the daemon at the socket the broken config names (not
+    the built-in default, where no daemon of a non-default socket is); exit 2 if it answers."""
+    from spamtrace import config
+
+    print(f"spamtrace: error: {escape(exc.message)} (the daemon is asked anyway)", file=sys.stderr)
+    socket = config.salvage("daemon.socket", args.config)
+    cfg = config.Config()
+    if isinstance(socket, str) and socket.startswith("/"):
+        cfg = cfg.override(daemon__socket=socket)
+    _status(args, cfg)
+    return ExitCode.USAGE
 
 
 def _uptime(seconds: float) -> str:

@@ -171,6 +171,8 @@ def test_webhook_500_then_200_is_retried_by_the_dispatcher() -> None:
     s = alerts.stats()
     assert s["sent"] == 1 and s["failed"] == 0 and s["channels"]["hook"]["retried"] == 1
     assert s["channels"]["hook"]["last_error"].startswith("HTTP 500 from ")
+    # the receiver's body is quoted as such: "HTTP 500 from URL: ok" read like a success
+    assert s["channels"]["hook"]["last_error"].endswith(" (it answered: ok)")
 
 
 def test_webhook_404_is_not_retried_and_a_hang_times_out() -> None:

@@ -74,6 +74,30 @@ def test_control_socket_round_trip_mode_and_cleanup(tmp_path: Path) -> None:
         query(path, {"command": "status"})
 
 
+def test_status_under_a_broken_config_asks_the_socket_that_config_names(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # it asked the built-in /run/spamtrace/control.sock: "no spamtrace daemon is running"
+    # while the daemon (which kept its old config) answered on the configured socket
+    monkeypatch.setenv("SPAMTRACE_CONFIG_DIR", str(tmp_path / "none.d"))
+    path = str(tmp_path / "ctl.sock")
+    cfg = tmp_path / "spamtrace.toml"
+    cfg.write_text(f'[daemon]\nsocket = "{path}"\n[smtp]\nportz = [25]\n')
+    server = ControlServer(path, lambda req: {"schema": "spamtrace.status/1", "pid": 42})
+    stop = threading.Event()
+    t = threading.Thread(target=_serve, args=(server, stop))
+    t.start()
+    try:
+        assert main(["--config", str(cfg), "status", "--json"]) == 2
+    finally:
+        stop.set()
+        t.join()
+        server.close()
+    out, err = capsys.readouterr()
+    assert json.loads(out)["pid"] == 42
+    assert "smtp.portz" in err and "asked anyway" in err
+
+
 def test_a_failing_answer_is_an_error_reply_not_the_end_of_the_loop(tmp_path: Path) -> None:
     # serve() runs on the engine's loop: an exception out of it would stop the daemon (and
     # with it every block and alert) because `spamtrace status` hit a bug

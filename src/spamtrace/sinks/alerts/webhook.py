@@ -78,7 +78,7 @@ class WebhookChannel:
             retry = exc.code >= 500 or exc.code in _RETRYABLE_STATUS
             text = f"HTTP {exc.code} from {self.spec.url}"
             if detail:
-                text += f": {escape(detail, max_len=120)}"
+                text += f" (it answered: {escape(detail, max_len=120)})"
             raise AlertError(text, retryable=retry) from None
         except urllib.error.URLError as exc:
             reason = exc.reason
