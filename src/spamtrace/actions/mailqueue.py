@@ -102,7 +102,7 @@ def parse_exim_header(text: str) -> tuple[str | None, int | None, str | None]:
 
 def parse_postqueue_json(text: str) -> list[QueuedMessage]:
     out: list[QueuedMessage] = []
-    for line in text.splitlines():
+    for line in text.split("\n"):  # one object a line; UTF-8 (U+2028...) is passed through
         try:
             item = json.loads(line)
         except ValueError:

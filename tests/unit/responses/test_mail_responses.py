@@ -200,6 +200,11 @@ def test_an_acl_variable_cannot_forge_the_spool_headers_auth_id() -> None:
 def test_a_sender_with_a_unicode_line_separator_stays_on_its_line() -> None:
     bp = ' 0m   320 1xZX01-0004e1-2T <"a\u2028b"@spam.example>\n          a@r\n'
     assert [m.id for m in parse_exim_bp(bp)] == ["1xZX01-0004e1-2T"]
+    # postqueue -j passes UTF-8 through: U+2028 / U+0085 in a sender, raw
+    listing = (
+        '{"queue_name": "active", "queue_id": "ABC123DEF", "sender": "a\u2028b\u0085c@x"}\n'
+    )
+    assert [m.id for m in parse_postqueue_json(listing)] == ["ABC123DEF"]
 
 
 def _fake(path: Path, body: str) -> Path:
