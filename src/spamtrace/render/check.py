@@ -153,11 +153,11 @@ def print_check(
     from rich.table import Table
     from rich.text import Text
 
-    from spamtrace.render.output import box_of, indented
+    from spamtrace.render.output import box_of, cut, indented, shown
 
     port_text = ", ".join(str(p) for p in ports)
     for note in notes:
-        con.print(Text("note: " + escape(note), style="yellow"))
+        con.print(Text("note: " + shown(con, escape(note)), style="yellow"))
     if not connections:
         con.print(Text(f"No TCP connections to remote SMTP ports ({port_text})."))
         return
@@ -177,7 +177,7 @@ def print_check(
             Text(conn.verdict.value, style=STYLE[conn.verdict]),
             Text(str(len(sender.connections))),
             Text(str(proc.pid) if proc and proc.pid else "-"),
-            Text(escape(proc.name if proc and proc.name else "-", max_len=32)),
+            Text(cut(con, escape(proc.name if proc and proc.name else "-"), 32)),
             Text(_who(conn)),
             Text(escape(conn.account.name if conn.account else "-")),
             Text(sender.destinations_text()),
@@ -199,7 +199,7 @@ def print_check(
         for line in detail_lines(sender, files):
             indented(con, line, indent=2)
     for note in scan_notes:
-        con.print(Text("scan note: " + escape(note), style="yellow"))
+        con.print(Text("scan note: " + shown(con, escape(note)), style="yellow"))
     summary = ", ".join(f"{n} {v}" for v, n in counts.items() if n)
     con.print(Text(f"\n{len(connections)} connection(s) from {len(senders)} sender(s): {summary}"))
 
