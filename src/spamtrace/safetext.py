@@ -15,6 +15,10 @@ from __future__ import annotations
 
 import os
 
+#: the mark of a cut in stored and JSON text; human output writes it "..." when it is plain
+#: (ASCII: a pipe, ``LANG=C``), see :func:`spamtrace.render.output.shown`
+ELLIPSIS = "\u2026"
+
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t", "\\": "\\\\"}
 
 
@@ -47,7 +51,7 @@ def _escape_char(ch: str) -> str:
 def escape(value: str | bytes | None, max_len: int | None = None) -> str:
     """Return ``value`` as one printable line: control characters and bad bytes escaped.
 
-    ``max_len`` truncates the *escaped* result, marking the cut with ``…``.
+    ``max_len`` truncates the *escaped* result (:func:`truncate`, marked with ``…``).
     """
     if value is None:
         return ""
@@ -57,9 +61,15 @@ def escape(value: str | bytes | None, max_len: int | None = None) -> str:
         out = value
     else:
         out = "".join(_escape_char(ch) for ch in value)
-    if max_len is not None and len(out) > max_len:
-        out = out[: max(0, max_len - 1)] + "…"
-    return out
+    return out if max_len is None else truncate(out, max_len)
+
+
+def truncate(text: str, max_len: int, marker: str = ELLIPSIS) -> str:
+    """``text`` cut to at most ``max_len`` characters, the cut marked with ``marker`` (which
+    counts in ``max_len``); a text that fits is returned as it is."""
+    if len(text) <= max_len:
+        return text
+    return text[: max(0, max_len - len(marker))] + marker[: max(0, max_len)]
 
 
 def escape_argv(argv: tuple[str, ...] | list[str]) -> str:

@@ -126,7 +126,7 @@ def file_advice(files: Sequence[dict[str, Any]] | None) -> str | None:
 
 def suspect_lines(files: Sequence[dict[str, Any]]) -> list[str]:
     """Human lines (escaped) for suspect files: one per file, plus its top finding."""
-    from spamtrace.safetext import escape
+    from spamtrace.safetext import escape, truncate
 
     out: list[str] = []
     for f in files:
@@ -137,8 +137,7 @@ def suspect_lines(files: Sequence[dict[str, Any]]) -> list[str]:
         if f.get("line") is not None or excerpt:
             if not excerpt.isprintable():  # the scanner escapes excerpts: only if it did not
                 excerpt = escape(excerpt)
-            if len(excerpt) > 120:
-                excerpt = excerpt[:119] + "…"
+            excerpt = truncate(excerpt, 120)  # "..." when printed plain (render.output.shown)
             where = f"line {f['line']}" if f.get("line") else "whole file"
             if f.get("layer"):
                 where += f" of decoded layer {f['layer']}"

@@ -38,6 +38,8 @@ EXIM_ID = re.compile(r"[0-9A-Za-z]{6}-[0-9A-Za-z]{6,11}-[0-9A-Za-z]{2,4}")
 POSTFIX_ID = re.compile(r"[0-9A-Za-z]{5,24}")
 #: age, size, id, <sender> up to the line's last '>' (a quoted local part may hold '>'), and
 #: Exim's own " *** frozen ***" after it (a sender cannot put text there)
+#: an ACL variable of a spool -H file: its value (length characters) follows on the next lines
+_ACL_VAR = re.compile(rb"-acl[cm] ?\S+ (\d{1,9})")
 _BP_LINE = re.compile(r"\s*\S+\s+\S+\s+(\S+) <(.*)>( \*\*\* frozen \*\*\*)?\s*")
 
 
@@ -63,7 +65,7 @@ class QueuedMessage:
 def parse_exim_bp(text: str) -> list[QueuedMessage]:
     """The messages of ``exim -bp`` (the first line of each entry)."""
     out: list[QueuedMessage] = []
-    for line in text.splitlines():
+    for line in text.split("\n"):  # not splitlines(): a sender may hold U+2028, \x85...
         m = _BP_LINE.fullmatch(line)
         if m and EXIM_ID.fullmatch(m.group(1)):
             out.append(QueuedMessage(m.group(1), m.group(2), m.group(3) is not None))
@@ -71,25 +73,36 @@ def parse_exim_bp(text: str) -> list[QueuedMessage]:
 
 
 def parse_exim_header(text: str) -> tuple[str | None, int | None, str | None]:
-    """(login, uid, auth_id) of an Exim spool ``-H`` file's beginning."""
-    lines = text.split("\n")
+    """(login, uid, auth_id) of an Exim spool ``-H`` file's beginning (decoded with
+    ``surrogateescape``: an ACL variable's length counts bytes)."""
+    data = text.encode("utf-8", "surrogateescape")
+    lines = data.split(b"\n", 2)
     login = uid = auth = None
     if len(lines) > 1:
         parts = lines[1].split()
-        if len(parts) >= 2 and parts[1].isdecimal():
-            login, uid = parts[0], int(parts[1])
-    for line in lines[2:]:
-        if line.startswith("-auth_id "):
-            auth = line[len("-auth_id ") :].strip()
+        if len(parts) >= 2 and parts[1].isdigit():
+            login, uid = os.fsdecode(parts[0]), int(parts[1])
+    rest = lines[2] if len(lines) > 2 else b""
+    at = 0
+    while at < len(rest):
+        end = rest.find(b"\n", at)
+        end = len(rest) if end < 0 else end
+        line = rest[at:end]
+        at = end + 1
+        if line.startswith(b"-auth_id "):
+            auth = os.fsdecode(line[len(b"-auth_id ") :].strip())
             break
-        if line and line[0].isdecimal() and " " not in line:  # the recipients' count: options end
+        if line[:1].isdigit() and b" " not in line:  # the recipients' count: options end
             break
+        acl = _ACL_VAR.fullmatch(line)
+        if acl:  # "-aclm <name> <length>", then the value: any bytes, newlines too (skipped)
+            at += int(acl.group(1)) + 1
     return login, uid, auth
 
 
 def parse_postqueue_json(text: str) -> list[QueuedMessage]:
     out: list[QueuedMessage] = []
-    for line in text.splitlines():
+    for line in text.split("\n"):  # one object a line; UTF-8 (U+2028...) is passed through
         try:
             item = json.loads(line)
         except ValueError:
@@ -250,7 +263,7 @@ def _read_header(spool: str, qid: str) -> str | None:
         except OSError:
             continue
         try:
-            return os.read(fd, HEADER_BYTES).decode("utf-8", "replace")
+            return os.read(fd, HEADER_BYTES).decode("utf-8", "surrogateescape")
         except OSError:
             return None
         finally:

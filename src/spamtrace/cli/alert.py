@@ -78,12 +78,15 @@ def _test(args: argparse.Namespace, cfg: Config) -> int:
         dump_json({"schema": ALERT_TEST_SCHEMA, "host": host, "sent": len(results) - failed,
                    "failed": failed, "channels": results})  # fmt: skip
     else:
+        from spamtrace.render.output import console, shown
+
+        con = console()  # a channel's error is cut with an ellipsis: "..." when plain
         for r in results:
             status = "ok    " if r["ok"] else "FAILED"
             detail = r["result"] if r["ok"] else r["error"]
             print(
                 f"{status} {escape(r['channel'])} ({escape(r['target'])}): "
-                f"{escape(detail)} [{r['seconds']:.2f} s]"
+                f"{shown(con, escape(detail))} [{r['seconds']:.2f} s]"
             )
         print(
             f"{len(results) - failed} of {len(results)} channel(s) delivered the test alert"

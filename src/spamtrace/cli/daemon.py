@@ -88,7 +88,9 @@ def _status(args: argparse.Namespace, cfg: Config) -> int:
 
         dump_json(doc)
         return ExitCode.CLEAN
-    print("\n".join(status_lines(doc)))
+    from spamtrace.render.output import console, shown
+
+    print(shown(console(), "\n".join(status_lines(doc))))  # a cut error: "..." when plain
     return ExitCode.CLEAN
 
 

@@ -154,11 +154,14 @@ def _list(args: argparse.Namespace, cfg: Config) -> int:
     if not items:
         print(f"nothing in quarantine ({escape(cfg.responses.quarantine_dir)})")
         return ExitCode.CLEAN
+    from spamtrace.render.output import console, ellipsis
+
+    cut = ellipsis(console())  # the hashes are shown by their first 16 digits
     for i in items:
         owner = i.owner or str(i.uid)
         print(
             f"{i.id}  {escape(i.path)}  {i.size} B  {escape(owner)} {i.mode:04o}  "
-            f"sha256 {i.sha256[:16]}…  incident {i.incident or '-'}"
+            f"sha256 {i.sha256[:16]}{cut}  incident {i.incident or '-'}"
         )
         for note in i.notes:
             print(f"    note: {escape(note)}")
@@ -173,8 +176,11 @@ def _restore(args: argparse.Namespace, cfg: Config) -> int:
 
         dump_json({"schema": QUARANTINE_SCHEMA, "restored": item.to_json()})
     else:
+        from spamtrace.render.output import console, ellipsis
+
         print(
-            f"restored {escape(item.path)} ({item.size} B, sha256 {item.sha256[:16]}…, owner "
+            f"restored {escape(item.path)} ({item.size} B, sha256 "
+            f"{item.sha256[:16]}{ellipsis(console())}, owner "
             f"{escape(item.owner or str(item.uid))}, mode {item.mode:04o})"
         )
     return ExitCode.CLEAN

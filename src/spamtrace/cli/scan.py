@@ -298,16 +298,22 @@ def _check_baseline_target(path: str) -> None:
 
 
 def _write_baseline(path: str, hashes: dict[str, str]) -> None:
+    import tempfile
+
     from spamtrace.render.output import to_jsonable
 
     doc = {"schema": BASELINE_SCHEMA, "files": dict(sorted(hashes.items()))}
-    tmp = f"{path}.tmp.{os.getpid()}"
-    try:
-        with open(tmp, "w", encoding="utf-8") as fh:
+    tmp = ""
+    try:  # an unpredictable name, O_EXCL | O_NOFOLLOW: no link planted in the folder is followed
+        fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(path)}.",
+                                   dir=os.path.dirname(os.path.abspath(path)))  # fmt: skip
+        os.fchmod(fd, 0o644)
+        with open(fd, "w", encoding="utf-8") as fh:
             json.dump(to_jsonable(doc), fh, indent=1)
             fh.write("\n")
         os.replace(tmp, path)
     except OSError as exc:
         with contextlib.suppress(OSError):
-            os.unlink(tmp)  # not left beside the path (it was in / for --record-baseline /tmp)
+            if tmp:
+                os.unlink(tmp)  # not left beside the path (it was in / for --record-baseline /tmp)
         raise UsageError(f"cannot write baseline {path}: {exc.strerror or exc}") from None

@@ -160,10 +160,11 @@ def print_check(
     from rich.text import Text
 
     from spamtrace.render.layout import field
+    from spamtrace.render.output import shown
 
     port_text = ", ".join(str(p) for p in ports)
     for note in notes:
-        con.print(Text("note: " + escape(note), style="yellow"))
+        con.print(Text("note: " + shown(con, escape(note)), style="yellow"))
     if not connections:
         con.print(Text(f"No TCP connections to remote SMTP ports ({port_text})."))
         return
@@ -190,7 +191,7 @@ def print_check(
             else:  # a finding of the file above: under that file's text, two further in
                 field(con, "", text, indent=4, width=_LABEL)
     for note in scan_notes:
-        con.print(Text("scan note: " + escape(note), style="yellow"))
+        con.print(Text("scan note: " + shown(con, escape(note)), style="yellow"))
     summary = ", ".join(f"{n} {v}" for v, n in counts.items() if n)
     con.print(Text(f"\n{len(connections)} connection(s) from {len(senders)} sender(s): {summary}"))
 
@@ -235,7 +236,7 @@ def _print_table(con: Console, title: str, rows: Sequence[tuple[Text, ...]]) -> 
     from rich.text import Text
 
     from spamtrace.render.layout import table_fits
-    from spamtrace.render.output import box_of, plain
+    from spamtrace.render.output import box_of, ellipsis, shown
 
     widths: list[int] = []
     for i, (header, short) in enumerate(_COLUMNS):
@@ -256,10 +257,11 @@ def _print_table(con: Console, title: str, rows: Sequence[tuple[Text, ...]]) -> 
             table.add_column(header, min_width=width)
         else:  # a destination or a path: whole if it fits in what is left
             table.add_column(header, overflow="fold", min_width=width)
-    cut = "..." if plain(con) else "\u2026"
+    mark = ellipsis(con)
     for row in rows:
+        cells = [Text(shown(con, cell.plain), style=cell.style) for cell in row]
         cells = [
-            _cut(cell, _NAME_WIDTH, cut) if n in _NAMES else cell for n, cell in enumerate(row)
+            _cut(cell, _NAME_WIDTH, mark) if n in _NAMES else cell for n, cell in enumerate(cells)
         ]
         if con.is_terminal:  # a destination a line: a host name is not folded if it fits
             cells[_REMOTE] = Text(cells[_REMOTE].plain.replace(", ", ",\n"))
@@ -290,11 +292,11 @@ def _print_stacked(con: Console, title: str, rows: Sequence[tuple[Text, ...]]) -
     from rich.text import Text
 
     from spamtrace.render.layout import field
-    from spamtrace.render.output import plain
+    from spamtrace.render.output import ellipsis
 
     con.print(Text(title + ":"))
     width = max(len(row[0]) for row in rows) + 2
-    mark = "..." if plain(con) else "\u2026"
+    mark = ellipsis(con)
     for verdict, conns, pid, process, who, account, remote, state, where in rows:
         name = _cut(process, 32, mark).plain
         head = f"{conns.plain} conn(s), pid {pid.plain} {name}, user {who.plain}"

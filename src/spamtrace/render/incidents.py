@@ -305,7 +305,7 @@ def _actions_table(con: Console, actions: Sequence[ActionRecord]) -> Any:
     from rich.table import Table
     from rich.text import Text
 
-    from spamtrace.render.output import box_of
+    from spamtrace.render.output import box_of, shown
     from spamtrace.safetext import escape
 
     table = Table(box=box_of(con))
@@ -315,7 +315,8 @@ def _actions_table(con: Console, actions: Sequence[ActionRecord]) -> Any:
     for a in actions:
         undo = f"undone {iso(a.undone_at)}" if a.undone_at is not None else escape(a.undo) or "-"
         table.add_row(
-            Text(_when(a.at)[:19]), Text(a.action), Text(a.status.upper()), Text(escape(a.detail)),
+            Text(_when(a.at)[:19]), Text(a.action), Text(a.status.upper()),
+            Text(shown(con, escape(a.detail))),
             Text(undo),
         )  # fmt: skip
     return table

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from spamtrace.render.output import plain, wrap_keeping_code
+from spamtrace.render.output import plain, shown, wrap_keeping_code
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -35,12 +35,13 @@ def field(
     label_style: str = "",
 ) -> None:
     """Print ``label`` (padded to ``width`` columns, at least one space after it) and ``text``
-    (escaped by the caller).
+    (escaped by the caller; an ellipsis is written ``...`` when the output is plain).
 
     One ``print`` per field, however many lines it wraps to (the watch view prints a field per
     connection)."""
     from rich.text import Text
 
+    text = shown(con, text)
     line = Text(" " * indent)
     line.append(label if isinstance(label, Text) else Text(label, style=label_style))
     if width is not None:  # a label as wide as its column or wider: one space after it

@@ -15,7 +15,7 @@ import os
 import sys
 from typing import TYPE_CHECKING
 
-from spamtrace.safetext import json_safe
+from spamtrace.safetext import ELLIPSIS, json_safe, truncate
 
 if TYPE_CHECKING:
     from typing import IO, Any
@@ -80,6 +80,24 @@ def plain(con: Console) -> bool:
     return "utf" not in (con.encoding or "").lower()
 
 
+def shown(con: Console, text: str) -> str:
+    """``text`` as ``con`` prints it: when the output is :func:`plain`, the ellipsis that marks
+    a cut (``…``: :func:`spamtrace.safetext.truncate`, scanner excerpts, audit evidence, stored
+    action details) is written ``...``, so a pipe or ``LANG=C`` gets ASCII. Every ``…`` in
+    ``text`` is, whoever wrote it; JSON keeps the exact text."""
+    return text.replace(ELLIPSIS, "...") if ELLIPSIS in text and plain(con) else text
+
+
+def ellipsis(con: Console) -> str:
+    """The mark of a cut on ``con``: ``...`` when the output is :func:`plain`, else ``…``."""
+    return "..." if plain(con) else ELLIPSIS
+
+
+def cut(con: Console, text: str, max_len: int) -> str:
+    """``text`` cut to ``max_len`` characters for ``con``, marked with :func:`ellipsis`."""
+    return truncate(text, max_len, ellipsis(con))
+
+
 def box_of(con: Console) -> Any:
     """The table border for ``con``: ASCII when :func:`plain`, else light lines."""
     from rich import box
@@ -92,6 +110,7 @@ def indented(con: Console, text: str, style: str = "", indent: int = 4) -> None:
     and keeps the indent on every wrapped line; in a pipe or a log it stays one whole line."""
     from rich.text import Text
 
+    text = shown(con, text)
     if not con.is_terminal:
         con.print(Text(" " * indent + text, style=style), soft_wrap=True)
         return

@@ -48,17 +48,17 @@ def print_scan(
 ) -> None:
     from rich.text import Text
 
-    from spamtrace.render.output import console
+    from spamtrace.render import output
     from spamtrace.scanner.report import STOPPED_NOTE
 
-    out = console()  # no markup: paths and excerpts are printed as they are (escaped)
+    out = output.console()  # no markup: paths and excerpts are printed as they are (escaped)
     label = {"malicious": ("MALICIOUS", "bold red"), "suspicious": ("SUSPICIOUS", "yellow")}
     for r in shown:
         path = escape(r.path)
         if r.verdict.value == "skipped":
             out.print(Text.assemble(("SKIPPED", "dim"), f"     {path}: {escape(r.reason)}"))
             for f in r.findings:
-                out.print(Text(f"      {f.rule} (+{f.weight}): {f.excerpt}"))
+                out.print(Text(f"      {f.rule} (+{f.weight}): {output.shown(out, f.excerpt)}"))
             continue
         tag = label.get(r.verdict.value, (r.verdict.value.upper(), ""))
         out.print(Text.assemble(tag, f" {r.score:4d}  {path}"))
@@ -76,7 +76,8 @@ def print_scan(
             where = f"line {f.line}" if f.line else "file"
             if f.layer:
                 where += f", decoded layer {f.layer}"
-            out.print(Text(f"      {f.rule} (+{f.weight}, {where}): {f.excerpt}"))
+            excerpt = output.shown(out, f.excerpt)  # the scanner cuts long ones with an ellipsis
+            out.print(Text(f"      {f.rule} (+{f.weight}, {where}): {excerpt}"))
     out.print(
         f"{summary['files']} files, {summary['bytes'] / 1e6:.1f} MB in {summary['seconds']:.1f}s: "
         f"{summary['malicious']} malicious, {summary['suspicious']} suspicious, "

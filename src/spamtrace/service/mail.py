@@ -208,7 +208,7 @@ def queue_state(cfg: Config) -> dict[str, Any] | None:
             text = out[0]
             held = active = deferred = 0
             count = 0
-            for line in text.splitlines():
+            for line in text.split("\n"):  # not splitlines(): a sender may hold U+2028
                 try:
                     item = json.loads(line)
                 except ValueError:

@@ -28,7 +28,9 @@ class HookServer:
         port: int = 0,
         log: str | None = None,
         tls: ssl.SSLContext | None = None,
+        answer: bytes = b"ok",
     ) -> None:
+        self.answer = answer  # the body of every answer
         self.log = log  # also append {"answer": code, "body": ...} per request (one line)
         self.bodies: list[bytes] = []
         self.headers: list[dict[str, str]] = []
@@ -56,9 +58,9 @@ class HookServer:
                 if outer.hang:
                     time.sleep(outer.hang)
                 self.send_response(code)
-                self.send_header("Content-Length", "2")
+                self.send_header("Content-Length", str(len(outer.answer)))
                 self.end_headers()
-                self.wfile.write(b"ok")
+                self.wfile.write(outer.answer)
 
             def log_message(self, *args: Any) -> None:
                 pass

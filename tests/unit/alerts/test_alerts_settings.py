@@ -149,3 +149,21 @@ def test_alert_test_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
     assert "FAILED ops" in out and "0 of 1 channel(s)" in out
     assert main(["--config", str(path), "alert", "test", "--channel", "nope"]) == 2
     assert "no alert channel named 'nope' (channels: ops, syslog)" in capsys.readouterr().err
+
+
+def test_alert_test_error_cut_short_is_ascii_in_a_pipe(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    hook = HookServer(status=400, answer=b"no such hook: " + b"x" * 190)
+    path = tmp_path / "c.toml"
+    path.write_text(f'[[alerts.webhook]]\nname = "ops"\nurl = "{hook.url}"\n')
+    try:
+        assert main(["--config", str(path), "alert", "test"]) == 3
+        out = capsys.readouterr().out  # a pipe: plain output
+        assert "FAILED ops" in out and "(it answered: no such hook: xxx" in out
+        assert "xxx...)" in out and out.isascii(), out
+        assert main(["--config", str(path), "alert", "test", "--json"]) == 3
+        (channel,) = json.loads(capsys.readouterr().out)["channels"]
+        assert channel["error"].endswith("xxx\u2026)")  # JSON keeps the exact text
+    finally:
+        hook.close()

@@ -81,3 +81,27 @@ def test_lang_c_on_a_real_terminal_is_ascii_despite_python_s_locale_coercion() -
             os.close(leader)
             os.close(follower)
         assert out.split()[-1] == want, (lang, out)
+
+
+@pytest.mark.parametrize(("lang", "tty", "mark"), [
+    ("C", True, "..."), ("en_US.UTF-8", False, "..."), ("en_US.UTF-8", True, "\u2026"),
+])  # fmt: skip
+def test_a_cut_is_marked_with_ascii_when_the_output_is_plain(
+    monkeypatch: pytest.MonkeyPatch, lang: str, tty: bool, mark: str
+) -> None:
+    for var in ("LC_ALL", "LC_CTYPE"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("LANG", lang)
+    buf = io.StringIO()
+    con = Console(file=buf, width=200, force_terminal=tty, color_system=None)
+    assert output.ellipsis(con) == mark
+    assert output.cut(con, "x" * 50, 10) == "x" * (10 - len(mark)) + mark
+    assert output.cut(con, "short", 10) == "short"
+    stored = "fsockopen($h, 25); $pad = 'yyyy\u2026"  # cut when it was recorded
+    assert output.shown(con, stored) == stored.replace("\u2026", mark)
+    # the shared layouts print stored text that way: fields and indented blocks
+    from spamtrace.render.layout import field
+
+    field(con, "why:", stored, width=6)
+    output.indented(con, stored)
+    assert buf.getvalue().count(f"'yyyy{mark}\n") == 2, buf.getvalue()

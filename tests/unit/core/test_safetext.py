@@ -42,6 +42,14 @@ def test_truncation_marks_the_cut() -> None:
     assert escape("x" * 50, max_len=10) == "x" * 9 + "…"
 
 
+def test_truncate_keeps_what_fits_and_counts_the_marker() -> None:
+    from spamtrace.safetext import truncate
+
+    assert truncate("x" * 10, 10) == "x" * 10
+    assert truncate("abcdefghijk", 10, "...") == "abcdefg..."
+    assert truncate("abcdefghijk", 2, "...") == ".."  # never longer than asked
+
+
 def test_escape_argv_keeps_arguments_apart() -> None:
     assert escape_argv(["php", "a b.php", "x\ny"]) == "php a b.php x\\ny"
 

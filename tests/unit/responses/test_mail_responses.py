@@ -185,6 +185,28 @@ def test_parse_exim_header() -> None:
     assert parse_exim_header("") == (None, None, None)
 
 
+def test_an_acl_variable_cannot_forge_the_spool_headers_auth_id() -> None:
+    # an ACL variable's value (a config may keep a decoded header there) is written on the
+    # lines after "-aclm <name> <length>" and may hold newlines: a "-auth_id" inside it is
+    # the value, not the submitter (it made the spammer's message look like another's)
+    value = "caf\u00e9\n-auth_id someone@else.example\n"
+    head = (
+        "1xZX01-0004e1-2T-H\nDebian-exim 103 108\n<info@shop.example>\n1 0\n"
+        f"-aclm _subject {len(value.encode())}\n{value}\n-auth_id info@shop.example\n1\nb@x\n"
+    )
+    assert parse_exim_header(head) == ("Debian-exim", 103, "info@shop.example")
+
+
+def test_a_sender_with_a_unicode_line_separator_stays_on_its_line() -> None:
+    bp = ' 0m   320 1xZX01-0004e1-2T <"a\u2028b"@spam.example>\n          a@r\n'
+    assert [m.id for m in parse_exim_bp(bp)] == ["1xZX01-0004e1-2T"]
+    # postqueue -j passes UTF-8 through: U+2028 / U+0085 in a sender, raw
+    listing = (
+        '{"queue_name": "active", "queue_id": "ABC123DEF", "sender": "a\u2028b\u0085c@x"}\n'
+    )
+    assert [m.id for m in parse_postqueue_json(listing)] == ["ABC123DEF"]
+
+
 def _fake(path: Path, body: str) -> Path:
     path.write_text("#!/bin/sh\n" + body)
     path.chmod(path.stat().st_mode | stat.S_IXUSR)

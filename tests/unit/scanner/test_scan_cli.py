@@ -168,3 +168,22 @@ def test_human_output_lists_rules_lines_and_summary(capsys: pytest.CaptureFixtur
     assert "php.eval-decoded (+12, line 3)" in out
     assert "php.decoded-payload" in out
     assert "1 files" in out and "1 malicious" in out
+
+
+def test_record_baseline_does_not_write_through_a_link_planted_at_its_temporary_name(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # root records a baseline into a folder a hosting account can write: the temporary file's
+    # name was predictable (<path>.tmp.<pid>) and opened following links, so a link planted
+    # there made root overwrite the file it points to
+    from spamtrace.cli import scan as scan_cli
+
+    victim = tmp_path / "victim"
+    victim.write_text("precious\n")
+    target = tmp_path / "baseline.json"
+    monkeypatch.setattr(os, "getpid", lambda: 4242)
+    os.symlink(victim, f"{target}.tmp.4242")
+    scan_cli._write_baseline(str(target), {"/a.php": "00"})
+    assert victim.read_text() == "precious\n"
+    assert json.loads(target.read_text())["files"] == {"/a.php": "00"}
+    assert not target.is_symlink()
