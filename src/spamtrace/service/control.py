@@ -17,6 +17,7 @@ import contextlib
 import json
 import os
 import socket
+import stat
 import struct
 import sys
 import time
@@ -45,6 +46,11 @@ class ControlServer:
         except OSError as exc:
             raise RuntimeFailure(f"control socket folder {folder}: {exc.strerror or exc}") from None
         if os.path.lexists(path):
+            if not stat.S_ISSOCK(os.lstat(path).st_mode):
+                raise UsageError(
+                    f"[daemon] socket {path}: exists and is not a socket (a file, folder or "
+                    "link of that name): not replaced; give another path"
+                )
             if _answers(path):
                 raise UsageError(
                     f"another spamtrace daemon answers on {path}; stop it first "

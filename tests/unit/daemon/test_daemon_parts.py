@@ -154,6 +154,18 @@ def test_a_client_that_sends_a_byte_at_a_time_cannot_hold_the_loop(tmp_path: Pat
         server.close()
 
 
+def test_a_file_that_is_not_a_socket_is_never_removed_for_the_socket(tmp_path: Path) -> None:
+    # [daemon] socket = a path that names a file by mistake: the file was unlinked as if it
+    # were a dead daemon's socket (and a folder ended the start with "Is a directory")
+    kept = tmp_path / "spamtrace.toml"
+    kept.write_text("precious\n")
+    with pytest.raises(UsageError, match="not a socket"):
+        ControlServer(str(kept), lambda req: {})
+    assert kept.read_text() == "precious\n"
+    with pytest.raises(UsageError, match="not a socket"):
+        ControlServer(str(tmp_path), lambda req: {})
+
+
 def test_stale_socket_of_a_killed_daemon_is_replaced(tmp_path: Path) -> None:
     path = str(tmp_path / "c.sock")
     dead = socket.socket(socket.AF_UNIX)
