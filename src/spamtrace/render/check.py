@@ -26,6 +26,7 @@ from spamtrace.suspects import suspect_lines
 
 if TYPE_CHECKING:
     from rich.console import Console
+    from rich.text import Text
 
     from spamtrace.service.check import CheckReport
 
@@ -102,38 +103,44 @@ def _who(conn: Connection) -> str:
     return f"{escape(user or '?')} ({uid if uid is not None else '?'})"
 
 
-def detail_lines(sender: Sender, suspects: list[dict[str, Any]] | None) -> list[str]:
-    """The detail block of one sender (escaped): process, files, why and what to do next."""
+def detail_lines(sender: Sender, suspects: list[dict[str, Any]] | None) -> list[tuple[str, str]]:
+    """The detail block of one sender as ``(label, text)`` fields (escaped): process, files,
+    why and what to do next. A label ``""`` continues the field above it (a finding of the
+    file above)."""
     conn = sender.first
     proc = conn.process
-    lines: list[str] = []
+    lines: list[tuple[str, str]] = []
     n = len(sender.connections)
     if n > 1:
-        lines.append(f"conns    {n} to {len(sender.destinations)} destination(s): "
-                     f"{sender.destinations_text(5)}")  # fmt: skip
+        lines.append(("conns", f"{n} to {len(sender.destinations)} destination(s): "
+                               f"{sender.destinations_text(5)}"))  # fmt: skip
     if proc is not None:
-        started = time_text(proc.start_time)
-        lines.append(f"pid {proc.pid}, started {started}")
-        lines.append(f"exe      {escape(proc.exe or '?')}")
-        lines.append(f"cmdline  {escape_argv(proc.cmdline)}")
-        lines.append(f"cwd      {escape(proc.cwd or '?')}")
-        lines += [f"script   {escape(script)}" for script in proc.scripts]
+        lines.append(("pid", f"{proc.pid}, started {time_text(proc.start_time)}"))
+        lines.append(("exe", escape(proc.exe or "?")))
+        lines.append(("cmdline", escape_argv(proc.cmdline)))
+        lines.append(("cwd", escape(proc.cwd or "?")))
+        lines += [("script", escape(script)) for script in proc.scripts]
         if proc.parents:
             chain = " <- ".join(f"{p.pid} {escape(p.name)}" for p in proc.parents)
-            lines.append(f"parents  {chain}")
-        lines += [f"note     {escape(note)}" for note in proc.notes]
+            lines.append(("parents", chain))
+        lines += [("note", escape(note)) for note in proc.notes]
     if suspects:
         for text in suspect_lines(suspects):
-            lines.append(("file     " if not text.startswith("  ") else "         ") + text)
+            lines.append(("" if text.startswith("  ") else "file", text.strip()))
     elif suspects is not None:
-        lines.append("file     nothing suspicious in the script(s) and folder (scanned)")
+        lines.append(("file", "nothing suspicious in the script(s) and folder (scanned)"))
     if conn.account is not None and conn.account.via:
-        lines.append(f"account  {escape(conn.account.name)}, found by {escape(conn.account.via)}")
+        via = f"{escape(conn.account.name)}, found by {escape(conn.account.via)}"
+        lines.append(("account", via))
     if conn.account is not None and conn.account.domains:
-        lines.append(f"domains  {escape(', '.join(conn.account.domains[:5]))}")
-    lines += [f"why      {escape(r)}" for r in conn.reasons]
-    lines += [f"next     {escape(a)}" for a in conn.advice]
+        lines.append(("domains", escape(", ".join(conn.account.domains[:5]))))
+    lines += [("why", escape(r)) for r in conn.reasons]
+    lines += [("next", escape(a)) for a in conn.advice]
     return lines
+
+
+#: the width of the labels of a detail block ("cmdline  ")
+_LABEL = 9
 
 
 def time_text(ts: float | None) -> str:
@@ -149,11 +156,12 @@ def print_check(
     scan_notes: Sequence[str],
     counts: dict[str, int],
 ) -> None:
-    """The table of senders, then a detail block for each alerting or submission sender."""
-    from rich.table import Table
+    """The senders (a table, or a block per sender when the table does not fit the terminal),
+    then a detail block for each alerting or submission sender."""
     from rich.text import Text
 
-    from spamtrace.render.output import box_of, cut, indented, shown
+    from spamtrace.render.layout import field
+    from spamtrace.render.output import shown
 
     port_text = ", ".join(str(p) for p in ports)
     for note in notes:
@@ -162,46 +170,144 @@ def print_check(
         con.print(Text(f"No TCP connections to remote SMTP ports ({port_text})."))
         return
     senders = group_senders(connections)
-    table = Table(
-        title=f"Connections to remote SMTP ports ({port_text})",
-        title_justify="left",
-        box=box_of(con),
-    )
-    for col in ("verdict", "conns", "pid", "process", "user (uid)", "account", "remote",
-                "state", "where"):  # fmt: skip
-        table.add_column(col, overflow="fold")
-    for sender in senders:
-        conn, proc = sender.first, sender.first.process
-        where = ((proc.scripts[0] if proc.scripts else proc.cwd) or "") if proc else ""
-        table.add_row(
-            Text(conn.verdict.value, style=STYLE[conn.verdict]),
-            Text(str(len(sender.connections))),
-            Text(str(proc.pid) if proc and proc.pid else "-"),
-            Text(cut(con, escape(proc.name if proc and proc.name else "-"), 32)),
-            Text(_who(conn)),
-            Text(escape(conn.account.name if conn.account else "-")),
-            Text(sender.destinations_text()),
-            Text(sender.states),
-            Text(escape(where)),
-        )
-    con.print(table)
+    title = f"Connections to remote SMTP ports ({port_text})"
+    rows = [_row(sender) for sender in senders]
+    if not _print_table(con, title, rows):
+        _print_stacked(con, title, rows)
     for sender in senders:
         conn = sender.first
         if conn.verdict not in ALERTING_VERDICTS and conn.verdict is not Verdict.SUBMISSION:
             continue
-        head = Text(f"\n{conn.verdict.value}: ", style=STYLE[conn.verdict])
-        head.append(f"{escape(str(conn.socket.local))} -> {escape(str(conn.socket.remote))}")
+        con.print()
+        head = f"{escape(str(conn.socket.local))} -> {escape(str(conn.socket.remote))}"
         if len(sender.connections) > 1:
-            head.append(f" and {len(sender.connections) - 1} more connection(s)")
-        con.print(head)
+            head += f" and {len(sender.connections) - 1} more connection(s)"
+        label = Text(f"{conn.verdict.value}:", style=STYLE[conn.verdict])
+        field(con, label, head, indent=0, width=len(label) + 1)
         first = sender.indexes[0]
         files = suspects[first] if first < len(suspects) else None
-        for line in detail_lines(sender, files):
-            indented(con, line, indent=2)
+        for label_text, text in detail_lines(sender, files):
+            if label_text:
+                field(con, label_text, text, indent=2, width=_LABEL)
+            else:  # a finding of the file above: under that file's text, two further in
+                field(con, "", text, indent=4, width=_LABEL)
     for note in scan_notes:
         con.print(Text("scan note: " + shown(con, escape(note)), style="yellow"))
     summary = ", ".join(f"{n} {v}" for v, n in counts.items() if n)
     con.print(Text(f"\n{len(connections)} connection(s) from {len(senders)} sender(s): {summary}"))
+
+
+#: the columns of the senders' table: (header, short). A short cell (a verdict, a pid, a TCP
+#: state, a name) is never broken inside a word: it keeps its width or ends in an ellipsis; the
+#: long ones (destinations, paths) wrap in what is left.
+_COLUMNS = (
+    ("verdict", True), ("conns", True), ("pid", True), ("process", True), ("user (uid)", True),
+    ("account", True), ("remote", False), ("state", True), ("where", False),
+)  # fmt: skip
+#: a name cell (process, user, account) is cut at this width with an ellipsis in the table
+_NAME_WIDTH = 20
+#: the indexes of the name columns (process, user, account)
+_NAMES = (3, 4, 5)
+_REMOTE = 6
+#: the least room a long column (destinations, paths) needs for the table to be readable
+_LONG_MIN = 24
+
+
+def _row(sender: Sender) -> tuple[Text, ...]:
+    from rich.text import Text
+
+    conn, proc = sender.first, sender.first.process
+    where = ((proc.scripts[0] if proc.scripts else proc.cwd) or "") if proc else ""
+    return (
+        Text(conn.verdict.value, style=STYLE[conn.verdict]),
+        Text(str(len(sender.connections))),
+        Text(str(proc.pid) if proc and proc.pid else "-"),
+        Text(escape(proc.name if proc and proc.name else "-")),
+        Text(_who(conn)),
+        Text(escape(conn.account.name if conn.account else "-")),
+        Text(sender.destinations_text()),
+        Text(sender.states),
+        Text(escape(where)),
+    )
+
+
+def _print_table(con: Console, title: str, rows: Sequence[tuple[Text, ...]]) -> bool:
+    """The senders as a table, if it fits the console with room for the long columns."""
+    from rich.table import Table
+    from rich.text import Text
+
+    from spamtrace.render.layout import table_fits
+    from spamtrace.render.output import box_of, ellipsis, shown
+
+    widths: list[int] = []
+    for i, (header, short) in enumerate(_COLUMNS):
+        lengths = [len(header), *(len(row[i]) for row in rows)]
+        if i in _NAMES:
+            widths.append(min(max(lengths), _NAME_WIDTH))
+        elif short:  # wraps between words only: as wide as its longest word
+            widths.append(max(len(header), *(len(w) for row in rows for w in row[i].plain.split())))
+        else:
+            widths.append(min(max(lengths), _LONG_MIN))
+    if con.is_terminal and not table_fits(con, widths):
+        return False
+    table = Table(title=title, title_justify="left", box=box_of(con))
+    for i, ((header, short), width) in enumerate(zip(_COLUMNS, widths, strict=True)):
+        if i in _NAMES:
+            table.add_column(header, no_wrap=True, max_width=width)
+        elif short:
+            table.add_column(header, min_width=width)
+        else:  # a destination or a path: whole if it fits in what is left
+            table.add_column(header, overflow="fold", min_width=width)
+    mark = ellipsis(con)
+    for row in rows:
+        cells = [Text(shown(con, cell.plain), style=cell.style) for cell in row]
+        cells = [
+            _cut(cell, _NAME_WIDTH, mark) if n in _NAMES else cell for n, cell in enumerate(cells)
+        ]
+        if con.is_terminal:  # a destination a line: a host name is not folded if it fits
+            cells[_REMOTE] = Text(cells[_REMOTE].plain.replace(", ", ",\n"))
+        table.add_row(*cells)
+    if not con.is_terminal:  # a pipe or a log: a row is one whole line, however long
+        from rich.measure import Measurement
+
+        need = Measurement.get(con, con.options.update_width(1 << 20), table).maximum
+        con.width = max(con.width, need)
+    con.print(table)
+    return True
+
+
+def _cut(text: Text, width: int, mark: str) -> Text:
+    """``text`` cut to ``width`` cells, ending in ``mark`` when it was cut."""
+    if len(text) <= width:
+        return text
+    out = text.copy()
+    out.truncate(width - len(mark))
+    out.append(mark)
+    return out
+
+
+def _print_stacked(con: Console, title: str, rows: Sequence[tuple[Text, ...]]) -> None:
+    """The senders as one block each, for a terminal too narrow for the table: the short
+    fields on the first line (wrapped between fields, never inside one), the long ones
+    under it, each under its label."""
+    from rich.text import Text
+
+    from spamtrace.render.layout import field
+    from spamtrace.render.output import ellipsis
+
+    con.print(Text(title + ":"))
+    width = max(len(row[0]) for row in rows) + 2
+    mark = ellipsis(con)
+    for verdict, conns, pid, process, who, account, remote, state, where in rows:
+        name = _cut(process, 32, mark).plain
+        head = f"{conns.plain} conn(s), pid {pid.plain} {name}, user {who.plain}"
+        if account.plain != "-":
+            head += f", account {account.plain}"
+        field(con, verdict, head, indent=2, width=width)
+        field(con, "to", remote.plain, indent=4, width=7)
+        field(con, "state", state.plain, indent=4, width=7)
+        if where.plain:
+            field(con, "where", where.plain, indent=4, width=7)
 
 
 def _iso(ts: float | None) -> str | None:

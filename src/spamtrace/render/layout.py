@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING
 from spamtrace.render.output import plain, shown, wrap_keeping_code
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
     from rich.text import Text
 
@@ -75,3 +77,10 @@ def block(con: Console, renderable: RenderableType, *, indent: int = 4) -> None:
     width = Measurement.get(con, con.options, renderable).maximum + indent
     shown = _Ascii(renderable) if plain(con) else renderable
     con.print(Padding(shown, (0, 0, 0, indent), expand=False), width=min(width, con.width))
+
+
+def table_fits(con: Console, widths: Sequence[int]) -> bool:
+    """Whether a table of columns this wide (a cell's text, without padding) fits ``con``
+    as drawn by :func:`spamtrace.render.output.box_of` (a space of padding on each side of a
+    cell and a line between cells and at the edges)."""
+    return sum(widths) + 3 * len(widths) + 1 <= con.width
