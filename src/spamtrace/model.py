@@ -38,6 +38,9 @@ class Verdict(str, enum.Enum):
     SUSPICIOUS = "suspicious"  # anything else talking to a relay port (25) directly
     SUBMISSION = "submission"  # a non-MTA process to 465/587/2525 (SMTP plugins do this)
     ALLOWED = "allowed"  # a submission that the config explicitly allows (quiet)
+    #: to a relay port (25) by a process of which nothing is known (it exited before it could
+    #: be read and no uid was seen): not attributed, so neither the MTA nor suspicious
+    UNKNOWN = "unknown"
     # through the MTA (mail logs, not sockets): see spamtrace.policy.mail
     MAIL_SCRIPT = "mail-script"  # a script mailing above its account's limits, or malicious
     MAIL_AUTH = "mail-auth"  # an SMTP AUTH mailbox used from many networks or far above its habit
@@ -52,6 +55,7 @@ _SEVERITY = {
     Verdict.MTA: 0,
     Verdict.ALLOWED: 0,
     Verdict.SUBMISSION: 1,
+    Verdict.UNKNOWN: 1,
     Verdict.SSH_TUNNEL: 2,
     Verdict.SUSPICIOUS: 3,
     Verdict.MAIL_SCRIPT: 3,

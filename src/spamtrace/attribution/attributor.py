@@ -3,7 +3,9 @@
 :class:`Attributor` turns a source event into an :class:`AttributedAttempt` and never drops
 one: a process that exited before it could be read is completed from the proc-connector exec
 cache (:mod:`spamtrace.attribution.exec_cache`), and failing that attributed by its uid alone
-(``uid-only``), or not at all (``none``). The method used is recorded on every attempt.
+(``uid-only``: a zombie's ``status``, or the owner of its still open socket from sock_diag),
+or not at all (``none``, verdict ``unknown`` on port 25). The method used is recorded on every
+attempt.
 """
 
 from __future__ import annotations
@@ -62,6 +64,29 @@ def _status_uid(pid: int) -> tuple[int | None, int | None]:
     return uid, gid
 
 
+def socket_owner(ev: SmtpConnectAttempted) -> int | None:
+    """The owner uid of the socket ``ev`` opened, from sock_diag, while it is still open.
+
+    The tracepoint has no uid, and ``sport`` is 0 at SYN_SENT, so the socket is found by its
+    addresses: the one uid owning sockets from ``ev.local``'s address to ``ev.remote``, or
+    None when there are none or several (another process's connection to the same place
+    must not lend it its uid)."""
+    if ev.source != "tracepoint" or ev.remote.port <= 0:
+        return None
+    from spamtrace.errors import SpamtraceError
+    from spamtrace.sources.sockdiag import dump_sockdiag
+
+    try:
+        sockets = dump_sockdiag([ev.remote.port])
+    except (SpamtraceError, OSError):
+        return None
+    uids = {
+        s.uid for s in sockets
+        if s.remote == ev.remote and s.local.ip == ev.local.ip and s.uid is not None
+    }  # fmt: skip
+    return uids.pop() if len(uids) == 1 else None
+
+
 class Attributor:
     """Event -> AttributedAttempt. Order: live /proc, exec cache, uid only; never drops."""
 
@@ -84,6 +109,8 @@ class Attributor:
         self.counts: dict[str, int] = {}
         #: drains the proc connector into the cache (set by the watch loop)
         self.refresh: Callable[[], None] | None = None
+        #: the uid of the socket a connect whose process is gone made, if still open
+        self.socket_owner: Callable[[SmtpConnectAttempted], int | None] | None = socket_owner
 
     def _live(self, ev: SmtpConnectAttempted) -> ProcessInfo | None:
         pid = ev.pid
@@ -159,14 +186,17 @@ class Attributor:
                 process = self._checked_uid(ev, process, uid_hint)
         if process is None:
             uid, gid = _status_uid(ev.pid) if ev.pid > 0 else (None, None)
+            note = "process exited before it could be read; uid only"
             if uid is None:
                 uid = uid_hint
+            if uid is None and self.socket_owner is not None:
+                uid = self.socket_owner(ev)
+                note += " (the owner of its socket, from sock_diag)"
             if uid is not None:
                 process = ProcessInfo(
                     pid=ev.pid, start_time=None, name=ev.comm, exe=None, cmdline=(), uid=uid,
                     euid=None, gid=gid, user=self._user_name(uid), cwd=None, scripts=(),
-                    parents=(), method=AttributionMethod.UID_ONLY,
-                    notes=("process exited before it could be read; uid only",),
+                    parents=(), method=AttributionMethod.UID_ONLY, notes=(note,),
                 )  # fmt: skip
         uid = process.uid if process is not None else uid_hint
         paths = (*process.scripts, process.cwd) if process is not None else ()

@@ -7,12 +7,14 @@ keyed by pid, with its start time (a pid is reused: the key is pid + start time)
 costs a few syscalls (:func:`read_raw`: the owner, exe, cwd, cmdline and stat, as read); the
 :class:`ProcessInfo` is made from them only when a connection asks about that pid
 (:func:`info_of`), so a host starting hundreds of processes a second costs little. Processes
-of system users (uid below ``[accounts] min_uid``, root included) keep only their uid.
+of system users (uid below ``[accounts] min_uid``, root included) keep only their uid and exe.
 :func:`snapshot` is both steps at once; the live path of ``watch`` still uses ``read_process``.
 
 - FORK of a process (not a thread) copies the parent's entry to the child (php-fpm workers
   fork without exec), until the child execs;
-- UID changes update the uid;
+- UID changes update the uid (and make an entry for a process never seen to start: a child of
+  a daemon older than the watcher);
+- an exec nothing could be read of (gone at once) is kept for the UID event that may follow;
 - EXIT marks the entry; it is dropped ``linger`` seconds later (the tracepoint event of a
   process's last connection can arrive after its EXIT event);
 - at most ``max_entries`` entries, least recently used dropped first.
@@ -63,9 +65,9 @@ class RawExec:
     """What an exec left in ``/proc``, as read (bytes and links): turned into a
     :class:`ProcessInfo` only when somebody asks (:func:`info_of`), which is rare.
 
-    ``light``: a system user's process (uid below ``min_uid``), of which only the owner was
-    read (:meth:`ExecCache.on_exec`). ``mono``: the monotonic time of the exec, when ``stat``
-    was not read then (it is read when asked for, if the process still runs)."""
+    ``light``: a system user's process (uid below ``min_uid``), of which only the owner and
+    the exe were read (:meth:`ExecCache.on_exec`). ``mono``: the monotonic time of the exec,
+    when ``stat`` was not read then (it is read when asked for, if the process still runs)."""
 
     __slots__ = (
         "cmdline", "cwd", "exe", "gid", "light", "mono", "pid", "procfs", "stat", "uid",
@@ -102,7 +104,9 @@ def read_raw(
     except OSError:
         return RawExec(pid, procfs, None, None)
     if st.st_uid < min_uid:
-        return RawExec(pid, procfs, st.st_uid, st.st_gid, light=True)
+        # the exe too (one readlink): a setuid program (the MTA's exim4) is owned by root at
+        # its exec, and its binary is what says it is the MTA once it has exited
+        return RawExec(pid, procfs, st.st_uid, st.st_gid, exe=_readlink(f"{base}/exe"), light=True)
     return RawExec(
         pid, procfs, st.st_uid, st.st_gid,
         stat=None if when is not None else _read(f"{base}/stat", 1024),
@@ -143,7 +147,7 @@ def info_of(raw: RawExec) -> ProcessInfo:
             argv0 = raw.cmdline.split(b"\0", 1)[0]
             name = os.fsdecode(posixpath.basename(argv0))[:15] if argv0 else None
     if raw.light:
-        notes.append("a system user's process: only its uid was recorded at exec")
+        notes.append("a system user's process: only its uid and exe were recorded at exec")
     elif data is None and raw.mono is None:
         notes.append("stat: process exited before exec could be recorded")
     elif data is not None:
@@ -200,6 +204,15 @@ class _Entry:
     pid: int = 0  # the pid this entry is for (a forked child shares its parent's raw read)
     uids: tuple[int | None, int | None] | None = None  # a UID change before materialization
     fallback: _Entry | None = None  # the fork's entry, for what an exec could not read
+
+
+def _empty(entry: _Entry) -> bool:
+    """An entry that knows nothing: its exec could not be read, nothing came before it."""
+    raw = entry.raw
+    return (
+        entry.info is None and raw is not None and raw.uid is None and raw.exe is None
+        and entry.fallback is None and entry.uids is None
+    )  # fmt: skip
 
 
 def completed(
@@ -271,7 +284,7 @@ class ExecCache:
             if event.parent_tgid is not None:
                 self.on_fork(event.parent_tgid, event.tgid, event.monotonic)
         elif event.kind is ProcEventKind.UID:
-            self.on_uid(event.tgid, event.ruid, event.euid)
+            self.on_uid(event.tgid, event.ruid, event.euid, event.monotonic)
         elif event.kind is ProcEventKind.EXIT and event.is_process:
             self.on_exit(event.tgid, event.monotonic)
 
@@ -287,11 +300,10 @@ class ExecCache:
                 self._put(pid, _Entry(None, when, raw=raw, pid=pid))
                 return
             # gone before it was read (a program that runs for microseconds): what its fork
-            # told us completes it, when it is asked for
+            # told us completes it, when it is asked for; with nothing known, the entry waits
+            # for the process's UID event (an exim delivery child dropping to Debian-exim)
             self._read_failures += 1
             known = self._entries.get(pid)
-            if known is None and raw.uid is None:
-                return
             self._put(pid, _Entry(None, when, raw=raw, pid=pid, fallback=known))
             return
         else:
@@ -342,9 +354,24 @@ class ExecCache:
         info = dataclasses.replace(self._info(entry), pid=child, start_time=None)
         self._put(child, _Entry(info, when, pid=child))
 
-    def on_uid(self, pid: int, ruid: int | None, euid: int | None) -> None:
+    def on_uid(
+        self, pid: int, ruid: int | None, euid: int | None, when: float | None = None
+    ) -> None:
         entry = self._entries.get(pid)
         if entry is None:
+            if when is None or ruid is None:
+                return
+            # a process the cache never saw start (forked by a daemon older than the
+            # watcher, e.g. exim's delivery child): its uid from now on is known
+            from spamtrace.attribution.process import user_name
+
+            info = ProcessInfo(
+                pid=pid, start_time=None, name=None, exe=None, cmdline=(), uid=ruid, euid=euid,
+                gid=None, user=user_name(ruid), cwd=None, scripts=(), parents=(),
+                method=AttributionMethod.EXEC_CACHE,
+                notes=("only its uid change was seen (it started before it was watched)",),
+            )  # fmt: skip
+            self._put(pid, _Entry(info, when, pid=pid))
             return
         if entry.info is None:
             entry.uids = (ruid, euid)
@@ -379,6 +406,8 @@ class ExecCache:
             return None  # this pid exec'd after the event: a different program now
         if at is not None and entry.exited_at is not None and entry.exited_at + 0.001 < at:
             return None  # it had exited before the event: the pid was reused since
+        if _empty(entry):
+            return None  # an exec nothing could be read of, and no uid seen since
         self._entries.move_to_end(pid)
         return self._info(entry)
 

@@ -1,4 +1,5 @@
-"""Judge one connection to a remote SMTP port: mta, ssh-tunnel, suspicious, submission, allowed.
+"""Judge one connection to a remote SMTP port: mta, ssh-tunnel, suspicious, unknown, submission,
+allowed.
 
 Pure: no I/O, no clock. Everything needed is passed in (the process as read, the socket's uid,
 the account, the detected MTA, the config), so `check`, `watch` and `firewall` reach the same
@@ -7,14 +8,17 @@ verdict for the same facts and tests can replay them.
 Order of the rules:
 
 1. ``mta`` -- exe is an MTA binary *and* the uid is the MTA's (never by name). Without root
-   (no exe), a socket owned by the MTA's service user is ``mta`` with a "uid only" reason.
+   (no exe), a socket owned by the MTA's service user is ``mta`` with a "uid only" reason;
+   the MTA's binary whose uid could not be learnt is ``mta`` with an "exe only" reason.
 2. ``ssh-tunnel`` -- the process is sshd (its exe in a system directory) running as a non-root
    user: a user's ``ssh -L`` forward.
 3. ``allowed`` -- a submission port (465/587/2525) to a destination or from an account the
    config allows.
 4. ``submission`` -- a non-MTA process to a submission port, or to this server's own MTA
    (loopback, or the socket's own address: the MTA logs and rate-limits what it relays).
-5. ``suspicious`` -- anything else talking to a relay port (25) directly.
+5. ``unknown`` -- a relay port (25) by a process of which neither the exe nor the uid is
+   known (it exited before it could be read): not attributed, so not called suspicious.
+6. ``suspicious`` -- anything else talking to a relay port (25) directly.
 
 Destinations in ``[submission] allow_destinations`` match by IP, CIDR or IP:port here; host
 names cannot be matched without DNS, which a pure function does not do: the caller resolves
@@ -120,6 +124,11 @@ def judge(
                 f"exe {exe} is a binary of the server's MTA ({mta.kind or 'configured'})",
                 f"{who} is the MTA's service user" if uid != 0 else "runs as root",
             )
+        if exe in mta.exes and uid is None and not exe.endswith(" (deleted)"):
+            return Verdict.MTA, (
+                f"exe {exe} is a binary of the server's MTA ({mta.kind or 'configured'})",
+                "exe only: the uid could not be learnt (the process exited first)",
+            )
         if exe in mta.exes:
             reasons.append(f"exe {exe} is the MTA's binary but {who} is not the MTA's user")
         elif process.name and process.name.lower() in _MTA_NAMES:
@@ -134,7 +143,7 @@ def judge(
     elif process is not None and not exe and uid is not None and uid in mta.uids:
         return Verdict.MTA, (
             f"{who} is the MTA's service user ({mta.describe()})",
-            "uid only: the exe could not be read (run as root to confirm it)",
+            "uid only: the exe could not be read (it exited first, or run as root)",
         )
 
     # 2. a user's sshd: ssh -L / -D forward
@@ -161,7 +170,16 @@ def judge(
         reasons.insert(0, f"to this server's own address {remote} ({who})")
         return Verdict.SUBMISSION, tuple(reasons)
 
-    # 5. direct to a relay port
+    # 5. nothing known: not attributed (never "suspicious" on no evidence, e.g. the MTA's
+    # delivery child that exited before it could be read)
+    if uid is None and not exe:
+        return Verdict.UNKNOWN, (
+            f"a process that could not be identified talks SMTP directly to {remote}",
+            "not attributed: it exited before it could be read, and no uid was seen "
+            "(see the watch summary's attribution counts)",
+        )
+
+    # 6. direct to a relay port
     reasons.insert(0, f"non-MTA process talks SMTP directly to {remote} ({who})")
     if process is None:
         reasons.append("process unknown (exited, or run as root to see it)")

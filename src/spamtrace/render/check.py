@@ -40,6 +40,7 @@ STYLE = {
     Verdict.SUSPICIOUS: "bold red",
     Verdict.SSH_TUNNEL: "bold magenta",
     Verdict.SUBMISSION: "yellow",
+    Verdict.UNKNOWN: "yellow",
     Verdict.MTA: "green",
     Verdict.ALLOWED: "green",
 }

@@ -226,7 +226,7 @@ def verdict_style(verdict: str | None) -> str:
     """The colour of a verdict: red for the ones that alert, yellow for mail, green else."""
     if verdict in ("suspicious", "ssh-tunnel"):
         return "bold red"
-    if verdict in ("mail-script", "mail-auth", "submission"):
+    if verdict in ("mail-script", "mail-auth", "submission", "unknown"):
         return "yellow"
     return "green"
 

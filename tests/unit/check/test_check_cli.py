@@ -129,6 +129,7 @@ def test_json_document(fake_host: dict[str, Any], capsys: pytest.CaptureFixture[
         "suspicious": 4,
         "submission": 1,
         "allowed": 0,
+        "unknown": 0,
     }
     by_inode = {c["inode"]: c for c in doc["connections"]}
     php = by_inode[1]

@@ -9,6 +9,7 @@ import pytest
 from spamtrace.attribution.mta import MtaIdentity
 from spamtrace.config import Config, SubmissionSection
 from spamtrace.model import (
+    ALERTING_VERDICTS,
     Account,
     AccountKind,
     AttributionMethod,
@@ -84,6 +85,30 @@ def test_uid_only_mta_without_root() -> None:
     verdict, reasons = judge(MX, None, 1001, ACCOUNT, MTA, CFG)
     assert verdict is Verdict.SUSPICIOUS
     assert any("process unknown" in r for r in reasons)
+
+
+def test_nothing_known_is_unknown_not_suspicious() -> None:
+    """A connect whose process exited unread and whose uid nobody saw is not attributed: it is
+    `unknown`, milder than suspicious and not alerting (it may be the MTA's delivery)."""
+    verdict, reasons = judge(MX, None, None, None, MTA, CFG)
+    assert verdict is Verdict.UNKNOWN and "not attributed" in reasons[1]
+    assert Verdict.UNKNOWN.severity < Verdict.SUSPICIOUS.severity
+    assert Verdict.UNKNOWN not in ALERTING_VERDICTS
+    empty = proc(exe=None, name="exim4", cmdline=(), cwd=None, scripts=())
+    assert judge(MX, dataclasses.replace(empty, uid=None, euid=None), None, None, MTA, CFG)[0] is (
+        Verdict.UNKNOWN
+    )
+    # to the local MTA it is a submission, as before
+    assert judge(Endpoint("127.0.0.1", 25), None, None, None, MTA, CFG)[0] is Verdict.SUBMISSION
+
+
+def test_mta_binary_whose_uid_is_unknown_is_the_mta_by_exe() -> None:
+    p = dataclasses.replace(proc(exe="/usr/sbin/exim4", name="exim4"), uid=None, euid=None)
+    verdict, reasons = judge(MX, p, None, None, MTA, CFG)
+    assert verdict is Verdict.MTA and "exe only" in reasons[1]
+    # another binary without a uid is still not the MTA
+    php = dataclasses.replace(proc(), uid=None, euid=None)
+    assert judge(MX, php, None, None, MTA, CFG)[0] is Verdict.SUSPICIOUS
 
 
 def test_non_root_sshd_is_tunnel_root_sshd_is_not() -> None:

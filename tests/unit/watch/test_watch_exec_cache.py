@@ -99,7 +99,9 @@ def test_default_path_reads_at_exec_and_builds_the_record_only_when_asked(tmp_pa
     assert child.exe == info.exe
 
 
-def test_system_users_keep_only_their_uid(tmp_path: Path) -> None:
+def test_system_users_keep_only_their_uid_and_exe(tmp_path: Path) -> None:
+    """A root-owned exec (a setuid exim4 is one) keeps its exe: the binary is what says it
+    is the MTA once it has exited."""
     import os
 
     _fake_proc(tmp_path, 50, "/", ["cron"])
@@ -107,10 +109,37 @@ def test_system_users_keep_only_their_uid(tmp_path: Path) -> None:
     cache = ExecCache(procfs=str(tmp_path), min_uid=owner + 1)
     cache.handle(ProcEvent(ProcEventKind.EXEC, 1.0, 50, 50))
     info = cache.lookup(50)
-    assert info is not None and info.uid == owner and info.exe is None and info.cmdline == ()
+    assert info is not None and info.uid == owner and info.cmdline == () and info.cwd is None
+    assert info.exe == "/usr/bin/php8.2"
     assert "system user" in info.notes[0] and cache.stats().light == 1
-    cache.handle(ProcEvent(ProcEventKind.EXEC, 2.0, 99, 99))  # gone: nothing kept
+    cache.handle(ProcEvent(ProcEventKind.EXEC, 2.0, 99, 99))  # gone: nothing known of it
     assert cache.lookup(99) is None
+
+
+def test_an_unreadable_exec_learns_its_uid_from_the_uid_event(tmp_path: Path) -> None:
+    """Exim's delivery: the -Mc exec is reaped before the cache reads it, its child drops to
+    Debian-exim and connects. The UID events still give the uid, which says it is the MTA."""
+    cache = ExecCache(procfs=str(tmp_path), min_uid=1000)
+    cache.handle(ProcEvent(ProcEventKind.EXEC, 1.0, 70, 70))  # /proc/70 is already gone
+    assert cache.lookup(70, at=1.1) is None
+    cache.handle(ProcEvent(ProcEventKind.FORK, 1.2, 71, 71, parent_pid=70, parent_tgid=70))
+    cache.handle(ProcEvent(ProcEventKind.UID, 1.3, 71, 71, ruid=102, euid=102))
+    cache.handle(ProcEvent(ProcEventKind.UID, 1.3, 70, 70, ruid=102, euid=0))
+    child = cache.lookup(71, at=1.4)
+    assert child is not None and child.uid == 102 and child.exe is None
+    parent = cache.lookup(70, at=1.4)
+    assert parent is not None and parent.uid == 102
+
+
+def test_a_process_never_seen_to_start_is_known_by_its_uid_event(tmp_path: Path) -> None:
+    """A child of a daemon older than the watcher (no exec, no fork entry): its UID event
+    makes an entry, valid from that event on."""
+    cache = ExecCache(procfs=str(tmp_path))
+    cache.handle(ProcEvent(ProcEventKind.UID, 5.0, 80, 80, ruid=102, euid=102))
+    info = cache.lookup(80, at=5.1)
+    assert info is not None and info.uid == 102 and info.exe is None
+    assert "uid change" in info.notes[0]
+    assert cache.lookup(80, at=4.0) is None  # before its uid change: not known
 
 
 def test_a_pid_taken_by_a_later_process_is_not_read_as_the_exec(tmp_path: Path) -> None:

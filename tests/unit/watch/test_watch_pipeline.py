@@ -85,8 +85,11 @@ def test_gone_process_comes_from_the_exec_cache() -> None:
 def test_nothing_known_still_gives_an_attempt() -> None:
     a = attributor(ExecCache(reader=lambda p: proc(pid=p)))
     att = a.attempt(event(dead_pid()))
-    assert att.process is None and att.verdict is Verdict.SUSPICIOUS
-    assert a.counts == {"none": 1}
+    a.socket_owner = None
+    att = a.attempt(event(dead_pid()))
+    # not attributed: neither the MTA nor suspicious (nothing says what it was)
+    assert att.process is None and att.verdict is Verdict.UNKNOWN
+    assert a.counts == {"none": 2}
     rec = event_record(att, "inc-x")
     assert rec.method == "none" and rec.remote == "10.0.0.2:25" and rec.incident_id == "inc-x"
 
@@ -336,3 +339,70 @@ def test_a_partial_read_drains_the_proc_connector_before_giving_up_on_the_cache(
     att = a.attempt(ev)
     assert not pending and att.process is not None and att.process.exe == full.exe
     assert att.process.method is AttributionMethod.TRACEPOINT
+
+
+EXIM = MtaIdentity(frozenset({102}), frozenset({105}), ("Debian-exim",),
+                   frozenset({"/usr/sbin/exim4"}), "exim")  # fmt: skip
+
+
+def test_an_exim_delivery_gone_before_its_exec_was_read_is_the_mta(tmp_path: Path) -> None:
+    """exim -Mc exec'd, forked a child that dropped to Debian-exim, connected and exited; all
+    before the watcher read the exec (a busy host): the UID events give the uid (was: nothing
+    cached, 'unknown uid', suspicious)."""
+    parent, child = dead_pid(), dead_pid()
+    cache = ExecCache(procfs=str(tmp_path), min_uid=1000)  # /proc of these pids: gone
+    at = time.monotonic() - 1
+    pending = [
+        ProcEvent(ProcEventKind.EXEC, at, parent, parent),
+        ProcEvent(ProcEventKind.FORK, at + 0.1, child, child, parent, parent),
+        ProcEvent(ProcEventKind.UID, at + 0.2, child, child, ruid=102, euid=102),
+        ProcEvent(ProcEventKind.EXIT, at + 0.4, child, child),
+    ]
+    a = Attributor(Config(), EXIM, Accounts(), cache)  # type: ignore[arg-type]
+    a.socket_owner = None
+    a.refresh = lambda: [cache.handle(pending.pop(0)) for _ in list(pending)] and None
+    ev = dataclasses.replace(event(child), monotonic=at + 0.3)
+    att = a.attempt(ev)
+    assert att.process is not None and att.process.uid == 102
+    assert att.verdict is Verdict.MTA, att.reasons
+
+
+def test_a_setuid_mta_exec_read_as_root_keeps_its_exe(tmp_path: Path) -> None:
+    """A root-owned (setuid) exec keeps its exe; without a uid it is the MTA by exe only."""
+    pid = dead_pid()
+    d = tmp_path / str(pid)
+    d.mkdir()
+    (d / "exe").symlink_to("/usr/sbin/exim4")
+    cache = ExecCache(procfs=str(tmp_path), min_uid=(os.stat(d).st_uid + 1))
+    cache.on_exec(pid, time.monotonic() - 1)
+    info = cache.lookup(pid)
+    assert info is not None and info.exe == "/usr/sbin/exim4"
+    a = Attributor(Config(), EXIM, Accounts(), cache)  # type: ignore[arg-type]
+    assert a.attempt(event(pid)).verdict is Verdict.MTA
+
+
+def test_a_gone_process_gets_the_uid_of_its_socket_from_sock_diag() -> None:
+    a = Attributor(Config(), EXIM, Accounts(), ExecCache())  # type: ignore[arg-type]
+    a.socket_owner = lambda ev: 102
+    att = a.attempt(event(dead_pid()))
+    assert att.process is not None and att.process.method is AttributionMethod.UID_ONLY
+    assert att.verdict is Verdict.MTA and "sock_diag" in att.process.notes[0]
+
+
+def test_socket_owner_finds_the_uid_of_an_open_connection() -> None:
+    """The real kernel: a connection still open is found by its addresses."""
+    from spamtrace.attribution.attributor import socket_owner
+
+    with socket.socket() as srv, socket.socket() as cli:
+        srv.bind(("127.0.0.1", 0))
+        srv.listen()
+        port = srv.getsockname()[1]
+        cli.connect(("127.0.0.1", port))
+        ev = SmtpConnectAttempted(
+            monotonic=time.monotonic(), wall=time.time(), pid=dead_pid(), tid=0, comm=None,
+            family=socket.AF_INET, local=Endpoint("127.0.0.1", 0),
+            remote=Endpoint("127.0.0.1", port), source="tracepoint",
+        )  # fmt: skip
+        assert socket_owner(ev) == os.getuid()
+        other = dataclasses.replace(ev, local=Endpoint("127.0.0.2", 0))
+        assert socket_owner(other) is None  # not from that address: not its socket

@@ -55,7 +55,8 @@ def level(incident: Mapping[str, Any]) -> str | None:
     """How bad an incident is for ``[alerts] min_verdict``: malicious > suspicious > submission.
 
     ``malicious``: a suspect file the scan judged malicious; ``suspicious``: an alerting
-    verdict (``suspicious``, ``ssh-tunnel``); ``submission``: a non-MTA submission. ``mta`` and
+    verdict (``suspicious``, ``ssh-tunnel``); ``submission``: a non-MTA submission, or a port-25
+    connection nobody could be found for (``unknown``). ``mta`` and
     ``allowed`` incidents are never alerted (None).
     """
     files = incident.get("suspect_files") or ()
@@ -64,7 +65,7 @@ def level(incident: Mapping[str, Any]) -> str | None:
     verdict = incident.get("verdict")
     if verdict in ("suspicious", "ssh-tunnel"):
         return "suspicious"
-    if verdict == "submission":
+    if verdict in ("submission", "unknown"):
         return "submission"
     return None
 
