@@ -598,6 +598,14 @@ def _validate(cfg: Config) -> None:
     for key, ports in (("smtp.ports", cfg.smtp.ports), ("smtp.relay_ports", cfg.smtp.relay_ports)):
         if not ports:
             raise ConfigError(f"{where(key)}: must list at least one port")
+    if 25 in cfg.smtp.ports and 25 not in cfg.smtp.relay_ports:
+        # port 25 is where mail is relayed: watched but not a relay port, a script sending
+        # spam straight to remote MX hosts would be counted as a mere `submission`
+        raise ConfigError(
+            f"{where('smtp.relay_ports')}: {_port_list(cfg.smtp.relay_ports)} leaves out 25, "
+            "which smtp.ports watches: direct port-25 mail would count as submission, not "
+            "suspicious (add 25)"
+        )
     if cfg.alerts != AlertsSection():
         from spamtrace.sinks.alerts.settings import parse
 
@@ -635,6 +643,10 @@ def _validate(cfg: Config) -> None:
         raise ConfigError(f"{where('events.syslog_socket')}: empty, but events.syslog is true")
 
     _validate_responses(cfg, where)
+
+
+def _port_list(ports: list[int]) -> str:
+    return "[" + ", ".join(str(p) for p in ports) + "]"
 
 
 def parse_listen(text: str) -> tuple[str, int] | None:

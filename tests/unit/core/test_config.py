@@ -57,6 +57,11 @@ def test_environment_string_without_quotes(tmp_path: Path) -> None:
         ("[watch]\nqueue_size = true\n", "expected int, got a boolean"),
         ("[smtp\nports=[25]\n", "invalid TOML"),
         ("bogus = 1\n", "bogus: unknown key"),
+        (
+            "[smtp]\nports = [25]\nrelay_ports = [587]\n",
+            "smtp.relay_ports: [587] leaves out 25, which smtp.ports watches",
+        ),
+        ("[smtp]\nrelay_ports = [2525]\n", "would count as submission, not suspicious"),
     ],
 )
 def test_bad_config_is_a_one_line_config_error(tmp_path: Path, text: str, message: str) -> None:
@@ -103,3 +108,17 @@ def test_audit_ignore_takes_ids_and_items(tmp_path: Path) -> None:
     text = '[audit]\nignore = ["sshd.tcp-forwarding", "php.mail-log:FPM pool www *"]\n'
     cfg = config.load(write(tmp_path / "a.toml", text), tmp_path / "nodir", environ={})
     assert cfg.audit.ignore == ["sshd.tcp-forwarding", "php.mail-log:FPM pool www *"]
+
+
+def test_relay_ports_must_hold_25_only_when_25_is_watched(tmp_path: Path) -> None:
+    """`check --ports 587` (25 not watched) is fine with the default relay_ports = [25], and a
+    submission-only watch may name another relay port; `--relay-ports 587` on port 25 is not."""
+    cfg = config.load(None, tmp_path / "nodir", environ={})
+    assert cfg.override(smtp__ports=[587]).smtp.relay_ports == [25]
+    assert cfg.override(smtp__ports=[587, 2525], smtp__relay_ports=[2525]).smtp.ports
+    assert cfg.override(smtp__relay_ports=[25, 2525]).smtp.relay_ports == [25, 2525]
+    with pytest.raises(ConfigError, match=r"^flag: smtp\.relay_ports: \[587\] leaves out 25"):
+        cfg.override(smtp__relay_ports=[587])
+    env = {"SPAMTRACE_SMTP_RELAY_PORTS": "587"}
+    with pytest.raises(ConfigError, match=r"environment: smtp\.relay_ports"):
+        config.load(None, tmp_path / "nodir", environ=env)
