@@ -21,6 +21,7 @@ from spamtrace.model import (
     Connection,
     Verdict,
 )
+from spamtrace.render.layout import Column
 from spamtrace.safetext import escape, escape_argv
 from spamtrace.suspects import suspect_lines
 
@@ -160,7 +161,7 @@ def print_check(
     then a detail block for each alerting or submission sender."""
     from rich.text import Text
 
-    from spamtrace.render.layout import field
+    from spamtrace.render.layout import field, fitted_table
     from spamtrace.render.output import shown
 
     port_text = ", ".join(str(p) for p in ports)
@@ -172,7 +173,7 @@ def print_check(
     senders = group_senders(connections)
     title = f"Connections to remote SMTP ports ({port_text})"
     rows = [_row(sender) for sender in senders]
-    if not _print_table(con, title, rows):
+    if not fitted_table(con, title, _COLUMNS, rows):
         _print_stacked(con, title, rows)
     for sender in senders:
         conn = sender.first
@@ -197,20 +198,16 @@ def print_check(
     con.print(Text(f"\n{len(connections)} connection(s) from {len(senders)} sender(s): {summary}"))
 
 
-#: the columns of the senders' table: (header, short). A short cell (a verdict, a pid, a TCP
-#: state, a name) is never broken inside a word: it keeps its width or ends in an ellipsis; the
-#: long ones (destinations, paths) wrap in what is left.
-_COLUMNS = (
-    ("verdict", True), ("conns", True), ("pid", True), ("process", True), ("user (uid)", True),
-    ("account", True), ("remote", False), ("state", True), ("where", False),
+#: the columns of the senders' table (see :class:`spamtrace.render.layout.Column`)
+_COLUMNS = tuple(
+    Column(header, kind, width, split)
+    for header, kind, width, split in (
+        ("verdict", "short", 0, None), ("conns", "short", 0, None), ("pid", "short", 0, None),
+        ("process", "name", 20, None), ("user (uid)", "name", 20, None),
+        ("account", "name", 20, None), ("remote", "long", 24, ", "), ("state", "short", 0, None),
+        ("where", "long", 24, None),
+    )
 )  # fmt: skip
-#: a name cell (process, user, account) is cut at this width with an ellipsis in the table
-_NAME_WIDTH = 20
-#: the indexes of the name columns (process, user, account)
-_NAMES = (3, 4, 5)
-_REMOTE = 6
-#: the least room a long column (destinations, paths) needs for the table to be readable
-_LONG_MIN = 24
 
 
 def _row(sender: Sender) -> tuple[Text, ...]:
@@ -231,75 +228,20 @@ def _row(sender: Sender) -> tuple[Text, ...]:
     )
 
 
-def _print_table(con: Console, title: str, rows: Sequence[tuple[Text, ...]]) -> bool:
-    """The senders as a table, if it fits the console with room for the long columns."""
-    from rich.table import Table
-    from rich.text import Text
-
-    from spamtrace.render.layout import table_fits
-    from spamtrace.render.output import box_of, ellipsis, shown
-
-    widths: list[int] = []
-    for i, (header, short) in enumerate(_COLUMNS):
-        lengths = [len(header), *(len(row[i]) for row in rows)]
-        if i in _NAMES:
-            widths.append(min(max(lengths), _NAME_WIDTH))
-        elif short:  # wraps between words only: as wide as its longest word
-            widths.append(max(len(header), *(len(w) for row in rows for w in row[i].plain.split())))
-        else:
-            widths.append(min(max(lengths), _LONG_MIN))
-    if con.is_terminal and not table_fits(con, widths):
-        return False
-    table = Table(title=title, title_justify="left", box=box_of(con))
-    for i, ((header, short), width) in enumerate(zip(_COLUMNS, widths, strict=True)):
-        if i in _NAMES:
-            table.add_column(header, no_wrap=True, max_width=width)
-        elif short:
-            table.add_column(header, min_width=width)
-        else:  # a destination or a path: whole if it fits in what is left
-            table.add_column(header, overflow="fold", min_width=width)
-    mark = ellipsis(con)
-    for row in rows:
-        cells = [Text(shown(con, cell.plain), style=cell.style) for cell in row]
-        cells = [
-            _cut(cell, _NAME_WIDTH, mark) if n in _NAMES else cell for n, cell in enumerate(cells)
-        ]
-        if con.is_terminal:  # a destination a line: a host name is not folded if it fits
-            cells[_REMOTE] = Text(cells[_REMOTE].plain.replace(", ", ",\n"))
-        table.add_row(*cells)
-    if not con.is_terminal:  # a pipe or a log: a row is one whole line, however long
-        from rich.measure import Measurement
-
-        need = Measurement.get(con, con.options.update_width(1 << 20), table).maximum
-        con.width = max(con.width, need)
-    con.print(table)
-    return True
-
-
-def _cut(text: Text, width: int, mark: str) -> Text:
-    """``text`` cut to ``width`` cells, ending in ``mark`` when it was cut."""
-    if len(text) <= width:
-        return text
-    out = text.copy()
-    out.truncate(width - len(mark))
-    out.append(mark)
-    return out
-
-
 def _print_stacked(con: Console, title: str, rows: Sequence[tuple[Text, ...]]) -> None:
     """The senders as one block each, for a terminal too narrow for the table: the short
     fields on the first line (wrapped between fields, never inside one), the long ones
     under it, each under its label."""
     from rich.text import Text
 
-    from spamtrace.render.layout import field
+    from spamtrace.render.layout import cut_text, field
     from spamtrace.render.output import ellipsis
 
     con.print(Text(title + ":"))
     width = max(len(row[0]) for row in rows) + 2
     mark = ellipsis(con)
     for verdict, conns, pid, process, who, account, remote, state, where in rows:
-        name = _cut(process, 32, mark).plain
+        name = cut_text(process, 32, mark).plain
         head = f"{conns.plain} conn(s), pid {pid.plain} {name}, user {who.plain}"
         if account.plain != "-":
             head += f", account {account.plain}"

@@ -145,8 +145,10 @@ def event_json(rec: EventRecord) -> dict[str, Any]:
 
 # ============================================================================ human: incidents
 _LIST_COLUMNS = (
-    "id", "verdict", "user", "account", "exe", "script / folder", "conn", "blocked", "actions",
-    "to", "last seen",
+    ("id", "short", 0), ("verdict", "short", 0), ("user", "name", 16), ("account", "name", 16),
+    ("exe", "long", 16), ("script / folder", "long", 24), ("conn", "short", 0),
+    ("blocked", "short", 0), ("actions", "short", 0), ("to", "long", 16),
+    ("last seen", "short", 0),
 )  # fmt: skip
 #: how many destinations (recipients) a row of ``incidents`` names
 SHOWN_DESTINATIONS = 3
@@ -161,15 +163,12 @@ def print_incidents(
     responses of each, by incident id). Cells are :class:`rich.text.Text` of escaped strings,
     so a script name or a recipient chosen by an attacker is never read as markup; the table is
     drawn with ASCII when the output is plain (a pipe, ``LANG=C``)."""
-    from rich.table import Table
     from rich.text import Text
 
-    from spamtrace.render.output import box_of
+    from spamtrace.render.layout import Column, field, fitted_table
     from spamtrace.safetext import escape
 
-    table = Table(title=f"{len(records)} incident(s)", show_lines=False, box=box_of(con))
-    for col in _LIST_COLUMNS:
-        table.add_column(col, overflow="fold")
+    rows = []
     for r in records:
         origin = r.scripts[0] if r.scripts else r.cwd
         more = len(r.destinations) - SHOWN_DESTINATIONS
@@ -181,9 +180,32 @@ def print_incidents(
             escape(origin), str(r.connections), str(r.blocked),
             actions_cell(actions.get(r.id, ())), dests, _when(r.last_seen)[:19],
         )  # fmt: skip
-        style = "bold red" if r.verdict in ("suspicious", "ssh-tunnel") else None
-        table.add_row(*(Text(c) for c in cells), style=style)
-    con.print(table)
+        style = "bold red" if r.verdict in ("suspicious", "ssh-tunnel") else ""
+        rows.append([Text(c, style=style) for c in cells])
+    columns = [
+        Column(h, kind, width, ", " if h == "to" else None) for h, kind, width in _LIST_COLUMNS
+    ]
+    if fitted_table(con, f"{len(records)} incident(s)", columns, rows):
+        return
+    # a terminal too narrow for the table: a block per incident, each field under its label
+    con.print(Text(f"{len(records)} incident(s):"))
+    for r, row in zip(records, rows, strict=True):
+        cell = dict(zip((c[0] for c in _LIST_COLUMNS), (t.plain for t in row), strict=True))
+        head = Text(f"  {r.id}  ").append(r.verdict, style=verdict_style(r.verdict))
+        head.append(f"  last seen {cell['last seen']}")
+        con.print(head, soft_wrap=not con.is_terminal)
+        mail = r.verdict in ("mail-script", "mail-auth")
+        who = f"{cell['user']}, account {cell['account']}" if r.account else cell["user"]
+        fields = (
+            ("who", who), ("exe", cell["exe"]),
+            ("script" if r.scripts else "folder", cell["script / folder"]),
+            ("messages" if mail else "conns", cell["conn"] + ("" if mail else
+                                                              f", {cell['blocked']} blocked")),
+            ("to", cell["to"]), ("actions", cell["actions"]),
+        )  # fmt: skip
+        for label, text in fields:
+            if text:
+                field(con, label, text, indent=4, width=9)
 
 
 def actions_cell(actions: Sequence[ActionRecord]) -> str:
@@ -272,7 +294,7 @@ def print_incident(
             field(con, "- ", escape(advice), indent=4)
     if actions:
         heading("actions:")
-        block(con, _actions_table(con, actions))
+        _print_actions(con, actions)
     heading(f"events ({len(events)}):")
     if events:
         block(con, _events_table(con, events[:SHOWN_EVENTS]))
@@ -301,25 +323,27 @@ def _when(ts: float) -> str:
     return (iso(ts) or "").replace("T", " ").removesuffix("Z")
 
 
-def _actions_table(con: Console, actions: Sequence[ActionRecord]) -> Any:
-    from rich.table import Table
+def _print_actions(con: Console, actions: Sequence[ActionRecord]) -> None:
+    """The responses of ``incident ID``: a table, or on a narrow terminal a block each (the
+    time, the action and its status on one line, the detail and the undo command under it)."""
     from rich.text import Text
 
-    from spamtrace.render.output import box_of, shown
+    from spamtrace.render.layout import Column, field, fitted_table
     from spamtrace.safetext import escape
 
-    table = Table(box=box_of(con))
-    table.add_column("time", no_wrap=True)
-    for col in ("action", "status", "detail", "undo"):
-        table.add_column(col, overflow="fold")
+    rows = []
     for a in actions:
         undo = f"undone {iso(a.undone_at)}" if a.undone_at is not None else escape(a.undo) or "-"
-        table.add_row(
-            Text(_when(a.at)[:19]), Text(a.action), Text(a.status.upper()),
-            Text(shown(con, escape(a.detail))),
-            Text(undo),
-        )  # fmt: skip
-    return table
+        rows.append([Text(_when(a.at)[:19]), Text(a.action), Text(a.status.upper()),
+                     Text(escape(a.detail)), Text(undo)])  # fmt: skip
+    columns = (Column("time", "name", 19), Column("action"), Column("status"),
+               Column("detail", "long", 24), Column("undo", "long", 16))  # fmt: skip
+    if fitted_table(con, None, columns, rows, indent=4):
+        return
+    for row in rows:
+        con.print(Text(f"    {row[0].plain}  {row[1].plain} {row[2].plain}"))
+        field(con, "detail", row[3].plain, indent=6, width=7)
+        field(con, "undo", row[4].plain, indent=6, width=7)
 
 
 def _events_table(con: Console, events: Sequence[EventRecord]) -> Any:

@@ -13,6 +13,7 @@ the output is :func:`spamtrace.render.output.plain` (not a terminal, or ``LANG=C
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from spamtrace.render.output import plain, shown, wrap_keeping_code
@@ -79,8 +80,84 @@ def block(con: Console, renderable: RenderableType, *, indent: int = 4) -> None:
     con.print(Padding(shown, (0, 0, 0, indent), expand=False), width=min(width, con.width))
 
 
-def table_fits(con: Console, widths: Sequence[int]) -> bool:
+@dataclass(frozen=True, slots=True)
+class Column:
+    """A column of :func:`fitted_table`.
+
+    ``kind``: ``short`` (a verdict, a number, a TCP state: wraps between its words only, never
+    inside one), ``name`` (a user, a process: one line, cut at ``width`` with an ellipsis) or
+    ``long`` (a path, destinations: wraps, and needs at least ``width`` columns for the table
+    to be worth drawing). ``split``: on a terminal, a long cell is cut into lines at this text
+    (``", "``: a destination a line), so that a host name is not folded if it fits."""
+
+    header: str
+    kind: str = "short"
+    width: int = 24
+    split: str | None = None
+
+
+def fitted_table(
+    con: Console, title: str | None, columns: Sequence[Column], rows: Sequence[Sequence[Text]],
+    *, indent: int = 0,
+) -> bool:  # fmt: skip
+    """Print ``rows`` as a table if it fits ``con`` with no short cell cut inside a word and
+    the long ones given their least room; return False (printing nothing) when it does not, so
+    that the caller prints a block per row. In a pipe or a log the table is always printed, a
+    row on one whole line however long (grep finds it), with ASCII lines."""
+    from rich.measure import Measurement
+    from rich.table import Table
+    from rich.text import Text
+
+    from spamtrace.render.output import box_of, ellipsis, shown
+
+    widths: list[int] = []
+    for i, col in enumerate(columns):
+        if col.kind == "short":
+            words = [len(w) for row in rows for w in row[i].plain.split()]
+            widths.append(max(len(col.header), *words))
+        else:
+            longest = max(len(col.header), *(len(row[i]) for row in rows))
+            widths.append(min(longest, col.width))
+    if con.is_terminal and not table_fits(con, widths, indent):
+        return False
+    table = Table(title=title, title_justify="left", box=box_of(con))
+    for col, width in zip(columns, widths, strict=True):
+        if col.kind == "name":
+            table.add_column(col.header, no_wrap=True, max_width=width)
+        else:  # a long one keeps its least room, if there is that much left
+            table.add_column(col.header, min_width=width, overflow="fold")
+    mark = ellipsis(con)
+    for row in rows:
+        cells = [Text(shown(con, cell.plain), style=cell.style) for cell in row]
+        for i, col in enumerate(columns):
+            if col.kind == "name":
+                cells[i] = cut_text(cells[i], col.width, mark)
+            elif col.split and con.is_terminal:
+                cells[i] = Text(cells[i].plain.replace(col.split, col.split.rstrip() + "\n"),
+                                style=cells[i].style)  # fmt: skip
+        table.add_row(*cells)
+    if not con.is_terminal:  # a pipe or a log: a row is one whole line, however long
+        need = Measurement.get(con, con.options.update_width(1 << 20), table).maximum
+        con.width = max(con.width, need + indent)
+    if indent:
+        block(con, table, indent=indent)
+    else:
+        con.print(table)
+    return True
+
+
+def cut_text(text: Text, width: int, mark: str) -> Text:
+    """``text`` cut to ``width`` cells, ending in ``mark`` when it was cut."""
+    if len(text) <= width:
+        return text
+    out = text.copy()
+    out.truncate(width - len(mark))
+    out.append(mark)
+    return out
+
+
+def table_fits(con: Console, widths: Sequence[int], indent: int = 0) -> bool:
     """Whether a table of columns this wide (a cell's text, without padding) fits ``con``
     as drawn by :func:`spamtrace.render.output.box_of` (a space of padding on each side of a
-    cell and a line between cells and at the edges)."""
-    return sum(widths) + 3 * len(widths) + 1 <= con.width
+    cell and a line between cells and at the edges), ``indent`` columns in."""
+    return indent + sum(widths) + 3 * len(widths) + 1 <= con.width
