@@ -302,6 +302,37 @@ def test_mta_delivery_is_recorded_as_mta_not_suspicious(world: World, tmp_path: 
     assert all(i["verdict"] == "mta" and i["advice"] == [] for i in opened)
 
 
+def test_mta_deliveries_read_late_are_the_mta_never_suspicious(
+    world: World, tmp_path: Path
+) -> None:
+    """The watcher is stopped (SIGSTOP: a busy host) while Exim delivers, so every exim4 run
+    has exited and been reaped before its exec, fork and connect are read: none of them may be
+    'suspicious' (was: 'suspicious, unknown uid' when the exec could not be read)."""
+    n = 3
+    before = len(world.sink_messages())
+    with watching(tmp_path) as w:
+        time.sleep(0.3)
+        os.kill(w.pid, signal.SIGSTOP)
+        try:
+            for i in range(n):
+                world.exim_deliver("to@remote.example", f"Subject: late {i}\n\nhello\n")
+            assert len(world.wait_sink(before + n)) == before + n, "exim did not deliver"
+        finally:
+            os.kill(w.pid, signal.SIGCONT)
+        mx = f'"{world.mx_ip}:25"'
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline and sum(mx in x for x in list(w._raw)) < n:
+            time.sleep(0.2)
+        w.stop()
+    events = [
+        x for x in w.lines
+        if x.get("type") == "connect-attempted" and x["remote"] == f"{world.mx_ip}:25"
+    ]  # fmt: skip
+    assert len(events) == n, events
+    assert {e["verdict"] for e in events} == {"mta"}, [(e["verdict"], e["reasons"]) for e in events]
+    assert all(e["attribution"] != "tracepoint" for e in events)  # all read late, indeed
+
+
 def test_burst_of_thousands_loses_none(world: World, tmp_path: Path) -> None:
     """3,000 connects (refused at once: nothing listens on the port) from one process."""
     n = 3000
