@@ -18,6 +18,8 @@ SCHEMA = "spamtrace.audit/1"
 
 
 def register(sub: Any) -> None:
+    from spamtrace.cli.main import exit_codes
+
     p = sub.add_parser(
         "audit",
         help="check sshd, firewall, MTA, PHP and DNSBL settings; each finding with its fix",
@@ -26,6 +28,7 @@ def register(sub: Any) -> None:
             "forwarding, SMTP egress firewall, MTA logging/limits, PHP mail logging, DNS "
             "blacklists. Exit 1 if anything fails."
         ),
+        epilog=exit_codes("no check failed", "a check failed"),
     )
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.add_argument(

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 
 
 def register(sub: Any) -> None:
+    from spamtrace.cli.main import exit_codes
     from spamtrace.cli.options import port_list, seconds_up_to
 
     parser = sub.add_parser(
@@ -33,6 +34,7 @@ def register(sub: Any) -> None:
         help="list connections to remote SMTP ports and who made them",
         description="List every TCP connection from this host to a remote SMTP port, the "
         "process, user, hosting account, folder and script behind it, and a verdict.",
+        epilog=exit_codes("nothing suspicious", "something suspicious found"),
     )
     parser.add_argument("--json", action="store_true", help="machine-readable output")
     parser.add_argument(

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 
 
 def register(sub: Any) -> None:
+    from spamtrace.cli.main import exit_codes
     from spamtrace.cli.options import count, seconds_up_to
 
     p = sub.add_parser(
@@ -30,6 +31,7 @@ def register(sub: Any) -> None:
         "messages per account, per script and per SMTP AUTH mailbox, the biggest senders "
         "first, with the mail-script / mail-auth incidents of those above the limits of the "
         "[mail] config section, and the MTA's queue.",
+        epilog=exit_codes("no sender above the limits", "a sender above the limits (incidents)"),
     )
     p.add_argument(
         "--since",

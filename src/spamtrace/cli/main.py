@@ -124,17 +124,25 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     return parser
 
 
-EXIT_CODES_EPILOG = (
-    "exit codes: 0 nothing suspicious, 1 something suspicious found, "
-    "2 usage or config error, 3 runtime failure"
-)
+def exit_codes(clean: str = "success", found: str | None = None) -> str:
+    """The exit-code epilog of a command: exit 1 (``found``) only where it can return it."""
+    one = f"1 {found}, " if found else ""
+    return f"exit codes: 0 {clean}, {one}2 usage or config error, 3 runtime failure"
 
 
-def _finish_help(parser: argparse.ArgumentParser) -> None:
-    """Every (sub)command's --help: its one-line summary as description, and the exit codes."""
+def _finds(epilog: str | None) -> bool:
+    """Does this exit-code epilog list exit 1?"""
+    return bool(epilog) and ", 1 " in str(epilog)
+
+
+def _finish_help(parser: argparse.ArgumentParser) -> list[str]:
+    """Every (sub)command's --help: its one-line summary as description, and the exit codes
+    it can return. A command lists exit 1 only in an epilog of its own that says what it
+    means; a group lists it when a subcommand does, and names them. Returns the (sub)commands
+    under ``parser`` that can exit 1."""
     import argparse
 
-    parser.epilog = parser.epilog or EXIT_CODES_EPILOG
+    finders: list[str] = []
     for action in parser._actions:
         if not isinstance(action, argparse._SubParsersAction):
             continue
@@ -143,7 +151,22 @@ def _finish_help(parser: argparse.ArgumentParser) -> None:
             if child.description is None and summaries.get(name):
                 summary = str(summaries[name])
                 child.description = summary[:1].upper() + summary[1:] + "."
-            _finish_help(child)
+            below = _finish_help(child)
+            if name.startswith("_"):
+                continue  # internal, never listed
+            if below:
+                finders += [f"{name} {b}" for b in below]
+            elif _finds(child.epilog):
+                finders.append(name)
+    if not parser.epilog:
+        group = parser.prog.split(" ", 1)[1] + " " if " " in parser.prog else ""
+        names = ", ".join(group + f for f in finders)
+        whose = "its" if len(finders) == 1 else "their"
+        found = f"something found ({names}: see {whose} --help)" if finders else None
+        if finders and not group:  # spamtrace --help: too many to name on a line
+            found = "something found (the commands whose --help says so)"
+        parser.epilog = exit_codes(found=found)
+    return finders
 
 
 def _chosen(parser: argparse.ArgumentParser, args: Any) -> argparse.ArgumentParser:

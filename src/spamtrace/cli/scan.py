@@ -30,11 +30,17 @@ VERDICTS = ("clean", "suspicious", "malicious")
 
 
 def register(sub: Any) -> None:
+    from spamtrace.cli.main import exit_codes
+
     p = sub.add_parser(
         "scan",
         help="scan files for obfuscated PHP, spam mailers and web shells",
         description="Scan files and folders for obfuscated PHP, spam mailers and web shells. "
         "Exit 1 if anything is malicious.",
+        epilog=exit_codes(
+            "nothing malicious",
+            "a file is malicious or could not be examined, or nothing was scanned",
+        ),
     )
     p.add_argument("paths", nargs="+", metavar="PATH", help="files or folders to scan")
     p.add_argument("--json", action="store_true", help="machine-readable output")

@@ -49,11 +49,14 @@ if TYPE_CHECKING:
 
 # ============================================================================ registration
 def register(sub: Any) -> None:
+    from spamtrace.cli.main import exit_codes
+
     w = sub.add_parser(
         "watch",
         help="catch every outbound SMTP connection as it happens (foreground, root)",
         description="Watch outbound SMTP connection attempts (kernel tracepoint), attribute "
         "each to its process and hosting account, group them into incidents and store them.",
+        epilog=exit_codes("no alerting incident opened", "an alerting incident was opened"),
     )
     w.add_argument("--json", action="store_true", help="one JSON object per line")
     w.add_argument(
@@ -66,7 +69,11 @@ def register(sub: Any) -> None:
     w.add_argument("--no-store", action="store_true", help="do not write the store")
     w.set_defaults(handler=_watch)
 
-    i = sub.add_parser("incidents", help="list incidents recorded by `watch` or the daemon")
+    i = sub.add_parser(
+        "incidents",
+        help="list incidents recorded by `watch` or the daemon",
+        epilog=exit_codes("no alerting incident listed", "an alerting incident is listed"),
+    )
     i.add_argument(
         "--since",
         default="24h",
