@@ -242,10 +242,10 @@ def _print_stacked(con: Console, title: str, rows: Sequence[tuple[Text, ...]]) -
     mark = ellipsis(con)
     for verdict, conns, pid, process, who, account, remote, state, where in rows:
         name = cut_text(process, 32, mark).plain
-        head = f"{conns.plain} conn(s), pid {pid.plain} {name}, user {who.plain}"
-        if account.plain != "-":
-            head += f", account {account.plain}"
+        head = f"{conns.plain} conn(s), pid {pid.plain} {name}"
         field(con, verdict, head, indent=2, width=width)
+        user = who.plain + (f", account {account.plain}" if account.plain != "-" else "")
+        field(con, "user", user, indent=4, width=7)
         field(con, "to", remote.plain, indent=4, width=7)
         field(con, "state", state.plain, indent=4, width=7)
         if where.plain:

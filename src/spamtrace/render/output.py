@@ -119,15 +119,32 @@ def indented(con: Console, text: str, style: str = "", indent: int = 4) -> None:
 
 
 def wrap_keeping_code(text: str, width: int) -> list[str]:
-    """``text`` wrapped at ``width``, never inside a `code span` that fits on a line."""
-    import textwrap
-
+    """``text`` wrapped at ``width``, never inside a `code span` that fits on a line; a word
+    longer than a line (a path, a URL) is cut after a ``/`` (at ``width`` when it has none),
+    and what follows the cut goes on on the same line as the next words."""
     glue = "\x00"  # a code span's spaces, while wrapping: not a place to break
     parts = text.split("`")
     for i in range(1, len(parts), 2):
         if len(parts[i]) + 2 <= width:
             parts[i] = parts[i].replace(" ", glue)
-    lines = textwrap.wrap("`".join(parts), width, break_on_hyphens=False, drop_whitespace=True) or [
-        ""
-    ]
-    return [line.replace(glue, " ") for line in lines]
+    tokens: list[tuple[str, str]] = []  # (what joins it to the token before, the token)
+    for word in "`".join(parts).split():
+        pieces = _pieces(word, width) if len(word) > width else [word]
+        tokens += [(" " if i == 0 else "", piece) for i, piece in enumerate(pieces)]
+    lines: list[str] = []
+    line = ""
+    for join, token in tokens:
+        if line and len(line) + len(join) + len(token) > width:
+            lines.append(line)
+            line = token
+        else:
+            line += (join if line else "") + token
+    return [done.replace(glue, " ") for done in [*lines, line]]
+
+
+def _pieces(word: str, width: int) -> list[str]:
+    """``word`` cut after each ``/``, and pieces still longer than ``width`` at ``width``."""
+    out: list[str] = []
+    for piece in word.replace("/", "/\x01").split("\x01"):
+        out += [piece[i : i + width] for i in range(0, len(piece), width)] if piece else []
+    return out

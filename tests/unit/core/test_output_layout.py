@@ -105,3 +105,21 @@ def test_a_cut_is_marked_with_ascii_when_the_output_is_plain(
     field(con, "why:", stored, width=6)
     output.indented(con, stored)
     assert buf.getvalue().count(f"'yyyy{mark}\n") == 2, buf.getvalue()
+
+
+def test_a_long_path_is_cut_after_a_slash_and_the_text_goes_on() -> None:
+    path = "/home/shopkeeper/public_html/wp-content/uploads/2024/11/cache/wp-cache-handler.php"
+    text = f"{path}: malicious, score 95 (php.mailer.base64_loop)"
+    for width in range(30, 80):
+        lines = output.wrap_keeping_code(text, width)
+        assert all(len(line) <= width for line in lines)
+        joined = lines[0]
+        for line in lines[1:]:  # a cut inside the path: no space there
+            joined += ("" if joined.endswith("/") else " ") + line
+        assert joined == text and lines[0].endswith("/")
+    # the words after the path fill the line the path ends on
+    assert (
+        output.wrap_keeping_code(text, 70)[1]
+        == "wp-cache-handler.php: malicious, score 95 (php.mailer.base64_loop)"
+    )
+    assert output.wrap_keeping_code("x" * 25, 10) == ["x" * 10, "x" * 10, "x" * 5]
