@@ -369,6 +369,31 @@ def test_auto_backend_follows_the_one_that_applied(server_world: World) -> None:
     assert not (fw.state / "pending.json").exists()
 
 
+def test_apply_with_the_other_backend_is_refused(server_world: World) -> None:
+    """apply --backend nft over loaded iptables chains (or the reverse) is refused with exit
+    2 and nothing changes (before: both backends' rules stayed loaded)."""
+    w = server_world
+    for first, second in (("iptables", "nft"), ("nft", "iptables")):
+        fw = Fw(w)
+        assert fw("apply", "--no-rollback", "--backend", first).returncode == 0
+        res = fw("apply", "--no-rollback", "--backend", second)
+        assert res.returncode == 2, res
+        err = res.stderr.strip()
+        assert len(err.splitlines()) == 1 and "firewall remove" in err and first in err, err
+        assert "Traceback" not in err
+        assert fw.loaded() == (first == "nft")  # the second backend loaded nothing
+        ipt = run([*w.ns_prefix(), "iptables", "-S"]).stdout
+        assert ("SPAMTRACE" in ipt) == (first == "iptables"), ipt
+        res = fw("apply", "--timeout", "60", "--backend", second)  # with a rollback: same
+        assert res.returncode == 2 and not (fw.state / "pending.json").exists(), res
+        assert fw("remove").returncode == 0
+        assert fw("apply", "--no-rollback", "--backend", second).returncode == 0  # now it may
+        assert fw("remove").returncode == 0
+        assert not fw.loaded()
+        for tool in ("iptables", "ip6tables"):
+            assert "SPAMTRACE" not in run([*w.ns_prefix(), tool, "-S"]).stdout
+
+
 def test_redirect_mode_sends_users_to_local_mta(server_world: World) -> None:
     w = server_world
     fw = Fw(w, 'mode = "redirect"\n')

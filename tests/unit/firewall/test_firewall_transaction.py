@@ -12,7 +12,7 @@ import pytest
 from fwfake import make_plan
 
 from spamtrace.actions.firewall import transaction
-from spamtrace.errors import FirewallError
+from spamtrace.errors import FirewallError, UsageError
 
 
 class FakeBackend:
@@ -143,3 +143,15 @@ def test_recorded_backend_is_the_one_that_loaded_the_rules(tmp_path: Path) -> No
     assert transaction.recorded_backend(tmp_path) == "iptables"  # the rules on trial
     transaction.write_json(tmp_path / transaction.PENDING, {"backend": "bogus"})
     assert transaction.recorded_backend(tmp_path) == "nft"
+
+
+def test_apply_with_another_backend_than_the_loaded_one_is_refused(tmp_path: Path) -> None:
+    # both backends' rules loaded at once is never right: remove the other's first
+    (tmp_path / transaction.IPT_RECORD).write_text("-N SPAMTRACE_SMTP\n")
+    backend = FakeBackend(tmp_path)
+    with pytest.raises(UsageError, match=r"loaded with iptables.*firewall remove"):
+        _apply(tmp_path, backend)
+    assert backend.loaded is None and not (tmp_path / transaction.PENDING).exists()
+    (tmp_path / transaction.IPT_RECORD).unlink()
+    _apply(tmp_path, backend)  # nft over nft: a normal re-apply
+    assert backend.loaded == {"table": "new"}

@@ -47,7 +47,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from spamtrace.errors import FirewallError
+from spamtrace.errors import FirewallError, UsageError
 
 if TYPE_CHECKING:
     from spamtrace.actions.firewall.backends import Backend
@@ -219,10 +219,17 @@ def apply(
 ) -> ApplyResult:
     """Load ``plan``; unless ``yes``, a rollback process (``rollback_argv(token)``) undoes it
     after ``timeout`` seconds unless :func:`confirm` comes first. The pending record is
-    written before the table is loaded (see the module doc)."""
+    written before the table is loaded (see the module doc). Refused (:class:`UsageError`)
+    while the rules were loaded with another backend: ``remove`` them first."""
     if not yes and not 1 <= timeout <= MAX_TIMEOUT:
         raise FirewallError(f"the confirmation timeout must be 1..{MAX_TIMEOUT} seconds")
     with locked(state):
+        loaded_by = recorded_backend(state)
+        if loaded_by is not None and loaded_by != backend.name:  # never both loaded at once
+            raise UsageError(
+                f"spamtrace's firewall rules are loaded with {loaded_by}: run 'spamtrace "
+                f"firewall remove' first, then apply with --backend {backend.name}"
+            )
         old = cancel_pending(state)
         snapshot_path = Path(old["snapshot"]) if old and old.get("snapshot") else None
         if snapshot_path is None or not snapshot_path.exists():
