@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from spamtrace.errors import ConfigError
 from spamtrace.model import DEFAULT_SMTP_PORTS
+from spamtrace.safetext import quoted
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -513,11 +514,11 @@ def _check_tables(section: type[Any], key: str, value: Any, where: str) -> Any:
             kind = schema.get(sub)
             if kind is None:
                 known = ", ".join(schema)
-                raise ConfigError(f"{at}: unknown key {sub!r} (known keys: {known})")
+                raise ConfigError(f"{at}: unknown key {quoted(sub)} (known keys: {known})")
             if isinstance(kind, Range):
                 if isinstance(subvalue, bool) or not isinstance(subvalue, int):
                     raise ConfigError(
-                        f"{at}.{sub}: {subvalue!r} is not {kind.what or 'an integer'}"
+                        f"{at}.{sub}: {quoted(subvalue)} is not {kind.what or 'an integer'}"
                     )
                 kind.check(subvalue, f"{at}.{sub}")
             elif kind is str:
@@ -630,11 +631,11 @@ def _validate(cfg: Config) -> None:
         paths = getattr(cfg.mail, key)
         for path in paths if key.endswith("logs") else paths[:1]:
             if not path.startswith("/"):
-                raise ConfigError(f"{where('mail.' + key)}: {path!r} is not an absolute path")
+                raise ConfigError(f"{where('mail.' + key)}: {quoted(path)} is not an absolute path")
     for i, entry in enumerate(cfg.audit.ignore):
         if not _is_ignore_entry(entry):
             raise ConfigError(
-                f"{where('audit.ignore')}[{i}]: {entry!r} is not a finding id "
+                f"{where('audit.ignore')}[{i}]: {quoted(entry)} is not a finding id "
                 '("sshd.tcp-forwarding") or "ID:SUBJECT" ("php.mail-log:FPM pool www *")'
             )
     if cfg.scan.yara_rules and not cfg.scan.yara_rules.startswith("/"):
@@ -661,20 +662,24 @@ def parse_listen(text: str) -> tuple[str, int] | None:
         return None
     host, sep, port_text = text.rpartition(":")
     if not sep or not host:
-        raise ValueError(f"{text!r} is not host:port (e.g. 127.0.0.1:9945, [::1]:9945, or empty)")
+        raise ValueError(
+            f"{quoted(text)} is not host:port (e.g. 127.0.0.1:9945, [::1]:9945, or empty)"
+        )
     if host.startswith("[") and host.endswith("]"):
         host = host[1:-1]
     elif ":" in host:
-        raise ValueError(f"{text!r}: write an IPv6 address in brackets, e.g. [::1]:9945")
+        raise ValueError(f"{quoted(text)}: write an IPv6 address in brackets, e.g. [::1]:9945")
     if not port_text.isdecimal() or not 1 <= int(port_text) <= 65535:
-        raise ValueError(f"{text!r}: {port_text!r} is not a TCP port")
+        raise ValueError(f"{quoted(text)}: {quoted(port_text)} is not a TCP port")
     if host != "localhost":
         import ipaddress
 
         try:
             ipaddress.ip_address(host)
         except ValueError:
-            raise ValueError(f"{text!r}: {host!r} is not an IP address (or localhost)") from None
+            raise ValueError(
+                f"{quoted(text)}: {quoted(host)} is not an IP address (or localhost)"
+            ) from None
     return host, int(port_text)
 
 
@@ -691,7 +696,7 @@ def _validate_responses(cfg: Config, where: Callable[[str], str]) -> None:
     for verdict in r.block_verdicts:
         if verdict not in _BLOCK_VERDICTS:
             raise ConfigError(
-                f"{where('responses.block_verdicts')}: {verdict!r} is not one of "
+                f"{where('responses.block_verdicts')}: {quoted(verdict)} is not one of "
                 f"{', '.join(_BLOCK_VERDICTS)}"
             )
     if not os.path.isabs(r.quarantine_dir) or os.path.normpath(r.quarantine_dir) == "/":

@@ -64,6 +64,26 @@ def escape(value: str | bytes | None, max_len: int | None = None) -> str:
     return out if max_len is None else truncate(out, max_len)
 
 
+def quoted(value: object) -> str:
+    """``value`` escaped and in quotes, for a message (``{value!r}`` there was escaped twice by
+    the error printer: a tab showed as ``\\\\t``). A non-string value is shown as its ``repr``
+    (``5``, ``True``, ``['a']``)."""
+    if not isinstance(value, str):
+        return repr(value)
+    text = escape(value)
+    quote = '"' if "'" in text and '"' not in text else "'"
+    return f"{quote}{text}{quote}"
+
+
+def escape_message(message: str) -> str:
+    """An error message as one printable line. Its values were escaped where they were put in
+    (:func:`escape`, :func:`quoted`), so backslashes are kept as they are (escaping them again
+    would show a tab as ``\\\\t``); a control character that got through is still escaped."""
+    if message.isprintable():
+        return message
+    return "".join(ch if ch == "\\" else _escape_char(ch) for ch in message)
+
+
 def truncate(text: str, max_len: int, marker: str = ELLIPSIS) -> str:
     """``text`` cut to at most ``max_len`` characters, the cut marked with ``marker`` (which
     counts in ``max_len``); a text that fits is returned as it is."""

@@ -16,6 +16,7 @@ import ipaddress
 from collections.abc import Sequence
 
 from spamtrace.errors import UsageError
+from spamtrace.safetext import quoted
 
 FORMATS = ("nft", "cisco", "juniper")
 ACL_NAME = "SPAMTRACE-SMTP-EGRESS"
@@ -30,7 +31,7 @@ def parse_networks(values: Sequence[str], what: str) -> list[Net]:
         try:
             out.append(ipaddress.ip_network(value, strict=False))
         except ValueError:
-            raise UsageError(f"{what}: {value!r} is not an IP address or network") from None
+            raise UsageError(f"{what}: {quoted(value)} is not an IP address or network") from None
     return sorted(set(out), key=lambda n: (n.version, int(n.network_address), n.prefixlen))
 
 
@@ -181,7 +182,7 @@ def render_acl(
 ) -> str:
     """The ACL text; relays must already be addresses (the CLI resolves names)."""
     if fmt not in FORMATS:
-        raise UsageError(f"acl: unknown format {fmt!r} (choose {', '.join(FORMATS)})")
+        raise UsageError(f"acl: unknown format {quoted(fmt)} (choose {', '.join(FORMATS)})")
     if not relays:
         raise UsageError("acl: give at least one --relay")
     if not servers:

@@ -30,6 +30,7 @@ from spamtrace.policy.firewall_plan import (
     FirewallMode,
     FirewallPlan,
 )
+from spamtrace.safetext import quoted
 
 FILTER_CHAIN = "SPAMTRACE_SMTP"
 NAT_CHAIN = "SPAMTRACE_REDIR"
@@ -47,7 +48,7 @@ def _family_addrs(addresses: Sequence[str], family: int) -> list[str]:
 
 def _exception_rules(chain: str, exc: FirewallException, family: int) -> list[str]:
     if exc.host is not None and not exc.addresses:
-        raise FirewallError(f"{exc.source}: host {exc.host!r} not resolved")
+        raise FirewallError(f"{exc.source}: host {quoted(exc.host)} not resolved")
     owner = []
     if exc.uid is not None:
         owner += ["--uid-owner", str(exc.uid)]

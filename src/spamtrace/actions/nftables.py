@@ -40,6 +40,7 @@ from spamtrace.policy.firewall_plan import (
     FirewallMode,
     FirewallPlan,
 )
+from spamtrace.safetext import quoted
 
 FAMILY = "inet"
 TABLE = "spamtrace"
@@ -81,7 +82,7 @@ def _set(name: str, type_: str, values: Sequence[str | int], interval: bool = Fa
 def _exception_rules(exc: FirewallException) -> list[str]:
     if exc.host is not None and not exc.addresses:
         raise FirewallError(
-            f"{exc.source}: host {exc.host!r} was not resolved; "
+            f"{exc.source}: host {quoted(exc.host)} was not resolved; "
             "refusing to render an exception that would match every destination"
         )
     match: list[str] = []

@@ -47,6 +47,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from spamtrace.errors import RuntimeFailure, UsageError
+from spamtrace.safetext import quoted
 
 ITEM_SCHEMA = "spamtrace.quarantine-item/1"
 DATA = "data"
@@ -157,11 +158,12 @@ def open_dir_nofollow(parts: Sequence[str], where: str) -> Iterator[int]:
             except OSError as exc:
                 if exc.errno in (errno.ELOOP, errno.ENOTDIR):
                     raise QuarantineError(
-                        f"{where}: {part!r} in the path is a symlink or not a folder: refused "
+                        f"{where}: {quoted(part)} in the path is a symlink or not a folder: "
+                        "refused "
                         "(no symlink is followed)"
                     ) from None
                 raise QuarantineError(
-                    f"{where}: cannot open folder {part!r}: {exc.strerror}"
+                    f"{where}: cannot open folder {quoted(part)}: {exc.strerror}"
                 ) from None
             os.close(fd)
             fd = nxt
@@ -451,7 +453,9 @@ class Quarantine:
 
     def get(self, ident: str) -> QuarantineItem:
         if not ident.startswith("q-") or "/" in ident or ident in ("q-", ""):
-            raise UsageError(f"{ident!r} is not a quarantine id (see `spamtrace quarantine list`)")
+            raise UsageError(
+                f"{quoted(ident)} is not a quarantine id (see `spamtrace quarantine list`)"
+            )
         for item in self.items():
             if item.id == ident:
                 return item

@@ -25,7 +25,7 @@ from spamtrace.audit.environment import AuditEnv
 from spamtrace.audit.finding import Finding, Status
 from spamtrace.config import Config
 from spamtrace.errors import ConfigError
-from spamtrace.safetext import escape
+from spamtrace.safetext import escape, quoted
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -188,13 +188,13 @@ def parse_server(spec: str) -> tuple[str, int]:
     try:
         ipaddress.ip_address(host)
     except ValueError:
-        raise ConfigError(f"DNS server {spec!r}: not an IP address") from None
+        raise ConfigError(f"DNS server {quoted(spec)}: not an IP address") from None
     return host, port
 
 
 def _port(text: str, spec: str) -> int:
     if not text.isdecimal() or not 1 <= int(text) <= 65535:
-        raise ConfigError(f"DNS server {spec!r}: bad port")
+        raise ConfigError(f"DNS server {quoted(spec)}: bad port")
     return int(text)
 
 
@@ -397,7 +397,7 @@ def gather(env: AuditEnv, querier: Querier | None = None) -> DnsblSnapshot:
             try:
                 ips.append(str(ipaddress.ip_address(raw.strip())))
             except ValueError:
-                raise ConfigError(f"--ip {raw!r}: not an IP address") from None
+                raise ConfigError(f"--ip {quoted(raw)}: not an IP address") from None
         source = "--ip"
     else:
         ips = public_addresses()

@@ -27,7 +27,7 @@ from spamtrace.audit.mta import MtaCheck
 from spamtrace.audit.php import PhpCheck
 from spamtrace.audit.sshd import SshdCheck
 from spamtrace.errors import ConfigError, SpamtraceError, UsageError
-from spamtrace.safetext import escape
+from spamtrace.safetext import escape, quoted
 
 ALL_CHECKS: tuple[Check, ...] = (SshdCheck(), FirewallCheck(), MtaCheck(), PhpCheck(), DnsblCheck())
 
@@ -98,7 +98,7 @@ def run_audit(
         ident = entry.partition(":")[0]
         if ident not in known:
             raise ConfigError(
-                f"audit.ignore[{i}]: unknown finding id {escape(ident)!r} "
+                f"audit.ignore[{i}]: unknown finding id {quoted(ident)} "
                 f"(known: {', '.join(sorted(known))})"
             )
     selected = [c for c in checks if wanted.intersection(c.ids)]

@@ -8,7 +8,7 @@ from typing import Any
 
 from spamtrace.config import Config
 from spamtrace.errors import AlertError, ExitCode, UsageError
-from spamtrace.safetext import escape
+from spamtrace.safetext import escape, quoted
 
 ALERT_TEST_SCHEMA = "spamtrace.alert-test/1"
 
@@ -53,7 +53,7 @@ def _test(args: argparse.Namespace, cfg: Config) -> int:
         specs = [s for s in specs if s.name == args.channel]
         if not specs:
             raise UsageError(
-                f"no alert channel named {escape(args.channel)!r} (channels: {', '.join(names)})"
+                f"no alert channel named {quoted(args.channel)} (channels: {', '.join(names)})"
             )
     now = time.time()
     host = settings.host or socket.gethostname()

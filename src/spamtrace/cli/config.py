@@ -9,7 +9,7 @@ from typing import Any
 from spamtrace import config as config_mod
 from spamtrace.errors import ConfigError, ExitCode
 from spamtrace.render.output import dump_json
-from spamtrace.safetext import escape
+from spamtrace.safetext import escape, escape_message
 
 
 def register(sub: Any) -> None:
@@ -40,7 +40,7 @@ def _check(args: argparse.Namespace, cfg: config_mod.Config) -> int:
 
 def _check_failed(args: argparse.Namespace, exc: ConfigError) -> int:
     """An invalid config: the one-line error, and with --json the verdict on stdout too."""
-    print(f"spamtrace: error: {escape(exc.message)}", file=sys.stderr)
+    print(f"spamtrace: error: {escape_message(exc.message)}", file=sys.stderr)
     if args.json:
         dump_json(
             {"schema": "spamtrace.config-check/1", "valid": False, "error": exc.message,

@@ -11,7 +11,7 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from spamtrace.errors import ConfigError, ExitCode, PermissionRequired
-from spamtrace.safetext import escape
+from spamtrace.safetext import escape, escape_message
 
 if TYPE_CHECKING:
     from spamtrace.config import Config
@@ -99,7 +99,10 @@ def _status_despite_bad_config(args: argparse.Namespace, exc: ConfigError) -> in
     the built-in default, where no daemon of a non-default socket is); exit 2 if it answers."""
     from spamtrace import config
 
-    print(f"spamtrace: error: {escape(exc.message)} (the daemon is asked anyway)", file=sys.stderr)
+    print(
+        f"spamtrace: error: {escape_message(exc.message)} (the daemon is asked anyway)",
+        file=sys.stderr,
+    )
     socket = config.salvage("daemon.socket", args.config)
     cfg = config.Config()
     if isinstance(socket, str) and socket.startswith("/"):

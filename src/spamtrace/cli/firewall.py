@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from spamtrace.cli.options import duration, hours, port_list
 from spamtrace.errors import ConfigError, ExitCode
+from spamtrace.safetext import quoted
 
 if TYPE_CHECKING:
     from spamtrace.actions.firewall.backends import Backend
@@ -173,7 +174,9 @@ def _timeout(text: str) -> int:
     except ValueError:
         value = 0
     if not 1 <= value <= MAX_TIMEOUT:
-        raise argparse.ArgumentTypeError(f"not a number of seconds in 1..{MAX_TIMEOUT}: {text!r}")
+        raise argparse.ArgumentTypeError(
+            f"not a number of seconds in 1..{MAX_TIMEOUT}: {quoted(text)}"
+        )
     return value
 
 

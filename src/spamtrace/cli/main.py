@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from spamtrace import __version__
 from spamtrace.errors import ConfigError, ExitCode, SpamtraceError, UsageError
-from spamtrace.safetext import escape
+from spamtrace.safetext import escape, escape_message
 
 if TYPE_CHECKING:
     import argparse
@@ -203,7 +203,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             # A read-only diagnostic (check) still reports on built-in defaults: the admin
             # hunting spam needs the report more than the config. The exit code says 2.
             print(
-                f"spamtrace: error: {escape(exc.message)} (this report uses built-in defaults)",
+                f"spamtrace: error: {escape_message(exc.message)} "
+                "(this report uses built-in defaults)",
                 file=sys.stderr,
             )
             args.handler(args, config.Config())
@@ -214,7 +215,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             import traceback
 
             traceback.print_exc()
-        print(f"spamtrace: error: {escape(exc.message)}", file=sys.stderr)
+        print(f"spamtrace: error: {escape_message(exc.message)}", file=sys.stderr)
         return int(exc.exit_code)
     except KeyboardInterrupt:
         print("spamtrace: interrupted", file=sys.stderr)

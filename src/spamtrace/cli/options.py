@@ -12,6 +12,8 @@ import argparse
 import re
 from collections.abc import Callable
 
+from spamtrace.safetext import quoted
+
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d|w)?\s*$")
 UNITS = {None: 1.0, "ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0, "w": 604800.0}
 
@@ -24,7 +26,7 @@ def port_list(text: str) -> list[int]:
         if not part:
             continue
         if not part.isdecimal() or not 1 <= int(part) <= 65535:
-            raise argparse.ArgumentTypeError(f"not a TCP port: {part!r}")
+            raise argparse.ArgumentTypeError(f"not a TCP port: {quoted(part)}")
         if int(part) not in ports:
             ports.append(int(part))
     if not ports:
@@ -42,7 +44,7 @@ def duration(text: str) -> float:
     """``"30"``, ``"30s"``, ``"5m"``, ``"24h"``, ``"7d"`` -> seconds (a bare number is seconds)."""
     found = duration_match(text)
     if found is None:
-        raise argparse.ArgumentTypeError(f"not a duration: {text!r} (e.g. 30s, 5m, 24h, 7d)")
+        raise argparse.ArgumentTypeError(f"not a duration: {quoted(text)} (e.g. 30s, 5m, 24h, 7d)")
     return found[0] * UNITS[found[1]]
 
 
@@ -53,7 +55,7 @@ def hours(text: str) -> float:
     except ValueError:
         value = -1.0
     if not value >= 0:
-        raise argparse.ArgumentTypeError(f"not a number of hours: {text!r}")
+        raise argparse.ArgumentTypeError(f"not a number of hours: {quoted(text)}")
     return value * 3600.0
 
 
@@ -62,9 +64,9 @@ def count(text: str) -> int:
     try:
         value = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+        raise argparse.ArgumentTypeError(f"not a whole number: {quoted(text)}") from None
     if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1: {text!r}")
+        raise argparse.ArgumentTypeError(f"must be at least 1: {quoted(text)}")
     return value
 
 
@@ -78,7 +80,7 @@ def seconds_up_to(maximum: float) -> Callable[[str], float]:
             value = -1.0
         if not 0 < value <= maximum:
             raise argparse.ArgumentTypeError(
-                f"not a number of seconds in (0, {maximum:g}]: {text!r}"
+                f"not a number of seconds in (0, {maximum:g}]: {quoted(text)}"
             )
         return value
 

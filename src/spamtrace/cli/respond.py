@@ -17,7 +17,7 @@ from typing import Any
 
 from spamtrace.config import Config
 from spamtrace.errors import ExitCode, PermissionRequired, SpamtraceError, UsageError
-from spamtrace.safetext import escape
+from spamtrace.safetext import escape, quoted
 
 RELEASE_SCHEMA = "spamtrace.release/1"
 QUARANTINE_SCHEMA = "spamtrace.quarantine/1"
@@ -77,7 +77,7 @@ def resolve_uid(who: str) -> tuple[int, str | None]:
     try:
         entry = pwd.getpwnam(who)
     except KeyError:
-        raise UsageError(f"no user or account named {who!r} (give a numeric uid)") from None
+        raise UsageError(f"no user or account named {quoted(who)} (give a numeric uid)") from None
     return entry.pw_uid, entry.pw_name
 
 

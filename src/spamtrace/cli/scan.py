@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from spamtrace.errors import UsageError
-from spamtrace.safetext import escape
+from spamtrace.safetext import escape, quoted
 
 if TYPE_CHECKING:
     from spamtrace import config as config_mod
@@ -115,9 +115,9 @@ def _days(text: str) -> float:
     try:
         days = float(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number of days") from None
+        raise argparse.ArgumentTypeError(f"{quoted(text)} is not a number of days") from None
     if not 0 <= days <= 100_000:
-        raise argparse.ArgumentTypeError(f"{text!r}: give a number of days from 0 to 100000")
+        raise argparse.ArgumentTypeError(f"{quoted(text)}: give a number of days from 0 to 100000")
     return days
 
 

@@ -38,7 +38,7 @@ from spamtrace.render.incidents import (
     incident_json,
     iso,
 )
-from spamtrace.safetext import escape
+from spamtrace.safetext import escape, quoted
 from spamtrace.service.scanning import SCAN_BUDGET
 
 if TYPE_CHECKING:
@@ -139,7 +139,7 @@ def parse_since(text: str, now: float) -> float | None:
         return None
     when = _since(text, now)
     if not 0 <= when <= _LATEST:  # before 1970 or after 9999 (datetime cannot show it)
-        raise UsageError(f"--since: {text!r} is out of range (1970 to 9999, or all)")
+        raise UsageError(f"--since: {quoted(text)} is out of range (1970 to 9999, or all)")
     return when
 
 
@@ -158,7 +158,7 @@ def _since(text: str, now: float) -> float:
         when = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
         raise UsageError(
-            f"--since: cannot read {text!r} (use 30m, 24h, 7d, 2026-11-27T10:00, or all)"
+            f"--since: cannot read {quoted(text)} (use 30m, 24h, 7d, 2026-11-27T10:00, or all)"
         ) from None
     if when.tzinfo is None:
         when = when.replace(tzinfo=dt.timezone.utc)
@@ -266,7 +266,7 @@ def _incident(args: argparse.Namespace, cfg: Config) -> int:
     with _reader(args, cfg) as reader:
         rec = reader.incident(args.id)
         if rec is None:
-            raise UsageError(f"no incident {args.id!r} in the store")
+            raise UsageError(f"no incident {quoted(args.id)} in the store")
         events = reader.events_of(rec.id)
         actions = reader.actions_of([rec.id])[rec.id]
     if args.json:

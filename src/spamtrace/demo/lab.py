@@ -33,6 +33,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from spamtrace.errors import RuntimeFailure
+from spamtrace.safetext import quoted
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "demo"
 STATE_DIR = Path("/run/spamtrace-demo")
@@ -276,7 +277,7 @@ class Lab:
         assert proc.stdout is not None
         line = proc.stdout.readline()
         if line.strip() != "ready":
-            raise RuntimeFailure(f"demo lab: the SMTP sink did not start ({line.strip()!r})")
+            raise RuntimeFailure(f"demo lab: the SMTP sink did not start ({quoted(line.strip())})")
 
     def _start_hook(self) -> None:
         lo = self.layout
@@ -286,7 +287,9 @@ class Lab:
         assert proc.stdout is not None
         line = proc.stdout.readline()
         if line.strip() != "ready":
-            raise RuntimeFailure(f"demo lab: the chat webhook did not start ({line.strip()!r})")
+            raise RuntimeFailure(
+                f"demo lab: the chat webhook did not start ({quoted(line.strip())})"
+            )
 
     def _make_account(self, script_seconds: int) -> None:
         lo = self.layout

@@ -37,6 +37,7 @@ from typing import Any, Protocol
 from spamtrace.config import Config, FirewallSection
 from spamtrace.errors import ConfigError
 from spamtrace.model import Connection, Endpoint
+from spamtrace.safetext import quoted
 
 ROOT_UID = 0
 LOG_PREFIX_BLOCK = "spamtrace-block"
@@ -236,7 +237,8 @@ def parse_exceptions(
         unknown = sorted(set(entry) - set(_EXCEPTION_KEYS))
         if unknown:
             raise ConfigError(
-                f"{where}: unknown key {unknown[0]!r} (known keys: {', '.join(_EXCEPTION_KEYS)})"
+                f"{where}: unknown key {quoted(unknown[0])} "
+                f"(known keys: {', '.join(_EXCEPTION_KEYS)})"
             )
         if not any(entry.get(k) is not None for k in ("user", "group", "host", "network", "port")):
             raise ConfigError(f"{where}: empty exception (it would allow everyone everywhere)")
@@ -250,7 +252,7 @@ def parse_exceptions(
             raise ConfigError(f"{where}: give either host or network, not both")
         if port is not None:
             if isinstance(port, bool) or not isinstance(port, int) or not 1 <= port <= 65535:
-                raise ConfigError(f"{where}.port: {port!r} is not a TCP port")
+                raise ConfigError(f"{where}.port: {quoted(port)} is not a TCP port")
             if port not in ports:
                 raise ConfigError(
                     f"{where}.port: {port} is not one of smtp.ports "
@@ -260,24 +262,26 @@ def parse_exceptions(
         if user is not None:
             uid = int(user) if user.isdecimal() else uid_of(user)
             if uid is None:
-                raise ConfigError(f"{where}.user: no such user {user!r}")
+                raise ConfigError(f"{where}.user: no such user {quoted(user)}")
         if group is not None:
             gid = int(group) if group.isdecimal() else gid_of(group)
             if gid is None:
-                raise ConfigError(f"{where}.group: no such group {group!r}")
+                raise ConfigError(f"{where}.group: no such group {quoted(group)}")
         addresses: tuple[str, ...] = ()
         if network is not None:
             try:
                 addresses = (str(ipaddress.ip_network(network, strict=False)),)
             except ValueError:
-                raise ConfigError(f"{where}.network: {network!r} is not an IP network") from None
+                raise ConfigError(
+                    f"{where}.network: {quoted(network)} is not an IP network"
+                ) from None
         if host is not None:
             if _is_ip(host):
                 addresses = (str(ipaddress.ip_address(host)),)
             elif resolve is not None:
                 addresses = tuple(sorted(set(resolve(host)), key=_addr_key))
                 if not addresses:
-                    raise ConfigError(f"{where}.host: {host!r} does not resolve")
+                    raise ConfigError(f"{where}.host: {quoted(host)} does not resolve")
         out.append(
             FirewallException(
                 index=i,
@@ -315,7 +319,7 @@ def resolve_relays(
             continue
         found = resolve(relay)
         if not found:
-            raise ConfigError(f"{where}: relay {relay!r} does not resolve")
+            raise ConfigError(f"{where}: relay {quoted(relay)} does not resolve")
         out.update(found)
     cleaned = {a.removesuffix("/128") if ":" in a else a for a in out}
     return tuple(sorted(cleaned, key=_addr_key))
@@ -381,7 +385,8 @@ def submission_exceptions(
         uid = int(name) if name.isdecimal() else uid_of(name)
         if uid is None:
             return (), (
-                f"{where}: {name!r} is not a user on this host, and the firewall tells senders "
+                f"{where}: {quoted(name)} is not a user on this host, and the firewall tells "
+                "senders "
                 "apart by the socket owner's user; name the account's system user there, or "
                 'allow it with [[firewall.exceptions]] user = "..." , port = 587'
             )
@@ -390,7 +395,10 @@ def submission_exceptions(
         where = f"submission.allow_destinations[{i}]"
         parsed = split_destination(entry)
         if parsed is None:
-            return (), f"{where}: cannot read {entry!r} (host, host:port, ip, cidr or [v6]:port)"
+            return (
+                (),
+                f"{where}: cannot read {quoted(entry)} (host, host:port, ip, cidr or [v6]:port)",
+            )
         host, port = parsed
         if port is not None and port not in ports:
             kind = "a relay port" if port in relay else "not in smtp.ports"
@@ -414,7 +422,8 @@ def submission_exceptions(
             addresses = tuple(sorted(set(resolve(host)), key=_addr_key))
             if not addresses:
                 return (), (
-                    f"{where}: {host!r} does not resolve, so the firewall cannot let it through "
+                    f"{where}: {quoted(host)} does not resolve, so the firewall cannot let it "
+                    "through "
                     "(fix the name, or use its addresses)"
                 )
         add(where, host=host, addresses=addresses, ports=entry_ports,
@@ -477,12 +486,12 @@ def build_plan(
     for i, name in enumerate(fw.allow_users):
         user_id = int(name) if name.isdecimal() else uid_of(name)
         if user_id is None:
-            raise ConfigError(f"firewall.allow_users[{i}]: no such user {name!r}")
+            raise ConfigError(f"firewall.allow_users[{i}]: no such user {quoted(name)}")
         uids.setdefault(user_id, Principal("uid", user_id, name, "firewall.allow_users"))
     for i, name in enumerate(fw.allow_groups):
         group_id = int(name) if name.isdecimal() else gid_of(name)
         if group_id is None:
-            raise ConfigError(f"firewall.allow_groups[{i}]: no such group {name!r}")
+            raise ConfigError(f"firewall.allow_groups[{i}]: no such group {quoted(name)}")
         gids.setdefault(group_id, Principal("gid", group_id, name, "firewall.allow_groups"))
     exceptions = parse_exceptions(
         fw.exceptions, ports, uid_of=uid_of, gid_of=gid_of, resolve=resolve

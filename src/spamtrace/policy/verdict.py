@@ -32,6 +32,7 @@ import shlex
 from typing import TYPE_CHECKING
 
 from spamtrace.model import Account, Connection, Endpoint, ProcessInfo, Verdict
+from spamtrace.safetext import quoted
 
 if TYPE_CHECKING:
     from spamtrace.attribution.mta import MtaIdentity
@@ -133,7 +134,7 @@ def judge(
             reasons.append(f"exe {exe} is the MTA's binary but {who} is not the MTA's user")
         elif process.name and process.name.lower() in _MTA_NAMES:
             reasons.append(
-                f"named {process.name!r} like an MTA, but exe {exe} is not the MTA's binary"
+                f"named {quoted(process.name)} like an MTA, but exe {exe} is not the MTA's binary"
             )
     elif process is None and uid is not None and uid in mta.uids:
         return Verdict.MTA, (

@@ -9,6 +9,7 @@ from importlib import resources
 from typing import Any
 
 from spamtrace.errors import ConfigError
+from spamtrace.safetext import quoted
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -80,13 +81,13 @@ def rules_of(doc: dict[str, Any], origin: str) -> tuple[Rule, ...]:
     for entry in doc.get("rule", []):
         rid = entry.get("id", "")
         if not _ID.match(rid):
-            raise ConfigError(f"{origin}: bad rule id {rid!r}")
+            raise ConfigError(f"{origin}: bad rule id {quoted(rid)}")
         if rid in seen:
             raise ConfigError(f"{origin}: duplicate rule id {rid}")
         seen.add(rid)
         kind = entry.get("kind")
         if kind not in KINDS:
-            raise ConfigError(f"{origin}: rule {rid}: unknown kind {kind!r}")
+            raise ConfigError(f"{origin}: rule {rid}: unknown kind {quoted(kind)}")
         for key in ("description", "weight", "category"):
             if key not in entry:
                 raise ConfigError(f"{origin}: rule {rid}: missing {key}")
@@ -138,7 +139,9 @@ def _written_from(value: Any, rid: str, origin: str) -> tuple[str, ...]:
         raise ConfigError(f"{origin}: rule {rid}: written_from must be a list of collection names")
     for name in value:
         if not _COLLECTION.match(name):
-            raise ConfigError(f"{origin}: rule {rid}: written_from: bad collection name {name!r}")
+            raise ConfigError(
+                f"{origin}: rule {rid}: written_from: bad collection name {quoted(name)}"
+            )
     if len(set(value)) != len(value):
         raise ConfigError(f"{origin}: rule {rid}: written_from names a collection twice")
     return tuple(value)
@@ -150,7 +153,9 @@ def _symmetric_overlaps(rules: list[Rule], ids: set[str], origin: str) -> tuple[
     for rule in rules:
         for other in rule.overlaps:
             if other not in ids or other == rule.id:
-                raise ConfigError(f"{origin}: rule {rule.id}: overlaps unknown rule {other!r}")
+                raise ConfigError(
+                    f"{origin}: rule {rule.id}: overlaps unknown rule {quoted(other)}"
+                )
             pairs[rule.id].add(other)
             pairs[other].add(rule.id)
     return tuple(replace(r, overlaps=tuple(sorted(pairs[r.id]))) for r in rules)

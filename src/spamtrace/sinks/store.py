@@ -57,6 +57,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from spamtrace.errors import StoreError, UsageError
+from spamtrace.safetext import quoted
 
 SCHEMA_VERSION = 3
 APPLICATION_ID = 0x53545243  # "STRC", in the SQLite header: marks the file as ours
@@ -441,7 +442,7 @@ class StoreReader:
             return _incident_from_row(exact[0])
         if len(rows) > 1:
             raise UsageError(
-                f"incident id {ident!r} is ambiguous (matches "
+                f"incident id {quoted(ident)} is ambiguous (matches "
                 f"{', '.join(r['id'] for r in rows[:5])}{', ...' if len(rows) > 5 else ''}): "
                 "give more characters"
             )

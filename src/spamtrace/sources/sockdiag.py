@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING
 
 from spamtrace.errors import KernelFeatureUnavailable, UsageError
 from spamtrace.model import Endpoint, SocketRecord, TcpState
+from spamtrace.safetext import quoted
 
 if TYPE_CHECKING:
     from collections.abc import Collection, Sequence
@@ -74,7 +75,7 @@ def _check_ports(ports: Sequence[int]) -> tuple[int, ...]:
     out: list[int] = []
     for port in ports:
         if isinstance(port, bool) or not isinstance(port, int) or not 1 <= port <= 65535:
-            raise UsageError(f"not a TCP port: {port!r}")
+            raise UsageError(f"not a TCP port: {quoted(port)}")
         if port not in out:
             out.append(port)
     if not out:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import socket
 from typing import TYPE_CHECKING
 
+from spamtrace.safetext import quoted
+
 if TYPE_CHECKING:
     from spamtrace.config import Config
     from spamtrace.policy.firewall_plan import FirewallPlan
@@ -71,7 +73,7 @@ def relay_addresses(relays: list[str]) -> list[str]:
             pass
         found = resolve(relay)
         if not found:
-            raise ConfigError(f"acl: relay {relay!r} does not resolve")
+            raise ConfigError(f"acl: relay {quoted(relay)} does not resolve")
         out.extend(found)
     return out
 

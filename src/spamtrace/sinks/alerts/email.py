@@ -25,7 +25,7 @@ import subprocess
 from email.message import EmailMessage
 
 from spamtrace.errors import AlertError
-from spamtrace.safetext import escape
+from spamtrace.safetext import escape, quoted
 from spamtrace.sinks.alerts.content import Alert, subject, text_body
 from spamtrace.sinks.alerts.settings import EmailSpec
 
@@ -140,7 +140,7 @@ class EmailChannel:
                         smtp.ehlo()
                     elif tls_needed:
                         raise AlertError(
-                            f"{where} does not offer STARTTLS (tls = {spec.tls!r}"
+                            f"{where} does not offer STARTTLS (tls = {quoted(spec.tls)}"
                             + (
                                 ", and a password is never sent in clear)" if spec.username else ")"
                             ),

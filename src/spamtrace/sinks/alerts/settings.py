@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from spamtrace.errors import ConfigError
+from spamtrace.safetext import quoted
 
 #: ``[alerts] min_verdict`` values, quietest last
 MIN_VERDICTS = ("submission", "suspicious", "malicious")
@@ -149,13 +150,13 @@ def _host_port(where: str, text: str) -> tuple[str, int]:
     host, sep, port = text.rpartition(":")
     host = host.strip("[]")
     if not sep or not host or not port.isdecimal() or not 1 <= int(port) <= 65535:
-        raise ConfigError(f"{where}: expected host:port (e.g. 127.0.0.1:25), got {text!r}")
+        raise ConfigError(f"{where}: expected host:port (e.g. 127.0.0.1:25), got {quoted(text)}")
     return host, int(port)
 
 
 def _address(where: str, text: str) -> str:
     if "@" not in text or any(ch in text for ch in " <>,;\"'\t"):
-        raise ConfigError(f"{where}: {text!r} is not a plain e-mail address (user@domain)")
+        raise ConfigError(f"{where}: {quoted(text)} is not a plain e-mail address (user@domain)")
     return text
 
 
@@ -175,7 +176,7 @@ def _webhook(where: str, t: _Table, name: str) -> WebhookSpec:
     for key, value in headers.items():
         bad_key = not key or any(ch in key for ch in ": \t\r\n\0")
         if bad_key or not isinstance(value, str) or any(ch in value for ch in "\r\n\0"):
-            raise ConfigError(f"{where}.headers[{key!r}]: must be a one-line string")
+            raise ConfigError(f"{where}.headers[{quoted(key)}]: must be a one-line string")
     proxy = t.text("proxy", None)
     ca_file = t.text("ca_file", None)
     return WebhookSpec(
@@ -263,9 +264,11 @@ def parse(section: Any, origin: str = "config") -> AlertSettings:
     names = [c.name for c in channels]
     for name in names:
         if not name or any(not (ch.isalnum() or ch in "-_.") for ch in name):
-            raise ConfigError(f"{origin}: alerts: channel name {name!r}: letters, digits, - _ .")
+            raise ConfigError(
+                f"{origin}: alerts: channel name {quoted(name)}: letters, digits, - _ ."
+            )
         if names.count(name) > 1:
-            raise ConfigError(f"{origin}: alerts: two channels are named {name!r}")
+            raise ConfigError(f"{origin}: alerts: two channels are named {quoted(name)}")
     host = section.host  # "": this machine's name, looked up when alerts start
     if any(ch in host for ch in "\r\n\0"):
         raise ConfigError(f"{origin}: alerts.host: must be one line")
