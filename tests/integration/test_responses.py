@@ -279,7 +279,9 @@ def test_observe_does_nothing_and_records_would(server_world: World) -> None:
     with watching(world, "observe") as w:
         assert "blocked_uids" not in nft_set(world)
         before = spam_in_sink(world)
-        proc = world.spawn_as_user(["php", php.name, world.mx_ip, "25", "5", "0"])
+        # 0.2 s between connects: the sender is still running when its third connect makes a
+        # stop due (a process that already exited cannot be stopped, so none "would" be)
+        proc = world.spawn_as_user(["php", php.name, world.mx_ip, "25", "5", "0.2"])
         out, _ = proc.communicate(timeout=30)
         assert "sent 5/5" in out
         w.wait_action("quarantine")
