@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from typing import Any
 
 from spamtrace import config as config_mod
 from spamtrace.errors import ConfigError, ExitCode
-from spamtrace.render.output import dump_json
+from spamtrace.render.output import dump_json, print_error
 from spamtrace.safetext import escape, escape_message
 
 
@@ -40,7 +39,7 @@ def _check(args: argparse.Namespace, cfg: config_mod.Config) -> int:
 
 def _check_failed(args: argparse.Namespace, exc: ConfigError) -> int:
     """An invalid config: the one-line error, and with --json the verdict on stdout too."""
-    print(f"spamtrace: error: {escape_message(exc.message)}", file=sys.stderr)
+    print_error(f"spamtrace: error: {escape_message(exc.message)}")
     if args.json:
         dump_json(
             {"schema": "spamtrace.config-check/1", "valid": False, "error": exc.message,

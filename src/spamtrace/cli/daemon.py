@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import argparse
 import os
-import sys
 from typing import TYPE_CHECKING, Any
 
 from spamtrace.errors import ConfigError, ExitCode, PermissionRequired
+from spamtrace.render.output import print_error
 from spamtrace.safetext import escape, escape_message
 
 if TYPE_CHECKING:
@@ -99,10 +99,7 @@ def _status_despite_bad_config(args: argparse.Namespace, exc: ConfigError) -> in
     the built-in default, where no daemon of a non-default socket is); exit 2 if it answers."""
     from spamtrace import config
 
-    print(
-        f"spamtrace: error: {escape_message(exc.message)} (the daemon is asked anyway)",
-        file=sys.stderr,
-    )
+    print_error(f"spamtrace: error: {escape_message(exc.message)} (the daemon is asked anyway)")
     socket = config.salvage("daemon.socket", args.config)
     cfg = config.Config()
     if isinstance(socket, str) and socket.startswith("/"):

@@ -202,10 +202,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                 raise
             # A read-only diagnostic (check) still reports on built-in defaults: the admin
             # hunting spam needs the report more than the config. The exit code says 2.
-            print(
+            from spamtrace.render.output import print_error
+
+            print_error(
                 f"spamtrace: error: {escape_message(exc.message)} "
-                "(this report uses built-in defaults)",
-                file=sys.stderr,
+                "(this report uses built-in defaults)"
             )
             args.handler(args, config.Config())
             return int(ExitCode.USAGE)
@@ -215,7 +216,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             import traceback
 
             traceback.print_exc()
-        print(f"spamtrace: error: {escape_message(exc.message)}", file=sys.stderr)
+        from spamtrace.render.output import print_error
+
+        print_error(f"spamtrace: error: {escape_message(exc.message)}")
         return int(exc.exit_code)
     except KeyboardInterrupt:
         print("spamtrace: interrupted", file=sys.stderr)
@@ -227,10 +230,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             import traceback
 
             traceback.print_exc()
-        print(
+        from spamtrace.render.output import print_error
+
+        print_error(
             f"spamtrace: internal error: {escape(type(exc).__name__)}: {escape(str(exc))} "
-            "(run with -v for the traceback)",
-            file=sys.stderr,
+            "(run with -v for the traceback)"
         )
         return int(ExitCode.FAILURE)
 

@@ -88,6 +88,12 @@ def shown(con: Console, text: str) -> str:
     return text.replace(ELLIPSIS, "...") if ELLIPSIS in text and plain(con) else text
 
 
+def print_error(line: str) -> None:
+    """Print a ``spamtrace: error: ...`` line on stderr, :func:`shown` as stderr shows it: a
+    cut's ``…`` is ``...`` in a pipe or under ``LANG=C``, as on stdout."""
+    print(shown(console(stderr=True), line) if ELLIPSIS in line else line, file=sys.stderr)
+
+
 def ellipsis(con: Console) -> str:
     """The mark of a cut on ``con``: ``...`` when the output is :func:`plain`, else ``…``."""
     return "..." if plain(con) else ELLIPSIS

@@ -91,3 +91,12 @@ def test_unexpected_exception_is_one_line_without_traceback(
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "\x1b" not in err and "ValueError" in err
     assert "bad\\nthing\\x1b[31m" in err  # the message is escaped, not dropped
+
+
+def test_error_line_is_ascii_under_lang_c() -> None:
+    # the error printer follows render.output's plain rule: a "…" (a cut) is "..." when
+    # stderr is a pipe or LANG=C, as on stdout
+    proc = run_cli("incidents", "--since", "3\u2026", env={"LANG": "C", "LC_ALL": ""})
+    assert proc.returncode == 2, proc.stderr
+    assert proc.stderr.startswith("spamtrace: error:") and "'3...'" in proc.stderr, proc.stderr
+    assert proc.stderr.isascii(), proc.stderr
