@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import shutil
 import smtplib
 import socket
 import subprocess
@@ -197,8 +198,12 @@ def test_sshd_forwarding_fails_then_fix_refuses_the_tunnel(
         # outside every directory sshd reads (an Include dir/* would load a backup in it)
         assert bak.startswith("/var/lib/spamtrace/backups/") and not bak.startswith(str(s.dir))
     assert before_main in [Path(b).read_bytes() for b in fix["backups"]]
-    for bak in fix["backups"]:  # leave nothing behind on the test host
-        Path(bak).unlink()
+    # leave nothing behind on the test host: the backups and the sshd-<stamp> folder made for
+    # them (the files alone left one folder tree per suite run in /var/lib/spamtrace/backups)
+    roots = {Path(*Path(bak).parts[:6]) for bak in fix["backups"]}
+    assert all(r.parent == Path("/var/lib/spamtrace/backups") for r in roots), roots
+    for root in roots:
+        shutil.rmtree(root)
     assert s.config.read_text().splitlines()[2] == "AllowTcpForwarding no"
     assert "# spamtrace audit --fix" in s.include.read_text()
     assert s.proc.poll() is None  # the same sshd (re-executed on SIGHUP) still runs
