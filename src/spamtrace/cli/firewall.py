@@ -1,10 +1,12 @@
 """`spamtrace firewall plan|apply|status|remove|confirm|load-confirmed|acl`: only the MTA
 may speak SMTP.
 
-Argparse and wiring only: the plan comes from ``policy/firewall_plan.py`` (for this host:
-``actions/firewall/host.py``), the backends (nft, iptables) from ``actions/firewall/backends.py``,
-the safe apply -> confirm | rollback transaction from ``actions/firewall/transaction.py`` (see
-there), the border ACL from ``actions/border_acl.py``.
+Argparse and wiring only: the command-level steps (backend choice, overdue rollback, the
+rollback helper's argv, the table's status) are ``service/firewall.py``; the plan comes from
+``policy/firewall_plan.py`` (for this host: ``actions/firewall/host.py``), the backends (nft,
+iptables) from ``actions/firewall/backends.py``, the safe apply -> confirm | rollback
+transaction from ``actions/firewall/transaction.py`` (see there), the border ACL from
+``actions/border_acl.py``, the views from ``render/firewall.py``.
 """
 
 from __future__ import annotations
@@ -12,7 +14,6 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -182,63 +183,33 @@ def _timeout(text: str) -> int:
 
 def _after_overdue_rollback(handler: Callable[..., int]) -> Callable[..., int]:
     def run(args: argparse.Namespace, cfg: Config) -> int:
-        args.overdue_rollback = _roll_back_overdue(args)
+        from spamtrace.service.firewall import roll_back_overdue
+
+        args.overdue_rollback = done = roll_back_overdue(Path(args.state_dir))
+        if done is not None:
+            print(
+                f"spamtrace: warning: the automatic rollback was overdue by {done.late_seconds:.0f}"
+                " s (its helper process had died): the rules on trial were rolled back now",
+                file=sys.stderr,
+            )
         return handler(args, cfg)
 
     return run
-
-
-def _roll_back_overdue(args: argparse.Namespace) -> dict[str, Any] | None:
-    """Perform a rollback that is past its deadline (its helper died); say so on stderr."""
-    from spamtrace.actions.firewall import transaction
-    from spamtrace.actions.firewall.backends import select_backend
-
-    state = Path(args.state_dir)
-    if os.geteuid() != 0 or not (state / transaction.PENDING).exists():
-        return None
-    done = transaction.rollback_overdue(state, select_backend)
-    if done is None:
-        return None
-    late = time.time() - float(done.get("deadline", 0))
-    print(
-        f"spamtrace: warning: the automatic rollback was overdue by {late:.0f} s (its helper "
-        "process had died): the rules on trial were rolled back now",
-        file=sys.stderr,
-    )
-    return {"deadline": done.get("deadline"), "late_seconds": round(late, 1)}
 
 
 # ------------------------------------------------------------------ building blocks
 
 
 def _backend(args: argparse.Namespace) -> Backend:
-    from spamtrace.actions.firewall.backends import select_backend
-    from spamtrace.actions.firewall.transaction import recorded_backend
+    from spamtrace.service.firewall import backend_for
 
-    if args.backend == "auto":  # the backend that loaded our rules, if any did
-        return select_backend(recorded_backend(Path(args.state_dir)) or "auto")
-    return select_backend(args.backend)
+    return backend_for(args.backend, Path(args.state_dir))
 
 
 def build(args: argparse.Namespace, cfg: Config) -> FirewallPlan:
     from spamtrace.actions.firewall.host import host_plan
 
     return host_plan(cfg, args.root)
-
-
-def _rollback_argv(
-    args: argparse.Namespace, state: Path, timeout: int
-) -> Callable[[str], list[str]]:
-    def argv(token: str) -> list[str]:
-        out = [sys.executable, "-m", "spamtrace"]
-        if args.config:
-            out += ["--config", args.config]
-        return [
-            *out, "firewall", "_rollback", "--after", str(timeout), "--token", token,
-            "--state-dir", str(state), "--backend", args.backend, "--root", args.root,
-        ]  # fmt: skip
-
-    return argv
 
 
 def _plan_cmd(args: argparse.Namespace, cfg: Config) -> int:
@@ -274,6 +245,7 @@ def _say(args: argparse.Namespace, action: str, text: str, **fields: Any) -> Non
 
 def _apply_cmd(args: argparse.Namespace, cfg: Config) -> int:
     from spamtrace.actions.firewall import transaction
+    from spamtrace.service.firewall import rollback_argv
 
     plan = build(args, cfg)
     if plan.refusal:
@@ -299,7 +271,10 @@ def _apply_cmd(args: argparse.Namespace, cfg: Config) -> int:
     state = transaction.state_dir(args.state_dir)
     result = transaction.apply(
         backend, plan, state, timeout=timeout, yes=args.no_rollback,
-        rollback_argv=_rollback_argv(args, state, timeout),
+        rollback_argv=rollback_argv(
+            config=args.config, backend=args.backend, root=args.root, state_dir=state,
+            timeout=timeout,
+        ),
     )  # fmt: skip
     from spamtrace.render.firewall import applied_text
 
@@ -375,17 +350,12 @@ def _remove_cmd(args: argparse.Namespace, cfg: Config) -> int:
 
 
 def _status_cmd(args: argparse.Namespace, cfg: Config) -> int:
-    from spamtrace.actions.firewall.transaction import IPT_RECORD, pending_status
     from spamtrace.render.firewall import in_sync, status_json, status_lines
+    from spamtrace.service.firewall import table_status
 
     plan = build(args, cfg)
     backend = _backend(args)
-    recorded = None
-    state = Path(args.state_dir)
-    if backend.name == "iptables" and (state / IPT_RECORD).exists():
-        recorded = (state / IPT_RECORD).read_text()
-    st = backend.status(plan, recorded)
-    pending = pending_status(state)
+    st, pending = table_status(backend, plan, Path(args.state_dir))
     if args.json:
         from spamtrace.render.output import dump_json
 

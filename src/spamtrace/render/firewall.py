@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 
     from spamtrace.actions.firewall.transaction import ApplyResult
     from spamtrace.policy.firewall_plan import FirewallPlan, Impact
+    from spamtrace.service.firewall import OverdueRollback
 
 PLAN_SCHEMA = "spamtrace.firewall-plan/1"
 STATUS_SCHEMA = "spamtrace.firewall-status/1"
@@ -139,7 +140,7 @@ def status_json(
     plan: FirewallPlan,
     status: dict[str, Any],
     pending: dict[str, Any] | None,
-    overdue_rollback: dict[str, Any] | None,
+    overdue_rollback: OverdueRollback | None,
 ) -> dict[str, Any]:
     """The ``firewall status --json`` document (``status``: the backend's status)."""
     return {
@@ -151,7 +152,12 @@ def status_json(
         "drift": status["drift"],
         "counters": status["counters"],
         "pending_rollback": pending,
-        "overdue_rollback_done": overdue_rollback,
+        "overdue_rollback_done": None
+        if overdue_rollback is None
+        else {
+            "deadline": overdue_rollback.deadline,
+            "late_seconds": overdue_rollback.late_seconds,
+        },
     }
 
 

@@ -1,0 +1,92 @@
+"""The engine of `spamtrace firewall`'s commands, between the command line and the transaction.
+
+- :func:`backend_for`: the backend a command works with (``auto`` = the one whose rules are
+  loaded, from the state dir's record, else the best available);
+- :func:`roll_back_overdue`: every command first performs an automatic rollback that is past its
+  deadline (its helper process died), as the daemon's check does;
+- :func:`rollback_argv`: the command line of the rollback helper that ``apply`` starts;
+- :func:`table_status`: what the backend has loaded against the plan, and the apply waiting for
+  confirmation.
+
+The transaction itself (apply -> confirm | rollback, the state dir) is
+:mod:`spamtrace.actions.firewall.transaction`; the views are :mod:`spamtrace.render.firewall`.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from spamtrace.actions.firewall.backends import Backend
+    from spamtrace.policy.firewall_plan import FirewallPlan
+
+
+@dataclass(frozen=True, slots=True)
+class OverdueRollback:
+    """A rollback performed now because its helper died before the deadline."""
+
+    deadline: float | None
+    late_seconds: float
+
+
+def backend_for(name: str, state_dir: Path) -> Backend:
+    """The backend named ``name``; ``auto`` is the one that loaded our rules, if any did."""
+    from spamtrace.actions.firewall.backends import select_backend
+    from spamtrace.actions.firewall.transaction import recorded_backend
+
+    if name == "auto":
+        return select_backend(recorded_backend(state_dir) or "auto")
+    return select_backend(name)
+
+
+def roll_back_overdue(state_dir: Path) -> OverdueRollback | None:
+    """Perform a rollback that is past its deadline (None: there was none, or not root)."""
+    from spamtrace.actions.firewall import transaction
+    from spamtrace.actions.firewall.backends import select_backend
+
+    if os.geteuid() != 0 or not (state_dir / transaction.PENDING).exists():
+        return None
+    done = transaction.rollback_overdue(state_dir, select_backend)
+    if done is None:
+        return None
+    deadline = done.get("deadline")
+    late = time.time() - float(deadline or 0)
+    return OverdueRollback(deadline, round(late, 1))
+
+
+def rollback_argv(
+    *, config: str | None, backend: str, root: str, state_dir: Path, timeout: int
+) -> Callable[[str], list[str]]:
+    """The rollback helper's command line for a token: ``spamtrace firewall _rollback``."""
+
+    def argv(token: str) -> list[str]:
+        out = [sys.executable, "-m", "spamtrace"]
+        if config:
+            out += ["--config", config]
+        return [
+            *out, "firewall", "_rollback", "--after", str(timeout), "--token", token,
+            "--state-dir", str(state_dir), "--backend", backend, "--root", root,
+        ]  # fmt: skip
+
+    return argv
+
+
+def table_status(
+    backend: Backend, plan: FirewallPlan, state_dir: Path
+) -> tuple[dict[str, Any], dict[str, Any] | None]:
+    """The backend's status of our rules against the plan, and the pending apply (or None).
+
+    iptables has no table of its own to compare with: what apply loaded is kept in the state
+    dir and given to the backend."""
+    from spamtrace.actions.firewall.transaction import IPT_RECORD, pending_status
+
+    recorded = None
+    if backend.name == "iptables" and (state_dir / IPT_RECORD).exists():
+        recorded = (state_dir / IPT_RECORD).read_text()
+    return backend.status(plan, recorded), pending_status(state_dir)
