@@ -76,18 +76,20 @@ def test_bad_since_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 2
 
 
-def test_read_tail_reads_back_only_to_about_since(tmp_path: Path) -> None:
+def test_read_tail_bytes_reads_back_only_to_about_since(tmp_path: Path) -> None:
     from spamtrace.sources.maillog.reader import line_time
-    from spamtrace.sources.maillog.tail import read_tail
+    from spamtrace.sources.maillog.tail import read_tail_bytes
 
     log = tmp_path / "mainlog"
     lines = [f"2026-12-04 {h:02d}:00:00 line {h}" for h in range(24)]
     log.write_text("\n".join(lines) + "\n")
     since = 1796342400.0 + 20 * 3600  # 2026-12-04 20:00 UTC
-    got = read_tail(str(log), since, line_time("exim", 2026, 0), block=64)
+    exim_time = line_time("exim", 2026, 0)
+    got = read_tail_bytes(str(log), since, exim_time, block=64).decode().splitlines()
     assert got[-4:] == lines[-4:]
     assert len(got) < 10  # it stopped reading back soon after 20:00
-    assert read_tail(str(log), 0.0, line_time("exim", 2026, 0), block=64) == lines
+    whole = read_tail_bytes(str(log), 0.0, exim_time, block=64)
+    assert whole.decode().splitlines() == lines
 
 
 def test_scan_names_the_likely_script_in_the_senders_folder(

@@ -309,21 +309,6 @@ def read_back_raw(path: str, split: LineSplitter) -> Iterator[tuple[list[str], b
         yield tail, None
 
 
-def read_tail(
-    path: str,
-    since: float,
-    line_time: Callable[[str], float | None],
-    *,
-    max_bytes: int = 256 * 1024 * 1024,
-    block: int = 4 * CHUNK,
-    upto: int | None = None,
-) -> list[str]:
-    """The lines of :func:`read_tail_bytes`."""
-    split = LineSplitter()
-    blob = read_tail_bytes(path, since, line_time, max_bytes=max_bytes, block=block, upto=upto)
-    return split.feed(blob) + split.flush()
-
-
 def read_tail_bytes(
     path: str,
     since: float,
