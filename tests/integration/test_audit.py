@@ -144,6 +144,17 @@ def ssh_forward(w: World, s: SshdUnderTest, local_port: int) -> subprocess.Popen
     return proc
 
 
+def stop_client(client: subprocess.Popen[str]) -> None:
+    """End the ssh client: SIGTERM, then SIGKILL if it is still waiting on a forwarded channel
+    10 s later (under load the closing channel to the sink can outlast the wait)."""
+    client.terminate()
+    try:
+        client.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        client.kill()
+        client.wait(timeout=10)
+
+
 def send_through(port: int, tag: str) -> None:
     with smtplib.SMTP("127.0.0.1", port, timeout=10) as smtp:
         smtp.sendmail(f"{tag}@example.test", ["victim@remote.example"], f"Subject: {tag}\n\nx")
@@ -171,8 +182,7 @@ def test_sshd_forwarding_fails_then_fix_refuses_the_tunnel(
     client = ssh_forward(world, s, lport)
     send_through(lport, "before-fix")
     assert len(world.wait_sink(1)) == 1
-    client.terminate()
-    client.wait(timeout=10)
+    stop_client(client)
 
     opts = ["--only", "sshd.tcp-forwarding", "--sshd-config", str(s.config)]
     rc, doc = audit_json(*opts)
@@ -220,7 +230,7 @@ def test_sshd_forwarding_fails_then_fix_refuses_the_tunnel(
     while "refused local port forward" not in s.log.read_text() and time.monotonic() < deadline:
         time.sleep(0.1)
     assert "refused local port forward" in s.log.read_text()
-    client.terminate()
+    stop_client(client)
 
     # 4. the human report says the same
     res = spamtrace("audit", *opts)
