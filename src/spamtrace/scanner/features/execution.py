@@ -863,11 +863,11 @@ def _eval_wrappers(ctx: Ctx) -> list[bytes]:
         if d is None or used.group(1) not in VAR.findall(d.group(2)):
             continue
         name = d.group(1)
-        if name == b"__construct":
+        if name in (b"__construct", b"__invoke"):
             cls = list(_CLASS_NAME.finditer(code, max(0, d.start() - 20000), d.start()))
             if not cls:
                 continue
-            name = b"new " + cls[-1].group(1)
+            name = (b"new " if name == b"__construct" else b"obj ") + cls[-1].group(1)
         elif name.startswith(b"__"):
             continue  # other magic methods: php.magic-method-runs-property
         if name not in out:
@@ -892,6 +892,16 @@ def _eval_wrapper_request(ctx: Ctx, rule: Rule) -> Hit | None:
     code = ctx.code
     req = taint(ctx)[0]
     for name in wrappers:
+        if name.startswith(b"obj "):  # __invoke: the object given as a callback
+            made = re.compile(rb"\bnew\s+" + re.escape(name[4:]) + rb"\b")
+            for c in itertools.islice(made.finditer(code), 50):
+                begin = max(code.rfind(b";", 0, c.start()), code.rfind(b"}", 0, c.start()))
+                end = code.find(b";", c.end())
+                stmt = code[begin + 1 : end if end >= 0 else len(code)][:400]
+                if UIN_RE.search(stmt) or set(VAR.findall(stmt)[:8]) & req:
+                    pos = begin + 1
+                    return Hit(ctx.line_of_code(pos), ctx.excerpt_code(pos, pos + 80))
+            continue
         if name.startswith(b"new "):
             calls = re.compile(rb"\bnew\s+" + re.escape(name[4:]) + rb"\s*\(([^;]{0,200})")
         else:  # a call, a method call (->name, ::name); not the definition
@@ -949,4 +959,56 @@ def _callback_runner_elsewhere(ctx: Ctx, rule: Rule) -> Hit | None:
         for m in itertools.islice(_SORT_METHOD_ARG.finditer(code), 50):
             if _runner_value(ctx, m.group(1)):
                 return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end()))
+    return None
+
+
+_PREG_CALLS = (b"preg_replace", b"preg_filter")
+
+
+@feature("preg_pattern_request")
+def _preg_pattern_request(ctx: Ctx, rule: Rule) -> Hit | None:
+    """``preg_replace($_GET['p'], $_GET['r'], ...)``: a regex pattern the visitor sends,
+    modifiers included, so ``/e`` evaluates the replacement as PHP (PHP < 7), a backdoor
+    with no eval in sight. Code that searches with a visitor's words quotes them
+    (``'/' . preg_quote($q) . '/'``): only a pattern that is request input as it came, or a
+    variable holding it, counts."""
+    if not has_request_words(ctx):
+        return None
+    for start, args in calls_to(ctx, _PREG_CALLS, 100):
+        if posted(ctx, first_arg(args).strip()):
+            return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
+    return None
+
+
+_DECRYPT_CALLS = (b"openssl_decrypt", b"mcrypt_decrypt", b"sodium_crypto_secretbox_open")
+# the data argument of each (mcrypt_decrypt takes the cipher and the key first)
+_DECRYPT_DATA = {b"openssl_decrypt": 0, b"mcrypt_decrypt": 2, b"sodium_crypto_secretbox_open": 0}
+
+
+@feature("decrypt_request_run")
+def _decrypt_request_run(ctx: Ctx, rule: Rule) -> Hit | None:
+    """Request input decrypted with a key the script holds (``openssl_decrypt($body,
+    'AES128', $key)``, mcrypt, sodium), in a script that evaluates a variable's code: an
+    encrypted backdoor's loader (the "Behinder" kind), whose commands no log or filter can
+    read. An API that decrypts a posted message (a payment notice) does not then eval."""
+    if not has_request_words(ctx):
+        return None
+    code = ctx.code
+    sink = None
+    for start, args in _eval_calls(ctx, EVAL_NAMES_B, 50):
+        if VAR.match(first_arg(args).strip().lstrip(b"@").strip()):
+            sink = start
+            break
+    if sink is None:
+        return None
+    req = taint(ctx)[0]
+    for start, args in calls_to(ctx, _DECRYPT_CALLS, 20):
+        name = code[start : code.find(b"(", start)].rstrip()
+        parts = top_args(args)
+        idx = _DECRYPT_DATA.get(name, 0)
+        if len(parts) <= idx:
+            continue
+        data = parts[idx]
+        if UIN_RE.search(data) or b"getallheaders" in data or set(VAR.findall(data)[:4]) & req:
+            return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
     return None
