@@ -169,6 +169,15 @@ def held_out_report(
         f"  {'all malicious':30s} {n:5d} {'':9s} {tot[1]:6d} = {100 * tot[1] / n:6.2f}% "
         f"{tot[2]:8d} = {100 * tot[2] / n:6.2f}%"
     )
+    # a held-out rate says how the rules generalize only when most rules stay on
+    for c in sorted(members):
+        off = len(off_of[c])
+        if off * 2 > len(rules):
+            print(
+                f"  NOTE {c}: {off} of {len(rules)} rules were written from it, so its "
+                f"held-out rate is not a measure of detection (only {len(rules) - off} "
+                "rules left on, few of them meant for its kind of files)"
+            )
 
 
 # ---------------------------------------------------------------- php-malware-finder rules

@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from spamtrace.model import (
@@ -62,6 +63,24 @@ def _status_uid(pid: int) -> tuple[int | None, int | None]:
     except (OSError, ValueError, IndexError):
         pass
     return uid, gid
+
+
+def _task_group(tid: int, at: float) -> int | None:
+    """The pid of the process whose thread (or main thread) ``tid`` is, from
+    ``/proc/TID/status``, if that task started no later than monotonic time ``at`` (a task
+    that started after the event took a reused id and is not the one that made it)."""
+    try:
+        with open(f"/proc/{tid}/stat", "rb") as fh:
+            stat = fh.read()
+        with open(f"/proc/{tid}/status", "rb") as fh:
+            status = fh.read(4096)
+        started = int(stat[stat.rfind(b")") + 2 :].split()[19]) / _CLK_TCK
+        at_line = status.index(b"\nTgid:")
+        group = int(status[at_line + 6 : status.index(b"\n", at_line + 1)])
+    except (OSError, ValueError, IndexError):
+        return None
+    since_boot = at + time.clock_gettime(time.CLOCK_BOOTTIME) - time.monotonic()
+    return group if started <= since_boot + 0.05 else None
 
 
 def socket_owner(ev: SmtpConnectAttempted) -> int | None:
@@ -153,10 +172,46 @@ class Attributor:
             return None
         return memo[2]
 
+    def owner_pid(self, ev: SmtpConnectAttempted) -> tuple[int, str | None]:
+        """The pid of the process that made ``ev``, and a note when it is only a guess.
+
+        A tracepoint event names its thread (``tid``) exactly. Its ``pid`` comes from the
+        trace's tgid column, which the kernel fills from a table of thread id -> process id
+        that it updates only when the task is scheduled out: for a task that connects and
+        exits at once, or whose thread id was reused, the column can still show the process
+        an earlier task with the same id belonged to (seen: a PHP sender's connects shown
+        under spamtrace's own pid). So the thread is resolved first: live in /proc, then by
+        the proc connector's thread and process records; the column is the last resort."""
+        tid = ev.tid
+        if ev.source != "tracepoint" or tid <= 0:
+            return ev.pid, None
+        if ev.pid == tid and os.path.exists(f"/proc/{tid}"):
+            return tid, None  # a main thread that still runs (the common case): its own pid
+        group = _task_group(tid, ev.monotonic)
+        if group is not None:
+            return group, None
+        if self.cache is not None:
+            if self.refresh is not None:
+                self.refresh()  # its fork or exec may still be in the connector's buffer
+            group = self.cache.thread_group(tid, ev.monotonic)
+            if group is not None:
+                return group, None
+            if self.cache.holds(tid, ev.monotonic):
+                return tid, None  # a process of its own, whose main thread connected
+        if ev.pid == tid:
+            return tid, None
+        if ev.pid == os.getpid():
+            # never the watcher itself on the column's word: its own threads are all known
+            return tid, "the trace named this process as its thread's owner; not trusted"
+        return ev.pid, "its process id is the trace's tgid column only (the thread was gone)"
+
     def attempt(
         self, ev: SmtpConnectAttempted, uid_hint: int | None = None, *, blocked: bool = False
     ) -> AttributedAttempt:
         process: ProcessInfo | None = None
+        pid, pid_note = self.owner_pid(ev)
+        if pid != ev.pid:
+            ev = replace(ev, pid=pid)
         live = self._live(ev)
         if live is None:  # gone now; read live after this event, it is still known
             live = self._seen_before(ev)
@@ -198,6 +253,8 @@ class Attributor:
                     euid=None, gid=gid, user=self._user_name(uid), cwd=None, scripts=(),
                     parents=(), method=AttributionMethod.UID_ONLY, notes=(note,),
                 )  # fmt: skip
+        if pid_note is not None and process is not None:
+            process = replace(process, notes=(*process.notes, pid_note))
         uid = process.uid if process is not None else uid_hint
         paths = (*process.scripts, process.cwd) if process is not None else ()
         account = self.accounts.for_process(uid, paths)
@@ -221,8 +278,6 @@ class Attributor:
             uid, how = self._exiting_uid(ev), "the exiting process's status"
         if uid is None or uid == cached.uid:
             return cached
-        from dataclasses import replace
-
         note = f"uid {uid} from {how}; the exec cache had uid {cached.uid}"
         return replace(
             cached, uid=uid, euid=None, user=self._user_name(uid), notes=(*cached.notes, note)
@@ -262,8 +317,6 @@ def _fill_from(live: ProcessInfo, cached: ProcessInfo) -> ProcessInfo:
 
 
 def _with_method(info: ProcessInfo, method: AttributionMethod) -> ProcessInfo:
-    from dataclasses import replace
-
     return replace(info, method=method)
 
 

@@ -17,6 +17,9 @@ of system users (uid below ``[accounts] min_uid``, root included) keep only thei
 - an exec nothing could be read of (gone at once) is kept for the UID event that may follow;
 - EXIT marks the entry; it is dropped ``linger`` seconds later (the tracepoint event of a
   process's last connection can arrive after its EXIT event);
+- FORK of a thread records which process the thread id belongs to (:meth:`ExecCache.thread_group`):
+  a tracepoint event names the thread that connected, and once that thread is gone only this
+  says which process it was part of;
 - at most ``max_entries`` entries, least recently used dropped first.
 
 Entries handed out carry ``method=exec-cache`` so reports show how the process was known.
@@ -271,6 +274,8 @@ class ExecCache:
         self.procfs = procfs
         self._reader = reader
         self._entries: OrderedDict[int, _Entry] = OrderedDict()
+        #: thread id -> (its process's pid, created at, exited at or None), bounded like entries
+        self._threads: OrderedDict[int, tuple[int, float, float | None]] = OrderedDict()
         self._execs = self._read_failures = self._evicted = self._expired = self._light = 0
 
     def __len__(self) -> int:
@@ -280,13 +285,49 @@ class ExecCache:
     def handle(self, event: ProcEvent) -> None:
         if event.kind is ProcEventKind.EXEC:
             self.on_exec(event.tgid, event.monotonic)
-        elif event.kind is ProcEventKind.FORK and event.is_process:
-            if event.parent_tgid is not None:
+        elif event.kind is ProcEventKind.FORK:
+            if not event.is_process:
+                self.on_thread(event.pid, event.tgid, event.monotonic)
+            elif event.parent_tgid is not None:
                 self.on_fork(event.parent_tgid, event.tgid, event.monotonic)
         elif event.kind is ProcEventKind.UID:
             self.on_uid(event.tgid, event.ruid, event.euid, event.monotonic)
-        elif event.kind is ProcEventKind.EXIT and event.is_process:
-            self.on_exit(event.tgid, event.monotonic)
+        elif event.kind is ProcEventKind.EXIT:
+            if event.is_process:
+                self.on_exit(event.tgid, event.monotonic)
+            else:
+                self.on_thread_exit(event.pid, event.monotonic)
+
+    def on_thread(self, tid: int, pid: int, when: float) -> None:
+        """A thread ``tid`` of process ``pid`` was created at ``when``."""
+        self._threads[tid] = (pid, when, None)
+        self._threads.move_to_end(tid)
+        while len(self._threads) > self.max_entries:
+            self._threads.popitem(last=False)
+
+    def on_thread_exit(self, tid: int, when: float) -> None:
+        known = self._threads.get(tid)
+        if known is not None and known[2] is None:
+            self._threads[tid] = (known[0], known[1], when)
+
+    def thread_group(self, tid: int, at: float) -> int | None:
+        """The pid of the process whose thread ``tid`` was at monotonic time ``at``: a thread
+        created no later than ``at`` and not exited before it; None when no such thread was
+        seen (``tid`` may be a process's main thread, whose pid is ``tid``)."""
+        known = self._threads.get(tid)
+        if known is None:
+            return None
+        pid, created, exited = known
+        if created > at + 0.001 or (exited is not None and exited + 0.001 < at):
+            return None
+        return pid
+
+    def holds(self, pid: int, at: float) -> bool:
+        """Whether the cache knows the process that had ``pid`` at monotonic time ``at``."""
+        entry = self._entries.get(pid)
+        if entry is None or entry.exec_time > at + 0.001:
+            return False
+        return entry.exited_at is None or entry.exited_at + 0.001 >= at
 
     def on_exec(self, pid: int, when: float) -> None:
         self._execs += 1
@@ -421,6 +462,13 @@ class ExecCache:
         for pid in dead:
             del self._entries[pid]
         self._expired += len(dead)
+        gone = [
+            tid
+            for tid, (_, _, exited) in self._threads.items()
+            if exited is not None and exited + self.linger < now
+        ]
+        for tid in gone:
+            del self._threads[tid]
         return len(dead)
 
     def stats(self) -> ExecCacheStats:

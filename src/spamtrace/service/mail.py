@@ -87,7 +87,7 @@ def collect(
     from spamtrace.sources.maillog.reader import LogReader, merged_batches
 
     thresholds = MailThresholds.from_config(cfg.mail)
-    policy = MailPolicy(thresholds)
+    policy = MailPolicy(thresholds, updates=False)  # the incidents are read at the end
 
     # the policy sees one window more than --since (its windows are full at --since); a
     # mailbox's hourly history is what the logs read hold (the daemon learns it as it runs)
@@ -105,11 +105,9 @@ def collect(
         php_only=php_only,
         owner_of_path=lambda path: getattr(resolver.for_path(path), "name", None),
     )
-    add = ledger.add
     with _fewer_collections():
         for batch in merged_batches(readers):
-            for ev in batch:
-                add(ev)
+            ledger.feed(batch)
     incidents = [i for i in policy.all_incidents() if since is None or i.last_seen >= since]
     report = MailReport(since, [r.counts for r in readers], ledger, incidents, thresholds)
     for totals in ledger.senders.values():

@@ -4,6 +4,7 @@ name turned into ``.php``.
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from spamtrace.scanner.context import (
@@ -228,4 +229,49 @@ def _self_delete_backdate(ctx: Ctx, rule: Rule) -> Hit | None:
         if gone >= 0:
             return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
         return None
+    return None
+
+
+# content that is PHP code: a literal holding an open tag, decoded data, or a download
+_PHP_OPEN = re.compile(rb"<\?(?:php|=)", re.IGNORECASE)
+_RUNS = re.compile(
+    rb"(?:eval|assert|system|exec|passthru|popen|create_function|base64_decode|gzinflate|"
+    rb"move_uploaded_file)\s*\(|\$_(?:get|post|request|cookie|files)\b",
+    re.IGNORECASE,
+)
+
+
+@feature("self_delete_dropper")
+def _self_delete_dropper(ctx: Ctx, rule: Rule) -> Hit | None:
+    """A script that writes PHP code into a file (a literal holding ``<?php``, decoded data,
+    content downloaded from a web address or posted by the visitor) and deletes itself
+    (``unlink(__FILE__)``): a one-shot dropper that installs a backdoor and leaves no trace
+    of how it came. An installer that removes itself writes configuration built from
+    settings, not decoded or downloaded code."""
+    if _self_delete(ctx) < 0:
+        return None
+    lx = ctx.lx
+    for start, args in calls_to(ctx, (b"file_put_contents", b"fwrite", b"fputs"), 50):
+        parts = top_args(args)
+        if len(parts) < 2:
+            continue
+        content = expression(parts[1])
+        texts = [content]
+        v = VAR.fullmatch(content.strip())
+        if v is not None:  # a variable: what it was set to
+            texts += [am.group(1) for _, am in var_assigns(ctx.code, v.group(1), TAIL_RHS, 10)]
+        written = b"".join(
+            lx.value(int(p.group(1)))
+            for text in texts
+            for p in itertools.islice(PLACEHOLDER.finditer(text), 20)
+        )
+        # PHP that runs something: a configuration file an installer writes does not
+        literal_php = _PHP_OPEN.search(written) is not None and _RUNS.search(written) is not None
+        if (
+            literal_php
+            or _decoded(ctx, content)
+            or _downloads(ctx, content)
+            or posted(ctx, content)
+        ):
+            return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
     return None

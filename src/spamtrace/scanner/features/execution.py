@@ -824,3 +824,191 @@ def _varvar_superglobal_run(ctx: Ctx, rule: Rule) -> Hit | None:
                 ctx.line_of_code(m.start()), ctx.excerpt_code(max(0, m.start() - 20), m.end() + 60)
             )
     return None
+
+
+# a function or method definition with its parameter list
+_DEF_PARAMS = re.compile(rb"function\s+&?\s*(" + NAME_P + rb")\s*\(([^)]{0,300})\)")
+_CLASS_NAME = re.compile(rb"\bclass\s+(" + NAME_P + rb")")
+# the parameter itself is evaluated, a literal glued around it or not ('?>' . $code): not a
+# file read from it (a template engine evaluates the compiled file a name points to)
+_EVALED_VAR = re.compile(
+    rb"\s*@?\s*(?:\x01\d+\x01\s*\.\s*)?\$(" + NAME_P + rb")\s*(?:\.\s*\x01\d+\x01\s*)?$"
+)
+
+
+def _enclosing_def(code: bytes, pos: int) -> re.Match[bytes] | None:
+    """The named function whose body holds ``pos`` (the last definition within 3,000 bytes
+    before it, if its braces are still open at ``pos``), or None."""
+    defs = list(itertools.islice(_DEF_PARAMS.finditer(code, max(0, pos - 3000), pos), 50))
+    if not defs:
+        return None
+    d = defs[-1]
+    opening = code.find(b"{", d.end(), pos)
+    if opening < 0 or code.count(b"{", opening, pos) <= code.count(b"}", opening, pos):
+        return None
+    return d
+
+
+def _eval_wrappers(ctx: Ctx) -> list[bytes]:
+    """How the script calls its own functions and methods that evaluate one of their
+    parameters (``function run($c) { eval($c); }``): their names, and ``new Class`` for a
+    constructor that does, at most 10."""
+    code = ctx.code
+    out: list[bytes] = []
+    for start, args in _eval_calls(ctx, EVAL_NAMES_B, 100):
+        used = _EVALED_VAR.match(first_arg(args))
+        if used is None:
+            continue
+        d = _enclosing_def(code, start)
+        if d is None or used.group(1) not in VAR.findall(d.group(2)):
+            continue
+        name = d.group(1)
+        if name in (b"__construct", b"__invoke"):
+            cls = list(_CLASS_NAME.finditer(code, max(0, d.start() - 20000), d.start()))
+            if not cls:
+                continue
+            name = (b"new " if name == b"__construct" else b"obj ") + cls[-1].group(1)
+        elif name.startswith(b"__"):
+            continue  # other magic methods: php.magic-method-runs-property
+        if name not in out:
+            out.append(name)
+            if len(out) >= 10:
+                break
+    return out
+
+
+@feature("eval_wrapper_request")
+def _eval_wrapper_request(ctx: Ctx, rule: Rule) -> Hit | None:
+    """A function or method of the script's own that evaluates its parameter as PHP
+    (``function run($c) { return eval($c); }``, a constructor that asserts its argument),
+    called with request input or a variable holding it: an eval backdoor one call away from
+    the request, so that no ``eval($_POST...)`` shows. A template engine that evaluates
+    compiled files it wrote is never called with what the visitor sent."""
+    if not has_request_words(ctx):
+        return None
+    wrappers = _eval_wrappers(ctx)
+    if not wrappers:
+        return None
+    code = ctx.code
+    req = taint(ctx)[0]
+    for name in wrappers:
+        if name.startswith(b"obj "):  # __invoke: the object given as a callback
+            made = re.compile(rb"\bnew\s+" + re.escape(name[4:]) + rb"\b")
+            for c in itertools.islice(made.finditer(code), 50):
+                begin = max(code.rfind(b";", 0, c.start()), code.rfind(b"}", 0, c.start()))
+                end = code.find(b";", c.end())
+                stmt = code[begin + 1 : end if end >= 0 else len(code)][:400]
+                if UIN_RE.search(stmt) or set(VAR.findall(stmt)[:8]) & req:
+                    pos = begin + 1
+                    return Hit(ctx.line_of_code(pos), ctx.excerpt_code(pos, pos + 80))
+            continue
+        if name.startswith(b"new "):
+            calls = re.compile(rb"\bnew\s+" + re.escape(name[4:]) + rb"\s*\(([^;]{0,200})")
+        else:  # a call, a method call (->name, ::name); not the definition
+            calls = re.compile(
+                rb"(?<![\w\x80-\xff$])" + re.escape(name) + rb"\s*\(([^;]{0,200})"
+            )
+        for c in itertools.islice(calls.finditer(code), 200):
+            pos = c.start()
+            if code[max(0, pos - 12) : pos].rstrip().endswith(b"function"):
+                continue
+            args = c.group(1)
+            if UIN_RE.search(args) or set(VAR.findall(args)[:6]) & req:
+                return Hit(ctx.line_of_code(pos), ctx.excerpt_code(pos, pos + 80))
+    return None
+
+
+# a runner's name as a callback where the older callback rules do not look: filter_var's
+# FILTER_CALLBACK option, the sort methods of ArrayObject/ArrayIterator, CallbackFilterIterator
+_FILTER_CALLBACK = re.compile(
+    rb"filter_(?:var|input)(?:_array)?\s*\([^;]{0,300}?(?:filter_callback|\b1024\b)"
+    rb"[^;]{0,200}?\x01(\d+)\x01\s*=>\s*([^;]{1,120}?)\s*[)\],]"
+)
+_SORT_METHOD_ARG = re.compile(rb"->\s*u[ak]sort\s*\(\s*@?\s*([^;]{1,120}?)\s*\)")
+
+
+def _runner_value(ctx: Ctx, expr: bytes) -> bool:
+    """Whether ``expr`` names a code or command runner: a literal (``'assert'``) or a
+    variable the constant folder computes to one, or request input / a variable holding it."""
+    expr = expr.strip().lstrip(b"@").strip()
+    p = PLACEHOLDER.fullmatch(expr)
+    if p is not None:
+        val = ctx.lx.value(int(p.group(1))).strip().lower().lstrip(b"\\")
+        return val.decode("latin-1") in _CALLBACK_EXEC
+    if UIN_RE.match(expr):
+        return True
+    v = VAR.fullmatch(expr)
+    return v is not None and v.group(1) in taint(ctx)[0]
+
+
+@feature("callback_runner_elsewhere")
+def _callback_runner_elsewhere(ctx: Ctx, rule: Rule) -> Hit | None:
+    """``filter_var($_POST['x'], FILTER_CALLBACK, ['options' => 'assert'])``,
+    ``$o->uasort('assert')`` on an ArrayObject: a runner's name, or a name the visitor
+    sends, given as a callback through an API that runs it on the data (the request's text
+    then runs as code). A sanitizer (``'options' => 'trim'``, a closure) is not counted."""
+    code = ctx.code
+    if ctx.first(b"filter_") >= 0 and (
+        ctx.first(b"filter_callback") >= 0 or ctx.first(b"1024") >= 0
+    ):
+        for m in bounded_finditer(_FILTER_CALLBACK, code, 20, first=ctx.first):
+            key = ctx.lx.value(int(m.group(1))).strip().lower()
+            if key == b"options" and _runner_value(ctx, m.group(2)):
+                return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end()))
+    if ctx.first(b"sort") >= 0:
+        for m in itertools.islice(_SORT_METHOD_ARG.finditer(code), 50):
+            if _runner_value(ctx, m.group(1)):
+                return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end()))
+    return None
+
+
+_PREG_CALLS = (b"preg_replace", b"preg_filter")
+
+
+@feature("preg_pattern_request")
+def _preg_pattern_request(ctx: Ctx, rule: Rule) -> Hit | None:
+    """``preg_replace($_GET['p'], $_GET['r'], ...)``: a regex pattern the visitor sends,
+    modifiers included, so ``/e`` evaluates the replacement as PHP (PHP < 7), a backdoor
+    with no eval in sight. Code that searches with a visitor's words quotes them
+    (``'/' . preg_quote($q) . '/'``): only a pattern that is request input as it came, or a
+    variable holding it, counts."""
+    if not has_request_words(ctx):
+        return None
+    for start, args in calls_to(ctx, _PREG_CALLS, 100):
+        if posted(ctx, first_arg(args).strip()):
+            return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
+    return None
+
+
+_DECRYPT_CALLS = (b"openssl_decrypt", b"mcrypt_decrypt", b"sodium_crypto_secretbox_open")
+# the data argument of each (mcrypt_decrypt takes the cipher and the key first)
+_DECRYPT_DATA = {b"openssl_decrypt": 0, b"mcrypt_decrypt": 2, b"sodium_crypto_secretbox_open": 0}
+
+
+@feature("decrypt_request_run")
+def _decrypt_request_run(ctx: Ctx, rule: Rule) -> Hit | None:
+    """Request input decrypted with a key the script holds (``openssl_decrypt($body,
+    'AES128', $key)``, mcrypt, sodium), in a script that evaluates a variable's code: an
+    encrypted backdoor's loader (the "Behinder" kind), whose commands no log or filter can
+    read. An API that decrypts a posted message (a payment notice) does not then eval."""
+    if not has_request_words(ctx):
+        return None
+    code = ctx.code
+    sink = None
+    for start, args in _eval_calls(ctx, EVAL_NAMES_B, 50):
+        if VAR.match(first_arg(args).strip().lstrip(b"@").strip()):
+            sink = start
+            break
+    if sink is None:
+        return None
+    req = taint(ctx)[0]
+    for start, args in calls_to(ctx, _DECRYPT_CALLS, 20):
+        name = code[start : code.find(b"(", start)].rstrip()
+        parts = top_args(args)
+        idx = _DECRYPT_DATA.get(name, 0)
+        if len(parts) <= idx:
+            continue
+        data = parts[idx]
+        if UIN_RE.search(data) or b"getallheaders" in data or set(VAR.findall(data)[:4]) & req:
+            return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
+    return None

@@ -673,3 +673,58 @@ def _disable_functions_bypass(ctx: Ctx, rule: Rule) -> Hit | None:
             if ctx.lx.value(int(m.group(1))).strip().lower() in _EXEC_LITERALS:
                 return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end() + 20))
     return None
+
+
+_SOCKET_CALLS = (b"fsockopen", b"pfsockopen", b"stream_socket_client", b"socket_connect")
+# a request header read from the whole set (apache_request_headers() is getallheaders())
+_HEADER_SET = re.compile(rb"(?:getallheaders|apache_request_headers)\s*\(")
+
+
+def _from_visitor(ctx: Ctx, expr: bytes, depth: int = 2) -> bool:
+    """``expr`` holds request input: the query, form, cookies, a request header (its
+    ``$_SERVER['HTTP_…']`` or an element of getallheaders()/apache_request_headers()), or a
+    variable set from one of them (two levels of copies)."""
+    if UIN_RE.search(expr) or _HEADER_SET.search(expr) or _server_header(ctx, expr):
+        return True
+    if depth == 0:
+        return False
+    for var in VAR.findall(expr)[:4]:
+        for _pos, m in var_assigns(ctx.code, var, TAIL_RHS, 5):
+            if _from_visitor(ctx, m.group(1), depth - 1):
+                return True
+        # the value of a loop over it: foreach (explode(',', $_POST['ports']) as $port)
+        loop = re.compile(
+            rb"foreach\s*\(([^;{]{1,200}?)\s+as\s+(?:\$" + NAME_P + rb"\s*=>\s*)?&?\$"
+            + re.escape(var) + rb"\s*\)"
+        )
+        for m in itertools.islice(loop.finditer(ctx.code), 5):
+            if _from_visitor(ctx, m.group(1), depth - 1):
+                return True
+    return False
+
+
+def _server_header(ctx: Ctx, expr: bytes) -> bool:
+    for m in re.finditer(rb"\$_server\s*\[\s*\x01(\d+)\x01", expr):
+        if ctx.lx.value(int(m.group(1))).lower().startswith(b"http_x"):
+            return True
+    return False
+
+
+@feature("socket_request_target")
+def _socket_request_target(ctx: Ctx, rule: Rule) -> Hit | None:
+    """A socket opened to a host and a port that the visitor names (``fsockopen($_POST['h'],
+    $_POST['p'])``, the ``X-TARGET``/``X-PORT`` headers of a tunnel): a TCP tunnel into the
+    server's network (reGeorg kind) or a port scanner run from the hacked site. Clients of a
+    configured service (SMTP, an API) take the host from their settings."""
+    for start, args in calls_to(ctx, _SOCKET_CALLS, 50):
+        parts = top_args(args)
+        name = ctx.code[start : ctx.code.find(b"(", start)].rstrip()
+        if name == b"socket_connect":
+            parts = parts[1:]
+        if not parts:
+            continue
+        host = parts[0]
+        port = parts[1] if len(parts) > 1 and name != b"stream_socket_client" else host
+        if _from_visitor(ctx, host) and _from_visitor(ctx, port):
+            return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
+    return None

