@@ -844,19 +844,35 @@ def _enclosing_def(code: bytes, pos: int) -> re.Match[bytes] | None:
         return None
     d = defs[-1]
     opening = code.find(b"{", d.end(), pos)
-    if opening < 0 or code.count(b"{", opening, pos) <= code.count(b"}", opening, pos):
+    if opening < 0:
         return None
+    depth = 0
+    for ch in code[opening:pos]:  # the body must still be open at pos
+        if ch == 123:
+            depth += 1
+        elif ch == 125:
+            depth -= 1
+            if depth == 0:
+                return None
     return d
 
 
-def _eval_wrappers(ctx: Ctx) -> list[bytes]:
-    """How the script calls its own functions and methods that evaluate one of their
-    parameters (``function run($c) { eval($c); }``): their names, and ``new Class`` for a
-    constructor that does, at most 10."""
+# a shell command that is the parameter, an option glued after it or not ($c . ' 2>&1'); not
+# a fixed program given arguments ('convert ' . $args)
+_COMMAND_VAR = re.compile(rb"\s*@?\s*\$(" + NAME_P + rb")\s*(?:\.\s*\x01\d+\x01\s*)?$")
+
+
+def _wrappers(
+    ctx: Ctx, calls: list[tuple[int, bytes]], arg: re.Pattern[bytes] = _EVALED_VAR
+) -> list[bytes]:
+    """How the script calls its own functions and methods whose parameter is the first
+    argument of one of ``calls`` as ``arg`` matches it (``function run($c) { eval($c); }``):
+    their names, ``new Class`` for a constructor, ``obj Class`` for an ``__invoke``; at most
+    10."""
     code = ctx.code
     out: list[bytes] = []
-    for start, args in _eval_calls(ctx, EVAL_NAMES_B, 100):
-        used = _EVALED_VAR.match(first_arg(args))
+    for start, args in calls:
+        used = arg.match(first_arg(args))
         if used is None:
             continue
         d = _enclosing_def(code, start)
@@ -877,18 +893,19 @@ def _eval_wrappers(ctx: Ctx) -> list[bytes]:
     return out
 
 
-@feature("eval_wrapper_request")
-def _eval_wrapper_request(ctx: Ctx, rule: Rule) -> Hit | None:
-    """A function or method of the script's own that evaluates its parameter as PHP
-    (``function run($c) { return eval($c); }``, a constructor that asserts its argument),
-    called with request input or a variable holding it: an eval backdoor one call away from
-    the request, so that no ``eval($_POST...)`` shows. A template engine that evaluates
-    compiled files it wrote is never called with what the visitor sent."""
-    if not has_request_words(ctx):
-        return None
-    wrappers = _eval_wrappers(ctx)
-    if not wrappers:
-        return None
+def _eval_wrappers(ctx: Ctx) -> list[bytes]:
+    """:func:`_wrappers` of eval/assert/create_function."""
+    return _wrappers(ctx, _eval_calls(ctx, EVAL_NAMES_B, 100))
+
+
+_ESCAPED = re.compile(rb"escapeshell(?:arg|cmd)\s*\([^()]{0,120}\)")
+
+
+def _wrapper_called_with(
+    ctx: Ctx, wrappers: list[bytes], bare: set[bytes] | None = None
+) -> Hit | None:
+    """The first call of one of ``wrappers`` (see :func:`_wrappers`) given request input, a
+    variable holding it, or (``bare``) one of these variables never set by the script."""
     code = ctx.code
     req = taint(ctx)[0]
     for name in wrappers:
@@ -912,10 +929,72 @@ def _eval_wrapper_request(ctx: Ctx, rule: Rule) -> Hit | None:
             pos = c.start()
             if code[max(0, pos - 12) : pos].rstrip().endswith(b"function"):
                 continue
-            args = c.group(1)
-            if UIN_RE.search(args) or set(VAR.findall(args)[:6]) & req:
+            # what escapeshellarg() quotes is an argument, not a command
+            args = _ESCAPED.sub(b"", c.group(1))
+            used = set(VAR.findall(args)[:6])
+            if (
+                UIN_RE.search(args)
+                or used & req
+                or (bare and used & bare and _enclosing_def(code, pos) is None)
+            ):
                 return Hit(ctx.line_of_code(pos), ctx.excerpt_code(pos, pos + 80))
     return None
+
+
+@feature("eval_wrapper_request")
+def _eval_wrapper_request(ctx: Ctx, rule: Rule) -> Hit | None:
+    """A function or method of the script's own that evaluates its parameter as PHP
+    (``function run($c) { return eval($c); }``, a constructor that asserts its argument),
+    called with request input or a variable holding it: an eval backdoor one call away from
+    the request, so that no ``eval($_POST...)`` shows. A template engine that evaluates
+    compiled files it wrote is never called with what the visitor sent."""
+    if not has_request_words(ctx):
+        return None
+    wrappers = _eval_wrappers(ctx)
+    if not wrappers:
+        return None
+    return _wrapper_called_with(ctx, wrappers)
+
+
+# the keys of the request arrays the script reads: $_GET['cmd'] -> cmd
+_REQUEST_KEY = re.compile(rb"\$_(?:get|post|request|cookie)\s*\[\s*\x01(\d+)\x01\s*\]")
+
+
+def _register_globals_vars(ctx: Ctx) -> set[bytes]:
+    """Variables named like a request key the script reads (``$_GET['cmd']`` -> ``$cmd``)
+    that the script never sets: register_globals filled them from the request."""
+    code = ctx.code
+    out: set[bytes] = set()
+    for m in itertools.islice(_REQUEST_KEY.finditer(code), 100):
+        key = ctx.lx.value(int(m.group(1))).strip().lower()
+        if not re.fullmatch(rb"[a-z_][a-z0-9_]{0,40}", key) or key in out:
+            continue
+        assigned = re.search(
+            rb"\$" + re.escape(key) + rb"\b\s*(?:\[[^\]\n]{0,40}\]\s*)*[.]?=(?![=>])|"
+            rb"(?:as|list\s*\([^)]{0,200}|global[^;]{0,200}|&)\s*\$"
+            + re.escape(key)
+            + rb"\b",
+            code,
+        )
+        if assigned is None:
+            out.add(key)
+    return out
+
+
+@feature("exec_wrapper_followed")
+def _exec_wrapper_followed(ctx: Ctx, rule: Rule) -> Hit | None:
+    """A function of the script's own whose parameter reaches a shell command, wherever the
+    command call sits in its body (behind ``function_exists``/``is_callable`` checks, in a
+    branch of a switch), called with request input, a variable holding it, or a variable
+    named like a request key the script reads and never sets (``if (isset($_GET['cmd']))
+    ekse($cmd);``: register_globals). The call into the function is followed, so the
+    command runner of a web shell need not sit beside the request read."""
+    if not has_request_words(ctx):
+        return None
+    wrappers = _wrappers(ctx, calls_to(ctx, EXEC_NAMES_B, 100), _COMMAND_VAR)
+    if not wrappers:
+        return None
+    return _wrapper_called_with(ctx, wrappers, _register_globals_vars(ctx))
 
 
 # a runner's name as a callback where the older callback rules do not look: filter_var's
@@ -1011,4 +1090,121 @@ def _decrypt_request_run(ctx: Ctx, rule: Rule) -> Hit | None:
         data = parts[idx]
         if UIN_RE.search(data) or b"getallheaders" in data or set(VAR.findall(data)[:4]) & req:
             return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
+    return None
+
+
+_DOC_COMMENT = re.compile(rb"\$(" + NAME_P + rb")\s*=\s*[^;]{0,80}?getdoccomment\s*\(")
+
+
+@feature("doc_comment_code")
+def _doc_comment_code(ctx: Ctx, rule: Rule) -> Hit | None:
+    """Code kept in a doc comment (which scanners and readers skip as a comment) read back
+    with ``ReflectionClass::getDocComment()``, cut into pieces (``substr``), and called as a
+    function or evaluated. Annotation parsers read doc comments too, but match them, they
+    do not call what they cut out."""
+    code = ctx.code
+    holders = {m.group(1) for m in itertools.islice(_DOC_COMMENT.finditer(code), 10)}
+    if not holders:
+        return None
+    sites = [(m.start(), m.group(1)) for m in varcalls(code, 50)]
+    sites += [
+        (start, v.group(1))
+        for start, args in _eval_calls(ctx, EVAL_NAMES_B, 20)
+        if (v := VAR.match(first_arg(args).strip().lstrip(b"@").strip())) is not None
+    ]
+    for start, var in sites:
+        # the called name or the evaluated code: cut out of the comment, one copy away
+        for _pos, am in var_assigns(code, var, TAIL_RHS, 10):
+            rhs = am.group(1)
+            if b"substr" in rhs and any(b"$" + h in rhs for h in holders):
+                return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 60))
+    return None
+
+
+_DECODER_OF = re.compile(
+    rb"\s*@?\s*(?:base64_decode|str_rot13|strrev|hex2bin|gzinflate|gzuncompress|urldecode|"
+    rb"rawurldecode|convert_uudecode)\s*\(([^;]{1,160})\)\s*$"
+)
+
+
+@feature("callback_decoded_request")
+def _callback_decoded_request(ctx: Ctx, rule: Rule) -> Hit | None:
+    """A callback API given, as the function to call, request input run through a decoder
+    (``uasort($a, base64_decode($_POST['f']))``): the visitor sends the encoded name of
+    ``assert`` or ``system``, so that no runner's name or plain request name shows."""
+    if not has_request_words(ctx):
+        return None
+    code = ctx.code
+    req: set[bytes] | None = None
+    for start, args in calls_to(ctx, (*CB_FIRST, *CB_SECOND, *CB_LAST), 100):
+        end = code.find(b"(", start)
+        callback = _callback_arg(code[start:end].rstrip(), args)
+        m = _DECODER_OF.match(callback) if callback is not None else None
+        if m is None:
+            continue
+        inner = m.group(1)
+        if UIN_RE.search(inner):
+            return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 100))
+        if req is None:
+            req = taint(ctx)[0]
+        if set(VAR.findall(inner)[:4]) & req:
+            return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 100))
+    return None
+
+
+_VARCALL_ARGS = re.compile(rb"\$" + NAME_P + rb"\s*\(([^;]{0,200})")
+_THIS_PROP = re.compile(rb"\$this\s*->\s*(" + NAME_P + rb")")
+
+
+def _body_at(code: bytes, pos: int, limit: int = 4000) -> bytes:
+    """The text of the ``{...}`` block that opens at or after ``pos`` (at most ``limit``
+    bytes of it)."""
+    opening = code.find(b"{", pos, pos + 400)
+    if opening < 0:
+        return b""
+    depth = 0
+    for i in range(opening, min(len(code), opening + limit)):
+        ch = code[i]
+        if ch == 123:
+            depth += 1
+        elif ch == 125:
+            depth -= 1
+            if depth == 0:
+                return code[opening : i + 1]
+    return code[opening : opening + limit]
+
+
+@feature("magic_method_request_property")
+def _magic_method_request_property(ctx: Ctx, rule: Rule) -> Hit | None:
+    """A magic method (``__destruct``, ``__toString``...: PHP calls it by itself) that calls
+    a variable function with one of the object's properties (``$f('', $this->x)``), and the
+    script fills that property with request input (``$o->x = $_POST['p']``, ``=&`` too): the
+    visitor's text reaches a function whose name is hidden, with no call in sight."""
+    if not has_request_words(ctx):
+        return None
+    code = ctx.code
+    props: set[bytes] = set()
+    for d in itertools.islice(_MAGIC_DEF.finditer(code), 20):
+        body = _body_at(code, d.end())
+        for c in itertools.islice(_VARCALL_ARGS.finditer(body), 20):
+            props.update(p.group(1) for p in _THIS_PROP.finditer(c.group(1)))
+    if not props:
+        return None
+    req: set[bytes] | None = None
+    for prop in sorted(props)[:5]:
+        filled = re.compile(
+            rb"->\s*" + re.escape(prop) + rb"\s*=(?![=>])\s*&?\s*@?\s*([^;]{1,160})"
+        )
+        for m in itertools.islice(filled.finditer(code), 20):
+            rhs = m.group(1)
+            if UIN_RE.match(rhs):
+                return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end()))
+            v = VAR.match(rhs)
+            if v is not None:
+                if req is None:
+                    req = taint(ctx)[0]
+                if v.group(1) in req:
+                    return Hit(
+                        ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end())
+                    )
     return None
