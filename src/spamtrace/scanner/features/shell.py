@@ -758,11 +758,12 @@ def _embedded_backconnect(ctx: Ctx, rule: Rule) -> Hit | None:
     (base64, gzip...): a web shell that writes it out, compiles or runs it, and hands a
     remote shell to the attacker."""
     text = string_text(ctx)
-    m = _backconnect_program(text)
+    m = _backconnect_program(text) if text.find(b"socket") >= 0 else None
     if m is not None:
         return Hit(ctx.line_of_string(string_at(ctx, m.start())), excerpt(text[m.start() :]))
     for idx, payload, _layers in decoded_payloads(ctx):
-        m = _backconnect_program(payload.lower())
+        low = payload.lower()
+        m = _backconnect_program(low) if low.find(b"socket") >= 0 else None
         if m is not None:
             return Hit(ctx.line_of_string(idx), excerpt(payload[m.start() :]))
     return None
@@ -800,9 +801,13 @@ def _log_wipe(ctx: Ctx, rule: Rule) -> Hit | None:
     """Shell commands that erase the shell history or the system logs (``unset HISTFILE``,
     ``find / -name *.log -exec rm``, ``rm -rf /var/log``) in a script that runs commands:
     an intruder's clean-up after the session."""
+    if not calls_to(ctx, EXEC_NAMES_B, 5):
+        return None
     text = string_text(ctx)
+    if not any(text.find(w) >= 0 for w in (b"hist", b"/var/log", b"-exec")):
+        return None
     m = _LOG_WIPE.search(text)
-    if m is None or not calls_to(ctx, EXEC_NAMES_B, 5):
+    if m is None:
         return None
     return Hit(ctx.line_of_string(string_at(ctx, m.start())), excerpt(text[m.start() :]))
 
