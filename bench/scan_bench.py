@@ -121,14 +121,23 @@ def held_out_report(
     jobs: int,
 ) -> None:
     """Per malicious collection: flagged with all rules, and with the rules written from it
-    switched off (the clean files scanned with the same rules)."""
+    switched off (the clean files scanned with the same rules). A collection that a rule names
+    by a top folder (``written_from = ["C/train"]``) is reported per top folder, each held
+    out from the rules written from the whole collection or from that folder."""
     rules = load_rules()
     clean = sorted(p for p, r in label_of.items() if r["label"] == "clean")
+    named = {w for r in rules for w in r.written_from}
+    split = {w.split("/", 1)[0] for w in named if "/" in w}
     members: dict[str, list[str]] = defaultdict(list)
     for path, row in label_of.items():
         if row["label"] == "malicious":
-            members[row["relpath"].split("/")[1]].append(path)
-    off_of = {c: frozenset(r.id for r in rules if c in r.written_from) for c in members}
+            parts = row["relpath"].split("/")
+            group = f"{parts[1]}/{parts[2]}" if parts[1] in split and len(parts) > 3 else parts[1]
+            members[group].append(path)
+    off_of = {
+        g: frozenset(r.id for r in rules if {g, g.split("/")[0]} & set(r.written_from))
+        for g in members
+    }
     general = sum(1 for r in rules if not r.written_from)
     print(
         f"held out: each malicious collection scanned without the rules written from it "
@@ -138,31 +147,51 @@ def held_out_report(
         "  Not held out: weights and thresholds (set by hand with the whole corpus in view, not "
         "refitted), the lexer/decoder/taint pass, and which families rules were written for."
     )
+    if split:
+        print(
+            "  Split by top folder (a rule names one): "
+            + ", ".join(sorted(split))
+            + "; a part held out is scanned without the rules written from the whole "
+            "collection or from that part."
+        )
     verdicts: dict[frozenset[str], dict[str, ScanVerdict]] = {}
-    for c in sorted(members):
-        off = off_of[c]
-        if off and off not in verdicts:  # collections with the same rules off share a pass
+    for g in sorted(members):
+        off = off_of[g]
+        if off and off not in verdicts:  # groups with the same rules off share a pass
             todo = clean + [p for d in members if off_of[d] == off for p in members[d]]
             verdicts[off] = scan_without(todo, limits, off, jobs)
     print(
         f"  {'collection':30s} {'files':>5s} {'rules off':>9s} {'flagged (all rules)':>20s} "
         f"{'flagged held-out':>17s} {'clean flagged held-out':>23s}"
     )
+    mal = ScanVerdict.MALICIOUS
+    nc = len(clean)
+
+    def held_of(g: str, p: str) -> ScanVerdict:
+        got = verdicts.get(off_of[g])
+        return got[p] if got else reports[p].verdict
+
     tot = [0, 0, 0]
-    for c in sorted(members):
-        paths, off = members[c], off_of[c]
-        mal = ScanVerdict.MALICIOUS
+    by_coll: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+    for g in sorted(members):
+        paths, off = members[g], off_of[g]
         alln = sum(1 for p in paths if reports[p].verdict is mal)
-        got = verdicts.get(off)
-        held = sum(1 for p in paths if (got[p] if got else reports[p].verdict) is mal)
-        fp = sum(1 for p in clean if (got[p] if got else reports[p].verdict) is mal)
-        n, nc = len(paths), len(clean)
-        tot[0] += n
-        tot[1] += alln
-        tot[2] += held
+        held = sum(1 for p in paths if held_of(g, p) is mal)
+        fp = sum(1 for p in clean if held_of(g, p) is mal)
+        n = len(paths)
+        for acc in (tot, by_coll[g.split("/")[0]]):
+            acc[0] += n
+            acc[1] += alln
+            acc[2] += held
         print(
-            f"  {c:30s} {n:5d} {len(off):9d} {alln:6d} = {100 * alln / n:6.2f}% "
+            f"  {g:30s} {n:5d} {len(off):9d} {alln:6d} = {100 * alln / n:6.2f}% "
             f"{held:8d} = {100 * held / n:6.2f}% {fp:9d}/{nc} = {100 * fp / nc:.2f}%"
+        )
+    for c in sorted(split & set(by_coll)):
+        n, alln, held = by_coll[c]
+        print(
+            f"  {c + ' (parts)':30s} {n:5d} {'':9s} {alln:6d} = {100 * alln / n:6.2f}% "
+            f"{held:8d} = {100 * held / n:6.2f}%"
         )
     n = tot[0]
     print(
@@ -170,11 +199,11 @@ def held_out_report(
         f"{tot[2]:8d} = {100 * tot[2] / n:6.2f}%"
     )
     # a held-out rate says how the rules generalize only when most rules stay on
-    for c in sorted(members):
-        off = len(off_of[c])
+    for g in sorted(members):
+        off = len(off_of[g])
         if off * 2 > len(rules):
             print(
-                f"  NOTE {c}: {off} of {len(rules)} rules were written from it, so its "
+                f"  NOTE {g}: {off} of {len(rules)} rules were written from it, so its "
                 f"held-out rate is not a measure of detection (only {len(rules) - off} "
                 "rules left on, few of them meant for its kind of files)"
             )

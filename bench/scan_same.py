@@ -56,6 +56,7 @@ def _python_only() -> None:
     from spamtrace.scanner import context, lexer, rules
 
     rules.GateWords.present = rules.GateWords.present_yara  # type: ignore[method-assign]
+    rules.GateWords.first = rules.GateWords.first_py  # type: ignore[method-assign]
     lexer._tail = lexer._tail_py  # type: ignore[attr-defined]
     lexer._names = lexer._names_py  # type: ignore[attr-defined]
     for name in dir(context):

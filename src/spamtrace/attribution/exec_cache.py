@@ -218,21 +218,36 @@ def _empty(entry: _Entry) -> bool:
     )  # fmt: skip
 
 
+#: the note of an exec completed from its fork: the program is not the parent's
+AFTER_EXEC = (
+    "exec: gone before it could be read; its uid and folder are its parent's at fork "
+    "(the program it ran is unknown)"
+)
+
+
 def completed(
-    info: ProcessInfo, known: ProcessInfo, note: str = "exec: read partly from the parent at fork"
+    info: ProcessInfo,
+    known: ProcessInfo,
+    note: str = "exec: read partly from the parent at fork",
+    *,
+    program: bool = True,
 ) -> ProcessInfo:
     """``info`` of a process gone too soon, its missing fields filled from ``known`` (what its
-    fork, or the exec cache, told us), with ``note`` saying so."""
+    fork, or the exec cache, told us), with ``note`` saying so. ``program=False`` when
+    ``known`` is the record of the fork that came before an exec: the exec replaced the
+    program (exe, command line, scripts), so only the folder, the ids and the parents are
+    still the fork's; a vanished ``sendmail`` run by PHP must not read as PHP, nor an exim
+    delivery as whatever forked it."""
     return dataclasses.replace(
         info,
-        exe=info.exe or known.exe,
+        exe=info.exe or (known.exe if program else None),
         cwd=info.cwd or known.cwd,
         uid=info.uid if info.uid is not None else known.uid,
         euid=info.euid if info.euid is not None else known.euid,
         gid=info.gid if info.gid is not None else known.gid,
         user=info.user or known.user,
-        cmdline=info.cmdline or known.cmdline,
-        scripts=info.scripts or known.scripts,
+        cmdline=info.cmdline or (known.cmdline if program else ()),
+        scripts=info.scripts or (known.scripts if program else ()),
         parents=info.parents or known.parents,
         notes=(*info.notes, note),
     )
@@ -357,7 +372,7 @@ class ExecCache:
             self._read_failures += 1
             known = self._entries.get(pid)
             if known is not None:
-                info = completed(info, self._info(known))
+                info = completed(info, self._info(known), AFTER_EXEC, program=False)
             elif info.uid is None:
                 return
         if info.method is not AttributionMethod.EXEC_CACHE:
@@ -372,7 +387,7 @@ class ExecCache:
             if entry.pid != info.pid:  # a forked child: its parent's read, under its pid
                 info = dataclasses.replace(info, pid=entry.pid, start_time=None)
             if entry.fallback is not None:
-                info = completed(info, self._info(entry.fallback))
+                info = completed(info, self._info(entry.fallback), AFTER_EXEC, program=False)
                 entry.fallback = None
             if entry.uids is not None:
                 ruid, euid = entry.uids

@@ -131,7 +131,7 @@ def run(args: argparse.Namespace, cfg: object) -> int:
 def _tell(args: argparse.Namespace, lab_mod: Any) -> int:
     from spamtrace.demo import story as story_mod
 
-    narrator = story_mod.Narrator(enabled=not args.json)
+    narrator = story_mod.Narrator.for_stdout(enabled=not args.json)
 
     def _stop(signum: int, _frame: object) -> None:
         raise KeyboardInterrupt

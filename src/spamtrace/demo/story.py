@@ -37,27 +37,60 @@ class StepResult:
         return {"name": self.name, "command": self.command, "ok": self.ok, "result": self.result}
 
 
-class Narrator:
-    """Prints the story for a person; silent in --json mode."""
+#: the indent of a command's output under its ``$ command`` line
+OUTPUT_INDENT = "   | "
 
-    def __init__(self, enabled: bool) -> None:
+
+class Narrator:
+    """Prints the story for a person; silent in --json mode.
+
+    On a terminal (``width`` given: its columns) the story's sentences wrap at its width and
+    the commands shown lay themselves out for the width left after the indent (``COLUMNS``
+    in their environment: :meth:`command_env`); in a pipe or a log, every line stays whole."""
+
+    def __init__(self, enabled: bool, width: int | None = None) -> None:
         self.enabled = enabled
+        self.width = width
+
+    @classmethod
+    def for_stdout(cls, enabled: bool) -> Narrator:
+        import shutil
+
+        tty = sys.stdout.isatty()
+        return cls(enabled, shutil.get_terminal_size().columns if tty else None)
+
+    def command_env(self) -> dict[str, str]:
+        """What the commands shown need in their environment to fit under the indent."""
+        if self.width is None:
+            return {}
+        return {"COLUMNS": str(max(60, self.width - len(OUTPUT_INDENT)))}
 
     def chapter(self, number: int, title: str) -> None:
         if self.enabled:
             print(f"\n== {number}. {title}", flush=True)
 
     def say(self, text: str) -> None:
-        if self.enabled:
-            for line in text.splitlines():
+        if not self.enabled:
+            return
+        import textwrap
+
+        for line in text.splitlines():
+            if self.width is None or len(line) + 3 <= self.width:
                 print(f"   {line}", flush=True)
+                continue
+            lead = line[: len(line) - len(line.lstrip())]
+            for part in textwrap.wrap(
+                line, max(40, self.width - 3), subsequent_indent=lead + "  ",
+                break_long_words=False, break_on_hyphens=False,
+            ):  # fmt: skip
+                print(f"   {part}", flush=True)
 
     def command(self, shown: str, output: str) -> None:
         if not self.enabled:
             return
         print(f"\n   $ {shown}", flush=True)
         for line in output.rstrip("\n").splitlines():
-            print(f"   | {line}", flush=True)
+            print(f"{OUTPUT_INDENT}{line}", flush=True)
 
 
 class _LineReader:
@@ -103,6 +136,7 @@ class Story:
             **os.environ,
             "SPAMTRACE_CONFIG": str(lab.layout.config),
             "SPAMTRACE_CONFIG_DIR": str(lab.layout.path / "spamtrace.d"),
+            **narrator.command_env(),
         }
         self.steps: list[StepResult] = []
         self.mailer: _LineReader | None = None

@@ -345,10 +345,10 @@ def report_json(report: CheckReport) -> dict[str, Any]:
 
 def print_report(report: CheckReport) -> None:
     """The human view of a check run on the console (wide in pipes and logs)."""
-    from spamtrace.render.output import console
+    from spamtrace.render.output import console, fitted
 
     con = console()
-    if not con.is_terminal:
+    if not fitted(con):
         con.width = max(con.width, 160)  # pipes and logs: room for paths, no folding
     print_check(
         con,

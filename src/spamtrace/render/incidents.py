@@ -166,6 +166,7 @@ def print_incidents(
     from rich.text import Text
 
     from spamtrace.render.layout import Column, field, fitted_table
+    from spamtrace.render.output import fitted
     from spamtrace.safetext import escape
 
     rows = []
@@ -193,7 +194,7 @@ def print_incidents(
         cell = dict(zip((c[0] for c in _LIST_COLUMNS), (t.plain for t in row), strict=True))
         head = Text(f"  {r.id}  ").append(r.verdict, style=verdict_style(r.verdict))
         head.append(f"  last seen {cell['last seen']}")
-        con.print(head, soft_wrap=not con.is_terminal)
+        con.print(head, soft_wrap=not fitted(con))
         mail = r.verdict in ("mail-script", "mail-auth")
         who = f"{cell['user']}, account {cell['account']}" if r.account else cell["user"]
         fields = (

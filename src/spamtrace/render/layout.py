@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from spamtrace.render.output import plain, shown, wrap_keeping_code
+from spamtrace.render.output import fitted, plain, shown, wrap_keeping_code
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -47,7 +47,7 @@ def field(
     line.append(label if isinstance(label, Text) else Text(label, style=label_style))
     if width is not None:  # a label as wide as its column or wider: one space after it
         line.append(" " * max(1, indent + width - len(line)) if label else " " * width)
-    if not con.is_terminal:
+    if not fitted(con):
         line.append(text, style=style)
         con.print(line, soft_wrap=True)
         return
@@ -118,7 +118,7 @@ def fitted_table(
         else:
             longest = max(len(col.header), *(len(row[i]) for row in rows))
             widths.append(min(longest, col.width))
-    if con.is_terminal and not table_fits(con, widths, indent):
+    if fitted(con) and not table_fits(con, widths, indent):
         return False
     table = Table(title=title, title_justify="left", box=box_of(con))
     for col, width in zip(columns, widths, strict=True):
@@ -132,11 +132,11 @@ def fitted_table(
         for i, col in enumerate(columns):
             if col.kind == "name":
                 cells[i] = cut_text(cells[i], col.width, mark)
-            elif col.split and con.is_terminal:
+            elif col.split and fitted(con):
                 cells[i] = Text(cells[i].plain.replace(col.split, col.split.rstrip() + "\n"),
                                 style=cells[i].style)  # fmt: skip
         table.add_row(*cells)
-    if not con.is_terminal:  # a pipe or a log: a row is one whole line, however long
+    if not fitted(con):  # a pipe or a log: a row is one whole line, however long
         need = Measurement.get(con, con.options.update_width(1 << 20), table).maximum
         con.width = max(con.width, need + indent)
     if indent:

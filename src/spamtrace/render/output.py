@@ -60,12 +60,24 @@ def console(stderr: bool = False) -> Console:
     from rich.console import Console
 
     stream = sys.stderr if stderr else sys.stdout
-    tty = stream.isatty()
-    # In a pipe or a log, don't squeeze tables into 80 columns: paths must stay whole.
-    width = None if tty or os.environ.get("COLUMNS") else 240
+    # In a pipe or a log, don't squeeze tables into 80 columns: paths must stay whole; a
+    # width given (COLUMNS) is a request to lay out for it, as on a terminal (:func:`fitted`)
+    sized = stream.isatty() or _columns_given()
     return Console(
-        file=stream, highlight=False, markup=False, emoji=False, soft_wrap=not tty, width=width
-    )
+        file=stream, highlight=False, markup=False, emoji=False, soft_wrap=not sized,
+        width=None if sized else 240,
+    )  # fmt: skip
+
+
+def _columns_given() -> bool:
+    return os.environ.get("COLUMNS", "").strip().isdigit()
+
+
+def fitted(con: Console) -> bool:
+    """Whether to lay out for ``con``'s width (wrap, fold, blocks for tables too wide): on a
+    terminal, or when the width was given (``COLUMNS``, e.g. output shown indented under
+    another program's text). Otherwise (a pipe, a log) each line stays whole for grep."""
+    return con.is_terminal or _columns_given()
 
 
 def plain(con: Console) -> bool:
@@ -117,7 +129,7 @@ def indented(con: Console, text: str, style: str = "", indent: int = 4) -> None:
     from rich.text import Text
 
     text = shown(con, text)
-    if not con.is_terminal:
+    if not fitted(con):
         con.print(Text(" " * indent + text, style=style), soft_wrap=True)
         return
     for line in wrap_keeping_code(text, max(20, con.width - indent)):

@@ -6,8 +6,10 @@
  * yara-x pass where this module was not built, and the tests compare the two.
  *
  * WordSet(words) -> object; .find(text) -> list of the words (the objects given) that occur
- * in text, in the order given (a word given twice comes once). Words are non-empty bytes;
- * matching is exact, byte for byte.
+ * in text, in the order given (a word given twice comes once); .first(text) -> dict of the
+ * words that occur and the offset where each first starts (an index of the text: the rules'
+ * "does X occur, and where first" in one pass). Words are non-empty bytes; matching is exact,
+ * byte for byte.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -28,6 +30,7 @@ typedef struct {
     int32_t *out;        /* per state: a word ending here (-1: none) */
     uint16_t *out_next;  /* per state: the next state on its suffix chain with a word (0: none) */
     uint8_t *has_out;    /* per state: a word ends here or on its suffix chain */
+    Py_ssize_t *len;     /* per word: its length */
 } WordSet;
 
 static void wordset_dealloc(WordSet *self) {
@@ -36,6 +39,7 @@ static void wordset_dealloc(WordSet *self) {
     PyMem_Free(self->out);
     PyMem_Free(self->out_next);
     PyMem_Free(self->has_out);
+    PyMem_Free(self->len);
     Py_TYPE(self)->tp_free((PyObject *)self);
 }
 
@@ -73,13 +77,16 @@ static int wordset_init(WordSet *self, PyObject *args, PyObject *kwds) {
     PyMem_Free(self->out);
     PyMem_Free(self->out_next);
     PyMem_Free(self->has_out);
+    PyMem_Free(self->len);
+    self->len = PyMem_Malloc((size_t)(nw ? nw : 1) * sizeof(Py_ssize_t));
     self->delta = PyMem_Calloc((size_t)total * (size_t)nclass, sizeof(uint16_t));
     self->out = PyMem_Malloc((size_t)total * sizeof(int32_t));
     self->out_next = PyMem_Calloc((size_t)total, sizeof(uint16_t));
     self->has_out = PyMem_Calloc((size_t)total, 1);
     uint16_t *fail = PyMem_Calloc((size_t)total, sizeof(uint16_t));
     uint16_t *queue = PyMem_Malloc((size_t)total * sizeof(uint16_t));
-    if (!self->delta || !self->out || !self->out_next || !self->has_out || !fail || !queue) {
+    if (!self->delta || !self->out || !self->out_next || !self->has_out || !self->len || !fail ||
+        !queue) {
         PyMem_Free(fail);
         PyMem_Free(queue);
         PyErr_NoMemory();
@@ -90,6 +97,7 @@ static int wordset_init(WordSet *self, PyObject *args, PyObject *kwds) {
     for (Py_ssize_t w = 0; w < nw; w++) {
         PyObject *o = PyTuple_GET_ITEM(words, w);
         const unsigned char *s = (const unsigned char *)PyBytes_AS_STRING(o);
+        self->len[w] = PyBytes_GET_SIZE(o);
         Py_ssize_t state = 0;
         for (Py_ssize_t i = 0; i < PyBytes_GET_SIZE(o); i++) {
             uint16_t *next = &self->delta[state * nclass + self->cls[s[i]]];
@@ -129,30 +137,26 @@ static int wordset_init(WordSet *self, PyObject *args, PyObject *kwds) {
     return 0;
 }
 
-static PyObject *wordset_find(WordSet *self, PyObject *arg) {
-    Py_buffer view;
-    if (self->delta == NULL) {
-        PyErr_SetString(PyExc_ValueError, "WordSet not initialized");
-        return NULL;
-    }
-    if (PyObject_GetBuffer(arg, &view, PyBUF_SIMPLE) < 0) return NULL;
-    Py_ssize_t nw = PyTuple_GET_SIZE(self->words);
-    uint8_t *seen = PyMem_Calloc((size_t)nw + 1, 1);
-    if (seen == NULL) {
-        PyBuffer_Release(&view);
-        return PyErr_NoMemory();
-    }
-    const unsigned char *d = view.buf;
+/* Match text d[0:n]: at[w] = the offset where word w first starts (-1: it does not occur),
+ * for the nw words. With first_only == 0 the pass stops once every word was seen (at[] then
+ * says which occur, not always where first).
+ *
+ * Each step waits for the last one's table lookup: one pass runs at a few hundred MB/s
+ * whatever the words. So the text is cut in STREAMS parts, each run from the root state from
+ * maxlen - 1 bytes before its start (an occurrence that ends in a part then lies wholly in what
+ * its automaton read), and the parts advance together, their lookups overlapping in the CPU.
+ * An occurrence is reported where it ends; of one word the occurrence that ends first starts
+ * first, so the smallest start seen over all parts is the first (the overlap read again by
+ * the next part finds nothing earlier). */
+static void match(const WordSet *self, const unsigned char *d, Py_ssize_t n, Py_ssize_t *at,
+                  int first_only) {
     const uint16_t *delta = self->delta;
     const uint8_t *cls = self->cls, *has_out = self->has_out;
     const uint32_t nclass = (uint32_t)self->nclass;
-    Py_ssize_t left = nw; /* words not seen yet: stop when none is left */
-    Py_ssize_t n = view.len;
-    /* Each step waits for the last one's table lookup: one pass runs at a few hundred MB/s
-     * whatever the words. So the text is cut in STREAMS parts, each run from the root state
-     * from maxlen - 1 bytes before its start (an occurrence that ends in a part then lies
-     * wholly in what its automaton read), and the parts advance together, their lookups
-     * overlapping in the CPU. */
+    const Py_ssize_t *wlen = self->len;
+    Py_ssize_t nw = PyTuple_GET_SIZE(self->words);
+    Py_ssize_t left = first_only ? -1 : nw; /* words not seen yet: stop when none is left */
+    for (Py_ssize_t w = 0; w < nw; w++) at[w] = -1;
     Py_ssize_t part = n / STREAMS, overlap = self->maxlen - 1;
     if (part < 4 * self->maxlen || part < 1024) part = 0;
     Py_ssize_t pos[STREAMS], end[STREAMS];
@@ -169,9 +173,14 @@ static PyObject *wordset_find(WordSet *self, PyObject *arg) {
         if (has_out[st[k]]) {                                                               \
             for (uint32_t s = st[k]; s; s = self->out_next[s]) {                            \
                 int32_t w = self->out[s];                                                   \
-                if (w >= 0 && !seen[w]) {                                                   \
-                    seen[w] = 1;                                                            \
-                    left--;                                                                 \
+                if (w >= 0) {                                                               \
+                    Py_ssize_t start = pos[k] - wlen[w];                                    \
+                    if (at[w] < 0) {                                                        \
+                        at[w] = start;                                                      \
+                        left--;                                                             \
+                    } else if (start < at[w]) {                                             \
+                        at[w] = start;                                                      \
+                    }                                                                       \
                 }                                                                           \
             }                                                                               \
         }                                                                                   \
@@ -180,7 +189,7 @@ static PyObject *wordset_find(WordSet *self, PyObject *arg) {
         Py_ssize_t steps = end[0] - pos[0]; /* parts 0..STREAMS-2 have the same length */
         for (int k = 1; k < STREAMS; k++)
             if (end[k] - pos[k] < steps) steps = end[k] - pos[k];
-        while (steps > 0 && left > 0) {
+        while (steps > 0 && left != 0) {
             Py_ssize_t run = steps < 4096 ? steps : 4096;
             for (Py_ssize_t i = 0; i < run; i++) {
                 STEP(0);
@@ -191,21 +200,64 @@ static PyObject *wordset_find(WordSet *self, PyObject *arg) {
             steps -= run;
         }
     }
-    for (int k = 0; k < STREAMS && left > 0; k++) /* what each part has left */
-        while (pos[k] < end[k] && left > 0) STEP(k);
+    for (int k = 0; k < STREAMS && left != 0; k++) /* what each part has left */
+        while (pos[k] < end[k] && left != 0) STEP(k);
 #undef STEP
+}
+
+/* The offsets of the words in arg (a buffer), or NULL with an exception set. */
+static Py_ssize_t *offsets(WordSet *self, PyObject *arg, int first_only) {
+    Py_buffer view;
+    if (self->delta == NULL) {
+        PyErr_SetString(PyExc_ValueError, "WordSet not initialized");
+        return NULL;
+    }
+    if (PyObject_GetBuffer(arg, &view, PyBUF_SIMPLE) < 0) return NULL;
+    Py_ssize_t nw = PyTuple_GET_SIZE(self->words);
+    Py_ssize_t *at = PyMem_Malloc((size_t)(nw ? nw : 1) * sizeof(Py_ssize_t));
+    if (at == NULL) {
+        PyBuffer_Release(&view);
+        PyErr_NoMemory();
+        return NULL;
+    }
+    match(self, view.buf, view.len, at, first_only);
     PyBuffer_Release(&view);
+    return at;
+}
+
+static PyObject *wordset_find(WordSet *self, PyObject *arg) {
+    Py_ssize_t *at = offsets(self, arg, 0);
+    if (at == NULL) return NULL;
+    Py_ssize_t nw = PyTuple_GET_SIZE(self->words);
     PyObject *result = PyList_New(0);
     for (Py_ssize_t w = 0; result != NULL && w < nw; w++) {
-        if (seen[w] && PyList_Append(result, PyTuple_GET_ITEM(self->words, w)) < 0)
+        if (at[w] >= 0 && PyList_Append(result, PyTuple_GET_ITEM(self->words, w)) < 0)
             Py_CLEAR(result);
     }
-    PyMem_Free(seen);
+    PyMem_Free(at);
+    return result;
+}
+
+static PyObject *wordset_first(WordSet *self, PyObject *arg) {
+    Py_ssize_t *at = offsets(self, arg, 1);
+    if (at == NULL) return NULL;
+    Py_ssize_t nw = PyTuple_GET_SIZE(self->words);
+    PyObject *result = PyDict_New();
+    for (Py_ssize_t w = 0; result != NULL && w < nw; w++) {
+        if (at[w] < 0) continue;
+        PyObject *off = PyLong_FromSsize_t(at[w]);
+        if (off == NULL || PyDict_SetItem(result, PyTuple_GET_ITEM(self->words, w), off) < 0)
+            Py_CLEAR(result);
+        Py_XDECREF(off);
+    }
+    PyMem_Free(at);
     return result;
 }
 
 static PyMethodDef wordset_methods[] = {
     {"find", (PyCFunction)wordset_find, METH_O, "The words that occur in the text."},
+    {"first", (PyCFunction)wordset_first, METH_O,
+     "{word: offset of its first occurrence} for the words that occur in the text."},
     {NULL, NULL, 0, NULL},
 };
 

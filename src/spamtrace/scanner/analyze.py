@@ -490,7 +490,8 @@ def _analyze(
         # the checks of _run_rule, with the gate words already known: a rule runs only when
         # each of its word sets has a word present
         have = 0
-        for word in present_words(ctx) or ():
+        present = present_words(ctx) or frozenset()
+        for word in present:
             have |= word_bits.get(word, 0)
         code = lx.code
         runnable = ready.runnable.get(have)
@@ -503,7 +504,10 @@ def _analyze(
             if rule.id in hits:
                 continue
             check()
-            if min_count and sum(code.count(w) for w in rule.gate_counts) < min_count:
+            # a word absent from the code counts 0: only the present ones are counted
+            if min_count and (
+                sum(code.count(w) for w in rule.gate_counts if w in present) < min_count
+            ):
                 continue
             hit = run(ctx, rule)  # _rule_body, or the feature itself
             if hit is not None:

@@ -123,9 +123,9 @@ class Ctx:
             memo = self.cache["first"] = {}
         pos = memo.get(word)
         if pos is None:
-            present = self.cache.get("present")
-            if present is not None and word in self.gate_words and word not in present:
-                pos = -1
+            firsts: dict[bytes, int] | None = self.cache.get("firsts")
+            if firsts is not None and word in self.gate_words:
+                pos = firsts.get(word, -1)  # the gate pass's index: where each word first is
             else:
                 pos = self.code.find(word)
             memo[word] = pos
@@ -496,17 +496,31 @@ def calls_to(ctx: Ctx, names: tuple[bytes, ...], limit: int = 200) -> list[tuple
     known absent is not searched)."""
     if limit > _CALLS_CACHED:
         return find_calls(ctx.code, names, limit)
+    asked: dict[tuple[tuple[bytes, ...], int], list[tuple[int, bytes]]] | None
+    asked = ctx.cache.get("calls-asked")
+    if asked is None:
+        asked = ctx.cache["calls-asked"] = {}
+    done = asked.get((names, limit))
+    if done is not None:  # several rules ask for the same names: the answer, copied
+        return list(done)
     known: dict[bytes, list[tuple[int, bytes]]] = ctx.cache.setdefault("calls", {})
+    present = present_words(ctx)
+    gate_words = ctx.gate_words
     out: list[tuple[int, bytes]] = []
     for name in names:
         found = known.get(name)
         if found is None:
+            if present is not None and name in gate_words and name not in present:
+                found = known[name] = []  # a gate word known absent: no call of it
+                continue
             first = ctx.first(name)
             found = [] if first < 0 else _calls_of(ctx.code, name, _CALLS_CACHED, first)
             known[name] = found
-        out.extend(found[:limit] if len(found) > limit else found)
+        if found:
+            out.extend(found[:limit] if len(found) > limit else found)
     out.sort()
-    return out
+    asked[(names, limit)] = out
+    return list(out)
 
 
 def first_arg(args: bytes) -> bytes:
@@ -812,7 +826,12 @@ def yara_hits(ctx: Ctx, scope: str) -> dict[str, tuple[int, bytes]]:
 def present_words(ctx: Ctx) -> frozenset[bytes] | None:
     """The gate words present in the code (None: no yara-x, test words with ``in``)."""
     if "present" not in ctx.cache:
-        ctx.cache["present"] = ctx.gates.present(ctx.code) if ctx.gates is not None else None
+        if ctx.gates is not None:
+            # one compiled pass: which gate words occur, and where each first does
+            firsts = ctx.cache["firsts"] = ctx.gates.first(ctx.code)
+            ctx.cache["present"] = frozenset(firsts)
+        else:
+            ctx.cache["present"] = None
     found: frozenset[bytes] | None = ctx.cache["present"]
     return found
 

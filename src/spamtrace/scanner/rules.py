@@ -17,7 +17,9 @@ else:  # pragma: no cover
     import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
 
 _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\.[a-z0-9]+(?:-[a-z0-9]+)*$")
-_COLLECTION = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
+# a collection, or one top folder of it ("for-just-we-webshell/train": written from that part
+# only, so the bench can hold out the other part)
+_COLLECTION = re.compile(r"^[a-z0-9][a-z0-9._-]*(?:/[a-z0-9][a-z0-9._-]*)?$")
 _MACRO = re.compile(r"\{([A-Z][A-Z_]*)\}")
 # a words.yar rule: "rule <name> {" at the start of a line up to a "}" alone on its line
 _RULE_BLOCK = re.compile(r"(?ms)^(rule[ \t]+(\w+)[ \t]*\{.*?^\}[ \t]*$)")
@@ -44,7 +46,8 @@ class Rule:
     #: rules that say the same thing: of those that fire, only the heaviest counts
     overlaps: tuple[str, ...] = ()
     #: the corpus collections the rule was written from (``written_from``; () = none: general
-    #: knowledge and the project's own probes); a collection is measured held out without them
+    #: knowledge and the project's own probes), or a top folder of one ("collection/part");
+    #: a collection (a part) is measured held out without them
     written_from: tuple[str, ...] = ()
 
 
@@ -134,7 +137,8 @@ def rules_of(doc: dict[str, Any], origin: str) -> tuple[Rule, ...]:
 
 
 def _written_from(value: Any, rid: str, origin: str) -> tuple[str, ...]:
-    """``written_from``: a list of distinct collection names (a folder name of the corpus)."""
+    """``written_from``: a list of distinct collection names (a folder name of the corpus,
+    or ``collection/part`` for one top folder of it)."""
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise ConfigError(f"{origin}: rule {rid}: written_from must be a list of collection names")
     for name in value:
@@ -263,6 +267,19 @@ class GateWords:
         if self._native is not None:
             return frozenset(self._native.find(text))
         return self.present_yara(text)
+
+    def first(self, text: bytes) -> dict[bytes, int]:
+        """The words that occur in ``text``, each with the offset where it first occurs: in
+        one compiled pass (what ``text.find`` gives per word)."""
+        if self._native is not None:
+            found: dict[bytes, int] = self._native.first(text)
+            return found
+        return self.first_py(text)
+
+    def first_py(self, text: bytes) -> dict[bytes, int]:
+        """:meth:`first` through yara-x and ``find`` (what runs where ``_words`` was not
+        built; the tests compare the two)."""
+        return {w: text.find(w) for w in sorted(self.present_yara(text))}
 
     def present_yara(self, text: bytes) -> frozenset[bytes]:
         """:meth:`present` through yara-x (what runs where ``_words`` was not built)."""

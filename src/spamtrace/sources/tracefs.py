@@ -209,18 +209,33 @@ def build_filter(ports: Sequence[int]) -> str:
     return f"({ors}) && newstate == {TCP_SYN_SENT}"
 
 
+#: seconds ``mount -t tracefs`` may take before the watcher gives up on it (a hung mount)
+MOUNT_TIMEOUT = 10.0
+
+
 def find_tracefs(mount_if_missing: bool = True) -> Path:
     """Return the tracefs root, mounting it at /sys/kernel/tracing when it is not mounted."""
     for root in TRACEFS_MOUNTS:
         if os.path.isdir(os.path.join(root, "instances")):
             return Path(root)
     if mount_if_missing and os.path.isdir(TRACEFS_MOUNTS[0]):
-        proc = subprocess.run(
-            ["mount", "-t", "tracefs", "nodev", TRACEFS_MOUNTS[0]],
-            capture_output=True,
-            text=True,
-            check=False,
-        )
+        try:
+            proc = subprocess.run(
+                ["mount", "-t", "tracefs", "nodev", TRACEFS_MOUNTS[0]],
+                capture_output=True,
+                text=True,
+                check=False,
+                timeout=MOUNT_TIMEOUT,
+            )
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            why = (
+                f"no answer in {MOUNT_TIMEOUT:g} s"
+                if isinstance(exc, subprocess.TimeoutExpired)
+                else exc.strerror
+            )
+            raise KernelFeatureUnavailable(
+                f"tracefs is not mounted and mounting it failed: mount: {why}"
+            ) from None
         if proc.returncode == 0 and os.path.isdir(os.path.join(TRACEFS_MOUNTS[0], "instances")):
             return Path(TRACEFS_MOUNTS[0])
         raise KernelFeatureUnavailable(

@@ -138,3 +138,21 @@ def test_stacked_layout_in_a_narrow_console_keeps_markup_as_text() -> None:
     out = buf.getvalue()
     assert "[red]x[/]" in out.replace("\n" + " " * 11, "")
     assert "  suspicious  7 conn(s), pid 123456" in out
+
+
+def test_a_pipe_with_columns_given_is_laid_out_for_that_width() -> None:
+    """``COLUMNS`` set for a pipe (the demo shows a command's output indented under its own
+    text) lays the report out for that width, in ASCII; without it, rows stay whole."""
+    code = (
+        f"import sys; sys.path.insert(0, {str(Path(__file__).parent)!r}); "
+        "import test_check_layout as t; from spamtrace.render.output import console; "
+        "t.render(console())"
+    )
+    env = {**os.environ, "LANG": "en_US.UTF-8", "COLUMNS": "75"}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env,
+                         check=True, timeout=60).stdout  # fmt: skip
+    assert out.isascii()
+    lines = out.splitlines()
+    assert all(len(line) <= 75 for line in lines), [x for x in lines if len(x) > 75]
+    assert not any("| suspicious" in line for line in lines)  # blocks, not a table row
+    assert any("suspicious" in line for line in lines)

@@ -138,3 +138,22 @@ def test_demo_rejects_a_silly_duration(capsys: pytest.CaptureFixture[str]) -> No
 
     assert main.main(["demo", "--seconds", "5"]) == 2
     assert "--seconds" in capsys.readouterr().err
+
+
+def test_the_story_fits_a_terminal_and_stays_whole_in_a_pipe(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from spamtrace.demo.story import Narrator
+
+    text = (
+        "An attacker has dropped public_html/wp-content/uploads/2024/03/class-wp-cache.php: "
+        "base64 in an eval(), a name built at run time, and a loop of fsockopen() to port 25."
+    )
+    Narrator(True, 80).say(text)
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) > 1 and all(len(x) <= 80 for x in lines), lines
+    assert "public_html/wp-content/uploads/2024/03/class-wp-cache.php:" in " ".join(lines)
+    assert Narrator(True, 80).command_env() == {"COLUMNS": "75"}  # 80 minus "   | "
+    Narrator(True, None).say(text)
+    assert capsys.readouterr().out == f"   {text}\n"  # a pipe or a log: whole lines
+    assert Narrator(True, None).command_env() == {}

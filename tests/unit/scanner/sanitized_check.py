@@ -67,6 +67,8 @@ def main() -> None:
         words = list(dict.fromkeys(rnd.sample(pool, rnd.randint(1, 40))))
         text = bytes(rnd.choice(alphabet) for _ in range(rnd.choice((0, 10, 100, 5000, 20000))))
         assert words_c.WordSet(words).find(text) == [w for w in words if text.find(w) >= 0]
+        firsts = {w: text.find(w) for w in words if text.find(w) >= 0}
+        assert words_c.WordSet(words).first(text) == firsts
     print("sanitized check passed", cases)
 
 

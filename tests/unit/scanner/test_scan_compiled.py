@@ -97,6 +97,15 @@ def test_words_found_are_the_words_in_the_text(words: list[bytes], noise: bytes)
     assert WordSet(words).find(text) == [w for w in words if text.find(w) >= 0]
 
 
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(_WORD_BYTES, min_size=1, max_size=30), st.binary(max_size=3000))
+def test_first_offsets_are_where_find_finds_each_word(words: list[bytes], noise: bytes) -> None:
+    # the index of the gate pass: each word present with the offset of its first occurrence
+    # (words may repeat: a word given twice comes once)
+    text = bytes(x % 6 + 97 for x in noise)
+    assert WordSet(words).first(text) == {w: text.find(w) for w in words if text.find(w) >= 0}
+
+
 def test_words_across_the_parts_and_at_the_edges() -> None:
     words = [b"needle", b"n", b"edl", b"zz\x00z", b"\xff"]
     ws = WordSet(words)
@@ -109,7 +118,12 @@ def test_words_across_the_parts_and_at_the_edges() -> None:
             text = text[:size]
             expect = [w for w in words if bytes(text).find(w) >= 0]
             assert ws.find(bytes(text)) == expect, (size, at)
+            firsts = {w: bytes(text).find(w) for w in expect}
+            assert ws.first(bytes(text)) == firsts, (size, at)
     assert ws.find(b"zz\x00z\xff") == [b"zz\x00z", b"\xff"]
+    # a word in every part: the first part's occurrence is the first, whatever the others
+    text = b"..n...." * 3000
+    assert ws.first(text) == {b"n": 2}
 
 
 def test_bad_words_are_refused() -> None:
@@ -132,6 +146,7 @@ def test_gate_words_agree_with_yara_on_every_sample() -> None:
     for path in files:
         code = lexer.lex(path.read_bytes()).code
         assert gates.present(code) == gates.present_yara(code), path
+        assert gates.first(code) == gates.first_py(code), path
 
 
 # ------------------------------------------------------------------ names in lexed code

@@ -128,6 +128,11 @@ def test_findings_carry_line_and_escaped_excerpt() -> None:
         ),
         (
             '[[rule]]\nid = "php.x"\nkind = "code"\nweight = 1\ncategory = "c"\n'
+            'description = "d"\npattern = "x"\nwritten_from = ["a/b/c"]\n',
+            "bad collection name",
+        ),
+        (
+            '[[rule]]\nid = "php.x"\nkind = "code"\nweight = 1\ncategory = "c"\n'
             'description = "d"\npattern = "x"\nwritten_from = ["a", "a"]\n',
             "names a collection twice",
         ),
@@ -141,8 +146,8 @@ def test_bad_rule_files_are_config_errors(text: str, message: str) -> None:
 def test_written_from_is_read_and_not_a_rule_parameter() -> None:
     base = '[[rule]]\nid = "php.x"\nkind = "code"\nweight = 1\ncategory = "c"\n'
     base += 'description = "d"\npattern = "x"\n'
-    (rule,) = parse_rules(base + 'written_from = ["corpus-a", "b.2"]\n')
-    assert rule.written_from == ("corpus-a", "b.2")
+    (rule,) = parse_rules(base + 'written_from = ["corpus-a", "b.2", "corpus-c/train"]\n')
+    assert rule.written_from == ("corpus-a", "b.2", "corpus-c/train")
     assert "written_from" not in rule.params
     assert parse_rules(base)[0].written_from == ()
 

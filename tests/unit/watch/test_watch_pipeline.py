@@ -119,7 +119,27 @@ def test_exec_of_a_vanished_child_keeps_what_its_fork_knew() -> None:
     cache.handle(ProcEvent(ProcEventKind.EXEC, 2.1, 11, 11))  # gone before it was read
     child = cache.lookup(11, at=2.2)
     assert child is not None and child.pid == 11
-    assert child.exe == parent.exe and child.cwd == parent.cwd and child.uid == 1001
+    assert child.cwd == parent.cwd and child.uid == 1001
+    # the exec replaced the program: it is not the parent's php (it may be sendmail, exim...)
+    assert child.exe is None and child.cmdline == () and child.scripts == ()
+    assert any("program it ran is unknown" in n for n in child.notes)
+
+
+def test_a_vanished_exec_of_a_user_process_is_still_suspicious_without_an_exe() -> None:
+    """What the fork knew (the account's uid and folder) still makes the verdict."""
+    parent_pid, pid = dead_pid(), dead_pid()
+    table = {parent_pid: proc(pid=parent_pid, method=AttributionMethod.EXEC_CACHE)}
+    cache = ExecCache(reader=lambda p: table.get(p) or snapshot(p, procfs="/nonexistent"))
+    at = time.monotonic() - 2
+    cache.handle(ProcEvent(ProcEventKind.EXEC, at, parent_pid, parent_pid))
+    cache.handle(ProcEvent(ProcEventKind.FORK, at + 0.1, pid, pid, parent_pid, parent_pid))
+    cache.handle(ProcEvent(ProcEventKind.EXEC, at + 0.2, pid, pid))  # gone before it was read
+    a = attributor(cache)
+    a.socket_owner = None
+    att = a.attempt(event(pid))
+    assert att.process is not None and att.process.exe is None and att.process.uid == 1001
+    assert att.process.cwd == table[parent_pid].cwd
+    assert att.verdict is Verdict.SUSPICIOUS, att.reasons
 
 
 def rec(local: str, remote: str, state: TcpState = TcpState.ESTABLISHED) -> SocketRecord:

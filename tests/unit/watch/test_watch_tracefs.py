@@ -224,3 +224,28 @@ def test_overlap_with_the_taken_over_buffer_is_reported_once() -> None:
     events = src.parse_lines([V4.encode(), later.encode()])  # ours saw the first one too
     assert [e.monotonic for e in events] == [381.02]
     assert src.stats().duplicates == 1 and src.stats().events == 2
+
+
+def test_a_hung_or_missing_mount_is_a_clear_error_not_a_hang(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """tracefs not mounted: `mount` is tried with a time limit (a hung mount must not hang
+    the watcher's start) and a missing `mount` binary is a one-line reason, not a traceback."""
+    from spamtrace.errors import KernelFeatureUnavailable
+    from spamtrace.sources import tracefs
+
+    bare = tmp_path / "tracing"
+    bare.mkdir()
+    monkeypatch.setattr(tracefs, "TRACEFS_MOUNTS", (str(bare),))
+    monkeypatch.setattr(tracefs, "MOUNT_TIMEOUT", 0.3)
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    hung = bin_dir / "mount"
+    hung.write_text("#!/bin/sh\nexec /bin/sleep 30\n")
+    hung.chmod(0o755)
+    monkeypatch.setenv("PATH", str(bin_dir))
+    with pytest.raises(KernelFeatureUnavailable, match=r"mount: no answer in 0\.3 s"):
+        tracefs.find_tracefs()
+    hung.unlink()
+    with pytest.raises(KernelFeatureUnavailable, match="mount: No such file"):
+        tracefs.find_tracefs()

@@ -844,30 +844,46 @@ def _enclosing_def(code: bytes, pos: int) -> re.Match[bytes] | None:
         return None
     d = defs[-1]
     opening = code.find(b"{", d.end(), pos)
-    if opening < 0 or code.count(b"{", opening, pos) <= code.count(b"}", opening, pos):
+    if opening < 0:
         return None
+    depth = 0
+    for ch in code[opening:pos]:  # the body must still be open at pos
+        if ch == 123:
+            depth += 1
+        elif ch == 125:
+            depth -= 1
+            if depth == 0:
+                return None
     return d
 
 
-def _eval_wrappers(ctx: Ctx) -> list[bytes]:
-    """How the script calls its own functions and methods that evaluate one of their
-    parameters (``function run($c) { eval($c); }``): their names, and ``new Class`` for a
-    constructor that does, at most 10."""
+# a shell command that is the parameter, an option glued after it or not ($c . ' 2>&1'); not
+# a fixed program given arguments ('convert ' . $args)
+_COMMAND_VAR = re.compile(rb"\s*@?\s*\$(" + NAME_P + rb")\s*(?:\.\s*\x01\d+\x01\s*)?$")
+
+
+def _wrappers(
+    ctx: Ctx, calls: list[tuple[int, bytes]], arg: re.Pattern[bytes] = _EVALED_VAR
+) -> list[bytes]:
+    """How the script calls its own functions and methods whose parameter is the first
+    argument of one of ``calls`` as ``arg`` matches it (``function run($c) { eval($c); }``):
+    their names, ``new Class`` for a constructor, ``obj Class`` for an ``__invoke``; at most
+    10."""
     code = ctx.code
     out: list[bytes] = []
-    for start, args in _eval_calls(ctx, EVAL_NAMES_B, 100):
-        used = _EVALED_VAR.match(first_arg(args))
+    for start, args in calls:
+        used = arg.match(first_arg(args))
         if used is None:
             continue
         d = _enclosing_def(code, start)
         if d is None or used.group(1) not in VAR.findall(d.group(2)):
             continue
         name = d.group(1)
-        if name == b"__construct":
+        if name in (b"__construct", b"__invoke"):
             cls = list(_CLASS_NAME.finditer(code, max(0, d.start() - 20000), d.start()))
             if not cls:
                 continue
-            name = b"new " + cls[-1].group(1)
+            name = (b"new " if name == b"__construct" else b"obj ") + cls[-1].group(1)
         elif name.startswith(b"__"):
             continue  # other magic methods: php.magic-method-runs-property
         if name not in out:
@@ -875,6 +891,54 @@ def _eval_wrappers(ctx: Ctx) -> list[bytes]:
             if len(out) >= 10:
                 break
     return out
+
+
+def _eval_wrappers(ctx: Ctx) -> list[bytes]:
+    """:func:`_wrappers` of eval/assert/create_function."""
+    return _wrappers(ctx, _eval_calls(ctx, EVAL_NAMES_B, 100))
+
+
+_ESCAPED = re.compile(rb"escapeshell(?:arg|cmd)\s*\([^()]{0,120}\)")
+
+
+def _wrapper_called_with(
+    ctx: Ctx, wrappers: list[bytes], bare: set[bytes] | None = None
+) -> Hit | None:
+    """The first call of one of ``wrappers`` (see :func:`_wrappers`) given request input, a
+    variable holding it, or (``bare``) one of these variables never set by the script."""
+    code = ctx.code
+    req = taint(ctx)[0]
+    for name in wrappers:
+        if name.startswith(b"obj "):  # __invoke: the object given as a callback
+            made = re.compile(rb"\bnew\s+" + re.escape(name[4:]) + rb"\b")
+            for c in itertools.islice(made.finditer(code), 50):
+                begin = max(code.rfind(b";", 0, c.start()), code.rfind(b"}", 0, c.start()))
+                end = code.find(b";", c.end())
+                stmt = code[begin + 1 : end if end >= 0 else len(code)][:400]
+                if UIN_RE.search(stmt) or set(VAR.findall(stmt)[:8]) & req:
+                    pos = begin + 1
+                    return Hit(ctx.line_of_code(pos), ctx.excerpt_code(pos, pos + 80))
+            continue
+        if name.startswith(b"new "):
+            calls = re.compile(rb"\bnew\s+" + re.escape(name[4:]) + rb"\s*\(([^;]{0,200})")
+        else:  # a call, a method call (->name, ::name); not the definition
+            calls = re.compile(
+                rb"(?<![\w\x80-\xff$])" + re.escape(name) + rb"\s*\(([^;]{0,200})"
+            )
+        for c in itertools.islice(calls.finditer(code), 200):
+            pos = c.start()
+            if code[max(0, pos - 12) : pos].rstrip().endswith(b"function"):
+                continue
+            # what escapeshellarg() quotes is an argument, not a command
+            args = _ESCAPED.sub(b"", c.group(1))
+            used = set(VAR.findall(args)[:6])
+            if (
+                UIN_RE.search(args)
+                or used & req
+                or (bare and used & bare and _enclosing_def(code, pos) is None)
+            ):
+                return Hit(ctx.line_of_code(pos), ctx.excerpt_code(pos, pos + 80))
+    return None
 
 
 @feature("eval_wrapper_request")
@@ -889,23 +953,48 @@ def _eval_wrapper_request(ctx: Ctx, rule: Rule) -> Hit | None:
     wrappers = _eval_wrappers(ctx)
     if not wrappers:
         return None
+    return _wrapper_called_with(ctx, wrappers)
+
+
+# the keys of the request arrays the script reads: $_GET['cmd'] -> cmd
+_REQUEST_KEY = re.compile(rb"\$_(?:get|post|request|cookie)\s*\[\s*\x01(\d+)\x01\s*\]")
+
+
+def _register_globals_vars(ctx: Ctx) -> set[bytes]:
+    """Variables named like a request key the script reads (``$_GET['cmd']`` -> ``$cmd``)
+    that the script never sets: register_globals filled them from the request."""
     code = ctx.code
-    req = taint(ctx)[0]
-    for name in wrappers:
-        if name.startswith(b"new "):
-            calls = re.compile(rb"\bnew\s+" + re.escape(name[4:]) + rb"\s*\(([^;]{0,200})")
-        else:  # a call, a method call (->name, ::name); not the definition
-            calls = re.compile(
-                rb"(?<![\w\x80-\xff$])" + re.escape(name) + rb"\s*\(([^;]{0,200})"
-            )
-        for c in itertools.islice(calls.finditer(code), 200):
-            pos = c.start()
-            if code[max(0, pos - 12) : pos].rstrip().endswith(b"function"):
-                continue
-            args = c.group(1)
-            if UIN_RE.search(args) or set(VAR.findall(args)[:6]) & req:
-                return Hit(ctx.line_of_code(pos), ctx.excerpt_code(pos, pos + 80))
-    return None
+    out: set[bytes] = set()
+    for m in itertools.islice(_REQUEST_KEY.finditer(code), 100):
+        key = ctx.lx.value(int(m.group(1))).strip().lower()
+        if not re.fullmatch(rb"[a-z_][a-z0-9_]{0,40}", key) or key in out:
+            continue
+        assigned = re.search(
+            rb"\$" + re.escape(key) + rb"\b\s*(?:\[[^\]\n]{0,40}\]\s*)*[.]?=(?![=>])|"
+            rb"(?:as|list\s*\([^)]{0,200}|global[^;]{0,200}|&)\s*\$"
+            + re.escape(key)
+            + rb"\b",
+            code,
+        )
+        if assigned is None:
+            out.add(key)
+    return out
+
+
+@feature("exec_wrapper_followed")
+def _exec_wrapper_followed(ctx: Ctx, rule: Rule) -> Hit | None:
+    """A function of the script's own whose parameter reaches a shell command, wherever the
+    command call sits in its body (behind ``function_exists``/``is_callable`` checks, in a
+    branch of a switch), called with request input, a variable holding it, or a variable
+    named like a request key the script reads and never sets (``if (isset($_GET['cmd']))
+    ekse($cmd);``: register_globals). The call into the function is followed, so the
+    command runner of a web shell need not sit beside the request read."""
+    if not has_request_words(ctx):
+        return None
+    wrappers = _wrappers(ctx, calls_to(ctx, EXEC_NAMES_B, 100), _COMMAND_VAR)
+    if not wrappers:
+        return None
+    return _wrapper_called_with(ctx, wrappers, _register_globals_vars(ctx))
 
 
 # a runner's name as a callback where the older callback rules do not look: filter_var's
@@ -949,4 +1038,173 @@ def _callback_runner_elsewhere(ctx: Ctx, rule: Rule) -> Hit | None:
         for m in itertools.islice(_SORT_METHOD_ARG.finditer(code), 50):
             if _runner_value(ctx, m.group(1)):
                 return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end()))
+    return None
+
+
+_PREG_CALLS = (b"preg_replace", b"preg_filter")
+
+
+@feature("preg_pattern_request")
+def _preg_pattern_request(ctx: Ctx, rule: Rule) -> Hit | None:
+    """``preg_replace($_GET['p'], $_GET['r'], ...)``: a regex pattern the visitor sends,
+    modifiers included, so ``/e`` evaluates the replacement as PHP (PHP < 7), a backdoor
+    with no eval in sight. Code that searches with a visitor's words quotes them
+    (``'/' . preg_quote($q) . '/'``): only a pattern that is request input as it came, or a
+    variable holding it, counts."""
+    if not has_request_words(ctx):
+        return None
+    for start, args in calls_to(ctx, _PREG_CALLS, 100):
+        if posted(ctx, first_arg(args).strip()):
+            return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
+    return None
+
+
+_DECRYPT_CALLS = (b"openssl_decrypt", b"mcrypt_decrypt", b"sodium_crypto_secretbox_open")
+# the data argument of each (mcrypt_decrypt takes the cipher and the key first)
+_DECRYPT_DATA = {b"openssl_decrypt": 0, b"mcrypt_decrypt": 2, b"sodium_crypto_secretbox_open": 0}
+
+
+@feature("decrypt_request_run")
+def _decrypt_request_run(ctx: Ctx, rule: Rule) -> Hit | None:
+    """Request input decrypted with a key the script holds (``openssl_decrypt($body,
+    'AES128', $key)``, mcrypt, sodium), in a script that evaluates a variable's code: an
+    encrypted backdoor's loader (the "Behinder" kind), whose commands no log or filter can
+    read. An API that decrypts a posted message (a payment notice) does not then eval."""
+    if not has_request_words(ctx):
+        return None
+    code = ctx.code
+    sink = None
+    for start, args in _eval_calls(ctx, EVAL_NAMES_B, 50):
+        if VAR.match(first_arg(args).strip().lstrip(b"@").strip()):
+            sink = start
+            break
+    if sink is None:
+        return None
+    req = taint(ctx)[0]
+    for start, args in calls_to(ctx, _DECRYPT_CALLS, 20):
+        name = code[start : code.find(b"(", start)].rstrip()
+        parts = top_args(args)
+        idx = _DECRYPT_DATA.get(name, 0)
+        if len(parts) <= idx:
+            continue
+        data = parts[idx]
+        if UIN_RE.search(data) or b"getallheaders" in data or set(VAR.findall(data)[:4]) & req:
+            return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
+    return None
+
+
+_DOC_COMMENT = re.compile(rb"\$(" + NAME_P + rb")\s*=\s*[^;]{0,80}?getdoccomment\s*\(")
+
+
+@feature("doc_comment_code")
+def _doc_comment_code(ctx: Ctx, rule: Rule) -> Hit | None:
+    """Code kept in a doc comment (which scanners and readers skip as a comment) read back
+    with ``ReflectionClass::getDocComment()``, cut into pieces (``substr``), and called as a
+    function or evaluated. Annotation parsers read doc comments too, but match them, they
+    do not call what they cut out."""
+    code = ctx.code
+    holders = {m.group(1) for m in itertools.islice(_DOC_COMMENT.finditer(code), 10)}
+    if not holders:
+        return None
+    sites = [(m.start(), m.group(1)) for m in varcalls(code, 50)]
+    sites += [
+        (start, v.group(1))
+        for start, args in _eval_calls(ctx, EVAL_NAMES_B, 20)
+        if (v := VAR.match(first_arg(args).strip().lstrip(b"@").strip())) is not None
+    ]
+    for start, var in sites:
+        # the called name or the evaluated code: cut out of the comment, one copy away
+        for _pos, am in var_assigns(code, var, TAIL_RHS, 10):
+            rhs = am.group(1)
+            if b"substr" in rhs and any(b"$" + h in rhs for h in holders):
+                return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 60))
+    return None
+
+
+_DECODER_OF = re.compile(
+    rb"\s*@?\s*(?:base64_decode|str_rot13|strrev|hex2bin|gzinflate|gzuncompress|urldecode|"
+    rb"rawurldecode|convert_uudecode)\s*\(([^;]{1,160})\)\s*$"
+)
+
+
+@feature("callback_decoded_request")
+def _callback_decoded_request(ctx: Ctx, rule: Rule) -> Hit | None:
+    """A callback API given, as the function to call, request input run through a decoder
+    (``uasort($a, base64_decode($_POST['f']))``): the visitor sends the encoded name of
+    ``assert`` or ``system``, so that no runner's name or plain request name shows."""
+    if not has_request_words(ctx):
+        return None
+    code = ctx.code
+    req: set[bytes] | None = None
+    for start, args in calls_to(ctx, (*CB_FIRST, *CB_SECOND, *CB_LAST), 100):
+        end = code.find(b"(", start)
+        callback = _callback_arg(code[start:end].rstrip(), args)
+        m = _DECODER_OF.match(callback) if callback is not None else None
+        if m is None:
+            continue
+        inner = m.group(1)
+        if UIN_RE.search(inner):
+            return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 100))
+        if req is None:
+            req = taint(ctx)[0]
+        if set(VAR.findall(inner)[:4]) & req:
+            return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 100))
+    return None
+
+
+_VARCALL_ARGS = re.compile(rb"\$" + NAME_P + rb"\s*\(([^;]{0,200})")
+_THIS_PROP = re.compile(rb"\$this\s*->\s*(" + NAME_P + rb")")
+
+
+def _body_at(code: bytes, pos: int, limit: int = 4000) -> bytes:
+    """The text of the ``{...}`` block that opens at or after ``pos`` (at most ``limit``
+    bytes of it)."""
+    opening = code.find(b"{", pos, pos + 400)
+    if opening < 0:
+        return b""
+    depth = 0
+    for i in range(opening, min(len(code), opening + limit)):
+        ch = code[i]
+        if ch == 123:
+            depth += 1
+        elif ch == 125:
+            depth -= 1
+            if depth == 0:
+                return code[opening : i + 1]
+    return code[opening : opening + limit]
+
+
+@feature("magic_method_request_property")
+def _magic_method_request_property(ctx: Ctx, rule: Rule) -> Hit | None:
+    """A magic method (``__destruct``, ``__toString``...: PHP calls it by itself) that calls
+    a variable function with one of the object's properties (``$f('', $this->x)``), and the
+    script fills that property with request input (``$o->x = $_POST['p']``, ``=&`` too): the
+    visitor's text reaches a function whose name is hidden, with no call in sight."""
+    if not has_request_words(ctx):
+        return None
+    code = ctx.code
+    props: set[bytes] = set()
+    for d in itertools.islice(_MAGIC_DEF.finditer(code), 20):
+        body = _body_at(code, d.end())
+        for c in itertools.islice(_VARCALL_ARGS.finditer(body), 20):
+            props.update(p.group(1) for p in _THIS_PROP.finditer(c.group(1)))
+    if not props:
+        return None
+    req: set[bytes] | None = None
+    for prop in sorted(props)[:5]:
+        filled = re.compile(
+            rb"->\s*" + re.escape(prop) + rb"\s*=(?![=>])\s*&?\s*@?\s*([^;]{1,160})"
+        )
+        for m in itertools.islice(filled.finditer(code), 20):
+            rhs = m.group(1)
+            if UIN_RE.match(rhs):
+                return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end()))
+            v = VAR.match(rhs)
+            if v is not None:
+                if req is None:
+                    req = taint(ctx)[0]
+                if v.group(1) in req:
+                    return Hit(
+                        ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end())
+                    )
     return None

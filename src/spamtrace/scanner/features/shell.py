@@ -33,6 +33,7 @@ from spamtrace.scanner.context import (
     bounded_finditer,
     bounded_search,
     calls_to,
+    decoded_payloads,
     excerpt,
     feature,
     find_calls,
@@ -673,3 +674,134 @@ def _disable_functions_bypass(ctx: Ctx, rule: Rule) -> Hit | None:
             if ctx.lx.value(int(m.group(1))).strip().lower() in _EXEC_LITERALS:
                 return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end() + 20))
     return None
+
+
+_SOCKET_CALLS = (b"fsockopen", b"pfsockopen", b"stream_socket_client", b"socket_connect")
+# a request header read from the whole set (apache_request_headers() is getallheaders())
+_HEADER_SET = re.compile(rb"(?:getallheaders|apache_request_headers)\s*\(")
+
+
+def _from_visitor(ctx: Ctx, expr: bytes, depth: int = 2) -> bool:
+    """``expr`` holds request input: the query, form, cookies, a request header (its
+    ``$_SERVER['HTTP_…']`` or an element of getallheaders()/apache_request_headers()), or a
+    variable set from one of them (two levels of copies)."""
+    if UIN_RE.search(expr) or _HEADER_SET.search(expr) or _server_header(ctx, expr):
+        return True
+    if depth == 0:
+        return False
+    for var in VAR.findall(expr)[:4]:
+        for _pos, m in var_assigns(ctx.code, var, TAIL_RHS, 5):
+            if _from_visitor(ctx, m.group(1), depth - 1):
+                return True
+        # the value of a loop over it: foreach (explode(',', $_POST['ports']) as $port)
+        loop = re.compile(
+            rb"foreach\s*\(([^;{]{1,200}?)\s+as\s+(?:\$" + NAME_P + rb"\s*=>\s*)?&?\$"
+            + re.escape(var) + rb"\s*\)"
+        )
+        for m in itertools.islice(loop.finditer(ctx.code), 5):
+            if _from_visitor(ctx, m.group(1), depth - 1):
+                return True
+    return False
+
+
+def _server_header(ctx: Ctx, expr: bytes) -> bool:
+    for m in re.finditer(rb"\$_server\s*\[\s*\x01(\d+)\x01", expr):
+        if ctx.lx.value(int(m.group(1))).lower().startswith(b"http_x"):
+            return True
+    return False
+
+
+@feature("socket_request_target")
+def _socket_request_target(ctx: Ctx, rule: Rule) -> Hit | None:
+    """A socket opened to a host and a port that the visitor names (``fsockopen($_POST['h'],
+    $_POST['p'])``, the ``X-TARGET``/``X-PORT`` headers of a tunnel): a TCP tunnel into the
+    server's network (reGeorg kind) or a port scanner run from the hacked site. Clients of a
+    configured service (SMTP, an API) take the host from their settings."""
+    for start, args in calls_to(ctx, _SOCKET_CALLS, 50):
+        parts = top_args(args)
+        name = ctx.code[start : ctx.code.find(b"(", start)].rstrip()
+        if name == b"socket_connect":
+            parts = parts[1:]
+        if not parts:
+            continue
+        host = parts[0]
+        port = parts[1] if len(parts) > 1 and name != b"stream_socket_client" else host
+        if _from_visitor(ctx, host) and _from_visitor(ctx, port):
+            return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
+    return None
+
+
+# a program in another language carried as text: its socket, and the shell it hands over
+_PROGRAM_SOCKET = re.compile(
+    rb"sys/socket\.h|\buse\s+socket\b|\bio::socket|\bimport\s+socket\b|\bsocket\s*\(\s*s\s*,|"
+    rb"\bsocket\.socket\s*\("
+)
+_PROGRAM_SHELL = re.compile(
+    rb"/bin/(?:ba|z|k|c|tc|da)?sh\b|\bcmd\.exe\b|pty\.spawn|\bdup2\s*\(|open\s*\(?\s*stdin\b"
+)
+
+
+def _backconnect_program(text: bytes) -> re.Match[bytes] | None:
+    """The socket of a C/Perl/Python program in ``text`` (lower-cased) that also runs a
+    shell, or None."""
+    m = _PROGRAM_SOCKET.search(text)
+    if m is None or _PROGRAM_SHELL.search(text) is None:
+        return None
+    return m
+
+
+@feature("embedded_backconnect")
+def _embedded_backconnect(ctx: Ctx, rule: Rule) -> Hit | None:
+    """The source of a back-connect or bind shell in another language (C with
+    ``<sys/socket.h>`` and ``execl("/bin/sh")``, Perl ``use Socket`` with ``open STDIN``,
+    Python ``socket`` with ``pty.spawn``) held in a string literal, as it is or encoded
+    (base64, gzip...): a web shell that writes it out, compiles or runs it, and hands a
+    remote shell to the attacker."""
+    text = string_text(ctx)
+    m = _backconnect_program(text)
+    if m is not None:
+        return Hit(ctx.line_of_string(string_at(ctx, m.start())), excerpt(text[m.start() :]))
+    for idx, payload, _layers in decoded_payloads(ctx):
+        m = _backconnect_program(payload.lower())
+        if m is not None:
+            return Hit(ctx.line_of_string(idx), excerpt(payload[m.start() :]))
+    return None
+
+
+_PERL_EVAL = re.compile(rb"->\s*eval\s*\(\s*@?\s*\x01(\d+)\x01")
+_PERL_RUNS = re.compile(rb"\b(?:system|exec|qx)\b|`|\bopen\s*\(|\$_(?:get|post|request|cookie)\b")
+
+
+@feature("perl_eval")
+def _perl_eval(ctx: Ctx, rule: Rule) -> Hit | None:
+    """``$p = new Perl(); $p->eval("system('$cmd')")``: Perl code run inside PHP by the
+    Perl extension, to start commands where PHP's own exec functions are disabled."""
+    if re.search(rb"\bnew\s+\\?perl\s*\(", ctx.code) is None:
+        return None
+    lx = ctx.lx
+    for m in itertools.islice(_PERL_EVAL.finditer(ctx.code), 20):
+        idx = int(m.group(1))
+        raw = lx.raw_strings[idx].lower()
+        if _PERL_RUNS.search(raw) is not None:
+            return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end() + 60))
+    return None
+
+
+# commands that erase the traces of a session: shell history, logs
+_LOG_WIPE = re.compile(
+    rb"unset\s+histfile|histfile=/dev/null|\.bash_history|history\s+-c\b|"
+    rb"rm\s+-[a-z]*f[a-z]*\s+/var/log|find\s+/\s[^\x00]{0,60}\.log[^\x00]{0,40}-exec\s+rm|"
+    rb"(?:>|echo\s*>)\s*/var/log/(?:wtmp|btmp|lastlog|secure|auth\.log|messages)"
+)
+
+
+@feature("log_wipe")
+def _log_wipe(ctx: Ctx, rule: Rule) -> Hit | None:
+    """Shell commands that erase the shell history or the system logs (``unset HISTFILE``,
+    ``find / -name *.log -exec rm``, ``rm -rf /var/log``) in a script that runs commands:
+    an intruder's clean-up after the session."""
+    text = string_text(ctx)
+    m = _LOG_WIPE.search(text)
+    if m is None or not calls_to(ctx, EXEC_NAMES_B, 5):
+        return None
+    return Hit(ctx.line_of_string(string_at(ctx, m.start())), excerpt(text[m.start() :]))

