@@ -25,15 +25,26 @@ def log(tmp_path: Path) -> Path:
     return path
 
 
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
 def test_messages_of_an_open_incident_are_batched_a_second_apart(log: Path) -> None:
-    src = source(log, mail__restore_hours=0)
+    clock = Clock()
+    src = source(log, clock=clock, mail__restore_hours=0)
     try:
         append(log, exim_lines(0, 25, time.time()))
         out = src.read_events()
         (opened,) = [x for x in out if getattr(x, "opened", False)]
         assert opened.incident.process["queue_ids"] == [mid(i) for i in range(21)]
         assert not [x for x in out if isinstance(x, MailQueued)]  # the freeze just happened
-        time.sleep(QUEUED_INTERVAL + 0.05)
+        clock.now += QUEUED_INTERVAL - 0.01
+        assert src.read_events() == []  # not yet
+        clock.now += 0.01
         (batch,) = src.read_events()  # no new line: the batch that became due
         assert isinstance(batch, MailQueued)
         assert batch.queue_ids == tuple(mid(i) for i in range(21, 25))
@@ -43,7 +54,7 @@ def test_messages_of_an_open_incident_are_batched_a_second_apart(log: Path) -> N
         append(log, exim_lines(25, 5, time.time()))
         out = src.read_events()
         assert len(out) == 5 and not [x for x in out if isinstance(x, MailQueued)]
-        time.sleep(QUEUED_INTERVAL + 0.05)
+        clock.now += QUEUED_INTERVAL
         (batch,) = src.read_events()
         assert isinstance(batch, MailQueued)
         assert batch.queue_ids == tuple(mid(i) for i in range(25, 30))
@@ -52,13 +63,14 @@ def test_messages_of_an_open_incident_are_batched_a_second_apart(log: Path) -> N
 
 
 def test_a_milestone_hands_over_the_waiting_ids_with_the_incident(log: Path) -> None:
-    src = source(log, mail__restore_hours=0)
+    clock = Clock()
+    src = source(log, clock=clock, mail__restore_hours=0)
     try:
         append(log, exim_lines(0, 100, time.time()))
         out = src.read_events()
         (hundred,) = [x for x in out if getattr(x, "update", "") == "100 messages"]
         assert hundred.incident.process["queue_ids"][-1] == mid(99)
-        time.sleep(QUEUED_INTERVAL + 0.05)
+        clock.now += QUEUED_INTERVAL
         assert src.read_events() == []  # the milestone took them all
     finally:
         src.close()

@@ -28,7 +28,7 @@ import os
 import queue
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from spamtrace.sources.maillog.reader import (
@@ -71,7 +71,12 @@ class MailLogSource:
     name = "mail-logs"
 
     def __init__(
-        self, cfg: Config, specs: Sequence[LogSpec], *, interval: float = POLL_INTERVAL
+        self,
+        cfg: Config,
+        specs: Sequence[LogSpec],
+        *,
+        interval: float = POLL_INTERVAL,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         from spamtrace.attribution.accounts import AccountResolver
         from spamtrace.attribution.mail import MailLedger, passwd_homes
@@ -81,6 +86,7 @@ class MailLogSource:
         self.followers = [LogFollower(s.path) for s in self.specs]
         self.counts = [LogCounts(s.path, s.kind) for s in self.specs]
         self.interval = interval
+        self.clock = clock  # of the MailQueued batches
         self.policy = MailPolicy(MailThresholds.from_config(cfg.mail))
         self.accounts = AccountResolver(cfg.accounts)
         homes, uids = passwd_homes()
@@ -177,7 +183,7 @@ class MailLogSource:
                 self._ready.set()
         while not self._stop.wait(self.interval):
             due = self._batch_due
-            if self._poll_once() or (due is not None and time.monotonic() >= due):
+            if self._poll_once() or (due is not None and self.clock() >= due):
                 with contextlib.suppress(OSError):
                     os.write(self._w, b"m")
 
@@ -223,7 +229,7 @@ class MailLogSource:
             for ev in parse_lines(parse, lines, counts):
                 self.ledger.add(ev)
         if self._queued:
-            self._batches(time.monotonic())
+            self._batches(self.clock())
         out, self._out = self._out, []
         return out
 
@@ -268,7 +274,7 @@ class MailLogSource:
         if update.opened or more:  # published: what the responses freeze (not on every message)
             record.process["queue_ids"] = list(self.policy.queue_ids(inc.sender))
             self._queued.pop(inc.id, None)  # those ids are in it
-            self._batch_done(inc.id, time.monotonic())
+            self._batch_done(inc.id, self.clock())
         elif msg.queue_id is not None:  # handed over in the next batch (MailQueued)
             waiting = self._queued.get(inc.id)
             ids = waiting[1] if waiting is not None else []
