@@ -405,7 +405,7 @@ def scan_paths(
             )
         return
     # compile once here: the forked workers inherit the rules and their caches
-    prepare(rules)
+    prepare(rules, yara)
     _W["rules"], _W["yara"], _W["user"] = rules, yara, user
     ctx = multiprocessing.get_context("fork")
     pool = _Pool(jobs, initializer=_init_worker, initargs=(limits, known_hashes), context=ctx)

@@ -306,3 +306,20 @@ def test_a_copy_of_a_too_slow_file_is_skipped_without_a_second_try(
     assert [r.verdict for r in reports] == [ScanVerdict.SKIPPED, ScanVerdict.SKIPPED]
     assert {r.reason for r in reports} == {"too slow: over 2s (cut short, nothing found by then)"}
     assert reports[0].sha256 == reports[1].sha256 is not None
+
+
+def test_prepare_compiles_before_the_workers_fork() -> None:
+    # what each forked worker compiled again on its first files: the yara-x scanners of each
+    # scope, the call regex of each name, the leading words of the rules' regexes
+    from spamtrace.scanner import analyze, context
+    from spamtrace.scanner.rules import YaraWords
+
+    rules = load_rules()
+    yara = YaraWords()
+    assert not yara._subsets
+    analyze.prepare(rules, yara)
+    scopes = analyze._prepared(rules).yara_names.values()
+    assert scopes and all(names in yara._subsets for names in scopes)
+    assert all(name in context._CALL_RX for name in analyze._CALLED_NAMES)
+    regexes = [r.regex for r in rules if r.regex is not None]
+    assert regexes and all((rx.pattern, rx.flags) in context._LEADING for rx in regexes)

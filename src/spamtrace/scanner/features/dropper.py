@@ -275,3 +275,27 @@ def _self_delete_dropper(ctx: Ctx, rule: Rule) -> Hit | None:
         ):
             return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
     return None
+
+
+# base64 of the first bytes of a Windows (MZ) or Linux (ELF) executable
+_EXE_B64 = re.compile(rb"\s*(?:TVqQ|TVpQ|TVoA|f0VMR[gk])")
+
+
+@feature("executable_dropper")
+def _executable_dropper(ctx: Ctx, rule: Rule) -> Hit | None:
+    """A Windows or Linux executable carried as a base64 literal (``"TVqQAAMAAAAE..."``, the
+    MZ or ELF header) by a script that writes decoded data to a file: a password dumper,
+    a proxy or a rootkit dropped onto the server from a web page."""
+    lx = ctx.lx
+    found = -1
+    for i in lx.long:
+        if len(lx.raw_strings[i]) >= 512 and _EXE_B64.match(lx.raw_strings[i]):
+            found = i
+            break
+    if found < 0:
+        return None
+    for start, args in calls_to(ctx, (b"file_put_contents", b"fwrite", b"fputs"), 50):
+        parts = top_args(args)
+        if len(parts) >= 2 and _decoded(ctx, expression(parts[1])):
+            return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
+    return None

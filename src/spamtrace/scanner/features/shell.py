@@ -51,7 +51,7 @@ from spamtrace.scanner.context import (
     web_address,
 )
 from spamtrace.scanner.rules import Rule
-from spamtrace.scanner.taint import REQ_RE, taint
+from spamtrace.scanner.taint import REQ_RE, posted, taint
 
 # what follows "$var" in an assignment, for _var_assigns
 _TAIL_ANY = re.compile(rb"\s*=[^;]{0,160}")
@@ -805,3 +805,75 @@ def _log_wipe(ctx: Ctx, rule: Rule) -> Hit | None:
     if m is None or not calls_to(ctx, EXEC_NAMES_B, 5):
         return None
     return Hit(ctx.line_of_string(string_at(ctx, m.start())), excerpt(text[m.start() :]))
+
+
+# a command line for cmd.exe: "cmd.exe /c ", "cmd /c", or the "/c " switch given alone
+_CMD_LINE = re.compile(rb"cmd(?:\.exe)?\s*/[ck]\b|^\s*/[ck]\s|\s/[ck]\s*$")
+_METHOD_RUN = re.compile(rb"->\s*(?:exec|run|shellexecute)\s*\(([^;]{0,240})")
+
+
+@feature("windows_command_request")
+def _windows_command_request(ctx: Ctx, rule: Rule) -> Hit | None:
+    """A Windows command line (``"cmd.exe /c " . $_POST['c']``, the ``/c`` switch given with
+    a posted program) built with request input and handed to an object's ``exec``/``Run``/
+    ``ShellExecute`` (a scripting-host object, however its name is written): the visitor's
+    command run by cmd.exe."""
+    if not has_request_words(ctx):
+        return None
+    lx = ctx.lx
+    req: set[bytes] | None = None
+    for m in itertools.islice(_METHOD_RUN.finditer(ctx.code), 50):
+        args = m.group(1)
+        joined = b"".join(lx.value(int(p.group(1))) for p in PLACEHOLDER.finditer(args))
+        if _CMD_LINE.search(joined.lower()) is None:
+            continue
+        text = interpolated(ctx, args)
+        if UIN_RE.search(text):
+            return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end()))
+        if req is None:
+            req = taint(ctx)[0]
+        if set(VAR.findall(text)[:8]) & req:
+            return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end()))
+    return None
+
+
+# a compiler or an interpreter run on a file
+_RUNNER_WORD = re.compile(
+    rb"(?:^|[\s/;&|])(?:gcc|cc|g\+\+|tcc|clang|javac|java|perl|python[0-9.]*|ruby|bash|sh|node|php)"
+    rb"\s+(?:-\S+\s+)*$"
+)
+
+
+_LITERAL_THEN_VAR = re.compile(rb"\x01(\d+)\x01\s*\.\s*\$(" + NAME_P + rb")")
+
+
+@feature("posted_program_run")
+def _posted_program_run(ctx: Ctx, rule: Rule) -> Hit | None:
+    """Source the visitor posted written to a file, and that file then compiled or run by a
+    compiler or an interpreter (``file_put_contents($f . '.c', $_GET['code']); exe('gcc ' .
+    $f . '.c')``): any program the visitor sends runs on the server."""
+    code = ctx.code
+    paths: set[bytes] = set()
+    req: set[bytes] | None = None
+    for _start, args in calls_to(ctx, (b"file_put_contents", b"fwrite", b"fputs"), 50):
+        parts = top_args(args)
+        if len(parts) < 2:
+            continue
+        content = parts[1].strip()
+        if not posted(ctx, content):
+            # or glued around request input: "class X { " . $code . " }"
+            if req is None:
+                req = taint(ctx)[0]
+            if not set(VAR.findall(content)[:6]) & req:
+                continue
+        paths.update(VAR.findall(parts[0])[:4])
+    if not paths:
+        return None
+    lx = ctx.lx
+    # any call whose argument glues a compiler's or an interpreter's name before the path
+    for m in itertools.islice(_LITERAL_THEN_VAR.finditer(code), 200):
+        if m.group(2) not in paths:
+            continue
+        if _RUNNER_WORD.search(lx.value(int(m.group(1))).lower()) is not None:
+            return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end() + 40))
+    return None
