@@ -43,6 +43,7 @@ from spamtrace.scanner.context import (
     has_word,
     interpolated,
     recipient_literals,
+    search_needing,
     string_at,
     string_text,
     top_args,
@@ -744,8 +745,8 @@ _PROGRAM_SHELL = re.compile(
 def _backconnect_program(text: bytes) -> re.Match[bytes] | None:
     """The socket of a C/Perl/Python program in ``text`` (lower-cased) that also runs a
     shell, or None."""
-    m = _PROGRAM_SOCKET.search(text)
-    if m is None or _PROGRAM_SHELL.search(text) is None:
+    m = search_needing(_PROGRAM_SOCKET, text)
+    if m is None or search_needing(_PROGRAM_SHELL, text) is None:
         return None
     return m
 
@@ -801,7 +802,7 @@ def _log_wipe(ctx: Ctx, rule: Rule) -> Hit | None:
     ``find / -name *.log -exec rm``, ``rm -rf /var/log``) in a script that runs commands:
     an intruder's clean-up after the session."""
     text = string_text(ctx)
-    m = _LOG_WIPE.search(text)
+    m = search_needing(_LOG_WIPE, text)
     if m is None or not calls_to(ctx, EXEC_NAMES_B, 5):
         return None
     return Hit(ctx.line_of_string(string_at(ctx, m.start())), excerpt(text[m.start() :]))
