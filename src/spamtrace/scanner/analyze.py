@@ -15,7 +15,6 @@ import itertools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
 
 from spamtrace.scanner import context, features, fold, taint  # features: registers the rules
 from spamtrace.scanner.context import (
@@ -59,6 +58,7 @@ from spamtrace.scanner.context import (
 )
 from spamtrace.scanner.features.execution import CALLBACK_WORDS
 from spamtrace.scanner.lexer import Lexed, lex
+from spamtrace.scanner.prereq import regex_prereq
 from spamtrace.scanner.report import Finding, ScanVerdict
 from spamtrace.scanner.rules import GateWords, Rule, YaraWords
 from spamtrace.scanner.taint import SOURCES
@@ -243,75 +243,6 @@ _GATE_EXTRA_SET = frozenset(
 )  # fmt: skip
 
 
-_MIN_PREREQ = 3  # shorter words say little and cost the gate scan more
-
-
-def _required_words(items: Any) -> frozenset[bytes] | None:
-    """Literal words of which every match of the parsed regex ``items`` (an ``re._parser``
-    sequence) contains at least one, or None when no such set is known."""
-    sets = _required_sets(items)
-    if not sets:
-        return None
-    return max(sets, key=lambda ws: (min(map(len, ws)), -len(ws)))
-
-
-def _required_sets(items: Any) -> list[frozenset[bytes]]:
-    """Sets of literal words such that every match of ``items`` contains a word of each set.
-    Only runs of consecutive literals count; groups, branches and repeats of at least one
-    are followed."""
-    from re import _constants as c  # type: ignore[attr-defined]
-
-    found: list[frozenset[bytes]] = []
-
-    def consider(cand: frozenset[bytes] | None) -> None:
-        if cand and min(len(w) for w in cand) >= _MIN_PREREQ:
-            found.append(cand)
-
-    run = bytearray()
-    for op, av in items:
-        lit = None
-        if op is c.LITERAL:
-            lit = av
-        elif op is c.IN and len(av) == 1 and av[0][0] is c.LITERAL:
-            lit = av[0][1]
-        if lit is not None:
-            run.append(lit)
-            continue
-        if run:
-            consider(frozenset([bytes(run)]))
-            run = bytearray()
-        if op is c.SUBPATTERN:
-            if not (av[1] | av[2]) & c.SRE_FLAG_IGNORECASE:
-                consider(_required_words(av[3]))
-        elif op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT):
-            if av[0] >= 1:
-                consider(_required_words(av[2]))
-        elif op is c.ATOMIC_GROUP:
-            consider(_required_words(av))
-        elif op is c.BRANCH:
-            alts = [_required_words(b) for b in av[1]]
-            if all(a is not None for a in alts):
-                consider(frozenset().union(*alts))  # type: ignore[arg-type]
-    if run:
-        consider(frozenset([bytes(run)]))
-    return found
-
-
-def _regex_prereq(rx: re.Pattern[bytes]) -> tuple[frozenset[bytes], ...]:
-    """Word sets that every match of ``rx`` needs one word of (each set separately)."""
-    if rx.flags & re.IGNORECASE:
-        return ()
-    try:
-        from re import _parser  # type: ignore[attr-defined]
-
-        parsed = _parser.parse(rx.pattern, rx.flags)
-        if parsed.state.flags & re.IGNORECASE:
-            return ()
-        return tuple(dict.fromkeys(_required_sets(parsed)))
-    except Exception:  # an unexpected parse tree: no prerequisite, the regex decides
-        return ()
-
-
 #: per rule: the rule, the bits of its word sets, its min_literal_count, what runs it
 _Plan = list[tuple[Rule, int, int, Callable[[Ctx, Rule], Hit | None]]]
 
@@ -358,7 +289,7 @@ def _prepare(rules: tuple[Rule, ...]) -> _Prepared:
         words.update(rule.gate_also)
         words.update(rule.gate_counts)
         if rule.kind == "code" and rule.regex is not None:
-            need = _regex_prereq(rule.regex)
+            need = regex_prereq(rule.regex)
             if need:
                 prereqs[rule.id] = need
                 for ws in need:

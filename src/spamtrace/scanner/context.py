@@ -19,6 +19,7 @@ from typing import Any
 from spamtrace.safetext import escape
 from spamtrace.scanner import decode
 from spamtrace.scanner.lexer import STR_MARK, Lexed
+from spamtrace.scanner.prereq import regex_prereq
 from spamtrace.scanner.rules import GateWords, Rule, YaraWords, builtin_macro
 
 MAX_PAYLOADS = 12
@@ -919,6 +920,26 @@ def _first_literals(items: list[Any]) -> frozenset[bytes] | None:
         rest = _first_literals(items[i + 1 :])
         return None if rest is None else body | rest
     return None
+
+
+_NEEDS: dict[tuple[bytes, int], tuple[frozenset[bytes], ...]] = {}
+
+
+def search_needing(rx: re.Pattern[bytes], text: bytes) -> re.Match[bytes] | None:
+    """``rx.search(text)``, or None at once where a word that every match holds is absent
+    (the words are derived from the pattern: :func:`prereq.regex_prereq`). A pattern without
+    a literal start makes the regex engine try every offset of a large text (all a file's
+    literals); a few literal searches rule most texts out first, and where every match
+    starts with one of a few words the pattern is tried only at those."""
+    key = (rx.pattern, rx.flags)
+    sets = _NEEDS.get(key)
+    if sets is None:
+        sets = _NEEDS[key] = regex_prereq(rx)
+    for words in sets:
+        if all(text.find(w) < 0 for w in words):
+            return None
+    leading = leading_words(rx)  # then the pattern is tried only where one of them starts
+    return rx.search(text) if leading is None else word_searcher(rx, text, leading)(0)
 
 
 def prefiltered_finditer(rx: re.Pattern[bytes], buf: bytes) -> Iterator[re.Match[bytes]]:

@@ -264,6 +264,39 @@ def test_word_led_search_same_as_the_regex(pieces: list[bytes]) -> None:
         assert [m.span() for m in context.bounded_finditer(rx, text)] == _bounded_ref(rx, text)
 
 
+# patterns without a literal start, of the kind features run over all of a file's literals:
+# the words every match needs are checked first, then the pattern tried where its words start
+_NEEDING_PATTERNS = [
+    rb"unset\s+histfile|\.bash_history|(?:>|echo\s*>)\s*/var/log/(?:wtmp|secure)",
+    rb"sys/socket\.h|\buse\s+socket\b|\bimport\s+socket\b|\bsocket\s*\(\s*s\s*,",
+    rb"(?:md5|sha1)\s*\([^;]{0,20}?\$_get",
+    rb"[a-z]+\s*=\s*\d",  # no word needed: the regex alone
+]
+_NEEDING_PIECES = [
+    b"unset", b"histfile", b" ", b"\n", b".bash_history", b">", b"echo", b"/var/log/", b"wtmp",
+    b"secure", b"sys/socket.h", b"use", b"socket", b"import", b"(", b"s", b",", b"md5", b"sha1",
+    b"$_get", b";", b"x", b"=", b"1", b"_",
+]  # fmt: skip
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(st.sampled_from(_NEEDING_PIECES), max_size=40))
+def test_search_needing_same_as_the_regex(pieces: list[bytes]) -> None:
+    text = b"".join(pieces)
+    for pattern in _NEEDING_PATTERNS:
+        rx = re.compile(pattern)
+        got, want = context.search_needing(rx, text), rx.search(text)
+        assert (got and got.span()) == (want and want.span()), (pattern, text)
+
+
+def test_search_needing_skips_texts_without_the_words() -> None:
+    rx = re.compile(_NEEDING_PATTERNS[0])
+    context._NEEDS.pop((rx.pattern, rx.flags), None)
+    assert context.search_needing(rx, b"no such words here" * 1000) is None
+    assert context._NEEDS[(rx.pattern, rx.flags)]  # the words it needs were derived
+    assert context.search_needing(rx, b"x; echo > /var/log/wtmp").span() == (3, 23)  # type: ignore[union-attr]
+
+
 def _bounded_ref(rx: re.Pattern[bytes], text: bytes) -> list[tuple[int, int]]:
     """bounded_finditer through the regex's own search (no literal-led candidates)."""
     out, pos = [], 0

@@ -43,6 +43,7 @@ from spamtrace.scanner.context import (
     has_word,
     interpolated,
     recipient_literals,
+    search_needing,
     string_at,
     string_text,
     top_args,
@@ -744,8 +745,8 @@ _PROGRAM_SHELL = re.compile(
 def _backconnect_program(text: bytes) -> re.Match[bytes] | None:
     """The socket of a C/Perl/Python program in ``text`` (lower-cased) that also runs a
     shell, or None."""
-    m = _PROGRAM_SOCKET.search(text)
-    if m is None or _PROGRAM_SHELL.search(text) is None:
+    m = search_needing(_PROGRAM_SOCKET, text)
+    if m is None or search_needing(_PROGRAM_SHELL, text) is None:
         return None
     return m
 
@@ -758,12 +759,11 @@ def _embedded_backconnect(ctx: Ctx, rule: Rule) -> Hit | None:
     (base64, gzip...): a web shell that writes it out, compiles or runs it, and hands a
     remote shell to the attacker."""
     text = string_text(ctx)
-    m = _backconnect_program(text) if text.find(b"socket") >= 0 else None
+    m = _backconnect_program(text)
     if m is not None:
         return Hit(ctx.line_of_string(string_at(ctx, m.start())), excerpt(text[m.start() :]))
     for idx, payload, _layers in decoded_payloads(ctx):
-        low = payload.lower()
-        m = _backconnect_program(low) if low.find(b"socket") >= 0 else None
+        m = _backconnect_program(payload.lower())
         if m is not None:
             return Hit(ctx.line_of_string(idx), excerpt(payload[m.start() :]))
     return None
@@ -804,9 +804,7 @@ def _log_wipe(ctx: Ctx, rule: Rule) -> Hit | None:
     if not calls_to(ctx, EXEC_NAMES_B, 5):
         return None
     text = string_text(ctx)
-    if not any(text.find(w) >= 0 for w in (b"hist", b"/var/log", b"-exec")):
-        return None
-    m = _LOG_WIPE.search(text)
+    m = search_needing(_LOG_WIPE, text)
     if m is None:
         return None
     return Hit(ctx.line_of_string(string_at(ctx, m.start())), excerpt(text[m.start() :]))
