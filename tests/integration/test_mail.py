@@ -163,11 +163,19 @@ def wait_line(w: Watcher, text: str, timeout: float = 30) -> None:
         time.sleep(0.1)
 
 
+def _frozen_entries(exim: PrivateExim) -> tuple[list[str], set[str]]:
+    """(`exim -bp` entries, ids of the frozen ones)."""
+    entries = [line for line in queue_listing(exim).splitlines() if "<" in line]
+    return entries, {line.split()[2] for line in entries if "*** frozen ***" in line}
+
+
 def test_enforce_freezes_the_queued_messages_of_a_mail_script(
     world: World, tmp_path: Path
 ) -> None:
     """A script's burst through the real Exim opens mail-script; enforce freezes its queued
-    messages (`exim -bp` shows them frozen); another account's queued message is left alone."""
+    messages (`exim -bp` shows them frozen), and each message it queues while the incident
+    is open (a second run of the script: 31 to 40 messages, no 10/100/... milestone) within
+    about a second, in batches; another account's queued message is left alone."""
     from test_watch import incidents_for
 
     exim = PrivateExim(world)
@@ -181,18 +189,23 @@ def test_enforce_freezes_the_queued_messages_of_a_mail_script(
     with watch_mail(exim, log, tmp_path, "enforce") as w:
         exim.php_as_user(script, "30", mail_log=log)
         wait_line(w, '"action": "freeze-queue"')
+        first = len(_frozen_entries(exim)[1])
+        exim.php_as_user(script, "10", mail_log=log)
+        deadline = time.monotonic() + 60  # a condition, not a timing: done well before
+        while time.monotonic() < deadline and len(_frozen_entries(exim)[1]) < 40:
+            time.sleep(0.2)
         w.stop(signal.SIGINT)
     (stored,) = incidents_for(tmp_path / "watch.db", world.uid or -1)
-    assert stored["verdict"] == "mail-script"
+    assert stored["verdict"] == "mail-script" and stored["connections"] == 40
     freezes = [a for a in stored["actions"] if a["action"] == "freeze-queue"]
     assert freezes and all(a["status"] == "done" for a in freezes), stored["actions"]
     frozen = {i for a in freezes for i in a["data"]["frozen"]}
-    # queue_only: all 30 are queued; the ones queued when the incident opened are frozen
-    listing = queue_listing(exim)
-    entries = [line for line in listing.splitlines() if "<" in line]
-    assert len(entries) == 31
-    frozen_now = {line.split()[2] for line in entries if "*** frozen ***" in line}
-    assert frozen_now == frozen and len(frozen) >= 21
+    # queue_only: all 40 are queued; all of them frozen, by the freeze when the incident
+    # opened (the 21+ queued then) and by the batches of those queued after it
+    entries, frozen_now = _frozen_entries(exim)
+    assert len(entries) == 41 and first >= 21
+    assert frozen_now == frozen and len(frozen) == 40
+    assert len(freezes) >= 2  # the second run's messages: a batch after the first freeze
     assert all(world.user in line for line in entries if "*** frozen ***" in line)
     (root_line,) = [line for line in entries if "<root@" in line]
     assert "frozen" not in root_line

@@ -125,8 +125,12 @@ def postfix_hold_argv(postsuper: Sequence[str], ids: Sequence[str]) -> tuple[lis
     return [*postsuper, "-h", "-"], "".join(f"{i}\n" for i in ids)
 
 
-def _run(argv: Sequence[str], stdin: str | None = None) -> tuple[int | None, str]:
-    """(exit status, stdout + stderr); (None, why) when it could not run or timed out."""
+def _run(
+    argv: Sequence[str], stdin: str | None = None, limit: int | None = OUTPUT_LIMIT
+) -> tuple[int | None, str]:
+    """(exit status, stdout + stderr, cut to ``limit`` characters: for the record); (None,
+    why) when it could not run or timed out. A queue listing is read whole (``limit=None``):
+    cut, it held only the first 20 messages or so of a bigger queue."""
     try:
         proc = subprocess.run(
             list(argv), input=stdin if stdin is not None else "", capture_output=True,
@@ -138,7 +142,7 @@ def _run(argv: Sequence[str], stdin: str | None = None) -> tuple[int | None, str
         return None, f"{argv[0]}: not executable"
     except subprocess.TimeoutExpired:
         return None, f"{argv[0]}: killed after {TIMEOUT:g} s (timeout)"
-    return proc.returncode, (proc.stdout + proc.stderr)[:OUTPUT_LIMIT]
+    return proc.returncode, (proc.stdout + proc.stderr)[:limit]
 
 
 def find_command(*names: str) -> list[str]:
@@ -175,7 +179,7 @@ class MailQueue:
 
     # ------------------------------------------------------------------ Exim
     def _freeze_exim(self, d: FreezeQueue) -> FreezeResult:
-        status, out = _run([*self.exim, "-bp"])
+        status, out = _run([*self.exim, "-bp"], limit=None)
         if status != 0:
             return FreezeResult(False, "exim", (), f"exim -bp: {_last(out, status)}")
         queued = parse_exim_bp(out)
@@ -229,7 +233,7 @@ class MailQueue:
 
     # ------------------------------------------------------------------ Postfix
     def _freeze_postfix(self, d: FreezeQueue) -> FreezeResult:
-        status, out = _run([*self.postqueue, "-j"])
+        status, out = _run([*self.postqueue, "-j"], limit=None)
         if status != 0:
             return FreezeResult(False, "postfix", (), f"postqueue -j: {_last(out, status)}")
         queued = {m.id: m for m in parse_postqueue_json(out)}

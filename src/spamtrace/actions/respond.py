@@ -194,15 +194,24 @@ class Responder:
         self._remember(self._scans, inc.id, tuple(ScannedFile.from_json(f) for f in files))
         return self._decide(inc, inc.last_seen)
 
-    def on_mail(self, rec: IncidentRecord) -> list[Decision]:
+    def on_mail_queued(self, rec: IncidentRecord, ids: Sequence[str]) -> list[Decision]:
+        """New messages of an open mail incident were queued (a batch a second at most): in
+        enforce mode, freeze them (and the rest of the sender's still queued); in observe
+        mode nothing (the incident's "would freeze" was recorded when it opened)."""
+        if not self.enforcing or not ids:
+            return []
+        return self.on_mail(rec, tuple(ids))
+
+    def on_mail(self, rec: IncidentRecord, queued: tuple[str, ...] | None = None) -> list[Decision]:
         """A ``mail-script`` / ``mail-auth`` incident opened or grew (10, 100... messages):
-        freeze its queued messages, lock its mailbox (carried out on the worker)."""
+        freeze its queued messages, lock its mailbox (carried out on the worker).
+        ``queued``: only these queue ids (:meth:`on_mail_queued`), else the record's."""
         try:
             verdict = Verdict(rec.verdict)
         except ValueError:
             return []
         proc = rec.process or {}
-        ids = proc.get("queue_ids") or ()
+        ids = (proc.get("queue_ids") or ()) if queued is None else queued
         case = MailCase(
             incident=rec.id, verdict=verdict, uid=rec.uid, user=rec.user, account=rec.account,
             auth_user=proc.get("auth_user") if proc.get("kind") == "auth" else None,
@@ -352,6 +361,7 @@ class Responder:
 
         res = self.mail_queue().freeze(d)
         data = {"mta": res.mta, "frozen": list(res.frozen), "known": len(d.queue_ids),
+                "skipped": list(res.skipped),
                 "argv": list(res.argv), "exit_status": res.exit_status, "output": res.output,
                 "reason": d.reason}  # fmt: skip
         status = ActionStatus.DONE if res.ok else ActionStatus.FAILED

@@ -65,6 +65,9 @@ What is published, when:
   ``reason`` says which (:class:`UpdateReason`: the scan finished, the scan found a suspect
   file = escalated, the first blocked attempt, 10/100/1000... attempts, an action recorded).
 - :class:`ScanCompleted` when a scan finishes (``late``: after the incident was reported).
+- :class:`MailQueued`: new messages of an open ``mail-script`` / ``mail-auth`` incident went
+  into the MTA's queue (batched by the mail-log source: at most one a second per incident),
+  for the responses to freeze in enforce mode.
 - :class:`ActionRecorded`: a response acted on an incident (published by the responses
   subscriber through :meth:`Engine.post`; the engine only relays it).
 - :class:`CaptureModeChanged` when capture degrades (tracepoint lost, proc connector lost);
@@ -313,6 +316,18 @@ class ConfigReloaded:
 
 
 @dataclass(frozen=True, slots=True)
+class MailQueued:
+    """Messages of an open mail incident that went into the MTA's queue since the last
+    time it was published (opened, 10/100/... messages) or since the last MailQueued: their
+    queue ids, and the incident as stored. A mail-log source returns it from
+    ``read_events()``; the engine publishes it as is."""
+
+    incident: IncidentRecord
+    queue_ids: tuple[str, ...]
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
 class SourceEventSeen:
     """An event of an extra source that the engine does not handle itself (e.g. a mail log
     line): relayed as is, for the subscribers that know it."""
@@ -348,4 +363,5 @@ Message = Union[  # noqa: UP007 (a runtime alias: Python 3.10 has no `type` stat
     CaptureGap,
     SourceEventSeen,
     StoreStalled,
+    MailQueued,
 ]

@@ -47,6 +47,7 @@ from spamtrace.service.bus import (
     EventsLost,
     IncidentOpened,
     IncidentUpdated,
+    MailQueued,
     Message,
     ScanCompleted,
     Source,
@@ -688,6 +689,9 @@ class Engine:
             self.blocked_events += 1
         elif isinstance(ev, SourceIncident):
             self._handle_source_incident(ev)
+            return
+        elif isinstance(ev, MailQueued):  # a mail-log source's batch of queued messages
+            self.publish(ev)
             return
         else:
             if src is not None:

@@ -31,6 +31,7 @@ from spamtrace.service.bus import (
     EngineStopping,
     IncidentOpened,
     IncidentUpdated,
+    MailQueued,
     Message,
     ScanCompleted,
     UpdateReason,
@@ -90,6 +91,8 @@ class ResponsesSubscriber:
             if message.incident.verdict in MAIL_VERDICT_NAMES:
                 self._remember(message.incident)
                 self.responder.on_mail(message.incident)
+        elif isinstance(message, MailQueued):
+            self.responder.on_mail_queued(message.incident, message.queue_ids)
         elif isinstance(message, ScanCompleted):
             with self._lock:
                 rec = self._latest.get(message.incident_id)

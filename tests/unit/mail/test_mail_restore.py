@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from spamtrace import config as config_mod
+from spamtrace.service.bus import MailQueued
 from spamtrace.sources.maillog.follow import MailLogSource
 from spamtrace.sources.maillog.reader import LogSpec
 from spamtrace.sources.maillog.tail import read_tail_bytes
@@ -40,12 +42,14 @@ def log(tmp_path: Path) -> Path:
     return path
 
 
-def source(log: Path, **dotted: Any) -> MailLogSource:
+def source(log: Path, clock: Callable[[], float] = lambda: 1000.0, **dotted: Any) -> MailLogSource:
+    """A source of ``log`` (a clock that stands still: a MailQueued batch is due only when
+    no freeze of its incident was handed over in this run)."""
     cfg = config_mod.Config().override(
         origin="test", mail__script_max_messages=20, mail__postfix_logs=[],
         mail__exim_logs=[str(log)], **dotted,
     )  # fmt: skip
-    return MailLogSource(cfg, [LogSpec(str(log), "exim")], interval=3600)
+    return MailLogSource(cfg, [LogSpec(str(log), "exim")], interval=3600, clock=clock)
 
 
 def test_a_burst_split_by_a_restart_still_opens_the_incident(log: Path) -> None:
@@ -89,9 +93,12 @@ def test_an_incident_opened_before_the_restart_goes_on_under_its_id(log: Path) -
     try:
         assert src.wait_restored(10) and src.restored == 25
         append(log, exim_lines(25, 1, now))
-        (update,) = src.read_events()
+        update, batch = src.read_events()
         assert not update.opened and update.incident.id == before[0].incident.id
         assert update.incident.connections == 26
+        # no freeze of it in this run yet: its new queued message is handed over at once
+        assert isinstance(batch, MailQueued) and batch.incident.id == update.incident.id
+        assert batch.queue_ids == ("1xZX25-0004e5-2T",)
     finally:
         src.close()
 

@@ -269,6 +269,32 @@ def test_exim_adapter_picks_known_ids_and_the_same_submitter(tmp_path: Path) -> 
     assert not gone.ok and "command not found" in gone.detail
 
 
+def test_a_long_queue_is_read_whole(tmp_path: Path) -> None:
+    """The queue listing is not cut like the output kept for the record (2000 characters:
+    the first 20 messages or so): a known id far down a long queue is frozen."""
+    ids = [f"1xZX{i:02d}-0004e1-2T" for i in range(60)]
+    bp = "".join(f" 0m 381 {qid} <x@y>\n          target{i}@remote.example\n\n"
+                 for i, qid in enumerate(ids))  # fmt: skip
+    assert len(bp) > 3000
+    exim = _fake(
+        tmp_path / "exim",
+        f'case "$1" in -bp) cat <<\'EOF\'\n{bp}EOF\n;;\n  -bP) exit 1;;\n  -Mf) exit 0;;\nesac\n',
+    )
+    res = MailQueue(exim=[str(exim)]).freeze(
+        FreezeQueue("exim", (ids[-1], ids[-2]), 1001, "shop", None, "i", "w")
+    )
+    assert res.ok and res.frozen == (ids[-2], ids[-1]), res
+    postqueue = _fake(tmp_path / "postqueue", "".join(
+        f'echo \'{{"queue_name": "deferred", "queue_id": "ABCDE{i:04d}", "sender": "a@x"}}\'\n'
+        for i in range(60)
+    ))  # fmt: skip
+    postsuper = _fake(tmp_path / "postsuper", "cat > /dev/null\n")
+    held = MailQueue(postqueue=[str(postqueue)], postsuper=[str(postsuper)]).freeze(
+        FreezeQueue("postfix", ("ABCDE0059",), 1001, "shop", None, "i", "w")
+    )
+    assert held.ok and held.frozen == ("ABCDE0059",), held
+
+
 # ----------------------------------------------------------------------------- responder
 def mail_record(auth: bool = True) -> Any:
     policy = MailPolicy(MailThresholds(auth_max_messages=3, script_max_messages=3))
@@ -344,3 +370,36 @@ def test_responder_leaves_script_mail_of_root_alone() -> None:
     object.__setattr__(root, "id", "other")
     r.on_mail(root)
     assert len(r.records) == 1
+
+
+def test_queued_batches_are_frozen_in_enforce_mode_only() -> None:
+    """MailQueued (messages queued while the incident is open): enforce freezes just those
+    ids (a new freeze each batch, the mailbox locked once); observe records nothing more."""
+    frozen: list[tuple[str, ...]] = []
+
+    class Queue:
+        def freeze(self, d: FreezeQueue) -> Any:
+            from spamtrace.actions.mailqueue import FreezeResult
+
+            frozen.append(d.queue_ids)
+            return FreezeResult(True, "exim", d.queue_ids, "froze them")
+
+    rec = mail_record()
+    watching = Responder(cfg(responses__lock_mailbox_command=["/bin/true"]), MTA)
+    watching.on_mail(rec)
+    assert watching.on_mail_queued(rec, ("1xZX05-0004e1-2T",)) == []
+    assert len(watching.records) == 2  # the would-freeze and would-lock of the opening
+    c = cfg(mode="enforce", responses__lock_mailbox_command=["/bin/true"])
+    r = Responder(c, MTA, mail_queue=Queue())  # type: ignore[arg-type]
+    r.on_mail(rec)
+    (d,) = r.on_mail_queued(rec, ("1xZX05-0004e1-2T", "1xZX06-0004e1-2T"))
+    assert isinstance(d, FreezeQueue) and d.auth_user == "info@shop.example"
+    assert len(r.on_mail_queued(rec, ("1xZX07-0004e1-2T",))) == 1
+    assert r.on_mail_queued(rec, ("1xZX07-0004e1-2T",)) == []  # that batch is done
+    assert r.wait(10)
+    assert frozen == [
+        tuple(rec.process["queue_ids"]), ("1xZX05-0004e1-2T", "1xZX06-0004e1-2T"),
+        ("1xZX07-0004e1-2T",),
+    ]  # fmt: skip
+    assert [a.action for a in r.records].count("lock-mailbox") == 1
+    r.close()

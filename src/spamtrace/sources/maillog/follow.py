@@ -12,6 +12,13 @@ wakes the engine through a pipe, the source's ``fileno()``. On the engine's loop
 :class:`~spamtrace.service.bus.SourceIncident`: the engine stores it with its incident and
 publishes ``IncidentOpened`` / ``IncidentUpdated``, so responses, alerts and metrics see mail
 incidents as they see the others. Messages outside incidents are counted, not stored.
+
+An incident is published when it opens and at 10, 100, 1000... messages (with the queue ids
+of its messages, which the responses freeze). The messages queued in between are handed over
+as :class:`~spamtrace.service.bus.MailQueued` batches, at most one every
+:data:`QUEUED_INTERVAL` seconds per incident (so enforce mode freezes each new message of an
+open incident within about a second, with at most one ``exim -Mf`` / ``postsuper -h`` a
+second per incident).
 """
 
 from __future__ import annotations
@@ -21,7 +28,7 @@ import os
 import queue
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from spamtrace.sources.maillog.reader import (
@@ -40,10 +47,17 @@ if TYPE_CHECKING:
     from spamtrace.config import Config
     from spamtrace.model import Account
     from spamtrace.policy.mail import MailIncident, MailUpdate
-    from spamtrace.service.bus import SourceIncident
+    from spamtrace.service.bus import MailQueued, SourceIncident
+    from spamtrace.sinks.store import IncidentRecord
 
 #: seconds between two looks at the logs (the delay a mail incident may wait, at most)
 POLL_INTERVAL = 0.1
+#: seconds between two batches of newly queued messages of one open incident (MailQueued)
+QUEUED_INTERVAL = 1.0
+#: queue ids in one batch at most (more: the MTA's queue names the rest of the sender's)
+MAX_BATCH_IDS = 5000
+#: incidents whose last batch time is kept (the oldest forgotten beyond)
+MAX_BATCHED = 10_000
 
 
 def _milestone(n: int) -> bool:
@@ -57,7 +71,12 @@ class MailLogSource:
     name = "mail-logs"
 
     def __init__(
-        self, cfg: Config, specs: Sequence[LogSpec], *, interval: float = POLL_INTERVAL
+        self,
+        cfg: Config,
+        specs: Sequence[LogSpec],
+        *,
+        interval: float = POLL_INTERVAL,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         from spamtrace.attribution.accounts import AccountResolver
         from spamtrace.attribution.mail import MailLedger, passwd_homes
@@ -67,6 +86,7 @@ class MailLogSource:
         self.followers = [LogFollower(s.path) for s in self.specs]
         self.counts = [LogCounts(s.path, s.kind) for s in self.specs]
         self.interval = interval
+        self.clock = clock  # of the MailQueued batches
         self.policy = MailPolicy(MailThresholds.from_config(cfg.mail))
         self.accounts = AccountResolver(cfg.accounts)
         homes, uids = passwd_homes()
@@ -75,7 +95,13 @@ class MailLogSource:
             php_only=all(s.kind == "php" for s in self.specs), totals=False,
             owner_of_path=lambda path: getattr(self.accounts.for_path(path), "name", None),
         )  # fmt: skip
-        self._out: list[SourceIncident] = []
+        self._out: list[SourceIncident | MailQueued] = []
+        #: incident id -> (its latest record, queue ids of messages not handed over yet)
+        self._queued: dict[str, tuple[IncidentRecord, list[str]]] = {}
+        self._batched: dict[str, float] = {}  # incident id -> monotonic time of its last batch
+        #: when the next batch is due (monotonic; None: nothing waits): the thread wakes the
+        #: engine then, even when no line came
+        self._batch_due: float | None = None
         self._domain_owners: dict[str, Account | None] = {}
         #: messages read back at start to rebuild the policy's windows (not published)
         self.restored = 0
@@ -156,7 +182,8 @@ class MailLogSource:
             finally:
                 self._ready.set()
         while not self._stop.wait(self.interval):
-            if self._poll_once():
+            due = self._batch_due
+            if self._poll_once() or (due is not None and self.clock() >= due):
                 with contextlib.suppress(OSError):
                     os.write(self._w, b"m")
 
@@ -201,8 +228,31 @@ class MailLogSource:
             parse = parser_for(self.specs[i].kind, year, offset)
             for ev in parse_lines(parse, lines, counts):
                 self.ledger.add(ev)
+        if self._queued:
+            self._batches(self.clock())
         out, self._out = self._out, []
         return out
+
+    def _batches(self, now: float) -> None:
+        """Hand over the queue ids waiting whose incident's last batch is old enough."""
+        from spamtrace.service.bus import MailQueued
+
+        due: float | None = None
+        for inc_id, (record, ids) in list(self._queued.items()):
+            at = self._batched.get(inc_id, 0.0) + QUEUED_INTERVAL
+            if now >= at:
+                self._out.append(MailQueued(record, tuple(ids), time.time()))
+                del self._queued[inc_id]
+                self._batch_done(inc_id, now)
+            elif due is None or at < due:
+                due = at
+        self._batch_due = due
+
+    def _batch_done(self, inc_id: str, now: float) -> None:
+        self._batched.pop(inc_id, None)
+        self._batched[inc_id] = now
+        if len(self._batched) > MAX_BATCHED:
+            del self._batched[next(iter(self._batched))]
 
     def _message(self, msg: MailMessage) -> None:
         self._take(self.policy.observe(msg), msg)
@@ -220,9 +270,17 @@ class MailLogSource:
         account = self._account(inc)
         event, record = mail_records(msg, inc, account)
         more = "" if update.opened or not _milestone(inc.messages) else f"{inc.messages} messages"
+        record.process["mta"] = msg.mta
         if update.opened or more:  # published: what the responses freeze (not on every message)
-            record.process["mta"] = msg.mta
             record.process["queue_ids"] = list(self.policy.queue_ids(inc.sender))
+            self._queued.pop(inc.id, None)  # those ids are in it
+            self._batch_done(inc.id, self.clock())
+        elif msg.queue_id is not None:  # handed over in the next batch (MailQueued)
+            waiting = self._queued.get(inc.id)
+            ids = waiting[1] if waiting is not None else []
+            if len(ids) < MAX_BATCH_IDS:
+                ids.append(msg.queue_id)
+            self._queued[inc.id] = (record, ids)
         self._out.append(SourceIncident(event, record, update.opened, True, more))
 
     def _account(self, inc: MailIncident) -> Account | None:
