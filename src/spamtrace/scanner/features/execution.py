@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from spamtrace.scanner import fold
 from spamtrace.scanner.context import (
@@ -836,6 +836,9 @@ _EVALED_VAR = re.compile(
 )
 
 
+_BRACE = re.compile(rb"[{}]")
+
+
 def _enclosing_def(code: bytes, pos: int) -> re.Match[bytes] | None:
     """The named function whose body holds ``pos`` (the last definition within 3,000 bytes
     before it, if its braces are still open at ``pos``), or None."""
@@ -847,10 +850,10 @@ def _enclosing_def(code: bytes, pos: int) -> re.Match[bytes] | None:
     if opening < 0:
         return None
     depth = 0
-    for ch in code[opening:pos]:  # the body must still be open at pos
-        if ch == 123:
+    for b in _BRACE.finditer(code, opening, pos):  # the body must still be open at pos
+        if b.group() == b"{":
             depth += 1
-        elif ch == 125:
+        else:
             depth -= 1
             if depth == 0:
                 return None
@@ -902,12 +905,13 @@ _ESCAPED = re.compile(rb"escapeshell(?:arg|cmd)\s*\([^()]{0,120}\)")
 
 
 def _wrapper_called_with(
-    ctx: Ctx, wrappers: list[bytes], bare: set[bytes] | None = None
+    ctx: Ctx, wrappers: list[bytes], bare_of: Callable[[Ctx], set[bytes]] | None = None
 ) -> Hit | None:
     """The first call of one of ``wrappers`` (see :func:`_wrappers`) given request input, a
     variable holding it, or (``bare``) one of these variables never set by the script."""
     code = ctx.code
-    req = taint(ctx)[0]
+    req: set[bytes] | None = None  # the taint pass, only once a call passes a variable
+    bare: set[bytes] | None = None
     for name in wrappers:
         if name.startswith(b"obj "):  # __invoke: the object given as a callback
             made = re.compile(rb"\bnew\s+" + re.escape(name[4:]) + rb"\b")
@@ -915,7 +919,14 @@ def _wrapper_called_with(
                 begin = max(code.rfind(b";", 0, c.start()), code.rfind(b"}", 0, c.start()))
                 end = code.find(b";", c.end())
                 stmt = code[begin + 1 : end if end >= 0 else len(code)][:400]
-                if UIN_RE.search(stmt) or set(VAR.findall(stmt)[:8]) & req:
+                if UIN_RE.search(stmt):
+                    return Hit(ctx.line_of_code(begin + 1), ctx.excerpt_code(begin + 1, begin + 81))
+                names = set(VAR.findall(stmt)[:8])
+                if not names:
+                    continue
+                if req is None:
+                    req = taint(ctx)[0]
+                if names & req:
                     pos = begin + 1
                     return Hit(ctx.line_of_code(pos), ctx.excerpt_code(pos, pos + 80))
             continue
@@ -931,12 +942,20 @@ def _wrapper_called_with(
                 continue
             # what escapeshellarg() quotes is an argument, not a command
             args = _ESCAPED.sub(b"", c.group(1))
+            if UIN_RE.search(args):
+                return Hit(ctx.line_of_code(pos), ctx.excerpt_code(pos, pos + 80))
             used = set(VAR.findall(args)[:6])
-            if (
-                UIN_RE.search(args)
-                or used & req
-                or (bare and used & bare and _enclosing_def(code, pos) is None)
-            ):
+            if not used:
+                continue
+            if req is None:
+                req = taint(ctx)[0]
+            if used & req:
+                return Hit(ctx.line_of_code(pos), ctx.excerpt_code(pos, pos + 80))
+            if bare_of is None:
+                continue
+            if bare is None:
+                bare = bare_of(ctx)
+            if used & bare and _enclosing_def(code, pos) is None:
                 return Hit(ctx.line_of_code(pos), ctx.excerpt_code(pos, pos + 80))
     return None
 
@@ -960,25 +979,29 @@ def _eval_wrapper_request(ctx: Ctx, rule: Rule) -> Hit | None:
 _REQUEST_KEY = re.compile(rb"\$_(?:get|post|request|cookie)\s*\[\s*\x01(\d+)\x01\s*\]")
 
 
+# where a variable gets a value: assigned (to an element too, .= too), a foreach's key or
+# value, a global or static declaration, a reference
+_SETS_VAR = re.compile(
+    rb"\$(" + NAME_P + rb")\s*(?:\[[^\]\n]{0,40}\]\s*)*[.]?=(?![=>])|"
+    rb"\bas\s*(?:\$" + NAME_P + rb"\s*=>\s*)?&?\s*\$(" + NAME_P + rb")|"
+    rb"(?:global|static)\s+\$(" + NAME_P + rb")|&\s*\$(" + NAME_P + rb")"
+)
+
+
 def _register_globals_vars(ctx: Ctx) -> set[bytes]:
     """Variables named like a request key the script reads (``$_GET['cmd']`` -> ``$cmd``)
     that the script never sets: register_globals filled them from the request."""
     code = ctx.code
-    out: set[bytes] = set()
+    keys: set[bytes] = set()
     for m in itertools.islice(_REQUEST_KEY.finditer(code), 100):
         key = ctx.lx.value(int(m.group(1))).strip().lower()
-        if not re.fullmatch(rb"[a-z_][a-z0-9_]{0,40}", key) or key in out:
-            continue
-        assigned = re.search(
-            rb"\$" + re.escape(key) + rb"\b\s*(?:\[[^\]\n]{0,40}\]\s*)*[.]?=(?![=>])|"
-            rb"(?:as|list\s*\([^)]{0,200}|global[^;]{0,200}|&)\s*\$"
-            + re.escape(key)
-            + rb"\b",
-            code,
-        )
-        if assigned is None:
-            out.add(key)
-    return out
+        if re.fullmatch(rb"[a-z_][a-z0-9_]{0,40}", key):
+            keys.add(key)
+    if not keys:
+        return keys
+    found = itertools.islice(_SETS_VAR.finditer(code), 20000)
+    set_somewhere = {name for m in found for name in m.groups() if name}
+    return keys - set_somewhere
 
 
 @feature("exec_wrapper_followed")
@@ -994,7 +1017,7 @@ def _exec_wrapper_followed(ctx: Ctx, rule: Rule) -> Hit | None:
     wrappers = _wrappers(ctx, calls_to(ctx, EXEC_NAMES_B, 100), _COMMAND_VAR)
     if not wrappers:
         return None
-    return _wrapper_called_with(ctx, wrappers, _register_globals_vars(ctx))
+    return _wrapper_called_with(ctx, wrappers, _register_globals_vars)
 
 
 # a runner's name as a callback where the older callback rules do not look: filter_var's
