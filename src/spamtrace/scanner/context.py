@@ -933,8 +933,11 @@ def search_needing(rx: re.Pattern[bytes], text: bytes) -> re.Match[bytes] | None
     starts with one of a few words the pattern is tried only at those."""
     key = (rx.pattern, rx.flags)
     sets = _NEEDS.get(key)
-    if sets is None:
-        sets = _NEEDS[key] = regex_prereq(rx)
+    if sets is None:  # a word holding another of its set adds nothing to "one of them occurs"
+        sets = _NEEDS[key] = tuple(
+            frozenset(w for w in ws if not any(v != w and w.find(v) >= 0 for v in ws))
+            for ws in regex_prereq(rx)
+        )
     for words in sets:
         if all(text.find(w) < 0 for w in words):
             return None

@@ -801,9 +801,11 @@ def _log_wipe(ctx: Ctx, rule: Rule) -> Hit | None:
     """Shell commands that erase the shell history or the system logs (``unset HISTFILE``,
     ``find / -name *.log -exec rm``, ``rm -rf /var/log``) in a script that runs commands:
     an intruder's clean-up after the session."""
+    if not calls_to(ctx, EXEC_NAMES_B, 5):
+        return None
     text = string_text(ctx)
     m = search_needing(_LOG_WIPE, text)
-    if m is None or not calls_to(ctx, EXEC_NAMES_B, 5):
+    if m is None:
         return None
     return Hit(ctx.line_of_string(string_at(ctx, m.start())), excerpt(text[m.start() :]))
 
