@@ -85,6 +85,7 @@ class MailIncident:
     reasons: tuple[str, ...]
     sample_recipients: tuple[str, ...] = ()
     sender: tuple[str, str | None, str | None] = ("", None, None)  # attribution.mail.sender_key
+    mta: str = ""  # whose log showed it: "exim", "postfix", "php" (PHP's mail.log), "" unknown
 
 
 class MailUpdate:
@@ -410,7 +411,7 @@ class MailPolicy:
             script=msg.script, cwd=msg.cwd, auth_user=msg.auth, messages=inc.messages,
             recipients=inc.recipients, distinct_recipients=win.addresses.distinct,
             ips=tuple(inc.ips), first_seen=inc.first_seen, last_seen=inc.last_seen,
-            reasons=inc.reasons, sample_recipients=tuple(inc.samples), sender=key,
+            reasons=inc.reasons, sample_recipients=tuple(inc.samples), sender=key, mta=msg.mta,
         )  # fmt: skip
 
     def _close(self, key: tuple[str, str | None, str | None], inc: _Open, win: _Window) -> None:
@@ -448,23 +449,47 @@ def _span(seconds: int) -> str:
 
 
 def advice(inc: MailIncident) -> tuple[str, ...]:
-    """What to do about a mail incident (commands to copy; shell-quoted)."""
+    """What to do about a mail incident (commands to copy; shell-quoted), for the MTA whose
+    log showed it (both MTAs' commands when only PHP's mail.log did)."""
     from shlex import quote as shell_quote
 
+    out: list[str] = []
     if inc.verdict is Verdict.MAIL_AUTH:
         box = inc.auth_user or ""
-        return (
-            f"reset the password of {box} (used from {len(inc.ips)} address(es) here)",
-            f"freeze its queued mail: exiqgrep -i -f {shell_quote(box)} | xargs -r exim -Mf"
-            "  (Postfix: postsuper -h)",
-        )
-    out: list[str] = []
-    where = inc.script or inc.cwd
-    if where:
-        out.append(f"spamtrace scan {shell_quote(where)}")
-    if inc.user:
-        out.append(
-            f"freeze its queued mail: exiqgrep -i -f {shell_quote(inc.user + '@')} | "
-            "xargs -r exim -Mf  (Postfix: postsuper -h)"
-        )
+        out.append(f"reset the password of {box} (used from {len(inc.ips)} address(es) here)")
+        exim = f"exiqgrep -i -f {shell_quote('^<' + _perl_re(box) + '>$')} | xargs -r exim -Mf"
+        postfix = _postsuper_hold(f'.sender == "{_jq_str(box)}"')
+    else:
+        where = inc.script or inc.cwd
+        if where:
+            out.append(f"spamtrace scan {shell_quote(where)}")
+        if not inc.user:
+            return tuple(out)
+        exim = f"exiqgrep -i -f {shell_quote('^<' + _perl_re(inc.user) + '@')} | xargs -r exim -Mf"
+        postfix = _postsuper_hold(f'(.sender | startswith("{_jq_str(inc.user)}@"))')
+    if inc.mta == "exim":
+        out.append(f"freeze its queued mail: {exim}")
+    elif inc.mta == "postfix":
+        out.append(f"hold its queued mail: {postfix}")
+    else:
+        out.append(f"freeze its queued mail (Exim): {exim}")
+        out.append(f"hold its queued mail (Postfix): {postfix}")
     return tuple(out)
+
+
+def _perl_re(text: str) -> str:
+    """``text`` matched literally in exiqgrep's Perl regex."""
+    return "".join(c if c.isalnum() or c in "@_-" else "\\" + c for c in text)
+
+
+def _jq_str(text: str) -> str:
+    """``text`` inside a jq string literal."""
+    return text.replace("\\", "\\\\").replace('"', '\\"')
+
+
+def _postsuper_hold(select: str) -> str:
+    from shlex import quote as shell_quote
+
+    return (
+        f"postqueue -j | jq -r {shell_quote(f'select({select}) | .queue_id')} | postsuper -h -"
+    )

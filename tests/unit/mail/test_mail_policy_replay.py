@@ -57,7 +57,11 @@ class Recorder:
 
 
 def _incident(inc: object) -> str:
-    return repr(sorted(dataclasses.asdict(inc).items()))  # type: ignore[call-overload]
+    # the fields the policy computes (``mta`` only says whose log it was: added later, so the
+    # recorded digests stay comparable)
+    fields = dataclasses.asdict(inc)  # type: ignore[call-overload]
+    fields.pop("mta", None)
+    return repr(sorted(fields.items()))
 
 
 def _log_digest(

@@ -52,7 +52,8 @@ def test_mail_in_a_pipe_is_ascii_with_whole_lines(
     out = shown(auth_log, capsys)
     assert not BOX.search(out), out
     assert f"| auth | {EVIL} |" in out  # the table, in ASCII, the name as it is
-    assert f"  next     freeze its queued mail: exiqgrep -i -f '{EVIL}' | xargs -r exim -Mf" in out
+    assert "  next     freeze its queued mail: exiqgrep -i -f '^<" in out  # an Exim log: Exim's
+    assert "postsuper" not in out
     assert "😄" not in out
 
 
@@ -86,3 +87,46 @@ def test_check_section_on_a_terminal_keeps_the_indent(
     nxt = next(i for i, x in enumerate(lines) if x.startswith("    next  freeze"))
     assert lines[nxt + 1].startswith(" " * 10) and lines[nxt + 1][10] != " ", lines
     assert f"  mail-auth: {EVIL}" in buf.getvalue()
+
+
+def _incident(verdict: str, mta: str, **kw: object) -> object:
+    from spamtrace.model import Verdict
+    from spamtrace.policy.mail import MailIncident
+
+    fields: dict[str, object] = dict(
+        id="inc-1", verdict=Verdict(verdict), kind="auth" if verdict == "mail-auth" else "local",
+        user=None, uid=None, script=None, cwd=None, auth_user=None, messages=9, recipients=9,
+        distinct_recipients=9, ips=("192.0.2.1",), first_seen=1.0, last_seen=2.0, reasons=(),
+        mta=mta,
+    )  # fmt: skip
+    fields.update(kw)
+    return MailIncident(**fields)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("mta", ["exim", "postfix", "php"])
+def test_the_freeze_advice_is_for_the_mta_whose_log_showed_the_sender(mta: str) -> None:
+    import shlex
+    import subprocess
+
+    from spamtrace.policy.mail import advice
+
+    box = "a.b+c@shop.example"
+    lines = advice(_incident("mail-auth", mta, auth_user=box))  # type: ignore[arg-type]
+    exim = [x for x in lines if "exiqgrep" in x]
+    postfix = [x for x in lines if "postsuper -h -" in x]
+    assert (bool(exim), bool(postfix)) == {
+        "exim": (True, False), "postfix": (False, True), "php": (True, True)
+    }[mta], lines  # fmt: skip
+    if exim:
+        # exiqgrep matches its -f pattern (Perl) against "<sender>": only this mailbox
+        pattern = shlex.split(exim[0].split("exiqgrep -i -f ", 1)[1])[0]
+        for sender, hit in ((box, True), ("aXb+c@shop.example", False),
+                            ("xa.b+c@shop.example", False), ("a.b+c@shop.example.net", False)):
+            code = subprocess.run(["perl", "-e", 'exit(($ARGV[1] =~ /$ARGV[0]/i) ? 0 : 1)',
+                                   pattern, f"<{sender}>"], check=False).returncode  # fmt: skip
+            assert (code == 0) is hit, (pattern, sender)
+    if postfix:
+        assert f'.sender == "{box}"' in postfix[0]
+    local = advice(_incident("mail-script", mta, user="bob", uid=1001, cwd="/home/bob"))  # type: ignore[arg-type]
+    assert local[0] == "spamtrace scan /home/bob"
+    assert any("'^<bob@'" in x or 'startswith("bob@")' in x for x in local), local

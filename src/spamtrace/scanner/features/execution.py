@@ -1003,6 +1003,10 @@ _FILTER_CALLBACK = re.compile(
     rb"filter_(?:var|input)(?:_array)?\s*\([^;]{0,300}?(?:filter_callback|\b1024\b)"
     rb"[^;]{0,200}?\x01(\d+)\x01\s*=>\s*([^;]{1,120}?)\s*[)\],]"
 )
+_LAST_ARG_CALLBACK = (
+    b"array_udiff", b"array_uintersect", b"array_udiff_assoc", b"array_uintersect_assoc",
+    b"array_diff_uassoc", b"array_intersect_uassoc", b"array_diff_ukey", b"array_intersect_ukey",
+)  # fmt: skip
 _SORT_METHOD_ARG = re.compile(rb"->\s*u[ak]sort\s*\(\s*@?\s*([^;]{1,120}?)\s*\)")
 
 
@@ -1038,6 +1042,13 @@ def _callback_runner_elsewhere(ctx: Ctx, rule: Rule) -> Hit | None:
         for m in itertools.islice(_SORT_METHOD_ARG.finditer(code), 50):
             if _runner_value(ctx, m.group(1)):
                 return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end()))
+    # the comparison callback of array_udiff/array_uintersect/array_diff_uassoc...: the last
+    # argument, a literal runner's name
+    for start, args in calls_to(ctx, _LAST_ARG_CALLBACK, 50):
+        parts = top_args(args)
+        last = parts[-1].strip().lstrip(b"@").strip()
+        if len(parts) >= 3 and PLACEHOLDER.fullmatch(last) and _runner_value(ctx, last):
+            return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 100))
     return None
 
 
@@ -1207,4 +1218,43 @@ def _magic_method_request_property(ctx: Ctx, rule: Rule) -> Hit | None:
                     return Hit(
                         ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end())
                     )
+    return None
+
+
+_UNSERIALIZE_REQ = re.compile(rb"unserialize\s*\(\s*@?\s*([^;]{1,200})")
+# a property called as a function, given to a callback API, or run as code or a command
+_RUNS_A_PROPERTY = re.compile(
+    rb"(?:call_user_func(?:_array)?|array_map|array_filter|usort|array_walk)\s*\(\s*@?\s*"
+    rb"\$this\s*->|\(\s*\$this\s*->\s*" + NAME_P + rb"\s*\)\s*\(|"
+    rb"\$this\s*->\s*" + NAME_P + rb"\s*\(\s*\$this\s*->|"
+    rb"(?<![\w$>:])(?:eval|assert|system|exec|shell_exec|passthru|popen)\s*\(\s*@?\s*\$this\s*->"
+)
+_GADGET_METHOD = re.compile(
+    rb"function\s+&?\s*(?:__destruct|__wakeup|__tostring|__unserialize|__call|__get|__invoke)"
+    rb"\s*\("
+)
+
+
+@feature("unserialize_gadget")
+def _unserialize_gadget(ctx: Ctx, rule: Rule) -> Hit | None:
+    """``unserialize()`` of request input (as it came, decoded, or a variable holding it)
+    in a script that defines a magic method run on every such object (``__wakeup``,
+    ``__destruct``, ``__toString``...) which calls one of the object's properties as a
+    function or runs it as code: the visitor's serialized object names the function and its
+    arguments (an object-injection backdoor with no eval of request input in sight)."""
+    if not has_request_words(ctx):
+        return None
+    code = ctx.code
+    req: set[bytes] | None = None
+    for m in itertools.islice(_UNSERIALIZE_REQ.finditer(code), 20):
+        arg = m.group(1)
+        if not UIN_RE.search(arg):
+            if req is None:
+                req = taint(ctx)[0]
+            if not set(VAR.findall(arg)[:4]) & req:
+                continue
+        for d in itertools.islice(_GADGET_METHOD.finditer(code), 20):
+            if _RUNS_A_PROPERTY.search(_body_at(code, d.end())):
+                return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end()))
+        return None
     return None
