@@ -28,6 +28,7 @@ replay (:func:`spamtrace.policy.incidents.incident_id`).
 from __future__ import annotations
 
 import functools
+import math
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -130,20 +131,28 @@ class _Window:
     history: HourlyHistory = field(default_factory=HourlyHistory)
     queue_ids: deque[tuple[float, str]] = field(default_factory=lambda: deque(maxlen=MAX_QUEUE_IDS))
     last_seen: float = 0.0
+    #: no item of the windows is older (at most the oldest's time): below it, nothing expires
+    #: and observe() / recipient() skip the call (most of the time nothing has expired)
+    next_expiry: float = math.inf
 
     def expire(self, before: float) -> None:
-        # called for every message and recipient: most of the time nothing has expired
-        # (looked at here: a call per window and line was a tenth of reading a log back)
+        if before <= self.next_expiry:
+            return
         sums = self.messages.items
         if sums and sums[0][0] < before:
             self.messages.expire(before)
         items = self.addresses.items
         if items and items[0][0] < before:
             self.addresses.expire(before)
-        items = self.ips.items
-        if items and items[0][0] < before:
+        ips = self.ips.items
+        if ips and ips[0][0] < before:
             self.ips.expire(before)
             self.nets.expire(before)
+        self.next_expiry = min(
+            sums[0][0] if sums else math.inf,
+            items[0][0] if items else math.inf,
+            ips[0][0] if ips else math.inf,
+        )
 
 
 @dataclass(slots=True)
@@ -201,7 +210,10 @@ class MailPolicy:
             win = self._windows[key] = _Window()
         now = msg.wall
         window = self.t.window
-        win.expire(now - window)
+        if now - window > win.next_expiry:
+            win.expire(now - window)
+        if now < win.next_expiry:  # what is added now is kept at least until now + window
+            win.next_expiry = now
         sums = win.messages
         items = sums.items
         addresses = win.addresses
@@ -268,7 +280,10 @@ class MailPolicy:
         win = self._windows.get(key)
         if win is None:
             return None
-        win.expire(wall - self.t.window)
+        if wall - self.t.window > win.next_expiry:
+            win.expire(wall - self.t.window)
+        if wall < win.next_expiry:
+            win.next_expiry = wall
         items = win.messages.items
         addresses = win.addresses
         listed = addresses.items

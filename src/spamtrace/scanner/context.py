@@ -172,8 +172,9 @@ class Ctx:
                 lines = self.data.split(b"\n")
                 self.cache["lines"] = lines
             src = lines[line - 1] if 0 < line <= len(lines) else b""  # type: ignore[index, operator]
-            key = b" ".join(chunk.split())[:12]
-            at = b" ".join(src.lower().split()).find(key) if key else -1
+            # the code has its strings in single quotes: compare with the line's as such
+            key = b" ".join(chunk.split()).replace(b'"', b"'")[:12]
+            at = b" ".join(src.lower().split()).replace(b'"', b"'").find(key) if key else -1
             if at >= 0:
                 flat = b" ".join(src.split())
                 return excerpt(flat[at : at + max(len(chunk), 40)])

@@ -92,6 +92,14 @@ def test_findings_carry_line_and_escaped_excerpt() -> None:
     assert "harmless test payload" in payload.excerpt
 
 
+def test_an_excerpt_shows_the_file_as_written_not_as_normalized() -> None:
+    """The evidence line is what the admin will find in the file: its case and its quotes
+    (the rules see lower-cased code with single-quoted strings)."""
+    result = analyze_bytes(b'<?php $f = "sys" . "tem";\n$f($_GET["c"]);\n')
+    hit = next(f for f in result.findings if f.line == 2)
+    assert '$_GET["c"]' in hit.excerpt, hit.excerpt
+
+
 @pytest.mark.parametrize(
     "text, message",
     [
