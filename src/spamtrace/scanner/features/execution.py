@@ -258,9 +258,16 @@ def _tainted_sink(ctx: Ctx, rule: Rule) -> Hit | None:
     calls = _eval_calls(ctx, names) if kind == "eval" else calls_to(ctx, names)
     for start, args in calls:
         text = interpolated(ctx, args)
+        if kind == "exec" and text.find(b"escapeshellarg") >= 0:
+            # what escapeshellarg() quotes is one argument of a command the script chose
+            # (exec(BIN . " -m " . escapeshellarg($id))), not a command of the visitor's
+            text = _QUOTED_ARG.sub(b"", text)
         if set(VAR.findall(text)) & bad or (direct_ok and UIN_RE.search(text)):
             return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
     return None
+
+
+_QUOTED_ARG = re.compile(rb"escapeshellarg\s*\([^()]{0,120}\)")
 
 
 _REQUEST_COPY = re.compile(rb"\$(" + NAME_P + rb")\s*=\s*&?\s*\$_(?:get|post|request|cookie)\s*;")
