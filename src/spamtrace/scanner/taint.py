@@ -177,6 +177,10 @@ _FOREACH_VAR = re.compile(
 _CLOSURE = re.compile(rb"\s*(?:static\s+)?(?:function|fn)\s*&?\s*\(")
 
 
+#: a value quoted as one shell argument (the request input in it is no command of its own)
+_QUOTED = re.compile(rb"escapeshellarg\s*\([^()]{0,120}\)")
+
+
 def taint(ctx: Ctx) -> tuple[set[bytes], set[bytes]]:
     """Variables assigned from request input, and from decoders / built-up names.
 
@@ -219,7 +223,9 @@ def taint(ctx: Ctx) -> tuple[set[bytes], set[bytes]]:
                 if got is not None:
                     name, rhs = got
                     if src in _REQ_SOURCES:
-                        if REQ_RE.search(rhs):
+                        if REQ_RE.search(rhs) and (
+                            rhs.find(b"escapeshellarg") < 0 or REQ_RE.search(_QUOTED.sub(b"", rhs))
+                        ):  # input only as escapeshellarg()'s quoted argument is no command
                             req.add(name)
                             if _DIRECT_REQ.match(rhs):
                                 direct.add(name)
