@@ -39,6 +39,9 @@ class Rule:
     params: dict[str, Any] = field(default_factory=dict)
     gate: tuple[bytes, ...] = ()  # the rule runs only if one of these is in the text
     gate_also: tuple[bytes, ...] = ()  # ... and one of these
+    #: the rule fires only at a call of a gate word (``eval(``, not ``->evaluate(`` or
+    #: ``assertEquals(``): where none is called, it does not run (``gate_call = true``)
+    gate_call: bool = False
     yara: str | None = None  # kind "yara": rule name in words.yar
     scope: str = "strings"  # kind "yara": "strings" or "bytes"
     gate_counts: tuple[bytes, ...] = ()  # with params.min_literal_count: occurrences needed
@@ -111,6 +114,9 @@ def rules_of(doc: dict[str, Any], origin: str) -> tuple[Rule, ...]:
             raise ConfigError(f"{origin}: rule {rid}: yara rules need `yara` and `scope`")
         if kind == "feature" and not entry.get("feature"):
             raise ConfigError(f"{origin}: rule {rid}: missing feature name")
+        gate_call = entry.get("gate_call", False)
+        if not isinstance(gate_call, bool) or (gate_call and not entry.get("gate")):
+            raise ConfigError(f"{origin}: rule {rid}: gate_call must be true or false, with a gate")
         params = {k: v for k, v in entry.items() if k not in _COMMON}
         written_from = _written_from(entry.get("written_from", []), rid, origin)
         out.append(
@@ -125,6 +131,7 @@ def rules_of(doc: dict[str, Any], origin: str) -> tuple[Rule, ...]:
                 params=params,
                 gate=_gate(entry.get("gate", ())),
                 gate_also=_gate(entry.get("gate_also", ())),
+                gate_call=gate_call,
                 yara=entry.get("yara"),
                 scope=entry.get("scope", "strings"),
                 boundary=boundary,
@@ -168,7 +175,7 @@ def _symmetric_overlaps(rules: list[Rule], ids: set[str], origin: str) -> tuple[
 _CACHE: dict[str, tuple[Rule, ...]] = {}
 _COMMON = (
     "id", "kind", "weight", "description", "category", "pattern", "feature", "gate",
-    "gate_also", "yara", "scope", "gate_counts", "overlaps", "written_from",
+    "gate_also", "gate_call", "yara", "scope", "gate_counts", "overlaps", "written_from",
 )  # fmt: skip
 SCOPES = ("strings", "bytes")
 #: a leading "not after a name, $, -> or ::" look-behind; stripped from patterns and checked
