@@ -239,6 +239,8 @@ class Attributor:
             process = self.cache.lookup(ev.pid, at=ev.monotonic)
             if process is not None:
                 process = self._checked_uid(ev, process, uid_hint)
+                if process.exe is None:
+                    process = self._same_program(ev, process)
         if process is None:
             uid, gid = _status_uid(ev.pid) if ev.pid > 0 else (None, None)
             note = "process exited before it could be read; uid only"
@@ -282,6 +284,22 @@ class Attributor:
         return replace(
             cached, uid=uid, euid=None, user=self._user_name(uid), notes=(*cached.notes, note)
         )
+
+    def _same_program(self, ev: SmtpConnectAttempted, cached: ProcessInfo) -> ProcessInfo:
+        """An exec nothing could be read of (it ran for microseconds) whose command name in
+        the trace is the name of the program it was forked from (``bash -c`` from bash, php
+        from php): it ran that program. Another name (sendmail from php) leaves it unknown."""
+        assert self.cache is not None
+        exe = self.cache.forked_exe(ev.pid, ev.monotonic)
+        comm = ev.comm
+        if exe is None or not comm or len(comm) < 2:
+            return cached
+        # the name it was run by may be a link to the binary (php -> php8.2): a prefix
+        name = os.path.basename(exe)
+        if not (name.startswith(comm) or comm == name[:15]):
+            return cached
+        note = f"exe: its parent's at fork; the trace's command name ({comm}) is the same"
+        return replace(cached, exe=exe, notes=(*cached.notes, note))
 
     @staticmethod
     def _exiting_uid(ev: SmtpConnectAttempted) -> int | None:

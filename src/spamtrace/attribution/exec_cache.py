@@ -207,6 +207,18 @@ class _Entry:
     pid: int = 0  # the pid this entry is for (a forked child shares its parent's raw read)
     uids: tuple[int | None, int | None] | None = None  # a UID change before materialization
     fallback: _Entry | None = None  # the fork's entry, for what an exec could not read
+    #: an exec nothing could be read of: the exe of the process it was forked from (the
+    #: program it ran is unknown; :meth:`ExecCache.forked_exe`)
+    forked_exe: str | None = None
+
+
+def _exe_of(entry: _Entry | None) -> str | None:
+    """The exe an entry knows (without making its ProcessInfo)."""
+    if entry is None:
+        return None
+    if entry.info is not None:
+        return entry.info.exe
+    return entry.raw.exe if entry.raw is not None else None
 
 
 def _empty(entry: _Entry) -> bool:
@@ -337,6 +349,15 @@ class ExecCache:
             return None
         return pid
 
+    def forked_exe(self, pid: int, at: float) -> str | None:
+        """For the process that had ``pid`` at ``at``, if it exec'd a program nothing could
+        be read of: the exe of the process it was forked from (whether it ran the same
+        program is for the caller to tell, e.g. by the command name a trace showed)."""
+        entry = self._entries.get(pid)
+        if entry is None or not self.holds(pid, at):
+            return None
+        return entry.forked_exe
+
     def holds(self, pid: int, at: float) -> bool:
         """Whether the cache knows the process that had ``pid`` at monotonic time ``at``."""
         entry = self._entries.get(pid)
@@ -360,7 +381,9 @@ class ExecCache:
             # for the process's UID event (an exim delivery child dropping to Debian-exim)
             self._read_failures += 1
             known = self._entries.get(pid)
-            self._put(pid, _Entry(None, when, raw=raw, pid=pid, fallback=known))
+            entry = _Entry(None, when, raw=raw, pid=pid, fallback=known)
+            entry.forked_exe = _exe_of(known)
+            self._put(pid, entry)
             return
         else:
             try:
@@ -371,10 +394,15 @@ class ExecCache:
         if info.exe is None or info.cwd is None or not info.cmdline:
             self._read_failures += 1
             known = self._entries.get(pid)
+            forked_exe = _exe_of(known)
             if known is not None:
                 info = completed(info, self._info(known), AFTER_EXEC, program=False)
             elif info.uid is None:
                 return
+            if info.method is not AttributionMethod.EXEC_CACHE:
+                info = dataclasses.replace(info, method=AttributionMethod.EXEC_CACHE)
+            self._put(pid, _Entry(info, when, pid=pid, forked_exe=forked_exe))
+            return
         if info.method is not AttributionMethod.EXEC_CACHE:
             info = dataclasses.replace(info, method=AttributionMethod.EXEC_CACHE)
         self._put(pid, _Entry(info, when, pid=pid))

@@ -513,3 +513,26 @@ def test_the_exec_cache_tells_threads_from_processes() -> None:
     assert cache.lookup(50, at=12.5) is not None  # a thread's exit is not its process's
     cache.expire(now=20.0)
     assert cache.thread_group(51, 11.9) is None  # dropped after the linger
+
+
+@pytest.mark.parametrize(("comm", "exe"), [("php", "/usr/bin/php8.2"), ("sendmail", None),
+                                           (None, None)])  # fmt: skip
+def test_a_vanished_exec_runs_its_parents_program_only_if_the_trace_names_it_so(
+    comm: str | None, exe: str | None
+) -> None:
+    """`php -r ...` run by php and gone in microseconds: the trace's command name is its
+    parent's program's, so that is its exe; `sendmail` run by php is not php (unknown)."""
+    parent_pid, pid = dead_pid(), dead_pid()
+    table = {parent_pid: proc(pid=parent_pid, method=AttributionMethod.EXEC_CACHE)}
+    cache = ExecCache(reader=lambda p: table.get(p) or snapshot(p, procfs="/nonexistent"))
+    at = time.monotonic() - 2
+    cache.handle(ProcEvent(ProcEventKind.EXEC, at, parent_pid, parent_pid))
+    cache.handle(ProcEvent(ProcEventKind.FORK, at + 0.1, pid, pid, parent_pid, parent_pid))
+    cache.handle(ProcEvent(ProcEventKind.EXEC, at + 0.2, pid, pid))  # gone before it was read
+    assert cache.forked_exe(pid, at + 0.3) == "/usr/bin/php8.2"
+    assert cache.forked_exe(parent_pid, at + 0.3) is None  # its exec was read
+    a = attributor(cache)
+    a.socket_owner = None
+    att = a.attempt(dataclasses.replace(event(pid), comm=comm))
+    assert att.process is not None and att.process.exe == exe and att.process.uid == 1001
+    assert any("same" in n for n in att.process.notes) is (exe is not None)
