@@ -134,7 +134,7 @@ def _run_rule(ctx: Ctx, rule: Rule) -> Hit | None:
             rule.gate_also and present.isdisjoint(rule.gate_also)
         ):
             return None
-        if rule.gate_call and not called_any(ctx, rule.gate):
+        if rule.gate_call and not called_any(ctx, rule.gate_call):
             return None
     if rule.kind == "code":
         need_sets = ctx.prereqs.get(rule.id)
@@ -461,8 +461,8 @@ def _analyze(
                 sum(code.count(w) for w in rule.gate_counts if w in present) < min_count
             ):
                 continue
-            if rule.gate_call and not called_any(ctx, rule.gate):
-                continue  # its gate words occur, but none is called
+            if rule.gate_call and not called_any(ctx, rule.gate_call):
+                continue  # none of the functions it needs is called
             hit = run(ctx, rule)  # _rule_body, or the feature itself
             if hit is not None:
                 hits[rule.id] = (rule, hit, layer)
