@@ -47,6 +47,7 @@ from spamtrace.scanner.context import (
     _calls_of,
     assertion_rx,
     bounded_search,
+    called_any,
     decoded_payloads,
     excerpt,
     leading_words,
@@ -132,6 +133,8 @@ def _run_rule(ctx: Ctx, rule: Rule) -> Hit | None:
         elif present.isdisjoint(rule.gate) or (
             rule.gate_also and present.isdisjoint(rule.gate_also)
         ):
+            return None
+        if rule.gate_call and not called_any(ctx, rule.gate_call):
             return None
     if rule.kind == "code":
         need_sets = ctx.prereqs.get(rule.id)
@@ -458,6 +461,8 @@ def _analyze(
                 sum(code.count(w) for w in rule.gate_counts if w in present) < min_count
             ):
                 continue
+            if rule.gate_call and not called_any(ctx, rule.gate_call):
+                continue  # none of the functions it needs is called
             hit = run(ctx, rule)  # _rule_body, or the feature itself
             if hit is not None:
                 hits[rule.id] = (rule, hit, layer)

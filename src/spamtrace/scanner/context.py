@@ -853,6 +853,45 @@ def has_any(ctx: Ctx, words: Collection[bytes]) -> bool:
     return any(has_word(ctx, w) for w in words)
 
 
+#: bytes after which a name is not a plain call, in both readings the rules use: lexed code
+#: is lower case, so this is the look-behind ``(?<![\w$>:])`` of the EVAL/EXEC macros, and
+#: :data:`NOT_CALL_BEFORE` without the bytes >= 0x80 (which that look-behind lets through)
+_CALL_NOT_AFTER = frozenset(b"abcdefghijklmnopqrstuvwxyz0123456789_$>:")
+
+
+_CALLED_RX: dict[bytes, re.Pattern[bytes]] = {}
+
+
+def called_any(ctx: Ctx, names: tuple[bytes, ...]) -> bool:
+    r"""Whether one of ``names`` occurs in the code as a call: followed by ``(`` (spaces may
+    come between) and not after a letter, digit, "_", "$", ">" or ":". Every call that
+    :func:`calls_to` finds is one, and every match of a pattern that starts with
+    ``(?<![\w$>:])(?:name|...)\s*\(`` (the EVAL and EXEC macros): a rule that fires only
+    there need not run without one (``gate_call``; test files hold hundreds of
+    ``$this->assertSame(`` and no ``assert(``). Remembered per file."""
+    memo: dict[tuple[bytes, ...], bool] = ctx.cache.setdefault("called-any", {})
+    found = memo.get(names)
+    if found is None:
+        found = False
+        code = ctx.code
+        for name in names:
+            start = ctx.first(name)
+            if start < 0:
+                continue
+            rx = _CALLED_RX.get(name)
+            if rx is None:
+                rx = _CALLED_RX[name] = re.compile(re.escape(name) + rb"(?=\s*\()")
+            for m in rx.finditer(code, start):
+                pos = m.start()
+                if not pos or code[pos - 1] not in _CALL_NOT_AFTER:
+                    found = True
+                    break
+            if found:
+                break
+        memo[names] = found
+    return found
+
+
 REQ_MACRO = builtin_macro("REQ").encode()  # {REQ} of rules.toml, expanded
 
 

@@ -20,6 +20,7 @@ _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\.[a-z0-9]+(?:-[a-z0-9]+)*$")
 # a collection, or one top folder of it ("for-just-we-webshell/train": written from that part
 # only, so the bench can hold out the other part)
 _COLLECTION = re.compile(r"^[a-z0-9][a-z0-9._-]*(?:/[a-z0-9][a-z0-9._-]*)?$")
+_FUNCTION = re.compile(r"^[a-z_][a-z0-9_]*$")
 _MACRO = re.compile(r"\{([A-Z][A-Z_]*)\}")
 # a words.yar rule: "rule <name> {" at the start of a line up to a "}" alone on its line
 _RULE_BLOCK = re.compile(r"(?ms)^(rule[ \t]+(\w+)[ \t]*\{.*?^\}[ \t]*$)")
@@ -39,6 +40,9 @@ class Rule:
     params: dict[str, Any] = field(default_factory=dict)
     gate: tuple[bytes, ...] = ()  # the rule runs only if one of these is in the text
     gate_also: tuple[bytes, ...] = ()  # ... and one of these
+    #: the rule fires only at a call of one of these functions (``eval(``, not
+    #: ``->evaluate(`` or ``assertEquals(``): where none is called, it does not run
+    gate_call: tuple[bytes, ...] = ()
     yara: str | None = None  # kind "yara": rule name in words.yar
     scope: str = "strings"  # kind "yara": "strings" or "bytes"
     gate_counts: tuple[bytes, ...] = ()  # with params.min_literal_count: occurrences needed
@@ -111,6 +115,11 @@ def rules_of(doc: dict[str, Any], origin: str) -> tuple[Rule, ...]:
             raise ConfigError(f"{origin}: rule {rid}: yara rules need `yara` and `scope`")
         if kind == "feature" and not entry.get("feature"):
             raise ConfigError(f"{origin}: rule {rid}: missing feature name")
+        gate_call = entry.get("gate_call", [])
+        if not isinstance(gate_call, list) or not all(
+            isinstance(n, str) and _FUNCTION.match(n) for n in gate_call
+        ):
+            raise ConfigError(f"{origin}: rule {rid}: gate_call must be a list of function names")
         params = {k: v for k, v in entry.items() if k not in _COMMON}
         written_from = _written_from(entry.get("written_from", []), rid, origin)
         out.append(
@@ -125,6 +134,7 @@ def rules_of(doc: dict[str, Any], origin: str) -> tuple[Rule, ...]:
                 params=params,
                 gate=_gate(entry.get("gate", ())),
                 gate_also=_gate(entry.get("gate_also", ())),
+                gate_call=_gate(gate_call),
                 yara=entry.get("yara"),
                 scope=entry.get("scope", "strings"),
                 boundary=boundary,
@@ -168,7 +178,7 @@ def _symmetric_overlaps(rules: list[Rule], ids: set[str], origin: str) -> tuple[
 _CACHE: dict[str, tuple[Rule, ...]] = {}
 _COMMON = (
     "id", "kind", "weight", "description", "category", "pattern", "feature", "gate",
-    "gate_also", "yara", "scope", "gate_counts", "overlaps", "written_from",
+    "gate_also", "gate_call", "yara", "scope", "gate_counts", "overlaps", "written_from",
 )  # fmt: skip
 SCOPES = ("strings", "bytes")
 #: a leading "not after a name, $, -> or ::" look-behind; stripped from patterns and checked

@@ -144,6 +144,16 @@ def test_an_excerpt_shows_the_file_as_written_not_as_normalized() -> None:
             'description = "d"\npattern = "x"\nwritten_from = ["a", "a"]\n',
             "names a collection twice",
         ),
+        (
+            '[[rule]]\nid = "php.x"\nkind = "code"\nweight = 1\ncategory = "c"\n'
+            'description = "d"\npattern = "x"\ngate_call = true\n',
+            "gate_call must be a list of function names",
+        ),
+        (
+            '[[rule]]\nid = "php.x"\nkind = "code"\nweight = 1\ncategory = "c"\n'
+            'description = "d"\npattern = "x"\ngate_call = ["eval("]\n',
+            "gate_call must be a list of function names",
+        ),
     ],
 )
 def test_bad_rule_files_are_config_errors(text: str, message: str) -> None:
@@ -369,3 +379,44 @@ def test_antibot_gate_needs_ip_patterns_not_version_numbers() -> None:
     assert "php.antibot-gate" in rule_ids(analyze_bytes(gate))
     versions = gate.replace(b"^", b"").replace(b".*.*", b".1").replace(b".*", b".2")
     assert "php.antibot-gate" not in rule_ids(analyze_bytes(versions))
+
+
+# calls of eval-like names as the rules see them: spaces, "@", a non-ASCII byte or an operator
+# before, or an eval that is not called (a method, part of a longer name, a string)
+_CALL_PROBES = (
+    b"<?php @eval ($_POST['c']);",
+    b"<?php\xe9eval(base64_decode('ZWNobyAxOw=='));",
+    b"<?php $x=1;eval\n(\"?>$_GET[x]\");",
+    b"<?php assert($_REQUEST['a']); create_function('', $_COOKIE['f']);",
+    b"<?php function run($c) { return eval($c); } run($_POST['c']);",
+    b"<?php eval($code); eval(file_get_contents($u));",
+    b"<?php $this->assertSame(1, $x); $o->eval($_POST['c']); Foo::eval($_GET['x']);",
+    b"<?php evaluate($_POST['c']); $eval($_POST['c']); echo 'eval($_POST[1])';",
+    b"<?php echo shell_exec('ls ' . $_GET['d']); system\t($_POST['c']);",
+    b"<?php\xe9passthru(base64_decode('bHM=')); $o->exec($_GET['q']); curl_exec($ch);",
+    b"<?php function run($c) { return shell_exec($c); } echo run($_REQUEST['cmd']);",
+    b"<?php $p = popen($_COOKIE['c'], 'r'); proc_open($_POST['x'], $d, $pipes);",
+)
+
+
+def test_gate_call_drops_only_files_where_its_rules_cannot_fire() -> None:
+    """``gate_call`` skips a rule where none of its gate words is called: on every sample
+    and probe, each such rule finds what it finds without that gate (the gate only saves
+    work)."""
+    from dataclasses import replace
+
+    from spamtrace.scanner.analyze import analyze
+
+    rules = load_rules()
+    gated = [r.id for r in rules if r.gate_call]
+    assert {"php.eval-request", "php.eval-tainted", "shell.exec-tainted"} <= set(gated)
+    ungated = tuple(replace(r, gate_call=()) for r in rules)
+    yara = YaraWords()
+    texts = [p.read_bytes() for p in sorted(SAMPLES.rglob("*")) if p.is_file()]
+    fired = set()
+    for data in (*_CALL_PROBES, *texts):
+        with_gate = analyze(data, "x.php", rules, yara=yara)
+        without = analyze(data, "x.php", ungated, yara=yara)
+        assert with_gate.findings == without.findings, data[:80]
+        fired |= {f.rule for f in without.findings} & set(gated)
+    assert len(fired) >= 8  # the probes and samples exercise the gated rules
