@@ -420,3 +420,28 @@ def test_gate_call_drops_only_files_where_its_rules_cannot_fire() -> None:
         assert with_gate.findings == without.findings, data[:80]
         fired |= {f.rule for f in without.findings} & set(gated)
     assert len(fired) >= 8  # the probes and samples exercise the gated rules
+
+
+def test_callback_sites_without_reflection_words_are_the_same_matches() -> None:
+    """Where a file holds neither "reflectionfunction" nor "fromcallable", the callback
+    pattern without those two alternatives finds the same sites (and is not tried at every
+    "new" of the file)."""
+    from spamtrace.scanner.context import bounded_finditer
+    from spamtrace.scanner.features import execution
+    from spamtrace.scanner.lexer import lex
+
+    probes = [p.read_bytes() for p in sorted(SAMPLES.rglob("*.php"))]
+    probes.append(
+        b"<?php $o = new Foo(); usort($a, 'assert'); array_map('sys' . 'tem', $b);"
+        b" filter_var($x, FILTER_CALLBACK, ['options' => 'assert']); $n = new\tArrayMap();"
+    )
+    compared = 0
+    for data in probes:
+        code = lex(data).code
+        if b"reflectionfunction" in code or b"fromcallable" in code:
+            continue
+        full = [m.span() for m in bounded_finditer(execution._CALLBACK_APIS, code)]
+        plain = [m.span() for m in bounded_finditer(execution._CALLBACK_APIS_PLAIN, code)]
+        assert full == plain
+        compared += bool(full)
+    assert compared >= 5

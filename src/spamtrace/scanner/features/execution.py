@@ -550,14 +550,23 @@ _BUILT_CALL_NAMES = frozenset(
     }
 )  # fmt: skip
 # callback APIs: the first argument (or, for these, another) is the function they call
-_CALLBACK_APIS = re.compile(
-    rb"(?:call_user_func(?:_array)?|forward_static_call(?:_array)?|array_map|"
+_CALLBACK_NAMES = (
+    rb"call_user_func(?:_array)?|forward_static_call(?:_array)?|array_map|"
     rb"register_shutdown_function|register_tick_function|iterator_apply|ob_start|"
-    rb"new\s+reflectionfunction|closure\s*::\s*fromcallable|array_filter|array_walk|"
-    rb"usort|uasort|uksort|array_reduce)\s*\(|"
+    rb"array_filter|array_walk|usort|uasort|uksort|array_reduce"
+)
+_CALLBACK_FILTER = (
     rb"filter_callback\s*,\s*(?:array\s*\(|\[)\s*\x01\d+\x01\s*=>|"  # filter_var's callback
     rb"filter_callback\s*,\s*\x01\d+\x01\s*=>"  # filter_var_array's: 'filter' => .., 'options' =>
 )
+_CALLBACK_APIS = re.compile(
+    rb"(?:" + _CALLBACK_NAMES + rb"|new\s+reflectionfunction|closure\s*::\s*fromcallable)\s*\(|"
+    + _CALLBACK_FILTER
+)
+# the same where the code holds neither "reflectionfunction" nor "fromcallable": those two
+# alternatives cannot match there, so the matches are the same, and each "new" of the file is
+# no longer a place to try the pattern at
+_CALLBACK_APIS_PLAIN = re.compile(rb"(?:" + _CALLBACK_NAMES + rb")\s*\(|" + _CALLBACK_FILTER)
 # the words of _CALLBACK_APIS that the gate scan looks for anyway, and the others
 _CALLBACK_GATE = (*CB_FIRST, *CB_SECOND, *CB_LAST)
 _CALLBACK_MORE = (b"forward_static_call", b"ob_start", b"filter_callback", b"fromcallable",
@@ -615,11 +624,16 @@ def _built_name_call(ctx: Ctx, rule: Rule) -> Hit | None:
             return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, m.end() + 40))
     sites: Iterable[re.Match[bytes]] = ()
     if has_any(ctx, _CALLBACK_GATE) or any(ctx.first(w) >= 0 for w in _CALLBACK_MORE):
+        apis = (
+            _CALLBACK_APIS
+            if ctx.first(b"reflectionfunction") >= 0 or ctx.first(b"fromcallable") >= 0
+            else _CALLBACK_APIS_PLAIN
+        )
         sites = itertools.chain(
-            bounded_finditer(_CALLBACK_APIS, code, 500, first=ctx.first),
-            # each match holds "sort" (->uksort, ->uasort): not searched for without it
+            bounded_finditer(apis, code, 500, first=ctx.first),
+            # each match holds "uasort" or "uksort": not searched for without them
             itertools.islice(_METHOD_CALLBACK.finditer(code), 100)
-            if ctx.first(b"sort") >= 0
+            if ctx.first(b"uasort") >= 0 or ctx.first(b"uksort") >= 0
             else (),
         )
     for m in sites:
