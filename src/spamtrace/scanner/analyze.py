@@ -100,6 +100,18 @@ _PREFILTERS: dict[bytes, re.Pattern[bytes]] = {
         rb"(?:md5|sha1)\s*\([^;]{0,60}?" + REQ_MACRO + rb"[^;]{0,80}?[!=]==?\s*\x01\d+\x01|"
         rb"\x01\d+\x01\s*[!=]==?\s*(?:md5|sha1)\s*\([^;]{0,60}?" + REQ_MACRO
     ): re.compile(rb"(?:md5|sha1)\s*\([^;]{0,60}?" + REQ_MACRO),
+    # callback-spread-request: every match ends with "..." and a request array; the pattern
+    # has no literal start ("$name(" is one of its callables) and scanned all of the code of
+    # every file that uses the spread operator
+    (
+        rb"(?:call_user_func(?:_array)?|forward_static_call(?:_array)?|array_map|array_filter|"
+        rb"array_walk(?:_recursive)?|array_reduce|u[ak]?sort|register_shutdown_function|"
+        rb"register_tick_function|iterator_apply|array_(?:diff|intersect)_u\w+|"
+        rb"array_u(?:diff|intersect)\w*|\$[\w\x80-\xff]+)\s*\(\s*(?:[^;()]{0,80},\s*)?"
+        rb"\.\.\.\s*@?\s*(?:\$_(?:get|post|request|cookie)\b|\$http_(?:post|get|cookie)_vars\b)"
+    ): re.compile(
+        rb"\.\.\.\s*@?\s*(?:\$_(?:get|post|request|cookie)\b|\$http_(?:post|get|cookie)_vars\b)"
+    ),
 }
 
 

@@ -445,3 +445,26 @@ def test_callback_sites_without_reflection_words_are_the_same_matches() -> None:
         assert full == plain
         compared += bool(full)
     assert compared >= 5
+
+
+def test_each_prefilter_is_in_use_and_found_in_its_rule_s_matches() -> None:
+    """A prefilter is keyed by its rule's pattern: each key is a built-in rule's pattern (an
+    edited pattern would lose it silently), and it finds a match inside every match of that
+    pattern on the samples that fire the rule."""
+    from spamtrace.scanner import analyze
+    from spamtrace.scanner.lexer import lex
+
+    by_pattern = {r.regex.pattern: r for r in load_rules() if r.regex is not None}
+    texts = [p.read_bytes() for p in sorted(SAMPLES.rglob("*")) if p.is_file()]
+    texts.append(b"<?php usort(...$_GET); call_user_func(...@$_POST); $f('x', ... $_REQUEST);")
+    for pattern, pre in analyze._PREFILTERS.items():
+        assert pattern in by_pattern
+        rx = by_pattern[pattern].regex
+        assert rx is not None
+        seen = 0
+        for data in texts:
+            code = lex(data).code
+            for m in rx.finditer(code):
+                assert pre.search(code, m.start(), m.end()) is not None
+                seen += 1
+        assert seen, by_pattern[pattern].id
