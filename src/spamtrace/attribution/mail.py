@@ -407,43 +407,39 @@ class MailLedger:
         if self.since is not None and msg.wall < self.since:
             return None  # read for its context only (joins), not counted
         self.messages += 1
-        if not self.keep_totals:
-            return self._opened(msg, open_for_deliveries, count_later)
-        key = msg.key = sender_key(msg)
-        totals = self.senders.get(key)
-        if totals is None:
-            kind = key[0]
-            totals = SenderTotals(
-                kind, msg.user, msg.uid, msg.script, msg.cwd, msg.auth,
-                first_seen=msg.wall, last_seen=msg.wall,
-            )  # fmt: skip
-            if kind == "auth":
-                totals.user, totals.uid = None, None
-            self.senders[key] = totals
-        msg.totals = totals
-        totals.messages += 1
-        totals.recipients += msg.recipients
-        totals.size += msg.size or 0
-        wall = msg.wall
-        if wall < totals.first_seen:
-            totals.first_seen = wall
-        if wall > totals.last_seen:
-            totals.last_seen = wall
-        for addr in msg.addresses:
-            if len(totals.distinct) >= MAX_DISTINCT:
-                break
-            totals.distinct.add(addr)
-        if msg.ip is not None and len(totals.ips) < MAX_DISTINCT:
-            totals.ips.add(msg.ip)
-        if msg.sender is not None and len(totals.senders) < 64:
-            totals.senders.add(msg.sender)
-        if totals.cwd is None and msg.cwd is not None:
-            totals.cwd = msg.cwd
-        return self._opened(msg, open_for_deliveries, count_later)
-
-    def _opened(
-        self, msg: MailMessage, open_for_deliveries: bool, count_later: bool
-    ) -> MailMessage:
+        if self.keep_totals:  # sum it per sender (a follower's policy keeps its own windows)
+            key = msg.key = sender_key(msg)
+            totals = self.senders.get(key)
+            if totals is None:
+                kind = key[0]
+                totals = SenderTotals(
+                    kind, msg.user, msg.uid, msg.script, msg.cwd, msg.auth,
+                    first_seen=msg.wall, last_seen=msg.wall,
+                )  # fmt: skip
+                if kind == "auth":
+                    totals.user, totals.uid = None, None
+                self.senders[key] = totals
+            msg.totals = totals
+            totals.messages += 1
+            totals.recipients += msg.recipients
+            totals.size += msg.size or 0
+            wall = msg.wall
+            if wall < totals.first_seen:
+                totals.first_seen = wall
+            if wall > totals.last_seen:
+                totals.last_seen = wall
+            if msg.addresses:
+                distinct = totals.distinct
+                for addr in msg.addresses:
+                    if len(distinct) >= MAX_DISTINCT:
+                        break
+                    distinct.add(addr)
+            if msg.ip is not None and len(totals.ips) < MAX_DISTINCT:
+                totals.ips.add(msg.ip)
+            if msg.sender is not None and len(totals.senders) < 64:
+                totals.senders.add(msg.sender)
+            if totals.cwd is None and msg.cwd is not None:
+                totals.cwd = msg.cwd
         if open_for_deliveries and msg.queue_id is not None:
             self._open[msg.queue_id] = msg
             if count_later:
