@@ -283,8 +283,11 @@ def _relay_recipient(ctx: Ctx, rule: Rule) -> Hit | None:
     (``$mail->addAddress($_POST['to'])`` with PHPMailer, SwiftMailer's ``setTo``): whoever
     sends the request chooses who gets mail from this server. Contact forms send to a fixed
     address; only the reply address may come from the visitor."""
+    sites = _recipient_sites(ctx)
+    if not sites:
+        return None  # no recipient given anywhere: the taint pass is not needed
     req, _dec = taint(ctx)
-    for start, arg in _recipient_sites(ctx):
+    for start, arg in sites:
         head = arg[_WRAPPED_REQ.match(arg).end() :]  # type: ignore[union-attr]
         var = VAR.match(head)
         tainted = var is not None and var.group(1) in req and not _fixed_domain(ctx, var.group(1))
