@@ -207,12 +207,28 @@ class MailLedger:
         open_ = self._open
         on_recipient = self.on_recipient
         other = self._other
+        postfix_arrival = self._postfix_arrival
+        pending = self._postfix
         for ev in events:
             action = ev.action
             if action is not _DELIVERY and action is not _DEFER and action is not _BOUNCE:
                 if action is _COMPLETED:
                     if ev.queue_id is not None:
                         open_.pop(ev.queue_id, None)
+                elif action is _SUBMITTED:  # _other's, written out (a Postfix message each)
+                    qid = ev.queue_id
+                    if qid is not None:
+                        parts = pending.get(qid)
+                        if parts is None:  # a new key goes last, as after move_to_end
+                            pending[qid] = [ev]
+                            if len(pending) > MAX_PENDING:
+                                pending.popitem(last=False)
+                                self.dropped += 1
+                        else:
+                            parts.append(ev)
+                            pending.move_to_end(qid)
+                elif action is _ARRIVAL and ev.mta == "postfix":
+                    postfix_arrival(ev)
                 else:
                     other(ev, action)
                 continue
@@ -318,14 +334,21 @@ class MailLedger:
         self._seen_postfix[qid] = None
         if len(self._seen_postfix) > MAX_OPEN:
             self._seen_postfix.popitem(last=False)
-        parts = self._postfix.pop(qid, [])
-        uid = user = auth = ip = protocol = None
-        for part in parts:
-            uid = part.uid if part.uid is not None else uid
-            user = part.user if part.user is not None else user
-            auth = part.auth if part.auth is not None else auth
-            ip = part.ip if part.ip is not None else ip
-            protocol = part.protocol if part.protocol is not None else protocol
+        parts = self._postfix.pop(qid, None)
+        if parts is None:
+            self.inbound += 1
+            return None
+        if len(parts) == 1:  # one pickup or smtpd line: the common case
+            part = parts[0]
+            uid, user, auth, ip, protocol = part.uid, part.user, part.auth, part.ip, part.protocol
+        else:
+            uid = user = auth = ip = protocol = None
+            for part in parts:
+                uid = part.uid if part.uid is not None else uid
+                user = part.user if part.user is not None else user
+                auth = part.auth if part.auth is not None else auth
+                ip = part.ip if part.ip is not None else ip
+                protocol = part.protocol if part.protocol is not None else protocol
         if auth is None and uid is None:
             self.inbound += 1
             return None
@@ -333,11 +356,9 @@ class MailLedger:
             user = self._names.get(uid, user)
         msg = MailMessage(
             "postfix", qid, ev.wall, ev.sender, user, uid, auth, ip, protocol, ev.size,
-            None, (), None,
+            None, (), None, ev.nrcpt or 0, final_count=ev.nrcpt is not None,
         )  # fmt: skip
-        msg.recipients = ev.nrcpt or 0
-        msg.final_count = ev.nrcpt is not None
-        return self._finish(msg, open_for_deliveries=True, count_later=True)
+        return self._finish(msg, True, True)
 
     def _php_call(self, ev: MailLogged) -> MailMessage | None:
         user = None
@@ -374,7 +395,7 @@ class MailLedger:
         return None
 
     def _finish(
-        self, msg: MailMessage, *, open_for_deliveries: bool, count_later: bool = False
+        self, msg: MailMessage, open_for_deliveries: bool, count_later: bool = False
     ) -> MailMessage | None:
         if self._php and msg.local:
             call = self._take_php(msg)

@@ -232,14 +232,19 @@ class MailPolicy:
                     listed.append((now, addr))
                     counts[addr] = counts.get(addr, 0) + 1
             ip = msg.ip
-            if ip is not None:
-                ips.add(now, ip)
+            if ip is not None:  # WindowCounts.add of the address and of its network
+                ips.items.append((now, ip))
+                counts = ips.counts
+                counts[ip] = counts.get(ip, 0) + 1
                 net = self._nets.get(ip)
                 if net is None:
                     if len(self._nets) >= MAX_WINDOW_ITEMS:
                         self._nets.clear()
                     net = self._nets[ip] = network_of(ip)
-                win.nets.add(now, net)
+                nets = win.nets
+                nets.items.append((now, net))
+                counts = nets.counts
+                counts[net] = counts.get(net, 0) + 1
         if msg.queue_id is not None:
             win.queue_ids.append((now, msg.queue_id))
         hour = int(now // 3600)
@@ -259,10 +264,11 @@ class MailPolicy:
             current.recipients += msg.recipients
             if now > current.last_seen:
                 current.last_seen = now
-            if (msg.ip is not None and len(current.ips) < 64) or (
-                msg.addresses and len(current.samples) < 20
-            ):
-                self._note(current, msg)
+            ip = msg.ip
+            if ip is not None and len(current.ips) < 64:
+                current.ips[ip] = None
+            if msg.addresses and len(current.samples) < 20:
+                self._samples(current, msg)
             if not self.updates:
                 return None
             return MailUpdate(lambda: self._snapshot(current, win, key), opened=False)
@@ -339,9 +345,7 @@ class MailPolicy:
         return MailUpdate(self._snapshot(inc, win, key), opened=True)
 
     @staticmethod
-    def _note(inc: _Open, msg: MailMessage) -> None:
-        if msg.ip is not None and len(inc.ips) < 64:
-            inc.ips[msg.ip] = None
+    def _samples(inc: _Open, msg: MailMessage) -> None:
         for addr in msg.addresses:
             if len(inc.samples) >= 20:
                 break

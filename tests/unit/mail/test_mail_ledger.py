@@ -284,3 +284,49 @@ def test_syslog_lines_of_december_in_a_january_log_are_from_the_year_before() ->
     jan = parse("Jan  1 00:30:00 srv postfix/qmgr[7]: 3F2A1C0124: removed")
     assert dec is not None and jan is not None
     assert dec.wall == 1_798_761_540.0 and jan.wall == 1_798_763_400.0
+
+
+def _ledger_state(ledger: MailLedger) -> tuple[object, ...]:
+    return (
+        ledger.senders, ledger.messages, ledger.inbound, ledger.dropped, ledger.events,
+        list(ledger._postfix.items()), list(ledger._open),
+    )  # fmt: skip
+
+
+def test_postfix_feed_joins_as_add_does() -> None:
+    # feed() handles Postfix submissions and arrivals itself (not through add()): the same
+    # joins, counts and drops, on a stream with two lines of one queue id, repeated arrivals,
+    # inbound mail and more pending submissions than the ledger keeps
+    from spamtrace.attribution.mail import MAX_PENDING
+
+    lines = []
+    for i in range(MAX_PENDING + 300):  # submissions whose arrival comes late or never
+        lines.append(f"Dec  4 18:{i // 600:02d}:{i // 10 % 60:02d} srv postfix/pickup[812]: "
+                     f"{i:010X}: uid={1001 + i % 2} from=<u>")  # fmt: skip
+    for i in range(0, MAX_PENDING + 300, 3):
+        qid = f"{i:010X}"
+        if i % 2:
+            lines.append(f"Dec  4 19:00:00 srv postfix/smtpd[9]: {qid}: client=h[203.0.113."
+                         f"{i % 250}], sasl_method=LOGIN, sasl_username=b@x.example")  # fmt: skip
+        lines.append(f"Dec  4 19:00:01 srv postfix/qmgr[700]: {qid}: from=<s@srv>, size=5, "
+                     "nrcpt=2 (queue active)")  # fmt: skip
+        lines.append(f"Dec  4 19:00:02 srv postfix/smtp[9]: {qid}: to=<r{i}@x.example>, "
+                     "relay=x, delay=1, dsn=2.0.0, status=sent (ok)")  # fmt: skip
+        if i % 9 == 0:
+            lines.append(f"Dec  4 19:30:00 srv postfix/qmgr[700]: {qid}: from=<s@srv>, size=5, "
+                         "nrcpt=2 (queue active)")  # fmt: skip
+        if i % 5 == 0:
+            lines.append(f"Dec  4 19:00:03 srv postfix/qmgr[700]: {qid}: removed")
+    lines.append("Dec  4 20:00:00 srv postfix/smtpd[9]: 00000AAAAA: client=h[198.51.100.1]")
+    lines.append(
+        "Dec  4 20:00:01 srv postfix/qmgr[700]: 00000AAAAA: from=<a@b>, size=1, nrcpt=1 (x)"
+    )
+    evs = events(lines, lambda line: postfix.parse_line(line, 2026))
+    one, batch = MailLedger(uids=UIDS), MailLedger(uids=UIDS)
+    for ev in evs:
+        one.add(ev)
+    for start in range(0, len(evs), 1000):
+        batch.feed(evs[start : start + 1000])
+    assert one.dropped > 0 and one.inbound > 0 and one.messages > 1000
+    assert any(t.kind == "auth" for t in one.senders.values())
+    assert _ledger_state(batch) == _ledger_state(one)
