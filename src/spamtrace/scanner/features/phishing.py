@@ -237,6 +237,24 @@ def _visitor_named(text: bytes) -> bool:
     return text.find(b"http_") >= 0 and any(text.find(v) >= 0 for v in _VISITOR_HTTP)
 
 
+# what every IP prefix holds: a digit, a dot, a digit
+_DIGIT_DOT_DIGIT = re.compile(rb"\d\.\d")
+
+
+def _antibot_candidates(ctx: Ctx, text: bytes) -> list[int]:
+    """The literals (of the first 5,000) whose value may hold a security company's name or
+    start with an IP prefix, in order: those whose text holds a name or a digit, a dot and a
+    digit, and those with escapes. A value without escapes is its text (a single-quoted
+    one's ``\\\\`` and ``\\'`` give no letter, digit or dot), so no other literal counts."""
+    limit = min(len(ctx.lx.raw_strings), 5000)
+    found = set(ctx.lx.escaped)
+    for rx in (_SECURITY_NAMES, _DIGIT_DOT_DIGIT):
+        for m in rx.finditer(text):  # a match never spans the NUL between two literals
+            found.add(string_at(ctx, m.start()))
+    found.discard(-1)  # the inline HTML is no literal
+    return sorted(i for i in found if i < limit)
+
+
 @feature("antibot_gate")
 def _antibot_gate(ctx: Ctx, rule: Rule) -> Hit | None:
     """A phishing kit's anti-bot gate: the visitor's address, host name or user agent
@@ -255,7 +273,7 @@ def _antibot_gate(ctx: Ctx, rule: Rule) -> Hit | None:
     # a literal's value holds a name only if its text does, unless a double-quoted escape
     # (\x6e) spells it: without those, no name in the text of them all is none in any
     names = bool(ctx.lx.escaped) or _SECURITY_NAMES.search(text) is not None
-    for idx in range(min(len(ctx.lx.raw_strings), 5000)):
+    for idx in _antibot_candidates(ctx, text):
         lit = value(idx).lower().strip()
         if len(lit) > 200:
             continue
