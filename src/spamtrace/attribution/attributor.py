@@ -128,6 +128,7 @@ class Attributor:
         self.counts: dict[str, int] = {}
         #: drains the proc connector into the cache (set by the watch loop)
         self.refresh: Callable[[], None] | None = None
+        self._drained = False  # refresh() already ran for the event being attributed
         #: the uid of the socket a connect whose process is gone made, if still open
         self.socket_owner: Callable[[SmtpConnectAttempted], int | None] | None = socket_owner
 
@@ -182,6 +183,7 @@ class Attributor:
         an earlier task with the same id belonged to (seen: a PHP sender's connects shown
         under spamtrace's own pid). So the thread is resolved first: live in /proc, then by
         the proc connector's thread and process records; the column is the last resort."""
+        self._drained = False  # a new event: the connector may hold newer records
         tid = ev.tid
         if ev.source != "tracepoint" or tid <= 0:
             return ev.pid, None
@@ -191,8 +193,7 @@ class Attributor:
         if group is not None:
             return group, None
         if self.cache is not None:
-            if self.refresh is not None:
-                self.refresh()  # its fork or exec may still be in the connector's buffer
+            self._drain()  # its fork or exec may still be in the connector's buffer
             group = self.cache.thread_group(tid, ev.monotonic)
             if group is not None:
                 return group, None
@@ -204,6 +205,15 @@ class Attributor:
             # never the watcher itself on the column's word: its own threads are all known
             return tid, "the trace named this process as its thread's owner; not trusted"
         return ev.pid, "its process id is the trace's tgid column only (the thread was gone)"
+
+    def _drain(self) -> bool:
+        """Drain the proc connector into the cache, once per event; False when there is none
+        to drain (no connector) or it was drained already for this event."""
+        if self.refresh is None or self._drained:
+            return False
+        self._drained = True
+        self.refresh()
+        return True
 
     def attempt(
         self, ev: SmtpConnectAttempted, uid_hint: int | None = None, *, blocked: bool = False
@@ -221,21 +231,20 @@ class Attributor:
                 self.cache is not None
             ):
                 cached = self.cache.lookup(ev.pid, at=ev.monotonic)
-                if cached is None and self.refresh is not None:
-                    self.refresh()  # its exec may still be in the proc connector's buffer
+                if cached is None and self._drain():
+                    # its exec may still have been in the proc connector's buffer
                     cached = self.cache.lookup(ev.pid, at=ev.monotonic)
                 if cached is not None:
                     process = _fill_from(live, cached)
             if ev.source != "tracepoint":
                 process = _with_method(process, AttributionMethod.LIVE)
         elif self.cache is not None and ev.pid > 0:
-            if self.refresh is not None:
-                # Every proc event that came before this connect is already in the proc
-                # connector's buffer (exec, fork and setuid send theirs before they return),
-                # but maybe not yet in the cache: the last drain can be older than the trace
-                # read. Drain first, or the cache answers with what it knew before, e.g. the
-                # root of a setuid exim whose delivery child has since dropped to Debian-exim.
-                self.refresh()
+            # Every proc event that came before this connect is already in the proc
+            # connector's buffer (exec, fork and setuid send theirs before they return), but
+            # maybe not yet in the cache: the last drain can be older than the trace read.
+            # Drain first, or the cache answers with what it knew before, e.g. the root of a
+            # setuid exim whose delivery child has since dropped to Debian-exim.
+            self._drain()
             process = self.cache.lookup(ev.pid, at=ev.monotonic)
             if process is not None:
                 process = self._checked_uid(ev, process, uid_hint)

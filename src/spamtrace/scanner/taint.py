@@ -178,7 +178,7 @@ _CLOSURE = re.compile(rb"\s*(?:static\s+)?(?:function|fn)\s*&?\s*\(")
 
 
 #: a value quoted as one shell argument (the request input in it is no command of its own)
-_QUOTED = re.compile(rb"escapeshellarg\s*\([^()]{0,120}\)")
+QUOTED_ARG = re.compile(rb"escapeshellarg\s*\([^()]{0,120}\)")
 
 
 def taint(ctx: Ctx) -> tuple[set[bytes], set[bytes]]:
@@ -224,7 +224,8 @@ def taint(ctx: Ctx) -> tuple[set[bytes], set[bytes]]:
                     name, rhs = got
                     if src in _REQ_SOURCES:
                         if REQ_RE.search(rhs) and (
-                            rhs.find(b"escapeshellarg") < 0 or REQ_RE.search(_QUOTED.sub(b"", rhs))
+                            rhs.find(b"escapeshellarg") < 0
+                            or REQ_RE.search(QUOTED_ARG.sub(b"", rhs))
                         ):  # input only as escapeshellarg()'s quoted argument is no command
                             req.add(name)
                             if _DIRECT_REQ.match(rhs):

@@ -125,8 +125,10 @@ def test_exec_of_a_vanished_child_keeps_what_its_fork_knew() -> None:
     assert any("program it ran is unknown" in n for n in child.notes)
 
 
-def test_a_vanished_exec_of_a_user_process_is_still_suspicious_without_an_exe() -> None:
-    """What the fork knew (the account's uid and folder) still makes the verdict."""
+def vanished_exec() -> tuple[ExecCache, int, int, float]:
+    """A cache that saw a user's php (``proc()``) exec'd, fork a child at ``at + 0.1``, and the
+    child exec something at ``at + 0.2`` that was gone before it could be read:
+    (cache, parent pid, child pid, at)."""
     parent_pid, pid = dead_pid(), dead_pid()
     table = {parent_pid: proc(pid=parent_pid, method=AttributionMethod.EXEC_CACHE)}
     cache = ExecCache(reader=lambda p: table.get(p) or snapshot(p, procfs="/nonexistent"))
@@ -134,11 +136,17 @@ def test_a_vanished_exec_of_a_user_process_is_still_suspicious_without_an_exe() 
     cache.handle(ProcEvent(ProcEventKind.EXEC, at, parent_pid, parent_pid))
     cache.handle(ProcEvent(ProcEventKind.FORK, at + 0.1, pid, pid, parent_pid, parent_pid))
     cache.handle(ProcEvent(ProcEventKind.EXEC, at + 0.2, pid, pid))  # gone before it was read
+    return cache, parent_pid, pid, at
+
+
+def test_a_vanished_exec_of_a_user_process_is_still_suspicious_without_an_exe() -> None:
+    """What the fork knew (the account's uid and folder) still makes the verdict."""
+    cache, parent_pid, pid, _ = vanished_exec()
     a = attributor(cache)
     a.socket_owner = None
     att = a.attempt(event(pid))
     assert att.process is not None and att.process.exe is None and att.process.uid == 1001
-    assert att.process.cwd == table[parent_pid].cwd
+    assert att.process.cwd == proc(pid=parent_pid).cwd  # the parent's folder
     assert att.verdict is Verdict.SUSPICIOUS, att.reasons
 
 
@@ -286,7 +294,7 @@ def test_a_uid_change_still_in_the_connector_buffer_wins_over_the_cached_exec() 
 
     a.refresh = refresh
     att = a.attempt(event(child))
-    assert drained[:1] == [1]  # drained before the cache was asked
+    assert drained == [1]
     assert att.process is not None and att.process.method is AttributionMethod.EXEC_CACHE
     assert att.process.uid == 102 and att.account is not None and att.account.name == "user102"
 
@@ -522,13 +530,7 @@ def test_a_vanished_exec_runs_its_parents_program_only_if_the_trace_names_it_so(
 ) -> None:
     """`php -r ...` run by php and gone in microseconds: the trace's command name is its
     parent's program's, so that is its exe; `sendmail` run by php is not php (unknown)."""
-    parent_pid, pid = dead_pid(), dead_pid()
-    table = {parent_pid: proc(pid=parent_pid, method=AttributionMethod.EXEC_CACHE)}
-    cache = ExecCache(reader=lambda p: table.get(p) or snapshot(p, procfs="/nonexistent"))
-    at = time.monotonic() - 2
-    cache.handle(ProcEvent(ProcEventKind.EXEC, at, parent_pid, parent_pid))
-    cache.handle(ProcEvent(ProcEventKind.FORK, at + 0.1, pid, pid, parent_pid, parent_pid))
-    cache.handle(ProcEvent(ProcEventKind.EXEC, at + 0.2, pid, pid))  # gone before it was read
+    cache, parent_pid, pid, at = vanished_exec()
     assert cache.forked_exe(pid, at + 0.3) == "/usr/bin/php8.2"
     assert cache.forked_exe(parent_pid, at + 0.3) is None  # its exec was read
     a = attributor(cache)

@@ -48,7 +48,7 @@ from spamtrace.scanner.context import (
     varcalls,
 )
 from spamtrace.scanner.rules import Rule
-from spamtrace.scanner.taint import REQ, REQ_RE, posted, taint
+from spamtrace.scanner.taint import QUOTED_ARG, REQ, REQ_RE, posted, taint
 
 # names that are dangerous enough to matter when merely *built*; "mail", "fopen" etc. are
 # only counted when assembled from several pieces (see _built_names).
@@ -265,13 +265,10 @@ def _tainted_sink(ctx: Ctx, rule: Rule) -> Hit | None:
         if kind == "exec" and text.find(b"escapeshellarg") >= 0:
             # what escapeshellarg() quotes is one argument of a command the script chose
             # (exec(BIN . " -m " . escapeshellarg($id))), not a command of the visitor's
-            text = _QUOTED_ARG.sub(b"", text)
+            text = QUOTED_ARG.sub(b"", text)
         if set(VAR.findall(text)) & bad or (direct_ok and UIN_RE.search(text)):
             return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
     return None
-
-
-_QUOTED_ARG = re.compile(rb"escapeshellarg\s*\([^()]{0,120}\)")
 
 
 _REQUEST_COPY = re.compile(rb"\$(" + NAME_P + rb")\s*=\s*&?\s*\$_(?:get|post|request|cookie)\s*;")
