@@ -455,7 +455,7 @@ def _span(seconds: int) -> str:
 def advice(inc: MailIncident) -> tuple[str, ...]:
     """What to do about a mail incident (commands to copy; shell-quoted), for the MTA whose
     log showed it (both MTAs' commands when only PHP's mail.log did)."""
-    from shlex import quote as shell_quote
+    from spamtrace.safetext import shell_quote
 
     out: list[str] = []
     if inc.verdict is Verdict.MAIL_AUTH:
@@ -492,7 +492,7 @@ def _jq_str(text: str) -> str:
 
 
 def _postsuper_hold(select: str) -> str:
-    from shlex import quote as shell_quote
+    from spamtrace.safetext import shell_quote
 
     return (
         f"postqueue -j | jq -r {shell_quote(f'select({select}) | .queue_id')} | postsuper -h -"
