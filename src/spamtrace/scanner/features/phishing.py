@@ -11,9 +11,12 @@ import re
 
 from spamtrace.scanner.context import (
     CRAWLER_TESTS,
+    NAME_BYTES,
+    NAME_P,
     NOT_CALL_BEFORE,
     PLACEHOLDER,
     REMOTE_FETCH,
+    TAIL_LITERAL,
     VAR,
     WEB_SCHEMES,
     Ctx,
@@ -35,6 +38,7 @@ from spamtrace.scanner.context import (
     web_address,
 )
 from spamtrace.scanner.rules import Rule
+from spamtrace.scanner.taint import taint
 
 _WHOLE_REQUEST = re.compile(rb"\s*\(\s*\$_(?:server|request|cookie|post|get)\s*[,)]")
 
@@ -178,7 +182,11 @@ _CREDENTIAL_KEY = re.compile(
 # a request element glued into text: . $_POST['k'] / $_POST['k'] . (code), or written inside
 # a double-quoted literal: "$_POST[k]", "{$_POST['k']}"
 _REQ_ELEMENT_CODE = re.compile(
-    rb"(\.\s*)?\$_(?:post|get|request)\s*\[\s*\x01(\d+)\x01\s*\](?=(\s*\.)|)"
+    rb"(?:\x01(\d+)\x01\s*)?(\.\s*)?\$_(?:post|get|request)\s*\[\s*\x01(\d+)\x01\s*\](?=(\s*\.)|)"
+)
+# a credential named in words in a label of the text
+_CREDENTIAL_LABEL = re.compile(
+    rb"pass(?:word|wd|code)?\b|\bpin\b|\bcvv|card ?(?:number|no)\b|\bssn\b|\botp\b"
 )
 _REQ_ELEMENT_TEXT = re.compile(rb"\$_(?:post|get|request)\s*\[\s*['\"]?([\w-]{1,40})")
 _DROP_SINKS = (b"mail", b"file_get_contents", b"curl_init", b"fopen", b"fwrite", b"fputs",
@@ -190,8 +198,14 @@ def _request_keys(ctx: Ctx, text: bytes) -> set[bytes]:
     of its literals: "Pass: {$_POST['pass']}")."""
     keys: set[bytes] = set()
     for m in itertools.islice(_REQ_ELEMENT_CODE.finditer(text), 100):
-        if m.group(1) or m.group(3):
-            keys.add(ctx.lx.value(int(m.group(2))).lower().strip())
+        if m.group(2) or m.group(4):
+            key = ctx.lx.value(int(m.group(3))).lower().strip()
+            keys.add(key)
+            if m.group(1) and m.group(2) and not _CREDENTIAL_KEY.search(key):
+                # the label glued before the field: "Password : " . $_POST['pd']
+                label = ctx.lx.value(int(m.group(1)))[-40:].lower()
+                if _CREDENTIAL_LABEL.search(label):
+                    keys.add(b"label:" + label.strip())
     for p in itertools.islice(PLACEHOLDER.finditer(text), 100):
         lit = ctx.lx.value(int(p.group(1)))
         if lit.find(b"$_") >= 0:
@@ -227,6 +241,50 @@ def _sent_text(ctx: Ctx, expr: bytes, depth: int = 2) -> bytes:
     return b" ".join(out)
 
 
+# a double-quoted recipient that is one variable written inside it: mail("$send", ...)
+_ONE_VAR = re.compile(rb"\s*\{?\$(" + NAME_P + rb")\}?\s*")
+_INCLUDES = re.compile(rb"(?<![\w$>:])(?:include|require)(?:_once)?\b")
+
+
+def _fixed_recipient(ctx: Ctx, args: bytes) -> bool:
+    """mail()'s recipient is a fixed address: a literal one, a variable set to one, or a
+    variable this file never sets while it includes another file (``include 'email.php';
+    mail($to, ...)``: a kit's drop address kept in its config file, whatever the script
+    reads from the visitor)."""
+    if any(b"@" in val for val in recipient_literals(ctx, args)):
+        return True
+    first = first_arg(args).strip()
+    p = PLACEHOLDER.fullmatch(first)
+    if p is not None:  # "$send": the variable written inside the quotes
+        idx = int(p.group(1))
+        if ctx.lx.kinds[idx] != "dq":
+            return False
+        one = _ONE_VAR.fullmatch(ctx.lx.raw_strings[idx].lower())
+        if one is None:
+            return False
+        name = one.group(1)
+        lits = var_assigns(ctx.code, name, TAIL_LITERAL, 5)
+        if any(b"@" in ctx.lx.value(int(am.group(1))) for _, am in lits):
+            return True
+    else:
+        v = VAR.fullmatch(first)
+        if v is None:
+            return False
+        name = v.group(1)
+    if _INCLUDES.search(ctx.code) is None:
+        return False
+    # the variable is read at the mail() calls only: nothing here sets it
+    needle = b"$" + name
+    seen = 0
+    pos = ctx.code.find(needle)
+    while pos >= 0:
+        end = pos + len(needle)
+        if end >= len(ctx.code) or ctx.code[end] not in NAME_BYTES:
+            seen += 1
+        pos = ctx.code.find(needle, end)
+    return seen <= len(calls_to(ctx, (b"mail",), 20))
+
+
 def _drops(ctx: Ctx) -> list[tuple[int, bytes]]:
     """Calls that send text to a fixed place, with the text they send: mail() to a literal
     address (or a variable set to one), a fetch of a Telegram bot's address or of a literal
@@ -234,8 +292,8 @@ def _drops(ctx: Ctx) -> list[tuple[int, bytes]]:
     out: list[tuple[int, bytes]] = []
     for start, args in calls_to(ctx, (b"mail",), 20):
         parts = top_args(args)
-        if len(parts) >= 3 and any(b"@" in val for val in recipient_literals(ctx, args)):
-            out.append((start, parts[2]))
+        if len(parts) >= 3 and _fixed_recipient(ctx, args):
+            out.append((start, b" , ".join(parts[1:])))
     if string_text(ctx).find(b"api.telegram.org/bot") >= 0:
         for start, args in calls_to(ctx, (b"file_get_contents", b"curl_init", b"fopen"), 20):
             out.append((start, first_arg(args)))
@@ -273,7 +331,15 @@ def _credentials_dropped(ctx: Ctx, rule: Rule) -> Hit | None:
     if not has_any(ctx, _DROP_SINKS):
         return None
     for start, sent in _drops(ctx):
-        keys = _request_keys(ctx, _sent_text(ctx, sent))
+        text = _sent_text(ctx, sent)
+        keys = _request_keys(ctx, text)
+        if len(keys) < 2 and VAR.search(text) is not None:
+            # variables the taint pass saw filled from the request ($email = base64_decode(
+            # $data); $data = $_GET['data']), by their own names
+            req = taint(ctx)[0]
+            found = itertools.islice(VAR.finditer(interpolated(ctx, text)), 40)
+            names = {v.group(1) for v in found}
+            keys |= {b"$" + n for n in names & req}
         if len(keys) >= 2 and any(_CREDENTIAL_KEY.search(k) for k in keys):
             return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
     return None
