@@ -336,8 +336,11 @@ class MailPolicy:
         first = win.messages.first(msg.wall)
         origin = msg.script or msg.cwd or msg.auth
         ident = incident_id(IncidentKey(msg.user, msg.uid, None, origin, verdict), first)
+        # the window's recipients: those counted at arrival, or all its addresses when more
+        # (without Exim's +received_recipients they are learnt from the delivery lines)
+        recipients = max(msg.recipients, win.messages.total, len(win.addresses))
         inc = _Open(
-            ident, verdict, msg, max(1, len(win.messages)), max(msg.recipients, win.messages.total),
+            ident, verdict, msg, max(1, len(win.messages)), recipients,
             first, msg.wall, reasons, dict.fromkeys(list(win.ips.keys())[:64]),
             dict.fromkeys(list(win.addresses.keys())[:20]),
         )  # fmt: skip

@@ -212,11 +212,12 @@ def print_check_section(section: dict[str, Any]) -> None:
     con.print(Text(f"\nThrough the MTA in the last {section['minutes']} minutes", style="bold red"))
     for inc in section["incidents"]:
         who = inc["auth_user"] if inc["kind"] == "auth" else inc["user"]
-        where = inc["script"] or inc["cwd"] or ""
-        field(con, f"{inc['verdict']}: ", f"{escape(who or '?')} {escape(where)}: "
+        where = inc["script"] or inc["cwd"]
+        named = escape(who or "?") + (f" {escape(where)}" if where else "")
+        field(con, f"{inc['verdict']}: ", f"{named}: "
               f"{inc['messages']} message(s), {inc['recipients']} recipient(s)")  # fmt: skip
         for reason in inc["reasons"]:
             field(con, "why", escape(reason), indent=4, width=6)
         for line in inc["advice"]:
             field(con, "next", escape_command(line), indent=4, width=6)
-    con.print(Text("  (details: spamtrace mail --since 1h)"))
+    con.print(Text(f"  (details: spamtrace mail --since {section['minutes']}m)"))
