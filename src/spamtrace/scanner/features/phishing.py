@@ -17,6 +17,7 @@ from spamtrace.scanner.context import (
     PLACEHOLDER,
     REMOTE_FETCH,
     TAIL_LITERAL,
+    TAIL_RHS,
     VAR,
     WEB_SCHEMES,
     Ctx,
@@ -177,16 +178,28 @@ def _fetch_functions(ctx: Ctx) -> frozenset[bytes]:
 # the request field names of credentials and card data (a form's password, card number, CVV)
 _CREDENTIAL_KEY = re.compile(
     rb"pass|pwd|psw|passwd|cvv|cvc|ccnum|cc_?num|cc_?no|card_?num|cardnumber|card_?no|"
-    rb"\bssn\b|\bpin\b|\botp\b|exp_?date|exp_?month|exp_?year|sortcode|routing"
+    rb"\bssn\b|\bpin\b|\botp\b|exp_?date|exp_?month|exp_?year|sortcode|routing|"
+    rb"^(?:cc|cv|cvv2|csc|exp|expiry)$"
 )
-# a request element glued into text: . $_POST['k'] / $_POST['k'] . (code), or written inside
-# a double-quoted literal: "$_POST[k]", "{$_POST['k']}"
-_REQ_ELEMENT_CODE = re.compile(
-    rb"(?:\x01(\d+)\x01\s*)?(\.\s*)?\$_(?:post|get|request)\s*\[\s*\x01(\d+)\x01\s*\](?=(\s*\.)|)"
-)
-# a credential named in words in a label of the text
+# the label a handler writes before a credential in the text it sends ("Password : ", "CVV=")
 _CREDENTIAL_LABEL = re.compile(
-    rb"pass(?:word|wd|code)?\b|\bpin\b|\bcvv|card ?(?:number|no)\b|\bssn\b|\botp\b"
+    rb"(?:pass(?:word|wd|code)?|pwd|cvv2?|cvc|card ?(?:number|no)|ssn|pin|otp|expir\w*|"
+    rb"sort ?code)\s*[:=|>-]"
+)
+
+
+def _credential_label(ctx: Ctx, text: bytes) -> bool:
+    """A literal of ``text`` (the first 100) labels a credential: "Password : "."""
+    return any(
+        _CREDENTIAL_LABEL.search(ctx.lx.value(int(p.group(1))).lower()) is not None
+        for p in itertools.islice(PLACEHOLDER.finditer(text), 100)
+    )
+
+
+# a request element glued into text: . $_POST['k'] / $_POST['k'] . (code), an array's value
+# ('pass' => $_POST['k']), or written inside a double-quoted literal: "$_POST[k]", "{$_POST['k']}"
+_REQ_ELEMENT_CODE = re.compile(
+    rb"(\.\s*|=>\s*)?\$_(?:post|get|request)\s*\[\s*\x01(\d+)\x01\s*\](?=(\s*\.)|)"
 )
 _REQ_ELEMENT_TEXT = re.compile(rb"\$_(?:post|get|request)\s*\[\s*['\"]?([\w-]{1,40})")
 _DROP_SINKS = (b"mail", b"file_get_contents", b"curl_init", b"fopen", b"fwrite", b"fputs",
@@ -198,14 +211,8 @@ def _request_keys(ctx: Ctx, text: bytes) -> set[bytes]:
     of its literals: "Pass: {$_POST['pass']}")."""
     keys: set[bytes] = set()
     for m in itertools.islice(_REQ_ELEMENT_CODE.finditer(text), 100):
-        if m.group(2) or m.group(4):
-            key = ctx.lx.value(int(m.group(3))).lower().strip()
-            keys.add(key)
-            if m.group(1) and m.group(2) and not _CREDENTIAL_KEY.search(key):
-                # the label glued before the field: "Password : " . $_POST['pd']
-                label = ctx.lx.value(int(m.group(1)))[-40:].lower()
-                if _CREDENTIAL_LABEL.search(label):
-                    keys.add(b"label:" + label.strip())
+        if m.group(1) or m.group(3):
+            keys.add(ctx.lx.value(int(m.group(2))).lower().strip())
     for p in itertools.islice(PLACEHOLDER.finditer(text), 100):
         lit = ctx.lx.value(int(p.group(1)))
         if lit.find(b"$_") >= 0:
@@ -220,8 +227,24 @@ _GIVEN = re.compile(rb"\s*\.?=(?![=>])([^;]{0,400})")
 # a value that is a request field as it came (or trimmed, escaped): ``$pass = $_POST['pw']``
 _FIELD_VALUE = re.compile(
     rb"[\s@(]*(?:(?:trim|htmlspecialchars|htmlentities|strip_tags|stripslashes|addslashes|"
-    rb"urlencode|rawurlencode|strtolower|strval)\s*\(\s*)*\$_(?:post|get|request)\s*\["
+    rb"urlencode|rawurlencode|strtolower|strval)\s*\(\s*)*"
+    rb"(\$_(?:post|get|request)\s*\[\s*\x01\d+\x01\s*\])"
 )
+
+
+_FOREACH_AS = re.compile(rb"foreach\s*\(\s*\$(\w+)\s+as\s+(?:\$\w+\s*=>\s*)?\$(\w+)\s*\)")
+
+
+def _foreach_list(ctx: Ctx, name: bytes) -> bytes | None:
+    """The array variable whose items ``$name`` takes in a ``foreach``, if it does."""
+    loops: dict[bytes, bytes] | None = ctx.cache.get("foreach-items")
+    if loops is None:
+        loops = {}
+        if ctx.first(b"foreach") >= 0:
+            for m in itertools.islice(_FOREACH_AS.finditer(ctx.code), 200):
+                loops.setdefault(m.group(2), m.group(1))
+        ctx.cache["foreach-items"] = loops
+    return loops.get(name)
 
 
 def _sent_text(ctx: Ctx, expr: bytes, depth: int = 2) -> bytes:
@@ -232,11 +255,14 @@ def _sent_text(ctx: Ctx, expr: bytes, depth: int = 2) -> bytes:
     out = [expr]
     if depth:
         names = {v.group(1) for v in itertools.islice(VAR.finditer(interpolated(ctx, expr)), 12)}
+        # foreach ($data as $k => $v): $v sends $data's values
+        names.update([listed for n in names if (listed := _foreach_list(ctx, n)) is not None])
         for name in names:
             for _, m in var_assigns(ctx.code, name, _GIVEN, 30):
                 rhs = m.group(1)
-                if _FIELD_VALUE.match(rhs):
-                    rhs = b". " + rhs.lstrip(b" \t@(")
+                field = _FIELD_VALUE.match(rhs)
+                if field is not None:
+                    rhs = b". " + field.group(1)
                 out.append(_sent_text(ctx, rhs, depth - 1))
     return b" ".join(out)
 
@@ -246,13 +272,10 @@ _ONE_VAR = re.compile(rb"\s*\{?\$(" + NAME_P + rb")\}?\s*")
 _INCLUDES = re.compile(rb"(?<![\w$>:])(?:include|require)(?:_once)?\b")
 
 
-def _fixed_recipient(ctx: Ctx, args: bytes) -> bool:
-    """mail()'s recipient is a fixed address: a literal one, a variable set to one, or a
+def _config_recipient(ctx: Ctx, args: bytes) -> bool:
+    """mail()'s recipient is ``"$send"`` with ``$send`` set to a literal address, or a
     variable this file never sets while it includes another file (``include 'email.php';
-    mail($to, ...)``: a kit's drop address kept in its config file, whatever the script
-    reads from the visitor)."""
-    if any(b"@" in val for val in recipient_literals(ctx, args)):
-        return True
+    mail($to, ...)``: a kit's drop address kept in its config file)."""
     first = first_arg(args).strip()
     p = PLACEHOLDER.fullmatch(first)
     if p is not None:  # "$send": the variable written inside the quotes
@@ -285,6 +308,22 @@ def _fixed_recipient(ctx: Ctx, args: bytes) -> bool:
     return seen <= len(calls_to(ctx, (b"mail",), 20))
 
 
+def _fixed_recipient(ctx: Ctx, args: bytes) -> bool:
+    """The recipient of a mail() call (argument text ``args``) is a literal address, a
+    variable set to one, or the item of a loop over a list of literal addresses."""
+    if any(b"@" in val for val in recipient_literals(ctx, args)):
+        return True
+    v = VAR.fullmatch(first_arg(args).strip())
+    listed = _foreach_list(ctx, v.group(1)) if v is not None else None
+    if listed is None:
+        return _config_recipient(ctx, args)
+    for _, m in var_assigns(ctx.code, listed, _GIVEN, 5):
+        if any(ctx.lx.value(int(p.group(1))).find(b"@") > 0
+               for p in itertools.islice(PLACEHOLDER.finditer(m.group(1)), 10)):
+            return True
+    return False
+
+
 def _drops(ctx: Ctx) -> list[tuple[int, bytes]]:
     """Calls that send text to a fixed place, with the text they send: mail() to a literal
     address (or a variable set to one), a fetch of a Telegram bot's address or of a literal
@@ -303,7 +342,7 @@ def _drops(ctx: Ctx) -> list[tuple[int, bytes]]:
             if web_address(ctx, PLACEHOLDER.match(first.lstrip())) and VAR.search(first):
                 out.append((start, first))
     # curl posting to a fixed web address: the fields it posts
-    if has_word(ctx, b"curlopt_postfields") and _FIXED_CURL_URL.search(ctx.code):
+    if has_word(ctx, b"curlopt_postfields") and _fixed_curl_url(ctx):
         for m in itertools.islice(_POSTFIELDS.finditer(ctx.code), 20):
             out.append((m.start(), m.group(1)))
     # a text file the handler appends the visitor's data to (the kit's "results" log)
@@ -315,10 +354,24 @@ def _drops(ctx: Ctx) -> list[tuple[int, bytes]]:
 
 
 _POSTFIELDS = re.compile(rb"curlopt_postfields\s*,([^;]{1,400})")
-# curl_init('https://...') or curl_setopt($ch, CURLOPT_URL, 'https://...'), a literal address
+# curl_init('https://...') or curl_setopt($ch, CURLOPT_URL, 'https://...'): a literal address
+# or a variable
 _FIXED_CURL_URL = re.compile(
-    rb"(?:curl_init\s*\(|curlopt_url\s*,)\s*\x01\d+\x01\s*\)"
+    rb"(?:curl_init\s*\(|curlopt_url\s*,)\s*(?:\x01(\d+)\x01|\$(\w+))\s*\)"
 )
+_LITERAL_HEAD = re.compile(rb"\s*\x01(\d+)\x01")
+
+
+def _fixed_curl_url(ctx: Ctx) -> bool:
+    """curl is pointed at a literal web address, or a variable whose value starts with one
+    (``$url = "https://api.telegram.org/bot" . $token . "/sendMessage"``)."""
+    for m in itertools.islice(_FIXED_CURL_URL.finditer(ctx.code), 20):
+        if m.group(1) is not None:
+            return True
+        for _, a in var_assigns(ctx.code, m.group(2), TAIL_RHS, 5):
+            if web_address(ctx, _LITERAL_HEAD.match(a.group(1))):
+                return True
+    return False
 
 
 @feature("credentials_dropped")
@@ -334,13 +387,16 @@ def _credentials_dropped(ctx: Ctx, rule: Rule) -> Hit | None:
         text = _sent_text(ctx, sent)
         keys = _request_keys(ctx, text)
         if len(keys) < 2 and VAR.search(text) is not None:
-            # variables the taint pass saw filled from the request ($email = base64_decode(
-            # $data); $data = $_GET['data']), by their own names
-            req = taint(ctx)[0]
+            # variables the taint pass saw hold a request value as it came ($email = $data;
+            # $data = $_GET['data']), by their own names
+            taint(ctx)
+            req = ctx.cache["direct"]
             found = itertools.islice(VAR.finditer(interpolated(ctx, text)), 40)
             names = {v.group(1) for v in found}
             keys |= {b"$" + n for n in names & req}
-        if len(keys) >= 2 and any(_CREDENTIAL_KEY.search(k) for k in keys):
+        if len(keys) >= 2 and (
+            any(_CREDENTIAL_KEY.search(k) for k in keys) or _credential_label(ctx, text)
+        ):
             return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
     return None
 
