@@ -17,6 +17,7 @@
  *   policy(MailPolicy.recipient, MailPolicy.observe, network_of, max_window_items)
  *                                             (policy/mail.py, at import)
  *   observe(policy, msg)                      MailPolicy.observe, for a replay
+ *   layout(MailMessage, SenderTotals, max_open) -> bool   (attribution/mail.py, at import)
  *   feed(ledger, events, open, pending, other, postfix_arrival, on_recipient)
  */
 #define PY_SSIZE_T_CLEAN
@@ -27,7 +28,8 @@ static PyObject *A_DELIVERY, *A_DEFER, *A_BOUNCE, *A_COMPLETED, *A_SUBMITTED, *A
 static PyObject *RECIPIENT; /* MailPolicy.recipient (the function) */
 static PyObject *OBSERVE, *NETWORK_OF; /* MailPolicy.observe, policy.mail.network_of */
 static PyObject *S_POSTFIX, *ONE, *TWO;
-static Py_ssize_t F_WALL = -1, F_MTA, F_ACTION, F_QID, F_RCPTS, NFIELDS;
+static Py_ssize_t F_WALL = -1, F_MTA, F_ACTION, F_QID, F_RCPTS, F_SENDER, F_USER, F_UID,
+    F_PROTOCOL, F_AUTH, F_IP, F_SIZE, F_NRCPT, NFIELDS;
 static Py_ssize_t MAX_PENDING, MAX_DISTINCT, MAX_WINDOW_ITEMS;
 #define MAX_SAMPLES 20 /* policy.mail: samples kept per incident */
 
@@ -425,6 +427,299 @@ static int submitted(PyObject *ledger, PyObject *pending, PyObject *ev) {
     return 0;
 }
 
+
+/* ------------------------------------------------------------------ arrivals
+ * MailLedger._postfix_arrival and _finish (see their Python text), written out. A message is
+ * made as MailMessage(...) makes it, without running its __init__: every slot is set here
+ * (setup() checks the field names against M_NAMES; when they differ, the Python methods run).
+ */
+static const char *M_NAMES[] = {
+    "mta", "queue_id", "wall", "sender", "user", "uid", "auth", "ip", "protocol", "size", "cwd",
+    "args", "script", "recipients", "addresses", "delivered", "deferred", "bounced",
+    "final_count", "totals", "key"};
+enum {
+    M_MTA, M_QID, M_WALL, M_SENDER, M_USER, M_UID, M_AUTH, M_IP, M_PROTOCOL, M_SIZE, M_CWD,
+    M_ARGS, M_SCRIPT, M_RECIPIENTS, M_ADDRESSES, M_DELIVERED, M_DEFERRED, M_BOUNCED,
+    M_FINAL_COUNT, M_TOTALS, M_KEY, M_COUNT
+};
+static PyTypeObject *MESSAGE; /* MailMessage, when its layout is the one above */
+static PyObject *TOTALS;      /* SenderTotals */
+static Py_ssize_t M_OFF[M_COUNT];
+static PyObject *ZERO, *EMPTY, *S_AUTH, *S_SCRIPT, *S_LOCAL;
+static Py_ssize_t MAX_OPEN;
+static PyObject *s_seen_postfix, *s_postfix, *s_names, *s_php, *s_since, *s_keep_totals,
+    *s_senders, *s_on_message, *s_inbound, *s_first_seen, *s_size, *s_cwd, *s_user, *s_uid,
+    *s_sender, *s_script;
+
+#define SLOT(obj, i) (*(PyObject **)((char *)(obj) + M_OFF[i]))
+
+/* MailMessage(mta, qid, wall, sender, user, uid, auth, ip, protocol, size, None, (), None,
+ * recipients, final_count=final): a new reference */
+static PyObject *new_message(PyObject *v[M_COUNT]) {
+    PyObject *msg = MESSAGE->tp_alloc(MESSAGE, 0);
+    if (msg == NULL) return NULL;
+    for (int i = 0; i < M_COUNT; i++) SLOT(msg, i) = Py_NewRef(v[i]);
+    return msg;
+}
+
+/* sender_key(msg) of the fields given */
+static PyObject *sender_key(PyObject *user, PyObject *uid, PyObject *auth, PyObject *script,
+                            PyObject *cwd) {
+    if (auth != Py_None) return PyTuple_Pack(3, S_AUTH, auth, Py_None);
+    PyObject *who;
+    if (user != Py_None)
+        who = Py_NewRef(user);
+    else if (uid != Py_None) {
+        if ((who = PyObject_Str(uid)) == NULL) return NULL;
+    } else
+        who = Py_NewRef(Py_None);
+    int has_script = PyObject_IsTrue(script);
+    PyObject *key = has_script < 0 ? NULL
+                    : has_script   ? PyTuple_Pack(3, S_SCRIPT, who, script)
+                                   : PyTuple_Pack(3, S_LOCAL, who, cwd);
+    Py_DECREF(who);
+    return key;
+}
+
+static int set_add_bounded(PyObject *owner, PyObject *name, PyObject *value, Py_ssize_t most) {
+    PyObject *set = GET(owner, name);
+    if (set == NULL) return -1;
+    Py_ssize_t n = PySet_Check(set) ? PySet_GET_SIZE(set) : -1;
+    int rc = n < 0 ? -1 : (n < most ? PySet_Add(set, value) : 0);
+    if (n < 0) PyErr_SetString(PyExc_TypeError, "not a set");
+    Py_DECREF(set);
+    return rc;
+}
+
+/* MailLedger._finish(msg, True, count_later) for a ledger without pending PHP calls: the new
+ * reference to msg, Py_None when it is before ``since``, NULL on error */
+static PyObject *finish(PyObject *ledger, PyObject *msg, int count_later) {
+    PyObject *since = GET(ledger, s_since);
+    if (since == NULL) return NULL;
+    int before = 0;
+    if (since != Py_None) before = cmp(SLOT(msg, M_WALL), since, Py_LT);
+    Py_DECREF(since);
+    if (before < 0) return NULL;
+    if (before) return Py_NewRef(Py_None);
+    if (INCR(ledger, s_messages) < 0) return NULL;
+    PyObject *keep = GET(ledger, s_keep_totals);
+    int totals_on = keep == NULL ? -1 : PyObject_IsTrue(keep);
+    Py_XDECREF(keep);
+    if (totals_on < 0) return NULL;
+    if (totals_on) {
+        PyObject *key = sender_key(SLOT(msg, M_USER), SLOT(msg, M_UID), SLOT(msg, M_AUTH),
+                                   SLOT(msg, M_SCRIPT), SLOT(msg, M_CWD));
+        if (key == NULL) return NULL;
+        Py_SETREF(SLOT(msg, M_KEY), key); /* the message holds it now */
+        PyObject *senders = GET(ledger, s_senders);
+        if (senders == NULL) return NULL;
+        if (!PyDict_CheckExact(senders)) {
+            Py_DECREF(senders);
+            PyErr_SetString(PyExc_TypeError, "MailLedger.senders is not a dict");
+            return NULL;
+        }
+        PyObject *totals = PyDict_GetItemWithError(senders, key);
+        PyObject *wall = SLOT(msg, M_WALL);
+        if (totals != NULL) {
+            Py_INCREF(totals);
+        } else if (!PyErr_Occurred()) {
+            PyObject *kind = PyTuple_GET_ITEM(key, 0);
+            PyObject *args = PyTuple_Pack(6, kind, SLOT(msg, M_USER), SLOT(msg, M_UID),
+                                          SLOT(msg, M_SCRIPT), SLOT(msg, M_CWD),
+                                          SLOT(msg, M_AUTH));
+            PyObject *kw = args == NULL ? NULL : Py_BuildValue("{sOsO}", "first_seen", wall,
+                                                               "last_seen", wall);
+            totals = kw == NULL ? NULL : PyObject_Call(TOTALS, args, kw);
+            Py_XDECREF(args);
+            Py_XDECREF(kw);
+            if (totals != NULL && kind == S_AUTH &&
+                (SET(totals, s_user, Py_None) < 0 || SET(totals, s_uid, Py_None) < 0))
+                Py_CLEAR(totals);
+            if (totals != NULL && PyDict_SetItem(senders, key, totals) < 0) Py_CLEAR(totals);
+        }
+        Py_DECREF(senders);
+        if (totals == NULL) return NULL;
+        Py_XSETREF(SLOT(msg, M_TOTALS), totals); /* the reference goes to the message */
+        PyObject *size = SLOT(msg, M_SIZE);
+        int t = size == Py_None ? 0 : PyObject_IsTrue(size);
+        if (t < 0 || INCR(totals, s_messages) < 0 ||
+            ADD_TO(totals, s_recipients, SLOT(msg, M_RECIPIENTS)) < 0 ||
+            ADD_TO(totals, s_size, t ? size : ZERO) < 0 ||
+            RAISE_TO(totals, s_first_seen, wall, Py_LT) < 0 ||
+            RAISE_TO(totals, s_last_seen, wall, Py_GT) < 0)
+            return NULL;
+        PyObject *addresses = SLOT(msg, M_ADDRESSES);
+        if (PySet_GET_SIZE(addresses)) {
+            PyObject *distinct = GET(totals, s_distinct);
+            if (distinct == NULL) return NULL;
+            if (!PySet_Check(distinct)) {
+                Py_DECREF(distinct);
+                PyErr_SetString(PyExc_TypeError, "SenderTotals.distinct is not a set");
+                return NULL;
+            }
+            Py_ssize_t pos = 0;
+            PyObject *addr;
+            Py_hash_t hash;
+            int bad = 0;
+            while (_PySet_NextEntry(addresses, &pos, &addr, &hash)) {
+                if (PySet_GET_SIZE(distinct) >= MAX_DISTINCT) break;
+                Py_INCREF(addr);
+                bad = PySet_Add(distinct, addr) < 0;
+                Py_DECREF(addr);
+                if (bad) break;
+            }
+            Py_DECREF(distinct);
+            if (bad) return NULL;
+        }
+        if (SLOT(msg, M_IP) != Py_None &&
+            set_add_bounded(totals, s_ips, SLOT(msg, M_IP), MAX_DISTINCT) < 0)
+            return NULL;
+        if (SLOT(msg, M_SENDER) != Py_None &&
+            set_add_bounded(totals, s_senders, SLOT(msg, M_SENDER), 64) < 0)
+            return NULL;
+        if (SLOT(msg, M_CWD) != Py_None) {
+            PyObject *cwd = GET(totals, s_cwd);
+            if (cwd == NULL) return NULL;
+            Py_DECREF(cwd);
+            if (cwd == Py_None && SET(totals, s_cwd, SLOT(msg, M_CWD)) < 0) return NULL;
+        }
+    }
+    PyObject *qid = SLOT(msg, M_QID);
+    if (qid != Py_None) {
+        PyObject *open_ = GET(ledger, s_open);
+        if (open_ == NULL) return NULL;
+        int bad = PyObject_SetItem(open_, qid, msg) < 0;
+        if (!bad && count_later) bad = PySet_Clear(SLOT(msg, M_ADDRESSES)) < 0;
+        Py_ssize_t n = bad ? -1 : PyObject_Size(open_);
+        if (n > MAX_OPEN) {
+            PyObject *x = PyObject_CallMethodOneArg(open_, s_popitem, Py_False);
+            bad = x == NULL || INCR(ledger, s_dropped) < 0;
+            Py_XDECREF(x);
+        }
+        Py_DECREF(open_);
+        if (bad || n < 0) return NULL;
+    }
+    PyObject *on_message = GET(ledger, s_on_message);
+    if (on_message == NULL) return NULL;
+    if (on_message != Py_None) {
+        PyObject *r = PyObject_CallOneArg(on_message, msg);
+        Py_DECREF(on_message);
+        if (r == NULL) return NULL;
+        Py_DECREF(r);
+    } else {
+        Py_DECREF(on_message);
+    }
+    return Py_NewRef(msg);
+}
+
+/* MailLedger._postfix_arrival(ev): 1 done, 0 not done here (the caller runs the Python
+ * method: pending PHP calls), -1 error */
+static int arrive_postfix(PyObject *ledger, PyObject *pending, PyObject *ev) {
+    if (MESSAGE == NULL) return 0;
+    PyObject *php = GET(ledger, s_php);
+    int calls = php == NULL ? -1 : PyObject_IsTrue(php);
+    Py_XDECREF(php);
+    if (calls != 0) return calls < 0 ? -1 : 0;
+    PyObject *qid = PyTuple_GET_ITEM(ev, F_QID);
+    if (qid == Py_None) return 1;
+    PyObject *seen = GET(ledger, s_seen_postfix);
+    if (seen == NULL) return -1;
+    int there = PySequence_Contains(seen, qid);
+    if (there != 0) {
+        Py_DECREF(seen);
+        return there < 0 ? -1 : 1; /* qmgr logs from= again after a deferral */
+    }
+    if (PyObject_SetItem(seen, qid, Py_None) < 0) {
+        Py_DECREF(seen);
+        return -1;
+    }
+    Py_ssize_t n = PyObject_Size(seen);
+    if (n > MAX_OPEN) {
+        PyObject *x = PyObject_CallMethodOneArg(seen, s_popitem, Py_False);
+        if (x == NULL) n = -1;
+        Py_XDECREF(x);
+    }
+    Py_DECREF(seen);
+    if (n < 0) return -1;
+    PyObject *parts = PyDict_GetItemWithError(pending, qid); /* pending.pop(qid, None) */
+    if (parts == NULL) {
+        if (PyErr_Occurred()) return -1;
+        return INCR(ledger, s_inbound) < 0 ? -1 : 1;
+    }
+    Py_INCREF(parts);
+    if (PyObject_DelItem(pending, qid) < 0 || !PyList_Check(parts)) {
+        if (!PyErr_Occurred()) PyErr_SetString(PyExc_TypeError, "pending parts are not a list");
+        Py_DECREF(parts);
+        return -1;
+    }
+    PyObject *uid = Py_None, *user = Py_None, *auth = Py_None, *ip = Py_None,
+             *protocol = Py_None;
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(parts); i++) { /* the last value given wins */
+        PyObject *part = PyList_GET_ITEM(parts, i);
+        if (!PyTuple_Check(part) || PyTuple_GET_SIZE(part) != NFIELDS) {
+            Py_DECREF(parts);
+            PyErr_SetString(PyExc_TypeError, "pending parts are not MailLogged events");
+            return -1;
+        }
+        PyObject *v;
+        if ((v = PyTuple_GET_ITEM(part, F_UID)) != Py_None) uid = v;
+        if ((v = PyTuple_GET_ITEM(part, F_USER)) != Py_None) user = v;
+        if ((v = PyTuple_GET_ITEM(part, F_AUTH)) != Py_None) auth = v;
+        if ((v = PyTuple_GET_ITEM(part, F_IP)) != Py_None) ip = v;
+        if ((v = PyTuple_GET_ITEM(part, F_PROTOCOL)) != Py_None) protocol = v;
+    }
+    int rc = -1;
+    PyObject *vals[M_COUNT], *addresses = NULL, *named = NULL, *msg = NULL, *done = NULL;
+    if (auth == Py_None && uid == Py_None) {
+        rc = INCR(ledger, s_inbound) < 0 ? -1 : 1;
+        goto out;
+    }
+    if (uid != Py_None) { /* user = self._names.get(uid, user) */
+        PyObject *names = GET(ledger, s_names);
+        if (names == NULL) goto out;
+        PyObject *name = PyDict_Check(names) ? PyDict_GetItemWithError(names, uid) : NULL;
+        if (name == NULL && !PyErr_Occurred() && !PyDict_Check(names))
+            PyErr_SetString(PyExc_TypeError, "MailLedger._names is not a dict");
+        Py_XINCREF(name);
+        Py_DECREF(names);
+        if (name == NULL && PyErr_Occurred()) goto out;
+        named = name;
+        if (name != NULL) user = name;
+    }
+    if ((addresses = PySet_New(NULL)) == NULL) goto out;
+    PyObject *nrcpt = PyTuple_GET_ITEM(ev, F_NRCPT);
+    int some = nrcpt == Py_None ? 0 : PyObject_IsTrue(nrcpt);
+    if (some < 0) goto out;
+    vals[M_MTA] = S_POSTFIX;
+    vals[M_QID] = qid;
+    vals[M_WALL] = PyTuple_GET_ITEM(ev, F_WALL);
+    vals[M_SENDER] = PyTuple_GET_ITEM(ev, F_SENDER);
+    vals[M_USER] = user;
+    vals[M_UID] = uid;
+    vals[M_AUTH] = auth;
+    vals[M_IP] = ip;
+    vals[M_PROTOCOL] = protocol;
+    vals[M_SIZE] = PyTuple_GET_ITEM(ev, F_SIZE);
+    vals[M_CWD] = Py_None;
+    vals[M_ARGS] = EMPTY;
+    vals[M_SCRIPT] = Py_None;
+    vals[M_RECIPIENTS] = some ? nrcpt : ZERO; /* ev.nrcpt or 0 */
+    vals[M_ADDRESSES] = addresses;
+    vals[M_DELIVERED] = vals[M_DEFERRED] = vals[M_BOUNCED] = ZERO;
+    vals[M_FINAL_COUNT] = nrcpt != Py_None ? Py_True : Py_False;
+    vals[M_TOTALS] = vals[M_KEY] = Py_None;
+    if ((msg = new_message(vals)) == NULL) goto out;
+    done = finish(ledger, msg, 1);
+    rc = done == NULL ? -1 : 1;
+out:
+    Py_DECREF(parts);
+    Py_XDECREF(named);
+    Py_XDECREF(addresses);
+    Py_XDECREF(msg);
+    Py_XDECREF(done);
+    return rc;
+}
+
 static PyObject *py_feed(PyObject *self, PyObject *args) {
     PyObject *ledger, *events, *open_, *pending, *other, *postfix_arrival, *on_recipient;
     (void)self;
@@ -468,6 +763,10 @@ static PyObject *py_feed(PyObject *self, PyObject *args) {
                     pf = PyObject_RichCompareBool(PyTuple_GET_ITEM(ev, F_MTA), S_POSTFIX, Py_EQ);
                     if (pf < 0) rc = -1;
                 }
+                if (rc == 0 && pf) {
+                    rc = arrive_postfix(ledger, pending, ev);
+                    rc = rc < 0 ? -1 : rc ? 2 : 0; /* 2: done here */
+                }
                 if (rc == 0) {
                     PyObject *r = pf ? PyObject_CallOneArg(postfix_arrival, ev)
                                      : PyObject_CallFunctionObjArgs(other, ev, action, NULL);
@@ -505,10 +804,12 @@ static PyObject *py_setup(PyObject *self, PyObject *args) {
         return NULL;
     PyObject *keep[] = {A_DELIVERY, A_DEFER, A_BOUNCE, A_COMPLETED, A_SUBMITTED, A_ARRIVAL};
     for (size_t i = 0; i < sizeof keep / sizeof keep[0]; i++) Py_INCREF(keep[i]); /* for good */
-    const char *names[] = {"wall", "mta", "action", "queue_id", "recipients"};
-    Py_ssize_t *slots[] = {&F_WALL, &F_MTA, &F_ACTION, &F_QID, &F_RCPTS};
+    const char *names[] = {"wall", "mta", "action", "queue_id", "recipients", "sender", "user",
+                           "uid", "protocol", "auth", "ip", "size", "nrcpt"};
+    Py_ssize_t *slots[] = {&F_WALL, &F_MTA,    &F_ACTION, &F_QID, &F_RCPTS, &F_SENDER, &F_USER,
+                           &F_UID,  &F_PROTOCOL, &F_AUTH, &F_IP,  &F_SIZE,  &F_NRCPT};
     NFIELDS = PyTuple_GET_SIZE(fields);
-    for (size_t k = 0; k < 5; k++) {
+    for (size_t k = 0; k < sizeof names / sizeof names[0]; k++) {
         *slots[k] = -1;
         for (Py_ssize_t i = 0; i < NFIELDS; i++) {
             PyObject *f = PyTuple_GET_ITEM(fields, i);
@@ -779,6 +1080,33 @@ static PyObject *py_observe(PyObject *self, PyObject *args) {
     return policy_observe(policy, msg);
 }
 
+/* layout(MailMessage, SenderTotals, max_open): the message slots, or the Python methods */
+static PyObject *py_layout(PyObject *self, PyObject *args) {
+    PyObject *message, *totals;
+    (void)self;
+    if (!PyArg_ParseTuple(args, "O!On", &PyType_Type, &message, &totals, &MAX_OPEN)) return NULL;
+    PyTypeObject *tp = (PyTypeObject *)message;
+    Py_CLEAR(MESSAGE);
+    Py_XSETREF(TOTALS, Py_NewRef(totals));
+    PyObject *names = PyObject_GetAttrString(message, "__slots__");
+    if (names == NULL) return NULL;
+    int same = PyTuple_Check(names) && PyTuple_GET_SIZE(names) == M_COUNT &&
+               tp->tp_getattro == PyObject_GenericGetAttr && tp->tp_dictoffset == 0 &&
+               tp->tp_alloc == PyType_GenericAlloc && tp->tp_new == PyBaseObject_Type.tp_new &&
+               !PyObject_HasAttrString(message, "__post_init__");
+    for (int i = 0; same && i < M_COUNT; i++) {
+        PyObject *name = PyTuple_GET_ITEM(names, i);
+        PyObject *d = PyUnicode_Check(name) ? _PyType_Lookup(tp, name) : NULL;
+        same = d != NULL && PyUnicode_CompareWithASCIIString(name, M_NAMES[i]) == 0 &&
+               Py_IS_TYPE(d, &PyMemberDescr_Type) &&
+               ((PyMemberDescrObject *)d)->d_member->type == T_OBJECT_EX;
+        if (same) M_OFF[i] = ((PyMemberDescrObject *)d)->d_member->offset;
+    }
+    Py_DECREF(names);
+    if (same) MESSAGE = (PyTypeObject *)Py_NewRef(message);
+    return PyBool_FromLong(same);
+}
+
 static PyObject *py_policy(PyObject *self, PyObject *args) {
     PyObject *recipient, *observe, *network_of;
     (void)self;
@@ -794,6 +1122,8 @@ static PyMethodDef methods[] = {
     {"policy", py_policy, METH_VARARGS,
      "policy(MailPolicy.recipient, MailPolicy.observe, network_of, max_window_items)"},
     {"observe", py_observe, METH_VARARGS, "observe(policy, msg): MailPolicy.observe"},
+    {"layout", py_layout, METH_VARARGS,
+     "layout(MailMessage, SenderTotals, max_open) -> whether messages are made here"},
     {"setup", py_setup, METH_VARARGS,
      "setup(fields, delivery, defer, bounce, completed, submitted, arrival, max_pending, "
      "max_distinct)"},
@@ -830,11 +1160,18 @@ PyMODINIT_FUNC PyInit__mailjoin(void) {
         {&s_last_seen, "last_seen"}, {&s_history, "history"}, {&s_add, "add"},
         {&s_hours, "hours"}, {&s_history_hours, "history_hours"}, {&s_nets_cache, "_nets"},
         {&s_observe_rest, "_observe_rest"}, {&s_updates, "updates"},
+        {&s_seen_postfix, "_seen_postfix"}, {&s_postfix, "_postfix"}, {&s_names, "_names"},
+        {&s_php, "_php"}, {&s_since, "since"}, {&s_keep_totals, "keep_totals"},
+        {&s_senders, "senders"}, {&s_on_message, "on_message"}, {&s_inbound, "inbound"},
+        {&s_first_seen, "first_seen"}, {&s_size, "size"}, {&s_cwd, "cwd"}, {&s_user, "user"},
+        {&s_uid, "uid"}, {&s_sender, "sender"}, {&s_script, "script"}, {&S_AUTH, "auth"},
+        {&S_SCRIPT, "script"}, {&S_LOCAL, "local"},
     };
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
         if ((*names[i].slot = PyUnicode_InternFromString(names[i].name)) == NULL) return NULL;
     if ((ONE = PyLong_FromLong(1)) == NULL) return NULL;
     if ((S_3600 = PyLong_FromLong(3600)) == NULL) return NULL;
     if ((TWO = PyLong_FromLong(2)) == NULL) return NULL;
+    if ((ZERO = PyLong_FromLong(0)) == NULL || (EMPTY = PyTuple_New(0)) == NULL) return NULL;
     return PyModule_Create(&module);
 }

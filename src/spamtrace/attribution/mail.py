@@ -63,7 +63,11 @@ COMPILED = _mailjoin is not None
 
 @dataclass(slots=True)
 class MailMessage:
-    """One message that entered the queue, with who sent it."""
+    """One message that entered the queue, with who sent it.
+
+    ``_mailjoin.c`` makes these without ``__init__`` (every field, in this order, as the
+    Postfix arrival makes them): a change of fields turns that off (its ``layout`` check)
+    until the C is changed too."""
 
     mta: str
     queue_id: str | None
@@ -487,3 +491,7 @@ def _argv_recipients(args: tuple[str, ...]) -> list[str]:
         elif arg and not arg.startswith("-"):
             out.extend(a for a in arg.split(",") if a)
     return out
+
+
+if _mailjoin is not None:  # the compiled join makes Postfix messages itself (same fields)
+    _mailjoin.layout(MailMessage, SenderTotals, MAX_OPEN)
