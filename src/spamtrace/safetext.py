@@ -84,6 +84,40 @@ def escape_message(message: str) -> str:
     return "".join(ch if ch == "\\" else _escape_char(ch) for ch in message)
 
 
+def escape_command(command: str) -> str:
+    """A command line to copy (an incident's "what to do"), as one printable line.
+
+    Its arguments were quoted where it was built (:func:`shell_quote`), so its backslashes
+    are part of the command and are kept (:func:`escape` would double them: the regex
+    ``'^<info@shop\\.example>$'`` would print as ``'^<info@shop\\\\.example>$'``, which matches
+    no sender); a control character that got through is still escaped."""
+    return escape_message(command)
+
+
+def shell_quote(value: str) -> str:
+    """``value`` as one shell word that gives back exactly ``value`` when pasted into bash.
+
+    :func:`shlex.quote` when it is printable; otherwise bash's ``$'...'`` quoting with every
+    control, invisible or undecodable character written as its bytes (``\\xNN``), so the
+    word holds no character a terminal acts on and still names the exact file or mailbox."""
+    if value.isprintable():
+        import shlex
+
+        return shlex.quote(value)
+    out = []
+    for ch in value:
+        code = ord(ch)
+        if ch in "\\'":
+            out.append("\\" + ch)
+        elif 0xDC80 <= code <= 0xDCFF:  # an undecodable byte (surrogateescape): that byte
+            out.append(f"\\x{code - 0xDC00:02x}")
+        elif ch.isprintable():
+            out.append(ch)
+        else:  # its UTF-8 bytes: bash's \\u depends on the locale (left as is under LANG=C)
+            out += [f"\\x{b:02x}" for b in ch.encode("utf-8", "surrogatepass")]
+    return "$'" + "".join(out) + "'"
+
+
 def truncate(text: str, max_len: int, marker: str = ELLIPSIS) -> str:
     """``text`` cut to at most ``max_len`` characters, the cut marked with ``marker`` (which
     counts in ``max_len``); a text that fits is returned as it is."""

@@ -3,7 +3,8 @@
 The wiring only: the logs are read, summed per sender and judged by
 :mod:`spamtrace.service.mail` (the engine; see its docstring for the pipeline), and shown by
 :mod:`spamtrace.render.mail` (a table, or ``--json``, schema ``spamtrace.mail/1``). Exit 1
-when an incident was opened, 0 otherwise; 2 usage/config, 3 when no log could be read.
+when an incident was opened, 0 otherwise; 2 usage/config, 3 when no log was found or could
+be read.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from spamtrace.errors import ExitCode, RuntimeFailure
+from spamtrace.safetext import escape
 from spamtrace.service.mail import SCAN_BUDGET
 
 if TYPE_CHECKING:
@@ -63,20 +65,38 @@ def register(sub: Any) -> None:
 def run(args: argparse.Namespace, cfg: Config) -> int:
     from spamtrace.cli.watch import parse_since
     from spamtrace.render.mail import print_report, report_json
-    from spamtrace.service.mail import collect, queue_state, scan_senders, specs_of
+    from spamtrace.service.mail import (
+        collect,
+        not_read_hint,
+        queue_state,
+        scan_senders,
+        specs_of,
+        unreadable_logs,
+    )
 
     since = parse_since(args.since, time.time())
     given = {kind: getattr(args, f"{kind}_log") or [] for kind in ("exim", "postfix", "php")}
     specs = specs_of(cfg, given)
-    report = collect(cfg, specs, since)
-    if not specs:
-        looked = [*cfg.mail.exim_logs, *cfg.mail.postfix_logs, *cfg.mail.php_logs]
-        report.notes.append(
-            f"no mail log found (looked for {', '.join(looked) or 'nothing'}): set [mail] "
+    # a configured log this process may not read (no root) is said, never taken for no mail
+    denied = [] if any(given.values()) else unreadable_logs(cfg)
+    denied = [(path, why) for path, why in denied if all(s.path != path for s in specs)]
+    said = "; ".join(f"{escape(path)}: {why}" for path, why in denied)
+    if not specs:  # nothing to read is no answer, not "nobody sent mail" (exit 3)
+        if denied:
+            raise RuntimeFailure(f"cannot read {said}{not_read_hint()}")
+        looked = ", ".join(map(escape, [*cfg.mail.exim_logs, *cfg.mail.postfix_logs,
+                                        *cfg.mail.php_logs])) or "nothing"  # fmt: skip
+        raise RuntimeFailure(
+            f"no mail log found (looked for {looked}): set [mail] "
             "exim_logs / postfix_logs / php_logs, or give --exim-log / --postfix-log / --php-log"
         )
-    if specs and all(c.error and not c.lines for c in report.logs):
-        raise RuntimeFailure("; ".join(f"could not read {c.error}" for c in report.logs))
+    report = collect(cfg, specs, since)
+    if all(c.error and not c.lines for c in report.logs):
+        errors = "; ".join([f"could not read {c.error}" for c in report.logs]
+                           + ([f"could not read {said}"] if denied else []))  # fmt: skip
+        raise RuntimeFailure(errors + (not_read_hint() if "Permission denied" in errors else ""))
+    if denied:
+        report.notes.append(f"could not read {said}{not_read_hint()}")
     if not args.no_scan and report.ledger.senders:
         scan_senders(report, cfg, args.scan_budget)
     if not args.no_queue:

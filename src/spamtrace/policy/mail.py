@@ -374,8 +374,11 @@ class MailPolicy:
         first = win.messages.first(msg.wall)
         origin = msg.script or msg.cwd or msg.auth
         ident = incident_id(IncidentKey(msg.user, msg.uid, None, origin, verdict), first)
+        # the window's recipients: those counted at arrival, or all its addresses when more
+        # (without Exim's +received_recipients they are learnt from the delivery lines)
+        recipients = max(msg.recipients, win.messages.total, len(win.addresses))
         inc = _Open(
-            ident, verdict, msg, max(1, len(win.messages)), max(msg.recipients, win.messages.total),
+            ident, verdict, msg, max(1, len(win.messages)), recipients,
             first, msg.wall, reasons, dict.fromkeys(list(win.ips.keys())[:64]),
             dict.fromkeys(list(win.addresses.keys())[:20]),
         )  # fmt: skip
@@ -500,7 +503,7 @@ def _span(seconds: int) -> str:
 def advice(inc: MailIncident) -> tuple[str, ...]:
     """What to do about a mail incident (commands to copy; shell-quoted), for the MTA whose
     log showed it (both MTAs' commands when only PHP's mail.log did)."""
-    from shlex import quote as shell_quote
+    from spamtrace.safetext import shell_quote
 
     out: list[str] = []
     if inc.verdict is Verdict.MAIL_AUTH:
@@ -537,7 +540,7 @@ def _jq_str(text: str) -> str:
 
 
 def _postsuper_hold(select: str) -> str:
-    from shlex import quote as shell_quote
+    from spamtrace.safetext import shell_quote
 
     return (
         f"postqueue -j | jq -r {shell_quote(f'select({select}) | .queue_id')} | postsuper -h -"

@@ -537,7 +537,7 @@ class ConnectWindows:
 
 def undo_command(decision: Decision) -> str | None:
     """The command that undoes a decision (shown with every action), None if none does."""
-    from shlex import quote as shell_quote
+    from spamtrace.safetext import shell_quote
 
     if isinstance(decision, BlockUid):
         return f"spamtrace release {decision.uid}"

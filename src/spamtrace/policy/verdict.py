@@ -28,11 +28,10 @@ them first and adds the addresses to the list (``spamtrace.service.check`` does)
 from __future__ import annotations
 
 import posixpath
-import shlex
 from typing import TYPE_CHECKING
 
 from spamtrace.model import Account, Connection, Endpoint, ProcessInfo, Verdict
-from spamtrace.safetext import quoted
+from spamtrace.safetext import quoted, shell_quote
 
 if TYPE_CHECKING:
     from spamtrace.attribution.mta import MtaIdentity
@@ -219,10 +218,10 @@ def advice(connection: Connection) -> tuple[str, ...]:
             out.append(f"look at the script: {script}")
             folder = folder if folder and folder != "/" else posixpath.dirname(script)
         if folder and folder != "/":
-            out.append(f"scan the folder: spamtrace scan {shlex.quote(folder)}")
+            out.append(f"scan the folder: spamtrace scan {shell_quote(folder)}")
     if acct is not None and acct.kind.value not in ("system", "unknown"):
         where = f" ({', '.join(acct.domains[:3])})" if acct.domains else ""
-        home = shlex.quote(acct.home or "~" + acct.name)
+        home = shell_quote(acct.home or "~" + acct.name)
         out.append(f"account {acct.name}{where}: scan it: spamtrace scan {home}")
     if proc is not None:
         out.append(f"stop it after noting the evidence: kill {proc.pid}")

@@ -130,7 +130,7 @@ def print_report(report: MailReport, top: int) -> None:
 
     from spamtrace.render.layout import field
     from spamtrace.render.output import box_of, console
-    from spamtrace.safetext import escape
+    from spamtrace.safetext import escape, escape_command
 
     con = console()
     doc = report_json(report, top)
@@ -172,7 +172,7 @@ def print_report(report: MailReport, top: int) -> None:
         span = f"{inc['first_seen']} .. {inc['last_seen']}"
         rows = [("incident", f"{inc['id']}, {inc['messages']} message(s), {span}")]
         rows += [("why", escape(reason)) for reason in inc["reasons"]]
-        rows += [("next", escape(line)) for line in inc["advice"]]
+        rows += [("next", escape_command(line)) for line in inc["advice"]]
         for label, text in rows:  # wrapped lines stay under the text on a terminal
             field(con, label, text, indent=2, width=9)
     queue = doc["queue"]
@@ -206,17 +206,18 @@ def print_check_section(section: dict[str, Any]) -> None:
 
     from spamtrace.render.layout import field
     from spamtrace.render.output import console
-    from spamtrace.safetext import escape
+    from spamtrace.safetext import escape, escape_command
 
     con = console()
     con.print(Text(f"\nThrough the MTA in the last {section['minutes']} minutes", style="bold red"))
     for inc in section["incidents"]:
         who = inc["auth_user"] if inc["kind"] == "auth" else inc["user"]
-        where = inc["script"] or inc["cwd"] or ""
-        field(con, f"{inc['verdict']}: ", f"{escape(who or '?')} {escape(where)}: "
+        where = inc["script"] or inc["cwd"]
+        named = escape(who or "?") + (f" {escape(where)}" if where else "")
+        field(con, f"{inc['verdict']}: ", f"{named}: "
               f"{inc['messages']} message(s), {inc['recipients']} recipient(s)")  # fmt: skip
         for reason in inc["reasons"]:
             field(con, "why", escape(reason), indent=4, width=6)
         for line in inc["advice"]:
-            field(con, "next", escape(line), indent=4, width=6)
-    con.print(Text("  (details: spamtrace mail --since 1h)"))
+            field(con, "next", escape_command(line), indent=4, width=6)
+    con.print(Text(f"  (details: spamtrace mail --since {section['minutes']}m)"))

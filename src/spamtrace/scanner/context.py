@@ -426,6 +426,44 @@ def _balanced_prefix(text: bytes, stop: int, *, nested: bool) -> bytes:
     return text
 
 
+def braced(code: bytes, open_at: int, limit: int = 8000) -> bytes:
+    """The ``{...}`` block whose "{" is at ``open_at`` (literals are placeholders, so their
+    braces do not count), braces included; cut at ``limit`` bytes if it does not close."""
+    depth = 0
+    end = min(len(code), open_at + limit)
+    pos = open_at
+    while pos < end:
+        m = _BRACE.search(code, pos, end)
+        if m is None:
+            break
+        depth += 1 if code[m.start()] == 123 else -1
+        if depth == 0:
+            return code[open_at : m.end()]
+        pos = m.end()
+    return code[open_at:end]
+
+
+_BRACE = re.compile(rb"[{}]")
+
+
+_FUNC_DEF = re.compile(
+    rb"function\s+&?\s*(" + NAME_P + rb")\s*\([^)]{0,300}\)\s*(?::\s*\??[\w\\]{1,60}\s*)?\{"
+)
+
+
+def function_bodies(ctx: Ctx) -> dict[bytes, bytes]:
+    """The functions and methods the file defines (the first 300): name -> body, braces
+    included (at most 8,000 bytes). The first definition of a name wins."""
+    found: dict[bytes, bytes] | None = ctx.cache.get("function-bodies")
+    if found is None:
+        found = {}
+        if ctx.first(b"function") >= 0:
+            for m in itertools.islice(_FUNC_DEF.finditer(ctx.code, ctx.first(b"function")), 300):
+                found.setdefault(m.group(1), braced(ctx.code, m.end() - 1))
+        ctx.cache["function-bodies"] = found
+    return found
+
+
 EXEC_NAMES_B = (
     b"system",
     b"exec",

@@ -133,8 +133,13 @@ def _read(
         chunks: list[bytes] = []
         total = 0
         while total < max_size:
+            want = min(READ_CHUNK, max_size - total)
+            if total <= st.st_size:
+                # up to one byte past the end fstat saw (the end, or a file that grew): a
+                # read of 1 MiB for a file of 5 KiB allocates and maps 1 MiB first, which
+                # cost three times the read itself
+                want = min(want, st.st_size - total + 1)
             try:
-                want = min(READ_CHUNK, max_size - total)
                 chunk = os.read(fd, want)
             except OSError as exc:
                 raise _Unreadable(f"read error: {exc.strerror or exc}") from None

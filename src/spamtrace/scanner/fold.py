@@ -11,7 +11,10 @@ resolved) and folds, with PHP's semantics:
 - ``chr(N)``, ``strrev``, ``str_rot13``, ``base64_decode``, ``hex2bin``, ``strtolower``,
   ``strtoupper``, ``trim``, ``substr(s, start[, length])``, ``str_replace(a, b, s)`` of
   folded arguments, called by name or through a variable that holds the name;
-- a variable assigned a folded value earlier in the file (``$a = 'ass'; $b = $a . 'ert';``).
+- a variable assigned a folded value earlier in the file (``$a = 'ass'; $b = $a . 'ert';``);
+- a constant the file defines with a folded value (``define('F', 'sys' . 'tem')``,
+  ``const F = 'assert';``), read by its bare name: a name hidden behind a constant counts as
+  built.
 
 Everything else (any other call, an array, a variable set from anything else) stops the
 fold: the expression has no constant value. Bounded: the values are at most
@@ -39,6 +42,10 @@ _PLACE = re.compile(rb"\x01(\d+)\x01")
 _INT = re.compile(rb"-?\d{1,6}(?![\d.x])")
 _VAR = re.compile(rb"\$([a-z_\x80-\xff][\w\x80-\xff]*+)")
 _CALL = re.compile(rb"([a-z_][a-z0-9_]*+)\s*+\(")
+_BARE = re.compile(rb"([a-z_][a-z0-9_]*+)(?!\s*+(?:\(|::|\\))")
+# define('NAME', ...) / const NAME = ...: where a constant gets its value
+_DEFINE = re.compile(rb"(?<![\w$>:])define\s*+\(\s*+\x01(\d+)\x01\s*+,")
+_CONST = re.compile(rb"(?<![\w$>:])const\s++([a-z_][a-z0-9_]*+)\s*+=(?![=>])")
 #: ``$name =`` (not ``==``, ``=>``), or ``$name .=``
 _ASSIGN = re.compile(rb"\$([a-z_\x80-\xff][\w\x80-\xff]*+)\s*+(\.?)=(?![=>])")
 
@@ -104,6 +111,7 @@ class Env:
         self._values: dict[int, tuple[int, tuple[bytes, bool] | None]] = {}
         self.depth = 0
         self._busy: set[int] = set()
+        self._constants: dict[bytes, int] | None = None  # name -> where its value starts
 
     def _assignments(self, var: bytes) -> list[re.Match[bytes]]:
         if self._whole is None:
@@ -137,6 +145,31 @@ class Env:
             if m.start() and code[m.start() - 1] in b"$>:":
                 continue  # $$var, ->var, ::var
             self._index.setdefault(m.group(1), []).append(m)
+
+    def constant(self, name: bytes) -> bytes | None:
+        """The folded value of the constant ``name`` the file defines (the first of its
+        definitions; case as in the lexed code, lower), or None."""
+        if self._constants is None:
+            self._constants = {}
+            code = self.code
+            if code.find(b"define") >= 0:
+                for m in _DEFINE.finditer(code):
+                    key = self.lx.value(int(m.group(1))).strip().lower()
+                    self._constants.setdefault(key, m.end())
+            if code.find(b"const") >= 0:
+                for m in _CONST.finditer(code):
+                    self._constants.setdefault(m.group(1), m.end())
+        at = self._constants.get(name)
+        if at is None or at in self._busy or self.depth >= MAX_DEPTH:
+            return None
+        self._busy.add(at)
+        self.depth += 1
+        try:
+            f = fold_at(self.code, self.lx, at, self)
+        finally:
+            self.depth -= 1
+            self._busy.discard(at)
+        return None if f is None else f.value
 
     def get(self, var: bytes, pos: int) -> tuple[bytes, bool] | None:
         """The folded value ``$var`` holds at ``pos``, and whether it was built; None when its
@@ -195,6 +228,9 @@ class _DictEnv:
 
     def get(self, var: bytes, pos: int) -> tuple[bytes, bool] | None:
         return self.values.get(var)
+
+    def constant(self, name: bytes) -> bytes | None:
+        return None
 
 
 class _Parser:
@@ -279,7 +315,15 @@ class _Parser:
             self.built = self.built or built
             return value, m.end()
         m = _CALL.match(code, pos)
-        if m is None or m.group(1) not in _FOLDING_CALLS:
+        if m is None:
+            b = _BARE.match(code, pos)
+            if b is not None and not (pos and code[pos - 1] in b"$>:\\"):
+                const = self.env.constant(b.group(1))
+                if const is not None:  # a constant the file defines
+                    self.built = True
+                    return const, b.end()
+            raise _NoValue
+        if m.group(1) not in _FOLDING_CALLS:
             raise _NoValue  # any other call has no constant value: its arguments are not read
         args, end = self.args(m.end(), depth + 1)
         self.built = True

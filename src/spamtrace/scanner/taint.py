@@ -10,7 +10,17 @@ from __future__ import annotations
 
 import re
 
-from spamtrace.scanner.context import NAME_P, VAR, Ctx, S, concats_cached, has_any, has_word
+from spamtrace.scanner.context import (
+    NAME_P,
+    VAR,
+    Ctx,
+    S,
+    calls_to,
+    concats_cached,
+    function_bodies,
+    has_any,
+    has_word,
+)
 
 REQ = (
     rb"(?:\$_(?:get|post|request|cookie|files|server|env)\b|\$http_(?:post|get|cookie|raw_post)_"
@@ -53,6 +63,40 @@ _BUILT_RHS = re.compile(
 )
 
 
+# a value deciphered character by character or from hex pairs: ``$o .= chr(ord($s[$i]) ^
+# $k)``, ``$s .= chr(hexdec(substr($h, $i, 2)))``, ``$x .= chr($code)`` over a list of codes,
+# ``pack('H*', $hex)``: what a custom cipher gives (no library builds text it then runs so)
+_CIPHER_RHS = re.compile(
+    rb"^[\s@(]*(?:chr\s*\(|pack\s*\(\s*" + S + rb"\s*,|implode\s*\(\s*" + S
+    + rb"\s*,\s*array_map\s*\(\s*" + S + rb")"
+)
+
+
+# what a function of the file's own does to decipher: a character from a code computed from
+# another (``chr(ord($s[$i]) ^ $k)``, ``chr(hexdec(...))``), a decoder, hex unpacked
+_CIPHER_OPS = re.compile(
+    rb"chr\s*\(\s*(?:ord|hexdec|bindec|octdec|intval)\s*\(|chr\s*\([^;]{0,80}?\^|"
+    rb"\bord\s*\([^;]{0,80}?\^|(?<![\w$>:])(?:" + _DEC_FUNCS + rb")\s*\(|"
+    rb"pack\s*\(\s*" + S + rb"\s*,"
+)
+_CALL_HEAD = re.compile(rb"[\s@(]*(" + NAME_P + rb")\s*\(")
+_RETURNS = re.compile(rb"\breturn\b\s*[^;\s]")
+
+
+def decoder_functions(ctx: Ctx) -> frozenset[bytes]:
+    """The file's own functions (or methods) that decipher their argument and return the
+    result: ``function d($s, $k) { ... $r .= chr(ord($s[$i]) ^ ord($k[...])); return $r; }``.
+    What they return counts as decoded data, as base64_decode()'s does."""
+    found: frozenset[bytes] | None = ctx.cache.get("decoder-functions")
+    if found is None:
+        names = set()
+        for name, body in function_bodies(ctx).items():
+            if len(body) < 3000 and _RETURNS.search(body) and _CIPHER_OPS.search(body):
+                names.add(name)
+        found = ctx.cache["decoder-functions"] = frozenset(names)
+    return found
+
+
 SOURCES = (
     b"$_get",
     b"$_post",
@@ -79,6 +123,7 @@ SOURCES = (
     b"socket_read",
     b"socket_recv",
     b"getenv",
+    b"pack(",
 )  # fmt: skip  (the first 10 are request input)
 
 
@@ -240,9 +285,16 @@ def taint(ctx: Ctx) -> tuple[set[bytes], set[bytes]]:
                                 header.add(name)  # a request header of the client's own
                     elif src in _NET_SOURCES:
                         req.add(name)  # bytes read from a network peer: a remote command
-                    elif _DEC_RE.search(rhs) or _BUILT_RHS.match(rhs):
+                    elif _DEC_RE.search(rhs) or _BUILT_RHS.match(rhs) or _CIPHER_RHS.match(rhs):
                         dec.add(name)
                 pos = code.find(src, pos + len(src))
+        own = tuple(sorted(decoder_functions(ctx)))
+        if own:  # $code = my_decrypt($blob, $key): decoded by the file's own function
+            for start, _args in calls_to(ctx, own, MAX_TAINT_SITES):
+                got = assignment_before(code, start, stmts)
+                head = _CALL_HEAD.match(got[1]) if got is not None else None
+                if got is not None and head is not None and head.group(1) in own:
+                    dec.add(got[0])
         if has_word(ctx, b"\x01.") or has_word(ctx, b"\x01 ."):
             for m in concats_cached(ctx)[:MAX_TAINT_SITES]:
                 got = assignment_before(code, m.start(), stmts)

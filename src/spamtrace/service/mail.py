@@ -77,6 +77,31 @@ def specs_of(cfg: Config, given: dict[str, Sequence[str]] | None = None) -> list
     return configured(cfg.mail)
 
 
+def unreadable_logs(cfg: Config) -> list[tuple[str, str]]:
+    """The configured mail logs that are there but that this process may not read, with
+    why: without root, ``/var/log/exim4`` cannot even be looked into, and such a log must not
+    read as "no log" (nor its senders as none)."""
+    out: list[tuple[str, str]] = []
+    for path in (*cfg.mail.exim_logs, *cfg.mail.postfix_logs, *cfg.mail.php_logs):
+        try:
+            os.stat(path)
+        except PermissionError as exc:
+            out.append((path, exc.strerror or "Permission denied"))
+            continue
+        except OSError:
+            continue
+        if os.path.isfile(path) and not os.access(path, os.R_OK):
+            out.append((path, "Permission denied"))
+    return out
+
+
+def not_read_hint() -> str:
+    """What to do about a log this process may not read."""
+    if os.geteuid() == 0:
+        return ""
+    return " (run as root, or as a member of the log's group)"
+
+
 def collect(
     cfg: Config, specs: list[LogSpec], since: float | None, *, recent: bool = False
 ) -> MailReport:

@@ -5,7 +5,8 @@ on generated logs and on random message streams with gaps, jitter and days of hi
 The digests below were taken from that straightforward version (before the ledger and the
 policy were made faster for `spamtrace mail` on big logs): a faster version must keep them.
 A change that means to alter what the policy decides changes them on purpose; say so in
-its commit."""
+its commit. Changed on purpose once: an incident's ``recipients`` counts, when it opens, the
+recipients its window learnt from delivery lines (Exim without ``+received_recipients``)."""
 
 from __future__ import annotations
 
@@ -89,8 +90,8 @@ def _log_digest(
 @pytest.mark.parametrize(
     ("kind", "tight", "expected"),
     [
-        ("exim", False, (3881, "d89adba0525e12c2")),
-        ("exim", True, (7326, "57861aede4d44263")),
+        ("exim", False, (3881, "bf8374f00d0d063a")),
+        ("exim", True, (7326, "e5cc8d01b79eebd6")),
         ("postfix", False, (2808, "aa145ec31ccd8344")),
         ("postfix", True, (6917, "474829b7c66def17")),
     ],
@@ -144,7 +145,7 @@ def _random_stream(seed: int, thresholds: MailThresholds) -> tuple[int, str]:
 
 
 @pytest.mark.parametrize(
-    ("seed", "expected"), [(1, (2499, "88da64cd0a59f54e")), (2, (2030, "9e9648cfcfa13492"))]
+    ("seed", "expected"), [(1, (2499, "bd241ff3ba1a99d2")), (2, (2030, "1a851074ee9d0f3c"))]
 )
 def test_random_streams_give_the_same_incidents(seed: int, expected: tuple[int, str]) -> None:
     got = _random_stream(seed, TIGHT if seed == 1 else MailThresholds(window=600))

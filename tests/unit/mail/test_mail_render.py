@@ -130,3 +130,40 @@ def test_the_freeze_advice_is_for_the_mta_whose_log_showed_the_sender(mta: str) 
     local = advice(_incident("mail-script", mta, user="bob", uid=1001, cwd="/home/bob"))  # type: ignore[arg-type]
     assert local[0] == "spamtrace scan /home/bob"
     assert any("'^<bob@'" in x or 'startswith("bob@")' in x for x in local), local
+
+
+def test_the_printed_freeze_command_matches_the_mailbox(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The "next" command as printed (not only as in JSON) is the one to paste: its regex
+    keeps its single backslashes (``\\.``), so exiqgrep finds the mailbox's messages."""
+    import shlex
+    import subprocess
+
+    log = tmp_path / "mainlog"
+    log.write_text((SAMPLES / "exim-auth-abuse.log").read_text())
+    out = shown(str(log), capsys)
+    line = next(x for x in out.splitlines() if "exiqgrep -i -f " in x)
+    pattern = shlex.split(line.split("exiqgrep -i -f ", 1)[1])[0]
+    assert pattern == r"^<info@shop\.example>$", line
+    for sender, hit in (("info@shop.example", True), ("info@shopXexample", False)):
+        code = subprocess.run(["perl", "-e", 'exit(($ARGV[1] =~ /$ARGV[0]/i) ? 0 : 1)',
+                               pattern, f"<{sender}>"], check=False).returncode  # fmt: skip
+        assert (code == 0) is hit, (pattern, sender)
+
+
+def test_a_script_path_with_escapes_is_one_pasteable_word() -> None:
+    """A folder named with a terminal escape: the scan advice quotes it with $'...' (no
+    control character reaches the terminal, and bash gives back the exact name)."""
+    import subprocess
+
+    from spamtrace.policy.mail import advice
+    from spamtrace.safetext import escape_command
+
+    cwd = "/home/bob/public_html/\x1b[2J\\x1b'x"
+    line = advice(_incident("mail-script", "exim", user="bob", uid=1001, cwd=cwd))[0]  # type: ignore[arg-type]
+    shown_line = escape_command(line)
+    assert shown_line.isprintable() and shown_line == line
+    word = shown_line.removeprefix("spamtrace scan ")
+    got = subprocess.run(["bash", "-c", f"printf %s {word}"], capture_output=True, check=True)
+    assert got.stdout == cwd.encode()

@@ -70,3 +70,84 @@ def test_queue_state_reads_a_queue_listing_that_is_not_utf8(
     state = mail.queue_state(cfg)
     assert state is not None
     assert (state["messages"], state["hold"], state["active"]) == (2, 1, 1)
+
+
+def test_an_incident_counts_the_recipients_learnt_before_it_opened(tmp_path: Path) -> None:
+    """Debian's default Exim log has no `for` list: a message's recipients come from its
+    delivery lines. The incident opened at the 21st message counts the recipients of the
+    first 20 too (it said 10 of 30), as the senders table does."""
+    from spamtrace import config
+    from spamtrace.service.mail import collect, specs_of
+
+    log = tmp_path / "mainlog"
+    now = time.time()
+    lines = []
+    for i in range(30):
+        stamp = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(now - 60 + i))
+        mid = f"1xZX{i:02d}-0004e{i % 10}-2T"
+        lines += [
+            f"{stamp} {mid} <= shop@host U=shop P=local S=400",
+            f"{stamp} {mid} => r{i}@x.example R=dnslookup T=remote_smtp H=mx [192.0.2.1]",
+            f"{stamp} {mid} Completed",
+        ]
+    log.write_text("\n".join(lines) + "\n")
+    env = {
+        "SPAMTRACE_MAIL_EXIM_LOGS": json.dumps([str(log)]),
+        "SPAMTRACE_MAIL_POSTFIX_LOGS": "[]",
+        "SPAMTRACE_MAIL_SCRIPT_MAX_MESSAGES": "20",
+    }
+    cfg = config.load(config_dir=tmp_path, environ=env)
+    report = collect(cfg, specs_of(cfg), now - 3600)
+    (inc,) = report.incidents
+    (totals,) = report.ledger.senders.values()
+    assert (inc.messages, inc.recipients) == (30, 30) == (totals.messages, totals.recipients)
+
+
+def test_a_log_this_user_may_not_read_is_said_not_taken_for_no_mail(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Without root, /var/log/exim4 cannot be looked into: `mail` said "no mail log found"
+    and exited 0 (nobody above the limits), `check` said nothing. Now `mail` exits 3 naming
+    the log, and `check` has a note."""
+    import os
+
+    from spamtrace.cli.main import main
+
+    folder = tmp_path / "exim4"
+    folder.mkdir()
+    (folder / "mainlog").write_text("")
+    real_stat = os.stat
+
+    def stat(path: object, *args: object, **kw: object) -> os.stat_result:
+        if str(path).startswith(str(folder) + "/"):  # as a user not in group adm
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_stat(path, *args, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "stat", stat)
+    monkeypatch.setenv("SPAMTRACE_MAIL_EXIM_LOGS", json.dumps([str(folder / "mainlog")]))
+    monkeypatch.setenv("SPAMTRACE_MAIL_POSTFIX_LOGS", json.dumps([str(tmp_path / "none")]))
+    monkeypatch.setenv("SPAMTRACE_CONFIG_DIR", str(tmp_path))
+    (tmp_path / "spamtrace.toml").write_text("")
+    monkeypatch.setenv("SPAMTRACE_CONFIG", str(tmp_path / "spamtrace.toml"))
+    assert main(["mail", "--no-queue"]) == 3
+    err = capsys.readouterr().err
+    assert f"cannot read {folder}/mainlog: Permission denied" in err, err
+    assert err.count("\n") == 1
+    monkeypatch.setenv("SPAMTRACE_MAIL_EXIM_LOGS", json.dumps([str(tmp_path / "nope")]))
+    assert main(["mail", "--no-queue"]) == 3  # no log at all: no answer either
+    assert "no mail log found (looked for " in capsys.readouterr().err
+
+
+def test_check_section_names_the_sender_and_its_own_minutes(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from spamtrace.render.mail import print_check_section
+
+    print_check_section({"minutes": 30, "incidents": [{
+        "kind": "auth", "auth_user": "info@shop.example", "user": None, "script": None,
+        "cwd": None, "verdict": "mail-auth", "messages": 6, "recipients": 6,
+        "reasons": ["logged in from 5 networks (/16) in an hour"], "advice": [],
+    }]})  # fmt: skip
+    out = capsys.readouterr().out
+    assert "mail-auth: info@shop.example: 6 message(s), 6 recipient(s)" in out, out
+    assert "(details: spamtrace mail --since 30m)" in out, out

@@ -221,6 +221,7 @@ def test_call_finders_cases() -> None:
 _CB_PIECES = [
     b"->", b" ", b"usort", b"uksort", b"uasort", b"(", b"@", b"$_get", b"$_post['x']",
     b"preg_replace_callback_array", b"yaml_parse", b"=>", b";", b"'k'", b"x", b"\n",
+    b"closure", b"::", b"fromcallable",
 ]  # fmt: skip
 
 

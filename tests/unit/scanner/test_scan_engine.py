@@ -171,6 +171,48 @@ def test_file_changing_while_read_is_noted(tmp_path: Path, monkeypatch: pytest.M
     assert any("changed while read" in n for n in rep.notes)
 
 
+def test_small_file_read_with_a_buffer_of_its_size(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a read of 1 MiB for a 30-byte file allocates (and maps) 1 MiB first
+    p = tmp_path / "small.php"
+    p.write_bytes(b"<?php echo 'hello world'; ?>\n")
+    asked: list[int] = []
+    real_read = os.read
+
+    def read(fd: int, n: int) -> bytes:
+        asked.append(n)
+        return real_read(fd, n)
+
+    monkeypatch.setattr(engine.os, "read", read)
+    rep = _scan(p)
+    assert rep.verdict is ScanVerdict.CLEAN and rep.size == p.stat().st_size
+    assert asked and max(asked) <= p.stat().st_size + 1
+
+
+def test_file_grown_before_its_first_read_is_read_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # fstat saw the short file; the read asks one byte past that end, gets it, reads on
+    p = tmp_path / "grows.php"
+    p.write_bytes(b"<?php\n// a comment\n")
+    real_read = os.read
+    grown = {"done": False}
+
+    def grow_then_read(fd: int, n: int) -> bytes:
+        if not grown["done"]:
+            grown["done"] = True
+            with open(p, "ab") as fh:
+                fh.write(b"eval($_POST['x']);\n" + b"// padding\n" * 5000)
+        return real_read(fd, n)
+
+    monkeypatch.setattr(engine.os, "read", grow_then_read)
+    rep = _scan(p)
+    assert rep.verdict is ScanVerdict.MALICIOUS
+    assert rep.size == p.stat().st_size
+    assert any("changed while read" in n for n in rep.notes)
+
+
 def test_scan_paths_uses_workers_and_keeps_every_file(tmp_path: Path) -> None:
     paths = [str(p) for p in sorted((SAMPLES / "malicious").iterdir())]
     paths.append(str(tmp_path / "missing.php"))

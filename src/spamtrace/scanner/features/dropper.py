@@ -79,12 +79,36 @@ def _downloads(ctx: Ctx, expr: bytes) -> bool:
     return False
 
 
+# $h = fopen(<path ending with a literal>, <literal mode>)
+_FOPEN_PATH = re.compile(
+    rb"\$(\w+)\s*=\s*@?\s*fopen\s*\([^;]{0,200}?\x01(\d+)\x01\s*,\s*\x01(\d+)\x01\s*\)"
+)
+
+
+def _php_handles(ctx: Ctx) -> set[bytes]:
+    """Variables holding a file opened for writing whose path ends with a PHP extension."""
+    value = ctx.lx.value
+    return {
+        m.group(1)
+        for m in itertools.islice(_FOPEN_PATH.finditer(ctx.code), 50)
+        if _PHP_PATH.search(value(int(m.group(2))).strip()) is not None
+        and value(int(m.group(3)))[:1] in (b"w", b"a", b"x", b"c")
+    }
+
+
 @feature("remote_php_write")
 def _remote_php_write(ctx: Ctx, rule: Rule) -> Hit | None:
     """Content downloaded from a web address written into a ``.php`` file
     (``file_put_contents('x.php', file_get_contents('http://…'))``, through a variable, or
     ``copy('http://…', 'x.php')``): a dropper that installs the operator's code."""
     value = ctx.lx.value
+    handles = _php_handles(ctx) if has_any(ctx, (b"fwrite", b"fputs")) else {}
+    if handles:  # $h = fopen('…/x.php', 'w'); fwrite($h, $downloaded)
+        for start, args in calls_to(ctx, (b"fwrite", b"fputs"), 50):
+            parts = top_args(args)
+            h = VAR.fullmatch(parts[0].strip()) if len(parts) >= 2 else None
+            if h is not None and h.group(1) in handles and _downloads(ctx, expression(parts[1])):
+                return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 100))
     for start, args in calls_to(ctx, (b"file_put_contents", b"copy"), 50):
         parts = top_args(args)
         if len(parts) < 2:

@@ -48,7 +48,7 @@ from spamtrace.scanner.context import (
     varcalls,
 )
 from spamtrace.scanner.rules import Rule
-from spamtrace.scanner.taint import QUOTED_ARG, REQ, REQ_RE, posted, taint
+from spamtrace.scanner.taint import QUOTED_ARG, REQ, REQ_RE, decoder_functions, posted, taint
 
 # names that are dangerous enough to matter when merely *built*; "mail", "fopen" etc. are
 # only counted when assembled from several pieces (see _built_names).
@@ -383,23 +383,28 @@ def _callback_arg(name: bytes, args: bytes) -> bytes | None:
 
 
 # callbacks given where the plain-call scan does not look: a method's (ArrayObject::uasort),
-# the values of a pattern => callback table (preg_replace_callback_array, yaml_parse's tags)
+# the values of a pattern => callback table (preg_replace_callback_array, yaml_parse's tags),
+# a closure made from a callable (Closure::fromCallable)
 # the reference of _cb_elsewhere (the tests compare them)
 _CB_ELSEWHERE = re.compile(
     rb"(?:->\s*u[ak]sort\s*\(\s*@?|(?:preg_replace_callback_array|yaml_parse)\s*\("
-    rb"[^;]{0,300}?=>\s*@?)" + REQ
+    rb"[^;]{0,300}?=>\s*@?|closure\s*::\s*fromcallable\s*\(\s*@?)" + REQ
 )
 
 
-# _CB_ELSEWHERE's two halves: the regex engine scans for the literal that starts each (a
+# _CB_ELSEWHERE's three parts: the regex engine scans for the literal that starts each (a
 # search of the whole pattern tried it at every "-", "p" and "y" of the file)
 _CB_SORT_METHOD = re.compile(rb"->\s*u[ak]sort\s*\(\s*@?" + REQ)
 _CB_KEYED = re.compile(rb"(?:preg_replace_callback_array|yaml_parse)\s*\([^;]{0,300}?=>\s*@?" + REQ)
 
 
+# a closure made from a callable the visitor names: Closure::fromCallable($_POST['f'])
+_CB_FROM_CALLABLE = re.compile(rb"closure\s*::\s*fromcallable\s*\(\s*@?" + REQ)
+
+
 def _cb_elsewhere(ctx: Ctx) -> re.Match[bytes] | None:
     """``_CB_ELSEWHERE.search(code)``: the first match of either half (no match of one can
-    start where the other's does), each searched only when its words occur."""
+    start where another's does), each searched only when its words occur."""
     found = [
         m
         for m in (
@@ -407,6 +412,7 @@ def _cb_elsewhere(ctx: Ctx) -> re.Match[bytes] | None:
             _CB_KEYED.search(ctx.code)
             if ctx.first(b"preg_replace_callback_array") >= 0 or ctx.first(b"yaml_parse") >= 0
             else None,
+            _CB_FROM_CALLABLE.search(ctx.code) if ctx.first(b"fromcallable") >= 0 else None,
         )
         if m is not None
     ]
@@ -455,7 +461,13 @@ def _include_literal(ctx: Ctx, rule: Rule) -> Hit | None:
             esc >= 3
             or _ODD_EXT.search(path)
             or _HIDDEN_TXT.search(path)
-            or (path[:5].lower() == b"data:" and len(path.partition(b",")[2]) >= 16)
+            or (
+                path[:5].lower() == b"data:"
+                and (
+                    len(path.partition(b",")[2]) >= 16
+                    or ctx.code[m.end() : m.end() + 8].lstrip().startswith(b".")
+                )
+            )  # the code itself, or glued on at run time ('data://text/plain;base64,' . $x)
             or path[:9].lower() in (b"php://inp", b"php://fil")
         ):
             return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end()))
@@ -775,6 +787,59 @@ _RUNS_PROPERTY = re.compile(
     rb"(?<![\w$>:])(?:eval|assert|create_function|system|exec|shell_exec|passthru|popen|"
     rb"proc_open)\s*\(\s*@?\s*\$this\s*->\s*[\w\x80-\xff]+\s*\)"
 )
+
+
+def _runs_property_at(ctx: Ctx) -> re.Match[bytes] | None:
+    """The first eval/exec of ``$this->prop`` in a magic method's body."""
+    code = ctx.code
+    for m in bounded_finditer(_MAGIC_DEF, code, 50, first=ctx.first):
+        body = code[m.end() : m.end() + 600]
+        close = body.find(b"function")  # the next method: not this body
+        r = _RUNS_PROPERTY.search(code, m.end(), m.end() + (close if close >= 0 else len(body)))
+        if r is not None:
+            return r
+    return None
+
+
+_NEW_WITH_REQUEST = re.compile(rb"\bnew\s+[\w\\]+\s*\(\s*@?\s*" + REQ)
+
+
+@feature("magic_method_evals_request")
+def _magic_method_evals_request(ctx: Ctx, rule: Rule) -> Hit | None:
+    """A magic method that evaluates or runs one of the object's properties (as
+    php.magic-method-runs-property), and the script fills that property with request input:
+    ``$o->data = $_POST['x']``, a tainted variable, or the constructor's parameter where the
+    object is made with request input (``new C($_REQUEST['k'])``). The eval of the visitor's
+    text happens when PHP destroys, prints or calls the object (AntSword-style class shells)."""
+    if not has_request_words(ctx):
+        return None
+    r = _runs_property_at(ctx)
+    if r is None:
+        return None
+    code = ctx.code
+    prop = re.search(rb"->\s*([\w\x80-\xff]+)\s*\)$", r.group(0))
+    if prop is None:
+        return None
+    filled = re.compile(
+        rb"->\s*" + re.escape(prop.group(1)) + rb"\s*=(?![=>])\s*&?\s*@?\s*([^;]{1,160})"
+    )
+    req: set[bytes] | None = None
+    for m in itertools.islice(filled.finditer(code), 20):
+        rhs = m.group(1)
+        v = VAR.match(rhs)
+        if REQ_RE.match(rhs) is not None:
+            return Hit(ctx.line_of_code(r.start()), ctx.excerpt_code(r.start(), r.end()))
+        if v is None:
+            continue
+        if req is None:
+            req = taint(ctx)[0]
+        # a request variable, or a parameter of a constructor the script calls with input
+        if v.group(1) in req or (
+            code.rfind(b"__construct", max(0, m.start() - 400), m.start()) >= 0
+            and _NEW_WITH_REQUEST.search(code) is not None
+        ):
+            return Hit(ctx.line_of_code(r.start()), ctx.excerpt_code(r.start(), r.end()))
+    return None
 
 
 @feature("magic_method_runs_property")
@@ -1302,4 +1367,27 @@ def _unserialize_gadget(ctx: Ctx, rule: Rule) -> Hit | None:
             if _RUNS_A_PROPERTY.search(_body_at(code, d.end())):
                 return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end()))
         return None
+    return None
+
+
+# the start of an argument that calls a function or method: my_decode(, $this->d(, self::d(
+_ARG_CALL = re.compile(
+    rb"[\s@(]*(?:\$this\s*->\s*|(?:self|static|" + NAME_P + rb")\s*::\s*)?(" + NAME_P + rb")\s*\("
+)
+
+
+@feature("eval_own_decoder")
+def _eval_own_decoder(ctx: Ctx, rule: Rule) -> Hit | None:
+    """eval/assert/create_function of what a function of the file's own returns, where that
+    function deciphers (``chr(ord($s[$i]) ^ $k)`` in a loop, hex pairs, base64): a custom
+    cipher hiding the code that runs. ``$code = d(...); eval($code)`` is php.eval-tainted."""
+    own = decoder_functions(ctx)
+    if not own:
+        return None
+    for start, args in _eval_calls(ctx, EVAL_NAMES_B, 50):
+        m = _ARG_CALL.match(args)
+        if m is None:
+            continue
+        if m.group(1) in own:
+            return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
     return None

@@ -18,17 +18,21 @@ from spamtrace.scanner.context import (
     WEB_SCHEMES,
     Ctx,
     Hit,
+    braced,
     calls_to,
     excerpt,
     feature,
     first_arg,
+    function_bodies,
     has_any,
     has_word,
+    interpolated,
     recipient_literals,
     string_at,
     string_text,
     top_args,
     var_assigns,
+    web_address,
 )
 from spamtrace.scanner.rules import Rule
 
@@ -131,12 +135,38 @@ def _crawler_remote(ctx: Ctx, rule: Rule) -> Hit | None:
         if not crawler:
             continue
         window = code[start : start + 1000]
-        for f in REMOTE_FETCH.finditer(window):
+        fetches = list(itertools.islice(REMOTE_FETCH.finditer(window), 20))
+        own = _fetch_functions(ctx)
+        if own:  # the file's own download function given a literal address
+            fetches += [
+                c for c in itertools.islice(_LITERAL_CALL.finditer(window), 40)
+                if c.group(2) in own
+            ]
+        for f in fetches:
             url = value(int(f.group(1))).lower().lstrip()
             if url.startswith(WEB_SCHEMES[:2]) and _SERVE.search(window):
                 at = start + f.start()
                 return Hit(ctx.line_of_code(at), ctx.excerpt_code(at, at + 80))
     return None
+
+
+_LITERAL_CALL = re.compile(rb"(?<![\w$>:])(?=(?:\w+)\s*\(\s*\x01(\d+)\x01)(\w+)")
+_DOWNLOADS = re.compile(
+    rb"(?<![\w$>:])(?:curl_exec|file_get_contents|wp_remote_get|wp_remote_retrieve_body|"
+    rb"stream_get_contents|fread)\s*\("
+)
+
+
+def _fetch_functions(ctx: Ctx) -> frozenset[bytes]:
+    """The file's own functions that download and return what they got (a curl wrapper)."""
+    found: frozenset[bytes] | None = ctx.cache.get("fetch-functions")
+    if found is None:
+        found = ctx.cache["fetch-functions"] = frozenset(
+            name
+            for name, body in function_bodies(ctx).items()
+            if len(body) < 3000 and body.find(b"return") >= 0 and _DOWNLOADS.search(body)
+        )
+    return found
 
 
 # ------------------------------------------------------------- phishing handlers, anti-bot gates
@@ -148,10 +178,11 @@ _CREDENTIAL_KEY = re.compile(
 # a request element glued into text: . $_POST['k'] / $_POST['k'] . (code), or written inside
 # a double-quoted literal: "$_POST[k]", "{$_POST['k']}"
 _REQ_ELEMENT_CODE = re.compile(
-    rb"(\.\s*)?\$_(?:post|get|request)\s*\[\s*\x01(\d+)\x01\s*\](\s*\.)?"
+    rb"(\.\s*)?\$_(?:post|get|request)\s*\[\s*\x01(\d+)\x01\s*\](?=(\s*\.)|)"
 )
 _REQ_ELEMENT_TEXT = re.compile(rb"\$_(?:post|get|request)\s*\[\s*['\"]?([\w-]{1,40})")
-_DROP_SINKS = (b"mail", b"file_get_contents", b"curl_init", b"fwrite", b"file_put_contents")
+_DROP_SINKS = (b"mail", b"file_get_contents", b"curl_init", b"fopen", b"fwrite", b"fputs",
+               b"file_put_contents")  # fmt: skip
 
 
 def _request_keys(ctx: Ctx, text: bytes) -> set[bytes]:
@@ -172,20 +203,34 @@ def _request_keys(ctx: Ctx, text: bytes) -> set[bytes]:
 _GIVEN = re.compile(rb"\s*\.?=(?![=>])([^;]{0,400})")
 
 
+# a value that is a request field as it came (or trimmed, escaped): ``$pass = $_POST['pw']``
+_FIELD_VALUE = re.compile(
+    rb"[\s@(]*(?:(?:trim|htmlspecialchars|htmlentities|strip_tags|stripslashes|addslashes|"
+    rb"urlencode|rawurlencode|strtolower|strval)\s*\(\s*)*\$_(?:post|get|request)\s*\["
+)
+
+
 def _sent_text(ctx: Ctx, expr: bytes, depth: int = 2) -> bytes:
-    """``expr`` and what the variables in it were given (glued on with .= too), two levels
-    down: the text a call sends."""
+    """``expr`` and what the variables in it (in code, or written inside a double-quoted
+    literal: "Pass: $pass") were given (glued on with .= too), two levels down: the text a
+    call sends. A variable that holds a request field as it came sends that field (written
+    here glued, ". $_POST['pw']", as :func:`_request_keys` counts fields)."""
     out = [expr]
     if depth:
-        for name in {v.group(1) for v in itertools.islice(VAR.finditer(expr), 8)}:
+        names = {v.group(1) for v in itertools.islice(VAR.finditer(interpolated(ctx, expr)), 12)}
+        for name in names:
             for _, m in var_assigns(ctx.code, name, _GIVEN, 30):
-                out.append(_sent_text(ctx, m.group(1), depth - 1))
+                rhs = m.group(1)
+                if _FIELD_VALUE.match(rhs):
+                    rhs = b". " + rhs.lstrip(b" \t@(")
+                out.append(_sent_text(ctx, rhs, depth - 1))
     return b" ".join(out)
 
 
 def _drops(ctx: Ctx) -> list[tuple[int, bytes]]:
     """Calls that send text to a fixed place, with the text they send: mail() to a literal
-    address (or a variable set to one), a fetch of a Telegram bot's address."""
+    address (or a variable set to one), a fetch of a Telegram bot's address or of a literal
+    web address with data glued on, curl posting to a literal address, a file write."""
     out: list[tuple[int, bytes]] = []
     for start, args in calls_to(ctx, (b"mail",), 20):
         parts = top_args(args)
@@ -194,13 +239,35 @@ def _drops(ctx: Ctx) -> list[tuple[int, bytes]]:
     if string_text(ctx).find(b"api.telegram.org/bot") >= 0:
         for start, args in calls_to(ctx, (b"file_get_contents", b"curl_init", b"fopen"), 20):
             out.append((start, first_arg(args)))
+    else:  # a fixed web address with the data glued on: file_get_contents('https://x/?d=' . $m)
+        for start, args in calls_to(ctx, (b"file_get_contents", b"fopen"), 20):
+            first = first_arg(args)
+            if web_address(ctx, PLACEHOLDER.match(first.lstrip())) and VAR.search(first):
+                out.append((start, first))
+    # curl posting to a fixed web address: the fields it posts
+    if has_word(ctx, b"curlopt_postfields") and _FIXED_CURL_URL.search(ctx.code):
+        for m in itertools.islice(_POSTFIELDS.finditer(ctx.code), 20):
+            out.append((m.start(), m.group(1)))
+    # a text file the handler appends the visitor's data to (the kit's "results" log)
+    for start, args in calls_to(ctx, (b"fwrite", b"fputs", b"file_put_contents"), 20):
+        parts = top_args(args)
+        if len(parts) >= 2:
+            out.append((start, parts[1]))
     return out
+
+
+_POSTFIELDS = re.compile(rb"curlopt_postfields\s*,([^;]{1,400})")
+# curl_init('https://...') or curl_setopt($ch, CURLOPT_URL, 'https://...'), a literal address
+_FIXED_CURL_URL = re.compile(
+    rb"(?:curl_init\s*\(|curlopt_url\s*,)\s*\x01\d+\x01\s*\)"
+)
 
 
 @feature("credentials_dropped")
 def _credentials_dropped(ctx: Ctx, rule: Rule) -> Hit | None:
     """A phishing kit's handler: the visitor's form fields, a password or card field among
-    them, glued into a text that is mailed to a hard-coded address or sent to a Telegram bot.
+    them, glued into a text that is mailed to a hard-coded address, sent to a Telegram bot
+    or another literal web address, or appended to a file (the kit's results log).
     A site's own forms check a password (password_verify, wp_signon) or mail it to the
     visitor's own address, never to a fixed one."""
     if not has_any(ctx, _DROP_SINKS):
@@ -366,8 +433,18 @@ def _js_gated_redirect(ctx: Ctx, rule: Rule) -> Hit | None:
         return None
     text = string_text(ctx)
     if not any(has_word(ctx, w) or text.find(w) >= 0 for w in _VISITOR_GATE):
-        return None
+        # the script chooses by itself: it reads the referrer, user agent or its cookie
+        # before it sends the browser away
+        return _in_page_text(ctx, _JS_SELF_GATED) if _JS_GATE_WORDS.search(text) else None
     return _in_page_text(ctx, _JS_REMOTE_LOCATION)
+
+
+_JS_GATE_WORDS = re.compile(rb"document\.referrer|navigator\.useragent|document\.cookie")
+_JS_SELF_GATED = re.compile(
+    rb"<script[^>]*>[^\x00]{0,400}?(?:document\.referrer|navigator\.useragent|document\.cookie)"
+    rb"[^\x00]{0,400}?(?:(?:window|document|top|self)\.location(?:\.href)?\s*=\s*|"
+    rb"location\.(?:replace|assign)\s*\(\s*)['\"]https?://"
+)
 
 
 # --------------------------------------------------------------------- search-referer redirect
@@ -438,4 +515,105 @@ def _search_referer_redirect(ctx: Ctx, rule: Rule) -> Hit | None:
                     continue
             at = start + r.start()
             return Hit(ctx.line_of_code(at), ctx.excerpt_code(start, at + 60))
+    return None
+
+
+# ------------------------------------------------------------- WordPress hooks that write the page
+# the hooks that print into every page's head or footer (site, admin, login)
+_PAGE_HOOKS = frozenset({
+    b"wp_head", b"wp_footer", b"wp_body_open", b"wp_print_scripts", b"wp_print_footer_scripts",
+    b"admin_head", b"admin_footer", b"login_head", b"login_footer", b"login_enqueue_scripts",
+})  # fmt: skip
+# a statement that prints: echo/print/printf/die/exit and what follows, up to its ";"
+_OUTPUT = re.compile(rb"(?<![\w$>:])(?:echo|print|printf|die|exit)\b([^;]{0,400})")
+_PAGE_DECODE = re.compile(
+    rb"(?<![\w$>:])(?:base64_decode|str_rot13|gzinflate|gzuncompress|hex2bin|strrev|"
+    rb"convert_uudecode)\s*\("
+)
+_PAGE_FETCH = re.compile(
+    rb"(?:file_get_contents|wp_remote_get|wp_remote_post|curl_init|fopen|file)"
+    rb"\s*\(\s*\x01(\d+)\x01"
+)
+
+
+# what may wrap the printed value and keep it the same text (a decoder chain, a body read)
+_KEEPS = re.compile(
+    rb"[\s@(]*(?:(?:trim|stripslashes|strval|html_entity_decode|urldecode|rawurldecode|"
+    rb"wp_remote_retrieve_body|gzinflate|gzuncompress|gzdecode|base64_decode|str_rot13|strrev|"
+    rb"hex2bin|convert_uudecode)\s*\(\s*@?)*"
+)
+
+
+def _pieces(text: bytes) -> list[bytes]:
+    """The parts of an expression glued with "." or listed with "," (outside brackets)."""
+    out: list[bytes] = []
+    depth = 0
+    last = 0
+    for i, ch in enumerate(text):
+        if ch in b"([{":
+            depth += 1
+        elif ch in b")]}":
+            depth -= 1
+        elif ch in b".," and depth == 0:
+            out.append(text[last:i])
+            last = i + 1
+    out.append(text[last:])
+    return out
+
+
+def _hidden_or_remote(ctx: Ctx, body: bytes, text: bytes, depth: int = 2) -> bool:
+    """A piece of ``text`` (what a hook prints) is decoded data, content fetched from a
+    literal web address, or a variable the hook's body gave such a value (two levels: $r =
+    wp_remote_get(...); $b = wp_remote_retrieve_body($r); echo $b;). A value merely derived
+    from decoded data (a field of decoded settings) is not the decoded text."""
+    for piece in itertools.islice(_pieces(text), 12):
+        head = _KEEPS.match(piece)
+        rest = piece[head.end() if head else 0 :]
+        if head is not None and _PAGE_DECODE.search(head.group(0)) is not None:
+            return True
+        f = _PAGE_FETCH.match(rest)
+        if f is not None and web_address(ctx, f):
+            return True
+        v = VAR.match(rest)
+        if v is not None and depth and rest[v.end() :].strip(b" )") == b"":
+            for _, m in var_assigns(body, v.group(1), _GIVEN, 10):
+                if _hidden_or_remote(ctx, body, m.group(1), depth - 1):
+                    return True
+    return False
+
+
+_HOOK_CALLBACK = re.compile(rb"\s*,\s*(?:\x01(\d+)\x01|(?:static\s+)?function\s*\([^)]{0,200}\)"
+                            rb"\s*(?:use\s*\([^)]{0,200}\)\s*)?\{)")  # fmt: skip
+
+
+def _hook_body(ctx: Ctx, args: bytes, at: int) -> bytes | None:
+    """The code a hook runs: the body of the named function, or of the closure given
+    (``args``: the call's argument text, which starts at offset ``at`` of the code)."""
+    m = _HOOK_CALLBACK.match(args, len(first_arg(args)))
+    if m is None:
+        return None
+    if m.group(1) is not None:
+        return function_bodies(ctx).get(ctx.lx.value(int(m.group(1))).strip().lower())
+    return braced(ctx.code, at + m.end() - 1)
+
+
+@feature("wp_hook_inject")
+def _wp_hook_inject(ctx: Ctx, rule: Rule) -> Hit | None:
+    """A WordPress hook of every page's head or footer (wp_head, wp_footer, login_footer...)
+    whose function prints what it decodes (base64, rot13, gzip, hex) or what it fetched
+    from a literal web address (directly, or through variables of its body): a script or
+    links injected into every page from hidden code or from the operator's server. A theme
+    or plugin prints its own markup there, and loads a remote script with a <script src>
+    tag, not by fetching and echoing it."""
+    value = ctx.lx.value
+    for start, args in calls_to(ctx, (b"add_action", b"add_filter"), 50):
+        hook = PLACEHOLDER.match(first_arg(args).strip())
+        if hook is None or value(int(hook.group(1))).strip().lower() not in _PAGE_HOOKS:
+            continue
+        body = _hook_body(ctx, args, ctx.code.find(b"(", start) + 1)
+        if body is None:
+            continue
+        for out in itertools.islice(_OUTPUT.finditer(body), 20):
+            if _hidden_or_remote(ctx, body, out.group(1)):
+                return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
     return None

@@ -18,13 +18,12 @@ form also into a code span with Slack's ``&<>`` escapes (no links, mentions or m
 from __future__ import annotations
 
 import enum
-import shlex
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from spamtrace.render.incidents import iso
-from spamtrace.safetext import escape
+from spamtrace.safetext import escape, escape_command, shell_quote
 
 ALERT_SCHEMA = "spamtrace.alert/1"
 #: most destinations, scripts and suspect files listed in a text form (the JSON has all)
@@ -163,20 +162,20 @@ def commands(alert: Alert) -> list[str]:
     """The exact commands to look closer at the incident or undo what was done (escaped)."""
     inc = alert.incident
     ident = str(inc.get("id") or "")
-    out = [f"spamtrace incident {shlex.quote(ident)}"]
+    out = [f"spamtrace incident {shell_quote(ident)}"]
     for a in inc.get("actions") or ():
         if isinstance(a, Mapping) and not a.get("undone_at"):
             for key in ("undo", "undo_command"):
                 cmd = a.get(key)
                 if isinstance(cmd, str) and cmd:
-                    out.append(escape(cmd))
+                    out.append(escape_command(cmd))
                 elif isinstance(cmd, (list, tuple)) and cmd:
-                    out.append(escape(" ".join(shlex.quote(str(x)) for x in cmd)))
+                    out.append(" ".join(shell_quote(str(x)) for x in cmd))
     folder = inc.get("cwd")
     if inc.get("scripts"):
         folder = str(inc["scripts"][0]).rpartition("/")[0] or folder
     if folder and folder != "/" and inc.get("verdict") == "suspicious":
-        out.append(f"spamtrace scan {escape(shlex.quote(str(folder)))}")
+        out.append(f"spamtrace scan {shell_quote(str(folder))}")
     if inc.get("blocked"):
         out.append("spamtrace firewall status")
     return out
@@ -252,7 +251,7 @@ def _incident_lines(alert: Alert) -> list[str]:
         out.append(f"done:      {line}")
     if inc.get("advice"):
         out.append("what to do:")
-        out += [f"  - {escape(a)}" for a in inc["advice"]]
+        out += [f"  - {escape_command(a)}" for a in inc["advice"]]
     out.append("look closer / undo:")
     out += [f"  {c}" for c in commands(alert)]
     return out
@@ -275,7 +274,7 @@ def text_body(alert: Alert) -> str:
                 f"{inc.get('id')} {_who_short(inc)}, {_counts(inc)}, to {_destinations(inc)}"
                 + (f" ({escape(held.reason)})" if held.reason else "")
             )
-            out.append(f"    spamtrace incident {shlex.quote(str(inc.get('id') or ''))}")
+            out.append(f"    spamtrace incident {shell_quote(str(inc.get('id') or ''))}")
         out += ["", "spamtrace incidents --since 24h   (all of them)"]
     else:
         out = _incident_lines(alert)
@@ -318,9 +317,11 @@ def _slack_plain(text: str) -> str:
     return "".join(_SLACK.get(ch, ch) for ch in text)
 
 
-def _code(value: Any) -> str:
-    """A value as an inline code span: no markup, links or mentions can come out of it."""
-    text = escape(str(value)) if value not in (None, "") else "-"
+def _code(value: Any, *, command: bool = False) -> str:
+    """A value as an inline code span: no markup, links or mentions can come out of it
+    (``command``: a command line to copy, whose backslashes are kept)."""
+    show = escape_command if command else escape
+    text = show(str(value)) if value not in (None, "") else "-"
     text = text.replace("`", "ˋ")
     return f"`{_slack_plain(text)}`"
 
@@ -359,9 +360,9 @@ def slack_body(alert: Alert) -> dict[str, Any]:
     for line in _actions(alert):
         lines.append(f"*done*: {_code(line)}")
     for advice in inc.get("advice") or ():
-        lines.append(f"• {_code(advice)}")
+        lines.append(f"• {_code(advice, command=True)}")
     for cmd in commands(alert):
-        lines.append(f"*look/undo*: {_code(cmd)}")
+        lines.append(f"*look/undo*: {_code(cmd, command=True)}")
     return {"text": "\n".join(lines)}
 
 
