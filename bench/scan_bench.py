@@ -367,7 +367,8 @@ def main() -> int:
     for rep in scan_paths(files, limits, jobs=args.jobs):
         reports[rep.path] = rep
     wall = time.perf_counter() - t0
-    our_cpu = children_cpu() - cpu0 + self_cpu() - parent0  # the workers and the parent
+    parent_cpu = self_cpu() - parent0  # compiling the rules before the workers fork, results
+    our_cpu = children_cpu() - cpu0 + parent_cpu  # the workers and the parent
     me_rss, kid_rss = peak_rss_mb()
 
     stats: dict[tuple[str, str], list[int]] = defaultdict(
@@ -418,7 +419,8 @@ def main() -> int:
     )
     if our_cpu > 0:
         print(
-            f"cpu: {our_cpu:.2f}s (workers and parent, user + system) = "
+            f"cpu: {our_cpu:.2f}s (workers {our_cpu - parent_cpu:.2f} and parent "
+            f"{parent_cpu:.2f}, user + system) = "
             f"{total_bytes / 1e6 / our_cpu:.1f} MB/s per busy core; load average "
             f"{os.getloadavg()[0]:.1f} (other work on the machine slows wall time)"
         )
