@@ -218,8 +218,16 @@ def _sent_text(ctx: Ctx, expr: bytes, depth: int = 2) -> bytes:
     out = [expr]
     if depth:
         names = {v.group(1) for v in itertools.islice(VAR.finditer(interpolated(ctx, expr)), 12)}
+        # what each variable is given, found once per file: every drop and every level asks
+        # again for the same few ($data, $msg, and $this, used thousands of times a class)
+        given: dict[bytes, list[tuple[int, re.Match[bytes]]]] = ctx.cache.setdefault(
+            "given", {}
+        )
         for name in names:
-            for _, m in var_assigns(ctx.code, name, _GIVEN, 30):
+            sites = given.get(name)
+            if sites is None:
+                sites = given[name] = var_assigns(ctx.code, name, _GIVEN, 30)
+            for _, m in sites:
                 rhs = m.group(1)
                 if _FIELD_VALUE.match(rhs):
                     rhs = b". " + rhs.lstrip(b" \t@(")
