@@ -82,6 +82,12 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
     report = collect_report(cfg)
     if not getattr(args, "no_scan", False):
         report = scan_report(report, cfg, getattr(args, "scan_budget", SCAN_BUDGET))
+        if cfg.scan.yara_rules:  # scanned with the built-in rules only: said
+            from spamtrace.scanner.user_rules import problem
+
+            why = problem(cfg.scan.yara_rules)
+            if why is not None:
+                report.notes.append(f"your YARA rules are not used: {why}")
     through_mta = None  # unless the mail logs show a sender above the [mail] limits
     denied = unreadable_logs(cfg)  # without root: said, not taken for "no mail"
     if denied:

@@ -26,7 +26,14 @@ def register(sub: Any) -> None:
 
 
 def _check(args: argparse.Namespace, cfg: config_mod.Config) -> int:
-    # Loading already validated every layer; reaching here means the config is valid.
+    # Loading already validated every layer; what it does not read is checked here: the
+    # admin's YARA rules must compile (`scan` refuses them with exit 2 too)
+    if cfg.scan.yara_rules:
+        from spamtrace.scanner.user_rules import problem
+
+        why = problem(cfg.scan.yara_rules)
+        if why is not None:
+            return _check_failed(args, ConfigError(why))
     layers = sorted(set(cfg.sources.values()))
     if args.json:
         # an invalid config never gets here: main() calls _check_failed with the error

@@ -122,16 +122,23 @@ def _days(text: str) -> float:
 
 
 def _excluder(globs: list[str]) -> Callable[[str], bool] | None:
-    """A test for ``walk``: does a path, or its last name, match one of ``globs``?"""
+    """A test for ``walk``: does a path, or its last name, match one of ``globs``? A glob
+    that starts with ``/`` (``/home/*/mail``, as ``[scan] exclude`` holds them) is matched
+    against the absolute path too, so that ``scan .`` or ``scan public_html`` honours it."""
     if not globs:
         return None
     import fnmatch
     import re
 
     rx = re.compile("|".join(f"(?:{fnmatch.translate(g)})" for g in globs), re.DOTALL)
+    cwd = os.getcwd() if any(g.startswith("/") for g in globs) else None
 
     def excluded(path: str) -> bool:
-        return bool(rx.match(path) or rx.match(os.path.basename(path)))
+        if rx.match(path) or rx.match(os.path.basename(path)):
+            return True
+        return cwd is not None and not path.startswith("/") and bool(
+            rx.match(os.path.normpath(os.path.join(cwd, path)))
+        )
 
     return excluded
 
@@ -166,6 +173,8 @@ def run(args: argparse.Namespace, cfg: config_mod.Config) -> int:
         note = f"note: --jobs {args.jobs} capped at the {cpus} CPUs of this machine"
         print(note, file=sys.stderr)
         args.jobs = cpus
+    if args.quarantine and os.geteuid() != 0:  # before the scan: not after an hour of it
+        raise UsageError("--quarantine needs root (the quarantine folder is root's)")
     for path in args.paths:
         _check_exists(path)
     if args.record_baseline:  # before the scan: a long scan must not end on a bad path

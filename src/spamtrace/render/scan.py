@@ -68,7 +68,7 @@ def print_scan(
             out.print(Text(f"      note: {escape(note)}"))
         q = moved.get(r.path)
         if q is not None and "id" in q:
-            note = f"quarantined as {q['id']} (spamtrace quarantine restore {q['id']})"
+            note = f"{q['id']} (to put it back: spamtrace quarantine restore {q['id']})"
             out.print(Text.assemble(("      QUARANTINED", "bold"), f": {note}"))
         elif q is not None:
             out.print(Text.assemble(("      NOT QUARANTINED", "bold"), f": {escape(q['error'])}"))
@@ -78,8 +78,9 @@ def print_scan(
                 where += f", decoded layer {f.layer}"
             excerpt = output.shown(out, f.excerpt)  # the scanner cuts long ones with an ellipsis
             out.print(Text(f"      {f.rule} (+{f.weight}, {where}): {excerpt}"))
+    files = f"{summary['files']} file" + ("" if summary["files"] == 1 else "s")
     out.print(
-        f"{summary['files']} files, {summary['bytes'] / 1e6:.1f} MB in {summary['seconds']:.1f}s: "
+        f"{files}, {summary['bytes'] / 1e6:.1f} MB in {summary['seconds']:.1f}s: "
         f"{summary['malicious']} malicious, {summary['suspicious']} suspicious, "
         f"{summary['skipped']} skipped"
     )

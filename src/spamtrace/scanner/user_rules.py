@@ -60,6 +60,17 @@ class UserRules:
         return tuple(out)
 
 
+def problem(folder: str) -> str | None:
+    """Why the rules of ``folder`` cannot be used (the ConfigError's message), None when they
+    compile: what ``config check`` refuses and ``check``/``watch`` note (they scan on with the
+    built-in rules)."""
+    try:
+        load(folder)
+    except ConfigError as exc:
+        return exc.message
+    return None
+
+
 def load(folder: str) -> UserRules:
     """Compile every rule file of ``folder`` (not its subfolders); ConfigError on any fault."""
     import yara_x

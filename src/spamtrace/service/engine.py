@@ -289,6 +289,7 @@ class Engine:
         self.sources.extend(self.extra_sources)
         if opts.scan:
             self.scanner = IncidentScanner(cfg.scan, opts.scan_budget)
+            self.notes += _user_rules_note(cfg)
 
     def _stored_keys(self, since: float) -> set[tuple[float, int, str]]:
         """The tracepoint events the store holds since ``since``, for the takeover."""
@@ -374,6 +375,8 @@ class Engine:
             notes.append("firewall.nflog_group changed: takes effect at the next restart")
         if cfg.store.path != self.cfg.store.path:
             notes.append("store.path changed: takes effect at the next restart")
+        if self.scanner is not None:
+            notes += _user_rules_note(cfg)
         self.cfg = cfg
         self.mta = detect_mta(cfg.mta)
         self.accounts = AccountResolver(cfg.accounts)
@@ -819,3 +822,14 @@ def _milestone(n: int) -> bool:
     while n >= 10 and n % 10 == 0:
         n //= 10
     return n == 1
+
+
+def _user_rules_note(cfg: Config) -> list[str]:
+    """The note when the admin's YARA rules do not compile: incidents are scanned with the
+    built-in rules only (``scan`` and ``config check`` refuse such rules with exit 2)."""
+    if not cfg.scan.yara_rules:
+        return []
+    from spamtrace.scanner.user_rules import problem
+
+    why = problem(cfg.scan.yara_rules)
+    return [] if why is None else [f"your YARA rules are not used: {why}"]

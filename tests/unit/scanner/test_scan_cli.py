@@ -167,7 +167,7 @@ def test_human_output_lists_rules_lines_and_summary(capsys: pytest.CaptureFixtur
     assert rc == 1
     assert "php.eval-decoded (+12, line 3)" in out
     assert "php.decoded-payload" in out
-    assert "1 files" in out and "1 malicious" in out
+    assert "1 file, " in out and "1 malicious" in out
 
 
 def test_record_baseline_does_not_write_through_a_link_planted_at_its_temporary_name(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import time
 from pathlib import Path
@@ -43,6 +44,35 @@ def test_exclude_globs_from_the_command_line_and_the_config(
     _config(tmp_path, '[scan]\nexclude = ["*/cache/*"]\n')
     rc, doc = run_json(capsys, "--jobs", "1", str(site))
     assert {Path(f["path"]).name for f in doc["files"]} == {"movie.mp4"}
+
+
+def test_an_absolute_exclude_glob_holds_for_a_relative_root(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`[scan] exclude = ["/home/*/cache"]` and then `cd /home/shop && spamtrace scan .`: the
+    glob is matched against the absolute path too (it was matched against ./cache only)."""
+    site = _site(tmp_path)
+    monkeypatch.chdir(site)
+    _config(tmp_path, f'[scan]\nexclude = ["{tmp_path}/*/cache", "{site}/movie.*"]\n')
+    rc, doc = run_json(capsys, "--jobs", "1", ".")
+    assert rc == 0 and [f["path"] for f in doc["files"]] == [], doc
+    assert doc["summary"]["files"] == 1  # index.php
+
+
+def test_quarantine_without_root_is_refused_before_the_scan(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Not after scanning a whole server only to exit 2 and lose the report."""
+    import spamtrace.scanner.walk as walk_mod
+
+    site = _site(tmp_path)
+    monkeypatch.setattr(os, "geteuid", lambda: 1000)
+    walked: list[object] = []
+    real = walk_mod.walk
+    monkeypatch.setattr(walk_mod, "walk", lambda *a, **k: walked.append(a) or real(*a, **k))
+    assert main(["scan", "--quarantine", str(site)]) == 2
+    assert "--quarantine needs root" in capsys.readouterr().err
+    assert walked == []
 
 
 def test_since_and_newer_take_the_inode_change_too(
@@ -110,6 +140,14 @@ def test_a_bad_rule_file_is_a_config_error(
     err = capsys.readouterr().err
     assert "bad.yar" in err and "Traceback" not in err
     assert len(err.strip().splitlines()) == 1
+    # `config check` says so too (it said "config ok", and then `scan` refused the rules)
+    assert main(["config", "check"]) == 2
+    err = capsys.readouterr().err
+    assert "bad.yar" in err and len(err.strip().splitlines()) == 1
+    # `check` and `watch` scan on with the built-in rules, and say that yours are not used
+    assert main(["check", "--json", "--ports", "1"]) in (0, 1)
+    notes = json.loads(capsys.readouterr().out)["notes"]
+    assert any(n.startswith("your YARA rules are not used: ") and "bad.yar" in n for n in notes)
 
 
 def test_yara_rules_must_be_an_absolute_path(
