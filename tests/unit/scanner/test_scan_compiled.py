@@ -341,6 +341,11 @@ def test_cipher_gate_examples() -> None:
     assert taint.may_decipher(b"$r = ord ($s[$i]) ^ 7;")  # no chr, no decoder: the ord( call
     assert taint.may_decipher(b"return pack(\x011\x01, $h);")
     assert not taint.may_decipher(b"$password = $word; $order = sort($words);")
+    # the gate's words are the pattern's: a new alternative with another word needs it too
+    from spamtrace.scanner.prereq import regex_prereq
+
+    (needed,) = regex_prereq(taint._CIPHER_OPS)
+    assert needed <= {*taint._CIPHER_WORDS, b"ord"}
 
 
 @settings(max_examples=2000, deadline=None)
