@@ -31,6 +31,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from spamtrace.scanner.context import prefiltered_finditer
 from spamtrace.scanner.lexer import Lexed
 
 MAX_VALUE = 4096
@@ -158,13 +159,14 @@ class Env:
         if self._constants is None:
             self._constants = {}
             code = self.code
-            if code.find(b"define") >= 0:
-                for m in _DEFINE.finditer(code):
-                    key = self.lx.value(int(m.group(1))).strip().lower()
-                    self._constants.setdefault(key, m.end())
-            if code.find(b"const") >= 0:
-                for m in _CONST.finditer(code):
-                    self._constants.setdefault(m.group(1), m.end())
+            # tried where "define" / "const" starts, not at every offset (a look-behind
+            # first: the regex engine has no literal to scan for; "const" is in every
+            # __construct)
+            for m in prefiltered_finditer(_DEFINE, code):
+                key = self.lx.value(int(m.group(1))).strip().lower()
+                self._constants.setdefault(key, m.end())
+            for m in prefiltered_finditer(_CONST, code):
+                self._constants.setdefault(m.group(1), m.end())
         at = self._constants.get(name)
         if at is None or at in self._busy or self.depth >= MAX_DEPTH:
             return None
