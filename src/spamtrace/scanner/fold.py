@@ -44,8 +44,9 @@ _VAR = re.compile(rb"\$([a-z_\x80-\xff][\w\x80-\xff]*+)")
 _CALL = re.compile(rb"([a-z_][a-z0-9_]*+)\s*+\(")
 _BARE = re.compile(rb"([a-z_][a-z0-9_]*+)(?!\s*+(?:\(|::|\\))")
 # define('NAME', ...) / const NAME = ...: where a constant gets its value
-_DEFINE = re.compile(rb"(?<![\w$>:])define\s*+\(\s*+\x01(\d+)\x01\s*+,")
-_CONST = re.compile(rb"(?<![\w$>:])const\s++([a-z_][a-z0-9_]*+)\s*+=(?![=>])")
+_DEFINE = re.compile(rb"define\s*+\(\s*+\x01(\d+)\x01\s*+,")
+_CONST = re.compile(rb"const\s++([a-z_][a-z0-9_]*+)\s*+=(?![=>])")
+_NAME_OR_SIGIL = frozenset(b"abcdefghijklmnopqrstuvwxyz0123456789_$>:")
 #: ``$name =`` (not ``==``, ``=>``), or ``$name .=``
 _ASSIGN = re.compile(rb"\$([a-z_\x80-\xff][\w\x80-\xff]*+)\s*+(\.?)=(?![=>])")
 
@@ -152,23 +153,28 @@ class Env:
         if self._constants is None:
             self._constants = {}
             code = self.code
-            if code.find(b"define") >= 0:
-                for m in _DEFINE.finditer(code):
-                    key = self.lx.value(int(m.group(1))).strip().lower()
-                    self._constants.setdefault(key, m.end())
-            if code.find(b"const") >= 0:
-                for m in _CONST.finditer(code):
-                    self._constants.setdefault(m.group(1), m.end())
-        at = self._constants.get(name)
-        if at is None or at in self._busy or self.depth >= MAX_DEPTH:
+            for word, rx in ((b"define", _DEFINE), (b"const", _CONST)):
+                at = code.find(word)
+                while at >= 0:  # a literal search, and the pattern tried where the word is
+                    m = rx.match(code, at)
+                    if m is not None and not (at and code[at - 1] in _NAME_OR_SIGIL):
+                        key = (
+                            self.lx.value(int(m.group(1))).strip().lower()
+                            if word == b"define"
+                            else m.group(1)
+                        )
+                        self._constants.setdefault(key, m.end())
+                    at = code.find(word, at + len(word))
+        start = self._constants.get(name)
+        if start is None or start in self._busy or self.depth >= MAX_DEPTH:
             return None
-        self._busy.add(at)
+        self._busy.add(start)
         self.depth += 1
         try:
-            f = fold_at(self.code, self.lx, at, self)
+            f = fold_at(self.code, self.lx, start, self)
         finally:
             self.depth -= 1
-            self._busy.discard(at)
+            self._busy.discard(start)
         return None if f is None else f.value
 
     def get(self, var: bytes, pos: int) -> tuple[bytes, bool] | None:

@@ -14,13 +14,15 @@ import itertools
 import re
 
 from spamtrace.scanner.context import (
+    FUNC_DEF,
     NAME_P,
     VAR,
     Ctx,
     S,
+    bounded_finditer,
+    braced,
     calls_to,
     concats_cached,
-    function_bodies,
     has_any,
     has_word,
 )
@@ -88,9 +90,11 @@ def _cipher(ctx: Ctx, rhs: bytes) -> bool:
 
 # what a function of the file's own does to decipher: a character from a code computed from
 # another (``chr(ord($s[$i]) ^ $k)``, ``chr(hexdec(...))``), a decoder, hex unpacked
+# (each alternative starts with a name: bounded_finditer looks for those words, and checks
+# that no name byte, "$", "->" or "::" comes before)
 _CIPHER_OPS = re.compile(
     rb"chr\s*\(\s*(?:ord|hexdec|bindec|octdec|intval)\s*\(|chr\s*\([^;]{0,80}?\^|"
-    rb"\bord\s*\([^;]{0,80}?\^|(?<![\w$>:])(?:" + _DEC_FUNCS + rb")\s*\(|"
+    rb"ord\s*\([^;]{0,80}?\^|(?:" + _DEC_FUNCS + rb")\s*\(|"
     rb"pack\s*\(\s*" + S + rb"\s*,"
 )
 _CALL_HEAD = re.compile(rb"[\s@(]*(" + NAME_P + rb")\s*\(")
@@ -104,9 +108,17 @@ def decoder_functions(ctx: Ctx) -> frozenset[bytes]:
     found: frozenset[bytes] | None = ctx.cache.get("decoder-functions")
     if found is None:
         names = set()
-        for name, body in function_bodies(ctx).items():
-            if len(body) < 3000 and _RETURNS.search(body) and _CIPHER_OPS.search(body):
-                names.add(name)
+        code = ctx.code
+        if ctx.first(b"function") >= 0 and ctx.first(b"return") >= 0:
+            # from each deciphering operation (the first 30) to the function around it
+            for op in bounded_finditer(_CIPHER_OPS, code, 30, first=ctx.first):
+                at = code.rfind(b"function", 0, op.start())
+                d = FUNC_DEF.match(code, at) if at >= 0 else None
+                if d is None or d.group(1) in names:
+                    continue
+                body = braced(code, d.end() - 1, 3000)
+                if d.end() - 1 + len(body) > op.start() and _RETURNS.search(body):
+                    names.add(d.group(1))
         found = ctx.cache["decoder-functions"] = frozenset(names)
     return found
 
