@@ -14,17 +14,16 @@ import itertools
 import re
 
 from spamtrace.scanner.context import (
-    FUNC_DEF,
     NAME_P,
     VAR,
     Ctx,
     S,
-    bounded_finditer,
-    braced,
     calls_to,
     concats_cached,
+    function_bodies,
     has_any,
     has_word,
+    search_needing,
 )
 
 REQ = (
@@ -90,15 +89,23 @@ def _cipher(ctx: Ctx, rhs: bytes) -> bool:
 
 # what a function of the file's own does to decipher: a character from a code computed from
 # another (``chr(ord($s[$i]) ^ $k)``, ``chr(hexdec(...))``), a decoder, hex unpacked
-# (each alternative starts with a name: bounded_finditer looks for those words, and checks
-# that no name byte, "$", "->" or "::" comes before)
 _CIPHER_OPS = re.compile(
     rb"chr\s*\(\s*(?:ord|hexdec|bindec|octdec|intval)\s*\(|chr\s*\([^;]{0,80}?\^|"
-    rb"ord\s*\([^;]{0,80}?\^|(?:" + _DEC_FUNCS + rb")\s*\(|"
+    rb"\bord\s*\([^;]{0,80}?\^|(?<![\w$>:])(?:" + _DEC_FUNCS + rb")\s*\(|"
     rb"pack\s*\(\s*" + S + rb"\s*,"
 )
+# every match of _CIPHER_OPS holds one of these words, or a call of ord(): where the code
+# has none, none of the file's function bodies (parts of the code) has a match. "ord" alone
+# is in every "word" and "password": its call is searched for, with its literal start
+_CIPHER_WORDS = (b"chr", b"pack", *_DEC_FUNCS.split(b"|"))
+_ORD_CALL = re.compile(rb"ord\s*\(")
 _CALL_HEAD = re.compile(rb"[\s@(]*(" + NAME_P + rb")\s*\(")
 _RETURNS = re.compile(rb"\breturn\b\s*[^;\s]")
+
+
+def may_decipher(code: bytes) -> bool:
+    """False where no part of ``code`` (a function body) can hold a match of _CIPHER_OPS."""
+    return any(code.find(w) >= 0 for w in _CIPHER_WORDS) or _ORD_CALL.search(code) is not None
 
 
 def decoder_functions(ctx: Ctx) -> frozenset[bytes]:
@@ -108,17 +115,16 @@ def decoder_functions(ctx: Ctx) -> frozenset[bytes]:
     found: frozenset[bytes] | None = ctx.cache.get("decoder-functions")
     if found is None:
         names = set()
-        code = ctx.code
-        if ctx.first(b"function") >= 0 and ctx.first(b"return") >= 0:
-            # from each deciphering operation (the first 30) to the function around it
-            for op in bounded_finditer(_CIPHER_OPS, code, 30, first=ctx.first):
-                at = code.rfind(b"function", 0, op.start())
-                d = FUNC_DEF.match(code, at) if at >= 0 else None
-                if d is None or d.group(1) in names:
-                    continue
-                body = braced(code, d.end() - 1, 3000)
-                if d.end() - 1 + len(body) > op.start() and _RETURNS.search(body):
-                    names.add(d.group(1))
+        # a body is a part of the code: without one of those calls in the code, none has
+        # one (most files: their functions need not be found)
+        for name, body in function_bodies(ctx).items() if may_decipher(ctx.code) else ():
+            if (
+                len(body) < 3000
+                and body.find(b"return") >= 0  # in every match of _RETURNS
+                and _RETURNS.search(body)
+                and search_needing(_CIPHER_OPS, body)
+            ):
+                names.add(name)
         found = ctx.cache["decoder-functions"] = frozenset(names)
     return found
 
