@@ -67,9 +67,20 @@ _BUILT_RHS = re.compile(
 # $k)``, ``$s .= chr(hexdec(substr($h, $i, 2)))``, ``$x .= chr($code)`` over a list of codes,
 # ``pack('H*', $hex)``: what a custom cipher gives (no library builds text it then runs so)
 _CIPHER_RHS = re.compile(
-    rb"^[\s@(]*(?:chr\s*\(|pack\s*\(\s*" + S + rb"\s*,|implode\s*\(\s*" + S
+    rb"^[\s@(]*(?:chr\s*\(|pack\s*\(\s*\x01(\d+)\x01\s*,|implode\s*\(\s*" + S
     + rb"\s*,\s*array_map\s*\(\s*" + S + rb")"
 )
+# pack() formats that make text from hex digits or character codes (not binary integers)
+_TEXT_PACK = re.compile(rb"[HhCc](?:\*|\d+)?$")
+
+
+def _cipher(ctx: Ctx, rhs: bytes) -> bool:
+    """``rhs`` deciphers (:data:`_CIPHER_RHS`); a pack() only with a text format."""
+    m = _CIPHER_RHS.match(rhs)
+    if m is None:
+        return False
+    fmt = m.group(1)
+    return fmt is None or _TEXT_PACK.match(ctx.lx.value(int(fmt)).strip()) is not None
 
 
 # what a function of the file's own does to decipher: a character from a code computed from
@@ -285,7 +296,7 @@ def taint(ctx: Ctx) -> tuple[set[bytes], set[bytes]]:
                                 header.add(name)  # a request header of the client's own
                     elif src in _NET_SOURCES:
                         req.add(name)  # bytes read from a network peer: a remote command
-                    elif _DEC_RE.search(rhs) or _BUILT_RHS.match(rhs) or _CIPHER_RHS.match(rhs):
+                    elif _DEC_RE.search(rhs) or _BUILT_RHS.match(rhs) or _cipher(ctx, rhs):
                         dec.add(name)
                 pos = code.find(src, pos + len(src))
         own = tuple(sorted(decoder_functions(ctx)))

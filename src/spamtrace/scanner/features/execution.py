@@ -452,6 +452,21 @@ def _callback_request(ctx: Ctx, rule: Rule) -> Hit | None:
     return None
 
 
+def _glued_tainted(ctx: Ctx, pos: int) -> bool:
+    """The code at ``pos`` glues on (``. ...``) a variable that holds decoded data or request
+    input: a data: URI whose payload the script deciphered or was sent. (Template engines
+    include their own compiled code this way: a variable of theirs, not decoded.)"""
+    code = ctx.code
+    if not code[pos : pos + 8].lstrip().startswith(b"."):
+        return False
+    end = code.find(b";", pos, pos + 300)
+    names = set(VAR.findall(code, pos, end if end >= 0 else pos + 300))
+    if not names:
+        return False
+    req, dec = taint(ctx)
+    return bool(names & (req | dec))
+
+
 @feature("include_literal")
 def _include_literal(ctx: Ctx, rule: Rule) -> Hit | None:
     for m in bounded_finditer(INCLUDE_LIT, ctx.code, first=ctx.first):
@@ -463,11 +478,8 @@ def _include_literal(ctx: Ctx, rule: Rule) -> Hit | None:
             or _HIDDEN_TXT.search(path)
             or (
                 path[:5].lower() == b"data:"
-                and (
-                    len(path.partition(b",")[2]) >= 16
-                    or ctx.code[m.end() : m.end() + 8].lstrip().startswith(b".")
-                )
-            )  # the code itself, or glued on at run time ('data://text/plain;base64,' . $x)
+                and (len(path.partition(b",")[2]) >= 16 or _glued_tainted(ctx, m.end()))
+            )  # the code itself, or decoded data glued on ('data://text/plain,' . $decoded)
             or path[:9].lower() in (b"php://inp", b"php://fil")
         ):
             return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end()))

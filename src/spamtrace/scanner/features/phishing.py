@@ -14,6 +14,7 @@ from spamtrace.scanner.context import (
     NOT_CALL_BEFORE,
     PLACEHOLDER,
     REMOTE_FETCH,
+    TAIL_RHS,
     VAR,
     WEB_SCHEMES,
     Ctx,
@@ -173,12 +174,28 @@ def _fetch_functions(ctx: Ctx) -> frozenset[bytes]:
 # the request field names of credentials and card data (a form's password, card number, CVV)
 _CREDENTIAL_KEY = re.compile(
     rb"pass|pwd|psw|passwd|cvv|cvc|ccnum|cc_?num|cc_?no|card_?num|cardnumber|card_?no|"
-    rb"\bssn\b|\bpin\b|\botp\b|exp_?date|exp_?month|exp_?year|sortcode|routing"
+    rb"\bssn\b|\bpin\b|\botp\b|exp_?date|exp_?month|exp_?year|sortcode|routing|"
+    rb"^(?:cc|cv|cvv2|csc|exp|expiry)$"
 )
-# a request element glued into text: . $_POST['k'] / $_POST['k'] . (code), or written inside
-# a double-quoted literal: "$_POST[k]", "{$_POST['k']}"
+# the label a handler writes before a credential in the text it sends ("Password : ", "CVV=")
+_CREDENTIAL_LABEL = re.compile(
+    rb"(?:pass(?:word|wd|code)?|pwd|cvv2?|cvc|card ?(?:number|no)|ssn|pin|otp|expir\w*|"
+    rb"sort ?code)\s*[:=|>-]"
+)
+
+
+def _credential_label(ctx: Ctx, text: bytes) -> bool:
+    """A literal of ``text`` (the first 100) labels a credential: "Password : "."""
+    return any(
+        _CREDENTIAL_LABEL.search(ctx.lx.value(int(p.group(1))).lower()) is not None
+        for p in itertools.islice(PLACEHOLDER.finditer(text), 100)
+    )
+
+
+# a request element glued into text: . $_POST['k'] / $_POST['k'] . (code), an array's value
+# ('pass' => $_POST['k']), or written inside a double-quoted literal: "$_POST[k]", "{$_POST['k']}"
 _REQ_ELEMENT_CODE = re.compile(
-    rb"(\.\s*)?\$_(?:post|get|request)\s*\[\s*\x01(\d+)\x01\s*\](?=(\s*\.)|)"
+    rb"(\.\s*|=>\s*)?\$_(?:post|get|request)\s*\[\s*\x01(\d+)\x01\s*\](?=(\s*\.)|)"
 )
 _REQ_ELEMENT_TEXT = re.compile(rb"\$_(?:post|get|request)\s*\[\s*['\"]?([\w-]{1,40})")
 _DROP_SINKS = (b"mail", b"file_get_contents", b"curl_init", b"fopen", b"fwrite", b"fputs",
@@ -206,8 +223,24 @@ _GIVEN = re.compile(rb"\s*\.?=(?![=>])([^;]{0,400})")
 # a value that is a request field as it came (or trimmed, escaped): ``$pass = $_POST['pw']``
 _FIELD_VALUE = re.compile(
     rb"[\s@(]*(?:(?:trim|htmlspecialchars|htmlentities|strip_tags|stripslashes|addslashes|"
-    rb"urlencode|rawurlencode|strtolower|strval)\s*\(\s*)*\$_(?:post|get|request)\s*\["
+    rb"urlencode|rawurlencode|strtolower|strval)\s*\(\s*)*"
+    rb"(\$_(?:post|get|request)\s*\[\s*\x01\d+\x01\s*\])"
 )
+
+
+_FOREACH_AS = re.compile(rb"foreach\s*\(\s*\$(\w+)\s+as\s+(?:\$\w+\s*=>\s*)?\$(\w+)\s*\)")
+
+
+def _foreach_list(ctx: Ctx, name: bytes) -> bytes | None:
+    """The array variable whose items ``$name`` takes in a ``foreach``, if it does."""
+    loops: dict[bytes, bytes] | None = ctx.cache.get("foreach-items")
+    if loops is None:
+        loops = {}
+        if ctx.first(b"foreach") >= 0:
+            for m in itertools.islice(_FOREACH_AS.finditer(ctx.code), 200):
+                loops.setdefault(m.group(2), m.group(1))
+        ctx.cache["foreach-items"] = loops
+    return loops.get(name)
 
 
 def _sent_text(ctx: Ctx, expr: bytes, depth: int = 2) -> bytes:
@@ -218,13 +251,32 @@ def _sent_text(ctx: Ctx, expr: bytes, depth: int = 2) -> bytes:
     out = [expr]
     if depth:
         names = {v.group(1) for v in itertools.islice(VAR.finditer(interpolated(ctx, expr)), 12)}
+        # foreach ($data as $k => $v): $v sends $data's values
+        names.update([listed for n in names if (listed := _foreach_list(ctx, n)) is not None])
         for name in names:
             for _, m in var_assigns(ctx.code, name, _GIVEN, 30):
                 rhs = m.group(1)
-                if _FIELD_VALUE.match(rhs):
-                    rhs = b". " + rhs.lstrip(b" \t@(")
+                field = _FIELD_VALUE.match(rhs)
+                if field is not None:
+                    rhs = b". " + field.group(1)
                 out.append(_sent_text(ctx, rhs, depth - 1))
     return b" ".join(out)
+
+
+def _fixed_recipient(ctx: Ctx, args: bytes) -> bool:
+    """The recipient of a mail() call (argument text ``args``) is a literal address, a
+    variable set to one, or the item of a loop over a list of literal addresses."""
+    if any(b"@" in val for val in recipient_literals(ctx, args)):
+        return True
+    v = VAR.fullmatch(first_arg(args).strip())
+    listed = _foreach_list(ctx, v.group(1)) if v is not None else None
+    if listed is None:
+        return False
+    for _, m in var_assigns(ctx.code, listed, _GIVEN, 5):
+        if any(ctx.lx.value(int(p.group(1))).find(b"@") > 0
+               for p in itertools.islice(PLACEHOLDER.finditer(m.group(1)), 10)):
+            return True
+    return False
 
 
 def _drops(ctx: Ctx) -> list[tuple[int, bytes]]:
@@ -234,7 +286,7 @@ def _drops(ctx: Ctx) -> list[tuple[int, bytes]]:
     out: list[tuple[int, bytes]] = []
     for start, args in calls_to(ctx, (b"mail",), 20):
         parts = top_args(args)
-        if len(parts) >= 3 and any(b"@" in val for val in recipient_literals(ctx, args)):
+        if len(parts) >= 3 and _fixed_recipient(ctx, args):
             out.append((start, parts[2]))
     if string_text(ctx).find(b"api.telegram.org/bot") >= 0:
         for start, args in calls_to(ctx, (b"file_get_contents", b"curl_init", b"fopen"), 20):
@@ -245,7 +297,7 @@ def _drops(ctx: Ctx) -> list[tuple[int, bytes]]:
             if web_address(ctx, PLACEHOLDER.match(first.lstrip())) and VAR.search(first):
                 out.append((start, first))
     # curl posting to a fixed web address: the fields it posts
-    if has_word(ctx, b"curlopt_postfields") and _FIXED_CURL_URL.search(ctx.code):
+    if has_word(ctx, b"curlopt_postfields") and _fixed_curl_url(ctx):
         for m in itertools.islice(_POSTFIELDS.finditer(ctx.code), 20):
             out.append((m.start(), m.group(1)))
     # a text file the handler appends the visitor's data to (the kit's "results" log)
@@ -257,10 +309,24 @@ def _drops(ctx: Ctx) -> list[tuple[int, bytes]]:
 
 
 _POSTFIELDS = re.compile(rb"curlopt_postfields\s*,([^;]{1,400})")
-# curl_init('https://...') or curl_setopt($ch, CURLOPT_URL, 'https://...'), a literal address
+# curl_init('https://...') or curl_setopt($ch, CURLOPT_URL, 'https://...'): a literal address
+# or a variable
 _FIXED_CURL_URL = re.compile(
-    rb"(?:curl_init\s*\(|curlopt_url\s*,)\s*\x01\d+\x01\s*\)"
+    rb"(?:curl_init\s*\(|curlopt_url\s*,)\s*(?:\x01(\d+)\x01|\$(\w+))\s*\)"
 )
+_LITERAL_HEAD = re.compile(rb"\s*\x01(\d+)\x01")
+
+
+def _fixed_curl_url(ctx: Ctx) -> bool:
+    """curl is pointed at a literal web address, or a variable whose value starts with one
+    (``$url = "https://api.telegram.org/bot" . $token . "/sendMessage"``)."""
+    for m in itertools.islice(_FIXED_CURL_URL.finditer(ctx.code), 20):
+        if m.group(1) is not None:
+            return True
+        for _, a in var_assigns(ctx.code, m.group(2), TAIL_RHS, 5):
+            if web_address(ctx, _LITERAL_HEAD.match(a.group(1))):
+                return True
+    return False
 
 
 @feature("credentials_dropped")
@@ -273,8 +339,11 @@ def _credentials_dropped(ctx: Ctx, rule: Rule) -> Hit | None:
     if not has_any(ctx, _DROP_SINKS):
         return None
     for start, sent in _drops(ctx):
-        keys = _request_keys(ctx, _sent_text(ctx, sent))
-        if len(keys) >= 2 and any(_CREDENTIAL_KEY.search(k) for k in keys):
+        text = _sent_text(ctx, sent)
+        keys = _request_keys(ctx, text)
+        if len(keys) >= 2 and (
+            any(_CREDENTIAL_KEY.search(k) for k in keys) or _credential_label(ctx, text)
+        ):
             return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
     return None
 
