@@ -11,9 +11,12 @@ import re
 
 from spamtrace.scanner.context import (
     CRAWLER_TESTS,
+    NAME_BYTES,
+    NAME_P,
     NOT_CALL_BEFORE,
     PLACEHOLDER,
     REMOTE_FETCH,
+    TAIL_LITERAL,
     TAIL_RHS,
     VAR,
     WEB_SCHEMES,
@@ -36,6 +39,7 @@ from spamtrace.scanner.context import (
     web_address,
 )
 from spamtrace.scanner.rules import Rule
+from spamtrace.scanner.taint import taint
 
 _WHOLE_REQUEST = re.compile(rb"\s*\(\s*\$_(?:server|request|cookie|post|get)\s*[,)]")
 
@@ -263,6 +267,47 @@ def _sent_text(ctx: Ctx, expr: bytes, depth: int = 2) -> bytes:
     return b" ".join(out)
 
 
+# a double-quoted recipient that is one variable written inside it: mail("$send", ...)
+_ONE_VAR = re.compile(rb"\s*\{?\$(" + NAME_P + rb")\}?\s*")
+_INCLUDES = re.compile(rb"(?<![\w$>:])(?:include|require)(?:_once)?\b")
+
+
+def _config_recipient(ctx: Ctx, args: bytes) -> bool:
+    """mail()'s recipient is ``"$send"`` with ``$send`` set to a literal address, or a
+    variable this file never sets while it includes another file (``include 'email.php';
+    mail($to, ...)``: a kit's drop address kept in its config file)."""
+    first = first_arg(args).strip()
+    p = PLACEHOLDER.fullmatch(first)
+    if p is not None:  # "$send": the variable written inside the quotes
+        idx = int(p.group(1))
+        if ctx.lx.kinds[idx] != "dq":
+            return False
+        one = _ONE_VAR.fullmatch(ctx.lx.raw_strings[idx].lower())
+        if one is None:
+            return False
+        name = one.group(1)
+        lits = var_assigns(ctx.code, name, TAIL_LITERAL, 5)
+        if any(b"@" in ctx.lx.value(int(am.group(1))) for _, am in lits):
+            return True
+    else:
+        v = VAR.fullmatch(first)
+        if v is None:
+            return False
+        name = v.group(1)
+    if _INCLUDES.search(ctx.code) is None:
+        return False
+    # the variable is read at the mail() calls only: nothing here sets it
+    needle = b"$" + name
+    seen = 0
+    pos = ctx.code.find(needle)
+    while pos >= 0:
+        end = pos + len(needle)
+        if end >= len(ctx.code) or ctx.code[end] not in NAME_BYTES:
+            seen += 1
+        pos = ctx.code.find(needle, end)
+    return seen <= len(calls_to(ctx, (b"mail",), 20))
+
+
 def _fixed_recipient(ctx: Ctx, args: bytes) -> bool:
     """The recipient of a mail() call (argument text ``args``) is a literal address, a
     variable set to one, or the item of a loop over a list of literal addresses."""
@@ -271,7 +316,7 @@ def _fixed_recipient(ctx: Ctx, args: bytes) -> bool:
     v = VAR.fullmatch(first_arg(args).strip())
     listed = _foreach_list(ctx, v.group(1)) if v is not None else None
     if listed is None:
-        return False
+        return _config_recipient(ctx, args)
     for _, m in var_assigns(ctx.code, listed, _GIVEN, 5):
         if any(ctx.lx.value(int(p.group(1))).find(b"@") > 0
                for p in itertools.islice(PLACEHOLDER.finditer(m.group(1)), 10)):
@@ -287,7 +332,7 @@ def _drops(ctx: Ctx) -> list[tuple[int, bytes]]:
     for start, args in calls_to(ctx, (b"mail",), 20):
         parts = top_args(args)
         if len(parts) >= 3 and _fixed_recipient(ctx, args):
-            out.append((start, parts[2]))
+            out.append((start, b" , ".join(parts[1:])))
     if string_text(ctx).find(b"api.telegram.org/bot") >= 0:
         for start, args in calls_to(ctx, (b"file_get_contents", b"curl_init", b"fopen"), 20):
             out.append((start, first_arg(args)))
@@ -341,6 +386,14 @@ def _credentials_dropped(ctx: Ctx, rule: Rule) -> Hit | None:
     for start, sent in _drops(ctx):
         text = _sent_text(ctx, sent)
         keys = _request_keys(ctx, text)
+        if len(keys) < 2 and VAR.search(text) is not None:
+            # variables the taint pass saw hold a request value as it came ($email = $data;
+            # $data = $_GET['data']), by their own names
+            taint(ctx)
+            req = ctx.cache["direct"]
+            found = itertools.islice(VAR.finditer(interpolated(ctx, text)), 40)
+            names = {v.group(1) for v in found}
+            keys |= {b"$" + n for n in names & req}
         if len(keys) >= 2 and (
             any(_CREDENTIAL_KEY.search(k) for k in keys) or _credential_label(ctx, text)
         ):

@@ -518,6 +518,18 @@ _EXEC_NAME_VALUES = frozenset(
 _EXEC_NAME_WORDS = tuple(sorted(n for n in _EXEC_NAME_VALUES if n == b"exec" or b"exec" not in n))
 
 
+def _constant_arg(ctx: Ctx, arg: bytes) -> bool:
+    """``arg`` is one literal without variables written inside it (or nothing)."""
+    arg = arg.strip()
+    if not arg:
+        return True
+    lit = PLACEHOLDER.fullmatch(arg)
+    if lit is None:
+        return False
+    idx = int(lit.group(1))
+    return ctx.lx.kinds[idx] in ("sq", "nowdoc") or b"$" not in ctx.lx.raw_strings[idx]
+
+
 @feature("exec_name_variable")
 def _exec_name_variable(ctx: Ctx, rule: Rule) -> Hit | None:
     """A variable set to the name of a shell-execution function (``$f = "passthru";``) is
@@ -536,11 +548,8 @@ def _exec_name_variable(ctx: Ctx, rule: Rule) -> Hit | None:
         tail = code[m.end() : m.end() + 40].lstrip()
         if tail[:1] in (b")", b""):
             continue  # no argument
-        lit = PLACEHOLDER.match(tail)
-        if lit is not None and tail[lit.end() :].lstrip()[:1] in (b")", b","):
-            idx = int(lit.group(1))
-            if ctx.lx.kinds[idx] in ("sq", "nowdoc") or b"$" not in ctx.lx.raw_strings[idx]:
-                continue  # a constant argument
+        if all(_constant_arg(ctx, a) for a in top_args(code[m.end() : m.end() + 300])):
+            continue  # constant arguments only: create_function('', 'return 1;') is no shell
         names.setdefault(m.group(1), m.start())
         if len(names) >= 20:
             break
