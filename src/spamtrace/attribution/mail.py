@@ -48,10 +48,26 @@ MAX_DISTINCT = 100_000  # distinct recipients kept per sender (counting goes on 
 #: Exim's own processes log arguments too; these options mean "not a new submission"
 _EXIM_INTERNAL = ("-M", "-q", "-bd", "-bp", "-bP", "-bV", "-bt", "-bv", "-be", "-brw", "-E")
 
+try:  # MailLedger.feed's loop, compiled (built by the install where a C compiler is found)
+    from spamtrace.attribution import _mailjoin
+except ImportError:  # not built: the Python loop below (the reference) does it
+    _mailjoin = None  # type: ignore[assignment]
+else:
+    _mailjoin.setup(
+        MailLogged._fields, _DELIVERY, _DEFER, _BOUNCE, _COMPLETED, _SUBMITTED, _ARRIVAL,
+        MAX_PENDING, MAX_DISTINCT,
+    )  # fmt: skip
+#: whether the compiled join is there
+COMPILED = _mailjoin is not None
+
 
 @dataclass(slots=True)
 class MailMessage:
-    """One message that entered the queue, with who sent it."""
+    """One message that entered the queue, with who sent it.
+
+    ``_mailjoin.c`` makes these without ``__init__`` (every field, in this order, as the
+    Postfix arrival makes them): a change of fields turns that off (its ``layout`` check)
+    until the C is changed too."""
 
     mta: str
     queue_id: str | None
@@ -161,6 +177,7 @@ class MailLedger:
         php_only: bool = False,
         totals: bool = True,
         owner_of_path: Callable[[str], str | None] | None = None,
+        compiled: bool = True,
     ) -> None:
         self.since = since
         self.homes = homes or {}
@@ -176,6 +193,8 @@ class MailLedger:
         self.php_only = php_only
         #: sum per sender (off for a long-running follower: the policy keeps its own windows)
         self.keep_totals = totals
+        #: feed() by the compiled loop where built (False: the Python one, the reference)
+        self.compiled = compiled and _mailjoin is not None
         self.messages = 0
         self.senders: dict[tuple[str, str | None, str | None], SenderTotals] = {}
         self.inbound = 0
@@ -202,8 +221,16 @@ class MailLedger:
         """:meth:`add` each event of a batch (what a log read back gives a chunk at a time).
 
         The same as calling :meth:`add` for each, with the lines about one recipient and the
-        ``Completed`` lines (three quarters of a log) handled here, without a call each."""
+        ``Completed`` lines (three quarters of a log) handled here, without a call each.
+        Where built, ``_mailjoin.c`` runs this loop (and :meth:`MailPolicy.recipient`'s
+        window step when that is ``on_recipient``), calling back the same methods."""
         self.events += len(events)
+        if self.compiled:
+            _mailjoin.feed(
+                self, events, self._open, self._postfix, self._other, self._postfix_arrival,
+                self.on_recipient,
+            )  # fmt: skip
+            return
         open_ = self._open
         on_recipient = self.on_recipient
         other = self._other
@@ -464,3 +491,7 @@ def _argv_recipients(args: tuple[str, ...]) -> list[str]:
         elif arg and not arg.startswith("-"):
             out.extend(a for a in arg.split(",") if a)
     return out
+
+
+if _mailjoin is not None:  # the compiled join makes Postfix messages itself (same fields)
+    _mailjoin.layout(MailMessage, SenderTotals, MAX_OPEN)

@@ -38,6 +38,11 @@ from spamtrace.model import Verdict
 from spamtrace.policy.incidents import IncidentKey, incident_id
 from spamtrace.policy.window import HourlyHistory, WindowCounts, WindowSum
 
+try:  # observe()'s and recipient()'s window steps, compiled (with MailLedger.feed's loop)
+    from spamtrace.attribution import _mailjoin
+except ImportError:  # not built: the Python methods below (the reference) do it
+    _mailjoin = None  # type: ignore[assignment]
+
 #: events kept per sender and window (beyond, the threshold was passed long before)
 MAX_WINDOW_ITEMS = 200_000
 MIN_HISTORY_HOURS = 24
@@ -196,6 +201,18 @@ class MailPolicy:
     # written out here with locals, and what only a new incident needs (the hourly average,
     # the reasons) is computed only when no incident is open. tests/unit/mail/
     # test_mail_policy_replay.py holds what the straightforward version decided.
+    def observer(self, compiled: bool = True) -> Callable[[MailMessage], MailUpdate | None]:
+        """:meth:`observe`, or its compiled step where built (``attribution/_mailjoin.c``:
+        the same, faster, for a replay made with ``updates=False``)."""
+        if (
+            compiled
+            and _mailjoin is not None
+            and not self.updates
+            and type(self).observe is MailPolicy.observe  # not a subclass's own
+        ):
+            return functools.partial(_mailjoin.observe, self)
+        return self.observe
+
     def observe(self, msg: MailMessage) -> MailUpdate | None:
         """Take one message; an update when it opened or belongs to an incident (None for a
         message of an open incident when the policy was made with ``updates=False``)."""
@@ -248,8 +265,22 @@ class MailPolicy:
         if msg.queue_id is not None:
             win.queue_ids.append((now, msg.queue_id))
         hour = int(now // 3600)
+        win.history.add(hour)  # the hours before this window's do not hold it: same average
+        return self._observe_rest(msg, key, win, now, hour)
+
+    def _observe_rest(
+        self,
+        msg: MailMessage,
+        key: tuple[str, str | None, str | None],
+        win: _Window,
+        now: float,
+        hour: int,
+    ) -> MailUpdate | None:
+        """The rest of :meth:`observe` once the windows hold ``msg`` (also called from the
+        compiled step, ``attribution/_mailjoin.c``, which does the part above and, for a
+        message of an open incident in a replay, this part's common case)."""
+        window = self.t.window
         history = win.history
-        history.add(hour)  # the hours before this window's do not hold it: same average
         current = self._open.get(key)
         if current is not None and now - current.last_seen > window:
             self._close(key, current, win)
@@ -309,6 +340,13 @@ class MailPolicy:
             len(items) <= t.script_max_messages and len(counts) <= t.script_max_recipients
         ):
             return None
+        return self._recipient_opens(msg, win, key)
+
+    def _recipient_opens(
+        self, msg: MailMessage, win: _Window, key: tuple[str, str | None, str | None]
+    ) -> MailUpdate | None:
+        """The rest of :meth:`recipient` for a script above a limit (also called from the
+        compiled step, ``attribution/_mailjoin.c``, which does the part above)."""
         reasons = self._reasons(msg, win, None)
         if not reasons:
             return None
@@ -438,11 +476,18 @@ class MailPolicy:
         return tuple(qid for wall, qid in win.queue_ids if wall >= since)
 
     def open_incidents(self) -> list[MailIncident]:
-        return [self._snapshot(inc, self._windows[k], k) for k, inc in self._open.items()]
+        # a sender's window may have been dropped (max_senders) while its incident is open:
+        # the incident goes on if it sends again; its snapshot meanwhile has an empty window
+        windows = self._windows
+        return [self._snapshot(i, windows.get(k) or _Window(), k) for k, i in self._open.items()]
 
     def all_incidents(self) -> list[MailIncident]:
         """The incidents closed so far (the last :data:`MAX_CLOSED`) and the open ones."""
         return [*self.closed, *self.open_incidents()]
+
+
+if _mailjoin is not None:  # MailLedger.feed does recipient()'s window step itself
+    _mailjoin.policy(MailPolicy.recipient, MailPolicy.observe, network_of, MAX_WINDOW_ITEMS)
 
 
 @functools.lru_cache(maxsize=16)

@@ -125,7 +125,7 @@ def collect(
         since=since,
         homes=homes,
         uids=uids,
-        on_message=policy.observe,  # what they return is for the live follower
+        on_message=policy.observer(),  # what they return is for the live follower
         on_recipient=policy.recipient,
         php_only=php_only,
         owner_of_path=lambda path: getattr(resolver.for_path(path), "name", None),

@@ -1,0 +1,1177 @@
+/* MailLedger.feed's loop and MailPolicy.recipient's window bookkeeping, compiled.
+ *
+ * attribution/mail.py (MailLedger.feed) and policy/mail.py (MailPolicy.recipient) hold the
+ * reference; this file does the same steps on the same Python objects (the ledger's
+ * OrderedDicts, the messages' and totals' slots, the policy's windows), in the same order,
+ * so that everything the Python code reads afterwards is what it would have made itself. It
+ * only saves the interpreter's per-line work: a million-line log has some 750,000 delivery,
+ * deferral, bounce and Completed lines, and some 370,000 recipients learnt from them.
+ *
+ * What is not the common case is handed back to Python: arrivals and argument lines
+ * (``other`` / ``postfix_arrival``), a recipient callback that is not MailPolicy.recipient,
+ * a message without its sender key, and a recipient that might open an incident
+ * (MailPolicy._recipient_opens). Exceptions raised there propagate unchanged.
+ *
+ *   setup(fields, delivery, defer, bounce, completed, submitted, arrival, max_pending,
+ *         max_distinct)                       (attribution/mail.py, at import)
+ *   policy(MailPolicy.recipient, MailPolicy.observe, network_of, max_window_items)
+ *                                             (policy/mail.py, at import)
+ *   observe(policy, msg)                      MailPolicy.observe, for a replay
+ *   layout(MailMessage, SenderTotals, max_open) -> bool   (attribution/mail.py, at import)
+ *   feed(ledger, events, open, pending, other, postfix_arrival, on_recipient)
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <structmember.h>
+
+static PyObject *A_DELIVERY, *A_DEFER, *A_BOUNCE, *A_COMPLETED, *A_SUBMITTED, *A_ARRIVAL;
+static PyObject *RECIPIENT; /* MailPolicy.recipient (the function) */
+static PyObject *OBSERVE, *NETWORK_OF; /* MailPolicy.observe, policy.mail.network_of */
+static PyObject *S_POSTFIX, *ONE, *TWO;
+static Py_ssize_t F_WALL = -1, F_MTA, F_ACTION, F_QID, F_RCPTS, F_SENDER, F_USER, F_UID,
+    F_PROTOCOL, F_AUTH, F_IP, F_SIZE, F_NRCPT, NFIELDS;
+static Py_ssize_t MAX_PENDING, MAX_DISTINCT, MAX_WINDOW_ITEMS;
+#define MAX_SAMPLES 20 /* policy.mail: samples kept per incident */
+
+static PyObject *s_dropped, *s_totals, *s_delivered, *s_deferred, *s_bounced, *s_addresses,
+    *s_distinct, *s_final_count, *s_recipients, *s_key, *s_auth, *s_windows, *s_open, *s_t,
+    *s_window, *s_next_expiry, *s_expire, *s_items, *s_counts, *s_samples, *s_messages,
+    *s_script_max_messages, *s_script_max_recipients, *s_recipient_opens, *s_append,
+    *s_move_to_end, *s_popitem, *s_wall, *s_ip, *s_queue_id, *s_total, *s_ips, *s_nets,
+    *s_queue_ids, *s_last_seen, *s_history, *s_add, *s_hours, *s_history_hours, *s_nets_cache,
+    *s_observe_rest, *s_updates, *S_3600;
+
+
+/* ------------------------------------------------------------ attribute access
+ * The messages, totals, windows and incidents are classes with __slots__: an attribute is a
+ * member descriptor at a fixed offset. GET / SET keep, per call site, the offset found for
+ * the last type seen (as the interpreter's own attribute caches do), and read or write the
+ * slot directly; anything else (a __dict__ attribute, a property, another type, an unset
+ * slot) goes through PyObject_GetAttr / PyObject_SetAttr. */
+typedef struct {
+    PyObject *name; /* an interned name of this module (compared by identity) */
+    PyTypeObject *type;
+    unsigned int version;
+    Py_ssize_t off; /* -1: not a plain slot of that type */
+} Site;
+
+static Py_ssize_t slot_of(Site *c, PyTypeObject *tp, PyObject *name) {
+    if (c->name == name && c->type == tp && c->version == tp->tp_version_tag &&
+        (tp->tp_flags & Py_TPFLAGS_VALID_VERSION_TAG))
+        return c->off;
+    Py_ssize_t off = -1;
+    if (tp->tp_getattro == PyObject_GenericGetAttr && tp->tp_setattro == PyObject_GenericSetAttr) {
+        PyObject *d = _PyType_Lookup(tp, name); /* borrowed */
+        if (d != NULL && Py_IS_TYPE(d, &PyMemberDescr_Type)) {
+            PyMemberDef *m = ((PyMemberDescrObject *)d)->d_member;
+            if (m->type == T_OBJECT_EX && !(m->flags & READONLY)) off = m->offset;
+        }
+    }
+    if (PyType_HasFeature(tp, Py_TPFLAGS_VALID_VERSION_TAG)) {
+        c->name = name;
+        c->type = tp;
+        c->version = tp->tp_version_tag;
+        c->off = off;
+    }
+    return off;
+}
+
+static PyObject *site_get(Site *c, PyObject *obj, PyObject *name) {
+    Py_ssize_t off = slot_of(c, Py_TYPE(obj), name);
+    if (off >= 0) {
+        PyObject *v = *(PyObject **)((char *)obj + off);
+        if (v != NULL) return Py_NewRef(v);
+    }
+    return PyObject_GetAttr(obj, name);
+}
+
+static int site_set(Site *c, PyObject *obj, PyObject *name, PyObject *value) {
+    Py_ssize_t off = slot_of(c, Py_TYPE(obj), name);
+    if (off >= 0) {
+        Py_XSETREF(*(PyObject **)((char *)obj + off), Py_NewRef(value));
+        return 0;
+    }
+    return PyObject_SetAttr(obj, name, value);
+}
+
+#define GET(obj, name)                                                                       \
+    __extension__({                                                                          \
+        static Site site_;                                                                   \
+        site_get(&site_, (obj), (name));                                                     \
+    })
+#define SET(obj, name, value)                                                                \
+    __extension__({                                                                          \
+        static Site site_;                                                                   \
+        site_set(&site_, (obj), (name), (value));                                            \
+    })
+
+/* obj.name += value */
+static int add_at(Site *g, Site *st, PyObject *obj, PyObject *name, PyObject *value) {
+    PyObject *v = site_get(g, obj, name);
+    if (v == NULL) return -1;
+    PyObject *w = PyNumber_Add(v, value);
+    Py_DECREF(v);
+    if (w == NULL) return -1;
+    int rc = site_set(st, obj, name, w);
+    Py_DECREF(w);
+    return rc;
+}
+
+/* if value > obj.name (op Py_GT; Py_LT: <): obj.name = value */
+static int cmp(PyObject *a, PyObject *b, int op);
+static int raise_at(Site *g, Site *st, PyObject *obj, PyObject *name, PyObject *value, int op) {
+    PyObject *v = site_get(g, obj, name);
+    if (v == NULL) return -1;
+    int c = cmp(value, v, op);
+    Py_DECREF(v);
+    if (c < 0) return -1;
+    return c ? site_set(st, obj, name, value) : 0;
+}
+
+static Py_ssize_t len_at(Site *g, PyObject *obj, PyObject *name) {
+    PyObject *v = site_get(g, obj, name);
+    if (v == NULL) return -1;
+    Py_ssize_t n = PyObject_Size(v);
+    Py_DECREF(v);
+    return n;
+}
+
+#define ADD_TO(obj, name, value)                                                             \
+    __extension__({                                                                          \
+        static Site g_, s_;                                                                  \
+        add_at(&g_, &s_, (obj), (name), (value));                                            \
+    })
+#define INCR(obj, name) ADD_TO(obj, name, ONE)
+#define RAISE_TO(obj, name, value, op)                                                       \
+    __extension__({                                                                          \
+        static Site g_, s_;                                                                  \
+        raise_at(&g_, &s_, (obj), (name), (value), (op));                                    \
+    })
+#define LEN_OF(obj, name)                                                                    \
+    __extension__({                                                                          \
+        static Site g_;                                                                      \
+        len_at(&g_, (obj), (name));                                                          \
+    })
+
+/* mapping[key] = mapping.get(key, 0) + 1 (a plain dict) */
+static int count_in(PyObject *counts, PyObject *key) {
+    PyObject *n = PyDict_GetItemWithError(counts, key); /* borrowed */
+    if (n == NULL && PyErr_Occurred()) return -1;
+    PyObject *m = n == NULL ? (Py_INCREF(ONE), ONE) : PyNumber_Add(n, ONE);
+    if (m == NULL) return -1;
+    int rc = PyDict_SetItem(counts, key, m);
+    Py_DECREF(m);
+    return rc;
+}
+
+
+/* a <op> b as Python compares them: 1, 0, or -1 on error */
+static int cmp(PyObject *a, PyObject *b, int op) {
+    if (PyFloat_CheckExact(a) && PyFloat_CheckExact(b)) {
+        double x = PyFloat_AS_DOUBLE(a), y = PyFloat_AS_DOUBLE(b);
+        return op == Py_LT ? x < y : x > y;
+    }
+    return PyObject_RichCompareBool(a, b, op);
+}
+
+/* MailPolicy.recipient(policy, msg, address, wall), written out (see its Python text). */
+static int policy_recipient(PyObject *policy, PyObject *on_recipient, PyObject *msg,
+                            PyObject *address, PyObject *wall) {
+    PyObject *key = NULL, *windows = NULL, *win = NULL, *t = NULL, *window = NULL,
+             *before = NULL, *ne = NULL, *addresses = NULL, *listed = NULL, *counts = NULL,
+             *opened = NULL, *r = NULL;
+    int rc = -1;
+    key = GET(msg, s_key);
+    if (key == NULL) goto done;
+    if (key == Py_None) { /* not keyed yet: the Python method does it */
+        r = PyObject_CallFunctionObjArgs(on_recipient, msg, address, wall, NULL);
+        rc = r == NULL ? -1 : 0;
+        goto done;
+    }
+    windows = GET(policy, s_windows);
+    if (windows == NULL) goto done;
+    if (!PyDict_CheckExact(windows)) {
+        PyErr_SetString(PyExc_TypeError, "MailPolicy._windows is not a dict");
+        goto done;
+    }
+    win = PyDict_GetItemWithError(windows, key);
+    if (win == NULL) {
+        rc = PyErr_Occurred() ? -1 : 0;
+        goto done;
+    }
+    Py_INCREF(win);
+    if ((t = GET(policy, s_t)) == NULL) goto done;
+    if ((window = GET(t, s_window)) == NULL) goto done;
+    if ((before = PyNumber_Subtract(wall, window)) == NULL) goto done;
+    if ((ne = GET(win, s_next_expiry)) == NULL) goto done;
+    int c = cmp(before, ne, Py_GT);
+    if (c < 0) goto done;
+    if (c) {
+        PyObject *x = PyObject_CallMethodOneArg(win, s_expire, before);
+        if (x == NULL) goto done;
+        Py_DECREF(x);
+        Py_DECREF(ne);
+        if ((ne = GET(win, s_next_expiry)) == NULL) goto done;
+    }
+    if ((c = cmp(wall, ne, Py_LT)) < 0) goto done;
+    if (c && SET(win, s_next_expiry, wall) < 0) goto done;
+    if ((addresses = GET(win, s_addresses)) == NULL) goto done;
+    if ((listed = GET(addresses, s_items)) == NULL) goto done;
+    if ((counts = GET(addresses, s_counts)) == NULL) goto done;
+    if (!PyDict_CheckExact(counts)) {
+        PyErr_SetString(PyExc_TypeError, "WindowCounts.counts is not a dict");
+        goto done;
+    }
+    Py_ssize_t n = PyObject_Size(listed);
+    if (n < 0) goto done;
+    if (n < MAX_WINDOW_ITEMS) {
+        PyObject *item = PyTuple_Pack(2, wall, address);
+        if (item == NULL) goto done;
+        PyObject *x = PyObject_CallMethodOneArg(listed, s_append, item);
+        Py_DECREF(item);
+        if (x == NULL) goto done;
+        Py_DECREF(x);
+        if (count_in(counts, address) < 0) goto done;
+    }
+    if ((opened = GET(policy, s_open)) == NULL) goto done;
+    if (!PyDict_Check(opened)) {
+        PyErr_SetString(PyExc_TypeError, "MailPolicy._open is not a dict");
+        goto done;
+    }
+    PyObject *current = PyDict_GetItemWithError(opened, key);
+    if (current == NULL) {
+        if (PyErr_Occurred()) goto done;
+    } else {
+        Py_INCREF(current);
+        PyObject *samples = GET(current, s_samples);
+        int bad = samples == NULL;
+        if (!bad) {
+            Py_ssize_t k = PyObject_Size(samples);
+            bad = k < 0 || (k < MAX_SAMPLES && PyObject_SetItem(samples, address, Py_None) < 0);
+            Py_DECREF(samples);
+        }
+        if (!bad) {
+            PyObject *final = GET(msg, s_final_count);
+            int truth = final == NULL ? -1 : PyObject_IsTrue(final);
+            Py_XDECREF(final);
+            bad = truth < 0 || (!truth && INCR(current, s_recipients) < 0);
+        }
+        Py_DECREF(current);
+        rc = bad ? -1 : 0;
+        goto done;
+    }
+    PyObject *auth = GET(msg, s_auth);
+    if (auth == NULL) goto done;
+    Py_DECREF(auth);
+    if (auth != Py_None) {
+        rc = 0;
+        goto done;
+    }
+    {
+        PyObject *sums = GET(win, s_messages);
+        if (sums == NULL) goto done;
+        Py_ssize_t count = LEN_OF(sums, s_items);
+        Py_DECREF(sums);
+        if (count < 0) goto done;
+        Py_ssize_t distinct = PyDict_GET_SIZE(counts);
+        PyObject *most = PyLong_FromSsize_t(count), *lim = GET(t, s_script_max_messages);
+        int below = most && lim ? PyObject_RichCompareBool(most, lim, Py_LE) : -1;
+        Py_XDECREF(most);
+        Py_XDECREF(lim);
+        if (below < 0) goto done;
+        if (below) {
+            most = PyLong_FromSsize_t(distinct);
+            lim = GET(t, s_script_max_recipients);
+            below = most && lim ? PyObject_RichCompareBool(most, lim, Py_LE) : -1;
+            Py_XDECREF(most);
+            Py_XDECREF(lim);
+            if (below < 0) goto done;
+        }
+        if (below) {
+            rc = 0;
+            goto done;
+        }
+    }
+    r = PyObject_CallMethodObjArgs(policy, s_recipient_opens, msg, win, key, NULL);
+    rc = r == NULL ? -1 : 0;
+done:
+    Py_XDECREF(key);
+    Py_XDECREF(windows);
+    Py_XDECREF(win);
+    Py_XDECREF(t);
+    Py_XDECREF(window);
+    Py_XDECREF(before);
+    Py_XDECREF(ne);
+    Py_XDECREF(addresses);
+    Py_XDECREF(listed);
+    Py_XDECREF(counts);
+    Py_XDECREF(opened);
+    Py_XDECREF(r);
+    return rc;
+}
+
+/* the lines about one recipient of an open message (feed's second half) */
+static int one_recipient(PyObject *ev, PyObject *action, PyObject *msg, PyObject *on_recipient,
+                         PyObject *policy) {
+    PyObject *totals = GET(msg, s_totals), *addresses = NULL;
+    int rc = -1;
+    if (totals == NULL) return -1;
+    int has_totals = totals != Py_None;
+    if (action == A_DELIVERY) {
+        if (INCR(msg, s_delivered) < 0) goto done;
+    } else {
+        PyObject *name = action == A_DEFER ? s_deferred : s_bounced;
+        if (INCR(msg, name) < 0) goto done;
+        if (has_totals && INCR(totals, name) < 0) goto done;
+    }
+    PyObject *rcpts = PyTuple_GET_ITEM(ev, F_RCPTS);
+    int any = PyObject_IsTrue(rcpts);
+    if (any <= 0) {
+        rc = any;
+        goto done;
+    }
+    PyObject *rcpt = PySequence_GetItem(rcpts, 0);
+    if (rcpt == NULL) goto done;
+    addresses = GET(msg, s_addresses);
+    int seen = addresses == NULL ? -1 : PySequence_Contains(addresses, rcpt);
+    if (seen != 0) {
+        Py_DECREF(rcpt);
+        rc = seen < 0 ? -1 : 0;
+        goto done;
+    }
+    if (PySet_Check(addresses) ? PySet_Add(addresses, rcpt) < 0 : 1) {
+        if (!PyErr_Occurred()) PyErr_SetString(PyExc_TypeError, "MailMessage.addresses is not a set");
+        Py_DECREF(rcpt);
+        goto done;
+    }
+    if (has_totals) {
+        PyObject *distinct = GET(totals, s_distinct);
+        Py_ssize_t k = distinct == NULL ? -1 : PySet_Size(distinct);
+        int bad = k < 0 || (k < MAX_DISTINCT && PySet_Add(distinct, rcpt) < 0);
+        Py_XDECREF(distinct);
+        if (bad) {
+            Py_DECREF(rcpt);
+            goto done;
+        }
+    }
+    {
+        PyObject *final = GET(msg, s_final_count);
+        int truth = final == NULL ? -1 : PyObject_IsTrue(final);
+        Py_XDECREF(final);
+        if (truth < 0) {
+            Py_DECREF(rcpt);
+            goto done;
+        }
+        if (!truth) {
+            PyObject *known = GET(msg, s_recipients);
+            PyObject *have = PyLong_FromSsize_t(PySet_GET_SIZE(addresses));
+            int more = known && have ? PyObject_RichCompareBool(have, known, Py_GT) : -1;
+            Py_XDECREF(known);
+            Py_XDECREF(have);
+            if (more < 0 || (more && (INCR(msg, s_recipients) < 0 ||
+                                      (has_totals && INCR(totals, s_recipients) < 0)))) {
+                Py_DECREF(rcpt);
+                goto done;
+            }
+        }
+    }
+    if (policy != NULL) {
+        rc = policy_recipient(policy, on_recipient, msg, rcpt, PyTuple_GET_ITEM(ev, F_WALL));
+    } else if (on_recipient != Py_None) {
+        PyObject *r = PyObject_CallFunctionObjArgs(on_recipient, msg, rcpt,
+                                                   PyTuple_GET_ITEM(ev, F_WALL), NULL);
+        rc = r == NULL ? -1 : 0;
+        Py_XDECREF(r);
+    } else {
+        rc = 0;
+    }
+    Py_DECREF(rcpt);
+done:
+    Py_DECREF(totals);
+    Py_XDECREF(addresses);
+    return rc;
+}
+
+/* a Postfix pickup / smtpd line: held by queue id until the arrival */
+static int submitted(PyObject *ledger, PyObject *pending, PyObject *ev) {
+    PyObject *qid = PyTuple_GET_ITEM(ev, F_QID);
+    if (qid == Py_None) return 0;
+    PyObject *parts = PyDict_GetItemWithError(pending, qid); /* an OrderedDict: read as dict */
+    if (parts == NULL) {
+        if (PyErr_Occurred()) return -1;
+        PyObject *list = PyList_New(1);
+        if (list == NULL) return -1;
+        Py_INCREF(ev);
+        PyList_SET_ITEM(list, 0, ev);
+        int rc = PyObject_SetItem(pending, qid, list);
+        Py_DECREF(list);
+        if (rc < 0) return -1;
+        Py_ssize_t n = PyObject_Size(pending);
+        if (n < 0) return -1;
+        if (n > MAX_PENDING) {
+            PyObject *x = PyObject_CallMethodOneArg(pending, s_popitem, Py_False);
+            if (x == NULL) return -1;
+            Py_DECREF(x);
+            return INCR(ledger, s_dropped);
+        }
+        return 0;
+    }
+    if (!PyList_Check(parts)) {
+        PyErr_SetString(PyExc_TypeError, "pending parts are not a list");
+        return -1;
+    }
+    if (PyList_Append(parts, ev) < 0) return -1;
+    PyObject *x = PyObject_CallMethodOneArg(pending, s_move_to_end, qid);
+    if (x == NULL) return -1;
+    Py_DECREF(x);
+    return 0;
+}
+
+
+/* ------------------------------------------------------------------ arrivals
+ * MailLedger._postfix_arrival and _finish (see their Python text), written out. A message is
+ * made as MailMessage(...) makes it, without running its __init__: every slot is set here
+ * (setup() checks the field names against M_NAMES; when they differ, the Python methods run).
+ */
+static const char *M_NAMES[] = {
+    "mta", "queue_id", "wall", "sender", "user", "uid", "auth", "ip", "protocol", "size", "cwd",
+    "args", "script", "recipients", "addresses", "delivered", "deferred", "bounced",
+    "final_count", "totals", "key"};
+enum {
+    M_MTA, M_QID, M_WALL, M_SENDER, M_USER, M_UID, M_AUTH, M_IP, M_PROTOCOL, M_SIZE, M_CWD,
+    M_ARGS, M_SCRIPT, M_RECIPIENTS, M_ADDRESSES, M_DELIVERED, M_DEFERRED, M_BOUNCED,
+    M_FINAL_COUNT, M_TOTALS, M_KEY, M_COUNT
+};
+static PyTypeObject *MESSAGE; /* MailMessage, when its layout is the one above */
+static PyObject *TOTALS;      /* SenderTotals */
+static Py_ssize_t M_OFF[M_COUNT];
+static PyObject *ZERO, *EMPTY, *S_AUTH, *S_SCRIPT, *S_LOCAL;
+static Py_ssize_t MAX_OPEN;
+static PyObject *s_seen_postfix, *s_postfix, *s_names, *s_php, *s_since, *s_keep_totals,
+    *s_senders, *s_on_message, *s_inbound, *s_first_seen, *s_size, *s_cwd, *s_user, *s_uid,
+    *s_sender, *s_script;
+
+#define SLOT(obj, i) (*(PyObject **)((char *)(obj) + M_OFF[i]))
+
+/* MailMessage(mta, qid, wall, sender, user, uid, auth, ip, protocol, size, None, (), None,
+ * recipients, final_count=final): a new reference */
+static PyObject *new_message(PyObject *v[M_COUNT]) {
+    PyObject *msg = MESSAGE->tp_alloc(MESSAGE, 0);
+    if (msg == NULL) return NULL;
+    for (int i = 0; i < M_COUNT; i++) SLOT(msg, i) = Py_NewRef(v[i]);
+    return msg;
+}
+
+/* sender_key(msg) of the fields given */
+static PyObject *sender_key(PyObject *user, PyObject *uid, PyObject *auth, PyObject *script,
+                            PyObject *cwd) {
+    if (auth != Py_None) return PyTuple_Pack(3, S_AUTH, auth, Py_None);
+    PyObject *who;
+    if (user != Py_None)
+        who = Py_NewRef(user);
+    else if (uid != Py_None) {
+        if ((who = PyObject_Str(uid)) == NULL) return NULL;
+    } else
+        who = Py_NewRef(Py_None);
+    int has_script = PyObject_IsTrue(script);
+    PyObject *key = has_script < 0 ? NULL
+                    : has_script   ? PyTuple_Pack(3, S_SCRIPT, who, script)
+                                   : PyTuple_Pack(3, S_LOCAL, who, cwd);
+    Py_DECREF(who);
+    return key;
+}
+
+static int set_add_bounded(PyObject *owner, PyObject *name, PyObject *value, Py_ssize_t most) {
+    PyObject *set = GET(owner, name);
+    if (set == NULL) return -1;
+    Py_ssize_t n = PySet_Check(set) ? PySet_GET_SIZE(set) : -1;
+    int rc = n < 0 ? -1 : (n < most ? PySet_Add(set, value) : 0);
+    if (n < 0) PyErr_SetString(PyExc_TypeError, "not a set");
+    Py_DECREF(set);
+    return rc;
+}
+
+/* MailLedger._finish(msg, True, count_later) for a ledger without pending PHP calls: the new
+ * reference to msg, Py_None when it is before ``since``, NULL on error */
+static PyObject *finish(PyObject *ledger, PyObject *msg, int count_later) {
+    PyObject *since = GET(ledger, s_since);
+    if (since == NULL) return NULL;
+    int before = 0;
+    if (since != Py_None) before = cmp(SLOT(msg, M_WALL), since, Py_LT);
+    Py_DECREF(since);
+    if (before < 0) return NULL;
+    if (before) return Py_NewRef(Py_None);
+    if (INCR(ledger, s_messages) < 0) return NULL;
+    PyObject *keep = GET(ledger, s_keep_totals);
+    int totals_on = keep == NULL ? -1 : PyObject_IsTrue(keep);
+    Py_XDECREF(keep);
+    if (totals_on < 0) return NULL;
+    if (totals_on) {
+        PyObject *key = sender_key(SLOT(msg, M_USER), SLOT(msg, M_UID), SLOT(msg, M_AUTH),
+                                   SLOT(msg, M_SCRIPT), SLOT(msg, M_CWD));
+        if (key == NULL) return NULL;
+        Py_SETREF(SLOT(msg, M_KEY), key); /* the message holds it now */
+        PyObject *senders = GET(ledger, s_senders);
+        if (senders == NULL) return NULL;
+        if (!PyDict_CheckExact(senders)) {
+            Py_DECREF(senders);
+            PyErr_SetString(PyExc_TypeError, "MailLedger.senders is not a dict");
+            return NULL;
+        }
+        PyObject *totals = PyDict_GetItemWithError(senders, key);
+        PyObject *wall = SLOT(msg, M_WALL);
+        if (totals != NULL) {
+            Py_INCREF(totals);
+        } else if (!PyErr_Occurred()) {
+            PyObject *kind = PyTuple_GET_ITEM(key, 0);
+            PyObject *args = PyTuple_Pack(6, kind, SLOT(msg, M_USER), SLOT(msg, M_UID),
+                                          SLOT(msg, M_SCRIPT), SLOT(msg, M_CWD),
+                                          SLOT(msg, M_AUTH));
+            PyObject *kw = args == NULL ? NULL : Py_BuildValue("{sOsO}", "first_seen", wall,
+                                                               "last_seen", wall);
+            totals = kw == NULL ? NULL : PyObject_Call(TOTALS, args, kw);
+            Py_XDECREF(args);
+            Py_XDECREF(kw);
+            if (totals != NULL && kind == S_AUTH &&
+                (SET(totals, s_user, Py_None) < 0 || SET(totals, s_uid, Py_None) < 0))
+                Py_CLEAR(totals);
+            if (totals != NULL && PyDict_SetItem(senders, key, totals) < 0) Py_CLEAR(totals);
+        }
+        Py_DECREF(senders);
+        if (totals == NULL) return NULL;
+        Py_XSETREF(SLOT(msg, M_TOTALS), totals); /* the reference goes to the message */
+        PyObject *size = SLOT(msg, M_SIZE);
+        int t = size == Py_None ? 0 : PyObject_IsTrue(size);
+        if (t < 0 || INCR(totals, s_messages) < 0 ||
+            ADD_TO(totals, s_recipients, SLOT(msg, M_RECIPIENTS)) < 0 ||
+            ADD_TO(totals, s_size, t ? size : ZERO) < 0 ||
+            RAISE_TO(totals, s_first_seen, wall, Py_LT) < 0 ||
+            RAISE_TO(totals, s_last_seen, wall, Py_GT) < 0)
+            return NULL;
+        PyObject *addresses = SLOT(msg, M_ADDRESSES);
+        if (PySet_GET_SIZE(addresses)) {
+            PyObject *distinct = GET(totals, s_distinct);
+            if (distinct == NULL) return NULL;
+            if (!PySet_Check(distinct)) {
+                Py_DECREF(distinct);
+                PyErr_SetString(PyExc_TypeError, "SenderTotals.distinct is not a set");
+                return NULL;
+            }
+            Py_ssize_t pos = 0;
+            PyObject *addr;
+            Py_hash_t hash;
+            int bad = 0;
+            while (_PySet_NextEntry(addresses, &pos, &addr, &hash)) {
+                if (PySet_GET_SIZE(distinct) >= MAX_DISTINCT) break;
+                Py_INCREF(addr);
+                bad = PySet_Add(distinct, addr) < 0;
+                Py_DECREF(addr);
+                if (bad) break;
+            }
+            Py_DECREF(distinct);
+            if (bad) return NULL;
+        }
+        if (SLOT(msg, M_IP) != Py_None &&
+            set_add_bounded(totals, s_ips, SLOT(msg, M_IP), MAX_DISTINCT) < 0)
+            return NULL;
+        if (SLOT(msg, M_SENDER) != Py_None &&
+            set_add_bounded(totals, s_senders, SLOT(msg, M_SENDER), 64) < 0)
+            return NULL;
+        if (SLOT(msg, M_CWD) != Py_None) {
+            PyObject *cwd = GET(totals, s_cwd);
+            if (cwd == NULL) return NULL;
+            Py_DECREF(cwd);
+            if (cwd == Py_None && SET(totals, s_cwd, SLOT(msg, M_CWD)) < 0) return NULL;
+        }
+    }
+    PyObject *qid = SLOT(msg, M_QID);
+    if (qid != Py_None) {
+        PyObject *open_ = GET(ledger, s_open);
+        if (open_ == NULL) return NULL;
+        int bad = PyObject_SetItem(open_, qid, msg) < 0;
+        if (!bad && count_later) bad = PySet_Clear(SLOT(msg, M_ADDRESSES)) < 0;
+        Py_ssize_t n = bad ? -1 : PyObject_Size(open_);
+        if (n > MAX_OPEN) {
+            PyObject *x = PyObject_CallMethodOneArg(open_, s_popitem, Py_False);
+            bad = x == NULL || INCR(ledger, s_dropped) < 0;
+            Py_XDECREF(x);
+        }
+        Py_DECREF(open_);
+        if (bad || n < 0) return NULL;
+    }
+    PyObject *on_message = GET(ledger, s_on_message);
+    if (on_message == NULL) return NULL;
+    if (on_message != Py_None) {
+        PyObject *r = PyObject_CallOneArg(on_message, msg);
+        Py_DECREF(on_message);
+        if (r == NULL) return NULL;
+        Py_DECREF(r);
+    } else {
+        Py_DECREF(on_message);
+    }
+    return Py_NewRef(msg);
+}
+
+/* MailLedger._postfix_arrival(ev): 1 done, 0 not done here (the caller runs the Python
+ * method: pending PHP calls), -1 error */
+static int arrive_postfix(PyObject *ledger, PyObject *pending, PyObject *ev) {
+    if (MESSAGE == NULL) return 0;
+    PyObject *php = GET(ledger, s_php);
+    int calls = php == NULL ? -1 : PyObject_IsTrue(php);
+    Py_XDECREF(php);
+    if (calls != 0) return calls < 0 ? -1 : 0;
+    PyObject *qid = PyTuple_GET_ITEM(ev, F_QID);
+    if (qid == Py_None) return 1;
+    PyObject *seen = GET(ledger, s_seen_postfix);
+    if (seen == NULL) return -1;
+    int there = PySequence_Contains(seen, qid);
+    if (there != 0) {
+        Py_DECREF(seen);
+        return there < 0 ? -1 : 1; /* qmgr logs from= again after a deferral */
+    }
+    if (PyObject_SetItem(seen, qid, Py_None) < 0) {
+        Py_DECREF(seen);
+        return -1;
+    }
+    Py_ssize_t n = PyObject_Size(seen);
+    if (n > MAX_OPEN) {
+        PyObject *x = PyObject_CallMethodOneArg(seen, s_popitem, Py_False);
+        if (x == NULL) n = -1;
+        Py_XDECREF(x);
+    }
+    Py_DECREF(seen);
+    if (n < 0) return -1;
+    PyObject *parts = PyDict_GetItemWithError(pending, qid); /* pending.pop(qid, None) */
+    if (parts == NULL) {
+        if (PyErr_Occurred()) return -1;
+        return INCR(ledger, s_inbound) < 0 ? -1 : 1;
+    }
+    Py_INCREF(parts);
+    if (PyObject_DelItem(pending, qid) < 0 || !PyList_Check(parts)) {
+        if (!PyErr_Occurred()) PyErr_SetString(PyExc_TypeError, "pending parts are not a list");
+        Py_DECREF(parts);
+        return -1;
+    }
+    PyObject *uid = Py_None, *user = Py_None, *auth = Py_None, *ip = Py_None,
+             *protocol = Py_None;
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(parts); i++) { /* the last value given wins */
+        PyObject *part = PyList_GET_ITEM(parts, i);
+        if (!PyTuple_Check(part) || PyTuple_GET_SIZE(part) != NFIELDS) {
+            Py_DECREF(parts);
+            PyErr_SetString(PyExc_TypeError, "pending parts are not MailLogged events");
+            return -1;
+        }
+        PyObject *v;
+        if ((v = PyTuple_GET_ITEM(part, F_UID)) != Py_None) uid = v;
+        if ((v = PyTuple_GET_ITEM(part, F_USER)) != Py_None) user = v;
+        if ((v = PyTuple_GET_ITEM(part, F_AUTH)) != Py_None) auth = v;
+        if ((v = PyTuple_GET_ITEM(part, F_IP)) != Py_None) ip = v;
+        if ((v = PyTuple_GET_ITEM(part, F_PROTOCOL)) != Py_None) protocol = v;
+    }
+    int rc = -1;
+    PyObject *vals[M_COUNT], *addresses = NULL, *named = NULL, *msg = NULL, *done = NULL;
+    if (auth == Py_None && uid == Py_None) {
+        rc = INCR(ledger, s_inbound) < 0 ? -1 : 1;
+        goto out;
+    }
+    if (uid != Py_None) { /* user = self._names.get(uid, user) */
+        PyObject *names = GET(ledger, s_names);
+        if (names == NULL) goto out;
+        PyObject *name = PyDict_Check(names) ? PyDict_GetItemWithError(names, uid) : NULL;
+        if (name == NULL && !PyErr_Occurred() && !PyDict_Check(names))
+            PyErr_SetString(PyExc_TypeError, "MailLedger._names is not a dict");
+        Py_XINCREF(name);
+        Py_DECREF(names);
+        if (name == NULL && PyErr_Occurred()) goto out;
+        named = name;
+        if (name != NULL) user = name;
+    }
+    if ((addresses = PySet_New(NULL)) == NULL) goto out;
+    PyObject *nrcpt = PyTuple_GET_ITEM(ev, F_NRCPT);
+    int some = nrcpt == Py_None ? 0 : PyObject_IsTrue(nrcpt);
+    if (some < 0) goto out;
+    vals[M_MTA] = S_POSTFIX;
+    vals[M_QID] = qid;
+    vals[M_WALL] = PyTuple_GET_ITEM(ev, F_WALL);
+    vals[M_SENDER] = PyTuple_GET_ITEM(ev, F_SENDER);
+    vals[M_USER] = user;
+    vals[M_UID] = uid;
+    vals[M_AUTH] = auth;
+    vals[M_IP] = ip;
+    vals[M_PROTOCOL] = protocol;
+    vals[M_SIZE] = PyTuple_GET_ITEM(ev, F_SIZE);
+    vals[M_CWD] = Py_None;
+    vals[M_ARGS] = EMPTY;
+    vals[M_SCRIPT] = Py_None;
+    vals[M_RECIPIENTS] = some ? nrcpt : ZERO; /* ev.nrcpt or 0 */
+    vals[M_ADDRESSES] = addresses;
+    vals[M_DELIVERED] = vals[M_DEFERRED] = vals[M_BOUNCED] = ZERO;
+    vals[M_FINAL_COUNT] = nrcpt != Py_None ? Py_True : Py_False;
+    vals[M_TOTALS] = vals[M_KEY] = Py_None;
+    if ((msg = new_message(vals)) == NULL) goto out;
+    done = finish(ledger, msg, 1);
+    rc = done == NULL ? -1 : 1;
+out:
+    Py_DECREF(parts);
+    Py_XDECREF(named);
+    Py_XDECREF(addresses);
+    Py_XDECREF(msg);
+    Py_XDECREF(done);
+    return rc;
+}
+
+static PyObject *py_feed(PyObject *self, PyObject *args) {
+    PyObject *ledger, *events, *open_, *pending, *other, *postfix_arrival, *on_recipient;
+    (void)self;
+    if (!PyArg_ParseTuple(args, "OO!O!O!OOO", &ledger, &PyList_Type, &events, &PyDict_Type,
+                          &open_, &PyDict_Type, &pending, &other, &postfix_arrival,
+                          &on_recipient))
+        return NULL;
+    if (F_WALL < 0) {
+        PyErr_SetString(PyExc_RuntimeError, "_mailjoin.setup() was not called");
+        return NULL;
+    }
+    PyObject *policy = NULL; /* MailPolicy.recipient bound to it: done here */
+    if (RECIPIENT != NULL && PyMethod_Check(on_recipient) &&
+        PyMethod_GET_FUNCTION(on_recipient) == RECIPIENT)
+        policy = PyMethod_GET_SELF(on_recipient);
+    Py_INCREF(events); /* the list may be changed by a callback: hold it, index with care */
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(events); i++) {
+        PyObject *ev = PyList_GET_ITEM(events, i);
+        if (!PyTuple_Check(ev) || PyTuple_GET_SIZE(ev) != NFIELDS) {
+            PyErr_SetString(PyExc_TypeError, "feed() takes MailLogged events");
+            goto fail;
+        }
+        Py_INCREF(ev);
+        PyObject *action = PyTuple_GET_ITEM(ev, F_ACTION);
+        int rc = 0;
+        if (action != A_DELIVERY && action != A_DEFER && action != A_BOUNCE) {
+            if (action == A_COMPLETED) {
+                PyObject *qid = PyTuple_GET_ITEM(ev, F_QID);
+                if (qid != Py_None) {
+                    PyObject *there = PyDict_GetItemWithError(open_, qid);
+                    if (there != NULL)
+                        rc = PyObject_DelItem(open_, qid);
+                    else if (PyErr_Occurred())
+                        rc = -1;
+                }
+            } else if (action == A_SUBMITTED) {
+                rc = submitted(ledger, pending, ev);
+            } else {
+                int pf = 0;
+                if (action == A_ARRIVAL) {
+                    pf = PyObject_RichCompareBool(PyTuple_GET_ITEM(ev, F_MTA), S_POSTFIX, Py_EQ);
+                    if (pf < 0) rc = -1;
+                }
+                if (rc == 0 && pf) {
+                    rc = arrive_postfix(ledger, pending, ev);
+                    rc = rc < 0 ? -1 : rc ? 2 : 0; /* 2: done here */
+                }
+                if (rc == 0) {
+                    PyObject *r = pf ? PyObject_CallOneArg(postfix_arrival, ev)
+                                     : PyObject_CallFunctionObjArgs(other, ev, action, NULL);
+                    if (r == NULL) rc = -1;
+                    Py_XDECREF(r);
+                }
+            }
+        } else {
+            PyObject *qid = PyTuple_GET_ITEM(ev, F_QID);
+            PyObject *msg = qid == Py_None ? NULL : PyDict_GetItemWithError(open_, qid);
+            if (msg != NULL) {
+                Py_INCREF(msg);
+                rc = one_recipient(ev, action, msg, on_recipient, policy);
+                Py_DECREF(msg);
+            } else if (PyErr_Occurred()) {
+                rc = -1;
+            }
+        }
+        Py_DECREF(ev);
+        if (rc < 0) goto fail;
+    }
+    Py_DECREF(events);
+    Py_RETURN_NONE;
+fail:
+    Py_DECREF(events);
+    return NULL;
+}
+
+static PyObject *py_setup(PyObject *self, PyObject *args) {
+    PyObject *fields;
+    (void)self;
+    if (!PyArg_ParseTuple(args, "O!OOOOOOnn", &PyTuple_Type, &fields, &A_DELIVERY, &A_DEFER,
+                          &A_BOUNCE, &A_COMPLETED, &A_SUBMITTED, &A_ARRIVAL, &MAX_PENDING,
+                          &MAX_DISTINCT))
+        return NULL;
+    PyObject *keep[] = {A_DELIVERY, A_DEFER, A_BOUNCE, A_COMPLETED, A_SUBMITTED, A_ARRIVAL};
+    for (size_t i = 0; i < sizeof keep / sizeof keep[0]; i++) Py_INCREF(keep[i]); /* for good */
+    const char *names[] = {"wall", "mta", "action", "queue_id", "recipients", "sender", "user",
+                           "uid", "protocol", "auth", "ip", "size", "nrcpt"};
+    Py_ssize_t *slots[] = {&F_WALL, &F_MTA,    &F_ACTION, &F_QID, &F_RCPTS, &F_SENDER, &F_USER,
+                           &F_UID,  &F_PROTOCOL, &F_AUTH, &F_IP,  &F_SIZE,  &F_NRCPT};
+    NFIELDS = PyTuple_GET_SIZE(fields);
+    for (size_t k = 0; k < sizeof names / sizeof names[0]; k++) {
+        *slots[k] = -1;
+        for (Py_ssize_t i = 0; i < NFIELDS; i++) {
+            PyObject *f = PyTuple_GET_ITEM(fields, i);
+            if (PyUnicode_Check(f) && PyUnicode_CompareWithASCIIString(f, names[k]) == 0)
+                *slots[k] = i;
+        }
+        if (*slots[k] < 0) {
+            PyErr_Format(PyExc_ValueError, "MailLogged has no field %s", names[k]);
+            F_WALL = -1;
+            return NULL;
+        }
+    }
+    Py_RETURN_NONE;
+}
+
+
+/* deque.append((when, value)) */
+static int append_pair(PyObject *deque, PyObject *when, PyObject *value) {
+    PyObject *item = PyTuple_Pack(2, when, value);
+    if (item == NULL) return -1;
+    PyObject *x = PyObject_CallMethodOneArg(deque, s_append, item);
+    Py_DECREF(item);
+    if (x == NULL) return -1;
+    Py_DECREF(x);
+    return 0;
+}
+
+/* WindowCounts.add(when, value), written out as observe() does */
+static int counts_add(PyObject *wc, PyObject *when, PyObject *value) {
+    PyObject *items = GET(wc, s_items);
+    if (items == NULL) return -1;
+    int rc = append_pair(items, when, value);
+    Py_DECREF(items);
+    if (rc < 0) return -1;
+    PyObject *counts = GET(wc, s_counts);
+    if (counts == NULL) return -1;
+    rc = PyDict_CheckExact(counts) ? count_in(counts, value) : -1;
+    if (rc < 0 && !PyErr_Occurred()) PyErr_SetString(PyExc_TypeError, "counts is not a dict");
+    Py_DECREF(counts);
+    return rc;
+}
+
+/* MailPolicy.observe(policy, msg), written out (see its Python text), for a replay
+ * (policy.updates false): the window step, then _observe_rest's common case (a message of
+ * an open incident); anything else goes to the Python methods. A new reference or NULL. */
+static PyObject *policy_observe(PyObject *policy, PyObject *msg) {
+    PyObject *key = NULL, *windows = NULL, *win = NULL, *t = NULL, *window = NULL,
+             *now = NULL, *before = NULL, *ne = NULL, *sums = NULL, *items = NULL,
+             *addresses = NULL, *listed = NULL, *nrcpt = NULL, *ip = NULL, *qid = NULL,
+             *hour = NULL, *history = NULL, *opened = NULL, *current = NULL, *res = NULL,
+             *maddr = NULL, *x = NULL;
+    int c;
+    if ((x = GET(policy, s_updates)) == NULL) return NULL;
+    c = PyObject_IsTrue(x);
+    Py_CLEAR(x);
+    if (c < 0) return NULL;
+    if ((key = GET(msg, s_key)) == NULL) return NULL;
+    if ((windows = GET(policy, s_windows)) == NULL) goto done;
+    if (!c && key != Py_None && PyDict_CheckExact(windows)) {
+        win = PyDict_GetItemWithError(windows, key);
+        if (win == NULL && PyErr_Occurred()) goto done;
+        Py_XINCREF(win);
+    }
+    if (win == NULL) { /* a live follower, a new sender, a message without its key */
+        res = PyObject_CallFunctionObjArgs(OBSERVE, policy, msg, NULL);
+        goto done;
+    }
+    if ((now = GET(msg, s_wall)) == NULL) goto done;
+    if ((t = GET(policy, s_t)) == NULL) goto done;
+    if ((window = GET(t, s_window)) == NULL) goto done;
+    if ((before = PyNumber_Subtract(now, window)) == NULL) goto done;
+    if ((ne = GET(win, s_next_expiry)) == NULL) goto done;
+    if ((c = cmp(before, ne, Py_GT)) < 0) goto done;
+    if (c) {
+        if ((x = PyObject_CallMethodOneArg(win, s_expire, before)) == NULL) goto done;
+        Py_CLEAR(x);
+    }
+    if (RAISE_TO(win, s_next_expiry, now, Py_LT) < 0) goto done;
+    if ((sums = GET(win, s_messages)) == NULL) goto done;
+    if ((items = GET(sums, s_items)) == NULL) goto done;
+    if ((addresses = GET(win, s_addresses)) == NULL) goto done;
+    if ((listed = GET(addresses, s_items)) == NULL) goto done;
+    if (RAISE_TO(win, s_last_seen, now, Py_GT) < 0) goto done;
+    if ((nrcpt = GET(msg, s_recipients)) == NULL) goto done;
+    if ((ip = GET(msg, s_ip)) == NULL) goto done;
+    if ((maddr = GET(msg, s_addresses)) == NULL) goto done;
+    Py_ssize_t n = PyObject_Size(items);
+    if (n < 0) goto done;
+    if (n < MAX_WINDOW_ITEMS) {
+        if (append_pair(items, now, nrcpt) < 0 || ADD_TO(sums, s_total, nrcpt) < 0) goto done;
+        if ((c = PyObject_IsTrue(maddr)) < 0) goto done;
+        if (c) {
+            PyObject *counts = GET(addresses, s_counts);
+            if (counts == NULL) goto done;
+            if (!PyDict_CheckExact(counts)) {
+                Py_DECREF(counts);
+                PyErr_SetString(PyExc_TypeError, "counts is not a dict");
+                goto done;
+            }
+            PyObject *it = PyObject_GetIter(maddr), *addr;
+            if (it == NULL) {
+                Py_DECREF(counts);
+                goto done;
+            }
+            int bad = 0;
+            while ((addr = PyIter_Next(it)) != NULL) {
+                Py_ssize_t k = PyObject_Size(listed);
+                if (k < 0 || k >= MAX_WINDOW_ITEMS) {
+                    bad = k < 0;
+                    Py_DECREF(addr);
+                    break;
+                }
+                bad = append_pair(listed, now, addr) < 0 || count_in(counts, addr) < 0;
+                Py_DECREF(addr);
+                if (bad) break;
+            }
+            Py_DECREF(it);
+            Py_DECREF(counts);
+            if (bad || PyErr_Occurred()) goto done;
+        }
+        if (ip != Py_None) {
+            PyObject *ips = GET(win, s_ips);
+            c = ips == NULL ? -1 : counts_add(ips, now, ip);
+            Py_XDECREF(ips);
+            if (c < 0) goto done;
+            PyObject *cache = GET(policy, s_nets_cache);
+            if (cache == NULL) goto done;
+            if (!PyDict_CheckExact(cache)) {
+                Py_DECREF(cache);
+                PyErr_SetString(PyExc_TypeError, "MailPolicy._nets is not a dict");
+                goto done;
+            }
+            PyObject *net = PyDict_GetItemWithError(cache, ip);
+            if (net != NULL) {
+                Py_INCREF(net);
+            } else if (!PyErr_Occurred()) {
+                if (PyDict_GET_SIZE(cache) >= MAX_WINDOW_ITEMS) PyDict_Clear(cache);
+                net = PyObject_CallOneArg(NETWORK_OF, ip);
+                if (net != NULL && PyDict_SetItem(cache, ip, net) < 0) Py_CLEAR(net);
+            }
+            Py_DECREF(cache);
+            if (net == NULL) goto done;
+            PyObject *nets = GET(win, s_nets);
+            c = nets == NULL ? -1 : counts_add(nets, now, net);
+            Py_XDECREF(nets);
+            Py_DECREF(net);
+            if (c < 0) goto done;
+        }
+    }
+    if ((qid = GET(msg, s_queue_id)) == NULL) goto done;
+    if (qid != Py_None) {
+        PyObject *q = GET(win, s_queue_ids);
+        c = q == NULL ? -1 : append_pair(q, now, qid);
+        Py_XDECREF(q);
+        if (c < 0) goto done;
+    }
+    if ((x = PyNumber_FloorDivide(now, S_3600)) == NULL) goto done;
+    hour = PyNumber_Long(x);
+    Py_CLEAR(x);
+    if (hour == NULL) goto done;
+    if ((history = GET(win, s_history)) == NULL) goto done;
+    if ((x = PyObject_CallMethodOneArg(history, s_add, hour)) == NULL) goto done;
+    Py_CLEAR(x);
+    /* _observe_rest: here only a message of an open incident, not closed by this one, with
+     * no history to prune (the common case of a replay); else the Python method */
+    if ((opened = GET(policy, s_open)) == NULL) goto done;
+    if (PyDict_CheckExact(opened)) {
+        current = PyDict_GetItemWithError(opened, key);
+        if (current == NULL && PyErr_Occurred()) goto done;
+        Py_XINCREF(current);
+    }
+    int fast = current != NULL;
+    if (fast) {
+        PyObject *last = GET(current, s_last_seen);
+        PyObject *gap = last == NULL ? NULL : PyNumber_Subtract(now, last);
+        Py_XDECREF(last);
+        c = gap == NULL ? -1 : cmp(gap, window, Py_GT);
+        Py_XDECREF(gap);
+        if (c < 0) goto done;
+        fast = !c;
+    }
+    if (fast) {
+        Py_ssize_t kept = LEN_OF(history, s_hours);
+        PyObject *hh = GET(t, s_history_hours);
+        PyObject *most = hh == NULL ? NULL : PyNumber_Add(hh, TWO); /* history_hours + 2 */
+        Py_XDECREF(hh);
+        if (kept < 0 || most == NULL) {
+            Py_XDECREF(most);
+            goto done;
+        }
+        PyObject *k = PyLong_FromSsize_t(kept);
+        c = k == NULL ? -1 : PyObject_RichCompareBool(k, most, Py_GT);
+        Py_XDECREF(k);
+        Py_DECREF(most);
+        if (c < 0) goto done;
+        fast = !c;
+    }
+    if (!fast) {
+        res = PyObject_CallMethodObjArgs(policy, s_observe_rest, msg, key, win, now, hour, NULL);
+        goto done;
+    }
+    if (INCR(current, s_messages) < 0 || ADD_TO(current, s_recipients, nrcpt) < 0) goto done;
+    if (RAISE_TO(current, s_last_seen, now, Py_GT) < 0) goto done;
+    if (ip != Py_None) {
+        PyObject *cips = GET(current, s_ips);
+        Py_ssize_t k = cips == NULL ? -1 : PyObject_Size(cips);
+        c = k < 0 ? -1 : (k < 64 ? PyObject_SetItem(cips, ip, Py_None) : 0);
+        Py_XDECREF(cips);
+        if (c < 0) goto done;
+    }
+    if ((c = PyObject_IsTrue(maddr)) < 0) goto done;
+    if (c) {
+        PyObject *samples = GET(current, s_samples);
+        if (samples == NULL) goto done;
+        Py_ssize_t k = PyObject_Size(samples);
+        PyObject *it = k >= 0 && k < MAX_SAMPLES ? PyObject_GetIter(maddr) : NULL, *addr;
+        int bad = k < 0;
+        if (it != NULL) {
+            while ((addr = PyIter_Next(it)) != NULL) {
+                k = PyObject_Size(samples);
+                if (k < 0 || k >= MAX_SAMPLES) {
+                    bad = k < 0;
+                    Py_DECREF(addr);
+                    break;
+                }
+                bad = PyObject_SetItem(samples, addr, Py_None) < 0;
+                Py_DECREF(addr);
+                if (bad) break;
+            }
+            Py_DECREF(it);
+        }
+        Py_DECREF(samples);
+        if (bad || PyErr_Occurred()) goto done;
+    }
+    res = Py_NewRef(Py_None);
+done:
+    Py_XDECREF(key);
+    Py_XDECREF(windows);
+    Py_XDECREF(win);
+    Py_XDECREF(t);
+    Py_XDECREF(window);
+    Py_XDECREF(now);
+    Py_XDECREF(before);
+    Py_XDECREF(ne);
+    Py_XDECREF(sums);
+    Py_XDECREF(items);
+    Py_XDECREF(addresses);
+    Py_XDECREF(listed);
+    Py_XDECREF(nrcpt);
+    Py_XDECREF(ip);
+    Py_XDECREF(qid);
+    Py_XDECREF(hour);
+    Py_XDECREF(history);
+    Py_XDECREF(opened);
+    Py_XDECREF(current);
+    Py_XDECREF(maddr);
+    return res;
+}
+
+static PyObject *py_observe(PyObject *self, PyObject *args) {
+    PyObject *policy, *msg;
+    (void)self;
+    if (!PyArg_ParseTuple(args, "OO", &policy, &msg)) return NULL;
+    if (OBSERVE == NULL) {
+        PyErr_SetString(PyExc_RuntimeError, "_mailjoin.policy() was not called");
+        return NULL;
+    }
+    return policy_observe(policy, msg);
+}
+
+/* layout(MailMessage, SenderTotals, max_open): the message slots, or the Python methods */
+static PyObject *py_layout(PyObject *self, PyObject *args) {
+    PyObject *message, *totals;
+    (void)self;
+    if (!PyArg_ParseTuple(args, "O!On", &PyType_Type, &message, &totals, &MAX_OPEN)) return NULL;
+    PyTypeObject *tp = (PyTypeObject *)message;
+    Py_CLEAR(MESSAGE);
+    Py_XSETREF(TOTALS, Py_NewRef(totals));
+    PyObject *names = PyObject_GetAttrString(message, "__slots__");
+    if (names == NULL) return NULL;
+    int same = PyTuple_Check(names) && PyTuple_GET_SIZE(names) == M_COUNT &&
+               tp->tp_getattro == PyObject_GenericGetAttr && tp->tp_dictoffset == 0 &&
+               tp->tp_alloc == PyType_GenericAlloc && tp->tp_new == PyBaseObject_Type.tp_new &&
+               !PyObject_HasAttrString(message, "__post_init__");
+    for (int i = 0; same && i < M_COUNT; i++) {
+        PyObject *name = PyTuple_GET_ITEM(names, i);
+        PyObject *d = PyUnicode_Check(name) ? _PyType_Lookup(tp, name) : NULL;
+        same = d != NULL && PyUnicode_CompareWithASCIIString(name, M_NAMES[i]) == 0 &&
+               Py_IS_TYPE(d, &PyMemberDescr_Type) &&
+               ((PyMemberDescrObject *)d)->d_member->type == T_OBJECT_EX;
+        if (same) M_OFF[i] = ((PyMemberDescrObject *)d)->d_member->offset;
+    }
+    Py_DECREF(names);
+    if (same) MESSAGE = (PyTypeObject *)Py_NewRef(message);
+    return PyBool_FromLong(same);
+}
+
+static PyObject *py_policy(PyObject *self, PyObject *args) {
+    PyObject *recipient, *observe, *network_of;
+    (void)self;
+    if (!PyArg_ParseTuple(args, "OOOn", &recipient, &observe, &network_of, &MAX_WINDOW_ITEMS))
+        return NULL;
+    Py_XSETREF(RECIPIENT, Py_NewRef(recipient));
+    Py_XSETREF(OBSERVE, Py_NewRef(observe));
+    Py_XSETREF(NETWORK_OF, Py_NewRef(network_of));
+    Py_RETURN_NONE;
+}
+
+static PyMethodDef methods[] = {
+    {"policy", py_policy, METH_VARARGS,
+     "policy(MailPolicy.recipient, MailPolicy.observe, network_of, max_window_items)"},
+    {"observe", py_observe, METH_VARARGS, "observe(policy, msg): MailPolicy.observe"},
+    {"layout", py_layout, METH_VARARGS,
+     "layout(MailMessage, SenderTotals, max_open) -> whether messages are made here"},
+    {"setup", py_setup, METH_VARARGS,
+     "setup(fields, delivery, defer, bounce, completed, submitted, arrival, max_pending, "
+     "max_distinct)"},
+    {"feed", py_feed, METH_VARARGS,
+     "feed(ledger, events, open, pending, other, postfix_arrival, on_recipient): "
+     "MailLedger.feed"},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef module = {
+    PyModuleDef_HEAD_INIT, "_mailjoin",
+    "MailLedger.feed and MailPolicy.recipient's bookkeeping, compiled (see mail.py).", -1,
+    methods,
+};
+
+PyMODINIT_FUNC PyInit__mailjoin(void) {
+    struct {
+        PyObject **slot;
+        const char *name;
+    } names[] = {
+        {&s_dropped, "dropped"}, {&s_totals, "totals"}, {&s_delivered, "delivered"},
+        {&s_deferred, "deferred"}, {&s_bounced, "bounced"}, {&s_addresses, "addresses"},
+        {&s_distinct, "distinct"}, {&s_final_count, "final_count"},
+        {&s_recipients, "recipients"}, {&s_key, "key"}, {&s_auth, "auth"},
+        {&s_windows, "_windows"}, {&s_open, "_open"}, {&s_t, "t"}, {&s_window, "window"},
+        {&s_next_expiry, "next_expiry"}, {&s_expire, "expire"}, {&s_items, "items"},
+        {&s_counts, "counts"}, {&s_samples, "samples"}, {&s_messages, "messages"},
+        {&s_script_max_messages, "script_max_messages"},
+        {&s_script_max_recipients, "script_max_recipients"},
+        {&s_recipient_opens, "_recipient_opens"}, {&s_append, "append"},
+        {&s_move_to_end, "move_to_end"}, {&s_popitem, "popitem"}, {&S_POSTFIX, "postfix"},
+        {&s_wall, "wall"}, {&s_ip, "ip"}, {&s_queue_id, "queue_id"}, {&s_total, "total"},
+        {&s_ips, "ips"}, {&s_nets, "nets"}, {&s_queue_ids, "queue_ids"},
+        {&s_last_seen, "last_seen"}, {&s_history, "history"}, {&s_add, "add"},
+        {&s_hours, "hours"}, {&s_history_hours, "history_hours"}, {&s_nets_cache, "_nets"},
+        {&s_observe_rest, "_observe_rest"}, {&s_updates, "updates"},
+        {&s_seen_postfix, "_seen_postfix"}, {&s_postfix, "_postfix"}, {&s_names, "_names"},
+        {&s_php, "_php"}, {&s_since, "since"}, {&s_keep_totals, "keep_totals"},
+        {&s_senders, "senders"}, {&s_on_message, "on_message"}, {&s_inbound, "inbound"},
+        {&s_first_seen, "first_seen"}, {&s_size, "size"}, {&s_cwd, "cwd"}, {&s_user, "user"},
+        {&s_uid, "uid"}, {&s_sender, "sender"}, {&s_script, "script"}, {&S_AUTH, "auth"},
+        {&S_SCRIPT, "script"}, {&S_LOCAL, "local"},
+    };
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if ((*names[i].slot = PyUnicode_InternFromString(names[i].name)) == NULL) return NULL;
+    if ((ONE = PyLong_FromLong(1)) == NULL) return NULL;
+    if ((S_3600 = PyLong_FromLong(3600)) == NULL) return NULL;
+    if ((TWO = PyLong_FromLong(2)) == NULL) return NULL;
+    if ((ZERO = PyLong_FromLong(0)) == NULL || (EMPTY = PyTuple_New(0)) == NULL) return NULL;
+    return PyModule_Create(&module);
+}
