@@ -23,6 +23,7 @@ from spamtrace.scanner.context import (
     function_bodies,
     has_any,
     has_word,
+    search_needing,
 )
 
 REQ = (
@@ -93,8 +94,18 @@ _CIPHER_OPS = re.compile(
     rb"\bord\s*\([^;]{0,80}?\^|(?<![\w$>:])(?:" + _DEC_FUNCS + rb")\s*\(|"
     rb"pack\s*\(\s*" + S + rb"\s*,"
 )
+# every match of _CIPHER_OPS holds one of these words, or a call of ord(): where the code
+# has none, none of the file's function bodies (parts of the code) has a match. "ord" alone
+# is in every "word" and "password": its call is searched for, with its literal start
+_CIPHER_WORDS = (b"chr", b"pack", *_DEC_FUNCS.split(b"|"))
+_ORD_CALL = re.compile(rb"ord\s*\(")
 _CALL_HEAD = re.compile(rb"[\s@(]*(" + NAME_P + rb")\s*\(")
 _RETURNS = re.compile(rb"\breturn\b\s*[^;\s]")
+
+
+def may_decipher(code: bytes) -> bool:
+    """False where no part of ``code`` (a function body) can hold a match of _CIPHER_OPS."""
+    return any(code.find(w) >= 0 for w in _CIPHER_WORDS) or _ORD_CALL.search(code) is not None
 
 
 def decoder_functions(ctx: Ctx) -> frozenset[bytes]:
@@ -104,8 +115,15 @@ def decoder_functions(ctx: Ctx) -> frozenset[bytes]:
     found: frozenset[bytes] | None = ctx.cache.get("decoder-functions")
     if found is None:
         names = set()
-        for name, body in function_bodies(ctx).items():
-            if len(body) < 3000 and _RETURNS.search(body) and _CIPHER_OPS.search(body):
+        # a body is a part of the code: without one of those calls in the code, none has
+        # one (most files: their functions need not be found)
+        for name, body in function_bodies(ctx).items() if may_decipher(ctx.code) else ():
+            if (
+                len(body) < 3000
+                and body.find(b"return") >= 0  # in every match of _RETURNS
+                and _RETURNS.search(body)
+                and search_needing(_CIPHER_OPS, body)
+            ):
                 names.add(name)
         found = ctx.cache["decoder-functions"] = frozenset(names)
     return found

@@ -257,8 +257,16 @@ def _sent_text(ctx: Ctx, expr: bytes, depth: int = 2) -> bytes:
         names = {v.group(1) for v in itertools.islice(VAR.finditer(interpolated(ctx, expr)), 12)}
         # foreach ($data as $k => $v): $v sends $data's values
         names.update([listed for n in names if (listed := _foreach_list(ctx, n)) is not None])
+        # what each variable is given, found once per file: every drop and every level asks
+        # again for the same few ($data, $msg, and $this, used thousands of times a class)
+        given: dict[bytes, list[tuple[int, re.Match[bytes]]]] = ctx.cache.setdefault(
+            "given", {}
+        )
         for name in names:
-            for _, m in var_assigns(ctx.code, name, _GIVEN, 30):
+            sites = given.get(name)
+            if sites is None:
+                sites = given[name] = var_assigns(ctx.code, name, _GIVEN, 30)
+            for _, m in sites:
                 rhs = m.group(1)
                 field = _FIELD_VALUE.match(rhs)
                 if field is not None:
