@@ -446,9 +446,25 @@ def braced(code: bytes, open_at: int, limit: int = 8000) -> bytes:
 _BRACE = re.compile(rb"[{}]")
 
 
-_FUNC_DEF = re.compile(
+FUNC_DEF = re.compile(
     rb"function\s+&?\s*(" + NAME_P + rb")\s*\([^)]{0,300}\)\s*(?::\s*\??[\w\\]{1,60}\s*)?\{"
 )
+
+
+def function_body(ctx: Ctx, name: bytes) -> bytes | None:
+    """The body of the function or method ``name`` (lower case) the file defines first, or
+    None: a literal search for the name, the definition tried where it is."""
+    code = ctx.code
+    at = code.find(name)
+    while at >= 0:
+        head = code[max(0, at - 40) : at]
+        fn = head.rfind(b"function")
+        if fn >= 0 and head[fn + 8 :].strip(b" \t\r\n&") == b"":
+            m = FUNC_DEF.match(code, at - len(head) + fn)
+            if m is not None and m.group(1) == name:
+                return braced(code, m.end() - 1)
+        at = code.find(name, at + len(name))
+    return None
 
 
 def function_bodies(ctx: Ctx) -> dict[bytes, bytes]:
@@ -458,7 +474,7 @@ def function_bodies(ctx: Ctx) -> dict[bytes, bytes]:
     if found is None:
         found = {}
         if ctx.first(b"function") >= 0:
-            for m in itertools.islice(_FUNC_DEF.finditer(ctx.code, ctx.first(b"function")), 300):
+            for m in itertools.islice(FUNC_DEF.finditer(ctx.code, ctx.first(b"function")), 300):
                 found.setdefault(m.group(1), braced(ctx.code, m.end() - 1))
         ctx.cache["function-bodies"] = found
     return found

@@ -31,6 +31,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from spamtrace.scanner.context import prefiltered_finditer
 from spamtrace.scanner.lexer import Lexed
 
 MAX_VALUE = 4096
@@ -80,6 +81,12 @@ _UNARY: dict[bytes, Callable[[bytes], bytes | None]] = {
 
 
 #: the functions :meth:`_Parser.call` folds (by name, as written in the lexed code)
+# bare words that are no constant's name
+_KEYWORDS = frozenset(
+    {b"true", b"false", b"null", b"array", b"new", b"clone", b"print", b"and", b"or", b"xor",
+     b"instanceof", b"as", b"function", b"fn", b"static", b"self", b"parent", b"list",
+     b"isset", b"empty", b"include", b"require", b"include_once", b"require_once", b"eval"}
+)  # fmt: skip
 _FOLDING_CALLS = frozenset({b"chr", b"substr", b"str_replace", b"str_ireplace", *_UNARY})
 
 
@@ -152,13 +159,14 @@ class Env:
         if self._constants is None:
             self._constants = {}
             code = self.code
-            if code.find(b"define") >= 0:
-                for m in _DEFINE.finditer(code):
-                    key = self.lx.value(int(m.group(1))).strip().lower()
-                    self._constants.setdefault(key, m.end())
-            if code.find(b"const") >= 0:
-                for m in _CONST.finditer(code):
-                    self._constants.setdefault(m.group(1), m.end())
+            # tried where "define" / "const" starts, not at every offset (a look-behind
+            # first: the regex engine has no literal to scan for; "const" is in every
+            # __construct)
+            for m in prefiltered_finditer(_DEFINE, code):
+                key = self.lx.value(int(m.group(1))).strip().lower()
+                self._constants.setdefault(key, m.end())
+            for m in prefiltered_finditer(_CONST, code):
+                self._constants.setdefault(m.group(1), m.end())
         at = self._constants.get(name)
         if at is None or at in self._busy or self.depth >= MAX_DEPTH:
             return None
@@ -181,6 +189,23 @@ class Env:
             if end > pos:
                 continue  # ``$v = f($v)``: the use is inside this assignment's right side
             return value
+        return None
+
+    def items(self, var: bytes, pos: int) -> list[tuple[bytes | None, bytes]] | None:
+        """The items (key or None, folded value) of the array literal that ``$var``'s last
+        plain assignment before ``pos`` gives it (``$a = ['sy', 'st', 'em'];``), or None."""
+        for site in reversed(self._assignments(var)):
+            if site.start() >= pos:
+                continue
+            if site.group(2) or site.start() in self._busy or self.depth >= MAX_DEPTH:
+                return None
+            self._busy.add(site.start())
+            self.depth += 1
+            try:
+                return _Parser(self.code, self.lx, self).array_items(site.end())[0]
+            finally:
+                self.depth -= 1
+                self._busy.discard(site.start())
         return None
 
     def _value(self, var: bytes, site: re.Match[bytes]) -> tuple[int, tuple[bytes, bool] | None]:
@@ -232,6 +257,9 @@ class _DictEnv:
     def constant(self, name: bytes) -> bytes | None:
         return None
 
+    def items(self, var: bytes, pos: int) -> list[tuple[bytes | None, bytes]] | None:
+        return None
+
 
 class _Parser:
     def __init__(self, code: bytes, lx: Lexed, env: Env | _DictEnv) -> None:
@@ -244,9 +272,10 @@ class _Parser:
         m = _WS.match(self.code, pos)
         return m.end() if m else pos
 
-    def expr(self, pos: int, depth: int = 0) -> tuple[bytes, int]:
-        """``concat ('^' concat)*``: PHP binds ``.`` tighter than ``^``."""
-        value, pos = self.concat(pos, depth)
+    def expr(self, pos: int, depth: int = 0, bare: bool = False) -> tuple[bytes, int]:
+        """``concat ('^' concat)*``: PHP binds ``.`` tighter than ``^``. ``bare``: inside a
+        concatenation, where a bare word is an undefined constant's name (PHP < 8)."""
+        value, pos = self.concat(pos, depth, bare)
         while True:
             p = self.ws(pos)
             if self.code[p : p + 1] != b"^" or self.code[p : p + 2] == b"^=":
@@ -255,21 +284,31 @@ class _Parser:
             value = bytes(a ^ b for a, b in zip(value, other, strict=False))
             self.built = True
 
-    def concat(self, pos: int, depth: int) -> tuple[bytes, int]:
-        value, pos = self.unary(pos, depth)
+    def concat(self, pos: int, depth: int, bare: bool = False) -> tuple[bytes, int]:
+        start = pos
+        try:
+            value, pos = self.unary(pos, depth, bare=bare)
+        except _NoValue:
+            # a bare word that a "." follows: an undefined constant glued on (sy . 'stem')
+            b = _BARE.match(self.code, self.ws(start))
+            if b is None or self.code[self.ws(b.end()) : self.ws(b.end()) + 1] != b"." or (
+                start and self.code[start - 1 : start] in (b"$", b">", b":", b"\\")
+            ):
+                raise
+            value, pos = self.unary(start, depth, bare=True)
         while True:
             p = self.ws(pos)
             if self.code[p : p + 1] != b"." or self.code[p : p + 2] == b".=":
                 return value, pos
             if self.code[p + 1 : p + 2].isdigit():
                 return value, pos  # a float, not a concatenation
-            other, pos = self.unary(p + 1, depth)
+            other, pos = self.unary(p + 1, depth, bare=True)
             value += other
             if len(value) > MAX_VALUE:
                 raise _NoValue
             self.built = True
 
-    def unary(self, pos: int, depth: int) -> tuple[bytes, int]:
+    def unary(self, pos: int, depth: int, bare: bool = False) -> tuple[bytes, int]:
         if depth > MAX_DEPTH:
             raise _NoValue
         code = self.code
@@ -280,7 +319,7 @@ class _Parser:
             self.built = True
             return bytes(~b & 0xFF for b in value), pos
         if c == b"(":
-            value, pos = self.expr(pos + 1, depth + 1)
+            value, pos = self.expr(pos + 1, depth + 1, bare)
             pos = self.ws(pos)
             if code[pos : pos + 1] != b")":
                 raise _NoValue
@@ -300,6 +339,8 @@ class _Parser:
             return value, m.end()
         if c == b"$":
             m = _VAR.match(code, pos)
+            if m is not None and code[self.ws(m.end()) : self.ws(m.end()) + 1] == b"[":
+                return self.element(m.group(1), pos, self.ws(m.end()) + 1, depth)
             held = self.env.get(m.group(1), pos) if m is not None else None
             if m is None or held is None:
                 raise _NoValue
@@ -322,12 +363,109 @@ class _Parser:
                 if const is not None:  # a constant the file defines
                     self.built = True
                     return const, b.end()
+                if bare and b.group(1) not in _KEYWORDS:
+                    # glued on with "." and defined nowhere: PHP 7 reads its name (sy.(st))
+                    self.built = True
+                    return b.group(1), b.end()
             raise _NoValue
+        if m.group(1) in (b"implode", b"join"):
+            return self.implode(m.end(), depth + 1)
         if m.group(1) not in _FOLDING_CALLS:
             raise _NoValue  # any other call has no constant value: its arguments are not read
         args, end = self.args(m.end(), depth + 1)
         self.built = True
         return self.call(m.group(1), args), end
+
+    def element(self, var: bytes, at: int, pos: int, depth: int) -> tuple[bytes, int]:
+        """``$var[key]`` (``pos`` after the "["), an item of the array literal ``$var``
+        holds."""
+        code = self.code
+        pos = self.ws(pos)
+        m = _INT.match(code, pos)
+        if m is not None:
+            key, pos = m.group(0), m.end()
+        else:
+            key, pos = self.expr(pos, depth + 1)
+        pos = self.ws(pos)
+        if code[pos : pos + 1] != b"]":
+            raise _NoValue
+        items = self.env.items(var, at)
+        if items is None:
+            raise _NoValue
+        for n, (k, v) in enumerate(items):
+            if (k if k is not None else str(n).encode()) == key:
+                self.built = True
+                return v, pos + 1
+        raise _NoValue
+
+    def array_items(self, pos: int) -> tuple[list[tuple[bytes | None, bytes]], int]:
+        """The items of the array literal at ``pos`` (``[...]`` or ``array(...)``), each
+        folded, with its literal key, and where the literal ends; _NoValue for anything
+        else."""
+        code = self.code
+        pos = self.ws(pos)
+        if code[pos : pos + 1] == b"[":
+            close = b"]"
+            pos += 1
+        elif code[pos : pos + 5] == b"array" and code[self.ws(pos + 5)] == 40:  # (
+            close = b")"
+            pos = self.ws(pos + 5) + 1
+        else:
+            raise _NoValue
+        out: list[tuple[bytes | None, bytes]] = []
+        total = 0
+        while True:
+            pos = self.ws(pos)
+            if code[pos : pos + 1] == close:
+                return out, pos + 1
+            m = _INT.match(code, pos)
+            if m is not None and code[self.ws(m.end()) : self.ws(m.end()) + 2] == b"=>":
+                first: bytes = m.group(0)
+                pos = m.end()
+            else:
+                first, pos = self.expr(pos, MAX_DEPTH - 2)
+            pos = self.ws(pos)
+            key: bytes | None = None
+            if code[pos : pos + 2] == b"=>":
+                key = first
+                first, pos = self.expr(pos + 2, MAX_DEPTH - 2)
+                pos = self.ws(pos)
+            out.append((key, first))
+            total += len(first)
+            if len(out) > 256 or total > MAX_VALUE:
+                raise _NoValue
+            if code[pos : pos + 1] == b",":
+                pos += 1
+            elif code[pos : pos + 1] != close:
+                raise _NoValue
+
+    def implode(self, pos: int, depth: int) -> tuple[bytes, int]:
+        """``implode(glue, pieces)`` / ``join(pieces)`` (``pos`` after the "("), the pieces an
+        array literal or a variable that holds one."""
+        code = self.code
+        pos = self.ws(pos)
+        glue = b""
+        if code[pos : pos + 1] not in (b"$", b"[") and code[pos : pos + 5] != b"array":
+            glue, pos = self.expr(pos, depth)
+            pos = self.ws(pos)
+            if code[pos : pos + 1] != b",":
+                raise _NoValue
+            pos = self.ws(pos + 1)
+        m = _VAR.match(code, pos)
+        items: list[tuple[bytes | None, bytes]] | None
+        if m is not None:
+            items = self.env.items(m.group(1), pos)
+            pos = m.end()
+        else:
+            items, pos = self.array_items(pos)
+        pos = self.ws(pos)
+        if items is None or code[pos : pos + 1] != b")":
+            raise _NoValue
+        self.built = True
+        value = glue.join(v for _k, v in items)
+        if len(value) > MAX_VALUE:
+            raise _NoValue
+        return value, pos + 1
 
     def call(self, name: bytes, args: list[bytes]) -> bytes:
         if name == b"chr" and len(args) == 1:

@@ -2,12 +2,15 @@
 
 A small, bounded pass over assignments: request superglobals (and ``php://input``,
 ``getallheaders``), decoder calls and literal concatenations, unpacking with ``list()`` or
-``[...] =``, ``foreach`` over request arrays, one level of copies. ``$_SERVER``, ``$_ENV`` and
+``[...] =``, ``foreach`` over request arrays, one level of copies; cipher loops and the file's own
+decoding functions give decoded data; request input only used as a lookup key, compared,
+validated, hashed or given to a method does not taint. ``$_SERVER``, ``$_ENV`` and
 ``getenv()`` are kept apart (``SERVER`` sources): they count only where any value is damning.
 """
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from spamtrace.scanner.context import (
@@ -20,6 +23,7 @@ from spamtrace.scanner.context import (
     function_bodies,
     has_any,
     has_word,
+    search_needing,
 )
 
 REQ = (
@@ -90,8 +94,18 @@ _CIPHER_OPS = re.compile(
     rb"\bord\s*\([^;]{0,80}?\^|(?<![\w$>:])(?:" + _DEC_FUNCS + rb")\s*\(|"
     rb"pack\s*\(\s*" + S + rb"\s*,"
 )
+# every match of _CIPHER_OPS holds one of these words, or a call of ord(): where the code
+# has none, none of the file's function bodies (parts of the code) has a match. "ord" alone
+# is in every "word" and "password": its call is searched for, with its literal start
+_CIPHER_WORDS = (b"chr", b"pack", *_DEC_FUNCS.split(b"|"))
+_ORD_CALL = re.compile(rb"ord\s*\(")
 _CALL_HEAD = re.compile(rb"[\s@(]*(" + NAME_P + rb")\s*\(")
 _RETURNS = re.compile(rb"\breturn\b\s*[^;\s]")
+
+
+def may_decipher(code: bytes) -> bool:
+    """False where no part of ``code`` (a function body) can hold a match of _CIPHER_OPS."""
+    return any(code.find(w) >= 0 for w in _CIPHER_WORDS) or _ORD_CALL.search(code) is not None
 
 
 def decoder_functions(ctx: Ctx) -> frozenset[bytes]:
@@ -101,8 +115,15 @@ def decoder_functions(ctx: Ctx) -> frozenset[bytes]:
     found: frozenset[bytes] | None = ctx.cache.get("decoder-functions")
     if found is None:
         names = set()
-        for name, body in function_bodies(ctx).items():
-            if len(body) < 3000 and _RETURNS.search(body) and _CIPHER_OPS.search(body):
+        # a body is a part of the code: without one of those calls in the code, none has
+        # one (most files: their functions need not be found)
+        for name, body in function_bodies(ctx).items() if may_decipher(ctx.code) else ():
+            if (
+                len(body) < 3000
+                and body.find(b"return") >= 0  # in every match of _RETURNS
+                and _RETURNS.search(body)
+                and search_needing(_CIPHER_OPS, body)
+            ):
                 names.add(name)
         found = ctx.cache["decoder-functions"] = frozenset(names)
     return found
@@ -135,6 +156,7 @@ SOURCES = (
     b"socket_recv",
     b"getenv",
     b"pack(",
+    b"$globals[",
 )  # fmt: skip  (the first 10 are request input)
 
 
@@ -160,6 +182,113 @@ _DIRECT_REQ = re.compile(
     rb"json_decode)"
     rb"\s*\([^$]{0,20})*" + REQ
 )
+
+
+_GLOBALS_AT = re.compile(rb"[\s@(]*\$globals\s*\[\s*(?:\x01(\d+)\x01|\$\w+)\s*\]\s*(?:;|$)")
+_SUPERGLOBAL_VARS = frozenset({b"_get", b"_post", b"_request", b"_cookie", b"_files"})
+_REQUEST_ARRAYS = frozenset({b"_get", b"_post", b"_request", b"_cookie", b"_files"})
+
+
+def _globals_request(ctx: Ctx, rhs: bytes) -> bool:
+    """``rhs`` is a request array read through $GLOBALS: by its literal name
+    (``$GLOBALS['_POST']``), or by a variable in a file that names one in a literal
+    (``foreach (array('_GET', '_POST') as $g) { $v = $GLOBALS[$g]; ...``)."""
+    m = _GLOBALS_AT.match(rhs)
+    if m is None:
+        return False
+    if m.group(1) is not None:
+        return ctx.lx.value(int(m.group(1))).strip().lower() in _REQUEST_ARRAYS
+    found = ctx.cache.get("names-request-array")
+    if found is None:
+        found = ctx.cache["names-request-array"] = any(
+            ctx.lx.value(i).strip().lower() in _REQUEST_ARRAYS
+            for i in range(min(len(ctx.lx.raw_strings), 5000))
+            if len(ctx.lx.raw_strings[i]) <= 10
+        )
+    return bool(found)
+
+
+# calls whose result is not the text they were given: a number, a yes/no, a hash, or the
+# input checked or stripped to a safe alphabet by a validator (validInt(), sanitize_key())
+_NOT_THE_INPUT = re.compile(
+    rb"(?:intval|floatval|boolval|abs|count|strlen|md5|sha1|crc32|hash|isset|empty|is_\w+|"
+    rb"ctype_\w+|in_array|array_key_exists|preg_match|\w*valid\w*|\w*sanitiz\w*|"
+    rb"\w*detaint\w*|absint)$"
+)
+# a request element compared (its value is a yes/no, not the text)
+_COMPARED = re.compile(
+    rb"\$_\w+\s*(?:\[[^\]\[;]{0,60}\]\s*)+(?:===?|!==?|<=?|>=?)(?!>)"
+)
+_CAST_BEFORE = re.compile(rb"\(\s*(?:int|integer|bool|boolean|float|double)\s*\)\s*$")
+# preg_replace('/[^a-z0-9_-]/', '', $input): only a safe alphabet is left
+_WHITELIST_REPLACE = re.compile(rb"preg_replace\s*\(\s*\x01(\d+)\x01\s*,\s*\x01(\d+)\x01\s*,")
+_NEGATED_CLASS = re.compile(rb"^(.)\[\^[\w\s\\.-]{1,40}\]\+?\1[a-z]*$")
+
+
+def _enclosing(rhs: bytes, pos: int) -> tuple[int, int]:
+    """The innermost bracket ("(" or "[") left open before ``pos``: its offset and byte
+    (-1, 0 when none)."""
+    depth = 0
+    for i in range(pos - 1, max(-1, pos - 400), -1):
+        ch = rhs[i]
+        if ch in (41, 93):  # ) ]
+            depth += 1
+        elif ch in (40, 91):  # ( [
+            if depth == 0:
+                return i, ch
+            depth -= 1
+    return -1, 0
+
+
+def _wrapped_safe(ctx: Ctx, rhs: bytes, pos: int) -> bool:
+    """The request input at ``pos`` of ``rhs`` does not reach the value as text: it is the
+    key of a lookup in a table of the script's (``$spec = $table[$_GET['k']]``), the
+    argument of a check, count, hash, validator or method (``Event::find(['Id' =>
+    $_GET['id']])``: a record, not the text), compared, cast to a number, or stripped to a
+    safe alphabet (``preg_replace('/[^a-z0-9]/', '', $_GET['p'])``)."""
+    if _CAST_BEFORE.search(rhs, max(0, pos - 20), pos):
+        return True
+    compared = _COMPARED.match(rhs, pos)
+    if compared is not None:  # $_GET['when'] == 'now' ? 'now' : '+1': a test of it
+        return True
+    at, ch = _enclosing(rhs, pos)
+    while at >= 0:
+        head = rhs[max(0, at - 60) : at].rstrip()
+        if ch == 91:  # [: an index; of a superglobal it is request input, else a lookup
+            if not re.search(rb"\$_\w+\s*$|\$http_\w+\s*$", head):
+                return True
+        else:
+            name = re.search(rb"(->|::)?\s*([\w\x80-\xff]+)$", head)
+            if name is not None:
+                fn = name.group(2)
+                if name.group(1) is not None or _NOT_THE_INPUT.match(fn):
+                    return True  # a method's result (a record found by id...), a check
+                if fn == b"preg_replace":
+                    w = _WHITELIST_REPLACE.match(rhs, at - len(b"preg_replace"))
+                    if (
+                        w is not None
+                        and _NEGATED_CLASS.match(ctx.lx.value(int(w.group(1))).strip())
+                        and ctx.lx.value(int(w.group(2))) == b""
+                    ):
+                        return True
+        at, ch = _enclosing(rhs, at)
+    return False
+
+
+def _copy_wrapped_safe(ctx: Ctx, code: bytes, pos: int) -> bool:
+    """The variable at ``pos`` of the code is used in its statement as :func:`_wrapped_safe`
+    says (a lookup key, a validator's argument...), not copied."""
+    lo = _statement_start(code, pos) + 1
+    return _wrapped_safe(ctx, code[lo : pos + 200], pos - lo)
+
+
+def _carries_request(ctx: Ctx, rhs: bytes) -> bool:
+    """``rhs`` holds request input that reaches its value (one of the first 10 mentions not
+    :func:`_wrapped_safe`)."""
+    for m in itertools.islice(REQ_RE.finditer(rhs), 10):
+        if not _wrapped_safe(ctx, rhs, m.start()):
+            return True
+    return False
 
 
 def _statement_start(code: bytes, pos: int) -> int:
@@ -279,7 +408,7 @@ def taint(ctx: Ctx) -> tuple[set[bytes], set[bytes]]:
                 if got is not None:
                     name, rhs = got
                     if src in _REQ_SOURCES:
-                        if REQ_RE.search(rhs) and (
+                        if _carries_request(ctx, rhs) and (
                             rhs.find(b"escapeshellarg") < 0
                             or REQ_RE.search(QUOTED_ARG.sub(b"", rhs))
                         ):  # input only as escapeshellarg()'s quoted argument is no command
@@ -294,6 +423,10 @@ def taint(ctx: Ctx) -> tuple[set[bytes], set[bytes]]:
                             direct.add(name)
                             if _custom_header(ctx, rhs):
                                 header.add(name)  # a request header of the client's own
+                    elif src == b"$globals[":
+                        if _globals_request(ctx, rhs):  # $v = $GLOBALS['_POST'] / [$name]
+                            req.add(name)
+                            direct.add(name)
                     elif src in _NET_SOURCES:
                         req.add(name)  # bytes read from a network peer: a remote command
                     elif _DEC_RE.search(rhs) or _BUILT_RHS.match(rhs) or _cipher(ctx, rhs):
@@ -311,6 +444,11 @@ def taint(ctx: Ctx) -> tuple[set[bytes], set[bytes]]:
                 got = assignment_before(code, m.start(), stmts)
                 if got is not None and _BUILT_RHS.match(got[1]):
                     dec.add(got[0])
+        # an element set in a request array ($_REQUEST['k'] = ...) is no variable of its own:
+        # the arrays are sources already, and every mention of them is no copy of it ($_SESSION
+        # and $GLOBALS stay: code parked there is carried to a later request or another name)
+        req -= _SUPERGLOBAL_VARS
+        direct -= _SUPERGLOBAL_VARS
         for var in sorted(req | dec | direct)[:40]:  # one level of copies: $b = $a;
             needle = b"$" + var
             pos = code.find(needle)
@@ -327,6 +465,7 @@ def taint(ctx: Ctx) -> tuple[set[bytes], set[bytes]]:
                     and got[0] != var
                     and not _CLOSURE.match(got[1])
                     and not code[max(0, pos - 8) : pos].rstrip().endswith(b"[")
+                    and not (var in req and _copy_wrapped_safe(ctx, code, pos))
                 ):
                     # a copy of the value; not a closure that merely uses it (``$f =
                     # function () use ($a) {``), nor a table lookup keyed by it (``$t[$a]``)

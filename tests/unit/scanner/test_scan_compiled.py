@@ -324,3 +324,60 @@ def test_concat_start_same_as_python(pieces: list[bytes], pos: int) -> None:
     assert list(context._concat_starts(code)) == [
         m.start() for m in context._CONCAT_START.finditer(code)
     ]
+
+
+# the file's own decipher functions are looked for only where the code may hold one: no part
+# of a code that fails taint.may_decipher (a function body) has a match of the cipher pattern
+_CIPHER_PIECES = [
+    b"chr", b"ord", b"ord", b"word", b"pack", b"base64_decode", b"(", b"(", b" ", b"\n",
+    b"\x011\x01", b",", b"^", b"^", b"$k", b";", b"hexdec", b"_",
+]  # fmt: skip
+
+
+def test_cipher_gate_examples() -> None:
+    from spamtrace.scanner import taint
+
+    assert taint.may_decipher(b"$r .= chr(ord($s[$i]) ^ $k);")
+    assert taint.may_decipher(b"$r = ord ($s[$i]) ^ 7;")  # no chr, no decoder: the ord( call
+    assert taint.may_decipher(b"return pack(\x011\x01, $h);")
+    assert not taint.may_decipher(b"$password = $word; $order = sort($words);")
+    # the gate's words are the pattern's: a new alternative with another word needs it too
+    from spamtrace.scanner.prereq import regex_prereq
+
+    (needed,) = regex_prereq(taint._CIPHER_OPS)
+    assert needed <= {*taint._CIPHER_WORDS, b"ord"}
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(st.sampled_from(_CIPHER_PIECES), max_size=30), st.data())
+def test_cipher_gate_never_hides_a_match(pieces: list[bytes], data: st.DataObject) -> None:
+    from spamtrace.scanner import taint
+
+    code = b"".join(pieces)
+    lo = data.draw(st.integers(0, len(code)))
+    hi = data.draw(st.integers(lo, len(code)))
+    part = code[lo:hi]
+    for text in (code, part):
+        if taint._CIPHER_OPS.search(text) is not None:
+            assert taint.may_decipher(code)
+    got, want = context.search_needing(taint._CIPHER_OPS, part), taint._CIPHER_OPS.search(part)
+    assert (got and got.span()) == (want and want.span())
+
+
+# the constants a file defines are found where "define" / "const" starts
+_CONST_PIECES = [
+    b"define", b"const", b"__construct", b"constant", b" ", b"(", b"\x011\x01", b",", b"x",
+    b"=", b"==", b"=>", b"$", b">", b":", b"_", b"a",
+]  # fmt: skip
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(st.sampled_from(_CONST_PIECES), max_size=30))
+def test_constant_definitions_found_as_the_regex_finds_them(pieces: list[bytes]) -> None:
+    from spamtrace.scanner import fold
+
+    code = b"".join(pieces)
+    for rx in (fold._DEFINE, fold._CONST):
+        assert [m.span() for m in context.prefiltered_finditer(rx, code)] == [
+            m.span() for m in rx.finditer(code)
+        ]

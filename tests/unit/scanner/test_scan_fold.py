@@ -55,6 +55,30 @@ def test_variables_hold_their_last_value_before_the_use() -> None:
     assert _value("$r('#', '', 'ev#al')", "$r = 'str_' . 'replace';") == b"eval"
 
 
+def test_array_items_and_implode() -> None:
+    # an item of an array literal a variable holds, by position or key
+    assert _value("$p[0] . $p[2]", "$p = ['as', 'x', 'sert'];") == b"assert"
+    assert _value("$p['b'] . $p['a']", "$p = array('a' => 'tem', 'b' => 'sys');") == b"system"
+    assert _value("implode('', $p)", "$p = ['pa', 'ss', 'thru'];") == b"passthru"
+    assert _value("join(['ev', 'al'])") == b"eval"
+    assert _value("implode('-', array('a', 'b'))") == b"a-b"
+    assert _value("$p[1]", "$p = ['a'];") is None  # no such item
+    assert _value("$p[0]", "$p = [f(), 'b'];") is None  # an item with no constant value
+    assert _value("$p[0]", "$p = ['a']; $p = load();") is None  # the last value counts
+    assert _value("implode(',', $rows)", "$rows = $db->all();") is None
+
+
+def test_bare_words_glued_on_are_undefined_constants() -> None:
+    # PHP 7 reads an undefined constant as its own name (with a warning): sy.(st).(em)
+    assert _value("sy . (st) . (em)") == b"system"
+    assert _value("'sys' . tem") == b"system"
+    assert _value("ass . 'ert'") == b"assert"
+    assert _value("as . 'sert'") is None  # a keyword
+    assert _value("php_version") is None  # a bare word alone is no concatenation
+    assert _value("'a' . true") is None  # a keyword is not a name
+    assert _value("'a' . foo()") is None
+
+
 def test_bounded() -> None:
     long = " . ".join(["'" + "a" * 100 + "'"] * 100)  # 10,000 bytes > MAX_VALUE
     assert _value(long) is None

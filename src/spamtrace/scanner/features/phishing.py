@@ -28,6 +28,7 @@ from spamtrace.scanner.context import (
     feature,
     first_arg,
     function_bodies,
+    function_body,
     has_any,
     has_word,
     interpolated,
@@ -257,8 +258,16 @@ def _sent_text(ctx: Ctx, expr: bytes, depth: int = 2) -> bytes:
         names = {v.group(1) for v in itertools.islice(VAR.finditer(interpolated(ctx, expr)), 12)}
         # foreach ($data as $k => $v): $v sends $data's values
         names.update([listed for n in names if (listed := _foreach_list(ctx, n)) is not None])
+        # what each variable is given, found once per file: every drop and every level asks
+        # again for the same few ($data, $msg, and $this, used thousands of times a class)
+        given: dict[bytes, list[tuple[int, re.Match[bytes]]]] = ctx.cache.setdefault(
+            "given", {}
+        )
         for name in names:
-            for _, m in var_assigns(ctx.code, name, _GIVEN, 30):
+            sites = given.get(name)
+            if sites is None:
+                sites = given[name] = var_assigns(ctx.code, name, _GIVEN, 30)
+            for _, m in sites:
                 rhs = m.group(1)
                 field = _FIELD_VALUE.match(rhs)
                 if field is not None:
@@ -345,12 +354,17 @@ def _drops(ctx: Ctx) -> list[tuple[int, bytes]]:
     if has_word(ctx, b"curlopt_postfields") and _fixed_curl_url(ctx):
         for m in itertools.islice(_POSTFIELDS.finditer(ctx.code), 20):
             out.append((m.start(), m.group(1)))
-    # a text file the handler appends the visitor's data to (the kit's "results" log)
-    for start, args in calls_to(ctx, (b"fwrite", b"fputs", b"file_put_contents"), 20):
-        parts = top_args(args)
-        if len(parts) >= 2:
-            out.append((start, parts[1]))
+    # a text file the handler appends the visitor's data to (the kit's "results" log): in a
+    # script that reads form fields, a write of a variable or of text with one glued in
+    if has_any(ctx, _FORM_WORDS):
+        for start, args in calls_to(ctx, (b"fwrite", b"fputs", b"file_put_contents"), 20):
+            parts = top_args(args)
+            if len(parts) >= 2 and VAR.search(interpolated(ctx, parts[1])) is not None:
+                out.append((start, parts[1]))
     return out
+
+
+_FORM_WORDS = (b"$_post", b"$_get", b"$_request")
 
 
 _POSTFIELDS = re.compile(rb"curlopt_postfields\s*,([^;]{1,400})")
@@ -715,7 +729,7 @@ def _hook_body(ctx: Ctx, args: bytes, at: int) -> bytes | None:
     if m is None:
         return None
     if m.group(1) is not None:
-        return function_bodies(ctx).get(ctx.lx.value(int(m.group(1))).strip().lower())
+        return function_body(ctx, ctx.lx.value(int(m.group(1))).strip().lower())
     return braced(ctx.code, at + m.end() - 1)
 
 

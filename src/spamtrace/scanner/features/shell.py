@@ -32,6 +32,7 @@ from spamtrace.scanner.context import (
     Hit,
     bounded_finditer,
     bounded_search,
+    braced,
     calls_to,
     decoded_payloads,
     excerpt,
@@ -82,30 +83,44 @@ _UPLOAD_CHECKS = re.compile(
 )
 
 
+_FILES_ALIAS = re.compile(rb"\$(" + NAME_P + rb")\s*=\s*@?\$_files\s*\[[^\]]{1,40}\]\s*;")
+
+
+def _names_upload(text: bytes, aliases: tuple[bytes, ...]) -> bool:
+    return b"$_files" in text or any(text.find(a + b"[") >= 0 for a in aliases)
+
+
 @feature("upload_unchecked")
 def _upload_unchecked(ctx: Ctx, rule: Rule) -> Hit | None:
     """An upload saved under a .php name, or under the client's own file name with no
     check of the type or extension anywhere in the file (drop-anything uploader)."""
     code = ctx.code
+    # variables that hold an uploaded file's entry ($file = $_FILES['f']): $file['name'] is
+    # the client's file name, $file['tmp_name'] the upload
+    aliases = tuple(b"$" + a for a in sorted(set(_FILES_ALIAS.findall(code)))[:10])
     for m in _UPLOAD.finditer(code):
         args = m.group(2)
-        if m.group(1) == b"copy" and b"$_files" not in args:
+        if m.group(1) == b"copy" and b"$_files" not in args and not any(
+            args.lstrip(b" @(").startswith(a + b"[") for a in aliases
+        ):
             continue
         dest = args.split(b",", 1)[1] if b"," in args else b""
         lits = [ctx.lx.value(int(i)).lower() for i in PLACEHOLDER.findall(dest)]
         php_dest = any(re.search(rb"\.ph(?:p\d?|tml|ar)\b", v) for v in lits)
         shown = ctx.restore(dest).lower()
-        client_name = b"$_files" in shown and b"name" in shown
-        if not client_name:
-            for var in sorted(set(VAR.findall(dest))):
-                for am_start, am in var_assigns(code, var, _TAIL_ANY):
-                    rhs = ctx.restore(code[am_start : am.end()]).lower()
-                    # the name taken where the file array was ($u = $_FILES['f'] ... $u['name'])
-                    if b"$_files" in rhs and (b"name" in rhs or b"name" in shown):
-                        client_name = True
-                        break
-                if client_name:
+        client_name = _names_upload(shown, aliases) and b"name" in shown
+        todo = sorted(set(VAR.findall(dest)))
+        done: set[bytes] = set()
+        while todo and not client_name and len(done) < 8:  # two levels of variables
+            var = todo.pop()
+            done.add(var)
+            for am_start, am in var_assigns(code, var, _TAIL_ANY, 10):
+                rhs = ctx.restore(code[am_start : am.end()]).lower()
+                # the name taken where the file array was ($u = $_FILES['f'] ... $u['name'])
+                if _names_upload(rhs, aliases) and (b"name" in rhs or b"name" in shown):
+                    client_name = True
                     break
+                todo.extend(v for v in VAR.findall(am.group(0)) if v not in done)
         if php_dest or (client_name and _UPLOAD_CHECKS.search(code) is None):
             return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end()))
     return None
@@ -278,6 +293,9 @@ def _wp_login_bypass(ctx: Ctx, rule: Rule) -> Hit | None:
                 continue
         if UIN_RE.search(code, max(0, start - 400), start) is not None:
             return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 60))
+    for start, _args in calls_to(ctx, (b"wp_set_auth_cookie",), 20):
+        if _fixed_account_login(ctx, start):
+            return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 60))
     return None
 
 
@@ -286,15 +304,93 @@ def _wp_admin_create(ctx: Ctx, rule: Rule) -> Hit | None:
     """A script that boots WordPress by itself (requires wp-load.php, wp-blog-header.php or
     wp-config.php) and creates a user with the administrator role: the backdoor account
     that attackers drop next to a site. Plugins create users from inside WordPress and do
-    not load it themselves."""
+    not load it themselves; but a function (a hook's) that makes an administrator whose
+    login and password are written in the code, or when the request carries a parameter,
+    with no capability or nonce check, is the same backdoor in a plugin or functions.php."""
     text = string_text(ctx)
-    if b"administrator" not in text or _WP_BOOT.search(text) is None:
+    if b"administrator" not in text:
         return None
-    calls = calls_to(ctx, WP_USER_CALLS, 1)
+    calls = calls_to(ctx, WP_USER_CALLS, 5)
     if not calls:
         return None
     start = calls[0][0]
-    return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 100))
+    if _WP_BOOT.search(text) is not None:
+        return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 100))
+    for start, args in calls:
+        body = _enclosing_body(ctx, start)
+        if _WP_ADMIN_ROLE.search(body) is None or _WP_CHECKS.search(body) is not None:
+            continue
+        parts = top_args(args)
+        fixed = len(parts) >= 2 and all(PLACEHOLDER.fullmatch(a.strip()) for a in parts[:2])
+        if fixed or UIN_RE.search(body) is not None:
+            return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 100))
+    return None
+
+
+# the administrator role given: set_role('administrator'), 'role' => 'administrator'
+_WP_ADMIN_ROLE = re.compile(
+    rb"(?:set_role|add_role)\s*\(\s*\x01\d+\x01|\x01\d+\x01\s*=>\s*\x01\d+\x01"
+)
+# what WordPress code that may make or log in accounts checks first: the current user's
+# capability, a nonce, a password
+_WP_CHECKS = re.compile(
+    rb"current_user_can|check_admin_referer|check_ajax_referer|wp_verify_nonce|is_super_admin|"
+    rb"wp_check_password|wp_authenticate|wp_signon|password_verify|hash_equals|get_transient|"
+    rb"get_user_meta|is_user_logged_in|wp_get_current_user"
+)
+_FUNC_HEAD = re.compile(rb"function\s*&?\s*(?:[a-z_\x80-\xff][\w\x80-\xff]*)?\s*\(")
+
+
+def _enclosing_body(ctx: Ctx, pos: int) -> bytes:
+    """The body of the function (or closure) around ``pos``; the whole code outside one."""
+    code = ctx.code
+    heads = itertools.islice(_FUNC_HEAD.finditer(code, max(0, pos - 8000), pos), 50)
+    for m in reversed(list(heads)):
+        brace = code.find(b"{", m.end(), pos)
+        if brace < 0:
+            continue
+        body = braced(code, brace)
+        if brace + len(body) > pos:
+            return body
+    return code
+
+
+_QUERY_WHERE = re.compile(rb"->\s*query_where\s*\.?=(?![=>])")
+# a clause that leaves out one named account: user_login != 'x', user_login NOT IN ('x')
+_LOGIN_EXCLUDED = re.compile(rb"user_login\W{0,3}\s*(?:!=|<>|not\s+in\s*\()\s*['\"]?\w")
+
+
+@feature("wp_hidden_user")
+def _wp_hidden_user(ctx: Ctx, rule: Rule) -> Hit | None:
+    """A ``pre_user_query`` hook that rewrites the users list's WHERE clause to leave out an
+    account named in the code: an administrator the site owner cannot see in Users."""
+    if string_text(ctx).find(b"pre_user_query") < 0:
+        return None
+    m = _QUERY_WHERE.search(ctx.code)
+    if m is None:
+        return None
+    for p in itertools.islice(PLACEHOLDER.finditer(ctx.code, m.end(), m.end() + 600), 20):
+        if _LOGIN_EXCLUDED.search(ctx.lx.raw_strings[int(p.group(1))].lower()):
+            return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end() + 100))
+    return None
+
+
+_WP_USER_LOOKUP = re.compile(
+    rb"get_user_by\s*\(\s*\x01\d+\x01\s*,\s*(?:\x01\d+\x01|\d+)\s*\)|"
+    rb"get_users\s*\([^;]{0,80}?\x01\d+\x01\s*=>\s*\x01\d+\x01"
+)
+
+
+def _fixed_account_login(ctx: Ctx, start: int) -> bool:
+    """``wp_set_auth_cookie($user->ID)`` (at ``start``) in a function that looks the user up
+    by a login, id or role written in the code (``get_user_by('login', 'admin')``), runs on
+    a request parameter, and checks no password, nonce or capability."""
+    body = _enclosing_body(ctx, start)
+    return (
+        _WP_USER_LOOKUP.search(body) is not None
+        and UIN_RE.search(body) is not None
+        and _WP_CHECKS.search(body) is None
+    )
 
 
 @feature("account_harvest")
