@@ -15,6 +15,7 @@ import re
 
 from spamtrace.scanner.context import (
     NAME_P,
+    PLACEHOLDER,
     VAR,
     Ctx,
     S,
@@ -97,15 +98,16 @@ _CIPHER_OPS = re.compile(
 # every match of _CIPHER_OPS holds one of these words, or a call of ord(): where the code
 # has none, none of the file's function bodies (parts of the code) has a match. "ord" alone
 # is in every "word" and "password": its call is searched for, with its literal start
-_CIPHER_WORDS = (b"chr", b"pack", *_DEC_FUNCS.split(b"|"))
+CIPHER_WORDS = (b"chr", b"pack", *_DEC_FUNCS.split(b"|"))
 _ORD_CALL = re.compile(rb"ord\s*\(")
 _CALL_HEAD = re.compile(rb"[\s@(]*(" + NAME_P + rb")\s*\(")
 _RETURNS = re.compile(rb"\breturn\b\s*[^;\s]")
 
 
-def may_decipher(code: bytes) -> bool:
-    """False where no part of ``code`` (a function body) can hold a match of _CIPHER_OPS."""
-    return any(code.find(w) >= 0 for w in _CIPHER_WORDS) or _ORD_CALL.search(code) is not None
+def may_decipher(ctx: Ctx) -> bool:
+    """False where no part of the code (a function body) can hold a match of _CIPHER_OPS
+    (the words are gate words: one set test)."""
+    return has_any(ctx, CIPHER_WORDS) or _ORD_CALL.search(ctx.code) is not None
 
 
 def decoder_functions(ctx: Ctx) -> frozenset[bytes]:
@@ -117,7 +119,7 @@ def decoder_functions(ctx: Ctx) -> frozenset[bytes]:
         names = set()
         # a body is a part of the code: without one of those calls in the code, none has
         # one (most files: their functions need not be found)
-        for name, body in function_bodies(ctx).items() if may_decipher(ctx.code) else ():
+        for name, body in function_bodies(ctx).items() if may_decipher(ctx) else ():
             if (
                 len(body) < 3000
                 and body.find(b"return") >= 0  # in every match of _RETURNS
@@ -348,6 +350,42 @@ _WALK_REQ = re.compile(
 )
 
 
+# foreach (array('_GET', '_POST') as $n) { foreach ($$n as $k => $v) ... }: a request array
+# iterated under a name the loop spells
+_FOREACH_NAMES = re.compile(
+    rb"foreach\s*\(\s*(?:array\s*\(|\[)((?:\s*\x01\d+\x01\s*,?){1,6})[)\]]\s*as\s*\$("
+    + NAME_P
+    + rb")\s*\)"
+)
+_FOREACH_VARVAR = re.compile(
+    rb"foreach\s*\(\s*(?:\$\$|\$\{\s*\$)("
+    + NAME_P
+    + rb")\s*\}?\s+as\s*(?:\$("
+    + NAME_P
+    + rb")\s*=>\s*)?&?\$("
+    + NAME_P
+    + rb")"
+)
+_REQUEST_ARRAYS = frozenset({b"_get", b"_post", b"_request", b"_cookie", b"_files"})
+
+
+def _foreach_request_names(ctx: Ctx) -> set[bytes]:
+    """The key and value variables of loops over a request array named through a variable
+    variable that runs over a literal list of superglobal names."""
+    code = ctx.code
+    spelt: set[bytes] = set()
+    for m in itertools.islice(_FOREACH_NAMES.finditer(code), 20):
+        values = {ctx.lx.value(int(i)).strip().lower() for i in PLACEHOLDER.findall(m.group(1))}
+        if values & _REQUEST_ARRAYS:
+            spelt.add(m.group(2))
+    out: set[bytes] = set()
+    if spelt:
+        for m in itertools.islice(_FOREACH_VARVAR.finditer(code), 20):
+            if m.group(1) in spelt:
+                out.update(v for v in (m.group(2), m.group(3)) if v)
+    return out
+
+
 _FOREACH_VAR = re.compile(
     rb"foreach\s*\(\s*\$("
     + NAME_P
@@ -384,6 +422,10 @@ def taint(ctx: Ctx) -> tuple[set[bytes], set[bytes]]:
     header: set[bytes] = set()
     ctx.cache["header"] = header
     stmts: dict[int, re.Match[bytes] | None] = {}
+    if has_word(ctx, b"$$") or has_word(ctx, b"${"):
+        spelt = _foreach_request_names(ctx)
+        req.update(spelt)
+        direct.update(spelt)
     if has_any(ctx, SOURCES) or has_word(ctx, b"\x01."):
         for m in _FOREACH_REQ.finditer(code):
             req.add(m["value"])
