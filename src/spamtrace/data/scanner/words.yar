@@ -109,7 +109,8 @@ rule php_wrapper_bypass {
     meta:
         id = "php.wrapper-bypass"
     strings:
-        $z = "compress.zlib://"
+        // not "compress.zlib://$tmp" (an upload's .gz read inflated, as database tools do)
+        $z = /compress\.zlib:\/\/([^$]|\$_)/
         $f = /php:\/\/filter\/[a-z.=\/|-]{0,80}resource=\//
         $g = "glob://"
     condition:

@@ -284,6 +284,8 @@ def _whole_request(ctx: Ctx, var: bytes) -> bool:
 
 
 _PREG = re.compile(rb"preg_replace\s*\(\s*@?\s*\x01(\d+)\x01")
+# the pattern held in a variable set to a literal: $p = '/a/e'; preg_replace($p, ...)
+_PREG_VAR = re.compile(rb"preg_replace\s*\(\s*@?\s*\$(" + NAME_P + rb")\s*,")
 
 
 _CLOSERS = {ord("("): ord(")"), ord("["): ord("]"), ord("{"): ord("}"), ord("<"): ord(">")}
@@ -295,19 +297,34 @@ _MB_EREG = (b"mb_ereg_replace", b"mb_eregi_replace")
 _MB_OPTIONS = re.compile(rb"[a-z]{1,12}")  # mb_regex_set_options() letters
 
 
+def _eval_modifier(pat: bytes) -> bool:
+    """The regex ``pat`` (delimiters and modifiers) has PHP's /e modifier."""
+    if len(pat) < 2:
+        return False
+    delim = _CLOSERS.get(pat[0], pat[0])
+    end = pat.rfind(bytes([delim]))
+    if end <= 0:
+        return False
+    mods = pat[end + 1 :]
+    return b"e" in mods and re.fullmatch(rb"[a-zA-Z]*", mods) is not None
+
+
 @feature("preg_e")
 def _preg_e(ctx: Ctx, rule: Rule) -> Hit | None:
-    for m in _PREG.finditer(ctx.code) if has_word(ctx, b"preg_replace") else ():
-        pat = ctx.lx.value(int(m.group(1))).strip()
-        if len(pat) < 2:
-            continue
-        delim = _CLOSERS.get(pat[0], pat[0])
-        end = pat.rfind(bytes([delim]))
-        if end <= 0:
-            continue
-        mods = pat[end + 1 :]
-        if b"e" in mods and re.fullmatch(rb"[a-zA-Z]*", mods):
-            return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end() + 80))
+    code = ctx.code
+    found: Iterable[tuple[re.Match[bytes], list[int]]] = ()
+    if has_word(ctx, b"preg_replace"):
+        found = itertools.chain(
+            ((m, [int(m.group(1))]) for m in _PREG.finditer(code)),
+            (
+                (m, [int(a.group(1)) for _, a in var_assigns(code, m.group(1), TAIL_LITERAL, 5)])
+                for m in itertools.islice(_PREG_VAR.finditer(code), 50)
+            ),
+        )
+    for m, literals in found:
+        for idx in literals:
+            if _eval_modifier(ctx.lx.value(idx).strip()):
+                return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end() + 80))
     # mb_ereg_replace($pattern, $replacement, $string, 'e'): the "e" option evaluates the
     # replacement as PHP, as /e does (until PHP 8)
     for start, args in calls_to(ctx, _MB_EREG, 50) if has_any(ctx, _MB_EREG) else ():

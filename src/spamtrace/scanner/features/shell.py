@@ -83,30 +83,44 @@ _UPLOAD_CHECKS = re.compile(
 )
 
 
+_FILES_ALIAS = re.compile(rb"\$(" + NAME_P + rb")\s*=\s*@?\$_files\s*\[[^\]]{1,40}\]\s*;")
+
+
+def _names_upload(text: bytes, aliases: tuple[bytes, ...]) -> bool:
+    return b"$_files" in text or any(text.find(a + b"[") >= 0 for a in aliases)
+
+
 @feature("upload_unchecked")
 def _upload_unchecked(ctx: Ctx, rule: Rule) -> Hit | None:
     """An upload saved under a .php name, or under the client's own file name with no
     check of the type or extension anywhere in the file (drop-anything uploader)."""
     code = ctx.code
+    # variables that hold an uploaded file's entry ($file = $_FILES['f']): $file['name'] is
+    # the client's file name, $file['tmp_name'] the upload
+    aliases = tuple(b"$" + a for a in sorted(set(_FILES_ALIAS.findall(code)))[:10])
     for m in _UPLOAD.finditer(code):
         args = m.group(2)
-        if m.group(1) == b"copy" and b"$_files" not in args:
+        if m.group(1) == b"copy" and b"$_files" not in args and not any(
+            args.lstrip(b" @(").startswith(a + b"[") for a in aliases
+        ):
             continue
         dest = args.split(b",", 1)[1] if b"," in args else b""
         lits = [ctx.lx.value(int(i)).lower() for i in PLACEHOLDER.findall(dest)]
         php_dest = any(re.search(rb"\.ph(?:p\d?|tml|ar)\b", v) for v in lits)
         shown = ctx.restore(dest).lower()
-        client_name = b"$_files" in shown and b"name" in shown
-        if not client_name:
-            for var in sorted(set(VAR.findall(dest))):
-                for am_start, am in var_assigns(code, var, _TAIL_ANY):
-                    rhs = ctx.restore(code[am_start : am.end()]).lower()
-                    # the name taken where the file array was ($u = $_FILES['f'] ... $u['name'])
-                    if b"$_files" in rhs and (b"name" in rhs or b"name" in shown):
-                        client_name = True
-                        break
-                if client_name:
+        client_name = _names_upload(shown, aliases) and b"name" in shown
+        todo = sorted(set(VAR.findall(dest)))
+        done: set[bytes] = set()
+        while todo and not client_name and len(done) < 8:  # two levels of variables
+            var = todo.pop()
+            done.add(var)
+            for am_start, am in var_assigns(code, var, _TAIL_ANY, 10):
+                rhs = ctx.restore(code[am_start : am.end()]).lower()
+                # the name taken where the file array was ($u = $_FILES['f'] ... $u['name'])
+                if _names_upload(rhs, aliases) and (b"name" in rhs or b"name" in shown):
+                    client_name = True
                     break
+                todo.extend(v for v in VAR.findall(am.group(0)) if v not in done)
         if php_dest or (client_name and _UPLOAD_CHECKS.search(code) is None):
             return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end()))
     return None
