@@ -62,7 +62,7 @@ from spamtrace.scanner.lexer import Lexed, lex
 from spamtrace.scanner.prereq import regex_prereq
 from spamtrace.scanner.report import Finding, ScanVerdict
 from spamtrace.scanner.rules import GateWords, Rule, YaraWords
-from spamtrace.scanner.taint import SOURCES
+from spamtrace.scanner.taint import CIPHER_WORDS, SOURCES
 
 MAX_LAYERS = 4
 
@@ -254,7 +254,8 @@ _CALLED_NAMES = (
 # words that features test for in the code besides the rules' gates (one scan finds them all)
 _GATE_EXTRA_SET = frozenset(
     {*SOURCES, b"\x01.", b"\x01 .", b"replace", b"pcntl_fork", b"dup2", b"pack", b"implode",
-     b"join", *(w for w, _ in ASSIGNED_ANY_PARTS), *_CALLED_NAMES, *CALLBACK_WORDS}
+     b"join", *(w for w, _ in ASSIGNED_ANY_PARTS), *_CALLED_NAMES, *CALLBACK_WORDS,
+     *CIPHER_WORDS}
 )  # fmt: skip
 
 

@@ -97,15 +97,16 @@ _CIPHER_OPS = re.compile(
 # every match of _CIPHER_OPS holds one of these words, or a call of ord(): where the code
 # has none, none of the file's function bodies (parts of the code) has a match. "ord" alone
 # is in every "word" and "password": its call is searched for, with its literal start
-_CIPHER_WORDS = (b"chr", b"pack", *_DEC_FUNCS.split(b"|"))
+CIPHER_WORDS = (b"chr", b"pack", *_DEC_FUNCS.split(b"|"))
 _ORD_CALL = re.compile(rb"ord\s*\(")
 _CALL_HEAD = re.compile(rb"[\s@(]*(" + NAME_P + rb")\s*\(")
 _RETURNS = re.compile(rb"\breturn\b\s*[^;\s]")
 
 
-def may_decipher(code: bytes) -> bool:
-    """False where no part of ``code`` (a function body) can hold a match of _CIPHER_OPS."""
-    return any(code.find(w) >= 0 for w in _CIPHER_WORDS) or _ORD_CALL.search(code) is not None
+def may_decipher(ctx: Ctx) -> bool:
+    """False where no part of the code (a function body) can hold a match of _CIPHER_OPS
+    (the words are gate words: one set test)."""
+    return has_any(ctx, CIPHER_WORDS) or _ORD_CALL.search(ctx.code) is not None
 
 
 def decoder_functions(ctx: Ctx) -> frozenset[bytes]:
@@ -117,7 +118,7 @@ def decoder_functions(ctx: Ctx) -> frozenset[bytes]:
         names = set()
         # a body is a part of the code: without one of those calls in the code, none has
         # one (most files: their functions need not be found)
-        for name, body in function_bodies(ctx).items() if may_decipher(ctx.code) else ():
+        for name, body in function_bodies(ctx).items() if may_decipher(ctx) else ():
             if (
                 len(body) < 3000
                 and body.find(b"return") >= 0  # in every match of _RETURNS
