@@ -288,6 +288,19 @@ class WatchView:
             f"{summary['events']} event(s), {summary['incidents_opened']} incident(s) opened "
             f"({summary['alerting_incidents']} alerting); attribution: {methods}",
         )
+        mail = summary.get("mail-logs")
+        if mail:  # the mail through the MTA is not among the connection events above
+            logs = mail.get("logs") or []
+            said = f"{mail.get('messages', 0)} message(s) from {len(logs)} log(s)"
+            if mail.get("restored"):
+                said += f", {mail['restored']} read back at the start"
+            malformed = sum(c.get("malformed", 0) for c in logs)
+            if malformed:
+                said += f"; {malformed} malformed line(s) skipped"
+            self._say(self.err, "spamtrace watch: ", f"mail logs: {said}")
+            if mail.get("error"):
+                self._say(self.err, "spamtrace: warning: ", f"mail logs: {escape(mail['error'])}",
+                          "yellow")  # fmt: skip
         trace = summary.get("tracepoint")
         if trace and (trace.get("malformed") or trace.get("overrun") or trace.get("lost_markers")):
             self._say(

@@ -146,11 +146,20 @@ def collect(
     for counts in report.logs:
         if counts.error:
             report.notes.append(f"could not read {counts.error}")
-        if counts.malformed:
+        if counts.malformed and not counts.events and counts.malformed * 2 >= counts.lines:
+            report.notes.append(  # most likely a log of another kind (or not a mail log)
+                f"{counts.path}: none of its {counts.lines} line(s) reads as {_KIND[counts.kind]}"
+                f" log line: is it one? ({_GIVE})"
+            )
+        elif counts.malformed:
             report.notes.append(f"{counts.path}: {counts.malformed} malformed line(s) skipped")
         if counts.long_lines:
             report.notes.append(f"{counts.path}: {counts.long_lines} over-long line(s) cut")
     return report
+
+
+_KIND = {"exim": "an Exim main", "postfix": "a Postfix", "php": "a PHP mail.log"}
+_GIVE = "--exim-log for an Exim main log, --postfix-log for a Postfix one, --php-log for PHP's"
 
 
 @contextlib.contextmanager

@@ -118,3 +118,35 @@ def test_scan_names_the_likely_script_in_the_senders_folder(
     assert sender["script"] == str(folder / "wp-tmp.php") and sender["messages"] == 5
     (inc,) = doc["incidents"]
     assert code == 1 and inc["verdict"] == "mail-script" and "malicious" in inc["reasons"][0]
+
+
+def test_a_log_of_another_kind_says_so(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """A Postfix log given as --exim-log (or a binary file) is not "no mail sent" with a count
+    of malformed lines: the note asks whether it is the right kind of log."""
+    code, out, _ = run(capsys, "--exim-log", log_of("postfix.log", tmp_path))
+    assert code == 0
+    assert "none of its" in out and "reads as an Exim main log line: is it one?" in out, out
+    assert "--postfix-log for a Postfix one" in out
+    code, out, _ = run(capsys, "--postfix-log", log_of("exim.log", tmp_path))
+    assert "reads as a Postfix log line: is it one?" in out, out
+
+
+def test_watch_summary_tells_the_mail_it_read(capsys: pytest.CaptureFixture[str]) -> None:
+    """`watch` ended with "0 event(s), 1 incident(s) opened" and nothing on the messages it
+    followed (nor on a log it could not read)."""
+    from spamtrace.render.watch import WatchView
+
+    mail = {
+        "logs": [{"path": "/var/log/exim4/mainlog", "malformed": 2}],
+        "messages": 12, "restored": 5, "error": "/var/log/exim4/mainlog: Permission denied",
+    }  # fmt: skip
+    WatchView(False).summary({
+        "events": 0, "incidents_opened": 1, "alerting_incidents": 1, "attribution": {},
+        "mail-logs": mail,
+    })  # fmt: skip
+    err = " ".join(capsys.readouterr().err.split())
+    assert (
+        "mail logs: 12 message(s) from 1 log(s), 5 read back at the start; 2 malformed line(s)"
+        " skipped" in err
+    ), err
+    assert "warning: mail logs: /var/log/exim4/mainlog: Permission denied" in err
