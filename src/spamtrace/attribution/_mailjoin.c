@@ -12,8 +12,9 @@
  * a message without its sender key, and a recipient that might open an incident
  * (MailPolicy._recipient_opens). Exceptions raised there propagate unchanged.
  *
- *   setup(fields, delivery, defer, bounce, completed, submitted, arrival, max_pending,
- *         max_distinct)                       (attribution/mail.py, at import)
+ *   setup(fields, delivery, defer, bounce, completed, submitted, arrival, arguments,
+ *         max_pending, max_distinct)          (attribution/mail.py, at import)
+ *   exim_setup(internal_options, join_seconds, argv_recipients)      (the same)
  *   policy(MailPolicy.recipient, MailPolicy.observe, network_of, max_window_items)
  *                                             (policy/mail.py, at import)
  *   observe(policy, msg)                      MailPolicy.observe, for a replay
@@ -24,12 +25,13 @@
 #include <Python.h>
 #include <structmember.h>
 
-static PyObject *A_DELIVERY, *A_DEFER, *A_BOUNCE, *A_COMPLETED, *A_SUBMITTED, *A_ARRIVAL;
+static PyObject *A_DELIVERY, *A_DEFER, *A_BOUNCE, *A_COMPLETED, *A_SUBMITTED, *A_ARRIVAL,
+    *A_ARGUMENTS;
 static PyObject *RECIPIENT; /* MailPolicy.recipient (the function) */
 static PyObject *OBSERVE, *NETWORK_OF; /* MailPolicy.observe, policy.mail.network_of */
 static PyObject *S_POSTFIX, *ONE, *TWO;
 static Py_ssize_t F_WALL = -1, F_MTA, F_ACTION, F_QID, F_RCPTS, F_SENDER, F_USER, F_UID,
-    F_PROTOCOL, F_AUTH, F_IP, F_SIZE, F_NRCPT, NFIELDS;
+    F_PROTOCOL, F_AUTH, F_IP, F_SIZE, F_NRCPT, F_PID, F_CWD, F_ARGS, NFIELDS;
 static Py_ssize_t MAX_PENDING, MAX_DISTINCT, MAX_WINDOW_ITEMS;
 #define MAX_SAMPLES 20 /* policy.mail: samples kept per incident */
 
@@ -445,7 +447,7 @@ enum {
 static PyTypeObject *MESSAGE; /* MailMessage, when its layout is the one above */
 static PyObject *TOTALS;      /* SenderTotals */
 static Py_ssize_t M_OFF[M_COUNT];
-static PyObject *ZERO, *EMPTY, *S_AUTH, *S_SCRIPT, *S_LOCAL;
+static PyObject *ZERO, *EMPTY, *S_AUTH, *S_SCRIPT, *S_LOCAL, *S_EXIM, *s_uids;
 static Py_ssize_t MAX_OPEN;
 static PyObject *s_seen_postfix, *s_postfix, *s_names, *s_php, *s_since, *s_keep_totals,
     *s_senders, *s_on_message, *s_inbound, *s_first_seen, *s_size, *s_cwd, *s_user, *s_uid,
@@ -720,6 +722,232 @@ out:
     return rc;
 }
 
+/* ---------------------------------------------------------- Exim submissions
+ * MailLedger._other's argument lines, _take_args and _exim_arrival (see their Python text),
+ * set up by exim_setup(_EXIM_INTERNAL, JOIN_SECONDS, _argv_recipients). */
+static PyObject *INTERNAL, *JOIN, *ARGV_RECIPIENTS, *s_args_by_pid, *s_args, *s_popleft,
+    *S_DASH_T;
+
+/* an argument line (cwd= and argv of a submitting process): held for its arrival; 1 done,
+ * 0 not done here, -1 error */
+static int exim_arguments(PyObject *ledger, PyObject *ev) {
+    if (INTERNAL == NULL) return 0;
+    PyObject *args = PyTuple_GET_ITEM(ev, F_ARGS);
+    if (PyTuple_GET_ITEM(ev, F_CWD) == Py_None) return 1;
+    if (!PyTuple_Check(args)) return 0;
+    for (Py_ssize_t i = 1; i < PyTuple_GET_SIZE(args); i++) { /* not _is_submission(args) */
+        PyObject *a = PyTuple_GET_ITEM(args, i);
+        if (!PyUnicode_Check(a)) return 0;
+        for (Py_ssize_t k = 0; k < PyTuple_GET_SIZE(INTERNAL); k++) {
+            Py_ssize_t m = PyUnicode_Tailmatch(a, PyTuple_GET_ITEM(INTERNAL, k), 0,
+                                               PY_SSIZE_T_MAX, -1);
+            if (m != 0) return m < 0 ? -1 : 1;
+        }
+    }
+    PyObject *pid = PyTuple_GET_ITEM(ev, F_PID);
+    if (pid != Py_None) {
+        PyObject *by_pid = GET(ledger, s_args_by_pid);
+        if (by_pid == NULL) return -1;
+        int rc = -1;
+        if (!PyDict_Check(by_pid)) {
+            PyErr_SetString(PyExc_TypeError, "MailLedger._args_by_pid is not a dict");
+        } else if (PyDict_SetItem(by_pid, pid, ev) == 0) {
+            rc = 1;
+            if (PyDict_GET_SIZE(by_pid) > MAX_PENDING) { /* drop the oldest */
+                Py_ssize_t pos = 0;
+                PyObject *first, *value;
+                if (PyDict_Next(by_pid, &pos, &first, &value)) {
+                    Py_INCREF(first);
+                    rc = PyDict_DelItem(by_pid, first) < 0 || INCR(ledger, s_dropped) < 0 ? -1 : 1;
+                    Py_DECREF(first);
+                }
+            }
+        }
+        Py_DECREF(by_pid);
+        return rc;
+    }
+    PyObject *q = GET(ledger, s_args);
+    if (q == NULL) return -1;
+    PyObject *x = PyObject_CallMethodOneArg(q, s_append, ev);
+    int rc = x == NULL ? -1 : 1;
+    Py_XDECREF(x);
+    Py_ssize_t n = rc < 0 ? -1 : PyObject_Size(q);
+    if (n > MAX_PENDING) {
+        x = PyObject_CallMethodNoArgs(q, s_popleft);
+        rc = x == NULL || INCR(ledger, s_dropped) < 0 ? -1 : 1;
+        Py_XDECREF(x);
+    }
+    Py_DECREF(q);
+    return n < 0 ? -1 : rc;
+}
+
+/* MailLedger._take_args(ev): a new reference (Py_None: none), NULL on error */
+static PyObject *take_args(PyObject *ledger, PyObject *ev) {
+    PyObject *pid = PyTuple_GET_ITEM(ev, F_PID);
+    if (pid != Py_None) {
+        PyObject *by_pid = GET(ledger, s_args_by_pid);
+        if (by_pid == NULL) return NULL;
+        PyObject *found = PyDict_Check(by_pid) ? PyDict_GetItemWithError(by_pid, pid) : NULL;
+        if (found != NULL) {
+            Py_INCREF(found);
+            if (PyDict_DelItem(by_pid, pid) < 0) Py_CLEAR(found);
+        } else if (!PyErr_Occurred() && !PyDict_Check(by_pid)) {
+            PyErr_SetString(PyExc_TypeError, "MailLedger._args_by_pid is not a dict");
+        }
+        Py_DECREF(by_pid);
+        if (found != NULL || PyErr_Occurred()) return found;
+    }
+    PyObject *q = GET(ledger, s_args), *out = NULL;
+    if (q == NULL) return NULL;
+    for (;;) {
+        Py_ssize_t n = PyObject_Size(q);
+        if (n < 0) goto done;
+        if (n == 0) {
+            out = Py_NewRef(Py_None);
+            goto done;
+        }
+        PyObject *first = PySequence_GetItem(q, 0);
+        if (first == NULL) goto done;
+        int stale = -1;
+        if (PyTuple_Check(first) && PyTuple_GET_SIZE(first) == NFIELDS) {
+            PyObject *gap = PyNumber_Subtract(PyTuple_GET_ITEM(ev, F_WALL),
+                                              PyTuple_GET_ITEM(first, F_WALL));
+            stale = gap == NULL ? -1 : cmp(gap, JOIN, Py_GT);
+            Py_XDECREF(gap);
+        } else {
+            PyErr_SetString(PyExc_TypeError, "argument lines are not MailLogged events");
+        }
+        Py_DECREF(first);
+        if (stale < 0) goto done;
+        PyObject *x = PyObject_CallMethodNoArgs(q, s_popleft);
+        if (x == NULL || !stale) {
+            out = x; /* the oldest line not too old: taken */
+            goto done;
+        }
+        Py_DECREF(x);
+    }
+done:
+    Py_DECREF(q);
+    return out;
+}
+
+/* MailLedger._exim_arrival(ev): 1 done, 0 not done here (PHP mail() calls pending: the
+ * Python method joins them), -1 error */
+static int arrive_exim(PyObject *ledger, PyObject *ev) {
+    if (MESSAGE == NULL || INTERNAL == NULL) return 0;
+    PyObject *protocol = PyTuple_GET_ITEM(ev, F_PROTOCOL);
+    Py_ssize_t local = 0;
+    if (protocol != Py_None) {
+        if (!PyUnicode_Check(protocol)) return 0;
+        local = PyUnicode_Tailmatch(protocol, S_LOCAL, 0, PY_SSIZE_T_MAX, -1);
+        if (local < 0) return -1;
+    }
+    PyObject *auth = PyTuple_GET_ITEM(ev, F_AUTH);
+    if (!local && auth == Py_None) return INCR(ledger, s_inbound) < 0 ? -1 : 1;
+    if (local) { /* _finish joins a local message with a pending PHP call: Python's */
+        PyObject *php = GET(ledger, s_php);
+        int calls = php == NULL ? -1 : PyObject_IsTrue(php);
+        Py_XDECREF(php);
+        if (calls != 0) return calls < 0 ? -1 : 0;
+    }
+    PyObject *uid = Py_None, *user = PyTuple_GET_ITEM(ev, F_USER);
+    PyObject *vals[M_COUNT], *msg = NULL, *done = NULL, *args = NULL, *listed = NULL,
+                             *count = NULL;
+    PyObject *addresses = PySet_New(NULL), *nrcpt = PyTuple_GET_ITEM(ev, F_NRCPT);
+    int rc = -1;
+    if (addresses == NULL) return -1;
+    if (local && (args = take_args(ledger, ev)) == NULL) goto out;
+    if (args != NULL && args != Py_None &&
+        !(PyTuple_Check(args) && PyTuple_GET_SIZE(args) == NFIELDS)) {
+        PyErr_SetString(PyExc_TypeError, "argument lines are not MailLogged events");
+        goto out;
+    }
+    if (user != Py_None) { /* self.uids.get(ev.user) */
+        PyObject *uids = GET(ledger, s_uids);
+        if (uids == NULL) goto out;
+        PyObject *found = PyDict_Check(uids) ? PyDict_GetItemWithError(uids, user) : NULL;
+        if (found == NULL && !PyErr_Occurred() && !PyDict_Check(uids))
+            PyErr_SetString(PyExc_TypeError, "MailLedger.uids is not a dict");
+        Py_DECREF(uids); /* found stays alive: the ledger's dict holds it */
+        if (found == NULL && PyErr_Occurred()) goto out;
+        if (found != NULL) uid = found;
+    }
+    int joined = args != NULL && args != Py_None;
+    PyObject *argv = joined ? PyTuple_GET_ITEM(args, F_ARGS) : EMPTY, *recipients = ZERO;
+    PyObject *source = NULL; /* the addresses to add */
+    if (nrcpt != Py_None) {
+        recipients = nrcpt;
+        source = PyTuple_GET_ITEM(ev, F_RCPTS);
+    } else if (joined) {
+        int t = PySequence_Contains(argv, S_DASH_T);
+        if (t < 0) goto out;
+        if (!t) {
+            if ((listed = PyObject_CallOneArg(ARGV_RECIPIENTS, argv)) == NULL) goto out;
+            Py_ssize_t n = PyObject_Size(listed);
+            if (n < 0 || (count = PyLong_FromSsize_t(n)) == NULL) goto out;
+            recipients = count;
+            source = listed;
+        }
+    }
+    if (source != NULL) { /* msg.addresses.update(...) */
+        PyObject *it = PyObject_GetIter(source), *addr;
+        if (it == NULL) goto out;
+        while ((addr = PyIter_Next(it)) != NULL) {
+            int bad = PySet_Add(addresses, addr) < 0;
+            Py_DECREF(addr);
+            if (bad) break;
+        }
+        Py_DECREF(it);
+        if (PyErr_Occurred()) goto out;
+    }
+    vals[M_MTA] = S_EXIM;
+    vals[M_QID] = PyTuple_GET_ITEM(ev, F_QID);
+    vals[M_WALL] = PyTuple_GET_ITEM(ev, F_WALL);
+    vals[M_SENDER] = PyTuple_GET_ITEM(ev, F_SENDER);
+    vals[M_USER] = local ? user : Py_None;
+    vals[M_UID] = uid;
+    vals[M_AUTH] = auth;
+    vals[M_IP] = PyTuple_GET_ITEM(ev, F_IP);
+    vals[M_PROTOCOL] = protocol;
+    vals[M_SIZE] = PyTuple_GET_ITEM(ev, F_SIZE);
+    vals[M_CWD] = joined ? PyTuple_GET_ITEM(args, F_CWD) : Py_None;
+    vals[M_ARGS] = argv;
+    vals[M_SCRIPT] = Py_None;
+    vals[M_RECIPIENTS] = recipients;
+    vals[M_ADDRESSES] = addresses;
+    vals[M_DELIVERED] = vals[M_DEFERRED] = vals[M_BOUNCED] = ZERO;
+    vals[M_FINAL_COUNT] = nrcpt != Py_None ? Py_True : Py_False;
+    vals[M_TOTALS] = vals[M_KEY] = Py_None;
+    if ((msg = new_message(vals)) == NULL) goto out;
+    done = finish(ledger, msg, 0);
+    rc = done == NULL ? -1 : 1;
+out:
+    Py_XDECREF(args);
+    Py_XDECREF(listed);
+    Py_XDECREF(count);
+    Py_DECREF(addresses);
+    Py_XDECREF(msg);
+    Py_XDECREF(done);
+    return rc;
+}
+
+static PyObject *py_exim_setup(PyObject *self, PyObject *args) {
+    PyObject *internal, *join, *argv_recipients;
+    (void)self;
+    if (!PyArg_ParseTuple(args, "O!O!O", &PyTuple_Type, &internal, &PyFloat_Type, &join,
+                          &argv_recipients))
+        return NULL;
+    for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(internal); i++)
+        if (!PyUnicode_Check(PyTuple_GET_ITEM(internal, i))) {
+            PyErr_SetString(PyExc_TypeError, "the internal options are not str");
+            return NULL;
+        }
+    Py_XSETREF(INTERNAL, Py_NewRef(internal));
+    Py_XSETREF(JOIN, Py_NewRef(join));
+    Py_XSETREF(ARGV_RECIPIENTS, Py_NewRef(argv_recipients));
+    Py_RETURN_NONE;
+}
+
 static PyObject *py_feed(PyObject *self, PyObject *args) {
     PyObject *ledger, *events, *open_, *pending, *other, *postfix_arrival, *on_recipient;
     (void)self;
@@ -763,8 +991,10 @@ static PyObject *py_feed(PyObject *self, PyObject *args) {
                     pf = PyObject_RichCompareBool(PyTuple_GET_ITEM(ev, F_MTA), S_POSTFIX, Py_EQ);
                     if (pf < 0) rc = -1;
                 }
-                if (rc == 0 && pf) {
-                    rc = arrive_postfix(ledger, pending, ev);
+                if (rc == 0 && (action == A_ARRIVAL || action == A_ARGUMENTS)) {
+                    rc = action == A_ARGUMENTS ? exim_arguments(ledger, ev)
+                         : pf                  ? arrive_postfix(ledger, pending, ev)
+                                               : arrive_exim(ledger, ev);
                     rc = rc < 0 ? -1 : rc ? 2 : 0; /* 2: done here */
                 }
                 if (rc == 0) {
@@ -798,16 +1028,19 @@ fail:
 static PyObject *py_setup(PyObject *self, PyObject *args) {
     PyObject *fields;
     (void)self;
-    if (!PyArg_ParseTuple(args, "O!OOOOOOnn", &PyTuple_Type, &fields, &A_DELIVERY, &A_DEFER,
-                          &A_BOUNCE, &A_COMPLETED, &A_SUBMITTED, &A_ARRIVAL, &MAX_PENDING,
-                          &MAX_DISTINCT))
+    if (!PyArg_ParseTuple(args, "O!OOOOOOOnn", &PyTuple_Type, &fields, &A_DELIVERY, &A_DEFER,
+                          &A_BOUNCE, &A_COMPLETED, &A_SUBMITTED, &A_ARRIVAL, &A_ARGUMENTS,
+                          &MAX_PENDING, &MAX_DISTINCT))
         return NULL;
-    PyObject *keep[] = {A_DELIVERY, A_DEFER, A_BOUNCE, A_COMPLETED, A_SUBMITTED, A_ARRIVAL};
+    PyObject *keep[] = {A_DELIVERY, A_DEFER,   A_BOUNCE,   A_COMPLETED,
+                        A_SUBMITTED, A_ARRIVAL, A_ARGUMENTS};
     for (size_t i = 0; i < sizeof keep / sizeof keep[0]; i++) Py_INCREF(keep[i]); /* for good */
-    const char *names[] = {"wall", "mta", "action", "queue_id", "recipients", "sender", "user",
-                           "uid", "protocol", "auth", "ip", "size", "nrcpt"};
-    Py_ssize_t *slots[] = {&F_WALL, &F_MTA,    &F_ACTION, &F_QID, &F_RCPTS, &F_SENDER, &F_USER,
-                           &F_UID,  &F_PROTOCOL, &F_AUTH, &F_IP,  &F_SIZE,  &F_NRCPT};
+    const char *names[] = {"wall", "mta", "action", "queue_id", "recipients", "sender",
+                           "user", "uid",  "protocol", "auth", "ip", "size",
+                           "nrcpt", "pid", "cwd", "args"};
+    Py_ssize_t *slots[] = {&F_WALL, &F_MTA, &F_ACTION, &F_QID, &F_RCPTS, &F_SENDER,
+                           &F_USER, &F_UID, &F_PROTOCOL, &F_AUTH, &F_IP, &F_SIZE,
+                           &F_NRCPT, &F_PID, &F_CWD, &F_ARGS};
     NFIELDS = PyTuple_GET_SIZE(fields);
     for (size_t k = 0; k < sizeof names / sizeof names[0]; k++) {
         *slots[k] = -1;
@@ -1122,6 +1355,8 @@ static PyMethodDef methods[] = {
     {"policy", py_policy, METH_VARARGS,
      "policy(MailPolicy.recipient, MailPolicy.observe, network_of, max_window_items)"},
     {"observe", py_observe, METH_VARARGS, "observe(policy, msg): MailPolicy.observe"},
+    {"exim_setup", py_exim_setup, METH_VARARGS,
+     "exim_setup(internal_options, join_seconds, argv_recipients)"},
     {"layout", py_layout, METH_VARARGS,
      "layout(MailMessage, SenderTotals, max_open) -> whether messages are made here"},
     {"setup", py_setup, METH_VARARGS,
@@ -1165,7 +1400,9 @@ PyMODINIT_FUNC PyInit__mailjoin(void) {
         {&s_senders, "senders"}, {&s_on_message, "on_message"}, {&s_inbound, "inbound"},
         {&s_first_seen, "first_seen"}, {&s_size, "size"}, {&s_cwd, "cwd"}, {&s_user, "user"},
         {&s_uid, "uid"}, {&s_sender, "sender"}, {&s_script, "script"}, {&S_AUTH, "auth"},
-        {&S_SCRIPT, "script"}, {&S_LOCAL, "local"},
+        {&S_SCRIPT, "script"}, {&S_LOCAL, "local"}, {&S_EXIM, "exim"}, {&s_uids, "uids"},
+        {&s_args_by_pid, "_args_by_pid"}, {&s_args, "_args"}, {&s_popleft, "popleft"},
+        {&S_DASH_T, "-t"},
     };
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
         if ((*names[i].slot = PyUnicode_InternFromString(names[i].name)) == NULL) return NULL;

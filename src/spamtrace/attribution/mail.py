@@ -55,7 +55,7 @@ except ImportError:  # not built: the Python loop below (the reference) does it
 else:
     _mailjoin.setup(
         MailLogged._fields, _DELIVERY, _DEFER, _BOUNCE, _COMPLETED, _SUBMITTED, _ARRIVAL,
-        MAX_PENDING, MAX_DISTINCT,
+        _ARGUMENTS, MAX_PENDING, MAX_DISTINCT,
     )  # fmt: skip
 #: whether the compiled join is there
 COMPILED = _mailjoin is not None
@@ -66,7 +66,7 @@ class MailMessage:
     """One message that entered the queue, with who sent it.
 
     ``_mailjoin.c`` makes these without ``__init__`` (every field, in this order, as the
-    Postfix arrival makes them): a change of fields turns that off (its ``layout`` check)
+    arrivals below make them): a change of fields turns that off (its ``layout`` check)
     until the C is changed too."""
 
     mta: str
@@ -493,5 +493,6 @@ def _argv_recipients(args: tuple[str, ...]) -> list[str]:
     return out
 
 
-if _mailjoin is not None:  # the compiled join makes Postfix messages itself (same fields)
+if _mailjoin is not None:  # the compiled join makes the messages itself (same fields)
     _mailjoin.layout(MailMessage, SenderTotals, MAX_OPEN)
+    _mailjoin.exim_setup(_EXIM_INTERNAL, JOIN_SECONDS, _argv_recipients)

@@ -15,6 +15,7 @@ import re
 
 from spamtrace.scanner.context import (
     NAME_P,
+    PLACEHOLDER,
     VAR,
     Ctx,
     S,
@@ -349,6 +350,42 @@ _WALK_REQ = re.compile(
 )
 
 
+# foreach (array('_GET', '_POST') as $n) { foreach ($$n as $k => $v) ... }: a request array
+# iterated under a name the loop spells
+_FOREACH_NAMES = re.compile(
+    rb"foreach\s*\(\s*(?:array\s*\(|\[)((?:\s*\x01\d+\x01\s*,?){1,6})[)\]]\s*as\s*\$("
+    + NAME_P
+    + rb")\s*\)"
+)
+_FOREACH_VARVAR = re.compile(
+    rb"foreach\s*\(\s*(?:\$\$|\$\{\s*\$)("
+    + NAME_P
+    + rb")\s*\}?\s+as\s*(?:\$("
+    + NAME_P
+    + rb")\s*=>\s*)?&?\$("
+    + NAME_P
+    + rb")"
+)
+_REQUEST_ARRAYS = frozenset({b"_get", b"_post", b"_request", b"_cookie", b"_files"})
+
+
+def _foreach_request_names(ctx: Ctx) -> set[bytes]:
+    """The key and value variables of loops over a request array named through a variable
+    variable that runs over a literal list of superglobal names."""
+    code = ctx.code
+    spelt: set[bytes] = set()
+    for m in itertools.islice(_FOREACH_NAMES.finditer(code), 20):
+        values = {ctx.lx.value(int(i)).strip().lower() for i in PLACEHOLDER.findall(m.group(1))}
+        if values & _REQUEST_ARRAYS:
+            spelt.add(m.group(2))
+    out: set[bytes] = set()
+    if spelt:
+        for m in itertools.islice(_FOREACH_VARVAR.finditer(code), 20):
+            if m.group(1) in spelt:
+                out.update(v for v in (m.group(2), m.group(3)) if v)
+    return out
+
+
 _FOREACH_VAR = re.compile(
     rb"foreach\s*\(\s*\$("
     + NAME_P
@@ -385,6 +422,10 @@ def taint(ctx: Ctx) -> tuple[set[bytes], set[bytes]]:
     header: set[bytes] = set()
     ctx.cache["header"] = header
     stmts: dict[int, re.Match[bytes] | None] = {}
+    if has_word(ctx, b"$$") or has_word(ctx, b"${"):
+        spelt = _foreach_request_names(ctx)
+        req.update(spelt)
+        direct.update(spelt)
     if has_any(ctx, SOURCES) or has_word(ctx, b"\x01."):
         for m in _FOREACH_REQ.finditer(code):
             req.add(m["value"])

@@ -177,6 +177,36 @@ def random_events(seed: int, count: int) -> Batches:
     return [out[i : i + rng.randrange(1, 500)] for i in range(0, len(out), 250)]
 
 
+def floods(count: int = 5000) -> Batches:
+    """More argument lines (with and without a pid) and Postfix submissions than the ledger
+    keeps waiting (MAX_PENDING), then their arrivals."""
+    events: list[MailLogged] = []
+    wall = 1_764_800_000.0
+    for n in range(count):
+        argv = ("/usr/sbin/sendmail", f"r{n}@x.example")
+        pid = 1000 + n if n % 2 else None
+        events.append(
+            MailLogged(wall, "exim", MailAction.ARGUMENTS, pid=pid, cwd="/home/a", args=argv)
+        )
+        events.append(MailLogged(wall, "postfix", MailAction.SUBMITTED, f"P{n}", uid=1003))
+    for n in range(count):
+        pid = 1000 + n if n % 2 else None
+        events.append(
+            MailLogged(
+                wall + 1,
+                "exim",
+                MailAction.ARRIVAL,
+                f"E{n}",
+                pid,
+                "a@x",
+                "acct003",
+                protocol="local",
+            )
+        )
+        events.append(MailLogged(wall + 1, "postfix", MailAction.ARRIVAL, f"P{n}", nrcpt=1))
+    return [events[i : i + 1000] for i in range(0, len(events), 1000)]
+
+
 def compare_all(seed: int, lines: int) -> None:
     """Every case: generated logs (plain and damaged), made-up events; default and tight
     thresholds; a replay (updates=False, the compiled steps), a follower (updates=True), a
@@ -188,6 +218,7 @@ def compare_all(seed: int, lines: int) -> None:
         cases.append((f"{kind} log", log_batches(kind, rows)))
         cases.append((f"{kind} damaged log", log_batches(kind, damaged(rows, seed))))
     cases.append(("made-up events", random_events(seed, lines)))
+    cases.append(("floods", floods()))
     for name, batches in cases:
         first = batches[0][0].wall if batches and batches[0] else 0.0
         for thresholds in (MailThresholds(), TIGHT):

@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable
 from spamtrace.scanner import fold
 from spamtrace.scanner.context import (
     ASSIGNED_ANY_PARTS,
+    BUILT_VARCALL,
     CB_FIRST,
     CB_LAST,
     CB_SECOND,
@@ -31,6 +32,7 @@ from spamtrace.scanner.context import (
     Hit,
     assertion_rx,
     bounded_finditer,
+    braced,
     calls_to,
     expression,
     feature,
@@ -943,6 +945,84 @@ def _varvar_superglobal_run(ctx: Ctx, rule: Rule) -> Hit | None:
 
 
 # a function or method definition with its parameter list
+_DIRECT_INPUT = re.compile(rb"(?:\$_(?:get|post|request|cookie)\s*\[[^\]]{1,40}\]|getenv\s*\()\s*$")
+_PARAM_NAME = re.compile(rb"\$(" + NAME_P + rb")")
+
+
+def _param_runners(ctx: Ctx) -> dict[bytes, int]:
+    """The file's functions and methods that call one of their parameters as a function
+    (``function eat($a, $b) { $a($b); }``): name -> the position of that parameter."""
+    out: dict[bytes, int] = {}
+    code = ctx.code
+    for m in itertools.islice(_DEF_PARAMS.finditer(code), 300):
+        params = [p.group(1) for p in _PARAM_NAME.finditer(m.group(2))]
+        if len(params) < 2:
+            continue
+        brace = code.find(b"{", m.end(), m.end() + 80)
+        if brace < 0:
+            continue
+        body = braced(code, brace, 3000)
+        for v in itertools.islice(BUILT_VARCALL.finditer(body), 20):
+            if v.start() and body[v.start() - 1] in b"$>:":
+                continue
+            if v.group(1) in params:
+                # its argument is another parameter: the function runs what it is given
+                arg = VAR.match(body, _skip_space(body, v.end()))
+                if arg is not None and arg.group(1) in params and arg.group(1) != v.group(1):
+                    out.setdefault(m.group(1), params.index(v.group(1)))
+    return out
+
+
+def _skip_space(buf: bytes, pos: int) -> int:
+    while pos < len(buf) and buf[pos] in b" \t\r\n@":
+        pos += 1
+    return pos
+
+
+@feature("param_runner_request")
+def _param_runner_request(ctx: Ctx, rule: Rule) -> Hit | None:
+    """A function or method that calls one parameter as a function with another
+    (``function eat($a, $b) { $a($b); }``, a constructor or ``__invoke`` too), called with a
+    request value as the function's name (``$cat->eat($_key, $_value)`` after ``foreach
+    ($_POST as $_key => $_value)``, ``new C($_GET['f'], ...)``,
+    ``ReflectionClass::newInstance``): the visitor picks the function and its argument."""
+    if not has_request_words(ctx) and not has_any(ctx, (b"$$", b"${")):
+        return None  # no request value to give it
+    runners = _param_runners(ctx)
+    if not runners:
+        return None
+    taint(ctx)
+    # request values as they came: a name looked up in a table ($routes[$_GET['r']]) is not
+    direct: set[bytes] = ctx.cache.get("direct", set())
+    code = ctx.code
+    ctor = runners.get(b"__construct")
+    if ctor is None:
+        ctor = runners.get(b"__invoke")
+    names = [re.escape(n) for n in runners if not n.startswith(b"__")]
+    alts = names + ([rb"new\s+" + NAME_P, rb"newinstance(?:args)?"] if ctor is not None else [])
+    if not alts:
+        return None
+    call = re.compile(rb"(?<![\w$])(" + rb"|".join(alts) + rb")\s*\(")
+    for m in itertools.islice(call.finditer(code), 200):
+        head = m.group(1)
+        at = runners.get(head, ctor)
+        if at is None or code[max(0, m.start() - 12) : m.start()].rstrip().endswith(b"function"):
+            continue  # the definition itself
+        args = top_args(code[m.end() : m.end() + 400])
+        if head.startswith(b"newinstanceargs") and args:
+            args = top_args(args[0].strip().lstrip(b"[").removeprefix(b"array(") + b")")
+        if at >= len(args):
+            continue
+        name_arg = args[at].strip().lstrip(b"@")
+        v = VAR.fullmatch(name_arg)
+        tainted = _DIRECT_INPUT.match(name_arg) is not None or (
+            v is not None and v.group(1) in direct
+        )
+        if tainted:
+            return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end() + 80))
+    return None
+
+
 _DEF_PARAMS = re.compile(rb"function\s+&?\s*(" + NAME_P + rb")\s*\(([^)]{0,300})\)")
 _CLASS_NAME = re.compile(rb"\bclass\s+(" + NAME_P + rb")")
 # the parameter itself is evaluated, a literal glued around it or not ('?>' . $code): not a
