@@ -295,6 +295,8 @@ def _quarantine_all(cfg: config_mod.Config, shown: list[FileReport]) -> dict[str
 
 def _check_exists(path: str) -> None:
     """A root that does not exist is a usage error (a typo must not read as a clean scan)."""
+    if not path:  # lstat("") is ENOENT: say what was given, not an empty name
+        raise UsageError("an empty PATH: give a file or folder to scan")
     try:
         os.lstat(path)
     except FileNotFoundError:

@@ -61,6 +61,9 @@ def specs_of(cfg: Config, given: dict[str, Sequence[str]] | None = None) -> list
     exist), else the configured ones that exist."""
     from spamtrace.sources.maillog.reader import LogSpec, configured
 
+    for kind, paths in (given or {}).items():
+        if any(not path for path in paths):  # abspath("") would be the current folder
+            raise UsageError(f"--{kind}-log: an empty path (give the log file)")
     specs = [
         LogSpec(os.path.abspath(path), kind)
         for kind in ("exim", "postfix", "php")

@@ -69,6 +69,8 @@ def test_missing_log_is_a_usage_error(capsys: pytest.CaptureFixture[str], tmp_pa
     assert code == 2 and "no such file" in err and "Traceback" not in err
     code, _, err = run(capsys, "--exim-log", str(tmp_path))  # a folder exists: say what it is
     assert code == 2 and "not a regular file (a directory)" in err
+    code, _, err = run(capsys, "--exim-log", "")  # not the current folder, "a directory"
+    assert code == 2 and "--exim-log: an empty path" in err, err
 
 
 def test_bad_since_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:

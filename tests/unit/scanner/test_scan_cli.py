@@ -97,6 +97,9 @@ def test_missing_path_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> No
     err = capsys.readouterr().err
     assert "no such file or directory: /nonexistent/spamtrace-test" in err
     assert "Traceback" not in err
+    # an empty argument (an unset variable in a script) is named as such, not as ": "
+    assert main(["scan", ""]) == 2
+    assert "an empty PATH" in capsys.readouterr().err
 
 
 def test_names_with_newlines_and_escape_codes_are_escaped(

@@ -147,13 +147,13 @@ class MailLogSource:
         spec: LogSpec, follower: LogFollower, since: float, counts: LogCounts
     ) -> list[Any]:
         """The events of ``spec`` since ``since``: its plain rotated copies written since
-        then, then the current file up to where ``follower`` starts (``.gz`` copies are not
+        then, then the current file up to where ``follower`` starts (``.gz``/``.xz`` copies are not
         read: a restart finds the recent lines in the current file or the copy just rotated)."""
         from spamtrace.sources.maillog.reader import line_time, parse_bytes
-        from spamtrace.sources.maillog.tail import read_tail_bytes, rotated_paths
+        from spamtrace.sources.maillog.tail import compression_of, read_tail_bytes, rotated_paths
 
         out: list[Any] = []
-        paths = [p for p in rotated_paths(spec.path, since) if not p.endswith(".gz")]
+        paths = [p for p in rotated_paths(spec.path, since) if not compression_of(p)]
         for path in paths:
             current = path == spec.path
             if current and not follower.is_open:

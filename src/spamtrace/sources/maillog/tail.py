@@ -28,6 +28,7 @@ import contextlib
 import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import BinaryIO
 
 #: longest line kept, in bytes (Exim's own lines are at most ~16 KiB with big argument lists)
 MAX_LINE = 64 * 1024
@@ -249,9 +250,19 @@ class LogFollower:
         return out
 
 
+#: what logrotate's ``compress`` (gzip) and a ``compresscmd`` of xz or bzip2 write
+COMPRESSED = (".gz", ".xz", ".bz2")
+
+
+def compression_of(name: str) -> str:
+    """The compression suffix of a rotated log's name (``.gz``, ``.xz``, ``.bz2``), or ""."""
+    return next((ext for ext in COMPRESSED if name.endswith(ext)), "")
+
+
 def rotated_paths(path: str, since: float | None) -> list[str]:
     """``path`` and its rotated copies last written after ``since`` (all with None), oldest
-    first: ``path.1``, ``path.1.gz``, ``path.2.gz``, ... and dated ``path-YYYYMMDD[.gz]``."""
+    first: ``path.1``, ``path.1.gz``, ``path.2.gz``, ... and dated ``path-YYYYMMDD[.gz]``
+    (``.xz`` and ``.bz2`` too)."""
     folder, base = os.path.split(path)
     found: list[tuple[float, str]] = []
     try:
@@ -261,7 +272,8 @@ def rotated_paths(path: str, since: float | None) -> list[str]:
     for name in names:
         if not name.startswith(base) or name == base:
             continue
-        rest = name[len(base) :].removesuffix(".gz")
+        rest = name[len(base) :]
+        rest = rest[: -len(ext)] if (ext := compression_of(rest)) else rest
         if not (rest[:1] in (".", "-") and rest[1:].isdecimal()):
             continue
         full = os.path.join(folder, name)
@@ -293,17 +305,28 @@ def read_back(
 
 
 def read_back_raw(path: str, split: LineSplitter) -> Iterator[tuple[list[str], bytes | None]]:
-    """One file (``.gz`` decompressed) as :meth:`LineSplitter.feed_raw` gives it, a chunk at a
-    time, then its last line without a newline (a truncated last line), if any."""
-    gz = path.endswith(".gz")
-    if gz:  # a rotated log (`check`'s last hour almost never needs one): gzip only then
+    """One file (``.gz``, ``.xz``, ``.bz2`` decompressed) as :meth:`LineSplitter.feed_raw`
+    gives it, a chunk at a time, then its last line without a newline (a truncated last
+    line), if any."""
+    ext = compression_of(path)
+    opener: Callable[[str, str], BinaryIO] = open  # type: ignore[assignment]
+    broken: tuple[type[Exception], ...] = ()  # lzma's error is no OSError: made one
+    if ext:  # a rotated log (`check`'s last hour almost never needs one): imported only then
+        import bz2
         import gzip
-    with (gzip.open(path, "rb") if gz else open(path, "rb")) as fh:
-        while True:
-            data = fh.read(4 * CHUNK)
-            if not data:
-                break
-            yield split.feed_raw(data)
+        import lzma
+
+        opener = {".gz": gzip.open, ".xz": lzma.open, ".bz2": bz2.open}[ext]  # type: ignore[assignment]
+        broken = (lzma.LZMAError,)
+    try:
+        with opener(path, "rb") as fh:
+            while True:
+                data = fh.read(4 * CHUNK)
+                if not data:
+                    break
+                yield split.feed_raw(data)
+    except broken as exc:
+        raise OSError(f"not a valid {ext[1:]} file ({exc})") from None
     tail = split.flush()
     if tail:
         yield tail, None
