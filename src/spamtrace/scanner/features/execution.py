@@ -965,6 +965,10 @@ def _param_runners(ctx: Ctx) -> dict[bytes, int]:
     (``function eat($a, $b) { $a($b); }``): name -> the position of that parameter."""
     out: dict[bytes, int] = {}
     code = ctx.code
+    if BUILT_VARCALL.search(code) is None:
+        # a body is a part of the code: without a variable called in the code, none calls a
+        # parameter (most files: their function bodies need not be cut out)
+        return out
     for m in itertools.islice(_DEF_PARAMS.finditer(code), 300):
         params = [p.group(1) for p in _PARAM_NAME.finditer(m.group(2))]
         if len(params) < 2:
