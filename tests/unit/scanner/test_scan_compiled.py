@@ -396,3 +396,32 @@ def test_constant_definitions_found_as_the_regex_finds_them(pieces: list[bytes])
         assert [m.span() for m in context.prefiltered_finditer(rx, code)] == [
             m.span() for m in rx.finditer(code)
         ]
+
+
+# parameters called as functions are looked for only in a code with a variable call: no part
+# of a code without one has one
+_PARAM_PIECES = [
+    b"function f(", b"$a", b"$b", b", ", b") {", b"}", b"(", b" ", b"$", b"->", b"x", b";",
+]  # fmt: skip
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(st.sampled_from(_PARAM_PIECES), max_size=30), st.data())
+def test_param_runner_gate_never_hides_a_call(pieces: list[bytes], data: st.DataObject) -> None:
+    from spamtrace.scanner.features import execution
+
+    code = b"".join(pieces)
+    lo = data.draw(st.integers(0, len(code)))
+    part = code[lo : data.draw(st.integers(lo, len(code)))]
+    if context.BUILT_VARCALL.search(part) is not None:
+        assert context.BUILT_VARCALL.search(code) is not None
+    for text, want in (
+        (b"function f($a, $b) { $a($b); }", {b"f": 0}),
+        (b"function g($x, $y) { return $x . $y; } $o->h($x);", {}),
+        (code, None),
+    ):
+        ctx = context.Ctx(text, "t.php", lexer.Lexed(code=text), 0, lambda: None, None)
+        runners = execution._param_runners(ctx)
+        assert want is None or runners == want
+        if context.BUILT_VARCALL.search(text) is None:
+            assert runners == {}

@@ -639,6 +639,9 @@ def _open_paren(code: bytes, close: int) -> int:
     return -1
 
 
+_BARE_CALLBACK = re.compile(rb"\s*@?\s*([a-z_][a-z0-9_]*)\s*,")
+
+
 @feature("built_name_call")
 def _built_name_call(ctx: Ctx, rule: Rule) -> Hit | None:
     """A function name the script computes from literals (XOR or ``~`` of strings,
@@ -682,7 +685,15 @@ def _built_name_call(ctx: Ctx, rule: Rule) -> Hit | None:
         )
     for m in sites:
         f = fold.fold_at(code, lx, m.end(), env)
-        if f is None or not _dangerous(f.value):
+        if f is None:
+            # a bare word that no define() names: PHP 7 passes its name (call_user_func(assert, ..))
+            bare = _BARE_CALLBACK.match(code, m.end())
+            name = bare.group(1) if bare is not None else b""
+            if bare is not None and _dangerous(name) and env.constant(name) is None:
+                end = bare.end() + 40
+                return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), end))
+            continue
+        if not _dangerous(f.value):
             continue  # a plain literal name counts too: 'ass\x65rt', a variable that holds it
         after = code[f.end : f.end + 8].lstrip()
         if after[:1] in (b",", b")", b"]"):
@@ -954,6 +965,10 @@ def _param_runners(ctx: Ctx) -> dict[bytes, int]:
     (``function eat($a, $b) { $a($b); }``): name -> the position of that parameter."""
     out: dict[bytes, int] = {}
     code = ctx.code
+    if BUILT_VARCALL.search(code) is None:
+        # a body is a part of the code: without a variable called in the code, none calls a
+        # parameter (most files: their function bodies need not be cut out)
+        return out
     for m in itertools.islice(_DEF_PARAMS.finditer(code), 300):
         params = [p.group(1) for p in _PARAM_NAME.finditer(m.group(2))]
         if len(params) < 2:

@@ -745,10 +745,15 @@ def _wp_hook_inject(ctx: Ctx, rule: Rule) -> Hit | None:
     or plugin prints its own markup there, and loads a remote script with a <script src>
     tag, not by fetching and echoing it."""
     value = ctx.lx.value
+    obfuscated: bool | None = None
     for start, args in calls_to(ctx, (b"add_action", b"add_filter"), 50):
         hook = PLACEHOLDER.match(first_arg(args).strip())
         if hook is None or value(int(hook.group(1))).strip().lower() not in _PAGE_HOOKS:
             continue
+        if obfuscated is None:
+            obfuscated = _obfuscated_script(string_text(ctx))
+        if obfuscated:  # machine-obfuscated JavaScript printed on every page
+            return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
         body = _hook_body(ctx, args, ctx.code.find(b"(", start) + 1)
         if body is None:
             continue
@@ -756,3 +761,18 @@ def _wp_hook_inject(ctx: Ctx, rule: Rule) -> Hit | None:
             if _hidden_or_remote(ctx, body, out.group(1)):
                 return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
     return None
+
+
+# what JavaScript obfuscators leave: javascript-obfuscator's _0x names, Dean Edwards' packer
+_OBFUSCATOR_NAME = re.compile(rb"\b_0x[0-9a-f]{4,6}\b")
+_JS_PACKER = re.compile(rb"eval\s*\(\s*function\s*\(\s*p\s*,\s*a\s*,\s*c\s*,\s*k\s*,\s*e\s*,")
+
+
+def _obfuscated_script(text: bytes) -> bool:
+    """The literals or inline HTML hold machine-obfuscated JavaScript: a <script> with
+    dozens of javascript-obfuscator names (_0x3629) or Dean Edwards' packer."""
+    if text.find(b"<script") < 0:
+        return False
+    if _JS_PACKER.search(text) is not None:
+        return True
+    return sum(1 for _ in itertools.islice(_OBFUSCATOR_NAME.finditer(text), 20)) >= 20
