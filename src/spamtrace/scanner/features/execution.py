@@ -263,6 +263,10 @@ def _tainted_sink(ctx: Ctx, rule: Rule) -> Hit | None:
         bad = req
     direct_ok = kind in ("sql", "dbconnect")
     for start, args in calls:
+        if kind == "exec":
+            # the command only: exec($cmd, $output, $status) fills the others, and
+            # proc_open's/popen's others are descriptors and a mode
+            args = first_arg(args)
         text = interpolated(ctx, args)
         if kind == "exec" and text.find(b"escapeshellarg") >= 0:
             # what escapeshellarg() quotes is one argument of a command the script chose

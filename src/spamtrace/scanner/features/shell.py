@@ -53,7 +53,7 @@ from spamtrace.scanner.context import (
     web_address,
 )
 from spamtrace.scanner.rules import Rule
-from spamtrace.scanner.taint import REQ_RE, posted, taint
+from spamtrace.scanner.taint import QUOTED_ARG, REQ_RE, posted, taint
 
 # what follows "$var" in an assignment, for _var_assigns
 _TAIL_ANY = re.compile(rb"\s*=[^;]{0,160}")
@@ -449,6 +449,26 @@ _FUNC_DEF = re.compile(rb"function\s+(" + NAME_P + rb")\s*\(\s*\$(" + NAME_P + r
 _ARG_VAR = re.compile(rb"\s*@?\s*\$(" + NAME_P + rb")")
 
 
+_LOCAL_ASSIGN = re.compile(rb"\$(" + NAME_P + rb")\s*\.?=(?![=>])([^;]{0,300});")
+
+
+def _derived_from(ctx: Ctx, d: re.Match[bytes], pos: int, var: bytes) -> bool:
+    """``$var`` at ``pos`` holds text built from the first parameter of the function ``d``
+    through the body's own assignments (``$p = $cmd; $r = "{$p} -c";``)."""
+    derived = {d.group(2)}
+    body = ctx.code[d.end() : pos]
+    for m in itertools.islice(_LOCAL_ASSIGN.finditer(body), 40):
+        # a value quoted by escapeshellarg() is one argument, not a command of its own; a
+        # command passed through escapeshellcmd() cannot chain another
+        if m.group(2).find(b"escapeshellcmd") >= 0:
+            continue
+        rhs = QUOTED_ARG.sub(b"", interpolated(ctx, m.group(2)))
+        used = {u.group(1) for u in VAR.finditer(rhs)}
+        if used & derived:
+            derived.add(m.group(1))
+    return var in derived
+
+
 def _exec_wrappers(ctx: Ctx, past_guards: bool = True) -> list[bytes]:
     """The script's own functions that run their first parameter as a shell command
     (``function run($c) { return shell_exec($c); }``), at most 10. ``past_guards``: the
@@ -473,7 +493,11 @@ def _exec_wrappers(ctx: Ctx, past_guards: bool = True) -> list[bytes]:
         else:
             at = code.rfind(b"function", max(0, start - 1500), start)
             d = _FUNC_DEF.match(code, at) if at >= 0 else None
-        if d is not None and d.group(2) == v.group(1) and d.group(1) not in wrappers:
+        if (
+            d is not None
+            and d.group(1) not in wrappers
+            and (d.group(2) == v.group(1) or _derived_from(ctx, d, start, v.group(1)))
+        ):
             wrappers.append(d.group(1))
             if len(wrappers) >= 10:
                 break
