@@ -108,17 +108,28 @@ def scan_for_suspects(
         )
     if stats.get("cut_short"):
         notes.append(f"cut short: {stats['cut_short']} file(s) analysed in part (time limit)")
-    return [suspect_json(r) for r in reports], notes
+    # the files named (the running scripts) apart from the folder's: "this is the file" is
+    # said of a running script only (JSON: "script": true)
+    named = {p for p in readable if os.path.isfile(p)}
+    named |= {os.path.realpath(p) for p in named}
+    files = [suspect_json(r) for r in reports]
+    for f in files:
+        f["script"] = f["path"] in named
+    return files, notes
 
 
 def file_advice(files: Sequence[dict[str, Any]] | None) -> str | None:
-    """The "this is the file" advice line, when the top file is suspicious or malicious."""
+    """The "this is the file" advice line (of a running script; "most suspicious file in the
+    folder" of another), when the top file is suspicious or malicious."""
     if not files or files[0]["verdict"] not in ("suspicious", "malicious"):
         return None
     top = files[0]
     more = sum(1 for f in files[1:] if f["verdict"] in ("suspicious", "malicious"))
     rules = ", ".join(top["rules"][:4])
-    text = f"this is the file: {top['path']} ({top['verdict']}, score {top['score']}; {rules})"
+    # a file of the folder is not the running script: said apart (records without "script"
+    # were all written when only the script was named)
+    what = "this is the file" if top.get("script", True) else "most suspicious file in the folder"
+    text = f"{what}: {top['path']} ({top['verdict']}, score {top['score']}; {rules})"
     if more:
         text += f"; {more} more suspect file(s) beside it"
     return text

@@ -13,7 +13,6 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from spamtrace.errors import ExitCode, RuntimeFailure
-from spamtrace.safetext import escape
 from spamtrace.service.mail import SCAN_BUDGET
 
 if TYPE_CHECKING:
@@ -80,14 +79,14 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
     # a configured log this process may not read (no root) is said, never taken for no mail
     denied = [] if any(given.values()) else unreadable_logs(cfg)
     denied = [(path, why) for path, why in denied if all(s.path != path for s in specs)]
-    said = "; ".join(f"{escape(path)}: {why}" for path, why in denied)
+    # raw here: an error line and a note are escaped where they are printed
+    said = "; ".join(f"{path}: {why}" for path, why in denied)
     if not specs:  # nothing to read is no answer, not "nobody sent mail" (exit 3)
         if denied:
             raise RuntimeFailure(f"cannot read {said}{not_read_hint()}")
-        looked = ", ".join(map(escape, [*cfg.mail.exim_logs, *cfg.mail.postfix_logs,
-                                        *cfg.mail.php_logs])) or "nothing"  # fmt: skip
+        looked = ", ".join([*cfg.mail.exim_logs, *cfg.mail.postfix_logs, *cfg.mail.php_logs])
         raise RuntimeFailure(
-            f"no mail log found (looked for {looked}): set [mail] "
+            f"no mail log found (looked for {looked or 'nothing'}): set [mail] "
             "exim_logs / postfix_logs / php_logs, or give --exim-log / --postfix-log / --php-log"
         )
     report = collect(cfg, specs, since)

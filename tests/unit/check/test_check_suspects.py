@@ -32,11 +32,20 @@ def test_scan_for_suspects_on_real_files(tmp_path: Path, monkeypatch: pytest.Mon
     assert top["verdict"] == "malicious" and top["score"] >= 10
     assert top["rules"] and isinstance(top["line"], int) and top["excerpt"]
     assert set(top) == {"path", "verdict", "score", "rules", "line", "excerpt", "description",
-                        "layer"}  # fmt: skip
+                        "layer", "script"}  # fmt: skip
+    assert top["script"] is True and file_advice(files).startswith("this is the file: ")  # type: ignore[union-attr]
     assert any(str(secret) in n and "not readable" in n for n in notes)
     assert any("gone.php" in n for n in notes)
     # nothing readable: not scanned (None), not "nothing found"
     assert scan_for_suspects([str(secret)], budget=1.0)[0] is None
+    # the running script is not known (or is another file): the folder's worst file is not
+    # "the file", it is the most suspicious one of the folder
+    files, _ = scan_for_suspects([str(folder)], budget=2.0)
+    assert files is not None and files[0]["script"] is False
+    assert file_advice(files) == (
+        f"most suspicious file in the folder: {shell} (malicious, score {files[0]['score']}; "
+        f"{', '.join(files[0]['rules'][:4])})"
+    )
 
 
 def test_scanner_failure_is_a_note(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
