@@ -78,9 +78,37 @@ _UPLOAD = re.compile(rb"(move_uploaded_file|copy)\s*\(([^;]{0,300})")
 
 
 _UPLOAD_CHECKS = re.compile(
-    rb"pathinfo|wp_check_filetype|getimagesize|finfo_|mime_content_type|in_array|preg_match|"
-    rb"wp_handle_upload|sanitize_file_name|strrchr|exif_imagetype|allowed|extension"
+    rb"wp_check_filetype|getimagesize|finfo_|mime_content_type|in_array|preg_match|"
+    rb"wp_handle_upload|sanitize_file_name|exif_imagetype|allowed"
 )
+# what only finds the extension: a check when what it gives is compared
+_EXTENSION_OF = re.compile(
+    rb"\$(" + NAME_P + rb")\s*=\s*[^;]{0,60}?(?:pathinfo|strrchr|substr\s*\(\s*strrchr|"
+    rb"end\s*\(\s*explode)\s*\("
+)
+
+
+# a destination the script names itself: a temporary file, a hash of the client's name
+_NAME_REPLACED = re.compile(rb"tempnam\s*\(|(?<![\w$>:])(?:md5|sha1|hash|crc32)\s*\(")
+_EXTENSION_COMPARED = re.compile(rb"(?:pathinfo|strrchr)\s*\([^;]{0,80}\)\s*(?:[!=]==?|<>)")
+
+
+def _upload_checked(code: bytes) -> bool:
+    """The file checks an upload's type: a type or image test, a list of allowed names, or
+    an extension it finds (pathinfo, strrchr) and then compares; an extension only shown to
+    the visitor is no check."""
+    if _UPLOAD_CHECKS.search(code) is not None:
+        return True
+    for m in itertools.islice(_EXTENSION_OF.finditer(code), 10):
+        var = re.escape(m.group(1))
+        used = re.compile(
+            rb"\$" + var + rb"\b\s*(?:[!=]==?|<>)|(?:[!=]==?|<>)\s*(?:strtolower\s*\(\s*)?\$"
+            + var + rb"\b|switch\s*\(\s*(?:strtolower\s*\(\s*)?\$" + var + rb"\b"
+        )
+        if used.search(code, m.end()) is not None:
+            return True
+    # compared where it is found: if (pathinfo($n, PATHINFO_EXTENSION) !== 'jpg')
+    return _EXTENSION_COMPARED.search(code) is not None
 
 
 _FILES_ALIAS = re.compile(rb"\$(" + NAME_P + rb")\s*=\s*@?\$_files\s*\[[^\]]{1,40}\]\s*;")
@@ -104,11 +132,14 @@ def _upload_unchecked(ctx: Ctx, rule: Rule) -> Hit | None:
             args.lstrip(b" @(").startswith(a + b"[") for a in aliases
         ):
             continue
-        dest = args.split(b",", 1)[1] if b"," in args else b""
+        parts = top_args(args)
+        dest = parts[1] if len(parts) > 1 else b""  # the call's own second argument
         lits = [ctx.lx.value(int(i)).lower() for i in PLACEHOLDER.findall(dest)]
         php_dest = any(re.search(rb"\.ph(?:p\d?|tml|ar)\b", v) for v in lits)
         shown = ctx.restore(dest).lower()
-        client_name = _names_upload(shown, aliases) and b"name" in shown
+        client_name = (
+            _names_upload(shown, aliases) and b"name" in shown and not _NAME_REPLACED.search(shown)
+        )
         todo = sorted(set(VAR.findall(dest)))
         done: set[bytes] = set()
         while todo and not client_name and len(done) < 8:  # two levels of variables
@@ -117,11 +148,16 @@ def _upload_unchecked(ctx: Ctx, rule: Rule) -> Hit | None:
             for am_start, am in var_assigns(code, var, _TAIL_ANY, 10):
                 rhs = ctx.restore(code[am_start : am.end()]).lower()
                 # the name taken where the file array was ($u = $_FILES['f'] ... $u['name'])
-                if _names_upload(rhs, aliases) and (b"name" in rhs or b"name" in shown):
+                if (
+                    _names_upload(rhs, aliases)
+                    and (b"name" in rhs or b"name" in shown)
+                    and not _NAME_REPLACED.search(rhs)
+                ):
                     client_name = True
                     break
-                todo.extend(v for v in VAR.findall(am.group(0)) if v not in done)
-        if php_dest or (client_name and _UPLOAD_CHECKS.search(code) is None):
+                if not _NAME_REPLACED.search(rhs):  # tempnam(...) . $ext: a name of its own
+                    todo.extend(v for v in VAR.findall(am.group(0)) if v not in done)
+        if php_dest or (client_name and not _upload_checked(code)):
             return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end()))
     return None
 
