@@ -38,7 +38,8 @@ def register(sub: Any) -> None:
         "--since",
         default="1h",
         metavar="WHEN",
-        help="30m, 24h, 7d, an ISO date/time, epoch seconds, or 'all' (default 1h)",
+        help="30m, 24h, 7d, an ISO date/time (UTC unless it has an offset: "
+        "2026-12-05T10:00+01:00), epoch seconds, or 'all' (default 1h)",
     )
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.add_argument("--exim-log", action="append", metavar="PATH", help="read this Exim main log")

@@ -78,7 +78,8 @@ def register(sub: Any) -> None:
         "--since",
         default="24h",
         metavar="WHEN",
-        help="30m, 24h, 7d, an ISO date/time, epoch seconds, or 'all' (default 24h)",
+        help="30m, 24h, 7d, an ISO date/time (UTC unless it has an offset: "
+        "2026-12-05T10:00+01:00), epoch seconds, or 'all' (default 24h)",
     )
     i.add_argument("--json", action="store_true", help="machine-readable output")
     i.add_argument("--db", metavar="PATH", help="store path (default: config store.path)")

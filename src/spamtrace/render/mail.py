@@ -167,7 +167,8 @@ def print_report(report: MailReport, top: int) -> None:
     for inc in doc["incidents"]:
         head = Text(f"\n{inc['verdict']}: ", style="bold red")
         who = inc["auth_user"] if inc["kind"] == "auth" else inc["user"]
-        head.append(f"{escape(who or '?')} {escape(inc['script'] or inc['cwd'] or '')}")
+        where = inc["script"] or inc["cwd"]
+        head.append(escape(who or "?") + (f" {escape(where)}" if where else ""))
         con.print(head)
         span = f"{inc['first_seen']} .. {inc['last_seen']}"
         rows = [("incident", f"{inc['id']}, {inc['messages']} message(s), {span}")]
