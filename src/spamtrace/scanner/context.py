@@ -453,18 +453,24 @@ FUNC_DEF = re.compile(
 
 def function_body(ctx: Ctx, name: bytes) -> bytes | None:
     """The body of the function or method ``name`` (lower case) the file defines first, or
-    None: a literal search for the name, the definition tried where it is."""
-    code = ctx.code
-    at = code.find(name)
-    while at >= 0:
-        head = code[max(0, at - 40) : at]
-        fn = head.rfind(b"function")
-        if fn >= 0 and head[fn + 8 :].strip(b" \t\r\n&") == b"":
-            m = FUNC_DEF.match(code, at - len(head) + fn)
+    None (also for what cannot be a function's name: an empty or spaced string given as a
+    hook's callback). One search of the code per name and file."""
+    bodies: dict[bytes, bytes | None] = ctx.cache.setdefault("function-body", {})
+    if name in bodies:
+        return bodies[name]
+    body = None
+    if _FUNC_NAME.fullmatch(name) is not None:
+        heads = re.compile(rb"function\s+&?\s*" + re.escape(name) + rb"(?![\w\x80-\xff])")
+        for head in heads.finditer(ctx.code):
+            m = FUNC_DEF.match(ctx.code, head.start())
             if m is not None and m.group(1) == name:
-                return braced(code, m.end() - 1)
-        at = code.find(name, at + len(name))
-    return None
+                body = braced(ctx.code, m.end() - 1)
+                break
+    bodies[name] = body
+    return body
+
+
+_FUNC_NAME = re.compile(NAME_P)
 
 
 def function_bodies(ctx: Ctx) -> dict[bytes, bytes]:

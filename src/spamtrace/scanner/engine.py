@@ -316,6 +316,40 @@ def _alarm(signum: int, frame: FrameType | None) -> None:
     raise BudgetExceeded
 
 
+@contextlib.contextmanager
+def _hard_stop(seconds: float) -> Iterator[None]:
+    """Raise :class:`BudgetExceeded` a little after ``seconds`` in this process, as the
+    workers do: the cooperative deadline is only looked at between a file's steps, and a
+    step that loops on a hostile file would hold the caller (a guard's ``check``) for good.
+    Only on the main thread and while nobody else uses SIGALRM; elsewhere a no-op."""
+    free = (
+        threading.current_thread() is threading.main_thread()
+        and signal.getsignal(signal.SIGALRM) in (signal.SIG_DFL, None)
+        and signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+    )
+    if not free:
+        yield
+        return
+    signal.signal(signal.SIGALRM, _alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds + 0.5)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, signal.SIG_DFL)
+
+
+def _in_process(
+    path: str, limits: Limits, rules: tuple[Rule, ...], yara: YaraWords | None, **options: Any
+) -> FileReport:
+    """:func:`scan_file` in this process, under :func:`_hard_stop`."""
+    try:
+        with _hard_stop(limits.file_timeout):
+            return scan_file(path, limits, rules, yara, **options)
+    except BudgetExceeded:
+        return _skipped(path, 0, f"too slow: over {limits.file_timeout:g}s")
+
+
 def _init_worker(limits: Limits, known: frozenset[str]) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles ^C
     signal.signal(signal.SIGALRM, _alarm)
@@ -405,7 +439,7 @@ def scan_paths(
     if jobs <= 1:
         memo: Memo = {}
         for path in paths:
-            yield scan_file(
+            yield _in_process(
                 path, limits, rules, yara, known_hashes=known_hashes, memo=memo, user=user
             )
         return
@@ -488,9 +522,8 @@ def _rank_files(
             budget = min(limits.file_timeout, max(remaining, 1.0))
         else:
             budget = min(limits.file_timeout, remaining, per_folder_file)
-        report = scan_file(
-            item.path, replace(limits, file_timeout=budget), rules, yara, clock=clock, user=user
-        )
+        own = replace(limits, file_timeout=budget)
+        report = _in_process(item.path, own, rules, yara, clock=clock, user=user)
         cut_short += report.incomplete or report.verdict is ScanVerdict.SKIPPED
         if report.score > 0 or (script and report.verdict is ScanVerdict.SKIPPED):
             reports.append(report)

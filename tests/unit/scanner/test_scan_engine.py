@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import stat
 import subprocess
 import sys
@@ -365,3 +366,28 @@ def test_prepare_compiles_before_the_workers_fork() -> None:
     assert all(name in context._CALL_RX for name in analyze._CALLED_NAMES)
     regexes = [r.regex for r in rules if r.regex is not None]
     assert regexes and all((rx.pattern, rx.flags) in context._LEADING for rx in regexes)
+
+
+def _never_ends(*args: object, **kwargs: object) -> object:
+    import time
+
+    while True:  # a rule stuck on a hostile file: it never looks at the clock
+        time.sleep(0.01)
+
+
+@pytest.mark.timeout(60, method="thread")  # SIGALRM is the scan's own here
+def test_a_stuck_analysis_in_this_process_is_stopped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the workers have a SIGALRM behind the cooperative deadline; `scan --jobs 1` and the
+    # ranking of `check` ran in this process with the deadline alone, and waited for good
+    path = tmp_path / "x.php"
+    path.write_bytes(b"<?php echo 1;\n")
+    monkeypatch.setattr(engine, "analyze", _never_ends)
+    limits = Limits(file_timeout=0.2)
+    [report] = list(scan_paths([str(path)], limits, jobs=1))
+    assert report.verdict is ScanVerdict.SKIPPED and "too slow" in (report.reason or "")
+    [ranked] = rank_files([str(path)], time_budget=0.2)
+    assert ranked.verdict is ScanVerdict.SKIPPED and ranked.path == str(path)
+    assert signal.getsignal(signal.SIGALRM) == signal.SIG_DFL  # put back
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)

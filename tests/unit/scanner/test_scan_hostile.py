@@ -238,3 +238,17 @@ def test_paths_longer_than_path_max_are_listed_and_not_clean(
     assert reasons == ["cannot stat: File name too long"]
     assert doc["summary"]["not_examined"] == 1
     assert rc == 1  # a folder it could not enter may hold the mailer
+
+
+@pytest.mark.timeout(30)  # a hang here is a failure, not a stuck suite
+@pytest.mark.parametrize("callback", [b"''", b"' '", b"'a'"])
+def test_a_hook_callback_that_names_no_function_ends(tmp_path: Path, callback: bytes) -> None:
+    # an empty callback name once looped forever in the search for its body (the search
+    # for b"" never moves on); a one-letter name was looked up once per occurrence of "a",
+    # for each of the file's hooks
+    path = tmp_path / "hook.php"
+    hooks = b"add_action('wp_footer', " + callback + b");\n"
+    path.write_bytes(b"<?php\n" + hooks * 60 + b"$a = 'a' . 'a';\n" * 20_000)
+    limits = Limits(stop_at_score=0, file_timeout=1e9)
+    report = scan_file(str(path), limits, load_rules(), load_yara())
+    assert not report.incomplete and report.verdict.value == "clean"
