@@ -597,7 +597,7 @@ INCLUDE_VAR = re.compile(
 
 
 INCLUDE_LIT = re.compile(
-    rb"(?:include|require)(?:_once)?\b\s*\(?\s*@?\s*(?:[\w\s.()$]{0,60}?\.\s*)?"
+    rb"(?:include|require)(?:_once)?\b\s*+\(?\s*+@?\s*+(?:[\w\s.()$]{0,60}?\.\s*+)?"
     rb"\x01(\d+)\x01"
 )
 

@@ -310,14 +310,29 @@ def assignment_before(
     ``memo`` keeps the statement found per start offset (sources in one statement share it)."""
     lo = _statement_start(code, pos)
     if memo is None:
-        m = _ASSIGN_AT.search(code, lo + 1)
+        m = _first_assignment(code, lo)
     elif lo in memo:
         m = memo[lo]
     else:
-        m = memo[lo] = _ASSIGN_AT.search(code, lo + 1)
+        m = memo[lo] = _first_assignment(code, lo)
     if m is None or not m.start() < pos < m.end():
         return None
     return m.group(1), m.group(2)
+
+
+def _first_assignment(code: bytes, lo: int) -> re.Match[bytes] | None:
+    """``_ASSIGN_AT.search(code, lo + 1)`` where its match can matter: one that starts in the
+    601 bytes after ``lo`` (every ``pos`` of :func:`assignment_before` is in them). The
+    search itself went on to the end of the file: a statement with no assignment cost a read
+    of all the rest, once per source in it (minutes on a padded file)."""
+    end = lo + 602
+    at = code.find(b"$", lo + 1, end)
+    while at >= 0:
+        m = _ASSIGN_AT.match(code, at)
+        if m is not None:
+            return m
+        at = code.find(b"$", at + 1, end)
+    return None
 
 
 _UNPACK_AT = re.compile(

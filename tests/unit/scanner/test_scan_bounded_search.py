@@ -1,0 +1,70 @@
+"""Searches of the scanner bounded to where their match can matter give what the unbounded
+search gave: differential tests over random PHP-ish text (whitespace runs, assignments,
+includes), the shapes that made the unbounded forms read a padded file again and again."""
+
+from __future__ import annotations
+
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from spamtrace.scanner import context, taint
+
+PIECES = [
+    "$a",
+    "$b_1",
+    " ",
+    "\n",
+    "\t",
+    "=",
+    "==",
+    ".=",
+    "??=",
+    "[",
+    "]",
+    "'k'",
+    ";",
+    "{",
+    "}",
+    "(",
+    ")",
+    "@",
+    ".",
+    "include",
+    "require_once",
+    "\x011\x01",
+    "x",
+    "$_GET['c']",
+    "=>",
+]
+text = st.lists(st.sampled_from(PIECES), max_size=200).map(lambda p: "".join(p).encode())
+
+
+@settings(max_examples=400, deadline=None)
+@given(text, st.integers(min_value=0, max_value=2000))
+def test_the_first_assignment_is_the_search_s_where_it_can_matter(code: bytes, at: int) -> None:
+    pos = at % (len(code) + 1)
+    lo = taint._statement_start(code, pos)
+    bounded = taint._first_assignment(code, lo)
+    full = taint._ASSIGN_AT.search(code, lo + 1)
+    if full is not None and full.start() < pos:
+        assert bounded is not None and bounded.span() == full.span()
+        assert bounded.groups() == full.groups()
+    # and what assignment_before makes of either is the same
+    assert taint.assignment_before(code, pos) == (
+        None if full is None or not full.start() < pos < full.end() else full.groups()
+    )
+
+
+_INCLUDE_LIT_BACKTRACKING = re.compile(  # the pattern before its runs were made possessive
+    rb"(?:include|require)(?:_once)?\b\s*\(?\s*@?\s*(?:[\w\s.()$]{0,60}?\.\s*)?"
+    rb"\x01(\d+)\x01"
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(text)
+def test_include_of_a_literal_finds_what_it_found(code: bytes) -> None:
+    old = [m.span() for m in _INCLUDE_LIT_BACKTRACKING.finditer(code)]
+    assert [m.span() for m in context.INCLUDE_LIT.finditer(code)] == old
