@@ -21,6 +21,7 @@ from spamtrace.scanner import decode
 from spamtrace.scanner.lexer import STR_MARK, Lexed
 from spamtrace.scanner.prereq import regex_prereq
 from spamtrace.scanner.rules import GateWords, Rule, YaraWords, builtin_macro
+from spamtrace.scanner.rx import compile_possessive, possessive
 
 MAX_PAYLOADS = 12
 
@@ -97,7 +98,7 @@ _NAME = rb"[a-z_\x80-\xff][\w\x80-\xff]*"
 
 # the same, possessive: where a name is followed by something that cannot continue it (space,
 # "[", "(", "=", "."), giving back name bytes can never help a match, so do not try
-NAME_P = rb"[a-z_\x80-\xff][\w\x80-\xff]*+"
+NAME_P = possessive(rb"[a-z_\x80-\xff][\w\x80-\xff]*+")
 
 
 @dataclass(slots=True)
@@ -261,11 +262,11 @@ def feature(name: str) -> Callable[[FeatureFn], FeatureFn]:
 VAR = re.compile(rb"\$(" + _NAME + rb")")
 
 
-SINK_VARCALL = re.compile(rb"\$(" + NAME_P + rb")\s*+(?:\[[^\]\n]{0,40}\]\s*)?\(")
+SINK_VARCALL = compile_possessive(rb"\$(" + NAME_P + rb")\s*+(?:\[[^\]\n]{0,40}\]\s*)?\(")
 
 
 # the same without an index between the name and "(": ``$f(...)``
-BUILT_VARCALL = re.compile(rb"\$(" + NAME_P + rb")\s*+\(")
+BUILT_VARCALL = compile_possessive(rb"\$(" + NAME_P + rb")\s*+\(")
 
 
 # a call on a parenthesized expression's result: (...)(...)
@@ -596,7 +597,7 @@ INCLUDE_VAR = re.compile(
 )
 
 
-INCLUDE_LIT = re.compile(
+INCLUDE_LIT = compile_possessive(
     rb"(?:include|require)(?:_once)?\b\s*+\(?\s*+@?\s*+(?:[\w\s.()$]{0,60}?\.\s*+)?"
     rb"\x01(\d+)\x01"
 )
@@ -653,7 +654,7 @@ _REQ_WORDS = (b"$_", b"$http_", b"php://input", b"getallheaders")  # one starts 
 
 # possessive: the same match (nothing follows the repetition), without the regex engine
 # keeping a backtracking entry per piece (300 MB for a million "a"."a"... pieces)
-_CONCAT = re.compile(
+_CONCAT = compile_possessive(
     rb"(?:" + S + rb"|chr\s*\(\s*\d+\s*\))(?:\s*\.\s*(?:" + S + rb"|chr\s*\(\s*\d+\s*\)))++"
 )
 

@@ -33,22 +33,23 @@ from dataclasses import dataclass
 
 from spamtrace.scanner.context import prefiltered_finditer
 from spamtrace.scanner.lexer import Lexed
+from spamtrace.scanner.rx import compile_possessive
 
 MAX_VALUE = 4096
 MAX_ASSIGNMENTS = 4000
 MAX_DEPTH = 12
 
-_WS = re.compile(rb"[\s@]*+")  # whitespace, and the error-silencing @ (it changes no value)
+_WS = compile_possessive(rb"[\s@]*+")  # whitespace, and the error-silencing @ (it changes no value)
 _PLACE = re.compile(rb"\x01(\d+)\x01")
 _INT = re.compile(rb"-?\d{1,6}(?![\d.x])")
-_VAR = re.compile(rb"\$([a-z_\x80-\xff][\w\x80-\xff]*+)")
-_CALL = re.compile(rb"([a-z_][a-z0-9_]*+)\s*+\(")
-_BARE = re.compile(rb"([a-z_][a-z0-9_]*+)(?!\s*+(?:\(|::|\\))")
+_VAR = compile_possessive(rb"\$([a-z_\x80-\xff][\w\x80-\xff]*+)")
+_CALL = compile_possessive(rb"([a-z_][a-z0-9_]*+)\s*+\(")
+_BARE = compile_possessive(rb"([a-z_][a-z0-9_]*+)(?!\s*+(?:\(|::|\\))")
 # define('NAME', ...) / const NAME = ...: where a constant gets its value
-_DEFINE = re.compile(rb"(?<![\w$>:])define\s*+\(\s*+\x01(\d+)\x01\s*+,")
-_CONST = re.compile(rb"(?<![\w$>:])const\s++([a-z_][a-z0-9_]*+)\s*+=(?![=>])")
+_DEFINE = compile_possessive(rb"(?<![\w$>:])define\s*+\(\s*+\x01(\d+)\x01\s*+,")
+_CONST = compile_possessive(rb"(?<![\w$>:])const\s++([a-z_][a-z0-9_]*+)\s*+=(?![=>])")
 #: ``$name =`` (not ``==``, ``=>``), or ``$name .=``
-_ASSIGN = re.compile(rb"\$([a-z_\x80-\xff][\w\x80-\xff]*+)\s*+(\.?)=(?![=>])")
+_ASSIGN = compile_possessive(rb"\$([a-z_\x80-\xff][\w\x80-\xff]*+)\s*+(\.?)=(?![=>])")
 
 
 def _rot13(v: bytes) -> bytes:

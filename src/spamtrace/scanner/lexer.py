@@ -27,6 +27,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from spamtrace.scanner.rx import compile_possessive, possessive
+
 STR_MARK = 1  # byte that brackets a string placeholder in ``code``
 # "\\" as a byte value: ``_BACKSLASH in raw`` is ``b"\\" in raw`` without the TypeError that
 # ``bytes.__contains__`` raises and clears inside when it is given a bytes object
@@ -150,7 +152,7 @@ def _all_but(excluded: bytes) -> bytes:
 # skip plain code quickly); the look-behinds pick the continuation for that byte. Possessive
 # quantifiers and disjoint alternatives keep matching linear on hostile input. The [^...]
 # classes of two bytes or more are written out by _all_but.
-_TOKEN = re.compile(
+_TOKEN = compile_possessive(
     (
         rb"""['"`/#?<](?:(?<=')[^'\\]*+(?:\\.[^'\\]*+)*+'?"""
         rb"""|(?<=")[^"\\]*+(?:\\.[^"\\]*+)*+"?"""
@@ -367,7 +369,7 @@ def _lex_split(
 
 # a name of lexed (lower-cased) code: "[a-z_\x80-\xff]" written as ranges, which the regex
 # engine tests with one table lookup instead of a category test
-_NAME_LOW = rb"[a-z_\x80-\xff][0-9a-z_\x80-\xff]*+"
+_NAME_LOW = possessive(rb"[a-z_\x80-\xff][0-9a-z_\x80-\xff]*+")
 _VAR_NAME = re.compile(rb"\$(" + _NAME_LOW + rb")")
 _FUNCTION_NAME = re.compile(rb"function\s+(" + _NAME_LOW + rb")")
 

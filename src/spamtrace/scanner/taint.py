@@ -26,6 +26,7 @@ from spamtrace.scanner.context import (
     has_word,
     search_needing,
 )
+from spamtrace.scanner.rx import compile_possessive
 
 REQ = (
     rb"(?:\$_(?:get|post|request|cookie|files|server|env)\b|\$http_(?:post|get|cookie|raw_post)_"
@@ -46,7 +47,7 @@ _DEC_FUNCS = (
 _DEC_RE = re.compile(rb"(?<![\w$>:])(?:" + _DEC_FUNCS + rb"|curl_exec)\s*\(")
 
 
-_ASSIGN_AT = re.compile(
+_ASSIGN_AT = compile_possessive(
     rb"\$(" + NAME_P + rb")\s*+(?:\[[^\]\n]{0,60}\]\s*)*(?:\.|\?\?)?=(?![=>])\s*([^;]{0,600})"
 )
 

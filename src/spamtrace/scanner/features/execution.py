@@ -50,6 +50,7 @@ from spamtrace.scanner.context import (
     varcalls,
 )
 from spamtrace.scanner.rules import Rule
+from spamtrace.scanner.rx import compile_possessive
 from spamtrace.scanner.taint import QUOTED_ARG, REQ, REQ_RE, decoder_functions, posted, taint
 
 # names that are dangerous enough to matter when merely *built*; "mail", "fopen" etc. are
@@ -80,7 +81,7 @@ _ASSIGNED_TPL = (
 
 # _ASSIGNED_TPL for any variable, compiled once: searched in b"<var>\x00" + code, the name
 # captured at the start is matched by back-reference (one regex instead of one per variable)
-_ASSIGNED_VAR = re.compile(
+_ASSIGNED_VAR = compile_possessive(
     rb"\A([^\x00]++)\x00.*?(?:" + _ASSIGNED_TPL % ((rb"(?:\1)",) * 11) + rb")", re.DOTALL
 )
 
@@ -91,7 +92,7 @@ _EMPTY_GUARD = re.compile(
 )
 
 
-_ASSIGN_TAIL = re.compile(rb"\s*+(?:\[[^\]\n]{0,60}\]\s*)*(?:[.+\-*/|&^]|\?\?)?=(?![=>])")
+_ASSIGN_TAIL = compile_possessive(rb"\s*+(?:\[[^\]\n]{0,60}\]\s*)*(?:[.+\-*/|&^]|\?\?)?=(?![=>])")
 
 
 def _mentions(buf: bytes, needle: bytes) -> bool:

@@ -1,0 +1,91 @@
+"""Possessive repeats (``X*+``, ``X++``: match as many as there are, never give one back) on
+every Python the project supports: the scanner's patterns use them so that a hostile file
+cannot make the regex engine try every split of a long run. Python's ``re`` reads them from
+3.11 on; on 3.10 :func:`possessive` rewrites a pattern's possessive repeats in 3.10's
+syntax with the same matches: a repeat of one character (a literal, an escape, a class,
+``.``) becomes the greedy repeat that no further such character may follow (``X*(?!X)``,
+exactly possessive); a repeat of a group becomes greedy (the scanner's group repeats are
+followed by what the group cannot start with, where the two read the same)."""
+
+from __future__ import annotations
+
+import re
+import sys
+
+_NATIVE = sys.version_info >= (3, 11)
+
+
+def possessive(pattern: bytes) -> bytes:
+    """``pattern`` as this Python's ``re`` reads it (unchanged from 3.11 on)."""
+    return pattern if _NATIVE else rewrite(pattern)
+
+
+def rewrite(pattern: bytes) -> bytes:
+    """``pattern`` with its possessive repeats written without the possessive syntax."""
+    out = bytearray()
+    atom: bytes | None = None  # the last single-character atom, None after a group or none
+    starts: list[int] = []  # where the open groups start in ``out``
+    i, n = 0, len(pattern)
+    while i < n:
+        c = pattern[i : i + 1]
+        if c == b"\\":
+            j = i + 2
+            if pattern[i + 1 : i + 2] == b"x":
+                j = i + 4
+            atom = pattern[i:j]
+            out += atom
+            i = j
+        elif c == b"[":
+            j = i + 1
+            if pattern[j : j + 1] == b"^":
+                j += 1
+            if pattern[j : j + 1] == b"]":
+                j += 1
+            while j < n and pattern[j : j + 1] != b"]":
+                j += 2 if pattern[j : j + 1] == b"\\" else 1
+            atom = pattern[i : j + 1]
+            out += atom
+            i = j + 1
+        elif c == b"(":
+            starts.append(len(out))
+            out += c
+            atom = None
+            i += 1
+        elif c == b")":
+            if starts:
+                starts.pop()
+            out += c
+            atom = None
+            i += 1
+        elif c in (b"*", b"+", b"?") or (c == b"{" and _repeat_end(pattern, i) > 0):
+            j = i + 1 if c != b"{" else _repeat_end(pattern, i)
+            out += pattern[i:j]
+            if pattern[j : j + 1] == b"+":  # possessive
+                if atom is not None and c in (b"*", b"+"):
+                    out += b"(?!" + atom + b")"
+                j += 1
+            elif pattern[j : j + 1] == b"?":  # lazy
+                out += b"?"
+                j += 1
+            atom = None
+            i = j
+        else:
+            atom = c if c not in (b"|", b"^", b"$") else None
+            out += c
+            i += 1
+    return bytes(out)
+
+
+def _repeat_end(pattern: bytes, i: int) -> int:
+    """The offset after ``{m}``, ``{m,}``, ``{,n}`` or ``{m,n}`` at ``i``, else 0."""
+    j = pattern.find(b"}", i)
+    if j < 0:
+        return 0
+    body = pattern[i + 1 : j]
+    digits = body.replace(b",", b"", 1)
+    return j + 1 if body and (digits == b"" or digits.isdigit()) and body != b"," else 0
+
+
+def compile_possessive(pattern: bytes, flags: int = 0) -> re.Pattern[bytes]:
+    """``re.compile`` of a pattern with possessive repeats, on this Python."""
+    return re.compile(possessive(pattern), flags)
