@@ -83,7 +83,7 @@ def _repeat_end(pattern: bytes, i: int) -> int:
         return 0
     body = pattern[i + 1 : j]
     digits = body.replace(b",", b"", 1)
-    return j + 1 if body and (digits == b"" or digits.isdigit()) and body != b"," else 0
+    return j + 1 if body and (digits == b"" or digits.isdigit()) else 0
 
 
 def compile_possessive(pattern: bytes, flags: int = 0) -> re.Pattern[bytes]:
