@@ -21,7 +21,7 @@ from spamtrace.scanner import decode
 from spamtrace.scanner.lexer import STR_MARK, Lexed
 from spamtrace.scanner.prereq import regex_prereq
 from spamtrace.scanner.rules import GateWords, Rule, YaraWords, builtin_macro
-from spamtrace.scanner.rx import compile_possessive, possessive
+from spamtrace.scanner.rx import compile_possessive, possessive, sre
 
 MAX_PAYLOADS = 12
 
@@ -970,9 +970,7 @@ def leading_words(rx: re.Pattern[bytes]) -> tuple[bytes, ...] | None:
         words: frozenset[bytes] | None = None
         if not rx.flags & re.IGNORECASE:
             try:
-                from re import _constants as c  # type: ignore[attr-defined]
-                from re import _parser  # type: ignore[attr-defined]
-
+                _parser, c = sre()
                 parsed = _parser.parse(rx.pattern, rx.flags)
                 items = list(parsed)
                 if not parsed.state.flags & re.IGNORECASE:
@@ -990,7 +988,7 @@ def leading_words(rx: re.Pattern[bytes]) -> tuple[bytes, ...] | None:
 
 def _first_literals(items: list[Any]) -> frozenset[bytes] | None:
     """The literal words that begin every match of the parsed sequence ``items``."""
-    from re import _constants as c  # type: ignore[attr-defined]
+    c = sre()[1]
 
     i = 0
     while i < len(items) and items[i][0] in (c.ASSERT, c.ASSERT_NOT, c.AT):
@@ -1013,7 +1011,7 @@ def _first_literals(items: list[Any]) -> frozenset[bytes] | None:
         if any(a is None for a in alts):
             return None
         return frozenset().union(*alts)  # type: ignore[arg-type]
-    if op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT):
+    if op in (c.MAX_REPEAT, c.MIN_REPEAT, getattr(c, "POSSESSIVE_REPEAT", c.MAX_REPEAT)):
         # (?:mb_)?parse_str: a match starts with the repeated part, or (none of it) the rest
         body = _first_literals(list(av[2]))
         if body is None or av[0] >= 1:

@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from spamtrace.scanner.rx import sre
+
 _MIN_PREREQ = 3  # shorter words say little and cost the gate scan more
 
 
@@ -28,8 +30,7 @@ def _required_sets(items: Any) -> list[frozenset[bytes]]:
     """Sets of literal words such that every match of ``items`` contains a word of each set.
     Only runs of consecutive literals count; groups, branches and repeats of at least one
     are followed."""
-    from re import _constants as c  # type: ignore[attr-defined]
-
+    c = sre()[1]
     found: list[frozenset[bytes]] = []
 
     def consider(cand: frozenset[bytes] | None) -> None:
@@ -52,7 +53,7 @@ def _required_sets(items: Any) -> list[frozenset[bytes]]:
         if op is c.SUBPATTERN:
             if not (av[1] | av[2]) & c.SRE_FLAG_IGNORECASE:
                 consider(_required_words(av[3]))
-        elif op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT):
+        elif op in (c.MAX_REPEAT, c.MIN_REPEAT, getattr(c, "POSSESSIVE_REPEAT", c.MAX_REPEAT)):
             if av[0] >= 1:
                 consider(_required_words(av[2]))
         elif op is c.ATOMIC_GROUP:
@@ -71,9 +72,7 @@ def regex_prereq(rx: re.Pattern[bytes]) -> tuple[frozenset[bytes], ...]:
     if rx.flags & re.IGNORECASE:
         return ()
     try:
-        from re import _parser  # type: ignore[attr-defined]
-
-        parsed = _parser.parse(rx.pattern, rx.flags)
+        parsed = sre()[0].parse(rx.pattern, rx.flags)
         if parsed.state.flags & re.IGNORECASE:
             return ()
         return tuple(dict.fromkeys(_required_sets(parsed)))

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import sys
+from typing import Any
 
 _NATIVE = sys.version_info >= (3, 11)
 
@@ -89,3 +90,15 @@ def _repeat_end(pattern: bytes, i: int) -> int:
 def compile_possessive(pattern: bytes, flags: int = 0) -> re.Pattern[bytes]:
     """``re.compile`` of a pattern with possessive repeats, on this Python."""
     return re.compile(possessive(pattern), flags)
+
+
+def sre() -> tuple[Any, Any]:
+    """The regex parser and its constants, which the prerequisites of rules read patterns
+    with (``re._parser`` and ``re._constants``; ``sre_parse`` and ``sre_constants`` before
+    3.11)."""
+    try:
+        from re import _constants, _parser  # type: ignore[attr-defined]
+    except ImportError:  # Python 3.10
+        import sre_constants as _constants
+        import sre_parse as _parser
+    return _parser, _constants

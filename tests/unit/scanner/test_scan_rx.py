@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sys
 
 import pytest
 from hypothesis import given, settings
@@ -42,6 +43,7 @@ PIECES = [b"$a", b"_b1", b"x", b" ", b"\n", b"@", b"'", b'"', b"\\", b"`", b"/",
           b"\x00", b"const", b"define", b"include", b"chr(65)", b"\xc3", b"??", b"=>"]  # fmt: skip
 
 
+@pytest.mark.skipif(sys.version_info < (3, 11), reason="the native patterns need 3.11's re")
 @settings(max_examples=500, deadline=None)
 @given(st.lists(st.sampled_from(PIECES), max_size=60).map(b"".join))
 def test_written_for_3_10_they_match_the_same(text: bytes) -> None:
