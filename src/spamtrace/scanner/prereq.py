@@ -56,7 +56,7 @@ def _required_sets(items: Any) -> list[frozenset[bytes]]:
         elif op in (c.MAX_REPEAT, c.MIN_REPEAT, getattr(c, "POSSESSIVE_REPEAT", c.MAX_REPEAT)):
             if av[0] >= 1:
                 consider(_required_words(av[2]))
-        elif op is c.ATOMIC_GROUP:
+        elif op is getattr(c, "ATOMIC_GROUP", None):
             consider(_required_words(av))
         elif op is c.BRANCH:
             alts = [_required_words(b) for b in av[1]]
