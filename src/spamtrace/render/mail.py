@@ -144,7 +144,9 @@ def print_report(report: MailReport, top: int) -> None:
         con.print(Text(f"No mail sent through the MTA since {since} ({read})."))
     else:
         table = Table(
-            title=f"Mail sent through the MTA since {since}", title_justify="left", caption=read,
+            title=f"Mail sent through the MTA since {since}",
+            title_justify="left",
+            caption=f"logs read: {read}",  # in a pipe a bare path line read as a stray
             box=box_of(con),
         )
         for col in ("kind", "account / mailbox", "messages", "recipients", "where", "last"):
