@@ -1120,13 +1120,21 @@ def _eval_wrappers(ctx: Ctx) -> list[bytes]:
 _ESCAPED = re.compile(rb"escapeshell(?:arg|cmd)\s*\([^()]{0,120}\)")
 
 
+def _carries_request(ctx: Ctx, text: bytes, most: int) -> bool:
+    """``text`` (a call's arguments, a statement) holds request input, or one of its first
+    ``most`` variables is assigned from it (the taint pass runs only when one is passed)."""
+    if UIN_RE.search(text):
+        return True
+    names = set(VAR.findall(text)[:most])
+    return bool(names) and not names.isdisjoint(taint(ctx)[0])
+
+
 def _wrapper_called_with(
     ctx: Ctx, wrappers: list[bytes], bare_of: Callable[[Ctx], set[bytes]] | None = None
 ) -> Hit | None:
     """The first call of one of ``wrappers`` (see :func:`_wrappers`) given request input, a
     variable holding it, or (``bare``) one of these variables never set by the script."""
     code = ctx.code
-    req: set[bytes] | None = None  # the taint pass, only once a call passes a variable
     bare: set[bytes] | None = None
     for name in wrappers:
         if name.startswith(b"obj "):  # __invoke: the object given as a callback
@@ -1135,16 +1143,8 @@ def _wrapper_called_with(
                 begin = max(code.rfind(b";", 0, c.start()), code.rfind(b"}", 0, c.start()))
                 end = code.find(b";", c.end())
                 stmt = code[begin + 1 : end if end >= 0 else len(code)][:400]
-                if UIN_RE.search(stmt):
+                if _carries_request(ctx, stmt, 8):
                     return Hit(ctx.line_of_code(begin + 1), ctx.excerpt_code(begin + 1, begin + 81))
-                names = set(VAR.findall(stmt)[:8])
-                if not names:
-                    continue
-                if req is None:
-                    req = taint(ctx)[0]
-                if names & req:
-                    pos = begin + 1
-                    return Hit(ctx.line_of_code(pos), ctx.excerpt_code(pos, pos + 80))
             continue
         if name.startswith(b"new "):
             calls = re.compile(rb"\bnew\s+" + re.escape(name[4:]) + rb"\s*\(([^;]{0,200})")
@@ -1158,16 +1158,10 @@ def _wrapper_called_with(
                 continue
             # what escapeshellarg() quotes is an argument, not a command
             args = _ESCAPED.sub(b"", c.group(1))
-            if UIN_RE.search(args):
+            if _carries_request(ctx, args, 6):
                 return Hit(ctx.line_of_code(pos), ctx.excerpt_code(pos, pos + 80))
             used = set(VAR.findall(args)[:6])
-            if not used:
-                continue
-            if req is None:
-                req = taint(ctx)[0]
-            if used & req:
-                return Hit(ctx.line_of_code(pos), ctx.excerpt_code(pos, pos + 80))
-            if bare_of is None:
+            if not used or bare_of is None:
                 continue
             if bare is None:
                 bare = bare_of(ctx)
