@@ -616,6 +616,26 @@ static PyObject *finish(PyObject *ledger, PyObject *msg, int count_later) {
 
 /* MailLedger._postfix_arrival(ev): 1 done, 0 not done here (the caller runs the Python
  * method: pending PHP calls), -1 error */
+/* The message of the arrival ``ev`` made of ``v`` (the caller has set the fields that differ
+ * by MTA; those both set alike are set here) and handed to _finish: 1, or -1 on an error */
+static int arrive(PyObject *ledger, PyObject *ev, PyObject *v[M_COUNT], PyObject *nrcpt,
+                  int count_later) {
+    v[M_WALL] = PyTuple_GET_ITEM(ev, F_WALL);
+    v[M_SENDER] = PyTuple_GET_ITEM(ev, F_SENDER);
+    v[M_SIZE] = PyTuple_GET_ITEM(ev, F_SIZE);
+    v[M_SCRIPT] = Py_None;
+    v[M_DELIVERED] = v[M_DEFERRED] = v[M_BOUNCED] = ZERO;
+    v[M_FINAL_COUNT] = nrcpt != Py_None ? Py_True : Py_False;
+    v[M_TOTALS] = v[M_KEY] = Py_None;
+    PyObject *msg = new_message(v);
+    if (msg == NULL) return -1;
+    PyObject *done = finish(ledger, msg, count_later);
+    Py_DECREF(msg);
+    if (done == NULL) return -1;
+    Py_DECREF(done);
+    return 1;
+}
+
 static int arrive_postfix(PyObject *ledger, PyObject *pending, PyObject *ev) {
     if (MESSAGE == NULL) return 0;
     PyObject *php = GET(ledger, s_php);
@@ -671,7 +691,7 @@ static int arrive_postfix(PyObject *ledger, PyObject *pending, PyObject *ev) {
         if ((v = PyTuple_GET_ITEM(part, F_PROTOCOL)) != Py_None) protocol = v;
     }
     int rc = -1;
-    PyObject *vals[M_COUNT], *addresses = NULL, *named = NULL, *msg = NULL, *done = NULL;
+    PyObject *vals[M_COUNT], *addresses = NULL, *named = NULL;
     if (auth == Py_None && uid == Py_None) {
         rc = INCR(ledger, s_inbound) < 0 ? -1 : 1;
         goto out;
@@ -694,31 +714,20 @@ static int arrive_postfix(PyObject *ledger, PyObject *pending, PyObject *ev) {
     if (some < 0) goto out;
     vals[M_MTA] = S_POSTFIX;
     vals[M_QID] = qid;
-    vals[M_WALL] = PyTuple_GET_ITEM(ev, F_WALL);
-    vals[M_SENDER] = PyTuple_GET_ITEM(ev, F_SENDER);
     vals[M_USER] = user;
     vals[M_UID] = uid;
     vals[M_AUTH] = auth;
     vals[M_IP] = ip;
     vals[M_PROTOCOL] = protocol;
-    vals[M_SIZE] = PyTuple_GET_ITEM(ev, F_SIZE);
     vals[M_CWD] = Py_None;
     vals[M_ARGS] = EMPTY;
-    vals[M_SCRIPT] = Py_None;
     vals[M_RECIPIENTS] = some ? nrcpt : ZERO; /* ev.nrcpt or 0 */
     vals[M_ADDRESSES] = addresses;
-    vals[M_DELIVERED] = vals[M_DEFERRED] = vals[M_BOUNCED] = ZERO;
-    vals[M_FINAL_COUNT] = nrcpt != Py_None ? Py_True : Py_False;
-    vals[M_TOTALS] = vals[M_KEY] = Py_None;
-    if ((msg = new_message(vals)) == NULL) goto out;
-    done = finish(ledger, msg, 1);
-    rc = done == NULL ? -1 : 1;
+    rc = arrive(ledger, ev, vals, nrcpt, 1);
 out:
     Py_DECREF(parts);
     Py_XDECREF(named);
     Py_XDECREF(addresses);
-    Py_XDECREF(msg);
-    Py_XDECREF(done);
     return rc;
 }
 
@@ -851,8 +860,7 @@ static int arrive_exim(PyObject *ledger, PyObject *ev) {
         if (calls != 0) return calls < 0 ? -1 : 0;
     }
     PyObject *uid = Py_None, *user = PyTuple_GET_ITEM(ev, F_USER);
-    PyObject *vals[M_COUNT], *msg = NULL, *done = NULL, *args = NULL, *listed = NULL,
-                             *count = NULL;
+    PyObject *vals[M_COUNT], *args = NULL, *listed = NULL, *count = NULL;
     PyObject *addresses = PySet_New(NULL), *nrcpt = PyTuple_GET_ITEM(ev, F_NRCPT);
     int rc = -1;
     if (addresses == NULL) return -1;
@@ -902,32 +910,21 @@ static int arrive_exim(PyObject *ledger, PyObject *ev) {
     }
     vals[M_MTA] = S_EXIM;
     vals[M_QID] = PyTuple_GET_ITEM(ev, F_QID);
-    vals[M_WALL] = PyTuple_GET_ITEM(ev, F_WALL);
-    vals[M_SENDER] = PyTuple_GET_ITEM(ev, F_SENDER);
     vals[M_USER] = local ? user : Py_None;
     vals[M_UID] = uid;
     vals[M_AUTH] = auth;
     vals[M_IP] = PyTuple_GET_ITEM(ev, F_IP);
     vals[M_PROTOCOL] = protocol;
-    vals[M_SIZE] = PyTuple_GET_ITEM(ev, F_SIZE);
     vals[M_CWD] = joined ? PyTuple_GET_ITEM(args, F_CWD) : Py_None;
     vals[M_ARGS] = argv;
-    vals[M_SCRIPT] = Py_None;
     vals[M_RECIPIENTS] = recipients;
     vals[M_ADDRESSES] = addresses;
-    vals[M_DELIVERED] = vals[M_DEFERRED] = vals[M_BOUNCED] = ZERO;
-    vals[M_FINAL_COUNT] = nrcpt != Py_None ? Py_True : Py_False;
-    vals[M_TOTALS] = vals[M_KEY] = Py_None;
-    if ((msg = new_message(vals)) == NULL) goto out;
-    done = finish(ledger, msg, 0);
-    rc = done == NULL ? -1 : 1;
+    rc = arrive(ledger, ev, vals, nrcpt, 0);
 out:
     Py_XDECREF(args);
     Py_XDECREF(listed);
     Py_XDECREF(count);
     Py_DECREF(addresses);
-    Py_XDECREF(msg);
-    Py_XDECREF(done);
     return rc;
 }
 
