@@ -243,7 +243,7 @@ def print_incident(
     from rich.text import Text
 
     from spamtrace.render.layout import block, field
-    from spamtrace.safetext import escape, escape_argv, escape_command
+    from spamtrace.safetext import escape, escape_argv, escape_message
 
     def row(label: str, text: str, style: str = "") -> None:
         field(con, label, text, indent=2, width=_LABEL, style=style)
@@ -292,7 +292,7 @@ def print_incident(
     if rec.advice:
         heading("what to do:")
         for advice in rec.advice:
-            field(con, "- ", escape_command(advice), indent=4)
+            field(con, "- ", escape_message(advice), indent=4)
     if actions:
         heading("actions:")
         _print_actions(con, actions)

@@ -31,7 +31,7 @@ from spamtrace.render.incidents import (
     uid_text,
     verdict_style,
 )
-from spamtrace.safetext import escape, escape_argv, escape_command
+from spamtrace.safetext import escape, escape_argv, escape_message
 from spamtrace.service.bus import (
     ActionRecorded,
     AttemptRecorded,
@@ -240,7 +240,7 @@ class WatchView:
         rows += [("why:", escape(reason)) for reason in rec.reasons]
         if rec.advice:
             rows.append(("what to do:", ""))
-            rows += [("-", escape_command(a)) for a in rec.advice]
+            rows += [("-", escape_message(a)) for a in rec.advice]
         rows.append(("details:", f"spamtrace incident {rec.id}"))
         head = f"!! {rec.verdict.upper()} incident {rec.id} opened"
         self._block(head, verdict_style(rec.verdict), rows)
