@@ -162,8 +162,11 @@ def collect(
         owner_of_path=lambda path: getattr(resolver.for_path(path), "name", None),
     )
     with _no_collections():
-        for batch in merged_batches(readers):
-            ledger.feed(batch)
+        if len(readers) == 1:  # one log: its reader feeds the ledger (Exim: in one C pass)
+            readers[0].feed(ledger)
+        else:
+            for batch in merged_batches(readers):
+                ledger.feed(batch)
     incidents = [i for i in policy.all_incidents() if since is None or i.last_seen >= since]
     report = MailReport(since, [r.counts for r in readers], ledger, incidents, thresholds)
     for totals in ledger.senders.values():
