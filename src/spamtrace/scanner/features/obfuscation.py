@@ -534,7 +534,10 @@ def _folded_superglobal(ctx: Ctx, rule: Rule) -> Hit | None:
     # the name computed inside the braces: ${(chr(63) ^ chr(96)) . 'GET'}, ${'_PO' . 'ST'}
     for m in bounded_finditer(_VARVAR_EXPR, code, 500):
         f = fold.fold_at(code, ctx.lx, m.end(), env)
-        if f is None or not f.built or code[_skip_ws(code, f.end) : _skip_ws(code, f.end) + 1] != b"}":
+        if f is None or not f.built:
+            continue
+        close = _skip_ws(code, f.end)
+        if code[close : close + 1] != b"}":
             continue
         if f.value.strip().lower() in _SUPERGLOBALS:
             return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), f.end + 40))
