@@ -28,12 +28,14 @@ setup(
         Extension(
             "spamtrace.sources.maillog._scan",
             ["src/spamtrace/sources/maillog/_scan.c"],
+            depends=["src/spamtrace/sources/maillog/mailsink.h"],
             optional=True,
             extra_compile_args=["-O2"],
         ),
         Extension(
             "spamtrace.attribution._mailjoin",
             ["src/spamtrace/attribution/_mailjoin.c"],
+            depends=["src/spamtrace/sources/maillog/mailsink.h"],
             optional=True,
             extra_compile_args=["-O2"],
         ),

@@ -76,22 +76,17 @@ def quoted(value: object) -> str:
 
 
 def escape_message(message: str) -> str:
-    """An error message as one printable line. Its values were escaped where they were put in
-    (:func:`escape`, :func:`quoted`), so backslashes are kept as they are (escaping them again
-    would show a tab as ``\\\\t``); a control character that got through is still escaped."""
+    """An error message, or a command line to copy (an incident's "what to do"), as one
+    printable line.
+
+    Its values were escaped or quoted where they were put in (:func:`escape`,
+    :func:`quoted`, :func:`shell_quote`), so backslashes are kept as they are: escaping them
+    again would show a tab as ``\\\\t``, and the regex ``'^<info@shop\\.example>$'`` of a
+    command as ``'^<info@shop\\\\.example>$'``, which matches no sender. A control character
+    that got through is still escaped."""
     if message.isprintable():
         return message
     return "".join(ch if ch == "\\" else _escape_char(ch) for ch in message)
-
-
-def escape_command(command: str) -> str:
-    """A command line to copy (an incident's "what to do"), as one printable line.
-
-    Its arguments were quoted where it was built (:func:`shell_quote`), so its backslashes
-    are part of the command and are kept (:func:`escape` would double them: the regex
-    ``'^<info@shop\\.example>$'`` would print as ``'^<info@shop\\\\.example>$'``, which matches
-    no sender); a control character that got through is still escaped."""
-    return escape_message(command)
 
 
 def shell_quote(value: str) -> str:

@@ -8,7 +8,6 @@ to this world's sink address.
 
 from __future__ import annotations
 
-import contextlib
 import io
 import json
 import os
@@ -254,8 +253,8 @@ def test_process_renamed_exim_is_not_the_mta(world: World) -> None:
     assert rc == 1
 
 
-def _run_as(uid: int, gid: int, argv: list[str]) -> tuple[int, str, str]:
-    """Run spamtrace's main() in a forked child with dropped privileges.
+def _run_as(uid: int, gid: int, argv: list[str], cwd: str | None = None) -> tuple[int, str, str]:
+    """Run spamtrace's main() in a forked child with dropped privileges (in ``cwd``).
 
     The venv's interpreter lives under a directory other users cannot read, so a non-root
     subprocess cannot start it; the fork keeps the already-imported modules (psutil too, which
@@ -287,6 +286,8 @@ def _run_as(uid: int, gid: int, argv: list[str]) -> tuple[int, str, str]:
     pid = os.fork()
     if pid == 0:  # child
         try:
+            if cwd is not None:
+                os.chdir(cwd)
             os.setgroups([])
             os.setresgid(gid, gid, gid)
             os.setresuid(uid, uid, uid)
@@ -318,8 +319,7 @@ def test_without_root_lists_uids_and_says_what_root_adds(world: World) -> None:
     rooted = world.spawn([sys.executable, "-c", code])
     assert rooted.stdout is not None and rooted.stdout.readline().strip() == "connected"
     gid = pwd.getpwuid(world.uid).pw_gid
-    with contextlib.chdir("/"):
-        rc, out, err = _run_as(world.uid, gid, ["check", "--json"])
+    rc, out, err = _run_as(world.uid, gid, ["check", "--json"], cwd="/")
     assert err == "" and rc == 1
     doc = json.loads(out)
     assert doc["root"] is False

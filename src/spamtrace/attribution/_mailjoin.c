@@ -25,6 +25,8 @@
 #include <Python.h>
 #include <structmember.h>
 
+#include "../sources/maillog/mailsink.h"
+
 static PyObject *A_DELIVERY, *A_DEFER, *A_BOUNCE, *A_COMPLETED, *A_SUBMITTED, *A_ARRIVAL,
     *A_ARGUMENTS;
 static PyObject *RECIPIENT; /* MailPolicy.recipient (the function) */
@@ -312,9 +314,10 @@ done:
     return rc;
 }
 
-/* the lines about one recipient of an open message (feed's second half) */
-static int one_recipient(PyObject *ev, PyObject *action, PyObject *msg, PyObject *on_recipient,
-                         PyObject *policy) {
+/* the lines about one recipient of an open message (feed's second half): ``rcpt`` is the
+ * line's recipient (NULL: it names none), ``wall`` its time */
+static int one_recipient(PyObject *rcpt, PyObject *wall, PyObject *action, PyObject *msg,
+                         PyObject *on_recipient, PyObject *policy) {
     PyObject *totals = GET(msg, s_totals), *addresses = NULL;
     int rc = -1;
     if (totals == NULL) return -1;
@@ -326,14 +329,11 @@ static int one_recipient(PyObject *ev, PyObject *action, PyObject *msg, PyObject
         if (INCR(msg, name) < 0) goto done;
         if (has_totals && INCR(totals, name) < 0) goto done;
     }
-    PyObject *rcpts = PyTuple_GET_ITEM(ev, F_RCPTS);
-    int any = PyObject_IsTrue(rcpts);
-    if (any <= 0) {
-        rc = any;
+    if (rcpt == NULL) {
+        rc = 0;
         goto done;
     }
-    PyObject *rcpt = PySequence_GetItem(rcpts, 0);
-    if (rcpt == NULL) goto done;
+    Py_INCREF(rcpt);
     addresses = GET(msg, s_addresses);
     int seen = addresses == NULL ? -1 : PySequence_Contains(addresses, rcpt);
     if (seen != 0) {
@@ -378,10 +378,9 @@ static int one_recipient(PyObject *ev, PyObject *action, PyObject *msg, PyObject
         }
     }
     if (policy != NULL) {
-        rc = policy_recipient(policy, on_recipient, msg, rcpt, PyTuple_GET_ITEM(ev, F_WALL));
+        rc = policy_recipient(policy, on_recipient, msg, rcpt, wall);
     } else if (on_recipient != Py_None) {
-        PyObject *r = PyObject_CallFunctionObjArgs(on_recipient, msg, rcpt,
-                                                   PyTuple_GET_ITEM(ev, F_WALL), NULL);
+        PyObject *r = PyObject_CallFunctionObjArgs(on_recipient, msg, rcpt, wall, NULL);
         rc = r == NULL ? -1 : 0;
         Py_XDECREF(r);
     } else {
@@ -945,81 +944,185 @@ static PyObject *py_exim_setup(PyObject *self, PyObject *args) {
     Py_RETURN_NONE;
 }
 
+/* what feed() is given besides the events (its arguments) */
+typedef struct {
+    PyObject *ledger, *open_, *pending, *other, *postfix_arrival, *on_recipient;
+    PyObject *policy; /* borrowed from on_recipient: MailPolicy.recipient bound to it, else NULL */
+} Feed;
+
+static PyObject *policy_of(PyObject *on_recipient) {
+    if (RECIPIENT != NULL && PyMethod_Check(on_recipient) &&
+        PyMethod_GET_FUNCTION(on_recipient) == RECIPIENT)
+        return PyMethod_GET_SELF(on_recipient); /* done here */
+    return NULL;
+}
+
+/* the line about one recipient of message ``qid`` (action: delivery, defer, bounce), or its
+ * Completed line: feed's second half */
+static int recipient_line(Feed *f, PyObject *action, PyObject *qid, PyObject *rcpt,
+                          PyObject *wall) {
+    if (action == A_COMPLETED) {
+        if (qid == Py_None) return 0;
+        PyObject *there = PyDict_GetItemWithError(f->open_, qid);
+        if (there != NULL) return PyObject_DelItem(f->open_, qid);
+        return PyErr_Occurred() ? -1 : 0;
+    }
+    PyObject *msg = qid == Py_None ? NULL : PyDict_GetItemWithError(f->open_, qid);
+    if (msg == NULL) return PyErr_Occurred() ? -1 : 0;
+    Py_INCREF(msg);
+    int rc = one_recipient(rcpt, wall, action, msg, f->on_recipient, f->policy);
+    Py_DECREF(msg);
+    return rc;
+}
+
+/* one event of feed() */
+static int feed_event(Feed *f, PyObject *ev) {
+    if (!PyTuple_Check(ev) || PyTuple_GET_SIZE(ev) != NFIELDS) {
+        PyErr_SetString(PyExc_TypeError, "feed() takes MailLogged events");
+        return -1;
+    }
+    PyObject *action = PyTuple_GET_ITEM(ev, F_ACTION);
+    int rc = 0;
+    if (action == A_COMPLETED) return recipient_line(f, action, PyTuple_GET_ITEM(ev, F_QID), NULL, NULL);
+    if (action == A_DELIVERY || action == A_DEFER || action == A_BOUNCE) {
+        PyObject *rcpts = PyTuple_GET_ITEM(ev, F_RCPTS), *rcpt = NULL;
+        int any = PyObject_IsTrue(rcpts);
+        if (any < 0 || (any && (rcpt = PySequence_GetItem(rcpts, 0)) == NULL)) return -1;
+        rc = recipient_line(f, action, PyTuple_GET_ITEM(ev, F_QID), rcpt,
+                            PyTuple_GET_ITEM(ev, F_WALL));
+        Py_XDECREF(rcpt);
+        return rc;
+    }
+    if (action == A_SUBMITTED) return submitted(f->ledger, f->pending, ev);
+    int pf = 0;
+    if (action == A_ARRIVAL) {
+        pf = PyObject_RichCompareBool(PyTuple_GET_ITEM(ev, F_MTA), S_POSTFIX, Py_EQ);
+        if (pf < 0) return -1;
+    }
+    if (action == A_ARRIVAL || action == A_ARGUMENTS) {
+        rc = action == A_ARGUMENTS ? exim_arguments(f->ledger, ev)
+             : pf                  ? arrive_postfix(f->ledger, f->pending, ev)
+                                   : arrive_exim(f->ledger, ev);
+        if (rc != 0) return rc < 0 ? -1 : 0; /* done here */
+    }
+    PyObject *r = pf ? PyObject_CallOneArg(f->postfix_arrival, ev)
+                     : PyObject_CallFunctionObjArgs(f->other, ev, action, NULL);
+    if (r == NULL) return -1;
+    Py_DECREF(r);
+    return 0;
+}
+
+static int feed_args(PyObject *args, Feed *f, PyObject **events) {
+    if (!PyArg_ParseTuple(args, "OO!O!O!OOO", &f->ledger, &PyList_Type, events, &PyDict_Type,
+                          &f->open_, &PyDict_Type, &f->pending, &f->other, &f->postfix_arrival,
+                          &f->on_recipient))
+        return -1;
+    if (F_WALL < 0) {
+        PyErr_SetString(PyExc_RuntimeError, "_mailjoin.setup() was not called");
+        return -1;
+    }
+    f->policy = policy_of(f->on_recipient);
+    return 0;
+}
+
 static PyObject *py_feed(PyObject *self, PyObject *args) {
-    PyObject *ledger, *events, *open_, *pending, *other, *postfix_arrival, *on_recipient;
+    Feed f;
+    PyObject *events;
     (void)self;
-    if (!PyArg_ParseTuple(args, "OO!O!O!OOO", &ledger, &PyList_Type, &events, &PyDict_Type,
-                          &open_, &PyDict_Type, &pending, &other, &postfix_arrival,
-                          &on_recipient))
+    if (feed_args(args, &f, &events) < 0) return NULL;
+    Py_INCREF(events); /* the list may be changed by a callback: hold it, index with care */
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(events); i++) {
+        PyObject *ev = PyList_GET_ITEM(events, i);
+        Py_INCREF(ev);
+        int rc = feed_event(&f, ev);
+        Py_DECREF(ev);
+        if (rc < 0) {
+            Py_DECREF(events);
+            return NULL;
+        }
+    }
+    Py_DECREF(events);
+    Py_RETURN_NONE;
+}
+
+/* ------------------------------------------------------------------ the sink
+ * sink(ledger, open, pending, other, postfix_arrival, on_recipient): a capsule holding a
+ * MailSink (sources/maillog/mailsink.h) for _scan.exim_into(), which gives it
+ * each event of a block as it is made (feed_event, as feed() would) and the lines about one
+ * recipient as their queue id, recipient bytes and time (recipient_line, without an event:
+ * the recipient's str is made only for a message the ledger holds). The capsule holds
+ * references to feed()'s arguments; its destructor drops them. */
+typedef struct {
+    MailSink api; /* first: the capsule's pointer is both */
+    Feed feed;    /* with a reference to each object (policy: borrowed from on_recipient) */
+} Sink;
+
+static int sink_event(MailSink *self, PyObject *ev) { return feed_event(&((Sink *)self)->feed, ev); }
+
+static int sink_line(MailSink *self, int what, PyObject *qid, const char *rcpt, Py_ssize_t n,
+                     PyObject *wall) {
+    Feed *f = &((Sink *)self)->feed;
+    PyObject *action = what == SINK_DELIVERY ? A_DELIVERY
+                       : what == SINK_DEFER  ? A_DEFER
+                       : what == SINK_BOUNCE ? A_BOUNCE
+                                             : A_COMPLETED;
+    if (action == A_COMPLETED) return recipient_line(f, action, qid, NULL, NULL);
+    if (n < 0) return recipient_line(f, action, qid, NULL, wall);
+    int held = PyDict_Contains(f->open_, qid);
+    if (held <= 0) return held; /* not a message of the ledger's (the common case) */
+    PyObject *text = PyUnicode_DecodeASCII(rcpt, n, "strict");
+    if (text == NULL) return -1;
+    int rc = recipient_line(f, action, qid, text, wall);
+    Py_DECREF(text);
+    return rc;
+}
+
+static void sink_free(PyObject *capsule) {
+    Sink *s = PyCapsule_GetPointer(capsule, SINK_NAME);
+    if (s == NULL) {
+        PyErr_Clear();
+        return;
+    }
+    Feed *f = &s->feed;
+    Py_XDECREF(f->ledger);
+    Py_XDECREF(f->open_);
+    Py_XDECREF(f->pending);
+    Py_XDECREF(f->other);
+    Py_XDECREF(f->postfix_arrival);
+    Py_XDECREF(f->on_recipient);
+    PyMem_Free(s);
+}
+
+static PyObject *py_sink(PyObject *self, PyObject *args) {
+    (void)self;
+    Feed f;
+    if (!PyArg_ParseTuple(args, "OO!O!OOO", &f.ledger, &PyDict_Type, &f.open_, &PyDict_Type,
+                          &f.pending, &f.other, &f.postfix_arrival, &f.on_recipient))
         return NULL;
     if (F_WALL < 0) {
         PyErr_SetString(PyExc_RuntimeError, "_mailjoin.setup() was not called");
         return NULL;
     }
-    PyObject *policy = NULL; /* MailPolicy.recipient bound to it: done here */
-    if (RECIPIENT != NULL && PyMethod_Check(on_recipient) &&
-        PyMethod_GET_FUNCTION(on_recipient) == RECIPIENT)
-        policy = PyMethod_GET_SELF(on_recipient);
-    Py_INCREF(events); /* the list may be changed by a callback: hold it, index with care */
-    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(events); i++) {
-        PyObject *ev = PyList_GET_ITEM(events, i);
-        if (!PyTuple_Check(ev) || PyTuple_GET_SIZE(ev) != NFIELDS) {
-            PyErr_SetString(PyExc_TypeError, "feed() takes MailLogged events");
-            goto fail;
-        }
-        Py_INCREF(ev);
-        PyObject *action = PyTuple_GET_ITEM(ev, F_ACTION);
-        int rc = 0;
-        if (action != A_DELIVERY && action != A_DEFER && action != A_BOUNCE) {
-            if (action == A_COMPLETED) {
-                PyObject *qid = PyTuple_GET_ITEM(ev, F_QID);
-                if (qid != Py_None) {
-                    PyObject *there = PyDict_GetItemWithError(open_, qid);
-                    if (there != NULL)
-                        rc = PyObject_DelItem(open_, qid);
-                    else if (PyErr_Occurred())
-                        rc = -1;
-                }
-            } else if (action == A_SUBMITTED) {
-                rc = submitted(ledger, pending, ev);
-            } else {
-                int pf = 0;
-                if (action == A_ARRIVAL) {
-                    pf = PyObject_RichCompareBool(PyTuple_GET_ITEM(ev, F_MTA), S_POSTFIX, Py_EQ);
-                    if (pf < 0) rc = -1;
-                }
-                if (rc == 0 && (action == A_ARRIVAL || action == A_ARGUMENTS)) {
-                    rc = action == A_ARGUMENTS ? exim_arguments(ledger, ev)
-                         : pf                  ? arrive_postfix(ledger, pending, ev)
-                                               : arrive_exim(ledger, ev);
-                    rc = rc < 0 ? -1 : rc ? 2 : 0; /* 2: done here */
-                }
-                if (rc == 0) {
-                    PyObject *r = pf ? PyObject_CallOneArg(postfix_arrival, ev)
-                                     : PyObject_CallFunctionObjArgs(other, ev, action, NULL);
-                    if (r == NULL) rc = -1;
-                    Py_XDECREF(r);
-                }
-            }
-        } else {
-            PyObject *qid = PyTuple_GET_ITEM(ev, F_QID);
-            PyObject *msg = qid == Py_None ? NULL : PyDict_GetItemWithError(open_, qid);
-            if (msg != NULL) {
-                Py_INCREF(msg);
-                rc = one_recipient(ev, action, msg, on_recipient, policy);
-                Py_DECREF(msg);
-            } else if (PyErr_Occurred()) {
-                rc = -1;
-            }
-        }
-        Py_DECREF(ev);
-        if (rc < 0) goto fail;
+    Sink *s = PyMem_Calloc(1, sizeof *s);
+    if (s == NULL) return PyErr_NoMemory();
+    f.policy = policy_of(f.on_recipient);
+    s->api.magic = SINK_MAGIC;
+    s->api.size = sizeof(MailSink);
+    s->api.event = sink_event;
+    s->api.line = sink_line;
+    s->feed = f;
+    PyObject *capsule = PyCapsule_New(s, SINK_NAME, sink_free);
+    if (capsule == NULL) {
+        PyMem_Free(s);
+        return NULL;
     }
-    Py_DECREF(events);
-    Py_RETURN_NONE;
-fail:
-    Py_DECREF(events);
-    return NULL;
+    Py_INCREF(f.ledger); /* sink_free drops them */
+    Py_INCREF(f.open_);
+    Py_INCREF(f.pending);
+    Py_INCREF(f.other);
+    Py_INCREF(f.postfix_arrival);
+    Py_INCREF(f.on_recipient);
+    return capsule;
 }
 
 static PyObject *py_setup(PyObject *self, PyObject *args) {
@@ -1359,6 +1462,9 @@ static PyMethodDef methods[] = {
     {"setup", py_setup, METH_VARARGS,
      "setup(fields, delivery, defer, bounce, completed, submitted, arrival, max_pending, "
      "max_distinct)"},
+    {"sink", py_sink, METH_VARARGS,
+     "sink(ledger, open, pending, other, postfix_arrival, on_recipient): feed()'s state, for "
+     "sources.maillog._scan.exim_into"},
     {"feed", py_feed, METH_VARARGS,
      "feed(ledger, events, open, pending, other, postfix_arrival, on_recipient): "
      "MailLedger.feed"},

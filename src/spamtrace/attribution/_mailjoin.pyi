@@ -20,6 +20,15 @@ def feed(
     on_recipient: Callable[..., object] | None,
     /,
 ) -> None: ...
+def sink(
+    ledger: object,
+    open_: dict[str, Any],
+    pending: dict[str, Any],
+    other: Callable[..., object],
+    postfix_arrival: Callable[..., object],
+    on_recipient: Callable[..., object] | None,
+    /,
+) -> object: ...
 def observe(policy: Any, msg: Any, /) -> Any: ...
 def layout(message: type, totals: type, max_open: int, /) -> bool: ...
 def exim_setup(

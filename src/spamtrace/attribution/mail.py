@@ -290,6 +290,18 @@ class MailLedger:
             if on_recipient is not None:
                 on_recipient(msg, rcpt, ev.wall)
 
+    def block_sink(self) -> object | None:
+        """What the compiled Exim parser hands a block's events to, in place of :meth:`feed`
+        (:func:`spamtrace.sources.maillog.blocks.feed_block`: the same steps, without an
+        event for a line about one recipient); None where the join is Python's. The caller
+        adds the events given to :attr:`events`."""
+        if not self.compiled:
+            return None
+        return _mailjoin.sink(
+            self, self._open, self._postfix, self._other, self._postfix_arrival,
+            self.on_recipient,
+        )  # fmt: skip
+
     def _other(self, ev: MailLogged, action: MailAction) -> MailMessage | None:
         """:meth:`add` of an event that is not about one recipient."""
         if action is _ARRIVAL:

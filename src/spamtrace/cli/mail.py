@@ -12,7 +12,7 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING, Any
 
-from spamtrace.errors import ExitCode, RuntimeFailure
+from spamtrace.errors import ExitCode
 from spamtrace.service.mail import SCAN_BUDGET
 
 if TYPE_CHECKING:
@@ -65,38 +65,11 @@ def register(sub: Any) -> None:
 def run(args: argparse.Namespace, cfg: Config) -> int:
     from spamtrace.cli.watch import parse_since
     from spamtrace.render.mail import print_report, report_json
-    from spamtrace.service.mail import (
-        collect,
-        not_read_hint,
-        queue_state,
-        scan_senders,
-        specs_of,
-        unreadable_logs,
-    )
+    from spamtrace.service.mail import queue_state, read_logs, scan_senders
 
     since = parse_since(args.since, time.time())
     given = {kind: getattr(args, f"{kind}_log") or [] for kind in ("exim", "postfix", "php")}
-    specs = specs_of(cfg, given)
-    # a configured log this process may not read (no root) is said, never taken for no mail
-    denied = [] if any(given.values()) else unreadable_logs(cfg)
-    denied = [(path, why) for path, why in denied if all(s.path != path for s in specs)]
-    # raw here: an error line and a note are escaped where they are printed
-    said = "; ".join(f"{path}: {why}" for path, why in denied)
-    if not specs:  # nothing to read is no answer, not "nobody sent mail" (exit 3)
-        if denied:
-            raise RuntimeFailure(f"cannot read {said}{not_read_hint()}")
-        looked = ", ".join([*cfg.mail.exim_logs, *cfg.mail.postfix_logs, *cfg.mail.php_logs])
-        raise RuntimeFailure(
-            f"no mail log found (looked for {looked or 'nothing'}): set [mail] "
-            "exim_logs / postfix_logs / php_logs, or give --exim-log / --postfix-log / --php-log"
-        )
-    report = collect(cfg, specs, since)
-    if all(c.error and not c.lines for c in report.logs):
-        errors = "; ".join([f"could not read {c.error}" for c in report.logs]
-                           + ([f"could not read {said}"] if denied else []))  # fmt: skip
-        raise RuntimeFailure(errors + (not_read_hint() if "Permission denied" in errors else ""))
-    if denied:
-        report.notes.append(f"could not read {said}{not_read_hint()}")
+    report = read_logs(cfg, given, since)
     if not args.no_scan and report.ledger.senders:
         scan_senders(report, cfg, args.scan_budget)
     if not args.no_queue:

@@ -22,7 +22,7 @@ from spamtrace.model import (
     Verdict,
 )
 from spamtrace.render.layout import Column
-from spamtrace.safetext import escape, escape_argv, escape_command
+from spamtrace.safetext import escape, escape_argv, escape_message
 from spamtrace.suspects import suspect_lines
 
 if TYPE_CHECKING:
@@ -136,7 +136,7 @@ def detail_lines(sender: Sender, suspects: list[dict[str, Any]] | None) -> list[
     if conn.account is not None and conn.account.domains:
         lines.append(("domains", escape(", ".join(conn.account.domains[:5]))))
     lines += [("why", escape(r)) for r in conn.reasons]
-    lines += [("next", escape_command(a)) for a in conn.advice]
+    lines += [("next", escape_message(a)) for a in conn.advice]
     return lines
 
 

@@ -130,7 +130,7 @@ def print_report(report: MailReport, top: int) -> None:
 
     from spamtrace.render.layout import field
     from spamtrace.render.output import box_of, console
-    from spamtrace.safetext import escape, escape_command
+    from spamtrace.safetext import escape, escape_message
 
     con = console()
     doc = report_json(report, top)
@@ -175,7 +175,7 @@ def print_report(report: MailReport, top: int) -> None:
         span = f"{inc['first_seen']} .. {inc['last_seen']}"
         rows = [("incident", f"{inc['id']}, {inc['messages']} message(s), {span}")]
         rows += [("why", escape(reason)) for reason in inc["reasons"]]
-        rows += [("next", escape_command(line)) for line in inc["advice"]]
+        rows += [("next", escape_message(line)) for line in inc["advice"]]
         for label, text in rows:  # wrapped lines stay under the text on a terminal
             field(con, label, text, indent=2, width=9)
     queue = doc["queue"]
@@ -209,7 +209,7 @@ def print_check_section(section: dict[str, Any]) -> None:
 
     from spamtrace.render.layout import field
     from spamtrace.render.output import console
-    from spamtrace.safetext import escape, escape_command
+    from spamtrace.safetext import escape, escape_message
 
     con = console()
     con.print(Text(f"\nThrough the MTA in the last {section['minutes']} minutes", style="bold red"))
@@ -222,5 +222,5 @@ def print_check_section(section: dict[str, Any]) -> None:
         for reason in inc["reasons"]:
             field(con, "why", escape(reason), indent=4, width=6)
         for line in inc["advice"]:
-            field(con, "next", escape_command(line), indent=4, width=6)
+            field(con, "next", escape_message(line), indent=4, width=6)
     con.print(Text(f"  (details: spamtrace mail --since {section['minutes']}m)"))

@@ -30,8 +30,9 @@ from spamtrace.render.incidents import (
     iso,
     uid_text,
     verdict_style,
+    who_text,
 )
-from spamtrace.safetext import escape, escape_argv, escape_command
+from spamtrace.safetext import escape, escape_argv, escape_message
 from spamtrace.service.bus import (
     ActionRecorded,
     AttemptRecorded,
@@ -225,7 +226,7 @@ class WatchView:
         if not alerting:
             return
         rows: list[tuple[str, str]] = []
-        who = f"uid {uid_text(rec.uid)}" + (f" ({escape(rec.user)})" if rec.user else "")
+        who = who_text(rec.uid, rec.user)
         if rec.account:
             who += f", account {escape(rec.account)}"
         rows.append(("who:", who))
@@ -240,7 +241,7 @@ class WatchView:
         rows += [("why:", escape(reason)) for reason in rec.reasons]
         if rec.advice:
             rows.append(("what to do:", ""))
-            rows += [("-", escape_command(a)) for a in rec.advice]
+            rows += [("-", escape_message(a)) for a in rec.advice]
         rows.append(("details:", f"spamtrace incident {rec.id}"))
         head = f"!! {rec.verdict.upper()} incident {rec.id} opened"
         self._block(head, verdict_style(rec.verdict), rows)

@@ -23,7 +23,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
-from spamtrace.errors import UsageError
+from spamtrace.errors import RuntimeFailure, UsageError
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -105,6 +105,34 @@ def not_read_hint() -> str:
     return " (run as root, or as a member of the log's group)"
 
 
+def read_logs(cfg: Config, given: dict[str, Sequence[str]], since: float | None) -> MailReport:
+    """`mail`'s report of the logs ``given`` per kind (``exim``, ``postfix``, ``php``), else
+    of the configured ones (:func:`collect`). Raises :class:`RuntimeFailure` (exit 3) when
+    there is nothing to read or nothing could be read: no answer is not "nobody sent mail".
+    A configured log this process may not read (no root) is said, never taken for no mail."""
+    specs = specs_of(cfg, given)
+    denied = [] if any(given.values()) else unreadable_logs(cfg)
+    denied = [(path, why) for path, why in denied if all(s.path != path for s in specs)]
+    # raw here: an error line and a note are escaped where they are printed
+    said = "; ".join(f"{path}: {why}" for path, why in denied)
+    if not specs:
+        if denied:
+            raise RuntimeFailure(f"cannot read {said}{not_read_hint()}")
+        looked = ", ".join([*cfg.mail.exim_logs, *cfg.mail.postfix_logs, *cfg.mail.php_logs])
+        raise RuntimeFailure(
+            f"no mail log found (looked for {looked or 'nothing'}): set [mail] "
+            "exim_logs / postfix_logs / php_logs, or give --exim-log / --postfix-log / --php-log"
+        )
+    report = collect(cfg, specs, since)
+    if all(c.error and not c.lines for c in report.logs):
+        errors = "; ".join([f"could not read {c.error}" for c in report.logs]
+                           + ([f"could not read {said}"] if denied else []))  # fmt: skip
+        raise RuntimeFailure(errors + (not_read_hint() if "Permission denied" in errors else ""))
+    if denied:
+        report.notes.append(f"could not read {said}{not_read_hint()}")
+    return report
+
+
 def collect(
     cfg: Config, specs: list[LogSpec], since: float | None, *, recent: bool = False
 ) -> MailReport:
@@ -134,8 +162,11 @@ def collect(
         owner_of_path=lambda path: getattr(resolver.for_path(path), "name", None),
     )
     with _no_collections():
-        for batch in merged_batches(readers):
-            ledger.feed(batch)
+        if len(readers) == 1:  # one log: its reader feeds the ledger (Exim: in one C pass)
+            readers[0].feed(ledger)
+        else:
+            for batch in merged_batches(readers):
+                ledger.feed(batch)
     incidents = [i for i in policy.all_incidents() if since is None or i.last_seen >= since]
     report = MailReport(since, [r.counts for r in readers], ledger, incidents, thresholds)
     for totals in ledger.senders.values():

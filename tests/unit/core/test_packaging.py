@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import ast
 import re
 import sys
 from pathlib import Path
@@ -79,3 +80,63 @@ def test_docgen_writes_both(tmp_path: Path) -> None:
     assert docgen.main(["--man", str(tmp_path / "m.8"), "--bash", str(tmp_path / "c")]) == 0
     assert (tmp_path / "m.8").read_text().startswith(".TH SPAMTRACE")
     assert "_shtab_spamtrace" in (tmp_path / "c").read_text()
+
+
+#: standard-library names that Python 3.11 added (pyproject says >= 3.10): used only behind a
+#: version check (``if sys.version_info >= (3, 11):``) or an ``except ImportError``
+_NEW_IN_311 = {
+    "tomllib": None,  # the whole module
+    "contextlib": {"chdir"},
+    "datetime": {"UTC"},
+    "enum": {"StrEnum", "verify", "member", "nonmember"},
+    "typing": {"Self", "LiteralString", "Never", "assert_never", "reveal_type"},
+    "hashlib": {"file_digest"},
+    "asyncio": {"TaskGroup", "timeout", "Runner"},
+}
+
+
+def _guarded(parents: list[ast.AST]) -> bool:
+    for node in parents:
+        if isinstance(node, ast.If) and "version_info" in ast.unparse(node.test):
+            return True
+        if isinstance(node, ast.Try) and any(
+            h.type is not None and "ImportError" in ast.unparse(h.type) for h in node.handlers
+        ):
+            return True
+    return False
+
+
+def _uses_of_new_stdlib(tree: ast.AST) -> list[tuple[int, str]]:
+    found: list[tuple[int, str]] = []
+
+    def walk(node: ast.AST, parents: list[ast.AST]) -> None:
+        name = None
+        if isinstance(node, ast.Import):
+            name = next((a.name for a in node.names if a.name == "tomllib"), None)
+        elif isinstance(node, ast.ImportFrom) and node.module in _NEW_IN_311:
+            new = _NEW_IN_311[node.module]
+            hits = [a.name for a in node.names if new is None or a.name in new]
+            name = f"{node.module}.{hits[0]}" if hits else None
+        elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+            new = _NEW_IN_311.get(node.value.id)
+            if new is not None and node.attr in new:
+                name = f"{node.value.id}.{node.attr}"
+        if name is not None and not _guarded(parents):
+            found.append((getattr(node, "lineno", 0), name))
+        for child in ast.iter_child_nodes(node):
+            walk(child, [*parents, node])
+
+    walk(tree, [])
+    return found
+
+
+def test_uses_of_stdlib_new_in_python_311_are_guarded() -> None:
+    """tomllib, contextlib.chdir... do not exist on 3.10: code and tests read TOML the way
+    the project does (tomli there) and use no other 3.11 name unguarded."""
+    offenders = []
+    for top in ("src", "tests", "bench"):
+        for path in sorted((ROOT / top).rglob("*.py")):
+            tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+            uses = _uses_of_new_stdlib(tree)
+            offenders += [f"{path.relative_to(ROOT)}:{n}: {what}" for n, what in uses]
+    assert not offenders, offenders

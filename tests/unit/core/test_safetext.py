@@ -12,7 +12,7 @@ from spamtrace.safetext import (
     decode_os,
     escape,
     escape_argv,
-    escape_command,
+    escape_message,
     json_safe,
     shell_quote,
 )
@@ -79,12 +79,12 @@ def test_escaping_is_injective(a: bytes, b: bytes) -> None:
 @given(st.lists(st.binary(max_size=40).filter(lambda b: b"\0" not in b), min_size=1, max_size=8))
 def test_shell_quote_gives_back_the_exact_bytes_in_bash(values: list[bytes]) -> None:
     """A path or mailbox in a "what to do" command: one printable word (no control character
-    reaches the terminal, also after escape_command) that bash turns back into its exact
+    reaches the terminal, also after escape_message) that bash turns back into its exact
     bytes, whatever the locale."""
     import subprocess
 
     words = [shell_quote(os.fsdecode(v)) for v in values]
-    assert all(escape_command(w) == w and w.isprintable() for w in words), words
+    assert all(escape_message(w) == w and w.isprintable() for w in words), words
     script = "for a in " + " ".join(words) + '; do printf "%s\\0" "$a"; done'
     out = subprocess.run(
         ["bash", "-c", script], capture_output=True, check=True, env={"LC_ALL": "C"}
@@ -93,5 +93,5 @@ def test_shell_quote_gives_back_the_exact_bytes_in_bash(values: list[bytes]) -> 
 
 
 def test_escape_command_keeps_backslashes_and_escapes_controls() -> None:
-    assert escape_command(r"exiqgrep -f '^<a@b\.example>$'") == r"exiqgrep -f '^<a@b\.example>$'"
-    assert escape_command("x\x1b[2J y\n") == "x\\x1b[2J y\\n"
+    assert escape_message(r"exiqgrep -f '^<a@b\.example>$'") == r"exiqgrep -f '^<a@b\.example>$'"
+    assert escape_message("x\x1b[2J y\n") == "x\\x1b[2J y\\n"

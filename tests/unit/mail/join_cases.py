@@ -15,9 +15,10 @@ from pathlib import Path
 
 from spamtrace.attribution.mail import MailLedger
 from spamtrace.policy.mail import MailPolicy, MailThresholds
-from spamtrace.sources.maillog.blocks import parse_block_py
+from spamtrace.sources.maillog.blocks import feed_block, parse_block_py
 from spamtrace.sources.maillog.event import MailAction, MailLogged
 from spamtrace.sources.maillog.reader import parser_for
+from spamtrace.sources.maillog.stamp import iso_seconds
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[3] / "bench"))
 
@@ -28,8 +29,21 @@ from maillog_gen import exim_lines, postfix_lines
 Batches = list[list[MailLogged]]
 
 
+class Blocks(list[bytes]):
+    """Blocks of whole lines of an Exim log (its time stamps ``offset`` seconds east of UTC)."""
+
+    offset = 0
+
+
+def exim_blocks(lines: Iterable[bytes], per: int = 997, offset: int = 0) -> Blocks:
+    rows = list(lines)
+    out = Blocks(b"\n".join(rows[i : i + per]) for i in range(0, len(rows), per))
+    out.offset = offset
+    return out
+
+
 def state(
-    batches: Batches,
+    batches: Batches | Blocks,
     thresholds: MailThresholds,
     compiled: bool,
     *,
@@ -39,15 +53,34 @@ def state(
     max_senders: int = 100_000,
 ) -> list[str]:
     """Feed ``batches`` to a ledger wired to a policy as `spamtrace mail` wires them; return
-    what both hold afterwards, as text lines (in their order: dicts and deques keep it)."""
+    what both hold afterwards, as text lines (in their order: dicts and deques keep it).
+
+    :class:`Blocks` (raw lines of an Exim log) are parsed and joined in one pass by the
+    compiled parser and join (blocks.feed_block) when ``compiled``, else parsed and fed by
+    the Python reference; their line counts are part of the state."""
     policy = MailPolicy(thresholds, max_senders, updates=updates)
     ledger = MailLedger(
         since=since, uids={"acct003": 1003, "user1": 1001}, totals=totals,
         on_message=policy.observer(compiled), on_recipient=policy.recipient, compiled=compiled,
     )  # fmt: skip
-    for batch in batches:
-        ledger.feed(batch)
+    read: list[tuple[int, int, int, int]] = []
+    if isinstance(batches, Blocks):
+        parse = parser_for("exim", 2025, batches.offset)
+        sink = ledger.block_sink() if compiled else None
+        assert (sink is not None) == compiled
+        for block in batches:
+            if sink is not None:
+                read.append(feed_block(block, parse, sink, utc_offset=batches.offset))
+                ledger.events += read[-1][0]
+            else:
+                events, *counts = parse_block_py(block, parse)
+                read.append((len(events), *counts))  # type: ignore[arg-type]
+                ledger.feed(events)
+    else:
+        for batch in batches:
+            ledger.feed(batch)
     out = [
+        f"read {read!r}",
         f"counts {ledger.messages} {ledger.inbound} {ledger.events} {ledger.dropped}",
         *(f"senders {k!r} {_fields(t)}" for k, t in ledger.senders.items()),
         *(f"open {q} {_fields(m)} {m.key!r}" for q, m in ledger._open.items()),
@@ -100,6 +133,18 @@ def log_batches(kind: str, lines: Iterable[bytes], per: int = 997) -> Batches:
 def generated(kind: str, count: int, seed: int) -> list[bytes]:
     gen = exim_lines if kind == "exim" else postfix_lines
     return [line.encode() for line in gen(count, seed=seed)]
+
+
+def samples() -> list[bytes]:
+    """The lines of the Exim sample logs (pids, ``for`` lists, ``<original>`` recipients,
+    bounces, lines Exim's own processes write), without their comments."""
+    folder = Path(__file__).with_name("samples")
+    return [
+        line
+        for name in ("exim.log", "exim-auth-abuse.log")
+        for line in (folder / name).read_bytes().split(b"\n")
+        if line.strip() and not line.startswith(b"#")
+    ]
 
 
 def damaged(lines: list[bytes], seed: int) -> Iterator[bytes]:
@@ -212,15 +257,22 @@ def compare_all(seed: int, lines: int) -> None:
     thresholds; a replay (updates=False, the compiled steps), a follower (updates=True), a
     ledger without totals (messages without their key), a ``since``, and few senders kept
     (windows dropped with their incidents open)."""
-    cases: list[tuple[str, Batches]] = []
+    cases: list[tuple[str, Batches | Blocks]] = []
     for kind in ("exim", "postfix"):
         rows = generated(kind, lines, seed)
         cases.append((f"{kind} log", log_batches(kind, rows)))
         cases.append((f"{kind} damaged log", log_batches(kind, damaged(rows, seed))))
+    rows = generated("exim", lines, seed)
+    cases.append(("exim log in one pass", exim_blocks(rows)))
+    cases.append(("exim samples in one pass", exim_blocks(samples() * 3, 7)))
+    cases.append(("damaged exim log in one pass", exim_blocks(damaged(rows, seed), 501, 3600)))
     cases.append(("made-up events", random_events(seed, lines)))
     cases.append(("floods", floods()))
     for name, batches in cases:
-        first = batches[0][0].wall if batches and batches[0] else 0.0
+        if isinstance(batches, Blocks):
+            first = iso_seconds(batches[0][:19].decode(), batches.offset)
+        else:
+            first = batches[0][0].wall if batches and batches[0] else 0.0
         for thresholds in (MailThresholds(), TIGHT):
             for kw in (
                 {}, {"updates": True}, {"totals": False}, {"since": first + 3000},

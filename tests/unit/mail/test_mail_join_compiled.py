@@ -9,11 +9,22 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from join_cases import TIGHT, compare_all, first_difference, generated, log_batches, state
+from join_cases import (
+    TIGHT,
+    compare_all,
+    damaged,
+    exim_blocks,
+    first_difference,
+    generated,
+    log_batches,
+    state,
+)
 
 from spamtrace.attribution import mail as attribution
 from spamtrace.attribution.mail import MailLedger
 from spamtrace.policy.mail import MailPolicy
+from spamtrace.sources.maillog.blocks import feed_block
+from spamtrace.sources.maillog.reader import LogReader, LogSpec, parser_for
 
 pytestmark = pytest.mark.skipif(not attribution.COMPILED, reason="_mailjoin.c was not built")
 SRC = Path(__file__).resolve().parents[3] / "src" / "spamtrace" / "attribution"
@@ -46,6 +57,54 @@ def test_a_callback_error_comes_out_of_feed_unchanged() -> None:
                 ledger.feed(batch)
 
 
+@pytest.mark.parametrize("where", ["on_message", "on_recipient"])
+def test_a_callback_error_comes_out_of_the_one_pass_read_unchanged(where: str) -> None:
+    """A ValueError of the join is not the parser's "malformed line" (which the compiled
+    parser hands to Python's): it stops the read, as it stops feed()."""
+    calls: list[object] = []
+
+    def boom(*args: object) -> None:
+        calls.append(args)
+        raise ValueError("from the callback")
+
+    blocks = exim_blocks(generated("exim", 400, 4))
+    ledger = MailLedger(**{where: boom})  # type: ignore[arg-type]
+    sink = ledger.block_sink()
+    with pytest.raises(ValueError, match="from the callback"):
+        for block in blocks:
+            feed_block(block, parser_for("exim", 2025, 0), sink)
+    assert len(calls) == 1
+
+
+def test_the_one_pass_read_is_what_the_reader_feeds_a_ledger(tmp_path: Path) -> None:
+    """LogReader.feed (the one pass, as `spamtrace mail` reads a lone Exim log) leaves the
+    ledger, the policy and the read counts as the Python parsers and join do, on a damaged
+    log with a 10 MB line and a last line without its newline (block ends, cut lines)."""
+    log = tmp_path / "mainlog"
+    log.write_bytes(b"\n".join(damaged(generated("exim", 30_000, 8), 8))[:-7])
+    results = []
+    for compiled in (True, False):
+        policy = MailPolicy(TIGHT, updates=False)
+        ledger = MailLedger(
+            on_message=policy.observer(compiled), on_recipient=policy.recipient,
+            compiled=compiled,
+        )  # fmt: skip
+        reader = LogReader(LogSpec(str(log), "exim"), None, compiled=compiled)
+        reader.feed(ledger)
+        senders = {k: _totals(t) for k, t in ledger.senders.items()}
+        counts = (ledger.messages, ledger.inbound, ledger.events, ledger.dropped)
+        results.append((reader.counts, counts, senders, policy.all_incidents()))
+    assert results[0] == results[1]
+    assert results[0][0].long_lines == 1 and results[0][0].malformed > 100
+    assert len(results[0][3]) > 3
+
+
+def _totals(t: object) -> tuple[object, ...]:
+    import dataclasses
+
+    return tuple(getattr(t, f.name) for f in dataclasses.fields(t))  # type: ignore[arg-type]
+
+
 def test_a_policy_that_overrides_recipient_is_called_as_such() -> None:
     seen: list[str] = []
 
@@ -65,5 +124,6 @@ def test_the_compiled_join_is_clean_under_sanitizers(tmp_path: Path) -> None:
     from sanitizers import build, run
 
     build(SRC / "_mailjoin.c", tmp_path)
+    build(SRC.parent / "sources" / "maillog" / "_scan.c", tmp_path)
     check = Path(__file__).with_name("sanitized_join.py")
     run(check, str(tmp_path), "7", "1500", passed="sanitized join passed")

@@ -158,11 +158,11 @@ def test_a_script_path_with_escapes_is_one_pasteable_word() -> None:
     import subprocess
 
     from spamtrace.policy.mail import advice
-    from spamtrace.safetext import escape_command
+    from spamtrace.safetext import escape_message
 
     cwd = "/home/bob/public_html/\x1b[2J\\x1b'x"
     line = advice(_incident("mail-script", "exim", user="bob", uid=1001, cwd=cwd))[0]  # type: ignore[arg-type]
-    shown_line = escape_command(line)
+    shown_line = escape_message(line)
     assert shown_line.isprintable() and shown_line == line
     word = shown_line.removeprefix("spamtrace scan ")
     got = subprocess.run(["bash", "-c", f"printf %s {word}"], capture_output=True, check=True)

@@ -151,3 +151,26 @@ def test_check_section_names_the_sender_and_its_own_minutes(
     out = capsys.readouterr().out
     assert "mail-auth: info@shop.example: 6 message(s), 6 recipient(s)" in out, out
     assert "(details: spamtrace mail --since 30m)" in out, out
+
+
+def test_the_engine_says_why_no_log_was_read(tmp_path: Path) -> None:
+    """What `mail` reads and why it read nothing is the engine's (the command only wires):
+    no configured log there is a runtime failure naming where it looked, and a log given on
+    the command line is read without the configured ones."""
+    from spamtrace import config
+    from spamtrace.errors import RuntimeFailure
+    from spamtrace.service.mail import read_logs
+
+    env = {
+        "SPAMTRACE_MAIL_EXIM_LOGS": json.dumps([str(tmp_path / "nope")]),
+        "SPAMTRACE_MAIL_POSTFIX_LOGS": "[]",
+        "SPAMTRACE_MAIL_PHP_LOGS": "[]",
+    }
+    cfg = config.load(config_dir=tmp_path, environ=env)
+    with pytest.raises(RuntimeFailure, match=r"no mail log found \(looked for .*/nope\)"):
+        read_logs(cfg, {"exim": [], "postfix": [], "php": []}, None)
+    log = tmp_path / "mainlog"
+    recent_burst(log, 3)
+    report = read_logs(cfg, {"exim": [str(log)], "postfix": [], "php": []}, None)
+    assert [c.path for c in report.logs] == [str(log)]
+    assert sum(t.messages for t in report.ledger.senders.values()) == 3

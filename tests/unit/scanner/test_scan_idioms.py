@@ -5,12 +5,11 @@ kinds of code that other malware collections hold, beyond the samples each rule 
 from __future__ import annotations
 
 import pytest
-import tomllib
-from scanner_helpers import SAMPLES, analyze_bytes
+from scanner_helpers import SAMPLES, analyze_bytes, read_toml
 
 from spamtrace.scanner.report import ScanVerdict
 
-IDIOMS = tomllib.loads((SAMPLES / "idioms.toml").read_text(encoding="utf-8"))["idiom"]
+IDIOMS = read_toml((SAMPLES / "idioms.toml").read_text(encoding="utf-8"))["idiom"]
 
 
 def test_there_are_idioms_of_each_kind() -> None:

@@ -8,15 +8,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import tomllib
-from scanner_helpers import SAMPLES, analyze_bytes, analyze_file, rule_ids
+from scanner_helpers import SAMPLES, analyze_bytes, analyze_file, read_toml, rule_ids
 
 from spamtrace.errors import ConfigError
 from spamtrace.scanner.report import ScanVerdict
 from spamtrace.scanner.rules import YaraWords, load_rules, parse_rules, yara_source
 
 RULE_IDS = [r.id for r in load_rules()]
-MAPPING = tomllib.loads((SAMPLES / "rule-samples.toml").read_text(encoding="utf-8"))["rules"]
+MAPPING = read_toml((SAMPLES / "rule-samples.toml").read_text(encoding="utf-8"))["rules"]
 
 
 def test_rules_load_and_ids_are_namespaced_kebab_case() -> None:
@@ -176,7 +175,7 @@ def test_every_builtin_rule_says_what_it_was_written_from() -> None:
     from importlib import resources
 
     text = resources.files("spamtrace").joinpath("data/scanner/rules.toml").read_text("utf-8")
-    entries = tomllib.loads(text)["rule"]
+    entries = read_toml(text)["rule"]
     missing = [e["id"] for e in entries if "written_from" not in e]
     assert not missing, f"rules without written_from: {missing}"
     by_id = {r.id: r for r in load_rules()}

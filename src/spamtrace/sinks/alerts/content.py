@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from spamtrace.render.incidents import iso
-from spamtrace.safetext import escape, escape_command, shell_quote
+from spamtrace.safetext import escape, escape_message, shell_quote
 
 ALERT_SCHEMA = "spamtrace.alert/1"
 #: most destinations, scripts and suspect files listed in a text form (the JSON has all)
@@ -168,7 +168,7 @@ def commands(alert: Alert) -> list[str]:
             for key in ("undo", "undo_command"):
                 cmd = a.get(key)
                 if isinstance(cmd, str) and cmd:
-                    out.append(escape_command(cmd))
+                    out.append(escape_message(cmd))
                 elif isinstance(cmd, (list, tuple)) and cmd:
                     out.append(" ".join(shell_quote(str(x)) for x in cmd))
     folder = inc.get("cwd")
@@ -251,7 +251,7 @@ def _incident_lines(alert: Alert) -> list[str]:
         out.append(f"done:      {line}")
     if inc.get("advice"):
         out.append("what to do:")
-        out += [f"  - {escape_command(a)}" for a in inc["advice"]]
+        out += [f"  - {escape_message(a)}" for a in inc["advice"]]
     out.append("look closer / undo:")
     out += [f"  {c}" for c in commands(alert)]
     return out
@@ -320,7 +320,7 @@ def _slack_plain(text: str) -> str:
 def _code(value: Any, *, command: bool = False) -> str:
     """A value as an inline code span: no markup, links or mentions can come out of it
     (``command``: a command line to copy, whose backslashes are kept)."""
-    show = escape_command if command else escape
+    show = escape_message if command else escape
     text = show(str(value)) if value not in (None, "") else "-"
     text = text.replace("`", "ˋ")
     return f"`{_slack_plain(text)}`"

@@ -17,6 +17,8 @@
  *   setup(MailLogged, arrival, delivery, defer, bounce, completed, arguments, submitted)
  *   exim(block, parse, utc_offset, max_line) -> (events, lines, malformed, long_lines)
  *   postfix(block, parse, year, utc_offset, wrap_after, max_line) -> (same)
+ *   exim_into(block, parse, utc_offset, max_line, sink) -> (events given, lines, ...)
+ *       exim(), the events handed to the compiled join (MailSink below) as they are made
  *
  * ``max_line``: a longer line is cut as tail.LineSplitter._cut cuts it (and counted).
  * ``wrap_after`` (postfix, > 0 in January): a line later than this is of the year before
@@ -25,6 +27,8 @@
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 #include <string.h>
+
+#include "mailsink.h"
 
 #define NFIELDS 22 /* MailLogged's fields, in order: */
 enum {
@@ -41,7 +45,9 @@ static PyObject *A_ARRIVAL, *A_DELIVERY, *A_DEFER, *A_BOUNCE, *A_COMPLETED, *A_A
 
 /* what a line parser says: an event (in *out, maybe NULL for "nothing"), "not sure: ask
  * Python", or an error (a Python exception is set) */
-enum { OK = 0, DEFER = 1, FAIL = -1 };
+enum { OK = 0, DEFER = 1, FAIL = -1, SINK_FAIL = -2 /* the sink's error: passed on as is */ };
+
+/* exim_into() hands the events to the compiled join: mailsink.h */
 
 typedef struct {
     const char *s;
@@ -123,16 +129,22 @@ static PyObject *wall_of(double wall) {
     return last_wall;
 }
 
-static int put_qid(PyObject *ev, Span l, Py_ssize_t a, Py_ssize_t b) {
+/* the queue id l[a:b] (a new reference: the last one made, while it is the same) */
+static PyObject *qid_of(Span l, Py_ssize_t a, Py_ssize_t b) {
     Py_ssize_t n = b - a;
     if (last_qid == NULL || PyUnicode_GET_LENGTH(last_qid) != n ||
         memcmp(PyUnicode_DATA(last_qid), l.s + a, (size_t)n) != 0) {
         PyObject *q = str(l, a, b);
-        if (q == NULL) return -1;
+        if (q == NULL) return NULL;
         Py_XSETREF(last_qid, q);
     }
-    Py_INCREF(last_qid);
-    Py_SETREF(((PyTupleObject *)ev)->ob_item[F_QID], last_qid);
+    return Py_NewRef(last_qid);
+}
+
+static int put_qid(PyObject *ev, Span l, Py_ssize_t a, Py_ssize_t b) {
+    PyObject *q = qid_of(l, a, b);
+    if (q == NULL) return -1;
+    Py_SETREF(((PyTupleObject *)ev)->ob_item[F_QID], q);
     return 0;
 }
 
@@ -212,24 +224,31 @@ static int two(const char *p) {
 }
 
 /* ------------------------------------------------------------------ Exim (exim.py) */
-static int exim_recipient(Span l, Py_ssize_t start, PyObject **out) {
-    /* exim._recipient: the address of a delivery line, or the <original> after it */
+/* exim._recipient: the span [*a, *b) of the address of a delivery line, or of the
+ * <original> after it; 0 when there is none (the event's recipients are ()) */
+static int recipient_span(Span l, Py_ssize_t start, Py_ssize_t *a, Py_ssize_t *b) {
     Py_ssize_t sp = findc(l, start, ' ');
-    Py_ssize_t a = start, b;
+    *a = start;
     if (sp < 0) {
-        b = l.n;
+        *b = l.n;
     } else {
         if (starts(l, sp + 1, "<", 1)) {
             Py_ssize_t end = findc(l, sp + 1, '>');
             if (end > sp + 2) {
-                *out = str(l, sp + 2, end);
-                return *out ? OK : FAIL;
+                *a = sp + 2;
+                *b = end;
+                return 1;
             }
         }
-        b = sp;
+        *b = sp;
     }
-    while (b > a && l.s[b - 1] == ':') b--; /* rstrip(":") */
-    if (b <= a) {
+    while (*b > *a && l.s[*b - 1] == ':') (*b)--; /* rstrip(":") */
+    return *b > *a;
+}
+
+static int exim_recipient(Span l, Py_ssize_t start, PyObject **out) {
+    Py_ssize_t a, b;
+    if (!recipient_span(l, start, &a, &b)) {
         *out = NULL;
         return OK;
     }
@@ -502,8 +521,26 @@ done:
 #undef MOVE
 }
 
-/* exim.parse_line */
-static int exim_line(Span l, long utc_offset, PyObject **out) {
+/* a line about one recipient, given to the sink without an event (exim_line's sink mode) */
+static int to_sink(MailSink *sink, int what, Span l, Py_ssize_t q0, Py_ssize_t q1,
+                   Py_ssize_t start, double wall) {
+    Py_ssize_t a = 0, b = -1;
+    if (what != SINK_COMPLETED && !recipient_span(l, start, &a, &b)) b = a - 1;
+    PyObject *qid = qid_of(l, q0, q1);
+    if (qid == NULL) return FAIL;
+    PyObject *w = wall_of(wall);
+    if (w == NULL) {
+        Py_DECREF(qid);
+        return FAIL;
+    }
+    int rc = sink->line(sink, what, qid, l.s + a, b - a, w);
+    Py_DECREF(qid);
+    Py_DECREF(w);
+    return rc < 0 ? SINK_FAIL : OK;
+}
+
+/* exim.parse_line; with a sink, a line about one recipient goes to it (*handled = 1) */
+static int exim_line(Span l, long utc_offset, PyObject **out, MailSink *sink, int *handled) {
     *out = NULL;
     if (l.n < 21 || l.s[4] != '-' || l.s[10] != ' ') return DEFER; /* MalformedLine */
     const char *s = l.s;
@@ -567,6 +604,15 @@ static int exim_line(Span l, long utc_offset, PyObject **out) {
     if (sp + 4 <= l.n) {
         const char *op = s + sp + 1;
         PyObject *rcpt = NULL;
+        int what = (op[0] == '=' || op[0] == '-') && op[1] == '>' && op[2] == ' ' ? SINK_DELIVERY
+                   : op[0] == '=' && op[1] == '=' && op[2] == ' '                 ? SINK_DEFER
+                   : op[0] == '*' && op[1] == '*' && op[2] == ' '                 ? SINK_BOUNCE
+                                                                                  : -1;
+        if (sink != NULL && what >= 0) {
+            rc = to_sink(sink, what, l, i, sp, sp + 4, wall);
+            *handled = 1;
+            goto done;
+        }
         if ((op[0] == '=' || op[0] == '-') && op[1] == '>' && op[2] == ' ') {
             if (exim_recipient(l, sp + 4, &rcpt) < 0) goto fail;
             *out = per_recipient(wall, A_DELIVERY, l, i, sp, pid, rcpt, NULL);
@@ -597,6 +643,11 @@ static int exim_line(Span l, long utc_offset, PyObject **out) {
         }
     }
     if (l.n - sp >= 10 && memcmp(s + l.n - 10, " Completed", 10) == 0) {
+        if (sink != NULL) {
+            rc = to_sink(sink, SINK_COMPLETED, l, i, sp, sp, wall);
+            *handled = 1;
+            goto done;
+        }
         *out = per_recipient(wall, A_COMPLETED, l, i, sp, pid, NULL, NULL);
         goto made;
     }
@@ -848,6 +899,7 @@ typedef struct {
     double wrap_after;
     Py_ssize_t max_line;
     PyObject *parse;
+    MailSink *sink; /* exim_into: the events go to it, not to a list */
 } Scan;
 
 static int printable_ascii(const char *s, Py_ssize_t n) {
@@ -886,10 +938,10 @@ static int ask_python(Scan *sc, const char *s, Py_ssize_t n, int *long_line, PyO
 }
 
 static PyObject *scan_block(Scan *sc, Py_buffer *view) {
-    PyObject *events = PyList_New(0);
-    if (events == NULL) return NULL;
+    PyObject *events = sc->sink != NULL ? NULL : PyList_New(0);
+    if (events == NULL && sc->sink == NULL) return NULL;
     const char *s = view->buf;
-    Py_ssize_t len = view->len, pos = 0, lines = 0, malformed = 0, long_lines = 0;
+    Py_ssize_t len = view->len, pos = 0, lines = 0, malformed = 0, long_lines = 0, given = 0;
     while (pos <= len) {
         const char *nl = pos < len ? memchr(s + pos, '\n', (size_t)(len - pos)) : NULL;
         Py_ssize_t end = nl ? nl - s : len;
@@ -904,8 +956,11 @@ static PyObject *scan_block(Scan *sc, Py_buffer *view) {
                 long_lines++;
                 l.n = sc->max_line;
             }
-            rc = sc->kind == 0 ? exim_line(l, sc->utc_offset, &ev)
+            int handled = 0;
+            rc = sc->kind == 0 ? exim_line(l, sc->utc_offset, &ev, sc->sink, &handled)
                                : postfix_line(l, sc->year, sc->utc_offset, sc->wrap_after, &ev);
+            if (rc == SINK_FAIL) goto fail;
+            given += handled && rc == OK;
             if (rc == FAIL && PyErr_ExceptionMatches(PyExc_ValueError)) {
                 /* int() of a number of more than sys.get_int_max_str_digits() digits (a pid,
                  * uid or size anyone may write to the log): Python says what the line is */
@@ -930,14 +985,16 @@ static PyObject *scan_block(Scan *sc, Py_buffer *view) {
         }
         if (rc == FAIL) goto fail;
         if (ev != NULL) {
-            int e = PyList_Append(events, ev);
+            int e = sc->sink != NULL ? sc->sink->event(sc->sink, ev) : PyList_Append(events, ev);
             Py_DECREF(ev);
             if (e < 0) goto fail;
+            given++;
         }
     }
+    if (sc->sink != NULL) return Py_BuildValue("(nnnn)", given, lines, malformed, long_lines);
     return Py_BuildValue("(Nnnn)", events, lines, malformed, long_lines);
 fail:
-    Py_DECREF(events);
+    Py_XDECREF(events);
     return NULL;
 }
 
@@ -955,6 +1012,23 @@ static PyObject *py_exim(PyObject *self, PyObject *args) {
     if (!PyArg_ParseTuple(args, "y*Oln", &view, &sc.parse, &sc.utc_offset, &sc.max_line))
         return NULL;
     PyObject *r = ready() ? scan_block(&sc, &view) : NULL;
+    PyBuffer_Release(&view);
+    return r;
+}
+
+static PyObject *py_exim_into(PyObject *self, PyObject *args) {
+    Scan sc = {0};
+    Py_buffer view;
+    PyObject *capsule;
+    if (!PyArg_ParseTuple(args, "y*OlnO", &view, &sc.parse, &sc.utc_offset, &sc.max_line,
+                          &capsule))
+        return NULL;
+    sc.sink = PyCapsule_GetPointer(capsule, SINK_NAME);
+    if (sc.sink != NULL && (sc.sink->magic != SINK_MAGIC || sc.sink->size != sizeof(MailSink))) {
+        PyErr_SetString(PyExc_TypeError, "exim_into: the sink is of another build");
+        sc.sink = NULL;
+    }
+    PyObject *r = sc.sink != NULL && ready() ? scan_block(&sc, &view) : NULL;
     PyBuffer_Release(&view);
     return r;
 }
@@ -997,6 +1071,9 @@ static PyMethodDef methods[] = {
     {"setup", py_setup, METH_VARARGS, "setup(MailLogged, *actions): the classes to build."},
     {"exim", py_exim, METH_VARARGS,
      "exim(block, parse, utc_offset, max_line) -> (events, lines, malformed, long_lines)"},
+    {"exim_into", py_exim_into, METH_VARARGS,
+     "exim_into(block, parse, utc_offset, max_line, sink) -> (events, lines, malformed, "
+     "long_lines): exim(), each event given to the compiled join's sink as it is made"},
     {"postfix", py_postfix, METH_VARARGS,
      "postfix(block, parse, year, utc_offset, wrap_after, max_line) -> (events, lines, "
      "malformed, long_lines)"},

@@ -16,3 +16,11 @@ def postfix(
     max_line: int,
     /,
 ) -> tuple[list[MailLogged], int, int, int]: ...
+def exim_into(
+    block: bytes,
+    parse: Callable[[str], MailLogged | None],
+    utc_offset: int,
+    max_line: int,
+    sink: object,
+    /,
+) -> tuple[int, int, int, int]: ...

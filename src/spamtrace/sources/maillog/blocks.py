@@ -62,6 +62,18 @@ def parse_block(
     return parse_block_py(block, parse, max_line)
 
 
+def feed_block(
+    block: bytes, parse: Parser, sink: object, *, utc_offset: int = 0, max_line: int = MAX_LINE
+) -> tuple[int, int, int, int]:
+    """:func:`parse_block` of an Exim ``block`` by the compiled parser, each event handed to
+    the compiled join as it is made (``sink``: :meth:`MailLedger.block_sink
+    <spamtrace.attribution.mail.MailLedger.block_sink>`) rather than listed: the same as
+    feeding the ledger what :func:`parse_block` gives, without an event for the lines about
+    one recipient. (events given, lines, malformed lines, lines cut to max_line)."""
+    assert _scan is not None
+    return _scan.exim_into(block, parse, utc_offset, max_line, sink)
+
+
 def parse_block_py(block: bytes, parse: Parser, max_line: int = MAX_LINE) -> Parsed:
     """:func:`parse_block` in Python: the reference of the compiled parsers."""
     splitter = LineSplitter(max_line)

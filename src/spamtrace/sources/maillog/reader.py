@@ -16,9 +16,10 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
+from typing import TYPE_CHECKING
 
 from spamtrace.sources.maillog import exim, phpmail, postfix
-from spamtrace.sources.maillog.blocks import parse_block
+from spamtrace.sources.maillog.blocks import COMPILED, feed_block, parse_block
 from spamtrace.sources.maillog.event import MailLogged, MalformedLine
 from spamtrace.sources.maillog.stamp import iso_seconds, php_seconds
 from spamtrace.sources.maillog.tail import (
@@ -28,6 +29,9 @@ from spamtrace.sources.maillog.tail import (
     read_tail_bytes,
     rotated_paths,
 )
+
+if TYPE_CHECKING:
+    from spamtrace.attribution.mail import MailLedger
 
 KINDS = ("php", "exim", "postfix")  # merge order on equal time stamps
 #: ``check`` reads at most this much of the end of each log (a busy hour may be cut)
@@ -184,7 +188,25 @@ class LogReader:
             compiled=self.compiled,
         )  # fmt: skip
 
-    def _all(self) -> Iterator[list[MailLogged]]:
+    def feed(self, ledger: MailLedger) -> None:
+        """Feed the log's events to ``ledger`` (``ledger.feed`` of each of :meth:`batches`).
+
+        An Exim log read back whole, with the compiled parser and join built, is parsed and
+        joined in one pass instead (:func:`~spamtrace.sources.maillog.blocks.feed_block`):
+        the same steps, in the same order, without an event for each line about one
+        recipient."""
+        sink = None
+        if self.spec.kind == "exim" and self.compiled and COMPILED and not self.recent:
+            sink = ledger.block_sink()
+        if sink is None:
+            for batch in self.batches():
+                ledger.feed(batch)
+            return
+        for batch in self._all((ledger, sink)):
+            if batch:
+                ledger.feed(batch)
+
+    def _all(self, into: tuple[MailLedger, object] | None = None) -> Iterator[list[MailLogged]]:
         paths = rotated_paths(self.spec.path, self.since)
         self.counts.files = paths
         splitter = LineSplitter(self.max_line)
@@ -196,7 +218,7 @@ class LogReader:
                 continue
             year, offset = time.localtime(mtime).tm_year, local_offset(mtime)
             kind, counts = self.spec.kind, self.counts
-            read = reading(kind, year, offset, mtime, splitter, counts, self.compiled)
+            read = reading(kind, year, offset, mtime, splitter, counts, self.compiled, into)
             try:
                 for lines, block in read_back_raw(path, splitter):
                     yield read(lines, block)
@@ -213,11 +235,16 @@ def reading(
     splitter: LineSplitter,
     counts: LogCounts,
     compiled: bool = True,
+    into: tuple[MailLedger, object] | None = None,
 ) -> Callable[[list[str], bytes | None], list[MailLogged]]:
     """The events of what :meth:`LineSplitter.feed_raw` gives for a file of ``kind`` last
     written at ``mtime``: the lines it completed (parsed here), then the block of whole lines
     (by the compiled parsers where built: :func:`~spamtrace.sources.maillog.blocks.parse_block`),
-    counted in ``counts``."""
+    counted in ``counts``.
+
+    ``into`` (an Exim log; a ledger and its :meth:`~MailLedger.block_sink`): the events are
+    fed to the ledger here, the block's by :func:`~spamtrace.sources.maillog.blocks.feed_block`,
+    and none returned."""
     parse = parser_for(kind, year, offset, mtime)
     wrap = mtime + 86400 if time.localtime(mtime).tm_mon == 1 else 0.0
 
@@ -226,6 +253,21 @@ def reading(
         if lines:  # the line a chunk completed, a last line without its newline
             counts.lines += len(lines)
             out = list(parse_lines(parse, lines, counts))
+        if into is not None:
+            ledger, sink = into
+            if out:
+                ledger.feed(out)
+                out = []
+            if block is not None:
+                given, n, malformed, cut = feed_block(
+                    block, parse, sink, utc_offset=offset, max_line=splitter.max_line
+                )
+                ledger.events += given
+                counts.lines += n
+                counts.malformed += malformed
+                counts.events += given
+                splitter.long_lines += cut
+            return out
         if block is not None:
             events, n, malformed, cut = parse_block(
                 kind, block, parse, year=year, utc_offset=offset, wrap_after=wrap,

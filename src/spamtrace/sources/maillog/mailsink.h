@@ -1,0 +1,29 @@
+/* The compiled join's entry for the compiled Exim parser (shared by
+ * sources/maillog/_scan.c and attribution/_mailjoin.c, built as two modules).
+ *
+ * _mailjoin.sink(...) gives a capsule named SINK_NAME holding a MailSink; _scan.exim_into()
+ * hands it each event of a block as it is made, in log order, and the lines about one
+ * recipient (deliveries, deferrals, bounces, Completed) without making an event at all: the
+ * join needs only their queue id, recipient and time, and most of them are about messages it
+ * does not hold. magic and size are checked (a module of another build is refused). The
+ * functions return 0, or -1 with a Python exception set. */
+#ifndef SPAMTRACE_MAILSINK_H
+#define SPAMTRACE_MAILSINK_H
+#include <Python.h>
+
+#define SINK_NAME "spamtrace._mailjoin.sink"
+#define SINK_MAGIC 0x6d6a736bu
+
+typedef struct MailSink {
+    unsigned magic;
+    size_t size;
+    /* a MailLogged event */
+    int (*event)(struct MailSink *self, PyObject *ev);
+    /* what: SINK_DELIVERY...; rcpt[0:n] (printable ASCII), n < 0: the line names none */
+    int (*line)(struct MailSink *self, int what, PyObject *qid, const char *rcpt, Py_ssize_t n,
+                PyObject *wall);
+} MailSink;
+
+enum { SINK_DELIVERY, SINK_DEFER, SINK_BOUNCE, SINK_COMPLETED };
+
+#endif
