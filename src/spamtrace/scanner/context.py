@@ -914,6 +914,15 @@ def has_any(ctx: Ctx, words: Collection[bytes]) -> bool:
     return any(has_word(ctx, w) for w in words)
 
 
+def words_in_code(ctx: Ctx, words: tuple[bytes, ...]) -> list[bytes]:
+    """The ``words`` that occur in the code, in their order: a set lookup each where all are
+    gate words (the gate pass found them), else a search each."""
+    present = present_words(ctx)
+    if present is not None and ctx.gate_words.issuperset(words):
+        return [w for w in words if w in present]
+    return [w for w in words if has_word(ctx, w)]
+
+
 #: bytes after which a name is not a plain call, in both readings the rules use: lexed code
 #: is lower case, so this is the look-behind ``(?<![\w$>:])`` of the EVAL/EXEC macros, and
 #: :data:`NOT_CALL_BEFORE` without the bytes >= 0x80 (which that look-behind lets through)

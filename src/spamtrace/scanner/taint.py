@@ -25,6 +25,7 @@ from spamtrace.scanner.context import (
     has_any,
     has_word,
     search_needing,
+    words_in_code,
 )
 from spamtrace.scanner.rx import compile_possessive
 
@@ -451,9 +452,7 @@ def taint(ctx: Ctx) -> tuple[set[bytes], set[bytes]]:
             for m in _WALK_REQ.finditer(code):
                 req.update(v for v in m.groups() if v)
                 direct.update(v for v in m.groups() if v)
-        for src in SOURCES:
-            if not has_word(ctx, src):
-                continue
+        for src in words_in_code(ctx, SOURCES):
             pos = code.find(src)
             sites = 0
             while pos >= 0 and sites < MAX_TAINT_SITES:

@@ -675,7 +675,7 @@ def _built_name_call(ctx: Ctx, rule: Rule) -> Hit | None:
         if f is not None and f.built and f.end == m.start() + 1 and _dangerous(f.value):
             return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, m.end() + 40))
     sites: Iterable[re.Match[bytes]] = ()
-    if has_any(ctx, _CALLBACK_GATE) or any(ctx.first(w) >= 0 for w in _CALLBACK_MORE):
+    if has_any(ctx, _CALLBACK_GATE) or has_any(ctx, _CALLBACK_MORE):
         apis = (
             _CALLBACK_APIS
             if ctx.first(b"reflectionfunction") >= 0 or ctx.first(b"fromcallable") >= 0
