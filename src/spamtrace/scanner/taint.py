@@ -179,8 +179,9 @@ _SERVER_SOURCES = frozenset({b"$_server", b"$_env", b"getenv"})
 _GETENV_RHS = re.compile(rb"[\s@(]*getenv\s*\(\s*\x01\d+\x01\s*\)")  # getenv('HTTP_X_…')
 
 
+# "&": a reference to the request array (``$p =& $_GET``) is the request array
 _DIRECT_REQ = re.compile(
-    rb"[\s@(]*(?:\(\s*string\s*\)\s*)?(?:(?:trim|stripslashes|urldecode|rawurldecode|base64_decode|"
+    rb"[\s@(&]*(?:\(\s*string\s*\)\s*)?(?:(?:trim|stripslashes|urldecode|rawurldecode|base64_decode|"
     rb"str_rot13|strrev|gzinflate|gzuncompress|hex2bin|explode|substr|strtolower|"
     rb"html_entity_decode|array_keys|array_values|key|current|reset|end|array_shift|array_pop|"
     rb"json_decode)"

@@ -1375,6 +1375,55 @@ def _xor_request_run(ctx: Ctx, rule: Rule) -> Hit | None:
     return Hit(ctx.line_of_code(sink), ctx.excerpt_code(sink, sink + 80))
 
 
+_CALLBACK_EXEC_B = frozenset(n.encode() for n in _CALLBACK_EXEC)
+# an array item given a literal: $i['j'] = 'assert'; $a[] = 'system'; array('k' => 'exec')
+_ITEM_LITERAL = re.compile(
+    rb"\$(" + NAME_P + rb")\s*(?:\[[^\]\n;]{0,40}\]\s*)+=(?![=>])\s*\x01(\d+)\x01\s*;"
+)
+_ARRAY_LITERAL_ITEM = re.compile(
+    rb"\$(" + NAME_P + rb")\s*=\s*(?:array\s*\(|\[)[^;]{0,400}?=>\s*\x01(\d+)\x01"
+)
+# a copy into or of an array: $a[] = $i; $b = $a;
+_ARRAY_COPY = re.compile(
+    rb"\$(" + NAME_P + rb")\s*(?:\[[^\]\n;]{0,40}\]\s*)*=(?![=>])\s*&?\s*\$(" + NAME_P
+    + rb")\s*;"
+)
+_ITEM_CALL = re.compile(rb"\$(" + NAME_P + rb")\s*(?:\[[^\]\n;]{0,40}\]\s*)+\(")
+
+
+@feature("array_item_name_call")
+def _array_item_name_call(ctx: Ctx, rule: Rule) -> Hit | None:
+    """A function name that runs code (assert, system, eval...) kept as an item of an array
+    (``$i['j'] = 'assert'; $a[] = $i;``) and an item of that array called as a function with
+    request input (``$a[0]['j']($_POST['x'])``): the name is never written next to its call.
+    Dispatch tables call the site's own handlers, not PHP's code runners."""
+    if not has_request_words(ctx):
+        return None
+    code = ctx.code
+    value = ctx.lx.value
+    holders: set[bytes] = set()
+    for rx in (_ITEM_LITERAL, _ARRAY_LITERAL_ITEM):
+        for m in itertools.islice(rx.finditer(code), 200):
+            if value(int(m.group(2))).strip().lower().lstrip(b"\\") in _CALLBACK_EXEC_B:
+                holders.add(m.group(1))
+    if not holders:
+        return None
+    for _ in range(2):  # copies, two levels: $a[] = $i; $b = $a;
+        holders |= {
+            m.group(1)
+            for m in itertools.islice(_ARRAY_COPY.finditer(code), 200)
+            if m.group(2) in holders
+        }
+    req = taint(ctx)[0]
+    for m in itertools.islice(_ITEM_CALL.finditer(code), 100):
+        if m.group(1) not in holders:
+            continue
+        arg = first_arg(code[m.end() : m.end() + _CALL_ARGS_MAX])
+        if UIN_RE.search(arg) is not None or set(VAR.findall(arg)[:4]) & req:
+            return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end() + 60))
+    return None
+
+
 _DOC_COMMENT = re.compile(rb"\$(" + NAME_P + rb")\s*=\s*[^;]{0,80}?getdoccomment\s*\(")
 
 
