@@ -1424,6 +1424,41 @@ def _array_item_name_call(ctx: Ctx, rule: Rule) -> Hit | None:
     return None
 
 
+# what the output buffer held: $v = ob_get_clean(); or a callback's parameter given to a
+# variable: ob_start(function ($c) { global $v; $v = $c; })
+_OB_READ = re.compile(
+    rb"\$(" + NAME_P + rb")\s*=\s*@?\s*ob_get_(?:contents|clean|flush)\s*\(\s*\)"
+)
+_OB_CALLBACK = re.compile(rb"ob_start\s*\(\s*(?:static\s+)?function\s*\(\s*\$(" + NAME_P + rb")")
+
+
+@feature("eval_captured_output")
+def _eval_captured_output(ctx: Ctx, rule: Rule) -> Hit | None:
+    """Code evaluated from what the script printed: request input echoed into an output
+    buffer, the buffer's text taken back (``ob_get_clean()``, or an ``ob_start`` callback
+    that keeps its argument in a global) and given to eval/assert: the request runs as code
+    though no line passes it to eval. Templates capture their output to send or cache it,
+    not to evaluate it."""
+    if not has_request_words(ctx):
+        return None
+    code = ctx.code
+    captured = {m.group(1) for m in itertools.islice(_OB_READ.finditer(code), 50)}
+    for m in itertools.islice(_OB_CALLBACK.finditer(code), 20):
+        brace = code.find(b"{", m.end(), m.end() + 200)
+        if brace < 0:
+            continue
+        body = braced(code, brace)
+        kept = re.compile(rb"\$(" + NAME_P + rb")\s*=\s*\$" + re.escape(m.group(1)) + rb"\s*;")
+        captured.update(a.group(1) for a in itertools.islice(kept.finditer(body), 10))
+    if not captured:
+        return None
+    for start, args in _eval_calls(ctx, EVAL_NAMES_B, 50):
+        v = VAR.match(first_arg(args).strip().lstrip(b"@").strip())
+        if v is not None and v.group(1) in captured:
+            return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 60))
+    return None
+
+
 _DOC_COMMENT = re.compile(rb"\$(" + NAME_P + rb")\s*=\s*[^;]{0,80}?getdoccomment\s*\(")
 
 
