@@ -8,6 +8,10 @@ def policy(
     observe: Callable[..., object],
     network_of: Callable[[str], str],
     max_window_items: int,
+    window: type,
+    window_sum: type,
+    window_counts: type,
+    hourly_history: type,
     /,
 ) -> None: ...
 def feed(

@@ -487,7 +487,10 @@ class MailPolicy:
 
 
 if _mailjoin is not None:  # MailLedger.feed does recipient()'s window step itself
-    _mailjoin.policy(MailPolicy.recipient, MailPolicy.observe, network_of, MAX_WINDOW_ITEMS)
+    _mailjoin.policy(
+        MailPolicy.recipient, MailPolicy.observe, network_of, MAX_WINDOW_ITEMS, _Window,
+        WindowSum, WindowCounts, HourlyHistory,
+    )  # fmt: skip
 
 
 @functools.lru_cache(maxsize=16)
