@@ -43,6 +43,17 @@ def uid_text(uid: object) -> str:
     return "unknown" if uid is None else str(uid)
 
 
+def who_text(uid: int | None, user: str | None) -> str:
+    """Who an incident is, for a human line or a log message: ``uid 1001 (shop)``; a mail
+    incident of a user the host does not know by uid is ``user shop`` (never ``uid None``)."""
+    from spamtrace.safetext import escape
+
+    name = escape(user) if user else None
+    if uid is None and name:
+        return f"user {name}"
+    return f"uid {uid_text(uid)}" + (f" ({name})" if name else "")
+
+
 def incident_json(
     rec: IncidentRecord, actions: Sequence[ActionRecord] | None = None
 ) -> dict[str, Any]:
@@ -253,7 +264,7 @@ def print_incident(
 
     con.print(Text(f"incident {rec.id}: ").append(rec.verdict.upper(),
                                                   style=verdict_style(rec.verdict)))  # fmt: skip
-    row("who:", f"uid {rec.uid}" + (f" ({escape(rec.user)})" if rec.user else ""))
+    row("who:", who_text(rec.uid, rec.user))
     if rec.account:
         kind = f" [{escape(rec.account_kind)}]" if rec.account_kind else ""
         row("account:", f"{escape(rec.account)}{kind}  home {escape(rec.home)}")

@@ -30,6 +30,7 @@ from spamtrace.render.incidents import (
     iso,
     uid_text,
     verdict_style,
+    who_text,
 )
 from spamtrace.safetext import escape, escape_argv, escape_message
 from spamtrace.service.bus import (
@@ -225,7 +226,7 @@ class WatchView:
         if not alerting:
             return
         rows: list[tuple[str, str]] = []
-        who = f"uid {uid_text(rec.uid)}" + (f" ({escape(rec.user)})" if rec.user else "")
+        who = who_text(rec.uid, rec.user)
         if rec.account:
             who += f", account {escape(rec.account)}"
         rows.append(("who:", who))

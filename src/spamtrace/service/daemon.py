@@ -30,7 +30,7 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from spamtrace.errors import ConfigError, ExitCode
-from spamtrace.render.incidents import iso
+from spamtrace.render.incidents import iso, who_text
 from spamtrace.safetext import escape
 from spamtrace.service import plugins
 from spamtrace.service.bus import (
@@ -109,12 +109,11 @@ class JournalLog:
                 self.say(f"note: {escape(text)}")
         elif isinstance(message, IncidentOpened) and message.alerting:
             inc = message.incident
-            who = f"uid {inc.uid}" + (f" ({escape(inc.user)})" if inc.user else "")
-            where = escape(inc.scripts[0] if inc.scripts else inc.cwd) or "?"
+            what = [escape(inc.exe), escape(inc.scripts[0] if inc.scripts else inc.cwd) or "?"]
+            to = ", ".join(escape(d) for d in inc.destinations[:3])
             self.say(
-                f"{inc.verdict.upper()} incident {inc.id} opened: {who}, {escape(inc.exe)} "
-                f"{where} -> {', '.join(inc.destinations[:3])} "
-                f"(spamtrace incident {inc.id})"
+                f"{inc.verdict.upper()} incident {inc.id} opened: {who_text(inc.uid, inc.user)}, "
+                f"{' '.join(w for w in what if w)} -> {to} (spamtrace incident {inc.id})"
             )
         elif isinstance(message, IncidentUpdated) and message.reason is UpdateReason.ESCALATED:
             self.say(f"incident {message.incident.id}: {escape(message.detail)}")

@@ -1,4 +1,4 @@
-"""The metrics and event-stream subscribers, fed the engine's own bus messages."""
+"""The metrics, event-stream and journal subscribers, fed the engine's own bus messages."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
 from test_fleet_events import incident as incident_dict
 from test_fleet_events import record
 from test_fleet_metrics import value
@@ -210,3 +211,27 @@ def test_plugins_link_the_stream_to_the_metrics(tmp_path: Path) -> None:
     finally:
         for sub in subs:
             sub.close()
+
+
+def test_the_journal_line_of_a_mail_incident_reads_well(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A mail-script incident of a user the host has no uid for (the log's U=) has no exe:
+    the journal said "uid None (shop),  /home/..." and its recipients (log fields) were not
+    escaped."""
+    from spamtrace.service.daemon import JournalLog
+
+    inc = incident_record(
+        verdict="mail-script", uid=None, exe=None, scripts=(), cwd="/home/shop/x",
+        destinations=("a@x.example", "b\x1b[2J@y.example"),
+    )  # fmt: skip
+    JournalLog().handle(IncidentOpened(inc, alerting=True))
+    (line,) = capsys.readouterr().err.splitlines()
+    assert line == (
+        "spamtrace: MAIL-SCRIPT incident inc-0123456789ab opened: user shop, /home/shop/x -> "
+        "a@x.example, b\\x1b[2J@y.example (spamtrace incident inc-0123456789ab)"
+    ), line
+    JournalLog().handle(IncidentOpened(incident_record(), alerting=True))
+    assert "opened: uid 1001 (shop), /usr/bin/php /home/shop/x/m.php -> 203.0.113.9:25" in (
+        capsys.readouterr().err
+    )

@@ -177,3 +177,47 @@ def test_rotated_copies_compressed_with_xz_or_bzip2_are_read(
     doc = json.loads(capsys.readouterr().out)
     assert {s["user"] for s in doc["senders"]} == {"u1", "u2"}
     assert "mainlog.2.xz: not a valid xz file" in doc["logs"][0]["error"], doc["logs"]
+
+
+def test_rotated_copies_are_read_in_the_order_their_names_give(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Logs copied off a server to be read elsewhere have the times of the copy: all the same
+    second (or any order). .1 was read before .2.gz, and a message whose sendmail call ends
+    one copy and whose arrival starts the next was split over two senders."""
+    import json
+
+    from spamtrace.cli.main import main
+
+    log = tmp_path / "mainlog"
+    rows = []
+    for i in range(6):
+        mid = f"1xZX0{i}-0004e{i}-2T"
+        stamp = f"2026-12-01 10:00:0{i}"
+        rows += [
+            f"{stamp} cwd=/home/shop/public_html/x 3 args: /usr/sbin/sendmail -t -i",
+            f"{stamp} {mid} <= shop@h U=shop P=local S=1 for a{i}@x.example",
+        ]
+    # each copy ends with a sendmail call whose arrival starts the next one
+    with gzip.open(tmp_path / "mainlog.2.gz", "wt") as fh:
+        fh.write("\n".join(rows[:5]) + "\n")
+    (tmp_path / "mainlog.1").write_text("\n".join(rows[5:9]) + "\n")
+    log.write_text("\n".join(rows[9:]) + "\n")
+    for same, newest_first in ((True, False), (False, True)):
+        for age, name in enumerate(("mainlog", "mainlog.1", "mainlog.2.gz")):
+            stamp = 1000.0 if same else 1000.0 + (age if newest_first else -age)
+            os.utime(tmp_path / name, (stamp, stamp))
+        paths = [Path(p).name for p in rotated_paths(str(log), None)]
+        assert paths == ["mainlog.2.gz", "mainlog.1", "mainlog"], (same, paths)
+    dated = tmp_path / "dated"
+    dated.mkdir()
+    for day in ("20261130", "20261129.gz", "20261201"):
+        (dated / f"maillog-{day}").write_text("")
+    (dated / "maillog").write_text("")
+    names = [Path(p).name for p in rotated_paths(str(dated / "maillog"), None)]
+    assert names == ["maillog-20261129.gz", "maillog-20261130", "maillog-20261201", "maillog"]
+    args = ["mail", "--json", "--no-queue", "--no-scan", "--since", "all", "--exim-log", str(log)]
+    assert main(args) == 0
+    out = capsys.readouterr().out
+    (sender,) = json.loads(out)["senders"]
+    assert sender["messages"] == 6 and sender["cwd"] == "/home/shop/public_html/x", out

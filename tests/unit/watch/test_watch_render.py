@@ -132,6 +132,16 @@ def test_incident_in_a_pipe_is_plain_ascii_one_line_per_field(
     assert "| block-uid" in out and "spamtrace release uid 1001" in out
 
 
+def test_a_mail_incident_of_a_user_without_a_uid_says_who() -> None:
+    """A mail-script incident names the log's local user; when the host has no uid for it,
+    `incident ID` said "who: uid None (shop)"."""
+    con = piped()
+    print_incident(con, incident(verdict="mail-script", uid=None, exe=None), EVENTS, [])
+    out = con.file.getvalue()  # type: ignore[attr-defined]
+    assert "  who:          user shop\n" in out, out
+    assert "None" not in out, out
+
+
 def test_incident_with_lang_c_on_a_terminal_is_ascii(monkeypatch: pytest.MonkeyPatch) -> None:
     for var in ("LC_ALL", "LC_CTYPE"):
         monkeypatch.delenv(var, raising=False)

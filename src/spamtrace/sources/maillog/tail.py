@@ -262,9 +262,14 @@ def compression_of(name: str) -> str:
 def rotated_paths(path: str, since: float | None) -> list[str]:
     """``path`` and its rotated copies last written after ``since`` (all with None), oldest
     first: ``path.1``, ``path.1.gz``, ``path.2.gz``, ... and dated ``path-YYYYMMDD[.gz]``
-    (``.xz`` and ``.bz2`` too)."""
+    (``.xz`` and ``.bz2`` too).
+
+    The order is the one the names give (``.2`` is older than ``.1``; an earlier date is
+    older), not the files' times: logs copied to another machine to be read there (``scp``,
+    ``cp`` without ``-p``) have times of the copy, often all the same second, and read out
+    of order a message's lines were split across two senders. The time breaks ties only."""
     folder, base = os.path.split(path)
-    found: list[tuple[float, str]] = []
+    found: list[tuple[int, float, str]] = []
     try:
         names = os.listdir(folder or ".")
     except OSError:
@@ -282,9 +287,10 @@ def rotated_paths(path: str, since: float | None) -> list[str]:
         except OSError:
             continue
         if since is None or st.st_mtime >= since:
-            found.append((st.st_mtime, full))
+            number = int(rest[1:])  # .N: the N-th rotation back; -YYYYMMDD: the date
+            found.append((-number if rest[0] == "." else number, st.st_mtime, full))
     found.sort()
-    out = [p for _, p in found]
+    out = [p for _, _, p in found]
     if os.path.exists(path):
         out.append(path)
     return out
