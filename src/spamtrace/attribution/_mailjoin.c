@@ -191,6 +191,13 @@ static int cmp(PyObject *a, PyObject *b, int op) {
 static PyTypeObject *T_WINDOW, *T_SUM, *T_COUNTS, *T_HISTORY;
 static PyObject *INF, *s_popleft_w, *s_first, *s_boundary, *s_below;
 
+/* obj.name(arg), its result dropped: 0, or -1 on an error */
+static int call1(PyObject *obj, PyObject *name, PyObject *arg) {
+    PyObject *x = PyObject_CallMethodOneArg(obj, name, arg);
+    Py_XDECREF(x);
+    return x == NULL ? -1 : 0;
+}
+
 /* items[0][0] < before, for a deque of (when, value) pairs: 1, 0 (or empty), -1 error; the
  * head's time in *head (borrowed from the deque, NULL when empty) */
 static int head_before(PyObject *items, PyObject *before, PyObject **head) {
@@ -221,11 +228,7 @@ static PyObject *pop_value(PyObject *items) {
 }
 
 static int sum_expire(PyObject *sums, PyObject *before) {
-    if (Py_TYPE(sums) != T_SUM) {
-        PyObject *x = PyObject_CallMethodOneArg(sums, s_expire, before);
-        Py_XDECREF(x);
-        return x == NULL ? -1 : 0;
-    }
+    if (Py_TYPE(sums) != T_SUM) return call1(sums, s_expire, before);
     PyObject *items = GET(sums, s_items), *head;
     if (items == NULL) return -1;
     int rc = -1;
@@ -250,11 +253,7 @@ static int sum_expire(PyObject *sums, PyObject *before) {
 }
 
 static int counts_expire(PyObject *wc, PyObject *before) {
-    if (Py_TYPE(wc) != T_COUNTS) {
-        PyObject *x = PyObject_CallMethodOneArg(wc, s_expire, before);
-        Py_XDECREF(x);
-        return x == NULL ? -1 : 0;
-    }
+    if (Py_TYPE(wc) != T_COUNTS) return call1(wc, s_expire, before);
     PyObject *items = GET(wc, s_items), *counts = NULL, *head;
     if (items == NULL) return -1;
     int rc = -1;
@@ -288,11 +287,7 @@ done:
 
 /* win.expire(before) */
 static int window_expire(PyObject *win, PyObject *before) {
-    if (Py_TYPE(win) != T_WINDOW) {
-        PyObject *x = PyObject_CallMethodOneArg(win, s_expire, before);
-        Py_XDECREF(x);
-        return x == NULL ? -1 : 0;
-    }
+    if (Py_TYPE(win) != T_WINDOW) return call1(win, s_expire, before);
     PyObject *ne = GET(win, s_next_expiry);
     if (ne == NULL) return -1;
     int c = cmp(before, ne, Py_LE);
@@ -331,11 +326,7 @@ done:
 
 /* history.add(hour) (HourlyHistory.add with count 1) */
 static int history_add(PyObject *history, PyObject *hour) {
-    if (Py_TYPE(history) != T_HISTORY) {
-        PyObject *x = PyObject_CallMethodOneArg(history, s_add, hour);
-        Py_XDECREF(x);
-        return x == NULL ? -1 : 0;
-    }
+    if (Py_TYPE(history) != T_HISTORY) return call1(history, s_add, hour);
     PyObject *hours = GET(history, s_hours);
     if (hours == NULL) return -1;
     int rc = PyDict_CheckExact(hours) ? count_in(hours, hour) : -1;
