@@ -14,8 +14,6 @@ from typing import Any
 from spamtrace.config import Config
 from spamtrace.errors import ExitCode, UsageError
 
-SCHEMA = "spamtrace.audit/1"
-
 
 def register(sub: Any) -> None:
     from spamtrace.cli.main import exit_codes
@@ -78,6 +76,7 @@ def register(sub: Any) -> None:
 def run(args: argparse.Namespace, cfg: Config) -> int:
     from spamtrace.audit.environment import AuditEnv
     from spamtrace.audit.runner import run_audit, wanted_ids
+    from spamtrace.render.audit import print_human, print_json
 
     wanted_ids(args.only)  # bad ids are a usage error before anything runs
     if args.sshd_pid is not None and args.sshd_pid <= 1:
@@ -96,92 +95,8 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
     )
     report = run_audit(env, only=args.only, fix=args.fix)
     if args.json:
-        _print_json(report)
+        print_json(report)
     else:
-        _print_human(report)
+        print_human(report)
     failed = any(f.status.value == "fail" and not f.ignored for f in report.findings)
     return int(ExitCode.FOUND if failed else ExitCode.CLEAN)
-
-
-def _summary(report: Any) -> dict[str, int]:
-    counts = {"fail": 0, "warn": 0, "skipped": 0, "pass": 0, "ignored": 0}
-    for f in report.findings:
-        counts["ignored" if f.ignored else f.status.value] += 1
-    return counts
-
-
-def _print_json(report: Any) -> None:
-    from spamtrace.render.output import dump_json
-
-    dump_json(
-        {
-            "schema": SCHEMA,
-            "findings": list(report.findings),
-            "fixes": list(report.fixes),
-            "summary": _summary(report),
-        }
-    )
-
-
-_STYLE = {"fail": "bold red", "warn": "yellow", "skipped": "dim", "pass": "green"}
-#: subjects named in full in a group; the others are counted
-_SHOWN_SUBJECTS = 5
-ACK_HINT = (
-    'Acknowledged findings no longer make audit exit 1: [audit] ignore = ["ID"] for every '
-    'finding of an id, or "ID:SUBJECT" for one item (* and ? match), e.g. '
-    '"php.disable-functions:FPM pool www *".'
-)
-
-
-def _print_human(report: Any) -> None:
-    from rich.text import Text
-
-    from spamtrace.audit.finding import group_findings
-    from spamtrace.render import output
-    from spamtrace.render.layout import field
-
-    con = output.console()
-    order = {"fail": 0, "warn": 1, "skipped": 2, "pass": 3}
-
-    def indented(text: str, style: str = "") -> None:
-        output.indented(con, text, style)
-
-    shown = [f for f in report.findings if not f.ignored]
-    for group in group_findings(sorted(shown, key=lambda x: order[x.status.value])):
-        f, subjects = group.first, group.subjects
-        head = Text()
-        head.append(f"{f.status.value.upper():<7}", style=_STYLE[f.status.value])
-        head.append(f" {f.id}", style="bold")
-        head.append("  ")
-        title = f"{f.summary} ({len(group.findings)}x)" if len(group.findings) > 1 else f.title
-        field(con, head, title, indent=0)  # a long title wraps under itself
-        if len(group.findings) > 1:
-            names = ", ".join(subjects[:_SHOWN_SUBJECTS])
-            more = len(subjects) - _SHOWN_SUBJECTS
-            indented(f"in: {names}" + (f" and {more} more" if more > 0 else ""))
-            indented(f"e.g. {f.subject}:")
-        for ev in f.evidence:
-            indented(ev)
-        if f.status.value in ("fail", "warn"):
-            if f.why:
-                indented(f"why: {f.why}", "italic")
-            if f.fix:
-                label = "fix (for each; e.g. the first)" if len(group.findings) > 1 else "fix"
-                indented(f"{label}: {f.fix}", "cyan")
-        con.print()
-    for fx in report.fixes:
-        con.print(Text(f"FIX {fx.id}: {fx.action.value}", style="bold"))
-        for d in fx.details:
-            indented(d)
-    ignored = [f for f in report.findings if f.ignored]
-    if ignored:
-        ids = sorted({f.id for f in ignored})
-        con.print(
-            Text(f"acknowledged in [audit] ignore, not shown: {len(ignored)} ({', '.join(ids)})")
-        )
-    counts = _summary(report)
-    if not counts["ignored"]:
-        counts.pop("ignored")
-    con.print(Text(", ".join(f"{n} {k}" for k, n in counts.items()), style="bold"))
-    if counts["fail"] or counts["warn"]:
-        con.print(Text(ACK_HINT, style="dim"))

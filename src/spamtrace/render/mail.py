@@ -13,6 +13,8 @@ import time
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from spamtrace.policy.mail import MailIncident
     from spamtrace.service.mail import MailReport
 
@@ -124,12 +126,52 @@ def report_json(report: MailReport, top: int | None = None) -> dict[str, Any]:
     }
 
 
+#: the columns of `mail`'s table of senders (see :class:`spamtrace.render.layout.Column`)
+_SENDER_COLUMNS = (
+    ("kind", "short", 0), ("account / mailbox", "long", 16), ("messages", "short", 0),
+    ("recipients", "short", 0), ("where", "long", 24), ("last", "short", 0),
+)  # fmt: skip
+
+
+def _print_senders(con: Console, title: str, senders: list[dict[str, Any]]) -> None:
+    """The senders as a table, or, on a terminal too narrow for it, a block per sender with
+    each field under its label (a table squeezed to the width cut words and times apart)."""
+    from rich.text import Text
+
+    from spamtrace.render.layout import Column, field, fitted_table
+    from spamtrace.safetext import escape
+
+    rows = []
+    for row in senders:
+        who = row["auth_user"] if row["kind"] == "auth" else row["account"] or row["user"]
+        where = row["script"] or row["cwd"] or ""
+        if row["kind"] == "auth":
+            where = f"{row['client_ips']} client address(es)"
+        style = "bold red" if row["incident"] else ""
+        cells = (
+            row["kind"], escape(who or "?"), str(row["messages"]), str(row["recipients"]),
+            escape(where), (row["last_seen"] or "")[11:19],
+        )  # fmt: skip
+        rows.append([Text(cell, style=style if i == 0 else "") for i, cell in enumerate(cells)])
+    columns = [Column(header, kind, width) for header, kind, width in _SENDER_COLUMNS]
+    if fitted_table(con, title, columns, rows):
+        return
+    con.print(Text(f"{title}:"))
+    for row_cells in rows:
+        kind, who, messages, recipients, where, last = (t.plain for t in row_cells)
+        head = Text("  ").append(kind, style=row_cells[0].style).append(f"  {who}")
+        con.print(head)
+        field(con, "sent", f"{messages} message(s) to {recipients} recipient(s)", indent=4, width=6)
+        field(con, "last", last, indent=4, width=6)
+        if where:
+            field(con, "where", where, indent=4, width=6)
+
+
 def print_report(report: MailReport, top: int) -> None:
-    from rich.table import Table
     from rich.text import Text
 
     from spamtrace.render.layout import field
-    from spamtrace.render.output import box_of, console
+    from spamtrace.render.output import console, fitted
     from spamtrace.safetext import escape, escape_message
 
     con = console()
@@ -143,29 +185,9 @@ def print_report(report: MailReport, top: int) -> None:
     if not doc["senders"]:
         con.print(Text(f"No mail sent through the MTA since {since} ({read})."))
     else:
-        table = Table(
-            title=f"Mail sent through the MTA since {since}",
-            title_justify="left",
-            caption=f"logs read: {read}",  # in a pipe a bare path line read as a stray
-            box=box_of(con),
-        )
-        for col in ("kind", "account / mailbox", "messages", "recipients", "where", "last"):
-            table.add_column(col, overflow="fold")
-        for row in doc["senders"]:
-            who = row["auth_user"] if row["kind"] == "auth" else row["account"] or row["user"]
-            where = row["script"] or row["cwd"] or ""
-            if row["kind"] == "auth":
-                where = f"{row['client_ips']} client address(es)"
-            style = "bold red" if row["incident"] else None
-            table.add_row(
-                Text(row["kind"], style=style or ""),
-                Text(escape(who or "?")),
-                Text(str(row["messages"])),
-                Text(str(row["recipients"])),
-                Text(escape(where)),
-                Text((row["last_seen"] or "")[11:19]),
-            )
-        con.print(table)
+        _print_senders(con, f"Mail sent through the MTA since {since}", doc["senders"])
+        # in a pipe a bare path under the table read as a stray line
+        con.print(Text(f"logs read: {read}"), soft_wrap=not fitted(con))
     for inc in doc["incidents"]:
         head = Text(f"\n{inc['verdict']}: ", style="bold red")
         who = inc["auth_user"] if inc["kind"] == "auth" else inc["user"]

@@ -221,3 +221,32 @@ def test_a_long_title_wraps_under_itself_on_a_terminal(
     column = len("FAIL    fake.one  ")
     assert lines[1].startswith(" " * column) and lines[1][column] != " ", lines
     assert all(len(line) <= width for line in lines)
+
+
+class LongId(LongTitle):
+    ids = ("fake.stream-local-forwarding",)
+
+    def judge(self, snapshot: Any, cfg: Config) -> list[Finding]:
+        title = "sshd allows Unix-socket forwarding (AllowStreamLocalForwarding)"
+        return [Finding("fake.stream-local-forwarding", Status.WARN, title, ("ev",), "", "")]
+
+
+def test_a_long_id_on_a_narrow_terminal_puts_the_title_under_it(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """At 60 columns a long id left the title 22 columns: its words were cut in two
+    ('(AllowStreamLocalForwa' / 'rding)'). The title goes on the next line instead."""
+    import io
+
+    from rich.console import Console
+
+    buf = io.StringIO()
+    con = Console(file=buf, width=60, force_terminal=True, color_system=None)
+    monkeypatch.setattr("spamtrace.render.output.console", lambda stderr=False: con)
+    monkeypatch.setattr(runner, "ALL_CHECKS", (LongId(),))
+    monkeypatch.setattr(runner.run_audit, "__defaults__", ((), False, (LongId(),)))
+    assert cli_main.main(["audit"]) == 0
+    lines = buf.getvalue().splitlines()
+    assert lines[0] == "WARN    fake.stream-local-forwarding", lines
+    assert lines[1] == "  sshd allows Unix-socket forwarding", lines
+    assert lines[2] == "  (AllowStreamLocalForwarding)", lines

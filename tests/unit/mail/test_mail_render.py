@@ -167,3 +167,21 @@ def test_a_script_path_with_escapes_is_one_pasteable_word() -> None:
     word = shown_line.removeprefix("spamtrace scan ")
     got = subprocess.run(["bash", "-c", f"printf %s {word}"], capture_output=True, check=True)
     assert got.stdout == cwd.encode()
+
+
+def test_mail_on_a_narrow_terminal_lists_a_block_per_sender(
+    auth_log: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """At 50 columns the table of senders was squeezed until its words and times were cut
+    apart ("messa/ges", "10:01/:05"); like `incidents`, a terminal too narrow for the table
+    gets a block per sender, each field whole under its label."""
+    buf = on_terminal(monkeypatch, 50)
+    shown(auth_log, capsys)
+    out = buf.getvalue()
+    lines = out.splitlines()
+    assert all(len(line) <= 50 for line in lines), lines
+    assert not BOX.search(out), out
+    assert "  auth  " in out
+    assert re.search(r"^    sent  \d+ message\(s\) to \d+ recipient", out, re.M), out
+    assert re.search(r"^    last  \d\d:\d\d:\d\d$", out, re.M), out
+    assert "logs read: " in out and EVIL in re.sub(r"\s+", "", out)

@@ -323,3 +323,69 @@ def _executable_dropper(ctx: Ctx, rule: Rule) -> Hit | None:
         if len(parts) >= 2 and _decoded(ctx, expression(parts[1])):
             return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
     return None
+
+
+# include/require and the expression it loads, up to the end of the statement
+_INCLUDE_EXPR = re.compile(
+    rb"(?<![\w$>:])(?:include|require)(?:_once)?\b\s*+([^;]{1,200}?)\s*+;"
+)
+_WRITES = (b"file_put_contents", b"fwrite", b"fputs")
+
+
+def _path_key(ctx: Ctx, expr: bytes) -> bytes:
+    """A comparable form of a path expression: literals by their text, no spaces, no outer
+    parentheses or @ (``include("{$d}.x")`` and ``unlink( "{$d}.x" )`` compare equal)."""
+    expr = expr.strip()
+    while expr.startswith((b"(", b"@")) and (expr[:1] != b"(" or expr.endswith(b")")):
+        expr = expr[1:-1].strip() if expr[:1] == b"(" else expr[1:].strip()
+    value = ctx.lx.raw_strings
+    text = PLACEHOLDER.sub(lambda p: b"'" + value[int(p.group(1))] + b"'", expr)
+    return b"".join(text.split())
+
+
+def _writes_built_php(ctx: Ctx) -> bool:
+    """Whether the script writes PHP code put together from data: a literal holding an
+    open tag glued to something (``'<?php ' . $code``) or with a variable written in it
+    (``"<?php\n$m[1]\n?>"``). A cache of exported values is built by ``var_export`` into a
+    variable, a language file is read and edited as a whole: neither glues code here."""
+    lx = ctx.lx
+    for _start, args in calls_to(ctx, _WRITES, 50):
+        parts = top_args(args)
+        if len(parts) < 2:
+            continue
+        content = expression(parts[1]).strip()
+        for q in itertools.islice(PLACEHOLDER.finditer(content), 10):
+            idx = int(q.group(1))
+            raw = lx.raw_strings[idx]
+            if _PHP_OPEN.search(raw) is None:
+                continue
+            glued = content != q.group(0)
+            if glued or (lx.kinds[idx] in ("dq", "heredoc") and b"$" in raw):
+                return True
+    return False
+
+
+@feature("write_include_delete")
+def _write_include_delete(ctx: Ctx, rule: Rule) -> Hit | None:
+    """A script that writes PHP code glued together from data (``fwrite($h, "<?php
+    $code")``), includes a file and deletes that same file (``include $tmp;
+    unlink($tmp);``): code that runs without staying in any file anyone can find, the
+    loader of droppers that fetch their payload, and the stand-in for ``eval`` of
+    backdoors that hide it. Template engines keep the file they include; tools that read
+    back values through a temporary file write them with ``var_export`` or copy a file."""
+    if not has_any(ctx, _WRITES):
+        return None
+    deletes = calls_to(ctx, (b"unlink",), 50)
+    if not deletes:
+        return None
+    code = ctx.code
+    for m in bounded_finditer(_INCLUDE_EXPR, code, 100):
+        key = _path_key(ctx, m.group(1))
+        if not key:
+            continue
+        for start, args in deletes:
+            if start < m.end() or start - m.end() > 600:
+                continue
+            if _path_key(ctx, top_args(args)[0]) == key and _writes_built_php(ctx):
+                return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), start + 40))
+    return None

@@ -1337,6 +1337,44 @@ def _decrypt_request_run(ctx: Ctx, rule: Rule) -> Hit | None:
     return None
 
 
+# one byte of a string XORed with another string's byte or a variable, the in-place step
+# of a cipher loop: $d[$i] = $d[$i] ^ $k[$i + 1 & 15], $o .= $s[$i] ^ $key[$j]
+_XOR_STEP = re.compile(
+    rb"\$" + NAME_P + rb"\s*\[\s*\$" + NAME_P + rb"\s*\]\s*\^\s*\$" + NAME_P
+    + rb"|\^\s*\$" + NAME_P + rb"\s*\[\s*\(?\s*\$" + NAME_P + rb"\s*[+%&)]"
+    + rb"|ord\s*\(\s*\$" + NAME_P + rb"\s*\[\s*\$" + NAME_P + rb"\s*\]\s*\)\s*\^"
+)
+
+
+@feature("xor_request_run")
+def _xor_request_run(ctx: Ctx, rule: Rule) -> Hit | None:
+    """A script that reads the request, base64-decodes (the decoder called by name or
+    through a variable holding its name), XORs bytes with a key in a loop (``$d[$i] =
+    $d[$i] ^ $key[$i + 1 & 15]``) and evaluates a variable's code
+    (``eval($code)``, ``create_function('', $code)``): the loader of an encrypted backdoor
+    (Godzilla, AntSword's XOR encoder), whose commands no log or filter can read, however the
+    steps are spread over methods. Ciphers in libraries do not read the request and run
+    what they decipher."""
+    if not has_request_words(ctx):
+        return None
+    # the decoder called by name, or through a variable holding its name
+    if not has_word(ctx, b"base64_decode") and string_text(ctx).find(b"base64_decode") < 0:
+        return None
+    code = ctx.code
+    sink = -1
+    for start, args in _eval_calls(ctx, EVAL_NAMES_B, 50):
+        parts = top_args(args)
+        if any(VAR.match(p.strip().lstrip(b"@").strip()) for p in parts[:2]):
+            sink = start
+            break
+    if sink < 0:
+        return None
+    m = _XOR_STEP.search(code)
+    if m is None or not (has_word(ctx, b"for") or has_word(ctx, b"while")):
+        return None
+    return Hit(ctx.line_of_code(sink), ctx.excerpt_code(sink, sink + 80))
+
+
 _DOC_COMMENT = re.compile(rb"\$(" + NAME_P + rb")\s*=\s*[^;]{0,80}?getdoccomment\s*\(")
 
 

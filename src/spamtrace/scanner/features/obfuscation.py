@@ -343,7 +343,7 @@ def _random_identifiers(ctx: Ctx, rule: Rule) -> Hit | None:
     return None
 
 
-_INDEX = re.compile(rb"[\[{]\s*(\d+)\s*[\]}]")
+_INDEX = re.compile(rb"[\[{]\s*(\d+|\x01\d+\x01)\s*[\]}]")
 
 
 @feature("index_assembly")
@@ -354,9 +354,15 @@ def _index_assembly(ctx: Ctx, rule: Rule) -> Hit | None:
     (``$hex[0].$hex[0].$hex[1]``) index short tables and are not counted."""
     assert rule.regex is not None
     least = int(rule.params.get("min_index", 16))
+    value = ctx.lx.value
     for m in itertools.islice(rule.regex.finditer(ctx.code), 1000):
-        if any(len(x) > 4 or int(x) >= least for x in _INDEX.findall(m.group())):
-            return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end()))
+        for x in _INDEX.findall(m.group()):
+            if x[:1] == b"\x01":  # a quoted index ($t['20']): its digits, if that is all it holds
+                x = value(int(x[1:-1])).strip()
+                if not x.isdigit():
+                    continue
+            if len(x) > 4 or int(x) >= least:
+                return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end()))
     return None
 
 
@@ -504,6 +510,8 @@ def _small_file(ctx: Ctx, rule: Rule) -> Hit | None:
 
 
 _VARVAR = re.compile(rb"\$\{\s*\$(" + NAME_P + rb")\s*\}|\$\$(" + NAME_P + rb")")
+# ``${`` and an expression that is no single variable (those are _VARVAR's)
+_VARVAR_EXPR = re.compile(rb"\$\{(?!\s*\$" + NAME_P + rb"\s*\})")
 _SUPERGLOBALS = frozenset(
     {b"_get", b"_post", b"_request", b"_cookie", b"_server", b"_files", b"globals", b"_env"}
 )
@@ -523,4 +531,22 @@ def _folded_superglobal(ctx: Ctx, rule: Rule) -> Hit | None:
         held = env.get(var, m.start())
         if held is not None and held[1] and held[0].strip().lower() in _SUPERGLOBALS:
             return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end() + 40))
+    # the name computed inside the braces: ${(chr(63) ^ chr(96)) . 'GET'}, ${'_PO' . 'ST'}
+    for m in bounded_finditer(_VARVAR_EXPR, code, 500):
+        f = fold.fold_at(code, ctx.lx, m.end(), env)
+        if f is None or not f.built:
+            continue
+        close = _skip_ws(code, f.end)
+        if code[close : close + 1] != b"}":
+            continue
+        if f.value.strip().lower() in _SUPERGLOBALS:
+            return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), f.end + 40))
     return None
+
+
+_WS_RUN = re.compile(rb"\s*")
+
+
+def _skip_ws(code: bytes, pos: int) -> int:
+    m = _WS_RUN.match(code, pos)
+    return m.end() if m else pos

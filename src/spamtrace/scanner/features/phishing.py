@@ -519,14 +519,25 @@ _COOKIE_EXFIL = re.compile(
 )
 
 
+# ... or into the address of a redirect, an image or a request that the page builds, its
+# host glued in by PHP: document.location = '<?= $url ?>?c=' + document.cookie (the pieces
+# may be separate literals: at most 300 bytes apart, within one statement of the script)
+_COOKIE_SENT = re.compile(
+    rb"(?:\blocation(?:\.href)?\s*=|\.src\s*=|\bopen\s*\(|\bfetch\s*\()\s*['\"][^;]{0,300}?"
+    rb"['\"]\s*\+\s*(?:(?:escape|encodeuricomponent|btoa)\s*\(\s*)?document\.cookie"
+)
+
+
 @feature("js_cookie_exfil")
 def _js_cookie_exfil(ctx: Ctx, rule: Rule) -> Hit | None:
     """JavaScript in the page (a PHP string or the file's HTML) that glues the visitor's
-    cookies into a web address, which the browser then loads: session cookies sent to a
-    third party. (Scripts that read or set their own cookie do not build an address.)"""
+    cookies into a web address, which the browser then loads (a literal address, or the
+    address of a redirect, an image or a request whose host PHP fills in): session cookies
+    sent to a third party. (Scripts that read or set their own cookie do not build an
+    address.)"""
     if ctx.data.find(b"document.cookie") < 0:
         return None
-    return _in_page_text(ctx, _COOKIE_EXFIL)
+    return _in_page_text(ctx, _COOKIE_EXFIL) or _in_page_text(ctx, _COOKIE_SENT)
 
 
 # obfuscated JavaScript run in the page: eval(String.fromCharCode(...)), document.write(
@@ -584,6 +595,63 @@ _JS_SELF_GATED = re.compile(
     rb"[^\x00]{0,400}?(?:(?:window|document|top|self)\.location(?:\.href)?\s*=\s*|"
     rb"location\.(?:replace|assign)\s*\(\s*)['\"]https?://"
 )
+
+
+# ------------------------------------------------------------------------ crawlers sent away
+# the words of a test for crawlers: bot, spider, crawler, Googlebot, Slurp...
+_BOT_WORDS = re.compile(rb"bot\b|bot\||bot\)|crawl|spider|slurp|google|bing|yandex|baidu")
+_LOCATION_JS = re.compile(rb"\blocation(?:\.href)?\s*=|\blocation\.(?:replace|assign)\s*\(")
+
+
+def _offsite(target: bytes) -> bool:
+    """Whether a redirect's target (the text after ``Location:`` or ``location =``) leaves
+    the site: a web address, or an address glued on from a variable (nothing or a variable
+    written in the literal). A path of the site's own (``/en/``, ``?lang=``) does not."""
+    target = target.strip().lstrip(b"'\"").strip()
+    return not target or target.startswith((b"http:", b"https:", b"//", b"$", b"{$"))
+
+
+def _redirects(ctx: Ctx, block: bytes) -> int:
+    """Where, in ``block`` (lexed code), a literal sends the browser off the site: a
+    ``header("Location: ...")`` to a web address or to one glued on, or a script that sets
+    ``location`` to such an address; -1 if none does."""
+    raw = ctx.lx.raw_strings
+    for q in itertools.islice(PLACEHOLDER.finditer(block), 40):
+        lit = raw[int(q.group(1))].lower()
+        stripped = lit.lstrip()
+        if (
+            stripped.startswith(b"location:")
+            and block[: q.start()].rstrip().endswith(b"(")
+            and _offsite(stripped[9:])
+        ):
+            return q.start()
+        js = _LOCATION_JS.search(lit)
+        if js is not None and _offsite(lit[js.end() :]):
+            return q.start()
+    return -1
+
+
+@feature("crawler_redirect")
+def _crawler_redirect(ctx: Ctx, rule: Rule) -> Hit | None:
+    """The user agent tested for crawlers (bot, spider, Googlebot...) and the visitors the
+    test picks sent elsewhere by a redirect (``header('Location: ...')``, a script setting
+    ``location``): search engines and people are shown different things, a doorway, or a
+    phishing page that sends away the crawlers that would list or report it. Code that
+    only leaves bots out (no statistics, ``exit``) does not redirect them."""
+    if string_text(ctx).find(b"http_user_agent") < 0:
+        return None
+    code = ctx.code
+    value = ctx.lx.value
+    for start, args in calls_to(ctx, CRAWLER_TESTS, 100):
+        lits = [value(int(q.group(1))).lower() for q in itertools.islice(
+            PLACEHOLDER.finditer(b" ".join(top_args(args)[:2])), 4)]
+        if not any(_BOT_WORDS.search(v) for v in lits):
+            continue
+        block = _block_after(code, start)
+        at = _redirects(ctx, block)
+        if at >= 0:
+            return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 100))
+    return None
 
 
 # --------------------------------------------------------------------- search-referer redirect
