@@ -40,6 +40,7 @@ from spamtrace.scanner.context import (
     find_calls,
     first_arg,
     first_varcall,
+    function_body,
     has_request_words,
     has_word,
     interpolated,
@@ -357,9 +358,112 @@ def _wp_admin_create(ctx: Ctx, rule: Rule) -> Hit | None:
         if _WP_ADMIN_ROLE.search(body) is None or _WP_CHECKS.search(body) is not None:
             continue
         parts = top_args(args)
-        fixed = len(parts) >= 2 and all(PLACEHOLDER.fullmatch(a.strip()) for a in parts[:2])
+        fixed = len(parts) >= 2 and all(_fixed_value(body, a.strip()) for a in parts[:2])
         if fixed or UIN_RE.search(body) is not None:
             return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 100))
+    return None
+
+
+def _fixed_value(body: bytes, arg: bytes) -> bool:
+    """Whether a call's argument is written in the code: a literal, or a variable that the
+    function sets to a literal (``$username = 'bdog'; wp_create_user($username, ...)``) and
+    to nothing else."""
+    if PLACEHOLDER.fullmatch(arg):
+        return True
+    v = VAR.fullmatch(arg)
+    if v is None:
+        return False
+    sets = [m.group(1) for _, m in var_assigns(body, v.group(1), TAIL_RHS, 5)]
+    return bool(sets) and all(PLACEHOLDER.fullmatch(rhs.strip()) for rhs in sets)
+
+
+# SQL that makes or takes over a WordPress account: a row written into the users table, or
+# a password set there
+_WP_USERS_SQL = re.compile(
+    rb"insert\s+into\s+[`'\"]?\w*users[`'\"]?\s*\(|update\s+[`'\"]?\w*users[`'\"]?\s+set\s+"
+    rb"[`'\"]?user_pass"
+)
+
+
+@feature("wp_users_sql")
+def _wp_users_sql(ctx: Ctx, rule: Rule) -> Hit | None:
+    """A script that reads WordPress's database settings by itself (requires wp-config.php
+    or wp-load.php) and, on a request, writes an account into the users table with its own
+    SQL (``INSERT INTO wp_users``, the ``wp_capabilities`` of an administrator) or sets a
+    user's password there: an account backdoor dropped next to the site. WordPress and its
+    plugins make and change users through its API (wp_insert_user, wp_set_password), on
+    the table ``$wpdb->users``, not by a table name written in a query."""
+    text = string_text(ctx)
+    if _WP_BOOT.search(text) is None or not has_request_words(ctx):
+        return None
+    m = _WP_USERS_SQL.search(text)
+    if m is None:
+        return None
+    if m.group(0).startswith(b"insert") and b"administrator" not in text:
+        return None  # a row without the administrator's capabilities is no backdoor account
+    at = string_at(ctx, m.start())
+    return Hit(ctx.line_of_string(max(0, at)), excerpt(m.group(0)))
+
+
+# code kept as text: a call that makes a WordPress user, with the administrator role
+_ADMIN_CODE = re.compile(rb"wp_(?:create|insert)_user\s*\(")
+_WRITES_FILES = (b"fwrite", b"fputs", b"file_put_contents")
+
+
+@feature("wp_admin_code_written")
+def _wp_admin_code_written(ctx: Ctx, rule: Rule) -> Hit | None:
+    """Code that creates a WordPress administrator held in the script's strings
+    (``"$user_id = wp_create_user('admin', 'admin');"``) by a script that writes files: a
+    plugin or dropper that plants the account backdoor into the theme's functions.php or
+    another file, where it survives the dropper's removal. Plugins call wp_create_user;
+    they do not carry it as text to write elsewhere."""
+    if not calls_to(ctx, _WRITES_FILES, 1):
+        return None
+    text = string_text(ctx)
+    m = _ADMIN_CODE.search(text)
+    if m is None or text.find(b"administrator") < 0:
+        return None
+    at = string_at(ctx, m.start())
+    return Hit(ctx.line_of_string(max(0, at)), excerpt(text[m.start() : m.start() + 80]))
+
+
+# a plugin list rewritten (all_plugins filter, unset of an entry), or a row of the plugins
+# page hidden by a style: the plugin (or another) kept out of the site owner's sight
+_HIDE_STYLE = re.compile(rb"data-slug\s*=[^\x00]{0,200}?display\s*:\s*none|"
+                         rb"#the-list\s+tr[^\x00]{0,200}?display\s*:\s*none")
+
+
+_UNSET_ENTRY = re.compile(rb"unset\s*\(\s*\$" + NAME_P + rb"\s*\[")
+
+
+@feature("wp_plugin_hidden")
+def _wp_plugin_hidden(ctx: Ctx, rule: Rule) -> Hit | None:
+    """A plugin that hides a plugin from the site owner: an ``all_plugins`` filter whose
+    callback removes entries (``unset($plugins['x/x.php'])``), or a style printed into the
+    admin pages that hides a row of the plugins list (``[data-slug="x"] {display: none}``).
+    Malware that comes as a plugin stays installed this way; white-label tools that do the
+    same are rare on a hosting account and are worth a look."""
+    code = ctx.code
+    text = string_text(ctx)
+    if text.find(b"all_plugins") >= 0:
+        for start, args in calls_to(ctx, (b"add_filter",), 50):
+            parts = top_args(args)
+            hook = PLACEHOLDER.fullmatch(parts[0].strip())
+            if hook is None or ctx.lx.value(int(hook.group(1))).strip() != b"all_plugins":
+                continue
+            body = code[start : start + 2000]
+            if len(parts) > 1:
+                name = PLACEHOLDER.fullmatch(parts[1].strip())
+                if name is not None:
+                    fn = function_body(ctx, ctx.lx.value(int(name.group(1))).strip().lower())
+                    body = fn if fn is not None else body
+            if _UNSET_ENTRY.search(body) is not None:
+                return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
+    if text.find(b"display") >= 0 and text.find(b"admin_head") >= 0:  # the hook's name: a literal
+        m = _HIDE_STYLE.search(text)
+        if m is not None:
+            at = string_at(ctx, m.start())
+            return Hit(ctx.line_of_string(max(0, at)), excerpt(m.group(0)))
     return None
 
 
