@@ -184,6 +184,21 @@ static int cmp(PyObject *a, PyObject *b, int op) {
     return PyObject_RichCompareBool(a, b, op);
 }
 
+/* deque.append(item): the method of deque itself for a plain deque (no look-up per call) */
+static PyTypeObject *T_DEQUE;
+static PyObject *DEQUE_APPEND;
+static int deque_append(PyObject *deque, PyObject *item) {
+    PyObject *x;
+    if (Py_TYPE(deque) == T_DEQUE) {
+        PyObject *args[2] = {deque, item};
+        x = PyObject_Vectorcall(DEQUE_APPEND, args, 2, NULL);
+    } else {
+        x = PyObject_CallMethodOneArg(deque, s_append, item);
+    }
+    Py_XDECREF(x);
+    return x == NULL ? -1 : 0;
+}
+
 /* ------------------------------------------------------------ the policy's windows
  * _Window.expire, WindowSum.expire, WindowCounts.expire and HourlyHistory.add
  * (policy/mail.py, policy/window.py), written out for windows of exactly those classes
@@ -407,10 +422,9 @@ static int policy_recipient(PyObject *policy, PyObject *on_recipient, PyObject *
     if (n < MAX_WINDOW_ITEMS) {
         PyObject *item = PyTuple_Pack(2, wall, address);
         if (item == NULL) goto done;
-        PyObject *x = PyObject_CallMethodOneArg(listed, s_append, item);
+        int bad = deque_append(listed, item);
         Py_DECREF(item);
-        if (x == NULL) goto done;
-        Py_DECREF(x);
+        if (bad < 0) goto done;
         if (count_in(counts, address) < 0) goto done;
     }
     if ((opened = GET(policy, s_open)) == NULL) goto done;
@@ -668,6 +682,8 @@ static int set_add_bounded(PyObject *owner, PyObject *name, PyObject *value, Py_
     return rc;
 }
 
+static PyObject *observe_bound(PyObject *policy, PyObject *msg);
+
 /* MailLedger._finish(msg, True, count_later) for a ledger without pending PHP calls: the new
  * reference to msg, Py_None when it is before ``since``, NULL on error */
 static PyObject *finish(PyObject *ledger, PyObject *msg, int count_later) {
@@ -779,7 +795,10 @@ static PyObject *finish(PyObject *ledger, PyObject *msg, int count_later) {
     PyObject *on_message = GET(ledger, s_on_message);
     if (on_message == NULL) return NULL;
     if (on_message != Py_None) {
-        PyObject *r = PyObject_CallOneArg(on_message, msg);
+        PyObject *r = PyCFunction_Check(on_message) &&
+                              PyCFunction_GET_FUNCTION(on_message) == (PyCFunction)observe_bound
+                          ? observe_bound(PyCFunction_GET_SELF(on_message), msg)
+                          : PyObject_CallOneArg(on_message, msg);
         Py_DECREF(on_message);
         if (r == NULL) return NULL;
         Py_DECREF(r);
@@ -1244,12 +1263,13 @@ static int sink_line(MailSink *self, int what, PyObject *qid, const char *rcpt, 
                                              : A_COMPLETED;
     if (action == A_COMPLETED) return recipient_line(f, action, qid, NULL, NULL);
     if (n < 0) return recipient_line(f, action, qid, NULL, wall);
-    int held = PyDict_Contains(f->open_, qid);
-    if (held <= 0) return held; /* not a message of the ledger's (the common case) */
+    PyObject *msg = PyDict_GetItemWithError(f->open_, qid); /* recipient_line's look-up */
+    if (msg == NULL) return PyErr_Occurred() ? -1 : 0; /* not the ledger's: the common case */
+    Py_INCREF(msg);
     PyObject *text = PyUnicode_DecodeASCII(rcpt, n, "strict");
-    if (text == NULL) return -1;
-    int rc = recipient_line(f, action, qid, text, wall);
-    Py_DECREF(text);
+    int rc = text == NULL ? -1 : one_recipient(text, wall, action, msg, f->on_recipient, f->policy);
+    Py_XDECREF(text);
+    Py_DECREF(msg);
     return rc;
 }
 
@@ -1339,11 +1359,9 @@ static PyObject *py_setup(PyObject *self, PyObject *args) {
 static int append_pair(PyObject *deque, PyObject *when, PyObject *value) {
     PyObject *item = PyTuple_Pack(2, when, value);
     if (item == NULL) return -1;
-    PyObject *x = PyObject_CallMethodOneArg(deque, s_append, item);
+    int rc = deque_append(deque, item);
     Py_DECREF(item);
-    if (x == NULL) return -1;
-    Py_DECREF(x);
-    return 0;
+    return rc;
 }
 
 /* WindowCounts.add(when, value), written out as observe() does */
@@ -1576,6 +1594,23 @@ done:
     return res;
 }
 
+/* observer(policy): policy_observe bound to the policy, a builtin taking the message */
+static PyObject *observe_bound(PyObject *policy, PyObject *msg) {
+    if (OBSERVE == NULL) {
+        PyErr_SetString(PyExc_RuntimeError, "_mailjoin.policy() was not called");
+        return NULL;
+    }
+    return policy_observe(policy, msg);
+}
+
+static PyMethodDef OBSERVE_DEF = {"observe", observe_bound, METH_O,
+                                  "MailPolicy.observe of its policy, for a replay"};
+
+static PyObject *py_observer(PyObject *self, PyObject *policy) {
+    (void)self;
+    return PyCFunction_New(&OBSERVE_DEF, policy);
+}
+
 static PyObject *py_observe(PyObject *self, PyObject *args) {
     PyObject *policy, *msg;
     (void)self;
@@ -1637,6 +1672,8 @@ static PyMethodDef methods[] = {
      "policy(MailPolicy.recipient, MailPolicy.observe, network_of, max_window_items, _Window, "
      "WindowSum, WindowCounts, HourlyHistory)"},
     {"observe", py_observe, METH_VARARGS, "observe(policy, msg): MailPolicy.observe"},
+    {"observer", py_observer, METH_O,
+     "observer(policy) -> observe(msg): MailPolicy.observe of the policy, for a replay"},
     {"exim_setup", py_exim_setup, METH_VARARGS,
      "exim_setup(internal_options, join_seconds, argv_recipients)"},
     {"layout", py_layout, METH_VARARGS,
@@ -1695,6 +1732,15 @@ PyMODINIT_FUNC PyInit__mailjoin(void) {
     if ((ONE = PyLong_FromLong(1)) == NULL) return NULL;
     if ((S_3600 = PyLong_FromLong(3600)) == NULL) return NULL;
     if ((INF = PyFloat_FromDouble(Py_HUGE_VAL)) == NULL) return NULL;
+    PyObject *collections = PyImport_ImportModule("collections");
+    PyObject *deque = collections == NULL ? NULL : PyObject_GetAttrString(collections, "deque");
+    Py_XDECREF(collections);
+    if (deque == NULL || !PyType_Check(deque)) {
+        Py_XDECREF(deque);
+        return NULL;
+    }
+    T_DEQUE = (PyTypeObject *)deque;
+    if ((DEQUE_APPEND = PyObject_GetAttrString(deque, "append")) == NULL) return NULL;
     if ((TWO = PyLong_FromLong(2)) == NULL) return NULL;
     if ((ZERO = PyLong_FromLong(0)) == NULL || (EMPTY = PyTuple_New(0)) == NULL) return NULL;
     return PyModule_Create(&module);

@@ -210,7 +210,7 @@ class MailPolicy:
             and not self.updates
             and type(self).observe is MailPolicy.observe  # not a subclass's own
         ):
-            return functools.partial(_mailjoin.observe, self)
+            return _mailjoin.observer(self)
         return self.observe
 
     def observe(self, msg: MailMessage) -> MailUpdate | None:
