@@ -140,7 +140,10 @@ def _sync_dropins(folder: Path, cfg: Config) -> tuple[list[str], list[str]]:
 
 
 def _is_ours(path: Path) -> bool:
+    """Whether spamtrace wrote ``path``: a regular file (not a link) starting with MARKER."""
     try:
+        if path.is_symlink():
+            return False
         return path.read_text().split("\n", 1)[0].startswith(MARKER)
     except OSError:
         return False
@@ -179,6 +182,17 @@ def _install(args: argparse.Namespace, cfg: Config) -> int:
     if not folder.is_dir():
         raise RuntimeFailure(f"no unit folder {folder} (give one with --unit-dir)")
     spamtrace = launcher(args.config or os.environ.get("SPAMTRACE_CONFIG"))
+    targets = [folder / name for name in UNITS]
+    targets += [folder / DROPIN_DIR / DROPINS[name] for name in dropins_for(cfg)]
+    theirs = [path for path in targets if os.path.lexists(path) and not _is_ours(path)]
+    if theirs:  # an admin's own unit, a distribution's, or a masked one (a link to /dev/null)
+        named = ", ".join(
+            escape(str(p)) + (" (a link: masked?)" if p.is_symlink() else "") for p in theirs
+        )
+        raise RuntimeFailure(
+            f"{named}: not written by spamtrace (no marker line), left as it is; move it aside "
+            "(or `systemctl unmask` a masked unit) and run `spamtrace service install` again"
+        )
     written = []
     for name in UNITS:
         path = folder / name

@@ -65,13 +65,8 @@ def print_human(report: AuditReport) -> None:
         head.append(f" {f.id}", style="bold")
         head.append("  ")
         title = f"{f.summary} ({len(group.findings)}x)" if len(group.findings) > 1 else f.title
-        if output.fitted(con) and con.width - len(head) < _TITLE_ROOM:
-            # a long id on a narrow terminal: the title under it, not in the last few columns
-            head.rstrip()
-            con.print(head)
-            output.indented(con, title, indent=2)
-        else:
-            field(con, head, title, indent=0)  # a long title wraps under itself
+        # a long title wraps under itself; beside a long id on a narrow terminal, under the id
+        field(con, head, title, indent=0, min_room=_TITLE_ROOM)
         if len(group.findings) > 1:
             names = ", ".join(subjects[:_SHOWN_SUBJECTS])
             more = len(subjects) - _SHOWN_SUBJECTS

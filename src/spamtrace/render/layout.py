@@ -34,12 +34,15 @@ def field(
     width: int | None = None,
     style: str = "",
     label_style: str = "",
+    min_room: int = 20,
 ) -> None:
     """Print ``label`` (padded to ``width`` columns, at least one space after it) and ``text``
     (escaped by the caller; an ellipsis is written ``...`` when the output is plain).
 
-    One ``print`` per field, however many lines it wraps to (the watch view prints a field per
-    connection)."""
+    On a terminal where the label leaves the text fewer than ``min_room`` columns, the text
+    goes on the next lines, two columns in from ``indent`` (beside a long label on a narrow
+    terminal it ran past the edge and was cut). One ``print`` per field in a pipe (the watch
+    view prints a field per connection)."""
     from rich.text import Text
 
     text = shown(con, text)
@@ -51,6 +54,10 @@ def field(
         line.append(text, style=style)
         con.print(line, soft_wrap=True)
         return
+    if con.width - len(line) < min_room and len(line) > indent:
+        line.rstrip()
+        con.print(line, no_wrap=True, overflow="fold")
+        line = Text(" " * (indent + 2))
     room = max(20, con.width - len(line))
     parts = wrap_keeping_code(text, room)
     line.append(("\n" + " " * len(line)).join(parts), style=style)

@@ -49,6 +49,7 @@ def print_scan(
     from rich.text import Text
 
     from spamtrace.render import output
+    from spamtrace.render.layout import field
     from spamtrace.scanner.report import STOPPED_NOTE
 
     out = output.console()  # no markup: paths and excerpts are printed as they are (escaped)
@@ -56,16 +57,19 @@ def print_scan(
     for r in shown:
         path = escape(r.path)
         if r.verdict.value == "skipped":
-            out.print(Text.assemble(("SKIPPED", "dim"), f"     {path}: {escape(r.reason)}"))
+            # on a terminal a wrapped line goes on under its text, never at the margin, where
+            # it would read as a line of its own (a file named "x\nMALICIOUS ..." is escaped)
+            field(out, Text.assemble(("SKIPPED", "dim"), "     "), f"{path}: {escape(r.reason)}",
+                  indent=0)  # fmt: skip
             for f in r.findings:
-                out.print(Text(f"      {f.rule} (+{f.weight}): {output.shown(out, f.excerpt)}"))
+                field(out, f"{f.rule} (+{f.weight}): ", f.excerpt, indent=6)
             continue
         tag = label.get(r.verdict.value, (r.verdict.value.upper(), ""))
-        out.print(Text.assemble(tag, f" {r.score:4d}  {path}"))
+        field(out, Text.assemble(tag, f" {r.score:4d}  "), path, indent=0)
         for note in r.notes:
             if note.startswith(STOPPED_NOTE):  # said once for the whole run, below
                 continue
-            out.print(Text(f"      note: {escape(note)}"))
+            field(out, "note: ", escape(note), indent=6)
         q = moved.get(r.path)
         if q is not None and "id" in q:
             note = f"{q['id']} (to put it back: spamtrace quarantine restore {q['id']})"
@@ -76,8 +80,8 @@ def print_scan(
             where = f"line {f.line}" if f.line else "file"
             if f.layer:
                 where += f", decoded layer {f.layer}"
-            excerpt = output.shown(out, f.excerpt)  # the scanner cuts long ones with an ellipsis
-            out.print(Text(f"      {f.rule} (+{f.weight}, {where}): {excerpt}"))
+            # the scanner cuts long excerpts with an ellipsis (field writes it "..." when plain)
+            field(out, f"{f.rule} (+{f.weight}, {where}): ", f.excerpt, indent=6)
     files = f"{summary['files']} file" + ("" if summary["files"] == 1 else "s")
     out.print(
         f"{files}, {summary['bytes'] / 1e6:.1f} MB in {summary['seconds']:.1f}s: "

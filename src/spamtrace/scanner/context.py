@@ -430,8 +430,29 @@ def _balanced_prefix(text: bytes, stop: int, *, nested: bool) -> bytes:
 def braced(code: bytes, open_at: int, limit: int = 8000) -> bytes:
     """The ``{...}`` block whose "{" is at ``open_at`` (literals are placeholders, so their
     braces do not count), braces included; cut at ``limit`` bytes if it does not close."""
-    depth = 0
     end = min(len(code), open_at + limit)
+    if code[open_at : open_at + 1] != b"{":
+        return braced_scan(code, open_at, end)
+    # from one "}" to the next, with the "{" between them counted at once: the depth is >= 1
+    # before each "}" until the block closes, so it can reach 0 only at a "}" (one search and
+    # one count per closing brace, where a regex search per brace made the file's function
+    # bodies a tenth of the time of a large clean file)
+    depth = 0
+    pos = open_at
+    while True:
+        close = code.find(b"}", pos, end)
+        if close < 0:
+            return code[open_at:end]
+        depth += code.count(b"{", pos, close) - 1
+        if depth == 0:
+            return code[open_at : close + 1]
+        pos = close + 1
+
+
+def braced_scan(code: bytes, open_at: int, end: int) -> bytes:
+    """:func:`braced` brace by brace, up to ``end`` (the reference; and where ``open_at``
+    holds no "{")."""
+    depth = 0
     pos = open_at
     while pos < end:
         m = _BRACE.search(code, pos, end)
@@ -912,6 +933,15 @@ def has_any(ctx: Ctx, words: Collection[bytes]) -> bool:
     if present is not None and ctx.gate_words.issuperset(words):
         return not present.isdisjoint(words)
     return any(has_word(ctx, w) for w in words)
+
+
+def words_in_code(ctx: Ctx, words: tuple[bytes, ...]) -> list[bytes]:
+    """The ``words`` that occur in the code, in their order: a set lookup each where all are
+    gate words (the gate pass found them), else a search each."""
+    present = present_words(ctx)
+    if present is not None and ctx.gate_words.issuperset(words):
+        return [w for w in words if w in present]
+    return [w for w in words if has_word(ctx, w)]
 
 
 #: bytes after which a name is not a plain call, in both readings the rules use: lexed code

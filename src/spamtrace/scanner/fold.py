@@ -9,8 +9,10 @@ resolved) and folds, with PHP's semantics:
 
 - concatenation ``.``, XOR ``^`` of two strings (the shorter length), bitwise not ``~``;
 - ``chr(N)``, ``strrev``, ``str_rot13``, ``base64_decode``, ``hex2bin``, ``strtolower``,
-  ``strtoupper``, ``trim``, ``substr(s, start[, length])``, ``str_replace(a, b, s)`` of
-  folded arguments, called by name or through a variable that holds the name;
+  ``strtoupper``, ``ucfirst``, ``lcfirst``, ``trim``/``ltrim``/``rtrim`` (with a list of
+  characters too), ``substr(s, start[, length])``, ``substr_replace(s, r, start[,
+  length])``, ``str_replace(a, b, s)`` of folded arguments, called by name or through a
+  variable that holds the name;
 - a variable assigned a folded value earlier in the file (``$a = 'ass'; $b = $a . 'ert';``);
 - a constant the file defines with a folded value (``define('F', 'sys' . 'tem')``,
   ``const F = 'assert';``), read by its bare name: a name hidden behind a constant counts as
@@ -78,6 +80,10 @@ _UNARY: dict[bytes, Callable[[bytes], bytes | None]] = {
     b"strtolower": lambda v: v.lower(),
     b"strtoupper": lambda v: v.upper(),
     b"trim": lambda v: v.strip(b" \t\n\r\0\x0b"),
+    b"ltrim": lambda v: v.lstrip(b" \t\n\r\0\x0b"),
+    b"rtrim": lambda v: v.rstrip(b" \t\n\r\0\x0b"),
+    b"ucfirst": lambda v: v[:1].upper() + v[1:],
+    b"lcfirst": lambda v: v[:1].lower() + v[1:],
 }
 
 
@@ -88,7 +94,9 @@ _KEYWORDS = frozenset(
      b"instanceof", b"as", b"function", b"fn", b"static", b"self", b"parent", b"list",
      b"isset", b"empty", b"include", b"require", b"include_once", b"require_once", b"eval"}
 )  # fmt: skip
-_FOLDING_CALLS = frozenset({b"chr", b"substr", b"str_replace", b"str_ireplace", *_UNARY})
+_FOLDING_CALLS = frozenset(
+    {b"chr", b"substr", b"substr_replace", b"str_replace", b"str_ireplace", *_UNARY}
+)
 
 
 class _NoValue(Exception):
@@ -475,6 +483,18 @@ class _Parser:
             s, start = args[0], int(args[1])
             length = int(args[2]) if len(args) == 3 else None
             return _substr(s, start, length)
+        if name == b"substr_replace" and len(args) in (3, 4):
+            s, repl, start = args[0], args[1], int(args[2])
+            length = int(args[3]) if len(args) == 4 else None
+            kept = _substr(s, start, length)  # the part replaced, PHP's offsets
+            head = _substr(s, 0, start) if start >= 0 else s[: max(0, len(s) + start)]
+            return head + repl + s[len(head) + len(kept) :]
+        if name in (b"ltrim", b"rtrim", b"trim") and len(args) == 2:
+            chars = args[1]
+            if b".." in chars:
+                raise _NoValue  # a range of characters: not folded
+            strip = {b"ltrim": bytes.lstrip, b"rtrim": bytes.rstrip, b"trim": bytes.strip}[name]
+            return strip(args[0], chars)
         if name in (b"str_replace", b"str_ireplace") and len(args) == 3 and args[0]:
             if name == b"str_ireplace":
                 return re.sub(re.escape(args[0]), lambda _m: args[1], args[2], flags=re.I)
@@ -506,7 +526,7 @@ class _Parser:
             c = code[pos : pos + 1]
             if c == b")":
                 return out, pos + 1
-            if c != b"," or len(out) >= 3:
+            if c != b"," or len(out) >= 4:
                 raise _NoValue
             pos += 1
 

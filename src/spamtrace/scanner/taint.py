@@ -25,6 +25,7 @@ from spamtrace.scanner.context import (
     has_any,
     has_word,
     search_needing,
+    words_in_code,
 )
 from spamtrace.scanner.rx import compile_possessive
 
@@ -178,8 +179,9 @@ _SERVER_SOURCES = frozenset({b"$_server", b"$_env", b"getenv"})
 _GETENV_RHS = re.compile(rb"[\s@(]*getenv\s*\(\s*\x01\d+\x01\s*\)")  # getenv('HTTP_X_…')
 
 
+# "&": a reference to the request array (``$p =& $_GET``) is the request array
 _DIRECT_REQ = re.compile(
-    rb"[\s@(]*(?:\(\s*string\s*\)\s*)?(?:(?:trim|stripslashes|urldecode|rawurldecode|base64_decode|"
+    rb"[\s@(&]*(?:\(\s*string\s*\)\s*)?(?:(?:trim|stripslashes|urldecode|rawurldecode|base64_decode|"
     rb"str_rot13|strrev|gzinflate|gzuncompress|hex2bin|explode|substr|strtolower|"
     rb"html_entity_decode|array_keys|array_values|key|current|reset|end|array_shift|array_pop|"
     rb"json_decode)"
@@ -451,9 +453,7 @@ def taint(ctx: Ctx) -> tuple[set[bytes], set[bytes]]:
             for m in _WALK_REQ.finditer(code):
                 req.update(v for v in m.groups() if v)
                 direct.update(v for v in m.groups() if v)
-        for src in SOURCES:
-            if not has_word(ctx, src):
-                continue
+        for src in words_in_code(ctx, SOURCES):
             pos = code.find(src)
             sites = 0
             while pos >= 0 and sites < MAX_TAINT_SITES:

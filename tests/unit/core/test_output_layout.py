@@ -123,3 +123,23 @@ def test_a_long_path_is_cut_after_a_slash_and_the_text_goes_on() -> None:
         == "wp-cache-handler.php: malicious, score 95 (php.mailer.base64_loop)"
     )
     assert output.wrap_keeping_code("x" * 25, 10) == ["x" * 10, "x" * 10, "x" * 5]
+
+
+def test_a_field_beside_a_long_label_goes_under_it_on_a_narrow_terminal() -> None:
+    """A label that leaves the text fewer than 20 columns (a rule id and its line number
+    beside an excerpt, at 50 columns) ran the text past the edge, where it was cut: the text
+    now goes on the next lines, two columns in. In a pipe it stays one whole line."""
+    from spamtrace.render.layout import field
+
+    text = 'system($_GET["c"]); echo "the rest of the line";'
+    label = "shell.exec-request-input (+12, line 1): "
+    buf = io.StringIO()
+    field(Console(file=buf, width=50, force_terminal=True, color_system=None), label, text,
+          indent=6)  # fmt: skip
+    lines = buf.getvalue().splitlines()
+    assert lines[0] == "      " + label.rstrip(), lines
+    assert all(len(line) <= 50 and line.startswith("        ") for line in lines[1:]), lines
+    assert "".join("".join(lines[1:]).split()) == "".join(text.split()), lines  # nothing cut
+    buf = io.StringIO()
+    field(Console(file=buf, width=50, force_terminal=False), label, text, indent=6)
+    assert buf.getvalue() == f"      {label}{text}\n"

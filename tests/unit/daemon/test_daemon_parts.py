@@ -446,6 +446,28 @@ def test_service_install_without_systemd_says_how_and_uninstall_removes_only_our
     assert "no unit folder" in capsys.readouterr().err
 
 
+def test_service_install_leaves_a_unit_it_did_not_write(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An admin's own spamtrace.service (or a masked one: a link to /dev/null) was replaced
+    without a word; install now names it, writes nothing and exits 3."""
+    own = "[Unit]\nDescription=the admin's own\n"
+    (tmp_path / "spamtrace.service").write_text(own)
+    assert main(["service", "install", "--unit-dir", str(tmp_path)]) == 3
+    err = capsys.readouterr().err
+    assert f"{tmp_path}/spamtrace.service: not written by spamtrace" in err, err
+    assert (tmp_path / "spamtrace.service").read_text() == own
+    assert not (tmp_path / "spamtrace-firewall.service").exists()
+    (tmp_path / "spamtrace.service").unlink()
+    (tmp_path / "spamtrace-firewall.service").symlink_to("/dev/null")
+    assert main(["service", "install", "--unit-dir", str(tmp_path)]) == 3
+    assert "spamtrace-firewall.service (a link: masked?)" in capsys.readouterr().err
+    assert os.readlink(tmp_path / "spamtrace-firewall.service") == "/dev/null"
+    (tmp_path / "spamtrace-firewall.service").unlink()
+    assert main(["service", "install", "--unit-dir", str(tmp_path)]) == 0
+    assert main(["service", "install", "--unit-dir", str(tmp_path)]) == 0  # ours: rewritten
+
+
 def test_service_install_runs_the_daemon_with_the_config_it_was_given(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -68,3 +68,17 @@ _INCLUDE_LIT_BACKTRACKING = re.compile(  # the pattern before its runs were made
 def test_include_of_a_literal_finds_what_it_found(code: bytes) -> None:
     old = [m.span() for m in _INCLUDE_LIT_BACKTRACKING.finditer(code)]
     assert [m.span() for m in context.INCLUDE_LIT.finditer(code)] == old
+
+
+@settings(max_examples=3000, deadline=None)
+@given(
+    st.lists(st.sampled_from(["{", "}", "{", "}", "a", "\n", "{}", "}}", "{{"]), max_size=60),
+    st.integers(min_value=0, max_value=70),
+    st.integers(min_value=0, max_value=80),
+)
+def test_braced_is_the_brace_by_brace_scan(pieces: list[str], at: int, limit: int) -> None:
+    """``context.braced`` (a search per closing brace) gives what the scan brace by brace
+    gives, wherever it starts (a "{" or not) and wherever the limit cuts."""
+    code = "".join(pieces).encode()
+    end = min(len(code), at + limit)
+    assert context.braced(code, at, limit) == context.braced_scan(code, at, end)

@@ -118,6 +118,29 @@ def test_names_with_newlines_and_escape_codes_are_escaped(
     assert doc["files"][0]["path"].endswith("a\nMALICIOUS 0 fake\x1b[2J.php")  # JSON escapes itself
 
 
+def test_on_a_narrow_terminal_wrapped_lines_stay_under_their_text(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """At 50 columns a long path went on at the margin, where its rest read as a line of its
+    own, and a finding beside its long rule id ran past the edge and lost its excerpt."""
+    import io
+
+    from rich.console import Console
+
+    buf = io.StringIO()
+    con = Console(file=buf, width=50, force_terminal=True, color_system=None)
+    monkeypatch.setattr("spamtrace.render.output.console", lambda stderr=False: con)
+    folder = tmp_path / "public_html" / "wp-content" / "uploads"
+    folder.mkdir(parents=True)
+    (folder / "a\nMALICIOUS 0 fake.php").write_bytes(b"<?php system($_GET['cmd']);")
+    assert main(["scan", "--jobs", "1", str(tmp_path)]) == 1
+    lines = buf.getvalue().splitlines()
+    report = lines[: next(i for i, ln in enumerate(lines) if ln[:1].isdigit())]
+    assert report[0].startswith("MALICIOUS") and all(ln.startswith(" ") for ln in report[1:])
+    assert all(len(line) <= 50 for line in report), report
+    assert "system($_GET['cmd']);" in [ln.strip() for ln in report], report
+
+
 def test_undecodable_file_name_in_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     name = os.fsencode(str(tmp_path)) + b"/\xff\xfe.php"
     with open(name, "wb") as fh:

@@ -425,3 +425,28 @@ def test_param_runner_gate_never_hides_a_call(pieces: list[bytes], data: st.Data
         assert want is None or runners == want
         if context.BUILT_VARCALL.search(text) is None:
             assert runners == {}
+
+
+_SOURCE_PIECES = [
+    b"$_get", b"$_post", b"$_server", b"$http_", b"php://input", b"getallheaders", b"gzinflate",
+    b"base64_", b"decode", b"$_", b"get", b"[", b" ", b";", b"$x", b"\x011\x01", b"socket_read",
+]  # fmt: skip
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(_SOURCE_PIECES), max_size=20))
+def test_words_in_code_is_find(pieces: list[bytes]) -> None:
+    """``context.words_in_code``: the words that ``find`` finds in the code, in their order,
+    through the gate-word index (the taint pass's sources are gate words) and without it."""
+    from spamtrace.scanner import analyze, taint
+    from spamtrace.scanner.rules import load_rules
+
+    code = b"".join(pieces)
+    expected = [w for w in taint.SOURCES if code.find(w) >= 0]
+    ready = analyze._prepared(load_rules())
+    assert set(taint.SOURCES) <= ready.gate_words  # the index answers, one pass
+    lx = lexer.Lexed(code=code)
+    indexed = context.Ctx(code, "t.php", lx, 0, lambda: None, None, ready.gates, ready.gate_words)
+    plain = context.Ctx(code, "t.php", lx, 0, lambda: None, None)
+    assert context.words_in_code(indexed, taint.SOURCES) == expected
+    assert context.words_in_code(plain, taint.SOURCES) == expected

@@ -37,6 +37,14 @@ def _value(expr: str, before: str = "") -> bytes | None:
         ("str_replace('#', '', 'ev#a#l')", b"eval"),
         ("strtolower(trim('  SYSTEM '))", b"system"),
         ("hex2bin('6576616c')", b"eval"),
+        ("substr_replace('aert', 'ss', 1, 0)", b"assert"),  # PHP: "assert"
+        ("substr_replace('abcdef', 'ZZ', 1, -2)", b"aZZef"),
+        ("substr_replace('abcdef', 'ZZ', -10, 2)", b"ZZcdef"),
+        ("substr_replace('abcdef', '', 2)", b"ab"),
+        ("rtrim('assert hello', ' hello')", b"assert"),  # a list of characters, not a suffix
+        ("ltrim('xxyassert', 'xy')", b"assert"),
+        ("rtrim('abc', 'a..z')", None),  # a range: not folded
+        ("ucfirst('assert') . lcfirst('ERT')", b"AsserteRT"),
         ("('a' . 'b') . 'c'", b"abc"),
         ("'x' . $_GET['y']", None),  # request input has no constant value
         ("foo('a')", None),  # nor does any other call

@@ -675,7 +675,7 @@ def _built_name_call(ctx: Ctx, rule: Rule) -> Hit | None:
         if f is not None and f.built and f.end == m.start() + 1 and _dangerous(f.value):
             return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, m.end() + 40))
     sites: Iterable[re.Match[bytes]] = ()
-    if has_any(ctx, _CALLBACK_GATE) or any(ctx.first(w) >= 0 for w in _CALLBACK_MORE):
+    if has_any(ctx, _CALLBACK_GATE) or has_any(ctx, _CALLBACK_MORE):
         apis = (
             _CALLBACK_APIS
             if ctx.first(b"reflectionfunction") >= 0 or ctx.first(b"fromcallable") >= 0
@@ -1373,6 +1373,90 @@ def _xor_request_run(ctx: Ctx, rule: Rule) -> Hit | None:
     if m is None or not (has_word(ctx, b"for") or has_word(ctx, b"while")):
         return None
     return Hit(ctx.line_of_code(sink), ctx.excerpt_code(sink, sink + 80))
+
+
+_CALLBACK_EXEC_B = frozenset(n.encode() for n in _CALLBACK_EXEC)
+# an array item given a literal: $i['j'] = 'assert'; $a[] = 'system'; array('k' => 'exec')
+_ITEM_LITERAL = re.compile(
+    rb"\$(" + NAME_P + rb")\s*(?:\[[^\]\n;]{0,40}\]\s*)+=(?![=>])\s*\x01(\d+)\x01\s*;"
+)
+_ARRAY_LITERAL_ITEM = re.compile(
+    rb"\$(" + NAME_P + rb")\s*=\s*(?:array\s*\(|\[)[^;]{0,400}?=>\s*\x01(\d+)\x01"
+)
+# a copy into or of an array: $a[] = $i; $b = $a;
+_ARRAY_COPY = re.compile(
+    rb"\$(" + NAME_P + rb")\s*(?:\[[^\]\n;]{0,40}\]\s*)*=(?![=>])\s*&?\s*\$(" + NAME_P
+    + rb")\s*;"
+)
+_ITEM_CALL = re.compile(rb"\$(" + NAME_P + rb")\s*(?:\[[^\]\n;]{0,40}\]\s*)+\(")
+
+
+@feature("array_item_name_call")
+def _array_item_name_call(ctx: Ctx, rule: Rule) -> Hit | None:
+    """A function name that runs code (assert, system, eval...) kept as an item of an array
+    (``$i['j'] = 'assert'; $a[] = $i;``) and an item of that array called as a function with
+    request input (``$a[0]['j']($_POST['x'])``): the name is never written next to its call.
+    Dispatch tables call the site's own handlers, not PHP's code runners."""
+    if not has_request_words(ctx):
+        return None
+    code = ctx.code
+    value = ctx.lx.value
+    holders: set[bytes] = set()
+    for rx in (_ITEM_LITERAL, _ARRAY_LITERAL_ITEM):
+        for m in itertools.islice(rx.finditer(code), 200):
+            if value(int(m.group(2))).strip().lower().lstrip(b"\\") in _CALLBACK_EXEC_B:
+                holders.add(m.group(1))
+    if not holders:
+        return None
+    for _ in range(2):  # copies, two levels: $a[] = $i; $b = $a;
+        holders |= {
+            m.group(1)
+            for m in itertools.islice(_ARRAY_COPY.finditer(code), 200)
+            if m.group(2) in holders
+        }
+    req = taint(ctx)[0]
+    for m in itertools.islice(_ITEM_CALL.finditer(code), 100):
+        if m.group(1) not in holders:
+            continue
+        arg = first_arg(code[m.end() : m.end() + _CALL_ARGS_MAX])
+        if UIN_RE.search(arg) is not None or set(VAR.findall(arg)[:4]) & req:
+            return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end() + 60))
+    return None
+
+
+# what the output buffer held: $v = ob_get_clean(); or a callback's parameter given to a
+# variable: ob_start(function ($c) { global $v; $v = $c; })
+_OB_READ = re.compile(
+    rb"\$(" + NAME_P + rb")\s*=\s*@?\s*ob_get_(?:contents|clean|flush)\s*\(\s*\)"
+)
+_OB_CALLBACK = re.compile(rb"ob_start\s*\(\s*(?:static\s+)?function\s*\(\s*\$(" + NAME_P + rb")")
+
+
+@feature("eval_captured_output")
+def _eval_captured_output(ctx: Ctx, rule: Rule) -> Hit | None:
+    """Code evaluated from what the script printed: request input echoed into an output
+    buffer, the buffer's text taken back (``ob_get_clean()``, or an ``ob_start`` callback
+    that keeps its argument in a global) and given to eval/assert: the request runs as code
+    though no line passes it to eval. Templates capture their output to send or cache it,
+    not to evaluate it."""
+    if not has_request_words(ctx):
+        return None
+    code = ctx.code
+    captured = {m.group(1) for m in itertools.islice(_OB_READ.finditer(code), 50)}
+    for m in itertools.islice(_OB_CALLBACK.finditer(code), 20):
+        brace = code.find(b"{", m.end(), m.end() + 200)
+        if brace < 0:
+            continue
+        body = braced(code, brace)
+        kept = re.compile(rb"\$(" + NAME_P + rb")\s*=\s*\$" + re.escape(m.group(1)) + rb"\s*;")
+        captured.update(a.group(1) for a in itertools.islice(kept.finditer(body), 10))
+    if not captured:
+        return None
+    for start, args in _eval_calls(ctx, EVAL_NAMES_B, 50):
+        v = VAR.match(first_arg(args).strip().lstrip(b"@").strip())
+        if v is not None and v.group(1) in captured:
+            return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 60))
+    return None
 
 
 _DOC_COMMENT = re.compile(rb"\$(" + NAME_P + rb")\s*=\s*[^;]{0,80}?getdoccomment\s*\(")

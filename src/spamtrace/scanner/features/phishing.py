@@ -272,11 +272,20 @@ def _sent_text(ctx: Ctx, expr: bytes, depth: int = 2) -> bytes:
                 sites = given[name] = var_assigns(ctx.code, name, _GIVEN, 30)
             for _, m in sites:
                 rhs = m.group(1)
+                if _CHECKED.search(rhs) is not None:
+                    continue  # the outcome of a check or a hash of a value, not the value
                 field = _FIELD_VALUE.match(rhs)
                 if field is not None:
                     rhs = b". " + field.group(1)
                 out.append(_sent_text(ctx, rhs, depth - 1))
     return b" ".join(out)
+
+
+# a value computed from others that does not carry them: a password check's outcome, a hash
+_CHECKED = re.compile(
+    rb"(?<![\w$>:])(?:password_verify|password_hash|hash_equals|hash|hash_hmac|md5|sha1|crypt|"
+    rb"wp_check_password)\s*\("
+)
 
 
 # a double-quoted recipient that is one variable written inside it: mail("$send", ...)
@@ -358,7 +367,8 @@ def _drops(ctx: Ctx) -> list[tuple[int, bytes]]:
         for m in itertools.islice(_POSTFIELDS.finditer(ctx.code), 20):
             out.append((m.start(), m.group(1)))
     # a text file the handler appends the visitor's data to (the kit's "results" log): in a
-    # script that reads form fields, a write of a variable or of text with one glued in
+    # script that reads form fields (or the JSON body its page posts), a write of a variable
+    # or of text with one glued in
     if has_any(ctx, _FORM_WORDS):
         for start, args in calls_to(ctx, (b"fwrite", b"fputs", b"file_put_contents"), 20):
             parts = top_args(args)
@@ -367,7 +377,8 @@ def _drops(ctx: Ctx) -> list[tuple[int, bytes]]:
     return out
 
 
-_FORM_WORDS = (b"$_post", b"$_get", b"$_request")
+# form fields: the superglobals, or the raw body (a JSON form posted by the page's script)
+_FORM_WORDS = (b"$_post", b"$_get", b"$_request", b"php://input")
 
 
 _POSTFIELDS = re.compile(rb"curlopt_postfields\s*,([^;]{1,400})")
