@@ -43,6 +43,8 @@ _MODULE_OF = {
     "release": "respond",
     "quarantine": "respond",
 }
+#: command modules that register no command of their own name
+_NOT_A_COMMAND = frozenset({"respond"})
 
 
 def _parser_class() -> type[argparse.ArgumentParser]:
@@ -95,8 +97,11 @@ def _command_of(args: Sequence[str]) -> str | None:
         elif arg == "--config":
             skip = True
         elif not arg.startswith("-"):
-            name = _MODULE_OF.get(arg, arg)
-            return name if name in COMMAND_MODULES else None
+            if arg in _MODULE_OF:
+                return _MODULE_OF[arg]
+            # a module that is no command ("respond") is an unknown command: the whole
+            # parser says so, with every command to choose from (not only that module's)
+            return arg if arg in COMMAND_MODULES and arg not in _NOT_A_COMMAND else None
     return None
 
 

@@ -54,9 +54,14 @@ def test_the_issues_interface(tmp_path: Path) -> None:
     [
         (
             '[[alerts.webhook]]\nurl = "http://x/"\nformt = "json"\n',
-            "alerts.webhook[1].formt: unknown key",
+            "alerts.webhook[0].formt: unknown key",  # counted from 0, as smtp.ports[1] is
+        ),  # the second port and firewall.exceptions[0] the first exception
+        ('[[alerts.webhook]]\nurl = "ftp://x/"\n', "alerts.webhook[0].url: must start with"),
+        (
+            '[[alerts.webhook]]\nurl = "http://x/"\n[[alerts.email]]\nsendmail = "/x"\n'
+            'from = "a@b"\nto = ["c@d"]\n[[alerts.email]]\nto = []\n',
+            "alerts.email[1]: give either smtp",
         ),
-        ('[[alerts.webhook]]\nurl = "ftp://x/"\n', "alerts.webhook[1].url: must start with"),
         ('[[alerts.webhook]]\nurl = "http://bob:pw@x/h"\n', "no credentials in the URL"),
         ('[[alerts.webhook]]\nurl = "https://tok@x?a=b@c"\n', "no credentials in the URL"),
         ('[[alerts.webhook]]\nurl = "http://x/"\nformat = "xml"\n', "must be one of json, slack"),

@@ -100,3 +100,20 @@ def test_error_line_is_ascii_under_lang_c() -> None:
     assert proc.returncode == 2, proc.stderr
     assert proc.stderr.startswith("spamtrace: error:") and "'3...'" in proc.stderr, proc.stderr
     assert proc.stderr.isascii(), proc.stderr
+
+
+def test_a_module_name_that_is_no_command_is_an_unknown_command(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """`spamtrace respond` (the module of release and quarantine) said "choose from
+    'release', 'quarantine'": only that module's commands were built for the error."""
+    from spamtrace.cli import main as cli
+
+    assert cli.main(["respond"]) == 2
+    err = capsys.readouterr().err
+    assert "invalid choice: 'respond'" in err and "'check'" in err and "'demo'" in err, err
+    # every other module registers a command of its own name (the fast start relies on it)
+    for module in cli.COMMAND_MODULES:
+        parser = cli.build_parser(module)
+        commands = next(a for a in parser._actions if a.dest == "command").choices
+        assert (module in commands) == (module not in cli._NOT_A_COMMAND), module

@@ -221,7 +221,41 @@ def _request_keys(ctx: Ctx, text: bytes) -> set[bytes]:
         lit = ctx.lx.value(int(p.group(1)))
         if lit.find(b"$_") >= 0:
             keys.update(t.group(1).lower() for t in _REQ_ELEMENT_TEXT.finditer(lit.lower()))
+    # session entries the script filled from the form ($_SESSION['cvv'] = $_POST['cvv']):
+    # the kit carries the fields from page to page and sends them at the end
+    if text.find(b"$_session") >= 0 or text.find(b"\x01") >= 0:
+        stored = _session_fields(ctx)
+        if stored:
+            for m in itertools.islice(_SESSION_ELEMENT.finditer(text), 100):
+                key = ctx.lx.value(int(m.group(1))).lower().strip()
+                if key in stored:
+                    keys.add(key)
+            for p in itertools.islice(PLACEHOLDER.finditer(text), 100):
+                lit = ctx.lx.value(int(p.group(1))).lower()
+                if lit.find(b"$_session") >= 0:
+                    keys.update(k for k in _SESSION_TEXT.findall(lit) if k in stored)
     return keys
+
+
+_SESSION_ELEMENT = re.compile(rb"\$_session\s*\[\s*\x01(\d+)\x01\s*\]")
+_SESSION_TEXT = re.compile(rb"\$_session\s*\[\s*['\"]?([\w-]{1,40})")
+_SESSION_FROM_FORM = re.compile(
+    rb"\$_session\s*\[\s*\x01(\d+)\x01\s*\]\s*=\s*[\s@(]*(?:trim\s*\(\s*)?"
+    rb"\$_(?:post|get|request)\s*\["
+)
+
+
+def _session_fields(ctx: Ctx) -> frozenset[bytes]:
+    """The session entries the script sets from form fields (their keys, lower case)."""
+    found: frozenset[bytes] | None = ctx.cache.get("session-fields")
+    if found is None:
+        code = ctx.code
+        found = frozenset(
+            ctx.lx.value(int(m.group(1))).lower().strip()
+            for m in itertools.islice(_SESSION_FROM_FORM.finditer(code), 200)
+        ) if code.find(b"$_session") >= 0 else frozenset()
+        ctx.cache["session-fields"] = found
+    return found
 
 
 # ``$v = ...;`` or ``$v .= ...;``: what a variable is given
@@ -359,9 +393,14 @@ def _drops(ctx: Ctx) -> list[tuple[int, bytes]]:
             out.append((start, first_arg(args)))
     else:  # a fixed web address with the data glued on: file_get_contents('https://x/?d=' . $m)
         for start, args in calls_to(ctx, (b"file_get_contents", b"fopen"), 20):
-            first = first_arg(args)
-            if web_address(ctx, PLACEHOLDER.match(first.lstrip())) and VAR.search(first):
+            parts = top_args(args)
+            first = parts[0]
+            if not web_address(ctx, PLACEHOLDER.match(first.lstrip())):
+                continue
+            if VAR.search(first):
                 out.append((start, first))
+            elif len(parts) >= 3:  # or posted in the body of a stream context
+                out.append((start, parts[2]))
     # curl posting to a fixed web address: the fields it posts
     if has_word(ctx, b"curlopt_postfields") and _fixed_curl_url(ctx):
         for m in itertools.islice(_POSTFIELDS.finditer(ctx.code), 20):
@@ -779,12 +818,25 @@ def _pieces(text: bytes) -> list[bytes]:
     return out
 
 
+# a block hidden from the visitor (off screen, not displayed, no size) that holds links to
+# other sites: links shown to search engines only
+_HIDDEN_LINKS = re.compile(
+    rb"(?:display\s*:\s*none|(?:left|top|text-indent)\s*:\s*-\d{3,}\s*px|font-size\s*:\s*0|"
+    rb"visibility\s*:\s*hidden|height\s*:\s*0)[^\x00]{0,300}?<a\s[^>]{0,100}?href\s*=\s*['\"]?"
+    rb"https?://"
+)
+
+
 def _hidden_or_remote(ctx: Ctx, body: bytes, text: bytes, depth: int = 2) -> bool:
     """A piece of ``text`` (what a hook prints) is decoded data, content fetched from a
-    literal web address, or a variable the hook's body gave such a value (two levels: $r =
+    literal web address, a literal block hidden from the visitor that links to other sites
+    (SEO spam links), or a variable the hook's body gave such a value (two levels: $r =
     wp_remote_get(...); $b = wp_remote_retrieve_body($r); echo $b;). A value merely derived
     from decoded data (a field of decoded settings) is not the decoded text."""
     for piece in itertools.islice(_pieces(text), 12):
+        lit = PLACEHOLDER.fullmatch(piece.strip())
+        if lit is not None and _HIDDEN_LINKS.search(ctx.lx.value(int(lit.group(1))).lower()):
+            return True
         head = _KEEPS.match(piece)
         rest = piece[head.end() if head else 0 :]
         if head is not None and _PAGE_DECODE.search(head.group(0)) is not None:

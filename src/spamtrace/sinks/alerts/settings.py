@@ -246,13 +246,15 @@ def parse(section: Any, origin: str = "config") -> AlertSettings:
     if not 0 <= section.stop_grace <= 60:
         raise ConfigError(f"{origin}: alerts.stop_grace: must be 0..60 seconds")
     channels: list[ChannelSpec] = []
+    # a path into the config counts from 0, as every other one (smtp.ports[1] is the second
+    # port); a channel's default name counts from 1 (webhook-1 is the first)
     for i, raw in enumerate(section.webhook, 1):
-        where = f"{origin}: alerts.webhook[{i}]"
+        where = f"{origin}: alerts.webhook[{i - 1}]"
         t = _Table(where, raw)
         channels.append(_webhook(where, t, t.text("name", f"webhook-{i}")))
         t.done()
     for i, raw in enumerate(section.email, 1):
-        where = f"{origin}: alerts.email[{i}]"
+        where = f"{origin}: alerts.email[{i - 1}]"
         t = _Table(where, raw)
         channels.append(_email(where, t, t.text("name", f"email-{i}")))
         t.done()

@@ -1,6 +1,8 @@
 <?php
-// Writes a small PNG signature and header built from hex with pack().
-$signature = pack('H*', '89504e470d0a1a0a');
-$header = pack('N', 13) . 'IHDR' . pack('NNCCCCC', 1, 1, 8, 2, 0, 0, 0);
-file_put_contents(__DIR__ . '/cache/blank.bin', $signature . $header);
-echo strlen($signature . $header);
+// A ZIP entry header written with pack(), and settings read back from their exported form.
+function zip_header($fh, $name, $crc, $size) {
+    fwrite($fh, pack('VvvvvvVVVvv', 0x04034b50, 20, 0, 8, 0, 0, $crc, $size, $size, strlen($name), 0));
+    fwrite($fh, $name);
+}
+$settings = eval('return ' . var_export(array('level' => 6), true) . ';');
+echo $settings['level'];
