@@ -159,7 +159,7 @@ _LIST_COLUMNS = (
     ("id", "short", 0), ("verdict", "short", 0), ("user", "name", 16), ("account", "name", 16),
     ("exe", "long", 16), ("script / folder", "long", 24), ("conn", "short", 0),
     ("blocked", "short", 0), ("actions", "short", 0), ("to", "long", 16),
-    ("last seen", "short", 0),
+    ("last seen (UTC)", "short", 0),
 )  # fmt: skip
 #: how many destinations (recipients) a row of ``incidents`` names
 SHOWN_DESTINATIONS = 3
@@ -204,7 +204,7 @@ def print_incidents(
     for r, row in zip(records, rows, strict=True):
         cell = dict(zip((c[0] for c in _LIST_COLUMNS), (t.plain for t in row), strict=True))
         head = Text(f"  {r.id}  ").append(r.verdict, style=verdict_style(r.verdict))
-        head.append(f"  last seen {cell['last seen']}")
+        head.append(f"  last seen {cell['last seen (UTC)']} UTC")
         con.print(head, soft_wrap=not fitted(con))
         mail = r.verdict in ("mail-script", "mail-auth")
         who = f"{cell['user']}, account {cell['account']}" if r.account else cell["user"]
@@ -348,12 +348,12 @@ def _print_actions(con: Console, actions: Sequence[ActionRecord]) -> None:
         undo = f"undone {iso(a.undone_at)}" if a.undone_at is not None else escape(a.undo) or "-"
         rows.append([Text(_when(a.at)[:19]), Text(a.action), Text(a.status.upper()),
                      Text(escape(a.detail)), Text(undo)])  # fmt: skip
-    columns = (Column("time", "name", 19), Column("action"), Column("status"),
+    columns = (Column("time (UTC)", "name", 19), Column("action"), Column("status"),
                Column("detail", "long", 24), Column("undo", "long", 16))  # fmt: skip
     if fitted_table(con, None, columns, rows, indent=4):
         return
     for row in rows:
-        con.print(Text(f"    {row[0].plain}  {row[1].plain} {row[2].plain}"))
+        con.print(Text(f"    {row[0].plain} UTC  {row[1].plain} {row[2].plain}"))
         field(con, "detail", row[3].plain, indent=6, width=7)
         field(con, "undo", row[4].plain, indent=6, width=7)
 
@@ -366,7 +366,7 @@ def _events_table(con: Console, events: Sequence[EventRecord]) -> Any:
     from spamtrace.safetext import escape
 
     table = Table(box=box_of(con))
-    table.add_column("time", no_wrap=True)
+    table.add_column("time (UTC)", no_wrap=True)
     for col in ("pid", "what", "seen by"):
         table.add_column(col, overflow="fold")
     for e in events:

@@ -129,7 +129,7 @@ def report_json(report: MailReport, top: int | None = None) -> dict[str, Any]:
 #: the columns of `mail`'s table of senders (see :class:`spamtrace.render.layout.Column`)
 _SENDER_COLUMNS = (
     ("kind", "short", 0), ("account / mailbox", "long", 16), ("messages", "short", 0),
-    ("recipients", "short", 0), ("where", "long", 24), ("last", "short", 0),
+    ("recipients", "short", 0), ("where", "long", 24), ("last (UTC)", "short", 0),
 )  # fmt: skip
 
 
@@ -162,7 +162,7 @@ def _print_senders(con: Console, title: str, senders: list[dict[str, Any]]) -> N
         head = Text("  ").append(kind, style=row_cells[0].style).append(f"  {who}")
         con.print(head)
         field(con, "sent", f"{messages} message(s) to {recipients} recipient(s)", indent=4, width=6)
-        field(con, "last", last, indent=4, width=6)
+        field(con, "last", f"{last} UTC", indent=4, width=6)
         if where:
             field(con, "where", where, indent=4, width=6)
 

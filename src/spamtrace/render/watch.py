@@ -139,7 +139,7 @@ class WatchView:
             self.err,
             "spamtrace watch: ",
             f"sources {', '.join(m.sources)}; ports {', '.join(str(p) for p in m.ports)}; "
-            f"store {escape(m.store) or 'off'}",
+            f"store {escape(m.store) or 'off'}; times UTC",
         )
         for text in m.degraded:
             self._say(self.err, "spamtrace: DEGRADED: ", escape(text), "bold red")

@@ -52,6 +52,7 @@ def test_mail_in_a_pipe_is_ascii_with_whole_lines(
     out = shown(auth_log, capsys)
     assert not BOX.search(out), out
     assert f"| auth | {EVIL} |" in out  # the table, in ASCII, the name as it is
+    assert "| last (UTC) |" in out  # the log's local times are shown in UTC: said so
     assert "  next     freeze its queued mail: exiqgrep -i -f '^<" in out  # an Exim log: Exim's
     assert "postsuper" not in out
     assert "😄" not in out
@@ -183,5 +184,5 @@ def test_mail_on_a_narrow_terminal_lists_a_block_per_sender(
     assert not BOX.search(out), out
     assert "  auth  " in out
     assert re.search(r"^    sent  \d+ message\(s\) to \d+ recipient", out, re.M), out
-    assert re.search(r"^    last  \d\d:\d\d:\d\d$", out, re.M), out
+    assert re.search(r"^    last  \d\d:\d\d:\d\d UTC$", out, re.M), out
     assert "logs read: " in out and EVIL in re.sub(r"\s+", "", out)

@@ -79,14 +79,16 @@ def test_incident_actions_on_a_narrow_terminal(columns: int) -> None:
         assert QUARANTINED in out.replace("\n" + " " * 13, " "), out
     else:  # room for the table: the short cells are whole, the detail wraps in its cell
         assert any(
-            line.split()[:3] == ["time", "action", "status"] for line in lines if line.strip()
+            line.split()[:4] == ["time", "(UTC)", "action", "status"]  # UTC, as stored
+            for line in lines
+            if line.strip()
         )
 
 
 def test_wide_terminal_lists_a_table_and_lang_c_is_ascii() -> None:
     out = _on_pty("list", 240)
     header = next(line for line in out.splitlines() if " verdict " in line)
-    assert all(col in header for col in ("id", "user", "script / folder", "last seen"))
+    assert all(col in header for col in ("id", "user", "script / folder", "last seen (UTC)"))
     assert all(len(line.rstrip()) <= 240 for line in out.splitlines())
     for what in ("list", "one"):
         for columns in (80, 240):

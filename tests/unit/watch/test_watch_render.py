@@ -221,6 +221,7 @@ def test_incidents_with_lang_c_on_a_terminal_is_ascii(monkeypatch: pytest.Monkey
     monkeypatch.setenv("LANG", "C")
     out = listed(terminal(120))  # too narrow for the table: a block per incident
     assert out.isascii() and "  inc-0123456789ab  suspicious  last seen" in out, out
+    assert re.search(r"last seen \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC", out), out
     out = listed(terminal(240))
     assert not BOX.search(out) and "+---" in out, out
 
