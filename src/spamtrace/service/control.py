@@ -150,6 +150,13 @@ def _answers(path: str) -> bool:
         s.close()
 
 
+def _is_socket(path: str) -> bool:
+    try:
+        return stat.S_ISSOCK(os.stat(path).st_mode)
+    except OSError:
+        return False
+
+
 def query(path: str, request: dict[str, Any], timeout: float = 5.0) -> dict[str, Any]:
     """Ask the daemon; :class:`NoDaemon` when none answers, :class:`PermissionRequired`
     when this user may not ask."""
@@ -168,6 +175,11 @@ def query(path: str, request: dict[str, Any], timeout: float = 5.0) -> dict[str,
                 f"the control socket {path} is root only: run `sudo spamtrace status`"
             ) from None
         except ConnectionRefusedError:
+            if not _is_socket(path):  # a config file, a log: nothing was ever listening there
+                raise NoDaemon(
+                    f"{path} is not a socket: not the daemon's control socket (the daemon's "
+                    "is [daemon] socket, /run/spamtrace/control.sock by default)"
+                ) from None
             raise NoDaemon(
                 f"no spamtrace daemon is running ({path} is left from one that stopped)"
             ) from None

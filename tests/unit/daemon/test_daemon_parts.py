@@ -175,6 +175,13 @@ def test_stale_socket_of_a_killed_daemon_is_replaced(tmp_path: Path) -> None:
         query(path, {"command": "status"})
     server = ControlServer(path, lambda req: {"ok": True})
     server.close()
+    # a path that is no socket (status --socket given the config file) was "left from one
+    # that stopped", as if a daemon had run there
+    kept = tmp_path / "spamtrace.toml"
+    kept.write_text("precious\n")
+    with pytest.raises(NoDaemon, match=r"spamtrace.toml is not a socket: not the daemon's"):
+        query(str(kept), {"command": "status"})
+    assert kept.read_text() == "precious\n"
 
 
 def test_status_exit_3_without_daemon(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

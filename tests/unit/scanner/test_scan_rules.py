@@ -8,6 +8,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scanner_helpers import SAMPLES, analyze_bytes, analyze_file, read_toml, rule_ids
 
 from spamtrace.errors import ConfigError
@@ -496,3 +498,32 @@ def test_antibot_candidates_hold_every_literal_that_can_count() -> None:
                 assert idx in found, (lit, data[:60])
                 checked += 1
     assert checked >= 8
+
+
+_ANTIBOT_PIECES = [
+    "net", "craft", "kas", "persky", "sucuri", "6", "66", "1", ".", "*", "^", " ", "\\n", "\\t",
+    "\\$", '\\"', "\\\\", "\\x6e", "\\X6E", "\\156", "\\u{6e}", "\\x2e", "\\56", "\\x36", "\\c",
+]  # fmt: skip
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(_ANTIBOT_PIECES), max_size=8), max_size=6))
+def test_antibot_candidates_hold_every_escaped_literal_that_can_count(
+    bodies: list[list[str]],
+) -> None:
+    """Double-quoted literals whose escapes spell (or do not spell) a name, a digit or a
+    dot: every literal whose value counts is a candidate, though the other escaped literals
+    are not read."""
+    from spamtrace.scanner.context import Ctx
+    from spamtrace.scanner.features import phishing
+    from spamtrace.scanner.lexer import lex
+
+    items = ", ".join('"' + "".join(b) + '"' for b in bodies)
+    data = f"<?php $a = [{items}];".encode()
+    lx = lex(data)
+    ctx = Ctx(data=data, name="x.php", lx=lx, layer=0, check=lambda: None, yara=None)
+    found = set(phishing._antibot_candidates(ctx, phishing.string_text(ctx)))
+    for idx in range(len(lx.raw_strings)):
+        lit = lx.value(idx).lower().strip()
+        if phishing._SECURITY_NAMES.search(lit) or phishing._IP_PREFIX.match(lit):
+            assert idx in found, lit
