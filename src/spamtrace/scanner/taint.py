@@ -181,7 +181,7 @@ _GETENV_RHS = re.compile(rb"[\s@(]*getenv\s*\(\s*\x01\d+\x01\s*\)")  # getenv('H
 
 # "&": a reference to the request array (``$p =& $_GET``) is the request array
 _DIRECT_REQ = re.compile(
-    rb"[\s@(&]*(?:\(\s*string\s*\)\s*)?(?:(?:trim|stripslashes|urldecode|rawurldecode|base64_decode|"
+    rb"[\s@(&]*(?:\(\s*(?:string|object|array)\s*\)\s*)?(?:(?:trim|stripslashes|urldecode|rawurldecode|base64_decode|"
     rb"str_rot13|strrev|gzinflate|gzuncompress|hex2bin|explode|substr|strtolower|"
     rb"html_entity_decode|array_keys|array_values|key|current|reset|end|array_shift|array_pop|"
     rb"json_decode)"
@@ -463,6 +463,8 @@ def taint(ctx: Ctx) -> tuple[set[bytes], set[bytes]]:
                     unpacked = _unpacking_before(code, pos)  # list($a, $b) = explode(.., $_GET)
                     if unpacked is not None and REQ_RE.search(unpacked[1]):
                         req.update(unpacked[0])
+                        if _DIRECT_REQ.match(unpacked[1]):  # the request's own values
+                            direct.update(unpacked[0])
                 if got is not None:
                     name, rhs = got
                     if src in _REQ_SOURCES:

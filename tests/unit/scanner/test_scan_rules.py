@@ -527,3 +527,36 @@ def test_antibot_candidates_hold_every_escaped_literal_that_can_count(
         lit = lx.value(idx).lower().strip()
         if phishing._SECURITY_NAMES.search(lit) or phishing._IP_PREFIX.match(lit):
             assert idx in found, lit
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.integers(min_value=0, max_value=900), min_size=1, max_size=6),
+    st.integers(min_value=0, max_value=3000),
+)
+def test_encoded_fraction_bound_hides_no_hit(sizes: list[int], plain: int) -> None:
+    """php.encoded-file skips measuring the literals where those of >= 200 bytes are too
+    few bytes together: its finding is the one the measurement of every literal gives."""
+    import base64
+
+    from spamtrace.scanner.context import FEATURES, Ctx
+    from spamtrace.scanner.features import obfuscation
+    from spamtrace.scanner.lexer import lex
+
+    rule = next(r for r in load_rules() if r.id == "php.encoded-file")
+    blobs = ", ".join(
+        "'" + base64.b64encode(bytes(range(256)) * (n // 256 + 1))[:n].decode() + "'"
+        for n in sizes
+    )
+    data = f"<?php $a = [{blobs}]; echo '{'x' * plain}';".encode()
+    lx = lex(data)
+    ctx = Ctx(data=data, name="x.php", lx=lx, layer=0, check=lambda: None, yara=None)
+    hit = FEATURES["encoded_fraction"](ctx, rule)
+    # the measurement of every literal, as it was before the bound
+    enc = sum(
+        len(lx.raw_strings[i])
+        for i in lx.long
+        if len(lx.raw_strings[i]) >= 200 and obfuscation._encodedness(lx.value(i)) is not None
+    )
+    need = float(rule.params.get("min_fraction", 0.6)) * len(data)
+    assert (hit is not None) == (len(data) >= 1000 and enc >= need)

@@ -65,6 +65,24 @@ _EXEC_NAMES = frozenset(
 
 
 _EXTRACT_REQ = re.compile(rb"extract\s*\(\s*" + REQ)
+# the same by hand: foreach ($_REQUEST as $k => $v) { $$k = $v; } (register_globals emulated)
+_VARVAR_FROM_REQ = re.compile(
+    rb"foreach\s*\(\s*" + REQ + rb"\s+as\s+\$(" + NAME_P + rb")\s*=>\s*\$" + NAME_P
+    + rb"\s*\)\s*\{?\s*(?:\$\$|\$\{\s*\$)(" + NAME_P + rb")\b"
+)
+
+
+def _request_extracted(ctx: Ctx) -> bool:
+    """Whether the file turns request fields into variables of their names: extract() of
+    the request, or a loop that does it (``foreach ($_POST as $k => $v) { $$k = $v; }``):
+    any variable it never sets may then hold what the visitor sends."""
+    code = ctx.code
+    if has_word(ctx, b"extract") and _EXTRACT_REQ.search(code) is not None:
+        return True
+    if not (has_word(ctx, b"$$") or has_word(ctx, b"${")) or ctx.first(b"foreach") < 0:
+        return False
+    loops = itertools.islice(_VARVAR_FROM_REQ.finditer(code), 20)
+    return any(m.group(1) == m.group(2) for m in loops)
 
 
 _ASSIGNED_TPL = (
@@ -230,12 +248,12 @@ def _tainted_sink(ctx: Ctx, rule: Rule) -> Hit | None:
         not req
         and not dec
         and not ctx.cache.get("direct")
-        and not (kind == "varcall" and has_word(ctx, b"extract"))
+        and not (kind == "varcall" and _request_extracted(ctx))
     ):
         return None
     code = ctx.code
     if first_call is not None:
-        extracted = has_word(ctx, b"extract") and _EXTRACT_REQ.search(code) is not None
+        extracted = _request_extracted(ctx)
         direct = ctx.cache.get("direct", set())
         if not extracted and not direct and not dec:
             return None  # no variable called can be a tainted one

@@ -264,6 +264,12 @@ def _encoded_fraction(ctx: Ctx, rule: Rule) -> Hit | None:
     if total < 1000:
         return None
     lx = ctx.lx
+    need = float(rule.params.get("min_fraction", 0.6)) * total
+    # the encoded ones are among the literals of >= 200 bytes: where those are too few bytes
+    # together, none need be measured (a large application's hundreds of long literals)
+    long_bytes = sum(n for n in (len(lx.raw_strings[i]) for i in lx.long) if n >= 200)
+    if long_bytes < need:
+        return None
     enc = 0
     first = -1
     for i in lx.long:
@@ -272,7 +278,7 @@ def _encoded_fraction(ctx: Ctx, rule: Rule) -> Hit | None:
             enc += len(raw)
             if first < 0:
                 first = i
-    if enc >= float(rule.params.get("min_fraction", 0.6)) * total:
+    if enc >= need:
         return Hit(ctx.line_of_string(first), f"{enc} of {total} bytes are encoded literals")
     return None
 
