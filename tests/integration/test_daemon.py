@@ -26,7 +26,7 @@ from test_watch import _remove_instance as remove_instance
 from test_watch import instance_of
 from world import World, run
 
-from spamtrace.cli.service import render_unit
+from spamtrace.service.units import render_unit
 
 TRACEFS_INSTANCES = Path("/sys/kernel/tracing/instances")
 

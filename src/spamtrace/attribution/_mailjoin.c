@@ -173,9 +173,202 @@ static int count_in(PyObject *counts, PyObject *key) {
 static int cmp(PyObject *a, PyObject *b, int op) {
     if (PyFloat_CheckExact(a) && PyFloat_CheckExact(b)) {
         double x = PyFloat_AS_DOUBLE(a), y = PyFloat_AS_DOUBLE(b);
-        return op == Py_LT ? x < y : x > y;
+        switch (op) {
+        case Py_LT: return x < y;
+        case Py_LE: return x <= y;
+        case Py_GT: return x > y;
+        case Py_GE: return x >= y;
+        default: break;
+        }
     }
     return PyObject_RichCompareBool(a, b, op);
+}
+
+/* deque.append(item): the method of deque itself for a plain deque (no look-up per call) */
+static PyTypeObject *T_DEQUE;
+static PyObject *DEQUE_APPEND;
+static int deque_append(PyObject *deque, PyObject *item) {
+    PyObject *x;
+    if (Py_TYPE(deque) == T_DEQUE) {
+        PyObject *args[2] = {deque, item};
+        x = PyObject_Vectorcall(DEQUE_APPEND, args, 2, NULL);
+    } else {
+        x = PyObject_CallMethodOneArg(deque, s_append, item);
+    }
+    Py_XDECREF(x);
+    return x == NULL ? -1 : 0;
+}
+
+/* ------------------------------------------------------------ the policy's windows
+ * _Window.expire, WindowSum.expire, WindowCounts.expire and HourlyHistory.add
+ * (policy/mail.py, policy/window.py), written out for windows of exactly those classes
+ * (policy() is given them); anything else calls the Python methods. */
+static PyTypeObject *T_WINDOW, *T_SUM, *T_COUNTS, *T_HISTORY;
+static PyObject *INF, *s_popleft_w, *s_first, *s_boundary, *s_below;
+
+/* obj.name(arg), its result dropped: 0, or -1 on an error */
+static int call1(PyObject *obj, PyObject *name, PyObject *arg) {
+    PyObject *x = PyObject_CallMethodOneArg(obj, name, arg);
+    Py_XDECREF(x);
+    return x == NULL ? -1 : 0;
+}
+
+/* items[0][0] < before, for a deque of (when, value) pairs: 1, 0 (or empty), -1 error; the
+ * head's time in *head (borrowed from the deque, NULL when empty) */
+static int head_before(PyObject *items, PyObject *before, PyObject **head) {
+    *head = NULL;
+    Py_ssize_t n = PyObject_Size(items);
+    if (n <= 0) return n < 0 ? -1 : 0;
+    PyObject *first = PySequence_GetItem(items, 0);
+    if (first == NULL) return -1;
+    if (!PyTuple_Check(first) || PyTuple_GET_SIZE(first) != 2) {
+        Py_DECREF(first);
+        PyErr_SetString(PyExc_TypeError, "a window item is not a (when, value) pair");
+        return -1;
+    }
+    *head = PyTuple_GET_ITEM(first, 0);
+    Py_DECREF(first); /* the deque still holds it: *head stays alive until popped */
+    return before == NULL ? 0 : cmp(*head, before, Py_LT);
+}
+
+/* items.popleft()[1]: a new reference */
+static PyObject *pop_value(PyObject *items) {
+    PyObject *x = PyObject_CallMethodNoArgs(items, s_popleft_w);
+    if (x == NULL) return NULL;
+    PyObject *v = PyTuple_Check(x) && PyTuple_GET_SIZE(x) == 2 ? Py_NewRef(PyTuple_GET_ITEM(x, 1))
+                                                                 : NULL;
+    if (v == NULL) PyErr_SetString(PyExc_TypeError, "a window item is not a (when, value) pair");
+    Py_DECREF(x);
+    return v;
+}
+
+static int sum_expire(PyObject *sums, PyObject *before) {
+    if (Py_TYPE(sums) != T_SUM) return call1(sums, s_expire, before);
+    PyObject *items = GET(sums, s_items), *head;
+    if (items == NULL) return -1;
+    int rc = -1;
+    for (;;) {
+        int c = head_before(items, before, &head);
+        if (c <= 0) {
+            rc = c;
+            break;
+        }
+        PyObject *v = pop_value(items);
+        if (v == NULL) break;
+        PyObject *total = GET(sums, s_total);
+        PyObject *left = total == NULL ? NULL : PyNumber_Subtract(total, v);
+        Py_XDECREF(total);
+        Py_DECREF(v);
+        c = left == NULL ? -1 : SET(sums, s_total, left);
+        Py_XDECREF(left);
+        if (c < 0) break;
+    }
+    Py_DECREF(items);
+    return rc;
+}
+
+static int counts_expire(PyObject *wc, PyObject *before) {
+    if (Py_TYPE(wc) != T_COUNTS) return call1(wc, s_expire, before);
+    PyObject *items = GET(wc, s_items), *counts = NULL, *head;
+    if (items == NULL) return -1;
+    int rc = -1;
+    if ((counts = GET(wc, s_counts)) == NULL) goto done;
+    if (!PyDict_CheckExact(counts)) {
+        PyErr_SetString(PyExc_TypeError, "WindowCounts.counts is not a dict");
+        goto done;
+    }
+    for (;;) {
+        int c = head_before(items, before, &head);
+        if (c <= 0) {
+            rc = c;
+            break;
+        }
+        PyObject *value = pop_value(items);
+        if (value == NULL) break;
+        PyObject *n = PyDict_GetItemWithError(counts, value); /* counts[value]: KeyError */
+        if (n == NULL && !PyErr_Occurred()) PyErr_SetObject(PyExc_KeyError, value);
+        PyObject *left = n == NULL ? NULL : PyNumber_Subtract(n, ONE);
+        int t = left == NULL ? -1 : PyObject_IsTrue(left);
+        c = t < 0 ? -1 : t ? PyDict_SetItem(counts, value, left) : PyDict_DelItem(counts, value);
+        Py_XDECREF(left);
+        Py_DECREF(value);
+        if (c < 0) break;
+    }
+done:
+    Py_DECREF(items);
+    Py_XDECREF(counts);
+    return rc;
+}
+
+/* win.expire(before) */
+static int window_expire(PyObject *win, PyObject *before) {
+    if (Py_TYPE(win) != T_WINDOW) return call1(win, s_expire, before);
+    PyObject *ne = GET(win, s_next_expiry);
+    if (ne == NULL) return -1;
+    int c = cmp(before, ne, Py_LE);
+    Py_DECREF(ne);
+    if (c != 0) return c < 0 ? -1 : 0;
+    PyObject *parts[4] = {NULL, NULL, NULL, NULL}; /* messages, addresses, ips, nets */
+    PyObject *names[4] = {s_messages, s_addresses, s_ips, s_nets};
+    PyObject *items[3] = {NULL, NULL, NULL}, *heads[3] = {NULL, NULL, NULL};
+    int rc = -1;
+    for (int i = 0; i < 4; i++)
+        if ((parts[i] = GET(win, names[i])) == NULL) goto done;
+    for (int i = 0; i < 3; i++) {
+        if ((items[i] = GET(parts[i], s_items)) == NULL) goto done;
+        if ((c = head_before(items[i], before, &heads[i])) < 0) goto done;
+        if (c) {
+            if (i == 0) c = sum_expire(parts[0], before);
+            else if (i == 1) c = counts_expire(parts[1], before);
+            else if ((c = counts_expire(parts[2], before)) == 0) /* the ips, then their nets */
+                c = counts_expire(parts[3], before);
+            if (c < 0) goto done;
+        }
+        if (head_before(items[i], NULL, &heads[i]) < 0) goto done; /* the head left */
+    }
+    PyObject *low = heads[0] ? heads[0] : INF; /* min(...) of the three heads (inf: none) */
+    for (int i = 1; i < 3; i++) {
+        PyObject *h = heads[i] ? heads[i] : INF;
+        if ((c = cmp(h, low, Py_LT)) < 0) goto done;
+        if (c) low = h;
+    }
+    rc = SET(win, s_next_expiry, low);
+done:
+    for (int i = 0; i < 4; i++) Py_XDECREF(parts[i]);
+    for (int i = 0; i < 3; i++) Py_XDECREF(items[i]);
+    return rc;
+}
+
+/* history.add(hour) (HourlyHistory.add with count 1) */
+static int history_add(PyObject *history, PyObject *hour) {
+    if (Py_TYPE(history) != T_HISTORY) return call1(history, s_add, hour);
+    PyObject *hours = GET(history, s_hours);
+    if (hours == NULL) return -1;
+    int rc = PyDict_CheckExact(hours) ? count_in(hours, hour) : -1;
+    if (rc < 0 && !PyErr_Occurred()) PyErr_SetString(PyExc_TypeError, "hours is not a dict");
+    Py_DECREF(hours);
+    if (rc < 0) return -1;
+    PyObject *first = GET(history, s_first);
+    if (first == NULL) return -1;
+    Py_DECREF(first);
+    if (first == Py_None && SET(history, s_first, hour) < 0) return -1;
+    PyObject *boundary = GET(history, s_boundary);
+    if (boundary == NULL) return -1;
+    int c = boundary == Py_None ? 0 : PyObject_RichCompareBool(hour, boundary, Py_LT);
+    Py_DECREF(boundary);
+    if (c < 0) return -1;
+    return c ? INCR(history, s_below) : 0;
+}
+
+/* network_of(ip): an IPv4 address's first two numbers here, anything else in Python */
+static PyObject *network_of(PyObject *ip) {
+    if (!PyUnicode_CheckExact(ip) || PyUnicode_FindChar(ip, ':', 0, PyUnicode_GET_LENGTH(ip), 1) != -1)
+        return PyObject_CallOneArg(NETWORK_OF, ip);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(ip);
+    Py_ssize_t dot = PyUnicode_FindChar(ip, '.', 0, n, 1); /* ".".join(ip.split(".")[:2]) */
+    if (dot >= 0) dot = PyUnicode_FindChar(ip, '.', dot + 1, n, 1);
+    if (dot == -2) return NULL;
+    return dot < 0 ? Py_NewRef(ip) : PyUnicode_Substring(ip, 0, dot);
 }
 
 /* MailPolicy.recipient(policy, msg, address, wall), written out (see its Python text). */
@@ -211,9 +404,7 @@ static int policy_recipient(PyObject *policy, PyObject *on_recipient, PyObject *
     int c = cmp(before, ne, Py_GT);
     if (c < 0) goto done;
     if (c) {
-        PyObject *x = PyObject_CallMethodOneArg(win, s_expire, before);
-        if (x == NULL) goto done;
-        Py_DECREF(x);
+        if (window_expire(win, before) < 0) goto done;
         Py_DECREF(ne);
         if ((ne = GET(win, s_next_expiry)) == NULL) goto done;
     }
@@ -231,10 +422,9 @@ static int policy_recipient(PyObject *policy, PyObject *on_recipient, PyObject *
     if (n < MAX_WINDOW_ITEMS) {
         PyObject *item = PyTuple_Pack(2, wall, address);
         if (item == NULL) goto done;
-        PyObject *x = PyObject_CallMethodOneArg(listed, s_append, item);
+        int bad = deque_append(listed, item);
         Py_DECREF(item);
-        if (x == NULL) goto done;
-        Py_DECREF(x);
+        if (bad < 0) goto done;
         if (count_in(counts, address) < 0) goto done;
     }
     if ((opened = GET(policy, s_open)) == NULL) goto done;
@@ -492,6 +682,8 @@ static int set_add_bounded(PyObject *owner, PyObject *name, PyObject *value, Py_
     return rc;
 }
 
+static PyObject *observe_bound(PyObject *policy, PyObject *msg);
+
 /* MailLedger._finish(msg, True, count_later) for a ledger without pending PHP calls: the new
  * reference to msg, Py_None when it is before ``since``, NULL on error */
 static PyObject *finish(PyObject *ledger, PyObject *msg, int count_later) {
@@ -603,7 +795,10 @@ static PyObject *finish(PyObject *ledger, PyObject *msg, int count_later) {
     PyObject *on_message = GET(ledger, s_on_message);
     if (on_message == NULL) return NULL;
     if (on_message != Py_None) {
-        PyObject *r = PyObject_CallOneArg(on_message, msg);
+        PyObject *r = PyCFunction_Check(on_message) &&
+                              PyCFunction_GET_FUNCTION(on_message) == (PyCFunction)observe_bound
+                          ? observe_bound(PyCFunction_GET_SELF(on_message), msg)
+                          : PyObject_CallOneArg(on_message, msg);
         Py_DECREF(on_message);
         if (r == NULL) return NULL;
         Py_DECREF(r);
@@ -1068,12 +1263,13 @@ static int sink_line(MailSink *self, int what, PyObject *qid, const char *rcpt, 
                                              : A_COMPLETED;
     if (action == A_COMPLETED) return recipient_line(f, action, qid, NULL, NULL);
     if (n < 0) return recipient_line(f, action, qid, NULL, wall);
-    int held = PyDict_Contains(f->open_, qid);
-    if (held <= 0) return held; /* not a message of the ledger's (the common case) */
+    PyObject *msg = PyDict_GetItemWithError(f->open_, qid); /* recipient_line's look-up */
+    if (msg == NULL) return PyErr_Occurred() ? -1 : 0; /* not the ledger's: the common case */
+    Py_INCREF(msg);
     PyObject *text = PyUnicode_DecodeASCII(rcpt, n, "strict");
-    if (text == NULL) return -1;
-    int rc = recipient_line(f, action, qid, text, wall);
-    Py_DECREF(text);
+    int rc = text == NULL ? -1 : one_recipient(text, wall, action, msg, f->on_recipient, f->policy);
+    Py_XDECREF(text);
+    Py_DECREF(msg);
     return rc;
 }
 
@@ -1163,11 +1359,9 @@ static PyObject *py_setup(PyObject *self, PyObject *args) {
 static int append_pair(PyObject *deque, PyObject *when, PyObject *value) {
     PyObject *item = PyTuple_Pack(2, when, value);
     if (item == NULL) return -1;
-    PyObject *x = PyObject_CallMethodOneArg(deque, s_append, item);
+    int rc = deque_append(deque, item);
     Py_DECREF(item);
-    if (x == NULL) return -1;
-    Py_DECREF(x);
-    return 0;
+    return rc;
 }
 
 /* WindowCounts.add(when, value), written out as observe() does */
@@ -1217,8 +1411,7 @@ static PyObject *policy_observe(PyObject *policy, PyObject *msg) {
     if ((ne = GET(win, s_next_expiry)) == NULL) goto done;
     if ((c = cmp(before, ne, Py_GT)) < 0) goto done;
     if (c) {
-        if ((x = PyObject_CallMethodOneArg(win, s_expire, before)) == NULL) goto done;
-        Py_CLEAR(x);
+        if (window_expire(win, before) < 0) goto done;
     }
     if (RAISE_TO(win, s_next_expiry, now, Py_LT) < 0) goto done;
     if ((sums = GET(win, s_messages)) == NULL) goto done;
@@ -1280,7 +1473,7 @@ static PyObject *policy_observe(PyObject *policy, PyObject *msg) {
                 Py_INCREF(net);
             } else if (!PyErr_Occurred()) {
                 if (PyDict_GET_SIZE(cache) >= MAX_WINDOW_ITEMS) PyDict_Clear(cache);
-                net = PyObject_CallOneArg(NETWORK_OF, ip);
+                net = network_of(ip);
                 if (net != NULL && PyDict_SetItem(cache, ip, net) < 0) Py_CLEAR(net);
             }
             Py_DECREF(cache);
@@ -1304,8 +1497,7 @@ static PyObject *policy_observe(PyObject *policy, PyObject *msg) {
     Py_CLEAR(x);
     if (hour == NULL) goto done;
     if ((history = GET(win, s_history)) == NULL) goto done;
-    if ((x = PyObject_CallMethodOneArg(history, s_add, hour)) == NULL) goto done;
-    Py_CLEAR(x);
+    if (history_add(history, hour) < 0) goto done;
     /* _observe_rest: here only a message of an open incident, not closed by this one, with
      * no history to prune (the common case of a replay); else the Python method */
     if ((opened = GET(policy, s_open)) == NULL) goto done;
@@ -1402,6 +1594,23 @@ done:
     return res;
 }
 
+/* observer(policy): policy_observe bound to the policy, a builtin taking the message */
+static PyObject *observe_bound(PyObject *policy, PyObject *msg) {
+    if (OBSERVE == NULL) {
+        PyErr_SetString(PyExc_RuntimeError, "_mailjoin.policy() was not called");
+        return NULL;
+    }
+    return policy_observe(policy, msg);
+}
+
+static PyMethodDef OBSERVE_DEF = {"observe", observe_bound, METH_O,
+                                  "MailPolicy.observe of its policy, for a replay"};
+
+static PyObject *py_observer(PyObject *self, PyObject *policy) {
+    (void)self;
+    return PyCFunction_New(&OBSERVE_DEF, policy);
+}
+
 static PyObject *py_observe(PyObject *self, PyObject *args) {
     PyObject *policy, *msg;
     (void)self;
@@ -1442,9 +1651,16 @@ static PyObject *py_layout(PyObject *self, PyObject *args) {
 
 static PyObject *py_policy(PyObject *self, PyObject *args) {
     PyObject *recipient, *observe, *network_of;
+    PyObject *win, *sum, *counts, *history;
     (void)self;
-    if (!PyArg_ParseTuple(args, "OOOn", &recipient, &observe, &network_of, &MAX_WINDOW_ITEMS))
+    if (!PyArg_ParseTuple(args, "OOOnO!O!O!O!", &recipient, &observe, &network_of,
+                          &MAX_WINDOW_ITEMS, &PyType_Type, &win, &PyType_Type, &sum,
+                          &PyType_Type, &counts, &PyType_Type, &history))
         return NULL;
+    Py_XSETREF(T_WINDOW, (PyTypeObject *)Py_NewRef(win));
+    Py_XSETREF(T_SUM, (PyTypeObject *)Py_NewRef(sum));
+    Py_XSETREF(T_COUNTS, (PyTypeObject *)Py_NewRef(counts));
+    Py_XSETREF(T_HISTORY, (PyTypeObject *)Py_NewRef(history));
     Py_XSETREF(RECIPIENT, Py_NewRef(recipient));
     Py_XSETREF(OBSERVE, Py_NewRef(observe));
     Py_XSETREF(NETWORK_OF, Py_NewRef(network_of));
@@ -1453,8 +1669,11 @@ static PyObject *py_policy(PyObject *self, PyObject *args) {
 
 static PyMethodDef methods[] = {
     {"policy", py_policy, METH_VARARGS,
-     "policy(MailPolicy.recipient, MailPolicy.observe, network_of, max_window_items)"},
+     "policy(MailPolicy.recipient, MailPolicy.observe, network_of, max_window_items, _Window, "
+     "WindowSum, WindowCounts, HourlyHistory)"},
     {"observe", py_observe, METH_VARARGS, "observe(policy, msg): MailPolicy.observe"},
+    {"observer", py_observer, METH_O,
+     "observer(policy) -> observe(msg): MailPolicy.observe of the policy, for a replay"},
     {"exim_setup", py_exim_setup, METH_VARARGS,
      "exim_setup(internal_options, join_seconds, argv_recipients)"},
     {"layout", py_layout, METH_VARARGS,
@@ -1505,12 +1724,23 @@ PyMODINIT_FUNC PyInit__mailjoin(void) {
         {&s_uid, "uid"}, {&s_sender, "sender"}, {&s_script, "script"}, {&S_AUTH, "auth"},
         {&S_SCRIPT, "script"}, {&S_LOCAL, "local"}, {&S_EXIM, "exim"}, {&s_uids, "uids"},
         {&s_args_by_pid, "_args_by_pid"}, {&s_args, "_args"}, {&s_popleft, "popleft"},
-        {&S_DASH_T, "-t"},
+        {&S_DASH_T, "-t"}, {&s_popleft_w, "popleft"}, {&s_first, "first"},
+        {&s_boundary, "_boundary"}, {&s_below, "_below"},
     };
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
         if ((*names[i].slot = PyUnicode_InternFromString(names[i].name)) == NULL) return NULL;
     if ((ONE = PyLong_FromLong(1)) == NULL) return NULL;
     if ((S_3600 = PyLong_FromLong(3600)) == NULL) return NULL;
+    if ((INF = PyFloat_FromDouble(Py_HUGE_VAL)) == NULL) return NULL;
+    PyObject *collections = PyImport_ImportModule("collections");
+    PyObject *deque = collections == NULL ? NULL : PyObject_GetAttrString(collections, "deque");
+    Py_XDECREF(collections);
+    if (deque == NULL || !PyType_Check(deque)) {
+        Py_XDECREF(deque);
+        return NULL;
+    }
+    T_DEQUE = (PyTypeObject *)deque;
+    if ((DEQUE_APPEND = PyObject_GetAttrString(deque, "append")) == NULL) return NULL;
     if ((TWO = PyLong_FromLong(2)) == NULL) return NULL;
     if ((ZERO = PyLong_FromLong(0)) == NULL || (EMPTY = PyTuple_New(0)) == NULL) return NULL;
     return PyModule_Create(&module);

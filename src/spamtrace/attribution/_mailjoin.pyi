@@ -8,6 +8,10 @@ def policy(
     observe: Callable[..., object],
     network_of: Callable[[str], str],
     max_window_items: int,
+    window: type,
+    window_sum: type,
+    window_counts: type,
+    hourly_history: type,
     /,
 ) -> None: ...
 def feed(
@@ -30,6 +34,7 @@ def sink(
     /,
 ) -> object: ...
 def observe(policy: Any, msg: Any, /) -> Any: ...
+def observer(policy: Any, /) -> Callable[[Any], Any]: ...
 def layout(message: type, totals: type, max_open: int, /) -> bool: ...
 def exim_setup(
     internal: tuple[str, ...], join_seconds: float, argv_recipients: Callable[..., object], /

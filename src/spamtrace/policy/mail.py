@@ -210,7 +210,7 @@ class MailPolicy:
             and not self.updates
             and type(self).observe is MailPolicy.observe  # not a subclass's own
         ):
-            return functools.partial(_mailjoin.observe, self)
+            return _mailjoin.observer(self)
         return self.observe
 
     def observe(self, msg: MailMessage) -> MailUpdate | None:
@@ -487,7 +487,10 @@ class MailPolicy:
 
 
 if _mailjoin is not None:  # MailLedger.feed does recipient()'s window step itself
-    _mailjoin.policy(MailPolicy.recipient, MailPolicy.observe, network_of, MAX_WINDOW_ITEMS)
+    _mailjoin.policy(
+        MailPolicy.recipient, MailPolicy.observe, network_of, MAX_WINDOW_ITEMS, _Window,
+        WindowSum, WindowCounts, HourlyHistory,
+    )  # fmt: skip
 
 
 @functools.lru_cache(maxsize=16)

@@ -141,6 +141,10 @@ def _print_senders(con: Console, title: str, senders: list[dict[str, Any]]) -> N
     from spamtrace.render.layout import Column, field, fitted_table
     from spamtrace.safetext import escape
 
+    # the time of day alone when every sender's last message is of the same day; else the
+    # date too (a week of logs showed "10:01:05" for any of seven days)
+    days = {(row["last_seen"] or "")[:10] for row in senders}
+    cut = slice(11, 19) if len(days) <= 1 else slice(0, 19)
     rows = []
     for row in senders:
         who = row["auth_user"] if row["kind"] == "auth" else row["account"] or row["user"]
@@ -150,7 +154,7 @@ def _print_senders(con: Console, title: str, senders: list[dict[str, Any]]) -> N
         style = "bold red" if row["incident"] else ""
         cells = (
             row["kind"], escape(who or "?"), str(row["messages"]), str(row["recipients"]),
-            escape(where), (row["last_seen"] or "")[11:19],
+            escape(where), (row["last_seen"] or "")[cut].replace("T", " "),
         )  # fmt: skip
         rows.append([Text(cell, style=style if i == 0 else "") for i, cell in enumerate(cells)])
     columns = [Column(header, kind, width) for header, kind, width in _SENDER_COLUMNS]

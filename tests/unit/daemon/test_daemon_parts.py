@@ -18,7 +18,6 @@ import pytest
 from spamtrace.actions.firewall import transaction
 from spamtrace.cli.daemon import status_lines
 from spamtrace.cli.main import main
-from spamtrace.cli.service import MARKER, UNITS, render_unit
 from spamtrace.config import Config
 from spamtrace.errors import UsageError
 from spamtrace.service.bus import ConfigReloaded, FirewallChecked, FirewallState, Message
@@ -27,6 +26,7 @@ from spamtrace.service.daemon import Daemon, JournalLog
 from spamtrace.service.engine import EngineOptions
 from spamtrace.service.firewall_check import FirewallMonitor
 from spamtrace.service.instance import AlreadyRunning, InstanceLock
+from spamtrace.service.units import MARKER, UNITS, render_unit
 
 
 # ------------------------------------------------------------------------- control socket

@@ -174,7 +174,8 @@ def damaged(lines: list[bytes], seed: int) -> Iterator[bytes]:
 
 def random_events(seed: int, count: int) -> Batches:
     """MailLogged events made up at random: every action, queue ids reused, times out of
-    order and with gaps of hours and days, IPv4 and IPv6 clients, missing fields."""
+    order and with gaps of hours and days, IPv4 and IPv6 clients (and odd ones), missing
+    fields."""
     rng = random.Random(seed)
     now = 1_764_800_000.0
     qids = [f"q{i}" for i in range(60)]
@@ -194,6 +195,8 @@ def random_events(seed: int, count: int) -> Batches:
             f"{rng.randrange(1, 9)}.{rng.randrange(4)}.0.{rng.randrange(1, 30)}"
             if rng.random() < 0.85
             else f"2001:db8:{rng.randrange(3)}::{rng.randrange(9)}"
+            if rng.random() < 0.8
+            else rng.choice(("10", "1.2", "", "a.b.c.d.e", ".", "fe80::1%eth0", "x:y"))
         )
         rcpts = tuple(f"r{rng.randrange(300)}@x.example" for _ in range(rng.randrange(3)))
         out.append(

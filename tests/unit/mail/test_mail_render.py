@@ -186,3 +186,24 @@ def test_mail_on_a_narrow_terminal_lists_a_block_per_sender(
     assert re.search(r"^    sent  \d+ message\(s\) to \d+ recipient", out, re.M), out
     assert re.search(r"^    last  \d\d:\d\d:\d\d UTC$", out, re.M), out
     assert "logs read: " in out and EVIL in re.sub(r"\s+", "", out)
+
+
+def test_the_last_time_has_its_date_when_the_senders_span_days(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`mail --since 7d` showed only "10:01:05" for a sender's last message, of any of the
+    seven days; the date is shown when the senders' last messages are not all of one day."""
+    log = tmp_path / "mainlog"
+    rows = [  # with their zone (log_timezone): the same figures whatever the host's zone
+        "2026-12-02 09:00:00 +0000 1xZX01-0004e1-2T <= a@h U=olduser P=local S=1 for x@y.example",
+        "2026-12-05 10:01:05 +0000 1xZX02-0004e2-2T <= b@h U=newuser P=local S=1 for x@y.example",
+    ]
+    log.write_text("\n".join(rows) + "\n")
+    args = ["mail", "--no-queue", "--no-scan", "--since", "all", "--exim-log", str(log)]
+    assert main(args) == 0
+    out = capsys.readouterr().out
+    assert "| 2026-12-02 09:00:00 |" in out and "| 2026-12-05 10:01:05 |" in out, out
+    log.write_text(rows[1] + "\n")
+    assert main(args) == 0
+    out = capsys.readouterr().out
+    assert "| 10:01:05   |" in out and "2026-12-05 10" not in out, out

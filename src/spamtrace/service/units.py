@@ -1,0 +1,225 @@
+"""The systemd units shipped with the package, written and removed on this host.
+
+``spamtrace.service`` runs ``spamtrace daemon`` (hardened, restarted on failure);
+``spamtrace-firewall.service`` loads the last confirmed firewall rules at boot, before the
+network is up. Both are package data (``spamtrace/data/systemd/``); :func:`install` writes
+them with the path of this spamtrace (and the drop-ins the config needs) and enables them
+when systemd runs this machine; :func:`uninstall` removes only what spamtrace wrote (files
+that start with :data:`MARKER`). `spamtrace service install|uninstall` (``cli/service.py``)
+says what was done.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from spamtrace.errors import RuntimeFailure, UsageError
+from spamtrace.safetext import escape
+
+if TYPE_CHECKING:
+    from spamtrace.config import Config
+
+UNITS = ("spamtrace.service", "spamtrace-firewall.service")
+#: drop-ins of spamtrace.service, written when the config asks the daemon to change the host
+DROPIN_DIR = "spamtrace.service.d"
+DROPINS = {
+    "enforce.conf": "50-spamtrace-enforce.conf",
+    "suspend.conf": "51-spamtrace-suspend.conf",
+    "mta.conf": "52-spamtrace-mta.conf",
+}
+DEFAULT_UNIT_DIR = "/etc/systemd/system"
+#: the first line of every unit we write; `uninstall` removes only files that start with it
+MARKER = "# spamtrace: installed by `spamtrace service install`"
+
+
+def executable() -> str:
+    """How the units start this spamtrace: its console script, else ``python -m spamtrace``."""
+    script = Path(sys.executable).parent / "spamtrace"
+    if script.is_file() and os.access(script, os.X_OK):
+        return str(script)
+    return f"{sys.executable} -m spamtrace"
+
+
+#: a config path that goes into ExecStart= as it is (no quoting, no systemd specifiers)
+_PLAIN_PATH = re.compile(r"/[A-Za-z0-9_./+@-]*")
+
+
+def launcher(config: str | None) -> str:
+    """How the units run spamtrace: this one, with the config ``install`` was given (by
+    ``--config`` or ``SPAMTRACE_CONFIG``), so that the daemon reads the config whose mode
+    chose the drop-ins, not /etc/spamtrace/spamtrace.toml."""
+    if not config:
+        return executable()
+    path = os.path.abspath(config)
+    if not _PLAIN_PATH.fullmatch(path):
+        raise UsageError(
+            f"config {escape(path)}: a path with spaces, quotes, '%' or '$' cannot go into "
+            "the unit's ExecStart= as it is; use a plainer path (e.g. /etc/spamtrace/...)"
+        )
+    if path.startswith(("/tmp/", "/var/tmp/")):
+        print(
+            f"spamtrace: warning: the service runs with PrivateTmp=yes and cannot see "
+            f"{escape(path)}; move the config out of /tmp (e.g. to /etc/spamtrace/)",
+            file=sys.stderr,
+        )
+    return f"{executable()} --config {path}"
+
+
+def render_unit(name: str, spamtrace: str | None = None) -> str:
+    """The text of unit ``name`` with ``@SPAMTRACE@`` replaced by how to run spamtrace."""
+    from importlib.resources import files
+
+    text = (files("spamtrace") / "data" / "systemd" / name).read_text(encoding="utf-8")
+    return text.replace("@SPAMTRACE@", spamtrace or executable())
+
+
+def dropins_for(cfg: Config) -> list[str]:
+    """The drop-ins (package data names) that ``cfg`` needs: the base unit is hardened for
+    observing; enforce mode's quarantine writes under /home, a suspend or mailbox-lock
+    command writes the panel's files, freezing queued mail writes the MTA's queue."""
+    if cfg.mode != "enforce":
+        return []
+    out = ["enforce.conf"]
+    r = cfg.responses
+    if r.suspend or (cfg.mail.follow and r.lock_mailbox_command):
+        out.append("suspend.conf")
+    if cfg.mail.follow and r.freeze_queue:
+        out.append("mta.conf")
+    return out
+
+
+def _write(path: Path, text: str) -> None:
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(text)
+    os.chmod(tmp, 0o644)
+    os.replace(tmp, path)
+
+
+def _sync_dropins(folder: Path, cfg: Config) -> tuple[list[str], list[str]]:
+    """Write the drop-ins ``cfg`` needs and remove ours that it no longer needs."""
+    wanted = dropins_for(cfg)
+    written, removed = [], []
+    for data_name, file_name in DROPINS.items():
+        path = folder / DROPIN_DIR / file_name
+        if data_name in wanted:
+            path.parent.mkdir(mode=0o755, exist_ok=True)
+            _write(path, render_unit(data_name))
+            written.append(str(path))
+        elif _is_ours(path):
+            path.unlink()
+            removed.append(str(path))
+    with contextlib.suppress(OSError):
+        (folder / DROPIN_DIR).rmdir()  # only when empty
+    return written, removed
+
+
+def _is_ours(path: Path) -> bool:
+    """Whether spamtrace wrote ``path``: a regular file (not a link) starting with MARKER."""
+    try:
+        if path.is_symlink():
+            return False
+        return path.read_text().split("\n", 1)[0].startswith(MARKER)
+    except OSError:
+        return False
+
+
+def systemd_running() -> bool:
+    """True when systemd is PID 1 here (sd_booted(3): /run/systemd/system exists)."""
+    return os.path.isdir("/run/systemd/system")
+
+
+def _systemctl(*args: str) -> None:
+    try:
+        proc = subprocess.run(
+            ["systemctl", *args], text=True, capture_output=True, timeout=60, check=False
+        )
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise RuntimeFailure(f"systemctl {' '.join(args)}: {exc}") from None
+    if proc.returncode != 0:
+        last = (proc.stderr.strip().splitlines() or ["failed"])[-1]
+        raise RuntimeFailure(f"systemctl {' '.join(args)}: {last}")
+
+
+@dataclass(frozen=True, slots=True)
+class Installed:
+    written: tuple[str, ...]
+    removed: tuple[str, ...]  # drop-ins of ours that the config no longer needs
+    dropins: tuple[str, ...]  # the drop-ins written (enforce mode)
+    enabled: bool  # enabled (and the daemon started) by systemd
+    why_not: str  # why not enabled, when not
+
+
+def install(folder: Path, cfg: Config, spamtrace: str, system: bool) -> Installed:
+    """Write the units (running ``spamtrace``) and the drop-ins ``cfg`` needs into
+    ``folder``; enable them when systemd runs here and ``folder`` is the ``system`` one.
+    A unit or drop-in that spamtrace did not write is left alone: nothing is written."""
+    if not folder.is_dir():
+        raise RuntimeFailure(f"no unit folder {folder} (give one with --unit-dir)")
+    targets = [folder / name for name in UNITS]
+    targets += [folder / DROPIN_DIR / DROPINS[name] for name in dropins_for(cfg)]
+    theirs = [path for path in targets if os.path.lexists(path) and not _is_ours(path)]
+    if theirs:  # an admin's own unit, a distribution's, or a masked one (a link to /dev/null)
+        named = ", ".join(
+            escape(str(p)) + (" (a link: masked?)" if p.is_symlink() else "") for p in theirs
+        )
+        raise RuntimeFailure(
+            f"{named}: not written by spamtrace (no marker line), left as it is; move it aside "
+            "(or `systemctl unmask` a masked unit) and run `spamtrace service install` again"
+        )
+    written = []
+    for name in UNITS:
+        path = folder / name
+        _write(path, render_unit(name, spamtrace))
+        written.append(str(path))
+    dropins, dropped = _sync_dropins(folder, cfg)
+    enabled = systemd_running() and system
+    if enabled:
+        _systemctl("daemon-reload")
+        _systemctl("enable", "spamtrace-firewall.service")
+        _systemctl("enable", "--now", "spamtrace.service")
+    why_not = "" if enabled else (
+        "systemd is not running here" if not systemd_running() else "not the system folder"
+    )  # fmt: skip
+    return Installed(tuple(written + dropins), tuple(dropped), tuple(dropins), enabled, why_not)
+
+
+@dataclass(frozen=True, slots=True)
+class Uninstalled:
+    removed: tuple[str, ...]
+    left: tuple[str, ...]  # units of these names that spamtrace did not write
+    disabled: bool
+
+
+def uninstall(folder: Path, system: bool) -> Uninstalled:
+    """Stop, disable (when systemd runs here and ``folder`` is the ``system`` one) and remove
+    the units and drop-ins that spamtrace wrote in ``folder``; leave any other."""
+    ours: list[Path] = []
+    left: list[str] = []
+    for name in UNITS:
+        path = folder / name
+        if _is_ours(path):
+            ours.append(path)
+        elif os.path.lexists(path):
+            left.append(str(path))
+    disabled = bool(ours) and systemd_running() and system
+    if disabled:
+        _systemctl("disable", "--now", *(p.name for p in ours))
+    for path in ours:
+        path.unlink()
+    for file_name in DROPINS.values():
+        path = folder / DROPIN_DIR / file_name
+        if _is_ours(path):
+            path.unlink()
+            ours.append(path)
+    with contextlib.suppress(OSError):
+        (folder / DROPIN_DIR).rmdir()
+    if disabled:
+        _systemctl("daemon-reload")
+    return Uninstalled(tuple(str(p) for p in ours), tuple(left), disabled)
