@@ -18,8 +18,12 @@
  *   policy(MailPolicy.recipient, MailPolicy.observe, network_of, max_window_items)
  *                                             (policy/mail.py, at import)
  *   observe(policy, msg)                      MailPolicy.observe, for a replay
+ *   observer(policy) -> observe(msg)          the same, bound (MailPolicy.observer)
  *   layout(MailMessage, SenderTotals, max_open) -> bool   (attribution/mail.py, at import)
  *   feed(ledger, events, open, pending, other, postfix_arrival, on_recipient)
+ *   sink(ledger, open, pending, other, postfix_arrival, on_recipient) -> capsule
+ *       feed() for the events of a block as the compiled Exim parser makes them
+ *       (sources/maillog/_scan.c exim_into, sources/maillog/mailsink.h)
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
