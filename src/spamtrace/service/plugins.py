@@ -138,7 +138,7 @@ def metrics_listen(cfg: Config) -> str | None:
 
 def _exposure(listen: str) -> str:
     """A warning for a metrics address other hosts can reach (the default is loopback only):
-    the incidents' accounts and counts are then readable by anyone the firewall lets in."""
+    its counters (no paths or names) are then readable by anyone the firewall lets in."""
     import ipaddress
 
     from spamtrace.config import parse_listen
