@@ -18,8 +18,12 @@
  *   policy(MailPolicy.recipient, MailPolicy.observe, network_of, max_window_items)
  *                                             (policy/mail.py, at import)
  *   observe(policy, msg)                      MailPolicy.observe, for a replay
+ *   observer(policy) -> observe(msg)          the same, bound (MailPolicy.observer)
  *   layout(MailMessage, SenderTotals, max_open) -> bool   (attribution/mail.py, at import)
  *   feed(ledger, events, open, pending, other, postfix_arrival, on_recipient)
+ *   sink(ledger, open, pending, other, postfix_arrival, on_recipient) -> capsule
+ *       feed() for the events of a block as the compiled Exim parser makes them
+ *       (sources/maillog/_scan.c exim_into, sources/maillog/mailsink.h)
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -1368,6 +1372,15 @@ static int append_pair(PyObject *deque, PyObject *when, PyObject *value) {
     return rc;
 }
 
+/* n <= t.name: 1, 0, or -1 on an error */
+static int at_most(Py_ssize_t n, PyObject *t, PyObject *name) {
+    PyObject *most = PyLong_FromSsize_t(n), *lim = GET(t, name);
+    int c = most && lim ? PyObject_RichCompareBool(most, lim, Py_LE) : -1;
+    Py_XDECREF(most);
+    Py_XDECREF(lim);
+    return c;
+}
+
 /* WindowCounts.add(when, value), written out as observe() does */
 static int counts_add(PyObject *wc, PyObject *when, PyObject *value) {
     PyObject *items = GET(wc, s_items);
@@ -1511,6 +1524,15 @@ static PyObject *policy_observe(PyObject *policy, PyObject *msg) {
         Py_XINCREF(current);
     }
     int fast = current != NULL;
+    /* or a local message of a sender without an incident, below both limits of a script and
+     * with no history to prune: _observe_rest finds no reason and returns None */
+    int quiet = 0;
+    if (current == NULL && PyDict_CheckExact(opened)) {
+        PyObject *auth = GET(msg, s_auth);
+        if (auth == NULL) goto done;
+        Py_DECREF(auth);
+        quiet = auth == Py_None;
+    }
     if (fast) {
         PyObject *last = GET(current, s_last_seen);
         PyObject *gap = last == NULL ? NULL : PyNumber_Subtract(now, last);
@@ -1520,7 +1542,7 @@ static PyObject *policy_observe(PyObject *policy, PyObject *msg) {
         if (c < 0) goto done;
         fast = !c;
     }
-    if (fast) {
+    if (fast || quiet) {
         Py_ssize_t kept = LEN_OF(history, s_hours);
         PyObject *hh = GET(t, s_history_hours);
         PyObject *most = hh == NULL ? NULL : PyNumber_Add(hh, TWO); /* history_hours + 2 */
@@ -1534,7 +1556,21 @@ static PyObject *policy_observe(PyObject *policy, PyObject *msg) {
         Py_XDECREF(k);
         Py_DECREF(most);
         if (c < 0) goto done;
-        fast = !c;
+        fast = fast && !c;
+        quiet = quiet && !c;
+    }
+    if (quiet) { /* _reasons of a script: len(win.messages), win.addresses.distinct */
+        Py_ssize_t count = PyObject_Size(items);
+        PyObject *counts = count < 0 ? NULL : GET(addresses, s_counts);
+        Py_ssize_t distinct = counts == NULL ? -1 : PyObject_Size(counts);
+        Py_XDECREF(counts);
+        if (distinct < 0) goto done;
+        if ((c = at_most(count, t, s_script_max_messages)) < 0) goto done;
+        if (c && (c = at_most(distinct, t, s_script_max_recipients)) < 0) goto done;
+        if (c) {
+            res = Py_NewRef(Py_None);
+            goto done;
+        }
     }
     if (!fast) {
         res = PyObject_CallMethodObjArgs(policy, s_observe_rest, msg, key, win, now, hour, NULL);

@@ -29,6 +29,7 @@ from __future__ import annotations
 import base64
 import binascii
 import codecs
+import itertools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -52,6 +53,22 @@ _DEFINE = compile_possessive(rb"(?<![\w$>:])define\s*+\(\s*+\x01(\d+)\x01\s*+,")
 _CONST = compile_possessive(rb"(?<![\w$>:])const\s++([a-z_][a-z0-9_]*+)\s*+=(?![=>])")
 #: ``$name =`` (not ``==``, ``=>``), or ``$name .=``
 _ASSIGN = compile_possessive(rb"\$([a-z_\x80-\xff][\w\x80-\xff]*+)\s*+(\.?)=(?![=>])")
+#: a named function's head, up to its "(": ``function f(``, ``function &f(``
+_FUNC = compile_possessive(
+    rb"(?<![\w$>:\\])function\s++&?\s*+([a-z_\x80-\xff][\w\x80-\xff]*+)\s*+\("
+)
+#: one parameter: ``$a``, ``string $a = 'x'``, ``?int &$a``, and whether a default follows
+_PARAM = compile_possessive(
+    rb"\s*+(?:[a-z_\\?|][\w\\|]*+\s++)?&?\s*+\$([a-z_\x80-\xff][\w\x80-\xff]*+)\s*+(=)?"
+)
+#: the calls whose value is an array of folded strings (:meth:`_Parser.array_value`)
+_ARRAY_CALL = compile_possessive(rb"(str_split|explode|array_reverse)\s*+\(")
+_BOOL = compile_possessive(rb"(true|false|1|0)\b")
+_PROP = compile_possessive(rb"->\s*+([a-z_\x80-\xff][\w\x80-\xff]*+)")
+MAX_FUNCTIONS = 500  # functions whose parameters are folded, per file
+MAX_CALL_SITES = 8  # a function called more often: its parameters have no value
+MAX_BRACES = 50_000  # a file with more braces: no function's extent is worked out
+MAX_PROPERTY_SITES = 8  # a property assigned more often: no value
 
 
 def _rot13(v: bytes) -> bytes:
@@ -128,6 +145,11 @@ class Env:
         self.depth = 0
         self._busy: set[int] = set()
         self._constants: dict[bytes, int] | None = None  # name -> where its value starts
+        self._functions: list[_Function] | None = None  # the named functions, in file order
+        self._param_names: set[bytes] = set()
+        self._closing: dict[int, int] | None = None  # "{" -> its "}"
+        self._params: dict[tuple[int, int], tuple[bytes, bool] | None] = {}
+        self._busy_params: set[tuple[int, int]] = set()
 
     def _assignments(self, var: bytes) -> list[re.Match[bytes]]:
         if self._whole is None:
@@ -177,28 +199,194 @@ class Env:
             for m in prefiltered_finditer(_CONST, code):
                 self._constants.setdefault(m.group(1), m.end())
         at = self._constants.get(name)
-        if at is None or at in self._busy or self.depth >= MAX_DEPTH:
-            return None
-        self._busy.add(at)
-        self.depth += 1
-        try:
-            f = fold_at(self.code, self.lx, at, self)
-        finally:
-            self.depth -= 1
-            self._busy.discard(at)
+        f = None if at is None else self._guarded(at, at)
         return None if f is None else f.value
 
     def get(self, var: bytes, pos: int) -> tuple[bytes, bool] | None:
         """The folded value ``$var`` holds at ``pos``, and whether it was built; None when its
-        last assignment before ``pos`` does not fold (or there is none)."""
+        last assignment before ``pos`` does not fold (or there is none). Inside a function
+        that has ``$var`` as a parameter, the assignments before its body are out of scope:
+        with none inside, the value is the one every call of the function passes."""
+        fn = self._enclosing(var, pos)
         for site in reversed(self._assignments(var)):
             if site.start() >= pos:
                 continue
+            if fn is not None and site.start() < fn.open:
+                break
             end, value = self._value(var, site)
             if end > pos:
                 continue  # ``$v = f($v)``: the use is inside this assignment's right side
             return value
+        return None if fn is None else self._param(fn, var)
+
+    # ------------------------------------------------------------- function parameters
+    def _scan_functions(self) -> list[_Function]:
+        if self._functions is None:
+            self._functions = []
+            if self.code.find(b"function") >= 0:
+                names: dict[bytes, int] = {}
+                for m in prefiltered_finditer(_FUNC, self.code):
+                    if len(self._functions) >= MAX_FUNCTIONS:
+                        break
+                    fn = _head(self.code, m)
+                    names[m.group(1)] = names.get(m.group(1), 0) + 1
+                    if fn is not None:
+                        self._functions.append(fn)
+                # a name defined twice (a method and a function): whose call is which is unsure
+                self._functions = [f for f in self._functions if names[f.name] == 1]
+                for f in self._functions:
+                    self._param_names.update(f.params)
+        return self._functions
+
+    def _enclosing(self, var: bytes, pos: int) -> _Function | None:
+        """The innermost named function whose body holds ``pos``, if ``$var`` is one of its
+        parameters."""
+        functions = self._scan_functions()
+        if var not in self._param_names:
+            return None
+        closing = self._braces()
+        for fn in reversed(functions):
+            if fn.open >= pos:
+                continue
+            if closing.get(fn.open, -1) > pos:
+                return fn if var in fn.params else None
         return None
+
+    def _braces(self) -> dict[int, int]:
+        if self._closing is None:
+            self._closing = {}
+            code = self.code
+            if code.count(b"{") <= MAX_BRACES:
+                stack: list[int] = []
+                for m in re.finditer(rb"[{}]", code):
+                    if code[m.start()] == 123:  # {
+                        stack.append(m.start())
+                    elif stack:
+                        self._closing[stack.pop()] = m.start()
+        return self._closing
+
+    def _param(self, fn: _Function, var: bytes) -> tuple[bytes, bool] | None:
+        """The value of the parameter ``$var`` of ``fn`` that every call of it (by its bare
+        name, at most MAX_CALL_SITES) passes, or its default where a call passes none."""
+        index, default = fn.params[var]
+        key = (fn.open, index)
+        if key in self._params:
+            return self._params[key]
+        if key in self._busy_params or self.depth >= MAX_DEPTH:
+            return None
+        self._busy_params.add(key)
+        self.depth += 1
+        try:
+            result = self._param_value(fn, index, default)
+        finally:
+            self.depth -= 1
+            self._busy_params.discard(key)
+        self._params[key] = result
+        return result
+
+    def _param_value(self, fn: _Function, index: int, default: int) -> tuple[bytes, bool] | None:
+        code = self.code
+        values: set[bytes] = set()
+        built = False
+        sites = 0
+        at = code.find(fn.name)
+        while at >= 0:
+            end = at + len(fn.name)
+            if (at == 0 or not _is_word_before(code, at)) and fn.head_end != end:
+                m = _CALL.match(code, at)
+                if m is not None and m.group(1) == fn.name and not _after_function(code, at):
+                    sites += 1
+                    if sites > MAX_CALL_SITES:
+                        return None
+                    arg = _argument(code, m.end(), index)
+                    if arg == -2:
+                        return None  # a spread, a named argument: not read
+                    start = arg if arg >= 0 else default
+                    f = fold_at(code, self.lx, start, self) if start >= 0 else None
+                    if f is None:
+                        return None
+                    nxt = _skip_ws(code, f.end)
+                    if code[nxt : nxt + 1] not in (b",", b")"):
+                        return None  # only the argument's head folds
+                    values.add(f.value)
+                    built = built or f.built
+                    if len(values) > 1:
+                        return None
+            at = code.find(fn.name, end)
+        if not values:
+            return None
+        return values.pop(), built
+
+    def prop(self, var: bytes, name: bytes, pos: int) -> tuple[bytes, bool] | None:
+        """The folded value of the property ``$var->name`` at ``pos``: the last ``$var->name
+        = ...`` before it; for ``$this``, the one value that every ``$this->name = ...`` gives
+        it, in any order (methods run in any order), or with none, the value it is declared
+        with (``private $name = ...``; two classes that declare it: no value)."""
+        code = self.code
+        sites = [
+            m
+            for m in itertools.islice(
+                re.finditer(
+                    rb"\$" + re.escape(var) + rb"\s*+->\s*+" + re.escape(name)
+                    + rb"\s*+(\.?)=(?![=>])",
+                    code,
+                ),
+                MAX_PROPERTY_SITES + 1,
+            )
+            if not (m.start() and code[m.start() - 1] in b"$>:")
+        ]
+        if len(sites) > MAX_PROPERTY_SITES:
+            return None
+        if var != b"this":
+            before = [m for m in sites if m.start() < pos]
+            if not before or before[-1].group(1):
+                return None
+            return self._fold_site(before[-1].start(), before[-1].end())
+        if not sites:  # no method assigns it: the value it is declared with
+            sites = list(
+                itertools.islice(
+                    re.finditer(
+                        rb"(?<![\w$])(?:var|public|protected|private)\s++"
+                        rb"(?:readonly\s++)?(?:\??[a-z_\\][\w\\|]*+\s++)?\$"
+                        + re.escape(name) + rb"\s*+()=(?![=>])",
+                        code,
+                    ),
+                    2,
+                )
+            )
+        if not sites:
+            return None
+        values: set[bytes] = set()
+        built = False
+        for m in sites:
+            held = None if m.group(1) else self._fold_site(m.start(), m.end())
+            if held is None:
+                return None
+            values.add(held[0])
+            built = built or held[1]
+        return (values.pop(), built) if len(values) == 1 else None
+
+    def _fold_site(self, key: int, at: int) -> tuple[bytes, bool] | None:
+        """The statement's value that starts at ``at`` (``key``: its assignment, folded once
+        at a time)."""
+        f = self._guarded(key, at)
+        if f is None:
+            return None
+        nxt = _skip_ws(self.code, f.end)
+        return (f.value, f.built) if self.code[nxt : nxt + 1] in (b";", b")") else None
+
+    def _guarded(self, key: int, at: int) -> Folded | None:
+        """``fold_at(at)``, unless the definition ``key`` is being folded already (it reads
+        itself) or the lookups are MAX_DEPTH deep."""
+        if key in self._busy or self.depth >= MAX_DEPTH:
+            return None
+        self._busy.add(key)
+        self.depth += 1
+        try:
+            return fold_at(self.code, self.lx, at, self)
+        finally:
+            self.depth -= 1
+            self._busy.discard(key)
 
     def items(self, var: bytes, pos: int) -> list[tuple[bytes | None, bytes]] | None:
         """The items (key or None, folded value) of the array literal that ``$var``'s last
@@ -211,7 +399,7 @@ class Env:
             self._busy.add(site.start())
             self.depth += 1
             try:
-                return _Parser(self.code, self.lx, self).array_items(site.end())[0]
+                return _Parser(self.code, self.lx, self).array_value(site.end(), self.depth)[0]
             finally:
                 self.depth -= 1
                 self._busy.discard(site.start())
@@ -267,6 +455,9 @@ class _DictEnv:
         return None
 
     def items(self, var: bytes, pos: int) -> list[tuple[bytes | None, bytes]] | None:
+        return None
+
+    def prop(self, var: bytes, name: bytes, pos: int) -> tuple[bytes, bool] | None:
         return None
 
 
@@ -350,6 +541,16 @@ class _Parser:
             m = _VAR.match(code, pos)
             if m is not None and code[self.ws(m.end()) : self.ws(m.end()) + 1] == b"[":
                 return self.element(m.group(1), pos, self.ws(m.end()) + 1, depth)
+            p = _PROP.match(code, self.ws(m.end())) if m is not None else None
+            if m is not None and p is not None:
+                after = code[self.ws(p.end()) : self.ws(p.end()) + 2]
+                if after[:1] in (b"(", b"[") or after == b"->":
+                    raise _NoValue  # a method call, an element or a property of the property
+                held = self.env.prop(m.group(1), p.group(1), pos)
+                if held is None:
+                    raise _NoValue
+                self.built = self.built or held[1]
+                return held[0], p.end()
             held = self.env.get(m.group(1), pos) if m is not None else None
             if m is None or held is None:
                 raise _NoValue
@@ -401,11 +602,14 @@ class _Parser:
         items = self.env.items(var, at)
         if items is None:
             raise _NoValue
-        for n, (k, v) in enumerate(items):
-            if (k if k is not None else str(n).encode()) == key:
-                self.built = True
-                return v, pos + 1
-        raise _NoValue
+        found = None
+        for k, v in _keyed(items):
+            if k == key:
+                found = v  # the last of equal keys counts
+        if found is None:
+            raise _NoValue
+        self.built = True
+        return found, pos + 1
 
     def array_items(self, pos: int) -> tuple[list[tuple[bytes | None, bytes]], int]:
         """The items of the array literal at ``pos`` (``[...]`` or ``array(...)``), each
@@ -448,27 +652,72 @@ class _Parser:
             elif code[pos : pos + 1] != close:
                 raise _NoValue
 
+    def array_value(self, pos: int, depth: int) -> tuple[list[tuple[bytes | None, bytes]], int]:
+        """The items of the array at ``pos`` and where it ends: an array literal, a variable
+        that holds one, or ``str_split(s[, n])``, ``explode(sep, s)``, ``array_reverse(a)``
+        of those (the keys as PHP gives them: string keys kept, positions renumbered)."""
+        code = self.code
+        if depth > MAX_DEPTH:
+            raise _NoValue
+        pos = self.ws(pos)
+        m = _VAR.match(code, pos)
+        if m is not None:
+            nxt = self.ws(m.end())
+            if code[nxt : nxt + 1] in (b"[", b"(") or code[nxt : nxt + 2] == b"->":
+                raise _NoValue
+            items = self.env.items(m.group(1), pos)
+            if items is None:
+                raise _NoValue
+            return items, m.end()
+        c = _ARRAY_CALL.match(code, pos)
+        if c is None:
+            return self.array_items(pos)
+        name = c.group(1)
+        if name == b"array_reverse":
+            items, pos = self.array_value(c.end(), depth + 1)
+            pos = self.ws(pos)
+            keep = False
+            if code[pos : pos + 1] == b",":  # preserve_keys
+                flag = _BOOL.match(code, self.ws(pos + 1))
+                if flag is None:
+                    raise _NoValue
+                keep = flag.group(1) in (b"true", b"1")
+                pos = flag.end()
+            pos = self.ws(pos)
+            if code[pos : pos + 1] != b")":
+                raise _NoValue
+            rev: list[tuple[bytes | None, bytes]] = []
+            for k, v in _keyed(items)[::-1]:  # numbered again from 0 unless the keys are kept
+                rev.append((k if keep or not _INT.fullmatch(k) else None, v))
+            return rev, pos + 1
+        args, end = self.args(c.end(), depth + 1)
+        if name == b"str_split" and len(args) in (1, 2):
+            size = int(args[1]) if len(args) == 2 else 1
+            if size < 1:
+                raise _NoValue  # PHP throws
+            if len(args[0]) > MAX_VALUE:
+                raise _NoValue
+            pieces = [args[0][i : i + size] for i in range(0, len(args[0]), size)] or [b""]
+            return [(None, piece) for piece in pieces], end
+        if name == b"explode" and len(args) == 2 and args[0]:
+            return [(None, piece) for piece in args[1].split(args[0])], end
+        raise _NoValue
+
     def implode(self, pos: int, depth: int) -> tuple[bytes, int]:
         """``implode(glue, pieces)`` / ``join(pieces)`` (``pos`` after the "("), the pieces an
         array literal or a variable that holds one."""
         code = self.code
         pos = self.ws(pos)
         glue = b""
-        if code[pos : pos + 1] not in (b"$", b"[") and code[pos : pos + 5] != b"array":
+        if code[pos : pos + 1] not in (b"$", b"[") and _ARRAY_CALL.match(code, pos) is None:
             glue, pos = self.expr(pos, depth)
             pos = self.ws(pos)
             if code[pos : pos + 1] != b",":
                 raise _NoValue
             pos = self.ws(pos + 1)
-        m = _VAR.match(code, pos)
-        items: list[tuple[bytes | None, bytes]] | None
-        if m is not None:
-            items = self.env.items(m.group(1), pos)
-            pos = m.end()
-        else:
-            items, pos = self.array_items(pos)
+        items, pos = self.array_value(pos, depth)
         pos = self.ws(pos)
-        if items is None or code[pos : pos + 1] != b")":
+        if code[pos : pos + 1] != b")":
             raise _NoValue
         self.built = True
         value = glue.join(v for _k, v in items)
@@ -531,6 +780,20 @@ class _Parser:
             pos += 1
 
 
+def _keyed(items: list[tuple[bytes | None, bytes]]) -> list[tuple[bytes, bytes]]:
+    """The items with the keys PHP gives them: an item with none gets one more than the
+    largest integer key before it (from 0)."""
+    out: list[tuple[bytes, bytes]] = []
+    nxt = 0
+    for k, v in items:
+        if k is None:
+            k = str(nxt).encode()
+        if _INT.fullmatch(k):
+            nxt = max(nxt, int(k) + 1)
+        out.append((k, v))
+    return out
+
+
 def _substr(s: bytes, start: int, length: int | None) -> bytes:
     """PHP 8's ``substr``: negative start and length count from the end."""
     n = len(s)
@@ -564,3 +827,95 @@ def fold_at(
 def _skip_ws(code: bytes, pos: int) -> int:
     m = _WS.match(code, pos)
     return m.end() if m else pos
+
+
+@dataclass(frozen=True, slots=True)
+class _Function:
+    """A named function: its name, its parameters (name -> place, where the default value
+    starts or -1), where its name ends and where its body opens."""
+
+    name: bytes
+    params: dict[bytes, tuple[int, int]]
+    head_end: int
+    open: int
+
+
+def _head(code: bytes, m: re.Match[bytes]) -> _Function | None:
+    """The function whose head ``_FUNC`` matched (``m`` ends after its "("), or None when its
+    parameter list or body is not plain (a variadic, no body: an interface's)."""
+    params: dict[bytes, tuple[int, int]] = {}
+    pos = m.end()
+    while True:
+        p = _PARAM.match(code, pos)
+        if p is None:
+            break
+        default = -1
+        pos = p.end()
+        if p.group(2):
+            default = pos
+            pos = _argument_end(code, pos)
+            if pos < 0:
+                return None
+        params[p.group(1)] = (len(params), default)
+        pos = _skip_ws(code, pos)
+        if code[pos : pos + 1] != b",":
+            break
+        pos += 1
+    pos = _skip_ws(code, pos)
+    if code[pos : pos + 1] != b")":
+        return None
+    brace = code.find(b"{", pos, pos + 200)
+    if brace < 0 or b";" in code[pos:brace] or b"=>" in code[pos:brace]:
+        return None
+    return _Function(m.group(1), params, m.start(1) + len(m.group(1)), brace)
+
+
+def _argument_end(code: bytes, pos: int) -> int:
+    """Where the argument (or default value) that starts at ``pos`` ends: at the "," or ")"
+    outside brackets that follows it (within 2,000 bytes), or -1."""
+    depth = 0
+    for i in range(pos, min(len(code), pos + 2000)):
+        c = code[i]
+        if c in b"([{":
+            depth += 1
+        elif c in b")]}":
+            if depth == 0:
+                return i if c == 41 else -1
+            depth -= 1
+        elif c == 44 and depth == 0:  # ,
+            return i
+        elif c == 59:  # ;
+            return -1
+    return -1
+
+
+def _argument(code: bytes, pos: int, index: int) -> int:
+    """Where the argument number ``index`` of the call whose "(" ends at ``pos`` starts: -1
+    when the call passes fewer, -2 when an argument is unpacked (``...$a``) or named."""
+    for n in range(index + 1):
+        pos = _skip_ws(code, pos)
+        if code[pos : pos + 1] == b")":
+            return -1
+        if code[pos : pos + 3] == b"..." or _NAMED_ARG.match(code, pos):
+            return -2
+        if n == index:
+            return pos
+        end = _argument_end(code, pos)
+        if end < 0 or code[end] != 44:
+            return -1 if end >= 0 else -2
+        pos = end + 1
+    return -2
+
+
+_NAMED_ARG = compile_possessive(rb"[a-z_][a-z0-9_]*+\s*+:(?!:)")
+_BEFORE_FUNCTION = re.compile(rb"(?:function|new|fn)\s*&?\s*$")
+
+
+def _is_word_before(code: bytes, at: int) -> bool:
+    c = code[at - 1]
+    return c in b"$>:\\_" or chr(c).isalnum() or c >= 0x80
+
+
+def _after_function(code: bytes, at: int) -> bool:
+    """Whether the name at ``at`` follows ``function``, ``new`` or ``fn`` (no call)."""
+    return _BEFORE_FUNCTION.search(code, max(0, at - 12), at) is not None

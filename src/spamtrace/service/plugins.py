@@ -93,7 +93,7 @@ def fleet_subscribers(
             if alert_failures is not None:
                 metrics.metrics.alert_failures_from(alert_failures)
             subs.append(metrics)
-            notes.append(f"metrics: {metrics.url}")
+            notes.append(f"metrics: {metrics.url}{_exposure(cfg.metrics.listen)}")
     ev = cfg.events
     try:
         stream = open_stream(ev.path, ev.syslog, ev.syslog_socket)
@@ -134,3 +134,21 @@ def alert_subscriber(engine: Engine) -> AlertSubscriber | None:
 def metrics_listen(cfg: Config) -> str | None:
     """The metrics address ``[metrics] listen`` (None: off), for ``status``."""
     return cfg.metrics.listen or None
+
+
+def _exposure(listen: str) -> str:
+    """A warning for a metrics address other hosts can reach (the default is loopback only):
+    its counters (no paths or names) are then readable by anyone the firewall lets in."""
+    import ipaddress
+
+    from spamtrace.config import parse_listen
+
+    address = parse_listen(listen)
+    if address is None or address[0] == "localhost":
+        return ""
+    if ipaddress.ip_address(address[0]).is_loopback:
+        return ""
+    return (
+        " (reachable from other hosts, with no login: let only your Prometheus through the"
+        " firewall)"
+    )

@@ -205,7 +205,7 @@ def test_plugins_link_the_stream_to_the_metrics(tmp_path: Path) -> None:
     try:
         metrics, stream = subs
         assert isinstance(metrics, MetricsSubscriber) and isinstance(stream, EventStream)
-        assert notes[0].startswith("metrics: http://127.0.0.1:") and notes[1].startswith("events:")
+        assert notes[0] == f"metrics: {metrics.url}" and notes[1].startswith("events:")
         assert value(metrics.metrics, "spamtrace_event_lines_failed_total", output="file") == 0
         assert value(metrics.metrics, "spamtrace_alert_failures_total", channel="ops") == 4
     finally:
@@ -235,3 +235,12 @@ def test_the_journal_line_of_a_mail_incident_reads_well(
     assert "opened: uid 1001 (shop), /usr/bin/php /home/shop/x/m.php -> 203.0.113.9:25" in (
         capsys.readouterr().err
     )
+
+
+def test_a_metrics_address_other_hosts_reach_is_named_as_such() -> None:
+    from spamtrace.service.plugins import _exposure
+
+    for listen in ("0.0.0.0:9945", "[::]:9945", "192.0.2.7:9945"):
+        assert "reachable from other hosts" in _exposure(listen), listen
+    for listen in ("127.0.0.1:9945", "127.0.0.2:1", "[::1]:9945", "localhost:9945", ""):
+        assert _exposure(listen) == "", listen

@@ -121,8 +121,8 @@ def test_a_version_2_store_gains_the_actions_table(
 
 
 def test_release_names_a_uid_or_a_user() -> None:
-    from spamtrace.cli.respond import resolve_uid
     from spamtrace.errors import UsageError
+    from spamtrace.service.release import resolve_uid
 
     assert resolve_uid("0") == (0, "root") and resolve_uid("root") == (0, "root")
     for bad in ("999999999999", "4294967295", "nosuchuser-x"):  # was "nothing to release"

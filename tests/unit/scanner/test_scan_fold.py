@@ -124,9 +124,128 @@ def test_one_variable_s_assignments_are_the_whole_file_s(text: str) -> None:
     note(f"assignments: {seen}")
 
 
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            ["function f(", "function g(", "$a", "$b", "$this", "->fn", "->", " = ", ", ", ")",
+             "{", "}", ";", "'x'", "'tressa'", "f(", "g(", "strrev(", "str_split(", "implode(",
+             "array_reverse(", "explode(", "...", "private $fn = ", "[", "]", "$o->fn = ", "\n"]
+        ),
+        max_size=60,
+    )
+)
+def test_functions_and_properties_never_raise(parts: list[str]) -> None:
+    lx = lex(("<?php " + "".join(parts)).encode())
+    env = fold.Env(lx.code, lx)
+    for pos in range(0, len(lx.code), 3):
+        fold.fold_at(lx.code, lx, pos, env)
+    for var in (b"a", b"b", b"this"):
+        env.get(var, len(lx.code))
+
+
 def test_many_assignments_still_fold() -> None:
     filler = "$x = 1;" * (fold.MAX_ASSIGNMENTS + 10)  # past the bound: the one-pass index
     for php, value in ((f"$a = 'ass'; {filler}", b"ass"), (f"{filler} $a = 'ass';", None)):
         lx = lex(f"<?php {php}".encode())
         held = fold.Env(lx.code, lx).get(b"a", len(lx.code))
         assert (held[0] if held else None) == value  # beyond the bound: not seen
+
+
+def _at_end(php: str, var: str = "__r") -> bytes | None:
+    """``$var``'s folded value at the end of the file ``php``."""
+    lx = lex(f"<?php {php}\n".encode())
+    held = fold.Env(lx.code, lx).get(var.encode(), len(lx.code))
+    return None if held is None else held[0]
+
+
+@pytest.mark.parametrize(
+    ("php", "value"),
+    [
+        # every call passes the same literals: the parameters hold them in the body
+        # (PHP: strrev(substr_replace('trsa', 'es', 2, 0)) is "assert")
+        ("function f($a, $b) { $__r = strrev(substr_replace($a, $b, 2, 0)); } f('trsa', 'es');",
+         b"assert"),
+        ("function f($a, $b) { $__r = $b . $a; } f('tem', 'sys'); f('tem', 'sys');", b"system"),
+        ("function f($p = 'metsys') { $__r = strrev($p); } f();", b"system"),  # the default
+        ("function f(string $a, ?int &$n = null) { $__r = $a . 'rt'; } f('asse');", b"assert"),
+        ("$k = 'ev'; function f($a) { $__r = $a . 'al'; } f($k);", b"eval"),  # a folded argument
+        # calls that disagree, pass something unknown, or unpack: no value
+        ("function f($a) { $__r = strrev($a); } f('tressa'); f('x');", None),
+        ("function f($a) { $__r = strrev($a); } f($_GET['a']);", None),
+        ("function f($a) { $__r = strrev($a); } f(...$args);", None),
+        ("function f($a) { $__r = strrev($a); } f(a: 'x');", None),
+        ("function f($a) { $__r = strrev($a); }", None),  # never called
+        ("function f($a) { $__r = strrev($a); } f(); ", None),  # no argument, no default
+        ("function f(...$a) { $__r = $a; } f('x');", None),
+        # a method is called through an object: its calls are not read
+        ("class C { function f($a) { $__r = strrev($a); } } $c->f('tressa');", None),
+        # the body assigns the parameter: that value, not the argument
+        ("function f($a) { $a = 'sys'; $__r = $a . 'tem'; } f('x');", b"system"),
+        # an assignment outside the function is not the parameter's value
+        ("$a = 'zz'; function f($a) { $__r = $a; } f('q');", b"q"),
+        # a function that calls itself: no endless loop
+        ("function f($a) { $__r = $a; f($a . 'x'); } f('a');", None),
+    ],
+)
+def test_parameters_hold_what_every_call_passes(php: str, value: bytes | None) -> None:
+    assert _at_end(php) == value
+
+
+def test_parameter_calls_are_bounded() -> None:
+    calls = " ".join("f('tressa');" for _ in range(fold.MAX_CALL_SITES + 1))
+    assert _at_end(f"function f($a) {{ $__r = strrev($a); }} {calls}") is None
+    calls = " ".join("f('tressa');" for _ in range(fold.MAX_CALL_SITES))
+    assert _at_end(f"function f($a) {{ $__r = strrev($a); }} {calls}") == b"assert"
+
+
+@pytest.mark.parametrize(
+    ("expr", "value"),
+    [
+        # each checked with php -r on the same expression
+        ("implode('', array_reverse(str_split('tressa')))", b"assert"),
+        ("implode(array_reverse(str_split('tressa', 2)))", b"saestr"),
+        ("join('', array_reverse(explode(',', 'em,st,sy')))", b"system"),
+        ("implode('', array_reverse(['a' => 'x', 'y', 'z'], true))", b"zyx"),
+        ("implode('-', str_split('abc'))", b"a-b-c"),
+        ("implode('', array_reverse(str_split($_GET['n'])))", None),
+        ("implode('', array_reverse(str_split('abc', 0)))", None),  # PHP throws
+        ("implode('', array_reverse(load()))", None),
+    ],
+)
+def test_split_reverse_and_join(expr: str, value: bytes | None) -> None:
+    assert _value(expr) == value
+
+
+def test_array_keys_as_php_gives_them() -> None:
+    # PHP: array_reverse(['a' => 'x', 'y', 5 => 'z']) is [0 => 'z', 'a' => 'x', 1 => 'y']
+    before = "$p = array_reverse(['a' => 'x', 'y', 5 => 'z']);"
+    assert _value("$p[0] . $p['a'] . $p[1]", before) == b"zxy"
+    # ... and with its keys kept [5 => 'z', 0 => 'y', 'a' => 'x']
+    before = "$p = array_reverse(['a' => 'x', 'y', 5 => 'z'], true);"
+    assert _value("$p[5] . $p['a'] . $p[0]", before) == b"zxy"
+    assert _value("$q[0] . $q[1]", "$p = str_split('metsys'); $q = array_reverse($p);") == b"sy"
+
+
+@pytest.mark.parametrize(
+    ("php", "value"),
+    [
+        ("$o = new stdClass(); $o->fn = 'ass' . 'ert'; $__r = $o->fn;", b"assert"),
+        ("$o->fn = 'a'; $o->fn = 'b'; $__r = $o->fn;", b"b"),  # the last before the use
+        ("$__r = $o->fn; $o->fn = 'a';", None),
+        ("$o->fn = 'a'; $__r = $o->fn();", None),  # a method call
+        ("$o->fn = 'a'; $__r = $o->fn->x;", None),
+        ("$o->fn = 'a'; $__r = $p->fn;", None),  # another object
+        # $this: every method's assignment agrees (they may run in any order) ...
+        ("class K { private $fn = 'x'; function a() { $this->fn = strrev('tressa'); }"
+         " function b() { $__r = $this->fn; } }", b"assert"),
+        ("class K { function a() { $this->fn = 'a'; } function c() { $this->fn = 'b'; }"
+         " function b() { $__r = $this->fn; } }", None),
+        # ... or, with none, the value it is declared with
+        ("class K { protected $fn = 'system'; function b() { $__r = $this->fn; } }", b"system"),
+        ("class K { static $fn = 'system'; function b() { $__r = $this->fn; } }", None),
+        ("class K { public $fn; function b() { $__r = $this->fn; } }", None),
+    ],
+)
+def test_properties(php: str, value: bytes | None) -> None:
+    assert _at_end(php) == value

@@ -1,0 +1,82 @@
+"""The views of ``spamtrace release`` and ``spamtrace quarantine list|restore|delete``: JSON
+(schemas ``spamtrace.release/1`` and ``spamtrace.quarantine/1``) and lines for a person, with
+every path, user name and note escaped (they can come from an attacker's file names)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from spamtrace.safetext import escape
+
+if TYPE_CHECKING:
+    from spamtrace.actions.quarantine import QuarantineItem
+    from spamtrace.service.release import ReleaseOutcome
+
+RELEASE_SCHEMA = "spamtrace.release/1"
+QUARANTINE_SCHEMA = "spamtrace.quarantine/1"
+
+
+def print_release(outcome: ReleaseOutcome, as_json: bool) -> None:
+    if as_json:
+        from spamtrace.render.output import dump_json
+
+        dump_json({
+            "schema": RELEASE_SCHEMA, "uid": outcome.uid, "user": outcome.user,
+            "unblocked": outcome.unblocked, "resumed": outcome.resumed,
+            "notes": list(outcome.notes),
+        })  # fmt: skip
+        return
+    who = f"uid {outcome.uid}" + (f" ({outcome.user})" if outcome.user else "")
+    if outcome.unblocked or outcome.resumed:
+        done = []
+        if outcome.unblocked:
+            done.append("SMTP egress unblocked")
+        if outcome.resumed:
+            done.append(f"{outcome.resumed} stopped process(es) resumed (SIGCONT)")
+        print(f"released {escape(who)}: {', '.join(done)}")
+    else:
+        print(f"nothing to release for {escape(who)}: not blocked, no process stopped")
+    for n in outcome.notes:
+        print(f"  note: {escape(n)}")
+
+
+def print_quarantine_list(items: Sequence[QuarantineItem], folder: str, as_json: bool) -> None:
+    if as_json:
+        from spamtrace.render.output import dump_json
+
+        dump_json({"schema": QUARANTINE_SCHEMA, "items": [i.to_json() for i in items]})
+        return
+    if not items:
+        print(f"nothing in quarantine ({escape(folder)})")
+        return
+    from spamtrace.render.output import console, ellipsis
+
+    cut = ellipsis(console())  # the hashes are shown by their first 16 digits
+    for i in items:
+        owner = i.owner or str(i.uid)
+        print(
+            f"{i.id}  {escape(i.path)}  {i.size} B  {escape(owner)} {i.mode:04o}  "
+            f"sha256 {i.sha256[:16]}{cut}  incident {i.incident or '-'}"
+        )
+        for note in i.notes:
+            print(f"    note: {escape(note)}")
+    print(f"{len(items)} file(s); restore one with: spamtrace quarantine restore ID")
+
+
+def print_quarantine_change(item: QuarantineItem, change: str, as_json: bool) -> None:
+    """One file ``restored`` or ``deleted``."""
+    if as_json:
+        from spamtrace.render.output import dump_json
+
+        dump_json({"schema": QUARANTINE_SCHEMA, change: item.to_json()})
+    elif change == "restored":
+        from spamtrace.render.output import console, ellipsis
+
+        print(
+            f"restored {escape(item.path)} ({item.size} B, sha256 "
+            f"{item.sha256[:16]}{ellipsis(console())}, owner "
+            f"{escape(item.owner or str(item.uid))}, mode {item.mode:04o})"
+        )
+    else:
+        print(f"deleted {item.id} ({escape(item.path)}) from quarantine")

@@ -1,0 +1,84 @@
+"""Undo the responses against one uid: what ``spamtrace release UID|ACCOUNT`` does.
+
+The store says which processes a response stopped (each by pid + start time); the release is
+recorded there first (a running daemon reads it before it would block the uid again), then the
+uid leaves the ``blocked_uids`` set of ``table inet spamtrace`` and the stopped processes get
+SIGCONT, each re-checked to still be the same process. See ``docs/responses.md``.
+"""
+
+from __future__ import annotations
+
+import os
+import pwd
+import time
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from spamtrace.errors import SpamtraceError, UsageError
+from spamtrace.safetext import quoted
+
+if TYPE_CHECKING:
+    from spamtrace.config import Config
+
+
+@dataclass(frozen=True, slots=True)
+class ReleaseOutcome:
+    """What a release did; ``failed`` when the uid could not be taken out of the block set."""
+
+    uid: int
+    user: str | None
+    unblocked: bool
+    resumed: int
+    notes: tuple[str, ...]
+    failed: bool
+
+
+def resolve_uid(who: str) -> tuple[int, str | None]:
+    """A uid and its user name, from a number or an account/user name."""
+    if who.isascii() and who.isdecimal():
+        uid = int(who)
+        if uid > 0xFFFFFFFE:  # (uid_t)-1 and above are no user's: "nothing to release" misled
+            raise UsageError(f"{who} is not a uid (0 to 4294967294)")
+        try:
+            return uid, pwd.getpwuid(uid).pw_name
+        except KeyError:
+            return uid, None
+    try:
+        entry = pwd.getpwnam(who)
+    except KeyError:
+        raise UsageError(f"no user or account named {quoted(who)} (give a numeric uid)") from None
+    return entry.pw_uid, entry.pw_name
+
+
+def release(cfg: Config, uid: int, user: str | None, store_path: str) -> ReleaseOutcome:
+    """Unblock ``uid`` and resume the processes a response stopped (see the module docstring)."""
+    from spamtrace.actions.process import ProcessSignaller
+    from spamtrace.actions.uidblock import UidBlocker
+    from spamtrace.policy.responses import ResponseRules
+    from spamtrace.sinks.store import mark_undone, open_reader
+
+    notes: list[str] = []
+    stopped: list[tuple[int, float]] = []
+    if os.path.exists(store_path):
+        with open_reader(store_path) as reader:
+            for a in reader.actions_of_uid(uid, "stop-process"):
+                if a.status == "done" and a.undone_at is None and a.data.get("signal") == "stop":
+                    stopped += [(int(p), float(s)) for p, s in a.data.get("signalled", [])]
+        # recorded first: a running daemon reads it before it would block the uid again
+        mark_undone(store_path, uid, time.time())
+    else:
+        notes.append(
+            f"no store at {store_path}: stopped processes are not known (SIGCONT them by hand)"
+        )
+    unblocked = failed = False
+    try:
+        unblocked = UidBlocker(cfg.smtp.ports, cfg.firewall.nflog_group).release(uid)
+    except SpamtraceError as exc:
+        notes.append(f"not unblocked: {exc.message}")
+        failed = True
+    resumed = 0
+    if stopped:
+        signaller = ProcessSignaller(ResponseRules.from_config(cfg))
+        resumed, why = signaller.resume(stopped, uid)
+        notes += why
+    return ReleaseOutcome(uid, user, unblocked, resumed, tuple(notes), failed)
