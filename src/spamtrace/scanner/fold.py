@@ -64,10 +64,13 @@ _PARAM = compile_possessive(
 #: the calls whose value is an array of folded strings (:meth:`_Parser.array_value`)
 _ARRAY_CALL = compile_possessive(rb"(str_split|explode|array_reverse)\s*+\(")
 _BOOL = compile_possessive(rb"(true|false|1|0)\b")
+_HEAD_PARAMS = compile_possessive(rb"function\s*+&?\s*+[\w\x80-\xff]*+\s*+\(([^)]*+)")
 _PROP = compile_possessive(rb"->\s*+([a-z_\x80-\xff][\w\x80-\xff]*+)")
 MAX_FUNCTIONS = 500  # functions whose parameters are folded, per file
 MAX_CALL_SITES = 8  # a function called more often: its parameters have no value
-MAX_BRACES = 50_000  # a file with more braces: no function's extent is worked out
+MAX_CALL_LOOKUPS = 24  # functions whose calls are looked up, per file
+MAX_BODY = 200_000  # a function's body longer than this: its extent is not worked out
+_BRACE = re.compile(rb"[{}]")
 MAX_PROPERTY_SITES = 8  # a property assigned more often: no value
 
 
@@ -145,11 +148,13 @@ class Env:
         self.depth = 0
         self._busy: set[int] = set()
         self._constants: dict[bytes, int] | None = None  # name -> where its value starts
-        self._functions: list[_Function] | None = None  # the named functions, in file order
+        self._functions: list[tuple[re.Match[bytes], int]] | None = None
         self._param_names: set[bytes] = set()
-        self._closing: dict[int, int] | None = None  # "{" -> its "}"
+        self._closes: dict[int, int] = {}  # "{" -> its "}"
+        self._head_vars: set[bytes] | None = None
         self._params: dict[tuple[int, int], tuple[bytes, bool] | None] = {}
         self._busy_params: set[tuple[int, int]] = set()
+        self._lookups = 0
 
     def _assignments(self, var: bytes) -> list[re.Match[bytes]]:
         if self._whole is None:
@@ -220,50 +225,61 @@ class Env:
         return None if fn is None else self._param(fn, var)
 
     # ------------------------------------------------------------- function parameters
-    def _scan_functions(self) -> list[_Function]:
+    def _scan_functions(self) -> list[tuple[re.Match[bytes], int]]:
+        """The named functions' heads and where each body opens (-1: none found), in file
+        order; the variables named in any head are noted (a parameter must be one)."""
         if self._functions is None:
             self._functions = []
-            if self.code.find(b"function") >= 0:
-                names: dict[bytes, int] = {}
-                for m in prefiltered_finditer(_FUNC, self.code):
-                    if len(self._functions) >= MAX_FUNCTIONS:
-                        break
-                    fn = _head(self.code, m)
-                    names[m.group(1)] = names.get(m.group(1), 0) + 1
-                    if fn is not None:
-                        self._functions.append(fn)
-                # a name defined twice (a method and a function): whose call is which is unsure
-                self._functions = [f for f in self._functions if names[f.name] == 1]
-                for f in self._functions:
-                    self._param_names.update(f.params)
+            code = self.code
+            if code.find(b"function") >= 0:
+                for m in itertools.islice(prefiltered_finditer(_FUNC, code), MAX_FUNCTIONS):
+                    brace = code.find(b"{", m.end(), m.end() + 2000)
+                    self._functions.append((m, brace))
+                    head = code[m.end() : brace]
+                    if head.find(b"$") >= 0:
+                        self._param_names.update(_VAR.findall(head))
         return self._functions
 
     def _enclosing(self, var: bytes, pos: int) -> _Function | None:
         """The innermost named function whose body holds ``pos``, if ``$var`` is one of its
         parameters."""
-        functions = self._scan_functions()
+        if self._head_vars is None:  # every "$name" in a function's head, up to its first ")"
+            self._head_vars = (
+                set(_VAR.findall(b" ".join(_HEAD_PARAMS.findall(self.code))))
+                if self.code.find(b"function") >= 0
+                else set()
+            )
+        if var not in self._head_vars:
+            return None
+        heads = self._scan_functions()
         if var not in self._param_names:
             return None
-        closing = self._braces()
-        for fn in reversed(functions):
-            if fn.open >= pos:
+        for m, brace in reversed(heads):
+            if brace < 0 or brace >= pos:
                 continue
-            if closing.get(fn.open, -1) > pos:
-                return fn if var in fn.params else None
+            if self._closing(brace) > pos:
+                fn = _head(self.code, m)
+                if fn is None or var not in fn.params or fn.open != brace:
+                    return None
+                # a name defined twice (a method and a function): whose call is which is unsure
+                if sum(1 for other, _b in heads if other.group(1) == fn.name) > 1:
+                    return None
+                return fn
         return None
 
-    def _braces(self) -> dict[int, int]:
-        if self._closing is None:
-            self._closing = {}
-            code = self.code
-            if code.count(b"{") <= MAX_BRACES:
-                stack: list[int] = []
-                for m in re.finditer(rb"[{}]", code):
-                    if code[m.start()] == 123:  # {
-                        stack.append(m.start())
-                    elif stack:
-                        self._closing[stack.pop()] = m.start()
-        return self._closing
+    def _closing(self, brace: int) -> int:
+        """Where the body that opens at ``brace`` closes (-1: not within MAX_BODY bytes)."""
+        known = self._closes.get(brace)
+        if known is None:
+            known = -1
+            depth = 0
+            for m in _BRACE.finditer(self.code, brace, brace + MAX_BODY):
+                depth += 1 if self.code[m.start()] == 123 else -1  # {
+                if depth == 0:
+                    known = m.start()
+                    break
+            self._closes[brace] = known
+        return known
 
     def _param(self, fn: _Function, var: bytes) -> tuple[bytes, bool] | None:
         """The value of the parameter ``$var`` of ``fn`` that every call of it (by its bare
@@ -286,33 +302,35 @@ class Env:
 
     def _param_value(self, fn: _Function, index: int, default: int) -> tuple[bytes, bool] | None:
         code = self.code
+        self._lookups += 1
+        if self._lookups > MAX_CALL_LOOKUPS:
+            return None
         values: set[bytes] = set()
         built = False
         sites = 0
-        at = code.find(fn.name)
-        while at >= 0:
-            end = at + len(fn.name)
-            if (at == 0 or not _is_word_before(code, at)) and fn.head_end != end:
-                m = _CALL.match(code, at)
-                if m is not None and m.group(1) == fn.name and not _after_function(code, at):
-                    sites += 1
-                    if sites > MAX_CALL_SITES:
-                        return None
-                    arg = _argument(code, m.end(), index)
-                    if arg == -2:
-                        return None  # a spread, a named argument: not read
-                    start = arg if arg >= 0 else default
-                    f = fold_at(code, self.lx, start, self) if start >= 0 else None
-                    if f is None:
-                        return None
-                    nxt = _skip_ws(code, f.end)
-                    if code[nxt : nxt + 1] not in (b",", b")"):
-                        return None  # only the argument's head folds
-                    values.add(f.value)
-                    built = built or f.built
-                    if len(values) > 1:
-                        return None
-            at = code.find(fn.name, end)
+        for m in re.finditer(re.escape(fn.name) + rb"\s*+\(", code):
+            at = m.start()
+            if (at and _is_word_before(code, at)) or at + len(fn.name) == fn.head_end:
+                continue
+            if _after_function(code, at):
+                continue
+            sites += 1
+            if sites > MAX_CALL_SITES:
+                return None
+            arg = _argument(code, m.end(), index)
+            if arg == -2:
+                return None  # a spread, a named argument: not read
+            start = arg if arg >= 0 else default
+            f = fold_at(code, self.lx, start, self) if start >= 0 else None
+            if f is None:
+                return None
+            nxt = _skip_ws(code, f.end)
+            if code[nxt : nxt + 1] not in (b",", b")"):
+                return None  # only the argument's head folds
+            values.add(f.value)
+            built = built or f.built
+            if len(values) > 1:
+                return None
         if not values:
             return None
         return values.pop(), built
