@@ -37,7 +37,7 @@ static PyObject *RECIPIENT; /* MailPolicy.recipient (the function) */
 static PyObject *OBSERVE, *NETWORK_OF; /* MailPolicy.observe, policy.mail.network_of */
 static PyObject *S_POSTFIX, *ONE, *TWO;
 static Py_ssize_t F_WALL = -1, F_MTA, F_ACTION, F_QID, F_RCPTS, F_SENDER, F_USER, F_UID,
-    F_PROTOCOL, F_AUTH, F_IP, F_SIZE, F_NRCPT, F_PID, F_CWD, F_ARGS, NFIELDS;
+    F_PROTOCOL, F_AUTH, F_IP, F_SIZE, F_NRCPT, F_PID, F_CWD, F_ARGS, F_BOUNCE_OF, NFIELDS;
 static Py_ssize_t MAX_PENDING, MAX_DISTINCT, MAX_WINDOW_ITEMS;
 #define MAX_SAMPLES 20 /* policy.mail: samples kept per incident */
 
@@ -840,6 +840,9 @@ static int arrive_postfix(PyObject *ledger, PyObject *pending, PyObject *ev) {
     int calls = php == NULL ? -1 : PyObject_IsTrue(php);
     Py_XDECREF(php);
     if (calls != 0) return calls < 0 ? -1 : 0;
+    PyObject *sender = PyTuple_GET_ITEM(ev, F_SENDER); /* from=<>: a bounce, Python's (rare) */
+    if (sender != Py_None && (!PyUnicode_Check(sender) || PyUnicode_GET_LENGTH(sender) == 0))
+        return 0;
     PyObject *qid = PyTuple_GET_ITEM(ev, F_QID);
     if (qid == Py_None) return 1;
     PyObject *seen = GET(ledger, s_seen_postfix);
@@ -1051,6 +1054,7 @@ static int arrive_exim(PyObject *ledger, PyObject *ev) {
     }
     PyObject *auth = PyTuple_GET_ITEM(ev, F_AUTH);
     if (!local && auth == Py_None) return INCR(ledger, s_inbound) < 0 ? -1 : 1;
+    if (local && PyTuple_GET_ITEM(ev, F_BOUNCE_OF) != Py_None) return 0; /* R=: Python's */
     if (local) { /* _finish joins a local message with a pending PHP call: Python's */
         PyObject *php = GET(ledger, s_php);
         int calls = php == NULL ? -1 : PyObject_IsTrue(php);
@@ -1337,10 +1341,10 @@ static PyObject *py_setup(PyObject *self, PyObject *args) {
     for (size_t i = 0; i < sizeof keep / sizeof keep[0]; i++) Py_INCREF(keep[i]); /* for good */
     const char *names[] = {"wall", "mta", "action", "queue_id", "recipients", "sender",
                            "user", "uid",  "protocol", "auth", "ip", "size",
-                           "nrcpt", "pid", "cwd", "args"};
+                           "nrcpt", "pid", "cwd", "args", "bounce_of"};
     Py_ssize_t *slots[] = {&F_WALL, &F_MTA, &F_ACTION, &F_QID, &F_RCPTS, &F_SENDER,
                            &F_USER, &F_UID, &F_PROTOCOL, &F_AUTH, &F_IP, &F_SIZE,
-                           &F_NRCPT, &F_PID, &F_CWD, &F_ARGS};
+                           &F_NRCPT, &F_PID, &F_CWD, &F_ARGS, &F_BOUNCE_OF};
     NFIELDS = PyTuple_GET_SIZE(fields);
     for (size_t k = 0; k < sizeof names / sizeof names[0]; k++) {
         *slots[k] = -1;

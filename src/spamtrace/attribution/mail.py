@@ -23,6 +23,14 @@ local user, or the owner of the script's home directory), uid, script, cwd. Only
 *from* this server counts as a sender: local submissions and authenticated SMTP. Mail received
 from other servers (no ``U=``, no ``A=``) is counted as ``inbound`` only.
 
+A bounce (or delay warning) the MTA itself made is neither: it is the MTA's own mail, counted
+as ``bounces`` only (a flood of them is backscatter of spam sent or received, not a sender).
+Exim logs it as a local arrival from ``<>`` with ``R=`` (the message it is about) under the
+Exim user (``Debian-exim``, ``mailnull``); Postfix as a ``qmgr`` ``from=<>`` of a message no
+``pickup`` or ``smtpd`` line came before. A hosting account's own ``sendmail -f '<>' -E...``
+(Exim lets any user give both) stays that account's mail: an Exim bounce counts as the MTA's
+only when its ``U=`` user is not an account (uid below 1000, or not in ``/etc/passwd``).
+
 Memory is bounded: open messages, pending lines and distinct recipients are capped and the
 oldest dropped first (counted in :attr:`MailLedger.dropped`).
 """
@@ -45,6 +53,8 @@ JOIN_SECONDS = 5.0
 MAX_OPEN = 200_000  # messages waiting for their deliveries / Completed
 MAX_PENDING = 4096  # argument lines, Postfix submissions and PHP calls waiting for an arrival
 MAX_DISTINCT = 100_000  # distinct recipients kept per sender (counting goes on beyond)
+#: the first uid of hosting accounts (as :func:`passwd_homes`): users below are the system's
+ACCOUNT_UIDS = 1000
 #: Exim's own processes log arguments too; these options mean "not a new submission"
 _EXIM_INTERNAL = ("-M", "-q", "-bd", "-bp", "-bP", "-bV", "-bt", "-bv", "-be", "-brw", "-E")
 
@@ -156,7 +166,7 @@ def passwd_homes(root: str = "/") -> tuple[dict[str, str], dict[str, int]]:
                 if len(parts) < 7 or not parts[2].isdecimal():
                     continue
                 uids.setdefault(parts[0], int(parts[2]))
-                if int(parts[2]) >= 1000 and parts[5].startswith("/") and parts[5] != "/":
+                if int(parts[2]) >= ACCOUNT_UIDS and parts[5].startswith("/") and parts[5] != "/":
                     homes.setdefault(parts[5], parts[0])
     except OSError:
         pass
@@ -198,6 +208,8 @@ class MailLedger:
         self.messages = 0
         self.senders: dict[tuple[str, str | None, str | None], SenderTotals] = {}
         self.inbound = 0
+        #: bounces and delay warnings the MTA made itself (see the module doc)
+        self.bounces = 0
         self.events = 0
         self.dropped = 0
         self._open: OrderedDict[str, MailMessage] = OrderedDict()
@@ -347,6 +359,11 @@ class MailLedger:
         if not local and ev.auth is None:
             self.inbound += 1
             return None
+        if local and ev.bounce_of is not None and ev.sender == "":
+            uid = self.uids.get(ev.user) if ev.user is not None else None
+            if uid is None or uid < ACCOUNT_UIDS:
+                self._bounce(ev)
+                return None
         args = self._take_args(ev) if local else None
         uid = self.uids.get(ev.user) if ev.user is not None else None
         msg = MailMessage(
@@ -374,8 +391,11 @@ class MailLedger:
         if len(self._seen_postfix) > MAX_OPEN:
             self._seen_postfix.popitem(last=False)
         parts = self._postfix.pop(qid, None)
-        if parts is None:
-            self.inbound += 1
+        if parts is None:  # no pickup nor smtpd line: received, or made by Postfix itself
+            if ev.sender == "":
+                self._bounce(ev)
+            else:
+                self.inbound += 1
             return None
         if len(parts) == 1:  # one pickup or smtpd line: the common case
             part = parts[0]
@@ -398,6 +418,10 @@ class MailLedger:
             None, (), None, ev.nrcpt or 0, final_count=ev.nrcpt is not None,
         )  # fmt: skip
         return self._finish(msg, True, True)
+
+    def _bounce(self, ev: MailLogged) -> None:
+        if self.since is None or ev.wall >= self.since:
+            self.bounces += 1
 
     def _php_call(self, ev: MailLogged) -> MailMessage | None:
         user = None

@@ -491,8 +491,11 @@ def mailbox_argv(
     """``lock_mailbox_command`` with ``{user}`` (the mailbox) and ``{account}`` put in, or the
     mailbox appended when it has neither; None when it needs an account that is not known.
     Each value stays one argv word: never through a shell. A name that could read as an
-    option (``-``) or holds a control character is refused (None)."""
+    option (``-``) or holds a control character is refused (None), and so is ``(driver)``,
+    the name given to the logins of an Exim authenticator that logs no id: no one mailbox."""
     if account is None and any("{account}" in word for word in command):
+        return None
+    if mailbox.startswith("(") and mailbox.endswith(")"):
         return None
     for name in (mailbox, account or "x"):
         if name.startswith("-") or not name.isprintable():

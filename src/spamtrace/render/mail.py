@@ -114,6 +114,7 @@ def report_json(report: MailReport, top: int | None = None) -> dict[str, Any]:
             "messages": sum(t.messages for t in ledger.senders.values()),
             "senders": len(ledger.senders),
             "inbound": ledger.inbound,
+            "bounces": ledger.bounces,
         },
         "queue": report.queue,
         "thresholds": {
@@ -211,10 +212,11 @@ def print_report(report: MailReport, top: int) -> None:
         else:
             con.print(Text(f"\nqueue ({queue['mta']}): {queue['messages']} message(s)"))
     totals = doc["totals"]
+    own = f"; {totals['bounces']} bounce(s) made by the MTA" if totals["bounces"] else ""
     con.print(
         Text(
             f"{totals['messages']} message(s) from {totals['senders']} sender(s); "
-            f"{totals['inbound']} received from other servers"
+            f"{totals['inbound']} received from other servers{own}"
         )
     )
 

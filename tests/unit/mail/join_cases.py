@@ -81,7 +81,8 @@ def state(
             ledger.feed(batch)
     out = [
         f"read {read!r}",
-        f"counts {ledger.messages} {ledger.inbound} {ledger.events} {ledger.dropped}",
+        f"counts {ledger.messages} {ledger.inbound} {ledger.bounces} {ledger.events} "
+        f"{ledger.dropped}",
         *(f"senders {k!r} {_fields(t)}" for k, t in ledger.senders.items()),
         *(f"open {q} {_fields(m)} {m.key!r}" for q, m in ledger._open.items()),
         *(f"pending {q} {parts!r}" for q, parts in ledger._postfix.items()),
@@ -135,13 +136,14 @@ def generated(kind: str, count: int, seed: int) -> list[bytes]:
     return [line.encode() for line in gen(count, seed=seed)]
 
 
-def samples() -> list[bytes]:
-    """The lines of the Exim sample logs (pids, ``for`` lists, ``<original>`` recipients,
-    bounces, lines Exim's own processes write), without their comments."""
+def samples(kind: str = "exim") -> list[bytes]:
+    """The lines of the sample logs of ``kind`` (Exim: pids, ``for`` lists, ``<original>``
+    recipients, bounces, lines Exim's own processes write, SMTP AUTH shapes; Postfix:
+    pickup, SASL, a bounce Postfix made), without their comments."""
     folder = Path(__file__).with_name("samples")
     return [
         line
-        for name in ("exim.log", "exim-auth-abuse.log")
+        for name in (f"{kind}.log", f"{kind}-auth-abuse.log")
         for line in (folder / name).read_bytes().split(b"\n")
         if line.strip() and not line.startswith(b"#")
     ]
@@ -268,6 +270,8 @@ def compare_all(seed: int, lines: int) -> None:
     rows = generated("exim", lines, seed)
     cases.append(("exim log in one pass", exim_blocks(rows)))
     cases.append(("exim samples in one pass", exim_blocks(samples() * 3, 7)))
+    cases.append(("exim samples", log_batches("exim", samples() * 3, 7)))
+    cases.append(("postfix samples", log_batches("postfix", samples("postfix") * 3, 7)))
     cases.append(("damaged exim log in one pass", exim_blocks(damaged(rows, seed), 501, 3600)))
     cases.append(("made-up events", random_events(seed, lines)))
     cases.append(("floods", floods()))

@@ -21,7 +21,8 @@ from spamtrace.sources.maillog.reader import parser_for
 SAMPLES = Path(__file__).parent / "samples"
 PIECES = [
     b" ", b"  ", b"=", b":", b": ", b", ", b"<", b">", b"[", b"]", b"(", b'"', b"-", b"+", b".",
-    b"0", b"12", b"U=", b"P=local", b"S=", b"A=x:", b"H=", b"[1.2.3.4]:5", b"R=", b"T=", b"id=",
+    b"0", b"12", b"U=", b"P=local", b"S=", b"A=x:", b"A=x:a b:c@d", b"K", b"PRDR", b"H=",
+    b"[1.2.3.4]:5", b"R=", b"T=", b"id=",
     b" for ", b"cwd=", b" args:", b" 2 args:", b" ...", b"<= ", b"=> ", b"-> ", b"== ", b"** ",
     b" Completed", b"1xZXzW-0004er-2T", b"1rLqrJ-00000005TBP-3lbO", b"postfix/qmgr[7]: ",
     b"postfix/pickup[8]: ", b"postfix/smtp: ", b"3F2A1C0123: ", b"uid=", b"from=<", b"size=",

@@ -144,7 +144,9 @@ STAMPS = [
 
 EXIM_FIELDS = [
     "a@b", "<x@y>", "x:", "<>", '"a b"@c', "U=u", "U=", "P=local", "P=esmtpa", "S=12", "S=1x",
-    "A=d:x", "A=d", "A=:x", "A=d:", "H=h", "H=[1.2.3.4]:5", "H=[", "H=[]", "(helo)", "(a=b)",
+    "A=d:x", "A=d", "A=:x", "A=d:", "A=d:x y", "A=d:x:x", "A=d:x:<>", "A=d:a:b@c", "A=d:a:@c",
+    "A=d:a:b@", "A=d:a b:c", "A=d::", "A=d:x:", "K", "PRDR", "PRX=1.2.3.4", "H=h",
+    "H=[1.2.3.4]:5", "H=[", "H=[]", "(helo)", "(a=b)",
     "[1.2.3.4]:5", "[]", "R=1xZXzW-0004er-2T", "id=x", 'T="s for a"', "T=x", "X=y", "for",
     "for a@b c@d", "Completed", "",
 ]  # fmt: skip

@@ -365,6 +365,50 @@ static Py_ssize_t exim_ip(Span l, Py_ssize_t a, Py_ssize_t b, PyObject **ip) {
     return 0;
 }
 
+/* exim._after_auth: a field Exim writes after A= ("K", "PRDR", "name=") */
+static int after_auth(const char *t, Py_ssize_t n) {
+    if ((n == 1 && t[0] == 'K') || (n == 4 && memcmp(t, "PRDR", 4) == 0)) return 1;
+    const char *eq = memchr(t, '=', (size_t)n);
+    if (eq == NULL || eq == t) return 0;
+    for (const char *p = t; p < eq; p++)
+        if (!(is_digit(*p) || (*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z'))) return 0;
+    return 1;
+}
+
+/* exim.auth_of(l[a:b]): the authenticator and the mailbox (without +smtp_mailauth's
+ * authenticated sender; "(driver)" when no id is logged) */
+static int exim_auth(Span l, Py_ssize_t a, Py_ssize_t b, PyObject **driver, PyObject **id) {
+    Span v = {l.s + a, b - a};
+    Py_ssize_t c = findc(v, 0, ':');
+    Py_ssize_t d1 = c < 0 ? v.n : c, r0 = c < 0 ? v.n : c + 1, r1 = v.n, len = r1 - r0;
+    Py_ssize_t half = len / 2;
+    if (len >= 3 && memcmp(v.s + r1 - 3, ":<>", 3) == 0) {
+        r1 -= 3;
+    } else if (len % 2 && v.s[r0 + half] == ':' &&
+               memcmp(v.s + r0, v.s + r0 + half + 1, (size_t)half) == 0) {
+        r1 = r0 + half;
+    } else {
+        Py_ssize_t colon = r1 - 1;
+        while (colon >= r0 && v.s[colon] != ':') colon--;
+        if (colon >= r0) {
+            const char *tail = v.s + colon + 1;
+            size_t tn = (size_t)(r1 - colon - 1);
+            if (tn == 0 || (tn >= 3 && memchr(tail + 1, '@', tn - 2) && !memchr(tail, ' ', tn)))
+                r1 = colon;
+        }
+    }
+    PyObject *name = str(v, 0, d1);
+    if (name == NULL) return -1;
+    PyObject *box = r1 > r0 ? str(v, r0, r1) : PyUnicode_FromFormat("(%U)", name);
+    if (box == NULL) {
+        Py_DECREF(name);
+        return -1;
+    }
+    Py_XSETREF(*driver, name);
+    Py_XSETREF(*id, box);
+    return 0;
+}
+
 /* exim._arrival on l[a:] */
 static int exim_arrival(Span l, Py_ssize_t a, double wall, PyObject *pid, Span qid,
                         PyObject **out) {
@@ -413,15 +457,14 @@ static int exim_arrival(Span l, Py_ssize_t a, double wall, PyObject *pid, Span q
                 if (all_digits(tok + 2, tn - 2)) SET(size, integer(fields, t0 + 2, e));
                 continue;
             } else if (key == 'A') {
-                Py_ssize_t c = findc(fields, t0 + 2, ':');
-                if (c >= e) c = -1;
-                if (c < 0) {
-                    SET(authenticator, str(fields, t0 + 2, e));
-                    SET(auth, (Py_INCREF(Py_None), Py_None));
-                } else {
-                    SET(authenticator, str(fields, t0 + 2, c));
-                    SET(auth, c + 1 < e ? str(fields, c + 1, e) : (Py_INCREF(Py_None), Py_None));
+                while (k <= n) { /* an id with spaces ("plain:John Smith"): to the next field */
+                    Py_ssize_t e2 = findc(fields, k, ' ');
+                    if (e2 < 0) e2 = n;
+                    if (after_auth(fields.s + k, e2 - k)) break;
+                    e = e2;
+                    k = e2 + 1;
                 }
+                if (exim_auth(fields, t0 + 2, e, &authenticator, &auth) < 0) goto done;
                 continue;
             } else if (key == 'H') {
                 if (tn > 2 && tok[2] == '[') {

@@ -41,7 +41,9 @@ class MailLogged(NamedTuple):
     user: str | None = None  # local user (Exim U=, Postfix pickup from=<user>)
     uid: int | None = None  # Postfix pickup uid=, PHP X-PHP-Originating-Script uid
     protocol: str | None = None  # Exim P= (local, esmtpsa...), Postfix sasl_method
-    auth: str | None = None  # authenticated id (Exim A=driver:id, Postfix sasl_username=)
+    #: authenticated id (Exim A=driver:id, Postfix sasl_username=); "(driver)" for an Exim
+    #: authenticator that logs no id (see exim.auth_of)
+    auth: str | None = None
     authenticator: str | None = None  # Exim's authenticator driver (dovecot_login...)
     host: str | None = None  # client host name (or HELO in parentheses)
     ip: str | None = None  # client IP address

@@ -13,6 +13,11 @@ What is read (Exim 4.9x, Debian's ``exim4`` and cPanel's ``exim``)::
     2026-12-04 18:26:44 1xZXzW-0004er-2T ** d@z.example: 550 User unknown
     2026-12-04 18:26:44 1xZXzW-0004er-2T Completed
 
+``A=`` is ``driver``, ``driver:id`` or, with ``log_selector = +smtp_mailauth``,
+``driver:id:authenticated-sender``; Exim writes the id raw (spaces too), so it is read up to the
+next field (``K``, ``PRDR``, ``PRX=``, ``S=``: what Exim's ``receive.c`` writes after it) and
+the authenticated sender is taken off (:func:`auth_of`).
+
 The ``cwd=`` line needs ``log_selector = +arguments`` (``spamtrace audit`` checks it); the ``for``
 list of recipients needs ``+received_recipients``, without it recipients are known from the
 deliveries. Options of the time stamp are understood: ``+millisec`` (``.123``), ``+pid``
@@ -180,9 +185,11 @@ def _arrival(body: str, wall: float, pid: int | None, qid: str) -> MailLogged:
             if tok[2:].isdecimal():
                 size = int(tok[2:])
         elif key == "A=":
-            authenticator, _, auth = tok[2:].partition(":")
-            if not auth:
-                auth = None
+            value = tok[2:]
+            while k < n and not _after_auth(toks[k]):  # an id with spaces: "plain:John Smith"
+                value += " " + toks[k]
+                k += 1
+            authenticator, auth = auth_of(value)
         elif key == "H=":
             name = tok[2:]
             if name.startswith("["):  # H=[ip]:port
@@ -217,6 +224,42 @@ def _arrival(body: str, wall: float, pid: int | None, qid: str) -> MailLogged:
         (wall, MTA, _ARRIVAL, qid, pid, sender, user, None, protocol, auth, authenticator,
          host, ip, size, recipients, nrcpt, None, (), None, None, bounce_of, message_id),
     )  # fmt: skip
+
+
+def _after_auth(token: str) -> bool:
+    """Whether ``token`` is a field Exim writes after ``A=`` (``PRDR``, ``K``, ``PRX=``, ``S=``,
+    any ``name=``): where the authenticated id, which Exim logs raw, ends."""
+    if token == "K" or token == "PRDR":
+        return True
+    eq = token.find("=")
+    return eq > 0 and token[:eq].isascii() and token[:eq].isalnum()
+
+
+def auth_of(value: str) -> tuple[str, str]:
+    """(authenticator, mailbox) of an ``A=`` value: ``driver``, ``driver:id`` or, with
+    ``log_selector = +smtp_mailauth``, ``driver:id:authenticated-sender``.
+
+    The sender Exim adds after the id (an address, or ``<>``) is taken off, so one mailbox is
+    one sender with or without that option. An id may hold ':' itself, so the last part is
+    taken off only when it is ``<>``, empty, the id again (``box@x:box@x``) or reads as an
+    address (``a@b``: an '@' between other characters, no space): an id ``realm:box@x``
+    logged without ``+smtp_mailauth``
+    reads as ``realm``. An authenticator without ``server_set_id`` logs no id: the mailbox is
+    then ``(driver)`` (e.g. ``(cram_md5)``), one sender for all its messages, which no
+    ``lock_mailbox_command`` is run for."""
+    driver, _, rest = value.partition(":")
+    if rest.endswith(":<>"):
+        rest = rest[:-3]
+    else:
+        half = len(rest) // 2
+        if len(rest) % 2 and rest[half] == ":" and rest[:half] == rest[half + 1 :]:
+            rest = rest[:half]
+        else:
+            colon = rest.rfind(":")
+            tail = rest[colon + 1 :]
+            if colon >= 0 and (not tail or ("@" in tail[1:-1] and " " not in tail)):
+                rest = rest[:colon]
+    return driver, rest or f"({driver})"
 
 
 def _ip(token: str) -> str | None:
