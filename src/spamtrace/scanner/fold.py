@@ -16,7 +16,15 @@ resolved) and folds, with PHP's semantics:
 - a variable assigned a folded value earlier in the file (``$a = 'ass'; $b = $a . 'ert';``);
 - a constant the file defines with a folded value (``define('F', 'sys' . 'tem')``,
   ``const F = 'assert';``), read by its bare name: a name hidden behind a constant counts as
-  built.
+  built;
+- inside a named function, a parameter it does not assign: the one value every call of the
+  function passes (at most :data:`MAX_CALL_SITES` calls), or its default;
+- a call of the file's own function whose body is one ``return <expression>;``, with the
+  parameters bound to the call's folded arguments;
+- a property: ``$o->fn`` (its last assignment before), ``$this->fn`` (the one value all its
+  assignments, or its declaration, give it);
+- arrays: literals, ``str_split``, ``explode``, ``array_reverse``, read by ``implode``/``join``
+  or an item (``$a[0]``).
 
 Everything else (any other call, an array, a variable set from anything else) stops the
 fold: the expression has no constant value. Bounded: the values are at most
@@ -29,6 +37,7 @@ from __future__ import annotations
 import base64
 import binascii
 import codecs
+import collections
 import itertools
 import re
 from collections.abc import Callable
@@ -64,7 +73,9 @@ _PARAM = compile_possessive(
 #: the calls whose value is an array of folded strings (:meth:`_Parser.array_value`)
 _ARRAY_CALL = compile_possessive(rb"(str_split|explode|array_reverse)\s*+\(")
 _BOOL = compile_possessive(rb"(true|false|1|0)\b")
+_FUNC_NAME = compile_possessive(rb"function\s*+&?\s*+([a-z_\x80-\xff][\w\x80-\xff]*+)\s*+\(")
 _HEAD_PARAMS = compile_possessive(rb"function\s*+&?\s*+[\w\x80-\xff]*+\s*+\(([^)]*+)")
+_OWNER = compile_possessive(rb"\$([a-z_\x80-\xff][\w\x80-\xff]*+)\s*+->\s*+$")
 _PROP = compile_possessive(rb"->\s*+([a-z_\x80-\xff][\w\x80-\xff]*+)")
 MAX_FUNCTIONS = 500  # functions whose parameters are folded, per file
 MAX_CALL_SITES = 8  # a function called more often: its parameters have no value
@@ -152,6 +163,7 @@ class Env:
         self._param_names: set[bytes] = set()
         self._closes: dict[int, int] = {}  # "{" -> its "}"
         self._head_vars: set[bytes] | None = None
+        self._defines: collections.Counter[bytes] | None = None
         self._params: dict[tuple[int, int], tuple[bytes, bool] | None] = {}
         self._busy_params: set[tuple[int, int]] = set()
         self._lookups = 0
@@ -267,6 +279,54 @@ class Env:
                 return fn
         return None
 
+    def defines(self, name: bytes) -> bool:
+        """Whether the file defines a function ``name`` (once)."""
+        if self._defines is None:  # every function's name, and how often it is defined
+            self._defines = (
+                collections.Counter(_FUNC_NAME.findall(self.code))
+                if self.code.find(b"function") >= 0
+                else collections.Counter()
+            )
+        return self._defines.get(name, 0) == 1
+
+    def returns(self, name: bytes, args: list[bytes]) -> bytes | None:
+        """What the file's function ``name`` returns for the folded ``args``, when its body
+        is one ``return <expression>;`` that folds with its parameters bound to them (or to
+        their defaults); None otherwise. The body is read, never run."""
+        code = self.code
+        m = re.search(
+            rb"(?<![\w$>:\\])function\s*+&?\s*+(" + re.escape(name) + rb")\s*+\(", code
+        )
+        fn = None if m is None else _head(code, m)
+        if fn is None or fn.open in self._busy or self.depth >= MAX_DEPTH:
+            return None
+        start = _skip_ws(code, fn.open + 1)
+        if code[start : start + 6] != b"return" or code[start + 6 : start + 7].isalnum():
+            return None
+        values: dict[bytes, tuple[bytes, bool]] = {}
+        for var, (index, default) in fn.params.items():
+            if index < len(args):
+                values[var] = (args[index], True)
+            elif default >= 0:
+                f = self._guarded(fn.open, default)
+                if f is None:
+                    return None
+                values[var] = (f.value, f.built)
+        self._busy.add(fn.open)
+        self.depth += 1
+        try:
+            parser = _Parser(code, self.lx, _DictEnv(values, self))
+            value, end = parser.expr(start + 6)
+        except (_NoValue, ValueError, IndexError, RecursionError):
+            return None
+        finally:
+            self.depth -= 1
+            self._busy.discard(fn.open)
+        end = _skip_ws(code, end)
+        if code[end : end + 1] != b";" or self._closing(fn.open) != _skip_ws(code, end + 1):
+            return None  # more than the one statement
+        return value
+
     def _closing(self, brace: int) -> int:
         """Where the body that opens at ``brace`` closes (-1: not within MAX_BODY bytes)."""
         known = self._closes.get(brace)
@@ -341,18 +401,21 @@ class Env:
         it, in any order (methods run in any order), or with none, the value it is declared
         with (``private $name = ...``; two classes that declare it: no value)."""
         code = self.code
-        sites = [
-            m
-            for m in itertools.islice(
-                re.finditer(
-                    rb"\$" + re.escape(var) + rb"\s*+->\s*+" + re.escape(name)
-                    + rb"\s*+(\.?)=(?![=>])",
-                    code,
-                ),
-                MAX_PROPERTY_SITES + 1,
-            )
-            if not (m.start() and code[m.start() - 1] in b"$>:")
-        ]
+        sites: list[re.Match[bytes]] = []
+        # searched from the property's name (a literal), then "$var->" checked before it
+        for m in re.finditer(re.escape(name) + rb"\s*+(\.?)=(?![=>])", code):
+            back = code[max(0, m.start() - len(var) - 24) : m.start()]
+            if back[-1:].isalnum() or back[-1:] in (b"_", b"$") or back[-1:] >= b"\x80":
+                continue  # inside a longer name
+            owner = _OWNER.search(back)
+            if owner is None or owner.group(1) != var:
+                continue
+            at = m.start() - len(back) + owner.start()
+            if at and code[at - 1] in b"$>:":
+                continue
+            sites.append(m)
+            if len(sites) > MAX_PROPERTY_SITES:
+                break
         if len(sites) > MAX_PROPERTY_SITES:
             return None
         if var != b"this":
@@ -461,16 +524,25 @@ class Env:
 
 
 class _DictEnv:
-    """A fixed set of values (``fold_at``'s ``env`` given as a dict)."""
+    """A fixed set of values (``fold_at``'s ``env`` given as a dict; a function's
+    parameters bound to one call's arguments, the file's constants and functions from
+    ``outer``)."""
 
-    def __init__(self, values: dict[bytes, tuple[bytes, bool]]) -> None:
+    def __init__(self, values: dict[bytes, tuple[bytes, bool]], outer: Env | None = None) -> None:
         self.values = values
+        self.outer = outer
 
     def get(self, var: bytes, pos: int) -> tuple[bytes, bool] | None:
         return self.values.get(var)
 
     def constant(self, name: bytes) -> bytes | None:
-        return None
+        return None if self.outer is None else self.outer.constant(name)
+
+    def returns(self, name: bytes, args: list[bytes]) -> bytes | None:
+        return None if self.outer is None else self.outer.returns(name, args)
+
+    def defines(self, name: bytes) -> bool:
+        return self.outer is not None and self.outer.defines(name)
 
     def items(self, var: bytes, pos: int) -> list[tuple[bytes | None, bytes]] | None:
         return None
@@ -599,7 +671,14 @@ class _Parser:
         if m.group(1) in (b"implode", b"join"):
             return self.implode(m.end(), depth + 1)
         if m.group(1) not in _FOLDING_CALLS:
-            raise _NoValue  # any other call has no constant value: its arguments are not read
+            if not self.env.defines(m.group(1)):
+                raise _NoValue  # any other call has no constant value: its arguments are not read
+            args, end = self.args(m.end(), depth + 1)
+            returned = self.env.returns(m.group(1), args)  # a function of the file's own
+            if returned is None:
+                raise _NoValue
+            self.built = True
+            return returned, end
         args, end = self.args(m.end(), depth + 1)
         self.built = True
         return self.call(m.group(1), args), end

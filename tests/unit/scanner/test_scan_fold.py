@@ -124,13 +124,37 @@ def test_one_variable_s_assignments_are_the_whole_file_s(text: str) -> None:
     note(f"assignments: {seen}")
 
 
+@pytest.mark.parametrize(
+    ("php", "value"),
+    [
+        # a function whose body is one return statement: folded with its parameters bound to
+        # each call's arguments (checked with php -r on the same functions)
+        ("function d($s) { return base64_decode($s); } $__r = d('c3lzdGVt');", b"system"),
+        ("function d($s) { return strrev($s); } $a = d('x'); $__r = d('metsys');", b"system"),
+        ("function d($s, $t = 'rt') { return $s . $t; } $__r = d('asse');", b"assert"),
+        ("function d($s) { return e(strrev($s)); } function e($q) { return $q . '!'; }"
+         " $__r = d('ab');", b"ba!"),
+        # more than a return, a call it does not fold, itself, a variable from outside: no value
+        ("function d($s) { $x = 1; return strrev($s); } $__r = d('tressa');", None),
+        ("function d($s) { return strrev($s) . x(); } $__r = d('tressa');", None),
+        ("function d($s) { return d($s); } $__r = d('tressa');", None),
+        ("function d($s) { return $y; } $y = 'k'; $__r = d('a');", None),
+        ("function d($s) { return strrev($s); } function d($s) {} $__r = d('a');", None),
+        ("function d($s) { return strrev($s); } $__r = d($_GET['a']);", None),
+    ],
+)
+def test_functions_that_return_an_expression(php: str, value: bytes | None) -> None:
+    assert _at_end(php) == value
+
+
 @settings(max_examples=300, deadline=None)
 @given(
     st.lists(
         st.sampled_from(
             ["function f(", "function g(", "$a", "$b", "$this", "->fn", "->", " = ", ", ", ")",
              "{", "}", ";", "'x'", "'tressa'", "f(", "g(", "strrev(", "str_split(", "implode(",
-             "array_reverse(", "explode(", "...", "private $fn = ", "[", "]", "$o->fn = ", "\n"]
+             "array_reverse(", "explode(", "...", "private $fn = ", "[", "]", "$o->fn = ", "\n",
+             "return "]
         ),
         max_size=60,
     )
