@@ -126,3 +126,29 @@ def test_pool_user_expansion_and_unknown_home() -> None:
     homes = dict(php.parse_passwd("site1:x:1:1::/home/site1:/bin/sh\nbroken line\n"))
     assert php.pool_mail_log("site1", "site1", homes) == "/home/site1/logs/php-mail.log"
     assert php.pool_mail_log("site2", "ghost", homes) == "/var/log/php-fpm/site2-mail.log"
+
+
+def test_a_fifo_in_conf_d_is_cannot_read_not_a_hang(tmp_path: Path) -> None:
+    """A FIFO matched by conf.d/*.ini (or an sshd Include) is reported, not read: opening it
+    for reading would wait forever for a writer and hang the whole audit."""
+    import os
+    import threading
+
+    ini = tmp_path / "etc/php/8.2/cli"
+    (ini / "conf.d").mkdir(parents=True)
+    (ini / "php.ini").write_text("[PHP]\nmail.log = /var/log/php/mail.log\n")
+    fifo = ini / "conf.d/50-fifo.ini"
+    os.mkfifo(fifo)
+    env = AuditEnv(cfg=CFG, root=tmp_path, runner=NoPhp())
+    result: list[list[Finding]] = []
+    worker = threading.Thread(target=lambda: result.append(php.judge(php.gather(env), CFG)))
+    worker.daemon = True
+    worker.start()
+    worker.join(30)
+    if worker.is_alive():  # unblock the stuck open() so the thread can end, then fail
+        os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+        worker.join(5)
+    assert result, "php.gather hung on a FIFO in conf.d"
+    evidence = "\n".join(line for f in result[0] for line in f.evidence)
+    assert "50-fifo.ini: cannot read" in evidence
+    assert env.read_text("/etc/php/8.2/cli/conf.d/50-fifo.ini") is None
