@@ -6,7 +6,8 @@ is bind-mounted over that file inside a private mount namespace (``unshare -m``)
 command that runs Exim (a PHP script calling ``mail()``, a queue run, ``-bpc``): the host's
 config is never touched, and the mount disappears with the command. Spool and log are folders
 of the test (``log_selector = +arguments``, as ``spamtrace audit`` recommends); deliveries go
-to the world's SMTP sink. No Exim daemon is needed: ``sendmail`` submissions run Exim itself.
+to the world's SMTP sink. No Exim daemon is needed: ``sendmail`` submissions run Exim itself,
+and SMTP sessions (``auth=True``: SMTP AUTH) are ``exim -bs`` on a pipe.
 """
 
 from __future__ import annotations
@@ -24,13 +25,16 @@ keep_environment =
 primary_hostname = host.example
 spool_directory = {spool}
 log_file_path = {log}/%slog
-log_selector = +arguments
+log_selector = +arguments{selectors}
 queue_only = true
 exim_user = Debian-exim
 exim_group = Debian-exim
 trusted_users = root
+{main}
 begin acl
+{acl}
 begin routers
+{routers}
 to_sink:
   driver = manualroute
   route_list = * {mx}
@@ -40,7 +44,36 @@ to_sink_smtp:
   driver = smtp
   port = 25
   hosts_avoid_tls = *
+{authenticators}
 """
+
+#: SMTP AUTH (``auth=True``): a PLAIN authenticator that logs the login as its id, a LOGIN one
+#: without ``server_set_id`` (Exim logs ``A=login_noid`` and no id), the password "secret";
+#: ``+smtp_mailauth``; mail to nowhere.example fails, so that Exim makes a bounce
+AUTH = {
+    "selectors": " +smtp_mailauth",
+    "main": "acl_smtp_rcpt = acl_rcpt",
+    "acl": "acl_rcpt:\n  accept authenticated = *\n  deny",
+    "routers": (
+        "fail_here:\n  driver = redirect\n  domains = nowhere.example\n"
+        "  data = :fail: no such user"
+    ),
+    "authenticators": """\
+begin authenticators
+plain_id:
+  driver = plaintext
+  public_name = PLAIN
+  server_prompts = :
+  server_condition = ${if eq{$auth3}{secret}}
+  server_set_id = $auth2
+login_noid:
+  driver = plaintext
+  public_name = LOGIN
+  server_prompts = Username:: : Password::
+  server_condition = ${if eq{$auth2}{secret}}
+""",
+}
+PLAIN = dict.fromkeys(AUTH, "")
 
 
 def live_config() -> str:
@@ -52,7 +85,7 @@ def live_config() -> str:
 
 
 class PrivateExim:
-    def __init__(self, world: World) -> None:
+    def __init__(self, world: World, *, auth: bool = False) -> None:
         self.world = world
         self.dir = world.tmp / "exim"
         self.spool = self.dir / "spool"
@@ -64,7 +97,11 @@ class PrivateExim:
             folder.mkdir(parents=True, exist_ok=True)
         for folder in (self.spool, self.log):
             os.chown(folder, exim_user.pw_uid, exim_user.pw_gid)
-        self.config.write_text(CONFIG.format(spool=self.spool, log=self.log, mx=world.mx_ip))
+        self.config.write_text(
+            CONFIG.format(
+                spool=self.spool, log=self.log, mx=world.mx_ip, **(AUTH if auth else PLAIN)
+            )
+        )
         self.config.chmod(0o644)
         self.target = live_config()
         self.wrapper = self.dir / "exim-private"
@@ -94,6 +131,16 @@ class PrivateExim:
         )  # fmt: skip
         if proc.returncode != 0:
             raise RuntimeError(f"php failed: {proc.stdout} {proc.stderr}")
+        return proc.stdout
+
+    def smtp(self, client: str, commands: list[str]) -> str:
+        """One SMTP session (``exim -bs``, as root: trusted to give ``-oMa``) from ``client``;
+        its replies. No daemon, no network: Exim reads the commands from its stdin."""
+        argv = ["/usr/sbin/exim4", "-bs", "-oMa", client, "-oMi", "10.0.0.1"]
+        proc = subprocess.run(
+            self.in_namespace(argv), input="\r\n".join(commands) + "\r\n",
+            capture_output=True, text=True, timeout=60, check=True,
+        )  # fmt: skip
         return proc.stdout
 
     def run_queue(self) -> None:

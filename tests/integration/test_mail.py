@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import json
 import os
@@ -258,3 +259,37 @@ def test_a_burst_split_by_a_watch_restart_opens_the_incident(
     assert summary["mail-logs"]["restored"] == 15 and summary["mail-logs"]["messages"] == 15
     (stored,) = incidents_for(tmp_path / "watch.db", world.uid or -1)
     assert stored["id"] == inc["id"] and stored["connections"] == 30
+
+
+def test_smtp_auth_mailboxes_and_bounces_as_real_exim_logs_them(world: World) -> None:
+    """Real Exim's A= shapes: an id with a space, +smtp_mailauth's ":<sender>" after the id,
+    an authenticator without server_set_id; and a bounce Exim makes itself."""
+    exim = PrivateExim(world, auth=True)
+
+    def b64(text: str) -> str:
+        return base64.b64encode(text.encode()).decode()
+
+    def send(client: str, login: list[str], mail_from: str, rcpt: str) -> None:
+        data = ["DATA", "Subject: t", "", "hi", "."]
+        session = ["EHLO pc", *login, mail_from, f"RCPT TO:<{rcpt}>", *data, "QUIT"]
+        replies = exim.smtp(client, session)
+        assert "235 Authentication succeeded" in replies and " id=" in replies, replies
+
+    john = ["AUTH PLAIN " + b64("\0John Smith\0secret")]
+    box = ["AUTH PLAIN " + b64("\0box@shop.example\0secret")]
+    send("203.0.113.5", john, "MAIL FROM:<box@shop.example> AUTH=<box@shop.example>", "a@x.example")
+    send("203.0.113.6", john, "MAIL FROM:<js@shop.example>", "b@x.example")
+    send("198.51.100.7", box, "MAIL FROM:<box@shop.example> AUTH=<box@shop.example>", "c@x.example")
+    send("198.51.100.8", box, "MAIL FROM:<box@shop.example>", "x@nowhere.example")
+    send("192.0.2.9", ["AUTH LOGIN", b64("anyone"), b64("secret")], "MAIL FROM:<n@s.example>",
+         "d@x.example")  # fmt: skip
+    exim.run_queue()  # x@nowhere.example fails: Exim sends box@shop.example a bounce
+    log = exim.mainlog.read_text()
+    assert "A=plain_id:John Smith:<box@shop.example> " in log  # what the parser is built on
+    assert " A=login_noid " in log and " <= <> R=" in log
+    _, doc = mail_json(exim, "--no-queue")
+    boxes = {s["auth_user"]: s["messages"] for s in doc["senders"] if s["kind"] == "auth"}
+    assert boxes == {"John Smith": 2, "box@shop.example": 2, "(login_noid)": 1}
+    (two,) = [s for s in doc["senders"] if s["auth_user"] == "John Smith"]
+    assert two["client_ips"] == 2
+    assert doc["totals"] == {"messages": 5, "senders": 3, "inbound": 0, "bounces": 1}

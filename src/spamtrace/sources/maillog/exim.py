@@ -237,7 +237,8 @@ def _after_auth(token: str) -> bool:
 
 def auth_of(value: str) -> tuple[str, str]:
     """(authenticator, mailbox) of an ``A=`` value: ``driver``, ``driver:id`` or, with
-    ``log_selector = +smtp_mailauth``, ``driver:id:authenticated-sender``.
+    ``log_selector = +smtp_mailauth``, ``driver:id:authenticated-sender`` (the sender of
+    ``MAIL ... AUTH=``; Exim 4.96 writes ``box@x:<box@x>``).
 
     The sender Exim adds after the id (an address, or ``<>``) is taken off, so one mailbox is
     one sender with or without that option. An id may hold ':' itself, so the last part is
