@@ -187,7 +187,7 @@ def parse_sshd_config(
             return
         files.append(path)
         match = outer_match
-        for n, raw in enumerate(text.splitlines(), 1):
+        for n, raw in enumerate(text.split("\n"), 1):
             parsed = _split_directive(raw)
             if parsed is None:
                 continue

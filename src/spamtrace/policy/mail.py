@@ -37,6 +37,7 @@ from spamtrace.attribution.mail import MailMessage, sender_key
 from spamtrace.model import Verdict
 from spamtrace.policy.incidents import IncidentKey, incident_id
 from spamtrace.policy.window import HourlyHistory, WindowCounts, WindowSum
+from spamtrace.sources.maillog.event import unnamed_login
 
 try:  # observe()'s and recipient()'s window steps, compiled (with MailLedger.feed's loop)
     from spamtrace.attribution import _mailjoin
@@ -511,6 +512,13 @@ def advice(inc: MailIncident) -> tuple[str, ...]:
     out: list[str] = []
     if inc.verdict is Verdict.MAIL_AUTH:
         box = inc.auth_user or ""
+        driver = unnamed_login(box)
+        if driver is not None:  # no mailbox to name, nor to find its queued mail by
+            return (
+                f"Exim's authenticator {driver} logs no id: give it server_set_id = $auth1 "
+                "(the login) to see the mailbox, then reset that mailbox's password "
+                f"(used from {len(inc.ips)} address(es) here)",
+            )
         out.append(f"reset the password of {box} (used from {len(inc.ips)} address(es) here)")
         exim = f"exiqgrep -i -f {shell_quote('^<' + _perl_re(box) + '>$')} | xargs -r exim -Mf"
         postfix = _postsuper_hold(f'.sender == "{_jq_str(box)}"')

@@ -41,6 +41,7 @@ from typing import Any, ClassVar
 
 from spamtrace.model import Verdict
 from spamtrace.policy.incidents import Incident
+from spamtrace.sources.maillog.event import unnamed_login
 
 ROOT_UID = 0
 #: executables (resolved paths) whose processes are never signalled, besides the MTA's
@@ -495,7 +496,7 @@ def mailbox_argv(
     the name given to the logins of an Exim authenticator that logs no id: no one mailbox."""
     if account is None and any("{account}" in word for word in command):
         return None
-    if mailbox.startswith("(") and mailbox.endswith(")"):
+    if unnamed_login(mailbox) is not None:
         return None
     for name in (mailbox, account or "x"):
         if name.startswith("-") or not name.isprintable():

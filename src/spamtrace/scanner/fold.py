@@ -164,6 +164,8 @@ class Env:
         self._closes: dict[int, int] = {}  # "{" -> its "}"
         self._head_vars: set[bytes] | None = None
         self._defines: collections.Counter[bytes] | None = None
+        self._helpers: dict[bytes, _Function | None] = {}
+        self._heads: dict[bytes, re.Match[bytes]] = {}
         self._params: dict[tuple[int, int], tuple[bytes, bool] | None] = {}
         self._busy_params: set[tuple[int, int]] = set()
         self._lookups = 0
@@ -281,12 +283,12 @@ class Env:
 
     def defines(self, name: bytes) -> bool:
         """Whether the file defines a function ``name`` (once)."""
-        if self._defines is None:  # every function's name, and how often it is defined
-            self._defines = (
-                collections.Counter(_FUNC_NAME.findall(self.code))
-                if self.code.find(b"function") >= 0
-                else collections.Counter()
-            )
+        if self._defines is None:  # every function's name, how often it is defined, its head
+            self._defines = collections.Counter()
+            if self.code.find(b"function") >= 0:
+                for m in _FUNC_NAME.finditer(self.code):
+                    self._defines[m.group(1)] += 1
+                    self._heads.setdefault(m.group(1), m)
         return self._defines.get(name, 0) == 1
 
     def returns(self, name: bytes, args: list[bytes]) -> bytes | None:
@@ -294,10 +296,11 @@ class Env:
         is one ``return <expression>;`` that folds with its parameters bound to them (or to
         their defaults); None otherwise. The body is read, never run."""
         code = self.code
-        m = re.search(
-            rb"(?<![\w$>:\\])function\s*+&?\s*+(" + re.escape(name) + rb")\s*+\(", code
-        )
-        fn = None if m is None else _head(code, m)
+        if name in self._helpers:
+            fn = self._helpers[name]
+        else:  # read once per name
+            m = self._heads.get(name) if self.defines(name) else None
+            fn = self._helpers[name] = None if m is None else _head(code, m)
         if fn is None or fn.open in self._busy or self.depth >= MAX_DEPTH:
             return None
         start = _skip_ws(code, fn.open + 1)

@@ -419,6 +419,23 @@ def test_every_form_sshd_accepts_is_commented_out(line: str) -> None:
     assert out[-1].endswith(line.strip())
 
 
+@pytest.mark.parametrize("odd", ["\x0b", "\x0c", "\x1c", "\x1f", "\x85", "\u2028"])
+def test_lines_are_counted_as_sshd_counts_them(odd: str) -> None:
+    """sshd ends a line at '\\n' only; Python's splitlines() also splits at these characters,
+    which numbered the lines differently from the fix's own split: --fix crashed (found by
+    the parser fuzz on b'\\x0bAllowTcpForwarding\\x1fyes')."""
+    text = f"Port 22{odd}Banner none\nAllowTcpForwarding yes\n"
+    parsed = sshd.parse_sshd_config(MAIN, {MAIN: text}.get, lambda p: [])
+    assert [(d.line, d.keyword) for d in parsed.all_of("allowtcpforwarding")] == [
+        (2, "allowtcpforwarding")
+    ]
+    edits = sshd.plan_edits(MAIN, parsed, {MAIN: text.encode()}, "T")
+    out = edits[MAIN].decode().split("\n")
+    assert out[3] == f"Port 22{odd}Banner none"
+    assert out[4].startswith("# spamtrace audit --fix")
+    assert out[4].endswith("AllowTcpForwarding yes")
+
+
 def test_immutable_file_is_a_clean_failure_with_nothing_changed(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -89,3 +89,17 @@ def test_since_leaves_earlier_bounces_out() -> None:
 def test_no_mailbox_command_for_an_authenticator_without_id() -> None:
     assert mailbox_argv(("lock-mailbox",), "(cram_md5)", "shop") is None
     assert mailbox_argv(("lock-mailbox",), "John Smith", "shop") == ("lock-mailbox", "John Smith")
+
+
+def test_the_advice_for_an_authenticator_without_id_names_no_mailbox() -> None:
+    from spamtrace.model import Verdict
+    from spamtrace.policy.mail import MailIncident, advice
+
+    inc = MailIncident(
+        id="inc-1", verdict=Verdict.MAIL_AUTH, kind="auth", user=None, uid=None, script=None,
+        cwd=None, auth_user="(cram_md5)", messages=9, recipients=9, distinct_recipients=9,
+        ips=("192.0.2.1", "192.0.2.2"), first_seen=1.0, last_seen=2.0, reasons=(), mta="exim",
+    )  # fmt: skip
+    (line,) = advice(inc)
+    assert "cram_md5 logs no id" in line and "server_set_id" in line
+    assert "exiqgrep" not in line and "(cram_md5)" not in line

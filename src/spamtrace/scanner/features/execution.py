@@ -662,6 +662,17 @@ def _open_paren(code: bytes, close: int) -> int:
     return -1
 
 
+# a callback API's name given to a callback API, then a closure: the closure's own code
+# runs, later (Symfony's error handler registers its shutdown hook so)
+_FORWARDS_CLOSURE = re.compile(rb"\s*,\s*(?:static\s+)?(?:function|fn)\s*\(")
+_FORWARDERS = frozenset(
+    {
+        b"call_user_func", b"call_user_func_array", b"array_map", b"array_filter", b"usort",
+        b"uasort", b"uksort", b"array_walk", b"register_shutdown_function",
+        b"register_tick_function", b"forward_static_call", b"forward_static_call_array",
+        b"iterator_apply",
+    }
+)  # fmt: skip
 _BARE_CALLBACK = re.compile(rb"\s*@?\s*([a-z_][a-z0-9_]*)\s*,")
 
 
@@ -719,6 +730,9 @@ def _built_name_call(ctx: Ctx, rule: Rule) -> Hit | None:
         if not _dangerous(f.value):
             continue  # a plain literal name counts too: 'ass\x65rt', a variable that holds it
         after = code[f.end : f.end + 8].lstrip()
+        forwards = f.value.strip().lower().lstrip(b"\\") in _FORWARDERS
+        if forwards and after[:1] == b"," and _FORWARDS_CLOSURE.match(code, f.end):
+            continue  # register_shutdown_function('register_shutdown_function', function () ..)
         if after[:1] in (b",", b")", b"]"):
             return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), f.end + 40))
     return None

@@ -58,6 +58,14 @@ class MailLogged(NamedTuple):
     detail: str | None = None  # error text of a defer / bounce, the Exim message-id
 
 
+def unnamed_login(auth: str | None) -> str | None:
+    """The authenticator of an SMTP AUTH sender that Exim logged without an id (``auth`` is
+    then ``(driver)``, see :func:`spamtrace.sources.maillog.exim.auth_of`), else None."""
+    if auth is not None and len(auth) > 2 and auth[0] == "(" and auth[-1] == ")":
+        return auth[1:-1]
+    return None
+
+
 class MalformedLine(ValueError):
     """A line that should be ours (it is in the log we read) but cannot be parsed.
 
