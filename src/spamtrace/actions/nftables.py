@@ -270,7 +270,17 @@ def diff(loaded: NormalTable, desired: NormalTable) -> list[str]:
                 out.append(f"chain {name}: rule {rid} was changed")
         for rid, _expr, handle in have:
             if rid not in want_ids:
-                out.append(f"chain {name}: unexpected rule ({rid}, handle {handle})")
+                what = rid if rid == f"handle {handle}" else f"{rid}, handle {handle}"
+                out.append(f"chain {name}: unexpected rule ({what})")
+        # a hand-made copy of one of our rules (same comment, e.g. `accept comment "st:local"`
+        # inserted first) hides behind the dict above: name it, with every handle
+        for rid in want_ids:
+            handles = [str(handle) for r, _, handle in have if r == rid]
+            if len(handles) > 1:
+                out.append(
+                    f"chain {name}: rule {rid} appears {len(handles)} times "
+                    f"(handles {', '.join(handles)})"
+                )
         common_want = [rid for rid, _, _ in want if rid in have_ids]
         common_have = [rid for rid, _, _ in have if rid in want_ids]
         if common_want != common_have:

@@ -162,3 +162,22 @@ def test_not_loaded_table_lists_as_none(tmp_path: Path) -> None:
     backend = nftables.NftBackend(nft=nft)
     assert backend.list_json() is None and backend.list_text() is None
     assert backend.remove() is False
+
+
+def test_drift_names_a_hand_made_copy_of_our_rule_and_each_handle_once() -> None:
+    """`nft insert rule inet spamtrace smtp_egress accept comment "st:local"` (everything
+    accepted before our rules) is reported as a second st:local, with both handles; a rule
+    without a comment is named by its handle once."""
+    desired = nftables.normalize(_doc("owner-loaded.json"))
+    doc = _doc("owner-loaded.json")
+    rules = doc["nftables"]
+    first = next(i for i, o in enumerate(rules) if "rule" in o)  # type: ignore[arg-type, operator]
+    copy = {"rule": {"family": "inet", "table": "spamtrace", "chain": "smtp_egress",
+                     "handle": 40, "comment": "st:local", "expr": [{"accept": None}]}}  # fmt: skip
+    bare = {"rule": {"family": "inet", "table": "spamtrace", "chain": "smtp_egress",
+                     "handle": 41, "expr": [{"accept": None}]}}  # fmt: skip
+    rules.insert(first, copy)  # type: ignore[union-attr]
+    rules.insert(first, bare)  # type: ignore[union-attr]
+    drift = nftables.diff(nftables.normalize(doc), desired)
+    assert "chain smtp_egress: rule st:local appears 2 times (handles 40, 6)" in drift
+    assert "chain smtp_egress: unexpected rule (handle 41)" in drift
