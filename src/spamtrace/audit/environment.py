@@ -45,9 +45,18 @@ class CommandResult:
             return f"{cmd}: {escape(self.error)}"
         if self.returncode != 0:
             err = (self.stderr.strip() or self.stdout.strip()).splitlines()
-            first = escape(err[0], 300) if err else ""
+            first = escape(_reason(err), 300) if err else ""
             return f"{cmd}: exit {self.returncode}" + (f": {first}" if first else "")
         return cmd
+
+
+def _reason(lines: list[str]) -> str:
+    """The line that says why a program failed. Exim's panic starts with a bare
+    ``LOG: PANIC DIE`` line; the reason (``Exim configuration error in line 1 of FILE:`` and
+    what it is) is on the two lines after it."""
+    if len(lines) > 1 and lines[0].startswith("LOG:") and "PANIC" in lines[0]:
+        return " ".join(line.strip() for line in lines[1:3])
+    return lines[0]
 
 
 class CommandRunner:

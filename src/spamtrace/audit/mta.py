@@ -38,6 +38,7 @@ class EximInfo:
     debian_conf: str | None
     debian_macros: str | None
     cpanel_localopts: str | None
+    config_error: str = ""  # how ``exim -bP config`` failed (its describe()), when it did
 
 
 @dataclass(frozen=True, slots=True)
@@ -385,11 +386,13 @@ def _limits(snap: MtaSnapshot) -> Finding:
             "(and a ratelimit on $authenticated_id in acl_smtp_rcpt for SMTP AUTH). "
             "On cPanel: WHM » Tweak Settings » Max hourly emails per domain."
         )
-        ev.append(f"$ exim -bP acl_not_smtp: acl_not_smtp = {escape(ex.acl_not_smtp or '')}")
         if ex.config is None:
+            ev.append(ex.config_error or "$ exim -bP config: failed")
+            fix = f"Make `exim -bP config` work as root (its error is above), then re-audit. {fix}"
             return Finding(
                 fid, Status.WARN, "could not read Exim's configuration", tuple(ev), why, fix
             )
+        ev.append(f"$ exim -bP acl_not_smtp: acl_not_smtp = {escape(ex.acl_not_smtp or '')}")
         acls = exim_blocks(exim_sections(ex.config).get("acl", ""))
         local_acl = (ex.acl_not_smtp or "").strip()
         limited_local = bool(local_acl) and "ratelimit" in acls.get(local_acl, "")
@@ -501,6 +504,7 @@ def gather(env: AuditEnv) -> MtaSnapshot:
             acl_not_smtp=_value_after_eq(acl.stdout) if acl.ok else None,
             config_file=m.group(1) if m else None,
             config=conf.stdout if conf.ok else None,
+            config_error="" if conf.ok else conf.describe(),
             debian_conf=env.read_text(DEBIAN_CONF),
             debian_macros=env.read_text(DEBIAN_MACROS),
             cpanel_localopts=env.read_text(CPANEL_EXIM_LOCALOPTS),

@@ -139,3 +139,37 @@ def test_nothing_installed() -> None:
     assert _by_id(findings, "mta.detected").status is Status.SKIPPED
     assert _by_id(findings, "mta.smarthost").status is Status.SKIPPED
     assert _by_id(findings, "mta.send-limits").status is Status.SKIPPED
+
+
+def test_an_exim_config_that_does_not_load_is_named_with_its_reason(tmp_path: Path) -> None:
+    """`.include /missing` makes every `exim -bP` die with 'LOG: PANIC DIE' on the first
+    line and the reason on the next two: the evidence gives the reason, and send-limits shows
+    how `exim -bP config` failed, not an empty 'acl_not_smtp ='."""
+    from collections.abc import Sequence
+
+    from spamtrace.audit.environment import AuditEnv, CommandResult, CommandRunner
+
+    panic = (
+        "LOG: PANIC DIE\n  Exim configuration error in line 1 of /etc/exim4/exim4.conf:\n"
+        "  failed to open included configuration file /nonexistent/file\n"
+    )
+
+    class BrokenExim(CommandRunner):
+        def which(self, *names: str) -> str | None:
+            return "/usr/sbin/exim4" if "exim" in names else None
+
+        def run(self, argv: Sequence[str], timeout: float = 15.0) -> CommandResult:
+            return CommandResult(tuple(argv), 1, "", panic)
+
+    snap = mta.gather(AuditEnv(cfg=CFG, root=tmp_path, runner=BrokenExim()))
+    findings = mta.judge(snap, CFG)
+    reason = (
+        "Exim configuration error in line 1 of /etc/exim4/exim4.conf: "
+        "failed to open included configuration file /nonexistent/file"
+    )
+    selector = _by_id(findings, "mta.exim-log-selector")
+    assert selector.evidence == (f"$ /usr/sbin/exim4 -bP log_selector: exit 1: {reason}",)
+    limits = _by_id(findings, "mta.send-limits")
+    assert limits.title == "could not read Exim's configuration"
+    assert limits.evidence == (f"$ /usr/sbin/exim4 -bP config: exit 1: {reason}",)
+    assert limits.fix.startswith("Make `exim -bP config` work as root")
