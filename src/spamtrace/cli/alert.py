@@ -8,7 +8,7 @@ from typing import Any
 
 from spamtrace.config import Config
 from spamtrace.errors import AlertError, ExitCode, UsageError
-from spamtrace.safetext import escape, quoted
+from spamtrace.safetext import escape, escape_message, quoted
 
 ALERT_TEST_SCHEMA = "spamtrace.alert-test/1"
 
@@ -86,7 +86,7 @@ def _test(args: argparse.Namespace, cfg: Config) -> int:
             detail = r["result"] if r["ok"] else r["error"]
             print(
                 f"{status} {escape(r['channel'])} ({escape(r['target'])}): "
-                f"{shown(con, escape(detail))} [{r['seconds']:.2f} s]"
+                f"{shown(con, escape_message(detail))} [{r['seconds']:.2f} s]"
             )
         print(
             f"{len(results) - failed} of {len(results)} channel(s) delivered the test alert"

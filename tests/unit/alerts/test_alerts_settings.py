@@ -172,3 +172,20 @@ def test_alert_test_error_cut_short_is_ascii_in_a_pipe(
         assert channel["error"].endswith("xxx\u2026)")  # JSON keeps the exact text
     finally:
         hook.close()
+
+
+def test_alert_test_shows_a_receivers_control_characters_escaped_once(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The webhook escapes what the receiver answered where it puts it in the message; the
+    command printed it escaped again (ESC shown as \\\\x1b)."""
+    hook = HookServer(status=500, answer=b"\x1b[31mboom")
+    path = tmp_path / "c.toml"
+    path.write_text(f'[[alerts.webhook]]\nname = "ops"\nurl = "{hook.url}"\n')
+    try:
+        assert main(["--config", str(path), "alert", "test"]) == 3
+        out = capsys.readouterr().out
+        assert "(it answered: \\x1b[31mboom)" in out, out
+        assert "\x1b" not in out
+    finally:
+        hook.close()

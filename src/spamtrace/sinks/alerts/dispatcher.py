@@ -31,7 +31,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
 from spamtrace.errors import AlertError
-from spamtrace.safetext import escape
+from spamtrace.safetext import escape, escape_message, truncate
 from spamtrace.sinks.alerts.content import Alert, AlertEvent
 from spamtrace.sinks.alerts.settings import Delivery
 
@@ -252,7 +252,7 @@ class ChannelWorker:
                 self.channel.send(alert)
             except AlertError as exc:
                 with self._lock:
-                    self.last_error = escape(exc.message, max_len=300)
+                    self.last_error = truncate(escape_message(exc.message), 300)
                     self.last_error_at = self.wall()
                 if attempt >= delivery.retries or not exc.retryable:
                     self._count("failed")
