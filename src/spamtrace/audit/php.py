@@ -38,6 +38,15 @@ POOL_GLOBS: tuple[str, ...] = (
     "/opt/plesk/php/*/etc/php-fpm.d/*.conf",
     "/usr/local/php*/etc/php-fpm.d/*.conf",
 )
+#: FPM main configs: their ``include=`` lines name more pool files (a custom pool folder)
+FPM_CONFS: tuple[str, ...] = (
+    "/etc/php/*/fpm/php-fpm.conf",
+    "/etc/php-fpm.conf",
+    "/opt/cpanel/ea-php*/root/etc/php-fpm.conf",
+    "/opt/plesk/php/*/etc/php-fpm.conf",
+    "/usr/local/php*/etc/php-fpm.conf",
+)
+_FPM_INCLUDE = re.compile(r"""^\s*include\s*=\s*["']?(/[^"';\s]+)["']?\s*(?:;.*)?$""", re.M)
 #: functions that open raw network sockets (SMTP straight to an MX, bypassing mail())
 RAW_SOCKET_FUNCTIONS: tuple[str, ...] = (
     "fsockopen",
@@ -471,6 +480,17 @@ def gather(env: AuditEnv) -> PhpSnapshot:
             parent = os.path.dirname(os.path.dirname(path))
             pool_label = by_dir.get(parent) or by_dir.get(os.path.dirname(parent))
             pools.append(PoolFile(IniFile(path, env.read_text(path)), pool_label))
+    seen = {p.file.path for p in pools}
+    for pattern in FPM_CONFS:
+        for conf in env.glob(pattern):
+            text = env.read_text(conf) or ""
+            conf_dir = os.path.dirname(conf)
+            conf_label = by_dir.get(conf_dir) or by_dir.get(os.path.dirname(conf_dir))
+            for include in _FPM_INCLUDE.findall(text):
+                for path in env.glob(include):
+                    if path not in seen:
+                        seen.add(path)
+                        pools.append(PoolFile(IniFile(path, env.read_text(path)), conf_label))
     return PhpSnapshot(
         php_binary=env.runner.which(env.php_binary),
         sapis=tuple(sapis),

@@ -152,3 +152,26 @@ def test_a_fifo_in_conf_d_is_cannot_read_not_a_hang(tmp_path: Path) -> None:
     evidence = "\n".join(line for f in result[0] for line in f.evidence)
     assert "50-fifo.ini: cannot read" in evidence
     assert env.read_text("/etc/php/8.2/cli/conf.d/50-fifo.ini") is None
+
+
+def test_pools_in_a_folder_named_by_php_fpm_conf_include(tmp_path: Path) -> None:
+    """FPM reads the pools its php-fpm.conf includes; a custom folder (include=.../sites/*.conf)
+    was never looked at, so a pool there that logs nothing went unreported."""
+    fpm = tmp_path / "etc/php/8.2/fpm"
+    (fpm / "pool.d").mkdir(parents=True)
+    (fpm / "sites").mkdir()
+    (fpm / "php.ini").write_text("[PHP]\n")
+    (fpm / "pool.d/www.conf").write_text("[www]\nuser = www-data\n")
+    (fpm / "php-fpm.conf").write_text(
+        "[global]\npid = /run/php/php8.2-fpm.pid\n"
+        "include=/etc/php/8.2/fpm/pool.d/*.conf\n"
+        'include = "/etc/php/8.2/fpm/sites/*.conf" ; customer pools\n'
+    )
+    (fpm / "sites/shop.conf").write_text("[shop]\nuser = shop\n")
+    env = AuditEnv(cfg=CFG, root=tmp_path, runner=NoPhp())
+    snap = php.gather(env)
+    assert [(p.file.path, p.sapi_label) for p in snap.pools] == [
+        ("/etc/php/8.2/fpm/pool.d/www.conf", "PHP 8.2 fpm"),
+        ("/etc/php/8.2/fpm/sites/shop.conf", "PHP 8.2 fpm"),
+    ]
+    assert _get(php.judge(snap, CFG), "php.mail-log", "pool shop").status is Status.WARN
