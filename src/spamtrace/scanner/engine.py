@@ -35,6 +35,7 @@ from spamtrace.scanner.report import (
     ENOUGH_SCORE,
     STOPPED_NOTE,
     SUSPICIOUS_SCORE,
+    VANISHED,
     FileReport,
     Finding,
     ScanVerdict,
@@ -124,6 +125,8 @@ def _read(
     appended to a mailer does not hide it."""
     try:
         fd = os.open(path, _OPEN_FLAGS)
+    except FileNotFoundError:
+        raise _Unreadable(VANISHED) from None
     except OSError as exc:
         raise _Unreadable(f"cannot open: {exc.strerror or exc}") from None
     try:

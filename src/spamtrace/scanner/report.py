@@ -17,6 +17,9 @@ SUSPICIOUS_SCORE = 5
 ENOUGH_SCORE = MALICIOUS_SCORE
 #: the note of a file that reached the malicious score (the scan says once how to get more)
 STOPPED_NOTE = "stopped at score"
+#: the reason of a file or folder deleted (or moved) between the walk and the read: listed as
+#: skipped, but not "not examined" (there is nothing left at that path to examine)
+VANISHED = "vanished during the scan (deleted or moved)"
 
 
 class ScanVerdict(str, enum.Enum):
@@ -101,7 +104,9 @@ class ScanTally:
     def add(self, report: FileReport) -> None:
         """Count one scanned file's report."""
         self.counts[report.verdict.value] += 1
-        if report.verdict is ScanVerdict.SKIPPED or report.incomplete:
+        if report.incomplete or (
+            report.verdict is ScanVerdict.SKIPPED and report.reason != VANISHED
+        ):
             self.not_examined += 1
         if any(n.startswith("cut short") for n in report.notes):
             self.cut_short += 1

@@ -12,6 +12,8 @@ import stat
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
+from spamtrace.scanner.report import VANISHED
+
 
 @dataclass(frozen=True, slots=True)
 class WalkItem:
@@ -57,7 +59,7 @@ def walk(
             try:
                 dst = os.lstat(path)
             except OSError as exc:
-                yield WalkItem(path, 0, f"cannot stat: {exc.strerror or exc}")
+                yield WalkItem(path, 0, _unreachable("cannot stat", exc))
                 continue
             key = (dst.st_dev, dst.st_ino)
             if key in seen_dirs:
@@ -66,7 +68,7 @@ def walk(
             try:
                 entries = sorted(os.scandir(path), key=lambda e: e.name)
             except OSError as exc:
-                yield WalkItem(path, 0, f"cannot list directory: {exc.strerror or exc}")
+                yield WalkItem(path, 0, _unreachable("cannot list directory", exc))
                 continue
             subdirs: list[tuple[str, int]] = []
             for entry in entries:
@@ -75,7 +77,7 @@ def walk(
                 try:
                     est = entry.stat(follow_symlinks=False)
                 except OSError as exc:
-                    yield WalkItem(entry.path, 0, f"cannot stat: {exc.strerror or exc}")
+                    yield WalkItem(entry.path, 0, _unreachable("cannot stat", exc))
                     continue
                 mode = est.st_mode
                 if stat.S_ISLNK(mode):
@@ -93,6 +95,14 @@ def walk(
                 else:  # never opened: they hold no code and a FIFO would block a reader
                     yield WalkItem(entry.path, 0, f"{_kind(mode)}: not opened")
             stack.extend(reversed(subdirs))
+
+
+def _unreachable(what: str, exc: OSError) -> str:
+    """Why a path below a root was not scanned: gone since it was listed (a site's cache or
+    an upload being deleted as the scan walks it), or could not be reached (an error)."""
+    if isinstance(exc, FileNotFoundError):
+        return VANISHED
+    return f"{what}: {exc.strerror or exc}"
 
 
 def _kind(mode: int) -> str:

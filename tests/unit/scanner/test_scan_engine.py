@@ -391,3 +391,36 @@ def test_a_stuck_analysis_in_this_process_is_stopped(
     assert ranked.verdict is ScanVerdict.SKIPPED and ranked.path == str(path)
     assert signal.getsignal(signal.SIGALRM) == signal.SIG_DFL  # put back
     assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+
+
+def test_what_is_deleted_while_the_walk_goes_on_is_listed_as_vanished(tmp_path: Path) -> None:
+    """A site's cache being purged as the scan walks it: files and a folder deleted after
+    their folder was listed are skipped as vanished (listed, not 'not examined': nothing is
+    left at that path), while a file that cannot be reached for another reason stays an
+    error the scan must not call complete."""
+    from spamtrace.errors import ExitCode
+    from spamtrace.scanner.report import VANISHED, ScanTally
+
+    (tmp_path / "a.php").write_text("<?php echo 1;")
+    (tmp_path / "b.php").write_text("<?php echo 2;")
+    (tmp_path / "c.php").write_text("<?php echo 3;")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "d.php").write_text("<?php echo 4;")
+    items = walk([str(tmp_path)])
+    first = next(items)
+    assert first.path.endswith("a.php") and first.skipped is None
+    (tmp_path / "b.php").unlink()  # listed, not yet stat'ed
+    shutil.rmtree(tmp_path / "sub")  # pushed on the stack, not yet entered
+    rest = {Path(i.path).name: i.skipped for i in items}
+    assert rest == {"b.php": VANISHED, "c.php": None, "sub": VANISHED}
+
+    gone = _scan(tmp_path / "b.php")  # deleted between the walk and the read
+    assert (gone.verdict, gone.reason) == (ScanVerdict.SKIPPED, VANISHED)
+    tally = ScanTally(files=2)
+    tally.add(gone)
+    tally.add(_scan(tmp_path / "c.php"))
+    assert (tally.counts["skipped"], tally.not_examined) == (1, 0)
+    assert tally.exit_code() is ExitCode.CLEAN
+    tally.add(engine.FileReport(str(tmp_path / "x"), ScanVerdict.SKIPPED, 0, (), 0,
+                                reason="cannot open: Permission denied"))  # fmt: skip
+    assert tally.not_examined == 1
