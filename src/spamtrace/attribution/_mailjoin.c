@@ -125,6 +125,7 @@ static int add_at(Site *g, Site *st, PyObject *obj, PyObject *name, PyObject *va
     return rc;
 }
 
+static int count_inbound(PyObject *ledger, PyObject *ev);
 /* if value > obj.name (op Py_GT; Py_LT: <): obj.name = value */
 static int cmp(PyObject *a, PyObject *b, int op);
 static int raise_at(Site *g, Site *st, PyObject *obj, PyObject *name, PyObject *value, int op) {
@@ -867,7 +868,7 @@ static int arrive_postfix(PyObject *ledger, PyObject *pending, PyObject *ev) {
     PyObject *parts = PyDict_GetItemWithError(pending, qid); /* pending.pop(qid, None) */
     if (parts == NULL) {
         if (PyErr_Occurred()) return -1;
-        return INCR(ledger, s_inbound) < 0 ? -1 : 1;
+        return count_inbound(ledger, ev);
     }
     Py_INCREF(parts);
     if (PyObject_DelItem(pending, qid) < 0 || !PyList_Check(parts)) {
@@ -894,7 +895,7 @@ static int arrive_postfix(PyObject *ledger, PyObject *pending, PyObject *ev) {
     int rc = -1;
     PyObject *vals[M_COUNT], *addresses = NULL, *named = NULL;
     if (auth == Py_None && uid == Py_None) {
-        rc = INCR(ledger, s_inbound) < 0 ? -1 : 1;
+        rc = count_inbound(ledger, ev);
         goto out;
     }
     if (uid != Py_None) { /* user = self._names.get(uid, user) */
@@ -1041,6 +1042,18 @@ done:
     return out;
 }
 
+/* MailLedger._inbound(ev): mail received from another server, counted when it is at or after
+ * ``since`` (as bounces are); 1, or -1 on error */
+static int count_inbound(PyObject *ledger, PyObject *ev) {
+    PyObject *since = GET(ledger, s_since);
+    if (since == NULL) return -1;
+    int before = 0;
+    if (since != Py_None) before = cmp(PyTuple_GET_ITEM(ev, F_WALL), since, Py_LT);
+    Py_DECREF(since);
+    if (before < 0) return -1;
+    return before ? 1 : (INCR(ledger, s_inbound) < 0 ? -1 : 1);
+}
+
 /* MailLedger._exim_arrival(ev): 1 done, 0 not done here (PHP mail() calls pending: the
  * Python method joins them), -1 error */
 static int arrive_exim(PyObject *ledger, PyObject *ev) {
@@ -1053,7 +1066,7 @@ static int arrive_exim(PyObject *ledger, PyObject *ev) {
         if (local < 0) return -1;
     }
     PyObject *auth = PyTuple_GET_ITEM(ev, F_AUTH);
-    if (!local && auth == Py_None) return INCR(ledger, s_inbound) < 0 ? -1 : 1;
+    if (!local && auth == Py_None) return count_inbound(ledger, ev);
     if (local && PyTuple_GET_ITEM(ev, F_BOUNCE_OF) != Py_None) return 0; /* R=: Python's */
     if (local) { /* _finish joins a local message with a pending PHP call: Python's */
         PyObject *php = GET(ledger, s_php);

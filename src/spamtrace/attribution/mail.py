@@ -357,7 +357,7 @@ class MailLedger:
     def _exim_arrival(self, ev: MailLogged) -> MailMessage | None:
         local = ev.protocol is not None and ev.protocol.startswith("local")
         if not local and ev.auth is None:
-            self.inbound += 1
+            self._inbound(ev)
             return None
         if local and ev.bounce_of is not None and ev.sender == "":
             uid = self.uids.get(ev.user) if ev.user is not None else None
@@ -395,7 +395,7 @@ class MailLedger:
             if ev.sender == "":
                 self._bounce(ev)
             else:
-                self.inbound += 1
+                self._inbound(ev)
             return None
         if len(parts) == 1:  # one pickup or smtpd line: the common case
             part = parts[0]
@@ -409,7 +409,7 @@ class MailLedger:
                 ip = part.ip if part.ip is not None else ip
                 protocol = part.protocol if part.protocol is not None else protocol
         if auth is None and uid is None:
-            self.inbound += 1
+            self._inbound(ev)
             return None
         if uid is not None:
             user = self._names.get(uid, user)
@@ -418,6 +418,11 @@ class MailLedger:
             None, (), None, ev.nrcpt or 0, final_count=ev.nrcpt is not None,
         )  # fmt: skip
         return self._finish(msg, True, True)
+
+    def _inbound(self, ev: MailLogged) -> None:
+        """Mail received from another server, counted from ``since`` on (as bounces are)."""
+        if self.since is None or ev.wall >= self.since:
+            self.inbound += 1
 
     def _bounce(self, ev: MailLogged) -> None:
         if self.since is None or ev.wall >= self.since:

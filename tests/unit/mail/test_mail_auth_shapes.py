@@ -86,6 +86,31 @@ def test_since_leaves_earlier_bounces_out() -> None:
         assert ledger.bounces == 0 and ledger.messages == 0
 
 
+@pytest.mark.parametrize("compiled", MODES)
+def test_since_leaves_earlier_inbound_mail_out(compiled: bool) -> None:
+    """Mail from other servers before --since is not counted, as bounces and senders are not
+    (the footer's "received from other servers" counted lines read back from before it)."""
+    from spamtrace.sources.maillog.blocks import feed_block
+
+    exim_inbound = 1796378410.0  # 10:00:10, the one inbound Exim message
+    for since, want in ((exim_inbound + 0.5, 0), (exim_inbound - 0.5, 1), (None, 1)):
+        ledger = MailLedger(uids=UIDS, compiled=compiled, since=since)
+        ledger.feed(parse_block("exim", EXIM.encode(), parser_for("exim", 2026, 0))[0])
+        assert ledger.inbound == want, since
+        if compiled:  # the one pass of a lone Exim log
+            ledger = MailLedger(uids=UIDS, compiled=True, since=since)
+            feed_block(EXIM.encode(), parser_for("exim", 2026, 0), ledger.block_sink())
+            assert ledger.inbound == want, since
+    # a from= line with no pickup or smtpd line before it, after 5C2D3E0789 (smtpd, no login)
+    alone = "Dec  4 10:00:06 srv postfix/qmgr[700]: 7E8F9A0123: from=<a@remote.example>, size=1\n"
+    events = parse_block("postfix", (POSTFIX + alone).encode(), parser_for("postfix", 2026, 0))[0]
+    postfix_inbound = events[-2].wall  # 10:00:04 (the log's year is parser_for's to choose)
+    for since, want in ((postfix_inbound + 0.5, 1), (postfix_inbound - 0.5, 2), (None, 2)):
+        ledger = MailLedger(uids=UIDS, compiled=compiled, since=since)
+        ledger.feed(events)
+        assert ledger.inbound == want, since
+
+
 def test_no_mailbox_command_for_an_authenticator_without_id() -> None:
     assert mailbox_argv(("lock-mailbox",), "(cram_md5)", "shop") is None
     assert mailbox_argv(("lock-mailbox",), "John Smith", "shop") == ("lock-mailbox", "John Smith")
