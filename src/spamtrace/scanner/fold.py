@@ -73,7 +73,6 @@ _PARAM = compile_possessive(
 #: the calls whose value is an array of folded strings (:meth:`_Parser.array_value`)
 _ARRAY_CALL = compile_possessive(rb"(str_split|explode|array_reverse)\s*+\(")
 _BOOL = compile_possessive(rb"(true|false|1|0)\b")
-_FUNC_NAME = compile_possessive(rb"function\s*+&?\s*+([a-z_\x80-\xff][\w\x80-\xff]*+)\s*+\(")
 _HEAD_PARAMS = compile_possessive(rb"function\s*+&?\s*+[\w\x80-\xff]*+\s*+\(([^)]*+)")
 _OWNER = compile_possessive(rb"\$([a-z_\x80-\xff][\w\x80-\xff]*+)\s*+->\s*+$")
 _PROP = compile_possessive(rb"->\s*+([a-z_\x80-\xff][\w\x80-\xff]*+)")
@@ -286,7 +285,7 @@ class Env:
         if self._defines is None:  # every function's name, how often it is defined, its head
             self._defines = collections.Counter()
             if self.code.find(b"function") >= 0:
-                for m in _FUNC_NAME.finditer(self.code):
+                for m in prefiltered_finditer(_FUNC, self.code):
                     self._defines[m.group(1)] += 1
                     self._heads.setdefault(m.group(1), m)
         return self._defines.get(name, 0) == 1
