@@ -140,6 +140,7 @@ def collect(
     from spamtrace.attribution.accounts import AccountResolver
     from spamtrace.attribution.mail import MailLedger, passwd_homes
     from spamtrace.policy.mail import MailPolicy, MailThresholds
+    from spamtrace.sources.maillog.event import unnamed_login
     from spamtrace.sources.maillog.reader import LogReader, merged_batches
 
     thresholds = MailThresholds.from_config(cfg.mail)
@@ -174,6 +175,12 @@ def collect(
             account = resolver.for_uid(totals.uid)
             report.accounts[totals.uid] = account.name if account else (totals.user or "")
         box = totals.auth_user
+        driver = unnamed_login(box)
+        if driver is not None and box not in report.mailboxes:
+            report.notes.append(
+                f"{box}: logins through Exim's authenticator {driver}, which logs no id: give "
+                "it server_set_id = $auth1 to see which mailboxes they are"
+            )
         if box is not None and box not in report.mailboxes:  # the panel's owner of its domain
             owner = resolver.for_domain(box.rpartition("@")[2]) if "@" in box else None
             report.mailboxes[box] = owner.name if owner is not None else None

@@ -174,3 +174,23 @@ def test_the_engine_says_why_no_log_was_read(tmp_path: Path) -> None:
     report = read_logs(cfg, {"exim": [str(log)], "postfix": [], "php": []}, None)
     assert [c.path for c in report.logs] == [str(log)]
     assert sum(t.messages for t in report.ledger.senders.values()) == 3
+
+
+def test_logins_of_an_authenticator_without_id_are_explained(tmp_path: Path) -> None:
+    """'(cram_md5)' in the senders table is no mailbox: a note says what it is and what to
+    set so that the mailboxes show (once, however many lines it sent)."""
+    from spamtrace import config
+    from spamtrace.service.mail import collect, specs_of
+
+    shapes = Path(__file__).resolve().parent / "shapes" / "exim-auth.log"
+    env = {
+        "SPAMTRACE_MAIL_EXIM_LOGS": json.dumps([str(shapes)]),
+        "SPAMTRACE_MAIL_POSTFIX_LOGS": "[]",
+    }
+    cfg = config.load(config_dir=tmp_path, environ=env)
+    report = collect(cfg, specs_of(cfg), None)
+    about = [n for n in report.notes if "server_set_id" in n]
+    assert about == [
+        "(cram_md5): logins through Exim's authenticator cram_md5, which logs no id: give it "
+        "server_set_id = $auth1 to see which mailboxes they are"
+    ]
