@@ -225,7 +225,11 @@ def print_report(report: MailReport, top: int) -> None:
         if queue.get("messages") is None:
             con.print(Text(f"\nqueue ({queue['mta']}): unknown: {escape(queue.get('error'))}"))
         else:
-            con.print(Text(f"\nqueue ({queue['mta']}): {queue['messages']} message(s)"))
+            parts = [f"{queue[k]} {name}" for k, name in
+                     (("active", "active"), ("deferred", "deferred"), ("hold", "on hold"))
+                     if queue.get(k)]  # fmt: skip
+            split = f" ({', '.join(parts)})" if parts else ""
+            con.print(Text(f"\nqueue ({queue['mta']}): {queue['messages']} message(s){split}"))
     totals = doc["totals"]
     own = f"; {totals['bounces']} bounce(s) made by the MTA" if totals["bounces"] else ""
     con.print(
