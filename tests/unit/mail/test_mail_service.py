@@ -238,3 +238,26 @@ def test_logins_of_an_authenticator_without_id_are_explained(tmp_path: Path) -> 
         "(cram_md5): logins through Exim's authenticator cram_md5, which logs no id: give it "
         "server_set_id = $auth1 to see which mailboxes they are"
     ]
+
+
+def test_json_says_which_auth_senders_are_no_mailbox(tmp_path: Path) -> None:
+    """`auth_id_logged` (additive): False for '(cram_md5)', the logins of an authenticator
+    that logs no id, so a consumer of --json that resets or locks `auth_user` can leave it
+    out without parsing the name; True for a mailbox, None for a sender without SMTP AUTH."""
+    from spamtrace import config
+    from spamtrace.render.mail import report_json
+    from spamtrace.service.mail import collect, specs_of
+
+    log = tmp_path / "mainlog"
+    shapes = Path(__file__).resolve().parent / "shapes" / "exim-auth.log"
+    log.write_text(shapes.read_text())
+    recent_burst(log, 2)
+    env = {"SPAMTRACE_MAIL_EXIM_LOGS": json.dumps([str(log)]), "SPAMTRACE_MAIL_POSTFIX_LOGS": "[]"}
+    cfg = config.load(config_dir=tmp_path, environ=env)
+    doc = report_json(collect(cfg, specs_of(cfg), None))
+    logged = {(s["kind"], s["auth_user"]): s["auth_id_logged"] for s in doc["senders"]}
+    assert logged[("auth", "(cram_md5)")] is False
+    assert {v for (kind, box), v in logged.items() if kind == "auth" and box != "(cram_md5)"} == {
+        True
+    }, logged
+    assert {v for (kind, _), v in logged.items() if kind != "auth"} == {None}, logged
