@@ -182,6 +182,46 @@ def test_incident_command_in_a_pipe(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert "  events (2):" in out and not BOX.search(out)
 
 
+def test_a_byte_that_is_not_utf8_reads_back_as_watch_showed_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A folder named with bytes that are not UTF-8 shows as ``\\xff`` in `incident ID` and
+    `incidents`, as `watch` and the daemon's journal showed it, not ``\\\\xff`` (the store
+    keeps the byte as ``\\xff`` text, which was escaped a second time); JSON is unchanged."""
+    import json
+
+    odd = f"{UPLOADS}/bad\udcff\udcfe dir"
+    script = f"{odd}/m\udce9l.php"
+    shown_dir = f"{UPLOADS}/bad\\xff\\xfe dir"
+    db = str(tmp_path / "s.db")
+    store = Store(db)
+    try:
+        rec = incident(
+            cwd=odd,
+            scripts=(script,),
+            cmdline=("php", script),
+            reasons=(f"script: {script}",),
+            suspect_files=({**SUSPECT, "path": script},),
+        )
+        store.submit(event(1_700_000_000.0, cwd=odd, scripts=(script,)), rec)
+        store.flush()
+    finally:
+        store.close()
+    assert main(["incident", "inc-0123", "--db", db]) == 0
+    out = capsys.readouterr().out
+    assert f"  folder (cwd): {shown_dir}\n" in out
+    assert f"  script:       {shown_dir}/m\\xe9l.php\n" in out
+    assert f"  cmdline:      php {shown_dir}/m\\xe9l.php\n" in out
+    assert f"  why:          script: {shown_dir}/m\\xe9l.php\n" in out
+    assert f"    {shown_dir}/m\\xe9l.php: malicious" in out
+    assert "\\\\x" not in out
+    assert main(["incidents", "--since", "all", "--db", db]) == 1
+    assert f"{shown_dir}/m\\xe9l.php" in capsys.readouterr().out
+    assert main(["incident", "inc-0123", "--json", "--db", db]) == 0
+    doc = json.loads(capsys.readouterr().out)["incident"]
+    assert doc["cwd"] == shown_dir and doc["scripts"] == [f"{shown_dir}/m\\xe9l.php"]
+
+
 # ============================================================================ incidents
 def listed(con: Console) -> str:
     mail = incident(
