@@ -313,6 +313,29 @@ def test_journal_logs_firewall_changes_once(capsys: pytest.CaptureFixture[str]) 
     ]
 
 
+def test_journal_names_a_stolen_mailbox(capsys: pytest.CaptureFixture[str]) -> None:
+    """A mail-auth incident's journal line said "opened: uid unknown, ? -> ...": it names the
+    mailbox and how many addresses logged in with it."""
+    from spamtrace.service.bus import IncidentOpened
+    from spamtrace.sinks.store import IncidentRecord
+
+    rec = IncidentRecord(
+        id="inc-357f07f1d812", verdict="mail-auth", uid=None, user=None, account=None,
+        account_kind=None, home=None, exe=None, cwd=None, scripts=(), cmdline=(),
+        connections=12, blocked=0, destinations=("v0@gmail.example", "v1@gmail.example"),
+        pids=(), first_seen=1.0, last_seen=2.0, rate_per_minute=1.0, reasons=(),
+        methods={"mail-log": 12}, advice=(),
+        process={"source": "mail-log", "kind": "auth", "auth_user": "info@shop.example\n",
+                 "client_ips": ["203.0.113.5", "198.51.100.17", "192.0.2.44"]},
+    )  # fmt: skip
+    JournalLog().handle(IncidentOpened(rec, True, {"notes": []}))
+    assert capsys.readouterr().err == (
+        "spamtrace: MAIL-AUTH incident inc-357f07f1d812 opened: mailbox info@shop.example\\n, "
+        "SMTP AUTH from 3 address(es) -> v0@gmail.example, v1@gmail.example "
+        "(spamtrace incident inc-357f07f1d812)\n"
+    )
+
+
 # ------------------------------------------------------------------------- firewall
 class FakeBackend:
     """A firewall backend over a dict: what is 'loaded' is a string."""
