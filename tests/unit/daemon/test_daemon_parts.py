@@ -524,6 +524,49 @@ def test_service_install_runs_the_daemon_with_the_config_it_was_given(
     assert "ExecStart" in capsys.readouterr().err
 
 
+def test_service_install_makes_the_configured_folders_writable_or_says_why_not(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A store or event file the config puts outside /var/lib/spamtrace (/srv, /var/log/x)
+    is read-only under ProtectSystem=strict: the service failed at start. Install now makes
+    those folders writable in a drop-in that verifies, and warns of a store or socket under
+    /tmp, which PrivateTmp makes the service's own (a shell's `status` finds no daemon)."""
+    analyze = shutil.which("systemd-analyze")
+    assert analyze, "systemd-analyze missing: scripts/test.sh installs the systemd package"
+    monkeypatch.setenv("SPAMTRACE_CONFIG_DIR", str(tmp_path / "none.d"))
+    cfg = tmp_path / "spamtrace.toml"
+    units = tmp_path / "units"
+    units.mkdir()
+    paths = units / "spamtrace.service.d" / "53-spamtrace-paths.conf"
+    install = ["--config", str(cfg), "service", "install", "--unit-dir", str(units)]
+
+    cfg.write_text(
+        '[store]\npath = "/srv/spamtrace/st.db"\n[events]\npath = "/var/log/st/e.json"\n'
+    )
+    assert main(install) == 0
+    out = capsys.readouterr().out
+    text = paths.read_text()
+    assert text.startswith(MARKER), text
+    assert text.splitlines()[-2:] == [
+        "ReadWritePaths=-/srv/spamtrace",
+        "ReadWritePaths=-/var/log/st",
+    ]
+    assert "write the folders the config names outside /var/lib/spamtrace" in out
+    assert "suspend" not in out  # it said "and run the suspend command" of any 2nd drop-in
+    proc = subprocess.run(
+        [analyze, "verify", str(units / "spamtrace.service")],
+        capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert proc.returncode == 0 and not proc.stderr.strip(), proc.stderr
+
+    cfg.write_text('[daemon]\nsocket = "/tmp/st/control.sock"\n')
+    assert main([*install, "--json"]) == 0
+    out, err = capsys.readouterr()
+    assert not paths.exists()  # no longer needed: removed
+    assert "spamtrace: warning: daemon.socket is under /tmp/st: the service runs with " in err
+    assert json.loads(out)["warnings"][0].startswith("daemon.socket is under /tmp/st")
+
+
 def test_daemon_and_status_are_in_help(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit):
         main(["--help"])
