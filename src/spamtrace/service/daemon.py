@@ -34,6 +34,7 @@ from spamtrace.render.incidents import iso, mail_facts, who_of
 from spamtrace.safetext import escape
 from spamtrace.service import plugins
 from spamtrace.service.bus import (
+    ActionRecorded,
     CaptureGap,
     CaptureModeChanged,
     ConfigReloaded,
@@ -121,6 +122,10 @@ class JournalLog:
             )
         elif isinstance(message, IncidentUpdated) and message.reason is UpdateReason.ESCALATED:
             self.say(f"incident {message.incident.id}: {escape(message.detail)}")
+        elif isinstance(message, ActionRecorded) and message.action.data.get("again"):
+            # a block the ruleset's flush had lost, put back (Responder.reassert_blocks)
+            a = message.action
+            self.say(f"incident {message.incident_id}: {a.action} {a.status}: {escape(a.detail)}")
         elif isinstance(message, CaptureModeChanged):
             self.say(f"capture {message.mode.value}: {escape(message.reason)}")
         elif isinstance(message, CaptureGap):
