@@ -22,6 +22,7 @@ APT_PACKAGES=(
     exim4-base pflogsumm  # bench/maillog_bench.py: the peers eximstats and pflogsumm
     prometheus  # promtool: tests/unit/fleet checks and unit-tests the shipped alert rules
     openssl  # tests/unit/alerts: a throwaway CA-less certificate for the TLS channel tests
+    zstd  # tests/unit/mail: rotated mail logs compressed by logrotate's compresscmd zstd
 )
 installed() {
     dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "ok installed"

@@ -53,6 +53,8 @@ JOIN_SECONDS = 5.0
 MAX_OPEN = 200_000  # messages waiting for their deliveries / Completed
 MAX_PENDING = 4096  # argument lines, Postfix submissions and PHP calls waiting for an arrival
 MAX_DISTINCT = 100_000  # distinct recipients kept per sender (counting goes on beyond)
+#: envelope senders kept per sender (SenderTotals.senders; the compiled join keeps as many)
+MAX_ENVELOPE_SENDERS = 64
 #: the first uid of hosting accounts (as :func:`passwd_homes`): users below are the system's
 ACCOUNT_UIDS = 1000
 #: Exim's own processes log arguments too; these options mean "not a new submission"
@@ -504,7 +506,7 @@ class MailLedger:
                     distinct.add(addr)
             if msg.ip is not None and len(totals.ips) < MAX_DISTINCT:
                 totals.ips.add(msg.ip)
-            if msg.sender is not None and len(totals.senders) < 64:
+            if msg.sender is not None and len(totals.senders) < MAX_ENVELOPE_SENDERS:
                 totals.senders.add(msg.sender)
             if totals.cwd is None and msg.cwd is not None:
                 totals.cwd = msg.cwd

@@ -72,6 +72,13 @@ def _parser_class() -> type[argparse.ArgumentParser]:
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             kwargs.setdefault("formatter_class", _Formatter)
             super().__init__(*args, **kwargs)
+            #: what an option of another tool's habit means here ({"-r": "scan goes ..."})
+            self.habits: dict[str, str] = {}
+            self._given: list[str] = []
+
+        def parse_known_args(self, args: Any = None, namespace: Any = None) -> Any:
+            self._given = [str(a) for a in (sys.argv[1:] if args is None else args)]
+            return super().parse_known_args(args, namespace)
 
         def parse_args(self, args: Any = None, namespace: Any = None) -> Any:
             parsed, unknown = self.parse_known_args(args, namespace)
@@ -82,10 +89,54 @@ def _parser_class() -> type[argparse.ArgumentParser]:
         def error(self, message: str) -> None:  # type: ignore[override]
             # main() prints "spamtrace: error: ..."; name the command, not the program again
             command = self.prog.removeprefix("spamtrace").strip()
+            unknown = _unknown_options(self, self._given)
+            if unknown and message.startswith("the following arguments are required"):
+                # `scan -rf`: the option typed from habit is the mistake, not the missing PATH
+                message = f"unrecognized arguments: {' '.join(unknown)}"
+            if unknown and message.startswith("unrecognized arguments"):
+                message += _habit_hint(self, unknown)
             hint = f" (see: {self.prog} --help)"
             raise UsageError(f"{command}: {message}{hint}" if command else f"{message}{hint}")
 
     return _Parser
+
+
+def _unknown_options(parser: argparse.ArgumentParser, given: list[str]) -> list[str]:
+    """The words of ``given`` that look like options ``parser`` does not have (``-rf``), up
+    to a ``--`` (after it everything is an argument). A word argparse would take for an
+    abbreviation (``--js`` for ``--json``) or an ``--opt=value`` is known."""
+    known = parser._option_string_actions
+    out: list[str] = []
+    for word in given:
+        if word == "--":
+            break
+        if not word.startswith("-") or word == "-" or word[1:2].isdigit():
+            continue
+        name = word.split("=", 1)[0]
+        if name in known or (name.startswith("--") and any(k.startswith(name) for k in known)):
+            continue
+        out.append(word)
+    return out
+
+
+def _habit_hint(parser: argparse.ArgumentParser, unknown: list[str]) -> str:
+    """What a word typed from another tool's habit means here, and, for a command that takes
+    a PATH, how to give one that starts with '-' (``scan -- -rf``)."""
+    habits: dict[str, str] = getattr(parser, "habits", {})
+    said: list[str] = []
+    for word in unknown:
+        # a cluster of short options (-rf) is each of its letters
+        names = [f"-{c}" for c in word[1:]] if not word.startswith("--") else [word]
+        for name in names:
+            if name in habits and habits[name] not in said:
+                said.append(habits[name])
+    takes_paths = any(
+        not a.option_strings and a.metavar == "PATH" for a in parser._actions
+    )
+    dashed = next((w for w in unknown if not w.startswith("--")), None)  # -rf, not --bogus
+    if takes_paths and dashed is not None:
+        said.append(f"a PATH that starts with '-' goes after '--': {parser.prog} -- {dashed}")
+    return f": {'; '.join(said)}" if said else ""
 
 
 def _command_of(args: Sequence[str]) -> str | None:

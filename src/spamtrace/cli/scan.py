@@ -43,6 +43,9 @@ def register(sub: Any) -> None:
         ),
     )
     p.add_argument("paths", nargs="+", metavar="PATH", help="files or folders to scan")
+    # grep -r, rm -rf, clamscan -r, maldet -r: scan goes into folders without being asked
+    recursive = "scan goes into folders by itself (no -r needed)"
+    p.habits = {"-r": recursive, "-R": recursive, "--recursive": recursive}
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.add_argument(
         "--min-verdict",

@@ -30,7 +30,7 @@ from __future__ import annotations
 import functools
 import math
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from spamtrace.attribution.mail import MailMessage, sender_key
@@ -504,9 +504,18 @@ def _span(seconds: int) -> str:
     return f"{seconds} seconds"
 
 
-def advice(inc: MailIncident) -> tuple[str, ...]:
+#: at most this many envelope senders are named in a local sender's freeze command
+ADVICE_SENDERS = 5
+
+
+def advice(inc: MailIncident, envelope: Sequence[str] = ()) -> tuple[str, ...]:
     """What to do about a mail incident (commands to copy; shell-quoted), for the MTA whose
-    log showed it (both MTAs' commands when only PHP's mail.log did)."""
+    log showed it (both MTAs' commands when only PHP's mail.log did).
+
+    ``envelope``: the envelope senders of a local sender's messages that no other sender
+    used, when all are known. A script's mail rarely comes from ``<user>@`` (WordPress sends
+    as ``wordpress@<site>``, most scripts give ``-f``): its queued mail is found by those,
+    when there are at most :data:`ADVICE_SENDERS`; by ``<user>@`` otherwise."""
     from spamtrace.safetext import shell_quote
 
     out: list[str] = []
@@ -526,10 +535,18 @@ def advice(inc: MailIncident) -> tuple[str, ...]:
         where = inc.script or inc.cwd
         if where:
             out.append(f"spamtrace scan {shell_quote(where)}")
-        if not inc.user:
+        named = sorted(a for a in envelope if a)
+        if named and len(named) <= ADVICE_SENDERS:
+            either = "|".join(_perl_re(a) for a in named)
+            rx = f"^<{either}>$" if len(named) == 1 else f"^<(?:{either})>$"
+            exim = f"exiqgrep -i -f {shell_quote(rx)} | xargs -r exim -Mf"
+            postfix = _postsuper_hold(" or ".join(f'.sender == "{_jq_str(a)}"' for a in named))
+        elif not inc.user:
             return tuple(out)
-        exim = f"exiqgrep -i -f {shell_quote('^<' + _perl_re(inc.user) + '@')} | xargs -r exim -Mf"
-        postfix = _postsuper_hold(f'(.sender | startswith("{_jq_str(inc.user)}@"))')
+        else:
+            rx = "^<" + _perl_re(inc.user) + "@"
+            exim = f"exiqgrep -i -f {shell_quote(rx)} | xargs -r exim -Mf"
+            postfix = _postsuper_hold(f'(.sender | startswith("{_jq_str(inc.user)}@"))')
     if inc.mta == "exim":
         out.append(f"freeze its queued mail: {exim}")
     elif inc.mta == "postfix":

@@ -64,7 +64,22 @@ def sender_rows(report: MailReport, top: int | None = None) -> list[dict[str, An
     return rows
 
 
-def incident_json(inc: MailIncident) -> dict[str, Any]:
+def own_envelope_senders(report: MailReport, inc: MailIncident) -> tuple[str, ...]:
+    """The envelope senders of a local incident's sender that no other sender used, when
+    the ledger holds them all (it keeps 64 a sender); () otherwise (for :func:`advice`)."""
+    from spamtrace.attribution.mail import MAX_ENVELOPE_SENDERS
+
+    totals = report.ledger.senders.get(inc.sender)
+    if inc.kind == "auth" or totals is None or len(totals.senders) >= MAX_ENVELOPE_SENDERS:
+        return ()
+    others: set[str] = set()
+    for key, t in report.ledger.senders.items():
+        if key != inc.sender:
+            others.update(t.senders)
+    return tuple(sorted(totals.senders - others))
+
+
+def incident_json(inc: MailIncident, envelope: tuple[str, ...] = ()) -> dict[str, Any]:
     from spamtrace.policy.mail import advice
     from spamtrace.render.incidents import iso
 
@@ -85,7 +100,7 @@ def incident_json(inc: MailIncident) -> dict[str, Any]:
         "last_seen": iso(inc.last_seen),
         "reasons": list(inc.reasons),
         "sample_recipients": list(inc.sample_recipients),
-        "advice": list(advice(inc)),
+        "advice": list(advice(inc, envelope)),
     }
 
 
@@ -123,7 +138,7 @@ def report_json(report: MailReport, top: int | None = None) -> dict[str, Any]:
         "scan": report.scan or {"enabled": False},
         "notes": report.notes,
         "senders": sender_rows(report, top),
-        "incidents": [incident_json(i) for i in report.incidents],
+        "incidents": [incident_json(i, own_envelope_senders(report, i)) for i in report.incidents],
     }
 
 
@@ -228,7 +243,7 @@ def check_section(report: MailReport, minutes: int) -> dict[str, Any]:
         "minutes": minutes,
         "logs": [c.path for c in report.logs],
         "senders": [r for r in sender_rows(report) if r["incident"] is not None],
-        "incidents": [incident_json(i) for i in report.incidents],
+        "incidents": [incident_json(i, own_envelope_senders(report, i)) for i in report.incidents],
     }
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 import pytest
 
@@ -148,3 +149,32 @@ def test_every_help_fits_the_terminal_and_keeps_words_whole(
 def test_incidents_are_recorded_by_watch_or_the_daemon() -> None:
     helps = {name: p.description for name, p in _parsers(cli_main.build_parser())}
     assert "`watch` or the daemon" in (helps["spamtrace incidents"] or "")
+
+
+@pytest.mark.parametrize(
+    ("argv", "unknown"),
+    [(["scan", "-rf"], "-rf"), (["scan", "-rf", "/"], "-rf"), (["scan", "-R", "x"], "-R")],
+)
+def test_an_option_typed_from_another_tools_habit_is_named_with_what_to_do(
+    argv: list[str], unknown: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # `scan -rf` said "the following arguments are required: PATH": the -rf was the mistake
+    assert cli_main.main(argv) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith(f"spamtrace: error: scan: unrecognized arguments: {unknown}: "), err
+    assert "no -r needed" in err and f"goes after '--': spamtrace scan -- {unknown}" in err, err
+    assert "required" not in err and err.endswith("(see: spamtrace scan --help)"), err
+
+
+def test_a_mistyped_long_option_gets_no_path_hint_and_a_known_abbreviation_no_error(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert cli_main.main(["scan", "--bogus", "x"]) == 2
+    assert "goes after '--'" not in capsys.readouterr().err
+    assert cli_main.main(["scan", "--"]) == 2  # nothing after --: PATH is what is missing
+    assert "required: PATH" in capsys.readouterr().err
+    # a folder named -rf is scanned when given after --
+    (tmp_path / "-rf").mkdir()
+    monkeypatch.chdir(tmp_path)
+    assert cli_main.main(["scan", "--js", "--", "-rf"]) == 1  # an empty folder: nothing scanned
+    assert '"schema"' in capsys.readouterr().out

@@ -207,3 +207,62 @@ def test_the_last_time_has_its_date_when_the_senders_span_days(
     assert main(args) == 0
     out = capsys.readouterr().out
     assert "| 10:01:05   |" in out and "2026-12-05 10" not in out, out
+
+
+def _burst(user: str, envelopes: list[str], n: int = 30, start: int = 0) -> list[str]:
+    """``n`` local messages of ``user`` (envelope senders taken in turn from ``envelopes``)."""
+    rows = []
+    for i in range(start, start + n):
+        qid = f"1xZ{i:03d}-0004ab-{i % 10}x"
+        sender = envelopes[i % len(envelopes)]
+        stamp = f"2026-12-04 10:{i // 60 % 60:02d}:{i % 60:02d}"
+        rows.append(f"{stamp} {qid} <= {sender} U={user} P=local S=100 for r{i}@x.example")
+    return rows
+
+
+@pytest.mark.parametrize(
+    ("envelopes", "others", "found"),
+    [
+        # WordPress sends as wordpress@<site>: '^<bob@' found none of the account's mail
+        (["wordpress@shop.example"], [], ["wordpress@shop.example"]),
+        (["a@shop.example", "b@blog.example"], [], ["a@shop.example", "b@blog.example"]),
+        # an envelope sender another account also used would freeze its mail too: left out
+        (["wordpress@shop.example", "noreply@host.example"], ["noreply@host.example"],
+         ["wordpress@shop.example"]),
+        # a spam run with a sender per message: no list to give; bob@ as before
+        ([f"x{i}@spam.example" for i in range(6)], [], None),
+        (["noreply@host.example"], ["noreply@host.example"], None),
+    ],
+)
+def test_the_freeze_advice_of_a_local_sender_names_its_envelope_senders(
+    envelopes: list[str], others: list[str], found: list[str] | None, tmp_path: Path,
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    import json
+    import shlex
+    import subprocess
+
+    monkeypatch.setenv("SPAMTRACE_MAIL_SCRIPT_MAX_MESSAGES", "20")
+    log = tmp_path / "mainlog"
+    rows = _burst("bob", envelopes) + (_burst("carol", others, 3, 100) if others else [])
+    log.write_text("\n".join(rows) + "\n")
+    args = ["mail", "--no-queue", "--no-scan", "--since", "all", "--exim-log", str(log)]
+    assert main([*args, "--json"]) == 1
+    (inc,) = json.loads(capsys.readouterr().out)["incidents"]
+    exim = next(x for x in inc["advice"] if "exiqgrep" in x)
+    pattern = shlex.split(exim.split("exiqgrep -i -f ", 1)[1])[0]
+    if found is None:
+        assert pattern == "^<bob@", exim
+        return
+    for sender in [*envelopes, *others, "bob@host.example", "wordpressXshop.example"]:
+        code = subprocess.run(["perl", "-e", 'exit(($ARGV[1] =~ /$ARGV[0]/i) ? 0 : 1)',
+                               pattern, f"<{sender}>"], check=False).returncode  # fmt: skip
+        assert (code == 0) is (sender in found), (pattern, sender)
+    assert main(args) == 1  # the terminal view gives the same command
+    assert exim in capsys.readouterr().out
+    from spamtrace.policy.mail import MailIncident, advice
+
+    snapshot = _incident("mail-script", "postfix", user="bob", uid=1001)
+    assert isinstance(snapshot, MailIncident)
+    (hold,) = [x for x in advice(snapshot, tuple(found)) if "postsuper" in x]
+    assert " or ".join(f'.sender == "{a}"' for a in found) in hold, hold

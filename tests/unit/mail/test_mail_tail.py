@@ -179,6 +179,47 @@ def test_rotated_copies_compressed_with_xz_or_bzip2_are_read(
     assert "mainlog.2.xz: not a valid xz file" in doc["logs"][0]["error"], doc["logs"]
 
 
+def test_rotated_copies_compressed_with_zstd_are_read(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """logrotate with `compresscmd /usr/bin/zstd` and `compressext .zst`: those copies were
+    left out of `mail --since all` without a word (not even in logs[].files). A broken one,
+    or no zstd command to read one with, is said in logs[].error, not a traceback."""
+    import json
+    import subprocess
+
+    from spamtrace.cli.main import main
+
+    log = tmp_path / "exim_mainlog"
+    stamp = "2026-12-01 10:00:0"
+    rows = [f"{stamp}{i} 1xZX0{i}-0004e{i}-2T <= a@h U=u{i} P=local S=1" for i in range(3)]
+    zst = tmp_path / "exim_mainlog-20261202.zst"
+    packed = subprocess.run(["zstd", "-q", "-c"], input=(rows[0] + "\n").encode(),
+                            capture_output=True, check=True).stdout  # fmt: skip
+    zst.write_bytes(packed)
+    (tmp_path / "exim_mainlog-20261203").write_text(rows[1] + "\n")
+    log.write_text(rows[2] + "\n")
+    paths = rotated_paths(str(log), None)
+    assert [Path(p).name for p in paths] == [zst.name, "exim_mainlog-20261203", log.name]
+    assert [line for chunk in read_back(paths) for line in chunk] == rows
+    args = ["mail", "--json", "--no-queue", "--no-scan", "--since", "all", "--exim-log", str(log)]
+    assert main(args) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert {s["user"] for s in doc["senders"]} == {"u0", "u1", "u2"}
+    assert doc["logs"][0]["error"] is None
+    zst.write_bytes(packed[: len(packed) // 2])  # cut short
+    assert main(args) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert {s["user"] for s in doc["senders"]} == {"u1", "u2"}
+    assert f"{zst.name}: not a valid zst file (" in doc["logs"][0]["error"], doc["logs"]
+    zst.write_bytes(packed)
+    monkeypatch.setenv("PATH", str(tmp_path / "nowhere"))  # no zstd command
+    assert main(args) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert {s["user"] for s in doc["senders"]} == {"u1", "u2"}
+    assert "the zstd command is not installed" in doc["logs"][0]["error"], doc["logs"]
+
+
 def test_rotated_copies_are_read_in_the_order_their_names_give(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

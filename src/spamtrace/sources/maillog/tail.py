@@ -250,19 +250,61 @@ class LogFollower:
         return out
 
 
-#: what logrotate's ``compress`` (gzip) and a ``compresscmd`` of xz or bzip2 write
-COMPRESSED = (".gz", ".xz", ".bz2")
+#: what logrotate's ``compress`` (gzip) and a ``compresscmd`` of xz, bzip2 or zstd write
+COMPRESSED = (".gz", ".xz", ".bz2", ".zst")
 
 
 def compression_of(name: str) -> str:
-    """The compression suffix of a rotated log's name (``.gz``, ``.xz``, ``.bz2``), or ""."""
+    """The compression suffix of a rotated log's name (``.gz``, ``.xz``, ``.bz2``, ``.zst``),
+    or ""."""
     return next((ext for ext in COMPRESSED if name.endswith(ext)), "")
+
+
+class _Unzstd:
+    """A ``.zst`` file decompressed by the ``zstd`` command that logrotate's ``compresscmd``
+    used to write it (the standard library reads zstd only from Python 3.14 on): ``read(n)``
+    as a file's, an OSError naming why when it cannot be read."""
+
+    def __init__(self, path: str, mode: str = "rb") -> None:
+        import shutil
+        import subprocess
+
+        zstd = shutil.which("zstd")
+        if zstd is None:
+            raise OSError("a zstd file, and the zstd command is not installed (apt install zstd)")
+        # argv, no shell; -q: no progress on stderr, which is read only for an error's reason
+        self._proc = subprocess.Popen(
+            [zstd, "-dcq", "--", path], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )  # fmt: skip
+
+    def read(self, size: int) -> bytes:
+        assert self._proc.stdout is not None
+        data = self._proc.stdout.read(size)
+        if not data and self._proc.wait() != 0:
+            assert self._proc.stderr is not None
+            why = self._proc.stderr.read(4096).decode("utf-8", "replace").strip().splitlines()
+            # "name.zst : Read error (39) : premature end": the reason, without zstd's name
+            reason = why[-1].split(" : ", 1)[-1] if why else "zstd failed"
+            raise OSError(f"not a valid zst file ({reason})")
+        return data
+
+    def __enter__(self) -> _Unzstd:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._proc.poll() is None:  # stopped early (an error while reading): not left behind
+            self._proc.kill()
+        self._proc.wait()
+        for pipe in (self._proc.stdout, self._proc.stderr):
+            if pipe is not None:
+                pipe.close()
 
 
 def rotated_paths(path: str, since: float | None) -> list[str]:
     """``path`` and its rotated copies last written after ``since`` (all with None), oldest
     first: ``path.1``, ``path.1.gz``, ``path.2.gz``, ... and dated ``path-YYYYMMDD[.gz]``
-    (``.xz`` and ``.bz2`` too).
+    (``.xz``, ``.bz2`` and ``.zst`` too).
 
     The order is the one the names give (``.2`` is older than ``.1``; an earlier date is
     older), not the files' times: logs copied to another machine to be read there (``scp``,
@@ -311,9 +353,10 @@ def read_back(
 
 
 def read_back_raw(path: str, split: LineSplitter) -> Iterator[tuple[list[str], bytes | None]]:
-    """One file (``.gz``, ``.xz``, ``.bz2`` decompressed) as :meth:`LineSplitter.feed_raw`
-    gives it, a chunk at a time, then its last line without a newline (a truncated last
-    line), if any."""
+    """One file (``.gz``, ``.xz``, ``.bz2``, ``.zst`` decompressed) as
+    :meth:`LineSplitter.feed_raw` gives it, a chunk at a time, then its last line without a
+    newline (a truncated last line), if any; also when the file breaks off (a cut ``.gz``),
+    before its error is raised, so that the next file's first line is not glued to it."""
     ext = compression_of(path)
     opener: Callable[[str, str], BinaryIO] = open  # type: ignore[assignment]
     broken: tuple[type[Exception], ...] = ()  # lzma's error is no OSError: made one
@@ -322,8 +365,10 @@ def read_back_raw(path: str, split: LineSplitter) -> Iterator[tuple[list[str], b
         import gzip
         import lzma
 
-        opener = {".gz": gzip.open, ".xz": lzma.open, ".bz2": bz2.open}[ext]  # type: ignore[assignment]
+        opener = {".gz": gzip.open, ".xz": lzma.open, ".bz2": bz2.open,  # type: ignore[assignment]
+                  ".zst": _Unzstd}[ext]  # fmt: skip
         broken = (lzma.LZMAError,)
+    error: Exception | None = None
     try:
         with opener(path, "rb") as fh:
             while True:
@@ -332,10 +377,14 @@ def read_back_raw(path: str, split: LineSplitter) -> Iterator[tuple[list[str], b
                     break
                 yield split.feed_raw(data)
     except broken as exc:
-        raise OSError(f"not a valid {ext[1:]} file ({exc})") from None
+        error = OSError(f"not a valid {ext[1:]} file ({exc})")
+    except (OSError, EOFError) as exc:  # unreadable, or a .gz cut short
+        error = exc
     tail = split.flush()
     if tail:
         yield tail, None
+    if error is not None:
+        raise error
 
 
 def read_tail_bytes(
