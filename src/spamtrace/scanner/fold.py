@@ -84,6 +84,17 @@ _BRACE = re.compile(rb"[{}]")
 MAX_PROPERTY_SITES = 8  # a property assigned more often: no value
 
 
+# a "$" that PHP reads as a variable in a double-quoted string or heredoc: "$a", "${a}", "{$a}";
+# not "\$a" (an escaped "$" is the character itself), nor a "$" before no name ("5$")
+_INTERPOLATION = re.compile(rb"(?<!\\)(?:\\\\)*\$[a-z_A-Z{\x80-\xff]")
+
+
+def interpolates(raw: bytes) -> bool:
+    """Whether the text of a double-quoted string or heredoc (as written) has a variable
+    in it: its value is then not a constant."""
+    return raw.find(b"$") >= 0 and _INTERPOLATION.search(raw) is not None
+
+
 def _rot13(v: bytes) -> bytes:
     return codecs.encode(v.decode("latin-1"), "rot13").encode("latin-1")
 
@@ -622,7 +633,7 @@ class _Parser:
                 raise _NoValue
             idx = int(m.group(1))
             if self.lx.kinds[idx] in ("bq",) or (
-                self.lx.kinds[idx] in ("dq", "heredoc") and b"$" in self.lx.raw_strings[idx]
+                self.lx.kinds[idx] in ("dq", "heredoc") and interpolates(self.lx.raw_strings[idx])
             ):
                 raise _NoValue  # a shell command, or a string with variables in it
             value = self.lx.value(idx)

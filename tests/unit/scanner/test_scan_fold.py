@@ -273,3 +273,16 @@ def test_array_keys_as_php_gives_them() -> None:
 )
 def test_properties(php: str, value: bytes | None) -> None:
     assert _at_end(php) == value
+
+
+def test_double_quoted_strings_fold_unless_a_variable_is_written_in_them() -> None:
+    # an escaped "$" is the character: the string is a constant (a helper returning
+    # "l(\$_POST['" is how a backdoor hides eval($_POST[...]) from a reader)
+    assert _value('"l(\\$_PO" . "ST"') == b"l($_POST"
+    assert _value('"cost: 5$" . \'!\'') == b"cost: 5$!"
+    assert _value('"a\\\\\\$b" . \'\'') == b"a\\$b"  # \\ then \$: a backslash and a "$"
+    # a variable written in it: PHP fills it in at run time, no constant value
+    assert _value('"a $b" . \'c\'') is None
+    assert _value('"a {$b}" . \'c\'') is None
+    assert _value('"a ${b}" . \'c\'') is None
+    assert _value('"a \\\\$b" . \'c\'') is None  # \\ is a backslash: $b is read

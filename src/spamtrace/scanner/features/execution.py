@@ -38,6 +38,7 @@ from spamtrace.scanner.context import (
     feature,
     first_arg,
     first_varcall,
+    function_bodies,
     has_any,
     has_request_words,
     has_word,
@@ -483,15 +484,24 @@ def _callback_request(ctx: Ctx, rule: Rule) -> Hit | None:
             continue
         if has_req and _ARG_REQ.match(callback):
             return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 120))
-        held = _HELD_CALLBACK.fullmatch(callback.strip().lstrip(b"@"))
-        if held is None:
-            continue
-        if direct is None:  # the taint pass, only for a file that names a callback so
-            taint(ctx)
-            direct = ctx.cache["direct"]
-        if held.group(1) in direct:
-            return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 120))
+        # the callback, or each branch of a conditional that picks it ($a == $a ? $a : $a)
+        branches = _TERNARY.fullmatch(callback.strip())
+        for part in branches.groups() if branches is not None else (callback,):
+            if has_req and branches is not None and _ARG_REQ.match(part):
+                return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 120))
+            held = _HELD_CALLBACK.fullmatch(part.strip().lstrip(b"@"))
+            if held is None:
+                continue
+            if direct is None:  # the taint pass, only for a file that names a callback so
+                taint(ctx)
+                direct = ctx.cache["direct"]
+            if held.group(1) in direct:
+                return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 120))
     return None
+
+
+# a conditional expression: its two branches (the condition is not what is called)
+_TERNARY = re.compile(rb"[^?]{1,120}\?(?!\?)([^:?]{1,120}):([^:?]{1,120})", re.S)
 
 
 def _glued_tainted(ctx: Ctx, pos: int) -> bool:
@@ -1667,4 +1677,203 @@ def _eval_own_decoder(ctx: Ctx, rule: Rule) -> Hit | None:
             continue
         if m.group(1) in own:
             return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
+    return None
+
+
+@feature("eval_folded_request")
+def _eval_folded_request(ctx: Ctx, rule: Rule) -> Hit | None:
+    """eval/assert of code the script assembles from pieces (literals glued, a helper
+    function that returns one, ``strrev``/``base64_decode`` of literals...) whose text reads
+    request input: ``eval("eva" . part() . "x']);")`` with ``part()`` returning
+    ``"l(\\$_POST['"`` runs ``eval($_POST['x']);``. The constant folder reads the value;
+    nothing is run."""
+    code = ctx.code  # the request is named inside the literals: no word of the code says so
+    calls = _eval_calls(ctx, EVAL_NAMES_B[:2], 50)
+    if not calls:
+        return None
+    env = fold.Env(code, ctx.lx)
+    for start, _args in calls:
+        f = fold.fold_at(code, ctx.lx, code.find(b"(", start) + 1, env)
+        if f is not None and f.built and REQ_RE.search(f.value.lower()):
+            return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, f.end + 20))
+    return None
+
+
+# the literal that opens an assignment's right side, glued on: 'ass' . $x
+_LITERAL_HEAD = re.compile(rb"^[\s(@]*\x01(\d+)\x01\s*\)?\s*\.")
+
+
+def _last_assignment(code: bytes, var: bytes, before: int) -> bytes | None:
+    """The right side of ``$var``'s last plain assignment (``$var = ...;``) before ``before``
+    (within the 20,000 bytes before it), or None."""
+    found = None
+    lo = max(0, before - 20000)
+    rx = re.compile(rb"\$" + re.escape(var) + rb"\s*=(?![=>])([^;]{0,300});")
+    for a in itertools.islice(rx.finditer(code, lo, before), 200):
+        found = a
+    return None if found is None else found.group(1)
+
+
+def _runner_piece(piece: bytes, head: bool) -> bool:
+    """``piece`` is a proper start (``head``) or end of the name of a function that runs
+    code or commands: 'ass' of assert, 'sys' of system, 'ert' of assert."""
+    piece = piece.strip().lower()
+    if len(piece) < 2:
+        return False
+    if head:
+        return any(n.startswith(piece) and n != piece for n in _BUILT_CALL_NAMES)
+    return any(n.endswith(piece) and n != piece for n in _BUILT_CALL_NAMES)
+
+
+@feature("request_completed_name")
+def _request_completed_name(ctx: Ctx, rule: Rule) -> Hit | None:
+    """A variable called as a function whose name the script glues from a literal that
+    starts (or ends) the name of a code or command runner and a piece of request input:
+    ``$f = 'ass' . $_REQUEST['a']; $f($code)``. The visitor completes ``assert`` or
+    ``system``; the file never spells it. A dispatcher's prefix (``'action_' .
+    $_GET['do']``) starts no runner's name."""
+    if not has_request_words(ctx):
+        return None
+    first = first_varcall(ctx)
+    if first is None:
+        return None
+    code = ctx.code
+    req: set[bytes] | None = None
+    for m in varcalls(code, 50, pos=first.start(), brackets=False):
+        pos = m.start()
+        if pos and code[pos - 1] in b"$>:":
+            continue  # $$f(), $o->f(), C::f()
+        if code[max(0, pos - 8) : pos].rstrip().endswith(b"new"):
+            continue  # new $class(): instantiation
+        rhs = _last_assignment(code, m.group(1), pos)
+        if rhs is None:
+            continue
+        head = _LITERAL_HEAD.match(rhs)
+        tail = _LITERAL_SUFFIX.search(rhs.strip())
+        if head is not None and _runner_piece(ctx.lx.value(int(head.group(1))), True):
+            rest = rhs[head.end() :]
+        elif tail is not None and _runner_piece(ctx.lx.value(int(tail.group(1))), False):
+            rest = rhs.strip()[: tail.start()]
+        else:
+            continue
+        if REQ_RE.search(rest) is None:
+            if req is None:
+                req = taint(ctx)[0]
+            if not set(VAR.findall(rest)) & req:
+                continue
+        return Hit(ctx.line_of_code(pos), ctx.excerpt_code(pos, m.end() + 60))
+    return None
+
+
+# a loop: a function that spells text character by character
+_LOOP = re.compile(rb"(?<![\w$>:])(?:for|foreach|while)\s*\(")
+_OWN_CALL = re.compile(rb"[\s@]*(" + NAME_P + rb")\s*\(")
+_ALL_LITERALS = re.compile(rb"\s*\x01\d+\x01\s*(?:,\s*(?:\x01\d+\x01|-?\d+)\s*)*\)")
+
+
+def _spelling_functions(ctx: Ctx) -> frozenset[bytes]:
+    """The file's own functions that spell text character by character (a loop that makes
+    characters with ``chr()``, or a decoder) and return it."""
+    found: frozenset[bytes] | None = ctx.cache.get("spelling-functions")
+    if found is None:
+        names = set(decoder_functions(ctx))
+        if has_word(ctx, b"chr"):
+            for name, body in function_bodies(ctx).items():
+                if (
+                    len(body) < 3000
+                    and body.find(b"chr") >= 0
+                    and body.find(b"return") >= 0
+                    and _LOOP.search(body)
+                    and re.search(rb"(?<![\w$>:])chr\s*\(", body)
+                ):
+                    names.add(name)
+        found = ctx.cache["spelling-functions"] = frozenset(names)
+    return found
+
+
+@feature("spelled_name_call")
+def _spelled_name_call(ctx: Ctx, rule: Rule) -> Hit | None:
+    """A function name the script spells with a character cipher of its own
+    (``call_user_func_array(decode('xhhfsw'), array($_POST['a']))``, ``$f = decode('...');
+    $f($_GET['c'])``: a function of the file's that makes each character with chr() in a
+    loop, given only literals), called with request input: a runner's name no reader sees."""
+    if not has_request_words(ctx):
+        return None
+    own = _spelling_functions(ctx)
+    if not own:
+        return None
+    code = ctx.code
+    req = taint(ctx)[0]
+
+    def spelled(expr: bytes) -> bool:
+        m = _OWN_CALL.match(expr)
+        return m is not None and m.group(1) in own and bool(_ALL_LITERALS.match(expr, m.end()))
+
+    def carries(args: bytes) -> bool:
+        return REQ_RE.search(args) is not None or bool(set(VAR.findall(args)) & req)
+
+    for start, args in calls_to(ctx, (*CB_FIRST, *CB_SECOND, *CB_LAST), 100):
+        end = code.find(b"(", start)
+        callback = _callback_arg(code[start:end].rstrip(), args)
+        if callback is None or not spelled(callback):
+            continue
+        if carries(args[len(first_arg(args)) :] if callback == first_arg(args) else args):
+            return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 120))
+    first = first_varcall(ctx)
+    for m in varcalls(code, 50, pos=first.start(), brackets=False) if first else ():
+        rhs = _last_assignment(code, m.group(1), m.start())
+        if rhs is None or not spelled(rhs):
+            continue
+        if carries(code[m.end() : m.end() + 200].split(b";", 1)[0]):
+            return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end() + 60))
+    return None
+
+
+# the variable called in a function's body, with the function's parameter as its argument
+_CALLS_PARAM = re.compile(rb"\$(" + NAME_P + rb")\s*\(\s*@?\s*\$(" + NAME_P + rb")\s*\)")
+# how the body spells a name: glued on (.=), cut (substr), reversed, joined, rot13'd, decoded
+_SPELLS = re.compile(
+    rb"\.=|(?<![\w$>:])(?:substr|strrev|str_rot13|implode|join|str_replace|base64_decode|"
+    rb"preg_replace|preg_filter|trim|strtolower|chr)\s*\("
+)
+
+
+@feature("spelled_name_param_run")
+def _spelled_name_param_run(ctx: Ctx, rule: Rule) -> Hit | None:
+    """A function that spells a name in its body (glued character by character in a loop,
+    cut with substr, reversed, joined from a list...) and calls it with its own parameter
+    (``function t($a) { ...; $f = substr($f, -6); $f($a); }``), called with request input
+    (``t($_REQUEST['x'])``): the visitor's text goes to a function no line of the file names."""
+    if not has_request_words(ctx) or not has_word(ctx, b"function"):
+        return None
+    code = ctx.code
+    taint(ctx)
+    direct: set[bytes] = ctx.cache.get("direct", set())
+    for m in itertools.islice(_DEF_PARAMS.finditer(code), 300):
+        params = [p.group(1) for p in _PARAM_NAME.finditer(m.group(2))]
+        brace = code.find(b"{", m.end(), m.end() + 80)
+        if not params or brace < 0:
+            continue
+        body = braced(code, brace, 3000)
+        for c in itertools.islice(_CALLS_PARAM.finditer(body), 10):
+            fn, arg = c.group(1), c.group(2)
+            if fn in params or arg not in params or (c.start() and body[c.start() - 1] in b"$>:"):
+                continue
+            assigns = re.findall(rb"\$" + re.escape(fn) + rb"\s*(\.?=)(?![=>])([^;]{0,200});", body)
+            if not assigns or not any(op == b".=" or _SPELLS.search(rhs) for op, rhs in assigns):
+                continue
+            at = params.index(arg)
+            call = re.compile(rb"(?<![\w$>:])" + re.escape(m.group(1)) + rb"\s*\(")
+            for site in itertools.islice(call.finditer(code), 20):
+                if code[max(0, site.start() - 12) : site.start()].rstrip().endswith(b"function"):
+                    continue
+                args = top_args(code[site.end() : site.end() + 400])
+                if at < len(args):
+                    given = args[at].strip().lstrip(b"@")
+                    v = VAR.fullmatch(given)
+                    if REQ_RE.match(given) or (v is not None and v.group(1) in direct):
+                        return Hit(
+                            ctx.line_of_code(site.start()),
+                            ctx.excerpt_code(site.start(), site.end() + 80),
+                        )
     return None
