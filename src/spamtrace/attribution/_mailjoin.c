@@ -162,17 +162,33 @@ static Py_ssize_t len_at(Site *g, PyObject *obj, PyObject *name) {
         len_at(&g_, (obj), (name));                                                          \
     })
 
-/* mapping[key] = mapping.get(key, 0) + 1 (a plain dict) */
+/* mapping[key] = mapping.get(key, 0) + 1 (a plain dict): a key not there yet (most
+ * recipients) is put in with 1 by one look-up (setdefault; the size says whether it was new) */
 static int count_in(PyObject *counts, PyObject *key) {
-    PyObject *n = PyDict_GetItemWithError(counts, key); /* borrowed */
-    if (n == NULL && PyErr_Occurred()) return -1;
-    PyObject *m = n == NULL ? (Py_INCREF(ONE), ONE) : PyNumber_Add(n, ONE);
+    Py_ssize_t before = PyDict_GET_SIZE(counts);
+    PyObject *n = PyDict_SetDefault(counts, key, ONE); /* borrowed */
+    if (n == NULL) return -1;
+    if (PyDict_GET_SIZE(counts) != before) return 0; /* 0 + 1: the int 1 (ONE) */
+    PyObject *m = PyNumber_Add(n, ONE);
     if (m == NULL) return -1;
     int rc = PyDict_SetItem(counts, key, m);
     Py_DECREF(m);
     return rc;
 }
 
+
+/* text.startswith(prefix) for str objects: compared byte by byte when both are ASCII (the
+ * common case), else by str.startswith itself; 1, 0, or -1 on error */
+static int starts_with(PyObject *text, PyObject *prefix) {
+    if (PyUnicode_IS_READY(text) && PyUnicode_IS_READY(prefix) && PyUnicode_IS_ASCII(text) &&
+        PyUnicode_IS_ASCII(prefix)) {
+        Py_ssize_t n = PyUnicode_GET_LENGTH(prefix);
+        return PyUnicode_GET_LENGTH(text) >= n &&
+               memcmp(PyUnicode_DATA(text), PyUnicode_DATA(prefix), (size_t)n) == 0;
+    }
+    Py_ssize_t m = PyUnicode_Tailmatch(text, prefix, 0, PY_SSIZE_T_MAX, -1);
+    return m < 0 ? -1 : m != 0;
+}
 
 /* a <op> b as Python compares them: 1, 0, or -1 on error */
 static int cmp(PyObject *a, PyObject *b, int op) {
@@ -187,6 +203,36 @@ static int cmp(PyObject *a, PyObject *b, int op) {
         }
     }
     return PyObject_RichCompareBool(a, b, op);
+}
+
+/* wall - window > next_expiry (the windows' "something expired" test): 1 with *before the new
+ * reference wall - window, 0 (nothing), -1 on error. For the usual float time, int window and
+ * float next_expiry it is computed as Python computes it (float - int: the int as a double)
+ * without making a float object unless it is needed */
+static int past_expiry(PyObject *wall, PyObject *window, PyObject *next_expiry,
+                       PyObject **before) {
+    *before = NULL;
+    if (PyFloat_CheckExact(wall) && PyFloat_CheckExact(next_expiry) &&
+        (PyLong_CheckExact(window) || PyFloat_CheckExact(window))) {
+        double w;
+        int overflow = 0;
+        if (PyFloat_CheckExact(window)) {
+            w = PyFloat_AS_DOUBLE(window);
+        } else {
+            long v = PyLong_AsLongAndOverflow(window, &overflow);
+            overflow = overflow || v > (1L << 53) || v < -(1L << 53); /* exact as a double */
+            w = (double)v;
+        }
+        if (!overflow) {
+            double b = PyFloat_AS_DOUBLE(wall) - w;
+            if (!(b > PyFloat_AS_DOUBLE(next_expiry))) return 0;
+            return (*before = PyFloat_FromDouble(b)) == NULL ? -1 : 1;
+        }
+    }
+    if ((*before = PyNumber_Subtract(wall, window)) == NULL) return -1;
+    int c = cmp(*before, next_expiry, Py_GT);
+    if (c <= 0) Py_CLEAR(*before);
+    return c;
 }
 
 /* deque.append(item): the method of deque itself for a plain deque (no look-up per call) */
@@ -404,9 +450,8 @@ static int policy_recipient(PyObject *policy, PyObject *on_recipient, PyObject *
     Py_INCREF(win);
     if ((t = GET(policy, s_t)) == NULL) goto done;
     if ((window = GET(t, s_window)) == NULL) goto done;
-    if ((before = PyNumber_Subtract(wall, window)) == NULL) goto done;
     if ((ne = GET(win, s_next_expiry)) == NULL) goto done;
-    int c = cmp(before, ne, Py_GT);
+    int c = past_expiry(wall, window, ne, &before);
     if (c < 0) goto done;
     if (c) {
         if (window_expire(win, before) < 0) goto done;
@@ -530,15 +575,19 @@ static int one_recipient(PyObject *rcpt, PyObject *wall, PyObject *action, PyObj
     }
     Py_INCREF(rcpt);
     addresses = GET(msg, s_addresses);
-    int seen = addresses == NULL ? -1 : PySequence_Contains(addresses, rcpt);
+    /* rcpt in addresses, else addresses.add(rcpt): one look-up (the size says which) */
+    int seen = addresses == NULL ? -1 : !PySet_Check(addresses) ? 2 : 0;
+    if (seen == 0) {
+        Py_ssize_t had = PySet_GET_SIZE(addresses);
+        seen = PySet_Add(addresses, rcpt) < 0 ? -1 : PySet_GET_SIZE(addresses) == had;
+    }
+    if (seen == 2) {
+        PyErr_SetString(PyExc_TypeError, "MailMessage.addresses is not a set");
+        seen = -1;
+    }
     if (seen != 0) {
         Py_DECREF(rcpt);
         rc = seen < 0 ? -1 : 0;
-        goto done;
-    }
-    if (PySet_Check(addresses) ? PySet_Add(addresses, rcpt) < 0 : 1) {
-        if (!PyErr_Occurred()) PyErr_SetString(PyExc_TypeError, "MailMessage.addresses is not a set");
-        Py_DECREF(rcpt);
         goto done;
     }
     if (has_totals) {
@@ -950,8 +999,7 @@ static int exim_arguments(PyObject *ledger, PyObject *ev) {
         PyObject *a = PyTuple_GET_ITEM(args, i);
         if (!PyUnicode_Check(a)) return 0;
         for (Py_ssize_t k = 0; k < PyTuple_GET_SIZE(INTERNAL); k++) {
-            Py_ssize_t m = PyUnicode_Tailmatch(a, PyTuple_GET_ITEM(INTERNAL, k), 0,
-                                               PY_SSIZE_T_MAX, -1);
+            int m = starts_with(a, PyTuple_GET_ITEM(INTERNAL, k));
             if (m != 0) return m < 0 ? -1 : 1;
         }
     }
@@ -1062,7 +1110,7 @@ static int arrive_exim(PyObject *ledger, PyObject *ev) {
     Py_ssize_t local = 0;
     if (protocol != Py_None) {
         if (!PyUnicode_Check(protocol)) return 0;
-        local = PyUnicode_Tailmatch(protocol, S_LOCAL, 0, PY_SSIZE_T_MAX, -1);
+        local = starts_with(protocol, S_LOCAL);
         if (local < 0) return -1;
     }
     PyObject *auth = PyTuple_GET_ITEM(ev, F_AUTH);
@@ -1437,9 +1485,8 @@ static PyObject *policy_observe(PyObject *policy, PyObject *msg) {
     if ((now = GET(msg, s_wall)) == NULL) goto done;
     if ((t = GET(policy, s_t)) == NULL) goto done;
     if ((window = GET(t, s_window)) == NULL) goto done;
-    if ((before = PyNumber_Subtract(now, window)) == NULL) goto done;
     if ((ne = GET(win, s_next_expiry)) == NULL) goto done;
-    if ((c = cmp(before, ne, Py_GT)) < 0) goto done;
+    if ((c = past_expiry(now, window, ne, &before)) < 0) goto done;
     if (c) {
         if (window_expire(win, before) < 0) goto done;
     }
@@ -1522,10 +1569,22 @@ static PyObject *policy_observe(PyObject *policy, PyObject *msg) {
         Py_XDECREF(q);
         if (c < 0) goto done;
     }
-    if ((x = PyNumber_FloorDivide(now, S_3600)) == NULL) goto done;
-    hour = PyNumber_Long(x);
-    Py_CLEAR(x);
-    if (hour == NULL) goto done;
+    { /* int(now // 3600), kept for the next message of the same time (most of them) */
+        static double last_now;
+        static PyObject *last_hour;
+        if (last_hour != NULL && PyFloat_CheckExact(now) && PyFloat_AS_DOUBLE(now) == last_now) {
+            hour = Py_NewRef(last_hour);
+        } else {
+            if ((x = PyNumber_FloorDivide(now, S_3600)) == NULL) goto done;
+            hour = PyNumber_Long(x);
+            Py_CLEAR(x);
+            if (hour == NULL) goto done;
+            if (PyFloat_CheckExact(now)) {
+                last_now = PyFloat_AS_DOUBLE(now);
+                Py_XSETREF(last_hour, Py_NewRef(hour));
+            }
+        }
+    }
     if ((history = GET(win, s_history)) == NULL) goto done;
     if (history_add(history, hour) < 0) goto done;
     /* _observe_rest: here only a message of an open incident, not closed by this one, with

@@ -178,6 +178,9 @@ class _Open:
 class MailPolicy:
     """Per-sender sliding windows and the incidents they open (see the module docstring)."""
 
+    # slots: the compiled steps read these at fixed offsets (see MailLedger's)
+    __slots__ = ("_nets", "_open", "_windows", "closed", "max_senders", "t", "updates")
+
     def __init__(
         self,
         thresholds: MailThresholds | None = None,
