@@ -19,7 +19,7 @@ import gc
 import json
 import os
 import time
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
@@ -279,14 +279,33 @@ def scan_senders(report: MailReport, cfg: Config, budget: float) -> None:
     report.scan = {"enabled": True, "scanned": scanned, "budget_seconds": budget}
 
 
-def queue_state(cfg: Config) -> dict[str, Any] | None:
-    """Messages in the MTA's queue: ``exim -bpc``, else ``postqueue -j``; None: no MTA."""
+def queue_state(cfg: Config, logs: Collection[str] = ()) -> dict[str, Any] | None:
+    """Messages in the MTA's queue: ``exim -bpc``, else ``postqueue -j``; None: no MTA.
+
+    Postfix's is asked first when the logs read (``logs``: their kinds) are Postfix's and
+    none Exim's, or when only ``postqueue_command`` is configured: a Postfix server may have
+    an ``exim`` on PATH too (a leftover of exim4-base), whose empty queue said nothing."""
+    postfix_first = ("postfix" in logs and "exim" not in logs) or (
+        bool(cfg.mail.postqueue_command) and not cfg.mail.exim_command
+    )
+    for mta in ("postfix", "exim") if postfix_first else ("exim", "postfix"):
+        state = _exim_queue(cfg) if mta == "exim" else _postfix_queue(cfg)
+        if state is not None:
+            return state
+    return None
+
+
+def _exim_queue(cfg: Config) -> dict[str, Any] | None:
     exim = cfg.mail.exim_command or _which("exim4", "exim")
     if exim:
         out = _run([*exim, "-bpc"])
         if isinstance(out, str) and out.strip().isdecimal():
             return {"mta": "exim", "messages": int(out.strip())}
         return {"mta": "exim", "messages": None, "error": out if isinstance(out, str) else "?"}
+    return None
+
+
+def _postfix_queue(cfg: Config) -> dict[str, Any] | None:
     postqueue = cfg.mail.postqueue_command or _which("postqueue")
     if postqueue:
         out = _run([*postqueue, "-j"])
