@@ -297,6 +297,41 @@ def test_sshd_match_address_block_is_evaluated_from_inside_its_network(world: Wo
     assert _finding(doc, "sshd.tcp-forwarding")["status"] == "pass", doc
 
 
+def test_sshd_match_localport_block_is_evaluated_on_the_ports_sshd_listens_on(
+    world: World,
+) -> None:
+    """`Match LocalPort 2222` re-enables forwarding on a second port: sshd evaluates such a
+    config only with lport (even `sshd -T` alone failed), so every per-user check was lost
+    and the finding read "looks disabled". A LocalPort sshd does not listen on is dead."""
+    assert world.user is not None
+    d = world.tmp / "sshd-match-localport"
+    d.mkdir()
+    subprocess.run(
+        ["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(d / "hostkey")], check=True
+    )
+
+    def write(ports: str) -> Path:
+        config = d / "sshd_config"
+        config.write_text(
+            f"HostKey {d}/hostkey\nUsePAM no\n{ports}AllowTcpForwarding no\n"
+            "Match LocalPort 2222\n    AllowTcpForwarding yes\n"
+        )
+        return config
+
+    opts = ["--only", "sshd.tcp-forwarding", "--sshd-config", str(write("Port 22\nPort 2222\n"))]
+    rc, doc = audit_json(*opts)
+    f = _finding(doc, "sshd.tcp-forwarding")
+    assert rc == 1 and f["status"] == "fail", f
+    evidence = "\n".join(f["evidence"])
+    assert "-T -C lport=22,laddr=0.0.0.0: allowtcpforwarding no" in evidence, evidence
+    assert f"can forward to SMTP: {world.user} (uid {world.uid}" in evidence
+    assert "(connecting to port 2222 at 0.0.0.0)" in evidence, evidence
+
+    opts[-1] = str(write("Port 22\n"))  # nothing listens on 2222: the block is never used
+    rc, doc = audit_json(*opts)
+    assert _finding(doc, "sshd.tcp-forwarding")["status"] == "pass", doc
+
+
 def test_sshd_missing_binary_is_skipped() -> None:
     rc, doc = audit_json("--only", "sshd", "--sshd-binary", "/nonexistent/sshd")
     assert rc == 0
