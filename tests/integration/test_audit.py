@@ -265,15 +265,21 @@ def test_sshd_fix_rolled_back_when_sshd_t_rejects(world: World, test_sshd: SshdU
     wait_port(s.port)
 
 
-def test_sshd_match_address_block_is_evaluated_from_inside_its_network(world: World) -> None:
-    """Forwarding off for everyone, but on for clients from 10.0.0.0/8: the per-user check
-    must also ask sshd about a client inside that network, and name it."""
-    assert world.user is not None
-    d = world.tmp / "sshd-match-address"
+def _sshd_dir(world: World, name: str) -> Path:
+    """A folder of the world's for an sshd config, with a host key sshd -T can load."""
+    d = world.tmp / name
     d.mkdir()
     subprocess.run(
         ["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(d / "hostkey")], check=True
     )
+    return d
+
+
+def test_sshd_match_address_block_is_evaluated_from_inside_its_network(world: World) -> None:
+    """Forwarding off for everyone, but on for clients from 10.0.0.0/8: the per-user check
+    must also ask sshd about a client inside that network, and name it."""
+    assert world.user is not None
+    d = _sshd_dir(world, "sshd-match-address")
 
     def write(inside: str) -> Path:
         config = d / "sshd_config"
@@ -304,11 +310,7 @@ def test_sshd_match_localport_block_is_evaluated_on_the_ports_sshd_listens_on(
     config only with lport (even `sshd -T` alone failed), so every per-user check was lost
     and the finding read "looks disabled". A LocalPort sshd does not listen on is dead."""
     assert world.user is not None
-    d = world.tmp / "sshd-match-localport"
-    d.mkdir()
-    subprocess.run(
-        ["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(d / "hostkey")], check=True
-    )
+    d = _sshd_dir(world, "sshd-match-localport")
 
     def write(ports: str) -> Path:
         config = d / "sshd_config"
