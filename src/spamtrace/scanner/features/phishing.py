@@ -444,9 +444,11 @@ def _fixed_curl_url(ctx: Ctx) -> bool:
 # a form field read from the request: $_POST['pass'], $_GET ['otp']
 _FIELD_READ = re.compile(rb"\$_(?:post|get|request)\s*\[\s*\x01(\d+)\x01\s*\]")
 # a site's own login or sign-up: the password is checked or hashed, not passed on
+# or an application's own settings screen (its SMTP password saved behind a capability check)
 _AUTH_USE = re.compile(
     rb"(?<![\w$>:])(?:password_hash|password_verify|wp_signon|wp_authenticate|wp_check_password|"
-    rb"hash_equals|wp_create_user|wp_insert_user)\s*\("
+    rb"hash_equals|wp_create_user|wp_insert_user|current_user_can|check_admin_referer|"
+    rb"check_ajax_referer|wp_verify_nonce|update_option|register_setting)\s*\("
 )
 
 
