@@ -6,6 +6,7 @@ redirects.
 
 from __future__ import annotations
 
+import collections
 import itertools
 import re
 
@@ -685,7 +686,8 @@ def _visitor_network_gate(ctx: Ctx, rule: Rule) -> Hit | None:
         return None
     # three or more of them listed together (within 400 bytes of code): a list, not a page
     # that happens to name Google and Facebook (its sign-in buttons) somewhere
-    seen: list[tuple[int, bytes]] = []
+    seen: collections.deque[tuple[int, bytes]] = collections.deque()
+    count: collections.Counter[bytes] = collections.Counter()
     nets: set[bytes] = set()
     value = ctx.lx.value
     for p in itertools.islice(PLACEHOLDER.finditer(ctx.code), 5000):
@@ -698,9 +700,14 @@ def _visitor_network_gate(ctx: Ctx, rule: Rule) -> Hit | None:
         if m is None:
             continue
         seen.append((p.start(), m.group(1)))
-        near = {n for pos, n in seen if p.start() - pos <= 400}
-        if len(near) >= 3:
-            nets = near
+        count[m.group(1)] += 1
+        while p.start() - seen[0][0] > 400:  # only the entries of the last 400 bytes
+            gone = seen.popleft()[1]
+            count[gone] -= 1
+            if not count[gone]:
+                del count[gone]
+        if len(count) >= 3:
+            nets = set(count)
             break
     if len(nets) < 3:
         return None
