@@ -276,7 +276,30 @@ def _check_baseline_target(path: str) -> None:
     folder = os.path.dirname(os.path.abspath(path))
     if os.path.isdir(path) or not os.path.isdir(folder):
         what = "is a folder" if os.path.isdir(path) else f"folder {folder} does not exist"
-        raise UsageError(f"--record-baseline {path}: {what} (give a file to write)")
+        raise UsageError(f"--record-baseline {escape(path)}: {what} (give a file to write)")
+    _refuse_special(path)
+
+
+def _refuse_special(path: str) -> None:
+    """The baseline replaces its file (a new one renamed over it): never a device, FIFO or
+    socket. `--record-baseline /dev/null` replaced /dev/null with a regular file. A symlink
+    is replaced itself, not followed."""
+    import stat
+
+    try:
+        mode = os.lstat(path).st_mode
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise UsageError(f"--record-baseline {escape(path)}: {exc.strerror or exc}") from None
+    if not (stat.S_ISREG(mode) or stat.S_ISLNK(mode)):
+        kinds = {stat.S_IFCHR: "a character device", stat.S_IFBLK: "a block device",
+                 stat.S_IFIFO: "a FIFO", stat.S_IFSOCK: "a socket"}  # fmt: skip
+        kind = kinds.get(stat.S_IFMT(mode), "a special file")
+        raise UsageError(
+            f"--record-baseline {escape(path)}: not a regular file ({kind}), which the "
+            "baseline would replace (give a file to write)"
+        )
 
 
 def _write_baseline(path: str, hashes: dict[str, str]) -> None:
@@ -285,6 +308,7 @@ def _write_baseline(path: str, hashes: dict[str, str]) -> None:
     from spamtrace.render.output import to_jsonable
 
     doc = {"schema": BASELINE_SCHEMA, "files": dict(sorted(hashes.items()))}
+    _refuse_special(path)  # again: the scan took a while
     tmp = ""
     try:  # an unpredictable name, O_EXCL | O_NOFOLLOW: no link planted in the folder is followed
         fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(path)}.",

@@ -36,6 +36,7 @@ def sender_rows(report: MailReport, top: int | None = None) -> list[dict[str, An
         if scanned is not None and script is None:
             kind, script, source = "script", scanned["path"], "scan"
         account = report.accounts.get(t.uid) if t.uid is not None else None
+        account = report.sites.get(key, account)  # a web server user's mail: the site's
         if kind == "auth" and t.auth_user is not None:
             account = report.mailboxes.get(t.auth_user)
         rows.append(

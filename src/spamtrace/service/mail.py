@@ -49,6 +49,9 @@ class MailReport:
     incidents: list[MailIncident]
     thresholds: MailThresholds
     accounts: dict[int, str] = field(default_factory=dict)
+    #: the site's account of a web server user's sender (``[accounts] web_users``: PHP as
+    #: mod_php), by its script's or folder's path, as ``check`` attributes its processes
+    sites: dict[tuple[str, str | None, str | None], str] = field(default_factory=dict)
     mailboxes: dict[str, str | None] = field(default_factory=dict)  # auth user -> account
     scripts: dict[tuple[str, str | None, str | None], dict[str, Any]] = field(default_factory=dict)
     queue: dict[str, Any] | None = None
@@ -170,10 +173,16 @@ def collect(
                 ledger.feed(batch)
     incidents = [i for i in policy.all_incidents() if since is None or i.last_seen >= since]
     report = MailReport(since, [r.counts for r in readers], ledger, incidents, thresholds)
-    for totals in ledger.senders.values():
+    for key, totals in ledger.senders.items():
         if totals.uid is not None and totals.uid not in report.accounts:
             account = resolver.for_uid(totals.uid)
             report.accounts[totals.uid] = account.name if account else (totals.user or "")
+        name = report.accounts.get(totals.uid) if totals.uid is not None else totals.user
+        if totals.auth_user is None and name in cfg.accounts.web_users:
+            site = next((found for path in (totals.script, totals.cwd) if path
+                         and (found := resolver.for_path(path)) is not None), None)  # fmt: skip
+            if site is not None:
+                report.sites[key] = site.name
         box = totals.auth_user
         driver = unnamed_login(box)
         if driver is not None and box not in report.mailboxes:

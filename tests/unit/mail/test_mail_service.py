@@ -261,3 +261,43 @@ def test_json_says_which_auth_senders_are_no_mailbox(tmp_path: Path) -> None:
         True
     }, logged
     assert {v for (kind, _), v in logged.items() if kind != "auth"} == {None}, logged
+
+
+def test_mail_of_a_web_server_user_is_given_to_the_site_whose_folder_it_came_from(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """PHP as mod_php sends as www-data for every site: `mail` showed each folder's mail
+    under the account `www-data`, where `check` names the site's account (its process's
+    script or folder path, [accounts] web_users). A folder no site owns stays www-data's."""
+    from spamtrace import config
+    from spamtrace.attribution.accounts import AccountResolver
+    from spamtrace.model import Account, AccountKind
+    from spamtrace.render.mail import report_json
+    from spamtrace.service.mail import collect, specs_of
+
+    def for_path(self: AccountResolver, path: str) -> Account | None:
+        if path.startswith("/home/shop/"):
+            return Account("shop", AccountKind.HOME, "/home/shop", via=f"path {path}")
+        return None
+
+    monkeypatch.setattr(AccountResolver, "for_path", for_path)
+    log = tmp_path / "mainlog"
+    rows = []
+    for i, folder in enumerate(("/home/shop/public_html/wp-content/uploads", "/var/www/html")):
+        rows += [f"2026-12-04 10:00:0{i} cwd={folder} 3 args: /usr/sbin/sendmail -t -i",
+                 f"2026-12-04 10:00:0{i} 1xZX0{i}-0004e{i}-2T <= www-data@h U=www-data P=local "
+                 f"S=400 for r{i}@x.example"]  # fmt: skip
+    rows.append("2026-12-04 10:00:09 1xZX09-0004e9-2T <= bob@h U=bob P=local S=1 for a@x.example")
+    log.write_text("\n".join(rows) + "\n")
+    env = {"SPAMTRACE_MAIL_EXIM_LOGS": json.dumps([str(log)]), "SPAMTRACE_MAIL_POSTFIX_LOGS": "[]"}
+    cfg = config.load(config_dir=tmp_path, environ=env)
+    senders = report_json(collect(cfg, specs_of(cfg), None))["senders"]
+    accounts = {s["cwd"]: (s["account"], s["user"]) for s in senders}
+    assert accounts == {
+        "/home/shop/public_html/wp-content/uploads": ("shop", "www-data"),
+        "/var/www/html": ("www-data", "www-data"),
+        None: ("bob", "bob"),
+    }, accounts
+    cfg = config.load(config_dir=tmp_path, environ={**env, "SPAMTRACE_ACCOUNTS_WEB_USERS": "[]"})
+    senders = report_json(collect(cfg, specs_of(cfg), None))["senders"]
+    assert {s["account"] for s in senders} == {"www-data", "bob"}  # not a web user: its uid
