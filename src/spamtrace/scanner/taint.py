@@ -216,6 +216,31 @@ def _remote_read(ctx: Ctx, rhs: bytes) -> bool:
     return target.strip().lower().startswith(_URL_START)
 
 
+# the request's value decoded or trimmed as a whole (json_decode($raw, true), unserialize($s)):
+# what the visitor sent, in another shape
+_UNWRAP = (
+    rb"[\s@(&]*(?:(?:json_decode|unserialize|base64_decode|urldecode|rawurldecode|trim|"
+    rb"stripslashes|str_rot13|strrev|gzinflate|gzuncompress|hex2bin|html_entity_decode)\s*\(\s*)+"
+)
+
+
+def _unwrapped(rhs: bytes, var: bytes) -> bool:
+    """``rhs`` is ``$var`` decoded or trimmed as a whole (``json_decode($var, true)``)."""
+    m = re.match(_UNWRAP + rb"\$" + re.escape(var) + rb"\b(?!\s*(?:\[|->))", rhs)
+    return m is not None
+
+
+# parse_str(<input>, $into): the fields of the input become the array's items
+_PARSE_STR_INTO = re.compile(
+    rb"(?<![\w$>:])parse_str\s*\(\s*([^,;]{1,160}),\s*&?\s*\$(" + NAME_P + rb")\s*\)"
+)
+
+
+def direct_vars(direct: set[bytes]) -> set[bytes]:
+    """The variables of ``direct`` written as in code (``$name``)."""
+    return {b"$" + v for v in direct}
+
+
 def _globals_request(ctx: Ctx, rhs: bytes) -> bool:
     """``rhs`` is a request array read through $GLOBALS: by its literal name
     (``$GLOBALS['_POST']``), or by a variable in a file that names one in a literal
@@ -536,6 +561,11 @@ def taint(ctx: Ctx) -> tuple[set[bytes], set[bytes]]:
         # an element set in a request array ($_REQUEST['k'] = ...) is no variable of its own:
         # the arrays are sources already, and every mention of them is no copy of it ($_SESSION
         # and $GLOBALS stay: code parked there is carried to a later request or another name)
+        if has_word(ctx, b"parse_str"):  # parse_str($_SERVER['QUERY_STRING'], $q): $q['f']
+            for m in itertools.islice(_PARSE_STR_INTO.finditer(code), 20):
+                if REQ_RE.search(m.group(1)) or m.group(1).strip() in direct_vars(direct):
+                    req.add(m.group(2))
+                    direct.add(m.group(2))
         req -= _SUPERGLOBAL_VARS
         direct -= _SUPERGLOBAL_VARS
         for var in sorted(req | dec | direct)[:40]:  # one level of copies: $b = $a;
@@ -562,7 +592,9 @@ def taint(ctx: Ctx) -> tuple[set[bytes], set[bytes]]:
                         req.add(got[0])
                     if var in dec:
                         dec.add(got[0])
-                    if var in direct and got[1].lstrip(b" \t@(").startswith(needle):
+                    if var in direct and (
+                        got[1].lstrip(b" \t@(").startswith(needle) or _unwrapped(got[1], var)
+                    ):
                         direct.add(got[0])
                 pos = code.find(needle, pos + len(needle))
         if req and b"foreach" in code:  # foreach ($list as $to): the items of a tainted list

@@ -66,6 +66,7 @@ _EXEC_NAMES = frozenset(
 
 
 _EXTRACT_REQ = re.compile(rb"extract\s*\(\s*" + REQ)
+_EXTRACT_VAR = re.compile(rb"(?<![\w$>:])extract\s*\(\s*@?\s*\$(" + NAME_P + rb")\s*[,)]")
 # the same by hand: foreach ($_REQUEST as $k => $v) { $$k = $v; } (register_globals emulated)
 _VARVAR_FROM_REQ = re.compile(
     rb"foreach\s*\(\s*" + REQ + rb"\s+as\s+\$(" + NAME_P + rb")\s*=>\s*\$" + NAME_P
@@ -78,8 +79,15 @@ def _request_extracted(ctx: Ctx) -> bool:
     the request, or a loop that does it (``foreach ($_POST as $k => $v) { $$k = $v; }``):
     any variable it never sets may then hold what the visitor sends."""
     code = ctx.code
-    if has_word(ctx, b"extract") and _EXTRACT_REQ.search(code) is not None:
-        return True
+    if has_word(ctx, b"extract"):
+        if _EXTRACT_REQ.search(code) is not None:
+            return True
+        # extract() of a variable that holds the request array as it is ($c = $_GET)
+        held = [m.group(1) for m in itertools.islice(_EXTRACT_VAR.finditer(code), 20)]
+        if held:
+            taint(ctx)
+            if set(held) & ctx.cache["direct"]:
+                return True
     if not (has_word(ctx, b"$$") or has_word(ctx, b"${")) or ctx.first(b"foreach") < 0:
         return False
     loops = itertools.islice(_VARVAR_FROM_REQ.finditer(code), 20)
