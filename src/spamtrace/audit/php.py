@@ -85,6 +85,8 @@ class PhpSnapshot:
     pools: tuple[PoolFile, ...]
     syslog_socket: bool
     homes: tuple[tuple[str, str], ...] = ()  # (user, home) from /etc/passwd
+    #: folders of mail.log files that do not exist: PHP cannot create them, nothing is logged
+    missing_log_dirs: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -232,9 +234,17 @@ DISABLE_WHY = (
 )
 
 
+def log_file(value: str, pool: str | None) -> str | None:
+    """The file a ``mail.log`` value writes to (``$pool`` expanded in an FPM pool's), or None
+    for syslog and a relative path."""
+    path = value.replace("$pool", pool) if pool else value
+    return path if path.startswith("/") and path != "syslog" else None
+
+
 def _mail_log_finding(
-    subject: str, s: Setting | None, syslog: bool, extra: list[str], pool: bool, fix: str
-) -> Finding:
+    subject: str, s: Setting | None, syslog: bool, extra: list[str], pool: bool, fix: str,
+    missing: frozenset[str] = frozenset(), pool_name: str | None = None,
+) -> Finding:  # fmt: skip
     ev = list(extra)
     if s is None or not s.value:
         ev.insert(0, "mail.log is not set")
@@ -256,6 +266,20 @@ def _mail_log_finding(
             tuple(ev),
             MAIL_LOG_WHY,
             fix,
+            subject,
+        )
+    target = log_file(s.value, pool_name)
+    folder = os.path.dirname(target) if target else None
+    if folder is not None and folder in missing:
+        return Finding(
+            "php.mail-log",
+            Status.WARN,
+            f"{subject}: mail.log's folder {escape(folder)} does not exist: mail() calls "
+            "are not logged",
+            (*ev, f"{escape(folder)}: no such folder (PHP does not create it)"),
+            MAIL_LOG_WHY,
+            f"Create {escape(folder)}, writable by the user PHP runs as (e.g. `install -d -o "
+            f"USER -m 750 {escape(folder)}`), or {fix[:1].lower()}{fix[1:]}",
             subject,
         )
     if pool and s.how in ("php_value", "php.ini"):
@@ -378,6 +402,7 @@ def judge(snap: PhpSnapshot, cfg: Config) -> list[Finding]:
                 False,
                 ini_fix + "`mail.log = /var/log/php/mail.log` (a file the PHP processes can "
                 "append to; per-account logs from FPM pools are better), then reload php-fpm.",
+                snap.missing_log_dirs,
             )
         )
         findings.append(
@@ -431,6 +456,8 @@ def judge(snap: PhpSnapshot, cfg: Config) -> list[Finding]:
                     f"{escape(pool_mail_log(name, user, homes))}` "
                     f"(a file {who} can append to: create its folder, owned by {who}), "
                     "then reload php-fpm.",
+                    snap.missing_log_dirs,
+                    name,
                 )
             )
             xh = settings.get("mail.add_x_header") or inherited.get("mail.add_x_header")
@@ -497,7 +524,24 @@ def gather(env: AuditEnv) -> PhpSnapshot:
         pools=tuple(pools),
         syslog_socket=env.path("/dev/log").exists(),
         homes=parse_passwd(env.read_text("/etc/passwd")) if pools else (),
+        missing_log_dirs=_missing_log_dirs(env, sapis, pools),
     )
+
+
+def _missing_log_dirs(
+    env: AuditEnv, sapis: list[SapiConfig], pools: list[PoolFile]
+) -> frozenset[str]:
+    """The folders of the mail.log files of ``sapis`` and ``pools`` that do not exist."""
+    files: set[str | None] = set()
+    for sapi in sapis:
+        s = effective_ini(sapi)[0].get("mail.log")
+        files.add(log_file(s.value, None) if s else None)
+    for pf in pools:
+        for name, settings in parse_pool(pf.file)[0].items():
+            s = settings.get("mail.log")
+            files.add(log_file(s.value, name) if s else None)
+    folders = {os.path.dirname(f) for f in files if f}
+    return frozenset(d for d in folders if not env.path(d).is_dir())
 
 
 class PhpCheck:

@@ -154,14 +154,20 @@ def test_a_fifo_in_conf_d_is_cannot_read_not_a_hang(tmp_path: Path) -> None:
     assert env.read_text("/etc/php/8.2/cli/conf.d/50-fifo.ini") is None
 
 
+def _fpm(root: Path, php_ini: str) -> Path:
+    """PHP 8.2's FPM folder under ``root``: ``php_ini`` and a pool www of www-data."""
+    fpm = root / "etc/php/8.2/fpm"
+    (fpm / "pool.d").mkdir(parents=True)
+    (fpm / "php.ini").write_text(php_ini)
+    (fpm / "pool.d/www.conf").write_text("[www]\nuser = www-data\n")
+    return fpm
+
+
 def test_pools_in_a_folder_named_by_php_fpm_conf_include(tmp_path: Path) -> None:
     """FPM reads the pools its php-fpm.conf includes; a custom folder (include=.../sites/*.conf)
     was never looked at, so a pool there that logs nothing went unreported."""
-    fpm = tmp_path / "etc/php/8.2/fpm"
-    (fpm / "pool.d").mkdir(parents=True)
+    fpm = _fpm(tmp_path, "[PHP]\n")
     (fpm / "sites").mkdir()
-    (fpm / "php.ini").write_text("[PHP]\n")
-    (fpm / "pool.d/www.conf").write_text("[www]\nuser = www-data\n")
     (fpm / "php-fpm.conf").write_text(
         "[global]\npid = /run/php/php8.2-fpm.pid\n"
         "include=/etc/php/8.2/fpm/pool.d/*.conf\n"
@@ -175,3 +181,29 @@ def test_pools_in_a_folder_named_by_php_fpm_conf_include(tmp_path: Path) -> None
         ("/etc/php/8.2/fpm/sites/shop.conf", "PHP 8.2 fpm"),
     ]
     assert _get(php.judge(snap, CFG), "php.mail-log", "pool shop").status is Status.WARN
+
+
+def test_a_mail_log_in_a_folder_that_does_not_exist_logs_nothing(tmp_path: Path) -> None:
+    """PHP does not create mail.log's folder: `mail.log = /var/log/php/mail.log` on a server
+    without /var/log/php (Debian has none) logs no mail() call, and audit said "logged"."""
+    fpm = _fpm(tmp_path, "[PHP]\nmail.log = /var/log/php/mail.log\n")
+    (fpm / "pool.d/sites.conf").write_text(
+        "[shop]\nuser = shop\nphp_admin_value[mail.log] = /home/shop/logs/$pool-mail.log\n"
+        "[blog]\nuser = blog\nphp_admin_value[mail.log] = /home/blog/logs/$pool.log\n"
+        "[sys]\nuser = sys\nphp_admin_value[mail.log] = syslog\n"
+    )
+    (tmp_path / "home/shop/logs").mkdir(parents=True)
+    env = AuditEnv(cfg=CFG, root=tmp_path, runner=NoPhp())
+    snap = php.gather(env)
+    assert snap.missing_log_dirs == {"/var/log/php", "/home/blog/logs"}
+    findings = php.judge(snap, CFG)
+    for subject in ("PHP 8.2 fpm", "pool www", "pool blog"):  # www inherits php.ini's
+        f = _get(findings, "php.mail-log", subject)
+        assert f.status is Status.WARN and "does not exist: mail() calls are not logged" in (
+            f.title
+        ), f
+        assert f.fix.startswith("Create "), f.fix
+    assert _get(findings, "php.mail-log", "pool shop").status is Status.PASS  # $pool expanded
+    (tmp_path / "var/log/php").mkdir(parents=True)
+    again = php.judge(php.gather(env), CFG)
+    assert _get(again, "php.mail-log", "PHP 8.2 fpm").status is Status.PASS

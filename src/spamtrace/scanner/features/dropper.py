@@ -106,7 +106,9 @@ def _remote_php_write(ctx: Ctx, rule: Rule) -> Hit | None:
     if handles:  # $h = fopen('…/x.php', 'w'); fwrite($h, $downloaded)
         for start, args in calls_to(ctx, (b"fwrite", b"fputs"), 50):
             parts = top_args(args)
-            h = VAR.fullmatch(parts[0].strip()) if len(parts) >= 2 else None
+            if len(parts) < 2:
+                continue  # fwrite($h) alone: nothing written (parts[1] raised IndexError)
+            h = VAR.fullmatch(parts[0].strip())
             content = expression(parts[1])
             if (
                 h is not None
