@@ -551,7 +551,33 @@ def _credentials_dropped(ctx: Ctx, rule: Rule) -> Hit | None:
         hit = _kit_recipient_drop(ctx)
     if hit is None and has_any(ctx, (b"file_get_contents", b"curl_init", b"fopen")):
         hit = _telegram_fields(ctx)
+    if hit is None and has_any(ctx, (b"execute", b"query", b"mysqli_query")):
+        hit = _card_code_stored(ctx)
     return hit
+
+
+# a database write: PDO's execute(), query(), mysqli_query()... and the text it is given
+_DB_WRITE = re.compile(
+    rb"(?:->|(?<![\w$>:]))(?:execute|query|mysqli_query|pg_query|exec)\s*\(([^;]{0,400})"
+)
+_CARD_CODE_KEY = re.compile(rb"cvv|cvc|\bcsc\b|cvn|card_?code|security_?code")
+
+
+def _card_code_stored(ctx: Ctx) -> Hit | None:
+    """A card's security code (CVV) that the visitor typed, written into a database with
+    another form field: no shop keeps it (the card rules forbid storing it; the payment
+    provider's form takes it), a kit collecting cards does."""
+    if string_text(ctx).find(b"insert") < 0:
+        return None
+    read = {ctx.lx.value(int(m.group(1))).lower().strip()
+            for m in itertools.islice(_FIELD_READ.finditer(ctx.code), 200)}
+    if not any(_CARD_CODE_KEY.search(k) for k in read):
+        return None
+    for m in itertools.islice(_DB_WRITE.finditer(ctx.code), 20):
+        keys = _request_keys(ctx, _sent_text(ctx, m.group(1), 3))
+        if len(keys) >= 2 and any(_CARD_CODE_KEY.search(k) for k in keys):
+            return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.start() + 80))
+    return None
 
 
 def _credentials_dropped_fixed(ctx: Ctx) -> Hit | None:
