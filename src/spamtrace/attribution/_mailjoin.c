@@ -761,7 +761,7 @@ static PyObject *sender_key(PyObject *user, PyObject *uid, PyObject *auth, PyObj
  * dicts (some seven per message) find their key by identity instead of comparing tuples.
  * Equal keys are interchangeable (immutable tuples of str and None). Kept for the process,
  * at most MAX_KEYS of them (then forgotten all at once). */
-#define MAX_KEYS 100000
+#define MAX_KEYS 16384
 static PyObject *KEYS;
 static PyObject *shared_key(PyObject *key) {
     if (key == NULL) return NULL;
