@@ -265,15 +265,21 @@ def test_sshd_fix_rolled_back_when_sshd_t_rejects(world: World, test_sshd: SshdU
     wait_port(s.port)
 
 
-def test_sshd_match_address_block_is_evaluated_from_inside_its_network(world: World) -> None:
-    """Forwarding off for everyone, but on for clients from 10.0.0.0/8: the per-user check
-    must also ask sshd about a client inside that network, and name it."""
-    assert world.user is not None
-    d = world.tmp / "sshd-match-address"
+def _sshd_dir(world: World, name: str) -> Path:
+    """A folder of the world's for an sshd config, with a host key sshd -T can load."""
+    d = world.tmp / name
     d.mkdir()
     subprocess.run(
         ["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(d / "hostkey")], check=True
     )
+    return d
+
+
+def test_sshd_match_address_block_is_evaluated_from_inside_its_network(world: World) -> None:
+    """Forwarding off for everyone, but on for clients from 10.0.0.0/8: the per-user check
+    must also ask sshd about a client inside that network, and name it."""
+    assert world.user is not None
+    d = _sshd_dir(world, "sshd-match-address")
 
     def write(inside: str) -> Path:
         config = d / "sshd_config"
@@ -293,6 +299,37 @@ def test_sshd_match_address_block_is_evaluated_from_inside_its_network(world: Wo
     assert "host=10.0.0.1,addr=10.0.0.1" in evidence  # the note says which clients were asked
 
     opts[-1] = str(write("no"))
+    rc, doc = audit_json(*opts)
+    assert _finding(doc, "sshd.tcp-forwarding")["status"] == "pass", doc
+
+
+def test_sshd_match_localport_block_is_evaluated_on_the_ports_sshd_listens_on(
+    world: World,
+) -> None:
+    """`Match LocalPort 2222` re-enables forwarding on a second port: sshd evaluates such a
+    config only with lport (even `sshd -T` alone failed), so every per-user check was lost
+    and the finding read "looks disabled". A LocalPort sshd does not listen on is dead."""
+    assert world.user is not None
+    d = _sshd_dir(world, "sshd-match-localport")
+
+    def write(ports: str) -> Path:
+        config = d / "sshd_config"
+        config.write_text(
+            f"HostKey {d}/hostkey\nUsePAM no\n{ports}AllowTcpForwarding no\n"
+            "Match LocalPort 2222\n    AllowTcpForwarding yes\n"
+        )
+        return config
+
+    opts = ["--only", "sshd.tcp-forwarding", "--sshd-config", str(write("Port 22\nPort 2222\n"))]
+    rc, doc = audit_json(*opts)
+    f = _finding(doc, "sshd.tcp-forwarding")
+    assert rc == 1 and f["status"] == "fail", f
+    evidence = "\n".join(f["evidence"])
+    assert "-T -C lport=22,laddr=0.0.0.0: allowtcpforwarding no" in evidence, evidence
+    assert f"can forward to SMTP: {world.user} (uid {world.uid}" in evidence
+    assert "(connecting to port 2222 at 0.0.0.0)" in evidence, evidence
+
+    opts[-1] = str(write("Port 22\n"))  # nothing listens on 2222: the block is never used
     rc, doc = audit_json(*opts)
     assert _finding(doc, "sshd.tcp-forwarding")["status"] == "pass", doc
 

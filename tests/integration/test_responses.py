@@ -258,6 +258,7 @@ def test_enforce_blocks_stops_quarantines_and_release_restore_undo_it(
         assert r.returncode == 0, r.stderr
         rel = json.loads(r.stdout)
         assert rel["unblocked"] and rel["resumed"] >= 1, rel
+        assert rel["grace_until"] is not None, rel  # the amnesty the release started is said
         assert f"{world.uid}" not in nft_set(world).split("elements", 1)[-1]
         assert all(state(p) in ("S", "R", None) for p in stopped)
         assert connect_as(world, world.user), "released user still blocked"

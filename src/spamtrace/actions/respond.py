@@ -110,6 +110,8 @@ class Responder:
         #: records made when ``emit`` is None (tests, and what close() returns)
         self.records: list[ActionRecord] = []
         self._lock = threading.Lock()
+        #: the blocks this run made: uid -> (the decision, when it ends or None, when made)
+        self._blocks: dict[int, tuple[BlockUid, float | None, float]] = {}
         self._fast = _Worker("spamtrace-respond", self._run_one)
         self._slow = _Worker("spamtrace-quarantine", self._run_one)
 
@@ -271,6 +273,51 @@ class Responder:
                 self._slow.put(d)
         return decisions
 
+    def reassert_blocks(self) -> list[ActionRecord]:
+        """Put back the blocks of this run that the set lost before their end.
+
+        ``nft flush ruleset`` (the first line of Debian's /etc/nftables.conf, so a restart
+        or reload of nftables.service) or a ``nft delete table inet spamtrace`` by hand
+        empties ``blocked_uids``: every sender blocked was free to send again, silently, and
+        its incident, already decided, was never blocked again. Called at each check of the
+        firewall (the daemon's ``firewall_check_interval``); a uid ``spamtrace release``
+        freed, or whose block ran out, is let be. Each block put back is recorded (``done``,
+        data ``again``), or ``failed`` with the reason."""
+        with self._lock:
+            active = dict(self._blocks)
+        if not self.enforcing or not active:
+            return []
+        now = self.clock()
+        for uid, (_d, ends, at) in list(active.items()):
+            released = self.released(at) if self.released is not None else frozenset()
+            if (ends is not None and ends <= now + 1) or uid in released:
+                del active[uid]
+                with self._lock:
+                    self._blocks.pop(uid, None)
+        if not active:
+            return []
+        try:
+            live = {b.uid for b in self.blocker().blocked()}
+        except SpamtraceError:
+            return []  # the firewall check says what is wrong with nft
+        out = []
+        for uid, (d, ends, _at) in sorted(active.items()):
+            if uid in live:
+                continue
+            left = 0 if ends is None else max(1, int(ends - now))
+            why = f"the block set had lost uid {uid} (table inet spamtrace flushed or replaced)"
+            try:
+                self.blocker().block(uid, left)
+            except SpamtraceError as exc:
+                out.append(self._record(d, ActionStatus.FAILED, f"{why}: {exc.message}", None))
+                continue
+            span = "until released" if left == 0 else f"for the {left} s left"
+            out.append(self._record(
+                d, ActionStatus.DONE, f"blocked again {span}: {why}", undo_command(d),
+                {"timeout": left, "reason": d.reason, "again": True},
+            ))  # fmt: skip
+        return out
+
     # ------------------------------------------------------------------ doing
     def _record(
         self, d: Decision, status: ActionStatus, detail: str, undo: str | None,
@@ -295,6 +342,9 @@ class Responder:
         try:
             if isinstance(d, BlockUid):
                 self.blocker().block(d.uid, d.timeout)
+                now = self.clock()
+                with self._lock:
+                    self._blocks[d.uid] = (d, now + d.timeout if d.timeout else None, now)
                 return self._record(d, ActionStatus.DONE, describe(d), undo_command(d),
                                     {"timeout": d.timeout, "reason": d.reason})  # fmt: skip
             if isinstance(d, StopProcess):

@@ -280,6 +280,61 @@ def probe_clients(parsed: ParsedSshdConfig) -> tuple[tuple[str, str], ...]:
     return tuple(out[: 1 + MAX_EXTRA_PROBES])
 
 
+def local_specs(parsed: ParsedSshdConfig) -> tuple[str, ...]:
+    """The server side of a connection for ``sshd -T -C`` (``lport=22,laddr=...``), when a
+    ``Match`` line tests it (``LocalPort``, ``LocalAddress``): sshd evaluates such a config
+    only when told them, even ``sshd -T`` alone ("'Match LocalPort' in configuration but
+    'lport' not in connection test specification"). One spec per port the server listens on
+    (``Port``, ``ListenAddress host:port``; 22 by default: a ``Match LocalPort`` of another
+    port is never matched), each with the listen addresses and one inside each ``Match
+    LocalAddress`` pattern (0.0.0.0 when none is named); the first port and address first.
+    () when no Match line needs them."""
+    criteria = [
+        (c.lower(), pats)
+        for d in parsed.all_of("match")
+        for c, pats in zip(*(iter(d.value.replace("=", " ").split()),) * 2, strict=False)
+    ]
+    if not any(c in ("localport", "localaddress") for c, _ in criteria):
+        return ()
+    ports = [d.value for d in parsed.directives if d.keyword == "port" and d.match is None]
+    listen = [d.value for d in parsed.directives
+              if d.keyword == "listenaddress" and d.match is None]  # fmt: skip
+    addrs: list[str] = []
+    for value in listen:
+        addr, port = _listen_address(value)
+        addrs.append(addr)
+        if port:
+            ports.append(port)
+    for c, pats in criteria:  # a LocalPort that sshd does not listen on is never matched
+        for pat in pats.split(","):
+            if c == "localaddress" and pat and not pat.startswith("!"):
+                inside = _client_in_address_pattern(pat)
+                if inside is not None:
+                    addrs.append(inside)
+    ports = list(dict.fromkeys(p for p in ports if p.isdecimal())) or ["22"]
+    addrs = list(dict.fromkeys(addrs)) or ["0.0.0.0"]
+    specs = [f"lport={p},laddr={a}" for p in ports for a in addrs]
+    return tuple(specs[: 1 + MAX_EXTRA_PROBES])
+
+
+def _server_end(spec: str) -> str:
+    """``lport=2222,laddr=10.0.0.1`` as ``port 2222 at 10.0.0.1`` (for the report)."""
+    return spec.replace("lport=", "port ").replace(",laddr=", " at ")
+
+
+def _listen_address(value: str) -> tuple[str, str | None]:
+    """(address, port or None) of a ``ListenAddress`` value: ``0.0.0.0``, ``0.0.0.0:2222``,
+    ``[::1]:2222``, ``::``, each maybe followed by ``rdomain NAME``."""
+    word = value.split()[0] if value.split() else ""
+    if word.startswith("["):
+        addr, _, rest = word[1:].partition("]")
+        return addr, rest[1:] if rest.startswith(":") else None
+    if word.count(":") == 1:
+        addr, _, port = word.partition(":")
+        return addr, port
+    return word, None
+
+
 @dataclass(frozen=True, slots=True)
 class SshdSnapshot:
     binary: str | None  # None: sshd is not installed
@@ -637,7 +692,8 @@ def gather(env: AuditEnv) -> SshdSnapshot:
         return SshdSnapshot(
             None, cfg_path, exists, "", None, "", None, parsed, users, (), "", ports
         )
-    argv = _sshd_cmd(env, binary, "-T")
+    local = local_specs(parsed)  # Match LocalPort/LocalAddress: sshd needs them, even for -T
+    argv = _sshd_cmd(env, binary, "-T", *(("-C", local[0]) if local else ()))
     res = env.runner.run(argv)
     command = "$ " + " ".join(escape(a) for a in argv)
     values = parse_sshd_t(res.stdout) if res.ok else None
@@ -660,16 +716,23 @@ def gather(env: AuditEnv) -> SshdSnapshot:
             others = ", ".join(f"host={escape(h)},addr={escape(a)}" for h, a in clients[1:])
             note += f", and from the clients the Match lines name ({others})"
 
+        if local:
+            note += f", connecting to {' and '.join(_server_end(x) for x in local)}"
+        ends = [(n, c, server) for n, c in enumerate(clients) for server in local or ("",)]
+
         def one(u: HostingUser) -> UserEffective:
             first: UserEffective | None = None
-            for n, (host, addr) in enumerate(clients):
-                spec = f"user={u.name},host={host},addr={addr}"
+            for n, (host, addr), server in ends:
+                spec = f"user={u.name},host={host},addr={addr}" + (f",{server}" if server else "")
                 r = env.runner.run(_sshd_cmd(env, binary, "-T", "-C", spec))
                 label = (
                     ""
                     if n == 0
                     else f"connecting from {addr}" + (f" as {host}" if host != addr else "")
                 )
+                if server and server != local[0]:  # not the default port and address
+                    to = f"to {_server_end(server)}"
+                    label = f"{label}, {to}" if label else f"connecting {to}"
                 if not r.ok:
                     result = UserEffective(u, None, _error_text(r), label)
                 else:

@@ -74,7 +74,7 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
     if not args.no_scan and report.ledger.senders:
         scan_senders(report, cfg, args.scan_budget)
     if not args.no_queue:
-        report.queue = queue_state(cfg)
+        report.queue = queue_state(cfg, {c.kind for c in report.logs})
     if args.json:
         from spamtrace.render.output import dump_json
 

@@ -15,7 +15,6 @@ import json
 import os
 import sys
 import time
-from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from spamtrace.errors import UsageError
@@ -124,28 +123,6 @@ def _days(text: str) -> float:
     return days
 
 
-def _excluder(globs: list[str]) -> Callable[[str], bool] | None:
-    """A test for ``walk``: does a path, or its last name, match one of ``globs``? A glob
-    that starts with ``/`` (``/home/*/mail``, as ``[scan] exclude`` holds them) is matched
-    against the absolute path too, so that ``scan .`` or ``scan public_html`` honours it."""
-    if not globs:
-        return None
-    import fnmatch
-    import re
-
-    rx = re.compile("|".join(f"(?:{fnmatch.translate(g)})" for g in globs), re.DOTALL)
-    cwd = os.getcwd() if any(g.startswith("/") for g in globs) else None
-
-    def excluded(path: str) -> bool:
-        if rx.match(path) or rx.match(os.path.basename(path)):
-            return True
-        return cwd is not None and not path.startswith("/") and bool(
-            rx.match(os.path.normpath(os.path.join(cwd, path)))
-        )
-
-    return excluded
-
-
 def _load_baseline(path: str) -> frozenset[str]:
     try:
         with open(path, encoding="utf-8") as fh:
@@ -166,8 +143,8 @@ def run(args: argparse.Namespace, cfg: config_mod.Config) -> int:
     from spamtrace.render.output import dump_json
     from spamtrace.render.scan import print_scan, scan_json
     from spamtrace.scanner.engine import Limits, scan_paths
-    from spamtrace.scanner.report import FileReport, ScanTally, ScanVerdict, listed
-    from spamtrace.scanner.walk import walk
+    from spamtrace.scanner.report import ScanTally, ScanVerdict, listed
+    from spamtrace.scanner.walk import excluder, scan_targets
 
     if args.jobs < 0:
         raise UsageError("--jobs must be >= 0")
@@ -190,7 +167,7 @@ def run(args: argparse.Namespace, cfg: config_mod.Config) -> int:
             since = os.stat(args.newer).st_mtime
         except OSError as exc:
             raise UsageError(f"--newer {escape(args.newer)}: {exc.strerror or exc}") from None
-    excluded = _excluder([*cfg.scan.exclude, *args.exclude])
+    excluded = excluder([*cfg.scan.exclude, *args.exclude])
     user = None
     if cfg.scan.yara_rules:
         from spamtrace.scanner.user_rules import load as load_user_rules
@@ -206,22 +183,8 @@ def run(args: argparse.Namespace, cfg: config_mod.Config) -> int:
 
     walk_skipped: list[FileReport] = []
     tally = ScanTally()
-
-    def files() -> Iterator[str]:
-        for item in walk(list(args.paths), cross_filesystems=cross, exclude=excluded):
-            if since is not None and not item.skipped and item.changed < since:
-                tally.unchanged += 1
-                continue
-            if item.skipped:
-                walk_skipped.append(
-                    FileReport(item.path, ScanVerdict.SKIPPED, 0, (), 0, reason=item.skipped)
-                )
-                if item.skipped.startswith("cannot"):  # a folder or file it could not reach
-                    tally.not_examined += 1
-                continue
-            tally.files += 1
-            tally.bytes += item.size
-            yield item.path
+    files = scan_targets(list(args.paths), tally, walk_skipped, cross_filesystems=cross,
+                         exclude=excluded, since=since)  # fmt: skip
 
     shown: list[FileReport] = []
     hashes: dict[str, str] = {}
@@ -242,7 +205,7 @@ def run(args: argparse.Namespace, cfg: config_mod.Config) -> int:
         task = progress.add_task("scan", total=None, found="")
         progress.start()
     try:
-        for report in scan_paths(files(), limits, jobs=args.jobs, known_hashes=known, user=user):
+        for report in scan_paths(files, limits, jobs=args.jobs, known_hashes=known, user=user):
             tally.add(report)
             if report.sha256 and args.record_baseline:
                 hashes[report.path] = report.sha256
@@ -255,7 +218,6 @@ def run(args: argparse.Namespace, cfg: config_mod.Config) -> int:
     finally:
         if progress is not None:
             progress.stop()
-    tally.counts["skipped"] += len(walk_skipped)
     shown.extend(walk_skipped)
     shown.sort(key=lambda r: (-r.verdict.rank, -r.score, r.path))
     elapsed = time.monotonic() - started
@@ -314,7 +276,30 @@ def _check_baseline_target(path: str) -> None:
     folder = os.path.dirname(os.path.abspath(path))
     if os.path.isdir(path) or not os.path.isdir(folder):
         what = "is a folder" if os.path.isdir(path) else f"folder {folder} does not exist"
-        raise UsageError(f"--record-baseline {path}: {what} (give a file to write)")
+        raise UsageError(f"--record-baseline {escape(path)}: {what} (give a file to write)")
+    _refuse_special(path)
+
+
+def _refuse_special(path: str) -> None:
+    """The baseline replaces its file (a new one renamed over it): never a device, FIFO or
+    socket. `--record-baseline /dev/null` replaced /dev/null with a regular file. A symlink
+    is replaced itself, not followed."""
+    import stat
+
+    try:
+        mode = os.lstat(path).st_mode
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise UsageError(f"--record-baseline {escape(path)}: {exc.strerror or exc}") from None
+    if not (stat.S_ISREG(mode) or stat.S_ISLNK(mode)):
+        kinds = {stat.S_IFCHR: "a character device", stat.S_IFBLK: "a block device",
+                 stat.S_IFIFO: "a FIFO", stat.S_IFSOCK: "a socket"}  # fmt: skip
+        kind = kinds.get(stat.S_IFMT(mode), "a special file")
+        raise UsageError(
+            f"--record-baseline {escape(path)}: not a regular file ({kind}), which the "
+            "baseline would replace (give a file to write)"
+        )
 
 
 def _write_baseline(path: str, hashes: dict[str, str]) -> None:
@@ -323,6 +308,7 @@ def _write_baseline(path: str, hashes: dict[str, str]) -> None:
     from spamtrace.render.output import to_jsonable
 
     doc = {"schema": BASELINE_SCHEMA, "files": dict(sorted(hashes.items()))}
+    _refuse_special(path)  # again: the scan took a while
     tmp = ""
     try:  # an unpredictable name, O_EXCL | O_NOFOLLOW: no link planted in the folder is followed
         fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(path)}.",

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from spamtrace.errors import ExitCode, PermissionRequired
 from spamtrace.safetext import escape
-from spamtrace.service.units import DEFAULT_UNIT_DIR, install, launcher, uninstall
+from spamtrace.service.units import DEFAULT_UNIT_DIR, DROPINS, install, launcher, uninstall
 
 if TYPE_CHECKING:
     from spamtrace.config import Config
@@ -50,6 +51,19 @@ def _say(args: argparse.Namespace, doc: dict[str, Any], lines: list[str]) -> Non
         print("\n".join(lines))
 
 
+#: what each drop-in lets the daemon do (said after install)
+_DROPIN_LETS = {
+    "50-spamtrace-enforce.conf": "quarantine under /home (mode = enforce)",
+    "51-spamtrace-suspend.conf": "run the suspend or mailbox-lock command",
+    "52-spamtrace-mta.conf": "freeze queued mail (exim -Mf / postsuper -h)",
+    "53-spamtrace-paths.conf": "write the folders the config names outside /var/lib/spamtrace",
+}
+
+
+def _wrote(paths: tuple[str, ...], name: str) -> bool:
+    return any(p.endswith("/" + name) for p in paths)
+
+
 def _install(args: argparse.Namespace, cfg: Config) -> int:
     if os.geteuid() != 0 and args.unit_dir == DEFAULT_UNIT_DIR:
         raise PermissionRequired("service install needs root (it writes /etc/systemd/system)")
@@ -70,14 +84,16 @@ def _install(args: argparse.Namespace, cfg: Config) -> int:
             "boot before the network is up."
         )
     if done.dropins:
+        lets = [_DROPIN_LETS[name] for name in DROPINS.values() if _wrote(done.dropins, name)]
         lines.append(
-            'mode = "enforce": the drop-ins let the daemon quarantine under /home'
-            + (" and run the suspend command" if len(done.dropins) > 1 else "")
-            + "; run `spamtrace service install` again after changing mode or [responses]"
+            f"the drop-ins let the daemon {', '.join(lets)}; run `spamtrace service install` "
+            "again after changing mode, [responses] or those paths"
         )
+    for warning in done.warnings:
+        print(f"spamtrace: warning: {warning}", file=sys.stderr)
     doc = {
         "action": "install", "written": list(done.written), "removed": list(done.removed),
-        "enabled": done.enabled,
+        "enabled": done.enabled, "warnings": list(done.warnings),
     }  # fmt: skip
     _say(args, doc, lines)
     return ExitCode.CLEAN

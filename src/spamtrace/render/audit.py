@@ -37,10 +37,11 @@ _STYLE = {"fail": "bold red", "warn": "yellow", "skipped": "dim", "pass": "green
 _SHOWN_SUBJECTS = 5
 #: the columns a finding's title needs beside its status and id (else it goes under them)
 _TITLE_ROOM = 30
+#: under a report that exits 1 (a fail): how to accept a finding so that cron's audit does not
 ACK_HINT = (
-    'Acknowledged findings no longer make audit exit 1: [audit] ignore = ["ID"] for every '
-    'finding of an id, or "ID:SUBJECT" for one item (* and ? match), e.g. '
-    '"php.disable-functions:FPM pool www *".'
+    'To accept a finding (it is then not shown, and no longer makes audit exit 1): [audit] '
+    'ignore = ["ID"] for every finding of an id, or "ID:SUBJECT" for one item (* and ? '
+    'match), e.g. "php.disable-functions:FPM pool www *".'
 )
 
 
@@ -95,5 +96,5 @@ def print_human(report: AuditReport) -> None:
     if not counts["ignored"]:
         counts.pop("ignored")
     con.print(Text(", ".join(f"{n} {k}" for k, n in counts.items()), style="bold"))
-    if counts["fail"] or counts["warn"]:
+    if counts["fail"]:  # a warning alone does not make audit exit 1: nothing to accept
         con.print(Text(ACK_HINT, style="dim"))

@@ -43,11 +43,41 @@ def uid_text(uid: object) -> str:
     return "unknown" if uid is None else str(uid)
 
 
-def who_text(uid: int | None, user: str | None) -> str:
+#: what a mail incident's stored ``process`` says of its sender, shown as ``mail`` in JSON
+MAIL_FACTS = ("kind", "auth_user", "client_ips", "recipients", "distinct_recipients", "mta")
+
+
+def mail_facts(process: Mapping[str, Any]) -> dict[str, Any] | None:
+    """The sender of a mail incident (``mail-script`` / ``mail-auth``, from the MTA's log) as
+    its stored ``process`` holds it: kind (script | auth | local), the SMTP AUTH mailbox, the
+    client addresses, recipients (all, distinct) and the MTA; None for a connect incident."""
+    if process.get("source") != "mail-log":
+        return None
+    return {k: process.get(k) for k in MAIL_FACTS}
+
+
+def mailbox_of(process: Mapping[str, Any]) -> str | None:
+    """The SMTP AUTH mailbox a ``mail-auth`` incident is about (None for any other)."""
+    facts = mail_facts(process)
+    if facts is None or facts["kind"] != "auth" or not facts["auth_user"]:
+        return None
+    return str(facts["auth_user"])
+
+
+def who_of(rec: IncidentRecord) -> str:
+    """:func:`who_text` of a stored incident: a stolen mailbox's incident is ``mailbox
+    info@shop.example`` (it has no uid or local user: it said ``uid unknown``)."""
+    return who_text(rec.uid, rec.user, mailbox_of(rec.process))
+
+
+def who_text(uid: int | None, user: str | None, mailbox: str | None = None) -> str:
     """Who an incident is, for a human line or a log message: ``uid 1001 (shop)``; a mail
-    incident of a user the host does not know by uid is ``user shop`` (never ``uid None``)."""
+    incident of a user the host does not know by uid is ``user shop`` (never ``uid None``);
+    one of an SMTP AUTH ``mailbox`` is ``mailbox info@shop.example``."""
     from spamtrace.safetext import escape
 
+    if mailbox:
+        return f"mailbox {escape(mailbox)}"
     name = escape(user) if user else None
     if uid is None and name:
         return f"user {name}"
@@ -59,7 +89,14 @@ def incident_json(
 ) -> dict[str, Any]:
     """One incident as an item of ``spamtrace incidents --json`` (and of every alert, webhook
     and event that carries an incident: they all use this shape). ``actions``: the responses
-    recorded for it (:func:`action_json`), oldest first."""
+    recorded for it (:func:`action_json`), oldest first.
+
+    Connect incidents (``source`` ``connect``: tracepoint, NFLOG) and mail incidents
+    (``mail-log``) have the same fields. In a mail incident ``connections`` counts its
+    messages and ``destinations`` holds some of its recipients; ``mail`` holds its sender as
+    the log showed it (:func:`mail_facts`; null in a connect incident) and ``auth_user`` the
+    mailbox of a ``mail-auth`` incident (null otherwise), which has no uid or user."""
+    facts = mail_facts(rec.process)
     return {
         "id": rec.id,
         "verdict": rec.verdict,
@@ -86,6 +123,10 @@ def incident_json(
         "advice": list(rec.advice),
         "suspect_files": None if rec.suspect_files is None else list(rec.suspect_files),
         "actions": [action_json(a) for a in actions or ()],
+        # the same for both kinds of incident: what it counts, and a stolen mailbox by name
+        "source": "connect" if facts is None else "mail-log",
+        "auth_user": mailbox_of(rec.process),
+        "mail": facts,
     }
 
 
@@ -155,8 +196,9 @@ def event_json(rec: EventRecord) -> dict[str, Any]:
 
 
 # ============================================================================ human: incidents
+#: "user" wraps rather than being cut: a mail-auth incident shows its mailbox there
 _LIST_COLUMNS = (
-    ("id", "short", 0), ("verdict", "short", 0), ("user", "name", 16), ("account", "name", 16),
+    ("id", "short", 0), ("verdict", "short", 0), ("user", "long", 16), ("account", "name", 16),
     ("exe", "long", 16), ("script / folder", "long", 24), ("conn", "short", 0),
     ("blocked", "short", 0), ("actions", "short", 0), ("to", "long", 16),
     ("last seen (UTC)", "short", 0),
@@ -188,7 +230,7 @@ def print_incidents(
         dests = ", ".join(escape(d) for d in r.destinations[:SHOWN_DESTINATIONS])
         dests += f" (+{more} more)" if more > 0 else ""
         cells = (
-            r.id, r.verdict, escape(r.user or str(r.uid)), escape(r.account), escape(r.exe),
+            r.id, r.verdict, _who_cell(r), escape(r.account), escape(r.exe),
             escape(origin), str(r.connections), str(r.blocked),
             actions_cell(actions.get(r.id, ())), dests, _when(r.last_seen)[:19],
         )  # fmt: skip
@@ -220,6 +262,15 @@ def print_incidents(
                 field(con, label, text, indent=4, width=9)
 
 
+def _who_cell(r: IncidentRecord) -> str:
+    """The ``user`` cell: the user, a mail-auth incident's mailbox, else the uid, else
+    ``unknown`` (it showed ``None`` for a sender nobody could be found for)."""
+    from spamtrace.safetext import escape
+
+    name = r.user or mailbox_of(r.process)
+    return escape(name) if name else uid_text(r.uid)
+
+
 def actions_cell(actions: Sequence[ActionRecord]) -> str:
     """The latest status of each kind of response, e.g. "block-uid done, quarantine would"."""
     latest: dict[str, str] = {}
@@ -232,6 +283,8 @@ def actions_cell(actions: Sequence[ActionRecord]) -> str:
 #: how many events ``incident ID`` lists (``--json`` has them all)
 SHOWN_EVENTS = 50
 _LABEL = 14  # the width of the labels of ``incident ID``: "folder (cwd): "
+#: how many client addresses of a mail incident ``incident ID`` lists (``--json``: all)
+SHOWN_IPS = 20
 
 
 def verdict_style(verdict: str | None) -> str:
@@ -264,14 +317,21 @@ def print_incident(
 
     con.print(Text(f"incident {rec.id}: ").append(rec.verdict.upper(),
                                                   style=verdict_style(rec.verdict)))  # fmt: skip
-    row("who:", who_text(rec.uid, rec.user))
+    row("who:", who_of(rec))
     if rec.account:
         kind = f" [{escape(rec.account_kind)}]" if rec.account_kind else ""
         row("account:", f"{escape(rec.account)}{kind}  home {escape(rec.home)}")
-    row("exe:", escape(rec.exe) or "(unknown)")
+    facts = mail_facts(rec.process)
+    if facts is None or rec.exe:  # a message in the MTA's log has no process to name
+        row("exe:", escape(rec.exe) or "(unknown)")
     if rec.cmdline:
         row("cmdline:", escape_argv(rec.cmdline))
-    row("folder (cwd):", escape(rec.cwd) or "(unknown)")
+    if facts is None or rec.cwd:
+        row("folder (cwd):", escape(rec.cwd) or "(unknown)")
+    if facts is not None and facts["client_ips"]:
+        ips = [escape(str(ip)) for ip in facts["client_ips"]]
+        more = f" (+{len(ips) - SHOWN_IPS} more)" if len(ips) > SHOWN_IPS else ""
+        row("from:", ", ".join(ips[:SHOWN_IPS]) + more)
     for script in rec.scripts:
         row("script:", escape(script))
     if rec.suspect_files is None:

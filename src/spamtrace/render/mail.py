@@ -36,6 +36,7 @@ def sender_rows(report: MailReport, top: int | None = None) -> list[dict[str, An
         if scanned is not None and script is None:
             kind, script, source = "script", scanned["path"], "scan"
         account = report.accounts.get(t.uid) if t.uid is not None else None
+        account = report.sites.get(key, account)  # a web server user's mail: the site's
         if kind == "auth" and t.auth_user is not None:
             account = report.mailboxes.get(t.auth_user)
         rows.append(
@@ -48,6 +49,7 @@ def sender_rows(report: MailReport, top: int | None = None) -> list[dict[str, An
                 "script_from": source,
                 "cwd": t.cwd,
                 "auth_user": t.auth_user,
+                "auth_id_logged": _id_logged(t.auth_user),
                 "messages": t.messages,
                 "recipients": t.recipients,
                 "distinct_recipients": len(t.distinct),
@@ -79,6 +81,14 @@ def own_envelope_senders(report: MailReport, inc: MailIncident) -> tuple[str, ..
     return tuple(sorted(totals.senders - others))
 
 
+def _id_logged(auth_user: str | None) -> bool | None:
+    """``auth_id_logged``: False when ``auth_user`` is ``(driver)``, the logins of an Exim
+    authenticator without ``server_set_id`` (no mailbox to reset or lock); None: no SMTP AUTH."""
+    from spamtrace.sources.maillog.event import unnamed_login
+
+    return None if auth_user is None else unnamed_login(auth_user) is None
+
+
 def incident_json(inc: MailIncident, envelope: tuple[str, ...] = ()) -> dict[str, Any]:
     from spamtrace.policy.mail import advice
     from spamtrace.render.incidents import iso
@@ -92,6 +102,7 @@ def incident_json(inc: MailIncident, envelope: tuple[str, ...] = ()) -> dict[str
         "script": inc.script,
         "cwd": inc.cwd,
         "auth_user": inc.auth_user,
+        "auth_id_logged": _id_logged(inc.auth_user),
         "messages": inc.messages,
         "recipients": inc.recipients,
         "distinct_recipients": inc.distinct_recipients,
@@ -225,7 +236,11 @@ def print_report(report: MailReport, top: int) -> None:
         if queue.get("messages") is None:
             con.print(Text(f"\nqueue ({queue['mta']}): unknown: {escape(queue.get('error'))}"))
         else:
-            con.print(Text(f"\nqueue ({queue['mta']}): {queue['messages']} message(s)"))
+            parts = [f"{queue[k]} {name}" for k, name in
+                     (("active", "active"), ("deferred", "deferred"), ("hold", "on hold"))
+                     if queue.get(k)]  # fmt: skip
+            split = f" ({', '.join(parts)})" if parts else ""
+            con.print(Text(f"\nqueue ({queue['mta']}): {queue['messages']} message(s){split}"))
     totals = doc["totals"]
     own = f"; {totals['bounces']} bounce(s) made by the MTA" if totals["bounces"] else ""
     con.print(

@@ -18,6 +18,8 @@ QUARANTINE_SCHEMA = "spamtrace.quarantine/1"
 
 
 def print_release(outcome: ReleaseOutcome, as_json: bool) -> None:
+    from spamtrace.render.incidents import iso
+
     if as_json:
         from spamtrace.render.output import dump_json
 
@@ -25,6 +27,7 @@ def print_release(outcome: ReleaseOutcome, as_json: bool) -> None:
             "schema": RELEASE_SCHEMA, "uid": outcome.uid, "user": outcome.user,
             "unblocked": outcome.unblocked, "resumed": outcome.resumed,
             "notes": list(outcome.notes),
+            "grace_until": None if outcome.grace_until is None else iso(outcome.grace_until),
         })  # fmt: skip
         return
     who = f"uid {outcome.uid}" + (f" ({outcome.user})" if outcome.user else "")
@@ -37,6 +40,15 @@ def print_release(outcome: ReleaseOutcome, as_json: bool) -> None:
         print(f"released {escape(who)}: {', '.join(done)}")
     else:
         print(f"nothing to release for {escape(who)}: not blocked, no process stopped")
+    if outcome.grace_until is not None:
+        # a release is an amnesty: the admin must know that a sender that goes on is let be
+        import time
+
+        until = time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(outcome.grace_until))
+        print(
+            f"  spamtrace will not block or stop {escape(who)} again until {until} UTC "
+            "([responses] release_grace); its malicious files are still quarantined"
+        )
     for n in outcome.notes:
         print(f"  note: {escape(n)}")
 

@@ -30,7 +30,7 @@ from spamtrace.render.incidents import (
     iso,
     uid_text,
     verdict_style,
-    who_text,
+    who_of,
 )
 from spamtrace.safetext import escape, escape_argv, escape_message
 from spamtrace.service.bus import (
@@ -226,7 +226,7 @@ class WatchView:
         if not alerting:
             return
         rows: list[tuple[str, str]] = []
-        who = who_text(rec.uid, rec.user)
+        who = who_of(rec)
         if rec.account:
             who += f", account {escape(rec.account)}"
         rows.append(("who:", who))

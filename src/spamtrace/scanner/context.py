@@ -482,17 +482,27 @@ def function_body(ctx: Ctx, name: bytes) -> bytes | None:
         return bodies[name]
     body = None
     if _FUNC_NAME.fullmatch(name) is not None:
-        heads = re.compile(rb"function\s+&?\s*" + re.escape(name) + rb"(?![\w\x80-\xff])")
-        for head in heads.finditer(ctx.code):
-            m = FUNC_DEF.match(ctx.code, head.start())
+        # where ``function\s+&?\s*NAME(?![\w\x80-\xff])`` matches, as ``finditer`` finds
+        # it, with no pattern compiled per name: at each "function", the name that follows
+        # (all its name bytes) must be this one
+        code = ctx.code
+        at = code.find(b"function")
+        while at >= 0:
+            head = _FUNC_HEAD.match(code, at)
+            if head is None or head.group(1) != name:
+                at = code.find(b"function", at + 1)
+                continue
+            m = FUNC_DEF.match(code, at)
             if m is not None and m.group(1) == name:
-                body = braced(ctx.code, m.end() - 1)
+                body = braced(code, m.end() - 1)
                 break
+            at = code.find(b"function", head.end())
     bodies[name] = body
     return body
 
 
 _FUNC_NAME = re.compile(NAME_P)
+_FUNC_HEAD = re.compile(rb"function\s+&?\s*([a-z_\x80-\xff][\w\x80-\xff]*)")
 
 
 def function_bodies(ctx: Ctx) -> dict[bytes, bytes]:

@@ -40,7 +40,7 @@ import codecs
 import collections
 import itertools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from spamtrace.scanner.context import prefiltered_finditer
@@ -76,6 +76,14 @@ _BOOL = compile_possessive(rb"(true|false|1|0)\b")
 _HEAD_PARAMS = compile_possessive(rb"function\s*+&?\s*+[\w\x80-\xff]*+\s*+\(([^)]*+)")
 _OWNER = compile_possessive(rb"\$([a-z_\x80-\xff][\w\x80-\xff]*+)\s*+->\s*+$")
 _PROP = compile_possessive(rb"->\s*+([a-z_\x80-\xff][\w\x80-\xff]*+)")
+#: what follows a name in ``name = ...`` / ``name .= ...``, and in a call ``name(``
+_SET_TAIL = compile_possessive(rb"\s*+(\.?)=(?![=>])")
+_CALL_TAIL = compile_possessive(rb"\s*+\(")
+#: a property's declaration: ``private $name =``, ``public static ?int $name =``
+_DECLARED = compile_possessive(
+    rb"(?<![\w$])(?:var|public|protected|private)\s++(?:readonly\s++)?"
+    rb"(?:\??[a-z_\\][\w\\|]*+\s++)?\$([a-z_\x80-\xff][\w\x80-\xff]*+)\s*+=(?![=>])"
+)
 MAX_FUNCTIONS = 500  # functions whose parameters are folded, per file
 MAX_CALL_SITES = 8  # a function called more often: its parameters have no value
 MAX_CALL_LOOKUPS = 24  # functions whose calls are looked up, per file
@@ -381,8 +389,7 @@ class Env:
         values: set[bytes] = set()
         built = False
         sites = 0
-        for m in re.finditer(re.escape(fn.name) + rb"\s*+\(", code):
-            at = m.start()
+        for at, m in _word_then(code, fn.name, _CALL_TAIL):
             if (at and _is_word_before(code, at)) or at + len(fn.name) == fn.head_end:
                 continue
             if _after_function(code, at):
@@ -414,46 +421,41 @@ class Env:
         it, in any order (methods run in any order), or with none, the value it is declared
         with (``private $name = ...``; two classes that declare it: no value)."""
         code = self.code
-        sites: list[re.Match[bytes]] = []
+        #: (start, end, ".") of each "name .= " / "name = " site
+        sites: list[tuple[int, int, bytes]] = []
         # searched from the property's name (a literal), then "$var->" checked before it
-        for m in re.finditer(re.escape(name) + rb"\s*+(\.?)=(?![=>])", code):
-            back = code[max(0, m.start() - len(var) - 24) : m.start()]
+        for start, m in _word_then(code, name, _SET_TAIL):
+            back = code[max(0, start - len(var) - 24) : start]
             if back[-1:].isalnum() or back[-1:] in (b"_", b"$") or back[-1:] >= b"\x80":
                 continue  # inside a longer name
             owner = _OWNER.search(back)
             if owner is None or owner.group(1) != var:
                 continue
-            at = m.start() - len(back) + owner.start()
+            at = start - len(back) + owner.start()
             if at and code[at - 1] in b"$>:":
                 continue
-            sites.append(m)
+            sites.append((start, m.end(), m.group(1)))
             if len(sites) > MAX_PROPERTY_SITES:
                 break
         if len(sites) > MAX_PROPERTY_SITES:
             return None
         if var != b"this":
-            before = [m for m in sites if m.start() < pos]
-            if not before or before[-1].group(1):
+            before = [site for site in sites if site[0] < pos]
+            if not before or before[-1][2]:
                 return None
-            return self._fold_site(before[-1].start(), before[-1].end())
+            return self._fold_site(before[-1][0], before[-1][1])
         if not sites:  # no method assigns it: the value it is declared with
-            sites = list(
-                itertools.islice(
-                    re.finditer(
-                        rb"(?<![\w$])(?:var|public|protected|private)\s++"
-                        rb"(?:readonly\s++)?(?:\??[a-z_\\][\w\\|]*+\s++)?\$"
-                        + re.escape(name) + rb"\s*+()=(?![=>])",
-                        code,
-                    ),
-                    2,
-                )
-            )
+            # the declarations of any property, kept where the name is this one: the same
+            # matches as a pattern with the name written in (the name is the one run of name
+            # bytes after the "$", and no declaration holds the start of another)
+            declared = (m for m in _DECLARED.finditer(code) if m.group(1) == name)
+            sites = [(m.start(), m.end(), b"") for m in itertools.islice(declared, 2)]
         if not sites:
             return None
         values: set[bytes] = set()
         built = False
-        for m in sites:
-            held = None if m.group(1) else self._fold_site(m.start(), m.end())
+        for start, end, dot in sites:
+            held = None if dot else self._fold_site(start, end)
             if held is None:
                 return None
             values.add(held[0])
@@ -932,6 +934,25 @@ def fold_at(
     except (_NoValue, ValueError, IndexError, RecursionError):
         return None
     return Folded(pos, end, value, parser.built)
+
+
+def _word_then(
+    code: bytes, word: bytes, tail: re.Pattern[bytes]
+) -> Iterator[tuple[int, re.Match[bytes]]]:
+    """Where ``re.escape(word) + tail.pattern`` matches in ``code``, as ``finditer`` gives
+    it (left to right, each search from the end of the last match): the start and the
+    tail's match. The word (a name, never empty) is found by a literal search and the tail
+    matched after it, so no pattern is compiled per name (a scan of many files meets
+    thousands of names; each pattern cost ~50 us to compile)."""
+    n = len(word)
+    at = code.find(word)
+    while at >= 0:
+        m = tail.match(code, at + n)
+        if m is None:
+            at = code.find(word, at + 1)
+        else:
+            yield at, m
+            at = code.find(word, max(m.end(), at + 1))
 
 
 def _skip_ws(code: bytes, pos: int) -> int:

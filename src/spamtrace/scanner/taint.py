@@ -13,6 +13,7 @@ from __future__ import annotations
 import itertools
 import re
 
+from spamtrace.scanner import fold
 from spamtrace.scanner.context import (
     NAME_P,
     PLACEHOLDER,
@@ -161,6 +162,7 @@ SOURCES = (
     b"getenv",
     b"pack(",
     b"$globals[",
+    b"file_get_contents",
 )  # fmt: skip  (the first 10 are request input)
 
 
@@ -189,9 +191,54 @@ _DIRECT_REQ = re.compile(
 )
 
 
-_GLOBALS_AT = re.compile(rb"[\s@(]*\$globals\s*\[\s*(?:\x01(\d+)\x01|\$\w+)\s*\]\s*(?:;|$)")
+_GLOBALS_AT = re.compile(rb"[\s@(]*\$globals\s*\[\s*(?:\x01(\d+)\x01|\$(\w+))\s*\]\s*(?:;|$)")
 _SUPERGLOBAL_VARS = frozenset({b"_get", b"_post", b"_request", b"_cookie", b"_files"})
 _REQUEST_ARRAYS = frozenset({b"_get", b"_post", b"_request", b"_cookie", b"_files"})
+
+
+# file_get_contents('http://...'), of a URL glued on ('http://host/' . $id), or of a variable
+_FGC_AT = re.compile(rb"[\s@(]*file_get_contents\s*\(\s*@?\s*(?:\x01(\d+)\x01|\$(\w+)\s*[,)])")
+_URL_START = (b"http://", b"https://", b"ftp://", b"ftps://")
+
+
+def _remote_read(ctx: Ctx, rhs: bytes) -> bool:
+    """``rhs`` reads a URL with file_get_contents(): a literal one, or a variable whose value
+    the constant folder gives as one (``$u = 'http://h/p.txt'; $c = file_get_contents($u);``).
+    A path on disk (a template engine's compiled file) is not."""
+    m = _FGC_AT.match(rhs)
+    if m is None:
+        return False
+    if m.group(1) is not None:
+        target = ctx.lx.value(int(m.group(1)))
+    else:
+        held = fold.Env(ctx.code, ctx.lx).get(m.group(2), len(ctx.code))
+        target = held[0] if held is not None else b""
+    return target.strip().lower().startswith(_URL_START)
+
+
+# the request's value decoded or trimmed as a whole (json_decode($raw, true), unserialize($s)):
+# what the visitor sent, in another shape
+_UNWRAP = (
+    rb"[\s@(&]*(?:(?:json_decode|unserialize|base64_decode|urldecode|rawurldecode|trim|"
+    rb"stripslashes|str_rot13|strrev|gzinflate|gzuncompress|hex2bin|html_entity_decode)\s*\(\s*)+"
+)
+
+
+def _unwrapped(rhs: bytes, var: bytes) -> bool:
+    """``rhs`` is ``$var`` decoded or trimmed as a whole (``json_decode($var, true)``)."""
+    m = re.match(_UNWRAP + rb"\$" + re.escape(var) + rb"\b(?!\s*(?:\[|->))", rhs)
+    return m is not None
+
+
+# parse_str(<input>, $into): the fields of the input become the array's items
+_PARSE_STR_INTO = re.compile(
+    rb"(?<![\w$>:])parse_str\s*\(\s*([^,;]{1,160}),\s*&?\s*\$(" + NAME_P + rb")\s*\)"
+)
+
+
+def direct_vars(direct: set[bytes]) -> set[bytes]:
+    """The variables of ``direct`` written as in code (``$name``)."""
+    return {b"$" + v for v in direct}
 
 
 def _globals_request(ctx: Ctx, rhs: bytes) -> bool:
@@ -203,6 +250,10 @@ def _globals_request(ctx: Ctx, rhs: bytes) -> bool:
         return False
     if m.group(1) is not None:
         return ctx.lx.value(int(m.group(1))).strip().lower() in _REQUEST_ARRAYS
+    # the name computed from pieces ($n = '_G' . 'ET'; $v = $GLOBALS[$n];): its folded value
+    held = fold.Env(ctx.code, ctx.lx).get(m.group(2), len(ctx.code))
+    if held is not None and held[0].strip().lower() in _REQUEST_ARRAYS:
+        return True
     found = ctx.cache.get("names-request-array")
     if found is None:
         found = ctx.cache["names-request-array"] = any(
@@ -489,6 +540,9 @@ def taint(ctx: Ctx) -> tuple[set[bytes], set[bytes]]:
                             direct.add(name)
                     elif src in _NET_SOURCES:
                         req.add(name)  # bytes read from a network peer: a remote command
+                    elif src == b"file_get_contents":
+                        if _remote_read(ctx, rhs):
+                            dec.add(name)  # content downloaded from a URL, as curl_exec's
                     elif _DEC_RE.search(rhs) or _BUILT_RHS.match(rhs) or _cipher(ctx, rhs):
                         dec.add(name)
                 pos = code.find(src, pos + len(src))
@@ -507,6 +561,11 @@ def taint(ctx: Ctx) -> tuple[set[bytes], set[bytes]]:
         # an element set in a request array ($_REQUEST['k'] = ...) is no variable of its own:
         # the arrays are sources already, and every mention of them is no copy of it ($_SESSION
         # and $GLOBALS stay: code parked there is carried to a later request or another name)
+        if has_word(ctx, b"parse_str"):  # parse_str($_SERVER['QUERY_STRING'], $q): $q['f']
+            for m in itertools.islice(_PARSE_STR_INTO.finditer(code), 20):
+                if REQ_RE.search(m.group(1)) or m.group(1).strip() in direct_vars(direct):
+                    req.add(m.group(2))
+                    direct.add(m.group(2))
         req -= _SUPERGLOBAL_VARS
         direct -= _SUPERGLOBAL_VARS
         for var in sorted(req | dec | direct)[:40]:  # one level of copies: $b = $a;
@@ -533,7 +592,9 @@ def taint(ctx: Ctx) -> tuple[set[bytes], set[bytes]]:
                         req.add(got[0])
                     if var in dec:
                         dec.add(got[0])
-                    if var in direct and got[1].lstrip(b" \t@(").startswith(needle):
+                    if var in direct and (
+                        got[1].lstrip(b" \t@(").startswith(needle) or _unwrapped(got[1], var)
+                    ):
                         direct.add(got[0])
                 pos = code.find(needle, pos + len(needle))
         if req and b"foreach" in code:  # foreach ($list as $to): the items of a tainted list

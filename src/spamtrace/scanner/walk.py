@@ -3,6 +3,11 @@
 Symlinks are never followed below a root (a link can point anywhere, including outside the
 account being scanned, or into a loop); FIFOs, sockets and devices are not opened (a FIFO
 would block a reader). The walk is iterative, so deep trees cannot exhaust the stack.
+
+:func:`scan_targets` is what ``scan`` gives the engine: the walk's regular files, less those
+``--since`` / ``--newer`` leave out, with what was not scanned kept as skipped reports and
+everything counted in the run's :class:`ScanTally`; :func:`excluder` makes the ``--exclude``
+test from its globs.
 """
 
 from __future__ import annotations
@@ -12,7 +17,7 @@ import stat
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from spamtrace.scanner.report import VANISHED
+from spamtrace.scanner.report import VANISHED, FileReport, ScanTally, ScanVerdict
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +100,61 @@ def walk(
                 else:  # never opened: they hold no code and a FIFO would block a reader
                     yield WalkItem(entry.path, 0, f"{_kind(mode)}: not opened")
             stack.extend(reversed(subdirs))
+
+
+def scan_targets(
+    roots: list[str],
+    tally: ScanTally,
+    skipped: list[FileReport],
+    *,
+    cross_filesystems: bool = False,
+    exclude: Callable[[str], bool] | None = None,
+    since: float | None = None,
+) -> Iterator[str]:
+    """The paths of the regular files under ``roots`` to scan, as :func:`walk` finds them.
+
+    A file not changed since ``since`` (epoch seconds; data or inode) is left out and counted
+    ``unchanged``; what the walk could not or must not scan (a symlink, a FIFO, a folder it
+    could not list) is appended to ``skipped`` as a ``skipped`` report and counted, as
+    ``not_examined`` too when it could not be reached; each file given out is counted in
+    ``files`` and ``bytes``."""
+    for item in walk(roots, cross_filesystems=cross_filesystems, exclude=exclude):
+        if item.skipped:
+            skipped.append(FileReport(item.path, ScanVerdict.SKIPPED, 0, (), 0,
+                                      reason=item.skipped))  # fmt: skip
+            tally.counts[ScanVerdict.SKIPPED.value] += 1
+            if item.skipped.startswith("cannot"):  # a folder or file it could not reach
+                tally.not_examined += 1
+            continue
+        if since is not None and item.changed < since:
+            tally.unchanged += 1
+            continue
+        tally.files += 1
+        tally.bytes += item.size
+        yield item.path
+
+
+def excluder(globs: list[str]) -> Callable[[str], bool] | None:
+    """A test for :func:`walk`: does a path, or its last name, match one of ``globs``? A
+    glob that starts with ``/`` (``/home/*/mail``, as ``[scan] exclude`` holds them) is
+    matched against the absolute path too, so that ``scan .`` or ``scan public_html``
+    honours it. None when there is no glob."""
+    if not globs:
+        return None
+    import fnmatch
+    import re
+
+    rx = re.compile("|".join(f"(?:{fnmatch.translate(g)})" for g in globs), re.DOTALL)
+    cwd = os.getcwd() if any(g.startswith("/") for g in globs) else None
+
+    def excluded(path: str) -> bool:
+        if rx.match(path) or rx.match(os.path.basename(path)):
+            return True
+        return cwd is not None and not path.startswith("/") and bool(
+            rx.match(os.path.normpath(os.path.join(cwd, path)))
+        )
+
+    return excluded
 
 
 def _unreachable(what: str, exc: OSError) -> str:

@@ -30,10 +30,11 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from spamtrace.errors import ConfigError, ExitCode
-from spamtrace.render.incidents import iso, who_text
+from spamtrace.render.incidents import iso, mail_facts, who_of
 from spamtrace.safetext import escape
 from spamtrace.service import plugins
 from spamtrace.service.bus import (
+    ActionRecorded,
     CaptureGap,
     CaptureModeChanged,
     ConfigReloaded,
@@ -109,14 +110,22 @@ class JournalLog:
                 self.say(f"note: {escape(text)}")
         elif isinstance(message, IncidentOpened) and message.alerting:
             inc = message.incident
-            what = [escape(inc.exe), escape(inc.scripts[0] if inc.scripts else inc.cwd) or "?"]
+            origin = escape(inc.scripts[0] if inc.scripts else inc.cwd)
+            if not origin:  # an SMTP AUTH sender (mail-auth) has none: it logged in from...
+                ips = (mail_facts(inc.process) or {}).get("client_ips") or ()
+                origin = f"SMTP AUTH from {len(ips)} address(es)" if ips else "?"
+            what = [escape(inc.exe), origin]
             to = ", ".join(escape(d) for d in inc.destinations[:3])
             self.say(
-                f"{inc.verdict.upper()} incident {inc.id} opened: {who_text(inc.uid, inc.user)}, "
+                f"{inc.verdict.upper()} incident {inc.id} opened: {who_of(inc)}, "
                 f"{' '.join(w for w in what if w)} -> {to} (spamtrace incident {inc.id})"
             )
         elif isinstance(message, IncidentUpdated) and message.reason is UpdateReason.ESCALATED:
             self.say(f"incident {message.incident.id}: {escape(message.detail)}")
+        elif isinstance(message, ActionRecorded) and message.action.data.get("again"):
+            # a block the ruleset's flush had lost, put back (Responder.reassert_blocks)
+            a = message.action
+            self.say(f"incident {message.incident_id}: {a.action} {a.status}: {escape(a.detail)}")
         elif isinstance(message, CaptureModeChanged):
             self.say(f"capture {message.mode.value}: {escape(message.reason)}")
         elif isinstance(message, CaptureGap):

@@ -19,7 +19,7 @@ import gc
 import json
 import os
 import time
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
@@ -49,6 +49,9 @@ class MailReport:
     incidents: list[MailIncident]
     thresholds: MailThresholds
     accounts: dict[int, str] = field(default_factory=dict)
+    #: the site's account of a web server user's sender (``[accounts] web_users``: PHP as
+    #: mod_php), by its script's or folder's path, as ``check`` attributes its processes
+    sites: dict[tuple[str, str | None, str | None], str] = field(default_factory=dict)
     mailboxes: dict[str, str | None] = field(default_factory=dict)  # auth user -> account
     scripts: dict[tuple[str, str | None, str | None], dict[str, Any]] = field(default_factory=dict)
     queue: dict[str, Any] | None = None
@@ -170,10 +173,16 @@ def collect(
                 ledger.feed(batch)
     incidents = [i for i in policy.all_incidents() if since is None or i.last_seen >= since]
     report = MailReport(since, [r.counts for r in readers], ledger, incidents, thresholds)
-    for totals in ledger.senders.values():
+    for key, totals in ledger.senders.items():
         if totals.uid is not None and totals.uid not in report.accounts:
             account = resolver.for_uid(totals.uid)
             report.accounts[totals.uid] = account.name if account else (totals.user or "")
+        name = report.accounts.get(totals.uid) if totals.uid is not None else totals.user
+        if totals.auth_user is None and name in cfg.accounts.web_users:
+            site = next((found for path in (totals.script, totals.cwd) if path
+                         and (found := resolver.for_path(path)) is not None), None)  # fmt: skip
+            if site is not None:
+                report.sites[key] = site.name
         box = totals.auth_user
         driver = unnamed_login(box)
         if driver is not None and box not in report.mailboxes:
@@ -279,14 +288,33 @@ def scan_senders(report: MailReport, cfg: Config, budget: float) -> None:
     report.scan = {"enabled": True, "scanned": scanned, "budget_seconds": budget}
 
 
-def queue_state(cfg: Config) -> dict[str, Any] | None:
-    """Messages in the MTA's queue: ``exim -bpc``, else ``postqueue -j``; None: no MTA."""
+def queue_state(cfg: Config, logs: Collection[str] = ()) -> dict[str, Any] | None:
+    """Messages in the MTA's queue: ``exim -bpc``, else ``postqueue -j``; None: no MTA.
+
+    Postfix's is asked first when the logs read (``logs``: their kinds) are Postfix's and
+    none Exim's, or when only ``postqueue_command`` is configured: a Postfix server may have
+    an ``exim`` on PATH too (a leftover of exim4-base), whose empty queue said nothing."""
+    postfix_first = ("postfix" in logs and "exim" not in logs) or (
+        bool(cfg.mail.postqueue_command) and not cfg.mail.exim_command
+    )
+    for mta in ("postfix", "exim") if postfix_first else ("exim", "postfix"):
+        state = _exim_queue(cfg) if mta == "exim" else _postfix_queue(cfg)
+        if state is not None:
+            return state
+    return None
+
+
+def _exim_queue(cfg: Config) -> dict[str, Any] | None:
     exim = cfg.mail.exim_command or _which("exim4", "exim")
     if exim:
         out = _run([*exim, "-bpc"])
         if isinstance(out, str) and out.strip().isdecimal():
             return {"mta": "exim", "messages": int(out.strip())}
         return {"mta": "exim", "messages": None, "error": out if isinstance(out, str) else "?"}
+    return None
+
+
+def _postfix_queue(cfg: Config) -> dict[str, Any] | None:
     postqueue = cfg.mail.postqueue_command or _which("postqueue")
     if postqueue:
         out = _run([*postqueue, "-j"])

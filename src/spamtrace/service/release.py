@@ -31,6 +31,9 @@ class ReleaseOutcome:
     resumed: int
     notes: tuple[str, ...]
     failed: bool
+    #: until when the daemon will not block or stop the uid again (``[responses]
+    #: release_grace`` from this release); None when the release started no grace
+    grace_until: float | None = None
 
 
 def resolve_uid(who: str) -> tuple[int, str | None]:
@@ -59,13 +62,16 @@ def release(cfg: Config, uid: int, user: str | None, store_path: str) -> Release
 
     notes: list[str] = []
     stopped: list[tuple[int, float]] = []
+    grace_until: float | None = None
     if os.path.exists(store_path):
         with open_reader(store_path) as reader:
             for a in reader.actions_of_uid(uid, "stop-process"):
                 if a.status == "done" and a.undone_at is None and a.data.get("signal") == "stop":
                     stopped += [(int(p), float(s)) for p, s in a.data.get("signalled", [])]
         # recorded first: a running daemon reads it before it would block the uid again
-        mark_undone(store_path, uid, time.time())
+        now = time.time()
+        if mark_undone(store_path, uid, now) and cfg.responses.release_grace > 0:
+            grace_until = now + cfg.responses.release_grace
     else:
         notes.append(
             f"no store at {store_path}: stopped processes are not known (SIGCONT them by hand)"
@@ -81,4 +87,4 @@ def release(cfg: Config, uid: int, user: str | None, store_path: str) -> Release
         signaller = ProcessSignaller(ResponseRules.from_config(cfg))
         resumed, why = signaller.resume(stopped, uid)
         notes += why
-    return ReleaseOutcome(uid, user, unblocked, resumed, tuple(notes), failed)
+    return ReleaseOutcome(uid, user, unblocked, resumed, tuple(notes), failed, grace_until)

@@ -29,6 +29,7 @@ from spamtrace.service.bus import (
     ConfigReloaded,
     EngineStarted,
     EngineStopping,
+    FirewallChecked,
     IncidentOpened,
     IncidentUpdated,
     MailQueued,
@@ -105,6 +106,9 @@ class ResponsesSubscriber:
             # before this message, keep theirs)
             with contextlib.suppress(OSError):
                 os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), LOOP_NICE)
+        elif isinstance(message, FirewallChecked):
+            # the daemon's periodic check: a flush of the ruleset emptied the block set too
+            self.responder.reassert_blocks()
         elif isinstance(message, ConfigReloaded) and message.ok:
             self.reload(message.config)
         elif isinstance(message, EngineStopping):

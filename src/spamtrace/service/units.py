@@ -33,7 +33,13 @@ DROPINS = {
     "enforce.conf": "50-spamtrace-enforce.conf",
     "suspend.conf": "51-spamtrace-suspend.conf",
     "mta.conf": "52-spamtrace-mta.conf",
+    "paths.conf": "53-spamtrace-paths.conf",  # made from the config (:func:`paths_dropin`)
 }
+#: what the base unit lets the daemon write: RuntimeDirectory, StateDirectory, LogsDirectory
+_WRITABLE = ("/run/spamtrace", "/var/lib/spamtrace", "/var/log/spamtrace")
+#: what the enforce drop-in makes writable too (ProtectHome=no)
+_HOMES = ("/home", "/root", "/run/user")
+_PRIVATE_TMP = ("/tmp", "/var/tmp")
 DEFAULT_UNIT_DIR = "/etc/systemd/system"
 #: the first line of every unit we write; `uninstall` removes only files that start with it
 MARKER = "# spamtrace: installed by `spamtrace service install`"
@@ -83,16 +89,78 @@ def render_unit(name: str, spamtrace: str | None = None) -> str:
 def dropins_for(cfg: Config) -> list[str]:
     """The drop-ins (package data names) that ``cfg`` needs: the base unit is hardened for
     observing; enforce mode's quarantine writes under /home, a suspend or mailbox-lock
-    command writes the panel's files, freezing queued mail writes the MTA's queue."""
-    if cfg.mode != "enforce":
-        return []
-    out = ["enforce.conf"]
-    r = cfg.responses
-    if r.suspend or (cfg.mail.follow and r.lock_mailbox_command):
-        out.append("suspend.conf")
-    if cfg.mail.follow and r.freeze_queue:
-        out.append("mta.conf")
+    command writes the panel's files, freezing queued mail writes the MTA's queue; a store,
+    socket, event file or quarantine the config puts outside the unit's own folders needs
+    those folders writable (``paths.conf``)."""
+    out = []
+    if cfg.mode == "enforce":
+        out.append("enforce.conf")
+        r = cfg.responses
+        if r.suspend or (cfg.mail.follow and r.lock_mailbox_command):
+            out.append("suspend.conf")
+        if cfg.mail.follow and r.freeze_queue:
+            out.append("mta.conf")
+    if sandboxed_paths(cfg, out)[0]:
+        out.append("paths.conf")
     return out
+
+
+def _written_folders(cfg: Config) -> list[tuple[str, str]]:
+    """(config key, folder) of each place the daemon writes that the config chooses."""
+    out = [
+        ("store.path", os.path.dirname(os.path.abspath(cfg.store.path))),
+        ("daemon.socket", os.path.dirname(os.path.abspath(cfg.daemon.socket))),
+    ]
+    if cfg.events.path:
+        out.append(("events.path", os.path.dirname(os.path.abspath(cfg.events.path))))
+    if cfg.mode == "enforce" and cfg.responses.quarantine:
+        out.append(("responses.quarantine_dir", os.path.abspath(cfg.responses.quarantine_dir)))
+    return out
+
+
+def _under(path: str, roots: tuple[str, ...]) -> bool:
+    return any(path == root or path.startswith(root.rstrip("/") + "/") for root in roots)
+
+
+def sandboxed_paths(cfg: Config, dropins: list[str]) -> tuple[list[str], list[str]]:
+    """The folders the daemon writes (by ``cfg``) that the unit with ``dropins`` keeps
+    read-only (``ProtectSystem=strict``), for ``paths.conf``; and warnings for those no
+    drop-in can help: under /tmp (``PrivateTmp=yes``: the daemon's own, which a shell's
+    ``spamtrace status`` or ``incidents`` does not see), or not plain enough for a unit."""
+    writable = _WRITABLE + (_HOMES if "enforce.conf" in dropins else ())
+    folders: list[str] = []
+    warnings: list[str] = []
+    for key, folder in _written_folders(cfg):
+        if _under(folder, _PRIVATE_TMP):
+            warnings.append(
+                f"{key} is under {escape(folder)}: the service runs with PrivateTmp=yes, so "
+                "it writes its own private copy there, which the commands run from a shell "
+                "(`spamtrace status`, `incidents`, `quarantine list`) do not see; use a folder "
+                "under /var/lib/spamtrace (or /run/spamtrace for the socket)"
+            )
+        elif "suspend.conf" in dropins or _under(folder, writable) or folder in folders:
+            continue
+        elif not _PLAIN_PATH.fullmatch(folder):
+            warnings.append(
+                f"{key} is under {escape(folder)}, which the service cannot write "
+                "(ProtectSystem=strict) and whose name cannot go into a unit as it is; use a "
+                "plainer path (e.g. under /var/lib/spamtrace)"
+            )
+        else:
+            folders.append(folder)
+    return folders, warnings
+
+
+def paths_dropin(cfg: Config) -> str:
+    """``53-spamtrace-paths.conf``: the config's folders outside the unit's own, writable."""
+    folders, _ = sandboxed_paths(cfg, [d for d in dropins_for(cfg) if d != "paths.conf"])
+    return (
+        f"{MARKER} because the config puts\n"
+        "# what the daemon writes (store, control socket, event file, quarantine) outside its\n"
+        "# own folders, which ProtectSystem=strict keeps read-only (removed when the config no\n"
+        "# longer does and `spamtrace service install` runs again, or by uninstall).\n"
+        "[Service]\n" + "".join(f"ReadWritePaths=-{f}\n" for f in folders)
+    )
 
 
 def _write(path: Path, text: str) -> None:
@@ -110,7 +178,8 @@ def _sync_dropins(folder: Path, cfg: Config) -> tuple[list[str], list[str]]:
         path = folder / DROPIN_DIR / file_name
         if data_name in wanted:
             path.parent.mkdir(mode=0o755, exist_ok=True)
-            _write(path, render_unit(data_name))
+            text = paths_dropin(cfg) if data_name == "paths.conf" else render_unit(data_name)
+            _write(path, text)
             written.append(str(path))
         elif _is_ours(path):
             path.unlink()
@@ -154,6 +223,8 @@ class Installed:
     dropins: tuple[str, ...]  # the drop-ins written (enforce mode)
     enabled: bool  # enabled (and the daemon started) by systemd
     why_not: str  # why not enabled, when not
+    #: paths of the config the service cannot use as the admin expects (:func:`sandboxed_paths`)
+    warnings: tuple[str, ...] = ()
 
 
 def install(folder: Path, cfg: Config, spamtrace: str, system: bool) -> Installed:
@@ -187,7 +258,11 @@ def install(folder: Path, cfg: Config, spamtrace: str, system: bool) -> Installe
     why_not = "" if enabled else (
         "systemd is not running here" if not systemd_running() else "not the system folder"
     )  # fmt: skip
-    return Installed(tuple(written + dropins), tuple(dropped), tuple(dropins), enabled, why_not)
+    _, warnings = sandboxed_paths(cfg, dropins_for(cfg))
+    return Installed(
+        tuple(written + dropins), tuple(dropped), tuple(dropins), enabled, why_not,
+        tuple(warnings),
+    )  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)

@@ -48,6 +48,7 @@ import enum
 import json
 import os
 import queue
+import re
 import sqlite3
 import threading
 import time
@@ -275,7 +276,9 @@ def _j(value: Any) -> str:
 
 
 def _enc(text: str | None) -> str | None:
-    """Strings may carry surrogate-escaped bytes from the OS: store them losslessly."""
+    """Strings may carry surrogate-escaped bytes from the OS: a byte that is not UTF-8 is
+    stored as ``\\xNN`` text (as JSON output writes it, :func:`spamtrace.safetext.json_safe`);
+    the readers turn it back into that byte (:func:`_dec`)."""
     if text is None:
         return None
     try:
@@ -283,6 +286,34 @@ def _enc(text: str | None) -> str | None:
         return text
     except UnicodeEncodeError:
         return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+#: what :func:`_enc` (and ``json_safe``) wrote for a byte that is not UTF-8: ``\\x80``-``\\xff``
+_STORED_BYTE = re.compile(r"\\x([89a-f][0-9a-f])")
+
+
+def _dec(text: str | None) -> str | None:
+    """The way back from :func:`_enc`: each stored ``\\xNN`` (80-ff) is again the byte it was
+    written for (surrogate-escaped, as the OS gave it). A reader then has the value the watcher
+    had: ``incident ID`` escapes it as ``watch`` and the daemon's journal did (``\\xff``,
+    not ``\\\\xff``), and a restart takes up an incident of such a path under its own key.
+    Writing it again gives the same text back. (A name that holds the four characters
+    ``\\xff`` itself reads back as that byte: the stored text cannot tell them apart, as JSON
+    output cannot.)"""
+    if text is None or "\\x" not in text:
+        return text
+    return _STORED_BYTE.sub(lambda m: chr(0xDC00 + int(m.group(1), 16)), text)
+
+
+def _dec_all(value: Any) -> Any:
+    """:func:`_dec` on every string of a value read back from JSON."""
+    if isinstance(value, str):
+        return _dec(value)
+    if isinstance(value, dict):
+        return {k: _dec_all(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_dec_all(v) for v in value]
+    return value
 
 
 def _jl(values: Sequence[Any]) -> str:
@@ -476,9 +507,9 @@ class StoreReader:
         return [
             RecentSender(
                 uid=r["uid"],
-                user=r["user"],
-                account=r["account"],
-                exe=r["exe"],
+                user=_dec(r["user"]),
+                account=_dec(r["account"]),
+                exe=_dec(r["exe"]),
                 verdict=r["verdict"],
                 attempts=int(r["attempts"]),
                 blocked=int(r["blocked"] or 0),
@@ -570,25 +601,25 @@ def _incident_from_row(r: sqlite3.Row) -> IncidentRecord:
         id=r["id"],
         verdict=r["verdict"],
         uid=r["uid"],
-        user=r["user"],
-        account=r["account"],
+        user=_dec(r["user"]),
+        account=_dec(r["account"]),
         account_kind=r["account_kind"],
-        home=r["home"],
-        exe=r["exe"],
-        cwd=r["cwd"],
-        scripts=tuple(_loads(r["scripts"], [])),
-        cmdline=tuple(_loads(r["cmdline"], [])),
+        home=_dec(r["home"]),
+        exe=_dec(r["exe"]),
+        cwd=_dec(r["cwd"]),
+        scripts=tuple(_dec_all(_loads(r["scripts"], []))),
+        cmdline=tuple(_dec_all(_loads(r["cmdline"], []))),
         connections=int(r["connections"]),
         blocked=int(r["blocked"]),
-        destinations=tuple(_loads(r["destinations"], [])),
+        destinations=tuple(_dec_all(_loads(r["destinations"], []))),
         pids=tuple(_loads(r["pids"], [])),
         first_seen=float(r["first_seen"]),
         last_seen=float(r["last_seen"]),
         rate_per_minute=float(r["rate"]),
-        reasons=tuple(_loads(r["reasons"], [])),
+        reasons=tuple(_dec_all(_loads(r["reasons"], []))),
         methods=dict(_loads(r["methods"], {})),
-        advice=tuple(_loads(r["advice"], [])),
-        process=dict(_loads(r["process"], {})),
+        advice=tuple(_loads(r["advice"], [])),  # lines to show as they are (escape_message)
+        process=dict(_dec_all(_loads(r["process"], {}))),
         suspect_files=_suspects(r),
     )
 
@@ -597,7 +628,7 @@ def _suspects(r: sqlite3.Row) -> tuple[dict[str, Any], ...] | None:
     """``incidents.suspect_files`` (absent in a version-1 file opened read-only)."""
     if "suspect_files" not in r.keys():  # noqa: SIM118 (`in` on a Row tests values)
         return None
-    value = _loads(r["suspect_files"], None)
+    value = _dec_all(_loads(r["suspect_files"], None))
     if not isinstance(value, list):
         return None
     return tuple(v for v in value if isinstance(v, dict))
@@ -615,21 +646,21 @@ def _event_from_row(r: sqlite3.Row) -> EventRecord:
         start_time=r["start_time"],
         uid=r["uid"],
         gid=r["gid"],
-        user=r["user"],
-        account=r["account"],
-        exe=r["exe"],
-        cwd=r["cwd"],
-        cmdline=tuple(_loads(r["cmdline"], [])),
-        scripts=tuple(_loads(r["scripts"], [])),
+        user=_dec(r["user"]),
+        account=_dec(r["account"]),
+        exe=_dec(r["exe"]),
+        cwd=_dec(r["cwd"]),
+        cmdline=tuple(_dec_all(_loads(r["cmdline"], []))),
+        scripts=tuple(_dec_all(_loads(r["scripts"], []))),
         local=r["local"],
         remote=r["remote"],
         verdict=r["verdict"],
-        reasons=tuple(_loads(r["reasons"], [])),
+        reasons=tuple(_dec_all(_loads(r["reasons"], []))),
         method=r["method"],
         blocked=bool(r["blocked"]),
         incident_id=r["incident_id"],
         source=r["source"],
-        details=dict(_loads(r["details"], {})),
+        details=dict(_dec_all(_loads(r["details"], {}))),
         id=int(r["id"]),
     )
 
@@ -1039,8 +1070,8 @@ def insert_action(db: sqlite3.Connection, a: ActionRecord) -> None:
 def _action_from_row(r: sqlite3.Row) -> ActionRecord:
     return ActionRecord(
         incident_id=r["incident_id"], action=r["action"], status=r["status"], at=float(r["at"]),
-        detail=r["detail"] or "", undo=r["undo"], uid=r["uid"], target=r["target"],
-        data=dict(_loads(r["data"], {})), undone_at=r["undone_at"], id=int(r["id"]),
+        detail=_dec(r["detail"]) or "", undo=r["undo"], uid=r["uid"], target=_dec(r["target"]),
+        data=dict(_dec_all(_loads(r["data"], {}))), undone_at=r["undone_at"], id=int(r["id"]),
     )  # fmt: skip
 
 

@@ -38,6 +38,30 @@ def incident(**changes: Any) -> dict[str, Any]:
     return inc
 
 
+def mail_auth_incident() -> dict[str, Any]:
+    """A stolen mailbox's incident, as the mail-log source stores it and `incidents --json`
+    (and so every alert) shows it."""
+    from spamtrace.render.incidents import incident_json
+    from spamtrace.sinks.store import IncidentRecord
+
+    rec = IncidentRecord(
+        id="inc-357f07f1d812", verdict="mail-auth", uid=None, user=None, account=None,
+        account_kind=None, home=None, exe=None, cwd=None, scripts=(), cmdline=(),
+        connections=12, blocked=0, destinations=("victim0@gmail.example",), pids=(),
+        first_seen=1795816009.0, last_seen=1795816019.0, rate_per_minute=72.0,
+        reasons=("logged in from 5 networks (/16) in an hour",), methods={"mail-log": 12},
+        advice=("reset the password of info@shop.example (used from 5 address(es) here)",),
+        process={
+            "source": "mail-log", "kind": "auth", "auth_user": "info@shop.example",
+            "client_ips": ["203.0.113.5", "198.51.100.17", "192.0.2.44", "100.64.9.9",
+                           "172.20.1.1"],
+            "recipients": 12, "distinct_recipients": 12, "mta": "exim",
+            "queue_ids": ["1xZB00-0000b0-00"],
+        },
+    )  # fmt: skip
+    return incident_json(rec)
+
+
 def hostile_incident() -> dict[str, Any]:
     return incident(
         exe=f"/tmp/{EVIL}",

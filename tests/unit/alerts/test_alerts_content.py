@@ -10,7 +10,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from alertsfake import UPLOADS, hostile_incident, incident
+from alertsfake import UPLOADS, hostile_incident, incident, mail_auth_incident
 
 from spamtrace.sinks.alerts.content import (
     ALERT_SCHEMA,
@@ -141,6 +141,9 @@ def test_digest_lists_what_was_held_back() -> None:
         ("allowed", None, None),
         ("suspicious", [{"verdict": "malicious"}], "malicious"),
         ("suspicious", [{"verdict": "suspicious"}], "suspicious"),
+        ("mail-script", None, "suspicious"),
+        ("mail-auth", None, "suspicious"),
+        ("mail-script", [{"verdict": "malicious"}], "malicious"),
     ],
 )
 def test_level(verdict: str, files: object, expected: str | None) -> None:
@@ -158,3 +161,23 @@ def test_commands_quote_paths_for_the_shell() -> None:
         "spamtrace scan '/home/a b'",
         "spamtrace firewall status",
     ]
+
+
+def test_a_stolen_mailbox_is_alerted_and_named() -> None:
+    """A mail-auth incident passes the default min_verdict (it was never alerted: only the
+    connect verdicts had a level), and each form names the mailbox and counts messages,
+    with no "process: (unknown)" for a sender that is a login, not a process."""
+    inc = mail_auth_incident()
+    assert passes(inc, "suspicious") and not passes(inc, "malicious")
+    body = text_body(alert(inc))
+    assert "who:       mailbox info@shop.example (SMTP AUTH); domains shop.example\n" in body
+    assert "from:      203.0.113.5, 198.51.100.17, 192.0.2.44, 100.64.9.9, 172.20.1.1\n" in body
+    assert "counts:    12 message(s), 12 distinct recipient(s), 72.0/min\n" in body
+    assert "process:" not in body and "folder:" not in body and "uid ?" not in body
+    subj = subject(alert(inc))
+    assert subj.startswith("[spamtrace] web1.host.example: MAIL-AUTH info@shop.example 12 msg ->")
+    slack = slack_body(alert(inc))["text"]
+    assert "*who*: mailbox `info@shop.example` (SMTP AUTH)" in slack
+    assert "*from*: `203.0.113.5," in slack and "*process*" not in slack
+    line = syslog_line(alert(inc))
+    assert "auth_user=info@shop.example messages=12 client_ips=5" in line, line

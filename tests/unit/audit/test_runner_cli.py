@@ -118,6 +118,25 @@ def test_cli_human_output_has_no_raw_escape(
     assert "FAIL" in out and "fake.one" in out and "why: why" in out and "fix: fix" in out
     assert "\x1b" not in out
     assert "1 fail, 1 warn, 0 skipped, 0 pass" in out
+    # how to accept the fail, said as what it does (it read "... no longer make audit
+    # exit 1", as a change of the tool, and was printed under warnings too, which exit 0)
+    assert "To accept a finding (it is then not shown, and no longer makes audit exit 1)" in out
+
+
+class OnlyWarns(Fake):
+    def judge(self, snapshot: Any, cfg: Config) -> list[Finding]:
+        return [Finding("fake.two", Status.WARN, "two", (), "why", "fix")]
+
+
+def test_a_report_of_warnings_alone_exits_0_without_the_accept_hint(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(runner, "ALL_CHECKS", (OnlyWarns(),))
+    monkeypatch.setattr(runner.run_audit, "__defaults__", ((), False, (OnlyWarns(),)))
+    monkeypatch.setenv("SPAMTRACE_CONFIG_DIR", "/nonexistent")
+    assert cli_main.main(["audit"]) == 0
+    out = capsys.readouterr().out
+    assert "0 fail, 1 warn" in out and "[audit] ignore" not in out, out
 
 
 class ManyPools:

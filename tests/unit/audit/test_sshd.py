@@ -380,6 +380,26 @@ def test_probe_clients_from_match_address_and_host_patterns() -> None:
     assert sshd.probe_clients(no_match) == ((sshd.PROBE_HOST, sshd.PROBE_ADDR),)
 
 
+@pytest.mark.parametrize(
+    ("text", "specs"),
+    [
+        ("Port 22\nMatch User bob\n  X11Forwarding yes\n", ()),  # sshd needs no lport
+        ("Match LocalPort 2222\n  AllowTcpForwarding yes\n", ("lport=22,laddr=0.0.0.0",)),
+        ("Port 22\nPort 2222\nMatch LocalPort 2222\n  AllowTcpForwarding yes\n",
+         ("lport=22,laddr=0.0.0.0", "lport=2222,laddr=0.0.0.0")),
+        ("ListenAddress [::1]:2200\nListenAddress 10.0.0.5\nMatch LocalPort=2200\n  X y\n",
+         ("lport=2200,laddr=::1", "lport=2200,laddr=10.0.0.5")),
+        ("Port 22\nMatch LocalAddress 192.168.1.0/24,!192.168.1.9\n  X y\n",
+         ("lport=22,laddr=192.168.1.1",)),
+    ],
+)
+def test_match_on_the_server_end_gives_the_ports_and_addresses_to_ask_sshd_about(
+    text: str, specs: tuple[str, ...]
+) -> None:
+    parsed = sshd.parse_sshd_config(MAIN, {MAIN: text}.get, lambda p: [])
+    assert sshd.local_specs(parsed) == specs
+
+
 def test_backups_stay_out_of_included_directories(tmp_path: Path) -> None:
     """With ``Include dir/*`` a backup beside the included file would be read by sshd (and
     re-enable forwarding, one more per run): backups live under backup_dir only."""

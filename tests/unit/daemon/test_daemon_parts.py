@@ -313,6 +313,29 @@ def test_journal_logs_firewall_changes_once(capsys: pytest.CaptureFixture[str]) 
     ]
 
 
+def test_journal_names_a_stolen_mailbox(capsys: pytest.CaptureFixture[str]) -> None:
+    """A mail-auth incident's journal line said "opened: uid unknown, ? -> ...": it names the
+    mailbox and how many addresses logged in with it."""
+    from spamtrace.service.bus import IncidentOpened
+    from spamtrace.sinks.store import IncidentRecord
+
+    rec = IncidentRecord(
+        id="inc-357f07f1d812", verdict="mail-auth", uid=None, user=None, account=None,
+        account_kind=None, home=None, exe=None, cwd=None, scripts=(), cmdline=(),
+        connections=12, blocked=0, destinations=("v0@gmail.example", "v1@gmail.example"),
+        pids=(), first_seen=1.0, last_seen=2.0, rate_per_minute=1.0, reasons=(),
+        methods={"mail-log": 12}, advice=(),
+        process={"source": "mail-log", "kind": "auth", "auth_user": "info@shop.example\n",
+                 "client_ips": ["203.0.113.5", "198.51.100.17", "192.0.2.44"]},
+    )  # fmt: skip
+    JournalLog().handle(IncidentOpened(rec, True, {"notes": []}))
+    assert capsys.readouterr().err == (
+        "spamtrace: MAIL-AUTH incident inc-357f07f1d812 opened: mailbox info@shop.example\\n, "
+        "SMTP AUTH from 3 address(es) -> v0@gmail.example, v1@gmail.example "
+        "(spamtrace incident inc-357f07f1d812)\n"
+    )
+
+
 # ------------------------------------------------------------------------- firewall
 class FakeBackend:
     """A firewall backend over a dict: what is 'loaded' is a string."""
@@ -499,6 +522,49 @@ def test_service_install_runs_the_daemon_with_the_config_it_was_given(
     odd.write_text("")
     assert main(["--config", str(odd), "service", "install", "--unit-dir", str(units)]) == 2
     assert "ExecStart" in capsys.readouterr().err
+
+
+def test_service_install_makes_the_configured_folders_writable_or_says_why_not(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A store or event file the config puts outside /var/lib/spamtrace (/srv, /var/log/x)
+    is read-only under ProtectSystem=strict: the service failed at start. Install now makes
+    those folders writable in a drop-in that verifies, and warns of a store or socket under
+    /tmp, which PrivateTmp makes the service's own (a shell's `status` finds no daemon)."""
+    analyze = shutil.which("systemd-analyze")
+    assert analyze, "systemd-analyze missing: scripts/test.sh installs the systemd package"
+    monkeypatch.setenv("SPAMTRACE_CONFIG_DIR", str(tmp_path / "none.d"))
+    cfg = tmp_path / "spamtrace.toml"
+    units = tmp_path / "units"
+    units.mkdir()
+    paths = units / "spamtrace.service.d" / "53-spamtrace-paths.conf"
+    install = ["--config", str(cfg), "service", "install", "--unit-dir", str(units)]
+
+    cfg.write_text(
+        '[store]\npath = "/srv/spamtrace/st.db"\n[events]\npath = "/var/log/st/e.json"\n'
+    )
+    assert main(install) == 0
+    out = capsys.readouterr().out
+    text = paths.read_text()
+    assert text.startswith(MARKER), text
+    assert text.splitlines()[-2:] == [
+        "ReadWritePaths=-/srv/spamtrace",
+        "ReadWritePaths=-/var/log/st",
+    ]
+    assert "write the folders the config names outside /var/lib/spamtrace" in out
+    assert "suspend" not in out  # it said "and run the suspend command" of any 2nd drop-in
+    proc = subprocess.run(
+        [analyze, "verify", str(units / "spamtrace.service")],
+        capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert proc.returncode == 0 and not proc.stderr.strip(), proc.stderr
+
+    cfg.write_text('[daemon]\nsocket = "/tmp/st/control.sock"\n')
+    assert main([*install, "--json"]) == 0
+    out, err = capsys.readouterr()
+    assert not paths.exists()  # no longer needed: removed
+    assert "spamtrace: warning: daemon.socket is under /tmp/st: the service runs with " in err
+    assert json.loads(out)["warnings"][0].startswith("daemon.socket is under /tmp/st")
 
 
 def test_daemon_and_status_are_in_help(capsys: pytest.CaptureFixture[str]) -> None:

@@ -72,6 +72,50 @@ def test_queue_state_reads_a_queue_listing_that_is_not_utf8(
     assert (state["messages"], state["hold"], state["active"]) == (2, 1, 1)
 
 
+@pytest.mark.parametrize(
+    ("logs", "configured", "asked"),
+    [
+        ({"postfix"}, [], "postfix"),  # a Postfix log read: its queue, not a stray exim's
+        ({"postfix", "php"}, [], "postfix"),
+        ({"exim"}, [], "exim"),
+        ({"exim", "postfix"}, [], "exim"),
+        (set(), [], "exim"),  # nothing to go by: Exim first, as before
+        (set(), ["postqueue"], "postfix"),  # only postqueue_command configured: it is meant
+    ],
+)
+def test_the_queue_asked_is_the_one_of_the_mta_whose_log_was_read(
+    logs: set[str], configured: list[str], asked: str, tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+) -> None:  # fmt: skip
+    """A Postfix server with an `exim` on PATH too: `mail` showed "queue (exim): 0" under a
+    Postfix log, and a configured postqueue_command was never run."""
+    from spamtrace import config
+    from spamtrace.service import mail
+
+    fakes = {}
+    for name, out in (("exim", "7"), ("postqueue", '{"queue_name": "deferred"}')):
+        fake = tmp_path / name
+        fake.write_text(f"#!/bin/sh\necho '{out}'\n")
+        fake.chmod(0o755)
+        fakes[name] = [str(fake)]
+    env = {"SPAMTRACE_MAIL_POSTQUEUE_COMMAND": json.dumps(fakes["postqueue"])} if configured else {}
+    cfg = config.load(config_dir=tmp_path, environ=env)
+    monkeypatch.setattr(mail, "_which", lambda *names: fakes["postqueue" if "postqueue" in names
+                                                              else "exim"])  # fmt: skip
+    state = mail.queue_state(cfg, logs)
+    assert state is not None and state["mta"] == asked, state
+    assert state["messages"] == (1 if asked == "postfix" else 7)
+    if asked == "postfix":  # the human view says which of Postfix's queues they are in
+        log = tmp_path / "maillog"
+        log.write_text("Dec  5 07:00:01 srv postfix/pickup[1]: 8A1B2C3D4E: uid=0 from=<root>\n")
+        monkeypatch.setenv("SPAMTRACE_CONFIG_DIR", str(tmp_path / "none"))
+        monkeypatch.setenv("SPAMTRACE_MAIL_POSTQUEUE_COMMAND", json.dumps(fakes["postqueue"]))
+        from spamtrace.cli.main import main
+
+        assert main(["mail", "--since", "all", "--no-scan", "--postfix-log", str(log)]) == 0
+        assert "queue (postfix): 1 message(s) (1 deferred)" in capsys.readouterr().out
+
+
 def test_an_incident_counts_the_recipients_learnt_before_it_opened(tmp_path: Path) -> None:
     """Debian's default Exim log has no `for` list: a message's recipients come from its
     delivery lines. The incident opened at the 21st message counts the recipients of the
@@ -194,3 +238,66 @@ def test_logins_of_an_authenticator_without_id_are_explained(tmp_path: Path) -> 
         "(cram_md5): logins through Exim's authenticator cram_md5, which logs no id: give it "
         "server_set_id = $auth1 to see which mailboxes they are"
     ]
+
+
+def test_json_says_which_auth_senders_are_no_mailbox(tmp_path: Path) -> None:
+    """`auth_id_logged` (additive): False for '(cram_md5)', the logins of an authenticator
+    that logs no id, so a consumer of --json that resets or locks `auth_user` can leave it
+    out without parsing the name; True for a mailbox, None for a sender without SMTP AUTH."""
+    from spamtrace import config
+    from spamtrace.render.mail import report_json
+    from spamtrace.service.mail import collect, specs_of
+
+    log = tmp_path / "mainlog"
+    shapes = Path(__file__).resolve().parent / "shapes" / "exim-auth.log"
+    log.write_text(shapes.read_text())
+    recent_burst(log, 2)
+    env = {"SPAMTRACE_MAIL_EXIM_LOGS": json.dumps([str(log)]), "SPAMTRACE_MAIL_POSTFIX_LOGS": "[]"}
+    cfg = config.load(config_dir=tmp_path, environ=env)
+    doc = report_json(collect(cfg, specs_of(cfg), None))
+    logged = {(s["kind"], s["auth_user"]): s["auth_id_logged"] for s in doc["senders"]}
+    assert logged[("auth", "(cram_md5)")] is False
+    assert {v for (kind, box), v in logged.items() if kind == "auth" and box != "(cram_md5)"} == {
+        True
+    }, logged
+    assert {v for (kind, _), v in logged.items() if kind != "auth"} == {None}, logged
+
+
+def test_mail_of_a_web_server_user_is_given_to_the_site_whose_folder_it_came_from(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """PHP as mod_php sends as www-data for every site: `mail` showed each folder's mail
+    under the account `www-data`, where `check` names the site's account (its process's
+    script or folder path, [accounts] web_users). A folder no site owns stays www-data's."""
+    from spamtrace import config
+    from spamtrace.attribution.accounts import AccountResolver
+    from spamtrace.model import Account, AccountKind
+    from spamtrace.render.mail import report_json
+    from spamtrace.service.mail import collect, specs_of
+
+    def for_path(self: AccountResolver, path: str) -> Account | None:
+        if path.startswith("/home/shop/"):
+            return Account("shop", AccountKind.HOME, "/home/shop", via=f"path {path}")
+        return None
+
+    monkeypatch.setattr(AccountResolver, "for_path", for_path)
+    log = tmp_path / "mainlog"
+    rows = []
+    for i, folder in enumerate(("/home/shop/public_html/wp-content/uploads", "/var/www/html")):
+        rows += [f"2026-12-04 10:00:0{i} cwd={folder} 3 args: /usr/sbin/sendmail -t -i",
+                 f"2026-12-04 10:00:0{i} 1xZX0{i}-0004e{i}-2T <= www-data@h U=www-data P=local "
+                 f"S=400 for r{i}@x.example"]  # fmt: skip
+    rows.append("2026-12-04 10:00:09 1xZX09-0004e9-2T <= bob@h U=bob P=local S=1 for a@x.example")
+    log.write_text("\n".join(rows) + "\n")
+    env = {"SPAMTRACE_MAIL_EXIM_LOGS": json.dumps([str(log)]), "SPAMTRACE_MAIL_POSTFIX_LOGS": "[]"}
+    cfg = config.load(config_dir=tmp_path, environ=env)
+    senders = report_json(collect(cfg, specs_of(cfg), None))["senders"]
+    accounts = {s["cwd"]: (s["account"], s["user"]) for s in senders}
+    assert accounts == {
+        "/home/shop/public_html/wp-content/uploads": ("shop", "www-data"),
+        "/var/www/html": ("www-data", "www-data"),
+        None: ("bob", "bob"),
+    }, accounts
+    cfg = config.load(config_dir=tmp_path, environ={**env, "SPAMTRACE_ACCOUNTS_WEB_USERS": "[]"})
+    senders = report_json(collect(cfg, specs_of(cfg), None))["senders"]
+    assert {s["account"] for s in senders} == {"www-data", "bob"}  # not a web user: its uid

@@ -384,3 +384,93 @@ def test_a_reload_switches_observe_to_enforce_for_the_next_decisions() -> None:
     statuses = [(m.incident_id, m.action.status) for m in engine.posted if hasattr(m, "action")]
     assert statuses == [(i1.id, "would"), (i2.id, "done")]
     assert blocker.blocked == [(1001, 3600)]
+
+
+# ---------------------------------------------------------------------------- a flushed set
+class FlushableSet:
+    """``blocked_uids`` as the kernel keeps it: ``flush()`` is `nft flush ruleset`."""
+
+    def __init__(self) -> None:
+        self.live: set[int] = set()
+        self.added: list[tuple[int, int]] = []
+
+    def prepare(self) -> None:
+        pass
+
+    def block(self, uid: int, timeout: int) -> None:
+        self.live.add(uid)
+        self.added.append((uid, timeout))
+
+    def blocked(self) -> list[Any]:
+        from spamtrace.actions.uidblock import BlockedUid
+
+        return [BlockedUid(uid, None, None) for uid in sorted(self.live)]
+
+
+def test_a_block_the_ruleset_flush_lost_is_put_back_for_what_is_left_of_it() -> None:
+    """`nft flush ruleset` (a reload of Debian's nftables.service) emptied the block set: the
+    spam run went on unblocked and its incident, already decided, was never blocked again.
+    At each firewall check the blocks of the run are put back, for the time they had left;
+    not one `spamtrace release` freed, nor one that ran out, nor in observe mode."""
+    now = [5.0]
+    freed: set[int] = set()
+    kernel = FlushableSet()
+    r = Responder(
+        cfg(mode="enforce"), MTA, blocker=kernel, clock=lambda: now[0],  # type: ignore[arg-type]
+        released=lambda since: frozenset(freed),
+    )  # fmt: skip
+    att = attempt(100.0)
+    r.on_attempt(att, IncidentTracker().add(att).incident)
+    assert kernel.added == [(1001, 3600)] and r.reassert_blocks() == []  # still there
+    kernel.live.clear()  # the flush
+    now[0] = 65.0
+    (again,) = r.reassert_blocks()
+    assert (again.action, again.status, again.uid) == ("block-uid", "done", 1001)
+    assert again.detail.startswith("blocked again for the 3540 s left: the block set had lost")
+    assert again.data["again"] is True and again.undo == "spamtrace release 1001"
+    assert kernel.added[-1] == (1001, 3540) and 1001 in kernel.live
+    kernel.live.clear()
+    freed.add(1001)  # `spamtrace release 1001`
+    assert r.reassert_blocks() == [] and 1001 not in kernel.live
+    r.close()
+
+    ran_out = Responder(cfg(mode="enforce"), MTA, blocker=kernel, clock=lambda: now[0])  # type: ignore[arg-type]
+    ran_out.on_attempt(att, IncidentTracker().add(att).incident)
+    kernel.live.clear()
+    now[0] += 3600
+    assert ran_out.reassert_blocks() == [] and kernel.live == set()
+    ran_out.close()
+
+
+def test_the_daemon_puts_lost_blocks_back_at_its_firewall_check(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from spamtrace.service.bus import (
+        ActionRecorded,
+        AttemptRecorded,
+        FirewallChecked,
+        FirewallState,
+    )
+    from spamtrace.service.daemon import JournalLog
+    from spamtrace.service.responses import ResponsesSubscriber
+    from spamtrace.sinks.records import event_record, incident_record
+
+    engine = FakeEngine()
+    kernel = FlushableSet()
+    sub = ResponsesSubscriber(
+        engine, cfg(mode="enforce"),  # type: ignore[arg-type]
+        Responder(cfg(mode="enforce"), MTA, blocker=kernel),  # type: ignore[arg-type]
+    )  # fmt: skip
+    sys.setswitchinterval(0.005)  # enforce mode lowered it for the process
+    att = attempt(100.0)
+    inc = IncidentTracker().add(att).incident
+    sub.handle(AttemptRecorded(att, event_record(att, inc.id), incident_record(inc, att), True))
+    kernel.live.clear()
+    sub.handle(FirewallChecked(FirewallState.ABSENT, "nft", (), 160.0))
+    again = [m for m in engine.posted if isinstance(m, ActionRecorded)][-1]
+    assert again.action.data.get("again") and 1001 in kernel.live
+    JournalLog().handle(again)
+    err = capsys.readouterr().err
+    assert err.startswith(f"spamtrace: incident {inc.id}: block-uid done: blocked again for")
+    assert "the block set had lost uid 1001" in err
+    sub.close()

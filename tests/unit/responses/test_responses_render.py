@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import time
+from pathlib import Path
 
 import pytest
 
@@ -42,8 +44,54 @@ def test_release_json_has_its_schema(capsys: pytest.CaptureFixture[str]) -> None
     doc = json.loads(capsys.readouterr().out)
     assert doc == {
         "schema": "spamtrace.release/1", "uid": 7, "user": None, "unblocked": False,
-        "resumed": 0, "notes": ["n"],
+        "resumed": 0, "notes": ["n"], "grace_until": None,
     }  # fmt: skip
+
+
+def test_release_says_until_when_the_uid_is_let_be(capsys: pytest.CaptureFixture[str]) -> None:
+    """A release starts `release_grace`: a sender that goes on is not blocked again for an
+    hour. The admin is told so, also when there was nothing left to unblock."""
+    print_release(ReleaseOutcome(7, "acct", False, 0, (), False, 1_796_461_200.0), False)
+    assert capsys.readouterr().out.splitlines() == [
+        "nothing to release for uid 7 (acct): not blocked, no process stopped",
+        "  spamtrace will not block or stop uid 7 (acct) again until 2026-12-05 09:00:00 UTC "
+        "([responses] release_grace); its malicious files are still quarantined",
+    ]
+    print_release(ReleaseOutcome(7, "acct", True, 0, (), False, 1_796_461_200.0), True)
+    assert json.loads(capsys.readouterr().out)["grace_until"] == "2026-12-05T09:00:00.000Z"
+
+
+def test_release_reports_the_grace_it_started(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The grace starts when the release undid a recorded block or stop (the daemon reads it
+    from those rows), and only then."""
+    from spamtrace.actions import uidblock
+    from spamtrace.config import Config
+    from spamtrace.service.release import release
+    from spamtrace.sinks.store import ActionRecord, Store
+
+    class NoTable:
+        def __init__(self, *args: object) -> None:
+            pass
+
+        def release(self, uid: int) -> bool:
+            return False  # the table is gone: nothing to take out of the set
+
+    monkeypatch.setattr(uidblock, "UidBlocker", NoTable)
+    cfg = Config()
+    db = str(tmp_path / "s.db")
+    store = Store(db)
+    store.submit_action(
+        ActionRecord("inc-1", "block-uid", "done", 1.0, "block uid 7", "spamtrace release 7", 7)
+    )
+    store.flush()
+    store.close()
+    before = time.time()
+    got = release(cfg, 7, None, db)
+    assert got.grace_until is not None and before + 3600 <= got.grace_until <= time.time() + 3600
+    assert release(cfg, 7, None, db).grace_until is None  # nothing left that it undid
+    assert release(cfg, 8, None, db).grace_until is None
 
 
 def test_quarantine_views_escape_file_names(capsys: pytest.CaptureFixture[str]) -> None:

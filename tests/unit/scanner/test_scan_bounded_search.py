@@ -4,12 +4,14 @@ includes), the shapes that made the unbounded forms read a padded file again and
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from spamtrace.scanner import context, taint
+from spamtrace.scanner import context, fold, taint
+from spamtrace.scanner.lexer import Lexed
 
 PIECES = [
     "$a",
@@ -82,3 +84,51 @@ def test_braced_is_the_brace_by_brace_scan(pieces: list[str], at: int, limit: in
     code = "".join(pieces).encode()
     end = min(len(code), at + limit)
     assert context.braced(code, at, limit) == context.braced_scan(code, at, end)
+
+
+# the searches that compiled a pattern per name, as they were: the literal search plus a
+# fixed pattern that replaced each must find the same matches
+_NAME_PIECES = ["foo", "fo", "foox", "this", "->", "$", "$this", " ", "\n", "=", "==", ".=",
+                "=>", "(", ")", "{", "}", ";", "&", "function", "private", "public", "var",
+                "readonly", "?int", "static", "\\a", "|", "x", "_", "\x80",
+                "\x011\x01"]  # fmt: skip
+name_text = st.lists(st.sampled_from(_NAME_PIECES), max_size=120).map(
+    lambda p: "".join(p).encode("latin-1")
+)
+names = st.sampled_from([b"foo", b"fo", b"x", b"this", b"_", b"\x80x"])
+
+
+@settings(max_examples=400, deadline=None)
+@given(name_text, names)
+def test_a_name_then_a_tail_is_what_one_pattern_found(code: bytes, name: bytes) -> None:
+    for tail in (fold._SET_TAIL, fold._CALL_TAIL):
+        old = re.compile(re.escape(name) + tail.pattern)
+        want = [(m.start(), m.end(), m.groups()) for m in old.finditer(code)]
+        got = [(at, m.end(), m.groups()) for at, m in fold._word_then(code, name, tail)]
+        assert got == want
+
+
+@settings(max_examples=400, deadline=None)
+@given(name_text, names)
+def test_declared_properties_are_what_one_pattern_per_name_found(code: bytes, name: bytes) -> None:
+    old = re.compile(
+        rb"(?<![\w$])(?:var|public|protected|private)\s++"
+        rb"(?:readonly\s++)?(?:\??[a-z_\\][\w\\|]*+\s++)?\$" + re.escape(name) + rb"\s*+()=(?![=>])"
+    )
+    want = [m.span() for m in itertools.islice(old.finditer(code), 2)]
+    declared = (m for m in fold._DECLARED.finditer(code) if m.group(1) == name)
+    assert [m.span() for m in itertools.islice(declared, 2)] == want
+
+
+@settings(max_examples=400, deadline=None)
+@given(name_text, names)
+def test_a_function_body_is_the_one_a_pattern_per_name_found(code: bytes, name: bytes) -> None:
+    want = None
+    heads = re.compile(rb"function\s+&?\s*" + re.escape(name) + rb"(?![\w\x80-\xff])")
+    for head in heads.finditer(code):
+        m = context.FUNC_DEF.match(code, head.start())
+        if m is not None and m.group(1) == name:
+            want = context.braced(code, m.end() - 1)
+            break
+    ctx = context.Ctx(code, "x.php", Lexed(code=code), 0, lambda: None, None)
+    assert context.function_body(ctx, name) == want

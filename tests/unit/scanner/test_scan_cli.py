@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -177,6 +178,42 @@ def test_record_baseline_to_a_folder_is_refused_before_the_scan(
         assert main(["scan", "--record-baseline", str(target), str(SAMPLES / "clean")]) == 2
         assert what in capsys.readouterr().err
     assert not list(tmp_path.glob("out.tmp.*")) and not (tmp_path / "no").exists()
+
+
+def test_record_baseline_never_replaces_a_device_fifo_or_socket(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The baseline is renamed over its path: `--record-baseline /dev/null` replaced the
+    device with a regular file (and /dev/full, a FIFO...). Refused before the scan, and
+    again just before the rename (a FIFO made at the path while the scan ran)."""
+    import socket
+
+    from spamtrace.cli import scan as scan_cli
+
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    sock_path = tmp_path / "sock"
+    with socket.socket(socket.AF_UNIX) as sock:
+        sock.bind(str(sock_path))
+        for target, kind in ((fifo, "a FIFO"), (sock_path, "a socket")):
+            assert main(["scan", "--record-baseline", str(target), str(SAMPLES / "clean")]) == 2
+            err = capsys.readouterr().err
+            assert f"not a regular file ({kind})" in err, err
+        assert stat.S_ISSOCK(os.lstat(sock_path).st_mode)
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
+    if os.path.exists("/dev/null"):  # only looked at: refused before anything is written
+        assert main(["scan", "--record-baseline", "/dev/null", str(SAMPLES / "clean")]) == 2
+        assert "(a character device)" in capsys.readouterr().err
+    late = tmp_path / "late.json"  # a FIFO made there during the scan
+    monkeypatch.setattr(scan_cli, "_check_baseline_target", lambda path: os.mkfifo(path))
+    assert main(["scan", "--record-baseline", str(late), str(SAMPLES / "clean")]) == 2
+    assert stat.S_ISFIFO(os.lstat(late).st_mode)
+    assert not [p.name for p in tmp_path.iterdir() if p.name.startswith(".late")]
+    monkeypatch.undo()
+    link = tmp_path / "link.json"  # a symlink is replaced itself, never followed
+    os.symlink(fifo, link)
+    assert main(["scan", "--record-baseline", str(link), str(SAMPLES / "clean")]) == 0
+    assert not link.is_symlink() and stat.S_ISFIFO(os.lstat(fifo).st_mode)
 
 
 def test_bad_baseline_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

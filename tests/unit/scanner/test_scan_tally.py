@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
+import pytest
+
 from spamtrace.errors import ExitCode
 from spamtrace.scanner.report import STOPPED_NOTE, FileReport, ScanTally, ScanVerdict, listed
 
@@ -37,3 +42,48 @@ def test_listed_files_by_the_verdict_asked() -> None:
     assert not listed(report(clean), suspicious.rank)
     assert listed(report(clean), clean.rank)
     assert not listed(report(suspicious), ScanVerdict.MALICIOUS.rank)
+
+
+def test_the_targets_of_a_scan_are_counted_as_the_walk_gives_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What `scan` gives the engine (scanner.walk.scan_targets; it was a closure of the
+    command): files to scan counted with their bytes, files --since leaves out counted
+    unchanged, what the walk cannot or must not scan kept as skipped reports."""
+    import os
+
+    from spamtrace.scanner.walk import excluder, scan_targets
+
+    (tmp_path / "new.php").write_bytes(b"<?php echo 1;")
+    (tmp_path / "old.php").write_bytes(b"<?php echo 22;")
+    (tmp_path / "cache").mkdir()
+    (tmp_path / "cache" / "c.php").write_bytes(b"x")
+    (tmp_path / "link.php").symlink_to("/etc/passwd")
+    os.mkfifo(tmp_path / "pipe")
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    # an unreadable folder: scandir fails as it does for a folder root cannot list (EACCES)
+    real_scandir = os.scandir
+
+    def scandir(path: str) -> Any:
+        if path == str(locked):  # root reads any folder: EACCES as a non-root scan gets it
+            raise PermissionError(13, "Permission denied")
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    tally, skipped = ScanTally(), list[FileReport]()
+    since = os.stat(tmp_path / "new.php").st_mtime - 10
+    os.utime(tmp_path / "old.php", (since - 100, since - 100))  # ctime stays new: not hidden
+    got = list(scan_targets([str(tmp_path)], tally, skipped, exclude=excluder(["cache"]),
+                            since=since))  # fmt: skip
+    assert sorted(os.path.basename(p) for p in got) == ["new.php", "old.php"]
+    assert (tally.files, tally.bytes, tally.unchanged) == (2, 13 + 14, 0)
+    reasons = {os.path.basename(r.path): r.reason for r in skipped}
+    assert set(reasons) == {"link.php", "pipe", "locked"}, reasons
+    assert reasons["pipe"] == "FIFO: not opened"
+    assert str(reasons["locked"]).startswith("cannot list directory")
+    assert all(r.verdict is ScanVerdict.SKIPPED for r in skipped)
+    assert (tally.counts["skipped"], tally.not_examined) == (3, 1)  # only the locked folder
+    later = ScanTally()
+    assert list(scan_targets([str(tmp_path / "new.php")], later, [], since=since + 3600)) == []
+    assert (later.files, later.unchanged, later.exit_code()) == (0, 1, ExitCode.CLEAN)

@@ -144,6 +144,32 @@ def test_resume_carries_an_incident_across_a_restart(tmp_path: Path) -> None:
     assert later.opened and later.incident.id != old.id
 
 
+def test_resume_takes_up_an_incident_of_a_path_that_is_not_utf8(tmp_path: Path) -> None:
+    """A script whose name holds a byte that is not UTF-8 (stored as ``\\xff`` text) is the
+    same sender after a restart: the reader gives the byte back, so the key matches."""
+    from spamtrace.sinks.records import incident_of_record, incident_record
+    from spamtrace.sinks.store import Store, StoreReader
+
+    odd = "/home/u/public_html/bad\udcff dir"
+    sender = proc(pid=1, cwd=odd, scripts=(odd + "/m\udce9l.php",))
+    path = str(tmp_path / "s.db")
+    before = IncidentTracker(idle_gap=600)
+    first = attempt(1000.0, pid=1, process=sender)
+    up = before.add(first)
+    store = Store(path)
+    assert store.submit(_event(first, up.incident.id), incident_record(up.incident, first))
+    assert store.flush()
+    store.close()
+
+    with StoreReader(path) as reader:
+        stored = [incident_of_record(r) for r in reader.incidents()]
+    after = IncidentTracker(idle_gap=600)
+    assert after.resume(x for x in stored if x is not None) == 1
+    again = after.add(attempt(1100.0, pid=1, process=sender))
+    assert not again.opened and again.incident.id == up.incident.id
+    assert again.incident.connections == 2
+
+
 def test_resume_keeps_the_newer_of_two_incidents_of_one_sender() -> None:
     t = IncidentTracker(idle_gap=600)
     a = t.add(attempt(0.0)).incident

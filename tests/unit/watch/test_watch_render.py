@@ -182,6 +182,108 @@ def test_incident_command_in_a_pipe(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert "  events (2):" in out and not BOX.search(out)
 
 
+def test_a_byte_that_is_not_utf8_reads_back_as_watch_showed_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A folder named with bytes that are not UTF-8 shows as ``\\xff`` in `incident ID` and
+    `incidents`, as `watch` and the daemon's journal showed it, not ``\\\\xff`` (the store
+    keeps the byte as ``\\xff`` text, which was escaped a second time); JSON is unchanged."""
+    import json
+
+    odd = f"{UPLOADS}/bad\udcff\udcfe dir"
+    script = f"{odd}/m\udce9l.php"
+    shown_dir = f"{UPLOADS}/bad\\xff\\xfe dir"
+    db = str(tmp_path / "s.db")
+    store = Store(db)
+    try:
+        rec = incident(
+            cwd=odd,
+            scripts=(script,),
+            cmdline=("php", script),
+            reasons=(f"script: {script}",),
+            suspect_files=({**SUSPECT, "path": script},),
+        )
+        store.submit(event(1_700_000_000.0, cwd=odd, scripts=(script,)), rec)
+        store.flush()
+    finally:
+        store.close()
+    assert main(["incident", "inc-0123", "--db", db]) == 0
+    out = capsys.readouterr().out
+    assert f"  folder (cwd): {shown_dir}\n" in out
+    assert f"  script:       {shown_dir}/m\\xe9l.php\n" in out
+    assert f"  cmdline:      php {shown_dir}/m\\xe9l.php\n" in out
+    assert f"  why:          script: {shown_dir}/m\\xe9l.php\n" in out
+    assert f"    {shown_dir}/m\\xe9l.php: malicious" in out
+    assert "\\\\x" not in out
+    assert main(["incidents", "--since", "all", "--db", db]) == 1
+    assert f"{shown_dir}/m\\xe9l.php" in capsys.readouterr().out
+    assert main(["incident", "inc-0123", "--json", "--db", db]) == 0
+    doc = json.loads(capsys.readouterr().out)["incident"]
+    assert doc["cwd"] == shown_dir and doc["scripts"] == [f"{shown_dir}/m\\xe9l.php"]
+
+
+#: what the mail-log source stores for a stolen mailbox's incident (sinks.records.mail_records)
+MAIL_AUTH = dict(
+    id="inc-357f07f1d812", verdict="mail-auth", uid=None, user=None, account=None,
+    account_kind=None, home=None, exe=None, cwd=None, scripts=(), cmdline=(), connections=12,
+    blocked=0, destinations=("victim0@gmail.example",), pids=(), methods={"mail-log": 12},
+    reasons=("logged in from 5 networks (/16) in an hour",), advice=(), suspect_files=None,
+    process={"source": "mail-log", "kind": "auth", "auth_user": "info@shop.example",
+             "client_ips": ["203.0.113.5", "198.51.100.17"], "recipients": 12,
+             "distinct_recipients": 12, "mta": "exim", "queue_ids": ["1xZB00-0000b0-00"]},
+)  # fmt: skip
+
+
+def test_both_kinds_of_incident_read_the_same_in_json() -> None:
+    """`incidents --json` items have the same fields whatever made them: `source` says what
+    `connections` counts, `auth_user` names a stolen mailbox (which has no uid or user) and
+    `mail` holds a mail sender's facts; all three are there (null) for a connect incident."""
+    from spamtrace.render.incidents import incident_json
+
+    connect = incident_json(incident())
+    mail = incident_json(incident(**MAIL_AUTH))
+    assert set(connect) == set(mail)
+    assert (connect["source"], connect["auth_user"], connect["mail"]) == ("connect", None, None)
+    assert mail["source"] == "mail-log" and mail["auth_user"] == "info@shop.example"
+    assert mail["mail"] == {
+        "kind": "auth", "auth_user": "info@shop.example",
+        "client_ips": ["203.0.113.5", "198.51.100.17"], "recipients": 12,
+        "distinct_recipients": 12, "mta": "exim",
+    }  # fmt: skip
+
+
+def test_a_stolen_mailbox_and_an_unknown_sender_are_named(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`incidents` showed "None" as the user of a mail-auth incident and of an `unknown` one,
+    and `incident ID` "who: uid unknown", "exe: (unknown)" for a mailbox."""
+    unknown = incident(
+        id="inc-3fb6cab89e67",
+        verdict="unknown",
+        uid=None,
+        user=None,
+        account=None,
+        exe=None,
+        cwd=None,
+        scripts=(),
+        cmdline=(),
+        process={},
+    )
+    con = piped()
+    print_incidents(con, [incident(**MAIL_AUTH), unknown], {})
+    rows = str(con.file.getvalue()).splitlines()  # type: ignore[attr-defined]
+    mail_row = next(x for x in rows if "inc-357f07f1d812" in x)
+    unknown_row = next(x for x in rows if "inc-3fb6cab89e67" in x)
+    assert "| info@shop.example |" in mail_row and "None" not in mail_row, mail_row
+    assert "| unknown " in unknown_row and "None" not in unknown_row, unknown_row
+    con = piped()
+    print_incident(con, incident(**MAIL_AUTH), [], [])
+    out = str(con.file.getvalue())  # type: ignore[attr-defined]
+    assert "  who:          mailbox info@shop.example\n" in out, out
+    assert "  from:         203.0.113.5, 198.51.100.17\n" in out
+    assert "exe:" not in out and "folder (cwd):" not in out and "uid unknown" not in out
+
+
 # ============================================================================ incidents
 def listed(con: Console) -> str:
     mail = incident(

@@ -66,6 +66,7 @@ _EXEC_NAMES = frozenset(
 
 
 _EXTRACT_REQ = re.compile(rb"extract\s*\(\s*" + REQ)
+_EXTRACT_VAR = re.compile(rb"(?<![\w$>:])extract\s*\(\s*@?\s*\$(" + NAME_P + rb")\s*[,)]")
 # the same by hand: foreach ($_REQUEST as $k => $v) { $$k = $v; } (register_globals emulated)
 _VARVAR_FROM_REQ = re.compile(
     rb"foreach\s*\(\s*" + REQ + rb"\s+as\s+\$(" + NAME_P + rb")\s*=>\s*\$" + NAME_P
@@ -78,8 +79,15 @@ def _request_extracted(ctx: Ctx) -> bool:
     the request, or a loop that does it (``foreach ($_POST as $k => $v) { $$k = $v; }``):
     any variable it never sets may then hold what the visitor sends."""
     code = ctx.code
-    if has_word(ctx, b"extract") and _EXTRACT_REQ.search(code) is not None:
-        return True
+    if has_word(ctx, b"extract"):
+        if _EXTRACT_REQ.search(code) is not None:
+            return True
+        # extract() of a variable that holds the request array as it is ($c = $_GET)
+        held = [m.group(1) for m in itertools.islice(_EXTRACT_VAR.finditer(code), 20)]
+        if held:
+            taint(ctx)
+            if set(held) & ctx.cache["direct"]:
+                return True
     if not (has_word(ctx, b"$$") or has_word(ctx, b"${")) or ctx.first(b"foreach") < 0:
         return False
     loops = itertools.islice(_VARVAR_FROM_REQ.finditer(code), 20)
@@ -801,9 +809,9 @@ _CALLABLE_APIS = (
 def _request_built_callable(ctx: Ctx, rule: Rule) -> Hit | None:
     """A callback API given a function name glued from request input and a literal that
     ends a runner's name (``forward_static_call_array($x . 'ert', ...)`` with ``$x =
-    substr($_SERVER['HTTP_REFERER'], -7, -4)``): the visitor sends the first half of
-    ``assert`` or ``system``. A dispatcher (``'action_' . $_GET['do']``, ``$t . '_handler'``)
-    is not counted."""
+    substr($_SERVER['HTTP_REFERER'], -7, -4)``) or starts it (``array_map('sys' . $x,
+    ...)``): the visitor sends the rest of ``assert`` or ``system``. A dispatcher
+    (``'action_' . $_GET['do']``, ``$t . '_handler'``) is not counted."""
     if not has_request_words(ctx):
         return None
     code = ctx.code
@@ -815,13 +823,15 @@ def _request_built_callable(ctx: Ctx, rule: Rule) -> Hit | None:
             if name in (*CB_FIRST, b"forward_static_call", b"forward_static_call_array")
             else _callback_arg(name, args)
         )
-        tail = _LITERAL_SUFFIX.search(callback.strip()) if callback is not None else None
-        if callback is None or tail is None:
+        if callback is None:
             continue
-        # the end of a runner's name ('ert', 'stem'): a dispatcher's '_handler' is not
-        suffix = ctx.lx.value(int(tail.group(1))).strip().lower()
-        if len(suffix) < 2 or not any(
-            n.endswith(suffix) and n != suffix for n in _BUILT_CALL_NAMES
+        # the end of a runner's name ('ert', 'stem'), or its start ('ass' . $x): a
+        # dispatcher's '_handler' or 'action_' is neither
+        tail = _LITERAL_SUFFIX.search(callback.strip())
+        head = _LITERAL_HEAD.match(callback)
+        if not (
+            (tail is not None and _runner_piece(ctx.lx.value(int(tail.group(1))), False))
+            or (head is not None and _runner_piece(ctx.lx.value(int(head.group(1))), True))
         ):
             continue
         if REQ_RE.search(callback):

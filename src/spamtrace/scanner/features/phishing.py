@@ -6,6 +6,7 @@ redirects.
 
 from __future__ import annotations
 
+import collections
 import itertools
 import re
 
@@ -441,8 +442,110 @@ def _fixed_curl_url(ctx: Ctx) -> bool:
     return False
 
 
+# a form field read from the request: $_POST['pass'], $_GET ['otp']
+_FIELD_READ = re.compile(rb"\$_(?:post|get|request)\s*\[\s*\x01(\d+)\x01\s*\]")
+# a site's own login or sign-up: the password is checked or hashed, not passed on
+# or an application's own settings screen (its SMTP password saved behind a capability check)
+_AUTH_USE = re.compile(
+    rb"(?<![\w$>:])(?:password_hash|password_verify|wp_signon|wp_authenticate|wp_check_password|"
+    rb"hash_equals|wp_create_user|wp_insert_user|current_user_can|check_admin_referer|"
+    rb"check_ajax_referer|wp_verify_nonce|update_option|register_setting)\s*\("
+)
+
+
+def _telegram_fields(ctx: Ctx) -> Hit | None:
+    """A script that sends messages to a Telegram bot (``api.telegram.org/bot...sendMessage``)
+    and reads two or more form fields, a password, PIN, OTP or card field among them, with no
+    check or hash of that password: the handler passes what the visitor typed to the bot,
+    however the message is built (a helper ``bot($method, $datas)``, an array, a session)."""
+    text = string_text(ctx)
+    at = text.find(b"api.telegram.org/bot")
+    if at < 0 or text.find(b"sendmessage") < 0:
+        return None
+    keys: set[bytes] = set()
+    first = -1
+    for m in itertools.islice(_FIELD_READ.finditer(ctx.code), 200):
+        keys.add(ctx.lx.value(int(m.group(1))).lower().strip())
+        first = m.start() if first < 0 else first
+    if len(keys) < 2 or not any(_CREDENTIAL_KEY.search(k) for k in keys):
+        return None
+    if _AUTH_USE.search(ctx.code) is not None:
+        return None
+    return Hit(ctx.line_of_code(first), excerpt(b"form fields to a Telegram bot: "
+                                                 + b", ".join(sorted(keys)[:5])))
+
+
+# the visitor's own address or browser, which a kit adds to every result it sends
+_VISITOR_MARK = re.compile(rb"remote_addr|http_user_agent|http_x_forwarded_for|http_client_ip")
+
+
+def _kit_recipient_drop(ctx: Ctx) -> Hit | None:
+    """mail() to an address the script does not set and does not take from the request (a
+    kit's config file gives it: ``include 'config.php'; mail($result_to, ...)``), with a text
+    that holds two or more form fields, a password or card field among them, and the
+    visitor's address or user agent: a results mail. A site mailing a form to its own
+    configured address sends what the visitor wrote to it, never a password."""
+    if _AUTH_USE.search(ctx.code) is not None:
+        return None
+    direct: set[bytes] | None = None
+    for start, args in calls_to(ctx, (b"mail",), 20):
+        parts = top_args(args)
+        if len(parts) < 3 or parts[0].find(b"$_") >= 0:
+            continue
+        rcpt = VAR.fullmatch(parts[0].strip())
+        if rcpt is None:
+            continue
+        if direct is None:
+            taint(ctx)
+            direct = ctx.cache["direct"]
+        if not _outside_recipient(ctx, rcpt.group(1), direct):
+            continue
+        text = _sent_text(ctx, b" , ".join(parts[1:]))
+        keys = _request_keys(ctx, text)
+        if len(keys) < 2 or not any(_CREDENTIAL_KEY.search(k) for k in keys):
+            continue
+        marks = any(
+            _VISITOR_MARK.search(ctx.lx.value(int(p.group(1))).lower())
+            for p in itertools.islice(PLACEHOLDER.finditer(text), 200)
+        )
+        if marks:
+            return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
+    return None
+
+
+def _outside_recipient(ctx: Ctx, name: bytes, direct: set[bytes], depth: int = 2) -> bool:
+    """Whether ``$name`` holds a value that the script neither takes from the request nor
+    sets itself: never given here, or given only another such variable (``$to =
+    $result_to;`` with ``$result_to`` from an included config)."""
+    if name in direct:
+        return False
+    given = var_assigns(ctx.code, name, _GIVEN, 5)
+    if not given:
+        return True
+    if depth == 0:
+        return False
+    for _, m in given:
+        v = VAR.fullmatch(m.group(1).strip())
+        if v is None or not _outside_recipient(ctx, v.group(1), direct, depth - 1):
+            return False
+    return True
+
+
 @feature("credentials_dropped")
 def _credentials_dropped(ctx: Ctx, rule: Rule) -> Hit | None:
+    """A phishing kit's handler: the visitor's form fields, a password or card field among
+    them, sent away: mailed to a hard-coded address or to one its config file gives (with
+    the visitor's address in the text), sent to a Telegram bot or another literal web
+    address, or appended to a file (the kit's results log)."""
+    hit = _credentials_dropped_fixed(ctx)
+    if hit is None and has_word(ctx, b"mail"):
+        hit = _kit_recipient_drop(ctx)
+    if hit is None and has_any(ctx, (b"file_get_contents", b"curl_init", b"fopen")):
+        hit = _telegram_fields(ctx)
+    return hit
+
+
+def _credentials_dropped_fixed(ctx: Ctx) -> Hit | None:
     """A phishing kit's handler: the visitor's form fields, a password or card field among
     them, glued into a text that is mailed to a hard-coded address, sent to a Telegram bot
     or another literal web address, or appended to a file (the kit's results log).
@@ -531,11 +634,14 @@ def _antibot_gate(ctx: Ctx, rule: Rule) -> Hit | None:
     names = bool(ctx.lx.escaped) or _SECURITY_NAMES.search(text) is not None
     for idx in _antibot_candidates(ctx, text):
         lit = value(idx).lower().strip()
-        if len(lit) > 200:
+        if len(lit) > 4000:
             continue
-        m = _SECURITY_NAMES.search(lit) if names else None
-        if m is not None:
-            vendors.add(m.group(0))
+        found = _SECURITY_NAMES.findall(lit) if names else []
+        if len(lit) > 200:  # a long literal counts by the names it lists, not as a prefix
+            vendors.update(found)
+            continue
+        if found:  # every name: a kit's list may be one long literal ("'Googlebot', 'Netcraft'...")
+            vendors.update(found)
         elif _IP_PREFIX.match(lit):
             prefixes += 1
     if len(vendors) < 2 and prefixes < 5:
@@ -543,6 +649,115 @@ def _antibot_gate(ctx: Ctx, rule: Rule) -> Hit | None:
     at = max(0, ctx.first(b"remote_addr"), ctx.first(b"gethostbyaddr"))
     what = b", ".join(sorted(vendors)[:4]) or b"%d IP prefixes" % prefixes
     return Hit(ctx.line_of_code(at), excerpt(b"refuses " + what))
+
+
+# web services that tell who owns an IP address (organisation, ASN, country, proxy or not)
+_IP_INTEL = re.compile(
+    rb"ipinfo\.io|ip-api\.com|ipapi\.co|geoplugin\.net|ipwhois\.|ipqualityscore\.com|"
+    rb"proxycheck\.io|ipgeolocation\.io|ipdata\.co|extreme-ip-lookup\.com|ipregistry\.co|"
+    rb"iphub\.info|getipintel\.net|ip2location\.io|db-ip\.com|ipstack\.com|abstractapi\.com"
+)
+# the networks a cloaker keeps away from its real page: the companies whose reviewers, crawlers
+# and scanners visit links (ad and mail platforms, clouds, security vendors)
+_REVIEWER_NAMES = (
+    rb"google|facebook|amazon|microsoft|linode|digitalocean|ovh|hetzner|vultr|choopa|"
+    rb"leaseweb|softlayer|cloudflare|kaspersk\w*|mcafee|symantec|norton|eset|avast|sophos|"
+    rb"bitdefender|trendmicro|fortinet|paloalto|zscaler|forcepoint|proofpoint|mimecast|"
+    rb"barracuda|phishtank|netcraft|tor"
+)
+
+
+_NET_ENTRY = re.compile(rb"(?:as\d+[\s-]*)?(" + _REVIEWER_NAMES + rb")(?:[\s.,-]+[a-z.]+)?")
+
+
+@feature("visitor_network_gate")
+def _visitor_network_gate(ctx: Ctx, rule: Rule) -> Hit | None:
+    """A cloaker's gate: the visitor's address is looked up at an IP-ownership service
+    (ipinfo.io, ip-api.com...) and the owner compared with three or more of the networks
+    whose reviewers and scanners check links (Google, Facebook, Amazon, Microsoft, security
+    vendors), with a redirect, a fake error or an exit: those visitors see a decoy, everyone
+    else the real page (ad or phishing cloaking, a traffic filter). A site's own geolocation
+    compares countries or languages, not the owners' names."""
+    text = string_text(ctx)
+    intel = _IP_INTEL.search(text)
+    if intel is None or not _visitor_named(text):
+        return None
+    if _GATE_ACTION.search(text) is None and not (has_word(ctx, b"exit") or has_word(ctx, b"die")):
+        return None
+    # three or more of them listed together (within 400 bytes of code): a list, not a page
+    # that happens to name Google and Facebook (its sign-in buttons) somewhere
+    seen: collections.deque[tuple[int, bytes]] = collections.deque()
+    count: collections.Counter[bytes] = collections.Counter()
+    nets: set[bytes] = set()
+    value = ctx.lx.value
+    for p in itertools.islice(PLACEHOLDER.finditer(ctx.code), 5000):
+        lit = value(int(p.group(1)))
+        if not 2 < len(lit) <= 40:
+            continue
+        # a list entry is the name itself ("google", "AS15169 Google", "microsoft
+        # corporation"), not a sentence that holds it ("Sign in with Google")
+        m = _NET_ENTRY.fullmatch(lit.lower().strip())
+        if m is None:
+            continue
+        seen.append((p.start(), m.group(1)))
+        count[m.group(1)] += 1
+        while p.start() - seen[0][0] > 400:  # only the entries of the last 400 bytes
+            gone = seen.popleft()[1]
+            count[gone] -= 1
+            if not count[gone]:
+                del count[gone]
+        if len(count) >= 3:
+            nets = set(count)
+            break
+    if len(nets) < 3:
+        return None
+    at = max(0, string_at(ctx, intel.start()))
+    return Hit(ctx.line_of_string(at), excerpt(intel.group(0) + b" -> refuses "
+                                               + b", ".join(sorted(nets)[:4])))
+
+
+# an exact literal address given to a download: file_get_contents('https://x/'), curl_init("...")
+_LITERAL_FETCH = re.compile(
+    rb"(?<![\w$>:])(?:file_get_contents|curl_init|readfile|fopen)\s*\(\s*\x01(\d+)\x01\s*[,)]"
+)
+_ENDS = re.compile(rb"(?<![\w$>:])(?:exit|die)\b")
+
+
+@feature("crawler_remote_served")
+def _crawler_remote_served(ctx: Ctx, rule: Rule) -> Hit | None:
+    """SEO cloaking: a script that names search-engine crawlers (Googlebot...) and reads the
+    user agent, fetches a fixed web page (one literal address: not the visitor's URL, which
+    a prerendering service would be given) and prints it, then stops: the crawler indexes the
+    operator's page under this site's name, visitors get the site. However the crawler test
+    is written (a helper is_google_bot(), a loop over a list)."""
+    text = string_text(ctx)
+    if text.find(b"user_agent") < 0 or _CRAWLERS.search(text) is None:
+        return None
+    code = ctx.code
+    value = ctx.lx.value
+    for m in itertools.islice(_LITERAL_FETCH.finditer(code), 20):
+        url = value(int(m.group(1))).lower().lstrip()
+        if not url.startswith(WEB_SCHEMES[:2]):
+            continue
+        window = code[max(0, m.start() - 120) : m.end() + 400]
+        if _SERVE.search(window) is None or _ENDS.search(code, m.end(), m.end() + 400) is None:
+            continue
+        # printed: echo of the fetch, or of the variable given what it returned
+        head = code[max(0, m.start() - 40) : m.start()]
+        printed = re.search(rb"(?:echo|print)\s*\(?\s*@?$", head) is not None
+        if not printed:
+            got = re.search(rb"\$(\w+)\s*=\s*@?$", head)
+            out = re.search(rb"\$(\w+)\s*=\s*(?:@?curl_exec|@?file_get_contents)",
+                            code[m.end() : m.end() + 400])
+            names = {g.group(1) for g in (got, out) if g is not None}
+            printed = any(
+                re.search(rb"(?:echo|print)\s*\(?\s*\$" + re.escape(n) + rb"\b",
+                          code[m.end() : m.end() + 400]) is not None
+                for n in names
+            )
+        if printed:
+            return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.start() + 80))
+    return None
 
 
 # -------------------------------------------------------------- JavaScript written by PHP

@@ -347,7 +347,7 @@ def _wp_admin_create(ctx: Ctx, rule: Rule) -> Hit | None:
     text = string_text(ctx)
     if b"administrator" not in text:
         return None
-    calls = calls_to(ctx, WP_USER_CALLS, 5)
+    calls = calls_to(ctx, WP_USER_CALLS, 5) + _wp_user_makers(ctx)
     if not calls:
         return None
     start = calls[0][0]
@@ -362,6 +362,28 @@ def _wp_admin_create(ctx: Ctx, rule: Rule) -> Hit | None:
         if fixed or UIN_RE.search(body) is not None:
             return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 100))
     return None
+
+
+# ``$u = new WP_User($id)``: a user object made from an id that a call returned
+_NEW_WP_USER = re.compile(rb"new\s+wp_user\s*\(\s*\$(" + NAME_P + rb")\s*\)")
+
+
+def _wp_user_makers(ctx: Ctx) -> list[tuple[int, bytes]]:
+    """The calls whose result becomes a ``new WP_User(...)`` (``$id = make_user('a', 'b');
+    $u = new WP_User($id);``): the account maker, whatever it is called (a helper of the
+    plugin's own, or a misspelt wp_create_user)."""
+    if ctx.first(b"wp_user") < 0:
+        return []
+    out: list[tuple[int, bytes]] = []
+    for m in itertools.islice(_NEW_WP_USER.finditer(ctx.code), 5):
+        for pos, a in var_assigns(ctx.code[: m.start()], m.group(1), TAIL_RHS, 3):
+            call = _CALL_OF.match(a.group(1))
+            if call is not None:
+                out.append((pos, a.group(1)[call.end() :]))
+    return out
+
+
+_CALL_OF = re.compile(rb"\s*(" + NAME_P + rb")\s*\(")
 
 
 def _fixed_value(body: bytes, arg: bytes) -> bool:

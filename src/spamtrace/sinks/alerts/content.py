@@ -54,7 +54,8 @@ def level(incident: Mapping[str, Any]) -> str | None:
     """How bad an incident is for ``[alerts] min_verdict``: malicious > suspicious > submission.
 
     ``malicious``: a suspect file the scan judged malicious; ``suspicious``: an alerting
-    verdict (``suspicious``, ``ssh-tunnel``); ``submission``: a non-MTA submission, or a port-25
+    verdict (``suspicious``, ``ssh-tunnel``, and through the MTA ``mail-script`` and
+    ``mail-auth``); ``submission``: a non-MTA submission, or a port-25
     connection nobody could be found for (``unknown``). ``mta`` and
     ``allowed`` incidents are never alerted (None).
     """
@@ -62,7 +63,7 @@ def level(incident: Mapping[str, Any]) -> str | None:
     if any(isinstance(f, Mapping) and f.get("verdict") == "malicious" for f in files):
         return "malicious"
     verdict = incident.get("verdict")
-    if verdict in ("suspicious", "ssh-tunnel"):
+    if verdict in ("suspicious", "ssh-tunnel", "mail-script", "mail-auth"):
         return "suspicious"
     if verdict in ("submission", "unknown"):
         return "submission"
@@ -77,14 +78,23 @@ def passes(incident: Mapping[str, Any], min_verdict: str) -> bool:
 
 
 # ============================================================================ shared facts
+def _mail(inc: Mapping[str, Any]) -> Mapping[str, Any] | None:
+    """The mail sender of a mail incident (``mail`` of `incidents --json`), else None."""
+    facts = inc.get("mail")
+    return facts if isinstance(facts, Mapping) else None
+
+
 def _who(inc: Mapping[str, Any], domains: Sequence[str]) -> str:
     parts = []
+    if inc.get("auth_user"):  # a stolen mailbox: no uid or user, the mailbox is who
+        parts.append(f"mailbox {escape(str(inc['auth_user']))} (SMTP AUTH)")
     if inc.get("account"):
         kind = f" [{inc['account_kind']}]" if inc.get("account_kind") else ""
         parts.append(f"account {escape(inc['account'])}{kind}")
     uid = inc.get("uid")
     user = f" ({escape(inc['user'])})" if inc.get("user") else ""
-    parts.append(f"uid {uid if uid is not None else '?'}{user}")
+    if uid is not None or user or not inc.get("auth_user"):
+        parts.append(f"uid {uid if uid is not None else '?'}{user}")
     text = ", ".join(parts)
     if domains:
         shown = ", ".join(escape(d) for d in domains[:MAX_LISTED])
@@ -104,6 +114,11 @@ def _destinations(inc: Mapping[str, Any]) -> str:
 
 
 def _counts(inc: Mapping[str, Any]) -> str:
+    mail = _mail(inc)
+    if mail is not None:  # through the MTA: its messages, not connections
+        distinct = mail.get("distinct_recipients")
+        to = f", {distinct} distinct recipient(s)" if isinstance(distinct, int) else ""
+        return f"{inc.get('connections', 0)} message(s){to}, {inc.get('rate_per_minute', 0)}/min"
     return (
         f"{inc.get('connections', 0)} connection(s), {inc.get('blocked', 0)} blocked, "
         f"{inc.get('rate_per_minute', 0)}/min"
@@ -198,7 +213,8 @@ def _headline(alert: Alert) -> str:
 
 def _who_short(inc: Mapping[str, Any]) -> str:
     who = (
-        inc.get("account")
+        inc.get("auth_user")
+        or inc.get("account")
         or inc.get("user")
         or (f"uid {inc['uid']}" if inc.get("uid") is not None else "unknown sender")
     )
@@ -219,9 +235,10 @@ def subject(alert: Alert) -> str:
         verdict += " (malicious file)"
     scripts = inc.get("scripts") or ()
     what = f" {escape(str(scripts[0]).rpartition('/')[2], max_len=40)}" if scripts else ""
+    unit = "msg" if _mail(inc) is not None else "conn"
     text = (
         f"{prefix} {escape(alert.host, max_len=40)}: {verdict} {_who_short(inc)}{what} "
-        f"{inc.get('connections', 0)} conn -> {_destinations(inc)}"
+        f"{inc.get('connections', 0)} {unit} -> {_destinations(inc)}"
     )
     return text if len(text) <= 150 else text[:149] + "…"  # its parts are escaped
 
@@ -233,11 +250,18 @@ def _incident_lines(alert: Alert) -> list[str]:
         out.append(f"why now:   {escape(alert.reason)}")
     out.append("")
     out.append(f"who:       {_who(inc, alert.domains)}")
+    mail = _mail(inc)
     proc = " ".join(x for x in (escape(inc.get("exe")), _argv(inc.get("cmdline"))) if x)
-    out.append(f"process:   {proc or '(unknown)'}")
+    if proc or mail is None:  # a message in the MTA's log has no process to name
+        out.append(f"process:   {proc or '(unknown)'}")
     if inc.get("pids"):
         out.append(f"pids:      {', '.join(str(p) for p in list(inc['pids'])[:MAX_LISTED])}")
-    out.append(f"folder:    {escape(inc.get('cwd')) or '(unknown)'}")
+    if inc.get("cwd") or mail is None:
+        out.append(f"folder:    {escape(inc.get('cwd')) or '(unknown)'}")
+    ips = [escape(str(ip)) for ip in (mail or {}).get("client_ips") or ()]
+    if ips:
+        more = f" … ({len(ips)} in all)" if len(ips) > MAX_LISTED else ""
+        out.append(f"from:      {', '.join(ips[:MAX_LISTED])}{more}")
     for script in list(inc.get("scripts") or ())[:MAX_LISTED]:
         out.append(f"script:    {escape(script)}")
     for line in _file_lines(inc):
@@ -343,13 +367,20 @@ def slack_body(alert: Alert) -> dict[str, Any]:
     lines = [f"{icon} *{_slack_plain(_headline(alert))}*"]
     if alert.reason:
         lines.append(f"*why now*: {_code(alert.reason)}")
+    mail = _mail(inc)
+    box = f"mailbox {_code(inc['auth_user'])} (SMTP AUTH), " if inc.get("auth_user") else ""
     lines.append(
-        f"*who*: account {_code(inc.get('account'))}, uid {_code(inc.get('uid'))} "
+        f"*who*: {box}account {_code(inc.get('account'))}, uid {_code(inc.get('uid'))} "
         f"user {_code(inc.get('user'))}"
         + (f", domains {_code(', '.join(alert.domains[:MAX_LISTED]))}" if alert.domains else "")
     )
-    lines.append(f"*process*: {_code(inc.get('exe'))} {_code(_argv(inc.get('cmdline')))}")
-    lines.append(f"*folder*: {_code(inc.get('cwd'))}")
+    if mail is None or inc.get("exe") or inc.get("cmdline"):
+        lines.append(f"*process*: {_code(inc.get('exe'))} {_code(_argv(inc.get('cmdline')))}")
+    if mail is None or inc.get("cwd"):
+        lines.append(f"*folder*: {_code(inc.get('cwd'))}")
+    if mail is not None and mail.get("client_ips"):
+        ips = ", ".join(str(ip) for ip in list(mail["client_ips"])[:MAX_LISTED])
+        lines.append(f"*from*: {_code(ips)}")
     for script in list(inc.get("scripts") or ())[:MAX_LISTED]:
         lines.append(f"*script*: {_code(script)}")
     for line in _file_lines(inc):
@@ -398,6 +429,11 @@ def syslog_line(alert: Alert) -> str:
         _kv("blocked", inc.get("blocked")),
         _kv("to", ",".join(str(d) for d in list(inc.get("destinations") or ())[:MAX_LISTED])),
     ]
+    mail = _mail(inc)
+    if mail is not None:  # through the MTA: connections are its messages
+        parts.append(_kv("auth_user", inc.get("auth_user")))
+        parts.append(_kv("messages", inc.get("connections")))
+        parts.append(_kv("client_ips", len(mail.get("client_ips") or ())))
     if files:
         top = files[0]
         parts.append(_kv("file", top.get("path")))
