@@ -35,6 +35,9 @@ if TYPE_CHECKING:
 
 #: how long a live /proc read of a pid is reused for later events of the same process
 LIVE_MEMO_SECONDS = 2.0
+#: how long after a live read a connect of the same pid and comm, whose process has exited
+#: since, is still taken as that process's (:meth:`Attributor._read_at_an_earlier_connect`)
+AFTER_READ_SECONDS = 5.0
 _CLK_TCK = os.sysconf("SC_CLK_TCK")
 
 
@@ -159,10 +162,13 @@ class Attributor:
         """The process read live at a later moment than ``ev`` under the same pid, if it had
         started by then: it held the pid from before the event to after it, so the event is
         its own, even if it has exited since (the rest of a batch read after its last
-        connect, e.g. what a restart takes over from a dead watcher's trace buffer)."""
+        connect, e.g. what a restart takes over from a dead watcher's trace buffer). For an
+        event after the read, see :meth:`_read_at_an_earlier_connect`."""
         memo = self._memo.get(ev.pid)
-        if memo is None or ev.monotonic > memo[0]:
+        if memo is None:
             return None
+        if ev.monotonic > memo[0]:
+            return self._read_at_an_earlier_connect(ev, memo)
         try:
             started = int(memo[1]) / _CLK_TCK
         except ValueError:
@@ -172,6 +178,33 @@ class Attributor:
         if started > since_boot:
             return None
         return memo[2]
+
+    @staticmethod
+    def _read_at_an_earlier_connect(
+        ev: SmtpConnectAttempted, memo: tuple[float, str, ProcessInfo]
+    ) -> ProcessInfo | None:
+        """The process read live at an earlier connect of this pid, for a connect after that
+        read when the process has exited since (its pid is free, or still its zombie's).
+
+        A spam script connects again and again and exits while the engine is busy with its
+        first connect (blocking it, scanning its folder): where no exec cache answers (no
+        proc connector: a container, a network namespace of its own, or the connector's
+        buffer overran), each connect after the first was ``unknown`` (not blocked, not
+        alerted, an incident of its own). It is the same process when the event names the
+        same program (its comm) within :data:`AFTER_READ_SECONDS` of the read: pids are
+        handed out in order, so one is not reused within seconds, and an exec into another
+        program changes the comm."""
+        at, start, info = memo
+        if ev.monotonic - at > AFTER_READ_SECONDS or not ev.comm:
+            return None
+        if (info.name or "")[:15] != ev.comm[:15]:
+            return None
+        now = _stat_start(ev.pid)
+        if now is not None and now != start:
+            return None  # the pid is another process's now
+        late = ev.monotonic - at
+        note = f"exited before this connect could be read; as read live {late:.3f} s before"
+        return replace(info, notes=(*info.notes, note))
 
     def owner_pid(self, ev: SmtpConnectAttempted) -> tuple[int, str | None]:
         """The pid of the process that made ``ev``, and a note when it is only a guess.

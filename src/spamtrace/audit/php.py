@@ -85,6 +85,10 @@ class PhpSnapshot:
     pools: tuple[PoolFile, ...]
     syslog_socket: bool
     homes: tuple[tuple[str, str], ...] = ()  # (user, home) from /etc/passwd
+    #: folders of mail.log files that do not exist: PHP cannot create them, nothing is logged
+    missing_log_dirs: frozenset[str] = frozenset()
+    #: (mail.log file, pool user) -> why that user cannot append to it (mode bits, no ACLs)
+    unwritable_logs: tuple[tuple[str, str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -232,9 +236,18 @@ DISABLE_WHY = (
 )
 
 
+def log_file(value: str, pool: str | None) -> str | None:
+    """The file a ``mail.log`` value writes to (``$pool`` expanded in an FPM pool's), or None
+    for syslog and a relative path."""
+    path = value.replace("$pool", pool) if pool else value
+    return path if path.startswith("/") and path != "syslog" else None
+
+
 def _mail_log_finding(
-    subject: str, s: Setting | None, syslog: bool, extra: list[str], pool: bool, fix: str
-) -> Finding:
+    subject: str, s: Setting | None, syslog: bool, extra: list[str], pool: bool, fix: str,
+    missing: frozenset[str] = frozenset(), pool_name: str | None = None,
+    user: str | None = None, unwritable: tuple[tuple[str, str, str], ...] = (),
+) -> Finding:  # fmt: skip
     ev = list(extra)
     if s is None or not s.value:
         ev.insert(0, "mail.log is not set")
@@ -256,6 +269,35 @@ def _mail_log_finding(
             tuple(ev),
             MAIL_LOG_WHY,
             fix,
+            subject,
+        )
+    target = log_file(s.value, pool_name)
+    folder = os.path.dirname(target) if target else None
+    if target is not None and unwritable:
+        why = next((w for f, u, w in unwritable if f == target and u == user), None)
+        if why is not None:
+            return Finding(
+                "php.mail-log",
+                Status.WARN,
+                f"{subject}: the pool's user {escape(user or '?')} cannot write mail.log "
+                f"{escape(target)}: mail() calls are not logged",
+                (*ev, why),
+                MAIL_LOG_WHY,
+                f"Give {escape(user or '?')} write access to {escape(target)} (or its folder), "
+                f"e.g. `install -d -o {escape(user or 'USER')} -m 750 {escape(folder or '')}`, "
+                f"or {fix[:1].lower()}{fix[1:]}",
+                subject,
+            )
+    if folder is not None and folder in missing:
+        return Finding(
+            "php.mail-log",
+            Status.WARN,
+            f"{subject}: mail.log's folder {escape(folder)} does not exist: mail() calls "
+            "are not logged",
+            (*ev, f"{escape(folder)}: no such folder (PHP does not create it)"),
+            MAIL_LOG_WHY,
+            f"Create {escape(folder)}, writable by the user PHP runs as (e.g. `install -d -o "
+            f"USER -m 750 {escape(folder)}`), or {fix[:1].lower()}{fix[1:]}",
             subject,
         )
     if pool and s.how in ("php_value", "php.ini"):
@@ -378,6 +420,7 @@ def judge(snap: PhpSnapshot, cfg: Config) -> list[Finding]:
                 False,
                 ini_fix + "`mail.log = /var/log/php/mail.log` (a file the PHP processes can "
                 "append to; per-account logs from FPM pools are better), then reload php-fpm.",
+                snap.missing_log_dirs,
             )
         )
         findings.append(
@@ -431,6 +474,10 @@ def judge(snap: PhpSnapshot, cfg: Config) -> list[Finding]:
                     f"{escape(pool_mail_log(name, user, homes))}` "
                     f"(a file {who} can append to: create its folder, owned by {who}), "
                     "then reload php-fpm.",
+                    snap.missing_log_dirs,
+                    name,
+                    user,
+                    snap.unwritable_logs,
                 )
             )
             xh = settings.get("mail.add_x_header") or inherited.get("mail.add_x_header")
@@ -497,7 +544,90 @@ def gather(env: AuditEnv) -> PhpSnapshot:
         pools=tuple(pools),
         syslog_socket=env.path("/dev/log").exists(),
         homes=parse_passwd(env.read_text("/etc/passwd")) if pools else (),
+        missing_log_dirs=_missing_log_dirs(env, sapis, pools),
+        unwritable_logs=_unwritable_logs(env, sapis, pools),
     )
+
+
+def _unwritable_logs(
+    env: AuditEnv, sapis: list[SapiConfig], pools: list[PoolFile]
+) -> tuple[tuple[str, str, str], ...]:
+    """(mail.log file, pool user, why) for each pool whose user cannot append to its mail.log
+    (its own, or its SAPI's php.ini's), by the mode bits of the file, else of its folder."""
+    accounts: dict[str, tuple[int, set[int]]] = {}
+    for line in (env.read_text("/etc/passwd") or "").splitlines():
+        f = line.split(":")
+        if len(f) >= 4 and f[2].isdecimal() and f[3].isdecimal():
+            accounts.setdefault(f[0], (int(f[2]), {int(f[3])}))
+    for line in (env.read_text("/etc/group") or "").splitlines():
+        f = line.split(":")
+        if len(f) >= 4 and f[2].isdecimal():
+            for member in f[3].split(","):
+                if member in accounts:
+                    accounts[member][1].add(int(f[2]))
+    inherited = {sapi.label: effective_ini(sapi)[0].get("mail.log") for sapi in sapis}
+    out: list[tuple[str, str, str]] = []
+    for pf in pools:
+        users = pool_users(pf.file)
+        for name, settings in parse_pool(pf.file)[0].items():
+            s = settings.get("mail.log") or inherited.get(pf.sapi_label or "")
+            target = log_file(s.value, name) if s else None
+            user = users.get(name)
+            if target is None or user is None or user not in accounts:
+                continue
+            uid, gids = accounts[user]
+            why = _cannot_append(env, target, uid, gids)
+            if why is not None and (target, user, why) not in out:
+                out.append((target, user, why))
+    return tuple(out)
+
+
+def _cannot_append(env: AuditEnv, target: str, uid: int, gids: set[int]) -> str | None:
+    """Why ``uid`` (in ``gids``) cannot append to ``target``, or None (it can, or the file
+    and its folder cannot be looked at). Mode bits only: an ACL can grant more."""
+    import stat
+
+    def allowed(st: os.stat_result, bits: int) -> bool:  # bits: 2 write, 3 write + search
+        if uid == 0:
+            return True
+        shift = 6 if st.st_uid == uid else 3 if st.st_gid in gids else 0
+        return (st.st_mode >> shift) & bits == bits
+
+    try:
+        st = env.path(target).stat()
+    except FileNotFoundError:
+        folder = os.path.dirname(target)
+        try:
+            fst = env.path(folder).stat()
+        except OSError:
+            return None  # a missing folder is said apart
+        if stat.S_ISDIR(fst.st_mode) and not allowed(fst, 3):
+            mode = stat.filemode(fst.st_mode)
+            owner = f"owner uid {fst.st_uid} gid {fst.st_gid}"
+            return f"{escape(folder)}: mode {mode}, {owner}: uid {uid} cannot create files in it"
+        return None
+    except OSError:
+        return None
+    if stat.S_ISREG(st.st_mode) and not allowed(st, 2):
+        return (f"{escape(target)}: mode {stat.filemode(st.st_mode)}, owner uid {st.st_uid} "
+                f"gid {st.st_gid}: uid {uid} cannot write it")  # fmt: skip
+    return None
+
+
+def _missing_log_dirs(
+    env: AuditEnv, sapis: list[SapiConfig], pools: list[PoolFile]
+) -> frozenset[str]:
+    """The folders of the mail.log files of ``sapis`` and ``pools`` that do not exist."""
+    files: set[str | None] = set()
+    for sapi in sapis:
+        s = effective_ini(sapi)[0].get("mail.log")
+        files.add(log_file(s.value, None) if s else None)
+    for pf in pools:
+        for name, settings in parse_pool(pf.file)[0].items():
+            s = settings.get("mail.log")
+            files.add(log_file(s.value, name) if s else None)
+    folders = {os.path.dirname(f) for f in files if f}
+    return frozenset(d for d in folders if not env.path(d).is_dir())
 
 
 class PhpCheck:

@@ -14,6 +14,8 @@ from spamtrace.render.output import print_error
 from spamtrace.safetext import escape, escape_message
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from spamtrace.config import Config
 
 
@@ -88,10 +90,29 @@ def _status(args: argparse.Namespace, cfg: Config) -> int:
 
         dump_json(doc)
         return ExitCode.CLEAN
-    from spamtrace.render.output import console, shown
+    from spamtrace.render.output import console
 
-    print(shown(console(), "\n".join(status_lines(doc))))  # a cut error: "..." when plain
+    print_status(console(), status_lines(doc))
     return ExitCode.CLEAN
+
+
+def print_status(con: Console, lines: list[str]) -> None:
+    """The lines of :func:`status_lines`; on a terminal (or with COLUMNS) each wraps under
+    its text, after the label column, instead of running past the edge (an alert channel's
+    line was 89 columns). A cut error's ellipsis is "..." when the output is plain."""
+    from rich.text import Text
+
+    from spamtrace.render.layout import field
+    from spamtrace.render.output import fitted, shown
+
+    if not fitted(con):
+        print(shown(con, "\n".join(lines)))
+        return
+    for line in lines:
+        if line.startswith("  "):  # "  label:    text", or a line under the last one's text
+            field(con, line[2:STATUS_LABEL].strip(), line[STATUS_LABEL:], width=12)
+        else:
+            con.print(Text(shown(con, line)))
 
 
 def _status_despite_bad_config(args: argparse.Namespace, exc: ConfigError) -> int:
@@ -138,6 +159,10 @@ def alert_lines(alerts: dict[str, Any] | None) -> list[str]:
             line += f"; last error: {escape(str(c['last_error']))}"
         out.append(line)
     return out
+
+
+#: where the text of a status line starts ("  capture:    ...")
+STATUS_LABEL = 14
 
 
 def status_lines(doc: dict[str, Any]) -> list[str]:

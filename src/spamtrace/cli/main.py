@@ -17,7 +17,7 @@ from spamtrace.safetext import escape, escape_message
 
 if TYPE_CHECKING:
     import argparse
-    from collections.abc import Sequence
+    from collections.abc import Collection, Sequence
     from typing import Any
 
 #: command modules, in the order their commands appear in --help
@@ -95,6 +95,7 @@ def _parser_class() -> type[argparse.ArgumentParser]:
                 message = f"unrecognized arguments: {' '.join(unknown)}"
             if unknown and message.startswith("unrecognized arguments"):
                 message += _habit_hint(self, unknown)
+            message += _dash_value_hint(message, self._given, self._option_string_actions)
             hint = f" (see: {self.prog} --help)"
             raise UsageError(f"{command}: {message}{hint}" if command else f"{message}{hint}")
 
@@ -137,6 +138,24 @@ def _habit_hint(parser: argparse.ArgumentParser, unknown: list[str]) -> str:
     if takes_paths and dashed is not None:
         said.append(f"a PATH that starts with '-' goes after '--': {parser.prog} -- {dashed}")
     return f": {'; '.join(said)}" if said else ""
+
+
+def _dash_value_hint(message: str, given: list[str], options: Collection[str]) -> str:
+    """``--exclude -x.bak``: argparse takes a value that starts with '-' for an option and says
+    "expected one argument"; it is given as ``--exclude=-x.bak`` (not said when the word
+    after is one of the command's ``options``: then the value was left out)."""
+    import itertools
+    import re
+
+    m = re.match(r"argument (--[\w-]+)(?:/-\w)?: expected one argument$", message)
+    if m is None:
+        return ""
+    option = m.group(1)
+    for word, after in itertools.pairwise(given):
+        known = after in options or any(o.startswith(after) for o in options if len(after) > 2)
+        if word == option and after.startswith("-") and after not in ("-", "--") and not known:
+            return f" (a value that starts with '-' goes after '=': {option}={after})"
+    return ""
 
 
 def _command_of(args: Sequence[str]) -> str | None:

@@ -40,8 +40,9 @@ import codecs
 import collections
 import itertools
 import re
+import threading
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from spamtrace.scanner.context import prefiltered_finditer
 from spamtrace.scanner.lexer import Lexed
@@ -163,6 +164,53 @@ class Folded:
     built: bool
 
 
+@dataclass(slots=True)
+class _FileIndex:
+    """What :class:`Env` finds by searching the file alone, whatever it folds: the
+    assignments of each variable, the constants, the named functions and their heads, the
+    properties' declarations, where a body closes. Several rules fold in one file, each with
+    an Env of its own (an Env's folded values depend on what it was asked before): they
+    share this, found once."""
+
+    code: bytes
+    lx: Lexed
+    index: dict[bytes, list[re.Match[bytes]]] = field(default_factory=dict)
+    whole: bool | None = None  # all assignments indexed at once; None: undecided
+    constants: dict[bytes, int] | None = None  # name -> where its value starts
+    functions: list[tuple[re.Match[bytes], int]] | None = None
+    param_names: set[bytes] = field(default_factory=set)
+    closes: dict[int, int] = field(default_factory=dict)  # "{" -> its "}"
+    head_vars: set[bytes] | None = None
+    defines: collections.Counter[bytes] | None = None
+    heads: dict[bytes, re.Match[bytes]] = field(default_factory=dict)
+    #: property name -> (start, end) of its first two declarations
+    declared: dict[bytes, list[tuple[int, int]]] | None = None
+
+    def declared_sites(self, name: bytes) -> list[tuple[int, int]]:
+        """The first two declarations of the property ``name`` (``private $name =``): the
+        matches of one pattern with the name written in (the name is the one run of name
+        bytes after the "$", and no declaration holds the start of another), all names
+        found in one pass that is tried only where "var", "public"... start."""
+        if self.declared is None:
+            self.declared = {}
+            for m in prefiltered_finditer(_DECLARED, self.code):
+                found = self.declared.setdefault(m.group(1), [])
+                if len(found) < 2:
+                    found.append((m.start(), m.end()))
+        return self.declared.get(name, [])
+
+
+#: the index of the file being analysed, per thread (the rules of one file share it)
+_LAST_FILE = threading.local()
+
+
+def _file_index(code: bytes, lx: Lexed) -> _FileIndex:
+    last: _FileIndex | None = getattr(_LAST_FILE, "index", None)
+    if last is None or last.code is not code or last.lx is not lx:
+        last = _LAST_FILE.index = _FileIndex(code, lx)
+    return last
+
+
 class Env:
     """Variables' folded values, worked out only for the variables an expression reads:
     ``$v`` at a position holds what its last assignment before that position folded to
@@ -171,34 +219,26 @@ class Env:
     def __init__(self, code: bytes, lx: Lexed) -> None:
         self.code = code
         self.lx = lx
-        self._index: dict[bytes, list[re.Match[bytes]]] = {}
-        self._whole: bool | None = None  # all assignments indexed at once; None: undecided
+        self._file = _file_index(code, lx)  # what is found by searching the file alone
         self._values: dict[int, tuple[int, tuple[bytes, bool] | None]] = {}
         self.depth = 0
         self._busy: set[int] = set()
-        self._constants: dict[bytes, int] | None = None  # name -> where its value starts
-        self._functions: list[tuple[re.Match[bytes], int]] | None = None
-        self._param_names: set[bytes] = set()
-        self._closes: dict[int, int] = {}  # "{" -> its "}"
-        self._head_vars: set[bytes] | None = None
-        self._defines: collections.Counter[bytes] | None = None
         self._helpers: dict[bytes, _Function | None] = {}
-        self._heads: dict[bytes, re.Match[bytes]] = {}
         self._params: dict[tuple[int, int], tuple[bytes, bool] | None] = {}
         self._busy_params: set[tuple[int, int]] = set()
         self._lookups = 0
 
     def _assignments(self, var: bytes) -> list[re.Match[bytes]]:
-        if self._whole is None:
+        if self._file.whole is None:
             # every assignment holds one "=": with at most MAX_ASSIGNMENTS of those the bound
             # cannot cut, and each variable's assignments are looked up alone, when it is read
-            self._whole = self.code.count(b"=") > MAX_ASSIGNMENTS
-            if self._whole:
+            self._file.whole = self.code.count(b"=") > MAX_ASSIGNMENTS
+            if self._file.whole:
                 self._index_all()
-        if self._whole:
-            return self._index.get(var, [])
+        if self._file.whole:
+            return self._file.index.get(var, [])
         code = self.code
-        found = self._index.get(var)
+        found = self._file.index.get(var)
         if found is None:  # the same matches as _index_all's (they hold no other "$")
             found = []
             needle = b"$" + var
@@ -208,7 +248,7 @@ class Env:
                 if m is not None and m.group(1) == var and not (at and code[at - 1] in b"$>:"):
                     found.append(m)
                 at = code.find(needle, at + 1)
-            self._index[var] = found
+            self._file.index[var] = found
         return found
 
     def _index_all(self) -> None:
@@ -219,23 +259,23 @@ class Env:
                 break
             if m.start() and code[m.start() - 1] in b"$>:":
                 continue  # $$var, ->var, ::var
-            self._index.setdefault(m.group(1), []).append(m)
+            self._file.index.setdefault(m.group(1), []).append(m)
 
     def constant(self, name: bytes) -> bytes | None:
         """The folded value of the constant ``name`` the file defines (the first of its
         definitions; case as in the lexed code, lower), or None."""
-        if self._constants is None:
-            self._constants = {}
+        if self._file.constants is None:
+            self._file.constants = {}
             code = self.code
             # tried where "define" / "const" starts, not at every offset (a look-behind
             # first: the regex engine has no literal to scan for; "const" is in every
             # __construct)
             for m in prefiltered_finditer(_DEFINE, code):
                 key = self.lx.value(int(m.group(1))).strip().lower()
-                self._constants.setdefault(key, m.end())
+                self._file.constants.setdefault(key, m.end())
             for m in prefiltered_finditer(_CONST, code):
-                self._constants.setdefault(m.group(1), m.end())
-        at = self._constants.get(name)
+                self._file.constants.setdefault(m.group(1), m.end())
+        at = self._file.constants.get(name)
         f = None if at is None else self._guarded(at, at)
         return None if f is None else f.value
 
@@ -260,31 +300,31 @@ class Env:
     def _scan_functions(self) -> list[tuple[re.Match[bytes], int]]:
         """The named functions' heads and where each body opens (-1: none found), in file
         order; the variables named in any head are noted (a parameter must be one)."""
-        if self._functions is None:
-            self._functions = []
+        if self._file.functions is None:
+            self._file.functions = []
             code = self.code
             if code.find(b"function") >= 0:
                 for m in itertools.islice(prefiltered_finditer(_FUNC, code), MAX_FUNCTIONS):
                     brace = code.find(b"{", m.end(), m.end() + 2000)
-                    self._functions.append((m, brace))
+                    self._file.functions.append((m, brace))
                     head = code[m.end() : brace]
                     if head.find(b"$") >= 0:
-                        self._param_names.update(_VAR.findall(head))
-        return self._functions
+                        self._file.param_names.update(_VAR.findall(head))
+        return self._file.functions
 
     def _enclosing(self, var: bytes, pos: int) -> _Function | None:
         """The innermost named function whose body holds ``pos``, if ``$var`` is one of its
         parameters."""
-        if self._head_vars is None:  # every "$name" in a function's head, up to its first ")"
-            self._head_vars = (
+        if self._file.head_vars is None:  # every "$name" in a function's head, up to its first ")"
+            self._file.head_vars = (
                 set(_VAR.findall(b" ".join(_HEAD_PARAMS.findall(self.code))))
                 if self.code.find(b"function") >= 0
                 else set()
             )
-        if var not in self._head_vars:
+        if var not in self._file.head_vars:
             return None
         heads = self._scan_functions()
-        if var not in self._param_names:
+        if var not in self._file.param_names:
             return None
         for m, brace in reversed(heads):
             if brace < 0 or brace >= pos:
@@ -301,13 +341,13 @@ class Env:
 
     def defines(self, name: bytes) -> bool:
         """Whether the file defines a function ``name`` (once)."""
-        if self._defines is None:  # every function's name, how often it is defined, its head
-            self._defines = collections.Counter()
+        if self._file.defines is None:  # every function's name, how often it is defined, its head
+            self._file.defines = collections.Counter()
             if self.code.find(b"function") >= 0:
                 for m in prefiltered_finditer(_FUNC, self.code):
-                    self._defines[m.group(1)] += 1
-                    self._heads.setdefault(m.group(1), m)
-        return self._defines.get(name, 0) == 1
+                    self._file.defines[m.group(1)] += 1
+                    self._file.heads.setdefault(m.group(1), m)
+        return self._file.defines.get(name, 0) == 1
 
     def returns(self, name: bytes, args: list[bytes]) -> bytes | None:
         """What the file's function ``name`` returns for the folded ``args``, when its body
@@ -317,7 +357,7 @@ class Env:
         if name in self._helpers:
             fn = self._helpers[name]
         else:  # read once per name
-            m = self._heads.get(name) if self.defines(name) else None
+            m = self._file.heads.get(name) if self.defines(name) else None
             fn = self._helpers[name] = None if m is None else _head(code, m)
         if fn is None or fn.open in self._busy or self.depth >= MAX_DEPTH:
             return None
@@ -350,7 +390,7 @@ class Env:
 
     def _closing(self, brace: int) -> int:
         """Where the body that opens at ``brace`` closes (-1: not within MAX_BODY bytes)."""
-        known = self._closes.get(brace)
+        known = self._file.closes.get(brace)
         if known is None:
             known = -1
             depth = 0
@@ -359,7 +399,7 @@ class Env:
                 if depth == 0:
                     known = m.start()
                     break
-            self._closes[brace] = known
+            self._file.closes[brace] = known
         return known
 
     def _param(self, fn: _Function, var: bytes) -> tuple[bytes, bool] | None:
@@ -444,12 +484,8 @@ class Env:
             if not before or before[-1][2]:
                 return None
             return self._fold_site(before[-1][0], before[-1][1])
-        if not sites:  # no method assigns it: the value it is declared with
-            # the declarations of any property, kept where the name is this one: the same
-            # matches as a pattern with the name written in (the name is the one run of name
-            # bytes after the "$", and no declaration holds the start of another)
-            declared = (m for m in _DECLARED.finditer(code) if m.group(1) == name)
-            sites = [(m.start(), m.end(), b"") for m in itertools.islice(declared, 2)]
+        if not sites:  # no method assigns it: the value it is declared with (the first two)
+            sites = [(start, end, b"") for start, end in self._file.declared_sites(name)]
         if not sites:
             return None
         values: set[bytes] = set()

@@ -98,6 +98,15 @@ def source_name(src: object) -> str:
     return "nflog" if cls == "NflogSource" else cls
 
 
+def proc_connector_degraded(why: str) -> str:
+    """The DEGRADED line of a proc connector that could not be opened (``why``: the source's
+    message, which names the connector itself: it read "proc connector unavailable (proc
+    connector unavailable (...": the name twice)."""
+    if not why.startswith("proc connector"):
+        why = f"proc connector unavailable ({why})"
+    return f"{why}; processes that exit within milliseconds are attributed by uid only"
+
+
 class Engine:
     def __init__(
         self,
@@ -260,10 +269,7 @@ class Engine:
                 max_entries=cfg.watch.exec_cache_size, min_uid=cfg.accounts.min_uid
             )
         except SpamtraceError as exc:
-            self.degraded.append(
-                f"proc connector unavailable ({exc.message}): processes that exit within "
-                "milliseconds are attributed by uid only"
-            )
+            self.degraded.append(proc_connector_degraded(exc.message))
         self.attributor = Attributor(cfg, self.mta, self.accounts, self.exec_cache)
         self.attributor.refresh = self._drain_proc
         if opts.source in ("auto", "tracepoint"):

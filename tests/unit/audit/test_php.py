@@ -18,8 +18,12 @@ class NoPhp(CommandRunner):
 
 
 def _findings(fixtures: Path) -> list[Finding]:
+    import dataclasses
+
     env = AuditEnv(cfg=CFG, root=fixtures / "php_root", runner=NoPhp())
-    snap = php.gather(env)
+    # the fixture's folders belong to whoever checked them out, not to its passwd's users:
+    # whether a pool's user can write its mail.log is tested on a tree made with known modes
+    snap = dataclasses.replace(php.gather(env), unwritable_logs=())
     return php.judge(snap, CFG)
 
 
@@ -154,14 +158,20 @@ def test_a_fifo_in_conf_d_is_cannot_read_not_a_hang(tmp_path: Path) -> None:
     assert env.read_text("/etc/php/8.2/cli/conf.d/50-fifo.ini") is None
 
 
+def _fpm(root: Path, php_ini: str, pools: str = "[www]\nuser = www-data\n") -> Path:
+    """PHP 8.2's FPM folder under ``root``: ``php_ini`` and ``pools`` (pool.d/www.conf)."""
+    fpm = root / "etc/php/8.2/fpm"
+    (fpm / "pool.d").mkdir(parents=True)
+    (fpm / "php.ini").write_text(php_ini)
+    (fpm / "pool.d/www.conf").write_text(pools)
+    return fpm
+
+
 def test_pools_in_a_folder_named_by_php_fpm_conf_include(tmp_path: Path) -> None:
     """FPM reads the pools its php-fpm.conf includes; a custom folder (include=.../sites/*.conf)
     was never looked at, so a pool there that logs nothing went unreported."""
-    fpm = tmp_path / "etc/php/8.2/fpm"
-    (fpm / "pool.d").mkdir(parents=True)
+    fpm = _fpm(tmp_path, "[PHP]\n")
     (fpm / "sites").mkdir()
-    (fpm / "php.ini").write_text("[PHP]\n")
-    (fpm / "pool.d/www.conf").write_text("[www]\nuser = www-data\n")
     (fpm / "php-fpm.conf").write_text(
         "[global]\npid = /run/php/php8.2-fpm.pid\n"
         "include=/etc/php/8.2/fpm/pool.d/*.conf\n"
@@ -175,3 +185,70 @@ def test_pools_in_a_folder_named_by_php_fpm_conf_include(tmp_path: Path) -> None
         ("/etc/php/8.2/fpm/sites/shop.conf", "PHP 8.2 fpm"),
     ]
     assert _get(php.judge(snap, CFG), "php.mail-log", "pool shop").status is Status.WARN
+
+
+def test_a_mail_log_in_a_folder_that_does_not_exist_logs_nothing(tmp_path: Path) -> None:
+    """PHP does not create mail.log's folder: `mail.log = /var/log/php/mail.log` on a server
+    without /var/log/php (Debian has none) logs no mail() call, and audit said "logged"."""
+    fpm = _fpm(tmp_path, "[PHP]\nmail.log = /var/log/php/mail.log\n")
+    (fpm / "pool.d/sites.conf").write_text(
+        "[shop]\nuser = shop\nphp_admin_value[mail.log] = /home/shop/logs/$pool-mail.log\n"
+        "[blog]\nuser = blog\nphp_admin_value[mail.log] = /home/blog/logs/$pool.log\n"
+        "[sys]\nuser = sys\nphp_admin_value[mail.log] = syslog\n"
+    )
+    (tmp_path / "home/shop/logs").mkdir(parents=True)
+    env = AuditEnv(cfg=CFG, root=tmp_path, runner=NoPhp())
+    snap = php.gather(env)
+    assert snap.missing_log_dirs == {"/var/log/php", "/home/blog/logs"}
+    findings = php.judge(snap, CFG)
+    for subject in ("PHP 8.2 fpm", "pool www", "pool blog"):  # www inherits php.ini's
+        f = _get(findings, "php.mail-log", subject)
+        assert f.status is Status.WARN and "does not exist: mail() calls are not logged" in (
+            f.title
+        ), f
+        assert f.fix.startswith("Create "), f.fix
+    assert _get(findings, "php.mail-log", "pool shop").status is Status.PASS  # $pool expanded
+    (tmp_path / "var/log/php").mkdir(parents=True)
+    again = php.judge(php.gather(env), CFG)
+    assert _get(again, "php.mail-log", "PHP 8.2 fpm").status is Status.PASS
+
+
+def test_a_mail_log_the_pools_user_cannot_write_logs_nothing(tmp_path: Path) -> None:
+    """`mkdir /var/log/php` as root (0755) and `php_admin_value[mail.log]` in it: php-fpm's
+    pool user cannot create the file, PHP logs no mail() call, and audit said "logged"."""
+    import os
+
+    me, other = os.getuid(), os.getuid() + 4242
+    logs_of = {"shop": "/var/log/php/shop.log", "blog": "/home/blog/mail.log",
+               "grp": "/var/log/php/shared.log", "own": "/var/log/php/own.log"}  # fmt: skip
+    pools = "".join(
+        f"[{name}]\nuser = {name}\nphp_admin_value[mail.log] = {log}\n"
+        for name, log in logs_of.items()
+    )
+    _fpm(tmp_path, "[PHP]\n", pools)
+    (tmp_path / "etc/passwd").write_text(
+        f"shop:x:{other}:{other}::/home/shop:/bin/sh\nblog:x:{other + 1}:{other + 1}::/h:/bin/sh\n"
+        f"grp:x:{other + 2}:{other + 2}::/h:/bin/sh\nown:x:{me}:{me}::/h:/bin/sh\n"
+    )
+    (tmp_path / "etc/group").write_text(f"logs:x:{os.getgid()}:grp\n")  # the files' group
+    logs = tmp_path / "var/log/php"
+    logs.mkdir(parents=True)
+    logs.chmod(0o755)  # owned by the test's uid (the owner of `own`), group its gid
+    (logs / "shared.log").write_text("")
+    (logs / "shared.log").chmod(0o664)  # group-writable, and grp is in the group
+    (tmp_path / "home/blog").mkdir(parents=True)
+    (tmp_path / "home/blog/mail.log").write_text("")
+    (tmp_path / "home/blog/mail.log").chmod(0o644)
+    env = AuditEnv(cfg=CFG, root=tmp_path, runner=NoPhp())
+    findings = php.judge(php.gather(env), CFG)
+    shop = _get(findings, "php.mail-log", "pool shop")
+    assert shop.status is Status.WARN and "cannot write mail.log /var/log/php/shop.log" in (
+        shop.title
+    ), shop
+    assert f"/var/log/php: mode drwxr-xr-x, owner uid {me}" in shop.evidence[-1], shop.evidence
+    assert "cannot create files in it" in shop.evidence[-1]
+    blog = _get(findings, "php.mail-log", "pool blog")
+    assert blog.status is Status.WARN and "uid" in blog.evidence[-1], blog
+    assert "cannot write it" in blog.evidence[-1]
+    for ok in ("pool grp", "pool own"):  # by its group; by owning the folder
+        assert _get(findings, "php.mail-log", ok).status is Status.PASS, ok

@@ -178,3 +178,25 @@ def test_a_mistyped_long_option_gets_no_path_hint_and_a_known_abbreviation_no_er
     monkeypatch.chdir(tmp_path)
     assert cli_main.main(["scan", "--js", "--", "-rf"]) == 1  # an empty folder: nothing scanned
     assert '"schema"' in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("argv", "hint"),
+    [
+        (["scan", "--exclude", "-x.bak", "/"], "--exclude=-x.bak"),
+        (["mail", "--since", "-1h"], "--since=-1h"),
+        (["scan", "--exclude", "--json", "/"], None),  # the value was left out: no hint
+        (["scan", "--exclude", "--js", "/"], None),  # an abbreviation of --json
+    ],
+)
+def test_a_value_that_starts_with_a_dash_is_shown_how_to_give(
+    argv: list[str], hint: str | None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # argparse said only "expected one argument" for `scan --exclude -x.bak`
+    assert cli_main.main(argv) == 2
+    err = capsys.readouterr().err
+    assert "expected one argument" in err, err
+    if hint is None:
+        assert "goes after '='" not in err, err
+    else:
+        assert f"(a value that starts with '-' goes after '=': {hint})" in err, err

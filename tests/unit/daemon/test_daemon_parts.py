@@ -302,6 +302,47 @@ def test_status_document_and_its_human_view(tmp_path: Path) -> None:
     assert "\x1b" not in "\n".join(status_lines(doc))
 
 
+@pytest.mark.parametrize("width", [50, 80])
+def test_status_on_a_terminal_wraps_each_line_under_its_text(width: int) -> None:
+    """An alert channel's line was 89 columns and a DEGRADED one 200: on an 80- or
+    50-column terminal they ran past the edge. Each now wraps under its text."""
+    import io
+
+    from rich.console import Console
+
+    from spamtrace.cli.daemon import print_status
+
+    doc = {
+        "pid": 812, "uptime_seconds": 11520, "started": "2026-12-04T07:01:12.004Z",
+        "capture_mode": "tracepoint", "sources": ["tracepoint", "nflog", "mail-logs"],
+        "degraded": ["proc connector unavailable (only answers in the initial network "
+                     "namespace): own netns: Connection refused; processes that exit within "
+                     "milliseconds are attributed by uid only"],
+        "events": 1840, "blocked_events": 12, "events_lost": 0, "incidents_opened": 9,
+        "alerting_incidents": 1, "incidents_open": 2,
+        "firewall": {"state": "absent", "backend": "nft", "checked": "2026-12-04T10:12:44Z"},
+        "metrics": {"listen": "127.0.0.1:9945"},
+        "alerts": {"sent": 3, "failed": 1, "dropped": 0, "channels": {"ops-chat": {
+            "kind": "webhook", "sent": 2, "failed": 1, "retried": 4, "queued": 0,
+            "held_now": 1, "last_error": "http://127.0.0.1:18765/hook: Connection refused"}}},
+        "store": {"path": "/var/lib/spamtrace/spamtrace.db", "written": 1840, "queued": 0,
+                  "lost": 0},
+        "config": {"file": "/etc/spamtrace/spamtrace.toml", "loaded": "2026-12-04T07:01:12Z"},
+    }  # fmt: skip
+    con = Console(file=io.StringIO(), width=width, force_terminal=True, color_system=None)
+    print_status(con, status_lines(doc))
+    out = str(con.file.getvalue())  # type: ignore[attr-defined]
+    lines = out.splitlines()
+    assert all(len(x.rstrip()) <= width for x in lines), out
+    start = next(i for i, x in enumerate(lines) if "ops-chat (webhook):" in x)
+    assert lines[start].startswith(" " * 14 + "ops-chat"), out
+    assert lines[start + 1].startswith(" " * 14) and lines[start + 1][14] != " ", out
+    flat = " ".join(x.strip() for x in lines)
+    assert "last error: http://127.0.0.1:18765/hook: Connection refused" in flat
+    assert any(x.startswith("  capture:    tracepoint (tracepoint,") for x in lines), out
+    assert "tracepoint (tracepoint, nflog, mail-logs)" in flat
+
+
 def test_journal_logs_firewall_changes_once(capsys: pytest.CaptureFixture[str]) -> None:
     log = JournalLog()
     for state in (FirewallState.LOADED, FirewallState.LOADED, FirewallState.ABSENT):

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from spamtrace.scanner import context, fold, taint
-from spamtrace.scanner.lexer import Lexed
+from spamtrace.scanner.lexer import Lexed, lex
 
 PIECES = [
     "$a",
@@ -116,8 +116,16 @@ def test_declared_properties_are_what_one_pattern_per_name_found(code: bytes, na
         rb"(?:readonly\s++)?(?:\??[a-z_\\][\w\\|]*+\s++)?\$" + re.escape(name) + rb"\s*+()=(?![=>])"
     )
     want = [m.span() for m in itertools.islice(old.finditer(code), 2)]
-    declared = (m for m in fold._DECLARED.finditer(code) if m.group(1) == name)
-    assert [m.span() for m in itertools.islice(declared, 2)] == want
+    assert fold._FileIndex(code, Lexed(code=code)).declared_sites(name) == want
+
+
+def test_the_envs_of_one_file_share_what_its_search_found() -> None:
+    lx = lex(b"<?php class K { private $fn = 'a' . 'b'; function f() { return $this->fn; } }")
+    first, second = fold.Env(lx.code, lx), fold.Env(lx.code, lx)
+    assert first._file is second._file
+    assert first.defines(b"f") and second._file.defines is not None  # found once, for both
+    other = lex(b"<?php $x = 1;")
+    assert fold.Env(other.code, other)._file is not first._file
 
 
 @settings(max_examples=400, deadline=None)

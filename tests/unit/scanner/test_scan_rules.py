@@ -560,3 +560,10 @@ def test_encoded_fraction_bound_hides_no_hit(sizes: list[int], plain: int) -> No
     )
     need = float(rule.params.get("min_fraction", 0.6)) * len(data)
     assert (hit is not None) == (len(data) >= 1000 and enc >= need)
+
+
+def test_a_write_to_a_php_handle_with_one_argument_is_read_without_error() -> None:
+    """``fwrite($h)`` alone on a handle opened on a .php path (a call PHP refuses, seen in
+    broken droppers): the rule reads no content from it, and the scan goes on."""
+    res = analyze_bytes(b"<?php $h = fopen('x.php', 'w'); fwrite($h); echo 1;")
+    assert "php.remote-php-write" not in rule_ids(res)

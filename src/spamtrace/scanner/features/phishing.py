@@ -179,8 +179,9 @@ def _fetch_functions(ctx: Ctx) -> frozenset[bytes]:
 # ------------------------------------------------------------- phishing handlers, anti-bot gates
 # the request field names of credentials and card data (a form's password, card number, CVV)
 _CREDENTIAL_KEY = re.compile(
-    rb"pass|pwd|psw|passwd|cvv|cvc|ccnum|cc_?num|cc_?no|card_?num|cardnumber|card_?no|"
+    rb"pass|pwd|psw|passwd|cvv|cvc|ccnum|cc_?num|cc_?no|card_?num|cardnumber|card_?no|card_?id|"
     rb"\bssn\b|\bpin\b|\botp\b|exp_?date|exp_?month|exp_?year|sortcode|routing|"
+    rb"senha|contrase|kennwort|mot_?de_?passe|"
     rb"^(?:cc|cv|cvv2|csc|exp|expiry)$"
 )
 # the label a handler writes before a credential in the text it sends ("Password : ", "CVV=")
@@ -188,6 +189,16 @@ _CREDENTIAL_LABEL = re.compile(
     rb"(?:pass(?:word|wd|code)?|pwd|cvv2?|cvc|card ?(?:number|no)|ssn|pin|otp|expir\w*|"
     rb"sort ?code)\s*[:=|>-]"
 )
+# a chat service a kit sends its results to: a Telegram bot's sendMessage, a Discord webhook
+_DISCORD_HOOK = re.compile(rb"discord(?:app)?\.com/api/webhooks/")
+
+
+def _chat_drop(text: bytes) -> bool:
+    """The literals' text names a Telegram bot's sendMessage or a Discord webhook: the chat
+    services kits send their results to."""
+    if text.find(b"api.telegram.org/bot") >= 0 and text.find(b"sendmessage") >= 0:
+        return True
+    return text.find(b"discord") >= 0 and _DISCORD_HOOK.search(text) is not None
 
 
 def _credential_label(ctx: Ctx, text: bytes) -> bool:
@@ -458,9 +469,7 @@ def _telegram_fields(ctx: Ctx) -> Hit | None:
     and reads two or more form fields, a password, PIN, OTP or card field among them, with no
     check or hash of that password: the handler passes what the visitor typed to the bot,
     however the message is built (a helper ``bot($method, $datas)``, an array, a session)."""
-    text = string_text(ctx)
-    at = text.find(b"api.telegram.org/bot")
-    if at < 0 or text.find(b"sendmessage") < 0:
+    if not _chat_drop(string_text(ctx)):
         return None
     keys: set[bytes] = set()
     first = -1
@@ -542,7 +551,33 @@ def _credentials_dropped(ctx: Ctx, rule: Rule) -> Hit | None:
         hit = _kit_recipient_drop(ctx)
     if hit is None and has_any(ctx, (b"file_get_contents", b"curl_init", b"fopen")):
         hit = _telegram_fields(ctx)
+    if hit is None and has_any(ctx, (b"execute", b"query", b"mysqli_query")):
+        hit = _card_code_stored(ctx)
     return hit
+
+
+# a database write: PDO's execute(), query(), mysqli_query()... and the text it is given
+_DB_WRITE = re.compile(
+    rb"(?:->|(?<![\w$>:]))(?:execute|query|mysqli_query|pg_query|exec)\s*\(([^;]{0,400})"
+)
+_CARD_CODE_KEY = re.compile(rb"cvv|cvc|\bcsc\b|cvn|card_?code|security_?code")
+
+
+def _card_code_stored(ctx: Ctx) -> Hit | None:
+    """A card's security code (CVV) that the visitor typed, written into a database with
+    another form field: no shop keeps it (the card rules forbid storing it; the payment
+    provider's form takes it), a kit collecting cards does."""
+    if string_text(ctx).find(b"insert") < 0:
+        return None
+    read = {ctx.lx.value(int(m.group(1))).lower().strip()
+            for m in itertools.islice(_FIELD_READ.finditer(ctx.code), 200)}
+    if not any(_CARD_CODE_KEY.search(k) for k in read):
+        return None
+    for m in itertools.islice(_DB_WRITE.finditer(ctx.code), 20):
+        keys = _request_keys(ctx, _sent_text(ctx, m.group(1), 3))
+        if len(keys) >= 2 and any(_CARD_CODE_KEY.search(k) for k in keys):
+            return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.start() + 80))
+    return None
 
 
 def _credentials_dropped_fixed(ctx: Ctx) -> Hit | None:
@@ -554,7 +589,7 @@ def _credentials_dropped_fixed(ctx: Ctx) -> Hit | None:
     if not has_any(ctx, _DROP_SINKS):
         return None
     for start, sent in _drops(ctx):
-        text = _sent_text(ctx, sent)
+        text = _sent_text(ctx, sent, 3)
         keys = _request_keys(ctx, text)
         if len(keys) < 2 and VAR.search(text) is not None:
             # variables the taint pass saw hold a request value as it came ($email = $data;
@@ -568,7 +603,24 @@ def _credentials_dropped_fixed(ctx: Ctx) -> Hit | None:
             any(_CREDENTIAL_KEY.search(k) for k in keys) or _credential_label(ctx, text)
         ):
             return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
+        # one step of a kit that sends each page on its own (the password page, the SMS-code
+        # page): one password, OTP or card field to a chat bot, and no check of it here
+        if (len(keys) == 1 and _CREDENTIAL_KEY.search(next(iter(keys))) is not None
+                and _chat_drop(string_text(ctx))
+                and _AUTH_USE.search(ctx.code) is None and not _compared_field(ctx)):
+            return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
     return None
+
+
+def _compared_field(ctx: Ctx) -> bool:
+    """The script compares a value with one it keeps in the session (``$_POST['otp'] ==
+    $_SESSION['otp']``): a site checking the code it sent, not passing the field on."""
+    return _SESSION_COMPARE.search(ctx.code) is not None
+
+
+_SESSION_COMPARE = re.compile(
+    rb"[!=]==?\s*\$_session\b|\$_session\s*\[[^\]]{0,60}\]\s*[!=]==?(?!>)"
+)
 
 
 # hostnames and names of anti-phishing, security and crawler companies that kits refuse
@@ -582,6 +634,27 @@ _SECURITY_NAMES = re.compile(
 _IP_PREFIX = re.compile(rb"^(?:\^\d{1,3}\.\d{1,3}|\d{1,3}\.\d{1,3}\.(?:\d{1,3}\.)?(?:\*|$))")
 _VISITOR = (b"remote_addr", b"http_user_agent", b"http_x_forwarded_for", b"http_client_ip")
 _GATE_ACTION = re.compile(rb"404 not found|403 forbidden|location:")
+# an address, prefix or range of the networks of Google's and Microsoft's crawlers and link
+# checkers ("66.249.64.0/19", "^74.125.*.*", "64.233.160."): a list of them that the visitor's
+# address is tested against is a list of whom to hide from (no site refuses Googlebot)
+_CRAWLER_NET = re.compile(
+    rb"^\^?(?:66\.249|66\.102|64\.233|72\.14|74\.125|209\.85|216\.239|173\.194|172\.217|"
+    rb"142\.250|108\.177|8\.8|207\.46|157\.55|40\.77|65\.52)\.[\d*]"
+)
+# a range, not one address: a CIDR block ("/19"), a wildcard ("66.249.*.*") or a prefix ("66.")
+_RANGE_FORM = re.compile(rb"/\d{1,2}$|\*|\.$")
+# the text of a web server's own error page, written into a script: a kit's gate answers the
+# visitors it refuses with a fake "404 Not Found" or "403 Forbidden" as if the page were not
+# there (a site's own refusal says why, in its own words)
+_FAKE_SERVER_ERROR = re.compile(
+    rb"was not found on this (?:\w+ )?server|don'?t have permission to access /|"
+    rb"-//ietf//dtd html 2\.0//en|<h1>(?:not found|forbidden)</h1>"
+)
+# what a gate does with the visitor's address, host name or agent: look it up, compare it
+_VISITOR_TESTS = re.compile(
+    rb"(?<![\w$>:])(?:gethostbyaddr|in_array|substr_count|strpos|stripos|preg_match|ip2long|"
+    rb"curl_exec|file_get_contents)\s*\("
+)
 
 
 _VISITOR_HTTP = tuple(v for v in _VISITOR if v.startswith(b"http_"))
@@ -628,6 +701,7 @@ def _antibot_gate(ctx: Ctx, rule: Rule) -> Hit | None:
         return None
     vendors: set[bytes] = set()
     prefixes = 0
+    crawler_nets = 0
     value = ctx.lx.value
     # a literal's value holds a name only if its text does, unless a double-quoted escape
     # (\x6e) spells it: without those, no name in the text of them all is none in any
@@ -642,13 +716,32 @@ def _antibot_gate(ctx: Ctx, rule: Rule) -> Hit | None:
             continue
         if found:  # every name: a kit's list may be one long literal ("'Googlebot', 'Netcraft'...")
             vendors.update(found)
-        elif _IP_PREFIX.match(lit):
-            prefixes += 1
-    if len(vendors) < 2 and prefixes < 5:
-        return None
+        else:
+            if _IP_PREFIX.match(lit):
+                prefixes += 1
+            if _CRAWLER_NET.match(lit) and _RANGE_FORM.search(lit):
+                crawler_nets += 1
     at = max(0, ctx.first(b"remote_addr"), ctx.first(b"gethostbyaddr"))
-    what = b", ".join(sorted(vendors)[:4]) or b"%d IP prefixes" % prefixes
+    if len(vendors) < 2 and prefixes < 5 and crawler_nets < 3:
+        return _fake_error_gate(ctx, text, at)
+    if vendors:
+        what = b", ".join(sorted(vendors)[:4])
+    elif prefixes >= 5:
+        what = b"%d IP prefixes" % prefixes
+    else:
+        what = b"%d ranges of Google's and Microsoft's crawlers" % crawler_nets
     return Hit(ctx.line_of_code(at), excerpt(b"refuses " + what))
+
+
+def _fake_error_gate(ctx: Ctx, text: bytes, at: int) -> Hit | None:
+    """A gate that tests the visitor's address, host name or agent (looks it up, compares
+    it with a list) and answers with a web server's own error page written into the script
+    (a fake "404 Not Found", "You don't have permission to access / on this server")."""
+    fake = _FAKE_SERVER_ERROR.search(text)
+    if fake is None or _VISITOR_TESTS.search(ctx.code) is None:
+        return None
+    return Hit(ctx.line_of_code(at), excerpt(b"tests the visitor, then fakes a server error: "
+                                             + fake.group(0)))
 
 
 # web services that tell who owns an IP address (organisation, ASN, country, proxy or not)
@@ -665,6 +758,30 @@ _REVIEWER_NAMES = (
     rb"bitdefender|trendmicro|fortinet|paloalto|zscaler|forcepoint|proofpoint|mimecast|"
     rb"barracuda|phishtank|netcraft|tor"
 )
+
+
+# where a kit's geo gate sends the visitors of the countries it does not target: a fake
+# "404 Not Found", or away to a big site of no relation to the page (a site's own geo redirect
+# sends them to its own pages; a site's own geo block says so, with a 403)
+_GEO_REFUSAL = re.compile(
+    rb"404 not found|location:\s*https?://(?:www\.)?(?:google|youtube|bing|yahoo|imgur|"
+    rb"wikipedia|microsoft|apple|amazon|facebook|live|outlook|office|msn|translate\.google)\."
+)
+
+
+def _geo_gate(ctx: Ctx, text: bytes, intel: re.Match[bytes]) -> Hit | None:
+    """A kit's geo gate: the visitor's address looked up at an IP-geolocation service, its
+    country compared, and the others sent to a fake "404 Not Found" or away to an unrelated
+    big site (google.com, youtube.com): the page shows only to the targeted country's
+    visitors and hides from the reviewers elsewhere."""
+    if text.find(b"country") < 0 and ctx.first(b"country") < 0:
+        return None
+    refusal = _GEO_REFUSAL.search(text)
+    if refusal is None:
+        return None
+    at = max(0, string_at(ctx, intel.start()))
+    return Hit(ctx.line_of_string(at), excerpt(intel.group(0) + b" country -> "
+                                               + refusal.group(0)))
 
 
 _NET_ENTRY = re.compile(rb"(?:as\d+[\s-]*)?(" + _REVIEWER_NAMES + rb")(?:[\s.,-]+[a-z.]+)?")
@@ -710,7 +827,7 @@ def _visitor_network_gate(ctx: Ctx, rule: Rule) -> Hit | None:
             nets = set(count)
             break
     if len(nets) < 3:
-        return None
+        return _geo_gate(ctx, text, intel)
     at = max(0, string_at(ctx, intel.start()))
     return Hit(ctx.line_of_string(at), excerpt(intel.group(0) + b" -> refuses "
                                                + b", ".join(sorted(nets)[:4])))
