@@ -702,6 +702,7 @@ def _antibot_gate(ctx: Ctx, rule: Rule) -> Hit | None:
     vendors: set[bytes] = set()
     prefixes = 0
     crawler_nets = 0
+    first_net = -1  # the first crawler range's literal, where the finding points
     value = ctx.lx.value
     # a literal's value holds a name only if its text does, unless a double-quoted escape
     # (\x6e) spells it: without those, no name in the text of them all is none in any
@@ -721,6 +722,7 @@ def _antibot_gate(ctx: Ctx, rule: Rule) -> Hit | None:
                 prefixes += 1
             if _CRAWLER_NET.match(lit) and _RANGE_FORM.search(lit):
                 crawler_nets += 1
+                first_net = idx if first_net < 0 else first_net
     at = max(0, ctx.first(b"remote_addr"), ctx.first(b"gethostbyaddr"))
     if len(vendors) < 2 and prefixes < 5 and crawler_nets < 3:
         return _fake_error_gate(ctx, text, at)
@@ -730,6 +732,7 @@ def _antibot_gate(ctx: Ctx, rule: Rule) -> Hit | None:
         what = b"%d IP prefixes" % prefixes
     else:
         what = b"%d ranges of Google's and Microsoft's crawlers" % crawler_nets
+        return Hit(ctx.line_of_string(first_net), excerpt(b"refuses " + what))
     return Hit(ctx.line_of_code(at), excerpt(b"refuses " + what))
 
 
@@ -740,8 +743,9 @@ def _fake_error_gate(ctx: Ctx, text: bytes, at: int) -> Hit | None:
     fake = _FAKE_SERVER_ERROR.search(text)
     if fake is None or _VISITOR_TESTS.search(ctx.code) is None:
         return None
-    return Hit(ctx.line_of_code(at), excerpt(b"tests the visitor, then fakes a server error: "
-                                             + fake.group(0)))
+    where = string_at(ctx, fake.start())
+    line = ctx.line_of_string(where) if where >= 0 else ctx.line_of_code(at)
+    return Hit(line, excerpt(b"tests the visitor, then fakes a server error: " + fake.group(0)))
 
 
 # web services that tell who owns an IP address (organisation, ASN, country, proxy or not)
