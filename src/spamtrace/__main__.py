@@ -1,3 +1,3 @@
-from spamtrace.cli.main import main
+from spamtrace.cli.main import entry
 
-raise SystemExit(main())
+entry()

@@ -479,25 +479,26 @@ def _check_type(expected: Any, value: Any, where: str, rng: Range | None = None)
         value = float(value)
     if origin is list:
         if not isinstance(value, list):
-            raise ConfigError(f"{where}: expected a list, got {_kind(value)}")
+            raise ConfigError(f"{where}: expected a list, got {kind_of(value)}")
         (item_type,) = get_args(expected)
         return [_check_type(item_type, v, f"{where}[{i}]", rng) for i, v in enumerate(value)]
     if origin is dict:
         if not isinstance(value, dict):
-            raise ConfigError(f"{where}: expected a table, got {_kind(value)}")
+            raise ConfigError(f"{where}: expected a table, got {kind_of(value)}")
         return dict(value)
     if expected in (int, float, str, bool):
         if isinstance(value, bool) and expected is not bool:
             raise ConfigError(f"{where}: expected {expected.__name__}, got a boolean")
         if not isinstance(value, expected):
-            raise ConfigError(f"{where}: expected {expected.__name__}, got {_kind(value)}")
+            raise ConfigError(f"{where}: expected {expected.__name__}, got {kind_of(value)}")
         if expected in (int, float):
             (rng or _ANY_NUMBER).check(value, where)
         return value
     return value
 
 
-def _kind(value: Any) -> str:
+def kind_of(value: Any) -> str:
+    """What a TOML value is, for "expected X, got ..." (``a string``, ``a list``...)."""
     names = {dict: "a table", list: "a list", str: "a string", bool: "a boolean"}
     return names.get(type(value), type(value).__name__)
 
@@ -510,7 +511,7 @@ def _check_tables(section: type[Any], key: str, value: Any, where: str) -> Any:
     for i, entry in enumerate(value):
         at = f"{where}[{i}]"
         if not isinstance(entry, dict):
-            raise ConfigError(f"{at}: expected a table, got {_kind(entry)}")
+            raise ConfigError(f"{at}: expected a table, got {kind_of(entry)}")
         for sub, subvalue in entry.items():
             kind = schema.get(sub)
             if kind is None:

@@ -101,6 +101,8 @@ class Responder:
         self._mail_queue_given = mail_queue is not None
         self.windows = ConnectWindows(MAX_INCIDENTS)
         self._done: dict[str, set[str]] = {}
+        #: incidents whose block or stop `release_grace` held back (said once: _note_grace)
+        self._graced: set[str] = set()
         self._scans: dict[str, tuple[ScannedFile, ...]] = {}
         self._senders: dict[str, Sender] = {}
         self.counts: dict[str, int] = {}
@@ -256,7 +258,9 @@ class Responder:
         ):
             released = self.released(self.clock() - self.rules.release_grace)
             if inc.uid in released:
+                held = [d for d in decisions if isinstance(d, (BlockUid, StopProcess))]
                 decisions = decide(replace(situation, released=released), self.rules)
+                self._note_grace(inc.id, held)
         if not decisions:
             return []
         if inc.id not in self._done:
@@ -317,6 +321,23 @@ class Responder:
                 {"timeout": left, "reason": d.reason, "again": True},
             ))  # fmt: skip
         return out
+
+    def _note_grace(self, incident: str, held: Sequence[Decision]) -> None:
+        """Say, once per incident, what `release_grace` kept from being done: a suspicious
+        incident of a released uid showed no action at all, and the admin could not tell an
+        amnesty from a failure. Recorded as ``would`` (decided, not done), not as done, so the
+        block is still taken once the grace has run out."""
+        with self._lock:
+            if incident in self._graced:
+                return
+            self._graced.add(incident)
+        for d in held:
+            self._record(
+                d, ActionStatus.WOULD,
+                f"not done: uid {d.uid} was released (`spamtrace release`) less than "
+                f"[responses] release_grace ({self.rules.release_grace} s) ago; {describe(d)}",
+                None,
+            )  # fmt: skip
 
     # ------------------------------------------------------------------ doing
     def _record(

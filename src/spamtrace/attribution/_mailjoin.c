@@ -63,16 +63,20 @@ typedef struct {
     Py_ssize_t off; /* -1: not a plain slot of that type */
 } Site;
 
-static Py_ssize_t slot_of(Site *c, PyTypeObject *tp, PyObject *name) {
+/* the offset of slot ``name`` of type ``tp`` for reading it (``set``: for writing it: not for
+ * a type with its own __setattr__, e.g. a frozen dataclass, whose slots are read here all the
+ * same), -1 when it is not a plain slot */
+static Py_ssize_t slot_of(Site *c, PyTypeObject *tp, PyObject *name, int set) {
     if (c->name == name && c->type == tp && c->version == tp->tp_version_tag &&
         (tp->tp_flags & Py_TPFLAGS_VALID_VERSION_TAG))
         return c->off;
     Py_ssize_t off = -1;
-    if (tp->tp_getattro == PyObject_GenericGetAttr && tp->tp_setattro == PyObject_GenericSetAttr) {
+    if (tp->tp_getattro == PyObject_GenericGetAttr &&
+        (!set || tp->tp_setattro == PyObject_GenericSetAttr)) {
         PyObject *d = _PyType_Lookup(tp, name); /* borrowed */
         if (d != NULL && Py_IS_TYPE(d, &PyMemberDescr_Type)) {
             PyMemberDef *m = ((PyMemberDescrObject *)d)->d_member;
-            if (m->type == T_OBJECT_EX && !(m->flags & READONLY)) off = m->offset;
+            if (m->type == T_OBJECT_EX && !(set && (m->flags & READONLY))) off = m->offset;
         }
     }
     if (PyType_HasFeature(tp, Py_TPFLAGS_VALID_VERSION_TAG)) {
@@ -85,7 +89,7 @@ static Py_ssize_t slot_of(Site *c, PyTypeObject *tp, PyObject *name) {
 }
 
 static PyObject *site_get(Site *c, PyObject *obj, PyObject *name) {
-    Py_ssize_t off = slot_of(c, Py_TYPE(obj), name);
+    Py_ssize_t off = slot_of(c, Py_TYPE(obj), name, 0);
     if (off >= 0) {
         PyObject *v = *(PyObject **)((char *)obj + off);
         if (v != NULL) return Py_NewRef(v);
@@ -94,7 +98,7 @@ static PyObject *site_get(Site *c, PyObject *obj, PyObject *name) {
 }
 
 static int site_set(Site *c, PyObject *obj, PyObject *name, PyObject *value) {
-    Py_ssize_t off = slot_of(c, Py_TYPE(obj), name);
+    Py_ssize_t off = slot_of(c, Py_TYPE(obj), name, 1);
     if (off >= 0) {
         Py_XSETREF(*(PyObject **)((char *)obj + off), Py_NewRef(value));
         return 0;
@@ -113,11 +117,21 @@ static int site_set(Site *c, PyObject *obj, PyObject *name, PyObject *value) {
         site_set(&site_, (obj), (name), (value));                                            \
     })
 
+/* a + b; for two ints that fit a long, without the number protocol's dispatch */
+static PyObject *add(PyObject *a, PyObject *b) {
+    if (PyLong_CheckExact(a) && PyLong_CheckExact(b)) {
+        int oa, ob;
+        long x = PyLong_AsLongAndOverflow(a, &oa), y = PyLong_AsLongAndOverflow(b, &ob), z;
+        if (!oa && !ob && !__builtin_add_overflow(x, y, &z)) return PyLong_FromLong(z);
+    }
+    return PyNumber_Add(a, b);
+}
+
 /* obj.name += value */
 static int add_at(Site *g, Site *st, PyObject *obj, PyObject *name, PyObject *value) {
     PyObject *v = site_get(g, obj, name);
     if (v == NULL) return -1;
-    PyObject *w = PyNumber_Add(v, value);
+    PyObject *w = add(v, value);
     Py_DECREF(v);
     if (w == NULL) return -1;
     int rc = site_set(st, obj, name, w);
@@ -234,6 +248,32 @@ static int past_expiry(PyObject *wall, PyObject *window, PyObject *next_expiry,
     if (c <= 0) Py_CLEAR(*before);
     return c;
 }
+
+/* n <= limit (an int of the thresholds): 1, 0, or -1 on an error */
+static int at_most_of(Py_ssize_t n, PyObject *limit) {
+    if (PyLong_CheckExact(limit)) {
+        int over;
+        long v = PyLong_AsLongAndOverflow(limit, &over);
+        return over ? over > 0 : (long long)n <= (long long)v;
+    }
+    PyObject *most = PyLong_FromSsize_t(n);
+    int c = most == NULL ? -1 : PyObject_RichCompareBool(most, limit, Py_LE);
+    Py_XDECREF(most);
+    return c;
+}
+
+/* n <= t.name: 1, 0, or -1 on an error (g: the call site's cache, AT_MOST) */
+static int at_most(Site *g, Py_ssize_t n, PyObject *t, PyObject *name) {
+    PyObject *lim = site_get(g, t, name);
+    int c = lim == NULL ? -1 : at_most_of(n, lim);
+    Py_XDECREF(lim);
+    return c;
+}
+#define AT_MOST(n, t, name)                                                                  \
+    __extension__({                                                                          \
+        static Site g_;                                                                      \
+        at_most(&g_, (n), (t), (name));                                                      \
+    })
 
 /* deque.append(item): the method of deque itself for a plain deque (no look-up per call) */
 static PyTypeObject *T_DEQUE;
@@ -518,19 +558,9 @@ static int policy_recipient(PyObject *policy, PyObject *on_recipient, PyObject *
         Py_DECREF(sums);
         if (count < 0) goto done;
         Py_ssize_t distinct = PyDict_GET_SIZE(counts);
-        PyObject *most = PyLong_FromSsize_t(count), *lim = GET(t, s_script_max_messages);
-        int below = most && lim ? PyObject_RichCompareBool(most, lim, Py_LE) : -1;
-        Py_XDECREF(most);
-        Py_XDECREF(lim);
+        int below = AT_MOST(count, t, s_script_max_messages);
         if (below < 0) goto done;
-        if (below) {
-            most = PyLong_FromSsize_t(distinct);
-            lim = GET(t, s_script_max_recipients);
-            below = most && lim ? PyObject_RichCompareBool(most, lim, Py_LE) : -1;
-            Py_XDECREF(most);
-            Py_XDECREF(lim);
-            if (below < 0) goto done;
-        }
+        if (below && (below = AT_MOST(distinct, t, s_script_max_recipients)) < 0) goto done;
         if (below) {
             rc = 0;
             goto done;
@@ -726,6 +756,26 @@ static PyObject *sender_key(PyObject *user, PyObject *uid, PyObject *auth, PyObj
     return key;
 }
 
+/* The one tuple of a sender key's value (a new reference; NULL if key is NULL): the messages
+ * of a sender share it, so that the look-ups by it in the senders, windows and incidents
+ * dicts (some seven per message) find their key by identity instead of comparing tuples.
+ * Equal keys are interchangeable (immutable tuples of str and None). Kept for the process,
+ * at most MAX_KEYS of them (then forgotten all at once). */
+#define MAX_KEYS 16384
+static PyObject *KEYS;
+static PyObject *shared_key(PyObject *key) {
+    if (key == NULL) return NULL;
+    if (KEYS == NULL && (KEYS = PyDict_New()) == NULL) {
+        Py_DECREF(key);
+        return NULL;
+    }
+    if (PyDict_GET_SIZE(KEYS) >= MAX_KEYS) PyDict_Clear(KEYS);
+    PyObject *kept = PyDict_SetDefault(KEYS, key, key); /* borrowed */
+    Py_XINCREF(kept);
+    Py_DECREF(key);
+    return kept;
+}
+
 static int set_add_bounded(PyObject *owner, PyObject *name, PyObject *value, Py_ssize_t most) {
     PyObject *set = GET(owner, name);
     if (set == NULL) return -1;
@@ -754,8 +804,9 @@ static PyObject *finish(PyObject *ledger, PyObject *msg, int count_later) {
     Py_XDECREF(keep);
     if (totals_on < 0) return NULL;
     if (totals_on) {
-        PyObject *key = sender_key(SLOT(msg, M_USER), SLOT(msg, M_UID), SLOT(msg, M_AUTH),
-                                   SLOT(msg, M_SCRIPT), SLOT(msg, M_CWD));
+        PyObject *key = shared_key(sender_key(SLOT(msg, M_USER), SLOT(msg, M_UID),
+                                              SLOT(msg, M_AUTH), SLOT(msg, M_SCRIPT),
+                                              SLOT(msg, M_CWD)));
         if (key == NULL) return NULL;
         Py_SETREF(SLOT(msg, M_KEY), key); /* the message holds it now */
         PyObject *senders = GET(ledger, s_senders);
@@ -1433,14 +1484,6 @@ static int append_pair(PyObject *deque, PyObject *when, PyObject *value) {
     return rc;
 }
 
-/* n <= t.name: 1, 0, or -1 on an error */
-static int at_most(Py_ssize_t n, PyObject *t, PyObject *name) {
-    PyObject *most = PyLong_FromSsize_t(n), *lim = GET(t, name);
-    int c = most && lim ? PyObject_RichCompareBool(most, lim, Py_LE) : -1;
-    Py_XDECREF(most);
-    Py_XDECREF(lim);
-    return c;
-}
 
 /* WindowCounts.add(when, value), written out as observe() does */
 static int counts_add(PyObject *wc, PyObject *when, PyObject *value) {
@@ -1637,8 +1680,8 @@ static PyObject *policy_observe(PyObject *policy, PyObject *msg) {
         Py_ssize_t distinct = counts == NULL ? -1 : PyObject_Size(counts);
         Py_XDECREF(counts);
         if (distinct < 0) goto done;
-        if ((c = at_most(count, t, s_script_max_messages)) < 0) goto done;
-        if (c && (c = at_most(distinct, t, s_script_max_recipients)) < 0) goto done;
+        if ((c = AT_MOST(count, t, s_script_max_messages)) < 0) goto done;
+        if (c && (c = AT_MOST(distinct, t, s_script_max_recipients)) < 0) goto done;
         if (c) {
             res = Py_NewRef(Py_None);
             goto done;

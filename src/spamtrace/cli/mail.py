@@ -63,6 +63,7 @@ def register(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace, cfg: Config) -> int:
+    from spamtrace.cli.main import keep_until_exit
     from spamtrace.cli.watch import parse_since
     from spamtrace.render.mail import print_report, report_json
     from spamtrace.service.mail import queue_state, read_logs, scan_senders
@@ -80,4 +81,5 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
         dump_json(report_json(report, args.top))
     else:
         print_report(report, args.top)
+    keep_until_exit(report)  # its ledger and policy: not freed one object at a time
     return int(ExitCode.FOUND if report.incidents else ExitCode.CLEAN)

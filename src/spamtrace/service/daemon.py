@@ -163,7 +163,8 @@ class JournalLog:
         elif m.state is FirewallState.DRIFTED:
             self.say(f"firewall DRIFTED ({m.backend}): {escape('; '.join(m.drift[:5]))}")
         elif m.state is FirewallState.ABSENT:
-            self.say(f"firewall ABSENT ({m.backend}): our table is not loaded")
+            note = f"; {escape(m.drift[0])}" if m.drift else ""
+            self.say(f"firewall ABSENT ({m.backend}): our table is not loaded{note}")
         else:
             self.say(f"firewall {m.state.value} ({m.backend})")
         if m.repaired:

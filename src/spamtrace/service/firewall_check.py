@@ -81,7 +81,11 @@ class FirewallMonitor:
                 backend = self._backend("auto")
                 backend_name = backend.name
                 loaded = bool(backend.snapshot().get("previous"))
-                note = () if not loaded else ("loaded, but no confirmed policy to compare with",)
+                # never set up: say so, or "ABSENT" alone reads as a firewall that went away
+                note = (
+                    ("loaded, but no confirmed policy to compare with",) if loaded
+                    else (NEVER_SET_UP,)
+                )  # fmt: skip
                 state = FirewallState.LOADED if loaded else FirewallState.ABSENT
                 return FirewallChecked(state, backend_name, note, now)
             backend = self._backend(str(policy.get("backend")))
@@ -98,6 +102,12 @@ class FirewallMonitor:
         except (SpamtraceError, OSError) as exc:
             message = exc.message if isinstance(exc, SpamtraceError) else str(exc)
             return FirewallChecked(FirewallState.UNKNOWN, backend_name, (), now, error=message)
+
+
+#: the note of a check that finds no table and no confirmed policy: nothing went away
+NEVER_SET_UP = (
+    "never set up here (no confirmed policy): `spamtrace firewall plan` shows what it would block"
+)
 
 
 def _state(loaded: bool, drift: list[str]) -> FirewallState:

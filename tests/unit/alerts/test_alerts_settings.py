@@ -189,3 +189,13 @@ def test_alert_test_shows_a_receivers_control_characters_escaped_once(
         assert "\x1b" not in out
     finally:
         hook.close()
+
+
+def test_a_wrong_type_is_named_as_the_other_config_errors_name_it(tmp_path: Path) -> None:
+    """`[alerts.syslog] enabled = "yes"` said "expected bool, got str", where every other key
+    says "expected float, got a string"."""
+    path = tmp_path / "a.toml"
+    path.write_text('[alerts.syslog]\nenabled = "yes"\n')
+    with pytest.raises(ConfigError) as err:
+        config.load(path, tmp_path / "none.d", environ={})
+    assert err.value.message.endswith("alerts.syslog.enabled: expected bool, got a string")

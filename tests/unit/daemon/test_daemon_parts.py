@@ -663,3 +663,22 @@ def test_enforce_mode_gets_drop_ins_that_verify_and_go_away_again(
     assert main(["--config", str(cfg), "service", "uninstall", "--unit-dir", str(units)]) == 0
     assert sorted(p.name for p in dropins.iterdir()) == ["90-admin.conf"]
     assert not (units / "spamtrace.service").exists()
+
+
+def test_a_firewall_never_set_up_is_said_so_not_only_absent(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """On a host where `firewall apply` never ran, the daemon's first line about the firewall
+    was "firewall ABSENT (nft): our table is not loaded", as if it had been removed."""
+    from spamtrace.service.firewall_check import NEVER_SET_UP
+
+    monitor = FirewallMonitor(str(tmp_path / "fw"), repair=False, post=lambda _m: None)
+    fw = FakeBackend()
+    monitor._backends = {"nft": fw, "auto": fw}  # type: ignore[dict-item]
+    checked = monitor.check()
+    assert checked.state is FirewallState.ABSENT and checked.drift == (NEVER_SET_UP,)
+    JournalLog().handle(checked)
+    assert capsys.readouterr().err == (
+        "spamtrace: firewall ABSENT (nft): our table is not loaded; never set up here (no "
+        "confirmed policy): `spamtrace firewall plan` shows what it would block\n"
+    )

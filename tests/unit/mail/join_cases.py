@@ -257,6 +257,33 @@ def floods(count: int = 5000) -> Batches:
     return [events[i : i + 1000] for i in range(0, len(events), 1000)]
 
 
+def many_senders(count: int = 20_000) -> Batches:
+    """Local messages of ``count`` accounts (more sender keys than the compiled join shares,
+    _mailjoin.c MAX_KEYS), each with a recipient learnt from a delivery line, then a second
+    message of every seventh account (a key asked for again after the shared ones were
+    forgotten), some SMTP AUTH ones from changing addresses among them."""
+    events: list[MailLogged] = []
+    wall = 1_764_800_000.0
+    for rnd in range(2):
+        for n in range(0, count, 7 if rnd else 1):
+            wall += 0.01
+            qid = f"Q{rnd}-{n}"
+            auth = f"box{n % 50}@x.example" if n % 11 == 0 else None
+            events.append(
+                MailLogged(
+                    wall, "exim", MailAction.ARRIVAL, qid, None, "s@x.example", f"u{n}",
+                    protocol="esmtpsa" if auth else "local", auth=auth,
+                    ip=f"10.{n % 7}.0.{n % 200}" if auth else None,
+                )
+            )  # fmt: skip
+            events.append(
+                MailLogged(wall, "exim", MailAction.DELIVERY, qid, recipients=(f"r{n}@x",))
+            )
+            if n % 3:
+                events.append(MailLogged(wall, "exim", MailAction.COMPLETED, qid))
+    return [events[i : i + 1000] for i in range(0, len(events), 1000)]
+
+
 def compare_all(seed: int, lines: int) -> None:
     """Every case: generated logs (plain and damaged), made-up events; default and tight
     thresholds; a replay (updates=False, the compiled steps), a follower (updates=True), a

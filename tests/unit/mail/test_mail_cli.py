@@ -152,3 +152,32 @@ def test_watch_summary_tells_the_mail_it_read(capsys: pytest.CaptureFixture[str]
         " skipped" in err
     ), err
     assert "warning: mail logs: /var/log/exim4/mainlog: Permission denied" in err
+
+
+def test_the_program_ends_without_freeing_the_report_yet_as_it_would(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """`spamtrace mail` as a program (cli.main.entry) ends by os._exit once its output is
+    flushed (the ledger is not freed object by object): the same output and exit code as
+    main() in this process, the exit handlers run, and main() here keeps nothing."""
+    import subprocess
+    import sys
+
+    from spamtrace.cli import main as cli_main
+
+    log = log_of("exim-auth-abuse.log", tmp_path)
+    args = ["mail", "--json", "--no-queue", "--no-scan", "--since", "all", "--exim-log", log]
+    code, out, _ = run(capsys, "--json", "--exim-log", log)
+    assert cli_main._KEPT is None
+    script = (
+        "import atexit, sys\n"
+        "atexit.register(lambda: print('exit handler ran', file=sys.stderr))\n"
+        "from spamtrace.cli.main import entry\n"
+        f"sys.argv = ['spamtrace', *{args!r}]\n"
+        "entry()\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert (proc.returncode, proc.stderr) == (code, "exit handler ran\n") and code == 1
+    got, want = json.loads(proc.stdout), json.loads(out)
+    got.pop("generated"), want.pop("generated")
+    assert got == want and got["senders"]

@@ -17,12 +17,13 @@ from join_cases import (
     first_difference,
     generated,
     log_batches,
+    many_senders,
     state,
 )
 
 from spamtrace.attribution import mail as attribution
-from spamtrace.attribution.mail import MailLedger
-from spamtrace.policy.mail import MailPolicy
+from spamtrace.attribution.mail import MailLedger, MailMessage
+from spamtrace.policy.mail import MailPolicy, MailThresholds
 from spamtrace.sources.maillog.blocks import feed_block
 from spamtrace.sources.maillog.reader import LogReader, LogSpec, parser_for
 
@@ -40,6 +41,32 @@ def test_a_long_log_with_incidents_opening_and_closing() -> None:
     got, want = state(batches, TIGHT, True), state(batches, TIGHT, False)
     assert first_difference(got, want) is None
     assert sum(line.startswith("incident ") for line in got) > 10  # the case is not empty
+
+
+def test_the_messages_of_a_sender_share_one_key_even_past_the_keys_kept() -> None:
+    """The compiled join gives the messages of one sender one key tuple (the senders, windows
+    and incidents dicts find it by identity); past the keys it keeps it forgets them and goes
+    on: the same state as the reference with 20,000 senders, limits crossed included."""
+    batches = many_senders()
+    cases = [
+        (MailThresholds(), {}),
+        (TIGHT, {"since": 1_764_800_100.0}),
+        (TIGHT, {"max_senders": 300}),
+    ]
+    for thresholds, kw in cases:
+        got = state(batches, thresholds, True, **kw)  # type: ignore[arg-type]
+        want = state(batches, thresholds, False, **kw)  # type: ignore[arg-type]
+        assert first_difference(got, want) is None, (thresholds, kw)
+    messages: list[MailMessage] = []
+    ledger = MailLedger(on_message=messages.append)
+    for batch in log_batches("exim", generated("exim", 3000, 6)):
+        ledger.feed(batch)
+    by_value: dict[object, set[int]] = {}
+    for msg in messages:
+        by_value.setdefault(msg.key, set()).add(id(msg.key))
+    assert len(by_value) > 10 and None not in by_value
+    assert all(len(ids) == 1 for ids in by_value.values())
+    assert len(messages) > 2 * len(by_value)
 
 
 def test_a_callback_error_comes_out_of_feed_unchanged() -> None:

@@ -474,3 +474,32 @@ def test_the_daemon_puts_lost_blocks_back_at_its_firewall_check(
     assert err.startswith(f"spamtrace: incident {inc.id}: block-uid done: blocked again for")
     assert "the block set had lost uid 1001" in err
     sub.close()
+
+
+def test_what_release_grace_holds_back_is_said_once_and_done_after_it() -> None:
+    """A suspicious incident of a uid released less than release_grace ago showed no action at
+    all: an amnesty looked like nothing happening. It is recorded once as `would` with the
+    reason, and the block is taken once the grace has run out."""
+    freed = {1001}
+    kernel = FlushableSet()
+    r = Responder(
+        cfg(mode="enforce", responses__stop=False), MTA, blocker=kernel,  # type: ignore[arg-type]
+        released=lambda since: frozenset(freed),
+    )  # fmt: skip
+    t = IncidentTracker()
+    att = attempt(100.0)
+    r.on_attempt(att, t.add(att).incident)
+    assert kernel.added == []
+    (held,) = r.records
+    assert (held.action, held.status, held.undo) == ("block-uid", "would", None)
+    assert held.detail.startswith("not done: uid 1001 was released (`spamtrace release`) less")
+    assert "release_grace (3600 s)" in held.detail
+    again = attempt(101.0)
+    r.on_attempt(again, t.add(again).incident)
+    assert len(r.records) == 1  # said once
+    freed.clear()  # the grace ran out
+    later = attempt(102.0)
+    r.on_attempt(later, t.add(later).incident)
+    assert kernel.added == [(1001, 3600)]
+    assert [(a.action, a.status) for a in r.records][-1] == ("block-uid", "done")
+    r.close()

@@ -424,3 +424,25 @@ def test_what_is_deleted_while_the_walk_goes_on_is_listed_as_vanished(tmp_path: 
     tally.add(engine.FileReport(str(tmp_path / "x"), ScanVerdict.SKIPPED, 0, (), 0,
                                 reason="cannot open: Permission denied"))  # fmt: skip
     assert tally.not_examined == 1
+
+
+def test_one_file_is_scanned_without_starting_workers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``spamtrace scan x.php``: no worker pool for a single file (forking and warming the
+    workers cost more than the file); two files or more still go to the workers."""
+    started: list[int] = []
+
+    class Pool(engine._Pool):
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            started.append(1)
+            super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(engine, "_Pool", Pool)
+    one = sorted((SAMPLES / "malicious").iterdir())[0]
+    [report] = list(scan_paths(iter([str(one)]), Limits(), jobs=2))
+    assert report.verdict is ScanVerdict.MALICIOUS and not started
+    assert list(scan_paths(iter([]), Limits(), jobs=2)) == [] and not started
+    two = [str(p) for p in sorted((SAMPLES / "malicious").iterdir())[:2]]
+    assert sorted(r.path for r in scan_paths(iter(two), Limits(), jobs=2)) == sorted(two)
+    assert started == [1]

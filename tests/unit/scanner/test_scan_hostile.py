@@ -252,3 +252,15 @@ def test_a_hook_callback_that_names_no_function_ends(tmp_path: Path, callback: b
     limits = Limits(stop_at_score=0, file_timeout=1e9)
     report = scan_file(str(path), limits, load_rules(), load_yara())
     assert not report.incomplete and report.verdict.value == "clean"
+
+
+def test_calls_with_too_few_arguments_break_no_rule(tmp_path: Path) -> None:
+    # every rule runs (stop_at_score=0); a call missing its arguments (a broken or
+    # truncated file) is no reason for a rule to fail: fwrite($h) on a .php handle once did
+    path = tmp_path / "short.php"
+    path.write_bytes(
+        b"<?php\n$h = fopen('x.php', 'w');\nfwrite($h);\nfputs();\nfile_put_contents('a.php');\n"
+        b"call_user_func();\narray_map();\nparse_str($_GET['q']);\nextract();\n$f = 'ass';\n$f();\n"
+    )
+    report = scan_file(str(path), Limits(stop_at_score=0), load_rules(), load_yara())
+    assert not report.incomplete and not report.reason, report.notes

@@ -109,12 +109,10 @@ def _remote_php_write(ctx: Ctx, rule: Rule) -> Hit | None:
             if len(parts) < 2:
                 continue  # fwrite($h) alone: nothing written (parts[1] raised IndexError)
             h = VAR.fullmatch(parts[0].strip())
+            if h is None or h.group(1) not in handles:
+                continue
             content = expression(parts[1])
-            if (
-                h is not None
-                and h.group(1) in handles
-                and (_downloads(ctx, content) or posted(ctx, content))
-            ):
+            if _downloads(ctx, content) or posted(ctx, content):
                 return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 100))
     for start, args in calls_to(ctx, (b"file_put_contents", b"copy"), 50):
         parts = top_args(args)

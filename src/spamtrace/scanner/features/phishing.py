@@ -551,7 +551,33 @@ def _credentials_dropped(ctx: Ctx, rule: Rule) -> Hit | None:
         hit = _kit_recipient_drop(ctx)
     if hit is None and has_any(ctx, (b"file_get_contents", b"curl_init", b"fopen")):
         hit = _telegram_fields(ctx)
+    if hit is None and has_any(ctx, (b"execute", b"query", b"mysqli_query")):
+        hit = _card_code_stored(ctx)
     return hit
+
+
+# a database write: PDO's execute(), query(), mysqli_query()... and the text it is given
+_DB_WRITE = re.compile(
+    rb"(?:->|(?<![\w$>:]))(?:execute|query|mysqli_query|pg_query|exec)\s*\(([^;]{0,400})"
+)
+_CARD_CODE_KEY = re.compile(rb"cvv|cvc|\bcsc\b|cvn|card_?code|security_?code")
+
+
+def _card_code_stored(ctx: Ctx) -> Hit | None:
+    """A card's security code (CVV) that the visitor typed, written into a database with
+    another form field: no shop keeps it (the card rules forbid storing it; the payment
+    provider's form takes it), a kit collecting cards does."""
+    if string_text(ctx).find(b"insert") < 0:
+        return None
+    read = {ctx.lx.value(int(m.group(1))).lower().strip()
+            for m in itertools.islice(_FIELD_READ.finditer(ctx.code), 200)}
+    if not any(_CARD_CODE_KEY.search(k) for k in read):
+        return None
+    for m in itertools.islice(_DB_WRITE.finditer(ctx.code), 20):
+        keys = _request_keys(ctx, _sent_text(ctx, m.group(1), 3))
+        if len(keys) >= 2 and any(_CARD_CODE_KEY.search(k) for k in keys):
+            return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.start() + 80))
+    return None
 
 
 def _credentials_dropped_fixed(ctx: Ctx) -> Hit | None:
@@ -676,6 +702,7 @@ def _antibot_gate(ctx: Ctx, rule: Rule) -> Hit | None:
     vendors: set[bytes] = set()
     prefixes = 0
     crawler_nets = 0
+    first_net = -1  # the first crawler range's literal, where the finding points
     value = ctx.lx.value
     # a literal's value holds a name only if its text does, unless a double-quoted escape
     # (\x6e) spells it: without those, no name in the text of them all is none in any
@@ -695,6 +722,7 @@ def _antibot_gate(ctx: Ctx, rule: Rule) -> Hit | None:
                 prefixes += 1
             if _CRAWLER_NET.match(lit) and _RANGE_FORM.search(lit):
                 crawler_nets += 1
+                first_net = idx if first_net < 0 else first_net
     at = max(0, ctx.first(b"remote_addr"), ctx.first(b"gethostbyaddr"))
     if len(vendors) < 2 and prefixes < 5 and crawler_nets < 3:
         return _fake_error_gate(ctx, text, at)
@@ -704,6 +732,7 @@ def _antibot_gate(ctx: Ctx, rule: Rule) -> Hit | None:
         what = b"%d IP prefixes" % prefixes
     else:
         what = b"%d ranges of Google's and Microsoft's crawlers" % crawler_nets
+        return Hit(ctx.line_of_string(first_net), excerpt(b"refuses " + what))
     return Hit(ctx.line_of_code(at), excerpt(b"refuses " + what))
 
 
@@ -714,8 +743,9 @@ def _fake_error_gate(ctx: Ctx, text: bytes, at: int) -> Hit | None:
     fake = _FAKE_SERVER_ERROR.search(text)
     if fake is None or _VISITOR_TESTS.search(ctx.code) is None:
         return None
-    return Hit(ctx.line_of_code(at), excerpt(b"tests the visitor, then fakes a server error: "
-                                             + fake.group(0)))
+    where = string_at(ctx, fake.start())
+    line = ctx.line_of_string(where) if where >= 0 else ctx.line_of_code(at)
+    return Hit(line, excerpt(b"tests the visitor, then fakes a server error: " + fake.group(0)))
 
 
 # web services that tell who owns an IP address (organisation, ASN, country, proxy or not)

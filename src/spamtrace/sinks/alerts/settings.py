@@ -98,7 +98,9 @@ class _Table:
 
     def __init__(self, where: str, data: Any) -> None:
         if not isinstance(data, dict):
-            raise ConfigError(f"{where}: expected a table, got {type(data).__name__}")
+            from spamtrace.config import kind_of
+
+            raise ConfigError(f"{where}: expected a table, got {kind_of(data)}")
         self.where = where
         self.data: dict[str, Any] = data
         self.used: set[str] = set()
@@ -113,9 +115,10 @@ class _Table:
         if kind is float and isinstance(value, int) and not isinstance(value, bool):
             value = float(value)
         if (isinstance(value, bool) and kind is not bool) or not isinstance(value, kind):
-            raise ConfigError(
-                f"{self.where}.{key}: expected {kind.__name__}, got {type(value).__name__}"
-            )
+            from spamtrace.config import kind_of
+
+            # the words of the other config errors ("expected float, got a string")
+            raise ConfigError(f"{self.where}.{key}: expected {kind.__name__}, got {kind_of(value)}")
         return value
 
     def text(self, key: str, default: str | None = None, *, required: bool = False) -> Any:

@@ -101,6 +101,32 @@ static PyObject *str(Span l, Py_ssize_t a, Py_ssize_t b) {
     return o;
 }
 
+/* str(l, a, b) for a field whose values come back line after line (a sender, a local user,
+ * a protocol, a client address, an authenticated id, a working folder, sendmail's argv): the
+ * str made last for the same bytes is given again (a table of SHARED entries by a hash of the
+ * bytes, an entry replaced by the next value that falls on it). Fewer objects, and their hash
+ * is computed once for all the look-ups by them (the ledger's uids, the senders' keys and
+ * sets). Equal strs are interchangeable; strs longer than SHARED_LEN are made each time. */
+#define SHARED 4096
+#define SHARED_LEN 96
+static PyObject *shared_strs[SHARED];
+static PyObject *sstr(Span l, Py_ssize_t a, Py_ssize_t b) {
+    if (b > l.n) b = l.n;
+    if (a < 0) a = 0;
+    if (b < a) b = a;
+    Py_ssize_t n = b - a;
+    if (n > SHARED_LEN) return str(l, a, b);
+    uint32_t h = 2166136261u; /* FNV-1a */
+    for (Py_ssize_t i = a; i < b; i++) h = (h ^ (unsigned char)l.s[i]) * 16777619u;
+    PyObject **slot = &shared_strs[(h ^ (h >> 16)) & (SHARED - 1)];
+    PyObject *o = *slot;
+    if (o != NULL && PyUnicode_GET_LENGTH(o) == n && memcmp(PyUnicode_DATA(o), l.s + a, (size_t)n) == 0)
+        return Py_NewRef(o);
+    o = str(l, a, b);
+    if (o != NULL) Py_XSETREF(*slot, Py_NewRef(o));
+    return o;
+}
+
 /* int(s[a:b]) of a run of digits (may be big) */
 static PyObject *integer(Span l, Py_ssize_t a, Py_ssize_t b) {
     if (b - a < 18) {
@@ -300,12 +326,12 @@ static PyObject *split_args(Span l, Py_ssize_t a) {
                 Py_DECREF(out);
                 Py_RETURN_NONE;
             }
-            arg = str(t, i + 1, end);
+            arg = sstr(t, i + 1, end);
             i = end + 1;
         } else {
             Py_ssize_t end = findc(t, i, ' ');
             if (end < 0) end = n;
-            arg = str(t, i, end);
+            arg = sstr(t, i, end);
             i = end;
         }
         if (arg == NULL || PyList_Append(out, arg) < 0) {
@@ -343,7 +369,7 @@ static int exim_arguments(Span l, Py_ssize_t a, double wall, PyObject *pid, PyOb
             (PyTuple_GET_SIZE(args) == count ||
              (t.n >= 4 && memcmp(t.s + t.n - 4, " ...", 4) == 0))) {
             PyObject *ev = event(wall, S_EXIM, A_ARGUMENTS);
-            if (ev == NULL || put_pid(ev, pid) < 0 || put_str(ev, F_CWD, t, 0, num_at) < 0 ||
+            if (ev == NULL || put_pid(ev, pid) < 0 || put(ev, F_CWD, sstr(t, 0, num_at)) < 0 ||
                 put(ev, F_ARGS, args) < 0) {
                 Py_XDECREF(ev);
                 return FAIL;
@@ -359,7 +385,7 @@ static Py_ssize_t exim_ip(Span l, Py_ssize_t a, Py_ssize_t b, PyObject **ip) {
     /* exim._ip of the token l[a:b] ("[addr]:port"): a new str or None */
     Span t = {l.s + a, b - a};
     Py_ssize_t end = findc(t, 0, ']');
-    PyObject *v = end > 1 ? str(t, 1, end) : (Py_INCREF(Py_None), Py_None);
+    PyObject *v = end > 1 ? sstr(t, 1, end) : (Py_INCREF(Py_None), Py_None);
     if (v == NULL) return -1;
     Py_XSETREF(*ip, v);
     return 0;
@@ -397,9 +423,9 @@ static int exim_auth(Span l, Py_ssize_t a, Py_ssize_t b, PyObject **driver, PyOb
                 r1 = colon;
         }
     }
-    PyObject *name = str(v, 0, d1);
+    PyObject *name = sstr(v, 0, d1);
     if (name == NULL) return -1;
-    PyObject *box = r1 > r0 ? str(v, r0, r1) : PyUnicode_FromFormat("(%U)", name);
+    PyObject *box = r1 > r0 ? sstr(v, r0, r1) : PyUnicode_FromFormat("(%U)", name);
     if (box == NULL) {
         Py_DECREF(name);
         return -1;
@@ -436,7 +462,7 @@ static int exim_arrival(Span l, Py_ssize_t a, double wall, PyObject *pid, Span q
     if (s1 == 2 && body.s[0] == '<' && body.s[1] == '>')
         SET(sender, PyUnicode_New(0, 127));
     else
-        SET(sender, str(body, 0, s1));
+        SET(sender, sstr(body, 0, s1));
     /* fields.split(" "): tokens between single spaces (empty ones too) */
     Py_ssize_t k = 0, n = fields.n;
     while (k <= n) {
@@ -448,10 +474,10 @@ static int exim_arrival(Span l, Py_ssize_t a, double wall, PyObject *pid, Span q
         if (tn >= 2 && tok[1] == '=') {
             char key = tok[0];
             if (key == 'U') {
-                SET(user, str(fields, t0 + 2, e));
+                SET(user, sstr(fields, t0 + 2, e));
                 continue;
             } else if (key == 'P') {
-                SET(protocol, str(fields, t0 + 2, e));
+                SET(protocol, sstr(fields, t0 + 2, e));
                 continue;
             } else if (key == 'S') {
                 if (all_digits(tok + 2, tn - 2)) SET(size, integer(fields, t0 + 2, e));
@@ -471,7 +497,7 @@ static int exim_arrival(Span l, Py_ssize_t a, double wall, PyObject *pid, Span q
                     if (exim_ip(fields, t0 + 2, e, &ip) < 0) goto done;
                     continue;
                 }
-                SET(host, str(fields, t0 + 2, e));
+                SET(host, sstr(fields, t0 + 2, e));
                 while (k <= n) { /* then "(helo)" and/or "[ip]:port" */
                     Py_ssize_t e2 = findc(fields, k, ' ');
                     if (e2 < 0) e2 = n;
