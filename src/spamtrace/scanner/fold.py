@@ -211,6 +211,12 @@ def _file_index(code: bytes, lx: Lexed) -> _FileIndex:
     return last
 
 
+def forget_file() -> None:
+    """Drop this thread's file index (the analysis of its file is over): a daemon's thread
+    does not hold a large file's code until it scans another."""
+    _LAST_FILE.index = None
+
+
 class Env:
     """Variables' folded values, worked out only for the variables an expression reads:
     ``$v`` at a position holds what its last assignment before that position folded to

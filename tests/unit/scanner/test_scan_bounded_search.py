@@ -11,7 +11,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from spamtrace.scanner import context, fold, taint
+from spamtrace.scanner.analyze import analyze
 from spamtrace.scanner.lexer import Lexed, lex
+from spamtrace.scanner.rules import load_rules
 
 PIECES = [
     "$a",
@@ -126,6 +128,10 @@ def test_the_envs_of_one_file_share_what_its_search_found() -> None:
     assert first.defines(b"f") and second._file.defines is not None  # found once, for both
     other = lex(b"<?php $x = 1;")
     assert fold.Env(other.code, other)._file is not first._file
+    fold.forget_file()  # what analyze() does when a file is done
+    assert fold.Env(other.code, other)._file is not fold.Env(lx.code, lx)._file
+    analyze(b"<?php $a = 'x'; $f = $a . 'y'; $f();", "x.php", load_rules())
+    assert fold._LAST_FILE.index is None  # nothing of the file is kept after its analysis
 
 
 @settings(max_examples=400, deadline=None)
