@@ -337,7 +337,8 @@ class MailSection:
     postfix_logs: list[str] = field(
         default_factory=lambda: ["/var/log/mail.log", "/var/log/maillog"]
     )
-    php_logs: list[str] = field(default_factory=list)  # PHP mail.log files (php.ini mail.log)
+    # PHP mail.log files; empty: those php.ini and the FPM pools name (as `audit` finds them)
+    php_logs: list[str] = field(default_factory=list)
     follow: bool = True  # `watch` / `daemon` follow these logs (mail-script / mail-auth incidents)
     # hours of log read back when `watch` / `daemon` start, to rebuild the per-sender windows
     # (at least one `window`) and mailbox history; 0: start from nothing
@@ -621,6 +622,11 @@ def _validate(cfg: Config) -> None:
                       ("events.syslog_socket", cfg.events.syslog_socket)):  # fmt: skip
         if path and not path.startswith("/"):
             raise ConfigError(f"{where(key)}: must be an absolute path (or empty)")
+    # the daemon (cwd /) and the commands that read its store or ask its socket (the admin's
+    # cwd) would each resolve a relative path elsewhere: 'status' then said "does not exist"
+    for key, path in (("store.path", cfg.store.path), ("daemon.socket", cfg.daemon.socket)):
+        if not path.startswith("/"):
+            raise ConfigError(f"{where(key)}: {quoted(path)} is not an absolute path")
     for key in (
         "exim_logs",
         "postfix_logs",
@@ -905,6 +911,13 @@ def _redacted(value: Any) -> Any:
     return value
 
 
+#: what an empty list of these keys means, said in ``config show``'s comment
+EMPTY_MEANS = {
+    "mail.php_logs": " (empty: the mail.log files of php.ini and FPM pools, as audit finds "
+    "them; a list replaces them)",
+}
+
+
 def render_toml(cfg: Config, *, origins: bool = True) -> str:
     """The effective configuration as TOML that loads back to the same values (``config
     show``): one ``[section]`` per section, each key with where its value came from in a
@@ -915,7 +928,8 @@ def render_toml(cfg: Config, *, origins: bool = True) -> str:
     def note(key: str) -> str:
         if not origins:
             return ""
-        return f"  # {_comment(cfg.sources.get(key, 'default'))}"
+        empty = EMPTY_MEANS.get(key, "")
+        return f"  # {_comment(cfg.sources.get(key, 'default'))}{empty}"
 
     lines.append(f"mode = {toml_value(cfg.mode)}{note('mode')}")
     for name in _section_types():

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import os
 import shutil
-import stat
 import subprocess
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from spamtrace.audit import files
 from spamtrace.config import Config
 from spamtrace.safetext import escape, escape_argv
 
@@ -126,33 +126,10 @@ class AuditEnv:
         return self.root / absolute.lstrip("/")
 
     def read_text(self, absolute: str) -> str | None:
-        """File contents (undecodable bytes kept as surrogates), or None when unreadable.
-
-        Only regular files are read: a FIFO, socket or device matched by an ``Include`` or a
-        ``conf.d/*.ini`` glob is "cannot read", never a read that waits forever for a writer.
-        """
-        flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
-        try:
-            fd = os.open(self.path(absolute), flags)
-        except OSError:
-            return None
-        try:
-            if not stat.S_ISREG(os.fstat(fd).st_mode):
-                return None
-            with os.fdopen(fd, "rb", closefd=False) as fh:
-                data = fh.read()
-        except OSError:
-            return None
-        finally:
-            os.close(fd)
-        return data.decode("utf-8", "surrogateescape")
+        """File contents, or None when unreadable (:func:`spamtrace.audit.files.read_text`:
+        regular files only)."""
+        return files.read_text(str(self.path(absolute)))
 
     def glob(self, pattern: str) -> list[str]:
         """Absolute host paths matching a glob (sorted), mapped through ``root``."""
-        import glob as globmod
-
-        base = str(self.root).rstrip("/")
-        hits = sorted(globmod.glob(str(self.path(pattern))))
-        if not base:
-            return hits
-        return ["/" + h[len(base) :].lstrip("/") for h in hits]
+        return files.glob_paths(str(self.root), pattern)

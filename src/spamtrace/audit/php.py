@@ -16,11 +16,14 @@ import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol
 
-from spamtrace.audit.environment import AuditEnv
 from spamtrace.audit.finding import Finding, Status
-from spamtrace.config import Config
 from spamtrace.safetext import escape
+
+if TYPE_CHECKING:  # not at run time: `mail` and `check` find mail.log files without them
+    from spamtrace.audit.environment import AuditEnv
+    from spamtrace.config import Config
 
 #: (php.ini glob, scan-dir glob relative to the php.ini's directory)
 INI_LAYOUTS: tuple[tuple[str, str], ...] = (
@@ -56,6 +59,15 @@ RAW_SOCKET_FUNCTIONS: tuple[str, ...] = (
     "socket_connect",
 )
 CLI_SAPIS = ("cli", "phpdbg")
+
+
+class ConfigFiles(Protocol):
+    """What :func:`gather_configs` reads with: an :class:`AuditEnv`, or a
+    :class:`spamtrace.audit.files.RootFiles`."""
+
+    def glob(self, pattern: str) -> list[str]: ...
+
+    def read_text(self, absolute: str) -> str | None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -509,7 +521,9 @@ def _label(ini_path: str) -> tuple[str, str]:
     return (f"PHP {m.group(1)}" if m else "PHP"), ""
 
 
-def gather(env: AuditEnv) -> PhpSnapshot:
+def gather_configs(env: ConfigFiles) -> tuple[list[SapiConfig], list[PoolFile]]:
+    """The php.ini files (with their scan folders) and the FPM pool files of ``env``: those
+    of :data:`POOL_GLOBS`, then those the FPM main configs' ``include=`` lines name."""
     sapis: list[SapiConfig] = []
     for pattern, scan in INI_LAYOUTS:
         for ini_path in env.glob(pattern):
@@ -538,6 +552,32 @@ def gather(env: AuditEnv) -> PhpSnapshot:
                     if path not in seen:
                         seen.add(path)
                         pools.append(PoolFile(IniFile(path, env.read_text(path)), conf_label))
+    return sapis, pools
+
+
+def mail_log_files(sapis: Iterable[SapiConfig], pools: Iterable[PoolFile]) -> list[Setting]:
+    """The ``mail.log`` settings that write to a file, one per file, in the order found:
+    each SAPI's effective php.ini value, then each FPM pool's own (``$pool`` expanded), as a
+    :class:`Setting` whose ``value`` is the file (``path``/``line``: where it is set). A pool
+    without its own value writes to its SAPI's file, already listed. Pure: what
+    :func:`gather_configs` read."""
+    out: dict[str, Setting] = {}
+    for sapi in sapis:
+        s = effective_ini(sapi)[0].get("mail.log")
+        target = log_file(s.value, None) if s else None
+        if s is not None and target is not None:
+            out.setdefault(target, Setting(target, s.path, s.line, s.how))
+    for pf in pools:
+        for name, settings in parse_pool(pf.file)[0].items():
+            s = settings.get("mail.log")
+            target = log_file(s.value, name) if s else None
+            if s is not None and target is not None:
+                out.setdefault(target, Setting(target, s.path, s.line, s.how))
+    return list(out.values())
+
+
+def gather(env: AuditEnv) -> PhpSnapshot:
+    sapis, pools = gather_configs(env)
     return PhpSnapshot(
         php_binary=env.runner.which(env.php_binary),
         sapis=tuple(sapis),
@@ -618,15 +658,7 @@ def _missing_log_dirs(
     env: AuditEnv, sapis: list[SapiConfig], pools: list[PoolFile]
 ) -> frozenset[str]:
     """The folders of the mail.log files of ``sapis`` and ``pools`` that do not exist."""
-    files: set[str | None] = set()
-    for sapi in sapis:
-        s = effective_ini(sapi)[0].get("mail.log")
-        files.add(log_file(s.value, None) if s else None)
-    for pf in pools:
-        for name, settings in parse_pool(pf.file)[0].items():
-            s = settings.get("mail.log")
-            files.add(log_file(s.value, name) if s else None)
-    folders = {os.path.dirname(f) for f in files if f}
+    folders = {os.path.dirname(s.value) for s in mail_log_files(sapis, pools)}
     return frozenset(d for d in folders if not env.path(d).is_dir())
 
 

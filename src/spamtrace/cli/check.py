@@ -67,7 +67,7 @@ def register(sub: Any) -> None:
 def run(args: argparse.Namespace, cfg: Config) -> int:
     from spamtrace.render.check import print_report, report_json
     from spamtrace.service.check import collect_report, mail_logs_written_since, scan_report
-    from spamtrace.service.mail import not_read_hint, unreadable_logs
+    from spamtrace.service.mail import not_read_hint, unreadable_logs, with_php_logs
 
     overrides: dict[str, Any] = {}
     if args.ports:
@@ -88,15 +88,16 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
             if why is not None:
                 report.notes.append(f"your YARA rules are not used: {why}")
     through_mta = None  # unless the mail logs show a sender above the [mail] limits
-    denied = unreadable_logs(cfg)  # without root: said, not taken for "no mail"
+    mail_cfg = with_php_logs(cfg)[0]  # [mail] php_logs, else PHP's own mail.log files
+    denied = unreadable_logs(mail_cfg)  # without root: said, not taken for "no mail"
     if denied:
         said = "; ".join(f"{path}: {why}" for path, why in denied)  # escaped when printed
         report.notes.append(f"mail logs not read (through the MTA): {said}{not_read_hint()}")
-    if mail_logs_written_since(cfg, time.time() - cfg.mail.check_minutes * 60):
+    if mail_logs_written_since(mail_cfg, time.time() - cfg.mail.check_minutes * 60):
         from spamtrace.render.mail import check_section
         from spamtrace.service.mail import recent_report
 
-        recent = recent_report(cfg)
+        recent = recent_report(mail_cfg)
         if recent is not None:
             through_mta = check_section(recent, cfg.mail.check_minutes)
     if args.json:

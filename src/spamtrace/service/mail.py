@@ -39,6 +39,10 @@ SCAN_BUDGET = 3.0
 SCAN_TOP = 10
 #: seconds the MTA has to count its queue
 QUEUE_TIMEOUT = 10.0
+#: where the PHP configuration is looked for (tests: a fixture tree)
+PHP_CONFIG_ROOT = "/"
+#: ``config show``'s origin of ``[mail] php_logs`` when they were found, not configured
+PHP_FOUND = "found in the PHP configuration (mail.log)"
 
 
 @dataclass(slots=True)
@@ -57,6 +61,37 @@ class MailReport:
     queue: dict[str, Any] | None = None
     notes: list[str] = field(default_factory=list)
     scan: dict[str, Any] | None = None
+
+
+def php_mail_logs() -> list[tuple[str, str]]:
+    """(file, where it is set) of every PHP ``mail.log`` that writes to a file, as ``audit``
+    finds them: php.ini and its scan folder per SAPI, FPM pools (``php_admin_value[mail.log]``,
+    ``$pool`` expanded), pool files named by ``include=``."""
+    from spamtrace.audit.files import RootFiles
+    from spamtrace.audit.php import gather_configs, mail_log_files
+
+    files = RootFiles(PHP_CONFIG_ROOT)
+    return [(s.value, f"{s.path}:{s.line}") for s in mail_log_files(*gather_configs(files))]
+
+
+def with_php_logs(cfg: Config) -> tuple[Config, list[str]]:
+    """``cfg`` with ``[mail] php_logs`` found in the PHP configuration (:func:`php_mail_logs`)
+    when it is empty; a configured list is used as it is (it replaces what would be found,
+    as ``exim_logs`` replaces its defaults). Also notes on the found files that are not there
+    yet (PHP creates one at the first ``mail()`` call): a note, never a failure."""
+    if cfg.mail.php_logs:
+        return cfg, []
+    found = php_mail_logs()
+    if not found:
+        return cfg, []
+    notes = [
+        f"PHP mail.log {path} (set in {where}) does not exist yet: PHP creates it at the "
+        "first mail() call"
+        for path, where in found
+        if not os.path.lexists(path)
+    ]
+    mail = replace(cfg.mail, php_logs=[path for path, _where in found])
+    return replace(cfg, mail=mail, sources={**cfg.sources, "mail.php_logs": PHP_FOUND}), notes
 
 
 def specs_of(cfg: Config, given: dict[str, Sequence[str]] | None = None) -> list[LogSpec]:
@@ -113,6 +148,9 @@ def read_logs(cfg: Config, given: dict[str, Sequence[str]], since: float | None)
     of the configured ones (:func:`collect`). Raises :class:`RuntimeFailure` (exit 3) when
     there is nothing to read or nothing could be read: no answer is not "nobody sent mail".
     A configured log this process may not read (no root) is said, never taken for no mail."""
+    found: list[str] = []  # notes on the PHP mail.log files found, not configured
+    if not any(given.values()):
+        cfg, found = with_php_logs(cfg)
     specs = specs_of(cfg, given)
     denied = [] if any(given.values()) else unreadable_logs(cfg)
     denied = [(path, why) for path, why in denied if all(s.path != path for s in specs)]
@@ -133,6 +171,7 @@ def read_logs(cfg: Config, given: dict[str, Sequence[str]], since: float | None)
         raise RuntimeFailure(errors + (not_read_hint() if "Permission denied" in errors else ""))
     if denied:
         report.notes.append(f"could not read {said}{not_read_hint()}")
+    report.notes += found
     return report
 
 
@@ -241,7 +280,7 @@ def _no_collections() -> Iterator[None]:
 def recent_report(cfg: Config) -> MailReport | None:
     """What ``check`` shows "through the MTA in the last N minutes": the configured logs read
     over ``mail.check_minutes``; None when there is no log or nobody is above the ``[mail]``
-    limits."""
+    limits. ``cfg``: with the PHP mail.log files found (:func:`with_php_logs`)."""
     specs = specs_of(cfg)
     if not specs:
         return None

@@ -117,10 +117,12 @@ def fleet_subscribers(
 
 def sources(cfg: Config) -> list[Source]:
     """Extra event sources for ``cfg`` (read after the kernel sources)."""
+    from spamtrace.service.mail import with_php_logs
     from spamtrace.sources.maillog.follow import sources as mail_sources
 
     out: list[Source] = []
-    out.extend(mail_sources(cfg))  # mail-script / mail-auth incidents from the mail logs
+    if cfg.mail.follow:  # mail-script / mail-auth incidents from the mail logs
+        out.extend(mail_sources(with_php_logs(cfg)[0]))  # [mail] php_logs, else PHP's own
     return out
 
 

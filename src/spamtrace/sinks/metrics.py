@@ -93,6 +93,7 @@ class Metrics:
         reg = self.registry
         self.store_path = store_path
         self.idle_gap = idle_gap
+        self._degraded_reasons = False  # the engine said DEGRADED at start (see started())
         self._clock = clock
         #: incident id -> (verdict, last attempt): for the "open" gauge
         self._incidents: dict[str, tuple[str, float]] = {}
@@ -135,7 +136,8 @@ class Metrics:
         )
         self.degraded = Gauge(
             "spamtrace_capture_degraded",
-            "1 when capture is degraded (sock_diag polling misses short connections)",
+            "1 when capture is degraded (sock_diag polling misses short connections, or no proc "
+            "connector: processes that exit within milliseconds are attributed by uid only)",
             registry=reg,
         )
         self.scans = Counter(
@@ -189,8 +191,11 @@ class Metrics:
         reg.register(_ScrapeTimeCollector(self))
 
     # ------------------------------------------------------------------ what the engine says
-    def started(self, at: float, capture_mode: str) -> None:
+    def started(self, at: float, capture_mode: str, degraded: tuple[str, ...] = ()) -> None:
+        """``degraded``: the engine's DEGRADED reasons (``status`` shows them); one of them
+        without a change of capture mode (the proc connector missing) is degraded capture too."""
         self.start_time.set(at)
+        self._degraded_reasons = bool(degraded)
         self.capture_mode(capture_mode)
 
     def attempt(self, verdict: str, incident_id: str, last_seen: float) -> None:
@@ -226,7 +231,7 @@ class Metrics:
     def capture_mode(self, mode: str) -> None:
         for name in CAPTURE_MODES:
             self.capture.labels(name).set(1 if name == mode else 0)
-        self.degraded.set(0 if mode == "tracepoint" else 1)
+        self.degraded.set(0 if mode == "tracepoint" and not self._degraded_reasons else 1)
 
     def events_lost(self, source: str, count: int) -> None:
         if count > 0:
@@ -425,7 +430,7 @@ class MetricsSubscriber:
         elif isinstance(message, EngineStarted):
             if message.store is not None:
                 m.store_path = message.store
-            m.started(message.at, message.capture_mode.value)
+            m.started(message.at, message.capture_mode.value, message.degraded)
 
     def close(self) -> None:
         if self.server is not None:

@@ -76,6 +76,12 @@ def test_capture_mode_scans_responses_and_lost_events() -> None:
     assert value(m, "spamtrace_capture_degraded") == 1
     assert value(m, "spamtrace_capture_mode", mode="tracepoint") == 0
     assert value(m, "spamtrace_capture_mode", mode="degraded") == 1
+    # no proc connector (a container): the tracepoint records, yet status says DEGRADED; the
+    # gauge said 0 while short-lived senders were attributed by uid only
+    n = Metrics(process_metrics=False)
+    n.started(1_700_000_000.0, "tracepoint", ("proc connector unavailable: EPERM",))
+    assert value(n, "spamtrace_capture_degraded") == 1
+    assert value(n, "spamtrace_capture_mode", mode="tracepoint") == 1
     m.scan(({"path": "/x.php"},), 0.4, reused=False)
     m.scan((), 0.2, reused=False)
     m.scan(None, 0.0, reused=False)

@@ -34,6 +34,8 @@ from typing import BinaryIO
 MAX_LINE = 64 * 1024
 CHUNK = 1 << 20
 _HEAD = 256  # bytes compared to recognise a copytruncate'd copy
+#: a UTF-8 byte-order mark: dropped where a file is read from its start (an editor's save)
+BOM = b"\xef\xbb\xbf"
 
 
 @dataclass(slots=True)
@@ -176,8 +178,9 @@ class LogFollower:
             data = os.pread(fd, CHUNK, self._offset)
             if not data:
                 return out
+            at_start = self._offset == 0
             self._offset += len(data)
-            out += self._splitter.feed(data)
+            out += self._splitter.feed(data.removeprefix(BOM) if at_start else data)
 
     def poll(self) -> list[str]:
         """The complete lines written since the last call (across a rotation)."""
@@ -371,11 +374,10 @@ def read_back_raw(path: str, split: LineSplitter) -> Iterator[tuple[list[str], b
     error: Exception | None = None
     try:
         with opener(path, "rb") as fh:
-            while True:
-                data = fh.read(4 * CHUNK)
-                if not data:
-                    break
+            data = fh.read(4 * CHUNK).removeprefix(BOM)
+            while data:
                 yield split.feed_raw(data)
+                data = fh.read(4 * CHUNK)
     except broken as exc:
         error = OSError(f"not a valid {ext[1:]} file ({exc})")
     except (OSError, EOFError) as exc:  # unreadable, or a .gz cut short
@@ -421,5 +423,5 @@ def read_tail_bytes(
                 break
     blob = b"".join(chunks)
     if pos > 0:
-        blob = blob[blob.find(b"\n") + 1 :]
-    return blob
+        return blob[blob.find(b"\n") + 1 :]
+    return blob.removeprefix(BOM)  # the file's start

@@ -1,0 +1,104 @@
+"""`mail`, `check` and the daemon read the PHP mail.log files that the PHP configuration names
+(as `audit` finds them) when ``[mail] php_logs`` is empty; a configured list replaces them."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import pytest
+
+from spamtrace import config
+from spamtrace.service import mail
+
+
+def php_call(script: str, n: int, age: float = 60.0) -> str:
+    """One PHP mail.log line of a ``mail()`` call ``age`` seconds ago (UTC stamp)."""
+    stamp = time.strftime("%d-%b-%Y %H:%M:%S UTC", time.gmtime(time.time() - age))
+    return f"[{stamp}] mail() on [{script}:{n}]: To: t{n}@remote.example -- Headers: From: x@y\n"
+
+
+@pytest.fixture
+def php_root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A PHP configuration: php.ini's mail.log, a pool's own ($pool), a pool of an include=
+    folder, and a pool whose log is not written yet."""
+    root = tmp_path / "root"
+    logs = tmp_path / "logs"
+    logs.mkdir()
+    fpm = root / "etc/php/8.2/fpm"
+    (fpm / "conf.d").mkdir(parents=True)
+    (fpm / "pool.d").mkdir()
+    (root / "srv/pools").mkdir(parents=True)
+    (fpm / "php.ini").write_text("[PHP]\nmail.add_x_header = On\n")
+    (fpm / "conf.d/90-mail.ini").write_text(f"mail.log = {logs}/php-mail.log\n")
+    (fpm / "pool.d/shop.conf").write_text(
+        f"[shop]\nuser = shop\nphp_admin_value[mail.log] = {logs}/$pool-mail.log\n"
+    )
+    (fpm / "php-fpm.conf").write_text("[global]\ninclude=/srv/pools/*.conf\n")
+    (root / "srv/pools/blog.conf").write_text(
+        f"[blog]\nuser = blog\nphp_admin_value[mail.log] = {logs}/never/blog.log\n"
+    )
+    (logs / "php-mail.log").write_text(php_call("/home/shop/public_html/contact.php", 3))
+    calls = "".join(php_call("/home/shop/public_html/up/x.php", 4, 60 - i) for i in range(5))
+    (logs / "shop-mail.log").write_text(calls)
+    monkeypatch.setattr(mail, "PHP_CONFIG_ROOT", str(root))
+    return logs
+
+
+def load(tmp_path: Path, **env: str) -> config.Config:
+    base = {"SPAMTRACE_MAIL_EXIM_LOGS": "[]", "SPAMTRACE_MAIL_POSTFIX_LOGS": "[]"}
+    return config.load(config_dir=tmp_path, environ={**base, **env})
+
+
+def test_found_like_audit_finds_them(php_root: Path, tmp_path: Path) -> None:
+    found = mail.php_mail_logs()
+    assert [path for path, _ in found] == [
+        f"{php_root}/php-mail.log",  # php.ini's scan folder
+        f"{php_root}/shop-mail.log",  # the pool's own, $pool expanded
+        f"{php_root}/never/blog.log",  # a pool of an include= folder
+    ]
+    assert found[1][1].endswith("pool.d/shop.conf:3"), found
+
+
+def test_mail_reads_them_and_notes_a_missing_one(php_root: Path, tmp_path: Path) -> None:
+    report = mail.read_logs(load(tmp_path), {}, None)
+    assert sorted(c.path for c in report.logs) == [
+        f"{php_root}/php-mail.log", f"{php_root}/shop-mail.log",
+    ]  # fmt: skip
+    by_script = {t.script: t.messages for t in report.ledger.senders.values()}
+    assert by_script == {
+        "/home/shop/public_html/contact.php": 1, "/home/shop/public_html/up/x.php": 5,
+    }  # fmt: skip
+    (note,) = report.notes
+    assert f"{php_root}/never/blog.log" in note and "does not exist yet" in note
+    assert "srv/pools/blog.conf:3" in note
+
+
+def test_a_configured_list_replaces_what_is_found(php_root: Path, tmp_path: Path) -> None:
+    cfg = load(tmp_path, SPAMTRACE_MAIL_PHP_LOGS=json.dumps([f"{php_root}/php-mail.log"]))
+    report = mail.read_logs(cfg, {}, None)
+    assert [c.path for c in report.logs] == [f"{php_root}/php-mail.log"]
+    assert report.notes == []
+    found, _ = mail.with_php_logs(load(tmp_path))
+    assert found.sources["mail.php_logs"] == mail.PHP_FOUND
+    assert config.load(config_dir=tmp_path, environ={}).mail.php_logs == []
+
+
+def test_check_and_the_daemon_see_them(php_root: Path, tmp_path: Path) -> None:
+    from spamtrace.service import plugins
+
+    cfg = load(tmp_path, SPAMTRACE_MAIL_SCRIPT_MAX_MESSAGES="3")
+    report = mail.recent_report(mail.with_php_logs(cfg)[0])
+    assert report is not None and report.incidents, "a burst in a found log: a mail-script"
+    (source,) = plugins.sources(cfg)
+    try:
+        assert f"{php_root}/shop-mail.log" in [s.path for s in source.specs]
+    finally:
+        source.close()
+
+
+def test_nothing_found_keeps_the_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(mail, "PHP_CONFIG_ROOT", str(tmp_path / "empty"))
+    cfg = load(tmp_path)
+    assert mail.with_php_logs(cfg) == (cfg, [])
