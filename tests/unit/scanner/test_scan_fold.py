@@ -307,3 +307,29 @@ def test_the_taint_pass_unwrap_test_is_the_per_name_pattern(parts: list[str], va
     rhs, name = "".join(parts).encode("utf-8"), var.encode()
     pattern = taint._UNWRAP + rb"\$" + re.escape(name) + rb"\b(?!\s*(?:\[|->))"
     assert taint._unwrapped(rhs, name) == (re.match(pattern, rhs) is not None)
+
+
+@given(
+    st.lists(st.sampled_from(["$a", "$ab", "$$a", " = ", "=", "==", "=>", ";", "x", " ", "1",
+                              "$a = $a = 1;", "\n"]), max_size=14),
+    st.sampled_from(["a", "ab", "b"]),
+    st.integers(0, 60),
+)
+@example(["$a = $a = 1;"], "a", 60)
+def test_the_last_assignment_is_what_the_per_name_pattern_found(
+    parts: list[str], var: str, before: int
+) -> None:
+    """execution._last_assignment searches the name literally and matches one fixed pattern
+    after it: the same right side as finditer of the pattern it compiled for each name."""
+    import itertools
+    import re
+
+    from spamtrace.scanner.features import execution
+
+    code, name = "".join(parts).encode(), var.encode()
+    rx = re.compile(rb"\$" + re.escape(name) + rb"\s*=(?![=>])([^;]{0,300});")
+    found = None
+    for a in itertools.islice(rx.finditer(code, max(0, before - 20000), before), 200):
+        found = a
+    want = None if found is None else found.group(1)
+    assert execution._last_assignment(code, name, before) == want
