@@ -622,6 +622,11 @@ def _validate(cfg: Config) -> None:
                       ("events.syslog_socket", cfg.events.syslog_socket)):  # fmt: skip
         if path and not path.startswith("/"):
             raise ConfigError(f"{where(key)}: must be an absolute path (or empty)")
+    # the daemon (cwd /) and the commands that read its store or ask its socket (the admin's
+    # cwd) would each resolve a relative path elsewhere: 'status' then said "does not exist"
+    for key, path in (("store.path", cfg.store.path), ("daemon.socket", cfg.daemon.socket)):
+        if not path.startswith("/"):
+            raise ConfigError(f"{where(key)}: {quoted(path)} is not an absolute path")
     for key in (
         "exim_logs",
         "postfix_logs",

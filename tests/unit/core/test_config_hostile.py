@@ -131,7 +131,7 @@ def test_new_sections_get_generic_checks() -> None:
         ("SPAMTRACE_SMTP_PORTS", "[25, 465]", ("smtp", "ports"), [25, 465]),
         ("SPAMTRACE_MTA_USERS", "exim,mail", ("mta", "users"), ["exim", "mail"]),
         ("SPAMTRACE_MTA_USERS", "", ("mta", "users"), []),
-        ("SPAMTRACE_STORE_PATH", "123", ("store", "path"), "123"),
+        ("SPAMTRACE_ALERTS_HOST", "123", ("alerts", "host"), "123"),
         ("SPAMTRACE_STORE_PATH", '"/q.db"', ("store", "path"), "/q.db"),
         ("SPAMTRACE_SCAN_ALL_REASONS", "true", ("scan", "all_reasons"), True),
         ("SPAMTRACE_WATCH_POLL_INTERVAL", "0.5", ("watch", "poll_interval"), 0.5),
@@ -187,3 +187,14 @@ def test_example_config_is_valid_and_names_every_key(tmp_path: Path) -> None:
     for key, _, _ in config.effective_values(cfg):
         section, _, name = key.rpartition(".")
         assert name in (parsed.get(section, {}) if section else parsed), f"{key} not in example"
+
+
+@pytest.mark.parametrize(
+    ("name", "key"),
+    [("SPAMTRACE_STORE_PATH", "store.path"), ("SPAMTRACE_DAEMON_SOCKET", "daemon.socket")],
+)
+def test_relative_store_or_socket_is_refused(tmp_path: Path, name: str, key: str) -> None:
+    # the daemon runs in / and 'status' or 'incidents' in the admin's folder: a relative path
+    # named two different files, and the CLI said the daemon's store "does not exist"
+    with pytest.raises(ConfigError, match=rf"{key}: 'spamtrace\.db' is not an absolute path"):
+        config.load(None, tmp_path, environ={name: "spamtrace.db"})
