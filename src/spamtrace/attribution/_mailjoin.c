@@ -127,8 +127,17 @@ static PyObject *add(PyObject *a, PyObject *b) {
     return PyNumber_Add(a, b);
 }
 
-/* obj.name += value */
+/* obj.name += value (a plain slot: read and written at its offset, found once) */
 static int add_at(Site *g, Site *st, PyObject *obj, PyObject *name, PyObject *value) {
+    Py_ssize_t off = slot_of(st, Py_TYPE(obj), name, 1);
+    if (off >= 0 && *(PyObject **)((char *)obj + off) != NULL) {
+        PyObject **slot = (PyObject **)((char *)obj + off);
+        PyObject *old = Py_NewRef(*slot), *sum = add(old, value);
+        Py_DECREF(old);
+        if (sum == NULL) return -1;
+        Py_XSETREF(*slot, sum);
+        return 0;
+    }
     PyObject *v = site_get(g, obj, name);
     if (v == NULL) return -1;
     PyObject *w = add(v, value);
@@ -1039,6 +1048,9 @@ out:
 static PyObject *INTERNAL, *JOIN, *ARGV_RECIPIENTS, *s_args_by_pid, *s_args, *s_popleft,
     *S_DASH_T;
 
+/* every internal option starts with '-' (exim_setup): an argument that does not is none */
+static int INTERNAL_DASHED;
+
 /* an argument line (cwd= and argv of a submitting process): held for its arrival; 1 done,
  * 0 not done here, -1 error */
 static int exim_arguments(PyObject *ledger, PyObject *ev) {
@@ -1049,6 +1061,9 @@ static int exim_arguments(PyObject *ledger, PyObject *ev) {
     for (Py_ssize_t i = 1; i < PyTuple_GET_SIZE(args); i++) { /* not _is_submission(args) */
         PyObject *a = PyTuple_GET_ITEM(args, i);
         if (!PyUnicode_Check(a)) return 0;
+        if (INTERNAL_DASHED && PyUnicode_IS_READY(a) && PyUnicode_IS_ASCII(a) &&
+            (PyUnicode_GET_LENGTH(a) == 0 || PyUnicode_1BYTE_DATA(a)[0] != '-'))
+            continue; /* no option can start it: each starts with '-' */
         for (Py_ssize_t k = 0; k < PyTuple_GET_SIZE(INTERNAL); k++) {
             int m = starts_with(a, PyTuple_GET_ITEM(INTERNAL, k));
             if (m != 0) return m < 0 ? -1 : 1;
@@ -1253,6 +1268,12 @@ static PyObject *py_exim_setup(PyObject *self, PyObject *args) {
             PyErr_SetString(PyExc_TypeError, "the internal options are not str");
             return NULL;
         }
+    INTERNAL_DASHED = 1;
+    for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(internal); i++) {
+        PyObject *o = PyTuple_GET_ITEM(internal, i);
+        if (PyUnicode_READY(o) < 0) return NULL;
+        if (PyUnicode_GET_LENGTH(o) == 0 || PyUnicode_READ_CHAR(o, 0) != '-') INTERNAL_DASHED = 0;
+    }
     Py_XSETREF(INTERNAL, Py_NewRef(internal));
     Py_XSETREF(JOIN, Py_NewRef(join));
     Py_XSETREF(ARGV_RECIPIENTS, Py_NewRef(argv_recipients));
