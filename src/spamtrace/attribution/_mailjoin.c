@@ -1007,7 +1007,7 @@ static int arrive_postfix(PyObject *ledger, PyObject *pending, PyObject *ev) {
         rc = count_inbound(ledger, ev);
         goto out;
     }
-    if (uid != Py_None) { /* user = self._names.get(uid, user) */
+    if (uid != Py_None) { /* user = self._names.get(uid): pickup's from= is no login */
         PyObject *names = GET(ledger, s_names);
         if (names == NULL) goto out;
         PyObject *name = PyDict_Check(names) ? PyDict_GetItemWithError(names, uid) : NULL;
@@ -1017,7 +1017,7 @@ static int arrive_postfix(PyObject *ledger, PyObject *pending, PyObject *ev) {
         Py_DECREF(names);
         if (name == NULL && PyErr_Occurred()) goto out;
         named = name;
-        if (name != NULL) user = name;
+        user = name != NULL ? name : Py_None;
     }
     if ((addresses = PySet_New(NULL)) == NULL) goto out;
     PyObject *nrcpt = PyTuple_GET_ITEM(ev, F_NRCPT);

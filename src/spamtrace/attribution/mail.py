@@ -423,7 +423,10 @@ class MailLedger:
             self._inbound(ev)
             return None
         if uid is not None:
-            user = self._names.get(uid, user)
+            # pickup's from= is the envelope sender sendmail was given (-f), not a login: a
+            # script under an unknown uid (logs from another server, LDAP) that sends with
+            # -f root read as root, whom the responses never touch; the uid alone names it
+            user = self._names.get(uid)
         msg = MailMessage(
             "postfix", qid, ev.wall, ev.sender, user, uid, auth, ip, protocol, ev.size,
             None, (), None, ev.nrcpt or 0, final_count=ev.nrcpt is not None,

@@ -153,6 +153,17 @@ def report_json(report: MailReport, top: int | None = None) -> dict[str, Any]:
     }
 
 
+def sender_name(item: dict[str, Any], local: str | None) -> str:
+    """Who a sender or incident (JSON shape) is: the mailbox of SMTP AUTH, else ``local`` (its
+    account or user), else its uid (a uid this server has no name for: a log read from another
+    server, LDAP users; it read "?"), else "?"."""
+    if item["kind"] == "auth":
+        return str(item["auth_user"] or "?")
+    if local:
+        return local
+    return f"uid {item['uid']}" if item.get("uid") is not None else "?"
+
+
 #: the columns of `mail`'s table of senders (see :class:`spamtrace.render.layout.Column`)
 _SENDER_COLUMNS = (
     ("kind", "short", 0), ("account / mailbox", "long", 16), ("messages", "short", 0),
@@ -174,13 +185,13 @@ def _print_senders(con: Console, title: str, senders: list[dict[str, Any]]) -> N
     cut = slice(11, 19) if len(days) <= 1 else slice(0, 19)
     rows = []
     for row in senders:
-        who = row["auth_user"] if row["kind"] == "auth" else row["account"] or row["user"]
+        who = sender_name(row, row["account"] or row["user"])
         where = row["script"] or row["cwd"] or ""
         if row["kind"] == "auth":
             where = f"{row['client_ips']} client address(es)"
         style = "bold red" if row["incident"] else ""
         cells = (
-            row["kind"], escape(who or "?"), str(row["messages"]), str(row["recipients"]),
+            row["kind"], escape(who), str(row["messages"]), str(row["recipients"]),
             escape(where), (row["last_seen"] or "")[cut].replace("T", " "),
         )  # fmt: skip
         rows.append([Text(cell, style=style if i == 0 else "") for i, cell in enumerate(cells)])
@@ -221,9 +232,9 @@ def print_report(report: MailReport, top: int) -> None:
         con.print(Text(f"logs read: {read}"), soft_wrap=not fitted(con))
     for inc in doc["incidents"]:
         head = Text(f"\n{inc['verdict']}: ", style="bold red")
-        who = inc["auth_user"] if inc["kind"] == "auth" else inc["user"]
+        who = sender_name(inc, inc["user"])
         where = inc["script"] or inc["cwd"]
-        head.append(escape(who or "?") + (f" {escape(where)}" if where else ""))
+        head.append(escape(who) + (f" {escape(where)}" if where else ""))
         con.print(head)
         span = f"{inc['first_seen']} .. {inc['last_seen']}"
         rows = [("incident", f"{inc['id']}, {inc['messages']} message(s), {span}")]
@@ -273,9 +284,9 @@ def print_check_section(section: dict[str, Any]) -> None:
     con = console()
     con.print(Text(f"\nThrough the MTA in the last {section['minutes']} minutes", style="bold red"))
     for inc in section["incidents"]:
-        who = inc["auth_user"] if inc["kind"] == "auth" else inc["user"]
+        who = sender_name(inc, inc["user"])
         where = inc["script"] or inc["cwd"]
-        named = escape(who or "?") + (f" {escape(where)}" if where else "")
+        named = escape(who) + (f" {escape(where)}" if where else "")
         field(con, f"{inc['verdict']}: ", f"{named}: "
               f"{inc['messages']} message(s), {inc['recipients']} recipient(s)")  # fmt: skip
         for reason in inc["reasons"]:

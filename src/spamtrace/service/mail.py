@@ -340,6 +340,12 @@ def queue_state(cfg: Config, logs: Collection[str] = ()) -> dict[str, Any] | Non
         state = _exim_queue(cfg) if mta == "exim" else _postfix_queue(cfg)
         if state is not None:
             return state
+        if {"exim", "postfix"} & set(logs) == {mta}:
+            # the logs read are this MTA's alone: the other MTA's queue (an exim left on a
+            # Postfix server) is not where the senders shown queue their mail
+            tool = "exim" if mta == "exim" else "postqueue"
+            return {"mta": mta, "messages": None,
+                    "error": f"{tool} not found ([mail] {tool}_command names it)"}  # fmt: skip
     return None
 
 

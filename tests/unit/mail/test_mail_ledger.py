@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from spamtrace.attribution.mail import MailLedger, MailMessage, home_owner
 from spamtrace.model import Verdict
 from spamtrace.policy.mail import MailPolicy, MailThresholds, network_of
@@ -331,3 +333,20 @@ def test_postfix_feed_joins_as_add_does() -> None:
     assert one.dropped > 0 and one.inbound > 0 and one.messages > 1000
     assert any(t.kind == "auth" for t in one.senders.values())
     assert _ledger_state(batch) == _ledger_state(one)
+
+
+@pytest.mark.parametrize("compiled", [False, True])
+def test_postfix_pickup_from_is_not_the_user(compiled: bool) -> None:
+    """pickup's from= is the envelope sender sendmail was given (-f), not a login: a script
+    under a uid this server does not know (a log copied from another server, LDAP users)
+    that sends with -f root was counted as user root, whom the responses never act on."""
+    lines = [
+        "Dec  4 18:26:42 srv postfix/pickup[812]: 3F2A1C0123: uid=4242 from=<root>",
+        "Dec  4 18:26:42 srv postfix/qmgr[700]: 3F2A1C0123: from=<root@srv>, size=5, nrcpt=1 (x)",
+        "Dec  4 18:26:43 srv postfix/pickup[812]: 4F2A1C0123: uid=1001 from=<root>",
+        "Dec  4 18:26:43 srv postfix/qmgr[700]: 4F2A1C0123: from=<root@srv>, size=5, nrcpt=1 (x)",
+    ]
+    ledger = MailLedger(uids=UIDS, compiled=compiled)
+    ledger.feed(events(lines, lambda line: postfix.parse_line(line, 2026)))
+    got = sorted((t.uid, t.user) for t in ledger.senders.values())
+    assert got == [(1001, "shop"), (4242, None)]

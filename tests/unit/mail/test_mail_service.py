@@ -116,6 +116,33 @@ def test_the_queue_asked_is_the_one_of_the_mta_whose_log_was_read(
         assert "queue (postfix): 1 message(s) (1 deferred)" in capsys.readouterr().out
 
 
+def test_a_postfix_log_without_postqueue_says_so_and_names_an_unknown_uid(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A Postfix log read where no postqueue is found (logs copied off a server, or a Postfix
+    outside PATH), an `exim` on PATH: the queue shown was "queue (exim): 0", another MTA's;
+    and a sender under a uid with no name here read "?" (and, before, the user was pickup's
+    from=, the -f a script chose: "root")."""
+    from spamtrace.cli.main import main
+    from spamtrace.service import mail
+
+    fake = tmp_path / "exim"
+    fake.write_text("#!/bin/sh\necho 7\n")
+    fake.chmod(0o755)
+    monkeypatch.setattr(mail, "_which", lambda *names: [] if "postqueue" in names else [str(fake)])
+    log = tmp_path / "maillog"
+    log.write_text(
+        "Dec  4 18:26:42 srv postfix/pickup[812]: 3F2A1C0123: uid=4242 from=<root>\n"
+        "Dec  4 18:26:42 srv postfix/qmgr[700]: 3F2A1C0123: from=<root@srv>, size=5, nrcpt=1 (x)\n"
+    )
+    monkeypatch.setenv("SPAMTRACE_CONFIG_DIR", str(tmp_path / "none"))
+    assert main(["mail", "--since", "all", "--no-scan", "--postfix-log", str(log)]) == 0
+    out = capsys.readouterr().out
+    assert "queue (postfix): unknown: postqueue not found" in out, out
+    assert "queue (exim)" not in out
+    assert "uid 4242" in out and "root" not in out.split("logs read")[0], out
+
+
 def test_an_incident_counts_the_recipients_learnt_before_it_opened(tmp_path: Path) -> None:
     """Debian's default Exim log has no `for` list: a message's recipients come from its
     delivery lines. The incident opened at the 21st message counts the recipients of the
