@@ -1857,6 +1857,9 @@ def _spelled_name_param_run(ctx: Ctx, rule: Rule) -> Hit | None:
     if not has_request_words(ctx) or not has_word(ctx, b"function"):
         return None
     code = ctx.code
+    # a body's `$f($a)` is one of the file's: none in the file, none in a body (exact)
+    if _CALLS_PARAM.search(code) is None:
+        return None
     taint(ctx)
     direct: set[bytes] = ctx.cache.get("direct", set())
     for m in itertools.islice(_DEF_PARAMS.finditer(code), 300):
