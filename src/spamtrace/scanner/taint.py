@@ -224,10 +224,20 @@ _UNWRAP = (
 )
 
 
+_UNWRAP_AT = re.compile(_UNWRAP + rb"\$")
+_WHOLE_VAR_END = re.compile(rb"\b(?!\s*(?:\[|->))")
+
+
 def _unwrapped(rhs: bytes, var: bytes) -> bool:
-    """``rhs`` is ``$var`` decoded or trimmed as a whole (``json_decode($var, true)``)."""
-    m = re.match(_UNWRAP + rb"\$" + re.escape(var) + rb"\b(?!\s*(?:\[|->))", rhs)
-    return m is not None
+    """``rhs`` is ``$var`` decoded or trimmed as a whole (``json_decode($var, true)``).
+
+    One fixed pattern up to the ``$`` (the first ``$`` of ``rhs``: the wrappers hold none),
+    then the name compared: a pattern made for each name was compiled for each variable the
+    taint pass followed (Python's cache holds 512 patterns; a server has thousands of names)."""
+    m = _UNWRAP_AT.match(rhs)
+    if m is None or not rhs.startswith(var, m.end()):
+        return False
+    return _WHOLE_VAR_END.match(rhs, m.end() + len(var)) is not None
 
 
 # parse_str(<input>, $into): the fields of the input become the array's items

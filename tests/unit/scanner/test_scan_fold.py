@@ -286,3 +286,24 @@ def test_double_quoted_strings_fold_unless_a_variable_is_written_in_them() -> No
     assert _value('"a {$b}" . \'c\'') is None
     assert _value('"a ${b}" . \'c\'') is None
     assert _value('"a \\\\$b" . \'c\'') is None  # \\ is a backslash: $b is read
+
+
+@given(
+    st.lists(
+        st.sampled_from(["json_decode(", "trim (", " ", "@", "(", "&", "$", "raw", "r", "aw",
+                         "[", "->", "\xe9", "x", "_", "1", ")", "\t", "unserialize("]),
+        max_size=10,
+    ),
+    st.sampled_from(["raw", "r", "raw1", "x", "_", "aw"]),
+)
+@example(["json_decode(", "$", "raw", ")"], "raw")
+def test_the_taint_pass_unwrap_test_is_the_per_name_pattern(parts: list[str], var: str) -> None:
+    """taint._unwrapped matches one fixed pattern and compares the name: the same answer as
+    the pattern it once compiled for each name (``re.escape(var)`` then ``\\b``)."""
+    import re
+
+    from spamtrace.scanner import taint
+
+    rhs, name = "".join(parts).encode("utf-8"), var.encode()
+    pattern = taint._UNWRAP + rb"\$" + re.escape(name) + rb"\b(?!\s*(?:\[|->))"
+    assert taint._unwrapped(rhs, name) == (re.match(pattern, rhs) is not None)
