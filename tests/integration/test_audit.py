@@ -575,3 +575,20 @@ def test_sshd_fix_on_an_immutable_file_changes_nothing(
     assert fix["backups"] == []
     assert {p: p.read_bytes() for p in before} == before
     assert s.proc.poll() is None
+
+
+def test_sshd_own_escapes_are_shown_once(world: World) -> None:
+    """sshd escapes a bad option's control byte itself (``\\017``) and a backslash
+    (``\\\\``): the audit shows its message as sshd wrote it, not with doubled backslashes."""
+    d = _sshd_dir(world, "sshd-escapes")
+    config = d / "sshd_config"
+    config.write_bytes(f"HostKey {d}/hostkey\nUsePAM no\nFoo\x0fbar yes\n".encode())
+    rc, doc = audit_json("--only", "sshd.tcp-forwarding", "--sshd-config", str(config))
+    evidence = "\n".join(_finding(doc, "sshd.tcp-forwarding")["evidence"])
+    assert f"{config}:3: Bad configuration option: Foo\\017bar" in evidence, evidence
+    assert "\\\\017" not in evidence and "\x0f" not in evidence
+    config.write_text(f"HostKey {d}/hostkey\nUsePAM no\nFoo\\bar yes\n")
+    rc, doc = audit_json("--only", "sshd.tcp-forwarding", "--sshd-config", str(config))
+    evidence = "\n".join(_finding(doc, "sshd.tcp-forwarding")["evidence"])
+    assert f"{config}:3: Bad configuration option: Foo\\\\bar" in evidence, evidence
+    assert rc == 1

@@ -33,7 +33,7 @@ from typing import Any
 from spamtrace.audit.environment import AuditEnv, CommandResult
 from spamtrace.audit.finding import Finding, FixAction, FixOutcome, Status
 from spamtrace.config import Config
-from spamtrace.safetext import escape
+from spamtrace.safetext import escape, escape_message, truncate
 
 DEFAULT_SSHD_CONFIG = "/etc/ssh/sshd_config"
 SSHD_DIR = "/etc/ssh"
@@ -523,7 +523,7 @@ def _judge_tcp(snap: SshdSnapshot, ports: tuple[int, ...]) -> Finding:
         evidence.append(f"{snap.command}: failed: {snap.error}")
         if snap.error_location is not None:
             f, n, msg = snap.error_location
-            evidence.append(f"{escape(f)}:{n}: {escape(msg)}")
+            evidence.append(f"{from_sshd(f)}:{n}: {from_sshd(msg)}")
         evidence.append(
             f"judged from the files instead: {_describe(values)} (first global value wins)"
         )
@@ -765,7 +765,15 @@ def _error_text(res: CommandResult) -> str:
     if res.returncode is None:
         return escape(res.error)
     text = (res.stderr.strip() or res.stdout.strip() or f"exit {res.returncode}").splitlines()
-    return escape(" / ".join(text[:3]), 400)
+    return from_sshd(" / ".join(text[:3]), 400)
+
+
+def from_sshd(text: str, max_len: int | None = None) -> str:
+    """What sshd printed, shown as it is: sshd escapes its messages itself (a control byte
+    as ``\\017``, a backslash as ``\\\\``), so escaping its backslashes again showed
+    ``\\\\017``. A control character that got through is still escaped."""
+    out = escape_message(text)
+    return out if max_len is None else truncate(out, max_len)
 
 
 # --------------------------------------------------------------------------- fixing

@@ -161,7 +161,7 @@ def print_check(
     then a detail block for each alerting or submission sender."""
     from rich.text import Text
 
-    from spamtrace.render.layout import field, fitted_table
+    from spamtrace.render.layout import advice_field, field, fitted_table
     from spamtrace.render.output import shown
 
     port_text = ", ".join(str(p) for p in ports)
@@ -188,7 +188,9 @@ def print_check(
         first = sender.indexes[0]
         files = suspects[first] if first < len(suspects) else None
         for label_text, text in detail_lines(sender, files):
-            if label_text:
+            if label_text == "next":  # a command to paste: never broken
+                advice_field(con, label_text, text, indent=2, width=_LABEL)
+            elif label_text:
                 field(con, label_text, text, indent=2, width=_LABEL)
             else:  # a finding of the file above: under that file's text, two further in
                 field(con, "", text, indent=4, width=_LABEL)

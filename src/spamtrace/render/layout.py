@@ -64,6 +64,39 @@ def field(
     con.print(line, no_wrap=True, overflow="fold")
 
 
+#: the programs whose command lines advice gives ("scan the folder: spamtrace scan /home/...")
+COMMANDS = ("spamtrace ", "kill ", "exiqgrep ", "exim ", "postqueue ", "postsuper ", "sshd ",
+            "systemctl ")  # fmt: skip
+
+
+def split_command(text: str) -> tuple[str, str | None]:
+    """An advice line as (what it says, the command line in it to paste, or None): the whole
+    line, or what follows a ``": "``, when it starts with one of :data:`COMMANDS`."""
+    if text.startswith(COMMANDS):
+        return "", text
+    at = text.find(": ")
+    while at >= 0:
+        if text[at + 2 :].startswith(COMMANDS):
+            return text[: at + 1], text[at + 2 :]
+        at = text.find(": ", at + 1)
+    return text, None
+
+
+def advice_field(con: Console, label: str, text: str, *, indent: int, width: int) -> None:
+    """:func:`field` for an advice line, whose command line is never wrapped: pasted with a
+    line break in it, a shell would run its first half. When the line does not fit beside
+    the label, the words before the command are wrapped as usual and the command goes on its
+    own line under them, whole (the terminal folds it for the eye; a copy gives it whole)."""
+    from rich.text import Text
+
+    prose, command = split_command(text)
+    if command is None or not fitted(con) or indent + width + len(text) <= con.width:
+        field(con, label, text, indent=indent, width=width)
+        return
+    field(con, label, prose or "run:", indent=indent, width=width)
+    con.print(Text(" " * (indent + width) + shown(con, command)), soft_wrap=True)
+
+
 class _Ascii:
     """A renderable drawn as if the terminal could show ASCII only (tree guides, box lines)."""
 

@@ -212,7 +212,7 @@ def _print_senders(con: Console, title: str, senders: list[dict[str, Any]]) -> N
 def print_report(report: MailReport, top: int) -> None:
     from rich.text import Text
 
-    from spamtrace.render.layout import field
+    from spamtrace.render.layout import advice_field, field
     from spamtrace.render.output import console, fitted
     from spamtrace.safetext import escape, escape_message
 
@@ -241,7 +241,8 @@ def print_report(report: MailReport, top: int) -> None:
         rows += [("why", escape(reason)) for reason in inc["reasons"]]
         rows += [("next", escape_message(line)) for line in inc["advice"]]
         for label, text in rows:  # wrapped lines stay under the text on a terminal
-            field(con, label, text, indent=2, width=9)
+            show = advice_field if label == "next" else field  # a command: never broken
+            show(con, label, text, indent=2, width=9)
     queue = doc["queue"]
     if queue is not None:
         if queue.get("messages") is None:
@@ -276,7 +277,7 @@ def check_section(report: MailReport, minutes: int) -> dict[str, Any]:
 def print_check_section(section: dict[str, Any]) -> None:
     from rich.text import Text
 
-    from spamtrace.render.layout import field
+    from spamtrace.render.layout import advice_field, field
     from spamtrace.render.output import console
     from spamtrace.safetext import escape, escape_message
 
@@ -291,5 +292,5 @@ def print_check_section(section: dict[str, Any]) -> None:
         for reason in inc["reasons"]:
             field(con, "why", escape(reason), indent=4, width=6)
         for line in inc["advice"]:
-            field(con, "next", escape_message(line), indent=4, width=6)
+            advice_field(con, "next", escape_message(line), indent=4, width=6)
     con.print(Text(f"  (details: spamtrace mail --since {section['minutes']}m)"))
