@@ -1441,6 +1441,7 @@ _ARRAY_COPY = re.compile(
     + rb")\s*;"
 )
 _ITEM_CALL = re.compile(rb"\$(" + NAME_P + rb")\s*(?:\[[^\]\n;]{0,40}\]\s*)+\(")
+_ITEM_CALL_END = re.compile(rb"\]\s*\(")  # found first by a literal scan for "]"
 
 
 @feature("array_item_name_call")
@@ -1452,6 +1453,8 @@ def _array_item_name_call(ctx: Ctx, rule: Rule) -> Hit | None:
     if not has_request_words(ctx):
         return None
     code = ctx.code
+    if _ITEM_CALL_END.search(code) is None:  # no item called: the end of _ITEM_CALL (exact)
+        return None
     value = ctx.lx.value
     holders: set[bytes] = set()
     for rx in (_ITEM_LITERAL, _ARRAY_LITERAL_ITEM):
