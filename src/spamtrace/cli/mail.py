@@ -42,11 +42,15 @@ def register(sub: Any) -> None:
         "2026-12-05T10:00+01:00), epoch seconds, or 'all' (default 1h)",
     )
     p.add_argument("--json", action="store_true", help="machine-readable output")
-    p.add_argument("--exim-log", action="append", metavar="PATH", help="read this Exim main log")
-    p.add_argument(
-        "--postfix-log", action="append", metavar="PATH", help="read this Postfix mail log"
-    )
-    p.add_argument("--php-log", action="append", metavar="PATH", help="read this PHP mail.log")
+    for flag, key, what in (
+        ("--exim-log", "exim_logs", "Exim main log"),
+        ("--postfix-log", "postfix_logs", "Postfix mail log"),
+        ("--php-log", "php_logs", "PHP mail.log"),
+    ):
+        p.add_argument(
+            flag, action="append", metavar="PATH",
+            help=f"read this {what} (repeatable; default: [mail] {key}, see config show)",
+        )  # fmt: skip
     p.add_argument("--top", type=count, default=50, metavar="N", help="senders shown (default 50)")
     p.add_argument("--no-queue", action="store_true", help="do not ask the MTA for its queue")
     p.add_argument(

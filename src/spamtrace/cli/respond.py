@@ -22,7 +22,10 @@ def register(sub: Any) -> None:
         "release",
         help="undo the responses against a uid or account: unblock it, resume its processes",
         description="Remove the uid from spamtrace's block set (table inet spamtrace) and send "
-        "SIGCONT to the processes a response stopped (only if each is still the same process).",
+        "SIGCONT to the processes a response stopped (only if each is still the same process). "
+        "For [responses] release_grace seconds afterwards (default 3600) the daemon does not "
+        "block or stop the uid again, whatever it sends; what it holds back is recorded as "
+        "'would' in the incident.",
     )
     r.add_argument("who", metavar="UID|ACCOUNT", help="a numeric uid or an account/user name")
     r.add_argument("--json", action="store_true", help="machine-readable result")
