@@ -102,7 +102,7 @@ class Responder:
         self.windows = ConnectWindows(MAX_INCIDENTS)
         self._done: dict[str, set[str]] = {}
         #: incidents whose block or stop `release_grace` held back (said once: _note_grace)
-        self._graced: set[str] = set()
+        self._graced: dict[str, None] = {}  # incidents whose held-back responses were said
         self._scans: dict[str, tuple[ScannedFile, ...]] = {}
         self._senders: dict[str, Sender] = {}
         self.counts: dict[str, int] = {}
@@ -292,9 +292,8 @@ class Responder:
         if not self.enforcing or not active:
             return []
         now = self.clock()
-        for uid, (_d, ends, at) in list(active.items()):
-            released = self.released(at) if self.released is not None else frozenset()
-            if (ends is not None and ends <= now + 1) or uid in released:
+        for uid, (_d, ends, _at) in list(active.items()):
+            if ends is not None and ends <= now + 1:  # ran out
                 del active[uid]
                 with self._lock:
                     self._blocks.pop(uid, None)
@@ -305,8 +304,14 @@ class Responder:
         except SpamtraceError:
             return []  # the firewall check says what is wrong with nft
         out = []
-        for uid, (d, ends, _at) in sorted(active.items()):
+        for uid, (d, ends, at) in sorted(active.items()):
             if uid in live:
+                continue
+            # a release takes the uid out of the set: only a missing one may have been
+            # released (the store is read for those alone, not at every check for every block)
+            if self.released is not None and uid in self.released(at):
+                with self._lock:
+                    self._blocks.pop(uid, None)
                 continue
             left = 0 if ends is None else max(1, int(ends - now))
             why = f"the block set had lost uid {uid} (table inet spamtrace flushed or replaced)"
@@ -330,7 +335,7 @@ class Responder:
         with self._lock:
             if incident in self._graced:
                 return
-            self._graced.add(incident)
+            self._remember(self._graced, incident, None)
         for d in held:
             self._record(
                 d, ActionStatus.WOULD,

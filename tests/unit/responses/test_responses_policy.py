@@ -414,14 +414,22 @@ def test_a_block_the_ruleset_flush_lost_is_put_back_for_what_is_left_of_it() -> 
     not one `spamtrace release` freed, nor one that ran out, nor in observe mode."""
     now = [5.0]
     freed: set[int] = set()
+    asked: list[float] = []  # each a read of the store, by the daemon
+
+    def released(since: float) -> frozenset[int]:
+        asked.append(since)
+        return frozenset(freed)
+
     kernel = FlushableSet()
     r = Responder(
         cfg(mode="enforce"), MTA, blocker=kernel, clock=lambda: now[0],  # type: ignore[arg-type]
-        released=lambda since: frozenset(freed),
+        released=released,
     )  # fmt: skip
     att = attempt(100.0)
     r.on_attempt(att, IncidentTracker().add(att).incident)
+    asked.clear()  # the decision's own look (release_grace)
     assert kernel.added == [(1001, 3600)] and r.reassert_blocks() == []  # still there
+    assert asked == []  # a block still in the set needs no look at the store
     kernel.live.clear()  # the flush
     now[0] = 65.0
     (again,) = r.reassert_blocks()
