@@ -10,6 +10,7 @@ The report itself is built by :mod:`spamtrace.service.mail`.
 from __future__ import annotations
 
 import time
+from collections import Counter
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -66,19 +67,24 @@ def sender_rows(report: MailReport, top: int | None = None) -> list[dict[str, An
     return rows
 
 
-def own_envelope_senders(report: MailReport, inc: MailIncident) -> tuple[str, ...]:
+def envelope_uses(report: MailReport) -> Counter[str]:
+    """How many senders of the ledger used each envelope sender (for
+    :func:`own_envelope_senders`: counted once a report, not once an incident)."""
+    return Counter(a for t in report.ledger.senders.values() for a in t.senders)
+
+
+def own_envelope_senders(
+    report: MailReport, inc: MailIncident, uses: Counter[str]
+) -> tuple[str, ...]:
     """The envelope senders of a local incident's sender that no other sender used, when
-    the ledger holds them all (it keeps 64 a sender); () otherwise (for :func:`advice`)."""
+    the ledger holds them all (it keeps 64 a sender); () otherwise (for :func:`advice`).
+    ``uses``: :func:`envelope_uses` of the report."""
     from spamtrace.attribution.mail import MAX_ENVELOPE_SENDERS
 
     totals = report.ledger.senders.get(inc.sender)
     if inc.kind == "auth" or totals is None or len(totals.senders) >= MAX_ENVELOPE_SENDERS:
         return ()
-    others: set[str] = set()
-    for key, t in report.ledger.senders.items():
-        if key != inc.sender:
-            others.update(t.senders)
-    return tuple(sorted(totals.senders - others))
+    return tuple(sorted(a for a in totals.senders if uses[a] == 1))
 
 
 def _id_logged(auth_user: str | None) -> bool | None:
@@ -119,6 +125,7 @@ def report_json(report: MailReport, top: int | None = None) -> dict[str, Any]:
     from spamtrace.render.incidents import iso
 
     ledger = report.ledger
+    uses = envelope_uses(report)
     return {
         "schema": SCHEMA,
         "generated": iso(time.time()),
@@ -149,7 +156,9 @@ def report_json(report: MailReport, top: int | None = None) -> dict[str, Any]:
         "scan": report.scan or {"enabled": False},
         "notes": report.notes,
         "senders": sender_rows(report, top),
-        "incidents": [incident_json(i, own_envelope_senders(report, i)) for i in report.incidents],
+        "incidents": [
+            incident_json(i, own_envelope_senders(report, i, uses)) for i in report.incidents
+        ],
     }
 
 
@@ -266,11 +275,14 @@ def print_report(report: MailReport, top: int) -> None:
 def check_section(report: MailReport, minutes: int) -> dict[str, Any]:
     """``check``'s "through the MTA in the last ``minutes`` minutes" (``check --json``'s
     ``mail``): the logs read, the senders with an incident, and the incidents."""
+    uses = envelope_uses(report)
     return {
         "minutes": minutes,
         "logs": [c.path for c in report.logs],
         "senders": [r for r in sender_rows(report) if r["incident"] is not None],
-        "incidents": [incident_json(i, own_envelope_senders(report, i)) for i in report.incidents],
+        "incidents": [
+            incident_json(i, own_envelope_senders(report, i, uses)) for i in report.incidents
+        ],
     }
 
 

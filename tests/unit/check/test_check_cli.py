@@ -294,7 +294,11 @@ def test_plain_check_imports_no_heavy_module(tmp_path: Path, fresh_log: bool) ->
         log.write_text(f"{stamp} 1hcpUM-MMXzpX-hu <= a@b.example U=shop P=local S=900\n")
         logs.append(str(log))
     conf = tmp_path / "spamtrace.toml"
-    conf.write_text(f"[mail]\nexim_logs = {logs!r}\npostfix_logs = []\nphp_logs = []\n")
+    # php_logs names a log that does not exist: empty, it would read the host's PHP config
+    conf.write_text(
+        f"[mail]\nexim_logs = {logs!r}\npostfix_logs = []\n"
+        f"php_logs = [{str(tmp_path / 'no-php-mail.log')!r}]\n"
+    )
     code = (
         "import sys, io, contextlib\n"
         "from spamtrace.cli.main import main\n"
