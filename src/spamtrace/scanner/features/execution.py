@@ -253,16 +253,11 @@ def _tainted_sink(ctx: Ctx, rule: Rule) -> Hit | None:
         if not calls:
             return None  # no call of a sink: nothing to taint-check
     req, dec = taint(ctx)
-    if (
-        not req
-        and not dec
-        and not ctx.cache.get("direct")
-        and not (kind == "varcall" and _request_extracted(ctx))
-    ):
+    extracted = first_call is not None and _request_extracted(ctx)  # kind "varcall"
+    if not req and not dec and not ctx.cache.get("direct") and not extracted:
         return None
     code = ctx.code
     if first_call is not None:
-        extracted = _request_extracted(ctx)
         direct = ctx.cache.get("direct", set())
         if not extracted and not direct and not dec:
             return None  # no variable called can be a tainted one
@@ -1716,28 +1711,14 @@ def _eval_folded_request(ctx: Ctx, rule: Rule) -> Hit | None:
 _LITERAL_HEAD = re.compile(rb"^[\s(@]*\x01(\d+)\x01\s*\)?\s*\.")
 
 
+_ASSIGNED_REST = re.compile(rb"\s*=(?![=>])([^;]{0,300});")
+
+
 def _last_assignment(code: bytes, var: bytes, before: int) -> bytes | None:
     """The right side of ``$var``'s last plain assignment (``$var = ...;``) before ``before``
-    (within the 20,000 bytes before it), or None."""
-    # as finditer of a pattern made for the name (``\$var\s*=...;`` from ``lo`` to
-    # ``before``, at most 200 matches, the next one searched from the end of the last) with
-    # a literal search and one fixed pattern: a pattern compiled per name cost ~50 us each
-    found = None
-    head = b"$" + var
-    pos, count = max(0, before - 20000), 0
-    while count < 200:
-        at = code.find(head, pos, before)
-        if at < 0:
-            break
-        m = _ASSIGNED_REST.match(code, at + len(head), before)
-        if m is None:
-            pos = at + 1
-            continue
-        found, pos, count = m, m.end(), count + 1
-    return None if found is None else found.group(1)
-
-
-_ASSIGNED_REST = re.compile(rb"\s*=(?![=>])([^;]{0,300});")
+    (within the 20,000 bytes before it, at most 200 assignments), or None."""
+    found = var_assigns(code[max(0, before - 20000) : before], var, _ASSIGNED_REST, 200)
+    return found[-1][1].group(1) if found else None
 
 
 def _runner_piece(piece: bytes, head: bool) -> bool:
@@ -1864,6 +1845,10 @@ _SPELLS = re.compile(
 )
 
 
+# what follows "$name" in an assignment that sets it or glues onto it: = ...; or .= ...;
+_GLUED_OR_SET = re.compile(rb"\s*(\.?=)(?![=>])([^;]{0,200});")
+
+
 @feature("spelled_name_param_run")
 def _spelled_name_param_run(ctx: Ctx, rule: Rule) -> Hit | None:
     """A function that spells a name in its body (glued character by character in a loop,
@@ -1888,7 +1873,7 @@ def _spelled_name_param_run(ctx: Ctx, rule: Rule) -> Hit | None:
             fn, arg = c.group(1), c.group(2)
             if fn in params or arg not in params or (c.start() and body[c.start() - 1] in b"$>:"):
                 continue
-            assigns = re.findall(rb"\$" + re.escape(fn) + rb"\s*(\.?=)(?![=>])([^;]{0,200});", body)
+            assigns = [a.groups() for _, a in var_assigns(body, fn, _GLUED_OR_SET)]
             if not assigns or not any(op == b".=" or _SPELLS.search(rhs) for op, rhs in assigns):
                 continue
             at = params.index(arg)
