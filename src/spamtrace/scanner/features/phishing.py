@@ -464,6 +464,15 @@ _AUTH_USE = re.compile(
 )
 
 
+def _auth_used(ctx: Ctx) -> bool:
+    """Whether the file checks a password or a capability (:data:`_AUTH_USE`): searched once
+    a file, where three paths of the handler rules ask."""
+    used: bool | None = ctx.cache.get("auth-used")
+    if used is None:
+        used = ctx.cache["auth-used"] = _AUTH_USE.search(ctx.code) is not None
+    return used
+
+
 def _telegram_fields(ctx: Ctx) -> Hit | None:
     """A script that sends messages to a Telegram bot (``api.telegram.org/bot...sendMessage``)
     and reads two or more form fields, a password, PIN, OTP or card field among them, with no
@@ -478,7 +487,7 @@ def _telegram_fields(ctx: Ctx) -> Hit | None:
         first = m.start() if first < 0 else first
     if len(keys) < 2 or not any(_CREDENTIAL_KEY.search(k) for k in keys):
         return None
-    if _AUTH_USE.search(ctx.code) is not None:
+    if _auth_used(ctx):
         return None
     return Hit(ctx.line_of_code(first), excerpt(b"form fields to a Telegram bot: "
                                                  + b", ".join(sorted(keys)[:5])))
@@ -505,7 +514,7 @@ def _kit_recipient_drop(ctx: Ctx) -> Hit | None:
         if direct is None:
             # searched once a mail() call could be a results mail (the whole file's search
             # was most of this rule's time, on files with no such call)
-            if _AUTH_USE.search(ctx.code) is not None:
+            if _auth_used(ctx):
                 return None
             taint(ctx)
             direct = ctx.cache["direct"]
@@ -609,7 +618,7 @@ def _credentials_dropped_fixed(ctx: Ctx) -> Hit | None:
         # page): one password, OTP or card field to a chat bot, and no check of it here
         if (len(keys) == 1 and _CREDENTIAL_KEY.search(next(iter(keys))) is not None
                 and _chat_drop(string_text(ctx))
-                and _AUTH_USE.search(ctx.code) is None and not _compared_field(ctx)):
+                and not _auth_used(ctx) and not _compared_field(ctx)):
             return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
     return None
 
