@@ -67,8 +67,9 @@ def _wrote(paths: tuple[str, ...], name: str) -> bool:
 def _install(args: argparse.Namespace, cfg: Config) -> int:
     if os.geteuid() != 0 and args.unit_dir == DEFAULT_UNIT_DIR:
         raise PermissionRequired("service install needs root (it writes /etc/systemd/system)")
-    spamtrace = launcher(args.config or os.environ.get("SPAMTRACE_CONFIG"))
-    done = install(Path(args.unit_dir), cfg, spamtrace, args.unit_dir == DEFAULT_UNIT_DIR)
+    config = args.config or os.environ.get("SPAMTRACE_CONFIG")
+    spamtrace = launcher(config)
+    done = install(Path(args.unit_dir), cfg, spamtrace, args.unit_dir == DEFAULT_UNIT_DIR, config)
     lines = [f"wrote {escape(p)}" for p in done.written]
     lines += [f"removed {escape(p)}" for p in done.removed]
     if done.enabled:

@@ -69,13 +69,19 @@ def launcher(config: str | None) -> str:
             f"config {escape(path)}: a path with spaces, quotes, '%' or '$' cannot go into "
             "the unit's ExecStart= as it is; use a plainer path (e.g. /etc/spamtrace/...)"
         )
-    if path.startswith(("/tmp/", "/var/tmp/")):
-        print(
-            f"spamtrace: warning: the service runs with PrivateTmp=yes and cannot see "
-            f"{escape(path)}; move the config out of /tmp (e.g. to /etc/spamtrace/)",
-            file=sys.stderr,
-        )
     return f"{executable()} --config {path}"
+
+
+def config_warnings(config: str | None) -> list[str]:
+    """What the service cannot use of the config file :func:`launcher` names: one under
+    /tmp is invisible to it (``PrivateTmp=yes``)."""
+    path = os.path.abspath(config) if config else ""
+    if path and _under(path, _PRIVATE_TMP):
+        return [
+            f"the service runs with PrivateTmp=yes and cannot see {escape(path)}; "
+            "move the config out of /tmp (e.g. to /etc/spamtrace/)"
+        ]
+    return []
 
 
 def render_unit(name: str, spamtrace: str | None = None) -> str:
@@ -227,9 +233,12 @@ class Installed:
     warnings: tuple[str, ...] = ()
 
 
-def install(folder: Path, cfg: Config, spamtrace: str, system: bool) -> Installed:
+def install(
+    folder: Path, cfg: Config, spamtrace: str, system: bool, config: str | None = None
+) -> Installed:
     """Write the units (running ``spamtrace``) and the drop-ins ``cfg`` needs into
     ``folder``; enable them when systemd runs here and ``folder`` is the ``system`` one.
+    ``config``: the config file ``spamtrace`` names (its warnings join the others).
     A unit or drop-in that spamtrace did not write is left alone: nothing is written."""
     if not folder.is_dir():
         raise RuntimeFailure(f"no unit folder {folder} (give one with --unit-dir)")
@@ -259,6 +268,7 @@ def install(folder: Path, cfg: Config, spamtrace: str, system: bool) -> Installe
         "systemd is not running here" if not systemd_running() else "not the system folder"
     )  # fmt: skip
     _, warnings = sandboxed_paths(cfg, dropins_for(cfg))
+    warnings += config_warnings(config)
     return Installed(
         tuple(written + dropins), tuple(dropped), tuple(dropins), enabled, why_not,
         tuple(warnings),

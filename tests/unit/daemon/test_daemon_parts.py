@@ -559,6 +559,11 @@ def test_service_install_runs_the_daemon_with_the_config_it_was_given(
     assert f"--config {cfg} daemon`" in out  # what to start without systemd, too
     if str(cfg).startswith("/tmp/"):
         assert "PrivateTmp" in err
+        # and in --json's warnings, as the other warnings of install (it went to stderr only)
+        install = ["--config", str(cfg), "service", "install", "--unit-dir", str(units), "--json"]
+        assert main(install) == 0
+        warnings = json.loads(capsys.readouterr().out)["warnings"]
+        assert any("PrivateTmp=yes and cannot see" in w for w in warnings), warnings
     odd = tmp_path / "my site%i.toml"
     odd.write_text("")
     assert main(["--config", str(odd), "service", "install", "--unit-dir", str(units)]) == 2
