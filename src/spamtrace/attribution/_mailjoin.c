@@ -304,7 +304,7 @@ static int deque_append(PyObject *deque, PyObject *item) {
  * (policy/mail.py, policy/window.py), written out for windows of exactly those classes
  * (policy() is given them); anything else calls the Python methods. */
 static PyTypeObject *T_WINDOW, *T_SUM, *T_COUNTS, *T_HISTORY;
-static PyObject *INF, *s_popleft_w, *s_first, *s_boundary, *s_below;
+static PyObject *INF, *s_popleft, *s_first, *s_boundary, *s_below;
 
 /* obj.name(arg), its result dropped: 0, or -1 on an error */
 static int call1(PyObject *obj, PyObject *name, PyObject *arg) {
@@ -333,7 +333,7 @@ static int head_before(PyObject *items, PyObject *before, PyObject **head) {
 
 /* items.popleft()[1]: a new reference */
 static PyObject *pop_value(PyObject *items) {
-    PyObject *x = PyObject_CallMethodNoArgs(items, s_popleft_w);
+    PyObject *x = PyObject_CallMethodNoArgs(items, s_popleft);
     if (x == NULL) return NULL;
     PyObject *v = PyTuple_Check(x) && PyTuple_GET_SIZE(x) == 2 ? Py_NewRef(PyTuple_GET_ITEM(x, 1))
                                                                  : NULL;
@@ -1045,7 +1045,7 @@ out:
 /* ---------------------------------------------------------- Exim submissions
  * MailLedger._other's argument lines, _take_args and _exim_arrival (see their Python text),
  * set up by exim_setup(_EXIM_INTERNAL, JOIN_SECONDS, _argv_recipients). */
-static PyObject *INTERNAL, *JOIN, *ARGV_RECIPIENTS, *s_args_by_pid, *s_args, *s_popleft,
+static PyObject *INTERNAL, *JOIN, *ARGV_RECIPIENTS, *s_args_by_pid, *s_args,
     *S_DASH_T;
 
 /* every internal option starts with '-' (exim_setup): an argument that does not is none */
@@ -1900,7 +1900,7 @@ PyMODINIT_FUNC PyInit__mailjoin(void) {
         {&s_uid, "uid"}, {&s_sender, "sender"}, {&s_script, "script"}, {&S_AUTH, "auth"},
         {&S_SCRIPT, "script"}, {&S_LOCAL, "local"}, {&S_EXIM, "exim"}, {&s_uids, "uids"},
         {&s_args_by_pid, "_args_by_pid"}, {&s_args, "_args"}, {&s_popleft, "popleft"},
-        {&S_DASH_T, "-t"}, {&s_popleft_w, "popleft"}, {&s_first, "first"},
+        {&S_DASH_T, "-t"}, {&s_first, "first"},
         {&s_boundary, "_boundary"}, {&s_below, "_below"},
     };
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)

@@ -276,11 +276,15 @@ class AccountResolver:
         account = self.for_uid(uid) if uid is not None else None
         if account is None or account.name not in self.cfg.web_users:
             return account
+        return self.for_paths(paths) or account
+
+    def for_paths(self, paths: Iterable[str | None]) -> Account | None:
+        """The account of the first of ``paths`` (a script, a folder) that one owns."""
         for path in paths:
             found = self.for_path(path) if path else None
             if found is not None:
                 return found
-        return account
+        return None
 
     # ------------------------------------------------------------------ public
     def for_uid(self, uid: int) -> Account | None:

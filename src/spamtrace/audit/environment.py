@@ -121,9 +121,7 @@ class AuditEnv:
 
     def path(self, absolute: str) -> Path:
         """Map an absolute host path into ``root`` (identity when root is /)."""
-        if str(self.root) == "/":
-            return Path(absolute)
-        return self.root / absolute.lstrip("/")
+        return Path(files.host_path(str(self.root), absolute))
 
     def read_text(self, absolute: str) -> str | None:
         """File contents, or None when unreadable (:func:`spamtrace.audit.files.read_text`:

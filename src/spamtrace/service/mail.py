@@ -218,8 +218,7 @@ def collect(
             report.accounts[totals.uid] = account.name if account else (totals.user or "")
         name = report.accounts.get(totals.uid) if totals.uid is not None else totals.user
         if totals.auth_user is None and name in cfg.accounts.web_users:
-            site = next((found for path in (totals.script, totals.cwd) if path
-                         and (found := resolver.for_path(path)) is not None), None)  # fmt: skip
+            site = resolver.for_paths((totals.script, totals.cwd))
             if site is not None:
                 report.sites[key] = site.name
         box = totals.auth_user
