@@ -555,8 +555,6 @@ def analyze(
         # the findings made before the budget ran out stand: padding appended to a mailer
         # must not throw them away (the caller says the file was cut short)
         layers, complete, cut_short = 0, False, True
-    finally:
-        fold.forget_file()  # the folder's index of this file: not kept until the next one
     _drop_overlapped(hits)
     # the rules about the other findings, last; none of them can fire on a file with none
     # the rules about the other findings (``after = true``), in file order

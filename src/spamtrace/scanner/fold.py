@@ -40,9 +40,9 @@ import codecs
 import collections
 import itertools
 import re
-import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from spamtrace.scanner.context import prefiltered_finditer
 from spamtrace.scanner.lexer import Lexed
@@ -200,32 +200,22 @@ class _FileIndex:
         return self.declared.get(name, [])
 
 
-#: the index of the file being analysed, per thread (the rules of one file share it)
-_LAST_FILE = threading.local()
-
-
-def _file_index(code: bytes, lx: Lexed) -> _FileIndex:
-    last: _FileIndex | None = getattr(_LAST_FILE, "index", None)
-    if last is None or last.code is not code or last.lx is not lx:
-        last = _LAST_FILE.index = _FileIndex(code, lx)
-    return last
-
-
-def forget_file() -> None:
-    """Drop this thread's file index (the analysis of its file is over): a daemon's thread
-    does not hold a large file's code until it scans another."""
-    _LAST_FILE.index = None
-
-
 class Env:
     """Variables' folded values, worked out only for the variables an expression reads:
     ``$v`` at a position holds what its last assignment before that position folded to
     (``$v .= ...`` appends). Each assignment is folded once."""
 
-    def __init__(self, code: bytes, lx: Lexed) -> None:
+    def __init__(self, code: bytes, lx: Lexed, cache: dict[str, Any] | None = None) -> None:
+        """``cache``: the file's cache (``ctx.cache``), where the Envs of one file keep what
+        searching the file alone finds (each rule that folds makes its own Env)."""
         self.code = code
         self.lx = lx
-        self._file = _file_index(code, lx)  # what is found by searching the file alone
+        index: _FileIndex | None = cache.get("fold-index") if cache is not None else None
+        if index is None:
+            index = _FileIndex(code, lx)
+            if cache is not None:
+                cache["fold-index"] = index
+        self._file = index  # what is found by searching the file alone
         self._values: dict[int, tuple[int, tuple[bytes, bool] | None]] = {}
         self.depth = 0
         self._busy: set[int] = set()

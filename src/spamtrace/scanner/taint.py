@@ -211,7 +211,7 @@ def _remote_read(ctx: Ctx, rhs: bytes) -> bool:
     if m.group(1) is not None:
         target = ctx.lx.value(int(m.group(1)))
     else:
-        held = fold.Env(ctx.code, ctx.lx).get(m.group(2), len(ctx.code))
+        held = fold.Env(ctx.code, ctx.lx, ctx.cache).get(m.group(2), len(ctx.code))
         target = held[0] if held is not None else b""
     return target.strip().lower().startswith(_URL_START)
 
@@ -261,7 +261,7 @@ def _globals_request(ctx: Ctx, rhs: bytes) -> bool:
     if m.group(1) is not None:
         return ctx.lx.value(int(m.group(1))).strip().lower() in _REQUEST_ARRAYS
     # the name computed from pieces ($n = '_G' . 'ET'; $v = $GLOBALS[$n];): its folded value
-    held = fold.Env(ctx.code, ctx.lx).get(m.group(2), len(ctx.code))
+    held = fold.Env(ctx.code, ctx.lx, ctx.cache).get(m.group(2), len(ctx.code))
     if held is not None and held[0].strip().lower() in _REQUEST_ARRAYS:
         return True
     found = ctx.cache.get("names-request-array")

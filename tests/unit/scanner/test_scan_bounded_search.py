@@ -123,15 +123,15 @@ def test_declared_properties_are_what_one_pattern_per_name_found(code: bytes, na
 
 def test_the_envs_of_one_file_share_what_its_search_found() -> None:
     lx = lex(b"<?php class K { private $fn = 'a' . 'b'; function f() { return $this->fn; } }")
-    first, second = fold.Env(lx.code, lx), fold.Env(lx.code, lx)
+    cache: dict[str, object] = {}  # the file's cache (ctx.cache): the rules of a file share it
+    first, second = fold.Env(lx.code, lx, cache), fold.Env(lx.code, lx, cache)
     assert first._file is second._file
     assert first.defines(b"f") and second._file.defines is not None  # found once, for both
     other = lex(b"<?php $x = 1;")
-    assert fold.Env(other.code, other)._file is not first._file
-    fold.forget_file()  # what analyze() does when a file is done
-    assert fold.Env(other.code, other)._file is not fold.Env(lx.code, lx)._file
+    assert fold.Env(other.code, other, {})._file is not first._file
+    # the index lives in the file's cache alone: nothing of a file outlives its analysis
     analyze(b"<?php $a = 'x'; $f = $a . 'y'; $f();", "x.php", load_rules())
-    assert fold._LAST_FILE.index is None  # nothing of the file is kept after its analysis
+    assert not any(isinstance(v, fold._FileIndex) for v in vars(fold).values())
 
 
 @settings(max_examples=400, deadline=None)

@@ -698,7 +698,7 @@ def _built_name_call(ctx: Ctx, rule: Rule) -> Hit | None:
     values; nothing is run."""
     code = ctx.code
     lx = ctx.lx
-    env = fold.Env(code, lx)  # folds only the assignments of the variables read below
+    env = fold.Env(code, lx, ctx.cache)  # folds only the assignments of the variables read
     # each call of a variable is one of SINK_VARCALL too: none before the first of those
     first = first_varcall(ctx)
     calls = varcalls(code, 200, pos=first.start(), brackets=False) if first else ()
@@ -760,7 +760,7 @@ def _com_shell(ctx: Ctx, rule: Rule) -> Hit | None:
     """A Windows scripting host object (``new COM('WScript.Shell')``, the name glued or
     encoded or not): a web server's PHP has no business running cmd.exe through it."""
     code = ctx.code
-    env = fold.Env(code, ctx.lx)
+    env = fold.Env(code, ctx.lx, ctx.cache)
     for m in bounded_finditer(_COM, code, 200):
         f = fold.fold_at(code, ctx.lx, m.end(), env)
         if f is not None and f.value.strip().lower() in _COM_SHELLS:
@@ -1699,7 +1699,7 @@ def _eval_folded_request(ctx: Ctx, rule: Rule) -> Hit | None:
     calls = _eval_calls(ctx, EVAL_NAMES_B[:2], 50)
     if not calls:
         return None
-    env = fold.Env(code, ctx.lx)
+    env = fold.Env(code, ctx.lx, ctx.cache)
     for start, _args in calls:
         f = fold.fold_at(code, ctx.lx, code.find(b"(", start) + 1, env)
         if f is not None and f.built and REQ_RE.search(f.value.lower()):

@@ -531,7 +531,7 @@ def _folded_superglobal(ctx: Ctx, rule: Rule) -> Hit | None:
     if not has_any(ctx, (b"${", b"$$")):
         return None  # every variable variable starts with one of them (gate words: no search)
     code = ctx.code
-    env = fold.Env(code, ctx.lx)
+    env = fold.Env(code, ctx.lx, ctx.cache)
     for m in bounded_finditer(_VARVAR, code, 500):
         var = m.group(1) or m.group(2)
         held = env.get(var, m.start())
