@@ -270,6 +270,8 @@ class ResponseRules:
     only_accounts: frozenset[str] = frozenset()
     #: resolved MTA executables: their processes are never signalled
     mta_exes: frozenset[str] = frozenset()
+    #: a watcher in a network namespace not the host's acts on senders of other ones too
+    other_netns: bool = False
 
     @classmethod
     def from_config(
@@ -307,6 +309,7 @@ class ResponseRules:
             protected_uids=frozenset({ROOT_UID, *mta_uids}),
             only_accounts=frozenset(r.only_accounts),
             mta_exes=frozenset({*mta_exes, *cfg.mta.exes}),
+            other_netns=r.other_netns,
         )
 
 
@@ -330,6 +333,14 @@ def protection(incident: Incident, rules: ResponseRules) -> str | None:
     if incident.uid in rules.protected_uids:
         return "root" if incident.uid == ROOT_UID else "an MTA user"
     return _by_name((incident.account, incident.user), rules)
+
+
+def uid_protection(uid: int, names: Sequence[str | None], rules: ResponseRules) -> str | None:
+    """Why nothing may be done against ``uid`` known by ``names`` (its user name), None when
+    it may: a block an earlier run made is put back only then."""
+    if uid in rules.protected_uids or uid == ROOT_UID:
+        return "root" if uid == ROOT_UID else "an MTA user"
+    return _by_name(names, rules)
 
 
 def _by_name(names: Sequence[str | None], rules: ResponseRules) -> str | None:
