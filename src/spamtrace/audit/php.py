@@ -551,14 +551,14 @@ def gather_configs(env: ConfigFiles) -> tuple[list[SapiConfig], list[PoolFile]]:
             conf_label = by_dir.get(conf_dir) or by_dir.get(os.path.dirname(conf_dir))
             including.append((env.read_text(conf) or "", conf_label))
     including.extend((p.file.text or "", p.sapi_label) for p in pools)
-    for text, label in including:  # grows while walked; `seen` ends include loops
-        for include in _FPM_INCLUDE.findall(text):
+    for body, inherits in including:  # grows while walked; `seen` ends include loops
+        for include in _FPM_INCLUDE.findall(body):
             for path in env.glob(include):
                 if path not in seen:
                     seen.add(path)
-                    pool = PoolFile(IniFile(path, env.read_text(path)), label)
+                    pool = PoolFile(IniFile(path, env.read_text(path)), inherits)
                     pools.append(pool)
-                    including.append((pool.file.text or "", label))
+                    including.append((pool.file.text or "", inherits))
     return sapis, pools
 
 
