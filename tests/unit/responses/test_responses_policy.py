@@ -627,3 +627,40 @@ def test_a_watcher_in_a_netns_does_not_act_on_senders_of_other_namespaces(
         BlockUid
     ]
     host.close()
+
+
+def test_the_advice_follows_what_the_responses_did(capsys: pytest.CaptureFixture[str]) -> None:
+    """An incident whose sender a response had stopped still said "stop it ...: kill 100": a
+    stopped process does nothing on SIGTERM until resumed, and a killed one's pid may be
+    another process's by now. The advice of `incident`, `incidents --json`, the alerts and the
+    event stream says what fits what was done; a release (resumed) gives the old line back."""
+    from spamtrace.render.incidents import incident_json, print_incident
+    from spamtrace.render.output import console
+    from spamtrace.sinks.records import incident_record
+    from spamtrace.sinks.store import ActionRecord
+
+    att = attempt(100.0)
+    rec = incident_record(IncidentTracker().add(att).incident, att)
+    kill = "stop it after noting the evidence: kill 100"
+    assert kill in rec.advice
+
+    def stop(signal: str, status: str = "done", undone: float | None = None) -> ActionRecord:
+        return ActionRecord(
+            rec.id, "stop-process", status, 101.0, "SIGSTOP pid 100", "spamtrace release 1001",
+            1001, "100:1000.0", {"signal": signal, "signalled": [[100, 1000.0], [101, 1000.5]]},
+            undone_at=undone,
+        )  # fmt: skip
+
+    stopped = incident_json(rec, [stop("stop")])["advice"]
+    assert kill not in stopped
+    assert "end it once noted (stopped, it ignores a plain kill): kill -KILL 100" in stopped
+    assert any("ls -l /proc/100/cwd /proc/100/fd" in a for a in stopped)
+    assert len(stopped) == len(rec.advice) + 1  # the other lines are kept
+    killed = incident_json(rec, [stop("kill")])["advice"]
+    assert not [a for a in killed if "kill" in a] and len(killed) == len(rec.advice) - 1
+    for same in ([stop("stop", "would")], [stop("stop", "failed")], [stop("stop", undone=200.0)]):
+        assert incident_json(rec, same)["advice"] == list(rec.advice)
+    con = console()
+    print_incident(con, rec, [], [stop("stop")])
+    out = capsys.readouterr().out
+    assert "kill -KILL 100" in out and kill not in out
