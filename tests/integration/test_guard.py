@@ -255,3 +255,33 @@ def test_a_daemon_in_a_netns_acts_only_on_its_own_namespace_senders(guard: NsDae
         os.killpg(own.pid, signal.SIGKILL)
         own.wait(timeout=30)
     assert guard.stop() == 0
+
+
+def test_the_block_set_alone_is_not_called_a_loaded_firewall(guard: NsDaemon) -> None:
+    """In enforce mode the responses make `table inet spamtrace` for their block set. The
+    daemon's check called that table `loaded` ("loaded, but no confirmed policy"), and, after
+    a flush of a confirmed policy once the blocks were put back, `DRIFTED` with every rule of
+    the policy missing: `firewall status` said NOT LOADED. Both say absent now, and why."""
+    world = guard.world
+    uid = world.uid
+    assert uid is not None
+    guard.start()
+    send(world)
+    wait_for(lambda: uid in guard.blocked(), 30, "the block")
+    checked = guard.status()["firewall"]["checked"]
+    fw = wait_for(lambda: (f := guard.status()["firewall"])["checked"] > checked and f, 30)
+    assert fw["state"] == "absent" and "never set up here" in fw["drift"][0], fw
+    # a confirmed policy, then `nft flush ruleset`: the block comes back, the policy does not
+    r = guard.cli("firewall", "apply", "--no-rollback", "--state-dir", str(guard.tmp / "fw"))
+    assert r.returncode == 0, r.stderr
+    wait_for(lambda: guard.status()["firewall"]["state"] == "loaded", 30, "loaded")
+    assert uid in guard.blocked()  # carried over by the apply
+    guard.flush_ruleset()
+    wait_for(lambda: uid in guard.blocked(), 30, "the block put back")
+    checked = guard.status()["firewall"]["checked"]
+    fw = wait_for(lambda: (f := guard.status()["firewall"])["checked"] > checked and f, 30)
+    assert fw["state"] == "absent", fw
+    assert fw["drift"] == ["table inet spamtrace holds only the responses' uid blocks"], fw
+    status = guard.cli("firewall", "status", "--state-dir", str(guard.tmp / "fw"))
+    assert status.returncode == 1 and "NOT LOADED" in status.stdout, status.stdout
+    assert guard.stop() == 0
