@@ -724,7 +724,7 @@ def _read_toml(path: str) -> dict[str, Any]:
     try:
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode):
-            raise ConfigError(f"{path}: not a regular file ({_file_kind(st.st_mode)})")
+            raise ConfigError(f"{path}: not a regular file ({file_kind(st.st_mode)})")
         if st.st_size > MAX_CONFIG_BYTES:
             raise ConfigError(f"{path}: too large ({st.st_size} bytes, at most {MAX_CONFIG_BYTES})")
         raw = os.read(fd, MAX_CONFIG_BYTES + 1)
@@ -737,7 +737,7 @@ def _read_toml(path: str) -> dict[str, Any]:
     return parse_toml(raw, path)
 
 
-def _file_kind(mode: int) -> str:
+def file_kind(mode: int) -> str:
     for test, name in (
         (stat.S_ISDIR, "a directory"),
         (stat.S_ISFIFO, "a FIFO"),
