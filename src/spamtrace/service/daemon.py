@@ -46,6 +46,7 @@ from spamtrace.service.bus import (
     IncidentOpened,
     IncidentUpdated,
     Message,
+    StoreStalled,
     UpdateReason,
 )
 from spamtrace.service.engine import Engine, EngineOptions
@@ -128,6 +129,9 @@ class JournalLog:
             self.say(f"incident {message.incident_id}: {a.action} {a.status}: {escape(a.detail)}")
         elif isinstance(message, CaptureModeChanged):
             self.say(f"capture {message.mode.value}: {escape(message.reason)}")
+        elif isinstance(message, StoreStalled):
+            # a full disk or a lock held elsewhere: nothing is stored meanwhile (kept queued)
+            self.say(f"store {'STALLED' if message.stalled else 'ok'}: {escape(message.reason)}")
         elif isinstance(message, CaptureGap):
             self.say(
                 f"CAPTURE GAP: nothing was watched for {message.seconds:.0f} s before this "
