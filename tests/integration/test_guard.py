@@ -295,6 +295,14 @@ def test_the_block_set_alone_is_not_called_a_loaded_firewall(guard: NsDaemon) ->
     assert guard.stop() == 0
 
 
+def fill(path: Path) -> None:
+    """Write ``path`` until its filesystem is full."""
+    with contextlib.suppress(OSError), open(path, "wb") as f:
+        while True:
+            f.write(b"\0" * 4096)
+            f.flush()
+
+
 def test_a_full_disk_stalls_the_store_says_so_and_loses_nothing(
     server_world: World, tmp_path: Path
 ) -> None:
@@ -307,10 +315,7 @@ def test_a_full_disk_stalls_the_store_says_so_and_loses_nothing(
     guard = NsDaemon(server_world, tmp_path, db=small / "spamtrace.db")
     try:
         guard.start_and_block()  # the store is made; then the disk fills up
-        with contextlib.suppress(OSError), open(small / "filler", "wb") as f:
-            while True:
-                f.write(b"\0" * 4096)
-                f.flush()
+        fill(small / "filler")
         send(guard.world, 30)
         wait_for(lambda: "store STALLED: " in guard.output(), 60, "the stall in the journal")
         assert "disk is full" in guard.output(), guard.output()
@@ -324,7 +329,12 @@ def test_a_full_disk_stalls_the_store_says_so_and_loses_nothing(
         assert "nothing lost" in guard.output()
         incs = wait_for(lambda: [i for i in guard.incidents() if i["connections"] >= 33], 30)
         assert incs, guard.incidents()
-        assert guard.stop() == 0
+        # full again at the stop: what could not be written is said, and the exit is 3
+        fill(small / "filler")
+        send(guard.world, 5)
+        wait_for(lambda: guard.output().count("store STALLED: ") == 2, 60, "the second stall")
+        assert guard.stop() == 3
+        assert "ERROR store: " in guard.output() and "record(s) not stored" in guard.output()
         assert "Traceback" not in guard.output()
     finally:
         if guard.proc is not None and guard.proc.poll() is None:

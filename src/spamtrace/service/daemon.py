@@ -232,7 +232,17 @@ class Daemon:
             engine.close()
             for sig, handler in old.items():
                 signal.signal(sig, handler)
-        return ExitCode.CLEAN
+        return self._store_at_exit()
+
+    def _store_at_exit(self) -> int:
+        """Say what the store could not write by the end (a disk still full at the stop):
+        records lost are never silent. Exit 3 when writing failed, as ``watch`` does."""
+        store = self.engine.store_health()
+        if not store or not (store.get("lost") or store.get("error")):
+            return ExitCode.CLEAN
+        why = f": {escape(str(store['error']))}" if store.get("error") else " (queue full)"
+        JournalLog().say(f"ERROR store: {store.get('lost')} record(s) not stored{why}")
+        return ExitCode.FAILURE if store.get("error") else ExitCode.CLEAN
 
     def reload(self) -> None:
         """SIGHUP (on the loop): read the config again; keep the old one when it is bad."""
