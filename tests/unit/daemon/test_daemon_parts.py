@@ -41,6 +41,19 @@ def _serve(server: ControlServer, stop: threading.Event) -> None:
     sel.close()
 
 
+def test_a_socket_folder_that_is_a_file_is_said_so(tmp_path: Path) -> None:
+    """`socket = "/etc/spamtrace.toml/x.sock"` said "File exists"."""
+    from spamtrace.errors import RuntimeFailure
+
+    (tmp_path / "afile").touch()
+    for folder in (tmp_path / "afile", tmp_path / "afile" / "sub"):
+        with pytest.raises(RuntimeFailure) as err:
+            ControlServer(str(folder / "c.sock"), lambda req: {})
+        assert err.value.message == (
+            f"control socket folder {folder}: a part of it is not a folder ([daemon] socket)"
+        )
+
+
 def test_control_socket_round_trip_mode_and_cleanup(tmp_path: Path) -> None:
     path = str(tmp_path / "run" / "control.sock")
     server = ControlServer(path, lambda req: {"you_said": req})
