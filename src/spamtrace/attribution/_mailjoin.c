@@ -299,6 +299,466 @@ static int deque_append(PyObject *deque, PyObject *item) {
     return x == NULL ? -1 : 0;
 }
 
+/* ------------------------------------------------------------ WindowCounts, compiled
+ * policy/window.py's WindowCounts (the reference) held in C: the (when, value) items in a
+ * ring of plain structs and the counts in an open-addressing table of the distinct values
+ * (linear probing, deletion by backward shift), instead of a deque of tuples and a dict. A
+ * sender's window of recipients holds thousands of them; with the dict every recipient
+ * learnt cost a tuple, a deque slot and a dict entry, and its expiry as much again (a cache
+ * miss or two each). Values are str (the policy's addresses, client addresses, networks).
+ *
+ * The same answers as the Python class: len() the items kept, ``distinct`` the values,
+ * ``keys()`` the distinct values in the order a dict would list them (first added first; a
+ * value that left the window and came back is added anew, last: each entry has the number of
+ * its insertion), ``first(default)`` the oldest item's time, ``expire(before)`` drops the
+ * items older than ``before``. ``items`` and ``counts`` make a list and a dict of the same
+ * content (for tests and reports, not for the hot path). MailPolicy(compiled=True) uses it
+ * where built; tests/unit/mail compare it with the Python class step by step. */
+typedef struct {
+    double w;        /* the time, as a double (what the comparisons use) */
+    PyObject *when;  /* the time given (a reference: items show it as it was given) */
+    PyObject *key;   /* WindowCounts: the table's own key for the value (borrowed: held by the
+                        table while any item has it, since the entry's count is the items with
+                        it); WindowSum: the amount (a reference) */
+    Py_hash_t hash;
+} WItem;
+
+/* the items of a window, oldest first: a ring whose size is 0 or a power of two */
+typedef struct {
+    WItem *at;
+    Py_ssize_t cap, head, len;
+} Ring;
+
+#define RING_AT(r, i) (&(r)->at[((r)->head + (i)) & ((r)->cap - 1)])
+
+static int ring_resize(Ring *r, Py_ssize_t cap) {
+    WItem *at = PyMem_Malloc((size_t)cap * sizeof(WItem));
+    if (at == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    for (Py_ssize_t i = 0; i < r->len; i++) at[i] = *RING_AT(r, i);
+    PyMem_Free(r->at);
+    r->at = at;
+    r->cap = cap;
+    r->head = 0;
+    return 0;
+}
+
+/* the place of a new item at the end (NULL: no memory); the caller fills it */
+static WItem *ring_push(Ring *r) {
+    if (r->len == r->cap && ring_resize(r, r->cap ? r->cap * 2 : 8) < 0) return NULL;
+    WItem *it = RING_AT(r, r->len);
+    r->len++;
+    return it;
+}
+
+/* the oldest item, taken out (the ring must not be empty) */
+static WItem *ring_pop(Ring *r) {
+    WItem *it = &r->at[r->head];
+    r->head = (r->head + 1) & (r->cap - 1);
+    r->len--;
+    return it; /* valid until the next push or resize */
+}
+
+/* a ring mostly empty after an expiry is made smaller (no memory for it: left as it is) */
+static void ring_fit(Ring *r) {
+    if (r->cap > 64 && r->len * 4 < r->cap && ring_resize(r, r->cap / 2) < 0) PyErr_Clear();
+}
+
+typedef struct {
+    Py_hash_t hash;
+    PyObject *key; /* NULL: an empty place */
+    Py_ssize_t count;
+    unsigned long long seq; /* insertion number: keys()'s order */
+} WEntry;
+
+typedef struct {
+    PyObject_HEAD
+    Ring r;
+    WEntry *tab;
+    Py_ssize_t tcap, used; /* tcap: 0 or a power of two */
+    unsigned long long seq;
+} Counts;
+
+static PyTypeObject CountsType;
+#define COUNTS(o) (Py_TYPE(o) == &CountsType ? (Counts *)(o) : NULL)
+
+static int wc_equal(PyObject *a, PyObject *b) {
+    return a == b || (PyUnicode_GET_LENGTH(a) == PyUnicode_GET_LENGTH(b) &&
+                      PyUnicode_KIND(a) == PyUnicode_KIND(b) &&
+                      memcmp(PyUnicode_DATA(a), PyUnicode_DATA(b),
+                             PyUnicode_GET_LENGTH(a) * PyUnicode_KIND(a)) == 0);
+}
+
+/* the place of ``key`` in the table, or of the empty place where it would go */
+static Py_ssize_t wc_place(Counts *c, PyObject *key, Py_hash_t hash) {
+    size_t mask = (size_t)c->tcap - 1, i = (size_t)hash & mask;
+    for (;;) {
+        WEntry *e = &c->tab[i];
+        if (e->key == NULL || (e->hash == hash && wc_equal(e->key, key))) return (Py_ssize_t)i;
+        i = (i + 1) & mask;
+    }
+}
+
+static int wc_retable(Counts *c, Py_ssize_t cap) {
+    WEntry *old = c->tab, *tab = PyMem_Calloc((size_t)cap, sizeof(WEntry));
+    Py_ssize_t ocap = c->tcap;
+    if (tab == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    c->tab = tab;
+    c->tcap = cap;
+    for (Py_ssize_t i = 0; i < ocap; i++) {
+        if (old[i].key == NULL) continue;
+        size_t mask = (size_t)cap - 1, j = (size_t)old[i].hash & mask;
+        while (tab[j].key != NULL) j = (j + 1) & mask;
+        tab[j] = old[i];
+    }
+    PyMem_Free(old);
+    return 0;
+}
+
+/* WindowCounts.add(when, value): 0, or -1 with an exception */
+static int wc_add(Counts *c, PyObject *when, PyObject *value) {
+    if (!PyUnicode_CheckExact(value)) {
+        PyErr_SetString(PyExc_TypeError, "the compiled WindowCounts holds str values");
+        return -1;
+    }
+    double w = PyFloat_CheckExact(when) ? PyFloat_AS_DOUBLE(when) : PyFloat_AsDouble(when);
+    if (w == -1.0 && PyErr_Occurred()) return -1;
+    Py_hash_t hash = PyObject_Hash(value);
+    if (hash == -1) return -1;
+    if ((c->used + 1) * 2 > c->tcap && wc_retable(c, c->tcap ? c->tcap * 2 : 8) < 0) return -1;
+    WItem *it = ring_push(&c->r);
+    if (it == NULL) return -1;
+    WEntry *e = &c->tab[wc_place(c, value, hash)];
+    if (e->key == NULL) {
+        e->hash = hash;
+        e->key = Py_NewRef(value);
+        e->count = 0;
+        e->seq = c->seq++;
+        c->used++;
+    }
+    e->count++;
+    it->w = w;
+    it->when = Py_NewRef(when);
+    it->key = e->key;
+    it->hash = hash;
+    return 0;
+}
+
+/* take one out of the count of the entry of ``key`` (the table's own key object) */
+static void wc_drop(Counts *c, PyObject *key, Py_hash_t hash) {
+    size_t mask = (size_t)c->tcap - 1, i = (size_t)hash & mask;
+    while (c->tab[i].key != key) i = (i + 1) & mask; /* there: an item has it */
+    if (--c->tab[i].count > 0) return;
+    c->tab[i].key = NULL;
+    c->used--;
+    for (size_t j = (i + 1) & mask; c->tab[j].key != NULL; j = (j + 1) & mask) {
+        size_t home = (size_t)c->tab[j].hash & mask; /* may it move up to i? */
+        if (((j - home) & mask) >= ((j - i) & mask)) {
+            c->tab[i] = c->tab[j];
+            c->tab[j].key = NULL;
+            i = j;
+        }
+    }
+    Py_DECREF(key);
+}
+
+/* WindowCounts.expire(before) for a time ``before`` as a double: 0, or -1 (no memory to
+ * shrink into is no error: it stays as it is) */
+static int wc_expire(Counts *c, double before) {
+    while (c->r.len > 0 && c->r.at[c->r.head].w < before) {
+        WItem *it = ring_pop(&c->r);
+        wc_drop(c, it->key, it->hash);
+        Py_DECREF(it->when);
+    }
+    ring_fit(&c->r);
+    if (c->tcap > 64 && c->used * 8 < c->tcap && wc_retable(c, c->tcap / 2) < 0) PyErr_Clear();
+    return 0;
+}
+
+/* the oldest item's time (borrowed), NULL when there is none */
+static PyObject *ring_head(Ring *r) { return r->len ? r->at[r->head].when : NULL; }
+#define wc_head(c) ring_head(&(c)->r)
+
+static PyObject *wc_new(PyTypeObject *type, PyObject *args, PyObject *kw) {
+    if (PyTuple_GET_SIZE(args) || (kw != NULL && PyDict_GET_SIZE(kw))) {
+        PyErr_SetString(PyExc_TypeError, "WindowCounts() takes no arguments");
+        return NULL;
+    }
+    return type->tp_alloc(type, 0); /* zeroed: empty */
+}
+
+static void wc_dealloc(PyObject *self) {
+    Counts *c = (Counts *)self;
+    for (Py_ssize_t i = 0; i < c->r.len; i++) Py_DECREF(RING_AT(&c->r, i)->when);
+    for (Py_ssize_t i = 0; i < c->tcap; i++) Py_XDECREF(c->tab[i].key);
+    PyMem_Free(c->r.at);
+    PyMem_Free(c->tab);
+    Py_TYPE(self)->tp_free(self);
+}
+
+static Py_ssize_t wc_length(PyObject *self) { return ((Counts *)self)->r.len; }
+
+static PyObject *wc_py_add(PyObject *self, PyObject *const *args, Py_ssize_t n) {
+    if (n != 2) {
+        PyErr_SetString(PyExc_TypeError, "add(when, value)");
+        return NULL;
+    }
+    if (wc_add((Counts *)self, args[0], args[1]) < 0) return NULL;
+    Py_RETURN_NONE;
+}
+
+static PyObject *wc_py_expire(PyObject *self, PyObject *before) {
+    double b = PyFloat_AsDouble(before);
+    if (b == -1.0 && PyErr_Occurred()) return NULL;
+    if (wc_expire((Counts *)self, b) < 0) return NULL;
+    Py_RETURN_NONE;
+}
+
+static PyObject *wc_py_first(PyObject *self, PyObject *dflt) {
+    PyObject *h = wc_head((Counts *)self);
+    return Py_NewRef(h ? h : dflt);
+}
+
+static int wc_by_seq(const void *a, const void *b) {
+    unsigned long long x = (*(WEntry *const *)a)->seq, y = (*(WEntry *const *)b)->seq;
+    return x < y ? -1 : x > y;
+}
+
+/* the entries in keys()'s order: a PyMem array of c->used pointers (NULL: no memory) */
+static WEntry **wc_ordered(Counts *c) {
+    WEntry **out = PyMem_Malloc((size_t)(c->used ? c->used : 1) * sizeof(WEntry *));
+    if (out == NULL) {
+        PyErr_NoMemory();
+        return NULL;
+    }
+    Py_ssize_t k = 0;
+    for (Py_ssize_t i = 0; i < c->tcap; i++)
+        if (c->tab[i].key != NULL) out[k++] = &c->tab[i];
+    qsort(out, (size_t)k, sizeof(WEntry *), wc_by_seq);
+    return out;
+}
+
+static PyObject *wc_py_keys(PyObject *self, PyObject *unused) {
+    (void)unused;
+    Counts *c = (Counts *)self;
+    WEntry **order = wc_ordered(c);
+    PyObject *out = order == NULL ? NULL : PyList_New(c->used);
+    for (Py_ssize_t i = 0; out != NULL && i < c->used; i++)
+        PyList_SET_ITEM(out, i, Py_NewRef(order[i]->key));
+    PyMem_Free(order);
+    return out;
+}
+
+static PyObject *wc_get_counts(PyObject *self, void *unused) {
+    (void)unused;
+    Counts *c = (Counts *)self;
+    WEntry **order = wc_ordered(c);
+    PyObject *out = order == NULL ? NULL : PyDict_New();
+    for (Py_ssize_t i = 0; out != NULL && i < c->used; i++) {
+        PyObject *n = PyLong_FromSsize_t(order[i]->count);
+        if (n == NULL || PyDict_SetItem(out, order[i]->key, n) < 0) Py_CLEAR(out);
+        Py_XDECREF(n);
+    }
+    PyMem_Free(order);
+    return out;
+}
+
+/* the (when, value) items of a ring, oldest first: a list of pairs */
+static PyObject *ring_items(Ring *r) {
+    PyObject *out = PyList_New(r->len);
+    for (Py_ssize_t i = 0; out != NULL && i < r->len; i++) {
+        WItem *it = RING_AT(r, i);
+        PyObject *pair = PyTuple_Pack(2, it->when, it->key);
+        if (pair == NULL) Py_CLEAR(out);
+        else PyList_SET_ITEM(out, i, pair);
+    }
+    return out;
+}
+
+static PyObject *wc_get_items(PyObject *self, void *unused) {
+    (void)unused;
+    return ring_items(&((Counts *)self)->r);
+}
+
+static PyObject *wc_get_distinct(PyObject *self, void *unused) {
+    (void)unused;
+    return PyLong_FromSsize_t(((Counts *)self)->used);
+}
+
+static PyMethodDef wc_methods[] = {
+    {"add", (PyCFunction)(void (*)(void))wc_py_add, METH_FASTCALL,
+     "add(when, value): one more value at time when"},
+    {"expire", wc_py_expire, METH_O, "expire(before): drop the items older than before"},
+    {"first", wc_py_first, METH_O, "first(default): the oldest item's time, else default"},
+    {"keys", wc_py_keys, METH_NOARGS, "the distinct values, first added first (a list)"},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyGetSetDef wc_getset[] = {
+    {"distinct", wc_get_distinct, NULL, "how many distinct values", NULL},
+    {"counts", wc_get_counts, NULL, "{value: items with it}, in keys() order (a copy)", NULL},
+    {"items", wc_get_items, NULL, "the (when, value) items, oldest first (a copy)", NULL},
+    {NULL, NULL, NULL, NULL, NULL},
+};
+
+static PySequenceMethods wc_as_sequence = {.sq_length = wc_length};
+
+static PyTypeObject CountsType = {
+    PyVarObject_HEAD_INIT(NULL, 0).tp_name = "spamtrace.attribution._mailjoin.WindowCounts",
+    .tp_basicsize = sizeof(Counts),
+    .tp_dealloc = wc_dealloc,
+    .tp_as_sequence = &wc_as_sequence,
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_doc = "policy.window.WindowCounts of str values, compiled (see _mailjoin.c)",
+    .tp_methods = wc_methods,
+    .tp_getset = wc_getset,
+    .tp_new = wc_new,
+};
+
+/* ------------------------------------------------------------ WindowSum, compiled
+ * policy/window.py's WindowSum (the reference): the (when, amount) items in a Ring (no tuple
+ * and deque slot per message) and their running total, an int computed as Python computes
+ * it (the amounts are the messages' recipient counts). */
+typedef struct {
+    PyObject_HEAD
+    Ring r;
+    PyObject *total; /* an int */
+} Sum;
+
+static PyTypeObject SumType;
+static PyObject *ZERO; /* 0 (made at import, below) */
+#define SUMS(o) (Py_TYPE(o) == &SumType ? (Sum *)(o) : NULL)
+
+/* WindowSum.add(when, amount): 0, or -1 with an exception */
+static int ws_add(Sum *c, PyObject *when, PyObject *amount) {
+    double w = PyFloat_CheckExact(when) ? PyFloat_AS_DOUBLE(when) : PyFloat_AsDouble(when);
+    if (w == -1.0 && PyErr_Occurred()) return -1;
+    PyObject *total = add(c->total, amount);
+    if (total == NULL) return -1;
+    WItem *it = ring_push(&c->r);
+    if (it == NULL) {
+        Py_DECREF(total);
+        return -1;
+    }
+    Py_SETREF(c->total, total);
+    it->w = w;
+    it->when = Py_NewRef(when);
+    it->key = Py_NewRef(amount);
+    it->hash = 0;
+    return 0;
+}
+
+/* a - b; for two ints that fit a long, without the number protocol's dispatch */
+static PyObject *subtract(PyObject *a, PyObject *b) {
+    if (PyLong_CheckExact(a) && PyLong_CheckExact(b)) {
+        int oa, ob;
+        long x = PyLong_AsLongAndOverflow(a, &oa), y = PyLong_AsLongAndOverflow(b, &ob), z;
+        if (!oa && !ob && !__builtin_sub_overflow(x, y, &z)) return PyLong_FromLong(z);
+    }
+    return PyNumber_Subtract(a, b);
+}
+
+/* WindowSum.expire(before) for a time ``before`` as a double: 0, or -1 with an exception
+ * (the item whose amount could not be taken off the total is left in) */
+static int ws_expire(Sum *c, double before) {
+    while (c->r.len > 0 && c->r.at[c->r.head].w < before) {
+        PyObject *total = subtract(c->total, c->r.at[c->r.head].key);
+        if (total == NULL) return -1;
+        Py_SETREF(c->total, total);
+        WItem *it = ring_pop(&c->r);
+        Py_DECREF(it->key);
+        Py_DECREF(it->when);
+    }
+    ring_fit(&c->r);
+    return 0;
+}
+
+static PyObject *ws_new(PyTypeObject *type, PyObject *args, PyObject *kw) {
+    if (PyTuple_GET_SIZE(args) || (kw != NULL && PyDict_GET_SIZE(kw))) {
+        PyErr_SetString(PyExc_TypeError, "WindowSum() takes no arguments");
+        return NULL;
+    }
+    Sum *c = (Sum *)type->tp_alloc(type, 0);
+    if (c != NULL) c->total = Py_NewRef(ZERO);
+    return (PyObject *)c;
+}
+
+static void ws_dealloc(PyObject *self) {
+    Sum *c = (Sum *)self;
+    for (Py_ssize_t i = 0; i < c->r.len; i++) {
+        Py_DECREF(RING_AT(&c->r, i)->when);
+        Py_DECREF(RING_AT(&c->r, i)->key);
+    }
+    PyMem_Free(c->r.at);
+    Py_XDECREF(c->total);
+    Py_TYPE(self)->tp_free(self);
+}
+
+static Py_ssize_t ws_length(PyObject *self) { return ((Sum *)self)->r.len; }
+
+static PyObject *ws_py_add(PyObject *self, PyObject *const *args, Py_ssize_t n) {
+    if (n != 2) {
+        PyErr_SetString(PyExc_TypeError, "add(when, amount)");
+        return NULL;
+    }
+    if (ws_add((Sum *)self, args[0], args[1]) < 0) return NULL;
+    Py_RETURN_NONE;
+}
+
+static PyObject *ws_py_expire(PyObject *self, PyObject *before) {
+    double b = PyFloat_AsDouble(before);
+    if ((b == -1.0 && PyErr_Occurred()) || ws_expire((Sum *)self, b) < 0) return NULL;
+    Py_RETURN_NONE;
+}
+
+static PyObject *ws_py_first(PyObject *self, PyObject *dflt) {
+    PyObject *h = ring_head(&((Sum *)self)->r);
+    return Py_NewRef(h ? h : dflt);
+}
+
+static PyObject *ws_get_items(PyObject *self, void *unused) {
+    (void)unused;
+    return ring_items(&((Sum *)self)->r);
+}
+
+static PyObject *ws_get_total(PyObject *self, void *unused) {
+    (void)unused;
+    return Py_NewRef(((Sum *)self)->total);
+}
+
+static PyMethodDef ws_methods[] = {
+    {"add", (PyCFunction)(void (*)(void))ws_py_add, METH_FASTCALL,
+     "add(when, amount): an amount at time when"},
+    {"expire", ws_py_expire, METH_O, "expire(before): drop the items older than before"},
+    {"first", ws_py_first, METH_O, "first(default): the oldest item's time, else default"},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyGetSetDef ws_getset[] = {
+    {"total", ws_get_total, NULL, "the sum of the amounts kept", NULL},
+    {"items", ws_get_items, NULL, "the (when, amount) items, oldest first (a copy)", NULL},
+    {NULL, NULL, NULL, NULL, NULL},
+};
+
+static PySequenceMethods ws_as_sequence = {.sq_length = ws_length};
+
+static PyTypeObject SumType = {
+    PyVarObject_HEAD_INIT(NULL, 0).tp_name = "spamtrace.attribution._mailjoin.WindowSum",
+    .tp_basicsize = sizeof(Sum),
+    .tp_dealloc = ws_dealloc,
+    .tp_as_sequence = &ws_as_sequence,
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_doc = "policy.window.WindowSum, compiled (see _mailjoin.c)",
+    .tp_methods = ws_methods,
+    .tp_getset = ws_getset,
+    .tp_new = ws_new,
+};
+
 /* ------------------------------------------------------------ the policy's windows
  * _Window.expire, WindowSum.expire, WindowCounts.expire and HourlyHistory.add
  * (policy/mail.py, policy/window.py), written out for windows of exactly those classes
@@ -343,6 +803,11 @@ static PyObject *pop_value(PyObject *items) {
 }
 
 static int sum_expire(PyObject *sums, PyObject *before) {
+    Sum *cs = SUMS(sums);
+    if (cs != NULL) {
+        double b = PyFloat_AsDouble(before);
+        return b == -1.0 && PyErr_Occurred() ? -1 : ws_expire(cs, b);
+    }
     if (Py_TYPE(sums) != T_SUM) return call1(sums, s_expire, before);
     PyObject *items = GET(sums, s_items), *head;
     if (items == NULL) return -1;
@@ -368,6 +833,11 @@ static int sum_expire(PyObject *sums, PyObject *before) {
 }
 
 static int counts_expire(PyObject *wc, PyObject *before) {
+    Counts *cc = COUNTS(wc);
+    if (cc != NULL) {
+        double b = PyFloat_AsDouble(before);
+        return b == -1.0 && PyErr_Occurred() ? -1 : wc_expire(cc, b);
+    }
     if (Py_TYPE(wc) != T_COUNTS) return call1(wc, s_expire, before);
     PyObject *items = GET(wc, s_items), *counts = NULL, *head;
     if (items == NULL) return -1;
@@ -415,8 +885,17 @@ static int window_expire(PyObject *win, PyObject *before) {
     for (int i = 0; i < 4; i++)
         if ((parts[i] = GET(win, names[i])) == NULL) goto done;
     for (int i = 0; i < 3; i++) {
-        if ((items[i] = GET(parts[i], s_items)) == NULL) goto done;
-        if ((c = head_before(items[i], before, &heads[i])) < 0) goto done;
+        /* compiled: its head, no items list */
+        Ring *cc = i == 0 ? (SUMS(parts[0]) ? &SUMS(parts[0])->r : NULL)
+                          : (COUNTS(parts[i]) ? &COUNTS(parts[i])->r : NULL);
+        if (cc != NULL) {
+            heads[i] = ring_head(cc);
+            c = heads[i] == NULL ? 0 : cmp(heads[i], before, Py_LT);
+        } else {
+            if ((items[i] = GET(parts[i], s_items)) == NULL) goto done;
+            c = head_before(items[i], before, &heads[i]);
+        }
+        if (c < 0) goto done;
         if (c) {
             if (i == 0) c = sum_expire(parts[0], before);
             else if (i == 1) c = counts_expire(parts[1], before);
@@ -424,7 +903,10 @@ static int window_expire(PyObject *win, PyObject *before) {
                 c = counts_expire(parts[3], before);
             if (c < 0) goto done;
         }
-        if (head_before(items[i], NULL, &heads[i]) < 0) goto done; /* the head left */
+        if (cc != NULL) /* the head left (borrowed: the window holds it until it expires) */
+            heads[i] = ring_head(cc);
+        else if (head_before(items[i], NULL, &heads[i]) < 0)
+            goto done;
     }
     PyObject *low = heads[0] ? heads[0] : INF; /* min(...) of the three heads (inf: none) */
     for (int i = 1; i < 3; i++) {
@@ -510,6 +992,10 @@ static int policy_recipient(PyObject *policy, PyObject *on_recipient, PyObject *
     if ((c = cmp(wall, ne, Py_LT)) < 0) goto done;
     if (c && SET(win, s_next_expiry, wall) < 0) goto done;
     if ((addresses = GET(win, s_addresses)) == NULL) goto done;
+    Counts *ac = COUNTS(addresses);
+    if (ac != NULL) {
+        if (ac->r.len < MAX_WINDOW_ITEMS && wc_add(ac, wall, address) < 0) goto done;
+    } else {
     if ((listed = GET(addresses, s_items)) == NULL) goto done;
     if ((counts = GET(addresses, s_counts)) == NULL) goto done;
     if (!PyDict_CheckExact(counts)) {
@@ -525,6 +1011,7 @@ static int policy_recipient(PyObject *policy, PyObject *on_recipient, PyObject *
         Py_DECREF(item);
         if (bad < 0) goto done;
         if (count_in(counts, address) < 0) goto done;
+    }
     }
     if ((opened = GET(policy, s_open)) == NULL) goto done;
     if (!PyDict_Check(opened)) {
@@ -563,10 +1050,10 @@ static int policy_recipient(PyObject *policy, PyObject *on_recipient, PyObject *
     {
         PyObject *sums = GET(win, s_messages);
         if (sums == NULL) goto done;
-        Py_ssize_t count = LEN_OF(sums, s_items);
+        Py_ssize_t count = SUMS(sums) != NULL ? SUMS(sums)->r.len : LEN_OF(sums, s_items);
         Py_DECREF(sums);
         if (count < 0) goto done;
-        Py_ssize_t distinct = PyDict_GET_SIZE(counts);
+        Py_ssize_t distinct = ac != NULL ? ac->used : PyDict_GET_SIZE(counts);
         int below = AT_MOST(count, t, s_script_max_messages);
         if (below < 0) goto done;
         if (below && (below = AT_MOST(distinct, t, s_script_max_recipients)) < 0) goto done;
@@ -1508,6 +1995,8 @@ static int append_pair(PyObject *deque, PyObject *when, PyObject *value) {
 
 /* WindowCounts.add(when, value), written out as observe() does */
 static int counts_add(PyObject *wc, PyObject *when, PyObject *value) {
+    Counts *cc = COUNTS(wc);
+    if (cc != NULL) return wc_add(cc, when, value);
     PyObject *items = GET(wc, s_items);
     if (items == NULL) return -1;
     int rc = append_pair(items, when, value);
@@ -1556,19 +2045,34 @@ static PyObject *policy_observe(PyObject *policy, PyObject *msg) {
     }
     if (RAISE_TO(win, s_next_expiry, now, Py_LT) < 0) goto done;
     if ((sums = GET(win, s_messages)) == NULL) goto done;
-    if ((items = GET(sums, s_items)) == NULL) goto done;
+    Sum *cs = SUMS(sums);
+    if (cs == NULL && (items = GET(sums, s_items)) == NULL) goto done;
     if ((addresses = GET(win, s_addresses)) == NULL) goto done;
-    if ((listed = GET(addresses, s_items)) == NULL) goto done;
+    Counts *ac = COUNTS(addresses);
+    if (ac == NULL && (listed = GET(addresses, s_items)) == NULL) goto done;
     if (RAISE_TO(win, s_last_seen, now, Py_GT) < 0) goto done;
     if ((nrcpt = GET(msg, s_recipients)) == NULL) goto done;
     if ((ip = GET(msg, s_ip)) == NULL) goto done;
     if ((maddr = GET(msg, s_addresses)) == NULL) goto done;
-    Py_ssize_t n = PyObject_Size(items);
+    Py_ssize_t n = cs != NULL ? cs->r.len : PyObject_Size(items);
     if (n < 0) goto done;
     if (n < MAX_WINDOW_ITEMS) {
-        if (append_pair(items, now, nrcpt) < 0 || ADD_TO(sums, s_total, nrcpt) < 0) goto done;
+        if (cs != NULL ? ws_add(cs, now, nrcpt) < 0
+                       : append_pair(items, now, nrcpt) < 0 || ADD_TO(sums, s_total, nrcpt) < 0)
+            goto done;
         if ((c = PyObject_IsTrue(maddr)) < 0) goto done;
-        if (c) {
+        if (c && ac != NULL) {
+            PyObject *it = PyObject_GetIter(maddr), *addr;
+            if (it == NULL) goto done;
+            int bad = 0;
+            while (ac->r.len < MAX_WINDOW_ITEMS && (addr = PyIter_Next(it)) != NULL) {
+                bad = wc_add(ac, now, addr) < 0;
+                Py_DECREF(addr);
+                if (bad) break;
+            }
+            Py_DECREF(it);
+            if (bad || PyErr_Occurred()) goto done;
+        } else if (c) {
             PyObject *counts = GET(addresses, s_counts);
             if (counts == NULL) goto done;
             if (!PyDict_CheckExact(counts)) {
@@ -1696,10 +2200,14 @@ static PyObject *policy_observe(PyObject *policy, PyObject *msg) {
         quiet = quiet && !c;
     }
     if (quiet) { /* _reasons of a script: len(win.messages), win.addresses.distinct */
-        Py_ssize_t count = PyObject_Size(items);
-        PyObject *counts = count < 0 ? NULL : GET(addresses, s_counts);
-        Py_ssize_t distinct = counts == NULL ? -1 : PyObject_Size(counts);
-        Py_XDECREF(counts);
+        Py_ssize_t count = cs != NULL ? cs->r.len : PyObject_Size(items), distinct = -1;
+        if (ac != NULL) {
+            distinct = count < 0 ? -1 : ac->used;
+        } else {
+            PyObject *counts = count < 0 ? NULL : GET(addresses, s_counts);
+            distinct = counts == NULL ? -1 : PyObject_Size(counts);
+            Py_XDECREF(counts);
+        }
         if (distinct < 0) goto done;
         if ((c = AT_MOST(count, t, s_script_max_messages)) < 0) goto done;
         if (c && (c = AT_MOST(distinct, t, s_script_max_recipients)) < 0) goto done;
@@ -1919,5 +2427,10 @@ PyMODINIT_FUNC PyInit__mailjoin(void) {
     if ((DEQUE_APPEND = PyObject_GetAttrString(deque, "append")) == NULL) return NULL;
     if ((TWO = PyLong_FromLong(2)) == NULL) return NULL;
     if ((ZERO = PyLong_FromLong(0)) == NULL || (EMPTY = PyTuple_New(0)) == NULL) return NULL;
-    return PyModule_Create(&module);
+    if (PyType_Ready(&CountsType) < 0 || PyType_Ready(&SumType) < 0) return NULL;
+    PyObject *mod = PyModule_Create(&module);
+    if (mod != NULL && (PyModule_AddObjectRef(mod, "WindowCounts", (PyObject *)&CountsType) < 0 ||
+                        PyModule_AddObjectRef(mod, "WindowSum", (PyObject *)&SumType) < 0))
+        Py_CLEAR(mod);
+    return mod;
 }
