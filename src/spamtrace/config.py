@@ -306,6 +306,10 @@ class ResponsesSection:
     only_accounts: list[str] = field(default_factory=list)
     # after `spamtrace release`, the uid is not blocked or stopped again for this long (s)
     release_grace: int = 3600
+    # run inside a network namespace other than the host's, act also on senders of other
+    # namespaces (the tracepoint sees them all; this namespace's block set filters none of
+    # their traffic); false: only on senders of the daemon's own namespace
+    other_netns: bool = False
     # mail-script / mail-auth incidents: freeze the sender's queued messages (exim -Mf /
     # postsuper -h)
     freeze_queue: bool = True
