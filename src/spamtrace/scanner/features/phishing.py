@@ -24,6 +24,7 @@ from spamtrace.scanner.context import (
     Ctx,
     Hit,
     braced,
+    called_any,
     calls_to,
     excerpt,
     feature,
@@ -797,6 +798,36 @@ def _geo_gate(ctx: Ctx, text: bytes, intel: re.Match[bytes]) -> Hit | None:
     at = max(0, string_at(ctx, intel.start()))
     return Hit(ctx.line_of_string(at), excerpt(intel.group(0) + b" country -> "
                                                + refusal.group(0)))
+
+
+# what a kit attaches to each victim's fields: where the visitor is, from a geolocation
+# service (the services that tell who owns an address, and the lookup links of a results
+# mail: geoiptool.com/?IP=..., api.ip.sb/geoip/...)
+_GEO_LOOKUP = re.compile(
+    _IP_INTEL.pattern + rb"|geoiptool\.com|ip\.sb/geoip|freegeoip\.|ipapi\.com|iplocation\.net"
+)
+_FORM_READS = (b"$_post", b"$_get", b"$_request")
+_SENDS_OUT = (b"mail", b"fwrite", b"fputs", b"file_put_contents", b"curl_exec")
+
+
+@feature("victim_geolocated")
+def _victim_geolocated(ctx: Ctx, rule: Rule) -> Hit | None:
+    """A phishing kit's results handler, whatever the fields are called: the visitor's own
+    address looked up at an IP-geolocation service (or made into a geoiptool lookup link),
+    in a script that reads form fields and mails them, writes them to a file, or posts them
+    (curl, a Telegram bot's address). A site that locates its visitors does so for its pages,
+    not in the handler that sends what they typed to someone."""
+    text = string_text(ctx)
+    geo = _GEO_LOOKUP.search(text)
+    if geo is None or not _visitor_named(text):
+        return None
+    if not has_any(ctx, _FORM_READS):
+        return None
+    if not called_any(ctx, _SENDS_OUT) and text.find(b"api.telegram.org/bot") < 0:
+        return None
+    at = max(0, string_at(ctx, geo.start()))
+    return Hit(ctx.line_of_string(at), excerpt(b"the visitor located at " + geo.group(0)
+                                               + b", form fields sent out"))
 
 
 _NET_ENTRY = re.compile(rb"(?:as\d+[\s-]*)?(" + _REVIEWER_NAMES + rb")(?:[\s.,-]+[a-z.]+)?")
