@@ -306,6 +306,10 @@ class ResponsesSection:
     only_accounts: list[str] = field(default_factory=list)
     # after `spamtrace release`, the uid is not blocked or stopped again for this long (s)
     release_grace: int = 3600
+    # run inside a network namespace other than the host's, act also on senders of other
+    # namespaces (the tracepoint sees them all; this namespace's block set filters none of
+    # their traffic); false: only on senders of the daemon's own namespace
+    other_netns: bool = False
     # mail-script / mail-auth incidents: freeze the sender's queued messages (exim -Mf /
     # postsuper -h)
     freeze_queue: bool = True
@@ -724,7 +728,7 @@ def _read_toml(path: str) -> dict[str, Any]:
     try:
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode):
-            raise ConfigError(f"{path}: not a regular file ({_file_kind(st.st_mode)})")
+            raise ConfigError(f"{path}: not a regular file ({file_kind(st.st_mode)})")
         if st.st_size > MAX_CONFIG_BYTES:
             raise ConfigError(f"{path}: too large ({st.st_size} bytes, at most {MAX_CONFIG_BYTES})")
         raw = os.read(fd, MAX_CONFIG_BYTES + 1)
@@ -737,7 +741,7 @@ def _read_toml(path: str) -> dict[str, Any]:
     return parse_toml(raw, path)
 
 
-def _file_kind(mode: int) -> str:
+def file_kind(mode: int) -> str:
     for test, name in (
         (stat.S_ISDIR, "a directory"),
         (stat.S_ISFIFO, "a FIFO"),

@@ -84,6 +84,15 @@ def tree_result(
     return SignalResult(True, detail, ((pid, start_time), *children))
 
 
+def netns_of(pid: int | str, procfs: str = "/proc") -> int | None:
+    """The inode of the process's network namespace (``net:[N]``), None when unreadable (the
+    process exited, or no root)."""
+    try:
+        return os.stat(f"{procfs}/{pid}/ns/net").st_ino
+    except OSError:
+        return None
+
+
 def children_of(pid: int, procfs: str = "/proc") -> list[int]:
     """Descendants of ``pid`` (breadth first, bounded)."""
     parents: dict[int, list[int]] = {}

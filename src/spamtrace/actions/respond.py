@@ -49,6 +49,7 @@ from spamtrace.policy.responses import (
     decide,
     decide_mail,
     describe,
+    uid_protection,
     undo_command,
 )
 from spamtrace.sinks.store import ActionRecord
@@ -73,6 +74,15 @@ def sender_of(att: AttributedAttempt) -> Sender | None:
     if p is None or p.method not in _LIVE:
         return None
     return Sender(p.pid, p.start_time, p.uid, p.euid, p.name, p.exe, p.cmdline)
+
+
+def _user_name(uid: int) -> str | None:
+    import pwd
+
+    try:
+        return pwd.getpwuid(uid).pw_name
+    except (KeyError, OverflowError):
+        return None
 
 
 class Responder:
@@ -101,7 +111,7 @@ class Responder:
         self._mail_queue_given = mail_queue is not None
         self.windows = ConnectWindows(MAX_INCIDENTS)
         self._done: dict[str, set[str]] = {}
-        #: incidents whose block or stop `release_grace` held back (said once: _note_grace)
+        #: incidents whose responses were held back (release_grace, another netns): said once
         self._graced: dict[str, None] = {}  # incidents whose held-back responses were said
         self._scans: dict[str, tuple[ScannedFile, ...]] = {}
         self._senders: dict[str, Sender] = {}
@@ -114,6 +124,8 @@ class Responder:
         self._lock = threading.Lock()
         #: the blocks this run made: uid -> (the decision, when it ends or None, when made)
         self._blocks: dict[int, tuple[BlockUid, float | None, float]] = {}
+        #: (this watcher's netns, pid 1's netns): read at the first decision
+        self._netns: tuple[int | None, int | None] | None = None
         self._fast = _Worker("spamtrace-respond", self._run_one)
         self._slow = _Worker("spamtrace-quarantine", self._run_one)
 
@@ -253,6 +265,11 @@ class Responder:
             done=frozenset(done),
         )
         decisions = decide(situation, self.rules)
+        if decisions and situation.sender is not None:
+            foreign = self._foreign_netns(situation.sender.pid)
+            if foreign is not None:
+                self._note_held(inc.id, decisions, foreign)
+                return []
         if self.released is not None and any(
             isinstance(d, (BlockUid, StopProcess)) for d in decisions
         ):
@@ -277,8 +294,39 @@ class Responder:
                 self._slow.put(d)
         return decisions
 
+    def adopt_blocks(self, stored: Sequence[ActionRecord]) -> int:
+        """Take the blocks an earlier run made (the store's ``block-uid`` actions ``done``,
+        not released, not run out: :meth:`~spamtrace.sinks.store.StoreReader.blocks_in_force`)
+        as this run's own, so that :meth:`reassert_blocks` puts them back too: a block must not
+        end with the daemon that made it (a restart, then a ``nft flush ruleset``, freed every
+        sender blocked before). Root, the MTA's users and the accounts the rules never act on
+        are never adopted, whatever the store says. Returns how many uids were adopted."""
+        now = self.clock()
+        adopted: set[int] = set()
+        for a in stored:
+            timeout = a.data.get("timeout")
+            if a.uid is None or not isinstance(timeout, (int, float)) or timeout < 0:
+                continue
+            if uid_protection(a.uid, (_user_name(a.uid),), self.rules) is not None:
+                continue
+            ends = None if timeout == 0 else a.at + timeout
+            if ends is not None and ends <= now + 1:
+                continue
+            d = BlockUid(
+                uid=a.uid, user=None, account=None, timeout=int(timeout),
+                incident=a.incident_id, reason=str(a.data.get("reason") or "an earlier block"),
+            )  # fmt: skip
+            with self._lock:
+                held = self._blocks.get(a.uid)
+                if held is not None and (held[1] is None or (ends is not None and held[1] >= ends)):
+                    continue  # this run's (or a longer) block of the uid is kept
+                self._blocks[a.uid] = (d, ends, a.at)
+            adopted.add(a.uid)
+        return len(adopted)
+
     def reassert_blocks(self) -> list[ActionRecord]:
-        """Put back the blocks of this run that the set lost before their end.
+        """Put back the blocks of this run (and those adopted from earlier runs:
+        :meth:`adopt_blocks`) that the set lost before their end.
 
         ``nft flush ruleset`` (the first line of Debian's /etc/nftables.conf, so a restart
         or reload of nftables.service) or a ``nft delete table inet spamtrace`` by hand
@@ -327,22 +375,55 @@ class Responder:
             ))  # fmt: skip
         return out
 
-    def _note_grace(self, incident: str, held: Sequence[Decision]) -> None:
-        """Say, once per incident, what `release_grace` kept from being done: a suspicious
-        incident of a released uid showed no action at all, and the admin could not tell an
-        amnesty from a failure. Recorded as ``would`` (decided, not done), not as done, so the
-        block is still taken once the grace has run out."""
+    def _foreign_netns(self, pid: int) -> str | None:
+        """Why a sender may not be acted on for its network namespace (None: it may).
+
+        The tracepoint is host-wide: a watcher run inside a network namespace (``ip netns
+        exec``, a container sharing the host's pids) sees every namespace's connects, but its
+        block set filters only its own namespace's traffic, and a SIGSTOP would reach a
+        process of the host or of another container it does not guard. There, a sender of
+        another namespace is reported, not acted on, unless ``[responses] other_netns``. On
+        the host (pid 1's namespace), senders of every namespace are acted on, as before."""
+        if self.rules.other_netns:
+            return None
+        if self._netns is None:
+            from spamtrace.actions.process import netns_of
+
+            self._netns = (netns_of("self"), netns_of(1))
+        own, init = self._netns
+        if own is None or own == init:
+            return None
+        from spamtrace.actions.process import netns_of
+
+        theirs = netns_of(pid)
+        if theirs is None or theirs == own:
+            return None  # gone (its uid alone is known) or ours
+        return (
+            f"pid {pid} is in another network namespace (net:[{theirs}]) than this watcher "
+            f"(net:[{own}], not the host's): this namespace's block set does not filter its "
+            "traffic, and it is not this watcher's to stop ([responses] other_netns = true "
+            "acts on it)"
+        )
+
+    def _note_held(self, incident: str, held: Sequence[Decision], why: str) -> None:
+        """Say, once per incident, what was not done and why (recorded as ``would``)."""
         with self._lock:
             if incident in self._graced:
                 return
             self._remember(self._graced, incident, None)
         for d in held:
-            self._record(
-                d, ActionStatus.WOULD,
-                f"not done: uid {d.uid} was released (`spamtrace release`) less than "
-                f"[responses] release_grace ({self.rules.release_grace} s) ago; {describe(d)}",
-                None,
-            )  # fmt: skip
+            self._record(d, ActionStatus.WOULD, f"not done: {why}; {describe(d)}", None)
+
+    def _note_grace(self, incident: str, held: Sequence[Decision]) -> None:
+        """Say, once per incident, what `release_grace` kept from being done: a suspicious
+        incident of a released uid showed no action at all, and the admin could not tell an
+        amnesty from a failure. Recorded as ``would`` (decided, not done), not as done, so the
+        block is still taken once the grace has run out."""
+        if held:
+            self._note_held(incident, held, (
+                f"uid {held[0].uid} was released (`spamtrace release`) less than "
+                f"[responses] release_grace ({self.rules.release_grace} s) ago"
+            ))  # fmt: skip
 
     # ------------------------------------------------------------------ doing
     def _record(

@@ -542,16 +542,23 @@ def gather_configs(env: ConfigFiles) -> tuple[list[SapiConfig], list[PoolFile]]:
             pool_label = by_dir.get(parent) or by_dir.get(os.path.dirname(parent))
             pools.append(PoolFile(IniFile(path, env.read_text(path)), pool_label))
     seen = {p.file.path for p in pools}
+    # FPM follows an include= wherever it is, a pool file's included files too (a panel's
+    # per-site folder named from a pool): the main configs first, then every pool file found
+    including: list[tuple[str, str | None]] = []
     for pattern in FPM_CONFS:
         for conf in env.glob(pattern):
-            text = env.read_text(conf) or ""
             conf_dir = os.path.dirname(conf)
             conf_label = by_dir.get(conf_dir) or by_dir.get(os.path.dirname(conf_dir))
-            for include in _FPM_INCLUDE.findall(text):
-                for path in env.glob(include):
-                    if path not in seen:
-                        seen.add(path)
-                        pools.append(PoolFile(IniFile(path, env.read_text(path)), conf_label))
+            including.append((env.read_text(conf) or "", conf_label))
+    including.extend((p.file.text or "", p.sapi_label) for p in pools)
+    for body, inherits in including:  # grows while walked; `seen` ends include loops
+        for include in _FPM_INCLUDE.findall(body):
+            for path in env.glob(include):
+                if path not in seen:
+                    seen.add(path)
+                    pool = PoolFile(IniFile(path, env.read_text(path)), inherits)
+                    pools.append(pool)
+                    including.append((pool.file.text or "", inherits))
     return sapis, pools
 
 

@@ -155,6 +155,10 @@ def _since(text: str, now: float) -> float:
         value = float(text)
         if value > 1e8 or not math.isfinite(value):
             return value
+        raise UsageError(  # `--since 24` meant hours, `--since 0` "from the start"
+            f"--since: {quoted(text)} has no unit: give 30m, 24h, 7d (epoch seconds are "
+            "9 digits or more), or all"
+        )
     try:
         when = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:

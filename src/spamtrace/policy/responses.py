@@ -32,8 +32,10 @@ each decision once.
 
 from __future__ import annotations
 
+import contextlib
 import enum
 import posixpath
+import re
 from collections import deque
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -270,6 +272,8 @@ class ResponseRules:
     only_accounts: frozenset[str] = frozenset()
     #: resolved MTA executables: their processes are never signalled
     mta_exes: frozenset[str] = frozenset()
+    #: a watcher in a network namespace not the host's acts on senders of other ones too
+    other_netns: bool = False
 
     @classmethod
     def from_config(
@@ -307,6 +311,7 @@ class ResponseRules:
             protected_uids=frozenset({ROOT_UID, *mta_uids}),
             only_accounts=frozenset(r.only_accounts),
             mta_exes=frozenset({*mta_exes, *cfg.mta.exes}),
+            other_netns=r.other_netns,
         )
 
 
@@ -330,6 +335,14 @@ def protection(incident: Incident, rules: ResponseRules) -> str | None:
     if incident.uid in rules.protected_uids:
         return "root" if incident.uid == ROOT_UID else "an MTA user"
     return _by_name((incident.account, incident.user), rules)
+
+
+def uid_protection(uid: int, names: Sequence[str | None], rules: ResponseRules) -> str | None:
+    """Why nothing may be done against ``uid`` known by ``names`` (its user name), None when
+    it may: a block an earlier run made is put back only then."""
+    if uid in rules.protected_uids or uid == ROOT_UID:
+        return "root" if uid == ROOT_UID else "an MTA user"
+    return _by_name(names, rules)
 
 
 def _by_name(names: Sequence[str | None], rules: ResponseRules) -> str | None:
@@ -554,6 +567,45 @@ def undo_command(decision: Decision) -> str | None:
     if isinstance(decision, LockMailbox):
         return f"give {shell_quote(decision.mailbox)} a new password (with your panel)"
     return f"unsuspend the account {shell_quote(decision.account)} with your panel"
+
+
+#: an advice line that ends the sender (``policy.verdict.advice``): "...: kill PID"
+_KILL_LINE = re.compile(r": kill (\d+)$")
+
+
+def advice_after(advice: Sequence[str], actions: Iterable[Any]) -> tuple[str, ...]:
+    """An incident's advice (written when it opened) told what its responses did since.
+
+    "stop it after noting the evidence: kill PID" no longer fits once a response stopped the
+    sender (a stopped process acts on no SIGTERM until it is resumed: the kill did nothing)
+    or killed it (the pid may be another process's by now). ``actions``: the incident's
+    records (``action``, ``status``, ``data``, optional ``undone_at``); a released stop (its
+    process resumed) gives the advice back as it was."""
+    signalled: dict[int, str] = {}
+    for a in actions:
+        if a.action != ActionKind.STOP_PROCESS.value or a.status != ActionStatus.DONE.value:
+            continue
+        if getattr(a, "undone_at", None) is not None:
+            continue
+        how = str(a.data.get("signal") or "stop")
+        for item in a.data.get("signalled") or ():
+            with contextlib.suppress(TypeError, ValueError, IndexError):
+                signalled[int(item[0])] = how
+    if not signalled:
+        return tuple(advice)
+    out: list[str] = []
+    for line in advice:
+        m = _KILL_LINE.search(line)
+        done = signalled.get(int(m.group(1))) if m else None
+        if m is None or done is None:
+            out.append(line)
+        elif done == "stop":
+            pid = m.group(1)
+            out.append(f"it is stopped (SIGSTOP), its files and sockets kept: look at them: "
+                       f"ls -l /proc/{pid}/cwd /proc/{pid}/fd")  # fmt: skip
+            out.append(f"end it once noted (stopped, it ignores a plain kill): kill -KILL {pid}")
+        # killed (SIGKILL): nothing is left to end
+    return tuple(out)
 
 
 def describe(decision: Decision) -> str:

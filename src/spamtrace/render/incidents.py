@@ -96,6 +96,8 @@ def incident_json(
     messages and ``destinations`` holds some of its recipients; ``mail`` holds its sender as
     the log showed it (:func:`mail_facts`; null in a connect incident) and ``auth_user`` the
     mailbox of a ``mail-auth`` incident (null otherwise), which has no uid or user."""
+    from spamtrace.policy.responses import advice_after
+
     facts = mail_facts(rec.process)
     return {
         "id": rec.id,
@@ -120,7 +122,7 @@ def incident_json(
         "rate_per_minute": rec.rate_per_minute,
         "reasons": list(rec.reasons),
         "attribution": rec.methods,
-        "advice": list(rec.advice),
+        "advice": list(advice_after(rec.advice, actions or ())),
         "suspect_files": None if rec.suspect_files is None else list(rec.suspect_files),
         "actions": [action_json(a) for a in actions or ()],
         # the same for both kinds of incident: what it counts, and a stolen mailbox by name
@@ -306,6 +308,7 @@ def print_incident(
     responses and the events. Every attacker-controlled string is escaped."""
     from rich.text import Text
 
+    from spamtrace.policy.responses import advice_after
     from spamtrace.render.layout import block, field
     from spamtrace.safetext import escape, escape_argv, escape_message
 
@@ -362,7 +365,7 @@ def print_incident(
         row("why:", escape(reason))
     if rec.advice:
         heading("what to do:")
-        for advice in rec.advice:
+        for advice in advice_after(rec.advice, actions):
             field(con, "- ", escape_message(advice), indent=4)
     if actions:
         heading("actions:")

@@ -13,6 +13,7 @@ bounds in-process scans (``rank_files``), where no signal is used.
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import itertools
 import multiprocessing
@@ -74,11 +75,19 @@ _TAIL_OVERLAP = 4  # bytes kept between two chunks of the tail search ("<?php" i
 
 def _php_in_rest(fd: int, prev: bytes, clock: Callable[[], float], deadline: float) -> bool | None:
     """Whether the rest of the open file (after ``prev``) holds a PHP open tag, read in
-    chunks and not kept; None: the time ran out or a read failed first."""
+    chunks and not kept; None: the time ran out or a read failed first. The holes of a
+    sparse file (read as zeros: no tag, and none across one) are skipped, not read: a
+    2 GB ``truncate``d file is searched in no time, not left half-read at the limit."""
     while True:
         if clock() > deadline:
             return None
         try:
+            here = os.lseek(fd, 0, os.SEEK_CUR)
+            data_at = _next_data(fd, here)
+            if data_at is None:
+                return False  # only a hole (or nothing) left
+            if data_at != here:
+                prev = b""  # zeros between: the tail before the hole ends no tag
             chunk = os.read(fd, READ_CHUNK)
         except OSError:
             return None
@@ -87,6 +96,21 @@ def _php_in_rest(fd: int, prev: bytes, clock: Callable[[], float], deadline: flo
         if _PHP_TAG.search(prev + chunk):
             return True
         prev = chunk[-_TAIL_OVERLAP:]
+
+
+def _next_data(fd: int, offset: int) -> int | None:
+    """Where the next data at or after ``offset`` starts (the file position set there),
+    None past the last data; ``offset`` itself where the file system cannot tell holes."""
+    seek_data = getattr(os, "SEEK_DATA", None)
+    if seek_data is None:
+        return offset
+    try:
+        return os.lseek(fd, offset, seek_data)
+    except OSError as exc:
+        if exc.errno == errno.ENXIO:
+            return None
+        os.lseek(fd, offset, os.SEEK_SET)
+        return offset
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,9 +12,11 @@ to 100 is a configuration error, reported with the file and the line.
 from __future__ import annotations
 
 import os
+import stat
 from dataclasses import dataclass
 from typing import Any
 
+from spamtrace.config import file_kind
 from spamtrace.errors import ConfigError
 from spamtrace.safetext import escape
 from spamtrace.scanner.report import MALICIOUS_SCORE, Finding
@@ -87,13 +89,7 @@ def load(folder: str) -> UserRules:
         path = os.path.join(folder, name)
         namespace = os.path.splitext(name)[0]
         namespaces[namespace] = path
-        try:
-            with open(path, "rb") as fh:
-                raw = fh.read(MAX_RULE_FILE + 1)
-        except OSError as exc:
-            raise ConfigError(f"{escape(path)}: {exc.strerror or exc}") from None
-        if len(raw) > MAX_RULE_FILE:
-            raise ConfigError(f"{escape(path)}: larger than {MAX_RULE_FILE} bytes")
+        raw = _read_rule_file(path)
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError:
@@ -108,6 +104,29 @@ def load(folder: str) -> UserRules:
     rules = compiler.build()
     meta = {(rule.namespace, rule.identifier): _meta(rule, namespaces) for rule in rules}
     return UserRules(rules, meta, len(names))
+
+
+def _read_rule_file(path: str) -> bytes:
+    """The bytes of one rule file: a regular file (through a symlink too) of at most
+    MAX_RULE_FILE bytes. A FIFO, socket or device of a rule's name is refused unread: opening
+    a FIFO waited for a writer, and ``scan``/``config check`` hung for good."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC | os.O_NOCTTY)
+    except OSError as exc:
+        raise ConfigError(f"{escape(path)}: {exc.strerror or exc}") from None
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            raise ConfigError(f"{escape(path)}: not a regular file ({file_kind(mode)})")
+        with os.fdopen(fd, "rb", closefd=False) as fh:
+            raw = fh.read(MAX_RULE_FILE + 1)
+    except OSError as exc:
+        raise ConfigError(f"{escape(path)}: {exc.strerror or exc}") from None
+    finally:
+        os.close(fd)
+    if len(raw) > MAX_RULE_FILE:
+        raise ConfigError(f"{escape(path)}: larger than {MAX_RULE_FILE} bytes")
+    return raw
 
 
 def _meta(rule: Any, namespaces: dict[str, str]) -> _Meta:

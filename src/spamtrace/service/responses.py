@@ -106,6 +106,7 @@ class ResponsesSubscriber:
             # before this message, keep theirs)
             with contextlib.suppress(OSError):
                 os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), LOOP_NICE)
+            self.restore_blocks()
         elif isinstance(message, FirewallChecked):
             # the daemon's periodic check: a flush of the ruleset emptied the block set too
             self.responder.reassert_blocks()
@@ -123,6 +124,24 @@ class ResponsesSubscriber:
         if self.responder.enforcing and not was:
             self.notes += self.responder.prepare()
             sys.setswitchinterval(SWITCH_INTERVAL)
+            self.restore_blocks()
+
+    def restore_blocks(self) -> None:
+        """Take the blocks still in force per the store (made by an earlier run: the daemon
+        restarted) as this run's, and put back at once those the set lost (a reboot, or a
+        ``nft flush ruleset`` while no daemon ran); the firewall checks keep them after."""
+        if self.engine.store is None or not self.responder.rules.block:
+            return
+        from spamtrace.errors import SpamtraceError
+        from spamtrace.sinks.store import open_reader
+
+        try:
+            with open_reader(self.engine.store.path) as reader:
+                stored = reader.blocks_in_force(self.responder.clock())
+        except SpamtraceError:
+            return  # the store's trouble is reported by the engine
+        if self.responder.adopt_blocks(stored):
+            self.responder.reassert_blocks()
 
     def _released(self, since: float) -> frozenset[int]:
         """The uids `spamtrace release` undid since ``since`` (asked only when a block or

@@ -556,6 +556,25 @@ class StoreReader:
             args.append(action)
         return [_action_from_row(r) for r in self._rows(sql + " ORDER BY at, id", args)]
 
+    def blocks_in_force(self, now: float) -> list[ActionRecord]:
+        """The ``block-uid`` actions carried out (``done``), not released, and not run out at
+        ``now`` (``data.timeout`` 0: until released), oldest first: what a restarted daemon
+        puts back in the block set when a flush of the ruleset emptied it."""
+        if not self._actions_table():
+            return []
+        rows = self._rows(
+            "SELECT * FROM actions WHERE action = 'block-uid' AND status = 'done' AND "
+            "undone_at IS NULL AND uid IS NOT NULL ORDER BY at, id"
+        )
+        out = []
+        for a in map(_action_from_row, rows):
+            timeout = a.data.get("timeout")
+            if not isinstance(timeout, (int, float)) or isinstance(timeout, bool) or timeout < 0:
+                continue  # not written by a block (a hand-edited row): never guessed
+            if timeout == 0 or a.at + timeout > now:
+                out.append(a)
+        return out
+
     def released_uids(self, since: float) -> frozenset[int]:
         """uids whose block or stop `spamtrace release` undid at or after ``since``."""
         if not self._actions_table():

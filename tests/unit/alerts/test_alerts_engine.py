@@ -157,7 +157,7 @@ def test_what_happens_while_the_opening_waits_for_its_scan_is_in_the_opened_aler
 
 
 def test_status_shows_the_alert_channels() -> None:
-    from spamtrace.cli.daemon import alert_lines
+    from spamtrace.render.status import alert_lines
 
     assert alert_lines(None) == ["  alerts:     off (no [alerts] channel)"]
     ch = RecordingChannel(fail=9, retryable=False)

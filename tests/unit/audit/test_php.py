@@ -187,6 +187,28 @@ def test_pools_in_a_folder_named_by_php_fpm_conf_include(tmp_path: Path) -> None
     assert _get(php.judge(snap, CFG), "php.mail-log", "pool shop").status is Status.WARN
 
 
+def test_pools_included_from_a_pool_file_are_audited(tmp_path: Path) -> None:
+    """php-fpm follows include= in a pool file too (checked with `php-fpm8.2 -tt`): a pool
+    in a folder named only from pool.d/www.conf was never looked at; an include loop ends."""
+    fpm = _fpm(tmp_path, "[PHP]\n")
+    (fpm / "pool.d/www.conf").write_text(
+        "[www]\nuser = www-data\ninclude=/srv/panel/pools/*.conf\n"
+    )
+    panel = tmp_path / "srv/panel/pools"
+    panel.mkdir(parents=True)
+    (panel / "shop.conf").write_text(
+        "[shop]\nuser = shop\ninclude=/srv/panel/pools/*.conf\n"
+        "include=/etc/php/8.2/fpm/pool.d/*.conf\n"
+    )
+    env = AuditEnv(cfg=CFG, root=tmp_path, runner=NoPhp())
+    snap = php.gather(env)
+    assert [(p.file.path, p.sapi_label) for p in snap.pools] == [
+        ("/etc/php/8.2/fpm/pool.d/www.conf", "PHP 8.2 fpm"),
+        ("/srv/panel/pools/shop.conf", "PHP 8.2 fpm"),
+    ]
+    assert _get(php.judge(snap, CFG), "php.mail-log", "pool shop").status is Status.WARN
+
+
 def test_a_mail_log_in_a_folder_that_does_not_exist_logs_nothing(tmp_path: Path) -> None:
     """PHP does not create mail.log's folder: `mail.log = /var/log/php/mail.log` on a server
     without /var/log/php (Debian has none) logs no mail() call, and audit said "logged"."""

@@ -16,10 +16,10 @@ from typing import Any
 import pytest
 
 from spamtrace.actions.firewall import transaction
-from spamtrace.cli.daemon import status_lines
 from spamtrace.cli.main import main
 from spamtrace.config import Config
 from spamtrace.errors import UsageError
+from spamtrace.render.status import status_lines
 from spamtrace.service.bus import ConfigReloaded, FirewallChecked, FirewallState, Message
 from spamtrace.service.control import ControlServer, NoDaemon, query
 from spamtrace.service.daemon import Daemon, JournalLog
@@ -310,7 +310,7 @@ def test_status_on_a_terminal_wraps_each_line_under_its_text(width: int) -> None
 
     from rich.console import Console
 
-    from spamtrace.cli.daemon import print_status
+    from spamtrace.render.status import print_status
 
     doc = {
         "pid": 812, "uptime_seconds": 11520, "started": "2026-12-04T07:01:12.004Z",
@@ -330,7 +330,7 @@ def test_status_on_a_terminal_wraps_each_line_under_its_text(width: int) -> None
         "config": {"file": "/etc/spamtrace/spamtrace.toml", "loaded": "2026-12-04T07:01:12Z"},
     }  # fmt: skip
     con = Console(file=io.StringIO(), width=width, force_terminal=True, color_system=None)
-    print_status(con, status_lines(doc))
+    print_status(con, doc)
     out = str(con.file.getvalue())  # type: ignore[attr-defined]
     lines = out.splitlines()
     assert all(len(x.rstrip()) <= width for x in lines), out
@@ -341,6 +341,44 @@ def test_status_on_a_terminal_wraps_each_line_under_its_text(width: int) -> None
     assert "last error: http://127.0.0.1:18765/hook: Connection refused" in flat
     assert any(x.startswith("  capture:    tracepoint (tracepoint,") for x in lines), out
     assert "tracepoint (tracepoint, nflog, mail-logs)" in flat
+
+
+def test_status_is_rendered_from_its_rows_not_by_reparsing_text() -> None:
+    """The terminal view cut each text line at column 14 to find its label again: a label
+    of another width, or a row whose text held its own indent, came out mangled. The view is
+    data (label, text); the terminal and the pipe print the same rows, every part of a full
+    document (gap, drift, channels, a refused reload, failing plug-ins) under its label."""
+    import io
+
+    from rich.console import Console
+
+    from spamtrace.render.status import print_status, status_view
+
+    doc = {
+        "pid": 9, "uptime_seconds": 5, "started": "2026-12-04T07:01:12Z",
+        "capture_mode": "degraded", "sources": ["poll"], "degraded": ["no tracefs"],
+        "events": 3, "blocked_events": 1, "events_lost": 2, "events_lost_by_source": {"nflog": 2},
+        "capture_gap": {"seconds": 6.5, "from": "a", "to": "b", "previous_pid": 8},
+        "incidents_opened": 1, "alerting_incidents": 1, "incidents_open": 1,
+        "firewall": {"state": "drifted", "backend": "nft", "drift": ["rule st:block missing"]},
+        "metrics": {"listen": None},
+        "alerts": {"sent": 0, "failed": 1, "dropped": 0, "channels": {"hook": {
+            "kind": "webhook", "sent": 0, "failed": 1, "retried": 0, "queued": 0,
+            "held_now": 0, "last_error": "refused"}}},
+        "store": {"path": "/s.db", "written": 3, "queued": 0, "lost": 0, "error": "disk full"},
+        "config": {"file": "/c.toml", "loaded": "x", "reload_error": "unknown key 'x'"},
+        "subscribers": {"alerts": {"errors": 2}},
+    }  # fmt: skip
+    head, rows = status_view(doc)
+    assert head.startswith("spamtrace daemon: running, pid 9")
+    labels = [label for label, _ in rows]
+    assert labels == ["capture:", "", "events:", "GAP:", "incidents:", "firewall:", "",
+                      "metrics:", "alerts:", "", "store:", "config:", "plug-ins:"]  # fmt: skip
+    assert ("", "DEGRADED: no tracefs") in rows and ("", "- rule st:block missing") in rows
+    con = Console(file=io.StringIO(), width=200, force_terminal=True, color_system=None)
+    print_status(con, doc)
+    shown = str(con.file.getvalue()).splitlines()  # type: ignore[attr-defined]
+    assert shown == [head, *(f"  {label:<12}{text}".rstrip() for label, text in rows)]
 
 
 def test_journal_logs_firewall_changes_once(capsys: pytest.CaptureFixture[str]) -> None:

@@ -511,3 +511,156 @@ def test_what_release_grace_holds_back_is_said_once_and_done_after_it() -> None:
     assert kernel.added == [(1001, 3600)]
     assert [(a.action, a.status) for a in r.records][-1] == ("block-uid", "done")
     r.close()
+
+
+def test_blocks_an_earlier_run_made_are_put_back_at_start_and_after_a_flush(
+    tmp_path: Path,
+) -> None:
+    """The daemon restarted (an upgrade), then `nft flush ruleset` (nftables.service reloaded,
+    or a reboot) emptied the set: only the blocks of the new run were put back, every sender
+    blocked before ran free. The store's blocks still in force are taken at start and put
+    back (for the time they had left); not one that ran out, one `spamtrace release` freed,
+    nor root's or the MTA's (a hand-edited store), nor a never_accounts user's."""
+    import pwd
+
+    from spamtrace.service.bus import ActionRecorded, FirewallChecked, FirewallState
+    from spamtrace.service.responses import ResponsesSubscriber
+    from spamtrace.sinks.store import ActionRecord, Store, mark_undone
+
+    now = [10_000.0]
+    db = str(tmp_path / "s.db")
+    store = Store(db)
+
+    def block(uid: int, at: float, timeout: int) -> None:
+        store.submit_action(ActionRecord(
+            f"inc-{uid}", "block-uid", "done", at, f"block uid {uid}", f"spamtrace release {uid}",
+            uid, str(uid), {"timeout": timeout, "reason": "suspicious"},
+        ))  # fmt: skip
+
+    block(1001, now[0] - 100, 3600)  # in force: 3500 s left
+    block(1002, now[0] - 4000, 3600)  # ran out
+    block(1003, now[0] - 50, 3600)  # released below
+    block(1004, now[0] - 9000, 0)  # until released
+    block(0, now[0] - 10, 3600)  # root and the MTA: never, whatever the store says
+    block(103, now[0] - 10, 3600)
+    nobody = pwd.getpwnam("nobody").pw_uid
+    block(nobody, now[0] - 10, 3600)  # in [responses] never_accounts now
+    store.submit_action(ActionRecord("inc-x", "block-uid", "would", now[0], "", None, 1005))
+    assert store.flush()
+    store.close()
+    assert mark_undone(db, 1003, now[0] - 10) == 1
+
+    engine = FakeEngine()
+    stored: list[ActionRecord] = []
+    engine.store = type("S", (), {"path": db, "submit_action": staticmethod(stored.append)})()  # type: ignore[assignment]
+    kernel = FlushableSet()
+    conf = cfg(mode="enforce", responses__never_accounts=["nobody"])
+    sub = ResponsesSubscriber(
+        engine, conf,  # type: ignore[arg-type]
+        Responder(conf, MTA, blocker=kernel, clock=lambda: now[0]),  # type: ignore[arg-type]
+    )  # fmt: skip
+    sys.setswitchinterval(0.005)  # enforce mode lowered it for the process
+    sub.restore_blocks()  # what EngineStarted does (and a reload into enforce mode)
+    assert sorted(kernel.added) == [(1001, 3500), (1004, 0)]
+    again = [m.action for m in engine.posted if isinstance(m, ActionRecorded)]
+    assert {(a.uid, a.status, a.data.get("again")) for a in again} == {
+        (1001, "done", True), (1004, "done", True),
+    }  # fmt: skip
+    assert [a.uid for a in stored] == [1001, 1004]  # recorded: the next restart knows them
+    kernel.live.clear()  # the flush, while the daemon runs
+    now[0] += 500
+    sub.handle(FirewallChecked(FirewallState.ABSENT, "nft", (), now[0]))
+    assert sorted(kernel.added[2:]) == [(1001, 3000), (1004, 0)]
+    sub.close()
+
+    observe = FlushableSet()  # switched to observe since: nothing is put back
+    sub = ResponsesSubscriber(
+        FakeEngine(), cfg(),  # type: ignore[arg-type]
+        Responder(cfg(), MTA, blocker=observe, clock=lambda: now[0]),  # type: ignore[arg-type]
+    )  # fmt: skip
+    sub.engine.store = engine.store  # type: ignore[attr-defined]
+    sub.restore_blocks()
+    assert observe.added == []
+    sub.close()
+
+
+def test_a_watcher_in_a_netns_does_not_act_on_senders_of_other_namespaces(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The tracepoint sees every namespace's connects: a daemon run in a network namespace
+    blocked (in its own namespace's set: nothing) and stopped the host's senders. Outside the
+    host's namespace, a sender of another one is held back (said once, as `would`, with why);
+    one of its own namespace is acted on; `other_netns = true` acts on all; on the host,
+    senders of every namespace are acted on."""
+    from spamtrace.actions import process
+
+    spaces = {"self": 4026532001, 1: 4026531840, 100: 4026531840, 200: 4026532001}
+    monkeypatch.setattr(process, "netns_of", lambda pid, procfs="/proc": spaces.get(pid))
+    kernel = FlushableSet()
+    conf = cfg(mode="enforce", responses__stop=False)
+    r = Responder(conf, MTA, blocker=kernel)  # type: ignore[arg-type]
+    t = IncidentTracker()
+    for wall in (100.0, 101.0):  # the host's sender (pid 100): held back, said once
+        att = attempt(wall, process=proc(pid=100))
+        assert r.on_attempt(att, t.add(att).incident) == []
+    (held,) = r.records
+    assert (held.action, held.status, held.undo) == ("block-uid", "would", None)
+    assert held.detail.startswith("not done: pid 100 is in another network namespace")
+    assert "net:[4026532001], not the host's" in held.detail and "other_netns" in held.detail
+    assert kernel.added == []
+    mine = attempt(102.0, pid=200, process=proc(pid=200, exe="/usr/bin/perl"))
+    r.on_attempt(mine, IncidentTracker().add(mine).incident)  # its own namespace's sender
+    assert kernel.added == [(1001, 3600)]
+    r.close()
+
+    anyway = Responder(cfg(mode="enforce", responses__stop=False,
+                           responses__other_netns=True), MTA, blocker=FlushableSet())  # type: ignore[arg-type]  # fmt: skip
+    att = attempt(100.0, process=proc(pid=100))
+    assert [type(d) for d in anyway.on_attempt(att, IncidentTracker().add(att).incident)] == [
+        BlockUid
+    ]
+    anyway.close()
+    spaces["self"] = spaces[1]  # on the host: a sender of another namespace is acted on
+    host = Responder(conf, MTA, blocker=FlushableSet())  # type: ignore[arg-type]
+    att = attempt(100.0, process=proc(pid=300))
+    assert [type(d) for d in host.on_attempt(att, IncidentTracker().add(att).incident)] == [
+        BlockUid
+    ]
+    host.close()
+
+
+def test_the_advice_follows_what_the_responses_did(capsys: pytest.CaptureFixture[str]) -> None:
+    """An incident whose sender a response had stopped still said "stop it ...: kill 100": a
+    stopped process does nothing on SIGTERM until resumed, and a killed one's pid may be
+    another process's by now. The advice of `incident`, `incidents --json`, the alerts and the
+    event stream says what fits what was done; a release (resumed) gives the old line back."""
+    from spamtrace.render.incidents import incident_json, print_incident
+    from spamtrace.render.output import console
+    from spamtrace.sinks.records import incident_record
+    from spamtrace.sinks.store import ActionRecord
+
+    att = attempt(100.0)
+    rec = incident_record(IncidentTracker().add(att).incident, att)
+    kill = "stop it after noting the evidence: kill 100"
+    assert kill in rec.advice
+
+    def stop(signal: str, status: str = "done", undone: float | None = None) -> ActionRecord:
+        return ActionRecord(
+            rec.id, "stop-process", status, 101.0, "SIGSTOP pid 100", "spamtrace release 1001",
+            1001, "100:1000.0", {"signal": signal, "signalled": [[100, 1000.0], [101, 1000.5]]},
+            undone_at=undone,
+        )  # fmt: skip
+
+    stopped = incident_json(rec, [stop("stop")])["advice"]
+    assert kill not in stopped
+    assert "end it once noted (stopped, it ignores a plain kill): kill -KILL 100" in stopped
+    assert any("ls -l /proc/100/cwd /proc/100/fd" in a for a in stopped)
+    assert len(stopped) == len(rec.advice) + 1  # the other lines are kept
+    killed = incident_json(rec, [stop("kill")])["advice"]
+    assert not [a for a in killed if "kill" in a] and len(killed) == len(rec.advice) - 1
+    for same in ([stop("stop", "would")], [stop("stop", "failed")], [stop("stop", undone=200.0)]):
+        assert incident_json(rec, same)["advice"] == list(rec.advice)
+    con = console()
+    print_incident(con, rec, [], [stop("stop")])
+    out = capsys.readouterr().out
+    assert "kill -KILL 100" in out and kill not in out

@@ -264,3 +264,25 @@ def test_calls_with_too_few_arguments_break_no_rule(tmp_path: Path) -> None:
     )
     report = scan_file(str(path), Limits(stop_at_score=0), load_rules(), load_yara())
     assert not report.incomplete and not report.reason, report.notes
+
+
+def test_a_sparse_file_over_the_limit_is_searched_past_its_holes(tmp_path: Path) -> None:
+    # a 1 GiB `truncate`d file: read chunk by chunk, its search ran out of time and the
+    # file was called suspicious (PHP could not be ruled out); its holes hold no PHP
+    empty = tmp_path / "big.php"
+    with empty.open("wb") as fh:
+        fh.truncate(1 << 30)
+    tagged = tmp_path / "tagged.php"
+    with tagged.open("wb") as fh:
+        fh.seek(700 << 20)
+        fh.write(b"<?php " + MAILER)
+        fh.truncate(1 << 30)
+    rules, yara = load_rules(), load_yara()
+    limits = Limits(max_file_size=4096, file_timeout=200)
+    looks = iter(range(100_000))
+    report = scan_file(str(empty), limits, rules, yara, clock=lambda: next(looks))
+    assert report.verdict.value == "clean" and not report.incomplete
+    assert report.size == 1 << 30
+    looks = iter(range(100_000))
+    report = scan_file(str(tagged), limits, rules, yara, clock=lambda: next(looks))
+    assert [f.rule for f in report.findings] == [OVERSIZED_RULE]  # the data after a hole

@@ -101,7 +101,7 @@ def test_own_yara_rules_are_findings(tmp_path: Path, capsys: pytest.CaptureFixtu
     (rules / "house.yar").write_text(
         'rule promo_kit { meta: weight = 6 description = "our promo kit" '
         'strings: $a = "hello" condition: $a }\n'
-        "rule marker { strings: $m = \"SPAMKIT-7\" condition: $m }\n"
+        'rule marker { strings: $m = "SPAMKIT-7" condition: $m }\n'
     )
     (rules / "README").write_text("not a rule file")
     _config(tmp_path, f'[scan]\nyara_rules = "{rules}"\n')
@@ -148,6 +148,30 @@ def test_a_bad_rule_file_is_a_config_error(
     assert main(["check", "--json", "--ports", "1"]) in (0, 1)
     notes = json.loads(capsys.readouterr().out)["notes"]
     assert any(n.startswith("your YARA rules are not used: ") and "bad.yar" in n for n in notes)
+
+
+@pytest.mark.timeout(30)
+def test_a_rule_file_that_is_a_fifo_is_refused_unread(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # `open()` of a FIFO waits for a writer: `scan` and `config check` hung for good
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    os.mkfifo(rules / "pipe.yar")
+    _config(tmp_path, f'[scan]\nyara_rules = "{rules}"\n')
+    (tmp_path / "site").mkdir()
+    assert main(["scan", str(tmp_path / "site")]) == 2
+    err = capsys.readouterr().err
+    assert "pipe.yar: not a regular file (a FIFO)" in err and len(err.strip().splitlines()) == 1
+    assert main(["config", "check"]) == 2
+    assert "pipe.yar: not a regular file" in capsys.readouterr().err
+    # a rule file reached through a symlink is still read (a shared rules checkout)
+    os.unlink(rules / "pipe.yar")
+    (tmp_path / "shared.yar").write_text(
+        'rule marker { strings: $m = "SPAMKIT-7" condition: $m }\n'
+    )
+    (rules / "linked.yar").symlink_to(tmp_path / "shared.yar")
+    assert main(["config", "check"]) == 0
 
 
 def test_yara_rules_must_be_an_absolute_path(

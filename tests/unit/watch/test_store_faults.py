@@ -171,6 +171,13 @@ def test_since_out_of_range_is_a_usage_error(text: str) -> None:
         parse_since(text, time.time())
 
 
+@pytest.mark.parametrize("text", ["0", "24", "-1", "1.5"])
+def test_since_a_number_without_a_unit_says_so(text: str) -> None:
+    # it said "cannot read '24'", as for a typo, though --help names epoch seconds
+    with pytest.raises(UsageError, match="has no unit: give 30m, 24h, 7d"):
+        parse_since(text, time.time())
+
+
 def test_since_in_range_still_works() -> None:
     now = 1_800_000_000.0
     assert parse_since("24h", now) == now - 86400

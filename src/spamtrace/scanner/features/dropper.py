@@ -21,6 +21,7 @@ from spamtrace.scanner.context import (
     calls_to,
     expression,
     feature,
+    function_body,
     has_any,
     top_args,
     var_assigns,
@@ -76,6 +77,30 @@ def _downloads(ctx: Ctx, expr: bytes) -> bool:
         for m in FETCH_LITERAL.finditer(text):
             if m.group(1) is None or web_address(ctx, m):
                 return True  # curl_exec: a download whatever the address
+        if _fetcher_call(ctx, text):
+            return True
+    return False
+
+
+# a call with a literal first argument: name(<literal>
+_CALL_LITERAL = re.compile(rb"(?<![\w$>:\\])([a-z_\x80-\xff][\w\x80-\xff]*)\s*\(\s*\x01(\d+)\x01")
+# a function body that downloads what it is given: curl_exec(), or a read of a variable's
+# address (file_get_contents($url), fopen($u, 'r'), file($u))
+_FETCH_BODY = re.compile(rb"curl_exec\s*\(|(?:file_get_contents|fopen|file|readfile)\s*\(\s*\$")
+
+
+def _fetcher_call(ctx: Ctx, text: bytes) -> bool:
+    """``text`` gives a web address to a function of this file that downloads
+    (``function http_get($u) { ...; return curl_exec($ch); }`` then
+    ``$page = http_get('http://…')``): droppers wrap curl in a helper of their own."""
+    if ctx.first(b"function") < 0:
+        return False
+    for m in itertools.islice(_CALL_LITERAL.finditer(text), 10):
+        if not web_address(ctx, PLACEHOLDER.match(text, m.start(2) - 1)):
+            continue
+        body = function_body(ctx, m.group(1))
+        if body is not None and _FETCH_BODY.search(body) is not None:
+            return True
     return False
 
 
@@ -85,15 +110,30 @@ _FOPEN_PATH = re.compile(
 )
 
 
+# $h = fopen($path, <literal mode>)
+_FOPEN_VAR = re.compile(rb"\$(\w+)\s*=\s*@?\s*fopen\s*\(\s*\$(\w+)\s*,\s*\x01(\d+)\x01\s*\)")
+
+
 def _php_handles(ctx: Ctx) -> set[bytes]:
-    """Variables holding a file opened for writing whose path ends with a PHP extension."""
+    """Variables holding a file opened for writing whose path ends with a PHP extension:
+    written as a literal (``fopen('x.php', 'w')``) or a variable whose value's last literal
+    is (``$p = $_SERVER['DOCUMENT_ROOT'] . '/tmp/x.php'; $h = fopen($p, 'w')``)."""
     value = ctx.lx.value
-    return {
+    found = {
         m.group(1)
         for m in itertools.islice(_FOPEN_PATH.finditer(ctx.code), 50)
         if _PHP_PATH.search(value(int(m.group(2))).strip()) is not None
         and value(int(m.group(3)))[:1] in (b"w", b"a", b"x", b"c")
     }
+    for m in itertools.islice(_FOPEN_VAR.finditer(ctx.code), 50):
+        if value(int(m.group(3)))[:1] not in (b"w", b"a", b"x", b"c"):
+            continue
+        for _, am in var_assigns(ctx.code, m.group(2), TAIL_RHS, 5):
+            lits = PLACEHOLDER.findall(am.group(1))
+            if lits and _PHP_PATH.search(value(int(lits[-1])).strip()) is not None:
+                found.add(m.group(1))
+                break
+    return found
 
 
 @feature("remote_php_write")

@@ -556,3 +556,40 @@ _WS_RUN = re.compile(rb"\s*")
 def _skip_ws(code: bytes, pos: int) -> int:
     m = _WS_RUN.match(code, pos)
     return m.end() if m else pos
+
+
+# variables named only with underscores ($_, $__, $___) and string placeholders: what a
+# statement written without letters or digits may still hold
+_SYMBOL_NAMES = re.compile(rb"\$_+(?![\w\x80-\xff])|\x01\d+\x01")
+_LETTER_OR_DIGIT = re.compile(rb"[a-z0-9\x80-\xff]")
+# a call through such a variable or one of its items: $_(...), $__[$_](...), $_[@-_](...)
+_SYMBOL_CALL = re.compile(rb"\$_+(?![\w\x80-\xff])(?:\s*\[[^\]\n]{0,40}\])*\s*\(")
+
+
+@feature("symbol_only_call")
+def _symbol_only_call(ctx: Ctx, rule: Rule) -> Hit | None:
+    """A run of statements with no letter or digit at all, only variables named with
+    underscores and operators (``$_[] = @!+_; $__ = @${_} >> $_; ... $_[@-_]($_[@!+_]);``),
+    that calls one of those variables: function names and superglobals spelled from the
+    bits of ``!``, ``_`` and ``++``, a backdoor no word list sees. Code people write names
+    things; even minified PHP keeps its function names."""
+    code = ctx.code
+    need = int(rule.params.get("min_statements", 4))
+    run = 0
+    called = -1
+    pos = 0
+    for stmt in itertools.islice(code.split(b";"), 2000):
+        start, pos = pos, pos + len(stmt) + 1
+        body = stmt.strip()
+        if not body:
+            continue
+        if b"$_" not in body or _LETTER_OR_DIGIT.search(_SYMBOL_NAMES.sub(b"", body)):
+            run, called = 0, -1
+            continue
+        run += 1
+        m = _SYMBOL_CALL.search(stmt)
+        if m is not None and called < 0:
+            called = start + m.start()
+        if run >= need and called >= 0:
+            return Hit(ctx.line_of_code(called), ctx.excerpt_code(called, called + 60))
+    return None

@@ -1,0 +1,152 @@
+"""The human view of ``spamtrace status`` (a ``spamtrace.status/1`` document from the daemon).
+
+The view is built as data: a headline, then rows of (label, text); a row with an empty label
+goes under the previous row's text (a DEGRADED reason, a drift line, an alert channel). On a
+terminal each row is a :func:`~spamtrace.render.layout.field` that wraps under its text; in a
+pipe or a log each is one whole line (``  label:      text``), for grep. Every string the
+daemon got from outside (paths, errors, channel names) is escaped here.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from spamtrace.safetext import escape
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+#: the width of the label column ("capture:", "incidents:"...), after a 2-column indent
+LABEL_WIDTH = 12
+
+Row = tuple[str, str]
+
+
+def uptime(seconds: float) -> str:
+    s = int(seconds)
+    days, s = divmod(s, 86400)
+    hours, s = divmod(s, 3600)
+    minutes, s = divmod(s, 60)
+    if days:
+        return f"{days}d {hours}h"
+    if hours:
+        return f"{hours}h {minutes}m"
+    return f"{minutes}m {s}s"
+
+
+def alert_rows(alerts: dict[str, Any] | None) -> list[Row]:
+    """The alert channels: counts per channel, a failing one's last error."""
+    if not alerts:
+        return [("alerts:", "off (no [alerts] channel)")]
+    out = [
+        ("alerts:", f"{alerts.get('sent')} sent, {alerts.get('failed')} failed, "
+                    f"{alerts.get('dropped')} dropped"),
+    ]  # fmt: skip
+    for name, c in (alerts.get("channels") or {}).items():
+        text = (
+            f"{escape(str(name))} ({escape(str(c.get('kind')))}): "
+            f"{c.get('sent')} sent, {c.get('failed')} failed, {c.get('retried')} retried, "
+            f"{c.get('queued')} queued, {c.get('held_now')} held back"
+        )
+        if c.get("failed") and c.get("last_error"):
+            text += f"; last error: {escape(str(c['last_error']))}"
+        out.append(("", text))
+    return out
+
+
+def status_view(doc: dict[str, Any]) -> tuple[str, list[Row]]:
+    """The headline and the rows of a ``spamtrace.status/1`` document (escaped)."""
+    head = (
+        f"spamtrace daemon: running, pid {doc.get('pid')}, up "
+        f"{uptime(float(doc.get('uptime_seconds') or 0))} (since {doc.get('started')})"
+    )
+    rows: list[Row] = []
+    mode = str(doc.get("capture_mode"))
+    sources = ", ".join(escape(str(s)) for s in doc.get("sources") or [])
+    rows.append(("capture:", f"{mode.upper() if mode != 'tracepoint' else mode} ({sources})"))
+    rows += [("", f"DEGRADED: {escape(str(d))}") for d in doc.get("degraded") or []]
+    lost = doc.get("events_lost") or 0
+    by = ", ".join(f"{escape(k)} {v}" for k, v in (doc.get("events_lost_by_source") or {}).items())
+    rows.append((
+        "events:", f"{doc.get('events')} ({doc.get('blocked_events')} blocked), {lost} lost"
+        + (f" ({by})" if lost and by else ""),
+    ))  # fmt: skip
+    gap = doc.get("capture_gap")
+    if gap:
+        rows.append((
+            "GAP:", f"nothing watched for {gap.get('seconds')} s before this start "
+            f"({gap.get('from')} .. {gap.get('to')}; pid {gap.get('previous_pid')} was killed)",
+        ))  # fmt: skip
+    rows.append((
+        "incidents:", f"{doc.get('incidents_opened')} opened "
+        f"({doc.get('alerting_incidents')} alerting), {doc.get('incidents_open')} open",
+    ))  # fmt: skip
+    fw = doc.get("firewall") or {}
+    state = str(fw.get("state"))
+    text = state if state in ("loaded", "unknown") else state.upper()
+    if fw.get("backend"):
+        text += f" ({escape(str(fw['backend']))})"
+    if fw.get("checked"):
+        text += f", checked {str(fw['checked'])[11:19]}"
+    if fw.get("error"):
+        text += f": {escape(str(fw['error']))}"
+    if fw.get("repair"):
+        text += "; repaired when it drifts"
+    rows.append(("firewall:", text))
+    rows += [("", f"- {escape(str(d))}") for d in fw.get("drift") or []]
+    listen = (doc.get("metrics") or {}).get("listen")
+    rows.append(("metrics:", f"http://{escape(str(listen))}/metrics" if listen else "off"))
+    rows += alert_rows(doc.get("alerts"))
+    store = doc.get("store")
+    if store:
+        rows.append((
+            "store:", f"{escape(str(store.get('path')))} ({store.get('written')} written, "
+            f"{store.get('queued')} queued, {store.get('lost')} lost)"
+            + (f": ERROR {escape(str(store['error']))}" if store.get("error") else ""),
+        ))  # fmt: skip
+    conf = doc.get("config") or {}
+    text = f"{escape(str(conf.get('file') or 'default'))}, loaded {conf.get('loaded')}"
+    if conf.get("reload_error"):
+        text += f"; last reload REFUSED: {escape(str(conf['reload_error']))}"
+    rows.append(("config:", text))
+    subs = doc.get("subscribers") or {}
+    failing = {k: v.get("errors") for k, v in subs.items() if v.get("errors")}
+    if failing:
+        rows.append((
+            "plug-ins:",
+            "errors: " + ", ".join(f"{escape(str(k))} {v}" for k, v in sorted(failing.items())),
+        ))  # fmt: skip
+    return head, rows
+
+
+def row_lines(rows: list[Row]) -> list[str]:
+    """Rows as whole lines: ``  label:      text`` (a row without a label under the text)."""
+    return [f"  {label:<{LABEL_WIDTH}}{text}" for label, text in rows]
+
+
+def status_lines(doc: dict[str, Any]) -> list[str]:
+    """The view as whole lines (a pipe, a log)."""
+    head, rows = status_view(doc)
+    return [head, *row_lines(rows)]
+
+
+def alert_lines(alerts: dict[str, Any] | None) -> list[str]:
+    return row_lines(alert_rows(alerts))
+
+
+def print_status(con: Console, doc: dict[str, Any]) -> None:
+    """Print the view; on a terminal (or with COLUMNS) each row wraps under its text, after
+    the label column, instead of running past the edge (an alert channel's row was 89
+    columns). A cut error's ellipsis is "..." when the output is plain."""
+    from rich.text import Text
+
+    from spamtrace.render.layout import field
+    from spamtrace.render.output import fitted, shown
+
+    if not fitted(con):
+        print(shown(con, "\n".join(status_lines(doc))))
+        return
+    head, rows = status_view(doc)
+    con.print(Text(shown(con, head)))
+    for label, text in rows:
+        field(con, label, text, width=LABEL_WIDTH)

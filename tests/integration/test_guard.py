@@ -1,0 +1,257 @@
+"""The guard as an admin runs it: `spamtrace daemon` in enforce mode in the world's server
+netns (its nft transactions go to that namespace's own `table inet spamtrace`), as root.
+
+The tracepoint is host-wide and other tests run at the same time: `[responses] only_accounts`
+limits the responses to this world's user, and every assertion is filtered by its uid. Every
+wait polls with a generous deadline; no sleep is an assertion.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import secrets
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any, TypeVar
+
+import pytest
+from stcli import spamtrace
+from test_watch import _remove_instance as remove_instance
+from world import PAYLOADS, World, run
+
+T = TypeVar("T")
+
+
+def wait_for(check: Callable[[], T], timeout: float = 30.0, what: str = "") -> T:
+    deadline = time.monotonic() + timeout
+    while True:
+        got = check()
+        if got:
+            return got
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what or check}")
+        time.sleep(0.05)
+
+
+class NsDaemon:
+    """`spamtrace daemon` in the world's server netns, enforce mode, its own config/store."""
+
+    def __init__(self, world: World, tmp: Path, **responses: Any) -> None:
+        assert world.server_ns is not None and world.user is not None
+        self.world = world
+        self.tmp = tmp
+        self.config = tmp / "spamtrace.toml"
+        self.socket = tmp / "run" / "control.sock"
+        self.db = tmp / "spamtrace.db"
+        self.group = 3000 + secrets.randbelow(20000)
+        keys = {"only_accounts": [world.user], "stop": False, **responses}
+        self.config.write_text(
+            'mode = "enforce"\n'
+            f'[store]\npath = "{self.db}"\n'
+            f'[daemon]\nsocket = "{self.socket}"\nfirewall_check_interval = 1\n'
+            f"[firewall]\nnflog_group = {self.group}\n"
+            '[metrics]\nlisten = ""\n'
+            "[responses]\n" + "".join(f"{k} = {json.dumps(v)}\n" for k, v in keys.items())
+        )
+        self.env = {"SPAMTRACE_CONFIG": str(self.config),
+                    "SPAMTRACE_CONFIG_DIR": str(tmp / "conf.d")}  # fmt: skip
+        self.proc: subprocess.Popen[str] | None = None
+        self.runs = 0
+
+    def start(self) -> None:
+        self.runs += 1
+        log = open(self.tmp / f"daemon-{self.runs}.log", "w")  # noqa: SIM115 (the child has it)
+        self.proc = subprocess.Popen(
+            [*self.world.ns_prefix(), sys.executable, "-m", "spamtrace", "daemon",
+             "--firewall-state-dir", str(self.tmp / "fw")],
+            stdout=log, stderr=subprocess.STDOUT, env={**os.environ, **self.env},
+            start_new_session=True, text=True,
+        )  # fmt: skip
+        log.close()
+        proc = self.proc
+
+        def answers() -> bool:
+            assert proc.poll() is None, self.output()
+            r = self.cli("status", "--json")  # a socket left by a killed run does not answer
+            return r.returncode == 0 and json.loads(r.stdout)["pid"] == proc.pid
+
+        wait_for(answers, 60, "the daemon's answer")
+
+    def output(self) -> str:
+        return "".join(
+            (self.tmp / f"daemon-{n}.log").read_text() for n in range(1, self.runs + 1)
+        )
+
+    def cli(self, *args: str) -> subprocess.CompletedProcess[str]:
+        return spamtrace(*args, prefix=self.world.ns_prefix(), env=self.env)
+
+    def status(self) -> dict[str, Any]:
+        r = self.cli("status", "--json")
+        assert r.returncode == 0, r.stderr
+        doc: dict[str, Any] = json.loads(r.stdout)
+        return doc
+
+    def stop(self, sig: int = signal.SIGTERM) -> int:
+        assert self.proc is not None
+        if self.proc.poll() is None:
+            os.kill(self.proc.pid, sig)
+        code = self.proc.wait(timeout=60)
+        remove_instance(self.proc.pid)
+        return code
+
+    def blocked(self) -> set[int]:
+        """The uids in this namespace's block set (empty when the table is gone)."""
+        r = run([*self.world.ns_prefix(), "nft", "-j", "list", "set", "inet", "spamtrace",
+                 "blocked_uids"], check=False)  # fmt: skip
+        if r.returncode != 0:
+            return set()
+        out = set()
+        for item in json.loads(r.stdout)["nftables"]:
+            for e in item.get("set", {}).get("elem", []):
+                e = e.get("elem", {}).get("val", e) if isinstance(e, dict) else e
+                out.add(int(e))
+        return out
+
+    def flush_ruleset(self) -> None:
+        """What a restart or reload of Debian's nftables.service does (in this netns only)."""
+        run([*self.world.ns_prefix(), "nft", "flush", "ruleset"])
+
+    def actions(self, kind: str | None = None) -> list[dict[str, Any]]:
+        r = self.cli("incidents", "--json", "--since", "all")
+        assert r.returncode in (0, 1), r.stderr
+        return [
+            a
+            for i in json.loads(r.stdout)["incidents"]
+            if i["uid"] == self.world.uid
+            for a in i["actions"]
+            if kind is None or a["action"] == kind
+        ]
+
+
+@pytest.fixture
+def guard(server_world: World, tmp_path: Path) -> Iterator[NsDaemon]:
+    d = NsDaemon(server_world, tmp_path)
+    try:
+        yield d
+    finally:
+        if d.proc is not None and d.proc.poll() is None:
+            d.proc.kill()
+            d.proc.wait(timeout=30)
+            remove_instance(d.proc.pid)
+
+
+def states_of(uid: int) -> list[str]:
+    """The states (R, S, T...) of the uid's processes."""
+    out = []
+    for p in Path("/proc").iterdir():
+        with contextlib.suppress(OSError, IndexError):
+            if p.name.isdecimal() and p.stat().st_uid == uid:
+                out.append((p / "stat").read_text().rsplit(")", 1)[1].split()[0])
+    return out
+
+
+def send(world: World, count: int = 3) -> None:
+    """The world's user makes ``count`` SMTP connects to the world's MX from the server netns,
+    and the script ends."""
+    assert world.user is not None
+    script = world.tmp / "paced-connect.py"
+    if not script.exists():
+        script.write_text((PAYLOADS / "paced-connect.py").read_text())
+        script.chmod(0o644)
+    argv = [*world.ns_prefix(), "runuser", "-u", world.user, "--", "/usr/bin/python3",
+            str(script), world.mx_ip, "25", str(count), "0.05"]  # fmt: skip
+    subprocess.run(argv, capture_output=True, text=True, timeout=60, cwd="/", check=True)
+
+
+def test_blocks_of_an_earlier_run_come_back_after_a_restart_and_a_flush(guard: NsDaemon) -> None:
+    """A block must not end with the daemon run that made it: after a restart, a `nft flush
+    ruleset` (nftables.service reloaded) freed every sender blocked before it."""
+    world = guard.world
+    uid = world.uid
+    assert uid is not None
+    guard.start()
+    send(world)
+    wait_for(lambda: uid in guard.blocked(), 30, "the block")
+    assert guard.stop() == 0, guard.output()
+    guard.flush_ruleset()  # while no daemon runs (a reboot does the same)
+    assert uid not in guard.blocked()
+    guard.start()
+    wait_for(lambda: uid in guard.blocked(), 30, "the block put back at start")
+    assert "the block set had lost uid" in guard.output()
+    # a flush while the new run goes on: put back at its next firewall check
+    guard.flush_ruleset()
+    wait_for(lambda: uid in guard.blocked(), 30, "the block put back after a flush")
+    again = [a for a in guard.actions("block-uid") if a["data"].get("again")]
+    assert len(again) >= 2 and all(a["status"] == "done" for a in again)
+    # a release ends it for good: not put back at the next checks, nor at the next start
+    r = guard.cli("release", str(uid))
+    assert r.returncode == 0, r.stderr
+    assert uid not in guard.blocked()
+    guard.flush_ruleset()
+    checked = guard.status()["firewall"]["checked"]
+    wait_for(lambda: (c := guard.status()["firewall"]["checked"]) and c > checked, 30, "a check")
+    checked = guard.status()["firewall"]["checked"]
+    wait_for(lambda: (c := guard.status()["firewall"]["checked"]) and c > checked, 30, "a check")
+    assert uid not in guard.blocked()
+    assert guard.stop(signal.SIGKILL) == -signal.SIGKILL
+    guard.start()  # it answers: its start (with the restore) is over
+    assert uid not in guard.blocked()
+    assert guard.stop() == 0
+
+
+def test_a_daemon_in_a_netns_acts_only_on_its_own_namespace_senders(guard: NsDaemon) -> None:
+    """The tracepoint is host-wide: a daemon run in a network namespace saw the host's and
+    other namespaces' senders and stopped them, though its block set filters none of their
+    traffic. Their incidents are reported, the responses recorded as not done, with why."""
+    world = guard.world
+    uid = world.uid
+    assert uid is not None and world.user is not None
+    guard.config.write_text(
+        guard.config.read_text().replace("stop = false", "stop = true\nstop_after = 1")
+    )
+    guard.start()
+    # the world's user in the MX's namespace (another one than the daemon's): a long sender
+    script = world.tmp / "paced-connect.py"
+    script.write_text((PAYLOADS / "paced-connect.py").read_text())
+    script.chmod(0o644)
+    foreign = subprocess.Popen(
+        [*world.mx_prefix(), "runuser", "-u", world.user, "--", "/usr/bin/python3", str(script),
+         world.mx_ip, "25", "400", "0.1", "hold"],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        cwd="/", start_new_session=True,
+    )  # fmt: skip
+    try:
+        held = wait_for(
+            lambda: [a for a in guard.actions() if "another network namespace" in a["detail"]],
+            30, "the held-back responses",
+        )  # fmt: skip
+        assert {a["status"] for a in held} == {"would"}
+        assert {a["action"] for a in held} >= {"block-uid", "stop-process"}
+        assert "other_netns" in held[0]["detail"]
+        assert not [a for a in guard.actions() if a["status"] == "done"]
+        assert uid not in guard.blocked()
+        states = states_of(uid)
+        assert foreign.poll() is None and states and "T" not in states, states
+    finally:
+        os.killpg(foreign.pid, signal.SIGKILL)
+        foreign.wait(timeout=30)
+    # a sender of the daemon's own namespace is blocked and stopped as before
+    own = subprocess.Popen(
+        [*world.ns_prefix(), "runuser", "-u", world.user, "--", "/usr/bin/python3", str(script),
+         world.mx_ip, "25", "400", "0.1"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd="/", start_new_session=True,
+    )  # fmt: skip
+    try:
+        wait_for(lambda: uid in guard.blocked(), 30, "the block of its own namespace's sender")
+        wait_for(lambda: "T" in states_of(uid), 30, "the stop of its own namespace's sender")
+        assert [a for a in guard.actions("stop-process") if a["status"] == "done"]
+    finally:
+        os.killpg(own.pid, signal.SIGKILL)
+        own.wait(timeout=30)
+    assert guard.stop() == 0
