@@ -830,6 +830,25 @@ def _victim_geolocated(ctx: Ctx, rule: Rule) -> Hit | None:
                                                + b", form fields sent out"))
 
 
+# services that name the bank and type of a card from its first digits (the BIN)
+_CARD_BIN_LOOKUP = re.compile(rb"binlist\.(?:net|io)|bincodes\.com|bins\.su|binlookup")
+_CARD_INPUT = (b"$_post", b"$_get", b"$_request", b"$_session")
+_FETCHES = (b"file_get_contents", b"curl_exec", b"fopen", b"simplexml_load_file")
+
+
+@feature("card_bin_lookup")
+def _card_bin_lookup(ctx: Ctx, rule: Rule) -> Hit | None:
+    """Card numbers typed into a form (or kept from one in the session) looked up at a BIN
+    service to name the issuing bank: a carding kit rates the cards it collects (a shop
+    hands the number to its payment provider, it does not look up banks itself)."""
+    text = string_text(ctx)
+    found = _CARD_BIN_LOOKUP.search(text)
+    if found is None or not has_any(ctx, _CARD_INPUT) or not called_any(ctx, _FETCHES):
+        return None
+    at = max(0, string_at(ctx, found.start()))
+    return Hit(ctx.line_of_string(at), excerpt(b"card numbers looked up at " + found.group(0)))
+
+
 _NET_ENTRY = re.compile(rb"(?:as\d+[\s-]*)?(" + _REVIEWER_NAMES + rb")(?:[\s.,-]+[a-z.]+)?")
 
 
