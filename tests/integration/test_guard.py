@@ -118,6 +118,23 @@ class NsDaemon:
                 out.add(int(e))
         return out
 
+    def start_and_block(self) -> int:
+        """Start, then the world's user sends: returns its uid once it is in the block set."""
+        uid = self.world.uid
+        assert uid is not None
+        self.start()
+        send(self.world)
+        wait_for(lambda: uid in self.blocked(), 30, "the block")
+        return uid
+
+    def next_check(self) -> dict[str, Any]:
+        """The firewall part of ``status`` after the daemon's next firewall check."""
+        checked = self.status()["firewall"]["checked"]
+        fw: dict[str, Any] = wait_for(
+            lambda: (f := self.status()["firewall"])["checked"] > checked and f, 30, "a check"
+        )
+        return fw
+
     def flush_ruleset(self) -> None:
         """What a restart or reload of Debian's nftables.service does (in this netns only)."""
         run([*self.world.ns_prefix(), "nft", "flush", "ruleset"])
@@ -172,12 +189,7 @@ def send(world: World, count: int = 3) -> None:
 def test_blocks_of_an_earlier_run_come_back_after_a_restart_and_a_flush(guard: NsDaemon) -> None:
     """A block must not end with the daemon run that made it: after a restart, a `nft flush
     ruleset` (nftables.service reloaded) freed every sender blocked before it."""
-    world = guard.world
-    uid = world.uid
-    assert uid is not None
-    guard.start()
-    send(world)
-    wait_for(lambda: uid in guard.blocked(), 30, "the block")
+    uid = guard.start_and_block()
     assert guard.stop() == 0, guard.output()
     guard.flush_ruleset()  # while no daemon runs (a reboot does the same)
     assert uid not in guard.blocked()
@@ -194,10 +206,8 @@ def test_blocks_of_an_earlier_run_come_back_after_a_restart_and_a_flush(guard: N
     assert r.returncode == 0, r.stderr
     assert uid not in guard.blocked()
     guard.flush_ruleset()
-    checked = guard.status()["firewall"]["checked"]
-    wait_for(lambda: (c := guard.status()["firewall"]["checked"]) and c > checked, 30, "a check")
-    checked = guard.status()["firewall"]["checked"]
-    wait_for(lambda: (c := guard.status()["firewall"]["checked"]) and c > checked, 30, "a check")
+    guard.next_check()
+    guard.next_check()
     assert uid not in guard.blocked()
     assert guard.stop(signal.SIGKILL) == -signal.SIGKILL
     guard.start()  # it answers: its start (with the restore) is over
@@ -254,4 +264,27 @@ def test_a_daemon_in_a_netns_acts_only_on_its_own_namespace_senders(guard: NsDae
     finally:
         os.killpg(own.pid, signal.SIGKILL)
         own.wait(timeout=30)
+    assert guard.stop() == 0
+
+
+def test_the_block_set_alone_is_not_called_a_loaded_firewall(guard: NsDaemon) -> None:
+    """In enforce mode the responses make `table inet spamtrace` for their block set. The
+    daemon's check called that table `loaded` ("loaded, but no confirmed policy"), and, after
+    a flush of a confirmed policy once the blocks were put back, `DRIFTED` with every rule of
+    the policy missing: `firewall status` said NOT LOADED. Both say absent now, and why."""
+    uid = guard.start_and_block()
+    fw = guard.next_check()
+    assert fw["state"] == "absent" and "never set up here" in fw["drift"][0], fw
+    # a confirmed policy, then `nft flush ruleset`: the block comes back, the policy does not
+    r = guard.cli("firewall", "apply", "--no-rollback", "--state-dir", str(guard.tmp / "fw"))
+    assert r.returncode == 0, r.stderr
+    wait_for(lambda: guard.status()["firewall"]["state"] == "loaded", 30, "loaded")
+    assert uid in guard.blocked()  # carried over by the apply
+    guard.flush_ruleset()
+    wait_for(lambda: uid in guard.blocked(), 30, "the block put back")
+    fw = guard.next_check()
+    assert fw["state"] == "absent", fw
+    assert fw["drift"] == ["table inet spamtrace holds only the responses' uid blocks"], fw
+    status = guard.cli("firewall", "status", "--state-dir", str(guard.tmp / "fw"))
+    assert status.returncode == 1 and "NOT LOADED" in status.stdout, status.stdout
     assert guard.stop() == 0

@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 from spamtrace.errors import SpamtraceError
 from spamtrace.model import AttributedAttempt, AttributionMethod, Verdict
 from spamtrace.policy.responses import (
+    ActionKind,
     ActionStatus,
     BlockUid,
     ConnectWindows,
@@ -357,9 +358,8 @@ class Responder:
                 continue
             # a release takes the uid out of the set: only a missing one may have been
             # released (the store is read for those alone, not at every check for every block)
-            if self.released is not None and uid in self.released(at):
-                with self._lock:
-                    self._blocks.pop(uid, None)
+            if uid in self._released_since(at):
+                self._forget_block(uid)
                 continue
             left = 0 if ends is None else max(1, int(ends - now))
             why = f"the block set had lost uid {uid} (table inet spamtrace flushed or replaced)"
@@ -374,6 +374,19 @@ class Responder:
                 {"timeout": left, "reason": d.reason, "again": True},
             ))  # fmt: skip
         return out
+
+    def _released_since(self, at: float) -> frozenset[int]:
+        return self.released(at) if self.released is not None else frozenset()
+
+    def _forget_block(self, uid: int) -> None:
+        """`spamtrace release` freed the uid: its block is no longer this run's to keep, and
+        its incidents may block it again once `release_grace` has run out (a block decided
+        once per incident, then released, was never taken again while the sender went on)."""
+        key = f"{ActionKind.BLOCK_UID.value}:{uid}"
+        with self._lock:
+            self._blocks.pop(uid, None)
+            for done in self._done.values():
+                done.discard(key)
 
     def _foreign_netns(self, pid: int) -> str | None:
         """Why a sender may not be acted on for its network namespace (None: it may).

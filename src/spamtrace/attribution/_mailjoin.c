@@ -299,6 +299,298 @@ static int deque_append(PyObject *deque, PyObject *item) {
     return x == NULL ? -1 : 0;
 }
 
+/* ------------------------------------------------------------ WindowCounts, compiled
+ * policy/window.py's WindowCounts (the reference) held in C: the (when, value) items in a
+ * ring of plain structs and the counts in an open-addressing table of the distinct values
+ * (linear probing, deletion by backward shift), instead of a deque of tuples and a dict. A
+ * sender's window of recipients holds thousands of them; with the dict every recipient
+ * learnt cost a tuple, a deque slot and a dict entry, and its expiry as much again (a cache
+ * miss or two each). Values are str (the policy's addresses, client addresses, networks).
+ *
+ * The same answers as the Python class: len() the items kept, ``distinct`` the values,
+ * ``keys()`` the distinct values in the order a dict would list them (first added first; a
+ * value that left the window and came back is added anew, last: each entry has the number of
+ * its insertion), ``first(default)`` the oldest item's time, ``expire(before)`` drops the
+ * items older than ``before``. ``items`` and ``counts`` make a list and a dict of the same
+ * content (for tests and reports, not for the hot path). MailPolicy(compiled=True) uses it
+ * where built; tests/unit/mail compare it with the Python class step by step. */
+typedef struct {
+    double w;        /* the time, as a double (what the comparisons use) */
+    PyObject *when;  /* the time given (a reference: items show it as it was given) */
+    PyObject *key;   /* the table's own key for the value (borrowed: held by the table while
+                        any item has it, since the entry's count is the items with it) */
+    Py_hash_t hash;
+} WItem;
+
+typedef struct {
+    Py_hash_t hash;
+    PyObject *key; /* NULL: an empty place */
+    Py_ssize_t count;
+    unsigned long long seq; /* insertion number: keys()'s order */
+} WEntry;
+
+typedef struct {
+    PyObject_HEAD
+    WItem *ring;
+    Py_ssize_t rcap, head, len; /* rcap: 0 or a power of two */
+    WEntry *tab;
+    Py_ssize_t tcap, used; /* tcap: 0 or a power of two */
+    unsigned long long seq;
+} Counts;
+
+static PyTypeObject CountsType;
+#define COUNTS(o) (Py_TYPE(o) == &CountsType ? (Counts *)(o) : NULL)
+
+static int wc_equal(PyObject *a, PyObject *b) {
+    return a == b || (PyUnicode_GET_LENGTH(a) == PyUnicode_GET_LENGTH(b) &&
+                      PyUnicode_KIND(a) == PyUnicode_KIND(b) &&
+                      memcmp(PyUnicode_DATA(a), PyUnicode_DATA(b),
+                             PyUnicode_GET_LENGTH(a) * PyUnicode_KIND(a)) == 0);
+}
+
+/* the place of ``key`` in the table, or of the empty place where it would go */
+static Py_ssize_t wc_place(Counts *c, PyObject *key, Py_hash_t hash) {
+    size_t mask = (size_t)c->tcap - 1, i = (size_t)hash & mask;
+    for (;;) {
+        WEntry *e = &c->tab[i];
+        if (e->key == NULL || (e->hash == hash && wc_equal(e->key, key))) return (Py_ssize_t)i;
+        i = (i + 1) & mask;
+    }
+}
+
+static int wc_retable(Counts *c, Py_ssize_t cap) {
+    WEntry *old = c->tab, *tab = PyMem_Calloc((size_t)cap, sizeof(WEntry));
+    Py_ssize_t ocap = c->tcap;
+    if (tab == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    c->tab = tab;
+    c->tcap = cap;
+    for (Py_ssize_t i = 0; i < ocap; i++) {
+        if (old[i].key == NULL) continue;
+        size_t mask = (size_t)cap - 1, j = (size_t)old[i].hash & mask;
+        while (tab[j].key != NULL) j = (j + 1) & mask;
+        tab[j] = old[i];
+    }
+    PyMem_Free(old);
+    return 0;
+}
+
+static int wc_rering(Counts *c, Py_ssize_t cap) {
+    WItem *ring = PyMem_Malloc((size_t)cap * sizeof(WItem));
+    if (ring == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    for (Py_ssize_t i = 0; i < c->len; i++) ring[i] = c->ring[(c->head + i) & (c->rcap - 1)];
+    PyMem_Free(c->ring);
+    c->ring = ring;
+    c->rcap = cap;
+    c->head = 0;
+    return 0;
+}
+
+/* WindowCounts.add(when, value): 0, or -1 with an exception */
+static int wc_add(Counts *c, PyObject *when, PyObject *value) {
+    if (!PyUnicode_CheckExact(value)) {
+        PyErr_SetString(PyExc_TypeError, "the compiled WindowCounts holds str values");
+        return -1;
+    }
+    double w = PyFloat_CheckExact(when) ? PyFloat_AS_DOUBLE(when) : PyFloat_AsDouble(when);
+    if (w == -1.0 && PyErr_Occurred()) return -1;
+    Py_hash_t hash = PyObject_Hash(value);
+    if (hash == -1) return -1;
+    if ((c->used + 1) * 2 > c->tcap && wc_retable(c, c->tcap ? c->tcap * 2 : 8) < 0) return -1;
+    if (c->len == c->rcap && wc_rering(c, c->rcap ? c->rcap * 2 : 8) < 0) return -1;
+    WEntry *e = &c->tab[wc_place(c, value, hash)];
+    if (e->key == NULL) {
+        e->hash = hash;
+        e->key = Py_NewRef(value);
+        e->count = 0;
+        e->seq = c->seq++;
+        c->used++;
+    }
+    e->count++;
+    WItem *it = &c->ring[(c->head + c->len) & (c->rcap - 1)];
+    it->w = w;
+    it->when = Py_NewRef(when);
+    it->key = e->key;
+    it->hash = hash;
+    c->len++;
+    return 0;
+}
+
+/* take one out of the count of the entry of ``key`` (the table's own key object) */
+static void wc_drop(Counts *c, PyObject *key, Py_hash_t hash) {
+    size_t mask = (size_t)c->tcap - 1, i = (size_t)hash & mask;
+    while (c->tab[i].key != key) i = (i + 1) & mask; /* there: an item has it */
+    if (--c->tab[i].count > 0) return;
+    c->tab[i].key = NULL;
+    c->used--;
+    for (size_t j = (i + 1) & mask; c->tab[j].key != NULL; j = (j + 1) & mask) {
+        size_t home = (size_t)c->tab[j].hash & mask; /* may it move up to i? */
+        if (((j - home) & mask) >= ((j - i) & mask)) {
+            c->tab[i] = c->tab[j];
+            c->tab[j].key = NULL;
+            i = j;
+        }
+    }
+    Py_DECREF(key);
+}
+
+/* WindowCounts.expire(before) for a time ``before`` as a double: 0, or -1 (no memory to
+ * shrink into is no error: it stays as it is) */
+static int wc_expire(Counts *c, double before) {
+    while (c->len > 0) {
+        WItem *it = &c->ring[c->head];
+        if (!(it->w < before)) break;
+        PyObject *when = it->when;
+        c->head = (c->head + 1) & (c->rcap - 1);
+        c->len--;
+        wc_drop(c, it->key, it->hash);
+        Py_DECREF(when);
+    }
+    if (c->rcap > 64 && c->len * 4 < c->rcap && wc_rering(c, c->rcap / 2) < 0) PyErr_Clear();
+    if (c->tcap > 64 && c->used * 8 < c->tcap && wc_retable(c, c->tcap / 2) < 0) PyErr_Clear();
+    return 0;
+}
+
+/* the oldest item's time (borrowed), NULL when there is none */
+static PyObject *wc_head(Counts *c) { return c->len ? c->ring[c->head].when : NULL; }
+
+static PyObject *wc_new(PyTypeObject *type, PyObject *args, PyObject *kw) {
+    if (PyTuple_GET_SIZE(args) || (kw != NULL && PyDict_GET_SIZE(kw))) {
+        PyErr_SetString(PyExc_TypeError, "WindowCounts() takes no arguments");
+        return NULL;
+    }
+    return type->tp_alloc(type, 0); /* zeroed: empty */
+}
+
+static void wc_dealloc(PyObject *self) {
+    Counts *c = (Counts *)self;
+    for (Py_ssize_t i = 0; i < c->len; i++) Py_DECREF(c->ring[(c->head + i) & (c->rcap - 1)].when);
+    for (Py_ssize_t i = 0; i < c->tcap; i++) Py_XDECREF(c->tab[i].key);
+    PyMem_Free(c->ring);
+    PyMem_Free(c->tab);
+    Py_TYPE(self)->tp_free(self);
+}
+
+static Py_ssize_t wc_length(PyObject *self) { return ((Counts *)self)->len; }
+
+static PyObject *wc_py_add(PyObject *self, PyObject *const *args, Py_ssize_t n) {
+    if (n != 2) {
+        PyErr_SetString(PyExc_TypeError, "add(when, value)");
+        return NULL;
+    }
+    if (wc_add((Counts *)self, args[0], args[1]) < 0) return NULL;
+    Py_RETURN_NONE;
+}
+
+static PyObject *wc_py_expire(PyObject *self, PyObject *before) {
+    double b = PyFloat_AsDouble(before);
+    if (b == -1.0 && PyErr_Occurred()) return NULL;
+    if (wc_expire((Counts *)self, b) < 0) return NULL;
+    Py_RETURN_NONE;
+}
+
+static PyObject *wc_py_first(PyObject *self, PyObject *dflt) {
+    PyObject *h = wc_head((Counts *)self);
+    return Py_NewRef(h ? h : dflt);
+}
+
+static int wc_by_seq(const void *a, const void *b) {
+    unsigned long long x = (*(WEntry *const *)a)->seq, y = (*(WEntry *const *)b)->seq;
+    return x < y ? -1 : x > y;
+}
+
+/* the entries in keys()'s order: a PyMem array of c->used pointers (NULL: no memory) */
+static WEntry **wc_ordered(Counts *c) {
+    WEntry **out = PyMem_Malloc((size_t)(c->used ? c->used : 1) * sizeof(WEntry *));
+    if (out == NULL) {
+        PyErr_NoMemory();
+        return NULL;
+    }
+    Py_ssize_t k = 0;
+    for (Py_ssize_t i = 0; i < c->tcap; i++)
+        if (c->tab[i].key != NULL) out[k++] = &c->tab[i];
+    qsort(out, (size_t)k, sizeof(WEntry *), wc_by_seq);
+    return out;
+}
+
+static PyObject *wc_py_keys(PyObject *self, PyObject *unused) {
+    (void)unused;
+    Counts *c = (Counts *)self;
+    WEntry **order = wc_ordered(c);
+    PyObject *out = order == NULL ? NULL : PyList_New(c->used);
+    for (Py_ssize_t i = 0; out != NULL && i < c->used; i++)
+        PyList_SET_ITEM(out, i, Py_NewRef(order[i]->key));
+    PyMem_Free(order);
+    return out;
+}
+
+static PyObject *wc_get_counts(PyObject *self, void *unused) {
+    (void)unused;
+    Counts *c = (Counts *)self;
+    WEntry **order = wc_ordered(c);
+    PyObject *out = order == NULL ? NULL : PyDict_New();
+    for (Py_ssize_t i = 0; out != NULL && i < c->used; i++) {
+        PyObject *n = PyLong_FromSsize_t(order[i]->count);
+        if (n == NULL || PyDict_SetItem(out, order[i]->key, n) < 0) Py_CLEAR(out);
+        Py_XDECREF(n);
+    }
+    PyMem_Free(order);
+    return out;
+}
+
+static PyObject *wc_get_items(PyObject *self, void *unused) {
+    (void)unused;
+    Counts *c = (Counts *)self;
+    PyObject *out = PyList_New(c->len);
+    for (Py_ssize_t i = 0; out != NULL && i < c->len; i++) {
+        WItem *it = &c->ring[(c->head + i) & (c->rcap - 1)];
+        PyObject *pair = PyTuple_Pack(2, it->when, it->key);
+        if (pair == NULL) Py_CLEAR(out);
+        else PyList_SET_ITEM(out, i, pair);
+    }
+    return out;
+}
+
+static PyObject *wc_get_distinct(PyObject *self, void *unused) {
+    (void)unused;
+    return PyLong_FromSsize_t(((Counts *)self)->used);
+}
+
+static PyMethodDef wc_methods[] = {
+    {"add", (PyCFunction)(void (*)(void))wc_py_add, METH_FASTCALL,
+     "add(when, value): one more value at time when"},
+    {"expire", wc_py_expire, METH_O, "expire(before): drop the items older than before"},
+    {"first", wc_py_first, METH_O, "first(default): the oldest item's time, else default"},
+    {"keys", wc_py_keys, METH_NOARGS, "the distinct values, first added first (a list)"},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyGetSetDef wc_getset[] = {
+    {"distinct", wc_get_distinct, NULL, "how many distinct values", NULL},
+    {"counts", wc_get_counts, NULL, "{value: items with it}, in keys() order (a copy)", NULL},
+    {"items", wc_get_items, NULL, "the (when, value) items, oldest first (a copy)", NULL},
+    {NULL, NULL, NULL, NULL, NULL},
+};
+
+static PySequenceMethods wc_as_sequence = {.sq_length = wc_length};
+
+static PyTypeObject CountsType = {
+    PyVarObject_HEAD_INIT(NULL, 0).tp_name = "spamtrace.attribution._mailjoin.WindowCounts",
+    .tp_basicsize = sizeof(Counts),
+    .tp_dealloc = wc_dealloc,
+    .tp_as_sequence = &wc_as_sequence,
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_doc = "policy.window.WindowCounts of str values, compiled (see _mailjoin.c)",
+    .tp_methods = wc_methods,
+    .tp_getset = wc_getset,
+    .tp_new = wc_new,
+};
+
 /* ------------------------------------------------------------ the policy's windows
  * _Window.expire, WindowSum.expire, WindowCounts.expire and HourlyHistory.add
  * (policy/mail.py, policy/window.py), written out for windows of exactly those classes
@@ -368,6 +660,11 @@ static int sum_expire(PyObject *sums, PyObject *before) {
 }
 
 static int counts_expire(PyObject *wc, PyObject *before) {
+    Counts *cc = COUNTS(wc);
+    if (cc != NULL) {
+        double b = PyFloat_AsDouble(before);
+        return b == -1.0 && PyErr_Occurred() ? -1 : wc_expire(cc, b);
+    }
     if (Py_TYPE(wc) != T_COUNTS) return call1(wc, s_expire, before);
     PyObject *items = GET(wc, s_items), *counts = NULL, *head;
     if (items == NULL) return -1;
@@ -415,8 +712,15 @@ static int window_expire(PyObject *win, PyObject *before) {
     for (int i = 0; i < 4; i++)
         if ((parts[i] = GET(win, names[i])) == NULL) goto done;
     for (int i = 0; i < 3; i++) {
-        if ((items[i] = GET(parts[i], s_items)) == NULL) goto done;
-        if ((c = head_before(items[i], before, &heads[i])) < 0) goto done;
+        Counts *cc = i ? COUNTS(parts[i]) : NULL; /* compiled: its head, no items list */
+        if (cc != NULL) {
+            heads[i] = wc_head(cc);
+            c = heads[i] == NULL ? 0 : cmp(heads[i], before, Py_LT);
+        } else {
+            if ((items[i] = GET(parts[i], s_items)) == NULL) goto done;
+            c = head_before(items[i], before, &heads[i]);
+        }
+        if (c < 0) goto done;
         if (c) {
             if (i == 0) c = sum_expire(parts[0], before);
             else if (i == 1) c = counts_expire(parts[1], before);
@@ -424,7 +728,10 @@ static int window_expire(PyObject *win, PyObject *before) {
                 c = counts_expire(parts[3], before);
             if (c < 0) goto done;
         }
-        if (head_before(items[i], NULL, &heads[i]) < 0) goto done; /* the head left */
+        if (cc != NULL) /* the head left (borrowed: the window holds it until it expires) */
+            heads[i] = wc_head(cc);
+        else if (head_before(items[i], NULL, &heads[i]) < 0)
+            goto done;
     }
     PyObject *low = heads[0] ? heads[0] : INF; /* min(...) of the three heads (inf: none) */
     for (int i = 1; i < 3; i++) {
@@ -510,6 +817,10 @@ static int policy_recipient(PyObject *policy, PyObject *on_recipient, PyObject *
     if ((c = cmp(wall, ne, Py_LT)) < 0) goto done;
     if (c && SET(win, s_next_expiry, wall) < 0) goto done;
     if ((addresses = GET(win, s_addresses)) == NULL) goto done;
+    Counts *ac = COUNTS(addresses);
+    if (ac != NULL) {
+        if (ac->len < MAX_WINDOW_ITEMS && wc_add(ac, wall, address) < 0) goto done;
+    } else {
     if ((listed = GET(addresses, s_items)) == NULL) goto done;
     if ((counts = GET(addresses, s_counts)) == NULL) goto done;
     if (!PyDict_CheckExact(counts)) {
@@ -525,6 +836,7 @@ static int policy_recipient(PyObject *policy, PyObject *on_recipient, PyObject *
         Py_DECREF(item);
         if (bad < 0) goto done;
         if (count_in(counts, address) < 0) goto done;
+    }
     }
     if ((opened = GET(policy, s_open)) == NULL) goto done;
     if (!PyDict_Check(opened)) {
@@ -566,7 +878,7 @@ static int policy_recipient(PyObject *policy, PyObject *on_recipient, PyObject *
         Py_ssize_t count = LEN_OF(sums, s_items);
         Py_DECREF(sums);
         if (count < 0) goto done;
-        Py_ssize_t distinct = PyDict_GET_SIZE(counts);
+        Py_ssize_t distinct = ac != NULL ? ac->used : PyDict_GET_SIZE(counts);
         int below = AT_MOST(count, t, s_script_max_messages);
         if (below < 0) goto done;
         if (below && (below = AT_MOST(distinct, t, s_script_max_recipients)) < 0) goto done;
@@ -1508,6 +1820,8 @@ static int append_pair(PyObject *deque, PyObject *when, PyObject *value) {
 
 /* WindowCounts.add(when, value), written out as observe() does */
 static int counts_add(PyObject *wc, PyObject *when, PyObject *value) {
+    Counts *cc = COUNTS(wc);
+    if (cc != NULL) return wc_add(cc, when, value);
     PyObject *items = GET(wc, s_items);
     if (items == NULL) return -1;
     int rc = append_pair(items, when, value);
@@ -1558,7 +1872,8 @@ static PyObject *policy_observe(PyObject *policy, PyObject *msg) {
     if ((sums = GET(win, s_messages)) == NULL) goto done;
     if ((items = GET(sums, s_items)) == NULL) goto done;
     if ((addresses = GET(win, s_addresses)) == NULL) goto done;
-    if ((listed = GET(addresses, s_items)) == NULL) goto done;
+    Counts *ac = COUNTS(addresses);
+    if (ac == NULL && (listed = GET(addresses, s_items)) == NULL) goto done;
     if (RAISE_TO(win, s_last_seen, now, Py_GT) < 0) goto done;
     if ((nrcpt = GET(msg, s_recipients)) == NULL) goto done;
     if ((ip = GET(msg, s_ip)) == NULL) goto done;
@@ -1568,7 +1883,18 @@ static PyObject *policy_observe(PyObject *policy, PyObject *msg) {
     if (n < MAX_WINDOW_ITEMS) {
         if (append_pair(items, now, nrcpt) < 0 || ADD_TO(sums, s_total, nrcpt) < 0) goto done;
         if ((c = PyObject_IsTrue(maddr)) < 0) goto done;
-        if (c) {
+        if (c && ac != NULL) {
+            PyObject *it = PyObject_GetIter(maddr), *addr;
+            if (it == NULL) goto done;
+            int bad = 0;
+            while (ac->len < MAX_WINDOW_ITEMS && (addr = PyIter_Next(it)) != NULL) {
+                bad = wc_add(ac, now, addr) < 0;
+                Py_DECREF(addr);
+                if (bad) break;
+            }
+            Py_DECREF(it);
+            if (bad || PyErr_Occurred()) goto done;
+        } else if (c) {
             PyObject *counts = GET(addresses, s_counts);
             if (counts == NULL) goto done;
             if (!PyDict_CheckExact(counts)) {
@@ -1696,10 +2022,14 @@ static PyObject *policy_observe(PyObject *policy, PyObject *msg) {
         quiet = quiet && !c;
     }
     if (quiet) { /* _reasons of a script: len(win.messages), win.addresses.distinct */
-        Py_ssize_t count = PyObject_Size(items);
-        PyObject *counts = count < 0 ? NULL : GET(addresses, s_counts);
-        Py_ssize_t distinct = counts == NULL ? -1 : PyObject_Size(counts);
-        Py_XDECREF(counts);
+        Py_ssize_t count = PyObject_Size(items), distinct = -1;
+        if (ac != NULL) {
+            distinct = count < 0 ? -1 : ac->used;
+        } else {
+            PyObject *counts = count < 0 ? NULL : GET(addresses, s_counts);
+            distinct = counts == NULL ? -1 : PyObject_Size(counts);
+            Py_XDECREF(counts);
+        }
         if (distinct < 0) goto done;
         if ((c = AT_MOST(count, t, s_script_max_messages)) < 0) goto done;
         if (c && (c = AT_MOST(distinct, t, s_script_max_recipients)) < 0) goto done;
@@ -1919,5 +2249,9 @@ PyMODINIT_FUNC PyInit__mailjoin(void) {
     if ((DEQUE_APPEND = PyObject_GetAttrString(deque, "append")) == NULL) return NULL;
     if ((TWO = PyLong_FromLong(2)) == NULL) return NULL;
     if ((ZERO = PyLong_FromLong(0)) == NULL || (EMPTY = PyTuple_New(0)) == NULL) return NULL;
-    return PyModule_Create(&module);
+    if (PyType_Ready(&CountsType) < 0) return NULL;
+    PyObject *mod = PyModule_Create(&module);
+    if (mod != NULL && PyModule_AddObjectRef(mod, "WindowCounts", (PyObject *)&CountsType) < 0)
+        Py_CLEAR(mod);
+    return mod;
 }

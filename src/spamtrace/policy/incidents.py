@@ -8,7 +8,11 @@ coming; after ``idle_gap`` seconds without one, the next attempt opens a new inc
 
 Blocked attempts (NFLOG: uid only, no process) join the incident of the same uid that made a
 matching attempt to the same destination moments before (the tracepoint also sees blocked
-SYNs): that attempt is counted as blocked. Without such a match they form a uid-only incident
+SYNs): that attempt is counted as blocked. In a burst the NFLOG records can be read before the
+last of their SYNs' trace lines (a refused sender loops at thousands of connects a second):
+a record with no attempt left to match joins the incident of the same uid's latest attempt to
+that destination if it was within the matching window, counted as blocked (it was a second
+alerting incident, "uid N, ?", for the same run). Without either they form a uid-only incident
 of their own, counted as connections and blocked.
 
 After a restart, :meth:`IncidentTracker.resume` takes up the incidents the store recorded, so a
@@ -196,6 +200,8 @@ class IncidentTracker:
         self._open: OrderedDict[IncidentKey, _Open] = OrderedDict()
         # recent seen attempts not yet matched by an NFLOG record: (uid, remote) -> times
         self._unmatched: dict[tuple[int, str], deque[tuple[float, IncidentKey]]] = {}
+        # the latest seen attempt of a uid to a destination: (uid, remote) -> (time, key)
+        self._latest: dict[tuple[int, str], tuple[float, IncidentKey]] = {}
 
     def add(self, attempt: AttributedAttempt) -> IncidentUpdate:
         event = attempt.event
@@ -236,6 +242,7 @@ class IncidentTracker:
         elif uid is not None:
             q = self._unmatched.setdefault((uid, remote), deque(maxlen=4096))
             q.append((when, key))
+            self._latest[(uid, remote)] = (when, key)
         self._trim(when)
         return IncidentUpdate(inc.snapshot(), opened=opened, counted_as=counted)
 
@@ -274,6 +281,9 @@ class IncidentTracker:
                     self._unmatched.pop((uid, remote), None)
                 return self._open[key]
         self._unmatched.pop((uid, remote), None)
+        latest = self._latest.get((uid, remote))
+        if latest is not None and abs(when - latest[0]) <= BLOCK_MATCH_WINDOW:
+            return self._open.get(latest[1])
         return None
 
     def _trim(self, now: float) -> None:
@@ -282,6 +292,9 @@ class IncidentTracker:
         if len(self._unmatched) > 4096:
             for k in [k for k, q in self._unmatched.items() if not q or q[-1][0] < now - 10]:
                 del self._unmatched[k]
+        if len(self._latest) > 4096:
+            for k in [k for k, (at, _key) in self._latest.items() if at < now - 10]:
+                del self._latest[k]
 
     def open_incidents(self) -> list[Incident]:
         return [inc.snapshot() for inc in self._open.values()]

@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 from spamtrace.attribution.mail import MailMessage, sender_key
 from spamtrace.model import Verdict
 from spamtrace.policy.incidents import IncidentKey, incident_id
-from spamtrace.policy.window import HourlyHistory, WindowCounts, WindowSum
+from spamtrace.policy.window import Counts, HourlyHistory, WindowCounts, WindowSum
 from spamtrace.sources.maillog.event import unnamed_login
 
 try:  # observe()'s and recipient()'s window steps, compiled (with MailLedger.feed's loop)
@@ -131,9 +131,10 @@ class _Window:
     """One sender's last ``window`` seconds (and, for a mailbox, its hourly history)."""
 
     messages: WindowSum = field(default_factory=WindowSum)  # recipients per message
-    addresses: WindowCounts[str] = field(default_factory=WindowCounts)
-    ips: WindowCounts[str] = field(default_factory=WindowCounts)
-    nets: WindowCounts[str] = field(default_factory=WindowCounts)
+    # WindowCounts, or its compiled twin (MailPolicy(compiled=True) where built)
+    addresses: Counts = field(default_factory=WindowCounts[str])
+    ips: Counts = field(default_factory=WindowCounts[str])
+    nets: Counts = field(default_factory=WindowCounts[str])
     history: HourlyHistory = field(default_factory=HourlyHistory)
     queue_ids: deque[tuple[float, str]] = field(default_factory=lambda: deque(maxlen=MAX_QUEUE_IDS))
     last_seen: float = 0.0
@@ -147,17 +148,14 @@ class _Window:
         sums = self.messages.items
         if sums and sums[0][0] < before:
             self.messages.expire(before)
-        items = self.addresses.items
-        if items and items[0][0] < before:
-            self.addresses.expire(before)
-        ips = self.ips.items
-        if ips and ips[0][0] < before:
-            self.ips.expire(before)
+        addresses, ips = self.addresses, self.ips
+        if addresses.first(math.inf) < before:
+            addresses.expire(before)
+        if ips.first(math.inf) < before:
+            ips.expire(before)
             self.nets.expire(before)
         self.next_expiry = min(
-            sums[0][0] if sums else math.inf,
-            items[0][0] if items else math.inf,
-            ips[0][0] if ips else math.inf,
+            sums[0][0] if sums else math.inf, addresses.first(math.inf), ips.first(math.inf)
         )
 
 
@@ -179,7 +177,9 @@ class MailPolicy:
     """Per-sender sliding windows and the incidents they open (see the module docstring)."""
 
     # slots: the compiled steps read these at fixed offsets (see MailLedger's)
-    __slots__ = ("_nets", "_open", "_windows", "closed", "max_senders", "t", "updates")
+    __slots__ = (
+        "_counts", "_nets", "_open", "_windows", "closed", "max_senders", "t", "updates",
+    )  # fmt: skip
 
     def __init__(
         self,
@@ -187,8 +187,15 @@ class MailPolicy:
         max_senders: int = 100_000,
         *,
         updates: bool = True,
+        compiled: bool = True,
     ) -> None:
+        """``compiled``: the windows' value counts are the compiled WindowCounts where built
+        (``attribution/_mailjoin.c``: the same, with no object per item), else the Python
+        class, the reference."""
         self.t = thresholds or MailThresholds()
+        self._counts: Callable[[], Counts] = (
+            _mailjoin.WindowCounts if compiled and _mailjoin is not None else WindowCounts
+        )
         self.max_senders = max_senders
         #: return an update for every message of an open incident (the live follower); a
         #: replay of a log (``spamtrace mail``) reads the incidents at the end instead
@@ -228,7 +235,7 @@ class MailPolicy:
             if len(self._windows) >= self.max_senders:
                 oldest = min(self._windows, key=lambda k: self._windows[k].last_seen)
                 del self._windows[oldest]
-            win = self._windows[key] = _Window()
+            win = self._windows[key] = self._window()
         now = msg.wall
         window = self.t.window
         if now - window > win.next_expiry:
@@ -238,34 +245,24 @@ class MailPolicy:
         sums = win.messages
         items = sums.items
         addresses = win.addresses
-        listed = addresses.items
-        ips = win.ips
         if now > win.last_seen:
             win.last_seen = now
         if len(items) < MAX_WINDOW_ITEMS:
             items.append((now, msg.recipients))
             sums.total += msg.recipients
-            if msg.addresses:
-                counts = addresses.counts
-                for addr in msg.addresses:
-                    if len(listed) >= MAX_WINDOW_ITEMS:
-                        break
-                    listed.append((now, addr))
-                    counts[addr] = counts.get(addr, 0) + 1
+            for addr in msg.addresses:
+                if len(addresses) >= MAX_WINDOW_ITEMS:
+                    break
+                addresses.add(now, addr)
             ip = msg.ip
-            if ip is not None:  # WindowCounts.add of the address and of its network
-                ips.items.append((now, ip))
-                counts = ips.counts
-                counts[ip] = counts.get(ip, 0) + 1
+            if ip is not None:  # the address and its network
+                win.ips.add(now, ip)
                 net = self._nets.get(ip)
                 if net is None:
                     if len(self._nets) >= MAX_WINDOW_ITEMS:
                         self._nets.clear()
                     net = self._nets[ip] = network_of(ip)
-                nets = win.nets
-                nets.items.append((now, net))
-                counts = nets.counts
-                counts[net] = counts.get(net, 0) + 1
+                win.nets.add(now, net)
         if msg.queue_id is not None:
             win.queue_ids.append((now, msg.queue_id))
         hour = int(now // 3600)
@@ -327,11 +324,8 @@ class MailPolicy:
             win.next_expiry = wall
         items = win.messages.items
         addresses = win.addresses
-        listed = addresses.items
-        counts = addresses.counts
-        if len(listed) < MAX_WINDOW_ITEMS:
-            listed.append((wall, address))
-            counts[address] = counts.get(address, 0) + 1
+        if len(addresses) < MAX_WINDOW_ITEMS:
+            addresses.add(wall, address)
         current = self._open.get(key)
         if current is not None:
             if len(current.samples) < 20:
@@ -341,7 +335,7 @@ class MailPolicy:
             return None  # counted; the message itself already updated the incident
         t = self.t
         if msg.auth is not None or (  # below both limits of a script: no reason (the common case)
-            len(items) <= t.script_max_messages and len(counts) <= t.script_max_recipients
+            len(items) <= t.script_max_messages and addresses.distinct <= t.script_max_recipients
         ):
             return None
         return self._recipient_opens(msg, win, key)
@@ -359,7 +353,9 @@ class MailPolicy:
     def malicious(self, msg: MailMessage, why: str) -> MailUpdate:
         """The scanner calls the sender's script malicious: open (or join) its incident."""
         key = sender_key(msg)
-        win = self._windows.setdefault(key, _Window(last_seen=msg.wall))
+        win = self._windows.get(key)
+        if win is None:
+            win = self._windows[key] = self._window(msg.wall)
         current = self._open.get(key)
         if current is not None:
             if why not in current.reasons:
@@ -484,6 +480,10 @@ class MailPolicy:
         # the incident goes on if it sends again; its snapshot meanwhile has an empty window
         windows = self._windows
         return [self._snapshot(i, windows.get(k) or _Window(), k) for k, i in self._open.items()]
+
+    def _window(self, last_seen: float = 0.0) -> _Window:
+        new = self._counts
+        return _Window(addresses=new(), ips=new(), nets=new(), last_seen=last_seen)
 
     def all_incidents(self) -> list[MailIncident]:
         """The incidents closed so far (the last :data:`MAX_CLOSED`) and the open ones."""

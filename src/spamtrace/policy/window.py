@@ -11,8 +11,8 @@ the oldest end, as the policy always did.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Hashable, KeysView
-from typing import Generic, TypeVar
+from collections.abc import Hashable, Iterable, KeysView
+from typing import Generic, Protocol, TypeVar
 
 K = TypeVar("K", bound=Hashable)
 
@@ -43,6 +43,19 @@ class WindowSum:
         return self.items[0][0] if self.items else default
 
 
+class Counts(Protocol):
+    """What the mail policy uses of a :class:`WindowCounts` of str values (the compiled one,
+    ``attribution._mailjoin.WindowCounts``, has the same)."""
+
+    def __len__(self) -> int: ...
+    @property
+    def distinct(self) -> int: ...
+    def keys(self) -> Iterable[str]: ...
+    def add(self, when: float, value: str) -> None: ...
+    def expire(self, before: float) -> None: ...
+    def first(self, default: float) -> float: ...
+
+
 class WindowCounts(Generic[K]):
     """Values seen at times, and how many times each distinct value is in the window."""
 
@@ -68,6 +81,10 @@ class WindowCounts(Generic[K]):
         self.items.append((when, value))
         counts = self.counts
         counts[value] = counts.get(value, 0) + 1
+
+    def first(self, default: float) -> float:
+        """The time of the oldest item kept, else ``default``."""
+        return self.items[0][0] if self.items else default
 
     def expire(self, before: float) -> None:
         items = self.items

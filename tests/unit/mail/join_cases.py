@@ -58,7 +58,7 @@ def state(
     :class:`Blocks` (raw lines of an Exim log) are parsed and joined in one pass by the
     compiled parser and join (blocks.feed_block) when ``compiled``, else parsed and fed by
     the Python reference; their line counts are part of the state."""
-    policy = MailPolicy(thresholds, max_senders, updates=updates)
+    policy = MailPolicy(thresholds, max_senders, updates=updates, compiled=compiled)
     ledger = MailLedger(
         since=since, uids={"acct003": 1003, "user1": 1001}, totals=totals,
         on_message=policy.observer(compiled), on_recipient=policy.recipient, compiled=compiled,

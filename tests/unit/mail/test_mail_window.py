@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import math
 import random
+
+import pytest
 
 from spamtrace.attribution.mail import MailMessage, sender_key
 from spamtrace.policy.mail import MailPolicy, MailThresholds
@@ -82,3 +85,64 @@ def test_window_counts_and_sum_expire_together() -> None:
     counts.expire(10.0)
     total.expire(10.0)
     assert counts.distinct == 0 and total.total == 0 and total.first(-1.0) == -1.0
+
+
+def _compiled_counts() -> type | None:
+    try:
+        from spamtrace.attribution import _mailjoin
+    except ImportError:
+        return None
+    return _mailjoin.WindowCounts
+
+
+def _same_counts(ours: object, ref: WindowCounts[str]) -> None:
+    assert len(ours) == len(ref)  # type: ignore[arg-type]
+    assert ours.distinct == ref.distinct  # type: ignore[attr-defined]
+    assert list(ours.keys()) == list(ref.keys())  # type: ignore[attr-defined]
+    assert list(ours.items) == list(ref.items)  # type: ignore[attr-defined]
+    assert list(ours.counts.items()) == list(ref.counts.items())  # type: ignore[attr-defined]
+    assert ours.first(-1.0) == ref.first(-1.0)  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_compiled_window_counts_are_the_python_ones(seed: int) -> None:
+    """The compiled WindowCounts (_mailjoin.c: a ring and an open-addressing table) against
+    the Python class step by step: values that come back after they left (keys()' order: a
+    dict's), many equal values, tables growing and shrinking, one value many times."""
+    compiled = _compiled_counts()
+    if compiled is None:
+        pytest.skip("the compiled join is not built")
+    rng = random.Random(seed)
+    ours, ref = compiled(), WindowCounts[str]()
+    now = 0.0
+    alphabet = [f"user{i}@x.example" for i in range(rng.choice((3, 40, 5000)))]
+    for step in range(6000):
+        now += rng.choice((0.0, 0.0, 0.25, 1.0, 7.5))
+        if rng.random() < 0.9:
+            value = "".join(rng.choice(alphabet))  # an equal str, not the same object
+            ours.add(now, value)
+            ref.add(now, value)
+        else:
+            before = now - rng.choice((0.0, 3.0, 30.0, 300.0, 1e9))
+            ours.expire(before)
+            ref.expire(before)
+        if step % 97 == 0 or len(ref) < 3:
+            _same_counts(ours, ref)
+    _same_counts(ours, ref)
+    ours.expire(math.inf)
+    ref.expire(math.inf)
+    _same_counts(ours, ref)
+    assert ours.first(-2.0) == -2.0
+
+
+def test_compiled_window_counts_take_str_values_only() -> None:
+    compiled = _compiled_counts()
+    if compiled is None:
+        pytest.skip("the compiled join is not built")
+    counts = compiled()
+    with pytest.raises(TypeError):
+        counts.add(1.0, 42)
+    with pytest.raises(TypeError):
+        compiled(1)
+    counts.add(1.0, "a")
+    assert len(counts) == 1 and counts.distinct == 1 and counts.keys() == ["a"]

@@ -664,3 +664,37 @@ def test_the_advice_follows_what_the_responses_did(capsys: pytest.CaptureFixture
     print_incident(con, rec, [], [stop("stop")])
     out = capsys.readouterr().out
     assert "kill -KILL 100" in out and kill not in out
+
+
+def test_a_released_block_is_taken_again_once_the_grace_is_over() -> None:
+    """A block is decided once per incident: after `spamtrace release`, a sender that went on
+    in the same incident was never blocked again, grace or no grace. The firewall check that
+    finds the uid released forgets the decision: held back during release_grace (said once),
+    blocked again after it."""
+    freed: set[int] = set()
+    now = [100.0]
+    kernel = FlushableSet()
+    r = Responder(
+        cfg(mode="enforce", responses__stop=False), MTA, blocker=kernel,  # type: ignore[arg-type]
+        released=lambda since: frozenset(freed), clock=lambda: now[0],
+    )  # fmt: skip
+    t = IncidentTracker()
+
+    def send(wall: float) -> None:
+        now[0] = wall
+        att = attempt(wall)
+        r.on_attempt(att, t.add(att).incident)
+
+    send(100.0)
+    assert kernel.added == [(1001, 3600)]
+    freed.add(1001)  # `spamtrace release 1001`: out of the set, recorded in the store
+    kernel.live.discard(1001)
+    assert r.reassert_blocks() == []  # the daemon's next firewall check
+    send(110.0)  # within release_grace: held back, said once
+    assert kernel.added == [(1001, 3600)]
+    assert [(a.action, a.status) for a in r.records][-1] == ("block-uid", "would")
+    freed.clear()  # the grace ran out
+    send(4000.0)
+    assert kernel.added == [(1001, 3600), (1001, 3600)] and 1001 in kernel.live
+    assert [(a.action, a.status) for a in r.records][-1] == ("block-uid", "done")
+    r.close()

@@ -69,11 +69,34 @@ def test_blocked_record_joins_the_seen_attempt() -> None:
     assert not up.opened and up.counted_as == "blocked"
     assert up.incident.id == seen.id
     assert up.incident.connections == 1 and up.incident.blocked == 1
-    # a second blocked record for the same single attempt has nothing left to join
+    # a second blocked record has no attempt left to match, but the uid's latest attempt to
+    # that destination was moments ago: its trace line may still be unread (a burst)
     up2 = t.add(blocked(10.3))
-    assert up2.counted_as == "connection+blocked" and up2.opened
-    assert up2.incident.uid == 1001 and up2.incident.exe is None
-    assert up2.incident.methods == (("nflog-uid-only", 1),)
+    assert up2.counted_as == "blocked" and up2.incident.id == seen.id
+    # long after the uid's last attempt there: a uid-only incident of its own
+    up3 = t.add(blocked(20.0))
+    assert up3.counted_as == "connection+blocked" and up3.opened
+    assert up3.incident.uid == 1001 and up3.incident.exe is None
+    assert up3.incident.methods == (("nflog-uid-only", 1),)
+
+
+def test_a_burst_whose_nflog_records_are_read_before_its_last_trace_lines_is_one_incident() -> (
+    None
+):
+    """Seen in the daemon: a blocked sender looped at ~7,000 connects a second; the engine
+    handled 121 trace lines, then the 199 NFLOG records, then the last 79 trace lines. The
+    78 records with no attempt left to match opened a second alerting incident ("uid 1001,
+    ?") for the same run, and a second alert."""
+    t = IncidentTracker()
+    first = t.add(attempt(10.0)).incident
+    for i in range(1, 121):
+        t.add(attempt(10.0 + i / 10_000))
+    ups = [t.add(blocked(10.03 + i / 100_000)) for i in range(199)]
+    assert not any(u.opened for u in ups) and {u.incident.id for u in ups} == {first.id}
+    for i in range(79):
+        last = t.add(attempt(10.012 + i / 100_000))
+    assert len(t.open_incidents()) == 1
+    assert (last.incident.connections, last.incident.blocked) == (200, 199)
 
 
 def test_blocked_without_seen_attempt_is_a_uid_only_incident() -> None:

@@ -27,6 +27,17 @@ class Backend(Protocol):
         ...
 
 
+#: what drift and status say of a table that holds no policy, only the uid blocks
+ONLY_BLOCKS = "table inet spamtrace holds only the responses' uid blocks"
+
+
+def _only_blocks(doc: dict[str, Any]) -> bool:
+    """Whether our table (nft JSON) holds only the responses' ``uid_block`` chain and set."""
+    from spamtrace.actions import nftables
+
+    return nftables.normalize(doc).chains.keys() <= {"uid_block"}
+
+
 class NftFirewall:
     name = "nft"
 
@@ -48,6 +59,8 @@ class NftFirewall:
         loaded = self.nft.list_json()
         if loaded is None:
             return False, ["table inet spamtrace is not loaded"]
+        if _only_blocks(loaded):  # a flush, then the responses put their blocks back
+            return False, [ONLY_BLOCKS]
         if self._desired is None or self._desired[0] != text:
             # computed once per policy (in a scratch netns), not at every periodic check
             self._desired = (text, nftables.normalize(self.nft.desired_json(text)))
@@ -59,9 +72,9 @@ class NftFirewall:
         loaded = self.nft.list_json()
         if loaded is None:
             return False, ["table inet spamtrace is not loaded"], None
-        if nftables.normalize(loaded).chains.keys() <= {"uid_block"}:
+        if _only_blocks(loaded):
             # only the responses' uid blocks (`spamtrace release`): the policy is not loaded
-            return False, ["table inet spamtrace holds only the responses' uid blocks"], loaded
+            return False, [ONLY_BLOCKS], loaded
         desired = self.nft.desired_json(text)
         return True, nftables.diff(nftables.normalize(loaded), nftables.normalize(desired)), loaded
 
@@ -84,6 +97,11 @@ class NftFirewall:
         return UidBlocker((25,), 1, nft=self.nft).carry_over()
 
     def snapshot(self) -> dict[str, Any]:
+        """Our table as loaded; ``previous`` None when no policy is (no table, or one that
+        holds only the responses' uid blocks: they are carried over by every load)."""
+        doc = self.nft.list_json()
+        if doc is None or _only_blocks(doc):
+            return {"backend": "nft", "previous": None}
         return {"backend": "nft", "previous": self.nft.list_text()}
 
     def restore(self, snap: dict[str, Any]) -> None:
