@@ -317,10 +317,54 @@ static int deque_append(PyObject *deque, PyObject *item) {
 typedef struct {
     double w;        /* the time, as a double (what the comparisons use) */
     PyObject *when;  /* the time given (a reference: items show it as it was given) */
-    PyObject *key;   /* the table's own key for the value (borrowed: held by the table while
-                        any item has it, since the entry's count is the items with it) */
+    PyObject *key;   /* WindowCounts: the table's own key for the value (borrowed: held by the
+                        table while any item has it, since the entry's count is the items with
+                        it); WindowSum: the amount (a reference) */
     Py_hash_t hash;
 } WItem;
+
+/* the items of a window, oldest first: a ring whose size is 0 or a power of two */
+typedef struct {
+    WItem *at;
+    Py_ssize_t cap, head, len;
+} Ring;
+
+#define RING_AT(r, i) (&(r)->at[((r)->head + (i)) & ((r)->cap - 1)])
+
+static int ring_resize(Ring *r, Py_ssize_t cap) {
+    WItem *at = PyMem_Malloc((size_t)cap * sizeof(WItem));
+    if (at == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    for (Py_ssize_t i = 0; i < r->len; i++) at[i] = *RING_AT(r, i);
+    PyMem_Free(r->at);
+    r->at = at;
+    r->cap = cap;
+    r->head = 0;
+    return 0;
+}
+
+/* the place of a new item at the end (NULL: no memory); the caller fills it */
+static WItem *ring_push(Ring *r) {
+    if (r->len == r->cap && ring_resize(r, r->cap ? r->cap * 2 : 8) < 0) return NULL;
+    WItem *it = RING_AT(r, r->len);
+    r->len++;
+    return it;
+}
+
+/* the oldest item, taken out (the ring must not be empty) */
+static WItem *ring_pop(Ring *r) {
+    WItem *it = &r->at[r->head];
+    r->head = (r->head + 1) & (r->cap - 1);
+    r->len--;
+    return it; /* valid until the next push or resize */
+}
+
+/* a ring mostly empty after an expiry is made smaller (no memory for it: left as it is) */
+static void ring_fit(Ring *r) {
+    if (r->cap > 64 && r->len * 4 < r->cap && ring_resize(r, r->cap / 2) < 0) PyErr_Clear();
+}
 
 typedef struct {
     Py_hash_t hash;
@@ -331,8 +375,7 @@ typedef struct {
 
 typedef struct {
     PyObject_HEAD
-    WItem *ring;
-    Py_ssize_t rcap, head, len; /* rcap: 0 or a power of two */
+    Ring r;
     WEntry *tab;
     Py_ssize_t tcap, used; /* tcap: 0 or a power of two */
     unsigned long long seq;
@@ -377,20 +420,6 @@ static int wc_retable(Counts *c, Py_ssize_t cap) {
     return 0;
 }
 
-static int wc_rering(Counts *c, Py_ssize_t cap) {
-    WItem *ring = PyMem_Malloc((size_t)cap * sizeof(WItem));
-    if (ring == NULL) {
-        PyErr_NoMemory();
-        return -1;
-    }
-    for (Py_ssize_t i = 0; i < c->len; i++) ring[i] = c->ring[(c->head + i) & (c->rcap - 1)];
-    PyMem_Free(c->ring);
-    c->ring = ring;
-    c->rcap = cap;
-    c->head = 0;
-    return 0;
-}
-
 /* WindowCounts.add(when, value): 0, or -1 with an exception */
 static int wc_add(Counts *c, PyObject *when, PyObject *value) {
     if (!PyUnicode_CheckExact(value)) {
@@ -402,7 +431,8 @@ static int wc_add(Counts *c, PyObject *when, PyObject *value) {
     Py_hash_t hash = PyObject_Hash(value);
     if (hash == -1) return -1;
     if ((c->used + 1) * 2 > c->tcap && wc_retable(c, c->tcap ? c->tcap * 2 : 8) < 0) return -1;
-    if (c->len == c->rcap && wc_rering(c, c->rcap ? c->rcap * 2 : 8) < 0) return -1;
+    WItem *it = ring_push(&c->r);
+    if (it == NULL) return -1;
     WEntry *e = &c->tab[wc_place(c, value, hash)];
     if (e->key == NULL) {
         e->hash = hash;
@@ -412,12 +442,10 @@ static int wc_add(Counts *c, PyObject *when, PyObject *value) {
         c->used++;
     }
     e->count++;
-    WItem *it = &c->ring[(c->head + c->len) & (c->rcap - 1)];
     it->w = w;
     it->when = Py_NewRef(when);
     it->key = e->key;
     it->hash = hash;
-    c->len++;
     return 0;
 }
 
@@ -442,22 +470,19 @@ static void wc_drop(Counts *c, PyObject *key, Py_hash_t hash) {
 /* WindowCounts.expire(before) for a time ``before`` as a double: 0, or -1 (no memory to
  * shrink into is no error: it stays as it is) */
 static int wc_expire(Counts *c, double before) {
-    while (c->len > 0) {
-        WItem *it = &c->ring[c->head];
-        if (!(it->w < before)) break;
-        PyObject *when = it->when;
-        c->head = (c->head + 1) & (c->rcap - 1);
-        c->len--;
+    while (c->r.len > 0 && c->r.at[c->r.head].w < before) {
+        WItem *it = ring_pop(&c->r);
         wc_drop(c, it->key, it->hash);
-        Py_DECREF(when);
+        Py_DECREF(it->when);
     }
-    if (c->rcap > 64 && c->len * 4 < c->rcap && wc_rering(c, c->rcap / 2) < 0) PyErr_Clear();
+    ring_fit(&c->r);
     if (c->tcap > 64 && c->used * 8 < c->tcap && wc_retable(c, c->tcap / 2) < 0) PyErr_Clear();
     return 0;
 }
 
 /* the oldest item's time (borrowed), NULL when there is none */
-static PyObject *wc_head(Counts *c) { return c->len ? c->ring[c->head].when : NULL; }
+static PyObject *ring_head(Ring *r) { return r->len ? r->at[r->head].when : NULL; }
+#define wc_head(c) ring_head(&(c)->r)
 
 static PyObject *wc_new(PyTypeObject *type, PyObject *args, PyObject *kw) {
     if (PyTuple_GET_SIZE(args) || (kw != NULL && PyDict_GET_SIZE(kw))) {
@@ -469,14 +494,14 @@ static PyObject *wc_new(PyTypeObject *type, PyObject *args, PyObject *kw) {
 
 static void wc_dealloc(PyObject *self) {
     Counts *c = (Counts *)self;
-    for (Py_ssize_t i = 0; i < c->len; i++) Py_DECREF(c->ring[(c->head + i) & (c->rcap - 1)].when);
+    for (Py_ssize_t i = 0; i < c->r.len; i++) Py_DECREF(RING_AT(&c->r, i)->when);
     for (Py_ssize_t i = 0; i < c->tcap; i++) Py_XDECREF(c->tab[i].key);
-    PyMem_Free(c->ring);
+    PyMem_Free(c->r.at);
     PyMem_Free(c->tab);
     Py_TYPE(self)->tp_free(self);
 }
 
-static Py_ssize_t wc_length(PyObject *self) { return ((Counts *)self)->len; }
+static Py_ssize_t wc_length(PyObject *self) { return ((Counts *)self)->r.len; }
 
 static PyObject *wc_py_add(PyObject *self, PyObject *const *args, Py_ssize_t n) {
     if (n != 2) {
@@ -543,17 +568,21 @@ static PyObject *wc_get_counts(PyObject *self, void *unused) {
     return out;
 }
 
-static PyObject *wc_get_items(PyObject *self, void *unused) {
-    (void)unused;
-    Counts *c = (Counts *)self;
-    PyObject *out = PyList_New(c->len);
-    for (Py_ssize_t i = 0; out != NULL && i < c->len; i++) {
-        WItem *it = &c->ring[(c->head + i) & (c->rcap - 1)];
+/* the (when, value) items of a ring, oldest first: a list of pairs */
+static PyObject *ring_items(Ring *r) {
+    PyObject *out = PyList_New(r->len);
+    for (Py_ssize_t i = 0; out != NULL && i < r->len; i++) {
+        WItem *it = RING_AT(r, i);
         PyObject *pair = PyTuple_Pack(2, it->when, it->key);
         if (pair == NULL) Py_CLEAR(out);
         else PyList_SET_ITEM(out, i, pair);
     }
     return out;
+}
+
+static PyObject *wc_get_items(PyObject *self, void *unused) {
+    (void)unused;
+    return ring_items(&((Counts *)self)->r);
 }
 
 static PyObject *wc_get_distinct(PyObject *self, void *unused) {
@@ -589,6 +618,145 @@ static PyTypeObject CountsType = {
     .tp_methods = wc_methods,
     .tp_getset = wc_getset,
     .tp_new = wc_new,
+};
+
+/* ------------------------------------------------------------ WindowSum, compiled
+ * policy/window.py's WindowSum (the reference): the (when, amount) items in a Ring (no tuple
+ * and deque slot per message) and their running total, an int computed as Python computes
+ * it (the amounts are the messages' recipient counts). */
+typedef struct {
+    PyObject_HEAD
+    Ring r;
+    PyObject *total; /* an int */
+} Sum;
+
+static PyTypeObject SumType;
+static PyObject *ZERO; /* 0 (made at import, below) */
+#define SUMS(o) (Py_TYPE(o) == &SumType ? (Sum *)(o) : NULL)
+
+/* WindowSum.add(when, amount): 0, or -1 with an exception */
+static int ws_add(Sum *c, PyObject *when, PyObject *amount) {
+    double w = PyFloat_CheckExact(when) ? PyFloat_AS_DOUBLE(when) : PyFloat_AsDouble(when);
+    if (w == -1.0 && PyErr_Occurred()) return -1;
+    PyObject *total = add(c->total, amount);
+    if (total == NULL) return -1;
+    WItem *it = ring_push(&c->r);
+    if (it == NULL) {
+        Py_DECREF(total);
+        return -1;
+    }
+    Py_SETREF(c->total, total);
+    it->w = w;
+    it->when = Py_NewRef(when);
+    it->key = Py_NewRef(amount);
+    it->hash = 0;
+    return 0;
+}
+
+/* a - b; for two ints that fit a long, without the number protocol's dispatch */
+static PyObject *subtract(PyObject *a, PyObject *b) {
+    if (PyLong_CheckExact(a) && PyLong_CheckExact(b)) {
+        int oa, ob;
+        long x = PyLong_AsLongAndOverflow(a, &oa), y = PyLong_AsLongAndOverflow(b, &ob), z;
+        if (!oa && !ob && !__builtin_sub_overflow(x, y, &z)) return PyLong_FromLong(z);
+    }
+    return PyNumber_Subtract(a, b);
+}
+
+/* WindowSum.expire(before) for a time ``before`` as a double: 0, or -1 with an exception
+ * (the item whose amount could not be taken off the total is left in) */
+static int ws_expire(Sum *c, double before) {
+    while (c->r.len > 0 && c->r.at[c->r.head].w < before) {
+        PyObject *total = subtract(c->total, c->r.at[c->r.head].key);
+        if (total == NULL) return -1;
+        Py_SETREF(c->total, total);
+        WItem *it = ring_pop(&c->r);
+        Py_DECREF(it->key);
+        Py_DECREF(it->when);
+    }
+    ring_fit(&c->r);
+    return 0;
+}
+
+static PyObject *ws_new(PyTypeObject *type, PyObject *args, PyObject *kw) {
+    if (PyTuple_GET_SIZE(args) || (kw != NULL && PyDict_GET_SIZE(kw))) {
+        PyErr_SetString(PyExc_TypeError, "WindowSum() takes no arguments");
+        return NULL;
+    }
+    Sum *c = (Sum *)type->tp_alloc(type, 0);
+    if (c != NULL) c->total = Py_NewRef(ZERO);
+    return (PyObject *)c;
+}
+
+static void ws_dealloc(PyObject *self) {
+    Sum *c = (Sum *)self;
+    for (Py_ssize_t i = 0; i < c->r.len; i++) {
+        Py_DECREF(RING_AT(&c->r, i)->when);
+        Py_DECREF(RING_AT(&c->r, i)->key);
+    }
+    PyMem_Free(c->r.at);
+    Py_XDECREF(c->total);
+    Py_TYPE(self)->tp_free(self);
+}
+
+static Py_ssize_t ws_length(PyObject *self) { return ((Sum *)self)->r.len; }
+
+static PyObject *ws_py_add(PyObject *self, PyObject *const *args, Py_ssize_t n) {
+    if (n != 2) {
+        PyErr_SetString(PyExc_TypeError, "add(when, amount)");
+        return NULL;
+    }
+    if (ws_add((Sum *)self, args[0], args[1]) < 0) return NULL;
+    Py_RETURN_NONE;
+}
+
+static PyObject *ws_py_expire(PyObject *self, PyObject *before) {
+    double b = PyFloat_AsDouble(before);
+    if ((b == -1.0 && PyErr_Occurred()) || ws_expire((Sum *)self, b) < 0) return NULL;
+    Py_RETURN_NONE;
+}
+
+static PyObject *ws_py_first(PyObject *self, PyObject *dflt) {
+    PyObject *h = ring_head(&((Sum *)self)->r);
+    return Py_NewRef(h ? h : dflt);
+}
+
+static PyObject *ws_get_items(PyObject *self, void *unused) {
+    (void)unused;
+    return ring_items(&((Sum *)self)->r);
+}
+
+static PyObject *ws_get_total(PyObject *self, void *unused) {
+    (void)unused;
+    return Py_NewRef(((Sum *)self)->total);
+}
+
+static PyMethodDef ws_methods[] = {
+    {"add", (PyCFunction)(void (*)(void))ws_py_add, METH_FASTCALL,
+     "add(when, amount): an amount at time when"},
+    {"expire", ws_py_expire, METH_O, "expire(before): drop the items older than before"},
+    {"first", ws_py_first, METH_O, "first(default): the oldest item's time, else default"},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyGetSetDef ws_getset[] = {
+    {"total", ws_get_total, NULL, "the sum of the amounts kept", NULL},
+    {"items", ws_get_items, NULL, "the (when, amount) items, oldest first (a copy)", NULL},
+    {NULL, NULL, NULL, NULL, NULL},
+};
+
+static PySequenceMethods ws_as_sequence = {.sq_length = ws_length};
+
+static PyTypeObject SumType = {
+    PyVarObject_HEAD_INIT(NULL, 0).tp_name = "spamtrace.attribution._mailjoin.WindowSum",
+    .tp_basicsize = sizeof(Sum),
+    .tp_dealloc = ws_dealloc,
+    .tp_as_sequence = &ws_as_sequence,
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_doc = "policy.window.WindowSum, compiled (see _mailjoin.c)",
+    .tp_methods = ws_methods,
+    .tp_getset = ws_getset,
+    .tp_new = ws_new,
 };
 
 /* ------------------------------------------------------------ the policy's windows
@@ -635,6 +803,11 @@ static PyObject *pop_value(PyObject *items) {
 }
 
 static int sum_expire(PyObject *sums, PyObject *before) {
+    Sum *cs = SUMS(sums);
+    if (cs != NULL) {
+        double b = PyFloat_AsDouble(before);
+        return b == -1.0 && PyErr_Occurred() ? -1 : ws_expire(cs, b);
+    }
     if (Py_TYPE(sums) != T_SUM) return call1(sums, s_expire, before);
     PyObject *items = GET(sums, s_items), *head;
     if (items == NULL) return -1;
@@ -712,9 +885,11 @@ static int window_expire(PyObject *win, PyObject *before) {
     for (int i = 0; i < 4; i++)
         if ((parts[i] = GET(win, names[i])) == NULL) goto done;
     for (int i = 0; i < 3; i++) {
-        Counts *cc = i ? COUNTS(parts[i]) : NULL; /* compiled: its head, no items list */
+        /* compiled: its head, no items list */
+        Ring *cc = i == 0 ? (SUMS(parts[0]) ? &SUMS(parts[0])->r : NULL)
+                          : (COUNTS(parts[i]) ? &COUNTS(parts[i])->r : NULL);
         if (cc != NULL) {
-            heads[i] = wc_head(cc);
+            heads[i] = ring_head(cc);
             c = heads[i] == NULL ? 0 : cmp(heads[i], before, Py_LT);
         } else {
             if ((items[i] = GET(parts[i], s_items)) == NULL) goto done;
@@ -729,7 +904,7 @@ static int window_expire(PyObject *win, PyObject *before) {
             if (c < 0) goto done;
         }
         if (cc != NULL) /* the head left (borrowed: the window holds it until it expires) */
-            heads[i] = wc_head(cc);
+            heads[i] = ring_head(cc);
         else if (head_before(items[i], NULL, &heads[i]) < 0)
             goto done;
     }
@@ -819,7 +994,7 @@ static int policy_recipient(PyObject *policy, PyObject *on_recipient, PyObject *
     if ((addresses = GET(win, s_addresses)) == NULL) goto done;
     Counts *ac = COUNTS(addresses);
     if (ac != NULL) {
-        if (ac->len < MAX_WINDOW_ITEMS && wc_add(ac, wall, address) < 0) goto done;
+        if (ac->r.len < MAX_WINDOW_ITEMS && wc_add(ac, wall, address) < 0) goto done;
     } else {
     if ((listed = GET(addresses, s_items)) == NULL) goto done;
     if ((counts = GET(addresses, s_counts)) == NULL) goto done;
@@ -875,7 +1050,7 @@ static int policy_recipient(PyObject *policy, PyObject *on_recipient, PyObject *
     {
         PyObject *sums = GET(win, s_messages);
         if (sums == NULL) goto done;
-        Py_ssize_t count = LEN_OF(sums, s_items);
+        Py_ssize_t count = SUMS(sums) != NULL ? SUMS(sums)->r.len : LEN_OF(sums, s_items);
         Py_DECREF(sums);
         if (count < 0) goto done;
         Py_ssize_t distinct = ac != NULL ? ac->used : PyDict_GET_SIZE(counts);
@@ -1870,7 +2045,8 @@ static PyObject *policy_observe(PyObject *policy, PyObject *msg) {
     }
     if (RAISE_TO(win, s_next_expiry, now, Py_LT) < 0) goto done;
     if ((sums = GET(win, s_messages)) == NULL) goto done;
-    if ((items = GET(sums, s_items)) == NULL) goto done;
+    Sum *cs = SUMS(sums);
+    if (cs == NULL && (items = GET(sums, s_items)) == NULL) goto done;
     if ((addresses = GET(win, s_addresses)) == NULL) goto done;
     Counts *ac = COUNTS(addresses);
     if (ac == NULL && (listed = GET(addresses, s_items)) == NULL) goto done;
@@ -1878,16 +2054,18 @@ static PyObject *policy_observe(PyObject *policy, PyObject *msg) {
     if ((nrcpt = GET(msg, s_recipients)) == NULL) goto done;
     if ((ip = GET(msg, s_ip)) == NULL) goto done;
     if ((maddr = GET(msg, s_addresses)) == NULL) goto done;
-    Py_ssize_t n = PyObject_Size(items);
+    Py_ssize_t n = cs != NULL ? cs->r.len : PyObject_Size(items);
     if (n < 0) goto done;
     if (n < MAX_WINDOW_ITEMS) {
-        if (append_pair(items, now, nrcpt) < 0 || ADD_TO(sums, s_total, nrcpt) < 0) goto done;
+        if (cs != NULL ? ws_add(cs, now, nrcpt) < 0
+                       : append_pair(items, now, nrcpt) < 0 || ADD_TO(sums, s_total, nrcpt) < 0)
+            goto done;
         if ((c = PyObject_IsTrue(maddr)) < 0) goto done;
         if (c && ac != NULL) {
             PyObject *it = PyObject_GetIter(maddr), *addr;
             if (it == NULL) goto done;
             int bad = 0;
-            while (ac->len < MAX_WINDOW_ITEMS && (addr = PyIter_Next(it)) != NULL) {
+            while (ac->r.len < MAX_WINDOW_ITEMS && (addr = PyIter_Next(it)) != NULL) {
                 bad = wc_add(ac, now, addr) < 0;
                 Py_DECREF(addr);
                 if (bad) break;
@@ -2022,7 +2200,7 @@ static PyObject *policy_observe(PyObject *policy, PyObject *msg) {
         quiet = quiet && !c;
     }
     if (quiet) { /* _reasons of a script: len(win.messages), win.addresses.distinct */
-        Py_ssize_t count = PyObject_Size(items), distinct = -1;
+        Py_ssize_t count = cs != NULL ? cs->r.len : PyObject_Size(items), distinct = -1;
         if (ac != NULL) {
             distinct = count < 0 ? -1 : ac->used;
         } else {
@@ -2249,9 +2427,10 @@ PyMODINIT_FUNC PyInit__mailjoin(void) {
     if ((DEQUE_APPEND = PyObject_GetAttrString(deque, "append")) == NULL) return NULL;
     if ((TWO = PyLong_FromLong(2)) == NULL) return NULL;
     if ((ZERO = PyLong_FromLong(0)) == NULL || (EMPTY = PyTuple_New(0)) == NULL) return NULL;
-    if (PyType_Ready(&CountsType) < 0) return NULL;
+    if (PyType_Ready(&CountsType) < 0 || PyType_Ready(&SumType) < 0) return NULL;
     PyObject *mod = PyModule_Create(&module);
-    if (mod != NULL && PyModule_AddObjectRef(mod, "WindowCounts", (PyObject *)&CountsType) < 0)
+    if (mod != NULL && (PyModule_AddObjectRef(mod, "WindowCounts", (PyObject *)&CountsType) < 0 ||
+                        PyModule_AddObjectRef(mod, "WindowSum", (PyObject *)&SumType) < 0))
         Py_CLEAR(mod);
     return mod;
 }

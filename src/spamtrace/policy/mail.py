@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 from spamtrace.attribution.mail import MailMessage, sender_key
 from spamtrace.model import Verdict
 from spamtrace.policy.incidents import IncidentKey, incident_id
-from spamtrace.policy.window import Counts, HourlyHistory, WindowCounts, WindowSum
+from spamtrace.policy.window import Counts, HourlyHistory, Sums, WindowCounts, WindowSum
 from spamtrace.sources.maillog.event import unnamed_login
 
 try:  # observe()'s and recipient()'s window steps, compiled (with MailLedger.feed's loop)
@@ -130,8 +130,8 @@ def network_of(ip: str) -> str:
 class _Window:
     """One sender's last ``window`` seconds (and, for a mailbox, its hourly history)."""
 
-    messages: WindowSum = field(default_factory=WindowSum)  # recipients per message
-    # WindowCounts, or its compiled twin (MailPolicy(compiled=True) where built)
+    # WindowSum and WindowCounts, or their compiled twins (MailPolicy(compiled=True))
+    messages: Sums = field(default_factory=WindowSum)  # recipients per message
     addresses: Counts = field(default_factory=WindowCounts[str])
     ips: Counts = field(default_factory=WindowCounts[str])
     nets: Counts = field(default_factory=WindowCounts[str])
@@ -145,17 +145,16 @@ class _Window:
     def expire(self, before: float) -> None:
         if before <= self.next_expiry:
             return
-        sums = self.messages.items
-        if sums and sums[0][0] < before:
-            self.messages.expire(before)
-        addresses, ips = self.addresses, self.ips
+        sums, addresses, ips = self.messages, self.addresses, self.ips
+        if sums.first(math.inf) < before:
+            sums.expire(before)
         if addresses.first(math.inf) < before:
             addresses.expire(before)
         if ips.first(math.inf) < before:
             ips.expire(before)
             self.nets.expire(before)
         self.next_expiry = min(
-            sums[0][0] if sums else math.inf, addresses.first(math.inf), ips.first(math.inf)
+            sums.first(math.inf), addresses.first(math.inf), ips.first(math.inf)
         )
 
 
@@ -178,7 +177,7 @@ class MailPolicy:
 
     # slots: the compiled steps read these at fixed offsets (see MailLedger's)
     __slots__ = (
-        "_counts", "_nets", "_open", "_windows", "closed", "max_senders", "t", "updates",
+        "_counts", "_nets", "_open", "_sums", "_windows", "closed", "max_senders", "t", "updates",
     )  # fmt: skip
 
     def __init__(
@@ -189,13 +188,15 @@ class MailPolicy:
         updates: bool = True,
         compiled: bool = True,
     ) -> None:
-        """``compiled``: the windows' value counts are the compiled WindowCounts where built
+        """``compiled``: the windows are the compiled WindowSum and WindowCounts where built
         (``attribution/_mailjoin.c``: the same, with no object per item), else the Python
-        class, the reference."""
+        classes, the reference."""
         self.t = thresholds or MailThresholds()
+        compiled = compiled and _mailjoin is not None
         self._counts: Callable[[], Counts] = (
-            _mailjoin.WindowCounts if compiled and _mailjoin is not None else WindowCounts
+            _mailjoin.WindowCounts if compiled else WindowCounts[str]
         )
+        self._sums: Callable[[], Sums] = _mailjoin.WindowSum if compiled else WindowSum
         self.max_senders = max_senders
         #: return an update for every message of an open incident (the live follower); a
         #: replay of a log (``spamtrace mail``) reads the incidents at the end instead
@@ -243,13 +244,11 @@ class MailPolicy:
         if now < win.next_expiry:  # what is added now is kept at least until now + window
             win.next_expiry = now
         sums = win.messages
-        items = sums.items
         addresses = win.addresses
         if now > win.last_seen:
             win.last_seen = now
-        if len(items) < MAX_WINDOW_ITEMS:
-            items.append((now, msg.recipients))
-            sums.total += msg.recipients
+        if len(sums) < MAX_WINDOW_ITEMS:
+            sums.add(now, msg.recipients)
             for addr in msg.addresses:
                 if len(addresses) >= MAX_WINDOW_ITEMS:
                     break
@@ -322,7 +321,6 @@ class MailPolicy:
             win.expire(wall - self.t.window)
         if wall < win.next_expiry:
             win.next_expiry = wall
-        items = win.messages.items
         addresses = win.addresses
         if len(addresses) < MAX_WINDOW_ITEMS:
             addresses.add(wall, address)
@@ -335,7 +333,8 @@ class MailPolicy:
             return None  # counted; the message itself already updated the incident
         t = self.t
         if msg.auth is not None or (  # below both limits of a script: no reason (the common case)
-            len(items) <= t.script_max_messages and addresses.distinct <= t.script_max_recipients
+            len(win.messages) <= t.script_max_messages
+            and addresses.distinct <= t.script_max_recipients
         ):
             return None
         return self._recipient_opens(msg, win, key)
@@ -482,8 +481,8 @@ class MailPolicy:
         return [self._snapshot(i, windows.get(k) or _Window(), k) for k, i in self._open.items()]
 
     def _window(self, last_seen: float = 0.0) -> _Window:
-        new = self._counts
-        return _Window(addresses=new(), ips=new(), nets=new(), last_seen=last_seen)
+        new, sums = self._counts, self._sums
+        return _Window(sums(), new(), new(), new(), last_seen=last_seen)
 
     def all_incidents(self) -> list[MailIncident]:
         """The incidents closed so far (the last :data:`MAX_CLOSED`) and the open ones."""

@@ -43,6 +43,18 @@ class WindowSum:
         return self.items[0][0] if self.items else default
 
 
+class Sums(Protocol):
+    """What the mail policy uses of a :class:`WindowSum` (the compiled one,
+    ``attribution._mailjoin.WindowSum``, has the same)."""
+
+    def __len__(self) -> int: ...
+    @property
+    def total(self) -> int: ...
+    def add(self, when: float, amount: int) -> None: ...
+    def expire(self, before: float) -> None: ...
+    def first(self, default: float) -> float: ...
+
+
 class Counts(Protocol):
     """What the mail policy uses of a :class:`WindowCounts` of str values (the compiled one,
     ``attribution._mailjoin.WindowCounts``, has the same)."""

@@ -146,3 +146,32 @@ def test_compiled_window_counts_take_str_values_only() -> None:
         compiled(1)
     counts.add(1.0, "a")
     assert len(counts) == 1 and counts.distinct == 1 and counts.keys() == ["a"]
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_compiled_window_sum_is_the_python_one(seed: int) -> None:
+    """The compiled WindowSum (a ring and a running total) against the Python class."""
+    try:
+        from spamtrace.attribution._mailjoin import WindowSum as Compiled
+    except ImportError:
+        pytest.skip("the compiled join is not built")
+    rng = random.Random(seed)
+    ours, ref = Compiled(), WindowSum()
+    now = 0.0
+    for step in range(5000):
+        now += rng.choice((0.0, 0.5, 3.0))
+        if rng.random() < 0.8:
+            amount = rng.choice((0, 1, 2, 5, 300, 2**70))  # a big int too: Python's sums
+            ours.add(now, amount)
+            ref.add(now, amount)
+        else:
+            before = now - rng.choice((0.0, 10.0, 100.0, 1e9))
+            ours.expire(before)
+            ref.expire(before)
+        if step % 89 == 0 or len(ref) < 3:
+            assert (len(ours), ours.total, ours.first(-1.0)) == (
+                len(ref), ref.total, ref.first(-1.0),
+            )  # fmt: skip
+            assert list(ours.items) == list(ref.items)
+    ours.expire(math.inf)
+    assert len(ours) == 0 and ours.total == 0 and ours.first(-1.0) == -1.0

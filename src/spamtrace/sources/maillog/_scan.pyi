@@ -5,10 +5,14 @@ from spamtrace.sources.maillog.event import MailLogged
 
 def setup(cls: type[MailLogged], /, *actions: object) -> None: ...
 def exim(
-    block: bytes, parse: Callable[[str], MailLogged | None], utc_offset: int, max_line: int, /
+    block: bytes | memoryview,
+    parse: Callable[[str], MailLogged | None],
+    utc_offset: int,
+    max_line: int,
+    /,
 ) -> tuple[list[MailLogged], int, int, int]: ...
 def postfix(
-    block: bytes,
+    block: bytes | memoryview,
     parse: Callable[[str], MailLogged | None],
     year: int,
     utc_offset: int,
@@ -17,7 +21,7 @@ def postfix(
     /,
 ) -> tuple[list[MailLogged], int, int, int]: ...
 def exim_into(
-    block: bytes,
+    block: bytes | memoryview,
     parse: Callable[[str], MailLogged | None],
     utc_offset: int,
     max_line: int,

@@ -40,7 +40,7 @@ COMPILED = _scan is not None
 
 def parse_block(
     kind: str,
-    block: bytes,
+    block: bytes | memoryview,
     parse: Parser,
     *,
     year: int = 1970,
@@ -63,7 +63,12 @@ def parse_block(
 
 
 def feed_block(
-    block: bytes, parse: Parser, sink: object, *, utc_offset: int = 0, max_line: int = MAX_LINE
+    block: bytes | memoryview,
+    parse: Parser,
+    sink: object,
+    *,
+    utc_offset: int = 0,
+    max_line: int = MAX_LINE,
 ) -> tuple[int, int, int, int]:
     """:func:`parse_block` of an Exim ``block`` by the compiled parser, each event handed to
     the compiled join as it is made (``sink``: :meth:`MailLedger.block_sink
@@ -74,7 +79,7 @@ def feed_block(
     return _scan.exim_into(block, parse, utc_offset, max_line, sink)
 
 
-def parse_block_py(block: bytes, parse: Parser, max_line: int = MAX_LINE) -> Parsed:
+def parse_block_py(block: bytes | memoryview, parse: Parser, max_line: int = MAX_LINE) -> Parsed:
     """:func:`parse_block` in Python: the reference of the compiled parsers."""
     splitter = LineSplitter(max_line)
     lines = splitter.lines_of(block)

@@ -236,7 +236,7 @@ def reading(
     counts: LogCounts,
     compiled: bool = True,
     into: tuple[MailLedger, object] | None = None,
-) -> Callable[[list[str], bytes | None], list[MailLogged]]:
+) -> Callable[[list[str], memoryview | None], list[MailLogged]]:
     """The events of what :meth:`LineSplitter.feed_raw` gives for a file of ``kind`` last
     written at ``mtime``: the lines it completed (parsed here), then the block of whole lines
     (by the compiled parsers where built: :func:`~spamtrace.sources.maillog.blocks.parse_block`),
@@ -248,7 +248,7 @@ def reading(
     parse = parser_for(kind, year, offset, mtime)
     wrap = mtime + 86400 if time.localtime(mtime).tm_mon == 1 else 0.0
 
-    def read(lines: list[str], block: bytes | None) -> list[MailLogged]:
+    def read(lines: list[str], block: memoryview | None) -> list[MailLogged]:
         out: list[MailLogged] = []
         if lines:  # the line a chunk completed, a last line without its newline
             counts.lines += len(lines)

@@ -63,7 +63,7 @@ class LineSplitter:
             out += self.lines_of(block)
         return out
 
-    def lines_of(self, block: bytes) -> list[str]:
+    def lines_of(self, block: bytes | memoryview) -> list[str]:
         """The lines of a block of :meth:`feed_raw`, decoded and cut as :meth:`feed` gives
         them."""
         lines = _decode(block).split("\n")
@@ -71,8 +71,8 @@ class LineSplitter:
             lines = [self._cut(line) for line in lines]
         return lines
 
-    def feed_raw(self, data: bytes) -> tuple[list[str], bytes | None]:
-        """:meth:`feed` with the whole lines of ``data`` left as bytes: (the line that the
+    def feed_raw(self, data: bytes) -> tuple[list[str], memoryview | None]:
+        """:meth:`feed` with the whole lines of ``data`` left as bytes (a view): (the line that the
         held part of the last call completed, if any; the block of the whole lines after it,
         separated by newlines, without the last one, or None). The block's lines are still
         to be cut to ``max_line`` (:func:`spamtrace.sources.maillog.blocks.parse_block`
@@ -94,8 +94,8 @@ class LineSplitter:
             start = nl + 1
         block = None
         last = data.rfind(b"\n")
-        if last >= start:
-            block = data[start:last]
+        if last >= start:  # a view, not a copy of megabytes (the parsers take any buffer)
+            block = memoryview(data)[start:last]
             start = last + 1
         if start < len(data):
             self._add_partial(data[start:])
@@ -133,8 +133,8 @@ class LineSplitter:
         return [line]
 
 
-def _decode(data: bytes) -> str:
-    return data.decode("utf-8", "surrogateescape")
+def _decode(data: bytes | memoryview) -> str:
+    return str(data, "utf-8", "surrogateescape")
 
 
 class LogFollower:
@@ -355,7 +355,7 @@ def read_back(
                 yield lines
 
 
-def read_back_raw(path: str, split: LineSplitter) -> Iterator[tuple[list[str], bytes | None]]:
+def read_back_raw(path: str, split: LineSplitter) -> Iterator[tuple[list[str], memoryview | None]]:
     """One file (``.gz``, ``.xz``, ``.bz2``, ``.zst`` decompressed) as
     :meth:`LineSplitter.feed_raw` gives it, a chunk at a time, then its last line without a
     newline (a truncated last line), if any; also when the file breaks off (a cut ``.gz``),
