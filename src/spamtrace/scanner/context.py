@@ -617,6 +617,21 @@ def calls_to(ctx: Ctx, names: tuple[bytes, ...], limit: int = 200) -> list[tuple
     return list(out)
 
 
+def close_paren(text: bytes, opens: int = 40, closes: int = 41) -> int:
+    """The offset in ``text`` of the ")" (or the ``closes`` byte) that closes a parenthesis
+    (``opens``) opened just before it, ``len(text)`` if none does: the end of a condition, of
+    a call's arguments, of a {...} block."""
+    depth = 0
+    for i, ch in enumerate(text):
+        if ch == opens:
+            depth += 1
+        elif ch == closes:
+            depth -= 1
+            if depth < 0:
+                return i
+    return len(text)
+
+
 def first_arg(args: bytes) -> bytes:
     """The first argument of a call whose argument text (after the "(") is ``args``."""
     return _balanced_prefix(args, 44, nested=False)  # ","

@@ -43,8 +43,15 @@ def looks_like_php(buf: bytes) -> bool:
     printable = len(sample) - len(sample.translate(None, _PRINTABLE))
     if printable < 0.85 * len(sample):
         return False
-    signs = {m.group(0)[:6] for m in _PHP_SIGNS.finditer(sample)}
-    return len(signs) >= 2
+    # the first two different signs decide (a 4 KB sample of code holds hundreds)
+    first = None
+    for m in _PHP_SIGNS.finditer(sample):
+        sign = m.group(0)[:6]
+        if first is None:
+            first = sign
+        elif sign != first:
+            return True
+    return False
 
 
 def _b64(buf: bytes) -> bytes | None:

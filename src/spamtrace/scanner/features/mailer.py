@@ -24,6 +24,7 @@ from spamtrace.scanner.context import (
     bounded_finditer,
     bounded_search,
     calls_to,
+    close_paren,
     excerpt,
     expression,
     feature,
@@ -436,3 +437,114 @@ def _server_info_beacon(ctx: Ctx, rule: Rule) -> Hit | None:
         if any(re.fullmatch(rb"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", val.strip()) for val in vals):
             return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
     return None
+
+
+# a variable or property named for an SMTP account given a random pick ($smtp = $list[
+# array_rand($list)], $this->smtp_config = $this->pick->arrayrandom($this->smtp_array))
+_SMTP_RANDOM = re.compile(
+    rb"\$(?:this\s*->\s*)?[\w\x80-\xff]*smtp[\w\x80-\xff]*\s*(?:\[[^\]=;]{0,40}\]\s*)?=(?![=>])"
+    rb"[^;]{0,200}?(?:[\w\x80-\xff]*rand[\w\x80-\xff]*|shuffle)\s*\("
+)
+# an SMTP account taken out of the pool (unset($smtps[$i]), unset($this->smtp_array[...]))
+_SMTP_DROPPED = re.compile(
+    rb"unset\s*\(\s*\$(?:this\s*->\s*)?[\w\x80-\xff]*smtp[\w\x80-\xff]*\s*\["
+)
+# a random pick from an array: $k = array_rand($pool) or $x = $pool[array_rand($pool)]
+_RANDOM_KEY = re.compile(rb"\$(" + NAME_P + rb")\s*=\s*array_rand\s*\(\s*\$(" + NAME_P + rb")")
+_RANDOM_ITEM = re.compile(
+    rb"\$(" + NAME_P + rb")\s*=\s*\$(" + NAME_P + rb")\s*\[\s*(?:array_rand|mt_rand|rand)\s*\("
+)
+# a mailer's server account set from a variable's element: ->Host = $acc['host'], ->Username =
+_ACCOUNT_SET = re.compile(rb"->\s*(?:host|username|password)\s*=\s*\$(" + NAME_P + rb")\s*\[")
+# a message sent: mail(), a mailer object's send(), an SMTP DATA or RCPT written to a socket
+_SENDS = re.compile(rb"(?<![\w$>:])mail\s*\(|->\s*send\s*\(|->\s*smtpsend\s*\(|rcpt to")
+
+
+def _random_account(ctx: Ctx) -> re.Match[bytes] | None:
+    """A mailer's server account (its Host, Username or Password) taken from an element of
+    a pool picked at random (``$k = array_rand($accounts); $a = $accounts[$k];
+    $mail->Host = $a['host']``), or a failing one unset from that pool."""
+    code = ctx.code
+    if code.find(b"array_rand") < 0 and code.find(b"rand") < 0:
+        return None
+    accounts = {m.group(1) for m in itertools.islice(_ACCOUNT_SET.finditer(code), 20)}
+    if not accounts:
+        return None
+    pools: dict[bytes, re.Match[bytes]] = {}
+    for m in itertools.islice(_RANDOM_ITEM.finditer(code), 20):
+        if m.group(1) in accounts:
+            pools[m.group(2)] = m
+    for m in itertools.islice(_RANDOM_KEY.finditer(code), 20):
+        key, pool = m.group(1), m.group(2)
+        taken = re.search(rb"\$(" + NAME_P + rb")\s*=\s*\$" + re.escape(pool)
+                          + rb"\s*\[\s*\$" + re.escape(key) + rb"\s*\]", code)
+        if (taken is not None and taken.group(1) in accounts) or pool in accounts:
+            pools[pool] = m
+    return next(iter(pools.values()), None)
+
+
+_IF_OPEN = re.compile(rb"(?<![\w$>:])(?:if|elseif)\s*\(")
+
+
+def _dropped_on_failure(code: bytes) -> re.Match[bytes] | None:
+    """An SMTP account unset from its pool in the branch of a failed send (``if (!$m->send())
+    { unset($smtp_pool[$i]); }``): the run drops it and goes on with the others. (A mailer
+    library unsets its own per-connection settings elsewhere, not after a send.)"""
+    for m in itertools.islice(_SMTP_DROPPED.finditer(code), 10):
+        opens = list(_IF_OPEN.finditer(code, max(0, m.start() - 300), m.start()))
+        if not opens:
+            continue
+        cond = code[opens[-1].end() : m.start()]
+        if cond[: close_paren(cond)].find(b"send") >= 0:
+            return m
+    return None
+
+
+@feature("smtp_rotation")
+def _smtp_rotation(ctx: Ctx, rule: Rule) -> Hit | None:
+    """A bulk sender that spreads its messages over many SMTP accounts: in a script that
+    sends mail in a loop, the account of a message is picked at random from a pool, or the
+    account that failed is dropped from the pool and the loop goes on with the others. A
+    site's own mail goes through its one configured server (or its backup, in order); only
+    a spam run (on stolen or throw-away accounts, each under its sending limit) rotates
+    them."""
+    code = ctx.code
+    if not bounded_search(_LOOP, code, ctx.first) or _SENDS.search(code) is None:
+        return None
+    m = _SMTP_RANDOM.search(code) or _dropped_on_failure(code) or _random_account(ctx)
+    if m is None:
+        return None
+    return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.start() + 100))
+
+
+_NAME_TESTS = (b"strstr", b"stristr", b"strpos", b"stripos", b"preg_match", b"str_contains")
+_COLUMN_LISTS = (b"show columns", b"show full columns", b"information_schema.columns")
+
+
+@feature("mail_harvest")
+def _mail_harvest(ctx: Ctx, rule: Rule) -> Hit | None:
+    """A mailing-list harvester: the script lists every database of the server (SHOW
+    DATABASES), their tables' columns, and keeps the columns whose name holds "mail" (or
+    asks the schema for them, LIKE '%mail%'): every address stored on the host, for a spam
+    list. An application reads its own tables by name; a database tool lists them without
+    picking the e-mail columns out."""
+    text = string_text(ctx)
+    at = text.find(b"show databases")
+    if at < 0 or not any(text.find(c) >= 0 for c in _COLUMN_LISTS):
+        return None
+    picked = re.search(rb"like\s*'%[\w]*mail[\w]*%'", text) is not None
+    if not picked:
+        value = ctx.lx.value
+        for _, args in calls_to(ctx, _NAME_TESTS, 100):
+            lits = [value(int(p.group(1))).lower()
+                    for p in itertools.islice(PLACEHOLDER.finditer(args), 4)]
+            # the needle holds "mail", the haystack is a column's name (its "Field")
+            if (any(lit.find(b"mail") >= 0 for lit in lits)
+                    and any(lit in (b"field", b"column_name") for lit in lits)):
+                picked = True
+                break
+    if not picked:
+        return None
+    where = string_at(ctx, at)
+    return Hit(ctx.line_of_string(where) if where >= 0 else 1,
+               excerpt(b"every database's e-mail columns collected"))

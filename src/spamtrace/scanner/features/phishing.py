@@ -26,6 +26,7 @@ from spamtrace.scanner.context import (
     braced,
     called_any,
     calls_to,
+    close_paren,
     excerpt,
     feature,
     first_arg,
@@ -523,6 +524,8 @@ def _kit_recipient_drop(ctx: Ctx) -> Hit | None:
             continue
         text = _sent_text(ctx, b" , ".join(parts[1:]))
         keys = _request_keys(ctx, text)
+        if _code_step(ctx, keys, text):
+            return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
         if len(keys) < 2 or not any(_CREDENTIAL_KEY.search(k) for k in keys):
             continue
         marks = any(
@@ -621,7 +624,41 @@ def _credentials_dropped_fixed(ctx: Ctx) -> Hit | None:
                 and _chat_drop(string_text(ctx))
                 and not _auth_used(ctx) and not _compared_field(ctx)):
             return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
+        # the sign-in code step of such a kit: the code the visitor typed, labelled as one,
+        # with the visitor's address, to a chat bot
+        if _code_step(ctx, keys, text) and _chat_drop(string_text(ctx)):
+            return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
     return None
+
+
+# a one-time code's field: "code", "sms_code", "otp", "2fa_code", "twoFactAuthConfCode"
+_CODE_KEY = re.compile(
+    rb"^(?:(?:sms|otp|2fa|mfa|tfa|auth|verif\w*|security|login|access|one_?time)[_-]?)?code$|"
+    rb"^(?:otp|sms|2fa|mfa)$|two_?fact"
+)
+# the label a kit writes before that code in what it sends ("SMS code: ", "CODE : ", "2FA: ")
+_CODE_LABEL = re.compile(
+    rb"(?:sms|otp|2fa|mfa|verification|security|auth\w*|one[- ]time|login|access)\s*code|"
+    rb"(?:^|\n)\s*(?:code|otp|2fa)\s*[:=]"
+)
+
+
+def _code_step(ctx: Ctx, keys: set[bytes], text: bytes) -> bool:
+    """One form field, a one-time code by its name (:data:`_CODE_KEY`) and by its label in
+    the text sent (:data:`_CODE_LABEL`), sent with the visitor's address or user agent, in a
+    script that neither checks a password nor compares the code with one it keeps: a kit
+    passing on the code its victim received. A site's own sign-in compares the code; a
+    shop's promo code is not labelled as a sign-in code and carries no visitor address."""
+    names = {k.lstrip(b"$") for k in keys}  # the field, and the variable that holds it
+    if len(names) != 1 or _CODE_KEY.search(next(iter(names))) is None:
+        return False
+    lits = [ctx.lx.value(int(p.group(1))).lower()
+            for p in itertools.islice(PLACEHOLDER.finditer(text), 200)]
+    if not any(_CODE_LABEL.search(lit) for lit in lits):
+        return False
+    if not any(_VISITOR_MARK.search(lit) for lit in lits):
+        return False
+    return not _auth_used(ctx) and not _compared_field(ctx)
 
 
 def _compared_field(ctx: Ctx) -> bool:
@@ -737,7 +774,7 @@ def _antibot_gate(ctx: Ctx, rule: Rule) -> Hit | None:
                 first_net = idx if first_net < 0 else first_net
     at = max(0, ctx.first(b"remote_addr"), ctx.first(b"gethostbyaddr"))
     if len(vendors) < 2 and prefixes < 5 and crawler_nets < 3:
-        return _fake_error_gate(ctx, text, at)
+        return _fake_error_gate(ctx, text, at) or _platform_refusal(ctx, text)
     if vendors:
         what = b", ".join(sorted(vendors)[:4])
     elif prefixes >= 5:
@@ -758,6 +795,39 @@ def _fake_error_gate(ctx: Ctx, text: bytes, at: int) -> Hit | None:
     where = string_at(ctx, fake.start())
     line = ctx.line_of_string(where) if where >= 0 else ctx.line_of_code(at)
     return Hit(line, excerpt(b"tests the visitor, then fakes a server error: " + fake.group(0)))
+
+
+# what a gate's refusal does: stop the script, or send the visitor elsewhere
+_REFUSES = re.compile(rb"(?<![\w$>:])(?:die|exit)\b|(?<![\w$>:])header\s*\(")
+_TEST_OPENS = re.compile(rb"(?<![\w$>:])(?:if|elseif)\s*\(")
+
+
+def _platform_refusal(ctx: Ctx, text: bytes) -> Hit | None:
+    """A gate that names the visitor's operating system from the user agent and refuses
+    Linux desktops (``if ($os == "Linux") die(...)``, with the unknown browsers and the
+    bot lookups of the same test): the scanners and crawlers that would report a kit run
+    on Linux servers, its victims on phones and Windows. No site turns Linux users away."""
+    if text.find(b"linux") < 0 or text.find(b"http_user_agent") < 0:
+        return None
+    code = ctx.code
+    value = ctx.lx.value
+    for p in itertools.islice(PLACEHOLDER.finditer(code), 3000):
+        if value(int(p.group(1))).lower().strip() != b"linux":
+            continue
+        if re.search(rb"(?<![!<>])===?\s*$", code[max(0, p.start() - 8) : p.start()]) is None:
+            continue  # an equality test of a platform's name, not a pattern or a != test
+        opened = [t.end() for t in _TEST_OPENS.finditer(code, max(0, p.start() - 300), p.start())]
+        if not opened or code.find(b";", opened[-1], p.start()) >= 0:
+            continue
+        # one of several reasons to refuse (|| the unknown browsers, the bot lookups): a
+        # download page sending Linux users to their package tests Linux alone
+        test = code[opened[-1] : p.start() + 300]
+        if test[: close_paren(test)].find(b"||") < 0:
+            continue
+        if _REFUSES.search(_block_after(code, opened[-1])) is not None:
+            return Hit(ctx.line_of_code(p.start()),
+                       excerpt(b"refuses visitors whose platform is Linux"))
+    return None
 
 
 # web services that tell who owns an IP address (organisation, ASN, country, proxy or not)
@@ -903,6 +973,51 @@ _LITERAL_FETCH = re.compile(
     rb"(?<![\w$>:])(?:file_get_contents|curl_init|readfile|fopen)\s*\(\s*\x01(\d+)\x01\s*[,)]"
 )
 _ENDS = re.compile(rb"(?<![\w$>:])(?:exit|die)\b")
+# what may follow the fetch when it is the script's last work: the rest of its statement, an
+# echo or print of what it got, and the closing of the blocks (a "?>" lexes as ";")
+_LAST_WORK = re.compile(rb"[^;{}]*;(?:\s*(?:echo|print)\b[^;{}]*;)?[\s};]*")
+_IF_OPENS = re.compile(rb"(?<![\w$>:])if\s*\([^;{}]{1,200}\)\s*$")
+
+
+def _last_in_if(ctx: Ctx, m: re.Match[bytes]) -> bool:
+    """The fetch at ``m`` (and the print of what it got) is the last work of the script, in
+    the block of an ``if`` (``if (is_bot()) { echo file_get_contents('https://...'); }`` at
+    the end of the file): the crawler's answer is the remote page, nothing of the site
+    follows it, as with an exit. A function's body (a feed helper) is no ``if`` block, and
+    the ``if`` must test for a crawler (a site's own widget at the end of a page does not)."""
+    code = ctx.code
+    rest = code[m.end() :]
+    if len(rest) > 400 or _LAST_WORK.fullmatch(rest) is None:
+        return False
+    opened = code.rfind(b"{", 0, m.start())
+    test = _IF_OPENS.search(code, max(0, opened - 220), opened) if opened >= 0 else None
+    return test is not None and _crawler_test(ctx, test.group(0))
+
+
+def _crawler_test(ctx: Ctx, cond: bytes) -> bool:
+    """The condition ``cond`` tests the visitor for a crawler: it reads the user agent or
+    names a crawler, or calls a function of the file whose body does."""
+    value = ctx.lx.value
+
+    def names_one(text: bytes) -> bool:
+        if text.find(b"user_agent") >= 0:
+            return True
+        return any(
+            (v := value(int(q.group(1))).lower()).find(b"user_agent") >= 0
+            or _CRAWLERS.search(v) is not None
+            for q in itertools.islice(PLACEHOLDER.finditer(text), 40)
+        )
+
+    if names_one(cond):
+        return True
+    bodies = function_bodies(ctx)
+    return any(
+        names_one(bodies.get(c.group(1), b""))
+        for c in itertools.islice(_CALLED.finditer(cond), 8)
+    )
+
+
+_CALLED = re.compile(rb"(?<![\w$>:])([a-z_\x80-\xff][\w\x80-\xff]*)\s*\(")
 
 
 @feature("crawler_remote_served")
@@ -922,7 +1037,9 @@ def _crawler_remote_served(ctx: Ctx, rule: Rule) -> Hit | None:
         if not url.startswith(WEB_SCHEMES[:2]):
             continue
         window = code[max(0, m.start() - 120) : m.end() + 400]
-        if _SERVE.search(window) is None or _ENDS.search(code, m.end(), m.end() + 400) is None:
+        if _SERVE.search(window) is None:
+            continue
+        if _ENDS.search(code, m.end(), m.end() + 400) is None and not _last_in_if(ctx, m):
             continue
         # printed: echo of the fetch, or of the variable given what it returned
         head = code[max(0, m.start() - 40) : m.start()]
@@ -1111,32 +1228,13 @@ _REDIRECT = re.compile(
 def _block_after(code: bytes, pos: int) -> bytes:
     """The statement or the {...} block that the condition holding ``pos`` guards (up to
     2,000 bytes): the code run only when the test is true."""
-    depth = 0
-    i = pos
-    end = min(len(code), pos + 400)
-    while i < end:  # the end of the condition: its parentheses closed
-        ch = code[i]
-        if ch == 40:
-            depth += 1
-        elif ch == 41:
-            depth -= 1
-            if depth < 0:
-                break
-        i += 1
+    i = pos + close_paren(code[pos : pos + 400])  # the end of the condition
     rest = code[i + 1 : i + 2000]
     body = rest.lstrip()
     if not body.startswith(b"{"):
         semi = body.find(b";")
         return body[: semi if semi >= 0 else len(body)]
-    depth = 0
-    for j, ch in enumerate(body):
-        if ch == 123:
-            depth += 1
-        elif ch == 125:
-            depth -= 1
-            if depth == 0:
-                return body[: j + 1]
-    return body
+    return body[: close_paren(body[1:], 123, 125) + 2]
 
 
 @feature("search_referer_redirect")
