@@ -42,13 +42,15 @@ def wait_for(check: Callable[[], T], timeout: float = 30.0, what: str = "") -> T
 class NsDaemon:
     """`spamtrace daemon` in the world's server netns, enforce mode, its own config/store."""
 
-    def __init__(self, world: World, tmp: Path, **responses: Any) -> None:
+    def __init__(
+        self, world: World, tmp: Path, db: Path | None = None, **responses: Any
+    ) -> None:
         assert world.server_ns is not None and world.user is not None
         self.world = world
         self.tmp = tmp
         self.config = tmp / "spamtrace.toml"
         self.socket = tmp / "run" / "control.sock"
-        self.db = tmp / "spamtrace.db"
+        self.db = db or tmp / "spamtrace.db"
         self.group = 3000 + secrets.randbelow(20000)
         keys = {"only_accounts": [world.user], "stop": False, **responses}
         self.config.write_text(
@@ -139,13 +141,16 @@ class NsDaemon:
         """What a restart or reload of Debian's nftables.service does (in this netns only)."""
         run([*self.world.ns_prefix(), "nft", "flush", "ruleset"])
 
-    def actions(self, kind: str | None = None) -> list[dict[str, Any]]:
+    def incidents(self) -> list[dict[str, Any]]:
+        """This world's user's incidents, from the store."""
         r = self.cli("incidents", "--json", "--since", "all")
         assert r.returncode in (0, 1), r.stderr
+        return [i for i in json.loads(r.stdout)["incidents"] if i["uid"] == self.world.uid]
+
+    def actions(self, kind: str | None = None) -> list[dict[str, Any]]:
         return [
             a
-            for i in json.loads(r.stdout)["incidents"]
-            if i["uid"] == self.world.uid
+            for i in self.incidents()
             for a in i["actions"]
             if kind is None or a["action"] == kind
         ]
@@ -288,3 +293,52 @@ def test_the_block_set_alone_is_not_called_a_loaded_firewall(guard: NsDaemon) ->
     status = guard.cli("firewall", "status", "--state-dir", str(guard.tmp / "fw"))
     assert status.returncode == 1 and "NOT LOADED" in status.stdout, status.stdout
     assert guard.stop() == 0
+
+
+def fill(path: Path) -> None:
+    """Write ``path`` until its filesystem is full."""
+    with contextlib.suppress(OSError), open(path, "wb") as f:
+        while True:
+            f.write(b"\0" * 4096)
+            f.flush()
+
+
+def test_a_full_disk_stalls_the_store_says_so_and_loses_nothing(
+    server_world: World, tmp_path: Path
+) -> None:
+    """The store's folder filled up: the daemon said nothing (its journal had no line for a
+    stalled store, `status` no word of it). It says so, keeps the records queued, and writes
+    them all once there is room again."""
+    small = tmp_path / "small"
+    small.mkdir()
+    run(["mount", "-t", "tmpfs", "-o", "size=600k", "tmpfs", str(small)])
+    guard = NsDaemon(server_world, tmp_path, db=small / "spamtrace.db")
+    try:
+        guard.start_and_block()  # the store is made; then the disk fills up
+        fill(small / "filler")
+        send(guard.world, 30)
+        wait_for(lambda: "store STALLED: " in guard.output(), 60, "the stall in the journal")
+        assert "disk is full" in guard.output(), guard.output()
+        human = guard.cli("status")
+        assert human.returncode == 0 and "STALLED since" in human.stdout, human.stdout
+        assert guard.status()["store"]["stalled_since"] is not None
+        (small / "filler").unlink()
+        wait_for(lambda: "store ok: " in guard.output(), 60, "the recovery in the journal")
+        store = wait_for(lambda: (st := guard.status()["store"])["queued"] == 0 and st, 60)
+        assert store["lost"] == 0 and store["error"] is None and store["stalled_since"] is None
+        assert "nothing lost" in guard.output()
+        incs = wait_for(lambda: [i for i in guard.incidents() if i["connections"] >= 33], 30)
+        assert incs, guard.incidents()
+        # full again at the stop: what could not be written is said, and the exit is 3
+        fill(small / "filler")
+        send(guard.world, 5)
+        wait_for(lambda: guard.output().count("store STALLED: ") == 2, 60, "the second stall")
+        assert guard.stop() == 3
+        assert "ERROR store: " in guard.output() and "record(s) not stored" in guard.output()
+        assert "Traceback" not in guard.output()
+    finally:
+        if guard.proc is not None and guard.proc.poll() is None:
+            guard.proc.kill()
+            guard.proc.wait(timeout=30)
+            remove_instance(guard.proc.pid)
+        run(["umount", str(small)], check=False)

@@ -9,6 +9,7 @@ daemon got from outside (paths, errors, channel names) is escaped here.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from spamtrace.safetext import escape
@@ -104,6 +105,13 @@ def status_view(doc: dict[str, Any]) -> tuple[str, list[Row]]:
             f"{store.get('queued')} queued, {store.get('lost')} lost)"
             + (f": ERROR {escape(str(store['error']))}" if store.get("error") else ""),
         ))  # fmt: skip
+        since = store.get("stalled_since")
+        if isinstance(since, (int, float)) and not store.get("error"):
+            when = dt.datetime.fromtimestamp(since, dt.timezone.utc).strftime("%H:%M:%S")
+            text = f"STALLED since {when} UTC ({store.get('retries')} retries), records kept queued"
+            if store.get("stall_reason"):
+                text += f": {escape(str(store['stall_reason']))}"
+            rows.append(("", text))
     conf = doc.get("config") or {}
     text = f"{escape(str(conf.get('file') or 'default'))}, loaded {conf.get('loaded')}"
     if conf.get("reload_error"):

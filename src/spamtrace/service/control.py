@@ -43,6 +43,10 @@ class ControlServer:
         folder = os.path.dirname(path) or "."
         try:
             os.makedirs(folder, mode=0o700, exist_ok=True)
+        except (FileExistsError, NotADirectoryError):  # a file (or a link to one) on the way
+            raise RuntimeFailure(
+                f"control socket folder {folder}: a part of it is not a folder ([daemon] socket)"
+            ) from None
         except OSError as exc:
             raise RuntimeFailure(f"control socket folder {folder}: {exc.strerror or exc}") from None
         if os.path.lexists(path):

@@ -46,6 +46,7 @@ from spamtrace.service.bus import (
     IncidentOpened,
     IncidentUpdated,
     Message,
+    StoreStalled,
     UpdateReason,
 )
 from spamtrace.service.engine import Engine, EngineOptions
@@ -128,6 +129,9 @@ class JournalLog:
             self.say(f"incident {message.incident_id}: {a.action} {a.status}: {escape(a.detail)}")
         elif isinstance(message, CaptureModeChanged):
             self.say(f"capture {message.mode.value}: {escape(message.reason)}")
+        elif isinstance(message, StoreStalled):
+            # a full disk or a lock held elsewhere: nothing is stored meanwhile (kept queued)
+            self.say(f"store {'STALLED' if message.stalled else 'ok'}: {escape(message.reason)}")
         elif isinstance(message, CaptureGap):
             self.say(
                 f"CAPTURE GAP: nothing was watched for {message.seconds:.0f} s before this "
@@ -228,7 +232,17 @@ class Daemon:
             engine.close()
             for sig, handler in old.items():
                 signal.signal(sig, handler)
-        return ExitCode.CLEAN
+        return self._store_at_exit()
+
+    def _store_at_exit(self) -> int:
+        """Say what the store could not write by the end (a disk still full at the stop):
+        records lost are never silent. Exit 3 when writing failed, as ``watch`` does."""
+        store = self.engine.store_health()
+        if not store or not (store.get("lost") or store.get("error")):
+            return ExitCode.CLEAN
+        why = f": {escape(str(store['error']))}" if store.get("error") else " (queue full)"
+        JournalLog().say(f"ERROR store: {store.get('lost')} record(s) not stored{why}")
+        return ExitCode.FAILURE if store.get("error") else ExitCode.CLEAN
 
     def reload(self) -> None:
         """SIGHUP (on the loop): read the config again; keep the old one when it is bad."""

@@ -811,6 +811,7 @@ class Engine:
             "error": h.error,
             "retries": h.retries,
             "stalled_since": h.stalled_since,
+            "stall_reason": h.stall_reason,
         }
 
 

@@ -41,6 +41,19 @@ def _serve(server: ControlServer, stop: threading.Event) -> None:
     sel.close()
 
 
+def test_a_socket_folder_that_is_a_file_is_said_so(tmp_path: Path) -> None:
+    """`socket = "/etc/spamtrace.toml/x.sock"` said "File exists"."""
+    from spamtrace.errors import RuntimeFailure
+
+    (tmp_path / "afile").touch()
+    for folder in (tmp_path / "afile", tmp_path / "afile" / "sub"):
+        with pytest.raises(RuntimeFailure) as err:
+            ControlServer(str(folder / "c.sock"), lambda req: {})
+        assert err.value.message == (
+            f"control socket folder {folder}: a part of it is not a folder ([daemon] socket)"
+        )
+
+
 def test_control_socket_round_trip_mode_and_cleanup(tmp_path: Path) -> None:
     path = str(tmp_path / "run" / "control.sock")
     server = ControlServer(path, lambda req: {"you_said": req})
@@ -725,3 +738,27 @@ def test_a_firewall_never_set_up_is_said_so_not_only_absent(
         "spamtrace: firewall ABSENT (nft): our table is not loaded; never set up here (no "
         "confirmed policy): `spamtrace firewall plan` shows what it would block\n"
     )
+
+
+def test_a_stalled_store_is_in_the_journal_and_in_status(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A full disk stalled the store's writer: `watch` said so, the daemon's journal and
+    `status` did not."""
+    from spamtrace.render.status import status_lines
+    from spamtrace.service.bus import StoreStalled
+
+    log = JournalLog()
+    log.handle(StoreStalled(True, "store /s.db: database or disk is full; writing stalled", 1.0))
+    log.handle(StoreStalled(False, "store /s.db: writing again after 3.0 s; nothing lost", 4.0))
+    assert capsys.readouterr().err.splitlines() == [
+        "spamtrace: store STALLED: store /s.db: database or disk is full; writing stalled",
+        "spamtrace: store ok: store /s.db: writing again after 3.0 s; nothing lost",
+    ]
+    store = {
+        "path": "/s.db", "written": 0, "queued": 452, "lost": 0, "error": None, "retries": 11,
+        "stalled_since": 1796469497.07, "stall_reason": "disk\x1b full",
+    }  # fmt: skip
+    text = "\n".join(status_lines({"store": store}))
+    assert "  store:      /s.db (0 written, 452 queued, 0 lost)\n" in text
+    assert "STALLED since 11:18:17 UTC (11 retries), records kept queued: disk\\x1b full" in text

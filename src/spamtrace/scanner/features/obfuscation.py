@@ -593,3 +593,43 @@ def _symbol_only_call(ctx: Ctx, rule: Rule) -> Hit | None:
         if run >= need and called >= 0:
             return Hit(ctx.line_of_code(called), ctx.excerpt_code(called, called + 60))
     return None
+
+
+# a string literal, a bitwise operator on strings (not ||, &&, ^=, |=, &=) and another
+# literal or a bare word (an undefined constant: its own name in PHP 7), ~ allowed
+_BIT_AFTER_LITERAL = re.compile(
+    rb"\x01\d+\x01\s*([\^|&])(?![|&=^])\s*~?\s*(?:\x01\d+\x01|[a-z_][a-z0-9_]*(?![\w\x80-\xff(\\:$]))"
+)
+# an operator a literal follows (no lookbehind: it would make the search try every byte);
+# that it is not half of ||, && or ^=, and that a bare word precedes it, are checked after
+_BIT_BEFORE_LITERAL = re.compile(rb"([\^|&])\s*~?\s*\x01\d+\x01")
+_BIT_OPS = (b"^", b"|", b"&")
+_BARE_WORD_END = re.compile(rb"(?<![\w\x80-\xff$>:\\])~?\s*[a-z_][a-z0-9_]*\s*$")
+
+
+@feature("bitwise_literals")
+def _bitwise_literals(ctx: Ctx, rule: Rule) -> Hit | None:
+    """String literals XOR-ed, OR-ed or AND-ed with each other or with bare words
+    (``'W2vzV' ^ SJJs``, ``'pu7T' | ~X2Zq``, ``"k/]*" & WuTt``): each operation makes
+    characters that appear nowhere in the file, the way droppers spell the functions they
+    call. Bit flags combine constants and integers, not strings."""
+    code = ctx.code
+    need = int(rule.params.get("min_count", 3))
+    ops: dict[int, tuple[int, int]] = {}  # operator position -> the operation's span
+    for m in itertools.islice(_BIT_AFTER_LITERAL.finditer(code), 10000):
+        ops.setdefault(m.start(1), (m.start(), m.end()))
+    if len(ops) < need:
+        for m in itertools.islice(_BIT_BEFORE_LITERAL.finditer(code), 10000):
+            op = m.start(1)
+            if op in ops or code[op - 1 : op] in _BIT_OPS or code[op + 1 : op + 2] == b"=":
+                continue
+            b = _BARE_WORD_END.search(code, max(0, op - 64), op)
+            if b is not None:
+                ops[op] = (b.start(), m.end())
+            if len(ops) >= need:
+                break
+    if len(ops) < need:
+        return None
+    start, end = min(ops.values())
+    shown = excerpt(ctx.restore(code[start:end].strip()))
+    return Hit(ctx.line_of_code(start), f"{len(ops)} times, e.g. {shown}")
