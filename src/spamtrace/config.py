@@ -503,7 +503,19 @@ def _check_type(expected: Any, value: Any, where: str, rng: Range | None = None)
 
 def kind_of(value: Any) -> str:
     """What a TOML value is, for "expected X, got ..." (``a string``, ``a list``...)."""
-    names = {dict: "a table", list: "a list", str: "a string", bool: "a boolean"}
+    import datetime as dt
+
+    names = {
+        dict: "a table",
+        list: "a list",
+        str: "a string",
+        bool: "a boolean",
+        int: "an integer",
+        float: "a number with a fraction",
+        dt.datetime: "a date and time",
+        dt.date: "a date",
+        dt.time: "a time of day",
+    }
     return names.get(type(value), type(value).__name__)
 
 
@@ -763,6 +775,9 @@ def parse_toml(raw: bytes, where: str) -> dict[str, Any]:
         raise ConfigError(
             f"{where}: not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start})"
         ) from None
+    # a byte-order mark (Windows Notepad's "UTF-8") is no TOML: tomllib said "Invalid
+    # statement (at line 1, column 1)" of a file that reads right in every editor
+    text = text.removeprefix("\ufeff")
     try:
         loaded: dict[str, Any] = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

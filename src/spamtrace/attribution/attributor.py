@@ -119,13 +119,14 @@ class Attributor:
         accounts: AccountResolver,
         exec_cache: ExecCache | None,
     ) -> None:
-        from spamtrace.attribution.process import read_process, user_name
+        from spamtrace.attribution.process import boot_time, read_process, user_name
 
         self.cfg = cfg
         self.mta = mta
         self.accounts = accounts
         self.cache = exec_cache
         self._read = read_process
+        self._boot_time = boot_time
         self._user_name = user_name
         self._memo: dict[int, tuple[float, str, ProcessInfo]] = {}
         self.counts: dict[str, int] = {}
@@ -151,7 +152,9 @@ class Attributor:
             return None  # exited or a zombie: fall back
         if info.start_time is not None and info.start_time > ev.wall + 1.0:
             return None  # started after the event: the pid was reused
-        if _stat_start(pid) != start:
+        if info.start_time != self._boot_time() + int(start) / _CLK_TCK:
+            # another process than the one whose start was read above (the read checked
+            # the start again at its end, as ProcStat computes it: no third read of stat)
             return None
         if len(self._memo) > 4096:
             self._memo.clear()

@@ -585,24 +585,28 @@ def mail_log_files(sapis: Iterable[SapiConfig], pools: Iterable[PoolFile]) -> li
 
 def gather(env: AuditEnv) -> PhpSnapshot:
     sapis, pools = gather_configs(env)
+    passwd = env.read_text("/etc/passwd") if pools else None  # read once, for both
     return PhpSnapshot(
         php_binary=env.runner.which(env.php_binary),
         sapis=tuple(sapis),
         pools=tuple(pools),
         syslog_socket=env.path("/dev/log").exists(),
-        homes=parse_passwd(env.read_text("/etc/passwd")) if pools else (),
+        homes=parse_passwd(passwd) if pools else (),
         missing_log_dirs=_missing_log_dirs(env, sapis, pools),
-        unwritable_logs=_unwritable_logs(env, sapis, pools),
+        unwritable_logs=_unwritable_logs(env, sapis, pools, passwd),
     )
 
 
 def _unwritable_logs(
-    env: AuditEnv, sapis: list[SapiConfig], pools: list[PoolFile]
+    env: AuditEnv, sapis: list[SapiConfig], pools: list[PoolFile], passwd: str | None
 ) -> tuple[tuple[str, str, str], ...]:
     """(mail.log file, pool user, why) for each pool whose user cannot append to its mail.log
-    (its own, or its SAPI's php.ini's), by the mode bits of the file, else of its folder."""
+    (its own, or its SAPI's php.ini's), by the mode bits of the file, else of its folder;
+    ``passwd``: the text of /etc/passwd."""
+    if not pools:
+        return ()  # no pool, no pool user
     accounts: dict[str, tuple[int, set[int]]] = {}
-    for line in (env.read_text("/etc/passwd") or "").splitlines():
+    for line in (passwd or "").splitlines():
         f = line.split(":")
         if len(f) >= 4 and f[2].isdecimal() and f[3].isdecimal():
             accounts.setdefault(f[0], (int(f[2]), {int(f[3])}))

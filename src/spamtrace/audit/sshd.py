@@ -26,7 +26,7 @@ import tempfile
 import time
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -278,6 +278,55 @@ def probe_clients(parsed: ParsedSshdConfig) -> tuple[tuple[str, str], ...]:
                 if client is not None and client not in out:
                     out.append(client)
     return tuple(out[: 1 + MAX_EXTRA_PROBES])
+
+
+#: Match criteria whose outcome does not depend on the user (``all`` stands alone)
+_USER_FREE_CRITERIA = frozenset({"host", "address", "localaddress", "localport", "rdomain"})
+
+
+def _openssh_pattern(pattern: str) -> re.Pattern[str]:
+    """OpenSSH's ``match_pattern``: ``*`` and ``?`` are wildcards, everything else literal."""
+    return re.compile("".join(
+        ".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern
+    ), re.DOTALL)  # fmt: skip
+
+
+def match_profile(parsed: ParsedSshdConfig) -> Callable[[HostingUser], object] | None:
+    """A key of what the ``Match User`` / ``Match Group`` lines can see of a user: whether
+    the name, and each of the groups, matches each of their patterns (negated or not, case
+    as written and lowered). Two users with the same key get the same ``sshd -T -C`` answer
+    from the same client, whatever way sshd combines those matches. None when the Match
+    lines cannot be read with certainty (a problem in the files, quotes, a criterion not
+    known to depend on the user alone): then every user is asked about."""
+    if parsed.problems:
+        return None
+    names: list[re.Pattern[str]] = []
+    groups: list[re.Pattern[str]] = []
+    for d in parsed.all_of("match"):
+        if '"' in d.value or "'" in d.value:
+            return None
+        words = d.value.replace("=", " ").split()
+        if [w.lower() for w in words] == ["all"]:
+            continue
+        if len(words) % 2:
+            return None
+        for criterion, patterns in zip(words[::2], words[1::2], strict=True):
+            kind = criterion.lower()
+            if kind in _USER_FREE_CRITERIA:
+                continue
+            if kind not in ("user", "group"):
+                return None
+            found = [_openssh_pattern(p.removeprefix("!")) for p in patterns.split(",")]
+            (names if kind == "user" else groups).extend(found)
+
+    def key(u: HostingUser) -> object:
+        def hits(text: str, rxs: list[re.Pattern[str]]) -> tuple[bool, ...]:
+            low = text.lower()
+            return tuple(bool(rx.fullmatch(t)) for rx in rxs for t in (text, low))
+
+        return hits(u.name, names), frozenset(hits(g, groups) for g in u.groups)
+
+    return key
 
 
 def local_specs(parsed: ParsedSshdConfig) -> tuple[str, ...]:
@@ -743,8 +792,23 @@ def gather(env: AuditEnv) -> SshdSnapshot:
             assert first is not None
             return first
 
+        # users the Match lines cannot tell apart get the same answers: sshd is asked about
+        # one of each kind (up to len(ends) runs each), not about every user
+        profile = match_profile(parsed)
+        kinds: dict[object, list[HostingUser]] = {}
+        for u in users:
+            kinds.setdefault(u.name if profile is None else profile(u), []).append(u)
         with ThreadPoolExecutor(max_workers=4) as pool:
-            per_user = tuple(pool.map(one, users))
+            answers = pool.map(one, (group[0] for group in kinds.values()))
+            first_of = dict(zip(kinds, answers, strict=True))
+        shared: dict[str, UserEffective] = {}
+        for kind, group in kinds.items():
+            ue = first_of[kind]
+            for u in group:  # an answer that failed may name the user: each asks on its own
+                shared[u.name] = ue if u is group[0] else (
+                    replace(ue, user=u) if ue.values is not None else one(u)
+                )  # fmt: skip
+        per_user = tuple(shared[u.name] for u in users)
     return SshdSnapshot(
         binary,
         cfg_path,

@@ -51,7 +51,10 @@ def register(sub: Any) -> None:
             flag, action="append", metavar="PATH",
             help=f"read this {what} (repeatable; default: [mail] {key}, see config show)",
         )  # fmt: skip
-    p.add_argument("--top", type=count, default=50, metavar="N", help="senders shown (default 50)")
+    p.add_argument(
+        "--top", type=count, default=50, metavar="N",
+        help="senders and incidents shown (default 50)",
+    )  # fmt: skip
     p.add_argument("--no-queue", action="store_true", help="do not ask the MTA for its queue")
     p.add_argument(
         "--no-scan", action="store_true", help="do not scan senders' folders for the script"

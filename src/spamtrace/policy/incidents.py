@@ -41,6 +41,8 @@ from spamtrace.model import (
 #: distinct destinations / pids kept per incident (counts stay exact beyond that)
 MAX_DESTINATIONS = 256
 MAX_PIDS = 64
+#: what /proc says after the name of a file that is gone
+DELETED = " (deleted)"
 #: how long a seen attempt may wait for its NFLOG record (seconds)
 BLOCK_MATCH_WINDOW = 3.0
 
@@ -104,6 +106,8 @@ def key_for(
     origin = None
     if process is not None:
         origin = process.scripts[0] if process.scripts else process.cwd
+        # the script quarantined (or deleted) under the running sender: the same sender
+        origin = origin.removesuffix(DELETED) if origin else origin
     return IncidentKey(account.name if account else None, uid, exe, origin, verdict)
 
 
@@ -253,6 +257,7 @@ class IncidentTracker:
         taken: set[IncidentKey] = set()
         for inc in sorted(incidents, key=lambda i: i.last_seen):
             origin = inc.scripts[0] if inc.scripts else inc.cwd
+            origin = origin.removesuffix(DELETED) if origin else origin
             key = IncidentKey(inc.account, inc.uid, inc.exe, origin, inc.verdict)
             current = self._open.get(key)
             if current is not None and current.last_seen >= inc.last_seen:

@@ -61,7 +61,10 @@ def field(
     room = max(20, con.width - len(line))
     parts = wrap_keeping_code(text, room)
     line.append(("\n" + " " * len(line)).join(parts), style=style)
-    con.print(line, no_wrap=True, overflow="fold")
+    if any(len(part) > room for part in parts):  # a code span: the terminal wraps it
+        con.print(line, soft_wrap=True)
+    else:
+        con.print(line, no_wrap=True, overflow="fold")
 
 
 #: the programs whose command lines advice gives ("scan the folder: spamtrace scan /home/...")

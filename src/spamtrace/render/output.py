@@ -132,22 +132,34 @@ def indented(con: Console, text: str, style: str = "", indent: int = 4) -> None:
     if not fitted(con):
         con.print(Text(" " * indent + text, style=style), soft_wrap=True)
         return
-    for line in wrap_keeping_code(text, max(20, con.width - indent)):
-        con.print(Text(" " * indent + line, style=style), no_wrap=True, overflow="fold")
+    width = max(20, con.width - indent)
+    for line in wrap_keeping_code(text, width):
+        # a line longer than the width holds a code span (a command or config line): the
+        # terminal wraps it, rich does not fold it (a copy of it would hold line breaks)
+        long = len(line) > width
+        con.print(Text(" " * indent + line, style=style), soft_wrap=long, no_wrap=not long,
+                  overflow=None if long else "fold")  # fmt: skip
 
 
 def wrap_keeping_code(text: str, width: int) -> list[str]:
-    """``text`` wrapped at ``width``, never inside a `code span` that fits on a line; a word
-    longer than a line (a path, a URL) is cut after a ``/`` (at ``width`` when it has none),
-    and what follows the cut goes on on the same line as the next words."""
+    """``text`` wrapped at ``width``, never inside a `code span` (a command or a config line
+    to paste: one of several words that does not fit on a line gets a line of its own, longer
+    than ``width``, up to MAX_WHOLE_CODE characters); a word longer than a line (a path, a
+    URL) is cut after a ``/`` (at ``width`` when it has none), and what follows the cut goes
+    on on the same line as the next words."""
     glue = "\x00"  # a code span's spaces, while wrapping: not a place to break
     parts = text.split("`")
+    whole = False
     for i in range(1, len(parts), 2):
-        if len(parts[i]) + 2 <= width:
+        # a line to paste (words: a path alone is cut after a "/" as any long word)
+        paste = i < len(parts) - 1 and " " in parts[i] and len(parts[i]) <= MAX_WHOLE_CODE
+        if len(parts[i]) + 2 <= width or paste:
             parts[i] = parts[i].replace(" ", glue)
+            whole = whole or len(parts[i]) + 2 > width
     tokens: list[tuple[str, str]] = []  # (what joins it to the token before, the token)
     for word in "`".join(parts).split():
-        pieces = _pieces(word, width) if len(word) > width else [word]
+        long = len(word) > width and not (whole and "`" in word)
+        pieces = _pieces(word, width) if long else [word]
         tokens += [(" " if i == 0 else "", piece) for i, piece in enumerate(pieces)]
     lines: list[str] = []
     line = ""
@@ -158,6 +170,10 @@ def wrap_keeping_code(text: str, width: int) -> list[str]:
         else:
             line += (join if line else "") + token
     return [done.replace(glue, " ") for done in [*lines, line]]
+
+
+#: a code span up to this long is never broken (a longer one is text, wrapped as such)
+MAX_WHOLE_CODE = 300
 
 
 def _pieces(word: str, width: int) -> list[str]:

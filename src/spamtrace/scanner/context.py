@@ -14,7 +14,7 @@ import itertools
 import re
 from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from spamtrace.safetext import escape
 from spamtrace.scanner import decode
@@ -101,6 +101,29 @@ _NAME = rb"[a-z_\x80-\xff][\w\x80-\xff]*"
 NAME_P = possessive(rb"[a-z_\x80-\xff][\w\x80-\xff]*+")
 
 
+_T = TypeVar("_T")
+
+
+def per_file(key: str) -> Callable[[Callable[[Ctx], _T]], Callable[[Ctx], _T]]:
+    """Decorator of a fact about the file that several rules ask for: worked out once per
+    file (per ``Ctx``) and kept in ``ctx.cache[key]``. An exception (the time limit) keeps
+    nothing."""
+
+    def wrap(compute: Callable[[Ctx], _T]) -> Callable[[Ctx], _T]:
+        @functools.wraps(compute)
+        def once(ctx: Ctx) -> _T:
+            cache = ctx.cache
+            if key in cache:
+                found: _T = cache[key]
+                return found
+            value = cache[key] = compute(ctx)
+            return value
+
+        return once
+
+    return wrap
+
+
 @dataclass(slots=True)
 class Ctx:
     data: bytes
@@ -168,11 +191,8 @@ class Ctx:
         if self.layer == 0:
             # show the original text (case, quotes) when the match can be found on its line
             line = self.line_of_code(start)
-            lines = self.cache.get("lines")
-            if lines is None:
-                lines = self.data.split(b"\n")
-                self.cache["lines"] = lines
-            src = lines[line - 1] if 0 < line <= len(lines) else b""  # type: ignore[index, operator]
+            lines = _data_lines(self)
+            src = lines[line - 1] if 0 < line <= len(lines) else b""
             # the code has its strings in single quotes: compare with the line's as such
             key = b" ".join(chunk.split()).replace(b'"', b"'")[:12]
             at = b" ".join(src.lower().split()).replace(b'"', b"'").find(key) if key else -1
@@ -180,6 +200,11 @@ class Ctx:
                 flat = b" ".join(src.split())
                 return excerpt(flat[at : at + max(len(chunk), 40)])
         return excerpt(chunk)
+
+
+@per_file("lines")
+def _data_lines(ctx: Ctx) -> list[bytes]:
+    return ctx.data.split(b"\n")
 
 
 def excerpt(raw: bytes) -> str:
@@ -198,28 +223,26 @@ class Hit:
 _JOIN_SLICE = 1 << 14
 
 
+@per_file("text")
 def string_text(ctx: Ctx) -> bytes:
     """All raw literal bodies + inline HTML, lower-cased, joined by NUL."""
-    cached = ctx.cache.get("text")
-    if cached is None:
-        parts = ctx.lx.raw_strings
-        # joined in slices: bytes.join holds an 80-byte buffer view per item (320 MB for the
-        # four million literals of a padded file)
-        step = _JOIN_SLICE
-        slices = [b"\x00".join(parts[i : i + step]) for i in range(0, len(parts), step)]
-        cached = b"\x00" + b"\x00".join([*slices, ctx.lx.html]).lower()
-        ctx.cache["text"] = cached
-    return cached  # type: ignore[no-any-return]
+    parts = ctx.lx.raw_strings
+    # joined in slices: bytes.join holds an 80-byte buffer view per item (320 MB for the
+    # four million literals of a padded file)
+    step = _JOIN_SLICE
+    slices = [b"\x00".join(parts[i : i + step]) for i in range(0, len(parts), step)]
+    return b"\x00" + b"\x00".join([*slices, ctx.lx.html]).lower()
+
+
+@per_file("starts")
+def _string_starts(ctx: Ctx) -> list[int]:
+    lengths = map((1).__add__, map(len, ctx.lx.raw_strings))  # each body and its NUL
+    return list(itertools.accumulate(lengths, initial=1))
 
 
 def string_at(ctx: Ctx, offset: int) -> int:
     """Index of the literal that holds ``offset`` of :func:`_string_text` (-1: inline HTML)."""
-    starts = ctx.cache.get("starts")
-    if starts is None:
-        lengths = map((1).__add__, map(len, ctx.lx.raw_strings))  # each body and its NUL
-        starts = list(itertools.accumulate(lengths, initial=1))
-        ctx.cache["starts"] = starts
-    idx = bisect.bisect_right(starts, offset) - 1  # type: ignore[arg-type]
+    idx = bisect.bisect_right(_string_starts(ctx), offset) - 1
     return idx if idx < len(ctx.lx.raw_strings) else -1
 
 
@@ -229,19 +252,16 @@ def string_at(ctx: Ctx, offset: int) -> int:
 DOT, SPACE = 46, 32
 
 
+@per_file("uses")
 def _uses(ctx: Ctx) -> frozenset[str]:
-    cached = ctx.cache.get("uses")
-    if cached is None:
-        found = set()
-        if has_word(ctx, b"str_rot13"):
-            found.add("rot13")
-        if has_word(ctx, b"strrev"):
-            found.add("strrev")
-        if has_word(ctx, b"urldecode"):
-            found.add("url")
-        cached = frozenset(found)
-        ctx.cache["uses"] = cached
-    return cached  # type: ignore[no-any-return]
+    found = set()
+    if has_word(ctx, b"str_rot13"):
+        found.add("rot13")
+    if has_word(ctx, b"strrev"):
+        found.add("strrev")
+    if has_word(ctx, b"urldecode"):
+        found.add("url")
+    return frozenset(found)
 
 
 # ------------------------------------------------------------------------------------ features
@@ -325,13 +345,11 @@ def paren_calls(code: bytes, limit: int = 100000) -> Iterator[re.Match[bytes]]:
         pos = max(m.end(), start + 1)
 
 
+@per_file("varcall")
 def first_varcall(ctx: Ctx) -> re.Match[bytes] | None:
     """``bounded_search(_SINK_VARCALL, code)``: the first variable called as a function,
     looked for once per file (several features start from it)."""
-    if "varcall" not in ctx.cache:
-        ctx.cache["varcall"] = next(varcalls(ctx.code), None)
-    found: re.Match[bytes] | None = ctx.cache["varcall"]
-    return found
+    return next(varcalls(ctx.code), None)
 
 
 def interpolated(ctx: Ctx, args: bytes) -> bytes:
@@ -505,16 +523,14 @@ _FUNC_NAME = re.compile(NAME_P)
 _FUNC_HEAD = re.compile(rb"function\s+&?\s*([a-z_\x80-\xff][\w\x80-\xff]*)")
 
 
+@per_file("function-bodies")
 def function_bodies(ctx: Ctx) -> dict[bytes, bytes]:
     """The functions and methods the file defines (the first 300): name -> body, braces
     included (at most 8,000 bytes). The first definition of a name wins."""
-    found: dict[bytes, bytes] | None = ctx.cache.get("function-bodies")
-    if found is None:
-        found = {}
-        if ctx.first(b"function") >= 0:
-            for m in itertools.islice(FUNC_DEF.finditer(ctx.code, ctx.first(b"function")), 300):
-                found.setdefault(m.group(1), braced(ctx.code, m.end() - 1))
-        ctx.cache["function-bodies"] = found
+    found: dict[bytes, bytes] = {}
+    if ctx.first(b"function") >= 0:
+        for m in itertools.islice(FUNC_DEF.finditer(ctx.code, ctx.first(b"function")), 300):
+            found.setdefault(m.group(1), braced(ctx.code, m.end() - 1))
     return found
 
 
@@ -590,10 +606,8 @@ def calls_to(ctx: Ctx, names: tuple[bytes, ...], limit: int = 200) -> list[tuple
     known absent is not searched)."""
     if limit > _CALLS_CACHED:
         return find_calls(ctx.code, names, limit)
-    asked: dict[tuple[tuple[bytes, ...], int], list[tuple[int, bytes]]] | None
-    asked = ctx.cache.get("calls-asked")
-    if asked is None:
-        asked = ctx.cache["calls-asked"] = {}
+    asked: dict[tuple[tuple[bytes, ...], int], list[tuple[int, bytes]]]
+    asked = ctx.cache.setdefault("calls-asked", {})
     done = asked.get((names, limit))
     if done is not None:  # several rules ask for the same names: the answer, copied
         return list(done)
@@ -737,11 +751,9 @@ def _concat_starts(code: bytes) -> Iterator[int]:
         yield start
 
 
+@per_file("concats")
 def concats_cached(ctx: Ctx) -> list[re.Match[bytes]]:
-    if "concats" not in ctx.cache:
-        ctx.cache["concats"] = _concats(ctx.code, has_word(ctx, b"chr"))
-    found: list[re.Match[bytes]] = ctx.cache["concats"]
-    return found
+    return _concats(ctx.code, has_word(ctx, b"chr"))
 
 
 def _concats(code: bytes, has_chr: bool = True) -> list[re.Match[bytes]]:
@@ -820,20 +832,17 @@ def _decode_candidates(ctx: Ctx) -> list[tuple[int, bytes]]:
     return out
 
 
+@per_file("payloads")
 def decoded_payloads(ctx: Ctx) -> list[tuple[int, bytes, tuple[str, ...]]]:
-    cached = ctx.cache.get("payloads")
-    if cached is None:
-        found: list[tuple[int, bytes, tuple[str, ...]]] = []
-        for idx, val in _decode_candidates(ctx):
-            ctx.check()
-            res = decode.peel(val, _uses(ctx), ctx.check)
-            if res is not None:
-                found.append((idx, res[0], res[1]))
-                if len(found) >= MAX_PAYLOADS:
-                    break
-        cached = found
-        ctx.cache["payloads"] = cached
-    return cached  # type: ignore[no-any-return]
+    found: list[tuple[int, bytes, tuple[str, ...]]] = []
+    for idx, val in _decode_candidates(ctx):
+        ctx.check()
+        res = decode.peel(val, _uses(ctx), ctx.check)
+        if res is not None:
+            found.append((idx, res[0], res[1]))
+            if len(found) >= MAX_PAYLOADS:
+                break
+    return found
 
 
 IMAGE_MAGIC = (b"GIF8", b"\x89PNG", b"\xff\xd8\xff", b"BM", b"\x00\x00\x01\x00", b"RIFF")
@@ -934,17 +943,14 @@ def yara_hits(ctx: Ctx, scope: str) -> dict[str, tuple[int, bytes]]:
     return cached  # type: ignore[no-any-return]
 
 
+@per_file("present")
 def present_words(ctx: Ctx) -> frozenset[bytes] | None:
     """The gate words present in the code (None: no yara-x, test words with ``in``)."""
-    if "present" not in ctx.cache:
-        if ctx.gates is not None:
-            # one compiled pass: which gate words occur, and where each first does
-            firsts = ctx.cache["firsts"] = ctx.gates.first(ctx.code)
-            ctx.cache["present"] = frozenset(firsts)
-        else:
-            ctx.cache["present"] = None
-    found: frozenset[bytes] | None = ctx.cache["present"]
-    return found
+    if ctx.gates is None:
+        return None
+    # one compiled pass: which gate words occur, and where each first does
+    firsts = ctx.cache["firsts"] = ctx.gates.first(ctx.code)
+    return frozenset(firsts)
 
 
 def has_word(ctx: Ctx, word: bytes) -> bool:

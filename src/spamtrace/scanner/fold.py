@@ -38,7 +38,6 @@ import base64
 import binascii
 import codecs
 import collections
-import itertools
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -180,8 +179,9 @@ class _FileIndex:
     functions: list[tuple[re.Match[bytes], int]] | None = None
     param_names: set[bytes] = field(default_factory=set)
     closes: dict[int, int] = field(default_factory=dict)  # "{" -> its "}"
-    head_vars: set[bytes] | None = None
-    defines: collections.Counter[bytes] | None = None
+    # with ``functions``, found in the same pass (see Env._scan_functions)
+    head_vars: set[bytes] = field(default_factory=set)
+    defines: collections.Counter[bytes] = field(default_factory=collections.Counter)
     heads: dict[bytes, re.Match[bytes]] = field(default_factory=dict)
     #: property name -> (start, end) of its first two declarations
     declared: dict[bytes, list[tuple[int, int]]] | None = None
@@ -295,32 +295,45 @@ class Env:
     # ------------------------------------------------------------- function parameters
     def _scan_functions(self) -> list[tuple[re.Match[bytes], int]]:
         """The named functions' heads and where each body opens (-1: none found), in file
-        order; the variables named in any head are noted (a parameter must be one)."""
-        if self._file.functions is None:
-            self._file.functions = []
+        order (the first MAX_FUNCTIONS); the variables named in any of those heads are noted
+        (a parameter must be one). With them, in the same pass over the file's "function"
+        words: every "$name" in any head up to its first ")" (``head_vars``), and every
+        function's name, how often it is defined and its first head (``defines``,
+        ``heads``)."""
+        file = self._file
+        if file.functions is None:
+            file.functions = []
             code = self.code
-            if code.find(b"function") >= 0:
-                for m in itertools.islice(prefiltered_finditer(_FUNC, code), MAX_FUNCTIONS):
-                    brace = code.find(b"{", m.end(), m.end() + 2000)
-                    self._file.functions.append((m, brace))
-                    head = code[m.end() : brace]
-                    if head.find(b"$") >= 0:
-                        self._file.param_names.update(_VAR.findall(head))
-        return self._file.functions
+            params: list[bytes] = []  # _HEAD_PARAMS.findall(code)
+            at = code.find(b"function")
+            func_end = head_end = 0  # finditer's: a match is looked for from the last end on
+            while at >= 0:  # every match of _FUNC and of _HEAD_PARAMS begins with "function"
+                if at >= head_end:
+                    h = _HEAD_PARAMS.match(code, at)
+                    if h is not None:
+                        params.append(h.group(1))
+                        head_end = h.end()
+                m = _FUNC.match(code, at) if at >= func_end else None
+                if m is not None:
+                    func_end = m.end()
+                    file.defines[m.group(1)] += 1
+                    file.heads.setdefault(m.group(1), m)
+                    if len(file.functions) < MAX_FUNCTIONS:
+                        brace = code.find(b"{", m.end(), m.end() + 2000)
+                        file.functions.append((m, brace))
+                        head = code[m.end() : brace]
+                        if head.find(b"$") >= 0:
+                            file.param_names.update(_VAR.findall(head))
+                at = code.find(b"function", at + 1)
+            if params:
+                file.head_vars = set(_VAR.findall(b" ".join(params)))
+        return file.functions
 
     def _enclosing(self, var: bytes, pos: int) -> _Function | None:
         """The innermost named function whose body holds ``pos``, if ``$var`` is one of its
         parameters."""
-        if self._file.head_vars is None:  # every "$name" in a function's head, up to its first ")"
-            self._file.head_vars = (
-                set(_VAR.findall(b" ".join(_HEAD_PARAMS.findall(self.code))))
-                if self.code.find(b"function") >= 0
-                else set()
-            )
-        if var not in self._file.head_vars:
-            return None
         heads = self._scan_functions()
-        if var not in self._file.param_names:
+        if var not in self._file.head_vars or var not in self._file.param_names:
             return None
         for m, brace in reversed(heads):
             if brace < 0 or brace >= pos:
@@ -337,12 +350,7 @@ class Env:
 
     def defines(self, name: bytes) -> bool:
         """Whether the file defines a function ``name`` (once)."""
-        if self._file.defines is None:  # every function's name, how often it is defined, its head
-            self._file.defines = collections.Counter()
-            if self.code.find(b"function") >= 0:
-                for m in prefiltered_finditer(_FUNC, self.code):
-                    self._file.defines[m.group(1)] += 1
-                    self._file.heads.setdefault(m.group(1), m)
+        self._scan_functions()
         return self._file.defines.get(name, 0) == 1
 
     def returns(self, name: bytes, args: list[bytes]) -> bytes | None:

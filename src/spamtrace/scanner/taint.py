@@ -27,6 +27,7 @@ from spamtrace.scanner.context import (
     function_bodies,
     has_any,
     has_word,
+    per_file,
     search_needing,
     words_in_code,
 )
@@ -118,25 +119,23 @@ def may_decipher(ctx: Ctx) -> bool:
     return has_any(ctx, CIPHER_WORDS) or _ORD_CALL.search(ctx.code) is not None
 
 
+@per_file("decoder-functions")
 def decoder_functions(ctx: Ctx) -> frozenset[bytes]:
     """The file's own functions (or methods) that decipher their argument and return the
     result: ``function d($s, $k) { ... $r .= chr(ord($s[$i]) ^ ord($k[...])); return $r; }``.
     What they return counts as decoded data, as base64_decode()'s does."""
-    found: frozenset[bytes] | None = ctx.cache.get("decoder-functions")
-    if found is None:
-        names = set()
-        # a body is a part of the code: without one of those calls in the code, none has
-        # one (most files: their functions need not be found)
-        for name, body in function_bodies(ctx).items() if may_decipher(ctx) else ():
-            if (
-                len(body) < 3000
-                and body.find(b"return") >= 0  # in every match of _RETURNS
-                and _RETURNS.search(body)
-                and search_needing(_CIPHER_OPS, body)
-            ):
-                names.add(name)
-        found = ctx.cache["decoder-functions"] = frozenset(names)
-    return found
+    names = set()
+    # a body is a part of the code: without one of those calls in the code, none has
+    # one (most files: their functions need not be found)
+    for name, body in function_bodies(ctx).items() if may_decipher(ctx) else ():
+        if (
+            len(body) < 3000
+            and body.find(b"return") >= 0  # in every match of _RETURNS
+            and _RETURNS.search(body)
+            and search_needing(_CIPHER_OPS, body)
+        ):
+            names.add(name)
+    return frozenset(names)
 
 
 SOURCES = (
@@ -271,14 +270,17 @@ def _globals_request(ctx: Ctx, rhs: bytes) -> bool:
     held = fold.Env(ctx.code, ctx.lx, ctx.cache).get(m.group(2), len(ctx.code))
     if held is not None and held[0].strip().lower() in _REQUEST_ARRAYS:
         return True
-    found = ctx.cache.get("names-request-array")
-    if found is None:
-        found = ctx.cache["names-request-array"] = any(
-            ctx.lx.value(i).strip().lower() in _REQUEST_ARRAYS
-            for i in range(min(len(ctx.lx.raw_strings), 5000))
-            if len(ctx.lx.raw_strings[i]) <= 10
-        )
-    return bool(found)
+    return _names_request_array(ctx)
+
+
+@per_file("names-request-array")
+def _names_request_array(ctx: Ctx) -> bool:
+    """Whether a literal of the file (of the first 5,000) names a request array."""
+    return any(
+        ctx.lx.value(i).strip().lower() in _REQUEST_ARRAYS
+        for i in range(min(len(ctx.lx.raw_strings), 5000))
+        if len(ctx.lx.raw_strings[i]) <= 10
+    )
 
 
 # calls whose result is not the text they were given: a number, a yes/no, a hash, or the

@@ -138,7 +138,10 @@ def excluder(globs: list[str]) -> Callable[[str], bool] | None:
     """A test for :func:`walk`: does a path, or its last name, match one of ``globs``? A
     glob that starts with ``/`` (``/home/*/mail``, as ``[scan] exclude`` holds them) is
     matched against the absolute path too, so that ``scan .`` or ``scan public_html``
-    honours it. None when there is no glob."""
+    honours it. A glob is read as a path: ``cache/`` is the folder ``cache`` (as rsync, tar
+    and .gitignore write a folder) and ``./site/cache`` is ``site/cache``; they matched
+    nothing. None when there is no glob (an empty one is none)."""
+    globs = [os.path.normpath(g) for g in globs if g]
     if not globs:
         return None
     import fnmatch

@@ -53,8 +53,11 @@ from spamtrace.service.engine import Engine, EngineOptions
 
 if TYPE_CHECKING:
     from spamtrace.config import Config
+    from spamtrace.sinks.store import IncidentRecord
 
 STATUS_SCHEMA = "spamtrace.status/1"
+#: incidents the journal remembers (opened, or with a line waiting for their opening)
+MAX_REMEMBERED = 10_000
 
 
 def sd_notify(state: str) -> None:
@@ -95,6 +98,11 @@ class JournalLog:
     def __init__(self, out: Any = None) -> None:
         self.out = out
         self._firewall: tuple[FirewallState, str | None] | None = None
+        #: incidents whose opening was logged (or passed): their later lines go out at once
+        self._opened: dict[str, None] = {}
+        #: lines about an incident not opened yet (its scan ends before its opening is
+        #: published): said after the opening line, not before it
+        self._early: dict[str, list[str]] = {}
 
     def say(self, text: str) -> None:
         print(f"spamtrace: {text}", file=self.out or sys.stderr, flush=True)
@@ -109,20 +117,20 @@ class JournalLog:
                 self.say(f"DEGRADED: {escape(text)}")
             for text in message.notes:
                 self.say(f"note: {escape(text)}")
-        elif isinstance(message, IncidentOpened) and message.alerting:
-            inc = message.incident
-            origin = escape(inc.scripts[0] if inc.scripts else inc.cwd)
-            if not origin:  # an SMTP AUTH sender (mail-auth) has none: it logged in from...
-                ips = (mail_facts(inc.process) or {}).get("client_ips") or ()
-                origin = f"SMTP AUTH from {len(ips)} address(es)" if ips else "?"
-            what = [escape(inc.exe), origin]
-            to = ", ".join(escape(d) for d in inc.destinations[:3])
-            self.say(
-                f"{inc.verdict.upper()} incident {inc.id} opened: {who_of(inc)}, "
-                f"{' '.join(w for w in what if w)} -> {to} (spamtrace incident {inc.id})"
-            )
+        elif isinstance(message, IncidentOpened):
+            if message.alerting:
+                self._opened_line(message.incident)
+            self._remember_opened(message.incident.id)
+            for line in self._early.pop(message.incident.id, ()):
+                self.say(line)
         elif isinstance(message, IncidentUpdated) and message.reason is UpdateReason.ESCALATED:
-            self.say(f"incident {message.incident.id}: {escape(message.detail)}")
+            line = f"incident {message.incident.id}: {escape(message.detail)}"
+            if message.incident.id in self._opened:
+                self.say(line)
+            else:
+                self._early.setdefault(message.incident.id, []).append(line)
+                while len(self._early) > MAX_REMEMBERED:
+                    self.say(self._early.pop(next(iter(self._early)))[0])
         elif isinstance(message, ActionRecorded) and message.action.data.get("again"):
             # a block the ruleset's flush had lost, put back (Responder.reassert_blocks)
             a = message.action
@@ -156,6 +164,23 @@ class JournalLog:
                     self.say(f"note: {escape(note)}")
             else:
                 self.say(f"config NOT reloaded: {escape(message.error)}; the previous config stays")
+
+    def _opened_line(self, inc: IncidentRecord) -> None:
+        origin = escape(inc.scripts[0] if inc.scripts else inc.cwd)
+        if not origin:  # an SMTP AUTH sender (mail-auth) has none: it logged in from...
+            ips = (mail_facts(inc.process) or {}).get("client_ips") or ()
+            origin = f"SMTP AUTH from {len(ips)} address(es)" if ips else "?"
+        what = [escape(inc.exe), origin]
+        to = ", ".join(escape(d) for d in inc.destinations[:3])
+        self.say(
+            f"{inc.verdict.upper()} incident {inc.id} opened: {who_of(inc)}, "
+            f"{' '.join(w for w in what if w)} -> {to} (spamtrace incident {inc.id})"
+        )
+
+    def _remember_opened(self, ident: str) -> None:
+        self._opened[ident] = None
+        if len(self._opened) > MAX_REMEMBERED:
+            self._opened.pop(next(iter(self._opened)))
 
     def _firewall_line(self, m: FirewallChecked) -> None:
         key = (m.state, m.error)

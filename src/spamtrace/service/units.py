@@ -92,12 +92,21 @@ def render_unit(name: str, spamtrace: str | None = None) -> str:
     return text.replace("@SPAMTRACE@", spamtrace or executable())
 
 
-def dropins_for(cfg: Config) -> list[str]:
-    """The drop-ins (package data names) that ``cfg`` needs: the base unit is hardened for
-    observing; enforce mode's quarantine writes under /home, a suspend or mailbox-lock
-    command writes the panel's files, freezing queued mail writes the MTA's queue; a store,
-    socket, event file or quarantine the config puts outside the unit's own folders needs
-    those folders writable (``paths.conf``)."""
+@dataclass(frozen=True, slots=True)
+class Dropins:
+    """What ``install`` writes for a config, worked out once (:func:`dropins_for`)."""
+
+    names: tuple[str, ...]  # the drop-ins (package data names) the config needs
+    folders: tuple[str, ...]  # the folders paths.conf makes writable (:func:`sandboxed_paths`)
+    warnings: tuple[str, ...]  # what no drop-in can help (:func:`sandboxed_paths`)
+
+
+def dropins_for(cfg: Config) -> Dropins:
+    """The drop-ins that ``cfg`` needs: the base unit is hardened for observing; enforce
+    mode's quarantine writes under /home, a suspend or mailbox-lock command writes the
+    panel's files, freezing queued mail writes the MTA's queue; a store, socket, event file
+    or quarantine the config puts outside the unit's own folders needs those folders
+    writable (``paths.conf``, which changes no answer of :func:`sandboxed_paths`)."""
     out = []
     if cfg.mode == "enforce":
         out.append("enforce.conf")
@@ -106,9 +115,10 @@ def dropins_for(cfg: Config) -> list[str]:
             out.append("suspend.conf")
         if cfg.mail.follow and r.freeze_queue:
             out.append("mta.conf")
-    if sandboxed_paths(cfg, out)[0]:
+    folders, warnings = sandboxed_paths(cfg, out)
+    if folders:
         out.append("paths.conf")
-    return out
+    return Dropins(tuple(out), tuple(folders), tuple(warnings))
 
 
 def _written_folders(cfg: Config) -> list[tuple[str, str]]:
@@ -157,9 +167,9 @@ def sandboxed_paths(cfg: Config, dropins: list[str]) -> tuple[list[str], list[st
     return folders, warnings
 
 
-def paths_dropin(cfg: Config) -> str:
-    """``53-spamtrace-paths.conf``: the config's folders outside the unit's own, writable."""
-    folders, _ = sandboxed_paths(cfg, [d for d in dropins_for(cfg) if d != "paths.conf"])
+def paths_dropin(folders: tuple[str, ...]) -> str:
+    """``53-spamtrace-paths.conf``: the config's folders outside the unit's own
+    (:attr:`Dropins.folders`), writable."""
     return (
         f"{MARKER} because the config puts\n"
         "# what the daemon writes (store, control socket, event file, quarantine) outside its\n"
@@ -176,15 +186,18 @@ def _write(path: Path, text: str) -> None:
     os.replace(tmp, path)
 
 
-def _sync_dropins(folder: Path, cfg: Config) -> tuple[list[str], list[str]]:
-    """Write the drop-ins ``cfg`` needs and remove ours that it no longer needs."""
-    wanted = dropins_for(cfg)
+def _sync_dropins(folder: Path, wanted: Dropins) -> tuple[list[str], list[str]]:
+    """Write the drop-ins the config needs and remove ours that it no longer needs."""
     written, removed = [], []
     for data_name, file_name in DROPINS.items():
         path = folder / DROPIN_DIR / file_name
-        if data_name in wanted:
+        if data_name in wanted.names:
             path.parent.mkdir(mode=0o755, exist_ok=True)
-            text = paths_dropin(cfg) if data_name == "paths.conf" else render_unit(data_name)
+            text = (
+                paths_dropin(wanted.folders)
+                if data_name == "paths.conf"
+                else render_unit(data_name)
+            )
             _write(path, text)
             written.append(str(path))
         elif _is_ours(path):
@@ -242,8 +255,9 @@ def install(
     A unit or drop-in that spamtrace did not write is left alone: nothing is written."""
     if not folder.is_dir():
         raise RuntimeFailure(f"no unit folder {folder} (give one with --unit-dir)")
+    wanted = dropins_for(cfg)
     targets = [folder / name for name in UNITS]
-    targets += [folder / DROPIN_DIR / DROPINS[name] for name in dropins_for(cfg)]
+    targets += [folder / DROPIN_DIR / DROPINS[name] for name in wanted.names]
     theirs = [path for path in targets if os.path.lexists(path) and not _is_ours(path)]
     if theirs:  # an admin's own unit, a distribution's, or a masked one (a link to /dev/null)
         named = ", ".join(
@@ -258,7 +272,7 @@ def install(
         path = folder / name
         _write(path, render_unit(name, spamtrace))
         written.append(str(path))
-    dropins, dropped = _sync_dropins(folder, cfg)
+    dropins, dropped = _sync_dropins(folder, wanted)
     enabled = systemd_running() and system
     if enabled:
         _systemctl("daemon-reload")
@@ -267,8 +281,7 @@ def install(
     why_not = "" if enabled else (
         "systemd is not running here" if not systemd_running() else "not the system folder"
     )  # fmt: skip
-    _, warnings = sandboxed_paths(cfg, dropins_for(cfg))
-    warnings += config_warnings(config)
+    warnings = [*wanted.warnings, *config_warnings(config)]
     return Installed(
         tuple(written + dropins), tuple(dropped), tuple(dropins), enabled, why_not,
         tuple(warnings),

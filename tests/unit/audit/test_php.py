@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from spamtrace.audit import php
 from spamtrace.audit.environment import AuditEnv, CommandRunner
 from spamtrace.audit.finding import Finding, Status
@@ -274,3 +276,19 @@ def test_a_mail_log_the_pools_user_cannot_write_logs_nothing(tmp_path: Path) -> 
     assert "cannot write it" in blog.evidence[-1]
     for ok in ("pool grp", "pool own"):  # by its group; by owning the folder
         assert _get(findings, "php.mail-log", ok).status is Status.PASS, ok
+
+
+def test_passwd_is_read_once(fixtures: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The pools' homes and their users' ids came from two reads of /etc/passwd."""
+    read: list[str] = []
+    original = AuditEnv.read_text
+
+    def counted(self: AuditEnv, absolute: str) -> str | None:
+        read.append(absolute)
+        return original(self, absolute)
+
+    monkeypatch.setattr(AuditEnv, "read_text", counted)
+    env = AuditEnv(cfg=CFG, root=fixtures / "php_root", runner=NoPhp())
+    snap = php.gather(env)
+    assert snap.pools and dict(snap.homes)["shop"] == "/home/shop"
+    assert read.count("/etc/passwd") == 1

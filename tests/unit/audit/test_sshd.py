@@ -472,3 +472,63 @@ def test_immutable_file_is_a_clean_failure_with_nothing_changed(
     assert "immutable" in text and "nothing was changed" in text and "RESTORE" not in text
     assert (main.read_bytes(), inc.read_bytes()) == before
     assert not (tmp_path / "backups").exists() and out.backups == ()
+
+
+class MatchingSshd:
+    """`sshd -T [-C spec]` of a config whose only Match blocks are ``Match User dev`` and
+    ``Match Group staff`` (forwarding on for them, off globally); every run is counted."""
+
+    def __init__(self, staff: set[str]) -> None:
+        self.staff = staff
+        self.specs: list[str] = []
+
+    def which(self, *names: str) -> str | None:
+        return "/usr/sbin/sshd"
+
+    def run(self, argv: list[str], timeout: float = 15.0) -> object:
+        from spamtrace.audit.environment import CommandResult
+
+        spec = argv[argv.index("-C") + 1] if "-C" in argv else ""
+        self.specs.append(spec)
+        user = dict(kv.split("=", 1) for kv in spec.split(",") if kv).get("user", "")
+        allowed = "yes" if user == "dev" or user in self.staff else "no"
+        return CommandResult(tuple(argv), 0, f"allowtcpforwarding {allowed}\n", "")
+
+
+def test_users_the_match_lines_cannot_tell_apart_are_asked_about_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`sshd -T -C` ran for every hosting user and every client (up to 25 runs each): users
+    whom no Match line tells apart get one answer, the same as each would have got."""
+    from spamtrace.audit.environment import AuditEnv
+
+    (tmp_path / "etc/ssh").mkdir(parents=True)
+    (tmp_path / "etc/ssh/sshd_config").write_text(
+        "AllowTcpForwarding no\nMatch User dev Address 10.1.0.0/16\n  AllowTcpForwarding yes\n"
+        "Match Group staff,!guests\n  AllowTcpForwarding yes\n"
+    )
+    users = [sshd.HostingUser(f"site{n}", 1000 + n, "/bin/bash", (f"site{n}",)) for n in range(8)]
+    users += [
+        sshd.HostingUser("dev", 2000, "/bin/bash", ("dev",)),
+        sshd.HostingUser("Dev", 2001, "/bin/bash", ("dev",)),  # another name: its own
+        sshd.HostingUser("ann", 2002, "/bin/bash", ("ann", "staff")),
+        sshd.HostingUser("bob", 2003, "/bin/bash", ("bob", "staff")),
+    ]
+    monkeypatch.setattr(sshd, "hosting_users", lambda cfg: tuple(users))
+    runner = MatchingSshd(staff={"ann", "bob"})
+    env = AuditEnv(cfg=CFG, root=tmp_path, runner=runner)  # type: ignore[arg-type]
+    snap = sshd.gather(env)
+    assert [ue.user.name for ue in snap.per_user] == [u.name for u in users]
+    allowed = {ue.user.name for ue in snap.per_user if ue.values["allowtcpforwarding"] == "yes"}
+    assert allowed == {"dev", "ann", "bob"}
+    assert all(ue.values is not None for ue in snap.per_user)
+    # the global run, then per kind (site*, dev, Dev, staff) the clients until one allows it
+    asked = {s.split(",")[0] for s in runner.specs if s}
+    assert asked == {"user=site0", "user=dev", "user=Dev", "user=ann"}, runner.specs
+    # a problem in the files: every user is asked about, as before
+    (tmp_path / "etc/ssh/sshd_config").write_text(
+        "Include /etc/ssh/missing.conf\nMatch User dev\n  AllowTcpForwarding yes\n"
+    )
+    runner.specs.clear()
+    sshd.gather(env)
+    assert {s.split(",")[0] for s in runner.specs if s} == {f"user={u.name}" for u in users}

@@ -60,6 +60,30 @@ def test_invalid_utf8_is_exit_2_one_line(tmp_path: Path) -> None:
     one_line_exit_2(run_cli("--config", str(bad), "config", "check"), "not UTF-8 text (byte 0xff")
 
 
+def test_a_byte_order_mark_is_read_past(tmp_path: Path) -> None:
+    # saved as "UTF-8" by Notepad: tomllib refused it as "Invalid statement" at line 1
+    path = tmp_path / "c.toml"
+    path.write_bytes(b"\xef\xbb\xbf[scan]\nfile_timeout = 5\n")
+    cfg = config.load(path, tmp_path / "none.d", environ={})
+    assert cfg.scan.file_timeout == 5
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("max_file_size = 1e3", "expected int, got a number with a fraction"),
+        ("max_file_size = 2026-12-05", "expected int, got a date"),
+        ("yara_rules = 5", "expected str, got an integer"),
+    ],
+)
+def test_a_wrong_type_is_named_in_words(tmp_path: Path, text: str, said: str) -> None:
+    # "got float", "got date" beside "got a string": the type's Python name leaked out
+    path = tmp_path / "c.toml"
+    path.write_text(f"[scan]\n{text}\n")
+    with pytest.raises(ConfigError, match=said):
+        config.load(path, tmp_path / "none.d", environ={})
+
+
 @pytest.mark.parametrize("text", ["v = " + "[" * 5000 + "]" * 5000, "a" + ".a" * 5000 + " = 1"])
 def test_deep_nesting_is_exit_2_one_line(tmp_path: Path, text: str) -> None:
     bad = tmp_path / "deep.toml"

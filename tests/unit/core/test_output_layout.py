@@ -143,3 +143,22 @@ def test_a_field_beside_a_long_label_goes_under_it_on_a_narrow_terminal() -> Non
     buf = io.StringIO()
     field(Console(file=buf, width=50, force_terminal=False), label, text, indent=6)
     assert buf.getvalue() == f"      {label}{text}\n"
+
+
+def test_a_code_span_longer_than_a_line_gets_a_line_of_its_own_whole() -> None:
+    """audit's `disable_functions = fsockopen,...` fix was broken after the "=" at 80
+    columns: pasted, the value went onto a line of its own and set nothing."""
+    span = "`disable_functions = fsockopen,pfsockopen,stream_socket_client,socket_create`"
+    text = f"In /etc/php/8.2/fpm/php.ini (or a conf.d file) set {span} only if no site needs them"
+    for width in range(30, len(span)):
+        lines = output.wrap_keeping_code(text, width)
+        assert span in lines, (width, lines)
+        assert all(len(line) <= width for line in lines if line != span)
+    buf = io.StringIO()
+    con = Console(file=buf, width=60, force_terminal=True, color_system=None)
+    output.indented(con, text)
+    assert "    " + span + "\n" in buf.getvalue()  # not folded by rich at the width
+    # unclosed, or too long to be a line to paste: wrapped as text
+    assert all(len(x) <= 40 for x in output.wrap_keeping_code("`" + "ab " * 40, 40))
+    huge = "`" + "x " * (output.MAX_WHOLE_CODE // 2 + 10) + "`"
+    assert all(len(x) <= 40 for x in output.wrap_keeping_code(huge, 40))

@@ -428,6 +428,38 @@ def test_journal_names_a_stolen_mailbox(capsys: pytest.CaptureFixture[str]) -> N
     )
 
 
+def test_journal_says_the_file_after_the_opening_not_before(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The scan ends before the opening is published (the opening waits for it): the journal
+    said "incident X: this is the file: ..." on the line before "SUSPICIOUS incident X
+    opened"; read top down, the file came before its incident."""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "watch"))
+    from watchfake import attempt
+
+    from spamtrace.policy.incidents import IncidentTracker
+    from spamtrace.service.bus import IncidentOpened, IncidentUpdated, UpdateReason
+    from spamtrace.sinks.records import incident_record
+
+    att = attempt(100.0)
+    rec = incident_record(IncidentTracker().add(att).incident, att)
+    log = JournalLog()
+    log.handle(IncidentUpdated(rec, UpdateReason.ESCALATED, "this is the file: /x.php"))
+    assert capsys.readouterr().err == ""
+    log.handle(IncidentOpened(rec, True, {"notes": []}))
+    log.handle(IncidentUpdated(rec, UpdateReason.ESCALATED, "later: /y.php"))
+    err = capsys.readouterr().err.splitlines()
+    assert [line.split(":")[1].strip().split()[0] for line in err] == [
+        "SUSPICIOUS", "incident", "incident",
+    ]  # fmt: skip
+    assert err[1:] == [
+        f"spamtrace: incident {rec.id}: this is the file: /x.php",
+        f"spamtrace: incident {rec.id}: later: /y.php",
+    ]
+
+
 # ------------------------------------------------------------------------- firewall
 class FakeBackend:
     """A firewall backend over a dict: what is 'loaded' is a string."""

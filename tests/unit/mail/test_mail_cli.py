@@ -64,6 +64,22 @@ def test_human_view_and_malformed_lines_counted(
     assert "3 malformed line(s) skipped" in out
 
 
+def test_top_limits_the_incidents_shown_too(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """`--top 5` listed 5 senders, then every incident of a botnet's run (hundreds)."""
+    monkeypatch.setenv("SPAMTRACE_MAIL_AUTH_MAX_NETWORKS", "4")
+    text = Path(log_of("exim-auth-abuse.log", tmp_path)).read_text()
+    log = tmp_path / "many.log"
+    log.write_text("".join(text.replace("info@", f"info{n}@") for n in range(4)))
+    code, out, _ = run(capsys, "--top", "2", "--exim-log", str(log))
+    assert code == 1
+    assert out.count("mail-auth: ") == 2
+    assert "2 more incident(s) (--top 2; all: --json)" in out
+    code, out, _ = run(capsys, "--top", "2", "--json", "--exim-log", str(log))
+    assert len(json.loads(out)["incidents"]) == 4
+
+
 def test_missing_log_is_a_usage_error(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     code, _, err = run(capsys, "--exim-log", str(tmp_path / "nope"))
     assert code == 2 and "no such file" in err and "Traceback" not in err

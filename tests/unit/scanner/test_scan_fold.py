@@ -3,6 +3,8 @@ for anything else."""
 
 from __future__ import annotations
 
+from collections import Counter
+
 import pytest
 from hypothesis import example, given, note, settings
 from hypothesis import strategies as st
@@ -333,3 +335,32 @@ def test_the_last_assignment_is_what_the_per_name_pattern_found(
         found = a
     want = None if found is None else found.group(1)
     assert execution._last_assignment(code, name, before) == want
+
+
+_HEAD_BITS = st.sampled_from(
+    [b"function", b" ", b"f", b"g", b"(", b")", b"$a", b"$b", b"$", b" = ", b"{", b"}", b"&",
+     b",", b"array()", b"_", b"x", b">", b":", b"\\", b"\n", b"use ", b"fn"]
+)  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_HEAD_BITS, max_size=40).map(b"".join))
+@example(b"function f($a = array(), $b) {} function ($c = 'function g($d') {}")
+@example(b"function function ( function f($a) {")
+def test_one_pass_over_function_heads_finds_what_three_did(code: bytes) -> None:
+    """The function heads are found in one pass over the "function" words: the same as the
+    three searches that each read the file (_FUNC twice, _HEAD_PARAMS once)."""
+    env = fold.Env(code, lex(b"<?php "))  # the heads are found in the code alone
+    env._scan_functions()
+    index = env._file
+    funcs = list(fold._FUNC.finditer(code))
+    assert [m.span() for m, _b in index.functions or []] == [
+        m.span() for m in funcs[: fold.MAX_FUNCTIONS]
+    ]
+    assert index.defines == Counter(m.group(1) for m in funcs)
+    first: dict[bytes, tuple[int, int]] = {}
+    for m in funcs:
+        first.setdefault(m.group(1), m.span())
+    assert {k: m.span() for k, m in index.heads.items()} == first
+    expected = set(fold._VAR.findall(b" ".join(fold._HEAD_PARAMS.findall(code))))
+    assert index.head_vars == expected

@@ -59,6 +59,22 @@ def test_an_absolute_exclude_glob_holds_for_a_relative_root(
     assert doc["summary"]["files"] == 1  # index.php
 
 
+@pytest.mark.parametrize("glob", ["cache/", "*/cache/", "./cache", "SITE/cache/", ""])
+def test_an_exclude_glob_is_read_as_a_path(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], glob: str
+) -> None:
+    """`--exclude cache/` (a folder, as rsync, tar and .gitignore write one) excluded
+    nothing, nor did the absolute path of a folder with its slash; an empty glob is none."""
+    site = _site(tmp_path)
+    glob = glob.replace("SITE", str(site))
+    rc, doc = run_json(capsys, "--jobs", "1", f"--exclude={glob}", "--exclude=*.mp4", str(site))
+    names = {Path(f["path"]).name for f in doc["files"]}
+    if glob:
+        assert rc == 0 and names == set() and doc["summary"]["files"] == 1, doc
+    else:
+        assert rc == 1 and names == {"shell.php"}
+
+
 def test_quarantine_without_root_is_refused_before_the_scan(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -107,6 +107,16 @@ def test_blocked_without_seen_attempt_is_a_uid_only_incident() -> None:
     assert not up.opened and up.incident.connections == 2 and up.incident.blocked == 2
 
 
+def test_a_sender_whose_script_was_quarantined_stays_in_its_incident() -> None:
+    """The quarantine moved the running sender's script: /proc named it "x.php (deleted)",
+    a new key, and a second incident (and alert) opened for the same process."""
+    t = IncidentTracker()
+    first = t.add(attempt(1.0)).incident
+    gone = proc(scripts=("/home/u/public_html/wp-content/uploads/x.php (deleted)",))
+    up = t.add(attempt(2.0, process=gone))
+    assert not up.opened and up.incident.id == first.id and up.incident.connections == 2
+
+
 def test_methods_are_counted() -> None:
     t = IncidentTracker()
     t.add(attempt(1.0))

@@ -570,3 +570,31 @@ def test_an_unavailable_proc_connector_is_named_once() -> None:
     assert line.count("proc connector") == 1, line
     assert line.endswith("; processes that exit within milliseconds are attributed by uid only")
     assert proc_connector_degraded("no netlink").startswith("proc connector unavailable (no ")
+
+
+def test_a_live_read_checks_the_pid_against_the_start_it_read(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """/proc/PID/stat was read again after the full read, which had checked the start time
+    itself: the start the read found is compared with the one read before it."""
+    from spamtrace.attribution import attributor as attributor_mod
+
+    reads: list[int] = []
+    real = attributor_mod._stat_start
+
+    def counted(pid: int) -> str | None:
+        reads.append(pid)
+        return real(pid)
+
+    monkeypatch.setattr(attributor_mod, "_stat_start", counted)
+    a = attributor()
+    att = a.attempt(event(os.getpid()))
+    assert att.process is not None and att.process.method is AttributionMethod.TRACEPOINT
+    assert reads == [os.getpid()]
+    # a read that found another process under the pid (its start differs): not this one
+    a = attributor()
+    found = a._read(os.getpid(), method=AttributionMethod.TRACEPOINT)
+    assert found.start_time is not None
+    other = dataclasses.replace(found, start_time=found.start_time - 5)
+    monkeypatch.setattr(a, "_read", lambda pid, method: other)
+    assert a._live(event(os.getpid())) is None

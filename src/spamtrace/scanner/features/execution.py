@@ -45,6 +45,7 @@ from spamtrace.scanner.context import (
     interpolated,
     leading_words,
     paren_calls,
+    per_file,
     string_text,
     top_args,
     var_assigns,
@@ -180,13 +181,7 @@ def _exec_unassigned(ctx: Ctx, rule: Rule) -> Hit | None:
         return None
     # the variable-independent alternatives of _ASSIGNED_TPL: when one of them occurs, every
     # variable counts as assigned and nothing can fire (one scan per file, not per variable)
-    generic = ctx.cache.get("assigned-any")
-    if generic is None:
-        generic = any(
-            has_word(ctx, w) and rx.search(code) is not None for w, rx in ASSIGNED_ANY_PARTS
-        )
-        ctx.cache["assigned-any"] = generic
-    if generic:
+    if _assigned_any(ctx):
         return None
     memo: dict[bytes, bool] = ctx.cache.setdefault("unassigned", {})
     for start, raw_args in calls:
@@ -210,6 +205,13 @@ def _exec_unassigned(ctx: Ctx, rule: Rule) -> Hit | None:
             if unassigned:
                 return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
     return None
+
+
+@per_file("assigned-any")
+def _assigned_any(ctx: Ctx) -> bool:
+    """Whether one of the variable-independent alternatives of _ASSIGNED_TPL occurs."""
+    code = ctx.code
+    return any(has_word(ctx, w) and rx.search(code) is not None for w, rx in ASSIGNED_ANY_PARTS)
 
 
 def _eval_calls(ctx: Ctx, names: tuple[bytes, ...], limit: int = 200) -> list[tuple[int, bytes]]:
@@ -306,11 +308,12 @@ _REQUEST_COPY = re.compile(rb"\$(" + NAME_P + rb")\s*=\s*&?\s*\$_(?:get|post|req
 
 def _whole_request(ctx: Ctx, var: bytes) -> bool:
     """``$var`` is a copy of a whole request array (``$in = $_POST;``)."""
-    copies = ctx.cache.get("whole-request")
-    if copies is None:
-        found = itertools.islice(_REQUEST_COPY.finditer(ctx.code), 100)
-        copies = ctx.cache["whole-request"] = {m.group(1) for m in found}
-    return var in copies  # type: ignore[operator]
+    return var in _request_copies(ctx)
+
+
+@per_file("whole-request")
+def _request_copies(ctx: Ctx) -> set[bytes]:
+    return {m.group(1) for m in itertools.islice(_REQUEST_COPY.finditer(ctx.code), 100)}
 
 
 _PREG = re.compile(rb"preg_replace\s*\(\s*@?\s*\x01(\d+)\x01")
@@ -1779,24 +1782,22 @@ _OWN_CALL = re.compile(rb"[\s@]*(" + NAME_P + rb")\s*\(")
 _ALL_LITERALS = re.compile(rb"\s*\x01\d+\x01\s*(?:,\s*(?:\x01\d+\x01|-?\d+)\s*)*\)")
 
 
+@per_file("spelling-functions")
 def _spelling_functions(ctx: Ctx) -> frozenset[bytes]:
     """The file's own functions that spell text character by character (a loop that makes
     characters with ``chr()``, or a decoder) and return it."""
-    found: frozenset[bytes] | None = ctx.cache.get("spelling-functions")
-    if found is None:
-        names = set(decoder_functions(ctx))
-        if has_word(ctx, b"chr"):
-            for name, body in function_bodies(ctx).items():
-                if (
-                    len(body) < 3000
-                    and body.find(b"chr") >= 0
-                    and body.find(b"return") >= 0
-                    and _LOOP.search(body)
-                    and re.search(rb"(?<![\w$>:])chr\s*\(", body)
-                ):
-                    names.add(name)
-        found = ctx.cache["spelling-functions"] = frozenset(names)
-    return found
+    names = set(decoder_functions(ctx))
+    if has_word(ctx, b"chr"):
+        for name, body in function_bodies(ctx).items():
+            if (
+                len(body) < 3000
+                and body.find(b"chr") >= 0
+                and body.find(b"return") >= 0
+                and _LOOP.search(body)
+                and re.search(rb"(?<![\w$>:])chr\s*\(", body)
+            ):
+                names.add(name)
+    return frozenset(names)
 
 
 @feature("spelled_name_call")

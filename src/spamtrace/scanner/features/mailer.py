@@ -33,6 +33,7 @@ from spamtrace.scanner.context import (
     has_request_words,
     has_word,
     interpolated,
+    per_file,
     recipient_literals,
     string_at,
     string_text,
@@ -55,24 +56,20 @@ _SMTP_VERBS = re.compile(
 _SMTP_DIALOGUE = frozenset({b"ehlo", b"helo", b"mail", b"rcpt", b"data", b"quit"})
 
 
+@per_file("smtp")
 def _smtp(ctx: Ctx) -> int:
     """Code offset of the socket call if the file speaks SMTP over a raw socket, else -1."""
-    cached = ctx.cache.get("smtp")
-    if cached is None:
-        cached = -1
-        m = bounded_search(SOCKET, ctx.code, ctx.first)
-        if m is not None:
-            text = string_text(ctx)
-            verbs: set[bytes] = set()
-            for v in _SMTP_VERBS.finditer(text):
-                verb = v.group(1)[:4]
-                if verb in _SMTP_DIALOGUE:
-                    verbs.add(verb)
-                    if len(verbs) >= 3:  # enough: the rest of the text cannot change it
-                        cached = m.start()
-                        break
-        ctx.cache["smtp"] = cached
-    return cached  # type: ignore[no-any-return]
+    m = bounded_search(SOCKET, ctx.code, ctx.first)
+    if m is not None:
+        text = string_text(ctx)
+        verbs: set[bytes] = set()
+        for v in _SMTP_VERBS.finditer(text):
+            verb = v.group(1)[:4]
+            if verb in _SMTP_DIALOGUE:
+                verbs.add(verb)
+                if len(verbs) >= 3:  # enough: the rest of the text cannot change it
+                    return m.start()
+    return -1
 
 
 @feature("smtp_dialogue")
@@ -248,10 +245,12 @@ _NEW_PHPMAILER = re.compile(rb"\$(\w+)\s*=\s*new\s+(?:\\?\w+\\)*phpmailer\b")
 
 def _recipient_sites(ctx: Ctx) -> list[tuple[int, bytes]]:
     """(offset, first argument) of the mail() calls and of the recipient methods of mailer
-    objects (PHPMailer, SwiftMailer) in the code."""
-    cached: list[tuple[int, bytes]] | None = ctx.cache.get("recipient-sites")
-    if cached is not None:  # two rules ask
-        return list(cached)
+    objects (PHPMailer, SwiftMailer) in the code (a copy: two rules ask)."""
+    return list(_recipient_sites_once(ctx))
+
+
+@per_file("recipient-sites")
+def _recipient_sites_once(ctx: Ctx) -> list[tuple[int, bytes]]:
     code = ctx.code
     sites = [(start, first_arg(args)) for start, args in calls_to(ctx, SINK_NAMES["mail"], 50)]
     # every recipient method call holds one of their names (the pattern starts at any "$")
@@ -263,8 +262,7 @@ def _recipient_sites(ctx: Ctx) -> list[tuple[int, bytes]]:
             for m in itertools.islice(_PHPMAILER_RECIPIENT.finditer(code), 200):
                 if m.group(1) in made and not any(start == m.start() for start, _ in sites):
                     sites.append((m.start(), first_arg(m.group(2))))
-    ctx.cache["recipient-sites"] = sites
-    return list(sites)
+    return sites
 
 
 # "$to = $_POST['to'] . '@example.com'": the visitor picks a mailbox of a fixed domain

