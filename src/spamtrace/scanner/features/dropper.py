@@ -319,21 +319,12 @@ def _self_delete_dropper(ctx: Ctx, rule: Rule) -> Hit | None:
     settings, not decoded or downloaded code."""
     if _self_delete(ctx) < 0:
         return None
-    lx = ctx.lx
     for start, args in calls_to(ctx, (b"file_put_contents", b"fwrite", b"fputs"), 50):
         parts = top_args(args)
         if len(parts) < 2:
             continue
         content = expression(parts[1])
-        texts = [content]
-        v = VAR.fullmatch(content.strip())
-        if v is not None:  # a variable: what it was set to
-            texts += [am.group(1) for _, am in var_assigns(ctx.code, v.group(1), TAIL_RHS, 10)]
-        written = b"".join(
-            lx.value(int(p.group(1)))
-            for text in texts
-            for p in itertools.islice(PLACEHOLDER.finditer(text), 20)
-        )
+        written = _written_literals(ctx, content)  # a variable: what it was set to too
         # PHP that runs something: a configuration file an installer writes does not
         literal_php = _PHP_OPEN.search(written) is not None and _RUNS.search(written) is not None
         if (
@@ -341,6 +332,48 @@ def _self_delete_dropper(ctx: Ctx, rule: Rule) -> Hit | None:
             or _decoded(ctx, content)
             or _downloads(ctx, content)
             or posted(ctx, content)
+        ):
+            return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
+    return None
+
+
+# what a web shell's own code does: run code or a command ...
+_SHELL_RUN = re.compile(
+    rb"(?:eval|assert|system|exec|shell_exec|passthru|popen|proc_open)\s*\(|`\s*\$_", re.IGNORECASE
+)
+# ... with what the visitor sends
+_SHELL_INPUT = re.compile(rb"\$_(?:get|post|request|cookie)\b", re.IGNORECASE)
+
+
+def _written_literals(ctx: Ctx, content: bytes) -> bytes:
+    """The string literals an expression written to a file is made of, and those of the
+    values its variable was assigned."""
+    texts = [content]
+    v = VAR.fullmatch(content.strip())
+    if v is not None:
+        texts += [am.group(1) for _, am in var_assigns(ctx.code, v.group(1), TAIL_RHS, 10)]
+    return b"".join(
+        ctx.lx.value(int(p.group(1)))
+        for text in texts
+        for p in itertools.islice(PLACEHOLDER.finditer(text), 20)
+    )
+
+
+@feature("shell_literal_write")
+def _shell_literal_write(ctx: Ctx, rule: Rule) -> Hit | None:
+    """A file written with PHP code, held in the script's own literals, that runs what the
+    visitor sends (``$f = '<?php system($_GET[cmd]); ?>'; fwrite($h, $f);``): a dropper
+    planting a web shell, often far up the tree or inside a defacement page. Code that
+    writes PHP files writes configuration and templates, which run nobody's input."""
+    for start, args in calls_to(ctx, (b"file_put_contents", b"fwrite", b"fputs"), 50):
+        parts = top_args(args)
+        if len(parts) < 2:
+            continue
+        written = _written_literals(ctx, expression(parts[1]))
+        if (
+            _PHP_OPEN.search(written) is not None
+            and _SHELL_RUN.search(written) is not None
+            and _SHELL_INPUT.search(written) is not None
         ):
             return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
     return None
