@@ -231,6 +231,7 @@ def test_a_daemon_in_a_netns_acts_only_on_its_own_namespace_senders(guard: NsDae
         guard.config.read_text().replace("stop = false", "stop = true\nstop_after = 1")
     )
     guard.start()
+    assert "senders of other namespaces are reported, not acted on" in guard.output()
     # the world's user in the MX's namespace (another one than the daemon's): a long sender
     script = world.tmp / "paced-connect.py"
     script.write_text((PAYLOADS / "paced-connect.py").read_text())

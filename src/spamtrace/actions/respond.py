@@ -388,6 +388,28 @@ class Responder:
             for done in self._done.values():
                 done.discard(key)
 
+    def _guest_netns(self) -> int | None:
+        """This watcher's network namespace when it is not the host's (pid 1's) and the
+        rules keep the responses to it (not ``other_netns``); None otherwise."""
+        if self.rules.other_netns:
+            return None
+        if self._netns is None:
+            from spamtrace.actions.process import netns_of
+
+            self._netns = (netns_of("self"), netns_of(1))
+        own, init = self._netns
+        return None if own is None or own == init else own
+
+    def scope_notes(self) -> list[str]:
+        """What the start notes say of the responses' reach (enforce mode in a netns)."""
+        own = self._guest_netns() if self.enforcing else None
+        if own is None:
+            return []
+        return [
+            f"running in network namespace net:[{own}], not the host's: senders of other "
+            "namespaces are reported, not acted on ([responses] other_netns = true acts on them)"
+        ]
+
     def _foreign_netns(self, pid: int) -> str | None:
         """Why a sender may not be acted on for its network namespace (None: it may).
 
@@ -397,14 +419,8 @@ class Responder:
         process of the host or of another container it does not guard. There, a sender of
         another namespace is reported, not acted on, unless ``[responses] other_netns``. On
         the host (pid 1's namespace), senders of every namespace are acted on, as before."""
-        if self.rules.other_netns:
-            return None
-        if self._netns is None:
-            from spamtrace.actions.process import netns_of
-
-            self._netns = (netns_of("self"), netns_of(1))
-        own, init = self._netns
-        if own is None or own == init:
+        own = self._guest_netns()
+        if own is None:
             return None
         from spamtrace.actions.process import netns_of
 

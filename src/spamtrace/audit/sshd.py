@@ -185,7 +185,8 @@ def parse_sshd_config(
         if text is None:
             problems.append(f"{escape(path)}: cannot read")
             return
-        files.append(path)
+        if path not in files:  # a file included twice (or in a loop) is one file
+            files.append(path)
         match = outer_match
         for n, raw in enumerate(text.split("\n"), 1):
             parsed = _split_directive(raw)

@@ -74,7 +74,7 @@ class ResponsesSubscriber:
         self._latest: dict[str, IncidentRecord] = {}
         self._lock = threading.Lock()
         #: what went wrong while preparing (shown by the caller)
-        self.notes = self.responder.prepare()
+        self.notes = self.responder.prepare() + self.responder.scope_notes()
         if self.responder.enforcing:
             # the loop makes dozens of system calls per event, each giving up the GIL; with
             # the scanner's thread busy, getting it back waits a switch interval each time

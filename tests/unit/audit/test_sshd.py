@@ -80,6 +80,15 @@ def test_config_parser_follows_include_and_tracks_match(fixtures: Path) -> None:
     assert parsed.problems == ()
 
 
+def test_a_file_read_twice_is_named_once() -> None:
+    """An Include loop listed the file 17 times in "set nowhere in F, F, F, ...": sshd
+    refuses such a config, and the evidence names each file once."""
+    files = {MAIN: "Include /etc/ssh/sshd_config\nPort 22\n"}
+    parsed = sshd.parse_sshd_config(MAIN, files.get, lambda pat: [])
+    assert parsed.files == (MAIN,)
+    assert any("Include nested too deeply" in p for p in parsed.problems)
+
+
 def test_include_missing_file_is_a_problem() -> None:
     parsed = sshd.parse_sshd_config(MAIN, {MAIN: "Include /etc/ssh/extra.conf\n"}.get, lambda p: [])
     assert parsed.problems and "extra.conf: cannot read" in parsed.problems[0]
