@@ -46,7 +46,7 @@ static PyObject *s_dropped, *s_totals, *s_delivered, *s_deferred, *s_bounced, *s
     *s_window, *s_next_expiry, *s_expire, *s_items, *s_counts, *s_samples, *s_messages,
     *s_script_max_messages, *s_script_max_recipients, *s_recipient_opens, *s_append,
     *s_move_to_end, *s_popitem, *s_wall, *s_ip, *s_queue_id, *s_total, *s_ips, *s_nets,
-    *s_queue_ids, *s_last_seen, *s_history, *s_add, *s_hours, *s_history_hours, *s_nets_cache,
+    *s_last_seen, *s_history, *s_add, *s_hours, *s_history_hours, *s_nets_cache,
     *s_observe_rest, *s_updates, *S_3600;
 
 
@@ -2016,7 +2016,7 @@ static int counts_add(PyObject *wc, PyObject *when, PyObject *value) {
 static PyObject *policy_observe(PyObject *policy, PyObject *msg) {
     PyObject *key = NULL, *windows = NULL, *win = NULL, *t = NULL, *window = NULL,
              *now = NULL, *before = NULL, *ne = NULL, *sums = NULL, *items = NULL,
-             *addresses = NULL, *listed = NULL, *nrcpt = NULL, *ip = NULL, *qid = NULL,
+             *addresses = NULL, *listed = NULL, *nrcpt = NULL, *ip = NULL,
              *hour = NULL, *history = NULL, *opened = NULL, *current = NULL, *res = NULL,
              *maddr = NULL, *x = NULL;
     int c;
@@ -2130,13 +2130,7 @@ static PyObject *policy_observe(PyObject *policy, PyObject *msg) {
             if (c < 0) goto done;
         }
     }
-    if ((qid = GET(msg, s_queue_id)) == NULL) goto done;
-    if (qid != Py_None) {
-        PyObject *q = GET(win, s_queue_ids);
-        c = q == NULL ? -1 : append_pair(q, now, qid);
-        Py_XDECREF(q);
-        if (c < 0) goto done;
-    }
+    /* no queue id kept: only a replay (updates=False) comes here, and it keeps none */
     { /* int(now // 3600), kept for the next message of the same time (most of them) */
         static double last_now;
         static PyObject *last_hour;
@@ -2269,7 +2263,6 @@ done:
     Py_XDECREF(listed);
     Py_XDECREF(nrcpt);
     Py_XDECREF(ip);
-    Py_XDECREF(qid);
     Py_XDECREF(hour);
     Py_XDECREF(history);
     Py_XDECREF(opened);
@@ -2397,7 +2390,7 @@ PyMODINIT_FUNC PyInit__mailjoin(void) {
         {&s_recipient_opens, "_recipient_opens"}, {&s_append, "append"},
         {&s_move_to_end, "move_to_end"}, {&s_popitem, "popitem"}, {&S_POSTFIX, "postfix"},
         {&s_wall, "wall"}, {&s_ip, "ip"}, {&s_queue_id, "queue_id"}, {&s_total, "total"},
-        {&s_ips, "ips"}, {&s_nets, "nets"}, {&s_queue_ids, "queue_ids"},
+        {&s_ips, "ips"}, {&s_nets, "nets"},
         {&s_last_seen, "last_seen"}, {&s_history, "history"}, {&s_add, "add"},
         {&s_hours, "hours"}, {&s_history_hours, "history_hours"}, {&s_nets_cache, "_nets"},
         {&s_observe_rest, "_observe_rest"}, {&s_updates, "updates"},

@@ -48,7 +48,7 @@ except ImportError:  # not built: the Python methods below (the reference) do it
 MAX_WINDOW_ITEMS = 200_000
 MIN_HISTORY_HOURS = 24
 MAX_CLOSED = 10_000
-#: queue ids kept per sender (the latest), for freezing its queued messages
+#: queue ids kept per sender (the latest), for freezing its queued messages (not in a replay)
 MAX_QUEUE_IDS = 1000
 
 
@@ -262,7 +262,7 @@ class MailPolicy:
                         self._nets.clear()
                     net = self._nets[ip] = network_of(ip)
                 win.nets.add(now, net)
-        if msg.queue_id is not None:
+        if msg.queue_id is not None and self.updates:  # a replay freezes nothing
             win.queue_ids.append((now, msg.queue_id))
         hour = int(now // 3600)
         win.history.add(hour)  # the hours before this window's do not hold it: same average
@@ -466,7 +466,9 @@ class MailPolicy:
 
     def queue_ids(self, sender: tuple[str, str | None, str | None]) -> tuple[str, ...]:
         """The queue ids of the sender's latest messages (at most :data:`MAX_QUEUE_IDS`,
-        those of its open incident when it has one), oldest first: what to freeze."""
+        those of its open incident when it has one), oldest first: what to freeze. A replay
+        (``updates=False``: ``mail``, ``check``) keeps none: nothing freezes from it, and
+        the ids of a million-line log took 20 MiB (a str and a tuple each)."""
         win = self._windows.get(sender)
         if win is None:
             return ()

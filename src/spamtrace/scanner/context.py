@@ -709,7 +709,9 @@ def has_request_words(ctx: Ctx) -> bool:
     return has_any(ctx, _REQ_WORDS)
 
 
-_REQ_WORDS = (b"$_", b"$http_", b"php://input", b"getallheaders")  # one starts each _REQ match
+_REQ_WORDS = (  # one starts each _REQ match
+    b"$_", b"$http_", b"php://input", b"getallheaders", b"apache_request_headers", b"filter_input",
+)
 
 
 # possessive: the same match (nothing follows the repetition), without the regex engine

@@ -1,11 +1,13 @@
 """The taint pass: which variables hold request input or decoded data.
 
 A small, bounded pass over assignments: request superglobals (and ``php://input``,
-``getallheaders``), decoder calls and literal concatenations, unpacking with ``list()`` or
-``[...] =``, ``foreach`` over request arrays, one level of copies; cipher loops and the file's own
-decoding functions give decoded data; request input only used as a lookup key, compared,
-validated, hashed or given to a method does not taint. ``$_SERVER``, ``$_ENV`` and
-``getenv()`` are kept apart (``SERVER`` sources): they count only where any value is damning.
+``getallheaders``/``apache_request_headers``, ``filter_input(INPUT_GET|POST|COOKIE, ...)``
+without a filter that leaves only a number, a boolean or an address), decoder calls and
+literal concatenations, unpacking with ``list()`` or ``[...] =``, ``foreach`` over request
+arrays, one level of copies; cipher loops and the file's own decoding functions give decoded
+data; request input only used as a lookup key, compared, validated, hashed or given to a
+method does not taint. ``$_SERVER``, ``$_ENV`` and ``getenv()`` are kept apart (``SERVER``
+sources): they count only where any value is damning.
 """
 
 from __future__ import annotations
@@ -33,7 +35,10 @@ from spamtrace.scanner.rx import compile_possessive
 
 REQ = (
     rb"(?:\$_(?:get|post|request|cookie|files|server|env)\b|\$http_(?:post|get|cookie|raw_post)_"
-    rb"(?:vars|data)|php://input|getallheaders\s*\()"
+    rb"(?:vars|data)|php://input|getallheaders\s*\(|apache_request_headers\s*\(|"
+    rb"filter_input\s*\(\s*\\?input_(?:get|post|request|cookie)\b"
+    rb"(?![^;]{0,120}?filter_(?:validate_(?:int|float|bool|boolean|ip|mac)|"
+    rb"sanitize_number_(?:int|float))\b))"
 )
 
 
@@ -144,6 +149,8 @@ SOURCES = (
     b"$http_",
     b"php://input",
     b"getallheaders",
+    b"apache_request_headers",
+    b"filter_input",
     b"base64_decode",
     b"gzinflate",
     b"gzuncompress",
@@ -162,13 +169,13 @@ SOURCES = (
     b"pack(",
     b"$globals[",
     b"file_get_contents",
-)  # fmt: skip  (the first 10 are request input)
+)  # fmt: skip  (the first 12 are request input)
 
 
 MAX_TAINT_SITES = 60
 
 
-_REQ_SOURCES = frozenset(SOURCES[:10]) - {b"$_server", b"$_env"}
+_REQ_SOURCES = frozenset(SOURCES[:12]) - {b"$_server", b"$_env"}
 
 
 _NET_SOURCES = frozenset({b"socket_read", b"socket_recv"})

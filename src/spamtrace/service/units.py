@@ -146,14 +146,10 @@ def sandboxed_paths(cfg: Config, dropins: list[str]) -> tuple[list[str], list[st
     writable = _WRITABLE + (_HOMES if "enforce.conf" in dropins else ())
     folders: list[str] = []
     warnings: list[str] = []
+    in_tmp: list[str] = []
     for key, folder in _written_folders(cfg):
         if _under(folder, _PRIVATE_TMP):
-            warnings.append(
-                f"{key} is under {escape(folder)}: the service runs with PrivateTmp=yes, so "
-                "it writes its own private copy there, which the commands run from a shell "
-                "(`spamtrace status`, `incidents`, `quarantine list`) do not see; use a folder "
-                "under /var/lib/spamtrace (or /run/spamtrace for the socket)"
-            )
+            in_tmp.append(f"{key} (under {escape(folder)})")
         elif "suspend.conf" in dropins or _under(folder, writable) or folder in folders:
             continue
         elif not _PLAIN_PATH.fullmatch(folder):
@@ -164,6 +160,14 @@ def sandboxed_paths(cfg: Config, dropins: list[str]) -> tuple[list[str], list[st
             )
         else:
             folders.append(folder)
+    if in_tmp:  # one warning for them all: the same cause, the same fix
+        warnings.insert(
+            0,
+            f"{', '.join(in_tmp)}: the service runs with PrivateTmp=yes, so it writes its "
+            "own private copy there, which the commands run from a shell (`spamtrace status`, "
+            "`incidents`, `quarantine list`) do not see; use a folder under /var/lib/spamtrace "
+            "(or /run/spamtrace for the socket)",
+        )
     return folders, warnings
 
 

@@ -688,12 +688,20 @@ def test_service_install_makes_the_configured_folders_writable_or_says_why_not(
     )  # fmt: skip
     assert proc.returncode == 0 and not proc.stderr.strip(), proc.stderr
 
-    cfg.write_text('[daemon]\nsocket = "/tmp/st/control.sock"\n')
+    cfg.write_text(
+        '[daemon]\nsocket = "/tmp/st/control.sock"\n[store]\npath = "/var/tmp/s/st.db"\n'
+    )
     assert main([*install, "--json"]) == 0
     out, err = capsys.readouterr()
     assert not paths.exists()  # no longer needed: removed
-    assert "spamtrace: warning: daemon.socket is under /tmp/st: the service runs with " in err
-    assert json.loads(out)["warnings"][0].startswith("daemon.socket is under /tmp/st")
+    # one warning for both (it was one long near-identical paragraph per key)
+    assert err.count("PrivateTmp=yes, so it writes") == 1, err
+    assert (
+        "spamtrace: warning: store.path (under /var/tmp/s), daemon.socket (under /tmp/st): "
+        "the service runs with " in err
+    )
+    warnings = json.loads(out)["warnings"]
+    assert warnings[0].startswith("store.path (under /var/tmp/s), daemon.socket (under /tmp/st)")
 
 
 def test_daemon_and_status_are_in_help(capsys: pytest.CaptureFixture[str]) -> None:

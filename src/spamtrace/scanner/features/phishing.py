@@ -24,6 +24,7 @@ from spamtrace.scanner.context import (
     Ctx,
     Hit,
     braced,
+    called_any,
     calls_to,
     close_paren,
     excerpt,
@@ -865,6 +866,55 @@ def _geo_gate(ctx: Ctx, text: bytes, intel: re.Match[bytes]) -> Hit | None:
     at = max(0, string_at(ctx, intel.start()))
     return Hit(ctx.line_of_string(at), excerpt(intel.group(0) + b" country -> "
                                                + refusal.group(0)))
+
+
+# what a kit attaches to each victim's fields: where the visitor is, from a geolocation
+# service (the services that tell who owns an address, and the lookup links of a results
+# mail: geoiptool.com/?IP=..., api.ip.sb/geoip/...)
+_GEO_LOOKUP = re.compile(
+    _IP_INTEL.pattern + rb"|geoiptool\.com|ip\.sb/geoip|freegeoip\.|ipapi\.com|iplocation\.net"
+)
+_FORM_READS = (b"$_post", b"$_get", b"$_request")
+_SENDS_OUT = (b"mail", b"fwrite", b"fputs", b"file_put_contents", b"curl_exec")
+
+
+@feature("victim_geolocated")
+def _victim_geolocated(ctx: Ctx, rule: Rule) -> Hit | None:
+    """A phishing kit's results handler, whatever the fields are called: the visitor's own
+    address looked up at an IP-geolocation service (or made into a geoiptool lookup link),
+    in a script that reads form fields and mails them, writes them to a file, or posts them
+    (curl, a Telegram bot's address). A site that locates its visitors does so for its pages,
+    not in the handler that sends what they typed to someone."""
+    text = string_text(ctx)
+    geo = _GEO_LOOKUP.search(text)
+    if geo is None or not _visitor_named(text):
+        return None
+    if not has_any(ctx, _FORM_READS):
+        return None
+    if not called_any(ctx, _SENDS_OUT) and text.find(b"api.telegram.org/bot") < 0:
+        return None
+    at = max(0, string_at(ctx, geo.start()))
+    return Hit(ctx.line_of_string(at), excerpt(b"the visitor located at " + geo.group(0)
+                                               + b", form fields sent out"))
+
+
+# services that name the bank and type of a card from its first digits (the BIN)
+_CARD_BIN_LOOKUP = re.compile(rb"binlist\.(?:net|io)|bincodes\.com|bins\.su|binlookup")
+_CARD_INPUT = (b"$_post", b"$_get", b"$_request", b"$_session")
+_FETCHES = (b"file_get_contents", b"curl_exec", b"fopen", b"simplexml_load_file")
+
+
+@feature("card_bin_lookup")
+def _card_bin_lookup(ctx: Ctx, rule: Rule) -> Hit | None:
+    """Card numbers typed into a form (or kept from one in the session) looked up at a BIN
+    service to name the issuing bank: a carding kit rates the cards it collects (a shop
+    hands the number to its payment provider, it does not look up banks itself)."""
+    text = string_text(ctx)
+    found = _CARD_BIN_LOOKUP.search(text)
+    if found is None or not has_any(ctx, _CARD_INPUT) or not called_any(ctx, _FETCHES):
+        return None
+    at = max(0, string_at(ctx, found.start()))
+    return Hit(ctx.line_of_string(at), excerpt(b"card numbers looked up at " + found.group(0)))
 
 
 _NET_ENTRY = re.compile(rb"(?:as\d+[\s-]*)?(" + _REVIEWER_NAMES + rb")(?:[\s.,-]+[a-z.]+)?")
