@@ -101,9 +101,9 @@ static PyObject *str(Span l, Py_ssize_t a, Py_ssize_t b) {
     return o;
 }
 
-/* str(l, a, b) for a field whose values come back line after line (a sender, a local user,
- * a protocol, a client address, an authenticated id, a working folder, sendmail's argv): the
- * str made last for the same bytes is given again (a table of SHARED entries by a hash of the
+/* str(l, a, b) for a field whose values come back line after line (a local or authenticated
+ * sender, a local user, a protocol, an authenticated id, a working folder, sendmail's argv):
+ * the str made last for the same bytes is given again (a table of SHARED entries by a hash of the
  * bytes, an entry replaced by the next value that falls on it). Fewer objects, and their hash
  * is computed once for all the look-ups by them (the ledger's uids, the senders' keys and
  * sets). Equal strs are interchangeable; strs longer than SHARED_LEN are made each time. */
@@ -396,10 +396,11 @@ static int exim_arguments(Span l, Py_ssize_t a, double wall, PyObject *pid, PyOb
 }
 
 static Py_ssize_t exim_ip(Span l, Py_ssize_t a, Py_ssize_t b, PyObject **ip) {
-    /* exim._ip of the token l[a:b] ("[addr]:port"): a new str or None */
+    /* exim._ip of the token l[a:b] ("[addr]:port"): a new str or None (not shared: clients'
+     * addresses are too many, most seen once: see the sender's, below) */
     Span t = {l.s + a, b - a};
     Py_ssize_t end = findc(t, 0, ']');
-    PyObject *v = end > 1 ? sstr(t, 1, end) : (Py_INCREF(Py_None), Py_None);
+    PyObject *v = end > 1 ? str(t, 1, end) : (Py_INCREF(Py_None), Py_None);
     if (v == NULL) return -1;
     Py_XSETREF(*ip, v);
     return 0;
@@ -473,10 +474,6 @@ static int exim_arrival(Span l, Py_ssize_t a, double wall, PyObject *pid, Span q
         if (v_ == NULL) goto done;            \
         Py_XSETREF(var, v_);                  \
     } while (0)
-    if (s1 == 2 && body.s[0] == '<' && body.s[1] == '>')
-        SET(sender, PyUnicode_New(0, 127));
-    else
-        SET(sender, sstr(body, 0, s1));
     /* fields.split(" "): tokens between single spaces (empty ones too) */
     Py_ssize_t k = 0, n = fields.n;
     while (k <= n) {
@@ -564,6 +561,13 @@ static int exim_arrival(Span l, Py_ssize_t a, double wall, PyObject *pid, Span q
         Py_DECREF(listed);
         SET(nrcpt, PyLong_FromSsize_t(count));
     }
+    /* the sender: shared for a local or authenticated arrival (a few senders, line after
+     * line), made anew for mail received (about as many senders as messages: sharing them
+     * only pushed out the table's entries that come back, at a cache miss each) */
+    if (s1 == 2 && body.s[0] == '<' && body.s[1] == '>')
+        SET(sender, PyUnicode_New(0, 127));
+    else
+        SET(sender, user != NULL || auth != NULL ? sstr(body, 0, s1) : str(body, 0, s1));
     ev = event(wall, S_EXIM, A_ARRIVAL);
     if (ev == NULL || put_qid(ev, qid, 0, qid.n) < 0 || put_pid(ev, pid) < 0) goto done;
 #define MOVE(f, var)                               \
