@@ -1080,6 +1080,57 @@ done:
     return rc;
 }
 
+/* A recipient new to its message goes into its sender's set of addresses (``distinct``) and
+ * its sender's window table, two tables too big to stay in the cache: each costs a miss. The
+ * places it will take in both are asked of memory first (a hint only: nothing is read from
+ * them here, a stale guess costs nothing but the fetch), so that the two misses overlap
+ * instead of coming one after the other. The window is found through the last sender's key
+ * (the messages of a sender share their key tuple) and kept with a reference. */
+static PyObject *pf_key, *pf_counts;
+
+static void prefetch_places(PyObject *msg, PyObject *totals, PyObject *rcpt, PyObject *policy) {
+    Py_hash_t hash = PyObject_Hash(rcpt); /* a str's: cached for the look-ups that follow */
+    if (hash == -1) {
+        PyErr_Clear();
+        return;
+    }
+    if (totals != Py_None) {
+        PyObject *distinct = GET(totals, s_distinct);
+        if (distinct == NULL) {
+            PyErr_Clear();
+        } else {
+            if (PySet_CheckExact(distinct)) {
+                PySetObject *so = (PySetObject *)distinct;
+                __builtin_prefetch(&so->table[(size_t)hash & (size_t)so->mask], 1);
+            }
+            Py_DECREF(distinct);
+        }
+    }
+    if (policy == NULL) return;
+    PyObject *key = GET(msg, s_key);
+    if (key == NULL) {
+        PyErr_Clear();
+        return;
+    }
+    if (key != pf_key && key != Py_None) {
+        PyObject *windows = GET(policy, s_windows), *counts = NULL;
+        if (windows != NULL && PyDict_CheckExact(windows)) {
+            PyObject *win = PyDict_GetItemWithError(windows, key); /* borrowed */
+            if (win != NULL) counts = GET(win, s_addresses);
+        }
+        Py_XDECREF(windows);
+        PyErr_Clear();
+        if (counts != NULL && COUNTS(counts) == NULL) Py_CLEAR(counts);
+        Py_XSETREF(pf_counts, counts);
+        Py_XSETREF(pf_key, Py_NewRef(key));
+    }
+    if (key == pf_key && pf_counts != NULL) {
+        Counts *c = (Counts *)pf_counts;
+        if (c->tcap) __builtin_prefetch(&c->tab[(size_t)hash & (size_t)(c->tcap - 1)], 1);
+    }
+    Py_DECREF(key);
+}
+
 /* the lines about one recipient of an open message (feed's second half): ``rcpt`` is the
  * line's recipient (NULL: it names none), ``wall`` its time */
 static int one_recipient(PyObject *rcpt, PyObject *wall, PyObject *action, PyObject *msg,
@@ -1100,6 +1151,7 @@ static int one_recipient(PyObject *rcpt, PyObject *wall, PyObject *action, PyObj
         goto done;
     }
     Py_INCREF(rcpt);
+    prefetch_places(msg, totals, rcpt, policy);
     addresses = GET(msg, s_addresses);
     /* rcpt in addresses, else addresses.add(rcpt): one look-up (the size says which) */
     int seen = addresses == NULL ? -1 : !PySet_Check(addresses) ? 2 : 0;

@@ -116,9 +116,23 @@ static PyObject *sstr(Span l, Py_ssize_t a, Py_ssize_t b) {
     if (b < a) b = a;
     Py_ssize_t n = b - a;
     if (n > SHARED_LEN) return str(l, a, b);
-    uint32_t h = 2166136261u; /* FNV-1a */
-    for (Py_ssize_t i = a; i < b; i++) h = (h ^ (unsigned char)l.s[i]) * 16777619u;
-    PyObject **slot = &shared_strs[(h ^ (h >> 16)) & (SHARED - 1)];
+    /* the slot: a hash of the bytes eight at a time (a byte at a time, FNV-1a, was 5% of a
+     * read: a multiply per byte of every folder and argument, one after the other) */
+    const char *p = l.s + a;
+    uint64_t h = (uint64_t)n * 0x9E3779B97F4A7C15u, w;
+    Py_ssize_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        memcpy(&w, p + i, 8);
+        h = (h ^ w) * 0xFF51AFD7ED558CCDu;
+        h ^= h >> 32;
+    }
+    if (i < n) {
+        w = 0;
+        memcpy(&w, p + i, (size_t)(n - i));
+        h = (h ^ w) * 0xFF51AFD7ED558CCDu;
+    }
+    h = (h ^ (h >> 29)) * 0xC4CEB9FE1A85EC53u;
+    PyObject **slot = &shared_strs[(h >> 40) & (SHARED - 1)];
     PyObject *o = *slot;
     if (o != NULL && PyUnicode_GET_LENGTH(o) == n && memcmp(PyUnicode_DATA(o), l.s + a, (size_t)n) == 0)
         return Py_NewRef(o);
