@@ -1,4 +1,4 @@
-"""Train and evaluate a learned second opinion for ``scan``: a linear model over a file's words.
+"""Train and evaluate ``scan``'s learned second opinion: a linear model over a file's words.
 
 Usage:
   .venv/bin/python bench/scan_model_train.py train --malicious NAME=DIR ... --clean NAME=DIR ...
@@ -8,8 +8,8 @@ Usage:
 
 Every file under each DIR (recursively, any extension) is one sample; NAME=DIR is one
 collection. Nothing is executed: files are read as bytes and cut into the distinct words of
-``words_of`` (identifiers, function names, superglobal keys and the words inside
-string literals, 3-40 bytes, lower-cased).
+``spamtrace.scanner.learned.words_of`` (identifiers, function names, superglobal keys and
+the words inside string literals, 3-40 bytes, lower-cased), as the scanner sees them.
 
 ``train``: leave one collection out. For each collection C a model is fitted on every other
 collection and scores C's files, so every file gets a score from a model that never saw its
@@ -26,8 +26,9 @@ collection does not drown the small ones.
 
 ``measure``: totals only (for held-out sets): files flagged by the model alone, by the
 built-in rules alone (verdict malicious or suspicious), by either; clean files flagged.
-scikit-learn is needed by ``train`` only (``pip install scikit-learn``). The model is NOT part
-of the scanner: docs/scan.md says what it measured and why it was not shipped.
+scikit-learn is needed by ``train`` only (``pip install scikit-learn``). The scanner uses the
+file written (data/scanner/learned_words.json) only when ``[scan] learned_words = true``:
+docs/scan.md says what it measured and why it is off by default.
 """
 
 from __future__ import annotations
@@ -37,44 +38,17 @@ import json
 import math
 import multiprocessing
 import os
-import re
 import sys
 import time
 import warnings
 from collections import Counter, defaultdict
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
+from spamtrace.scanner.learned import SCHEMA, WordModel, parse, words_of
+
 MAX_READ = 4 * 1024 * 1024
-#: the words of a file: identifiers, function names, superglobal keys, words inside literals
-WORD = re.compile(rb"[A-Za-z_][A-Za-z0-9_]{2,39}")
-SCHEMA = 1
-
-
-def words_of(data: bytes) -> frozenset[bytes]:
-    """The distinct lower-cased words of ``data``."""
-    return frozenset(w.lower() for w in WORD.findall(data))
-
-
-@dataclass(frozen=True)
-class WordModel:
-    weights: dict[bytes, float]
-    bias: float
-    threshold: float
-
-    def score(self, words: frozenset[bytes]) -> float:
-        return self.bias + sum(self.weights[w] for w in words if w in self.weights)
-
-
-def parse(doc: dict[str, Any]) -> WordModel:
-    """A model from a weights file's JSON (as ``train --out`` writes it)."""
-    if doc.get("schema") != SCHEMA:
-        sys.exit(f"scan_model_train: weights file schema {doc.get('schema')!r}, expected {SCHEMA}")
-    weights = {w.encode(): float(v) for w, v in doc["weights"].items()}
-    return WordModel(weights, float(doc["bias"]), float(doc["threshold"]))
 
 
 def files_under(root: str) -> list[str]:
@@ -257,6 +231,7 @@ def cmd_train(a: argparse.Namespace) -> int:
             "threshold": round(thr, 4),
             "weights": {w.decode(): v for w, v in sorted(weights.items())},
         }
+        parse(doc)  # what the scanner accepts
         Path(a.out).write_text(json.dumps(doc, indent=0, sort_keys=True) + "\n", encoding="utf-8")
         print(f"wrote {a.out}")
     return 0

@@ -30,6 +30,7 @@ from types import FrameType
 from typing import Any
 
 from spamtrace import config
+from spamtrace.scanner import learned
 from spamtrace.scanner.analyze import Analysis, analyze, prepare
 from spamtrace.scanner.context import BudgetExceeded
 from spamtrace.scanner.lexer import has_php
@@ -53,6 +54,7 @@ class Limits:
     max_file_size: int = 16 * 1024 * 1024
     file_timeout: float = 2.0
     stop_at_score: int = ENOUGH_SCORE  # 0: run every rule on every file (all the reasons)
+    learned_words: bool = False  # the learned word model's second opinion (opt-in)
 
     @classmethod
     def from_config(cls, cfg: config.ScanSection | None) -> Limits:
@@ -62,6 +64,7 @@ class Limits:
             max_file_size=cfg.max_file_size,
             file_timeout=cfg.file_timeout,
             stop_at_score=0 if cfg.all_reasons else ENOUGH_SCORE,
+            learned_words=cfg.learned_words,
         )
 
 
@@ -290,6 +293,10 @@ def scan_file(
     extra = (oversized,) if oversized is not None else ()
     if user is not None:
         extra = (*extra, *user.findings(data))
+    if limits.learned_words and (limits.stop_at_score == 0 or result.score < limits.stop_at_score):
+        opinion = learned.finding(data)
+        if opinion is not None:
+            extra = (*extra, opinion)
     if extra:
         findings = tuple(sorted((*findings, *extra), key=lambda f: (-f.weight, f.rule)))
         score += sum(f.weight for f in extra)
