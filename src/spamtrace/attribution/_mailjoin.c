@@ -2158,23 +2158,31 @@ static PyObject *policy_observe(PyObject *policy, PyObject *msg) {
             c = ips == NULL ? -1 : counts_add(ips, now, ip);
             Py_XDECREF(ips);
             if (c < 0) goto done;
-            PyObject *cache = GET(policy, s_nets_cache);
-            if (cache == NULL) goto done;
-            if (!PyDict_CheckExact(cache)) {
-                Py_DECREF(cache);
-                PyErr_SetString(PyExc_TypeError, "MailPolicy._nets is not a dict");
+            PyObject *net = NULL, *cache = NULL;
+            if (PyUnicode_CheckExact(ip) &&
+                PyUnicode_FindChar(ip, ':', 0, PyUnicode_GET_LENGTH(ip), 1) == -1) {
+                net = network_of(ip); /* IPv4: cut, not looked up in the cache (IPv6 only) */
+                if (net == NULL) goto done;
+            } else if ((cache = GET(policy, s_nets_cache)) == NULL) {
                 goto done;
             }
-            PyObject *net = PyDict_GetItemWithError(cache, ip);
-            if (net != NULL) {
-                Py_INCREF(net);
-            } else if (!PyErr_Occurred()) {
-                if (PyDict_GET_SIZE(cache) >= MAX_WINDOW_ITEMS) PyDict_Clear(cache);
-                net = network_of(ip);
-                if (net != NULL && PyDict_SetItem(cache, ip, net) < 0) Py_CLEAR(net);
+            if (cache != NULL) {
+                if (!PyDict_CheckExact(cache)) {
+                    Py_DECREF(cache);
+                    PyErr_SetString(PyExc_TypeError, "MailPolicy._nets is not a dict");
+                    goto done;
+                }
+                net = PyDict_GetItemWithError(cache, ip);
+                if (net != NULL) {
+                    Py_INCREF(net);
+                } else if (!PyErr_Occurred()) {
+                    if (PyDict_GET_SIZE(cache) >= MAX_WINDOW_ITEMS) PyDict_Clear(cache);
+                    net = network_of(ip);
+                    if (net != NULL && PyDict_SetItem(cache, ip, net) < 0) Py_CLEAR(net);
+                }
+                Py_DECREF(cache);
+                if (net == NULL) goto done;
             }
-            Py_DECREF(cache);
-            if (net == NULL) goto done;
             PyObject *nets = GET(win, s_nets);
             c = nets == NULL ? -1 : counts_add(nets, now, net);
             Py_XDECREF(nets);
