@@ -33,6 +33,9 @@ from typing import BinaryIO
 #: longest line kept, in bytes (Exim's own lines are at most ~16 KiB with big argument lists)
 MAX_LINE = 64 * 1024
 CHUNK = 1 << 20
+#: bytes read at a time from a log read back: a block the parser goes over while it is still
+#: in the CPU's cache (4 MiB blocks were copied, then read again from memory: ~2% slower)
+READ_BLOCK = 256 * 1024
 _HEAD = 256  # bytes compared to recognise a copytruncate'd copy
 #: a UTF-8 byte-order mark: dropped where a file is read from its start (an editor's save)
 BOM = b"\xef\xbb\xbf"
@@ -374,10 +377,10 @@ def read_back_raw(path: str, split: LineSplitter) -> Iterator[tuple[list[str], m
     error: Exception | None = None
     try:
         with opener(path, "rb") as fh:
-            data = fh.read(4 * CHUNK).removeprefix(BOM)
+            data = fh.read(READ_BLOCK).removeprefix(BOM)
             while data:
                 yield split.feed_raw(data)
-                data = fh.read(4 * CHUNK)
+                data = fh.read(READ_BLOCK)
     except broken as exc:
         error = OSError(f"not a valid {ext[1:]} file ({exc})")
     except (OSError, EOFError) as exc:  # unreadable, or a .gz cut short
