@@ -28,7 +28,7 @@ collection does not drown the small ones.
 built-in rules alone (verdict malicious or suspicious), by either; clean files flagged.
 scikit-learn is needed by ``train`` only (``pip install scikit-learn``). The scanner uses the
 file written (data/scanner/learned_words.json) only when ``[scan] learned_words = true``:
-docs/scan.md says what it measured and why it is off by default.
+docs/scan-history.md says what it measured and why it is off by default.
 """
 
 from __future__ import annotations

@@ -52,7 +52,8 @@ def words_of(data: bytes) -> frozenset[bytes]:
 class WordModel:
     weights: dict[bytes, float]
     bias: float
-    #: score at or over which a file is reported (chosen in cross-validation, see docs/scan.md)
+    #: score at or over which a file is reported (chosen in cross-validation:
+    #: docs/scan-history.md)
     threshold: float
     trained_on: str
 
