@@ -158,10 +158,6 @@ def fit(
     return {w: v for w, v in weights.items() if abs(v) >= min_weight}, float(model.intercept_[0])
 
 
-def score(weights: dict[bytes, float], bias: float, ws: frozenset[bytes]) -> float:
-    return bias + sum(weights[w] for w in ws if w in weights)
-
-
 def threshold_for(clean_scores: list[float], max_fp_pct: float, least: int = 0) -> float:
     """The lowest threshold (a score reached flags) leaving at most max_fp_pct % flagged
     (at least ``least`` files allowed)."""
@@ -185,7 +181,8 @@ def cmd_train(a: argparse.Namespace) -> int:
         train = [s for s in samples if s[0] != name]
         test = [s for s in samples if s[0] == name]
         weights, bias = fit(train, a.C, a.penalty, a.min_weight)
-        oof[name] = [(s[1], score(weights, bias, s[2])) for s in test]
+        fold = WordModel(weights, bias, math.inf, "")  # scored as the scanner scores
+        oof[name] = [(s[1], fold.score(s[2])) for s in test]
         print(f"  fold without {name}: {len(weights)} words", flush=True)
     if a.dump_scores:
         Path(a.dump_scores).write_text(json.dumps(oof), encoding="utf-8")

@@ -28,6 +28,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
+from spamtrace.attribution.process import user_name
 from spamtrace.errors import SpamtraceError
 from spamtrace.model import AttributedAttempt, AttributionMethod, Verdict
 from spamtrace.policy.responses import (
@@ -75,15 +76,6 @@ def sender_of(att: AttributedAttempt) -> Sender | None:
     if p is None or p.method not in _LIVE:
         return None
     return Sender(p.pid, p.start_time, p.uid, p.euid, p.name, p.exe, p.cmdline)
-
-
-def _user_name(uid: int) -> str | None:
-    import pwd
-
-    try:
-        return pwd.getpwuid(uid).pw_name
-    except (KeyError, OverflowError):
-        return None
 
 
 class Responder:
@@ -308,7 +300,7 @@ class Responder:
             timeout = a.data.get("timeout")
             if a.uid is None or not isinstance(timeout, (int, float)) or timeout < 0:
                 continue
-            if uid_protection(a.uid, (_user_name(a.uid),), self.rules) is not None:
+            if uid_protection(a.uid, (user_name(a.uid),), self.rules) is not None:
                 continue
             ends = None if timeout == 0 else a.at + timeout
             if ends is not None and ends <= now + 1:

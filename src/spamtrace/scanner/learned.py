@@ -11,6 +11,7 @@ module: no third-party code, a dictionary look-up per distinct word.
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import re
@@ -99,15 +100,11 @@ def parse(doc: Any) -> WordModel:
     return WordModel(weights, float(nums["bias"]), float(nums["threshold"]), trained_on)  # type: ignore[arg-type]
 
 
-_MODEL: list[WordModel] = []
-
-
+@functools.cache
 def load() -> WordModel:
     """The shipped model (read once per process)."""
-    if not _MODEL:
-        text = resources.files("spamtrace").joinpath(_DATA).read_text("utf-8")
-        _MODEL.append(parse(json.loads(text)))
-    return _MODEL[0]
+    text = resources.files("spamtrace").joinpath(_DATA).read_text("utf-8")
+    return parse(json.loads(text))
 
 
 def finding(data: bytes, model: WordModel | None = None) -> Finding | None:
