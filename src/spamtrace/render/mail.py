@@ -239,7 +239,9 @@ def print_report(report: MailReport, top: int) -> None:
         _print_senders(con, f"Mail sent through the MTA since {since}", doc["senders"])
         # in a pipe a bare path under the table read as a stray line
         con.print(Text(f"logs read: {read}"), soft_wrap=not fitted(con))
-    for inc in doc["incidents"][:top]:
+    # the biggest first, as the senders (the same size: in the order they opened)
+    biggest = sorted(doc["incidents"], key=lambda inc: -inc["messages"])
+    for inc in biggest[:top]:
         head = Text(f"\n{inc['verdict']}: ", style="bold red")
         who = sender_name(inc, inc["user"])
         where = inc["script"] or inc["cwd"]
@@ -253,7 +255,7 @@ def print_report(report: MailReport, top: int) -> None:
             show = advice_field if label == "next" else field  # a command: never broken
             show(con, label, text, indent=2, width=9)
     more = len(doc["incidents"]) - top
-    if more > 0:  # a botnet's run opens hundreds: the first --top, as for the senders
+    if more > 0:  # a botnet's run opens hundreds: the biggest --top, as for the senders
         con.print(Text(f"\nand {more} more incident(s) (--top {top}; all: --json)"))
     queue = doc["queue"]
     if queue is not None:

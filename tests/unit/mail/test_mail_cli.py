@@ -197,3 +197,22 @@ def test_the_program_ends_without_freeing_the_report_yet_as_it_would(
     got, want = json.loads(proc.stdout), json.loads(out)
     got.pop("generated"), want.pop("generated")
     assert got == want and got["senders"]
+
+
+def test_top_shows_the_biggest_incidents(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """`--top N` listed the first N incidents opened, not the biggest (the senders above
+    them are the biggest first)."""
+    monkeypatch.setenv("SPAMTRACE_MAIL_AUTH_MAX_NETWORKS", "4")
+    text = Path(log_of("exim-auth-abuse.log", tmp_path)).read_text()
+    copies = [text.replace("info@", f"info{n}@") for n in range(3)]
+    # the last mailbox opened sends twice as much: a second run with its own queue ids
+    more = text.replace("info@", "info2@").replace("1xZA", "1xZB").replace("10:00:", "10:01:")
+    log = tmp_path / "many.log"
+    log.write_text("".join(copies) + more)
+    code, out, _ = run(capsys, "--top", "1", "--exim-log", str(log))
+    assert code == 1
+    assert out.count("mail-auth: ") == 1
+    assert "mail-auth: info2@shop.example" in out, out
+    assert "2 more incident(s) (--top 1; all: --json)" in out
