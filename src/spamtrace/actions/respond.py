@@ -105,7 +105,7 @@ class Responder:
         self.windows = ConnectWindows(MAX_INCIDENTS)
         self._done: dict[str, set[str]] = {}
         #: incidents whose responses were held back (release_grace, another netns): said once
-        self._graced: dict[str, None] = {}  # incidents whose held-back responses were said
+        self._graced: dict[str, None] = {}
         self._scans: dict[str, tuple[ScannedFile, ...]] = {}
         self._senders: dict[str, Sender] = {}
         self.counts: dict[str, int] = {}
