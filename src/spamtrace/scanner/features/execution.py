@@ -46,6 +46,7 @@ from spamtrace.scanner.context import (
     leading_words,
     paren_calls,
     per_file,
+    prefiltered_finditer,
     string_text,
     top_args,
     var_assigns,
@@ -84,7 +85,8 @@ def _request_extracted(ctx: Ctx) -> bool:
         if _EXTRACT_REQ.search(code) is not None:
             return True
         # extract() of a variable that holds the request array as it is ($c = $_GET)
-        held = [m.group(1) for m in itertools.islice(_EXTRACT_VAR.finditer(code), 20)]
+        found = prefiltered_finditer(_EXTRACT_VAR, code, ctx.first)
+        held = [m.group(1) for m in itertools.islice(found, 20)]
         if held:
             taint(ctx)
             if set(held) & ctx.cache["direct"]:

@@ -45,6 +45,7 @@ from spamtrace.scanner.context import (
     has_word,
     interpolated,
     per_file,
+    prefiltered_search,
     recipient_literals,
     search_needing,
     string_at,
@@ -71,7 +72,7 @@ def _reverse_shell(ctx: Ctx, rule: Rule) -> Hit | None:
         calls_to(ctx, EXEC_NAMES_B, 1) or has_word(ctx, b"pcntl_fork") or has_word(ctx, b"dup2")
     ):
         return None
-    if not _SHELL_PATH.search(string_text(ctx)):
+    if not prefiltered_search(_SHELL_PATH, string_text(ctx)):
         return None
     return Hit(ctx.line_of_code(sock.start()), ctx.excerpt_code(sock.start(), sock.end() + 60))
 
@@ -287,7 +288,7 @@ def _session_harvest(ctx: Ctx, rule: Rule) -> Hit | None:
     if b"sess_" not in string_text(ctx):
         return None
     code = ctx.code
-    listed = _SESSION_PATH_CALL.search(code) is not None or any(
+    listed = prefiltered_search(_SESSION_PATH_CALL, code, ctx.first) is not None or any(
         _SESSION_DIR.fullmatch(lx.value(i).split(b"*", 1)[0]) is not None
         for i in range(len(lx.raw_strings))
     )
