@@ -476,9 +476,12 @@ class Responder:
                 return self._record(d, ActionStatus.DONE, describe(d), undo_command(d),
                                     {"timeout": d.timeout, "reason": d.reason})  # fmt: skip
             if isinstance(d, StopProcess):
+                from spamtrace.actions.process import EXITED
+
                 res = self.signaller().signal_tree(d.pid, d.start_time, d.uid, d.signal)
-                if not res.ok:
-                    return self._record(d, ActionStatus.FAILED, res.detail, None)
+                if not res.ok:  # gone: the advice then drops "kill PID" (policy.advice_after)
+                    gone = {"exited": True} if res.detail == EXITED else None
+                    return self._record(d, ActionStatus.FAILED, res.detail, None, gone)
                 return self._record(
                     d, ActionStatus.DONE, f"{res.detail}: {d.reason}", undo_command(d),
                     {"signal": d.signal, "signalled": [list(p) for p in res.signalled]},
