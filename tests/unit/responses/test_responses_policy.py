@@ -700,12 +700,21 @@ def test_the_advice_drops_what_no_longer_exists() -> None:
 
 def test_a_stop_of_a_process_that_has_exited_is_recorded_as_such(tmp_path: Path) -> None:
     """The record of a stop that found its process gone carries ``exited``: what lets the
-    advice drop "kill PID" (above) rather than read the detail's words."""
+    advice drop "kill PID" (above) rather than read the detail's words. Both ways a stop is
+    made: on the spot at the third connect (the daemon's), and as a decision carried out."""
     from spamtrace.actions.process import ProcessSignaller
     from spamtrace.policy.responses import StopProcess
 
     r = Responder(cfg(mode="enforce"), MTA, blocker=FlushableSet(),  # type: ignore[arg-type]
                   signaller=ProcessSignaller(rules(), procfs=str(tmp_path)))  # fmt: skip
+    t = IncidentTracker()
+    for wall in (100.0, 100.1, 100.2):
+        att = attempt(wall, process=proc(pid=2**22 + 7))
+        r.on_attempt(att, t.add(att).incident)
+    stops = [a for a in r.records if a.action == "stop-process"]
+    assert [(a.status, a.detail, a.data) for a in stops] == [
+        ("failed", "the process has exited", {"exited": True})
+    ], r.records
     gone = r.execute(StopProcess(2**22 + 7, 1000.0, 1001, "php", "stop", "inc-1", "test"))
     assert (gone.status, gone.detail, gone.data) == (
         "failed", "the process has exited", {"exited": True}
