@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 from spamtrace.scanner.report import VANISHED, FileReport, ScanTally, ScanVerdict
@@ -158,6 +158,18 @@ def excluder(globs: list[str]) -> Callable[[str], bool] | None:
         )
 
     return excluded
+
+
+def real_path(path: str, roots: Sequence[str]) -> str:
+    """``path``, found by :func:`walk` under one of ``roots``, as an absolute path in which
+    the root the admin named is resolved (``www -> public_html``, ``/home -> /home2``) and
+    nothing below it: the walk followed no link there, and what acts on the path (the
+    quarantine, which refuses any link on the way) must not follow one planted since."""
+    for root in sorted(roots, key=len, reverse=True):
+        prefix = root if root.endswith("/") else root + "/"
+        if path.startswith(prefix):
+            return os.path.join(os.path.realpath(root), path[len(prefix) :])
+    return os.path.abspath(path)
 
 
 def _unreachable(what: str, exc: OSError) -> str:
