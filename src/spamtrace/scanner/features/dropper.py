@@ -89,6 +89,27 @@ _CALL_LITERAL = re.compile(rb"(?<![\w$>:\\])([a-z_\x80-\xff][\w\x80-\xff]*)\s*\(
 _FETCH_BODY = re.compile(rb"curl_exec\s*\(|(?:file_get_contents|fopen|file|readfile)\s*\(\s*\$")
 
 
+# a call of a function by name: name(
+_CALL_NAME = re.compile(rb"(?<![\w$>:\\])([a-z_\x80-\xff][\w\x80-\xff]*)\s*\(")
+
+
+def _helper_download(ctx: Ctx, expr: bytes) -> bool:
+    """``expr`` is a variable assigned what a downloading function of this file returns,
+    whatever address it was given (``$c = get_remote_content($url_from_cookie);``): where
+    the result is then written to a file and included, the address does not matter."""
+    v = VAR.fullmatch(expr.strip().lstrip(b"@"))
+    if v is None or ctx.first(b"function") < 0:
+        return False
+    for _, am in var_assigns(ctx.code, v.group(1), TAIL_RHS, 10):
+        m = _CALL_NAME.match(am.group(1).strip().lstrip(b"@"))
+        if m is None:
+            continue
+        body = function_body(ctx, m.group(1))
+        if body is not None and _FETCH_BODY.search(body) is not None:
+            return True
+    return False
+
+
 def _fetcher_call(ctx: Ctx, text: bytes) -> bool:
     """``text`` gives a web address to a function of this file that downloads
     (``function http_get($u) { ...; return curl_exec($ch); }`` then
@@ -211,19 +232,29 @@ def _remote_code_include(ctx: Ctx, rule: Rule) -> Hit | None:
     code = ctx.code
     value = ctx.lx.value
     targets: set[bytes] | None = None  # what is included: "$name", or a literal path's value
-    opened: dict[bytes, bytes] | None = None  # handle variable -> the path it opened
+    opened: list[tuple[int, bytes, bytes]] | None = None  # (where, handle variable, path)
     for start, args in calls_to(ctx, (b"file_put_contents", b"fwrite", b"fputs"), 50):
         parts = top_args(args)
         if len(parts) < 2:
             continue
         content = expression(parts[1])
-        if not (_downloads(ctx, content) or posted(ctx, content) or _decoded(ctx, content)):
+        if not (
+            _downloads(ctx, content)
+            or posted(ctx, content)
+            or _decoded(ctx, content)
+            or _helper_download(ctx, content)
+        ):
             continue
         dest = parts[0].strip()
         if not code.startswith(b"file_put_contents", start):  # a handle: the path it opened
-            if opened is None:
-                opened = {b"$" + m.group(1): m.group(2) for m in _OPEN_FOR_WRITE.finditer(code)}
-            dest = opened.get(dest, b"")
+            if opened is None:  # the last fopen() of that handle before the write
+                opened = [
+                    (m.start(), b"$" + m.group(1), m.group(2))
+                    for m in itertools.islice(_OPEN_FOR_WRITE.finditer(code), 200)
+                ]
+            dest = next(
+                (path for at, h, path in reversed(opened) if h == dest and at < start), b""
+            )
         literal = PLACEHOLDER.fullmatch(dest)
         if literal is not None:
             dest = value(int(literal.group(1))).strip()
