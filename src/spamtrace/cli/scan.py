@@ -124,8 +124,17 @@ def _days(text: str) -> float:
 
 
 def _load_baseline(path: str) -> frozenset[str]:
-    try:
-        with open(path, encoding="utf-8") as fh:
+    import stat
+
+    try:  # O_NONBLOCK: a FIFO (no writer) must not hold the scan before it starts
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC)
+        with open(fd, encoding="utf-8") as fh:
+            mode = os.fstat(fd).st_mode
+            if not stat.S_ISREG(mode):  # /dev/zero was read until memory ran out
+                raise UsageError(
+                    f"--baseline {escape(path)}: not a regular file ({_kind(mode)}): give "
+                    "a file written by --record-baseline"
+                )
             doc = json.load(fh)
     except OSError as exc:
         raise UsageError(f"cannot read baseline {path}: {exc.strerror or exc}") from None
@@ -293,13 +302,19 @@ def _refuse_special(path: str) -> None:
     except OSError as exc:
         raise UsageError(f"--record-baseline {escape(path)}: {exc.strerror or exc}") from None
     if not (stat.S_ISREG(mode) or stat.S_ISLNK(mode)):
-        kinds = {stat.S_IFCHR: "a character device", stat.S_IFBLK: "a block device",
-                 stat.S_IFIFO: "a FIFO", stat.S_IFSOCK: "a socket"}  # fmt: skip
-        kind = kinds.get(stat.S_IFMT(mode), "a special file")
         raise UsageError(
-            f"--record-baseline {escape(path)}: not a regular file ({kind}), which the "
+            f"--record-baseline {escape(path)}: not a regular file ({_kind(mode)}), which the "
             "baseline would replace (give a file to write)"
         )
+
+
+def _kind(mode: int) -> str:
+    import stat
+
+    kinds = {stat.S_IFCHR: "a character device", stat.S_IFBLK: "a block device",
+             stat.S_IFIFO: "a FIFO", stat.S_IFSOCK: "a socket",
+             stat.S_IFDIR: "a folder"}  # fmt: skip
+    return kinds.get(stat.S_IFMT(mode), "a special file")
 
 
 def _write_baseline(path: str, hashes: dict[str, str]) -> None:
