@@ -235,7 +235,7 @@ def run(args: argparse.Namespace, cfg: config_mod.Config) -> int:
         _write_baseline(args.record_baseline, hashes)
 
     summary = tally.summary(elapsed)
-    moved = _quarantine_all(cfg, shown) if args.quarantine else {}
+    moved = _quarantine_all(cfg, shown, args.paths) if args.quarantine else {}
     summary["quarantined"] = sum(1 for v in moved.values() if "id" in v)
     if args.json:
         dump_json(scan_json(shown, summary, moved))
@@ -244,9 +244,12 @@ def run(args: argparse.Namespace, cfg: config_mod.Config) -> int:
     return int(tally.exit_code())
 
 
-def _quarantine_all(cfg: config_mod.Config, shown: list[FileReport]) -> dict[str, dict[str, str]]:
+def _quarantine_all(
+    cfg: config_mod.Config, shown: list[FileReport], roots: list[str]
+) -> dict[str, dict[str, str]]:
     """Move every malicious file to the quarantine; path -> {"id"} or {"error"}."""
     from spamtrace.actions.quarantine import Quarantine, QuarantineError
+    from spamtrace.scanner.walk import real_path
 
     if os.geteuid() != 0:
         raise UsageError("--quarantine needs root (the quarantine folder is root's)")
@@ -256,8 +259,9 @@ def _quarantine_all(cfg: config_mod.Config, shown: list[FileReport]) -> dict[str
         if r.verdict.value != "malicious":
             continue
         try:
-            # the quarantine walks a plain absolute path: `scan --quarantine public_html` too
-            item = store.add(os.path.abspath(r.path), rules=[f.rule for f in r.findings])
+            # the quarantine walks a plain absolute path with no link on the way:
+            # `scan --quarantine public_html` too, and a root named through a link (www)
+            item = store.add(real_path(r.path, roots), rules=[f.rule for f in r.findings])
         except QuarantineError as exc:
             out[r.path] = {"error": str(exc)}
             continue
