@@ -184,6 +184,17 @@ def _fs_error(exc: OSError) -> str:
     return exc.strerror or str(exc)
 
 
+def _target_error(exc: OSError) -> str:
+    """Why a file could not be written back to its folder."""
+    if exc.errno == errno.ENOSPC:
+        return "no space left in its folder's filesystem"
+    if exc.errno == errno.EROFS:
+        return "its folder is on a read-only filesystem"
+    if exc.errno == errno.EDQUOT:
+        return "the owner's disk quota is full"
+    return exc.strerror or str(exc)
+
+
 def open_holders(path: str, uid: int | None, procfs: str = "/proc") -> list[tuple[int, str]]:
     """(pid, name) of processes of ``uid`` that have ``path`` open (php-fpm workers); never
     this process, which holds the file open to copy it."""
@@ -495,7 +506,8 @@ class Quarantine:
                 )
             if stat.S_ISDIR(existing.st_mode):
                 raise QuarantineError(f"{item.path}: is now a folder: not replaced")
-            os.unlink(name, dir_fd=parent)
+            # not removed here: the rename below replaces it once the restored file is
+            # whole (a restore that fails half-way, on a full disk, must not lose it)
         src = os.open(DATA, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC, dir_fd=item_fd)
         tmp = f".{name}.spamtrace-restore-{secrets.token_hex(3)}"
         try:
@@ -504,6 +516,27 @@ class Quarantine:
         except OSError as exc:
             os.close(src)
             raise QuarantineError(f"{item.path}: cannot write the folder: {exc.strerror}") from None
+        try:
+            Quarantine._write_back(item, src, out, tmp, name, parent, force)
+        except OSError as exc:  # a full or read-only disk, a quota: said, the item kept
+            with contextlib.suppress(OSError):
+                os.unlink(tmp, dir_fd=parent)
+            raise QuarantineError(
+                f"{item.path}: not restored, still in quarantine: {_target_error(exc)}"
+            ) from None
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp, dir_fd=parent)
+            raise
+        finally:
+            os.close(src)
+
+    @staticmethod
+    def _write_back(
+        item: QuarantineItem, src: int, out: int, tmp: str, name: str, parent: int, force: bool
+    ) -> None:
+        """Write the quarantined bytes to ``tmp`` (``out``), set owner, mode and times, and
+        give it its name; ``out`` is closed."""
         try:
             h = hashlib.sha256()
             while True:
@@ -533,12 +566,7 @@ class Quarantine:
                 os.unlink(tmp, dir_fd=parent)
             else:
                 os.rename(tmp, name, src_dir_fd=parent, dst_dir_fd=parent)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp, dir_fd=parent)
-            raise
         finally:
-            os.close(src)
             if out >= 0:
                 os.close(out)
 

@@ -154,6 +154,49 @@ def test_a_failed_copy_leaves_the_original(
     assert site.read_bytes() == BODY and os.listdir(q.directory) == []
 
 
+def _full_disk_for(monkeypatch: pytest.MonkeyPatch, body: bytes) -> None:
+    """os.write of ``body`` fails as on a full filesystem (ENOSPC)."""
+    import errno
+
+    real_write = os.write
+
+    def full(fd: int, data: bytes | memoryview) -> int:
+        if bytes(data) == body:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real_write(fd, data)
+
+    monkeypatch.setattr(os, "write", full)
+
+
+def test_a_restore_onto_a_full_disk_is_an_error_and_keeps_the_item(
+    site: Path, q: Quarantine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    item = q.add(str(site))
+    _full_disk_for(monkeypatch, BODY)
+    # a clear error (not an OSError that reads as an internal error), nothing lost
+    with pytest.raises(QuarantineError, match=r"not restored.*no space left"):
+        q.restore(item.id)
+    monkeypatch.undo()
+    assert os.listdir(site.parent) == []  # no half-written file, no temporary left
+    assert [i.id for i in q.items()] == [item.id]
+    q.restore(item.id)
+    assert site.read_bytes() == BODY
+
+
+def test_a_forced_restore_that_fails_keeps_the_file_that_appeared(
+    site: Path, q: Quarantine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    item = q.add(str(site))
+    site.write_bytes(b"the owner's new file")
+    _full_disk_for(monkeypatch, BODY)
+    with pytest.raises(QuarantineError, match="not restored"):
+        q.restore(item.id, force=True)
+    monkeypatch.undo()
+    # the file that appeared is replaced only once the restored one is written whole
+    assert site.read_bytes() == b"the owner's new file"
+    assert sorted(os.listdir(site.parent)) == ["x.php"] and len(q.items()) == 1
+
+
 def test_a_directory_or_fifo_is_not_a_regular_file(tmp_path: Path, q: Quarantine) -> None:
     fifo = tmp_path / "f.php"
     os.mkfifo(fifo)

@@ -446,3 +446,26 @@ def test_one_file_is_scanned_without_starting_workers(
     two = [str(p) for p in sorted((SAMPLES / "malicious").iterdir())[:2]]
     assert sorted(r.path for r in scan_paths(iter(two), Limits(), jobs=2)) == sorted(two)
     assert started == [1]
+
+
+def test_a_file_named_twice_is_walked_once(tmp_path: Path) -> None:
+    """`scan site site/up/x.php` (or the file first, or through a link to the folder): one
+    file, one report. It was scanned and counted twice, and `--quarantine` moved it at the
+    first and then said of both that it could not be opened."""
+    up = tmp_path / "site" / "up"
+    up.mkdir(parents=True)
+    (up / "x.php").write_text("<?php echo 1;\n")
+    (up / "y.php").write_text("<?php echo 2;\n")
+    (tmp_path / "www").symlink_to(tmp_path / "site")
+    site, x = str(tmp_path / "site"), str(up / "x.php")
+    assert [i.path for i in walk([x, x])] == [x]
+    for roots in ([site, x], [x, site], [str(tmp_path / "www"), x], [x, str(up) + "/"],
+                  [str(tmp_path / "www"), site]):  # fmt: skip
+        paths = [i.path for i in walk(roots)]
+        assert len(paths) == 2 and {os.path.basename(p) for p in paths} == {"x.php", "y.php"}, (
+            roots,
+            paths,
+        )
+    # a hard link is another name: both are walked (each may be quarantined on its own)
+    os.link(up / "x.php", up / "z.php")
+    assert len(list(walk([site, x]))) == 3
