@@ -237,6 +237,7 @@ def run(args: argparse.Namespace, cfg: config_mod.Config) -> int:
     summary = tally.summary(elapsed)
     moved = _quarantine_all(cfg, shown, args.paths) if args.quarantine else {}
     summary["quarantined"] = sum(1 for v in moved.values() if "id" in v)
+    summary["not_quarantined"] = len(moved) - summary["quarantined"]
     if args.json:
         dump_json(scan_json(shown, summary, moved))
     else:

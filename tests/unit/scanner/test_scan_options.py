@@ -254,3 +254,21 @@ def test_real_path_resolves_the_root_named_and_nothing_below_it(tmp_path: Path) 
     # a file root, and a path under no root (made absolute)
     assert real_path(f"{site}/up/x.php", [f"{site}/up/x.php"]) == f"{site}/up/x.php"
     assert real_path("x.php", []) == os.path.abspath("x.php")
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="the quarantine is root's")
+def test_files_that_could_not_be_quarantined_are_counted_in_the_summary(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A quarantine that failed (full, read-only, a bad folder) was said only beside each
+    file, among thousands of lines; the summary now says how many are still in place."""
+    site = _site(tmp_path)
+    (tmp_path / "not-a-folder").write_text("")
+    _config(tmp_path, f'[responses]\nquarantine_dir = "{tmp_path}/not-a-folder/q"\n')
+    rc, doc = run_json(capsys, "--jobs", "1", "--quarantine", str(site))
+    assert rc == 1
+    assert doc["summary"]["quarantined"] == 0 and doc["summary"]["not_quarantined"] == 2
+    assert (site / "cache" / "shell.php").exists() and (site / "movie.mp4").exists()
+    assert main(["scan", "--jobs", "1", "--quarantine", str(site)]) == 1
+    out = capsys.readouterr().out
+    assert "NOT QUARANTINED: 2 malicious file(s) are still in place" in out.splitlines()[-1]
