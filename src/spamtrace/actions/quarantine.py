@@ -314,6 +314,7 @@ class Quarantine:
             + secrets.token_hex(3)
         )
         notes: list[str] = []
+        moved = False
         try:
             os.mkdir(ident, 0o700, dir_fd=root)
         except OSError as exc:
@@ -358,6 +359,7 @@ class Quarantine:
                 raise QuarantineError(
                     f"{path}: copied but cannot be removed: {exc.strerror}"
                 ) from None
+            moved = True  # from here the copy is the only one: never removed below
             if holders:
                 who = ", ".join(f"{n}[{p}]" for p, n in holders[:5])
                 notes.append(
@@ -369,7 +371,7 @@ class Quarantine:
                     self._write_manifest(item_fd, item)
             return item
         except BaseException:
-            if item_fd >= 0:
+            if item_fd >= 0 and not moved:
                 _remove_item(root, ident, item_fd)
                 item_fd = -1
             raise
