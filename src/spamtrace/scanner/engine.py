@@ -133,6 +133,20 @@ _OPEN_FLAGS = (
 )
 
 
+#: the access time of a dropped script says when the web server last ran it: a scan (as root,
+#: or by the file's owner) must not reset it; others may not use the flag (EPERM)
+_NOATIME = getattr(os, "O_NOATIME", 0)
+
+
+def _open_noatime(path: str) -> int:
+    if _NOATIME:
+        try:
+            return os.open(path, _OPEN_FLAGS | _NOATIME)
+        except PermissionError:
+            pass  # not ours to keep the time of: read as anyone would
+    return os.open(path, _OPEN_FLAGS)
+
+
 def read_file(path: str, max_size: int) -> tuple[bytes, str | None]:
     """Read a regular file without following a symlink or blocking; return (data, note)."""
     got = _read(path, max_size)
@@ -152,7 +166,7 @@ def _read(
     searched for a PHP open tag without being kept: memory stays bounded, and padding
     appended to a mailer does not hide it."""
     try:
-        fd = os.open(path, _OPEN_FLAGS)
+        fd = _open_noatime(path)
     except FileNotFoundError:
         raise _Unreadable(VANISHED) from None
     except OSError as exc:
