@@ -314,6 +314,7 @@ class Quarantine:
             + secrets.token_hex(3)
         )
         notes: list[str] = []
+        moved = False
         try:
             os.mkdir(ident, 0o700, dir_fd=root)
         except OSError as exc:
@@ -358,6 +359,7 @@ class Quarantine:
                 raise QuarantineError(
                     f"{path}: copied but cannot be removed: {exc.strerror}"
                 ) from None
+            moved = True  # from here the copy is the only one: never removed below
             if holders:
                 who = ", ".join(f"{n}[{p}]" for p, n in holders[:5])
                 notes.append(
@@ -369,7 +371,7 @@ class Quarantine:
                     self._write_manifest(item_fd, item)
             return item
         except BaseException:
-            if item_fd >= 0:
+            if item_fd >= 0 and not moved:
                 _remove_item(root, ident, item_fd)
                 item_fd = -1
             raise
@@ -428,22 +430,35 @@ class Quarantine:
 
     # ------------------------------------------------------------------ reading
     def items(self) -> list[QuarantineItem]:
-        """Every item, oldest first (an unreadable manifest is skipped)."""
+        """Every item, oldest first (an unreadable manifest is skipped: see :meth:`damaged`)."""
+        return self._listing()[0]
+
+    def damaged(self) -> list[str]:
+        """The ids of the items whose manifest cannot be read (their data is kept, unseen by
+        :meth:`items`: ``quarantine list`` names them)."""
+        return self._listing()[1]
+
+    def _listing(self) -> tuple[list[QuarantineItem], list[str]]:
         try:
             root = self._open_root(create=False)
         except QuarantineError as exc:
             if "no quarantine folder" in exc.message:
-                return []
+                return [], []
             raise
         out: list[QuarantineItem] = []
+        damaged: list[str] = []
         try:
             for name in sorted(os.listdir(root)):
+                if not name.startswith("q-"):
+                    continue
                 item = self._read_item(root, name)
                 if item is not None:
                     out.append(item)
+                elif _holds_data(root, name):  # not a move cut short before its copy
+                    damaged.append(name)
         finally:
             os.close(root)
-        return out
+        return out, damaged
 
     @staticmethod
     def _read_item(root: int, name: str) -> QuarantineItem | None:
@@ -467,9 +482,15 @@ class Quarantine:
             raise UsageError(
                 f"{quoted(ident)} is not a quarantine id (see `spamtrace quarantine list`)"
             )
-        for item in self.items():
+        items, damaged = self._listing()
+        for item in items:
             if item.id == ident:
                 return item
+        if ident in damaged:
+            raise QuarantineError(
+                f"{ident}: its manifest cannot be read, so where the file came from is lost; "
+                f"its bytes are kept in {os.path.join(self.directory, ident, DATA)}"
+            )
         raise UsageError(f"no quarantined file with id {ident} (see `spamtrace quarantine list`)")
 
     # ------------------------------------------------------------------ restore / delete
@@ -578,6 +599,15 @@ class Quarantine:
         finally:
             os.close(root)
         return item
+
+
+def _holds_data(root: int, ident: str) -> bool:
+    """Whether an item folder holds quarantined bytes."""
+    try:
+        os.stat(f"{ident}/{DATA}", dir_fd=root, follow_symlinks=False)
+    except OSError:
+        return False
+    return True
 
 
 def _with_notes(item: QuarantineItem, notes: Sequence[str]) -> QuarantineItem:

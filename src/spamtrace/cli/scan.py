@@ -235,8 +235,9 @@ def run(args: argparse.Namespace, cfg: config_mod.Config) -> int:
         _write_baseline(args.record_baseline, hashes)
 
     summary = tally.summary(elapsed)
-    moved = _quarantine_all(cfg, shown) if args.quarantine else {}
+    moved = _quarantine_all(cfg, shown, args.paths) if args.quarantine else {}
     summary["quarantined"] = sum(1 for v in moved.values() if "id" in v)
+    summary["not_quarantined"] = len(moved) - summary["quarantined"]
     if args.json:
         dump_json(scan_json(shown, summary, moved))
     else:
@@ -244,23 +245,35 @@ def run(args: argparse.Namespace, cfg: config_mod.Config) -> int:
     return int(tally.exit_code())
 
 
-def _quarantine_all(cfg: config_mod.Config, shown: list[FileReport]) -> dict[str, dict[str, str]]:
+def _quarantine_all(
+    cfg: config_mod.Config, shown: list[FileReport], roots: list[str]
+) -> dict[str, dict[str, str]]:
     """Move every malicious file to the quarantine; path -> {"id"} or {"error"}."""
     from spamtrace.actions.quarantine import Quarantine, QuarantineError
+    from spamtrace.scanner.walk import real_path
 
     if os.geteuid() != 0:
         raise UsageError("--quarantine needs root (the quarantine folder is root's)")
     store = Quarantine(cfg.responses.quarantine_dir)
     out: dict[str, dict[str, str]] = {}
-    for r in shown:
-        if r.verdict.value != "malicious":
-            continue
+    malicious = [r for r in shown if r.verdict.value == "malicious"]
+    moved: list[tuple[str, str]] = []
+    for r in malicious:
         try:
-            # the quarantine walks a plain absolute path: `scan --quarantine public_html` too
-            item = store.add(os.path.abspath(r.path), rules=[f.rule for f in r.findings])
+            # the quarantine walks a plain absolute path with no link on the way:
+            # `scan --quarantine public_html` too, and a root named through a link (www)
+            item = store.add(real_path(r.path, roots), rules=[f.rule for f in r.findings])
         except QuarantineError as exc:
             out[r.path] = {"error": str(exc)}
             continue
+        except KeyboardInterrupt:  # the report is not printed: say what was moved
+            for path, ident in moved:
+                print(f"spamtrace: quarantined before the interrupt: {escape(path)} as {ident}",
+                      file=sys.stderr)  # fmt: skip
+            print(f"spamtrace: {len(malicious) - len(moved)} malicious file(s) not quarantined "
+                  "(spamtrace quarantine list shows what is)", file=sys.stderr)  # fmt: skip
+            raise
+        moved.append((item.path, item.id))
         out[r.path] = {"id": item.id}
         if r.sha256 and item.sha256 != r.sha256:
             out[r.path]["note"] = "changed after the scan: quarantined as it was then"

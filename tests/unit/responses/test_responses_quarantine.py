@@ -197,6 +197,52 @@ def test_a_forced_restore_that_fails_keeps_the_file_that_appeared(
     assert sorted(os.listdir(site.parent)) == ["x.php"] and len(q.items()) == 1
 
 
+def test_an_item_whose_manifest_is_damaged_is_named_not_hidden(site: Path, q: Quarantine) -> None:
+    """A damaged manifest hid its item from `quarantine list` (and restore said "no
+    quarantined file with id"), while the file's bytes stayed in the folder unseen."""
+    item = q.add(str(site))
+    other = q.add(_another(site))
+    (Path(q.directory) / item.id / "manifest.json").write_text("{damaged")
+    assert [i.id for i in q.items()] == [other.id]
+    assert q.damaged() == [item.id]
+    assert (Path(q.directory) / item.id / "data").read_bytes() == BODY
+    with pytest.raises(QuarantineError, match="manifest cannot be read"):
+        q.restore(item.id)
+
+
+def _another(site: Path) -> str:
+    path = site.parent / "y.php"
+    path.write_bytes(b"<?php echo 2;")
+    return str(path)
+
+
+def test_an_interrupt_after_the_original_is_removed_keeps_the_copy(
+    site: Path, q: Quarantine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ctrl-C while the manifest was rewritten with the "still open by" note (after the
+    original's name was removed) dropped the quarantined copy too: the file was lost."""
+    from spamtrace.actions import quarantine as qmod
+
+    monkeypatch.setattr(qmod, "open_holders", lambda path, uid: [(4242, "php-fpm")])
+    real_write = Quarantine._write_manifest
+    calls: list[int] = []
+
+    def write(item_fd: int, item: object) -> None:
+        calls.append(1)
+        if len(calls) == 2:  # the rewrite with the note
+            raise KeyboardInterrupt
+        real_write(item_fd, item)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Quarantine, "_write_manifest", staticmethod(write))
+    with pytest.raises(KeyboardInterrupt):
+        q.add(str(site))
+    monkeypatch.undo()
+    assert not site.exists()
+    (item,) = q.items()  # kept, with the manifest written before the move
+    q.restore(item.id)
+    assert site.read_bytes() == BODY
+
+
 def test_a_directory_or_fifo_is_not_a_regular_file(tmp_path: Path, q: Quarantine) -> None:
     fifo = tmp_path / "f.php"
     os.mkfifo(fifo)
