@@ -117,6 +117,65 @@ static int site_set(Site *c, PyObject *obj, PyObject *name, PyObject *value) {
         site_set(&site_, (obj), (name), (value));                                            \
     })
 
+/* ------------------------------------------------------------ keyed look-ups
+ * The senders', windows' and incidents' dicts are keyed by the senders' key tuples (one
+ * shared tuple per sender: shared_key). A look-up hashes the tuple (a tuple does not keep its
+ * hash) and probes: some 250 instructions, eight or so per message. These dicts change only
+ * when a sender or an incident comes or goes, so KEYED_GET remembers, per call site, the
+ * answer for a key (a reference to it: its address cannot be taken by another object) with
+ * the dict's version tag, and gives it again while the dict's tag is the same. CPython gives
+ * a dict a new tag, unique in the process, at its making and at every change (3.11 and
+ * 3.12; later versions, where that is gone, look up every time), so an answer given again is
+ * the one the dict would give: the value is the dict's own (borrowed), alive while the dict
+ * holds it unchanged. */
+#if PY_VERSION_HEX < 0x030D0000
+#define KEYED_MEMO 1
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+static inline uint64_t dict_version(PyObject *dict) {
+    return ((PyDictObject *)dict)->ma_version_tag;
+}
+#pragma GCC diagnostic pop
+#endif
+
+#define MEMO_SLOTS 4096 /* per call site (a power of two); direct-mapped by the key's address */
+/* an address's bits mixed into the top 12 bits (objects of one size are 64 bytes apart or more:
+ * their low bits are all alike) */
+#define SPREAD(p) ((size_t)(((uint64_t)(uintptr_t)(p) * 0x9E3779B97F4A7C15ull) >> 52))
+typedef struct {
+    PyObject *key; /* a reference (NULL: empty) */
+    PyObject *dict;
+    uint64_t version;
+    PyObject *value; /* borrowed from dict (NULL: the key is not there) */
+} Memo;
+
+/* dict.get(key) for a plain dict: borrowed; NULL without an exception when it is not there */
+static PyObject *keyed_get(Memo *memo, PyObject *dict, PyObject *key) {
+#ifdef KEYED_MEMO
+    if (PyDict_CheckExact(dict)) {
+        Memo *m = &memo[SPREAD(key) & (MEMO_SLOTS - 1)];
+        if (m->key == key && m->dict == dict && m->version == dict_version(dict))
+            return m->value;
+        Py_CLEAR(m->key); /* first: whatever its freeing does happens before the look-up */
+        PyObject *v = PyDict_GetItemWithError(dict, key);
+        if (v == NULL && PyErr_Occurred()) return NULL;
+        m->key = Py_NewRef(key);
+        m->dict = dict;
+        m->version = dict_version(dict); /* after: a key's __eq__ may have changed it */
+        m->value = v;
+        return v;
+    }
+#else
+    (void)memo;
+#endif
+    return PyDict_GetItemWithError(dict, key);
+}
+#define KEYED_GET(dict, key)                                                                 \
+    __extension__({                                                                          \
+        static Memo memo_[MEMO_SLOTS];                                                       \
+        keyed_get(memo_, (dict), (key));                                                     \
+    })
+
 /* a + b; for two ints that fit a long, without the number protocol's dispatch */
 static PyObject *add(PyObject *a, PyObject *b) {
     if (PyLong_CheckExact(a) && PyLong_CheckExact(b)) {
@@ -973,7 +1032,7 @@ static int policy_recipient(PyObject *policy, PyObject *on_recipient, PyObject *
         PyErr_SetString(PyExc_TypeError, "MailPolicy._windows is not a dict");
         goto done;
     }
-    win = PyDict_GetItemWithError(windows, key);
+    win = KEYED_GET(windows, key);
     if (win == NULL) {
         rc = PyErr_Occurred() ? -1 : 0;
         goto done;
@@ -1018,7 +1077,7 @@ static int policy_recipient(PyObject *policy, PyObject *on_recipient, PyObject *
         PyErr_SetString(PyExc_TypeError, "MailPolicy._open is not a dict");
         goto done;
     }
-    PyObject *current = PyDict_GetItemWithError(opened, key);
+    PyObject *current = KEYED_GET(opened, key);
     if (current == NULL) {
         if (PyErr_Occurred()) goto done;
     } else {
@@ -1115,7 +1174,7 @@ static void prefetch_places(PyObject *msg, PyObject *totals, PyObject *rcpt, PyO
     if (key != pf_key && key != Py_None) {
         PyObject *windows = GET(policy, s_windows), *counts = NULL;
         if (windows != NULL && PyDict_CheckExact(windows)) {
-            PyObject *win = PyDict_GetItemWithError(windows, key); /* borrowed */
+            PyObject *win = KEYED_GET(windows, key); /* borrowed */
             if (win != NULL) counts = GET(win, s_addresses);
         }
         Py_XDECREF(windows);
@@ -1311,17 +1370,52 @@ static PyObject *sender_key(PyObject *user, PyObject *uid, PyObject *auth, PyObj
  * at most MAX_KEYS of them (then forgotten all at once). */
 #define MAX_KEYS 16384
 static PyObject *KEYS;
+static unsigned long KEYS_MADE; /* how many times KEYS was emptied */
 static PyObject *shared_key(PyObject *key) {
     if (key == NULL) return NULL;
     if (KEYS == NULL && (KEYS = PyDict_New()) == NULL) {
         Py_DECREF(key);
         return NULL;
     }
-    if (PyDict_GET_SIZE(KEYS) >= MAX_KEYS) PyDict_Clear(KEYS);
+    if (PyDict_GET_SIZE(KEYS) >= MAX_KEYS) {
+        PyDict_Clear(KEYS);
+        KEYS_MADE++; /* the keys remembered below are forgotten too */
+    }
     PyObject *kept = PyDict_SetDefault(KEYS, key, key); /* borrowed */
     Py_XINCREF(kept);
     Py_DECREF(key);
     return kept;
+}
+
+/* shared_key(sender_key(user, uid, auth, script, cwd)), remembered by the fields' objects
+ * (the parser gives the same str again for a field that repeats: user, authenticated id,
+ * working folder): the key of the same objects is the same tuple, without making a tuple,
+ * hashing it and looking it up in KEYS for each message. An entry holds a reference to each
+ * object (their addresses stay theirs) and is for one filling of KEYS only. */
+typedef struct {
+    PyObject *f[5]; /* user, uid, auth, script, cwd (references; f[0..4] NULL: empty) */
+    PyObject *key;
+    unsigned long made;
+} KeyMemo;
+static KeyMemo KEY_MEMO[MEMO_SLOTS];
+
+static PyObject *sender_key_of(PyObject *user, PyObject *uid, PyObject *auth, PyObject *script,
+                               PyObject *cwd) {
+    PyObject *f[5] = {user, uid, auth, script, cwd};
+    uintptr_t h = 0;
+    for (int i = 0; i < 5; i++) h = h * 31 + (uintptr_t)f[i];
+    KeyMemo *m = &KEY_MEMO[SPREAD(h) & (MEMO_SLOTS - 1)];
+    if (m->key != NULL && m->made == KEYS_MADE && m->f[0] == user && m->f[1] == uid &&
+        m->f[2] == auth && m->f[3] == script && m->f[4] == cwd)
+        return Py_NewRef(m->key);
+    PyObject *key = shared_key(sender_key(user, uid, auth, script, cwd));
+    if (key == NULL) return NULL;
+    PyObject *old[6] = {m->f[0], m->f[1], m->f[2], m->f[3], m->f[4], m->key};
+    for (int i = 0; i < 5; i++) m->f[i] = Py_NewRef(f[i]);
+    m->key = Py_NewRef(key);
+    m->made = KEYS_MADE;
+    for (int i = 0; i < 6; i++) Py_XDECREF(old[i]);
+    return key;
 }
 
 static int set_add_bounded(PyObject *owner, PyObject *name, PyObject *value, Py_ssize_t most) {
@@ -1352,9 +1446,8 @@ static PyObject *finish(PyObject *ledger, PyObject *msg, int count_later) {
     Py_XDECREF(keep);
     if (totals_on < 0) return NULL;
     if (totals_on) {
-        PyObject *key = shared_key(sender_key(SLOT(msg, M_USER), SLOT(msg, M_UID),
-                                              SLOT(msg, M_AUTH), SLOT(msg, M_SCRIPT),
-                                              SLOT(msg, M_CWD)));
+        PyObject *key = sender_key_of(SLOT(msg, M_USER), SLOT(msg, M_UID), SLOT(msg, M_AUTH),
+                                      SLOT(msg, M_SCRIPT), SLOT(msg, M_CWD));
         if (key == NULL) return NULL;
         Py_SETREF(SLOT(msg, M_KEY), key); /* the message holds it now */
         PyObject *senders = GET(ledger, s_senders);
@@ -1364,7 +1457,7 @@ static PyObject *finish(PyObject *ledger, PyObject *msg, int count_later) {
             PyErr_SetString(PyExc_TypeError, "MailLedger.senders is not a dict");
             return NULL;
         }
-        PyObject *totals = PyDict_GetItemWithError(senders, key);
+        PyObject *totals = KEYED_GET(senders, key);
         PyObject *wall = SLOT(msg, M_WALL);
         if (totals != NULL) {
             Py_INCREF(totals);
@@ -2079,7 +2172,7 @@ static PyObject *policy_observe(PyObject *policy, PyObject *msg) {
     if ((key = GET(msg, s_key)) == NULL) return NULL;
     if ((windows = GET(policy, s_windows)) == NULL) goto done;
     if (!c && key != Py_None && PyDict_CheckExact(windows)) {
-        win = PyDict_GetItemWithError(windows, key);
+        win = KEYED_GET(windows, key);
         if (win == NULL && PyErr_Occurred()) goto done;
         Py_XINCREF(win);
     }
@@ -2213,7 +2306,7 @@ static PyObject *policy_observe(PyObject *policy, PyObject *msg) {
      * no history to prune (the common case of a replay); else the Python method */
     if ((opened = GET(policy, s_open)) == NULL) goto done;
     if (PyDict_CheckExact(opened)) {
-        current = PyDict_GetItemWithError(opened, key);
+        current = KEYED_GET(opened, key);
         if (current == NULL && PyErr_Occurred()) goto done;
         Py_XINCREF(current);
     }
