@@ -117,6 +117,35 @@ static int site_set(Site *c, PyObject *obj, PyObject *name, PyObject *value) {
         site_set(&site_, (obj), (name), (value));                                            \
     })
 
+/* The MailMessage slots (layout() checks the class's against these, in this order). A
+ * message of that class is read at its slots' offsets (MGET: no site check per read). */
+static const char *M_NAMES[] = {
+    "mta", "queue_id", "wall", "sender", "user", "uid", "auth", "ip", "protocol", "size", "cwd",
+    "args", "script", "recipients", "addresses", "delivered", "deferred", "bounced",
+    "final_count", "totals", "key"};
+enum {
+    M_MTA, M_QID, M_WALL, M_SENDER, M_USER, M_UID, M_AUTH, M_IP, M_PROTOCOL, M_SIZE, M_CWD,
+    M_ARGS, M_SCRIPT, M_RECIPIENTS, M_ADDRESSES, M_DELIVERED, M_DEFERRED, M_BOUNCED,
+    M_FINAL_COUNT, M_TOTALS, M_KEY, M_COUNT
+};
+static PyTypeObject *MESSAGE; /* MailMessage, when its layout is the one above */
+static PyObject *TOTALS;      /* SenderTotals */
+static Py_ssize_t M_OFF[M_COUNT];
+#define SLOT(obj, i) (*(PyObject **)((char *)(obj) + M_OFF[i]))
+
+static inline PyObject *message_get(Site *c, PyObject *msg, int i, PyObject *name) {
+    if (Py_TYPE(msg) == MESSAGE) {
+        PyObject *v = SLOT(msg, i);
+        if (v != NULL) return Py_NewRef(v);
+    }
+    return site_get(c, msg, name);
+}
+#define MGET(msg, i, name)                                                                   \
+    __extension__({                                                                          \
+        static Site site_;                                                                   \
+        message_get(&site_, (msg), (i), (name));                                             \
+    })
+
 /* ------------------------------------------------------------ keyed look-ups
  * The senders', windows' and incidents' dicts are keyed by the senders' key tuples (one
  * shared tuple per sender: shared_key). A look-up hashes the tuple (a tuple does not keep its
@@ -186,11 +215,36 @@ static PyObject *add(PyObject *a, PyObject *b) {
     return PyNumber_Add(a, b);
 }
 
+/* The counters (a message's deliveries, a sender's messages, recipients and bytes, an hour's
+ * messages, a window's total) are ints that only their slot holds: ``a += b`` made a new int
+ * and freed the old one each time. An int that nothing else holds (reference count 1: no
+ * one else can see it, and it is not one of the shared small ints, which their cache holds)
+ * is changed in place instead, when it is one digit of CPython 3.11's int layout (ob_size 1,
+ * ob_digit[0]: 1 to 2**30 - 1) and stays so: the same value, without the allocation. Other
+ * versions and other cases make a new int as before. 1 done, 0 not done (nothing changed). */
+static inline int add_in_place(PyObject *a, PyObject *b, int sign) {
+#if PY_VERSION_HEX < 0x030C0000
+    if (Py_REFCNT(a) != 1 || !PyLong_CheckExact(a) || !PyLong_CheckExact(b) || Py_SIZE(a) != 1)
+        return 0;
+    Py_ssize_t nb = Py_SIZE(b);
+    if (nb == 0) return 1; /* + 0 */
+    if (nb != 1) return 0;
+    digit x = ((PyLongObject *)a)->ob_digit[0], y = ((PyLongObject *)b)->ob_digit[0];
+    if (sign > 0 ? x + y >= PyLong_BASE : y >= x) return 0; /* two digits, or 0 or less */
+    ((PyLongObject *)a)->ob_digit[0] = sign > 0 ? x + y : x - y;
+    return 1;
+#else
+    (void)a, (void)b, (void)sign;
+    return 0;
+#endif
+}
+
 /* obj.name += value (a plain slot: read and written at its offset, found once) */
 static int add_at(Site *g, Site *st, PyObject *obj, PyObject *name, PyObject *value) {
     Py_ssize_t off = slot_of(st, Py_TYPE(obj), name, 1);
     if (off >= 0 && *(PyObject **)((char *)obj + off) != NULL) {
         PyObject **slot = (PyObject **)((char *)obj + off);
+        if (add_in_place(*slot, value, 1)) return 0;
         PyObject *old = Py_NewRef(*slot), *sum = add(old, value);
         Py_DECREF(old);
         if (sum == NULL) return -1;
@@ -251,6 +305,7 @@ static int count_in(PyObject *counts, PyObject *key) {
     PyObject *n = PyDict_SetDefault(counts, key, ONE); /* borrowed */
     if (n == NULL) return -1;
     if (PyDict_GET_SIZE(counts) != before) return 0; /* 0 + 1: the int 1 (ONE) */
+    if (add_in_place(n, ONE, 1)) return 0; /* only the dict holds it */
     PyObject *m = PyNumber_Add(n, ONE);
     if (m == NULL) return -1;
     int rc = PyDict_SetItem(counts, key, m);
@@ -697,14 +752,16 @@ static PyObject *ZERO; /* 0 (made at import, below) */
 static int ws_add(Sum *c, PyObject *when, PyObject *amount) {
     double w = PyFloat_CheckExact(when) ? PyFloat_AS_DOUBLE(when) : PyFloat_AsDouble(when);
     if (w == -1.0 && PyErr_Occurred()) return -1;
-    PyObject *total = add(c->total, amount);
-    if (total == NULL) return -1;
     WItem *it = ring_push(&c->r);
-    if (it == NULL) {
-        Py_DECREF(total);
-        return -1;
+    if (it == NULL) return -1;
+    if (!add_in_place(c->total, amount, 1)) {
+        PyObject *total = add(c->total, amount);
+        if (total == NULL) {
+            c->r.len--; /* the item pushed, taken back */
+            return -1;
+        }
+        Py_SETREF(c->total, total);
     }
-    Py_SETREF(c->total, total);
     it->w = w;
     it->when = Py_NewRef(when);
     it->key = Py_NewRef(amount);
@@ -726,9 +783,11 @@ static PyObject *subtract(PyObject *a, PyObject *b) {
  * (the item whose amount could not be taken off the total is left in) */
 static int ws_expire(Sum *c, double before) {
     while (c->r.len > 0 && c->r.at[c->r.head].w < before) {
-        PyObject *total = subtract(c->total, c->r.at[c->r.head].key);
-        if (total == NULL) return -1;
-        Py_SETREF(c->total, total);
+        if (!add_in_place(c->total, c->r.at[c->r.head].key, -1)) {
+            PyObject *total = subtract(c->total, c->r.at[c->r.head].key);
+            if (total == NULL) return -1;
+            Py_SETREF(c->total, total);
+        }
         WItem *it = ring_pop(&c->r);
         Py_DECREF(it->key);
         Py_DECREF(it->when);
@@ -1019,7 +1078,7 @@ static int policy_recipient(PyObject *policy, PyObject *on_recipient, PyObject *
              *before = NULL, *ne = NULL, *addresses = NULL, *listed = NULL, *counts = NULL,
              *opened = NULL, *r = NULL;
     int rc = -1;
-    key = GET(msg, s_key);
+    key = MGET(msg, M_KEY, s_key);
     if (key == NULL) goto done;
     if (key == Py_None) { /* not keyed yet: the Python method does it */
         r = PyObject_CallFunctionObjArgs(on_recipient, msg, address, wall, NULL);
@@ -1090,7 +1149,7 @@ static int policy_recipient(PyObject *policy, PyObject *on_recipient, PyObject *
             Py_DECREF(samples);
         }
         if (!bad) {
-            PyObject *final = GET(msg, s_final_count);
+            PyObject *final = MGET(msg, M_FINAL_COUNT, s_final_count);
             int truth = final == NULL ? -1 : PyObject_IsTrue(final);
             Py_XDECREF(final);
             bad = truth < 0 || (!truth && INCR(current, s_recipients) < 0);
@@ -1099,7 +1158,7 @@ static int policy_recipient(PyObject *policy, PyObject *on_recipient, PyObject *
         rc = bad ? -1 : 0;
         goto done;
     }
-    PyObject *auth = GET(msg, s_auth);
+    PyObject *auth = MGET(msg, M_AUTH, s_auth);
     if (auth == NULL) goto done;
     Py_DECREF(auth);
     if (auth != Py_None) {
@@ -1166,7 +1225,7 @@ static void prefetch_places(PyObject *msg, PyObject *totals, PyObject *rcpt, PyO
         }
     }
     if (policy == NULL) return;
-    PyObject *key = GET(msg, s_key);
+    PyObject *key = MGET(msg, M_KEY, s_key);
     if (key == NULL) {
         PyErr_Clear();
         return;
@@ -1194,7 +1253,7 @@ static void prefetch_places(PyObject *msg, PyObject *totals, PyObject *rcpt, PyO
  * line's recipient (NULL: it names none), ``wall`` its time */
 static int one_recipient(PyObject *rcpt, PyObject *wall, PyObject *action, PyObject *msg,
                          PyObject *on_recipient, PyObject *policy) {
-    PyObject *totals = GET(msg, s_totals), *addresses = NULL;
+    PyObject *totals = MGET(msg, M_TOTALS, s_totals), *addresses = NULL;
     int rc = -1;
     if (totals == NULL) return -1;
     int has_totals = totals != Py_None;
@@ -1211,7 +1270,7 @@ static int one_recipient(PyObject *rcpt, PyObject *wall, PyObject *action, PyObj
     }
     Py_INCREF(rcpt);
     prefetch_places(msg, totals, rcpt, policy);
-    addresses = GET(msg, s_addresses);
+    addresses = MGET(msg, M_ADDRESSES, s_addresses);
     /* rcpt in addresses, else addresses.add(rcpt): one look-up (the size says which) */
     int seen = addresses == NULL ? -1 : !PySet_Check(addresses) ? 2 : 0;
     if (seen == 0) {
@@ -1238,7 +1297,7 @@ static int one_recipient(PyObject *rcpt, PyObject *wall, PyObject *action, PyObj
         }
     }
     {
-        PyObject *final = GET(msg, s_final_count);
+        PyObject *final = MGET(msg, M_FINAL_COUNT, s_final_count);
         int truth = final == NULL ? -1 : PyObject_IsTrue(final);
         Py_XDECREF(final);
         if (truth < 0) {
@@ -1246,7 +1305,7 @@ static int one_recipient(PyObject *rcpt, PyObject *wall, PyObject *action, PyObj
             goto done;
         }
         if (!truth) {
-            PyObject *known = GET(msg, s_recipients);
+            PyObject *known = MGET(msg, M_RECIPIENTS, s_recipients);
             PyObject *have = PyLong_FromSsize_t(PySet_GET_SIZE(addresses));
             int more = known && have ? PyObject_RichCompareBool(have, known, Py_GT) : -1;
             Py_XDECREF(known);
@@ -1315,25 +1374,12 @@ static int submitted(PyObject *ledger, PyObject *pending, PyObject *ev) {
  * made as MailMessage(...) makes it, without running its __init__: every slot is set here
  * (setup() checks the field names against M_NAMES; when they differ, the Python methods run).
  */
-static const char *M_NAMES[] = {
-    "mta", "queue_id", "wall", "sender", "user", "uid", "auth", "ip", "protocol", "size", "cwd",
-    "args", "script", "recipients", "addresses", "delivered", "deferred", "bounced",
-    "final_count", "totals", "key"};
-enum {
-    M_MTA, M_QID, M_WALL, M_SENDER, M_USER, M_UID, M_AUTH, M_IP, M_PROTOCOL, M_SIZE, M_CWD,
-    M_ARGS, M_SCRIPT, M_RECIPIENTS, M_ADDRESSES, M_DELIVERED, M_DEFERRED, M_BOUNCED,
-    M_FINAL_COUNT, M_TOTALS, M_KEY, M_COUNT
-};
-static PyTypeObject *MESSAGE; /* MailMessage, when its layout is the one above */
-static PyObject *TOTALS;      /* SenderTotals */
-static Py_ssize_t M_OFF[M_COUNT];
 static PyObject *ZERO, *EMPTY, *S_AUTH, *S_SCRIPT, *S_LOCAL, *S_EXIM, *s_uids;
 static Py_ssize_t MAX_OPEN;
 static PyObject *s_seen_postfix, *s_postfix, *s_names, *s_php, *s_since, *s_keep_totals,
     *s_senders, *s_on_message, *s_inbound, *s_first_seen, *s_size, *s_cwd, *s_user, *s_uid,
     *s_sender, *s_script;
 
-#define SLOT(obj, i) (*(PyObject **)((char *)(obj) + M_OFF[i]))
 
 /* MailMessage(mta, qid, wall, sender, user, uid, auth, ip, protocol, size, None, (), None,
  * recipients, final_count=final): a new reference */
@@ -2169,7 +2215,7 @@ static PyObject *policy_observe(PyObject *policy, PyObject *msg) {
     c = PyObject_IsTrue(x);
     Py_CLEAR(x);
     if (c < 0) return NULL;
-    if ((key = GET(msg, s_key)) == NULL) return NULL;
+    if ((key = MGET(msg, M_KEY, s_key)) == NULL) return NULL;
     if ((windows = GET(policy, s_windows)) == NULL) goto done;
     if (!c && key != Py_None && PyDict_CheckExact(windows)) {
         win = KEYED_GET(windows, key);
@@ -2180,7 +2226,7 @@ static PyObject *policy_observe(PyObject *policy, PyObject *msg) {
         res = PyObject_CallFunctionObjArgs(OBSERVE, policy, msg, NULL);
         goto done;
     }
-    if ((now = GET(msg, s_wall)) == NULL) goto done;
+    if ((now = MGET(msg, M_WALL, s_wall)) == NULL) goto done;
     if ((t = GET(policy, s_t)) == NULL) goto done;
     if ((window = GET(t, s_window)) == NULL) goto done;
     if ((ne = GET(win, s_next_expiry)) == NULL) goto done;
@@ -2196,9 +2242,9 @@ static PyObject *policy_observe(PyObject *policy, PyObject *msg) {
     Counts *ac = COUNTS(addresses);
     if (ac == NULL && (listed = GET(addresses, s_items)) == NULL) goto done;
     if (RAISE_TO(win, s_last_seen, now, Py_GT) < 0) goto done;
-    if ((nrcpt = GET(msg, s_recipients)) == NULL) goto done;
-    if ((ip = GET(msg, s_ip)) == NULL) goto done;
-    if ((maddr = GET(msg, s_addresses)) == NULL) goto done;
+    if ((nrcpt = MGET(msg, M_RECIPIENTS, s_recipients)) == NULL) goto done;
+    if ((ip = MGET(msg, M_IP, s_ip)) == NULL) goto done;
+    if ((maddr = MGET(msg, M_ADDRESSES, s_addresses)) == NULL) goto done;
     Py_ssize_t n = cs != NULL ? cs->r.len : PyObject_Size(items);
     if (n < 0) goto done;
     if (n < MAX_WINDOW_ITEMS) {
@@ -2315,7 +2361,7 @@ static PyObject *policy_observe(PyObject *policy, PyObject *msg) {
      * with no history to prune: _observe_rest finds no reason and returns None */
     int quiet = 0;
     if (current == NULL && PyDict_CheckExact(opened)) {
-        PyObject *auth = GET(msg, s_auth);
+        PyObject *auth = MGET(msg, M_AUTH, s_auth);
         if (auth == NULL) goto done;
         Py_DECREF(auth);
         quiet = auth == Py_None;
@@ -2331,17 +2377,19 @@ static PyObject *policy_observe(PyObject *policy, PyObject *msg) {
     }
     if (fast || quiet) {
         Py_ssize_t kept = LEN_OF(history, s_hours);
-        PyObject *hh = GET(t, s_history_hours);
-        PyObject *most = hh == NULL ? NULL : PyNumber_Add(hh, TWO); /* history_hours + 2 */
-        Py_XDECREF(hh);
-        if (kept < 0 || most == NULL) {
+        PyObject *hh = kept < 0 ? NULL : GET(t, s_history_hours);
+        if (hh == NULL) goto done;
+        if (PyLong_CheckExact(hh) && kept >= 2) { /* an int: kept > hh + 2 as kept - 2 > hh */
+            c = at_most_of(kept - 2, hh);
+            c = c < 0 ? -1 : !c;
+        } else {
+            PyObject *most = PyNumber_Add(hh, TWO); /* history_hours + 2 */
+            PyObject *k = most == NULL ? NULL : PyLong_FromSsize_t(kept);
+            c = k == NULL ? -1 : PyObject_RichCompareBool(k, most, Py_GT);
+            Py_XDECREF(k);
             Py_XDECREF(most);
-            goto done;
         }
-        PyObject *k = PyLong_FromSsize_t(kept);
-        c = k == NULL ? -1 : PyObject_RichCompareBool(k, most, Py_GT);
-        Py_XDECREF(k);
-        Py_DECREF(most);
+        Py_DECREF(hh);
         if (c < 0) goto done;
         fast = fast && !c;
         quiet = quiet && !c;
