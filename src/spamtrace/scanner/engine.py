@@ -547,7 +547,7 @@ def _rank_files(
     named = {p for p in paths if os.path.isfile(p)}
     named |= {os.path.realpath(p) for p in named}
     per_folder_file = max(0.05, time_budget / 4)
-    for item in walk(list(paths), max_depth=0):
+    for item in walk(list(paths), max_depth=0, stat_files=False):
         if item.skipped or item.path in seen:
             continue
         script = item.path in named

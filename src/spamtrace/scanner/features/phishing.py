@@ -878,6 +878,66 @@ _FORM_READS = (b"$_post", b"$_get", b"$_request")
 _SENDS_OUT = (b"mail", b"fwrite", b"fputs", b"file_put_contents", b"curl_exec")
 
 
+# where a literal sends the browser: header("Location: URL"), location = 'URL' in a script,
+# a meta refresh; the URL is a whole web address, its host and then its path
+_SENT_TO = re.compile(
+    rb"(?:^\s*location\s*:\s*|\blocation(?:\.href)?\s*=\s*['\"]|"
+    rb"\blocation\.(?:replace|assign)\s*\(\s*['\"]|\burl\s*=\s*['\"]?)"
+    rb"https?://[a-z0-9-]+(?:\.[a-z0-9-]+)+(?::\d+)?(/[^'\"\s<>;]*)?(['\"\s<>;]|$)"
+)
+# a site's front page or sign-in page: "/", "/en-US/home.shtml", "/login.srf?...", "/signin"
+_FRONT_OR_SIGN_IN = re.compile(
+    rb"^/?$|^/(?:[a-z]{2}(?:[-_][a-z]{2})?/)?(?:index|home)\b|"
+    rb"log_?in|sign_?in|signon|logon|auth|/account|^/mail\b"
+)
+
+
+_FILE_WRITES = (b"fwrite", b"fputs", b"file_put_contents")
+
+
+def _genuine_site_redirect(ctx: Ctx, after: int) -> int:
+    """Where, after code offset ``after``, a literal sends the browser to another site's front
+    or sign-in page, written whole (nothing glued onto the address); -1 if none does."""
+    raw = ctx.lx.raw_strings
+    code = ctx.code
+    for q in itertools.islice(PLACEHOLDER.finditer(code, after), 200):
+        lit = raw[int(q.group(1))].lower()
+        if lit.find(b"http") < 0:
+            continue
+        m = _SENT_TO.search(lit)
+        if m is None or _FRONT_OR_SIGN_IN.search(m.group(1) or b"/") is None:
+            continue
+        # header('Location: https://x/') is the whole argument: nothing glued on after it
+        if m.group(2) == b"" and code[q.end() : q.end() + 8].lstrip()[:1] == b".":
+            continue
+        return q.start()
+    return -1
+
+
+@feature("victim_sent_away")
+def _victim_sent_away(ctx: Ctx, rule: Rule) -> Hit | None:
+    """A phishing kit's results handler, whatever its fields are called: form fields sent to
+    a fixed place (mailed to a literal address, posted to a chat bot or a literal web
+    address, appended to a file) in a script that names the visitor's address or browser,
+    and then the visitor sent to another site's front or sign-in page written whole (the
+    genuine bank or mail service, so that the victim believes the login went through). A
+    site's own form thanks its visitor on its own pages, or sends them to a payment page;
+    a sign-in of its own checks the password (:func:`_auth_used`)."""
+    text = string_text(ctx)
+    if text.find(b"http") < 0 or not _visitor_named(text) or _auth_used(ctx):
+        return None
+    for start, sent in _drops(ctx):
+        # a file the site keeps is not sending the fields away (a guest book, an order list)
+        if ctx.code.startswith(_FILE_WRITES, start):
+            continue
+        if not _request_keys(ctx, _sent_text(ctx, sent, 3)):
+            continue
+        at = _genuine_site_redirect(ctx, start)
+        if at >= 0:
+            return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
+    return None
+
+
 @feature("victim_geolocated")
 def _victim_geolocated(ctx: Ctx, rule: Rule) -> Hit | None:
     """A phishing kit's results handler, whatever the fields are called: the visitor's own
