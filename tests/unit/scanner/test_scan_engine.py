@@ -513,3 +513,16 @@ def test_a_file_named_twice_is_walked_once(tmp_path: Path) -> None:
     # a hard link is another name: both are walked (each may be quarantined on its own)
     os.link(up / "x.php", up / "z.php")
     assert len(list(walk([site, x]))) == 3
+
+
+def test_a_scan_leaves_the_access_time_of_what_it_reads(tmp_path: Path) -> None:
+    """The access time says when the web server last ran a dropped script: a scan as root
+    over /home reset it on every file (and quarantine then kept the scan's time, not the
+    attacker's). Read with O_NOATIME where the kernel allows it (root, or the owner)."""
+    path = tmp_path / "x.php"
+    path.write_bytes((SAMPLES / "malicious" / "webshell-lookalike.php").read_bytes())
+    old = 1_500_000_000_000_000_000
+    os.utime(path, ns=(old, old - 10**12))
+    report = _scan(path)
+    assert report.verdict is ScanVerdict.MALICIOUS
+    assert os.stat(path).st_atime_ns == old
