@@ -273,7 +273,9 @@ def _session_fields(ctx: Ctx) -> frozenset[bytes]:
 
 
 # ``$v = ...;`` or ``$v .= ...;``: what a variable is given
-_GIVEN = re.compile(rb"\s*\.?=(?![=>])([^;]{0,400})")
+# what a variable is given: ``$v = x``, ``$v .= x``, and an element of it (``$rows[] = $row``,
+# ``$data['pass'] = $pw``): an array filled one element at a time sends the elements
+_GIVEN = re.compile(rb"\s*(?:\[[^\];]{0,60}\]\s*)?\.?=(?![=>])([^;]{0,400})")
 
 
 # a value that is a request field as it came (or trimmed, escaped): ``$pass = $_POST['pw']``
@@ -907,7 +909,10 @@ def _genuine_site_redirect(ctx: Ctx, after: int) -> int:
         if lit.find(b"http") < 0:
             continue
         m = _SENT_TO.search(lit)
-        if m is None or _FRONT_OR_SIGN_IN.search(m.group(1) or b"/") is None:
+        if m is None:
+            continue
+        # the page's path, without its query ("?authorId=..." names no sign-in page)
+        if _FRONT_OR_SIGN_IN.search((m.group(1) or b"/").split(b"?", 1)[0]) is None:
             continue
         # header('Location: https://x/') is the whole argument: nothing glued on after it
         if m.group(2) == b"" and code[q.end() : q.end() + 8].lstrip()[:1] == b".":
