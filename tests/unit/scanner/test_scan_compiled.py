@@ -279,7 +279,7 @@ def _features_led_patterns() -> list[re.Pattern[bytes]]:
         phishing._LITERAL_FETCH, phishing._AUTH_USE, shell._SHELL_PATH, phishing._INCLUDES,
         shell._SESSION_PATH_CALL, phishing._FAKE_SERVER_ERROR, phishing._VISITOR_TESTS,
         phishing._SECURITY_NAMES, phishing._IP_INTEL, phishing._GEO_LOOKUP,
-        phishing._OBFUSCATOR_NAME,
+        phishing._OBFUSCATOR_NAME, shell._UPLOAD,
     ]  # fmt: skip
 
 

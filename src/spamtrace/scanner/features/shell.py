@@ -45,6 +45,7 @@ from spamtrace.scanner.context import (
     has_word,
     interpolated,
     per_file,
+    prefiltered_finditer,
     prefiltered_search,
     recipient_literals,
     search_needing,
@@ -129,7 +130,7 @@ def _upload_unchecked(ctx: Ctx, rule: Rule) -> Hit | None:
     # variables that hold an uploaded file's entry ($file = $_FILES['f']): $file['name'] is
     # the client's file name, $file['tmp_name'] the upload
     aliases = tuple(b"$" + a for a in sorted(set(_FILES_ALIAS.findall(code)))[:10])
-    for m in _UPLOAD.finditer(code):
+    for m in prefiltered_finditer(_UPLOAD, code, ctx.first):
         args = m.group(2)
         if m.group(1) == b"copy" and b"$_files" not in args and not any(
             args.lstrip(b" @(").startswith(a + b"[") for a in aliases
