@@ -271,7 +271,9 @@ def _session_fields(ctx: Ctx) -> frozenset[bytes]:
 
 
 # ``$v = ...;`` or ``$v .= ...;``: what a variable is given
-_GIVEN = re.compile(rb"\s*\.?=(?![=>])([^;]{0,400})")
+# what a variable is given: ``$v = x``, ``$v .= x``, and an element of it (``$rows[] = $row``,
+# ``$data['pass'] = $pw``): an array filled one element at a time sends the elements
+_GIVEN = re.compile(rb"\s*(?:\[[^\];]{0,60}\]\s*)?\.?=(?![=>])([^;]{0,400})")
 
 
 # a value that is a request field as it came (or trimmed, escaped): ``$pass = $_POST['pw']``
