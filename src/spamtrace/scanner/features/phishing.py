@@ -907,7 +907,10 @@ def _genuine_site_redirect(ctx: Ctx, after: int) -> int:
         if lit.find(b"http") < 0:
             continue
         m = _SENT_TO.search(lit)
-        if m is None or _FRONT_OR_SIGN_IN.search(m.group(1) or b"/") is None:
+        if m is None:
+            continue
+        # the page's path, without its query ("?authorId=..." names no sign-in page)
+        if _FRONT_OR_SIGN_IN.search((m.group(1) or b"/").split(b"?", 1)[0]) is None:
             continue
         # header('Location: https://x/') is the whole argument: nothing glued on after it
         if m.group(2) == b"" and code[q.end() : q.end() + 8].lstrip()[:1] == b".":
