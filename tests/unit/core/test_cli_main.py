@@ -116,6 +116,21 @@ def test_unexpected_exception_is_one_line_without_traceback(
     assert "bad\\nthing\\x1b[31m" in err  # the message is escaped, not dropped
 
 
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+def test_a_full_disk_for_the_output_is_a_runtime_error_not_an_internal_one() -> None:
+    """`spamtrace scan --json /home > report.json` on a full disk said "internal error:
+    OSError: [Errno 28]" (a bug to report, run with -v): it is the disk, exit 3."""
+    with open("/dev/full", "w") as full:
+        proc = subprocess.run(
+            [sys.executable, "-m", "spamtrace", "config", "show"], stdout=full, text=True,
+            stderr=subprocess.PIPE, timeout=60,
+            env={"SPAMTRACE_CONFIG_DIR": "/nonexistent", "PATH": "/usr/bin:/bin"},
+        )  # fmt: skip
+    assert proc.returncode == 3
+    assert proc.stderr.startswith("spamtrace: error: cannot write: No space left on device")
+    assert "internal error" not in proc.stderr and len(proc.stderr.splitlines()) == 1
+
+
 def test_error_line_is_ascii_under_lang_c() -> None:
     # the error printer follows render.output's plain rule: a "…" (a cut) is "..." when
     # stderr is a pipe or LANG=C, as on stdout
