@@ -272,14 +272,17 @@ def test_word_led_search_same_as_the_regex(pieces: list[bytes]) -> None:
 
 def _features_led_patterns() -> list[re.Pattern[bytes]]:
     from spamtrace.scanner import taint
-    from spamtrace.scanner.features import execution, mailer, phishing, shell
+    from spamtrace.scanner.features import dropper, execution, mailer, phishing, shell
 
     return [
         execution._EXTRACT_VAR, taint._PARSE_STR_INTO, mailer.FETCH_LITERAL,
         phishing._LITERAL_FETCH, phishing._AUTH_USE, shell._SHELL_PATH, phishing._INCLUDES,
         shell._SESSION_PATH_CALL, phishing._FAKE_SERVER_ERROR, phishing._VISITOR_TESTS,
         phishing._SECURITY_NAMES, phishing._IP_INTEL, phishing._GEO_LOOKUP,
-        phishing._OBFUSCATOR_NAME, shell._UPLOAD,
+        phishing._OBFUSCATOR_NAME, shell._UPLOAD, execution._CB_KEYED,
+        execution._NEW_WITH_REQUEST, shell._EXTENSION_COMPARED, shell._WP_USERS_SQL,
+        shell._OTHER_ACCOUNTS, phishing._GATE_ACTION, phishing._GEO_REFUSAL, phishing._CRAWLERS,
+        phishing._JS_GATE_WORDS, dropper._FOREVER,
     ]  # fmt: skip
 
 

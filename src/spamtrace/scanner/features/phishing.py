@@ -760,7 +760,7 @@ def _antibot_gate(ctx: Ctx, rule: Rule) -> Hit | None:
     text = string_text(ctx)
     if not _visitor_named(text) and not has_word(ctx, b"gethostbyaddr"):
         return None
-    action = _GATE_ACTION.search(text)
+    action = prefiltered_search(_GATE_ACTION, text)
     if action is None and not (has_word(ctx, b"die") or has_word(ctx, b"exit")):
         return None
     vendors: set[bytes] = set()
@@ -877,7 +877,7 @@ def _geo_gate(ctx: Ctx, text: bytes, intel: re.Match[bytes]) -> Hit | None:
     visitors and hides from the reviewers elsewhere."""
     if text.find(b"country") < 0 and ctx.first(b"country") < 0:
         return None
-    refusal = _GEO_REFUSAL.search(text)
+    refusal = prefiltered_search(_GEO_REFUSAL, text)
     if refusal is None:
         return None
     at = max(0, string_at(ctx, intel.start()))
@@ -1009,7 +1009,9 @@ def _visitor_network_gate(ctx: Ctx, rule: Rule) -> Hit | None:
     intel = prefiltered_search(_IP_INTEL, text)
     if intel is None or not _visitor_named(text):
         return None
-    if _GATE_ACTION.search(text) is None and not (has_word(ctx, b"exit") or has_word(ctx, b"die")):
+    if prefiltered_search(_GATE_ACTION, text) is None and not (
+        has_word(ctx, b"exit") or has_word(ctx, b"die")
+    ):
         return None
     # three or more of them listed together (within 400 bytes of code): a list, not a page
     # that happens to name Google and Facebook (its sign-in buttons) somewhere
@@ -1103,7 +1105,7 @@ def _crawler_remote_served(ctx: Ctx, rule: Rule) -> Hit | None:
     operator's page under this site's name, visitors get the site. However the crawler test
     is written (a helper is_google_bot(), a loop over a list)."""
     text = string_text(ctx)
-    if text.find(b"user_agent") < 0 or _CRAWLERS.search(text) is None:
+    if text.find(b"user_agent") < 0 or prefiltered_search(_CRAWLERS, text) is None:
         return None
     code = ctx.code
     value = ctx.lx.value
@@ -1222,7 +1224,8 @@ def _js_gated_redirect(ctx: Ctx, rule: Rule) -> Hit | None:
     if not any(has_word(ctx, w) or text.find(w) >= 0 for w in _VISITOR_GATE):
         # the script chooses by itself: it reads the referrer, user agent or its cookie
         # before it sends the browser away
-        return _in_page_text(ctx, _JS_SELF_GATED) if _JS_GATE_WORDS.search(text) else None
+        gated = prefiltered_search(_JS_GATE_WORDS, text)
+        return _in_page_text(ctx, _JS_SELF_GATED) if gated else None
     return _in_page_text(ctx, _JS_REMOTE_LOCATION)
 
 

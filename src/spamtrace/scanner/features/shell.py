@@ -112,7 +112,7 @@ def _upload_checked(code: bytes) -> bool:
         if used.search(code, m.end()) is not None:
             return True
     # compared where it is found: if (pathinfo($n, PATHINFO_EXTENSION) !== 'jpg')
-    return _EXTENSION_COMPARED.search(code) is not None
+    return prefiltered_search(_EXTENSION_COMPARED, code) is not None
 
 
 _FILES_ALIAS = re.compile(rb"\$(" + NAME_P + rb")\s*=\s*@?\$_files\s*\[[^\]]{1,40}\]\s*;")
@@ -425,7 +425,7 @@ def _wp_users_sql(ctx: Ctx, rule: Rule) -> Hit | None:
     text = string_text(ctx)
     if _WP_BOOT.search(text) is None or not has_request_words(ctx):
         return None
-    m = _WP_USERS_SQL.search(text)
+    m = prefiltered_search(_WP_USERS_SQL, text)
     if m is None:
         return None
     if m.group(0).startswith(b"insert") and b"administrator" not in text:
@@ -575,7 +575,7 @@ def _account_harvest(ctx: Ctx, rule: Rule) -> Hit | None:
     """Reads /etc/passwd to list the server's accounts and goes through their home folders or
     their site configuration files (config grabbers, cross-account password harvesting)."""
     text = string_text(ctx)
-    if text.find(b"/etc/passwd") < 0 or _OTHER_ACCOUNTS.search(text) is None:
+    if text.find(b"/etc/passwd") < 0 or prefiltered_search(_OTHER_ACCOUNTS, text) is None:
         return None
     for start, args in calls_to(ctx, READ_CALLS, 50):
         p = PLACEHOLDER.match(first_arg(args).strip())
