@@ -13,6 +13,9 @@
  *
  * names(code) is the set of the names of lexed code's variables and declared functions, as
  * lexer._names_py finds them with two regexes (a third of the random-names test's time).
+ *
+ * words(data) is the set of the learned model's tokens of a file's raw bytes (learned.py);
+ * Scorer(weights).score(data) the sum of their weights, without making them.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE /* memmem */
@@ -478,12 +481,233 @@ static PyObject *concat_start(PyObject *self, PyObject *args) {
     return Py_BuildValue("(nn)", found, end);
 }
 
+/* words(data): the distinct tokens of the learned model (learned.py, _words_py is the
+ * reference): every maximal run of [A-Za-z0-9_] that does not start with a digit, 3 to 40
+ * bytes, lower-cased; also "$word" where the run follows a "$" and "word(" where the next
+ * byte after spaces, tabs and line ends is "(". One pass over the raw bytes; a table of the
+ * tokens added (by hash, kind and place in the data) keeps a bytes object from being made
+ * for every use of a word: a file says "$this" and "array(" hundreds of times. */
+#define TOKEN_MAX 40
+typedef struct {
+    uint32_t hash, at;
+    uint8_t len, kind; /* kind: 0 plain, 1 "$" before, 2 "(" after; len 0 = empty slot */
+} Token;
+
+static uint8_t WORD_CHAR[256]; /* [A-Za-z0-9_], filled in at import */
+static int word_char(unsigned char c) { return WORD_CHAR[c]; }
+static unsigned char lower(unsigned char c) { return (c >= 'A' && c <= 'Z') ? c + 32 : c; }
+
+static int add_token(PyObject *set, Token *tab, size_t cap, size_t *used,
+                     const unsigned char *d, Py_ssize_t a, Py_ssize_t len, uint8_t kind) {
+    char buf[TOKEN_MAX + 2];
+    Py_ssize_t k = 0;
+    if (kind == 1) buf[k++] = '$';
+    for (Py_ssize_t i = 0; i < len; i++) buf[k++] = (char)lower(d[a + i]);
+    if (kind == 2) buf[k++] = '(';
+    uint32_t h = 2166136261u; /* FNV-1a over the token's bytes */
+    for (Py_ssize_t i = 0; i < k; i++) h = (h ^ (unsigned char)buf[i]) * 16777619u;
+    if (tab != NULL && *used < cap / 2 && a <= (Py_ssize_t)UINT32_MAX) {
+        size_t slot = h & (cap - 1);
+        for (; tab[slot].len; slot = (slot + 1) & (cap - 1)) {
+            Token *t = &tab[slot];
+            if (t->hash != h || t->kind != kind || t->len != len) continue;
+            Py_ssize_t i = 0;
+            while (i < len && lower(d[t->at + i]) == lower(d[a + i])) i++;
+            if (i == len) return 0; /* added already */
+        }
+        tab[slot].hash = h;
+        tab[slot].at = (uint32_t)a;
+        tab[slot].len = (uint8_t)len;
+        tab[slot].kind = kind;
+        (*used)++;
+    }
+    PyObject *tok = PyBytes_FromStringAndSize(buf, k);
+    if (tok == NULL) return -1;
+    int rc = PySet_Add(set, tok);
+    Py_DECREF(tok);
+    return rc;
+}
+
+static PyObject *words(PyObject *self, PyObject *arg) {
+    Py_buffer view;
+    if (PyObject_GetBuffer(arg, &view, PyBUF_SIMPLE) < 0) return NULL;
+    const unsigned char *d = view.buf;
+    Py_ssize_t n = view.len;
+    size_t cap = 256, used = 0;
+    while (cap < (size_t)n / 4 && cap < ((size_t)1 << 18)) cap <<= 1;
+    Token *tab = PyMem_Calloc(cap, sizeof(Token)); /* NULL: every token added to the set */
+    PyObject *set = PySet_New(NULL);
+    for (Py_ssize_t i = 0; set != NULL && i < n;) {
+        if (!word_char(d[i])) {
+            i++;
+            continue;
+        }
+        Py_ssize_t a = i;
+        while (i < n && word_char(d[i])) i++;
+        Py_ssize_t len = i - a;
+        if (len < 3 || len > TOKEN_MAX || (d[a] >= '0' && d[a] <= '9')) continue;
+        Py_ssize_t k = i;
+        while (k < n && (d[k] == ' ' || d[k] == '\t' || d[k] == '\r' || d[k] == '\n')) k++;
+        if (add_token(set, tab, cap, &used, d, a, len, 0) < 0 ||
+            (a > 0 && d[a - 1] == '$' && add_token(set, tab, cap, &used, d, a, len, 1) < 0) ||
+            (k < n && d[k] == '(' && add_token(set, tab, cap, &used, d, a, len, 2) < 0))
+            Py_CLEAR(set);
+    }
+    PyMem_Free(tab);
+    PyBuffer_Release(&view);
+    return set;
+}
+
+/* Scorer(weights): the weights of a model's tokens in a table of their own, so that
+ * .score(data) (the sum of the weights of the distinct tokens of data that have one, as
+ * words(data) gives them) makes no Python object: a file's distinct words made one bytes
+ * object each, most of the model's time. Each token found in the table is counted once per
+ * call (a mark per entry, the call's number). learned.WordModel.score is the reference. */
+typedef struct {
+    uint32_t hash, mark;
+    uint8_t len; /* 0: empty slot */
+    char text[TOKEN_MAX + 2];
+    double weight;
+} Weight;
+
+typedef struct {
+    PyObject_HEAD
+    size_t cap;
+    uint32_t calls;
+    Weight *tab;
+    uint64_t filter[1024]; /* a bit per token hash's top 16 bits: most tokens have no weight,
+                            * and this says so from the CPU's cache, not the table's */
+} Scorer;
+
+static uint32_t fnv(const char *s, Py_ssize_t k) {
+    uint32_t h = 2166136261u;
+    for (Py_ssize_t i = 0; i < k; i++) h = (h ^ (unsigned char)s[i]) * 16777619u;
+    return h;
+}
+
+static void scorer_dealloc(Scorer *self) {
+    PyMem_Free(self->tab);
+    Py_TYPE(self)->tp_free((PyObject *)self);
+}
+
+static int scorer_init(Scorer *self, PyObject *args, PyObject *kwds) {
+    PyObject *dict, *key, *val;
+    static char *kwlist[] = {"weights", NULL};
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "O!", kwlist, &PyDict_Type, &dict)) return -1;
+    size_t cap = 16;
+    while (cap < (size_t)PyDict_GET_SIZE(dict) * 2) cap <<= 1;
+    Weight *tab = PyMem_Calloc(cap, sizeof(Weight));
+    if (tab == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    Py_ssize_t pos = 0;
+    while (PyDict_Next(dict, &pos, &key, &val)) {
+        Py_ssize_t k = PyBytes_Check(key) ? PyBytes_GET_SIZE(key) : 0;
+        double w = PyFloat_AsDouble(val);
+        if (k == 0 || k > TOKEN_MAX + 1 || (w == -1.0 && PyErr_Occurred())) {
+            PyMem_Free(tab);
+            if (!PyErr_Occurred())
+                PyErr_SetString(PyExc_ValueError, "tokens must be bytes of 1 to 41 bytes");
+            return -1;
+        }
+        const char *t = PyBytes_AS_STRING(key);
+        uint32_t h = fnv(t, k);
+        size_t slot = h & (cap - 1);
+        while (tab[slot].len && !(tab[slot].len == k && memcmp(tab[slot].text, t, (size_t)k) == 0))
+            slot = (slot + 1) & (cap - 1);
+        tab[slot].hash = h;
+        tab[slot].len = (uint8_t)k;
+        memcpy(tab[slot].text, t, (size_t)k);
+        tab[slot].weight = w;
+    }
+    memset(self->filter, 0, sizeof self->filter);
+    for (size_t i = 0; i < cap; i++)
+        if (tab[i].len) self->filter[tab[i].hash >> 22] |= (uint64_t)1 << ((tab[i].hash >> 16) & 63);
+    PyMem_Free(self->tab);
+    self->tab = tab;
+    self->cap = cap;
+    self->calls = 0;
+    return 0;
+}
+
+static double scorer_add(Scorer *self, const unsigned char *d, Py_ssize_t a, Py_ssize_t len,
+                         uint8_t kind) {
+    char buf[TOKEN_MAX + 2];
+    Py_ssize_t k = 0;
+    if (kind == 1) buf[k++] = '$';
+    for (Py_ssize_t i = 0; i < len; i++) buf[k++] = (char)lower(d[a + i]);
+    if (kind == 2) buf[k++] = '(';
+    uint32_t h = fnv(buf, k);
+    if (!(self->filter[h >> 22] & ((uint64_t)1 << ((h >> 16) & 63)))) return 0.0;
+    for (size_t slot = h & (self->cap - 1); self->tab[slot].len; slot = (slot + 1) & (self->cap - 1)) {
+        Weight *e = &self->tab[slot];
+        if (e->hash == h && e->len == k && memcmp(e->text, buf, (size_t)k) == 0) {
+            if (e->mark == self->calls) return 0.0; /* counted already in this call */
+            e->mark = self->calls;
+            return e->weight;
+        }
+    }
+    return 0.0;
+}
+
+static PyObject *scorer_score(Scorer *self, PyObject *arg) {
+    Py_buffer view;
+    if (self->tab == NULL) {
+        PyErr_SetString(PyExc_ValueError, "Scorer not initialised");
+        return NULL;
+    }
+    if (PyObject_GetBuffer(arg, &view, PyBUF_SIMPLE) < 0) return NULL;
+    if (++self->calls == 0) { /* the marks wrapped round: clear them */
+        for (size_t i = 0; i < self->cap; i++) self->tab[i].mark = 0;
+        self->calls = 1;
+    }
+    const unsigned char *d = view.buf;
+    Py_ssize_t n = view.len;
+    double sum = 0.0;
+    for (Py_ssize_t i = 0; i < n;) {
+        if (!word_char(d[i])) {
+            i++;
+            continue;
+        }
+        Py_ssize_t a = i;
+        while (i < n && word_char(d[i])) i++;
+        Py_ssize_t len = i - a;
+        if (len < 3 || len > TOKEN_MAX || (d[a] >= '0' && d[a] <= '9')) continue;
+        Py_ssize_t k = i;
+        while (k < n && (d[k] == ' ' || d[k] == '\t' || d[k] == '\r' || d[k] == '\n')) k++;
+        sum += scorer_add(self, d, a, len, 0);
+        if (a > 0 && d[a - 1] == '$') sum += scorer_add(self, d, a, len, 1);
+        if (k < n && d[k] == '(') sum += scorer_add(self, d, a, len, 2);
+    }
+    PyBuffer_Release(&view);
+    return PyFloat_FromDouble(sum);
+}
+
+static PyMethodDef scorer_methods[] = {
+    {"score", (PyCFunction)scorer_score, METH_O,
+     "The sum of the weights of the distinct tokens of data (see words)."},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyTypeObject ScorerType = {
+    PyVarObject_HEAD_INIT(NULL, 0).tp_name = "spamtrace.scanner._lexer.Scorer",
+    .tp_basicsize = sizeof(Scorer),
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_new = PyType_GenericNew,
+    .tp_init = (initproc)scorer_init,
+    .tp_dealloc = (destructor)scorer_dealloc,
+    .tp_methods = scorer_methods,
+    .tp_doc = "Scorer(weights: dict[bytes, float]); .score(data) -> float",
+};
+
 static PyMethodDef methods[] = {
     {"tail", tail, METH_VARARGS, "Lex data[pos:] as PHP code (see lexer.py)."},
     {"names", names, METH_O, "The names of variables and declared functions in lexed code."},
     {"varcall", varcall, METH_VARARGS, "Offset of the first call of a variable from pos, or -1."},
     {"paren_call", paren_call, METH_VARARGS, "Offset of the first ')(' call from pos, or -1."},
     {"concat_start", concat_start, METH_VARARGS, "The next match of context._CONCAT_START."},
+    {"words", words, METH_O, "The distinct tokens of the learned model (learned._words_py)."},
     {NULL, NULL, 0, NULL},
 };
 
@@ -492,11 +716,22 @@ static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_lexer", NULL, -1, m
 PyMODINIT_FUNC PyInit__lexer(void) {
     const char *special = "'\"`/#?<";
     for (const char *s = special; *s; s++) SPECIAL[(unsigned char)*s] = 1;
+    for (int c = 0; c < 256; c++)
+        WORD_CHAR[c] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
     KIND_SQ = PyUnicode_InternFromString("sq");
     KIND_DQ = PyUnicode_InternFromString("dq");
     KIND_BQ = PyUnicode_InternFromString("bq");
     KIND_HEREDOC = PyUnicode_InternFromString("heredoc");
     KIND_NOWDOC = PyUnicode_InternFromString("nowdoc");
     if (!KIND_SQ || !KIND_DQ || !KIND_BQ || !KIND_HEREDOC || !KIND_NOWDOC) return NULL;
-    return PyModule_Create(&module);
+    if (PyType_Ready(&ScorerType) < 0) return NULL;
+    PyObject *m = PyModule_Create(&module);
+    if (m == NULL) return NULL;
+    Py_INCREF(&ScorerType);
+    if (PyModule_AddObject(m, "Scorer", (PyObject *)&ScorerType) < 0) {
+        Py_DECREF(&ScorerType);
+        Py_DECREF(m);
+        return NULL;
+    }
+    return m;
 }
