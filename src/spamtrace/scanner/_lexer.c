@@ -484,44 +484,53 @@ static PyObject *concat_start(PyObject *self, PyObject *args) {
 /* words(data): the distinct tokens of the learned model (learned.py, _words_py is the
  * reference): every maximal run of [A-Za-z0-9_] that does not start with a digit, 3 to 40
  * bytes, lower-cased; also "$word" where the run follows a "$" and "word(" where the next
- * byte after spaces, tabs and line ends is "(". One pass over the raw bytes; a table of the
- * tokens added (by hash, kind and place in the data) keeps a bytes object from being made
- * for every use of a word: a file says "$this" and "array(" hundreds of times. */
+ * byte after spaces, tabs and line ends is "(". One pass over the raw bytes. */
 #define TOKEN_MAX 40
-typedef struct {
-    uint32_t hash, at;
-    uint8_t len, kind; /* kind: 0 plain, 1 "$" before, 2 "(" after; len 0 = empty slot */
-} Token;
+enum { PLAIN, DOLLAR, CALL };
 
 static uint8_t WORD_CHAR[256]; /* [A-Za-z0-9_], filled in at import */
-static int word_char(unsigned char c) { return WORD_CHAR[c]; }
 static unsigned char lower(unsigned char c) { return (c >= 'A' && c <= 'Z') ? c + 32 : c; }
 
-static int add_token(PyObject *set, Token *tab, size_t cap, size_t *used,
-                     const unsigned char *d, Py_ssize_t a, Py_ssize_t len, uint8_t kind) {
-    char buf[TOKEN_MAX + 2];
-    Py_ssize_t k = 0;
-    if (kind == 1) buf[k++] = '$';
-    for (Py_ssize_t i = 0; i < len; i++) buf[k++] = (char)lower(d[a + i]);
-    if (kind == 2) buf[k++] = '(';
-    uint32_t h = 2166136261u; /* FNV-1a over the token's bytes */
-    for (Py_ssize_t i = 0; i < k; i++) h = (h ^ (unsigned char)buf[i]) * 16777619u;
-    if (tab != NULL && *used < cap / 2 && a <= (Py_ssize_t)UINT32_MAX) {
-        size_t slot = h & (cap - 1);
-        for (; tab[slot].len; slot = (slot + 1) & (cap - 1)) {
-            Token *t = &tab[slot];
-            if (t->hash != h || t->kind != kind || t->len != len) continue;
-            Py_ssize_t i = 0;
-            while (i < len && lower(d[t->at + i]) == lower(d[a + i])) i++;
-            if (i == len) return 0; /* added already */
+/* The next word from *i: 1 with its start, length and whether "$" comes before and "(" after
+ * it, *i past it; 0 at the end of the data. */
+static int next_token(const unsigned char *d, Py_ssize_t n, Py_ssize_t *pos, Py_ssize_t *start,
+                      Py_ssize_t *len, int *dollar, int *call) {
+    Py_ssize_t i = *pos; /* a local: a store through a char pointer could alias *pos */
+    while (i < n) {
+        if (!WORD_CHAR[d[i]]) {
+            i++;
+            continue;
         }
-        tab[slot].hash = h;
-        tab[slot].at = (uint32_t)a;
-        tab[slot].len = (uint8_t)len;
-        tab[slot].kind = kind;
-        (*used)++;
+        Py_ssize_t a = i;
+        while (i < n && WORD_CHAR[d[i]]) i++;
+        if (i - a < 3 || i - a > TOKEN_MAX || (d[a] >= '0' && d[a] <= '9')) continue;
+        Py_ssize_t k = i;
+        while (k < n && (d[k] == ' ' || d[k] == '\t' || d[k] == '\r' || d[k] == '\n')) k++;
+        *pos = i;
+        *start = a;
+        *len = i - a;
+        *dollar = a > 0 && d[a - 1] == '$';
+        *call = k < n && d[k] == '(';
+        return 1;
     }
-    PyObject *tok = PyBytes_FromStringAndSize(buf, k);
+    *pos = i;
+    return 0;
+}
+
+/* The token's text in buf (TOKEN_MAX + 2 bytes): the word lower-cased, "$" or "(" added. */
+static Py_ssize_t token_text(char *buf, const unsigned char *d, Py_ssize_t a, Py_ssize_t len,
+                             int kind) {
+    Py_ssize_t k = 0;
+    if (kind == DOLLAR) buf[k++] = '$';
+    for (Py_ssize_t i = 0; i < len; i++) buf[k++] = (char)lower(d[a + i]);
+    if (kind == CALL) buf[k++] = '(';
+    return k;
+}
+
+static int add_token(PyObject *set, const unsigned char *d, Py_ssize_t a, Py_ssize_t len,
+                     int kind) {
+    char buf[TOKEN_MAX + 2];
+    PyObject *tok = PyBytes_FromStringAndSize(buf, token_text(buf, d, a, len, kind));
     if (tok == NULL) return -1;
     int rc = PySet_Add(set, tok);
     Py_DECREF(tok);
@@ -532,28 +541,14 @@ static PyObject *words(PyObject *self, PyObject *arg) {
     Py_buffer view;
     if (PyObject_GetBuffer(arg, &view, PyBUF_SIMPLE) < 0) return NULL;
     const unsigned char *d = view.buf;
-    Py_ssize_t n = view.len;
-    size_t cap = 256, used = 0;
-    while (cap < (size_t)n / 4 && cap < ((size_t)1 << 18)) cap <<= 1;
-    Token *tab = PyMem_Calloc(cap, sizeof(Token)); /* NULL: every token added to the set */
+    Py_ssize_t i = 0, a, len;
+    int dollar, call;
     PyObject *set = PySet_New(NULL);
-    for (Py_ssize_t i = 0; set != NULL && i < n;) {
-        if (!word_char(d[i])) {
-            i++;
-            continue;
-        }
-        Py_ssize_t a = i;
-        while (i < n && word_char(d[i])) i++;
-        Py_ssize_t len = i - a;
-        if (len < 3 || len > TOKEN_MAX || (d[a] >= '0' && d[a] <= '9')) continue;
-        Py_ssize_t k = i;
-        while (k < n && (d[k] == ' ' || d[k] == '\t' || d[k] == '\r' || d[k] == '\n')) k++;
-        if (add_token(set, tab, cap, &used, d, a, len, 0) < 0 ||
-            (a > 0 && d[a - 1] == '$' && add_token(set, tab, cap, &used, d, a, len, 1) < 0) ||
-            (k < n && d[k] == '(' && add_token(set, tab, cap, &used, d, a, len, 2) < 0))
+    while (set != NULL && next_token(d, view.len, &i, &a, &len, &dollar, &call)) {
+        if (add_token(set, d, a, len, PLAIN) < 0 || (dollar && add_token(set, d, a, len, DOLLAR) < 0) ||
+            (call && add_token(set, d, a, len, CALL) < 0))
             Py_CLEAR(set);
     }
-    PyMem_Free(tab);
     PyBuffer_Release(&view);
     return set;
 }
@@ -632,12 +627,9 @@ static int scorer_init(Scorer *self, PyObject *args, PyObject *kwds) {
 }
 
 static double scorer_add(Scorer *self, const unsigned char *d, Py_ssize_t a, Py_ssize_t len,
-                         uint8_t kind) {
+                         int kind) {
     char buf[TOKEN_MAX + 2];
-    Py_ssize_t k = 0;
-    if (kind == 1) buf[k++] = '$';
-    for (Py_ssize_t i = 0; i < len; i++) buf[k++] = (char)lower(d[a + i]);
-    if (kind == 2) buf[k++] = '(';
+    Py_ssize_t k = token_text(buf, d, a, len, kind);
     uint32_t h = fnv(buf, k);
     if (!(self->filter[h >> 22] & ((uint64_t)1 << ((h >> 16) & 63)))) return 0.0;
     for (size_t slot = h & (self->cap - 1); self->tab[slot].len; slot = (slot + 1) & (self->cap - 1)) {
@@ -663,22 +655,13 @@ static PyObject *scorer_score(Scorer *self, PyObject *arg) {
         self->calls = 1;
     }
     const unsigned char *d = view.buf;
-    Py_ssize_t n = view.len;
+    Py_ssize_t i = 0, a, len;
+    int dollar, call;
     double sum = 0.0;
-    for (Py_ssize_t i = 0; i < n;) {
-        if (!word_char(d[i])) {
-            i++;
-            continue;
-        }
-        Py_ssize_t a = i;
-        while (i < n && word_char(d[i])) i++;
-        Py_ssize_t len = i - a;
-        if (len < 3 || len > TOKEN_MAX || (d[a] >= '0' && d[a] <= '9')) continue;
-        Py_ssize_t k = i;
-        while (k < n && (d[k] == ' ' || d[k] == '\t' || d[k] == '\r' || d[k] == '\n')) k++;
-        sum += scorer_add(self, d, a, len, 0);
-        if (a > 0 && d[a - 1] == '$') sum += scorer_add(self, d, a, len, 1);
-        if (k < n && d[k] == '(') sum += scorer_add(self, d, a, len, 2);
+    while (next_token(d, view.len, &i, &a, &len, &dollar, &call)) {
+        sum += scorer_add(self, d, a, len, PLAIN);
+        if (dollar) sum += scorer_add(self, d, a, len, DOLLAR);
+        if (call) sum += scorer_add(self, d, a, len, CALL);
     }
     PyBuffer_Release(&view);
     return PyFloat_FromDouble(sum);
