@@ -142,3 +142,11 @@ def test_compiled_tokens_and_score_match_the_python_reference() -> None:
         words = learned._words_py(data)
         assert learned._words(data) == words
         assert model.score_data(data) == pytest.approx(model.score(frozenset(words)), abs=1e-9)
+
+
+@pytest.mark.parametrize("path", sorted((SAMPLES / "clean").iterdir()), ids=lambda p: p.name)
+def test_the_model_makes_no_clean_lookalike_malicious(path: Path) -> None:
+    """The hand-written look-alikes of the rule tests (a login form, a Telegram order notice,
+    a console...) are small scripts like the ones a word model confuses with tools of attack."""
+    rep = _scan(path, on=True)
+    assert rep.verdict is not ScanVerdict.MALICIOUS, [f.rule for f in rep.findings]
