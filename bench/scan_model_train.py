@@ -132,16 +132,16 @@ def load_samples(
     cache: str | None,
 ) -> list[Sample]:
     """Every file's tokens and rule score; ``cache``: a pickle of them kept between runs
-    (keyed by the collections given)."""
-    key = repr((mal, clean, clean_php))
+    (keyed by the files found)."""
+    todo = [(name, 1, p) for name, d in mal for p in files_under(d)]
+    todo += [(name, 0, p) for name, d in clean for p in files_under(d)]
+    todo += [(name, 0, p) for name, d in clean_php for p in php_files_under(d)]
+    key = repr(todo)
     if cache and os.path.exists(cache):
         with open(cache, "rb") as fh:
             got = pickle.load(fh)
         if got[0] == key:
             return list(got[1])
-    todo = [(name, 1, p) for name, d in mal for p in files_under(d)]
-    todo += [(name, 0, p) for name, d in clean for p in files_under(d)]
-    todo += [(name, 0, p) for name, d in clean_php for p in php_files_under(d)]
     got = _scanned([p for _, _, p in todo], jobs)
     samples = [Sample(c, y, w, r) for (c, y, _), (w, r) in zip(todo, got, strict=True)]
     if cache:
@@ -354,6 +354,10 @@ def cmd_train(a: argparse.Namespace) -> int:
             f"  fold without {name}: {len(weights)} tokens ({time.monotonic() - t1:.0f} s)",
             flush=True,
         )
+    if a.dump_scores:
+        with open(a.dump_scores, "wb") as fh:
+            dump = {n: [(s.label, s.rules, v) for s, v in rows] for n, rows in oof.items()}
+            pickle.dump(dump, fh)
     sus, malt = choose_thresholds(oof, clean_names, a)
     print(
         f"\nleave-one-collection-out (each collection scored by a model fitted without it): "
@@ -424,6 +428,9 @@ def main() -> int:
         help="clean collection: only its PHP files (e.g. unpacked Debian packages)",
     )
     t.add_argument("--cache", metavar="FILE", help="keep the files' tokens and rule scores here")
+    t.add_argument(
+        "--dump-scores", metavar="FILE", help="write (label, rules, out-of-collection score)s"
+    )
     t.add_argument("--out", help="weights file to write (JSON)")
     t.add_argument("--max-fp", type=float, default=0.1, help="clean FP %% allowed (default 0.1)")
     t.add_argument(

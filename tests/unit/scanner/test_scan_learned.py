@@ -16,8 +16,15 @@ from spamtrace.scanner.engine import Limits, scan_file
 from spamtrace.scanner.report import MALICIOUS_SCORE, SUSPICIOUS_SCORE, ScanVerdict
 from spamtrace.scanner.rules import load_rules, load_yara
 
-# no built-in rule fires on it: request values printed through a decoder
-FIRES = b"<?php\n$k = $_GET['k']; $f = $_POST['f'];\nif ($k == 'x') { echo base64_decode($f); }\n"
+# no built-in rule fires on them: request values printed through a decoder
+FIRES = (
+    b"<?php\n$k = $_REQUEST['k']; $f = $_POST['f'];\n"
+    b"if ($k == 'x') { echo base64_decode($f); }\n"
+)
+FIRES_MORE = (
+    b"<?php\n$k = $_REQUEST['k']; $f = $_POST['f']; $c = $_POST['cmd'];\n"
+    b"if ($k == 'x') { echo base64_decode(str_replace('-', '', $f)); echo $c; }\n"
+)
 
 # a framework class that handles a request: the words of ordinary code
 LOOKALIKE = b"""<?php
@@ -81,13 +88,23 @@ def test_bad_weights_files_are_refused(doc: Any, message: str) -> None:
         learned.parse(doc)
 
 
-def test_fires_on_request_to_decoder_script_with_its_words_as_reason(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("text", "verdict", "weight"),
+    [
+        (FIRES, ScanVerdict.SUSPICIOUS, SUSPICIOUS_SCORE),
+        (FIRES_MORE, ScanVerdict.MALICIOUS, MALICIOUS_SCORE),  # over the stricter threshold
+    ],
+)
+def test_fires_on_request_to_decoder_scripts_with_their_words_as_reason(
+    tmp_path: Path, text: bytes, verdict: ScanVerdict, weight: int
+) -> None:
     p = tmp_path / "x.php"
-    p.write_bytes(FIRES)
+    p.write_bytes(text)
+    assert _scan(p, on=False).findings == ()  # no rule fires
     rep = _scan(p, on=True)
-    assert rep.verdict is ScanVerdict.SUSPICIOUS  # suspicious alone, never malicious alone
+    assert rep.verdict is verdict
     (f,) = rep.findings
-    assert (f.rule, f.weight) == (learned.RULE, SUSPICIOUS_SCORE)
+    assert (f.rule, f.weight) == (learned.RULE, weight)
     assert "_post" in f.excerpt and "base64_decode" in f.excerpt
 
 
