@@ -184,6 +184,17 @@ def _fs_error(exc: OSError) -> str:
     return exc.strerror or str(exc)
 
 
+def _target_error(exc: OSError) -> str:
+    """Why a file could not be written back to its folder."""
+    if exc.errno == errno.ENOSPC:
+        return "no space left in its folder's filesystem"
+    if exc.errno == errno.EROFS:
+        return "its folder is on a read-only filesystem"
+    if exc.errno == errno.EDQUOT:
+        return "the owner's disk quota is full"
+    return exc.strerror or str(exc)
+
+
 def open_holders(path: str, uid: int | None, procfs: str = "/proc") -> list[tuple[int, str]]:
     """(pid, name) of processes of ``uid`` that have ``path`` open (php-fpm workers); never
     this process, which holds the file open to copy it."""
@@ -303,6 +314,7 @@ class Quarantine:
             + secrets.token_hex(3)
         )
         notes: list[str] = []
+        moved = False
         try:
             os.mkdir(ident, 0o700, dir_fd=root)
         except OSError as exc:
@@ -347,6 +359,7 @@ class Quarantine:
                 raise QuarantineError(
                     f"{path}: copied but cannot be removed: {exc.strerror}"
                 ) from None
+            moved = True  # from here the copy is the only one: never removed below
             if holders:
                 who = ", ".join(f"{n}[{p}]" for p, n in holders[:5])
                 notes.append(
@@ -358,7 +371,7 @@ class Quarantine:
                     self._write_manifest(item_fd, item)
             return item
         except BaseException:
-            if item_fd >= 0:
+            if item_fd >= 0 and not moved:
                 _remove_item(root, ident, item_fd)
                 item_fd = -1
             raise
@@ -417,22 +430,35 @@ class Quarantine:
 
     # ------------------------------------------------------------------ reading
     def items(self) -> list[QuarantineItem]:
-        """Every item, oldest first (an unreadable manifest is skipped)."""
+        """Every item, oldest first (an unreadable manifest is skipped: see :meth:`damaged`)."""
+        return self._listing()[0]
+
+    def damaged(self) -> list[str]:
+        """The ids of the items whose manifest cannot be read (their data is kept, unseen by
+        :meth:`items`: ``quarantine list`` names them)."""
+        return self._listing()[1]
+
+    def _listing(self) -> tuple[list[QuarantineItem], list[str]]:
         try:
             root = self._open_root(create=False)
         except QuarantineError as exc:
             if "no quarantine folder" in exc.message:
-                return []
+                return [], []
             raise
         out: list[QuarantineItem] = []
+        damaged: list[str] = []
         try:
             for name in sorted(os.listdir(root)):
+                if not name.startswith("q-"):
+                    continue
                 item = self._read_item(root, name)
                 if item is not None:
                     out.append(item)
+                elif _holds_data(root, name):  # not a move cut short before its copy
+                    damaged.append(name)
         finally:
             os.close(root)
-        return out
+        return out, damaged
 
     @staticmethod
     def _read_item(root: int, name: str) -> QuarantineItem | None:
@@ -456,9 +482,15 @@ class Quarantine:
             raise UsageError(
                 f"{quoted(ident)} is not a quarantine id (see `spamtrace quarantine list`)"
             )
-        for item in self.items():
+        items, damaged = self._listing()
+        for item in items:
             if item.id == ident:
                 return item
+        if ident in damaged:
+            raise QuarantineError(
+                f"{ident}: its manifest cannot be read, so where the file came from is lost; "
+                f"its bytes are kept in {os.path.join(self.directory, ident, DATA)}"
+            )
         raise UsageError(f"no quarantined file with id {ident} (see `spamtrace quarantine list`)")
 
     # ------------------------------------------------------------------ restore / delete
@@ -495,7 +527,8 @@ class Quarantine:
                 )
             if stat.S_ISDIR(existing.st_mode):
                 raise QuarantineError(f"{item.path}: is now a folder: not replaced")
-            os.unlink(name, dir_fd=parent)
+            # not removed here: the rename below replaces it once the restored file is
+            # whole (a restore that fails half-way, on a full disk, must not lose it)
         src = os.open(DATA, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC, dir_fd=item_fd)
         tmp = f".{name}.spamtrace-restore-{secrets.token_hex(3)}"
         try:
@@ -504,6 +537,27 @@ class Quarantine:
         except OSError as exc:
             os.close(src)
             raise QuarantineError(f"{item.path}: cannot write the folder: {exc.strerror}") from None
+        try:
+            Quarantine._write_back(item, src, out, tmp, name, parent, force)
+        except OSError as exc:  # a full or read-only disk, a quota: said, the item kept
+            with contextlib.suppress(OSError):
+                os.unlink(tmp, dir_fd=parent)
+            raise QuarantineError(
+                f"{item.path}: not restored, still in quarantine: {_target_error(exc)}"
+            ) from None
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp, dir_fd=parent)
+            raise
+        finally:
+            os.close(src)
+
+    @staticmethod
+    def _write_back(
+        item: QuarantineItem, src: int, out: int, tmp: str, name: str, parent: int, force: bool
+    ) -> None:
+        """Write the quarantined bytes to ``tmp`` (``out``), set owner, mode and times, and
+        give it its name; ``out`` is closed."""
         try:
             h = hashlib.sha256()
             while True:
@@ -533,12 +587,7 @@ class Quarantine:
                 os.unlink(tmp, dir_fd=parent)
             else:
                 os.rename(tmp, name, src_dir_fd=parent, dst_dir_fd=parent)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp, dir_fd=parent)
-            raise
         finally:
-            os.close(src)
             if out >= 0:
                 os.close(out)
 
@@ -550,6 +599,15 @@ class Quarantine:
         finally:
             os.close(root)
         return item
+
+
+def _holds_data(root: int, ident: str) -> bool:
+    """Whether an item folder holds quarantined bytes."""
+    try:
+        os.stat(f"{ident}/{DATA}", dir_fd=root, follow_symlinks=False)
+    except OSError:
+        return False
+    return True
 
 
 def _with_notes(item: QuarantineItem, notes: Sequence[str]) -> QuarantineItem:

@@ -84,7 +84,8 @@ def _quarantine(cfg: Config) -> Any:
 def _list(args: argparse.Namespace, cfg: Config) -> int:
     from spamtrace.render.responses import print_quarantine_list
 
-    print_quarantine_list(_quarantine(cfg).items(), cfg.responses.quarantine_dir, args.json)
+    store = _quarantine(cfg)
+    print_quarantine_list(store.items(), cfg.responses.quarantine_dir, args.json, store.damaged())
     return ExitCode.CLEAN
 
 

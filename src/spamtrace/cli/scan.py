@@ -124,8 +124,17 @@ def _days(text: str) -> float:
 
 
 def _load_baseline(path: str) -> frozenset[str]:
-    try:
-        with open(path, encoding="utf-8") as fh:
+    import stat
+
+    try:  # O_NONBLOCK: a FIFO (no writer) must not hold the scan before it starts
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC)
+        with open(fd, encoding="utf-8") as fh:
+            mode = os.fstat(fd).st_mode
+            if not stat.S_ISREG(mode):  # /dev/zero was read until memory ran out
+                raise UsageError(
+                    f"--baseline {escape(path)}: not a regular file ({_kind(mode)}): give "
+                    "a file written by --record-baseline"
+                )
             doc = json.load(fh)
     except OSError as exc:
         raise UsageError(f"cannot read baseline {path}: {exc.strerror or exc}") from None
@@ -226,8 +235,9 @@ def run(args: argparse.Namespace, cfg: config_mod.Config) -> int:
         _write_baseline(args.record_baseline, hashes)
 
     summary = tally.summary(elapsed)
-    moved = _quarantine_all(cfg, shown) if args.quarantine else {}
+    moved = _quarantine_all(cfg, shown, args.paths) if args.quarantine else {}
     summary["quarantined"] = sum(1 for v in moved.values() if "id" in v)
+    summary["not_quarantined"] = len(moved) - summary["quarantined"]
     if args.json:
         dump_json(scan_json(shown, summary, moved))
     else:
@@ -235,23 +245,35 @@ def run(args: argparse.Namespace, cfg: config_mod.Config) -> int:
     return int(tally.exit_code())
 
 
-def _quarantine_all(cfg: config_mod.Config, shown: list[FileReport]) -> dict[str, dict[str, str]]:
+def _quarantine_all(
+    cfg: config_mod.Config, shown: list[FileReport], roots: list[str]
+) -> dict[str, dict[str, str]]:
     """Move every malicious file to the quarantine; path -> {"id"} or {"error"}."""
     from spamtrace.actions.quarantine import Quarantine, QuarantineError
+    from spamtrace.scanner.walk import real_path
 
     if os.geteuid() != 0:
         raise UsageError("--quarantine needs root (the quarantine folder is root's)")
     store = Quarantine(cfg.responses.quarantine_dir)
     out: dict[str, dict[str, str]] = {}
-    for r in shown:
-        if r.verdict.value != "malicious":
-            continue
+    malicious = [r for r in shown if r.verdict.value == "malicious"]
+    moved: list[tuple[str, str]] = []
+    for r in malicious:
         try:
-            # the quarantine walks a plain absolute path: `scan --quarantine public_html` too
-            item = store.add(os.path.abspath(r.path), rules=[f.rule for f in r.findings])
+            # the quarantine walks a plain absolute path with no link on the way:
+            # `scan --quarantine public_html` too, and a root named through a link (www)
+            item = store.add(real_path(r.path, roots), rules=[f.rule for f in r.findings])
         except QuarantineError as exc:
             out[r.path] = {"error": str(exc)}
             continue
+        except KeyboardInterrupt:  # the report is not printed: say what was moved
+            for path, ident in moved:
+                print(f"spamtrace: quarantined before the interrupt: {escape(path)} as {ident}",
+                      file=sys.stderr)  # fmt: skip
+            print(f"spamtrace: {len(malicious) - len(moved)} malicious file(s) not quarantined "
+                  "(spamtrace quarantine list shows what is)", file=sys.stderr)  # fmt: skip
+            raise
+        moved.append((item.path, item.id))
         out[r.path] = {"id": item.id}
         if r.sha256 and item.sha256 != r.sha256:
             out[r.path]["note"] = "changed after the scan: quarantined as it was then"
@@ -293,13 +315,19 @@ def _refuse_special(path: str) -> None:
     except OSError as exc:
         raise UsageError(f"--record-baseline {escape(path)}: {exc.strerror or exc}") from None
     if not (stat.S_ISREG(mode) or stat.S_ISLNK(mode)):
-        kinds = {stat.S_IFCHR: "a character device", stat.S_IFBLK: "a block device",
-                 stat.S_IFIFO: "a FIFO", stat.S_IFSOCK: "a socket"}  # fmt: skip
-        kind = kinds.get(stat.S_IFMT(mode), "a special file")
         raise UsageError(
-            f"--record-baseline {escape(path)}: not a regular file ({kind}), which the "
+            f"--record-baseline {escape(path)}: not a regular file ({_kind(mode)}), which the "
             "baseline would replace (give a file to write)"
         )
+
+
+def _kind(mode: int) -> str:
+    import stat
+
+    kinds = {stat.S_IFCHR: "a character device", stat.S_IFBLK: "a block device",
+             stat.S_IFIFO: "a FIFO", stat.S_IFSOCK: "a socket",
+             stat.S_IFDIR: "a folder"}  # fmt: skip
+    return kinds.get(stat.S_IFMT(mode), "a special file")
 
 
 def _write_baseline(path: str, hashes: dict[str, str]) -> None:

@@ -4,6 +4,7 @@ every path, user name and note escaped (they can come from an attacker's file na
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -53,14 +54,27 @@ def print_release(outcome: ReleaseOutcome, as_json: bool) -> None:
         print(f"  note: {escape(n)}")
 
 
-def print_quarantine_list(items: Sequence[QuarantineItem], folder: str, as_json: bool) -> None:
+def print_quarantine_list(
+    items: Sequence[QuarantineItem], folder: str, as_json: bool, damaged: Sequence[str] = ()
+) -> None:
+    """The items, and the ids of those whose manifest cannot be read (``damaged``: their
+    bytes are in the folder, and no command can restore them)."""
     if as_json:
         from spamtrace.render.output import dump_json
 
-        dump_json({"schema": QUARANTINE_SCHEMA, "items": [i.to_json() for i in items]})
+        dump_json({
+            "schema": QUARANTINE_SCHEMA, "items": [_item_json(i) for i in items],
+            "damaged": list(damaged),
+        })  # fmt: skip
         return
+    for ident in damaged:
+        print(
+            f"{escape(ident)}: its manifest cannot be read (where the file came from is "
+            f"lost); its bytes are kept in {escape(os.path.join(folder, ident))}/data"
+        )
     if not items:
-        print(f"nothing in quarantine ({escape(folder)})")
+        if not damaged:
+            print(f"nothing in quarantine ({escape(folder)})")
         return
     from spamtrace.render.output import console, ellipsis
 
@@ -76,12 +90,23 @@ def print_quarantine_list(items: Sequence[QuarantineItem], folder: str, as_json:
     print(f"{len(items)} file(s); restore one with: spamtrace quarantine restore ID")
 
 
+def _item_json(item: QuarantineItem) -> dict[str, object]:
+    """An item as JSON; a path that is not valid UTF-8 also as ``path_hex`` (its exact bytes),
+    as ``scan --json`` gives it."""
+    doc: dict[str, object] = item.to_json()
+    try:
+        item.path.encode("utf-8")
+    except UnicodeEncodeError:
+        doc["path_hex"] = os.fsencode(item.path).hex()
+    return doc
+
+
 def print_quarantine_change(item: QuarantineItem, change: str, as_json: bool) -> None:
     """One file ``restored`` or ``deleted``."""
     if as_json:
         from spamtrace.render.output import dump_json
 
-        dump_json({"schema": QUARANTINE_SCHEMA, change: item.to_json()})
+        dump_json({"schema": QUARANTINE_SCHEMA, change: _item_json(item)})
     elif change == "restored":
         from spamtrace.render.output import console, ellipsis
 

@@ -2,7 +2,8 @@
 
 ``scan --json``: ``files``, the listed file reports (a path that is not valid UTF-8 also as
 ``path_hex``, and ``quarantine`` when ``--quarantine`` moved the file), and ``summary``
-(:meth:`spamtrace.scanner.report.ScanTally.summary` and ``quarantined``).
+(:meth:`spamtrace.scanner.report.ScanTally.summary`, ``quarantined`` and
+``not_quarantined``: the malicious files ``--quarantine`` moved, and those it could not).
 """
 
 from __future__ import annotations
@@ -99,6 +100,14 @@ def print_scan(
                 ("NOT EXAMINED", "bold"),
                 f": {summary['not_examined']} file(s) could not be analysed whole (listed "
                 "above, with the reason): the result is incomplete, exit status 1",
+            )
+        )
+    if summary.get("not_quarantined"):
+        out.print(
+            Text.assemble(
+                ("NOT QUARANTINED", "bold"),
+                f": {summary['not_quarantined']} malicious file(s) are still in place (listed "
+                "above, with the reason)",
             )
         )
     if summary["unchanged"]:

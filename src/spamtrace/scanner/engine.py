@@ -133,6 +133,28 @@ _OPEN_FLAGS = (
 )
 
 
+#: the access time of a dropped script says when the web server last ran it: a scan (as root,
+#: or by the file's owner) must not reset it; others may not use the flag (EPERM)
+_NOATIME = getattr(os, "O_NOATIME", 0)
+
+
+#: a file a process holds open (a running script that deleted itself): the kernel's link to
+#: that very file, followed (no path an attacker can redirect)
+_PROC_FD = re.compile(r"/proc/[0-9]+/fd/[0-9]+")
+
+
+def _open_noatime(path: str) -> int:
+    flags = _OPEN_FLAGS
+    if _PROC_FD.fullmatch(path):
+        flags &= ~getattr(os, "O_NOFOLLOW", 0)
+    if _NOATIME:
+        try:
+            return os.open(path, flags | _NOATIME)
+        except PermissionError:
+            pass  # not ours to keep the time of: read as anyone would
+    return os.open(path, flags)
+
+
 def read_file(path: str, max_size: int) -> tuple[bytes, str | None]:
     """Read a regular file without following a symlink or blocking; return (data, note)."""
     got = _read(path, max_size)
@@ -152,7 +174,7 @@ def _read(
     searched for a PHP open tag without being kept: memory stays bounded, and padding
     appended to a mailer does not hide it."""
     try:
-        fd = os.open(path, _OPEN_FLAGS)
+        fd = _open_noatime(path)
     except FileNotFoundError:
         raise _Unreadable(VANISHED) from None
     except OSError as exc:
@@ -547,7 +569,7 @@ def _rank_files(
     named = {p for p in paths if os.path.isfile(p)}
     named |= {os.path.realpath(p) for p in named}
     per_folder_file = max(0.05, time_budget / 4)
-    for item in walk(list(paths), max_depth=0):
+    for item in walk(list(paths), max_depth=0, stat_files=False):
         if item.skipped or item.path in seen:
             continue
         script = item.path in named

@@ -13,11 +13,15 @@ test from its globs.
 from __future__ import annotations
 
 import os
+import re
 import stat
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 from spamtrace.scanner.report import VANISHED, FileReport, ScanTally, ScanVerdict
+
+#: an open file's link in /proc (a running script that deleted itself): read as it is
+_PROC_FD = re.compile(r"/proc/[0-9]+/fd/[0-9]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,10 +42,21 @@ def walk(
     cross_filesystems: bool = False,
     max_depth: int | None = None,
     exclude: Callable[[str], bool] | None = None,
+    stat_files: bool = True,
 ) -> Iterator[WalkItem]:
     """Yield the regular files under ``roots`` (a root may itself be a file); a path for
-    which ``exclude`` is true is not yielded, and not entered when it is a folder."""
+    which ``exclude`` is true is not yielded, and not entered when it is a folder.
+
+    ``stat_files=False``: a regular file below a root is told by its folder entry's type,
+    not stat'ed (its ``size`` and ``changed`` are 0; the reader checks it again): what
+    ``check`` and ``watch`` list of a sender's folder, of which they scan 200 files at most,
+    where a cache folder of 100,000 files cost seconds of stats past their time budget."""
     seen_dirs: set[tuple[int, int]] = set()
+    listed: set[tuple[int, int]] = set()  # folders whose files were given out
+    # files named as roots, by their folder and name: a file named twice, or named and in a
+    # folder named too (`scan site site/x.php`), is given out once (a hard link, another
+    # name, is not the same file here: each name can be quarantined on its own)
+    named: set[tuple[int, int, str]] = set()
     for root in roots:
         try:
             st = os.stat(root)  # the root itself may be a symlink the admin named on purpose
@@ -50,7 +65,21 @@ def walk(
             continue
         if stat.S_ISREG(st.st_mode):
             # a root named through a symlink is read at its target (the reader follows no link)
-            path = os.path.realpath(root) if os.path.islink(root) else root
+            path = root
+            if os.path.islink(root) and not _PROC_FD.fullmatch(root):  # a deleted file's fd
+                path = os.path.realpath(root)
+            try:
+                folder = os.stat(os.path.dirname(os.path.abspath(path)))
+            except OSError:
+                folder = None
+            if folder is not None:
+                ident = (folder.st_dev, folder.st_ino, os.path.basename(path))
+                if ident in named or (
+                    (folder.st_dev, folder.st_ino) in listed
+                    and not (exclude is not None and exclude(path))
+                ):
+                    continue  # given out already
+                named.add(ident)
             yield WalkItem(path, st.st_size, changed=max(st.st_mtime, st.st_ctime))
             continue
         if not stat.S_ISDIR(st.st_mode):
@@ -62,7 +91,8 @@ def walk(
         while stack:
             path, depth = stack.pop()
             try:
-                dst = os.lstat(path)
+                # the root by what it names (`scan www site`, www -> site: one walk)
+                dst = st if depth == 0 else os.lstat(path)
             except OSError as exc:
                 yield WalkItem(path, 0, _unreachable("cannot stat", exc))
                 continue
@@ -75,9 +105,14 @@ def walk(
             except OSError as exc:
                 yield WalkItem(path, 0, _unreachable("cannot list directory", exc))
                 continue
+            listed.add(key)
             subdirs: list[tuple[str, int]] = []
             for entry in entries:
                 if exclude is not None and exclude(entry.path):
+                    continue
+                if not stat_files and _is_file(entry):
+                    if not (named and (key[0], key[1], entry.name) in named):
+                        yield WalkItem(entry.path, 0)
                     continue
                 try:
                     est = entry.stat(follow_symlinks=False)
@@ -96,6 +131,8 @@ def walk(
                         subdirs.append((entry.path, depth + 1))
                     continue
                 if stat.S_ISREG(mode):
+                    if named and (key[0], key[1], entry.name) in named:
+                        continue  # named as a root before, and given out then
                     yield WalkItem(entry.path, est.st_size, changed=max(est.st_mtime, est.st_ctime))
                 else:  # never opened: they hold no code and a FIFO would block a reader
                     yield WalkItem(entry.path, 0, f"{_kind(mode)}: not opened")
@@ -158,6 +195,26 @@ def excluder(globs: list[str]) -> Callable[[str], bool] | None:
         )
 
     return excluded
+
+
+def real_path(path: str, roots: Sequence[str]) -> str:
+    """``path``, found by :func:`walk` under one of ``roots``, as an absolute path in which
+    the root the admin named is resolved (``www -> public_html``, ``/home -> /home2``) and
+    nothing below it: the walk followed no link there, and what acts on the path (the
+    quarantine, which refuses any link on the way) must not follow one planted since."""
+    for root in sorted(roots, key=len, reverse=True):
+        prefix = root if root.endswith("/") else root + "/"
+        if path.startswith(prefix):
+            return os.path.join(os.path.realpath(root), path[len(prefix) :])
+    return os.path.abspath(path)
+
+
+def _is_file(entry: os.DirEntry[str]) -> bool:
+    """A regular file by its folder entry's type (no stat where the filesystem gives it)."""
+    try:
+        return entry.is_file(follow_symlinks=False)
+    except OSError:
+        return False  # stat'ed by the caller, which says why
 
 
 def _unreachable(what: str, exc: OSError) -> str:

@@ -53,6 +53,29 @@ def test_config_check_json_names_the_layers(tmp_path: Path) -> None:
     }
 
 
+def test_config_check_names_a_file_that_sets_nothing(tmp_path: Path) -> None:
+    """The shipped example copied as the config (every line a comment), or an empty file:
+    `config check` said "config ok: built-in defaults only", as if the file had not been
+    found or read. It names the file, and says it sets no key."""
+    example = tmp_path / "spamtrace.toml"
+    example.write_text("# mode = \"observe\"\n\n# [smtp]\n# ports = [25]\n")
+    drop = tmp_path / "conf.d"
+    drop.mkdir()
+    (drop / "10-empty.toml").write_text("")
+    env = {"SPAMTRACE_CONFIG_DIR": str(drop)}
+    proc = run_cli("--config", str(example), "config", "check", env=env)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == (
+        f"config ok: {example} (sets no key), {drop / '10-empty.toml'} (sets no key); "
+        "every value is a built-in default"
+    )
+    proc = run_cli("--config", str(example), "config", "check", "--json", env=env)
+    assert json.loads(proc.stdout)["layers"] == [str(example), str(drop / "10-empty.toml")]
+    (drop / "10-empty.toml").write_text("[smtp]\nports = [25]\n")
+    proc = run_cli("--config", str(example), "config", "check", env=env)
+    assert proc.stdout.strip() == f"config ok: {example} (sets no key), {drop / '10-empty.toml'}"
+
+
 def test_config_check_json_says_invalid_on_stdout(tmp_path: Path) -> None:
     # a config tool reads stdout: it got nothing at all for an invalid config
     bad = tmp_path / "bad.toml"

@@ -154,6 +154,95 @@ def test_a_failed_copy_leaves_the_original(
     assert site.read_bytes() == BODY and os.listdir(q.directory) == []
 
 
+def _full_disk_for(monkeypatch: pytest.MonkeyPatch, body: bytes) -> None:
+    """os.write of ``body`` fails as on a full filesystem (ENOSPC)."""
+    import errno
+
+    real_write = os.write
+
+    def full(fd: int, data: bytes | memoryview) -> int:
+        if bytes(data) == body:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real_write(fd, data)
+
+    monkeypatch.setattr(os, "write", full)
+
+
+def test_a_restore_onto_a_full_disk_is_an_error_and_keeps_the_item(
+    site: Path, q: Quarantine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    item = q.add(str(site))
+    _full_disk_for(monkeypatch, BODY)
+    # a clear error (not an OSError that reads as an internal error), nothing lost
+    with pytest.raises(QuarantineError, match=r"not restored.*no space left"):
+        q.restore(item.id)
+    monkeypatch.undo()
+    assert os.listdir(site.parent) == []  # no half-written file, no temporary left
+    assert [i.id for i in q.items()] == [item.id]
+    q.restore(item.id)
+    assert site.read_bytes() == BODY
+
+
+def test_a_forced_restore_that_fails_keeps_the_file_that_appeared(
+    site: Path, q: Quarantine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    item = q.add(str(site))
+    site.write_bytes(b"the owner's new file")
+    _full_disk_for(monkeypatch, BODY)
+    with pytest.raises(QuarantineError, match="not restored"):
+        q.restore(item.id, force=True)
+    monkeypatch.undo()
+    # the file that appeared is replaced only once the restored one is written whole
+    assert site.read_bytes() == b"the owner's new file"
+    assert sorted(os.listdir(site.parent)) == ["x.php"] and len(q.items()) == 1
+
+
+def test_an_item_whose_manifest_is_damaged_is_named_not_hidden(site: Path, q: Quarantine) -> None:
+    """A damaged manifest hid its item from `quarantine list` (and restore said "no
+    quarantined file with id"), while the file's bytes stayed in the folder unseen."""
+    item = q.add(str(site))
+    other = q.add(_another(site))
+    (Path(q.directory) / item.id / "manifest.json").write_text("{damaged")
+    assert [i.id for i in q.items()] == [other.id]
+    assert q.damaged() == [item.id]
+    assert (Path(q.directory) / item.id / "data").read_bytes() == BODY
+    with pytest.raises(QuarantineError, match="manifest cannot be read"):
+        q.restore(item.id)
+
+
+def _another(site: Path) -> str:
+    path = site.parent / "y.php"
+    path.write_bytes(b"<?php echo 2;")
+    return str(path)
+
+
+def test_an_interrupt_after_the_original_is_removed_keeps_the_copy(
+    site: Path, q: Quarantine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ctrl-C while the manifest was rewritten with the "still open by" note (after the
+    original's name was removed) dropped the quarantined copy too: the file was lost."""
+    from spamtrace.actions import quarantine as qmod
+
+    monkeypatch.setattr(qmod, "open_holders", lambda path, uid: [(4242, "php-fpm")])
+    real_write = Quarantine._write_manifest
+    calls: list[int] = []
+
+    def write(item_fd: int, item: object) -> None:
+        calls.append(1)
+        if len(calls) == 2:  # the rewrite with the note
+            raise KeyboardInterrupt
+        real_write(item_fd, item)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Quarantine, "_write_manifest", staticmethod(write))
+    with pytest.raises(KeyboardInterrupt):
+        q.add(str(site))
+    monkeypatch.undo()
+    assert not site.exists()
+    (item,) = q.items()  # kept, with the manifest written before the move
+    q.restore(item.id)
+    assert site.read_bytes() == BODY
+
+
 def test_a_directory_or_fifo_is_not_a_regular_file(tmp_path: Path, q: Quarantine) -> None:
     fifo = tmp_path / "f.php"
     os.mkfifo(fifo)

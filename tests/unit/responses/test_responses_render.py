@@ -108,3 +108,17 @@ def test_quarantine_views_escape_file_names(capsys: pytest.CaptureFixture[str]) 
     print_quarantine_change(item, "restored", True)
     doc = json.loads(capsys.readouterr().out)
     assert doc["schema"] == "spamtrace.quarantine/1" and doc["restored"]["id"] == "q-1"
+
+
+def test_quarantine_list_names_damaged_items_and_gives_exact_bytes(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    print_quarantine_list([], "/var/lib/q", False, damaged=["q-2"])
+    out = capsys.readouterr().out
+    assert "nothing in quarantine" not in out
+    assert "q-2: its manifest cannot be read" in out and "/var/lib/q/q-2" in out
+    odd = _item("/home/u/bad\udcffname.php")  # a name that is not UTF-8, as os gives it
+    print_quarantine_list([odd], "/var/lib/q", True, damaged=["q-2"])
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["damaged"] == ["q-2"]
+    assert bytes.fromhex(doc["items"][0]["path_hex"]) == b"/home/u/bad\xffname.php"

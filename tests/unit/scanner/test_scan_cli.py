@@ -223,6 +223,23 @@ def test_bad_baseline_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFix
     assert "not valid JSON" in capsys.readouterr().err
 
 
+@pytest.mark.timeout(30)
+def test_a_baseline_that_is_not_a_regular_file_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`--baseline` of a FIFO waited for a writer for ever, and of /dev/zero read until
+    memory ran out: refused at once, as a config file is."""
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    targets = [(str(fifo), "a FIFO")]
+    if os.path.exists("/dev/zero"):
+        targets.append(("/dev/zero", "a character device"))
+    for target, kind in targets:
+        assert main(["scan", "--baseline", target, str(SAMPLES / "clean")]) == 2
+        err = capsys.readouterr().err
+        assert f"--baseline {target}: not a regular file ({kind})" in err, err
+
+
 def test_human_output_lists_rules_lines_and_summary(capsys: pytest.CaptureFixture[str]) -> None:
     path = str(SAMPLES / "malicious" / "dropper-base64.php")
     rc = main(["scan", "--jobs", "2", "--all-reasons", path])

@@ -217,3 +217,86 @@ def test_quarantine_moves_malicious_files_restorably(
     assert (site / "index.php").exists() and (site / "movie.mp4").exists()
     Quarantine(str(store)).restore(entry["quarantine"]["id"])
     assert (site / "cache" / "shell.php").read_bytes() == SHELL
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="the quarantine is root's")
+def test_quarantine_through_a_root_named_by_a_symlink(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`scan --quarantine /home/shop/www` where www -> public_html (or /home -> /home2): the
+    root the admin named may be a link; every file was refused ("'www' in the path is a
+    symlink"), and nothing was quarantined."""
+    site = _site(tmp_path)
+    www = tmp_path / "www"
+    www.symlink_to(site)
+    store = tmp_path / "quarantine"
+    _config(tmp_path, f'[responses]\nquarantine_dir = "{store}"\n')
+    rc, doc = run_json(capsys, "--jobs", "1", "--quarantine", "--exclude", "*.mp4", str(www))
+    assert rc == 1 and doc["summary"]["quarantined"] == 1
+    (entry,) = doc["files"]
+    assert entry["path"] == str(www / "cache" / "shell.php")  # reported as it was named
+    assert "id" in entry["quarantine"], entry["quarantine"]
+    assert not (site / "cache" / "shell.php").exists()
+
+
+def test_real_path_resolves_the_root_named_and_nothing_below_it(tmp_path: Path) -> None:
+    from spamtrace.scanner.walk import real_path
+
+    site = tmp_path / "site"
+    (site / "up").mkdir(parents=True)
+    (tmp_path / "www").symlink_to(site)
+    www = str(tmp_path / "www")
+    assert real_path(f"{www}/up/x.php", [www]) == f"{site}/up/x.php"
+    assert real_path(f"{www}/up/x.php", [www + "/"]) == f"{site}/up/x.php"
+    # a link below the root is left as it is: the quarantine refuses it, never follows it
+    (site / "link").symlink_to("/etc")
+    assert real_path(f"{www}/link/passwd", [www]) == f"{site}/link/passwd"
+    # a file root, and a path under no root (made absolute)
+    assert real_path(f"{site}/up/x.php", [f"{site}/up/x.php"]) == f"{site}/up/x.php"
+    assert real_path("x.php", []) == os.path.abspath("x.php")
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="the quarantine is root's")
+def test_files_that_could_not_be_quarantined_are_counted_in_the_summary(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A quarantine that failed (full, read-only, a bad folder) was said only beside each
+    file, among thousands of lines; the summary now says how many are still in place."""
+    site = _site(tmp_path)
+    (tmp_path / "not-a-folder").write_text("")
+    _config(tmp_path, f'[responses]\nquarantine_dir = "{tmp_path}/not-a-folder/q"\n')
+    rc, doc = run_json(capsys, "--jobs", "1", "--quarantine", str(site))
+    assert rc == 1
+    assert doc["summary"]["quarantined"] == 0 and doc["summary"]["not_quarantined"] == 2
+    assert (site / "cache" / "shell.php").exists() and (site / "movie.mp4").exists()
+    assert main(["scan", "--jobs", "1", "--quarantine", str(site)]) == 1
+    out = capsys.readouterr().out
+    assert "NOT QUARANTINED: 2 malicious file(s) are still in place" in out.splitlines()[-1]
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="the quarantine is root's")
+def test_an_interrupted_quarantine_says_what_it_moved(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ctrl-C while `scan --quarantine` moved files printed only "interrupted": the ids of
+    the files already moved, and which they were, were never said."""
+    from spamtrace.actions.quarantine import Quarantine
+
+    site = _site(tmp_path)
+    store = tmp_path / "quarantine"
+    _config(tmp_path, f'[responses]\nquarantine_dir = "{store}"\n')
+    real_add = Quarantine.add
+    calls: list[str] = []
+
+    def add(self: Quarantine, path: str, **kwargs: object) -> object:
+        calls.append(path)
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        return real_add(self, path, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Quarantine, "add", add)
+    assert main(["scan", "--jobs", "1", "--quarantine", str(site)]) == 130
+    err = capsys.readouterr().err
+    (moved,) = Quarantine(str(store)).items()
+    assert f"quarantined before the interrupt: {moved.path} as {moved.id}" in err, err
+    assert "1 malicious file(s) not quarantined" in err, err

@@ -316,9 +316,11 @@ def _request_copies(ctx: Ctx) -> set[bytes]:
     return {m.group(1) for m in itertools.islice(_REQUEST_COPY.finditer(ctx.code), 100)}
 
 
-_PREG = re.compile(rb"preg_replace\s*\(\s*@?\s*\x01(\d+)\x01")
+# preg_filter() is preg_replace() returning only the subjects that matched: /e evaluates
+# its replacement the same way
+_PREG = re.compile(rb"preg_(?:replace|filter)\s*\(\s*@?\s*\x01(\d+)\x01")
 # the pattern held in a variable set to a literal: $p = '/a/e'; preg_replace($p, ...)
-_PREG_VAR = re.compile(rb"preg_replace\s*\(\s*@?\s*\$(" + NAME_P + rb")\s*,")
+_PREG_VAR = re.compile(rb"preg_(?:replace|filter)\s*\(\s*@?\s*\$(" + NAME_P + rb")\s*,")
 
 
 _CLOSERS = {ord("("): ord(")"), ord("["): ord("]"), ord("{"): ord("}"), ord("<"): ord(">")}
@@ -346,7 +348,7 @@ def _eval_modifier(pat: bytes) -> bool:
 def _preg_e(ctx: Ctx, rule: Rule) -> Hit | None:
     code = ctx.code
     found: Iterable[tuple[re.Match[bytes], list[int]]] = ()
-    if has_word(ctx, b"preg_replace"):
+    if has_word(ctx, b"preg_replace") or has_word(ctx, b"preg_filter"):
         found = itertools.chain(
             ((m, [int(m.group(1))]) for m in _PREG.finditer(code)),
             (

@@ -271,7 +271,9 @@ def _session_fields(ctx: Ctx) -> frozenset[bytes]:
 
 
 # ``$v = ...;`` or ``$v .= ...;``: what a variable is given
-_GIVEN = re.compile(rb"\s*\.?=(?![=>])([^;]{0,400})")
+# what a variable is given: ``$v = x``, ``$v .= x``, and an element of it (``$rows[] = $row``,
+# ``$data['pass'] = $pw``): an array filled one element at a time sends the elements
+_GIVEN = re.compile(rb"\s*(?:\[[^\];]{0,60}\]\s*)?\.?=(?![=>])([^;]{0,400})")
 
 
 # a value that is a request field as it came (or trimmed, escaped): ``$pass = $_POST['pw']``
@@ -878,6 +880,69 @@ _FORM_READS = (b"$_post", b"$_get", b"$_request")
 _SENDS_OUT = (b"mail", b"fwrite", b"fputs", b"file_put_contents", b"curl_exec")
 
 
+# where a literal sends the browser: header("Location: URL"), location = 'URL' in a script,
+# a meta refresh; the URL is a whole web address, its host and then its path
+_SENT_TO = re.compile(
+    rb"(?:^\s*location\s*:\s*|\blocation(?:\.href)?\s*=\s*['\"]|"
+    rb"\blocation\.(?:replace|assign)\s*\(\s*['\"]|\burl\s*=\s*['\"]?)"
+    rb"https?://[a-z0-9-]+(?:\.[a-z0-9-]+)+(?::\d+)?(/[^'\"\s<>;]*)?(['\"\s<>;]|$)"
+)
+# a site's front page or sign-in page: "/", "/en-US/home.shtml", "/login.srf?...", "/signin"
+_FRONT_OR_SIGN_IN = re.compile(
+    rb"^/?$|^/(?:[a-z]{2}(?:[-_][a-z]{2})?/)?(?:index|home)\b|"
+    rb"log_?in|sign_?in|signon|logon|auth|/account|^/mail\b"
+)
+
+
+_FILE_WRITES = (b"fwrite", b"fputs", b"file_put_contents")
+
+
+def _genuine_site_redirect(ctx: Ctx, after: int) -> int:
+    """Where, after code offset ``after``, a literal sends the browser to another site's front
+    or sign-in page, written whole (nothing glued onto the address); -1 if none does."""
+    raw = ctx.lx.raw_strings
+    code = ctx.code
+    for q in itertools.islice(PLACEHOLDER.finditer(code, after), 200):
+        lit = raw[int(q.group(1))].lower()
+        if lit.find(b"http") < 0:
+            continue
+        m = _SENT_TO.search(lit)
+        if m is None:
+            continue
+        # the page's path, without its query ("?authorId=..." names no sign-in page)
+        if _FRONT_OR_SIGN_IN.search((m.group(1) or b"/").split(b"?", 1)[0]) is None:
+            continue
+        # header('Location: https://x/') is the whole argument: nothing glued on after it
+        if m.group(2) == b"" and code[q.end() : q.end() + 8].lstrip()[:1] == b".":
+            continue
+        return q.start()
+    return -1
+
+
+@feature("victim_sent_away")
+def _victim_sent_away(ctx: Ctx, rule: Rule) -> Hit | None:
+    """A phishing kit's results handler, whatever its fields are called: form fields sent to
+    a fixed place (mailed to a literal address, posted to a chat bot or a literal web
+    address, appended to a file) in a script that names the visitor's address or browser,
+    and then the visitor sent to another site's front or sign-in page written whole (the
+    genuine bank or mail service, so that the victim believes the login went through). A
+    site's own form thanks its visitor on its own pages, or sends them to a payment page;
+    a sign-in of its own checks the password (:func:`_auth_used`)."""
+    text = string_text(ctx)
+    if text.find(b"http") < 0 or not _visitor_named(text) or _auth_used(ctx):
+        return None
+    for start, sent in _drops(ctx):
+        # a file the site keeps is not sending the fields away (a guest book, an order list)
+        if ctx.code.startswith(_FILE_WRITES, start):
+            continue
+        if not _request_keys(ctx, _sent_text(ctx, sent, 3)):
+            continue
+        at = _genuine_site_redirect(ctx, start)
+        if at >= 0:
+            return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
+    return None
+
+
 @feature("victim_geolocated")
 def _victim_geolocated(ctx: Ctx, rule: Rule) -> Hit | None:
     """A phishing kit's results handler, whatever the fields are called: the visitor's own
@@ -1203,15 +1268,48 @@ def _crawler_redirect(ctx: Ctx, rule: Rule) -> Hit | None:
     code = ctx.code
     value = ctx.lx.value
     for start, args in calls_to(ctx, CRAWLER_TESTS, 100):
+        parts = top_args(args)[:2]
         lits = [value(int(q.group(1))).lower() for q in itertools.islice(
-            PLACEHOLDER.finditer(b" ".join(top_args(args)[:2])), 4)]
-        if not any(_BOT_WORDS.search(v) for v in lits):
+            PLACEHOLDER.finditer(b" ".join(parts)), 4)]
+        if not any(_BOT_WORDS.search(v) for v in lits) and not _bot_list(ctx, parts, start):
             continue
         block = _block_after(code, start)
         at = _redirects(ctx, block)
         if at >= 0:
             return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 100))
+        # the bots leave (exit) and everyone else is sent away by the code that follows
+        end = code.find(block, start) + len(block) if block else -1
+        if (
+            end > 0
+            and _LEAVES.search(block) is not None
+            and _redirects(ctx, code[end : end + 2000]) >= 0
+        ):
+            return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 100))
     return None
+
+
+_LEAVES = re.compile(rb"\b(?:exit|die)\b")
+
+
+def _bot_list(ctx: Ctx, parts: list[bytes], start: int) -> bool:
+    """One of a test's arguments is the loop variable over a list of crawler names
+    (``$bots = ['Googlebot', 'Bingbot', ...]; foreach ($bots as $bot) stripos($ua, $bot)``)."""
+    code = ctx.code[:start]
+    value = ctx.lx.value
+    for part in parts:
+        v = VAR.fullmatch(part.strip())
+        if v is None:
+            continue
+        loop = re.compile(
+            rb"foreach\s*\(\s*\$(\w+)\s+as\s+(?:\$\w+\s*=>\s*)?\$" + v.group(1) + rb"\s*\)"
+        )
+        for m in itertools.islice(loop.finditer(code), 3):
+            for _, a in var_assigns(code, m.group(1), TAIL_RHS, 3):
+                names = [value(int(q.group(1))).lower() for q in itertools.islice(
+                    PLACEHOLDER.finditer(a.group(1)), 40)]
+                if sum(1 for n in names if _BOT_WORDS.search(n)) >= 2:
+                    return True
+    return False
 
 
 # --------------------------------------------------------------------- search-referer redirect
