@@ -426,8 +426,29 @@ def _drops(ctx: Ctx) -> list[tuple[int, bytes]]:
         for start, args in calls_to(ctx, (b"fwrite", b"fputs", b"file_put_contents"), 20):
             parts = top_args(args)
             if len(parts) >= 2 and VAR.search(interpolated(ctx, parts[1])) is not None:
+                if _php_source(ctx, parts[1]):
+                    continue  # an installer writing the site's config.php, not a results log
                 out.append((start, parts[1]))
     return out
+
+
+_PHP_OPEN = re.compile(rb"\s*<\?php\b", re.IGNORECASE)
+
+
+def _php_source(ctx: Ctx, expr: bytes) -> bool:
+    """``expr`` is PHP source: a literal that opens with ``<?php``, or a variable first given
+    one (``$config = "<?php return ['host' => '" . $_POST['host'] . "'];";``). An installer
+    writes the settings typed into its form as the application's config file; a kit's log of
+    its victims' data is text, not a program."""
+    expr = expr.strip()
+    v = VAR.fullmatch(expr)
+    if v is not None:
+        sites = var_assigns(ctx.code, v.group(1), TAIL_RHS, 1)
+        if not sites:
+            return False
+        expr = sites[0][1].group(1).strip()
+    lit = _LITERAL_HEAD.match(expr)
+    return lit is not None and _PHP_OPEN.match(ctx.lx.value(int(lit.group(1)))) is not None
 
 
 # form fields: the superglobals, or the raw body (a JSON form posted by the page's script)
