@@ -818,6 +818,29 @@ def _toml_value(raw: str, where: str) -> Any:
         raise ConfigError(f"{where}: nested too deeply") from None
 
 
+def layer_files(
+    config_file: str | os.PathLike[str] | None = None,
+    config_dir: str | os.PathLike[str] | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> list[str]:
+    """The files :func:`load` reads, in its order: the main file (when named, or when the
+    default one exists), then the drop-in folder's ``*.toml``, by name."""
+    env = os.environ if environ is None else environ
+    files: list[str] = []
+    explicit = config_file is not None or "SPAMTRACE_CONFIG" in env
+    main = os.fspath(config_file or env.get("SPAMTRACE_CONFIG") or DEFAULT_CONFIG_FILE)
+    if explicit or os.path.exists(main):
+        files.append(main)
+    drop_dir = os.fspath(config_dir or env.get("SPAMTRACE_CONFIG_DIR") or DEFAULT_CONFIG_DIR)
+    if os.path.isdir(drop_dir):
+        try:
+            names = sorted(n for n in os.listdir(drop_dir) if n.endswith(".toml"))
+        except OSError as exc:
+            raise ConfigError(f"{drop_dir}: cannot list: {exc.strerror or exc}") from None
+        files += [os.path.join(drop_dir, name) for name in names]
+    return files
+
+
 def load(
     config_file: str | os.PathLike[str] | None = None,
     config_dir: str | os.PathLike[str] | None = None,
@@ -831,20 +854,8 @@ def load(
     env = os.environ if environ is None else environ
     data = _as_dict(Config())
     sources: dict[str, str] = {}
-
-    explicit = config_file is not None or "SPAMTRACE_CONFIG" in env
-    main = os.fspath(config_file or env.get("SPAMTRACE_CONFIG") or DEFAULT_CONFIG_FILE)
-    if explicit or os.path.exists(main):
-        _merge_layer(data, sources, _read_toml(main), main)
-    drop_dir = os.fspath(config_dir or env.get("SPAMTRACE_CONFIG_DIR") or DEFAULT_CONFIG_DIR)
-    if os.path.isdir(drop_dir):
-        try:
-            names = sorted(n for n in os.listdir(drop_dir) if n.endswith(".toml"))
-        except OSError as exc:
-            raise ConfigError(f"{drop_dir}: cannot list: {exc.strerror or exc}") from None
-        for name in names:
-            path = os.path.join(drop_dir, name)
-            _merge_layer(data, sources, _read_toml(path), path)
+    for path in layer_files(config_file, config_dir, env):
+        _merge_layer(data, sources, _read_toml(path), path)
 
     sections = _section_types()
     for name, raw in sorted(env.items()):

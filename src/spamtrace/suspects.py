@@ -8,6 +8,7 @@ Shared by ``check`` (one budget for a whole run) and the engine's incident scans
 from __future__ import annotations
 
 import os
+import re
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -34,7 +35,39 @@ def scan_targets(process: ProcessInfo | None) -> tuple[str, ...]:
     for path in (*process.scripts, process.cwd):
         if path and path != "/" and path.startswith("/") and path not in out:
             out.append(path)
+    # a script that deleted itself (droppers do: `unlink(__FILE__)`) and is still open is read
+    # through the process's file descriptor (scan_for_suspects names it as it was named)
+    held = {p: _open_fd(process.pid, p) for p in out if p.endswith(DELETED)}
+    for path, fd_path in held.items():
+        if fd_path is None:
+            continue
+        out[out.index(path)] = fd_path
+        name = path[: -len(DELETED)]
+        if name in out and not os.path.lexists(name):  # its name on the command line: gone
+            out.remove(name)
     return tuple(out)
+
+
+DELETED = " (deleted)"
+#: an open file's link in /proc: the kernel's, to the very file open (a path an attacker
+#: cannot redirect), read by the scanner without O_NOFOLLOW
+PROC_FD = re.compile(r"/proc/[0-9]+/fd/[0-9]+")
+
+
+def _open_fd(pid: int, target: str) -> str | None:
+    """``/proc/PID/fd/N`` of the file ``pid`` holds open whose link reads ``target``."""
+    folder = f"/proc/{pid}/fd"
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return None
+    for name in names:
+        try:
+            if os.readlink(f"{folder}/{name}") == target:
+                return f"{folder}/{name}"
+        except OSError:
+            continue
+    return None
 
 
 def suspect_json(report: FileReport) -> dict[str, Any]:
@@ -115,6 +148,13 @@ def scan_for_suspects(
     files = [suspect_json(r) for r in reports]
     for f in files:
         f["script"] = f["path"] in named
+        if PROC_FD.fullmatch(f["path"]):  # a deleted script: named as the process names it
+            try:
+                shown = os.readlink(f["path"])
+            except OSError:
+                continue
+            notes.append(f"{shown}: read through {f['path']} (copy it from there to keep it)")
+            f["path"] = shown
     return files, notes
 
 

@@ -257,6 +257,28 @@ def test_remove_leaves_other_tables_untouched(server_world: World) -> None:
     assert gone["action"] == "remove" and gone["removed"] is False
 
 
+def test_remove_says_which_blocks_it_kept(server_world: World) -> None:
+    """`firewall remove` keeps the responses' uid blocks (docs/responses.md) but said
+    "removed the spamtrace firewall; nothing else was touched": the admin then found table
+    inet spamtrace still loaded and the account still unable to send, with no word of why or
+    of `spamtrace release`. It names the uids it kept and how to free them."""
+    w = server_world
+    assert w.uid is not None
+    fw = Fw(w)
+    assert fw("apply", "--no-rollback").returncode == 0
+    fw.nft("add", "element", "inet", "spamtrace", "blocked_uids", f"{{ {w.uid} timeout 1h }}")
+    doc = json.loads(fw("remove", "--json").stdout)
+    assert doc["removed"] is True and doc["kept_blocks"] == [w.uid], doc
+    assert f"spamtrace release {w.uid}" in doc["message"], doc
+    assert fw("apply", "--no-rollback").returncode == 0
+    res = fw("remove")
+    assert res.returncode == 0, res.stderr
+    assert f"uid {w.uid} ({w.user})" in res.stdout and "spamtrace release" in res.stdout, res.stdout
+    fw.nft("delete", "table", "inet", "spamtrace")
+    doc = json.loads(fw("remove", "--json").stdout)
+    assert doc["removed"] is False and doc["kept_blocks"] == [], doc
+
+
 def test_rollback_unless_confirmed(server_world: World) -> None:
     w = server_world
     fw = Fw(w)

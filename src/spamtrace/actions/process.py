@@ -68,6 +68,8 @@ def read_sender(pid: int, procfs: str = "/proc") -> Sender | None:
 
 
 _SIGNALS = {"stop": signal.SIGSTOP, "kill": signal.SIGKILL}
+#: why a process was not signalled when it is gone (its record says so: ``exited``)
+EXITED = "the process has exited"
 
 
 def tree_result(
@@ -132,13 +134,13 @@ class ProcessSignaller:
             try:
                 pidfd = os.pidfd_open(pid)
             except ProcessLookupError:
-                return "the process has exited"
+                return EXITED
             except OSError:
                 pidfd = -1
         try:
             now = read_sender(pid, self.procfs)
             if now is None or now.start_time is None:
-                return "the process has exited"
+                return EXITED
             if abs(now.start_time - start_time) > START_TOLERANCE:
                 return (
                     f"pid {pid} is now another process (started {now.start_time:.2f}, "
@@ -155,7 +157,7 @@ class ProcessSignaller:
                 else:
                     os.kill(pid, sig)
             except ProcessLookupError:
-                return "the process has exited"
+                return EXITED
             except PermissionError:
                 return "permission denied (run as root)"
             return None

@@ -478,7 +478,7 @@ class Responder:
             if isinstance(d, StopProcess):
                 res = self.signaller().signal_tree(d.pid, d.start_time, d.uid, d.signal)
                 if not res.ok:
-                    return self._record(d, ActionStatus.FAILED, res.detail, None)
+                    return self._stop_failed(d, res.detail)
                 return self._record(
                     d, ActionStatus.DONE, f"{res.detail}: {d.reason}", undo_command(d),
                     {"signal": d.signal, "signalled": [list(p) for p in res.signalled]},
@@ -507,10 +507,18 @@ class Responder:
         except OSError as exc:
             why = f"{type(exc).__name__}: {exc}"
         if why is not None:
-            self._record(d, ActionStatus.FAILED, why, None)
+            self._stop_failed(d, why)
             return
         at = self.clock()
         self._fast.put(_Children(d, at))
+
+    def _stop_failed(self, d: StopProcess, why: str) -> ActionRecord:
+        """The record of a stop not done; one whose process is gone says so (``exited``), and
+        the advice then drops "kill PID" (``policy.responses.advice_after``)."""
+        from spamtrace.actions.process import EXITED
+
+        gone = {"exited": True} if why == EXITED else None
+        return self._record(d, ActionStatus.FAILED, why, None, gone)
 
     def _children(self, job: _Children) -> None:
         from spamtrace.actions.process import tree_result

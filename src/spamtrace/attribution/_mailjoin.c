@@ -117,6 +117,94 @@ static int site_set(Site *c, PyObject *obj, PyObject *name, PyObject *value) {
         site_set(&site_, (obj), (name), (value));                                            \
     })
 
+/* The MailMessage slots (layout() checks the class's against these, in this order). A
+ * message of that class is read at its slots' offsets (MGET: no site check per read). */
+static const char *M_NAMES[] = {
+    "mta", "queue_id", "wall", "sender", "user", "uid", "auth", "ip", "protocol", "size", "cwd",
+    "args", "script", "recipients", "addresses", "delivered", "deferred", "bounced",
+    "final_count", "totals", "key"};
+enum {
+    M_MTA, M_QID, M_WALL, M_SENDER, M_USER, M_UID, M_AUTH, M_IP, M_PROTOCOL, M_SIZE, M_CWD,
+    M_ARGS, M_SCRIPT, M_RECIPIENTS, M_ADDRESSES, M_DELIVERED, M_DEFERRED, M_BOUNCED,
+    M_FINAL_COUNT, M_TOTALS, M_KEY, M_COUNT
+};
+static PyTypeObject *MESSAGE; /* MailMessage, when its layout is the one above */
+static PyObject *TOTALS;      /* SenderTotals */
+static Py_ssize_t M_OFF[M_COUNT];
+#define SLOT(obj, i) (*(PyObject **)((char *)(obj) + M_OFF[i]))
+
+static inline PyObject *message_get(Site *c, PyObject *msg, int i, PyObject *name) {
+    if (Py_TYPE(msg) == MESSAGE) {
+        PyObject *v = SLOT(msg, i);
+        if (v != NULL) return Py_NewRef(v);
+    }
+    return site_get(c, msg, name);
+}
+#define MGET(msg, i, name)                                                                   \
+    __extension__({                                                                          \
+        static Site site_;                                                                   \
+        message_get(&site_, (msg), (i), (name));                                             \
+    })
+
+/* ------------------------------------------------------------ keyed look-ups
+ * The senders', windows' and incidents' dicts are keyed by the senders' key tuples (one
+ * shared tuple per sender: shared_key). A look-up hashes the tuple (a tuple does not keep its
+ * hash) and probes: some 250 instructions, eight or so per message. These dicts change only
+ * when a sender or an incident comes or goes, so KEYED_GET remembers, per call site, the
+ * answer for a key (a reference to it: its address cannot be taken by another object) with
+ * the dict's version tag, and gives it again while the dict's tag is the same. CPython gives
+ * a dict a new tag, unique in the process, at its making and at every change (3.11 and
+ * 3.12; later versions, where that is gone, look up every time), so an answer given again is
+ * the one the dict would give: the value is the dict's own (borrowed), alive while the dict
+ * holds it unchanged. */
+#if PY_VERSION_HEX < 0x030D0000
+#define KEYED_MEMO 1
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+static inline uint64_t dict_version(PyObject *dict) {
+    return ((PyDictObject *)dict)->ma_version_tag;
+}
+#pragma GCC diagnostic pop
+#endif
+
+#define MEMO_SLOTS 4096 /* per call site (a power of two); direct-mapped by the key's address */
+/* an address's bits mixed into the top 12 bits (objects of one size are 64 bytes apart or more:
+ * their low bits are all alike) */
+#define SPREAD(p) ((size_t)(((uint64_t)(uintptr_t)(p) * 0x9E3779B97F4A7C15ull) >> 52))
+typedef struct {
+    PyObject *key; /* a reference (NULL: empty) */
+    PyObject *dict;
+    uint64_t version;
+    PyObject *value; /* borrowed from dict (NULL: the key is not there) */
+} Memo;
+
+/* dict.get(key) for a plain dict: borrowed; NULL without an exception when it is not there */
+static PyObject *keyed_get(Memo *memo, PyObject *dict, PyObject *key) {
+#ifdef KEYED_MEMO
+    if (PyDict_CheckExact(dict)) {
+        Memo *m = &memo[SPREAD(key) & (MEMO_SLOTS - 1)];
+        if (m->key == key && m->dict == dict && m->version == dict_version(dict))
+            return m->value;
+        Py_CLEAR(m->key); /* first: whatever its freeing does happens before the look-up */
+        PyObject *v = PyDict_GetItemWithError(dict, key);
+        if (v == NULL && PyErr_Occurred()) return NULL;
+        m->key = Py_NewRef(key);
+        m->dict = dict;
+        m->version = dict_version(dict); /* after: a key's __eq__ may have changed it */
+        m->value = v;
+        return v;
+    }
+#else
+    (void)memo;
+#endif
+    return PyDict_GetItemWithError(dict, key);
+}
+#define KEYED_GET(dict, key)                                                                 \
+    __extension__({                                                                          \
+        static Memo memo_[MEMO_SLOTS];                                                       \
+        keyed_get(memo_, (dict), (key));                                                     \
+    })
+
 /* a + b; for two ints that fit a long, without the number protocol's dispatch */
 static PyObject *add(PyObject *a, PyObject *b) {
     if (PyLong_CheckExact(a) && PyLong_CheckExact(b)) {
@@ -127,11 +215,36 @@ static PyObject *add(PyObject *a, PyObject *b) {
     return PyNumber_Add(a, b);
 }
 
+/* The counters (a message's deliveries, a sender's messages, recipients and bytes, an hour's
+ * messages, a window's total) are ints that only their slot holds: ``a += b`` made a new int
+ * and freed the old one each time. An int that nothing else holds (reference count 1: no
+ * one else can see it, and it is not one of the shared small ints, which their cache holds)
+ * is changed in place instead, when it is one digit of CPython 3.11's int layout (ob_size 1,
+ * ob_digit[0]: 1 to 2**30 - 1) and stays so: the same value, without the allocation. Other
+ * versions and other cases make a new int as before. 1 done, 0 not done (nothing changed). */
+static inline int add_in_place(PyObject *a, PyObject *b, int sign) {
+#if PY_VERSION_HEX < 0x030C0000
+    if (Py_REFCNT(a) != 1 || !PyLong_CheckExact(a) || !PyLong_CheckExact(b) || Py_SIZE(a) != 1)
+        return 0;
+    Py_ssize_t nb = Py_SIZE(b);
+    if (nb == 0) return 1; /* + 0 */
+    if (nb != 1) return 0;
+    digit x = ((PyLongObject *)a)->ob_digit[0], y = ((PyLongObject *)b)->ob_digit[0];
+    if (sign > 0 ? x + y >= PyLong_BASE : y >= x) return 0; /* two digits, or 0 or less */
+    ((PyLongObject *)a)->ob_digit[0] = sign > 0 ? x + y : x - y;
+    return 1;
+#else
+    (void)a, (void)b, (void)sign;
+    return 0;
+#endif
+}
+
 /* obj.name += value (a plain slot: read and written at its offset, found once) */
 static int add_at(Site *g, Site *st, PyObject *obj, PyObject *name, PyObject *value) {
     Py_ssize_t off = slot_of(st, Py_TYPE(obj), name, 1);
     if (off >= 0 && *(PyObject **)((char *)obj + off) != NULL) {
         PyObject **slot = (PyObject **)((char *)obj + off);
+        if (add_in_place(*slot, value, 1)) return 0;
         PyObject *old = Py_NewRef(*slot), *sum = add(old, value);
         Py_DECREF(old);
         if (sum == NULL) return -1;
@@ -192,6 +305,7 @@ static int count_in(PyObject *counts, PyObject *key) {
     PyObject *n = PyDict_SetDefault(counts, key, ONE); /* borrowed */
     if (n == NULL) return -1;
     if (PyDict_GET_SIZE(counts) != before) return 0; /* 0 + 1: the int 1 (ONE) */
+    if (add_in_place(n, ONE, 1)) return 0; /* only the dict holds it */
     PyObject *m = PyNumber_Add(n, ONE);
     if (m == NULL) return -1;
     int rc = PyDict_SetItem(counts, key, m);
@@ -638,14 +752,16 @@ static PyObject *ZERO; /* 0 (made at import, below) */
 static int ws_add(Sum *c, PyObject *when, PyObject *amount) {
     double w = PyFloat_CheckExact(when) ? PyFloat_AS_DOUBLE(when) : PyFloat_AsDouble(when);
     if (w == -1.0 && PyErr_Occurred()) return -1;
-    PyObject *total = add(c->total, amount);
-    if (total == NULL) return -1;
     WItem *it = ring_push(&c->r);
-    if (it == NULL) {
-        Py_DECREF(total);
-        return -1;
+    if (it == NULL) return -1;
+    if (!add_in_place(c->total, amount, 1)) {
+        PyObject *total = add(c->total, amount);
+        if (total == NULL) {
+            c->r.len--; /* the item pushed, taken back */
+            return -1;
+        }
+        Py_SETREF(c->total, total);
     }
-    Py_SETREF(c->total, total);
     it->w = w;
     it->when = Py_NewRef(when);
     it->key = Py_NewRef(amount);
@@ -667,9 +783,11 @@ static PyObject *subtract(PyObject *a, PyObject *b) {
  * (the item whose amount could not be taken off the total is left in) */
 static int ws_expire(Sum *c, double before) {
     while (c->r.len > 0 && c->r.at[c->r.head].w < before) {
-        PyObject *total = subtract(c->total, c->r.at[c->r.head].key);
-        if (total == NULL) return -1;
-        Py_SETREF(c->total, total);
+        if (!add_in_place(c->total, c->r.at[c->r.head].key, -1)) {
+            PyObject *total = subtract(c->total, c->r.at[c->r.head].key);
+            if (total == NULL) return -1;
+            Py_SETREF(c->total, total);
+        }
         WItem *it = ring_pop(&c->r);
         Py_DECREF(it->key);
         Py_DECREF(it->when);
@@ -960,7 +1078,7 @@ static int policy_recipient(PyObject *policy, PyObject *on_recipient, PyObject *
              *before = NULL, *ne = NULL, *addresses = NULL, *listed = NULL, *counts = NULL,
              *opened = NULL, *r = NULL;
     int rc = -1;
-    key = GET(msg, s_key);
+    key = MGET(msg, M_KEY, s_key);
     if (key == NULL) goto done;
     if (key == Py_None) { /* not keyed yet: the Python method does it */
         r = PyObject_CallFunctionObjArgs(on_recipient, msg, address, wall, NULL);
@@ -973,7 +1091,7 @@ static int policy_recipient(PyObject *policy, PyObject *on_recipient, PyObject *
         PyErr_SetString(PyExc_TypeError, "MailPolicy._windows is not a dict");
         goto done;
     }
-    win = PyDict_GetItemWithError(windows, key);
+    win = KEYED_GET(windows, key);
     if (win == NULL) {
         rc = PyErr_Occurred() ? -1 : 0;
         goto done;
@@ -1018,7 +1136,7 @@ static int policy_recipient(PyObject *policy, PyObject *on_recipient, PyObject *
         PyErr_SetString(PyExc_TypeError, "MailPolicy._open is not a dict");
         goto done;
     }
-    PyObject *current = PyDict_GetItemWithError(opened, key);
+    PyObject *current = KEYED_GET(opened, key);
     if (current == NULL) {
         if (PyErr_Occurred()) goto done;
     } else {
@@ -1031,7 +1149,7 @@ static int policy_recipient(PyObject *policy, PyObject *on_recipient, PyObject *
             Py_DECREF(samples);
         }
         if (!bad) {
-            PyObject *final = GET(msg, s_final_count);
+            PyObject *final = MGET(msg, M_FINAL_COUNT, s_final_count);
             int truth = final == NULL ? -1 : PyObject_IsTrue(final);
             Py_XDECREF(final);
             bad = truth < 0 || (!truth && INCR(current, s_recipients) < 0);
@@ -1040,7 +1158,7 @@ static int policy_recipient(PyObject *policy, PyObject *on_recipient, PyObject *
         rc = bad ? -1 : 0;
         goto done;
     }
-    PyObject *auth = GET(msg, s_auth);
+    PyObject *auth = MGET(msg, M_AUTH, s_auth);
     if (auth == NULL) goto done;
     Py_DECREF(auth);
     if (auth != Py_None) {
@@ -1107,7 +1225,7 @@ static void prefetch_places(PyObject *msg, PyObject *totals, PyObject *rcpt, PyO
         }
     }
     if (policy == NULL) return;
-    PyObject *key = GET(msg, s_key);
+    PyObject *key = MGET(msg, M_KEY, s_key);
     if (key == NULL) {
         PyErr_Clear();
         return;
@@ -1115,7 +1233,7 @@ static void prefetch_places(PyObject *msg, PyObject *totals, PyObject *rcpt, PyO
     if (key != pf_key && key != Py_None) {
         PyObject *windows = GET(policy, s_windows), *counts = NULL;
         if (windows != NULL && PyDict_CheckExact(windows)) {
-            PyObject *win = PyDict_GetItemWithError(windows, key); /* borrowed */
+            PyObject *win = KEYED_GET(windows, key); /* borrowed */
             if (win != NULL) counts = GET(win, s_addresses);
         }
         Py_XDECREF(windows);
@@ -1135,7 +1253,7 @@ static void prefetch_places(PyObject *msg, PyObject *totals, PyObject *rcpt, PyO
  * line's recipient (NULL: it names none), ``wall`` its time */
 static int one_recipient(PyObject *rcpt, PyObject *wall, PyObject *action, PyObject *msg,
                          PyObject *on_recipient, PyObject *policy) {
-    PyObject *totals = GET(msg, s_totals), *addresses = NULL;
+    PyObject *totals = MGET(msg, M_TOTALS, s_totals), *addresses = NULL;
     int rc = -1;
     if (totals == NULL) return -1;
     int has_totals = totals != Py_None;
@@ -1152,7 +1270,7 @@ static int one_recipient(PyObject *rcpt, PyObject *wall, PyObject *action, PyObj
     }
     Py_INCREF(rcpt);
     prefetch_places(msg, totals, rcpt, policy);
-    addresses = GET(msg, s_addresses);
+    addresses = MGET(msg, M_ADDRESSES, s_addresses);
     /* rcpt in addresses, else addresses.add(rcpt): one look-up (the size says which) */
     int seen = addresses == NULL ? -1 : !PySet_Check(addresses) ? 2 : 0;
     if (seen == 0) {
@@ -1179,7 +1297,7 @@ static int one_recipient(PyObject *rcpt, PyObject *wall, PyObject *action, PyObj
         }
     }
     {
-        PyObject *final = GET(msg, s_final_count);
+        PyObject *final = MGET(msg, M_FINAL_COUNT, s_final_count);
         int truth = final == NULL ? -1 : PyObject_IsTrue(final);
         Py_XDECREF(final);
         if (truth < 0) {
@@ -1187,7 +1305,7 @@ static int one_recipient(PyObject *rcpt, PyObject *wall, PyObject *action, PyObj
             goto done;
         }
         if (!truth) {
-            PyObject *known = GET(msg, s_recipients);
+            PyObject *known = MGET(msg, M_RECIPIENTS, s_recipients);
             PyObject *have = PyLong_FromSsize_t(PySet_GET_SIZE(addresses));
             int more = known && have ? PyObject_RichCompareBool(have, known, Py_GT) : -1;
             Py_XDECREF(known);
@@ -1256,25 +1374,12 @@ static int submitted(PyObject *ledger, PyObject *pending, PyObject *ev) {
  * made as MailMessage(...) makes it, without running its __init__: every slot is set here
  * (setup() checks the field names against M_NAMES; when they differ, the Python methods run).
  */
-static const char *M_NAMES[] = {
-    "mta", "queue_id", "wall", "sender", "user", "uid", "auth", "ip", "protocol", "size", "cwd",
-    "args", "script", "recipients", "addresses", "delivered", "deferred", "bounced",
-    "final_count", "totals", "key"};
-enum {
-    M_MTA, M_QID, M_WALL, M_SENDER, M_USER, M_UID, M_AUTH, M_IP, M_PROTOCOL, M_SIZE, M_CWD,
-    M_ARGS, M_SCRIPT, M_RECIPIENTS, M_ADDRESSES, M_DELIVERED, M_DEFERRED, M_BOUNCED,
-    M_FINAL_COUNT, M_TOTALS, M_KEY, M_COUNT
-};
-static PyTypeObject *MESSAGE; /* MailMessage, when its layout is the one above */
-static PyObject *TOTALS;      /* SenderTotals */
-static Py_ssize_t M_OFF[M_COUNT];
 static PyObject *ZERO, *EMPTY, *S_AUTH, *S_SCRIPT, *S_LOCAL, *S_EXIM, *s_uids;
 static Py_ssize_t MAX_OPEN;
 static PyObject *s_seen_postfix, *s_postfix, *s_names, *s_php, *s_since, *s_keep_totals,
     *s_senders, *s_on_message, *s_inbound, *s_first_seen, *s_size, *s_cwd, *s_user, *s_uid,
     *s_sender, *s_script;
 
-#define SLOT(obj, i) (*(PyObject **)((char *)(obj) + M_OFF[i]))
 
 /* MailMessage(mta, qid, wall, sender, user, uid, auth, ip, protocol, size, None, (), None,
  * recipients, final_count=final): a new reference */
@@ -1311,17 +1416,52 @@ static PyObject *sender_key(PyObject *user, PyObject *uid, PyObject *auth, PyObj
  * at most MAX_KEYS of them (then forgotten all at once). */
 #define MAX_KEYS 16384
 static PyObject *KEYS;
+static unsigned long KEYS_MADE; /* how many times KEYS was emptied */
 static PyObject *shared_key(PyObject *key) {
     if (key == NULL) return NULL;
     if (KEYS == NULL && (KEYS = PyDict_New()) == NULL) {
         Py_DECREF(key);
         return NULL;
     }
-    if (PyDict_GET_SIZE(KEYS) >= MAX_KEYS) PyDict_Clear(KEYS);
+    if (PyDict_GET_SIZE(KEYS) >= MAX_KEYS) {
+        PyDict_Clear(KEYS);
+        KEYS_MADE++; /* the keys remembered below are forgotten too */
+    }
     PyObject *kept = PyDict_SetDefault(KEYS, key, key); /* borrowed */
     Py_XINCREF(kept);
     Py_DECREF(key);
     return kept;
+}
+
+/* shared_key(sender_key(user, uid, auth, script, cwd)), remembered by the fields' objects
+ * (the parser gives the same str again for a field that repeats: user, authenticated id,
+ * working folder): the key of the same objects is the same tuple, without making a tuple,
+ * hashing it and looking it up in KEYS for each message. An entry holds a reference to each
+ * object (their addresses stay theirs) and is for one filling of KEYS only. */
+typedef struct {
+    PyObject *f[5]; /* user, uid, auth, script, cwd (references; f[0..4] NULL: empty) */
+    PyObject *key;
+    unsigned long made;
+} KeyMemo;
+static KeyMemo KEY_MEMO[MEMO_SLOTS];
+
+static PyObject *sender_key_of(PyObject *user, PyObject *uid, PyObject *auth, PyObject *script,
+                               PyObject *cwd) {
+    PyObject *f[5] = {user, uid, auth, script, cwd};
+    uintptr_t h = 0;
+    for (int i = 0; i < 5; i++) h = h * 31 + (uintptr_t)f[i];
+    KeyMemo *m = &KEY_MEMO[SPREAD(h) & (MEMO_SLOTS - 1)];
+    if (m->key != NULL && m->made == KEYS_MADE && m->f[0] == user && m->f[1] == uid &&
+        m->f[2] == auth && m->f[3] == script && m->f[4] == cwd)
+        return Py_NewRef(m->key);
+    PyObject *key = shared_key(sender_key(user, uid, auth, script, cwd));
+    if (key == NULL) return NULL;
+    PyObject *old[6] = {m->f[0], m->f[1], m->f[2], m->f[3], m->f[4], m->key};
+    for (int i = 0; i < 5; i++) m->f[i] = Py_NewRef(f[i]);
+    m->key = Py_NewRef(key);
+    m->made = KEYS_MADE;
+    for (int i = 0; i < 6; i++) Py_XDECREF(old[i]);
+    return key;
 }
 
 static int set_add_bounded(PyObject *owner, PyObject *name, PyObject *value, Py_ssize_t most) {
@@ -1352,9 +1492,8 @@ static PyObject *finish(PyObject *ledger, PyObject *msg, int count_later) {
     Py_XDECREF(keep);
     if (totals_on < 0) return NULL;
     if (totals_on) {
-        PyObject *key = shared_key(sender_key(SLOT(msg, M_USER), SLOT(msg, M_UID),
-                                              SLOT(msg, M_AUTH), SLOT(msg, M_SCRIPT),
-                                              SLOT(msg, M_CWD)));
+        PyObject *key = sender_key_of(SLOT(msg, M_USER), SLOT(msg, M_UID), SLOT(msg, M_AUTH),
+                                      SLOT(msg, M_SCRIPT), SLOT(msg, M_CWD));
         if (key == NULL) return NULL;
         Py_SETREF(SLOT(msg, M_KEY), key); /* the message holds it now */
         PyObject *senders = GET(ledger, s_senders);
@@ -1364,7 +1503,7 @@ static PyObject *finish(PyObject *ledger, PyObject *msg, int count_later) {
             PyErr_SetString(PyExc_TypeError, "MailLedger.senders is not a dict");
             return NULL;
         }
-        PyObject *totals = PyDict_GetItemWithError(senders, key);
+        PyObject *totals = KEYED_GET(senders, key);
         PyObject *wall = SLOT(msg, M_WALL);
         if (totals != NULL) {
             Py_INCREF(totals);
@@ -2076,10 +2215,10 @@ static PyObject *policy_observe(PyObject *policy, PyObject *msg) {
     c = PyObject_IsTrue(x);
     Py_CLEAR(x);
     if (c < 0) return NULL;
-    if ((key = GET(msg, s_key)) == NULL) return NULL;
+    if ((key = MGET(msg, M_KEY, s_key)) == NULL) return NULL;
     if ((windows = GET(policy, s_windows)) == NULL) goto done;
     if (!c && key != Py_None && PyDict_CheckExact(windows)) {
-        win = PyDict_GetItemWithError(windows, key);
+        win = KEYED_GET(windows, key);
         if (win == NULL && PyErr_Occurred()) goto done;
         Py_XINCREF(win);
     }
@@ -2087,7 +2226,7 @@ static PyObject *policy_observe(PyObject *policy, PyObject *msg) {
         res = PyObject_CallFunctionObjArgs(OBSERVE, policy, msg, NULL);
         goto done;
     }
-    if ((now = GET(msg, s_wall)) == NULL) goto done;
+    if ((now = MGET(msg, M_WALL, s_wall)) == NULL) goto done;
     if ((t = GET(policy, s_t)) == NULL) goto done;
     if ((window = GET(t, s_window)) == NULL) goto done;
     if ((ne = GET(win, s_next_expiry)) == NULL) goto done;
@@ -2103,9 +2242,9 @@ static PyObject *policy_observe(PyObject *policy, PyObject *msg) {
     Counts *ac = COUNTS(addresses);
     if (ac == NULL && (listed = GET(addresses, s_items)) == NULL) goto done;
     if (RAISE_TO(win, s_last_seen, now, Py_GT) < 0) goto done;
-    if ((nrcpt = GET(msg, s_recipients)) == NULL) goto done;
-    if ((ip = GET(msg, s_ip)) == NULL) goto done;
-    if ((maddr = GET(msg, s_addresses)) == NULL) goto done;
+    if ((nrcpt = MGET(msg, M_RECIPIENTS, s_recipients)) == NULL) goto done;
+    if ((ip = MGET(msg, M_IP, s_ip)) == NULL) goto done;
+    if ((maddr = MGET(msg, M_ADDRESSES, s_addresses)) == NULL) goto done;
     Py_ssize_t n = cs != NULL ? cs->r.len : PyObject_Size(items);
     if (n < 0) goto done;
     if (n < MAX_WINDOW_ITEMS) {
@@ -2213,7 +2352,7 @@ static PyObject *policy_observe(PyObject *policy, PyObject *msg) {
      * no history to prune (the common case of a replay); else the Python method */
     if ((opened = GET(policy, s_open)) == NULL) goto done;
     if (PyDict_CheckExact(opened)) {
-        current = PyDict_GetItemWithError(opened, key);
+        current = KEYED_GET(opened, key);
         if (current == NULL && PyErr_Occurred()) goto done;
         Py_XINCREF(current);
     }
@@ -2222,7 +2361,7 @@ static PyObject *policy_observe(PyObject *policy, PyObject *msg) {
      * with no history to prune: _observe_rest finds no reason and returns None */
     int quiet = 0;
     if (current == NULL && PyDict_CheckExact(opened)) {
-        PyObject *auth = GET(msg, s_auth);
+        PyObject *auth = MGET(msg, M_AUTH, s_auth);
         if (auth == NULL) goto done;
         Py_DECREF(auth);
         quiet = auth == Py_None;
@@ -2238,17 +2377,19 @@ static PyObject *policy_observe(PyObject *policy, PyObject *msg) {
     }
     if (fast || quiet) {
         Py_ssize_t kept = LEN_OF(history, s_hours);
-        PyObject *hh = GET(t, s_history_hours);
-        PyObject *most = hh == NULL ? NULL : PyNumber_Add(hh, TWO); /* history_hours + 2 */
-        Py_XDECREF(hh);
-        if (kept < 0 || most == NULL) {
+        PyObject *hh = kept < 0 ? NULL : GET(t, s_history_hours);
+        if (hh == NULL) goto done;
+        if (PyLong_CheckExact(hh) && kept >= 2) { /* an int: kept > hh + 2 as kept - 2 > hh */
+            c = at_most_of(kept - 2, hh);
+            c = c < 0 ? -1 : !c;
+        } else {
+            PyObject *most = PyNumber_Add(hh, TWO); /* history_hours + 2 */
+            PyObject *k = most == NULL ? NULL : PyLong_FromSsize_t(kept);
+            c = k == NULL ? -1 : PyObject_RichCompareBool(k, most, Py_GT);
+            Py_XDECREF(k);
             Py_XDECREF(most);
-            goto done;
         }
-        PyObject *k = PyLong_FromSsize_t(kept);
-        c = k == NULL ? -1 : PyObject_RichCompareBool(k, most, Py_GT);
-        Py_XDECREF(k);
-        Py_DECREF(most);
+        Py_DECREF(hh);
         if (c < 0) goto done;
         fast = fast && !c;
         quiet = quiet && !c;

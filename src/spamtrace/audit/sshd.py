@@ -179,14 +179,30 @@ def parse_sshd_config(
     directives: list[SshdDirective] = []
     files: list[str] = []
     problems: list[str] = []
+    within: list[str] = []  # the files being read, outermost first
+
+    def problem(text: str) -> None:
+        if text not in problems:  # a file included from many places: said once
+            problems.append(text)
 
     def visit(path: str, outer_match: str | None, depth: int) -> None:
+        if path in within:
+            # sshd refuses it ("Too many recursive configuration includes"); followed, the
+            # loop read the same lines again until max_depth (17 times each in the evidence)
+            chain = " -> ".join(escape(p) for p in [*within[within.index(path) :], path])
+            problem(f"Include loop: {chain} (sshd refuses such a config)")
+            return
         text = read(path)
         if text is None:
-            problems.append(f"{escape(path)}: cannot read")
+            problem(f"{escape(path)}: cannot read")
             return
-        if path not in files:  # a file included twice (or in a loop) is one file
+        if path not in files:  # a file included twice is one file
             files.append(path)
+        within.append(path)
+        read_lines(path, text, outer_match, depth)
+        within.pop()
+
+    def read_lines(path: str, text: str, outer_match: str | None, depth: int) -> None:
         match = outer_match
         for n, raw in enumerate(text.split("\n"), 1):
             parsed = _split_directive(raw)
@@ -194,7 +210,7 @@ def parse_sshd_config(
                 continue
             key, value = parsed
             if not key:
-                problems.append(f"{escape(path)}:{n}: cannot parse: {escape(raw.strip(), 200)}")
+                problem(f"{escape(path)}:{n}: cannot parse: {escape(raw.strip(), 200)}")
                 continue
             kw = key.lower()
             if kw == "match":
@@ -205,12 +221,12 @@ def parse_sshd_config(
             directives.append(SshdDirective(path, n, kw, value, raw, match))
             if kw == "include":
                 if depth >= max_depth:
-                    problems.append(f"{escape(path)}:{n}: Include nested too deeply")
+                    problem(f"{escape(path)}:{n}: Include nested too deeply")
                     continue
                 try:
                     patterns = shlex.split(value)
                 except ValueError:
-                    problems.append(f"{escape(path)}:{n}: cannot parse: {escape(raw.strip())}")
+                    problem(f"{escape(path)}:{n}: cannot parse: {escape(raw.strip())}")
                     continue
                 for pat in patterns:
                     full = pat if pat.startswith("/") else f"{SSHD_DIR}/{pat}"

@@ -88,7 +88,8 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
     env = AuditEnv(
         cfg=cfg,
         sshd_binary=args.sshd_binary,
-        sshd_config=args.sshd_config,
+        # absolute: an Include of it by its full name is then the same file (a loop seen)
+        sshd_config=os.path.abspath(args.sshd_config) if args.sshd_config else None,
         sshd_pid=args.sshd_pid,
         ips=tuple(args.ip),
         dnsbl_servers=tuple(args.dnsbl_server),

@@ -34,13 +34,21 @@ def _check(args: argparse.Namespace, cfg: config_mod.Config) -> int:
         why = problem(cfg.scan.yara_rules)
         if why is not None:
             return _check_failed(args, ConfigError(why))
-    layers = sorted(set(cfg.sources.values()))
+    # every file read, in order (one that sets no key too: the shipped example, all comments,
+    # copied as the config), then what else set a value (the environment)
+    files = config_mod.layer_files(args.config)
+    setting = set(cfg.sources.values())
+    layers = [*files, *sorted(setting - set(files))]
     if args.json:
         # an invalid config never gets here: main() calls _check_failed with the error
         dump_json({"schema": "spamtrace.config-check/1", "valid": True, "layers": layers})
         return ExitCode.CLEAN
-    shown = layers or ["built-in defaults only"]
-    print("config ok: " + ", ".join(escape(layer) for layer in shown))
+    shown = [escape(x) + ("" if x in setting else " (sets no key)") for x in layers]
+    if not setting:
+        tail = "every value is a built-in default"
+        print(f"config ok: {', '.join(shown)}; {tail}" if shown else f"config ok: {tail}")
+    else:
+        print("config ok: " + ", ".join(shown))
     return ExitCode.CLEAN
 
 

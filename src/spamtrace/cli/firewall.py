@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from spamtrace.cli.options import duration, hours, port_list
-from spamtrace.errors import ConfigError, ExitCode
+from spamtrace.errors import ConfigError, ExitCode, SpamtraceError
 from spamtrace.safetext import quoted
 
 if TYPE_CHECKING:
@@ -333,6 +333,7 @@ def _load_confirmed_cmd(args: argparse.Namespace, cfg: Config) -> int:
 
 def _remove_cmd(args: argparse.Namespace, cfg: Config) -> int:
     from spamtrace.actions.firewall import transaction
+    from spamtrace.render.firewall import removed_text
 
     backend = _backend(args)
     transaction.forget(Path(args.state_dir))
@@ -341,12 +342,23 @@ def _remove_cmd(args: argparse.Namespace, cfg: Config) -> int:
     except ConfigError:
         plan = None  # removing must work even with a broken config
     removed = backend.remove(plan)
-    if removed:
-        text = f"removed the spamtrace firewall ({backend.name}); nothing else was touched"
-    else:
-        text = "the spamtrace firewall was not loaded; nothing to remove"
-    _say(args, "remove", text, backend=backend.name, removed=removed)
+    kept = _kept_blocks() if removed else []
+    text = removed_text(backend.name, removed, kept)
+    _say(args, "remove", text, backend=backend.name, removed=removed,
+         kept_blocks=[uid for uid, _ in kept])  # fmt: skip
     return ExitCode.CLEAN
+
+
+def _kept_blocks() -> list[tuple[int, str | None]]:
+    """The responses' uid blocks that ``remove`` left in force (uid, user name)."""
+    from spamtrace.actions.uidblock import UidBlocker
+    from spamtrace.attribution.process import user_name
+
+    try:
+        blocked = UidBlocker((), 0).blocked()
+    except SpamtraceError:  # no nft (the iptables backend): no block set either
+        return []
+    return [(b.uid, user_name(b.uid)) for b in blocked]
 
 
 def _status_cmd(args: argparse.Namespace, cfg: Config) -> int:

@@ -256,9 +256,9 @@ def _quarantine_all(
         raise UsageError("--quarantine needs root (the quarantine folder is root's)")
     store = Quarantine(cfg.responses.quarantine_dir)
     out: dict[str, dict[str, str]] = {}
-    for r in shown:
-        if r.verdict.value != "malicious":
-            continue
+    malicious = [r for r in shown if r.verdict.value == "malicious"]
+    moved: list[tuple[str, str]] = []
+    for r in malicious:
         try:
             # the quarantine walks a plain absolute path with no link on the way:
             # `scan --quarantine public_html` too, and a root named through a link (www)
@@ -266,6 +266,14 @@ def _quarantine_all(
         except QuarantineError as exc:
             out[r.path] = {"error": str(exc)}
             continue
+        except KeyboardInterrupt:  # the report is not printed: say what was moved
+            for path, ident in moved:
+                print(f"spamtrace: quarantined before the interrupt: {escape(path)} as {ident}",
+                      file=sys.stderr)  # fmt: skip
+            print(f"spamtrace: {len(malicious) - len(moved)} malicious file(s) not quarantined "
+                  "(spamtrace quarantine list shows what is)", file=sys.stderr)  # fmt: skip
+            raise
+        moved.append((item.path, item.id))
         out[r.path] = {"id": item.id}
         if r.sha256 and item.sha256 != r.sha256:
             out[r.path]["note"] = "changed after the scan: quarantined as it was then"

@@ -43,6 +43,7 @@ from typing import Any, ClassVar
 
 from spamtrace.model import Verdict
 from spamtrace.policy.incidents import Incident
+from spamtrace.policy.verdict import LOOK_AT_SCRIPT
 from spamtrace.sources.maillog.event import unnamed_login
 
 ROOT_UID = 0
@@ -577,34 +578,48 @@ def advice_after(advice: Sequence[str], actions: Iterable[Any]) -> tuple[str, ..
     """An incident's advice (written when it opened) told what its responses did since.
 
     "stop it after noting the evidence: kill PID" no longer fits once a response stopped the
-    sender (a stopped process acts on no SIGTERM until it is resumed: the kill did nothing)
-    or killed it (the pid may be another process's by now). ``actions``: the incident's
-    records (``action``, ``status``, ``data``, optional ``undone_at``); a released stop (its
-    process resumed) gives the advice back as it was."""
+    sender (a stopped process acts on no SIGTERM until it is resumed: the kill did nothing),
+    killed it, or found it gone (the pid may be another process's by now); "look at the
+    script: PATH" no longer does once the quarantine moved the file. ``actions``: the
+    incident's records (``action``, ``status``, ``data``, ``target``, optional
+    ``undone_at``); a released stop (its process resumed) or a restored file gives the advice
+    back as it was."""
     signalled: dict[int, str] = {}
+    quarantined: dict[str, str] = {}  # path -> quarantine id
     for a in actions:
-        if a.action != ActionKind.STOP_PROCESS.value or a.status != ActionStatus.DONE.value:
-            continue
         if getattr(a, "undone_at", None) is not None:
+            continue
+        if a.action == ActionKind.QUARANTINE.value and a.status == ActionStatus.DONE.value:
+            quarantined[str(a.target)] = str(a.data.get("quarantine_id") or "?")
+        if a.action != ActionKind.STOP_PROCESS.value:
+            continue
+        if a.status == ActionStatus.FAILED.value and a.data.get("exited"):
+            with contextlib.suppress(TypeError, ValueError):
+                signalled[int(str(a.target).split(":", 1)[0])] = "exited"
+        if a.status != ActionStatus.DONE.value:
             continue
         how = str(a.data.get("signal") or "stop")
         for item in a.data.get("signalled") or ():
             with contextlib.suppress(TypeError, ValueError, IndexError):
                 signalled[int(item[0])] = how
-    if not signalled:
+    if not signalled and not quarantined:
         return tuple(advice)
     out: list[str] = []
     for line in advice:
         m = _KILL_LINE.search(line)
         done = signalled.get(int(m.group(1))) if m else None
-        if m is None or done is None:
+        script = line.removeprefix(LOOK_AT_SCRIPT) if line.startswith(LOOK_AT_SCRIPT) else None
+        if script is not None and script in quarantined:
+            out.append(f"look at the script in quarantine ({quarantined[script]}): "
+                       "spamtrace quarantine list")  # fmt: skip
+        elif m is None or done is None:
             out.append(line)
         elif done == "stop":
             pid = m.group(1)
             out.append(f"it is stopped (SIGSTOP), its files and sockets kept: look at them: "
                        f"ls -l /proc/{pid}/cwd /proc/{pid}/fd")  # fmt: skip
             out.append(f"end it once noted (stopped, it ignores a plain kill): kill -KILL {pid}")
-        # killed (SIGKILL): nothing is left to end
+        # killed (SIGKILL), or it had exited: nothing is left to end
     return tuple(out)
 
 

@@ -190,6 +190,10 @@ def judge(
     return Verdict.SUSPICIOUS, tuple(reasons)
 
 
+#: how an advice line names a running script (``policy.responses.advice_after`` finds it)
+LOOK_AT_SCRIPT = "look at the script: "
+
+
 def advice(connection: Connection) -> tuple[str, ...]:
     """Short "what to do next" lines for an alerting connection (empty for the others)."""
     verdict = connection.verdict
@@ -215,7 +219,7 @@ def advice(connection: Connection) -> tuple[str, ...]:
     if proc is not None:
         folder = proc.cwd
         for script in proc.scripts:
-            out.append(f"look at the script: {script}")
+            out.append(f"{LOOK_AT_SCRIPT}{script}")
             folder = folder if folder and folder != "/" else posixpath.dirname(script)
         if folder and folder != "/":
             out.append(f"scan the folder: spamtrace scan {shell_quote(folder)}")

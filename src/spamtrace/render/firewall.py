@@ -127,6 +127,23 @@ def applied_text(result: ApplyResult, timeout: int) -> str:
     )
 
 
+def removed_text(backend: str, removed: bool, kept: list[tuple[int, str | None]]) -> str:
+    """What ``firewall remove`` did, in one line: with the responses' uid blocks it kept
+    (``kept``: uid and user name), which still hold the table, and how to free them."""
+    if not removed:
+        return "the spamtrace firewall was not loaded; nothing to remove"
+    text = f"removed the spamtrace firewall ({backend}); nothing else was touched"
+    if kept:
+        who = ", ".join(f"uid {uid}" + (f" ({escape(name)})" if name else "") for uid, name in kept)
+        many = "s" if len(kept) > 1 else ""
+        text += (
+            f". It kept the SMTP block{many} of {who}: table inet spamtrace stays, with only "
+            f"that, until the block{many} run{'' if many else 's'} out or you run "
+            f"`spamtrace release {kept[0][0]}`{' (one per uid)' if many else ''}"
+        )
+    return text
+
+
 def loaded_confirmed_text(policy: dict[str, Any]) -> str:
     """What ``firewall load-confirmed`` loaded (the confirmed record), in one line."""
     import time

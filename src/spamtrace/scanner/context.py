@@ -828,7 +828,32 @@ def _decode_candidates(ctx: Ctx) -> list[tuple[int, bytes]]:
                     out.append((idxs[0], b"\x00code\x00" + joined))
             if len(out) >= MAX_DECODE_CANDIDATES:
                 break
+    if b".=" in ctx.code and len(out) < MAX_DECODE_CANDIDATES:
+        out.extend(_accumulated(ctx)[: MAX_DECODE_CANDIDATES - len(out)])
     out.sort(key=lambda t: -len(t[1]))
+    return out
+
+
+# ``$z .= 'piece';``: a payload glued piece by piece into one variable
+_APPEND_LIT = re.compile(rb"\$(\w+)\s*\.=\s*\x01(\d+)\x01\s*;")
+_APPEND_MIN = 4  # pieces: a string built in two or three steps is everyday code
+
+
+def _accumulated(ctx: Ctx) -> list[tuple[int, bytes]]:
+    """Literals appended one after another to one variable (``$z = ''; $z .= 'UEQ5';
+    $z .= 'd2FI'; ...``), joined in order: an encoded payload split over many statements so
+    that no literal is long (the same pieces glued with ``.`` are joined above)."""
+    lx = ctx.lx
+    pieces: dict[bytes, list[int]] = {}
+    for m in itertools.islice(_APPEND_LIT.finditer(ctx.code), _JOINED_PIECES):
+        pieces.setdefault(m.group(1), []).append(int(m.group(2)))
+    out: list[tuple[int, bytes]] = []
+    for idxs in pieces.values():
+        if len(idxs) < _APPEND_MIN:
+            continue
+        joined = b"".join(lx.value(i) for i in idxs)[:_JOINED_MAX]
+        if len(joined) >= 64:
+            out.append((idxs[0], joined))
     return out
 
 

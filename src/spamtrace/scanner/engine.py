@@ -138,13 +138,21 @@ _OPEN_FLAGS = (
 _NOATIME = getattr(os, "O_NOATIME", 0)
 
 
+#: a file a process holds open (a running script that deleted itself): the kernel's link to
+#: that very file, followed (no path an attacker can redirect)
+_PROC_FD = re.compile(r"/proc/[0-9]+/fd/[0-9]+")
+
+
 def _open_noatime(path: str) -> int:
+    flags = _OPEN_FLAGS
+    if _PROC_FD.fullmatch(path):
+        flags &= ~getattr(os, "O_NOFOLLOW", 0)
     if _NOATIME:
         try:
-            return os.open(path, _OPEN_FLAGS | _NOATIME)
+            return os.open(path, flags | _NOATIME)
         except PermissionError:
             pass  # not ours to keep the time of: read as anyone would
-    return os.open(path, _OPEN_FLAGS)
+    return os.open(path, flags)
 
 
 def read_file(path: str, max_size: int) -> tuple[bytes, str | None]:

@@ -13,11 +13,15 @@ test from its globs.
 from __future__ import annotations
 
 import os
+import re
 import stat
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 from spamtrace.scanner.report import VANISHED, FileReport, ScanTally, ScanVerdict
+
+#: an open file's link in /proc (a running script that deleted itself): read as it is
+_PROC_FD = re.compile(r"/proc/[0-9]+/fd/[0-9]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,7 +65,9 @@ def walk(
             continue
         if stat.S_ISREG(st.st_mode):
             # a root named through a symlink is read at its target (the reader follows no link)
-            path = os.path.realpath(root) if os.path.islink(root) else root
+            path = root
+            if os.path.islink(root) and not _PROC_FD.fullmatch(root):  # a deleted file's fd
+                path = os.path.realpath(root)
             try:
                 folder = os.stat(os.path.dirname(os.path.abspath(path)))
             except OSError:

@@ -258,7 +258,8 @@ def install(
     ``config``: the config file ``spamtrace`` names (its warnings join the others).
     A unit or drop-in that spamtrace did not write is left alone: nothing is written."""
     if not folder.is_dir():
-        raise RuntimeFailure(f"no unit folder {folder} (give one with --unit-dir)")
+        what = "is a file, not a folder" if folder.exists() else "does not exist"
+        raise RuntimeFailure(f"no unit folder: {folder} {what} (give one with --unit-dir)")
     wanted = dropins_for(cfg)
     targets = [folder / name for name in UNITS]
     targets += [folder / DROPIN_DIR / DROPINS[name] for name in wanted.names]

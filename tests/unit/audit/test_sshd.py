@@ -86,7 +86,31 @@ def test_a_file_read_twice_is_named_once() -> None:
     files = {MAIN: "Include /etc/ssh/sshd_config\nPort 22\n"}
     parsed = sshd.parse_sshd_config(MAIN, files.get, lambda pat: [])
     assert parsed.files == (MAIN,)
-    assert any("Include nested too deeply" in p for p in parsed.problems)
+    assert parsed.problems == (f"Include loop: {MAIN} -> {MAIN} (sshd refuses such a config)",)
+
+
+def test_an_include_loop_through_a_folder_gives_each_line_once() -> None:
+    """`Include /etc/ssh/sshd_config.d/*.conf`, and a file there that includes the main
+    config again: the loop was followed to the depth limit, so `audit` listed each line 9
+    times as evidence ("sshd_config:5: AllowTcpForwarding yes" nine times in the fix too) and
+    a missing file's "cannot read" 8 times. The loop is now said once, with its path."""
+    dropin = "/etc/ssh/sshd_config.d/loop.conf"
+    files = {
+        MAIN: "Include /etc/ssh/sshd_config.d/*.conf\nAllowTcpForwarding no\n"
+        "Match User st*\n  AllowTcpForwarding yes\n",
+        dropin: f"Include {MAIN}\n",
+        "/etc/ssh/sshd_config.d/miss.conf": "Include /etc/ssh/missing.conf\n",
+    }
+    parsed = sshd.parse_sshd_config(
+        MAIN, files.get, lambda pat: sorted(p for p in files if p.startswith(pat[:-6]))
+    )
+    lines = [(d.path, d.line) for d in parsed.all_of("allowtcpforwarding")]
+    assert lines == [(MAIN, 2), (MAIN, 4)]
+    assert parsed.files == (MAIN, dropin, "/etc/ssh/sshd_config.d/miss.conf")
+    assert parsed.problems == (
+        f"Include loop: {MAIN} -> {dropin} -> {MAIN} (sshd refuses such a config)",
+        "/etc/ssh/missing.conf: cannot read",
+    )
 
 
 def test_include_missing_file_is_a_problem() -> None:
@@ -541,3 +565,31 @@ def test_users_the_match_lines_cannot_tell_apart_are_asked_about_once(
     runner.specs.clear()
     sshd.gather(env)
     assert {s.split(",")[0] for s in runner.specs if s} == {f"user={u.name}" for u in users}
+
+
+def test_a_relative_sshd_config_is_one_file_with_its_absolute_name(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`--sshd-config ssh/sshd_config` (relative), included back as /abs/ssh/sshd_config by a
+    drop-in: the two names were two files, so the loop was seen a turn late and every line of
+    the config was listed twice as evidence, once under each name."""
+    import json
+
+    from spamtrace.cli.main import main
+
+    (tmp_path / "ssh" / "conf.d").mkdir(parents=True)
+    main_file = tmp_path / "ssh" / "sshd_config"
+    main_file.write_text(
+        f"Include {tmp_path}/ssh/conf.d/*.conf\nAllowTcpForwarding no\n"
+        "Match User st*\n  AllowTcpForwarding yes\n"
+    )
+    (tmp_path / "ssh" / "conf.d" / "loop.conf").write_text(f"Include {main_file}\n")
+    monkeypatch.chdir(tmp_path)
+    args = ["audit", "--json", "--only", "sshd.tcp-forwarding", "--sshd-config", "ssh/sshd_config"]
+    assert main(args) in (0, 1)
+    evidence = json.loads(capsys.readouterr().out)["findings"][0]["evidence"]
+    lines = [e for e in evidence if "AllowTcpForwarding" in e and e[0] != "$"]
+    assert lines == [
+        f"{main_file}:2: AllowTcpForwarding no",
+        f"{main_file}:4: AllowTcpForwarding yes (in Match User st*)",
+    ], evidence

@@ -83,3 +83,45 @@ def test_suspect_json_top_finding_is_the_heaviest() -> None:
     lines = suspect_lines([dict(clean, path="/h/a\x1b[2Jb.php")])
     assert lines[0].startswith("/h/a\\x1b[2Jb.php: clean, score 8")
     assert lines[1] == "  line 9 of decoded layer 1: fsockopen("
+
+
+def test_a_running_script_that_deleted_itself_is_read_through_its_open_file(
+    tmp_path: Path,
+) -> None:
+    """Droppers delete themselves (`unlink(__FILE__)`) and go on sending: check said "nothing
+    suspicious in the script(s) and folder" while the process still held the script open.
+    Its bytes are read through /proc/PID/fd/N; it is named as the process names it."""
+    import subprocess
+    import sys
+
+    from spamtrace.model import AttributionMethod, ProcessInfo
+    from spamtrace.suspects import scan_targets
+
+    folder = tmp_path / "uploads"
+    folder.mkdir()
+    shell = folder / "x.php"
+    shell.write_text("<?php\nunlink(__FILE__);\neval(base64_decode($_POST['p']));\n")
+    holder = "import sys; f = open(sys.argv[1]); print('ready', flush=True); sys.stdin.read()"
+    child = subprocess.Popen(
+        [sys.executable, "-c", holder, str(shell)],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        assert child.stdout is not None and child.stdout.readline() == "ready\n"
+        shell.unlink()
+        gone = f"{shell} (deleted)"
+        process = ProcessInfo(
+            pid=child.pid, start_time=None, name="php", exe="/usr/bin/php", cmdline=(),
+            uid=os.getuid(), euid=os.geteuid(), gid=os.getgid(), user=None, cwd=str(folder),
+            scripts=(gone, str(shell)), parents=(), method=AttributionMethod.LIVE,
+        )  # fmt: skip
+        files, notes = scan_for_suspects(scan_targets(process), budget=2.0)
+    finally:
+        assert child.stdin is not None
+        child.stdin.close()
+        child.wait()
+    assert files is not None and [f["path"] for f in files] == [gone], (files, notes)
+    assert files[0]["verdict"] == "malicious" and files[0]["script"] is True
+    assert (file_advice(files) or "").startswith(f"this is the file: {gone} (malicious")
+    assert not any("No such file" in n for n in notes), notes
+    assert any(f"/proc/{child.pid}/fd/" in n and "read through" in n for n in notes), notes

@@ -53,6 +53,29 @@ def test_config_check_json_names_the_layers(tmp_path: Path) -> None:
     }
 
 
+def test_config_check_names_a_file_that_sets_nothing(tmp_path: Path) -> None:
+    """The shipped example copied as the config (every line a comment), or an empty file:
+    `config check` said "config ok: built-in defaults only", as if the file had not been
+    found or read. It names the file, and says it sets no key."""
+    example = tmp_path / "spamtrace.toml"
+    example.write_text("# mode = \"observe\"\n\n# [smtp]\n# ports = [25]\n")
+    drop = tmp_path / "conf.d"
+    drop.mkdir()
+    (drop / "10-empty.toml").write_text("")
+    env = {"SPAMTRACE_CONFIG_DIR": str(drop)}
+    proc = run_cli("--config", str(example), "config", "check", env=env)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == (
+        f"config ok: {example} (sets no key), {drop / '10-empty.toml'} (sets no key); "
+        "every value is a built-in default"
+    )
+    proc = run_cli("--config", str(example), "config", "check", "--json", env=env)
+    assert json.loads(proc.stdout)["layers"] == [str(example), str(drop / "10-empty.toml")]
+    (drop / "10-empty.toml").write_text("[smtp]\nports = [25]\n")
+    proc = run_cli("--config", str(example), "config", "check", env=env)
+    assert proc.stdout.strip() == f"config ok: {example} (sets no key), {drop / '10-empty.toml'}"
+
+
 def test_config_check_json_says_invalid_on_stdout(tmp_path: Path) -> None:
     # a config tool reads stdout: it got nothing at all for an invalid config
     bad = tmp_path / "bad.toml"
@@ -91,6 +114,21 @@ def test_unexpected_exception_is_one_line_without_traceback(
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "\x1b" not in err and "ValueError" in err
     assert "bad\\nthing\\x1b[31m" in err  # the message is escaped, not dropped
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+def test_a_full_disk_for_the_output_is_a_runtime_error_not_an_internal_one() -> None:
+    """`spamtrace scan --json /home > report.json` on a full disk said "internal error:
+    OSError: [Errno 28]" (a bug to report, run with -v): it is the disk, exit 3."""
+    with open("/dev/full", "w") as full:
+        proc = subprocess.run(
+            [sys.executable, "-m", "spamtrace", "config", "show"], stdout=full, text=True,
+            stderr=subprocess.PIPE, timeout=60,
+            env={"SPAMTRACE_CONFIG_DIR": "/nonexistent", "PATH": "/usr/bin:/bin"},
+        )  # fmt: skip
+    assert proc.returncode == 3
+    assert proc.stderr.startswith("spamtrace: error: cannot write: No space left on device")
+    assert "internal error" not in proc.stderr and len(proc.stderr.splitlines()) == 1
 
 
 def test_error_line_is_ascii_under_lang_c() -> None:

@@ -598,6 +598,10 @@ def test_service_install_without_systemd_says_how_and_uninstall_removes_only_our
     assert (tmp_path / "spamtrace-firewall.service").exists()
     assert main(["service", "install", "--unit-dir", str(tmp_path / "missing")]) == 3
     assert "no unit folder" in capsys.readouterr().err
+    # a file given for the folder was "no unit folder FILE", as if it were not there
+    a_file = str(tmp_path / "spamtrace-firewall.service")
+    assert main(["service", "install", "--unit-dir", a_file]) == 3
+    assert "spamtrace-firewall.service is a file, not a folder" in capsys.readouterr().err
 
 
 def test_service_install_leaves_a_unit_it_did_not_write(

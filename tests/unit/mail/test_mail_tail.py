@@ -179,6 +179,31 @@ def test_rotated_copies_compressed_with_xz_or_bzip2_are_read(
     assert "mainlog.2.xz: not a valid xz file" in doc["logs"][0]["error"], doc["logs"]
 
 
+def test_a_damaged_gz_copy_is_said_not_an_internal_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """logrotate's default `compress`: a .gz copy whose data is damaged (a bad sector, a copy
+    broken in transfer), not just cut short, made zlib raise its own error, which is no
+    OSError: `mail` died with "internal error: Error -3 while decompressing data", exit 3,
+    and showed none of the other logs. It is now said in logs[].error, like a broken .xz."""
+    import json
+
+    from spamtrace.cli.main import main
+
+    log = tmp_path / "mainlog"
+    stamp = "2026-12-01 10:00:0"
+    rows = [f"{stamp}{i} 1xZX0{i}-0004e{i}-2T <= a@h U=u{i} P=local S=1" for i in range(2)]
+    packed = gzip.compress(("\n".join(rows[:1] * 50) + "\n").encode())
+    damaged = packed[:10] + bytes(b ^ 0x5A for b in packed[10:-8]) + packed[-8:]
+    (tmp_path / "mainlog.2.gz").write_bytes(damaged)
+    log.write_text(rows[1] + "\n")
+    args = ["mail", "--json", "--no-queue", "--no-scan", "--since", "all", "--exim-log", str(log)]
+    assert main(args) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert {s["user"] for s in doc["senders"]} == {"u1"}
+    assert "mainlog.2.gz: not a valid gz file (" in doc["logs"][0]["error"], doc["logs"]
+
+
 def test_rotated_copies_compressed_with_zstd_are_read(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -666,6 +666,62 @@ def test_the_advice_follows_what_the_responses_did(capsys: pytest.CaptureFixture
     assert "kill -KILL 100" in out and kill not in out
 
 
+def test_the_advice_drops_what_no_longer_exists() -> None:
+    """Seen in the namespace world (enforce): the script's process had exited before the
+    SIGSTOP (stop-process failed: "the process has exited") and the scan's quarantine had
+    moved the script away, yet the alert and `incident` still said "stop it after noting the
+    evidence: kill 17647" (a pid that may be another process's by now) and "look at the
+    script: PATH" (no such file any more). The advice now says where the script went."""
+    from spamtrace.render.incidents import incident_json
+    from spamtrace.sinks.records import incident_record
+    from spamtrace.sinks.store import ActionRecord
+
+    script = "/home/shop/public_html/x.php"
+    att = attempt(100.0, process=proc(pid=100, scripts=(script,)))
+    rec = incident_record(IncidentTracker().add(att).incident, att)
+    kill = "stop it after noting the evidence: kill 100"
+    look = f"look at the script: {script}"
+    assert kill in rec.advice and look in rec.advice
+    gone = ActionRecord(
+        rec.id, "stop-process", "failed", 101.0, "the process has exited", None, 1001,
+        "100:1000.0", {"exited": True},
+    )  # fmt: skip
+    moved = ActionRecord(
+        rec.id, "quarantine", "done", 101.5, f"moved {script} to quarantine as q-1", None,
+        1001, script, {"quarantine_id": "q-1", "sha256": "ab"},
+    )  # fmt: skip
+    advice = incident_json(rec, [gone, moved])["advice"]
+    assert kill not in advice and look not in advice, advice
+    assert "look at the script in quarantine (q-1): spamtrace quarantine list" in advice
+    assert len(advice) == len(rec.advice) - 1  # the other lines are kept
+    restored = dataclasses.replace(moved, undone_at=200.0)  # `quarantine restore q-1`
+    assert look in incident_json(rec, [restored])["advice"]
+
+
+def test_a_stop_of_a_process_that_has_exited_is_recorded_as_such(tmp_path: Path) -> None:
+    """The record of a stop that found its process gone carries ``exited``: what lets the
+    advice drop "kill PID" (above) rather than read the detail's words. Both ways a stop is
+    made: on the spot at the third connect (the daemon's), and as a decision carried out."""
+    from spamtrace.actions.process import ProcessSignaller
+    from spamtrace.policy.responses import StopProcess
+
+    r = Responder(cfg(mode="enforce"), MTA, blocker=FlushableSet(),  # type: ignore[arg-type]
+                  signaller=ProcessSignaller(rules(), procfs=str(tmp_path)))  # fmt: skip
+    t = IncidentTracker()
+    for wall in (100.0, 100.1, 100.2):
+        att = attempt(wall, process=proc(pid=2**22 + 7))
+        r.on_attempt(att, t.add(att).incident)
+    stops = [a for a in r.records if a.action == "stop-process"]
+    assert [(a.status, a.detail, a.data) for a in stops] == [
+        ("failed", "the process has exited", {"exited": True})
+    ], r.records
+    gone = r.execute(StopProcess(2**22 + 7, 1000.0, 1001, "php", "stop", "inc-1", "test"))
+    assert (gone.status, gone.detail, gone.data) == (
+        "failed", "the process has exited", {"exited": True}
+    )
+    r.close()
+
+
 def test_a_released_block_is_taken_again_once_the_grace_is_over() -> None:
     """A block is decided once per incident: after `spamtrace release`, a sender that went on
     in the same incident was never blocked again, grace or no grace. The firewall check that

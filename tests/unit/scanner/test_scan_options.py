@@ -272,3 +272,31 @@ def test_files_that_could_not_be_quarantined_are_counted_in_the_summary(
     assert main(["scan", "--jobs", "1", "--quarantine", str(site)]) == 1
     out = capsys.readouterr().out
     assert "NOT QUARANTINED: 2 malicious file(s) are still in place" in out.splitlines()[-1]
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="the quarantine is root's")
+def test_an_interrupted_quarantine_says_what_it_moved(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ctrl-C while `scan --quarantine` moved files printed only "interrupted": the ids of
+    the files already moved, and which they were, were never said."""
+    from spamtrace.actions.quarantine import Quarantine
+
+    site = _site(tmp_path)
+    store = tmp_path / "quarantine"
+    _config(tmp_path, f'[responses]\nquarantine_dir = "{store}"\n')
+    real_add = Quarantine.add
+    calls: list[str] = []
+
+    def add(self: Quarantine, path: str, **kwargs: object) -> object:
+        calls.append(path)
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        return real_add(self, path, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Quarantine, "add", add)
+    assert main(["scan", "--jobs", "1", "--quarantine", str(site)]) == 130
+    err = capsys.readouterr().err
+    (moved,) = Quarantine(str(store)).items()
+    assert f"quarantined before the interrupt: {moved.path} as {moved.id}" in err, err
+    assert "1 malicious file(s) not quarantined" in err, err

@@ -18,9 +18,11 @@ from spamtrace.scanner.context import (
     Ctx,
     Hit,
     bounded_finditer,
+    braced,
     calls_to,
     expression,
     feature,
+    find_calls,
     function_body,
     has_any,
     top_args,
@@ -87,6 +89,27 @@ _CALL_LITERAL = re.compile(rb"(?<![\w$>:\\])([a-z_\x80-\xff][\w\x80-\xff]*)\s*\(
 # a function body that downloads what it is given: curl_exec(), or a read of a variable's
 # address (file_get_contents($url), fopen($u, 'r'), file($u))
 _FETCH_BODY = re.compile(rb"curl_exec\s*\(|(?:file_get_contents|fopen|file|readfile)\s*\(\s*\$")
+
+
+# a call of a function by name: name(
+_CALL_NAME = re.compile(rb"(?<![\w$>:\\])([a-z_\x80-\xff][\w\x80-\xff]*)\s*\(")
+
+
+def _helper_download(ctx: Ctx, expr: bytes) -> bool:
+    """``expr`` is a variable assigned what a downloading function of this file returns,
+    whatever address it was given (``$c = get_remote_content($url_from_cookie);``): where
+    the result is then written to a file and included, the address does not matter."""
+    v = VAR.fullmatch(expr.strip().lstrip(b"@"))
+    if v is None or ctx.first(b"function") < 0:
+        return False
+    for _, am in var_assigns(ctx.code, v.group(1), TAIL_RHS, 10):
+        m = _CALL_NAME.match(am.group(1).strip().lstrip(b"@"))
+        if m is None:
+            continue
+        body = function_body(ctx, m.group(1))
+        if body is not None and _FETCH_BODY.search(body) is not None:
+            return True
+    return False
 
 
 def _fetcher_call(ctx: Ctx, text: bytes) -> bool:
@@ -211,19 +234,29 @@ def _remote_code_include(ctx: Ctx, rule: Rule) -> Hit | None:
     code = ctx.code
     value = ctx.lx.value
     targets: set[bytes] | None = None  # what is included: "$name", or a literal path's value
-    opened: dict[bytes, bytes] | None = None  # handle variable -> the path it opened
+    opened: list[tuple[int, bytes, bytes]] | None = None  # (where, handle variable, path)
     for start, args in calls_to(ctx, (b"file_put_contents", b"fwrite", b"fputs"), 50):
         parts = top_args(args)
         if len(parts) < 2:
             continue
         content = expression(parts[1])
-        if not (_downloads(ctx, content) or posted(ctx, content) or _decoded(ctx, content)):
+        if not (
+            _downloads(ctx, content)
+            or posted(ctx, content)
+            or _decoded(ctx, content)
+            or _helper_download(ctx, content)
+        ):
             continue
         dest = parts[0].strip()
         if not code.startswith(b"file_put_contents", start):  # a handle: the path it opened
-            if opened is None:
-                opened = {b"$" + m.group(1): m.group(2) for m in _OPEN_FOR_WRITE.finditer(code)}
-            dest = opened.get(dest, b"")
+            if opened is None:  # the last fopen() of that handle before the write
+                opened = [
+                    (m.start(), b"$" + m.group(1), m.group(2))
+                    for m in itertools.islice(_OPEN_FOR_WRITE.finditer(code), 200)
+                ]
+            dest = next(
+                (path for at, h, path in reversed(opened) if h == dest and at < start), b""
+            )
         literal = PLACEHOLDER.fullmatch(dest)
         if literal is not None:
             dest = value(int(literal.group(1))).strip()
@@ -298,6 +331,101 @@ def _self_delete_backdate(ctx: Ctx, rule: Rule) -> Hit | None:
         if gone >= 0:
             return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
         return None
+    return None
+
+
+# a time read from a file: the old time a script keeps before it changes the file
+_TIME_OF = re.compile(
+    rb"@?\s*(?:filemtime|filectime|fileatime)\s*\(\s*(.{1,200}?)\s*\)\s*$", re.DOTALL
+)
+# a .php name in a path expression: a literal placeholder's value is checked apart
+_PHP_NAME = re.compile(rb"\.php\b|functions|wp-config")
+
+
+def _norm(ctx: Ctx, expr: bytes) -> bytes:
+    """A path expression compared as written: spaces and a leading @ dropped, each literal
+    replaced by its value (the same 'functions.php' written twice has two placeholders)."""
+    value = ctx.lx.value
+    flat = re.sub(rb"\s+", b"", expr.strip().lstrip(b"@"))
+    return PLACEHOLDER.sub(lambda m: b"'" + value(int(m.group(1))).lower() + b"'", flat)
+
+
+def _php_var(ctx: Ctx, dest: bytes, start: int) -> bool:
+    """``dest`` is a variable that names PHP files: set from an expression, or looped over a
+    list (``foreach (glob($dir . '/*.php') as $f)``), that holds a .php name."""
+    v = VAR.fullmatch(dest)
+    if v is None:
+        return False
+    code = ctx.code[:start]
+    texts = [m.group(1) for _, m in var_assigns(code, v.group(1), TAIL_RHS, 5)]
+    loop = re.compile(
+        rb"foreach\s*\(([^;{]{1,300}?)\s+as\s+(?:\$\w+\s*=>\s*)?\$" + v.group(1) + rb"\b"
+    )
+    texts += [m.group(1) for m in itertools.islice(loop.finditer(code), 5)]
+    return any(_PHP_NAME.search(_norm(ctx, t).lower()) is not None for t in texts)
+
+
+@feature("write_backdate")
+def _write_backdate(ctx: Ctx, rule: Rule) -> Hit | None:
+    """A script that reads a PHP file's time (``$t = filectime($f)``), writes the file
+    (``file_put_contents($f, $code . $content)``) and sets the old time back (``touch($f,
+    $t)``): the change is hidden from anyone who looks for recently modified files (the
+    WP-VCD installer infects every theme's functions.php so). Caches set new times, not the
+    file's own old one; copies that keep their source's time copy, they do not write."""
+    code = ctx.code
+    for start, args in calls_to(ctx, (b"touch",), 20):
+        parts = top_args(args)
+        if len(parts) < 2:
+            continue
+        dest, when = _norm(ctx, parts[0]), parts[1].strip()
+        v = VAR.fullmatch(when)
+        texts = [when]
+        if v is not None:  # the time kept in a variable before the write
+            texts = [m.group(1) for _, m in var_assigns(code[:start], v.group(1), TAIL_RHS, 5)]
+        if not any(
+            (m := _TIME_OF.match(t.strip())) is not None and _norm(ctx, m.group(1)) == dest
+            for t in texts
+        ):
+            continue
+        if _PHP_NAME.search(dest.lower()) is None and not _php_var(ctx, dest, start):
+            continue
+        for wstart, wargs in calls_to(ctx, (b"file_put_contents",), 50):
+            if wstart < start and _norm(ctx, top_args(wargs)[0]) == dest:
+                return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 100))
+    return None
+
+
+# an endless loop: while (true), while (1), for (;;)
+_FOREVER = re.compile(rb"\bwhile\s*\(\s*(?:true|1)\s*\)|\bfor\s*\(\s*;\s*;\s*\)")
+# a mode without the owner's write bit: the file cannot be edited or replaced by its owner
+_READ_ONLY = re.compile(rb"^0?[45][0-7]{2}$")
+
+
+@feature("lock_loop")
+def _lock_loop(ctx: Ctx, rule: Rule) -> Hit | None:
+    """An endless loop that keeps setting a file read-only (``while (true) { chmod($f,
+    0555); sleep(1); }``): a hijacked index.php or a dropped shell locked against the site
+    owner's edits and deletes, for as long as the process lives. Install scripts chmod
+    once; daemons that loop do not take the owner's write bit away."""
+    code = ctx.code
+    for m in itertools.islice(_FOREVER.finditer(code), 10):
+        brace = code.find(b"{", m.end(), m.end() + 5)
+        if brace < 0:
+            continue
+        body = braced(code, brace)
+        if b"sleep" not in body:
+            continue
+        for _, args in find_calls(body, (b"chmod",), 10):
+            parts = top_args(args)
+            if len(parts) < 2:
+                continue
+            mode = parts[1].strip()
+            v = VAR.fullmatch(mode)
+            modes = [mode]
+            if v is not None:
+                modes = [a.group(1).strip() for _, a in var_assigns(code, v.group(1), TAIL_RHS, 5)]
+            if any(_READ_ONLY.match(x) for x in modes):
+                return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.start() + 80))
     return None
 
 

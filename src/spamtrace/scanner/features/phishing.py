@@ -271,7 +271,9 @@ def _session_fields(ctx: Ctx) -> frozenset[bytes]:
 
 
 # ``$v = ...;`` or ``$v .= ...;``: what a variable is given
-_GIVEN = re.compile(rb"\s*\.?=(?![=>])([^;]{0,400})")
+# what a variable is given: ``$v = x``, ``$v .= x``, and an element of it (``$rows[] = $row``,
+# ``$data['pass'] = $pw``): an array filled one element at a time sends the elements
+_GIVEN = re.compile(rb"\s*(?:\[[^\];]{0,60}\]\s*)?\.?=(?![=>])([^;]{0,400})")
 
 
 # a value that is a request field as it came (or trimmed, escaped): ``$pass = $_POST['pw']``
@@ -926,7 +928,10 @@ def _genuine_site_redirect(ctx: Ctx, after: int) -> int:
         if lit.find(b"http") < 0:
             continue
         m = _SENT_TO.search(lit)
-        if m is None or _FRONT_OR_SIGN_IN.search(m.group(1) or b"/") is None:
+        if m is None:
+            continue
+        # the page's path, without its query ("?authorId=..." names no sign-in page)
+        if _FRONT_OR_SIGN_IN.search((m.group(1) or b"/").split(b"?", 1)[0]) is None:
             continue
         # header('Location: https://x/') is the whole argument: nothing glued on after it
         if m.group(2) == b"" and code[q.end() : q.end() + 8].lstrip()[:1] == b".":
@@ -1284,15 +1289,48 @@ def _crawler_redirect(ctx: Ctx, rule: Rule) -> Hit | None:
     code = ctx.code
     value = ctx.lx.value
     for start, args in calls_to(ctx, CRAWLER_TESTS, 100):
+        parts = top_args(args)[:2]
         lits = [value(int(q.group(1))).lower() for q in itertools.islice(
-            PLACEHOLDER.finditer(b" ".join(top_args(args)[:2])), 4)]
-        if not any(_BOT_WORDS.search(v) for v in lits):
+            PLACEHOLDER.finditer(b" ".join(parts)), 4)]
+        if not any(_BOT_WORDS.search(v) for v in lits) and not _bot_list(ctx, parts, start):
             continue
         block = _block_after(code, start)
         at = _redirects(ctx, block)
         if at >= 0:
             return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 100))
+        # the bots leave (exit) and everyone else is sent away by the code that follows
+        end = code.find(block, start) + len(block) if block else -1
+        if (
+            end > 0
+            and _LEAVES.search(block) is not None
+            and _redirects(ctx, code[end : end + 2000]) >= 0
+        ):
+            return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 100))
     return None
+
+
+_LEAVES = re.compile(rb"\b(?:exit|die)\b")
+
+
+def _bot_list(ctx: Ctx, parts: list[bytes], start: int) -> bool:
+    """One of a test's arguments is the loop variable over a list of crawler names
+    (``$bots = ['Googlebot', 'Bingbot', ...]; foreach ($bots as $bot) stripos($ua, $bot)``)."""
+    code = ctx.code[:start]
+    value = ctx.lx.value
+    for part in parts:
+        v = VAR.fullmatch(part.strip())
+        if v is None:
+            continue
+        loop = re.compile(
+            rb"foreach\s*\(\s*\$(\w+)\s+as\s+(?:\$\w+\s*=>\s*)?\$" + v.group(1) + rb"\s*\)"
+        )
+        for m in itertools.islice(loop.finditer(code), 3):
+            for _, a in var_assigns(code, m.group(1), TAIL_RHS, 3):
+                names = [value(int(q.group(1))).lower() for q in itertools.islice(
+                    PLACEHOLDER.finditer(a.group(1)), 40)]
+                if sum(1 for n in names if _BOT_WORDS.search(n)) >= 2:
+                    return True
+    return False
 
 
 # --------------------------------------------------------------------- search-referer redirect

@@ -436,7 +436,8 @@ def _wp_admin_create(ctx: Ctx, rule: Rule) -> Hit | None:
         if _WP_ADMIN_ROLE.search(body) is None or _WP_CHECKS.search(body) is not None:
             continue
         parts = top_args(args)
-        fixed = len(parts) >= 2 and all(_fixed_value(body, a.strip()) for a in parts[:2])
+        before = ctx.code[_enclosing_span(ctx, start)[0] : start]
+        fixed = len(parts) >= 2 and all(_fixed_value(before, a.strip()) for a in parts[:2])
         if fixed or UIN_RE.search(body) is not None:
             return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 100))
     return None
@@ -583,6 +584,14 @@ _FUNC_HEAD = re.compile(rb"function\s*&?\s*(?:[a-z_\x80-\xff][\w\x80-\xff]*)?\s*
 
 def _enclosing_body(ctx: Ctx, pos: int) -> bytes:
     """The body of the function (or closure) around ``pos``; the whole code outside one."""
+    return _enclosing_span(ctx, pos)[1]
+
+
+def _enclosing_span(ctx: Ctx, pos: int) -> tuple[int, bytes]:
+    """Where the body of the function (or closure) around ``pos`` starts, and the body; 0 and
+    the whole code outside one. What comes between the start and ``pos`` is what a variable
+    holds when the code at ``pos`` reads it (``$user = 'x'; wp_create_user($user, ...);
+    $user = new WP_User($id);`` passes the literal)."""
     code = ctx.code
     heads = itertools.islice(_FUNC_HEAD.finditer(code, max(0, pos - 8000), pos), 50)
     for m in reversed(list(heads)):
@@ -591,8 +600,8 @@ def _enclosing_body(ctx: Ctx, pos: int) -> bytes:
             continue
         body = braced(code, brace)
         if brace + len(body) > pos:
-            return body
-    return code
+            return brace, body
+    return 0, code
 
 
 _QUERY_WHERE = re.compile(rb"->\s*query_where\s*\.?=(?![=>])")

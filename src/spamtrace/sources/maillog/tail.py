@@ -365,15 +365,16 @@ def read_back_raw(path: str, split: LineSplitter) -> Iterator[tuple[list[str], m
     before its error is raised, so that the next file's first line is not glued to it."""
     ext = compression_of(path)
     opener: Callable[[str, str], BinaryIO] = open  # type: ignore[assignment]
-    broken: tuple[type[Exception], ...] = ()  # lzma's error is no OSError: made one
+    broken: tuple[type[Exception], ...] = ()  # lzma's and zlib's errors are no OSError: made one
     if ext:  # a rotated log (`check`'s last hour almost never needs one): imported only then
         import bz2
         import gzip
         import lzma
+        import zlib
 
         opener = {".gz": gzip.open, ".xz": lzma.open, ".bz2": bz2.open,  # type: ignore[assignment]
                   ".zst": _Unzstd}[ext]  # fmt: skip
-        broken = (lzma.LZMAError,)
+        broken = (lzma.LZMAError, zlib.error)  # a damaged .gz's data (not its header)
     error: Exception | None = None
     try:
         with opener(path, "rb") as fh:
