@@ -76,6 +76,27 @@ def test_config_check_names_a_file_that_sets_nothing(tmp_path: Path) -> None:
     assert proc.stdout.strip() == f"config ok: {example} (sets no key), {drop / '10-empty.toml'}"
 
 
+def test_config_check_refuses_a_response_command_that_cannot_run(tmp_path: Path) -> None:
+    """`suspend_command = ["/scripts/suspendaccnt"]` (a typo) passed `config check`: the
+    first real incident in enforce mode then recorded a failed suspension ("command not
+    found") while the sender's site stayed up. The command must exist and be executable
+    (a bare name on PATH), as the YARA rules must compile."""
+    conf = tmp_path / "spamtrace.toml"
+    for argv, why in (
+        (["/scripts/suspendaccnt"], "/scripts/suspendaccnt: no such program"),
+        ([str(conf)], f"{conf}: not executable"),
+        (["no-such-suspend-tool"], "no-such-suspend-tool: no such program on PATH"),
+    ):
+        conf.write_text(
+            f'mode = "enforce"\n[responses]\nsuspend = true\nsuspend_command = {json.dumps(argv)}\n'
+        )
+        proc = run_cli("--config", str(conf), "config", "check")
+        assert proc.returncode == 2, proc.stdout
+        assert proc.stderr.strip() == f"spamtrace: error: {conf}: responses.suspend_command: {why}"
+    conf.write_text('[responses]\nlock_mailbox_command = ["/bin/true", "{user}"]\n')
+    assert run_cli("--config", str(conf), "config", "check").returncode == 0
+
+
 def test_config_check_json_says_invalid_on_stdout(tmp_path: Path) -> None:
     # a config tool reads stdout: it got nothing at all for an invalid config
     bad = tmp_path / "bad.toml"

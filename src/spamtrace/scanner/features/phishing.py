@@ -216,6 +216,8 @@ _REQ_ELEMENT_CODE = re.compile(
     rb"(\.\s*|=>\s*)?\$_(?:post|get|request)\s*\[\s*\x01(\d+)\x01\s*\](?=(\s*\.)|)"
 )
 _REQ_ELEMENT_TEXT = re.compile(rb"\$_(?:post|get|request)\s*\[\s*['\"]?([\w-]{1,40})")
+# the calls of a drop that write a file (a results log, or a file the site keeps)
+_FILE_WRITES = (b"fwrite", b"fputs", b"file_put_contents")
 _DROP_SINKS = (b"mail", b"file_get_contents", b"curl_init", b"fopen", b"fwrite", b"fputs",
                b"file_put_contents")  # fmt: skip
 
@@ -428,29 +430,8 @@ def _drops(ctx: Ctx) -> list[tuple[int, bytes]]:
         for start, args in calls_to(ctx, (b"fwrite", b"fputs", b"file_put_contents"), 20):
             parts = top_args(args)
             if len(parts) >= 2 and VAR.search(interpolated(ctx, parts[1])) is not None:
-                if _php_source(ctx, parts[1]):
-                    continue  # an installer writing the site's config.php, not a results log
                 out.append((start, parts[1]))
     return out
-
-
-_PHP_OPEN = re.compile(rb"\s*<\?php\b", re.IGNORECASE)
-
-
-def _php_source(ctx: Ctx, expr: bytes) -> bool:
-    """``expr`` is PHP source: a literal that opens with ``<?php``, or a variable first given
-    one (``$config = "<?php return ['host' => '" . $_POST['host'] . "'];";``). An installer
-    writes the settings typed into its form as the application's config file; a kit's log of
-    its victims' data is text, not a program."""
-    expr = expr.strip()
-    v = VAR.fullmatch(expr)
-    if v is not None:
-        sites = var_assigns(ctx.code, v.group(1), TAIL_RHS, 1)
-        if not sites:
-            return False
-        expr = sites[0][1].group(1).strip()
-    lit = _LITERAL_HEAD.match(expr)
-    return lit is not None and _PHP_OPEN.match(ctx.lx.value(int(lit.group(1)))) is not None
 
 
 # form fields: the superglobals, or the raw body (a JSON form posted by the page's script)
@@ -616,6 +597,15 @@ def _card_code_stored(ctx: Ctx) -> Hit | None:
     return None
 
 
+def _php_source(ctx: Ctx, text: bytes) -> bool:
+    """A literal of ``text`` (the first 100) opens PHP code: the file written is a script (an
+    installer's ``config.php``), not a results log."""
+    return any(
+        ctx.lx.value(int(p.group(1))).lstrip()[:5].lower() == b"<?php"
+        for p in itertools.islice(PLACEHOLDER.finditer(text), 100)
+    )
+
+
 def _credentials_dropped_fixed(ctx: Ctx) -> Hit | None:
     """A phishing kit's handler: the visitor's form fields, a password or card field among
     them, glued into a text that is mailed to a hard-coded address, sent to a Telegram bot
@@ -626,6 +616,8 @@ def _credentials_dropped_fixed(ctx: Ctx) -> Hit | None:
         return None
     for start, sent in _drops(ctx):
         text = _sent_text(ctx, sent, 3)
+        if ctx.code.startswith(_FILE_WRITES, start) and _php_source(ctx, text):
+            continue  # an installer writing its config file (the database password in it)
         keys = _request_keys(ctx, text)
         if len(keys) < 2 and VAR.search(text) is not None:
             # variables the taint pass saw hold a request value as it came ($email = $data;
@@ -913,9 +905,6 @@ _FRONT_OR_SIGN_IN = re.compile(
     rb"^/?$|^/(?:[a-z]{2}(?:[-_][a-z]{2})?/)?(?:index|home)\b|"
     rb"log_?in|sign_?in|signon|logon|auth|/account|^/mail\b"
 )
-
-
-_FILE_WRITES = (b"fwrite", b"fputs", b"file_put_contents")
 
 
 def _genuine_site_redirect(ctx: Ctx, after: int) -> int:
