@@ -2,34 +2,36 @@
 
 Usage:
   .venv/bin/python bench/scan_model_train.py train --malicious NAME=DIR ... --clean NAME=DIR ...
-      [--clean-php NAME=DIR ...] [--out weights.json] [--max-fp 0.1] [--C 1]
+      [--clean-php NAME=DIR ...] [--out weights.json] [--max-fp 0.1] [--C 1] [--cache FILE]
   .venv/bin/python bench/scan_model_train.py measure --weights FILE --malicious NAME=DIR ...
       --clean NAME=DIR ... [--jobs 2]
 
 Every file under each DIR (recursively, any extension) is one sample; NAME=DIR is one
-collection. Nothing is executed: files are read as bytes and cut into the distinct words of
-``spamtrace.scanner.learned.words_of`` (identifiers, function names, superglobal keys and
-the words inside string literals, 3-40 bytes, lower-cased), as the scanner sees them.
+collection. Nothing is executed: files are read as bytes and cut into the distinct tokens of
+``spamtrace.scanner.learned.words_of`` (words 3-40 bytes, lower-cased, plus ``$word`` for a
+variable and ``word(`` for a call), as the scanner sees them, and scanned with the built-in
+rules (the model off) for their rule score.
 
 ``train``: leave one collection out. For each collection C a model is fitted on every other
 collection and scores C's files, so every file gets a score from a model that never saw its
-collection. The threshold is the lowest score at which at most ``--max-fp`` % of all those
-out-of-collection clean scores, and at most ``--max-fp-each`` % (or 1 file) of each clean
-collection's, are reached; per-collection detection and clean false positives at that
-threshold are printed. Then one model is fitted on all collections and written with that
-threshold (``--out``). The fit: L2-regularised logistic regression (``--penalty l1``: sparse)
-on binary word presence, words with |weight| < ``--min-weight`` dropped; words in fewer than
-3 files or in only one collection are not features (a word of one family only is what rules
-already memorise); each class weighs
-the same, and within the malicious class each collection weighs ``sqrt(size)``, so one large
-collection does not drown the small ones.
+collection. Two thresholds come from those scores: the suspicious one, the lowest with at
+most ``--max-fp`` % of all clean files and ``--max-fp-each`` % (or 1 file) of each clean
+collection over it; the malicious one, the lowest at which the clean files that the model's
+finding makes malicious (alone, or suspicious with a rule score of 5-9) stay within the same
+percentages with no file allowed beyond them. Per collection, the model's findings, the rules
+alone and the rules with the model are printed. Then one model is fitted on all collections
+and written with those thresholds (``--out``). The fit: L2-regularised logistic regression
+(``--penalty l1``: sparse) on binary token presence, tokens with |weight| < ``--min-weight``
+dropped; tokens in fewer than 3 files or in only one collection are not features (a word of
+one family only is what rules already memorise); each class weighs the same, and within a
+class each collection weighs ``sqrt(size)``, so one large collection does not drown the
+small ones.
 
-``measure``: totals only (for held-out sets): files flagged by the model alone, by the
-built-in rules alone (verdict malicious or suspicious), by either; clean files flagged.
-scikit-learn is needed by ``train`` only (``pip install scikit-learn``). The scanner uses the
-file written (data/scanner/learned_words.json) only when ``[scan] learned_words = true``:
-docs/scan-history.md says what it measured and why it is off by default.
-"""
+``measure``: totals only (for held-out sets): the model's findings, the rules' verdicts and
+the verdicts of both. scikit-learn is needed by ``train`` only (``pip install scikit-learn``).
+The scanner uses the file written (data/scanner/learned_words.json) only when ``[scan]
+learned_words = true``: docs/scan-history.md says what it measured and why it is off by
+default."""
 
 from __future__ import annotations
 
