@@ -177,15 +177,29 @@ class Responder:
 
     def prepare(self) -> list[str]:
         """Enforce mode, at start: load the adapters and create the block set and chain, so
-        that the first block is as fast as the next ones. Returns notes (what failed)."""
-        if not self.enforcing or not self.rules.block:
+        that the first block is as fast as the next ones. Returns notes (what failed, or
+        will: a configured command that cannot run)."""
+        if not self.enforcing:
             return []
+        from spamtrace.actions.suspend import command_problem
+
+        r = self.cfg.responses
+        notes = [
+            f"{what} will fail: responses.{key}: {why}"
+            for what, key, argv in (
+                ("suspensions", "suspend_command", r.suspend_command if r.suspend else []),
+                ("mailbox locks", "lock_mailbox_command", r.lock_mailbox_command),
+            )
+            if (why := command_problem(argv)) is not None
+        ]
+        if not self.rules.block:
+            return notes
         try:
             self.blocker().prepare()
         except SpamtraceError as exc:
-            return [f"uid blocks will fail: {exc.message}"]
+            return [f"uid blocks will fail: {exc.message}", *notes]
         self.signaller()
-        return []
+        return notes
 
     # ------------------------------------------------------------------ feeding
     def on_attempt(self, att: AttributedAttempt, inc: Incident) -> list[Decision]:

@@ -10,6 +10,8 @@ where shown) and the time taken are recorded; a command that runs longer than
 
 from __future__ import annotations
 
+import os
+import shutil
 import subprocess
 import time
 from collections.abc import Sequence
@@ -25,6 +27,20 @@ class SuspendResult:
     output: str
     seconds: float
     detail: str
+
+
+def command_problem(argv: Sequence[str]) -> str | None:
+    """Why ``argv`` (a configured command) cannot run, found before an incident needs it (a
+    typo in the path surfaced only as a failed suspension at the first real incident), or
+    None. A bare name is looked up on PATH, as running it does."""
+    if not argv:
+        return None
+    program = argv[0]
+    if "/" not in program:
+        return None if shutil.which(program) else f"{program}: no such program on PATH"
+    if not os.path.isfile(program):
+        return f"{program}: no such program"
+    return None if os.access(program, os.X_OK) else f"{program}: not executable"
 
 
 def run_suspend(argv: Sequence[str], timeout: float) -> SuspendResult:

@@ -34,6 +34,15 @@ def _check(args: argparse.Namespace, cfg: config_mod.Config) -> int:
         why = problem(cfg.scan.yara_rules)
         if why is not None:
             return _check_failed(args, ConfigError(why))
+    # and the commands the responses run must exist (found at the first incident otherwise)
+    from spamtrace.actions.suspend import command_problem
+
+    r = cfg.responses
+    for key, argv in (("suspend_command", r.suspend_command if r.suspend else []),
+                      ("lock_mailbox_command", r.lock_mailbox_command)):  # fmt: skip
+        if (why := command_problem(argv)) is not None:
+            origin = cfg.sources.get(f"responses.{key}", "default")
+            return _check_failed(args, ConfigError(f"{origin}: responses.{key}: {why}"))
     # every file read, in order (one that sets no key too: the shipped example, all comments,
     # copied as the config), then what else set a value (the environment)
     files = config_mod.layer_files(args.config)

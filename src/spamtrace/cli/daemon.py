@@ -9,7 +9,7 @@ import argparse
 import os
 from typing import TYPE_CHECKING, Any
 
-from spamtrace.errors import ConfigError, ExitCode, PermissionRequired
+from spamtrace.errors import ConfigError, ExitCode, PermissionRequired, SpamtraceError
 from spamtrace.render.output import print_error
 from spamtrace.safetext import escape_message
 
@@ -82,12 +82,18 @@ def _daemon(args: argparse.Namespace, cfg: Config) -> int:
 def _status(args: argparse.Namespace, cfg: Config) -> int:
     from spamtrace.service.control import query
 
-    doc = query(args.socket or cfg.daemon.socket, {"command": "status"})
     if args.json:
         from spamtrace.render.output import dump_json
+        from spamtrace.render.status import not_running_json
 
+        try:
+            doc = query(args.socket or cfg.daemon.socket, {"command": "status"})
+        except SpamtraceError as exc:  # no daemon: still a document on stdout, then the error
+            dump_json(not_running_json(exc.message))
+            raise
         dump_json(doc)
         return ExitCode.CLEAN
+    doc = query(args.socket or cfg.daemon.socket, {"command": "status"})
     from spamtrace.render.output import console
     from spamtrace.render.status import print_status
 

@@ -8,6 +8,7 @@ named command's module is imported to build the parser.
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from typing import TYPE_CHECKING, NoReturn
 
@@ -300,7 +301,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return int(ExitCode.CLEAN)
+    except OSError as exc:
+        if not _cannot_write(exc):
+            return _internal_error(exc, verbose)
+        return int(ExitCode.FAILURE)
     except Exception as exc:  # the one place an unexpected error is turned into a line
+        return _internal_error(exc, verbose)
+
+
+def _internal_error(exc: Exception, verbose: bool) -> int:
         if verbose:
             import traceback
 
@@ -312,6 +321,24 @@ def main(argv: Sequence[str] | None = None) -> int:
             "(run with -v for the traceback)"
         )
         return int(ExitCode.FAILURE)
+
+
+#: the output could not be written (said once: the exit flush would fail again)
+_WRITE_FAILED: list[bool] = []
+
+
+def _cannot_write(exc: OSError) -> bool:
+    """Say so when ``exc`` is a full disk or quota (the output redirected to a file, or a
+    file written): a runtime failure of the host, not a bug of spamtrace to report."""
+    import errno
+
+    if exc.errno not in (errno.ENOSPC, errno.EDQUOT):
+        return False
+    if not _WRITE_FAILED:
+        _WRITE_FAILED.append(True)
+        with contextlib.suppress(OSError):
+            print(f"spamtrace: error: cannot write: {exc.strerror}", file=sys.stderr, flush=True)
+    return True
 
 
 #: what the command run keeps for the end of the process (:func:`keep_until_exit`); None
@@ -336,6 +363,17 @@ def entry() -> NoReturn:
     global _KEPT
     _KEPT = []
     code = main()
+    try:  # the output held in the buffer: a full disk is said here, not by the interpreter's end
+        sys.stdout.flush()
+    except BrokenPipeError:
+        pass  # as Python ends otherwise
+    except OSError as exc:
+        if _cannot_write(exc):
+            import os
+
+            with contextlib.suppress(OSError):
+                sys.stderr.flush()
+            os._exit(int(ExitCode.FAILURE))  # the buffer cannot be written: not again at exit
     if _KEPT:
         import atexit
         import os

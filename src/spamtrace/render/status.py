@@ -23,6 +23,13 @@ LABEL_WIDTH = 12
 Row = tuple[str, str]
 
 
+def not_running_json(error: str) -> dict[str, Any]:
+    """``status --json`` when no daemon answers: the same schema, ``running: false``."""
+    from spamtrace.service.daemon import STATUS_SCHEMA
+
+    return {"schema": STATUS_SCHEMA, "running": False, "error": error}
+
+
 def uptime(seconds: float) -> str:
     s = int(seconds)
     days, s = divmod(s, 86400)

@@ -311,6 +311,7 @@ class Daemon:
         reload = self.board.reload
         return {
             "schema": STATUS_SCHEMA,
+            "running": True,  # without a daemon: render.status.not_running_json
             "version": __version__,
             "pid": os.getpid(),
             "started": iso(e.started),

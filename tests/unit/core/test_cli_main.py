@@ -76,6 +76,27 @@ def test_config_check_names_a_file_that_sets_nothing(tmp_path: Path) -> None:
     assert proc.stdout.strip() == f"config ok: {example} (sets no key), {drop / '10-empty.toml'}"
 
 
+def test_config_check_refuses_a_response_command_that_cannot_run(tmp_path: Path) -> None:
+    """`suspend_command = ["/scripts/suspendaccnt"]` (a typo) passed `config check`: the
+    first real incident in enforce mode then recorded a failed suspension ("command not
+    found") while the sender's site stayed up. The command must exist and be executable
+    (a bare name on PATH), as the YARA rules must compile."""
+    conf = tmp_path / "spamtrace.toml"
+    for argv, why in (
+        (["/scripts/suspendaccnt"], "/scripts/suspendaccnt: no such program"),
+        ([str(conf)], f"{conf}: not executable"),
+        (["no-such-suspend-tool"], "no-such-suspend-tool: no such program on PATH"),
+    ):
+        conf.write_text(
+            f'mode = "enforce"\n[responses]\nsuspend = true\nsuspend_command = {json.dumps(argv)}\n'
+        )
+        proc = run_cli("--config", str(conf), "config", "check")
+        assert proc.returncode == 2, proc.stdout
+        assert proc.stderr.strip() == f"spamtrace: error: {conf}: responses.suspend_command: {why}"
+    conf.write_text('[responses]\nlock_mailbox_command = ["/bin/true", "{user}"]\n')
+    assert run_cli("--config", str(conf), "config", "check").returncode == 0
+
+
 def test_config_check_json_says_invalid_on_stdout(tmp_path: Path) -> None:
     # a config tool reads stdout: it got nothing at all for an invalid config
     bad = tmp_path / "bad.toml"
@@ -114,6 +135,21 @@ def test_unexpected_exception_is_one_line_without_traceback(
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "\x1b" not in err and "ValueError" in err
     assert "bad\\nthing\\x1b[31m" in err  # the message is escaped, not dropped
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+def test_a_full_disk_for_the_output_is_a_runtime_error_not_an_internal_one() -> None:
+    """`spamtrace scan --json /home > report.json` on a full disk said "internal error:
+    OSError: [Errno 28]" (a bug to report, run with -v): it is the disk, exit 3."""
+    with open("/dev/full", "w") as full:
+        proc = subprocess.run(
+            [sys.executable, "-m", "spamtrace", "config", "show"], stdout=full, text=True,
+            stderr=subprocess.PIPE, timeout=60,
+            env={"SPAMTRACE_CONFIG_DIR": "/nonexistent", "PATH": "/usr/bin:/bin"},
+        )  # fmt: skip
+    assert proc.returncode == 3
+    assert proc.stderr.startswith("spamtrace: error: cannot write: No space left on device")
+    assert "internal error" not in proc.stderr and len(proc.stderr.splitlines()) == 1
 
 
 def test_error_line_is_ascii_under_lang_c() -> None:

@@ -204,6 +204,21 @@ def test_status_exit_3_without_daemon(tmp_path: Path, capsys: pytest.CaptureFixt
     assert "Traceback" not in err
 
 
+def test_status_json_without_daemon_is_still_a_document(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A fleet's check (`spamtrace status --json | jq .running`) got nothing at all on stdout
+    when the daemon was down: no JSON to tell "down" from "broken". It gets the schema,
+    ``running: false`` and the error; the exit code and the one stderr line stay."""
+    assert main(["status", "--json", "--socket", str(tmp_path / "none.sock")]) == 3
+    out, err = capsys.readouterr()
+    doc = json.loads(out)
+    assert doc["schema"] == "spamtrace.status/1" and doc["running"] is False, doc
+    assert doc["error"].startswith("no spamtrace daemon is running"), doc
+    assert err.startswith("spamtrace: error: no spamtrace daemon is running")
+    assert len(err.strip().splitlines()) == 1
+
+
 # ------------------------------------------------------------------------- one instance
 def test_second_instance_on_the_same_store_is_refused_naming_the_pid(tmp_path: Path) -> None:
     store = str(tmp_path / "s.db")

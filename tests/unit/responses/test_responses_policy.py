@@ -722,6 +722,20 @@ def test_a_stop_of_a_process_that_has_exited_is_recorded_as_such(tmp_path: Path)
     r.close()
 
 
+def test_the_daemon_start_says_a_response_command_will_fail() -> None:
+    """The same check at the start of the daemon or `watch` in enforce mode (their config may
+    not have been through `config check`): a start note, not a refusal to watch."""
+    c = cfg(mode="enforce", responses__suspend=True,
+            responses__suspend_command=["/scripts/suspendaccnt"],
+            responses__lock_mailbox_command=["/bin/true"])  # fmt: skip
+    r = Responder(c, MTA, blocker=FlushableSet())  # type: ignore[arg-type]
+    assert r.prepare() == [
+        "suspensions will fail: responses.suspend_command: /scripts/suspendaccnt: "
+        "no such program"
+    ]
+    r.close()
+
+
 def test_a_released_block_is_taken_again_once_the_grace_is_over() -> None:
     """A block is decided once per incident: after `spamtrace release`, a sender that went on
     in the same incident was never blocked again, grace or no grace. The firewall check that

@@ -216,6 +216,8 @@ _REQ_ELEMENT_CODE = re.compile(
     rb"(\.\s*|=>\s*)?\$_(?:post|get|request)\s*\[\s*\x01(\d+)\x01\s*\](?=(\s*\.)|)"
 )
 _REQ_ELEMENT_TEXT = re.compile(rb"\$_(?:post|get|request)\s*\[\s*['\"]?([\w-]{1,40})")
+# the calls of a drop that write a file (a results log, or a file the site keeps)
+_FILE_WRITES = (b"fwrite", b"fputs", b"file_put_contents")
 _DROP_SINKS = (b"mail", b"file_get_contents", b"curl_init", b"fopen", b"fwrite", b"fputs",
                b"file_put_contents")  # fmt: skip
 
@@ -595,6 +597,15 @@ def _card_code_stored(ctx: Ctx) -> Hit | None:
     return None
 
 
+def _php_source(ctx: Ctx, text: bytes) -> bool:
+    """A literal of ``text`` (the first 100) opens PHP code: the file written is a script (an
+    installer's ``config.php``), not a results log."""
+    return any(
+        ctx.lx.value(int(p.group(1))).lstrip()[:5].lower() == b"<?php"
+        for p in itertools.islice(PLACEHOLDER.finditer(text), 100)
+    )
+
+
 def _credentials_dropped_fixed(ctx: Ctx) -> Hit | None:
     """A phishing kit's handler: the visitor's form fields, a password or card field among
     them, glued into a text that is mailed to a hard-coded address, sent to a Telegram bot
@@ -605,6 +616,8 @@ def _credentials_dropped_fixed(ctx: Ctx) -> Hit | None:
         return None
     for start, sent in _drops(ctx):
         text = _sent_text(ctx, sent, 3)
+        if ctx.code.startswith(_FILE_WRITES, start) and _php_source(ctx, text):
+            continue  # an installer writing its config file (the database password in it)
         keys = _request_keys(ctx, text)
         if len(keys) < 2 and VAR.search(text) is not None:
             # variables the taint pass saw hold a request value as it came ($email = $data;
@@ -894,9 +907,6 @@ _FRONT_OR_SIGN_IN = re.compile(
 )
 
 
-_FILE_WRITES = (b"fwrite", b"fputs", b"file_put_contents")
-
-
 def _genuine_site_redirect(ctx: Ctx, after: int) -> int:
     """Where, after code offset ``after``, a literal sends the browser to another site's front
     or sign-in page, written whole (nothing glued onto the address); -1 if none does."""
@@ -907,7 +917,10 @@ def _genuine_site_redirect(ctx: Ctx, after: int) -> int:
         if lit.find(b"http") < 0:
             continue
         m = _SENT_TO.search(lit)
-        if m is None or _FRONT_OR_SIGN_IN.search(m.group(1) or b"/") is None:
+        if m is None:
+            continue
+        # the page's path, without its query ("?authorId=..." names no sign-in page)
+        if _FRONT_OR_SIGN_IN.search((m.group(1) or b"/").split(b"?", 1)[0]) is None:
             continue
         # header('Location: https://x/') is the whole argument: nothing glued on after it
         if m.group(2) == b"" and code[q.end() : q.end() + 8].lstrip()[:1] == b".":
