@@ -351,6 +351,13 @@ def main() -> int:
         action="store_true",
         help="skip the passes that hold out each collection's own rules",
     )
+    ap.add_argument(
+        "--learned-words",
+        action=argparse.BooleanOptionalAction,
+        default=Limits().learned_words,
+        help="the learned word model's second opinion ([scan] learned_words; default: as in "
+        "the scanner's default)",
+    )
     args = ap.parse_args()
     if args.corpus is None:
         ap.error("give the corpus folder: --corpus DIR or SPAMTRACE_CORPUS=DIR")
@@ -360,7 +367,9 @@ def main() -> int:
     files = sorted(label_of)
     total_bytes = sum(os.path.getsize(p) for p in files)
 
-    limits = Limits(max_file_size=16 * 1024 * 1024, file_timeout=2.0)  # stops at enough evidence
+    limits = Limits(  # stops at enough evidence
+        max_file_size=16 * 1024 * 1024, file_timeout=2.0, learned_words=args.learned_words
+    )
     cpu0, parent0 = children_cpu(), self_cpu()
     t0 = time.perf_counter()
     reports: dict[str, FileReport] = {}

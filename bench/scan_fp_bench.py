@@ -84,6 +84,12 @@ def main() -> int:
     ap.add_argument("--cache", type=Path, help="keep downloads here (default: a temp folder)")
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--list", action="store_true", help="print the default package list")
+    ap.add_argument(
+        "--learned-words",
+        action=argparse.BooleanOptionalAction,
+        default=Limits().learned_words,
+        help="the learned word model's second opinion (default: as in the scanner's default)",
+    )
     args = ap.parse_args()
     if args.list:
         print("\n".join(PACKAGES))
@@ -95,7 +101,7 @@ def main() -> int:
         owner = {p: name for name, files in by_pkg.items() for p in files}
         files = sorted(owner)
         t0 = time.perf_counter()
-        reports = list(scan_paths(files, Limits(), jobs=args.jobs))
+        reports = list(scan_paths(files, Limits(learned_words=args.learned_words), jobs=args.jobs))
         wall = time.perf_counter() - t0
         size = sum(r.size for r in reports)
         mal: Counter[str] = Counter()

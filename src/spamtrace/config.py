@@ -212,7 +212,8 @@ class ScanSection:
     # globs of paths or names not scanned (a folder that matches is not entered)
     exclude: list[str] = field(default_factory=list)
     yara_rules: str = ""  # a folder of the admin's own YARA rules (*.yar, *.yara); "" = none
-    # the learned word model as a second opinion (finding php.learned-words, suspicious alone)
+    # the learned word model as a second opinion (finding php.learned-words: suspicious, or
+    # malicious over its stricter threshold)
     learned_words: bool = False
 
     limits: ClassVar[Mapping[str, Range]] = {

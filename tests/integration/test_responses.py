@@ -73,11 +73,11 @@ class Watcher:
             "quarantine_dir": str(world.tmp / "quarantine"),
             **responses,
         }
-        self.config.write_text(
-            f'mode = "{mode}"\n[responses]\n'
+        self.db = world.tmp / f"{mode}.db"
+        self.config.write_text(  # the store in the config too: `quarantine restore` marks it
+            f'mode = "{mode}"\n[store]\npath = "{self.db}"\n[responses]\n'
             + "".join(f"{k} = {json.dumps(v)}\n" for k, v in keys.items())
         )
-        self.db = world.tmp / f"{mode}.db"
         self.proc = subprocess.Popen(
             [*world.ns_prefix(), sys.executable, "-m", "spamtrace", "--config", str(self.config),
              "watch", "--json", "--db", str(self.db)],
@@ -270,6 +270,11 @@ def test_enforce_blocks_stops_quarantines_and_release_restore_undo_it(
             before.st_uid, before.st_gid, before.st_mode,
         )  # fmt: skip
         assert after.st_mtime_ns == before.st_mtime_ns
+        # and the incident says so: its quarantine is undone, the advice names the file again
+        doc = json.loads(w.cli("incident", inc_id, "--json", "--db", str(w.db)).stdout)
+        moved = [a for a in doc["incident"]["actions"] if a["action"] == "quarantine"]
+        assert moved and all(a["undone_at"] is not None for a in moved), moved
+        assert not any("in quarantine" in a for a in doc["incident"]["advice"]), doc
         proc.kill()
 
 

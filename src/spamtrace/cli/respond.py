@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import argparse
 import os
+import time
 from typing import Any
 
 from spamtrace.config import Config
-from spamtrace.errors import ExitCode, PermissionRequired
+from spamtrace.errors import ExitCode, PermissionRequired, StoreError
+from spamtrace.render.output import print_error
 
 
 def register(sub: Any) -> None:
@@ -94,6 +96,13 @@ def _restore(args: argparse.Namespace, cfg: Config) -> int:
 
     item = _quarantine(cfg).restore(args.id, force=args.force)
     print_quarantine_change(item, "restored", args.json)
+    # the incident's quarantine action is undone now (its advice and undo follow)
+    from spamtrace.sinks.store import mark_restored
+
+    try:
+        mark_restored(cfg.store.path, item.id, time.time())
+    except StoreError as exc:
+        print_error(f"spamtrace: note: the incident still lists it as quarantined: {exc.message}")
     return ExitCode.CLEAN
 
 

@@ -13,6 +13,9 @@
  *
  * names(code) is the set of the names of lexed code's variables and declared functions, as
  * lexer._names_py finds them with two regexes (a third of the random-names test's time).
+ *
+ * words(data) is the set of the learned model's tokens of a file's raw bytes (learned.py);
+ * Scorer(weights).score(data) the sum of their weights, without making them.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE /* memmem */
@@ -478,12 +481,216 @@ static PyObject *concat_start(PyObject *self, PyObject *args) {
     return Py_BuildValue("(nn)", found, end);
 }
 
+/* words(data): the distinct tokens of the learned model (learned.py, _words_py is the
+ * reference): every maximal run of [A-Za-z0-9_] that does not start with a digit, 3 to 40
+ * bytes, lower-cased; also "$word" where the run follows a "$" and "word(" where the next
+ * byte after spaces, tabs and line ends is "(". One pass over the raw bytes. */
+#define TOKEN_MAX 40
+enum { PLAIN, DOLLAR, CALL };
+
+static uint8_t WORD_CHAR[256]; /* [A-Za-z0-9_], filled in at import */
+static unsigned char lower(unsigned char c) { return (c >= 'A' && c <= 'Z') ? c + 32 : c; }
+
+/* The next word from *i: 1 with its start, length and whether "$" comes before and "(" after
+ * it, *i past it; 0 at the end of the data. */
+static int next_token(const unsigned char *d, Py_ssize_t n, Py_ssize_t *pos, Py_ssize_t *start,
+                      Py_ssize_t *len, int *dollar, int *call) {
+    Py_ssize_t i = *pos; /* a local: a store through a char pointer could alias *pos */
+    while (i < n) {
+        if (!WORD_CHAR[d[i]]) {
+            i++;
+            continue;
+        }
+        Py_ssize_t a = i;
+        while (i < n && WORD_CHAR[d[i]]) i++;
+        if (i - a < 3 || i - a > TOKEN_MAX || (d[a] >= '0' && d[a] <= '9')) continue;
+        Py_ssize_t k = i;
+        while (k < n && (d[k] == ' ' || d[k] == '\t' || d[k] == '\r' || d[k] == '\n')) k++;
+        *pos = i;
+        *start = a;
+        *len = i - a;
+        *dollar = a > 0 && d[a - 1] == '$';
+        *call = k < n && d[k] == '(';
+        return 1;
+    }
+    *pos = i;
+    return 0;
+}
+
+/* The token's text in buf (TOKEN_MAX + 2 bytes): the word lower-cased, "$" or "(" added. */
+static Py_ssize_t token_text(char *buf, const unsigned char *d, Py_ssize_t a, Py_ssize_t len,
+                             int kind) {
+    Py_ssize_t k = 0;
+    if (kind == DOLLAR) buf[k++] = '$';
+    for (Py_ssize_t i = 0; i < len; i++) buf[k++] = (char)lower(d[a + i]);
+    if (kind == CALL) buf[k++] = '(';
+    return k;
+}
+
+static int add_token(PyObject *set, const unsigned char *d, Py_ssize_t a, Py_ssize_t len,
+                     int kind) {
+    char buf[TOKEN_MAX + 2];
+    PyObject *tok = PyBytes_FromStringAndSize(buf, token_text(buf, d, a, len, kind));
+    if (tok == NULL) return -1;
+    int rc = PySet_Add(set, tok);
+    Py_DECREF(tok);
+    return rc;
+}
+
+static PyObject *words(PyObject *self, PyObject *arg) {
+    Py_buffer view;
+    if (PyObject_GetBuffer(arg, &view, PyBUF_SIMPLE) < 0) return NULL;
+    const unsigned char *d = view.buf;
+    Py_ssize_t i = 0, a, len;
+    int dollar, call;
+    PyObject *set = PySet_New(NULL);
+    while (set != NULL && next_token(d, view.len, &i, &a, &len, &dollar, &call)) {
+        if (add_token(set, d, a, len, PLAIN) < 0 || (dollar && add_token(set, d, a, len, DOLLAR) < 0) ||
+            (call && add_token(set, d, a, len, CALL) < 0))
+            Py_CLEAR(set);
+    }
+    PyBuffer_Release(&view);
+    return set;
+}
+
+/* Scorer(weights): the weights of a model's tokens in a table of their own, so that
+ * .score(data) (the sum of the weights of the distinct tokens of data that have one, as
+ * words(data) gives them) makes no Python object: a file's distinct words made one bytes
+ * object each, most of the model's time. Each token found in the table is counted once per
+ * call (a mark per entry, the call's number). learned.WordModel.score is the reference. */
+typedef struct {
+    uint32_t hash, mark;
+    uint8_t len; /* 0: empty slot */
+    char text[TOKEN_MAX + 2];
+    double weight;
+} Weight;
+
+typedef struct {
+    PyObject_HEAD
+    size_t cap;
+    uint32_t calls;
+    Weight *tab;
+    uint64_t filter[1024]; /* a bit per token hash's top 16 bits: most tokens have no weight,
+                            * and this says so from the CPU's cache, not the table's */
+} Scorer;
+
+static uint32_t fnv(const char *s, Py_ssize_t k) {
+    uint32_t h = 2166136261u;
+    for (Py_ssize_t i = 0; i < k; i++) h = (h ^ (unsigned char)s[i]) * 16777619u;
+    return h;
+}
+
+static void scorer_dealloc(Scorer *self) {
+    PyMem_Free(self->tab);
+    Py_TYPE(self)->tp_free((PyObject *)self);
+}
+
+static int scorer_init(Scorer *self, PyObject *args, PyObject *kwds) {
+    PyObject *dict, *key, *val;
+    static char *kwlist[] = {"weights", NULL};
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "O!", kwlist, &PyDict_Type, &dict)) return -1;
+    size_t cap = 16;
+    while (cap < (size_t)PyDict_GET_SIZE(dict) * 2) cap <<= 1;
+    Weight *tab = PyMem_Calloc(cap, sizeof(Weight));
+    if (tab == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    Py_ssize_t pos = 0;
+    while (PyDict_Next(dict, &pos, &key, &val)) {
+        Py_ssize_t k = PyBytes_Check(key) ? PyBytes_GET_SIZE(key) : 0;
+        double w = PyFloat_AsDouble(val);
+        if (k == 0 || k > TOKEN_MAX + 1 || (w == -1.0 && PyErr_Occurred())) {
+            PyMem_Free(tab);
+            if (!PyErr_Occurred())
+                PyErr_SetString(PyExc_ValueError, "tokens must be bytes of 1 to 41 bytes");
+            return -1;
+        }
+        const char *t = PyBytes_AS_STRING(key);
+        uint32_t h = fnv(t, k);
+        size_t slot = h & (cap - 1);
+        while (tab[slot].len && !(tab[slot].len == k && memcmp(tab[slot].text, t, (size_t)k) == 0))
+            slot = (slot + 1) & (cap - 1);
+        tab[slot].hash = h;
+        tab[slot].len = (uint8_t)k;
+        memcpy(tab[slot].text, t, (size_t)k);
+        tab[slot].weight = w;
+    }
+    memset(self->filter, 0, sizeof self->filter);
+    for (size_t i = 0; i < cap; i++)
+        if (tab[i].len) self->filter[tab[i].hash >> 22] |= (uint64_t)1 << ((tab[i].hash >> 16) & 63);
+    PyMem_Free(self->tab);
+    self->tab = tab;
+    self->cap = cap;
+    self->calls = 0;
+    return 0;
+}
+
+static double scorer_add(Scorer *self, const unsigned char *d, Py_ssize_t a, Py_ssize_t len,
+                         int kind) {
+    char buf[TOKEN_MAX + 2];
+    Py_ssize_t k = token_text(buf, d, a, len, kind);
+    uint32_t h = fnv(buf, k);
+    if (!(self->filter[h >> 22] & ((uint64_t)1 << ((h >> 16) & 63)))) return 0.0;
+    for (size_t slot = h & (self->cap - 1); self->tab[slot].len; slot = (slot + 1) & (self->cap - 1)) {
+        Weight *e = &self->tab[slot];
+        if (e->hash == h && e->len == k && memcmp(e->text, buf, (size_t)k) == 0) {
+            if (e->mark == self->calls) return 0.0; /* counted already in this call */
+            e->mark = self->calls;
+            return e->weight;
+        }
+    }
+    return 0.0;
+}
+
+static PyObject *scorer_score(Scorer *self, PyObject *arg) {
+    Py_buffer view;
+    if (self->tab == NULL) {
+        PyErr_SetString(PyExc_ValueError, "Scorer not initialised");
+        return NULL;
+    }
+    if (PyObject_GetBuffer(arg, &view, PyBUF_SIMPLE) < 0) return NULL;
+    if (++self->calls == 0) { /* the marks wrapped round: clear them */
+        for (size_t i = 0; i < self->cap; i++) self->tab[i].mark = 0;
+        self->calls = 1;
+    }
+    const unsigned char *d = view.buf;
+    Py_ssize_t i = 0, a, len;
+    int dollar, call;
+    double sum = 0.0;
+    while (next_token(d, view.len, &i, &a, &len, &dollar, &call)) {
+        sum += scorer_add(self, d, a, len, PLAIN);
+        if (dollar) sum += scorer_add(self, d, a, len, DOLLAR);
+        if (call) sum += scorer_add(self, d, a, len, CALL);
+    }
+    PyBuffer_Release(&view);
+    return PyFloat_FromDouble(sum);
+}
+
+static PyMethodDef scorer_methods[] = {
+    {"score", (PyCFunction)scorer_score, METH_O,
+     "The sum of the weights of the distinct tokens of data (see words)."},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyTypeObject ScorerType = {
+    PyVarObject_HEAD_INIT(NULL, 0).tp_name = "spamtrace.scanner._lexer.Scorer",
+    .tp_basicsize = sizeof(Scorer),
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_new = PyType_GenericNew,
+    .tp_init = (initproc)scorer_init,
+    .tp_dealloc = (destructor)scorer_dealloc,
+    .tp_methods = scorer_methods,
+    .tp_doc = "Scorer(weights: dict[bytes, float]); .score(data) -> float",
+};
+
 static PyMethodDef methods[] = {
     {"tail", tail, METH_VARARGS, "Lex data[pos:] as PHP code (see lexer.py)."},
     {"names", names, METH_O, "The names of variables and declared functions in lexed code."},
     {"varcall", varcall, METH_VARARGS, "Offset of the first call of a variable from pos, or -1."},
     {"paren_call", paren_call, METH_VARARGS, "Offset of the first ')(' call from pos, or -1."},
     {"concat_start", concat_start, METH_VARARGS, "The next match of context._CONCAT_START."},
+    {"words", words, METH_O, "The distinct tokens of the learned model (learned._words_py)."},
     {NULL, NULL, 0, NULL},
 };
 
@@ -492,11 +699,22 @@ static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_lexer", NULL, -1, m
 PyMODINIT_FUNC PyInit__lexer(void) {
     const char *special = "'\"`/#?<";
     for (const char *s = special; *s; s++) SPECIAL[(unsigned char)*s] = 1;
+    for (int c = 0; c < 256; c++)
+        WORD_CHAR[c] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
     KIND_SQ = PyUnicode_InternFromString("sq");
     KIND_DQ = PyUnicode_InternFromString("dq");
     KIND_BQ = PyUnicode_InternFromString("bq");
     KIND_HEREDOC = PyUnicode_InternFromString("heredoc");
     KIND_NOWDOC = PyUnicode_InternFromString("nowdoc");
     if (!KIND_SQ || !KIND_DQ || !KIND_BQ || !KIND_HEREDOC || !KIND_NOWDOC) return NULL;
-    return PyModule_Create(&module);
+    if (PyType_Ready(&ScorerType) < 0) return NULL;
+    PyObject *m = PyModule_Create(&module);
+    if (m == NULL) return NULL;
+    Py_INCREF(&ScorerType);
+    if (PyModule_AddObject(m, "Scorer", (PyObject *)&ScorerType) < 0) {
+        Py_DECREF(&ScorerType);
+        Py_DECREF(m);
+        return NULL;
+    }
+    return m;
 }

@@ -1103,6 +1103,28 @@ def _has_actions(db: sqlite3.Connection) -> bool:
 def mark_undone(path: str, uid: int, when: float) -> int:
     """Mark the uid's done block/stop actions as undone (``spamtrace release``); returns how
     many. Opens the store for writing briefly (the daemon may be writing too: WAL)."""
+
+    def blocks_and_stops(rows: list[sqlite3.Row]) -> list[int]:
+        return [r["id"] for r in rows
+                if r["uid"] == uid and r["action"] in ("block-uid", "stop-process")]  # fmt: skip
+
+    return _mark(path, when, blocks_and_stops)
+
+
+def mark_restored(path: str, quarantine_id: str, when: float) -> int:
+    """Mark the quarantine action that moved ``quarantine_id`` away as undone (``spamtrace
+    quarantine restore``): the incident then no longer says the file is in quarantine."""
+
+    def moved_it(rows: list[sqlite3.Row]) -> list[int]:
+        return [r["id"] for r in rows if r["action"] == "quarantine"
+                and _loads(r["data"], {}).get("quarantine_id") == quarantine_id]  # fmt: skip
+
+    return _mark(path, when, moved_it)
+
+
+def _mark(path: str, when: float, which: Callable[[list[sqlite3.Row]], list[int]]) -> int:
+    """``undone_at = when`` on the done, not yet undone actions that ``which`` picks (by id);
+    how many."""
     if not os.path.exists(path):
         return 0
     try:
@@ -1112,12 +1134,16 @@ def mark_undone(path: str, uid: int, when: float) -> int:
     try:
         if _validate(db, path) < 3 or not _has_actions(db):
             return 0
-        cur = db.execute(
-            "UPDATE actions SET undone_at = ? WHERE uid = ? AND status = 'done' AND "
-            "undone_at IS NULL AND action IN ('block-uid', 'stop-process')",
-            (when, uid),
-        )
-        return int(cur.rowcount)
+        db.row_factory = sqlite3.Row
+        db.execute("BEGIN IMMEDIATE")  # a writer's lock: no action changes between the two
+        rows = db.execute(
+            "SELECT id, uid, action, data FROM actions WHERE status = 'done' AND "
+            "undone_at IS NULL"
+        ).fetchall()
+        ids = which(rows)
+        db.executemany("UPDATE actions SET undone_at = ? WHERE id = ?", [(when, i) for i in ids])
+        db.execute("COMMIT")
+        return len(ids)
     except sqlite3.Error as exc:
         raise StoreError(_describe(path, exc)) from None
     finally:

@@ -11,7 +11,7 @@ import pytest
 from spamtrace.actions import nftables, uidblock
 from spamtrace.errors import FirewallError
 from spamtrace.sinks import store as store_mod
-from spamtrace.sinks.store import ActionRecord, Store, StoreReader, mark_undone
+from spamtrace.sinks.store import ActionRecord, Store, StoreReader, mark_restored, mark_undone
 
 
 class FakeProc:
@@ -100,6 +100,22 @@ def test_actions_are_stored_read_back_and_marked_undone(tmp_path: Path) -> None:
     assert mark_undone(path, 1001, 123.0) == 2  # block and stop; not the failed quarantine
     with StoreReader(path) as r:
         assert [a.undone_at for a in r.actions_of(["inc-1"])["inc-1"]] == [123.0, 123.0, None]
+
+
+def test_a_restored_file_marks_its_quarantine_action_undone(tmp_path: Path) -> None:
+    """`quarantine restore ID` put the file back but left the incident's action "done", not
+    undone: `incident` kept offering `spamtrace quarantine restore ID` (which then failed: no
+    such id) and its advice said the script was still in quarantine."""
+    path = str(tmp_path / "s.db")
+    s = Store(path)
+    for qid in ("q-1", "q-2"):
+        s.submit_action(_action(1001, "quarantine", data={"quarantine_id": qid, "sha256": "a"}))
+    s.close()
+    assert mark_restored(path, "q-2", 50.0) == 1
+    assert mark_restored(path, "q-2", 60.0) == 0  # once
+    assert mark_restored(str(tmp_path / "none.db"), "q-1", 1.0) == 0  # no store: nothing
+    with StoreReader(path) as r:
+        assert [a.undone_at for a in r.actions_of(["inc-1"])["inc-1"]] == [None, 50.0]
 
 
 def test_a_version_2_store_gains_the_actions_table(

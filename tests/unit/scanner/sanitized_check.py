@@ -14,13 +14,14 @@ import sys
 from pathlib import Path
 
 from sanitizers import load
-from spamtrace.scanner import context, lexer
+from spamtrace.scanner import context, learned, lexer
 
 SAMPLES = Path(__file__).parent / "samples"
 PIECES = [
     b"'", b'"', b"`", b"/", b"*", b"#", b"[", b"?", b">", b"<", b"\\", b"\n", b"\r", b" ",
     b"\t", b"=", b"a", b"B", b"1", b"_", b"\x80", b"\x01", b"\x00", b"\xff", b"php", b"<<<",
     b"EOT", b"'EOT'", b'"EOT"', b"*/", b"?>", b"<?php", b"<?=", b"//", b"/*", b"$", b"function",
+    b"(", b"_POST", b"eval", b"aaa",
 ]  # fmt: skip
 
 
@@ -33,9 +34,21 @@ def _calls(lex_c: object, code: bytes, pos: int) -> None:
     assert lex_c.concat_start(code, pos) == context._concat_start_py(code, pos), code  # type: ignore[attr-defined]
 
 
+def _tokens(lex_c: object, scorer: object, data: bytes) -> None:
+    """The learned model's tokens and score against their references."""
+    words = learned._words_py(data)
+    assert lex_c.words(data) == words, data  # type: ignore[attr-defined]
+    want = sum(WEIGHTS.get(w, 0.0) for w in words)
+    assert abs(scorer.score(data) - want) < 1e-9, data  # type: ignore[attr-defined]
+
+
+WEIGHTS = {b"_post": 1.5, b"$_post": 0.25, b"eval(": 2.0, b"php": -0.5, b"aaa": 1.0, b"eot": 0.125}
+
+
 def main() -> None:
     build, seed, cases = Path(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
     lex_c, words_c = load(build, "_lexer"), load(build, "_words")
+    scorer = lex_c.Scorer(WEIGHTS)  # type: ignore[attr-defined]
     rnd = random.Random(seed)
     for path in sorted(p for p in SAMPLES.rglob("*") if p.is_file()):
         data = path.read_bytes()
@@ -43,16 +56,20 @@ def main() -> None:
             assert lex_c.tail(data, pos, 1) == lexer._tail_py(data, pos, 1), path
         assert lex_c.names(data) == lexer._names_py(data), path
         _calls(lex_c, lexer.lex(data).code, 0)
+        _tokens(lex_c, scorer, data)
     hostile = [
         b"'" + b"\\" * 100_001, b"/*" + b"*" * 200_000, b"?>" + b"<" * 200_000,
         b"<<<A\n" + b"\nA1" * 50_000, b"<<<" * 50_000, b"#" + b"?" * 200_000,
         b"$" * 100_000, b"function" * 20_000 + b" x", b"$a[" * 50_000, b")" * 100_000 + b" ",
         b"\x011" * 100_000, b"\x0112\x01 . " * 50_000 + b"ch",
+        b"aaa (" * 50_000, b"$_POST" * 50_000, b"a" * 200_000, b"aaa" + b" " * 200_000 + b"(",
+        b"".join(b"w%d " % i for i in range(100_000)),
     ]  # fmt: skip
     for data in hostile:
         assert lex_c.tail(data, 0, 0) == lexer._tail_py(data, 0, 0)
         assert lex_c.names(data) == lexer._names_py(data)
         _calls(lex_c, data, 0)
+        _tokens(lex_c, scorer, data)
     alphabet = b"ab$.\x00\xffc"
     pool = [bytes(rnd.choice(alphabet) for _ in range(rnd.randint(1, 8))) for _ in range(300)]
     for _ in range(cases):
@@ -64,6 +81,7 @@ def main() -> None:
         assert lex_c.tail(data, pos, 0) == lexer._tail_py(data, pos, 0), data
         assert lex_c.names(data) == lexer._names_py(data), data
         _calls(lex_c, data, pos)
+        _tokens(lex_c, scorer, data)
         words = list(dict.fromkeys(rnd.sample(pool, rnd.randint(1, 40))))
         text = bytes(rnd.choice(alphabet) for _ in range(rnd.choice((0, 10, 100, 5000, 20000))))
         assert words_c.WordSet(words).find(text) == [w for w in words if text.find(w) >= 0]

@@ -194,6 +194,8 @@ def _exec_unassigned(ctx: Ctx, rule: Rule) -> Hit | None:
         for var in sorted(set(VAR.findall(args))):
             if var in (b"this", b"globals") or var.startswith(b"_"):
                 continue
+            if _keyed_only(args, var):
+                continue  # $CONFIG['db']['host']: an application's settings array
             unassigned = memo.get(var)
             if unassigned is None:
                 # every variable-specific alternative of _ASSIGNED_TPL holds "$var" (and the
@@ -205,6 +207,27 @@ def _exec_unassigned(ctx: Ctx, rule: Rule) -> Hit | None:
             if unassigned:
                 return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
     return None
+
+
+def _keyed_only(args: bytes, var: bytes) -> bool:
+    """Every use of ``$var`` in ``args`` reads an element of a settings array by literal keys:
+    the array named as one (``$config['db']``, ``$settings``, ``$cfg``) or read two levels
+    deep (``$CONFIG['db'][0]['host']``): the settings of the application that includes this
+    script (a cron job, a template). Register_globals fills plain variables (``$cmd``) or a
+    flat array of the query (``$REQUEST['cmd']``)."""
+    named = _SETTINGS_NAME.search(var) is not None
+    uses = 0
+    for m in re.finditer(rb"\$" + re.escape(var) + rb"(?![\w\x80-\xff])", args):
+        key = _LITERAL_KEY.match(args, m.end())
+        if key is None or not (named or _LITERAL_KEY.match(args, key.end())):
+            return False
+        uses += 1
+    return uses > 0
+
+
+# a literal key: its placeholder, or the blank that interpolated() leaves of a literal
+_LITERAL_KEY = re.compile(rb"\s*\[(?:\s*\x01\d+\x01\s*|\s+|\s*\d+\s*)\]")
+_SETTINGS_NAME = re.compile(rb"conf|cfg|setting|option|prefs")
 
 
 @per_file("assigned-any")

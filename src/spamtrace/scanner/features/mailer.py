@@ -107,7 +107,35 @@ def _smtp_script(ctx: Ctx, rule: Rule) -> Hit | None:
     pos = _smtp(ctx)
     if pos < 0 or _CLASS_DEF.search(ctx.code) or not bounded_search(_LOOP, ctx.code, ctx.first):
         return None
+    if _in_function(ctx.code, pos) and not _recipients_given(ctx):
+        return None  # a mail helper (sendmail($to, ...)): what it sends is its caller's
     return Hit(ctx.line_of_code(pos), ctx.excerpt_code(pos, pos + 80))
+
+
+_FUNCTION_HEAD = re.compile(rb"(?:^|[\s;{}])function\s+&?\s*" + NAME_P + rb"\s*\(")
+
+
+def _in_function(code: bytes, pos: int) -> bool:
+    """Offset ``pos`` of the lexed code lies inside the body of a named function (braces in
+    literals are placeholders there, so counting them is safe)."""
+    last = None
+    for m in itertools.islice(_FUNCTION_HEAD.finditer(code, 0, pos), 200):
+        last = m
+    if last is None:
+        return False
+    body = code.find(b"{", last.end(), pos)
+    if body < 0:
+        return False
+    return code.count(b"{", body, pos) > code.count(b"}", body, pos)
+
+
+def _recipients_given(ctx: Ctx) -> bool:
+    """Something outside the code names what is sent: request input, a list file read with
+    file(), or the command line (``$argv``). An SMTP function with none of them sends what
+    the site's own code passes it."""
+    if UIN_RE.search(ctx.code) is not None or has_word(ctx, b"$argv"):
+        return True
+    return bool(calls_to(ctx, (b"file",), 1))
 
 
 _DNS_RECORD_VAR = re.compile(rb"\$(" + NAME_P + rb")\s*=\s*@?\s*dns_get_record\s*\(")

@@ -164,6 +164,80 @@ def _upload_unchecked(ctx: Ctx, rule: Rule) -> Hit | None:
     return None
 
 
+_FORM_TAG = re.compile(rb"<form\b[^>\x00]{0,400}")
+_FORM_ACTION = re.compile(rb"\baction\s*=\s*[\"']?([^\"'\s>\x00]*)")
+
+
+def _own_upload_form(ctx: Ctx) -> bool:
+    """The file prints a file-upload form that posts back to itself (no action, an empty one,
+    "#", or its own name: PHP_SELF, $self)."""
+    text = string_text(ctx)
+    if text.find(b"multipart/form-data") < 0:
+        return False
+    for m in itertools.islice(_FORM_TAG.finditer(text), 20):
+        tag = m.group()
+        if b"multipart/form-data" not in tag:
+            continue
+        action = _FORM_ACTION.search(tag)
+        target = b"" if action is None else action.group(1)
+        if target in (b"", b"#", b"?") or b"self" in target:
+            return True
+    return False
+
+
+# where a planted uploader puts files: the site's root or the script's own folder, as the
+# folder part of the destination (nothing but a separator after it)
+_ROOT_DIR = re.compile(
+    rb"^(?:\$_server\s*\[\s*'document_root'\s*\]|__dir__|dirname\s*\(\s*__file__\s*\)|"
+    rb"getcwd\s*\(\s*\))(?:\s*\.\s*'[/\\\\]?')?\s*\.\s*"
+)
+_REQUEST_PATH = re.compile(rb"\$_(?:get|post|request|cookie)\b")
+
+
+def _loose_destination(ctx: Ctx, dest: bytes, aliases: tuple[bytes, ...]) -> bool:
+    """The upload is stored under the client's name with no folder of the script's choosing:
+    the name alone (the script's own folder), the site's root or the script's folder plus the
+    name, or a folder the request names. A site's upload handler keeps files in a folder of
+    its own ('uploads/', 'files/')."""
+    shown = ctx.restore(dest).strip().lstrip(b"@( ").lower()
+    for _ in range(2):  # a variable holding the destination, or the root: two levels
+        held = VAR.match(shown)
+        if held is None or _names_upload(shown[: held.end() + 1], aliases):
+            break
+        sites = var_assigns(ctx.code, held.group(1), _TAIL_ANY, 1)
+        if not sites:
+            break
+        rhs = ctx.restore(sites[0][1].group(0)).lower().lstrip(b" =@(").rstrip()
+        shown = rhs + shown[held.end() :]
+    if _REQUEST_PATH.search(shown) is not None:
+        return True
+    shown = _ROOT_DIR.sub(b"", shown, count=1)
+    held = VAR.match(shown)
+    if held is not None and not _names_upload(shown[: held.end() + 1], aliases):
+        for _, am in var_assigns(ctx.code, held.group(1), _TAIL_ANY, 1):
+            shown = ctx.restore(am.group(0)).lower().lstrip(b" =@(")
+    return shown.startswith(b"$_files") or any(shown.startswith(a + b"[") for a in aliases)
+
+
+@feature("small_uploader")
+def _small_uploader(ctx: Ctx, rule: Rule) -> Hit | None:
+    """A small uploader (:func:`_upload_unchecked`: anything stored under the client's
+    name) that shows what it is for: it prints its own upload form, or it puts the file in
+    the site's root, its own folder or a folder the request names. A site's upload handler
+    answers a form or an editor elsewhere and keeps the files in a folder of its own."""
+    if len(ctx.data) > int(rule.params.get("max_size", 4096)):
+        return None
+    hit = _upload_unchecked(ctx, rule)
+    if hit is None or _own_upload_form(ctx):
+        return hit
+    aliases = tuple(b"$" + a for a in sorted(set(_FILES_ALIAS.findall(ctx.code)))[:10])
+    for m in itertools.islice(_UPLOAD.finditer(ctx.code), 20):
+        parts = top_args(m.group(2))
+        if len(parts) > 1 and _loose_destination(ctx, parts[1], aliases):
+            return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end()))
+    return None
+
+
 @feature("backtick_request")
 def _backtick_request(ctx: Ctx, rule: Rule) -> Hit | None:
     if "bq" not in ctx.lx.kinds:
@@ -876,13 +950,23 @@ def _from_form(ctx: Ctx, arg: bytes) -> bool:
     part appended to a fixed folder (uploads excluded)."""
     if _FORM_INPUT.match(arg):
         return True
-    for var in sorted(set(VAR.findall(arg)))[:4]:
+    # a name that starts with a variable: that variable says where ("$dir . $img" reads a
+    # file of the folder the script put in $dir, whatever $img holds)
+    head = _HEAD_VAR.match(arg)
+    names = [head.group(1)] if head is not None else sorted(set(VAR.findall(arg)))[:4]
+    for var in names:
         if var.startswith(b"_"):
             continue
         for _, am in var_assigns(ctx.code, var, TAIL_RHS, 10):
             if _FORM_INPUT.match(am.group(1)):
                 return True
     return False
+
+
+_HEAD_VAR = re.compile(
+    rb"[\s@(]*(?:(?:trim|stripslashes|urldecode|rawurldecode|base64_decode|html_entity_decode|"
+    rb"strval)\s*\(\s*)*\$(" + NAME_P + rb")"
+)
 
 
 @feature("fetch_request")
@@ -899,6 +983,28 @@ def _fetch_request(ctx: Ctx, rule: Rule) -> Hit | None:
         for m in CURLOPT_URL.finditer(code):
             if _from_form(ctx, first_arg(m.group(1))):
                 return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.start() + 80))
+    return None
+
+
+_BASENAME = re.compile(rb"[\s@(]*basename\s*\(")
+
+
+@feature("fetch_request_saved")
+def _fetch_request_saved(ctx: Ctx, rule: Rule) -> Hit | None:
+    """A small file fetches what the request names (:func:`_fetch_request`) and writes a file
+    under a name the request gives, with no folder of its own (``file_put_contents(
+    basename($_POST['u']), $data)``): a remote uploader that pulls more code into the site.
+    An image proxy prints what it fetched; a site's importer keeps files in a folder."""
+    if len(ctx.data) > int(rule.params.get("max_size", 4096)):
+        return None
+    if _fetch_request(ctx, rule) is None:
+        return None
+    for start, args in calls_to(ctx, (b"file_put_contents", b"fopen", b"copy"), 20):
+        parts = top_args(args)
+        path = parts[1] if ctx.code.startswith(b"copy", start) and len(parts) > 1 else parts[0]
+        head = _BASENAME.match(path)
+        if _from_form(ctx, path[head.end() :] if head is not None else path):
+            return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
     return None
 
 
