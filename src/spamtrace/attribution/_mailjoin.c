@@ -433,8 +433,7 @@ typedef struct {
     PyObject *when;  /* the time given (a reference: items show it as it was given) */
     PyObject *key;   /* WindowCounts: the table's own key for the value (borrowed: held by the
                         table while any item has it, since the entry's count is the items with
-                        it); WindowSum: the amount (a reference) */
-    Py_hash_t hash;
+                        it; its hash is the str's own); WindowSum: the amount (a reference) */
 } WItem;
 
 /* the items of a window, oldest first: a ring whose size is 0 or a power of two */
@@ -480,11 +479,14 @@ static void ring_fit(Ring *r) {
     if (r->cap > 64 && r->len * 4 < r->cap && ring_resize(r, r->cap / 2) < 0) PyErr_Clear();
 }
 
+/* 24 bytes, not 32 (a sender's table of recipients has thousands: a cache line holds more
+ * of them): the hash's low 32 bits are all a place or a comparison uses (a table has fewer
+ * than 2**32 places), and a count is of items a ring holds (fewer than 2**32) */
 typedef struct {
-    Py_hash_t hash;
     PyObject *key; /* NULL: an empty place */
-    Py_ssize_t count;
     unsigned long long seq; /* insertion number: keys()'s order */
+    uint32_t hash;  /* the value's hash, its low 32 bits */
+    uint32_t count;
 } WEntry;
 
 typedef struct {
@@ -510,7 +512,8 @@ static Py_ssize_t wc_place(Counts *c, PyObject *key, Py_hash_t hash) {
     size_t mask = (size_t)c->tcap - 1, i = (size_t)hash & mask;
     for (;;) {
         WEntry *e = &c->tab[i];
-        if (e->key == NULL || (e->hash == hash && wc_equal(e->key, key))) return (Py_ssize_t)i;
+        if (e->key == NULL || (e->hash == (uint32_t)hash && wc_equal(e->key, key)))
+            return (Py_ssize_t)i;
         i = (i + 1) & mask;
     }
 }
@@ -549,7 +552,7 @@ static int wc_add(Counts *c, PyObject *when, PyObject *value) {
     if (it == NULL) return -1;
     WEntry *e = &c->tab[wc_place(c, value, hash)];
     if (e->key == NULL) {
-        e->hash = hash;
+        e->hash = (uint32_t)hash;
         e->key = Py_NewRef(value);
         e->count = 0;
         e->seq = c->seq++;
@@ -559,7 +562,6 @@ static int wc_add(Counts *c, PyObject *when, PyObject *value) {
     it->w = w;
     it->when = Py_NewRef(when);
     it->key = e->key;
-    it->hash = hash;
     return 0;
 }
 
@@ -586,7 +588,7 @@ static void wc_drop(Counts *c, PyObject *key, Py_hash_t hash) {
 static int wc_expire(Counts *c, double before) {
     while (c->r.len > 0 && c->r.at[c->r.head].w < before) {
         WItem *it = ring_pop(&c->r);
-        wc_drop(c, it->key, it->hash);
+        wc_drop(c, it->key, ((PyASCIIObject *)it->key)->hash); /* a str's, kept by it */
         Py_DECREF(it->when);
     }
     ring_fit(&c->r);
@@ -765,7 +767,6 @@ static int ws_add(Sum *c, PyObject *when, PyObject *amount) {
     it->w = w;
     it->when = Py_NewRef(when);
     it->key = Py_NewRef(amount);
-    it->hash = 0;
     return 0;
 }
 

@@ -6,6 +6,7 @@ UBSan and run on the same cases (test_the_compiled_join_is_clean_under_sanitizer
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
@@ -29,6 +30,37 @@ from spamtrace.sources.maillog.reader import LogReader, LogSpec, parser_for
 
 pytestmark = pytest.mark.skipif(not attribution.COMPILED, reason="_mailjoin.c was not built")
 SRC = Path(__file__).resolve().parents[3] / "src" / "spamtrace" / "attribution"
+
+
+def test_a_count_held_elsewhere_keeps_its_value() -> None:
+    """The compiled join counts up in place an int only its slot holds (a sender's messages,
+    recipients and bytes, an hour's messages, a window's total): an int the caller took out
+    of a slot midway keeps its value, and the end is the reference's."""
+    batches = log_batches("exim", generated("exim", 20_000, 4))
+    half = len(batches) // 2
+    ends = []
+    for compiled in (True, False):
+        policy = MailPolicy(MailThresholds(), updates=False, compiled=compiled)
+        ledger = MailLedger(
+            on_message=policy.observer(compiled), on_recipient=policy.recipient,
+            compiled=compiled,
+        )  # fmt: skip
+        for batch in batches[:half]:
+            ledger.feed(batch)
+        held = [
+            x
+            for t in ledger.senders.values()
+            for x in (t.messages, t.recipients, t.size, t.deferred, t.bounced)
+        ]
+        for win in policy._windows.values():
+            held += [win.messages.total, *win.history.hours.values()]
+        values = [repr(x) for x in held]
+        assert any(isinstance(x, int) and 256 < x < 2**30 for x in held)  # not the small ints
+        for batch in batches[half:]:
+            ledger.feed(batch)
+        assert [repr(x) for x in held] == values
+        ends.append([repr(dataclasses.astuple(t)) for t in ledger.senders.values()])
+    assert ends[0] == ends[1]
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
