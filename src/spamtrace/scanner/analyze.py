@@ -253,7 +253,7 @@ _CALLED_NAMES = (
 
 # words that features test for in the code besides the rules' gates (one scan finds them all)
 _GATE_EXTRA_SET = frozenset(
-    {*SOURCES, b"\x01.", b"\x01 .", b"replace", b"pcntl_fork", b"dup2", b"pack", b"implode",
+    {*SOURCES, b"\x01.", b"\x01 .", b".=", b"replace", b"pcntl_fork", b"dup2", b"pack", b"implode",
      b"join", *(w for w, _ in ASSIGNED_ANY_PARTS), *_CALLED_NAMES, *CALLBACK_WORDS,
      *CIPHER_WORDS}
 )  # fmt: skip

@@ -828,7 +828,7 @@ def _decode_candidates(ctx: Ctx) -> list[tuple[int, bytes]]:
                     out.append((idxs[0], b"\x00code\x00" + joined))
             if len(out) >= MAX_DECODE_CANDIDATES:
                 break
-    if b".=" in ctx.code and len(out) < MAX_DECODE_CANDIDATES:
+    if has_word(ctx, b".=") and len(out) < MAX_DECODE_CANDIDATES:  # a gate word: a set test
         out.extend(_accumulated(ctx)[: MAX_DECODE_CANDIDATES - len(out)])
     out.sort(key=lambda t: -len(t[1]))
     return out
@@ -836,7 +836,25 @@ def _decode_candidates(ctx: Ctx) -> list[tuple[int, bytes]]:
 
 # ``$z .= 'piece';``: a payload glued piece by piece into one variable
 _APPEND_LIT = re.compile(rb"\$(\w+)\s*\.=\s*\x01(\d+)\x01\s*;")
+_APPEND_TAIL = re.compile(rb"\.=\s*\x01\d+\x01\s*;")  # the part of it from ".=" on
 _APPEND_MIN = 4  # pieces: a string built in two or three steps is everyday code
+
+
+def append_literals(code: bytes) -> Iterator[re.Match[bytes]]:
+    """``_APPEND_LIT.finditer(code)``, found from the ".=" on: the pattern starts with "$",
+    and the regex engine tried it at every "$" of the file. A match's ".=" is its only one,
+    and before it stand only name bytes and spaces up to its "$": the last "$" before the
+    ".=", and after the tail before (which ends with a ";"), so each part of the code is
+    searched once."""
+    done = 0  # the end of the tail before: no match starts before it
+    for tail in _APPEND_TAIL.finditer(code):
+        start = code.rfind(b"$", done, tail.start())
+        done = tail.end()
+        if start < 0:
+            continue
+        m = _APPEND_LIT.match(code, start)
+        if m is not None and m.end() == tail.end():
+            yield m
 
 
 def _accumulated(ctx: Ctx) -> list[tuple[int, bytes]]:
@@ -845,7 +863,7 @@ def _accumulated(ctx: Ctx) -> list[tuple[int, bytes]]:
     that no literal is long (the same pieces glued with ``.`` are joined above)."""
     lx = ctx.lx
     pieces: dict[bytes, list[int]] = {}
-    for m in itertools.islice(_APPEND_LIT.finditer(ctx.code), _JOINED_PIECES):
+    for m in itertools.islice(append_literals(ctx.code), _JOINED_PIECES):
         pieces.setdefault(m.group(1), []).append(int(m.group(2)))
     out: list[tuple[int, bytes]] = []
     for idxs in pieces.values():
@@ -1132,14 +1150,17 @@ def search_needing(rx: re.Pattern[bytes], text: bytes) -> re.Match[bytes] | None
     return rx.search(text) if leading is None else word_searcher(rx, text, leading)(0)
 
 
-def prefiltered_finditer(rx: re.Pattern[bytes], buf: bytes) -> Iterator[re.Match[bytes]]:
+def prefiltered_finditer(
+    rx: re.Pattern[bytes], buf: bytes, first: Callable[[bytes], int] | None = None
+) -> Iterator[re.Match[bytes]]:
     """``rx.finditer(buf)``, through literal searches when every match begins with one of a
-    few words (such matches are never empty, so each search resumes at the previous end)."""
+    few words (such matches are never empty, so each search resumes at the previous end).
+    ``first(word)``, if given, is ``buf.find(word)`` (``ctx.first`` for the code)."""
     words = leading_words(rx)
     if words is None:
         yield from rx.finditer(buf)
         return
-    search = word_searcher(rx, buf, words)
+    search = word_searcher(rx, buf, words, first)
     pos = 0
     while True:
         m = search(pos)
@@ -1147,6 +1168,18 @@ def prefiltered_finditer(rx: re.Pattern[bytes], buf: bytes) -> Iterator[re.Match
             return
         yield m
         pos = m.end()
+
+
+def prefiltered_search(
+    rx: re.Pattern[bytes], buf: bytes, first: Callable[[bytes], int] | None = None
+) -> re.Match[bytes] | None:
+    """``rx.search(buf)``, through literal searches when every match begins with one of a
+    few words: a pattern that starts with a look-behind or an alternation makes the regex
+    engine try it at every offset (``(?<![\\w$>:])extract\\s*\\(`` over a file's code: ~17
+    times as long as searching for "extract" and matching there). ``first(word)``, if given,
+    is ``buf.find(word)`` (``ctx.first`` for the code)."""
+    words = leading_words(rx)
+    return rx.search(buf) if words is None else word_searcher(rx, buf, words, first)(0)
 
 
 def word_searcher(

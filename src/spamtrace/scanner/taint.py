@@ -28,6 +28,7 @@ from spamtrace.scanner.context import (
     has_any,
     has_word,
     per_file,
+    prefiltered_finditer,
     search_needing,
     words_in_code,
 )
@@ -581,7 +582,7 @@ def taint(ctx: Ctx) -> tuple[set[bytes], set[bytes]]:
         # the arrays are sources already, and every mention of them is no copy of it ($_SESSION
         # and $GLOBALS stay: code parked there is carried to a later request or another name)
         if has_word(ctx, b"parse_str"):  # parse_str($_SERVER['QUERY_STRING'], $q): $q['f']
-            for m in itertools.islice(_PARSE_STR_INTO.finditer(code), 20):
+            for m in itertools.islice(prefiltered_finditer(_PARSE_STR_INTO, code, ctx.first), 20):
                 if REQ_RE.search(m.group(1)) or m.group(1).strip() in direct_vars(direct):
                     req.add(m.group(2))
                     direct.add(m.group(2))

@@ -146,3 +146,20 @@ def test_a_function_body_is_the_one_a_pattern_per_name_found(code: bytes, name: 
             break
     ctx = context.Ctx(code, "x.php", Lexed(code=code), 0, lambda: None, None)
     assert context.function_body(ctx, name) == want
+
+
+_APPEND_PIECES = [
+    b"$", b"$a", b"$b_1", b" ", b"\n", b".=", b".", b"=", b"\x011\x01", b"\x0123\x01", b";",
+    b"x", b"$$", b"\x01", b"->",
+]  # fmt: skip
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(st.sampled_from(_APPEND_PIECES), max_size=40))
+def test_appended_literals_are_what_the_pattern_found(pieces: list[bytes]) -> None:
+    """``context.append_literals`` (found from each ".=" back to its "$") gives the matches
+    of ``_APPEND_LIT.finditer``, which tried the pattern at every "$"."""
+    code = b"".join(pieces)
+    assert [m.span() for m in context.append_literals(code)] == [
+        m.span() for m in context._APPEND_LIT.finditer(code)
+    ]

@@ -262,7 +262,47 @@ def test_word_led_search_same_as_the_regex(pieces: list[bytes]) -> None:
         assert [m.span() for m in context.prefiltered_finditer(rx, text)] == [
             m.span() for m in rx.finditer(text)
         ]
+        assert [m.span() for m in context.prefiltered_finditer(rx, text, text.find)] == [
+            m.span() for m in rx.finditer(text)
+        ]
+        found, want = context.prefiltered_search(rx, text, text.find), rx.search(text)
+        assert (found and found.span()) == (want and want.span())
         assert [m.span() for m in context.bounded_finditer(rx, text)] == _bounded_ref(rx, text)
+
+
+def _features_led_patterns() -> list[re.Pattern[bytes]]:
+    from spamtrace.scanner import taint
+    from spamtrace.scanner.features import dropper, execution, mailer, phishing, shell
+
+    return [
+        execution._EXTRACT_VAR, taint._PARSE_STR_INTO, mailer.FETCH_LITERAL,
+        phishing._LITERAL_FETCH, phishing._AUTH_USE, shell._SHELL_PATH, phishing._INCLUDES,
+        shell._SESSION_PATH_CALL, phishing._FAKE_SERVER_ERROR, phishing._VISITOR_TESTS,
+        phishing._SECURITY_NAMES, phishing._IP_INTEL, phishing._GEO_LOOKUP,
+        phishing._OBFUSCATOR_NAME, shell._UPLOAD, execution._CB_KEYED,
+        execution._NEW_WITH_REQUEST, shell._EXTENSION_COMPARED, shell._WP_USERS_SQL,
+        shell._OTHER_ACCOUNTS, phishing._GATE_ACTION, phishing._GEO_REFUSAL, phishing._CRAWLERS,
+        phishing._JS_GATE_WORDS, dropper._FOREVER,
+    ]  # fmt: skip
+
+
+def test_features_word_led_searches_same_as_the_regex_on_every_sample() -> None:
+    """The features' patterns searched through their leading words (the code with the gate
+    index's ``ctx.first``, the literals' text) find what the regex finds, on every sample."""
+    ready = analyze._prepared(rules.load_rules())
+    patterns = _features_led_patterns()
+    assert all(context.leading_words(rx) is not None for rx in patterns)
+    for path in [p for p in SAMPLES.rglob("*") if p.is_file()]:
+        data = path.read_bytes()
+        lx = lexer.lex(data)
+        ctx = context.Ctx(data, "t.php", lx, 0, lambda: None, None, ready.gates, ready.gate_words)
+        for text, first in ((lx.code, ctx.first), (context.string_text(ctx), None)):
+            for rx in patterns:
+                want = [m.span() for m in rx.finditer(text)]
+                got = [m.span() for m in context.prefiltered_finditer(rx, text, first)]
+                assert got == want, (path.name, rx.pattern[:40])
+                found = context.prefiltered_search(rx, text, first)
+                assert (found and found.span()) == (want[0] if want else None)
 
 
 # patterns without a literal start, of the kind features run over all of a file's literals:

@@ -25,6 +25,7 @@ from spamtrace.scanner.context import (
     find_calls,
     function_body,
     has_any,
+    prefiltered_finditer,
     top_args,
     var_assigns,
     web_address,
@@ -408,7 +409,7 @@ def _lock_loop(ctx: Ctx, rule: Rule) -> Hit | None:
     owner's edits and deletes, for as long as the process lives. Install scripts chmod
     once; daemons that loop do not take the owner's write bit away."""
     code = ctx.code
-    for m in itertools.islice(_FOREVER.finditer(code), 10):
+    for m in itertools.islice(prefiltered_finditer(_FOREVER, code, ctx.first), 10):
         brace = code.find(b"{", m.end(), m.end() + 5)
         if brace < 0:
             continue

@@ -46,6 +46,8 @@ from spamtrace.scanner.context import (
     leading_words,
     paren_calls,
     per_file,
+    prefiltered_finditer,
+    prefiltered_search,
     string_text,
     top_args,
     var_assigns,
@@ -84,7 +86,8 @@ def _request_extracted(ctx: Ctx) -> bool:
         if _EXTRACT_REQ.search(code) is not None:
             return True
         # extract() of a variable that holds the request array as it is ($c = $_GET)
-        held = [m.group(1) for m in itertools.islice(_EXTRACT_VAR.finditer(code), 20)]
+        found = prefiltered_finditer(_EXTRACT_VAR, code, ctx.first)
+        held = [m.group(1) for m in itertools.islice(found, 20)]
         if held:
             taint(ctx)
             if set(held) & ctx.cache["direct"]:
@@ -484,7 +487,7 @@ def _cb_elsewhere(ctx: Ctx) -> re.Match[bytes] | None:
         m
         for m in (
             _CB_SORT_METHOD.search(ctx.code) if ctx.first(b"sort") >= 0 else None,
-            _CB_KEYED.search(ctx.code)
+            prefiltered_search(_CB_KEYED, ctx.code, ctx.first)
             if ctx.first(b"preg_replace_callback_array") >= 0 or ctx.first(b"yaml_parse") >= 0
             else None,
             _CB_FROM_CALLABLE.search(ctx.code) if ctx.first(b"fromcallable") >= 0 else None,
@@ -959,7 +962,7 @@ def _magic_method_evals_request(ctx: Ctx, rule: Rule) -> Hit | None:
         # a request variable, or a parameter of a constructor the script calls with input
         if v.group(1) in req or (
             code.rfind(b"__construct", max(0, m.start() - 400), m.start()) >= 0
-            and _NEW_WITH_REQUEST.search(code) is not None
+            and prefiltered_search(_NEW_WITH_REQUEST, code, ctx.first) is not None
         ):
             return Hit(ctx.line_of_code(r.start()), ctx.excerpt_code(r.start(), r.end()))
     return None

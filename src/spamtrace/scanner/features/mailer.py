@@ -34,6 +34,7 @@ from spamtrace.scanner.context import (
     has_word,
     interpolated,
     per_file,
+    prefiltered_finditer,
     recipient_literals,
     string_at,
     string_text,
@@ -375,7 +376,7 @@ def _download_vars(ctx: Ctx) -> set[bytes]:
     )
     found: set[bytes] = set()
     stmts: dict[int, re.Match[bytes] | None] = {}
-    for m in itertools.islice(FETCH_LITERAL.finditer(code), 100):
+    for m in itertools.islice(prefiltered_finditer(FETCH_LITERAL, code, ctx.first), 100):
         if not (curl_literal if m.group(1) is None else web_address(ctx, m)):
             continue
         got = assignment_before(code, m.start(), stmts)

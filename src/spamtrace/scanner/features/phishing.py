@@ -36,6 +36,8 @@ from spamtrace.scanner.context import (
     has_word,
     interpolated,
     per_file,
+    prefiltered_finditer,
+    prefiltered_search,
     recipient_literals,
     string_at,
     string_text,
@@ -367,7 +369,7 @@ def _config_recipient(ctx: Ctx, args: bytes) -> bool:
         if v is None:
             return False
         name = v.group(1)
-    if _INCLUDES.search(ctx.code) is None:
+    if prefiltered_search(_INCLUDES, ctx.code, ctx.first) is None:
         return False
     # the variable is read at the mail() calls only: nothing here sets it
     needle = b"$" + name
@@ -474,7 +476,7 @@ _AUTH_USE = re.compile(
 def _auth_used(ctx: Ctx) -> bool:
     """Whether the file checks a password or a capability (:data:`_AUTH_USE`): searched once
     a file, where three paths of the handler rules ask."""
-    return _AUTH_USE.search(ctx.code) is not None
+    return prefiltered_search(_AUTH_USE, ctx.code, ctx.first) is not None
 
 
 def _telegram_fields(ctx: Ctx) -> Hit | None:
@@ -758,7 +760,7 @@ def _antibot_gate(ctx: Ctx, rule: Rule) -> Hit | None:
     text = string_text(ctx)
     if not _visitor_named(text) and not has_word(ctx, b"gethostbyaddr"):
         return None
-    action = _GATE_ACTION.search(text)
+    action = prefiltered_search(_GATE_ACTION, text)
     if action is None and not (has_word(ctx, b"die") or has_word(ctx, b"exit")):
         return None
     vendors: set[bytes] = set()
@@ -768,7 +770,7 @@ def _antibot_gate(ctx: Ctx, rule: Rule) -> Hit | None:
     value = ctx.lx.value
     # a literal's value holds a name only if its text does, unless a double-quoted escape
     # (\x6e) spells it: without those, no name in the text of them all is none in any
-    names = bool(ctx.lx.escaped) or _SECURITY_NAMES.search(text) is not None
+    names = bool(ctx.lx.escaped) or prefiltered_search(_SECURITY_NAMES, text) is not None
     for idx in _antibot_candidates(ctx, text):
         lit = value(idx).lower().strip()
         if len(lit) > 4000:
@@ -802,8 +804,8 @@ def _fake_error_gate(ctx: Ctx, text: bytes, at: int) -> Hit | None:
     """A gate that tests the visitor's address, host name or agent (looks it up, compares
     it with a list) and answers with a web server's own error page written into the script
     (a fake "404 Not Found", "You don't have permission to access / on this server")."""
-    fake = _FAKE_SERVER_ERROR.search(text)
-    if fake is None or _VISITOR_TESTS.search(ctx.code) is None:
+    fake = prefiltered_search(_FAKE_SERVER_ERROR, text)
+    if fake is None or prefiltered_search(_VISITOR_TESTS, ctx.code, ctx.first) is None:
         return None
     where = string_at(ctx, fake.start())
     line = ctx.line_of_string(where) if where >= 0 else ctx.line_of_code(at)
@@ -875,7 +877,7 @@ def _geo_gate(ctx: Ctx, text: bytes, intel: re.Match[bytes]) -> Hit | None:
     visitors and hides from the reviewers elsewhere."""
     if text.find(b"country") < 0 and ctx.first(b"country") < 0:
         return None
-    refusal = _GEO_REFUSAL.search(text)
+    refusal = prefiltered_search(_GEO_REFUSAL, text)
     if refusal is None:
         return None
     at = max(0, string_at(ctx, intel.start()))
@@ -961,7 +963,7 @@ def _victim_geolocated(ctx: Ctx, rule: Rule) -> Hit | None:
     (curl, a Telegram bot's address). A site that locates its visitors does so for its pages,
     not in the handler that sends what they typed to someone."""
     text = string_text(ctx)
-    geo = _GEO_LOOKUP.search(text)
+    geo = prefiltered_search(_GEO_LOOKUP, text)
     if geo is None or not _visitor_named(text):
         return None
     if not has_any(ctx, _FORM_READS):
@@ -1004,10 +1006,12 @@ def _visitor_network_gate(ctx: Ctx, rule: Rule) -> Hit | None:
     else the real page (ad or phishing cloaking, a traffic filter). A site's own geolocation
     compares countries or languages, not the owners' names."""
     text = string_text(ctx)
-    intel = _IP_INTEL.search(text)
+    intel = prefiltered_search(_IP_INTEL, text)
     if intel is None or not _visitor_named(text):
         return None
-    if _GATE_ACTION.search(text) is None and not (has_word(ctx, b"exit") or has_word(ctx, b"die")):
+    if prefiltered_search(_GATE_ACTION, text) is None and not (
+        has_word(ctx, b"exit") or has_word(ctx, b"die")
+    ):
         return None
     # three or more of them listed together (within 400 bytes of code): a list, not a page
     # that happens to name Google and Facebook (its sign-in buttons) somewhere
@@ -1101,11 +1105,11 @@ def _crawler_remote_served(ctx: Ctx, rule: Rule) -> Hit | None:
     operator's page under this site's name, visitors get the site. However the crawler test
     is written (a helper is_google_bot(), a loop over a list)."""
     text = string_text(ctx)
-    if text.find(b"user_agent") < 0 or _CRAWLERS.search(text) is None:
+    if text.find(b"user_agent") < 0 or prefiltered_search(_CRAWLERS, text) is None:
         return None
     code = ctx.code
     value = ctx.lx.value
-    for m in itertools.islice(_LITERAL_FETCH.finditer(code), 20):
+    for m in itertools.islice(prefiltered_finditer(_LITERAL_FETCH, code, ctx.first), 20):
         url = value(int(m.group(1))).lower().lstrip()
         if not url.startswith(WEB_SCHEMES[:2]):
             continue
@@ -1220,7 +1224,8 @@ def _js_gated_redirect(ctx: Ctx, rule: Rule) -> Hit | None:
     if not any(has_word(ctx, w) or text.find(w) >= 0 for w in _VISITOR_GATE):
         # the script chooses by itself: it reads the referrer, user agent or its cookie
         # before it sends the browser away
-        return _in_page_text(ctx, _JS_SELF_GATED) if _JS_GATE_WORDS.search(text) else None
+        gated = prefiltered_search(_JS_GATE_WORDS, text)
+        return _in_page_text(ctx, _JS_SELF_GATED) if gated else None
     return _in_page_text(ctx, _JS_REMOTE_LOCATION)
 
 
@@ -1505,4 +1510,4 @@ def _obfuscated_script(text: bytes) -> bool:
         return False
     if _JS_PACKER.search(text) is not None:
         return True
-    return sum(1 for _ in itertools.islice(_OBFUSCATOR_NAME.finditer(text), 20)) >= 20
+    return sum(1 for _ in itertools.islice(prefiltered_finditer(_OBFUSCATOR_NAME, text), 20)) >= 20

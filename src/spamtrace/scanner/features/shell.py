@@ -45,6 +45,8 @@ from spamtrace.scanner.context import (
     has_word,
     interpolated,
     per_file,
+    prefiltered_finditer,
+    prefiltered_search,
     recipient_literals,
     search_needing,
     string_at,
@@ -71,7 +73,7 @@ def _reverse_shell(ctx: Ctx, rule: Rule) -> Hit | None:
         calls_to(ctx, EXEC_NAMES_B, 1) or has_word(ctx, b"pcntl_fork") or has_word(ctx, b"dup2")
     ):
         return None
-    if not _SHELL_PATH.search(string_text(ctx)):
+    if not prefiltered_search(_SHELL_PATH, string_text(ctx)):
         return None
     return Hit(ctx.line_of_code(sock.start()), ctx.excerpt_code(sock.start(), sock.end() + 60))
 
@@ -110,7 +112,7 @@ def _upload_checked(code: bytes) -> bool:
         if used.search(code, m.end()) is not None:
             return True
     # compared where it is found: if (pathinfo($n, PATHINFO_EXTENSION) !== 'jpg')
-    return _EXTENSION_COMPARED.search(code) is not None
+    return prefiltered_search(_EXTENSION_COMPARED, code) is not None
 
 
 _FILES_ALIAS = re.compile(rb"\$(" + NAME_P + rb")\s*=\s*@?\$_files\s*\[[^\]]{1,40}\]\s*;")
@@ -128,7 +130,7 @@ def _upload_unchecked(ctx: Ctx, rule: Rule) -> Hit | None:
     # variables that hold an uploaded file's entry ($file = $_FILES['f']): $file['name'] is
     # the client's file name, $file['tmp_name'] the upload
     aliases = tuple(b"$" + a for a in sorted(set(_FILES_ALIAS.findall(code)))[:10])
-    for m in _UPLOAD.finditer(code):
+    for m in prefiltered_finditer(_UPLOAD, code, ctx.first):
         args = m.group(2)
         if m.group(1) == b"copy" and b"$_files" not in args and not any(
             args.lstrip(b" @(").startswith(a + b"[") for a in aliases
@@ -361,7 +363,7 @@ def _session_harvest(ctx: Ctx, rule: Rule) -> Hit | None:
     if b"sess_" not in string_text(ctx):
         return None
     code = ctx.code
-    listed = _SESSION_PATH_CALL.search(code) is not None or any(
+    listed = prefiltered_search(_SESSION_PATH_CALL, code, ctx.first) is not None or any(
         _SESSION_DIR.fullmatch(lx.value(i).split(b"*", 1)[0]) is not None
         for i in range(len(lx.raw_strings))
     )
@@ -497,7 +499,7 @@ def _wp_users_sql(ctx: Ctx, rule: Rule) -> Hit | None:
     text = string_text(ctx)
     if _WP_BOOT.search(text) is None or not has_request_words(ctx):
         return None
-    m = _WP_USERS_SQL.search(text)
+    m = prefiltered_search(_WP_USERS_SQL, text)
     if m is None:
         return None
     if m.group(0).startswith(b"insert") and b"administrator" not in text:
@@ -647,7 +649,7 @@ def _account_harvest(ctx: Ctx, rule: Rule) -> Hit | None:
     """Reads /etc/passwd to list the server's accounts and goes through their home folders or
     their site configuration files (config grabbers, cross-account password harvesting)."""
     text = string_text(ctx)
-    if text.find(b"/etc/passwd") < 0 or _OTHER_ACCOUNTS.search(text) is None:
+    if text.find(b"/etc/passwd") < 0 or prefiltered_search(_OTHER_ACCOUNTS, text) is None:
         return None
     for start, args in calls_to(ctx, READ_CALLS, 50):
         p = PLACEHOLDER.match(first_arg(args).strip())
