@@ -8,7 +8,6 @@ Shared by ``check`` (one budget for a whole run) and the engine's incident scans
 from __future__ import annotations
 
 import os
-import re
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -49,9 +48,6 @@ def scan_targets(process: ProcessInfo | None) -> tuple[str, ...]:
 
 
 DELETED = " (deleted)"
-#: an open file's link in /proc: the kernel's, to the very file open (a path an attacker
-#: cannot redirect), read by the scanner without O_NOFOLLOW
-PROC_FD = re.compile(r"/proc/[0-9]+/fd/[0-9]+")
 
 
 def _open_fd(pid: int, target: str) -> str | None:
@@ -128,6 +124,7 @@ def scan_for_suspects(
         return None, notes
     try:
         from spamtrace.scanner import rank_files
+        from spamtrace.scanner.walk import PROC_FD
 
         stats: dict[str, int] = {}
         reports = rank_files(readable, limit=limit, time_budget=budget, cfg=cfg, stats=stats)

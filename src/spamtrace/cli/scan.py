@@ -137,14 +137,14 @@ def _load_baseline(path: str) -> frozenset[str]:
                 )
             doc = json.load(fh)
     except OSError as exc:
-        raise UsageError(f"cannot read baseline {path}: {exc.strerror or exc}") from None
+        raise UsageError(f"cannot read baseline {escape(path)}: {exc.strerror or exc}") from None
     except ValueError as exc:
-        raise UsageError(f"baseline {path} is not valid JSON: {exc}") from None
+        raise UsageError(f"baseline {escape(path)} is not valid JSON: {exc}") from None
     if not isinstance(doc, dict) or doc.get("schema") != BASELINE_SCHEMA:
-        raise UsageError(f"baseline {path}: not a {BASELINE_SCHEMA} document")
+        raise UsageError(f"baseline {escape(path)}: not a {BASELINE_SCHEMA} document")
     files = doc.get("files", {})
     if not isinstance(files, dict):
-        raise UsageError(f"baseline {path}: 'files' must be an object")
+        raise UsageError(f"baseline {escape(path)}: 'files' must be an object")
     return frozenset(str(v) for v in files.values())
 
 
@@ -350,4 +350,4 @@ def _write_baseline(path: str, hashes: dict[str, str]) -> None:
         with contextlib.suppress(OSError):
             if tmp:
                 os.unlink(tmp)  # not left beside the path (it was in / for --record-baseline /tmp)
-        raise UsageError(f"cannot write baseline {path}: {exc.strerror or exc}") from None
+        raise UsageError(f"cannot write baseline {escape(path)}: {exc.strerror or exc}") from None

@@ -45,6 +45,7 @@ from spamtrace.scanner.report import (
 )
 from spamtrace.scanner.rules import Rule, YaraWords, load_rules, load_yara
 from spamtrace.scanner.user_rules import UserRules
+from spamtrace.scanner.walk import PROC_FD
 
 READ_CHUNK = 1 << 20
 
@@ -138,14 +139,9 @@ _OPEN_FLAGS = (
 _NOATIME = getattr(os, "O_NOATIME", 0)
 
 
-#: a file a process holds open (a running script that deleted itself): the kernel's link to
-#: that very file, followed (no path an attacker can redirect)
-_PROC_FD = re.compile(r"/proc/[0-9]+/fd/[0-9]+")
-
-
 def _open_noatime(path: str) -> int:
     flags = _OPEN_FLAGS
-    if _PROC_FD.fullmatch(path):
+    if PROC_FD.fullmatch(path):  # a running script that deleted itself
         flags &= ~getattr(os, "O_NOFOLLOW", 0)
     if _NOATIME:
         try:

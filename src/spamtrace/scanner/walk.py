@@ -20,8 +20,9 @@ from dataclasses import dataclass
 
 from spamtrace.scanner.report import VANISHED, FileReport, ScanTally, ScanVerdict
 
-#: an open file's link in /proc (a running script that deleted itself): read as it is
-_PROC_FD = re.compile(r"/proc/[0-9]+/fd/[0-9]+")
+#: an open file's link in /proc (a running script that deleted itself): the kernel's link to
+#: that very file (no path an attacker can redirect), the one link the reader follows
+PROC_FD = re.compile(r"/proc/[0-9]+/fd/[0-9]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,7 +67,7 @@ def walk(
         if stat.S_ISREG(st.st_mode):
             # a root named through a symlink is read at its target (the reader follows no link)
             path = root
-            if os.path.islink(root) and not _PROC_FD.fullmatch(root):  # a deleted file's fd
+            if os.path.islink(root) and not PROC_FD.fullmatch(root):  # a deleted file's fd
                 path = os.path.realpath(root)
             try:
                 folder = os.stat(os.path.dirname(os.path.abspath(path)))
