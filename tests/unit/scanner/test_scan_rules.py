@@ -603,3 +603,7 @@ def test_an_upload_form_of_a_site_is_no_planted_uploader() -> None:
         assert "shell.upload-anywhere" not in found
     planted = analyze_file(SAMPLES / "malicious" / "upload-unchecked.php")
     assert "shell.small-uploader" in rule_ids(planted)
+    named_php = (SAMPLES / "suspicious" / "upload-form-unique-name.php").read_bytes()
+    name = b"basename($_FILES['doc']['name'])"
+    named_php = named_php.replace(name, name + b" . '.php'", 1)  # stored as a script
+    assert "shell.small-uploader" in rule_ids(analyze_bytes(named_php))

@@ -224,6 +224,7 @@ def _loose_destination(ctx: Ctx, dest: bytes, aliases: tuple[bytes, ...]) -> boo
 # a name the script makes for the stored file (a unique or time-based part), and an SQL
 # statement that records the stored file: what a site's handler does, not a planted uploader
 _OWN_NAME = re.compile(rb"\b(?:uniqid|time|microtime|md5|sha1|rand|mt_rand|random_bytes)\s*\(")
+_PHP_NAME = re.compile(rb"\.(?:php\d?|phtml|phar)\b")
 _SQL_RECORD = re.compile(rb"\b(?:insert\s+into|update)\b[^;]{0,400}")
 
 
@@ -236,6 +237,8 @@ def _handled_by_site(ctx: Ctx, dest: bytes) -> bool:
     for var in held:
         sites = var_assigns(ctx.code, var, _TAIL_ANY, 4)
         texts.extend(ctx.restore(am.group(0)).lower() for _, am in sites)
+    if any(_PHP_NAME.search(t) for t in texts):
+        return False  # the script itself names the stored file a script: no site does that
     if any(_OWN_NAME.search(t) for t in texts):
         return True
     low = ctx.data.lower()
