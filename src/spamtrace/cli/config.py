@@ -43,6 +43,12 @@ def _check(args: argparse.Namespace, cfg: config_mod.Config) -> int:
         if (why := command_problem(argv)) is not None:
             origin = cfg.sources.get(f"responses.{key}", "default")
             return _check_failed(args, ConfigError(f"{origin}: responses.{key}: {why}"))
+    # and so must an e-mail alert's sendmail (found at the first alert otherwise)
+    for i, channel in enumerate(cfg.alerts.email):
+        sendmail = channel.get("sendmail")
+        if isinstance(sendmail, str) and (why := command_problem([sendmail])) is not None:
+            origin = cfg.sources.get("alerts.email", "config")
+            return _check_failed(args, ConfigError(f"{origin}: alerts.email[{i}].sendmail: {why}"))
     # every file read, in order (one that sets no key too: the shipped example, all comments,
     # copied as the config), then what else set a value (the environment)
     files = config_mod.layer_files(args.config)

@@ -97,6 +97,21 @@ def test_config_check_refuses_a_response_command_that_cannot_run(tmp_path: Path)
     assert run_cli("--config", str(conf), "config", "check").returncode == 0
 
 
+def test_config_check_refuses_an_alert_sendmail_that_cannot_run(tmp_path: Path) -> None:
+    """`sendmail = "/usr/sbin/sendmial"` (a typo) in an e-mail alert passed `config check`:
+    the daemon's first alert then failed ("not found") and nobody was told of the incident."""
+    conf = tmp_path / "spamtrace.toml"
+    channel = '[[alerts.email]]\nname = "ops"\nfrom = "st@example.org"\nto = ["ops@example.org"]\n'
+    conf.write_text(channel + 'sendmail = "/usr/sbin/sendmial"\n')
+    proc = run_cli("--config", str(conf), "config", "check")
+    assert proc.returncode == 2, proc.stdout
+    assert proc.stderr.strip() == (
+        f"spamtrace: error: {conf}: alerts.email[0].sendmail: /usr/sbin/sendmial: no such program"
+    )
+    conf.write_text(channel + 'sendmail = "/bin/true"\n')
+    assert run_cli("--config", str(conf), "config", "check").returncode == 0
+
+
 def test_config_check_json_says_invalid_on_stdout(tmp_path: Path) -> None:
     # a config tool reads stdout: it got nothing at all for an invalid config
     bad = tmp_path / "bad.toml"
