@@ -14,7 +14,11 @@ from spamtrace.safetext import escape, escape_message
 def register(sub: Any) -> None:
     parser = sub.add_parser("config", help="validate or show the effective configuration")
     csub = parser.add_subparsers(dest="config_command", metavar="ACTION", required=True)
-    check = csub.add_parser("check", help="validate all config layers (exit 2 if invalid)")
+    check = csub.add_parser(
+        "check",
+        help="validate all config layers, the YARA rules and the programs the config names "
+        "(exit 2 if invalid)",
+    )
     check.add_argument("--json", action="store_true", help="machine-readable output")
     check.set_defaults(handler=_check, on_config_error=_check_failed)
     show = csub.add_parser(
