@@ -124,27 +124,35 @@ def _days(text: str) -> float:
 
 
 def _load_baseline(path: str) -> frozenset[str]:
+    """The hashes of a ``--record-baseline`` file; every error one line, worded as
+    ``--baseline FILE: why`` (a folder, a FIFO and a missing file alike)."""
     import stat
 
+    where = f"--baseline {escape(path)}"
     try:  # O_NONBLOCK: a FIFO (no writer) must not hold the scan before it starts
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC)
-        with open(fd, encoding="utf-8") as fh:
-            mode = os.fstat(fd).st_mode
-            if not stat.S_ISREG(mode):  # /dev/zero was read until memory ran out
-                raise UsageError(
-                    f"--baseline {escape(path)}: not a regular file ({_kind(mode)}): give "
-                    "a file written by --record-baseline"
-                )
+    except OSError as exc:
+        raise UsageError(f"{where}: {exc.strerror or exc}") from None
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):  # /dev/zero was read until memory ran out
+            raise UsageError(
+                f"{where}: not a regular file ({_kind(mode)}): give a file written by "
+                "--record-baseline"
+            )
+        with open(fd, encoding="utf-8", closefd=False) as fh:
             doc = json.load(fh)
     except OSError as exc:
-        raise UsageError(f"cannot read baseline {escape(path)}: {exc.strerror or exc}") from None
-    except ValueError as exc:
-        raise UsageError(f"baseline {escape(path)} is not valid JSON: {exc}") from None
+        raise UsageError(f"{where}: {exc.strerror or exc}") from None
+    except ValueError as exc:  # bad JSON, or not UTF-8
+        raise UsageError(f"{where}: not valid JSON: {exc}") from None
+    finally:
+        os.close(fd)
     if not isinstance(doc, dict) or doc.get("schema") != BASELINE_SCHEMA:
-        raise UsageError(f"baseline {escape(path)}: not a {BASELINE_SCHEMA} document")
+        raise UsageError(f"{where}: not a {BASELINE_SCHEMA} document")
     files = doc.get("files", {})
     if not isinstance(files, dict):
-        raise UsageError(f"baseline {escape(path)}: 'files' must be an object")
+        raise UsageError(f"{where}: 'files' must be an object")
     return frozenset(str(v) for v in files.values())
 
 

@@ -228,16 +228,23 @@ def test_a_baseline_that_is_not_a_regular_file_is_refused(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """`--baseline` of a FIFO waited for a writer for ever, and of /dev/zero read until
-    memory ran out: refused at once, as a config file is."""
+    memory ran out: refused at once, as a config file is. A folder said "cannot read
+    baseline DIR: Is a directory", worded apart from the others: every kind is said alike,
+    and so is a missing file."""
     fifo = tmp_path / "fifo"
     os.mkfifo(fifo)
-    targets = [(str(fifo), "a FIFO")]
+    targets = [(str(fifo), "a FIFO"), (str(tmp_path), "a folder")]
     if os.path.exists("/dev/zero"):
         targets.append(("/dev/zero", "a character device"))
     for target, kind in targets:
         assert main(["scan", "--baseline", target, str(SAMPLES / "clean")]) == 2
         err = capsys.readouterr().err
-        assert f"--baseline {target}: not a regular file ({kind})" in err, err
+        assert err == (f"spamtrace: error: --baseline {target}: not a regular file ({kind}): "
+                       "give a file written by --record-baseline\n"), err
+    missing = tmp_path / "missing.json"
+    assert main(["scan", "--baseline", str(missing), str(SAMPLES / "clean")]) == 2
+    err = capsys.readouterr().err
+    assert err == f"spamtrace: error: --baseline {missing}: No such file or directory\n", err
 
 
 def test_human_output_lists_rules_lines_and_summary(capsys: pytest.CaptureFixture[str]) -> None:
