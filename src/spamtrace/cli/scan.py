@@ -17,7 +17,7 @@ import sys
 import time
 from typing import TYPE_CHECKING, Any
 
-from spamtrace.errors import UsageError
+from spamtrace.errors import RuntimeFailure, UsageError
 from spamtrace.safetext import escape, quoted
 
 if TYPE_CHECKING:
@@ -239,9 +239,6 @@ def run(args: argparse.Namespace, cfg: config_mod.Config) -> int:
     shown.sort(key=lambda r: (-r.verdict.rank, -r.score, r.path))
     elapsed = time.monotonic() - started
 
-    if args.record_baseline:
-        _write_baseline(args.record_baseline, hashes)
-
     summary = tally.summary(elapsed)
     moved = _quarantine_all(cfg, shown, args.paths) if args.quarantine else {}
     summary["quarantined"] = sum(1 for v in moved.values() if "id" in v)
@@ -250,6 +247,8 @@ def run(args: argparse.Namespace, cfg: config_mod.Config) -> int:
         dump_json(scan_json(shown, summary, moved))
     else:
         print_scan(shown, summary, moved)
+    if args.record_baseline:  # after the report: a full disk must not throw the scan away
+        _write_baseline(args.record_baseline, hashes)
     return int(tally.exit_code())
 
 
@@ -303,11 +302,23 @@ def _check_exists(path: str) -> None:
 
 
 def _check_baseline_target(path: str) -> None:
+    import tempfile
+
     folder = os.path.dirname(os.path.abspath(path))
     if os.path.isdir(path) or not os.path.isdir(folder):
         what = "is a folder" if os.path.isdir(path) else f"folder {folder} does not exist"
         raise UsageError(f"--record-baseline {escape(path)}: {what} (give a file to write)")
     _refuse_special(path)
+    try:  # the file is written beside itself: a folder this user may not write (or on a
+        # read-only mount) was found only after the scan, and the report was lost with it
+        fd, probe = tempfile.mkstemp(prefix=f".{os.path.basename(path)}.", dir=folder)
+    except OSError as exc:
+        raise UsageError(
+            f"--record-baseline {escape(path)}: cannot write in {escape(folder)}: "
+            f"{exc.strerror or exc}"
+        ) from None
+    os.close(fd)
+    os.unlink(probe)
 
 
 def _refuse_special(path: str) -> None:
@@ -358,4 +369,7 @@ def _write_baseline(path: str, hashes: dict[str, str]) -> None:
         with contextlib.suppress(OSError):
             if tmp:
                 os.unlink(tmp)  # not left beside the path (it was in / for --record-baseline /tmp)
-        raise UsageError(f"cannot write baseline {escape(path)}: {exc.strerror or exc}") from None
+        raise RuntimeFailure(
+            f"--record-baseline {escape(path)}: not written: {exc.strerror or exc} (the scan "
+            "report is whole)"
+        ) from None
