@@ -1045,6 +1045,91 @@ def _visitor_network_gate(ctx: Ctx, rule: Rule) -> Hit | None:
                                                + b", ".join(sorted(nets)[:4])))
 
 
+
+# a country compared: `$cc == 'RU'`, `'TR' === $country`, `$geo['country'] != "Indonesia"`
+_COUNTRY_CMP = re.compile(
+    rb"(\$\w+(?:\s*(?:\[[^\]\[;]{0,40}\]|->\s*\w+))*)\s*(?:[!=]==?|<>)\s*\x01(\d+)\x01|"
+    rb"\x01(\d+)\x01\s*(?:[!=]==?|<>)\s*(\$\w+(?:\s*(?:\[[^\]\[;]{0,40}\]|->\s*\w+))*)"
+)
+# a country as a literal: an ISO code ("RU") or a name ("Indonesia", "United States")
+_COUNTRY_LITERAL = re.compile(rb"[A-Z]{2}|[A-Z][a-z]{2,20}(?: [A-Z][a-z]{1,20}){0,2}")
+# what a gate does to the visitors its test picks: stops, serves another file, redirects
+_GATE_DOES = re.compile(
+    rb"(?<![\w$>:])(?:exit|die|header|require|include|require_once|include_once)\b"
+)
+_JS_REDIRECT = re.compile(rb"(?:window|document|top)\.location|location\.(?:href|replace)")
+# a site's own geo block says so: a 403 and its own words
+_HONEST_BLOCK = re.compile(rb"403|forbidden|access denied|not available in your|cannot sell")
+# the user agent tested for a search engine's crawler
+_CRAWLER_WORD = re.compile(rb"googlebot|bingbot|crawler|spider|\x00google\x00|\x00bot\x00|\bbot\|")
+
+
+def _country_var(ctx: Ctx, operand: bytes) -> bool:
+    """The compared operand holds the country the lookup answered: its code or a literal key
+    of it names a country (``$countrycode``, ``$geo['country']``), or it is a variable set
+    from one (``$ulke = $data->countryCode;``)."""
+    if ctx.restore(operand).lower().find(b"country") >= 0:
+        return True
+    m = VAR.match(operand)
+    if m is None:
+        return False
+    return any(ctx.restore(a.group(1)).lower().find(b"country") >= 0
+               for _, a in var_assigns(ctx.code, m.group(1), TAIL_RHS, 5))
+
+
+@feature("geo_gate_kit")
+def _geo_gate_kit(ctx: Ctx, rule: Rule) -> Hit | None:
+    """A kit's or cloaker's country gate: the visitor's address looked up at an
+    IP-geolocation service, the country it answers compared with literal countries, and the
+    visitors a comparison picks stopped, served another file or redirected, with a sign that
+    the gate hides something: the same answer for two or more countries (a block list that
+    serves a decoy file or stops, not a site's own 403), a crawler test in the same script
+    (search engines and people shown different pages), or a redirect written as JavaScript
+    by the gate. A site's own geolocation picks a currency or a store per country."""
+    text = string_text(ctx)
+    intel = prefiltered_search(_IP_INTEL, text)
+    if intel is None or not _visitor_named(text):
+        return None
+    code = ctx.code
+    if text.find(b"country") < 0 and code.find(b"country") < 0:
+        return None
+    crawler = text.find(b"http_user_agent") >= 0 and _CRAWLER_WORD.search(text) is not None
+    honest = _HONEST_BLOCK.search(text) is not None
+    blocks: collections.Counter[bytes] = collections.Counter()
+    for m in itertools.islice(_COUNTRY_CMP.finditer(code), 200):
+        idx, operand = (m.group(2), m.group(1)) if m.group(2) else (m.group(3), m.group(4))
+        if _COUNTRY_LITERAL.fullmatch(ctx.lx.value(int(idx)).strip()) is None:
+            continue
+        if not _country_var(ctx, operand):
+            continue
+        block = _block_after(code, m.end())
+        acts = _GATE_DOES.search(block) is not None
+        js = any(_JS_REDIRECT.search(ctx.lx.value(int(p.group(1))).lower())
+                 for p in itertools.islice(PLACEHOLDER.finditer(block), 20))
+        if not (acts or js):
+            continue
+        why = b""
+        if crawler:
+            why = b"crawlers tested too"
+        elif js:
+            why = b"redirect written as JavaScript"
+        elif not honest and _BLOCK_STOPS.search(block) is not None:
+            said = ctx.restore(block.strip())
+            blocks[said] += 1
+            if blocks[said] >= 2:
+                why = b"the same answer for two or more countries"
+        if why:
+            return Hit(ctx.line_of_code(m.start()), excerpt(
+                intel.group(0) + b" country gate: " + why))
+    return None
+
+
+# a block list's answer: stop, or serve another file (a decoy page)
+_BLOCK_STOPS = re.compile(
+    rb"(?<![\w$>:])(?:exit|die|require|include|require_once|include_once)\b"
+)
+
+
 # an exact literal address given to a download: file_get_contents('https://x/'), curl_init("...")
 _LITERAL_FETCH = re.compile(
     rb"(?<![\w$>:])(?:file_get_contents|curl_init|readfile|fopen)\s*\(\s*\x01(\d+)\x01\s*[,)]"
