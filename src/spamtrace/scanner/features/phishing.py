@@ -575,6 +575,57 @@ def _credentials_dropped(ctx: Ctx, rule: Rule) -> Hit | None:
     return hit
 
 
+
+# the services phishing pages imitate: banks, payments, mail and cloud accounts, shops and
+# carriers, social networks, crypto exchanges and wallets, tax and benefit portals
+_BRAND = re.compile(
+    rb"\b(?:chase|paypal|wells ?fargo|bank ?of ?america|citi(?:bank|zens)?|huntington|"
+    rb"navy ?federal|usaa|td ?bank|capital ?one|truist|pnc|santander|barclays|hsbc|"
+    rb"lloyds|natwest|halifax|monzo|revolut|cibc|rbc|scotiabank|desjardins|interac|bmo|"
+    rb"commbank|westpac|rabobank|abn ?amro|sparkasse|postbank|bbva|caixa|itau|"
+    rb"bradesco|nubank|credit ?agricole|societe ?generale|la ?banque ?postale|ameli|"
+    rb"venmo|zelle|cash ?app|chime|apple|icloud|itunes|microsoft|office ?365|o365|outlook|"
+    rb"hotmail|onedrive|sharepoint|gmail|google|yahoo|aol|at&t|comcast|xfinity|"
+    rb"verizon|roundcube|webmail|zimbra|godaddy|netflix|spotify|amazon|ebay|dhl|usps|"
+    rb"fedex|royal ?mail|la ?poste|correos|facebook|instagram|whatsapp|tiktok|linkedin|"
+    rb"adobe|dropbox|docusign|wetransfer|binance|coinbase|kraken|metamask|trust ?wallet|"
+    rb"blockchain|irs|hmrc|mygov|centrelink|canada ?post|service ?canada)\b"
+)
+# what a kit calls the text it sends: the results of one victim, a login, codes, card data
+_RESULT_WORD = re.compile(
+    rb"\b(?:log ?in|logon|logs?|sign ?in|results?|rezults?|resultz|fullz|otp|sms|vbv|"
+    rb"pass(?:word)?|credentials?)\b"
+)
+
+
+@feature("brand_results_sent")
+def _brand_results_sent(ctx: Ctx, rule: Rule) -> Hit | None:
+    """A phishing kit's results, whatever its fields are called: a text sent to a fixed
+    place (mailed to a literal address or to the one the kit's config gives, posted to a
+    chat bot or a literal web address) in a script that reads the request, where one
+    literal of the text names an imitated service with what was taken ("Chase LOGIN",
+    "SPOTIFY Login [$ip]", "Office365 VERIFIED", "Mygov Logs"). A site's own mail names its
+    own shop, or a payment service with an order (no login, code or card of the visitor);
+    a site's own sign-in checks the password."""
+    if not has_any(ctx, _FORM_WORDS) or _auth_used(ctx):
+        return None
+    value = ctx.lx.value
+    for start, sent in _drops(ctx):
+        if ctx.code.startswith(_FILE_WRITES, start):
+            continue  # a file the site keeps (a log, an order list)
+        text = _sent_text(ctx, sent, 3)
+        for p in itertools.islice(PLACEHOLDER.finditer(text), 200):
+            lit = value(int(p.group(1))).lower()
+            if len(lit) > 300:
+                continue
+            brand = _BRAND.search(lit)
+            if brand is None or _RESULT_WORD.search(lit) is None:
+                continue
+            return Hit(ctx.line_of_code(start), excerpt(
+                b"sent away: " + value(int(p.group(1))).strip()[:60]))
+    return None
+
+
 # a database write: PDO's execute(), query(), mysqli_query()... and the text it is given
 _DB_WRITE = re.compile(
     rb"(?:->|(?<![\w$>:]))(?:execute|query|mysqli_query|pg_query|exec)\s*\(([^;]{0,400})"
