@@ -85,7 +85,8 @@ def walk(
             yield WalkItem(path, st.st_size, changed=max(st.st_mtime, st.st_ctime))
             continue
         if not stat.S_ISDIR(st.st_mode):
-            yield WalkItem(root, 0, "not a regular file or directory")
+            # said as of the same kind inside a folder: "FIFO: not opened"
+            yield WalkItem(root, 0, f"{_kind(st.st_mode)}: not opened")
             continue
         root_dev = st.st_dev
         top = os.path.realpath(root)
