@@ -1255,6 +1255,12 @@ def _stolen_cookie_log(ctx: Ctx, rule: Rule) -> Hit | None:
     COOKIE: $cookie")`` with ``$cookie = $_SERVER['QUERY_STRING']``): another site's
     visitors' sessions, sent here by an injected script. A site keeps its own cookies in
     $_COOKIE and logs a consent choice by another name."""
+    if (
+        ctx.code.find(b"cookie") < 0
+        and ctx.code.find(b"c00kie") < 0
+        and string_text(ctx).find(b"cookie") < 0
+    ):
+        return None
     value = ctx.lx.value
     for start, args in calls_to(ctx, (b"fwrite", b"fputs", b"file_put_contents", b"mail"), 20):
         parts = top_args(args)
