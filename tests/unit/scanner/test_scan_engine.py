@@ -526,3 +526,27 @@ def test_a_scan_leaves_the_access_time_of_what_it_reads(tmp_path: Path) -> None:
     report = _scan(path)
     assert report.verdict is ScanVerdict.MALICIOUS
     assert os.stat(path).st_atime_ns == old
+
+
+def test_a_deleted_script_read_through_its_open_file_keeps_its_name(tmp_path: Path) -> None:
+    """`check` and `watch` read a running script that deleted itself through
+    /proc/PID/fd/N; the rules that read the name (PHP in a `.jpg`) saw `N` and called the
+    dropper clean. They see the name the link gives, less " (deleted)": the same verdict and
+    score as the file had before it was deleted, in `scan_file` and in `rank_files`."""
+    logo = tmp_path / "logo.jpg"
+    logo.write_text("<?php echo 'hi'; ?>\n")
+    before = _scan(logo)
+    assert before.verdict is ScanVerdict.MALICIOUS, before
+    assert "php.in-image-file" in {f.rule for f in before.findings}
+    fd = os.open(logo, os.O_RDONLY)
+    try:
+        logo.unlink()
+        held = f"/proc/{os.getpid()}/fd/{fd}"
+        assert os.readlink(held) == f"{logo} (deleted)"
+        after = _scan(Path(held))
+        assert (after.verdict, after.score, after.path) == (before.verdict, before.score, held)
+        assert [f.rule for f in after.findings] == [f.rule for f in before.findings]
+        ranked = rank_files([held], limit=5, time_budget=2.0)
+        assert [(r.verdict, r.score) for r in ranked] == [(before.verdict, before.score)]
+    finally:
+        os.close(fd)
