@@ -6,6 +6,8 @@ import sys
 from pathlib import Path
 from typing import Any, cast
 
+import pytest
+
 from spamtrace.actions.firewall.transaction import IPT_RECORD
 from spamtrace.service.firewall import rollback_argv, table_status
 
@@ -89,3 +91,22 @@ def test_status_tells_drift_from_the_confirmed_rules_apart_from_a_changed_config
 def test_status_without_confirmed_rules_compares_with_the_config_only(tmp_path: Path) -> None:
     st, _ = table_status(cast(Any, _Nft("A", "B")), cast(Any, None), tmp_path)
     assert (st["drift"], st["compared_with"], st["config_differs"]) == ([], None, ["A is not B"])
+
+
+@pytest.mark.parametrize("action", ["status", "remove", "confirm", "apply", "load-confirmed"])
+def test_every_firewall_command_that_needs_root_says_so_in_one_line(
+    action: str, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    """Not nft's own words (`nft list: permission denied (run as root): Operation not permitted
+    (you must be root) netlink: Error: cache initialization failed: ...`) for status and
+    remove, nor `state dir ...: Permission denied` for confirm."""
+    import os
+
+    from spamtrace.cli.main import main
+
+    monkeypatch.setattr(os, "geteuid", lambda: 1000)
+    state = tmp_path / "state"
+    assert main(["firewall", action, "--state-dir", str(state)]) == 3
+    assert capsys.readouterr().err == f"spamtrace: error: firewall {action} needs root\n"
+    assert not state.exists()  # nothing forgotten, nothing made
