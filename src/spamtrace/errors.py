@@ -21,6 +21,12 @@ class ExitCode(enum.IntEnum):
     FAILURE = 3  # runtime failure
 
 
+#: the reader of the output went away before it was all written (``scan DIR | head -1``):
+#: the report was cut, so neither "clean" (0) nor "found" (1); 128 + SIGPIPE, the status the
+#: shell gives grep or clamscan killed by SIGPIPE in the same place (``set -o pipefail``)
+OUTPUT_CLOSED = 141
+
+
 class SpamtraceError(Exception):
     """Base of every error spamtrace raises on purpose."""
 

@@ -13,7 +13,7 @@ import sys
 from typing import TYPE_CHECKING, NoReturn
 
 from spamtrace import __version__
-from spamtrace.errors import ConfigError, ExitCode, SpamtraceError, UsageError
+from spamtrace.errors import OUTPUT_CLOSED, ConfigError, ExitCode, SpamtraceError, UsageError
 from spamtrace.safetext import escape, escape_message
 
 if TYPE_CHECKING:
@@ -300,7 +300,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("spamtrace: interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:
-        return int(ExitCode.CLEAN)
+        return _output_closed()
     except OSError as exc:
         if not _cannot_write(exc):
             return _internal_error(exc, verbose)
@@ -321,6 +321,19 @@ def _internal_error(exc: Exception, verbose: bool) -> int:
             "(run with -v for the traceback)"
         )
         return int(ExitCode.FAILURE)
+
+
+def _output_closed() -> int:
+    """The reader of the output went away (``scan DIR | head -1``): the rest goes to
+    /dev/null (Python's exit flush would fail again and print its own error), and the exit
+    status says the output was cut, never "clean" (see :data:`OUTPUT_CLOSED`)."""
+    import os
+
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    return OUTPUT_CLOSED
 
 
 #: the output could not be written (said once: the exit flush would fail again)
@@ -366,7 +379,7 @@ def entry() -> NoReturn:
     try:  # the output held in the buffer: a full disk is said here, not by the interpreter's end
         sys.stdout.flush()
     except BrokenPipeError:
-        pass  # as Python ends otherwise
+        code = _output_closed()  # the last of the report did not reach the reader
     except OSError as exc:
         if _cannot_write(exc):
             import os

@@ -29,7 +29,7 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from spamtrace.cli.options import UNITS, count, duration, duration_match, seconds_up_to
-from spamtrace.errors import ExitCode, PermissionRequired, UsageError
+from spamtrace.errors import OUTPUT_CLOSED, ExitCode, PermissionRequired, UsageError
 from spamtrace.model import ALERTING_VERDICTS
 from spamtrace.render.incidents import (
     INCIDENT_SCHEMA,
@@ -193,6 +193,7 @@ def _watch(args: argparse.Namespace, cfg: Config) -> int:
         )
     view = WatchView(bool(args.json))
     engine = Engine(cfg, engine_options(args, cfg))
+    view.on_output_closed = engine.request_stop
     from spamtrace.service import plugins
 
     # responses first: a block is decided before anything is printed
@@ -224,6 +225,8 @@ def _watch(args: argparse.Namespace, cfg: Config) -> int:
             signal.signal(sig, handler)
         if started:  # a watch that could not start says only why (one line)
             view.summary(summary)
+    if view.output_closed:
+        code = OUTPUT_CLOSED  # what it saw was not all read: never "nothing opened" (0)
     store = summary.get("store") or {}
     if store.get("error") or store.get("lost"):
         print(

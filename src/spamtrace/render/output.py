@@ -57,16 +57,33 @@ def console(stderr: bool = False) -> Console:
     Markup and emoji codes are never interpreted (attacker-chosen text such as a script name
     ``[red]x[/]`` or ``:smile:`` is printed as it is); with :func:`plain` layouts use ASCII.
     """
-    from rich.console import Console
-
     stream = sys.stderr if stderr else sys.stdout
     # In a pipe or a log, don't squeeze tables into 80 columns: paths must stay whole; a
     # width given (COLUMNS) is a request to lay out for it, as on a terminal (:func:`fitted`)
     sized = stream.isatty() or _columns_given()
-    return Console(
+    return _console_class()(
         file=stream, highlight=False, markup=False, emoji=False, soft_wrap=not sized,
         width=None if sized else 240,
     )  # fmt: skip
+
+
+_CONSOLE: list[type[Console]] = []
+
+
+def _console_class() -> type[Console]:
+    """rich's Console, but a closed pipe is Python's ``BrokenPipeError`` for ``main()`` to
+    answer, as for any other output: rich's own answer was ``SystemExit(1)``, "found",
+    whatever the report said."""
+    if not _CONSOLE:
+        from rich.console import Console
+
+        class _PipeAware(Console):
+            def on_broken_pipe(self) -> None:
+                self.quiet = True  # nothing more is tried on this console
+                raise BrokenPipeError
+
+        _CONSOLE.append(_PipeAware)
+    return _CONSOLE[0]
 
 
 def _columns_given() -> bool:

@@ -15,6 +15,11 @@ from spamtrace.render.output import to_jsonable
 from spamtrace.safetext import escape
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from rich.console import Console
+    from rich.text import Text
+
     from spamtrace.scanner.report import FileReport
 
 SCHEMA = "spamtrace.scan/1"
@@ -44,6 +49,29 @@ def file_json(report: FileReport) -> dict[str, Any]:
     return doc
 
 
+def _field_writer(
+    out: Console, field: Callable[..., None]
+) -> Callable[[str | Text, str, int], None]:
+    """``put(label, text, indent)``: :func:`spamtrace.render.layout.field` on ``out``. In a
+    pipe or a log without colour (not :func:`~spamtrace.render.output.fitted`) a field is
+    one whole line of plain text, and is written as such: rich's ``print`` probed the
+    terminal and read the environment a dozen times per line, a third of the parent's CPU in
+    a scan that lists thousands of findings. The text is the same (escaped by the caller,
+    so printable; ``…`` written ``...``, as :func:`~spamtrace.render.output.shown` does)."""
+    from spamtrace.render import output
+    from spamtrace.safetext import ELLIPSIS
+
+    if output.fitted(out) or out.color_system is not None or out.record:
+        return lambda label, text, indent: field(out, label, text, indent=indent)
+    stream = out.file
+
+    def put(label: str | Text, text: str, indent: int) -> None:
+        head = label if isinstance(label, str) else label.plain
+        stream.write(f"{' ' * indent}{head}{text.replace(ELLIPSIS, '...')}\n")
+
+    return put
+
+
 def print_scan(
     shown: list[FileReport], summary: dict[str, Any], moved: dict[str, dict[str, str]]
 ) -> None:
@@ -54,23 +82,23 @@ def print_scan(
     from spamtrace.scanner.report import STOPPED_NOTE
 
     out = output.console()  # no markup: paths and excerpts are printed as they are (escaped)
+    put = _field_writer(out, field)
     label = {"malicious": ("MALICIOUS", "bold red"), "suspicious": ("SUSPICIOUS", "yellow")}
     for r in shown:
         path = escape(r.path)
         if r.verdict.value == "skipped":
             # on a terminal a wrapped line goes on under its text, never at the margin, where
             # it would read as a line of its own (a file named "x\nMALICIOUS ..." is escaped)
-            field(out, Text.assemble(("SKIPPED", "dim"), "     "), f"{path}: {escape(r.reason)}",
-                  indent=0)  # fmt: skip
+            put(Text.assemble(("SKIPPED", "dim"), "     "), f"{path}: {escape(r.reason)}", 0)
             for f in r.findings:
-                field(out, f"{f.rule} (+{f.weight}): ", f.excerpt, indent=6)
+                put(f"{f.rule} (+{f.weight}): ", f.excerpt, 6)
             continue
         tag = label.get(r.verdict.value, (r.verdict.value.upper(), ""))
-        field(out, Text.assemble(tag, f" {r.score:4d}  "), path, indent=0)
+        put(Text.assemble(tag, f" {r.score:4d}  "), path, 0)
         for note in r.notes:
             if note.startswith(STOPPED_NOTE):  # said once for the whole run, below
                 continue
-            field(out, "note: ", escape(note), indent=6)
+            put("note: ", escape(note), 6)
         q = moved.get(r.path)
         if q is not None and "id" in q:
             note = f"{q['id']} (to put it back: spamtrace quarantine restore {q['id']})"
@@ -82,7 +110,7 @@ def print_scan(
             if f.layer:
                 where += f", decoded layer {f.layer}"
             # the scanner cuts long excerpts with an ellipsis (field writes it "..." when plain)
-            field(out, f"{f.rule} (+{f.weight}, {where}): ", f.excerpt, indent=6)
+            put(f"{f.rule} (+{f.weight}, {where}): ", f.excerpt, 6)
     files = f"{summary['files']} file" + ("" if summary["files"] == 1 else "s")
     out.print(
         f"{files}, {summary['bytes'] / 1e6:.1f} MB in {summary['seconds']:.1f}s: "

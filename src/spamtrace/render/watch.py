@@ -46,7 +46,7 @@ from spamtrace.service.bus import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Callable, Sequence
 
     from rich.console import Console
 
@@ -69,6 +69,9 @@ class WatchView:
         self._err: Console | None = None
         self._style_codes: dict[str, tuple[str, str]] = {}
         self._is_tty: bool | None = None
+        #: the reader of the output went away; ``on_output_closed`` is called then, once
+        self.output_closed = False
+        self.on_output_closed: Callable[[], None] | None = None
 
     @property
     def out(self) -> Console:
@@ -93,6 +96,19 @@ class WatchView:
         return self._err
 
     def handle(self, message: Message) -> None:
+        if self.output_closed:
+            return
+        try:
+            self._handle(message)
+        except BrokenPipeError:
+            # the reader went away (`watch | head -5`): the watch ends, as `tail -f | grep`
+            # does, instead of going on with nobody to tell (the engine counted the error
+            # of each line and carried on)
+            self.output_closed = True
+            if self.on_output_closed is not None:
+                self.on_output_closed()
+
+    def _handle(self, message: Message) -> None:
         if isinstance(message, (AttemptRecorded, BlockedRecorded)):
             self._event(message.record, message.incident, message.incident_opened)
         elif isinstance(message, IncidentOpened):
@@ -279,6 +295,8 @@ class WatchView:
 
     # ------------------------------------------------------------------ the end
     def summary(self, summary: dict[str, Any]) -> None:
+        if self.json and self.output_closed:
+            return  # nobody reads it
         if self.json:
             self.line({"type": "summary", **summary})
             return

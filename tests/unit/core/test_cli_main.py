@@ -191,3 +191,38 @@ def test_a_module_name_that_is_no_command_is_an_unknown_command(
         parser = cli.build_parser(module)
         commands = next(a for a in parser._actions if a.dest == "command").choices
         assert (module in commands) == (module not in cli._NOT_A_COMMAND), module
+
+
+@pytest.mark.parametrize(
+    "args",
+    [("scan", "--min-verdict", "clean"), ("scan", "--json", "--min-verdict", "clean"),
+     ("config", "show")],
+    ids=["scan", "scan-json", "config-show"],
+)  # fmt: skip
+def test_a_reader_that_goes_away_is_never_a_clean_result(
+    tmp_path: Path, args: tuple[str, ...]
+) -> None:
+    """`spamtrace scan DIR | head -1` exited 0 (clean) with --json whatever the scan found,
+    and 1 (found) in the human view whatever it found (rich's own SystemExit(1)). A cut
+    report is neither: 141, the status the shell gives grep or clamscan killed by SIGPIPE
+    there, and no Python error on stderr. The read end is closed before the command writes:
+    no timing involved."""
+    import os
+
+    site = tmp_path / "site"
+    site.mkdir()
+    for n in range(3):
+        (site / f"page{n}.php").write_text(f"<?php echo 'page {n}';\n")
+    paths = (str(site),) if args[0] == "scan" else ()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "spamtrace", *args, *paths], stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE, env={**os.environ, "SPAMTRACE_CONFIG_DIR": "/nonexistent"},
+    )  # fmt: skip
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()  # nobody reads: every write fails with EPIPE
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=60) == 141, err
+    assert err == "", err
+    # the same run read whole is clean
+    whole = run_cli(*args, *paths)
+    assert whole.returncode == 0, whole.stderr

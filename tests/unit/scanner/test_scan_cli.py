@@ -267,3 +267,37 @@ def test_record_baseline_does_not_write_through_a_link_planted_at_its_temporary_
     assert victim.read_text() == "precious\n"
     assert json.loads(target.read_text())["files"] == {"/a.php": "00"}
     assert not target.is_symlink()
+
+
+def test_piped_report_lines_are_what_rich_prints(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """In a pipe the report's fields are written as plain lines (rich's print probed the
+    terminal a dozen times a line): the same text as rich's field(), ellipsis included."""
+    from spamtrace.render import scan as render_scan
+    from spamtrace.scanner.report import FileReport, Finding, ScanTally, ScanVerdict
+
+    cut = "eval(base64_decode($_POST['x'])) \u2026"
+    reports = [
+        FileReport("/srv/a\\nb.php", ScanVerdict.MALICIOUS, 22,
+                   (Finding("php.eval-request", "d", 12, 3, cut, layer=1),
+                    Finding("php.small-single-purpose", "d", 5, 0, "small")),
+                   40, notes=("changed while read: scanned what was read",)),
+        FileReport("/srv/s.php", ScanVerdict.SUSPICIOUS, 5,
+                   (Finding("shell.ui-words", "d", 5, 0, "cmd, safe mode"),), 9),
+        FileReport("/srv/slow.php", ScanVerdict.SKIPPED, 0, (), 9, reason="too slow: over 2s"),
+    ]  # fmt: skip
+    tally = ScanTally()
+    for r in reports:
+        tally.add(r)
+    summary = tally.summary(1.0)
+    render_scan.print_scan(reports, summary, {})
+    plain = capsys.readouterr().out
+    assert "\u2026" not in plain and "decoded layer 1" in plain
+    assert "      note: changed while read" in plain
+    monkeypatch.setattr(
+        render_scan, "_field_writer",
+        lambda out, field: lambda label, text, indent: field(out, label, text, indent=indent),
+    )  # fmt: skip
+    render_scan.print_scan(reports, summary, {})
+    assert capsys.readouterr().out == plain

@@ -5,6 +5,7 @@ markup."""
 
 from __future__ import annotations
 
+import contextlib
 import io
 import re
 import sys
@@ -432,3 +433,35 @@ def test_watch_in_colour_sends_no_control_sequence_of_the_attacker() -> None:
     assert "\x1b[2J" not in out and "\\x1b[2J" in out  # the file name's one is text
     plain_text = re.sub(r"\x1b\[[0-9;]*m", "", out)
     assert plain_text.startswith("22:13:20.000  SUSPICIOUS   php[4242]")
+
+
+@pytest.mark.parametrize("as_json", [False, True], ids=["human", "json"])
+def test_watch_stops_when_its_reader_goes_away(
+    as_json: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`spamtrace watch | head -5`: once head had its lines, each later line failed with
+    EPIPE, the engine counted the view's error and carried on, watching for nobody until
+    killed. The view stops the watch once (as `tail -f | grep` ends), says no more, and
+    `watch` then exits 141 (cli.watch), never 0 "nothing opened"."""
+    import os
+
+    from watchfake import attempt
+
+    from spamtrace.render.watch import WatchView
+    from spamtrace.service.bus import AttemptRecorded
+
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # nobody reads: the first write fails with EPIPE
+    closed = open(write_end, "w")  # noqa: SIM115 (closed at the end)
+    monkeypatch.setattr(sys, "stdout", closed)
+    view = WatchView(as_json)
+    stops: list[bool] = []
+    view.on_output_closed = lambda: stops.append(True)
+    inc = incident()
+    for n in range(3):
+        view.handle(AttemptRecorded(attempt(1.0), event(1_700_000_000.0 + n), inc, n == 0))
+    assert view.output_closed and stops == [True]
+    view.summary({"events": 3, "incidents_opened": 1, "alerting_incidents": 1,
+                  "attribution": {}})  # fmt: skip  (json: not tried again; human: stderr)
+    with contextlib.suppress(BrokenPipeError):
+        closed.close()
