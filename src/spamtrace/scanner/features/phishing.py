@@ -575,6 +575,57 @@ def _credentials_dropped(ctx: Ctx, rule: Rule) -> Hit | None:
     return hit
 
 
+
+# the services phishing pages imitate: banks, payments, mail and cloud accounts, shops and
+# carriers, social networks, crypto exchanges and wallets, tax and benefit portals
+_BRAND = re.compile(
+    rb"\b(?:chase|paypal|wells ?fargo|bank ?of ?america|citi(?:bank|zens)?|huntington|"
+    rb"navy ?federal|usaa|td ?bank|capital ?one|truist|pnc|santander|barclays|hsbc|"
+    rb"lloyds|natwest|halifax|monzo|revolut|cibc|rbc|scotiabank|desjardins|interac|bmo|"
+    rb"commbank|westpac|rabobank|abn ?amro|sparkasse|postbank|bbva|caixa|itau|"
+    rb"bradesco|nubank|credit ?agricole|societe ?generale|la ?banque ?postale|ameli|"
+    rb"venmo|zelle|cash ?app|chime|apple|icloud|itunes|microsoft|office ?365|o365|outlook|"
+    rb"hotmail|onedrive|sharepoint|gmail|google|yahoo|aol|at&t|comcast|xfinity|"
+    rb"verizon|roundcube|webmail|zimbra|godaddy|netflix|spotify|amazon|ebay|dhl|usps|"
+    rb"fedex|royal ?mail|la ?poste|correos|facebook|instagram|whatsapp|tiktok|linkedin|"
+    rb"adobe|dropbox|docusign|wetransfer|binance|coinbase|kraken|metamask|trust ?wallet|"
+    rb"blockchain|irs|hmrc|mygov|centrelink|canada ?post|service ?canada)\b"
+)
+# what a kit calls the text it sends: the results of one victim, a login, codes, card data
+_RESULT_WORD = re.compile(
+    rb"\b(?:log ?in|logon|logs?|sign ?in|results?|rezults?|resultz|fullz|otp|sms|vbv|"
+    rb"pass(?:word)?|credentials?)\b"
+)
+
+
+@feature("brand_results_sent")
+def _brand_results_sent(ctx: Ctx, rule: Rule) -> Hit | None:
+    """A phishing kit's results, whatever its fields are called: a text sent to a fixed
+    place (mailed to a literal address or to the one the kit's config gives, posted to a
+    chat bot or a literal web address) in a script that reads the request, where one
+    literal of the text names an imitated service with what was taken ("Chase LOGIN",
+    "SPOTIFY Login [$ip]", "Office365 VERIFIED", "Mygov Logs"). A site's own mail names its
+    own shop, or a payment service with an order (no login, code or card of the visitor);
+    a site's own sign-in checks the password."""
+    if not has_any(ctx, _FORM_WORDS) or _auth_used(ctx):
+        return None
+    value = ctx.lx.value
+    for start, sent in _drops(ctx):
+        if ctx.code.startswith(_FILE_WRITES, start):
+            continue  # a file the site keeps (a log, an order list)
+        text = _sent_text(ctx, sent, 3)
+        for p in itertools.islice(PLACEHOLDER.finditer(text), 200):
+            lit = value(int(p.group(1))).lower()
+            if len(lit) > 300:
+                continue
+            brand = _BRAND.search(lit)
+            if brand is None or _RESULT_WORD.search(lit) is None:
+                continue
+            return Hit(ctx.line_of_code(start), excerpt(
+                b"sent away: " + value(int(p.group(1))).strip()[:60]))
+    return None
+
+
 # a database write: PDO's execute(), query(), mysqli_query()... and the text it is given
 _DB_WRITE = re.compile(
     rb"(?:->|(?<![\w$>:]))(?:execute|query|mysqli_query|pg_query|exec)\s*\(([^;]{0,400})"
@@ -1043,6 +1094,91 @@ def _visitor_network_gate(ctx: Ctx, rule: Rule) -> Hit | None:
     at = max(0, string_at(ctx, intel.start()))
     return Hit(ctx.line_of_string(at), excerpt(intel.group(0) + b" -> refuses "
                                                + b", ".join(sorted(nets)[:4])))
+
+
+
+# a country compared: `$cc == 'RU'`, `'TR' === $country`, `$geo['country'] != "Indonesia"`
+_COUNTRY_CMP = re.compile(
+    rb"(\$\w+(?:\s*(?:\[[^\]\[;]{0,40}\]|->\s*\w+))*)\s*(?:[!=]==?|<>)\s*\x01(\d+)\x01|"
+    rb"\x01(\d+)\x01\s*(?:[!=]==?|<>)\s*(\$\w+(?:\s*(?:\[[^\]\[;]{0,40}\]|->\s*\w+))*)"
+)
+# a country as a literal: an ISO code ("RU") or a name ("Indonesia", "United States")
+_COUNTRY_LITERAL = re.compile(rb"[A-Z]{2}|[A-Z][a-z]{2,20}(?: [A-Z][a-z]{1,20}){0,2}")
+# what a gate does to the visitors its test picks: stops, serves another file, redirects
+_GATE_DOES = re.compile(
+    rb"(?<![\w$>:])(?:exit|die|header|require|include|require_once|include_once)\b"
+)
+_JS_REDIRECT = re.compile(rb"(?:window|document|top)\.location|location\.(?:href|replace)")
+# a site's own geo block says so: a 403 and its own words
+_HONEST_BLOCK = re.compile(rb"403|forbidden|access denied|not available in your|cannot sell")
+# the user agent tested for a search engine's crawler
+_CRAWLER_WORD = re.compile(rb"googlebot|bingbot|crawler|spider|\x00google\x00|\x00bot\x00|\bbot\|")
+
+
+def _country_var(ctx: Ctx, operand: bytes) -> bool:
+    """The compared operand holds the country the lookup answered: its code or a literal key
+    of it names a country (``$countrycode``, ``$geo['country']``), or it is a variable set
+    from one (``$ulke = $data->countryCode;``)."""
+    if ctx.restore(operand).lower().find(b"country") >= 0:
+        return True
+    m = VAR.match(operand)
+    if m is None:
+        return False
+    return any(ctx.restore(a.group(1)).lower().find(b"country") >= 0
+               for _, a in var_assigns(ctx.code, m.group(1), TAIL_RHS, 5))
+
+
+@feature("geo_gate_kit")
+def _geo_gate_kit(ctx: Ctx, rule: Rule) -> Hit | None:
+    """A kit's or cloaker's country gate: the visitor's address looked up at an
+    IP-geolocation service, the country it answers compared with literal countries, and the
+    visitors a comparison picks stopped, served another file or redirected, with a sign that
+    the gate hides something: the same answer for two or more countries (a block list that
+    serves a decoy file or stops, not a site's own 403), a crawler test in the same script
+    (search engines and people shown different pages), or a redirect written as JavaScript
+    by the gate. A site's own geolocation picks a currency or a store per country."""
+    text = string_text(ctx)
+    intel = prefiltered_search(_IP_INTEL, text)
+    if intel is None or not _visitor_named(text):
+        return None
+    code = ctx.code
+    if text.find(b"country") < 0 and code.find(b"country") < 0:
+        return None
+    crawler = text.find(b"http_user_agent") >= 0 and _CRAWLER_WORD.search(text) is not None
+    honest = _HONEST_BLOCK.search(text) is not None
+    blocks: collections.Counter[bytes] = collections.Counter()
+    for m in itertools.islice(_COUNTRY_CMP.finditer(code), 200):
+        idx, operand = (m.group(2), m.group(1)) if m.group(2) else (m.group(3), m.group(4))
+        if _COUNTRY_LITERAL.fullmatch(ctx.lx.value(int(idx)).strip()) is None:
+            continue
+        if not _country_var(ctx, operand):
+            continue
+        block = _block_after(code, m.end())
+        acts = _GATE_DOES.search(block) is not None
+        js = any(_JS_REDIRECT.search(ctx.lx.value(int(p.group(1))).lower())
+                 for p in itertools.islice(PLACEHOLDER.finditer(block), 20))
+        if not (acts or js):
+            continue
+        why = b""
+        if crawler:
+            why = b"crawlers tested too"
+        elif js:
+            why = b"redirect written as JavaScript"
+        elif not honest and _BLOCK_STOPS.search(block) is not None:
+            said = ctx.restore(block.strip())
+            blocks[said] += 1
+            if blocks[said] >= 2:
+                why = b"the same answer for two or more countries"
+        if why:
+            return Hit(ctx.line_of_code(m.start()), excerpt(
+                intel.group(0) + b" country gate: " + why))
+    return None
+
+
+# a block list's answer: stop, or serve another file (a decoy page)
+_BLOCK_STOPS = re.compile(
+    rb"(?<![\w$>:])(?:exit|die|require|include|require_once|include_once)\b"
+)
 
 
 # an exact literal address given to a download: file_get_contents('https://x/'), curl_init("...")
