@@ -636,3 +636,19 @@ def test_columns_bound_by_a_prepared_statement_are_assigned() -> None:
     assert "shell.file-op-unassigned-var" in rule_ids(
         analyze_file(SAMPLES / "malicious" / "register-globals-default.php")
     )
+
+
+def test_percent_encoded_input_after_a_literal_command_is_an_argument() -> None:
+    """A deploy hook puts the posted git credentials into the remote's URL with
+    rawurlencode() and runs "git pull URL" through its own exec() helper: no shell character
+    survives the encoding, so the command is the script's. Encoded input that starts the
+    command (urlencode() keeps a bare word such as a command name) still counts."""
+    hook = analyze_file(SAMPLES / "clean" / "git-pull-credentials.php")
+    assert hook.verdict is ScanVerdict.CLEAN
+    runner = analyze_file(SAMPLES / "malicious" / "encoded-command-runner.php")
+    assert "shell.exec-wrapper-request" in rule_ids(runner)
+    assert runner.verdict is ScanVerdict.MALICIOUS
+    # the same URL built from the raw field is request input in the command, as before
+    code = (SAMPLES / "clean" / "git-pull-credentials.php").read_bytes()
+    raw = code.replace(b"rawurlencode($_POST['user'])", b"$_POST['user']")
+    assert "shell.exec-wrapper-request" in rule_ids(analyze_bytes(raw))
