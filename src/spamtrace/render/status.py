@@ -23,11 +23,13 @@ LABEL_WIDTH = 12
 Row = tuple[str, str]
 
 
-def not_running_json(error: str) -> dict[str, Any]:
-    """``status --json`` when no daemon answers: the same schema, ``running: false``."""
+def not_running_json(error: str, *, down: bool = True) -> dict[str, Any]:
+    """``status --json`` when no daemon answers: the same schema, ``running: false``; or
+    ``running: null`` (not ``down``) when one may be running but this user may not ask it
+    (the socket or the daemon said root only): a fleet's check must not read that as down."""
     from spamtrace.service.daemon import STATUS_SCHEMA
 
-    return {"schema": STATUS_SCHEMA, "running": False, "error": error}
+    return {"schema": STATUS_SCHEMA, "running": False if down else None, "error": error}
 
 
 def uptime(seconds: float) -> str:

@@ -219,6 +219,39 @@ def test_status_json_without_daemon_is_still_a_document(
     assert len(err.strip().splitlines()) == 1
 
 
+def test_status_json_of_a_daemon_that_may_not_be_asked_is_not_down(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A daemon that answers "root only" (a non-root user, a socket opened up by hand) runs:
+    `status --json` said ``running: false``, which a fleet's check reads as a daemon down.
+    It says ``running: null`` (not known), with the error; still exit 3."""
+    import socket
+    import threading
+
+    path = str(tmp_path / "c.sock")
+    server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    server.bind(path)
+    server.listen(1)
+
+    def refuse() -> None:  # what the daemon answers a peer that is not root
+        conn, _ = server.accept()
+        conn.recv(4096)
+        conn.sendall(b'{"error": "permission denied: root only"}\n')
+        conn.close()
+
+    thread = threading.Thread(target=refuse)
+    thread.start()
+    try:
+        assert main(["status", "--json", "--socket", path]) == 3
+    finally:
+        thread.join(10)
+        server.close()
+    out, err = capsys.readouterr()
+    doc = json.loads(out)
+    assert doc["running"] is None and "root only" in doc["error"], doc
+    assert err == "spamtrace: error: the daemon refused: permission denied: root only\n"
+
+
 # ------------------------------------------------------------------------- one instance
 def test_second_instance_on_the_same_store_is_refused_naming_the_pid(tmp_path: Path) -> None:
     store = str(tmp_path / "s.db")
