@@ -104,8 +104,13 @@ def status_view(doc: dict[str, Any]) -> tuple[str, list[Row]]:
         text += "; repaired when it drifts"
     rows.append(("firewall:", text))
     rows += [("", f"- {escape(str(d))}") for d in fw.get("drift") or []]
-    listen = (doc.get("metrics") or {}).get("listen")
-    rows.append(("metrics:", f"http://{escape(str(listen))}/metrics" if listen else "off"))
+    metrics = doc.get("metrics") or {}
+    listen = metrics.get("listen")
+    text = f"http://{escape(str(listen))}/metrics" if listen else "off"
+    if metrics.get("pending"):
+        now = escape(str(metrics["configured"])) if metrics.get("configured") else "off"
+        text += f" (the config now says {now}: takes effect at the next restart)"
+    rows.append(("metrics:", text))
     rows += alert_rows(doc.get("alerts"))
     store = doc.get("store")
     if store:

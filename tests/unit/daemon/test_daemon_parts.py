@@ -343,6 +343,38 @@ def test_sighup_reload_keeps_the_old_config_when_the_new_one_is_bad(tmp_path: Pa
     d.engine.close()
 
 
+def test_status_names_the_metrics_address_served_not_one_a_reload_asked_for(
+    tmp_path: Path,
+) -> None:
+    """A reload that changes ``[metrics] listen`` takes effect at the next restart, but status
+    named the new address at once: a scrape of it found nothing. Status names the address
+    served, and the configured one apart until the restart."""
+    from spamtrace.sinks.metrics import Metrics, MetricsServer, MetricsSubscriber
+
+    d = _daemon(tmp_path, '[metrics]\nlisten = "127.0.0.1:9945"\n')
+    metrics = Metrics(store_path=None)  # as run() starts it, on a port free now
+    sub = MetricsSubscriber(metrics, MetricsServer(metrics, "127.0.0.1", 0), "127.0.0.1:9945")
+    assert sub.server is not None
+    served = sub.server.address
+    d.engine.subscribers.append(sub)
+    try:
+        doc = d.status()
+        assert doc["metrics"] == {"listen": served, "configured": "127.0.0.1:9945",
+                                  "pending": False}  # fmt: skip
+        assert f"metrics:    http://{served}/metrics" in "\n".join(status_lines(doc))
+        (tmp_path / "spamtrace.toml").write_text('[metrics]\nlisten = "127.0.0.1:1"\n')
+        d.reload()
+        doc = d.status()
+        assert doc["metrics"] == {"listen": served, "configured": "127.0.0.1:1", "pending": True}
+        assert (
+            f"metrics:    http://{served}/metrics (the config now says 127.0.0.1:1: takes "
+            "effect at the next restart)"
+        ) in "\n".join(status_lines(doc))
+    finally:
+        d.engine.close()
+        sub.close()
+
+
 def test_status_document_and_its_human_view(tmp_path: Path) -> None:
     d = _daemon(tmp_path, "")
     d.engine.publish(
@@ -830,6 +862,26 @@ def test_a_firewall_never_set_up_is_said_so_not_only_absent(
         "spamtrace: firewall ABSENT (nft): our table is not loaded; never set up here (no "
         "confirmed policy): `spamtrace firewall plan` shows what it would block\n"
     )
+
+
+def test_a_repaired_firewall_says_in_one_line_what_was_repaired(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The journal said "firewall loaded (nft)" then "firewall repaired: ...": not what had
+    been changed by hand (a rule deleted, the ruleset flushed), which the check knew."""
+    log = JournalLog()
+    log.handle(FirewallChecked(FirewallState.LOADED, "nft", (), 1.0))
+    gone = ("chain smtp_egress: rule st:block is missing\x1b[2J",)
+    log.handle(FirewallChecked(FirewallState.LOADED, "nft", gone, 2.0, repaired=True))
+    log.handle(FirewallChecked(FirewallState.DRIFTED, "nft", gone, 3.0, repaired=True))
+    assert capsys.readouterr().err.splitlines() == [
+        "spamtrace: firewall loaded (nft)",
+        "spamtrace: firewall REPAIRED (nft): chain smtp_egress: rule st:block is missing"
+        "\\x1b[2J; the confirmed policy was loaded again",
+        "spamtrace: firewall DRIFTED (nft): chain smtp_egress: rule st:block is missing\\x1b[2J",
+        "spamtrace: firewall repair FAILED: the confirmed policy was loaded again, and the "
+        "check after it still finds the state above",
+    ]
 
 
 def test_a_stalled_store_is_in_the_journal_and_in_status(
