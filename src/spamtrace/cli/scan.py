@@ -17,7 +17,7 @@ import sys
 import time
 from typing import TYPE_CHECKING, Any
 
-from spamtrace.errors import UsageError
+from spamtrace.errors import RuntimeFailure, UsageError
 from spamtrace.safetext import escape, quoted
 
 if TYPE_CHECKING:
@@ -124,27 +124,35 @@ def _days(text: str) -> float:
 
 
 def _load_baseline(path: str) -> frozenset[str]:
+    """The hashes of a ``--record-baseline`` file; every error one line, worded as
+    ``--baseline FILE: why`` (a folder, a FIFO and a missing file alike)."""
     import stat
 
+    where = f"--baseline {escape(path)}"
     try:  # O_NONBLOCK: a FIFO (no writer) must not hold the scan before it starts
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC)
-        with open(fd, encoding="utf-8") as fh:
-            mode = os.fstat(fd).st_mode
-            if not stat.S_ISREG(mode):  # /dev/zero was read until memory ran out
-                raise UsageError(
-                    f"--baseline {escape(path)}: not a regular file ({_kind(mode)}): give "
-                    "a file written by --record-baseline"
-                )
+    except OSError as exc:
+        raise UsageError(f"{where}: {exc.strerror or exc}") from None
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):  # /dev/zero was read until memory ran out
+            raise UsageError(
+                f"{where}: not a regular file ({_kind(mode)}): give a file written by "
+                "--record-baseline"
+            )
+        with open(fd, encoding="utf-8", closefd=False) as fh:
             doc = json.load(fh)
     except OSError as exc:
-        raise UsageError(f"cannot read baseline {escape(path)}: {exc.strerror or exc}") from None
-    except ValueError as exc:
-        raise UsageError(f"baseline {escape(path)} is not valid JSON: {exc}") from None
+        raise UsageError(f"{where}: {exc.strerror or exc}") from None
+    except ValueError as exc:  # bad JSON, or not UTF-8
+        raise UsageError(f"{where}: not valid JSON: {exc}") from None
+    finally:
+        os.close(fd)
     if not isinstance(doc, dict) or doc.get("schema") != BASELINE_SCHEMA:
-        raise UsageError(f"baseline {escape(path)}: not a {BASELINE_SCHEMA} document")
+        raise UsageError(f"{where}: not a {BASELINE_SCHEMA} document")
     files = doc.get("files", {})
     if not isinstance(files, dict):
-        raise UsageError(f"baseline {escape(path)}: 'files' must be an object")
+        raise UsageError(f"{where}: 'files' must be an object")
     return frozenset(str(v) for v in files.values())
 
 
@@ -231,9 +239,6 @@ def run(args: argparse.Namespace, cfg: config_mod.Config) -> int:
     shown.sort(key=lambda r: (-r.verdict.rank, -r.score, r.path))
     elapsed = time.monotonic() - started
 
-    if args.record_baseline:
-        _write_baseline(args.record_baseline, hashes)
-
     summary = tally.summary(elapsed)
     moved = _quarantine_all(cfg, shown, args.paths) if args.quarantine else {}
     summary["quarantined"] = sum(1 for v in moved.values() if "id" in v)
@@ -242,6 +247,8 @@ def run(args: argparse.Namespace, cfg: config_mod.Config) -> int:
         dump_json(scan_json(shown, summary, moved))
     else:
         print_scan(shown, summary, moved)
+    if args.record_baseline:  # after the report: a full disk must not throw the scan away
+        _write_baseline(args.record_baseline, hashes)
     return int(tally.exit_code())
 
 
@@ -295,11 +302,23 @@ def _check_exists(path: str) -> None:
 
 
 def _check_baseline_target(path: str) -> None:
+    import tempfile
+
     folder = os.path.dirname(os.path.abspath(path))
     if os.path.isdir(path) or not os.path.isdir(folder):
         what = "is a folder" if os.path.isdir(path) else f"folder {folder} does not exist"
         raise UsageError(f"--record-baseline {escape(path)}: {what} (give a file to write)")
     _refuse_special(path)
+    try:  # the file is written beside itself: a folder this user may not write (or on a
+        # read-only mount) was found only after the scan, and the report was lost with it
+        fd, probe = tempfile.mkstemp(prefix=f".{os.path.basename(path)}.", dir=folder)
+    except OSError as exc:
+        raise UsageError(
+            f"--record-baseline {escape(path)}: cannot write in {escape(folder)}: "
+            f"{exc.strerror or exc}"
+        ) from None
+    os.close(fd)
+    os.unlink(probe)
 
 
 def _refuse_special(path: str) -> None:
@@ -350,4 +369,7 @@ def _write_baseline(path: str, hashes: dict[str, str]) -> None:
         with contextlib.suppress(OSError):
             if tmp:
                 os.unlink(tmp)  # not left beside the path (it was in / for --record-baseline /tmp)
-        raise UsageError(f"cannot write baseline {escape(path)}: {exc.strerror or exc}") from None
+        raise RuntimeFailure(
+            f"--record-baseline {escape(path)}: not written: {exc.strerror or exc} (the scan "
+            "report is whole)"
+        ) from None

@@ -289,7 +289,7 @@ def scan_file(
         if clock() > deadline:
             raise BudgetExceeded
 
-    key = (digest, os.path.basename(path))
+    key = (digest, _file_name(path))
     result = memo.get(key) if memo is not None else None
     if result is None:
         try:
@@ -344,6 +344,19 @@ def scan_file(
         seconds=clock() - start,
         incomplete=incomplete,
     )
+
+
+def _file_name(path: str) -> str:
+    """The name the rules read (``php.in-image-file`` reads its extension): a running script
+    that deleted itself, read through ``/proc/PID/fd/N``, is named by what the link says,
+    less `` (deleted)`` (``logo.jpg``), not ``N``. The name is only matched, never shown."""
+    if PROC_FD.fullmatch(path):
+        try:
+            target = os.readlink(path)
+        except OSError:
+            return os.path.basename(path)
+        return os.path.basename(target.removesuffix(" (deleted)"))
+    return os.path.basename(path)
 
 
 def _oversized_finding(size: int, limit: int) -> Finding:

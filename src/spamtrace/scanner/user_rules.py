@@ -52,7 +52,8 @@ class UserRules:
             text = data[offset : offset + min(length, _EXCERPT)] if length else b""
             out.append(
                 Finding(
-                    rule=f"yara.{m.namespace}.{m.identifier}",
+                    # the namespace is the rule file's name: escaped, as any name
+                    rule=f"yara.{escape(m.namespace)}.{m.identifier}",
                     description=meta.description or f"your YARA rule {m.identifier}",
                     weight=meta.weight,
                     line=data.count(b"\n", 0, offset) + 1 if length else 0,
@@ -139,4 +140,6 @@ def _meta(rule: Any, namespaces: dict[str, str]) -> _Meta:
             "from 0 to 100"
         )
     description = values.get("description", "")
+    if isinstance(description, bytes):  # yara-x gives a string with escapes ("\\x41") as bytes
+        description = description.decode("utf-8", "replace")
     return _Meta(weight, escape(str(description), max_len=200))

@@ -12,6 +12,7 @@ test from its globs.
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import stat
@@ -88,56 +89,101 @@ def walk(
             continue
         root_dev = st.st_dev
         top = os.path.realpath(root)
-        stack: list[tuple[str, int]] = [(root, 0)]
+        # each folder with what it was when its parent was listed: the root by what it
+        # names (`scan www site`, www -> site: one walk), the others by their entry's stat
+        stack: list[tuple[str, int, tuple[int, int]]] = [(root, 0, (st.st_dev, st.st_ino))]
         while stack:
-            path, depth = stack.pop()
-            try:
-                # the root by what it names (`scan www site`, www -> site: one walk)
-                dst = st if depth == 0 else os.lstat(path)
-            except OSError as exc:
-                yield WalkItem(path, 0, _unreachable("cannot stat", exc))
-                continue
-            key = (dst.st_dev, dst.st_ino)
+            path, depth, key = stack.pop()
             if key in seen_dirs:
                 continue
             seen_dirs.add(key)
             try:
-                entries = sorted(os.scandir(path), key=lambda e: e.name)
+                entries, path_fd = _listing(path, key, follow=depth == 0)
+            except _Replaced:
+                yield WalkItem(path, 0, REPLACED)
+                continue
             except OSError as exc:
                 yield WalkItem(path, 0, _unreachable("cannot list directory", exc))
                 continue
             listed.add(key)
-            subdirs: list[tuple[str, int]] = []
-            for entry in entries:
-                if exclude is not None and exclude(entry.path):
-                    continue
-                if not stat_files and _is_file(entry):
-                    if not (named and (key[0], key[1], entry.name) in named):
-                        yield WalkItem(entry.path, 0)
-                    continue
-                try:
-                    est = entry.stat(follow_symlinks=False)
-                except OSError as exc:
-                    yield WalkItem(entry.path, 0, _unreachable("cannot stat", exc))
-                    continue
-                mode = est.st_mode
-                if stat.S_ISLNK(mode):
-                    yield WalkItem(entry.path, 0, _link_reason(entry.path, path, root, top))
-                    continue
-                if stat.S_ISDIR(mode):
-                    if not cross_filesystems and est.st_dev != root_dev:
-                        yield WalkItem(entry.path, 0, "other filesystem (use --cross-filesystems)")
+            subdirs: list[tuple[str, int, tuple[int, int]]] = []
+            try:
+                for entry in entries:
+                    entry_path = os.path.join(path, entry.name)
+                    if exclude is not None and exclude(entry_path):
                         continue
-                    if max_depth is None or depth < max_depth:
-                        subdirs.append((entry.path, depth + 1))
-                    continue
-                if stat.S_ISREG(mode):
-                    if named and (key[0], key[1], entry.name) in named:
-                        continue  # named as a root before, and given out then
-                    yield WalkItem(entry.path, est.st_size, changed=max(est.st_mtime, est.st_ctime))
-                else:  # never opened: they hold no code and a FIFO would block a reader
-                    yield WalkItem(entry.path, 0, f"{_kind(mode)}: not opened")
+                    if not stat_files and _is_file(entry):
+                        if not (named and (key[0], key[1], entry.name) in named):
+                            yield WalkItem(entry_path, 0)
+                        continue
+                    try:  # relative to the folder listed, whatever its path names now
+                        est = entry.stat(follow_symlinks=False)
+                    except OSError as exc:
+                        yield WalkItem(entry_path, 0, _unreachable("cannot stat", exc))
+                        continue
+                    mode = est.st_mode
+                    if stat.S_ISLNK(mode):
+                        reason = _link_reason(entry.name, path_fd, path, root, top)
+                        yield WalkItem(entry_path, 0, reason)
+                        continue
+                    if stat.S_ISDIR(mode):
+                        if not cross_filesystems and est.st_dev != root_dev:
+                            other = "other filesystem (use --cross-filesystems)"
+                            yield WalkItem(entry_path, 0, other)
+                            continue
+                        if max_depth is None or depth < max_depth:
+                            subdirs.append((entry_path, depth + 1, (est.st_dev, est.st_ino)))
+                        continue
+                    if stat.S_ISREG(mode):
+                        if named and (key[0], key[1], entry.name) in named:
+                            continue  # named as a root before, and given out then
+                        yield WalkItem(entry_path, est.st_size,
+                                       changed=max(est.st_mtime, est.st_ctime))  # fmt: skip
+                    else:  # never opened: they hold no code and a FIFO would block a reader
+                        yield WalkItem(entry_path, 0, f"{_kind(mode)}: not opened")
+            finally:
+                os.close(path_fd)
             stack.extend(reversed(subdirs))
+
+
+#: a folder that is no longer the folder its parent listed (a link or another folder put at
+#: its name, or on the way to it, since): not entered
+REPLACED = "replaced during the scan (not followed)"
+
+
+class _Replaced(Exception):
+    pass
+
+
+_DIR_FLAGS = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_CLOEXEC", 0)
+
+
+def _listing(
+    path: str, key: tuple[int, int], *, follow: bool
+) -> tuple[list[os.DirEntry[str]], int]:
+    """The entries of the folder ``path`` (by name) and an open descriptor of it, which the
+    caller closes. It is opened without following a link at its name (``follow``: the root,
+    which the admin may name through one) and must be the folder ``key`` (device, inode)
+    that its parent listed: a folder swapped for a link to ``/`` after its parent was
+    listed, or a folder on the way to it swapped (``site/a -> /etc``), is not entered
+    (:class:`_Replaced`). The entries are read from that descriptor, so what they name is
+    inside it, whatever ``path`` names by then."""
+    flags = _DIR_FLAGS if follow else _DIR_FLAGS | getattr(os, "O_NOFOLLOW", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError as exc:
+        if exc.errno in (errno.ELOOP, errno.ENOTDIR):  # a link or a file at its name now
+            raise _Replaced from None
+        raise
+    try:
+        st = os.fstat(fd)
+        if (st.st_dev, st.st_ino) != key:
+            raise _Replaced
+        entries = sorted(os.scandir(fd), key=lambda e: e.name)  # read to its end: closed
+    except BaseException:
+        os.close(fd)
+        raise
+    return entries, fd
 
 
 def scan_targets(
@@ -161,7 +207,8 @@ def scan_targets(
             skipped.append(FileReport(item.path, ScanVerdict.SKIPPED, 0, (), 0,
                                       reason=item.skipped))  # fmt: skip
             tally.counts[ScanVerdict.SKIPPED.value] += 1
-            if item.skipped.startswith("cannot"):  # a folder or file it could not reach
+            if item.skipped.startswith("cannot") or item.skipped == REPLACED:
+                # a folder or file it could not reach, or a folder swapped since listed
                 tally.not_examined += 1
             continue
         if since is not None and item.changed < since:
@@ -238,12 +285,13 @@ def _kind(mode: int) -> str:
     return "not a regular file"
 
 
-def _link_reason(link: str, parent: str, root: str, top: str) -> str:
-    """Why a symlink was not scanned, and where it points (read, never followed). A link
-    out of the scanned tree (``shadow.php -> /etc/shadow``) is a way to read another
-    account's files through the web server: the reason says so."""
+def _link_reason(name: str, parent_fd: int, parent: str, root: str, top: str) -> str:
+    """Why the symlink ``name`` of the folder ``parent`` (open as ``parent_fd``) was not
+    scanned, and where it points (read, never followed). A link out of the scanned tree
+    (``shadow.php -> /etc/shadow``) is a way to read another account's files through the
+    web server: the reason says so."""
     try:
-        target = os.readlink(link)
+        target = os.readlink(name, dir_fd=parent_fd)
     except OSError as exc:
         return f"symlink (not followed; cannot read it: {exc.strerror or exc})"
     # where it points, resolved as text from the real folder that holds it (no link followed)

@@ -228,16 +228,23 @@ def test_a_baseline_that_is_not_a_regular_file_is_refused(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """`--baseline` of a FIFO waited for a writer for ever, and of /dev/zero read until
-    memory ran out: refused at once, as a config file is."""
+    memory ran out: refused at once, as a config file is. A folder said "cannot read
+    baseline DIR: Is a directory", worded apart from the others: every kind is said alike,
+    and so is a missing file."""
     fifo = tmp_path / "fifo"
     os.mkfifo(fifo)
-    targets = [(str(fifo), "a FIFO")]
+    targets = [(str(fifo), "a FIFO"), (str(tmp_path), "a folder")]
     if os.path.exists("/dev/zero"):
         targets.append(("/dev/zero", "a character device"))
     for target, kind in targets:
         assert main(["scan", "--baseline", target, str(SAMPLES / "clean")]) == 2
         err = capsys.readouterr().err
-        assert f"--baseline {target}: not a regular file ({kind})" in err, err
+        assert err == (f"spamtrace: error: --baseline {target}: not a regular file ({kind}): "
+                       "give a file written by --record-baseline\n"), err
+    missing = tmp_path / "missing.json"
+    assert main(["scan", "--baseline", str(missing), str(SAMPLES / "clean")]) == 2
+    err = capsys.readouterr().err
+    assert err == f"spamtrace: error: --baseline {missing}: No such file or directory\n", err
 
 
 def test_human_output_lists_rules_lines_and_summary(capsys: pytest.CaptureFixture[str]) -> None:
@@ -267,6 +274,53 @@ def test_record_baseline_does_not_write_through_a_link_planted_at_its_temporary_
     assert victim.read_text() == "precious\n"
     assert json.loads(target.read_text())["files"] == {"/a.php": "00"}
     assert not target.is_symlink()
+
+
+@pytest.mark.skipif(not os.path.isdir("/sys"), reason="needs /sys")
+def test_record_baseline_in_a_folder_it_cannot_write_is_refused_before_the_scan(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """`scan --record-baseline FILE` as a user who may not write FILE's folder (or on a
+    read-only mount) scanned the whole tree, then failed with nothing printed: the report
+    was thrown away. Refused before the scan, with the reason (/sys refuses a new file even
+    to root)."""
+    assert main(["scan", "--record-baseline", "/sys/wp.json", str(SAMPLES / "clean")]) == 2
+    out, err = capsys.readouterr()
+    assert err == ("spamtrace: error: --record-baseline /sys/wp.json: cannot write in /sys: "
+                   "Permission denied\n"), err  # fmt: skip
+    assert out == ""  # refused before the scan, not after it
+
+
+def test_a_baseline_that_cannot_be_written_keeps_the_report_and_is_a_runtime_failure(
+    tmp_path: Path,
+) -> None:
+    """A disk that fills during a long scan: the baseline was written before the report was
+    printed, so the report was lost, and the exit was 2 (usage). The report comes first,
+    whole; then one line, exit 3. The write fails for real: a file size limit (EFBIG)."""
+    import resource
+    import signal
+    import subprocess
+    import sys
+
+    out = tmp_path / "out"
+    out.mkdir()
+    target = out / "wp.json"
+
+    def small_files() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # the write fails instead of killing
+        resource.setrlimit(resource.RLIMIT_FSIZE, (200, 200))
+
+    proc = subprocess.run(
+        [sys.executable, "-m", "spamtrace", "scan", "--json", "--jobs", "1",
+         "--record-baseline", str(target), str(SAMPLES / "clean")],
+        capture_output=True, text=True, timeout=120, preexec_fn=small_files,
+        env={**os.environ, "SPAMTRACE_CONFIG_DIR": "/nonexistent"},
+    )  # fmt: skip
+    assert proc.returncode == 3, proc.stderr
+    assert json.loads(proc.stdout)["summary"]["files"] > 3  # the report, whole
+    assert proc.stderr == (f"spamtrace: error: --record-baseline {target}: not written: File "
+                           "too large (the scan report is whole)\n"), proc.stderr  # fmt: skip
+    assert list(out.iterdir()) == []  # no partial file left beside it
 
 
 def test_piped_report_lines_are_what_rich_prints(

@@ -526,3 +526,65 @@ def test_a_scan_leaves_the_access_time_of_what_it_reads(tmp_path: Path) -> None:
     report = _scan(path)
     assert report.verdict is ScanVerdict.MALICIOUS
     assert os.stat(path).st_atime_ns == old
+
+
+def test_a_deleted_script_read_through_its_open_file_keeps_its_name(tmp_path: Path) -> None:
+    """`check` and `watch` read a running script that deleted itself through
+    /proc/PID/fd/N; the rules that read the name (PHP in a `.jpg`) saw `N` and called the
+    dropper clean. They see the name the link gives, less " (deleted)": the same verdict and
+    score as the file had before it was deleted, in `scan_file` and in `rank_files`."""
+    logo = tmp_path / "logo.jpg"
+    logo.write_text("<?php echo 'hi'; ?>\n")
+    before = _scan(logo)
+    assert before.verdict is ScanVerdict.MALICIOUS, before
+    assert "php.in-image-file" in {f.rule for f in before.findings}
+    fd = os.open(logo, os.O_RDONLY)
+    try:
+        logo.unlink()
+        held = f"/proc/{os.getpid()}/fd/{fd}"
+        assert os.readlink(held) == f"{logo} (deleted)"
+        after = _scan(Path(held))
+        assert (after.verdict, after.score, after.path) == (before.verdict, before.score, held)
+        assert [f.rule for f in after.findings] == [f.rule for f in before.findings]
+        ranked = rank_files([held], limit=5, time_budget=2.0)
+        assert [(r.verdict, r.score) for r in ranked] == [(before.verdict, before.score)]
+    finally:
+        os.close(fd)
+
+
+def test_a_folder_swapped_for_a_link_during_the_walk_is_not_followed(tmp_path: Path) -> None:
+    """An account's own script races the admin's scan: once the walk has listed a folder,
+    it puts a link to a folder outside the tree at the name of a subfolder not yet entered
+    (`site/sub -> /outside`), or of a folder on the way to one (`site/a -> /outside`, with
+    `a/b` to come). The walk entered the link's target by its path: files outside the scan
+    root were read. A folder that is not the one its parent listed is not entered; it is
+    listed as replaced, and counted as not examined (exit 1: what it held was not seen)."""
+    from spamtrace.scanner.report import ScanTally
+    from spamtrace.scanner.walk import REPLACED, scan_targets
+
+    outside = tmp_path / "outside"
+    (outside / "b").mkdir(parents=True)
+    (outside / "secret.php").write_text("<?php echo 'not yours';")
+    (outside / "b" / "secret.php").write_text("<?php echo 'not yours';")
+    site = tmp_path / "site"
+    (site / "a" / "b").mkdir(parents=True)
+    (site / "sub").mkdir()
+    (site / "z.php").write_text("<?php echo 0;")
+    (site / "a" / "1.php").write_text("<?php echo 1;")
+    (site / "a" / "b" / "2.php").write_text("<?php echo 2;")
+    (site / "sub" / "3.php").write_text("<?php echo 3;")
+    tally, skipped = ScanTally(), []
+    items = scan_targets([str(site)], tally, skipped)
+    assert next(items) == str(site / "z.php")  # site listed: a and sub are still to come
+    (site / "sub").rename(tmp_path / "sub-was")
+    (site / "sub").symlink_to(outside)
+    assert next(items) == str(site / "a" / "1.php")  # a listed: a/b is still to come
+    (site / "a").rename(tmp_path / "a-was")
+    (site / "a").symlink_to(outside)
+    assert list(items) == []  # nothing of outside
+    assert {(r.path, r.reason) for r in skipped} == {
+        (str(site / "a" / "b"), REPLACED), (str(site / "sub"), REPLACED)
+    }
+    assert tally.not_examined == 2
+    # a link put at the root's own name is the admin's to name: `scan www` follows www
+    assert [Path(i.path).name for i in walk([str(site / "sub")])] == ["secret.php"] * 2

@@ -136,6 +136,33 @@ def test_own_yara_rules_are_findings(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert by["kit.txt"]["findings"][0]["rule"] == "yara.house.marker"
 
 
+def test_own_yara_rules_text_reads_as_written_and_is_escaped(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A description written with an escape (`"caf\\xc3\\xa9"`, `"\\x1b[31m"`) was shown as
+    `b'caf\\xc3\\xa9'` (yara-x gives such a string as bytes); a rule file's name (the
+    finding's namespace) reached the terminal raw: `yara.x<ESC>[31m.rule`."""
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    (rules / "house.yar").write_text(
+        'rule promo { meta: description = "caf\\xc3\\xa9 kit\\x1b[31m" '
+        'strings: $a = "hello" condition: $a }\n'
+    )
+    (rules / "odd\x1b[2J name.yar").write_text('rule m { strings: $m = "hello" condition: $m }\n')
+    _config(tmp_path, f'[scan]\nyara_rules = "{rules}"\n')
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "index.php").write_text("<?php echo 'hello';\n")
+    rc, doc = run_json(capsys, "--jobs", "1", "--all-reasons", str(site))
+    assert rc == 1
+    findings = {f["rule"]: f for f in doc["files"][0]["findings"]}
+    assert set(findings) == {"yara.house.promo", "yara.odd\\x1b[2J name.m"}, findings
+    assert findings["yara.house.promo"]["description"] == "caf\u00e9 kit\\x1b[31m"
+    assert main(["scan", "--all-reasons", str(site)]) == 1
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and "yara.odd\\x1b[2J name.m (+10, line 1)" in out, out
+
+
 @pytest.mark.parametrize(
     "text",
     [
