@@ -2,7 +2,7 @@
 passes (lexing, the gate-word index, decoding), in one process.
 
 Usage: .venv/bin/python bench/scan_rule_costs.py --corpus DIR [--top 30] [--all-reasons]
-       [--by-class]
+       [--by-class] [--label clean]
 
 Every file of the corpus (``manifest.tsv``; ``--corpus`` or ``SPAMTRACE_CORPUS``) is read as
 bytes and scanned as ``spamtrace scan`` does (it stops at enough evidence; ``--all-reasons``:
@@ -60,6 +60,9 @@ def main() -> int:
     ap.add_argument("--top", type=int, default=30, help="rules listed (default 30)")
     ap.add_argument("--all-reasons", action="store_true", help="every rule on every file")
     ap.add_argument(
+        "--label", help="only the files of this label of the manifest (clean, malicious)"
+    )
+    ap.add_argument(
         "--by-class",
         action="store_true",
         help="first the CPU per label and size class, and with every rule a no-op",
@@ -70,6 +73,8 @@ def main() -> int:
     corpus = Path(args.corpus).resolve()
     with open(corpus / "manifest.tsv", newline="", encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh, delimiter="\t"))
+    if args.label:
+        rows = [r for r in rows if r.get("label") == args.label]
     files = sorted(str(corpus / r["relpath"]) for r in rows)
     labels = {str(corpus / r["relpath"]): r.get("label", "?") for r in rows}
     rules = load_rules()

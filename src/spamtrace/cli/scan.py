@@ -294,7 +294,10 @@ def _check_exists(path: str) -> None:
     try:
         os.lstat(path)
     except FileNotFoundError:
-        raise UsageError(f"no such file or directory: {escape(path)}") from None
+        # `scan -` (clamscan's standard input): scan reads files; a script piped in is
+        # saved to a file first
+        hint = " (scan reads files, not standard input)" if path == "-" else ""
+        raise UsageError(f"no such file or directory: {escape(path)}{hint}") from None
     except NotADirectoryError:
         raise UsageError(f"not a directory on the way to: {escape(path)}") from None
     except OSError:

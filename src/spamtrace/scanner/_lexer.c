@@ -481,6 +481,108 @@ static PyObject *concat_start(PyObject *self, PyObject *args) {
     return Py_BuildValue("(nn)", found, end);
 }
 
+/* The bracket walks of the argument helpers (context._balanced_end_py, _top_args_py and
+ * _open_before_py are the references): Python loops over every byte of an argument text,
+ * called for each call a rule looks at. */
+static int opens(unsigned char c) { return c == '(' || c == '[' || c == '{'; }
+static int closes(unsigned char c) { return c == ')' || c == ']' || c == '}'; }
+
+/* balanced_end(text, stop, nested): the offset where the expression at the start of text
+ * ends: a closing bracket it did not open, or the byte stop (outside brackets unless nested);
+ * len(text) when neither comes. */
+static PyObject *balanced_end(PyObject *self, PyObject *args) {
+    Py_buffer view;
+    int stop, nested;
+    if (!PyArg_ParseTuple(args, "y*ip", &view, &stop, &nested)) return NULL;
+    const unsigned char *d = view.buf;
+    Py_ssize_t n = view.len, i = 0, depth = 0;
+    for (; i < n; i++) {
+        unsigned char c = d[i];
+        if (c == stop && (nested || depth == 0)) break;
+        if (opens(c)) {
+            depth++;
+        } else if (closes(c)) {
+            if (depth == 0) break;
+            depth--;
+        }
+    }
+    PyBuffer_Release(&view);
+    return PyLong_FromSsize_t(i);
+}
+
+/* top_args(args): the top-level arguments of a call whose argument text is args (after the
+ * "("): split at the commas outside brackets, up to the ")" that closes the call. */
+static PyObject *top_args(PyObject *self, PyObject *arg) {
+    Py_buffer view;
+    if (PyObject_GetBuffer(arg, &view, PyBUF_SIMPLE) < 0) return NULL;
+    const char *d = view.buf;
+    Py_ssize_t n = view.len, last = 0, depth = 0, i = 0;
+    PyObject *out = PyList_New(0);
+    if (out == NULL) goto done;
+    for (; i < n; i++) {
+        unsigned char c = (unsigned char)d[i];
+        int cut = 0;
+        if (opens(c)) {
+            depth++;
+        } else if (closes(c)) {
+            if (depth == 0) break;
+            depth--;
+        } else if (c == ',' && depth == 0) {
+            cut = 1;
+        }
+        if (cut) {
+            PyObject *part = PyBytes_FromStringAndSize(d + last, i - last);
+            if (part == NULL || PyList_Append(out, part) < 0) {
+                Py_XDECREF(part);
+                Py_CLEAR(out);
+                goto done;
+            }
+            Py_DECREF(part);
+            last = i + 1;
+        }
+    }
+    {
+        PyObject *part = PyBytes_FromStringAndSize(d + last, i - last);
+        if (part == NULL || PyList_Append(out, part) < 0) Py_CLEAR(out);
+        Py_XDECREF(part);
+    }
+done:
+    PyBuffer_Release(&view);
+    return out;
+}
+
+/* open_before(text, pos): the innermost "(" or "[" left open before pos, looking back at most
+ * 399 bytes, as (offset, byte); (-1, 0) when none. IndexError for a pos past the end. */
+static PyObject *open_before(PyObject *self, PyObject *args) {
+    Py_buffer view;
+    Py_ssize_t pos;
+    if (!PyArg_ParseTuple(args, "y*n", &view, &pos)) return NULL;
+    const unsigned char *d = view.buf;
+    Py_ssize_t n = view.len, found = -1, depth = 0;
+    int ch = 0;
+    if (pos > n) {
+        PyBuffer_Release(&view);
+        PyErr_SetString(PyExc_IndexError, "index out of range");
+        return NULL;
+    }
+    Py_ssize_t floor = pos - 400 > -1 ? pos - 400 : -1;
+    for (Py_ssize_t i = pos - 1; i > floor; i--) {
+        unsigned char c = d[i];
+        if (c == ')' || c == ']') {
+            depth++;
+        } else if (c == '(' || c == '[') {
+            if (depth == 0) {
+                found = i;
+                ch = c;
+                break;
+            }
+            depth--;
+        }
+    }
+    PyBuffer_Release(&view);
+    return Py_BuildValue("(ni)", found, ch);
+}
+
 /* words(data): the distinct tokens of the learned model (learned.py, _words_py is the
  * reference): every maximal run of [A-Za-z0-9_] that does not start with a digit, 3 to 40
  * bytes, lower-cased; also "$word" where the run follows a "$" and "word(" where the next
@@ -691,6 +793,9 @@ static PyMethodDef methods[] = {
     {"paren_call", paren_call, METH_VARARGS, "Offset of the first ')(' call from pos, or -1."},
     {"concat_start", concat_start, METH_VARARGS, "The next match of context._CONCAT_START."},
     {"words", words, METH_O, "The distinct tokens of the learned model (learned._words_py)."},
+    {"balanced_end", balanced_end, METH_VARARGS, "Where the expression at the start ends."},
+    {"top_args", top_args, METH_O, "The top-level arguments of a call's argument text."},
+    {"open_before", open_before, METH_VARARGS, "The innermost ( or [ left open before pos."},
     {NULL, NULL, 0, NULL},
 };
 

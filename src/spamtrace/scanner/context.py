@@ -432,17 +432,73 @@ def expression(text: bytes) -> bytes:
 def _balanced_prefix(text: bytes, stop: int, *, nested: bool) -> bytes:
     """``text`` up to a closing bracket that it did not open, or up to the byte ``stop``
     (outside brackets only, unless ``nested``)."""
+    return text[: _balanced_end(text, stop, nested)]
+
+
+def _balanced_end_py(text: bytes, stop: int, nested: bool) -> int:
+    """Where :func:`_balanced_prefix` cuts ``text`` (``len(text)``: nowhere): the reference
+    for ``_lexer.balanced_end``."""
     depth = 0
     for i, ch in enumerate(text):
         if ch == stop and (nested or depth == 0):
-            return text[:i]
+            return i
         if ch in b"([{":
             depth += 1
         elif ch in b")]}":
             if depth == 0:
-                return text[:i]
+                return i
             depth -= 1
-    return text
+    return len(text)
+
+
+def _top_args_py(args: bytes) -> list[bytes]:
+    """:func:`top_args` in Python: the reference for ``_lexer.top_args``."""
+    depth = 0
+    last = 0
+    out: list[bytes] = []
+    for i, ch in enumerate(args):
+        if ch in b"([{":
+            depth += 1
+        elif ch in b")]}":
+            if depth == 0:
+                out.append(args[last:i])
+                return out
+            depth -= 1
+        elif ch == 44 and depth == 0:
+            out.append(args[last:i])
+            last = i + 1
+    out.append(args[last:])
+    return out
+
+
+def _open_before_py(text: bytes, pos: int) -> tuple[int, int]:
+    """:func:`open_before` in Python: the reference for ``_lexer.open_before``."""
+    depth = 0
+    for i in range(pos - 1, max(-1, pos - 400), -1):
+        ch = text[i]
+        if ch in (41, 93):  # ) ]
+            depth += 1
+        elif ch in (40, 91):  # ( [
+            if depth == 0:
+                return i, ch
+            depth -= 1
+    return -1, 0
+
+
+def open_before(text: bytes, pos: int) -> tuple[int, int]:
+    """The innermost bracket ("(" or "[") left open before ``pos`` (at most 399 bytes back):
+    its offset and byte (-1, 0 when none)."""
+    return _open_before(text, pos)
+
+
+try:  # compiled (see _lexer.c): loops over every byte of an argument text, per call looked at
+    from spamtrace.scanner._lexer import balanced_end as _balanced_end
+    from spamtrace.scanner._lexer import open_before as _open_before
+    from spamtrace.scanner._lexer import top_args as _top_args
+except ImportError:  # pragma: no cover - exercised by the tests through the _py functions
+    _balanced_end = _balanced_end_py
+    _top_args = _top_args_py
+    _open_before = _open_before_py
 
 
 def braced(code: bytes, open_at: int, limit: int = 8000) -> bytes:
@@ -686,22 +742,7 @@ CB_LAST = (
 
 def top_args(args: bytes) -> list[bytes]:
     """The top-level arguments of a call whose argument text (after the "(") is ``args``."""
-    depth = 0
-    last = 0
-    out: list[bytes] = []
-    for i, ch in enumerate(args):
-        if ch in b"([{":
-            depth += 1
-        elif ch in b")]}":
-            if depth == 0:
-                out.append(args[last:i])
-                return out
-            depth -= 1
-        elif ch == 44 and depth == 0:
-            out.append(args[last:i])
-            last = i + 1
-    out.append(args[last:])
-    return out
+    return _top_args(args)
 
 
 def has_request_words(ctx: Ctx) -> bool:

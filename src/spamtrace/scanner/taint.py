@@ -27,6 +27,7 @@ from spamtrace.scanner.context import (
     function_bodies,
     has_any,
     has_word,
+    open_before,
     per_file,
     prefiltered_finditer,
     search_needing,
@@ -301,19 +302,6 @@ _WHITELIST_REPLACE = re.compile(rb"preg_replace\s*\(\s*\x01(\d+)\x01\s*,\s*\x01(
 _NEGATED_CLASS = re.compile(rb"^(.)\[\^[\w\s\\.-]{1,40}\]\+?\1[a-z]*$")
 
 
-def _enclosing(rhs: bytes, pos: int) -> tuple[int, int]:
-    """The innermost bracket ("(" or "[") left open before ``pos``: its offset and byte
-    (-1, 0 when none)."""
-    depth = 0
-    for i in range(pos - 1, max(-1, pos - 400), -1):
-        ch = rhs[i]
-        if ch in (41, 93):  # ) ]
-            depth += 1
-        elif ch in (40, 91):  # ( [
-            if depth == 0:
-                return i, ch
-            depth -= 1
-    return -1, 0
 
 
 def _wrapped_safe(ctx: Ctx, rhs: bytes, pos: int) -> bool:
@@ -327,7 +315,7 @@ def _wrapped_safe(ctx: Ctx, rhs: bytes, pos: int) -> bool:
     compared = _COMPARED.match(rhs, pos)
     if compared is not None:  # $_GET['when'] == 'now' ? 'now' : '+1': a test of it
         return True
-    at, ch = _enclosing(rhs, pos)
+    at, ch = open_before(rhs, pos)
     while at >= 0:
         head = rhs[max(0, at - 60) : at].rstrip()
         if ch == 91:  # [: an index; of a superglobal it is request input, else a lookup
@@ -347,7 +335,7 @@ def _wrapped_safe(ctx: Ctx, rhs: bytes, pos: int) -> bool:
                         and ctx.lx.value(int(w.group(2))) == b""
                     ):
                         return True
-        at, ch = _enclosing(rhs, at)
+        at, ch = open_before(rhs, at)
     return False
 
 

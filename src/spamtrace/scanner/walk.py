@@ -85,7 +85,8 @@ def walk(
             yield WalkItem(path, st.st_size, changed=max(st.st_mtime, st.st_ctime))
             continue
         if not stat.S_ISDIR(st.st_mode):
-            yield WalkItem(root, 0, "not a regular file or directory")
+            # said as of the same kind inside a folder: "FIFO: not opened"
+            yield WalkItem(root, 0, f"{_kind(st.st_mode)}: not opened")
             continue
         root_dev = st.st_dev
         top = os.path.realpath(root)
@@ -225,19 +226,35 @@ def excluder(globs: list[str]) -> Callable[[str], bool] | None:
     matched against the absolute path too, so that ``scan .`` or ``scan public_html``
     honours it. A glob is read as a path: ``cache/`` is the folder ``cache`` (as rsync, tar
     and .gitignore write a folder) and ``./site/cache`` is ``site/cache``; they matched
-    nothing. None when there is no glob (an empty one is none)."""
+    nothing. A relative glob with a folder in it (``wp-content/cache``) also holds for the
+    end of a path (``/home/shop/public_html/wp-content/cache``), as in rsync and tar. None
+    when there is no glob (an empty one is none)."""
     globs = [os.path.normpath(g) for g in globs if g]
     if not globs:
         return None
     import fnmatch
     import re
 
-    rx = re.compile("|".join(f"(?:{fnmatch.translate(g)})" for g in globs), re.DOTALL)
+    def either(some: list[str]) -> re.Pattern[str]:
+        return re.compile("|".join(f"(?:{fnmatch.translate(g)})" for g in some), re.DOTALL)
+
+    rx = either(globs)
     cwd = os.getcwd() if any(g.startswith("/") for g in globs) else None
+    # a relative glob with a folder in it (`wp-content/cache`) holds wherever a path ends
+    # with it, as rsync and tar read one: `scan --exclude wp-content/cache /home` excluded
+    # nothing (it was matched against the whole path and the last name only)
+    inner = [g for g in globs if "/" in g and not g.startswith("/")]
+    tail = either(inner) if inner else None
 
     def excluded(path: str) -> bool:
         if rx.match(path) or rx.match(os.path.basename(path)):
             return True
+        if tail is not None:
+            at = path.find("/")
+            while at >= 0:
+                if tail.match(path, at + 1):
+                    return True
+                at = path.find("/", at + 1)
         return cwd is not None and not path.startswith("/") and bool(
             rx.match(os.path.normpath(os.path.join(cwd, path)))
         )

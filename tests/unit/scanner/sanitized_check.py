@@ -32,6 +32,12 @@ def _calls(lex_c: object, code: bytes, pos: int) -> None:
         assert got == context._varcall_py(code, pos, brackets), code
     assert lex_c.paren_call(code, pos) == context._paren_call_py(code, pos), code  # type: ignore[attr-defined]
     assert lex_c.concat_start(code, pos) == context._concat_start_py(code, pos), code  # type: ignore[attr-defined]
+    for stop, nested in ((44, False), (59, True)):
+        got = lex_c.balanced_end(code, stop, nested)  # type: ignore[attr-defined]
+        assert got == context._balanced_end_py(code, stop, nested), code
+    assert lex_c.top_args(code) == context._top_args_py(code), code  # type: ignore[attr-defined]
+    at = min(pos, len(code))
+    assert lex_c.open_before(code, at) == context._open_before_py(code, at), code  # type: ignore[attr-defined]
 
 
 def _tokens(lex_c: object, scorer: object, data: bytes) -> None:

@@ -355,3 +355,11 @@ def test_piped_report_lines_are_what_rich_prints(
     )  # fmt: skip
     render_scan.print_scan(reports, summary, {})
     assert capsys.readouterr().out == plain
+
+
+def test_scan_of_standard_input_says_it_reads_files(capsys: pytest.CaptureFixture[str]) -> None:
+    """`spamtrace scan -` (clamscan's standard input) said only "no such file or directory: -"."""
+    assert main(["scan", "-"]) == 2
+    assert capsys.readouterr().err == (
+        "spamtrace: error: no such file or directory: - (scan reads files, not standard input)\n"
+    )

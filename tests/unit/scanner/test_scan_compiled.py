@@ -12,11 +12,21 @@ import re
 import time
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from spamtrace.scanner import analyze, context, lexer, rules
-from spamtrace.scanner._lexer import concat_start, names, paren_call, tail, varcall
+from spamtrace.scanner._lexer import (
+    balanced_end,
+    concat_start,
+    names,
+    open_before,
+    paren_call,
+    tail,
+    top_args,
+    varcall,
+)
 from spamtrace.scanner._words import WordSet
 
 SAMPLES = Path(__file__).parent / "samples"
@@ -490,3 +500,38 @@ def test_words_in_code_is_find(pieces: list[bytes]) -> None:
     plain = context.Ctx(code, "t.php", lx, 0, lambda: None, None)
     assert context.words_in_code(indexed, taint.SOURCES) == expected
     assert context.words_in_code(plain, taint.SOURCES) == expected
+
+
+# ------------------------------------------------------ the argument helpers' bracket walks
+_BRACKET_PIECES = [
+    b"(", b")", b"[", b"]", b"{", b"}", b",", b";", b" ", b"a", b"$x", b"\x011\x01", b"\x80",
+    b"\x00", b"f(", b"),", b"a" * 401,
+]  # fmt: skip
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(st.sampled_from(_BRACKET_PIECES), max_size=40), st.integers(-2, 900))
+def test_bracket_walks_same_as_python(pieces: list[bytes], pos: int) -> None:
+    text = b"".join(pieces)
+    for stop in (44, 59):
+        for nested in (False, True):
+            assert balanced_end(text, stop, nested) == context._balanced_end_py(text, stop, nested)
+    assert top_args(text) == context._top_args_py(text)
+    if pos > len(text):  # past the end: both refuse it
+        with pytest.raises(IndexError):
+            context._open_before_py(text, pos)
+        with pytest.raises(IndexError):
+            open_before(text, pos)
+    else:
+        assert open_before(text, pos) == context._open_before_py(text, pos)
+
+
+def test_bracket_walks_cases() -> None:
+    assert context.first_arg(b"f($a, $b), $c)") == b"f($a, $b)"
+    assert context.expression(b"$p = f()) { unlink($p);") == b"$p = f()"
+    assert top_args(b"$a, [1, 2], g(3, 4)) . $rest") == [b"$a", b" [1, 2]", b" g(3, 4)"]
+    assert top_args(b"") == [b""] and top_args(b")") == [b""]
+    assert open_before(b"f($a[$_GET", 10) == (4, 91)  # the "[" of $a[
+    assert open_before(b"f(x) . g(y)", 11) == (-1, 0)  # all closed
+    assert open_before(b"(" + b"a" * 398, 399) == (0, 40)  # 399 bytes back: still seen
+    assert open_before(b"(" + b"a" * 399, 400) == (-1, 0)  # 400: past the window

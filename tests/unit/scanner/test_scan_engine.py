@@ -142,6 +142,12 @@ def test_walk_never_follows_symlinks_and_lists_fifos_and_devices(tmp_path: Path)
     assert reasons == expected
     reports = list(scan_paths([i.path for i in items if not i.skipped], Limits(), jobs=1))
     assert [r.verdict for r in reports] == [ScanVerdict.CLEAN]
+    # named on the command line, each is said as inside a folder (it said "not a regular
+    # file or directory" of a FIFO or /dev/null named as a root)
+    named = [str(root / n) for n in ("fifo.php", "null.php") if n in expected]
+    assert {Path(i.path).name: i.skipped for i in walk(named)} == {
+        n: expected[n] for n in ("fifo.php", "null.php") if n in expected
+    }
 
 
 def test_fifo_swapped_in_after_walk_does_not_block(tmp_path: Path) -> None:

@@ -75,6 +75,24 @@ def test_an_exclude_glob_is_read_as_a_path(
         assert rc == 1 and names == {"shell.php"}
 
 
+def test_an_exclude_glob_with_a_folder_holds_at_the_end_of_any_path(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`spamtrace scan --exclude wp-content/cache /home`: the glob was matched against the
+    whole path and the last name only, so it left out nothing, silently. As in rsync and
+    tar, it holds wherever a path ends with it; a name that only ends like it does not."""
+    for account in ("shop", "blog"):
+        site = tmp_path / "home" / account / "public_html"
+        (site / "wp-content" / "cache").mkdir(parents=True)
+        (site / "wp-content" / "cache" / "page.php").write_bytes(SHELL)
+        (site / "old-wp-content" / "cache").mkdir(parents=True)
+        (site / "old-wp-content" / "cache" / "kept.php").write_bytes(SHELL)
+    rc, doc = run_json(capsys, "--jobs", "1", "--exclude", "wp-content/cache",
+                       str(tmp_path / "home"))  # fmt: skip
+    assert rc == 1 and sorted(Path(f["path"]).name for f in doc["files"]) == ["kept.php"] * 2
+    assert doc["summary"]["files"] == 2
+
+
 def test_quarantine_without_root_is_refused_before_the_scan(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

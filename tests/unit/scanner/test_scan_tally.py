@@ -62,15 +62,15 @@ def test_the_targets_of_a_scan_are_counted_as_the_walk_gives_them(
     os.mkfifo(tmp_path / "pipe")
     locked = tmp_path / "locked"
     locked.mkdir()
-    # an unreadable folder: scandir fails as it does for a folder root cannot list (EACCES)
-    real_scandir = os.scandir
+    # an unreadable folder: its open fails as it does for a folder root cannot list (EACCES)
+    real_open = os.open
 
-    def scandir(path: str) -> Any:
+    def open_(path: Any, *args: Any, **kwargs: Any) -> int:
         if path == str(locked):  # root reads any folder: EACCES as a non-root scan gets it
             raise PermissionError(13, "Permission denied")
-        return real_scandir(path)
+        return real_open(path, *args, **kwargs)
 
-    monkeypatch.setattr(os, "scandir", scandir)
+    monkeypatch.setattr(os, "open", open_)
     tally, skipped = ScanTally(), list[FileReport]()
     since = os.stat(tmp_path / "new.php").st_mtime - 10
     os.utime(tmp_path / "old.php", (since - 100, since - 100))  # ctime stays new: not hidden
