@@ -35,17 +35,25 @@ def scan_targets(process: ProcessInfo | None) -> tuple[str, ...]:
         if path and path != "/" and path.startswith("/") and path not in out:
             out.append(path)
     # a script that deleted itself (droppers do: `unlink(__FILE__)`) and is still open is read
-    # through the process's file descriptor (scan_for_suspects names it as it was named)
-    held = {p: _open_fd(process.pid, p) for p in out if p.endswith(DELETED)}
+    # through the process's file descriptor (scan_for_suspects names it as it was named); so
+    # is one named by the command line only (`php logo.jpg`: not a script by its name, so not
+    # among the open scripts) that is gone, if the process holds it open
+    gone = [
+        p for p in out if p != process.cwd and not p.endswith(DELETED) and not os.path.lexists(p)
+    ]
+    held = {p: _open_fd(process.pid, p if p.endswith(DELETED) else p + DELETED)
+            for p in out if p.endswith(DELETED) or p in gone}  # fmt: skip
     for path, fd_path in held.items():
-        if fd_path is None:
+        if fd_path is None or path not in out:
+            continue
+        if fd_path in out:  # named twice (`x.php (deleted)` open, `x.php` on the command line)
+            out.remove(path)
             continue
         out[out.index(path)] = fd_path
-        name = path[: -len(DELETED)]
-        if name in out and not os.path.lexists(name):  # its name on the command line: gone
+        name = path.removesuffix(DELETED)
+        if name != path and name in out and not os.path.lexists(name):  # its name, gone
             out.remove(name)
     return tuple(out)
-
 
 DELETED = " (deleted)"
 

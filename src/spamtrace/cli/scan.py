@@ -76,7 +76,7 @@ def register(sub: Any) -> None:
         help="descend into other mounted filesystems",
     )
     p.add_argument(
-        "--jobs", type=int, default=0, metavar="N", help="worker processes (default: CPUs)"
+        "--jobs", type=_jobs, default=0, metavar="N", help="worker processes (default: CPUs)"
     )
     p.add_argument(
         "--all-reasons",
@@ -111,6 +111,18 @@ def register(sub: Any) -> None:
         "--newer", metavar="FILE", help="only files changed after FILE was last modified"
     )
     p.set_defaults(handler=run)
+
+
+def _jobs(text: str) -> int:
+    """``--jobs N``: 0 (one per CPU) or more; said as argparse says any bad value (`--jobs -1`
+    said "--jobs must be >= 0", apart from the command and its --help)."""
+    try:
+        jobs = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {quoted(text)}") from None
+    if jobs < 0:
+        raise argparse.ArgumentTypeError(f"{quoted(text)}: give 0 (one per CPU) or more")
+    return jobs
 
 
 def _days(text: str) -> float:
@@ -163,8 +175,6 @@ def run(args: argparse.Namespace, cfg: config_mod.Config) -> int:
     from spamtrace.scanner.report import ScanTally, ScanVerdict, listed
     from spamtrace.scanner.walk import excluder, scan_targets
 
-    if args.jobs < 0:
-        raise UsageError("--jobs must be >= 0")
     cpus = os.cpu_count() or 1
     if args.jobs > cpus:
         note = f"note: --jobs {args.jobs} capped at the {cpus} CPUs of this machine"

@@ -125,3 +125,49 @@ def test_a_running_script_that_deleted_itself_is_read_through_its_open_file(
     assert (file_advice(files) or "").startswith(f"this is the file: {gone} (malicious")
     assert not any("No such file" in n for n in notes), notes
     assert any(f"/proc/{child.pid}/fd/" in n and "read through" in n for n in notes), notes
+
+
+def test_a_deleted_script_named_only_by_the_command_line_is_read_through_its_open_file(
+    tmp_path: Path,
+) -> None:
+    """`php logo.jpg` that deleted itself: not a script by its name, so only the command line
+    names it, and check said "not scanned: ...: No such file or directory" while the process
+    held it open. It is read through /proc/PID/fd/N, and the rules see it as `logo.jpg`
+    (PHP in an image), not as `N`: the verdict `scan` gave the file before it was deleted."""
+    import subprocess
+    import sys
+
+    from spamtrace.model import AttributionMethod, ProcessInfo
+    from spamtrace.suspects import scan_targets
+
+    folder = tmp_path / "uploads"
+    folder.mkdir()
+    logo = folder / "logo.jpg"
+    logo.write_text("<?php\nunlink(__FILE__);\necho 'hi';\n")
+    before, _ = scan_for_suspects([str(logo)], budget=2.0)
+    assert before is not None and before[0]["verdict"] == "malicious", before
+    assert "php.in-image-file" in before[0]["rules"]
+    holder = "import sys; f = open(sys.argv[1]); print('ready', flush=True); sys.stdin.read()"
+    child = subprocess.Popen(
+        [sys.executable, "-c", holder, str(logo)],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        assert child.stdout is not None and child.stdout.readline() == "ready\n"
+        logo.unlink()
+        process = ProcessInfo(
+            pid=child.pid, start_time=None, name="php", exe="/usr/bin/php", cmdline=(),
+            uid=os.getuid(), euid=os.geteuid(), gid=os.getgid(), user=None, cwd=str(folder),
+            scripts=(str(logo),), parents=(), method=AttributionMethod.LIVE,
+        )  # fmt: skip
+        targets = scan_targets(process)
+        files, notes = scan_for_suspects(targets, budget=2.0)
+    finally:
+        assert child.stdin is not None
+        child.stdin.close()
+        child.wait()
+    assert targets[0].startswith(f"/proc/{child.pid}/fd/") and targets[1:] == (str(folder),)
+    assert files is not None and files[0]["path"] == f"{logo} (deleted)", (files, notes)
+    assert (files[0]["verdict"], files[0]["score"]) == (before[0]["verdict"], before[0]["score"])
+    assert files[0]["rules"] == before[0]["rules"] and files[0]["script"] is True
+    assert not any("No such file" in n for n in notes), notes

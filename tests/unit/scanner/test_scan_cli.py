@@ -363,3 +363,18 @@ def test_scan_of_standard_input_says_it_reads_files(capsys: pytest.CaptureFixtur
     assert capsys.readouterr().err == (
         "spamtrace: error: no such file or directory: - (scan reads files, not standard input)\n"
     )
+
+
+@pytest.mark.parametrize(
+    ("value", "said"),
+    [("-1", "'-1': give 0 (one per CPU) or more"), ("two", "not a whole number: 'two'")],
+)
+def test_a_bad_jobs_value_is_said_as_any_bad_option(
+    value: str, said: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`scan --jobs -1` said "--jobs must be >= 0", unlike every other bad value (the
+    command, the option and its --help)."""
+    assert main(["scan", f"--jobs={value}", str(SAMPLES / "clean")]) == 2
+    assert capsys.readouterr().err == (
+        f"spamtrace: error: scan: argument --jobs: {said} (see: spamtrace scan --help)\n"
+    )

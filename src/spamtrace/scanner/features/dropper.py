@@ -396,6 +396,59 @@ def _write_backdate(ctx: Ctx, rule: Rule) -> Hit | None:
     return None
 
 
+# a time that is now or another file's, which a touch() after a write may set honestly
+_NOW_OR_COPIED = re.compile(
+    rb"(?<![\w$>:])(?:micro)?time\s*\(|filemtime|filectime|fileatime|request_time|stat\s*\("
+)
+_PLANT_WRITES = (b"file_put_contents", b"copy", b"rename", b"move_uploaded_file")
+
+
+def _written_to(ctx: Ctx, start: int, args: bytes) -> bytes:
+    """The path a write call at ``start`` writes (file_put_contents' first argument, the
+    destination of copy(), rename(), move_uploaded_file()), as :func:`_norm` writes it."""
+    parts = top_args(args)
+    if ctx.code.startswith(b"file_put_contents", start):
+        return _norm(ctx, parts[0])
+    return _norm(ctx, parts[1]) if len(parts) >= 2 else b""
+
+
+@feature("write_backdate_lock")
+def _write_backdate_lock(ctx: Ctx, rule: Rule) -> Hit | None:
+    """A file the script has just written (file_put_contents, copy) given a chosen time with
+    touch() (not now, not another file's time) and made read-only with chmod (0444, 0555):
+    planted copies of a backdoor, dated like the site's own old files and locked against
+    the owner's edits (a planter dropping one into every writable folder). A test that ages
+    a cache file does not lock it; a copy that keeps its source's time takes it from the
+    source."""
+    code = ctx.code
+    for start, args in calls_to(ctx, (b"touch",), 20):
+        parts = top_args(args)
+        if len(parts) < 2 or _NOW_OR_COPIED.search(parts[1]) is not None:
+            continue
+        when = VAR.fullmatch(parts[1].strip())
+        if when is not None and any(
+            _NOW_OR_COPIED.search(m.group(1)) is not None
+            for _, m in var_assigns(code[:start], when.group(1), TAIL_RHS, 5)
+        ):
+            continue
+        dest = _norm(ctx, parts[0])
+        if not any(
+            0 < start - wstart < 800 and _written_to(ctx, wstart, wargs) == dest
+            for wstart, wargs in calls_to(ctx, _PLANT_WRITES, 50)
+        ):
+            continue
+        for cstart, cargs in calls_to(ctx, (b"chmod",), 20):
+            cparts = top_args(cargs)
+            if (
+                0 < cstart - start < 600
+                and len(cparts) >= 2
+                and _norm(ctx, cparts[0]) == dest
+                and _READ_ONLY.match(cparts[1].strip()) is not None
+            ):
+                return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
+    return None
+
+
 # an endless loop: while (true), while (1), for (;;)
 _FOREVER = re.compile(rb"\bwhile\s*\(\s*(?:true|1)\s*\)|\bfor\s*\(\s*;\s*;\s*\)")
 # a mode without the owner's write bit: the file cannot be edited or replaced by its owner

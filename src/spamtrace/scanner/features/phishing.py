@@ -183,7 +183,7 @@ def _fetch_functions(ctx: Ctx) -> frozenset[bytes]:
 # the request field names of credentials and card data (a form's password, card number, CVV)
 _CREDENTIAL_KEY = re.compile(
     rb"pass|pwd|psw|passwd|cvv|cvc|ccnum|cc_?num|cc_?no|card_?num|cardnumber|card_?no|card_?id|"
-    rb"\bssn\b|\bpin\b|\botp\b|exp_?date|exp_?month|exp_?year|sortcode|routing|"
+    rb"\bssn\b|\bpin\b|\botp|otp$|exp_?date|exp_?month|exp_?year|sortcode|routing|"
     rb"senha|contrase|kennwort|mot_?de_?passe|"
     rb"^(?:cc|cv|cvv2|csc|exp|expiry)$"
 )
@@ -282,6 +282,7 @@ _GIVEN = re.compile(rb"\s*(?:\[[^\];]{0,60}\]\s*)?\.?=(?![=>])([^;]{0,400})")
 
 # a value that is a request field as it came (or trimmed, escaped): ``$pass = $_POST['pw']``
 _FIELD_VALUE = re.compile(
+    rb"[\s@(]*(?:!?\s*(?:isset|empty)\s*\([^;?]{1,100}\)\s*\?\s*)?"  # isset($_POST['x']) ? ...
     rb"[\s@(]*(?:(?:trim|htmlspecialchars|htmlentities|strip_tags|stripslashes|addslashes|"
     rb"urlencode|rawurlencode|strtolower|strval)\s*\(\s*)*"
     rb"(\$_(?:post|get|request)\s*\[\s*\x01\d+\x01\s*\])"
@@ -1432,6 +1433,162 @@ def _crawler_remote_served(ctx: Ctx, rule: Rule) -> Hit | None:
             )
         if printed:
             return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.start() + 80))
+    return None
+
+
+# a local page given by one literal, printed or included as the answer: echo
+# file_get_contents('readme.txt'), readfile(__DIR__ . '/home.html'), include 'readme.html'
+_LOCAL_PAGE = re.compile(
+    rb"(?:(?:echo|print)\s*\(?\s*@?file_get_contents|(?<![\w$>:])@?readfile|"
+    rb"(?<![\w$>:])(?:include|require)(?:_once)?)\s*\(?\s*"
+    rb"(?:(?:__dir__|dirname\s*\(\s*__file__\s*\))\s*\.\s*)?\x01(\d+)\x01\s*\)?\s*;"
+)
+# a page of text or HTML, not a script: what a doorway keeps next to the site for crawlers
+_PAGE_FILE = re.compile(rb"\.(?:txt|html?|shtml)$")
+
+
+def _crawler_flag(ctx: Ctx, cond: bytes) -> bool:
+    """A variable of ``cond`` is a flag that a test of the user agent for crawler names sets
+    (``foreach ($bots as $bot) if (stripos($ua, $bot) !== false) $is_bot = true;``)."""
+    code = ctx.code
+    value = ctx.lx.value
+    for v in itertools.islice(VAR.finditer(cond), 6):
+        setter = re.compile(rb"\$" + re.escape(v.group(1)) + rb"\s*=\s*true\s*;")
+        for m in itertools.islice(setter.finditer(code), 3):
+            for start, args in calls_to(ctx, CRAWLER_TESTS, 100):
+                if not 0 < m.start() - start < 300:
+                    continue
+                parts = top_args(args)[:2]
+                lits = [value(int(q.group(1))).lower() for q in itertools.islice(
+                    PLACEHOLDER.finditer(b" ".join(parts)), 4)]
+                if any(_BOT_WORDS.search(x) for x in lits) or _bot_list(ctx, parts, start):
+                    return True
+    return False
+
+
+@feature("crawler_local_served")
+def _crawler_local_served(ctx: Ctx, rule: Rule) -> Hit | None:
+    """SEO cloaking from a local page: the first work of a crawler test's block (the user
+    agent tested for bot names, by a helper is_bot() or a flag set in a loop over a list)
+    is to print or include one fixed text or HTML file (``echo file_get_contents('readme.txt')``,
+    ``include 'readme.html'``): crawlers index the page the operator left next to the site,
+    visitors get the site. A prerendered snapshot is chosen by the visitor's URL, not one
+    literal file; a maintenance page is shown to everyone."""
+    text = string_text(ctx)
+    if text.find(b"user_agent") < 0 or prefiltered_search(_BOT_WORDS, text) is None:
+        return None
+    code = ctx.code
+    value = ctx.lx.value
+    for m in itertools.islice(prefiltered_finditer(_LOCAL_PAGE, code, ctx.first), 20):
+        name = value(int(m.group(1))).lower().strip()
+        if name.find(b"://") >= 0 or _PAGE_FILE.search(name) is None:
+            continue
+        head = code[max(0, m.start() - 260) : m.start()].rstrip()
+        if head.endswith(b"{"):
+            head = head[:-1]
+        test = _IF_OPENS.search(head)
+        if test is None:
+            continue
+        cond = test.group(0)
+        if _crawler_test(ctx, cond) or _crawler_flag(ctx, cond):
+            return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.start() + 80))
+    if has_any(ctx, (b"curl_exec", b"file_get_contents")):
+        return _crawler_fixed_fetch(ctx)
+    return None
+
+
+# the first work of a block: a page fetched into a variable from the address another holds,
+# by file_get_contents or a function of the file's own: $html = fetchContent($pageUrl);
+_FETCHED_INTO = re.compile(
+    rb"\$(\w+)\s*=\s*@?([a-z_][\w]*)\s*\(\s*\$(\w+)\s*\)\s*;"
+)
+
+
+def _crawler_fixed_fetch(ctx: Ctx) -> Hit | None:
+    """The first work of a crawler test's block is to fetch a page from an address a
+    variable holds, one literal the script sets (not the visitor's URL a prerendering
+    service is given), by file_get_contents or a function of the file's own that runs curl,
+    then print it and stop: crawlers index the operator's page (a doorway kit whose address
+    is filled in on install)."""
+    code = ctx.code
+    bodies: dict[bytes, bytes] | None = None
+    for m in itertools.islice(_FETCHED_INTO.finditer(code), 200):
+        fn = m.group(2)
+        if fn != b"file_get_contents":
+            if bodies is None:
+                bodies = function_bodies(ctx)
+            body = bodies.get(fn, b"")
+            if body.find(b"curl_exec") < 0 and body.find(b"file_get_contents") < 0:
+                continue
+        rest = code[m.end() : m.end() + 300]
+        out = re.search(rb"(?:echo|print)\s*\(?\s*\$" + re.escape(m.group(1)) + rb"\b", rest)
+        if out is None or _ENDS.search(rest, out.end()) is None:
+            continue
+        given = var_assigns(code, m.group(3), TAIL_RHS, 5)
+        if len(given) != 1 or PLACEHOLDER.fullmatch(given[0][1].group(1).strip()) is None:
+            continue
+        head = code[max(0, m.start() - 260) : m.start()].rstrip()
+        if not head.endswith(b"{"):
+            continue
+        test = _IF_OPENS.search(head[:-1])
+        if test is not None and _crawler_test(ctx, test.group(0)):
+            return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.start() + 80))
+    return None
+
+
+# ------------------------------------------------------------- stolen cookies received
+# the cookie a script receives: in the query string as a whole, or in a request field
+_QUERY_VALUE = re.compile(
+    rb"\$_server\s*\[\s*\x01(\d+)\x01\s*\]|\$_(?:get|request|post)\s*\[\s*\x01(\d+)\x01\s*\]"
+)
+# "cookie" as a word (a label "Cookie: ", a variable $cookie, a key 'cookies'), not the
+# name of a consent setting (cookie_consent, cookies_accepted)
+_COOKIE_WORD = re.compile(rb"(?<![a-z0-9_])c[o0]{2}kies?(?![a-z0-9_])")
+
+
+@feature("stolen_cookie_log")
+def _stolen_cookie_log(ctx: Ctx, rule: Rule) -> Hit | None:
+    """The receiving end of a cookie stealer: a value of the query string or of a request
+    field, called a cookie (by its key, its variable or its label), written to a file or
+    mailed with the visitor's address or browser (``fputs($log, "IP: $ip | Agent: $ua |
+    COOKIE: $cookie")`` with ``$cookie = $_SERVER['QUERY_STRING']``): another site's
+    visitors' sessions, sent here by an injected script. A site keeps its own cookies in
+    $_COOKIE and logs a consent choice by another name."""
+    if (
+        ctx.code.find(b"cookie") < 0
+        and ctx.code.find(b"c00kie") < 0
+        and string_text(ctx).find(b"cookie") < 0
+    ):
+        return None
+    value = ctx.lx.value
+    for start, args in calls_to(ctx, (b"fwrite", b"fputs", b"file_put_contents", b"mail"), 20):
+        parts = top_args(args)
+        if len(parts) < 2:
+            continue
+        sent = b" , ".join(parts[1:])
+        text = _sent_text(ctx, sent, 2)
+        flat = interpolated(ctx, text)
+        if _COOKIE_WORD.search(flat) is None and not any(
+            _COOKIE_WORD.search(value(int(p.group(1))).lower()) is not None
+            for p in itertools.islice(PLACEHOLDER.finditer(text), 100)
+        ):
+            continue
+        received = False
+        for m in itertools.islice(_QUERY_VALUE.finditer(text), 40):
+            if m.group(1) is not None:
+                received = value(int(m.group(1))).lower() == b"query_string"
+            else:
+                received = _COOKIE_WORD.search(value(int(m.group(2))).lower()) is not None
+            if received:
+                break
+        if not received:
+            continue
+        marks = _VISITOR_MARK.search(flat) is not None or any(
+            _VISITOR_MARK.search(value(int(p.group(1))).lower()) is not None
+            for p in itertools.islice(PLACEHOLDER.finditer(text), 200)
+        )
+        if marks:
+            return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
     return None
 
 

@@ -41,6 +41,7 @@ from spamtrace.scanner.context import (
     first_arg,
     first_varcall,
     function_body,
+    has_any,
     has_request_words,
     has_word,
     interpolated,
@@ -433,6 +434,12 @@ def _wp_login_bypass(ctx: Ctx, rule: Rule) -> Hit | None:
     in when the request carries a parameter: whoever knows it is admin, no password asked.
     Login code passes the id of the user who just authenticated, never a constant."""
     if not has_request_words(ctx):
+        if not has_any(ctx, (b"query_vars", b"get_query_var")):
+            return None
+        # the request read through WordPress's query variables only: a user named there
+        for start, _args in calls_to(ctx, (b"wp_set_auth_cookie",), 20):
+            if _request_account_login(ctx, start):
+                return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 60))
         return None
     code = ctx.code
     for start, args in calls_to(ctx, WP_LOGIN_CALLS, 50):
@@ -446,7 +453,7 @@ def _wp_login_bypass(ctx: Ctx, rule: Rule) -> Hit | None:
         if UIN_RE.search(code, max(0, start - 400), start) is not None:
             return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 60))
     for start, _args in calls_to(ctx, (b"wp_set_auth_cookie",), 20):
-        if _fixed_account_login(ctx, start):
+        if _fixed_account_login(ctx, start) or _request_account_login(ctx, start):
             return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 60))
     return None
 
@@ -677,6 +684,42 @@ def _fixed_account_login(ctx: Ctx, start: int) -> bool:
         and UIN_RE.search(body) is not None
         and _WP_CHECKS.search(body) is None
     )
+
+
+# a user looked up by what the request names: get_user_by('login', $_GET['u']),
+# get_userdatabylogin($wp->query_vars['username']), get_user_by('email', get_query_var('m'))
+_WP_USER_FIND = re.compile(
+    rb"(?<![\w$>:])(?:get_user_by|get_userdatabylogin|get_user_by_email|get_userdata|"
+    rb"get_user_by_login)\s*\(([^;]{0,160})"
+)
+_WP_REQUEST = re.compile(UIN_RE.pattern + rb"|query_vars\s*\[|get_query_var\s*\(")
+# what a passwordless sign-in checks instead of a password: the key of a reset or magic link
+# (kept as an option, a transient, user meta), an auth cookie
+_WP_LINK_CHECKS = re.compile(
+    rb"check_password_reset_key|wp_validate_auth_cookie|get_option|get_site_option|"
+    rb"wp_verify_nonce|verify|[!=]==?\s*\$(?:stored|saved|expected|token|key|hash)"
+)
+
+
+def _request_account_login(ctx: Ctx, start: int) -> bool:
+    """``wp_set_auth_cookie($user->ID)`` (at ``start``) in a function that looks the user up
+    by a login, e-mail or id the request names (``$_GET``, WordPress's query variables) and
+    checks no password, key, nonce or capability: anyone who names an administrator in the
+    address is logged in as one. A sign-in form checks the password; a magic link checks
+    its key."""
+    body = _enclosing_body(ctx, start)
+    if _WP_CHECKS.search(body) is not None or _WP_LINK_CHECKS.search(body) is not None:
+        return False
+    for m in itertools.islice(_WP_USER_FIND.finditer(body), 5):
+        args = m.group(1)
+        if _WP_REQUEST.search(args) is not None:
+            return True
+        for v in itertools.islice(VAR.finditer(args), 3):
+            given = re.compile(rb"\$" + re.escape(v.group(1)) + rb"\s*=[^=;][^;]{0,120}")
+            if any(_WP_REQUEST.search(g.group(0)) is not None
+                   for g in itertools.islice(given.finditer(body), 3)):
+                return True
+    return False
 
 
 @feature("account_harvest")
