@@ -337,6 +337,29 @@ def test_drift_detected_and_repaired(server_world: World) -> None:
     assert out == "sent 0/1"
 
 
+def test_status_tells_a_changed_config_from_drift(server_world: World) -> None:
+    """`firewall status` calls drift what the daemon calls drift (not the confirmed rules); a
+    config edited since the last apply is said apart, and both exit 1."""
+    w = server_world
+    fw = Fw(w)
+    assert fw("apply", "--no-rollback").returncode == 0
+    fw.write_config(f'[[firewall.exceptions]]\nuser = "{w.user}"\nport = 587\n')
+    res = fw("status", "--json")
+    doc = json.loads(res.stdout)
+    assert res.returncode == 1 and not doc["in_sync"], res.stdout
+    assert (doc["drift"], doc["compared_with"]) == ([], "confirmed")
+    assert doc["config_differs"] == ["chain smtp_egress: rule st:exception-0 is missing"]
+    assert fw("status").stdout.startswith("firewall: CONFIG CHANGED (nft)")
+    # the daemon's periodic check, in the same netns: the confirmed rules are loaded
+    check = (
+        "import sys\nfrom spamtrace.service.firewall_check import FirewallMonitor\n"
+        "c = FirewallMonitor(sys.argv[1], repair=False, post=print).check()\n"
+        "print(c.state.value, list(c.drift))\n"
+    )
+    daemon = run([*w.ns_prefix(), sys.executable, "-c", check, str(fw.state)])
+    assert daemon.stdout.strip() == "loaded []"
+
+
 def test_iptables_fallback(server_world: World) -> None:
     w = server_world
     fw = Fw(w)

@@ -89,7 +89,10 @@ def _status(args: argparse.Namespace, cfg: Config) -> int:
         try:
             doc = query(args.socket or cfg.daemon.socket, {"command": "status"})
         except SpamtraceError as exc:  # no daemon: still a document on stdout, then the error
-            dump_json(not_running_json(exc.message))
+            from spamtrace.service.control import NoDaemon
+
+            # a daemon that may not be asked (root only) is not a daemon that is down
+            dump_json(not_running_json(exc.message, down=isinstance(exc, NoDaemon)))
             raise
         dump_json(doc)
         return ExitCode.CLEAN

@@ -200,6 +200,16 @@ def _after_overdue_rollback(handler: Callable[..., int]) -> Callable[..., int]:
 # ------------------------------------------------------------------ building blocks
 
 
+def _need_root(action: str) -> None:
+    """One line, exit 3, before nft or the state dir answers with its own words (``nft list:
+    permission denied (run as root): Operation not permitted (you must be root) netlink:
+    Error: cache initialization failed``, or ``state dir ...: Permission denied``)."""
+    if os.geteuid() != 0:
+        from spamtrace.errors import PermissionRequired
+
+        raise PermissionRequired(f"firewall {action} needs root")
+
+
 def _backend(args: argparse.Namespace) -> Backend:
     from spamtrace.service.firewall import backend_for
 
@@ -263,10 +273,7 @@ def _apply_cmd(args: argparse.Namespace, cfg: Config) -> int:
         else:
             print(backend.render(plan), end="")
         return ExitCode.CLEAN
-    if os.geteuid() != 0:
-        from spamtrace.errors import PermissionRequired
-
-        raise PermissionRequired("firewall apply needs root")
+    _need_root("apply")
     timeout = args.timeout if args.timeout is not None else cfg.firewall.confirm_timeout
     state = transaction.state_dir(args.state_dir)
     result = transaction.apply(
@@ -288,6 +295,7 @@ def _apply_cmd(args: argparse.Namespace, cfg: Config) -> int:
 def _confirm_cmd(args: argparse.Namespace, cfg: Config) -> int:
     from spamtrace.actions.firewall import transaction
 
+    _need_root("confirm")
     if not transaction.confirm(transaction.state_dir(args.state_dir)):
         text = "nothing to confirm (no apply is waiting for confirmation)"
         _say(args, "confirm", text, confirmed=False)
@@ -309,10 +317,7 @@ def _load_confirmed_cmd(args: argparse.Namespace, cfg: Config) -> int:
     from spamtrace.actions.firewall import transaction
     from spamtrace.actions.firewall.backends import select_backend
 
-    if os.geteuid() != 0:
-        from spamtrace.errors import PermissionRequired
-
-        raise PermissionRequired("firewall load-confirmed needs root")
+    _need_root("load-confirmed")
     state = Path(args.state_dir)
     policy = transaction.load_confirmed(state, select_backend) if state.is_dir() else None
     if policy is None:
@@ -335,6 +340,7 @@ def _remove_cmd(args: argparse.Namespace, cfg: Config) -> int:
     from spamtrace.actions.firewall import transaction
     from spamtrace.render.firewall import removed_text
 
+    _need_root("remove")
     backend = _backend(args)
     transaction.forget(Path(args.state_dir))
     try:
@@ -365,6 +371,7 @@ def _status_cmd(args: argparse.Namespace, cfg: Config) -> int:
     from spamtrace.render.firewall import in_sync, status_json, status_lines
     from spamtrace.service.firewall import table_status
 
+    _need_root("status")
     plan = build(args, cfg)
     backend = _backend(args)
     st, pending = table_status(backend, plan, Path(args.state_dir))

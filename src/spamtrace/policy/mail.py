@@ -564,13 +564,48 @@ def advice(inc: MailIncident, envelope: Sequence[str] = ()) -> tuple[str, ...]:
 
 
 def _perl_re(text: str) -> str:
-    """``text`` matched literally in exiqgrep's Perl regex."""
-    return "".join(c if c.isalnum() or c in "@_-" else "\\" + c for c in text)
+    """``text`` matched literally in exiqgrep's Perl regex, in printable characters: a
+    control, invisible or undecodable character is written as its bytes (``\\x1b``, which
+    exiqgrep's byte strings match), so the command stays one printable word and each such
+    character is escaped once (a backslash before it, then bash's ``$'\\x1b'`` around it,
+    was two escapes to read through)."""
+    out = []
+    for c in text:
+        if c.isalnum() or c in "@_-":
+            out.append(c)
+        elif c.isprintable():
+            out.append("\\" + c)
+        else:
+            out += [f"\\x{b:02x}" for b in _bytes(c)]
+    return "".join(out)
+
+
+def _bytes(c: str) -> bytes:
+    """A character's bytes in the log: an undecodable byte (surrogateescape) gives itself."""
+    try:
+        return c.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:  # a lone surrogate of another range (from JSON): as it is
+        return c.encode("utf-8", "surrogatepass")
 
 
 def _jq_str(text: str) -> str:
-    """``text`` inside a jq string literal."""
-    return text.replace("\\", "\\\\").replace('"', '\\"')
+    """``text`` inside a jq string literal, in printable characters (JSON's ``\\u001b`` for a
+    control or invisible character, as ``postqueue -j`` writes it)."""
+    out = []
+    for c in text:
+        if c in '\\"':
+            out.append("\\" + c)
+        elif c.isprintable():
+            out.append(c)
+        else:
+            out += [f"\\u{u:04x}" for u in _utf16(c)]
+    return "".join(out)
+
+
+def _utf16(c: str) -> tuple[int, ...]:
+    """The UTF-16 code units of one character (a pair above U+FFFF), as JSON escapes it."""
+    data = c.encode("utf-16-be", "surrogatepass")
+    return tuple(int.from_bytes(data[i : i + 2], "big") for i in range(0, len(data), 2))
 
 
 def _postsuper_hold(select: str) -> str:

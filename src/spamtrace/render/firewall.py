@@ -167,6 +167,8 @@ def status_json(
         "loaded": status["loaded"],
         "in_sync": in_sync(status),
         "drift": status["drift"],
+        "compared_with": status.get("compared_with"),
+        "config_differs": status.get("config_differs"),
         "counters": status["counters"],
         "pending_rollback": pending,
         "overdue_rollback_done": None
@@ -179,23 +181,37 @@ def status_json(
 
 
 def in_sync(status: dict[str, Any]) -> bool:
-    """Loaded, and what is loaded is what the config asks for."""
-    return bool(status["loaded"]) and not status["drift"]
+    """Loaded, as confirmed (no drift), and what the config asks for."""
+    return bool(status["loaded"]) and not status["drift"] and not status.get("config_differs")
 
 
 def status_lines(
     backend: str, plan: FirewallPlan, status: dict[str, Any], pending: dict[str, Any] | None
 ) -> list[str]:
-    """``firewall status`` for a person: loaded / in sync / drift, the counters, a pending
-    rollback (escaped)."""
+    """``firewall status`` for a person: loaded / in sync / drift from the confirmed rules (what
+    the daemon reports) / a config that asks for other rules, the counters, a pending rollback
+    (escaped)."""
     lines = []
+    drift = list(status["drift"])
+    config = list(status.get("config_differs") or [])
     if not status["loaded"]:
         lines.append(f"firewall: NOT LOADED ({backend}); run `spamtrace firewall apply`")
     elif in_sync(status):
         lines.append(f"firewall: loaded and in sync ({backend}, mode {plan.mode.value})")
-    else:
-        lines.append(f"firewall: DRIFT ({backend}): run `spamtrace firewall apply` to repair")
-        lines += [f"  - {escape(line)}" for line in status["drift"]]
+    if status["loaded"] and drift:
+        reference = status.get("compared_with") or "confirmed"
+        also = " nor what the config asks for" if drift == config else ""
+        lines.append(
+            f"firewall: DRIFT ({backend}): the loaded rules are not the {reference} ones"
+            f"{also} (changed by hand?); `spamtrace firewall apply` repairs them"
+        )
+        lines += [f"  - {escape(line)}" for line in drift]
+    if status["loaded"] and config and drift != config:
+        lines.append(
+            f"firewall: CONFIG CHANGED ({backend}): the config asks for other rules than the "
+            "loaded ones; `spamtrace firewall apply` loads them"
+        )
+        lines += [f"  - {escape(line)}" for line in config]
     for name, ctr in sorted(status["counters"].items()):
         lines.append(f"  {name}: {ctr.get('packets', 0)} attempts")
     if pending is not None:

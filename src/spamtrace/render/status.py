@@ -23,11 +23,13 @@ LABEL_WIDTH = 12
 Row = tuple[str, str]
 
 
-def not_running_json(error: str) -> dict[str, Any]:
-    """``status --json`` when no daemon answers: the same schema, ``running: false``."""
+def not_running_json(error: str, *, down: bool = True) -> dict[str, Any]:
+    """``status --json`` when no daemon answers: the same schema, ``running: false``; or
+    ``running: null`` (not ``down``) when one may be running but this user may not ask it
+    (the socket or the daemon said root only): a fleet's check must not read that as down."""
     from spamtrace.service.daemon import STATUS_SCHEMA
 
-    return {"schema": STATUS_SCHEMA, "running": False, "error": error}
+    return {"schema": STATUS_SCHEMA, "running": False if down else None, "error": error}
 
 
 def uptime(seconds: float) -> str:
@@ -102,8 +104,13 @@ def status_view(doc: dict[str, Any]) -> tuple[str, list[Row]]:
         text += "; repaired when it drifts"
     rows.append(("firewall:", text))
     rows += [("", f"- {escape(str(d))}") for d in fw.get("drift") or []]
-    listen = (doc.get("metrics") or {}).get("listen")
-    rows.append(("metrics:", f"http://{escape(str(listen))}/metrics" if listen else "off"))
+    metrics = doc.get("metrics") or {}
+    listen = metrics.get("listen")
+    text = f"http://{escape(str(listen))}/metrics" if listen else "off"
+    if metrics.get("pending"):
+        now = escape(str(metrics["configured"])) if metrics.get("configured") else "off"
+        text += f" (the config now says {now}: takes effect at the next restart)"
+    rows.append(("metrics:", text))
     rows += alert_rows(doc.get("alerts"))
     store = doc.get("store")
     if store:

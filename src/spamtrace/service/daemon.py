@@ -343,7 +343,7 @@ class Daemon:
                 "error": fw.error if fw else "not checked yet",
                 "repair": self.monitor.repair,
             },
-            "metrics": {"listen": plugins.metrics_listen(e.cfg)},
+            "metrics": plugins.metrics_status(e.subscribers, e.cfg),
             # alert channels' counters (sent, failed, last error...), null when none is set
             "alerts": alerts.stats() if (alerts := plugins.alert_subscriber(e)) else None,
             "store": e.store_health(),

@@ -80,13 +80,46 @@ def rollback_argv(
 def table_status(
     backend: Backend, plan: FirewallPlan, state_dir: Path
 ) -> tuple[dict[str, Any], dict[str, Any] | None]:
-    """The backend's status of our rules against the plan, and the pending apply (or None).
+    """The backend's status of our rules, and the pending apply (or None).
+
+    The loaded rules are compared twice, and the two answers are kept apart:
+
+    - ``drift``: against the rules last *confirmed* (or those on trial while an apply waits
+      for confirmation), as the daemon's periodic check does: a change made by hand;
+      ``compared_with`` says which (``confirmed``, ``on trial``, or None when nothing was
+      ever confirmed);
+    - ``config_differs``: against what the config asks for now (nft only; None for iptables,
+      which is not compared): a config edited since the last apply.
 
     iptables has no table of its own to compare with: what apply loaded is kept in the state
     dir and given to the backend."""
-    from spamtrace.actions.firewall.transaction import IPT_RECORD, pending_status
+    from spamtrace.actions.firewall.transaction import (
+        IPT_RECORD,
+        PENDING,
+        confirmed_policy,
+        pending_status,
+        read_json,
+    )
 
     recorded = None
     if backend.name == "iptables" and (state_dir / IPT_RECORD).exists():
         recorded = (state_dir / IPT_RECORD).read_text()
-    return backend.status(plan, recorded), pending_status(state_dir)
+    status = backend.status(plan, recorded)
+    against_config: list[str] = status.pop("drift")
+    pending = read_json(state_dir / PENDING) if state_dir.is_dir() else None
+    trial = pending.get("policy") if pending else None
+    reference: dict[str, Any] | None = trial if isinstance(trial, dict) else None
+    compared_with: str | None = "on trial"
+    if reference is None:
+        reference, compared_with = confirmed_policy(state_dir), "confirmed"
+    drift: list[str] = []
+    if reference is None or reference.get("backend") != backend.name:
+        compared_with = None
+        if backend.name == "iptables":  # what apply loaded is the reference it has
+            drift, compared_with = against_config, "applied"
+    elif status["loaded"]:
+        drift = backend.drift(reference)[1]
+    status["drift"] = drift
+    status["compared_with"] = compared_with
+    status["config_differs"] = against_config if backend.name == "nft" else None
+    return status, pending_status(state_dir)

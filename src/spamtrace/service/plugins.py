@@ -9,7 +9,7 @@ thread hands its messages back with ``engine.post``. Read ``service/bus.py`` fir
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from spamtrace.errors import SpamtraceError
@@ -133,9 +133,21 @@ def alert_subscriber(engine: Engine) -> AlertSubscriber | None:
     return next((s for s in engine.subscribers if isinstance(s, AlertSubscriber)), None)
 
 
-def metrics_listen(cfg: Config) -> str | None:
-    """The metrics address ``[metrics] listen`` (None: off), for ``status``."""
-    return cfg.metrics.listen or None
+def metrics_status(subscribers: Sequence[object], cfg: Config) -> dict[str, str | bool | None]:
+    """``status``'s ``metrics``: ``listen``, the address the endpoint serves on now (None:
+    off), and ``configured``, the config's ``[metrics] listen`` (None: off), which differs
+    after a reload that changed it until the next restart. Status showed the config's
+    address, so a scrape of the address it showed after such a reload found nothing."""
+    from spamtrace.sinks.metrics import MetricsSubscriber
+
+    sub = next((s for s in subscribers if isinstance(s, MetricsSubscriber)), None)
+    served = sub.server.address if sub is not None and sub.server is not None else None
+    started = sub.listen if sub is not None else ""
+    return {
+        "listen": served,
+        "configured": cfg.metrics.listen or None,
+        "pending": started != cfg.metrics.listen,  # a reload changed it
+    }
 
 
 def _exposure(listen: str) -> str:

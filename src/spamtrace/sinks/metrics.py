@@ -381,9 +381,12 @@ class MetricsSubscriber:
 
     name = "metrics"
 
-    def __init__(self, metrics: Metrics, server: MetricsServer | None = None) -> None:
+    def __init__(
+        self, metrics: Metrics, server: MetricsServer | None = None, listen: str = ""
+    ) -> None:
         self.metrics = metrics
         self.server = server
+        self.listen = listen  # the ``[metrics] listen`` it was started with (a reload keeps it)
 
     @classmethod
     def from_config(cls, listen: str, store_path: str | None) -> MetricsSubscriber | None:
@@ -395,7 +398,7 @@ class MetricsSubscriber:
         if address is None:
             return None
         metrics = Metrics(store_path=store_path)
-        return cls(metrics, MetricsServer(metrics, *address))
+        return cls(metrics, MetricsServer(metrics, *address), listen)
 
     @property
     def url(self) -> str | None:

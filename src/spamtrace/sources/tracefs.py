@@ -244,14 +244,23 @@ def find_tracefs(mount_if_missing: bool = True) -> Path:
     raise KernelFeatureUnavailable("tracefs is not available on this kernel")
 
 
-def _pid_alive(pid: int) -> bool:
+def _pid_alive(pid: int, procfs: str = "/proc") -> bool:
+    """Whether the watcher ``pid`` still runs. A zombie does not: a watcher killed with
+    ``kill -9`` stays one until its parent reaps it (a supervisor that waits late, a shell
+    script that never does), and its instance, recording all along, must be taken over now,
+    not left holding the attempts of the gap."""
+    from spamtrace.attribution.process import ProcStat
+
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
     except PermissionError:
         return True
-    return True
+    try:
+        return ProcStat(procfs, pid).state not in ("Z", "X")
+    except (OSError, ValueError, IndexError):
+        return True  # unreadable: alive, as kill() said (never take a live watcher's buffer)
 
 
 def _write_existing(path: Path, value: str) -> None:

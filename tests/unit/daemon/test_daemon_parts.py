@@ -219,6 +219,39 @@ def test_status_json_without_daemon_is_still_a_document(
     assert len(err.strip().splitlines()) == 1
 
 
+def test_status_json_of_a_daemon_that_may_not_be_asked_is_not_down(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A daemon that answers "root only" (a non-root user, a socket opened up by hand) runs:
+    `status --json` said ``running: false``, which a fleet's check reads as a daemon down.
+    It says ``running: null`` (not known), with the error; still exit 3."""
+    import socket
+    import threading
+
+    path = str(tmp_path / "c.sock")
+    server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    server.bind(path)
+    server.listen(1)
+
+    def refuse() -> None:  # what the daemon answers a peer that is not root
+        conn, _ = server.accept()
+        conn.recv(4096)
+        conn.sendall(b'{"error": "permission denied: root only"}\n')
+        conn.close()
+
+    thread = threading.Thread(target=refuse)
+    thread.start()
+    try:
+        assert main(["status", "--json", "--socket", path]) == 3
+    finally:
+        thread.join(10)
+        server.close()
+    out, err = capsys.readouterr()
+    doc = json.loads(out)
+    assert doc["running"] is None and "root only" in doc["error"], doc
+    assert err == "spamtrace: error: the daemon refused: permission denied: root only\n"
+
+
 # ------------------------------------------------------------------------- one instance
 def test_second_instance_on_the_same_store_is_refused_naming_the_pid(tmp_path: Path) -> None:
     store = str(tmp_path / "s.db")
@@ -308,6 +341,38 @@ def test_sighup_reload_keeps_the_old_config_when_the_new_one_is_bad(tmp_path: Pa
     assert d.monitor.repair is True
     assert d.status()["config"]["reload_error"] is None
     d.engine.close()
+
+
+def test_status_names_the_metrics_address_served_not_one_a_reload_asked_for(
+    tmp_path: Path,
+) -> None:
+    """A reload that changes ``[metrics] listen`` takes effect at the next restart, but status
+    named the new address at once: a scrape of it found nothing. Status names the address
+    served, and the configured one apart until the restart."""
+    from spamtrace.sinks.metrics import Metrics, MetricsServer, MetricsSubscriber
+
+    d = _daemon(tmp_path, '[metrics]\nlisten = "127.0.0.1:9945"\n')
+    metrics = Metrics(store_path=None)  # as run() starts it, on a port free now
+    sub = MetricsSubscriber(metrics, MetricsServer(metrics, "127.0.0.1", 0), "127.0.0.1:9945")
+    assert sub.server is not None
+    served = sub.server.address
+    d.engine.subscribers.append(sub)
+    try:
+        doc = d.status()
+        assert doc["metrics"] == {"listen": served, "configured": "127.0.0.1:9945",
+                                  "pending": False}  # fmt: skip
+        assert f"metrics:    http://{served}/metrics" in "\n".join(status_lines(doc))
+        (tmp_path / "spamtrace.toml").write_text('[metrics]\nlisten = "127.0.0.1:1"\n')
+        d.reload()
+        doc = d.status()
+        assert doc["metrics"] == {"listen": served, "configured": "127.0.0.1:1", "pending": True}
+        assert (
+            f"metrics:    http://{served}/metrics (the config now says 127.0.0.1:1: takes "
+            "effect at the next restart)"
+        ) in "\n".join(status_lines(doc))
+    finally:
+        d.engine.close()
+        sub.close()
 
 
 def test_status_document_and_its_human_view(tmp_path: Path) -> None:

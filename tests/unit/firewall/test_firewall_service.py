@@ -6,6 +6,8 @@ import sys
 from pathlib import Path
 from typing import Any, cast
 
+import pytest
+
 from spamtrace.actions.firewall.transaction import IPT_RECORD
 from spamtrace.service.firewall import rollback_argv, table_status
 
@@ -42,3 +44,69 @@ def test_only_iptables_is_given_the_recorded_rules(tmp_path: Path) -> None:
     (tmp_path / IPT_RECORD).unlink()
     table_status(cast(Any, ipt), cast(Any, None), tmp_path)
     assert ipt.seen[-1] is None
+
+
+class _Nft:
+    """nft over strings: the config's rules, the loaded ones, and those of each snapshot."""
+
+    name = "nft"
+
+    def __init__(self, loaded: str, config: str) -> None:
+        self.loaded, self.config = loaded, config
+
+    def status(self, plan: object, recorded: str | None) -> dict[str, Any]:
+        drift = [] if self.loaded == self.config else [f"{self.loaded} is not {self.config}"]
+        return {"loaded": True, "drift": drift, "counters": {}}
+
+    def drift(self, policy: dict[str, Any]) -> tuple[bool, list[str]]:
+        want = policy["previous"]
+        return True, [] if self.loaded == want else [f"{self.loaded} is not {want}"]
+
+
+def _confirm(state: Path, rules: str) -> None:
+    from spamtrace.actions.firewall.transaction import CONFIRMED, write_json
+
+    write_json(state / CONFIRMED, {"backend": "nft", "previous": rules})
+
+
+def test_status_tells_drift_from_the_confirmed_rules_apart_from_a_changed_config(
+    tmp_path: Path,
+) -> None:
+    # the daemon calls "drift" what differs from the confirmed rules; status says the same,
+    # and says apart that the config now asks for other rules
+    _confirm(tmp_path, "A")
+    st, _ = table_status(cast(Any, _Nft("A", "B")), cast(Any, None), tmp_path)
+    assert (st["drift"], st["compared_with"]) == ([], "confirmed")
+    assert st["config_differs"] == ["A is not B"]
+    st, _ = table_status(cast(Any, _Nft("X", "A")), cast(Any, None), tmp_path)  # by hand
+    assert st["drift"] == ["X is not A"] and st["config_differs"] == ["X is not A"]
+    # an apply on trial is the reference until confirmed or rolled back, as for the daemon
+    from spamtrace.actions.firewall.transaction import PENDING, write_json
+
+    write_json(tmp_path / PENDING, {"deadline": 0, "policy": {"backend": "nft", "previous": "T"}})
+    st, _ = table_status(cast(Any, _Nft("T", "T")), cast(Any, None), tmp_path)
+    assert (st["drift"], st["compared_with"], st["config_differs"]) == ([], "on trial", [])
+
+
+def test_status_without_confirmed_rules_compares_with_the_config_only(tmp_path: Path) -> None:
+    st, _ = table_status(cast(Any, _Nft("A", "B")), cast(Any, None), tmp_path)
+    assert (st["drift"], st["compared_with"], st["config_differs"]) == ([], None, ["A is not B"])
+
+
+@pytest.mark.parametrize("action", ["status", "remove", "confirm", "apply", "load-confirmed"])
+def test_every_firewall_command_that_needs_root_says_so_in_one_line(
+    action: str, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    """Not nft's own words (`nft list: permission denied (run as root): Operation not permitted
+    (you must be root) netlink: Error: cache initialization failed: ...`) for status and
+    remove, nor `state dir ...: Permission denied` for confirm."""
+    import os
+
+    from spamtrace.cli.main import main
+
+    monkeypatch.setattr(os, "geteuid", lambda: 1000)
+    state = tmp_path / "state"
+    assert main(["firewall", action, "--state-dir", str(state)]) == 3
+    assert capsys.readouterr().err == f"spamtrace: error: firewall {action} needs root\n"
+    assert not state.exists()  # nothing forgotten, nothing made

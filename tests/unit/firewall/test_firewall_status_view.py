@@ -29,6 +29,7 @@ def test_status_lines_loaded_drift_and_not_loaded() -> None:
     gone = {"loaded": False, "drift": [], "counters": {}}
     assert "NOT LOADED" in status_lines("iptables", plan, gone, None)[0]
     doc = status_json("nft", plan, drift, None, None)
+    assert doc["drift"] == ["rule gone\x1b[2J"] and doc["config_differs"] is None
     assert (doc["schema"], doc["loaded"], doc["in_sync"]) == (
         "spamtrace.firewall-status/1", True, False,
     )  # fmt: skip
@@ -55,3 +56,21 @@ def test_apply_and_load_confirmed_say_what_happened() -> None:
     assert same == "firewall already loaded and in sync; nothing changed (nft, mode owner)"
     text = loaded_confirmed_text({"backend": "iptables", "confirmed_at": 0})
     assert text.startswith("loaded the firewall rules confirmed on 19") and "(iptables)" in text
+
+
+def test_status_lines_tell_a_changed_config_from_drift() -> None:
+    plan = make_plan()
+    edited = {"loaded": True, "drift": [], "compared_with": "confirmed",
+              "config_differs": ["rule st:exception-0 is missing"], "counters": {}}  # fmt: skip
+    lines = status_lines("nft", plan, edited, None)
+    assert lines[0].startswith("firewall: CONFIG CHANGED (nft)") and "DRIFT" not in lines[0]
+    assert lines[1:] == ["  - rule st:exception-0 is missing"]
+    assert status_json("nft", plan, edited, None, None)["in_sync"] is False
+    by_hand = dict(edited, drift=["rule st:block is missing"],
+                   config_differs=["rule st:block is missing"])  # fmt: skip
+    lines = status_lines("nft", plan, by_hand, None)
+    assert lines[0].startswith("firewall: DRIFT (nft): the loaded rules are not the confirmed ones")
+    assert "nor what the config asks for" in lines[0] and len(lines) == 2  # said once
+    both = dict(by_hand, config_differs=["rule st:block is missing", "rule st:x is missing"])
+    heads = [line for line in status_lines("nft", plan, both, None) if line.startswith("fire")]
+    assert [h.split(":")[1].split("(")[0].strip() for h in heads] == ["DRIFT", "CONFIG CHANGED"]

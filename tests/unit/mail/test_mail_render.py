@@ -5,6 +5,7 @@ character and whole lines; a mailbox name an attacker chose is text, never marku
 from __future__ import annotations
 
 import io
+import json
 import re
 from pathlib import Path
 
@@ -170,6 +171,45 @@ def test_a_script_path_with_escapes_is_one_pasteable_word() -> None:
     word = shown_line.removeprefix("spamtrace scan ")
     got = subprocess.run(["bash", "-c", f"printf %s {word}"], capture_output=True, check=True)
     assert got.stdout == cwd.encode()
+
+
+@pytest.mark.parametrize(
+    "box", ["in\x1b[31mfo@shop.example", "a\u200bb@shop.example", "x\udcffy@shop.example"]
+)
+def test_the_freeze_commands_of_a_mailbox_with_control_characters_escape_them_once(
+    box: str,
+) -> None:
+    """A mailbox whose name holds a terminal escape, an invisible or an undecodable character:
+    each is written once, as its bytes in the Perl regex (``\\x1b``) and as JSON's ``\\u001b``
+    for jq, so the commands are printable single-quoted words (the regex was
+    ``$'^<in\\\\\\x1b\\\\[31m...'``: a Perl backslash, then bash's escape of both). Run
+    through bash, perl and jq, they select that mailbox's messages and no other."""
+    import shlex
+    import subprocess
+
+    from spamtrace.policy.mail import advice
+    from spamtrace.safetext import escape_message
+
+    lines = advice(_incident("mail-auth", "php", auth_user=box))  # type: ignore[arg-type]
+    exim, postfix = (next(x for x in lines if word in x) for word in ("exiqgrep", "postsuper"))
+    for line in (exim, postfix):  # no $'...' quoting: one escape per character
+        assert line.isprintable() and escape_message(line) == line, line
+        assert "-f $'" not in line and "jq -r $'" not in line, line
+    raw = box.encode("utf-8", "surrogateescape")
+    pattern = shlex.split(exim.split("exiqgrep -i -f ", 1)[1])[0]
+    for sender, hit in ((raw, True), (raw.replace(b"@", b"X"), False),
+                        (box.encode("unicode_escape"), False)):  # fmt: skip
+        code = subprocess.run(["perl", "-e", "exit(($ARGV[1] =~ /$ARGV[0]/i) ? 0 : 1)",
+                               pattern, b"<" + sender + b">"], check=False).returncode  # fmt: skip
+        assert (code == 0) is hit, (pattern, sender)
+    if "\udcff" in box:  # postqueue -j writes no lone surrogate for jq to read
+        return
+    select = postfix.split("jq -r ", 1)[1].split(" | postsuper", 1)[0]
+    queue = "\n".join(json.dumps({"queue_id": q, "sender": s})
+                      for q, s in (("A1", box), ("B2", "info@shop.example")))  # fmt: skip
+    got = subprocess.run(["bash", "-c", f"jq -r {select}"], input=queue.encode(),
+                         capture_output=True, check=False)  # fmt: skip
+    assert got.stdout == b"A1\n", (select, got.stderr)
 
 
 def test_mail_on_a_narrow_terminal_lists_a_block_per_sender(

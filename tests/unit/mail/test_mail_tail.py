@@ -287,3 +287,44 @@ def test_rotated_copies_are_read_in_the_order_their_names_give(
     out = capsys.readouterr().out
     (sender,) = json.loads(out)["senders"]
     assert sender["messages"] == 6 and sender["cwd"] == "/home/shop/public_html/x", out
+
+
+HOLE = 256 << 20  # bytes of nothing in a sparse file (read as NULs, they took seconds)
+
+
+def _sparse(path: Path, before: bytes, after: bytes) -> None:
+    """``before``, a hole, then ``after`` at HOLE (as a writer that goes on at its old offset
+    after a copytruncate leaves it)."""
+    with open(path, "wb") as fh:
+        fh.write(before)
+        fh.seek(HOLE)
+        fh.write(after)
+    assert os.stat(path).st_blocks * 512 < HOLE  # the file system made a hole
+
+
+def test_a_hole_in_a_sparse_log_is_skipped_and_ends_the_line_before_it(tmp_path: Path) -> None:
+    """Read as 256 MiB of NUL bytes, the hole glued the held line, itself and the first line
+    after it into one over-long line, cut: that line was lost."""
+    log = tmp_path / "mainlog"
+    _sparse(log, b"one\ntwo without newline", b"three\nfour\n")
+    split = LineSplitter()
+    lines = [x.rstrip("\0") for chunk in read_back([str(log)], splitter=split) for x in chunk]
+    assert [x for x in lines if x] == ["one", "two without newline", "three", "four"]
+    only_hole = tmp_path / "empty"
+    with open(only_hole, "wb") as fh:
+        fh.truncate(HOLE)  # 256 MiB of nothing: no line at all
+    assert list(read_back([str(only_hole)])) == []
+
+
+def test_a_follower_skips_the_hole_a_copytruncate_leaves(tmp_path: Path) -> None:
+    log = tmp_path / "mainlog"
+    write(log, "")
+    follower = LogFollower(str(log))
+    write(log, "one\n")
+    assert follower.poll() == ["one"]
+    with open(log, "r+b") as fh:
+        fh.truncate(0)
+    assert follower.poll() == []  # truncated: read again from the start
+    _sparse(log, b"", b"after the hole\n")
+    assert [x for x in follower.poll() if x.strip("\0")] == ["after the hole"]
+    assert follower.stats.long_lines == 0

@@ -607,3 +607,32 @@ def test_an_upload_form_of_a_site_is_no_planted_uploader() -> None:
     name = b"basename($_FILES['doc']['name'])"
     named_php = named_php.replace(name, name + b" . '.php'", 1)  # stored as a script
     assert "shell.small-uploader" in rule_ids(analyze_bytes(named_php))
+
+
+def test_extract_of_the_request_is_a_hole_and_what_is_done_with_it_is_intent() -> None:
+    """extract($_POST) in a small form handler is a hole, at most suspicious (no small-file
+    bonus); the variables it fills are the visitor's, so a command run from one, or a
+    password field among them written to a results file, is what makes a file malicious."""
+    form = analyze_file(SAMPLES / "suspicious" / "extract-contact-form.php")
+    assert "php.extract-request" in rule_ids(form)
+    assert "php.small-single-purpose" not in rule_ids(form)
+    assert form.verdict is ScanVerdict.SUSPICIOUS
+    shell = analyze_file(SAMPLES / "malicious" / "extract-register-shell.php")
+    assert "shell.exec-unassigned-var" in rule_ids(shell)
+    assert shell.verdict is ScanVerdict.MALICIOUS
+    harvest = analyze_file(SAMPLES / "malicious" / "extract-login-harvest.php")
+    assert "mailer.credentials-dropped" in rule_ids(harvest)
+    assert harvest.verdict is ScanVerdict.MALICIOUS
+    # an included file may set the variable: the benefit of the doubt, as before
+    included = b"<?php include 'settings.php'; extract($_REQUEST); system($c);\n"
+    assert "shell.exec-unassigned-var" not in rule_ids(analyze_bytes(included))
+
+
+def test_columns_bound_by_a_prepared_statement_are_assigned() -> None:
+    """$stmt->bind_result($path) fills $path by reference: a download script reading the
+    stored path is no file operation through a variable the file never sets."""
+    found = rule_ids(analyze_file(SAMPLES / "clean" / "prepared-download.php"))
+    assert "shell.file-op-unassigned-var" not in found
+    assert "shell.file-op-unassigned-var" in rule_ids(
+        analyze_file(SAMPLES / "malicious" / "register-globals-default.php")
+    )

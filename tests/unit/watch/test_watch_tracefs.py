@@ -249,3 +249,28 @@ def test_a_hung_or_missing_mount_is_a_clear_error_not_a_hang(
     hung.unlink()
     with pytest.raises(KernelFeatureUnavailable, match="mount: No such file"):
         tracefs.find_tracefs()
+
+
+def test_the_instance_of_a_killed_watcher_not_yet_reaped_is_stale(tmp_path: Path) -> None:
+    """`kill -9` of a watcher whose parent has not reaped it yet (a zombie): its instance was
+    taken for a live watcher's, so the next start reported a capture gap and left the
+    attempts of the gap in the dead buffer."""
+    import subprocess
+
+    from spamtrace.sources.tracefs import instance_tag, stale_instances
+
+    tag = instance_tag("/var/lib/spamtrace/spamtrace.db")
+    (tmp_path / "instances").mkdir()
+    child = subprocess.Popen(["sleep", "60"])
+    alive = subprocess.Popen(["sleep", "60"])
+    try:
+        for pid in (child.pid, alive.pid):
+            (tmp_path / "instances" / f"spamtrace-{pid}-{tag}").mkdir()
+        child.kill()
+        os.waitid(os.P_PID, child.pid, os.WEXITED | os.WNOWAIT)  # exited, not reaped: a zombie
+        assert Path(f"/proc/{child.pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
+        assert stale_instances(tmp_path, tag) == [f"spamtrace-{child.pid}-{tag}"]
+    finally:
+        for proc in (child, alive):
+            proc.kill()
+            proc.wait()

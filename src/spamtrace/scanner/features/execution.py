@@ -69,6 +69,10 @@ _EXEC_NAMES = frozenset(
 
 
 _EXTRACT_REQ = re.compile(rb"extract\s*\(\s*" + REQ)
+# parse_str() of request input without a result array: the fields become variables too
+_PARSE_STR_REQ = re.compile(
+    rb"(?<![\w$>:])(?:mb_)?parse_str\s*\(\s*" + REQ + rb"[^,;]{0,80}?\)\s*;"
+)
 _EXTRACT_VAR = re.compile(rb"(?<![\w$>:])extract\s*\(\s*@?\s*\$(" + NAME_P + rb")\s*[,)]")
 # the same by hand: foreach ($_REQUEST as $k => $v) { $$k = $v; } (register_globals emulated)
 _VARVAR_FROM_REQ = re.compile(
@@ -79,9 +83,12 @@ _VARVAR_FROM_REQ = re.compile(
 
 def _request_extracted(ctx: Ctx) -> bool:
     """Whether the file turns request fields into variables of their names: extract() of
-    the request, or a loop that does it (``foreach ($_POST as $k => $v) { $$k = $v; }``):
-    any variable it never sets may then hold what the visitor sends."""
+    the request, parse_str() of it without a result array, or a loop that does it
+    (``foreach ($_POST as $k => $v) { $$k = $v; }``): any variable it never sets may then hold
+    what the visitor sends."""
     code = ctx.code
+    if has_word(ctx, b"parse_str") and _PARSE_STR_REQ.search(code) is not None:
+        return True
     if has_word(ctx, b"extract"):
         if _EXTRACT_REQ.search(code) is not None:
             return True
@@ -98,15 +105,22 @@ def _request_extracted(ctx: Ctx) -> bool:
     return any(m.group(1) == m.group(2) for m in loops)
 
 
-_ASSIGNED_TPL = (
+_ASSIGNED_OWN_TPL = (
     rb"as\s*(?:\$\w+\s*=>\s*)?&?\$%s\b|"
     rb"function[^{;]{0,600}\$%s\b|global\s[^;]{0,200}\$%s\b|list\s*\([^)]{0,200}\$%s\b|"
     rb"&\s*\$%s\b|(?:static|var|public|private|protected)\s[^;]{0,200}\$%s\b|use\s*\([^)]*\$%s\b|"
     rb"fn\s*\([^)]{0,200}\$%s\b|catch\s*\([^)]{0,200}\$%s\b|"
     rb"(?<![\w$>:])(?:preg_match(?:_all)?|exec|getopt|sscanf|openssl_\w+)\s*\([^;,]{0,300},"
     rb"[^;]{0,300}\$%s\b|"
-    rb"\[[^\]]{0,200}\$%s\b[^\]]{0,200}\]\s*=(?![=>])|"
-    rb"\$\{\s*\x01|\$\$|extract\s*\(|parse_str\s*\(|import_request_variables|"
+    # a prepared statement's result columns bound to variables by reference (mysqli
+    # bind_result, PDO bindColumn): every argument is filled by the fetch
+    rb"(?:->\s*(?:bind_result|bindcolumn)|(?<![\w$>:])mysqli_stmt_bind_result)\s*\([^;]{0,300}\$%s\b|"
+    rb"\[[^\]]{0,200}\$%s\b[^\]]{0,200}\]\s*=(?![=>])"
+)
+# the variable-independent alternatives (ASSIGNED_ANY_PARTS): a variable variable, extract(),
+# parse_str() or an included file may set any variable
+_ASSIGNED_TPL = (
+    _ASSIGNED_OWN_TPL + rb"|\$\{\s*\x01|\$\$|extract\s*\(|parse_str\s*\(|import_request_variables|"
     rb"(?:include|require)(?:_once)?\b"
 )
 
@@ -114,7 +128,12 @@ _ASSIGNED_TPL = (
 # _ASSIGNED_TPL for any variable, compiled once: searched in b"<var>\x00" + code, the name
 # captured at the start is matched by back-reference (one regex instead of one per variable)
 _ASSIGNED_VAR = compile_possessive(
-    rb"\A([^\x00]++)\x00.*?(?:" + _ASSIGNED_TPL % ((rb"(?:\1)",) * 11) + rb")", re.DOTALL
+    rb"\A([^\x00]++)\x00.*?(?:" + _ASSIGNED_TPL % ((rb"(?:\1)",) * 12) + rb")", re.DOTALL
+)
+# the variable's own assignments only (_ASSIGNED_OWN_TPL): for a file that makes the request's
+# fields into variables, where what it does not set itself is what the visitor sent
+_ASSIGNED_OWN_VAR = compile_possessive(
+    rb"\A([^\x00]++)\x00.*?(?:" + _ASSIGNED_OWN_TPL % ((rb"(?:\1)",) * 12) + rb")", re.DOTALL
 )
 
 
@@ -183,9 +202,14 @@ def _exec_unassigned(ctx: Ctx, rule: Rule) -> Hit | None:
     if not calls:
         return None
     # the variable-independent alternatives of _ASSIGNED_TPL: when one of them occurs, every
-    # variable counts as assigned and nothing can fire (one scan per file, not per variable)
+    # variable counts as assigned and nothing can fire (one scan per file, not per variable);
+    # unless it is the request's fields made into variables (extract($_POST), $$k = $v) and
+    # nothing is included: a variable the file does not set itself is then the visitor's
+    assigned_rx = _ASSIGNED_VAR
     if _assigned_any(ctx):
-        return None
+        if not _request_filled(ctx):
+            return None
+        assigned_rx = _ASSIGNED_OWN_VAR
     memo: dict[bytes, bool] = ctx.cache.setdefault("unassigned", {})
     for start, raw_args in calls:
         first = first_arg(raw_args)
@@ -204,7 +228,7 @@ def _exec_unassigned(ctx: Ctx, rule: Rule) -> Hit | None:
                 # every variable-specific alternative of _ASSIGNED_TPL holds "$var" (and the
                 # others are known absent): without it in the code, no need to build the regex
                 unassigned = not _really_assigned(ctx, var) and (
-                    code.find(b"$" + var) < 0 or _ASSIGNED_VAR.match(var + b"\x00" + code) is None
+                    code.find(b"$" + var) < 0 or assigned_rx.match(var + b"\x00" + code) is None
                 )
                 memo[var] = unassigned
             if unassigned:
@@ -238,6 +262,44 @@ def _assigned_any(ctx: Ctx) -> bool:
     """Whether one of the variable-independent alternatives of _ASSIGNED_TPL occurs."""
     code = ctx.code
     return any(has_word(ctx, w) and rx.search(code) is not None for w, rx in ASSIGNED_ANY_PARTS)
+
+
+# the alternatives of ASSIGNED_ANY_PARTS that bring in code that may set variables
+_INCLUDING = frozenset({b"include", b"require", b"import_request_variables"})
+
+
+@per_file("request-filled")
+def _request_filled(ctx: Ctx) -> bool:
+    """The file makes the request's fields into variables (:func:`_request_extracted`) and
+    includes no other file: a variable it never sets itself holds what the visitor sent."""
+    code = ctx.code
+    if any(
+        w in _INCLUDING and has_word(ctx, w) and rx.search(code) is not None
+        for w, rx in ASSIGNED_ANY_PARTS
+    ):
+        return False
+    return _request_extracted(ctx)
+
+
+def visitor_filled(ctx: Ctx, names: Iterable[bytes]) -> set[bytes]:
+    """Of the variables ``names``, those a file that makes the request's fields into variables
+    (:func:`_request_filled`: ``extract($_REQUEST)``, no included file) never sets itself:
+    they hold what the visitor sent, under the field's own name."""
+    if not _request_filled(ctx):
+        return set()
+    code = ctx.code
+    memo: dict[bytes, bool] = ctx.cache.setdefault("visitor-filled", {})
+    found = set()
+    for var in names:
+        filled = memo.get(var)
+        if filled is None:
+            filled = not _really_assigned(ctx, var) and (
+                _ASSIGNED_OWN_VAR.match(var + b"\x00" + code) is None
+            )
+            memo[var] = filled
+        if filled:
+            found.add(var)
+    return found
 
 
 def _eval_calls(ctx: Ctx, names: tuple[bytes, ...], limit: int = 200) -> list[tuple[int, bytes]]:

@@ -45,6 +45,7 @@ from spamtrace.scanner.context import (
     var_assigns,
     web_address,
 )
+from spamtrace.scanner.features.execution import visitor_filled
 from spamtrace.scanner.rules import Rule
 from spamtrace.scanner.taint import taint
 
@@ -333,8 +334,8 @@ def _sent_text(ctx: Ctx, expr: bytes, depth: int = 2) -> bytes:
                 if field is not None:
                     # the field is the whole value ($pass = trim($_POST['pw'])), or its
                     # first part ($line = $_POST['email'] . '|' . $_POST['pass']): glued
-                    rest = rhs[field.end() :].strip(b" \t\r\n)")
-                    rhs = b". " + (field.group(1) if not rest else rhs.lstrip())
+                    rest = rhs[field.end() :].lstrip(b" \t\r\n)")
+                    rhs = b". " + (rhs.lstrip() if rest.startswith(b".") else field.group(1))
                 out.append(_sent_text(ctx, rhs, depth - 1))
     return b" ".join(out)
 
@@ -442,10 +443,14 @@ def _drops(ctx: Ctx) -> list[tuple[int, bytes]]:
     # script that reads form fields (or the JSON body its page posts), a write of a variable
     # or of text with one glued in
     if has_any(ctx, _FORM_WORDS):
+        # the writes to one handle (or path) are one text: a kit writes a field per line
+        # (fwrite($f, $email); fwrite($f, $password);) as often as it glues them first
+        written: dict[bytes, tuple[int, list[bytes]]] = {}
         for start, args in calls_to(ctx, (b"fwrite", b"fputs", b"file_put_contents"), 20):
             parts = top_args(args)
             if len(parts) >= 2 and VAR.search(interpolated(ctx, parts[1])) is not None:
-                out.append((start, parts[1]))
+                written.setdefault(parts[0].strip(), (start, []))[1].append(parts[1])
+        out.extend((start, b" . ".join(texts)) for start, texts in written.values())
     return out
 
 
@@ -756,12 +761,13 @@ def _credentials_dropped_fixed(ctx: Ctx) -> Hit | None:
         keys = _request_keys(ctx, text)
         if len(keys) < 2 and VAR.search(text) is not None:
             # variables the taint pass saw hold a request value as it came ($email = $data;
-            # $data = $_GET['data']), by their own names
+            # $data = $_GET['data']), by their own names; and, in a file that makes the
+            # request's fields into variables (extract($_REQUEST)), those it never sets
             taint(ctx)
             req = ctx.cache["direct"]
             found = itertools.islice(VAR.finditer(interpolated(ctx, text)), 40)
             names = {v.group(1) for v in found}
-            keys |= {b"$" + n for n in names & req}
+            keys |= {b"$" + n for n in (names & req) | visitor_filled(ctx, names)}
             # the elements of a request array read whole ($d = json_decode($raw, true);
             # "Pass: {$d['password']}"): each by its key
             for n in itertools.islice(names & req, 5):

@@ -16,6 +16,9 @@
   as surrogate escapes (:func:`spamtrace.safetext.escape` shows them as ``\\xNN``). A last line
   without its newline is held until the newline comes, and given as it is when the file is
   rotated away or the follower is closed.
+- A **hole** in a sparse file (a copytruncate'd log its writer went on writing at its old
+  offset, or a 10 GB file of nothing) is skipped, not read as gigabytes of NUL bytes: it ends
+  the line before it, and reading goes on at the next data (``SEEK_DATA``).
 
 :func:`read_back` reads a log and its rotated copies (``.1``, ``.2.gz``...) whose last write is
 after ``since``, oldest first, in chunks of lines (that is where ``spamtrace mail`` spends its
@@ -25,6 +28,7 @@ time, so lines are split and decoded a chunk at a time).
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -49,6 +53,16 @@ class FollowStats:
     truncations: int = 0  # copytruncate (or other shrinking) seen
     recovered_bytes: int = 0  # read from the copy after a copytruncate
     lost_bytes: int = 0  # written before a truncation and found nowhere
+
+
+def next_data(fd: int, offset: int) -> int | None:
+    """Where data starts at or after ``offset`` in a sparse file (``offset`` itself when it is
+    not in a hole, or the file system cannot say); None when only a hole is left. Moves the
+    fd's position: a buffered reader must seek after it."""
+    try:
+        return os.lseek(fd, offset, os.SEEK_DATA)
+    except OSError as exc:
+        return None if exc.errno == errno.ENXIO else offset
 
 
 class LineSplitter:
@@ -125,6 +139,11 @@ class LineSplitter:
         else:
             self._pending += data
 
+    @property
+    def partial(self) -> bool:
+        """Whether a line without its newline is held (or being skipped, over-long)."""
+        return bool(self._pending) or self._skipping
+
     def flush(self) -> list[str]:
         """The last line without a newline (a truncated last line), if any."""
         if not self._pending:
@@ -178,6 +197,12 @@ class LogFollower:
     def _read_to_end(self, fd: int) -> list[str]:
         out: list[str] = []
         while True:
+            data_at = next_data(fd, self._offset)
+            if data_at is None:  # only a hole is left: the end, until something is written
+                return out
+            if data_at > self._offset:  # a hole: it ends the line before it
+                self._offset = data_at
+                out += self._splitter.flush()
             data = os.pread(fd, CHUNK, self._offset)
             if not data:
                 return out
@@ -378,10 +403,10 @@ def read_back_raw(path: str, split: LineSplitter) -> Iterator[tuple[list[str], m
     error: Exception | None = None
     try:
         with opener(path, "rb") as fh:
-            data = fh.read(READ_BLOCK).removeprefix(BOM)
+            data = _read_block(fh, split, sparse=not ext).removeprefix(BOM)
             while data:
                 yield split.feed_raw(data)
-                data = fh.read(READ_BLOCK)
+                data = _read_block(fh, split, sparse=not ext)
     except broken as exc:
         error = OSError(f"not a valid {ext[1:]} file ({exc})")
     except (OSError, EOFError) as exc:  # unreadable, or a .gz cut short
@@ -391,6 +416,20 @@ def read_back_raw(path: str, split: LineSplitter) -> Iterator[tuple[list[str], m
         yield tail, None
     if error is not None:
         raise error
+
+
+def _read_block(fh: BinaryIO, split: LineSplitter, *, sparse: bool) -> bytes:
+    """The next block of a log read back; in a plain file a hole is skipped (it ends the line
+    that ``split`` holds)."""
+    if sparse:
+        pos = fh.tell()
+        data_at = next_data(fh.fileno(), pos)
+        fh.seek(pos if data_at is None else data_at)  # lseek moved the fd under the buffer
+        if data_at is None:
+            return b""
+        if data_at > pos and split.partial:  # the held line ends at the hole
+            return b"\n" + fh.read(READ_BLOCK)
+    return fh.read(READ_BLOCK)
 
 
 def read_tail_bytes(
