@@ -356,8 +356,11 @@ class Quarantine:
             try:
                 os.unlink(name, dir_fd=parent)
             except OSError as exc:
+                # the copy is taken back below: the file stays where it was, and is said so
+                # (it said "copied but cannot be removed", as if a copy were kept)
                 raise QuarantineError(
-                    f"{path}: copied but cannot be removed: {exc.strerror}"
+                    f"{path}: not quarantined, left in place: it cannot be removed from its "
+                    f"folder: {exc.strerror}"
                 ) from None
             moved = True  # from here the copy is the only one: never removed below
             if holders:

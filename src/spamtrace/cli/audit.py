@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 from typing import Any
 
 from spamtrace.config import Config
@@ -99,5 +100,12 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
         print_json(report)
     else:
         print_human(report)
+    if os.geteuid() != 0:  # after the report: the last thing read on a terminal
+        print(
+            "spamtrace: note: not run as root: what only root may read (sshd -T with the host "
+            "keys, the firewall rules, logs and configs of other users) was judged from what "
+            "could be read, or skipped; run `sudo spamtrace audit` for a complete audit",
+            file=sys.stderr,
+        )
     failed = any(f.status.value == "fail" and not f.ignored for f in report.findings)
     return int(ExitCode.FOUND if failed else ExitCode.CLEAN)

@@ -212,6 +212,12 @@ def status_lines(
             "loaded ones; `spamtrace firewall apply` loads them"
         )
         lines += [f"  - {escape(line)}" for line in config]
+    if status["loaded"] and "config_differs" in status and status["config_differs"] is None:
+        # iptables: "in sync" is with the confirmed rules only; a config edited since is unseen
+        lines.append(
+            "  (not compared with the config: iptables rules are compared with the confirmed "
+            "ones only; after a config change run `spamtrace firewall apply`)"
+        )
     for name, ctr in sorted(status["counters"].items()):
         lines.append(f"  {name}: {ctr.get('packets', 0)} attempts")
     if pending is not None:

@@ -583,6 +583,34 @@ static PyObject *open_before(PyObject *self, PyObject *args) {
     return Py_BuildValue("(ni)", found, ch);
 }
 
+/* brace_end(code, open_at, end): where the {...} block whose "{" is at open_at closes (the
+ * offset after its "}"), looking no further than end; -1 when it does not close by then
+ * (context._brace_end_py is the reference). */
+static PyObject *brace_end(PyObject *self, PyObject *args) {
+    Py_buffer view;
+    Py_ssize_t open_at, end;
+    if (!PyArg_ParseTuple(args, "y*nn", &view, &open_at, &end)) return NULL;
+    const unsigned char *d = view.buf;
+    Py_ssize_t n = view.len, found = -1, depth = 0;
+    /* offsets as bytes.find() reads them: a negative one counts from the end */
+    if (end < 0) end = end + n < 0 ? 0 : end + n;
+    if (end > n) end = n;
+    if (open_at < 0) open_at = open_at + n < 0 ? 0 : open_at + n;
+    for (Py_ssize_t i = open_at; i < end; i++) {
+        if (d[i] == '{') {
+            depth++;
+        } else if (d[i] == '}') {
+            depth--;
+            if (depth == 0) {
+                found = i + 1;
+                break;
+            }
+        }
+    }
+    PyBuffer_Release(&view);
+    return PyLong_FromSsize_t(found);
+}
+
 /* words(data): the distinct tokens of the learned model (learned.py, _words_py is the
  * reference): every maximal run of [A-Za-z0-9_] that does not start with a digit, 3 to 40
  * bytes, lower-cased; also "$word" where the run follows a "$" and "word(" where the next
@@ -796,6 +824,7 @@ static PyMethodDef methods[] = {
     {"balanced_end", balanced_end, METH_VARARGS, "Where the expression at the start ends."},
     {"top_args", top_args, METH_O, "The top-level arguments of a call's argument text."},
     {"open_before", open_before, METH_VARARGS, "The innermost ( or [ left open before pos."},
+    {"brace_end", brace_end, METH_VARARGS, "Where the {...} block at open_at closes, or -1."},
     {NULL, NULL, 0, NULL},
 };
 

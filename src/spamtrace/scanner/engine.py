@@ -174,11 +174,14 @@ def _read(
     except FileNotFoundError:
         raise _Unreadable(VANISHED) from None
     except OSError as exc:
+        if exc.errno == errno.ELOOP:  # O_NOFOLLOW: a link put at its name since the walk
+            raise _Unreadable(_replaced_by_link(path)) from None
         raise _Unreadable(f"cannot open: {exc.strerror or exc}") from None
     try:
         st = os.fstat(fd)
-        if not stat.S_ISREG(st.st_mode):
-            raise _Unreadable("not a regular file")
+        if not stat.S_ISREG(st.st_mode):  # a FIFO put at its name since the walk: not read
+            kind = config.file_kind(st.st_mode)
+            raise _Unreadable(f"replaced by {kind} since it was listed: not read")
         chunks: list[bytes] = []
         total = 0
         while total < max_size:
@@ -214,6 +217,16 @@ def _read(
         return _Read(data, note, total)
     finally:
         os.close(fd)
+
+
+def _replaced_by_link(path: str) -> str:
+    """Why a file the walk listed was not read: a symlink is at its name now (said as the
+    walk says a link: "cannot open: Too many levels of symbolic links" read as a fault)."""
+    try:
+        target = os.readlink(path)
+    except OSError:
+        return "replaced by a symlink since it was listed (not followed)"
+    return f"replaced by a symlink since it was listed (not followed) -> {target}"
 
 
 def _skipped(path: str, size: int, reason: str, seconds: float = 0.0) -> FileReport:

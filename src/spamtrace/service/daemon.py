@@ -187,6 +187,12 @@ class JournalLog:
         if key == self._firewall and not m.repaired:
             return  # only changes are logged
         self._firewall = key
+        if m.repaired and m.state is FirewallState.LOADED and not m.error:
+            # one line: what was found (the drift before the repair), and that it is mended
+            found = escape("; ".join(m.drift[:5])) or "drifted"
+            self.say(f"firewall REPAIRED ({m.backend}): {found}; the confirmed policy was "
+                     "loaded again")  # fmt: skip
+            return
         if m.error:
             self.say(f"firewall check failed: {escape(m.error)}")
         elif m.state is FirewallState.DRIFTED:
@@ -196,8 +202,9 @@ class JournalLog:
             self.say(f"firewall ABSENT ({m.backend}): our table is not loaded{note}")
         else:
             self.say(f"firewall {m.state.value} ({m.backend})")
-        if m.repaired:
-            self.say("firewall repaired: the confirmed policy was loaded again")
+        if m.repaired:  # the state said is the one after the repair: it did not take
+            self.say("firewall repair FAILED: the confirmed policy was loaded again, and the "
+                     "check after it still finds the state above")  # fmt: skip
 
     def close(self) -> None:
         pass

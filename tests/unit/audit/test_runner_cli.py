@@ -269,3 +269,24 @@ def test_a_long_id_on_a_narrow_terminal_puts_the_title_under_it(
     assert lines[0] == "WARN    fake.stream-local-forwarding", lines
     assert lines[1] == "  sshd allows Unix-socket forwarding", lines
     assert lines[2] == "  (AllowStreamLocalForwarding)", lines
+
+
+@pytest.mark.parametrize("euid", [0, 1000])
+def test_an_audit_without_root_says_it_is_partial(
+    euid: int, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Without root, `sshd -T` fails on the host keys and the firewall cannot be listed: the
+    report judged sshd from the files and skipped the firewall, and nothing said why."""
+    import os
+
+    monkeypatch.setattr(runner, "ALL_CHECKS", (Fake(),))
+    monkeypatch.setattr(runner.run_audit, "__defaults__", ((), False, (Fake(),)))
+    monkeypatch.setattr(os, "geteuid", lambda: euid)
+    assert cli_main.main(["audit", "--json"]) == 1
+    out, err = capsys.readouterr()
+    assert json.loads(out)["schema"] == "spamtrace.audit/1"  # stdout stays one document
+    if euid:
+        assert err.startswith("spamtrace: note: not run as root: ") and err.count("\n") == 1
+        assert "run `sudo spamtrace audit` for a complete audit" in err
+    else:
+        assert err == ""

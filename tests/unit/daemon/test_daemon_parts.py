@@ -864,6 +864,26 @@ def test_a_firewall_never_set_up_is_said_so_not_only_absent(
     )
 
 
+def test_a_repaired_firewall_says_in_one_line_what_was_repaired(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The journal said "firewall loaded (nft)" then "firewall repaired: ...": not what had
+    been changed by hand (a rule deleted, the ruleset flushed), which the check knew."""
+    log = JournalLog()
+    log.handle(FirewallChecked(FirewallState.LOADED, "nft", (), 1.0))
+    gone = ("chain smtp_egress: rule st:block is missing\x1b[2J",)
+    log.handle(FirewallChecked(FirewallState.LOADED, "nft", gone, 2.0, repaired=True))
+    log.handle(FirewallChecked(FirewallState.DRIFTED, "nft", gone, 3.0, repaired=True))
+    assert capsys.readouterr().err.splitlines() == [
+        "spamtrace: firewall loaded (nft)",
+        "spamtrace: firewall REPAIRED (nft): chain smtp_egress: rule st:block is missing"
+        "\\x1b[2J; the confirmed policy was loaded again",
+        "spamtrace: firewall DRIFTED (nft): chain smtp_egress: rule st:block is missing\\x1b[2J",
+        "spamtrace: firewall repair FAILED: the confirmed policy was loaded again, and the "
+        "check after it still finds the state above",
+    ]
+
+
 def test_a_stalled_store_is_in_the_journal_and_in_status(
     capsys: pytest.CaptureFixture[str],
 ) -> None:

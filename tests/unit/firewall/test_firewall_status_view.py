@@ -74,3 +74,16 @@ def test_status_lines_tell_a_changed_config_from_drift() -> None:
     both = dict(by_hand, config_differs=["rule st:block is missing", "rule st:x is missing"])
     heads = [line for line in status_lines("nft", plan, both, None) if line.startswith("fire")]
     assert [h.split(":")[1].split("(")[0].strip() for h in heads] == ["DRIFT", "CONFIG CHANGED"]
+
+
+def test_an_iptables_status_says_the_config_was_not_compared() -> None:
+    """iptables rules are compared with the confirmed ones only: "in sync" after a config
+    edit read as if the edit were loaded."""
+    plan = make_plan()
+    ipt = {"loaded": True, "drift": [], "compared_with": "confirmed", "config_differs": None,
+           "counters": {}}  # fmt: skip
+    lines = status_lines("iptables", plan, ipt, None)
+    assert lines[0].startswith("firewall: loaded and in sync (iptables")
+    assert lines[1].startswith("  (not compared with the config: iptables rules are compared")
+    nft = dict(ipt, config_differs=[])
+    assert not any("not compared" in x for x in status_lines("nft", plan, nft, None))

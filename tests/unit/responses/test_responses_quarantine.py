@@ -154,6 +154,30 @@ def test_a_failed_copy_leaves_the_original(
     assert site.read_bytes() == BODY and os.listdir(q.directory) == []
 
 
+def test_a_file_that_cannot_be_removed_is_said_left_in_place(
+    site: Path, q: Quarantine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A site on a read-only mount: `scan --quarantine` said "copied but cannot be removed:
+    Read-only file system", as if a copy were kept in the quarantine; it is taken back, and
+    the error says the file was left in place."""
+    import errno
+
+    real_unlink = os.unlink
+
+    def read_only(path: str, *, dir_fd: int | None = None) -> None:
+        if path == site.name:  # the site's folder only, not the quarantine's
+            raise OSError(errno.EROFS, "Read-only file system")
+        real_unlink(path, dir_fd=dir_fd)
+
+    monkeypatch.setattr(os, "unlink", read_only)
+    with pytest.raises(QuarantineError) as caught:
+        q.add(str(site))
+    monkeypatch.undo()
+    assert str(caught.value) == (f"{site}: not quarantined, left in place: it cannot be "
+                                 "removed from its folder: Read-only file system")  # fmt: skip
+    assert site.read_bytes() == BODY and q.items() == [] and os.listdir(q.directory) == []
+
+
 def _full_disk_for(monkeypatch: pytest.MonkeyPatch, body: bytes) -> None:
     """os.write of ``body`` fails as on a full filesystem (ENOSPC)."""
     import errno

@@ -37,6 +37,8 @@ def _calls(lex_c: object, code: bytes, pos: int) -> None:
         assert got == context._balanced_end_py(code, stop, nested), code
     assert lex_c.top_args(code) == context._top_args_py(code), code  # type: ignore[attr-defined]
     at = min(pos, len(code))
+    for end in (len(code), at + 7):
+        assert lex_c.brace_end(code, at, end) == context._brace_end_py(code, at, end), code  # type: ignore[attr-defined]
     assert lex_c.open_before(code, at) == context._open_before_py(code, at), code  # type: ignore[attr-defined]
 
 

@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 from spamtrace.scanner import analyze, context, lexer, rules
 from spamtrace.scanner._lexer import (
     balanced_end,
+    brace_end,
     concat_start,
     names,
     open_before,
@@ -535,3 +536,26 @@ def test_bracket_walks_cases() -> None:
     assert open_before(b"f(x) . g(y)", 11) == (-1, 0)  # all closed
     assert open_before(b"(" + b"a" * 398, 399) == (0, 40)  # 399 bytes back: still seen
     assert open_before(b"(" + b"a" * 399, 400) == (-1, 0)  # 400: past the window
+
+
+_BRACE_PIECES = [b"{", b"}", b"{}", b" ", b"a", b"\x011\x01", b"}" * 3, b"{" * 3, b"x" * 50]
+
+
+@settings(max_examples=3000, deadline=None)
+@given(
+    st.lists(st.sampled_from(_BRACE_PIECES), max_size=40),
+    st.integers(-2, 200),
+    st.integers(-2, 400),
+)
+def test_brace_end_same_as_python(pieces: list[bytes], open_at: int, end: int) -> None:
+    code = b"{" + b"".join(pieces)
+    for at in (0, open_at):
+        assert brace_end(code, at, end) == context._brace_end_py(code, at, end)
+
+
+def test_braced_cases() -> None:
+    code = b"function f() { if ($a) { b(); } else { c(); } } function g() {"
+    at = code.find(b"{")
+    assert context.braced(code, at) == b"{ if ($a) { b(); } else { c(); } }"
+    assert context.braced(code, code.rfind(b"{")) == b"{"  # not closed: to the end
+    assert context.braced(code, at, limit=10) == code[at : at + 10]  # cut at the limit

@@ -155,7 +155,23 @@ def test_fifo_swapped_in_after_walk_does_not_block(tmp_path: Path) -> None:
     os.mkfifo(fifo)
     rep = _scan(fifo)
     assert rep.verdict is ScanVerdict.SKIPPED
-    assert rep.reason == "not a regular file"
+    assert rep.reason == "replaced by a FIFO since it was listed: not read"
+
+
+def test_a_file_swapped_for_a_link_after_the_walk_is_said_so(tmp_path: Path) -> None:
+    """A file the walk listed, then put a link at its name (`x.php -> /etc/shadow`): it was
+    not followed, but said "cannot open: Too many levels of symbolic links", which reads as a
+    fault of the disk. Said as the walk says a link, and still not examined (exit 1)."""
+    from spamtrace.scanner.report import ScanTally
+
+    link = tmp_path / "x.php"
+    link.symlink_to("/etc/shadow")
+    rep = _scan(link)
+    assert rep.verdict is ScanVerdict.SKIPPED
+    assert rep.reason == "replaced by a symlink since it was listed (not followed) -> /etc/shadow"
+    tally = ScanTally(files=1)
+    tally.add(rep)
+    assert tally.not_examined == 1
 
 
 def test_file_changing_while_read_is_noted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
