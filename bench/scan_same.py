@@ -9,6 +9,9 @@ bytes and analysed, never executed, twice: as ``spamtrace scan`` does by default
 enough evidence) and with every rule (``--all-reasons``). Per file it records the verdict, the
 score and each finding (rule, line, layer, excerpt).
 
+Both run with one hash seed (``PYTHONHASHSEED``, 0 unless set): set iteration order must not
+make a finding differ between two runs of the same code.
+
 ``--save`` writes that record (JSON lines); ``--compare`` scans again and lists every file
 whose record differs from the saved one, exit 1 if any does. ``--tree`` imports spamtrace
 from another checkout's ``src`` (the code before a change, with its compiled parts built in
@@ -65,6 +68,12 @@ def _python_only() -> None:
 
 
 def main() -> int:
+    if os.environ.get("PYTHONHASHSEED") is None:
+        # one hash seed for every run: a rule that walks a set of bytes picks its first hit
+        # in the set's order, which moves with the seed (mailer.brand-results-sent's excerpt
+        # did), and a --compare then lists files whose code did not change
+        os.environ["PYTHONHASHSEED"] = "0"
+        os.execv(sys.executable, [sys.executable, *sys.argv])
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--corpus", type=Path, default=os.environ.get("SPAMTRACE_CORPUS"))
     ap.add_argument("--tree", type=Path, help="import spamtrace from this checkout's src")
