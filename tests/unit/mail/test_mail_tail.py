@@ -328,3 +328,29 @@ def test_a_follower_skips_the_hole_a_copytruncate_leaves(tmp_path: Path) -> None
     _sparse(log, b"", b"after the hole\n")
     assert [x for x in follower.poll() if x.strip("\0")] == ["after the hole"]
     assert follower.stats.long_lines == 0
+
+
+def test_a_gz_copy_cut_short_gives_its_lines_and_every_broken_copy_is_named(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A rotated .gz cut short (a full disk during logrotate's compress) gave none of its lines
+    (a whole block was read at once and the cut raised before any of it came back), and when
+    an older copy was broken too, only the last file's error was said."""
+    import json
+
+    from spamtrace.cli.main import main
+
+    log = tmp_path / "mainlog"
+    rows = [f"2026-12-01 10:{i // 60:02d}:{i % 60:02d} 1xZX{i:02d}-0004{i:02d}-2T <= a@h "
+            f"U=u{i} P=local S=1" for i in range(120)]  # fmt: skip
+    packed = gzip.compress(("\n".join(rows) + "\n").encode())
+    (tmp_path / "mainlog.2.gz").write_bytes(packed[: len(packed) // 2])
+    (tmp_path / "mainlog.3.gz").write_text("not gzip at all\n")
+    log.write_text("")
+    args = ["mail", "--json", "--no-queue", "--no-scan", "--since", "all", "--exim-log", str(log)]
+    assert main(args) == 0
+    doc = json.loads(capsys.readouterr().out)
+    users = {s["user"] for s in doc["senders"]}
+    assert "u0" in users and len(users) >= 10, users  # the lines before the cut
+    error = doc["logs"][0]["error"]
+    assert "mainlog.3.gz: Not a gzipped file" in error and "mainlog.2.gz: " in error, error

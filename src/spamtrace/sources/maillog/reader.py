@@ -54,7 +54,12 @@ class LogCounts:
     events: int = 0
     malformed: int = 0
     long_lines: int = 0
-    error: str | None = None
+    error: str | None = None  # every file that could not be read, "; "-separated
+
+    def add_error(self, text: str) -> None:
+        """One more file that could not be read: said beside the others (the last one said
+        replaced them, so a cut .gz was not named when an older copy was broken too)."""
+        self.error = text if not self.error else f"{self.error}; {text}"
 
 
 def configured(mail: object, extra: Iterable[LogSpec] = ()) -> list[LogSpec]:
@@ -214,7 +219,7 @@ class LogReader:
             try:
                 mtime = os.stat(path).st_mtime
             except OSError as exc:
-                self.counts.error = f"{path}: {exc.strerror or exc}"
+                self.counts.add_error(f"{path}: {exc.strerror or exc}")
                 continue
             year, offset = time.localtime(mtime).tm_year, local_offset(mtime)
             kind, counts = self.spec.kind, self.counts
@@ -223,7 +228,7 @@ class LogReader:
                 for lines, block in read_back_raw(path, splitter):
                     yield read(lines, block)
             except (OSError, EOFError) as exc:  # unreadable, or a broken .gz
-                self.counts.error = f"{path}: {getattr(exc, 'strerror', None) or exc}"
+                self.counts.add_error(f"{path}: {getattr(exc, 'strerror', None) or exc}")
         self.counts.long_lines = splitter.long_lines
 
 

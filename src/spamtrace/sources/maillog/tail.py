@@ -429,7 +429,10 @@ def _read_block(fh: BinaryIO, split: LineSplitter, *, sparse: bool) -> bytes:
             return b""
         if data_at > pos and split.partial:  # the held line ends at the hole
             return b"\n" + fh.read(READ_BLOCK)
-    return fh.read(READ_BLOCK)
+        return fh.read(READ_BLOCK)
+    # a compressed copy: what one step decompresses, so that a copy cut short gives the lines
+    # before the cut (read() of a whole block raised at the cut and gave none of them)
+    return getattr(fh, "read1", fh.read)(READ_BLOCK)
 
 
 def read_tail_bytes(
