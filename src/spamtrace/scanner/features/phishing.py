@@ -340,7 +340,10 @@ def _sent_text(ctx: Ctx, expr: bytes, depth: int = 2) -> bytes:
                     continue  # the outcome of a check or a hash of a value, not the value
                 field = _FIELD_VALUE.match(rhs)
                 if field is not None:
-                    rhs = b". " + field.group(1)
+                    # the field is the whole value ($pass = trim($_POST['pw'])), or its
+                    # first part ($line = $_POST['email'] . '|' . $_POST['pass']): glued
+                    rest = rhs[field.end() :].lstrip(b" \t\r\n)")
+                    rhs = b". " + (rhs.lstrip() if rest.startswith(b".") else field.group(1))
                 out.append(_sent_text(ctx, rhs, depth - 1))
     return b" ".join(out)
 
@@ -435,6 +438,15 @@ def _drops(ctx: Ctx) -> list[tuple[int, bytes]]:
     if has_word(ctx, b"curlopt_postfields") and _fixed_curl_url(ctx):
         for m in itertools.islice(_POSTFIELDS.finditer(ctx.code), 20):
             out.append((m.start(), m.group(1)))
+    # a mailer object (PHPMailer, SwiftMailer...) given a literal address: the bodies it sends
+    if code_has(ctx, b"->send") and code_has(ctx, b"->addaddress"):
+        out.extend(_mailer_object_drops(ctx))
+    # a chat helper of the kit (sendMessage($chat, $text), sendTG($msg), $bot->send(...)) in
+    # a script that names Telegram or Discord: what it is given
+    if _chat_named(ctx):
+        for m in itertools.islice(_CHAT_HELPER_CALL.finditer(ctx.code), 20):
+            args = ctx.code[m.end() : m.end() + close_paren(ctx.code[m.end() : m.end() + 600])]
+            out.append((m.start(), args))
     # a text file the handler appends the visitor's data to (the kit's "results" log): in a
     # script that reads form fields (or the JSON body its page posts), a write of a variable
     # or of text with one glued in
@@ -452,6 +464,60 @@ def _drops(ctx: Ctx) -> list[tuple[int, bytes]]:
 
 # form fields: the superglobals, or the raw body (a JSON form posted by the page's script)
 _FORM_WORDS = (b"$_post", b"$_get", b"$_request", b"php://input")
+
+
+def code_has(ctx: Ctx, word: bytes) -> bool:
+    return ctx.code.find(word) >= 0
+
+
+def _chat_named(ctx: Ctx) -> bool:
+    """The script names Telegram or Discord (a literal, a class, an included helper)."""
+    text = string_text(ctx)
+    return any(hay.find(w) >= 0 for hay in (text, ctx.code) for w in (b"telegram", b"discord"))
+
+
+def _chat_helper_at(ctx: Ctx, start: int) -> bool:
+    """The drop at ``start`` is a call of a chat helper (:data:`_CHAT_HELPER_CALL`)."""
+    return _CHAT_HELPER_CALL.match(ctx.code, start) is not None
+
+
+# a call of a chat helper: sendMessage(...), send_telegram(...), sendTG(...), ->sendDiscord(...)
+_CHAT_HELPER_CALL = re.compile(
+    rb"(?<![\w$:])(?:->\s*)?(?:send_?(?:message|msg|telegram|tg|discord|to_?telegram|"
+    rb"to_?tg|to_?bot|to_?discord)|telegram_?send\w{0,12}|discord_?send\w{0,12})\s*\("
+)
+# the words of those calls (the rule's gate words: a file with none has no such call)
+_CHAT_HELPER_WORDS = (b"sendmessage", b"send_message", b"sendmsg", b"send_msg", b"sendtg",
+                      b"send_tg", b"sendto", b"send_to", b"telegram", b"discord")  # fmt: skip
+# a mailer object's recipient and the bodies it is given
+_MAILER_TO = re.compile(rb"->\s*addaddress\s*\(\s*(?:\x01(\d+)\x01|\$(\w+))")
+_MAILER_BODY = re.compile(
+    rb"->\s*(?:body|altbody)\s*(?:\.?=)(?![=>])([^;]{1,400})|"
+    rb"->\s*(?:msghtml|setbody)\s*\(([^;]{1,400})"
+)
+
+
+def _mailer_object_drops(ctx: Ctx) -> list[tuple[int, bytes]]:
+    """The bodies a mailer object (PHPMailer's ``$mail->Body = ...; $mail->send()``) sends
+    when one of its recipients is a literal address or a variable set to one (or the kit's
+    config's, an included file's variable this file never sets)."""
+    fixed = False
+    value = ctx.lx.value
+    for m in itertools.islice(_MAILER_TO.finditer(ctx.code), 10):
+        if m.group(1) is not None:
+            fixed = value(int(m.group(1))).find(b"@") > 0
+        else:
+            lits = var_assigns(ctx.code, m.group(2), TAIL_LITERAL, 5)
+            fixed = any(value(int(a.group(1))).find(b"@") > 0 for _, a in lits) or (
+                not var_assigns(ctx.code, m.group(2), _GIVEN, 1)
+                and prefiltered_search(_INCLUDES, ctx.code, ctx.first) is not None
+            )
+        if fixed:
+            break
+    if not fixed:
+        return []
+    return [(b.start(), b.group(1) or b.group(2))
+            for b in itertools.islice(_MAILER_BODY.finditer(ctx.code), 10)]
 
 
 _POSTFIELDS = re.compile(rb"curlopt_postfields\s*,([^;]{1,400})")
@@ -664,6 +730,21 @@ def _card_code_stored(ctx: Ctx) -> Hit | None:
     return None
 
 
+def _element_keys(ctx: Ctx, text: bytes, name: bytes) -> set[bytes]:
+    """The literal keys of ``$name[...]`` read in ``text`` (in code, or written inside a
+    double-quoted literal): the fields of a request array the script holds whole."""
+    keys: set[bytes] = set()
+    code_el = re.compile(rb"\$" + re.escape(name) + rb"\s*\[\s*\x01(\d+)\x01\s*\]")
+    for m in itertools.islice(code_el.finditer(text), 40):
+        keys.add(ctx.lx.value(int(m.group(1))).lower().strip())
+    lit_el = re.compile(rb"\$" + re.escape(name) + rb"\s*\[\s*['\"]?([\w-]{1,40})")
+    for p in itertools.islice(PLACEHOLDER.finditer(text), 100):
+        lit = ctx.lx.value(int(p.group(1))).lower()
+        if lit.find(b"$" + name) >= 0:
+            keys.update(lit_el.findall(lit))
+    return keys
+
+
 def _php_source(ctx: Ctx, text: bytes) -> bool:
     """A literal of ``text`` (the first 100) opens PHP code: the file written is a script (an
     installer's ``config.php``), not a results log."""
@@ -679,7 +760,7 @@ def _credentials_dropped_fixed(ctx: Ctx) -> Hit | None:
     or another literal web address, or appended to a file (the kit's results log).
     A site's own forms check a password (password_verify, wp_signon) or mail it to the
     visitor's own address, never to a fixed one."""
-    if not has_any(ctx, _DROP_SINKS):
+    if not has_any(ctx, _DROP_SINKS) and not has_any(ctx, _CHAT_HELPER_WORDS):
         return None
     for start, sent in _drops(ctx):
         text = _sent_text(ctx, sent, 3)
@@ -695,6 +776,10 @@ def _credentials_dropped_fixed(ctx: Ctx) -> Hit | None:
             found = itertools.islice(VAR.finditer(interpolated(ctx, text)), 40)
             names = {v.group(1) for v in found}
             keys |= {b"$" + n for n in (names & req) | visitor_filled(ctx, names)}
+            # the elements of a request array read whole ($d = json_decode($raw, true);
+            # "Pass: {$d['password']}"): each by its key
+            for n in itertools.islice(names & req, 5):
+                keys |= _element_keys(ctx, text, n)
         if len(keys) >= 2 and (
             any(_CREDENTIAL_KEY.search(k) for k in keys) or _credential_label(ctx, text)
         ):
@@ -702,7 +787,7 @@ def _credentials_dropped_fixed(ctx: Ctx) -> Hit | None:
         # one step of a kit that sends each page on its own (the password page, the SMS-code
         # page): one password, OTP or card field to a chat bot, and no check of it here
         if (len(keys) == 1 and _CREDENTIAL_KEY.search(next(iter(keys))) is not None
-                and _chat_drop(string_text(ctx))
+                and (_chat_drop(string_text(ctx)) or _chat_helper_at(ctx, start))
                 and not _auth_used(ctx) and not _compared_field(ctx)):
             return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
         # the sign-in code step of such a kit: the code the visitor typed, labelled as one,
@@ -866,6 +951,79 @@ def _antibot_gate(ctx: Ctx, rule: Rule) -> Hit | None:
     return Hit(ctx.line_of_code(at), excerpt(b"refuses " + what))
 
 
+# the words of automated clients: crawlers, scrapers, HTTP libraries, headless browsers
+_BOT_WORD = re.compile(
+    rb"bot|crawl(?:er)?|spider|slurp|curl|wget|python|scrapy|headless|phantomjs|httpclient|"
+    rb"libwww|go-http|java|facebookexternalhit|ahrefs|semrush|archiver?|preview|scanner"
+)
+# a fake "not found" given as the answer: the status line of a 404
+_FAKE_404 = re.compile(rb"^(?:http/\d(?:\.\d)?|status:)\s*404\b")
+_STATUS_404 = re.compile(rb"http_response_code\s*\(\s*404\s*\)")
+
+
+def _bot_list_end(ctx: Ctx) -> int:
+    """Where (code offset) a list of three or more automated-client words ends: literals
+    that are one such word each ('bot', 'curl'), or a pattern of them ('/bot|crawl|spider/i');
+    -1 if the script names fewer."""
+    n = 0
+    value = ctx.lx.value
+    for p in itertools.islice(PLACEHOLDER.finditer(ctx.code), 3000):
+        lit = value(int(p.group(1))).lower().strip()
+        if len(lit) > 300:
+            continue
+        if _BOT_WORD.fullmatch(lit):
+            n += 1
+        elif lit.find(b"|") >= 0:
+            n += sum(1 for w in re.split(rb"[|/()^$]", lit) if _BOT_WORD.fullmatch(w.strip()))
+        if n >= 3:
+            return p.end()
+    return -1
+
+
+@feature("bot_list_fake_404")
+def _bot_list_fake_404(ctx: Ctx, rule: Rule) -> Hit | None:
+    """The user agent compared with three or more words of automated clients (bot, crawl,
+    curl, python, headless...) and, in the test's block just after the list, a "404 Not
+    Found" status and an exit: a page that pretends not to exist for the crawlers and
+    scanners that would report it (a site that keeps bots out says 403; a router's 404 for
+    an unknown page is no answer to a list of bots)."""
+    text = string_text(ctx)
+    if text.find(b"http_user_agent") < 0 or (text.find(b"404") < 0
+                                              and ctx.code.find(b"404") < 0):
+        return None
+    listed = _bot_list_end(ctx)
+    if listed < 0:
+        return None
+    code = ctx.code
+    window = code[listed : listed + 400]
+    fake = -1
+    for p in itertools.islice(PLACEHOLDER.finditer(window), 40):
+        if _FAKE_404.match(ctx.lx.value(int(p.group(1))).lower().strip()):
+            fake = listed + p.start()
+            break
+    if fake < 0:
+        m = _STATUS_404.search(window)
+        fake = listed + m.start() if m else -1
+    if fake < 0:
+        return None
+    # the test whose block holds the 404 compares the agent (not a router's page lookup)
+    tests = [m.end() for m in _IF_WORD.finditer(code, listed, fake)]
+    if not tests:
+        return None
+    cond = code[tests[-1] : tests[-1] + close_paren(code[tests[-1] : fake])]
+    if _AGENT_TEST.search(cond) is None:
+        return None
+    if _ENDS.search(code, fake, fake + 200) is None:
+        return None
+    return Hit(ctx.line_of_code(fake), ctx.excerpt_code(fake, fake + 60))
+
+
+_IF_WORD = re.compile(rb"(?<![\w$>:])if\s*\(")
+_AGENT_TEST = re.compile(
+    rb"(?<![\w$>:])(?:stripos|strpos|stristr|strstr|preg_match|in_array|substr_count)\s*\("
+)
+
+
 def _fake_error_gate(ctx: Ctx, text: bytes, at: int) -> Hit | None:
     """A gate that tests the visitor's address, host name or agent (looks it up, compares
     it with a list) and answers with a web server's own error page written into the script
@@ -936,12 +1094,17 @@ _GEO_REFUSAL = re.compile(
 )
 
 
+# what a gate reads of the lookup's answer: the country, or whether the address is a proxy,
+# a VPN, a hosting provider's (a crawler's or a scanner's machine)
+_GEO_FIELD = re.compile(rb"country|proxy|hosting|\x00vpn\x00|\x00tor\x00|is_bot|isbot")
+
+
 def _geo_gate(ctx: Ctx, text: bytes, intel: re.Match[bytes]) -> Hit | None:
     """A kit's geo gate: the visitor's address looked up at an IP-geolocation service, its
     country compared, and the others sent to a fake "404 Not Found" or away to an unrelated
     big site (google.com, youtube.com): the page shows only to the targeted country's
     visitors and hides from the reviewers elsewhere."""
-    if text.find(b"country") < 0 and ctx.first(b"country") < 0:
+    if _GEO_FIELD.search(text) is None and ctx.first(b"country") < 0:
         return None
     refusal = prefiltered_search(_GEO_REFUSAL, text)
     if refusal is None:
