@@ -671,3 +671,16 @@ def test_sent_text_follows_the_variables_in_the_order_written() -> None:
     text = phishing._sent_text(ctx, expr, 1)
     quoted = [lx.value(int(m.group(1))).decode() for m in PLACEHOLDER.finditer(text)]
     assert quoted == [f"value of {n}" for n in names]
+
+
+def test_a_header_variable_never_set_makes_the_visitor_the_sender() -> None:
+    """An order form mails the owner's free-mail box with ``$headers .= "Reply-To: $email"``
+    and never sets $email (a field the author forgot to read, or register_globals): the form
+    means the visitor as sender, as with a posted $email, so it is no drop of stolen data.
+    The same mail with fixed headers, or $email set by the script, is still a drop."""
+    code = (SAMPLES / "clean" / "contact-reply-to-unset.php").read_bytes()
+    assert "mailer.freemail-drop" not in rule_ids(analyze_bytes(code))
+    fixed = code.replace(b'"Reply-To: $email\\r\\n"', b'"Reply-To: orders@example.com\\r\\n"')
+    assert "mailer.freemail-drop" in rule_ids(analyze_bytes(fixed))
+    set_here = code.replace(b"$to = ", b"$email = 'shop@example.com';\n    $to = ")
+    assert "mailer.freemail-drop" in rule_ids(analyze_bytes(set_here))

@@ -197,7 +197,6 @@ def _exec_unassigned(ctx: Ctx, rule: Rule) -> Hit | None:
     register_globals / extract() of the request (old-style web shells). A file that includes
     another, or sets variables in other ways (by reference, destructuring, arrow functions,
     preg_match/exec out-parameters) is given the benefit of the doubt."""
-    code = ctx.code
     sinks = rule.params.get("sinks")
     names = (
         EVAL_NAMES_B[:2]
@@ -231,17 +230,26 @@ def _exec_unassigned(ctx: Ctx, rule: Rule) -> Hit | None:
                 continue
             if _keyed_only(args, var):
                 continue  # $CONFIG['db']['host']: an application's settings array
-            unassigned = memo.get(var)
-            if unassigned is None:
-                # every variable-specific alternative of _ASSIGNED_TPL holds "$var" (and the
-                # others are known absent): without it in the code, no need to build the regex
-                unassigned = not _really_assigned(ctx, var) and (
-                    code.find(b"$" + var) < 0 or assigned_rx.match(var + b"\x00" + code) is None
-                )
-                memo[var] = unassigned
-            if unassigned:
+            if _unassigned(ctx, var, assigned_rx, memo):
                 return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
     return None
+
+
+def _unassigned(
+    ctx: Ctx, var: bytes, assigned_rx: re.Pattern[bytes], memo: dict[bytes, bool]
+) -> bool:
+    """Whether the file never sets ``$var`` (``assigned_rx``: _ASSIGNED_VAR or, where the
+    request's fields are made into variables, _ASSIGNED_OWN_VAR), remembered in ``memo``."""
+    unassigned = memo.get(var)
+    if unassigned is None:
+        # every variable-specific alternative of _ASSIGNED_TPL holds "$var" (and the others
+        # are known absent): without it in the code, no need to build the regex
+        code = ctx.code
+        unassigned = not _really_assigned(ctx, var) and (
+            code.find(b"$" + var) < 0 or assigned_rx.match(var + b"\x00" + code) is None
+        )
+        memo[var] = unassigned
+    return unassigned
 
 
 def _keyed_only(args: bytes, var: bytes) -> bool:
@@ -287,6 +295,23 @@ def _request_filled(ctx: Ctx) -> bool:
     ):
         return False
     return _request_extracted(ctx)
+
+
+def never_set(ctx: Ctx, names: Iterable[bytes]) -> set[bytes]:
+    """Of the variables ``names``, those the file never sets (as :func:`_exec_unassigned`
+    judges it: none when the file may set variables in ways not followed, such as an
+    include, unless it makes the request's fields into variables)."""
+    if _assigned_any(ctx) and not _request_filled(ctx):
+        return set()
+    assigned_rx = _ASSIGNED_OWN_VAR if _assigned_any(ctx) else _ASSIGNED_VAR
+    memo: dict[bytes, bool] = ctx.cache.setdefault("unassigned", {})
+    return {
+        var
+        for var in names
+        if var not in (b"this", b"globals")
+        and not var.startswith(b"_")
+        and _unassigned(ctx, var, assigned_rx, memo)
+    }
 
 
 def visitor_filled(ctx: Ctx, names: Iterable[bytes]) -> set[bytes]:

@@ -42,6 +42,7 @@ from spamtrace.scanner.context import (
     var_assigns,
     web_address,
 )
+from spamtrace.scanner.features.execution import never_set
 from spamtrace.scanner.rules import Rule
 from spamtrace.scanner.taint import REQ_RE, assignment_before, taint
 
@@ -100,6 +101,9 @@ def _freemail_drop(ctx: Ctx, rule: Rule) -> Hit | None:
     return None
 
 
+_APPEND_RHS = re.compile(rb"\s*\.=([^;]{0,200})")
+
+
 def _visitor_sender(ctx: Ctx, args: bytes) -> bool:
     """The headers of the mail() call hold request input (``From: $email`` with ``$email``
     posted): the visitor is the sender, as in a contact form to the site owner. What a script
@@ -111,11 +115,20 @@ def _visitor_sender(ctx: Ctx, args: bytes) -> bool:
     held = VAR.fullmatch(headers.strip())
     if held is not None:  # the headers built before: $headers = "From: " . $email;
         sites = var_assigns(ctx.code, held.group(1), TAIL_RHS, 10)
+        sites += var_assigns(ctx.code, held.group(1), _APPEND_RHS, 10)  # $headers .= ...
         headers += b" ".join(interpolated(ctx, m.group(1)) for _, m in sites)
     if UIN_RE.search(headers) is not None:
         return True
     req, _dec = taint(ctx)
-    return bool(req.intersection(VAR.findall(headers)))
+    named = set(VAR.findall(headers))
+    if held is not None:
+        named.discard(held.group(1))
+    if req.intersection(named):
+        return True
+    # a header variable the script never sets (Reply-To: $email, no $email = ...): the
+    # visitor's by register_globals, or a form field the author forgot to read; either
+    # way the form means the visitor as sender
+    return bool(never_set(ctx, sorted(named)[:6]))
 
 
 _CLASS_DEF = re.compile(rb"(?:^|[\s;{}])(?:class|trait)\s+[a-z_\x80-\xff]")
