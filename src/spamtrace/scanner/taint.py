@@ -479,6 +479,9 @@ _CLOSURE = re.compile(rb"\s*(?:static\s+)?(?:function|fn)\s*&?\s*\(")
 
 #: a value quoted as one shell argument (the request input in it is no command of its own)
 QUOTED_ARG = re.compile(rb"escapeshellarg\s*\([^()]{0,120}\)")
+#: request input percent-encoded (a URL part): no space, quote or shell character is left
+#: in it, so as a piece of a command it is no command of its own either
+_URL_ENCODED_ARG = re.compile(rb"(?<![\w$>:])(?:raw)?urlencode\s*\([^()]{0,120}\)")
 
 
 def taint(ctx: Ctx) -> tuple[set[bytes], set[bytes]]:
@@ -498,6 +501,9 @@ def taint(ctx: Ctx) -> tuple[set[bytes], set[bytes]]:
     ctx.cache["direct"] = direct
     header: set[bytes] = set()
     ctx.cache["header"] = header
+    encoded: set[bytes] = set()  # names given request input only percent-encoded
+    raw: set[bytes] = set()  # names given request input as it is
+    ctx.cache["url-encoded"] = (encoded, raw)
     stmts: dict[int, re.Match[bytes] | None] = {}
     if has_word(ctx, b"$$") or has_word(ctx, b"${"):
         spelt = _foreach_request_names(ctx)
@@ -532,6 +538,12 @@ def taint(ctx: Ctx) -> tuple[set[bytes], set[bytes]]:
                             or REQ_RE.search(QUOTED_ARG.sub(b"", rhs))
                         ):  # input only as escapeshellarg()'s quoted argument is no command
                             req.add(name)
+                            if rhs.find(b"urlencode") >= 0 and not REQ_RE.search(
+                                _URL_ENCODED_ARG.sub(b"", QUOTED_ARG.sub(b"", rhs))
+                            ):
+                                encoded.add(name)
+                            else:
+                                raw.add(name)
                             if _DIRECT_REQ.match(rhs):
                                 direct.add(name)
                     elif src in _SERVER_SOURCES:
@@ -611,6 +623,28 @@ def taint(ctx: Ctx) -> tuple[set[bytes], set[bytes]]:
                     req.add(m.group(2))
     ctx.cache["taint"] = (req, dec)
     return req, dec
+
+
+def url_encoded(ctx: Ctx) -> set[bytes]:
+    """Request-tainted variables (:func:`taint`) that only ever get the input percent-encoded
+    (``$url .= urlencode($_POST['user'])``): glued into a shell command they add no
+    command of their own (a deploy hook putting posted credentials into a git URL)."""
+    taint(ctx)
+    encoded, raw = ctx.cache["url-encoded"]  # type: ignore[misc]
+    return encoded - raw  # type: ignore[no-any-return]
+
+
+_LITERAL_FIRST = re.compile(rb"\s*\(?\s*\x01\d+\x01\s*\.")
+
+
+def encoded_argument(ctx: Ctx, args: bytes) -> bool:
+    """Whether a command's text (a call's arguments) takes request input only percent-encoded
+    and after a literal command (``"git pull " . $url``, ``$url`` from :func:`url_encoded`):
+    an argument of the command, never the command itself."""
+    if REQ_RE.search(args) or _LITERAL_FIRST.match(args) is None:
+        return False
+    names = set(VAR.findall(args)[:6]) & taint(ctx)[0]
+    return bool(names) and names <= url_encoded(ctx)
 
 
 _SERVER_HEADER = re.compile(rb"(?:\$_server\s*\[|getenv\s*\()\s*\x01(\d+)\x01\s*[\])]")

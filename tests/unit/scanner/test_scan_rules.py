@@ -636,3 +636,38 @@ def test_columns_bound_by_a_prepared_statement_are_assigned() -> None:
     assert "shell.file-op-unassigned-var" in rule_ids(
         analyze_file(SAMPLES / "malicious" / "register-globals-default.php")
     )
+
+
+def test_percent_encoded_input_after_a_literal_command_is_an_argument() -> None:
+    """A deploy hook puts the posted git credentials into the remote's URL with
+    rawurlencode() and runs "git pull URL" through its own exec() helper: no shell character
+    survives the encoding, so the command is the script's. Encoded input that starts the
+    command (urlencode() keeps a bare word such as a command name) still counts."""
+    hook = analyze_file(SAMPLES / "clean" / "git-pull-credentials.php")
+    assert hook.verdict is ScanVerdict.CLEAN
+    runner = analyze_file(SAMPLES / "malicious" / "encoded-command-runner.php")
+    assert "shell.exec-wrapper-request" in rule_ids(runner)
+    assert runner.verdict is ScanVerdict.MALICIOUS
+    # the same URL built from the raw field is request input in the command, as before
+    code = (SAMPLES / "clean" / "git-pull-credentials.php").read_bytes()
+    raw = code.replace(b"rawurlencode($_POST['user'])", b"$_POST['user']")
+    assert "shell.exec-wrapper-request" in rule_ids(analyze_bytes(raw))
+
+
+def test_sent_text_follows_the_variables_in_the_order_written() -> None:
+    """What a send's variables were given comes in the order they are written, whatever the
+    hash seed: which literal a finding quotes (mailer.brand-results-sent) once changed from
+    run to run, as the variables were gathered in a set."""
+    from spamtrace.scanner.context import PLACEHOLDER, Ctx
+    from spamtrace.scanner.features import phishing
+    from spamtrace.scanner.lexer import lex
+
+    names = [f"part{i}" for i in range(9, 0, -1)]
+    given = " ".join(f"${n} = 'value of {n}';" for n in sorted(names))
+    data = f"<?php {given} mail('a@example.org', 's', {' . '.join('$' + n for n in names)});"
+    lx = lex(data.encode())
+    ctx = Ctx(data=data.encode(), name="x.php", lx=lx, layer=0, check=lambda: None, yara=None)
+    expr = " . ".join("$" + n for n in names).encode()
+    text = phishing._sent_text(ctx, expr, 1)
+    quoted = [lx.value(int(m.group(1))).decode() for m in PLACEHOLDER.finditer(text)]
+    assert quoted == [f"value of {n}" for n in names]

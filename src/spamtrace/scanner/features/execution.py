@@ -55,7 +55,15 @@ from spamtrace.scanner.context import (
 )
 from spamtrace.scanner.rules import Rule
 from spamtrace.scanner.rx import compile_possessive
-from spamtrace.scanner.taint import QUOTED_ARG, REQ, REQ_RE, decoder_functions, posted, taint
+from spamtrace.scanner.taint import (
+    QUOTED_ARG,
+    REQ,
+    REQ_RE,
+    decoder_functions,
+    encoded_argument,
+    posted,
+    taint,
+)
 
 # names that are dangerous enough to matter when merely *built*; "mail", "fopen" etc. are
 # only counted when assembled from several pieces (see _built_names).
@@ -1271,10 +1279,15 @@ def _carries_request(ctx: Ctx, text: bytes, most: int) -> bool:
 
 
 def _wrapper_called_with(
-    ctx: Ctx, wrappers: list[bytes], bare_of: Callable[[Ctx], set[bytes]] | None = None
+    ctx: Ctx,
+    wrappers: list[bytes],
+    bare_of: Callable[[Ctx], set[bytes]] | None = None,
+    encoded: bool = False,
 ) -> Hit | None:
     """The first call of one of ``wrappers`` (see :func:`_wrappers`) given request input, a
-    variable holding it, or (``bare``) one of these variables never set by the script."""
+    variable holding it, or (``bare``) one of these variables never set by the script.
+    ``encoded``: shell wrappers, where percent-encoded input after a literal command is an
+    argument (:func:`encoded_argument`)."""
     code = ctx.code
     bare: set[bytes] | None = None
     for name in wrappers:
@@ -1299,6 +1312,8 @@ def _wrapper_called_with(
                 continue
             # what escapeshellarg() quotes is an argument, not a command
             args = _ESCAPED.sub(b"", c.group(1))
+            if encoded and encoded_argument(ctx, args):
+                continue  # so is what urlencode() leaves after a literal command
             if _carries_request(ctx, args, 6):
                 return Hit(ctx.line_of_code(pos), ctx.excerpt_code(pos, pos + 80))
             used = set(VAR.findall(args)[:6])
@@ -1368,7 +1383,7 @@ def _exec_wrapper_followed(ctx: Ctx, rule: Rule) -> Hit | None:
     wrappers = _wrappers(ctx, calls_to(ctx, EXEC_NAMES_B, 100), _COMMAND_VAR)
     if not wrappers:
         return None
-    return _wrapper_called_with(ctx, wrappers, _register_globals_vars)
+    return _wrapper_called_with(ctx, wrappers, _register_globals_vars, encoded=True)
 
 
 # a runner's name as a callback where the older callback rules do not look: filter_var's

@@ -314,9 +314,17 @@ def _sent_text(ctx: Ctx, expr: bytes, depth: int = 2) -> bytes:
     here glued, ". $_POST['pw']", as :func:`_request_keys` counts fields)."""
     out = [expr]
     if depth:
-        names = {v.group(1) for v in itertools.islice(VAR.finditer(interpolated(ctx, expr)), 12)}
+        # in the order written (a dict, not a set: a set's order changes with the hash seed,
+        # and with it which literal a finding quotes)
+        names = dict.fromkeys(
+            v.group(1) for v in itertools.islice(VAR.finditer(interpolated(ctx, expr)), 12)
+        )
         # foreach ($data as $k => $v): $v sends $data's values
-        names.update([listed for n in names if (listed := _foreach_list(ctx, n)) is not None])
+        names.update(
+            dict.fromkeys(
+                [listed for n in names if (listed := _foreach_list(ctx, n)) is not None]
+            )
+        )
         # what each variable is given, found once per file: every drop and every level asks
         # again for the same few ($data, $msg, and $this, used thousands of times a class)
         given: dict[bytes, list[tuple[int, re.Match[bytes]]]] = ctx.cache.setdefault(

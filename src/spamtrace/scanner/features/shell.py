@@ -58,7 +58,7 @@ from spamtrace.scanner.context import (
     web_address,
 )
 from spamtrace.scanner.rules import Rule
-from spamtrace.scanner.taint import QUOTED_ARG, REQ_RE, posted, taint
+from spamtrace.scanner.taint import QUOTED_ARG, REQ_RE, encoded_argument, posted, taint
 
 # what follows "$var" in an assignment, for _var_assigns
 _TAIL_ANY = re.compile(rb"\s*=[^;]{0,160}")
@@ -833,6 +833,8 @@ def _exec_wrapper(ctx: Ctx, rule: Rule) -> Hit | None:
     req = taint(ctx)[0]
     for name in wrappers:
         for pos, args in _wrapper_calls(ctx, name):
+            if encoded_argument(ctx, args):
+                continue  # the request's part is percent-encoded, after the command
             if REQ_RE.search(args) or set(VAR.findall(args)) & req:
                 return Hit(ctx.line_of_code(pos), ctx.excerpt_code(pos, pos + 80))
     return None
