@@ -330,7 +330,7 @@ def _sent_text(ctx: Ctx, expr: bytes, depth: int = 2) -> bytes:
         given: dict[bytes, list[tuple[int, re.Match[bytes]]]] = ctx.cache.setdefault(
             "given", {}
         )
-        for name in sorted(names):  # one order: a finding names the same literal every run
+        for name in names:
             sites = given.get(name)
             if sites is None:
                 sites = given[name] = var_assigns(ctx.code, name, _GIVEN, 30)
