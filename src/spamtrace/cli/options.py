@@ -59,15 +59,25 @@ def hours(text: str) -> float:
     return value * 3600.0
 
 
-def count(text: str) -> int:
-    """A count of at least 1 (``--limit``)."""
+def _whole_number(text: str, minimum: int, too_small: str) -> int:
     try:
         value = int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a whole number: {quoted(text)}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1: {quoted(text)}")
+    if value < minimum:
+        raise argparse.ArgumentTypeError(too_small)
     return value
+
+
+def count(text: str) -> int:
+    """A count of at least 1 (``--limit``)."""
+    return _whole_number(text, 1, f"must be at least 1: {quoted(text)}")
+
+
+def jobs(text: str) -> int:
+    """``--jobs N``: 0 (one per CPU) or more; said as argparse says any bad value (`--jobs -1`
+    said "--jobs must be >= 0", apart from the command and its --help)."""
+    return _whole_number(text, 0, f"{quoted(text)}: give 0 (one per CPU) or more")
 
 
 def seconds_up_to(maximum: float) -> Callable[[str], float]:

@@ -17,6 +17,7 @@ import sys
 import time
 from typing import TYPE_CHECKING, Any
 
+from spamtrace.cli import options
 from spamtrace.errors import RuntimeFailure, UsageError
 from spamtrace.safetext import escape, quoted
 
@@ -76,7 +77,7 @@ def register(sub: Any) -> None:
         help="descend into other mounted filesystems",
     )
     p.add_argument(
-        "--jobs", type=_jobs, default=0, metavar="N", help="worker processes (default: CPUs)"
+        "--jobs", type=options.jobs, default=0, metavar="N", help="worker processes (default: CPUs)"
     )
     p.add_argument(
         "--all-reasons",
@@ -111,18 +112,6 @@ def register(sub: Any) -> None:
         "--newer", metavar="FILE", help="only files changed after FILE was last modified"
     )
     p.set_defaults(handler=run)
-
-
-def _jobs(text: str) -> int:
-    """``--jobs N``: 0 (one per CPU) or more; said as argparse says any bad value (`--jobs -1`
-    said "--jobs must be >= 0", apart from the command and its --help)."""
-    try:
-        jobs = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {quoted(text)}") from None
-    if jobs < 0:
-        raise argparse.ArgumentTypeError(f"{quoted(text)}: give 0 (one per CPU) or more")
-    return jobs
 
 
 def _days(text: str) -> float:
