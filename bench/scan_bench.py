@@ -53,6 +53,7 @@ from spamtrace.scanner.analyze import prepare
 from spamtrace.scanner.engine import Limits, scan_file, scan_paths
 from spamtrace.scanner.report import FileReport, ScanVerdict
 from spamtrace.scanner.rules import Rule, load_rules, load_yara
+from spamtrace.scanner.walk import Listed
 
 PMF_REFERENCE = (
     "php-malware-finder YARA (corpus README, NOT measured here): "
@@ -365,7 +366,9 @@ def main() -> int:
     rows = load_manifest(corpus)
     label_of = {str(corpus / r["relpath"]): r for r in rows}
     files = sorted(label_of)
-    total_bytes = sum(os.path.getsize(p) for p in files)
+    # each with its identity, as `scan`'s walk gives a file (the reader checks it is that file)
+    listed = [Listed(p, (st.st_dev, st.st_ino), st.st_size) for p in files for st in [os.stat(p)]]
+    total_bytes = sum(f.size for f in listed)
 
     limits = Limits(  # stops at enough evidence
         max_file_size=16 * 1024 * 1024, file_timeout=2.0, learned_words=args.learned_words
@@ -373,7 +376,7 @@ def main() -> int:
     cpu0, parent0 = children_cpu(), self_cpu()
     t0 = time.perf_counter()
     reports: dict[str, FileReport] = {}
-    for rep in scan_paths(files, limits, jobs=args.jobs):
+    for rep in scan_paths(listed, limits, jobs=args.jobs):
         reports[rep.path] = rep
     wall = time.perf_counter() - t0
     parent_cpu = self_cpu() - parent0  # compiling the rules before the workers fork, results
@@ -440,7 +443,7 @@ def main() -> int:
     if not args.no_all_reasons:
         t0 = time.perf_counter()
         full = {
-            r.path: r for r in scan_paths(files, replace(limits, stop_at_score=0), jobs=args.jobs)
+            r.path: r for r in scan_paths(listed, replace(limits, stop_at_score=0), jobs=args.jobs)
         }
         full_wall = time.perf_counter() - t0
         differ = sum(1 for p, r in full.items() if r.verdict is not reports[p].verdict)

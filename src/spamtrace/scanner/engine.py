@@ -1,7 +1,9 @@
 """Scan files: read each safely with size and time limits, analyze, and use every core.
 
 Reading: ``O_NOFOLLOW | O_NONBLOCK | O_NOCTTY`` (a file swapped for a symlink or a FIFO after
-the walk is not followed and does not block), then ``fstat`` must say "regular file". A file
+the walk is not followed and does not block), then ``fstat`` must say "regular file", and the
+file the walk listed (device and inode): a file reached through a folder swapped for a link
+since (``site/sub -> /etc``) is not read. A file
 larger than ``max_file_size`` is reported ``skipped`` (never silently dropped); a file whose
 size or mtime changed while it was read is scanned as read and noted.
 
@@ -45,7 +47,7 @@ from spamtrace.scanner.report import (
 )
 from spamtrace.scanner.rules import Rule, YaraWords, load_rules, load_yara
 from spamtrace.scanner.user_rules import UserRules
-from spamtrace.scanner.walk import PROC_FD
+from spamtrace.scanner.walk import PROC_FD, REPLACED, FileId, Listed
 
 READ_CHUNK = 1 << 20
 
@@ -164,8 +166,10 @@ def _read(
     max_size: int,
     clock: Callable[[], float] = time.monotonic,
     deadline: float = float("inf"),
+    ident: FileId | None = None,
 ) -> _Read:
-    """Read a regular file without following a symlink or blocking. A file over
+    """Read a regular file without following a symlink or blocking; ``ident``: the file the
+    walk listed at ``path`` (device or None, inode), the only one read there. A file over
     ``max_size`` gives its first ``max_size`` bytes (what is analysed), and the rest is
     searched for a PHP open tag without being kept: memory stays bounded, and padding
     appended to a mailer does not hide it."""
@@ -182,6 +186,10 @@ def _read(
         if not stat.S_ISREG(st.st_mode):  # a FIFO put at its name since the walk: not read
             kind = config.file_kind(st.st_mode)
             raise _Unreadable(f"replaced by {kind} since it was listed: not read")
+        if ident is not None and (
+            st.st_ino != ident[1] or (ident[0] is not None and st.st_dev != ident[0])
+        ):  # not the file listed: a folder on the way swapped for a link to /etc since
+            raise _Unreadable(REPLACED)
         chunks: list[bytes] = []
         total = 0
         while total < max_size:
@@ -257,9 +265,11 @@ def scan_file(
     clock: Callable[[], float] = time.monotonic,
     memo: Memo | None = None,
     user: UserRules | None = None,
+    ident: FileId | None = None,
 ) -> FileReport:
     """Read and analyze one file (in this process); ``user``: the admin's own YARA rules,
-    whose matches are findings like the built-in rules'.
+    whose matches are findings like the built-in rules'; ``ident``: the file the walk listed
+    at ``path`` (another file found there is skipped as replaced, not read).
 
     ``memo`` (one per scan, with the same rules and limits) remembers the analyses made: a
     hosting server holds many copies of the same WordPress core, plugins and libraries, and
@@ -268,7 +278,7 @@ def scan_file(
     start = clock()
     deadline = start + limits.file_timeout
     try:
-        got = _read(path, limits.max_file_size, clock, deadline)
+        got = _read(path, limits.max_file_size, clock, deadline, ident)
     except _Unreadable as exc:
         return _skipped(path, 0, str(exc), clock() - start)
     data, note = got.data, got.note
@@ -440,8 +450,8 @@ def _init_worker(limits: Limits, known: frozenset[str]) -> None:
         _W["yara"] = load_yara()
 
 
-def _work_batch(paths: list[str]) -> list[FileReport]:
-    return [_work(path) for path in paths]
+def _work_batch(files: list[Listed]) -> list[FileReport]:
+    return [_work(file) for file in files]
 
 
 #: files per task, and bytes per task: few messages between the parent and the workers (each
@@ -451,13 +461,16 @@ BATCH_FILES = 48
 BATCH_BYTES = 1 << 20
 
 
-def _batches(paths: Iterable[str]) -> Iterator[list[str]]:
-    batch: list[str] = []
+def _batches(files: Iterable[Listed]) -> Iterator[list[Listed]]:
+    batch: list[Listed] = []
     size = 0
-    for path in paths:
-        with contextlib.suppress(OSError):  # the worker reports why it cannot be read
-            size += os.lstat(path).st_size
-        batch.append(path)
+    for file in files:
+        if file.ident is not None:
+            size += file.size  # as the walk saw it
+        else:
+            with contextlib.suppress(OSError):  # the worker reports why it cannot be read
+                size += os.lstat(file.path).st_size
+        batch.append(file)
         if len(batch) >= BATCH_FILES or size >= BATCH_BYTES:
             yield batch
             batch, size = [], 0
@@ -465,7 +478,8 @@ def _batches(paths: Iterable[str]) -> Iterator[list[str]]:
         yield batch
 
 
-def _work(path: str) -> FileReport:
+def _work(file: Listed) -> FileReport:
+    path = file.path
     limits: Limits = _W["limits"]  # type: ignore[assignment]
     # hard stop a little after the cooperative deadline
     signal.setitimer(signal.ITIMER_REAL, limits.file_timeout + 0.5)
@@ -478,6 +492,7 @@ def _work(path: str) -> FileReport:
             known_hashes=_W["known"],  # type: ignore[arg-type]
             memo=_W["memo"],  # type: ignore[arg-type]
             user=_W.get("user"),  # type: ignore[arg-type]
+            ident=file.ident,
         )
     except BudgetExceeded:
         return _skipped(path, 0, f"too slow: over {limits.file_timeout:g}s")
@@ -503,7 +518,7 @@ class _Pool(multiprocessing.pool.Pool):
 
 
 def scan_paths(
-    paths: Iterable[str],
+    paths: Iterable[str | Listed],
     limits: Limits,
     *,
     jobs: int = 0,
@@ -511,20 +526,21 @@ def scan_paths(
     user: UserRules | None = None,
 ) -> Iterator[FileReport]:
     """Scan ``paths`` with ``jobs`` worker processes (0: one per CPU); yields as they finish.
+    A path the walk listed (:class:`Listed`) is read only if it is still the file listed;
+    a plain path is read at whatever it names (a file the admin named).
     ``user``: the admin's own YARA rules (compiled once here; forked workers inherit them)."""
     jobs = jobs or os.cpu_count() or 1
     rules = load_rules()
     yara = load_yara()
-    todo = iter(paths)
+    todo = (p if isinstance(p, Listed) else Listed(p) for p in paths)
     head = list(itertools.islice(todo, 2))
     if jobs <= 1 or len(head) < 2:
         # one file (``spamtrace scan x.php``) or none: forking the workers and compiling all
         # they may need first cost more than the file (0.36 -> 0.32 s of CPU for one file)
         memo: Memo = {}
-        for path in itertools.chain(head, todo):
-            yield _in_process(
-                path, limits, rules, yara, known_hashes=known_hashes, memo=memo, user=user
-            )
+        for file in itertools.chain(head, todo):
+            yield _in_process(file.path, limits, rules, yara, known_hashes=known_hashes,
+                              memo=memo, user=user, ident=file.ident)  # fmt: skip
         return
     # compile once here: the forked workers inherit the rules and their caches
     prepare(rules, yara)
@@ -606,7 +622,8 @@ def _rank_files(
         else:
             budget = min(limits.file_timeout, remaining, per_folder_file)
         own = replace(limits, file_timeout=budget)
-        report = _in_process(item.path, own, rules, yara, clock=clock, user=user)
+        report = _in_process(item.path, own, rules, yara, clock=clock, user=user,
+                             ident=item.ident)  # fmt: skip
         cut_short += report.incomplete or report.verdict is ScanVerdict.SKIPPED
         if report.score > 0 or (script and report.verdict is ScanVerdict.SKIPPED):
             reports.append(report)

@@ -18,12 +18,17 @@ import re
 import stat
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from spamtrace.scanner.report import VANISHED, FileReport, ScanTally, ScanVerdict
 
 #: an open file's link in /proc (a running script that deleted itself): the kernel's link to
 #: that very file (no path an attacker can redirect), the one link the reader follows
 PROC_FD = re.compile(r"/proc/[0-9]+/fd/[0-9]+")
+
+
+#: a file as :func:`walk` listed it: (device, or None where only its inode was read; inode)
+FileId = tuple[int | None, int]
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +41,20 @@ class WalkItem:
     #: the last change of the file's data or inode (max of mtime and ctime: ``touch`` can
     #: back-date the one, not the other)
     changed: float = 0.0
+    #: what the file was when its folder was listed (device, inode; the device None where
+    #: only the folder entry's inode was read): the reader reads it only if it still is.
+    #: None for a file named as a root (read at whatever its name holds, as named)
+    ident: FileId | None = None
+
+
+class Listed(NamedTuple):
+    """A regular file :func:`scan_targets` gives the engine: its path, what it was when its
+    folder was listed (``ident``: the reader refuses another file at that path, such as one
+    reached through a folder swapped for a link since), and its size then."""
+
+    path: str
+    ident: FileId | None = None
+    size: int = 0
 
 
 def walk(
@@ -115,7 +134,9 @@ def walk(
                         continue
                     if not stat_files and _is_file(entry):
                         if not (named and (key[0], key[1], entry.name) in named):
-                            yield WalkItem(entry_path, 0)
+                            # the entry's inode (no stat): its device is the file's own,
+                            # which need not be the folder's (overlayfs)
+                            yield WalkItem(entry_path, 0, ident=(None, entry.inode()))
                         continue
                     try:  # relative to the folder listed, whatever its path names now
                         est = entry.stat(follow_symlinks=False)
@@ -139,7 +160,8 @@ def walk(
                         if named and (key[0], key[1], entry.name) in named:
                             continue  # named as a root before, and given out then
                         yield WalkItem(entry_path, est.st_size,
-                                       changed=max(est.st_mtime, est.st_ctime))  # fmt: skip
+                                       changed=max(est.st_mtime, est.st_ctime),
+                                       ident=(est.st_dev, est.st_ino))  # fmt: skip
                     else:  # never opened: they hold no code and a FIFO would block a reader
                         yield WalkItem(entry_path, 0, f"{_kind(mode)}: not opened")
             finally:
@@ -148,7 +170,9 @@ def walk(
 
 
 #: a folder that is no longer the folder its parent listed (a link or another folder put at
-#: its name, or on the way to it, since): not entered
+#: its name, or on the way to it, since): not entered; a file that is no longer the file
+#: its folder listed (reached through such a folder, or another file put at its name): not
+#: read
 REPLACED = "replaced during the scan (not followed)"
 
 
@@ -195,8 +219,9 @@ def scan_targets(
     cross_filesystems: bool = False,
     exclude: Callable[[str], bool] | None = None,
     since: float | None = None,
-) -> Iterator[str]:
-    """The paths of the regular files under ``roots`` to scan, as :func:`walk` finds them.
+) -> Iterator[Listed]:
+    """The regular files under ``roots`` to scan, as :func:`walk` finds them (each with what
+    it was when listed: the engine reads no other file at its path).
 
     A file not changed since ``since`` (epoch seconds; data or inode) is left out and counted
     ``unchanged``; what the walk could not or must not scan (a symlink, a FIFO, a folder it
@@ -217,7 +242,7 @@ def scan_targets(
             continue
         tally.files += 1
         tally.bytes += item.size
-        yield item.path
+        yield Listed(item.path, item.ident, item.size)
 
 
 def excluder(globs: list[str]) -> Callable[[str], bool] | None:

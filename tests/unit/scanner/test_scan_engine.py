@@ -323,6 +323,9 @@ def test_rank_files_does_not_stat_the_files_it_will_not_scan(
         def is_symlink(self) -> bool:
             return self._entry.is_symlink()
 
+        def inode(self) -> int:  # the folder entry's own (no stat)
+            return self._entry.inode()
+
         def stat(self, *, follow_symlinks: bool = True) -> os.stat_result:
             stats_made.append(self.name)
             return self._entry.stat(follow_symlinks=follow_symlinks)
@@ -597,10 +600,10 @@ def test_a_folder_swapped_for_a_link_during_the_walk_is_not_followed(tmp_path: P
     (site / "sub" / "3.php").write_text("<?php echo 3;")
     tally, skipped = ScanTally(), []
     items = scan_targets([str(site)], tally, skipped)
-    assert next(items) == str(site / "z.php")  # site listed: a and sub are still to come
+    assert next(items).path == str(site / "z.php")  # site listed: a and sub are still to come
     (site / "sub").rename(tmp_path / "sub-was")
     (site / "sub").symlink_to(outside)
-    assert next(items) == str(site / "a" / "1.php")  # a listed: a/b is still to come
+    assert next(items).path == str(site / "a" / "1.php")  # a listed: a/b is still to come
     (site / "a").rename(tmp_path / "a-was")
     (site / "a").symlink_to(outside)
     assert list(items) == []  # nothing of outside
@@ -610,3 +613,77 @@ def test_a_folder_swapped_for_a_link_during_the_walk_is_not_followed(tmp_path: P
     assert tally.not_examined == 2
     # a link put at the root's own name is the admin's to name: `scan www` follows www
     assert [Path(i.path).name for i in walk([str(site / "sub")])] == ["secret.php"] * 2
+
+
+def _race_tree(tmp_path: Path) -> tuple[Path, Path]:
+    """A site (`y.php`, `sub/x.php`: clean) and a folder outside it with a mailer at each
+    name: what the reader must never read for the site's files."""
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "x.php").write_bytes(SAMPLE_MAILER)
+    (outside / "y.php").write_bytes(SAMPLE_MAILER)
+    site = tmp_path / "site"
+    (site / "sub").mkdir(parents=True)
+    (site / "sub" / "x.php").write_text("<?php echo 1;")
+    (site / "y.php").write_text("<?php echo 2;")
+    return site, outside
+
+
+SAMPLE_MAILER = b"<?php eval(base64_decode($_POST['x'])); mail($_POST['to'], 's', 'b');"
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_folder_swapped_for_a_link_after_the_walk_is_not_read_through(
+    tmp_path: Path, jobs: int
+) -> None:
+    """The walk lists `site/sub/x.php`; before a worker reads it, the account's own script
+    puts a link at the folder's name (`site/sub -> /outside`). The reader opened the path
+    string: it read `/outside/x.php` (a file out of the scan root) and reported it as
+    `site/sub/x.php`. A file that is not the one the walk listed (device and inode) is not
+    read: it is skipped as replaced, and counted as not examined (exit 1)."""
+    from spamtrace.scanner.report import ScanTally
+    from spamtrace.scanner.walk import REPLACED, scan_targets
+
+    site, outside = _race_tree(tmp_path)
+    assert scan_file(str(outside / "x.php"), Limits(), load_rules(), load_yara()).verdict is (
+        ScanVerdict.MALICIOUS
+    )  # what a read through the link would say
+    tally, skipped = ScanTally(), []
+    listed = list(scan_targets([str(site)], tally, skipped))
+    (site / "sub").rename(tmp_path / "sub-was")
+    (site / "sub").symlink_to(outside)
+    got = {}
+    for report in scan_paths(listed, Limits(), jobs=jobs):
+        tally.add(report)
+        got[Path(report.path).relative_to(site).as_posix()] = report
+    assert got["sub/x.php"].verdict is ScanVerdict.SKIPPED
+    assert got["sub/x.php"].reason == REPLACED
+    assert got["sub/x.php"].sha256 is None  # nothing of the outside file
+    assert got["y.php"].verdict is ScanVerdict.CLEAN
+    assert tally.not_examined == 1
+    assert int(tally.exit_code()) == 1
+
+
+def test_check_and_watch_do_not_read_through_a_folder_swapped_after_listing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`check` and `watch` rank the files of a sender's folder (`rank_files`): a link put
+    at that folder's name once it was listed (`site -> /outside`) must not make them read
+    and report the outside file as the site's."""
+    from spamtrace.scanner import walk as walk_mod
+    from spamtrace.scanner.walk import REPLACED
+
+    site, outside = _race_tree(tmp_path)
+    real_walk = walk_mod.walk
+
+    def racing(*args: object, **kwargs: object) -> object:
+        for n, item in enumerate(real_walk(*args, **kwargs)):  # type: ignore[arg-type]
+            if n == 0:  # site listed (read whole): swap it before anything is read
+                site.rename(tmp_path / "site-was")
+                site.symlink_to(outside)
+            yield item
+
+    monkeypatch.setattr(walk_mod, "walk", racing)
+    ranked = rank_files([str(site)], limit=5, time_budget=5.0)
+    assert all(r.verdict is not ScanVerdict.MALICIOUS for r in ranked)
+    assert all(r.reason in (None, REPLACED) for r in ranked)

@@ -76,7 +76,7 @@ def test_the_targets_of_a_scan_are_counted_as_the_walk_gives_them(
     os.utime(tmp_path / "old.php", (since - 100, since - 100))  # ctime stays new: not hidden
     got = list(scan_targets([str(tmp_path)], tally, skipped, exclude=excluder(["cache"]),
                             since=since))  # fmt: skip
-    assert sorted(os.path.basename(p) for p in got) == ["new.php", "old.php"]
+    assert sorted(os.path.basename(p.path) for p in got) == ["new.php", "old.php"]
     assert (tally.files, tally.bytes, tally.unchanged) == (2, 13 + 14, 0)
     reasons = {os.path.basename(r.path): r.reason for r in skipped}
     assert set(reasons) == {"link.php", "pipe", "locked"}, reasons
