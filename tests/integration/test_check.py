@@ -444,3 +444,35 @@ def test_php_fpm_worker_script_comes_from_its_open_fd(world: World) -> None:
     assert conn["scripts"] == [str(script)]  # only its open fd names the script
     assert conn["cwd"] == str(world.uploads)  # FPM chdirs to the script's folder
     assert conn["verdict"] == "suspicious"
+
+
+HOLDING_PY = r"""
+import socket, sys, time
+s = socket.create_connection((sys.argv[1], 25), timeout=5)
+s.recv(512)
+print("connected", flush=True)
+time.sleep(60)
+"""
+
+
+def test_renamed_interpreter_still_names_its_script(world: World) -> None:
+    # a copy of python under a name no list knows, running a script whose name is not a
+    # script's (python keeps no script open: the command line is the only trace of it)
+    assert world.uploads is not None and world.uid is not None
+    gid = pwd.getpwuid(world.uid).pw_gid
+    python = os.path.realpath("/usr/bin/python3")
+    kworker = world.uploads / "kworker"
+    kworker.write_bytes(Path(python).read_bytes())
+    script = world.uploads / "favicon.ico"
+    script.write_text(HOLDING_PY)
+    for path in (kworker, script):
+        os.chown(path, world.uid, gid)
+        os.chmod(path, 0o755)
+    proc = world.spawn_as_user(["./kworker", script.name, world.mx_ip])
+    assert proc.stdout is not None and proc.stdout.readline().strip() == "connected"
+    rc, doc = check_json("--no-scan")
+    (conn,) = to_sink(doc, world)
+    assert conn["exe"] == str(kworker) and conn["process"] == "kworker"
+    assert conn["scripts"] == [str(script)]
+    assert conn["verdict"] == "suspicious" and rc == 1
+    assert any(str(script) in a for a in conn["advice"])

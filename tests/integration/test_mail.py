@@ -293,3 +293,34 @@ def test_smtp_auth_mailboxes_and_bounces_as_real_exim_logs_them(world: World) ->
     (two,) = [s for s in doc["senders"] if s["auth_user"] == "John Smith"]
     assert two["client_ips"] == 2
     assert doc["totals"] == {"messages": 5, "senders": 3, "inbound": 0, "bounces": 1}
+
+
+def test_freeze_finds_a_stolen_mailboxs_queued_mail_by_its_login(world: World) -> None:
+    """A botnet with a stolen password sends with made-up envelope senders: Exim 4.94+ writes
+    the login in the spool header as "--auth_id" (a tainted value), and only that names the
+    mailbox. Messages the log join did not tie (queue_ids empty) are frozen by it; another
+    mailbox's message is not."""
+    from spamtrace.actions.mailqueue import MailQueue
+    from spamtrace.policy.responses import FreezeQueue
+
+    exim = PrivateExim(world, auth=True)
+
+    def send(login: str, mail_from: str) -> str:
+        plain = base64.b64encode(f"\0{login}\0secret".encode()).decode()
+        data = ["DATA", "Subject: t", "", "hi", "."]
+        session = ["EHLO pc", f"AUTH PLAIN {plain}", f"MAIL FROM:<{mail_from}>",
+                   "RCPT TO:<a@x.example>", *data, "QUIT"]  # fmt: skip
+        replies = exim.smtp("203.0.113.5", session)
+        (qid,) = re.findall(r"250 OK id=(\S+)", replies)
+        return qid
+
+    stolen = sorted(send("box@shop.example", f"rnd{i}@spam.example") for i in range(3))
+    other = send("other@shop.example", "other@shop.example")
+    queue = MailQueue([str(exim.wrapper)])
+    res = queue.freeze(FreezeQueue("exim", (), None, None, "box@shop.example", "i-1", "why"))
+    assert res.ok and sorted(res.frozen) == stolen, res
+    listed = subprocess.run(
+        [str(exim.wrapper), "-bp"], capture_output=True, text=True, timeout=60, check=True
+    ).stdout
+    frozen = {line.split()[2] for line in listed.splitlines() if "*** frozen ***" in line}
+    assert frozen == set(stolen) and other not in frozen

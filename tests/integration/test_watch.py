@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import pwd
 import signal
 import sqlite3
 import subprocess
@@ -177,7 +178,7 @@ def test_php_sub_ms_connections_make_exactly_one_incident(world: World, tmp_path
     assert inc["user"] == world.user
     assert inc["exe"] == os.path.realpath("/usr/bin/php")
     assert inc["cwd"] == str(world.uploads)
-    assert str(script) in inc["scripts"]
+    assert str(script) in inc["scripts"], json.dumps(inc)
     assert inc["destinations"] == [f"{world.mx_ip}:25"]
     assert inc["first_seen"] and inc["last_seen"]
     # the watch stream: every connection, each attributed, one incident-opened line
@@ -278,6 +279,34 @@ def test_python_and_perl_senders(
     assert inc["exe"] == os.path.realpath(interp)
     assert inc["cwd"] == str(world.uploads)
     assert str(path) in inc["scripts"]
+
+
+def test_renamed_interpreter_names_its_script(world: World, tmp_path: Path) -> None:
+    # python copied to a name no list knows, running a script not named like one: known by
+    # its ELF build id, whether it is read live or (exited) from the exec cache
+    assert world.uid is not None and world.uploads is not None
+    gid = pwd.getpwuid(world.uid).pw_gid
+    kworker = world.uploads / "kworker"
+    kworker.write_bytes(Path(os.path.realpath("/usr/bin/python3")).read_bytes())
+    script = world.uploads / "favicon.ico"
+    script.write_text(
+        "import socket,sys\n"
+        "for _ in range(int(sys.argv[2])):\n"
+        "    s = socket.create_connection((sys.argv[1], 25), timeout=5); s.close()\n"
+    )
+    for path in (kworker, script):
+        os.chown(path, world.uid, gid)
+        os.chmod(path, 0o755)
+    n = 3
+    with watching(tmp_path, "--no-scan") as w:
+        run_as_user(world, ["./kworker", script.name, world.mx_ip, str(n)])
+        incs = wait_connections(w.db, world.uid, n)
+        w.stop()
+    assert len(incs) == 1, incs
+    inc = incs[0]
+    assert inc["connections"] == n and inc["verdict"] == "suspicious"
+    assert inc["exe"] == str(kworker)
+    assert str(script) in inc["scripts"], json.dumps(inc)
 
 
 def test_mta_delivery_is_recorded_as_mta_not_suspicious(world: World, tmp_path: Path) -> None:

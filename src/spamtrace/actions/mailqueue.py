@@ -38,8 +38,10 @@ EXIM_ID = re.compile(r"[0-9A-Za-z]{6}-[0-9A-Za-z]{6,11}-[0-9A-Za-z]{2,4}")
 POSTFIX_ID = re.compile(r"[0-9A-Za-z]{5,24}")
 #: age, size, id, <sender> up to the line's last '>' (a quoted local part may hold '>'), and
 #: Exim's own " *** frozen ***" after it (a sender cannot put text there)
-#: an ACL variable of a spool -H file: its value (length characters) follows on the next lines
-_ACL_VAR = re.compile(rb"-acl[cm] ?\S+ (\d{1,9})")
+#: an ACL variable of a spool -H file: its value (length characters) follows on the next lines.
+#: Since Exim 4.94 a tainted value (from the message or the client) is written with a second
+#: '-': "--aclc _y 17", "--auth_id box@x" (Debian 12's 4.96 does so for every SMTP AUTH login)
+_ACL_VAR = re.compile(rb"--?acl[cm] ?\S+ (\d{1,9})")
 _BP_LINE = re.compile(r"\s*\S+\s+\S+\s+(\S+) <(.*)>( \*\*\* frozen \*\*\*)?\s*")
 
 
@@ -89,8 +91,8 @@ def parse_exim_header(text: str) -> tuple[str | None, int | None, str | None]:
         end = len(rest) if end < 0 else end
         line = rest[at:end]
         at = end + 1
-        if line.startswith(b"-auth_id "):
-            auth = os.fsdecode(line[len(b"-auth_id ") :].strip())
+        if line.startswith((b"-auth_id ", b"--auth_id ")):
+            auth = os.fsdecode(line.partition(b" ")[2].strip())
             break
         if line[:1].isdigit() and b" " not in line:  # the recipients' count: options end
             break

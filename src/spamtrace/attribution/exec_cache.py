@@ -136,7 +136,13 @@ def _late_stat(raw: RawExec) -> bytes | None:
 
 def info_of(raw: RawExec) -> ProcessInfo:
     """The :class:`ProcessInfo` of what :func:`read_raw` read (the parent's name is read now)."""
-    from spamtrace.attribution.process import boot_time, script_from_cmdline, user_name
+    from spamtrace.attribution.process import (
+        boot_time,
+        family_of_name,
+        interpreter_family,
+        script_from_cmdline,
+        user_name,
+    )
 
     notes: list[str] = []
     start: float | None = None
@@ -169,7 +175,10 @@ def info_of(raw: RawExec) -> ProcessInfo:
         part.decode("utf-8", "surrogateescape") for part in raw_cmd.rstrip(b"\0").split(b"\0")
     ) if raw_cmd else ()  # fmt: skip
     scripts: tuple[str, ...] = ()
-    script = script_from_cmdline(cmdline, exe)
+    family = None
+    if exe and exe.startswith("/") and any(cmdline[1:]) and family_of_name(exe) is None:
+        family = interpreter_family(exe, follow=False)  # a renamed interpreter (build id)
+    script = script_from_cmdline(cmdline, exe, family=family)
     if script:
         if not script.startswith("/") and cwd:
             script = posixpath.normpath(posixpath.join(cwd, script))

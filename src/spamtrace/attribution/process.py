@@ -37,6 +37,7 @@ import posixpath
 import pwd
 from typing import TYPE_CHECKING
 
+from spamtrace.attribution.elfid import InterpreterIds
 from spamtrace.model import AttributionMethod, ParentProcess, ProcessInfo
 
 if TYPE_CHECKING:
@@ -404,7 +405,8 @@ def _versioned(base: str, stem: str) -> bool:
     return base.startswith(stem) and _VERSION_CHARS.issuperset(base[len(stem) :])
 
 
-def _family(word: str) -> str | None:
+def family_of_name(word: str) -> str | None:
+    """The interpreter family a file name says (``php8.2`` -> ``php``), or None."""
     base = posixpath.basename(word)
     if base.startswith(("php", "lsphp")):
         rest = base[5:] if base.startswith("lsphp") else base[3:]
@@ -423,8 +425,24 @@ def _family(word: str) -> str | None:
     return None
 
 
+_INTERPRETERS: InterpreterIds | None = None
+
+
+def interpreter_family(exe_file: str, *, follow: bool = True) -> str | None:
+    """The interpreter family (``php``, ``python``...) that ``exe_file`` is a copy of, by its
+    ELF build id (a renamed interpreter), or None."""
+    global _INTERPRETERS
+    if _INTERPRETERS is None:
+        _INTERPRETERS = InterpreterIds(family_of_name)
+    return _INTERPRETERS.family(exe_file, follow=follow)
+
+
 def script_from_cmdline(
-    cmdline: tuple[str, ...] | list[str], exe: str | None, *, title: bool = False
+    cmdline: tuple[str, ...] | list[str],
+    exe: str | None,
+    *,
+    title: bool = False,
+    family: str | None = None,
 ) -> str | None:
     """The script an interpreter was started with, as written on its command line.
 
@@ -436,6 +454,8 @@ def script_from_cmdline(
     :func:`split_cmdline`, or a command line of one argument) names no script, except
     lsphp's, which is believed only of an lsphp executable. Whatever argv[0] holds, a script
     argument after it is read: ``exec -a "php: /x.php" php /x.php`` runs /x.php.
+    ``family`` is the interpreter the exe was found to be by its identity (a renamed copy of
+    python, see :func:`interpreter_family`), when its name says nothing.
     """
     if not cmdline:
         return None
@@ -445,11 +465,11 @@ def script_from_cmdline(
         return first[len("lsphp:") :].strip() or None
     if title or not any(cmdline[1:]):
         return None  # a title ("php-fpm: pool www") or no argument: no script named
-    family = _family(exe) if exe else None
+    family = (family_of_name(exe) if exe else None) or family
     if family is None:
         if exe is None and (first.endswith(":") or ": " in first):
             return None  # the exe is unknown and argv[0] reads like a title ("sshd: user")
-        family = _family(first)
+        family = family_of_name(first)
     if family is None or "fpm" in posixpath.basename(exe or first):
         return None  # FPM workers take no script argument: their script is an open fd
     with_value, no_script, script_opt = _FAMILIES[family]
@@ -483,7 +503,11 @@ def _scripts(
     title: bool = False,
 ) -> tuple[str, ...]:
     found = open_script_files(procfs, pid, notes)
-    from_cmd = script_from_cmdline(cmdline, exe, title=title)
+    family = None
+    if exe and not title and any(cmdline[1:]) and family_of_name(exe) is None:
+        # the running binary; its path when the process exited since its exe was read
+        family = interpreter_family(f"{procfs}/{pid}/exe") or interpreter_family(exe, follow=False)
+    from_cmd = script_from_cmdline(cmdline, exe, title=title, family=family)
     if from_cmd:
         if not from_cmd.startswith("/") and cwd:
             from_cmd = posixpath.normpath(posixpath.join(cwd, from_cmd))

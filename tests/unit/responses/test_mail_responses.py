@@ -197,6 +197,54 @@ def test_an_acl_variable_cannot_forge_the_spool_headers_auth_id() -> None:
     assert parse_exim_header(head) == ("Debian-exim", 103, "info@shop.example")
 
 
+#: the beginning of a spool -H file as Exim 4.96 (Debian 12) writes it after SMTP AUTH: since
+#: 4.94 a tainted value (the login, the client's address, an ACL variable set from the
+#: message) is written with a second '-' ("--auth_id", "--aclc _y 17")
+EXIM_496_AUTH_HEADER = """\
+1xZtQG-0001Xt-2g-H
+root 0 0
+<rnd0@spam.example>
+1796491184 0
+-received_time_usec .833466
+-received_time_complete 1796491184.834747
+--helo_name pc
+--host_address [203.0.0.5]:0
+-host_auth plain_id
+-host_auth_pubname PLAIN
+--interface_address [10.0.0.1]:0
+-ident root
+-received_protocol esmtpa
+--aclc _y 17
+rnd0@spam.example
+-aclm _x 0
+
+-body_linecount 1
+-max_received_linelength 10
+--auth_id box@shop.example
+-deliver_firsttime
+-tls_resumption A
+XX
+1
+a@x.example
+"""
+
+
+def test_a_tainted_auth_id_of_exim_4_94_and_later_is_read() -> None:
+    # "--auth_id" was not read: the spool header of a stolen mailbox's message with a forged
+    # envelope sender did not name the mailbox, and freeze-queue left it queued
+    assert parse_exim_header(EXIM_496_AUTH_HEADER) == ("root", 0, "box@shop.example")
+
+
+def test_a_tainted_acl_variable_cannot_forge_the_auth_id() -> None:
+    # "--aclc <name> <length>" (a tainted value) is skipped as "-aclc" is: its value is the
+    # message's, and a "--auth_id" line inside it is not the submitter
+    value = "x\n--auth_id someone@else.example"
+    head = EXIM_496_AUTH_HEADER.replace(
+        "--aclc _y 17\nrnd0@spam.example", f"--aclc _y {len(value)}\n{value}"
+    )
+    assert parse_exim_header(head) == ("root", 0, "box@shop.example")
+
+
 def test_a_sender_with_a_unicode_line_separator_stays_on_its_line() -> None:
     bp = ' 0m   320 1xZX01-0004e1-2T <"a\u2028b"@spam.example>\n          a@r\n'
     assert [m.id for m in parse_exim_bp(bp)] == ["1xZX01-0004e1-2T"]
