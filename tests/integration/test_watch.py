@@ -609,18 +609,7 @@ def test_one_fpm_worker_two_requests_each_connect_names_its_own_script(
     for script in scripts:
         script.write_text(FPM_HOLD)
         os.chown(script, world.uid, gid)
-    sock = world.tmp / "fpm.sock"
-    conf = world.tmp / "php-fpm.conf"
-    conf.write_text(
-        f"[global]\npid = {world.tmp / 'fpm.pid'}\nerror_log = {world.tmp / 'fpm.log'}\n"
-        f"daemonize = no\n[{world.user}]\nuser = {world.user}\ngroup = {world.user}\n"
-        f"listen = {sock}\nlisten.mode = 0666\npm = static\npm.max_children = 1\nchdir = /\n"
-    )
-    world.spawn(["/usr/sbin/php-fpm8.2", "-F", "-y", str(conf)])
-    deadline = time.monotonic() + 30
-    while not sock.exists() and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert sock.exists(), (world.tmp / "fpm.log").read_text()
+    sock = world.php_fpm_pool()
     with watching(tmp_path, "--no-scan") as w:
         for n, script in enumerate(scripts, 1):
             go = world.tmp / f"go{n}"
