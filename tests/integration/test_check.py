@@ -414,15 +414,7 @@ def test_php_fpm_worker_script_comes_from_its_open_fd(world: World) -> None:
     script = world.uploads / "fpm-cache.php"
     script.write_text(FPM_SCRIPT)
     os.chown(script, world.uid, pwd.getpwuid(world.uid).pw_gid)
-    sock = world.tmp / "fpm.sock"
-    conf = world.tmp / "php-fpm.conf"
-    conf.write_text(
-        f"[global]\npid = {world.tmp / 'fpm.pid'}\nerror_log = {world.tmp / 'fpm.log'}\n"
-        f"daemonize = no\n[{world.user}]\nuser = {world.user}\ngroup = {world.user}\n"
-        f"listen = {sock}\nlisten.mode = 0666\npm = static\npm.max_children = 1\nchdir = /\n"
-    )
-    world.spawn(["/usr/sbin/php-fpm8.2", "-F", "-y", str(conf)])
-    assert wait_for(sock.exists), (world.tmp / "fpm.log").read_text()
+    sock = world.php_fpm_pool()
     env = {
         **os.environ,
         "SCRIPT_FILENAME": str(script),

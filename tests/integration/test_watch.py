@@ -578,3 +578,56 @@ def test_an_argv0_like_a_process_title_does_not_hide_the_script(
     assert inc["connections"] == 5 and str(script) in inc["scripts"], inc
     methods = {e["attribution"] for e in w.events(world.uid)}
     assert "exec-cache" in methods, methods  # the zombie was known by its exec alone
+
+
+FPM_HOLD = """<?php
+// harmless test script: one SMTP connection to the test sink, held until the test says
+$fp = fsockopen($_GET['h'], 25, $e, $s, 5);
+fgets($fp, 512);
+for ($i = 0; $i < 3000 && !file_exists($_GET['go']); $i++) usleep(10000);
+fclose($fp);
+echo "done";
+"""
+
+
+def _attempt_lines(w: Watcher, uid: int) -> int:
+    """How many connect attempts of ``uid`` the running watcher has printed so far."""
+    return sum(f'"uid":{uid},' in line and "connect-attempted" in line for line in w._raw)
+
+
+def test_one_fpm_worker_two_requests_each_connect_names_its_own_script(
+    world: World, tmp_path: Path
+) -> None:
+    """One php-fpm worker serves a.php, then b.php (another folder): the worker's pid and
+    start time are the same, but the second connect is b.php's, not a.php's read again."""
+    assert world.user is not None and world.uploads is not None and world.uid is not None
+    gid = pwd.getpwuid(world.uid).pw_gid
+    other = world.uploads / "b"
+    other.mkdir()
+    os.chown(other, world.uid, gid)
+    scripts = [world.uploads / "a.php", other / "b.php"]
+    for script in scripts:
+        script.write_text(FPM_HOLD)
+        os.chown(script, world.uid, gid)
+    sock = world.php_fpm_pool()
+    with watching(tmp_path, "--no-scan") as w:
+        for n, script in enumerate(scripts, 1):
+            go = world.tmp / f"go{n}"
+            env = {
+                **os.environ,
+                "SCRIPT_FILENAME": str(script),
+                "REQUEST_METHOD": "GET",
+                "QUERY_STRING": f"h={world.mx_ip}&go={go}",
+            }
+            request = world.spawn(["cgi-fcgi", "-bind", "-connect", str(sock)], env=env)
+            deadline = time.monotonic() + 30  # its connect is seen (a line of watch's)
+            while time.monotonic() < deadline and _attempt_lines(w, world.uid) < n:
+                time.sleep(0.01)
+            go.touch()
+            out, _ = request.communicate(timeout=60)
+            assert "done" in out, out
+        w.stop()
+    events = w.events(world.uid)
+    assert len(events) == 2, events
+    assert [e["scripts"] for e in events] == [[str(s)] for s in scripts], events
+    assert [e["cwd"] for e in events] == [str(world.uploads), str(other)], events

@@ -197,6 +197,25 @@ class World:
         assert self.user is not None
         return self.spawn(argv, cwd=cwd or self.uploads, user=self.user, **kw)
 
+    def php_fpm_pool(self) -> Path:
+        """A php-fpm pool of the hosting user (one static worker, chdir /); its socket."""
+        assert self.user is not None
+        sock = self.tmp / "fpm.sock"
+        conf = self.tmp / "php-fpm.conf"
+        conf.write_text(
+            f"[global]\npid = {self.tmp / 'fpm.pid'}\nerror_log = {self.tmp / 'fpm.log'}\n"
+            f"daemonize = no\n[{self.user}]\nuser = {self.user}\ngroup = {self.user}\n"
+            f"listen = {sock}\nlisten.mode = 0666\npm = static\npm.max_children = 1\n"
+            "chdir = /\n"
+        )
+        self.spawn(["/usr/sbin/php-fpm8.2", "-F", "-y", str(conf)])
+        deadline = time.monotonic() + 30
+        while not sock.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        if not sock.exists():
+            raise RuntimeError(f"php-fpm did not start: {(self.tmp / 'fpm.log').read_text()}")
+        return sock
+
     def php_holding_session(
         self, port: int = 25, hold: float = 30.0, ipv6: bool = False, script: str = "wp-cache.php"
     ) -> subprocess.Popen[str]:

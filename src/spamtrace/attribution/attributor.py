@@ -86,6 +86,17 @@ def _task_group(tid: int, at: float) -> int | None:
     return group if started <= since_boot + 0.05 else None
 
 
+def _request_state(pid: int) -> tuple[str | None, frozenset[str]] | None:
+    """The working folder and open script files of ``pid`` now (None: unreadable)."""
+    from spamtrace.attribution.process import open_script_files
+
+    try:
+        cwd: str | None = os.readlink(f"/proc/{pid}/cwd")
+    except OSError:
+        return None
+    return cwd, frozenset(open_script_files("/proc", pid))
+
+
 def socket_owner(ev: SmtpConnectAttempted) -> int | None:
     """The owner uid of the socket ``ev`` opened, from sock_diag, while it is still open.
 
@@ -129,6 +140,10 @@ class Attributor:
         self._boot_time = boot_time
         self._user_name = user_name
         self._memo: dict[int, tuple[float, str, ProcessInfo]] = {}
+        #: the folder and open scripts of a memo's process when it was read: a worker that
+        #: serves requests (php-fpm, lsphp, mod_php) runs another script in another folder
+        #: for each, so a later connect of its pid is read again once they changed
+        self._memo_state: dict[int, tuple[str | None, frozenset[str]] | None] = {}
         self.counts: dict[str, int] = {}
         #: drains the proc connector into the cache (set by the watch loop)
         self.refresh: Callable[[], None] | None = None
@@ -145,7 +160,10 @@ class Attributor:
             return None
         memo = self._memo.get(pid)
         now = time.monotonic()
-        if memo is not None and memo[1] == start and now - memo[0] < LIVE_MEMO_SECONDS:
+        if (
+            memo is not None and memo[1] == start and now - memo[0] < LIVE_MEMO_SECONDS
+            and self._memo_state.get(pid) == _request_state(pid)
+        ):  # fmt: skip
             return memo[2]
         info = self._read(pid, method=AttributionMethod.TRACEPOINT)
         if info.exe is None and info.cwd is None:
@@ -158,7 +176,9 @@ class Attributor:
             return None
         if len(self._memo) > 4096:
             self._memo.clear()
+            self._memo_state.clear()
         self._memo[pid] = (now, start, info)
+        self._memo_state[pid] = _request_state(pid)
         return info
 
     def _seen_before(self, ev: SmtpConnectAttempted) -> ProcessInfo | None:
