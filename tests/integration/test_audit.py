@@ -490,6 +490,29 @@ def test_dnsbl_no_network_is_skipped() -> None:
     assert {f["status"] for f in doc["findings"]} == {"skipped"}
 
 
+def test_dnsbl_in_a_namespace_without_a_route_says_so_at_once() -> None:
+    """No route to the DNS server (a namespace with only loopback, as a server whose network
+    is down): each zone is skipped at once, the finding says the server cannot be reached
+    and that there may be no network (it quoted dnspython: "Server Do53:...@53 answered
+    [Errno 101] ...")."""
+    ns = f"st-nonet-{os.getpid()}-{time.monotonic_ns() % 100000}"
+    subprocess.run(["ip", "netns", "add", ns], check=True)
+    try:
+        res = spamtrace(
+            "audit", "--json", "--only", "dnsbl", "--ip", LISTED, "--dnsbl-server",
+            "10.255.255.53:53", prefix=["ip", "netns", "exec", ns], env=ZONES_ENV, timeout=90,
+        )  # fmt: skip
+    finally:
+        subprocess.run(["ip", "netns", "delete", ns], check=True)
+    assert res.returncode == 0, res.stderr
+    findings = json.loads(res.stdout)["findings"]
+    assert findings and {f["status"] for f in findings} == {"skipped"}
+    for f in findings:
+        text = "\n".join(f["evidence"])
+        assert "cannot reach the DNS server 10.255.255.53:53: Network is unreachable" in text
+        assert "(no network?)" in text and "Do53" not in text, text
+
+
 def test_dnsbl_bad_input_is_a_usage_error() -> None:
     res = spamtrace("audit", "--only", "dnsbl", "--ip", "not-an-address", env=ZONES_ENV)
     assert res.returncode == 2

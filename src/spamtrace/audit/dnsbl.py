@@ -19,7 +19,7 @@ from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from importlib import resources
-from typing import Protocol
+from typing import Any, Protocol
 
 from spamtrace.audit.environment import AuditEnv
 from spamtrace.audit.finding import Finding, Status
@@ -153,7 +153,9 @@ class DnsPythonQuerier:
         except dns.exception.Timeout:
             return DnsAnswer("timeout", detail=f"no answer within {self.resolver.lifetime:g}s")
         except dns.resolver.NoNameservers as exc:
-            return DnsAnswer("error", detail=escape(f"no server answered usefully: {exc}", 300))
+            unreachable = unreachable_servers(exc.kwargs.get("errors") or ())
+            detail = unreachable or f"no server answered usefully: {exc}"
+            return DnsAnswer("error", detail=escape(detail, 300))
         except dns.exception.DNSException as exc:
             return DnsAnswer("error", detail=escape(f"{type(exc).__name__}: {exc}", 300))
         if ans.rrset is None:
@@ -440,3 +442,28 @@ class DnsblCheck:
 
     def judge(self, snapshot: DnsblSnapshot, cfg: Config) -> list[Finding]:
         return judge(snapshot, cfg)
+
+
+def unreachable_servers(errors: Sequence[tuple[Any, ...]]) -> str | None:
+    """When no DNS server could even be sent the query (every error of dnspython's
+    ``NoNameservers`` an ``OSError``: no route, no network): one line that says so and names
+    them (``cannot reach the DNS server 10.0.0.53:53: Network is unreachable (no
+    network?)``), not dnspython's ``Server Do53:10.0.0.53@53 answered [Errno 101] ...``.
+    None when a server did answer (badly): dnspython's own words are kept then."""
+    servers: list[str] = []
+    reasons: list[str] = []
+    for error in errors:
+        if len(error) < 4 or not isinstance(error[3], OSError):
+            return None
+        name, port, err = str(error[0]), error[2], error[3]
+        host = name.partition(":")[2].rpartition("@")[0] or name
+        where = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+        if where not in servers:
+            servers.append(where)
+        reason = err.strerror or str(err)
+        if reason not in reasons:
+            reasons.append(reason)
+    if not servers:
+        return None
+    noun = "server" if len(servers) == 1 else "servers"
+    return f"cannot reach the DNS {noun} {', '.join(servers)}: {'; '.join(reasons)} (no network?)"

@@ -164,3 +164,24 @@ def test_data_file_is_consistent() -> None:
             assert ipaddress.ip_address(code) in ipaddress.ip_network("127.0.0.0/8"), code
     with pytest.raises(ConfigError):
         dnsbl.load_zone_info('[zones."x"]\nnmae = "typo"\n')
+
+
+def test_no_network_is_said_in_one_plain_line() -> None:
+    """dnspython's errors when no server could be sent the query (as in a network namespace
+    without a route): the finding said "no server answered usefully: All nameservers failed
+    to answer the query ...: Server Do53:10.255.255.53@53 answered [Errno 101] Network is
+    unreachable". It now names the server and the reason, and that there may be no network."""
+    from spamtrace.audit.dnsbl import unreachable_servers
+
+    down = OSError(101, "Network is unreachable")
+    errors = [("Do53:10.255.255.53@53", False, 53, down, None)]
+    assert unreachable_servers(errors) == (
+        "cannot reach the DNS server 10.255.255.53:53: Network is unreachable (no network?)"
+    )
+    six = [("Do53:::1@5353", False, 5353, down, None), ("Do53:::1@5353", True, 5353, down, None)]
+    assert unreachable_servers(six) == (
+        "cannot reach the DNS server [::1]:5353: Network is unreachable (no network?)"
+    )
+    answered = [("Do53:10.0.0.53@53", False, 53, ValueError("SERVFAIL"), None)]
+    assert unreachable_servers([*errors, *answered]) is None  # a server answered: its words
+    assert unreachable_servers([]) is None
