@@ -295,6 +295,23 @@ def test_smtp_auth_mailboxes_and_bounces_as_real_exim_logs_them(world: World) ->
     assert doc["totals"] == {"messages": 5, "senders": 3, "inbound": 0, "bounces": 1}
 
 
+def _auth_send(exim: PrivateExim, login: str, mail_from: str, client: str = "203.0.113.5") -> str:
+    """One message through SMTP AUTH as ``login`` with envelope sender ``mail_from``: its id."""
+    plain = base64.b64encode(f"\0{login}\0secret".encode()).decode()
+    data = ["DATA", "Subject: t", "", "hi", "."]
+    session = ["EHLO pc", f"AUTH PLAIN {plain}", f"MAIL FROM:<{mail_from}>",
+               "RCPT TO:<a@x.example>", *data, "QUIT"]  # fmt: skip
+    (qid,) = re.findall(r"250 OK id=(\S+)", exim.smtp(client, session))
+    return qid
+
+
+def _frozen(exim: PrivateExim) -> set[str]:
+    listed = subprocess.run(
+        [str(exim.wrapper), "-bp"], capture_output=True, text=True, timeout=60, check=True
+    ).stdout
+    return {line.split()[2] for line in listed.splitlines() if "*** frozen ***" in line}
+
+
 def test_freeze_finds_a_stolen_mailboxs_queued_mail_by_its_login(world: World) -> None:
     """A botnet with a stolen password sends with made-up envelope senders: Exim 4.94+ writes
     the login in the spool header as "--auth_id" (a tainted value), and only that names the
@@ -304,23 +321,30 @@ def test_freeze_finds_a_stolen_mailboxs_queued_mail_by_its_login(world: World) -
     from spamtrace.policy.responses import FreezeQueue
 
     exim = PrivateExim(world, auth=True)
-
-    def send(login: str, mail_from: str) -> str:
-        plain = base64.b64encode(f"\0{login}\0secret".encode()).decode()
-        data = ["DATA", "Subject: t", "", "hi", "."]
-        session = ["EHLO pc", f"AUTH PLAIN {plain}", f"MAIL FROM:<{mail_from}>",
-                   "RCPT TO:<a@x.example>", *data, "QUIT"]  # fmt: skip
-        replies = exim.smtp("203.0.113.5", session)
-        (qid,) = re.findall(r"250 OK id=(\S+)", replies)
-        return qid
-
-    stolen = sorted(send("box@shop.example", f"rnd{i}@spam.example") for i in range(3))
-    other = send("other@shop.example", "other@shop.example")
+    stolen = sorted(_auth_send(exim, "box@shop.example", f"rnd{i}@spam.example") for i in range(3))
+    other = _auth_send(exim, "other@shop.example", "other@shop.example")
     queue = MailQueue([str(exim.wrapper)])
     res = queue.freeze(FreezeQueue("exim", (), None, None, "box@shop.example", "i-1", "why"))
     assert res.ok and sorted(res.frozen) == stolen, res
-    listed = subprocess.run(
-        [str(exim.wrapper), "-bp"], capture_output=True, text=True, timeout=60, check=True
-    ).stdout
-    frozen = {line.split()[2] for line in listed.splitlines() if "*** frozen ***" in line}
-    assert frozen == set(stolen) and other not in frozen
+    assert _frozen(exim) == set(stolen) and other not in _frozen(exim)
+
+
+def test_the_printed_freeze_command_of_a_stolen_mailbox_freezes_its_mail(world: World) -> None:
+    """The mail-auth incident's "freeze its queued mail" command, pasted into bash, freezes
+    the mailbox's queued messages whatever envelope sender the botnet gave (exiqgrep by the
+    mailbox as sender found none of them), and no other mailbox's."""
+    exim = PrivateExim(world, auth=True)
+    box = "in'fo$x@shop.example"
+    stolen = {_auth_send(exim, box, f"rnd{i}@spam.example", f"203.0.{i}.5") for i in range(3)}
+    other = _auth_send(exim, "info@shop.example", "info@shop.example")
+    code, doc = mail_json(exim, "--no-queue", env={"SPAMTRACE_MAIL_AUTH_MAX_IPS": "2"})
+    (inc,) = doc["incidents"]
+    assert code == 1 and inc["auth_user"] == box
+    (line,) = [a for a in inc["advice"] if a.startswith("freeze its queued mail: ")]
+    bin_dir = world.tmp / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "exim").symlink_to(exim.wrapper)
+    env = {**os.environ, "PATH": f"{bin_dir}:{os.environ['PATH']}"}
+    command = line.removeprefix("freeze its queued mail: ")
+    subprocess.run(["bash", "-c", command], env=env, timeout=120, check=True)
+    assert _frozen(exim) == stolen and other not in _frozen(exim)

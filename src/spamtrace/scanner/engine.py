@@ -141,16 +141,47 @@ _OPEN_FLAGS = (
 _NOATIME = getattr(os, "O_NOATIME", 0)
 
 
-def _open_noatime(path: str) -> int:
+def _open_noatime(path: str, dir_fd: int | None = None) -> int:
     flags = _OPEN_FLAGS
     if PROC_FD.fullmatch(path):  # a running script that deleted itself
         flags &= ~getattr(os, "O_NOFOLLOW", 0)
     if _NOATIME:
         try:
-            return os.open(path, flags | _NOATIME)
+            return os.open(path, flags | _NOATIME, dir_fd=dir_fd)
         except PermissionError:
             pass  # not ours to keep the time of: read as anyone would
-    return os.open(path, flags)
+    return os.open(path, flags, dir_fd=dir_fd)
+
+
+_FOLDER_FLAGS = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_CLOEXEC", 0)
+
+
+def _open_in_listed_folder(path: str, ident: FileId) -> int:
+    """Another file at ``path`` than the one the walk listed: open the file of that name in
+    the folder that listed it, if ``path``'s folder still is that folder (device, inode): a
+    file its owner replaced since (an editor's save, a cache rewritten by rename) is read,
+    as it is inside the scan root; one reached through a folder swapped for a link since
+    (``site/sub -> /etc``) is not (:data:`REPLACED`). Links on the way are followed to open
+    the folder; its identity says whether they led back to the folder listed."""
+    folder, name = os.path.split(path)
+    try:
+        dfd = os.open(folder or ".", _FOLDER_FLAGS)
+    except OSError:
+        raise _Unreadable(REPLACED) from None
+    try:
+        st = os.fstat(dfd)
+        if (st.st_dev, st.st_ino) != (ident[2], ident[3]):
+            raise _Unreadable(REPLACED)
+        try:
+            return _open_noatime(name, dir_fd=dfd)
+        except FileNotFoundError:
+            raise _Unreadable(VANISHED) from None
+        except OSError as exc:
+            if exc.errno == errno.ELOOP:
+                raise _Unreadable(_replaced_by_link(path)) from None
+            raise _Unreadable(f"cannot open: {exc.strerror or exc}") from None
+    finally:
+        os.close(dfd)
 
 
 def read_file(path: str, max_size: int) -> tuple[bytes, str | None]:
@@ -183,13 +214,17 @@ def _read(
         raise _Unreadable(f"cannot open: {exc.strerror or exc}") from None
     try:
         st = os.fstat(fd)
+        if ident is not None and (
+            st.st_ino != ident[1] or (ident[0] is not None and st.st_dev != ident[0])
+        ):  # not the file listed: replaced in its folder, or a folder on the way swapped
+            # for a link to /etc since: only the first is read
+            fresh = _open_in_listed_folder(path, ident)
+            os.close(fd)
+            fd = fresh
+            st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode):  # a FIFO put at its name since the walk: not read
             kind = config.file_kind(st.st_mode)
             raise _Unreadable(f"replaced by {kind} since it was listed: not read")
-        if ident is not None and (
-            st.st_ino != ident[1] or (ident[0] is not None and st.st_dev != ident[0])
-        ):  # not the file listed: a folder on the way swapped for a link to /etc since
-            raise _Unreadable(REPLACED)
         chunks: list[bytes] = []
         total = 0
         while total < max_size:

@@ -27,8 +27,9 @@ from spamtrace.scanner.report import VANISHED, FileReport, ScanTally, ScanVerdic
 PROC_FD = re.compile(r"/proc/[0-9]+/fd/[0-9]+")
 
 
-#: a file as :func:`walk` listed it: (device, or None where only its inode was read; inode)
-FileId = tuple[int | None, int]
+#: a file as :func:`walk` listed it: (device, or None where only its inode was read; inode),
+#: then the folder that listed it (device, inode)
+FileId = tuple[int | None, int, int, int]
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,7 +137,7 @@ def walk(
                         if not (named and (key[0], key[1], entry.name) in named):
                             # the entry's inode (no stat): its device is the file's own,
                             # which need not be the folder's (overlayfs)
-                            yield WalkItem(entry_path, 0, ident=(None, entry.inode()))
+                            yield WalkItem(entry_path, 0, ident=(None, entry.inode(), *key))
                         continue
                     try:  # relative to the folder listed, whatever its path names now
                         est = entry.stat(follow_symlinks=False)
@@ -161,7 +162,7 @@ def walk(
                             continue  # named as a root before, and given out then
                         yield WalkItem(entry_path, est.st_size,
                                        changed=max(est.st_mtime, est.st_ctime),
-                                       ident=(est.st_dev, est.st_ino))  # fmt: skip
+                                       ident=(est.st_dev, est.st_ino, *key))  # fmt: skip
                     else:  # never opened: they hold no code and a FIFO would block a reader
                         yield WalkItem(entry_path, 0, f"{_kind(mode)}: not opened")
             finally:

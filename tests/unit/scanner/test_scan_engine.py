@@ -664,6 +664,44 @@ def test_a_folder_swapped_for_a_link_after_the_walk_is_not_read_through(
     assert int(tally.exit_code()) == 1
 
 
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_file_replaced_in_its_folder_after_the_walk_is_read(tmp_path: Path, jobs: int) -> None:
+    """A file its owner replaces by rename once the walk listed it (an editor's save, a cache
+    rewritten, a dropper planted over a clean file) is another inode at the same name in
+    the same folder: inside the scan root, so it is read (the new content), not skipped as
+    replaced (a long scan of a busy server exited 1 for every such file). A folder on the
+    way reached through a link it was swapped for since is still not read through, even
+    through a symlinked root."""
+    from spamtrace.scanner.report import ScanTally
+    from spamtrace.scanner.walk import REPLACED, scan_targets
+
+    site, outside = _race_tree(tmp_path)
+    www = tmp_path / "www"
+    www.symlink_to(site)  # the root named through a link, as admins do
+    tally, skipped = ScanTally(), []
+    listed = list(scan_targets([str(www)], tally, skipped))
+    new = site / "sub" / ".x.php.tmp"
+    new.write_bytes(SAMPLE_MAILER)
+    new.rename(site / "sub" / "x.php")  # another inode at the listed name
+    (site / "y.php").rename(tmp_path / "y-was.php")
+    got = {}
+    for report in scan_paths(listed, Limits(), jobs=jobs):
+        tally.add(report)
+        got[Path(report.path).relative_to(www).as_posix()] = report
+    assert got["sub/x.php"].verdict is ScanVerdict.MALICIOUS  # the new content, read
+    assert got["y.php"].verdict is ScanVerdict.SKIPPED  # gone: said so, not read elsewhere
+    assert got["y.php"].reason != REPLACED
+
+    # the same after the walk, but the folder swapped for a link: not read through
+    tally, skipped = ScanTally(), []
+    listed = list(scan_targets([str(www)], tally, skipped))
+    (site / "sub").rename(tmp_path / "sub-was")
+    (site / "sub").symlink_to(outside)
+    reports = {Path(r.path).relative_to(www).as_posix(): r for r in scan_paths(listed, Limits())}
+    assert reports["sub/x.php"].verdict is ScanVerdict.SKIPPED
+    assert reports["sub/x.php"].reason == REPLACED
+
+
 def test_check_and_watch_do_not_read_through_a_folder_swapped_after_listing(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
