@@ -20,6 +20,7 @@ import glob
 import os
 import stat
 import struct
+import time
 from collections.abc import Callable, Iterable
 from typing import BinaryIO
 
@@ -36,6 +37,8 @@ _PT_NOTE = 4
 _MAX_PHDRS = 64
 _MAX_NOTE = 4096
 _MAX_SEEN = 4096
+#: how often the interpreter folders are looked at again for a package installed or removed
+_RECHECK_SECONDS = 10.0
 
 
 def build_id(path: str) -> bytes | None:
@@ -100,15 +103,22 @@ class InterpreterIds:
 
     ``family_of_name`` maps a file name to a family (``"php"``, ``"python"``...) or None. The
     table is built at the first question and again when a folder's mtime changes (a package
-    installed or removed); each exe asked about is read once per (device, inode, mtime).
+    installed or removed; looked at most every 10 s); each exe asked about is read once per
+    (device, inode, mtime).
     """
 
     def __init__(
-        self, family_of_name: Callable[[str], str | None], dirs: Iterable[str] = INTERPRETER_DIRS
+        self,
+        family_of_name: Callable[[str], str | None],
+        dirs: Iterable[str] = INTERPRETER_DIRS,
+        *,
+        recheck_seconds: float = _RECHECK_SECONDS,
     ) -> None:
         self._family_of_name = family_of_name
         self._patterns = tuple(dirs)
         self._stamp: tuple[tuple[str, int], ...] | None = None
+        self._checked = 0.0
+        self._recheck = recheck_seconds
         self._ids: dict[bytes, str] = {}
         self._seen: dict[tuple[int, int, int], str | None] = {}
 
@@ -123,6 +133,10 @@ class InterpreterIds:
         return tuple(out)
 
     def _refresh(self) -> None:
+        now = time.monotonic()
+        if self._stamp is not None and now - self._checked < self._recheck:
+            return  # an MTA delivers thousands of times a minute: its folders are not re-read
+        self._checked = now
         stamp = self._folders()
         if stamp == self._stamp:
             return

@@ -54,7 +54,7 @@ def test_non_elf_and_broken_elf_files_have_no_build_id(tmp_path: Path) -> None:
 def test_folder_change_is_seen(tmp_path: Path) -> None:
     folder = tmp_path / "bin"
     folder.mkdir()
-    ids = InterpreterIds(family_of_name, dirs=[str(folder)])
+    ids = InterpreterIds(family_of_name, dirs=[str(folder)], recheck_seconds=0)
     renamed = tmp_path / "kworker"
     shutil.copyfile(BASH, renamed)
     assert ids.family(str(renamed)) is None
