@@ -291,6 +291,12 @@ def _arguments(text: str, wall: float, pid: int | None) -> MailLogged:
             return MailLogged(wall, MTA, _ARGUMENTS, None, pid, cwd=text[:num_at], args=args)
 
 
+def joined_arguments(head: MailLogged, rest: str) -> MailLogged:
+    """The arguments line Exim broke in two at a newline of the working folder's name:
+    ``head`` (the first part, read as a cwd without arguments) and the ``rest`` of the line."""
+    return _arguments(f"{head.cwd}\n{rest}", head.wall, head.pid)
+
+
 def _split_args(text: str) -> tuple[str, ...] | None:
     """Exim writes each argument after a space, in double quotes when it holds a space."""
     if not text:

@@ -80,13 +80,49 @@ def local_offset(when: float | None = None) -> int:
     return time.localtime(when).tm_gmtoff
 
 
+class EximLines:
+    """:func:`exim.parse_line` for the lines of one log in order, with the arguments line of
+    a working folder whose name holds a newline joined back together.
+
+    Exim writes ``cwd=`` as it is (4.96): a folder named ``nl<newline>x`` (an attacker's
+    choice, to hide where a mailer is) gives a line ``... cwd=/home/u/nl`` without ``N
+    args:``, then ``x 3 args: /usr/sbin/sendmail -t -i`` without a time stamp. Both were
+    malformed, and the messages had no folder. The first is still counted malformed (Exim
+    broke it), but kept until the next line: one without a time stamp that completes it
+    gives the arguments event (``cwd`` with the newline, the first line's time). The
+    compiled parser hands both lines here (they are malformed to it)."""
+
+    __slots__ = ("head", "utc_offset")
+    #: the line parser (the reference of the compiled one, as ``partial.func`` elsewhere)
+    func = staticmethod(exim.parse_line)
+
+    def __init__(self, utc_offset: int) -> None:
+        self.utc_offset = utc_offset
+        self.head: MailLogged | None = None
+
+    def __call__(self, line: str) -> MailLogged | None:
+        head, self.head = self.head, None
+        if head is not None and not line[:4].isdecimal():
+            try:
+                return exim.joined_arguments(head, line)
+            except MalformedLine:
+                pass
+        try:
+            return exim.parse_line(line, self.utc_offset)
+        except MalformedLine:
+            if " cwd=" in line and " args:" not in line:
+                head = exim.parse_line(line + " 0 args:", self.utc_offset)
+                self.head = head if head is not None and head.cwd is not None else None
+            raise
+
+
 def parser_for(kind: str, year: int, utc_offset: int, written: float | None = None) -> Parser:
     """The line parser of a log of ``kind``. BSD syslog stamps have no year: ``year`` is the
     year of the file's last write (``written``); in January, a line that would then be later
     than that write is from December of the year before."""
     # partial: no extra Python frame per line (a log has millions)
     if kind == "exim":
-        return partial(exim.parse_line, utc_offset=utc_offset)
+        return EximLines(utc_offset)
     module = {"postfix": postfix, "php": phpmail}.get(kind)
     if module is None:
         raise ValueError(f"unknown mail log kind {kind!r}")
