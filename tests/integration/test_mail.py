@@ -348,3 +348,22 @@ def test_the_printed_freeze_command_of_a_stolen_mailbox_freezes_its_mail(world: 
     command = line.removeprefix("freeze its queued mail: ")
     subprocess.run(["bash", "-c", command], env=env, timeout=120, check=True)
     assert _frozen(exim) == stolen and other not in _frozen(exim)
+
+
+def test_a_folder_with_a_newline_in_its_name_is_named_whole(world: World) -> None:
+    """A mailer in a folder named with a newline and an escape: the real Exim writes its
+    +arguments line in two; `mail` gives the messages that folder, whole (it had none)."""
+    exim = PrivateExim(world)
+    script = world.install_payload("mail-loop.php")
+    owner = pwd.getpwnam(str(world.user))
+    folder = world.uploads / "nl\nline\x1b[31mred"
+    folder.mkdir()
+    hidden = folder / script.name
+    hidden.write_bytes(script.read_bytes())
+    for path in (folder, hidden):
+        os.chown(path, owner.pw_uid, owner.pw_gid)
+    exim.php_as_user(hidden, "3")
+    assert f"cwd={folder} 3 args:" in exim.mainlog.read_text()  # Exim's own line break
+    _, doc = mail_json(exim, "--no-queue")
+    (sender,) = [s for s in doc["senders"] if s["uid"] == world.uid]
+    assert (sender["cwd"], sender["messages"]) == (str(folder), 3)
