@@ -520,7 +520,7 @@ table inet stwatch {{
 _REAP_LATE = """
 import subprocess, sys, time
 child = subprocess.Popen(sys.argv[1:])
-time.sleep(6)
+time.sleep(9)
 sys.exit(child.wait())
 """
 
@@ -560,9 +560,12 @@ def test_an_argv0_like_a_process_title_does_not_hide_the_script(
     php = f'exec -a "{argv0}" php {script.name} {world.mx_ip} 25'
     with watching(tmp_path) as w:
         # the watcher is stopped from after the exec (read then) until the sender is a zombie
-        held = world.spawn_as_user(["python3", "-c", _REAP_LATE, "bash", "-c", f"{php} 3 1.5"])
+        # the sender connects after 4 s and is a zombie from ~4 s to 9 s: the watcher has 2 s
+        # to read its exec before it is stopped (0.5 s was missed once under a load of ~8),
+        # and 5 s once resumed to see its connections while it is still a zombie
+        held = world.spawn_as_user(["python3", "-c", _REAP_LATE, "bash", "-c", f"{php} 3 4"])
         pid = _pid_of(argv0)
-        time.sleep(0.5)
+        time.sleep(2.0)
         os.kill(w.pid, signal.SIGSTOP)
         try:
             _wait_zombie(pid)
