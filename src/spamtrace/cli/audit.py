@@ -17,7 +17,7 @@ from spamtrace.errors import ExitCode, UsageError
 
 
 def register(sub: Any) -> None:
-    from spamtrace.cli.main import exit_codes
+    from spamtrace.cli.argparsing import exit_codes
 
     p = sub.add_parser(
         "audit",

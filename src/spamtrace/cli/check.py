@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
 
 def register(sub: Any) -> None:
-    from spamtrace.cli.main import exit_codes
+    from spamtrace.cli.argparsing import exit_codes
     from spamtrace.cli.options import port_list, seconds_up_to
 
     parser = sub.add_parser(

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
 
 def register(sub: Any) -> None:
-    from spamtrace.cli.main import exit_codes
+    from spamtrace.cli.argparsing import exit_codes
     from spamtrace.cli.options import count, seconds_up_to
 
     p = sub.add_parser(

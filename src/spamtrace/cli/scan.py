@@ -30,7 +30,7 @@ VERDICTS = ("clean", "suspicious", "malicious")
 
 
 def register(sub: Any) -> None:
-    from spamtrace.cli.main import exit_codes
+    from spamtrace.cli.argparsing import exit_codes
 
     p = sub.add_parser(
         "scan",

@@ -49,7 +49,7 @@ if TYPE_CHECKING:
 
 # ============================================================================ registration
 def register(sub: Any) -> None:
-    from spamtrace.cli.main import exit_codes
+    from spamtrace.cli.argparsing import exit_codes
 
     w = sub.add_parser(
         "watch",
