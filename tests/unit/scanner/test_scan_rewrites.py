@@ -1,7 +1,7 @@
 """The rewrites of bench/scan_mutation_bench.py keep a file valid PHP that does the same thing.
 
 Each rewrite (bench/php_rewrites.py) is applied, with several seeds, to the fixtures in
-``samples/rewrites/`` (written for this test: functions, closures, classes, namespaces,
+``rewrite-fixtures/`` (written for this test: functions, closures, classes, namespaces,
 heredocs, inline HTML, superglobals, escapes). The result must pass ``php -l`` and, run by the
 real ``php`` (these fixtures only, never a scanned file), print the same output with the
 same exit status as the fixture itself. A rewrite that broke a file would make the bench
@@ -17,13 +17,12 @@ import sys
 from pathlib import Path
 
 import pytest
-from scanner_helpers import SAMPLES
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[3] / "bench"))
 
 from php_rewrites import REWRITES, segments, tokens
 
-FIXTURES = sorted((SAMPLES / "rewrites").glob("*.php"))
+FIXTURES = sorted((Path(__file__).resolve().parent / "rewrite-fixtures").glob("*.php"))
 PHP = shutil.which("php")
 needs_php = pytest.mark.skipif(PHP is None, reason="needs the php command")
 
