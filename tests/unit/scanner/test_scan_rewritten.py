@@ -15,7 +15,8 @@ LAID_OUT = [
     b"<?php\nshell_exec\t\t($_POST\t['rc']);\n",
     b"<?php eval /**/ /* x */ (base64_decode($_POST['x']));\n",
     b"<?php\neval // run it\n(\n// the payload\nbase64_decode($_POST['x']));\n",
-    b"<?php\nif (isset($_REQUEST['c']))\n{\n    system\n    (\n        $_REQUEST\n        ['c']\n    )\n    ;\n}\n",
+    b"<?php\nif (isset($_REQUEST['c']))\n{\n    system\n    (\n        $_REQUEST\n"
+    b"        ['c']\n    )\n    ;\n}\n",
 ]
 
 
@@ -59,3 +60,65 @@ def test_finding_line_is_the_statement_start() -> None:
     assert hit.line == 4
     assert "$_POST" in hit.excerpt  # the original text, found on the statement's lines
     assert rule_ids(analyze_bytes(sample))
+
+
+# ------------------------------------------------------------------ calls through variables
+THROUGH_VARIABLES = [
+    b"<?php\n$run = 'call_user_func';\n$run('assert', $_POST['x']);\n",
+    b"<?php\n$p = 'preg_replace';\n$p('/x/e', $_POST['c'], 'x');\n",
+]
+
+
+@pytest.mark.parametrize("sample", THROUGH_VARIABLES)
+def test_calls_through_variables_are_read_as_calls(sample: bytes) -> None:
+    assert analyze_bytes(sample).verdict.value == "malicious", sample
+
+
+def test_clean_calls_through_variables_stay_clean() -> None:
+    sample = (
+        b"<?php\nfunction shout(array $names) {\n    $upper = 'strtoupper';\n"
+        b"    $map = 'array_map';\n    $out = $map('trim', $names);\n"
+        b"    foreach ($out as $i => $n) {\n        $out[$i] = $upper($n);\n    }\n"
+        b"    return implode(', ', $out);\n}\necho shout(array(' ann', 'bob '));\n"
+    )
+    assert analyze_bytes(sample).verdict.value == "clean"
+
+
+def test_a_variable_rewritten_elsewhere_is_not_read_as_its_literal() -> None:
+    from spamtrace.scanner.fold import inline_name_variables
+
+    lx = lex(b"<?php $f = 'strlen'; foreach ($list as $f) { $f($x); }\n")
+    assert inline_name_variables(lx) is None
+    lx = lex(b"<?php $f = 'strlen'; echo $f($x);\n")
+    assert inline_name_variables(lx) == lx.code.replace(b"$f(", b"strlen(")
+
+
+# ------------------------------------------------------------------ glued literals, superglobals
+# ~8 KB of plain helpers: the samples below are not small files, so no size bonus decides them
+_PAD = b"".join(
+    b"function helper%d($a) { return strtoupper(trim($a)) . '-%d'; }\n" % (i, i) for i in range(80)
+)
+REWRITTEN_NAMES = [
+    # a superglobal named through $GLOBALS with a glued key, inside a function
+    b"<?php\nfunction run() {\n    system($GLOBALS['_' . 'POST']['c']);\n}\nrun();\n" + _PAD,
+    b"<?php\nfunction run() {\n    $c = $GLOBALS['_REQ' . 'UEST']['c'];\n    echo shell_exec($c);\n"
+    b"}\nrun();\n" + _PAD,
+    # a log wiper's commands cut into glued pieces
+    b"<?php\n$w = array('rm -rf /var/lo' . 'g/wtmp', 'find / -name .bash' . '_history -exec rm "
+    b"-rf {} \\\\;', 'rm -rf /var/lo' . 'g/lastlog', 'unset HIST' . 'FILE');\n"
+    b"foreach ($w as $c) { shell_exec($c); }\n",
+]
+
+
+@pytest.mark.parametrize("sample", REWRITTEN_NAMES)
+def test_glued_literals_and_superglobal_aliases_are_read_through(sample: bytes) -> None:
+    assert analyze_bytes(sample).verdict.value == "malicious", sample
+
+
+def test_clean_glued_literals_and_globals_stay_clean() -> None:
+    sample = (
+        b"<?php\nfunction site_host() {\n    return strtolower($GLOBALS['_SER' . 'VER']"
+        b"['HTTP_HOST']);\n}\n$greeting = 'Hello, ' . 'world' . '!';\n"
+        b"echo htmlspecialchars($greeting . ' from ' . site_host());\n" + _PAD
+    )
+    assert analyze_bytes(sample).verdict.value == "clean"
