@@ -299,6 +299,46 @@ def _all_used(toks: list[Tok]) -> set[bytes]:
     return used
 
 
+_ASSIGN_OPS = {
+    b"=", b".=", b"+=", b"-=", b"*=", b"/=", b"%=", b"&=", b"|=", b"^=", b"<<=", b">>=",
+    b"**=", b"??=", b"++", b"--",
+}  # fmt: skip
+
+
+def _assigned(toks: list[Tok]) -> set[bytes]:
+    """The variables the file sets: assigned, incremented, a ``foreach`` target, ``global``,
+    ``static``, a ``catch`` variable, or a parameter of a function or closure."""
+    out: set[bytes] = set()
+    head_depth = -1  # paren depth of a function head being read
+    depth = 0
+    pending_head = False
+    for i, t in enumerate(toks):
+        if t.kind == "name" and _low(t) in (b"function", b"fn", b"catch", b"use"):
+            pending_head = True
+        elif t.kind == "ch" and t.text == b"(":
+            depth += 1
+            if pending_head and head_depth < 0:
+                head_depth = depth
+            pending_head = False
+        elif t.kind == "ch" and t.text == b")":
+            if depth == head_depth:
+                head_depth = -1
+            depth -= 1
+        elif t.kind == "var":
+            nx, p = _next(toks, i), _prev(toks, i)
+            after = toks[nx].text if nx < len(toks) else b""
+            before = _low(toks[p]) if p >= 0 else b""
+            if (
+                head_depth >= 0
+                or after in _ASSIGN_OPS
+                or before in (b"as", b"global", b"static", b"++", b"--", b"=>", b"&")
+            ):
+                out.add(t.text)
+        elif t.kind == "ch" and t.text in (b";", b"{", b"="):
+            pending_head = False  # use A\B; : not a head
+    return out
+
+
 def rename(data: bytes, rng: random.Random) -> bytes | None:
     toks = tokens(data)
     if toks is None:
@@ -323,12 +363,17 @@ def rename(data: bytes, rng: random.Random) -> bytes | None:
         for j in [_next(toks, i)]
         if j < len(toks) and toks[j].kind in ("name", "var")
     }
+    # a variable the file never sets is left alone: under register_globals or extract() it
+    # is named by a request field (an HTML form of the file names it)
+    assigned = _assigned(toks)
     variables: dict[bytes, bytes] = {}
     for t in toks:
         if t.kind == "var":
             low = t.text.lower()
             bare = t.text[1:]
             if low in SUPERGLOBALS or bare in literals or low[1:] in props:
+                continue
+            if t.text not in assigned:
                 continue
             variables.setdefault(t.text, b"$" + names.fresh())
     if not funcs and not variables:
@@ -477,7 +522,7 @@ def split_strings(data: bytes, rng: random.Random) -> bytes | None:
                 rb"\\x[0-9A-Fa-f]{1,2}|\\[0-7]{1,3}|\\u\{[0-9A-Fa-f]+\}|\\.|.", raw, re.DOTALL
             )
             if q == b'"'
-            else re.findall(rb"\\[\\']|.", raw, re.DOTALL)
+            else re.findall(rb"\\.|.", raw, re.DOTALL)
         )
         if len(units) < 2:
             continue

@@ -51,3 +51,5 @@ $arr = ['a' => 1, 'b' => 2];
 foreach ($arr as $k => &$v) { $v = $v * 10; }
 unset($v);
 echo json_encode($arr), "\n";
+echo preg_match('|/\.\.(?!\.)|', '/../x'), preg_replace('|/?[^/]+/\.\.(?!\.)|', '', 'a/b/../c'), "\n";
+echo 'tab\tstays', ' back\\slash\'', "\n";
