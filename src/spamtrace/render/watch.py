@@ -332,7 +332,7 @@ class WatchView:
         alerts = summary.get("alerts")
         if alerts:
             failing = [
-                f"{escape(name)}: {escape(c['last_error'])}"
+                f"{escape(name)}: {escape_message(c['last_error'] or '')}"
                 for name, c in alerts["channels"].items()
                 if c["failed"] or c["dropped"]
             ]
