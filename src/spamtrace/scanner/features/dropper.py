@@ -27,6 +27,7 @@ from spamtrace.scanner.context import (
     expression,
     feature,
     find_calls,
+    first_arg,
     function_body,
     has_any,
     prefiltered_finditer,
@@ -728,4 +729,44 @@ def _prepend_planted(ctx: Ctx, rule: Rule) -> Hit | None:
             req = req | dec
         if set(VAR.findall(content)[:6]) & req:
             return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
+    return None
+
+
+_DL_PATH = re.compile(rb"\.\./|^/(?:tmp|var/tmp|dev/shm)/")
+
+
+@feature("dl_planted")
+def _dl_planted(ctx: Ctx, rule: Rule) -> Hit | None:
+    """``dl()`` of a PHP extension the script brings itself: a path that climbs out of the
+    extension folder (``dl('../../../../tmp/x.so')``) or a non-literal one, in a script that
+    writes or downloads a ``.so`` file: native code loaded into PHP, whose functions run
+    outside ``disable_functions``. An old script that loads a stock extension names it
+    (``dl('gd.so')``)."""
+    for start, args in calls_to(ctx, (b"dl",), 20):
+        arg = first_arg(args).strip()
+        lit = PLACEHOLDER.fullmatch(arg)
+        if lit is not None:
+            if _DL_PATH.search(ctx.lx.value(int(lit.group(1)))) is not None:
+                return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
+            continue
+        if string_text(ctx).find(b".so") >= 0 and has_any(ctx, _WRITE_CALLS):
+            return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
+    return None
+
+
+_PHP_TARGET = re.compile(rb"\.(?:php\d?|phtml|pht|phar|inc)\s*$", re.IGNORECASE)
+
+
+@feature("error_log_php_write")
+def _error_log_php_write(ctx: Ctx, rule: Rule) -> Hit | None:
+    """``error_log($text, 3, $file)`` (message type 3 appends the text to a file) into a
+    file with a PHP extension: a write of code that no ``file_put_contents`` shows. Logs
+    go to ``.log`` files."""
+    for start, args in calls_to(ctx, (b"error_log",), 50):
+        parts = top_args(args)
+        if len(parts) < 3 or parts[1].strip() != b"3":
+            continue
+        last = PLACEHOLDER.findall(parts[2])
+        if last and _PHP_TARGET.search(ctx.lx.value(int(last[-1]))) is not None:
+            return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 100))
     return None

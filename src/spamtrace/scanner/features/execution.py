@@ -2160,3 +2160,36 @@ def _interpolated_call(ctx: Ctx, rule: Rule) -> Hit | None:
         seg = text[m.start() : m.start() + 80].split(b"\x00")[0]
         return Hit(ctx.line_of_string(idx), excerpt(seg))
     return None
+
+
+# every PHP function opened to the stylesheet: registerPHPFunctions() without a list
+_XSL_ALL = re.compile(rb"->\s*registerphpfunctions\s*\(\s*\)")
+_XML_LOAD = re.compile(
+    rb"(?:->\s*loadxml|->\s*loadhtml|simplexml_load_string|->\s*importstylesheet)\s*\(\s*@?\s*"
+    rb"(?:(" + REQ + rb")|\$(" + NAME_P + rb")\b(?!\s*->))"
+)
+
+
+@feature("xslt_request_functions")
+def _xslt_request_functions(ctx: Ctx, rule: Rule) -> Hit | None:
+    """An XSLT processor that lets its stylesheet call every PHP function
+    (``registerPHPFunctions()`` with no list) given a stylesheet from request input:
+    ``<xsl:value-of select="php:function('system', 'id')"/>`` runs what the visitor sends,
+    with no eval or exec in the script. Feeds and reports load their own stylesheet, or
+    name the functions they allow."""
+    if not has_request_words(ctx):
+        return None
+    code = ctx.code
+    at = code.find(b"registerphpfunctions")
+    if at < 0 or _XSL_ALL.search(code, at - 4) is None:
+        return None
+    direct: set[bytes] | None = None
+    for m in itertools.islice(_XML_LOAD.finditer(code), 20):
+        if m.group(1) is not None:
+            return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end() + 40))
+        if direct is None:
+            req = taint(ctx)[0]
+            direct = set(ctx.cache["direct"]) | req
+        if m.group(2) in direct:
+            return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end() + 40))
+    return None
