@@ -11,6 +11,7 @@ import json
 import os
 import pwd
 import signal
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -515,12 +516,15 @@ table inet stwatch {{
     assert len(blocked) == n and all(x["blocked"] for x in blocked)
 
 
-# a parent that reaps its child only after a pause: the child connects, exits and stays a zombie
-# (its exe, cwd and fds are gone), so that the watcher can only know it from its exec
+# a parent that reaps its child only once told (a file appears): the child connects, exits
+# and stays a zombie (its exe, cwd and fds are gone) until then, so that the watcher can only
+# know it from its exec
 _REAP_LATE = """
-import subprocess, sys, time
-child = subprocess.Popen(sys.argv[1:])
-time.sleep(9)
+import os, subprocess, sys, time
+child = subprocess.Popen(sys.argv[2:])
+deadline = time.monotonic() + 120
+while not os.path.exists(sys.argv[1]) and time.monotonic() < deadline:
+    time.sleep(0.02)
 sys.exit(child.wait())
 """
 
@@ -538,7 +542,7 @@ def _pid_of(argv0: str, timeout: float = 10) -> int:
     raise AssertionError(f"no process {argv0!r}")
 
 
-def _wait_zombie(pid: int, timeout: float = 20) -> None:
+def _wait_zombie(pid: int, timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         stat = Path(f"/proc/{pid}/stat").read_bytes()
@@ -546,6 +550,17 @@ def _wait_zombie(pid: int, timeout: float = 20) -> None:
             return
         time.sleep(0.02)
     raise AssertionError(f"{pid} did not exit")
+
+
+def _wait_output(w: Watcher, what: str, found: Any, timeout: float = 120) -> None:
+    """Until the running watcher has printed lines for which ``found(lines)`` is true."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        lines = [json.loads(x) for x in list(w._raw) if x.strip()]
+        if found(lines):
+            return
+        time.sleep(0.02)
+    raise AssertionError(f"the watcher did not print {what} within {timeout} s")
 
 
 def test_an_argv0_like_a_process_title_does_not_hide_the_script(
@@ -557,23 +572,34 @@ def test_an_argv0_like_a_process_title_does_not_hide_the_script(
     script = world.install_payload("quick-connect.php")
     assert world.uid is not None
     argv0 = f"php: {script}"
+    go, reap = world.tmp / "argv0-go", world.tmp / "argv0-reap"
     php = f'exec -a "{argv0}" php {script.name} {world.mx_ip} 25'
+    marker = f"{world.mx_ip}:2525"
     with watching(tmp_path) as w:
-        # the watcher is stopped from after the exec (read then) until the sender is a zombie
-        # the sender connects after 4 s and is a zombie from ~4 s to 9 s: the watcher has 2 s
-        # to read its exec before it is stopped (0.5 s was missed once under a load of ~8),
-        # and 5 s once resumed to see its connections while it is still a zombie
-        held = world.spawn_as_user(["python3", "-c", _REAP_LATE, "bash", "-c", f"{php} 3 4"])
+        # the sender waits for `go` after its exec, and its parent reaps it only at `reap`
+        held = world.spawn_as_user(
+            ["python3", "-c", _REAP_LATE, str(reap), "bash", "-c", f"{php} 3 0 {go}"]
+        )
         pid = _pid_of(argv0)
-        time.sleep(2.0)
-        os.kill(w.pid, signal.SIGSTOP)
+        # a connection of this test after the sender's exec: once the watcher printed it, it
+        # had read the proc connector past the exec (it reads the connector first)
+        socket.create_connection((world.mx_ip, 2525), timeout=10).close()
+        _wait_output(w, f"the connection to {marker}", lambda lines: any(
+            x.get("type") == "connect-attempted" and x.get("remote") == marker for x in lines
+        ))  # fmt: skip
+        os.kill(w.pid, signal.SIGSTOP)  # stopped while the sender connects, exits, is a zombie
         try:
+            go.touch()
             _wait_zombie(pid)
         finally:
             os.kill(w.pid, signal.SIGCONT)
-        run_as_user(world, ["bash", "-c", f"{php} 2"])  # read live (or cached if quick)
+        _wait_output(w, "the zombie's 3 connections", lambda lines: sum(
+            x.get("type") == "connect-attempted" and x.get("uid") == world.uid for x in lines
+        ) >= 3)  # fmt: skip
+        reap.touch()
         held.communicate(timeout=60)
         assert held.returncode == 0
+        run_as_user(world, ["bash", "-c", f"{php} 2"])  # read live (or cached if quick)
         incs = wait_connections(w.db, world.uid, 5)
         w.stop()
     assert len(incs) == 1, [(i["scripts"], i["cwd"], i["connections"]) for i in incs]
@@ -634,3 +660,67 @@ def test_one_fpm_worker_two_requests_each_connect_names_its_own_script(
     assert len(events) == 2, events
     assert [e["scripts"] for e in events] == [[str(s)] for s in scripts], events
     assert [e["cwd"] for e in events] == [str(world.uploads), str(other)], events
+
+
+FPM_SHORT = """<?php
+// harmless test script: one SMTP connection to the test sink, closed at once
+$fp = fsockopen($_GET['h'], 25, $e, $s, 5);
+fclose($fp);
+echo "sent";
+"""
+FPM_PAGE = """<?php
+echo "page";
+"""
+FPM_ACCESS_FORMAT = '%R - %u %t "%m %r" %s %p %{mili}d %f'
+
+
+def test_a_short_fpm_request_is_named_from_the_pool_access_log_not_the_next_one(
+    world: World, tmp_path: Path
+) -> None:
+    """A php-fpm request connects, closes and ends in about a millisecond; the worker's next
+    request (another script, another folder) follows at once. The watcher reads the worker
+    only after both (it is stopped meanwhile, as a busy one is late): the live read shows the
+    idle worker (folder /, no script). The pool's access log names the script that connected."""
+    assert world.user is not None and world.uploads is not None and world.uid is not None
+    gid = pwd.getpwuid(world.uid).pw_gid
+    other = world.uploads / "b"
+    other.mkdir()
+    os.chown(other, world.uid, gid)
+    short, page = world.uploads / "a.php", other / "b.php"
+    for script, text in ((short, FPM_SHORT), (page, FPM_PAGE)):
+        script.write_text(text)
+        os.chown(script, world.uid, gid)
+    log = world.tmp / "fpm-access.log"
+    sock = world.php_fpm_pool(access_log=log, access_format=FPM_ACCESS_FORMAT)
+    env = {
+        "SPAMTRACE_WATCH_FPM_ACCESS_LOGS": str(log),
+        "SPAMTRACE_WATCH_FPM_ACCESS_FORMAT": FPM_ACCESS_FORMAT,
+    }
+    with watching(tmp_path, "--no-scan", env=env) as w:
+        assert any(str(log) in n for n in w.status["notes"]), w.status
+        os.kill(w.pid, signal.SIGSTOP)
+        try:
+            for script, query in ((short, f"h={world.mx_ip}"), (page, "")):
+                request_env = {
+                    **os.environ, "SCRIPT_FILENAME": str(script), "REQUEST_METHOD": "GET",
+                    "QUERY_STRING": query,
+                }  # fmt: skip
+                request = world.spawn(["cgi-fcgi", "-bind", "-connect", str(sock)], env=request_env)
+                out, _ = request.communicate(timeout=60)
+                assert ("sent" if script == short else "page") in out, out
+        finally:
+            os.kill(w.pid, signal.SIGCONT)
+        deadline = time.monotonic() + 30  # its connect is seen (a line of watch's)
+        while time.monotonic() < deadline and _attempt_lines(w, world.uid) < 1:
+            time.sleep(0.02)
+        w.stop()
+    events = w.events(world.uid)
+    assert len(events) == 1, events
+    (ev,) = events
+    assert ev["attribution"] == "fpm-access-log", ev
+    logged = [line.rsplit(" ", 1)[-1] for line in log.read_text().splitlines()]
+    assert logged == [str(short), str(page)], logged
+    # a.php, and b.php too only when its line was written within a few ms of the connect
+    # (the log's times are whole seconds; the file's write time anchors its last line)
+    assert ev["scripts"] in ([str(short)], [str(short), str(page)]), ev
+    assert ev["cwd"] == str(world.uploads), ev  # not the idle worker's /
