@@ -209,6 +209,11 @@ def main() -> int:
     print("  " + "  ".join(h.ljust(w) for h, w in zip(head, widths, strict=True)))
     for r in table:
         print("  " + "  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)))
+    lost_any = {p for lost in lost_list.values() for p, _ in lost}
+    print(
+        f"detected files that keep the verdict under every rewrite: "
+        f"{len(detected) - len(lost_any)}/{len(detected)}"
+    )
     print(f"rewritten files over 1 s: {over}")
     print(f"slowest rewritten file: {slowest[0]:.3f}s ({slowest[1]} of {slowest[2]})")
     print(f"total wall time {time.perf_counter() - t0:.0f}s, jobs={args.jobs}")
