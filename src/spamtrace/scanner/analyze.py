@@ -465,8 +465,15 @@ def _analyze(
     view = normalized(lx, ctx.cache)
     if view is not None:
         check()
-        nctx = replace(ctx, lx=view, cache={"hits": hits, "yara-names": ready.yara_names})
-        _run_plan(nctx, ready, hits, layer, stop_at)
+        # a rule that says what a finding of the code as written says (``overlaps``) is not
+        # run again: the file's reasons stay those of its own text
+        said = set(hits)
+        for rule, _hit, _layer in list(hits.values()):
+            said.update(rule.overlaps)
+        said.update(r.id for r, *_ in ready.plan if not said.isdisjoint(r.overlaps))
+        cache = {"hits": hits, "yara-names": ready.yara_names, "view": True}
+        nctx = replace(ctx, lx=view, cache=cache)
+        _run_plan(nctx, ready, hits, layer, stop_at, frozenset(said))
     payloads = 0
     if layer < MAX_LAYERS:
         for _idx, payload, _layers in decoded_payloads(ctx):
@@ -481,13 +488,15 @@ def _run_plan(
     hits: dict[str, tuple[Rule, Hit, int]],
     layer: int,
     stop_at: int,
+    skip: frozenset[str] = frozenset(),
 ) -> None:
-    """Run the rules that can fire on ``ctx``'s code (those not already in ``hits``)."""
+    """Run the rules that can fire on ``ctx``'s code (those not already in ``hits``, nor in
+    ``skip``)."""
     gates, lx, check = ready.gates, ctx.lx, ctx.check
     plan, word_bits = ready.plan, ready.word_bits
     if gates is None:
         for rule, _mask, _min_count, _run in plan:
-            if rule.id not in hits:
+            if rule.id not in hits and rule.id not in skip:
                 check()
                 hit = _run_rule(ctx, rule)
                 if hit is not None:
@@ -509,7 +518,7 @@ def _run_plan(
             runnable = [entry for entry in plan if entry[1] & have == entry[1]]
             ready.runnable[have] = runnable
         for rule, _mask, min_count, run in runnable:
-            if rule.id in hits:
+            if rule.id in hits or rule.id in skip:
                 continue
             check()
             # a word absent from the code counts 0: only the present ones are counted

@@ -202,6 +202,9 @@ class Ctx:
                 if at >= 0:
                     flat = b" ".join(src.split())
                     return excerpt(flat[at : at + max(len(chunk), 40)])
+            if self.cache.get("view") and 0 < line <= len(lines):
+                # found in the code with rewrites undone: the file's own line, as written
+                return excerpt(b" ".join(lines[line - 1].split()))
         return excerpt(chunk)
 
 
