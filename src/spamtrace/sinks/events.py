@@ -345,17 +345,13 @@ class LineWriter(Protocol):
 
 
 def _kind(path: str) -> str:
-    """What is at ``path``, for a message: "a FIFO", "a device"..."""
+    """What is at ``path``, for a message: "a FIFO", "a character device"..."""
+    from spamtrace.config import file_kind
+
     try:
-        mode = os.lstat(path).st_mode
+        return file_kind(os.lstat(path).st_mode)
     except OSError:
         return "gone"
-    for test, name in ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISSOCK, "a socket"),
-                       (stat.S_ISCHR, "a device"), (stat.S_ISBLK, "a device"),
-                       (stat.S_ISDIR, "a folder")):  # fmt: skip
-        if test(mode):
-            return name
-    return "not a file"
 
 
 class JsonLinesFile:
