@@ -140,6 +140,13 @@ class WatchSection:
     poll_interval: float = 0.01  # sock_diag fallback polling period, seconds
     queue_size: int = 100_000  # events queued between reader and store before loss is counted
     exec_cache_size: int = 65_536
+    # php-fpm pool access logs that name the script of a request too short to be read live
+    # (it connected and ended before the worker was read): "auto" = each one a pool file in
+    # /etc/php/*/fpm/pool.d (and the other layouts `audit` reads) sets with an access.format
+    # holding %p, %f and %t or %T (%{mili}d too, for precision); paths may be added; [] = none
+    fpm_access_logs: list[str] = field(default_factory=lambda: ["auto"])
+    # the access.format of the listed paths; "": each path takes its pool file's
+    fpm_access_format: str = ""
 
     limits: ClassVar[Mapping[str, Range]] = {
         "poll_interval": Range(0.001, 60),
@@ -646,6 +653,19 @@ def _validate(cfg: Config) -> None:
     for key, path in (("store.path", cfg.store.path), ("daemon.socket", cfg.daemon.socket)):
         if not path.startswith("/"):
             raise ConfigError(f"{where(key)}: {quoted(path)} is not an absolute path")
+    for path in cfg.watch.fpm_access_logs:
+        if path != "auto" and not path.startswith("/"):
+            raise ConfigError(
+                f"{where('watch.fpm_access_logs')}: {quoted(path)} is not an absolute path "
+                '(or "auto")'
+            )
+    if cfg.watch.fpm_access_format:
+        from spamtrace.sources.fpm_access import FormatError, compile_format
+
+        try:
+            compile_format(cfg.watch.fpm_access_format)
+        except FormatError as exc:
+            raise ConfigError(f"{where('watch.fpm_access_format')}: {exc}") from None
     for key in (
         "exim_logs",
         "postfix_logs",

@@ -77,6 +77,8 @@ class AttributionMethod(str, enum.Enum):
     LIVE = "live"  # read from /proc while the process was alive (fd -> socket inode)
     TRACEPOINT = "tracepoint"  # pid from the kernel tracepoint, details read live from /proc
     EXEC_CACHE = "exec-cache"  # details from the proc-connector exec cache (process gone)
+    # a php-fpm worker read live, its script from the pool's access log (the request had ended)
+    FPM_ACCESS_LOG = "fpm-access-log"
     UID_ONLY = "uid-only"  # only the socket owner's uid is known (no root, or process gone)
     NFLOG_UID_ONLY = "nflog-uid-only"  # blocked packet: uid/gid from NFLOG, no process
     NONE = "none"  # nothing known (e.g. TIME_WAIT sockets have no owner)

@@ -634,3 +634,67 @@ def test_one_fpm_worker_two_requests_each_connect_names_its_own_script(
     assert len(events) == 2, events
     assert [e["scripts"] for e in events] == [[str(s)] for s in scripts], events
     assert [e["cwd"] for e in events] == [str(world.uploads), str(other)], events
+
+
+FPM_SHORT = """<?php
+// harmless test script: one SMTP connection to the test sink, closed at once
+$fp = fsockopen($_GET['h'], 25, $e, $s, 5);
+fclose($fp);
+echo "sent";
+"""
+FPM_PAGE = """<?php
+echo "page";
+"""
+FPM_ACCESS_FORMAT = '%R - %u %t "%m %r" %s %p %{mili}d %f'
+
+
+def test_a_short_fpm_request_is_named_from_the_pool_access_log_not_the_next_one(
+    world: World, tmp_path: Path
+) -> None:
+    """A php-fpm request connects, closes and ends in about a millisecond; the worker's next
+    request (another script, another folder) follows at once. The watcher reads the worker
+    only after both (it is stopped meanwhile, as a busy one is late): the live read shows the
+    idle worker (folder /, no script). The pool's access log names the script that connected."""
+    assert world.user is not None and world.uploads is not None and world.uid is not None
+    gid = pwd.getpwuid(world.uid).pw_gid
+    other = world.uploads / "b"
+    other.mkdir()
+    os.chown(other, world.uid, gid)
+    short, page = world.uploads / "a.php", other / "b.php"
+    for script, text in ((short, FPM_SHORT), (page, FPM_PAGE)):
+        script.write_text(text)
+        os.chown(script, world.uid, gid)
+    log = world.tmp / "fpm-access.log"
+    sock = world.php_fpm_pool(access_log=log, access_format=FPM_ACCESS_FORMAT)
+    env = {
+        "SPAMTRACE_WATCH_FPM_ACCESS_LOGS": str(log),
+        "SPAMTRACE_WATCH_FPM_ACCESS_FORMAT": FPM_ACCESS_FORMAT,
+    }
+    with watching(tmp_path, "--no-scan", env=env) as w:
+        assert any(str(log) in n for n in w.status["notes"]), w.status
+        os.kill(w.pid, signal.SIGSTOP)
+        try:
+            for script, query in ((short, f"h={world.mx_ip}"), (page, "")):
+                request_env = {
+                    **os.environ, "SCRIPT_FILENAME": str(script), "REQUEST_METHOD": "GET",
+                    "QUERY_STRING": query,
+                }  # fmt: skip
+                request = world.spawn(["cgi-fcgi", "-bind", "-connect", str(sock)], env=request_env)
+                out, _ = request.communicate(timeout=60)
+                assert ("sent" if script == short else "page") in out, out
+        finally:
+            os.kill(w.pid, signal.SIGCONT)
+        deadline = time.monotonic() + 30  # its connect is seen (a line of watch's)
+        while time.monotonic() < deadline and _attempt_lines(w, world.uid) < 1:
+            time.sleep(0.02)
+        w.stop()
+    events = w.events(world.uid)
+    assert len(events) == 1, events
+    (ev,) = events
+    assert ev["attribution"] == "fpm-access-log", ev
+    logged = [line.rsplit(" ", 1)[-1] for line in log.read_text().splitlines()]
+    assert logged == [str(short), str(page)], logged
+    # a.php, and b.php too only when its line was written within a few ms of the connect
+    # (the log's times are whole seconds; the file's write time anchors its last line)
+    assert ev["scripts"] in ([str(short)], [str(short), str(page)]), ev
+    assert ev["cwd"] == str(world.uploads), ev  # not the idle worker's /

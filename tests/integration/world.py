@@ -197,16 +197,21 @@ class World:
         assert self.user is not None
         return self.spawn(argv, cwd=cwd or self.uploads, user=self.user, **kw)
 
-    def php_fpm_pool(self) -> Path:
-        """A php-fpm pool of the hosting user (one static worker, chdir /); its socket."""
+    def php_fpm_pool(self, access_log: Path | None = None, access_format: str = "") -> Path:
+        """A php-fpm pool of the hosting user (one static worker, chdir /); its socket. With
+        ``access_log``, the pool logs each request there (``access.format``: ``access_format``)."""
         assert self.user is not None
         sock = self.tmp / "fpm.sock"
         conf = self.tmp / "php-fpm.conf"
+        extra = ""
+        if access_log is not None:
+            quoted = access_format.replace('"', '\\"')
+            extra = f'access.log = {access_log}\naccess.format = "{quoted}"\n'
         conf.write_text(
             f"[global]\npid = {self.tmp / 'fpm.pid'}\nerror_log = {self.tmp / 'fpm.log'}\n"
             f"daemonize = no\n[{self.user}]\nuser = {self.user}\ngroup = {self.user}\n"
             f"listen = {sock}\nlisten.mode = 0666\npm = static\npm.max_children = 1\n"
-            "chdir = /\n"
+            "chdir = /\n" + extra
         )
         self.spawn(["/usr/sbin/php-fpm8.2", "-F", "-y", str(conf)])
         deadline = time.monotonic() + 30

@@ -66,7 +66,7 @@ if TYPE_CHECKING:
     from spamtrace.policy.incidents import Incident
     from spamtrace.sinks.store import IncidentRecord
 
-_LIVE = (AttributionMethod.LIVE, AttributionMethod.TRACEPOINT)
+_LIVE = (AttributionMethod.LIVE, AttributionMethod.TRACEPOINT, AttributionMethod.FPM_ACCESS_LOG)
 MAX_INCIDENTS = 10_000
 
 

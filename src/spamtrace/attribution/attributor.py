@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from spamtrace.attribution.exec_cache import ExecCache
     from spamtrace.attribution.mta import MtaIdentity
     from spamtrace.config import Config
+    from spamtrace.sources.fpm_access import FpmAccessLogs
 
 #: how long a live /proc read of a pid is reused for later events of the same process
 LIVE_MEMO_SECONDS = 2.0
@@ -150,6 +151,11 @@ class Attributor:
         self._drained = False  # refresh() already ran for the event being attributed
         #: the uid of the socket a connect whose process is gone made, if still open
         self.socket_owner: Callable[[SmtpConnectAttempted], int | None] | None = socket_owner
+        #: php-fpm pool access logs: the script of a worker's request that ended before the
+        #: worker was read (set by the engine when [watch] fpm_access_logs finds some)
+        self.fpm_logs: FpmAccessLogs | None = None
+        #: does the process still hold the socket of this connect? (a request in progress)
+        self.holds_connection: Callable[[SmtpConnectAttempted], bool] = holds_connection
 
     def _live(self, ev: SmtpConnectAttempted) -> ProcessInfo | None:
         pid = ev.pid
@@ -294,6 +300,8 @@ class Attributor:
                     process = _fill_from(live, cached)
             if ev.source != "tracepoint":
                 process = _with_method(process, AttributionMethod.LIVE)
+            elif self.fpm_logs is not None and _is_fpm_worker(process):
+                process = self._fpm_request(ev, process)
         elif self.cache is not None and ev.pid > 0:
             # Every proc event that came before this connect is already in the proc
             # connector's buffer (exec, fork and setuid send theirs before they return), but
@@ -331,6 +339,46 @@ class Attributor:
         method = process.method.value if process is not None else AttributionMethod.NONE.value
         self.counts[method] = self.counts.get(method, 0) + 1
         return AttributedAttempt(ev, process, account, verdict, reasons, blocked=blocked)
+
+    def _fpm_request(self, ev: SmtpConnectAttempted, live: ProcessInfo) -> ProcessInfo:
+        """A php-fpm worker read live after its connect: the request that made it, from the
+        pool's access log when that request had ended by then (the live read shows the worker
+        idle or in a later request). See :mod:`spamtrace.attribution.fpm_requests`."""
+        from spamtrace.attribution.fpm_requests import match
+
+        logs = self.fpm_logs
+        assert logs is not None
+        logs.refresh()  # after the live read: a request that ended before it is logged
+        found = match(logs.of(ev.pid), ev.wall, read_at=time.time())
+        if not found.requests:
+            return live  # still running when read (not logged yet): the live read is it
+        scripts = [r.script for r in found.requests]
+        current = found.current_possible and bool(live.scripts)
+        if current:
+            if self.holds_connection(ev):
+                return live  # the request being served holds the socket: its own connect
+            scripts += live.scripts
+        unique = tuple(dict.fromkeys(scripts))
+        log = found.requests[-1].log
+        if len(unique) == 1:
+            r = found.requests[-1]
+            took = f", {r.duration * 1000:.3f} ms" if r.duration is not None else ""
+            note = (
+                f"script from the php-fpm access log {log}: the request of worker pid "
+                f"{ev.pid} that connected had ended before the worker was read{took}"
+            )
+        else:
+            note = (
+                f"script from the php-fpm access log {log}: one of {len(unique)} requests "
+                f"of worker pid {ev.pid} around the connect (the log's times are whole "
+                "seconds): " + ", ".join(unique)
+            )
+        folders = {os.path.dirname(p) for p in unique}
+        cwd = folders.pop() if len(folders) == 1 else os.path.commonpath(list(folders))
+        return replace(
+            live, scripts=unique, cwd=cwd, method=AttributionMethod.FPM_ACCESS_LOG,
+            notes=(*live.notes, note),
+        )  # fmt: skip
 
     def _checked_uid(
         self, ev: SmtpConnectAttempted, cached: ProcessInfo, uid_hint: int | None
@@ -388,6 +436,28 @@ class Attributor:
         key = AttributionMethod.NFLOG_UID_ONLY.value
         self.counts[key] = self.counts.get(key, 0) + 1
         return AttributedAttempt(ev, None, account, verdict, reasons, blocked=True)
+
+
+def _is_fpm_worker(info: ProcessInfo) -> bool:
+    return os.path.basename(info.exe or "").startswith("php-fpm") or (
+        info.name or ""
+    ).startswith("php-fpm")
+
+
+def holds_connection(ev: SmtpConnectAttempted) -> bool:
+    """Does the process of ``ev`` still hold a socket from its address to its destination?"""
+    from spamtrace.attribution.process import holds_socket
+    from spamtrace.errors import SpamtraceError
+    from spamtrace.sources.sockdiag import dump_sockdiag
+
+    try:
+        sockets = dump_sockdiag([ev.remote.port])
+    except (SpamtraceError, OSError):
+        return False
+    return any(
+        holds_socket(ev.pid, s.inode) for s in sockets
+        if s.remote == ev.remote and s.local.ip == ev.local.ip and s.inode
+    )  # fmt: skip
 
 
 def _fill_from(live: ProcessInfo, cached: ProcessInfo) -> ProcessInfo:

@@ -4,7 +4,9 @@ The view is built as data: a headline, then rows of (label, text); a row with an
 goes under the previous row's text (a DEGRADED reason, a drift line, an alert channel). On a
 terminal each row is a :func:`~spamtrace.render.layout.field` that wraps under its text; in a
 pipe or a log each is one whole line (``  label:      text``), for grep. Every string the
-daemon got from outside (paths, errors, channel names) is escaped here.
+daemon got from outside (paths, channel names) is escaped here; an error message was escaped
+where its values were put in, so only a control character that got through is
+(:func:`~spamtrace.safetext.escape_message`).
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
-from spamtrace.safetext import escape
+from spamtrace.safetext import escape, escape_message
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -59,7 +61,7 @@ def alert_rows(alerts: dict[str, Any] | None) -> list[Row]:
             f"{c.get('queued')} queued, {c.get('held_now')} held back"
         )
         if c.get("failed") and c.get("last_error"):
-            text += f"; last error: {escape(str(c['last_error']))}"
+            text += f"; last error: {escape_message(str(c['last_error']))}"
         out.append(("", text))
     return out
 
@@ -74,7 +76,7 @@ def status_view(doc: dict[str, Any]) -> tuple[str, list[Row]]:
     mode = str(doc.get("capture_mode"))
     sources = ", ".join(escape(str(s)) for s in doc.get("sources") or [])
     rows.append(("capture:", f"{mode.upper() if mode != 'tracepoint' else mode} ({sources})"))
-    rows += [("", f"DEGRADED: {escape(str(d))}") for d in doc.get("degraded") or []]
+    rows += [("", f"DEGRADED: {escape_message(str(d))}") for d in doc.get("degraded") or []]
     lost = doc.get("events_lost") or 0
     by = ", ".join(f"{escape(k)} {v}" for k, v in (doc.get("events_lost_by_source") or {}).items())
     rows.append((
@@ -99,11 +101,11 @@ def status_view(doc: dict[str, Any]) -> tuple[str, list[Row]]:
     if fw.get("checked"):
         text += f", checked {str(fw['checked'])[11:19]}"
     if fw.get("error"):
-        text += f": {escape(str(fw['error']))}"
+        text += f": {escape_message(str(fw['error']))}"
     if fw.get("repair"):
         text += "; repaired when it drifts"
     rows.append(("firewall:", text))
-    rows += [("", f"- {escape(str(d))}") for d in fw.get("drift") or []]
+    rows += [("", f"- {escape_message(str(d))}") for d in fw.get("drift") or []]
     metrics = doc.get("metrics") or {}
     listen = metrics.get("listen")
     text = f"http://{escape(str(listen))}/metrics" if listen else "off"
@@ -117,19 +119,19 @@ def status_view(doc: dict[str, Any]) -> tuple[str, list[Row]]:
         rows.append((
             "store:", f"{escape(str(store.get('path')))} ({store.get('written')} written, "
             f"{store.get('queued')} queued, {store.get('lost')} lost)"
-            + (f": ERROR {escape(str(store['error']))}" if store.get("error") else ""),
+            + (f": ERROR {escape_message(str(store['error']))}" if store.get("error") else ""),
         ))  # fmt: skip
         since = store.get("stalled_since")
         if isinstance(since, (int, float)) and not store.get("error"):
             when = dt.datetime.fromtimestamp(since, dt.timezone.utc).strftime("%H:%M:%S")
             text = f"STALLED since {when} UTC ({store.get('retries')} retries), records kept queued"
             if store.get("stall_reason"):
-                text += f": {escape(str(store['stall_reason']))}"
+                text += f": {escape_message(str(store['stall_reason']))}"
             rows.append(("", text))
     conf = doc.get("config") or {}
     text = f"{escape(str(conf.get('file') or 'default'))}, loaded {conf.get('loaded')}"
     if conf.get("reload_error"):
-        text += f"; last reload REFUSED: {escape(str(conf['reload_error']))}"
+        text += f"; last reload REFUSED: {escape_message(str(conf['reload_error']))}"
     rows.append(("config:", text))
     subs = doc.get("subscribers") or {}
     failing = {k: v.get("errors") for k, v in subs.items() if v.get("errors")}

@@ -180,6 +180,8 @@ class WatchView:
             parts.append("BLOCKED")
         if rec.scripts:
             parts.append(f"script={escape(rec.scripts[0])}")
+            if len(rec.scripts) > 1 and rec.method == "fpm-access-log":  # candidates
+                parts.append(f"(or {', '.join(escape(x) for x in rec.scripts[1:])})")
         elif rec.cwd:
             parts.append(f"cwd={escape(rec.cwd)}")
         parts.append(f"[{rec.method}]")
@@ -332,7 +334,7 @@ class WatchView:
         alerts = summary.get("alerts")
         if alerts:
             failing = [
-                f"{escape(name)}: {escape(c['last_error'])}"
+                f"{escape(name)}: {escape_message(c['last_error'] or '')}"
                 for name, c in alerts["channels"].items()
                 if c["failed"] or c["dropped"]
             ]

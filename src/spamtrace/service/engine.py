@@ -68,6 +68,7 @@ if TYPE_CHECKING:
     from spamtrace.policy.incidents import Incident, IncidentTracker
     from spamtrace.service.instance import InstanceLock
     from spamtrace.sinks.store import Store
+    from spamtrace.sources.fpm_access import FpmAccessLogs
     from spamtrace.sources.tracefs import TracefsSource
 
 #: NFLOG records wait this long (s) so that the tracepoint event of the same SYN comes first
@@ -149,6 +150,7 @@ class Engine:
         self._pending_blocked: list[tuple[float, SmtpConnectBlocked]] = []
         self._exec_cache_cls = ExecCache
         self.attributor: Attributor | None = None
+        self.fpm_logs: FpmAccessLogs | None = None
         self.scanner: IncidentScanner | None = None
         #: incident id -> its suspect files (scan done)
         self._suspects: dict[str, tuple[dict[str, Any], ...]] = {}
@@ -272,6 +274,7 @@ class Engine:
             self.degraded.append(proc_connector_degraded(exc.message))
         self.attributor = Attributor(cfg, self.mta, self.accounts, self.exec_cache)
         self.attributor.refresh = self._drain_proc
+        self._open_fpm_logs()
         if opts.source in ("auto", "tracepoint"):
             from spamtrace.sources.tracefs import TracefsSource
 
@@ -296,6 +299,26 @@ class Engine:
         if opts.scan:
             self.scanner = IncidentScanner(cfg.scan, opts.scan_budget)
             self.notes += _user_rules_note(cfg)
+
+    def _open_fpm_logs(self) -> None:
+        """The php-fpm access logs of ``[watch] fpm_access_logs`` (the attributor reads them)."""
+        if not self.cfg.watch.fpm_access_logs or self.attributor is None:
+            return
+        from spamtrace.safetext import escape
+        from spamtrace.sources.fpm_access import FpmAccessLogs, configured
+
+        chosen, notes = configured(
+            self.cfg.watch.fpm_access_logs, self.cfg.watch.fpm_access_format
+        )
+        self.notes += notes
+        if not chosen:
+            return
+        self.fpm_logs = FpmAccessLogs(chosen)
+        self.attributor.fpm_logs = self.fpm_logs
+        self.notes.append(
+            "php-fpm access logs name the scripts of requests too short to be read live: "
+            + ", ".join(escape(p) for p, _ in chosen)
+        )
 
     def _stored_keys(self, since: float) -> set[tuple[float, int, str]]:
         """The tracepoint events the store holds since ``since``, for the takeover."""
@@ -352,6 +375,8 @@ class Engine:
                 else:
                     src.close()
         self.sources.clear()
+        if self.fpm_logs is not None:
+            self.fpm_logs.close()
         if self.scanner is not None:
             self.scanner.close()
         if self.store is not None:
@@ -381,6 +406,10 @@ class Engine:
             notes.append("firewall.nflog_group changed: takes effect at the next restart")
         if cfg.store.path != self.cfg.store.path:
             notes.append("store.path changed: takes effect at the next restart")
+        if (cfg.watch.fpm_access_logs, cfg.watch.fpm_access_format) != (
+            self.cfg.watch.fpm_access_logs, self.cfg.watch.fpm_access_format
+        ):
+            notes.append("watch.fpm_access_logs changed: takes effect at the next restart")
         if self.scanner is not None:
             notes += _user_rules_note(cfg)
         self.cfg = cfg

@@ -115,6 +115,7 @@ class SockdiagPollSource:
         records = self._dump(self.ports)
         self.polls += 1
         now = time.monotonic()
+        self.wall_offset = time.time() - now  # of now: the clock may have been stepped
         fresh, self._seen = new_sockets(records, self._seen)
         if not fresh:
             return 0

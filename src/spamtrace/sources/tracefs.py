@@ -636,6 +636,11 @@ class TracefsSource:
                 break
         if not chunks:
             return []
+        # the lines are CLOCK_MONOTONIC; what they were on the wall clock is read now, not
+        # kept from the start: a step of the clock since (NTP at boot, a VM restored from a
+        # snapshot) would date every later attempt off by the step (NFLOG's records, dated by
+        # the kernel's wall clock, then matched none of them)
+        self.wall_offset = time.time() - time.monotonic()
         data = self._buf + b"".join(chunks)
         lines = data.split(b"\n")
         self._buf = lines.pop()  # partial last line (or b"")

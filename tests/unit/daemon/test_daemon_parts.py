@@ -906,3 +906,35 @@ def test_a_stalled_store_is_in_the_journal_and_in_status(
     text = "\n".join(status_lines({"store": store}))
     assert "  store:      /s.db (0 written, 452 queued, 0 lost)\n" in text
     assert "STALLED since 11:18:17 UTC (11 retries), records kept queued: disk\\x1b full" in text
+
+
+def test_status_shows_error_messages_escaped_once() -> None:
+    """An error reaches status already escaped where its values were put in (a webhook's
+    answer with ESC is '\\x1b[31m' in last_error, a key with a tab is quoted as 'a\\tb');
+    status escaped it again and showed '\\\\x1b[31m'. A raw control character is still
+    escaped."""
+    from spamtrace.render.status import status_view
+
+    doc = {
+        "pid": 9, "uptime_seconds": 5, "started": "x", "capture_mode": "tracepoint",
+        "sources": ["tracepoint"], "degraded": ["no tracefs\x1b[2J"], "events": 0,
+        "blocked_events": 0, "events_lost": 0, "incidents_opened": 0, "alerting_incidents": 0,
+        "incidents_open": 0,
+        "firewall": {"state": "unknown", "backend": "nft", "error": "nft said '\\x1b[1m'"},
+        "metrics": {"listen": None},
+        "alerts": {"sent": 0, "failed": 1, "dropped": 0, "channels": {"hook": {
+            "kind": "webhook", "sent": 0, "failed": 1, "retried": 0, "queued": 0,
+            "held_now": 0,
+            "last_error": "HTTP 500 from http://h/hook (it answered: \\x1b[31m)"}}},
+        "store": {"path": "/s.db", "written": 0, "queued": 0, "lost": 0,
+                  "error": "store /s.db: disk I/O error\x07"},
+        "config": {"file": "/c.toml", "loaded": "x",
+                   "reload_error": "/c.toml: watch.a\\tb: unknown key"},
+    }  # fmt: skip
+    _, rows = status_view(doc)
+    text = "\n".join(t for _, t in rows)
+    assert "(it answered: \\x1b[31m)" in text and "\\\\x1b" not in text, text
+    assert "watch.a\\tb: unknown key" in text and "\\\\t" not in text
+    assert "nft said '\\x1b[1m'" in text
+    assert "\x1b" not in text and "\x07" not in text
+    assert "no tracefs\\x1b[2J" in text and "disk I/O error\\x07" in text

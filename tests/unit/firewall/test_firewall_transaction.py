@@ -155,3 +155,86 @@ def test_apply_with_another_backend_than_the_loaded_one_is_refused(tmp_path: Pat
     (tmp_path / transaction.IPT_RECORD).unlink()
     _apply(tmp_path, backend)  # nft over nft: a normal re-apply
     assert backend.loaded == {"table": "new"}
+
+
+@pytest.mark.parametrize("error", [FirewallError("nft check failed"), KeyboardInterrupt()])
+@pytest.mark.parametrize("yes", [False, True])
+def test_a_failed_apply_over_one_on_trial_keeps_that_ones_rollback(
+    tmp_path: Path, error: BaseException, yes: bool
+) -> None:
+    # apply (on trial), then another apply that nft refuses or a Ctrl-C stops: the first
+    # one's rules are still loaded, unconfirmed, and must still roll back at its deadline;
+    # its pending record was dropped, so they stayed loaded for good
+    backend = FakeBackend(tmp_path)
+    _apply(tmp_path, backend, timeout=60)
+    first = json.loads((tmp_path / transaction.PENDING).read_text())
+
+    def boom(plan: object) -> bool:
+        raise error
+
+    backend.apply = boom  # type: ignore[method-assign]
+    with pytest.raises(type(error)):
+        transaction.apply(
+            backend, make_plan(), tmp_path, timeout=60, yes=yes,  # type: ignore[arg-type]
+            rollback_argv=lambda token: ["true", token],
+        )  # fmt: skip
+    status = transaction.pending_status(tmp_path)
+    assert status is not None and status["deadline"] == first["deadline"]
+    pending = json.loads((tmp_path / transaction.PENDING).read_text())
+    assert pending["token"] == first["token"] and pending["snapshot"] == first["snapshot"]
+    assert Path(first["snapshot"]).exists()
+    assert len(list(tmp_path.glob("snapshot-*.json"))) == 1
+    pending["deadline"] = time.time() - 10
+    (tmp_path / transaction.PENDING).write_text(json.dumps(pending))
+    assert transaction.rollback_overdue(tmp_path, lambda _: backend) is not None
+    assert backend.loaded is None  # back to before the first apply
+
+
+def test_a_reapply_killed_before_its_record_is_written_leaves_the_first_ones(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a kill -9 of the second apply at any moment leaves a record that rolls back to the
+    # state before the first apply: the first record was removed before the second was
+    # written, and a death between the two left the rules on trial with no rollback
+    backend = FakeBackend(tmp_path)
+    _apply(tmp_path, backend, timeout=60)
+    first = json.loads((tmp_path / transaction.PENDING).read_text())
+    write_json = transaction.write_json
+
+    def killed(path: Path, data: dict[str, Any]) -> None:
+        if path.name == transaction.PENDING:
+            raise KeyboardInterrupt  # dies here (os.replace makes the write all or nothing)
+        write_json(path, data)
+
+    monkeypatch.setattr(transaction, "write_json", killed)
+    with pytest.raises(KeyboardInterrupt):
+        _apply(tmp_path, backend, timeout=60)
+    monkeypatch.setattr(transaction, "write_json", write_json)
+    pending = transaction.read_json(tmp_path / transaction.PENDING)
+    assert pending is not None and pending["token"] == first["token"]
+    _apply(tmp_path, backend, timeout=60)  # a third apply keeps the first saved state
+    second = json.loads((tmp_path / transaction.PENDING).read_text())
+    assert second["snapshot"] == first["snapshot"] and second["token"] != first["token"]
+    assert transaction.confirm(tmp_path)
+    assert not list(tmp_path.glob("snapshot-*.json"))
+
+
+def test_a_first_apply_stopped_midway_keeps_its_rollback(tmp_path: Path) -> None:
+    # Ctrl-C while `nft -f` runs: the table may have been loaded, so the rollback stands;
+    # a refusal (nft ran to its end) loaded nothing and leaves no record
+    backend = FakeBackend(tmp_path)
+    backend.loaded = {"table": "confirmed"}
+
+    def interrupted(plan: object) -> bool:
+        backend.loaded = {"table": "new"}
+        raise KeyboardInterrupt
+
+    backend.apply = interrupted  # type: ignore[method-assign]
+    with pytest.raises(KeyboardInterrupt):
+        _apply(tmp_path, backend)
+    pending = json.loads((tmp_path / transaction.PENDING).read_text())
+    assert pending["pid"] and Path(pending["snapshot"]).exists()
+    pending["deadline"] = time.time() - 10
+    (tmp_path / transaction.PENDING).write_text(json.dumps(pending))
+    assert transaction.rollback_overdue(tmp_path, lambda _: backend) is not None
+    assert backend.loaded == {"table": "confirmed"}

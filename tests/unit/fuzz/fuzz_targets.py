@@ -17,7 +17,7 @@ from spamtrace.audit import mta, php, sshd
 from spamtrace.errors import ConfigError
 from spamtrace.model import TcpState
 from spamtrace.scanner import _lexer, decode, lexer
-from spamtrace.sources import nflog, proc_connector, sockdiag, tracefs
+from spamtrace.sources import fpm_access, nflog, proc_connector, sockdiag, tracefs
 
 PORTS = (25, 465, 587, 2525)
 
@@ -103,6 +103,25 @@ def php_decoders(data: bytes) -> None:
     decode.peel(data, frozenset({"rot13", "strrev", "hex", "url"}))
 
 
+_FPM_FORMATS = [
+    fpm_access.compile_format(f)
+    for f in ('%R - %u %t "%m %r" %s %p %{mili}d %f', "%p %{%s}t %{micro}d %f %T")
+]
+
+
+def fpm_access_log(data: bytes) -> None:
+    """A php-fpm pool file (its access.log and access.format) and access log lines."""
+    text = _text(data)
+    for pool in fpm_access.pool_access_logs("/etc/php/8.2/fpm/pool.d/x.conf", text):
+        if pool.format is not None:
+            pool.format.parse(text, "x")
+    with contextlib.suppress(fpm_access.FormatError):
+        fpm_access.compile_format(text).parse(text, "x")
+    for fmt in _FPM_FORMATS:
+        for line in text.splitlines():
+            fmt.parse(line, "x")
+
+
 TARGETS: dict[str, Callable[[bytes], None]] = {
     "tracefs-line": tracefs_line,
     "sockdiag": sockdiag_messages,
@@ -116,4 +135,5 @@ TARGETS: dict[str, Callable[[bytes], None]] = {
     "iptables-save": iptables_save,
     "php-lexer": php_lexer,
     "php-decoders": php_decoders,
+    "fpm-access-log": fpm_access_log,
 }

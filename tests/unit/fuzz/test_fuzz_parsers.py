@@ -25,6 +25,8 @@ _PIECES = [
     b"<<<EOT\n", b"EOT;\n", b"/*", b"*/", b"$x", b"str_rot13(", b"gzinflate(", b"\\x41",
     b"php-1 (  1) [000] ..... 1.000001: inet_sock_set_state: ", b"family=AF_INET ",
     b"dport=25 saddr=1.2.3.4 daddr=5.6.7.8 newstate=TCP_SYN_SENT", b"CPU:0 [LOST 3 EVENTS]",
+    b"[www]\n", b"access.log = /var/log/$pool.log\n", b'access.format = "%p %t %f \\"%r\\""\n',
+    b"%{mili}d", b"%{%s}t", b"%{", b"%T", b"05/Dec/2026:21:40:07 +0000", b"/home/u/a.php",
 ]  # fmt: skip
 
 _INPUTS = st.one_of(

@@ -598,3 +598,22 @@ def test_a_live_read_checks_the_pid_against_the_start_it_read(
     other = dataclasses.replace(found, start_time=found.start_time - 5)
     monkeypatch.setattr(a, "_read", lambda pid, method: other)
     assert a._live(event(os.getpid())) is None
+
+
+def test_poll_source_dates_a_connect_by_the_clock_of_now() -> None:
+    # a step of the wall clock after the start (NTP, a restored VM) must not put every later
+    # connect off by the step: the offset taken at start went stale
+    records: list[object] = []
+    src = SockdiagPollSource(
+        [25], 1000.0, dumper=lambda ports: list(records), owners=lambda by_uid: {7: 4242}
+    )
+    try:
+        time.sleep(0.05)  # the thread's first poll (nothing yet), then it sleeps
+        src.wall_offset -= 3600.0  # as if the clock was stepped forward an hour since
+        records.append(rec("10.0.0.1:4000", "10.0.0.2:25"))
+        before = time.time()
+        assert src.poll_once() == 1
+        (polled,) = src.read_events()
+        assert before - 1 <= polled.attempt.wall <= time.time() + 1  # type: ignore[attr-defined]
+    finally:
+        src.close()

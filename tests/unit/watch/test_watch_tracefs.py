@@ -274,3 +274,29 @@ def test_the_instance_of_a_killed_watcher_not_yet_reaped_is_stale(tmp_path: Path
         for proc in (child, alive):
             proc.kill()
             proc.wait()
+
+
+def test_wall_time_follows_a_step_of_the_clock(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the trace's timestamps are CLOCK_MONOTONIC; the wall clock may be stepped after the
+    # start (NTP at boot on a host without a good RTC, a VM restored from a snapshot): an
+    # event is dated by the clock of when it is read, not by the offset of the start. A
+    # stale offset put every later attempt minutes or hours off, while NFLOG's records are
+    # dated by the kernel's wall clock: no blocked record matched its attempt any more
+    r, w = os.pipe()
+    os.set_blocking(r, False)
+    src = _Counting()
+    src.path = tmp_path
+    src._fd = r
+    src.wall_offset = 1000.0  # the clock at start
+    monkeypatch.setattr(tracefs_mod.time, "time", lambda: 5000.0)
+    monkeypatch.setattr(tracefs_mod.time, "monotonic", lambda: 382.0)  # stepped by 3618 s
+    try:
+        os.write(w, V4.encode() + b"\n")
+        (ev,) = src.read_events()
+        assert ev.monotonic == pytest.approx(381.014429)
+        assert ev.wall == pytest.approx(381.014429 + 5000.0 - 382.0)
+    finally:
+        os.close(r)
+        os.close(w)

@@ -47,7 +47,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from spamtrace.errors import FirewallError, UsageError
+from spamtrace.errors import FirewallError, SpamtraceError, UsageError
 
 if TYPE_CHECKING:
     from spamtrace.actions.firewall.backends import Backend
@@ -119,13 +119,18 @@ def cancel_pending(state: Path) -> dict[str, Any] | None:
     if pending is None:
         return None
     (state / PENDING).unlink(missing_ok=True)
+    _stop_guards(pending)
+    return pending
+
+
+def _stop_guards(pending: dict[str, Any]) -> None:
+    """Stop the helper and the timer of a pending record that no longer stands."""
     if _helper_alive(pending):
         with contextlib.suppress(ProcessLookupError):
             os.kill(int(pending["pid"]), signal.SIGTERM)
     timer = pending.get("timer")
     if isinstance(timer, str) and timer:
         stop_timer(timer)
-    return pending
 
 
 def systemd_running() -> bool:
@@ -220,7 +225,13 @@ def apply(
     """Load ``plan``; unless ``yes``, a rollback process (``rollback_argv(token)``) undoes it
     after ``timeout`` seconds unless :func:`confirm` comes first. The pending record is
     written before the table is loaded (see the module doc). Refused (:class:`UsageError`)
-    while the rules were loaded with another backend: ``remove`` them first."""
+    while the rules were loaded with another backend: ``remove`` them first.
+
+    Over an apply still on trial, its record is replaced in one step (``os.replace``) and
+    stands until this one has loaded: a kill at any moment leaves a record, and a load that
+    fails (nft refuses, Ctrl-C) gives it back with its deadline, since its rules are still
+    the ones loaded. A first apply stopped midway (Ctrl-C during ``nft -f``, which may have
+    loaded) keeps its own record: rolling back to the saved state is harmless either way."""
     if not yes and not 1 <= timeout <= MAX_TIMEOUT:
         raise FirewallError(f"the confirmation timeout must be 1..{MAX_TIMEOUT} seconds")
     with locked(state):
@@ -230,11 +241,13 @@ def apply(
                 f"spamtrace's firewall rules are loaded with {loaded_by}: run 'spamtrace "
                 f"firewall remove' first, then apply with --backend {backend.name}"
             )
-        old = cancel_pending(state)
+        old = read_json(state / PENDING)  # an apply on trial: its record stands for now
         snapshot_path = Path(old["snapshot"]) if old and old.get("snapshot") else None
-        if snapshot_path is None or not snapshot_path.exists():
+        made_snapshot = snapshot_path is None or not snapshot_path.exists()
+        if made_snapshot:
             snapshot_path = state / f"snapshot-{secrets.token_hex(8)}.json"
             write_json(snapshot_path, backend.snapshot())
+        assert snapshot_path is not None
         token = secrets.token_hex(12)
         record: dict[str, Any] = {
             "token": token,
@@ -249,11 +262,24 @@ def apply(
             write_json(state / PENDING, record)
         try:
             changed = backend.apply(plan)
-        except BaseException:
-            (state / PENDING).unlink(missing_ok=True)
-            if old is None:
-                snapshot_path.unlink(missing_ok=True)
+        except BaseException as exc:
+            # nft refused (it ran to its end: nothing was loaded), or this apply was stopped
+            # midway (Ctrl-C, a timeout), when the load may have happened all the same
+            refused = isinstance(exc, SpamtraceError)
+            if old is not None:  # its rules are loaded, maybe replaced: its rollback stands
+                if not yes:
+                    _keep_pending(state, old, rollback_argv)
+                if made_snapshot:  # its own was gone: this one is nobody's
+                    snapshot_path.unlink(missing_ok=True)
+            elif not yes and not refused:  # returns to the saved state if nobody confirms
+                _keep_pending(state, record, rollback_argv)
+            else:
+                (state / PENDING).unlink(missing_ok=True)
+                if made_snapshot:
+                    snapshot_path.unlink(missing_ok=True)
             raise
+        if old is not None:  # replaced: its helper and timer are not needed any more
+            _stop_guards(old)
         recorded = backend.record()
         if recorded is not None:
             (state / IPT_RECORD).write_text(recorded)
@@ -270,6 +296,21 @@ def apply(
         write_json(state / PENDING, record)
         (state / ROLLED_BACK).unlink(missing_ok=True)
     return ApplyResult(backend.name, plan.mode.value, changed, timeout)
+
+
+def _keep_pending(
+    state: Path, record: dict[str, Any], rollback_argv: Callable[[str], list[str]]
+) -> None:
+    """After a failed apply: ``record`` (the apply on trial before it, or this one when it
+    was stopped midway) is the pending rollback, with a helper of its own."""
+    with contextlib.suppress(BaseException):
+        write_json(state / PENDING, record)
+        # an earlier helper may have seen the other token meanwhile and left: a new one is
+        # started (two are harmless: the token makes every rollback after the first a no-op,
+        # and a helper whose record is gone leaves)
+        record["pid"] = spawn_detached(rollback_argv(str(record.get("token", ""))),
+                                       state / "rollback.log")  # fmt: skip
+        write_json(state / PENDING, record)
 
 
 def confirm(state: Path) -> bool:

@@ -8,24 +8,31 @@ import itertools
 import re
 
 from spamtrace.scanner.context import (
+    EXEC_NAMES_B,
     FETCH_LITERAL,
     INCLUDE_LIT,
     INCLUDE_VAR,
     PLACEHOLDER,
     SWAP_CALLS,
     TAIL_RHS,
+    UIN_RE,
     VAR,
     Ctx,
     Hit,
     bounded_finditer,
     braced,
+    called_any,
     calls_to,
+    excerpt,
     expression,
     feature,
     find_calls,
+    first_arg,
     function_body,
     has_any,
     prefiltered_finditer,
+    string_at,
+    string_text,
     top_args,
     var_assigns,
     web_address,
@@ -648,4 +655,118 @@ def _write_include_delete(ctx: Ctx, rule: Rule) -> Hit | None:
                 continue
             if _path_key(ctx, top_args(args)[0]) == key and _writes_built_php(ctx):
                 return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), start + 40))
+    return None
+
+
+# crontab read (-l), and written back: from standard input ("crontab -"), or from a file
+# whose name follows ("crontab /tmp/x", "crontab " . $tmp)
+_CRON_READ = re.compile(rb"crontab\s+(?:-u\s*\S+\s+)?-l\b")
+_CRON_WRITE = re.compile(rb"crontab\s+(?:-u\s*\S+\s+)?(?:-(?![a-z])|[/~$.]|[\"']?\x00)")
+# a download handed to an interpreter: curl ... | sh, wget -O- ... | php
+_FETCH_RUN = re.compile(
+    rb"(?:curl|wget|fetch|lwp-download)\b[^\x00|;]{0,200}\|\s*(?:ba|z|da)?sh\b|"
+    rb"(?:curl|wget|fetch)\b[^\x00|;]{0,200}\|\s*(?:php|perl|python\d?)\b"
+)
+_DECODERS = (b"base64_decode", b"str_rot13", b"gzinflate", b"gzuncompress", b"hex2bin",
+             b"strrev", b"convert_uudecode")  # fmt: skip
+
+
+@feature("cron_planted")
+def _cron_planted(ctx: Ctx, rule: Rule) -> Hit | None:
+    """A job added to the account's crontab: the table read (``crontab -l``) and written
+    back (``| crontab -``, ``crontab $file``) by a shell command, where the job downloads
+    code and hands it to an interpreter (``curl ... | sh``) or is decoded by the script
+    first (kept out of sight): malware that comes back after its files are removed. A cron
+    page lists the table; a plugin that installs a cron for its own page fetches that page
+    and throws the output away."""
+    text = string_text(ctx)
+    if text.find(b"crontab") < 0 or not called_any(ctx, EXEC_NAMES_B):
+        return None
+    read = _CRON_READ.search(text)
+    if read is None or _CRON_WRITE.search(text + b"\x00") is None:
+        return None
+    if _FETCH_RUN.search(text) is None and not has_any(ctx, _DECODERS):
+        return None
+    idx = string_at(ctx, read.start())
+    seg = text[read.start() : read.start() + 80].split(b"\x00")[0]
+    return Hit(ctx.line_of_string(idx) if idx >= 0 else 1, excerpt(seg))
+
+
+_PREPEND_INI = re.compile(rb"auto_(?:prepend|append)_file")
+_TEMP_DIR = re.compile(rb"/tmp/|/var/tmp/|/dev/shm/")
+
+
+@feature("prepend_planted")
+def _prepend_planted(ctx: Ctx, rule: Rule) -> Hit | None:
+    """A script that writes ``auto_prepend_file`` (or ``auto_append_file``) into a
+    ``.htaccess`` or ``.user.ini`` and writes a file of content it was sent, decoded or
+    downloaded (or puts the prepended file in a temporary folder): every PHP page of the
+    site then runs that file first, whichever of them is cleaned. A firewall plugin that
+    loads itself so writes its own fixed code beside itself."""
+    text = string_text(ctx)
+    if _PREPEND_INI.search(text) is None:
+        return None
+    if text.find(b".htaccess") < 0 and text.find(b".user.ini") < 0:
+        return None
+    writes = calls_to(ctx, (b"file_put_contents", b"fwrite", b"fputs"), 50)
+    if not writes:
+        return None
+    if _TEMP_DIR.search(text) is not None or ctx.first(b"sys_get_temp_dir") >= 0:
+        start = writes[0][0]
+        return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
+    req: set[bytes] | None = None
+    for start, args in writes:
+        parts = top_args(args)
+        if len(parts) < 2:
+            continue
+        content = parts[1]
+        if UIN_RE.search(content) is not None or _downloads(ctx, content) or any(
+            content.find(d) >= 0 for d in _DECODERS
+        ):
+            return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
+        if req is None:
+            req, dec = taint(ctx)
+            req = req | dec
+        if set(VAR.findall(content)[:6]) & req:
+            return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
+    return None
+
+
+_DL_PATH = re.compile(rb"\.\./|^/(?:tmp|var/tmp|dev/shm)/")
+
+
+@feature("dl_planted")
+def _dl_planted(ctx: Ctx, rule: Rule) -> Hit | None:
+    """``dl()`` of a PHP extension the script brings itself: a path that climbs out of the
+    extension folder (``dl('../../../../tmp/x.so')``) or a non-literal one, in a script that
+    writes or downloads a ``.so`` file: native code loaded into PHP, whose functions run
+    outside ``disable_functions``. An old script that loads a stock extension names it
+    (``dl('gd.so')``)."""
+    for start, args in calls_to(ctx, (b"dl",), 20):
+        arg = first_arg(args).strip()
+        lit = PLACEHOLDER.fullmatch(arg)
+        if lit is not None:
+            if _DL_PATH.search(ctx.lx.value(int(lit.group(1)))) is not None:
+                return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
+            continue
+        if string_text(ctx).find(b".so") >= 0 and has_any(ctx, _WRITE_CALLS):
+            return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
+    return None
+
+
+_PHP_TARGET = re.compile(rb"\.(?:php\d?|phtml|pht|phar|inc)\s*$", re.IGNORECASE)
+
+
+@feature("error_log_php_write")
+def _error_log_php_write(ctx: Ctx, rule: Rule) -> Hit | None:
+    """``error_log($text, 3, $file)`` (message type 3 appends the text to a file) into a
+    file with a PHP extension: a write of code that no ``file_put_contents`` shows. Logs
+    go to ``.log`` files."""
+    for start, args in calls_to(ctx, (b"error_log",), 50):
+        parts = top_args(args)
+        if len(parts) < 3 or parts[1].strip() != b"3":
+            continue
+        last = PLACEHOLDER.findall(parts[2])
+        if last and _PHP_TARGET.search(ctx.lx.value(int(last[-1]))) is not None:
+            return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 100))
     return None

