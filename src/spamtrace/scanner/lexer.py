@@ -224,15 +224,13 @@ def lex(data: bytes, *, start_in_php: bool = False, strict_open: bool = False) -
 # pass finds the next one if it is broken too (it was not, after the first pass, where one
 # was found).
 _BROKEN_STATEMENT = compile_possessive(rb"([;{}]\s*+)([^;{}\n]++\n[^;{}]*+)([;{}]?)")
-_INNER_BREAK = re.compile(rb"\s*\n\s*")
 _TO_SPACE = bytes.maketrans(b"\t\r\f\v", b"    ")
 _SPACES = re.compile(b"  +")
 
 
 def _joined(m: re.Match[bytes]) -> bytes:
-    body = m.group(2)
-    core = _INNER_BREAK.sub(b" ", body.rstrip())
-    return m.group(1) + core + m.group(3) + b"\n" * body.count(b"\n")
+    body = m.group(2)  # it starts with a token: split() drops no leading space
+    return m.group(1) + b" ".join(body.split()) + m.group(3) + b"\n" * body.count(b"\n")
 
 
 def canonical_space(code: bytes) -> bytes:

@@ -5,6 +5,8 @@ and a clean look-alike rewritten the same way stays clean. Samples written for t
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scanner_helpers import analyze_bytes, rule_ids
 
 from spamtrace.scanner.lexer import lex
@@ -122,3 +124,19 @@ def test_clean_glued_literals_and_globals_stay_clean() -> None:
         b"echo htmlspecialchars($greeting . ' from ' . site_host());\n" + _PAD
     )
     assert analyze_bytes(sample).verdict.value == "clean"
+
+
+# texts of statement ends, brackets, names and every kind of white space
+_ALPHABET = bytes.maketrans(bytes(range(256)), (b";{}()a$ \t\n\r\x0b\x0c" * 20)[:256])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.binary(max_size=200).map(lambda b: bytes(b).translate(_ALPHABET)))
+def test_canonical_space_keeps_line_breaks_on_any_text(text: bytes) -> None:
+    from spamtrace.scanner.lexer import canonical_space
+
+    out = canonical_space(text)
+    assert out.count(b"\n") == text.count(b"\n")
+    assert canonical_space(out) == out
+    # only white space changes: the other bytes stay, in order
+    assert b"".join(out.split()) == b"".join(text.split())
