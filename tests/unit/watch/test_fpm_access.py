@@ -136,6 +136,15 @@ def test_a_connect_falls_in_the_request_whose_window_holds_it() -> None:
     assert match([a, b], 99.0001, read_at=101.5).requests == (a,)
 
 
+def test_a_second_php_fpm_read_on_the_coarse_clock_still_holds_its_request() -> None:
+    """php-fpm's %t is time(): the coarse clock, a tick behind. A request accepted 2 ms after
+    a second began was logged with the second before; its connect (after the boundary) was
+    matched to no request, and the next one's script was named alone."""
+    a = req("/s/a.php", 9, 0.6)
+    b = FpmRequest(7, "/s/b.php", 10, None, 0.0001, "/l", written=10.05)
+    assert match([a, b], 10.0023, read_at=11.0).requests[0] == a
+
+
 def test_two_requests_in_the_same_second_are_both_candidates() -> None:
     a, b = req("/s/a.php", 100, 0.3), req("/s/b.php", 100, 0.4)
     assert match([a, b], 100.5, read_at=101.0).requests == (a, b)
