@@ -53,6 +53,18 @@ def test_the_documented_format_with_pid_gives_a_request() -> None:
     assert req.duration == pytest.approx(0.000412)
 
 
+def test_the_documented_order_reads_a_line_whose_request_holds_quotes(tmp_path: Path) -> None:
+    fmt = compile_format('%t %p %{mili}d %f %R - %u "%m %r%Q%q" %s')
+    line = (
+        '05/Dec/2026:21:40:07 +0000 4711 0.412 /home/u/a.php 10.0.0.9 - - '
+        '"GET /x" 200 99 0.1 /home/v/b.php?q=" 200'
+    )
+    req = fmt.parse(line, "l")
+    assert req is not None and (req.pid, req.script) == (4711, "/home/u/a.php")
+    missing = FpmAccessLogs([(str(tmp_path / "none.log"), fmt)])
+    assert [p for p, _ in missing.errors()] == [str(tmp_path / "none.log")]
+
+
 def test_a_format_without_pid_or_script_is_refused_with_why() -> None:
     with pytest.raises(FormatError, match=r"%p .*%f"):
         compile_format('%R - %u %t "%m %r" %s')  # php-fpm's default
