@@ -45,6 +45,7 @@ from spamtrace.scanner.context import (
     has_word,
     interpolated,
     leading_words,
+    mail_envelope,
     paren_calls,
     per_file,
     prefiltered_finditer,
@@ -417,6 +418,8 @@ def _tainted_sink(ctx: Ctx, rule: Rule) -> Hit | None:
             # the command only: exec($cmd, $output, $status) fills the others, and
             # proc_open's/popen's others are descriptors and a mode
             args = first_arg(args)
+        elif kind == "mail":
+            args = mail_envelope(args)
         text = interpolated(ctx, args)
         if kind == "exec" and text.find(b"escapeshellarg") >= 0:
             # what escapeshellarg() quotes is one argument of a command the script chose
