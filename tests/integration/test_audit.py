@@ -434,7 +434,9 @@ TEST_ZONE_RECORDS = (
 def test_dnsbl_listed_and_unlisted_against_a_real_dns_server() -> None:
     with dnsmasq(*TEST_ZONE_RECORDS) as port:
         server = ["--dnsbl-server", f"127.0.0.1:{port}"]
-        rc, doc = audit_json("--only", "dnsbl", "--ip", LISTED, CLEAN, *server, env=ZONES_ENV)
+        rc, doc = audit_json(
+            "--only", "dnsbl", "--allow-non-public", "--ip", LISTED, CLEAN, *server, env=ZONES_ENV
+        )
         assert rc == 1
         f = _finding(doc, "dnsbl.listed", "test.bl")
         assert f["status"] == "fail"
@@ -446,7 +448,9 @@ def test_dnsbl_listed_and_unlisted_against_a_real_dns_server() -> None:
         assert nt["status"] == "skipped"
         assert "test point 127.0.0.2 is not listed" in nt["evidence"][-1]
 
-        rc, doc = audit_json("--only", "dnsbl.listed", "--ip", CLEAN, *server, env=ZONES_ENV)
+        rc, doc = audit_json(
+            "--only", "dnsbl.listed", "--allow-non-public", "--ip", CLEAN, *server, env=ZONES_ENV
+        )
         assert rc == 0
         assert _finding(doc, "dnsbl.listed", "test.bl")["status"] == "pass"
         assert _finding(doc, "dnsbl.listed", "notest.bl")["status"] == "skipped"
@@ -455,8 +459,8 @@ def test_dnsbl_listed_and_unlisted_against_a_real_dns_server() -> None:
 def test_dnsbl_nxdomain_for_everything_is_skipped() -> None:
     with dnsmasq("--address=/#/") as port:
         rc, doc = audit_json(
-            "--only", "dnsbl", "--ip", LISTED, "--dnsbl-server", f"127.0.0.1:{port}",
-            env=ZONES_ENV,
+            "--only", "dnsbl", "--allow-non-public", "--ip", LISTED,
+            "--dnsbl-server", f"127.0.0.1:{port}", env=ZONES_ENV,
         )  # fmt: skip
     assert rc == 0
     for zone in ("test.bl", "notest.bl"):
@@ -469,8 +473,8 @@ def test_dnsbl_server_that_never_answers_is_skipped() -> None:
     with silent_dns() as port:
         started = time.monotonic()
         rc, doc = audit_json(
-            "--only", "dnsbl", "--ip", LISTED, "--dnsbl-server", f"127.0.0.1:{port}",
-            env=ZONES_ENV,
+            "--only", "dnsbl", "--allow-non-public", "--ip", LISTED,
+            "--dnsbl-server", f"127.0.0.1:{port}", env=ZONES_ENV,
         )  # fmt: skip
         elapsed = time.monotonic() - started
     assert rc == 0
@@ -484,7 +488,14 @@ def test_dnsbl_server_that_never_answers_is_skipped() -> None:
 def test_dnsbl_no_network_is_skipped() -> None:
     port = free_port(socket.SOCK_DGRAM)  # nothing listens there
     rc, doc = audit_json(
-        "--only", "dnsbl", "--ip", LISTED, "--dnsbl-server", f"127.0.0.1:{port}", env=ZONES_ENV
+        "--only",
+        "dnsbl",
+        "--allow-non-public",
+        "--ip",
+        LISTED,
+        "--dnsbl-server",
+        f"127.0.0.1:{port}",
+        env=ZONES_ENV,
     )
     assert rc == 0
     assert {f["status"] for f in doc["findings"]} == {"skipped"}
@@ -499,8 +510,9 @@ def test_dnsbl_in_a_namespace_without_a_route_says_so_at_once() -> None:
     subprocess.run(["ip", "netns", "add", ns], check=True)
     try:
         res = spamtrace(
-            "audit", "--json", "--only", "dnsbl", "--ip", LISTED, "--dnsbl-server",
-            "10.255.255.53:53", prefix=["ip", "netns", "exec", ns], env=ZONES_ENV, timeout=90,
+            "audit", "--json", "--only", "dnsbl", "--allow-non-public", "--ip", LISTED,
+            "--dnsbl-server", "10.255.255.53:53", prefix=["ip", "netns", "exec", ns],
+            env=ZONES_ENV, timeout=90,
         )  # fmt: skip
     finally:
         subprocess.run(["ip", "netns", "delete", ns], check=True)
@@ -518,6 +530,8 @@ def test_dnsbl_bad_input_is_a_usage_error() -> None:
     assert res.returncode == 2
     assert "not an IP address" in res.stderr
     assert "Traceback" not in res.stderr
+    res = spamtrace("audit", "--only", "dnsbl", "--ip", LISTED, env=ZONES_ENV)
+    assert res.returncode == 2 and "documentation address" in res.stderr, res.stderr
 
 
 # --------------------------------------------------------------------------- firewall

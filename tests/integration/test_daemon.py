@@ -40,7 +40,7 @@ def unit_command(unit: str) -> list[str]:
 class Daemon:
     """The daemon as the unit runs it: `spamtrace daemon`, config from the environment."""
 
-    def __init__(self, tmp: Path) -> None:
+    def __init__(self, tmp: Path, extra: str = "") -> None:
         self.tmp = tmp
         self.config = tmp / "spamtrace.toml"
         self.socket = tmp / "run" / "control.sock"
@@ -49,7 +49,7 @@ class Daemon:
         with socket.socket() as probe:  # a port free now (a random one may be in use)
             probe.bind(("127.0.0.1", 0))
             self.metrics = f"127.0.0.1:{probe.getsockname()[1]}"
-        self.write_config()
+        self.write_config(extra)
         self.env = {**os.environ, "SPAMTRACE_CONFIG": str(self.config),
                     "SPAMTRACE_CONFIG_DIR": str(tmp / "conf.d")}  # fmt: skip
         self.log = open(tmp / "daemon.log", "w+")  # noqa: SIM115 (closed in stop)
@@ -90,8 +90,8 @@ class Daemon:
 
 
 @contextlib.contextmanager
-def daemon_running(tmp: Path) -> Iterator[Daemon]:
-    d = Daemon(tmp)
+def daemon_running(tmp: Path, extra: str = "") -> Iterator[Daemon]:
+    d = Daemon(tmp, extra)
     try:
         yield d
     finally:
@@ -247,3 +247,44 @@ def test_boot_unit_restores_only_the_confirmed_firewall(tmp_path: Path) -> None:
             with contextlib.suppress(ValueError, OSError, ProcessLookupError):
                 os.kill(int(json.loads(pending.read_text())["pid"]), signal.SIGTERM)
         run(["ip", "netns", "del", ns], check=False)
+
+
+def test_a_fifo_put_at_an_accounts_php_mail_log_neither_stops_capture_nor_the_daemon(
+    world: World, tmp_path: Path
+) -> None:
+    """audit's fix puts a pool's mail.log in its user's ~/logs: the account may replace it. A
+    FIFO there made the mail-log source wait for a writer while it held the lock that the
+    engine's loop takes: the daemon could not stop (SIGTERM did nothing)."""
+    assert world.home is not None and world.user is not None and world.uid is not None
+    logs = world.home / "logs"
+    as_user = ["runuser", "-u", world.user, "--"]
+    run([*as_user, "mkdir", "-p", str(logs)])
+    run([*as_user, "touch", str(logs / "php-mail.log")])
+    script = world.install_payload("quick-connect.php")
+    with daemon_running(tmp_path, f'[mail]\nphp_logs = ["{logs / "php-mail.log"}"]\n') as d:
+        assert "mail-logs" in d.status()["sources"]
+        line = (
+            "[05-Dec-2026 10:00:00 UTC] mail() on [/home/x/public_html/f.php:3]: "
+            "To: a@example.net -- Headers: From: x@example.net\n"
+        )
+        swap = (
+            f"printf '%s' \"$1\" >> {logs}/php-mail.log && mv {logs}/php-mail.log "
+            f"{logs}/php-mail.log.old && mkfifo {logs}/php-mail.log"
+        )
+        run([*as_user, "sh", "-c", swap, "sh", line])
+        time.sleep(1.0)  # the source looks every 0.1 s: it has met the FIFO
+        proc = world.spawn_as_user(["php", script.name, world.mx_ip, "25", "2"])
+        proc.communicate(timeout=60)
+
+        def mine() -> list[dict[str, Any]]:
+            r = spamtrace("incidents", "--json", "--since", "all", "--db", str(d.db))
+            return [i for i in json.loads(r.stdout)["incidents"] if i["uid"] == world.uid]
+
+        assert wait_for(lambda: any(i["connections"] >= 2 for i in mine()), 30), d.output()
+        try:
+            code = d.stop()
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(OSError):  # lets the waiting open() return
+                os.close(os.open(logs / "php-mail.log", os.O_WRONLY | os.O_NONBLOCK))
+            raise AssertionError("the daemon did not stop on SIGTERM") from None
+        assert code == 0, d.output()

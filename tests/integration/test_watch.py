@@ -11,6 +11,7 @@ import json
 import os
 import pwd
 import signal
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -515,12 +516,15 @@ table inet stwatch {{
     assert len(blocked) == n and all(x["blocked"] for x in blocked)
 
 
-# a parent that reaps its child only after a pause: the child connects, exits and stays a zombie
-# (its exe, cwd and fds are gone), so that the watcher can only know it from its exec
+# a parent that reaps its child only once told (a file appears): the child connects, exits
+# and stays a zombie (its exe, cwd and fds are gone) until then, so that the watcher can only
+# know it from its exec
 _REAP_LATE = """
-import subprocess, sys, time
-child = subprocess.Popen(sys.argv[1:])
-time.sleep(9)
+import os, subprocess, sys, time
+child = subprocess.Popen(sys.argv[2:])
+deadline = time.monotonic() + 120
+while not os.path.exists(sys.argv[1]) and time.monotonic() < deadline:
+    time.sleep(0.02)
 sys.exit(child.wait())
 """
 
@@ -538,7 +542,7 @@ def _pid_of(argv0: str, timeout: float = 10) -> int:
     raise AssertionError(f"no process {argv0!r}")
 
 
-def _wait_zombie(pid: int, timeout: float = 20) -> None:
+def _wait_zombie(pid: int, timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         stat = Path(f"/proc/{pid}/stat").read_bytes()
@@ -546,6 +550,17 @@ def _wait_zombie(pid: int, timeout: float = 20) -> None:
             return
         time.sleep(0.02)
     raise AssertionError(f"{pid} did not exit")
+
+
+def _wait_output(w: Watcher, what: str, found: Any, timeout: float = 120) -> None:
+    """Until the running watcher has printed lines for which ``found(lines)`` is true."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        lines = [json.loads(x) for x in list(w._raw) if x.strip()]
+        if found(lines):
+            return
+        time.sleep(0.02)
+    raise AssertionError(f"the watcher did not print {what} within {timeout} s")
 
 
 def test_an_argv0_like_a_process_title_does_not_hide_the_script(
@@ -557,23 +572,34 @@ def test_an_argv0_like_a_process_title_does_not_hide_the_script(
     script = world.install_payload("quick-connect.php")
     assert world.uid is not None
     argv0 = f"php: {script}"
+    go, reap = world.tmp / "argv0-go", world.tmp / "argv0-reap"
     php = f'exec -a "{argv0}" php {script.name} {world.mx_ip} 25'
+    marker = f"{world.mx_ip}:2525"
     with watching(tmp_path) as w:
-        # the watcher is stopped from after the exec (read then) until the sender is a zombie
-        # the sender connects after 4 s and is a zombie from ~4 s to 9 s: the watcher has 2 s
-        # to read its exec before it is stopped (0.5 s was missed once under a load of ~8),
-        # and 5 s once resumed to see its connections while it is still a zombie
-        held = world.spawn_as_user(["python3", "-c", _REAP_LATE, "bash", "-c", f"{php} 3 4"])
+        # the sender waits for `go` after its exec, and its parent reaps it only at `reap`
+        held = world.spawn_as_user(
+            ["python3", "-c", _REAP_LATE, str(reap), "bash", "-c", f"{php} 3 0 {go}"]
+        )
         pid = _pid_of(argv0)
-        time.sleep(2.0)
-        os.kill(w.pid, signal.SIGSTOP)
+        # a connection of this test after the sender's exec: once the watcher printed it, it
+        # had read the proc connector past the exec (it reads the connector first)
+        socket.create_connection((world.mx_ip, 2525), timeout=10).close()
+        _wait_output(w, f"the connection to {marker}", lambda lines: any(
+            x.get("type") == "connect-attempted" and x.get("remote") == marker for x in lines
+        ))  # fmt: skip
+        os.kill(w.pid, signal.SIGSTOP)  # stopped while the sender connects, exits, is a zombie
         try:
+            go.touch()
             _wait_zombie(pid)
         finally:
             os.kill(w.pid, signal.SIGCONT)
-        run_as_user(world, ["bash", "-c", f"{php} 2"])  # read live (or cached if quick)
+        _wait_output(w, "the zombie's 3 connections", lambda lines: sum(
+            x.get("type") == "connect-attempted" and x.get("uid") == world.uid for x in lines
+        ) >= 3)  # fmt: skip
+        reap.touch()
         held.communicate(timeout=60)
         assert held.returncode == 0
+        run_as_user(world, ["bash", "-c", f"{php} 2"])  # read live (or cached if quick)
         incs = wait_connections(w.db, world.uid, 5)
         w.stop()
     assert len(incs) == 1, [(i["scripts"], i["cwd"], i["connections"]) for i in incs]

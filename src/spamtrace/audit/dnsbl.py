@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import ipaddress
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from importlib import resources
@@ -107,6 +107,66 @@ class DnsblSnapshot:
     zones: tuple[ZoneResult, ...]
     info: Mapping[str, ZoneInfo]
     timeout: float
+    #: this host's own addresses not looked up, each with why (a private address, ...)
+    skipped: tuple[tuple[str, str], ...] = ()
+
+
+_SHARED = ipaddress.ip_network("100.64.0.0/10")  # carrier-grade NAT (RFC 6598)
+_DOCUMENTATION = tuple(
+    ipaddress.ip_network(n)
+    for n in ("192.0.2.0/24", "198.51.100.0/24", "203.0.113.0/24", "2001:db8::/32")
+)
+
+
+def not_public(addr: str) -> str | None:
+    """Why ``addr`` is no address a DNS blacklist lists ("a private address"), or None for a
+    public one. :class:`ValueError` when it is not an IP address."""
+    ip: ipaddress.IPv4Address | ipaddress.IPv6Address = ipaddress.ip_address(addr)
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    if ip.is_unspecified:
+        return "the unspecified address"
+    if ip.is_loopback:
+        return "a loopback address"
+    if ip.is_link_local:
+        return "a link-local address"
+    if ip.is_multicast:
+        return "a multicast address"
+    if any(ip in net for net in _DOCUMENTATION):
+        return "a documentation address (RFC 5737, 3849)"
+    if ip in _SHARED:
+        return "a shared address (carrier-grade NAT, RFC 6598)"
+    if ip.is_reserved:
+        return "a reserved address"
+    if ip.is_private:
+        return "a private address"
+    return None if ip.is_global else "not a globally routable address"
+
+
+def split_addresses(addrs: Iterable[str]) -> tuple[list[str], list[tuple[str, str]]]:
+    """This host's addresses -> (the public ones, [(address, why not)]), once each."""
+    public: list[str] = []
+    skipped: list[tuple[str, str]] = []
+    for raw in addrs:
+        try:
+            addr = str(ipaddress.ip_address(raw.split("%", 1)[0]))
+            why = not_public(addr)
+        except ValueError:
+            continue
+        if why is None and addr not in public:
+            public.append(addr)
+        elif why is not None and all(addr != a for a, _ in skipped):
+            skipped.append((addr, why))
+    return public, skipped
+
+
+def skipped_note(skipped: Sequence[tuple[str, str]]) -> str:
+    shown = ", ".join(f"{escape(a)} ({why})" for a, why in skipped[:8])
+    more = f" and {len(skipped) - 8} more" if len(skipped) > 8 else ""
+    return (
+        f"this host's addresses not looked up (DNS blacklists list public addresses only): "
+        f"{shown}{more}"
+    )
 
 
 def reverse_name(ip: str, zone: str) -> str:
@@ -270,7 +330,9 @@ def _untrusted_point(ans: DnsAnswer, info: ZoneInfo, which: str, zone: str) -> s
     return None
 
 
-def judge_zone(zr: ZoneResult, info: ZoneInfo, resolver: str) -> Finding:
+def judge_zone(
+    zr: ZoneResult, info: ZoneInfo, resolver: str, notes: Sequence[str] = ()
+) -> Finding:
     z = escape(zr.zone)
     label = f"{z} ({escape(info.name)})" if info.name else z
     delist = f" Removal: {escape(info.delist)}." if info.delist else ""
@@ -279,7 +341,7 @@ def judge_zone(zr: ZoneResult, info: ZoneInfo, resolver: str) -> Finding:
         "then `spamtrace scan` of the account), close the way out (firewall.smtp-egress, "
         f"sshd.tcp-forwarding), then request removal.{delist}"
     )
-    ev = [f"resolver: {resolver}"]
+    ev = [f"resolver: {resolver}", *notes]
 
     def skip(reason: str) -> Finding:
         return Finding(FID, Status.SKIPPED, f"{label}: not checked", (*ev, reason), WHY, "", z)
@@ -342,13 +404,14 @@ def judge_zone(zr: ZoneResult, info: ZoneInfo, resolver: str) -> Finding:
 
 
 def judge(snap: DnsblSnapshot, cfg: Config) -> list[Finding]:
+    notes = (skipped_note(snap.skipped),) if snap.skipped else ()
     if not snap.ips:
         return [
             Finding(
                 FID,
                 Status.SKIPPED,
                 "no public address to look up",
-                (escape(snap.ip_source),),
+                (escape(snap.ip_source), *notes),
                 WHY,
                 "Pass the server's public address(es) with `--ip ADDR`.",
             )
@@ -365,34 +428,30 @@ def judge(snap: DnsblSnapshot, cfg: Config) -> list[Finding]:
             )
         ]
     return [
-        judge_zone(zr, snap.info.get(zr.zone.lower(), ZoneInfo()), snap.resolver)
+        judge_zone(zr, snap.info.get(zr.zone.lower(), ZoneInfo()), snap.resolver, notes)
         for zr in snap.zones
     ]
 
 
 # --------------------------------------------------------------------------- gathering
-def public_addresses() -> list[str]:
+def own_addresses() -> list[str]:
+    """The addresses of this host's interfaces."""
     import socket
 
     import psutil
 
-    out: list[str] = []
-    for addrs in psutil.net_if_addrs().values():
-        for a in addrs:
-            if a.family not in (socket.AF_INET, socket.AF_INET6):
-                continue
-            try:
-                ip = ipaddress.ip_address(a.address.split("%", 1)[0])
-            except ValueError:
-                continue
-            if ip.is_global and str(ip) not in out:
-                out.append(str(ip))
-    return out
+    return [
+        a.address
+        for addrs in psutil.net_if_addrs().values()
+        for a in addrs
+        if a.family in (socket.AF_INET, socket.AF_INET6)
+    ]
 
 
 def gather(env: AuditEnv, querier: Querier | None = None) -> DnsblSnapshot:
     cfg = env.cfg.audit
     info = load_zone_info()
+    skipped: list[tuple[str, str]] = []
     if env.ips:
         ips = []
         for raw in env.ips:
@@ -402,7 +461,7 @@ def gather(env: AuditEnv, querier: Querier | None = None) -> DnsblSnapshot:
                 raise ConfigError(f"--ip {quoted(raw)}: not an IP address") from None
         source = "--ip"
     else:
-        ips = public_addresses()
+        ips, skipped = split_addresses(own_addresses())
         source = (
             "public addresses of this host's interfaces"
             if ips
@@ -415,14 +474,18 @@ def gather(env: AuditEnv, querier: Querier | None = None) -> DnsblSnapshot:
     )
     zones = [z.strip().rstrip(".") for z in cfg.dnsbl_zones if z.strip()]
     if not ips or not zones:
-        return DnsblSnapshot(tuple(ips), source, resolver, (), info, cfg.dnsbl_timeout)
+        return DnsblSnapshot(
+            tuple(ips), source, resolver, (), info, cfg.dnsbl_timeout, tuple(skipped)
+        )
     if querier is None:
         try:
             querier = DnsPythonQuerier(servers, cfg.dnsbl_timeout)
         except Exception as exc:  # no resolv.conf, no nameservers: "no network" -> skipped
             note = f"no DNS resolver usable: {type(exc).__name__}: {exc}"
             results = tuple(ZoneResult(z, None, None, (), note) for z in zones)
-            return DnsblSnapshot(tuple(ips), source, resolver, results, info, cfg.dnsbl_timeout)
+            return DnsblSnapshot(
+                tuple(ips), source, resolver, results, info, cfg.dnsbl_timeout, tuple(skipped)
+            )
     q = querier
 
     def one(zone: str) -> ZoneResult:
@@ -430,7 +493,9 @@ def gather(env: AuditEnv, querier: Querier | None = None) -> DnsblSnapshot:
 
     with ThreadPoolExecutor(max_workers=min(8, len(zones))) as pool:
         results = tuple(pool.map(one, zones))
-    return DnsblSnapshot(tuple(ips), source, resolver, results, info, cfg.dnsbl_timeout)
+    return DnsblSnapshot(
+        tuple(ips), source, resolver, results, info, cfg.dnsbl_timeout, tuple(skipped)
+    )
 
 
 class DnsblCheck:

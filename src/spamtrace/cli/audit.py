@@ -50,7 +50,14 @@ def register(sub: Any) -> None:
         action="extend",
         metavar="ADDR",
         default=[],
-        help="addresses to look up in DNS blacklists (default: this host's public addresses)",
+        help="addresses to look up in DNS blacklists (default: this host's public addresses); "
+        "a private, loopback, link-local or reserved one is refused (blacklists list public "
+        "addresses only)",
+    )
+    p.add_argument(
+        "--allow-non-public",
+        action="store_true",
+        help="look up --ip addresses that are not public anyway (a test DNSBL of your own)",
     )
     p.add_argument(
         "--dnsbl-server",
@@ -74,12 +81,31 @@ def register(sub: Any) -> None:
     p.set_defaults(handler=run)
 
 
+def _check_ips(ips: list[str], allow_non_public: bool) -> None:
+    """``--ip``: addresses, and public ones unless ``--allow-non-public`` (a private address
+    is on no blacklist: its lookup would only ever read as "not listed")."""
+    from spamtrace.audit.dnsbl import not_public
+    from spamtrace.safetext import quoted
+
+    for raw in ips:
+        try:
+            why = not_public(raw.strip())
+        except ValueError:
+            raise UsageError(f"--ip {quoted(raw)}: not an IP address") from None
+        if why is not None and not allow_non_public:
+            raise UsageError(
+                f"--ip {quoted(raw)}: {why}; DNS blacklists list public addresses only "
+                "(--allow-non-public looks it up anyway)"
+            )
+
+
 def run(args: argparse.Namespace, cfg: Config) -> int:
     from spamtrace.audit.environment import AuditEnv
     from spamtrace.audit.runner import run_audit, wanted_ids
     from spamtrace.render.audit import print_human, print_json
 
     wanted_ids(args.only)  # bad ids are a usage error before anything runs
+    _check_ips(args.ip, args.allow_non_public)
     if args.sshd_pid is not None and args.sshd_pid <= 1:
         raise UsageError("--sshd-pid must be a process id greater than 1")
     if args.sshd_config is not None and not os.path.isfile(args.sshd_config):

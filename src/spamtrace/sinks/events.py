@@ -35,6 +35,7 @@ import errno
 import json
 import os
 import socket
+import stat
 import time
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Protocol
@@ -343,6 +344,16 @@ class LineWriter(Protocol):
     def close(self) -> None: ...
 
 
+def _kind(path: str) -> str:
+    """What is at ``path``, for a message: "a FIFO", "a character device"..."""
+    from spamtrace.config import file_kind
+
+    try:
+        return file_kind(os.lstat(path).st_mode)
+    except OSError:
+        return "gone"
+
+
 class JsonLinesFile:
     """Appends lines to ``path``; logrotate-safe.
 
@@ -371,15 +382,30 @@ class JsonLinesFile:
         try:
             if parent and not os.path.isdir(parent):
                 os.makedirs(parent, mode=0o750, exist_ok=True)
+            # O_NONBLOCK: a FIFO there would make open() wait for a reader (and SIGTERM could
+            # not stop the daemon); it is refused below, as a regular file is what is written
             fd = os.open(
                 self.path,
-                os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_CLOEXEC | os.O_NOFOLLOW,
+                os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_CLOEXEC | os.O_NOFOLLOW
+                | os.O_NONBLOCK,
                 0o640,
-            )
+            )  # fmt: skip
         except OSError as exc:
-            why = "it is a symlink" if exc.errno == errno.ELOOP else (exc.strerror or str(exc))
+            if exc.errno == errno.ELOOP:
+                why = "it is a symlink"
+            elif exc.errno == errno.ENXIO:  # a FIFO without a reader (or a socket)
+                why = f"not a regular file ({_kind(self.path)})"
+            else:
+                why = exc.strerror or str(exc)
             raise RuntimeFailure(f"events: cannot open {escape(self.path)}: {why}") from None
         st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):  # a FIFO with a reader, a device: writes may wait
+            os.close(fd)
+            raise RuntimeFailure(
+                f"events: cannot open {escape(self.path)}: not a regular file "
+                f"({_kind(self.path)})"
+            )
+        os.set_blocking(fd, True)
         old, self._fd = self._fd, fd
         self._ident = (st.st_dev, st.st_ino)
         self._checked = time.monotonic()

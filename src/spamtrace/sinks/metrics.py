@@ -23,9 +23,10 @@ engine reported, with the engine's idle gap: no timer runs for it.
 from __future__ import annotations
 
 import os
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from spamtrace.errors import RuntimeFailure
 from spamtrace.model import Verdict
@@ -350,19 +351,31 @@ class _ScrapeTimeCollector:
 
 
 class MetricsServer:
-    """The HTTP endpoint (``GET /metrics``; any path answers the same)."""
+    """The HTTP endpoint (``GET /metrics``; any path answers the same).
+
+    Any local user may connect to it (loopback is every account's too), so a connection costs
+    little and not for long: at most :attr:`MAX_CLIENTS` are served at a time (one more is
+    closed at once), each has :attr:`CLIENT_TIMEOUT` seconds to send its request and read the
+    answer, and what a client does wrong is not logged. (prometheus_client's own server gave
+    every connection a thread for as long as it stayed open, idle or not.)"""
+
+    MAX_CLIENTS = 32
+    CLIENT_TIMEOUT = 5.0
 
     def __init__(self, metrics: Metrics, host: str, port: int) -> None:
-        from prometheus_client import start_http_server
-
         self.address = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
         try:
-            self._server, self._thread = start_http_server(port, host, metrics.registry)
+            self._server = _bounded_server(host, port, metrics.registry, self.MAX_CLIENTS,
+                                           self.CLIENT_TIMEOUT)  # fmt: skip
         except OSError as exc:
             raise RuntimeFailure(
                 f"metrics: cannot listen on {self.address}: {exc.strerror or exc} "
                 "(set [metrics] listen to another address, or empty to turn metrics off)"
             ) from None
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, name="spamtrace-metrics", daemon=True
+        )
+        self._thread.start()
         self.port: int = self._server.server_port  # the one bound, when asked for port 0
         self.address = f"[{host}]:{self.port}" if ":" in host else f"{host}:{self.port}"
 
@@ -370,6 +383,53 @@ class MetricsServer:
         self._server.shutdown()  # stops serve_forever, then the thread ends
         self._server.server_close()
         self._thread.join(timeout=5.0)
+
+
+def _bounded_server(
+    host: str, port: int, registry: CollectorRegistry, max_clients: int, client_timeout: float
+) -> Any:
+    """A threading WSGI server of the registry's exposition with a bound on its clients."""
+    import socket
+    import socketserver
+    from wsgiref.simple_server import WSGIRequestHandler, WSGIServer
+
+    from prometheus_client import make_wsgi_app
+
+    class Handler(WSGIRequestHandler):
+        timeout = client_timeout  # the socket's, for every read and write of this client
+
+        def log_message(self, format: str, *args: Any) -> None:
+            """Nothing: a scrape is not news, and a client's junk is not the journal's."""
+
+    class Server(socketserver.ThreadingMixIn, WSGIServer):
+        daemon_threads = True
+        slots = threading.BoundedSemaphore(max_clients)
+
+        def process_request(self, request: Any, client_address: Any) -> None:
+            if not self.slots.acquire(blocking=False):
+                self.shutdown_request(request)  # busy: closed at once, costs no thread
+                return
+            try:
+                super().process_request(request, client_address)
+            except BaseException:
+                self.slots.release()
+                raise
+
+        def process_request_thread(self, request: Any, client_address: Any) -> None:
+            try:
+                super().process_request_thread(request, client_address)
+            finally:
+                self.slots.release()
+
+        def handle_error(self, request: Any, client_address: Any) -> None:
+            """Nothing: a client gone or too slow (a timeout) is its own business."""
+
+    infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    family, _, _, _, sockaddr = infos[0]
+    Server.address_family = family
+    server = Server((str(sockaddr[0]), port), Handler)
+    server.set_app(make_wsgi_app(registry))
+    return server
 
 
 # ============================================================================ the subscriber

@@ -106,3 +106,24 @@ def test_a_burst_held_back_at_exit_is_one_digest() -> None:
     events = [a.event for a in ch.sent]
     assert events == [AlertEvent.OPENED] * 2 + [AlertEvent.DIGEST]
     assert len(ch.sent[2].held) == 48
+
+
+def test_an_alert_given_up_is_said_in_one_line() -> None:
+    """An alert that failed all its tries was only counted: the daemon's journal, where an
+    admin looks for the alert that never came, said nothing of it."""
+    lines: list[str] = []
+    ch = RecordingChannel(fail=5, retryable=False)
+    d = Dispatcher([ch], log=lines.append)
+    d.submit(alert(1))
+    d.close()
+    (line,) = lines
+    assert line.startswith("alerts: fake: ") and "inc-000000000001" in line, line
+    assert "opened" in line and "not delivered" in line and "fake failure" in line, line
+    assert "1 try" in line and "\n" not in line
+    lines.clear()
+    ch = RecordingChannel(fail=3)  # retryable: the line comes only after the last try
+    d = Dispatcher([ch], log=lines.append)
+    d.submit(alert(2))
+    assert len(ch.wait(1)) == 1
+    d.close()
+    assert lines == []

@@ -185,3 +185,59 @@ def test_no_network_is_said_in_one_plain_line() -> None:
     answered = [("Do53:10.0.0.53@53", False, 53, ValueError("SERVFAIL"), None)]
     assert unreachable_servers([*errors, *answered]) is None  # a server answered: its words
     assert unreachable_servers([]) is None
+
+
+@pytest.mark.parametrize(
+    ("addr", "why"),
+    [
+        ("10.1.2.3", "private"), ("127.0.0.1", "loopback"), ("169.254.7.7", "link-local"),
+        ("240.0.0.1", "reserved"), ("100.64.0.9", "shared"), ("0.0.0.0", "unspecified"),
+        ("::1", "loopback"), ("fe80::1", "link-local"), ("fd00::5", "private"),
+        ("::ffff:10.0.0.1", "private"), ("192.0.2.7", "documentation"), ("224.0.0.5", "multicast"),
+    ],
+)  # fmt: skip
+def test_a_non_public_ip_is_refused_with_why(
+    addr: str, why: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Blacklists list public addresses: a private one can never be listed, so looking it up
+    would only pass (and read as "not listed")."""
+    from spamtrace.cli import main as cli_main
+
+    assert cli_main.main(["audit", "--only", "dnsbl", "--ip", "8.8.8.8", addr]) == 2
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1 and why in err and "public" in err, err
+    assert "--allow-non-public" in err and "Traceback" not in err
+    assert dnsbl.not_public(addr) is not None
+    assert dnsbl.not_public("8.8.8.8") is None and dnsbl.not_public("2a00:1450::1") is None
+
+
+def test_the_flag_looks_a_non_public_ip_up_anyway(monkeypatch: pytest.MonkeyPatch) -> None:
+    from spamtrace.cli import main as cli_main
+
+    seen: list[tuple[str, ...]] = []
+
+    def fake_gather(env: AuditEnv, querier: object = None) -> dnsbl.DnsblSnapshot:
+        seen.append(env.ips)
+        return dnsbl.DnsblSnapshot((), "--ip", "system", (), INFO, 1.0)
+
+    monkeypatch.setattr(dnsbl, "gather", fake_gather)
+    args = ["audit", "--json", "--only", "dnsbl", "--ip", "10.1.2.3", "--allow-non-public"]
+    assert cli_main.main(args) in (0, 1)
+    assert seen == [("10.1.2.3",)]
+
+
+def test_own_non_public_addresses_are_skipped_with_a_note() -> None:
+    public, skipped = dnsbl.split_addresses(["10.0.0.5", "203.0.114.9", "fe80::1", "127.0.0.1"])
+    assert public == ["203.0.114.9"]
+    assert skipped == [("10.0.0.5", "a private address"), ("fe80::1", "a link-local address"),
+                       ("127.0.0.1", "a loopback address")]  # fmt: skip
+    snap = dnsbl.DnsblSnapshot((), "no public address", "system", (), INFO, 1.0, tuple(skipped))
+    (f,) = dnsbl.judge(snap, Config())
+    assert any("10.0.0.5 (a private address)" in e for e in f.evidence), f.evidence
+    q = FakeDns({f"2.0.0.127.{ZONE}": A("127.0.0.2")}, NX)
+    zr = dnsbl.query_zone(q, ZONE, public, INFO.get(ZONE))
+    snap = dnsbl.DnsblSnapshot(tuple(public), "interfaces", "system", (zr,), INFO, 1.0,
+                               tuple(skipped))  # fmt: skip
+    (f,) = dnsbl.judge(snap, Config())
+    assert f.status is Status.PASS and any("not looked up" in e and "fe80::1" in e
+                                           for e in f.evidence), f.evidence  # fmt: skip

@@ -277,6 +277,61 @@ def test_a_symlink_at_the_path_is_refused(tmp_path: Path) -> None:
     assert target.read_text() == "root:x:0:0\n"
 
 
+def _opened_within(path: Path, seconds: float) -> tuple[bool, BaseException | None]:
+    """JsonLinesFile(path) in a thread: (did it return in time, what it raised). A FIFO left
+    blocking is opened for reading here, so that the thread ends."""
+    import threading
+
+    raised: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            JsonLinesFile(str(path)).close()
+        except BaseException as exc:  # handed to the test
+            raised.append(exc)
+
+    t = threading.Thread(target=run, daemon=True)
+    t.start()
+    t.join(seconds)
+    if t.is_alive():
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)  # lets the blocked open() return
+        t.join(5)
+        os.close(fd)
+        return False, None
+    return True, raised[0] if raised else None
+
+
+def test_a_fifo_at_the_path_is_refused_not_waited_on(tmp_path: Path) -> None:
+    # opening a FIFO for writing waits for a reader, and a write waits while the reader is
+    # slow: the daemon hung at start (SIGTERM could not stop it) or would stall capture
+    path = tmp_path / "events.json"
+    os.mkfifo(path)
+    returned, raised = _opened_within(path, 3.0)
+    assert returned, "JsonLinesFile waited for a reader of the FIFO"
+    assert isinstance(raised, RuntimeFailure), raised
+    assert "not a regular file" in raised.message and "FIFO" in raised.message
+
+
+def test_the_path_turned_into_a_fifo_after_a_rotation_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "events.json"
+    w = JsonLinesFile(str(path))
+    w.write('{"n":1}')
+    path.unlink()
+    os.mkfifo(path)
+    import threading
+
+    t = threading.Thread(target=w.reopen, daemon=True)
+    t.start()
+    t.join(3.0)
+    if t.is_alive():
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+        t.join(5)
+        os.close(fd)
+        raise AssertionError("the reopen waited for a reader of the FIFO")
+    assert w.errors == 1 and "not a regular file" in (w.last_error or "")
+    w.close()
+
+
 def test_an_unwritable_path_is_one_clear_error(tmp_path: Path) -> None:
     (tmp_path / "file").write_text("")
     with pytest.raises(RuntimeFailure, match="events: cannot open"):

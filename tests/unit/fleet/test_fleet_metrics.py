@@ -3,6 +3,7 @@ scrape-time values (open incidents, store size, alert failures), and the HTTP en
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import urllib.request
 from pathlib import Path
@@ -193,3 +194,45 @@ def test_ipv6_loopback_listen() -> None:
             assert b"spamtrace_capture_degraded" in r.read()
     finally:
         server.close()
+
+
+def test_idle_connections_cost_a_few_threads_and_are_closed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Any local user (a hosting account's PHP) may connect to the loopback endpoint and send
+    nothing: each such connection held a thread of the daemon for as long as it stayed open
+    (300 threads in 40 s from one script; thousands press on the service's task limit, which
+    the commands its responses run need too). The endpoint serves a few at a time, and a
+    client that does not finish within the timeout is closed."""
+    import threading
+    import time
+
+    monkeypatch.setattr(MetricsServer, "CLIENT_TIMEOUT", 1.0, raising=False)
+    server = MetricsServer(Metrics(process_metrics=False), "127.0.0.1", 0)
+    before = threading.active_count()
+    socks: list[socket.socket] = []
+    try:
+        for _ in range(100):
+            socks.append(socket.create_connection(("127.0.0.1", server.port), timeout=5))
+        time.sleep(0.5)  # the server has accepted what it takes
+        assert threading.active_count() - before <= getattr(MetricsServer, "MAX_CLIENTS", 32) + 1
+        deadline = time.monotonic() + 10
+        closed = 0
+        for s in socks[:5]:  # the first ones, idle past the timeout, were closed
+            s.settimeout(max(0.1, deadline - time.monotonic()))
+            with contextlib.suppress(ConnectionResetError):
+                closed += s.recv(1) == b""
+        assert closed == 5
+    finally:
+        for s in socks:
+            s.close()
+    deadline = time.monotonic() + 10  # a scrape gets its answer once the idle ones are gone
+    while True:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{server.port}/m", timeout=5) as r:
+                assert b"spamtrace_capture_degraded" in r.read()
+            break
+        except OSError:
+            assert time.monotonic() < deadline
+            time.sleep(0.2)
+    server.close()

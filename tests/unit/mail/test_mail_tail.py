@@ -3,9 +3,11 @@ lines are handled; reading back takes the rotated copies."""
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -354,3 +356,86 @@ def test_a_gz_copy_cut_short_gives_its_lines_and_every_broken_copy_is_named(
     assert "u0" in users and len(users) >= 10, users  # the lines before the cut
     error = doc["logs"][0]["error"]
     assert "mainlog.3.gz: Not a gzipped file" in error and "mainlog.2.gz: " in error, error
+
+
+# ------------------------------------------------------------- what a log's owner may plant
+# A PHP mail.log is often in the account's own folder (audit's fix puts it in ~/logs): its
+# owner may put a FIFO or a link to a device at its name. Opened as root, a FIFO made the
+# follower wait for a writer, on the engine's thread or holding the lock the engine waits on
+# (capture stopped, and the daemon could not stop); /dev/zero was read for ever.
+
+
+def _returns_within(fn: Any, seconds: float, fifo: Path | None = None) -> tuple[bool, Any]:
+    """Run ``fn`` in a thread: (did it return in time, its result or what it raised). A
+    FIFO left waited on is opened at its other end, so that the thread can end."""
+    import threading
+
+    out: list[Any] = []
+
+    def run() -> None:
+        try:
+            out.append(fn())
+        except BaseException as exc:  # handed to the test
+            out.append(exc)
+
+    t = threading.Thread(target=run, daemon=True)
+    t.start()
+    t.join(seconds)
+    if t.is_alive():
+        if fifo is not None:
+            with contextlib.suppress(OSError):
+                os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+        return False, None
+    return True, out[0] if out else None
+
+
+def test_a_follower_does_not_wait_on_a_fifo_put_at_the_logs_name(tmp_path: Path) -> None:
+    log = tmp_path / "php-mail.log"
+    write(log, "a\n")
+    follower = LogFollower(str(log))
+    write(log, "b\n")
+    log.rename(tmp_path / "gone")
+    os.mkfifo(log)
+    done, lines = _returns_within(follower.poll, 3.0, log)
+    assert done, "the follower waited for a writer of the FIFO"
+    assert lines == ["b"] and not follower.is_open
+    fresh = LogFollower(str(log), start_at_end=False)
+    done, again = _returns_within(fresh.poll, 3.0, log)
+    assert done and again == []
+
+
+def test_a_follower_reads_no_device_linked_at_the_logs_name(tmp_path: Path) -> None:
+    log = tmp_path / "php-mail.log"
+    log.symlink_to("/dev/zero")
+    done, lines = _returns_within(lambda: LogFollower(str(log), start_at_end=False).poll(), 3.0)
+    assert done, "the follower read /dev/zero"
+    assert lines == []
+
+
+def test_a_copy_after_a_copytruncate_that_is_a_fifo_is_not_waited_on(tmp_path: Path) -> None:
+    log = tmp_path / "php-mail.log"
+    write(log, "a\n")
+    follower = LogFollower(str(log))
+    write(log, "b\n")
+    assert follower.poll() == ["b"]
+    os.mkfifo(tmp_path / "php-mail.log.1")
+    os.truncate(log, 0)
+    done, lines = _returns_within(follower.poll, 3.0, tmp_path / "php-mail.log.1")
+    assert done, "the follower waited on the FIFO at the copy's name"
+    assert lines == [] and follower.stats.lost_bytes > 0
+
+
+@pytest.mark.parametrize("kind", ["fifo", "device"])
+def test_reading_back_refuses_what_is_not_a_file(tmp_path: Path, kind: str) -> None:
+    from spamtrace.sources.maillog.tail import read_tail_bytes
+
+    log = tmp_path / "php-mail.log"
+    if kind == "fifo":
+        os.mkfifo(log)
+    else:
+        log.symlink_to("/dev/zero")
+    for fn in (lambda: list(read_back([str(log)])),
+               lambda: read_tail_bytes(str(log), 0.0, lambda line: None)):  # fmt: skip
+        done, result = _returns_within(fn, 3.0, log if kind == "fifo" else None)
+        assert done, f"reading back waited on the {kind}"
+        assert isinstance(result, OSError) and "not a regular file" in str(result), result

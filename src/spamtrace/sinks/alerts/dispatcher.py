@@ -70,8 +70,10 @@ class ChannelWorker:
         queue_size: int,
         clock: Callable[[], float] = time.monotonic,
         wall: Callable[[], float] = time.time,
+        log: Callable[[str], None] | None = None,
     ) -> None:
         self.channel = channel
+        self.log = log
         self.deadline = float("inf")  # set at close: the end of the grace at exit
         #: incident ids of the alerts given up at exit (for the log line), and if any was a digest
         self.undelivered: list[str] = []
@@ -256,6 +258,7 @@ class ChannelWorker:
                     self.last_error_at = self.wall()
                 if attempt >= delivery.retries or not exc.retryable:
                     self._count("failed")
+                    self._say_failed(alert, attempt + 1)
                     return False
                 if not self._pause(delivery.backoff * (2**attempt)):
                     if not self._expired.is_set():
@@ -268,6 +271,7 @@ class ChannelWorker:
                     self.last_error = escape(f"{type(exc).__name__}: {exc}", max_len=300)
                     self.last_error_at = self.wall()
                 self._count("failed")
+                self._say_failed(alert, attempt + 1)
                 return False
             if self._expired.is_set():
                 return False  # delivered after all, but already counted as dropped
@@ -277,6 +281,22 @@ class ChannelWorker:
                 self.last_sent_at = self.wall()
             return True
         return False  # pragma: no cover (the loop always returns)
+
+    def _say_failed(self, alert: Alert, tries: int) -> None:
+        """One line for an alert given up after its tries (the daemon's journal): counted
+        alone, it was an alert that never came with nothing said where an admin looks."""
+        if self.log is None:
+            return
+        if alert.held:
+            what = f"the digest of {len(alert.held)} incident(s)"
+        else:
+            ident = escape(str(alert.incident.get("id")))
+            what = f"the {alert.event.value} alert of incident {ident}"
+        with contextlib.suppress(Exception):  # a failing reporter must not stop the worker
+            self.log(
+                f"alerts: {escape(self.channel.name)}: {what} was not delivered "
+                f"({tries} {'try' if tries == 1 else 'tries'}): {self.last_error}"
+            )
 
 
 class Dispatcher:
@@ -300,7 +320,7 @@ class Dispatcher:
         self.workers = [
             ChannelWorker(
                 ch, rate_limit=rate_limit, rate_window=rate_window, queue_size=queue_size,
-                clock=clock, wall=wall,
+                clock=clock, wall=wall, log=self.log,
             )
             for ch in channels
         ]  # fmt: skip

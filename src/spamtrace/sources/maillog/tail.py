@@ -30,6 +30,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import stat
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import BinaryIO
@@ -53,6 +54,37 @@ class FollowStats:
     truncations: int = 0  # copytruncate (or other shrinking) seen
     recovered_bytes: int = 0  # read from the copy after a copytruncate
     lost_bytes: int = 0  # written before a truncation and found nowhere
+
+
+def open_log(path: str) -> int:
+    """``path`` opened for reading (a descriptor), when it names a regular file; else an
+    OSError "not a regular file (a FIFO)", at once.
+
+    A log may lie in a hosting account's folder (a PHP ``mail.log`` in ``~/logs``, where
+    audit's fix puts it), whose owner may put something else at its name: a FIFO (opening it
+    waits for a writer: the engine stopped with it, or the daemon could not stop) or a link
+    to a device (``/dev/zero`` never ends; opening some devices does something). So the name
+    is opened ``O_PATH`` first, which opens no file, and the file it found is opened through
+    ``/proc/self/fd`` only when it is a regular one: no race with a swap of the name."""
+    from spamtrace.config import file_kind
+
+    ref = os.open(path, os.O_PATH | os.O_CLOEXEC)
+    try:
+        st = os.fstat(ref)
+        if not stat.S_ISREG(st.st_mode):
+            raise OSError(errno.EINVAL, f"not a regular file ({file_kind(st.st_mode)})", path)
+        try:
+            return os.open(f"/proc/self/fd/{ref}", os.O_RDONLY | os.O_CLOEXEC)
+        except FileNotFoundError:  # no /proc: the name again, checked to be the same file
+            fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC | os.O_NONBLOCK | os.O_NOCTTY)
+            now = os.fstat(fd)
+            if (now.st_dev, now.st_ino) != (st.st_dev, st.st_ino):
+                os.close(fd)
+                raise OSError(errno.EAGAIN, "replaced while it was opened", path) from None
+            os.set_blocking(fd, True)
+            return fd
+    finally:
+        os.close(ref)
 
 
 def next_data(fd: int, offset: int) -> int | None:
@@ -175,7 +207,7 @@ class LogFollower:
 
     def _open(self, *, at_end: bool) -> bool:
         try:
-            fd = os.open(self.path, os.O_RDONLY | os.O_CLOEXEC)
+            fd = open_log(self.path)
         except OSError:
             return False
         st = os.fstat(fd)
@@ -254,7 +286,7 @@ class LogFollower:
         """After a copytruncate: the part of the copy past the last offset."""
         copy = self.path + ".1"
         try:
-            fd = os.open(copy, os.O_RDONLY | os.O_CLOEXEC)
+            fd = open_log(copy)
         except OSError:
             self.stats.lost_bytes += self._offset  # not knowable exactly: at most this
             return []
@@ -296,17 +328,17 @@ class _Unzstd:
     used to write it (the standard library reads zstd only from Python 3.14 on): ``read(n)``
     as a file's, an OSError naming why when it cannot be read."""
 
-    def __init__(self, path: str, mode: str = "rb") -> None:
+    def __init__(self, source: BinaryIO, mode: str = "rb") -> None:
         import shutil
         import subprocess
 
         zstd = shutil.which("zstd")
         if zstd is None:
             raise OSError("a zstd file, and the zstd command is not installed (apt install zstd)")
-        # argv, no shell; -q: no progress on stderr, which is read only for an error's reason
+        # argv, no shell; -q: no progress on stderr, which is read only for an error's reason;
+        # the file as spamtrace opened it (open_log) on its stdin, not its name
         self._proc = subprocess.Popen(
-            [zstd, "-dcq", "--", path], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
+            [zstd, "-dcq"], stdin=source, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
         )  # fmt: skip
 
     def read(self, size: int) -> bytes:
@@ -389,7 +421,7 @@ def read_back_raw(path: str, split: LineSplitter) -> Iterator[tuple[list[str], m
     newline (a truncated last line), if any; also when the file breaks off (a cut ``.gz``),
     before its error is raised, so that the next file's first line is not glued to it."""
     ext = compression_of(path)
-    opener: Callable[[str, str], BinaryIO] = open  # type: ignore[assignment]
+    opener: Callable[[BinaryIO, str], BinaryIO] | None = None
     broken: tuple[type[Exception], ...] = ()  # lzma's and zlib's errors are no OSError: made one
     if ext:  # a rotated log (`check`'s last hour almost never needs one): imported only then
         import bz2
@@ -402,7 +434,10 @@ def read_back_raw(path: str, split: LineSplitter) -> Iterator[tuple[list[str], m
         broken = (lzma.LZMAError, zlib.error)  # a damaged .gz's data (not its header)
     error: Exception | None = None
     try:
-        with opener(path, "rb") as fh:
+        with contextlib.ExitStack() as files:
+            fh: BinaryIO = files.enter_context(os.fdopen(open_log(path), "rb"))
+            if opener is not None:  # it does not close the file it was given
+                fh = files.enter_context(opener(fh, "rb"))
             data = _read_block(fh, split, sparse=not ext).removeprefix(BOM)
             while data:
                 yield split.feed_raw(data)
@@ -450,7 +485,7 @@ def read_tail_bytes(
     ``since`` may come first: the caller filters by time. ``upto``: read only what lies before
     this offset (where a follower started), not what was written since."""
     chunks: list[bytes] = []
-    with open(path, "rb") as fh:
+    with os.fdopen(open_log(path), "rb") as fh:
         size = fh.seek(0, os.SEEK_END)
         if upto is not None:
             size = min(size, upto)
