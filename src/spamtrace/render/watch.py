@@ -54,6 +54,8 @@ if TYPE_CHECKING:
 
 #: columns of an attempt line before its details: "12:00:00.000  SUSPICIOUS   "
 _DETAILS_AT = 27
+#: incidents whose actions are kept until their opening is printed
+MAX_EARLY = 1000
 #: the label column of an incident block: "   who:     "
 _BLOCK_INDENT, _BLOCK_LABEL = 3, 9
 
@@ -69,6 +71,9 @@ class WatchView:
         self._err: Console | None = None
         self._style_codes: dict[str, tuple[str, str]] = {}
         self._is_tty: bool | None = None
+        #: the actions taken on incidents not opened yet (the opening waits for the scan, and
+        #: enforce mode blocks and stops at the first connect): the opening tells of them
+        self._early: dict[str, list[Any]] = {}
         #: the reader of the output went away; ``on_output_closed`` is called then, once
         self.output_closed = False
         self.on_output_closed: Callable[[], None] | None = None
@@ -112,7 +117,8 @@ class WatchView:
         if isinstance(message, (AttemptRecorded, BlockedRecorded)):
             self._event(message.record, message.incident, message.incident_opened)
         elif isinstance(message, IncidentOpened):
-            self._opened(message.incident, message.alerting, message.scan)
+            actions = self._early.pop(message.incident.id, [])
+            self._opened(message.incident, message.alerting, message.scan, actions)
         elif isinstance(message, ScanCompleted):
             if message.late:
                 self._late_scan(message)
@@ -121,6 +127,10 @@ class WatchView:
         elif isinstance(message, EngineStarted):
             self._status(message)
         elif isinstance(message, ActionRecorded):
+            early = self._early.setdefault(message.incident_id, [])
+            early.append(message.action)
+            while len(self._early) > MAX_EARLY:  # the oldest: opened long ago (or never)
+                del self._early[next(iter(self._early))]
             self._action(message)
 
     def close(self) -> None:
@@ -237,12 +247,24 @@ class WatchView:
             else:
                 field(con, label, text, indent=_BLOCK_INDENT, width=_BLOCK_LABEL)
 
-    def _opened(self, rec: IncidentRecord, alerting: bool, scan: dict[str, Any] | None) -> None:
+    def _opened(
+        self,
+        rec: IncidentRecord,
+        alerting: bool,
+        scan: dict[str, Any] | None,
+        actions: Sequence[Any] = (),
+    ) -> None:
+        """The opening, with the actions taken before it (its advice says what they did: no
+        "kill PID" for a sender already stopped, as ``incident ID`` and the alert say)."""
         if self.json:
-            self.line({"type": "incident-opened", "incident": incident_json(rec), "scan": scan})
+            doc = incident_json(rec, actions)
+            self.line({"type": "incident-opened", "incident": doc, "scan": scan})
             return
         if not alerting:
             return
+        from spamtrace.policy.responses import advice_after
+
+        advice = advice_after(rec.advice, actions)
         rows: list[tuple[str, str]] = []
         who = who_of(rec)
         if rec.account:
@@ -257,9 +279,9 @@ class WatchView:
         rows += [("scan:", escape(n)) for n in (scan or {}).get("notes", [])]
         rows.append(("to:", ", ".join(escape(d) for d in rec.destinations)))
         rows += [("why:", escape(reason)) for reason in rec.reasons]
-        if rec.advice:
+        if advice:
             rows.append(("what to do:", ""))
-            rows += [("-", escape_message(a)) for a in rec.advice]
+            rows += [("-", escape_message(a)) for a in advice]
         rows.append(("details:", f"spamtrace incident {rec.id}"))
         head = f"!! {rec.verdict.upper()} incident {rec.id} opened"
         self._block(head, verdict_style(rec.verdict), rows)

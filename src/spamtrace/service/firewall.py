@@ -55,9 +55,8 @@ def roll_back_overdue(state_dir: Path) -> OverdueRollback | None:
     done = transaction.rollback_overdue(state_dir, select_backend)
     if done is None:
         return None
-    deadline = done.get("deadline")
-    late = time.time() - float(deadline or 0)
-    return OverdueRollback(deadline, round(late, 1))
+    late = -transaction.seconds_left(done)
+    return OverdueRollback(time.time() - late, round(late, 1))
 
 
 def rollback_argv(

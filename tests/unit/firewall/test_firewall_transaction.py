@@ -40,6 +40,14 @@ class FakeBackend:
         self.loaded = snap.get("previous")
 
 
+def _overdue(pending: dict[str, Any], by: float = 10.0) -> dict[str, Any]:
+    """``pending`` with its deadline ``by`` seconds past, on both clocks it is kept on."""
+    pending["deadline"] = time.time() - by
+    if pending.get("deadline_boot") is not None:
+        pending["deadline_boot"] = time.clock_gettime(time.CLOCK_BOOTTIME) - by
+    return pending
+
+
 def _apply(tmp_path: Path, backend: FakeBackend, timeout: int = 60) -> transaction.ApplyResult:
     return transaction.apply(
         backend, make_plan(), tmp_path, timeout=timeout, yes=False,  # type: ignore[arg-type]
@@ -73,7 +81,7 @@ def test_overdue_rollback_is_done_by_anyone_and_only_once(tmp_path: Path) -> Non
     _apply(tmp_path, backend)
     assert transaction.rollback_overdue(tmp_path, lambda _: backend) is None  # not due yet
     pending = json.loads((tmp_path / transaction.PENDING).read_text())
-    pending["deadline"] = time.time() - 10  # its helper died long ago
+    _overdue(pending)  # its helper died long ago
     (tmp_path / transaction.PENDING).write_text(json.dumps(pending))
     status = transaction.pending_status(tmp_path)
     assert status is not None and status["overdue"] and status["seconds_left"] < 0
@@ -179,12 +187,14 @@ def test_a_failed_apply_over_one_on_trial_keeps_that_ones_rollback(
             rollback_argv=lambda token: ["true", token],
         )  # fmt: skip
     status = transaction.pending_status(tmp_path)
-    assert status is not None and status["deadline"] == first["deadline"]
+    assert status is not None and not status["overdue"]
     pending = json.loads((tmp_path / transaction.PENDING).read_text())
+    assert pending["deadline"] == first["deadline"]
+    assert pending["deadline_boot"] == first["deadline_boot"]
     assert pending["token"] == first["token"] and pending["snapshot"] == first["snapshot"]
     assert Path(first["snapshot"]).exists()
     assert len(list(tmp_path.glob("snapshot-*.json"))) == 1
-    pending["deadline"] = time.time() - 10
+    _overdue(pending)
     (tmp_path / transaction.PENDING).write_text(json.dumps(pending))
     assert transaction.rollback_overdue(tmp_path, lambda _: backend) is not None
     assert backend.loaded is None  # back to before the first apply
@@ -234,7 +244,48 @@ def test_a_first_apply_stopped_midway_keeps_its_rollback(tmp_path: Path) -> None
         _apply(tmp_path, backend)
     pending = json.loads((tmp_path / transaction.PENDING).read_text())
     assert pending["pid"] and Path(pending["snapshot"]).exists()
-    pending["deadline"] = time.time() - 10
+    _overdue(pending)
     (tmp_path / transaction.PENDING).write_text(json.dumps(pending))
     assert transaction.rollback_overdue(tmp_path, lambda _: backend) is not None
     assert backend.loaded == {"table": "confirmed"}
+
+
+def _boot_now() -> tuple[str, float]:
+    return (
+        Path("/proc/sys/kernel/random/boot_id").read_text().strip(),
+        time.clock_gettime(time.CLOCK_BOOTTIME),
+    )
+
+
+@pytest.mark.parametrize("step", [-3600.0, 3600.0])
+def test_a_step_of_the_wall_clock_moves_no_rollback(tmp_path: Path, step: float) -> None:
+    # the deadline is kept on the boot clock too: a wall clock stepped back an hour after the
+    # apply (NTP, by hand) held the rollback back an hour, unconfirmed rules staying loaded;
+    # stepped forward, it rolled back at once what the admin was still trying
+    backend = FakeBackend(tmp_path)
+    _apply(tmp_path, backend, timeout=60)
+    pending = json.loads((tmp_path / transaction.PENDING).read_text())
+    boot_id, boot_now = _boot_now()
+    assert pending["boot_id"] == boot_id
+    due = step < 0  # stepped back: by the boot clock the deadline has passed (10 s ago)
+    pending["deadline_boot"] = boot_now + (-10.0 if due else 50.0)
+    pending["deadline"] = time.time() + (3600.0 if due else -3600.0)  # what the wall says now
+    (tmp_path / transaction.PENDING).write_text(json.dumps(pending))
+    status = transaction.pending_status(tmp_path)
+    assert status is not None and status["overdue"] is due
+    assert (status["seconds_left"] < 0) is due
+    done = transaction.rollback_overdue(tmp_path, lambda _: backend)
+    assert (done is not None) is due
+    assert (backend.loaded is None) is due
+
+
+def test_a_record_of_another_boot_goes_by_the_wall_clock(tmp_path: Path) -> None:
+    backend = FakeBackend(tmp_path)
+    _apply(tmp_path, backend, timeout=60)
+    pending = json.loads((tmp_path / transaction.PENDING).read_text())
+    pending["boot_id"] = "another-boot"
+    pending["deadline_boot"] = 1e12  # that boot's clock means nothing now
+    pending["deadline"] = time.time() - 10
+    (tmp_path / transaction.PENDING).write_text(json.dumps(pending))
+    assert transaction.rollback_overdue(tmp_path, lambda _: backend) is not None
+    assert backend.loaded is None

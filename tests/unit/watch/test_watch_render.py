@@ -465,3 +465,35 @@ def test_watch_stops_when_its_reader_goes_away(
                   "attribution": {}})  # fmt: skip  (json: not tried again; human: stderr)
     with contextlib.suppress(BrokenPipeError):
         closed.close()
+
+
+def test_watch_opening_tells_what_the_responses_did_before_it(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """In enforce mode the first connect is blocked and its sender stopped at once, and the
+    opening waits for the scan: watch printed 'stop-process DONE: SIGSTOP sent to pid 4242',
+    then the opening's 'stop it after noting the evidence: kill 4242' (a stopped process acts
+    on no SIGTERM), where `incident ID` and the alert said to look at it, then kill -KILL."""
+    import json
+
+    from spamtrace.render.watch import WatchView
+    from spamtrace.service.bus import ActionRecorded, IncidentOpened
+
+    inc = incident(advice=("stop it after noting the evidence: kill 4242",))
+    stop = ActionRecord(
+        inc.id, "stop-process", "done", 1_700_000_000.5, "SIGSTOP sent to pid 4242",
+        "spamtrace release 1001", uid=1001, target="4242:123.0",
+        data={"signal": "stop", "signalled": [[4242, 123.0]]},
+    )  # fmt: skip
+    human = WatchView(False)
+    human.handle(ActionRecorded(inc.id, stop))
+    human.handle(IncidentOpened(inc, True, {"notes": []}))
+    out = capsys.readouterr().out
+    assert "kill -KILL 4242" in out and ": kill 4242" not in out, out
+    as_json = WatchView(True)
+    as_json.handle(ActionRecorded(inc.id, stop))
+    as_json.handle(IncidentOpened(inc, True, {"notes": []}))
+    opened = [json.loads(x) for x in capsys.readouterr().out.splitlines()][-1]
+    assert opened["type"] == "incident-opened"
+    assert [a["action"] for a in opened["incident"]["actions"]] == ["stop-process"]
+    assert not any(a.endswith(": kill 4242") for a in opened["incident"]["advice"])

@@ -62,6 +62,28 @@ MAX_TIMEOUT = 24 * 3600  # the longest confirmation window (seconds)
 OVERDUE_GRACE = 2.0  # seconds past the deadline before anyone but the helper rolls back
 
 
+def _boot_clock() -> tuple[str, float] | None:
+    """(this boot's id, seconds since boot, suspended time included): a clock that no step
+    of the wall clock moves. None where the kernel does not say."""
+    try:
+        boot_id = Path("/proc/sys/kernel/random/boot_id").read_text().strip()
+        return boot_id, time.clock_gettime(time.CLOCK_BOOTTIME)
+    except (OSError, AttributeError, ValueError):
+        return None
+
+
+def seconds_left(pending: dict[str, Any]) -> float:
+    """Seconds to the deadline of a pending record (negative: passed). By the boot clock when
+    the record was written in this boot: a step of the wall clock since (NTP at boot, a clock
+    set by hand) neither holds the rollback back (unconfirmed rules staying loaded) nor
+    brings it forward; else (another boot, an older record) by the wall clock."""
+    boot = _boot_clock()
+    at = pending.get("deadline_boot")
+    if boot is not None and pending.get("boot_id") == boot[0] and isinstance(at, (int, float)):
+        return float(at) - boot[1]
+    return float(pending.get("deadline") or 0) - time.time()
+
+
 def state_dir(path: str) -> Path:
     """The state directory, made (mode 0700) when missing."""
     state = Path(path)
@@ -254,10 +276,15 @@ def apply(
             "pid": None,
             "timer": None,
             "deadline": time.time() + timeout,
+            "boot_id": None,
+            "deadline_boot": None,
             "backend": backend.name,
             "snapshot": str(snapshot_path),
             "policy": None,
         }
+        boot = _boot_clock()
+        if boot is not None:
+            record["boot_id"], record["deadline_boot"] = boot[0], boot[1] + timeout
         if not yes:  # before loading: a kill from here on leaves a record someone honours
             write_json(state / PENDING, record)
         try:
@@ -340,7 +367,7 @@ def wait_and_rollback(state: Path, token: str, backend_of: Callable[[str], Backe
         pending = read_json(state / PENDING)
         if pending is None or pending.get("token") != token:
             return False
-        left = float(pending.get("deadline", 0)) - time.time()
+        left = seconds_left(pending)
         if left <= 0:
             return rollback(state, token, backend_of)
         time.sleep(min(left, 5.0))
@@ -355,7 +382,7 @@ def rollback_overdue(
         return None
     with locked(state):
         pending = read_json(state / PENDING)
-        if pending is None or time.time() < float(pending.get("deadline", 0)) + grace:
+        if pending is None or seconds_left(pending) > -grace:
             return None
         _rollback_locked(state, pending, backend_of)
     return pending
@@ -366,14 +393,14 @@ def pending_status(state: Path) -> dict[str, Any] | None:
     pending = read_json(state / PENDING) if state.is_dir() else None
     if pending is None:
         return None
-    deadline = float(pending.get("deadline", 0))
+    left = seconds_left(pending)
     return {
-        "deadline": deadline,
-        "seconds_left": round(deadline - time.time(), 1),
+        "deadline": time.time() + left,  # when it is due, by the wall clock of now
+        "seconds_left": round(left, 1),
         "helper_pid": pending.get("pid"),
         "helper_alive": _helper_alive(pending),
         "timer": pending.get("timer"),
-        "overdue": time.time() >= deadline + OVERDUE_GRACE,
+        "overdue": left <= -OVERDUE_GRACE,
     }
 
 

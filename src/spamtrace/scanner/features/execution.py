@@ -40,12 +40,12 @@ from spamtrace.scanner.context import (
     first_arg,
     first_varcall,
     function_bodies,
+    function_body,
     has_any,
     has_request_words,
     has_word,
     interpolated,
     leading_words,
-    mail_envelope,
     paren_calls,
     per_file,
     prefiltered_finditer,
@@ -419,7 +419,10 @@ def _tainted_sink(ctx: Ctx, rule: Rule) -> Hit | None:
             # proc_open's/popen's others are descriptors and a mode
             args = first_arg(args)
         elif kind == "mail":
-            args = mail_envelope(args)
+            # recipients, subject, headers and parameters: not the message, which a contact
+            # form fills from its form
+            parts = top_args(args)
+            args = b",".join(parts[:2] + parts[3:])
         text = interpolated(ctx, args)
         if kind == "exec" and text.find(b"escapeshellarg") >= 0:
             # what escapeshellarg() quotes is one argument of a command the script chose
@@ -2096,48 +2099,104 @@ def _spelled_name_param_run(ctx: Ctx, rule: Rule) -> Hit | None:
 
 
 # handlers PHP calls with a value of its own making: an error's message, an exception, the
-# output buffer, a class name, a shutdown's arguments
+# output buffer, a class name
 _HANDLER_APIS = (
     b"set_error_handler", b"set_exception_handler", b"ob_start", b"spl_autoload_register",
-    b"register_shutdown_function", b"register_tick_function", b"header_register_callback",
+    b"header_register_callback",
 )  # fmt: skip
+_CALLBACK_APIS_ALL = tuple(dict.fromkeys((*_HANDLER_APIS, *CB_FIRST, *CB_SECOND, *CB_LAST)))
 _CLOSURE_HEAD = re.compile(
     rb"[\s@]*(?:static\s+)?function\s*&?\s*\(([^)]{0,300})\)\s*"
     rb"(?:use\s*\([^)]{0,200}\)\s*)?(?::\s*\??[\w\\]+\s*)?\{"
+)
+_ARROW_HEAD = re.compile(
+    rb"[\s@]*(?:static\s+)?fn\s*&?\s*\(([^)]{0,300})\)\s*(?::\s*\??[\w\\]+\s*)?=>"
 )
 _PARAM = re.compile(rb"\$(" + NAME_P + rb")")
 _RUNNER_OPEN = re.compile(
     rb"(?<![\w$>:])(?:eval|assert|create_function|system|exec|shell_exec|passthru|popen|"
     rb"proc_open|pcntl_exec)\s*\(\s*@?\s*(?:\(\s*string\s*\)\s*)?(?:\x01\d+\x01\s*\.\s*)?"
-    rb"\$(" + NAME_P + rb")\s*(?:->\s*getmessage\s*\(\s*\)\s*)?[,)]"
+    rb"\$(" + NAME_P + rb")\s*(?:->\s*getmessage\s*\(\s*\)\s*|\[[^\]\n]{0,20}\]\s*)?[,)]"
 )
+_CALL_TEXT_MAX = 4000
+
+
+def _runs_param(ctx: Ctx, callback: bytes, at: int) -> int:
+    """Where (an offset in the code) the callback given at ``at`` (a closure, an arrow
+    function, or the name of a function of the file's own) runs one of its parameters as
+    code or a command; -1 if it does not."""
+    code = ctx.code
+    head = _CLOSURE_HEAD.match(callback)
+    if head is not None:
+        body_at = at + head.end() - 1  # the closure's "{"
+        body = braced(code, body_at)
+        params = set(_PARAM.findall(head.group(1)))
+    else:
+        arrow = _ARROW_HEAD.match(callback)
+        if arrow is not None:
+            body_at = at + arrow.end()
+            body = callback[arrow.end() :]
+            params = set(_PARAM.findall(arrow.group(1)))
+        else:
+            lit = PLACEHOLDER.fullmatch(callback.strip())
+            if lit is None:
+                return -1
+            name = ctx.lx.value(int(lit.group(1))).strip().lower().lstrip(b"\\")
+            found = function_body(ctx, name)
+            defined = re.search(
+                rb"function\s+&?\s*" + re.escape(name) + rb"\s*\(([^)]{0,300})\)", code
+            )
+            if found is None or defined is None:
+                return -1
+            body, body_at = found, code.find(b"{", defined.end())  # the body's "{"
+            params = set(_PARAM.findall(defined.group(1)))
+    for r in itertools.islice(_RUNNER_OPEN.finditer(body), 20):
+        if r.group(1) in params:
+            return body_at + r.start() if body_at >= 0 else at
+    return -1
 
 
 @feature("handler_runs_argument")
 def _handler_runs_argument(ctx: Ctx, rule: Rule) -> Hit | None:
-    """A handler registered with PHP (``set_error_handler``, ``set_exception_handler``,
-    ``ob_start``, ``spl_autoload_register``...) that runs what PHP hands it as code or a
-    command (``function ($no, $msg) { passthru($msg); }``, ``$e->getMessage()`` given to
-    ``shell_exec``), in a script that reads the request: the visitor's text reaches the
-    runner through ``trigger_error()``, an exception's message, echoed output or a class
-    name, with no call of the runner on request input in sight. Error handlers log or
-    convert errors; output callbacks rewrite the page."""
+    """A callback (a closure, an arrow function or a function of the file's own) that runs
+    what it is handed as code or a command, given where request input reaches it: to a
+    callback API with request input among the values it passes on (``array_map(function ($c)
+    { return shell_exec($c); }, $_POST)``, ``preg_replace_callback('/.+/', fn ($m) =>
+    system($m[0]), $_GET['c'])``), or as a handler PHP calls with a value of its own making
+    (``set_error_handler``, ``set_exception_handler``, ``ob_start``,
+    ``spl_autoload_register``) in a script that reads the request: the visitor's text arrives
+    through ``trigger_error()``, an exception's message, echoed output or a class name. No
+    runner is called on request input in sight. Error handlers log or convert errors; output
+    callbacks rewrite the page; mapped callbacks transform data."""
     if not has_request_words(ctx) and ctx.first(b"getenv") < 0:
         return None
     code = ctx.code
-    for start, args in calls_to(ctx, _HANDLER_APIS, 50):
-        head = _CLOSURE_HEAD.match(args)
-        if head is None:
+    req: set[bytes] | None = None
+    for start, _args in calls_to(ctx, _CALLBACK_APIS_ALL, 100):
+        opening = code.find(b"(", start)
+        name = code[start:opening].rstrip()
+        parts = top_args(code[opening + 1 : opening + 1 + _CALL_TEXT_MAX])
+        if not parts:
             continue
-        params = set(_PARAM.findall(head.group(1)))
-        if not params:
+        if name in _HANDLER_APIS or name in CB_FIRST:
+            cb_at = 0
+        elif len(parts) < 2:
+            continue  # array_filter($a): no callback
+        else:
+            cb_at = 1 if name in CB_SECOND else len(parts) - 1
+        callback = parts[cb_at]
+        at = opening + 1 + sum(len(p) + 1 for p in parts[:cb_at])
+        runs = _runs_param(ctx, callback, at)
+        if runs < 0:
             continue
-        body_at = code.find(b"(", start) + head.end()  # the closure's "{"
-        body = braced(code, body_at)
-        for r in itertools.islice(_RUNNER_OPEN.finditer(body), 20):
-            if r.group(1) in params:
-                at = body_at + r.start()
-                return Hit(ctx.line_of_code(start), ctx.excerpt_code(at, at + 80))
+        if name not in _HANDLER_APIS:
+            data = b" ".join(p for k, p in enumerate(parts) if k != cb_at)
+            if REQ_RE.search(data) is None:
+                if req is None:
+                    req = taint(ctx)[0] | ctx.cache["direct"]
+                if not set(VAR.findall(data)[:8]) & req:
+                    continue
+        return Hit(ctx.line_of_code(start), ctx.excerpt_code(runs, runs + 80))
     return None
 
 

@@ -374,13 +374,40 @@ def _relay_recipient(ctx: Ctx, rule: Rule) -> Hit | None:
     if not sites:
         return None  # no recipient given anywhere: the taint pass is not needed
     req, _dec = taint(ctx)
+    looped: set[bytes] | None = None
     for start, arg in sites:
         head = arg[_WRAPPED_REQ.match(arg).end() :]  # type: ignore[union-attr]
         var = VAR.match(head)
         tainted = var is not None and var.group(1) in req and not _fixed_domain(ctx, var.group(1))
-        if tainted or UIN_RE.match(head):
+        if not tainted and var is not None:
+            if looped is None:
+                looped = _request_loop_vars(ctx, req | ctx.cache["direct"])
+            tainted = var.group(1) in looped
+        if tainted or UIN_RE.match(head) or _client_header(ctx, head):
             return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 100))
     return None
+
+
+_GETENV_HEADER = re.compile(rb"getenv\s*\(\s*\x01(\d+)\x01\s*\)")
+
+
+def _client_header(ctx: Ctx, expr: bytes) -> bool:
+    """``expr`` starts with ``getenv('HTTP_…')``: a header the client sends."""
+    m = _GETENV_HEADER.match(expr)
+    return m is not None and ctx.lx.value(int(m.group(1))).strip().upper().startswith(b"HTTP_")
+
+
+def _request_loop_vars(ctx: Ctx, req: set[bytes]) -> set[bytes]:
+    """The variables of ``foreach`` loops over a variable (or an element of one) that holds
+    request input: ``$job = json_decode(file_get_contents('php://input'), true); foreach
+    ($job['rcpt'] as $r)``."""
+    found: set[bytes] = set()
+    if not req:
+        return found
+    for m in itertools.islice(_FOREACH_ANY.finditer(ctx.code), 200):
+        if set(VAR.findall(m.group(1))[:4]) & req:
+            found.add(m.group(3))
+    return found
 
 
 _SIMPLE_ASSIGN = re.compile(rb"\$(" + NAME_P + rb")\s*=(?![=>])\s*([^;]{1,300});")

