@@ -81,7 +81,10 @@ class Range:
 
 
 def _num(value: float) -> str:
-    return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
+    """A number as a message shows it: 30 (not 30.0), 1e+300 (not its 301 digits)."""
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e16:
+        return str(int(value))
+    return str(value)
 
 
 PORT = Range(1, 65535, what="a TCP port")

@@ -7,9 +7,10 @@ script) or already in the NEXT request (its script, its folder). The pool's acce
 every request once it has ended: the worker's pid (``%p``), the script (``%f``), when it was
 accepted (``%t``) and/or when the line was written (``%T``), and how long it took (``%d``).
 
-php-fpm writes ``%t`` and ``%T`` with strftime, in whole seconds; ``%d`` is exact (to the
-microsecond). So a request is known to have run within a window: its start in
-``[t, t + 1)``, its end in ``[T, T + 1)``, end = start + duration; and one worker's requests
+php-fpm writes ``%t`` and ``%T`` with strftime, in whole seconds of ``time()`` (the coarse
+clock, up to a tick behind); ``%d`` is exact (to the microsecond). So a request is known to
+have run within a window: its start in ``[t, t + 1 + tick)``, its end in
+``[T, T + 1 + tick)``, end = start + duration; and one worker's requests
 follow each other (the next starts after the last one ended), which narrows the windows of
 neighbours. The log file's modification time, read when a line was the file's last, is when
 that line was written (exact with multigrain timestamps, Linux 6.13+; within a clock tick
@@ -70,10 +71,11 @@ def _windows(reqs: Sequence[FpmRequest], read_at: float) -> list[list[float]]:
     out: list[list[float]] = []
     for r in reqs:
         s_lo, s_hi, e_lo, e_hi = -inf, inf, -inf, read_at
+        # php-fpm reads these seconds with time(), the coarse clock: up to a tick behind
         if r.accepted is not None:
-            s_lo, s_hi = r.accepted, r.accepted + 1
+            s_lo, s_hi = r.accepted, r.accepted + 1 + GRAIN
         if r.finished is not None:
-            e_lo, e_hi = r.finished, min(e_hi, r.finished + 1)
+            e_lo, e_hi = r.finished, min(e_hi, r.finished + 1 + GRAIN)
         if r.written is not None:  # ended just before its line was written
             e_lo, e_hi = max(e_lo, r.written - DELAY), min(e_hi, r.written + GRAIN)
         out.append([s_lo, s_hi, e_lo, e_hi])

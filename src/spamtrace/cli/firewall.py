@@ -40,6 +40,8 @@ class _DeprecatedYes(argparse.Action):
 
 
 def register(sub: Any) -> None:
+    from spamtrace.cli.argparsing import exit_codes
+
     parser = sub.add_parser(
         "firewall", help="only the MTA may speak SMTP: plan, apply safely, status, remove"
     )
@@ -102,9 +104,13 @@ def register(sub: Any) -> None:
     status = fsub.add_parser(
         "status",
         parents=[common],
-        help="whether the rules are loaded and as configured, and what they blocked",
-        epilog="exit codes: 0 loaded and as configured, 1 not loaded or changed (drift), 2 "
-        "usage or config error, 3 runtime failure",
+        help="whether the rules are loaded, changed since the last confirmed apply, and "
+        "what the config asks for; what they blocked",
+        epilog=exit_codes(
+            "loaded, unchanged since the last confirmed apply (or the one on trial) and what "
+            "the config asks for (nft)",
+            "not loaded, changed by hand (drift), or the config asks for other rules",
+        ),
     )
     status.add_argument("--json", action="store_true", help="machine-readable output")
     status.set_defaults(handler=_status_cmd)

@@ -514,9 +514,16 @@ def _span(seconds: int) -> str:
 ADVICE_SENDERS = 5
 
 
-def advice(inc: MailIncident, envelope: Sequence[str] = ()) -> tuple[str, ...]:
+#: where Postfix logs when the caller does not say (``[mail] postfix_logs``' default)
+POSTFIX_LOGS = ("/var/log/mail.log", "/var/log/maillog")
+
+
+def advice(
+    inc: MailIncident, envelope: Sequence[str] = (), postfix_logs: Sequence[str] = POSTFIX_LOGS
+) -> tuple[str, ...]:
     """What to do about a mail incident (commands to copy; shell-quoted), for the MTA whose
-    log showed it (both MTAs' commands when only PHP's mail.log did).
+    log showed it (both MTAs' commands when only PHP's mail.log did). ``postfix_logs``: the
+    Postfix logs a stolen login's messages are found in (:func:`_postfix_auth_hold`).
 
     ``envelope``: the envelope senders of a local sender's messages that no other sender
     used, when all are known. A script's mail rarely comes from ``<user>@`` (WordPress sends
@@ -536,7 +543,7 @@ def advice(inc: MailIncident, envelope: Sequence[str] = ()) -> tuple[str, ...]:
             )
         out.append(f"reset the password of {box} (used from {len(inc.ips)} address(es) here)")
         exim = _exim_auth_freeze(box)
-        postfix = _postsuper_hold(f'.sender == "{_jq_str(box)}"')
+        postfix = _postfix_auth_hold(box, postfix_logs)
     else:
         where = inc.script or inc.cwd
         if where:
@@ -575,6 +582,24 @@ def _exim_auth_freeze(box: str) -> str:
         f"LC_ALL=C grep -rlxP --include='*-H' -e {line} \"$(exim -bP -n spool_directory)/input\""
         " | sed -n 's|.*/\\(.*\\)-H$|\\1|p' | xargs -r exim -Mf"
     )
+
+
+def _postfix_auth_hold(box: str, logs: Sequence[str]) -> str:
+    """Postfix's queued messages of SMTP AUTH login ``box``, held: their queue ids from the
+    log, on smtpd's line that names the login (``ID: client=..., sasl_username=BOX``, maybe
+    followed by ``, sasl_sender=...``), in each log and its first rotation; not by the
+    envelope sender, which a botnet with a stolen password makes up (and another login may
+    use). An id no longer queued is skipped by ``postsuper``. ``LC_ALL=C``: bytes, as in
+    :func:`_exim_auth_freeze`."""
+    from spamtrace.safetext import shell_quote
+
+    rx = (
+        r"/smtpd\[[0-9]+\]: \K[0-9A-Za-z]+(?=: client=.*, sasl_username="
+        + _perl_re(box)
+        + r"(?:, |$))"
+    )
+    files = " ".join(shell_quote(f) for log in logs for f in (log, f"{log}.1"))
+    return f"LC_ALL=C grep -shoP -e {shell_quote(rx)} {files} | sort -u | postsuper -h -"
 
 
 def _perl_re(text: str) -> str:

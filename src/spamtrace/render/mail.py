@@ -95,8 +95,11 @@ def _id_logged(auth_user: str | None) -> bool | None:
     return None if auth_user is None else unnamed_login(auth_user) is None
 
 
-def incident_json(inc: MailIncident, envelope: tuple[str, ...] = ()) -> dict[str, Any]:
-    from spamtrace.policy.mail import advice
+def incident_json(
+    inc: MailIncident, envelope: tuple[str, ...] = (), postfix_logs: tuple[str, ...] = ()
+) -> dict[str, Any]:
+    """One mail incident as JSON; ``postfix_logs``: the Postfix logs read (for the advice)."""
+    from spamtrace.policy.mail import POSTFIX_LOGS, advice
     from spamtrace.render.incidents import iso
 
     return {
@@ -117,7 +120,7 @@ def incident_json(inc: MailIncident, envelope: tuple[str, ...] = ()) -> dict[str
         "last_seen": iso(inc.last_seen),
         "reasons": list(inc.reasons),
         "sample_recipients": list(inc.sample_recipients),
-        "advice": list(advice(inc, envelope)),
+        "advice": list(advice(inc, envelope, postfix_logs or POSTFIX_LOGS)),
     }
 
 
@@ -157,7 +160,8 @@ def report_json(report: MailReport, top: int | None = None) -> dict[str, Any]:
         "notes": report.notes,
         "senders": sender_rows(report, top),
         "incidents": [
-            incident_json(i, own_envelope_senders(report, i, uses)) for i in report.incidents
+            incident_json(i, own_envelope_senders(report, i, uses), postfix_logs(report))
+            for i in report.incidents
         ],
     }
 
@@ -277,6 +281,11 @@ def print_report(report: MailReport, top: int) -> None:
     )
 
 
+def postfix_logs(report: MailReport) -> tuple[str, ...]:
+    """The Postfix logs the report read (where a stolen login's queue ids are found)."""
+    return tuple(c.path for c in report.logs if c.kind == "postfix")
+
+
 def check_section(report: MailReport, minutes: int) -> dict[str, Any]:
     """``check``'s "through the MTA in the last ``minutes`` minutes" (``check --json``'s
     ``mail``): the logs read, the senders with an incident, and the incidents."""
@@ -286,7 +295,8 @@ def check_section(report: MailReport, minutes: int) -> dict[str, Any]:
         "logs": [c.path for c in report.logs],
         "senders": [r for r in sender_rows(report) if r["incident"] is not None],
         "incidents": [
-            incident_json(i, own_envelope_senders(report, i, uses)) for i in report.incidents
+            incident_json(i, own_envelope_senders(report, i, uses), postfix_logs(report))
+            for i in report.incidents
         ],
     }
 

@@ -12,7 +12,9 @@ resolved) and folds, with PHP's semantics:
   ``strtoupper``, ``ucfirst``, ``lcfirst``, ``trim``/``ltrim``/``rtrim`` (with a list of
   characters too), ``substr(s, start[, length])``, ``substr_replace(s, r, start[,
   length])``, ``str_replace(a, b, s)`` of folded arguments, called by name or through a
-  variable that holds the name;
+  variable that holds the name; an integer argument may be arithmetic (``+ - * %``, exact
+  ``/``, parentheses, ``==``/``!=``, ``true``/``false``, ``ord()`` of a folded string or of
+  such arithmetic: ``chr(47 + ord(1 == 1))`` is "`");
 - a variable assigned a folded value earlier in the file (``$a = 'ass'; $b = $a . 'ert';``);
 - a constant the file defines with a folded value (``define('F', 'sys' . 'tem')``,
   ``const F = 'assert';``), read by its bare name: a name hidden behind a constant counts as
@@ -38,6 +40,7 @@ import base64
 import binascii
 import codecs
 import collections
+import math
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -917,7 +920,13 @@ class _Parser:
         while True:
             pos = self.ws(pos)
             m = _INT.match(code, pos)
-            if m is not None:
+            lead = code[pos : pos + 1]
+            arith = m is not None or lead in (b"(", b"o", b"-")
+            number = self.arithmetic(pos, depth) if arith else None
+            if number is not None:  # an integer, or integer arithmetic: chr(4*4*(5+5)-40)
+                out.append(b"%d" % number[0])
+                pos = number[1]
+            elif m is not None and code[self.ws(m.end()) : self.ws(m.end()) + 1] in b",)":
                 out.append(m.group(0))
                 pos = m.end()
             else:
@@ -930,6 +939,102 @@ class _Parser:
             if c != b"," or len(out) >= 4:
                 raise _NoValue
             pos += 1
+
+
+    def arithmetic(self, pos: int, depth: int) -> tuple[int, int] | None:
+        """The integer arithmetic at ``pos`` that a "," or ")" ends (a call's argument),
+        and where it ends, or None: integers, parentheses, ``+ - * %`` and exact ``/``,
+        ``==``/``!=`` (1 or 0), ``true``/``false`` and ``ord()`` of a folded string or of
+        such arithmetic (``chr(47 + ord(1 == 1))``: "`")."""
+        try:
+            value, _, end = self._compare(pos, depth)
+        except (_NoValue, ValueError, ZeroDivisionError, RecursionError):
+            return None
+        after = self.code[self.ws(end) : self.ws(end) + 1]
+        if after not in (b",", b")"):
+            return None
+        if _INT.fullmatch(self.code[pos:end].strip()) is None:
+            self.built = True
+        return value, end
+
+    def _compare(self, pos: int, depth: int) -> tuple[int, bool, int]:
+        """``sum (("==" | "!=") sum)?``: (value, whether it is a boolean, end)."""
+        left, is_bool, pos = self._sum(pos, depth)
+        p = self.ws(pos)
+        op = self.code[p : p + 2]
+        if op in (b"==", b"!=") and self.code[p + 2 : p + 3] != b"=":
+            right, _, pos = self._sum(p + 2, depth)
+            return int((left == right) == (op == b"==")), True, pos
+        return left, is_bool, pos
+
+    def _sum(self, pos: int, depth: int) -> tuple[int, bool, int]:
+        value, is_bool, pos = self._product(pos, depth)
+        while True:
+            p = self.ws(pos)
+            op = self.code[p : p + 1]
+            if op not in (b"+", b"-") or self.code[p + 1 : p + 2] in (b"+", b"-", b"="):
+                return value, is_bool, pos
+            other, _, pos = self._product(p + 1, depth)
+            value = value + other if op == b"+" else value - other
+            is_bool = False
+
+    def _product(self, pos: int, depth: int) -> tuple[int, bool, int]:
+        value, is_bool, pos = self._operand(pos, depth)
+        while True:
+            p = self.ws(pos)
+            op = self.code[p : p + 1]
+            if op not in (b"*", b"/", b"%") or self.code[p + 1 : p + 2] in (b"*", b"="):
+                return value, is_bool, pos
+            other, _, pos = self._operand(p + 1, depth)
+            if op == b"*":
+                value *= other
+            elif op == b"%":
+                value = int(math.fmod(value, other))  # PHP: the sign of the dividend
+            elif value % other:
+                raise _NoValue  # a fraction: not an integer
+            else:
+                value //= other
+            if abs(value) > 1 << 32:
+                raise _NoValue
+            is_bool = False
+
+    def _operand(self, pos: int, depth: int) -> tuple[int, bool, int]:
+        if depth > MAX_DEPTH:
+            raise _NoValue
+        code = self.code
+        pos = self.ws(pos)
+        c = code[pos : pos + 1]
+        if c == b"(":
+            value, is_bool, end = self._compare(pos + 1, depth + 1)
+            end = self.ws(end)
+            if code[end : end + 1] != b")":
+                raise _NoValue
+            return value, is_bool, end + 1
+        if c == b"-":
+            value, _, end = self._operand(pos + 1, depth + 1)
+            return -value, False, end
+        m = _INT.match(code, pos)
+        if m is not None:
+            return int(m.group(0)), False, m.end()
+        b = _BARE.match(code, pos)
+        if b is not None and b.group(1) in (b"true", b"false"):
+            return int(b.group(1) == b"true"), True, b.end()
+        call = _CALL.match(code, pos)
+        if call is None or call.group(1) != b"ord":
+            raise _NoValue
+        inner = self.arithmetic(call.end(), depth + 1)
+        if inner is not None:  # ord(1 == 1): the character of the value as PHP prints it
+            number, end = inner
+            text = b"%d" % number
+            # a comparison prints as "1" or ""
+            if self._compare(call.end(), depth + 1)[1]:
+                text = b"1" if number else b""
+        else:
+            text, end = self.expr(call.end(), depth + 1)
+        end = self.ws(end)
+        if code[end : end + 1] != b")":
+            raise _NoValue
+        return (text[0] if text else 0), False, end + 1
 
 
 def _keyed(items: list[tuple[bytes | None, bytes]]) -> list[tuple[bytes, bytes]]:

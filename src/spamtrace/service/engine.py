@@ -319,6 +319,11 @@ class Engine:
             "php-fpm access logs name the scripts of requests too short to be read live: "
             + ", ".join(escape(p) for p, _ in chosen)
         )
+        self.notes += [
+            f"php-fpm access log {escape(path)} cannot be read yet ({escape(why)}): tried "
+            "again at the next php-fpm connect"
+            for path, why in self.fpm_logs.errors()
+        ]
 
     def _stored_keys(self, since: float) -> set[tuple[float, int, str]]:
         """The tracepoint events the store holds since ``since``, for the takeover."""

@@ -129,14 +129,17 @@ def incident_of_record(rec: IncidentRecord) -> Incident | None:
 
 
 def mail_records(
-    msg: MailMessage, inc: MailIncident, account: Account | None
+    msg: MailMessage,
+    inc: MailIncident,
+    account: Account | None,
+    postfix_logs: Sequence[str] = (),
 ) -> tuple[EventRecord, IncidentRecord]:
     """One message of a mail incident (event ``mail-logged``) and the incident, as stored.
 
     The incident's ``connections`` are its messages, ``destinations`` a sample of its
     recipients, ``methods`` ``{"mail-log": messages}``; ``process`` holds what a mail sender
     has instead of a process (kind, authenticated user, client addresses, Exim's argv)."""
-    from spamtrace.policy.mail import advice
+    from spamtrace.policy.mail import POSTFIX_LOGS, advice
     from spamtrace.sinks.store import EventRecord, EventType, IncidentRecord
 
     verdict = inc.verdict.value
@@ -163,7 +166,8 @@ def mail_records(
         connections=inc.messages, blocked=0, destinations=inc.sample_recipients, pids=(),
         first_seen=inc.first_seen, last_seen=inc.last_seen,
         rate_per_minute=round(inc.messages / span * 60.0, 2) if inc.messages > 1 else 1.0,
-        reasons=inc.reasons, methods={"mail-log": inc.messages}, advice=advice(inc),
+        reasons=inc.reasons, methods={"mail-log": inc.messages},
+        advice=advice(inc, (), postfix_logs or POSTFIX_LOGS),
         process={
             "source": "mail-log", "kind": inc.kind, "auth_user": inc.auth_user,
             "client_ips": list(inc.ips), "recipients": inc.recipients,

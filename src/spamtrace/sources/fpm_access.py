@@ -346,6 +346,10 @@ class FpmAccessLogs:
     def paths(self) -> list[str]:
         return [f.path for f in self._files]
 
+    def errors(self) -> list[tuple[str, str]]:
+        """(path, why) of each log that could not be opened (it is tried again later)."""
+        return [(f.path, f.error) for f in self._files if f.fd is None and f.error]
+
     def _open(self, f: _Followed, *, start: bool = False) -> None:
         try:
             fd = os.open(f.path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)

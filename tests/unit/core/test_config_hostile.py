@@ -106,6 +106,9 @@ def test_deep_nesting_is_exit_2_one_line(tmp_path: Path, text: str) -> None:
         ("[audit]\ndnsbl_timeout = -inf\n", "audit.dnsbl_timeout: -inf is not a finite"),
         ("[firewall]\nconfirm_timeout = 99999999999\n", "firewall.confirm_timeout: 99999999999"),
         ("[firewall]\nconfirm_timeout = -5\n", "out of range"),
+        # a huge float is shown as written, not as its 301 digits
+        ("[daemon]\nfirewall_check_interval = 1e300\n", "interval: 1e+300 is out of range"),
+        ("[watch]\npoll_interval = 1.5e20\n", "watch.poll_interval: 1.5e+20 is out of range"),
         ("[accounts]\nmin_uid = -1\n", "accounts.min_uid: -1 is out of range (at least 0"),
         ("[store]\nmax_events = 0\n", "store.max_events: 0 is out of range"),
         ("[scan]\nmax_file_size = -1\n", "scan.max_file_size"),

@@ -938,3 +938,18 @@ def test_status_shows_error_messages_escaped_once() -> None:
     assert "nft said '\\x1b[1m'" in text
     assert "\x1b" not in text and "\x07" not in text
     assert "no tracefs\\x1b[2J" in text and "disk I/O error\\x07" in text
+
+
+def test_the_firewall_check_says_the_confirmed_rules_are_damaged(tmp_path: Path) -> None:
+    """A confirmed.json cut short read as 'never set up here': with firewall_repair the table
+    was never put back, and the journal said no policy had ever been confirmed."""
+    state = transaction.state_dir(str(tmp_path / "fw"))
+    fw = FakeBackend()
+    monitor = FirewallMonitor(str(state), repair=True, post=lambda _m: None)
+    monitor._backends = {"nft": fw, "auto": fw}  # type: ignore[dict-item]
+    transaction.apply(fw, Plan("v1"), state, timeout=60, yes=True, rollback_argv=lambda t: [])  # type: ignore[arg-type]
+    (state / transaction.CONFIRMED).write_text('{"backend": "nft", "prev')
+    fw.loaded = None  # flushed
+    checked = monitor.check()
+    assert checked.state is FirewallState.UNKNOWN
+    assert checked.error is not None and "damaged" in checked.error

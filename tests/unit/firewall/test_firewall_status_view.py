@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from fwfake import make_plan
 
 from spamtrace.render.firewall import describe_pending, status_json, status_lines
@@ -87,3 +88,23 @@ def test_an_iptables_status_says_the_config_was_not_compared() -> None:
     assert lines[1].startswith("  (not compared with the config: iptables rules are compared")
     nft = dict(ipt, config_differs=[])
     assert not any("not compared" in x for x in status_lines("nft", plan, nft, None))
+
+
+def test_status_help_says_what_it_compares_the_loaded_rules_with(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The exit status compares the loaded rules with the last confirmed ones (drift: a change
+    by hand) and, for nft, with what the config asks for now; "as configured" said only the
+    second."""
+    from spamtrace.cli import main as cli_main
+
+    for argv in (["firewall", "status", "--help"], ["firewall", "--help"]):
+        with pytest.raises(SystemExit):
+            cli_main.main(argv)
+        text = " ".join(capsys.readouterr().out.split())
+        assert "last confirmed" in text and "as configured" not in text, text
+    with pytest.raises(SystemExit):
+        cli_main.main(["firewall", "status", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert "0 loaded, unchanged since the last confirmed apply" in text, text
+    assert "changed by hand (drift)" in text and "the config asks for other rules" in text, text

@@ -289,3 +289,30 @@ def test_a_record_of_another_boot_goes_by_the_wall_clock(tmp_path: Path) -> None
     (tmp_path / transaction.PENDING).write_text(json.dumps(pending))
     assert transaction.rollback_overdue(tmp_path, lambda _: backend) is not None
     assert backend.loaded is None
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [b'{\n  "backend": "nft",\n  "previous": "table inet spam', b"", b"[]", b'{"backend": "x"}'],
+)
+def test_damaged_confirmed_rules_are_an_error_not_nothing_confirmed(
+    tmp_path: Path, damage: bytes
+) -> None:
+    # a confirmed.json cut short (a disk error, a full disk) was read as "no confirmed rules":
+    # the boot unit loaded nothing and said "none applied and confirmed yet", exit 0, and port
+    # 25 stayed open after every reboot with nothing failed
+    backend = FakeBackend(tmp_path)
+    assert transaction.confirmed_policy(tmp_path) is None  # never confirmed: nothing, no error
+    assert transaction.load_confirmed(tmp_path, lambda _: backend) is None
+    (tmp_path / transaction.CONFIRMED).write_bytes(damage)
+    with pytest.raises(FirewallError, match=r"confirmed\.json: .*damaged.*firewall apply"):
+        transaction.load_confirmed(tmp_path, lambda _: backend)
+    with pytest.raises(FirewallError, match="damaged"):
+        transaction.confirmed_policy(tmp_path)
+    assert backend.restored == []
+    # a new apply confirms rules again over it
+    transaction.apply(
+        backend, make_plan(), tmp_path, timeout=60, yes=True,  # type: ignore[arg-type]
+        rollback_argv=lambda token: ["true", token],
+    )  # fmt: skip
+    assert transaction.confirmed_policy(tmp_path) is not None

@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import json
 import re
+import shlex
 from pathlib import Path
 
 import pytest
@@ -38,6 +39,21 @@ def auth_id_found(command: str, auth_id: bytes) -> bool:
         hits.append(got.stdout.strip() == b"1")
     assert hits[0] == hits[1], (pattern, auth_id)
     return hits[0]
+
+
+def sasl_ids_found(command: str, login: bytes, tail: bytes = b"") -> bool:
+    """Whether the grep of a mail-auth hold command (Postfix) takes the queue id of smtpd's
+    line of the login ``login`` (as Postfix writes it; ``tail``: the fields after it)."""
+    import shlex
+    import subprocess
+
+    assert command.startswith("LC_ALL=C grep -shoP -e "), command
+    pattern = shlex.split(command.split(" -e ", 1)[1])[0]
+    head = b"Dec  4 10:00:01 srv postfix/submission/smtpd[901]: 4QkT0m1AbCdZ: client=unknown"
+    line = head + b"[203.0.113.5], sasl_method=LOGIN, sasl_username=" + login + tail
+    got = subprocess.run(["grep", "-shoP", "-e", pattern], input=line + b"\n",
+                         capture_output=True, env={"LC_ALL": "C"}, check=False)  # fmt: skip
+    return got.stdout == b"4QkT0m1AbCdZ\n"
 
 
 @pytest.fixture
@@ -145,7 +161,14 @@ def test_the_freeze_advice_is_for_the_mta_whose_log_showed_the_sender(mta: str) 
                            ("xa.b+c@shop.example", False), ("a.b+c@shop.example.net", False)):
             assert auth_id_found(command, login.encode()) is hit, (command, login)
     if postfix:
-        assert f'.sender == "{box}"' in postfix[0]
+        # the login on smtpd's line, whole: only this mailbox's queue ids
+        command = postfix[0].split(": ", 1)[1]
+        for login, tail, hit in (
+            (box, b"", True), (box, b", sasl_sender=x@y.example", True),
+            ("aXb+c@shop.example", b"", False), ("xa.b+c@shop.example", b"", False),
+            ("a.b+c@shop.example.net", b"", False),
+        ):  # fmt: skip
+            assert sasl_ids_found(command, login.encode(), tail) is hit, (command, login)
     local = advice(_incident("mail-script", mta, user="bob", uid=1001, cwd="/home/bob"))  # type: ignore[arg-type]
     assert local[0] == "spamtrace scan /home/bob"
     assert any("'^<bob@'" in x or 'startswith("bob@")' in x for x in local), local
@@ -190,12 +213,10 @@ def test_the_freeze_commands_of_a_mailbox_with_control_characters_escape_them_on
     box: str,
 ) -> None:
     """A mailbox whose name holds a terminal escape, an invisible or an undecodable character:
-    each is written once, as its bytes in the Perl regex (``\\x1b``) and as JSON's ``\\u001b``
-    for jq, so the commands are printable single-quoted words (the regex was
+    each is written once, as its bytes in the Perl regexes (``\\x1b``: Exim's spool header,
+    Postfix's smtpd line), so the commands are printable single-quoted words (the regex was
     ``$'^<in\\\\\\x1b\\\\[31m...'``: a Perl backslash, then bash's escape of both). Run
-    through bash, perl and jq, they select that mailbox's messages and no other."""
-    import subprocess
-
+    through grep, they select that mailbox's messages and no other."""
     from spamtrace.policy.mail import advice
     from spamtrace.safetext import escape_message
 
@@ -203,20 +224,16 @@ def test_the_freeze_commands_of_a_mailbox_with_control_characters_escape_them_on
     exim, postfix = (next(x for x in lines if word in x) for word in ("auth_id", "postsuper"))
     for line in (exim, postfix):  # no $'...' quoting: one escape per character
         assert line.isprintable() and escape_message(line) == line, line
-        assert "-e $'" not in line and "jq -r $'" not in line, line
+        assert "-e $'" not in line, line
     raw = box.encode("utf-8", "surrogateescape")
     command = exim.split(": ", 1)[1]
     for login, hit in ((raw, True), (raw.replace(b"@", b"X"), False),
                        (box.encode("unicode_escape"), False)):  # fmt: skip
         assert auth_id_found(command, login) is hit, (command, login)
-    if "\udcff" in box:  # postqueue -j writes no lone surrogate for jq to read
-        return
-    select = postfix.split("jq -r ", 1)[1].split(" | postsuper", 1)[0]
-    queue = "\n".join(json.dumps({"queue_id": q, "sender": s})
-                      for q, s in (("A1", box), ("B2", "info@shop.example")))  # fmt: skip
-    got = subprocess.run(["bash", "-c", f"jq -r {select}"], input=queue.encode(),
-                         capture_output=True, check=False)  # fmt: skip
-    assert got.stdout == b"A1\n", (select, got.stderr)
+    command = postfix.split(": ", 1)[1]
+    for login, hit in ((raw, True), (raw.replace(b"@", b"X"), False),
+                       (box.encode("unicode_escape"), False)):  # fmt: skip
+        assert sasl_ids_found(command, login) is hit, (command, login)
 
 
 def test_mail_on_a_narrow_terminal_lists_a_block_per_sender(
@@ -315,3 +332,32 @@ def test_the_freeze_advice_of_a_local_sender_names_its_envelope_senders(
     assert isinstance(snapshot, MailIncident)
     (hold,) = [x for x in advice(snapshot, tuple(found)) if "postsuper" in x]
     assert " or ".join(f'.sender == "{a}"' for a in found) in hold, hold
+
+
+def test_the_postfix_hold_command_finds_a_stolen_logins_mail_by_its_smtpd_lines(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A botnet with a stolen password makes up every envelope sender: holding the queue by
+    ``.sender == "<login>"`` held none of its messages (and held another login's, which may
+    send as that address). The login names its messages on smtpd's ``client=`` line, with
+    their queue ids: the printed command, run on the recorded log, gives exactly those."""
+    import subprocess
+
+    monkeypatch.setenv("SPAMTRACE_MAIL_AUTH_MAX_NETWORKS", "3")
+    log = tmp_path / "mail.log"
+    log.write_text((SAMPLES / "postfix-auth-forged.log").read_text())
+    args = ["mail", "--json", "--no-queue", "--no-scan", "--since", "all", "--postfix-log"]
+    assert main([*args, str(log)]) == 1
+    (inc,) = json.loads(capsys.readouterr().out)["incidents"]
+    assert inc["auth_user"] == "info@shop.example"
+    (hold,) = [x for x in inc["advice"] if x.startswith("hold its queued mail")]
+    command = hold.split(": ", 1)[1]
+    assert command.endswith(" | postsuper -h -") and ".sender" not in command, command
+    assert shlex.quote(str(log)) in command, command
+    found = subprocess.run(
+        ["bash", "-c", command.removesuffix(" | postsuper -h -")],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    assert found.stdout.split() == sorted(
+        ["4QkT0m1AbCdZ", "4QkT0m3PqRsT", "4QkT0m4LmNoP", "4QkT0m6DeFgH", "4QkT0m7AaBbC"]
+    ), (command, found.stderr)

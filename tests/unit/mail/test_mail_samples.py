@@ -23,6 +23,7 @@ PARSERS: dict[str, Callable[[str], MailLogged | None]] = {
     "exim-auth-abuse.log": lambda line: exim.parse_line(line, 0),
     "postfix.log": lambda line: postfix.parse_line(line, 2026, 0),
     "postfix-auth-abuse.log": lambda line: postfix.parse_line(line, 2026, 0),
+    "postfix-auth-forged.log": lambda line: postfix.parse_line(line, 2026, 0),
     "php-mail.log": lambda line: phpmail.parse_line(line, 2026, 0),
 }
 

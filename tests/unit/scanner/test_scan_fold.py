@@ -34,6 +34,15 @@ def _value(expr: str, before: str = "") -> bytes | None:
         ("str_rot13('flfgrz')", b"system"),
         ("base64_decode('c3lzdGVt')", b"system"),
         ("chr(101) . chr(118) . chr(97) . chr(108)", b"eval"),
+        # integer arithmetic in an argument; ord() of a comparison prints it ("1" or "")
+        ("chr(4*4*(5+5)-40) . chr(47+ord(1==1)) . chr(ord('_')+3) . chr(((10*10)+(5*3)))",
+         b"x`bs"),
+        ("chr(200/2) . chr(-(-101)) . chr(300 % 256) . chr(ord(false) + 65)", b"de,A"),
+        ("substr('system', 1 + 1, 2 * 2 - 2)", b"st"),
+        ("chr(ord('a' . 'b') + 1)", b"b"),
+        ("chr(7/2)", None),  # a fraction: not an integer
+        ("chr(ord($c) + 1)", None),  # a variable with no value: nothing
+        ("chr(1 + 1 . 'x')", None),
         ("substr('sysatem', 0, 3) . substr('sysatem', 4)", b"system"),
         ("substr('abcdef', -3, -1)", b"de"),
         ("str_replace('#', '', 'ev#a#l')", b"eval"),

@@ -53,6 +53,18 @@ def test_the_documented_format_with_pid_gives_a_request() -> None:
     assert req.duration == pytest.approx(0.000412)
 
 
+def test_the_documented_order_reads_a_line_whose_request_holds_quotes(tmp_path: Path) -> None:
+    fmt = compile_format('%t %p %{mili}d %f %R - %u "%m %r%Q%q" %s')
+    line = (
+        '05/Dec/2026:21:40:07 +0000 4711 0.412 /home/u/a.php 10.0.0.9 - - '
+        '"GET /x" 200 99 0.1 /home/v/b.php?q=" 200'
+    )
+    req = fmt.parse(line, "l")
+    assert req is not None and (req.pid, req.script) == (4711, "/home/u/a.php")
+    missing = FpmAccessLogs([(str(tmp_path / "none.log"), fmt)])
+    assert [p for p, _ in missing.errors()] == [str(tmp_path / "none.log")]
+
+
 def test_a_format_without_pid_or_script_is_refused_with_why() -> None:
     with pytest.raises(FormatError, match=r"%p .*%f"):
         compile_format('%R - %u %t "%m %r" %s')  # php-fpm's default
@@ -134,6 +146,15 @@ def test_a_connect_falls_in_the_request_whose_window_holds_it() -> None:
     found = match([a, b], 100.5, read_at=101.5)
     assert found.requests == (b,)  # a ended by 99.0003 at the latest
     assert match([a, b], 99.0001, read_at=101.5).requests == (a,)
+
+
+def test_a_second_php_fpm_read_on_the_coarse_clock_still_holds_its_request() -> None:
+    """php-fpm's %t is time(): the coarse clock, a tick behind. A request accepted 2 ms after
+    a second began was logged with the second before; its connect (after the boundary) was
+    matched to no request, and the next one's script was named alone."""
+    a = req("/s/a.php", 9, 0.6)
+    b = FpmRequest(7, "/s/b.php", 10, None, 0.0001, "/l", written=10.05)
+    assert match([a, b], 10.0023, read_at=11.0).requests[0] == a
 
 
 def test_two_requests_in_the_same_second_are_both_candidates() -> None:

@@ -206,10 +206,32 @@ def _confirm_policy(state: Path, policy: dict[str, Any] | None) -> None:
 
 
 def confirmed_policy(state: Path) -> dict[str, Any] | None:
-    """The last confirmed policy (a backend snapshot), or None when there is none."""
-    doc = read_json(state / CONFIRMED)
-    if doc is None or not doc.get("previous") or doc.get("backend") not in ("nft", "iptables"):
+    """The last confirmed policy (a backend snapshot), or None when there is none. A file
+    that is there but cannot be read, or is not what :func:`_confirm_policy` writes (cut short
+    by a disk error), is a :class:`FirewallError`: read as "none", the boot loaded nothing and
+    said nothing was ever confirmed."""
+    path = state / CONFIRMED
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
         return None
+    except OSError as exc:
+        raise FirewallError(f"{path}: cannot read the confirmed rules: {exc.strerror}") from None
+    try:
+        doc = json.loads(raw)
+    except ValueError:
+        doc = None
+    if (
+        not isinstance(doc, dict)
+        or doc.get("backend") not in ("nft", "iptables")
+        or not isinstance(doc.get("previous"), str | dict)
+        or not doc.get("previous")
+    ):
+        raise FirewallError(
+            f"{path}: the confirmed rules are damaged (not what spamtrace writes there) and "
+            "can be neither loaded nor compared with: run `spamtrace firewall apply`, then "
+            "`spamtrace firewall confirm`, to confirm rules again"
+        )
     return doc
 
 

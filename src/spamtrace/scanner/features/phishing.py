@@ -915,7 +915,8 @@ def _antibot_gate(ctx: Ctx, rule: Rule) -> Hit | None:
     exit for them: the page hides from the people who would report it."""
     text = string_text(ctx)
     if not _visitor_named(text) and not has_word(ctx, b"gethostbyaddr"):
-        return None
+        # the platform named by a helper of the kit's own (the user agent read elsewhere)
+        return _platform_refusal(ctx, text) if text.find(b"linux") >= 0 else None
     action = prefiltered_search(_GATE_ACTION, text)
     if action is None and not (has_word(ctx, b"die") or has_word(ctx, b"exit")):
         return None
@@ -1046,13 +1047,20 @@ _REFUSES = re.compile(rb"(?<![\w$>:])(?:die|exit)\b|(?<![\w$>:])header\s*\(")
 _TEST_OPENS = re.compile(rb"(?<![\w$>:])(?:if|elseif)\s*\(")
 
 
+# the visitor's platform given by a helper of the kit's own: $c->getOS() == "Linux"
+_OS_HELPER = re.compile(
+    rb"(?<![\w$])(?:get_?)?(?:os|platform|operating_?system)(?:_?name)?\s*\(\s*\)\s*===?\s*$"
+)
+
+
 def _platform_refusal(ctx: Ctx, text: bytes) -> Hit | None:
     """A gate that names the visitor's operating system from the user agent and refuses
     Linux desktops (``if ($os == "Linux") die(...)``, with the unknown browsers and the
     bot lookups of the same test): the scanners and crawlers that would report a kit run
     on Linux servers, its victims on phones and Windows. No site turns Linux users away."""
-    if text.find(b"linux") < 0 or text.find(b"http_user_agent") < 0:
+    if text.find(b"linux") < 0:
         return None
+    agent = text.find(b"http_user_agent") >= 0
     code = ctx.code
     value = ctx.lx.value
     for p in itertools.islice(PLACEHOLDER.finditer(code), 3000):
@@ -1060,7 +1068,10 @@ def _platform_refusal(ctx: Ctx, text: bytes) -> Hit | None:
             continue
         if re.search(rb"(?<![!<>])===?\s*$", code[max(0, p.start() - 8) : p.start()]) is None:
             continue  # an equality test of a platform's name, not a pattern or a != test
-        opened = [t.end() for t in _TEST_OPENS.finditer(code, max(0, p.start() - 300), p.start())]
+        if not agent and _OS_HELPER.search(code, max(0, p.start() - 40), p.start()) is None:
+            continue  # no user agent read here: the platform must come from a getOS() helper
+        # a long list of platforms (one per line) may open its test far before
+        opened = [t.end() for t in _TEST_OPENS.finditer(code, max(0, p.start() - 600), p.start())]
         if not opened or code.find(b";", opened[-1], p.start()) >= 0:
             continue
         # one of several reasons to refuse (|| the unknown browsers, the bot lookups): a
@@ -1068,7 +1079,7 @@ def _platform_refusal(ctx: Ctx, text: bytes) -> Hit | None:
         test = code[opened[-1] : p.start() + 300]
         if test[: close_paren(test)].find(b"||") < 0:
             continue
-        if _REFUSES.search(_block_after(code, opened[-1])) is not None:
+        if _REFUSES.search(_block_after(code, opened[-1], 1200)) is not None:
             return Hit(ctx.line_of_code(p.start()),
                        excerpt(b"refuses visitors whose platform is Linux"))
     return None
@@ -1511,8 +1522,58 @@ def _crawler_local_served(ctx: Ctx, rule: Rule) -> Hit | None:
         cond = test.group(0)
         if _crawler_test(ctx, cond) or _crawler_flag(ctx, cond):
             return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.start() + 80))
+    hit = _crawler_helper_page(ctx)
+    if hit is not None:
+        return hit
     if has_any(ctx, (b"curl_exec", b"file_get_contents")):
         return _crawler_fixed_fetch(ctx)
+    return None
+
+
+# a page printed through a name: echo file_get_contents($page), echo load_page($page) (a
+# function of the file's own that returns what file_get_contents() or readfile() read)
+_PRINTED_READ = re.compile(
+    rb"(?:echo|print)\s*\(?\s*@?([a-z_][\w]*)\s*\(\s*(\$\w+|\x01\d+\x01|"
+    rb"(?:__dir__|dirname\s*\(\s*__file__\s*\))\s*\.\s*\x01\d+\x01)\s*\)\s*;"
+)
+_FIXED_PATH = re.compile(
+    rb"\s*(?:(?:__dir__|dirname\s*\(\s*__file__\s*\))\s*\.\s*)?\x01(\d+)\x01\s*"
+)
+_READS_PARAM = re.compile(rb"return\s+@?(?:file_get_contents|implode\s*\([^;]{0,20}file)\s*\(\s*\$")
+
+
+def _crawler_helper_page(ctx: Ctx) -> Hit | None:
+    """The first work of a crawler test's block is to print (not run) the text of one
+    local file the script names, read by file_get_contents() or by a function of the
+    file's own that returns it, the name given directly or in a variable set once to one
+    literal (``$landing = __DIR__ . '/landing.php'; ... echo load_file($landing);``)."""
+    code = ctx.code
+    value = ctx.lx.value
+    bodies: dict[bytes, bytes] | None = None
+    for m in itertools.islice(prefiltered_finditer(_PRINTED_READ, code, ctx.first), 40):
+        fn = m.group(1)
+        if fn != b"file_get_contents":
+            if bodies is None:
+                bodies = function_bodies(ctx)
+            if _READS_PARAM.search(bodies.get(fn, b"")) is None:
+                continue
+        arg = m.group(2)
+        if arg.startswith(b"$"):
+            given = var_assigns(code, arg[1:], TAIL_RHS, 3)
+            if len(given) != 1:
+                continue
+            path = _FIXED_PATH.fullmatch(given[0][1].group(1))
+        else:
+            path = _FIXED_PATH.fullmatch(arg)
+        if path is None or value(int(path.group(1))).find(b"://") >= 0:
+            continue
+        head = code[max(0, m.start() - 260) : m.start()].rstrip()
+        if not head.endswith(b"{"):
+            continue
+        test = _IF_OPENS.search(head[:-1])
+        if test is not None and (_crawler_test(ctx, test.group(0))
+                                 or _crawler_flag(ctx, test.group(0))):
+            return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.start() + 80))
     return None
 
 
@@ -1809,10 +1870,11 @@ _REDIRECT = re.compile(
 )
 
 
-def _block_after(code: bytes, pos: int) -> bytes:
+def _block_after(code: bytes, pos: int, span: int = 400) -> bytes:
     """The statement or the {...} block that the condition holding ``pos`` guards (up to
-    2,000 bytes): the code run only when the test is true."""
-    i = pos + close_paren(code[pos : pos + 400])  # the end of the condition
+    2,000 bytes): the code run only when the test is true. ``span``: how far the condition
+    may reach."""
+    i = pos + close_paren(code[pos : pos + span])  # the end of the condition
     rest = code[i + 1 : i + 2000]
     body = rest.lstrip()
     if not body.startswith(b"{"):
@@ -1986,3 +2048,209 @@ def _obfuscated_script(text: bytes) -> bool:
     if _JS_PACKER.search(text) is not None:
         return True
     return sum(1 for _ in itertools.islice(prefiltered_finditer(_OBFUSCATOR_NAME, text), 20)) >= 20
+
+
+# ------------------------------------------------------- kit copied to a random folder
+# a source of a random name: md5(rand()), uniqid(), substr(sha1(microtime()), 0, 8)...
+_KIT_RANDOM = re.compile(
+    rb"(?<![\w$>:])(?:rand|mt_rand|uniqid|microtime|random_bytes|random_int|str_shuffle|"
+    rb"openssl_random_pseudo_bytes)\s*\("
+)
+_KIT_ASSIGN = re.compile(rb"\$(\w+)\s*=(?![=>])\s*([^;]{1,300});")
+# a page that only an administrator reaches (a site builder's "new sandbox" button)
+_KIT_ADMIN_ONLY = re.compile(
+    rb"current_user_can|is_user_logged_in|is_super_admin|php_auth_user|password_verify"
+)
+_KIT_SENT_TO = re.compile(rb"(?<![\w$>:])(?:header\s*\(|echo\b|print\b)[^;]{0,300}")
+
+
+def _random_named(ctx: Ctx) -> tuple[set[bytes], dict[bytes, list[bytes]]]:
+    """The variables whose value comes from a random source, directly or through others
+    (``$r = rand(); $dir = substr(md5($r), 0, 15); $url = 'https://' . $host . '/' . $dir``),
+    and each variable's assigned expressions."""
+    rhs: dict[bytes, list[bytes]] = collections.defaultdict(list)
+    for m in itertools.islice(_KIT_ASSIGN.finditer(ctx.code), 3000):
+        rhs[m.group(1)].append(m.group(2))
+    rnd = {n for n, xs in rhs.items() if any(_KIT_RANDOM.search(x) for x in xs)}
+    for _ in range(4):
+        more = {
+            n for n, xs in rhs.items() if n not in rnd
+            and any(v.group(1) in rnd for x in xs for v in VAR.finditer(x))
+        }
+        if not more:
+            break
+        rnd |= more
+    return rnd, rhs
+
+
+def _copies_into(ctx: Ctx, rnd: set[bytes]) -> tuple[int, bytes] | None:
+    """A call that copies files into a folder a random variable names: copy() or a
+    function of the file's own that calls copy() (a recursive folder copy), given the
+    variable (or the variable and a path after it) as an argument."""
+    bodies = function_bodies(ctx)
+    copiers = {b"copy"} | {
+        n for n, b in bodies.items() if re.search(rb"(?<![\w$>:])copy\s*\(", b) is not None
+    }
+    for name in copiers:
+        for start, args in calls_to(ctx, (name,), 50):
+            if name != b"copy" and ctx.code.startswith(b"function", max(0, start - 9)):
+                continue
+            parts = top_args(args)
+            if len(parts) < 2 or not _kit_source(ctx, parts[0]):
+                continue
+            for arg in parts[1:]:
+                v = re.match(rb"\s*\$(\w+)\s*(?:\.|$)", arg)
+                if v is not None and v.group(1) in rnd:
+                    return start, v.group(1)
+    return None
+
+
+def _kit_source(ctx: Ctx, arg: bytes) -> bool:
+    """What is copied is a folder or page of the script's own: a literal path (after
+    __DIR__), or a variable the script sets to one; not an upload or another request value."""
+    arg = arg.strip()
+    lit = re.fullmatch(rb"(?:(?:__dir__|dirname\s*\(\s*__file__\s*\))\s*\.\s*)?\x01\d+\x01", arg)
+    if lit is not None:
+        return True
+    v = VAR.fullmatch(arg)
+    if v is None:
+        return False
+    given = var_assigns(ctx.code, v.group(1), TAIL_RHS, 5)
+    return len(given) == 1 and _kit_source_literal(given[0][1].group(1))
+
+
+def _kit_source_literal(rhs: bytes) -> bool:
+    return re.fullmatch(
+        rb"\s*(?:(?:__dir__|dirname\s*\(\s*__file__\s*\))\s*\.\s*)?\x01\d+\x01\s*", rhs
+    ) is not None
+
+
+@feature("kit_random_copy")
+def _kit_random_copy(ctx: Ctx, rule: Rule) -> Hit | None:
+    """A phishing kit's launcher: the kit's folder copied into a new folder with a random
+    name (md5 of rand(), uniqid()...) and the visitor sent there (a Location header, a
+    script or a refresh that names the folder): every victim gets an address of their own,
+    so a reported link is dead before anyone looks at it. A page only an administrator
+    reaches (a site builder making a sandbox) is left alone."""
+    code = ctx.code
+    if prefiltered_search(_KIT_ADMIN_ONLY, code) is not None:
+        return None
+    rnd, rhs = _random_named(ctx)
+    if not rnd:
+        return None
+    copied = _copies_into(ctx, rnd)
+    if copied is None:
+        return None
+    start, folder = copied
+    for m in itertools.islice(_KIT_SENT_TO.finditer(code), 200):
+        text = interpolated(ctx, m.group(0))
+        said = b" ".join(
+            ctx.lx.value(int(q.group(1))).lower() for q in PLACEHOLDER.finditer(m.group(0))
+        ) + text
+        if said.find(b"location") < 0 and said.find(b"refresh") < 0:
+            continue
+        named = {v.group(1) for v in VAR.finditer(text)}
+        named |= {w.group(1) for n in list(named) for x in rhs.get(n, [])
+                  for w in VAR.finditer(interpolated(ctx, x))}
+        if folder in named:
+            return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
+    return None
+
+
+# ------------------------------------------------------------ another site mirrored
+# the visitor's own path or query, which a mirror appends to the mirrored site's address
+_MIRROR_PATH = re.compile(
+    rb"\$_server\s*\[\s*\x01(\d+)\x01\s*\]|getenv\s*\(\s*\x01(\d+)\x01\s*\)"
+)
+_PATH_KEYS = (b"query_string", b"request_uri", b"path_info", b"redirect_url")
+# this site's own address, which a mirror writes into the mirrored page's links
+_OWN_KEYS = (b"http_host", b"php_self", b"script_name", b"server_name", b"request_uri")
+_MIRROR_FETCH = re.compile(
+    rb"\$(\w+)\s*=\s*@?\s*(?:file_get_contents|implode\s*\(\s*\x01\d+\x01\s*,\s*@?\s*file)"
+    rb"\s*\(([^;]{1,300});"
+)
+_MIRROR_SWAP = re.compile(
+    rb"(?<![\w$>:])(?:preg_replace|str_replace|str_ireplace)\s*\(([^;]{1,600});"
+)
+
+
+def _server_keys(ctx: Ctx, text: bytes) -> set[bytes]:
+    value = ctx.lx.value
+    return {
+        value(int(m.group(1) or m.group(2))).lower().strip()
+        for m in itertools.islice(_MIRROR_PATH.finditer(text), 20)
+    }
+
+
+def _expanded(ctx: Ctx, text: bytes, depth: int = 2) -> bytes:
+    """``text`` and the expressions its variables are given (``depth`` hops)."""
+    out = [text]
+    for _ in range(depth):
+        more = []
+        for v in itertools.islice(VAR.finditer(out[-1]), 12):
+            more += [m.group(1) for _, m in var_assigns(ctx.code, v.group(1), TAIL_RHS, 3)]
+        if not more:
+            break
+        out.append(b" ".join(more))
+    return b" ".join(out)
+
+
+@feature("site_mirror")
+def _site_mirror(ctx: Ctx, rule: Rule) -> Hit | None:
+    """Another site mirrored under this one's name: the page at one literal web address with
+    the visitor's own path or query string appended fetched, its links rewritten to this
+    script's address (the host, PHP_SELF), and printed. Every page of the other site
+    (a shop of counterfeit goods, a casino) appears under the hacked domain: a doorway or a
+    scraper. A proxy to an API passes the answer on as it is."""
+    code = ctx.code
+    value = ctx.lx.value
+    for m in itertools.islice(prefiltered_finditer(_MIRROR_FETCH, code, ctx.first), 40):
+        target = _expanded(ctx, first_arg(m.group(2)))
+        if not _PATH_KEYS_SET.intersection(_server_keys(ctx, target)):
+            continue
+        if not any(
+            value(int(q.group(1))).lower().lstrip().startswith(WEB_SCHEMES[:2])
+            for q in itertools.islice(PLACEHOLDER.finditer(target), 20)
+        ):
+            continue
+        page = m.group(1)
+        for s in itertools.islice(_MIRROR_SWAP.finditer(code, m.end()), 20):
+            parts = top_args(s.group(1))
+            if len(parts) < 3 or VAR.fullmatch(parts[2].strip() or b"-") is None:
+                continue
+            if parts[2].strip()[1:] != page:
+                continue
+            if not _OWN_KEYS_SET.intersection(_server_keys(ctx, _expanded(ctx, parts[1]))):
+                continue
+            shown = re.search(
+                rb"(?:echo|print)\b([^;]{0,200})", code[s.end() : s.end() + 2000]
+            )
+            if shown is not None and _injected(ctx, shown.group(1), page):
+                return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.start() + 80))
+    return None
+
+
+def _injected(ctx: Ctx, printed: bytes, page: bytes) -> bool:
+    """What is printed with the mirrored page ``page`` (the text after an ``echo``): the
+    page and a script glued to it, fetched from another literal address or written out as
+    a ``<script`` literal (a redirect for the people a search sends; the crawler indexes the
+    page). A site's own section served from elsewhere (a blog under /blog) prints it alone."""
+    names = {v.group(1) for v in VAR.finditer(printed)}
+    if page not in names:
+        return False
+    value = ctx.lx.value
+    for q in itertools.islice(PLACEHOLDER.finditer(printed), 10):
+        if value(int(q.group(1))).lower().find(b"<script") >= 0:
+            return True
+    for name in names - {page}:
+        for _, a in var_assigns(ctx.code, name, TAIL_RHS, 3):
+            fetch = REMOTE_FETCH.search(a.group(1))
+            if fetch is not None and value(int(fetch.group(1))).lower().lstrip().startswith(
+                WEB_SCHEMES[:2]
+            ):
+                return True
+    return False
+
+
+_PATH_KEYS_SET = frozenset(_PATH_KEYS)
+_OWN_KEYS_SET = frozenset(_OWN_KEYS)

@@ -268,7 +268,8 @@ class MailLogSource:
 
         inc = update.incident
         account = self._account(inc)
-        event, record = mail_records(msg, inc, account)
+        postfix = tuple(s.path for s in self.specs if s.kind == "postfix")
+        event, record = mail_records(msg, inc, account, postfix)
         more = "" if update.opened or not _milestone(inc.messages) else f"{inc.messages} messages"
         record.process["mta"] = msg.mta
         if update.opened or more:  # published: what the responses freeze (not on every message)
