@@ -14,7 +14,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from spamtrace.scanner import context, features, fold, taint  # features: registers the rules
 from spamtrace.scanner.context import (
@@ -58,6 +58,7 @@ from spamtrace.scanner.context import (
     yara_hits,
 )
 from spamtrace.scanner.features.execution import CALLBACK_WORDS
+from spamtrace.scanner.fold import normalized
 from spamtrace.scanner.lexer import Lexed, lex
 from spamtrace.scanner.prereq import regex_prereq
 from spamtrace.scanner.report import MALICIOUS_SCORE, Finding, ScanVerdict
@@ -458,10 +459,44 @@ def _analyze(
     ctx.cache["yara-names"] = ready.yara_names
     if code0 is not None:
         code0["code"] = lx.code  # the file's own lexed code, for the "after" rules
+    _run_plan(ctx, ready, hits, layer, stop_at)
+    # the code with the usual rewrites undone (glued literals, superglobals named through
+    # $GLOBALS or ${...}, names called through variables): its findings add to the file's
+    view = normalized(lx, ctx.cache)
+    if view is not None:
+        check()
+        # a rule that says what a finding of the code as written says (``overlaps``) is not
+        # run again: the file's reasons stay those of its own text
+        said = set(hits)
+        for rule, _hit, _layer in list(hits.values()):
+            said.update(rule.overlaps)
+        said.update(r.id for r, *_ in ready.plan if not said.isdisjoint(r.overlaps))
+        cache = {"hits": hits, "yara-names": ready.yara_names, "view": True}
+        nctx = replace(ctx, lx=view, cache=cache)
+        _run_plan(nctx, ready, hits, layer, stop_at, frozenset(said))
+    payloads = 0
+    if layer < MAX_LAYERS:
+        for _idx, payload, _layers in decoded_payloads(ctx):
+            payloads += 1
+            payloads += _analyze(payload, name, rules, check, layer + 1, hits, yara, None, stop_at)
+    return payloads
+
+
+def _run_plan(
+    ctx: Ctx,
+    ready: _Prepared,
+    hits: dict[str, tuple[Rule, Hit, int]],
+    layer: int,
+    stop_at: int,
+    skip: frozenset[str] = frozenset(),
+) -> None:
+    """Run the rules that can fire on ``ctx``'s code (those not already in ``hits``, nor in
+    ``skip``)."""
+    gates, lx, check = ready.gates, ctx.lx, ctx.check
     plan, word_bits = ready.plan, ready.word_bits
     if gates is None:
         for rule, _mask, _min_count, _run in plan:
-            if rule.id not in hits:
+            if rule.id not in hits and rule.id not in skip:
                 check()
                 hit = _run_rule(ctx, rule)
                 if hit is not None:
@@ -483,7 +518,7 @@ def _analyze(
             runnable = [entry for entry in plan if entry[1] & have == entry[1]]
             ready.runnable[have] = runnable
         for rule, _mask, min_count, run in runnable:
-            if rule.id in hits:
+            if rule.id in hits or rule.id in skip:
                 continue
             check()
             # a word absent from the code counts 0: only the present ones are counted
@@ -498,12 +533,6 @@ def _analyze(
                 hits[rule.id] = (rule, hit, layer)
                 if stop_at and _score_reached(hits, stop_at):
                     raise _Enough
-    payloads = 0
-    if layer < MAX_LAYERS:
-        for _idx, payload, _layers in decoded_payloads(ctx):
-            payloads += 1
-            payloads += _analyze(payload, name, rules, check, layer + 1, hits, yara, None, stop_at)
-    return payloads
 
 
 def _input_stream_inline(lx: Lexed) -> bytes:

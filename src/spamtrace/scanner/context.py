@@ -192,14 +192,23 @@ class Ctx:
             # show the original text (case, quotes) when the match can be found on its line
             line = self.line_of_code(start)
             lines = _data_lines(self)
-            src = lines[line - 1] if 0 < line <= len(lines) else b""
             # the code has its strings in single quotes: compare with the line's as such
             key = b" ".join(chunk.split()).replace(b'"', b"'")[:12]
-            at = b" ".join(src.lower().split()).replace(b'"', b"'").find(key) if key else -1
-            if at >= 0:
-                flat = b" ".join(src.split())
-                return excerpt(flat[at : at + max(len(chunk), 40)])
+            # a statement broken over lines has the line of its start in the code (the
+            # lexer joins it): the match may be on one of its next lines
+            for span in (1, _STATEMENT_LINES) if key and 0 < line <= len(lines) else ():
+                src = b" ".join(lines[line - 1 : line - 1 + span])
+                at = b" ".join(src.lower().split()).replace(b'"', b"'").find(key)
+                if at >= 0:
+                    flat = b" ".join(src.split())
+                    return excerpt(flat[at : at + max(len(chunk), 40)])
+            if self.cache.get("view") and 0 < line <= len(lines):
+                # found in the code with rewrites undone: the file's own line, as written
+                return excerpt(b" ".join(lines[line - 1].split()))
         return excerpt(chunk)
+
+
+_STATEMENT_LINES = 12  # lines of a broken statement searched for an excerpt's original text
 
 
 @per_file("lines")

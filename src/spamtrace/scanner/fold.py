@@ -40,14 +40,15 @@ import base64
 import binascii
 import codecs
 import collections
+import itertools
 import math
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from spamtrace.scanner.context import prefiltered_finditer
-from spamtrace.scanner.lexer import Lexed
+from spamtrace.scanner.lexer import LONG, Lexed
 from spamtrace.scanner.rx import compile_possessive
 
 MAX_VALUE = 4096
@@ -639,8 +640,10 @@ class _Parser:
         except _NoValue:
             # a bare word that a "." follows: an undefined constant glued on (sy . 'stem')
             b = _BARE.match(self.code, self.ws(start))
-            if b is None or self.code[self.ws(b.end()) : self.ws(b.end()) + 1] != b"." or (
-                start and self.code[start - 1 : start] in (b"$", b">", b":", b"\\")
+            if (
+                b is None
+                or self.code[self.ws(b.end()) : self.ws(b.end()) + 1] != b"."
+                or (start and self.code[start - 1 : start] in (b"$", b">", b":", b"\\"))
             ):
                 raise
             value, pos = self.unary(start, depth, bare=True)
@@ -1195,3 +1198,193 @@ def _is_word_before(code: bytes, at: int) -> bool:
 def _after_function(code: bytes, at: int) -> bool:
     """Whether the name at ``at`` follows ``function``, ``new`` or ``fn`` (no call)."""
     return _BEFORE_FUNCTION.search(code, max(0, at - 12), at) is not None
+
+
+# ``$f(``: a variable called as a function (found from its "$", the byte before checked
+# apart: ``$$f(``, ``->$f(``, ``::$f(`` are not)
+_NAME_VAR_CALL = compile_possessive(rb"\$([a-z_\x80-\xff][\w\x80-\xff]*+)\s*+\(")
+_NOT_BEFORE_CALL = frozenset(b"abcdefghijklmnopqrstuvwxyz0123456789_$>:\\")
+_FUNCTION_NAME = re.compile(rb"[a-z_\x80-\xff][\w\x80-\xff]*\Z")
+# names PHP does not call through a variable (language constructs): left as they are
+_CONSTRUCTS = frozenset(
+    b"eval include include_once require require_once echo print isset empty exit die list "
+    b"array unset".split()
+)
+MAX_NAME_CALLS = 200  # variable calls looked at per file
+# what may stand before a variable another way than "=" writes: a foreach target, a
+# reference, global, static
+_WRITE_BEFORE = re.compile(rb"(?:(?<![\w\x80-\xff])(?:as|global|static)|=>|(?<!&)&)\s*$")
+_USE_LIST = compile_possessive(rb"use\s*+\(([^)]{0,400}+)\)")
+
+
+def _written_otherwise(code: bytes, var: bytes, used: set[bytes]) -> bool:
+    """Whether ``$var`` is written otherwise than by "=" (see :data:`_WRITE_BEFORE`), or is in
+    a closure's ``use`` list (``used``)."""
+    if var in used:
+        return True
+    needle = b"$" + var
+    n = len(needle)
+    at = code.find(needle)
+    while at >= 0:
+        nxt = code[at + n : at + n + 1]
+        if not (nxt.isalnum() or nxt == b"_" or nxt[:1] >= b"\x80") and _WRITE_BEFORE.search(
+            code, max(0, at - 12), at
+        ):
+            return True
+        at = code.find(needle, at + n)
+    return False
+
+
+def inline_name_variables(lx: Lexed, cache: dict[str, Any] | None = None) -> bytes | None:
+    """The lexed code with each variable called as a function (``$f(...)``) replaced by the
+    function name it holds there, where the folder finds one (``$f = 'system';``, ``$f =
+    'sys' . 'tem';``, ``$f = strrev('metsys');``: the value of its last assignment before the
+    call; inside a function, the value every call passes for a parameter), or None where
+    there is none. Moving a call behind a variable
+    (``$f = 'system'; $f($_GET['c'])``) changes nothing PHP does: the rules read the code this
+    gives as they read ``system($_GET['c'])``. A variable that is also a
+    ``foreach`` target, a reference, ``global`` or ``static`` is left alone (the folder does
+    not follow those writes). The line breaks are kept."""
+    code = lx.code
+    calls = []
+    for m in _NAME_VAR_CALL.finditer(code):
+        if m.start() and code[m.start() - 1] in _NOT_BEFORE_CALL:
+            continue
+        calls.append(m)
+        if len(calls) >= MAX_NAME_CALLS:
+            break
+    if not calls:
+        return None
+    env = Env(code, lx, cache)
+    used: set[bytes] = set()  # the variables of closures' use lists
+    for u in _USE_LIST.finditer(code):
+        if not u.start() or code[u.start() - 1] not in _NOT_BEFORE_CALL:
+            used.update(_VAR.findall(u.group(1)))
+    other: dict[bytes, bool] = {}
+    out: list[bytes] = []
+    last = 0
+    for m in calls:
+        var = m.group(1)
+        if var not in other:
+            other[var] = var == b"this" or _written_otherwise(code, var, used)
+        if other[var]:
+            continue
+        try:
+            held = env.get(var, m.start())
+        except (_NoValue, ValueError, IndexError, RecursionError):
+            held = None
+        if held is None:
+            continue
+        name = held[0].strip().lower().lstrip(b"\\")
+        if not _FUNCTION_NAME.match(name) or name in _CONSTRUCTS:
+            continue
+        out.append(code[last : m.start()])
+        out.append(name)
+        last = m.end(1)
+    if not out:
+        return None
+    out.append(code[last:])
+    return b"".join(out)
+
+
+_SUPERGLOBALS = frozenset(
+    b"_get _post _cookie _request _files _server _env _session globals".split()
+)
+# ``$GLOBALS[`` and ``${`` (not ``$${``): where a superglobal may be named by an expression
+_ALIAS_OPEN = re.compile(rb"\$globals\s*\[|(?<!\$)\$\{")
+# a run of two or more literals glued by "." (each a placeholder), and one literal
+_LITERAL_RUN = compile_possessive(rb"\x01\d++\x01(?:\s*+\.\s*+\x01\d++\x01)++")
+MAX_RUN_PIECES = 4096  # literals glued into one, at most
+
+
+def _superglobal_aliases(code: bytes, lx: Lexed, env: Env) -> bytes:
+    """``$GLOBALS['_POST']``, ``${'_' . 'POST'}``, ``$GLOBALS[strrev('TSOP_')]``... written
+    ``$_post``: the array itself, whatever expression of literals names it."""
+    out: list[bytes] = []
+    last = 0
+    for m in _ALIAS_OPEN.finditer(code):
+        if m.start() < last:
+            continue
+        folded = fold_at(code, lx, m.end(), env)
+        if folded is None:
+            continue
+        close = _skip_ws(code, folded.end)
+        want = b"]" if code[m.start() + 1 : m.start() + 2] == b"g" else b"}"
+        name = folded.value.strip().lower()
+        if code[close : close + 1] != want or name not in _SUPERGLOBALS:
+            continue
+        out.append(code[last : m.start()])
+        out.append(b"$" + name)
+        last = close + 1
+    if not out:
+        return code
+    out.append(code[last:])
+    return b"".join(out)
+
+
+def _glued_literals(code: bytes, lx: Lexed) -> tuple[bytes, list[bytes]]:
+    """Each run of literals glued by "." that cuts a word in two (``'ev' . 'al'``) as one
+    literal: the code with a new placeholder for each run, and the new literals' bodies
+    (single-quoted, numbered after the file's own). A run with a shell command or an
+    interpolating string is left alone."""
+    added: list[bytes] = []
+    out: list[bytes] = []
+    last = 0
+    n = len(lx.raw_strings)
+    for m in _LITERAL_RUN.finditer(code):
+        idxs = [int(x) for x in _PLACE.findall(m.group())]
+        if len(idxs) > MAX_RUN_PIECES or any(
+            lx.kinds[i] == "bq"
+            or (lx.kinds[i] in ("dq", "heredoc") and interpolates(lx.raw_strings[i]))
+            for i in idxs
+        ):
+            continue
+        values = [lx.value(i) for i in idxs]
+        # only a word cut in two: text glued at a space or a tag is how long strings are
+        # written, a word glued from pieces is how a name or a command is hidden
+        if not any(a[-1:].isalnum() and b[:1].isalnum() for a, b in itertools.pairwise(values)):
+            continue
+        value = b"".join(values)
+        out.append(code[last : m.start()])
+        out.append(b"\x01%d\x01" % (n + len(added)))
+        added.append(value.replace(b"\\", b"\\\\").replace(b"'", b"\\'"))
+        last = m.end()
+    if not out:
+        return code, added
+    out.append(code[last:])
+    return b"".join(out), added
+
+
+def normalized(lx: Lexed, cache: dict[str, Any] | None = None) -> Lexed | None:
+    """The lexed file as a reader who undoes the usual rewrites sees it, or None where that
+    changes nothing: literals glued by "." as one literal (``'sys' . 'tem'``), a superglobal
+    named through ``$GLOBALS[...]`` or ``${...}`` as itself, and a variable called as a
+    function as the name it holds (:func:`inline_name_variables`). PHP does the same with
+    either text; the rules read both (the rewrites themselves are findings of their own)."""
+    code = lx.code
+    if b"$globals" in code or b"${" in code:
+        code = _superglobal_aliases(code, lx, Env(code, lx, cache))
+    code, added = _glued_literals(code, lx)
+    view = lx
+    if added:
+        base = len(lx.raw_strings)
+        view = Lexed(
+            code=code,
+            raw_strings=lx.raw_strings + added,
+            kinds=lx.kinds + ["sq"] * len(added),
+            long=lx.long + [base + i for i, a in enumerate(added) if len(a) >= LONG],
+            escaped=lx.escaped,
+            html=lx.html,
+            comments_bytes=lx.comments_bytes,
+            php_regions=lx.php_regions,
+        )
+    elif code is not lx.code:
+        view = replace(lx, code=code, _values={})
+    inlined = inline_name_variables(view, None if view is not lx else cache)
+    if inlined is not None:
+        view = (
+            replace(view, code=inlined) if view is not lx else replace(lx, code=inlined, _values={})
+        )
+    if view is lx or view.code == lx.code:
+        return None
+    return view

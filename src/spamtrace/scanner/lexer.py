@@ -211,11 +211,41 @@ def lex(data: bytes, *, start_in_php: bool = False, strict_open: bool = False) -
     code, out.raw_strings, out.kinds, out.long, out.escaped, html, comments, regions = _tail(
         data, pos, 0
     )
-    out.code = head + code if head else code
+    out.code = canonical_space(head + code if head else code)
     out.html = html_head + html if html_head else html
     out.comments_bytes = comments
     out.php_regions += regions
     return out
+
+
+# A statement (the text after ";", "{" or "}" up to the next one, past its leading white space)
+# with a line break inside it, and its end. Possessive, and tried only at a statement's end:
+# linear. A match takes the end of its statement, which is the start of the next one: a second
+# pass finds the next one if it is broken too (it was not, after the first pass, where one
+# was found).
+_BROKEN_STATEMENT = compile_possessive(rb"([;{}]\s*+)([^;{}\n]++\n[^;{}]*+)([;{}]?)")
+_TO_SPACE = bytes.maketrans(b"\t\r\f\v", b"    ")
+_SPACES = re.compile(b"  +")
+
+
+def _joined(m: re.Match[bytes]) -> bytes:
+    body = m.group(2)  # it starts with a token: split() drops no leading space
+    return m.group(1) + b" ".join(body.split()) + m.group(3) + b"\n" * body.count(b"\n")
+
+
+def canonical_space(code: bytes) -> bytes:
+    """``code`` with its white space in one form, so that no rule depends on how a file is
+    laid out: a statement broken over lines is joined (``eval\\n(`` reads ``eval (``) and
+    its line breaks put after its end (``;``, ``{`` or ``}``), so every line break stays in
+    the code and a token keeps the line of its statement's start; any other run of spaces,
+    tabs or comments (a comment is a space here) is one space (``eval /**/ /**/ (`` reads
+    ``eval (``)."""
+    if b"\n" in code:
+        code, n = _BROKEN_STATEMENT.subn(_joined, b";" + code)
+        if n:
+            code = _BROKEN_STATEMENT.sub(_joined, code)
+        code = code[1:]
+    return _SPACES.sub(b" ", code.translate(_TO_SPACE))
 
 
 def _tail_py(data: bytes, pos: int, idx0: int) -> TailLexed:

@@ -256,6 +256,8 @@ class ChannelWorker:
                 with self._lock:
                     self.last_error = truncate(escape_message(exc.message), 300)
                     self.last_error_at = self.wall()
+                if self._expired.is_set():
+                    return False  # given up at exit meanwhile: counted and named there
                 if attempt >= delivery.retries or not exc.retryable:
                     self._count("failed")
                     self._say_failed(alert, attempt + 1)
@@ -270,6 +272,8 @@ class ChannelWorker:
                 with self._lock:
                     self.last_error = escape(f"{type(exc).__name__}: {exc}", max_len=300)
                     self.last_error_at = self.wall()
+                if self._expired.is_set():
+                    return False  # given up at exit meanwhile: counted and named there
                 self._count("failed")
                 self._say_failed(alert, attempt + 1)
                 return False
@@ -320,10 +324,15 @@ class Dispatcher:
         self.workers = [
             ChannelWorker(
                 ch, rate_limit=rate_limit, rate_window=rate_window, queue_size=queue_size,
-                clock=clock, wall=wall, log=self.log,
+                clock=clock, wall=wall, log=self._say,
             )
             for ch in channels
         ]  # fmt: skip
+
+    def _say(self, line: str) -> None:
+        """A worker's line, through the reporter set now (``log`` may be replaced after the
+        workers started)."""
+        self.log(line)
 
     def submit(self, alert: Alert) -> int:
         """Queue ``alert`` on every channel; returns how many took it (never blocks)."""
