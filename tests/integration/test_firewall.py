@@ -629,6 +629,40 @@ def test_border_acl_in_router_namespace() -> None:
             run(["ip", "netns", "del", ns], check=False)
 
 
+def test_an_apply_nft_refuses_over_one_on_trial_leaves_its_rollback(server_world: World) -> None:
+    """apply (on trial), then another apply that nft refuses: the first one's rules are still
+    loaded and unconfirmed, and roll back at their deadline. Its pending record was dropped
+    before the second load was tried, so they stayed loaded for good."""
+    fw = Fw(server_world)
+    assert fw("apply", "--timeout", "4").returncode == 0
+    assert fw.loaded()
+    # an nft that refuses the next check (once), as it would a ruleset the kernel cannot take
+    bindir = server_world.tmp / "refusing-nft"
+    bindir.mkdir()
+    marker = bindir / "refuse-once"
+    marker.touch()
+    nft = run(["sh", "-c", "command -v nft"]).stdout.strip()
+    (bindir / "nft").write_text(
+        "#!/bin/sh\n"
+        f'if [ -e "{marker}" ]; then for a in "$@"; do if [ "$a" = -c ]; then\n'
+        f'  rm -f "{marker}"; echo "Error: refused (test)" >&2; exit 1; fi; done; fi\n'
+        f'exec {nft} "$@"\n'
+    )
+    (bindir / "nft").chmod(0o755)
+    argv = ["--config", str(fw.config), "firewall", "apply", "--timeout", "60",
+            "--state-dir", str(fw.state)]  # fmt: skip
+    res = spamtrace(*argv, prefix=server_world.ns_prefix(),
+                    env={"PATH": f"{bindir}:{os.environ['PATH']}"})  # fmt: skip
+    assert res.returncode == 3 and "refused (test)" in res.stderr, res
+    assert fw.loaded()  # the first apply's rules, still on trial
+    st = json.loads(fw("status", "--json").stdout)
+    assert st["pending_rollback"] is not None and st["pending_rollback"]["seconds_left"] < 10
+    deadline = time.monotonic() + 30  # the rollback at the first apply's deadline
+    while fw.loaded() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not fw.loaded(), "the first apply's unconfirmed rules stayed loaded"
+
+
 def test_rollback_survives_the_death_of_its_helper(server_world: World) -> None:
     """kill -9 of the rollback helper: status says so, and once the deadline passed the next
     firewall command performs the rollback (the daemon's check does the same)."""

@@ -69,8 +69,9 @@ def _release(args: argparse.Namespace, cfg: Config) -> int:
     from spamtrace.service.release import release, resolve_uid
 
     _need_root("release")
-    uid, user = resolve_uid(args.who)
-    outcome = release(cfg, uid, user, args.db or cfg.store.path)
+    store_path = args.db or cfg.store.path
+    uid, user = resolve_uid(args.who, store_path)
+    outcome = release(cfg, uid, user, store_path)
     print_release(outcome, args.json)
     return ExitCode.FAILURE if outcome.failed else ExitCode.CLEAN
 

@@ -766,6 +766,14 @@ def top_args(args: bytes) -> list[bytes]:
     return _top_args(args)
 
 
+def mail_envelope(args: bytes) -> bytes:
+    """The argument text of a mail()/imap_mail()/mb_send_mail() call without its third
+    argument, the message: recipients, subject and headers decide where mail goes and who it
+    says it is from; the message of a contact form is the visitor's text by design."""
+    parts = top_args(args)
+    return b",".join(parts[:2] + parts[3:]) if len(parts) > 2 else args
+
+
 def has_request_words(ctx: Ctx) -> bool:
     """Whether the code holds a word that every match of ``_REQ`` starts with."""
     return has_any(ctx, _REQ_WORDS)

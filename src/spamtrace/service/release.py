@@ -36,8 +36,10 @@ class ReleaseOutcome:
     grace_until: float | None = None
 
 
-def resolve_uid(who: str) -> tuple[int, str | None]:
-    """A uid and its user name, from a number or an account/user name."""
+def resolve_uid(who: str, store_path: str | None = None) -> tuple[int, str | None]:
+    """A uid and its user name, from a number or an account/user name; a name that is no
+    user here (an account the panel removed since) is looked up in the store's blocks and
+    stops still in force."""
     if who.isascii() and who.isdecimal():
         uid = int(who)
         if uid > 0xFFFFFFFE:  # (uid_t)-1 and above are no user's: "nothing to release" misled
@@ -49,8 +51,29 @@ def resolve_uid(who: str) -> tuple[int, str | None]:
     try:
         entry = pwd.getpwnam(who)
     except KeyError:
+        uids = _uids_in_store(who, store_path)
+        if len(uids) == 1:
+            return uids[0], who
+        if uids:
+            raise UsageError(
+                f"no user or account named {quoted(who)} now; the store's blocks and stops of "
+                f"that name are on uids {', '.join(map(str, uids))}: give one"
+            ) from None
         raise UsageError(f"no user or account named {quoted(who)} (give a numeric uid)") from None
     return entry.pw_uid, entry.pw_name
+
+
+def _uids_in_store(name: str, store_path: str | None) -> list[int]:
+    from spamtrace.errors import SpamtraceError
+    from spamtrace.sinks.store import open_reader
+
+    if not store_path or not os.path.exists(store_path):
+        return []
+    try:
+        with open_reader(store_path) as reader:
+            return reader.uids_acted_on(name)
+    except SpamtraceError:  # an unreadable store: the name is simply not found
+        return []
 
 
 def release(cfg: Config, uid: int, user: str | None, store_path: str) -> ReleaseOutcome:

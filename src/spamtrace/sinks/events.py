@@ -587,23 +587,37 @@ class EventStream:
 
     name = "events"
 
+    #: incidents whose actions are kept for their lines (the oldest are forgotten first)
+    MAX_TRACKED = 1000
+
     def __init__(self, writers: Sequence[LineWriter], host: str | None = None) -> None:
         self.writers = list(writers)
         self.host = host or socket.gethostname()
         self.lines = 0
+        #: the actions taken on each incident: an incident line carries them (enforce mode
+        #: acts at the first connect, before the opening, which waits for the scan), and its
+        #: advice says what they did (no "kill PID" of a sender already stopped)
+        self._actions: dict[str, list[Any]] = {}
 
     def handle(self, message: Message) -> None:
         if isinstance(message, (AttemptRecorded, BlockedRecorded)):
             self.attempt(message.record)
         elif isinstance(message, IncidentOpened):
-            self.incident(incident_json(message.incident), "incident-opened")
+            inc = message.incident
+            self.incident(incident_json(inc, self._actions.get(inc.id)), "incident-opened")
         elif isinstance(message, IncidentUpdated):
+            inc = message.incident
             reason = message.reason.value + (f": {message.detail}" if message.detail else "")
-            self.incident(incident_json(message.incident), "incident-updated", reason)
+            doc = incident_json(inc, self._actions.get(inc.id))
+            self.incident(doc, "incident-updated", reason)
         elif isinstance(message, ConfigReloaded):
             self.reopen()  # SIGHUP, as logrotate's postrotate sends: the new file at once
         elif isinstance(message, ActionRecorded):
             act = message.action
+            kept = self._actions.pop(message.incident_id, [])
+            self._actions[message.incident_id] = [*kept, act]  # the latest last
+            while len(self._actions) > self.MAX_TRACKED:
+                del self._actions[next(iter(self._actions))]
             self.action(message.incident_id, act.action, act.status, act.at, detail=act.detail,
                         undo=act.undo)  # fmt: skip
 

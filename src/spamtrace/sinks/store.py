@@ -556,6 +556,21 @@ class StoreReader:
             args.append(action)
         return [_action_from_row(r) for r in self._rows(sql + " ORDER BY at, id", args)]
 
+    def uids_acted_on(self, name: str) -> list[int]:
+        """The uids of the incidents of user or account ``name`` whose block or stop is still
+        in force (done, not released): ``spamtrace release NAME`` of an account that is no
+        longer a user of this host."""
+        if not self._actions_table():
+            return []
+        rows = self._rows(
+            "SELECT DISTINCT a.uid FROM actions a JOIN incidents i ON i.id = a.incident_id "
+            "WHERE a.action IN ('block-uid', 'stop-process') AND a.status = 'done' AND "
+            "a.undone_at IS NULL AND a.uid IS NOT NULL AND (i.user = ? OR i.account = ?) "
+            "ORDER BY a.uid",
+            (_enc(name), _enc(name)),
+        )
+        return [int(r["uid"]) for r in rows]
+
     def blocks_in_force(self, now: float) -> list[ActionRecord]:
         """The ``block-uid`` actions carried out (``done``), not released, and not run out at
         ``now`` (``data.timeout`` 0: until released), oldest first: what a restarted daemon

@@ -446,3 +446,33 @@ def test_an_unknown_uid_is_unknown_in_the_message_and_absent_from_the_fields() -
     inc = roundtrip(incident_event(incident(uid=None, user=None), "incident-opened", "web1"))
     assert ": uid unknown, account shop," in inc["message"], inc["message"]
     assert "None" not in inc["message"] and "user" not in inc
+
+
+def test_an_incident_line_carries_the_actions_taken_on_it(tmp_path: Path) -> None:
+    """Enforce mode blocks and stops at the first connect, before the opening (which waits
+    for the scan): the incident-opened line's spamtrace.incident had "actions": [] and its
+    advice said "kill PID" of a sender already stopped, after the response lines."""
+    from spamtrace.service.bus import ActionRecorded, IncidentOpened, IncidentUpdated, UpdateReason
+    from spamtrace.sinks.store import ActionRecord, IncidentRecord
+
+    rec = IncidentRecord(
+        id="inc-0123456789ab", verdict="suspicious", uid=1001, user="shop", account="shop",
+        account_kind="home", home="/home/shop", exe="/usr/bin/php8.2", cwd="/home/shop",
+        scripts=(), cmdline=(), connections=1, blocked=0, destinations=(), pids=(4242,),
+        first_seen=1.0, last_seen=1.0, rate_per_minute=1.0, reasons=(), methods={},
+        advice=("stop it after noting the evidence: kill 4242",), process={},
+    )  # fmt: skip
+    stop = ActionRecord(
+        rec.id, "stop-process", "done", 1.5, "SIGSTOP sent to pid 4242", "spamtrace release 1001",
+        uid=1001, target="4242:1.0", data={"signal": "stop", "signalled": [[4242, 1.0]]},
+    )  # fmt: skip
+    path = tmp_path / "events.json"
+    stream = EventStream([JsonLinesFile(str(path))], host="web1")
+    stream.handle(ActionRecorded(rec.id, stop))
+    stream.handle(IncidentOpened(rec, True))
+    stream.handle(IncidentUpdated(rec, UpdateReason.ACTION))
+    stream.close()
+    opened, updated = (d["spamtrace"]["incident"] for d in lines(path)[1:])
+    for inc in (opened, updated):
+        assert [a["action"] for a in inc["actions"]] == ["stop-process"]
+        assert not any(a.endswith(": kill 4242") for a in inc["advice"]), inc["advice"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -144,3 +145,40 @@ def test_release_names_a_uid_or_a_user() -> None:
     for bad in ("999999999999", "4294967295", "nosuchuser-x"):  # was "nothing to release"
         with pytest.raises(UsageError):
             resolve_uid(bad)
+
+
+def test_release_finds_the_uid_of_an_account_deleted_since_in_the_store(tmp_path: Path) -> None:
+    """The panel removes a spamming account after its block: `spamtrace release shop` then
+    said only "no user or account named 'shop'" while its uid stayed blocked (until released
+    when block_timeout is 0), for whoever gets that uid next. The store's actions name it."""
+    from spamtrace.errors import UsageError
+    from spamtrace.service.release import resolve_uid
+    from spamtrace.sinks.store import IncidentRecord
+
+    path = str(tmp_path / "s.db")
+    s = Store(path)
+
+    def inc(ident: str, uid: int, name: str) -> IncidentRecord:
+        return IncidentRecord(
+            id=ident, verdict="suspicious", uid=uid, user=name, account=name,
+            account_kind="plain", home=f"/home/{name}", exe="/usr/bin/php", cwd=None,
+            scripts=(), cmdline=(), connections=1, blocked=0, destinations=(), pids=(),
+            first_seen=1.0, last_seen=1.0, rate_per_minute=1.0, reasons=(), methods={},
+            advice=(), process={},
+        )  # fmt: skip
+
+    s.submit_incident(inc("inc-1", 4242, "gone-acct-x"))
+    s.submit_action(_action(4242, "block-uid"))
+    s.submit_incident(inc("inc-2", 4243, "gone-twice-x"))
+    s.submit_incident(inc("inc-3", 4244, "gone-twice-x"))
+    for ident, uid in (("inc-2", 4243), ("inc-3", 4244)):
+        s.submit_action(replace(_action(uid, "block-uid"), incident_id=ident))
+    s.close()
+    assert resolve_uid("gone-acct-x", path) == (4242, "gone-acct-x")
+    with pytest.raises(UsageError, match=r"4243, 4244"):  # two uids: the admin picks one
+        resolve_uid("gone-twice-x", path)
+    with pytest.raises(UsageError, match="no user or account named"):
+        resolve_uid("never-here-x", path)
+    assert mark_undone(path, 4242, 5.0) == 1
+    with pytest.raises(UsageError, match="no user or account named"):  # released: not acted on
+        resolve_uid("gone-acct-x", path)

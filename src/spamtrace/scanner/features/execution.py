@@ -2255,3 +2255,72 @@ def _xslt_request_functions(ctx: Ctx, rule: Rule) -> Hit | None:
         if m.group(2) in direct:
             return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end() + 40))
     return None
+
+
+# what is called: the end of an array literal, of a call or of a string, then "("
+_CALLEE_END = re.compile(rb"[\])\x01]\s*\(")
+_CALLEE_NAME = re.compile(rb"(?<![\w$>:\\])([a-z_][\w\\]*)\s*$")
+# words that take parentheses without being a call whose result could be called
+_NOT_CALLS = frozenset(
+    {b"if", b"elseif", b"while", b"for", b"foreach", b"switch", b"array", b"list", b"isset",
+     b"empty", b"unset", b"echo", b"print", b"return", b"function", b"fn", b"catch", b"match",
+     b"declare", b"use", b"and", b"or", b"new", b"eval", b"exit", b"die"}
+)  # fmt: skip
+
+
+def _open_bracket(code: bytes, close: int) -> int:
+    """The ``[`` that the ``]`` at ``close`` closes (within 400 bytes), or -1."""
+    depth = 0
+    for i in range(close, max(-1, close - 400), -1):
+        c = code[i]
+        if c == 93:  # ]
+            depth += 1
+        elif c == 91:  # [
+            depth -= 1
+            if depth == 0:
+                return i
+    return -1
+
+
+@feature("request_callee")
+def _request_callee(ctx: Ctx, rule: Rule) -> Hit | None:
+    """A call whose callee is written out of request input where no variable holds it: an
+    array callable (``[$_REQUEST['c'], $_REQUEST['m']](...)``), what a function returns
+    (``trim($_POST['f'])(...)``), a string with the input inside (``"{$_GET['f']}"(...)``):
+    the visitor names the function, as ``$_GET['f'](...)`` does. Code calls its own
+    closures, ``[$this, 'method']`` and table entries so."""
+    if not has_request_words(ctx):
+        return None
+    code = ctx.code
+    lx = ctx.lx
+    for m in itertools.islice(_CALLEE_END.finditer(code), 500):
+        end = m.start()
+        c = code[end]
+        if c == 93:  # ]: an array literal, not an element ($a[...](...) is a variable call)
+            start = _open_bracket(code, end)
+            if start < 0:
+                continue
+            before = code[max(0, start - 16) : start].rstrip()
+            if before[-1:] and (before[-1] in NAME_BYTES or before[-1:] in b")]}$\x01"):
+                continue
+            callee = code[start : end + 1]
+        elif c == 41:  # ): the result of a plain function's call
+            start = _open_paren(code, end)
+            if start < 0:
+                continue
+            name = _CALLEE_NAME.search(code, max(0, start - 40), start)
+            if name is None or name.group(1).lstrip(b"\\") in _NOT_CALLS:
+                continue
+            callee = code[start : end + 1]
+            start = name.start()
+        else:  # a string: the placeholder's text, where request input is written inside it
+            start = code.rfind(b"\x01", max(0, end - 12), end)
+            idx = code[start + 1 : end]
+            if start < 0 or not idx.isdigit() or int(idx) >= len(lx.raw_strings):
+                continue
+            if lx.kinds[int(idx)] not in ("dq", "heredoc"):
+                continue
+            callee = lx.raw_strings[int(idx)].lower()
+        if REQ_RE.search(callee) is not None:
+            return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, m.end() + 40))
+    return None

@@ -33,6 +33,7 @@ from spamtrace.scanner.context import (
     has_request_words,
     has_word,
     interpolated,
+    mail_envelope,
     per_file,
     prefiltered_finditer,
     recipient_literals,
@@ -344,6 +345,22 @@ def _fixed_domain(ctx: Ctx, var: bytes) -> bool:
         if tail is not None and ctx.lx.value(int(tail.group(1))).startswith(b"@"):
             return True
     return False
+
+
+@feature("mail_request_args")
+def _mail_request_args(ctx: Ctx, rule: Rule) -> Hit | None:
+    """Request input written straight into the recipients, subject or headers of mail()
+    (``mail($_POST['to'], ...)``, ``'From: ' . $_POST['from']``): an open relay or header
+    injection. The message (third argument) is left out: a contact form mails the visitor's
+    text to the owner by design."""
+    assert rule.regex is not None
+    for start, args in calls_to(ctx, SINK_NAMES["mail"], 50):
+        if rule.regex.search(mail_envelope(args[:_MAIL_ARGS_MAX])) is not None:
+            return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
+    return None
+
+
+_MAIL_ARGS_MAX = 300  # argument text read per call, as the regex rule before this read
 
 
 @feature("relay_recipient")
