@@ -33,6 +33,9 @@ resumes. Only a damaged database stops the writer (``error``); a batch SQLite re
 (a constraint) is counted lost and writing goes on. At :meth:`Store.close` what still cannot
 be written within the timeout is counted lost, with the reason.
 
+Retention deletes by age only by a plausible clock (see :meth:`Store._apply_retention`): never
+the whole history because the clock jumped ahead.
+
 Opening: a file that is not a SQLite database, or a database that is not ours, or one that
 cannot be written is a :class:`~spamtrace.errors.StoreError` with a one-line message, and the
 file is left exactly as it was (nothing is written before it has been validated). A reader
@@ -724,6 +727,23 @@ def _create_private(path: str) -> None:
     os.close(fd)
 
 
+def _retention_reference(db: sqlite3.Connection) -> float | None:
+    """The time the retention pass measures the clock against: the clock of the last pass
+    by age, else the newest record (None: an empty store, nothing to delete)."""
+    row = db.execute("SELECT value FROM meta WHERE key = 'retention_at'").fetchone()
+    with contextlib.suppress(TypeError, ValueError):
+        if row is not None:
+            return float(row[0])
+    events = db.execute("SELECT max(wall) FROM events").fetchone()[0]
+    incidents = db.execute("SELECT max(last_seen) FROM incidents").fetchone()[0]
+    known = [float(t) for t in (events, incidents) if isinstance(t, int | float)]
+    return max(known) if known else None
+
+
+def _day(t: float) -> str:
+    return time.strftime("%Y-%m-%d %H:%M", time.gmtime(t)) + " UTC"
+
+
 class Store:
     """The writer side: validated and migrated at open, then a writer thread."""
 
@@ -739,6 +759,7 @@ class Store:
     ) -> None:
         self.path = path
         self._warn = warn
+        self._retention_refused = False  # a pass by age was refused (said once)
         self.retention_days = retention_days
         self.max_events = max_events
         self._queue: queue.Queue[_Write | None] = queue.Queue(maxsize=max(1, queue_size))
@@ -1011,10 +1032,33 @@ class Store:
         )  # fmt: skip
 
     def _apply_retention(self, db: sqlite3.Connection, now: float) -> None:
-        cutoff = now - self.retention_days * 86400.0
+        """Delete what is older than the retention window by ``now``, and the oldest events
+        beyond ``max_events``. Deleting by age trusts the clock, so it is refused (one line
+        through ``warn``, once; the count cap still applies) when ``now`` is more than the
+        retention window ahead of the last pass by age (``meta.retention_at``; on a store
+        without one, of its newest row): a clock that jumped ahead (a broken RTC, a bad NTP
+        step) would delete the whole history. It goes on when the clock is back."""
+        window = self.retention_days * 86400.0
+        cutoff = now - window
         db.execute("BEGIN IMMEDIATE")
         try:
-            db.execute("DELETE FROM events WHERE wall < ?", (cutoff,))
+            reference = _retention_reference(db)
+            if reference is None or now - reference <= window:
+                db.execute("DELETE FROM events WHERE wall < ?", (cutoff,))
+                db.execute("DELETE FROM incidents WHERE last_seen < ?", (cutoff,))
+                db.execute(
+                    "INSERT OR REPLACE INTO meta(key, value) VALUES ('retention_at', ?)",
+                    (repr(now),),
+                )
+            elif not self._retention_refused:
+                self._retention_refused = True
+                self._tell(
+                    f"store {self.path}: the clock ({_day(now)}) is "
+                    f"{(now - reference) / 86400:.0f} days ahead of the last retention pass "
+                    f"or the newest record ({_day(reference)}), more than retention_days "
+                    f"({self.retention_days}): nothing deleted by age (a clock that jumped "
+                    "ahead would delete the whole history); set the clock right"
+                )
             row = db.execute("SELECT count(*) FROM events").fetchone()
             excess = int(row[0]) - self.max_events
             if excess > 0:
@@ -1023,7 +1067,6 @@ class Store:
                     "(SELECT id FROM events ORDER BY wall, id LIMIT ?)",
                     (excess,),
                 )
-            db.execute("DELETE FROM incidents WHERE last_seen < ?", (cutoff,))
             db.execute(
                 "DELETE FROM incident_events WHERE event_id NOT IN (SELECT id FROM events) "
                 "OR incident_id NOT IN (SELECT id FROM incidents)"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import time
 from pathlib import Path
 
 import pytest
@@ -354,3 +355,48 @@ def test_a_missing_folder_is_created_only_for_the_default(
     monkeypatch.setattr(store_mod, "DEFAULT_STORE_DIR", str(tmp_path / "lib"))
     Store(str(tmp_path / "lib" / "x.db"), start_writer=False).close()
     assert (tmp_path / "lib" / "x.db").is_file()
+
+
+def test_retention_never_deletes_the_history_by_a_clock_that_jumped_ahead(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a clock set years ahead at start (a broken RTC, a bad NTP step) made the pass at open
+    # delete every event and incident: the whole history, by a clock that was wrong
+    path = str(tmp_path / "s.db")
+    told: list[str] = []
+    now = time.time()
+    s = Store(path, retention_days=30, start_writer=False, warn=told.append)
+    s.write_now([(ev(now - 86400 * i, incident="inc-a"), inc(1, now - 86400, "inc-a"))
+                 for i in range(1, 4)])  # fmt: skip
+    s.apply_retention(now=now)
+    s.close()
+    ahead = now + 11 * 365 * 86400  # the RTC says 2037
+    with monkeypatch.context() as m:
+        m.setattr(time, "time", lambda: ahead)
+        s = Store(path, retention_days=30, start_writer=False, warn=told.append)  # the pass at open
+    s.apply_retention(now=ahead + 3600)
+    with StoreReader(path) as r:
+        assert len(r.events()) == 3 and [i.id for i in r.incidents()] == ["inc-a"]
+    assert len(told) == 1 and "days ahead" in told[0] and "nothing deleted" in told[0]
+    s.apply_retention(now=now + 3 * 86400)  # NTP set it right: retention goes on
+    s.close()
+    with StoreReader(path) as r:
+        assert len(r.events()) == 3
+    s = Store(path, retention_days=2, start_writer=False)
+    s.apply_retention(now=now + 0.5 * 86400)
+    s.close()
+    with StoreReader(path) as r:
+        assert len(r.events()) == 1  # an age pass by a plausible clock still deletes
+
+
+def test_retention_on_a_store_without_a_pass_yet_measures_against_its_newest_row(
+    tmp_path: Path,
+) -> None:
+    path = str(tmp_path / "s.db")
+    s = Store(path, retention_days=30, start_writer=False)
+    s.write_now([(ev(1000.0 + i), None) for i in range(3)])
+    s._db.execute("DELETE FROM meta WHERE key = 'retention_at'")  # a store of an older spamtrace
+    s.apply_retention(now=1000.0 + 400 * 86400)
+    s.close()
+    with StoreReader(path) as r:
+        assert len(r.events()) == 3
