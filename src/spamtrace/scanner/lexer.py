@@ -218,33 +218,62 @@ def lex(data: bytes, *, start_in_php: bool = False, strict_open: bool = False) -
     return out
 
 
-# A statement (the text after ";", "{" or "}" up to the next one, past its leading white space)
-# with a line break inside it, and its end. Possessive, and tried only at a statement's end:
-# linear. A match takes the end of its statement, which is the start of the next one: a second
-# pass finds the next one if it is broken too (it was not, after the first pass, where one
-# was found).
-_BROKEN_STATEMENT = compile_possessive(rb"([;{}]\s*+)([^;{}\n]++\n[^;{}]*+)([;{}]?)")
+# A run of statements (each the text after ";", "{" or "}" up to the next one, past its leading
+# white space) with a line break inside each. Possessive, and tried only at a statement's end:
+# linear; one pass (each statement of the run is joined by :func:`_joined`).
+_BROKEN_STATEMENTS = compile_possessive(
+    rb"[;{}]\s*+(?:[^;{}\n]++\n[^;{}]*+(?:[;{}]\s*+|\Z))++"
+)
+_STATEMENT_END = re.compile(rb"([;{}])")
 _TO_SPACE = bytes.maketrans(b"\t\r\f\v", b"    ")
 _SPACES = re.compile(b"  +")
 
 
-def _joined(m: re.Match[bytes]) -> bytes:
-    body = m.group(2)  # it starts with a token: split() drops no leading space
-    return m.group(1) + b" ".join(body.split()) + m.group(3) + b"\n" * body.count(b"\n")
+MAX_JOINED = 100_000  # broken statements joined per file; past them the code stays as it is
 
 
-def canonical_space(code: bytes) -> bytes:
+def _joined(m: re.Match[bytes], budget: list[int]) -> bytes:
+    """Each statement of the run joined, its line breaks after its end; the white space
+    before each statement stays. ``budget``: statements that may still be joined."""
+    # "", ";", ws + body, ";", ws + body, ...; past the budget, the rest in one piece
+    parts = _STATEMENT_END.split(m.group(), maxsplit=max(budget[0], 0) + 1)
+    out = [parts[1]]
+    for i in range(2, len(parts), 2):
+        piece = parts[i]
+        if budget[0] <= 0 or (i == len(parts) - 1 and _STATEMENT_END.search(piece)):
+            out.append(piece)  # a file of millions of statements: the rest as it is
+            break
+        body = piece.lstrip()
+        end = parts[i + 1] if i + 1 < len(parts) else b""
+        breaks = body.count(b"\n")
+        if breaks:  # it starts with a token: split() drops no leading space of its own
+            budget[0] -= 1  # a statement joined (the white space after a run's end is not)
+            piece = piece[: len(piece) - len(body)] + b" ".join(body.split())
+        out.append(piece + end + b"\n" * breaks)
+    return b"".join(out)
+
+
+def _canonical_space_py(code: bytes, budget_left: int = MAX_JOINED) -> bytes:
     """``code`` with its white space in one form, so that no rule depends on how a file is
     laid out: a statement broken over lines is joined (``eval\\n(`` reads ``eval (``) and
     its line breaks put after its end (``;``, ``{`` or ``}``), so every line break stays in
-    the code and a token keeps the line of its statement's start; any other run of spaces,
-    tabs or comments (a comment is a space here) is one space (``eval /**/ /**/ (`` reads
-    ``eval (``)."""
+    the code and a token keeps the line of its statement's start (the first
+    :data:`MAX_JOINED` such statements of a file); any other run of spaces, tabs or comments
+    (a comment is a space here) is one space (``eval /**/ /**/ (`` reads ``eval (``)."""
     if b"\n" in code:
-        code, n = _BROKEN_STATEMENT.subn(_joined, b";" + code)
-        if n:
-            code = _BROKEN_STATEMENT.sub(_joined, code)
-        code = code[1:]
+        budget = [budget_left]
+        src = b";" + code
+        out: list[bytes] = []
+        last = 0
+        for m in _BROKEN_STATEMENTS.finditer(src):
+            out.append(src[last : m.start()])
+            out.append(_joined(m, budget))
+            last = m.end()
+            if budget[0] <= 0:
+                break  # the rest as it is
+        if out:
+            out.append(src[last:])
+            code = b"".join(out)[1:]
     return _SPACES.sub(b" ", code.translate(_TO_SPACE))
 
 
@@ -413,11 +442,19 @@ def _names_py(code: bytes) -> set[bytes]:
 
 
 try:  # the same loops, compiled (see _lexer.c); the Python ones where it was not built
+    from spamtrace.scanner._lexer import canonical_space as _canonical_space
     from spamtrace.scanner._lexer import names as _names
     from spamtrace.scanner._lexer import tail as _tail
 except ImportError:  # pragma: no cover - exercised by the tests through the _py functions
     _tail = _tail_py
     _names = _names_py
+    _canonical_space = _canonical_space_py
+
+
+def canonical_space(code: bytes) -> bytes:
+    """``code`` with its white space in one form (see :func:`_canonical_space_py`, the
+    reference of the compiled ``_lexer.canonical_space``)."""
+    return _canonical_space(code, MAX_JOINED)
 
 
 def names(code: bytes) -> set[bytes]:

@@ -140,3 +140,15 @@ def test_canonical_space_keeps_line_breaks_on_any_text(text: bytes) -> None:
     assert canonical_space(out) == out
     # only white space changes: the other bytes stay, in order
     assert b"".join(out.split()) == b"".join(text.split())
+
+
+def test_canonical_space_joins_a_bounded_number_of_statements() -> None:
+    """A file of millions of broken statements costs at most MAX_JOINED joins (the Python
+    work is per statement); the rest stays as written, its line breaks where they were."""
+    from spamtrace.scanner.lexer import MAX_JOINED, canonical_space
+
+    text = b";a\n(" * (MAX_JOINED + 50)
+    out = canonical_space(text)
+    assert out.count(b"\n") == text.count(b"\n")
+    assert out.startswith(b";a (;\n")
+    assert out.endswith(b";a\n(")
