@@ -581,12 +581,14 @@ def test_an_argv0_like_a_process_title_does_not_hide_the_script(
             ["python3", "-c", _REAP_LATE, str(reap), "bash", "-c", f"{php} 3 0 {go}"]
         )
         pid = _pid_of(argv0)
-        # a connection of this test after the sender's exec: once the watcher printed it, it
-        # had read the proc connector past the exec (it reads the connector first)
-        socket.create_connection((world.mx_ip, 2525), timeout=10).close()
-        _wait_output(w, f"the connection to {marker}", lambda lines: any(
-            x.get("type") == "connect-attempted" and x.get("remote") == marker for x in lines
-        ))  # fmt: skip
+        # connections of this test after the sender's exec, each made once the watcher printed
+        # the one before: the second is read in a later pass of the watcher's loop than the
+        # first, and each pass reads the proc connector first, so that pass read the exec
+        for seen in (1, 2):
+            socket.create_connection((world.mx_ip, 2525), timeout=10).close()
+            _wait_output(w, f"connection {seen} to {marker}", lambda lines, n=seen: sum(
+                x.get("type") == "connect-attempted" and x.get("remote") == marker for x in lines
+            ) >= n)  # fmt: skip
         os.kill(w.pid, signal.SIGSTOP)  # stopped while the sender connects, exits, is a zombie
         try:
             go.touch()
@@ -599,7 +601,17 @@ def test_an_argv0_like_a_process_title_does_not_hide_the_script(
         reap.touch()
         held.communicate(timeout=60)
         assert held.returncode == 0
-        run_as_user(world, ["bash", "-c", f"{php} 2"])  # read live (or cached if quick)
+        # read live: the sender stays (after its 2 connections) until the watcher printed them
+        hold = world.tmp / "argv0-hold"
+        live = world.spawn_as_user(["bash", "-c", f"{php} 2 0 '' {hold}"])
+        try:
+            _wait_output(w, "the live sender's 2 connections", lambda lines: sum(
+                x.get("type") == "connect-attempted" and x.get("uid") == world.uid for x in lines
+            ) >= 5)  # fmt: skip
+        finally:
+            hold.touch()
+            live.communicate(timeout=60)
+        assert live.returncode == 0
         incs = wait_connections(w.db, world.uid, 5)
         w.stop()
     assert len(incs) == 1, [(i["scripts"], i["cwd"], i["connections"]) for i in incs]

@@ -611,6 +611,76 @@ static PyObject *brace_end(PyObject *self, PyObject *args) {
     return PyLong_FromSsize_t(found);
 }
 
+/* canonical_space(code, budget): code with its white space in one form (lexer.py's
+ * _canonical_space_py is the reference): each statement (the text after ";", "{" or "}" up to
+ * the next one, past its leading white space) with a line break inside is joined (its runs
+ * of white space one space, none at its end) and its line breaks put after its end, for the
+ * first `budget` such statements; then "\t\r\f\v" read as spaces and every run of spaces is
+ * one. One pass; the output is at most twice the input (a line break becomes a space and a
+ * line break). */
+static int is_space6(unsigned char c) {
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
+}
+
+#define PUT(ch)                                                                  \
+    do {                                                                         \
+        unsigned char c_ = (ch);                                                 \
+        if (c_ == '\t' || c_ == '\r' || c_ == '\f' || c_ == '\v') c_ = ' ';      \
+        if (!(c_ == ' ' && o > 0 && out[o - 1] == ' ')) out[o++] = (char)c_;     \
+    } while (0)
+
+static PyObject *canonical_space(PyObject *self, PyObject *args) {
+    Py_buffer view;
+    Py_ssize_t budget;
+    if (!PyArg_ParseTuple(args, "y*n", &view, &budget)) return NULL;
+    const unsigned char *d = view.buf;
+    Py_ssize_t n = view.len;
+    if (n > PY_SSIZE_T_MAX / 2 - 1) {
+        PyBuffer_Release(&view);
+        return PyErr_NoMemory();
+    }
+    PyObject *res = PyBytes_FromStringAndSize(NULL, 2 * n);
+    if (res == NULL) {
+        PyBuffer_Release(&view);
+        return NULL;
+    }
+    char *out = PyBytes_AS_STRING(res);
+    Py_ssize_t o = 0, pos = 0;
+    int any_break = memchr(d, '\n', (size_t)n) != NULL;
+    while (pos < n) {
+        Py_ssize_t i = pos, t, breaks = 0;
+        while (i < n && is_space6(d[i])) i++;
+        t = i;
+        while (t < n && d[t] != ';' && d[t] != '{' && d[t] != '}') {
+            if (d[t] == '\n') breaks++;
+            t++;
+        }
+        Py_ssize_t stop = t < n ? t + 1 : n; /* the statement and its end */
+        if (any_break && i < t && breaks > 0 && budget > 0) {
+            budget--;
+            for (Py_ssize_t k = pos; k < i; k++) PUT(d[k]);
+            Py_ssize_t k = i;
+            int first = 1;
+            while (k < t) {
+                while (k < t && is_space6(d[k])) k++;
+                if (k >= t) break;
+                if (!first) PUT(' ');
+                first = 0;
+                while (k < t && !is_space6(d[k])) PUT(d[k++]);
+            }
+            if (t < n) PUT(d[t]);
+            for (Py_ssize_t b = 0; b < breaks; b++) out[o++] = '\n';
+        } else {
+            for (Py_ssize_t k = pos; k < stop; k++) PUT(d[k]);
+        }
+        pos = stop;
+    }
+    PyBuffer_Release(&view);
+    if (_PyBytes_Resize(&res, o) < 0) return NULL;
+    return res;
+}
+#undef PUT
+
 /* words(data): the distinct tokens of the learned model (learned.py, _words_py is the
  * reference): every maximal run of [A-Za-z0-9_] that does not start with a digit, 3 to 40
  * bytes, lower-cased; also "$word" where the run follows a "$" and "word(" where the next
@@ -825,6 +895,7 @@ static PyMethodDef methods[] = {
     {"top_args", top_args, METH_O, "The top-level arguments of a call's argument text."},
     {"open_before", open_before, METH_VARARGS, "The innermost ( or [ left open before pos."},
     {"brace_end", brace_end, METH_VARARGS, "Where the {...} block at open_at closes, or -1."},
+    {"canonical_space", canonical_space, METH_VARARGS, "The code's white space in one form."},
     {NULL, NULL, 0, NULL},
 };
 

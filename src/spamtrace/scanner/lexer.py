@@ -243,17 +243,17 @@ def _joined(m: re.Match[bytes], budget: list[int]) -> bytes:
         if budget[0] <= 0 or (i == len(parts) - 1 and _STATEMENT_END.search(piece)):
             out.append(piece)  # a file of millions of statements: the rest as it is
             break
-        budget[0] -= 1
         body = piece.lstrip()
         end = parts[i + 1] if i + 1 < len(parts) else b""
         breaks = body.count(b"\n")
         if breaks:  # it starts with a token: split() drops no leading space of its own
+            budget[0] -= 1  # a statement joined (the white space after a run's end is not)
             piece = piece[: len(piece) - len(body)] + b" ".join(body.split())
         out.append(piece + end + b"\n" * breaks)
     return b"".join(out)
 
 
-def canonical_space(code: bytes) -> bytes:
+def _canonical_space_py(code: bytes, budget_left: int = MAX_JOINED) -> bytes:
     """``code`` with its white space in one form, so that no rule depends on how a file is
     laid out: a statement broken over lines is joined (``eval\\n(`` reads ``eval (``) and
     its line breaks put after its end (``;``, ``{`` or ``}``), so every line break stays in
@@ -261,7 +261,7 @@ def canonical_space(code: bytes) -> bytes:
     :data:`MAX_JOINED` such statements of a file); any other run of spaces, tabs or comments
     (a comment is a space here) is one space (``eval /**/ /**/ (`` reads ``eval (``)."""
     if b"\n" in code:
-        budget = [MAX_JOINED]
+        budget = [budget_left]
         src = b";" + code
         out: list[bytes] = []
         last = 0
@@ -442,11 +442,19 @@ def _names_py(code: bytes) -> set[bytes]:
 
 
 try:  # the same loops, compiled (see _lexer.c); the Python ones where it was not built
+    from spamtrace.scanner._lexer import canonical_space as _canonical_space
     from spamtrace.scanner._lexer import names as _names
     from spamtrace.scanner._lexer import tail as _tail
 except ImportError:  # pragma: no cover - exercised by the tests through the _py functions
     _tail = _tail_py
     _names = _names_py
+    _canonical_space = _canonical_space_py
+
+
+def canonical_space(code: bytes) -> bytes:
+    """``code`` with its white space in one form (see :func:`_canonical_space_py`, the
+    reference of the compiled ``_lexer.canonical_space``)."""
+    return _canonical_space(code, MAX_JOINED)
 
 
 def names(code: bytes) -> set[bytes]:

@@ -23,14 +23,18 @@ from spamtrace.scanner.context import (
     Ctx,
     S,
     calls_to,
+    close_paren,
     concats_cached,
     function_bodies,
     has_any,
     has_word,
+    interpolated,
     open_before,
     per_file,
     prefiltered_finditer,
     search_needing,
+    top_args,
+    var_assigns,
     words_in_code,
 )
 from spamtrace.scanner.rx import compile_possessive
@@ -686,3 +690,179 @@ def posted(ctx: Ctx, expr: bytes) -> bool:
         return False
     taint(ctx)
     return v.group(1) in ctx.cache["direct"]
+
+
+# --- addresses checked with filter_var(..., FILTER_VALIDATE_EMAIL) -------------------------
+#
+# A mail header takes request input safely when it is an address PHP validated (or
+# sanitized) as one: neither filter lets a CR or LF through, so no header can be injected,
+# and a contact form puts the visitor's address in Reply-To: by design.
+
+_EMAIL_FILTER_CALL = re.compile(rb"(?<![\w$>:])filter_var\s*\(")
+_EMAIL_FILTER_NAME = re.compile(rb"\s*\\?filter_(?:validate|sanitize)_email\s*")
+_IF_AT = re.compile(rb"(?<![\w$>:])(?:else\s*)?if\s*\(")
+_STOPS = re.compile(rb"(?<![\w$>:])(?:die|exit|return|throw)\b")
+_FALSE_CMP = re.compile(rb"^\s*(?:===?\s*false\b)|(?:\bfalse\s*===?\s*)$")
+_ASSIGN_OR_APPEND = re.compile(rb"\s*\.?=(?![=>])([^;]{0,300})")
+_GATE_ASSIGN = re.compile(rb"\$(" + NAME_P + rb")\s*=(?![=>])\s*@?\s*")
+
+
+def _norm(ctx: Ctx, expr: bytes) -> bytes:
+    """An expression's text with its literals written out and its quotes and spaces gone:
+    ``$_POST[ 'email' ]`` in one place and ``{$_POST["email"]}`` in a string are one."""
+    text = PLACEHOLDER.sub(lambda m: ctx.lx.value(int(m.group(1))), expr.lower())
+    return re.sub(rb"[\s'\"{}]+", b"", text)
+
+
+def _email_filters(ctx: Ctx, text: bytes) -> list[tuple[int, int, bytes]]:
+    """(start, end, what was checked) of each ``filter_var(X, FILTER_VALIDATE_EMAIL)`` or
+    ``FILTER_SANITIZE_EMAIL`` call in ``text`` (a call with other flags or options is not)."""
+    out: list[tuple[int, int, bytes]] = []
+    for m in itertools.islice(_EMAIL_FILTER_CALL.finditer(text), 50):
+        body = text[m.end() : m.end() + 600]
+        close = close_paren(body)
+        parts = top_args(body[:close])
+        if len(parts) == 2 and _EMAIL_FILTER_NAME.fullmatch(parts[1]):
+            out.append((m.start(), m.end() + close + 1, _norm(ctx, parts[0])))
+    return out
+
+
+def _stops(block: bytes) -> bool:
+    """``block`` (a {...} body, or the one statement of an if without braces) ends the
+    script or the function whatever else happens: die, exit, return or throw at its own
+    level, not inside a nested block."""
+    depth = 0
+    flat = bytearray()
+    for ch in block:
+        if ch == 123:
+            depth += 1
+        elif ch == 125:
+            depth -= 1
+        elif depth == 0:
+            flat.append(ch)
+    return _STOPS.search(bytes(flat)) is not None
+
+
+@per_file("email-checked")
+def _email_checked(ctx: Ctx) -> tuple[set[bytes], list[tuple[int, int, bytes]]]:
+    """What the script holds as a checked address: the variables assigned a filtered
+    address (``$email = filter_var($_POST['email'], FILTER_VALIDATE_EMAIL)``), and (from,
+    to, expression) where an expression was validated: after ``if
+    (!filter_var($_POST['email'], FILTER_VALIDATE_EMAIL)) { exit; }`` (alone or joined by
+    ``||`` in the condition, the body stops the script) to the end of the file, inside
+    ``if (filter_var($email, FILTER_VALIDATE_EMAIL)) { ... }``."""
+    code = ctx.code
+    held: set[bytes] = set()
+    spans: list[tuple[int, int, bytes]] = []
+    if code.find(b"filter_var") < 0 or code.find(b"_email") < 0:
+        return held, spans
+    for start, end, _checked in _email_filters(ctx, code):
+        lead = code[_statement_start(code, start) + 1 : start].strip()
+        m = _GATE_ASSIGN.fullmatch(lead)
+        if m is not None and code[end : end + 40].lstrip()[:1] == b";":
+            held.add(m.group(1))
+    for name in sorted(held):  # every value the variable is given must be a checked one
+        for _at, am in var_assigns(code, name, _ASSIGN_OR_APPEND, 10):
+            rhs = am.group(1).strip().lstrip(b"@").strip()
+            whole = _email_filters(ctx, rhs)
+            if not (whole and whole[0][0] == 0 and whole[0][1] == len(rhs)):
+                held.discard(name)
+                break
+    for m in itertools.islice(_IF_AT.finditer(code), 2000):
+        if code.find(b"filter_var", m.end(), m.end() + 600) < 0:
+            continue
+        cond_len = close_paren(code[m.end() : m.end() + 600])
+        cond = code[m.end() : m.end() + cond_len]
+        if cond.find(b"filter_var") < 0:
+            continue
+        after = m.end() + cond_len + 1
+        rest = code[after : after + 3000].lstrip()
+        at = after + len(code[after : after + 3000]) - len(rest)
+        if rest[:1] == b"{":
+            body_end = at + 1 + close_paren(code[at + 1 : at + 3000], 123, 125)
+            body = code[at + 1 : body_end]
+        else:
+            body_end = code.find(b";", at)
+            body_end = len(code) if body_end < 0 else body_end
+            body = code[at:body_end]
+        anded = re.search(rb"&&|\band\b", cond) is not None
+        ored = re.search(rb"\|\||\bor\b", cond) is not None
+        for fstart, fend, checked in _email_filters(ctx, cond):
+            if cond.find(b"validate_email", fstart, fend) < 0:
+                continue  # a sanitized copy is not what the test lets through: no gate
+            negated = cond[:fstart].rstrip().endswith(b"!") or (
+                _FALSE_CMP.search(cond[fend:]) is not None
+                or _FALSE_CMP.search(cond[:fstart]) is not None
+            )
+            if negated and not anded and _stops(body):
+                spans.append((body_end, len(code), checked))
+            elif negated and not anded:  # if (!valid) { $error = ...; } else { mail(...); }
+                other = code[body_end + 1 : body_end + 200].lstrip()
+                if other.startswith(b"else") and other[4:].lstrip()[:1] == b"{":
+                    at2 = code.find(b"{", body_end + 1)
+                    end2 = at2 + 1 + close_paren(code[at2 + 1 : at2 + 3000], 123, 125)
+                    spans.append((at2, end2, checked))
+            elif not negated and not ored:
+                spans.append((at, body_end, checked))
+    return held, spans
+
+
+def _checked_at(ctx: Ctx, expr: bytes, pos: int) -> bool:
+    """Whether ``expr`` (a variable or a request element) is a checked address at ``pos``."""
+    held, spans = _email_checked(ctx)
+    norm = _norm(ctx, expr)
+    var = VAR.fullmatch(norm)
+    if var is not None and var.group(1) in held:
+        return True
+    for lo, hi, checked in spans:
+        if lo <= pos < hi and norm == checked:
+            if var is None:
+                return True
+            # a variable given another value between the check and here is not the checked one
+            sites = var_assigns(ctx.code, var.group(1), _ASSIGN_OR_APPEND, 20)
+            if not any(lo <= at < pos for at, _ in sites):
+                return True
+    return False
+
+
+_REQ_ELEMENT = re.compile(rb"\$_(?:get|post|request|cookie)\s*\[[^\]\[;]{1,60}\]")
+
+
+def email_safe(ctx: Ctx, text: bytes, pos: int, depth: int = 1) -> bool:
+    """Whether every request value in ``text`` (code at ``pos``, or a header string built
+    there) is a checked address: inside a ``filter_var(..., FILTER_VALIDATE_EMAIL)`` call,
+    a request element or a variable validated before ``pos`` (:func:`_checked_at`), or a
+    variable each of whose assignments is such (``depth`` levels: ``$headers .=
+    "Reply-To: $email"``). False in a file that checks no address at all."""
+    held, spans = _email_checked(ctx)
+    if text.find(b"filter_var") < 0 and not held and not spans:
+        return False
+    filtered = _email_filters(ctx, text)
+
+    def inside(i: int) -> bool:
+        return any(lo <= i < hi for lo, hi, _ in filtered)
+
+    for m in itertools.islice(REQ_RE.finditer(text), 20):
+        if inside(m.start()) or text.startswith((b"$_server", b"$_env"), m.start()):
+            continue
+        el = _REQ_ELEMENT.match(text, m.start())
+        if el is None or not _checked_at(ctx, el.group(), pos):
+            return False
+    req = taint(ctx)[0]
+    for m in itertools.islice(VAR.finditer(text), 40):
+        name = m.group(1)
+        if name not in req or inside(m.start()) or _checked_at(ctx, m.group(), pos):
+            continue
+        if depth <= 0:
+            return False
+        sites = _assigns_of(ctx, name)
+        if not sites or not all(email_safe(ctx, rhs, at, depth - 1) for at, rhs in sites):
+            return False
+    return True
+
+
+def _assigns_of(ctx: Ctx, name: bytes) -> list[tuple[int, bytes]]:
+    """(offset, right-hand side with its double-quoted strings written out) of ``$name =
+    ...`` and ``$name .= ...``."""
+    found = var_assigns(ctx.code, name, _ASSIGN_OR_APPEND, 10)
+    return [(at, interpolated(ctx, m.group(1))) for at, m in found]

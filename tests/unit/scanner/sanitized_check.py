@@ -40,6 +40,9 @@ def _calls(lex_c: object, code: bytes, pos: int) -> None:
     for end in (len(code), at + 7):
         assert lex_c.brace_end(code, at, end) == context._brace_end_py(code, at, end), code  # type: ignore[attr-defined]
     assert lex_c.open_before(code, at) == context._open_before_py(code, at), code  # type: ignore[attr-defined]
+    for budget in (0, 1, 3, lexer.MAX_JOINED):
+        got = lex_c.canonical_space(code, budget)  # type: ignore[attr-defined]
+        assert got == lexer._canonical_space_py(code, budget), code
 
 
 def _tokens(lex_c: object, scorer: object, data: bytes) -> None:

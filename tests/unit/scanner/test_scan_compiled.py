@@ -20,6 +20,7 @@ from spamtrace.scanner import analyze, context, lexer, rules
 from spamtrace.scanner._lexer import (
     balanced_end,
     brace_end,
+    canonical_space,
     concat_start,
     names,
     open_before,
@@ -43,6 +44,7 @@ _PIECES = [
 def test_the_lexer_in_use_is_the_compiled_one() -> None:
     assert lexer._tail is tail
     assert lexer._names is names
+    assert lexer._canonical_space is canonical_space
 
 
 def test_same_as_python_on_every_sample() -> None:
@@ -559,3 +561,28 @@ def test_braced_cases() -> None:
     assert context.braced(code, at) == b"{ if ($a) { b(); } else { c(); } }"
     assert context.braced(code, code.rfind(b"{")) == b"{"  # not closed: to the end
     assert context.braced(code, at, limit=10) == code[at : at + 10]  # cut at the limit
+
+
+# statement ends, white space of every kind, and plain code around them
+_SPACE_PIECES = [
+    b";", b"{", b"}", b"\n", b"\r", b"\t", b"\x0b", b"\x0c", b" ", b"  ", b"\x1c", b"\x00",
+    b"a", b"eval", b"(", b")", b"\x01" + b"2" + b"\x01", b"\xa0", b"\n\n", b" \n ",
+]  # fmt: skip
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(st.sampled_from(_SPACE_PIECES), max_size=60), st.integers(0, 6))
+def test_canonical_space_same_as_python(pieces: list[bytes], budget: int) -> None:
+    code = b"".join(pieces)
+    assert canonical_space(code, budget) == lexer._canonical_space_py(code, budget)
+    full = lexer._canonical_space_py(code)
+    assert canonical_space(code, lexer.MAX_JOINED) == full == lexer.canonical_space(code)
+    assert full.count(b"\n") == code.count(b"\n")  # every line break stays
+
+
+def test_canonical_space_cases() -> None:
+    assert canonical_space(b"eval\n(\n$x\n);", 9) == b"eval ( $x );\n\n\n"
+    assert canonical_space(b"a;\n  b\t\t \x0b c;", 9) == b"a;\n b c;"  # one line: spaces only
+    assert canonical_space(b"f(\n1);\ng(\n2);", 1) == b"f( 1);\n\ng(\n2);"  # past the budget
+    big = b"x\n;" * 1000
+    assert canonical_space(big, 10**6) == b"x;\n" * 1000

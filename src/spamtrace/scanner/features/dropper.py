@@ -23,6 +23,7 @@ from spamtrace.scanner.context import (
     braced,
     called_any,
     calls_to,
+    close_paren,
     excerpt,
     expression,
     feature,
@@ -769,4 +770,87 @@ def _error_log_php_write(ctx: Ctx, rule: Rule) -> Hit | None:
         last = PLACEHOLDER.findall(parts[2])
         if last and _PHP_TARGET.search(ctx.lx.value(int(last[-1]))) is not None:
             return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 100))
+    return None
+
+
+# a data file a script keeps (a subscriber list, a log): not a name PHP or the web server
+# would run
+_DATA_PATH = re.compile(rb"\.(?:txt|csv|log|json)$", re.IGNORECASE)
+_WRITTEN_DECODED = re.compile(
+    rb"(?<![\w$>:])(?:base64_decode|gzinflate|gzuncompress|gzdecode|str_rot13|strrev|hex2bin|"
+    rb"convert_uudecode|rawurldecode|urldecode|bzdecompress|lzf_decompress)\s*\("
+)
+_FILE_APPEND = re.compile(rb"(?<![\w$>:])file_append\b")
+_FOPEN_AT = re.compile(rb"\$(\w+)\s*=\s*@?\s*fopen\s*\(")
+
+
+def _args_at(code: bytes, pos: int) -> bytes:
+    """The argument text of the call whose "(" is just before ``pos``."""
+    text = code[pos : pos + 2000]
+    return text[: close_paren(text)]
+
+
+def _fixed_data_path(ctx: Ctx, expr: bytes) -> bool:
+    """``expr`` names a data file the script chose: its last literal ends with .txt, .csv,
+    .log or .json, and no request input (directly or through a variable) goes into it;
+    a variable is followed to its assignments (all of them must be such)."""
+    expr = expression(expr).strip()
+    held = VAR.fullmatch(expr)
+    if held is not None:
+        sites = var_assigns(ctx.code, held.group(1), TAIL_RHS, 5)
+        return bool(sites) and all(_fixed_data_path(ctx, m.group(1)) for _, m in sites)
+    if UIN_RE.search(expr) is not None or set(VAR.findall(expr)) & taint(ctx)[0]:
+        return False
+    lits = PLACEHOLDER.findall(expr)
+    return bool(lits) and _DATA_PATH.search(ctx.lx.value(int(lits[-1])).strip()) is not None
+
+
+def _appended_to_data_file(ctx: Ctx, start: int, args: bytes) -> bool:
+    """The write call at ``start`` appends to a data file of a fixed name:
+    ``file_put_contents('list.txt', $line, FILE_APPEND)``, or ``fwrite($fh, ...)`` with
+    ``$fh`` last opened by ``fopen('list.txt', 'a')`` before it."""
+    parts = top_args(args)
+    if len(parts) < 2:
+        return False
+    code = ctx.code
+    if code.startswith(b"file_put_contents", start):
+        return (
+            len(parts) >= 3
+            and _FILE_APPEND.search(parts[2]) is not None
+            and _fixed_data_path(ctx, parts[0])
+        )
+    h = VAR.fullmatch(parts[0].strip())
+    if h is None:
+        return False
+    opened = None
+    for m in itertools.islice(_FOPEN_AT.finditer(code, 0, start), 200):
+        if m.group(1) == h.group(1):
+            opened = m
+    if opened is None:
+        return False
+    fargs = top_args(_args_at(code, opened.end()))
+    if len(fargs) < 2:
+        return False
+    mode = PLACEHOLDER.fullmatch(fargs[1].strip())
+    return (
+        mode is not None
+        and ctx.lx.value(int(mode.group(1)))[:1] == b"a"
+        and _fixed_data_path(ctx, fargs[0])
+    )
+
+
+@feature("dropper_write_decoded")
+def _dropper_write_decoded(ctx: Ctx, rule: Rule) -> Hit | None:
+    """Decoded data or request input written into a file: a dropper. Request text appended
+    to a data file of the script's own fixed name (a sign-up list ``subscribers.txt``
+    opened with mode "a", a ``.csv``/``.log``/``.json``) is a form keeping what it was
+    sent, not code installed; decoded data, or a name that is .php/.htaccess/.user.ini or
+    chosen by the request, stays a dropper."""
+    assert rule.regex is not None
+    for m in itertools.islice(bounded_finditer(rule.regex, ctx.code, first=ctx.first), 50):
+        if _WRITTEN_DECODED.search(m.group()) is None:
+            call = _args_at(ctx.code, ctx.code.index(b"(", m.start()) + 1)
+            if _appended_to_data_file(ctx, m.start(), call):
+                continue
+        return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end()))
     return None

@@ -63,6 +63,7 @@ from spamtrace.scanner.taint import (
     REQ,
     REQ_RE,
     decoder_functions,
+    email_safe,
     encoded_argument,
     posted,
     taint,
@@ -422,6 +423,10 @@ def _tainted_sink(ctx: Ctx, rule: Rule) -> Hit | None:
             # recipients, subject, headers and parameters: not the message, which a contact
             # form fills from its form
             parts = top_args(args)
+            if len(parts) > 3:  # a validated address in the headers: the visitor's Reply-To
+                headers = interpolated(ctx, parts[3])
+                if set(VAR.findall(headers)) & bad and email_safe(ctx, headers, start):
+                    parts = [*parts[:3], b"", *parts[4:]]
             args = b",".join(parts[:2] + parts[3:])
         text = interpolated(ctx, args)
         if kind == "exec" and text.find(b"escapeshellarg") >= 0:

@@ -45,7 +45,7 @@ from spamtrace.scanner.context import (
 )
 from spamtrace.scanner.features.execution import never_set
 from spamtrace.scanner.rules import Rule
-from spamtrace.scanner.taint import REQ_RE, assignment_before, taint
+from spamtrace.scanner.taint import REQ_RE, assignment_before, email_safe, taint
 
 # a verb starts a literal or a line; the literals are raw text, so a line break before it is
 # often the escape "\r\n" as written in a double-quoted string
@@ -352,10 +352,19 @@ def _mail_request_args(ctx: Ctx, rule: Rule) -> Hit | None:
     """Request input written straight into the recipients, subject or headers of mail()
     (``mail($_POST['to'], ...)``, ``'From: ' . $_POST['from']``): an open relay or header
     injection. The message (third argument) is left out: a contact form mails the visitor's
-    text to the owner by design."""
+    text to the owner by design; so is an address in the headers that the script checked
+    with ``filter_var(..., FILTER_VALIDATE_EMAIL)`` (no line break gets through: the
+    visitor's Reply-To)."""
     assert rule.regex is not None
     for start, args in calls_to(ctx, SINK_NAMES["mail"], 50):
-        if rule.regex.search(mail_envelope(args[:_MAIL_ARGS_MAX])) is not None:
+        parts = top_args(args[:_MAIL_ARGS_MAX])
+        if len(parts) < 4:
+            found = rule.regex.search(mail_envelope(args[:_MAIL_ARGS_MAX])) is not None
+        else:  # the headers apart: an address the script validated is safe there
+            found = rule.regex.search(b",".join(parts[:2] + parts[4:])) is not None or (
+                rule.regex.search(parts[3]) is not None and not email_safe(ctx, parts[3], start)
+            )
+        if found:
             return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
     return None
 
