@@ -577,15 +577,23 @@ class StoreReader:
     def blocks_in_force(self, now: float) -> list[ActionRecord]:
         """The ``block-uid`` actions carried out (``done``), not released, and not run out at
         ``now`` (``data.timeout`` 0: until released), oldest first: what a restarted daemon
-        puts back in the block set when a flush of the ruleset emptied it."""
+        puts back in the block set when a flush of the ruleset emptied it. ``data.user`` is the
+        user the block was made for: that of its incident when the action (an older one) does
+        not name it, so that a uid handed to a new account since is not blocked for it."""
         if not self._actions_table():
             return []
         rows = self._rows(
-            "SELECT * FROM actions WHERE action = 'block-uid' AND status = 'done' AND "
-            "undone_at IS NULL AND uid IS NOT NULL ORDER BY at, id"
+            "SELECT actions.*, incidents.user AS incident_user FROM actions "
+            "LEFT JOIN incidents ON incidents.id = actions.incident_id "
+            "WHERE action = 'block-uid' AND status = 'done' AND "
+            "undone_at IS NULL AND actions.uid IS NOT NULL ORDER BY at, actions.id"
         )
         out = []
-        for a in map(_action_from_row, rows):
+        for row in rows:
+            a = _action_from_row(row)
+            user = _dec(row["incident_user"])
+            if not a.data.get("user") and user:
+                a = replace(a, data={**a.data, "user": user})
             timeout = a.data.get("timeout")
             if not isinstance(timeout, (int, float)) or isinstance(timeout, bool) or timeout < 0:
                 continue  # not written by a block (a hand-edited row): never guessed
