@@ -61,7 +61,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from spamtrace.errors import StoreError, UsageError
-from spamtrace.safetext import quoted
+from spamtrace.safetext import quoted, shell_quote
 
 SCHEMA_VERSION = 3
 APPLICATION_ID = 0x53545243  # "STRC", in the SQLite header: marks the file as ours
@@ -325,7 +325,29 @@ def _jl(values: Sequence[Any]) -> str:
 
 def _describe(path: str, exc: BaseException) -> str:
     text = str(exc) or type(exc).__name__
+    if _is_damage(exc):
+        return _damaged(path, text)
     return f"store {path}: {text}"
+
+
+def _is_damage(exc: BaseException) -> bool:
+    """SQLite says the file itself is damaged (not locked, full or unreadable)."""
+    name = str(getattr(exc, "sqlite_errorname", "") or "")
+    return (
+        name.startswith("SQLITE_CORRUPT")
+        or name == "SQLITE_NOTADB"
+        or "malformed" in str(exc)
+        or "Could not decode to UTF-8" in str(exc)  # bytes no spamtrace wrote
+    )
+
+
+def _damaged(path: str, why: str) -> str:
+    """The one line for a store file that is damaged: which file, and what to do."""
+    return (
+        f"store {quoted(path)} is damaged ({why}): move it aside (mv {shell_quote(path)} "
+        f"{shell_quote(path + '.damaged')}); spamtrace never writes over it, and the next "
+        "start makes a new store there"
+    )
 
 
 def _connect(
@@ -349,10 +371,15 @@ def _validate(db: sqlite3.Connection, path: str) -> int:
     except sqlite3.OperationalError:
         raise  # could not open or lock it: not a verdict on its content
     except sqlite3.DatabaseError as exc:
-        raise StoreError(
-            f"store {path}: not a usable SQLite database ({exc}); the file was left untouched"
-        ) from None
+        why = f"not a usable SQLite database: {exc}"
+        raise StoreError(f"{_damaged(path, why)}; the file was left untouched") from None
     if not tables:
+        pages = db.execute("PRAGMA page_count").fetchone()[0]
+        if int(pages or 0) > 1:  # pages of data and no table: its table list is damaged
+            raise StoreError(
+                f"{_damaged(path, f'{pages} pages, and no table in its schema')}; the file "
+                "was left untouched"
+            )
         return 0
     if "schema_version" not in tables or app_id not in (0, APPLICATION_ID):
         raise StoreError(
@@ -362,8 +389,12 @@ def _validate(db: sqlite3.Connection, path: str) -> int:
     try:
         row = db.execute("SELECT max(version) FROM schema_version").fetchone()
     except sqlite3.DatabaseError as exc:
-        raise StoreError(f"store {path}: corrupt ({exc}); the file was left untouched") from None
-    version = int(row[0] or 0)
+        raise StoreError(f"{_damaged(path, str(exc))}; the file was left untouched") from None
+    if row is None or not isinstance(row[0], int) or row[0] < 1:  # its page is damaged
+        raise StoreError(
+            f"{_damaged(path, 'its schema version is gone')}; the file was left untouched"
+        )
+    version = int(row[0])
     if version > SCHEMA_VERSION:
         raise StoreError(
             f"store {path}: written by a newer spamtrace (schema {version} > {SCHEMA_VERSION})"

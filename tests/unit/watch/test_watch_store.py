@@ -400,3 +400,43 @@ def test_retention_on_a_store_without_a_pass_yet_measures_against_its_newest_row
     s.close()
     with StoreReader(path) as r:
         assert len(r.events()) == 3
+
+
+def _damage_page_of(path: str, table: str, data: bytes) -> bytes:
+    """Write ``data`` over the first page of ``table`` (a disk error); the file's bytes after."""
+    db = sqlite3.connect(path)
+    page_size = db.execute("PRAGMA page_size").fetchone()[0]
+    (root,) = db.execute("SELECT rootpage FROM sqlite_master WHERE name = ?", (table,)).fetchone()
+    db.close()
+    with open(path, "r+b") as fh:
+        fh.seek((root - 1) * page_size)
+        fh.write(data[:page_size])
+    with open(path, "rb") as fh:
+        return fh.read()
+
+
+@pytest.mark.parametrize("table", ["schema_version", "incidents"])
+def test_a_damaged_store_is_one_line_naming_the_file_and_what_to_do(
+    tmp_path: Path, table: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # a page lost to a disk error gave SQLite's bare words ("store s.db: table meta already
+    # exists", "database disk image is malformed"), or nothing at all: the store read as
+    # empty; the admin was not told the file is damaged, nor what to do
+    from spamtrace.cli.main import main
+
+    path = str(tmp_path / "s.db")
+    s = Store(path, start_writer=False)
+    s.write_now([(ev(time.time() - i, incident="inc-1"), inc(1, time.time(), "inc-1"))
+                 for i in range(50)])  # fmt: skip
+    s.close()
+    before = _damage_page_of(path, table, b"\xde\xad" * 40_000)
+    assert main(["incidents", "--since", "all", "--db", path]) == 3
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "Traceback" not in err
+    assert f"store '{path}' is damaged" in err
+    assert f"move it aside (mv {path} {path}.damaged); spamtrace never writes over it" in err
+    if table == "schema_version":
+        with pytest.raises(StoreError, match=r"is damaged.*move it aside.*left untouched"):
+            Store(path)
+    with open(path, "rb") as fh:
+        assert fh.read() == before
