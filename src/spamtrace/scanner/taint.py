@@ -813,9 +813,36 @@ def _email_checked(ctx: Ctx) -> tuple[set[bytes], list[tuple[int, int, bytes]]]:
                     at2 = code.find(b"{", body_end + 1)
                     end2 = at2 + 1 + close_paren(code[at2 + 1 : at2 + 3000], 123, 125)
                     spans.append((at2, end2, checked))
+                else:  # if (!valid) { $errors[] = ...; } ... if (empty($errors)) { mail(...); }
+                    spans.extend(_sent_without_errors(code, body, body_end, checked))
             elif not negated and not ored:
                 spans.append((at, body_end, checked))
     return held, spans
+
+
+_ERROR_ADDED = re.compile(rb"\$(" + NAME_P + rb")\s*\[\s*\]\s*=(?!=)")
+
+
+def _sent_without_errors(
+    code: bytes, body: bytes, body_end: int, checked: bytes
+) -> list[tuple[int, int, bytes]]:
+    """Where a failed check's error (``$errors[] = ...`` in ``body``) is known to be absent:
+    the blocks of ``if (empty($errors))``, ``if (!$errors)`` or ``if (count($errors) == 0)``
+    after the check (a form that gathers its errors, then sends only without any)."""
+    found = _ERROR_ADDED.search(body)
+    if found is None:
+        return []
+    name = re.escape(found.group(1))
+    none_left = re.compile(
+        rb"(?<![\w$>:])if\s*\(\s*(?:empty\s*\(\s*\$" + name + rb"\s*\)|!\s*\$" + name
+        + rb"(?!\w|\s*\[)|(?:count|sizeof)\s*\(\s*\$" + name + rb"\s*\)\s*===?\s*0)\s*\)\s*\{"
+    )  # fmt: skip
+    out: list[tuple[int, int, bytes]] = []
+    for m in itertools.islice(none_left.finditer(code, body_end), 5):
+        at = m.end() - 1
+        end = at + 1 + close_paren(code[at + 1 : at + 3000], 123, 125)
+        out.append((at, end, checked))
+    return out
 
 
 def _checked_at(ctx: Ctx, expr: bytes, pos: int) -> bool:
