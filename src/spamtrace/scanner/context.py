@@ -361,9 +361,10 @@ def first_varcall(ctx: Ctx) -> re.Match[bytes] | None:
     return next(varcalls(ctx.code), None)
 
 
-def interpolated(ctx: Ctx, args: bytes) -> bytes:
+def interpolated(ctx: Ctx, args: bytes, *, keep_plain: bool = False) -> bytes:
     """``args`` with double-quoted/heredoc placeholders replaced by their text (PHP
-    interpolates ``$var`` there); single-quoted ones stay placeholders."""
+    interpolates ``$var`` there); single-quoted ones become a space, or stay placeholders
+    with ``keep_plain`` (a request element's key: ``$_POST['email']``)."""
     if STR_MARK not in args:
         return args
 
@@ -371,7 +372,7 @@ def interpolated(ctx: Ctx, args: bytes) -> bytes:
         idx = int(m.group(1))
         if idx < len(ctx.lx.kinds) and ctx.lx.kinds[idx] in ("dq", "heredoc", "bq"):
             return b" " + ctx.lx.raw_strings[idx][:400].lower() + b" "
-        return b" "
+        return m.group() if keep_plain else b" "
 
     return PLACEHOLDER.sub(repl, args)
 

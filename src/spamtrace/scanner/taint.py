@@ -698,8 +698,9 @@ def posted(ctx: Ctx, expr: bytes) -> bool:
 # sanitized) as one: neither filter lets a CR or LF through, so no header can be injected,
 # and a contact form puts the visitor's address in Reply-To: by design.
 
-_EMAIL_FILTER_CALL = re.compile(rb"(?<![\w$>:])filter_var\s*\(")
+_EMAIL_FILTER_CALL = re.compile(rb"(?<![\w$>:])filter_(var|input)\s*\(")
 _EMAIL_FILTER_NAME = re.compile(rb"\s*\\?filter_(?:validate|sanitize)_email\s*")
+_INPUT_TYPE = re.compile(rb"\s*\\?input_(get|post|request|cookie)\s*")
 _IF_AT = re.compile(rb"(?<![\w$>:])(?:else\s*)?if\s*\(")
 _STOPS = re.compile(rb"(?<![\w$>:])(?:die|exit|return|throw)\b")
 _FALSE_CMP = re.compile(rb"^\s*(?:===?\s*false\b)|(?:\bfalse\s*===?\s*)$")
@@ -716,14 +717,22 @@ def _norm(ctx: Ctx, expr: bytes) -> bytes:
 
 def _email_filters(ctx: Ctx, text: bytes) -> list[tuple[int, int, bytes]]:
     """(start, end, what was checked) of each ``filter_var(X, FILTER_VALIDATE_EMAIL)`` or
-    ``FILTER_SANITIZE_EMAIL`` call in ``text`` (a call with other flags or options is not)."""
+    ``FILTER_SANITIZE_EMAIL`` call in ``text`` (a call with other flags or options is not),
+    and of each ``filter_input(INPUT_POST, 'name', ...)`` with one of these filters (what it
+    checked: ``$_POST['name']``)."""
     out: list[tuple[int, int, bytes]] = []
     for m in itertools.islice(_EMAIL_FILTER_CALL.finditer(text), 50):
         body = text[m.end() : m.end() + 600]
         close = close_paren(body)
         parts = top_args(body[:close])
-        if len(parts) == 2 and _EMAIL_FILTER_NAME.fullmatch(parts[1]):
-            out.append((m.start(), m.end() + close + 1, _norm(ctx, parts[0])))
+        if m.group(1) == b"var":
+            if len(parts) == 2 and _EMAIL_FILTER_NAME.fullmatch(parts[1]):
+                out.append((m.start(), m.end() + close + 1, _norm(ctx, parts[0])))
+            continue
+        source = _INPUT_TYPE.fullmatch(parts[0]) if len(parts) == 3 else None
+        if source is not None and _EMAIL_FILTER_NAME.fullmatch(parts[2]):
+            checked = b"$_" + source.group(1) + b"[" + _norm(ctx, parts[1]) + b"]"
+            out.append((m.start(), m.end() + close + 1, checked))
     return out
 
 
@@ -754,7 +763,9 @@ def _email_checked(ctx: Ctx) -> tuple[set[bytes], list[tuple[int, int, bytes]]]:
     code = ctx.code
     held: set[bytes] = set()
     spans: list[tuple[int, int, bytes]] = []
-    if code.find(b"filter_var") < 0 or code.find(b"_email") < 0:
+    if (code.find(b"filter_var") < 0 and code.find(b"filter_input") < 0) or code.find(
+        b"_email"
+    ) < 0:
         return held, spans
     for start, end, _checked in _email_filters(ctx, code):
         lead = code[_statement_start(code, start) + 1 : start].strip()
@@ -769,11 +780,11 @@ def _email_checked(ctx: Ctx) -> tuple[set[bytes], list[tuple[int, int, bytes]]]:
                 held.discard(name)
                 break
     for m in itertools.islice(_IF_AT.finditer(code), 2000):
-        if code.find(b"filter_var", m.end(), m.end() + 600) < 0:
+        if code.find(b"filter_", m.end(), m.end() + 600) < 0:
             continue
         cond_len = close_paren(code[m.end() : m.end() + 600])
         cond = code[m.end() : m.end() + cond_len]
-        if cond.find(b"filter_var") < 0:
+        if cond.find(b"filter_var") < 0 and cond.find(b"filter_input") < 0:
             continue
         after = m.end() + cond_len + 1
         rest = code[after : after + 3000].lstrip()
@@ -802,9 +813,36 @@ def _email_checked(ctx: Ctx) -> tuple[set[bytes], list[tuple[int, int, bytes]]]:
                     at2 = code.find(b"{", body_end + 1)
                     end2 = at2 + 1 + close_paren(code[at2 + 1 : at2 + 3000], 123, 125)
                     spans.append((at2, end2, checked))
+                else:  # if (!valid) { $errors[] = ...; } ... if (empty($errors)) { mail(...); }
+                    spans.extend(_sent_without_errors(code, body, body_end, checked))
             elif not negated and not ored:
                 spans.append((at, body_end, checked))
     return held, spans
+
+
+_ERROR_ADDED = re.compile(rb"\$(" + NAME_P + rb")\s*\[\s*\]\s*=(?!=)")
+
+
+def _sent_without_errors(
+    code: bytes, body: bytes, body_end: int, checked: bytes
+) -> list[tuple[int, int, bytes]]:
+    """Where a failed check's error (``$errors[] = ...`` in ``body``) is known to be absent:
+    the blocks of ``if (empty($errors))``, ``if (!$errors)`` or ``if (count($errors) == 0)``
+    after the check (a form that gathers its errors, then sends only without any)."""
+    found = _ERROR_ADDED.search(body)
+    if found is None:
+        return []
+    name = re.escape(found.group(1))
+    none_left = re.compile(
+        rb"(?<![\w$>:])if\s*\(\s*(?:empty\s*\(\s*\$" + name + rb"\s*\)|!\s*\$" + name
+        + rb"(?!\w|\s*\[)|(?:count|sizeof)\s*\(\s*\$" + name + rb"\s*\)\s*===?\s*0)\s*\)\s*\{"
+    )  # fmt: skip
+    out: list[tuple[int, int, bytes]] = []
+    for m in itertools.islice(none_left.finditer(code, body_end), 5):
+        at = m.end() - 1
+        end = at + 1 + close_paren(code[at + 1 : at + 3000], 123, 125)
+        out.append((at, end, checked))
+    return out
 
 
 def _checked_at(ctx: Ctx, expr: bytes, pos: int) -> bool:
@@ -835,7 +873,7 @@ def email_safe(ctx: Ctx, text: bytes, pos: int, depth: int = 1) -> bool:
     variable each of whose assignments is such (``depth`` levels: ``$headers .=
     "Reply-To: $email"``). False in a file that checks no address at all."""
     held, spans = _email_checked(ctx)
-    if text.find(b"filter_var") < 0 and not held and not spans:
+    if text.find(b"filter_var") < 0 and text.find(b"filter_input") < 0 and not (held or spans):
         return False
     filtered = _email_filters(ctx, text)
 
@@ -862,7 +900,8 @@ def email_safe(ctx: Ctx, text: bytes, pos: int, depth: int = 1) -> bool:
 
 
 def _assigns_of(ctx: Ctx, name: bytes) -> list[tuple[int, bytes]]:
-    """(offset, right-hand side with its double-quoted strings written out) of ``$name =
-    ...`` and ``$name .= ...``."""
+    """(offset, right-hand side with its double-quoted strings written out, its
+    single-quoted ones kept: a request element's key) of ``$name = ...`` and ``$name .=
+    ...``."""
     found = var_assigns(ctx.code, name, _ASSIGN_OR_APPEND, 10)
-    return [(at, interpolated(ctx, m.group(1))) for at, m in found]
+    return [(at, interpolated(ctx, m.group(1), keep_plain=True)) for at, m in found]

@@ -425,7 +425,9 @@ def _tainted_sink(ctx: Ctx, rule: Rule) -> Hit | None:
             parts = top_args(args)
             if len(parts) > 3:  # a validated address in the headers: the visitor's Reply-To
                 headers = interpolated(ctx, parts[3])
-                if set(VAR.findall(headers)) & bad and email_safe(ctx, headers, start):
+                if set(VAR.findall(headers)) & bad and email_safe(
+                    ctx, interpolated(ctx, parts[3], keep_plain=True), start
+                ):
                     parts = [*parts[:3], b"", *parts[4:]]
             args = b",".join(parts[:2] + parts[3:])
         text = interpolated(ctx, args)
