@@ -388,3 +388,73 @@ def test_a_damaged_trial_record_is_refused_by_apply_and_dropped_at_boot(tmp_path
     assert transaction.load_confirmed(tmp_path, lambda _: backend) is None
     assert not (tmp_path / transaction.PENDING).exists()
     assert not list(tmp_path.glob("snapshot-*.json"))
+
+
+def test_confirm_writes_the_confirmed_record_before_it_drops_the_pending_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # confirm dropped the pending record, then wrote the confirmed one: a kill between the
+    # two left the rules on trial loaded with no rollback and the older rules as confirmed
+    # (the boot loaded those, the daemon's check called the kept ones drift). A kill at
+    # every step of confirm must leave what is loaded, in the end, the confirmed rules.
+    real_write, real_unlink = transaction.write_json, Path.unlink
+    for step in range(8):
+        state = tmp_path / str(step)
+        state.mkdir()
+        backend = FakeBackend(state)
+        backend.loaded = {"table": "old"}
+        transaction._confirm_policy(state, backend.snapshot())
+        _apply(state, backend)
+        done = [0]
+
+        def crash_at(step: int = step, done: list[int] = done) -> None:
+            done[0] += 1
+            if done[0] > step:
+                raise KeyboardInterrupt("killed")
+
+        def write_json(path: Path, data: dict[str, Any]) -> None:
+            crash_at()
+            real_write(path, data)
+
+        def unlink(self: Path, missing_ok: bool = False) -> None:
+            crash_at()
+            real_unlink(self, missing_ok=missing_ok)
+
+        monkeypatch.setattr(transaction, "write_json", write_json)
+        monkeypatch.setattr(Path, "unlink", unlink)
+        try:
+            killed = False
+            transaction.confirm(state)
+        except KeyboardInterrupt:
+            killed = True
+        monkeypatch.undo()
+        # the world goes on: the deadline passes, and the overdue check runs
+        pending = transaction.read_json(state / transaction.PENDING)
+        if pending is not None:
+            transaction.write_json(state / transaction.PENDING, _overdue(pending))
+        transaction.rollback_overdue(state, lambda _, b=backend: b)  # type: ignore[misc]
+        confirmed = transaction.confirmed_policy(state)
+        assert confirmed is not None and confirmed["previous"] == backend.loaded, step
+        assert not (state / transaction.PENDING).exists()
+        assert transaction.pending_status(state) is None
+        if not killed:
+            assert backend.loaded == {"table": "new"}
+            break
+
+
+def test_a_confirm_killed_after_its_confirmed_record_is_finished_not_rolled_back(
+    tmp_path: Path,
+) -> None:
+    backend = FakeBackend(tmp_path)
+    _apply(tmp_path, backend)
+    pending = transaction.read_json(tmp_path / transaction.PENDING)
+    assert pending is not None
+    # confirm wrote the confirmed record and was killed before it dropped the pending one
+    transaction._confirm_policy(tmp_path, pending["policy"], pending["token"])
+    assert transaction.pending_status(tmp_path) is None  # no rollback to announce
+    transaction.write_json(tmp_path / transaction.PENDING, _overdue(pending))
+    assert not transaction.wait_and_rollback(tmp_path, pending["token"], lambda _: backend)
+    assert not transaction.rollback(tmp_path, pending["token"], lambda _: backend)  # the timer
+    assert backend.loaded == {"table": "new"} and backend.restored == []
+    assert not (tmp_path / transaction.PENDING).exists()
+    assert not Path(pending["snapshot"]).exists()

@@ -236,7 +236,7 @@ def cancel_pending(state: Path) -> dict[str, Any] | None:
 
 def _stop_guards(pending: dict[str, Any]) -> None:
     """Stop the helper and the timer of a pending record that no longer stands."""
-    if _helper_alive(pending):
+    if _helper_alive(pending) and int(pending["pid"]) != os.getpid():  # not the helper itself
         with contextlib.suppress(ProcessLookupError):
             os.kill(int(pending["pid"]), signal.SIGTERM)
     timer = pending.get("timer")
@@ -288,10 +288,30 @@ def spawn_detached(argv: list[str], log: Path) -> int:
     return proc.pid
 
 
-def _confirm_policy(state: Path, policy: dict[str, Any] | None) -> None:
-    """Keep ``policy`` (a backend snapshot of what is loaded) as the confirmed one."""
+def _confirm_policy(state: Path, policy: dict[str, Any] | None, token: str = "") -> None:
+    """Keep ``policy`` (a backend snapshot of what is loaded) as the confirmed one; ``token``:
+    the apply on trial that ``confirm`` kept (its record is dropped after this write)."""
     if policy is not None and policy.get("previous"):
-        write_json(state / CONFIRMED, {**policy, "confirmed_at": time.time()})
+        record = {**policy, "confirmed_at": time.time()}
+        if token:
+            record["token"] = token
+        write_json(state / CONFIRMED, record)
+
+
+def _confirmed_already(state: Path, pending: dict[str, Any]) -> bool:
+    """``confirm`` kept this apply and was killed before it dropped the pending record: the
+    confirmed record carries its token. Then its rollback must not happen."""
+    confirmed = read_json(state / CONFIRMED)
+    token = pending.get("token")
+    return bool(token) and confirmed is not None and confirmed.get("token") == token
+
+
+def _finish_confirm(state: Path, pending: dict[str, Any]) -> None:
+    """The end of ``confirm`` (caller holds the lock), after the confirmed record is written:
+    drop the pending record, stop its helper and timer, forget its saved state."""
+    (state / PENDING).unlink(missing_ok=True)
+    _stop_guards(pending)
+    Path(pending.get("snapshot") or "/nonexistent").unlink(missing_ok=True)
 
 
 def confirmed_policy(state: Path) -> dict[str, Any] | None:
@@ -381,6 +401,9 @@ def apply(
                 f"{exc.message}: nothing applied; any `spamtrace firewall` command as root "
                 "rolls its rules back first"
             ) from None
+        if old is not None and _confirmed_already(state, old):  # a confirm killed midway
+            _finish_confirm(state, old)
+            old = None
         snapshot_path = Path(old["snapshot"]) if old and old.get("snapshot") else None
         made_snapshot = snapshot_path is None or not snapshot_path.exists()
         if made_snapshot:
@@ -468,7 +491,7 @@ def confirm(state: Path) -> bool:
                 f"{exc.message}: nothing confirmed; its rules are rolled back by the next "
                 "`spamtrace firewall` command or the daemon's check; run apply again"
             ) from None
-        pending = cancel_pending(state)
+        pending = read_pending(state)
         if pending is None:
             rolled = read_json(state / ROLLED_BACK)
             if rolled is not None:
@@ -479,9 +502,12 @@ def confirm(state: Path) -> bool:
                     "run apply again"
                 )
             return False
-        Path(pending.get("snapshot", "/nonexistent")).unlink(missing_ok=True)
+        # the confirmed record first (written whole, then renamed), then the pending one is
+        # dropped: a kill between the two leaves a record whose rollback sees the confirm
+        # (the token) and finishes it instead, never rules on trial that nobody rolls back
         policy = pending.get("policy")
-        _confirm_policy(state, policy if isinstance(policy, dict) else None)
+        _confirm_policy(state, policy if isinstance(policy, dict) else None, str(pending["token"]))
+        _finish_confirm(state, pending)
     return True
 
 
@@ -493,7 +519,7 @@ def wait_and_rollback(state: Path, token: str, backend_of: Callable[[str], Backe
             pending = read_pending(state)
         except DamagedTrialRecord:  # its deadline is unknown: now
             return rollback(state, token, backend_of)
-        if pending is None or pending.get("token") != token:
+        if pending is None or pending.get("token") != token or _confirmed_already(state, pending):
             return False
         left = seconds_left(pending)
         if left <= 0:
@@ -516,6 +542,9 @@ def rollback_overdue(
             return _rollback_damaged(state, exc, backend_of)
         if pending is None or seconds_left(pending) > -grace:
             return None
+        if _confirmed_already(state, pending):  # confirm was killed midway: finish it
+            _finish_confirm(state, pending)
+            return None
         _rollback_locked(state, pending, backend_of)
     return pending
 
@@ -524,7 +553,7 @@ def pending_status(state: Path) -> dict[str, Any] | None:
     """What is true of a pending rollback now (None: nothing pending); a damaged record raises
     :class:`DamagedTrialRecord` (as root, every command has rolled it back before)."""
     pending = read_pending(state) if state.is_dir() else None
-    if pending is None:
+    if pending is None or _confirmed_already(state, pending):  # confirm killed midway
         return None
     left = seconds_left(pending)
     return {
@@ -547,6 +576,9 @@ def rollback(state: Path, token: str, backend_of: Callable[[str], Backend]) -> b
             _rollback_damaged(state, exc, backend_of)
             return True
         if pending is None or pending.get("token") != token:
+            return False
+        if _confirmed_already(state, pending):  # confirm was killed midway: finish it
+            _finish_confirm(state, pending)
             return False
         _rollback_locked(state, pending, backend_of)
     return True
