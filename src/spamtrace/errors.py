@@ -76,6 +76,11 @@ class FirewallError(RuntimeFailure):
     """Firewall state could not be planned, applied, checked or removed."""
 
 
+class DamagedTrialRecord(FirewallError):
+    """The record of a firewall apply on trial (``pending.json``) is there but damaged: cut
+    short, not JSON, or not what spamtrace writes. Its rules are rolled back, never kept."""
+
+
 class ScanError(RuntimeFailure):
     """A scan could not run at all (individual unreadable files are Skipped results)."""
 

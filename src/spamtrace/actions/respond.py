@@ -28,7 +28,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
-from spamtrace.attribution.process import user_name
 from spamtrace.errors import SpamtraceError
 from spamtrace.model import AttributedAttempt, AttributionMethod, Verdict
 from spamtrace.policy.responses import (
@@ -54,6 +53,7 @@ from spamtrace.policy.responses import (
     uid_protection,
     undo_command,
 )
+from spamtrace.safetext import quoted
 from spamtrace.sinks.store import ActionRecord
 
 if TYPE_CHECKING:
@@ -307,17 +307,28 @@ class Responder:
         as this run's own, so that :meth:`reassert_blocks` puts them back too: a block must not
         end with the daemon that made it (a restart, then a ``nft flush ruleset``, freed every
         sender blocked before). Root, the MTA's users and the accounts the rules never act on
-        are never adopted, whatever the store says. Returns how many uids were adopted."""
+        are never adopted, whatever the store says. Returns how many uids were adopted.
+
+        Nor is a block whose uid belongs to another user now than the one it was made for
+        (``data.user``, else its incident's user): the account was deleted and its uid went to
+        a new one, which is not the sender. It is said (a ``would`` record: not put back, and
+        why), and its record stays for ``spamtrace release``. A block that names no user (an
+        older record whose incident is gone) is put back as before."""
         now = self.clock()
         adopted: set[int] = set()
         for a in stored:
             timeout = a.data.get("timeout")
             if a.uid is None or not isinstance(timeout, (int, float)) or timeout < 0:
                 continue
-            if uid_protection(a.uid, (user_name(a.uid),), self.rules) is not None:
+            owner = _owner_now(a.uid)
+            if uid_protection(a.uid, (owner,), self.rules) is not None:
                 continue
             ends = None if timeout == 0 else a.at + timeout
             if ends is not None and ends <= now + 1:
+                continue
+            made_for = a.data.get("user")
+            if isinstance(made_for, str) and made_for and made_for != owner:
+                self._not_put_back(a, made_for, owner, int(timeout))
                 continue
             d = BlockUid(
                 uid=a.uid, user=None, account=None, timeout=int(timeout),
@@ -330,6 +341,22 @@ class Responder:
                 self._blocks[a.uid] = (d, ends, a.at)
             adopted.add(a.uid)
         return len(adopted)
+
+    def _not_put_back(
+        self, a: ActionRecord, made_for: str, owner: str | None, timeout: int
+    ) -> None:
+        """Say why a block an earlier run made is not put back: its uid changed hands."""
+        uid = int(a.uid or 0)
+        now_whose = f"belongs to {quoted(owner)} now" if owner else "has no user now"
+        d = BlockUid(
+            uid=uid, user=made_for, account=None, timeout=timeout, incident=a.incident_id,
+            reason=str(a.data.get("reason") or "an earlier block"),
+        )  # fmt: skip
+        self._record(d, ActionStatus.WOULD, (
+            f"not put back: the block of uid {uid} was made for user {quoted(made_for)}, and "
+            f"uid {uid} {now_whose} (that account was deleted); its record stays until "
+            f"`spamtrace release {uid}`"
+        ), None)  # fmt: skip
 
     def reassert_blocks(self) -> list[ActionRecord]:
         """Put back the blocks of this run (and those adopted from earlier runs:
@@ -488,7 +515,8 @@ class Responder:
                 with self._lock:
                     self._blocks[d.uid] = (d, now + d.timeout if d.timeout else None, now)
                 return self._record(d, ActionStatus.DONE, describe(d), undo_command(d),
-                                    {"timeout": d.timeout, "reason": d.reason})  # fmt: skip
+                                    {"timeout": d.timeout, "reason": d.reason,
+                                     "user": d.user, "account": d.account})  # fmt: skip
             if isinstance(d, StopProcess):
                 res = self.signaller().signal_tree(d.pid, d.start_time, d.uid, d.signal)
                 if not res.ok:
@@ -637,3 +665,14 @@ class _Worker:
             return
         self._jobs.put(None)
         thread.join(max(0.0, deadline - time.monotonic()))
+
+
+def _owner_now(uid: int) -> str | None:
+    """The user ``uid`` belongs to now (the password database read again, never cached: an
+    account deleted and one created since may have swapped it)."""
+    import pwd
+
+    try:
+        return pwd.getpwuid(uid).pw_name
+    except (KeyError, OverflowError):
+        return None

@@ -176,6 +176,7 @@ def status_json(
         else {
             "deadline": overdue_rollback.deadline,
             "late_seconds": overdue_rollback.late_seconds,
+            "damaged": overdue_rollback.damaged,
         },
     }
 

@@ -33,6 +33,7 @@ class OverdueRollback:
 
     deadline: float | None
     late_seconds: float
+    damaged: str | None = None  # the record was damaged (its deadline unknown): why
 
 
 def backend_for(name: str, state_dir: Path) -> Backend:
@@ -55,6 +56,8 @@ def roll_back_overdue(state_dir: Path) -> OverdueRollback | None:
     done = transaction.rollback_overdue(state_dir, select_backend)
     if done is None:
         return None
+    if done.get("damaged"):
+        return OverdueRollback(None, 0.0, str(done["damaged"]))
     late = -transaction.seconds_left(done)
     return OverdueRollback(time.time() - late, round(late, 1))
 
@@ -94,10 +97,9 @@ def table_status(
     dir and given to the backend."""
     from spamtrace.actions.firewall.transaction import (
         IPT_RECORD,
-        PENDING,
         confirmed_policy,
         pending_status,
-        read_json,
+        read_pending,
     )
 
     recorded = None
@@ -105,7 +107,7 @@ def table_status(
         recorded = (state_dir / IPT_RECORD).read_text()
     status = backend.status(plan, recorded)
     against_config: list[str] = status.pop("drift")
-    pending = read_json(state_dir / PENDING) if state_dir.is_dir() else None
+    pending = read_pending(state_dir) if state_dir.is_dir() else None
     trial = pending.get("policy") if pending else None
     reference: dict[str, Any] | None = trial if isinstance(trial, dict) else None
     compared_with: str | None = "on trial"

@@ -62,9 +62,8 @@ class FirewallMonitor:
 
     def check(self) -> FirewallChecked:
         from spamtrace.actions.firewall.transaction import (
-            PENDING,
             confirmed_policy,
-            read_json,
+            read_pending,
             rollback_overdue,
         )
 
@@ -73,8 +72,14 @@ class FirewallMonitor:
         try:
             # a rollback past its deadline (its helper died) is done here: the daemon is one
             # of the independent guards of the automatic rollback
-            rollback_overdue(self.state_dir, self._backend)
-            pending = read_json(self.state_dir / PENDING)
+            done = rollback_overdue(self.state_dir, self._backend)
+            if done is not None and done.get("damaged"):  # said once, with why
+                return FirewallChecked(
+                    FirewallState.UNKNOWN, backend_name, (), now,
+                    error=f"{done['damaged']}: its rules were rolled back; run `spamtrace "
+                    "firewall apply` again",
+                )  # fmt: skip
+            pending = read_pending(self.state_dir)
             trial = pending.get("policy") if pending else None
             policy = trial if isinstance(trial, dict) else confirmed_policy(self.state_dir)
             if policy is None:

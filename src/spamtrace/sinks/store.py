@@ -33,6 +33,9 @@ resumes. Only a damaged database stops the writer (``error``); a batch SQLite re
 (a constraint) is counted lost and writing goes on. At :meth:`Store.close` what still cannot
 be written within the timeout is counted lost, with the reason.
 
+Retention deletes by age only by a plausible clock (see :meth:`Store._apply_retention`): never
+the whole history because the clock jumped ahead.
+
 Opening: a file that is not a SQLite database, or a database that is not ours, or one that
 cannot be written is a :class:`~spamtrace.errors.StoreError` with a one-line message, and the
 file is left exactly as it was (nothing is written before it has been validated). A reader
@@ -58,7 +61,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from spamtrace.errors import StoreError, UsageError
-from spamtrace.safetext import quoted
+from spamtrace.safetext import quoted, shell_quote
 
 SCHEMA_VERSION = 3
 APPLICATION_ID = 0x53545243  # "STRC", in the SQLite header: marks the file as ours
@@ -322,7 +325,29 @@ def _jl(values: Sequence[Any]) -> str:
 
 def _describe(path: str, exc: BaseException) -> str:
     text = str(exc) or type(exc).__name__
+    if _is_damage(exc):
+        return _damaged(path, text)
     return f"store {path}: {text}"
+
+
+def _is_damage(exc: BaseException) -> bool:
+    """SQLite says the file itself is damaged (not locked, full or unreadable)."""
+    name = str(getattr(exc, "sqlite_errorname", "") or "")
+    return (
+        name.startswith("SQLITE_CORRUPT")
+        or name == "SQLITE_NOTADB"
+        or "malformed" in str(exc)
+        or "Could not decode to UTF-8" in str(exc)  # bytes no spamtrace wrote
+    )
+
+
+def _damaged(path: str, why: str) -> str:
+    """The one line for a store file that is damaged: which file, and what to do."""
+    return (
+        f"store {quoted(path)} is damaged ({why}): move it aside (mv {shell_quote(path)} "
+        f"{shell_quote(path + '.damaged')}); spamtrace never writes over it, and the next "
+        "start makes a new store there"
+    )
 
 
 def _connect(
@@ -346,10 +371,15 @@ def _validate(db: sqlite3.Connection, path: str) -> int:
     except sqlite3.OperationalError:
         raise  # could not open or lock it: not a verdict on its content
     except sqlite3.DatabaseError as exc:
-        raise StoreError(
-            f"store {path}: not a usable SQLite database ({exc}); the file was left untouched"
-        ) from None
+        why = f"not a usable SQLite database: {exc}"
+        raise StoreError(f"{_damaged(path, why)}; the file was left untouched") from None
     if not tables:
+        pages = db.execute("PRAGMA page_count").fetchone()[0]
+        if int(pages or 0) > 1:  # pages of data and no table: its table list is damaged
+            raise StoreError(
+                f"{_damaged(path, f'{pages} pages, and no table in its schema')}; the file "
+                "was left untouched"
+            )
         return 0
     if "schema_version" not in tables or app_id not in (0, APPLICATION_ID):
         raise StoreError(
@@ -359,8 +389,12 @@ def _validate(db: sqlite3.Connection, path: str) -> int:
     try:
         row = db.execute("SELECT max(version) FROM schema_version").fetchone()
     except sqlite3.DatabaseError as exc:
-        raise StoreError(f"store {path}: corrupt ({exc}); the file was left untouched") from None
-    version = int(row[0] or 0)
+        raise StoreError(f"{_damaged(path, str(exc))}; the file was left untouched") from None
+    if row is None or not isinstance(row[0], int) or row[0] < 1:  # its page is damaged
+        raise StoreError(
+            f"{_damaged(path, 'its schema version is gone')}; the file was left untouched"
+        )
+    version = int(row[0])
     if version > SCHEMA_VERSION:
         raise StoreError(
             f"store {path}: written by a newer spamtrace (schema {version} > {SCHEMA_VERSION})"
@@ -574,15 +608,23 @@ class StoreReader:
     def blocks_in_force(self, now: float) -> list[ActionRecord]:
         """The ``block-uid`` actions carried out (``done``), not released, and not run out at
         ``now`` (``data.timeout`` 0: until released), oldest first: what a restarted daemon
-        puts back in the block set when a flush of the ruleset emptied it."""
+        puts back in the block set when a flush of the ruleset emptied it. ``data.user`` is the
+        user the block was made for: that of its incident when the action (an older one) does
+        not name it, so that a uid handed to a new account since is not blocked for it."""
         if not self._actions_table():
             return []
         rows = self._rows(
-            "SELECT * FROM actions WHERE action = 'block-uid' AND status = 'done' AND "
-            "undone_at IS NULL AND uid IS NOT NULL ORDER BY at, id"
+            "SELECT actions.*, incidents.user AS incident_user FROM actions "
+            "LEFT JOIN incidents ON incidents.id = actions.incident_id "
+            "WHERE action = 'block-uid' AND status = 'done' AND "
+            "undone_at IS NULL AND actions.uid IS NOT NULL ORDER BY at, actions.id"
         )
         out = []
-        for a in map(_action_from_row, rows):
+        for row in rows:
+            a = _action_from_row(row)
+            user = _dec(row["incident_user"])
+            if not a.data.get("user") and user:
+                a = replace(a, data={**a.data, "user": user})
             timeout = a.data.get("timeout")
             if not isinstance(timeout, (int, float)) or isinstance(timeout, bool) or timeout < 0:
                 continue  # not written by a block (a hand-edited row): never guessed
@@ -724,6 +766,23 @@ def _create_private(path: str) -> None:
     os.close(fd)
 
 
+def _retention_reference(db: sqlite3.Connection) -> float | None:
+    """The time the retention pass measures the clock against: the clock of the last pass
+    by age, else the newest record (None: an empty store, nothing to delete)."""
+    row = db.execute("SELECT value FROM meta WHERE key = 'retention_at'").fetchone()
+    with contextlib.suppress(TypeError, ValueError):
+        if row is not None:
+            return float(row[0])
+    events = db.execute("SELECT max(wall) FROM events").fetchone()[0]
+    incidents = db.execute("SELECT max(last_seen) FROM incidents").fetchone()[0]
+    known = [float(t) for t in (events, incidents) if isinstance(t, int | float)]
+    return max(known) if known else None
+
+
+def _day(t: float) -> str:
+    return time.strftime("%Y-%m-%d %H:%M", time.gmtime(t)) + " UTC"
+
+
 class Store:
     """The writer side: validated and migrated at open, then a writer thread."""
 
@@ -739,6 +798,7 @@ class Store:
     ) -> None:
         self.path = path
         self._warn = warn
+        self._retention_refused = False  # a pass by age was refused (said once)
         self.retention_days = retention_days
         self.max_events = max_events
         self._queue: queue.Queue[_Write | None] = queue.Queue(maxsize=max(1, queue_size))
@@ -1011,10 +1071,33 @@ class Store:
         )  # fmt: skip
 
     def _apply_retention(self, db: sqlite3.Connection, now: float) -> None:
-        cutoff = now - self.retention_days * 86400.0
+        """Delete what is older than the retention window by ``now``, and the oldest events
+        beyond ``max_events``. Deleting by age trusts the clock, so it is refused (one line
+        through ``warn``, once; the count cap still applies) when ``now`` is more than the
+        retention window ahead of the last pass by age (``meta.retention_at``; on a store
+        without one, of its newest row): a clock that jumped ahead (a broken RTC, a bad NTP
+        step) would delete the whole history. It goes on when the clock is back."""
+        window = self.retention_days * 86400.0
+        cutoff = now - window
         db.execute("BEGIN IMMEDIATE")
         try:
-            db.execute("DELETE FROM events WHERE wall < ?", (cutoff,))
+            reference = _retention_reference(db)
+            if reference is None or now - reference <= window:
+                db.execute("DELETE FROM events WHERE wall < ?", (cutoff,))
+                db.execute("DELETE FROM incidents WHERE last_seen < ?", (cutoff,))
+                db.execute(
+                    "INSERT OR REPLACE INTO meta(key, value) VALUES ('retention_at', ?)",
+                    (repr(now),),
+                )
+            elif not self._retention_refused:
+                self._retention_refused = True
+                self._tell(
+                    f"store {self.path}: the clock ({_day(now)}) is "
+                    f"{(now - reference) / 86400:.0f} days ahead of the last retention pass "
+                    f"or the newest record ({_day(reference)}), more than retention_days "
+                    f"({self.retention_days}): nothing deleted by age (a clock that jumped "
+                    "ahead would delete the whole history); set the clock right"
+                )
             row = db.execute("SELECT count(*) FROM events").fetchone()
             excess = int(row[0]) - self.max_events
             if excess > 0:
@@ -1023,7 +1106,6 @@ class Store:
                     "(SELECT id FROM events ORDER BY wall, id LIMIT ?)",
                     (excess,),
                 )
-            db.execute("DELETE FROM incidents WHERE last_seen < ?", (cutoff,))
             db.execute(
                 "DELETE FROM incident_events WHERE event_id NOT IN (SELECT id FROM events) "
                 "OR incident_id NOT IN (SELECT id FROM incidents)"

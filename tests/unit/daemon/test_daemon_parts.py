@@ -953,3 +953,23 @@ def test_the_firewall_check_says_the_confirmed_rules_are_damaged(tmp_path: Path)
     checked = monitor.check()
     assert checked.state is FirewallState.UNKNOWN
     assert checked.error is not None and "damaged" in checked.error
+
+
+def test_the_firewall_check_rolls_back_a_damaged_trial_and_says_so(tmp_path: Path) -> None:
+    """A pending.json cut short read as 'nothing on trial': the check compared the table with
+    the confirmed rules, said nothing, and the unconfirmed rules stayed loaded."""
+    state = transaction.state_dir(str(tmp_path / "fw"))
+    fw = FakeBackend()
+    monitor = FirewallMonitor(str(state), repair=False, post=lambda _m: None)
+    monitor._backends = {"nft": fw, "auto": fw}  # type: ignore[dict-item]
+    apply = transaction.apply
+    apply(fw, Plan("v1"), state, timeout=60, yes=True, rollback_argv=lambda t: [])  # type: ignore[arg-type]
+    apply(fw, Plan("v2"), state, timeout=60, yes=False, rollback_argv=lambda t: ["true"])  # type: ignore[arg-type]
+    assert fw.loaded == "table for v2"
+    (state / transaction.PENDING).write_text('{"token": "ab", "backend": "nft", "dead')
+    checked = monitor.check()
+    assert fw.loaded == "table for v1"  # rolled back
+    assert checked.state is FirewallState.UNKNOWN
+    assert checked.error is not None and "pending.json" in checked.error
+    assert "rolled back" in checked.error
+    assert monitor.check().state is FirewallState.LOADED  # said once

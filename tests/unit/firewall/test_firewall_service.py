@@ -83,7 +83,11 @@ def test_status_tells_drift_from_the_confirmed_rules_apart_from_a_changed_config
     # an apply on trial is the reference until confirmed or rolled back, as for the daemon
     from spamtrace.actions.firewall.transaction import PENDING, write_json
 
-    write_json(tmp_path / PENDING, {"deadline": 0, "policy": {"backend": "nft", "previous": "T"}})
+    trial = {"backend": "nft", "previous": "T"}
+    write_json(
+        tmp_path / PENDING,
+        {"token": "t", "backend": "nft", "deadline": 0, "snapshot": "s", "policy": trial},
+    )
     st, _ = table_status(cast(Any, _Nft("T", "T")), cast(Any, None), tmp_path)
     assert (st["drift"], st["compared_with"], st["config_differs"]) == ([], "on trial", [])
 

@@ -316,3 +316,75 @@ def test_damaged_confirmed_rules_are_an_error_not_nothing_confirmed(
         rollback_argv=lambda token: ["true", token],
     )  # fmt: skip
     assert transaction.confirmed_policy(tmp_path) is not None
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        b'{\n  "token": "ab12",\n  "pid": null,\n  "timer": null,\n  "dead',
+        b"",
+        b"not json",
+        b"[]",
+        b'{"token": "ab12", "backend": "nft", "deadline": "soon", "snapshot": "x"}',
+    ],
+)
+def test_a_damaged_trial_record_rolls_the_rules_on_trial_back(
+    tmp_path: Path, damage: bytes
+) -> None:
+    # a pending.json cut short (or with wrong types) read as "nothing pending": the helper
+    # left, the overdue check saw nothing, and the unconfirmed rules stayed loaded for good
+    backend = FakeBackend(tmp_path)
+    backend.loaded = {"table": "confirmed"}
+    _apply(tmp_path, backend)
+    assert backend.loaded == {"table": "new"}
+    (tmp_path / transaction.PENDING).write_bytes(damage)
+    with pytest.raises(FirewallError, match=r"pending\.json: .*damaged.*nothing confirmed"):
+        transaction.confirm(tmp_path)
+    with pytest.raises(FirewallError, match=r"pending\.json: .*damaged"):
+        transaction.pending_status(tmp_path)
+    done = transaction.rollback_overdue(tmp_path, lambda _: backend)
+    assert done is not None and "damaged" in done["damaged"]
+    assert backend.loaded == {"table": "confirmed"}  # the state saved before the apply
+    assert not (tmp_path / transaction.PENDING).exists()
+    assert not list(tmp_path.glob("snapshot-*.json"))
+    with pytest.raises(FirewallError, match=r"too late: .*damaged"):
+        transaction.confirm(tmp_path)
+
+
+def test_the_helper_rolls_back_a_damaged_trial_record_at_once(tmp_path: Path) -> None:
+    backend = FakeBackend(tmp_path)
+    _apply(tmp_path, backend, timeout=3600)
+    token = transaction.read_json(tmp_path / transaction.PENDING)["token"]  # type: ignore[index]
+    (tmp_path / transaction.PENDING).write_text('{"token": 3}')
+    assert transaction.wait_and_rollback(tmp_path, token, lambda _: backend)
+    assert backend.loaded is None  # no table before the apply: none after
+    assert not (tmp_path / transaction.PENDING).exists()
+
+
+def test_without_its_saved_state_a_damaged_trial_goes_back_to_the_confirmed_rules(
+    tmp_path: Path,
+) -> None:
+    backend = FakeBackend(tmp_path)
+    transaction.apply(
+        backend, make_plan(), tmp_path, timeout=60, yes=True,  # type: ignore[arg-type]
+        rollback_argv=lambda token: ["true", token],
+    )  # fmt: skip
+    backend.loaded = {"table": "by hand"}
+    _apply(tmp_path, backend)
+    for snap in tmp_path.glob("snapshot-*.json"):
+        snap.unlink()
+    (tmp_path / transaction.PENDING).write_text("{")
+    assert transaction.rollback(tmp_path, "whatever", lambda _: backend)
+    assert backend.restored[-1]["previous"] == {"table": "new"}  # the confirmed rules
+    assert "confirmed_at" in backend.restored[-1]
+
+
+def test_a_damaged_trial_record_is_refused_by_apply_and_dropped_at_boot(tmp_path: Path) -> None:
+    backend = FakeBackend(tmp_path)
+    _apply(tmp_path, backend)
+    (tmp_path / transaction.PENDING).write_text("{")
+    with pytest.raises(FirewallError, match=r"pending\.json: .*damaged.*nothing applied"):
+        _apply(tmp_path, backend)
+    assert transaction.load_confirmed(tmp_path, lambda _: backend) is None
+    assert not (tmp_path / transaction.PENDING).exists()
+    assert not list(tmp_path.glob("snapshot-*.json"))

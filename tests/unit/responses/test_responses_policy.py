@@ -768,3 +768,68 @@ def test_a_released_block_is_taken_again_once_the_grace_is_over() -> None:
     assert kernel.added == [(1001, 3600), (1001, 3600)] and 1001 in kernel.live
     assert [(a.action, a.status) for a in r.records][-1] == ("block-uid", "done")
     r.close()
+
+
+def test_a_block_of_a_deleted_account_is_not_put_back_on_its_uid_given_to_another(
+    tmp_path: Path,
+) -> None:
+    """A restart put every block in force back on its numeric uid: the account it was made
+    for was deleted and its uid went to a new one, which was blocked from SMTP for a spam run
+    it never made. Only a uid that still belongs to the user the block was made for (the
+    action's data, else its incident's user) is blocked again; the other is said once per
+    start (`would`, with why) and its record stays for `spamtrace release`."""
+    import pwd
+    import time
+
+    from spamtrace.service.bus import FirewallChecked, FirewallState
+    from spamtrace.service.responses import ResponsesSubscriber
+    from spamtrace.sinks.store import ActionRecord, IncidentRecord, Store, open_reader
+
+    now = [10_000.0]
+    db = str(tmp_path / "s.db")
+    store = Store(db)
+    same, reused, older = (pwd.getpwuid(u).pw_name for u in (1, 2, 3))
+    for uid, user in ((1, same), (2, "shop-deleted")):
+        store.submit_action(ActionRecord(
+            f"inc-{uid}", "block-uid", "done", now[0] - 100, f"block uid {uid}",
+            f"spamtrace release {uid}", uid, str(uid),
+            {"timeout": 3600, "reason": "suspicious", "user": user, "account": user},
+        ))  # fmt: skip
+    # a block recorded before the action named its user: its incident's user says it
+    store.submit_incident(IncidentRecord(
+        id="inc-3", verdict="suspicious", uid=3, user="blog-deleted", account="blog-deleted",
+        account_kind="home", home=None, exe=None, cwd=None, scripts=(), cmdline=(),
+        connections=1, blocked=0, destinations=(), pids=(), first_seen=time.time(),
+        last_seen=time.time(), rate_per_minute=1.0, reasons=(), methods={}, advice=(),
+        process={},
+    ))  # fmt: skip
+    store.submit_action(ActionRecord(
+        "inc-3", "block-uid", "done", now[0] - 100, "block uid 3", "spamtrace release 3", 3,
+        "3", {"timeout": 0, "reason": "suspicious"},
+    ))  # fmt: skip
+    assert store.flush()
+    store.close()
+    assert older != "blog-deleted" and reused != "shop-deleted"
+
+    engine = FakeEngine()
+    stored: list[ActionRecord] = []
+    engine.store = type("S", (), {"path": db, "submit_action": staticmethod(stored.append)})()  # type: ignore[assignment]
+    kernel = FlushableSet()
+    conf = cfg(mode="enforce")
+    sub = ResponsesSubscriber(
+        engine, conf,  # type: ignore[arg-type]
+        Responder(conf, MTA, blocker=kernel, clock=lambda: now[0]),  # type: ignore[arg-type]
+    )  # fmt: skip
+    sys.setswitchinterval(0.005)
+    sub.restore_blocks()
+    assert kernel.added == [(1, 3500)]  # the one whose uid is still its user's
+    said = {a.uid: a for a in stored if a.status == "would"}
+    assert sorted(said) == [2, 3]
+    assert f"made for user 'shop-deleted', and uid 2 belongs to '{reused}' now" in said[2].detail
+    assert "spamtrace release 2" in said[2].detail and "'blog-deleted'" in said[3].detail
+    kernel.live.clear()
+    sub.handle(FirewallChecked(FirewallState.ABSENT, "nft", (), now[0]))
+    assert [uid for uid, _ in kernel.added] == [1, 1]
+    sub.close()
+    with open_reader(db) as reader:  # the records stay, for `spamtrace release`
+        assert sorted(a.uid for a in reader.blocks_in_force(now[0]) if a.uid) == [1, 2, 3]

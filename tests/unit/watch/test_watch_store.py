@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import time
 from pathlib import Path
 
 import pytest
@@ -354,3 +355,88 @@ def test_a_missing_folder_is_created_only_for_the_default(
     monkeypatch.setattr(store_mod, "DEFAULT_STORE_DIR", str(tmp_path / "lib"))
     Store(str(tmp_path / "lib" / "x.db"), start_writer=False).close()
     assert (tmp_path / "lib" / "x.db").is_file()
+
+
+def test_retention_never_deletes_the_history_by_a_clock_that_jumped_ahead(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a clock set years ahead at start (a broken RTC, a bad NTP step) made the pass at open
+    # delete every event and incident: the whole history, by a clock that was wrong
+    path = str(tmp_path / "s.db")
+    told: list[str] = []
+    now = time.time()
+    s = Store(path, retention_days=30, start_writer=False, warn=told.append)
+    s.write_now([(ev(now - 86400 * i, incident="inc-a"), inc(1, now - 86400, "inc-a"))
+                 for i in range(1, 4)])  # fmt: skip
+    s.apply_retention(now=now)
+    s.close()
+    ahead = now + 11 * 365 * 86400  # the RTC says 2037
+    with monkeypatch.context() as m:
+        m.setattr(time, "time", lambda: ahead)
+        s = Store(path, retention_days=30, start_writer=False, warn=told.append)  # the pass at open
+    s.apply_retention(now=ahead + 3600)
+    with StoreReader(path) as r:
+        assert len(r.events()) == 3 and [i.id for i in r.incidents()] == ["inc-a"]
+    assert len(told) == 1 and "days ahead" in told[0] and "nothing deleted" in told[0]
+    s.apply_retention(now=now + 3 * 86400)  # NTP set it right: retention goes on
+    s.close()
+    with StoreReader(path) as r:
+        assert len(r.events()) == 3
+    s = Store(path, retention_days=2, start_writer=False)
+    s.apply_retention(now=now + 0.5 * 86400)
+    s.close()
+    with StoreReader(path) as r:
+        assert len(r.events()) == 1  # an age pass by a plausible clock still deletes
+
+
+def test_retention_on_a_store_without_a_pass_yet_measures_against_its_newest_row(
+    tmp_path: Path,
+) -> None:
+    path = str(tmp_path / "s.db")
+    s = Store(path, retention_days=30, start_writer=False)
+    s.write_now([(ev(1000.0 + i), None) for i in range(3)])
+    s._db.execute("DELETE FROM meta WHERE key = 'retention_at'")  # a store of an older spamtrace
+    s.apply_retention(now=1000.0 + 400 * 86400)
+    s.close()
+    with StoreReader(path) as r:
+        assert len(r.events()) == 3
+
+
+def _damage_page_of(path: str, table: str, data: bytes) -> bytes:
+    """Write ``data`` over the first page of ``table`` (a disk error); the file's bytes after."""
+    db = sqlite3.connect(path)
+    page_size = db.execute("PRAGMA page_size").fetchone()[0]
+    (root,) = db.execute("SELECT rootpage FROM sqlite_master WHERE name = ?", (table,)).fetchone()
+    db.close()
+    with open(path, "r+b") as fh:
+        fh.seek((root - 1) * page_size)
+        fh.write(data[:page_size])
+    with open(path, "rb") as fh:
+        return fh.read()
+
+
+@pytest.mark.parametrize("table", ["schema_version", "incidents"])
+def test_a_damaged_store_is_one_line_naming_the_file_and_what_to_do(
+    tmp_path: Path, table: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # a page lost to a disk error gave SQLite's bare words ("store s.db: table meta already
+    # exists", "database disk image is malformed"), or nothing at all: the store read as
+    # empty; the admin was not told the file is damaged, nor what to do
+    from spamtrace.cli.main import main
+
+    path = str(tmp_path / "s.db")
+    s = Store(path, start_writer=False)
+    s.write_now([(ev(time.time() - i, incident="inc-1"), inc(1, time.time(), "inc-1"))
+                 for i in range(50)])  # fmt: skip
+    s.close()
+    before = _damage_page_of(path, table, b"\xde\xad" * 40_000)
+    assert main(["incidents", "--since", "all", "--db", path]) == 3
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "Traceback" not in err
+    assert f"store '{path}' is damaged" in err
+    assert f"move it aside (mv {path} {path}.damaged); spamtrace never writes over it" in err
+    if table == "schema_version":
+        with pytest.raises(StoreError, match=r"is damaged.*move it aside.*left untouched"):
+            Store(path)
+    with open(path, "rb") as fh:
+        assert fh.read() == before

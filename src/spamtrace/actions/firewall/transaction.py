@@ -30,6 +30,16 @@ The rollback survives the death of any spamtrace process:
 
 :func:`pending_status` tells the truth about a pending rollback: time left, whether the helper
 is alive, the timer, and an overdue deadline.
+
+A pending record that is there but damaged (cut short by a disk error, not JSON, fields of the
+wrong type: :func:`read_pending` raises :class:`DamagedTrialRecord`) no longer reads as
+"nothing pending", which kept the rules on trial for good: its deadline is unknown, so it is
+taken as passed. The helper, the timer, :func:`rollback_overdue` (every ``spamtrace
+firewall`` command, the daemon's check) roll the rules on trial back at once
+(:func:`_rollback_damaged`: to the one state saved before the apply when exactly one
+``snapshot-*.json`` is there, else to the confirmed rules, else no table of ours) and say so;
+``confirm`` and ``apply`` refuse it (exit 3); ``load-confirmed`` and ``remove`` drop it as they
+drop any record on trial.
 """
 
 from __future__ import annotations
@@ -47,7 +57,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from spamtrace.errors import FirewallError, SpamtraceError, UsageError
+from spamtrace.errors import DamagedTrialRecord, FirewallError, SpamtraceError, UsageError
 
 if TYPE_CHECKING:
     from spamtrace.actions.firewall.backends import Backend
@@ -135,9 +145,88 @@ def _helper_alive(pending: dict[str, Any]) -> bool:
     return pid > 0 and bool(token) and _is_rollback_process(pid, token)
 
 
+def _number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def read_pending(state: Path) -> dict[str, Any] | None:
+    """The record of the apply on trial; None when there is none. A record that is there but
+    cannot be read or is not what :func:`apply` writes raises :class:`DamagedTrialRecord`."""
+    path = state / PENDING
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise DamagedTrialRecord(
+            f"{path}: the record of the firewall apply on trial cannot be read: {exc.strerror}"
+        ) from None
+    try:
+        doc = json.loads(raw)
+    except ValueError:
+        doc = None
+    if not (
+        isinstance(doc, dict)
+        and isinstance(doc.get("token"), str)
+        and doc["token"]
+        and doc.get("backend") in ("nft", "iptables")
+        and _number(doc.get("deadline"))
+        and isinstance(doc.get("snapshot"), str)
+        and doc["snapshot"]
+        and isinstance(doc.get("policy"), dict | None)
+        and isinstance(doc.get("pid"), int | None)
+        and not isinstance(doc.get("pid"), bool)
+        and isinstance(doc.get("timer"), str | None)
+        and isinstance(doc.get("boot_id"), str | None)
+        and (doc.get("deadline_boot") is None or _number(doc.get("deadline_boot")))
+    ):
+        raise DamagedTrialRecord(
+            f"{path}: the record of the firewall apply on trial is damaged (not what spamtrace "
+            "writes there)"
+        )
+    return doc
+
+
+def _drop_damaged(state: Path) -> None:
+    """Forget a damaged pending record and the saved states (caller holds the lock)."""
+    (state / PENDING).unlink(missing_ok=True)
+    for snap in state.glob("snapshot-*.json"):
+        snap.unlink(missing_ok=True)
+
+
+def _rollback_damaged(
+    state: Path, damaged: DamagedTrialRecord, backend_of: Callable[[str], Backend]
+) -> dict[str, Any]:
+    """Roll back the rules of an apply whose record is damaged (caller holds the lock): its
+    deadline and saved state are unknown, so now, to the one saved state in the state dir,
+    else to the confirmed rules, else to no table of ours. Returns ``{"damaged": why}``."""
+    snaps = sorted(state.glob("snapshot-*.json"))
+    saved = read_json(snaps[0]) if len(snaps) == 1 else None
+    if saved is not None and saved.get("backend") in ("nft", "iptables") and "previous" in saved:
+        snap = saved
+    else:
+        snap = confirmed_policy(state) or {  # damaged as well: an error, nothing is changed
+            "backend": recorded_backend(state) or "auto",
+            "previous": None,
+        }
+    backend_of(str(snap.get("backend"))).restore(snap)
+    _drop_damaged(state)
+    write_json(
+        state / ROLLED_BACK,
+        {"token": "", "at": time.time(), "restored": bool(snap.get("previous")),
+         "damaged": damaged.message},
+    )  # fmt: skip
+    return {"damaged": damaged.message}
+
+
 def cancel_pending(state: Path) -> dict[str, Any] | None:
-    """Drop a pending rollback (caller holds the lock); returns what it was."""
-    pending = read_json(state / PENDING)
+    """Drop a pending rollback (caller holds the lock); returns what it was. A damaged record
+    is dropped with the saved states (None)."""
+    try:
+        pending = read_pending(state)
+    except DamagedTrialRecord:
+        _drop_damaged(state)
+        return None
     if pending is None:
         return None
     (state / PENDING).unlink(missing_ok=True)
@@ -285,7 +374,13 @@ def apply(
                 f"spamtrace's firewall rules are loaded with {loaded_by}: run 'spamtrace "
                 f"firewall remove' first, then apply with --backend {backend.name}"
             )
-        old = read_json(state / PENDING)  # an apply on trial: its record stands for now
+        try:  # an apply on trial: its record stands for now
+            old = read_pending(state)
+        except DamagedTrialRecord as exc:  # its rollback comes first (every command does it)
+            raise DamagedTrialRecord(
+                f"{exc.message}: nothing applied; any `spamtrace firewall` command as root "
+                "rolls its rules back first"
+            ) from None
         snapshot_path = Path(old["snapshot"]) if old and old.get("snapshot") else None
         made_snapshot = snapshot_path is None or not snapshot_path.exists()
         if made_snapshot:
@@ -366,12 +461,20 @@ def confirm(state: Path) -> bool:
     """Keep the rules of the last apply; False when nothing was waiting. Raises
     :class:`FirewallError` when the rollback already happened."""
     with locked(state):
+        try:
+            read_pending(state)
+        except DamagedTrialRecord as exc:  # which rules were on trial is unknown
+            raise DamagedTrialRecord(
+                f"{exc.message}: nothing confirmed; its rules are rolled back by the next "
+                "`spamtrace firewall` command or the daemon's check; run apply again"
+            ) from None
         pending = cancel_pending(state)
         if pending is None:
             rolled = read_json(state / ROLLED_BACK)
             if rolled is not None:
+                why = " (their record was damaged)" if rolled.get("damaged") else ""
                 raise FirewallError(
-                    "too late: the rules were rolled back at "
+                    f"too late: the rules were rolled back{why} at "
                     f"{time.strftime('%H:%M:%S', time.localtime(rolled.get('at', 0)))}; "
                     "run apply again"
                 )
@@ -386,7 +489,10 @@ def wait_and_rollback(state: Path, token: str, backend_of: Callable[[str], Backe
     """The helper: sleep until the recorded deadline of ``token`` (a few seconds at a time,
     leaving early when it was confirmed or replaced), then roll back."""
     while True:
-        pending = read_json(state / PENDING)
+        try:
+            pending = read_pending(state)
+        except DamagedTrialRecord:  # its deadline is unknown: now
+            return rollback(state, token, backend_of)
         if pending is None or pending.get("token") != token:
             return False
         left = seconds_left(pending)
@@ -399,11 +505,15 @@ def rollback_overdue(
     state: Path, backend_of: Callable[[str], Backend], grace: float = OVERDUE_GRACE
 ) -> dict[str, Any] | None:
     """Roll back a pending apply whose deadline passed more than ``grace`` seconds ago (its
-    helper died); returns the pending record it rolled back, or None."""
+    helper died); returns the pending record it rolled back, or None. A damaged record is
+    rolled back at once (its deadline is unknown): then ``{"damaged": why}``."""
     if not (state / PENDING).exists():
         return None
     with locked(state):
-        pending = read_json(state / PENDING)
+        try:
+            pending = read_pending(state)
+        except DamagedTrialRecord as exc:
+            return _rollback_damaged(state, exc, backend_of)
         if pending is None or seconds_left(pending) > -grace:
             return None
         _rollback_locked(state, pending, backend_of)
@@ -411,8 +521,9 @@ def rollback_overdue(
 
 
 def pending_status(state: Path) -> dict[str, Any] | None:
-    """What is true of a pending rollback now (None: nothing pending)."""
-    pending = read_json(state / PENDING) if state.is_dir() else None
+    """What is true of a pending rollback now (None: nothing pending); a damaged record raises
+    :class:`DamagedTrialRecord` (as root, every command has rolled it back before)."""
+    pending = read_pending(state) if state.is_dir() else None
     if pending is None:
         return None
     left = seconds_left(pending)
@@ -427,9 +538,14 @@ def pending_status(state: Path) -> dict[str, Any] | None:
 
 
 def rollback(state: Path, token: str, backend_of: Callable[[str], Backend]) -> bool:
-    """Restore the snapshot of the apply ``token`` if it is still pending (else nothing)."""
+    """Restore the snapshot of the apply ``token`` if it is still pending (else nothing); a
+    damaged record (whose token is unknown) is rolled back."""
     with locked(state):
-        pending = read_json(state / PENDING)
+        try:
+            pending = read_pending(state)
+        except DamagedTrialRecord as exc:
+            _rollback_damaged(state, exc, backend_of)
+            return True
         if pending is None or pending.get("token") != token:
             return False
         _rollback_locked(state, pending, backend_of)
