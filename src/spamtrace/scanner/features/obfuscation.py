@@ -489,6 +489,13 @@ _IMAGE_EXT = re.compile(
 )
 
 
+# text that documents code: PHP here counts only where it is the file itself (it starts the
+# file), not an example among the prose (a plugin's readme.txt: "put <?php the_gallery(); ?>
+# in your template")
+_TEXT_EXT = re.compile(r"\.(?:txt|md|markdown|rst)$", re.IGNORECASE)
+_LEADING = b"\xef\xbb\xbf \t\r\n"
+
+
 @feature("php_in_image")
 def _php_in_image(ctx: Ctx, rule: Rule) -> Hit | None:
     if ctx.layer or not ctx.lx.php_regions:
@@ -496,6 +503,8 @@ def _php_in_image(ctx: Ctx, rule: Rule) -> Hit | None:
     magic = ctx.data.startswith(IMAGE_MAGIC)
     if magic or _IMAGE_EXT.search(ctx.name):
         pos = ctx.data.find(b"<?")
+        if not magic and _TEXT_EXT.search(ctx.name) and ctx.data[:pos].strip(_LEADING):
+            return None  # prose before the first open tag: an example in a document
         what = "image data" if magic else "a non-PHP extension"
         return Hit(ctx.data.count(b"\n", 0, pos) + 1, f"PHP open tag in a file with {what}")
     return None
