@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from spamtrace.render.output import to_jsonable
 from spamtrace.safetext import escape
+from spamtrace.scanner.walk import LINK_INSIDE
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -84,8 +85,13 @@ def print_scan(
     out = output.console()  # no markup: paths and excerpts are printed as they are (escaped)
     put = _field_writer(out, field)
     label = {"malicious": ("MALICIOUS", "bold red"), "suspicious": ("SUSPICIOUS", "yellow")}
+    inside = 0  # links inside the scanned tree: their targets are scanned where they are
     for r in shown:
         path = escape(r.path)
+        link_inside = (r.reason or "").startswith(LINK_INSIDE) and not r.findings
+        if r.verdict.value == "skipped" and link_inside:
+            inside += 1
+            continue
         if r.verdict.value == "skipped":
             # on a terminal a wrapped line goes on under its text, never at the margin, where
             # it would read as a line of its own (a file named "x\nMALICIOUS ..." is escaped)
@@ -115,7 +121,13 @@ def print_scan(
     out.print(
         f"{files}, {summary['bytes'] / 1e6:.1f} MB in {summary['seconds']:.1f}s: "
         f"{summary['malicious']} malicious, {summary['suspicious']} suspicious, "
-        f"{summary['skipped']} skipped"
+        f"{summary['skipped'] - inside} skipped"
+        + (
+            f", {inside} symlink(s) inside the scanned tree not followed (their targets are "
+            "scanned where they are; --json lists them)"
+            if inside
+            else ""
+        )
     )
     if summary["stopped_early"]:
         out.print(

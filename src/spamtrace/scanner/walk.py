@@ -175,6 +175,8 @@ def walk(
 #: its folder listed (reached through such a folder, or another file put at its name): not
 #: read
 REPLACED = "replaced during the scan (not followed)"
+#: the reason of a symlink whose target is inside the scanned tree (scanned where it is)
+LINK_INSIDE = "symlink (not followed) -> "
 
 
 class _Replaced(Exception):
@@ -342,4 +344,4 @@ def _link_reason(name: str, parent_fd: int, parent: str, root: str, top: str) ->
     where = os.path.normpath(os.path.join(real_parent, target))
     if where != top and not where.startswith(top.rstrip("/") + "/"):
         return f"symlink out of the scanned tree (not followed) -> {target}"
-    return f"symlink (not followed) -> {target}"
+    return f"{LINK_INSIDE}{target}"

@@ -378,3 +378,29 @@ def test_a_bad_jobs_value_is_said_as_any_bad_option(
     assert capsys.readouterr().err == (
         f"spamtrace: error: scan: argument --jobs: {said} (see: spamtrace scan --help)\n"
     )
+
+
+def test_links_inside_the_tree_are_counted_on_the_terminal_and_listed_in_json(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """cPanel's `www -> public_html` (and a tree of thousands of such links) is not a line
+    each: its target is scanned where it is. A link out of the tree (`x.txt -> /etc/passwd`,
+    how one account reads another's files) is still listed, and `--json` lists both."""
+    home = tmp_path / "home"
+    site = home / "public_html"
+    site.mkdir(parents=True)
+    (site / "index.php").write_text("<?php echo 'hello';\n")
+    (home / "www").symlink_to("public_html")
+    (site / "x.txt").symlink_to("/etc/passwd")
+    assert main(["scan", str(home)]) == 0
+    out = capsys.readouterr().out
+    assert f"{site / 'x.txt'}: symlink out of the scanned tree (not followed) -> /etc/passwd" in out
+    assert str(home / "www") not in out
+    assert "1 skipped, 1 symlink(s) inside the scanned tree not followed" in out
+    assert main(["scan", "--json", str(home)]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    reasons = {Path(f["path"]).name: f["reason"] for f in doc["files"] if f["verdict"] == "skipped"}
+    assert reasons == {
+        "www": "symlink (not followed) -> public_html",
+        "x.txt": "symlink out of the scanned tree (not followed) -> /etc/passwd",
+    }
