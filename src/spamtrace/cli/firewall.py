@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from spamtrace.cli.options import duration, hours, port_list
 from spamtrace.errors import ConfigError, ExitCode, SpamtraceError
-from spamtrace.safetext import escape_message, quoted
+from spamtrace.safetext import quoted
 
 if TYPE_CHECKING:
     from spamtrace.actions.firewall.backends import Backend
@@ -192,18 +192,8 @@ def _after_overdue_rollback(handler: Callable[..., int]) -> Callable[..., int]:
         from spamtrace.service.firewall import roll_back_overdue
 
         args.overdue_rollback = done = roll_back_overdue(Path(args.state_dir))
-        if done is not None and done.damaged:
-            print(
-                f"spamtrace: warning: {escape_message(done.damaged)}: its rules were rolled "
-                "back now (its deadline was unknown); run `spamtrace firewall apply` again",
-                file=sys.stderr,
-            )
-        elif done is not None:
-            print(
-                f"spamtrace: warning: the automatic rollback was overdue by {done.late_seconds:.0f}"
-                " s (its helper process had died): the rules on trial were rolled back now",
-                file=sys.stderr,
-            )
+        if done is not None:
+            print(f"spamtrace: warning: {done.warning()}", file=sys.stderr)
         return handler(args, cfg)
 
     return run

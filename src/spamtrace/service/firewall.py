@@ -22,6 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from spamtrace.safetext import escape_message
+
 if TYPE_CHECKING:
     from spamtrace.actions.firewall.backends import Backend
     from spamtrace.policy.firewall_plan import FirewallPlan
@@ -34,6 +36,18 @@ class OverdueRollback:
     deadline: float | None
     late_seconds: float
     damaged: str | None = None  # the record was damaged (its deadline unknown): why
+
+    def warning(self) -> str:
+        """What a command tells the admin it did (one line, escaped)."""
+        if self.damaged:
+            return (
+                f"{escape_message(self.damaged)}: its rules were rolled back now (its deadline "
+                "was unknown); run `spamtrace firewall apply` again"
+            )
+        return (
+            f"the automatic rollback was overdue by {self.late_seconds:.0f} s (its helper "
+            "process had died): the rules on trial were rolled back now"
+        )
 
 
 def backend_for(name: str, state_dir: Path) -> Backend:

@@ -458,3 +458,14 @@ def test_a_confirm_killed_after_its_confirmed_record_is_finished_not_rolled_back
     assert backend.loaded == {"table": "new"} and backend.restored == []
     assert not (tmp_path / transaction.PENDING).exists()
     assert not Path(pending["snapshot"]).exists()
+
+
+def test_an_overdue_rollback_is_told_in_one_escaped_line() -> None:
+    from spamtrace.service.firewall import OverdueRollback
+
+    late = OverdueRollback(deadline=100.0, late_seconds=42.4).warning()
+    assert late.startswith("the automatic rollback was overdue by 42 s") and "\n" not in late
+    damaged = OverdueRollback(None, 0.0, damaged="pending.json\n\x1b[31m: not JSON").warning()
+    assert "\n" not in damaged and "\x1b" not in damaged
+    assert damaged.endswith("its rules were rolled back now (its deadline was unknown); run "
+                            "`spamtrace firewall apply` again")
