@@ -20,11 +20,23 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from spamtrace.scanner.report import VANISHED, FileReport, ScanTally, ScanVerdict
+from spamtrace.safetext import escape
+from spamtrace.scanner import links
+from spamtrace.scanner.report import VANISHED, FileReport, Finding, ScanTally, ScanVerdict
 
 #: an open file's link in /proc (a running script that deleted itself): the kernel's link to
 #: that very file (no path an attacker can redirect), the one link the reader follows
 PROC_FD = re.compile(r"/proc/[0-9]+/fd/[0-9]+")
+
+
+def _risky_link(path: str, reason: str, risk: str) -> FileReport:
+    """A symlink to where a site must not reach, as a suspicious report (its reason kept)."""
+    target = reason.split(" -> ", 1)[-1]
+    excerpt = escape(f"-> {target}: {risk}", max_len=300)
+    finding = Finding(links.RULE, links.DESCRIPTION, links.WEIGHT, 0, excerpt)
+    return FileReport(
+        path, ScanVerdict.SUSPICIOUS, links.WEIGHT, (finding,), 0, reason=reason
+    )
 
 
 #: a file as :func:`walk` listed it: (device, or None where only its inode was read; inode),
@@ -46,6 +58,8 @@ class WalkItem:
     #: only the folder entry's inode was read): the reader reads it only if it still is.
     #: None for a file named as a root (read at whatever its name holds, as named)
     ident: FileId | None = None
+    #: a symlink's target that a site must not link to: why (``links.sensitive``)
+    risk: str | None = None
 
 
 class Listed(NamedTuple):
@@ -146,8 +160,8 @@ def walk(
                         continue
                     mode = est.st_mode
                     if stat.S_ISLNK(mode):
-                        reason = _link_reason(entry.name, path_fd, path, root, top)
-                        yield WalkItem(entry_path, 0, reason)
+                        reason, risk = _link_reason(entry.name, path_fd, path, root, top)
+                        yield WalkItem(entry_path, 0, reason, risk=risk)
                         continue
                     if stat.S_ISDIR(mode):
                         if not cross_filesystems and est.st_dev != root_dev:
@@ -232,6 +246,10 @@ def scan_targets(
     ``not_examined`` too when it could not be reached; each file given out is counted in
     ``files`` and ``bytes``."""
     for item in walk(roots, cross_filesystems=cross_filesystems, exclude=exclude):
+        if item.skipped and item.risk:  # listed as suspicious: the web server follows it
+            skipped.append(_risky_link(item.path, item.skipped, item.risk))
+            tally.counts[ScanVerdict.SUSPICIOUS.value] += 1
+            continue
         if item.skipped:
             skipped.append(FileReport(item.path, ScanVerdict.SKIPPED, 0, (), 0,
                                       reason=item.skipped))  # fmt: skip
@@ -330,18 +348,22 @@ def _kind(mode: int) -> str:
     return "not a regular file"
 
 
-def _link_reason(name: str, parent_fd: int, parent: str, root: str, top: str) -> str:
+def _link_reason(
+    name: str, parent_fd: int, parent: str, root: str, top: str
+) -> tuple[str, str | None]:
     """Why the symlink ``name`` of the folder ``parent`` (open as ``parent_fd``) was not
     scanned, and where it points (read, never followed). A link out of the scanned tree
     (``shadow.php -> /etc/shadow``) is a way to read another account's files through the
-    web server: the reason says so."""
+    web server: the reason says so. Second: why the target is one a site must not link to
+    (:func:`links.sensitive`), inside the scanned tree or not, or None."""
     try:
         target = os.readlink(name, dir_fd=parent_fd)
     except OSError as exc:
-        return f"symlink (not followed; cannot read it: {exc.strerror or exc})"
+        return f"symlink (not followed; cannot read it: {exc.strerror or exc})", None
     # where it points, resolved as text from the real folder that holds it (no link followed)
     real_parent = top + parent[len(root) :] if parent.startswith(root) else parent
     where = os.path.normpath(os.path.join(real_parent, target))
+    risk = links.sensitive(os.path.join(real_parent, name), where)
     if where != top and not where.startswith(top.rstrip("/") + "/"):
-        return f"symlink out of the scanned tree (not followed) -> {target}"
-    return f"{LINK_INSIDE}{target}"
+        return f"symlink out of the scanned tree (not followed) -> {target}", risk
+    return f"{LINK_INSIDE}{target}", risk

@@ -392,15 +392,20 @@ def test_links_inside_the_tree_are_counted_on_the_terminal_and_listed_in_json(
     (site / "index.php").write_text("<?php echo 'hello';\n")
     (home / "www").symlink_to("public_html")
     (site / "x.txt").symlink_to("/etc/passwd")
+    (site / "notes.txt").symlink_to(tmp_path)  # out of the tree, nowhere sensitive
     assert main(["scan", str(home)]) == 0
     out = capsys.readouterr().out
-    assert f"{site / 'x.txt'}: symlink out of the scanned tree (not followed) -> /etc/passwd" in out
+    # a link to the system's password file is a finding of its own (the web server follows it)
+    assert f"SUSPICIOUS    8  {site / 'x.txt'}\n" in out
+    assert "link.sensitive-target (+8, file): -> /etc/passwd: a system file or folder" in out
+    assert f"{site / 'notes.txt'}: symlink out of the scanned tree (not followed) -> " in out
     assert str(home / "www") not in out
-    assert "1 skipped, 1 symlink(s) inside the scanned tree not followed" in out
+    assert "1 suspicious, 1 skipped, 1 symlink(s) inside the scanned tree not followed" in out
     assert main(["scan", "--json", str(home)]) == 0
     doc = json.loads(capsys.readouterr().out)
-    reasons = {Path(f["path"]).name: f["reason"] for f in doc["files"] if f["verdict"] == "skipped"}
+    reasons = {Path(f["path"]).name: (f["verdict"], f["reason"]) for f in doc["files"]}
     assert reasons == {
-        "www": "symlink (not followed) -> public_html",
-        "x.txt": "symlink out of the scanned tree (not followed) -> /etc/passwd",
+        "www": ("skipped", "symlink (not followed) -> public_html"),
+        "notes.txt": ("skipped", f"symlink out of the scanned tree (not followed) -> {tmp_path}"),
+        "x.txt": ("suspicious", "symlink out of the scanned tree (not followed) -> /etc/passwd"),
     }
