@@ -149,22 +149,32 @@ def _number(value: object) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
+_MISSING = object()
+
+
+def _read_record(path: Path, error: type[FirewallError], unreadable: str) -> object:
+    """The JSON document of one of the state dir's records; ``_MISSING`` when there is no
+    such file, None when it is not JSON (the caller checks its shape); a file that cannot be
+    read raises ``error`` (``unreadable``: what it is, for the message)."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return _MISSING
+    except OSError as exc:
+        raise error(f"{path}: {unreadable} cannot be read: {exc.strerror}") from None
+    try:
+        return json.loads(raw)
+    except ValueError:
+        return None
+
+
 def read_pending(state: Path) -> dict[str, Any] | None:
     """The record of the apply on trial; None when there is none. A record that is there but
     cannot be read or is not what :func:`apply` writes raises :class:`DamagedTrialRecord`."""
     path = state / PENDING
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
+    doc = _read_record(path, DamagedTrialRecord, "the record of the firewall apply on trial")
+    if doc is _MISSING:
         return None
-    except OSError as exc:
-        raise DamagedTrialRecord(
-            f"{path}: the record of the firewall apply on trial cannot be read: {exc.strerror}"
-        ) from None
-    try:
-        doc = json.loads(raw)
-    except ValueError:
-        doc = None
     if not (
         isinstance(doc, dict)
         and isinstance(doc.get("token"), str)
@@ -320,16 +330,9 @@ def confirmed_policy(state: Path) -> dict[str, Any] | None:
     by a disk error), is a :class:`FirewallError`: read as "none", the boot loaded nothing and
     said nothing was ever confirmed."""
     path = state / CONFIRMED
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
+    doc = _read_record(path, FirewallError, "the confirmed rules")
+    if doc is _MISSING:
         return None
-    except OSError as exc:
-        raise FirewallError(f"{path}: cannot read the confirmed rules: {exc.strerror}") from None
-    try:
-        doc = json.loads(raw)
-    except ValueError:
-        doc = None
     if (
         not isinstance(doc, dict)
         or doc.get("backend") not in ("nft", "iptables")
