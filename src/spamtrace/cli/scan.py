@@ -200,7 +200,8 @@ def run(args: argparse.Namespace, cfg: config_mod.Config) -> int:
     walk_skipped: list[FileReport] = []
     tally = ScanTally()
     files = scan_targets(list(args.paths), tally, walk_skipped, cross_filesystems=cross,
-                         exclude=excluded, since=since)  # fmt: skip
+                         exclude=excluded, since=since,
+                         not_entered=_quarantine_folder(cfg))  # fmt: skip
 
     shown: list[FileReport] = []
     hashes: dict[str, str] = {}
@@ -264,7 +265,11 @@ def _quarantine_all(
     out: dict[str, dict[str, str]] = {}
     malicious = [r for r in shown if r.verdict.value == "malicious"]
     moved: list[tuple[str, str]] = []
+    inside = os.path.realpath(cfg.responses.quarantine_dir).rstrip("/") + "/"
     for r in malicious:
+        if os.path.realpath(r.path).startswith(inside):  # a quarantined file named as a root
+            out[r.path] = {"error": "in the quarantine folder already"}
+            continue
         try:
             # the quarantine walks a plain absolute path with no link on the way:
             # `scan --quarantine public_html` too, and a root named through a link (www)
@@ -284,6 +289,21 @@ def _quarantine_all(
         if r.sha256 and item.sha256 != r.sha256:
             out[r.path]["note"] = "changed after the scan: quarantined as it was then"
     return out
+
+
+def _quarantine_folder(cfg: config_mod.Config) -> dict[tuple[int, int], str]:
+    """The quarantine folder, which a scan of `/` or `/var` does not enter: its files would
+    be malicious again at every scan, and `--quarantine` would move them into itself."""
+    folder = cfg.responses.quarantine_dir
+    try:
+        st = os.stat(folder)
+    except OSError:
+        return {}
+    why = (
+        "the quarantine folder ([responses] quarantine_dir): not scanned; see "
+        "`spamtrace quarantine list`"
+    )
+    return {(st.st_dev, st.st_ino): why}
 
 
 def _check_exists(path: str) -> None:

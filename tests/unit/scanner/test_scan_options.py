@@ -345,3 +345,48 @@ def test_an_interrupted_quarantine_says_what_it_moved(
     (moved,) = Quarantine(str(store)).items()
     assert f"quarantined before the interrupt: {moved.path} as {moved.id}" in err, err
     assert "1 malicious file(s) not quarantined" in err, err
+
+
+def test_the_quarantine_folder_is_not_scanned(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`scan /` or `scan /var` went into `[responses] quarantine_dir`: every file ever
+    quarantined was reported malicious again (exit 1 for good), and `--quarantine` moved
+    them into the quarantine a second time, inside itself. The folder is listed as
+    skipped, with why, and not entered (whatever path leads to it)."""
+    site = _site(tmp_path)
+    store = tmp_path / "var" / "quarantine"
+    (store / "q-20261205T000000-abcdef").mkdir(parents=True, mode=0o700)
+    (store / "q-20261205T000000-abcdef" / "data").write_bytes(SHELL)
+    (store.parent / "index.php").write_text("<?php echo 'hello';\n")
+    _config(tmp_path, f'[responses]\nquarantine_dir = "{store}"\n')
+    rc, doc = run_json(capsys, "--jobs", "1", "--exclude", "site", str(tmp_path))
+    assert rc == 0, doc
+    assert doc["summary"]["malicious"] == 0
+    (entry,) = doc["files"]
+    assert entry["path"] == str(store) and entry["verdict"] == "skipped"
+    assert "quarantine" in entry["reason"]
+    # reached through a link to a folder above it, named as the root
+    (tmp_path / "link").symlink_to(tmp_path / "var")
+    rc, doc = run_json(capsys, "--jobs", "1", str(tmp_path / "link"))
+    assert rc == 0 and [f["verdict"] for f in doc["files"]] == ["skipped"], doc
+    assert site.exists()
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="the quarantine is root's")
+def test_a_quarantined_file_named_as_a_root_is_not_quarantined_again(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from spamtrace.actions.quarantine import Quarantine
+
+    site = _site(tmp_path)
+    store = tmp_path / "quarantine"
+    _config(tmp_path, f'[responses]\nquarantine_dir = "{store}"\n')
+    rc, doc = run_json(capsys, "--jobs", "1", "--quarantine", str(site / "cache" / "shell.php"))
+    assert rc == 1 and doc["summary"]["quarantined"] == 1
+    (item,) = Quarantine(str(store)).items()
+    data = store / item.id / "data"
+    rc, doc = run_json(capsys, "--jobs", "1", "--quarantine", str(data))
+    assert rc == 1 and doc["summary"]["not_quarantined"] == 1, doc
+    assert "quarantine" in doc["files"][0]["quarantine"]["error"]
+    assert data.exists() and [i.id for i in Quarantine(str(store)).items()] == [item.id]
