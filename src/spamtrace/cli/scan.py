@@ -27,6 +27,8 @@ if TYPE_CHECKING:
 
 BASELINE_SCHEMA = "spamtrace.scan-baseline/1"
 VERDICTS = ("clean", "suspicious", "malicious")
+#: the status of a scan stopped by Ctrl-C (128 + SIGINT, as the shell gives it)
+INTERRUPTED = 130
 
 
 def register(sub: Any) -> None:
@@ -221,8 +223,12 @@ def run(args: argparse.Namespace, cfg: config_mod.Config) -> int:
         )
         task = progress.add_task("scan", total=None, found="")
         progress.start()
+    reports = scan_paths(files, limits, jobs=args.jobs, known_hashes=known, user=user)
+    interrupted = False
+    analysed = 0
     try:
-        for report in scan_paths(files, limits, jobs=args.jobs, known_hashes=known, user=user):
+        for report in reports:
+            analysed += 1
             tally.add(report)
             if report.sha256 and args.record_baseline:
                 hashes[report.path] = report.sha256
@@ -232,6 +238,10 @@ def run(args: argparse.Namespace, cfg: config_mod.Config) -> int:
                 counts = tally.counts
                 found = f"{counts['malicious']} malicious, {counts['suspicious']} suspicious"
                 progress.update(task, advance=1, found=found)
+    except KeyboardInterrupt:
+        # Ctrl-C an hour into `scan /home`: what was found by then is printed, as partial
+        interrupted = True
+        reports.close()  # the workers are stopped
     finally:
         if progress is not None:
             progress.stop()
@@ -240,13 +250,19 @@ def run(args: argparse.Namespace, cfg: config_mod.Config) -> int:
     elapsed = time.monotonic() - started
 
     summary = tally.summary(elapsed)
-    moved = _quarantine_all(cfg, shown, args.paths) if args.quarantine else {}
+    if interrupted:
+        # nothing is moved or written on a partial scan the admin stopped
+        summary["interrupted"] = True
+        summary["scanned"] = analysed
+    moved = _quarantine_all(cfg, shown, args.paths) if args.quarantine and not interrupted else {}
     summary["quarantined"] = sum(1 for v in moved.values() if "id" in v)
     summary["not_quarantined"] = len(moved) - summary["quarantined"]
     if args.json:
         dump_json(scan_json(shown, summary, moved))
     else:
         print_scan(shown, summary, moved)
+    if interrupted:
+        return INTERRUPTED
     if args.record_baseline:  # after the report: a full disk must not throw the scan away
         _write_baseline(args.record_baseline, hashes)
     return int(tally.exit_code())

@@ -390,3 +390,54 @@ def test_a_quarantined_file_named_as_a_root_is_not_quarantined_again(
     assert rc == 1 and doc["summary"]["not_quarantined"] == 1, doc
     assert "quarantine" in doc["files"][0]["quarantine"]["error"]
     assert data.exists() and [i.id for i in Quarantine(str(store)).items()] == [item.id]
+
+
+def _interrupted_after_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ctrl-C once the scan has reported two files (`--jobs 1`: a folder's files in name
+    order, then its folders: index.php, movie.mp4, not cache/shell.php)."""
+    from spamtrace.scanner import engine
+
+    real = engine.scan_paths
+
+    def scan_paths(*args: object, **kwargs: object) -> object:
+        for n, report in enumerate(real(*args, **kwargs)):  # type: ignore[arg-type]
+            if n == 2:
+                raise KeyboardInterrupt
+            yield report
+
+    monkeypatch.setattr(engine, "scan_paths", scan_paths)
+
+
+def test_ctrl_c_prints_what_was_found_before_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ctrl-C an hour into `scan /home` printed only "interrupted": the malicious files
+    found by then were lost with the rest. They are printed, the report says it is partial
+    (never a clean result), and the status is still 130."""
+    site = _site(tmp_path)
+    _interrupted_after_one(monkeypatch)
+    assert main(["scan", "--jobs", "1", str(site)]) == 130
+    captured = capsys.readouterr()
+    assert str(site / "movie.mp4") in captured.out
+    assert "shell.php" not in captured.out
+    assert "INTERRUPTED" in captured.out.splitlines()[-1]
+    assert "partial" in captured.out.splitlines()[-1]
+    rc, doc = run_json(capsys, "--jobs", "1", str(site))
+    assert rc == 130 and doc["summary"]["interrupted"] is True
+    assert [f["path"] for f in doc["files"]] == [str(site / "movie.mp4")]
+    assert doc["summary"]["scanned"] == 2
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="the quarantine is root's")
+def test_ctrl_c_before_the_quarantine_moves_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = _site(tmp_path)
+    store = tmp_path / "quarantine"
+    _config(tmp_path, f'[responses]\nquarantine_dir = "{store}"\n')
+    _interrupted_after_one(monkeypatch)
+    base = tmp_path / "base.json"
+    rc, doc = run_json(capsys, "--jobs", "1", "--quarantine", "--record-baseline", str(base),
+                       str(site))  # fmt: skip
+    assert rc == 130 and doc["summary"]["quarantined"] == 0
+    assert (site / "movie.mp4").exists() and not base.exists()
