@@ -13,6 +13,7 @@ import contextlib
 import dataclasses
 import json
 import os
+import signal
 import sys
 import time
 from typing import TYPE_CHECKING, Any
@@ -27,8 +28,6 @@ if TYPE_CHECKING:
 
 BASELINE_SCHEMA = "spamtrace.scan-baseline/1"
 VERDICTS = ("clean", "suspicious", "malicious")
-#: the status of a scan stopped by Ctrl-C (128 + SIGINT, as the shell gives it)
-INTERRUPTED = 130
 
 
 def register(sub: Any) -> None:
@@ -224,8 +223,11 @@ def run(args: argparse.Namespace, cfg: config_mod.Config) -> int:
         task = progress.add_task("scan", total=None, found="")
         progress.start()
     reports = scan_paths(files, limits, jobs=args.jobs, known_hashes=known, user=user)
-    interrupted = False
+    interrupted = 0  # the signal that stopped the scan
     analysed = 0
+    # `kill PID` (systemctl stop, timeout 1h) ends the scan as Ctrl-C does; the workers
+    # were left writing to a parent gone, a traceback each
+    term = signal.signal(signal.SIGTERM, _terminated)
     try:
         for report in reports:
             analysed += 1
@@ -238,11 +240,12 @@ def run(args: argparse.Namespace, cfg: config_mod.Config) -> int:
                 counts = tally.counts
                 found = f"{counts['malicious']} malicious, {counts['suspicious']} suspicious"
                 progress.update(task, advance=1, found=found)
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:
         # Ctrl-C an hour into `scan /home`: what was found by then is printed, as partial
-        interrupted = True
+        interrupted = exc.args[0] if exc.args else signal.SIGINT
         reports.close()  # the workers are stopped
     finally:
+        signal.signal(signal.SIGTERM, term)
         if progress is not None:
             progress.stop()
     shown.extend(walk_skipped)
@@ -262,7 +265,7 @@ def run(args: argparse.Namespace, cfg: config_mod.Config) -> int:
     else:
         print_scan(shown, summary, moved)
     if interrupted:
-        return INTERRUPTED
+        return 128 + int(interrupted)  # as the shell gives it: 130 for Ctrl-C, 143 for kill
     if args.record_baseline:  # after the report: a full disk must not throw the scan away
         _write_baseline(args.record_baseline, hashes)
     return int(tally.exit_code())
@@ -305,6 +308,10 @@ def _quarantine_all(
         if r.sha256 and item.sha256 != r.sha256:
             out[r.path]["note"] = "changed after the scan: quarantined as it was then"
     return out
+
+
+def _terminated(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt(signum)
 
 
 def _quarantine_folder(cfg: config_mod.Config) -> dict[tuple[int, int], str]:

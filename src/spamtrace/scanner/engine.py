@@ -476,6 +476,7 @@ def _in_process(
 
 def _init_worker(limits: Limits, known: frozenset[str]) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles ^C
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the parent's: the pool stops us so
     signal.signal(signal.SIGALRM, _alarm)
     _W["limits"] = limits
     _W["known"] = known

@@ -441,3 +441,34 @@ def test_ctrl_c_before_the_quarantine_moves_nothing(
                        str(site))  # fmt: skip
     assert rc == 130 and doc["summary"]["quarantined"] == 0
     assert (site / "movie.mp4").exists() and not base.exists()
+
+
+def test_sigterm_stops_the_workers_without_a_traceback(tmp_path: Path) -> None:
+    """`kill PID` (systemctl stop, timeout 1h): the worker processes printed a traceback
+    each (BrokenPipeError: the parent had died under them), and the report was lost. A
+    SIGTERM ends the scan as Ctrl-C does: the report so far, INTERRUPTED, status 143."""
+    import signal
+    import subprocess
+    import sys
+
+    tree = tmp_path / "tree"
+    for d in range(40):
+        (tree / f"d{d}").mkdir(parents=True)
+        for i in range(500):
+            (tree / f"d{d}" / f"f{i}.php").write_text(f"<?php echo {i};\n")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "spamtrace", "scan", "--jobs", "2", str(tree)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env={**os.environ, "SPAMTRACE_CONFIG_DIR": "/nonexistent"},
+    )  # fmt: skip
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:  # until the workers run
+        children = Path(f"/proc/{proc.pid}/task/{proc.pid}/children").read_text().split()
+        if len(children) >= 2:
+            break
+        time.sleep(0.01)
+    proc.send_signal(signal.SIGTERM)
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 143, (proc.returncode, out, err)
+    assert "Traceback" not in err, err
+    assert "INTERRUPTED" in out.splitlines()[-1], out
