@@ -343,3 +343,45 @@ def test_a_full_disk_stalls_the_store_says_so_and_loses_nothing(
             guard.proc.wait(timeout=30)
             remove_instance(guard.proc.pid)
         run(["umount", str(small)], check=False)
+
+
+def test_a_restart_drops_from_the_live_set_a_block_released_while_no_daemon_ran(
+    guard: NsDaemon,
+) -> None:
+    """A restart without a reboot keeps the live set: a uid the store says was released
+    while no daemon ran (here: its element put back by hand after the release, as when the
+    release's nft step failed or ran in another namespace) stayed blocked until its timeout.
+    At start it is taken out, said in one journal line."""
+    uid = guard.start_and_block()
+    assert guard.stop() == 0, guard.output()
+    r = guard.cli("release", str(uid))
+    assert r.returncode == 0, r.stderr
+    run([*guard.world.ns_prefix(), "nft", "add", "element", "inet", "spamtrace", "blocked_uids",
+         f"{{ {uid} timeout 1h }}"])  # fmt: skip
+    assert uid in guard.blocked()
+    guard.start()
+    assert uid not in guard.blocked()
+    lines = [x for x in guard.output().splitlines() if "block set reconciled" in x]
+    assert len(lines) == 1 and f"uid {uid}: no block of it in the store" in lines[0], lines
+    assert guard.stop() == 0
+
+
+def test_a_restart_drops_from_the_live_set_a_uid_that_changed_hands(guard: NsDaemon) -> None:
+    """The account a block was made for was renamed (or deleted, and its uid given to a new
+    one) while no daemon ran: the uid stayed in the live set. At start it is taken out (and
+    not put back: said as would), in one journal line naming both users."""
+    world = guard.world
+    assert world.user is not None
+    uid = guard.start_and_block()
+    assert guard.stop() == 0, guard.output()
+    old, new = world.user, f"{world.user}n"
+    run(["usermod", "-l", new, old])
+    try:
+        guard.start()
+        assert uid not in guard.blocked()
+        lines = [x for x in guard.output().splitlines() if "block set reconciled" in x]
+        assert len(lines) == 1, lines
+        assert f"uid {uid}: made for user '{old}'; uid {uid} belongs to '{new}' now" in lines[0]
+        assert guard.stop() == 0
+    finally:
+        run(["usermod", "-l", old, new])

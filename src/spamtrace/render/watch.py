@@ -37,6 +37,7 @@ from spamtrace.service.bus import (
     ActionRecorded,
     AttemptRecorded,
     BlockedRecorded,
+    BlocksReconciled,
     CaptureModeChanged,
     EngineStarted,
     IncidentOpened,
@@ -124,6 +125,8 @@ class WatchView:
                 self._late_scan(message)
         elif isinstance(message, (CaptureModeChanged, StoreStalled)):
             self.warn(message.reason)
+        elif isinstance(message, BlocksReconciled):
+            self.warn(message.summary)
         elif isinstance(message, EngineStarted):
             self._status(message)
         elif isinstance(message, ActionRecorded):
