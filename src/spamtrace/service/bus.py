@@ -233,6 +233,8 @@ class ScanCompleted:
     seconds: float
     reused: bool
     late: bool
+    #: the folder's symlinks to where a site must not reach (None: nothing scanned)
+    links: tuple[dict[str, Any], ...] | None = None
 
 
 @dataclass(frozen=True, slots=True)
