@@ -385,3 +385,29 @@ def test_a_restart_drops_from_the_live_set_a_uid_that_changed_hands(guard: NsDae
         assert guard.stop() == 0
     finally:
         run(["usermod", "-l", old, new])
+
+
+def test_a_symlink_attack_in_the_senders_folder_is_the_incidents_suspect_links(
+    guard: NsDaemon,
+) -> None:
+    """The incident scan ranked the folder's files and dropped its links: one to /etc/shadow
+    (a symlink attack) showed only in `scan`. It is the incident's `suspect_links`, stored,
+    apart from the files, its name escaped in `incident ID`."""
+    world = guard.world
+    assert world.uploads is not None
+    (world.uploads / "s\x1b[2J.txt").symlink_to("/etc/shadow")
+    guard.start()
+    world.php_holding_session(port=25, hold=10)
+
+    def linked() -> list[dict[str, Any]]:
+        return [i for i in guard.incidents() if i.get("suspect_links")]
+
+    (inc,) = wait_for(linked, 30, "the incident's scan")
+    (link,) = inc["suspect_links"]
+    assert link["path"] == str(world.uploads / "s\x1b[2J.txt") and link["target"] == "/etc/shadow"
+    assert not any(f["path"] == link["path"] for f in inc["suspect_files"])
+    assert any(a.startswith("1 symlink(s) in the folder point where") for a in inc["advice"])
+    human = guard.cli("incident", inc["id"])
+    assert human.returncode == 0 and "\x1b" not in human.stdout, human.stderr
+    assert f"{world.uploads}/s\\x1b[2J.txt -> /etc/shadow" in human.stdout
+    assert guard.stop() == 0
