@@ -392,9 +392,65 @@ def _relay_recipient(ctx: Ctx, rule: Rule) -> Hit | None:
             if looped is None:
                 looped = _request_loop_vars(ctx, req | ctx.cache["direct"])
             tainted = var.group(1) in looped
-        if tainted or UIN_RE.match(head) or _client_header(ctx, head):
-            return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 100))
+        if not (tainted or UIN_RE.match(head) or _client_header(ctx, head)):
+            continue
+        if _owner_content(ctx, start, req, var.group(1) if var is not None else b""):
+            continue  # the visitor picks only who gets the owner's own text: no relay
+        return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 100))
     return None
+
+
+# what a mailer object sends: PHPMailer's Subject/Body/AltBody, msgHTML(), SwiftMailer's
+# setBody()/setSubject()
+_OBJECT_CONTENT = re.compile(
+    rb"->\s*(?:(?:subject|body|altbody)\s*(?:\.=|=(?!=))|(?:msghtml|setbody|setsubject)\s*\()"
+    rb"([^;]{0,300})"
+)
+
+
+_NO_ERRORS = re.compile(
+    rb"error_reporting\s*\(\s*0\s*\)|ini_set\s*\(\s*\x01(\d+)\x01\s*,\s*(?:0|false|\x01(\d+)\x01)\s*\)"
+)
+
+
+def _hides_errors(ctx: Ctx) -> bool:
+    """The file turns error reporting off (``error_reporting(0)``, ``ini_set(
+    'display_errors', 0)``): an admin's test page shows why a mail failed, a probe does not."""
+    if not has_word(ctx, b"error_reporting") and not has_word(ctx, b"ini_set"):
+        return False
+    for m in itertools.islice(_NO_ERRORS.finditer(ctx.code), 20):
+        if m.group(1) is None:
+            return True
+        if ctx.lx.value(int(m.group(1))).strip().lower() != b"display_errors":
+            continue
+        if m.group(2) is None or ctx.lx.value(int(m.group(2))).strip().lower() in (
+            b"0", b"off", b"false", b""
+        ):
+            return True
+    return False
+
+
+def _owner_content(ctx: Ctx, start: int, req: set[bytes], recipient: bytes) -> bool:
+    """Whether the mail sent at ``start`` carries no request input but its recipient: its
+    subject, message and headers (mail()'s other arguments, or what the file gives a mailer
+    object as Subject/Body) are the script's own text. A mail-test page or a confirmation
+    sent to the address a visitor typed lets the visitor choose the mailbox, not the words:
+    no one can send spam through it. A relay takes the text from the request too."""
+    code = ctx.code
+    if _hides_errors(ctx):
+        return False  # a mail checker dropped to probe the server hides its failures
+    mail_args = dict(calls_to(ctx, SINK_NAMES["mail"], 50))
+    if start in mail_args:
+        texts = top_args(mail_args[start][:_MAIL_ARGS_MAX])[1:4]
+    else:
+        texts = [m.group(1) for m in itertools.islice(_OBJECT_CONTENT.finditer(code), 50)]
+        if not texts:
+            return False  # the text is set nowhere this file shows: not known to be fixed
+    text = interpolated(ctx, b" , ".join(texts))
+    if UIN_RE.search(text) is not None or _client_header(ctx, text.strip()):
+        return False
+    names = set(VAR.findall(text)) - {recipient}
+    return not names & (req | ctx.cache.get("direct", set()))
 
 
 _GETENV_HEADER = re.compile(rb"getenv\s*\(\s*\x01(\d+)\x01\s*\)")

@@ -1071,6 +1071,18 @@ def _fetch_request(ctx: Ctx, rule: Rule) -> Hit | None:
 _BASENAME = re.compile(rb"[\s@(]*basename\s*\(")
 
 
+def _read_only_mode(ctx: Ctx, parts: list[bytes]) -> bool:
+    """The mode of an ``fopen()`` call is a literal that only reads ("r", "rb", not "r+"):
+    nothing is saved through that handle. A mode the file computes may write."""
+    if len(parts) < 2:
+        return False
+    lit = PLACEHOLDER.fullmatch(parts[1].strip())
+    if lit is None:
+        return False
+    mode = ctx.lx.value(int(lit.group(1))).strip().lower()
+    return mode[:1] == b"r" and b"+" not in mode
+
+
 @feature("fetch_request_saved")
 def _fetch_request_saved(ctx: Ctx, rule: Rule) -> Hit | None:
     """A small file fetches what the request names (:func:`_fetch_request`) and writes a file
@@ -1083,6 +1095,8 @@ def _fetch_request_saved(ctx: Ctx, rule: Rule) -> Hit | None:
         return None
     for start, args in calls_to(ctx, (b"file_put_contents", b"fopen", b"copy"), 20):
         parts = top_args(args)
+        if ctx.code.startswith(b"fopen", start) and _read_only_mode(ctx, parts):
+            continue  # opened to be read (a download script sends the file it names)
         path = parts[1] if ctx.code.startswith(b"copy", start) and len(parts) > 1 else parts[0]
         head = _BASENAME.match(path)
         if _from_form(ctx, path[head.end() :] if head is not None else path):
