@@ -396,6 +396,8 @@ def _relay_recipient(ctx: Ctx, rule: Rule) -> Hit | None:
             continue
         if _owner_content(ctx, start, req, var.group(1) if var is not None else b""):
             continue  # the visitor picks only who gets the owner's own text: no relay
+        if _copy_to_sender(ctx, start, req, var.group(1) if var is not None else b""):
+            continue  # a contact form's copy of the message to its sender: a hole, no relay
         return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 100))
     return None
 
@@ -406,6 +408,41 @@ _OBJECT_CONTENT = re.compile(
     rb"->\s*(?:(?:subject|body|altbody)\s*(?:\.=|=(?!=))|(?:msghtml|setbody|setsubject)\s*\()"
     rb"([^;]{0,300})"
 )
+
+
+def _fixed_recipient(ctx: Ctx, arg: bytes) -> bool:
+    """``arg`` (a mail() recipient) is the script's own address: a literal, a constant, or a
+    variable only ever assigned literals."""
+    arg = arg.strip()
+    if PLACEHOLDER.fullmatch(arg) is not None or re.fullmatch(rb"[a-z_][a-z0-9_]*", arg):
+        return True
+    var = VAR.fullmatch(arg)
+    if var is None:
+        return False
+    sets = var_assigns(ctx.code, var.group(1), TAIL_RHS, 5)
+    return bool(sets) and all(PLACEHOLDER.fullmatch(m.group(1).strip()) for _, m in sets)
+
+
+def _copy_to_sender(ctx: Ctx, start: int, req: set[bytes], recipient: bytes) -> bool:
+    """Whether the mail() at ``start`` is a contact form's copy to the visitor: the file also
+    mails its own fixed address, and this mail's subject and headers carry no request input
+    (only the message repeats the visitor's text). Open to abuse as a relay (a hole:
+    suspicious), but what it is built for is to answer a form, not to send for others."""
+    if _hides_errors(ctx):
+        return False
+    sites = calls_to(ctx, SINK_NAMES["mail"], 50)
+    if not any(s != start and _fixed_recipient(ctx, first_arg(a)) for s, a in sites):
+        return False
+    args = dict(sites).get(start)
+    if args is None:
+        return False
+    parts = top_args(args[:_MAIL_ARGS_MAX])
+    texts = parts[1:2] + parts[3:4]
+    text = interpolated(ctx, b" , ".join(texts))
+    if UIN_RE.search(text) is not None:
+        return False
+    names = set(VAR.findall(text)) - {recipient}
+    return not names & (req | ctx.cache.get("direct", set()))
 
 
 _NO_ERRORS = re.compile(
