@@ -641,8 +641,47 @@ def _server_info_beacon(ctx: Ctx, rule: Rule) -> Hit | None:
     for start, args in calls_to(ctx, SINK_NAMES["mail"], 50):
         vals = recipient_literals(ctx, args)
         if any(re.fullmatch(rb"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", val.strip()) for val in vals):
+            if _in_error_report(ctx, start):
+                continue  # the site's error notice to its webmaster, with the page it came from
             return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
     return None
+
+
+# PHP's error, exception and shutdown hooks, given a function's name or a closure
+_ERROR_HOOK = re.compile(
+    rb"(?<![\w$>:])(?:set_error_handler|set_exception_handler|register_shutdown_function)"
+    rb"\s*\(\s*(?:\x01(\d+)\x01|(?:static\s+)?function\s*\([^)]{0,200}\)[^{;]{0,80}\{)"
+)
+_NAMED_FUNCTION = re.compile(rb"function\s+&?\s*([a-z_]\w*)\s*\([^)]{0,200}\)[^{;]{0,80}\{")
+_CATCH_BLOCK = re.compile(rb"\bcatch\s*\([^)]{0,200}\)\s*\{")
+
+
+def _in_error_report(ctx: Ctx, pos: int) -> bool:
+    """Whether offset ``pos`` lies in the body of an error, exception or shutdown handler
+    (a function named to set_error_handler, or a closure given to it) or of a catch block:
+    a site's notice of its own failure to its webmaster, which names the page and the
+    server it happened on, not a report that a dropped file has arrived."""
+    code = ctx.code
+
+    def inside(body_start: int) -> bool:
+        end = body_start + close_paren(code[body_start : body_start + 20000], 123, 125)
+        return body_start <= pos < end
+
+    hooked: set[bytes] = set()
+    for m in itertools.islice(_ERROR_HOOK.finditer(code), 10):
+        if m.group(1) is not None:
+            hooked.add(ctx.lx.value(int(m.group(1))).strip().lower())
+        elif inside(m.end()):
+            return True
+    for m in itertools.islice(_NAMED_FUNCTION.finditer(code), 200):
+        if m.start() > pos:
+            break
+        if m.group(1) in hooked and inside(m.end()):
+            return True
+    return any(
+        m.start() < pos and inside(m.end())
+        for m in itertools.islice(_CATCH_BLOCK.finditer(code), 50)
+    )
 
 
 # a variable or property named for an SMTP account given a random pick ($smtp = $list[

@@ -1274,10 +1274,23 @@ def _fetch_request_saved(ctx: Ctx, rule: Rule) -> Hit | None:
         if ctx.code.startswith(b"fopen", start) and _read_only_mode(ctx, parts):
             continue  # opened to be read (a download script sends the file it names)
         path = parts[1] if ctx.code.startswith(b"copy", start) and len(parts) > 1 else parts[0]
+        if _own_folder(ctx, path):
+            continue  # counts/<name>.txt: a file kept in a folder the script names
         head = _BASENAME.match(path)
         if _from_form(ctx, path[head.end() :] if head is not None else path):
             return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
     return None
+
+
+_LEADING_LITERAL = re.compile(rb"[\s(]*\x01(\d+)\x01")
+_NAMED_FOLDER = re.compile(rb"(?:\./)?(?!\.\.?/)[\w.-]+/")
+
+
+def _own_folder(ctx: Ctx, path: bytes) -> bool:
+    """Whether a written path starts with a folder the script names in a literal
+    (``'counts/' . $file . '.txt'``): the request picks a name in that folder only."""
+    m = _LEADING_LITERAL.match(path)
+    return m is not None and _NAMED_FOLDER.match(ctx.lx.value(int(m.group(1)))) is not None
 
 
 _DB_ADMIN_WORDS = (b"show databases", b"show tables", b"show create table", b"drop table",
