@@ -103,6 +103,9 @@ def test_slack_text_has_no_markup_links_or_mentions_from_the_attacker() -> None:
     # every attacker value sits in a code span: [click](url) and @all are not markup there
     assert "`php" in text and "[click](http://evil.example) @all" in text
     assert "\n" not in text.replace("\n", "")  # one alert, many lines; none forged
+    # the file's name and finding, escaped once as in the e-mail: `\\xff` showed `\\\\xff`
+    assert "/uploads/\\xffx\\r\\nBcc: x@y.php: malicious" in text
+    assert "\\\\" not in text
 
 
 def test_json_body_is_valid_and_carries_the_incident_as_incidents_json() -> None:

@@ -388,7 +388,8 @@ def slack_body(alert: Alert) -> dict[str, Any]:
         + (f", domains {_code(', '.join(alert.domains[:MAX_LISTED]))}" if alert.domains else "")
     )
     if mail is None or inc.get("exe") or inc.get("cmdline"):
-        lines.append(f"*process*: {_code(inc.get('exe'))} {_code(_argv(inc.get('cmdline')))}")
+        argv = _code(_argv(inc.get("cmdline")), command=True)  # escaped already
+        lines.append(f"*process*: {_code(inc.get('exe'))} {argv}")
     if mail is None or inc.get("cwd"):
         lines.append(f"*folder*: {_code(inc.get('cwd'))}")
     if mail is not None and mail.get("client_ips"):
@@ -397,7 +398,7 @@ def slack_body(alert: Alert) -> dict[str, Any]:
     for script in list(inc.get("scripts") or ())[:MAX_LISTED]:
         lines.append(f"*script*: {_code(script)}")
     for line in _file_lines(inc):
-        lines.append(f"*file*: {_code(line.strip())}")
+        lines.append(f"*file*: {_code(line.strip(), command=True)}")  # escaped already
     for line in _link_lines(inc):
         lines.append(f"*link*: {_code(line, command=True)}")  # escaped already
     lines.append(f"*to*: {_code(_destinations(inc))}")
