@@ -930,7 +930,11 @@ def _dropper_write_decoded(ctx: Ctx, rule: Rule) -> Hit | None:
 # interpreter, or sent to the background)
 _SHELL_DOWNLOAD_RUN = re.compile(
     rb"(?:wget|curl|lwp-download|fetch)\s[^\x00]{0,400}?chmod\s+(?:[ugoa]*\+x|0?[0-7]?[1357][0-7]{2})"
-    rb"[^\x00]{0,300}?(?:nohup\b|\./|&\s*$|&\s*[;\x00])"
+    rb"[^\x00]{0,300}?(?:nohup\b|\./|&\s*$|&\s*[;\x00])|"
+    # or piped straight into a shell or an interpreter: curl -s http://h/x | sh
+    rb"(?:wget|curl)\s[^\x00|;&]{0,300}?(?:https?|ftp)://[^\x00|;&]{0,300}\|\s*(?:sudo\s+)?"
+    rb"(?:/usr)?(?:/bin/)?(?:ba|da|z|k)?sh\b|(?:wget|curl)\s[^\x00|;&]{0,300}?(?:https?|ftp)://"
+    rb"[^\x00|;&]{0,300}\|\s*(?:/usr/bin/)?(?:perl|python[23]?)\b"
 )
 # a mode with an execute bit: 0755, 0700, 0777, 493 (decimal 0755), 511 (0777)
 _EXEC_MODE = re.compile(rb"^(?:0o?[0-7]?[1357][0-7]{2}|0o?[0-7]?[0-7][1357][0-7]|493|511|448|509)$")
@@ -948,7 +952,9 @@ def _download_run(ctx: Ctx, rule: Rule) -> Hit | None:
     hidden place (/tmp, /dev/shm, a dot-name), or in place of PHP (pcntl_exec): a
     cryptominer or an IRC/DDoS bot launched from a hacked site. Also the same as one shell
     line (wget ... ; chmod +x ...; nohup ./...). An installer that fetches a tool runs it in
-    the foreground, in its project, with its output read."""
+    the foreground, in its project, with its output read. A download piped straight into a
+    shell or Perl/Python (``curl -s http://h/x | sh``) counts too (not ``| php``: Composer's
+    installer is fetched so)."""
     if not called_any(ctx, _EXEC_AND_PCNTL):
         return None
     text = string_text(ctx)

@@ -706,6 +706,7 @@ def _smtp_login_list(ctx: Ctx, rule: Rule) -> Hit | None:
         fa = _FOREACH_AS.search(head)
         if fa is not None:
             changing.update(n for n in fa.groups() if n)
+        changing.update(_SET_IN_BODY.findall(head))  # while (($line = fgets($fh)) !== false)
         for b in _B64_ARG.finditer(body):
             if any(re.search(rb"\$" + re.escape(n) + rb"\b", b.group(1)) for n in changing):
                 at = m.start()

@@ -1607,8 +1607,9 @@ def _udp_flood(ctx: Ctx, rule: Rule) -> Hit | None:
     value = ctx.lx.value
     for m in itertools.islice(prefiltered_finditer(_LOOP_AT, code, ctx.first), 40):
         head_end = m.end() + close_paren(code[m.end() : m.end() + 600])
-        if _CLOCK.search(code[m.end() : head_end]) is None:
-            continue
+        cond = code[m.end() : head_end]
+        if _CLOCK.search(cond) is None and not _from_visitor(ctx, cond):
+            continue  # for a time, for ever, or as many times as the visitor says
         brace = code.find(b"{", head_end, head_end + 4)
         if brace < 0:
             continue
