@@ -63,3 +63,18 @@ def test_a_loop_over_a_list_of_crawlers_is_read_as_the_crawler_test() -> None:
     res = analyze(src, "x.php", load_rules(), yara=load_yara())
     # stripos($ua, $bot) names no crawler: the loop over $bots does
     assert "php.crawler-redirect" in {f.rule for f in res.findings}
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from([b"$", b"$globals", b"${", b"$${", b"{", b"[", b" ", b"\n", b"\t", b"a",
+                         b"$globals [", b"$$globals["]),
+        max_size=30,
+    )
+)  # fmt: skip
+def test_superglobal_alias_openings_as_the_regex_finds_them(pieces: list[bytes]) -> None:
+    from spamtrace.scanner import fold
+
+    code = b"".join(pieces)
+    assert fold.alias_opens(code) == [m.span() for m in fold._ALIAS_OPEN.finditer(code)]
