@@ -147,14 +147,27 @@ def _split(path: str) -> tuple[list[str], str]:
     return parts[:-1], parts[-1]
 
 
+class MissingFolder(QuarantineError):
+    """A folder on the way to a file does not exist (any more)."""
+
+    def __init__(self, message: str, folder: str) -> None:
+        super().__init__(message)
+        self.folder = folder
+
+
 @contextlib.contextmanager
 def open_dir_nofollow(parts: Sequence[str], where: str) -> Iterator[int]:
     """An fd of ``/parts...``, each step relative to the last with ``O_NOFOLLOW``."""
     fd = os.open("/", _DIR_FLAGS)
     try:
-        for part in parts:
+        for i, part in enumerate(parts):
             try:
                 nxt = os.open(part, _DIR_FLAGS, dir_fd=fd)
+            except FileNotFoundError as exc:
+                raise MissingFolder(
+                    f"{where}: cannot open folder {quoted(part)}: {exc.strerror}",
+                    "/" + "/".join(parts[: i + 1]),
+                ) from None
             except OSError as exc:
                 if exc.errno in (errno.ELOOP, errno.ENOTDIR):
                     raise QuarantineError(
@@ -507,6 +520,12 @@ class Quarantine:
             try:
                 with open_dir_nofollow(parents, item.path) as parent:
                     self._restore_into(item, item_fd, parent, name, force)
+            except MissingFolder as exc:  # a site's folder cleaned out since: not made here,
+                # it needs the account's owner and mode
+                raise QuarantineError(
+                    f"{item.path}: the folder {exc.folder} does not exist: not restored, still "
+                    "in quarantine (create the folder, with its owner, and restore again)"
+                ) from None
             finally:
                 os.close(item_fd)
             _remove_item(root, item.id, None)

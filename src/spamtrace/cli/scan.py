@@ -13,6 +13,7 @@ import contextlib
 import dataclasses
 import json
 import os
+import signal
 import sys
 import time
 from typing import TYPE_CHECKING, Any
@@ -200,7 +201,8 @@ def run(args: argparse.Namespace, cfg: config_mod.Config) -> int:
     walk_skipped: list[FileReport] = []
     tally = ScanTally()
     files = scan_targets(list(args.paths), tally, walk_skipped, cross_filesystems=cross,
-                         exclude=excluded, since=since)  # fmt: skip
+                         exclude=excluded, since=since,
+                         not_entered=_quarantine_folder(cfg))  # fmt: skip
 
     shown: list[FileReport] = []
     hashes: dict[str, str] = {}
@@ -220,8 +222,15 @@ def run(args: argparse.Namespace, cfg: config_mod.Config) -> int:
         )
         task = progress.add_task("scan", total=None, found="")
         progress.start()
+    reports = scan_paths(files, limits, jobs=args.jobs, known_hashes=known, user=user)
+    interrupted = 0  # the signal that stopped the scan
+    analysed = 0
+    # `kill PID` (systemctl stop, timeout 1h) ends the scan as Ctrl-C does; the workers
+    # were left writing to a parent gone, a traceback each
+    term = signal.signal(signal.SIGTERM, _terminated)
     try:
-        for report in scan_paths(files, limits, jobs=args.jobs, known_hashes=known, user=user):
+        for report in reports:
+            analysed += 1
             tally.add(report)
             if report.sha256 and args.record_baseline:
                 hashes[report.path] = report.sha256
@@ -231,7 +240,12 @@ def run(args: argparse.Namespace, cfg: config_mod.Config) -> int:
                 counts = tally.counts
                 found = f"{counts['malicious']} malicious, {counts['suspicious']} suspicious"
                 progress.update(task, advance=1, found=found)
+    except KeyboardInterrupt as exc:
+        # Ctrl-C an hour into `scan /home`: what was found by then is printed, as partial
+        interrupted = exc.args[0] if exc.args else signal.SIGINT
+        reports.close()  # the workers are stopped
     finally:
+        signal.signal(signal.SIGTERM, term)
         if progress is not None:
             progress.stop()
     shown.extend(walk_skipped)
@@ -239,13 +253,19 @@ def run(args: argparse.Namespace, cfg: config_mod.Config) -> int:
     elapsed = time.monotonic() - started
 
     summary = tally.summary(elapsed)
-    moved = _quarantine_all(cfg, shown, args.paths) if args.quarantine else {}
+    if interrupted:
+        # nothing is moved or written on a partial scan the admin stopped
+        summary["interrupted"] = True
+        summary["scanned"] = analysed
+    moved = _quarantine_all(cfg, shown, args.paths) if args.quarantine and not interrupted else {}
     summary["quarantined"] = sum(1 for v in moved.values() if "id" in v)
     summary["not_quarantined"] = len(moved) - summary["quarantined"]
     if args.json:
         dump_json(scan_json(shown, summary, moved))
     else:
         print_scan(shown, summary, moved)
+    if interrupted:
+        return 128 + int(interrupted)  # as the shell gives it: 130 for Ctrl-C, 143 for kill
     if args.record_baseline:  # after the report: a full disk must not throw the scan away
         _write_baseline(args.record_baseline, hashes)
     return int(tally.exit_code())
@@ -264,7 +284,11 @@ def _quarantine_all(
     out: dict[str, dict[str, str]] = {}
     malicious = [r for r in shown if r.verdict.value == "malicious"]
     moved: list[tuple[str, str]] = []
+    inside = os.path.realpath(cfg.responses.quarantine_dir).rstrip("/") + "/"
     for r in malicious:
+        if os.path.realpath(r.path).startswith(inside):  # a quarantined file named as a root
+            out[r.path] = {"error": "in the quarantine folder already"}
+            continue
         try:
             # the quarantine walks a plain absolute path with no link on the way:
             # `scan --quarantine public_html` too, and a root named through a link (www)
@@ -284,6 +308,25 @@ def _quarantine_all(
         if r.sha256 and item.sha256 != r.sha256:
             out[r.path]["note"] = "changed after the scan: quarantined as it was then"
     return out
+
+
+def _terminated(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt(signum)
+
+
+def _quarantine_folder(cfg: config_mod.Config) -> dict[tuple[int, int], str]:
+    """The quarantine folder, which a scan of `/` or `/var` does not enter: its files would
+    be malicious again at every scan, and `--quarantine` would move them into itself."""
+    folder = cfg.responses.quarantine_dir
+    try:
+        st = os.stat(folder)
+    except OSError:
+        return {}
+    why = (
+        "the quarantine folder ([responses] quarantine_dir): not scanned; see "
+        "`spamtrace quarantine list`"
+    )
+    return {(st.st_dev, st.st_ino): why}
 
 
 def _check_exists(path: str) -> None:

@@ -159,3 +159,11 @@ def print_scan(
                 ": nothing was examined (this is not a clean result)",
             )
         )
+    if summary.get("interrupted"):
+        out.print(
+            Text.assemble(
+                ("INTERRUPTED", "bold"),
+                f": stopped after {summary['scanned']} file(s); the report is partial (not a "
+                "clean result); nothing was quarantined or recorded",
+            )
+        )

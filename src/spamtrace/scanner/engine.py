@@ -26,7 +26,7 @@ import signal
 import stat
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from types import FrameType
 from typing import Any
@@ -476,6 +476,7 @@ def _in_process(
 
 def _init_worker(limits: Limits, known: frozenset[str]) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles ^C
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the parent's: the pool stops us so
     signal.signal(signal.SIGALRM, _alarm)
     _W["limits"] = limits
     _W["known"] = known
@@ -559,7 +560,7 @@ def scan_paths(
     jobs: int = 0,
     known_hashes: frozenset[str] = frozenset(),
     user: UserRules | None = None,
-) -> Iterator[FileReport]:
+) -> Generator[FileReport, None, None]:
     """Scan ``paths`` with ``jobs`` worker processes (0: one per CPU); yields as they finish.
     A path the walk listed (:class:`Listed`) is read only if it is still the file listed;
     a plain path is read at whatever it names (a file the admin named).

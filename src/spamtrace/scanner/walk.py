@@ -16,7 +16,7 @@ import errno
 import os
 import re
 import stat
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -79,9 +79,14 @@ def walk(
     max_depth: int | None = None,
     exclude: Callable[[str], bool] | None = None,
     stat_files: bool = True,
+    not_entered: Mapping[tuple[int, int], str] | None = None,
 ) -> Iterator[WalkItem]:
     """Yield the regular files under ``roots`` (a root may itself be a file); a path for
     which ``exclude`` is true is not yielded, and not entered when it is a folder.
+
+    ``not_entered``: folders (device, inode) that are listed as skipped with the reason
+    given, and not entered, whatever path leads to them (the quarantine folder: what it
+    holds was found and moved there, and is not to be found and moved again).
 
     ``stat_files=False``: a regular file below a root is told by its folder entry's type,
     not stat'ed (its ``size`` and ``changed`` are 0; the reader checks it again): what
@@ -121,6 +126,9 @@ def walk(
         if not stat.S_ISDIR(st.st_mode):
             # said as of the same kind inside a folder: "FIFO: not opened"
             yield WalkItem(root, 0, f"{_kind(st.st_mode)}: not opened")
+            continue
+        if not_entered and (st.st_dev, st.st_ino) in not_entered:
+            yield WalkItem(root, 0, not_entered[(st.st_dev, st.st_ino)])
             continue
         root_dev = st.st_dev
         top = os.path.realpath(root)
@@ -164,6 +172,9 @@ def walk(
                         yield WalkItem(entry_path, 0, reason, risk=risk)
                         continue
                     if stat.S_ISDIR(mode):
+                        if not_entered and (est.st_dev, est.st_ino) in not_entered:
+                            yield WalkItem(entry_path, 0, not_entered[(est.st_dev, est.st_ino)])
+                            continue
                         if not cross_filesystems and est.st_dev != root_dev:
                             other = "other filesystem (use --cross-filesystems)"
                             yield WalkItem(entry_path, 0, other)
@@ -236,6 +247,7 @@ def scan_targets(
     cross_filesystems: bool = False,
     exclude: Callable[[str], bool] | None = None,
     since: float | None = None,
+    not_entered: Mapping[tuple[int, int], str] | None = None,
 ) -> Iterator[Listed]:
     """The regular files under ``roots`` to scan, as :func:`walk` finds them (each with what
     it was when listed: the engine reads no other file at its path).
@@ -245,7 +257,8 @@ def scan_targets(
     could not list) is appended to ``skipped`` as a ``skipped`` report and counted, as
     ``not_examined`` too when it could not be reached; each file given out is counted in
     ``files`` and ``bytes``."""
-    for item in walk(roots, cross_filesystems=cross_filesystems, exclude=exclude):
+    for item in walk(roots, cross_filesystems=cross_filesystems, exclude=exclude,
+                     not_entered=not_entered):  # fmt: skip
         if item.skipped and item.risk:  # listed as suspicious: the web server follows it
             skipped.append(_risky_link(item.path, item.skipped, item.risk))
             tally.counts[ScanVerdict.SUSPICIOUS.value] += 1

@@ -287,3 +287,22 @@ def test_suspend_records_exit_status_output_and_timeout() -> None:
     assert not slow.ok and slow.exit_status is None and "timeout" in slow.detail
     missing = run_suspend(["/nonexistent/suspendacct", "shop"], timeout=1)
     assert not missing.ok and "not found" in missing.detail
+
+
+def test_a_restore_into_a_folder_removed_since_says_so_and_keeps_the_item(
+    site: Path, q: Quarantine
+) -> None:
+    """The site's uploads folder was cleaned out after the quarantine: the restore said
+    only "cannot open folder 'uploads': No such file or directory". It names the folder
+    that is gone, says the file is still in quarantine and how to put it back; nothing is
+    created on the way (a folder in an account's home needs its owner and mode)."""
+    import shutil
+
+    item = q.add(str(site))
+    shutil.rmtree(site.parent)
+    with pytest.raises(QuarantineError) as exc:
+        q.restore(item.id)
+    message = str(exc.value)
+    assert f"the folder {site.parent} does not exist" in message, message
+    assert "still in quarantine" in message and "restore again" in message, message
+    assert not site.parent.exists() and [i.id for i in q.items()] == [item.id]

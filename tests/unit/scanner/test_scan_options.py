@@ -345,3 +345,130 @@ def test_an_interrupted_quarantine_says_what_it_moved(
     (moved,) = Quarantine(str(store)).items()
     assert f"quarantined before the interrupt: {moved.path} as {moved.id}" in err, err
     assert "1 malicious file(s) not quarantined" in err, err
+
+
+def test_the_quarantine_folder_is_not_scanned(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`scan /` or `scan /var` went into `[responses] quarantine_dir`: every file ever
+    quarantined was reported malicious again (exit 1 for good), and `--quarantine` moved
+    them into the quarantine a second time, inside itself. The folder is listed as
+    skipped, with why, and not entered (whatever path leads to it)."""
+    site = _site(tmp_path)
+    store = tmp_path / "var" / "quarantine"
+    (store / "q-20261205T000000-abcdef").mkdir(parents=True, mode=0o700)
+    (store / "q-20261205T000000-abcdef" / "data").write_bytes(SHELL)
+    (store.parent / "index.php").write_text("<?php echo 'hello';\n")
+    _config(tmp_path, f'[responses]\nquarantine_dir = "{store}"\n')
+    rc, doc = run_json(capsys, "--jobs", "1", "--exclude", "site", str(tmp_path))
+    assert rc == 0, doc
+    assert doc["summary"]["malicious"] == 0
+    (entry,) = doc["files"]
+    assert entry["path"] == str(store) and entry["verdict"] == "skipped"
+    assert "quarantine" in entry["reason"]
+    # reached through a link to a folder above it, named as the root
+    (tmp_path / "link").symlink_to(tmp_path / "var")
+    rc, doc = run_json(capsys, "--jobs", "1", str(tmp_path / "link"))
+    assert rc == 0 and [f["verdict"] for f in doc["files"]] == ["skipped"], doc
+    assert site.exists()
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="the quarantine is root's")
+def test_a_quarantined_file_named_as_a_root_is_not_quarantined_again(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from spamtrace.actions.quarantine import Quarantine
+
+    site = _site(tmp_path)
+    store = tmp_path / "quarantine"
+    _config(tmp_path, f'[responses]\nquarantine_dir = "{store}"\n')
+    rc, doc = run_json(capsys, "--jobs", "1", "--quarantine", str(site / "cache" / "shell.php"))
+    assert rc == 1 and doc["summary"]["quarantined"] == 1
+    (item,) = Quarantine(str(store)).items()
+    data = store / item.id / "data"
+    rc, doc = run_json(capsys, "--jobs", "1", "--quarantine", str(data))
+    assert rc == 1 and doc["summary"]["not_quarantined"] == 1, doc
+    assert "quarantine" in doc["files"][0]["quarantine"]["error"]
+    assert data.exists() and [i.id for i in Quarantine(str(store)).items()] == [item.id]
+
+
+def _interrupted_after_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ctrl-C once the scan has reported two files (`--jobs 1`: a folder's files in name
+    order, then its folders: index.php, movie.mp4, not cache/shell.php)."""
+    from spamtrace.scanner import engine
+
+    real = engine.scan_paths
+
+    def scan_paths(*args: object, **kwargs: object) -> object:
+        for n, report in enumerate(real(*args, **kwargs)):  # type: ignore[arg-type]
+            if n == 2:
+                raise KeyboardInterrupt
+            yield report
+
+    monkeypatch.setattr(engine, "scan_paths", scan_paths)
+
+
+def test_ctrl_c_prints_what_was_found_before_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ctrl-C an hour into `scan /home` printed only "interrupted": the malicious files
+    found by then were lost with the rest. They are printed, the report says it is partial
+    (never a clean result), and the status is still 130."""
+    site = _site(tmp_path)
+    _interrupted_after_one(monkeypatch)
+    assert main(["scan", "--jobs", "1", str(site)]) == 130
+    captured = capsys.readouterr()
+    assert str(site / "movie.mp4") in captured.out
+    assert "shell.php" not in captured.out
+    assert "INTERRUPTED" in captured.out.splitlines()[-1]
+    assert "partial" in captured.out.splitlines()[-1]
+    rc, doc = run_json(capsys, "--jobs", "1", str(site))
+    assert rc == 130 and doc["summary"]["interrupted"] is True
+    assert [f["path"] for f in doc["files"]] == [str(site / "movie.mp4")]
+    assert doc["summary"]["scanned"] == 2
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="the quarantine is root's")
+def test_ctrl_c_before_the_quarantine_moves_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = _site(tmp_path)
+    store = tmp_path / "quarantine"
+    _config(tmp_path, f'[responses]\nquarantine_dir = "{store}"\n')
+    _interrupted_after_one(monkeypatch)
+    base = tmp_path / "base.json"
+    rc, doc = run_json(capsys, "--jobs", "1", "--quarantine", "--record-baseline", str(base),
+                       str(site))  # fmt: skip
+    assert rc == 130 and doc["summary"]["quarantined"] == 0
+    assert (site / "movie.mp4").exists() and not base.exists()
+
+
+def test_sigterm_stops_the_workers_without_a_traceback(tmp_path: Path) -> None:
+    """`kill PID` (systemctl stop, timeout 1h): the worker processes printed a traceback
+    each (BrokenPipeError: the parent had died under them), and the report was lost. A
+    SIGTERM ends the scan as Ctrl-C does: the report so far, INTERRUPTED, status 143."""
+    import signal
+    import subprocess
+    import sys
+
+    tree = tmp_path / "tree"
+    for d in range(40):
+        (tree / f"d{d}").mkdir(parents=True)
+        for i in range(500):
+            (tree / f"d{d}" / f"f{i}.php").write_text(f"<?php echo {i};\n")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "spamtrace", "scan", "--jobs", "2", str(tree)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env={**os.environ, "SPAMTRACE_CONFIG_DIR": "/nonexistent"},
+    )  # fmt: skip
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:  # until the workers run
+        children = Path(f"/proc/{proc.pid}/task/{proc.pid}/children").read_text().split()
+        if len(children) >= 2:
+            break
+        time.sleep(0.01)
+    proc.send_signal(signal.SIGTERM)
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 143, (proc.returncode, out, err)
+    assert "Traceback" not in err, err
+    assert "INTERRUPTED" in out.splitlines()[-1], out

@@ -162,7 +162,7 @@ class MailLogSource:
                 mtime = os.stat(path).st_mtime
                 year, offset = time.localtime(mtime).tm_year, local_offset(mtime)
                 blob = read_tail_bytes(
-                    path, since, line_time(spec.kind, year, offset),
+                    path, since, line_time(spec.kind, year, offset, mtime),
                     upto=follower.position if current else None,
                 )  # fmt: skip
             except OSError:
@@ -225,7 +225,8 @@ class MailLogSource:
                 break
             counts = self.counts[i]
             counts.lines += len(lines)
-            parse = parser_for(self.specs[i].kind, year, offset)
+            # a line stamped Dec 31 read just after midnight is of the year before
+            parse = parser_for(self.specs[i].kind, year, offset, now)
             for ev in parse_lines(parse, lines, counts):
                 self.ledger.add(ev)
         if self._queued:

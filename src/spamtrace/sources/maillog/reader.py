@@ -118,8 +118,10 @@ class EximLines:
 
 def parser_for(kind: str, year: int, utc_offset: int, written: float | None = None) -> Parser:
     """The line parser of a log of ``kind``. BSD syslog stamps have no year: ``year`` is the
-    year of the file's last write (``written``); in January, a line that would then be later
-    than that write is from December of the year before."""
+    year of the file's last write (``written``); a line that would then be later than that
+    write (by more than a day: clocks and zones) is of the year before. Not only in January:
+    a log rotated monthly or by size holds December and is last written in February, and a
+    log copied from another server has the copy's time."""
     # partial: no extra Python frame per line (a log has millions)
     if kind == "exim":
         return EximLines(utc_offset)
@@ -127,7 +129,7 @@ def parser_for(kind: str, year: int, utc_offset: int, written: float | None = No
     if module is None:
         raise ValueError(f"unknown mail log kind {kind!r}")
     parse: Parser = partial(module.parse_line, year=year, utc_offset=utc_offset)
-    if written is None or time.localtime(written).tm_mon != 1:
+    if written is None:
         return parse
     before: Parser = partial(module.parse_line, year=year - 1, utc_offset=utc_offset)
 
@@ -140,14 +142,21 @@ def parser_for(kind: str, year: int, utc_offset: int, written: float | None = No
     return across_new_year
 
 
-def line_time(kind: str, year: int, utc_offset: int) -> Callable[[str], float | None]:
-    """The time stamp of any line of a log of ``kind`` (None when it has none)."""
+def line_time(
+    kind: str, year: int, utc_offset: int, written: float | None = None
+) -> Callable[[str], float | None]:
+    """The time stamp of any line of a log of ``kind`` (None when it has none); a syslog
+    stamp later than ``written`` (the file's last write) by more than a day is of the year
+    before, as :func:`parser_for` reads it."""
 
     def exim_time(line: str) -> float | None:
         return iso_seconds(line[:19], utc_offset)
 
     def postfix_time(line: str) -> float | None:
-        return postfix.stamp_of(line, year, utc_offset)
+        wall = postfix.stamp_of(line, year, utc_offset)
+        if written is not None and wall > written + 86400:
+            return postfix.stamp_of(line, year - 1, utc_offset)
+        return wall
 
     def php_time(line: str) -> float | None:
         return php_seconds(line[1:21]) - utc_offset
@@ -219,7 +228,7 @@ class LogReader:
             mtime = os.stat(path).st_mtime
             year, offset = time.localtime(mtime).tm_year, local_offset(mtime)
             blob = read_tail_bytes(
-                path, since, line_time(self.spec.kind, year, offset), max_bytes=RECENT_BYTES
+                path, since, line_time(self.spec.kind, year, offset, mtime), max_bytes=RECENT_BYTES
             )
         except OSError as exc:
             self.counts.error = f"{path}: {exc.strerror or exc}"
@@ -287,7 +296,7 @@ def reading(
     fed to the ledger here, the block's by :func:`~spamtrace.sources.maillog.blocks.feed_block`,
     and none returned."""
     parse = parser_for(kind, year, offset, mtime)
-    wrap = mtime + 86400 if time.localtime(mtime).tm_mon == 1 else 0.0
+    wrap = mtime + 86400  # a line later than the file's last write is of the year before
 
     def read(lines: list[str], block: memoryview | None) -> list[MailLogged]:
         out: list[MailLogged] = []
