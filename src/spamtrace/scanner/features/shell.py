@@ -1642,6 +1642,8 @@ def _udp_flood(ctx: Ctx, rule: Rule) -> Hit | None:
     settings."""
     code = ctx.code
     value = ctx.lx.value
+    if string_text(ctx).find(b"udp://") < 0 and ctx.first(b"socket_sendto") < 0:
+        return None
     for m in itertools.islice(prefiltered_finditer(_LOOP_AT, code, ctx.first), 40):
         head_end = m.end() + close_paren(code[m.end() : m.end() + 600])
         cond = code[m.end() : head_end]
