@@ -23,10 +23,23 @@ if TYPE_CHECKING:
     from rich.console import Console
 
 
+#: per class: its dataclass fields' names, or None for a class that is no dataclass
+_FIELDS: dict[type, tuple[str, ...] | None] = {}
+
+
 def to_jsonable(value: Any) -> Any:
     """Convert records, dataclasses, enums, tuples and odd strings into plain JSON values."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: to_jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    cls = type(value)
+    if cls is str:
+        return json_safe(value)
+    if cls is int or cls is float or cls is bool or value is None:
+        return value
+    names = _FIELDS.get(cls, ())
+    if names == ():  # a class not seen yet: whether it is a dataclass, and its fields
+        fields = dataclasses.fields(value) if dataclasses.is_dataclass(cls) else None
+        names = _FIELDS[cls] = tuple(f.name for f in fields) if fields is not None else None
+    if names is not None:
+        return {name: to_jsonable(getattr(value, name)) for name in names}
     if isinstance(value, enum.Enum):
         return to_jsonable(value.value)
     if isinstance(value, str):
