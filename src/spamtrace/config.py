@@ -44,7 +44,7 @@ if TYPE_CHECKING:
 
 
 def _toml() -> ModuleType:
-    """tomllib (or tomli on 3.10)."""
+    """tomllib (or tomli on 3.10): the one place that chooses; imported when first needed."""
     if sys.version_info >= (3, 11):
         import tomllib
     else:  # pragma: no cover
@@ -794,7 +794,6 @@ def file_kind(mode: int) -> str:
 
 def parse_toml(raw: bytes, where: str) -> dict[str, Any]:
     """Bytes of a config file -> its table; every way it can be wrong is a ConfigError."""
-    tomllib = _toml()
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -803,7 +802,13 @@ def parse_toml(raw: bytes, where: str) -> dict[str, Any]:
         ) from None
     # a byte-order mark (Windows Notepad's "UTF-8") is no TOML: tomllib said "Invalid
     # statement (at line 1, column 1)" of a file that reads right in every editor
-    text = text.removeprefix("\ufeff")
+    return parse_toml_text(text.removeprefix("\ufeff"), where)
+
+
+def parse_toml_text(text: str, where: str) -> dict[str, Any]:
+    """A TOML document -> its table (tomllib, or tomli on Python 3.10: every reader of TOML,
+    config or data file, comes here); any syntax error is a ConfigError naming ``where``."""
+    tomllib = _toml()
     try:
         loaded: dict[str, Any] = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

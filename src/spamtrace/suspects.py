@@ -17,9 +17,12 @@ if TYPE_CHECKING:
     from spamtrace.config import ScanSection
     from spamtrace.model import ProcessInfo
     from spamtrace.scanner.report import FileReport
+    from spamtrace.scanner.walk import WalkItem
 
 #: suspect files kept per sender (most suspicious first)
 SUSPECT_LIMIT = 5
+#: symlinks to where a site must not reach kept per sender (in the order of the folder)
+LINK_LIMIT = 20
 
 
 def scan_targets(process: ProcessInfo | None) -> tuple[str, ...]:
@@ -105,12 +108,15 @@ def scan_for_suspects(
     budget: float,
     cfg: ScanSection | None = None,
     limit: int = SUSPECT_LIMIT,
+    links: list[dict[str, Any]] | None = None,
 ) -> tuple[list[dict[str, Any]] | None, list[str]]:
     """Rank ``paths`` (files, folders one level deep) with the PHP scanner in ``budget`` s.
 
     Returns (suspect files, most suspicious first, or None when nothing could be scanned;
     notes). Never raises: a path this process may not read is skipped with a note (without
     root: other users' folders), and a scanner failure is a note, not the end of the report.
+    ``links`` (if given) gets the folders' symlinks that point where a site must not reach
+    (:func:`link_json`): a symlink attack is no file to rank, and was dropped.
     """
     import stat
 
@@ -135,7 +141,12 @@ def scan_for_suspects(
         from spamtrace.scanner.walk import PROC_FD
 
         stats: dict[str, int] = {}
-        reports = rank_files(readable, limit=limit, time_budget=budget, cfg=cfg, stats=stats)
+        risky: list[WalkItem] = []
+        reports = rank_files(
+            readable, limit=limit, time_budget=budget, cfg=cfg, stats=stats, links=risky
+        )
+        if links is not None:
+            links += [link_json(item) for item in risky[:LINK_LIMIT]]
     except Exception as exc:  # the scanner must never take the report down with it
         notes.append(f"scan of {', '.join(readable)} failed: {type(exc).__name__}: {exc}")
         return None, notes
@@ -199,3 +210,42 @@ def suspect_lines(files: Sequence[dict[str, Any]]) -> list[str]:
                 where += f" of decoded layer {f['layer']}"
             out.append(f"  {escape(where)}: {excerpt}")
     return out
+
+
+def link_json(item: WalkItem) -> dict[str, Any]:
+    """A symlink of a sender's folder that points where a site must not reach (``check``'s
+    and the incidents' ``suspect_links``): its ``path``, its ``target`` as it reads (never
+    followed), the ``risk`` (why a site must not link there) and the ``rule``."""
+    from spamtrace.scanner import links
+    from spamtrace.scanner.walk import link_target
+
+    return {
+        "path": item.path,
+        "target": link_target(item.skipped or ""),
+        "risk": item.risk,
+        "rule": links.RULE,
+    }
+
+
+def link_lines(links: Sequence[dict[str, Any]]) -> list[str]:
+    """Human lines (escaped) for ``suspect_links``: ``PATH -> TARGET: RISK``."""
+    from spamtrace.safetext import escape
+
+    return [
+        f"{escape(str(x.get('path')))} -> {escape(str(x.get('target')))}: "
+        f"{escape(str(x.get('risk')))}"
+        for x in links
+    ]
+
+
+def link_advice(links: Sequence[dict[str, Any]] | None) -> str | None:
+    """The advice line for ``suspect_links`` (escaped), apart from the files' "this is the
+    file": the links are no script and run nothing, the web server reads through them."""
+    if not links:
+        return None
+    first = link_lines(links[:1])[0]
+    more = f"; {len(links) - 1} more beside it" if len(links) > 1 else ""
+    return (
+        f"{len(links)} symlink(s) in the folder point where a site must not reach (a "
+        f"symlink attack: the web server follows them): {first}{more}; remove them after a look"
+    )

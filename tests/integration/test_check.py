@@ -95,6 +95,29 @@ def test_php_script_holding_a_session_is_suspicious(world: World) -> None:
     assert rc == 1 and conn["suspect_files"] is None and plain["scan"] == {"enabled": False}
 
 
+def test_a_symlink_attack_in_the_senders_folder_is_listed_apart(world: World) -> None:
+    """Links from the account's folder to /etc/shadow and to / (a symlink attack) showed
+    only in `scan`: check ranked files and dropped every link. They are `suspect_links`,
+    apart from the file; the name escaped in the table."""
+    assert world.uploads is not None
+    (world.uploads / "s.txt").symlink_to("/etc/shadow")
+    (world.uploads / "r\x1b[2J").symlink_to("/")
+    world.php_holding_session(port=25, hold=30)
+    rc, doc = check_json()
+    (conn,) = to_sink(doc, world)
+    assert rc == 1 and conn["verdict"] == "suspicious"
+    links = {x["path"]: x for x in conn["suspect_links"]}
+    assert links[str(world.uploads / "s.txt")]["target"] == "/etc/shadow"
+    assert links[str(world.uploads / "r\x1b[2J")]["risk"] == "the whole file system"
+    assert not any(f["path"] in links for f in conn["suspect_files"])
+    assert conn["advice"][0].startswith("this is the file: ")
+    assert conn["advice"][1].startswith("2 symlink(s) in the folder point where a site")
+    table = spamtrace("check")
+    assert table.returncode == 1 and table.stderr == "" and "\x1b" not in table.stdout
+    assert f"{world.uploads}/s.txt -> /etc/shadow: a system file or folder" in table.stdout
+    assert f"{world.uploads}/r\\x1b[2J -> /: the whole file system" in table.stdout
+
+
 def _child_php(runuser_pid: int) -> int:
     """The php process under `runuser` (the world spawns `runuser -u user -- php ...`)."""
     out = subprocess.run(

@@ -342,6 +342,51 @@ class Responder:
             adopted.add(a.uid)
         return len(adopted)
 
+    def reconcile_blocks(self, stored: Sequence[ActionRecord]) -> list[tuple[int, str]]:
+        """Take out of the live set the uids no block of this run (adopted from ``stored``
+        included: call :meth:`adopt_blocks` first) stands for: a restart without a reboot kept
+        the set as the last run left it, and a block ``spamtrace release`` undid while no
+        daemon ran (its nft step failed, or ran in another namespace), or one made for a user
+        whose uid went to another account since, held the uid until its timeout. Returns the
+        (uid, why) dropped; nothing when the set cannot be read or changed (the firewall check
+        says why)."""
+        if not self.enforcing:
+            return []
+        try:
+            live = [b.uid for b in self.blocker().blocked()]
+        except SpamtraceError:
+            return []
+        with self._lock:
+            held = set(self._blocks)
+        #: uid -> the users the store's blocks in force were made for ("": not named)
+        made_for: dict[int, set[str]] = {}
+        for a in stored:
+            if a.uid is not None:
+                user = a.data.get("user")
+                made_for.setdefault(a.uid, set()).add(user if isinstance(user, str) else "")
+        out: list[tuple[int, str]] = []
+        for uid in live:
+            if uid in held:
+                continue
+            users = made_for.get(uid)
+            if users is None:
+                why = "no block of it in the store (released or run out while no daemon ran)"
+            else:
+                owner = _owner_now(uid)
+                if "" in users or owner in users:
+                    continue  # the store holds it for this user: not this run's to undo
+                now_whose = f"belongs to {quoted(owner)} now" if owner else "has no user now"
+                names = ", ".join(quoted(u) for u in sorted(users))
+                why = f"made for user {names}; uid {uid} {now_whose}"
+            out.append((uid, why))
+        if not out:
+            return []
+        try:
+            self.blocker().drop(uid for uid, _why in out)
+        except SpamtraceError:
+            return []
+        return out
+
     def _not_put_back(
         self, a: ActionRecord, made_for: str, owner: str | None, timeout: int
     ) -> None:

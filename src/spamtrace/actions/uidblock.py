@@ -30,6 +30,7 @@ binary is used.
 
 from __future__ import annotations
 
+import contextlib
 import subprocess
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -231,6 +232,22 @@ class UidBlocker:
             return False
         self._load(f"delete element {FAMILY} {TABLE} {SET} {{ {uid} }}\n")
         return True
+
+    def drop(self, uids: Iterable[int]) -> None:
+        """Take ``uids`` out of the set: one transaction, else one by one (an element that
+        timed out meanwhile fails the whole transaction: the others still go)."""
+        uids = sorted(set(uids))
+        if not uids:
+            return
+        try:
+            self._load(f"delete element {FAMILY} {TABLE} {SET} {{ {', '.join(map(str, uids))} }}\n")
+            return
+        except (FirewallError, KernelFeatureUnavailable):
+            if len(uids) == 1:
+                raise
+        for uid in uids:
+            with contextlib.suppress(FirewallError, KernelFeatureUnavailable):
+                self._load(f"delete element {FAMILY} {TABLE} {SET} {{ {uid} }}\n")
 
     def blocked(self) -> list[BlockedUid]:
         proc = self.nft._run(["-j", "list", "set", FAMILY, TABLE, SET])

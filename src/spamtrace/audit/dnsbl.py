@@ -14,7 +14,6 @@ One finding per zone (``subject`` is the zone).
 from __future__ import annotations
 
 import ipaddress
-import sys
 from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -23,14 +22,9 @@ from typing import Any, Protocol
 
 from spamtrace.audit.environment import AuditEnv
 from spamtrace.audit.finding import Finding, Status
-from spamtrace.config import Config
+from spamtrace.config import Config, parse_toml_text
 from spamtrace.errors import ConfigError
 from spamtrace.safetext import escape, quoted
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
 
 FID = "dnsbl.listed"
 TEST_LISTED = "127.0.0.2"
@@ -53,10 +47,7 @@ def load_zone_info(text: str | None = None) -> dict[str, ZoneInfo]:
     """The packaged DNSBL data (or ``text`` in the same format)."""
     if text is None:
         text = resources.files("spamtrace").joinpath("data/audit/dnsbl.toml").read_text("utf-8")
-    try:
-        doc = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"dnsbl data: invalid TOML: {exc}") from None
+    doc = parse_toml_text(text, "dnsbl data")
     out: dict[str, ZoneInfo] = {}
     for zone, raw in doc.get("zones", {}).items():
         known = {"name", "delist", "ipv6", "retired", "note", "codes", "errors"}

@@ -7,7 +7,9 @@ scan directory (``conf.d/*.ini``) in name order, later files winning. FPM pools
 ``.user.ini`` may change those, and php.ini values, for ``PHP_INI_PERDIR`` settings such as
 ``mail.log``).
 
-Finding ids: ``php.mail-log``, ``php.mail-x-header``, ``php.disable-functions`` (advice).
+Finding ids: ``php.mail-log``, ``php.mail-x-header``, ``php.disable-functions`` (advice),
+``php.fpm-access-log`` (a pool's access log that ``watch`` reads to name the script of a
+request too short to be read live).
 """
 
 from __future__ import annotations
@@ -20,6 +22,12 @@ from typing import TYPE_CHECKING, Protocol
 
 from spamtrace.audit.finding import Finding, Status
 from spamtrace.safetext import escape
+from spamtrace.sources.fpm_access import (
+    ADVISED_FORMAT,
+    FormatError,
+    configured,
+    pool_access_logs,
+)
 
 if TYPE_CHECKING:  # not at run time: `mail` and `check` find mail.log files without them
     from spamtrace.audit.environment import AuditEnv
@@ -246,6 +254,86 @@ DISABLE_WHY = (
     "It is not a barrier (curl's smtp://, proc_open of another binary): the SMTP egress "
     "firewall is."
 )
+
+
+ACCESS_LOG_WHY = (
+    "php-fpm serves one request after another in the same worker: a request that connects "
+    "to an SMTP port and ends within a millisecond is over before `spamtrace watch` can read "
+    "the worker, which by then shows its idle folder or the NEXT request's script (in a pool "
+    "that serves several sites, another account's). The pool's access log, with the worker's "
+    "pid (%p), the script (%f) and the time (%t) in access.format, names the script that "
+    "ran ([watch] fpm_access_logs); without it such a connect may be misattributed."
+)
+#: the advised access.format as a pool file writes it (quotes inside escaped)
+_ACCESS_FORMAT_LINE = '"' + ADVISED_FORMAT.replace('"', '\\"') + '"'
+
+
+def _access_log_findings(
+    pf: PoolFile, names: Iterable[str], cfg: Config
+) -> list[Finding]:
+    """``php.fpm-access-log`` for each pool ``names`` of the pool file ``pf``: does it write
+    an access log that ``watch`` reads and that names the worker's script? A warning at
+    most: without it a short request's connect may be put on the wrong script, no more."""
+    logs = pool_access_logs(pf.file.path, pf.file.text or "")
+    entries = cfg.watch.fpm_access_logs
+    try:
+        read = {p for p, _f in configured(entries, cfg.watch.fpm_access_format, lambda: logs)[0]}
+    except FormatError:  # a broken fpm_access_format is config check's to say
+        read = {p for p, _f in configured(entries, "", lambda: logs)[0]}
+    by_pool = {log.pool: log for log in logs}
+    path = escape(pf.file.path)
+    out: list[Finding] = []
+    for name in names:
+        subject = f"FPM pool {escape(name)} ({path})"
+        pfix = f"In {path}, section [{escape(name)}], "
+        fmt_line = f"`access.format = {_ACCESS_FORMAT_LINE}`"
+        log = by_pool.get(name)
+        if log is None:
+            out.append(Finding(
+                "php.fpm-access-log", Status.WARN,
+                f"{subject}: no access log: a short request's SMTP connect may be "
+                "misattributed",
+                ("access.log is not set",), ACCESS_LOG_WHY,
+                pfix + "add `access.log = /var/log/php-fpm/$pool.access.log` and "
+                f"{fmt_line} (create /var/log/php-fpm: php-fpm's master writes the log), "
+                "then reload php-fpm.",
+                subject,
+            ))  # fmt: skip
+            continue
+        ev = [f"{escape(log.at)}: access.log = {escape(log.path)}"]
+        if log.path in read:  # with a format that names the script (the pool's, or the config's)
+            out.append(Finding(
+                "php.fpm-access-log", Status.PASS,
+                f"{subject}: its access log names the script of each request",
+                tuple(ev), ACCESS_LOG_WHY, "", subject,
+            ))  # fmt: skip
+            continue
+        if log.problem is not None:
+            ev.append(f"{escape(log.problem)}")
+            if log.format is None and log.path.startswith("/"):
+                fix = pfix + f"set {fmt_line}, then reload php-fpm."
+            else:
+                fix = (pfix + "set `access.log` to an absolute path (`/var/log/php-fpm/"
+                       f"$pool.access.log`) and {fmt_line}, then reload php-fpm.")  # fmt: skip
+            out.append(Finding(
+                "php.fpm-access-log", Status.WARN,
+                f"{subject}: its access log cannot name a request's script: a short "
+                "request's SMTP connect may be misattributed",
+                tuple(ev), ACCESS_LOG_WHY, fix, subject,
+            ))  # fmt: skip
+            continue
+        shown = ", ".join(escape(e) for e in entries) or "nothing"
+        ev.append(f"[watch] fpm_access_logs = [{shown}]: this log is not read")
+        out.append(Finding(
+            "php.fpm-access-log", Status.WARN,
+            f"{subject}: watch does not read its access log: a short request's SMTP "
+            "connect may be misattributed",
+            tuple(ev), ACCESS_LOG_WHY,
+            'Add "auto" (or the path) to `[watch] fpm_access_logs` in '
+            "/etc/spamtrace/spamtrace.toml, then reload the daemon (SIGHUP).",
+            subject,
+        ))  # fmt: skip
+    return out
 
 
 def log_file(value: str, pool: str | None) -> str | None:
@@ -509,6 +597,8 @@ def judge(snap: PhpSnapshot, cfg: Config) -> list[Finding]:
                     + "` if this site does not send SMTP itself (it adds to php.ini's list).",
                 )
             )
+        if pf.file.text is not None:
+            findings += _access_log_findings(pf, pools, cfg)
     return findings
 
 
@@ -675,7 +765,9 @@ def _missing_log_dirs(
 
 class PhpCheck:
     family: str = "php"
-    ids: tuple[str, ...] = ("php.mail-log", "php.mail-x-header", "php.disable-functions")
+    ids: tuple[str, ...] = (
+        "php.mail-log", "php.mail-x-header", "php.disable-functions", "php.fpm-access-log",
+    )  # fmt: skip
 
     def gather(self, env: AuditEnv) -> PhpSnapshot:
         return gather(env)

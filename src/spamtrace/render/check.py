@@ -23,7 +23,7 @@ from spamtrace.model import (
 )
 from spamtrace.render.layout import Column
 from spamtrace.safetext import escape, escape_argv, escape_message
-from spamtrace.suspects import suspect_lines
+from spamtrace.suspects import link_lines, suspect_lines
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -104,10 +104,14 @@ def _who(conn: Connection) -> str:
     return f"{escape(user or '?')} ({uid if uid is not None else '?'})"
 
 
-def detail_lines(sender: Sender, suspects: list[dict[str, Any]] | None) -> list[tuple[str, str]]:
+def detail_lines(
+    sender: Sender,
+    suspects: list[dict[str, Any]] | None,
+    links: Sequence[dict[str, Any]] | None = None,
+) -> list[tuple[str, str]]:
     """The detail block of one sender as ``(label, text)`` fields (escaped): process, files,
-    why and what to do next. A label ``""`` continues the field above it (a finding of the
-    file above)."""
+    the folder's symlinks to where a site must not reach, why and what to do next. A label
+    ``""`` continues the field above it (a finding of the file above)."""
     conn = sender.first
     proc = conn.process
     lines: list[tuple[str, str]] = []
@@ -130,6 +134,7 @@ def detail_lines(sender: Sender, suspects: list[dict[str, Any]] | None) -> list[
             lines.append(("" if text.startswith("  ") else "file", text.strip()))
     elif suspects is not None:
         lines.append(("file", "nothing suspicious in the script(s) and folder (scanned)"))
+    lines += [("link", text) for text in link_lines(links or ())]
     if conn.account is not None and conn.account.via:
         via = f"{escape(conn.account.name)}, found by {escape(conn.account.via)}"
         lines.append(("account", via))
@@ -156,6 +161,7 @@ def print_check(
     suspects: Sequence[list[dict[str, Any]] | None],
     scan_notes: Sequence[str],
     counts: dict[str, int],
+    links: Sequence[list[dict[str, Any]] | None] = (),
 ) -> None:
     """The senders (a table, or a block per sender when the table does not fit the terminal),
     then a detail block for each alerting or submission sender."""
@@ -187,7 +193,8 @@ def print_check(
         field(con, label, head, indent=0, width=len(label) + 1)
         first = sender.indexes[0]
         files = suspects[first] if first < len(suspects) else None
-        for label_text, text in detail_lines(sender, files):
+        risky = links[first] if first < len(links) else None
+        for label_text, text in detail_lines(sender, files, risky):
             if label_text == "next":  # a command to paste: never broken
                 advice_field(con, label_text, text, indent=2, width=_LABEL)
             elif label_text:
@@ -261,12 +268,15 @@ def _iso(ts: float | None) -> str | None:
 
 
 def connection_json(
-    conn: Connection, suspect_files: list[dict[str, Any]] | None = None
+    conn: Connection,
+    suspect_files: list[dict[str, Any]] | None = None,
+    suspect_links: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     """One connection in the ``spamtrace.check/1`` shape (also used by other commands).
 
     ``suspect_files``: what :func:`spamtrace.service.check.scan_report` found (None: the
-    connection was not scanned).
+    connection was not scanned); ``suspect_links``: the symlinks of its folder that point
+    where a site must not reach (:func:`spamtrace.suspects.link_json`; None: not scanned).
     """
     sock, proc, acct = conn.socket, conn.process, conn.account
     uid = sock.uid if sock.uid is not None else (proc.uid if proc else None)
@@ -313,6 +323,7 @@ def connection_json(
         "advice": list(conn.advice),
         "notes": list(proc.notes) if proc else [],
         "suspect_files": suspect_files,
+        "suspect_links": suspect_links,
     }
 
 
@@ -339,7 +350,11 @@ def report_json(report: CheckReport) -> dict[str, Any]:
         "notes": report.notes,
         "scan": report.scan if report.scan is not None else {"enabled": False},
         "connections": [
-            connection_json(c, report.suspects[i] if i < len(report.suspects) else None)
+            connection_json(
+                c,
+                report.suspects[i] if i < len(report.suspects) else None,
+                report.links[i] if i < len(report.links) else None,
+            )
             for i, c in enumerate(report.connections)
         ],
     }
@@ -360,4 +375,5 @@ def print_report(report: CheckReport) -> None:
         report.suspects,
         (report.scan or {}).get("notes", []),
         report_json(report)["counts"],
+        report.links,
     )

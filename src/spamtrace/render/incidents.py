@@ -124,6 +124,7 @@ def incident_json(
         "attribution": rec.methods,
         "advice": list(advice_after(rec.advice, actions or ())),
         "suspect_files": None if rec.suspect_files is None else list(rec.suspect_files),
+        "suspect_links": None if rec.suspect_links is None else list(rec.suspect_links),
         "actions": [action_json(a) for a in actions or ()],
         # the same for both kinds of incident: what it counts, and a stolen mailbox by name
         "source": "connect" if facts is None else "mail-log",
@@ -349,6 +350,12 @@ def print_incident(
         for text in suspect_lines(rec.suspect_files):
             sub = text.startswith("  ")
             field(con, "", text.strip(), indent=6 if sub else 4, style="" if sub else "bold")
+    if rec.suspect_links:
+        from spamtrace.suspects import link_lines
+
+        heading("symlinks where a site must not reach:")
+        for text in link_lines(rec.suspect_links):
+            field(con, "", text, indent=4, style="bold")
     parents = rec.process.get("parents") or []
     if parents:
         heading("process tree:")

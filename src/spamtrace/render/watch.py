@@ -37,6 +37,7 @@ from spamtrace.service.bus import (
     ActionRecorded,
     AttemptRecorded,
     BlockedRecorded,
+    BlocksReconciled,
     CaptureModeChanged,
     EngineStarted,
     IncidentOpened,
@@ -124,6 +125,8 @@ class WatchView:
                 self._late_scan(message)
         elif isinstance(message, (CaptureModeChanged, StoreStalled)):
             self.warn(message.reason)
+        elif isinstance(message, BlocksReconciled):
+            self.warn(message.summary)
         elif isinstance(message, EngineStarted):
             self._status(message)
         elif isinstance(message, ActionRecorded):
@@ -276,6 +279,7 @@ class WatchView:
             rows.append(("folder:", escape(rec.cwd)))
         rows += [("script:", escape(script)) for script in rec.scripts]
         rows += _suspect_rows(rec.suspect_files)
+        rows += _link_rows(rec.suspect_links)
         rows += [("scan:", escape(n)) for n in (scan or {}).get("notes", [])]
         rows.append(("to:", ", ".join(escape(d) for d in rec.destinations)))
         rows += [("why:", escape(reason)) for reason in rec.reasons]
@@ -297,12 +301,13 @@ class WatchView:
               label_style="bold")  # fmt: skip
 
     def _late_scan(self, m: ScanCompleted) -> None:
-        from spamtrace.suspects import file_advice
+        from spamtrace.suspects import file_advice, link_advice
 
         if self.json:
             self.line({
                 "type": "incident-scanned", "incident": m.incident_id,
                 "suspect_files": None if m.files is None else list(m.files),
+                "suspect_links": None if m.links is None else list(m.links),
                 "scan": {
                     "paths": list(m.paths), "seconds": round(m.seconds, 3),
                     "reused": m.reused, "notes": list(m.notes),
@@ -310,10 +315,14 @@ class WatchView:
             })  # fmt: skip
             return
         rows = _suspect_rows(m.files)
+        rows += _link_rows(m.links)
         rows += [("scan:", escape(n)) for n in m.notes]
         line = file_advice(m.files)
         if line is not None:
             rows.append(("what to do:", escape(line)))
+        line = link_advice(m.links)
+        if line is not None:
+            rows.append(("what to do:", escape_message(line)))
         self._block(f"!! incident {m.incident_id}: scan of its scripts and folder finished",
                     "bold", rows)  # fmt: skip
 
@@ -385,3 +394,11 @@ def _suspect_rows(files: Sequence[dict[str, Any]] | None) -> list[tuple[str, str
     from spamtrace.suspects import suspect_lines
 
     return [("" if t.startswith("  ") else "file:", t.strip()) for t in suspect_lines(files)]
+
+
+def _link_rows(links: Sequence[dict[str, Any]] | None) -> list[tuple[str, str]]:
+    """The rows of an incident block for the folder's symlinks to where a site must not
+    reach (escaped): apart from the files."""
+    from spamtrace.suspects import link_lines
+
+    return [("link:", text) for text in link_lines(links or ())]

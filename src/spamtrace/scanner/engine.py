@@ -47,7 +47,7 @@ from spamtrace.scanner.report import (
 )
 from spamtrace.scanner.rules import Rule, YaraWords, load_rules, load_yara
 from spamtrace.scanner.user_rules import UserRules
-from spamtrace.scanner.walk import PROC_FD, REPLACED, FileId, Listed
+from spamtrace.scanner.walk import PROC_FD, REPLACED, FileId, Listed, WalkItem
 
 READ_CHUNK = 1 << 20
 
@@ -616,6 +616,7 @@ def rank_files(
     cfg: config.ScanSection | None = None,
     clock: Callable[[], float] = time.monotonic,
     stats: dict[str, int] | None = None,
+    links: list[WalkItem] | None = None,
 ) -> list[FileReport]:
     """Scan files and folders (folders one level deep, at most 200 files, ``time_budget``
     seconds in all) and return the most suspicious first (verdict, then score, then the
@@ -628,11 +629,14 @@ def rank_files(
     once the budget is spent; a file of a folder has at most a quarter of the budget, so a
     few padded decoys cannot use it all. ``stats`` (if given) is filled with ``scanned``,
     ``not_scanned`` (folder files left when the budget or the 200 files ran out) and
-    ``cut_short``."""
+    ``cut_short``. ``links`` (if given) gets the symlinks of the folders that point where a
+    site must not reach (``WalkItem.risk``: a symlink attack; never followed, never ranked
+    among the files)."""
     with _RANK_LOCK:
         return _rank_files(
-            paths, limit=limit, time_budget=time_budget, cfg=cfg, clock=clock, stats=stats
-        )
+            paths, limit=limit, time_budget=time_budget, cfg=cfg, clock=clock, stats=stats,
+            links=links,
+        )  # fmt: skip
 
 
 def _rank_files(
@@ -643,6 +647,7 @@ def _rank_files(
     cfg: config.ScanSection | None,
     clock: Callable[[], float],
     stats: dict[str, int] | None = None,
+    links: list[WalkItem] | None = None,
 ) -> list[FileReport]:
     from spamtrace.scanner.walk import walk
 
@@ -660,6 +665,9 @@ def _rank_files(
     named |= {os.path.realpath(p) for p in named}
     per_folder_file = max(0.05, time_budget / 4)
     for item in walk(list(paths), max_depth=0, stat_files=False):
+        if item.skipped and item.risk and links is not None and item.path not in seen:
+            seen.add(item.path)
+            links.append(item)
         if item.skipped or item.path in seen:
             continue
         script = item.path in named

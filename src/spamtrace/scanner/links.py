@@ -10,16 +10,11 @@ from __future__ import annotations
 
 import functools
 import re
-import sys
 from dataclasses import dataclass
 from importlib import resources
 
-from spamtrace.errors import SpamtraceError
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
+from spamtrace.config import parse_toml_text
+from spamtrace.errors import ConfigError, SpamtraceError
 
 RULE = "link.sensitive-target"
 WEIGHT = 8  # suspicious: a link is no code, and a site may link its own files
@@ -44,11 +39,13 @@ class LinkTargets:
 def parse(text: str) -> LinkTargets:
     """The targets of ``text`` (the data file's TOML)."""
     try:
-        doc = tomllib.loads(text)
+        doc = parse_toml_text(text, "link targets")
         system = tuple(str(p).rstrip("/") or "/" for p in doc["system"])
         homes = re.compile(str(doc["homes"]))
         secrets = frozenset(str(n) for n in doc["secrets"])
-    except (tomllib.TOMLDecodeError, KeyError, TypeError, re.error) as exc:
+    except ConfigError as exc:
+        raise LinkTargetsError(str(exc)) from exc
+    except (KeyError, TypeError, re.error) as exc:
         raise LinkTargetsError(f"link targets: {exc}") from exc
     if not all(p.startswith("/") for p in system) or homes.groups != 1:
         raise LinkTargetsError("link targets: system paths must be absolute, homes one group")

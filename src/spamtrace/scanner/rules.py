@@ -3,18 +3,13 @@
 from __future__ import annotations
 
 import re
-import sys
 from dataclasses import dataclass, field, replace
 from importlib import resources
 from typing import Any
 
+from spamtrace.config import parse_toml_text
 from spamtrace.errors import ConfigError
 from spamtrace.safetext import quoted
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
 
 _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\.[a-z0-9]+(?:-[a-z0-9]+)*$")
 # a collection, or one top folder of it ("for-just-we-webshell/train": written from that part
@@ -73,11 +68,7 @@ def _macros(doc: dict[str, Any]) -> dict[str, str]:
 
 
 def parse_rules(text: str, origin: str = "rules.toml") -> tuple[Rule, ...]:
-    try:
-        doc = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{origin}: {exc}") from None
-    return rules_of(doc, origin)
+    return rules_of(parse_toml_text(text, origin), origin)
 
 
 def rules_of(doc: dict[str, Any], origin: str) -> tuple[Rule, ...]:
@@ -319,10 +310,7 @@ def _builtin_doc() -> dict[str, Any]:
     doc = _DOCS.get(_BUILTIN)
     if doc is None:
         text = resources.files("spamtrace").joinpath(_BUILTIN).read_text("utf-8")
-        try:
-            doc = _DOCS[_BUILTIN] = tomllib.loads(text)
-        except tomllib.TOMLDecodeError as exc:
-            raise ConfigError(f"{_BUILTIN}: {exc}") from None
+        doc = _DOCS[_BUILTIN] = parse_toml_text(text, _BUILTIN)
     return doc
 
 

@@ -224,8 +224,33 @@ def _remote_read(ctx: Ctx, rhs: bytes) -> bool:
         target = ctx.lx.value(int(m.group(1)))
     else:
         held = fold.Env(ctx.code, ctx.lx, ctx.cache).get(m.group(2), len(ctx.code))
-        target = held[0] if held is not None else b""
+        target = held[0] if held is not None else _listed_url(ctx, m.group(2))
     return target.strip().lower().startswith(_URL_START)
+
+
+def _listed_url(ctx: Ctx, var: bytes) -> bytes:
+    """The first literal of the list that ``foreach`` hands ``$var`` from (``$mirrors =
+    array('https://a/x.txt', 'https://b/y'); foreach ($mirrors as $u)``), or b"": a loop
+    over addresses written in the code, tried in turn."""
+    loop = re.compile(
+        rb"foreach\s*\(\s*(\$" + NAME_P + rb"|array\s*\(|\[)[^;{]{0,600}?\bas\s+"
+        rb"(?:\$" + NAME_P + rb"\s*=>\s*)?\$" + re.escape(var) + rb"\s*\)"
+    )
+    m = loop.search(ctx.code)
+    if m is None:
+        return b""
+    head = m.group(1)
+    if head.startswith(b"$"):
+        sets = var_assigns(ctx.code[: m.start()], head[1:], _LIST_RHS, 3)
+        if not sets:
+            return b""
+        first = PLACEHOLDER.search(sets[-1][1].group(0))
+    else:
+        first = PLACEHOLDER.search(m.group(0), m.start(1) - m.start())
+    return ctx.lx.value(int(first.group(1))) if first is not None else b""
+
+
+_LIST_RHS = re.compile(rb"\s*=\s*(?:array\s*\(|\[)\s*\x01\d+\x01")
 
 
 # the request's value decoded or trimmed as a whole (json_decode($raw, true), unserialize($s)):

@@ -29,9 +29,15 @@ from spamtrace.scanner.report import VANISHED, FileReport, Finding, ScanTally, S
 PROC_FD = re.compile(r"/proc/[0-9]+/fd/[0-9]+")
 
 
+def link_target(reason: str) -> str:
+    """Where a symlink points, read from the reason :func:`walk` gave for not following it
+    (``symlink ... (not followed) -> TARGET``: no other " -> " comes before the target)."""
+    return reason.split(" -> ", 1)[-1]
+
+
 def _risky_link(path: str, reason: str, risk: str) -> FileReport:
     """A symlink to where a site must not reach, as a suspicious report (its reason kept)."""
-    target = reason.split(" -> ", 1)[-1]
+    target = link_target(reason)
     excerpt = escape(f"-> {target}: {risk}", max_len=300)
     finding = Finding(links.RULE, links.DESCRIPTION, links.WEIGHT, 0, excerpt)
     return FileReport(

@@ -233,6 +233,8 @@ class ScanCompleted:
     seconds: float
     reused: bool
     late: bool
+    #: the folder's symlinks to where a site must not reach (None: nothing scanned)
+    links: tuple[dict[str, Any], ...] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -347,6 +349,25 @@ class StoreStalled:
     at: float
 
 
+@dataclass(frozen=True, slots=True)
+class BlocksReconciled:
+    """At start, the live block set held uids the store no longer holds a block of (released
+    or run out while no daemon ran) or whose uid belongs to another user now than the one the
+    block was made for: ``dropped`` (uid, why) were taken out of it."""
+
+    dropped: tuple[tuple[int, str], ...]
+    at: float
+
+    @property
+    def summary(self) -> str:
+        """One line (its values quoted where they were put in: show it with escape_message)."""
+        dropped = "; ".join(f"uid {uid}: {why}" for uid, why in self.dropped)
+        return (
+            f"block set reconciled with the store at start: {len(self.dropped)} uid(s) taken "
+            f"out of it ({dropped})"
+        )
+
+
 Message = Union[  # noqa: UP007 (a runtime alias: Python 3.10 has no `type` statement)
     EngineStarted,
     EngineStopping,
@@ -364,4 +385,5 @@ Message = Union[  # noqa: UP007 (a runtime alias: Python 3.10 has no `type` stat
     SourceEventSeen,
     StoreStalled,
     MailQueued,
+    BlocksReconciled,
 ]

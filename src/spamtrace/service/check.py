@@ -9,7 +9,9 @@ Then (:func:`scan_report`, not part of the pipeline): the scripts and the workin
 every ``suspicious`` sender are given to the PHP scanner (:func:`spamtrace.scanner.rank_files`,
 the folder one level deep), identical (scripts, cwd) groups once, within one time budget for
 the whole run (3 s by default). The most suspicious files become ``suspect_files`` of the
-connection and a "this is the file" line of its advice.
+connection and a "this is the file" line of its advice; the folder's symlinks that point where
+a site must not reach (a symlink attack: ``link.sensitive-target``) its ``suspect_links``, and
+a line of advice of their own.
 
 The views of a :class:`CheckReport` are in :mod:`spamtrace.render.check`; ``firewall plan``
 uses :func:`collect` for the connections its rules would cut.
@@ -23,7 +25,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from spamtrace.model import AttributionMethod, Connection, ProcessInfo, Verdict
-from spamtrace.suspects import file_advice, scan_for_suspects, scan_targets
+from spamtrace.suspects import file_advice, link_advice, scan_for_suspects, scan_targets
 
 if TYPE_CHECKING:
     from typing import Any
@@ -55,6 +57,9 @@ class CheckReport:
     suspects: tuple[list[dict[str, Any]] | None, ...] = ()
     #: the ``scan`` object of the JSON document (None: scanning was not attempted)
     scan: dict[str, Any] | None = None
+    #: per connection (same order): the symlinks of its folder that point where a site must
+    #: not reach (a symlink attack), or None when it was not scanned
+    links: tuple[list[dict[str, Any]] | None, ...] = ()
 
 
 def with_resolved_destinations(cfg: Config, notes: list[str]) -> Config:
@@ -177,6 +182,7 @@ def scan_report(report: CheckReport, cfg: Config, budget: float = SCAN_BUDGET) -
             if targets:
                 groups.setdefault(targets, []).append(i)
     suspects: list[list[dict[str, Any]] | None] = [None] * len(report.connections)
+    links: list[list[dict[str, Any]] | None] = [None] * len(report.connections)
     notes: list[str] = []
     scanned = left = 0
     for targets, members in groups.items():
@@ -184,21 +190,23 @@ def scan_report(report: CheckReport, cfg: Config, budget: float = SCAN_BUDGET) -
         if remaining < 0.05:
             left += 1
             continue
-        files, more = scan_for_suspects(targets, budget=remaining, cfg=cfg.scan)
+        risky: list[dict[str, Any]] = []
+        files, more = scan_for_suspects(targets, budget=remaining, cfg=cfg.scan, links=risky)
         notes += [n for n in more if n not in notes]
         scanned += 1
         for i in members:
             suspects[i] = files
+            links[i] = risky if files is not None else None
     if left:
         notes.append(
             f"scan budget of {budget:g} s used up: the files of {left} sender(s) were not "
             "scanned (raise --scan-budget, or run spamtrace scan on their folders)"
         )
     connections = []
-    for conn, files in zip(report.connections, suspects, strict=True):
-        line = file_advice(files)
-        if line is not None:
-            conn = replace(conn, advice=(line, *conn.advice))
+    for conn, files, found in zip(report.connections, suspects, links, strict=True):
+        lines = [x for x in (file_advice(files), link_advice(found)) if x is not None]
+        if lines:
+            conn = replace(conn, advice=(*lines, *conn.advice))
         connections.append(conn)
     scan = {
         "enabled": True,
@@ -208,7 +216,9 @@ def scan_report(report: CheckReport, cfg: Config, budget: float = SCAN_BUDGET) -
         "not_scanned": left,
         "notes": notes,
     }
-    return replace(report, connections=connections, suspects=tuple(suspects), scan=scan)
+    return replace(
+        report, connections=connections, suspects=tuple(suspects), scan=scan, links=tuple(links)
+    )
 
 
 def mail_logs_written_since(cfg: Config, cutoff: float) -> bool:

@@ -31,10 +31,11 @@ from typing import TYPE_CHECKING, Any
 
 from spamtrace.errors import ConfigError, ExitCode
 from spamtrace.render.incidents import iso, mail_facts, who_of
-from spamtrace.safetext import escape
+from spamtrace.safetext import escape, escape_message
 from spamtrace.service import plugins
 from spamtrace.service.bus import (
     ActionRecorded,
+    BlocksReconciled,
     CaptureGap,
     CaptureModeChanged,
     ConfigReloaded,
@@ -137,6 +138,8 @@ class JournalLog:
             self.say(f"incident {message.incident_id}: {a.action} {a.status}: {escape(a.detail)}")
         elif isinstance(message, CaptureModeChanged):
             self.say(f"capture {message.mode.value}: {escape(message.reason)}")
+        elif isinstance(message, BlocksReconciled):
+            self.say(escape_message(message.summary))
         elif isinstance(message, StoreStalled):
             # a full disk or a lock held elsewhere: nothing is stored meanwhile (kept queued)
             self.say(f"store {'STALLED' if message.stalled else 'ok'}: {escape(message.reason)}")

@@ -58,7 +58,7 @@ from spamtrace.service.bus import (
 )
 from spamtrace.service.scanning import IncidentScan, IncidentScanner, scan_targets_of
 from spamtrace.sinks.records import event_record, incident_of_record, incident_record
-from spamtrace.suspects import file_advice
+from spamtrace.suspects import file_advice, link_advice
 
 if TYPE_CHECKING:
     from spamtrace.attribution.attributor import Attributor
@@ -154,6 +154,8 @@ class Engine:
         self.scanner: IncidentScanner | None = None
         #: incident id -> its suspect files (scan done)
         self._suspects: dict[str, tuple[dict[str, Any], ...]] = {}
+        #: the incidents' symlinks to where a site must not reach (beside ``_suspects``)
+        self._links: dict[str, tuple[dict[str, Any], ...]] = {}
         #: incident id -> when its held-back "incident opened" message is due anyway
         self._held: dict[str, float] = {}
         #: incident id -> its latest snapshot (for messages and store updates after a scan)
@@ -230,6 +232,8 @@ class Engine:
         for rec in records:
             if rec.suspect_files is not None:
                 self._suspects[rec.id] = rec.suspect_files
+            if rec.suspect_links is not None:
+                self._links[rec.id] = rec.suspect_links
         if taken:
             self.notes.append(f"{taken} incident(s) from before this start taken up")
 
@@ -611,18 +615,23 @@ class Engine:
             self._suspects[ident] = result.files
             if len(self._suspects) > 10_000:
                 self._suspects.pop(next(iter(self._suspects)))
+            self._links[ident] = result.links or ()
+            if len(self._links) > 10_000:
+                self._links.pop(next(iter(self._links)))
             if inc is not None:
-                rec = incident_record(inc, self._first.get(ident), result.files)
+                rec = incident_record(
+                    inc, self._first.get(ident), result.files, self._links.get(ident)
+                )
                 if self.store is not None:
                     self.store.submit_incident(rec)
         self.publish(
             ScanCompleted(
                 ident, result.paths, result.files, result.notes, result.seconds, result.reused,
-                late=not held,
+                late=not held, links=result.links,
             )
         )  # fmt: skip
         if rec is not None:
-            line = file_advice(result.files)
+            line = file_advice(result.files) or link_advice(result.links)
             reason = UpdateReason.ESCALATED if line else UpdateReason.SCANNED
             self.publish(IncidentUpdated(rec, reason, line or ""))
         if held:
@@ -640,7 +649,9 @@ class Engine:
                     "s: its result follows (incident-scanned) and is stored with the incident"
                 ]
             }
-        rec = incident_record(inc, self._first.get(ident), self._suspects.get(ident))
+        rec = incident_record(
+            inc, self._first.get(ident), self._suspects.get(ident), self._links.get(ident)
+        )
         self.publish(IncidentOpened(rec, inc.alerting, scan))
 
     def _scan_budget(self) -> float:
@@ -752,7 +763,9 @@ class Engine:
         if len(self._latest) > 10_000:
             self._latest.pop(next(iter(self._latest)))
         rec = event_record(att, inc.id)
-        inc_rec = incident_record(inc, self._first.get(inc.id, att), self._suspects.get(inc.id))
+        inc_rec = incident_record(
+            inc, self._first.get(inc.id, att), self._suspects.get(inc.id), self._links.get(inc.id)
+        )
         if self.store is not None:
             self.store.submit(rec, inc_rec)
         kind = BlockedRecorded if isinstance(ev, SmtpConnectBlocked) else AttemptRecorded

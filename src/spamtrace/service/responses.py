@@ -26,6 +26,7 @@ from spamtrace.service.bus import (
     ActionRecord,
     ActionRecorded,
     AttemptRecorded,
+    BlocksReconciled,
     ConfigReloaded,
     EngineStarted,
     EngineStopping,
@@ -129,7 +130,10 @@ class ResponsesSubscriber:
     def restore_blocks(self) -> None:
         """Take the blocks still in force per the store (made by an earlier run: the daemon
         restarted) as this run's, and put back at once those the set lost (a reboot, or a
-        ``nft flush ruleset`` while no daemon ran); the firewall checks keep them after."""
+        ``nft flush ruleset`` while no daemon ran); the firewall checks keep them after. Then
+        take out of the set the uids the store no longer holds a block of, or holds one of
+        for another user than the uid's now (:meth:`Responder.reconcile_blocks`), said in
+        one :class:`BlocksReconciled` (the journal's one line)."""
         if self.engine.store is None or not self.responder.rules.block:
             return
         from spamtrace.errors import SpamtraceError
@@ -142,6 +146,11 @@ class ResponsesSubscriber:
             return  # the store's trouble is reported by the engine
         if self.responder.adopt_blocks(stored):
             self.responder.reassert_blocks()
+        dropped = self.responder.reconcile_blocks(stored)
+        if dropped:
+            import time
+
+            self.engine.post(BlocksReconciled(tuple(dropped), time.time()))
 
     def _released(self, since: float) -> frozenset[int]:
         """The uids `spamtrace release` undid since ``since`` (asked only when a block or

@@ -91,6 +91,8 @@ class IncidentScan:
     notes: tuple[str, ...]
     seconds: float
     reused: bool = False
+    #: the folder's symlinks to where a site must not reach (None: nothing scanned)
+    links: tuple[dict[str, Any], ...] | None = None
 
 
 class IncidentScanner:
@@ -159,19 +161,23 @@ class IncidentScanner:
             start = time.monotonic()
             recent = self._recent.get(paths)
             if recent is not None and start - recent[0] < SCAN_REUSE_SECONDS:
-                result = IncidentScan(ident, paths, recent[1].files, recent[1].notes, 0.0, True)
+                result = IncidentScan(
+                    ident, paths, recent[1].files, recent[1].notes, 0.0, True, recent[1].links
+                )
                 self.reused += 1
             else:
+                links: list[dict[str, Any]] = []
                 try:
                     files, notes = suspects.scan_for_suspects(
-                        paths, budget=self.budget, cfg=self.cfg
+                        paths, budget=self.budget, cfg=self.cfg, links=links
                     )
                 except BaseException as exc:  # never let the thread die silently
                     files, notes = None, [f"scan failed: {type(exc).__name__}: {exc}"]
                 seconds = time.monotonic() - start
                 result = IncidentScan(
-                    ident, paths, None if files is None else tuple(files), tuple(notes), seconds
-                )
+                    ident, paths, None if files is None else tuple(files), tuple(notes), seconds,
+                    links=None if files is None else tuple(links),
+                )  # fmt: skip
                 self.scanned += 1
                 self.seconds += seconds
                 if len(self._recent) >= 256:

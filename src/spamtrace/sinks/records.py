@@ -82,12 +82,14 @@ def incident_record(
     inc: Incident,
     first: AttributedAttempt | None,
     suspect_files: Sequence[dict[str, Any]] | None = None,
+    suspect_links: Sequence[dict[str, Any]] | None = None,
 ) -> IncidentRecord:
-    """The stored state of an incident; ``suspect_files``: its scan result (None: not yet)."""
+    """The stored state of an incident; ``suspect_files``: its scan result (None: not yet);
+    ``suspect_links``: the symlinks of its folder to where a site must not reach."""
     from spamtrace.policy.verdict import advice
     from spamtrace.render.output import to_jsonable
     from spamtrace.sinks.store import IncidentRecord
-    from spamtrace.suspects import file_advice
+    from spamtrace.suspects import file_advice, link_advice
 
     adv: tuple[str, ...] = ()
     process: dict[str, Any] = {}
@@ -95,9 +97,9 @@ def incident_record(
         adv = advice(connection_of(first))
         if first.process is not None:
             process = to_jsonable(first.process)
-    line = file_advice(suspect_files)
-    if line is not None:
-        adv = (line, *adv)
+    lines = [x for x in (file_advice(suspect_files), link_advice(suspect_links)) if x]
+    if lines:
+        adv = (*lines, *adv)
     return IncidentRecord(
         id=inc.id, verdict=inc.verdict.value, uid=inc.uid, user=inc.user, account=inc.account,
         account_kind=inc.account_kind, home=inc.home, exe=inc.exe, cwd=inc.cwd,
@@ -107,6 +109,7 @@ def incident_record(
         rate_per_minute=inc.rate_per_minute, reasons=inc.reasons, methods=dict(inc.methods),
         advice=adv, process=process,
         suspect_files=None if suspect_files is None else tuple(suspect_files),
+        suspect_links=None if suspect_links is None else tuple(suspect_links),
     )  # fmt: skip
 
 

@@ -1,20 +1,22 @@
 """The embedded store: SQLite (WAL) holding events and incidents.
 
-Schema (version 2; ``schema_version`` holds the version, ``meta`` free key/values)::
+Schema (version 4; ``schema_version`` holds the version, ``meta`` free key/values)::
 
     events(id, type, wall, pid, start_time, uid, gid, user, account, exe, cwd, cmdline,
            scripts, local, remote, remote_ip, remote_port, verdict, reasons, method, blocked,
            incident_id, source, details)
     incidents(id, verdict, uid, user, account, account_kind, home, exe, cwd, scripts, cmdline,
               connections, blocked, destinations, pids, first_seen, last_seen, rate, reasons,
-              methods, advice, process, updated, suspect_files)
+              methods, advice, process, updated, suspect_files, suspect_links)
     incident_events(incident_id, event_id)
 
 Version 1 created the tables; version 2 added ``incidents.suspect_files`` (JSON list of the
 files the PHP scanner ranked for the incident's scripts and folder; NULL: not scanned);
 version 3 added ``actions(id, incident_id, action, status, at, detail, undo, uid, target,
 data, undone_at)``: the responses decided for an incident (``would`` in observe mode,
-``done`` or ``failed`` in enforce mode) and when ``spamtrace release`` undid them.
+``done`` or ``failed`` in enforce mode) and when ``spamtrace release`` undid them; version 4
+added ``incidents.suspect_links`` (JSON list of the symlinks of the incident's folder that
+point where a site must not reach; NULL: not scanned).
 
 ``events.type`` is a closed vocabulary (:class:`EventType`): ``connect-attempted`` (tracepoint
 or polling), ``connect-blocked`` (NFLOG), and room for later sources (``mail-logged``). Lists
@@ -63,7 +65,7 @@ from typing import Any
 from spamtrace.errors import StoreError, UsageError
 from spamtrace.safetext import quoted, shell_quote
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 APPLICATION_ID = 0x53545243  # "STRC", in the SQLite header: marks the file as ours
 BATCH_MAX = 2000
 RETENTION_EVERY = 3600.0  # seconds between retention passes in the writer
@@ -141,6 +143,9 @@ class IncidentRecord:
     process: dict[str, Any]  # the first process seen (pid, cmdline, parents, method...)
     #: files the scanner ranked for the scripts and folder (None: not scanned, or not yet)
     suspect_files: tuple[dict[str, Any], ...] | None = None
+    #: the folder's symlinks to where a site must not reach (None: not scanned, or a store
+    #: before version 4)
+    suspect_links: tuple[dict[str, Any], ...] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -266,11 +271,17 @@ def _migrate_3(db: sqlite3.Connection) -> None:
     )
 
 
+def _migrate_4(db: sqlite3.Connection) -> None:
+    # NULL: not scanned (older incidents, scanning off, or the scan is still running)
+    db.execute("ALTER TABLE incidents ADD COLUMN suspect_links TEXT")
+
+
 #: (version, migration) in order; a migration takes the schema from version-1 to version
 MIGRATIONS: tuple[tuple[int, Callable[[sqlite3.Connection], None]], ...] = (
     (1, _migrate_1),
     (2, _migrate_2),
     (3, _migrate_3),
+    (4, _migrate_4),
 )
 
 
@@ -697,14 +708,16 @@ def _incident_from_row(r: sqlite3.Row) -> IncidentRecord:
         advice=tuple(_loads(r["advice"], [])),  # lines to show as they are (escape_message)
         process=dict(_dec_all(_loads(r["process"], {}))),
         suspect_files=_suspects(r),
+        suspect_links=_suspects(r, "suspect_links"),
     )
 
 
-def _suspects(r: sqlite3.Row) -> tuple[dict[str, Any], ...] | None:
-    """``incidents.suspect_files`` (absent in a version-1 file opened read-only)."""
-    if "suspect_files" not in r.keys():  # noqa: SIM118 (`in` on a Row tests values)
+def _suspects(r: sqlite3.Row, column: str = "suspect_files") -> tuple[dict[str, Any], ...] | None:
+    """``incidents.suspect_files`` or ``suspect_links`` (absent in an older file opened
+    read-only)."""
+    if column not in r.keys():  # noqa: SIM118 (`in` on a Row tests values)
         return None
-    value = _dec_all(_loads(r["suspect_files"], None))
+    value = _dec_all(_loads(r[column], None))
     if not isinstance(value, list):
         return None
     return tuple(v for v in value if isinstance(v, dict))
@@ -1048,8 +1061,8 @@ class Store:
         db.execute(
             "INSERT INTO incidents(id, verdict, uid, user, account, account_kind, home, exe, "
             "cwd, scripts, cmdline, connections, blocked, destinations, pids, first_seen, "
-            "last_seen, rate, reasons, methods, advice, process, updated, suspect_files) "
-            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) "
+            "last_seen, rate, reasons, methods, advice, process, updated, suspect_files, "
+            "suspect_links) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) "
             "ON CONFLICT(id) DO UPDATE SET connections=excluded.connections, "
             "blocked=excluded.blocked, destinations=excluded.destinations, pids=excluded.pids, "
             "first_seen=min(first_seen, excluded.first_seen), "
@@ -1058,6 +1071,8 @@ class Store:
             "advice=CASE WHEN excluded.suspect_files IS NULL THEN advice "
             "ELSE excluded.advice END, "
             "suspect_files=coalesce(excluded.suspect_files, suspect_files), "
+            "suspect_links=CASE WHEN excluded.suspect_files IS NULL THEN suspect_links "
+            "ELSE excluded.suspect_links END, "
             "updated=excluded.updated",
             (
                 inc.id, inc.verdict, inc.uid, _enc(inc.user), _enc(inc.account),
@@ -1067,6 +1082,7 @@ class Store:
                 inc.rate_per_minute, _jl(inc.reasons), _j(inc.methods), _jl(inc.advice),
                 _j(inc.process), time.time(),
                 None if inc.suspect_files is None else _j(_jsonable(inc.suspect_files)),
+                None if inc.suspect_links is None else _j(_jsonable(inc.suspect_links)),
             ),
         )  # fmt: skip
 
@@ -1251,7 +1267,10 @@ def _merged(prev: IncidentRecord | None, new: IncidentRecord) -> IncidentRecord:
     """The later state of an incident, keeping the scan result an earlier state carried."""
     if prev is None or new.suspect_files is not None or prev.suspect_files is None:
         return new
-    return replace(new, suspect_files=prev.suspect_files, advice=prev.advice)
+    return replace(
+        new, suspect_files=prev.suspect_files, suspect_links=prev.suspect_links,
+        advice=prev.advice,
+    )  # fmt: skip
 
 
 def _jsonable(value: Any) -> Any:

@@ -26,6 +26,9 @@ from spamtrace.safetext import escape
 
 #: php-fpm's default access.format (no pid, no script: not usable here)
 DEFAULT_FORMAT = '%R - %u %t "%m %r" %s'
+#: the access.format to advise: the worker's pid, the script, the time and the duration
+#: before the fields a client writes (docs/watch.md, "php-fpm access logs")
+ADVISED_FORMAT = '%t %p %{mili}d %f %R - %u "%m %r%Q%q" %s'
 DEFAULT_TIME = "%d/%b/%Y:%H:%M:%S %z"
 #: the requests kept per worker pid, and the bytes read back from a log at start
 KEEP_PER_PID = 256
@@ -208,6 +211,8 @@ class PoolAccessLog:
     format: AccessFormat | None
     where: str  # "FILE:LINE [pool]"
     problem: str | None = None
+    pool: str = ""
+    at: str = ""  # "FILE:LINE" of the access.log line
 
 
 def _ini_value(raw: str) -> str:
@@ -253,15 +258,16 @@ def pool_access_logs(path: str, text: str) -> list[PoolAccessLog]:
         log, n = keys["access.log"]
         log = log.replace("$pool", pool)
         where = f"{path}:{n} [{pool}]"
+        at = f"{path}:{n}"
         if not log.startswith("/"):
             why = "not an absolute path (the pool's prefix is not read)"
-            out.append(PoolAccessLog(log, None, where, why))
+            out.append(PoolAccessLog(log, None, where, why, pool, at))
             continue
         fmt_text = keys.get("access.format", (DEFAULT_FORMAT, 0))[0]
         try:
-            out.append(PoolAccessLog(log, compile_format(fmt_text), where))
+            out.append(PoolAccessLog(log, compile_format(fmt_text), where, None, pool, at))
         except FormatError as exc:
-            out.append(PoolAccessLog(log, None, where, str(exc)))
+            out.append(PoolAccessLog(log, None, where, str(exc), pool, at))
     return out
 
 

@@ -292,3 +292,45 @@ def test_passwd_is_read_once(fixtures: Path, monkeypatch: pytest.MonkeyPatch) ->
     snap = php.gather(env)
     assert snap.pools and dict(snap.homes)["shop"] == "/home/shop"
     assert read.count("/etc/passwd") == 1
+
+
+def test_a_pool_without_a_usable_access_log_is_a_warning_per_pool(fixtures: Path) -> None:
+    """Without the pool's access.log (with %p, %f and %t in access.format) a php-fpm request
+    that connects and ends within a millisecond can be put on the worker's next request
+    (watch: fpm_access_logs): said per pool, what to add, a warning and never a failure."""
+    findings = _findings(fixtures)
+    shop = _get(findings, "php.fpm-access-log", "pool shop")
+    assert shop.status is Status.PASS
+    assert shop.evidence[0] == (
+        "/etc/php/8.2/fpm/pool.d/shop.conf:9: access.log = /var/log/php-fpm/shop.access.log"
+    )
+    www = _get(findings, "php.fpm-access-log", "pool www")
+    assert www.status is Status.WARN and www.evidence == ("access.log is not set",)
+    assert "misattributed" in www.title or "misattributed" in www.why
+    assert "In /etc/php/7.4/fpm/pool.d/www.conf, section [www], add" in www.fix
+    assert "access.log = /var/log/php-fpm/$pool.access.log" in www.fix
+    assert 'access.format = "%t %p %{mili}d %f' in www.fix
+    # a log in php-fpm's own format (no pid, no script): only the format is to add
+    blog = _get(findings, "php.fpm-access-log", "pool blog")
+    assert blog.status is Status.WARN
+    assert any("has no %p" in e for e in blog.evidence), blog.evidence
+    assert "access.log =" not in blog.fix and "access.format =" in blog.fix
+    assert _get(findings, "php.fpm-access-log", "pool old").status is Status.WARN
+    assert not any(f.status is Status.FAIL for f in findings if f.id == "php.fpm-access-log")
+    assert "php.fpm-access-log" in php.PhpCheck.ids
+
+
+def test_an_access_log_watch_does_not_read_is_said(fixtures: Path) -> None:
+    import dataclasses
+
+    env = AuditEnv(cfg=CFG, root=fixtures / "php_root", runner=NoPhp())
+    snap = dataclasses.replace(php.gather(env), unwritable_logs=())
+    off = Config().override(watch__fpm_access_logs=[])
+    shop = _get(php.judge(snap, off), "php.fpm-access-log", "pool shop")
+    assert shop.status is Status.WARN and "fpm_access_logs" in shop.fix
+    # listed by path with its format in the config: read, whatever the pool file says
+    fmt = "%t %p %{mili}d %f"
+    listed = off.override(
+        watch__fpm_access_logs=["/var/log/php-fpm/blog.access.log"], watch__fpm_access_format=fmt
+    )
+    assert _get(php.judge(snap, listed), "php.fpm-access-log", "pool blog").status is Status.PASS

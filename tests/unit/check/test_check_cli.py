@@ -334,6 +334,10 @@ SUSPECT = {
 
 
 ODD = "/home/other/a\nb"
+LINK = {
+    "path": f"{UPLOADS}/s\x1b[2J.txt", "target": "/etc/shadow",
+    "risk": "a system file or folder", "rule": "link.sensitive-target",
+}  # fmt: skip
 
 
 @pytest.fixture
@@ -343,10 +347,14 @@ def fake_scan(fake_host: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> lis
     # pid 15 (suspicious: its account lookup fails) works in a folder of its own
     fake_host["procs"][15] = pinfo(15, 2002, "/usr/bin/perl", "perl", cwd=ODD)
 
-    def scan(paths: Any, *, budget: float, cfg: Any = None, limit: int = 5) -> Any:
+    def scan(
+        paths: Any, *, budget: float, cfg: Any = None, limit: int = 5, links: Any = None
+    ) -> Any:
         calls.append(tuple(paths))
         assert 0 < budget <= check_mod.SCAN_BUDGET
         if any(p.endswith("wp-cache.php") for p in paths):
+            if links is not None:
+                links += [dict(LINK)]
             return [dict(SUSPECT)], []
         return [], [f"not scanned: {paths[-1]}: No such file or directory"]
 
@@ -379,6 +387,13 @@ def test_suspect_files_in_json_and_advice(
             "mailer.raw-smtp-dialogue, php.eval-decoded)"
         )
         assert any("spamtrace scan" in a for a in php["advice"][1:])  # the rest unchanged
+        # a symlink attack in the folder: apart from the files, its advice after the file's
+        assert php["suspect_links"] == [LINK]
+        assert php["advice"][1].startswith("1 symlink(s) in the folder point where a site")
+        assert f"{UPLOADS}/s\\x1b[2J.txt -> /etc/shadow" in php["advice"][1]
+    assert by_inode[5]["suspect_links"] == []  # scanned, no such link
+    for inode in (2, 3, 4, 6):  # not scanned
+        assert by_inode[inode]["suspect_links"] is None
     assert by_inode[5]["suspect_files"] == []  # scanned, nothing found: no file advice
     assert not any(a.startswith("this is the file") for a in by_inode[5]["advice"])
     for inode in (2, 3, 4, 6):  # mta, submission, uid only, pid reused
@@ -398,6 +413,7 @@ def test_suspect_files_in_the_table(
     out = capsys.readouterr().out
     assert f"file     {UPLOADS}/wp-cache.php: malicious, score 17" in out
     assert "line 13: fsockopen($target, $port);" in out
+    assert f"link     {UPLOADS}/s\\x1b[2J.txt -> /etc/shadow: a system file or folder" in out
     assert f"next     this is the file: {UPLOADS}/wp-cache.php (malicious" in out
     assert "nothing suspicious in the script(s) and folder" in out  # pid 15's folder
     assert "scan note: not scanned: /home/other/a\\nb" in out  # escaped
@@ -426,7 +442,9 @@ def test_scan_budget_is_shared_and_what_is_left_is_said(
 
     budgets: list[float] = []
 
-    def slow(paths: Any, *, budget: float, cfg: Any = None, limit: int = 5) -> Any:
+    def slow(
+        paths: Any, *, budget: float, cfg: Any = None, limit: int = 5, links: Any = None
+    ) -> Any:
         budgets.append(budget)
         time.sleep(budget)  # uses all it was given
         return [], []

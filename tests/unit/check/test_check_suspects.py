@@ -171,3 +171,45 @@ def test_a_deleted_script_named_only_by_the_command_line_is_read_through_its_ope
     assert (files[0]["verdict"], files[0]["score"]) == (before[0]["verdict"], before[0]["score"])
     assert files[0]["rules"] == before[0]["rules"] and files[0]["script"] is True
     assert not any("No such file" in n for n in notes), notes
+
+
+def test_links_where_a_site_must_not_reach_are_listed_apart_from_the_files(
+    tmp_path: Path,
+) -> None:
+    """A symlink attack (a link in the account's folder to /etc/shadow, to / or to another
+    account's wp-config.php) showed only in `scan`: check and watch rank files and dropped
+    every link. They are listed apart (never "this is the file" nor "most suspicious file"),
+    the link's name escaped where it is printed."""
+    from spamtrace.suspects import link_advice, link_lines
+
+    folder = tmp_path / "uploads"
+    folder.mkdir()
+    shell = folder / "x.php"
+    shell.write_text("<?php\n$p = 'ZWNobyAx';\neval(base64_decode($_POST['p'] . $p));\n")
+    (folder / "s.txt").symlink_to("/etc/shadow")
+    (folder / "root\x1b[2J").symlink_to("/")
+    (folder / "c.txt").symlink_to("/home/bob/public_html/wp-config.php")
+    (folder / "ok.php").symlink_to("x.php")  # a link of the site to its own file: not listed
+    found: list[dict[str, Any]] = []
+    files, _notes = scan_for_suspects([str(shell), str(folder)], budget=2.0, links=found)
+    assert files is not None and [f["path"] for f in files] == [str(shell)]
+    assert (file_advice(files) or "").startswith(f"this is the file: {shell} ")
+    by_name = {f["path"].rsplit("/", 1)[-1]: f for f in found}
+    assert sorted(by_name) == ["c.txt", "root\x1b[2J", "s.txt"]
+    assert by_name["s.txt"] == {
+        "path": str(folder / "s.txt"), "target": "/etc/shadow",
+        "risk": "a system file or folder", "rule": "link.sensitive-target",
+    }  # fmt: skip
+    assert by_name["root\x1b[2J"]["risk"] == "the whole file system"
+    assert by_name["c.txt"]["risk"] == "an account's files"
+    lines = link_lines(found)
+    assert len(lines) == 3 and "\x1b" not in "".join(lines)
+    assert f"{folder}/root\\x1b[2J -> /: the whole file system" in lines
+    advice = link_advice(found) or ""
+    assert advice.startswith("3 symlink(s) in the folder point where a site must not reach")
+    assert "\x1b" not in advice and "this is the file" not in advice
+    assert link_advice([]) is None
+    # links are looked for in the folder the scan reads: a scan of the script alone has none
+    alone: list[dict[str, Any]] = []
+    scan_for_suspects([str(shell)], budget=2.0, links=alone)
+    assert alone == []

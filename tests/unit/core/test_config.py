@@ -122,3 +122,11 @@ def test_relay_ports_must_hold_25_only_when_25_is_watched(tmp_path: Path) -> Non
     env = {"SPAMTRACE_SMTP_RELAY_PORTS": "587"}
     with pytest.raises(ConfigError, match=r"environment: smtp\.relay_ports"):
         config.load(None, tmp_path / "nodir", environ=env)
+
+
+def test_parse_toml_text_is_the_one_toml_reader() -> None:
+    assert config.parse_toml_text('a = 1\n[b]\nc = "d"\n', "x.toml") == {"a": 1, "b": {"c": "d"}}
+    with pytest.raises(ConfigError, match=r"^x\.toml: invalid TOML: "):
+        config.parse_toml_text("a = [", "x.toml")
+    with pytest.raises(ConfigError, match=r"^x\.toml: invalid TOML: .*nested too deeply"):
+        config.parse_toml_text("a = " + "[" * 100_000, "x.toml")

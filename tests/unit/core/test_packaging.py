@@ -5,18 +5,13 @@ from __future__ import annotations
 import argparse
 import ast
 import re
-import sys
 from pathlib import Path
 
 import pytest
 
 from spamtrace.cli import docgen
 from spamtrace.cli.main import build_parser
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
+from spamtrace.config import parse_toml_text
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -30,7 +25,7 @@ def _setuptools_floor(requires: list[str]) -> tuple[int, ...]:
 
 
 def test_the_license_field_suits_the_setuptools_it_asks_for() -> None:
-    doc = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    doc = parse_toml_text((ROOT / "pyproject.toml").read_text(), "pyproject.toml")
     license_ = doc["project"]["license"]
     floor = _setuptools_floor(doc["build-system"]["requires"])
     # An SPDX string needs setuptools >= 77; Debian 12 has 66, Ubuntu 24.04 68
@@ -140,3 +135,28 @@ def test_uses_of_stdlib_new_in_python_311_are_guarded() -> None:
             uses = _uses_of_new_stdlib(tree)
             offenders += [f"{path.relative_to(ROOT)}:{n}: {what}" for n, what in uses]
     assert not offenders, offenders
+
+
+def _toml_importers(tree: ast.AST) -> list[int]:
+    """Lines of ``tree`` that import tomllib or tomli (the choice between the two)."""
+    lines = []
+    for node in ast.walk(tree):
+        names: list[str] = []
+        if isinstance(node, ast.Import):
+            names = [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names = [node.module]
+        if any(n.split(".")[0] in ("tomllib", "tomli") for n in names):
+            lines.append(node.lineno)
+    return lines
+
+
+def test_one_module_chooses_between_tomllib_and_tomli() -> None:
+    """The 3.10 shim (tomli there, tomllib from 3.11) is written once, in spamtrace.config
+    (parse_toml_text); every other reader of TOML, tests included, goes through it."""
+    importers = []
+    for top in ("src", "tests", "bench"):
+        for path in sorted((ROOT / top).rglob("*.py")):
+            lines = _toml_importers(ast.parse(path.read_text(encoding="utf-8"), str(path)))
+            importers += [f"{path.relative_to(ROOT)}:{n}" for n in lines]
+    assert importers and all(i.startswith("src/spamtrace/config.py:") for i in importers), importers

@@ -406,6 +406,9 @@ class FlushableSet:
 
         return [BlockedUid(uid, None, None) for uid in sorted(self.live)]
 
+    def drop(self, uids: Any) -> None:
+        self.live -= set(uids)
+
 
 def test_a_block_the_ruleset_flush_lost_is_put_back_for_what_is_left_of_it() -> None:
     """`nft flush ruleset` (a reload of Debian's nftables.service) emptied the block set: the
@@ -833,3 +836,59 @@ def test_a_block_of_a_deleted_account_is_not_put_back_on_its_uid_given_to_anothe
     sub.close()
     with open_reader(db) as reader:  # the records stay, for `spamtrace release`
         assert sorted(a.uid for a in reader.blocks_in_force(now[0]) if a.uid) == [1, 2, 3]
+
+
+def test_at_start_the_live_block_set_is_reconciled_with_the_store(tmp_path: Path) -> None:
+    """A restart without a reboot kept the live set as it was: a uid released while no
+    daemon ran (the release's nft step failed, or ran in another namespace), or whose uid
+    went to another account since, stayed blocked until its timeout. At start the set keeps
+    only the blocks the store holds for the user they were made for (and this run's); the
+    others are dropped, said in one message (the journal's one line)."""
+    import io
+    import pwd
+
+    from spamtrace.service.bus import BlocksReconciled
+    from spamtrace.service.daemon import JournalLog
+    from spamtrace.service.responses import ResponsesSubscriber
+    from spamtrace.sinks.store import ActionRecord, Store, mark_undone
+
+    now = [10_000.0]
+    db = str(tmp_path / "s.db")
+    store = Store(db)
+    same = pwd.getpwuid(1).pw_name
+    for uid, user in ((1, same), (2, "shop-deleted"), (3, pwd.getpwuid(3).pw_name)):
+        store.submit_action(ActionRecord(
+            f"inc-{uid}", "block-uid", "done", now[0] - 100, f"block uid {uid}",
+            f"spamtrace release {uid}", uid, str(uid),
+            {"timeout": 3600, "reason": "suspicious", "user": user, "account": user},
+        ))  # fmt: skip
+    assert store.flush()
+    store.close()
+    assert mark_undone(db, 3, now[0] - 10) == 1  # released while no daemon ran
+
+    engine = FakeEngine()
+    engine.store = type("S", (), {"path": db, "submit_action": staticmethod(lambda a: None)})()  # type: ignore[assignment]
+    kernel = FlushableSet()
+    kernel.live = {1, 2, 3, 7}  # 7: never in this store
+    conf = cfg(mode="enforce")
+    sub = ResponsesSubscriber(
+        engine, conf,  # type: ignore[arg-type]
+        Responder(conf, MTA, blocker=kernel, clock=lambda: now[0]),  # type: ignore[arg-type]
+    )  # fmt: skip
+    sys.setswitchinterval(0.005)
+    sub.restore_blocks()
+    assert kernel.live == {1}
+    (msg,) = [m for m in engine.posted if isinstance(m, BlocksReconciled)]
+    assert [uid for uid, _why in msg.dropped] == [2, 3, 7]
+    why = dict(msg.dropped)
+    assert "made for user 'shop-deleted'" in why[2] and "no block" in why[3] == why[7]
+    out = io.StringIO()
+    JournalLog(out=out).handle(msg)
+    text = out.getvalue()
+    assert text.count("\n") == 1 and text.startswith("spamtrace: block set reconciled")
+    assert "uid 2" in text and "uid 3" in text and "uid 7" in text
+    # nothing stale: nothing said
+    engine.posted.clear()
+    sub.restore_blocks()
+    assert kernel.live == {1} and not [m for m in engine.posted if isinstance(m, BlocksReconciled)]
+    sub.close()

@@ -3,28 +3,22 @@
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from spamtrace.cli.main import main
+from spamtrace.config import parse_toml_text
 from spamtrace.scanner.analyze import Analysis, analyze
 from spamtrace.scanner.rules import load_rules, load_yara
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
 
 SAMPLES = Path(__file__).resolve().parent / "samples"
 
 
 def read_toml(text: str) -> dict[str, Any]:
-    """A TOML document (tomllib, or tomli on Python 3.10, as the project reads TOML)."""
-    doc: dict[str, Any] = tomllib.loads(text)
-    return doc
+    """A TOML document, read as the project reads TOML (spamtrace.config.parse_toml_text)."""
+    return parse_toml_text(text, "test document")
 
 
 def analyze_file(path: Path) -> Analysis:

@@ -70,6 +70,12 @@ def lines(out: str) -> list[dict[str, Any]]:
 
 #: names of the threads the fake scanner ran on
 SCAN_THREADS: list[str] = []
+#: the symlinks the fake scanner finds in the folder (a test sets them)
+LINKS_FOUND: list[dict[str, Any]] = []
+LINK = {
+    "path": f"{UPLOADS}/s\x1b[2J.txt", "target": "/etc/shadow",
+    "risk": "a system file or folder", "rule": "link.sensitive-target",
+}  # fmt: skip
 
 
 @pytest.fixture
@@ -77,11 +83,16 @@ def fake_scan(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, ...]]:
     """The scanner replaced: records the paths of each call (and its thread)."""
     calls: list[tuple[str, ...]] = []
     SCAN_THREADS.clear()
+    LINKS_FOUND.clear()
 
-    def scan(paths: Any, *, budget: float, cfg: Any = None, limit: int = 5) -> Any:
+    def scan(
+        paths: Any, *, budget: float, cfg: Any = None, limit: int = 5, links: Any = None
+    ) -> Any:
         calls.append(tuple(paths))
         SCAN_THREADS.append(threading.current_thread().name)
         assert budget == 0.5
+        if links is not None and LINKS_FOUND:
+            links += [dict(x) for x in LINKS_FOUND]
         return [dict(SUSPECT)], []
 
     monkeypatch.setattr(suspects_mod, "scan_for_suspects", scan)
@@ -174,7 +185,9 @@ def test_slow_scan_reports_the_incident_then_the_files(
 ) -> None:
     release = threading.Event()
 
-    def slow(paths: Any, *, budget: float, cfg: Any = None, limit: int = 5) -> Any:
+    def slow(
+        paths: Any, *, budget: float, cfg: Any = None, limit: int = 5, links: Any = None
+    ) -> Any:
         release.wait(10)
         return [dict(SUSPECT)], ["slow disk"]
 
@@ -239,3 +252,47 @@ def test_same_paths_are_scanned_once_within_a_minute(
     assert [r.incident_id for r in got] == ["inc-a", "inc-b"]
     assert [r.reused for r in got] == [False, True] and got[1].files == (SUSPECT,)
     assert fake_scan == [("/h/x.php",)]
+
+
+def test_a_symlink_attack_in_the_folder_is_listed_apart_and_stored(
+    tmp_path: Path, fake_scan: list[tuple[str, ...]], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The incident's scan ranked files only: a link from the account's folder to
+    /etc/shadow (a symlink attack) was dropped. It is the incident's `suspect_links`, apart
+    from the files (never "this is the file"), in the watch line, the store and `incident
+    ID`, its name escaped where it is printed."""
+    LINKS_FOUND.append(LINK)
+    w = watcher(tmp_path)
+    try:
+        feed(w, [attempt(time.time())])
+        w._finish_scans()
+        w.store.flush()  # type: ignore[union-attr]
+    finally:
+        w.close()
+    (opened,) = [x for x in lines(capsys.readouterr().out) if x["type"] == "incident-opened"]
+    inc = opened["incident"]
+    assert inc["suspect_links"] == [LINK] and inc["suspect_files"] == [SUSPECT]
+    assert inc["advice"][0].startswith("this is the file: ")
+    assert inc["advice"][1].startswith("1 symlink(s) in the folder point where a site")
+    db = str(tmp_path / "w.db")
+    assert main(["incident", inc["id"], "--json", "--db", db]) == 0
+    assert json.loads(capsys.readouterr().out)["incident"]["suspect_links"] == [LINK]
+    assert main(["incidents", "--json", "--since", "all", "--db", db]) == 1
+    assert json.loads(capsys.readouterr().out)["incidents"][0]["suspect_links"] == [LINK]
+    assert main(["incident", inc["id"], "--db", db]) == 0
+    human = capsys.readouterr().out
+    assert "symlinks where a site must not reach:" in human
+    assert f"{UPLOADS}/s\\x1b[2J.txt -> /etc/shadow: a system file or folder" in human
+    assert "\x1b" not in human
+    # the terminal view of watch says it too
+    w = watcher(tmp_path / "h", json_out=False) if (tmp_path / "h").mkdir() is None else None
+    assert w is not None
+    try:
+        feed(w, [attempt(time.time() + 5000)])
+        w._finish_scans()
+    finally:
+        w.close()
+    out = capsys.readouterr().out
+    block = out[out.index("!! SUSPICIOUS incident") :]
+    assert f"   link:    {UPLOADS}/s\\x1b[2J.txt -> /etc/shadow: a system file" in block
+    assert "\x1b" not in block

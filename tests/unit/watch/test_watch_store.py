@@ -267,7 +267,7 @@ def _v1_store(path: str, monkeypatch: pytest.MonkeyPatch, now: float) -> None:
 def test_migration_1_to_2_adds_suspect_files(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    assert SCHEMA_VERSION == 3
+    assert SCHEMA_VERSION == 4
     import time
 
     path = str(tmp_path / "s.db")
@@ -287,10 +287,11 @@ def test_migration_1_to_2_adds_suspect_files(
     cols = [r[1] for r in db.execute("PRAGMA table_info(incidents)")]
     versions = [r[0] for r in db.execute("SELECT version FROM schema_version ORDER BY version")]
     db.close()
-    assert "suspect_files" in cols and versions == [1, 2, 3]
+    assert "suspect_files" in cols and versions == [1, 2, 3, 4]
+    assert "suspect_links" in cols  # version 4: the folder's symlinks to where a site must not
     with StoreReader(path) as r:
         (same,) = r.incidents()
-        assert same == old
+        assert same == old and same.suspect_links is None
         assert len(r.events_of("inc-1")) == 1
 
 

