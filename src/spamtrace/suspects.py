@@ -11,7 +11,7 @@ import os
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Mapping, Sequence
     from typing import Any
 
     from spamtrace.config import ScanSection
@@ -227,7 +227,7 @@ def link_json(item: WalkItem) -> dict[str, Any]:
     }
 
 
-def link_lines(links: Sequence[dict[str, Any]]) -> list[str]:
+def link_lines(links: Sequence[Mapping[str, Any]]) -> list[str]:
     """Human lines (escaped) for ``suspect_links``: ``PATH -> TARGET: RISK``."""
     from spamtrace.safetext import escape
 

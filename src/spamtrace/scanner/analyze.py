@@ -44,7 +44,6 @@ from spamtrace.scanner.context import (
     BudgetExceeded,
     Ctx,
     Hit,
-    _calls_of,
     assertion_rx,
     bounded_search,
     called_any,
@@ -357,16 +356,14 @@ def _gate_scanner(rules: tuple[Rule, ...]) -> GateWords | None:
 def prepare(rules: tuple[Rule, ...], yara: YaraWords | None = None) -> None:
     """Compile what the rule set needs (gate words, regex prerequisites, the rule plan) now,
     e.g. before forking workers that then share it, instead of on the first file: also the
-    yara-x scanners of each scope (``yara``), each call regex of the names rules look for,
-    and the leading words of the rules' and features' regexes (each worker compiled them
-    again on first use: ~50 ms of CPU per worker)."""
+    yara-x scanners of each scope (``yara``) and the leading words of the rules' and
+    features' regexes (each worker compiled them again on first use: ~50 ms of CPU per
+    worker)."""
     ready = _prepared(rules)
     assertion_rx()
     if yara is not None:
         for names in ready.yara_names.values():
             yara.scan(b"", names)
-    for name in _CALLED_NAMES:
-        _calls_of(b"", name, 1)
     patterns = [rule.regex for rule in rules if rule.regex is not None]
     families = (getattr(features, name) for name in features.__all__)
     for module in (context, taint, fold, *families):

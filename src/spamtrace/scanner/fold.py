@@ -1297,23 +1297,47 @@ _LITERAL_RUN = compile_possessive(rb"\x01\d++\x01(?:\s*+\.\s*+\x01\d++\x01)++")
 MAX_RUN_PIECES = 4096  # literals glued into one, at most
 
 
+_OPEN_BRACKET = re.compile(rb"\s*\[")
+
+
+def alias_opens(code: bytes) -> list[tuple[int, int]]:
+    """The spans of :data:`_ALIAS_OPEN`'s matches, in order, found by literal searches: the
+    regex tried its "$" at every "$" of the file (most of its variables)."""
+    spans = []
+    at = code.find(b"$globals")
+    while at >= 0:
+        m = _OPEN_BRACKET.match(code, at + 8)
+        if m is None:
+            at = code.find(b"$globals", at + 1)
+        else:
+            spans.append((at, m.end()))
+            at = code.find(b"$globals", m.end())
+    at = code.find(b"${")
+    while at >= 0:  # neither kind of match holds the start of the other
+        if not at or code[at - 1] != 36:  # not after "$": $${...}
+            spans.append((at, at + 2))
+        at = code.find(b"${", at + 2)
+    spans.sort()
+    return spans
+
+
 def _superglobal_aliases(code: bytes, lx: Lexed, env: Env) -> bytes:
     """``$GLOBALS['_POST']``, ``${'_' . 'POST'}``, ``$GLOBALS[strrev('TSOP_')]``... written
     ``$_post``: the array itself, whatever expression of literals names it."""
     out: list[bytes] = []
     last = 0
-    for m in _ALIAS_OPEN.finditer(code):
-        if m.start() < last:
+    for start, end in alias_opens(code):
+        if start < last:
             continue
-        folded = fold_at(code, lx, m.end(), env)
+        folded = fold_at(code, lx, end, env)
         if folded is None:
             continue
         close = _skip_ws(code, folded.end)
-        want = b"]" if code[m.start() + 1 : m.start() + 2] == b"g" else b"}"
+        want = b"]" if code[start + 1 : start + 2] == b"g" else b"}"
         name = folded.value.strip().lower()
         if code[close : close + 1] != want or name not in _SUPERGLOBALS:
             continue
-        out.append(code[last : m.start()])
+        out.append(code[last:start])
         out.append(b"$" + name)
         last = close + 1
     if not out:

@@ -363,7 +363,7 @@ class BlocksReconciled:
         """One line (its values quoted where they were put in: show it with escape_message)."""
         dropped = "; ".join(f"uid {uid}: {why}" for uid, why in self.dropped)
         return (
-            f"block set reconciled with the store at start: {len(self.dropped)} uid(s) taken "
+            f"block set reconciled with the store: {len(self.dropped)} uid(s) taken "
             f"out of it ({dropped})"
         )
 

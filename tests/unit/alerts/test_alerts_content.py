@@ -103,6 +103,9 @@ def test_slack_text_has_no_markup_links_or_mentions_from_the_attacker() -> None:
     # every attacker value sits in a code span: [click](url) and @all are not markup there
     assert "`php" in text and "[click](http://evil.example) @all" in text
     assert "\n" not in text.replace("\n", "")  # one alert, many lines; none forged
+    # the file's name and finding, escaped once as in the e-mail: `\\xff` showed `\\\\xff`
+    assert "/uploads/\\xffx\\r\\nBcc: x@y.php: malicious" in text
+    assert "\\\\" not in text
 
 
 def test_json_body_is_valid_and_carries_the_incident_as_incidents_json() -> None:
@@ -181,3 +184,18 @@ def test_a_stolen_mailbox_is_alerted_and_named() -> None:
     assert "*from*: `203.0.113.5," in slack and "*process*" not in slack
     line = syslog_line(alert(inc))
     assert "auth_user=info@shop.example messages=12 client_ips=5" in line, line
+
+
+def test_a_symlink_attack_in_the_folder_is_in_the_alert_apart_from_the_files() -> None:
+    """The incident's suspect_links (a link in the folder to /etc/shadow) were in its record
+    but not in its alert: said on link lines of their own, escaped, in text and Slack."""
+    inc = dict(incident(), suspect_links=[{
+        "path": f"{UPLOADS}/s\x1b[2J.txt", "target": "/etc/shadow",
+        "risk": "a system file or folder", "rule": "link.sensitive-target",
+    }])  # fmt: skip
+    body = text_body(alert(inc))
+    assert f"link:      {UPLOADS}/s\\x1b[2J.txt -> /etc/shadow: a system file or folder" in body
+    assert "\x1b" not in body
+    slack = slack_body(alert(inc))
+    assert "/etc/shadow" in json.dumps(slack) and "\x1b" not in json.dumps(slack)
+    assert "link:" not in text_body(alert(incident()))  # none: no line

@@ -422,7 +422,7 @@ def test_a_copy_of_a_too_slow_file_is_skipped_without_a_second_try(
 
 def test_prepare_compiles_before_the_workers_fork() -> None:
     # what each forked worker compiled again on its first files: the yara-x scanners of each
-    # scope, the call regex of each name, the leading words of the rules' regexes
+    # scope, the leading words of the rules' regexes
     from spamtrace.scanner import analyze, context
     from spamtrace.scanner.rules import YaraWords
 
@@ -432,7 +432,6 @@ def test_prepare_compiles_before_the_workers_fork() -> None:
     analyze.prepare(rules, yara)
     scopes = analyze._prepared(rules).yara_names.values()
     assert scopes and all(names in yara._subsets for names in scopes)
-    assert all(name in context._CALL_RX for name in analyze._CALLED_NAMES)
     regexes = [r.regex for r in rules if r.regex is not None]
     assert regexes and all((rx.pattern, rx.flags) in context._LEADING for rx in regexes)
 

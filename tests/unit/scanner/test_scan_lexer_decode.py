@@ -7,6 +7,9 @@ import codecs
 import time
 import zlib
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from spamtrace.scanner import decode
 from spamtrace.scanner.lexer import has_php, lex
 
@@ -96,3 +99,38 @@ def test_find_calls_only_plain_calls_in_order() -> None:
     code = b"system(a); $system(b); x->system(c); mysystem(d); system (e); exec(f);"
     assert find_calls(code, (b"exec", b"system")) == [(0, b"a)"), (50, b"e)"), (62, b"f)")]
     assert find_calls(code, (b"system",), 1) == [(0, b"a)")]
+
+
+def _calls_by_regex(
+    code: bytes, name: bytes, limit: int, start: int = 0
+) -> list[tuple[int, bytes]]:
+    """What ``_calls_of`` finds, as the regex it replaced found it."""
+    import re
+
+    from spamtrace.scanner.context import NOT_CALL_BEFORE
+
+    rx = re.compile(re.escape(name) + rb"(?=\s*\(([^;]{0,200}))")
+    out = []
+    for m in rx.finditer(code, start):
+        if not m.start() or code[m.start() - 1] not in NOT_CALL_BEFORE:
+            out.append((m.start(), m.group(1)))
+            if len(out) >= limit:
+                break
+    return out
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(st.sampled_from([b"ee", b"eval", b"evalx", b"(", b" ", b"\n", b";", b"$", b"a",
+                              b"->", b"\x80", b")", b"x" * 210]), max_size=40),
+    st.sampled_from([b"eval", b"ee", b"e", b"evale"]),
+    st.integers(1, 4),
+    st.integers(0, 6),
+)  # fmt: skip
+def test_calls_of_finds_what_the_call_regex_found(
+    pieces: list[bytes], name: bytes, limit: int, start: int
+) -> None:
+    from spamtrace.scanner.context import _calls_of
+
+    code = b"".join(pieces)
+    assert _calls_of(code, name, limit, start) == _calls_by_regex(code, name, limit, start)

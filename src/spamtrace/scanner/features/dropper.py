@@ -34,6 +34,7 @@ from spamtrace.scanner.context import (
     function_body,
     has_any,
     prefiltered_finditer,
+    prefiltered_search,
     string_at,
     string_text,
     top_args,
@@ -958,7 +959,7 @@ def _download_run(ctx: Ctx, rule: Rule) -> Hit | None:
     if not called_any(ctx, _EXEC_AND_PCNTL):
         return None
     text = string_text(ctx)
-    m = _SHELL_DOWNLOAD_RUN.search(text)
+    m = prefiltered_search(_SHELL_DOWNLOAD_RUN, text)
     if m is not None:
         at = string_at(ctx, m.start())
         return Hit(ctx.line_of_string(max(0, at)), excerpt(m.group(0)))

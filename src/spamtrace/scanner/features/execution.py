@@ -264,12 +264,22 @@ def _keyed_only(args: bytes, var: bytes) -> bool:
     flat array of the query (``$REQUEST['cmd']``)."""
     named = _SETTINGS_NAME.search(var) is not None
     uses = 0
-    for m in re.finditer(rb"\$" + re.escape(var) + rb"(?![\w\x80-\xff])", args):
-        key = _LITERAL_KEY.match(args, m.end())
+    needle = b"$" + var
+    n = len(needle)
+    at = args.find(needle)
+    while at >= 0:  # each "$var" not followed by a name byte (no regex compiled per name)
+        if _NAME_BYTE.match(args, at + n) is not None:
+            at = args.find(needle, at + 1)
+            continue
+        key = _LITERAL_KEY.match(args, at + n)
         if key is None or not (named or _LITERAL_KEY.match(args, key.end())):
             return False
         uses += 1
+        at = args.find(needle, at + n)
     return uses > 0
+
+
+_NAME_BYTE = re.compile(rb"[\w\x80-\xff]")
 
 
 # a literal key: its placeholder, or the blank that interpolated() leaves of a literal

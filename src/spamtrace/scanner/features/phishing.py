@@ -9,6 +9,7 @@ from __future__ import annotations
 import collections
 import itertools
 import re
+from collections.abc import Iterator
 
 from spamtrace.scanner.context import (
     CRAWLER_TESTS,
@@ -1921,6 +1922,19 @@ def _crawler_redirect(ctx: Ctx, rule: Rule) -> Hit | None:
 _LEAVES = re.compile(rb"\b(?:exit|die)\b")
 
 
+# a loop over a list: its list variable, and its item variable (whole: one run of name bytes,
+# as ``$item\s*\)`` ends it); a loop has one "(", so no match holds the start of another
+_FOREACH_ITEM = re.compile(
+    rb"foreach\s*\(\s*\$(\w+)\s+as\s+(?:\$\w+\s*=>\s*)?\$([\w\x80-\xff]+)\s*\)"
+)
+
+
+def loops_with_item(code: bytes, var: bytes) -> Iterator[re.Match[bytes]]:
+    """The ``foreach ($list as [$key =>] $var)`` loops of ``code``, in order (group 1: the
+    list's name)."""
+    return (m for m in _FOREACH_ITEM.finditer(code) if m.group(2) == var)
+
+
 def _bot_list(ctx: Ctx, parts: list[bytes], start: int) -> bool:
     """One of a test's arguments is the loop variable over a list of crawler names
     (``$bots = ['Googlebot', 'Bingbot', ...]; foreach ($bots as $bot) stripos($ua, $bot)``)."""
@@ -1930,10 +1944,7 @@ def _bot_list(ctx: Ctx, parts: list[bytes], start: int) -> bool:
         v = VAR.fullmatch(part.strip())
         if v is None:
             continue
-        loop = re.compile(
-            rb"foreach\s*\(\s*\$(\w+)\s+as\s+(?:\$\w+\s*=>\s*)?\$" + v.group(1) + rb"\s*\)"
-        )
-        for m in itertools.islice(loop.finditer(code), 3):
+        for m in itertools.islice(loops_with_item(code, v.group(1)), 3):
             for _, a in var_assigns(code, m.group(1), TAIL_RHS, 3):
                 names = [value(int(q.group(1))).lower() for q in itertools.islice(
                     PLACEHOLDER.finditer(a.group(1)), 40)]

@@ -1143,6 +1143,43 @@ def _fetch_request_saved(ctx: Ctx, rule: Rule) -> Hit | None:
     return None
 
 
+# a file read whose whole name is a request field, as it came: readfile($_GET['f'])
+_BARE_REQUEST_NAME = re.compile(
+    rb"[\s@(]*(?:(?:trim|urldecode|rawurldecode|base64_decode|stripslashes)\s*\(\s*)*"
+    rb"\$_(?:get|post|request)\s*\[\s*\x01(\d+)\x01\s*\][\s)]*"
+)
+_SHOWN_BEFORE = re.compile(rb"(?:echo|print|var_dump|print_r|printf|die|exit)\b[^;{}]{0,60}$")
+_URL_CHECKED = re.compile(
+    rb"filter_validate_url|parse_url\s*\(|preg_match\s*\(\s*\x01\d+\x01\s*,"
+)
+_FILE_READS_SHOWN = (b"file_get_contents", b"readfile", b"file", b"highlight_file", b"show_source")
+
+
+@feature("file_read_page")
+def _file_read_page(ctx: Ctx, rule: Rule) -> Hit | None:
+    """A small page that asks for a file's name in its own form and shows that file, whatever
+    it is (``var_dump(file_get_contents($_GET['f']))`` under ``<input name='f'>``): a reader
+    of the account's files (configs, keys) dropped in the web root. A site reads from its
+    own folder (a literal prefix, basename) or checks that a fetched address is a URL."""
+    if len(ctx.data) > int(rule.params.get("max_size", 4096)):
+        return None
+    text = string_text(ctx)
+    if text.find(b"<input") < 0 or _URL_CHECKED.search(ctx.code) is not None:
+        return None
+    for start, args in calls_to(ctx, _FILE_READS_SHOWN, 20):
+        m = _BARE_REQUEST_NAME.fullmatch(first_arg(args))
+        if m is None:
+            continue
+        shown = ctx.code.startswith((b"readfile", b"highlight_file", b"show_source"), start)
+        if not shown and _SHOWN_BEFORE.search(ctx.code[max(0, start - 80) : start]) is None:
+            continue
+        key = re.escape(ctx.lx.value(int(m.group(1))).lower())
+        asked = re.compile(rb"<input\b[^>\x00]{0,200}\bname\s*=\s*[\"']?" + key + rb"[\"'\s>/]")
+        if asked.search(text) is not None:
+            return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
+    return None
+
+
 _DB_ADMIN_WORDS = (b"show databases", b"show tables", b"show create table", b"drop table",
                    b"mysqldump", b"show processlist", b"show variables", b"mysql_list_dbs",
                    b"mysql_list_tables", b"show table status")  # fmt: skip
@@ -1605,6 +1642,8 @@ def _udp_flood(ctx: Ctx, rule: Rule) -> Hit | None:
     settings."""
     code = ctx.code
     value = ctx.lx.value
+    if string_text(ctx).find(b"udp://") < 0 and ctx.first(b"socket_sendto") < 0:
+        return None
     for m in itertools.islice(prefiltered_finditer(_LOOP_AT, code, ctx.first), 40):
         head_end = m.end() + close_paren(code[m.end() : m.end() + 600])
         cond = code[m.end() : head_end]

@@ -146,6 +146,17 @@ def _file_lines(inc: Mapping[str, Any]) -> list[str]:
     return out
 
 
+def _link_lines(inc: Mapping[str, Any]) -> list[str]:
+    """One line per symlink of the folder to where a site must not reach (escaped)."""
+    from spamtrace.suspects import link_lines
+
+    links = [x for x in inc.get("suspect_links") or () if isinstance(x, Mapping)]
+    out = link_lines(links[:MAX_FILES])
+    if len(links) > MAX_FILES:
+        out.append(f"… {len(links) - MAX_FILES} more link(s): spamtrace incident {inc.get('id')}")
+    return out
+
+
 def _actions(alert: Alert) -> list[str]:
     """What was done (``done``) or would be (``would``), one escaped line each."""
     actions = alert.incident.get("actions")
@@ -266,6 +277,8 @@ def _incident_lines(alert: Alert) -> list[str]:
         out.append(f"script:    {escape(script)}")
     for line in _file_lines(inc):
         out.append(("           " if line.startswith("  ") else "file:      ") + line)
+    for line in _link_lines(inc):
+        out.append(f"link:      {line}")
     out.append(f"to:        {_destinations(inc)}")
     out.append(f"counts:    {_counts(inc)}")
     out.append(f"seen:      {inc.get('first_seen')} .. {inc.get('last_seen')}")
@@ -375,7 +388,8 @@ def slack_body(alert: Alert) -> dict[str, Any]:
         + (f", domains {_code(', '.join(alert.domains[:MAX_LISTED]))}" if alert.domains else "")
     )
     if mail is None or inc.get("exe") or inc.get("cmdline"):
-        lines.append(f"*process*: {_code(inc.get('exe'))} {_code(_argv(inc.get('cmdline')))}")
+        argv = _code(_argv(inc.get("cmdline")), command=True)  # escaped already
+        lines.append(f"*process*: {_code(inc.get('exe'))} {argv}")
     if mail is None or inc.get("cwd"):
         lines.append(f"*folder*: {_code(inc.get('cwd'))}")
     if mail is not None and mail.get("client_ips"):
@@ -384,7 +398,9 @@ def slack_body(alert: Alert) -> dict[str, Any]:
     for script in list(inc.get("scripts") or ())[:MAX_LISTED]:
         lines.append(f"*script*: {_code(script)}")
     for line in _file_lines(inc):
-        lines.append(f"*file*: {_code(line.strip())}")
+        lines.append(f"*file*: {_code(line.strip(), command=True)}")  # escaped already
+    for line in _link_lines(inc):
+        lines.append(f"*link*: {_code(line, command=True)}")  # escaped already
     lines.append(f"*to*: {_code(_destinations(inc))}")
     lines.append(f"*counts*: {_code(_counts(inc))}")
     lines.append(f"*seen*: {_code(inc.get('first_seen'))} .. {_code(inc.get('last_seen'))}")

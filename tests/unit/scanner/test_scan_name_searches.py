@@ -1,0 +1,80 @@
+"""Searches for a name the file chose (a variable, a function) without compiling a regex per
+name: each gives what the per-name regex it replaced gave (a scan meets thousands of names,
+each regex ~100 us to compile in each worker)."""
+
+from __future__ import annotations
+
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from spamtrace.scanner.features import execution, phishing
+
+_PIECES = [b"$cfg", b"$cfgx", b"$a", b"$", b"[", b"]", b"\x011\x01", b" ", b"\x80", b"[0]",
+           b"foreach", b"(", b")", b" as ", b"$k", b" => ", b"$bot", b"$bots", b"$b\x80t", b"x",
+           b"foreach ($a as $bot)", b"foreach ($a as $k => $bot)"]  # fmt: skip
+
+
+def _keyed_only_by_regex(args: bytes, var: bytes) -> bool:
+    named = execution._SETTINGS_NAME.search(var) is not None
+    uses = 0
+    for m in re.finditer(rb"\$" + re.escape(var) + rb"(?![\w\x80-\xff])", args):
+        key = execution._LITERAL_KEY.match(args, m.end())
+        if key is None or not (named or execution._LITERAL_KEY.match(args, key.end())):
+            return False
+        uses += 1
+    return uses > 0
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=30), st.sampled_from([b"cfg", b"a", b"bot"]))
+def test_keyed_only_as_the_per_name_regex(pieces: list[bytes], var: bytes) -> None:
+    args = b"".join(pieces)
+    assert execution._keyed_only(args, var) == _keyed_only_by_regex(args, var)
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.lists(st.sampled_from(_PIECES), max_size=30),
+    st.sampled_from([b"bot", b"k", b"b\x80t", b"a"]),
+)
+def test_loops_over_a_variable_as_the_per_name_regex(pieces: list[bytes], var: bytes) -> None:
+    code = b"".join(pieces)
+    loop = re.compile(
+        rb"foreach\s*\(\s*\$(\w+)\s+as\s+(?:\$\w+\s*=>\s*)?\$" + var + rb"\s*\)"
+    )
+    want = [(m.span(), m.group(1)) for m in loop.finditer(code)]
+    got = [(m.span(), m.group(1)) for m in phishing.loops_with_item(code, var)]
+    assert got == want
+
+
+def test_a_loop_over_a_list_of_crawlers_is_read_as_the_crawler_test() -> None:
+    from spamtrace.scanner.analyze import analyze
+    from spamtrace.scanner.rules import load_rules, load_yara
+
+    src = (
+        b"<?php $bots = array('googlebot', 'bingbot', 'crawler', 'spider');\n"
+        b"$ua = $_SERVER['HTTP_USER_AGENT'];\n"
+        b"foreach ($bots as $bot) { if (stripos($ua, $bot) !== false) {\n"
+        b"header('HTTP/1.1 404 Not Found'); exit; } }\n"
+        b"header('Location: http://pharma.example/'); ?>"
+    )
+    res = analyze(src, "x.php", load_rules(), yara=load_yara())
+    # stripos($ua, $bot) names no crawler: the loop over $bots does
+    assert "php.crawler-redirect" in {f.rule for f in res.findings}
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from([b"$", b"$globals", b"${", b"$${", b"{", b"[", b" ", b"\n", b"\t", b"a",
+                         b"$globals [", b"$$globals["]),
+        max_size=30,
+    )
+)  # fmt: skip
+def test_superglobal_alias_openings_as_the_regex_finds_them(pieces: list[bytes]) -> None:
+    from spamtrace.scanner import fold
+
+    code = b"".join(pieces)
+    assert fold.alias_opens(code) == [m.span() for m in fold._ALIAS_OPEN.finditer(code)]
