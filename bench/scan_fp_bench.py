@@ -85,6 +85,11 @@ def main() -> int:
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--list", action="store_true", help="print the default package list")
     ap.add_argument(
+        "--show-suspicious",
+        action="store_true",
+        help="list the suspicious files too, with their rules",
+    )
+    ap.add_argument(
         "--learned-words",
         action=argparse.BooleanOptionalAction,
         default=Limits().learned_words,
@@ -113,6 +118,8 @@ def main() -> int:
                 flagged.append(r)
             elif r.verdict is ScanVerdict.SUSPICIOUS:
                 sus[owner[r.path]] += 1
+                if args.show_suspicious:
+                    flagged.append(r)
         print(f"{len(files)} PHP files, {size / 1e6:.1f} MB from {len(roots)} Debian packages")
         for name in sorted(by_pkg):
             n = len(by_pkg[name])
@@ -126,7 +133,8 @@ def main() -> int:
         print(f"throughput: {size / 1e6 / wall:.1f} MB/s (wall {wall:.2f}s, {args.jobs} workers)")
         for r in sorted(flagged, key=lambda r: r.path):
             rel = os.path.relpath(r.path, cache / "unpacked")
-            print(f"  MALICIOUS {r.score:3d} {rel} {','.join(f.rule for f in r.findings)}")
+            rules = ",".join(f.rule for f in r.findings)
+            print(f"  {r.verdict.name:10s} {r.score:3d} {rel} {rules}")
     return 0
 
 

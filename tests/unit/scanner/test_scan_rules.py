@@ -593,15 +593,20 @@ def test_vulnerabilities_together_stay_suspicious_and_intent_still_adds() -> Non
 
 
 def test_an_upload_form_of_a_site_is_no_planted_uploader() -> None:
-    """A self-posting upload form whose file is named by the script (a unique part) or
-    recorded in the site's database is a site's handler; one that keeps the client's name
-    in a folder and nothing more still shows what it is for."""
-    for name in ("upload-form-recorded.php", "upload-form-unique-name.php"):
+    """A self-posting upload form whose file is named by the script (a unique part),
+    recorded in the site's database, or kept under the client's name in a folder of its own
+    (a tutorial's upload page) is a site's page, a hole; one behind a password written in
+    the file, or one that names what it stores a .php, shows what it is for."""
+    for name in (
+        "upload-form-recorded.php",
+        "upload-form-unique-name.php",
+        "upload-page-own-folder.php",
+    ):
         found = rule_ids(analyze_file(SAMPLES / "suspicious" / name))
         assert "shell.upload-unchecked" in found
         assert "shell.small-uploader" not in found
         assert "shell.upload-anywhere" not in found
-    planted = analyze_file(SAMPLES / "malicious" / "upload-unchecked.php")
+    planted = analyze_file(SAMPLES / "malicious" / "upload-hidden-gate.php")
     assert "shell.small-uploader" in rule_ids(planted)
     named_php = (SAMPLES / "suspicious" / "upload-form-unique-name.php").read_bytes()
     name = b"basename($_FILES['doc']['name'])"

@@ -393,9 +393,113 @@ def _relay_recipient(ctx: Ctx, rule: Rule) -> Hit | None:
             if looped is None:
                 looped = _request_loop_vars(ctx, req | ctx.cache["direct"])
             tainted = var.group(1) in looped
-        if tainted or UIN_RE.match(head) or _client_header(ctx, head):
-            return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 100))
+        if not (tainted or UIN_RE.match(head) or _client_header(ctx, head)):
+            continue
+        if _owner_content(ctx, start, req, var.group(1) if var is not None else b""):
+            continue  # the visitor picks only who gets the owner's own text: no relay
+        if _copy_to_sender(ctx, start, req, var.group(1) if var is not None else b""):
+            continue  # a contact form's copy of the message to its sender: a hole, no relay
+        return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 100))
     return None
+
+
+# what a mailer object sends: PHPMailer's Subject/Body/AltBody, msgHTML(), SwiftMailer's
+# setBody()/setSubject()
+_OBJECT_CONTENT = re.compile(
+    rb"->\s*(?:(?:subject|body|altbody)\s*(?:\.=|=(?!=))|(?:msghtml|setbody|setsubject)\s*\()"
+    rb"([^;]{0,300})"
+)
+
+
+def _fixed_recipient(ctx: Ctx, arg: bytes) -> bool:
+    """``arg`` (a mail() recipient) is the script's own address: a literal, a constant, or a
+    variable only ever assigned literals."""
+    arg = arg.strip()
+    if PLACEHOLDER.fullmatch(arg) is not None or re.fullmatch(rb"[a-z_][a-z0-9_]*", arg):
+        return True
+    var = VAR.fullmatch(arg)
+    if var is None:
+        return False
+    sets = var_assigns(ctx.code, var.group(1), TAIL_RHS, 5)
+    return bool(sets) and all(PLACEHOLDER.fullmatch(m.group(1).strip()) for _, m in sets)
+
+
+def _copy_to_sender(ctx: Ctx, start: int, req: set[bytes], recipient: bytes) -> bool:
+    """Whether the mail() at ``start`` is a contact form's copy to the visitor: the file also
+    mails its own fixed address, and this mail's subject and headers carry no request input
+    (only the message repeats the visitor's text). Open to abuse as a relay (a hole:
+    suspicious), but what it is built for is to answer a form, not to send for others."""
+    if _probe_like(ctx):
+        return False
+    sites = calls_to(ctx, SINK_NAMES["mail"], 50)
+    if not any(s != start and _fixed_recipient(ctx, first_arg(a)) for s, a in sites):
+        return False
+    args = dict(sites).get(start)
+    if args is None:
+        return False
+    parts = top_args(args[:_MAIL_ARGS_MAX])
+    texts = parts[1:2] + parts[3:4]
+    text = interpolated(ctx, b" , ".join(texts))
+    if UIN_RE.search(text) is not None:
+        return False
+    names = set(VAR.findall(text)) - {recipient}
+    return not names & (req | ctx.cache.get("direct", set()))
+
+
+# what a probe reports to whoever dropped it: the system and the account it runs under
+_RECON_CALLS = (b"php_uname", b"posix_getpwuid", b"getmyuid", b"get_current_user", b"posix_uname")
+
+
+def _probe_like(ctx: Ctx) -> bool:
+    """The file hides its errors (:func:`_hides_errors`) or reports the system it runs on
+    (``php_uname()``, the account's id): a mail checker dropped to probe the server, not an
+    admin's test page, which shows why a mail failed and has no use for the kernel's name."""
+    return _hides_errors(ctx) or bool(calls_to(ctx, _RECON_CALLS, 1))
+
+
+_NO_ERRORS = re.compile(
+    rb"error_reporting\s*\(\s*0\s*\)|ini_set\s*\(\s*\x01(\d+)\x01\s*,\s*(?:0|false|\x01(\d+)\x01)\s*\)"
+)
+
+
+def _hides_errors(ctx: Ctx) -> bool:
+    """The file turns error reporting off (``error_reporting(0)``, ``ini_set(
+    'display_errors', 0)``): an admin's test page shows why a mail failed, a probe does not."""
+    if not has_word(ctx, b"error_reporting") and not has_word(ctx, b"ini_set"):
+        return False
+    for m in itertools.islice(_NO_ERRORS.finditer(ctx.code), 20):
+        if m.group(1) is None:
+            return True
+        if ctx.lx.value(int(m.group(1))).strip().lower() != b"display_errors":
+            continue
+        if m.group(2) is None or ctx.lx.value(int(m.group(2))).strip().lower() in (
+            b"0", b"off", b"false", b""
+        ):
+            return True
+    return False
+
+
+def _owner_content(ctx: Ctx, start: int, req: set[bytes], recipient: bytes) -> bool:
+    """Whether the mail sent at ``start`` carries no request input but its recipient: its
+    subject, message and headers (mail()'s other arguments, or what the file gives a mailer
+    object as Subject/Body) are the script's own text. A mail-test page or a confirmation
+    sent to the address a visitor typed lets the visitor choose the mailbox, not the words:
+    no one can send spam through it. A relay takes the text from the request too."""
+    code = ctx.code
+    if _probe_like(ctx):
+        return False  # a mail checker dropped to probe the server hides its failures
+    mail_args = dict(calls_to(ctx, SINK_NAMES["mail"], 50))
+    if start in mail_args:
+        texts = top_args(mail_args[start][:_MAIL_ARGS_MAX])[1:4]
+    else:
+        texts = [m.group(1) for m in itertools.islice(_OBJECT_CONTENT.finditer(code), 50)]
+        if not texts:
+            return False  # the text is set nowhere this file shows: not known to be fixed
+    text = interpolated(ctx, b" , ".join(texts))
+    if UIN_RE.search(text) is not None or _client_header(ctx, text.strip()):
+        return False
+    names = set(VAR.findall(text)) - {recipient}
+    return not names & (req | ctx.cache.get("direct", set()))
 
 
 _GETENV_HEADER = re.compile(rb"getenv\s*\(\s*\x01(\d+)\x01\s*\)")
@@ -549,8 +653,47 @@ def _server_info_beacon(ctx: Ctx, rule: Rule) -> Hit | None:
     for start, args in calls_to(ctx, SINK_NAMES["mail"], 50):
         vals = recipient_literals(ctx, args)
         if any(re.fullmatch(rb"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", val.strip()) for val in vals):
+            if _in_error_report(ctx, start):
+                continue  # the site's error notice to its webmaster, with the page it came from
             return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
     return None
+
+
+# PHP's error, exception and shutdown hooks, given a function's name or a closure
+_ERROR_HOOK = re.compile(
+    rb"(?<![\w$>:])(?:set_error_handler|set_exception_handler|register_shutdown_function)"
+    rb"\s*\(\s*(?:\x01(\d+)\x01|(?:static\s+)?function\s*\([^)]{0,200}\)[^{;]{0,80}\{)"
+)
+_NAMED_FUNCTION = re.compile(rb"function\s+&?\s*([a-z_]\w*)\s*\([^)]{0,200}\)[^{;]{0,80}\{")
+_CATCH_BLOCK = re.compile(rb"\bcatch\s*\([^)]{0,200}\)\s*\{")
+
+
+def _in_error_report(ctx: Ctx, pos: int) -> bool:
+    """Whether offset ``pos`` lies in the body of an error, exception or shutdown handler
+    (a function named to set_error_handler, or a closure given to it) or of a catch block:
+    a site's notice of its own failure to its webmaster, which names the page and the
+    server it happened on, not a report that a dropped file has arrived."""
+    code = ctx.code
+
+    def inside(body_start: int) -> bool:
+        end = body_start + close_paren(code[body_start : body_start + 20000], 123, 125)
+        return body_start <= pos < end
+
+    hooked: set[bytes] = set()
+    for m in itertools.islice(_ERROR_HOOK.finditer(code), 10):
+        if m.group(1) is not None:
+            hooked.add(ctx.lx.value(int(m.group(1))).strip().lower())
+        elif inside(m.end()):
+            return True
+    for m in itertools.islice(_NAMED_FUNCTION.finditer(code), 200):
+        if m.start() > pos:
+            break
+        if m.group(1) in hooked and inside(m.end()):
+            return True
+    return any(
+        m.start() < pos and inside(m.end())
+        for m in itertools.islice(_CATCH_BLOCK.finditer(code), 50)
+    )
 
 
 # a variable or property named for an SMTP account given a random pick ($smtp = $list[

@@ -4,6 +4,7 @@ text, machine-made identifiers, packed lines, ``goto`` spaghetti, PHP inside ima
 
 from __future__ import annotations
 
+import binascii
 import itertools
 import math
 import re
@@ -70,6 +71,27 @@ _ALNUM_BYTES = bytes(range(48, 58)) + bytes(range(65, 91)) + bytes(range(97, 123
 _SERIALIZED = re.compile(rb'(?:a:\d+:\{|O:\d+:"[\w\\]+":\d+:\{)(?:[sidbN][:;]|a:\d+:\{|\})')
 
 
+# what an image, icon or font file starts with: base64 of one is a picture kept in the code
+_MEDIA_MAGIC = (
+    b"\x89PNG\r\n\x1a\n", b"GIF87a", b"GIF89a", b"\xff\xd8\xff", b"\x00\x00\x01\x00", b"wOFF",
+    b"wOF2",
+)
+# what would make one a carrier: PHP or a call that runs code, hidden after the header
+_MEDIA_CODE = re.compile(rb"<\?|\b(?:eval|assert|system|exec|base64_decode|gzinflate)\b", re.I)
+
+
+def _media_blob(val: bytes) -> bool:
+    """Whether a base64 literal is an image, icon or web font (a favicon or a pixel that a
+    script serves: ``echo base64_decode('iVBORw0KGgo...')``) with no code in it."""
+    try:
+        if not binascii.a2b_base64(val.lstrip()[:24]).startswith(_MEDIA_MAGIC):
+            return False
+        data = binascii.a2b_base64(val)
+    except (binascii.Error, ValueError):
+        return False
+    return _MEDIA_CODE.search(data) is None
+
+
 def _encodedness(val: bytes) -> str | None:
     """'base64' / 'hex' / 'binary' when a literal looks like encoded data, else None."""
     if _HEX_ALPHA.fullmatch(val) and len(val) >= 64:
@@ -78,7 +100,9 @@ def _encodedness(val: bytes) -> str | None:
         compact = val[:8192]
         if SPACE in compact.strip() and compact.count(b" ") > len(compact) // 50:
             return None  # words, not data
-        return "base64" if _entropy(compact) >= 4.6 else None
+        if _entropy(compact) < 4.6 or _media_blob(val):
+            return None
+        return "base64"
     sample = val[:2048]
     if _SERIALIZED.match(sample):
         return None  # serialize() output: a data table (Unicode tables, cached options)

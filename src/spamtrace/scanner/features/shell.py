@@ -59,7 +59,14 @@ from spamtrace.scanner.context import (
     web_address,
 )
 from spamtrace.scanner.rules import Rule
-from spamtrace.scanner.taint import QUOTED_ARG, REQ_RE, encoded_argument, posted, taint
+from spamtrace.scanner.taint import (
+    QUOTED_ARG,
+    REQ_RE,
+    assignment_before,
+    encoded_argument,
+    posted,
+    taint,
+)
 
 # what follows "$var" in an assignment, for _var_assigns
 _TAIL_ANY = re.compile(rb"\s*=[^;]{0,160}")
@@ -262,7 +269,11 @@ def _loose_destination(ctx: Ctx, dest: bytes, aliases: tuple[bytes, ...]) -> boo
     if held is not None and not _names_upload(shown[: held.end() + 1], aliases):
         for _, am in var_assigns(ctx.code, held.group(1), _TAIL_ANY, 1):
             shown = ctx.restore(am.group(0)).lower().lstrip(b" =@(")
+    shown = _BASENAME_HEAD.sub(b"", shown, count=1)  # basename() keeps the client's name
     return shown.startswith(b"$_files") or any(shown.startswith(a + b"[") for a in aliases)
+
+
+_BASENAME_HEAD = re.compile(rb"^(?:basename\s*\(\s*)+")
 
 
 # a name the script makes for the stored file (a unique or time-based part), and an SQL
@@ -270,6 +281,17 @@ def _loose_destination(ctx: Ctx, dest: bytes, aliases: tuple[bytes, ...]) -> boo
 _OWN_NAME = re.compile(rb"\b(?:uniqid|time|microtime|md5|sha1|rand|mt_rand|random_bytes)\s*\(")
 _PHP_NAME = re.compile(rb"\.(?:php\d?|phtml|phar)\b")
 _SQL_RECORD = re.compile(rb"\b(?:insert\s+into|update)\b[^;]{0,400}")
+
+
+def _named_script(ctx: Ctx, dest: bytes) -> bool:
+    """The upload's destination (or a variable it is built from) gets a .php name from the
+    script itself."""
+    shown = ctx.restore(dest).lower()
+    texts = [shown]
+    for var in VAR.findall(shown)[:3]:
+        assigns = var_assigns(ctx.code, var, _TAIL_ANY, 4)
+        texts.extend(ctx.restore(am.group(0)).lower() for _, am in assigns)
+    return any(_PHP_NAME.search(t) for t in texts)
 
 
 def _handled_by_site(ctx: Ctx, dest: bytes) -> bool:
@@ -295,6 +317,38 @@ def _handled_by_site(ctx: Ctx, dest: bytes) -> bool:
     return False
 
 
+# request input (or a variable holding it) compared with a string literal
+_COMPARED_LITERAL = re.compile(
+    rb"(\$_(?:get|post|request|cookie)\s*\[\s*\x01\d+\x01\s*\]|\$[a-z_]\w*)\s*[!=]==?\s*\x01(\d+)\x01"
+    rb"|\x01(\d+)\x01\s*[!=]==?\s*(\$_(?:get|post|request|cookie)\s*\[\s*\x01\d+\x01\s*\]|\$[a-z_]\w*)"
+)
+
+
+def _secret_gate(ctx: Ctx) -> bool:
+    """The file lets in only a request that carries a password written in it: request input
+    compared with a literal that is no plain word ('0ASD0#MZWA^JNGR$', not 'Upload'), or
+    its md5/sha1 compared with a hard-coded hash. A site's upload page relies on the site's
+    login; a planted one carries its own key."""
+    if PASSWORD_HASH_GATE.search(ctx.code) is not None:
+        return True
+    req, _ = taint(ctx)
+    for m in itertools.islice(_COMPARED_LITERAL.finditer(ctx.code), 50):
+        side = m.group(1) or m.group(4)
+        lit = m.group(2) or m.group(3)
+        if not side.startswith(b"$_") and side[1:] not in req:
+            continue
+        value = ctx.lx.value(int(lit))
+        if len(value) >= 6 and not value.replace(b" ", b"").isalpha():
+            return True
+    return False
+
+
+_REQ_ANY = rb"\$_(?:get|post|request|cookie)\b"
+PASSWORD_HASH_GATE = re.compile(
+    rb"(?:md5|sha1)\s*\([^;]{0,60}?" + _REQ_ANY + rb"[^;]{0,80}?[!=]==?\s*\x01\d+\x01"
+)
+
+
 @feature("small_uploader")
 def _small_uploader(ctx: Ctx, rule: Rule) -> Hit | None:
     """A small uploader (:func:`_upload_unchecked`: anything stored under the client's
@@ -307,10 +361,12 @@ def _small_uploader(ctx: Ctx, rule: Rule) -> Hit | None:
     if hit is None:
         return None
     uploads = [top_args(m.group(2)) for m in itertools.islice(_UPLOAD.finditer(ctx.code), 20)]
-    if _own_upload_form(ctx) and not any(
-        len(parts) > 1 and _handled_by_site(ctx, parts[1]) for parts in uploads
+    if (
+        _own_upload_form(ctx)
+        and not any(len(parts) > 1 and _handled_by_site(ctx, parts[1]) for parts in uploads)
+        and (_secret_gate(ctx) or any(len(p) > 1 and _named_script(ctx, p[1]) for p in uploads))
     ):
-        return hit
+        return hit  # a hidden upload page behind its own password, or one storing scripts
     aliases = tuple(b"$" + a for a in sorted(set(_FILES_ALIAS.findall(ctx.code)))[:10])
     for m in itertools.islice(_UPLOAD.finditer(ctx.code), 20):
         parts = top_args(m.group(2))
@@ -1121,7 +1177,96 @@ def _fetch_request(ctx: Ctx, rule: Rule) -> Hit | None:
     return None
 
 
+@feature("decode_request")
+def _decode_request(ctx: Ctx, rule: Rule) -> Hit | None:
+    """Request input run through a decoder (``base64_decode($_POST['c'])``): commands and
+    mail sent encoded to a backdoor. Not when the decoded value is only an address fetched
+    (``curl_init(base64_decode($_GET['u']))``, or a variable used for nothing else): a proxy
+    or feed reader that takes its URL base64-encoded in the query, which the fetch rules
+    judge (an open proxy is a hole, not a backdoor)."""
+    assert rule.regex is not None
+    for m in bounded_finditer(rule.regex, ctx.code, 20, first=ctx.first):
+        if not _decoded_url_only(ctx, m.start()):
+            return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end()))
+    return None
+
+
+# a fetch call (or a call of one of the file's own functions) just opened before an argument
+_CALL_OPEN = re.compile(rb"([a-z_][\w]*)\s*\(\s*@?\s*$")
+
+
+def _fetch_argument(ctx: Ctx, pos: int) -> bool:
+    """Whether offset ``pos`` starts the first argument of a fetch call (file_get_contents,
+    curl_init, readfile...), of ``curl_setopt($ch, CURLOPT_URL, ...)``, or of a function of
+    the file whose body fetches."""
+    before = ctx.code[max(0, pos - 60) : pos]
+    call = _CALL_OPEN.search(before)
+    if call is not None:
+        name = call.group(1)
+        return name in FETCH_CALLS or name in _fetching_functions(ctx)
+    return re.search(rb"curlopt_url\s*,\s*@?\s*$", before) is not None
+
+
+_FUNC_BODY = re.compile(rb"function\s+&?\s*([a-z_]\w*)\s*\([^)]{0,200}\)[^{;]{0,60}\{")
+
+
+def _fetching_functions(ctx: Ctx) -> set[bytes]:
+    """Names of the file's own functions whose body fetches a URL (curl_init, curl_exec,
+    file_get_contents), as a proxy's ``curl_file_get_contents($url)`` does."""
+    found = ctx.cache.get("fetching-functions")
+    if found is None:
+        found = set()
+        code = ctx.code
+        for m in itertools.islice(_FUNC_BODY.finditer(code), 200):
+            body = code[m.end() : m.end() + close_paren(code[m.end() : m.end() + 4000], 123, 125)]
+            if any(body.find(w) >= 0 for w in (b"curl_init", b"curl_exec", b"file_get_contents")):
+                found.add(m.group(1))
+        ctx.cache["fetching-functions"] = found
+    return found  # type: ignore[no-any-return]
+
+
+def _decoded_url_only(ctx: Ctx, pos: int) -> bool:
+    """Whether the decoder call at ``pos`` feeds nothing but a fetch: it is the first
+    argument of one, or the whole value of a variable each other mention of which is."""
+    if _fetch_argument(ctx, pos):
+        return True
+    code = ctx.code
+    got = assignment_before(code, pos)
+    if got is None:
+        return False
+    name, rhs = got
+    if not code.startswith(rhs.strip(), pos):
+        return False  # the decoded value is part of something larger
+    var = b"$" + name
+    uses = 0
+    at = code.find(var)
+    while at >= 0:
+        end = at + len(var)
+        if end < len(code) and (code[end : end + 1].isalnum() or code[end : end + 1] == b"_"):
+            at = code.find(var, end)
+            continue  # a longer name
+        tail = code[end : end + 12].lstrip()
+        if not (tail.startswith(b"=") and not tail.startswith(b"==")):  # not the assignment
+            if not _fetch_argument(ctx, at):
+                return False
+            uses += 1
+        at = code.find(var, end)
+    return uses > 0
+
+
 _BASENAME = re.compile(rb"[\s@(]*basename\s*\(")
+
+
+def _read_only_mode(ctx: Ctx, parts: list[bytes]) -> bool:
+    """The mode of an ``fopen()`` call is a literal that only reads ("r", "rb", not "r+"):
+    nothing is saved through that handle. A mode the file computes may write."""
+    if len(parts) < 2:
+        return False
+    lit = PLACEHOLDER.fullmatch(parts[1].strip())
+    if lit is None:
+        return False
+    mode = ctx.lx.value(int(lit.group(1))).strip().lower()
+    return mode[:1] == b"r" and b"+" not in mode
 
 
 @feature("fetch_request_saved")
@@ -1136,11 +1281,26 @@ def _fetch_request_saved(ctx: Ctx, rule: Rule) -> Hit | None:
         return None
     for start, args in calls_to(ctx, (b"file_put_contents", b"fopen", b"copy"), 20):
         parts = top_args(args)
+        if ctx.code.startswith(b"fopen", start) and _read_only_mode(ctx, parts):
+            continue  # opened to be read (a download script sends the file it names)
         path = parts[1] if ctx.code.startswith(b"copy", start) and len(parts) > 1 else parts[0]
+        if _own_folder(ctx, path):
+            continue  # counts/<name>.txt: a file kept in a folder the script names
         head = _BASENAME.match(path)
         if _from_form(ctx, path[head.end() :] if head is not None else path):
             return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
     return None
+
+
+_LEADING_LITERAL = re.compile(rb"[\s(]*\x01(\d+)\x01")
+_NAMED_FOLDER = re.compile(rb"(?:\./)?(?!\.\.?/)[\w.-]+/")
+
+
+def _own_folder(ctx: Ctx, path: bytes) -> bool:
+    """Whether a written path starts with a folder the script names in a literal
+    (``'counts/' . $file . '.txt'``): the request picks a name in that folder only."""
+    m = _LEADING_LITERAL.match(path)
+    return m is not None and _NAMED_FOLDER.match(ctx.lx.value(int(m.group(1)))) is not None
 
 
 # a file read whose whole name is a request field, as it came: readfile($_GET['f'])
