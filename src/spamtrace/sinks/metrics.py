@@ -404,6 +404,10 @@ def _bounded_server(
     class Server(socketserver.ThreadingMixIn, WSGIServer):
         daemon_threads = True
         slots = threading.BoundedSemaphore(max_clients)
+        # socketserver listens with a backlog of 5: a burst of connections past it had their
+        # SYNs dropped and retried by the kernel 1 s, 3 s, 7 s later (a scrape waited or timed
+        # out) while those past the slots are closed at once anyway
+        request_queue_size = socket.SOMAXCONN
 
         def process_request(self, request: Any, client_address: Any) -> None:
             if not self.slots.acquire(blocking=False):

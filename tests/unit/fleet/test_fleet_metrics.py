@@ -196,6 +196,31 @@ def test_ipv6_loopback_listen() -> None:
         server.close()
 
 
+def test_connections_wait_in_the_listen_queue_not_in_syn_retries() -> None:
+    """The endpoint listened with socketserver's backlog of 5: a burst of connections (idle
+    ones, or scrapes) overflowed it while the serving thread was busy, and each connection
+    past the queue had its SYN dropped and retried by the kernel after 1 s, 3 s, 7 s (a
+    connect with a 5 s timeout failed). Connections wait in a queue of the system's size
+    instead; here nobody accepts them, and 100 are made at once (well under 1 s each: a
+    dropped SYN is first retried after 1 s)."""
+    from spamtrace.sinks import metrics as metrics_mod
+
+    server = metrics_mod._bounded_server(
+        "127.0.0.1", 0, Metrics(process_metrics=False).registry, 32, 1.0
+    )  # not serving: the listen queue alone holds them
+    socks: list[socket.socket] = []
+    try:
+        for _ in range(100):
+            socks.append(
+                socket.create_connection(("127.0.0.1", server.server_port), timeout=0.9)
+            )
+    finally:
+        for s in socks:
+            s.close()
+        server.server_close()
+    assert len(socks) == 100
+
+
 def test_idle_connections_cost_a_few_threads_and_are_closed(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
