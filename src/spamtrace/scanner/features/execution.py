@@ -64,6 +64,7 @@ from spamtrace.scanner.taint import (
     QUOTED_ARG,
     REQ,
     REQ_RE,
+    assignment_before,
     decoder_functions,
     email_safe,
     encoded_argument,
@@ -1188,8 +1189,44 @@ def _request_class(ctx: Ctx, rule: Rule) -> Hit | None:
                 direct = ctx.cache["direct"]
             if m.group(2) not in direct:
                 continue
+            if _class_type_checked(ctx, m):
+                continue  # a front controller's handler: a class of its own kind, checked
         return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end() + 60))
     return None
+
+
+_NO_CONSTRUCTOR = re.compile(rb"->\s*newinstancewithoutconstructor\s*\(\s*\)")
+_TYPE_TEST = re.compile(
+    rb"(?<![\w$>:])(?:implements_interface|is_subclass_of|is_a)\s*\(\s*\$(" + NAME_P + rb")\s*,"
+    rb"|\$(" + NAME_P + rb")\s+instanceof\b"
+)
+
+
+def _class_type_checked(ctx: Ctx, m: re.Match[bytes]) -> bool:
+    """Whether the class the request names (``$op``, matched by ``m``) must be of the
+    application's own kind before anything of it runs: ``is_subclass_of($op, 'Handler')``
+    before the ``new``, or ``new ReflectionClass($op)`` made an instance without running its
+    constructor and that instance is tested (``implements_interface($handler, 'IHandler')``,
+    ``instanceof``) before use, as Tiny Tiny RSS's backend.php does. A backdoor runs the
+    constructor of whatever class it is given, with the visitor's arguments."""
+    code = ctx.code
+    var = m.group(2)
+    for t in itertools.islice(_TYPE_TEST.finditer(code, 0, m.start()), 20):
+        if (t.group(1) or t.group(2)) == var and code.startswith(b"is_subclass_of", t.start()):
+            return True
+    if code.find(b"reflectionclass", m.start(), m.end()) < 0:
+        return False
+    made = _NO_CONSTRUCTOR.search(code, m.end(), m.end() + 400)
+    if made is None:
+        return False
+    got = assignment_before(code, made.start())
+    if got is None:
+        return False
+    handler = got[0]
+    return any(
+        (t.group(1) or t.group(2)) == handler
+        for t in itertools.islice(_TYPE_TEST.finditer(code, made.end(), made.end() + 600), 10)
+    )
 
 
 # a magic method (run by PHP itself: at the end of the script, on echo, on unserialize...)
