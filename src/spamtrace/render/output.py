@@ -51,62 +51,6 @@ def to_jsonable(value: Any) -> Any:
     return value
 
 
-class _NotPlain(Exception):
-    """A value :func:`_pretty` does not write (``json`` writes it, or says why not)."""
-
-
-def _pretty(value: Any, depth: int, out: list[str]) -> None:
-    """Append ``json.dumps(value, indent=2)``'s text (at nesting ``depth``) to ``out``, for
-    the plain values :func:`to_jsonable` gives: the same text, without ``json``'s pure
-    Python layer of generators (with an indent it does not use its C encoder; a scan that
-    lists thousands of files spent ~0.1 s of CPU there)."""
-    cls = type(value)
-    if cls is str:
-        out.append(_encode_str(value))
-    elif cls is dict:
-        if not value:
-            out.append("{}")
-            return
-        inner = "\n" + "  " * (depth + 1)
-        sep = "{" + inner
-        for key, item in value.items():
-            if type(key) is not str:
-                raise _NotPlain
-            out.append(sep)
-            out.append(_encode_str(key))
-            out.append(": ")
-            _pretty(item, depth + 1, out)
-            sep = "," + inner
-        out.append("\n" + "  " * depth + "}")
-    elif cls is list:
-        if not value:
-            out.append("[]")
-            return
-        inner = "\n" + "  " * (depth + 1)
-        sep = "[" + inner
-        for item in value:
-            out.append(sep)
-            _pretty(item, depth + 1, out)
-            sep = "," + inner
-        out.append("\n" + "  " * depth + "]")
-    elif value is None:
-        out.append("null")
-    elif value is True:
-        out.append("true")
-    elif value is False:
-        out.append("false")
-    elif cls is int:
-        out.append(int.__repr__(value))
-    elif cls is float and value == value and value not in (_INF, -_INF):
-        out.append(float.__repr__(value))
-    else:  # NaN, infinities, and anything else: json's own words for them
-        raise _NotPlain
-
-
-_INF = float("inf")
-_encode_str = json.encoder.encode_basestring_ascii  # what json.dumps writes a str with
-
-
 def dump_json(
     document: dict[str, Any], stream: IO[str] | None = None, *, line: bool = False
 ) -> None:
@@ -115,14 +59,7 @@ def dump_json(
     if line:
         out.write(json.dumps(to_jsonable(document), separators=(",", ":")))
     else:
-        plain = to_jsonable(document)
-        parts: list[str] = []
-        try:
-            _pretty(plain, 0, parts)
-            text = "".join(parts)
-        except _NotPlain:
-            text = json.dumps(plain, indent=2)
-        out.write(text)
+        out.write(json.dumps(to_jsonable(document), indent=2))
     out.write("\n")
     out.flush()
 

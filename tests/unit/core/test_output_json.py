@@ -1,5 +1,5 @@
 """JSON documents: ``dump_json`` writes the text ``json.dumps(..., indent=2)`` writes, from
-records, dataclasses, enums and odd strings (its own writer is only faster)."""
+records, dataclasses, enums and odd strings (each dataclass's fields looked up once per class)."""
 
 from __future__ import annotations
 
@@ -61,13 +61,8 @@ def test_records_enums_and_odd_strings_as_json_dumps_writes_them() -> None:
     assert back["files"][0]["extra"]["1"] == []
 
 
-def test_values_json_writes_its_own_way_are_left_to_it() -> None:
-    for doc in ({"x": float("nan")}, {"x": float("inf")}, {"x": -float("inf")}):
-        assert _written(doc) == json.dumps(doc, indent=2) + "\n"
-
-
 _plain = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True) | st.text(),
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
     max_leaves=30,
 )
@@ -75,5 +70,8 @@ _plain = st.recursive(
 
 @settings(max_examples=300, deadline=None)
 @given(_plain)
-def test_any_plain_document_is_written_as_json_dumps_writes_it(doc: Any) -> None:
-    assert _written(doc) == json.dumps(output.to_jsonable(doc), indent=2) + "\n"
+def test_a_plain_document_is_left_as_it_is(doc: Any) -> None:
+    """The per-class fast path of ``to_jsonable`` changes no plain value (a str subclass or
+    a bool is not taken for an int's or a str's exact class)."""
+    assert output.to_jsonable(doc) == doc
+    assert _written(doc) == json.dumps(doc, indent=2) + "\n"
