@@ -864,15 +864,31 @@ def _fixed_data_path(ctx: Ctx, expr: bytes) -> bool:
     """``expr`` names a data file the script chose: its last literal ends with .txt, .csv,
     .log or .json, and no request input (directly or through a variable) goes into it;
     a variable is followed to its assignments (all of them must be such)."""
+    return _fixed_path(ctx, expr, _DATA_PATH)
+
+
+# an image's, a sound's, a video's or a PDF's name: what a canvas, a camera or a signature
+# pad sends as base64 is kept so, and the web server never runs it as PHP
+_MEDIA_PATH = re.compile(rb"\.(?:png|jpe?g|gif|webp|bmp|pdf|mp3|wav|ogg|webm|mp4)$", re.I)
+
+
+def _fixed_path(ctx: Ctx, expr: bytes, ending: re.Pattern[bytes], depth: int = 3) -> bool:
+    """``expr`` names a file the script chose: its last literal matches ``ending``, and no
+    request input (directly or through a variable) goes into it; a variable is followed to
+    its assignments (all of them must be such)."""
     expr = expression(expr).strip()
     held = VAR.fullmatch(expr)
     if held is not None:
+        if depth == 0:
+            return False
         sites = var_assigns(ctx.code, held.group(1), TAIL_RHS, 5)
-        return bool(sites) and all(_fixed_data_path(ctx, m.group(1)) for _, m in sites)
+        return bool(sites) and all(
+            _fixed_path(ctx, m.group(1), ending, depth - 1) for _, m in sites
+        )
     if UIN_RE.search(expr) is not None or set(VAR.findall(expr)) & taint(ctx)[0]:
         return False
     lits = PLACEHOLDER.findall(expr)
-    return bool(lits) and _DATA_PATH.search(ctx.lx.value(int(lits[-1])).strip()) is not None
+    return bool(lits) and ending.search(ctx.lx.value(int(lits[-1])).strip()) is not None
 
 
 def _appended_to_data_file(ctx: Ctx, start: int, args: bytes) -> bool:
@@ -918,10 +934,14 @@ def _dropper_write_decoded(ctx: Ctx, rule: Rule) -> Hit | None:
     chosen by the request, stays a dropper."""
     assert rule.regex is not None
     for m in itertools.islice(bounded_finditer(rule.regex, ctx.code, first=ctx.first), 50):
+        call = _args_at(ctx.code, ctx.code.index(b"(", m.start()) + 1)
         if _WRITTEN_DECODED.search(m.group()) is None:
-            call = _args_at(ctx.code, ctx.code.index(b"(", m.start()) + 1)
             if _appended_to_data_file(ctx, m.start(), call):
                 continue
+        elif ctx.code.startswith(b"file_put_contents", m.start()) and _fixed_path(
+            ctx, top_args(call)[0], _MEDIA_PATH
+        ):
+            continue  # a drawing or a snapshot sent as base64, kept as signatures/<id>.png
         return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end()))
     return None
 
