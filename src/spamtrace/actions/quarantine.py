@@ -41,6 +41,7 @@ import json
 import os
 import pwd
 import secrets
+import shlex
 import stat
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -195,6 +196,38 @@ def _fs_error(exc: OSError) -> str:
     if exc.errno == errno.EDQUOT:
         return "the quarantine folder is over its quota"
     return exc.strerror or str(exc)
+
+
+#: FS_IOC_GETFLAGS (linux/fs.h) and the flags that forbid removing a name
+_GETFLAGS = 0x80086601
+_PINS = ((0x10, "immutable", "i"), (0x20, "append-only", "a"))
+
+
+def _attr_flags(fd: int) -> int:
+    """The file attribute flags of ``fd`` (`lsattr`), 0 where the filesystem has none."""
+    import fcntl
+    import struct
+
+    try:
+        return int(struct.unpack("i", fcntl.ioctl(fd, _GETFLAGS, b"\0\0\0\0"))[0])
+    except OSError:
+        return 0
+
+
+def _pinned(fd: int, parent: int, path: str) -> str:
+    """Why a name cannot be removed when an attribute forbids it, with the way out: droppers
+    `chattr +i` their files (and folders) so that a cleanup cannot delete them."""
+    for what, flags, where in (
+        ("the file", _attr_flags(fd), path),
+        ("its folder", _attr_flags(parent), os.path.dirname(path)),
+    ):
+        for flag, name, letter in _PINS:
+            if flags & flag:
+                return (
+                    f" ({what} is {name}: chattr +{letter}, as droppers set it to stay; "
+                    f"`chattr -{letter} {shlex.quote(where)}`, then quarantine it again)"
+                )
+    return ""
 
 
 def _target_error(exc: OSError) -> str:
@@ -373,7 +406,7 @@ class Quarantine:
                 # (it said "copied but cannot be removed", as if a copy were kept)
                 raise QuarantineError(
                     f"{path}: not quarantined, left in place: it cannot be removed from its "
-                    f"folder: {exc.strerror}"
+                    f"folder: {exc.strerror}{_pinned(fd, parent, path)}"
                 ) from None
             moved = True  # from here the copy is the only one: never removed below
             if holders:

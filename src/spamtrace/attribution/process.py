@@ -511,7 +511,10 @@ def _scripts(
     if from_cmd:
         if not from_cmd.startswith("/") and cwd:
             from_cmd = posixpath.normpath(posixpath.join(cwd, from_cmd))
-        if from_cmd not in found:
+        # `php x.php` that ran unlink(__FILE__): its open file `x.php (deleted)` is the file
+        # the command line names (a file put at the name since is another one)
+        gone = f"{from_cmd} (deleted)" in found and not os.path.lexists(from_cmd)
+        if from_cmd not in found and not gone:
             found.append(from_cmd)
     return tuple(found[:MAX_SCRIPTS])
 

@@ -120,7 +120,9 @@ def print_scan(
     files = f"{summary['files']} file" + ("" if summary["files"] == 1 else "s")
     out.print(
         f"{files}, {summary['bytes'] / 1e6:.1f} MB in {summary['seconds']:.1f}s: "
-        f"{summary['malicious']} malicious, {summary['suspicious']} suspicious, "
+        f"{summary['malicious']} malicious"
+        + (f" ({summary['quarantined']} quarantined)" if summary.get("quarantined") else "")
+        + f", {summary['suspicious']} suspicious, "
         f"{summary['skipped'] - inside} skipped"
         + (
             f", {inside} symlink(s) inside the scanned tree not followed (their targets are "

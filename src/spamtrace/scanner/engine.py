@@ -474,9 +474,14 @@ def _in_process(
         return _skipped(path, 0, f"too slow: over {limits.file_timeout:g}s")
 
 
+#: the signals that stop a scan (the parent's handlers), blocked while the pool starts
+_STOPS = {signal.SIGINT, signal.SIGTERM}
+
+
 def _init_worker(limits: Limits, known: frozenset[str]) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles ^C
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the parent's: the pool stops us so
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOPS)  # blocked by the parent until now
     signal.signal(signal.SIGALRM, _alarm)
     _W["limits"] = limits
     _W["known"] = known
@@ -582,8 +587,19 @@ def scan_paths(
     prepare(rules, yara)
     _W["rules"], _W["yara"], _W["user"] = rules, yara, user
     ctx = multiprocessing.get_context("fork")
-    pool = _Pool(jobs, initializer=_init_worker, initargs=(limits, known_hashes), context=ctx)
+    # Ctrl-C and SIGTERM wait while the pool starts: one that came then was raised inside
+    # the pool's making (no `with` yet to stop it), or in a worker forked with the parent's
+    # handlers, which died and was forked again by the pool's thread; a deadlocked worker
+    # was left behind holding the output open. The pool's threads and workers start with
+    # them blocked; each worker sets its own handlers, then takes them (_init_worker).
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, _STOPS)
+    try:
+        pool = _Pool(jobs, initializer=_init_worker, initargs=(limits, known_hashes), context=ctx)
+    except BaseException:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
+        raise
     with pool:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
         for reports in pool.imap_unordered(_work_batch, _batches(itertools.chain(head, todo))):
             yield from reports
 

@@ -306,3 +306,28 @@ def test_find_socket_owners_scans_only_owner_processes_first(
 
 def test_find_socket_owners_missing_procfs(tmp_path: Path) -> None:
     assert find_socket_owners({0: {1}}, procfs=str(tmp_path / "nope")) == {}
+
+
+def test_a_script_that_deleted_itself_is_listed_once(procfs: Path) -> None:
+    """`php x.php` that ran `unlink(__FILE__)`: `check` listed two scripts, `x.php
+    (deleted)` (its open file) and `x.php` (its command line, a name that is gone), and
+    said "look at the script" for each. The command line names the same file: listed once.
+    A new file put at the name since is another file, and is listed too."""
+    add_process(
+        procfs, 4243, comm="php", cmdline=["php", f"{UPLOADS}/x.php", "10.0.0.2"],
+        exe="/usr/bin/php8.2", cwd=UPLOADS, fds={3: f"{UPLOADS}/x.php (deleted)"},
+    )  # fmt: skip
+    info = read_process(4243, procfs=str(procfs))
+    assert info.scripts == (f"{UPLOADS}/x.php (deleted)",)
+
+
+def test_a_new_file_at_a_deleted_scripts_name_is_listed_too(procfs: Path, tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "x.php").write_text("<?php echo 1;\n")  # put there since: another file
+    add_process(
+        procfs, 4244, comm="php", cmdline=["php", f"{site}/x.php"],
+        exe="/usr/bin/php8.2", cwd=str(site), fds={3: f"{site}/x.php (deleted)"},
+    )  # fmt: skip
+    info = read_process(4244, procfs=str(procfs))
+    assert info.scripts == (f"{site}/x.php (deleted)", f"{site}/x.php")

@@ -306,3 +306,21 @@ def test_a_restore_into_a_folder_removed_since_says_so_and_keeps_the_item(
     assert f"the folder {site.parent} does not exist" in message, message
     assert "still in quarantine" in message and "restore again" in message, message
     assert not site.parent.exists() and [i.id for i in q.items()] == [item.id]
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="chattr +i needs root")
+def test_an_immutable_file_is_named_so_with_the_way_out(site: Path, q: Quarantine) -> None:
+    """Droppers `chattr +i` their files so that a cleanup cannot delete them: the error was
+    "cannot be removed from its folder: Operation not permitted", with no word of why."""
+    import subprocess
+
+    if subprocess.run(["chattr", "+i", str(site)], capture_output=True).returncode != 0:
+        pytest.skip("no chattr, or a filesystem without the immutable flag")
+    try:
+        with pytest.raises(QuarantineError) as caught:
+            q.add(str(site))
+        message = str(caught.value)
+        assert "immutable" in message and f"chattr -i {site}" in message, message
+        assert site.read_bytes() == BODY and q.items() == []
+    finally:
+        subprocess.run(["chattr", "-i", str(site)], check=True)

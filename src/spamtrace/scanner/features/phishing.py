@@ -2344,3 +2344,46 @@ def _injected(ctx: Ctx, printed: bytes, page: bytes) -> bool:
 
 _PATH_KEYS_SET = frozenset(_PATH_KEYS)
 _OWN_KEYS_SET = frozenset(_OWN_KEYS)
+
+
+# a payment card's number and its security code, as checkout forms name the fields
+_CARD_NUMBER_FIELD = re.compile(
+    rb"(?:^|\x00|[^a-z])(?:cc_?num(?:ber)?|ccnum|card_?num(?:ber)?|cardnumber|cc-number|"
+    rb"card-number|cc_?no)(?:$|\x00|[^a-z])"
+)
+_CARD_CODE_FIELD = re.compile(
+    rb"(?:^|\x00|[^a-z])(?:cvv2?|cvc2?|cc_?cid|card_?code|security_?code|csc|cc_?cvv)"
+    rb"(?:$|\x00|[^a-z])"
+)
+# a payment module of its own: a gateway class sends the card to its processor
+_GATEWAY_CLASS = re.compile(
+    rb"\bextends\s+\\?[\w\\]*(?:payment|gateway)\w*|function\s+process_payment\s*\("
+)
+_CARD_SENDS = (b"wp_remote_post", b"wp_remote_get", b"wp_remote_request", b"curl_setopt",
+               b"file_get_contents", b"fsockopen", b"mail", b"file_put_contents", b"fwrite",
+               b"fputs")  # fmt: skip
+_VISITOR_INPUT = re.compile(rb"\$_(?:post|request|get)\b|php://input")
+
+
+@feature("card_skimmer")
+def _card_skimmer(ctx: Ctx, rule: Rule) -> Hit | None:
+    """A card's number and its security code, read from the checkout's request, sent away
+    (posted to a web address, mailed) or written to a file, by code that is no payment
+    module (no gateway class, no process_payment()): a skimmer planted in a shop (a
+    WooCommerce checkout hook, a patched Magento file). A gateway sends the card to its
+    processor from its own class; no shop keeps the security code."""
+    text = string_text(ctx)
+    if _CARD_NUMBER_FIELD.search(text) is None or _CARD_CODE_FIELD.search(text) is None:
+        return None
+    code = ctx.code
+    if _GATEWAY_CLASS.search(code) is not None:
+        return None
+    req = taint(ctx)[0]
+    for start, args in calls_to(ctx, _CARD_SENDS, 40):
+        shown = args[:600]
+        if _VISITOR_INPUT.search(shown) is not None or any(
+            re.search(rb"\$" + re.escape(v) + rb"\b", shown) for v in VAR.findall(shown)[:8]
+            if v in req
+        ):
+            return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 100))
+    return None

@@ -18,6 +18,8 @@ system's zone database (``zoneinfo``); an unknown zone falls back to ``utc_offse
 
 from __future__ import annotations
 
+import re
+
 from spamtrace.sources.maillog.event import MailAction, MailLogged, MalformedLine
 from spamtrace.sources.maillog.stamp import offset_seconds, php_seconds, syslog_seconds
 
@@ -25,6 +27,12 @@ MTA = "php"
 _MARK = "mail() on ["
 _XHEADER = "X-PHP-Originating-Script: "
 MAX_RECIPIENTS = 1000
+#: how PHP names code it compiled from a string (zend_make_compiled_string_description):
+#: ``/home/shop/y.php(12) : eval()'d code``, nested evals after it; the file and line of the
+#: outermost are the script's (an obfuscated mailer's ``eval(base64_decode(...))``)
+_EVALUATED = re.compile(
+    r"(.+?)\(([0-9]+)\) : (?:eval\(\)'d code|runtime-created function|assert code|regexp code)"
+)
 _ZONES: dict[str, int | None] = {}
 
 
@@ -88,10 +96,14 @@ def parse_line(line: str, year: int = 1970, utc_offset: int = 0) -> MailLogged |
         if x >= 0:
             value = headers[x + len(_XHEADER) :].partition(":")[0]
             uid = int(value) if value.isdecimal() else None
+    line_number = int(number)
+    evaluated = _EVALUATED.match(path) if ") : " in path else None
+    if evaluated is not None:
+        path, line_number = evaluated.group(1), int(evaluated.group(2))
     return MailLogged(
         wall, MTA, MailAction.SCRIPT_CALL, uid=uid,
         recipients=tuple(recipients[:MAX_RECIPIENTS]), nrcpt=len(recipients),
-        script=path, script_line=int(number),
+        script=path, script_line=line_number,
     )  # fmt: skip
 
 
