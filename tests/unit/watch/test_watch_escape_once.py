@@ -7,6 +7,7 @@ that got through raw is still escaped."""
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import pytest
 
@@ -112,3 +113,25 @@ def test_a_block_not_put_back_names_its_user_once(capsys: pytest.CaptureFixture[
     (rec,) = responder.records
     assert rec.status == "would" and NAME in rec.detail  # raw: escaped where it is shown
     shown(action_line(rec))
+
+
+def test_release_says_its_notes_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`release`'s notes carry error messages (their values quoted where they were put in):
+    printed through ``escape`` they read ``shop\\\\tx\\\\xff``. A release whose unblock failed
+    said "nothing to release: not blocked"."""
+    from spamtrace.actions.uidblock import UidBlocker
+    from spamtrace.cli.main import main
+    from spamtrace.errors import FirewallError
+
+    def refuse(self: object, uid: int) -> bool:
+        raise FirewallError(f"nft: set element {quoted(NAME)} refused")
+
+    monkeypatch.setattr(UidBlocker, "release", refuse)
+    assert main(["release", "--db", str(tmp_path / "none.db"), "61234"]) == 3
+    out = capsys.readouterr().out
+    shown(out)
+    # nor "nothing to release: not blocked": the block set could not be changed
+    assert out.startswith("could not release uid 61234: the block set was not changed"), out
+    assert f"no store at {tmp_path}/none.db" in out
