@@ -929,6 +929,9 @@ _SECURITY_NAMES = re.compile(
     rb"bitdefender|kaspersky|forcepoint|zscaler|brandprotect|opendns|spamhaus|"
     rb"surbl|avast|sucuri|ahrefs|semrush|virustotal|urlscan|paloalto|fortinet"
 )
+# the SEO crawlers among them, which sites keep out to save bandwidth: a list that names
+# no one else is no kit's (a kit's names the scanners that would report it)
+_SEO_CRAWLERS = frozenset({b"ahrefs", b"semrush"})
 # an address pattern or prefix of an IP blocklist: "^66.102.*.*", "64.233.160.*", "66.249."
 # (not a version number: "5.2.1")
 _IP_PREFIX = re.compile(rb"^(?:\^\d{1,3}\.\d{1,3}|\d{1,3}\.\d{1,3}\.(?:\d{1,3}\.)?(?:\*|$))")
@@ -1025,6 +1028,8 @@ def _antibot_gate(ctx: Ctx, rule: Rule) -> Hit | None:
                 crawler_nets += 1
                 first_net = idx if first_net < 0 else first_net
     at = max(0, ctx.first(b"remote_addr"), ctx.first(b"gethostbyaddr"))
+    if not vendors - _SEO_CRAWLERS:
+        vendors = set()  # SEO crawlers only: a site's bandwidth guard (a kit names scanners)
     if len(vendors) < 2 and prefixes < 5 and crawler_nets < 3:
         return _fake_error_gate(ctx, text, at) or _platform_refusal(ctx, text)
     if vendors:

@@ -573,6 +573,8 @@ def _wp_admin_create(ctx: Ctx, rule: Rule) -> Hit | None:
         return None
     start = calls[0][0]
     if _WP_BOOT.search(text) is not None:
+        if _cli_only(ctx, start):
+            return None  # a provisioning script the owner runs on the shell: no web page
         return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 100))
     for start, args in calls:
         body = _enclosing_body(ctx, start)
@@ -584,6 +586,25 @@ def _wp_admin_create(ctx: Ctx, rule: Rule) -> Hit | None:
         if fixed or UIN_RE.search(body) is not None:
             return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 100))
     return None
+
+
+# the script stops unless PHP runs it on the command line: if (php_sapi_name() !== 'cli')
+# exit; (PHP_SAPI, the literal on either side)
+_SAPI = rb"(?:php_sapi_name\s*\(\s*\)|\\?php_sapi)"
+_CLI_GUARD = re.compile(
+    rb"(?<![\w$>:])if\s*\(\s*(?:" + _SAPI + rb"\s*!==?\s*\x01(\d+)\x01|\x01(\d+)\x01\s*!==?\s*"
+    + _SAPI + rb")\s*\)\s*\{?\s*(?:exit|die)\b"
+)
+
+
+def _cli_only(ctx: Ctx, pos: int) -> bool:
+    """Whether the script, before offset ``pos``, stops unless run from the command line
+    (``if (php_sapi_name() !== 'cli') exit;``): it cannot be called over the web."""
+    for m in itertools.islice(_CLI_GUARD.finditer(ctx.code, 0, pos), 5):
+        lit = m.group(1) or m.group(2)
+        if ctx.lx.value(int(lit)).strip().lower() == b"cli":
+            return True
+    return False
 
 
 # ``$u = new WP_User($id)``: a user object made from an id that a call returned
