@@ -140,8 +140,8 @@ def print_scan(
         out.print(
             Text.assemble(
                 ("NOT EXAMINED", "bold"),
-                f": {summary['not_examined']} file(s) could not be analysed whole (listed "
-                "above, with the reason): the result is incomplete, exit status 1",
+                f": {summary['not_examined']} file(s) or folder(s) could not be examined "
+                "whole (listed above, with the reason): the result is incomplete, exit status 1",
             )
         )
     if summary.get("not_quarantined"):

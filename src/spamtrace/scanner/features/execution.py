@@ -453,9 +453,41 @@ def _tainted_sink(ctx: Ctx, rule: Rule) -> Hit | None:
         tainted = set(VAR.findall(text)) & bad
         if kind == "exec":  # a value checked against a list or a format: no command of its own
             tainted = {v for v in tainted if not whitelisted_at(ctx, v, start)}
+        elif kind == "mail":  # $subject = 'New contact request'; just before: the form's no more
+            tainted = {v for v in tainted if not literal_at(ctx, v, start)}
         if tainted or (direct_ok and UIN_RE.search(text)):
             return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
     return None
+
+
+_PLAIN_OR_APPEND = re.compile(rb"\s*(\.?)=(?![=>])\s*([^;]{0,300});")
+
+
+def literal_at(ctx: Ctx, var: bytes, pos: int) -> bool:
+    """Whether ``$var`` holds a literal where a call at ``pos`` uses it: its last assignment
+    before ``pos`` is a plain ``= 'text'``, at a statement of its own (not the body of a
+    brace-less if), in the block of the call or one around it, and nothing is appended to
+    it after (a contact form reads the subject field, then sets its own subject: the
+    request no longer reaches the header)."""
+    code = ctx.code
+    sites = [(s, m) for s, m in var_assigns(code, var, _PLAIN_OR_APPEND, 50) if s < pos]
+    if not sites:
+        return False
+    at, m = sites[-1]
+    if m.group(1) or PLACEHOLDER.fullmatch(m.group(2).strip()) is None:
+        return False
+    before = code[max(0, at - 200) : at].rstrip()
+    if before[-1:] not in (b";", b"{", b"}") and not before.endswith(b"?>"):
+        return False  # if ($x) $subject = '...'; or a condition's value
+    depth = 0
+    for ch in code[at:pos]:
+        if ch == 123:
+            depth += 1
+        elif ch == 125:
+            depth -= 1
+            if depth < 0:
+                return False  # the assignment's block closed before the call
+    return True
 
 
 _IF_OPEN = re.compile(rb"(?<![\w$>:])if\s*\(")

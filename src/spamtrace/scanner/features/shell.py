@@ -516,8 +516,42 @@ def _session_harvest(ctx: Ctx, rule: Rule) -> Hit | None:
             )
             or any(v in globbed for v in VAR.findall(path))
         ):
+            if _only_tested(ctx, start):
+                continue  # a "who's online" counter: the content is searched, never shown
             return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 100))
     return None
+
+
+# a call that answers whether its first argument holds something, not what it holds
+_TEST_CALL = re.compile(
+    rb"(?:strpos|stripos|str_contains|preg_match|substr_count|strlen|filesize)\s*\(\s*$"
+)
+
+
+def _only_tested(ctx: Ctx, start: int) -> bool:
+    """Whether what the read at ``start`` returns is kept in a variable whose every other
+    mention is the first argument of a test (``strpos($data, 'user_id')``): a count of the
+    sessions that hold a login, not a copy of their contents."""
+    code = ctx.code
+    got = assignment_before(code, start)
+    if got is None:
+        return False
+    var = b"$" + got[0]
+    uses = 0
+    at = code.find(var, start)
+    while at >= 0:
+        end = at + len(var)
+        if code[end : end + 1].isalnum() or code[end : end + 1] == b"_":
+            at = code.find(var, end)
+            continue
+        if _TEST_CALL.search(code, max(0, at - 40), at) is None:
+            return False
+        nxt = code[end : end + 3].lstrip()[:1]
+        if nxt not in (b",", b")"):
+            return False
+        uses += 1
+        at = code.find(var, end)
+    return uses > 0
 
 
 _WP_BOOT = re.compile(rb"wp-(?:load|blog-header|config)\.php")
