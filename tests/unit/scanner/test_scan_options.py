@@ -493,3 +493,36 @@ def test_the_summary_line_counts_the_files_quarantined(
     out = capsys.readouterr().out
     summary = next(line for line in out.splitlines() if line.startswith("3 files"))
     assert summary.endswith("2 malicious (2 quarantined), 0 suspicious, 0 skipped"), summary
+
+
+def test_the_not_examined_line_counts_folders_too(capsys: pytest.CaptureFixture[str]) -> None:
+    """A folder that could not be listed (no permission) was counted as "1 file(s) could
+    not be analysed whole"."""
+    from spamtrace.render.scan import print_scan
+    from spamtrace.scanner.report import FileReport, ScanTally, ScanVerdict
+
+    tally = ScanTally()
+    tally.files, tally.not_examined = 1, 1
+    tally.counts["clean"], tally.counts["skipped"] = 1, 1
+    locked = FileReport("site/locked", ScanVerdict.SKIPPED, 0, (), 0,
+                        reason="cannot list directory: Permission denied")  # fmt: skip
+    print_scan([locked], tally.summary(0.1), {})
+    last = capsys.readouterr().out.splitlines()[-1]
+    assert last.startswith("NOT EXAMINED: 1 file(s) or folder(s) could not be examined whole"), last
+
+
+def test_a_finding_without_an_excerpt_shows_its_description(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A YARA rule of a condition only (`filesize > 1MB and ...`) matches no string: its line
+    ended with ": " and nothing after it."""
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    (rules / "size.yar").write_text(
+        'rule tiny_php { meta: description = "a tiny PHP file" condition: filesize < 100 }\n'
+    )
+    _config(tmp_path, f'[scan]\nyara_rules = "{rules}"\n')
+    (tmp_path / "x.php").write_text("<?php echo 1;\n")
+    assert main(["scan", "--jobs", "1", str(tmp_path / "x.php")]) == 1
+    out = capsys.readouterr().out
+    assert "      yara.size.tiny_php (+10, file): a tiny PHP file\n" in out, out
