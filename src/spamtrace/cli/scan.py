@@ -94,7 +94,8 @@ def register(sub: Any) -> None:
         default=[],
         metavar="GLOB",
         help="do not scan paths or names that match GLOB ('*.mp4', 'cache', '/home/*/mail'); "
-        "a matching folder is not entered; repeatable, added to [scan] exclude",
+        "a matching folder is not entered; holds for what the walk finds, not for a path "
+        "named on the command line; repeatable, added to [scan] exclude",
     )
     p.add_argument(
         "--quarantine",
@@ -171,6 +172,9 @@ def run(args: argparse.Namespace, cfg: config_mod.Config) -> int:
         args.jobs = cpus
     if args.quarantine and os.geteuid() != 0:  # before the scan: not after an hour of it
         raise UsageError("--quarantine needs root (the quarantine folder is root's)")
+    for glob in args.exclude:  # an unset shell variable: the admin thinks something is left out
+        if not glob.strip():
+            raise UsageError("--exclude: empty glob (give a name, path or pattern to leave out)")
     for path in args.paths:
         _check_exists(path)
     if args.record_baseline:  # before the scan: a long scan must not end on a bad path

@@ -59,20 +59,49 @@ def test_an_absolute_exclude_glob_holds_for_a_relative_root(
     assert doc["summary"]["files"] == 1  # index.php
 
 
-@pytest.mark.parametrize("glob", ["cache/", "*/cache/", "./cache", "SITE/cache/", ""])
+@pytest.mark.parametrize("glob", ["cache/", "*/cache/", "./cache", "SITE/cache/"])
 def test_an_exclude_glob_is_read_as_a_path(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], glob: str
 ) -> None:
     """`--exclude cache/` (a folder, as rsync, tar and .gitignore write one) excluded
-    nothing, nor did the absolute path of a folder with its slash; an empty glob is none."""
+    nothing, nor did the absolute path of a folder with its slash."""
     site = _site(tmp_path)
     glob = glob.replace("SITE", str(site))
     rc, doc = run_json(capsys, "--jobs", "1", f"--exclude={glob}", "--exclude=*.mp4", str(site))
     names = {Path(f["path"]).name for f in doc["files"]}
-    if glob:
-        assert rc == 0 and names == set() and doc["summary"]["files"] == 1, doc
-    else:
-        assert rc == 1 and names == {"shell.php"}
+    assert rc == 0 and names == set() and doc["summary"]["files"] == 1, doc
+
+
+@pytest.mark.parametrize("glob", ["", " ", "\t"])
+def test_an_empty_exclude_glob_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], glob: str
+) -> None:
+    """`scan --exclude ''` (an unset shell variable) was silently ignored: the admin thought
+    something was left out and the whole tree was scanned."""
+    site = _site(tmp_path)
+    assert main(["scan", f"--exclude={glob}", str(site)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "--exclude" in err and "empty" in err, err
+
+
+@pytest.mark.parametrize("glob", ["", "  "])
+def test_an_empty_exclude_glob_in_the_config_is_a_config_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], glob: str
+) -> None:
+    site = _site(tmp_path)
+    _config(tmp_path, f'[scan]\nexclude = ["*.mp4", "{glob}"]\n')
+    assert main(["scan", str(site)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "scan.exclude[1]" in err and "empty" in err, err
+
+
+def test_exclude_does_not_hold_for_a_file_named_on_the_command_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An admin who names a file wants it scanned: --exclude holds for what the walk finds."""
+    site = _site(tmp_path)
+    rc, doc = run_json(capsys, "--jobs", "1", "--exclude=*.mp4", str(site / "movie.mp4"))
+    assert rc == 1 and [Path(f["path"]).name for f in doc["files"]] == ["movie.mp4"], doc
 
 
 def test_an_exclude_glob_with_a_folder_holds_at_the_end_of_any_path(
