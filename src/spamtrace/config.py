@@ -687,6 +687,9 @@ def _validate(cfg: Config) -> None:
                 f"{where('audit.ignore')}[{i}]: {quoted(entry)} is not a finding id "
                 '("sshd.tcp-forwarding") or "ID:SUBJECT" ("php.mail-log:FPM pool www *")'
             )
+    for i, glob in enumerate(cfg.scan.exclude):  # matched nothing: silently no exclusion
+        if not glob.strip():
+            raise ConfigError(f"{where('scan.exclude')}[{i}]: empty glob")
     if cfg.scan.yara_rules and not cfg.scan.yara_rules.startswith("/"):
         raise ConfigError(f"{where('scan.yara_rules')}: must be an absolute path (or empty)")
     if cfg.events.syslog and not cfg.events.syslog_socket:

@@ -390,15 +390,17 @@ class Responder:
     def _not_put_back(
         self, a: ActionRecord, made_for: str, owner: str | None, timeout: int
     ) -> None:
-        """Say why a block an earlier run made is not put back: its uid changed hands."""
+        """Say why a block an earlier run made is not put back: its uid changed hands. The
+        names are put in raw (in quotes): an action's detail is escaped where it is shown
+        (``incident ID``, ``watch``, the journal), and a quoted name showed escaped twice."""
         uid = int(a.uid or 0)
-        now_whose = f"belongs to {quoted(owner)} now" if owner else "has no user now"
+        now_whose = f"belongs to '{owner}' now" if owner else "has no user now"
         d = BlockUid(
             uid=uid, user=made_for, account=None, timeout=timeout, incident=a.incident_id,
             reason=str(a.data.get("reason") or "an earlier block"),
         )  # fmt: skip
         self._record(d, ActionStatus.WOULD, (
-            f"not put back: the block of uid {uid} was made for user {quoted(made_for)}, and "
+            f"not put back: the block of uid {uid} was made for user '{made_for}', and "
             f"uid {uid} {now_whose} (that account was deleted); its record stays until "
             f"`spamtrace release {uid}`"
         ), None)  # fmt: skip

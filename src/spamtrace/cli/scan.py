@@ -14,6 +14,7 @@ import dataclasses
 import json
 import os
 import signal
+import stat
 import sys
 import time
 from typing import TYPE_CHECKING, Any
@@ -93,7 +94,8 @@ def register(sub: Any) -> None:
         default=[],
         metavar="GLOB",
         help="do not scan paths or names that match GLOB ('*.mp4', 'cache', '/home/*/mail'); "
-        "a matching folder is not entered; repeatable, added to [scan] exclude",
+        "a matching folder is not entered; holds for what the walk finds, not for a path "
+        "named on the command line; repeatable, added to [scan] exclude",
     )
     p.add_argument(
         "--quarantine",
@@ -128,8 +130,6 @@ def _days(text: str) -> float:
 def _load_baseline(path: str) -> frozenset[str]:
     """The hashes of a ``--record-baseline`` file; every error one line, worded as
     ``--baseline FILE: why`` (a folder, a FIFO and a missing file alike)."""
-    import stat
-
     where = f"--baseline {escape(path)}"
     try:  # O_NONBLOCK: a FIFO (no writer) must not hold the scan before it starts
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC)
@@ -172,6 +172,9 @@ def run(args: argparse.Namespace, cfg: config_mod.Config) -> int:
         args.jobs = cpus
     if args.quarantine and os.geteuid() != 0:  # before the scan: not after an hour of it
         raise UsageError("--quarantine needs root (the quarantine folder is root's)")
+    for glob in args.exclude:  # an unset shell variable: the admin thinks something is left out
+        if not glob.strip():
+            raise UsageError("--exclude: empty glob (give a name, path or pattern to leave out)")
     for path in args.paths:
         _check_exists(path)
     if args.record_baseline:  # before the scan: a long scan must not end on a bad path
@@ -334,7 +337,8 @@ def _check_exists(path: str) -> None:
     if not path:  # lstat("") is ENOENT: say what was given, not an empty name
         raise UsageError("an empty PATH: give a file or folder to scan")
     try:
-        os.lstat(path)
+        if stat.S_ISLNK(os.lstat(path).st_mode):
+            _check_link_root(path)
     except FileNotFoundError:
         # `scan -` (clamscan's standard input): scan reads files; a script piped in is
         # saved to a file first
@@ -344,6 +348,22 @@ def _check_exists(path: str) -> None:
         raise UsageError(f"not a directory on the way to: {escape(path)}") from None
     except OSError:
         pass  # any other reason (too long, no access) is reported as skipped, with it
+
+
+def _check_link_root(path: str) -> None:
+    """A root named through a symlink whose target is gone (`www -> public_html`, the site
+    removed since) leads nowhere, as a typo does: a usage error, not a scan of nothing."""
+    try:
+        os.stat(path)
+    except FileNotFoundError:
+        try:
+            target = os.readlink(path)
+        except OSError:
+            target = "?"
+        raise UsageError(
+            f"no such file or directory: {escape(path)} (a symlink to {escape(target)}, "
+            "which does not exist)"
+        ) from None
 
 
 def _check_baseline_target(path: str) -> None:
@@ -370,8 +390,6 @@ def _refuse_special(path: str) -> None:
     """The baseline replaces its file (a new one renamed over it): never a device, FIFO or
     socket. `--record-baseline /dev/null` replaced /dev/null with a regular file. A symlink
     is replaced itself, not followed."""
-    import stat
-
     try:
         mode = os.lstat(path).st_mode
     except FileNotFoundError:
@@ -386,8 +404,6 @@ def _refuse_special(path: str) -> None:
 
 
 def _kind(mode: int) -> str:
-    import stat
-
     kinds = {stat.S_IFCHR: "a character device", stat.S_IFBLK: "a block device",
              stat.S_IFIFO: "a FIFO", stat.S_IFSOCK: "a socket",
              stat.S_IFDIR: "a folder"}  # fmt: skip

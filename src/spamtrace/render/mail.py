@@ -2,8 +2,10 @@
 
 ``mail --json`` (schema ``spamtrace.mail/1``): ``senders`` biggest first, each ``kind``
 (``script`` | ``auth`` | ``local``), ``account``, ``uid``, ``user``, ``script``, ``cwd``,
-``auth_user``, ``messages``, ``recipients``, ``first_seen``, ``last_seen`` and more; the
-``incidents`` with their reasons and advice; the logs read, the queue and the thresholds.
+``auth_user``, ``messages``, ``recipients``, ``first_seen``, ``last_seen``, ``suspect_links``
+(the symlinks of its folder that point where a site must not reach; None: not scanned) and
+more; the ``incidents`` with their reasons, advice and ``suspect_links``; the logs read, the
+queue and the thresholds.
 The report itself is built by :mod:`spamtrace.service.mail`.
 """
 
@@ -62,6 +64,7 @@ def sender_rows(report: MailReport, top: int | None = None) -> list[dict[str, An
                 "first_seen": iso(t.first_seen),
                 "last_seen": iso(t.last_seen),
                 "incident": by_key.get(key),
+                "suspect_links": report.links.get(key),
             }
         )
     return rows
@@ -96,9 +99,14 @@ def _id_logged(auth_user: str | None) -> bool | None:
 
 
 def incident_json(
-    inc: MailIncident, envelope: tuple[str, ...] = (), postfix_logs: tuple[str, ...] = ()
+    inc: MailIncident,
+    envelope: tuple[str, ...] = (),
+    postfix_logs: tuple[str, ...] = (),
+    links: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
-    """One mail incident as JSON; ``postfix_logs``: the Postfix logs read (for the advice)."""
+    """One mail incident as JSON; ``postfix_logs``: the Postfix logs read (for the advice);
+    ``links``: its sender's folder's symlinks to where a site must not reach (None: the
+    folder was not scanned)."""
     from spamtrace.policy.mail import POSTFIX_LOGS, advice
     from spamtrace.render.incidents import iso
 
@@ -121,6 +129,7 @@ def incident_json(
         "reasons": list(inc.reasons),
         "sample_recipients": list(inc.sample_recipients),
         "advice": list(advice(inc, envelope, postfix_logs or POSTFIX_LOGS)),
+        "suspect_links": links,
     }
 
 
@@ -160,7 +169,12 @@ def report_json(report: MailReport, top: int | None = None) -> dict[str, Any]:
         "notes": report.notes,
         "senders": sender_rows(report, top),
         "incidents": [
-            incident_json(i, own_envelope_senders(report, i, uses), postfix_logs(report))
+            incident_json(
+                i,
+                own_envelope_senders(report, i, uses),
+                postfix_logs(report),
+                report.links.get(i.sender),
+            )
             for i in report.incidents
         ],
     }
@@ -228,6 +242,7 @@ def print_report(report: MailReport, top: int) -> None:
     from spamtrace.render.layout import advice_field, field
     from spamtrace.render.output import console, fitted
     from spamtrace.safetext import escape, escape_message
+    from spamtrace.suspects import link_lines
 
     con = console()
     doc = report_json(report, top)
@@ -254,10 +269,19 @@ def print_report(report: MailReport, top: int) -> None:
         span = f"{inc['first_seen']} .. {inc['last_seen']}"
         rows = [("incident", f"{inc['id']}, {inc['messages']} message(s), {span}")]
         rows += [("why", escape(reason)) for reason in inc["reasons"]]
+        rows += [("link", text) for text in link_lines(inc["suspect_links"] or ())]
         rows += [("next", escape_message(line)) for line in inc["advice"]]
         for label, text in rows:  # wrapped lines stay under the text on a terminal
             show = advice_field if label == "next" else field  # a command: never broken
             show(con, label, text, indent=2, width=9)
+    # a sender without an incident whose folder links where a site must not reach: its links
+    # apart from the files (a symlink attack; the incidents above said theirs)
+    for row in doc["senders"]:
+        if row["suspect_links"] and row["incident"] is None:
+            who = escape(sender_name(row, row["account"] or row["user"]))
+            con.print(Text(f"\nsymlinks where a site must not reach: {who} {escape(row['cwd'])}"))
+            for text in link_lines(row["suspect_links"]):
+                field(con, "link", text, indent=2, width=9)
     more = len(doc["incidents"]) - top
     if more > 0:  # a botnet's run opens hundreds: the biggest --top, as for the senders
         con.print(Text(f"\nand {more} more incident(s) (--top {top}; all: --json)"))
@@ -295,7 +319,12 @@ def check_section(report: MailReport, minutes: int) -> dict[str, Any]:
         "logs": [c.path for c in report.logs],
         "senders": [r for r in sender_rows(report) if r["incident"] is not None],
         "incidents": [
-            incident_json(i, own_envelope_senders(report, i, uses), postfix_logs(report))
+            incident_json(
+                i,
+                own_envelope_senders(report, i, uses),
+                postfix_logs(report),
+                report.links.get(i.sender),
+            )
             for i in report.incidents
         ],
     }

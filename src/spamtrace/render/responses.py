@@ -8,7 +8,7 @@ import os
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from spamtrace.safetext import escape
+from spamtrace.safetext import escape, escape_message
 
 if TYPE_CHECKING:
     from spamtrace.actions.quarantine import QuarantineItem
@@ -39,6 +39,8 @@ def print_release(outcome: ReleaseOutcome, as_json: bool) -> None:
         if outcome.resumed:
             done.append(f"{outcome.resumed} stopped process(es) resumed (SIGCONT)")
         print(f"released {escape(who)}: {', '.join(done)}")
+    elif outcome.failed:  # the block set could not be read or changed: it may still hold it
+        print(f"could not release {escape(who)}: the block set was not changed (see the note)")
     else:
         print(f"nothing to release for {escape(who)}: not blocked, no process stopped")
     if outcome.grace_until is not None:
@@ -50,8 +52,8 @@ def print_release(outcome: ReleaseOutcome, as_json: bool) -> None:
             f"  spamtrace will not block or stop {escape(who)} again until {until} UTC "
             "([responses] release_grace); its malicious files are still quarantined"
         )
-    for n in outcome.notes:
-        print(f"  note: {escape(n)}")
+    for n in outcome.notes:  # messages: their values were quoted where they were put in
+        print(f"  note: {escape_message(n)}")
 
 
 def print_quarantine_list(

@@ -116,7 +116,8 @@ def print_scan(
             if f.layer:
                 where += f", decoded layer {f.layer}"
             # the scanner cuts long excerpts with an ellipsis (field writes it "..." when plain)
-            put(f"{f.rule} (+{f.weight}, {where}): ", f.excerpt, 6)
+            # a rule of a condition only (a YARA `filesize < 100`) matched no text: what it is
+            put(f"{f.rule} (+{f.weight}, {where}): ", f.excerpt or f.description, 6)
     files = f"{summary['files']} file" + ("" if summary["files"] == 1 else "s")
     out.print(
         f"{files}, {summary['bytes'] / 1e6:.1f} MB in {summary['seconds']:.1f}s: "
@@ -140,8 +141,8 @@ def print_scan(
         out.print(
             Text.assemble(
                 ("NOT EXAMINED", "bold"),
-                f": {summary['not_examined']} file(s) could not be analysed whole (listed "
-                "above, with the reason): the result is incomplete, exit status 1",
+                f": {summary['not_examined']} file(s) or folder(s) could not be examined "
+                "whole (listed above, with the reason): the result is incomplete, exit status 1",
             )
         )
     if summary.get("not_quarantined"):

@@ -154,7 +154,8 @@ class WatchView:
     def warn(self, text: str) -> None:
         if self.json:
             self.line({"type": "status", "warning": text})
-        self._say(self.err, "spamtrace: warning: ", escape(text), "yellow")
+        # a message: its values were escaped or quoted where they were put in (once)
+        self._say(self.err, "spamtrace: warning: ", escape_message(text), "yellow")
 
     def _status(self, m: EngineStarted) -> None:
         if self.json:
@@ -170,10 +171,10 @@ class WatchView:
             f"sources {', '.join(m.sources)}; ports {', '.join(str(p) for p in m.ports)}; "
             f"store {escape(m.store) or 'off'}; times UTC",
         )
-        for text in m.degraded:
-            self._say(self.err, "spamtrace: DEGRADED: ", escape(text), "bold red")
+        for text in m.degraded:  # messages, their values escaped where put in (as warn's)
+            self._say(self.err, "spamtrace: DEGRADED: ", escape_message(text), "bold red")
         for text in m.notes:
-            self._say(self.err, "spamtrace: note: ", escape(text))
+            self._say(self.err, "spamtrace: note: ", escape_message(text))
 
     def _event(self, rec: EventRecord, inc: IncidentRecord, opened: bool) -> None:
         if self.json:

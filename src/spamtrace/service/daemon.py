@@ -115,9 +115,9 @@ class JournalLog:
                 f"sources {', '.join(message.sources)}; store {escape(message.store) or 'off'}"
             )
             for text in message.degraded:
-                self.say(f"DEGRADED: {escape(text)}")
+                self.say(f"DEGRADED: {escape_message(text)}")
             for text in message.notes:
-                self.say(f"note: {escape(text)}")
+                self.say(f"note: {escape_message(text)}")
         elif isinstance(message, IncidentOpened):
             if message.alerting:
                 self._opened_line(message.incident)
@@ -137,12 +137,13 @@ class JournalLog:
             a = message.action
             self.say(f"incident {message.incident_id}: {a.action} {a.status}: {escape(a.detail)}")
         elif isinstance(message, CaptureModeChanged):
-            self.say(f"capture {message.mode.value}: {escape(message.reason)}")
+            self.say(f"capture {message.mode.value}: {escape_message(message.reason)}")
         elif isinstance(message, BlocksReconciled):
             self.say(escape_message(message.summary))
         elif isinstance(message, StoreStalled):
             # a full disk or a lock held elsewhere: nothing is stored meanwhile (kept queued)
-            self.say(f"store {'STALLED' if message.stalled else 'ok'}: {escape(message.reason)}")
+            stalled = "STALLED" if message.stalled else "ok"
+            self.say(f"store {stalled}: {escape_message(message.reason)}")
         elif isinstance(message, CaptureGap):
             self.say(
                 f"CAPTURE GAP: nothing was watched for {message.seconds:.0f} s before this "
@@ -164,9 +165,12 @@ class JournalLog:
             if message.ok:
                 self.say("config reloaded")
                 for note in message.notes:
-                    self.say(f"note: {escape(note)}")
+                    self.say(f"note: {escape_message(note)}")
             else:
-                self.say(f"config NOT reloaded: {escape(message.error)}; the previous config stays")
+                self.say(
+                    f"config NOT reloaded: {escape_message(message.error or '')}; the previous "
+                    "config stays"
+                )
 
     def _opened_line(self, inc: IncidentRecord) -> None:
         origin = escape(inc.scripts[0] if inc.scripts else inc.cwd)
@@ -197,7 +201,7 @@ class JournalLog:
                      "loaded again")  # fmt: skip
             return
         if m.error:
-            self.say(f"firewall check failed: {escape(m.error)}")
+            self.say(f"firewall check failed: {escape_message(m.error)}")
         elif m.state is FirewallState.DRIFTED:
             self.say(f"firewall DRIFTED ({m.backend}): {escape('; '.join(m.drift[:5]))}")
         elif m.state is FirewallState.ABSENT:

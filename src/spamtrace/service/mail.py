@@ -61,6 +61,11 @@ class MailReport:
     queue: dict[str, Any] | None = None
     notes: list[str] = field(default_factory=list)
     scan: dict[str, Any] | None = None
+    #: per sender whose folder was scanned: the folder's symlinks that point where a site
+    #: must not reach (a symlink attack, ``link.sensitive-target``; :func:`scan_senders`)
+    links: dict[tuple[str, str | None, str | None], list[dict[str, Any]]] = field(
+        default_factory=dict
+    )
 
 
 def php_mail_logs() -> list[tuple[str, str]]:
@@ -289,7 +294,9 @@ def recent_report(cfg: Config) -> MailReport | None:
 
 
 def scan_senders(report: MailReport, cfg: Config, budget: float) -> None:
-    """Name the likely script of the biggest local senders from their working folder."""
+    """Name the likely script of the biggest local senders from their working folder; keep
+    the folder's symlinks that point where a site must not reach apart (``report.links``:
+    they are no script to rank, and were dropped)."""
     from spamtrace.attribution.mail import MailMessage
     from spamtrace.policy.mail import MailPolicy
     from spamtrace.suspects import scan_for_suspects
@@ -304,9 +311,12 @@ def scan_senders(report: MailReport, cfg: Config, budget: float) -> None:
         if totals.kind != "local" or not totals.cwd or totals.cwd.startswith("/var/spool"):
             continue
         left = budget - (time.monotonic() - start)
-        files, more = scan_for_suspects([totals.cwd], budget=left, cfg=cfg.scan)
+        risky: list[dict[str, Any]] = []
+        files, more = scan_for_suspects([totals.cwd], budget=left, cfg=cfg.scan, links=risky)
         notes += [n for n in more if n not in notes]
         scanned += 1
+        if files is not None:
+            report.links[key] = risky
         if not files or files[0]["verdict"] not in ("malicious", "suspicious"):
             continue
         report.scripts[key] = files[0]

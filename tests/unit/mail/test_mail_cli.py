@@ -216,3 +216,50 @@ def test_top_shows_the_biggest_incidents(
     assert out.count("mail-auth: ") == 1
     assert "mail-auth: info2@shop.example" in out, out
     assert "2 more incident(s) (--top 1; all: --json)" in out
+
+
+def test_scan_lists_the_senders_folders_links_where_a_site_must_not_reach(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """A sending account's folder holding a link to /etc/shadow, to / or to another account's
+    wp-config.php (a symlink attack): the folder scan ranked files and dropped every link, as
+    `check` did. They are the sender's (and its incident's) suspect_links, apart from the
+    files, and said on link lines of their own, names escaped once."""
+    import os
+    import shutil
+
+    folder = tmp_path / "uploads"
+    folder.mkdir()
+    malicious = Path(__file__).resolve().parents[1] / "scanner/samples/malicious/bcc-mailer.php"
+    shutil.copyfile(malicious, folder / "wp-tmp.php")
+    (folder / "s\x1b[2J.txt").symlink_to("/etc/shadow")
+    os.symlink(b"/", os.fsencode(folder) + b"/root\xff")
+    (folder / "ok.php").symlink_to("wp-tmp.php")  # the site's own file: not listed
+    log = tmp_path / "mainlog"
+    log.write_text(
+        "\n".join(
+            f"2026-12-04 18:26:{i:02d} cwd={folder} 3 args: /usr/sbin/sendmail -t -i\n"
+            f"2026-12-04 18:26:{i:02d} 1xZX{i:02d}-0004e{i % 10}-2T <= shop@h U=shop P=local S=9"
+            for i in range(5)
+        )
+        + "\n"
+    )
+    args = ["mail", "--no-queue", "--since", "all", "--exim-log", str(log)]
+    assert main([*args, "--json"]) == 1
+    doc = json.loads(capsys.readouterr().out)
+    (sender,) = doc["senders"]
+    assert sender["script"] == str(folder / "wp-tmp.php")  # the files as before
+    links = {x["path"].rsplit("/", 1)[-1]: x for x in sender["suspect_links"]}
+    assert sorted(links) == ["root\\xff", "s\x1b[2J.txt"], links  # as JSON writes names
+    assert links["s\x1b[2J.txt"]["target"] == "/etc/shadow"
+    assert links["s\x1b[2J.txt"]["rule"] == "link.sensitive-target"
+    (inc,) = doc["incidents"]
+    assert inc["suspect_links"] == sender["suspect_links"]
+    assert main(args) == 1
+    out = capsys.readouterr().out
+    assert f"{folder}/s\\x1b[2J.txt -> /etc/shadow: " in out, out
+    assert f"{folder}/root\\xff -> /: " in out, out
+    assert "\\\\x" not in out and "\x1b" not in out
+    assert main([*args, "--json", "--no-scan"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["senders"][0]["suspect_links"] is None  # not scanned

@@ -409,3 +409,15 @@ def test_links_inside_the_tree_are_counted_on_the_terminal_and_listed_in_json(
         "notes.txt": ("skipped", f"symlink out of the scanned tree (not followed) -> {tmp_path}"),
         "x.txt": ("suspicious", "symlink out of the scanned tree (not followed) -> /etc/passwd"),
     }
+
+
+def test_a_root_that_is_a_dangling_symlink_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`scan /home/shop/www` where the site folder www pointed to was removed: a path that
+    leads nowhere, as a typo does (exit 2), not a scan that found nothing to look at."""
+    www = tmp_path / "www"
+    www.symlink_to(tmp_path / "public_html")
+    assert main(["scan", str(www)]) == 2
+    err = capsys.readouterr().err
+    assert f"no such file or directory: {www} (a symlink to {tmp_path}/public_html" in err, err

@@ -59,20 +59,49 @@ def test_an_absolute_exclude_glob_holds_for_a_relative_root(
     assert doc["summary"]["files"] == 1  # index.php
 
 
-@pytest.mark.parametrize("glob", ["cache/", "*/cache/", "./cache", "SITE/cache/", ""])
+@pytest.mark.parametrize("glob", ["cache/", "*/cache/", "./cache", "SITE/cache/"])
 def test_an_exclude_glob_is_read_as_a_path(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], glob: str
 ) -> None:
     """`--exclude cache/` (a folder, as rsync, tar and .gitignore write one) excluded
-    nothing, nor did the absolute path of a folder with its slash; an empty glob is none."""
+    nothing, nor did the absolute path of a folder with its slash."""
     site = _site(tmp_path)
     glob = glob.replace("SITE", str(site))
     rc, doc = run_json(capsys, "--jobs", "1", f"--exclude={glob}", "--exclude=*.mp4", str(site))
     names = {Path(f["path"]).name for f in doc["files"]}
-    if glob:
-        assert rc == 0 and names == set() and doc["summary"]["files"] == 1, doc
-    else:
-        assert rc == 1 and names == {"shell.php"}
+    assert rc == 0 and names == set() and doc["summary"]["files"] == 1, doc
+
+
+@pytest.mark.parametrize("glob", ["", " ", "\t"])
+def test_an_empty_exclude_glob_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], glob: str
+) -> None:
+    """`scan --exclude ''` (an unset shell variable) was silently ignored: the admin thought
+    something was left out and the whole tree was scanned."""
+    site = _site(tmp_path)
+    assert main(["scan", f"--exclude={glob}", str(site)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "--exclude" in err and "empty" in err, err
+
+
+@pytest.mark.parametrize("glob", ["", "  "])
+def test_an_empty_exclude_glob_in_the_config_is_a_config_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], glob: str
+) -> None:
+    site = _site(tmp_path)
+    _config(tmp_path, f'[scan]\nexclude = ["*.mp4", "{glob}"]\n')
+    assert main(["scan", str(site)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "scan.exclude[1]" in err and "empty" in err, err
+
+
+def test_exclude_does_not_hold_for_a_file_named_on_the_command_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An admin who names a file wants it scanned: --exclude holds for what the walk finds."""
+    site = _site(tmp_path)
+    rc, doc = run_json(capsys, "--jobs", "1", "--exclude=*.mp4", str(site / "movie.mp4"))
+    assert rc == 1 and [Path(f["path"]).name for f in doc["files"]] == ["movie.mp4"], doc
 
 
 def test_an_exclude_glob_with_a_folder_holds_at_the_end_of_any_path(
@@ -449,6 +478,7 @@ def test_sigterm_stops_the_workers_without_a_traceback(tmp_path: Path) -> None:
     SIGTERM ends the scan as Ctrl-C does: the report so far, INTERRUPTED, status 143. It is
     sent as the workers start, when one used to be raised inside the pool's making and left
     a deadlocked worker holding the output open (the scan never ended for its reader)."""
+    import contextlib
     import signal
     import subprocess
     import sys
@@ -460,17 +490,22 @@ def test_sigterm_stops_the_workers_without_a_traceback(tmp_path: Path) -> None:
             (tree / f"d{d}" / f"f{i}.php").write_text(f"<?php echo {i};\n")
     proc = subprocess.Popen(
         [sys.executable, "-m", "spamtrace", "scan", "--jobs", "2", str(tree)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
         env={**os.environ, "SPAMTRACE_CONFIG_DIR": "/nonexistent"},
     )  # fmt: skip
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:  # until the workers run
-        children = Path(f"/proc/{proc.pid}/task/{proc.pid}/children").read_text().split()
-        if len(children) >= 2:
-            break
-        time.sleep(0.01)
-    proc.send_signal(signal.SIGTERM)
-    out, err = proc.communicate(timeout=60)
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:  # until the workers run
+            children = Path(f"/proc/{proc.pid}/task/{proc.pid}/children").read_text().split()
+            if len(children) >= 2:
+                break
+            time.sleep(0.01)
+        proc.send_signal(signal.SIGTERM)
+        out, err = proc.communicate(timeout=60)
+    finally:  # a worker left behind (the bug) is in the scan's own process group
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
     assert proc.returncode == 143, (proc.returncode, out, err)
     assert "Traceback" not in err, err
     assert "INTERRUPTED" in out.splitlines()[-1], out
@@ -487,3 +522,36 @@ def test_the_summary_line_counts_the_files_quarantined(
     out = capsys.readouterr().out
     summary = next(line for line in out.splitlines() if line.startswith("3 files"))
     assert summary.endswith("2 malicious (2 quarantined), 0 suspicious, 0 skipped"), summary
+
+
+def test_the_not_examined_line_counts_folders_too(capsys: pytest.CaptureFixture[str]) -> None:
+    """A folder that could not be listed (no permission) was counted as "1 file(s) could
+    not be analysed whole"."""
+    from spamtrace.render.scan import print_scan
+    from spamtrace.scanner.report import FileReport, ScanTally, ScanVerdict
+
+    tally = ScanTally()
+    tally.files, tally.not_examined = 1, 1
+    tally.counts["clean"], tally.counts["skipped"] = 1, 1
+    locked = FileReport("site/locked", ScanVerdict.SKIPPED, 0, (), 0,
+                        reason="cannot list directory: Permission denied")  # fmt: skip
+    print_scan([locked], tally.summary(0.1), {})
+    last = capsys.readouterr().out.splitlines()[-1]
+    assert last.startswith("NOT EXAMINED: 1 file(s) or folder(s) could not be examined whole"), last
+
+
+def test_a_finding_without_an_excerpt_shows_its_description(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A YARA rule of a condition only (`filesize > 1MB and ...`) matches no string: its line
+    ended with ": " and nothing after it."""
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    (rules / "size.yar").write_text(
+        'rule tiny_php { meta: description = "a tiny PHP file" condition: filesize < 100 }\n'
+    )
+    _config(tmp_path, f'[scan]\nyara_rules = "{rules}"\n')
+    (tmp_path / "x.php").write_text("<?php echo 1;\n")
+    assert main(["scan", "--jobs", "1", str(tmp_path / "x.php")]) == 1
+    out = capsys.readouterr().out
+    assert "      yara.size.tiny_php (+10, file): a tiny PHP file\n" in out, out

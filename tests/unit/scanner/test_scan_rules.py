@@ -689,3 +689,18 @@ def test_a_header_variable_never_set_makes_the_visitor_the_sender() -> None:
     assert "mailer.freemail-drop" in rule_ids(analyze_bytes(fixed))
     set_here = code.replace(b"$to = ", b"$email = 'shop@example.com';\n    $to = ")
     assert "mailer.freemail-drop" in rule_ids(analyze_bytes(set_here))
+
+
+def test_a_command_value_checked_against_a_list_or_a_format_is_no_command() -> None:
+    """A value that must be one of a literal list, a valid IP address or a number, or
+    match an anchored pattern of a safe alphabet, reaches the command as a value: a
+    deploy hook's branch, a ping tool's address. A check that lets ";" through, one joined
+    by "||", or a value replaced after the check still runs the visitor's command."""
+    for name in ("deploy-branch-webhook.php", "ping-validated-ip.php"):
+        assert "shell.exec-tainted" not in rule_ids(analyze_file(SAMPLES / "clean" / name))
+    weak = (SAMPLES / "malicious" / "exec-weak-guards.php").read_text()
+    head, *blocks = weak.split("\nif ")
+    assert len(blocks) == 3
+    for block in blocks:
+        one = (head + "\nif " + block).encode()
+        assert "shell.exec-tainted" in rule_ids(analyze_bytes(one)), block

@@ -441,3 +441,51 @@ def test_a_damaged_store_is_one_line_naming_the_file_and_what_to_do(
             Store(path)
     with open(path, "rb") as fh:
         assert fh.read() == before
+
+
+def test_a_schema_3_store_keeps_every_incident_and_action_through_the_migration(
+    tmp_path: Path,
+) -> None:
+    """A store the previous version wrote (schema 3: no ``suspect_links`` column) is taken to
+    schema 4 by the next writer with every incident, event and action as they were, and an
+    older incident reads as not scanned for links (None), not as "no link"."""
+    path = str(tmp_path / "s.db")
+    db = sqlite3.connect(path)
+    store_mod.migrate(db, 0)  # made below as schema 3 wrote it
+    db.execute("DELETE FROM schema_version WHERE version = 4")
+    db.execute("ALTER TABLE incidents DROP COLUMN suspect_links")
+    for n in range(3):
+        db.execute(
+            "INSERT INTO incidents (id, verdict, uid, user, first_seen, last_seen, updated, "
+            "suspect_files) VALUES (?, 'malicious', ?, ?, 100, 105, 105, ?)",
+            (f"inc-{n}", 61000 + n, f"shop\t{n}", '[{"path": "/home/x.php"}]'),
+        )
+        cur = db.execute(
+            "INSERT INTO events (type, wall, uid, incident_id, source) "
+            "VALUES ('connect-attempted', 100, ?, ?, 'tracepoint')",
+            (61000 + n, f"inc-{n}"),
+        )
+        db.execute("INSERT INTO incident_events VALUES (?, ?)", (f"inc-{n}", cur.lastrowid))
+        for action, status in (("block-uid", "done"), ("stop-process", "would")):
+            db.execute(
+                "INSERT INTO actions (incident_id, action, status, at, detail, uid, data) "
+                "VALUES (?, ?, ?, 101, 'x', ?, '{\"timeout\": 3600}')",
+                (f"inc-{n}", action, status, 61000 + n),
+            )
+    db.commit()
+    db.close()
+    with store_mod.open_reader(path) as reader:  # a reader reads it as it is
+        assert sorted(i.id for i in reader.incidents(since=None)) == ["inc-0", "inc-1", "inc-2"]
+    Store(path, start_writer=False).close()
+    db = sqlite3.connect(path)
+    assert db.execute("SELECT max(version) FROM schema_version").fetchone()[0] == 4
+    db.close()
+    with store_mod.open_reader(path) as reader:
+        incidents = reader.incidents(since=None)
+        assert sorted(i.id for i in incidents) == ["inc-0", "inc-1", "inc-2"]
+        assert all(i.suspect_links is None and i.suspect_files for i in incidents)
+        first = reader.incident("inc-0")
+        assert first is not None and first.user == "shop\t0"
+        actions = reader.actions_of(["inc-0", "inc-1", "inc-2"])
+        assert sorted(len(a) for a in actions.values()) == [2, 2, 2]
+        assert [len(reader.events_of(f"inc-{n}")) for n in range(3)] == [1, 1, 1]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Iterator
 
 from spamtrace.scanner import fold
 from spamtrace.scanner.context import (
@@ -529,6 +530,19 @@ def _write_backdate_lock(ctx: Ctx, rule: Rule) -> Hit | None:
 
 # an endless loop: while (true), while (1), for (;;)
 _FOREVER = re.compile(rb"\bwhile\s*\(\s*(?:true|1)\s*\)|\bfor\s*\(\s*;\s*;\s*\)")
+def _sleeping_loops(ctx: Ctx) -> Iterator[tuple[int, bytes]]:
+    """The first ten endless loops of the file whose body sleeps: each loop's offset and
+    its body (a process that stays and acts again and again, not a loop that ends)."""
+    code = ctx.code
+    for m in itertools.islice(prefiltered_finditer(_FOREVER, code, ctx.first), 10):
+        brace = code.find(b"{", m.end(), m.end() + 5)
+        if brace < 0:
+            continue
+        body = braced(code, brace)
+        if b"sleep" in body:
+            yield m.start(), body
+
+
 # a mode without the owner's write bit: the file cannot be edited or replaced by its owner
 _READ_ONLY = re.compile(rb"^0?[45][0-7]{2}$")
 
@@ -540,13 +554,7 @@ def _lock_loop(ctx: Ctx, rule: Rule) -> Hit | None:
     owner's edits and deletes, for as long as the process lives. Install scripts chmod
     once; daemons that loop do not take the owner's write bit away."""
     code = ctx.code
-    for m in itertools.islice(prefiltered_finditer(_FOREVER, code, ctx.first), 10):
-        brace = code.find(b"{", m.end(), m.end() + 5)
-        if brace < 0:
-            continue
-        body = braced(code, brace)
-        if b"sleep" not in body:
-            continue
+    for at, body in _sleeping_loops(ctx):
         for _, args in find_calls(body, (b"chmod",), 10):
             parts = top_args(args)
             if len(parts) < 2:
@@ -557,7 +565,7 @@ def _lock_loop(ctx: Ctx, rule: Rule) -> Hit | None:
             if v is not None:
                 modes = [a.group(1).strip() for _, a in var_assigns(code, v.group(1), TAIL_RHS, 5)]
             if any(_READ_ONLY.match(x) for x in modes):
-                return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.start() + 80))
+                return Hit(ctx.line_of_code(at), ctx.excerpt_code(at, at + 80))
     return None
 
 
@@ -864,15 +872,31 @@ def _fixed_data_path(ctx: Ctx, expr: bytes) -> bool:
     """``expr`` names a data file the script chose: its last literal ends with .txt, .csv,
     .log or .json, and no request input (directly or through a variable) goes into it;
     a variable is followed to its assignments (all of them must be such)."""
+    return _fixed_path(ctx, expr, _DATA_PATH)
+
+
+# an image's, a sound's, a video's or a PDF's name: what a canvas, a camera or a signature
+# pad sends as base64 is kept so, and the web server never runs it as PHP
+_MEDIA_PATH = re.compile(rb"\.(?:png|jpe?g|gif|webp|bmp|pdf|mp3|wav|ogg|webm|mp4)$", re.I)
+
+
+def _fixed_path(ctx: Ctx, expr: bytes, ending: re.Pattern[bytes], depth: int = 3) -> bool:
+    """``expr`` names a file the script chose: its last literal matches ``ending``, and no
+    request input (directly or through a variable) goes into it; a variable is followed to
+    its assignments (all of them must be such)."""
     expr = expression(expr).strip()
     held = VAR.fullmatch(expr)
     if held is not None:
+        if depth == 0:
+            return False
         sites = var_assigns(ctx.code, held.group(1), TAIL_RHS, 5)
-        return bool(sites) and all(_fixed_data_path(ctx, m.group(1)) for _, m in sites)
+        return bool(sites) and all(
+            _fixed_path(ctx, m.group(1), ending, depth - 1) for _, m in sites
+        )
     if UIN_RE.search(expr) is not None or set(VAR.findall(expr)) & taint(ctx)[0]:
         return False
     lits = PLACEHOLDER.findall(expr)
-    return bool(lits) and _DATA_PATH.search(ctx.lx.value(int(lits[-1])).strip()) is not None
+    return bool(lits) and ending.search(ctx.lx.value(int(lits[-1])).strip()) is not None
 
 
 def _appended_to_data_file(ctx: Ctx, start: int, args: bytes) -> bool:
@@ -918,10 +942,14 @@ def _dropper_write_decoded(ctx: Ctx, rule: Rule) -> Hit | None:
     chosen by the request, stays a dropper."""
     assert rule.regex is not None
     for m in itertools.islice(bounded_finditer(rule.regex, ctx.code, first=ctx.first), 50):
+        call = _args_at(ctx.code, ctx.code.index(b"(", m.start()) + 1)
         if _WRITTEN_DECODED.search(m.group()) is None:
-            call = _args_at(ctx.code, ctx.code.index(b"(", m.start()) + 1)
             if _appended_to_data_file(ctx, m.start(), call):
                 continue
+        elif ctx.code.startswith(b"file_put_contents", m.start()) and _fixed_path(
+            ctx, top_args(call)[0], _MEDIA_PATH
+        ):
+            continue  # a drawing or a snapshot sent as base64, kept as signatures/<id>.png
         return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end()))
     return None
 
@@ -1025,14 +1053,7 @@ def _respawn_loop(ctx: Ctx, rule: Rule) -> Hit | None:
     writes what its jobs give, not a file because it was deleted."""
     if ctx.first(b"ignore_user_abort") < 0:
         return None
-    code = ctx.code
-    for m in itertools.islice(prefiltered_finditer(_FOREVER, code, ctx.first), 10):
-        brace = code.find(b"{", m.end(), m.end() + 5)
-        if brace < 0:
-            continue
-        body = braced(code, brace)
-        if body.find(b"sleep") < 0:
-            continue
+    for at, body in _sleeping_loops(ctx):
         gone = {_norm(ctx, g.group(1)) for g in _GONE.finditer(body)}
         if not gone:
             continue
@@ -1040,7 +1061,6 @@ def _respawn_loop(ctx: Ctx, rule: Rule) -> Hit | None:
             parts = top_args(wargs)
             target = parts[1] if body.startswith(b"copy", wstart) and len(parts) > 1 else parts[0]
             if _norm(ctx, target) in gone:
-                at = m.start()
                 return Hit(ctx.line_of_code(at), ctx.excerpt_code(at, at + 100))
     return None
 

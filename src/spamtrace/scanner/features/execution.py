@@ -32,8 +32,10 @@ from spamtrace.scanner.context import (
     Hit,
     assertion_rx,
     bounded_finditer,
+    bounded_search,
     braced,
     calls_to,
+    close_paren,
     excerpt,
     expression,
     feature,
@@ -62,6 +64,7 @@ from spamtrace.scanner.taint import (
     QUOTED_ARG,
     REQ,
     REQ_RE,
+    assignment_before,
     decoder_functions,
     email_safe,
     encoded_argument,
@@ -413,6 +416,8 @@ def _tainted_sink(ctx: Ctx, rule: Rule) -> Hit | None:
             var = m.group(1)
             if var not in req:
                 continue
+            if page_suffixed(ctx, m.end()):
+                continue  # include $page . '.php': a page router's hole (include-request-rooted)
             if code[m.end() : m.end() + 40].lstrip()[:1] == b"[" and not _whole_request(ctx, var):
                 continue  # an element of an array that merely holds some request values
             return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end() + 40))
@@ -445,8 +450,156 @@ def _tainted_sink(ctx: Ctx, rule: Rule) -> Hit | None:
             # what escapeshellarg() quotes is one argument of a command the script chose
             # (exec(BIN . " -m " . escapeshellarg($id))), not a command of the visitor's
             text = QUOTED_ARG.sub(b"", text)
-        if set(VAR.findall(text)) & bad or (direct_ok and UIN_RE.search(text)):
+        tainted = set(VAR.findall(text)) & bad
+        if kind == "exec":  # a value checked against a list or a format: no command of its own
+            tainted = {v for v in tainted if not whitelisted_at(ctx, v, start)}
+        elif kind == "mail":  # $subject = 'New contact request'; just before: the form's no more
+            tainted = {v for v in tainted if not literal_at(ctx, v, start)}
+        if tainted or (direct_ok and UIN_RE.search(text)):
             return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
+    return None
+
+
+_PLAIN_OR_APPEND = re.compile(rb"\s*(\.?)=(?![=>])\s*([^;]{0,300});")
+
+
+def literal_at(ctx: Ctx, var: bytes, pos: int) -> bool:
+    """Whether ``$var`` holds a literal where a call at ``pos`` uses it: its last assignment
+    before ``pos`` is a plain ``= 'text'``, at a statement of its own (not the body of a
+    brace-less if), in the block of the call or one around it, and nothing is appended to
+    it after (a contact form reads the subject field, then sets its own subject: the
+    request no longer reaches the header)."""
+    code = ctx.code
+    sites = [(s, m) for s, m in var_assigns(code, var, _PLAIN_OR_APPEND, 50) if s < pos]
+    if not sites:
+        return False
+    at, m = sites[-1]
+    if m.group(1) or PLACEHOLDER.fullmatch(m.group(2).strip()) is None:
+        return False
+    before = code[max(0, at - 200) : at].rstrip()
+    if before[-1:] not in (b";", b"{", b"}") and not before.endswith(b"?>"):
+        return False  # if ($x) $subject = '...'; or a condition's value
+    depth = 0
+    for ch in code[at:pos]:
+        if ch == 123:
+            depth += 1
+        elif ch == 125:
+            depth -= 1
+            if depth < 0:
+                return False  # the assignment's block closed before the call
+    return True
+
+
+_IF_OPEN = re.compile(rb"(?<![\w$>:])if\s*\(")
+_FALSE_TEST = re.compile(rb"\s*[!=]==?\s*(?:false|0)\b")
+_STOP_WORDS = re.compile(rb"(?<![\w$>:])(?:die|exit|return|throw)\b")
+# a test that leaves a value no shell syntax: one of a literal list, an address, a number,
+# or a string of a safe alphabet checked by an anchored pattern
+_SAFE_FILTER = re.compile(rb"\s*,\s*\\?filter_validate_(?:ip|int|float|mac|domain)\b")
+_SAFE_PATTERN = re.compile(rb"(.)\^\[[\w\\.:-]{1,40}\][+*]?(?:\{\d+(?:,\d*)?\})?\$\1[a-z]*")
+_LITERAL_LIST = re.compile(rb"\s*(?:array\s*\(|\[)(?:\s*\x01\d+\x01\s*,?)+\s*[)\]]")
+
+
+def _guard_of(ctx: Ctx, cond: bytes, var: bytes) -> re.Match[bytes] | None:
+    """The check of ``$var`` in an if's condition that leaves it no shell syntax:
+    in_array($var, a literal list), filter_var($var, FILTER_VALIDATE_IP/INT/...),
+    ctype_digit/ctype_alnum/is_numeric($var), preg_match('/^[a-z0-9._-]+$/', $var)."""
+    v = re.escape(var)
+    for m in re.finditer(
+        rb"(in_array|filter_var|ctype_(?:digit|alnum|alpha|xdigit)|is_numeric|preg_match)"
+        rb"\s*\(\s*(?:\x01(\d+)\x01\s*,\s*)?\$" + v + rb"\b(?!\s*\[)",
+        cond,
+    ):
+        fn, rest = m.group(1), cond[m.end() :]
+        if fn == b"in_array":
+            lst = rest[rest.find(b",") + 1 :] if rest.lstrip().startswith(b",") else b""
+            if _LITERAL_LIST.match(lst) is not None:
+                return m
+        elif fn == b"filter_var":
+            if _SAFE_FILTER.match(rest) is not None:
+                return m
+        elif fn == b"preg_match":
+            if m.group(2) is not None and _SAFE_PATTERN.fullmatch(ctx.lx.value(int(m.group(2)))):
+                return m
+        elif m.group(2) is None:
+            return m
+    return None
+
+
+def whitelisted_at(ctx: Ctx, var: bytes, pos: int) -> bool:
+    """Whether ``$var`` is checked by :func:`_guard_of` where it reaches a command at ``pos``:
+    inside ``if (check) { ... }`` (a condition not joined by ``||``), or after ``if
+    (!check) { ... exit; }``, and not given another value between the check and ``pos``."""
+    code = ctx.code
+    for m in itertools.islice(_IF_OPEN.finditer(code, 0, pos), 300):
+        cond_len = close_paren(code[m.end() : m.end() + 600])
+        cond = code[m.end() : m.end() + cond_len]
+        guard = _guard_of(ctx, cond, var)
+        if guard is None:
+            continue
+        body_at = m.end() + cond_len + 1
+        rest = code[body_at : body_at + 4000]
+        lead = len(rest) - len(rest.lstrip())
+        if rest[lead : lead + 1] == b"{":
+            at = body_at + lead + 1
+            end = at + close_paren(code[at : at + 4000], 123, 125)
+        else:
+            at = body_at + lead
+            semi = code.find(b";", at)
+            end = len(code) if semi < 0 else semi
+        call_end = guard.end() + close_paren(cond[guard.end() :]) + 1
+        negated = (
+            cond[: guard.start()].rstrip().endswith(b"!")
+            or _FALSE_TEST.match(cond, call_end) is not None
+        )
+        if negated:
+            if re.search(rb"&&|\band\b", cond) or end > pos:
+                continue
+            if _STOP_WORDS.search(code, at, end) is None:
+                continue
+            checked_from = end
+        else:
+            if re.search(rb"\|\||\bor\b", cond) or not at <= pos < end:
+                continue
+            checked_from = at
+        sites = var_assigns(code, var, re.compile(rb"\s*\.?=(?![=>])"), 50)
+        if not any(checked_from <= s < pos for s, _ in sites):
+            return True
+    return False
+
+
+# what follows the variable of an include: "." and a literal that ends the path with a
+# page's extension (include $page . '.php', include $p . '/index.inc')
+_PAGE_SUFFIX = re.compile(rb"\s*\.\s*\x01(\d+)\x01\s*\)?\s*;")
+_PAGE_EXTENSION = re.compile(rb"[\w/.-]*\.(?:php\d?|inc|html?|tpl)")
+
+
+def page_suffixed(ctx: Ctx, pos: int) -> bool:
+    """Whether the include path whose variable ends at ``pos`` is closed by a literal that
+    ends it with a page's extension (``include $page . '.php';``): the request picks one of
+    the site's pages (a local file inclusion hole, php.include-request-rooted), while a
+    backdoor includes whatever file it is given (an uploaded image, php://input, a URL)."""
+    m = _PAGE_SUFFIX.match(ctx.code, pos)
+    if m is None:
+        return False
+    return _PAGE_EXTENSION.fullmatch(ctx.lx.value(int(m.group(1))).lower()) is not None
+
+
+@feature("include_rooted")
+def _include_rooted(ctx: Ctx, rule: Rule) -> Hit | None:
+    """An include whose path the request completes, not names: request input after a fixed
+    folder or name (``include 'pages/' . $_GET['p']``, the rule's pattern), or a variable
+    holding request input closed by a page's extension (``include $page . '.php'``)."""
+    assert rule.regex is not None
+    m = bounded_search(rule.regex, ctx.code, first=ctx.first)
+    if m is not None:
+        return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end()))
+    req, _ = taint(ctx)
+    if not req:
+        return None
+    for m in bounded_finditer(INCLUDE_VAR, ctx.code, 200, first=ctx.first):
+        if m.group(1) in req and page_suffixed(ctx, m.end()):
+            return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end() + 40))
     return None
 
 
@@ -1068,8 +1221,44 @@ def _request_class(ctx: Ctx, rule: Rule) -> Hit | None:
                 direct = ctx.cache["direct"]
             if m.group(2) not in direct:
                 continue
+            if _class_type_checked(ctx, m):
+                continue  # a front controller's handler: a class of its own kind, checked
         return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end() + 60))
     return None
+
+
+_NO_CONSTRUCTOR = re.compile(rb"->\s*newinstancewithoutconstructor\s*\(\s*\)")
+_TYPE_TEST = re.compile(
+    rb"(?<![\w$>:])(?:implements_interface|is_subclass_of|is_a)\s*\(\s*\$(" + NAME_P + rb")\s*,"
+    rb"|\$(" + NAME_P + rb")\s+instanceof\b"
+)
+
+
+def _class_type_checked(ctx: Ctx, m: re.Match[bytes]) -> bool:
+    """Whether the class the request names (``$op``, matched by ``m``) must be of the
+    application's own kind before anything of it runs: ``is_subclass_of($op, 'Handler')``
+    before the ``new``, or ``new ReflectionClass($op)`` made an instance without running its
+    constructor and that instance is tested (``implements_interface($handler, 'IHandler')``,
+    ``instanceof``) before use, as Tiny Tiny RSS's backend.php does. A backdoor runs the
+    constructor of whatever class it is given, with the visitor's arguments."""
+    code = ctx.code
+    var = m.group(2)
+    for t in itertools.islice(_TYPE_TEST.finditer(code, 0, m.start()), 20):
+        if (t.group(1) or t.group(2)) == var and code.startswith(b"is_subclass_of", t.start()):
+            return True
+    if code.find(b"reflectionclass", m.start(), m.end()) < 0:
+        return False
+    made = _NO_CONSTRUCTOR.search(code, m.end(), m.end() + 400)
+    if made is None:
+        return False
+    got = assignment_before(code, made.start())
+    if got is None:
+        return False
+    handler = got[0]
+    return any(
+        (t.group(1) or t.group(2)) == handler
+        for t in itertools.islice(_TYPE_TEST.finditer(code, made.end(), made.end() + 600), 10)
+    )
 
 
 # a magic method (run by PHP itself: at the end of the script, on echo, on unserialize...)

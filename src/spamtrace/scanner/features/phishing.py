@@ -48,7 +48,7 @@ from spamtrace.scanner.context import (
 )
 from spamtrace.scanner.features.execution import visitor_filled
 from spamtrace.scanner.rules import Rule
-from spamtrace.scanner.taint import taint
+from spamtrace.scanner.taint import assignment_before, taint
 
 _WHOLE_REQUEST = re.compile(rb"\s*\(\s*\$_(?:server|request|cookie|post|get)\s*[,)]")
 
@@ -868,6 +868,8 @@ def _credentials_dropped_fixed(ctx: Ctx) -> Hit | None:
         if len(keys) >= 2 and (
             any(_CREDENTIAL_KEY.search(k) for k in keys) or _credential_label(ctx, text)
         ):
+            if _credential_hashed(ctx, keys):
+                continue  # a site's sign-up: it stores the password hashed (and tells itself)
             return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
         # one step of a kit that sends each page on its own (the password page, the SMS-code
         # page): one password, OTP or card field to a chat bot, and no check of it here
@@ -880,6 +882,37 @@ def _credentials_dropped_fixed(ctx: Ctx) -> Hit | None:
         if _code_step(ctx, keys, text) and _chat_drop(string_text(ctx)):
             return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
     return None
+
+
+def _credential_hashed(ctx: Ctx, keys: set[bytes]) -> bool:
+    """Whether a password field among ``keys`` (request keys, or ``$names`` of variables
+    that hold one) is hashed for storage (password_hash(), crypt()): a site's own sign-up
+    or account page, which keeps the password as a hash; a kit passes it on as typed."""
+    code = ctx.code
+    wanted: list[bytes] = []
+    for k in keys:
+        if _CREDENTIAL_KEY.search(k) is None:
+            continue
+        if k.startswith(b"$"):
+            wanted.append(k)
+            continue
+        for m in itertools.islice(_FIELD_READ.finditer(code), 200):
+            if ctx.lx.value(int(m.group(1))).lower().strip() != k:
+                continue
+            wanted.append(m.group(0))
+            got = assignment_before(code, m.start())
+            if got is not None:
+                wanted.append(b"$" + got[0])
+    if not wanted:
+        return False
+    for _start, args in calls_to(ctx, (b"password_hash", b"wp_hash_password", b"crypt"), 20):
+        arg = first_arg(args)
+        for w in wanted:
+            at = arg.find(w)
+            if at >= 0 and not (arg[at + len(w) : at + len(w) + 1].isalnum()
+                                or arg[at + len(w) : at + len(w) + 1] == b"_"):
+                return True
+    return False
 
 
 # a one-time code's field: "code", "sms_code", "otp", "2fa_code", "twoFactAuthConfCode"
@@ -929,6 +962,9 @@ _SECURITY_NAMES = re.compile(
     rb"bitdefender|kaspersky|forcepoint|zscaler|brandprotect|opendns|spamhaus|"
     rb"surbl|avast|sucuri|ahrefs|semrush|virustotal|urlscan|paloalto|fortinet"
 )
+# the SEO crawlers among them, which sites keep out to save bandwidth: a list that names
+# no one else is no kit's (a kit's names the scanners that would report it)
+_SEO_CRAWLERS = frozenset({b"ahrefs", b"semrush"})
 # an address pattern or prefix of an IP blocklist: "^66.102.*.*", "64.233.160.*", "66.249."
 # (not a version number: "5.2.1")
 _IP_PREFIX = re.compile(rb"^(?:\^\d{1,3}\.\d{1,3}|\d{1,3}\.\d{1,3}\.(?:\d{1,3}\.)?(?:\*|$))")
@@ -1025,6 +1061,8 @@ def _antibot_gate(ctx: Ctx, rule: Rule) -> Hit | None:
                 crawler_nets += 1
                 first_net = idx if first_net < 0 else first_net
     at = max(0, ctx.first(b"remote_addr"), ctx.first(b"gethostbyaddr"))
+    if not vendors - _SEO_CRAWLERS:
+        vendors = set()  # SEO crawlers only: a site's bandwidth guard (a kit names scanners)
     if len(vendors) < 2 and prefixes < 5 and crawler_nets < 3:
         return _fake_error_gate(ctx, text, at) or _platform_refusal(ctx, text)
     if vendors:

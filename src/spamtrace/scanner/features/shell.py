@@ -516,8 +516,42 @@ def _session_harvest(ctx: Ctx, rule: Rule) -> Hit | None:
             )
             or any(v in globbed for v in VAR.findall(path))
         ):
+            if _only_tested(ctx, start):
+                continue  # a "who's online" counter: the content is searched, never shown
             return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 100))
     return None
+
+
+# a call that answers whether its first argument holds something, not what it holds
+_TEST_CALL = re.compile(
+    rb"(?:strpos|stripos|str_contains|preg_match|substr_count|strlen|filesize)\s*\(\s*$"
+)
+
+
+def _only_tested(ctx: Ctx, start: int) -> bool:
+    """Whether what the read at ``start`` returns is kept in a variable whose every other
+    mention is the first argument of a test (``strpos($data, 'user_id')``): a count of the
+    sessions that hold a login, not a copy of their contents."""
+    code = ctx.code
+    got = assignment_before(code, start)
+    if got is None:
+        return False
+    var = b"$" + got[0]
+    uses = 0
+    at = code.find(var, start)
+    while at >= 0:
+        end = at + len(var)
+        if code[end : end + 1].isalnum() or code[end : end + 1] == b"_":
+            at = code.find(var, end)
+            continue
+        if _TEST_CALL.search(code, max(0, at - 40), at) is None:
+            return False
+        nxt = code[end : end + 3].lstrip()[:1]
+        if nxt not in (b",", b")"):
+            return False
+        uses += 1
+        at = code.find(var, end)
+    return uses > 0
 
 
 _WP_BOOT = re.compile(rb"wp-(?:load|blog-header|config)\.php")
@@ -573,6 +607,8 @@ def _wp_admin_create(ctx: Ctx, rule: Rule) -> Hit | None:
         return None
     start = calls[0][0]
     if _WP_BOOT.search(text) is not None:
+        if _cli_only(ctx, start):
+            return None  # a provisioning script the owner runs on the shell: no web page
         return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 100))
     for start, args in calls:
         body = _enclosing_body(ctx, start)
@@ -584,6 +620,25 @@ def _wp_admin_create(ctx: Ctx, rule: Rule) -> Hit | None:
         if fixed or UIN_RE.search(body) is not None:
             return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 100))
     return None
+
+
+# the script stops unless PHP runs it on the command line: if (php_sapi_name() !== 'cli')
+# exit; (PHP_SAPI, the literal on either side)
+_SAPI = rb"(?:php_sapi_name\s*\(\s*\)|\\?php_sapi)"
+_CLI_GUARD = re.compile(
+    rb"(?<![\w$>:])if\s*\(\s*(?:" + _SAPI + rb"\s*!==?\s*\x01(\d+)\x01|\x01(\d+)\x01\s*!==?\s*"
+    + _SAPI + rb")\s*\)\s*\{?\s*(?:exit|die)\b"
+)
+
+
+def _cli_only(ctx: Ctx, pos: int) -> bool:
+    """Whether the script, before offset ``pos``, stops unless run from the command line
+    (``if (php_sapi_name() !== 'cli') exit;``): it cannot be called over the web."""
+    for m in itertools.islice(_CLI_GUARD.finditer(ctx.code, 0, pos), 5):
+        lit = m.group(1) or m.group(2)
+        if ctx.lx.value(int(lit)).strip().lower() == b"cli":
+            return True
+    return False
 
 
 # ``$u = new WP_User($id)``: a user object made from an id that a call returned
