@@ -20,21 +20,31 @@ from spamtrace.sinks import store as store_mod
 from spamtrace.sinks.store import Store, StoreReader
 
 
-def _hold_lock(path: str, seconds: float) -> subprocess.Popen[str]:
-    """Another process that takes the database's write lock and keeps it for ``seconds``."""
+def _hold_lock(path: str) -> subprocess.Popen[str]:
+    """Another process that takes the database's write lock and keeps it until its input is
+    closed (:func:`_release`) or it is killed: never for a time that a busy machine, which
+    can leave the test off the CPU for a second, outlasts."""
     code = textwrap.dedent(
         f"""
-        import sqlite3, time
+        import sqlite3, sys
         db = sqlite3.connect({path!r}, isolation_level=None)
         db.execute("BEGIN EXCLUSIVE")
         print("locked", flush=True)
-        time.sleep({seconds})
+        sys.stdin.read()
         db.execute("ROLLBACK")
         """
     )
-    proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
     assert proc.stdout is not None and proc.stdout.readline().strip() == "locked"
     return proc
+
+
+def _release(holder: subprocess.Popen[str]) -> int:
+    assert holder.stdin is not None
+    holder.stdin.close()
+    return holder.wait(10)
 
 
 def test_a_long_lock_delays_writing_but_loses_nothing(
@@ -47,14 +57,19 @@ def test_a_long_lock_delays_writing_but_loses_nothing(
     s = Store(path, warn=warnings.append)
     assert s.submit(ev(1.0), inc(1, 1.0))
     assert s.flush()
-    holder = _hold_lock(path, 2.0)
-    for i in range(2, 200):
-        assert s.submit(ev(float(i)), inc(i, float(i)))
-    time.sleep(1.0)
-    during = s.health()
-    assert during.stalled_since is not None and during.retries >= 1
-    assert "locked" in (during.stall_reason or "")
-    assert holder.wait(10) == 0
+    holder = _hold_lock(path)
+    try:
+        for i in range(2, 200):
+            assert s.submit(ev(float(i)), inc(i, float(i)))
+        deadline = time.monotonic() + 30
+        during = s.health()
+        while during.retries < 2 and time.monotonic() < deadline:  # until it has retried
+            time.sleep(0.05)
+            during = s.health()
+        assert during.stalled_since is not None and during.retries >= 2
+        assert "locked" in (during.stall_reason or "")
+    finally:
+        assert _release(holder) == 0
     assert s.flush(10)
     h = s.close()
     assert h.written == 199 and h.lost == 0 and h.error is None and h.stalled_since is None
@@ -73,14 +88,13 @@ def test_a_lock_held_past_close_is_counted_lost_with_the_reason(
     monkeypatch.setattr(store_mod, "BUSY_TIMEOUT", 0.1)
     path = str(tmp_path / "s.db")
     s = Store(path)
-    holder = _hold_lock(path, 5.0)
+    holder = _hold_lock(path)
     try:
         for i in range(10):
             s.submit(ev(float(i)))
         h = s.close(timeout=0.5)
     finally:
-        holder.kill()
-        holder.wait()
+        _release(holder)
     assert h.written == 0 and h.lost == 10
     assert h.error is not None and "locked" in h.error and "not written at exit" in h.error
 
