@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Iterator
 
 from spamtrace.scanner import fold
 from spamtrace.scanner.context import (
@@ -529,6 +530,19 @@ def _write_backdate_lock(ctx: Ctx, rule: Rule) -> Hit | None:
 
 # an endless loop: while (true), while (1), for (;;)
 _FOREVER = re.compile(rb"\bwhile\s*\(\s*(?:true|1)\s*\)|\bfor\s*\(\s*;\s*;\s*\)")
+def _sleeping_loops(ctx: Ctx) -> Iterator[tuple[int, bytes]]:
+    """The first ten endless loops of the file whose body sleeps: each loop's offset and
+    its body (a process that stays and acts again and again, not a loop that ends)."""
+    code = ctx.code
+    for m in itertools.islice(prefiltered_finditer(_FOREVER, code, ctx.first), 10):
+        brace = code.find(b"{", m.end(), m.end() + 5)
+        if brace < 0:
+            continue
+        body = braced(code, brace)
+        if b"sleep" in body:
+            yield m.start(), body
+
+
 # a mode without the owner's write bit: the file cannot be edited or replaced by its owner
 _READ_ONLY = re.compile(rb"^0?[45][0-7]{2}$")
 
@@ -540,13 +554,7 @@ def _lock_loop(ctx: Ctx, rule: Rule) -> Hit | None:
     owner's edits and deletes, for as long as the process lives. Install scripts chmod
     once; daemons that loop do not take the owner's write bit away."""
     code = ctx.code
-    for m in itertools.islice(prefiltered_finditer(_FOREVER, code, ctx.first), 10):
-        brace = code.find(b"{", m.end(), m.end() + 5)
-        if brace < 0:
-            continue
-        body = braced(code, brace)
-        if b"sleep" not in body:
-            continue
+    for at, body in _sleeping_loops(ctx):
         for _, args in find_calls(body, (b"chmod",), 10):
             parts = top_args(args)
             if len(parts) < 2:
@@ -557,7 +565,7 @@ def _lock_loop(ctx: Ctx, rule: Rule) -> Hit | None:
             if v is not None:
                 modes = [a.group(1).strip() for _, a in var_assigns(code, v.group(1), TAIL_RHS, 5)]
             if any(_READ_ONLY.match(x) for x in modes):
-                return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.start() + 80))
+                return Hit(ctx.line_of_code(at), ctx.excerpt_code(at, at + 80))
     return None
 
 
@@ -1045,14 +1053,7 @@ def _respawn_loop(ctx: Ctx, rule: Rule) -> Hit | None:
     writes what its jobs give, not a file because it was deleted."""
     if ctx.first(b"ignore_user_abort") < 0:
         return None
-    code = ctx.code
-    for m in itertools.islice(prefiltered_finditer(_FOREVER, code, ctx.first), 10):
-        brace = code.find(b"{", m.end(), m.end() + 5)
-        if brace < 0:
-            continue
-        body = braced(code, brace)
-        if body.find(b"sleep") < 0:
-            continue
+    for at, body in _sleeping_loops(ctx):
         gone = {_norm(ctx, g.group(1)) for g in _GONE.finditer(body)}
         if not gone:
             continue
@@ -1060,7 +1061,6 @@ def _respawn_loop(ctx: Ctx, rule: Rule) -> Hit | None:
             parts = top_args(wargs)
             target = parts[1] if body.startswith(b"copy", wstart) and len(parts) > 1 else parts[0]
             if _norm(ctx, target) in gone:
-                at = m.start()
                 return Hit(ctx.line_of_code(at), ctx.excerpt_code(at, at + 100))
     return None
 
