@@ -206,6 +206,35 @@ def test_a_damaged_gz_copy_is_said_not_an_internal_error(
     assert "mainlog.2.gz: not a valid gz file (" in doc["logs"][0]["error"], doc["logs"]
 
 
+def test_a_gz_copy_that_is_plain_text_is_read_as_text_and_said(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A rotated `mainlog.1.gz` that is plain text (logrotate's `delaycompress` misnamed, a
+    copy made by hand) was reported unreadable ("not a gzipped file") and its senders lost:
+    without gzip's magic it is read as text, and one note says so. A file that is neither
+    gzip nor text is still an error."""
+    import json
+
+    from spamtrace.cli.main import main
+
+    log = tmp_path / "mainlog"
+    stamp = "2026-12-01 10:00:0"
+    rows = [f"{stamp}{i} 1xZX0{i}-0004e{i}-2T <= a@h U=u{i} P=local S=1" for i in range(2)]
+    (tmp_path / "mainlog.1.gz").write_text(rows[0] + "\n")
+    log.write_text(rows[1] + "\n")
+    args = ["mail", "--json", "--no-queue", "--no-scan", "--since", "all", "--exim-log", str(log)]
+    assert main(args) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert {s["user"] for s in doc["senders"]} == {"u0", "u1"}, doc
+    assert doc["logs"][0]["error"] is None
+    said = [n for n in doc["notes"] if "mainlog.1.gz" in n]
+    assert len(said) == 1 and "not gzip" in said[0] and "read as text" in said[0], doc["notes"]
+    (tmp_path / "mainlog.1.gz").write_bytes(b"\x00\x01binary\xff" * 10)
+    assert main(args) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert "mainlog.1.gz: not a gz file" in doc["logs"][0]["error"], doc["logs"]
+
+
 def test_rotated_copies_compressed_with_zstd_are_read(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -347,7 +376,7 @@ def test_a_gz_copy_cut_short_gives_its_lines_and_every_broken_copy_is_named(
             f"U=u{i} P=local S=1" for i in range(120)]  # fmt: skip
     packed = gzip.compress(("\n".join(rows) + "\n").encode())
     (tmp_path / "mainlog.2.gz").write_bytes(packed[: len(packed) // 2])
-    (tmp_path / "mainlog.3.gz").write_text("not gzip at all\n")
+    (tmp_path / "mainlog.3.gz").write_bytes(b"\x00not gzip at all, nor text\n")
     log.write_text("")
     args = ["mail", "--json", "--no-queue", "--no-scan", "--since", "all", "--exim-log", str(log)]
     assert main(args) == 0
@@ -355,7 +384,7 @@ def test_a_gz_copy_cut_short_gives_its_lines_and_every_broken_copy_is_named(
     users = {s["user"] for s in doc["senders"]}
     assert "u0" in users and len(users) >= 10, users  # the lines before the cut
     error = doc["logs"][0]["error"]
-    assert "mainlog.3.gz: Not a gzipped file" in error and "mainlog.2.gz: " in error, error
+    assert "mainlog.3.gz: not a gz file, nor text" in error and "mainlog.2.gz: " in error, error
 
 
 # ------------------------------------------------------------- what a log's owner may plant

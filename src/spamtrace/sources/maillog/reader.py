@@ -55,6 +55,7 @@ class LogCounts:
     malformed: int = 0
     long_lines: int = 0
     error: str | None = None  # every file that could not be read, "; "-separated
+    plain: list[str] = field(default_factory=list)  # named as compressed, read as plain text
 
     def add_error(self, text: str) -> None:
         """One more file that could not be read: said beside the others (the last one said
@@ -270,7 +271,7 @@ class LogReader:
             kind, counts = self.spec.kind, self.counts
             read = reading(kind, year, offset, mtime, splitter, counts, self.compiled, into)
             try:
-                for lines, block in read_back_raw(path, splitter):
+                for lines, block in read_back_raw(path, splitter, self.counts.plain):
                     yield read(lines, block)
             except (OSError, EOFError) as exc:  # unreadable, or a broken .gz
                 self.counts.add_error(f"{path}: {getattr(exc, 'strerror', None) or exc}")
