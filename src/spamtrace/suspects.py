@@ -109,6 +109,7 @@ def scan_for_suspects(
     cfg: ScanSection | None = None,
     limit: int = SUSPECT_LIMIT,
     links: list[dict[str, Any]] | None = None,
+    stats: dict[str, int] | None = None,
 ) -> tuple[list[dict[str, Any]] | None, list[str]]:
     """Rank ``paths`` (files, folders one level deep) with the PHP scanner in ``budget`` s.
 
@@ -116,9 +117,13 @@ def scan_for_suspects(
     notes). Never raises: a path this process may not read is skipped with a note (without
     root: other users' folders), and a scanner failure is a note, not the end of the report.
     ``links`` (if given) gets the folders' symlinks that point where a site must not reach
-    (:func:`link_json`): a symlink attack is no file to rank, and was dropped.
+    (:func:`link_json`): a symlink attack is no file to rank, and was dropped. ``stats`` (if
+    given) gets ``files``: how many files the scanner read.
     """
     import stat
+
+    if stats is not None:
+        stats["files"] = 0
 
     notes: list[str] = []
     readable: list[str] = []
@@ -140,23 +145,25 @@ def scan_for_suspects(
         from spamtrace.scanner import rank_files
         from spamtrace.scanner.walk import PROC_FD
 
-        stats: dict[str, int] = {}
+        counts: dict[str, int] = {}
         risky: list[WalkItem] = []
         reports = rank_files(
-            readable, limit=limit, time_budget=budget, cfg=cfg, stats=stats, links=risky
+            readable, limit=limit, time_budget=budget, cfg=cfg, stats=counts, links=risky
         )
+        if stats is not None:
+            stats["files"] = counts.get("scanned", 0)
         if links is not None:
             links += [link_json(item) for item in risky[:LINK_LIMIT]]
     except Exception as exc:  # the scanner must never take the report down with it
         notes.append(f"scan of {', '.join(readable)} failed: {type(exc).__name__}: {exc}")
         return None, notes
-    if stats.get("not_scanned"):
+    if counts.get("not_scanned"):
         notes.append(
-            f"not scanned: {stats['not_scanned']} file(s) of the folder (the scan budget of "
+            f"not scanned: {counts['not_scanned']} file(s) of the folder (the scan budget of "
             f"{budget:g}s or 200 files ran out)"
         )
-    if stats.get("cut_short"):
-        notes.append(f"cut short: {stats['cut_short']} file(s) analysed in part (time limit)")
+    if counts.get("cut_short"):
+        notes.append(f"cut short: {counts['cut_short']} file(s) analysed in part (time limit)")
     # the files named (the running scripts) apart from the folder's: "this is the file" is
     # said of a running script only (JSON: "script": true)
     named = {p for p in readable if os.path.isfile(p)}

@@ -184,16 +184,20 @@ def scan_report(report: CheckReport, cfg: Config, budget: float = SCAN_BUDGET) -
     suspects: list[list[dict[str, Any]] | None] = [None] * len(report.connections)
     links: list[list[dict[str, Any]] | None] = [None] * len(report.connections)
     notes: list[str] = []
-    scanned = left = 0
+    scanned = left = files_scanned = 0  # senders ((scripts, cwd) groups); files they had
     for targets, members in groups.items():
         remaining = deadline - time.monotonic()
         if remaining < 0.05:
             left += 1
             continue
         risky: list[dict[str, Any]] = []
-        files, more = scan_for_suspects(targets, budget=remaining, cfg=cfg.scan, links=risky)
+        counts: dict[str, int] = {}
+        files, more = scan_for_suspects(
+            targets, budget=remaining, cfg=cfg.scan, links=risky, stats=counts
+        )
         notes += [n for n in more if n not in notes]
         scanned += 1
+        files_scanned += counts.get("files", 0)
         for i in members:
             suspects[i] = files
             links[i] = risky if files is not None else None
@@ -214,6 +218,7 @@ def scan_report(report: CheckReport, cfg: Config, budget: float = SCAN_BUDGET) -
         "seconds": round(time.monotonic() - start, 3),
         "scanned": scanned,
         "not_scanned": left,
+        "files_scanned": files_scanned,
         "notes": notes,
     }
     return replace(

@@ -68,6 +68,11 @@ class MailReport:
     )
 
 
+
+#: what a rotated copy's suffix says wrote it
+_PACKED = {".gz": "gzip", ".xz": "xz", ".bz2": "bzip2", ".zst": "zstd"}
+
+
 def php_mail_logs() -> list[tuple[str, str]]:
     """(file, where it is set) of every PHP ``mail.log`` that writes to a file, as ``audit``
     finds them: php.ini and its scan folder per SAPI, FPM pools (``php_admin_value[mail.log]``,
@@ -239,6 +244,14 @@ def collect(
     for counts in report.logs:
         if counts.error:
             report.notes.append(f"could not read {counts.error}")
+        if counts.unfinished:
+            report.notes.append(
+                f"{counts.path}: its last line has no newline yet (being written): left for "
+                "the next read"
+            )
+        for path in counts.plain:  # delaycompress misnamed, a copy made by hand
+            kind = next((v for k, v in _PACKED.items() if path.endswith(k)), "compressed")
+            report.notes.append(f"{path}: not {kind} despite its name: read as text")
         if counts.malformed and not counts.events and counts.malformed * 2 >= counts.lines:
             report.notes.append(  # most likely a log of another kind (or not a mail log)
                 f"{counts.path}: none of its {counts.lines} line(s) reads as {_KIND[counts.kind]}"

@@ -348,14 +348,24 @@ def fake_scan(fake_host: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> lis
     fake_host["procs"][15] = pinfo(15, 2002, "/usr/bin/perl", "perl", cwd=ODD)
 
     def scan(
-        paths: Any, *, budget: float, cfg: Any = None, limit: int = 5, links: Any = None
+        paths: Any,
+        *,
+        budget: float,
+        cfg: Any = None,
+        limit: int = 5,
+        links: Any = None,
+        stats: Any = None,
     ) -> Any:
         calls.append(tuple(paths))
         assert 0 < budget <= check_mod.SCAN_BUDGET
         if any(p.endswith("wp-cache.php") for p in paths):
             if links is not None:
                 links += [dict(LINK)]
+            if stats is not None:
+                stats["files"] = 7
             return [dict(SUSPECT)], []
+        if stats is not None:
+            stats["files"] = 0
         return [], [f"not scanned: {paths[-1]}: No such file or directory"]
 
     monkeypatch.setattr(check_mod, "scan_for_suspects", scan)
@@ -398,7 +408,8 @@ def test_suspect_files_in_json_and_advice(
     assert not any(a.startswith("this is the file") for a in by_inode[5]["advice"])
     for inode in (2, 3, 4, 6):  # mta, submission, uid only, pid reused
         assert by_inode[inode]["suspect_files"] is None
-    assert doc["scan"]["enabled"] is True and doc["scan"]["scanned"] == 2
+    assert doc["scan"]["enabled"] is True and doc["scan"]["scanned"] == 2  # senders
+    assert doc["scan"]["files_scanned"] == 7  # what the two senders' scans read
     assert doc["scan"]["not_scanned"] == 0 and doc["scan"]["budget_seconds"] == 3.0
     assert doc["scan"]["notes"] == [f"not scanned: {ODD}: No such file or directory"]
     assert doc["schema"] == "spamtrace.check/1"
@@ -443,7 +454,13 @@ def test_scan_budget_is_shared_and_what_is_left_is_said(
     budgets: list[float] = []
 
     def slow(
-        paths: Any, *, budget: float, cfg: Any = None, limit: int = 5, links: Any = None
+        paths: Any,
+        *,
+        budget: float,
+        cfg: Any = None,
+        limit: int = 5,
+        links: Any = None,
+        stats: Any = None,
     ) -> Any:
         budgets.append(budget)
         time.sleep(budget)  # uses all it was given

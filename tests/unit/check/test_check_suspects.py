@@ -48,6 +48,19 @@ def test_scan_for_suspects_on_real_files(tmp_path: Path, monkeypatch: pytest.Mon
     )
 
 
+def test_the_files_scanned_are_counted(tmp_path: Path) -> None:
+    """`check --json` said `scan.scanned: 1` for a folder of many files: it counts senders;
+    the files a sender's scan read are counted apart (`files_scanned`)."""
+    for name in ("a.php", "b.php", "c.php"):
+        (tmp_path / name).write_text("<?php echo 1;\n")
+    stats: dict[str, int] = {}
+    files, _ = scan_for_suspects([str(tmp_path / "a.php"), str(tmp_path)], budget=2.0, stats=stats)
+    assert files is not None and stats == {"files": 3}
+    stats = {}
+    assert scan_for_suspects([str(tmp_path / "none")], budget=1.0, stats=stats)[0] is None
+    assert stats == {"files": 0}
+
+
 def test_scanner_failure_is_a_note(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import spamtrace.scanner
 

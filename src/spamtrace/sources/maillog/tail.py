@@ -415,11 +415,35 @@ def read_back(
                 yield lines
 
 
-def read_back_raw(path: str, split: LineSplitter) -> Iterator[tuple[list[str], memoryview | None]]:
+#: the first bytes of each compressed kind: a copy named so without them may be plain text
+MAGIC = {".gz": b"\x1f\x8b", ".xz": b"\xfd7zXZ\x00", ".bz2": b"BZh", ".zst": b"\x28\xb5\x2f\xfd"}
+
+
+def _plain_text(fd: int, ext: str) -> bool:
+    """Whether a file named as compressed (``ext``) is plain text: without the magic of its
+    kind and no NUL in its first block (``delaycompress`` misnamed, a copy made by hand).
+    A file that is neither is not a valid ``ext`` file (OSError)."""
+    head = os.pread(fd, READ_BLOCK, 0)
+    if not head or head.startswith(MAGIC[ext]):
+        return False
+    if b"\0" in head:
+        raise OSError(f"not a {ext[1:]} file, nor text")
+    return True
+
+
+def read_back_raw(
+    path: str,
+    split: LineSplitter,
+    plain: list[str] | None = None,
+    unfinished: list[str] | None = None,
+) -> Iterator[tuple[list[str], memoryview | None]]:
     """One file (``.gz``, ``.xz``, ``.bz2``, ``.zst`` decompressed) as
     :meth:`LineSplitter.feed_raw` gives it, a chunk at a time, then its last line without a
     newline (a truncated last line), if any; also when the file breaks off (a cut ``.gz``),
-    before its error is raised, so that the next file's first line is not glued to it."""
+    before its error is raised, so that the next file's first line is not glued to it. A file
+    named as compressed that is plain text is read as text, and its path added to ``plain``.
+    With ``unfinished`` (a log being written), a last line without its newline is not given
+    but put there: the MTA has not finished writing it (`... P=loc` of `P=local`)."""
     ext = compression_of(path)
     opener: Callable[[BinaryIO, str], BinaryIO] | None = None
     broken: tuple[type[Exception], ...] = ()  # lzma's and zlib's errors are no OSError: made one
@@ -436,18 +460,25 @@ def read_back_raw(path: str, split: LineSplitter) -> Iterator[tuple[list[str], m
     try:
         with contextlib.ExitStack() as files:
             fh: BinaryIO = files.enter_context(os.fdopen(open_log(path), "rb"))
+            if opener is not None and _plain_text(fh.fileno(), ext):
+                opener = None
+                if plain is not None:
+                    plain.append(path)
             if opener is not None:  # it does not close the file it was given
                 fh = files.enter_context(opener(fh, "rb"))
-            data = _read_block(fh, split, sparse=not ext).removeprefix(BOM)
+            sparse = opener is None
+            data = _read_block(fh, split, sparse=sparse).removeprefix(BOM)
             while data:
                 yield split.feed_raw(data)
-                data = _read_block(fh, split, sparse=not ext)
+                data = _read_block(fh, split, sparse=sparse)
     except broken as exc:
         error = OSError(f"not a valid {ext[1:]} file ({exc})")
     except (OSError, EOFError) as exc:  # unreadable, or a .gz cut short
         error = exc
     tail = split.flush()
-    if tail:
+    if tail and unfinished is not None and error is None:
+        unfinished += tail
+    elif tail:
         yield tail, None
     if error is not None:
         raise error
