@@ -125,7 +125,9 @@ def test_an_exclude_glob_with_a_folder_holds_at_the_end_of_any_path(
 def test_quarantine_without_root_is_refused_before_the_scan(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Not after scanning a whole server only to exit 2 and lose the report."""
+    """Not after scanning a whole server only to exit 3 and lose the report. Exit 3 (a
+    runtime failure: no root), as `quarantine list|restore` and every command that needs
+    root; it was 2, which is a wrong command line or config."""
     import spamtrace.scanner.walk as walk_mod
 
     site = _site(tmp_path)
@@ -133,7 +135,7 @@ def test_quarantine_without_root_is_refused_before_the_scan(
     walked: list[object] = []
     real = walk_mod.walk
     monkeypatch.setattr(walk_mod, "walk", lambda *a, **k: walked.append(a) or real(*a, **k))
-    assert main(["scan", "--quarantine", str(site)]) == 2
+    assert main(["scan", "--quarantine", str(site)]) == 3
     assert "--quarantine needs root" in capsys.readouterr().err
     assert walked == []
 
