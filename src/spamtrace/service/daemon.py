@@ -30,7 +30,7 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from spamtrace.errors import ConfigError, ExitCode
-from spamtrace.render.incidents import iso, mail_facts, who_of
+from spamtrace.render.incidents import action_detail, iso, mail_facts, who_of
 from spamtrace.safetext import escape, escape_message
 from spamtrace.service import plugins
 from spamtrace.service.bus import (
@@ -135,7 +135,7 @@ class JournalLog:
         elif isinstance(message, ActionRecorded) and message.action.data.get("again"):
             # a block the ruleset's flush had lost, put back (Responder.reassert_blocks)
             a = message.action
-            self.say(f"incident {message.incident_id}: {a.action} {a.status}: {escape(a.detail)}")
+            self.say(f"incident {message.incident_id}: {a.action} {a.status}: {action_detail(a)}")
         elif isinstance(message, CaptureModeChanged):
             self.say(f"capture {message.mode.value}: {escape_message(message.reason)}")
         elif isinstance(message, BlocksReconciled):
