@@ -244,6 +244,11 @@ def collect(
     for counts in report.logs:
         if counts.error:
             report.notes.append(f"could not read {counts.error}")
+        if counts.unfinished:
+            report.notes.append(
+                f"{counts.path}: its last line has no newline yet (being written): left for "
+                "the next read"
+            )
         for path in counts.plain:  # delaycompress misnamed, a copy made by hand
             kind = next((v for k, v in _PACKED.items() if path.endswith(k)), "compressed")
             report.notes.append(f"{path}: not {kind} despite its name: read as text")

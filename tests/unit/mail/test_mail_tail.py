@@ -468,3 +468,72 @@ def test_reading_back_refuses_what_is_not_a_file(tmp_path: Path, kind: str) -> N
         done, result = _returns_within(fn, 3.0, log if kind == "fifo" else None)
         assert done, f"reading back waited on the {kind}"
         assert isinstance(result, OSError) and "not a regular file" in str(result), result
+
+
+EXIM_CUT = (
+    "2026-12-01 10:00:00 1xZX00-0004e0-2T <= a@h U=bob P=local S=1\n"
+    "2026-12-01 10:00:01 1xZX01-0004e1-2T <= a@h U=al P=loc"
+)
+POSTFIX_CUT = (
+    "Dec  4 18:26:42 srv postfix/pickup[812]: 3F2A1C0123: uid=1001 from=<shop>\n"
+    "Dec  4 18:26:42 srv postfix/qmgr[700]: 3F2A1C0123: from=<s@srv>, size=523, nrcpt=1 (q)\n"
+    "Dec  4 18:26:45 srv postfix/pickup[812]: 4F2A1C0124: uid=1002 from=<t>\n"
+    "Dec  4 18:26:45 srv postfix/qmgr[700]: 4F2A1C0124: from=<t@srv>, size=5"
+)
+
+
+@pytest.mark.parametrize("recent", [False, True])
+@pytest.mark.parametrize("kind", ["exim", "postfix"])
+def test_the_unfinished_last_line_of_a_log_being_written_is_left(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], kind: str, recent: bool
+) -> None:
+    """An Exim log's last line cut without its newline (`... P=loc`: the MTA is writing it)
+    was read as a whole line: a local message counted as received from another server (in
+    Postfix, `size=5` of `size=523`). In a log written in the last minute it is left for the
+    next read, and a note says so; once the newline is there it is read. A log not written
+    for longer (a copy cut for good) still gives its last line. `check` (--since: the end of
+    the log only) the same."""
+    import json
+    import time
+
+    from spamtrace.cli.main import main
+
+    log = tmp_path / "mainlog"
+    log.write_text(EXIM_CUT if kind == "exim" else POSTFIX_CUT)
+    args = ["mail", "--json", "--no-queue", "--no-scan", f"--{kind}-log", str(log), "--since"]
+    args.append("all" if not recent else "30d")
+
+    def read() -> dict[str, Any]:
+        assert main(args) == 0
+        return dict(json.loads(capsys.readouterr().out))
+
+    doc = read()
+    said = [n for n in doc["notes"] if "no newline" in n]
+    if kind == "exim":
+        assert doc["totals"]["inbound"] == 0 and doc["totals"]["messages"] == 1, doc
+    else:
+        assert 5 not in [s["bytes"] for s in doc["senders"]], doc["senders"]
+    assert len(said) == 1 and str(log) in said[0], doc["notes"]
+    old = time.time() - 3600
+    os.utime(log, (old, old))  # cut for good: its last line is what there is
+    doc = read()
+    if kind == "exim":
+        assert doc["totals"]["inbound"] == 1, doc
+    assert not [n for n in doc["notes"] if "no newline" in n]
+    write(log, "al S=1\n" if kind == "exim" else "23, nrcpt=1 (q)\n")  # the rest of the line
+    doc = read()
+    if kind == "exim":
+        assert doc["totals"]["inbound"] == 0 and doc["totals"]["messages"] == 2, doc
+    else:
+        assert [s["bytes"] for s in doc["senders"]] == [523, 523], doc["senders"]
+
+
+def test_check_reads_the_end_of_a_log_without_its_unfinished_last_line(tmp_path: Path) -> None:
+    """`check` reads only the end of the current log (LogReader(recent=True)): the same."""
+    from spamtrace.sources.maillog.reader import LogReader, LogSpec
+
+    log = tmp_path / "mainlog"
+    log.write_text(EXIM_CUT)
+    reader = LogReader(LogSpec(str(log), "exim"), 0.0, recent=True)
+    events = list(reader.events())
+    assert reader.counts.lines == 1 and len(events) == 1 and reader.counts.unfinished, events

@@ -39,6 +39,10 @@ RECENT_BYTES = 16 * 1024 * 1024
 Parser = Callable[[str], "MailLogged | None"]
 
 
+#: a log written this many seconds ago or less is being written: its last line without a
+#: newline is one the MTA has not finished (a log cut for good still gives it)
+GROWING = 60.0
+
 @dataclass(frozen=True, slots=True)
 class LogSpec:
     path: str
@@ -56,6 +60,7 @@ class LogCounts:
     long_lines: int = 0
     error: str | None = None  # every file that could not be read, "; "-separated
     plain: list[str] = field(default_factory=list)  # named as compressed, read as plain text
+    unfinished: int = 0  # a last line without its newline in a log being written: left
 
     def add_error(self, text: str) -> None:
         """One more file that could not be read: said beside the others (the last one said
@@ -222,6 +227,11 @@ class LogReader:
             return self._recent(self.since)
         return self._all()
 
+    def _growing(self, path: str, mtime: float) -> bool:
+        """Whether ``path`` is the log itself (not a rotated copy) written in the last
+        :data:`GROWING` seconds: its last line without a newline is one being written."""
+        return path == self.spec.path and time.time() - mtime < GROWING
+
     def _recent(self, since: float) -> Iterator[list[MailLogged]]:
         path = self.spec.path
         self.counts.files = [path]
@@ -236,7 +246,7 @@ class LogReader:
             return
         yield parse_bytes(
             self.spec.kind, blob, year, offset, mtime, self.counts, self.max_line,
-            compiled=self.compiled,
+            compiled=self.compiled, growing=self._growing(path, mtime),
         )  # fmt: skip
 
     def feed(self, ledger: MailLedger) -> None:
@@ -270,9 +280,11 @@ class LogReader:
             year, offset = time.localtime(mtime).tm_year, local_offset(mtime)
             kind, counts = self.spec.kind, self.counts
             read = reading(kind, year, offset, mtime, splitter, counts, self.compiled, into)
+            held: list[str] | None = [] if self._growing(path, mtime) else None
             try:
-                for lines, block in read_back_raw(path, splitter, self.counts.plain):
+                for lines, block in read_back_raw(path, splitter, self.counts.plain, held):
                     yield read(lines, block)
+                self.counts.unfinished += len(held or ())
             except (OSError, EOFError) as exc:  # unreadable, or a broken .gz
                 self.counts.add_error(f"{path}: {getattr(exc, 'strerror', None) or exc}")
         self.counts.long_lines = splitter.long_lines
@@ -347,13 +359,20 @@ def parse_bytes(
     max_line: int = MAX_LINE,
     *,
     compiled: bool = True,
+    growing: bool = False,
 ) -> list[MailLogged]:
     """The events of ``blob``, lines of a log of ``kind`` last written at ``mtime`` (its last
-    line may lack its newline), e.g. what :func:`read_tail_bytes` read."""
+    line may lack its newline), e.g. what :func:`read_tail_bytes` read. ``growing`` (a log
+    being written): a last line without its newline is left, counted in ``unfinished``."""
     splitter = LineSplitter(max_line)
     read = reading(kind, year, offset, mtime, splitter, counts, compiled)
     lines, block = splitter.feed_raw(blob)
-    return read(lines, block) + read(splitter.flush(), None)
+    events = read(lines, block)
+    tail = splitter.flush()
+    if growing:
+        counts.unfinished += len(tail)
+        return events
+    return events + read(tail, None)
 
 
 def merged(readers: list[LogReader]) -> Iterator[MailLogged]:

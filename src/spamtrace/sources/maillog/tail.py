@@ -432,13 +432,18 @@ def _plain_text(fd: int, ext: str) -> bool:
 
 
 def read_back_raw(
-    path: str, split: LineSplitter, plain: list[str] | None = None
+    path: str,
+    split: LineSplitter,
+    plain: list[str] | None = None,
+    unfinished: list[str] | None = None,
 ) -> Iterator[tuple[list[str], memoryview | None]]:
     """One file (``.gz``, ``.xz``, ``.bz2``, ``.zst`` decompressed) as
     :meth:`LineSplitter.feed_raw` gives it, a chunk at a time, then its last line without a
     newline (a truncated last line), if any; also when the file breaks off (a cut ``.gz``),
     before its error is raised, so that the next file's first line is not glued to it. A file
-    named as compressed that is plain text is read as text, and its path added to ``plain``."""
+    named as compressed that is plain text is read as text, and its path added to ``plain``.
+    With ``unfinished`` (a log being written), a last line without its newline is not given
+    but put there: the MTA has not finished writing it (`... P=loc` of `P=local`)."""
     ext = compression_of(path)
     opener: Callable[[BinaryIO, str], BinaryIO] | None = None
     broken: tuple[type[Exception], ...] = ()  # lzma's and zlib's errors are no OSError: made one
@@ -471,7 +476,9 @@ def read_back_raw(
     except (OSError, EOFError) as exc:  # unreadable, or a .gz cut short
         error = exc
     tail = split.flush()
-    if tail:
+    if tail and unfinished is not None and error is None:
+        unfinished += tail
+    elif tail:
         yield tail, None
     if error is not None:
         raise error
