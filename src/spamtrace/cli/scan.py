@@ -20,7 +20,7 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from spamtrace.cli import options
-from spamtrace.errors import RuntimeFailure, UsageError
+from spamtrace.errors import PermissionRequired, RuntimeFailure, UsageError
 from spamtrace.safetext import escape, quoted
 
 if TYPE_CHECKING:
@@ -171,7 +171,7 @@ def run(args: argparse.Namespace, cfg: config_mod.Config) -> int:
         print(note, file=sys.stderr)
         args.jobs = cpus
     if args.quarantine and os.geteuid() != 0:  # before the scan: not after an hour of it
-        raise UsageError("--quarantine needs root (the quarantine folder is root's)")
+        raise PermissionRequired("--quarantine needs root (the quarantine folder is root's)")
     for glob in args.exclude:  # an unset shell variable: the admin thinks something is left out
         if not glob.strip():
             raise UsageError("--exclude: empty glob (give a name, path or pattern to leave out)")
@@ -282,7 +282,7 @@ def _quarantine_all(
     from spamtrace.scanner.walk import real_path
 
     if os.geteuid() != 0:
-        raise UsageError("--quarantine needs root (the quarantine folder is root's)")
+        raise PermissionRequired("--quarantine needs root (the quarantine folder is root's)")
     store = Quarantine(cfg.responses.quarantine_dir)
     out: dict[str, dict[str, str]] = {}
     malicious = [r for r in shown if r.verdict.value == "malicious"]

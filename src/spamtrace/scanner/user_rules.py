@@ -3,10 +3,11 @@ files compiled with yara-x, run over each file's raw bytes, and reported as find
 the built-in rules.
 
 Each matching rule is the finding ``yara.<namespace>.<rule>`` (the namespace is the file's
-name without its extension) with the weight of its ``weight`` meta value (an integer,
-default 10: malicious on its own) and its ``description`` meta value. A rule file that does
-not compile, a folder that cannot be read or a ``weight`` that is not a whole number from 0
-to 100 is a configuration error, reported with the file and the line.
+name without its extension; with it when two files differ only there: ``x.yar``, ``x.yara``)
+with the weight of its ``weight`` meta value (an integer, default 10: malicious on its own)
+and its ``description`` meta value. A rule file that does not compile, a folder that cannot
+be read or a ``weight`` that is not a whole number from 0 to 100 is a configuration error,
+reported with the file and the line.
 """
 
 from __future__ import annotations
@@ -86,9 +87,12 @@ def load(folder: str) -> UserRules:
         ) from None
     compiler = yara_x.Compiler()
     namespaces: dict[str, str] = {}
-    for name in names:
+    stems = [os.path.splitext(name)[0] for name in names]
+    for name, stem in zip(names, stems, strict=True):
         path = os.path.join(folder, name)
-        namespace = os.path.splitext(name)[0]
+        # x.yar and x.yara: a namespace each (their name with its extension); one name
+        # shared, a rule name in both did not compile, and a file's own name keeps its ids
+        namespace = name if stems.count(stem) > 1 else stem
         namespaces[namespace] = path
         raw = _read_rule_file(path)
         try:

@@ -125,7 +125,9 @@ def test_an_exclude_glob_with_a_folder_holds_at_the_end_of_any_path(
 def test_quarantine_without_root_is_refused_before_the_scan(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Not after scanning a whole server only to exit 2 and lose the report."""
+    """Not after scanning a whole server only to exit 3 and lose the report. Exit 3 (a
+    runtime failure: no root), as `quarantine list|restore` and every command that needs
+    root; it was 2, which is a wrong command line or config."""
     import spamtrace.scanner.walk as walk_mod
 
     site = _site(tmp_path)
@@ -133,7 +135,7 @@ def test_quarantine_without_root_is_refused_before_the_scan(
     walked: list[object] = []
     real = walk_mod.walk
     monkeypatch.setattr(walk_mod, "walk", lambda *a, **k: walked.append(a) or real(*a, **k))
-    assert main(["scan", "--quarantine", str(site)]) == 2
+    assert main(["scan", "--quarantine", str(site)]) == 3
     assert "--quarantine needs root" in capsys.readouterr().err
     assert walked == []
 
@@ -181,6 +183,34 @@ def test_own_yara_rules_are_findings(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert (finding["weight"], finding["line"], finding["description"]) == (6, 1, "our promo kit")
     assert by["kit.txt"]["verdict"] == "malicious"  # default weight 10
     assert by["kit.txt"]["findings"][0]["rule"] == "yara.house.marker"
+
+
+def test_own_yara_rule_files_of_one_name_have_a_namespace_each(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`x.yar` and `x.yara` shared the namespace `x`: a rule name in both did not compile
+    ("duplicate rule"). Files of one name are each their name with its extension; a file
+    whose name is its own keeps the id it had (`yara.house.marker`)."""
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    (rules / "x.yar").write_text('rule kit { strings: $a = "KIT-A" condition: $a }\n')
+    (rules / "x.yara").write_text(
+        'rule kit { meta: weight = 4 strings: $a = "KIT-B" condition: $a }\n'
+    )
+    (rules / "house.yar").write_text('rule marker { strings: $m = "SPAMKIT-7" condition: $m }\n')
+    _config(tmp_path, f'[scan]\nyara_rules = "{rules}"\n')
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "a.txt").write_text("KIT-A\n")
+    (site / "b.txt").write_text("KIT-B SPAMKIT-7\n")
+    rc, doc = run_json(capsys, "--jobs", "1", "--min-verdict", "clean", str(site))
+    by = {
+        Path(f["path"]).name: {(x["rule"], x["weight"]) for x in f["findings"]}
+        for f in doc["files"]
+    }
+    assert rc == 1, doc
+    assert by["a.txt"] == {("yara.x.yar.kit", 10)}
+    assert by["b.txt"] == {("yara.x.yara.kit", 4), ("yara.house.marker", 10)}
 
 
 def test_own_yara_rules_text_reads_as_written_and_is_escaped(
