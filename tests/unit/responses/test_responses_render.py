@@ -168,3 +168,32 @@ def test_quarantine_list_names_damaged_items_and_gives_exact_bytes(
     doc = json.loads(capsys.readouterr().out)
     assert doc["damaged"] == ["q-2"]
     assert bytes.fromhex(doc["items"][0]["path_hex"]) == b"/home/u/bad\xffname.php"
+
+
+def test_restore_note_of_a_store_that_cannot_be_marked_is_escaped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`quarantine restore` whose store cannot be marked prints the store error's message as
+    every error is (escape_message): it was printed raw, and a store path with an escape
+    sequence reached the terminal."""
+    import argparse
+
+    from spamtrace.cli import respond
+    from spamtrace.config import Config
+    from spamtrace.errors import StoreError
+    from spamtrace.sinks import store
+
+    class Folder:
+        def restore(self, ident: str, force: bool = False) -> QuarantineItem:
+            return _item("/home/acct/x.php")
+
+    def locked(path: str, ident: str, when: float) -> int:
+        raise StoreError(f"store {path}: database is locked")
+
+    monkeypatch.setattr(respond, "_quarantine", lambda cfg: Folder())
+    monkeypatch.setattr(store, "mark_restored", locked)
+    cfg = Config().override(origin="test", store__path=str(tmp_path / "s\x1b[2J.db"))
+    args = argparse.Namespace(id="q-1", force=False, json=True)
+    assert respond._restore(args, cfg) == 0
+    err = capsys.readouterr().err
+    assert "\x1b" not in err and "s\\x1b[2J.db: database is locked" in err, err
