@@ -54,7 +54,7 @@ from spamtrace.policy.responses import (
     undo_command,
 )
 from spamtrace.safetext import quoted
-from spamtrace.sinks.store import ActionRecord
+from spamtrace.sinks.store import MESSAGE_DETAIL, ActionRecord
 
 if TYPE_CHECKING:
     from spamtrace.actions.mailqueue import MailQueue
@@ -446,7 +446,10 @@ class Responder:
             try:
                 self.blocker().block(uid, left)
             except SpamtraceError as exc:
-                out.append(self._record(d, ActionStatus.FAILED, f"{why}: {exc.message}", None))
+                out.append(self._record(  # "again": the journal says it, as a block put back
+                    d, ActionStatus.FAILED, f"{why}: {exc.message}", None,
+                    {"again": True, MESSAGE_DETAIL: True},
+                ))  # fmt: skip
                 continue
             span = "until released" if left == 0 else f"for the {left} s left"
             out.append(self._record(
@@ -584,7 +587,7 @@ class Responder:
                 return self._freeze(d)
             return self._run_command(d)
         except SpamtraceError as exc:
-            return self._record(d, ActionStatus.FAILED, exc.message, None)
+            return self._record(d, ActionStatus.FAILED, exc.message, None, {MESSAGE_DETAIL: True})
         except OSError as exc:
             return self._record(d, ActionStatus.FAILED, f"{type(exc).__name__}: {exc}", None)
 

@@ -222,7 +222,8 @@ def nft_restrictions(text: str, smtp_ports: Sequence[int]) -> list[Restriction]:
             try:
                 walk(key, None, False, 0, key[0])
             except (KeyError, TypeError, AttributeError, ValueError) as exc:  # odd shapes
-                raise ParseError(f"unexpected nft JSON in chain {escape(key[2])}: {exc}") from None
+                # raw: the one reader of a ParseError escapes its whole message (where shown)
+                raise ParseError(f"unexpected nft JSON in chain {key[2]}: {exc}") from None
             if chain.get("policy") == "drop":
                 out.append(
                     Restriction(

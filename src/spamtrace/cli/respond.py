@@ -17,6 +17,7 @@ from typing import Any
 from spamtrace.config import Config
 from spamtrace.errors import ExitCode, PermissionRequired, StoreError
 from spamtrace.render.output import print_error
+from spamtrace.safetext import escape_message
 
 
 def register(sub: Any) -> None:
@@ -103,7 +104,10 @@ def _restore(args: argparse.Namespace, cfg: Config) -> int:
     try:
         mark_restored(cfg.store.path, item.id, time.time())
     except StoreError as exc:
-        print_error(f"spamtrace: note: the incident still lists it as quarantined: {exc.message}")
+        print_error(  # a message, as every error is printed (its control characters escaped)
+            "spamtrace: note: the incident still lists it as quarantined: "
+            f"{escape_message(exc.message)}"
+        )
     return ExitCode.CLEAN
 
 

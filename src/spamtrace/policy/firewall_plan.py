@@ -37,7 +37,7 @@ from typing import Any, Protocol
 from spamtrace.config import Config, FirewallSection
 from spamtrace.errors import ConfigError
 from spamtrace.model import Connection, Endpoint
-from spamtrace.safetext import quoted
+from spamtrace.safetext import escape, quoted
 
 ROOT_UID = 0
 LOG_PREFIX_BLOCK = "spamtrace-block"
@@ -403,7 +403,7 @@ def submission_exceptions(
         if port is not None and port not in ports:
             kind = "a relay port" if port in relay else "not in smtp.ports"
             notes.append(
-                f"{where} ({entry}): port {port} is {kind}; [submission] only allows "
+                f"{where} ({quoted(entry)}): port {port} is {kind}; [submission] only allows "
                 "submission ports, so it is not an exception (use [[firewall.exceptions]])"
             )
             continue
@@ -445,8 +445,8 @@ KEEPS_WORKING = (
 def no_store_advice(store: str) -> str:
     """What to do before apply when no recorded senders exist (no store yet)."""
     return (
-        f"no store yet at {store}: the impact above is only what is connected right now. Run "
-        "`spamtrace watch` (or the daemon) for a day first, so that the plan shows every "
+        f"no store yet at {escape(store)}: the impact above is only what is connected right "
+        "now. Run `spamtrace watch` (or the daemon) for a day first, so that the plan shows every "
         "program that sends mail in a normal day (cron jobs, newsletters, SMTP plugins) "
         "before you apply it."
     )

@@ -21,7 +21,7 @@ Triggers (``[responses]``, defaults in brackets):
   command.
 
 A uid released by the admin (``spamtrace release``) is not blocked or stopped again for
-``release_grace`` [1 h]; its malicious files are still quarantined.
+``release_grace`` [1 h]; files a response quarantined stay quarantined.
 
 Never acted on: root, the MTA's users and binaries, accounts in ``[submission]
 allow_accounts`` or ``[responses] never_accounts``; no process of sshd, php-fpm's master, init

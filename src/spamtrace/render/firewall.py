@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from spamtrace.policy.firewall_plan import KEEPS_WORKING, Outcome
-from spamtrace.safetext import escape
+from spamtrace.safetext import escape, escape_message
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -38,7 +38,8 @@ def print_plan(
                    style="bold"))  # fmt: skip
     if plan.refusal:
         con.print(Text("\nREFUSED", style="bold red"))
-        indented(con, escape(plan.refusal), indent=2)
+        # messages: their values were quoted or escaped where they were put in (once)
+        indented(con, escape_message(plan.refusal), indent=2)
     ports = ", ".join(map(str, plan.ports))
     allowed = Table(title=f"Allowed to open connections to SMTP ports ({ports})",
                     title_justify="left", box=box_of(con))  # fmt: skip
@@ -84,7 +85,7 @@ def print_plan(
             )  # fmt: skip
         con.print(table)
     for note in (*plan.notes, *impact.notes):
-        indented(con, f"note: {escape(note)}", indent=2)
+        indented(con, f"note: {escape_message(note)}", indent=2)
     con.print(Text("\nRuleset:", style="bold"))
     con.print(Text(ruleset.rstrip("\n")), soft_wrap=True)
 

@@ -151,12 +151,24 @@ def action_json(a: Any) -> dict[str, Any]:
     }
 
 
+def action_detail(a: Any) -> str:
+    """A response's detail, escaped once: an error's message (``MESSAGE_DETAIL``) had its
+    values quoted where it was raised (``escape`` again showed a tab as ``\\\\t``); the
+    other details hold raw names and are escaped here."""
+    from spamtrace.safetext import escape, escape_message
+    from spamtrace.sinks.store import MESSAGE_DETAIL
+
+    if (getattr(a, "data", None) or {}).get(MESSAGE_DETAIL):
+        return escape_message(a.detail or "")
+    return escape(a.detail)
+
+
 def action_line(a: Any) -> str:
     """One human line for a response (escaped)."""
     from spamtrace.safetext import escape
 
     when = (iso(a.at) or "")[11:23]
-    text = f"{when}  {a.action} {a.status.upper()}: {escape(a.detail)}"
+    text = f"{when}  {a.action} {a.status.upper()}: {action_detail(a)}"
     if getattr(a, "undone_at", None) is not None:
         return text + f"  (undone {iso(a.undone_at)})"
     return text + (f"  (undo: {escape(a.undo)})" if a.undo else "")
@@ -417,7 +429,7 @@ def _print_actions(con: Console, actions: Sequence[ActionRecord]) -> None:
     for a in actions:
         undo = f"undone {iso(a.undone_at)}" if a.undone_at is not None else escape(a.undo) or "-"
         rows.append([Text(_when(a.at)[:19]), Text(a.action), Text(a.status.upper()),
-                     Text(escape(a.detail)), Text(undo)])  # fmt: skip
+                     Text(action_detail(a)), Text(undo)])  # fmt: skip
     columns = (Column("time (UTC)", "name", 19), Column("action"), Column("status"),
                Column("detail", "long", 24), Column("undo", "long", 16))  # fmt: skip
     if fitted_table(con, None, columns, rows, indent=4):

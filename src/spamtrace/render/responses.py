@@ -48,9 +48,12 @@ def print_release(outcome: ReleaseOutcome, as_json: bool) -> None:
         import time
 
         until = time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(outcome.grace_until))
+        # the files are named only when a response quarantined some (and none was restored)
+        kept = outcome.quarantined
+        files = f"; its {kept} quarantined file(s) stay quarantined" if kept else ""
         print(
             f"  spamtrace will not block or stop {escape(who)} again until {until} UTC "
-            "([responses] release_grace); its malicious files are still quarantined"
+            f"([responses] release_grace){files}"
         )
     for n in outcome.notes:  # messages: their values were quoted where they were put in
         print(f"  note: {escape_message(n)}")

@@ -30,7 +30,7 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from spamtrace.errors import ConfigError, ExitCode
-from spamtrace.render.incidents import iso, mail_facts, who_of
+from spamtrace.render.incidents import action_detail, iso, mail_facts, who_of
 from spamtrace.safetext import escape, escape_message
 from spamtrace.service import plugins
 from spamtrace.service.bus import (
@@ -135,7 +135,7 @@ class JournalLog:
         elif isinstance(message, ActionRecorded) and message.action.data.get("again"):
             # a block the ruleset's flush had lost, put back (Responder.reassert_blocks)
             a = message.action
-            self.say(f"incident {message.incident_id}: {a.action} {a.status}: {escape(a.detail)}")
+            self.say(f"incident {message.incident_id}: {a.action} {a.status}: {action_detail(a)}")
         elif isinstance(message, CaptureModeChanged):
             self.say(f"capture {message.mode.value}: {escape_message(message.reason)}")
         elif isinstance(message, BlocksReconciled):
@@ -229,9 +229,18 @@ class Daemon:
         respond: bool = True,
         alerts: bool = True,
     ) -> None:
+        from spamtrace.config import DEFAULT_CONFIG_FILE
         from spamtrace.service.firewall_check import FirewallMonitor
 
-        self.config_file = config_file
+        # resolved once, at start: `status` shows it absolute (a relative --config named a
+        # file of the starting shell's folder) and a reload reads that same file
+        self.config_file = os.path.abspath(config_file) if config_file else None
+        env_file = os.environ.get("SPAMTRACE_CONFIG")
+        self.config_shown = (
+            self.config_file
+            or (os.path.abspath(env_file) if env_file else None)
+            or DEFAULT_CONFIG_FILE
+        )
         self.socket_path = socket_path
         self.board = StatusBoard()
         self.engine = Engine(cfg, options, subscribers=[self.board, JournalLog()])
@@ -316,7 +325,7 @@ class Daemon:
         return {"error": f"unknown command {str(request.get('command'))[:40]!r}"}
 
     def status(self) -> dict[str, Any]:
-        from spamtrace import __version__, config
+        from spamtrace import __version__
         from spamtrace.service.engine import source_name
 
         e = self.engine
@@ -362,9 +371,7 @@ class Daemon:
             "alerts": alerts.stats() if (alerts := plugins.alert_subscriber(e)) else None,
             "store": e.store_health(),
             "config": {
-                "file": self.config_file
-                or os.environ.get("SPAMTRACE_CONFIG")
-                or config.DEFAULT_CONFIG_FILE,
+                "file": self.config_shown,
                 "loaded": iso(self.loaded_at),
                 "reload_error": None if reload is None or reload.ok else reload.error,
             },

@@ -34,6 +34,9 @@ class ReleaseOutcome:
     #: until when the daemon will not block or stop the uid again (``[responses]
     #: release_grace`` from this release); None when the release started no grace
     grace_until: float | None = None
+    #: files a response moved to quarantine for the uid's incidents that are still there (not
+    #: restored): the grace line names them only when there are some
+    quarantined: int = 0
 
 
 def resolve_uid(who: str, store_path: str | None = None) -> tuple[int, str | None]:
@@ -86,11 +89,16 @@ def release(cfg: Config, uid: int, user: str | None, store_path: str) -> Release
     notes: list[str] = []
     stopped: list[tuple[int, float]] = []
     grace_until: float | None = None
+    quarantined = 0
     if os.path.exists(store_path):
         with open_reader(store_path) as reader:
             for a in reader.actions_of_uid(uid, "stop-process"):
                 if a.status == "done" and a.undone_at is None and a.data.get("signal") == "stop":
                     stopped += [(int(p), float(s)) for p, s in a.data.get("signalled", [])]
+            quarantined = sum(
+                1 for a in reader.actions_of_uid(uid, "quarantine")
+                if a.status == "done" and a.undone_at is None
+            )  # fmt: skip
         # recorded first: a running daemon reads it before it would block the uid again
         now = time.time()
         if mark_undone(store_path, uid, now) and cfg.responses.release_grace > 0:
@@ -110,4 +118,6 @@ def release(cfg: Config, uid: int, user: str | None, store_path: str) -> Release
         signaller = ProcessSignaller(ResponseRules.from_config(cfg))
         resumed, why = signaller.resume(stopped, uid)
         notes += why
-    return ReleaseOutcome(uid, user, unblocked, resumed, tuple(notes), failed, grace_until)
+    return ReleaseOutcome(
+        uid, user, unblocked, resumed, tuple(notes), failed, grace_until, quarantined
+    )

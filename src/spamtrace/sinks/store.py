@@ -148,6 +148,12 @@ class IncidentRecord:
     suspect_links: tuple[dict[str, Any], ...] | None = None
 
 
+#: the key of an action's ``data`` that says its detail is an error's message (a failure:
+#: "failed: {exc.message}"), whose values were quoted or escaped where it was raised: it is
+#: shown with ``escape_message``, not escaped again (the other details hold raw names)
+MESSAGE_DETAIL = "detail_is_message"
+
+
 @dataclass(frozen=True, slots=True)
 class ActionRecord:
     """One row of ``actions``: a response decided for an incident."""

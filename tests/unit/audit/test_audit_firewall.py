@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from spamtrace.audit import firewall as fw
 from spamtrace.audit.finding import Status
 from spamtrace.config import Config
@@ -144,3 +146,22 @@ def test_rulesets_rendered_by_spamtrace_firewall_are_recognised(fixtures: Path) 
         (f,) = fw.judge(_snap(fixtures, nft=f"nft_spamtrace_{mode}.json"), CFG)
         assert f.status is Status.PASS, (mode, f.evidence)
         assert "spamtrace's own table (inet spamtrace): loaded" in f.evidence
+
+
+def test_an_odd_chain_is_named_once_escaped() -> None:
+    """The chain of an nft rule the audit cannot read is named raw in the ParseError: its one
+    reader (the audit's problem line) escapes the whole message, and a chain name with a tab
+    read ``\\\\t``."""
+    import json
+
+    from spamtrace.safetext import escape
+
+    chain = "out\tput\x1b"
+    text = json.dumps({"nftables": [
+        {"chain": {"family": "inet", "table": "t", "name": chain, "hook": "output"}},
+        {"rule": {"family": "inet", "table": "t", "chain": chain, "expr": 5}},
+    ]})  # fmt: skip
+    with pytest.raises(fw.ParseError) as caught:
+        fw.nft_restrictions(text, [25])
+    shown = escape(str(caught.value), 200)  # as the audit shows it
+    assert "chain out\\tput\\x1b:" in shown and "\\\\" not in shown, shown

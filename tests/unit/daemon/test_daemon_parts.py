@@ -317,6 +317,28 @@ def _daemon(tmp_path: Path, conf: str) -> Daemon:
     )  # fmt: skip
 
 
+def test_status_shows_a_relative_config_file_absolute(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`daemon --config spamtrace.toml`: `status` names the file absolute (resolved at start,
+    so a later change of folder does not change it) and a reload reads that same file."""
+    (tmp_path / "spamtrace.toml").write_text("[accounts]\nmin_uid = 1000\n")
+    monkeypatch.chdir(tmp_path)
+    from spamtrace import config
+
+    d = Daemon(
+        config.load(config_file="spamtrace.toml"),
+        EngineOptions(store_path=None, nflog=False, scan=False),
+        config_file="spamtrace.toml", socket_path=str(tmp_path / "c.sock"),
+        firewall_state_dir=str(tmp_path / "fw"),
+    )  # fmt: skip
+    monkeypatch.chdir("/")
+    assert d.status()["config"]["file"] == str(tmp_path / "spamtrace.toml")
+    (tmp_path / "spamtrace.toml").write_text("[accounts]\nmin_uid = 500\n")
+    d.reload()
+    assert d.engine.cfg.accounts.min_uid == 500
+
+
 def test_sighup_reload_keeps_the_old_config_when_the_new_one_is_bad(tmp_path: Path) -> None:
     d = _daemon(tmp_path, "[accounts]\nmin_uid = 1000\n")
     got: list[Message] = []

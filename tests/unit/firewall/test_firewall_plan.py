@@ -300,3 +300,28 @@ def test_plan_human_view_is_plain_ascii_in_a_pipe_and_never_markup() -> None:
     assert "[bold]blog[/]" in out and ":smile:" in out
     assert "submission.allow_accounts[0]" in out and "mail() and sendmail keep working" in out
     assert "BLOCKED" in out and "table inet spamtrace {" in out
+
+
+def test_plan_human_view_escapes_refusals_and_notes_once() -> None:
+    """A refusal or note names a value quoted (escaped) where it was put in: `firewall plan`
+    escaped it again (a tab read ``\\\\t``, a bad byte ``\\\\xff``); a raw value in a note is
+    escaped where it is put in, so a control character never reaches the terminal."""
+    import io
+
+    from rich.console import Console
+
+    from spamtrace.policy.firewall_plan import Impact
+    from spamtrace.render.firewall import print_plan
+
+    name = "sh\top\udcff\x1b[2J"
+    for plan, notes in (
+        (make_plan(submission__allow_accounts=[name]), ()),
+        (make_plan(submission__allow_destinations=[f"{name}:25"]), ()),
+        (make_plan(), ("recent senders: skipped (store 'a\\tb': locked)",)),
+    ):
+        buf = io.StringIO()
+        con = Console(file=buf, width=400, force_terminal=False, markup=False, emoji=False)
+        print_plan(con, plan, "nft", Impact((), notes), "table inet spamtrace {\n}\n")
+        out = buf.getvalue()
+        assert "\\\\" not in out and "\t" not in out and "\x1b" not in out, out
+        assert "sh\\top\\xff\\x1b[2J" in out or "'a\\tb'" in out, out

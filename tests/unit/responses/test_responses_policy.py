@@ -892,3 +892,38 @@ def test_at_start_the_live_block_set_is_reconciled_with_the_store(tmp_path: Path
     sub.restore_blocks()
     assert kernel.live == {1} and not [m for m in engine.posted if isinstance(m, BlocksReconciled)]
     sub.close()
+
+
+def test_a_block_that_cannot_be_put_back_is_told_in_the_journal() -> None:
+    """The block set lost a block and nft refuses it back: the journal says so (it said only
+    the blocks put back), with the error's quoted values escaped once."""
+    import io
+
+    from spamtrace.errors import FirewallError
+    from spamtrace.safetext import quoted
+    from spamtrace.service.bus import ActionRecorded
+    from spamtrace.service.daemon import JournalLog
+
+    class Refusing(FlushableSet):
+        refuse = False
+
+        def block(self, uid: int, timeout: int) -> None:
+            if self.refuse:
+                raise FirewallError(f"nft: table {quoted(TABLE)} is busy")
+            super().block(uid, timeout)
+
+    TABLE = "spam\ttrace"
+    kernel = Refusing()
+    r = Responder(cfg(mode="enforce"), MTA, blocker=kernel, clock=lambda: 5.0)  # type: ignore[arg-type]
+    att = attempt(100.0)
+    r.on_attempt(att, IncidentTracker().add(att).incident)
+    kernel.live.clear()
+    kernel.refuse = True
+    (failed,) = r.reassert_blocks()
+    r.close()
+    assert failed.status == "failed"
+    out = io.StringIO()
+    JournalLog(out=out).handle(ActionRecorded(failed.incident_id, failed))
+    line = out.getvalue()
+    assert "block-uid failed: the block set had lost uid 1001" in line, line
+    assert "'spam\\ttrace' is busy" in line, line

@@ -51,12 +51,24 @@ def test_release_json_has_its_schema(capsys: pytest.CaptureFixture[str]) -> None
 def test_release_says_until_when_the_uid_is_let_be(capsys: pytest.CaptureFixture[str]) -> None:
     """A release starts `release_grace`: a sender that goes on is not blocked again for an
     hour. The admin is told so, also when there was nothing left to unblock."""
-    print_release(ReleaseOutcome(7, "acct", False, 0, (), False, 1_796_461_200.0), False)
+    print_release(ReleaseOutcome(7, "acct", False, 0, (), False, 1_796_461_200.0, 2), False)
     assert capsys.readouterr().out.splitlines() == [
         "nothing to release for uid 7 (acct): not blocked, no process stopped",
         "  spamtrace will not block or stop uid 7 (acct) again until 2026-12-05 09:00:00 UTC "
-        "([responses] release_grace); its malicious files are still quarantined",
+        "([responses] release_grace); its 2 quarantined file(s) stay quarantined",
     ]
+
+
+def test_release_names_quarantined_files_only_when_there_are_some(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Nothing was quarantined for the uid's incidents: the grace line does not say that its
+    malicious files are still quarantined."""
+    print_release(ReleaseOutcome(7, "acct", True, 0, (), False, 1_796_461_200.0), False)
+    assert capsys.readouterr().out.splitlines()[1] == (
+        "  spamtrace will not block or stop uid 7 (acct) again until 2026-12-05 09:00:00 UTC "
+        "([responses] release_grace)"
+    )
     print_release(ReleaseOutcome(7, "acct", True, 0, (), False, 1_796_461_200.0), True)
     assert json.loads(capsys.readouterr().out)["grace_until"] == "2026-12-05T09:00:00.000Z"
 
@@ -94,6 +106,40 @@ def test_release_reports_the_grace_it_started(
     assert release(cfg, 8, None, db).grace_until is None
 
 
+def test_release_counts_the_files_still_quarantined(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The quarantined files are counted from the store's actions for the uid: done and not
+    restored; a uid nothing was quarantined for has none."""
+    from spamtrace.actions import uidblock
+    from spamtrace.config import Config
+    from spamtrace.service.release import release
+    from spamtrace.sinks.store import ActionRecord, Store, mark_restored
+
+    class NoTable:
+        def __init__(self, *args: object) -> None:
+            pass
+
+        def release(self, uid: int) -> bool:
+            return False
+
+    monkeypatch.setattr(uidblock, "UidBlocker", NoTable)
+    db = str(tmp_path / "s.db")
+    store = Store(db)
+    for n in (1, 2):
+        store.submit_action(ActionRecord(
+            "inc-1", "quarantine", "done", 1.0, f"moved f{n}", None, 7,
+            data={"quarantine_id": f"q-{n}"},
+        ))  # fmt: skip
+    store.submit_action(ActionRecord("inc-1", "quarantine", "failed", 1.0, "no", None, 7))
+    store.submit_action(ActionRecord("inc-2", "block-uid", "done", 1.0, "block", None, 8))
+    store.flush()
+    store.close()
+    mark_restored(db, "q-2", 2.0)
+    assert release(Config(), 7, None, db).quarantined == 1
+    assert release(Config(), 8, None, db).quarantined == 0
+
+
 def test_quarantine_views_escape_file_names(capsys: pytest.CaptureFixture[str]) -> None:
     item = _item("/home/acct/x\n\x1b[31mevil.php")
     print_quarantine_list([item], "/var/lib/q", False)
@@ -122,3 +168,32 @@ def test_quarantine_list_names_damaged_items_and_gives_exact_bytes(
     doc = json.loads(capsys.readouterr().out)
     assert doc["damaged"] == ["q-2"]
     assert bytes.fromhex(doc["items"][0]["path_hex"]) == b"/home/u/bad\xffname.php"
+
+
+def test_restore_note_of_a_store_that_cannot_be_marked_is_escaped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`quarantine restore` whose store cannot be marked prints the store error's message as
+    every error is (escape_message): it was printed raw, and a store path with an escape
+    sequence reached the terminal."""
+    import argparse
+
+    from spamtrace.cli import respond
+    from spamtrace.config import Config
+    from spamtrace.errors import StoreError
+    from spamtrace.sinks import store
+
+    class Folder:
+        def restore(self, ident: str, force: bool = False) -> QuarantineItem:
+            return _item("/home/acct/x.php")
+
+    def locked(path: str, ident: str, when: float) -> int:
+        raise StoreError(f"store {path}: database is locked")
+
+    monkeypatch.setattr(respond, "_quarantine", lambda cfg: Folder())
+    monkeypatch.setattr(store, "mark_restored", locked)
+    cfg = Config().override(origin="test", store__path=str(tmp_path / "s\x1b[2J.db"))
+    args = argparse.Namespace(id="q-1", force=False, json=True)
+    assert respond._restore(args, cfg) == 0
+    err = capsys.readouterr().err
+    assert "\x1b" not in err and "s\\x1b[2J.db: database is locked" in err, err

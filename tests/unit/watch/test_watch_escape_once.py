@@ -6,6 +6,7 @@ that got through raw is still escaped."""
 
 from __future__ import annotations
 
+import dataclasses
 import io
 from pathlib import Path
 
@@ -135,3 +136,41 @@ def test_release_says_its_notes_once(
     # nor "nothing to release: not blocked": the block set could not be changed
     assert out.startswith("could not release uid 61234: the block set was not changed"), out
     assert f"no store at {tmp_path}/none.db" in out
+
+
+def test_a_failed_response_shows_its_error_once() -> None:
+    """A response that failed is recorded as the error's message ("failed: {exc.message}"),
+    whose values were quoted where it was raised: `incident ID` (line and table), `watch` and
+    the journal showed them escaped twice (``shop\\\\tx\\\\xff``)."""
+    from rich.console import Console
+
+    from spamtrace.actions.respond import Responder
+    from spamtrace.attribution.mta import MtaIdentity
+    from spamtrace.config import Config
+    from spamtrace.errors import FirewallError
+    from spamtrace.policy.responses import BlockUid
+    from spamtrace.render.incidents import _print_actions, action_line
+    from spamtrace.service.bus import ActionRecorded
+
+    class Failing:
+        def block(self, uid: int, timeout: int) -> None:
+            raise FirewallError(f"nft: the set of {quoted(NAME)} cannot be changed")
+
+    conf = Config().override(origin="test", mode="enforce")
+    mta = MtaIdentity(uids=frozenset(), gids=frozenset(), users=(), exes=frozenset(), kind=None)
+    responder = Responder(conf, mta, blocker=Failing(), clock=lambda: 10_000.0)  # type: ignore[arg-type]
+    rec = responder.execute(BlockUid(
+        uid=61_234, user=NAME, account=None, timeout=60, incident="inc-1", reason="spam",
+    ))  # fmt: skip
+    assert rec.status == "failed"
+    shown(action_line(rec))  # `incident ID`'s lines and `watch`'s "!!" lines
+    out = io.StringIO()
+    again = dataclasses.replace(rec, data={**rec.data, "again": True})  # as a block put back
+    JournalLog(out=out).handle(ActionRecorded("inc-1", again))
+    shown(out.getvalue())
+    con = Console(file=io.StringIO(), width=300, color_system=None)
+    _print_actions(con, [rec])  # type: ignore[list-item]
+    shown(con.file.getvalue())  # type: ignore[attr-defined]
+    # a raw control character in a failure's detail is still escaped
+    raw = dataclasses.replace(rec, detail="failed: \x1b[2J\udcff")
+    assert "\\x1b[2J\\xff" in action_line(raw) and "\x1b" not in action_line(raw)
