@@ -1051,11 +1051,26 @@ static int ask_python(Scan *sc, const char *s, Py_ssize_t n, int *long_line, PyO
     return 1;
 }
 
+/* whether the Python parser holds a line open for the next one (EximLines.head: an
+ * arguments line Exim broke at a newline of the folder's name): the next line is then
+ * its, not read here, so that a line read here in between cannot be skipped by it */
+static int held_open(Scan *sc) {
+    PyObject *head = PyObject_GetAttrString(sc->parse, "head");
+    if (head == NULL) {
+        PyErr_Clear();
+        return 0;
+    }
+    int open = head != Py_None;
+    Py_DECREF(head);
+    return open;
+}
+
 static PyObject *scan_block(Scan *sc, Py_buffer *view) {
     PyObject *events = sc->sink != NULL ? NULL : PyList_New(0);
     if (events == NULL && sc->sink == NULL) return NULL;
     const char *s = view->buf;
     Py_ssize_t len = view->len, pos = 0, lines = 0, malformed = 0, long_lines = 0, given = 0;
+    int open = sc->kind == 0 && held_open(sc); /* a line held open by the last block */
     while (pos <= len) {
         const char *nl = pos < len ? memchr(s + pos, '\n', (size_t)(len - pos)) : NULL;
         Py_ssize_t end = nl ? nl - s : len;
@@ -1065,7 +1080,7 @@ static PyObject *scan_block(Scan *sc, Py_buffer *view) {
         if (l.n == 0) continue;
         PyObject *ev = NULL;
         int rc = DEFER;
-        if (printable_ascii(l.s, l.n)) {
+        if (!open && printable_ascii(l.s, l.n)) {
             if (l.n > sc->max_line) { /* ASCII: as many characters as bytes */
                 long_lines++;
                 l.n = sc->max_line;
@@ -1087,6 +1102,7 @@ static PyObject *scan_block(Scan *sc, Py_buffer *view) {
                 int r = ask_python(sc, l.s, l.n, &cut, &ev);
                 if (r < 0) goto fail;
                 if (r == 0) malformed++;
+                open = r == 0 && sc->kind == 0 && held_open(sc);
                 rc = OK;
             }
         } else {
@@ -1095,6 +1111,7 @@ static PyObject *scan_block(Scan *sc, Py_buffer *view) {
             if (r < 0) goto fail;
             long_lines += cut;
             if (r == 0) malformed++;
+            open = r == 0 && sc->kind == 0 && held_open(sc);
             rc = OK;
         }
         if (rc == FAIL) goto fail;
