@@ -518,26 +518,39 @@ def test_sigterm_stops_the_workers_without_a_traceback(tmp_path: Path) -> None:
         (tree / f"d{d}").mkdir(parents=True)
         for i in range(200):
             (tree / f"d{d}" / f"f{i}.php").write_text(f"<?php echo {i};\n")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "spamtrace", "scan", "--jobs", "2", str(tree)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
-        env={**os.environ, "SPAMTRACE_CONFIG_DIR": "/nonexistent"},
-    )  # fmt: skip
-    try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:  # until the workers run
-            children = Path(f"/proc/{proc.pid}/task/{proc.pid}/children").read_text().split()
-            if len(children) >= 2:
-                break
-            time.sleep(0.01)
-        proc.send_signal(signal.SIGTERM)
-        out, err = proc.communicate(timeout=60)
-    finally:  # a worker left behind (the bug) is in the scan's own process group
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait()
-    assert proc.returncode == 143, (proc.returncode, out, err)
-    assert "Traceback" not in err, err
+
+    def scan_terminated_as_the_workers_start() -> tuple[int, str, str]:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "spamtrace", "scan", "--jobs", "2", str(tree)],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+            env={**os.environ, "SPAMTRACE_CONFIG_DIR": "/nonexistent"},
+        )  # fmt: skip
+        try:
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline and proc.poll() is None:  # until the workers run
+                with contextlib.suppress(OSError):  # (gone: the scan is over)
+                    children = Path(f"/proc/{proc.pid}/task/{proc.pid}/children").read_text()
+                    if len(children.split()) >= 2:
+                        break
+                time.sleep(0.01)
+            proc.send_signal(signal.SIGTERM)
+            out, err = proc.communicate(timeout=60)
+        finally:  # a worker left behind (the bug) is in the scan's own process group
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+        return proc.returncode, out, err
+
+    # the scan of 4000 small files takes 0.2 s: a test held off the CPU that long (a busy
+    # machine) sends its SIGTERM after the scan is over; that run is whole and tells nothing
+    # of a stop, and the stop is tried again
+    for _ in range(20):
+        rc, out, err = scan_terminated_as_the_workers_start()
+        assert "Traceback" not in err, err
+        if rc == 0 and "INTERRUPTED" not in out:
+            continue
+        break
+    assert rc == 143, (rc, out, err)
     assert "INTERRUPTED" in out.splitlines()[-1], out
 
 
