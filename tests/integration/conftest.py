@@ -88,6 +88,40 @@ def _no_trace_buffer_left_behind(tmp_path_factory: pytest.TempPathFactory) -> It
         _remove((left - mine) & _dead_watcher_instances())
 
 
+#: the host's quarantine (the default [responses] quarantine_dir): a test quarantines into its
+#: own folder, never here (a daemon test without its own quarantine_dir left a dropper's copy
+#: here at every run)
+HOST_QUARANTINE = Path("/var/lib/spamtrace/quarantine")
+
+
+def _host_quarantine() -> set[str] | None:
+    try:
+        return set(os.listdir(HOST_QUARANTINE))
+    except FileNotFoundError:
+        return None
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _host_quarantine_untouched() -> Iterator[None]:
+    """The suite moves nothing into the host's quarantine: what a test put there is removed
+    (the host is left as it was) and the run fails, naming it."""
+    import shutil
+
+    before = _host_quarantine()
+    yield
+    after = _host_quarantine()
+    if after is None:
+        return
+    new = sorted(after - (before or set()))
+    for name in new:
+        shutil.rmtree(HOST_QUARANTINE / name, ignore_errors=True)
+    if before is None:
+        for folder in (HOST_QUARANTINE, HOST_QUARANTINE.parent):
+            with contextlib.suppress(OSError):
+                folder.rmdir()  # only if empty: made by this run
+    assert not new, f"tests quarantined into the host's {HOST_QUARANTINE}: {new}"
+
+
 @pytest.fixture
 def world() -> Iterator[World]:
     w = World()

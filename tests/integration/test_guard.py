@@ -52,7 +52,9 @@ class NsDaemon:
         self.socket = tmp / "run" / "control.sock"
         self.db = db or tmp / "spamtrace.db"
         self.group = 3000 + secrets.randbelow(20000)
-        keys = {"only_accounts": [world.user], "stop": False, **responses}
+        # its own quarantine: the default one is the host's (/var/lib/spamtrace)
+        keys = {"only_accounts": [world.user], "stop": False,
+                "quarantine_dir": str(tmp / "quarantine"), **responses}  # fmt: skip
         self.config.write_text(
             'mode = "enforce"\n'
             f'[store]\npath = "{self.db}"\n'
