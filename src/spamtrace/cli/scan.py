@@ -9,9 +9,7 @@ fired, with line numbers and escaped excerpts. Exit 1 if any file is malicious.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import dataclasses
-import json
 import os
 import signal
 import stat
@@ -20,14 +18,14 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from spamtrace.cli import options
-from spamtrace.errors import PermissionRequired, RuntimeFailure, UsageError
+from spamtrace.errors import PermissionRequired, UsageError
 from spamtrace.safetext import escape, quoted
+from spamtrace.scanner import baseline
 
 if TYPE_CHECKING:
     from spamtrace import config as config_mod
     from spamtrace.scanner.report import FileReport
 
-BASELINE_SCHEMA = "spamtrace.scan-baseline/1"
 VERDICTS = ("clean", "suspicious", "malicious")
 
 
@@ -127,37 +125,6 @@ def _days(text: str) -> float:
     return days
 
 
-def _load_baseline(path: str) -> frozenset[str]:
-    """The hashes of a ``--record-baseline`` file; every error one line, worded as
-    ``--baseline FILE: why`` (a folder, a FIFO and a missing file alike)."""
-    where = f"--baseline {escape(path)}"
-    try:  # O_NONBLOCK: a FIFO (no writer) must not hold the scan before it starts
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC)
-    except OSError as exc:
-        raise UsageError(f"{where}: {exc.strerror or exc}") from None
-    try:
-        mode = os.fstat(fd).st_mode
-        if not stat.S_ISREG(mode):  # /dev/zero was read until memory ran out
-            raise UsageError(
-                f"{where}: not a regular file ({_kind(mode)}): give a file written by "
-                "--record-baseline"
-            )
-        with open(fd, encoding="utf-8", closefd=False) as fh:
-            doc = json.load(fh)
-    except OSError as exc:
-        raise UsageError(f"{where}: {exc.strerror or exc}") from None
-    except ValueError as exc:  # bad JSON, or not UTF-8
-        raise UsageError(f"{where}: not valid JSON: {exc}") from None
-    finally:
-        os.close(fd)
-    if not isinstance(doc, dict) or doc.get("schema") != BASELINE_SCHEMA:
-        raise UsageError(f"{where}: not a {BASELINE_SCHEMA} document")
-    files = doc.get("files", {})
-    if not isinstance(files, dict):
-        raise UsageError(f"{where}: 'files' must be an object")
-    return frozenset(str(v) for v in files.values())
-
-
 def run(args: argparse.Namespace, cfg: config_mod.Config) -> int:
     from spamtrace.render.output import dump_json
     from spamtrace.render.scan import print_scan, scan_json
@@ -178,7 +145,7 @@ def run(args: argparse.Namespace, cfg: config_mod.Config) -> int:
     for path in args.paths:
         _check_exists(path)
     if args.record_baseline:  # before the scan: a long scan must not end on a bad path
-        _check_baseline_target(args.record_baseline)
+        baseline.check_target(args.record_baseline)
     since = None
     if args.since is not None:
         since = time.time() - args.since * 86400
@@ -193,7 +160,7 @@ def run(args: argparse.Namespace, cfg: config_mod.Config) -> int:
         from spamtrace.scanner.user_rules import load as load_user_rules
 
         user = load_user_rules(cfg.scan.yara_rules)
-    known = _load_baseline(args.baseline) if args.baseline else frozenset()
+    known = baseline.load(args.baseline) if args.baseline else frozenset()
     cross = cfg.scan.cross_filesystems if args.cross_filesystems is None else args.cross_filesystems
     limits = Limits.from_config(cfg.scan)
     if args.all_reasons:
@@ -270,7 +237,7 @@ def run(args: argparse.Namespace, cfg: config_mod.Config) -> int:
     if interrupted:
         return 128 + int(interrupted)  # as the shell gives it: 130 for Ctrl-C, 143 for kill
     if args.record_baseline:  # after the report: a full disk must not throw the scan away
-        _write_baseline(args.record_baseline, hashes)
+        baseline.write(args.record_baseline, hashes)
     return int(tally.exit_code())
 
 
@@ -363,74 +330,4 @@ def _check_link_root(path: str) -> None:
         raise UsageError(
             f"no such file or directory: {escape(path)} (a symlink to {escape(target)}, "
             "which does not exist)"
-        ) from None
-
-
-def _check_baseline_target(path: str) -> None:
-    import tempfile
-
-    folder = os.path.dirname(os.path.abspath(path))
-    if os.path.isdir(path) or not os.path.isdir(folder):
-        what = "is a folder" if os.path.isdir(path) else f"folder {folder} does not exist"
-        raise UsageError(f"--record-baseline {escape(path)}: {what} (give a file to write)")
-    _refuse_special(path)
-    try:  # the file is written beside itself: a folder this user may not write (or on a
-        # read-only mount) was found only after the scan, and the report was lost with it
-        fd, probe = tempfile.mkstemp(prefix=f".{os.path.basename(path)}.", dir=folder)
-    except OSError as exc:
-        raise UsageError(
-            f"--record-baseline {escape(path)}: cannot write in {escape(folder)}: "
-            f"{exc.strerror or exc}"
-        ) from None
-    os.close(fd)
-    os.unlink(probe)
-
-
-def _refuse_special(path: str) -> None:
-    """The baseline replaces its file (a new one renamed over it): never a device, FIFO or
-    socket. `--record-baseline /dev/null` replaced /dev/null with a regular file. A symlink
-    is replaced itself, not followed."""
-    try:
-        mode = os.lstat(path).st_mode
-    except FileNotFoundError:
-        return
-    except OSError as exc:
-        raise UsageError(f"--record-baseline {escape(path)}: {exc.strerror or exc}") from None
-    if not (stat.S_ISREG(mode) or stat.S_ISLNK(mode)):
-        raise UsageError(
-            f"--record-baseline {escape(path)}: not a regular file ({_kind(mode)}), which the "
-            "baseline would replace (give a file to write)"
-        )
-
-
-def _kind(mode: int) -> str:
-    kinds = {stat.S_IFCHR: "a character device", stat.S_IFBLK: "a block device",
-             stat.S_IFIFO: "a FIFO", stat.S_IFSOCK: "a socket",
-             stat.S_IFDIR: "a folder"}  # fmt: skip
-    return kinds.get(stat.S_IFMT(mode), "a special file")
-
-
-def _write_baseline(path: str, hashes: dict[str, str]) -> None:
-    import tempfile
-
-    from spamtrace.render.output import to_jsonable
-
-    doc = {"schema": BASELINE_SCHEMA, "files": dict(sorted(hashes.items()))}
-    _refuse_special(path)  # again: the scan took a while
-    tmp = ""
-    try:  # an unpredictable name, O_EXCL | O_NOFOLLOW: no link planted in the folder is followed
-        fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(path)}.",
-                                   dir=os.path.dirname(os.path.abspath(path)))  # fmt: skip
-        os.fchmod(fd, 0o644)
-        with open(fd, "w", encoding="utf-8") as fh:
-            json.dump(to_jsonable(doc), fh, indent=1)
-            fh.write("\n")
-        os.replace(tmp, path)
-    except OSError as exc:
-        with contextlib.suppress(OSError):
-            if tmp:
-                os.unlink(tmp)  # not left beside the path (it was in / for --record-baseline /tmp)
-        raise RuntimeFailure(
-            f"--record-baseline {escape(path)}: not written: {exc.strerror or exc} (the scan "
-            "report is whole)"
         ) from None

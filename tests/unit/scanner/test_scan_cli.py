@@ -188,7 +188,7 @@ def test_record_baseline_never_replaces_a_device_fifo_or_socket(
     again just before the rename (a FIFO made at the path while the scan ran)."""
     import socket
 
-    from spamtrace.cli import scan as scan_cli
+    from spamtrace.scanner import baseline
 
     fifo = tmp_path / "fifo"
     os.mkfifo(fifo)
@@ -205,7 +205,7 @@ def test_record_baseline_never_replaces_a_device_fifo_or_socket(
         assert main(["scan", "--record-baseline", "/dev/null", str(SAMPLES / "clean")]) == 2
         assert "(a character device)" in capsys.readouterr().err
     late = tmp_path / "late.json"  # a FIFO made there during the scan
-    monkeypatch.setattr(scan_cli, "_check_baseline_target", lambda path: os.mkfifo(path))
+    monkeypatch.setattr(baseline, "check_target", lambda path: os.mkfifo(path))
     assert main(["scan", "--record-baseline", str(late), str(SAMPLES / "clean")]) == 2
     assert stat.S_ISFIFO(os.lstat(late).st_mode)
     assert not [p.name for p in tmp_path.iterdir() if p.name.startswith(".late")]
@@ -263,14 +263,14 @@ def test_record_baseline_does_not_write_through_a_link_planted_at_its_temporary_
     # root records a baseline into a folder a hosting account can write: the temporary file's
     # name was predictable (<path>.tmp.<pid>) and opened following links, so a link planted
     # there made root overwrite the file it points to
-    from spamtrace.cli import scan as scan_cli
+    from spamtrace.scanner import baseline
 
     victim = tmp_path / "victim"
     victim.write_text("precious\n")
     target = tmp_path / "baseline.json"
     monkeypatch.setattr(os, "getpid", lambda: 4242)
     os.symlink(victim, f"{target}.tmp.4242")
-    scan_cli._write_baseline(str(target), {"/a.php": "00"})
+    baseline.write(str(target), {"/a.php": "00"})
     assert victim.read_text() == "precious\n"
     assert json.loads(target.read_text())["files"] == {"/a.php": "00"}
     assert not target.is_symlink()
