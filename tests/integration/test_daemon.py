@@ -62,6 +62,10 @@ class Daemon:
             assert self.proc.poll() is None, self.output()
             assert time.monotonic() < deadline, "daemon did not open its socket"
             time.sleep(0.1)
+        # the socket opens just before the loop starts; an answer comes from the loop, which
+        # reads each exec at once from then on (a sender started before it may have exited
+        # before its exec was read, and be known by its uid only)
+        assert self.status()["pid"] == self.proc.pid, self.output()
 
     def write_config(self, extra: str = "") -> None:
         self.config.write_text(
