@@ -16,8 +16,9 @@ import subprocess
 import sys
 import textwrap
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any, TypeVar
 
 import pytest
 from stcli import spamtrace
@@ -25,6 +26,7 @@ from world import World, run
 
 ROOT = Path(__file__).resolve().parents[2]
 GOLDEN = ROOT / "tests" / "unit" / "firewall" / "golden"
+T = TypeVar("T")
 
 NFLOG_READER = textwrap.dedent(
     """
@@ -84,6 +86,50 @@ class Fw:
 
     def loaded(self) -> bool:
         return self.nft("list", "table", "inet", "spamtrace", check=False).returncode == 0
+
+    def trial_deadline(self) -> float:
+        """The wall-clock deadline of the apply on trial (0: none is pending any more)."""
+        try:
+            return float(json.loads((self.state / "pending.json").read_text())["deadline"])
+        except FileNotFoundError:
+            return 0.0
+
+    def wait_rolled_back(self) -> None:
+        """Until the apply on trial is rolled back (its record gone), at most 30 s past its
+        deadline."""
+        deadline = time.monotonic() + max(0.0, self.trial_deadline() - time.time()) + 30
+        while (self.state / "pending.json").exists():
+            assert time.monotonic() < deadline, "the trial was not rolled back"
+            time.sleep(0.2)
+
+
+def on_trial(
+    fw: Fw,
+    first: int,
+    args: tuple[str, ...],
+    see: Callable[[], T],
+    right: Callable[[T], bool],
+    undo: Callable[[], None],
+) -> tuple[int, float, subprocess.CompletedProcess[str], T]:
+    """``firewall apply ARGS --timeout N``, then what the test sees of the rules on trial
+    (``see()``); returns N, the trial's deadline, the apply and what was seen.
+
+    What was seen is only worth something before the deadline: after it, the rollback may
+    have done it. On a busy machine a CLI start-up alone takes a second or more, so a few
+    commands can outlast a trial of 2 s: when what was seen is not ``right`` and was seen
+    after the deadline, that try proves nothing; it is undone (``undo()``) and made again
+    with a trial twice as long (at most 4 times). Not right before the deadline: returned,
+    for the test to fail on it."""
+    for timeout in (first << i for i in range(5)):
+        res = fw("apply", *args, "--timeout", str(timeout))
+        assert res.returncode == 0, res.stdout + res.stderr
+        deadline = fw.trial_deadline()
+        seen = see()
+        if right(seen) or time.time() < deadline:
+            return timeout, deadline, res, seen
+        print(f"a trial of {timeout} s was over before the test looked: {repr(seen)[:300]}")
+        undo()
+    raise AssertionError(f"even a trial of {timeout} s was over before the test looked at it")
 
 
 def _php(w: World, host: str, port: int, user: bool = True) -> tuple[str, str]:
@@ -283,33 +329,42 @@ def test_rollback_unless_confirmed(server_world: World) -> None:
     w = server_world
     fw = Fw(w)
     # 1. nothing loaded before: an unconfirmed apply removes our table again
-    res = fw("apply", "--timeout", "2")
-    assert res.returncode == 0 and "confirm" in res.stdout, res.stderr
-    assert fw.loaded()
-    deadline = time.monotonic() + 30
+    _, due, res, loaded = on_trial(fw, 2, (), fw.loaded, bool, fw.wait_rolled_back)
+    assert loaded and "confirm" in res.stdout, res.stdout
+    deadline = time.monotonic() + max(0.0, due - time.time()) + 30
     while fw.loaded() and time.monotonic() < deadline:
         time.sleep(0.2)
     assert not fw.loaded()
     late = fw("confirm")
     assert late.returncode == 3 and "too late" in late.stderr
+
     # 2. a confirmed apply stays
-    applied = json.loads(fw("apply", "--timeout", "3", "--json").stdout)
-    assert applied["changed"] is True and applied["rollback_in"] == 3
-    ok = fw("confirm", "--json")
-    assert ok.returncode == 0 and json.loads(ok.stdout)["confirmed"] is True
-    time.sleep(4)
+    def confirmed(r: subprocess.CompletedProcess[str]) -> bool:
+        return r.returncode == 0 and json.loads(r.stdout)["confirmed"] is True
+
+    timeout, due, res, ok = on_trial(
+        fw, 3, ("--json",), lambda: fw("confirm", "--json"), confirmed, fw.wait_rolled_back
+    )
+    applied = json.loads(res.stdout)
+    assert applied["changed"] is True and applied["rollback_in"] == timeout
+    assert confirmed(ok), ok.stdout + ok.stderr
+    time.sleep(max(0.0, due - time.time()) + 1)  # past the deadline: nothing rolls back
     assert fw.loaded()
     first = fw.nft("list", "table", "inet", "spamtrace").stdout
     # 3. an unconfirmed change returns to the previous (confirmed) table, not to nothing
     fw.write_config(f'allow_users = ["{w.user}"]\n')
-    assert fw("apply", "--timeout", "2").returncode == 0
-    assert str(w.uid) in fw.nft("list", "table", "inet", "spamtrace").stdout
-    deadline = time.monotonic() + 30
+
+    def table() -> str:
+        return fw.nft("list", "table", "inet", "spamtrace").stdout
+
+    _, due, _, changed = on_trial(fw, 2, (), table, lambda t: str(w.uid) in t, fw.wait_rolled_back)
+    assert str(w.uid) in changed
+    deadline = time.monotonic() + max(0.0, due - time.time()) + 30
     while time.monotonic() < deadline:
-        if fw.nft("list", "table", "inet", "spamtrace").stdout == first:
+        if table() == first:
             break
         time.sleep(0.2)
-    assert fw.nft("list", "table", "inet", "spamtrace").stdout == first
+    assert table() == first
     fw.write_config()
     assert fw("status").returncode == 0  # back in sync with the first config
 
@@ -382,9 +437,12 @@ def test_iptables_fallback(server_world: World) -> None:
         listing = run([*w.ns_prefix(), tool, "-S"], check=False).stdout
         assert "SPAMTRACE" not in listing
     # unconfirmed: the chains go away again by themselves
-    assert fw("apply", "--backend", "iptables", "--timeout", "2").returncode == 0
-    assert "SPAMTRACE_SMTP" in run([*w.ns_prefix(), "iptables", "-S"]).stdout
-    deadline = time.monotonic() + 30
+    _, due, _, chains = on_trial(
+        fw, 2, ("--backend", "iptables"), lambda: run([*w.ns_prefix(), "iptables", "-S"]).stdout,
+        lambda out: "SPAMTRACE_SMTP" in out, fw.wait_rolled_back,
+    )  # fmt: skip
+    assert "SPAMTRACE_SMTP" in chains
+    deadline = time.monotonic() + max(0.0, due - time.time()) + 30
     while time.monotonic() < deadline:  # the rollback removes the v4, then the v6 chains
         if not any(
             "SPAMTRACE" in run([*w.ns_prefix(), tool, "-S"]).stdout
@@ -634,13 +692,10 @@ def test_an_apply_nft_refuses_over_one_on_trial_leaves_its_rollback(server_world
     loaded and unconfirmed, and roll back at their deadline. Its pending record was dropped
     before the second load was tried, so they stayed loaded for good."""
     fw = Fw(server_world)
-    assert fw("apply", "--timeout", "4").returncode == 0
-    assert fw.loaded()
     # an nft that refuses the next check (once), as it would a ruleset the kernel cannot take
     bindir = server_world.tmp / "refusing-nft"
     bindir.mkdir()
     marker = bindir / "refuse-once"
-    marker.touch()
     nft = run(["sh", "-c", "command -v nft"]).stdout.strip()
     (bindir / "nft").write_text(
         "#!/bin/sh\n"
@@ -651,31 +706,82 @@ def test_an_apply_nft_refuses_over_one_on_trial_leaves_its_rollback(server_world
     (bindir / "nft").chmod(0o755)
     argv = ["--config", str(fw.config), "firewall", "apply", "--timeout", "60",
             "--state-dir", str(fw.state)]  # fmt: skip
-    res = spamtrace(*argv, prefix=server_world.ns_prefix(),
-                    env={"PATH": f"{bindir}:{os.environ['PATH']}"})  # fmt: skip
+
+    def refused_apply() -> tuple[bool, subprocess.CompletedProcess[str], bool, dict[str, Any]]:
+        before = fw.loaded()
+        marker.touch()
+        res = spamtrace(*argv, prefix=server_world.ns_prefix(),
+                        env={"PATH": f"{bindir}:{os.environ['PATH']}"})  # fmt: skip
+        after = fw.loaded()  # the first apply's rules, still on trial
+        st: dict[str, Any] = json.loads(fw("status", "--json").stdout)
+        return before, res, after, st
+
+    def right(seen: tuple[bool, subprocess.CompletedProcess[str], bool, dict[str, Any]]) -> bool:
+        before, res, after, st = seen
+        pending = st["pending_rollback"] and st["pending_rollback"]["seconds_left"] > 0
+        return before and res.returncode == 3 and after and bool(pending)
+
+    timeout, due, _, seen = on_trial(fw, 4, (), refused_apply, right, fw.wait_rolled_back)
+    before, res, after, st = seen
+    assert before
     assert res.returncode == 3 and "refused (test)" in res.stderr, res
-    assert fw.loaded()  # the first apply's rules, still on trial
-    st = json.loads(fw("status", "--json").stdout)
-    assert st["pending_rollback"] is not None and st["pending_rollback"]["seconds_left"] < 10
-    deadline = time.monotonic() + 30  # the rollback at the first apply's deadline
+    assert after
+    assert st["pending_rollback"] is not None, st
+    assert 0 < st["pending_rollback"]["seconds_left"] <= timeout  # the first one's, not 60
+    # the rollback at the first apply's deadline
+    deadline = time.monotonic() + max(0.0, due - time.time()) + 30
     while fw.loaded() and time.monotonic() < deadline:
         time.sleep(0.2)
     assert not fw.loaded(), "the first apply's unconfirmed rules stayed loaded"
+
+
+def forget(fw: Fw) -> None:
+    """``firewall remove``: no rules, no trial (its helper was killed)."""
+    res = fw("remove")
+    assert res.returncode == 0, res.stdout + res.stderr
+
+
+def _kill_helper(fw: Fw) -> dict[str, Any] | None:
+    """kill -9 the rollback helper of the apply on trial, once it is gone; its record (None:
+    there was none left, its rollback was done)."""
+    try:
+        pending: dict[str, Any] = json.loads((fw.state / "pending.json").read_text())
+    except FileNotFoundError:
+        return None
+    pid = int(pending["pid"])
+    os.kill(pid, signal.SIGKILL)
+    deadline = time.monotonic() + 30
+    while True:  # dead (a zombie has no command line), not only signalled
+        with contextlib.suppress(OSError):
+            if Path(f"/proc/{pid}/cmdline").read_bytes():
+                assert time.monotonic() < deadline, f"helper {pid} did not die"
+                time.sleep(0.05)
+                continue
+        return pending
 
 
 def test_rollback_survives_the_death_of_its_helper(server_world: World) -> None:
     """kill -9 of the rollback helper: status says so, and once the deadline passed the next
     firewall command performs the rollback (the daemon's check does the same)."""
     fw = Fw(server_world)
-    assert fw("apply", "--timeout", "3").returncode == 0
-    pending = json.loads((fw.state / "pending.json").read_text())
-    assert pending["pid"] and pending["policy"] and pending["deadline"] > time.time()
-    os.kill(int(pending["pid"]), signal.SIGKILL)
-    time.sleep(0.3)
-    st = json.loads(fw("status", "--json").stdout)
+
+    def statuses() -> tuple[dict[str, Any] | None, dict[str, Any], str]:
+        pending = _kill_helper(fw)
+        st = json.loads(fw("status", "--json").stdout)
+        return pending, st, fw("status").stdout
+
+    def right(seen: tuple[dict[str, Any] | None, dict[str, Any], str]) -> bool:
+        pending, st, human = seen
+        trial = st["pending_rollback"]
+        return (
+            pending is not None and trial is not None and not trial["helper_alive"]
+            and trial["seconds_left"] > 0 and "helper process is GONE" in human
+        )  # fmt: skip
+
+    _, _, _, (pending, st, human) = on_trial(fw, 3, (), statuses, right, lambda: forget(fw))
+    assert pending is not None and pending["pid"] and pending["policy"]
     assert st["pending_rollback"]["helper_alive"] is False
     assert st["pending_rollback"]["seconds_left"] > 0
-    human = fw("status").stdout
     assert "helper process is GONE" in human, human
     time.sleep(float(pending["deadline"]) - time.time() + 2.5)  # past deadline + grace
     assert fw.loaded()  # nobody did it: the helper is dead
@@ -691,9 +797,12 @@ def test_a_kill_of_apply_after_the_record_is_honoured(server_world: World) -> No
     """The pending record is written before the table is loaded: an apply killed after loading
     (no helper started) still rolls back, by the next command once due."""
     fw = Fw(server_world)
-    assert fw("apply", "--timeout", "2").returncode == 0
-    pending = json.loads((fw.state / "pending.json").read_text())
-    os.kill(int(pending["pid"]), signal.SIGKILL)  # as if apply died before starting it
+    # as if apply died before starting its helper: killed before its deadline (before it
+    # could roll back: only a kill in time counts)
+    _, _, _, pending = on_trial(
+        fw, 2, (), lambda: _kill_helper(fw), lambda _: False, lambda: forget(fw)
+    )
+    assert pending is not None
     pending["pid"] = None
     (fw.state / "pending.json").write_text(json.dumps(pending))
     time.sleep(float(pending["deadline"]) - time.time() + 2.5)
