@@ -24,7 +24,7 @@ from typing import Any
 
 from stcli import spamtrace
 from test_watch import incidents_for, run_as_user, wait_connections, watching
-from world import World
+from world import World, json_lines
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "unit" / "alerts"))
 
@@ -262,12 +262,11 @@ to = ["abuse@host.example"]
             [sys.executable, "-m", "spamtrace", "--config", str(config), "watch", "--json",
              "--db", str(db)], stdout=out_file,
         )  # fmt: skip
-    status = wait_for(lambda: out_path.read_text().partition("\n")[0])
-    assert "nflog" in json.loads(status)["sources"], status
+    status = wait_for(lambda: json_lines(out_path))  # its first line, once whole
+    assert status and "nflog" in status[0]["sources"], status
 
     def all_alerts() -> list[dict[str, Any]]:
-        lines = log.read_text().splitlines() if log.exists() else []
-        return [json.loads(x)["body"] for x in lines]
+        return [x["body"] for x in json_lines(log)]
 
     def hook_alerts() -> list[dict[str, Any]]:
         return mine(all_alerts(), w.uid or -1)

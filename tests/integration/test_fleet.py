@@ -26,7 +26,7 @@ from test_check import wait_for
 from test_daemon import Daemon, unit_command
 from test_watch import _remove_instance as remove_instance
 from test_watch import run_as_user, wait_connections, watching
-from world import World
+from world import World, json_lines
 
 HOSTILE_NAME = "wp-\x1b[31mcache\u202e.php"
 
@@ -49,7 +49,7 @@ def scrape(port: int) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
 
 
 def read_lines(path: Path) -> list[dict[str, Any]]:
-    return [json.loads(x) for x in path.read_text().splitlines()]
+    return json_lines(path)  # the daemon may be writing its last line
 
 
 def mine(lines: list[dict[str, Any]], uid: int) -> list[dict[str, Any]]:

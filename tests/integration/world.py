@@ -29,6 +29,7 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 PAYLOADS = HERE / "payloads"
@@ -55,6 +56,14 @@ remote_smtp:
 begin retry
 * * F,1m,1m
 """
+
+
+def json_lines(path: Path) -> list[dict[str, Any]]:
+    """The JSON documents of the complete lines of ``path``, a file another process may be
+    writing: a line written in one write() can be seen in part (the part in one page before
+    the rest), and a line without its newline is not complete yet."""
+    text = path.read_text() if path.exists() else ""
+    return [json.loads(x) for x in text.split("\n")[:-1] if x.strip()]
 
 
 def run(argv: Sequence[str], check: bool = True, **kw: object) -> subprocess.CompletedProcess[str]:
@@ -257,7 +266,7 @@ class World:
         return proc.returncode
 
     def sink_messages(self) -> list[dict[str, object]]:
-        return [json.loads(x) for x in self.sink_log.read_text().splitlines() if x.strip()]
+        return json_lines(self.sink_log)
 
     def wait_sink(self, count: int, timeout: float = 10.0) -> list[dict[str, object]]:
         deadline = time.monotonic() + timeout
