@@ -3,6 +3,7 @@ over the dead one's tracefs ring buffer, which went on recording meanwhile."""
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import signal
@@ -30,7 +31,14 @@ def test_kill_9_and_restart_loses_no_connection(world: World, tmp_path: Path) ->
             ["python3", script.name, world.mx_ip, port, str(count), "0.01", "hold"],
             stdin=subprocess.PIPE,
         )
-        time.sleep(1.0)
+        # the sender runs (the first watcher printed one of its attempts; a fixed second
+        # could pass before a busy machine started it, and then no attempt would have been
+        # made while nobody watched)
+        remote = f"{world.mx_ip}:{port}"
+        deadline = time.monotonic() + 30
+        while not any(json.loads(x).get("remote") == remote for x in list(first._raw)):
+            assert time.monotonic() < deadline and first.proc.poll() is None, "no attempt seen"
+            time.sleep(0.05)
         # killed mid-run: what it had read but not stored is recovered from its journal
         os.kill(first.pid, signal.SIGKILL)
         first.proc.wait(timeout=10)
