@@ -107,6 +107,15 @@ def parse_line(line: str, year: int = 1970, utc_offset: int = 0) -> MailLogged |
     )  # fmt: skip
 
 
+def under_root(ev: MailLogged, root: str) -> MailLogged:
+    """``ev`` of the mail.log of an FPM pool chrooted to ``root``: PHP there names a script
+    by its path inside the chroot (``/public_html/x.php``), this server by ``root`` before
+    it (``/home/shop/public_html/x.php``), the path the account and the scan know."""
+    if ev.script is None or not ev.script.startswith("/"):
+        return ev
+    return ev._replace(script=root.rstrip("/") + ev.script)
+
+
 def _copies(headers: str) -> list[str]:
     """Addresses in the Cc: and Bcc: headers (headers are joined by spaces in the log)."""
     out: list[str] = []

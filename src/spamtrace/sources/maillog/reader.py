@@ -13,7 +13,7 @@ import heapq
 import itertools
 import os
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import partial
 from typing import TYPE_CHECKING
@@ -47,6 +47,9 @@ GROWING = 60.0
 class LogSpec:
     path: str
     kind: str  # exim | postfix | php
+    #: a PHP mail.log of a chrooted FPM pool: the chroot, before each script path it names
+    #: (PHP there logs ``/public_html/x.php`` for ``/home/shop/public_html/x.php``)
+    root: str = ""
 
 
 @dataclass(slots=True)
@@ -68,13 +71,17 @@ class LogCounts:
         self.error = text if not self.error else f"{self.error}; {text}"
 
 
-def configured(mail: object, extra: Iterable[LogSpec] = ()) -> list[LogSpec]:
-    """The logs of a :class:`spamtrace.config.MailSection` that exist, then ``extra``."""
+def configured(
+    mail: object, extra: Iterable[LogSpec] = (), roots: Mapping[str, str] | None = None
+) -> list[LogSpec]:
+    """The logs of a :class:`spamtrace.config.MailSection` that exist, then ``extra``;
+    ``roots``: {PHP mail.log file: the chroot of the FPM pool that writes it}."""
     out: list[LogSpec] = []
     for kind, key in (("exim", "exim_logs"), ("postfix", "postfix_logs"), ("php", "php_logs")):
         for path in getattr(mail, key):
             if os.path.isfile(path) and all(s.path != path for s in out):
-                out.append(LogSpec(path, kind))
+                root = (roots or {}).get(path, "") if kind == "php" else ""
+                out.append(LogSpec(path, kind, root))
     for spec in extra:
         if all(s.path != spec.path for s in out):
             out.append(spec)
@@ -122,18 +129,29 @@ class EximLines:
             raise
 
 
-def parser_for(kind: str, year: int, utc_offset: int, written: float | None = None) -> Parser:
+def parser_for(
+    kind: str, year: int, utc_offset: int, written: float | None = None, root: str = ""
+) -> Parser:
     """The line parser of a log of ``kind``. BSD syslog stamps have no year: ``year`` is the
     year of the file's last write (``written``); a line that would then be later than that
     write (by more than a day: clocks and zones) is of the year before. Not only in January:
     a log rotated monthly or by size holds December and is last written in February, and a
-    log copied from another server has the copy's time."""
+    log copied from another server has the copy's time. ``root``: the chroot of the PHP
+    mail.log's pool, put before each script path (:attr:`LogSpec.root`)."""
     # partial: no extra Python frame per line (a log has millions)
     if kind == "exim":
         return EximLines(utc_offset)
     module = {"postfix": postfix, "php": phpmail}.get(kind)
     if module is None:
         raise ValueError(f"unknown mail log kind {kind!r}")
+    if kind == "php" and root:
+        parse_inside = parser_for(kind, year, utc_offset, written)
+
+        def chrooted(line: str) -> MailLogged | None:
+            ev = parse_inside(line)
+            return phpmail.under_root(ev, root) if ev is not None else None
+
+        return chrooted
     parse: Parser = partial(module.parse_line, year=year, utc_offset=utc_offset)
     if written is None:
         return parse
@@ -246,7 +264,7 @@ class LogReader:
             return
         yield parse_bytes(
             self.spec.kind, blob, year, offset, mtime, self.counts, self.max_line,
-            compiled=self.compiled, growing=self._growing(path, mtime),
+            compiled=self.compiled, growing=self._growing(path, mtime), root=self.spec.root,
         )  # fmt: skip
 
     def feed(self, ledger: MailLedger) -> None:
@@ -279,7 +297,9 @@ class LogReader:
                 continue
             year, offset = time.localtime(mtime).tm_year, local_offset(mtime)
             kind, counts = self.spec.kind, self.counts
-            read = reading(kind, year, offset, mtime, splitter, counts, self.compiled, into)
+            read = reading(
+                kind, year, offset, mtime, splitter, counts, self.compiled, into, self.spec.root
+            )  # fmt: skip
             held: list[str] | None = [] if self._growing(path, mtime) else None
             try:
                 for lines, block in read_back_raw(path, splitter, self.counts.plain, held):
@@ -299,6 +319,7 @@ def reading(
     counts: LogCounts,
     compiled: bool = True,
     into: tuple[MailLedger, object] | None = None,
+    root: str = "",
 ) -> Callable[[list[str], memoryview | None], list[MailLogged]]:
     """The events of what :meth:`LineSplitter.feed_raw` gives for a file of ``kind`` last
     written at ``mtime``: the lines it completed (parsed here), then the block of whole lines
@@ -308,7 +329,7 @@ def reading(
     ``into`` (an Exim log; a ledger and its :meth:`~MailLedger.block_sink`): the events are
     fed to the ledger here, the block's by :func:`~spamtrace.sources.maillog.blocks.feed_block`,
     and none returned."""
-    parse = parser_for(kind, year, offset, mtime)
+    parse = parser_for(kind, year, offset, mtime, root)
     wrap = mtime + 86400  # a line later than the file's last write is of the year before
 
     def read(lines: list[str], block: memoryview | None) -> list[MailLogged]:
@@ -360,12 +381,13 @@ def parse_bytes(
     *,
     compiled: bool = True,
     growing: bool = False,
+    root: str = "",
 ) -> list[MailLogged]:
     """The events of ``blob``, lines of a log of ``kind`` last written at ``mtime`` (its last
     line may lack its newline), e.g. what :func:`read_tail_bytes` read. ``growing`` (a log
     being written): a last line without its newline is left, counted in ``unfinished``."""
     splitter = LineSplitter(max_line)
-    read = reading(kind, year, offset, mtime, splitter, counts, compiled)
+    read = reading(kind, year, offset, mtime, splitter, counts, compiled, root=root)
     lines, block = splitter.feed_raw(blob)
     events = read(lines, block)
     tail = splitter.flush()
