@@ -41,14 +41,13 @@ import json
 import os
 import pwd
 import secrets
-import shlex
 import stat
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from spamtrace.errors import RuntimeFailure, UsageError
-from spamtrace.safetext import quoted
+from spamtrace.safetext import escape, quoted, shell_quote
 
 ITEM_SCHEMA = "spamtrace.quarantine-item/1"
 DATA = "data"
@@ -141,10 +140,10 @@ def _name(fn: Callable[[int], Any], ident: int) -> str | None:
 
 def _split(path: str) -> tuple[list[str], str]:
     if not os.path.isabs(path):
-        raise QuarantineError(f"{path}: not an absolute path")
+        raise QuarantineError(f"{escape(path)}: not an absolute path")
     parts = [p for p in path.split("/") if p]
     if not parts or any(p in (".", "..") for p in parts):
-        raise QuarantineError(f"{path}: not a plain absolute path")
+        raise QuarantineError(f"{escape(path)}: not a plain absolute path")
     return parts[:-1], parts[-1]
 
 
@@ -166,18 +165,17 @@ def open_dir_nofollow(parts: Sequence[str], where: str) -> Iterator[int]:
                 nxt = os.open(part, _DIR_FLAGS, dir_fd=fd)
             except FileNotFoundError as exc:
                 raise MissingFolder(
-                    f"{where}: cannot open folder {quoted(part)}: {exc.strerror}",
+                    f"{escape(where)}: cannot open folder {quoted(part)}: {exc.strerror}",
                     "/" + "/".join(parts[: i + 1]),
                 ) from None
             except OSError as exc:
                 if exc.errno in (errno.ELOOP, errno.ENOTDIR):
                     raise QuarantineError(
-                        f"{where}: {quoted(part)} in the path is a symlink or not a folder: "
-                        "refused "
-                        "(no symlink is followed)"
+                        f"{escape(where)}: {quoted(part)} in the path is a symlink or not a "
+                        "folder: refused (no symlink is followed)"
                     ) from None
                 raise QuarantineError(
-                    f"{where}: cannot open folder {quoted(part)}: {exc.strerror}"
+                    f"{escape(where)}: cannot open folder {quoted(part)}: {exc.strerror}"
                 ) from None
             os.close(fd)
             fd = nxt
@@ -225,7 +223,7 @@ def _pinned(fd: int, parent: int, path: str) -> str:
             if flags & flag:
                 return (
                     f" ({what} is {name}: chattr +{letter}, as droppers set it to stay; "
-                    f"`chattr -{letter} {shlex.quote(where)}`, then quarantine it again)"
+                    f"`chattr -{letter} {shell_quote(where)}`, then quarantine it again)"
                 )
     return ""
 
@@ -285,7 +283,7 @@ class Quarantine:
         parents, name = _split(self.directory)
         if not create and not os.path.lexists(self.directory):
             raise QuarantineError(
-                f"{self.directory}: no quarantine folder (nothing quarantined yet)"
+                f"{escape(self.directory)}: no quarantine folder (nothing quarantined yet)"
             )
         if create:
             with contextlib.suppress(OSError):
@@ -298,21 +296,23 @@ class Quarantine:
                     pass
                 except OSError as exc:
                     raise QuarantineError(
-                        f"{self.directory}: cannot create: {_fs_error(exc)}"
+                        f"{escape(self.directory)}: cannot create: {_fs_error(exc)}"
                     ) from None
             try:
                 fd = os.open(name, _DIR_FLAGS, dir_fd=parent)
             except FileNotFoundError:
                 raise QuarantineError(
-                    f"{self.directory}: no quarantine folder (nothing quarantined yet)"
+                    f"{escape(self.directory)}: no quarantine folder (nothing quarantined yet)"
                 ) from None
             except OSError as exc:
-                raise QuarantineError(f"{self.directory}: cannot open: {exc.strerror}") from None
+                raise QuarantineError(
+                    f"{escape(self.directory)}: cannot open: {exc.strerror}"
+                ) from None
         st = os.fstat(fd)
         if st.st_uid != os.geteuid() or st.st_mode & 0o077:
             os.close(fd)
             raise QuarantineError(
-                f"{self.directory}: must be owned by root with mode 0700 (it is uid "
+                f"{escape(self.directory)}: must be owned by root with mode 0700 (it is uid "
                 f"{st.st_uid}, mode {stat.S_IMODE(st.st_mode):04o}): refused"
             )
         return fd
@@ -335,9 +335,9 @@ class Quarantine:
                 except OSError as exc:
                     if exc.errno == errno.ELOOP:
                         raise QuarantineError(
-                            f"{path}: is a symlink: refused (not followed)"
+                            f"{escape(path)}: is a symlink: refused (not followed)"
                         ) from None
-                    raise QuarantineError(f"{path}: cannot open: {exc.strerror}") from None
+                    raise QuarantineError(f"{escape(path)}: cannot open: {exc.strerror}") from None
                 try:
                     return self._move(root, parent, fd, path, name, incident, rules,
                                       time.time() if now is None else now)  # fmt: skip
@@ -352,7 +352,7 @@ class Quarantine:
     ) -> QuarantineItem:  # fmt: skip
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode):
-            raise QuarantineError(f"{path}: not a regular file: refused")
+            raise QuarantineError(f"{escape(path)}: not a regular file: refused")
         ident = (
             "q-"
             + dt.datetime.fromtimestamp(now, dt.timezone.utc).strftime("%Y%m%dT%H%M%S")
@@ -365,7 +365,7 @@ class Quarantine:
             os.mkdir(ident, 0o700, dir_fd=root)
         except OSError as exc:
             raise QuarantineError(
-                f"{path}: not quarantined, left in place: {_fs_error(exc)}"
+                f"{escape(path)}: not quarantined, left in place: {_fs_error(exc)}"
             ) from None
         item_fd = -1
         try:
@@ -389,14 +389,14 @@ class Quarantine:
                 again = os.stat(name, dir_fd=parent, follow_symlinks=False)
             except OSError:
                 raise QuarantineError(
-                    f"{path}: disappeared while it was being quarantined"
+                    f"{escape(path)}: disappeared while it was being quarantined"
                 ) from None
             if (again.st_dev, again.st_ino) != (st.st_dev, st.st_ino) or not stat.S_ISREG(
                 again.st_mode
             ):
                 raise QuarantineError(
-                    f"{path}: swapped for another file or a symlink between the check and the "
-                    "move: refused, nothing removed"
+                    f"{escape(path)}: swapped for another file or a symlink between the check "
+                    "and the move: refused, nothing removed"
                 )
             holders = open_holders(path, st.st_uid)
             try:
@@ -405,8 +405,8 @@ class Quarantine:
                 # the copy is taken back below: the file stays where it was, and is said so
                 # (it said "copied but cannot be removed", as if a copy were kept)
                 raise QuarantineError(
-                    f"{path}: not quarantined, left in place: it cannot be removed from its "
-                    f"folder: {exc.strerror}{_pinned(fd, parent, path)}"
+                    f"{escape(path)}: not quarantined, left in place: it cannot be removed from "
+                    f"its folder: {exc.strerror}{_pinned(fd, parent, path)}"
                 ) from None
             moved = True  # from here the copy is the only one: never removed below
             if holders:
@@ -537,8 +537,8 @@ class Quarantine:
                 return item
         if ident in damaged:
             raise QuarantineError(
-                f"{ident}: its manifest cannot be read, so where the file came from is lost; "
-                f"its bytes are kept in {os.path.join(self.directory, ident, DATA)}"
+                f"{escape(ident)}: its manifest cannot be read, so where the file came from is "
+                f"lost; its bytes are kept in {escape(os.path.join(self.directory, ident, DATA))}"
             )
         raise UsageError(f"no quarantined file with id {ident} (see `spamtrace quarantine list`)")
 
@@ -556,8 +556,9 @@ class Quarantine:
             except MissingFolder as exc:  # a site's folder cleaned out since: not made here,
                 # it needs the account's owner and mode
                 raise QuarantineError(
-                    f"{item.path}: the folder {exc.folder} does not exist: not restored, still "
-                    "in quarantine (create the folder, with its owner, and restore again)"
+                    f"{escape(item.path)}: the folder {escape(exc.folder)} does not exist: not "
+                    "restored, still in quarantine (create the folder, with its owner, and restore "
+                    "again)"
                 ) from None
             finally:
                 os.close(item_fd)
@@ -577,11 +578,11 @@ class Quarantine:
         if existing is not None:
             if not force:
                 raise QuarantineError(
-                    f"{item.path}: a file appeared there since it was quarantined: not "
+                    f"{escape(item.path)}: a file appeared there since it was quarantined: not "
                     "overwritten (use --force to replace it)"
                 )
             if stat.S_ISDIR(existing.st_mode):
-                raise QuarantineError(f"{item.path}: is now a folder: not replaced")
+                raise QuarantineError(f"{escape(item.path)}: is now a folder: not replaced")
             # not removed here: the rename below replaces it once the restored file is
             # whole (a restore that fails half-way, on a full disk, must not lose it)
         src = os.open(DATA, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC, dir_fd=item_fd)
@@ -591,14 +592,16 @@ class Quarantine:
                           0o600, dir_fd=parent)  # fmt: skip
         except OSError as exc:
             os.close(src)
-            raise QuarantineError(f"{item.path}: cannot write the folder: {exc.strerror}") from None
+            raise QuarantineError(
+                f"{escape(item.path)}: cannot write the folder: {exc.strerror}"
+            ) from None
         try:
             Quarantine._write_back(item, src, out, tmp, name, parent, force)
         except OSError as exc:  # a full or read-only disk, a quota: said, the item kept
             with contextlib.suppress(OSError):
                 os.unlink(tmp, dir_fd=parent)
             raise QuarantineError(
-                f"{item.path}: not restored, still in quarantine: {_target_error(exc)}"
+                f"{escape(item.path)}: not restored, still in quarantine: {_target_error(exc)}"
             ) from None
         except BaseException:
             with contextlib.suppress(OSError):
@@ -624,7 +627,9 @@ class Quarantine:
                 while view:
                     view = view[os.write(out, view) :]
             if h.hexdigest() != item.sha256:
-                raise QuarantineError(f"{item.id}: the quarantined bytes do not match their sha256")
+                raise QuarantineError(
+                    f"{escape(item.id)}: the quarantined bytes do not match their sha256"
+                )
             os.fchown(out, item.uid, item.gid)
             os.fchmod(out, item.mode)
             os.fsync(out)
@@ -636,7 +641,7 @@ class Quarantine:
                     os.link(tmp, name, src_dir_fd=parent, dst_dir_fd=parent, follow_symlinks=False)
                 except FileExistsError:
                     raise QuarantineError(
-                        f"{item.path}: a file appeared there since it was quarantined: not "
+                        f"{escape(item.path)}: a file appeared there since it was quarantined: not "
                         "overwritten (use --force to replace it)"
                     ) from None
                 os.unlink(tmp, dir_fd=parent)

@@ -12,7 +12,7 @@ import os
 from typing import TYPE_CHECKING, Any
 
 from spamtrace.render.output import to_jsonable
-from spamtrace.safetext import escape
+from spamtrace.safetext import escape, escape_message
 from spamtrace.scanner.walk import LINK_INSIDE
 
 if TYPE_CHECKING:
@@ -110,7 +110,9 @@ def print_scan(
             note = f"{q['id']} (to put it back: spamtrace quarantine restore {q['id']})"
             out.print(Text.assemble(("      QUARANTINED", "bold"), f": {note}"))
         elif q is not None:
-            out.print(Text.assemble(("      NOT QUARANTINED", "bold"), f": {escape(q['error'])}"))
+            out.print(
+                Text.assemble(("      NOT QUARANTINED", "bold"), f": {escape_message(q['error'])}")
+            )
         for f in r.findings:
             where = f"line {f.line}" if f.line else "file"
             if f.layer:

@@ -727,7 +727,8 @@ _EMAIL_FILTER_CALL = re.compile(rb"(?<![\w$>:])filter_(var|input)\s*\(")
 _EMAIL_FILTER_NAME = re.compile(rb"\s*\\?filter_(?:validate|sanitize)_email\s*")
 _INPUT_TYPE = re.compile(rb"\s*\\?input_(get|post|request|cookie)\s*")
 _IF_AT = re.compile(rb"(?<![\w$>:])(?:else\s*)?if\s*\(")
-_STOPS = re.compile(rb"(?<![\w$>:])(?:die|exit|return|throw)\b")
+#: a statement that ends the code path: a gate whose body holds one stops the request there
+STOP_WORDS = re.compile(rb"(?<![\w$>:])(?:die|exit|return|throw)\b")
 _FALSE_CMP = re.compile(rb"^\s*(?:===?\s*false\b)|(?:\bfalse\s*===?\s*)$")
 _ASSIGN_OR_APPEND = re.compile(rb"\s*\.?=(?![=>])([^;]{0,300})")
 _GATE_ASSIGN = re.compile(rb"\$(" + NAME_P + rb")\s*=(?![=>])\s*@?\s*")
@@ -774,7 +775,7 @@ def _stops(block: bytes) -> bool:
             depth -= 1
         elif depth == 0:
             flat.append(ch)
-    return _STOPS.search(bytes(flat)) is not None
+    return STOP_WORDS.search(bytes(flat)) is not None
 
 
 @per_file("email-checked")

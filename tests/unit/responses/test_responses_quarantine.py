@@ -324,3 +324,23 @@ def test_an_immutable_file_is_named_so_with_the_way_out(site: Path, q: Quarantin
         assert site.read_bytes() == BODY and q.items() == []
     finally:
         subprocess.run(["chattr", "-i", str(site)], check=True)
+
+
+def test_a_name_is_escaped_once_in_every_refusal(tmp_path: Path, q: Quarantine) -> None:
+    # an attacker names a file and a folder: a tab, ESC and a newline reach no terminal raw,
+    # and are escaped once (not "\\t"), whether the name is the file's or a folder's
+    bad = tmp_path / "up\tx\x1b[2J"
+    bad.mkdir()
+    fifo = bad / "f\n.php"
+    os.mkfifo(fifo)
+    with pytest.raises(QuarantineError) as file_refused:
+        q.add(str(fifo))
+    link = tmp_path / "www\t\x1b"
+    link.symlink_to(bad)
+    with pytest.raises(QuarantineError) as folder_refused:
+        q.add(str(link / "x.php"))
+    for exc in (file_refused.value, folder_refused.value):
+        text = exc.message
+        assert text.isprintable() and "\\\\" not in text, text
+    assert "up\\tx\\x1b[2J/f\\n.php: not a regular file" in file_refused.value.message
+    assert "'www\\t\\x1b' in the path is a symlink" in folder_refused.value.message

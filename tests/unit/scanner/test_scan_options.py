@@ -598,3 +598,15 @@ def test_a_finding_without_an_excerpt_shows_its_description(
     assert main(["scan", "--jobs", "1", str(tmp_path / "x.php")]) == 1
     out = capsys.readouterr().out
     assert "      yara.size.tiny_php (+10, file): a tiny PHP file\n" in out, out
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="the quarantine is root's")
+def test_why_a_file_was_not_quarantined_shows_a_name_escaped_once(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    site = _site(tmp_path)
+    (tmp_path / "bad\tfolder").write_text("")  # a file where the folder should be
+    _config(tmp_path, '[responses]\nquarantine_dir = "' + f"{tmp_path}/bad\\tfolder/q" + '"\n')
+    assert main(["scan", "--jobs", "1", "--quarantine", str(site)]) == 1
+    lines = [x for x in capsys.readouterr().out.splitlines() if "NOT QUARANTINED: /" in x]
+    assert lines and all("/bad\\tfolder/q: " in x for x in lines), lines

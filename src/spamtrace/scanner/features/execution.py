@@ -64,6 +64,7 @@ from spamtrace.scanner.taint import (
     QUOTED_ARG,
     REQ,
     REQ_RE,
+    STOP_WORDS,
     assignment_before,
     decoder_functions,
     email_safe,
@@ -492,7 +493,6 @@ def literal_at(ctx: Ctx, var: bytes, pos: int) -> bool:
 
 _IF_OPEN = re.compile(rb"(?<![\w$>:])if\s*\(")
 _FALSE_TEST = re.compile(rb"\s*[!=]==?\s*(?:false|0)\b")
-_STOP_WORDS = re.compile(rb"(?<![\w$>:])(?:die|exit|return|throw)\b")
 # a test that leaves a value no shell syntax: one of a literal list, an address, a number,
 # or a string of a safe alphabet checked by an anchored pattern
 _SAFE_FILTER = re.compile(rb"\s*,\s*\\?filter_validate_(?:ip|int|float|mac|domain)\b")
@@ -555,7 +555,7 @@ def whitelisted_at(ctx: Ctx, var: bytes, pos: int) -> bool:
         if negated:
             if re.search(rb"&&|\band\b", cond) or end > pos:
                 continue
-            if _STOP_WORDS.search(code, at, end) is None:
+            if STOP_WORDS.search(code, at, end) is None:
                 continue
             checked_from = end
         else:
