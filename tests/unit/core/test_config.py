@@ -74,6 +74,44 @@ def test_bad_config_is_a_one_line_config_error(tmp_path: Path, text: str, messag
     assert info.value.exit_code == ExitCode.USAGE
 
 
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            '[responses]\nblock = true\nmode = "enforce"\n',
+            "responses.mode: unknown key: `mode` is the top-level key, above the first "
+            "[section] (TOML reads a key after [responses] as one of it)",
+        ),
+        (
+            '[firewall]\nallow_users = []\nmode = "enforce"\n',
+            "firewall.mode: must be one of owner, relay, redirect (observe and enforce are the "
+            "top-level `mode`, above the first [section]",
+        ),
+        (
+            '[daemon]\nquarantine_dir = "/q"\n',
+            "daemon.quarantine_dir: unknown key: a key of [responses] (known keys: "
+            "firewall_check_interval",
+        ),
+    ],
+)
+def test_a_key_in_the_wrong_section_says_where_it_belongs(
+    tmp_path: Path, text: str, message: str
+) -> None:
+    """`mode = "enforce"` added at the end of a file whose last table is [responses] is
+    responses.mode to TOML: "unknown key (known keys: block, ...)" left the admin to guess;
+    under [firewall] it was "must be one of owner, relay, redirect"."""
+    path = write(tmp_path / "bad.toml", text)
+    with pytest.raises(ConfigError) as info:
+        config.load(path, tmp_path / "nodir", environ={})
+    assert message in str(info.value)
+
+
+def test_mode_in_a_sections_environment_variable_names_the_top_level_one(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match=r"responses.mode: unknown key: the top-level `mode` "
+                       r"is SPAMTRACE_MODE"):  # fmt: skip
+        config.load(None, tmp_path, environ={"SPAMTRACE_RESPONSES_MODE": "enforce"})
+
+
 def test_explicit_missing_file_is_an_error(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="cannot read"):
         config.load(tmp_path / "missing.toml", environ={})
