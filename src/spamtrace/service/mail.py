@@ -271,6 +271,11 @@ def collect(
             )
         elif counts.malformed:
             report.notes.append(f"{counts.path}: {counts.malformed} malformed line(s) skipped")
+        elif counts.kind == "php" and counts.lines and not counts.events:
+            report.notes.append(  # PHP writes nothing else there (unless error_log is it)
+                f"{counts.path}: none of its {counts.lines} line(s) is a PHP mail() record: "
+                f"is it a PHP mail.log? ({_GIVE})"
+            )
         if counts.long_lines:
             report.notes.append(f"{counts.path}: {counts.long_lines} over-long line(s) cut")
     return report
