@@ -12,6 +12,7 @@ from __future__ import annotations
 import heapq
 import itertools
 import os
+import re
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -129,6 +130,46 @@ class EximLines:
             raise
 
 
+class PhpLines:
+    """:func:`phpmail.parse_line` for the lines of one PHP mail.log in order, with a record
+    whose script name holds a newline joined back together.
+
+    PHP (8.2) writes the script's path as it is when ``mail()`` is given no extra headers
+    (with headers it turns line breaks into spaces): a script named ``a<newline>b.php`` (an
+    attacker's choice, to hide which file mails) gives ``[stamp] mail() on [/home/u/a``
+    and ``b.php:4]: To: ...`` without a time stamp. The first was malformed, the second no
+    record, and the call was lost. The first is still counted malformed (PHP broke it), but
+    kept while the next lines without a time stamp complete it (at most :attr:`MAX_PARTS`,
+    :data:`MAX_LINE` in all): the joined record is the call, at the first line's time."""
+
+    __slots__ = ("head", "parse", "parts")
+    MAX_PARTS = 16
+    _STAMPED = re.compile(r"\[[0-9]{2}-[A-Za-z]{3}-[0-9]{4} ")
+
+    def __init__(self, parse: Parser) -> None:
+        self.parse = parse
+        self.head: str | None = None
+        self.parts = 0
+
+    def __call__(self, line: str) -> MailLogged | None:
+        head, self.head = self.head, None
+        if head is not None and not self._STAMPED.match(line):
+            joined = f"{head}\n{line}"
+            try:
+                return self.parse(joined)
+            except MalformedLine:
+                if self.parts < self.MAX_PARTS and len(joined) <= MAX_LINE:
+                    self.head, self.parts = joined, self.parts + 1
+                return None
+        self.parts = 1
+        try:
+            return self.parse(line)
+        except MalformedLine:
+            if phpmail.MARK in line and self._STAMPED.match(line):
+                self.head = line  # a record a newline in the script's name cut
+            raise
+
+
 def parser_for(
     kind: str, year: int, utc_offset: int, written: float | None = None, root: str = ""
 ) -> Parser:
@@ -154,7 +195,7 @@ def parser_for(
         return chrooted
     parse: Parser = partial(module.parse_line, year=year, utc_offset=utc_offset)
     if written is None:
-        return parse
+        return PhpLines(parse) if kind == "php" else parse
     before: Parser = partial(module.parse_line, year=year - 1, utc_offset=utc_offset)
 
     def across_new_year(line: str) -> MailLogged | None:
@@ -163,7 +204,7 @@ def parser_for(
             return before(line)
         return ev
 
-    return across_new_year
+    return PhpLines(across_new_year) if kind == "php" else across_new_year
 
 
 def line_time(
