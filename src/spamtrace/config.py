@@ -874,7 +874,9 @@ def layer_files(
     environ: Mapping[str, str] | None = None,
 ) -> list[str]:
     """The files :func:`load` reads, in its order: the main file (when named, or when the
-    default one exists), then the drop-in folder's ``*.toml``, by name."""
+    default one exists), then the drop-in folder's ``*.toml``, by name. Hidden names are not
+    read (as systemd skips them): an editor's lock (Emacs' ``.#x.toml``, a symlink to
+    nowhere) or a temporary copy made while a drop-in is saved is no layer."""
     env = os.environ if environ is None else environ
     files: list[str] = []
     explicit = config_file is not None or "SPAMTRACE_CONFIG" in env
@@ -884,7 +886,9 @@ def layer_files(
     drop_dir = os.fspath(config_dir or env.get("SPAMTRACE_CONFIG_DIR") or DEFAULT_CONFIG_DIR)
     if os.path.isdir(drop_dir):
         try:
-            names = sorted(n for n in os.listdir(drop_dir) if n.endswith(".toml"))
+            names = sorted(
+                n for n in os.listdir(drop_dir) if n.endswith(".toml") and not n.startswith(".")
+            )
         except OSError as exc:
             raise ConfigError(f"{drop_dir}: cannot list: {exc.strerror or exc}") from None
         files += [os.path.join(drop_dir, name) for name in names]

@@ -39,6 +39,21 @@ def test_layers_apply_in_order_and_remember_origin(tmp_path: Path) -> None:
     assert flagged.firewall.nflog_group == 9
 
 
+def test_hidden_files_in_the_drop_in_folder_are_not_read(tmp_path: Path) -> None:
+    """Emacs keeps a lock `.#10-a.toml` (a symlink to nowhere) beside a file being edited, and
+    rsync or an editor's save a `.10-a.toml.XXXX` temporary: the lock made every config load
+    fail ("cannot read") while the admin edited a drop-in, so a reload or a daemon restart was
+    refused. Hidden names are skipped, as systemd skips them in its drop-in folders."""
+    drop = tmp_path / "d"
+    drop.mkdir()
+    write(drop / "10-a.toml", "[firewall]\nnflog_group = 7\n")
+    (drop / ".#10-a.toml").symlink_to("root@host.4242:1796500000")
+    write(drop / ".10-a.toml", 'mode = "enforce"\n')  # a half-written temporary copy
+    cfg = config.load(None, drop, environ={})
+    assert cfg.firewall.nflog_group == 7 and cfg.mode == "observe"
+    assert config.layer_files(None, drop, {}) == [str(drop / "10-a.toml")]
+
+
 def test_environment_string_without_quotes(tmp_path: Path) -> None:
     cfg = config.load(None, tmp_path, environ={"SPAMTRACE_STORE_PATH": "/tmp/x.db"})
     assert cfg.store.path == "/tmp/x.db"
