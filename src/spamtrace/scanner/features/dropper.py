@@ -107,12 +107,44 @@ _READ_VAR = re.compile(
 _URL_SCHEMES = (b"http://", b"https://", b"ftp://")
 
 
+# $GLOBALS['name']: the global $name, read or written from inside a function
+_GLOBALS_KEY = re.compile(rb"\$globals\s*\[\s*\x01(\d+)\x01\s*\]")
+_IDENT = re.compile(rb"[a-z_\x80-\xff][\w\x80-\xff]*")
+
+
+def _globals_as_vars(ctx: Ctx, text: bytes) -> bytes:
+    """``text`` with each ``$GLOBALS['name']`` written as ``$name`` (the code is
+    lower-cased, so the key is too): a loader's function reaches the address and the path
+    its top level set through $GLOBALS, and they are the same variables."""
+    if b"$globals" not in text:
+        return text
+
+    def name(m: re.Match[bytes]) -> bytes:
+        key = ctx.lx.value(int(m.group(1))).strip().lower()
+        return b"$" + key if _IDENT.fullmatch(key) else m.group(0)
+
+    return _GLOBALS_KEY.sub(name, text)
+
+
+# a host name and a path, without a scheme: 'raw.githubusercontent.com/u/r/main/x.php'
+# (fetched by curl, or by file_get_contents where the script adds the scheme); the last label
+# must be a common top-level domain, so that 'cache.tmp/x' or 'lib.inc/x' is no address
+_BARE_URL = re.compile(
+    rb"(?:[a-z0-9-]+\.)+(?:com|net|org|io|xyz|info|top|ru|cn|me|co|biz|site|online|pw|cc|tk|"
+    rb"ml|us|uk|de|in|id|br|vn|ir|club|live|shop|app|dev|ws|su|cloud)/"
+)
+
+
 def _url_var_read(ctx: Ctx, text: bytes) -> bool:
     """``text`` reads a variable whose value the constant folder gives as a web address
-    (``$u = 'https://paste.example/raw/' . 'Xk3'; ... file_get_contents($u)``)."""
-    for m in itertools.islice(_READ_VAR.finditer(text), 5):
+    (``$u = 'https://paste.example/raw/' . 'Xk3'; ... file_get_contents($u)``), the variable
+    also read as ``$GLOBALS['u']`` and the address also written without its scheme."""
+    for m in itertools.islice(_READ_VAR.finditer(_globals_as_vars(ctx, text)), 5):
         held = fold.Env(ctx.code, ctx.lx, ctx.cache).get(m.group(1), len(ctx.code))
-        if held is not None and held[0].strip().lower().startswith(_URL_SCHEMES):
+        if held is None:
+            continue
+        address = held[0].strip().lower()
+        if address.startswith(_URL_SCHEMES) or _BARE_URL.match(address) is not None:
             return True
     return False
 
@@ -252,7 +284,10 @@ def _remote_php_write(ctx: Ctx, rule: Rule) -> Hit | None:
     return None
 
 
-_OPEN_FOR_WRITE = re.compile(rb"\$(\w+)\s*=\s*@?\s*fopen\s*\(\s*(\$\w+|\x01\d+\x01)\s*,")
+# $h = fopen($path, …), fopen('path', …) or fopen($GLOBALS['path'], …)
+_OPEN_FOR_WRITE = re.compile(
+    rb"\$(\w+)\s*=\s*@?\s*fopen\s*\(\s*(\$globals\s*\[\s*\x01\d+\x01\s*\]|\$\w+|\x01\d+\x01)\s*,"
+)
 
 
 _DECODER_CALL = re.compile(
@@ -304,11 +339,11 @@ def _remote_code_include(ctx: Ctx, rule: Rule) -> Hit | None:
             or _helper_download(ctx, content)
         ):
             continue
-        dest = parts[0].strip()
+        dest = _globals_as_vars(ctx, parts[0].strip())
         if not code.startswith(b"file_put_contents", start):  # a handle: the path it opened
             if opened is None:  # the last fopen() of that handle before the write
                 opened = [
-                    (m.start(), b"$" + m.group(1), m.group(2))
+                    (m.start(), b"$" + m.group(1), _globals_as_vars(ctx, m.group(2)))
                     for m in itertools.islice(_OPEN_FOR_WRITE.finditer(code), 200)
                 ]
             dest = next(

@@ -1847,6 +1847,37 @@ _UDP_OPEN = re.compile(
     rb"(?:fsockopen|pfsockopen|stream_socket_client)\s*\(\s*\x01(\d+)\x01\s*\.?\s*([^,)]{0,80})"
 )
 _SENDTO = re.compile(rb"socket_sendto\s*\(")
+# a write to an open socket: what a TCP flood sends over and over
+_SOCKET_WRITE = re.compile(rb"(?<![\w$>:])(?:fwrite|fputs|socket_write|stream_socket_sendto)\s*\(")
+_FUNCTION_HEAD = re.compile(
+    rb"\bfunction\s+&?\s*(" + NAME_P + rb")\s*\(([^)]{0,300})\)\s*(?::\s*\??\w+\s*)?\{"
+)
+
+
+def _param_from_visitor(ctx: Ctx, at: int, expr: bytes) -> bool:
+    """``expr`` names a parameter of the function that holds offset ``at``, and a call of
+    that function in the file passes request input in its place
+    (``function flood($host, $port) {…}`` … ``flood($_POST['target'], 80)``)."""
+    code = ctx.code
+    names = VAR.findall(expr)[:4]
+    if not names:
+        return False
+    for fm in itertools.islice(_FUNCTION_HEAD.finditer(code, 0, at), 200):
+        body_end = fm.end() - 1 + len(braced(code, fm.end() - 1))
+        if body_end < at:
+            continue  # the loop is not inside this function
+        params = [VAR.search(p) for p in fm.group(2).split(b",")]
+        wanted = {i for i, p in enumerate(params) if p is not None and p.group(1) in names}
+        if not wanted:
+            return False
+        for start, args in calls_to(ctx, (fm.group(1),), 20):
+            if fm.start() <= start < body_end:
+                continue  # the function calling itself
+            parts = top_args(args)
+            if any(i < len(parts) and _from_visitor(ctx, parts[i]) for i in wanted):
+                return True
+        return False
+    return False
 
 
 @feature("udp_flood")
@@ -1857,7 +1888,9 @@ def _udp_flood(ctx: Ctx, rule: Rule) -> Hit | None:
     settings."""
     code = ctx.code
     value = ctx.lx.value
-    if string_text(ctx).find(b"udp://") < 0 and ctx.first(b"socket_sendto") < 0:
+    text = string_text(ctx)
+    tcp = text.find(b"tcp://") >= 0
+    if text.find(b"udp://") < 0 and ctx.first(b"socket_sendto") < 0 and not tcp:
         return None
     for m in itertools.islice(prefiltered_finditer(_LOOP_AT, code, ctx.first), 40):
         head_end = m.end() + close_paren(code[m.end() : m.end() + 600])
@@ -1869,9 +1902,12 @@ def _udp_flood(ctx: Ctx, rule: Rule) -> Hit | None:
             continue
         body = braced(code, brace)
         for u in _UDP_OPEN.finditer(body):
-            if value(int(u.group(1))).strip().lower().startswith(b"udp://") and _from_visitor(
-                ctx, u.group(2)
-            ):
+            scheme = value(int(u.group(1))).strip().lower()
+            if scheme.startswith(b"udp://"):
+                pass
+            elif not (scheme.startswith(b"tcp://") and _SOCKET_WRITE.search(body)):
+                continue  # a TCP connection flooded only if the loop writes to it
+            if _from_visitor(ctx, u.group(2)) or _param_from_visitor(ctx, m.start(), u.group(2)):
                 at = m.start()
                 return Hit(ctx.line_of_code(at), ctx.excerpt_code(at, at + 100))
         for s in _SENDTO.finditer(body):
