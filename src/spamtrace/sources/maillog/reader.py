@@ -104,17 +104,54 @@ class EximLines:
     malformed, and the messages had no folder. The first is still counted malformed (Exim
     broke it), but kept until the next line: one without a time stamp that completes it
     gives the arguments event (``cwd`` with the newline, the first line's time). The
-    compiled parser hands both lines here (they are malformed to it)."""
+    compiled parser hands both lines here (they are malformed to it).
 
-    __slots__ = ("head", "utc_offset")
+    Exim logging to syslog (``log_file_path = syslog``) writes the same lines after the
+    syslog prefix (``Dec  6 02:10:01 web1 exim[1234]: ``, or rsyslog's RFC 3339 stamp): the
+    prefix is taken off. With ``syslog_timestamp = false`` Exim leaves its own stamp out,
+    and the syslog one is the line's (a BSD one in ``year``). The compiled parser hands
+    such lines here too (they do not start with Exim's stamp)."""
+
+    __slots__ = ("head", "utc_offset", "year")
     #: the line parser (the reference of the compiled one, as ``partial.func`` elsewhere)
     func = staticmethod(exim.parse_line)
+    #: a syslog prefix of an Exim line: (BSD stamp | RFC 3339 stamp), host, exim[pid]
+    _SYSLOG = re.compile(
+        r"(?:(?P<bsd>[A-Z][a-z]{2} [ 0-9][0-9] [0-9]{2}:[0-9]{2}:[0-9]{2})"
+        r"|(?P<iso>[0-9]{4}-[0-9]{2}-[0-9]{2})T(?P<time>[0-9]{2}:[0-9]{2}:[0-9]{2})[.0-9]*"
+        r"(?P<zone>Z|[+-][0-9]{2}:[0-9]{2})) \S+ exim[0-9]*(?:\[[0-9]+\])?: "
+    )
+    _EXIM_STAMP = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}")
 
-    def __init__(self, utc_offset: int) -> None:
+    def __init__(self, utc_offset: int, year: int = 1970) -> None:
         self.utc_offset = utc_offset
+        self.year = year
         self.head: MailLogged | None = None
 
+    def _unwrapped(self, line: str) -> str:
+        """``line`` without its syslog prefix (with the prefix's stamp as Exim's when Exim
+        wrote none); as it is when it has none."""
+        m = self._SYSLOG.match(line)
+        if m is None:
+            return line
+        rest = line[m.end() :]
+        if self._EXIM_STAMP.match(rest):
+            return rest
+        if m.group("iso"):
+            zone = m.group("zone").replace(":", "")
+            zone = "+0000" if zone == "Z" else zone
+            return f"{m.group('iso')} {m.group('time')} {zone} {rest}"
+        import datetime as dt
+
+        try:
+            when = dt.datetime.strptime(f"{self.year} {m.group('bsd')}", "%Y %b %d %H:%M:%S")
+        except ValueError:
+            return line
+        return f"{when:%Y-%m-%d %H:%M:%S} {rest}"
+
     def __call__(self, line: str) -> MailLogged | None:
+        if not line[:4].isdecimal() or line[10:11] == "T":
+            line = self._unwrapped(line)
         head, self.head = self.head, None
         if head is not None and not line[:4].isdecimal():
             try:
@@ -181,7 +218,7 @@ def parser_for(
     mail.log's pool, put before each script path (:attr:`LogSpec.root`)."""
     # partial: no extra Python frame per line (a log has millions)
     if kind == "exim":
-        return EximLines(utc_offset)
+        return EximLines(utc_offset, year)
     module = {"postfix": postfix, "php": phpmail}.get(kind)
     if module is None:
         raise ValueError(f"unknown mail log kind {kind!r}")
