@@ -51,6 +51,7 @@ from spamtrace.scanner.context import (
     prefiltered_search,
     recipient_literals,
     search_needing,
+    site_session_gated,
     string_at,
     string_text,
     top_args,
@@ -1395,43 +1396,14 @@ def _write_mode(ctx: Ctx, parts: list[bytes]) -> bool:
     return mode[:1] in (b"w", b"x") or (mode[:1] in (b"a", b"c") and b"+" not in mode)
 
 
-_SESSION_KEY_TEST = re.compile(
-    rb"if\s*\(\s*!?\s*(?:isset|empty)\s*\(\s*\$_session\s*\[\s*\x01(\d+)\x01\s*\]"
-)
 _WRITE_TO = re.compile(rb"(?<![\w$>:])(?:fwrite|fputs)\s*\(\s*\$(" + NAME_P + rb")\s*,")
-
-
-def _site_session_gated(ctx: Ctx, pos: int) -> bool:
-    """Whether offset ``pos`` is inside ``if (isset($_SESSION['k'])) { ... }`` for a key the
-    file never sets itself: the site's own login guards it (an admin page's editor). A
-    planted tool that keeps a session sets its key after its own password check."""
-    code = ctx.code
-    for m in itertools.islice(_SESSION_KEY_TEST.finditer(code, 0, pos), 20):
-        if code.find(b"!", m.start(), m.end()) >= 0:
-            continue  # if (!isset(...)): the other branch
-        opened = code.index(b"(", m.start())
-        cond_end = opened + 1 + close_paren(code[opened + 1 : opened + 600])
-        body = code[cond_end + 1 : cond_end + 40].lstrip()
-        if body[:1] != b"{":
-            continue
-        at = code.index(b"{", cond_end)
-        end = at + 1 + close_paren(code[at + 1 : at + 8000], 123, 125)
-        if not at < pos < end:
-            continue
-        key = ctx.lx.value(int(m.group(1)))
-        if not any(ctx.lx.value(int(w.group(1))) == key for w in _SESSION_KEY_SET.finditer(code)):
-            return True
-    return False
-
-
-_SESSION_KEY_SET = re.compile(rb"\$_session\s*\[\s*\x01(\d+)\x01\s*\]\s*=(?![=>])")
 
 
 def _request_text_written(ctx: Ctx) -> Hit | None:
     """A file opened for writing under a name the request gives (``fopen($_POST['f'], 'w')``,
     not inside a folder the script names) and the request's own text written into it: an
     uploader of code that needs no upload form. Not under the site's own login
-    (:func:`_site_session_gated`): an admin page's editor saving a page module."""
+    (:func:`site_session_gated`): an admin page's editor saving a page module."""
     code = ctx.code
     for start, args in calls_to(ctx, (b"fopen",), 20):
         parts = top_args(args)
@@ -1449,7 +1421,7 @@ def _request_text_written(ctx: Ctx) -> Hit | None:
             data = call[1] if len(call) > 1 else b""
             if not (UIN_RE.search(data) or _from_form(ctx, data)):
                 continue
-            if _site_session_gated(ctx, start):
+            if site_session_gated(ctx, start):
                 break
             return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
     return None
