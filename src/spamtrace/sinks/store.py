@@ -190,7 +190,7 @@ class RecentSender:
 @dataclass(frozen=True, slots=True)
 class StoreHealth:
     path: str
-    queued: int
+    queued: int  # records submitted, not written (nor lost) yet: the writer's batch too
     written: int
     lost: int  # records dropped because the queue was full or a write failed
     error: str | None  # the write error that stopped the writer (or lost records), if any
@@ -823,6 +823,9 @@ class Store:
         self._queue: queue.Queue[_Write | None] = queue.Queue(maxsize=max(1, queue_size))
         self._lost = 0
         self._written = 0
+        #: records submitted and not written nor lost yet: in the queue or in the writer's
+        #: batch (a stalled batch is out of the queue while it waits)
+        self._pending = 0
         self._error: str | None = None
         self._retries = 0
         self._stalled_since: float | None = None
@@ -909,12 +912,15 @@ class Store:
 
     def _enqueue(self, write: _Write) -> bool:
         if self._error is None:
+            with self._lock:  # counted before the writer can take it
+                self._pending += 1
             try:
                 self._idle.clear()
                 self._queue.put_nowait(write)
                 return True
             except queue.Full:
-                pass
+                with self._lock:
+                    self._pending -= 1
         with self._lock:
             self._lost += 1
         return False
@@ -937,7 +943,9 @@ class Store:
                     stop = True
                     break
                 batch.append(nxt)
-            self._write_retrying(batch)
+            self._write_retrying(batch)  # written, or counted lost
+            with self._lock:
+                self._pending -= len(batch)
             if time.monotonic() - last_retention > RETENTION_EVERY and self._error is None:
                 last_retention = time.monotonic()
                 with contextlib.suppress(sqlite3.Error):
@@ -1161,7 +1169,7 @@ class Store:
         with self._lock:
             return StoreHealth(
                 self.path,
-                self._queue.qsize(),
+                self._pending,
                 self._written,
                 self._lost,
                 self._error,

@@ -82,6 +82,33 @@ def test_a_long_lock_delays_writing_but_loses_nothing(
         assert rec is not None and rec.connections == 199
 
 
+def test_the_batch_a_stall_holds_is_counted_queued(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`status` said "0 queued" under "STALLED since ..., records kept queued": the batch the
+    writer holds while it retries was counted nowhere, so `queued == 0` (what a test of the
+    daemon waited for) did not mean written. Queued is every record not written yet."""
+    monkeypatch.setattr(store_mod, "BUSY_TIMEOUT", 0.1)
+    monkeypatch.setattr(store_mod, "RETRY_MAX_DELAY", 0.1)
+    path = str(tmp_path / "s.db")
+    s = Store(path)
+    holder = _hold_lock(path)
+    try:
+        assert s.submit(ev(1.0), inc(1, 1.0))  # taken at once: the queue is empty again
+        deadline = time.monotonic() + 30
+        while s.health().retries < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        during = s.health()
+        assert during.stalled_since is not None and during.queued == 1, during
+        assert s.submit(ev(2.0), inc(1, 2.0))  # and one more behind it, in the queue
+        assert s.health().queued == 2, s.health()
+    finally:
+        assert _release(holder) == 0
+    assert s.flush(10)
+    h = s.close()
+    assert (h.queued, h.written, h.lost, h.stalled_since) == (0, 2, 0, None), h
+
+
 def test_a_lock_held_past_close_is_counted_lost_with_the_reason(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
