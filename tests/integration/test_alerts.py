@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import random
 import signal
 import socket
 import subprocess
@@ -156,8 +157,12 @@ socket = "{tmp_path / "log"}"
 
 def test_a_retry_pending_at_sigterm_is_delivered_before_exit(world: World, tmp_path: Path) -> None:
     """The webhook refuses the incident's alert once; watch gets SIGTERM during the 30 s
-    backoff: the retry is made within [alerts] stop_grace, not abandoned."""
+    backoff: the retry is made within [alerts] stop_grace, not abandoned.
+
+    On a port of its own: the tracepoint is host-wide, and an alert about another test's
+    sender, sent first, took the 500 and held the channel 30 s (ours came too late)."""
     assert world.uid is not None
+    port = random.randint(30000, 39999)  # refused: nothing listens, an attempt all the same
     flaky = HookServer(fail_first=1)
     config = tmp_path / "spamtrace.toml"
     config.write_text(
@@ -173,8 +178,10 @@ backoff = 30
     )
     script = world.install_payload("quick-connect.php")
     try:
-        with watching(tmp_path, env={"SPAMTRACE_CONFIG": str(config)}) as w:
-            run_as_user(world, ["php", script.name, world.mx_ip, "25", "3"])
+        env = {"SPAMTRACE_CONFIG": str(config), "SPAMTRACE_SMTP_PORTS": f"[{port}]",
+               "SPAMTRACE_SMTP_RELAY_PORTS": f"[{port}]"}  # fmt: skip
+        with watching(tmp_path, env=env) as w:
+            run_as_user(world, ["php", script.name, world.mx_ip, str(port), "3"])
             assert wait_for(lambda: mine(flaky.json(), world.uid or -1)), w.stderr
             assert flaky.answers == [500]
             t0 = time.monotonic()
