@@ -326,12 +326,17 @@ def _user_file(world: World, name: str, body: bytes = b"<?php // spam\n") -> Pat
 
 def test_a_script_swapped_for_a_symlink_to_etc_passwd_is_refused(server_world: World) -> None:
     world = server_world
-    passwd = sha(Path("/etc/passwd"))
+    # a root file of the test's own, as /etc/passwd is (whose hash changed under the test
+    # whenever another test run added or removed its user)
+    secret = world.tmp / "root-only" / "passwd"
+    secret.parent.mkdir(mode=0o700)
+    secret.write_bytes(Path("/etc/passwd").read_bytes())
+    passwd = sha(secret)
     q = Quarantine(str(world.tmp / "quarantine"))
     # replaced before the move: the O_NOFOLLOW open refuses it
     early = _user_file(world, "early.php")
     early.unlink()
-    early.symlink_to("/etc/passwd")
+    early.symlink_to(secret)
     with pytest.raises(QuarantineError, match="symlink"):
         q.add(str(early))
     # replaced between the check and the move (the account races the copy)
@@ -339,12 +344,12 @@ def test_a_script_swapped_for_a_symlink_to_etc_passwd_is_refused(server_world: W
 
     def swap() -> None:
         late.unlink()
-        late.symlink_to("/etc/passwd")
+        late.symlink_to(secret)
 
     q.before_unlink = swap
     with pytest.raises(QuarantineError, match="swapped"):
         q.add(str(late))
-    assert sha(Path("/etc/passwd")) == passwd and late.is_symlink()
+    assert sha(secret) == passwd and late.is_symlink()
     assert q.items() == []
 
 
