@@ -583,6 +583,9 @@ def _remote_recipients(ctx: Ctx, rule: Rule) -> Hit | None:
     hard-coded web address: a spam bot that takes its jobs (addresses, subject, body) from
     its controller. A site's own mail goes to addresses it keeps itself."""
     sites = _recipient_sites(ctx)
+    # WordPress's wp_mail($to, ...) too: a site mails its own users (whom the visitor may
+    # name, as WordPress's own e-mail change does), never a downloaded list
+    sites.extend((start, first_arg(args)) for start, args in calls_to(ctx, (b"wp_mail",), 50))
     if not sites:
         return None
     held = _download_vars(ctx)
