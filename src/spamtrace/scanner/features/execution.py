@@ -417,7 +417,7 @@ def _tainted_sink(ctx: Ctx, rule: Rule) -> Hit | None:
             var = m.group(1)
             if var not in req:
                 continue
-            if page_suffixed(ctx, m.end()):
+            if page_suffixed(ctx, m.end()) or page_path_var(ctx, var):
                 continue  # include $page . '.php': a page router's hole (include-request-rooted)
             if code[m.end() : m.end() + 40].lstrip()[:1] == b"[" and not _whole_request(ctx, var):
                 continue  # an element of an array that merely holds some request values
@@ -500,10 +500,35 @@ _SAFE_PATTERN = re.compile(rb"(.)\^\[[\w\\.:-]{1,40}\][+*]?(?:\{\d+(?:,\d*)?\})?
 _LITERAL_LIST = re.compile(rb"\s*(?:array\s*\(|\[)(?:\s*\x01\d+\x01\s*,?)+\s*[)\]]")
 
 
+_LIST_ARG_VAR = re.compile(rb"\s*\$(" + NAME_P + rb")\s*[,)]")
+# any write to a variable: $v = ..., $v .= ..., $v[] = ..., $v['k'] = ..., $v ??= ...
+_ANY_WRITE = re.compile(rb"\s*(?:\[[^\]\n]{0,80}\]\s*)*(?:[.+]|\?\?)?=(?![=>])")
+_LIST_GROWERS = re.compile(rb"(?:array_push|array_unshift|array_splice)\s*\(\s*\$")
+_NAME_BYTES = frozenset(b"abcdefghijklmnopqrstuvwxyz0123456789_")
+
+
+def literal_list_var(ctx: Ctx, name: bytes) -> bool:
+    """Whether ``$name`` holds a literal list of strings and nothing else: one plain
+    assignment of one (``$allowed = ['cache:clear', 'optimize'];``), no element written or
+    pushed after (the list a request value is checked against is the script's own)."""
+    code = ctx.code
+    writes = var_assigns(code, name, _ANY_WRITE, 3)
+    if len(writes) != 1 or writes[0][1].group().strip() != b"=":
+        return False
+    if _LITERAL_LIST.match(code, writes[0][1].end()) is None:
+        return False
+    for g in _LIST_GROWERS.finditer(code):
+        end = g.end() + len(name)
+        if code.startswith(name, g.end()) and (end >= len(code) or code[end] not in _NAME_BYTES):
+            return False  # array_push($allowed, ...): the list takes more than it was written with
+    return True
+
+
 def _guard_of(ctx: Ctx, cond: bytes, var: bytes) -> re.Match[bytes] | None:
     """The check of ``$var`` in an if's condition that leaves it no shell syntax:
-    in_array($var, a literal list), filter_var($var, FILTER_VALIDATE_IP/INT/...),
-    ctype_digit/ctype_alnum/is_numeric($var), preg_match('/^[a-z0-9._-]+$/', $var)."""
+    in_array($var, a literal list or a variable holding only one),
+    filter_var($var, FILTER_VALIDATE_IP/INT/...), ctype_digit/ctype_alnum/is_numeric($var),
+    preg_match('/^[a-z0-9._-]+$/', $var)."""
     v = re.escape(var)
     for m in re.finditer(
         rb"(in_array|filter_var|ctype_(?:digit|alnum|alpha|xdigit)|is_numeric|preg_match)"
@@ -514,6 +539,9 @@ def _guard_of(ctx: Ctx, cond: bytes, var: bytes) -> re.Match[bytes] | None:
         if fn == b"in_array":
             lst = rest[rest.find(b",") + 1 :] if rest.lstrip().startswith(b",") else b""
             if _LITERAL_LIST.match(lst) is not None:
+                return m
+            held = _LIST_ARG_VAR.match(lst)
+            if held is not None and literal_list_var(ctx, held.group(1)):
                 return m
         elif fn == b"filter_var":
             if _SAFE_FILTER.match(rest) is not None:
@@ -585,6 +613,52 @@ def page_suffixed(ctx: Ctx, pos: int) -> bool:
     return _PAGE_EXTENSION.fullmatch(ctx.lx.value(int(m.group(1))).lower()) is not None
 
 
+_PLAIN_RHS = re.compile(rb"\s*=(?![=>])\s*([^;]{1,400});")
+# the head of a path kept in the site: a folder literal (no scheme, no stream wrapper), the
+# script's own folder or the document root
+_ROOT_HEAD = re.compile(
+    rb"\(?\s*(?:\x01(\d+)\x01|__dir__\b|dirname\s*\(\s*__file__\s*\)|"
+    rb"\$_server\s*\[\s*\x01(\d+)\x01\s*\])\s*\."
+)
+_PAGE_TAIL = re.compile(rb"\.\s*\x01(\d+)\x01\s*\)?\s*$")
+
+
+def page_path_var(ctx: Ctx, var: bytes) -> bool:
+    """Whether every value ``$var`` is given is a path in the site's own folders that ends
+    with a page's extension (``$dir = './pages/' . $page . '.php';``): the request picks one
+    of the site's pages through it, as with ``include 'pages/' . $p . '.php'`` (a router's
+    hole, php.include-request-rooted), and cannot name a URL, php://input or an upload."""
+    code = ctx.code
+    writes = var_assigns(code, var, _ANY_WRITE, 6)
+    if not writes or any(m.group().strip() != b"=" for _, m in writes):
+        return False
+    for _, w in writes:
+        rhs = _PLAIN_RHS.match(code, w.start())
+        if rhs is None:
+            return False
+        value = rhs.group(1).strip()
+        head = _ROOT_HEAD.match(value)
+        tail = _PAGE_TAIL.search(value)
+        if head is None or tail is None:
+            return False
+        if head.group(1) is not None:
+            folder = ctx.lx.value(int(head.group(1))).lower()
+            named = folder[:1] in (b".", b"/") or _NAMED_FOLDER_HEAD.match(folder) is not None
+            if b":" in folder or not named:
+                return False  # a scheme or a stream wrapper, or no folder at all
+        elif (
+            head.group(2) is not None
+            and ctx.lx.value(int(head.group(2))).strip().lower() != b"document_root"
+        ):
+            return False
+        if _PAGE_EXTENSION.fullmatch(ctx.lx.value(int(tail.group(1))).lower()) is None:
+            return False
+    return True
+
+
+_NAMED_FOLDER_HEAD = re.compile(rb"[\w.-]+/")
+
+
 @feature("include_rooted")
 def _include_rooted(ctx: Ctx, rule: Rule) -> Hit | None:
     """An include whose path the request completes, not names: request input after a fixed
@@ -598,7 +672,7 @@ def _include_rooted(ctx: Ctx, rule: Rule) -> Hit | None:
     if not req:
         return None
     for m in bounded_finditer(INCLUDE_VAR, ctx.code, 200, first=ctx.first):
-        if m.group(1) in req and page_suffixed(ctx, m.end()):
+        if m.group(1) in req and (page_suffixed(ctx, m.end()) or page_path_var(ctx, m.group(1))):
             return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end() + 40))
     return None
 

@@ -870,6 +870,8 @@ def _credentials_dropped_fixed(ctx: Ctx) -> Hit | None:
         ):
             if _credential_hashed(ctx, keys):
                 continue  # a site's sign-up: it stores the password hashed (and tells itself)
+            if ctx.code.startswith(_FILE_WRITES, start) and _database_settings(keys):
+                continue  # a setup page writing the database's host, user and password
             return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
         # one step of a kit that sends each page on its own (the password page, the SMS-code
         # page): one password, OTP or card field to a chat bot, and no check of it here
@@ -882,6 +884,21 @@ def _credentials_dropped_fixed(ctx: Ctx) -> Hit | None:
         if _code_step(ctx, keys, text) and _chat_drop(string_text(ctx)):
             return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
     return None
+
+
+# the fields of a database connection's settings: its host or server, and the database
+_DB_HOST_KEY = re.compile(rb"(?:^|[_-])(?:db|sql|mysql)?(?:host(?:name)?|server(?:name)?)$")
+_DB_WORD_KEY = re.compile(
+    rb"(?:^|[_-])(?:db|database|mysql|mysqli|sql|pdo|pgsql|postgres)(?:[_-]|$)"
+)
+
+
+def _database_settings(keys: set[bytes]) -> bool:
+    """Whether the fields are a database's connection settings (a host or server field, and
+    fields named for the database: ``MySQL_Server``, ``MySQL_User``, ``MySQL_Password``): an
+    installer writing its configuration. A kit's victim types a login, not a database host."""
+    names = [k.lstrip(b"$").lower() for k in keys]
+    return any(_DB_HOST_KEY.search(n) for n in names) and any(_DB_WORD_KEY.search(n) for n in names)
 
 
 def _credential_hashed(ctx: Ctx, keys: set[bytes]) -> bool:

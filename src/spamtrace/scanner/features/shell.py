@@ -75,6 +75,60 @@ _TAIL_ANY = re.compile(rb"\s*=[^;]{0,160}")
 _SHELL_PATH = re.compile(rb"/bin/(?:ba|z|k|c|tc|da)?sh\b|\bsh -i\b|cmd\.exe|powershell")
 
 
+# $_SERVER/$_ENV/getenv() names whose value the server or the account sets, not the client:
+# a command built from the document root or the home folder runs no visitor's words (a backup
+# cron's mysqldump into getenv('DOCUMENT_ROOT') . '/backups'); HTTP_* headers, QUERY_STRING,
+# REQUEST_URI, PATH_INFO, PHP_SELF, the host names the client sends and the client's own
+# address and port (findsock hands a shell to the connection REMOTE_ADDR/REMOTE_PORT name)
+# stay request input
+_SERVER_SET_NAMES = frozenset(
+    b"document_root context_document_root script_filename server_addr server_port "
+    b"server_software server_admin request_time request_time_float "
+    b"gateway_interface home path user pwd tmpdir tmp temp shell lang".split()
+)
+_GETENV_END = re.compile(rb"getenv\s*\(\s*\x01(\d+)\x01\s*\)$")
+_SERVER_KEY = re.compile(rb"\s*\[\s*\x01(\d+)\x01\s*\]")
+_SERVER_ARRAY_END = re.compile(rb"\$_(?:server|env)$")
+
+
+def _server_set_end(ctx: Ctx, text: bytes, after: bytes) -> int:
+    """How many bytes at the end of ``text`` are a server-set value (``getenv('DOCUMENT_ROOT')``,
+    ``$_SERVER`` followed in ``after`` by ``['HOME']``), 0 when the end is request input."""
+    m = _GETENV_END.search(text)
+    if m is None:
+        m2 = _SERVER_ARRAY_END.search(text)
+        key = _SERVER_KEY.match(after) if m2 is not None else None
+        if m2 is None or key is None:
+            return 0
+        idx, size = int(key.group(1)), len(m2.group())
+    else:
+        idx, size = int(m.group(1)), len(m.group())
+    return size if ctx.lx.value(idx).strip().lower() in _SERVER_SET_NAMES else 0
+
+
+@feature("exec_request_input")
+def _exec_request_input(ctx: Ctx, rule: Rule) -> Hit | None:
+    """A shell command run from request input (the rule's pattern), where the input is not a
+    value the server sets (:data:`_SERVER_SET_NAMES`): each such value is set aside and the
+    rest of the call looked at again."""
+    assert rule.regex is not None
+    code = ctx.code
+    for m in bounded_finditer(rule.regex, code, 50, first=ctx.first):
+        region = bytearray(code[m.start() : m.start() + 600])
+        got = rule.regex.match(region)
+        for _ in range(8):
+            if got is None:
+                break
+            end = got.end()
+            size = _server_set_end(ctx, bytes(region[:end]), bytes(region[end : end + 40]))
+            if not size:
+                line = ctx.line_of_code(m.start())
+                return Hit(line, ctx.excerpt_code(m.start(), m.start() + end))
+            region[end - size : end] = b"#" * size  # set it aside, look again
+            got = rule.regex.match(region)
+    return None
+
+
 @feature("reverse_shell")
 def _reverse_shell(ctx: Ctx, rule: Rule) -> Hit | None:
     sock = bounded_search(SOCKET, ctx.code, ctx.first)
@@ -262,8 +316,8 @@ def _loose_destination(ctx: Ctx, dest: bytes, aliases: tuple[bytes, ...]) -> boo
             break
         rhs = ctx.restore(sites[0][1].group(0)).lower().lstrip(b" =@(").rstrip()
         shown = rhs + shown[held.end() :]
-    if _REQUEST_PATH.search(shown) is not None:
-        return True
+    if _REQUEST_PATH.search(shown) is not None and _FOLDER_LITERAL_HEAD.match(shown) is None:
+        return True  # a folder the request names (not one under a folder the script names)
     shown = _ROOT_DIR.sub(b"", shown, count=1)
     held = VAR.match(shown)
     if held is not None and not _names_upload(shown[: held.end() + 1], aliases):
@@ -274,6 +328,9 @@ def _loose_destination(ctx: Ctx, dest: bytes, aliases: tuple[bytes, ...]) -> boo
 
 
 _BASENAME_HEAD = re.compile(rb"^(?:basename\s*\(\s*)+")
+# a destination that starts in a folder the script names ('uploads/' . $_GET['id'] . '/'):
+# the request picks a subfolder of the site's upload folder, an item's or a user's
+_FOLDER_LITERAL_HEAD = re.compile(rb"""^["'](?:\.\.?/)*(?![.]{1,2}/)[\w.-]+/""")
 
 
 # a name the script makes for the stored file (a unique or time-based part), and an SQL
@@ -1223,6 +1280,8 @@ def _fetch_request(ctx: Ctx, rule: Rule) -> Hit | None:
     if not has_word(ctx, b"$_") and not has_word(ctx, b"$http_"):
         return None
     for start, args in calls_to(ctx, FETCH_CALLS, 50):
+        if code.startswith(b"fopen", start) and _write_mode(ctx, top_args(args)):
+            continue  # opened to be written: nothing is read or fetched through it
         if _from_form(ctx, first_arg(args)):
             return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
     if has_word(ctx, b"curlopt_url"):
@@ -1324,16 +1383,89 @@ def _read_only_mode(ctx: Ctx, parts: list[bytes]) -> bool:
     return mode[:1] == b"r" and b"+" not in mode
 
 
+def _write_mode(ctx: Ctx, parts: list[bytes]) -> bool:
+    """The mode of an ``fopen()`` call is a literal that writes and cannot read what was
+    there ("w", "wb", "a", "x", "c", "w+", "x+"): no file or URL is read through it."""
+    if len(parts) < 2:
+        return False
+    lit = PLACEHOLDER.fullmatch(parts[1].strip())
+    if lit is None:
+        return False
+    mode = ctx.lx.value(int(lit.group(1))).strip().lower()
+    return mode[:1] in (b"w", b"x") or (mode[:1] in (b"a", b"c") and b"+" not in mode)
+
+
+_SESSION_KEY_TEST = re.compile(
+    rb"if\s*\(\s*!?\s*(?:isset|empty)\s*\(\s*\$_session\s*\[\s*\x01(\d+)\x01\s*\]"
+)
+_WRITE_TO = re.compile(rb"(?<![\w$>:])(?:fwrite|fputs)\s*\(\s*\$(" + NAME_P + rb")\s*,")
+
+
+def _site_session_gated(ctx: Ctx, pos: int) -> bool:
+    """Whether offset ``pos`` is inside ``if (isset($_SESSION['k'])) { ... }`` for a key the
+    file never sets itself: the site's own login guards it (an admin page's editor). A
+    planted tool that keeps a session sets its key after its own password check."""
+    code = ctx.code
+    for m in itertools.islice(_SESSION_KEY_TEST.finditer(code, 0, pos), 20):
+        if code.find(b"!", m.start(), m.end()) >= 0:
+            continue  # if (!isset(...)): the other branch
+        opened = code.index(b"(", m.start())
+        cond_end = opened + 1 + close_paren(code[opened + 1 : opened + 600])
+        body = code[cond_end + 1 : cond_end + 40].lstrip()
+        if body[:1] != b"{":
+            continue
+        at = code.index(b"{", cond_end)
+        end = at + 1 + close_paren(code[at + 1 : at + 8000], 123, 125)
+        if not at < pos < end:
+            continue
+        key = ctx.lx.value(int(m.group(1)))
+        if not any(ctx.lx.value(int(w.group(1))) == key for w in _SESSION_KEY_SET.finditer(code)):
+            return True
+    return False
+
+
+_SESSION_KEY_SET = re.compile(rb"\$_session\s*\[\s*\x01(\d+)\x01\s*\]\s*=(?![=>])")
+
+
+def _request_text_written(ctx: Ctx) -> Hit | None:
+    """A file opened for writing under a name the request gives (``fopen($_POST['f'], 'w')``,
+    not inside a folder the script names) and the request's own text written into it: an
+    uploader of code that needs no upload form. Not under the site's own login
+    (:func:`_site_session_gated`): an admin page's editor saving a page module."""
+    code = ctx.code
+    for start, args in calls_to(ctx, (b"fopen",), 20):
+        parts = top_args(args)
+        if not _write_mode(ctx, parts) or _own_folder(ctx, parts[0]):
+            continue
+        if not _from_form(ctx, parts[0]):
+            continue
+        got = assignment_before(code, start)
+        if got is None:
+            continue
+        for w in itertools.islice(_WRITE_TO.finditer(code, start), 10):
+            if w.group(1) != got[0]:
+                continue
+            call = top_args(code[code.index(b"(", w.start()) + 1 : w.start() + 600])
+            data = call[1] if len(call) > 1 else b""
+            if not (UIN_RE.search(data) or _from_form(ctx, data)):
+                continue
+            if _site_session_gated(ctx, start):
+                break
+            return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
+    return None
+
+
 @feature("fetch_request_saved")
 def _fetch_request_saved(ctx: Ctx, rule: Rule) -> Hit | None:
     """A small file fetches what the request names (:func:`_fetch_request`) and writes a file
     under a name the request gives, with no folder of its own (``file_put_contents(
     basename($_POST['u']), $data)``): a remote uploader that pulls more code into the site.
-    An image proxy prints what it fetched; a site's importer keeps files in a folder."""
+    An image proxy prints what it fetched; a site's importer keeps files in a folder. Or it
+    writes the request's own text to a file the request names (:func:`_request_text_written`)."""
     if len(ctx.data) > int(rule.params.get("max_size", 4096)):
         return None
     if _fetch_request(ctx, rule) is None:
-        return None
+        return _request_text_written(ctx) if has_word(ctx, b"fopen") else None
     for start, args in calls_to(ctx, (b"file_put_contents", b"fopen", b"copy"), 20):
         parts = top_args(args)
         if ctx.code.startswith(b"fopen", start) and _read_only_mode(ctx, parts):

