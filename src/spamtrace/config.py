@@ -560,6 +560,19 @@ def _check_tables(section: type[Any], key: str, value: Any, where: str) -> Any:
     return value
 
 
+def _misplaced(section: str, key: str, origin: str) -> str:
+    """Where a key unknown in ``section`` belongs, as ": ..." (or ""): TOML reads a line after
+    ``[section]`` as one of it, so ``mode = "enforce"`` added at the end of a file is
+    ``responses.mode`` when its last table is ``[responses]``."""
+    if key == "mode":
+        if origin.startswith("environment"):
+            return ": the top-level `mode` is SPAMTRACE_MODE"
+        return (f": `mode` is the top-level key, above the first [section] (TOML reads a key "
+                f"after [{section}] as one of it)")  # fmt: skip
+    owners = [name for name, t in _section_types().items() if key in _key_types(t)]
+    return f": a key of {', '.join(f'[{o}]' for o in owners)}" if owners else ""
+
+
 def _set_checked(data: dict[str, Any], path: list[str], value: Any, origin: str) -> None:
     sections = _section_types()
     where = f"{origin}: {'.'.join(path)}"
@@ -576,7 +589,8 @@ def _set_checked(data: dict[str, Any], path: list[str], value: Any, origin: str)
     hints = _key_types(section)
     if path[1] not in hints:
         known = ", ".join(sorted(hints))
-        raise ConfigError(f"{where}: unknown key (known keys: {known})")
+        hint = _misplaced(path[0], path[1], origin)
+        raise ConfigError(f"{where}: unknown key{hint} (known keys: {known})")
     checked = _check_type(hints[path[1]], value, where, _range_of(section, path[1]))
     data[path[0]][path[1]] = _check_tables(section, path[1], checked, where)
 
@@ -626,7 +640,11 @@ def _validate(cfg: Config) -> None:
     if cfg.mode not in _MODES:
         raise ConfigError(f"{where('mode')}: must be one of {', '.join(_MODES)}")
     if cfg.firewall.mode not in _FIREWALL_MODES:
-        raise ConfigError(f"{where('firewall.mode')}: must be one of {', '.join(_FIREWALL_MODES)}")
+        also = (" (observe and enforce are the top-level `mode`, above the first [section])"
+                if cfg.firewall.mode in _MODES else "")  # fmt: skip
+        raise ConfigError(
+            f"{where('firewall.mode')}: must be one of {', '.join(_FIREWALL_MODES)}{also}"
+        )
     for key, ports in (("smtp.ports", cfg.smtp.ports), ("smtp.relay_ports", cfg.smtp.relay_ports)):
         if not ports:
             raise ConfigError(f"{where(key)}: must list at least one port")
@@ -856,7 +874,9 @@ def layer_files(
     environ: Mapping[str, str] | None = None,
 ) -> list[str]:
     """The files :func:`load` reads, in its order: the main file (when named, or when the
-    default one exists), then the drop-in folder's ``*.toml``, by name."""
+    default one exists), then the drop-in folder's ``*.toml``, by name. Hidden names are not
+    read (as systemd skips them): an editor's lock (Emacs' ``.#x.toml``, a symlink to
+    nowhere) or a temporary copy made while a drop-in is saved is no layer."""
     env = os.environ if environ is None else environ
     files: list[str] = []
     explicit = config_file is not None or "SPAMTRACE_CONFIG" in env
@@ -866,7 +886,9 @@ def layer_files(
     drop_dir = os.fspath(config_dir or env.get("SPAMTRACE_CONFIG_DIR") or DEFAULT_CONFIG_DIR)
     if os.path.isdir(drop_dir):
         try:
-            names = sorted(n for n in os.listdir(drop_dir) if n.endswith(".toml"))
+            names = sorted(
+                n for n in os.listdir(drop_dir) if n.endswith(".toml") and not n.startswith(".")
+            )
         except OSError as exc:
             raise ConfigError(f"{drop_dir}: cannot list: {exc.strerror or exc}") from None
         files += [os.path.join(drop_dir, name) for name in names]

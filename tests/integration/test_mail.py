@@ -13,6 +13,7 @@ import subprocess
 import time
 from pathlib import Path
 
+import pytest
 from mta import PrivateExim
 from stcli import spamtrace
 from test_watch import Watcher
@@ -367,3 +368,74 @@ def test_a_folder_with_a_newline_in_its_name_is_named_whole(world: World) -> Non
     _, doc = mail_json(exim, "--no-queue")
     (sender,) = [s for s in doc["senders"] if s["uid"] == world.uid]
     assert (sender["cwd"], sender["messages"]) == (str(folder), 3)
+
+
+def test_a_chrooted_php_fpm_pools_mail_log_and_access_log_name_the_scripts(
+    world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A php-fpm pool chrooted to the account's home writes `mail.log = /logs/mail.log` at
+    <home>/logs/mail.log and names scripts by their path inside the chroot, in mail.log and
+    in the access log's %f (the real php-fpm 8.2); a script named with a newline, calling
+    mail() without headers, cuts its mail.log record in two. `mail` (with the pool file
+    found as the PHP configuration) names each script by its path on this server."""
+    from spamtrace.config import load
+    from spamtrace.service import mail
+    from spamtrace.sources.fpm_access import pool_access_logs
+
+    assert world.home is not None and world.user is not None
+    owner = pwd.getpwnam(world.user)
+    home, site = world.home, world.home / "public_html"
+    (home / "logs").mkdir()
+    os.chown(home / "logs", owner.pw_uid, owner.pw_gid)
+    zone = home / "usr/share/zoneinfo"  # Debian's PHP reads the zone database inside the jail
+    zone.mkdir(parents=True)
+    (zone / "UTC").write_bytes(Path("/usr/share/zoneinfo/UTC").read_bytes())
+    (site / "form.php").write_text('<?php mail("a@remote.example", "s", "b", "From: x@y");\n')
+    (site / "nl\nx.php").write_text('<?php mail("b@remote.example", "s", "b");\n')
+    sock, access = world.tmp / "chroot-fpm.sock", world.tmp / "chroot-access.log"
+    pool = (
+        f"[{world.user}]\nuser = {world.user}\ngroup = {world.user}\nlisten = {sock}\n"
+        f"listen.mode = 0666\npm = static\npm.max_children = 1\nchroot = {home}\nchdir = /\n"
+        f"access.log = {access}\naccess.format = \"%t %p %{{mili}}d %f\"\n"
+        "php_admin_value[mail.log] = /logs/mail.log\n"
+        "php_admin_value[sendmail_path] = /bin/true\nphp_admin_value[date.timezone] = UTC\n"
+    )
+    conf = world.tmp / "chroot-fpm.conf"
+    conf.write_text(
+        f"[global]\npid = {world.tmp / 'chroot-fpm.pid'}\nerror_log = {world.tmp / 'cf.log'}\n"
+        f"daemonize = no\n{pool}"
+    )
+    world.spawn(["/usr/sbin/php-fpm8.2", "-F", "-y", str(conf)])
+    deadline = time.monotonic() + 30
+    while not sock.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert sock.exists(), (world.tmp / "cf.log").read_text()
+    for name in ("/public_html/form.php", "/public_html/nl\nx.php"):
+        env = {"SCRIPT_FILENAME": name, "REQUEST_METHOD": "GET", "PATH": "/usr/bin:/bin"}
+        request = world.spawn(["cgi-fcgi", "-bind", "-connect", str(sock)], env=env)
+        request.communicate(timeout=30)
+    logged = (home / "logs/mail.log").read_text()
+    assert "mail() on [/public_html/form.php:1]" in logged  # inside the chroot, as PHP names it
+    assert "mail() on [/public_html/nl\nx.php:1]" in logged  # cut in two by the name
+    for _ in range(50):  # php-fpm writes the access log line once the request is over
+        if access.exists() and access.read_text().count("\n") >= 2:
+            break
+        time.sleep(0.1)
+    # the PHP configuration spamtrace finds: this pool file, in a tree of its own
+    root = tmp_path / "root"
+    (root / "etc/php/8.2/fpm/pool.d").mkdir(parents=True)
+    (root / "etc/php/8.2/fpm/php.ini").write_text("[PHP]\n")
+    (root / "etc/php/8.2/fpm/pool.d/site.conf").write_text(pool)
+    monkeypatch.setattr(mail, "PHP_CONFIG_ROOT", str(root))
+    cfg = load(config_dir=tmp_path, environ={
+        "SPAMTRACE_MAIL_EXIM_LOGS": "[]", "SPAMTRACE_MAIL_POSTFIX_LOGS": "[]",
+    })  # fmt: skip
+    report = mail.read_logs(cfg, {}, None)
+    assert [c.path for c in report.logs] == [str(home / "logs/mail.log")]
+    senders = {t.script: t for t in report.ledger.senders.values()}
+    assert set(senders) == {str(site / "form.php"), str(site / "nl\nx.php")}
+    (fmt,) = [p.format for p in pool_access_logs(str(root / "x.conf"), pool)]
+    assert fmt is not None
+    requests = [fmt.parse(line, "l") for line in access.read_text().splitlines()]
+    scripts = [r.script for r in requests if r is not None]
+    assert str(site / "form.php") in scripts, access.read_text()

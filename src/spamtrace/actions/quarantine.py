@@ -50,6 +50,8 @@ from spamtrace.errors import RuntimeFailure, UsageError
 from spamtrace.safetext import escape, quoted, shell_quote
 
 ITEM_SCHEMA = "spamtrace.quarantine-item/1"
+#: the note a ``restore --force`` adds to the item it restored
+DISPLACED = "the file that was at this path is quarantined as"
 DATA = "data"
 MANIFEST = "manifest.json"
 _DIR_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
@@ -544,15 +546,47 @@ class Quarantine:
 
     # ------------------------------------------------------------------ restore / delete
     def restore(self, ident: str, *, force: bool = False) -> QuarantineItem:
-        """Put the file back where it was, byte for byte, with owner, group, mode and times."""
+        """Put the file back where it was, byte for byte, with owner, group, mode and times.
+
+        ``force``: a file that appeared at the path since is quarantined in its turn (an id of
+        its own, named in the returned item's notes), once the restored bytes are written
+        whole and just before they take the name: nothing is lost (a symlink in the way,
+        which holds no data, is replaced)."""
+        import time
+
         item = self.get(ident)
         parents, name = _split(item.path)
         root = self._open_root(create=False)
+        displaced: list[QuarantineItem] = []
         try:
             item_fd = os.open(item.id, _DIR_FLAGS, dir_fd=root)
             try:
                 with open_dir_nofollow(parents, item.path) as parent:
-                    self._restore_into(item, item_fd, parent, name, force)
+
+                    def displace() -> bool:
+                        """Quarantine the file in the way; False: a symlink (replace it)."""
+                        try:
+                            fd = os.open(name, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK
+                                         | os.O_CLOEXEC, dir_fd=parent)  # fmt: skip
+                        except FileNotFoundError:
+                            return True  # gone meanwhile: nothing in the way
+                        except OSError as exc:
+                            if exc.errno == errno.ELOOP:
+                                return False
+                            raise QuarantineError(
+                                f"{escape(item.path)}: the file in the way cannot be opened: "
+                                f"{exc.strerror}: not restored"
+                            ) from None
+                        try:
+                            moved = self._move(root, parent, fd, item.path, name, None, (),
+                                               time.time())  # fmt: skip
+                        finally:
+                            os.close(fd)
+                        note = f"displaced by the restore of {item.id} (quarantine restore --force)"
+                        displaced.append(self._noted(root, moved, note))
+                        return True
+
+                    self._restore_into(item, item_fd, parent, name, displace if force else None)
             except MissingFolder as exc:  # a site's folder cleaned out since: not made here,
                 # it needs the account's owner and mode
                 raise QuarantineError(
@@ -565,12 +599,31 @@ class Quarantine:
             _remove_item(root, item.id, None)
         finally:
             os.close(root)
+        if displaced:
+            return _with_notes(item, (
+                *item.notes,
+                f"{DISPLACED} {displaced[0].id} "
+                f"(`spamtrace quarantine restore {displaced[0].id} --force` puts it back)",
+            ))  # fmt: skip
+        return item
+
+    def _noted(self, root: int, item: QuarantineItem, note: str) -> QuarantineItem:
+        """``item`` with one more note, in its manifest too (best effort: it is moved)."""
+        item = _with_notes(item, (*item.notes, note))
+        with contextlib.suppress(OSError):
+            item_fd = os.open(item.id, _DIR_FLAGS, dir_fd=root)
+            try:
+                self._write_manifest(item_fd, item)
+            finally:
+                os.close(item_fd)
         return item
 
     @staticmethod
     def _restore_into(
-        item: QuarantineItem, item_fd: int, parent: int, name: str, force: bool
-    ) -> None:
+        item: QuarantineItem, item_fd: int, parent: int, name: str,
+        displace: Callable[[], bool] | None,
+    ) -> None:  # fmt: skip
+        force = displace is not None
         try:
             existing = os.stat(name, dir_fd=parent, follow_symlinks=False)
         except FileNotFoundError:
@@ -596,7 +649,7 @@ class Quarantine:
                 f"{escape(item.path)}: cannot write the folder: {exc.strerror}"
             ) from None
         try:
-            Quarantine._write_back(item, src, out, tmp, name, parent, force)
+            Quarantine._write_back(item, src, out, tmp, name, parent, displace)
         except OSError as exc:  # a full or read-only disk, a quota: said, the item kept
             with contextlib.suppress(OSError):
                 os.unlink(tmp, dir_fd=parent)
@@ -612,10 +665,12 @@ class Quarantine:
 
     @staticmethod
     def _write_back(
-        item: QuarantineItem, src: int, out: int, tmp: str, name: str, parent: int, force: bool
-    ) -> None:
+        item: QuarantineItem, src: int, out: int, tmp: str, name: str, parent: int,
+        displace: Callable[[], bool] | None,
+    ) -> None:  # fmt: skip
         """Write the quarantined bytes to ``tmp`` (``out``), set owner, mode and times, and
-        give it its name; ``out`` is closed."""
+        give it its name (``displace``, with --force: first quarantine a file in the way;
+        it returns False for a symlink, which is replaced); ``out`` is closed."""
         try:
             h = hashlib.sha256()
             while True:
@@ -636,7 +691,7 @@ class Quarantine:
             os.utime(out, ns=(item.atime_ns, item.mtime_ns))
             os.close(out)
             out = -1
-            if not force:
+            if displace is None or displace():
                 try:  # no replace: a file that appeared meanwhile wins
                     os.link(tmp, name, src_dir_fd=parent, dst_dir_fd=parent, follow_symlinks=False)
                 except FileExistsError:

@@ -511,6 +511,13 @@ def _scripts(
     if from_cmd:
         if not from_cmd.startswith("/") and cwd:
             from_cmd = posixpath.normpath(posixpath.join(cwd, from_cmd))
+        elif from_cmd.startswith("/"):  # a chrooted process (a jail) names it inside its root
+            try:  # unreadable (not root, gone): as written, as before
+                root = os.readlink(f"{procfs}/{pid}/root")
+            except OSError:
+                root = "/"
+            if root.startswith("/") and root != "/":
+                from_cmd = root.rstrip("/") + posixpath.normpath(from_cmd)
         # `php x.php` that ran unlink(__FILE__): its open file `x.php (deleted)` is the file
         # the command line names (a file put at the name since is another one)
         gone = f"{from_cmd} (deleted)" in found and not os.path.lexists(from_cmd)

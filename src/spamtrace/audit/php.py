@@ -210,6 +210,25 @@ def pool_users(f: IniFile) -> dict[str, str]:
     return users
 
 
+def pool_chroots(f: IniFile) -> dict[str, str]:
+    """FPM pool file -> {pool: its ``chroot =``} (``$pool`` expanded, as FPM does); a pool
+    without one (or chrooted to ``/``) is not listed. PHP in a chrooted pool opens its
+    ``mail.log`` inside the chroot (``/logs/mail.log`` of a pool chrooted to ``/home/shop``
+    is ``/home/shop/logs/mail.log``) and names its scripts by their path inside it."""
+    roots: dict[str, str] = {}
+    if f.text is None:
+        return roots
+    for section, key, value, _n in parse_ini(f.text)[0]:
+        if section is None or section.lower() == "global" or key != "chroot":
+            continue
+        root = os.path.normpath(value.replace("$pool", section)) if value.startswith("/") else ""
+        if root not in ("", "/"):
+            roots[section] = root
+        else:
+            roots.pop(section, None)  # a later `chroot =` (empty) undoes an earlier one
+    return roots
+
+
 def parse_passwd(text: str | None) -> tuple[tuple[str, str], ...]:
     """``/etc/passwd`` -> ((user, home), ...)."""
     out: list[tuple[str, str]] = []
@@ -220,13 +239,18 @@ def parse_passwd(text: str | None) -> tuple[tuple[str, str], ...]:
     return tuple(out)
 
 
-def pool_mail_log(pool: str, user: str | None, homes: dict[str, str]) -> str:
+def pool_mail_log(pool: str, user: str | None, homes: dict[str, str], root: str = "") -> str:
     """Where the fix puts a pool's mail.log: in its user's home, which that user can write.
 
     ``/home/<pool>`` would be wrong for pool ``www`` of ``www-data`` (home ``/var/www``), and
     for every pool not named after its user. Without a known home: ``/var/log/php-fpm``.
+    In a pool chrooted to ``root`` the value is a path inside the chroot (PHP opens it
+    there): the home's part below ``root``, else ``/logs/php-mail.log``.
     """
     home = homes.get(user) if user else None
+    if root:
+        inside = home[len(root) :] if home and home.startswith(f"{root}/") else ""
+        return f"{inside.rstrip('/')}/logs/php-mail.log"
     if home and home != "/" and home != "/nonexistent":
         return f"{home.rstrip('/')}/logs/php-mail.log"
     return f"/var/log/php-fpm/{pool}-mail.log"
@@ -336,17 +360,20 @@ def _access_log_findings(
     return out
 
 
-def log_file(value: str, pool: str | None) -> str | None:
-    """The file a ``mail.log`` value writes to (``$pool`` expanded in an FPM pool's), or None
-    for syslog and a relative path."""
+def log_file(value: str, pool: str | None, root: str = "") -> str | None:
+    """The file a ``mail.log`` value writes to (``$pool`` expanded in an FPM pool's; under
+    ``root``, the pool's chroot, when it has one), or None for syslog and a relative path."""
     path = value.replace("$pool", pool) if pool else value
-    return path if path.startswith("/") and path != "syslog" else None
+    if not path.startswith("/"):
+        return None
+    return f"{root.rstrip('/')}{path}" if root else path
 
 
 def _mail_log_finding(
     subject: str, s: Setting | None, syslog: bool, extra: list[str], pool: bool, fix: str,
     missing: frozenset[str] = frozenset(), pool_name: str | None = None,
     user: str | None = None, unwritable: tuple[tuple[str, str, str], ...] = (),
+    root: str = "",
 ) -> Finding:  # fmt: skip
     ev = list(extra)
     if s is None or not s.value:
@@ -361,6 +388,9 @@ def _mail_log_finding(
             subject,
         )
     ev.insert(0, f"{s.where()}: {s.how} mail.log = {escape(s.value)}")
+    target = log_file(s.value, pool_name, root)
+    if root and target is not None:
+        ev.insert(1, f"the pool's chroot is {escape(root)}: PHP writes {escape(target)}")
     if s.value == "syslog" and not syslog:
         return Finding(
             "php.mail-log",
@@ -371,7 +401,6 @@ def _mail_log_finding(
             fix,
             subject,
         )
-    target = log_file(s.value, pool_name)
     folder = os.path.dirname(target) if target else None
     if target is not None and unwritable:
         why = next((w for f, u, w in unwritable if f == target and u == user), None)
@@ -543,6 +572,7 @@ def judge(snap: PhpSnapshot, cfg: Config) -> list[Finding]:
     for pf in snap.pools:
         pools, problems = parse_pool(pf.file)
         users = pool_users(pf.file)
+        roots = pool_chroots(pf.file)
         inherited = by_label.get(pf.sapi_label or "", {})
         if problems:
             subject = f"FPM pools in {escape(pf.file.path)}"
@@ -571,13 +601,14 @@ def judge(snap: PhpSnapshot, cfg: Config) -> list[Finding]:
                     [],
                     True,
                     pfix + f"`php_admin_value[mail.log] = "
-                    f"{escape(pool_mail_log(name, user, homes))}` "
+                    f"{escape(pool_mail_log(name, user, homes, roots.get(name, '')))}` "
                     f"(a file {who} can append to: create its folder, owned by {who}), "
                     "then reload php-fpm.",
                     snap.missing_log_dirs,
                     name,
                     user,
                     snap.unwritable_logs,
+                    roots.get(name, ""),
                 )
             )
             xh = settings.get("mail.add_x_header") or inherited.get("mail.add_x_header")
@@ -652,25 +683,45 @@ def gather_configs(env: ConfigFiles) -> tuple[list[SapiConfig], list[PoolFile]]:
     return sapis, pools
 
 
+def _mail_logs(
+    sapis: Iterable[SapiConfig], pools: Iterable[PoolFile]
+) -> list[tuple[Setting, str]]:
+    """(setting whose ``value`` is the file, the chroot PHP writes it in or "") of each
+    ``mail.log`` file, in the order found (:func:`mail_log_files`)."""
+    out: dict[str, tuple[Setting, str]] = {}
+    inherited: dict[str, Setting | None] = {}
+    for sapi in sapis:
+        s = effective_ini(sapi)[0].get("mail.log")
+        inherited[sapi.label] = s
+        target = log_file(s.value, None) if s else None
+        if s is not None and target is not None:
+            out.setdefault(target, (Setting(target, s.path, s.line, s.how), ""))
+    for pf in pools:
+        roots = pool_chroots(pf.file)
+        for name, settings in parse_pool(pf.file)[0].items():
+            root = roots.get(name, "")
+            # a chrooted pool writes even its SAPI's mail.log inside the chroot
+            s = settings.get("mail.log") or (inherited.get(pf.sapi_label or "") if root else None)
+            target = log_file(s.value, name, root) if s else None
+            if s is not None and target is not None:
+                out.setdefault(target, (Setting(target, s.path, s.line, s.how), root))
+    return list(out.values())
+
+
 def mail_log_files(sapis: Iterable[SapiConfig], pools: Iterable[PoolFile]) -> list[Setting]:
     """The ``mail.log`` settings that write to a file, one per file, in the order found:
     each SAPI's effective php.ini value, then each FPM pool's own (``$pool`` expanded), as a
     :class:`Setting` whose ``value`` is the file (``path``/``line``: where it is set). A pool
-    without its own value writes to its SAPI's file, already listed. Pure: what
-    :func:`gather_configs` read."""
-    out: dict[str, Setting] = {}
-    for sapi in sapis:
-        s = effective_ini(sapi)[0].get("mail.log")
-        target = log_file(s.value, None) if s else None
-        if s is not None and target is not None:
-            out.setdefault(target, Setting(target, s.path, s.line, s.how))
-    for pf in pools:
-        for name, settings in parse_pool(pf.file)[0].items():
-            s = settings.get("mail.log")
-            target = log_file(s.value, name) if s else None
-            if s is not None and target is not None:
-                out.setdefault(target, Setting(target, s.path, s.line, s.how))
-    return list(out.values())
+    without its own value writes to its SAPI's file, already listed; a chrooted pool
+    (``chroot =``) writes its file, own or its SAPI's, inside its chroot: that file is
+    listed. Pure: what :func:`gather_configs` read."""
+    return [s for s, _root in _mail_logs(sapis, pools)]
+
+
+def mail_log_roots(sapis: Iterable[SapiConfig], pools: Iterable[PoolFile]) -> dict[str, str]:
+    """{mail.log file: the chroot of the pool that writes it} for the files that chrooted
+    pools write: their lines name scripts by the path inside the chroot."""
+    return {s.value: root for s, root in _mail_logs(sapis, pools) if root}
 
 
 def gather(env: AuditEnv) -> PhpSnapshot:
@@ -710,9 +761,10 @@ def _unwritable_logs(
     out: list[tuple[str, str, str]] = []
     for pf in pools:
         users = pool_users(pf.file)
+        roots = pool_chroots(pf.file)
         for name, settings in parse_pool(pf.file)[0].items():
             s = settings.get("mail.log") or inherited.get(pf.sapi_label or "")
-            target = log_file(s.value, name) if s else None
+            target = log_file(s.value, name, roots.get(name, "")) if s else None
             user = users.get(name)
             if target is None or user is None or user not in accounts:
                 continue

@@ -3,7 +3,8 @@
 ``release`` removes the uid from the ``blocked_uids`` set of ``table inet spamtrace`` and sends
 SIGCONT to the processes that a response stopped (each re-checked by pid + start time, taken
 from the store), then marks those actions undone. ``quarantine`` lists, restores (byte for
-byte, with owner, group, mode and times; ``--force`` to replace a file that appeared since)
+byte, with owner, group, mode and times; ``--force`` to replace a file that appeared since,
+which is quarantined in its turn)
 and deletes quarantined files. See ``docs/responses.md``.
 """
 
@@ -49,7 +50,8 @@ def register(sub: Any) -> None:
     rs = qsub.add_parser("restore", help="put a file back, byte for byte, with owner, mode, times")
     rs.add_argument("id", metavar="ID", help="quarantine id (q-...), from `quarantine list`")
     rs.add_argument(
-        "--force", action="store_true", help="replace a file that appeared at that path since"
+        "--force", action="store_true",
+        help="replace a file that appeared at that path since (it is quarantined in its turn)",
     )
     rs.add_argument("--json", action="store_true", help="machine-readable result")
     rs.set_defaults(handler=_restore)

@@ -172,6 +172,7 @@ def status_json(
         "config_differs": status.get("config_differs"),
         "counters": status["counters"],
         "pending_rollback": pending,
+        "last_rollback": status.get("last_rollback"),
         "overdue_rollback_done": None
         if overdue_rollback is None
         else {
@@ -219,6 +220,16 @@ def status_lines(
         lines.append(
             "  (not compared with the config: iptables rules are compared with the confirmed "
             "ones only; after a config change run `spamtrace firewall apply`)"
+        )
+    rolled = status.get("last_rollback")
+    if rolled:
+        to = (
+            "the rules confirmed before it are loaded again" if rolled["restored"]
+            else "no rules were confirmed before it: none loaded"
+        )  # fmt: skip
+        why = f"; its record was damaged: {escape(rolled['damaged'])}" if rolled["damaged"] else ""
+        lines.append(
+            f"  the last apply was not confirmed: rolled back at {rolled['at']} ({to}){why}"
         )
     for name, ctr in sorted(status["counters"].items()):
         lines.append(f"  {name}: {ctr.get('packets', 0)} attempts")

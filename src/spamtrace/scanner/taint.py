@@ -57,8 +57,13 @@ _DEC_FUNCS = (
 )
 
 
-# what the taint pass counts as "decoded": decoders, and content downloaded with curl
-_DEC_RE = re.compile(rb"(?<![\w$>:])(?:" + _DEC_FUNCS + rb"|curl_exec)\s*\(")
+# what the taint pass counts as "decoded": decoders, content downloaded with curl or
+# WordPress's HTTP API, and what an image's metadata holds (EXIF/IPTC fields: text the
+# picture's maker wrote, a place where a payload or a function name hides in a harmless file)
+_DEC_RE = re.compile(
+    rb"(?<![\w$>:])(?:" + _DEC_FUNCS
+    + rb"|curl_exec|wp_remote_retrieve_body|exif_read_data|read_exif_data|iptcparse)\s*\("
+)
 
 
 _ASSIGN_AT = compile_possessive(
@@ -175,6 +180,10 @@ SOURCES = (
     b"pack(",
     b"$globals[",
     b"file_get_contents",
+    b"wp_remote_retrieve_body",
+    b"exif_read_data",
+    b"read_exif_data",
+    b"iptcparse",
 )  # fmt: skip  (the first 12 are request input)
 
 
@@ -201,6 +210,20 @@ _DIRECT_REQ = re.compile(
     rb"json_decode)"
     rb"\s*\([^$]{0,20})*" + REQ
 )
+
+
+# a request array with a decoder mapped over it (array_map('base64_decode', $_COOKIE)): the
+# visitor's own values, only sent encoded
+_MAPPED_REQ = re.compile(
+    rb"[\s@(&]*array_map\s*\(\s*\x01(\d+)\x01\s*,\s*" + REQ + rb"(?:\s*\[[^\]\[;]{1,60}\])?\s*\)"
+)
+_MAP_DECODERS = frozenset(_DEC_FUNCS.split(b"|")) | {b"trim", b"stripslashes"}
+
+
+def _mapped_decoder(ctx: Ctx, rhs: bytes) -> bool:
+    """``rhs`` maps a decoder (or trim) over request input, as a whole or one of its arrays."""
+    m = _MAPPED_REQ.match(rhs)
+    return m is not None and ctx.lx.value(int(m.group(1))).strip().lower() in _MAP_DECODERS
 
 
 _GLOBALS_AT = re.compile(rb"[\s@(]*\$globals\s*\[\s*(?:\x01(\d+)\x01|\$(\w+))\s*\]\s*(?:;|$)")
@@ -573,7 +596,7 @@ def taint(ctx: Ctx) -> tuple[set[bytes], set[bytes]]:
                                 encoded.add(name)
                             else:
                                 raw.add(name)
-                            if _DIRECT_REQ.match(rhs):
+                            if _DIRECT_REQ.match(rhs) or _mapped_decoder(ctx, rhs):
                                 direct.add(name)
                     elif src in _SERVER_SOURCES:
                         # a server value held as it is ($h = $_SERVER; $fn = $h['HTTP_X_FN']):
@@ -647,9 +670,22 @@ def taint(ctx: Ctx) -> tuple[set[bytes], set[bytes]]:
                         direct.add(got[0])
                 pos = code.find(needle, pos + len(needle))
         if req and b"foreach" in code:  # foreach ($list as $to): the items of a tainted list
+            items: set[bytes] = set()
             for m in _FOREACH_VAR.finditer(code):
-                if m.group(1) in req:
+                if m.group(1) in req and m.group(2) not in req:
                     req.add(m.group(2))
+                    items.add(m.group(2))
+            # an item split in the loop (list($user, $pass) = explode(':', $line)): its parts
+            for var in sorted(items)[:10]:
+                needle = b"$" + var
+                pos = code.find(needle)
+                count = 0
+                while pos >= 0 and count < 20:
+                    count += 1
+                    unpacked = _unpacking_before(code, pos)
+                    if unpacked is not None and var not in unpacked[0]:
+                        req.update(unpacked[0])
+                    pos = code.find(needle, pos + len(needle))
     ctx.cache["taint"] = (req, dec)
     return req, dec
 

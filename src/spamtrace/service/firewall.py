@@ -112,9 +112,11 @@ def table_status(
     from spamtrace.actions.firewall.transaction import (
         IPT_RECORD,
         confirmed_policy,
+        last_rollback,
         pending_status,
         read_pending,
     )
+    from spamtrace.render.incidents import iso
 
     recorded = None
     if backend.name == "iptables" and (state_dir / IPT_RECORD).exists():
@@ -137,4 +139,6 @@ def table_status(
     status["drift"] = drift
     status["compared_with"] = compared_with
     status["config_differs"] = against_config if backend.name == "nft" else None
+    rolled = last_rollback(state_dir) if pending is None else None
+    status["last_rollback"] = rolled and {**rolled, "at": iso(rolled["at"])}
     return status, pending_status(state_dir)

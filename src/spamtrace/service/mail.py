@@ -84,6 +84,16 @@ def php_mail_logs() -> list[tuple[str, str]]:
     return [(s.value, f"{s.path}:{s.line}") for s in mail_log_files(*gather_configs(files))]
 
 
+def php_log_roots() -> dict[str, str]:
+    """{PHP mail.log file: the chroot of the FPM pool that writes it} (``chroot =`` in the
+    pool): such a log names its scripts by their path inside the chroot. Also for a file
+    ``[mail] php_logs`` or ``--php-log`` lists by hand."""
+    from spamtrace.audit.files import RootFiles
+    from spamtrace.audit.php import gather_configs, mail_log_roots
+
+    return mail_log_roots(*gather_configs(RootFiles(PHP_CONFIG_ROOT)))
+
+
 def with_php_logs(cfg: Config) -> tuple[Config, list[str]]:
     """``cfg`` with ``[mail] php_logs`` found in the PHP configuration (:func:`php_mail_logs`)
     when it is empty; a configured list is used as it is (it replaces what would be found,
@@ -112,11 +122,13 @@ def specs_of(cfg: Config, given: dict[str, Sequence[str]] | None = None) -> list
     for kind, paths in (given or {}).items():
         if any(not path for path in paths):  # abspath("") would be the current folder
             raise UsageError(f"--{kind}-log: an empty path (give the log file)")
+    roots = php_log_roots() if (given or {}).get("php") or cfg.mail.php_logs else {}
     specs = [
         LogSpec(os.path.abspath(path), kind)
         for kind in ("exim", "postfix", "php")
         for path in (given or {}).get(kind) or ()
     ]
+    specs = [replace(s, root=roots.get(s.path, "")) if s.kind == "php" else s for s in specs]
     if specs:
         for spec in specs:
             if not os.path.isfile(spec.path):
@@ -125,7 +137,7 @@ def specs_of(cfg: Config, given: dict[str, Sequence[str]] | None = None) -> list
                     what += " (a directory)"
                 raise UsageError(f"--{spec.kind}-log {spec.path}: {what}")
         return specs
-    return configured(cfg.mail)
+    return configured(cfg.mail, roots=roots)
 
 
 def unreadable_logs(cfg: Config) -> list[tuple[str, str]]:
@@ -259,6 +271,11 @@ def collect(
             )
         elif counts.malformed:
             report.notes.append(f"{counts.path}: {counts.malformed} malformed line(s) skipped")
+        elif counts.kind == "php" and counts.lines and not counts.events:
+            report.notes.append(  # PHP writes nothing else there (unless error_log is it)
+                f"{counts.path}: none of its {counts.lines} line(s) is a PHP mail() record: "
+                f"is it a PHP mail.log? ({_GIVE})"
+            )
         if counts.long_lines:
             report.notes.append(f"{counts.path}: {counts.long_lines} over-long line(s) cut")
     return report

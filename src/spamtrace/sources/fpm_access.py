@@ -67,6 +67,9 @@ class AccessFormat:
     accepted_fmt: str | None  # the strftime format of %t (None: not in the format)
     finished_fmt: str | None  # ... of %T
     duration_unit: float | None  # seconds per unit of %d (None: not in the format)
+    #: the chroot of the pool that writes the log: php-fpm there logs a script (%f) by its
+    #: path inside the chroot (``/public_html/x.php``), put after this (checked with 8.2)
+    root: str = ""
 
     def parse(self, line: str, log: str) -> FpmRequest | None:
         """One line -> the request it logs (None: not a line of this format, or no script)."""
@@ -88,6 +91,8 @@ class AccessFormat:
         finished = _when(m.group("finished"), self.finished_fmt) if self.finished_fmt else None
         if accepted is None and finished is None:
             return None
+        if self.root and script.startswith("/"):
+            script = self.root + script
         return FpmRequest(int(m.group("pid")), script, accepted, finished, duration, log)
 
 
@@ -249,7 +254,7 @@ def pool_access_logs(path: str, text: str) -> list[PoolAccessLog]:
             continue
         key, value = s.split("=", 1)
         key = key.strip()
-        if key in ("access.log", "access.format"):
+        if key in ("access.log", "access.format", "chroot"):
             pools.setdefault(section, {})[key] = (_ini_value(value), n)
     out: list[PoolAccessLog] = []
     for pool, keys in pools.items():
@@ -264,8 +269,13 @@ def pool_access_logs(path: str, text: str) -> list[PoolAccessLog]:
             out.append(PoolAccessLog(log, None, where, why, pool, at))
             continue
         fmt_text = keys.get("access.format", (DEFAULT_FORMAT, 0))[0]
+        chroot = keys.get("chroot", ("", 0))[0].replace("$pool", pool)
+        root = os.path.normpath(chroot) if chroot.startswith("/") else ""
         try:
-            out.append(PoolAccessLog(log, compile_format(fmt_text), where, None, pool, at))
+            fmt = compile_format(fmt_text)
+            if root not in ("", "/"):  # the master writes the log outside, %f is inside
+                fmt = dataclasses.replace(fmt, root=root)
+            out.append(PoolAccessLog(log, fmt, where, None, pool, at))
         except FormatError as exc:
             out.append(PoolAccessLog(log, None, where, str(exc), pool, at))
     return out
@@ -308,7 +318,10 @@ def configured(
                         "names the script of a request too short to be read live"
                     )
             continue
-        fmt = fixed or (by_path[entry].format if entry in by_path else None)
+        pool_fmt = by_path[entry].format if entry in by_path else None
+        fmt = fixed or pool_fmt
+        if fixed is not None and pool_fmt is not None:  # the pool's chroot still holds
+            fmt = dataclasses.replace(fixed, root=pool_fmt.root)
         if fmt is None:
             why = by_path[entry].problem if entry in by_path else "no pool file sets it"
             notes.append(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
@@ -334,3 +335,38 @@ def test_an_access_log_watch_does_not_read_is_said(fixtures: Path) -> None:
         watch__fpm_access_logs=["/var/log/php-fpm/blog.access.log"], watch__fpm_access_format=fmt
     )
     assert _get(php.judge(snap, listed), "php.fpm-access-log", "pool blog").status is Status.PASS
+
+
+def test_a_chrooted_pool_writes_its_mail_log_inside_the_chroot(tmp_path: Path) -> None:
+    """php-fpm with `chroot = /home/shop`: PHP opens `mail.log = /logs/mail.log` inside the
+    chroot, /home/shop/logs/mail.log (checked with php-fpm 8.2), and a pool inheriting
+    php.ini's /var/log/php/mail.log writes /home/blog/var/log/php/mail.log. Audit looked for
+    /logs and said "does not exist: not logged" of a working log, and `mail` never read it."""
+    fpm = _fpm(tmp_path, "[PHP]\nmail.log = /var/log/php/mail.log\n")
+    (fpm / "pool.d/sites.conf").write_text(
+        "[shop]\nuser = shop\nchroot = /home/$pool\nphp_admin_value[mail.log] = /logs/mail.log\n"
+        "[blog]\nuser = blog\nchroot = /home/blog\n"
+    )
+    (tmp_path / "etc/passwd").write_text(
+        "shop:x:4001:4001::/home/shop:/bin/sh\nblog:x:4002:4002::/home/blog:/bin/sh\n"
+    )
+    (tmp_path / "home/shop/logs").mkdir(parents=True)
+    (tmp_path / "var/log/php").mkdir(parents=True)
+    env = AuditEnv(cfg=CFG, root=tmp_path, runner=NoPhp())
+    sapis, pools = php.gather_configs(env)
+    assert [s.value for s in php.mail_log_files(sapis, pools)] == [
+        "/var/log/php/mail.log", "/home/shop/logs/mail.log", "/home/blog/var/log/php/mail.log",
+    ]  # fmt: skip
+    assert php.mail_log_roots(sapis, pools) == {
+        "/home/shop/logs/mail.log": "/home/shop", "/home/blog/var/log/php/mail.log": "/home/blog",
+    }  # fmt: skip
+    snap = dataclasses.replace(php.gather(env), unwritable_logs=())
+    assert snap.missing_log_dirs == {"/home/blog/var/log/php"}
+    findings = php.judge(snap, CFG)
+    shop = _get(findings, "php.mail-log", "pool shop")
+    assert shop.status is Status.PASS, shop
+    assert "the pool's chroot is /home/shop: PHP writes /home/shop/logs/mail.log" in shop.evidence
+    blog = _get(findings, "php.mail-log", "pool blog")
+    assert blog.status is Status.WARN and "/home/blog/var/log/php does not exist" in blog.title
+    # the advised value is a path inside the chroot
+    assert "`php_admin_value[mail.log] = /logs/php-mail.log`" in blog.fix, blog.fix

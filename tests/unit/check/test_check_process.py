@@ -74,6 +74,22 @@ def test_php_cli_process_fields(procfs: Path) -> None:
     assert info.notes == ()
 
 
+def test_a_chrooted_processs_script_argument_is_read_under_its_root(procfs: Path) -> None:
+    """`php /public_html/x.php` in a jail chrooted to /home/shop runs
+    /home/shop/public_html/x.php (its cwd and open files read as this host's paths already):
+    the command line's path was taken as this host's /public_html/x.php, a file that is
+    not there, and the scan had nothing to read."""
+    d = add_process(
+        procfs, 4242, cmdline=["php", "/public_html/x.php", "10.0.0.2"],
+        cwd="/home/shop/public_html", fds={3: "/home/shop/public_html/x.php"},
+    )  # fmt: skip
+    os.symlink("/home/shop", d / "root")
+    assert read_process(4242, procfs=str(procfs)).scripts == ("/home/shop/public_html/x.php",)
+    e = add_process(procfs, 4243, cmdline=["php", "/srv/y.php"], cwd="/srv")
+    os.symlink("/", e / "root")  # not chrooted: as it is
+    assert read_process(4243, procfs=str(procfs)).scripts == ("/srv/y.php",)
+
+
 def test_fpm_worker_script_only_from_open_fd(procfs: Path) -> None:
     add_process(
         procfs, 300, comm="php-fpm8.2", cmdline=["php-fpm: pool shop"],

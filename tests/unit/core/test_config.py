@@ -39,6 +39,21 @@ def test_layers_apply_in_order_and_remember_origin(tmp_path: Path) -> None:
     assert flagged.firewall.nflog_group == 9
 
 
+def test_hidden_files_in_the_drop_in_folder_are_not_read(tmp_path: Path) -> None:
+    """Emacs keeps a lock `.#10-a.toml` (a symlink to nowhere) beside a file being edited, and
+    rsync or an editor's save a `.10-a.toml.XXXX` temporary: the lock made every config load
+    fail ("cannot read") while the admin edited a drop-in, so a reload or a daemon restart was
+    refused. Hidden names are skipped, as systemd skips them in its drop-in folders."""
+    drop = tmp_path / "d"
+    drop.mkdir()
+    write(drop / "10-a.toml", "[firewall]\nnflog_group = 7\n")
+    (drop / ".#10-a.toml").symlink_to("root@host.4242:1796500000")
+    write(drop / ".10-a.toml", 'mode = "enforce"\n')  # a half-written temporary copy
+    cfg = config.load(None, drop, environ={})
+    assert cfg.firewall.nflog_group == 7 and cfg.mode == "observe"
+    assert config.layer_files(None, drop, {}) == [str(drop / "10-a.toml")]
+
+
 def test_environment_string_without_quotes(tmp_path: Path) -> None:
     cfg = config.load(None, tmp_path, environ={"SPAMTRACE_STORE_PATH": "/tmp/x.db"})
     assert cfg.store.path == "/tmp/x.db"
@@ -72,6 +87,44 @@ def test_bad_config_is_a_one_line_config_error(tmp_path: Path, text: str, messag
     assert str(path) in str(info.value)
     assert "\n" not in str(info.value)
     assert info.value.exit_code == ExitCode.USAGE
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            '[responses]\nblock = true\nmode = "enforce"\n',
+            "responses.mode: unknown key: `mode` is the top-level key, above the first "
+            "[section] (TOML reads a key after [responses] as one of it)",
+        ),
+        (
+            '[firewall]\nallow_users = []\nmode = "enforce"\n',
+            "firewall.mode: must be one of owner, relay, redirect (observe and enforce are the "
+            "top-level `mode`, above the first [section]",
+        ),
+        (
+            '[daemon]\nquarantine_dir = "/q"\n',
+            "daemon.quarantine_dir: unknown key: a key of [responses] (known keys: "
+            "firewall_check_interval",
+        ),
+    ],
+)
+def test_a_key_in_the_wrong_section_says_where_it_belongs(
+    tmp_path: Path, text: str, message: str
+) -> None:
+    """`mode = "enforce"` added at the end of a file whose last table is [responses] is
+    responses.mode to TOML: "unknown key (known keys: block, ...)" left the admin to guess;
+    under [firewall] it was "must be one of owner, relay, redirect"."""
+    path = write(tmp_path / "bad.toml", text)
+    with pytest.raises(ConfigError) as info:
+        config.load(path, tmp_path / "nodir", environ={})
+    assert message in str(info.value)
+
+
+def test_mode_in_a_sections_environment_variable_names_the_top_level_one(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match=r"responses.mode: unknown key: the top-level `mode` "
+                       r"is SPAMTRACE_MODE"):  # fmt: skip
+        config.load(None, tmp_path, environ={"SPAMTRACE_RESPONSES_MODE": "enforce"})
 
 
 def test_explicit_missing_file_is_an_error(tmp_path: Path) -> None:

@@ -114,3 +114,36 @@ def test_every_firewall_command_that_needs_root_says_so_in_one_line(
     assert main(["firewall", action, "--state-dir", str(state)]) == 3
     assert capsys.readouterr().err == f"spamtrace: error: firewall {action} needs root\n"
     assert not state.exists()  # nothing forgotten, nothing made
+
+
+def test_status_says_the_last_apply_was_rolled_back_unconfirmed(tmp_path: Path) -> None:
+    """An admin who applied and did not confirm in time came back to `firewall: NOT LOADED;
+    run apply`, as on a server where it was never applied: status now says the last apply
+    was rolled back, when, and to what; a `remove` since (or a new apply) forgets it."""
+    from spamtrace.actions.firewall.transaction import ROLLED_BACK, forget, write_json
+    from spamtrace.render.firewall import status_json, status_lines
+
+    class _Plan:
+        mode = "owner"
+
+    write_json(tmp_path / ROLLED_BACK, {"token": "t", "at": 1796527250.4, "restored": False})
+    st, pending = table_status(cast(Any, _Backend("nft")), cast(Any, None), tmp_path)
+    assert st["last_rollback"] == {
+        "at": "2026-12-06T03:20:50.400Z", "restored": False, "damaged": None,
+    }  # fmt: skip
+    lines = status_lines("nft", cast(Any, _Plan()), st, pending)
+    assert lines[0] == "firewall: NOT LOADED (nft); run `spamtrace firewall apply`"
+    assert lines[1] == (
+        "  the last apply was not confirmed: rolled back at 2026-12-06T03:20:50.400Z (no rules "
+        "were confirmed before it: none loaded)"
+    )
+    doc = status_json("nft", cast(Any, _Plan()), st, pending, None)
+    assert doc["last_rollback"]["at"] == "2026-12-06T03:20:50.400Z"
+    write_json(tmp_path / ROLLED_BACK, {"token": "t", "at": 1796527250.4, "restored": True})
+    st, _ = table_status(cast(Any, _Backend("nft")), cast(Any, None), tmp_path)
+    assert "(the rules confirmed before it are loaded again)" in "\n".join(
+        status_lines("nft", cast(Any, _Plan()), st, None)
+    )
+    forget(tmp_path)  # `firewall remove`
+    st, _ = table_status(cast(Any, _Backend("nft")), cast(Any, None), tmp_path)
+    assert st["last_rollback"] is None

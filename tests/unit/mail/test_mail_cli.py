@@ -147,6 +147,11 @@ def test_a_log_of_another_kind_says_so(capsys: pytest.CaptureFixture[str], tmp_p
     assert "--postfix-log for a Postfix one" in out
     code, out, _ = run(capsys, "--postfix-log", log_of("exim.log", tmp_path))
     assert "reads as a Postfix log line: is it one?" in out, out
+    # a PHP mail.log has nothing but mail() records: a Postfix log given as --php-log read
+    # as "no mail sent", without a word
+    code, out, _ = run(capsys, "--php-log", log_of("postfix.log", tmp_path))
+    assert code == 0
+    assert "is a PHP mail() record: is it a PHP mail.log?" in out, out
 
 
 def test_watch_summary_tells_the_mail_it_read(capsys: pytest.CaptureFixture[str]) -> None:

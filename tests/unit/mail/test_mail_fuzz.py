@@ -60,3 +60,22 @@ def test_every_real_line_cut_at_every_length() -> None:
     for line in REAL:
         for cut in range(len(line) + 1):
             _try(line[:cut])
+
+
+@SETTINGS
+@given(st.lists(st.tuples(st.sampled_from(REAL), st.integers(0, 400)), max_size=12))
+def test_php_records_cut_by_newlines_in_sequence(cuts: list[tuple[str, int]]) -> None:
+    """The PHP parser joins a record a newline cut (a script's name): any sequence of cut
+    lines gives events, None or MalformedLine, never a record of more than MAX_LINE."""
+    from spamtrace.sources.maillog.reader import parser_for
+    from spamtrace.sources.maillog.tail import MAX_LINE
+
+    parse = parser_for("php", 2026, 0)
+    for line, at in cuts:
+        for part in (line[:at], line[at:]):
+            try:
+                got = parse(part)
+            except MalformedLine:
+                continue
+            assert got is None or isinstance(got, MailLogged)
+            assert got is None or len(got.script or "") <= MAX_LINE

@@ -102,3 +102,41 @@ def test_nothing_found_keeps_the_config(tmp_path: Path, monkeypatch: pytest.Monk
     monkeypatch.setattr(mail, "PHP_CONFIG_ROOT", str(tmp_path / "empty"))
     cfg = load(tmp_path)
     assert mail.with_php_logs(cfg) == (cfg, [])
+
+
+def test_a_chrooted_pools_log_names_scripts_by_their_path_on_this_server(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A pool with `chroot = /home/shop` writes `mail.log = /logs/mail.log` at
+    /home/shop/logs/mail.log, naming `/public_html/x.php` (checked with php-fpm 8.2): `mail`
+    read nothing (it looked for /logs/mail.log), and given the file it named a script no
+    account, scan or `quarantine` could find. Also for the daemon, and a file given by hand."""
+    root, jail = tmp_path / "root", tmp_path / "jail"
+    pools = root / "etc/php/8.2/fpm/pool.d"
+    pools.mkdir(parents=True)
+    (root / "etc/php/8.2/fpm/php.ini").write_text("[PHP]\n")
+    (pools / "shop.conf").write_text(
+        f"[shop]\nuser = shop\nchroot = {jail}\nphp_admin_value[mail.log] = /logs/mail.log\n"
+    )
+    (jail / "logs").mkdir(parents=True)
+    calls = "".join(php_call("/public_html/up/x.php", 4, 60 - i) for i in range(3))
+    calls += php_call("/public_html/y.php(7) : eval()'d code", 1, 50)
+    (jail / "logs/mail.log").write_text(calls)
+    monkeypatch.setattr(mail, "PHP_CONFIG_ROOT", str(root))
+    expected = {f"{jail}/public_html/up/x.php": 3, f"{jail}/public_html/y.php": 1}
+    report = mail.read_logs(load(tmp_path), {}, None)
+    assert [c.path for c in report.logs] == [f"{jail}/logs/mail.log"]
+    assert {t.script: t.messages for t in report.ledger.senders.values()} == expected
+    given = mail.read_logs(load(tmp_path), {"php": [f"{jail}/logs/mail.log"]}, None)
+    assert {t.script: t.messages for t in given.ledger.senders.values()} == expected
+    few = load(tmp_path, SPAMTRACE_MAIL_SCRIPT_MAX_MESSAGES="2")
+    recent = mail.recent_report(mail.with_php_logs(few)[0])  # check's
+    assert recent is not None
+    assert [i.script for i in recent.incidents] == [f"{jail}/public_html/up/x.php"]
+    from spamtrace.service import plugins
+
+    (source,) = plugins.sources(load(tmp_path))
+    try:
+        assert [(s.path, s.root) for s in source.specs] == [(f"{jail}/logs/mail.log", str(jail))]
+    finally:
+        source.close()

@@ -118,6 +118,38 @@ def test_restore_refuses_a_file_that_appeared_unless_forced(site: Path, q: Quara
     assert site.read_bytes() == BODY
 
 
+def test_a_forced_restore_quarantines_the_file_it_replaces(
+    site: Path, q: Quarantine, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`quarantine restore --force` overwrote the file that had appeared at the path (the
+    owner's new upload, or the attacker's next copy) for good: it is quarantined now, under
+    an id of its own that the restored item's notes name, and can be put back in turn."""
+    item = q.add(str(site))
+    site.write_bytes(b"the owner's new file")
+    os.chmod(site, 0o604)
+    restored = q.restore(item.id, force=True)
+    assert site.read_bytes() == BODY
+    (displaced,) = q.items()
+    assert displaced.path == str(site) and displaced.mode == 0o604
+    assert (Path(q.directory) / displaced.id / "data").read_bytes() == b"the owner's new file"
+    (note,) = restored.notes[-1:]
+    assert f"quarantined as {displaced.id}" in note and "--force" in note
+    assert f"displaced by the restore of {item.id}" in displaced.notes[-1]
+    from spamtrace.render.responses import print_quarantine_change
+
+    print_quarantine_change(restored, "restored", False)
+    assert f"  note: {note}\n" in capsys.readouterr().out
+    q.restore(displaced.id, force=True)  # and back: the first one is quarantined again
+    assert site.read_bytes() == b"the owner's new file"
+    assert [i.sha256 for i in q.items()] == [hashlib.sha256(BODY).hexdigest()]
+    # a symlink in the way holds no data: replaced as before
+    item = q.items()[0]
+    site.unlink()
+    site.symlink_to("/etc/passwd")
+    q.restore(item.id, force=True)
+    assert not site.is_symlink() and site.read_bytes() == BODY and q.items() == []
+
+
 def test_delete_and_unknown_ids(site: Path, q: Quarantine) -> None:
     item = q.add(str(site))
     q.delete(item.id)

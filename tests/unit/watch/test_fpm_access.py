@@ -126,6 +126,24 @@ def test_auto_takes_the_usable_pool_logs_and_notes_the_others() -> None:
     assert configured([], "", lambda: [PoolAccessLog("/x", None, "w", "no")]) == ([], [])
 
 
+def test_a_chrooted_pools_log_names_the_script_by_its_path_on_this_server() -> None:
+    """php-fpm's master writes the access log of a pool with `chroot = /home/shop` where it
+    says, but %f is the script's path inside the chroot (`/public_html/x.php`, checked with
+    php-fpm 8.2): watch named a file no scan, account or quarantine could find."""
+    pool = (
+        "[shop]\nchroot = /home/$pool\naccess.log = /var/log/php-fpm/$pool.log\n"
+        f'access.format = "{FMT}"\n'
+    )
+    (log,) = pool_access_logs("/etc/php/8.2/fpm/pool.d/shop.conf", pool)
+    assert log.format is not None
+    req = log.format.parse("77 1796506807 0.250 /public_html/x.php", "l")
+    assert req is not None and req.script == "/home/shop/public_html/x.php"
+    for fmt_text in ("", FMT):  # the pool's format, or [watch] fpm_access_format
+        chosen, _ = configured(["/var/log/php-fpm/shop.log"], fmt_text, lambda: [log])
+        req = chosen[0][1].parse("77 1796506807 0.250 /public_html/x.php", "l")
+        assert req is not None and req.script == "/home/shop/public_html/x.php", fmt_text
+
+
 def test_the_config_refuses_a_format_that_cannot_name_the_script(tmp_path: Path) -> None:
     conf = tmp_path / "c.toml"
     conf.write_text('[watch]\nfpm_access_format = "%t %s"\n')

@@ -606,7 +606,8 @@ def _rollback_locked(
 
 
 def forget(state: Path) -> None:
-    """Before ``remove``: cancel a pending rollback, forget the confirmed policy."""
+    """Before ``remove``: cancel a pending rollback, forget the confirmed policy (and that
+    the last apply was rolled back)."""
     if not state.is_dir():
         return
     with locked(state):
@@ -615,6 +616,19 @@ def forget(state: Path) -> None:
             Path(pending.get("snapshot", "/nonexistent")).unlink(missing_ok=True)
         (state / IPT_RECORD).unlink(missing_ok=True)
         (state / CONFIRMED).unlink(missing_ok=True)
+        (state / ROLLED_BACK).unlink(missing_ok=True)
+
+
+def last_rollback(state: Path) -> dict[str, Any] | None:
+    """The record of the rollback of the last apply (not confirmed in time), while no apply
+    came after it: ``at`` (epoch seconds), ``restored`` (the rules confirmed before it were
+    loaded again), ``damaged`` (the trial's record was damaged: why); None otherwise."""
+    rolled = read_json(state / ROLLED_BACK) if state.is_dir() else None
+    if not isinstance(rolled, dict) or not isinstance(rolled.get("at"), (int, float)):
+        return None
+    damaged = rolled.get("damaged")
+    return {"at": float(rolled["at"]), "restored": bool(rolled.get("restored")),
+            "damaged": damaged if isinstance(damaged, str) else None}  # fmt: skip
 
 
 def load_confirmed(state: Path, backend_of: Callable[[str], Backend]) -> dict[str, Any] | None:

@@ -34,6 +34,7 @@ from spamtrace.scanner.context import (
     first_arg,
     function_body,
     has_any,
+    interpolated,
     prefiltered_finditer,
     prefiltered_search,
     string_at,
@@ -1140,6 +1141,24 @@ def _expr_texts(ctx: Ctx, expr: bytes, before: int, depth: int = 2) -> list[byte
     return texts
 
 
+# the site's pages and scripts, named in a walk's filter (substr($f, -3) == '.js', *.html)
+_PAGE_EXT = re.compile(rb"(?:^|/)\*?\.(?:js|html?)$")
+_JS_LOADS = re.compile(
+    rb"<script|createelement\s*\(\s*.script|\beval\s*\(|document\.write|fromcharcode|atob\s*\(",
+    re.IGNORECASE,
+)
+
+
+def _page_walk(ctx: Ctx) -> bool:
+    """The script names page or script files (``.js``, ``.html``) in a literal of its own:
+    the files its walk of the folders picks."""
+    return any(
+        _PAGE_EXT.match(ctx.lx.value(i).strip().lower()) is not None
+        for i in range(min(len(ctx.lx.raw_strings), 2000))
+        if len(ctx.lx.raw_strings[i]) <= 40
+    )
+
+
 @feature("php_infector")
 def _php_infector(ctx: Ctx, rule: Rule) -> Hit | None:
     """PHP files found by a walk of the folders (RecursiveDirectoryIterator, scandir,
@@ -1155,7 +1174,8 @@ def _php_infector(ctx: Ctx, rule: Rule) -> Hit | None:
         if len(parts) < 2:
             continue
         dest = _norm(ctx, parts[0])
-        if not (_php_var(ctx, parts[0].strip(), start) or _PHP_NAME.search(dest) is not None):
+        php = _php_var(ctx, parts[0].strip(), start) or _PHP_NAME.search(dest) is not None
+        if not php and not (VAR.fullmatch(parts[0].strip()) and _page_walk(ctx)):
             continue
         texts = _expr_texts(ctx, expression(parts[1]), start)
         own = any(
@@ -1165,7 +1185,60 @@ def _php_infector(ctx: Ctx, rule: Rule) -> Hit | None:
             continue
         for t in texts:
             lits = b"".join(ctx.lx.value(int(i)) for i in PLACEHOLDER.findall(t))
-            runs = _PHP_OPEN.search(lits) is not None and _RUNS.search(lits) is not None
+            if php:
+                runs = _PHP_OPEN.search(lits) is not None and _RUNS.search(lits) is not None
+            else:  # a page or script: a script tag or a script that loads or runs another
+                runs = _JS_LOADS.search(lits) is not None
             if runs or _DECODER_CALL.search(t) is not None:
                 return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 100))
+    return None
+
+
+# files the system or the account's shell runs by themselves: login scripts, autostart
+# entries, user services, system cron and boot scripts
+_STARTUP_FILE = re.compile(
+    rb"(?:^|/)\.(?:bashrc|bash_profile|bash_login|profile|zshrc|zprofile|zlogin|kshrc|cshrc|"
+    rb"tcshrc)$|\.config/(?:autostart|systemd/user)/|^/etc/(?:rc\.local|cron\.(?:d|hourly|daily)/|"
+    rb"profile\.d/|systemd/system/|init\.d/)"
+)
+_STARTUP_WRITES = (b"file_put_contents", b"fopen", b"copy", b"rename", b"symlink", b"link")
+
+
+@feature("startup_planted")
+def _startup_planted(ctx: Ctx, rule: Rule) -> Hit | None:
+    """A script that writes files names a file the shell or the system runs by itself
+    (``~/.bashrc``, ``~/.profile``, an autostart entry, a user service, ``/etc/cron.d/``,
+    ``/etc/rc.local``): persistence that runs the operator's command at the next login or
+    boot, outliving the cleaning of the site. A web application never edits them."""
+    writes = calls_to(ctx, _STARTUP_WRITES, 50)
+    if not writes:
+        return None
+    named = {
+        i
+        for i in range(min(len(ctx.lx.raw_strings), 5000))
+        if len(ctx.lx.raw_strings[i]) <= 200
+        and _STARTUP_FILE.search(ctx.lx.value(i).strip().lower())
+    }
+    if not named:
+        return None
+    code = ctx.code
+    for start, args in writes:
+        parts = top_args(args)
+        if not parts:
+            continue
+        # the destination (copy/rename/link: the second path), its variables' values and
+        # the lists a loop hands them from
+        second = code.startswith((b"copy", b"rename", b"symlink", b"link"), start)
+        dest = parts[1] if second and len(parts) > 1 else parts[0]
+        texts = _expr_texts(ctx, interpolated(ctx, dest, keep_plain=True), start)
+        for var in VAR.findall(b" ".join(texts))[:8]:
+            loop = re.compile(
+                rb"foreach\s*\(([^;{]{1,400}?)\s+as\s+(?:\$" + NAME_P + rb"\s*=>\s*)?\$"
+                + re.escape(var) + rb"\s*\)"
+            )
+            texts += [m.group(1) for m in itertools.islice(loop.finditer(code, 0, start), 3)]
+        for t in texts:
+            for p in PLACEHOLDER.findall(t):
+                if int(p) in named:
+                    return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 100))
     return None

@@ -1481,16 +1481,23 @@ def _param_runners(ctx: Ctx) -> dict[bytes, int]:
     (``function eat($a, $b) { $a($b); }``): name -> the position of that parameter."""
     out: dict[bytes, int] = {}
     code = ctx.code
-    if BUILT_VARCALL.search(code) is None:
+    forwards = _FORWARD_CALL.search(code) is not None
+    if BUILT_VARCALL.search(code) is None and not forwards:
         # a body is a part of the code: without a variable called in the code, none calls a
         # parameter (most files: their function bodies need not be cut out)
         return out
     for m in itertools.islice(_DEF_PARAMS.finditer(code), 300):
         params = [p.group(1) for p in _PARAM_NAME.finditer(m.group(2))]
-        if len(params) < 2:
-            continue
         brace = code.find(b"{", m.end(), m.end() + 80)
         if brace < 0:
+            continue
+        if forwards and (len(params) >= 2 or not params):
+            body = braced(code, brace, 3000)
+            at = _forwarded_name(body, params)
+            if at is not None:
+                out.setdefault(m.group(1), at)
+                continue
+        if len(params) < 2:
             continue
         body = braced(code, brace, 3000)
         for v in itertools.islice(BUILT_VARCALL.finditer(body), 20):
@@ -1502,6 +1509,38 @@ def _param_runners(ctx: Ctx) -> dict[bytes, int]:
                 if arg is not None and arg.group(1) in params and arg.group(1) != v.group(1):
                     out.setdefault(m.group(1), params.index(v.group(1)))
     return out
+
+
+# a callback API given a variable as the function to call
+_FORWARD_CALL = re.compile(
+    rb"(?<![\w$>:])(?:call_user_func(?:_array)?|forward_static_call(?:_array)?)\s*\(\s*\$(\w+)"
+)
+_ARGS_SHIFTED = re.compile(
+    rb"\$(\w+)\s*=\s*(?:array_shift\s*\(\s*\$(\w+)\s*\)|\$(\w+)\s*\[\s*0\s*\])"
+)
+_ALL_ARGS = re.compile(rb"\$(\w+)\s*=\s*func_get_args\s*\(\s*\)")
+
+
+def _forwarded_name(body: bytes, params: list[bytes]) -> int | None:
+    """The position of the parameter that ``body`` hands a callback API as the function to
+    call, with the other parameters (or the rest of ``func_get_args()``) as its arguments
+    (``call_user_func_array($f, $args)``, ``$f = array_shift($a)`` from ``func_get_args()``),
+    or None: a wrapper that runs whatever name it is given."""
+    for c in itertools.islice(_FORWARD_CALL.finditer(body), 10):
+        name = c.group(1)
+        rest = body[c.end() : c.end() + 200]
+        if name in params:
+            others = set(VAR.findall(rest[: close_paren(rest)]))
+            if others & (set(params) - {name}):
+                return params.index(name)
+            continue
+        every = {a.group(1) for a in _ALL_ARGS.finditer(body)}
+        if not every:
+            continue
+        for s in _ARGS_SHIFTED.finditer(body):
+            if s.group(1) == name and (s.group(2) or s.group(3)) in every:
+                return 0
+    return None
 
 
 def _skip_space(buf: bytes, pos: int) -> int:

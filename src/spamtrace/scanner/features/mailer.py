@@ -38,6 +38,7 @@ from spamtrace.scanner.context import (
     per_file,
     prefiltered_finditer,
     recipient_literals,
+    site_session_gated,
     string_at,
     string_text,
     top_args,
@@ -279,6 +280,8 @@ def _mail_loop(ctx: Ctx, rule: Rule) -> Hit | None:
     if not calls or not UIN_RE.search(code) or not bounded_search(_LOOP, code, ctx.first):
         return None
     start = calls[0][0]
+    if site_session_gated(ctx, start):
+        return None  # a member's invitations, behind the site's own sign-in
     for s in bounded_finditer(_SPLIT, code, 200, first=ctx.first):
         if s.group(1) is not None:
             sep = ctx.lx.value(int(s.group(1)))
@@ -580,6 +583,9 @@ def _remote_recipients(ctx: Ctx, rule: Rule) -> Hit | None:
     hard-coded web address: a spam bot that takes its jobs (addresses, subject, body) from
     its controller. A site's own mail goes to addresses it keeps itself."""
     sites = _recipient_sites(ctx)
+    # WordPress's wp_mail($to, ...) too: a site mails its own users (whom the visitor may
+    # name, as WordPress's own e-mail change does), never a downloaded list
+    sites.extend((start, first_arg(args)) for start, args in calls_to(ctx, (b"wp_mail",), 50))
     if not sites:
         return None
     held = _download_vars(ctx)

@@ -51,6 +51,7 @@ from spamtrace.scanner.context import (
     prefiltered_search,
     recipient_literals,
     search_needing,
+    site_session_gated,
     string_at,
     string_text,
     top_args,
@@ -1395,43 +1396,14 @@ def _write_mode(ctx: Ctx, parts: list[bytes]) -> bool:
     return mode[:1] in (b"w", b"x") or (mode[:1] in (b"a", b"c") and b"+" not in mode)
 
 
-_SESSION_KEY_TEST = re.compile(
-    rb"if\s*\(\s*!?\s*(?:isset|empty)\s*\(\s*\$_session\s*\[\s*\x01(\d+)\x01\s*\]"
-)
 _WRITE_TO = re.compile(rb"(?<![\w$>:])(?:fwrite|fputs)\s*\(\s*\$(" + NAME_P + rb")\s*,")
-
-
-def _site_session_gated(ctx: Ctx, pos: int) -> bool:
-    """Whether offset ``pos`` is inside ``if (isset($_SESSION['k'])) { ... }`` for a key the
-    file never sets itself: the site's own login guards it (an admin page's editor). A
-    planted tool that keeps a session sets its key after its own password check."""
-    code = ctx.code
-    for m in itertools.islice(_SESSION_KEY_TEST.finditer(code, 0, pos), 20):
-        if code.find(b"!", m.start(), m.end()) >= 0:
-            continue  # if (!isset(...)): the other branch
-        opened = code.index(b"(", m.start())
-        cond_end = opened + 1 + close_paren(code[opened + 1 : opened + 600])
-        body = code[cond_end + 1 : cond_end + 40].lstrip()
-        if body[:1] != b"{":
-            continue
-        at = code.index(b"{", cond_end)
-        end = at + 1 + close_paren(code[at + 1 : at + 8000], 123, 125)
-        if not at < pos < end:
-            continue
-        key = ctx.lx.value(int(m.group(1)))
-        if not any(ctx.lx.value(int(w.group(1))) == key for w in _SESSION_KEY_SET.finditer(code)):
-            return True
-    return False
-
-
-_SESSION_KEY_SET = re.compile(rb"\$_session\s*\[\s*\x01(\d+)\x01\s*\]\s*=(?![=>])")
 
 
 def _request_text_written(ctx: Ctx) -> Hit | None:
     """A file opened for writing under a name the request gives (``fopen($_POST['f'], 'w')``,
     not inside a folder the script names) and the request's own text written into it: an
     uploader of code that needs no upload form. Not under the site's own login
-    (:func:`_site_session_gated`): an admin page's editor saving a page module."""
+    (:func:`site_session_gated`): an admin page's editor saving a page module."""
     code = ctx.code
     for start, args in calls_to(ctx, (b"fopen",), 20):
         parts = top_args(args)
@@ -1449,7 +1421,7 @@ def _request_text_written(ctx: Ctx) -> Hit | None:
             data = call[1] if len(call) > 1 else b""
             if not (UIN_RE.search(data) or _from_form(ctx, data)):
                 continue
-            if _site_session_gated(ctx, start):
+            if site_session_gated(ctx, start):
                 break
             return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
     return None
@@ -1973,6 +1945,11 @@ def _ssh_key_planted(ctx: Ctx, rule: Rule) -> Hit | None:
     return None
 
 
+# requests and connections to an address (a web page, a host and port)
+_FLOOD_REQUESTS = (b"curl_init", b"fsockopen", b"pfsockopen", b"stream_socket_client",
+                   b"get_headers")  # fmt: skip
+# a counter compared with a bound: ``$i < $_POST['n']``
+_COUNT_BOUND = re.compile(rb"\$\w+\s*<=?\s*([^;)]{1,80})")
 _LOOP_AT = re.compile(rb"\b(?:while|for)\s*\(")
 _CLOCK = re.compile(rb"(?<![\w$>:])(?:micro)?time\s*\(|\btrue\b|^\s*1\s*$|^\s*;\s*;\s*$")
 _UDP_OPEN = re.compile(
@@ -2020,19 +1997,44 @@ def _udp_flood(ctx: Ctx, rule: Rule) -> Hit | None:
     settings."""
     code = ctx.code
     value = ctx.lx.value
-    text = string_text(ctx)
-    tcp = text.find(b"tcp://") >= 0
-    if text.find(b"udp://") < 0 and ctx.first(b"socket_sendto") < 0 and not tcp:
-        return None
+    requests = rule.params.get("traffic") == "requests"
+    if requests:
+        if not calls_to(ctx, _FLOOD_REQUESTS, 1):
+            return None
+    else:
+        text = string_text(ctx)
+        tcp = text.find(b"tcp://") >= 0
+        if text.find(b"udp://") < 0 and ctx.first(b"socket_sendto") < 0 and not tcp:
+            return None
     for m in itertools.islice(prefiltered_finditer(_LOOP_AT, code, ctx.first), 40):
         head_end = m.end() + close_paren(code[m.end() : m.end() + 600])
         cond = code[m.end() : head_end]
-        if _CLOCK.search(cond) is None and not _from_visitor(ctx, cond):
+        if requests:
+            # for a time, for ever, or a count the visitor gives (not a loop over what a
+            # handle the visitor named returns: a file manager's folder listing)
+            count = _COUNT_BOUND.search(cond)
+            if _CLOCK.search(cond) is None and not (
+                count is not None and _from_visitor(ctx, count.group(1))
+            ):
+                continue
+        elif _CLOCK.search(cond) is None and not _from_visitor(ctx, cond):
             continue  # for a time, for ever, or as many times as the visitor says
         brace = code.find(b"{", head_end, head_end + 4)
         if brace < 0:
             continue
         body = braced(code, brace)
+        if requests:
+            for _s, args in find_calls(body, _FLOOD_REQUESTS, 20):
+                lead = PLACEHOLDER.match(first_arg(args).strip())
+                if lead is not None and value(int(lead.group(1))).strip().lower().startswith(
+                    (b"udp://", b"tcp://")
+                ):
+                    continue  # a scheme written out: shell.udp-flood's
+                target = first_arg(args)
+                if _from_visitor(ctx, target) or _param_from_visitor(ctx, m.start(), target):
+                    at = m.start()
+                    return Hit(ctx.line_of_code(at), ctx.excerpt_code(at, at + 100))
+            continue
         for u in _UDP_OPEN.finditer(body):
             scheme = value(int(u.group(1))).strip().lower()
             if scheme.startswith(b"udp://"):
@@ -2047,4 +2049,135 @@ def _udp_flood(ctx: Ctx, rule: Rule) -> Hit | None:
             if len(parts) >= 5 and _from_visitor(ctx, parts[4]):
                 at = m.start()
                 return Hit(ctx.line_of_code(at), ctx.excerpt_code(at, at + 100))
+    return None
+
+
+# files that hold the account's keys and passwords for other systems: cloud and git
+# credentials, SSH private keys, database client passwords
+_SECRET_FILE = re.compile(
+    rb"\.aws/credentials|\.ssh/(?:\{?id_(?:rsa|dsa|ecdsa|ed25519))|\.git-credentials|\.my\.cnf|"
+    rb"\.netrc\b|\.pgpass\b|\.docker/config\.json|\.config/gcloud/|/etc/shadow\b"
+)
+# an application's settings file of secrets (Laravel/Symfony `.env`): read by the site's
+# own loader, so it counts only when the script looks for it in several places
+_ENV_FILE = re.compile(rb"(?:^|/)\.env$")
+_SECRET_READS = (b"file_get_contents", b"file", b"fopen", b"readfile", b"glob", b"is_file",
+                 b"is_readable", b"file_exists", b"copy")  # fmt: skip
+# ways data leaves the server: a socket, an FTP upload, mail, an HTTP request made by the
+# script (curl, WordPress's HTTP API, a file read of a web address)
+_EGRESS = (b"curl_exec", b"curl_multi_exec", b"ftp_put", b"ftp_fput", b"fsockopen",
+           b"stream_socket_client", b"socket_connect", b"mail", b"wp_mail", b"wp_remote_post",
+           b"wp_remote_get", b"wp_remote_request")  # fmt: skip
+# a key file handed to what logs in with it: used, not read out
+_KEY_USED = re.compile(rb"(?:ssh2_auth_pubkey_file|openssl_pkey_get_private|loadkey|setprivatekey|"
+                       rb"ssh2_auth_hostbased_file)\s*\([^;]{0,200}$")
+
+
+def _egress_at(ctx: Ctx) -> int:
+    """Offset of the first call that sends data off the server (-1: none)."""
+    calls = calls_to(ctx, _EGRESS, 1)
+    if calls:
+        return calls[0][0]
+    for start, args in calls_to(ctx, (b"file_get_contents", b"fopen", b"file"), 50):
+        if web_address(ctx, PLACEHOLDER.match(first_arg(args).strip())):
+            return start
+    return -1
+
+
+@feature("secrets_sent")
+def _secrets_sent(ctx: Ctx, rule: Rule) -> Hit | None:
+    """The script reads the account's credential files (``~/.aws/credentials``, SSH private
+    keys, ``.git-credentials``, ``.my.cnf``, `.env` files looked for in several places) and
+    sends data off the server (a web request, FTP, mail, a socket): a stealer of the keys
+    the server holds for other systems. A site reads its own `.env` in one place, and never
+    another program's keys."""
+    if not calls_to(ctx, _SECRET_READS, 1):
+        return None
+    named = 0
+    first = -1
+    envs = 0
+    for i in range(min(len(ctx.lx.raw_strings), 5000)):
+        raw = ctx.lx.raw_strings[i]
+        if len(raw) > 300:
+            continue
+        value = ctx.lx.value(i).strip().lower()
+        if _SECRET_FILE.search(value):
+            at = ctx.code.find(b"\x01%d\x01" % i)
+            if at >= 0 and _KEY_USED.search(ctx.code, max(0, at - 200), at):
+                continue
+            named += 1
+        elif _ENV_FILE.search(value):
+            envs += 1
+        else:
+            continue
+        if first < 0:
+            first = i
+    if first < 0 or (named == 0 and envs < 2):
+        return None
+    at = _egress_at(ctx)
+    if at < 0:
+        return None
+    return Hit(ctx.line_of_string(first), excerpt(ctx.lx.value(first)))
+
+
+# the expect extension's wrapper: what follows "expect://" is run as a command
+_EXPECT_GLUED = re.compile(rb"\x01(\d+)\x01\s*\.")
+
+
+@feature("expect_wrapper_exec")
+def _expect_wrapper_exec(ctx: Ctx, rule: Rule) -> Hit | None:
+    """A path that starts with ``expect://`` and whose rest the script fills in at run time
+    (glued on, or a variable written inside the string): opened with any file function, the
+    expect extension runs it as a shell command, with no exec function in the script."""
+    text = string_text(ctx)
+    if text.find(b"expect://") < 0:
+        return None
+    code = ctx.code
+    for m in itertools.islice(_EXPECT_GLUED.finditer(code), 500):
+        if ctx.lx.value(int(m.group(1))).lstrip().lower().startswith(b"expect://"):
+            return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.start() + 80))
+    for i in range(min(len(ctx.lx.raw_strings), 5000)):
+        raw = ctx.lx.raw_strings[i]
+        if raw.lstrip().lower().startswith(b"expect://") and raw.find(b"$") > 9:
+            return Hit(ctx.line_of_string(i), excerpt(raw))
+    return None
+
+
+# login functions and the position of their password argument
+_LOGIN_PASSWORD_ARG = {b"imap_open": 2, b"ftp_login": 2, b"ssh2_auth_password": 2,
+                       b"ldap_bind": 2, b"mysqli_connect": 2, b"mysql_connect": 2,
+                       b"wp_authenticate": 1, b"ssh2_auth_pubkey_file": 3}  # fmt: skip
+_LOGIN_LOOP_HEAD = re.compile(rb"\b(?:foreach|while|for)\s*\(")
+
+
+@feature("login_list")
+def _login_list(ctx: Ctx, rule: Rule) -> Hit | None:
+    """Logins tried one after another: inside a loop, a login function (IMAP, FTP, SSH,
+    LDAP, MySQL, WordPress) given a password that comes from request input (a posted or
+    uploaded list of user:password lines, split in the loop): a checker of stolen accounts.
+    A mail or backup client logs in with the accounts of its own settings."""
+    calls = calls_to(ctx, tuple(_LOGIN_PASSWORD_ARG), 50)
+    if not calls:
+        return None
+    req = taint(ctx)[0]
+    if not req:
+        return None
+    code = ctx.code
+    for start, args in calls:
+        name = next(n for n in _LOGIN_PASSWORD_ARG if code.startswith(n, start))
+        parts = top_args(args)
+        idx = _LOGIN_PASSWORD_ARG[name]
+        if len(parts) <= idx:
+            continue
+        used = set(VAR.findall(interpolated(ctx, parts[idx])))
+        if not used & req:
+            continue
+        # inside a loop: a loop head before it whose braced body holds the call
+        for m in itertools.islice(_LOGIN_LOOP_HEAD.finditer(code, max(0, start - 3000), start), 20):
+            head_end = m.end() + close_paren(code[m.end() : m.end() + 2000])
+            brace = code.find(b"{", head_end, head_end + 4)
+            if brace < 0 or brace > start:
+                continue
+            if brace + len(braced(code, brace)) >= start:
+                return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 100))
     return None

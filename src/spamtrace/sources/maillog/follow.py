@@ -28,7 +28,7 @@ import os
 import queue
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from spamtrace.sources.maillog.reader import (
@@ -168,7 +168,7 @@ class MailLogSource:
             except OSError:
                 continue
             # by the compiled parsers where built (the same events as parse_lines gives)
-            events = parse_bytes(spec.kind, blob, year, offset, mtime, counts)
+            events = parse_bytes(spec.kind, blob, year, offset, mtime, counts, root=spec.root)
             out.extend(ev for ev in events if ev.wall >= since)
         return out
 
@@ -226,7 +226,7 @@ class MailLogSource:
             counts = self.counts[i]
             counts.lines += len(lines)
             # a line stamped Dec 31 read just after midnight is of the year before
-            parse = parser_for(self.specs[i].kind, year, offset, now)
+            parse = parser_for(self.specs[i].kind, year, offset, now, self.specs[i].root)
             for ev in parse_lines(parse, lines, counts):
                 self.ledger.add(ev)
         if self._queued:
@@ -324,7 +324,8 @@ class MailLogSource:
                 os.close(fd)
 
 
-def sources(cfg: Config) -> list[MailLogSource]:
-    """The mail-log source for ``cfg``, when a configured log exists (else none)."""
-    specs = configured(cfg.mail)
+def sources(cfg: Config, roots: Mapping[str, str] | None = None) -> list[MailLogSource]:
+    """The mail-log source for ``cfg``, when a configured log exists (else none);
+    ``roots``: {PHP mail.log file: the chroot of the FPM pool that writes it}."""
+    specs = configured(cfg.mail, roots=roots)
     return [MailLogSource(cfg, specs)] if specs and cfg.mail.follow else []

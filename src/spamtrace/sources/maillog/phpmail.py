@@ -24,7 +24,7 @@ from spamtrace.sources.maillog.event import MailAction, MailLogged, MalformedLin
 from spamtrace.sources.maillog.stamp import offset_seconds, php_seconds, syslog_seconds
 
 MTA = "php"
-_MARK = "mail() on ["
+MARK = "mail() on ["
 _XHEADER = "X-PHP-Originating-Script: "
 MAX_RECIPIENTS = 1000
 #: how PHP names code it compiled from a string (zend_make_compiled_string_description):
@@ -58,7 +58,7 @@ def _zone_offset(name: str, wall: float) -> int | None:
 
 def parse_line(line: str, year: int = 1970, utc_offset: int = 0) -> MailLogged | None:
     """One line -> event, ``None`` if it is not a ``mail()`` record."""
-    at = line.find(_MARK)
+    at = line.find(MARK)
     if at < 0:
         return None
     if line.startswith("["):
@@ -74,7 +74,7 @@ def parse_line(line: str, year: int = 1970, utc_offset: int = 0) -> MailLogged |
         wall = syslog_seconds(line[:15], year, utc_offset)
     else:
         raise MalformedLine("no time stamp")
-    rest = line[at + len(_MARK) :]
+    rest = line[at + len(MARK) :]
     end = rest.find("]: To: ")
     while end >= 0:
         path, _, number = rest[:end].rpartition(":")
@@ -105,6 +105,15 @@ def parse_line(line: str, year: int = 1970, utc_offset: int = 0) -> MailLogged |
         recipients=tuple(recipients[:MAX_RECIPIENTS]), nrcpt=len(recipients),
         script=path, script_line=line_number,
     )  # fmt: skip
+
+
+def under_root(ev: MailLogged, root: str) -> MailLogged:
+    """``ev`` of the mail.log of an FPM pool chrooted to ``root``: PHP there names a script
+    by its path inside the chroot (``/public_html/x.php``), this server by ``root`` before
+    it (``/home/shop/public_html/x.php``), the path the account and the scan know."""
+    if ev.script is None or not ev.script.startswith("/"):
+        return ev
+    return ev._replace(script=root.rstrip("/") + ev.script)
 
 
 def _copies(headers: str) -> list[str]:

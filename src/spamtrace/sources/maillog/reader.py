@@ -12,8 +12,9 @@ from __future__ import annotations
 import heapq
 import itertools
 import os
+import re
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import partial
 from typing import TYPE_CHECKING
@@ -47,6 +48,9 @@ GROWING = 60.0
 class LogSpec:
     path: str
     kind: str  # exim | postfix | php
+    #: a PHP mail.log of a chrooted FPM pool: the chroot, before each script path it names
+    #: (PHP there logs ``/public_html/x.php`` for ``/home/shop/public_html/x.php``)
+    root: str = ""
 
 
 @dataclass(slots=True)
@@ -68,13 +72,17 @@ class LogCounts:
         self.error = text if not self.error else f"{self.error}; {text}"
 
 
-def configured(mail: object, extra: Iterable[LogSpec] = ()) -> list[LogSpec]:
-    """The logs of a :class:`spamtrace.config.MailSection` that exist, then ``extra``."""
+def configured(
+    mail: object, extra: Iterable[LogSpec] = (), roots: Mapping[str, str] | None = None
+) -> list[LogSpec]:
+    """The logs of a :class:`spamtrace.config.MailSection` that exist, then ``extra``;
+    ``roots``: {PHP mail.log file: the chroot of the FPM pool that writes it}."""
     out: list[LogSpec] = []
     for kind, key in (("exim", "exim_logs"), ("postfix", "postfix_logs"), ("php", "php_logs")):
         for path in getattr(mail, key):
             if os.path.isfile(path) and all(s.path != path for s in out):
-                out.append(LogSpec(path, kind))
+                root = (roots or {}).get(path, "") if kind == "php" else ""
+                out.append(LogSpec(path, kind, root))
     for spec in extra:
         if all(s.path != spec.path for s in out):
             out.append(spec)
@@ -96,17 +104,54 @@ class EximLines:
     malformed, and the messages had no folder. The first is still counted malformed (Exim
     broke it), but kept until the next line: one without a time stamp that completes it
     gives the arguments event (``cwd`` with the newline, the first line's time). The
-    compiled parser hands both lines here (they are malformed to it)."""
+    compiled parser hands both lines here (they are malformed to it).
 
-    __slots__ = ("head", "utc_offset")
+    Exim logging to syslog (``log_file_path = syslog``) writes the same lines after the
+    syslog prefix (``Dec  6 02:10:01 web1 exim[1234]: ``, or rsyslog's RFC 3339 stamp): the
+    prefix is taken off. With ``syslog_timestamp = false`` Exim leaves its own stamp out,
+    and the syslog one is the line's (a BSD one in ``year``). The compiled parser hands
+    such lines here too (they do not start with Exim's stamp)."""
+
+    __slots__ = ("head", "utc_offset", "year")
     #: the line parser (the reference of the compiled one, as ``partial.func`` elsewhere)
     func = staticmethod(exim.parse_line)
+    #: a syslog prefix of an Exim line: (BSD stamp | RFC 3339 stamp), host, exim[pid]
+    _SYSLOG = re.compile(
+        r"(?:(?P<bsd>[A-Z][a-z]{2} [ 0-9][0-9] [0-9]{2}:[0-9]{2}:[0-9]{2})"
+        r"|(?P<iso>[0-9]{4}-[0-9]{2}-[0-9]{2})T(?P<time>[0-9]{2}:[0-9]{2}:[0-9]{2})[.0-9]*"
+        r"(?P<zone>Z|[+-][0-9]{2}:[0-9]{2})) \S+ exim[0-9]*(?:\[[0-9]+\])?: "
+    )
+    _EXIM_STAMP = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}")
 
-    def __init__(self, utc_offset: int) -> None:
+    def __init__(self, utc_offset: int, year: int = 1970) -> None:
         self.utc_offset = utc_offset
+        self.year = year
         self.head: MailLogged | None = None
 
+    def _unwrapped(self, line: str) -> str:
+        """``line`` without its syslog prefix (with the prefix's stamp as Exim's when Exim
+        wrote none); as it is when it has none."""
+        m = self._SYSLOG.match(line)
+        if m is None:
+            return line
+        rest = line[m.end() :]
+        if self._EXIM_STAMP.match(rest):
+            return rest
+        if m.group("iso"):
+            zone = m.group("zone").replace(":", "")
+            zone = "+0000" if zone == "Z" else zone
+            return f"{m.group('iso')} {m.group('time')} {zone} {rest}"
+        import datetime as dt
+
+        try:
+            when = dt.datetime.strptime(f"{self.year} {m.group('bsd')}", "%Y %b %d %H:%M:%S")
+        except ValueError:
+            return line
+        return f"{when:%Y-%m-%d %H:%M:%S} {rest}"
+
     def __call__(self, line: str) -> MailLogged | None:
+        if not line[:4].isdecimal() or line[10:11] == "T":
+            line = self._unwrapped(line)
         head, self.head = self.head, None
         if head is not None and not line[:4].isdecimal():
             try:
@@ -122,21 +167,72 @@ class EximLines:
             raise
 
 
-def parser_for(kind: str, year: int, utc_offset: int, written: float | None = None) -> Parser:
+class PhpLines:
+    """:func:`phpmail.parse_line` for the lines of one PHP mail.log in order, with a record
+    whose script name holds a newline joined back together.
+
+    PHP (8.2) writes the script's path as it is when ``mail()`` is given no extra headers
+    (with headers it turns line breaks into spaces): a script named ``a<newline>b.php`` (an
+    attacker's choice, to hide which file mails) gives ``[stamp] mail() on [/home/u/a``
+    and ``b.php:4]: To: ...`` without a time stamp. The first was malformed, the second no
+    record, and the call was lost. The first is still counted malformed (PHP broke it), but
+    kept while the next lines without a time stamp complete it (at most :attr:`MAX_PARTS`,
+    :data:`MAX_LINE` in all): the joined record is the call, at the first line's time."""
+
+    __slots__ = ("head", "parse", "parts")
+    MAX_PARTS = 16
+    _STAMPED = re.compile(r"\[[0-9]{2}-[A-Za-z]{3}-[0-9]{4} ")
+
+    def __init__(self, parse: Parser) -> None:
+        self.parse = parse
+        self.head: str | None = None
+        self.parts = 0
+
+    def __call__(self, line: str) -> MailLogged | None:
+        head, self.head = self.head, None
+        if head is not None and not self._STAMPED.match(line):
+            joined = f"{head}\n{line}"
+            try:
+                return self.parse(joined)
+            except MalformedLine:
+                if self.parts < self.MAX_PARTS and len(joined) <= MAX_LINE:
+                    self.head, self.parts = joined, self.parts + 1
+                return None
+        self.parts = 1
+        try:
+            return self.parse(line)
+        except MalformedLine:
+            if phpmail.MARK in line and self._STAMPED.match(line):
+                self.head = line  # a record a newline in the script's name cut
+            raise
+
+
+def parser_for(
+    kind: str, year: int, utc_offset: int, written: float | None = None, root: str = ""
+) -> Parser:
     """The line parser of a log of ``kind``. BSD syslog stamps have no year: ``year`` is the
     year of the file's last write (``written``); a line that would then be later than that
     write (by more than a day: clocks and zones) is of the year before. Not only in January:
     a log rotated monthly or by size holds December and is last written in February, and a
-    log copied from another server has the copy's time."""
+    log copied from another server has the copy's time. ``root``: the chroot of the PHP
+    mail.log's pool, put before each script path (:attr:`LogSpec.root`)."""
     # partial: no extra Python frame per line (a log has millions)
     if kind == "exim":
-        return EximLines(utc_offset)
+        return EximLines(utc_offset, year)
     module = {"postfix": postfix, "php": phpmail}.get(kind)
     if module is None:
         raise ValueError(f"unknown mail log kind {kind!r}")
+    if kind == "php" and root:
+        parse_inside = parser_for(kind, year, utc_offset, written)
+
+        def chrooted(line: str) -> MailLogged | None:
+            ev = parse_inside(line)
+            return phpmail.under_root(ev, root) if ev is not None else None
+
+        return chrooted
     parse: Parser = partial(module.parse_line, year=year, utc_offset=utc_offset)
     if written is None:
-        return parse
+        return PhpLines(parse) if kind == "php" else parse
     before: Parser = partial(module.parse_line, year=year - 1, utc_offset=utc_offset)
 
     def across_new_year(line: str) -> MailLogged | None:
@@ -145,7 +241,7 @@ def parser_for(kind: str, year: int, utc_offset: int, written: float | None = No
             return before(line)
         return ev
 
-    return across_new_year
+    return PhpLines(across_new_year) if kind == "php" else across_new_year
 
 
 def line_time(
@@ -246,7 +342,7 @@ class LogReader:
             return
         yield parse_bytes(
             self.spec.kind, blob, year, offset, mtime, self.counts, self.max_line,
-            compiled=self.compiled, growing=self._growing(path, mtime),
+            compiled=self.compiled, growing=self._growing(path, mtime), root=self.spec.root,
         )  # fmt: skip
 
     def feed(self, ledger: MailLedger) -> None:
@@ -279,7 +375,9 @@ class LogReader:
                 continue
             year, offset = time.localtime(mtime).tm_year, local_offset(mtime)
             kind, counts = self.spec.kind, self.counts
-            read = reading(kind, year, offset, mtime, splitter, counts, self.compiled, into)
+            read = reading(
+                kind, year, offset, mtime, splitter, counts, self.compiled, into, self.spec.root
+            )  # fmt: skip
             held: list[str] | None = [] if self._growing(path, mtime) else None
             try:
                 for lines, block in read_back_raw(path, splitter, self.counts.plain, held):
@@ -299,6 +397,7 @@ def reading(
     counts: LogCounts,
     compiled: bool = True,
     into: tuple[MailLedger, object] | None = None,
+    root: str = "",
 ) -> Callable[[list[str], memoryview | None], list[MailLogged]]:
     """The events of what :meth:`LineSplitter.feed_raw` gives for a file of ``kind`` last
     written at ``mtime``: the lines it completed (parsed here), then the block of whole lines
@@ -308,7 +407,7 @@ def reading(
     ``into`` (an Exim log; a ledger and its :meth:`~MailLedger.block_sink`): the events are
     fed to the ledger here, the block's by :func:`~spamtrace.sources.maillog.blocks.feed_block`,
     and none returned."""
-    parse = parser_for(kind, year, offset, mtime)
+    parse = parser_for(kind, year, offset, mtime, root)
     wrap = mtime + 86400  # a line later than the file's last write is of the year before
 
     def read(lines: list[str], block: memoryview | None) -> list[MailLogged]:
@@ -360,12 +459,13 @@ def parse_bytes(
     *,
     compiled: bool = True,
     growing: bool = False,
+    root: str = "",
 ) -> list[MailLogged]:
     """The events of ``blob``, lines of a log of ``kind`` last written at ``mtime`` (its last
     line may lack its newline), e.g. what :func:`read_tail_bytes` read. ``growing`` (a log
     being written): a last line without its newline is left, counted in ``unfinished``."""
     splitter = LineSplitter(max_line)
-    read = reading(kind, year, offset, mtime, splitter, counts, compiled)
+    read = reading(kind, year, offset, mtime, splitter, counts, compiled, root=root)
     lines, block = splitter.feed_raw(blob)
     events = read(lines, block)
     tail = splitter.flush()

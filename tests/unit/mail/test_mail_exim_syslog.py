@@ -1,0 +1,50 @@
+"""Exim logging to syslog (`log_file_path = syslog`, or `:syslog` beside its files): each
+main log line follows the syslog prefix (`Dec  6 02:10:01 web1 exim[1234]: `, or rsyslog's
+RFC 3339 stamp), with Exim's own time stamp unless `syslog_timestamp = false`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from spamtrace.cli.main import main
+from spamtrace.sources.maillog.blocks import COMPILED, parse_block
+from spamtrace.sources.maillog.event import MailAction
+from spamtrace.sources.maillog.reader import parser_for
+
+ARRIVAL = "1xZtP6-0000xM-1i <= shop@host.example U=shop P=local S=381 for a@b.example"
+DELIVERY = "1xZtP6-0000xM-1i => a@b.example R=dnslookup T=remote_smtp H=mx.b.example [192.0.2.1]"
+LOG = "\n".join([
+    f"Dec  5 17:18:32 web1 exim[1234]: 2026-12-05 17:18:32 {ARRIVAL}",
+    f"2026-12-05T17:18:33.123456+00:00 web1 exim[1235]: 2026-12-05 17:18:33 {DELIVERY}",
+    f"Dec  5 17:18:34 web1 exim4[1235]: {ARRIVAL.replace('P6', 'P7')}",  # syslog_timestamp=false
+    f"2026-12-05T17:18:35+01:00 web1 exim[1236]: {ARRIVAL.replace('P6', 'P8')}",
+    "Dec  5 17:18:36 web1 dovecot: imap-login: Login: user=<box@host.example>",  # not Exim's
+])  # fmt: skip
+
+
+@pytest.mark.parametrize("compiled", [True, False] if COMPILED else [False])
+def test_syslog_lines_give_the_events_of_exims_own(compiled: bool) -> None:
+    events, lines, malformed, _ = parse_block(
+        "exim", LOG.encode(), parser_for("exim", 2026, 0), year=2026, compiled=compiled
+    )
+    assert (lines, malformed) == (5, 1)  # the Dovecot line is no Exim line
+    assert [(e.action, e.queue_id, e.wall) for e in events] == [
+        (MailAction.ARRIVAL, "1xZtP6-0000xM-1i", 1796491112.0),
+        (MailAction.DELIVERY, "1xZtP6-0000xM-1i", 1796491113.0),
+        (MailAction.ARRIVAL, "1xZtP7-0000xM-1i", 1796491114.0),
+        (MailAction.ARRIVAL, "1xZtP8-0000xM-1i", 1796491115.0 - 3600),
+    ]
+    assert events[0].user == "shop"
+
+
+def test_mail_reads_an_exim_syslog_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    log = tmp_path / "mail.log"
+    log.write_text(LOG + "\n")
+    args = ["mail", "--no-queue", "--no-scan", "--since", "all", "--json", "--exim-log", str(log)]
+    assert main(args) == 0
+    doc = json.loads(capsys.readouterr().out)
+    (sender,) = doc["senders"]
+    assert (sender["user"], sender["messages"]) == ("shop", 3)

