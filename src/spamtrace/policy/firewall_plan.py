@@ -309,7 +309,8 @@ def resolve_relays(
 ) -> tuple[str, ...]:
     """Addresses of relay hosts (names, IPs or CIDRs); an unresolvable name is a ConfigError."""
     out: set[str] = set()
-    for relay in relays:
+    for given in relays:
+        relay = relay_host(given, where)
         try:
             out.add(str(ipaddress.ip_network(relay, strict=False)).removesuffix("/32"))
             continue
@@ -323,6 +324,24 @@ def resolve_relays(
         out.update(found)
     cleaned = {a.removesuffix("/128") if ":" in a else a for a in out}
     return tuple(sorted(cleaned, key=_addr_key))
+
+
+def relay_host(relay: str, where: str) -> str:
+    """A ``[firewall] relays`` entry -> the address, network or name it gives (``[v6]`` is
+    its address); a port, or a shape that is none of these, is a ConfigError saying so
+    (it was looked up in the DNS: "does not resolve")."""
+    parsed = split_destination(relay)
+    if parsed is None or not parsed[0]:
+        raise ConfigError(
+            f"{where}: relay {quoted(relay)} is not an address, a network or a host name"
+        )
+    host, port = parsed
+    if port is not None or (relay.count(":") == 1 and not relay.startswith("[")):
+        raise ConfigError(
+            f"{where}: relay {quoted(relay)} takes no port (a relay is allowed on every SMTP "
+            f"port); give {quoted(host)}"
+        )
+    return host
 
 
 def split_destination(entry: str) -> tuple[str, int | None] | None:
