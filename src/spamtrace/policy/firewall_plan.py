@@ -108,6 +108,8 @@ class FirewallException:
         if self.group is not None:
             who.append(f"group {self.group}")
         where = self.host or self.network or "any host"
+        if ":" in where and self.port is not None:  # an IPv6 address or network
+            where = f"[{where}]"
         port = f":{self.port}" if self.port is not None else " (any SMTP port)"
         return f"{' and '.join(who) or 'everyone'} -> {where}{port}"
 
@@ -276,6 +278,14 @@ def parse_exceptions(
                     f"{where}.network: {quoted(network)} is not an IP network"
                 ) from None
         if host is not None:
+            parsed = split_destination(host)
+            if parsed is not None and (parsed[1] is not None or host.count(":") == 1):
+                raise ConfigError(
+                    f"{where}.host: {quoted(host)} holds a port: give it as port = "
+                    f"{parsed[1] or 'N'} and host = {quoted(parsed[0])}"
+                )
+            if parsed is not None and host.startswith("[") and _is_ip(parsed[0]):
+                host = parsed[0]  # [2001:db8::1]: the address
             if _is_ip(host):
                 addresses = (str(ipaddress.ip_address(host)),)
             elif resolve is not None:
