@@ -73,7 +73,7 @@ class RawExec:
     when ``stat`` was not read then (it is read when asked for, if the process still runs)."""
 
     __slots__ = (
-        "cmdline", "cwd", "exe", "gid", "light", "mono", "pid", "procfs", "stat", "uid",
+        "cmdline", "cwd", "exe", "gid", "light", "mono", "pid", "procfs", "root", "stat", "uid",
     )  # fmt: skip
 
     def __init__(
@@ -88,10 +88,14 @@ class RawExec:
         cmdline: bytes = b"",
         light: bool = False,
         mono: float | None = None,
+        root: str | None = None,
     ) -> None:
         self.pid, self.procfs, self.uid, self.gid = pid, procfs, uid, gid
         self.stat, self.exe, self.cwd, self.cmdline, self.light = stat, exe, cwd, cmdline, light
         self.mono = mono
+        #: the process's root when not "/" (a chroot: a jailed shell), read only when its
+        #: command line holds an absolute path (a script it names inside that root)
+        self.root = root
 
 
 def read_raw(
@@ -110,12 +114,13 @@ def read_raw(
         # the exe too (one readlink): a setuid program (the MTA's exim4) is owned by root at
         # its exec, and its binary is what says it is the MTA once it has exited
         return RawExec(pid, procfs, st.st_uid, st.st_gid, exe=_readlink(f"{base}/exe"), light=True)
+    cmdline = _read(f"{base}/cmdline", MAX_CMDLINE) or b""  # bounded: the cache stays small
+    root = _readlink(f"{base}/root") if b"\0/" in cmdline else None
     return RawExec(
         pid, procfs, st.st_uid, st.st_gid,
         stat=None if when is not None else _read(f"{base}/stat", 1024),
-        exe=_readlink(f"{base}/exe"), cwd=_readlink(f"{base}/cwd"),
-        cmdline=_read(f"{base}/cmdline", MAX_CMDLINE) or b"",  # bounded: the cache stays small
-        mono=when,
+        exe=_readlink(f"{base}/exe"), cwd=_readlink(f"{base}/cwd"), cmdline=cmdline,
+        mono=when, root=root if root and root.startswith("/") and root != "/" else None,
     )  # fmt: skip
 
 
@@ -182,6 +187,8 @@ def info_of(raw: RawExec) -> ProcessInfo:
     if script:
         if not script.startswith("/") and cwd:
             script = posixpath.normpath(posixpath.join(cwd, script))
+        elif script.startswith("/") and raw.root:  # a jail names it inside its root
+            script = raw.root.rstrip("/") + posixpath.normpath(script)
         scripts = (script,)
     parents: tuple[ParentProcess, ...] = ()
     if ppid > 0:

@@ -83,17 +83,18 @@ def register(sub: Any) -> None:
     apply = fsub.add_parser(
         "apply", parents=[common], help="load the rules (rolls back unless confirmed)"
     )
-    apply.add_argument(
+    keep_or_try = apply.add_mutually_exclusive_group()  # kept at once, or on trial for N s
+    keep_or_try.add_argument(
         "--no-rollback",
         action="store_true",
         help="keep the rules at once, without the automatic rollback (no confirm needed)",
     )
-    apply.add_argument(  # the old name of --no-rollback, kept for scripts
+    keep_or_try.add_argument(  # the old name of --no-rollback, kept for scripts
         "--yes", action=_DeprecatedYes, nargs=0, dest="no_rollback", help=argparse.SUPPRESS
     )
     apply.add_argument("--json", action="store_true", help="machine-readable result")
     apply.add_argument("--dry-run", action="store_true", help="print the ruleset, load nothing")
-    apply.add_argument(
+    keep_or_try.add_argument(
         "--timeout",
         type=_timeout,
         metavar="SECONDS",

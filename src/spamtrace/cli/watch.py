@@ -187,6 +187,8 @@ def _watch(args: argparse.Namespace, cfg: Config) -> int:
     from spamtrace.render.watch import WatchView
     from spamtrace.service.engine import Engine
 
+    if args.no_store and args.db:  # one flag asks for a store there, the other for none
+        raise UsageError("--db with --no-store: nothing would be written there; give one")
     if os.geteuid() != 0:
         raise PermissionRequired(
             "watch needs root (tracefs, proc connector); without root use `spamtrace check`"

@@ -108,6 +108,8 @@ class FirewallException:
         if self.group is not None:
             who.append(f"group {self.group}")
         where = self.host or self.network or "any host"
+        if ":" in where and self.port is not None:  # an IPv6 address or network
+            where = f"[{where}]"
         port = f":{self.port}" if self.port is not None else " (any SMTP port)"
         return f"{' and '.join(who) or 'everyone'} -> {where}{port}"
 
@@ -276,6 +278,14 @@ def parse_exceptions(
                     f"{where}.network: {quoted(network)} is not an IP network"
                 ) from None
         if host is not None:
+            parsed = split_destination(host)
+            if parsed is not None and (parsed[1] is not None or host.count(":") == 1):
+                raise ConfigError(
+                    f"{where}.host: {quoted(host)} holds a port: give it as port = "
+                    f"{parsed[1] or 'N'} and host = {quoted(parsed[0])}"
+                )
+            if parsed is not None and host.startswith("[") and _is_ip(parsed[0]):
+                host = parsed[0]  # [2001:db8::1]: the address
             if _is_ip(host):
                 addresses = (str(ipaddress.ip_address(host)),)
             elif resolve is not None:
@@ -309,7 +319,8 @@ def resolve_relays(
 ) -> tuple[str, ...]:
     """Addresses of relay hosts (names, IPs or CIDRs); an unresolvable name is a ConfigError."""
     out: set[str] = set()
-    for relay in relays:
+    for given in relays:
+        relay = relay_host(given, where)
         try:
             out.add(str(ipaddress.ip_network(relay, strict=False)).removesuffix("/32"))
             continue
@@ -323,6 +334,24 @@ def resolve_relays(
         out.update(found)
     cleaned = {a.removesuffix("/128") if ":" in a else a for a in out}
     return tuple(sorted(cleaned, key=_addr_key))
+
+
+def relay_host(relay: str, where: str) -> str:
+    """A ``[firewall] relays`` entry -> the address, network or name it gives (``[v6]`` is
+    its address); a port, or a shape that is none of these, is a ConfigError saying so
+    (it was looked up in the DNS: "does not resolve")."""
+    parsed = split_destination(relay)
+    if parsed is None or not parsed[0]:
+        raise ConfigError(
+            f"{where}: relay {quoted(relay)} is not an address, a network or a host name"
+        )
+    host, port = parsed
+    if port is not None or (relay.count(":") == 1 and not relay.startswith("[")):
+        raise ConfigError(
+            f"{where}: relay {quoted(relay)} takes no port (a relay is allowed on every SMTP "
+            f"port); give {quoted(host)}"
+        )
+    return host
 
 
 def split_destination(entry: str) -> tuple[str, int | None] | None:

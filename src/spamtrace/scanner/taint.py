@@ -530,10 +530,14 @@ _CLOSURE = re.compile(rb"\s*(?:static\s+)?(?:function|fn)\s*&?\s*\(")
 
 
 #: a value quoted as one shell argument (the request input in it is no command of its own)
-QUOTED_ARG = re.compile(rb"escapeshellarg\s*\([^()]{0,120}\)")
+# what escapeshellarg() quotes, a call inside it too (escapeshellarg(basename($src))): one
+# argument of the script's own command
+QUOTED_ARG = re.compile(rb"escapeshellarg\s*\((?:[^()]|\([^()]{0,120}\)){0,120}\)")
 #: request input percent-encoded (a URL part): no space, quote or shell character is left
 #: in it, so as a piece of a command it is no command of its own either
-_URL_ENCODED_ARG = re.compile(rb"(?<![\w$>:])(?:raw)?urlencode\s*\([^()]{0,120}\)")
+_URL_ENCODED_ARG = re.compile(
+    rb"(?<![\w$>:])(?:raw)?urlencode\s*\((?:[^()]|\([^()]{0,120}\)){0,120}\)"
+)
 
 
 def taint(ctx: Ctx) -> tuple[set[bytes], set[bytes]]:

@@ -193,6 +193,13 @@ def read_logs(cfg: Config, given: dict[str, Sequence[str]], since: float | None)
         raise RuntimeFailure(errors + (not_read_hint() if "Permission denied" in errors else ""))
     if denied:
         report.notes.append(f"could not read {said}{not_read_hint()}")
+    for counts in report.logs:  # PHP writes nothing but mail() records there; a configured
+        # file may be its error_log too: asked only of a file given as --php-log
+        if counts.kind == "php" and given.get("php") and counts.lines and not counts.events:
+            report.notes.append(
+                f"{counts.path}: none of its {counts.lines} line(s) is a PHP mail() record: "
+                f"is it a PHP mail.log? ({_GIVE})"
+            )
     report.notes += found
     return report
 
@@ -271,11 +278,6 @@ def collect(
             )
         elif counts.malformed:
             report.notes.append(f"{counts.path}: {counts.malformed} malformed line(s) skipped")
-        elif counts.kind == "php" and counts.lines and not counts.events:
-            report.notes.append(  # PHP writes nothing else there (unless error_log is it)
-                f"{counts.path}: none of its {counts.lines} line(s) is a PHP mail() record: "
-                f"is it a PHP mail.log? ({_GIVE})"
-            )
         if counts.long_lines:
             report.notes.append(f"{counts.path}: {counts.long_lines} over-long line(s) cut")
     return report

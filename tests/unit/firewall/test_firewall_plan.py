@@ -57,6 +57,32 @@ def test_unresolvable_relay_is_a_config_error() -> None:
         make_plan(firewall__mode="relay", firewall__relays=["nowhere.invalid"])
 
 
+def test_a_relay_with_a_port_or_brackets_is_said_so_not_looked_up() -> None:
+    """`relays = ["[2001:db8::25]:587"]` (the shape allow_destinations takes) was looked up
+    in the DNS and refused as "does not resolve"; `[2001:db8::25]` too. A bracketed address
+    is the address; a port is refused with why (a relay is allowed on every SMTP port)."""
+    plan = make_plan(firewall__mode="relay", firewall__relays=["[2001:db8::25]"])
+    assert plan.relay_addresses == ("2001:db8::25",)
+    for relay in ("[2001:db8::25]:587", "192.0.2.25:587", "smtp.example.net:587"):
+        with pytest.raises(ConfigError, match=r"takes no port.*every SMTP port") as info:
+            make_plan(firewall__mode="relay", firewall__relays=[relay])
+        assert "does not resolve" not in str(info.value)
+    with pytest.raises(ConfigError, match="not an address, a network or a host name"):
+        make_plan(firewall__mode="relay", firewall__relays=["[2001:db8::25"])
+
+
+def test_an_exception_host_in_brackets_or_with_a_port_is_read_or_said_so() -> None:
+    """`host = "[2001:db8::1]"` and `host = "smtp.example.net:587"` were looked up in the
+    DNS ("does not resolve"), and an IPv6 host read `-> 2001:db8::1:587`."""
+    plan = make_plan(firewall__exceptions=[{"user": "shop", "host": "[2001:db8::1]", "port": 587}])
+    (exc,) = plan.exceptions
+    assert exc.addresses == ("2001:db8::1",) and exc.describe() == "user shop -> [2001:db8::1]:587"
+    for host in ("smtp.example.net:587", "[2001:db8::1]:587", "192.0.2.9:25"):
+        with pytest.raises(ConfigError, match=r"\.host: .* holds a port: give it as port = ") as e:
+            make_plan(firewall__exceptions=[{"user": "shop", "host": host}])
+        assert "does not resolve" not in str(e.value)
+
+
 @pytest.mark.parametrize(
     ("exceptions", "message"),
     [

@@ -147,3 +147,20 @@ def test_status_says_the_last_apply_was_rolled_back_unconfirmed(tmp_path: Path) 
     forget(tmp_path)  # `firewall remove`
     st, _ = table_status(cast(Any, _Backend("nft")), cast(Any, None), tmp_path)
     assert st["last_rollback"] is None
+
+
+@pytest.mark.parametrize("keep", ["--no-rollback", "--yes"])
+def test_apply_refuses_a_confirm_timeout_with_no_rollback(
+    keep: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`apply --no-rollback --timeout 30` kept the rules at once and ignored the timeout the
+    admin gave for a trial: one says keep, the other says try, and the command must not
+    guess which was meant."""
+    from spamtrace.cli.main import main
+
+    state = tmp_path / "state"
+    args = ["firewall", "apply", keep, "--timeout", "30", "--dry-run", "--state-dir", str(state)]
+    assert main(args) == 2
+    *note, err = capsys.readouterr().err.splitlines()  # (--yes: its rename is noted first)
+    assert len(note) == (keep == "--yes") and "--timeout" in err and "not allowed with" in err
+    assert not state.exists()

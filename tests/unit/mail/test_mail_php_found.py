@@ -140,3 +140,14 @@ def test_a_chrooted_pools_log_names_scripts_by_their_path_on_this_server(
         assert [(s.path, s.root) for s in source.specs] == [(f"{jail}/logs/mail.log", str(jail))]
     finally:
         source.close()
+
+
+def test_a_configured_php_log_shared_with_error_log_is_not_asked_about(tmp_path: Path) -> None:
+    """A pool may write its error_log and its mail.log to one file: with no mail() call in
+    it yet, `mail` must not ask whether it is a PHP mail.log (it asks of a --php-log)."""
+    log = tmp_path / "php.log"
+    log.write_text("[05-Dec-2026 10:00:00 UTC] PHP Warning:  Undefined variable $x in /h/a.php\n")
+    cfg = load(tmp_path, SPAMTRACE_MAIL_PHP_LOGS=json.dumps([str(log)]))
+    assert not [n for n in mail.read_logs(cfg, {}, None).notes if "is it a PHP" in n]
+    given = mail.read_logs(cfg, {"php": [str(log)]}, None).notes
+    assert [n for n in given if "is it a PHP mail.log?" in n], given

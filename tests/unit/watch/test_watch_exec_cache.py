@@ -172,3 +172,21 @@ def test_an_argv0_with_a_colon_keeps_the_script_in_the_cached_exec(tmp_path: Pat
     info = info_of(read_raw(4321, str(tmp_path)))
     assert info.exe == "/usr/bin/php8.2" and info.cwd == uploads
     assert info.scripts == (f"{uploads}/x.php",)
+
+
+def test_a_chrooted_execs_absolute_script_is_read_under_its_root(tmp_path: Path) -> None:
+    """A jailed `php /public_html/x.php` (root /home/shop) that exits at once is known by
+    its exec record: its script was this host's /public_html/x.php, not there. The root is
+    read at the exec (only when the command line holds an absolute path)."""
+    from spamtrace.attribution.exec_cache import info_of, read_raw
+
+    d = tmp_path / "4321"
+    d.mkdir()
+    (d / "cmdline").write_bytes(b"php\x00/public_html/x.php\x0010.0.0.2\x00")
+    (d / "exe").symlink_to("/usr/bin/php8.2")
+    (d / "cwd").symlink_to("/home/shop/public_html")
+    (d / "root").symlink_to("/home/shop")
+    (d / "stat").write_bytes(b"4321 (php) S 1 " + b"0 " * 17 + b"500 " + b"0 " * 30 + b"\n")
+    raw = read_raw(4321, str(tmp_path))
+    (d / "root").unlink()  # the process is gone when asked
+    assert info_of(raw).scripts == ("/home/shop/public_html/x.php",)

@@ -497,3 +497,17 @@ def test_watch_opening_tells_what_the_responses_did_before_it(
     assert opened["type"] == "incident-opened"
     assert [a["action"] for a in opened["incident"]["actions"]] == ["stop-process"]
     assert not any(a.endswith(": kill 4242") for a in opened["incident"]["advice"])
+
+
+def test_watch_refuses_a_store_path_with_no_store(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`watch --no-store --db PATH` watched and wrote nothing to PATH, as asked by one flag
+    and not by the other: the incidents the admin meant to keep there were lost."""
+    from spamtrace.cli.main import main
+
+    db = tmp_path / "w.db"
+    assert main(["watch", "--no-store", "--db", str(db), "--duration", "1s"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "--db" in err and "--no-store" in err, err
+    assert not db.exists()

@@ -62,9 +62,11 @@ def relay_addresses(relays: list[str]) -> list[str]:
     import ipaddress
 
     from spamtrace.errors import ConfigError
+    from spamtrace.policy.firewall_plan import relay_host
 
     out: list[str] = []
-    for relay in relays:
+    for given in relays:
+        relay = relay_host(given, "acl")
         try:
             ipaddress.ip_network(relay, strict=False)
             out.append(relay)

@@ -82,9 +82,30 @@ def _ext_swap_php(ctx: Ctx, rule: Rule) -> Hit | None:
 _PHP_PATH = re.compile(rb"\.(?:php\d?|phtml|pht|phar|inc)$", re.IGNORECASE)
 
 
+# a double-quoted string that is one variable and nothing else: "$page", "{$page}"
+_SOLE_VAR = re.compile(rb"\s*(?:\$\w+|\{\$\w+\})\s*")
+
+
+def _sole_variable(ctx: Ctx, expr: bytes) -> bytes:
+    """``expr``, or the variable it interpolates when it is a double-quoted string holding
+    that variable alone (``"$page"`` is ``$page``: PHP writes the same text)."""
+    m = PLACEHOLDER.fullmatch(expr.strip())
+    if m is None:
+        return expr
+    idx = int(m.group(1))
+    if idx >= len(ctx.lx.kinds) or ctx.lx.kinds[idx] not in ("dq", "heredoc"):
+        return expr
+    raw = ctx.lx.raw_strings[idx]
+    if _SOLE_VAR.fullmatch(raw) is None:
+        return expr
+    return raw.strip().strip(b"{}").lower()
+
+
 def _downloads(ctx: Ctx, expr: bytes) -> bool:
     """``expr`` fetches an http(s) address given as a literal, or is a variable assigned
-    such a download (``$d = file_get_contents('http://…');``, ``$d = curl_exec($ch);``)."""
+    such a download (``$d = file_get_contents('http://…');``, ``$d = curl_exec($ch);``),
+    given as it is or as a string holding it alone (``"$d"``)."""
+    expr = _sole_variable(ctx, expr)
     texts = [expr]
     v = VAR.fullmatch(expr.strip().lstrip(b"@"))
     if v is not None:

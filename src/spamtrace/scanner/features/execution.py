@@ -419,6 +419,8 @@ def _tainted_sink(ctx: Ctx, rule: Rule) -> Hit | None:
                 continue
             if page_suffixed(ctx, m.end()) or page_path_var(ctx, var):
                 continue  # include $page . '.php': a page router's hole (include-request-rooted)
+            if looked_up_var(ctx, var):
+                continue  # the value comes from the script's own table of pages
             if code[m.end() : m.end() + 40].lstrip()[:1] == b"[" and not _whole_request(ctx, var):
                 continue  # an element of an array that merely holds some request values
             return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end() + 40))
@@ -517,11 +519,60 @@ def literal_list_var(ctx: Ctx, name: bytes) -> bool:
         return False
     if _LITERAL_LIST.match(code, writes[0][1].end()) is None:
         return False
+    return not literal_list_grown(ctx, name)
+
+
+def literal_list_grown(ctx: Ctx, name: bytes) -> bool:
+    """``array_push($name, ...)`` (or unshift, splice): the list takes more than it was
+    written with."""
+    code = ctx.code
     for g in _LIST_GROWERS.finditer(code):
         end = g.end() + len(name)
         if code.startswith(name, g.end()) and (end >= len(code) or code[end] not in _NAME_BYTES):
-            return False  # array_push($allowed, ...): the list takes more than it was written with
+            return True
+    return False
+
+
+# a literal array of strings, keyed by strings or not: ['home' => 'home.php', 'about' => ...]
+_LITERAL_MAP = re.compile(
+    rb"\s*(?:array\s*\(|\[)(?:\s*\x01\d+\x01\s*(?:=>\s*\x01\d+\x01\s*)?,?)+\s*[)\]]"
+)
+_LOOKUP = rb"\$(" + NAME_P + rb")\s*\[[^\]\n;]{1,80}\]"
+# what a value looked up in such an array is set to: $m[$k], $m[$k] ?? 'x',
+# isset($m[$k]) ? $m[$k] : 'x', or a literal
+_LOOKED_UP = re.compile(
+    rb"\s*(?:\x01\d+\x01|isset\s*\(\s*" + _LOOKUP + rb"\s*\)\s*\?\s*" + _LOOKUP
+    + rb"\s*:\s*\x01\d+\x01|" + _LOOKUP + rb"(?:\s*\?\?\s*\x01\d+\x01)?)\s*;"
+)
+
+
+def looked_up_var(ctx: Ctx, var: bytes) -> bool:
+    """Whether every value ``$var`` is given is a literal or an element of an array that holds
+    only literals (``$file = isset($pages[$p]) ? $pages[$p] : 'home.php';``): the request
+    picks a key, the script's own table gives the value (a page router's whitelist)."""
+    code = ctx.code
+    writes = var_assigns(code, var, _ANY_WRITE, 6)
+    if not writes or any(m.group().strip() != b"=" for _, m in writes):
+        return False
+    for _, w in writes:
+        got = _LOOKED_UP.match(code, w.end())
+        if got is None:
+            return False
+        tables = {t for t in got.groups() if t is not None}
+        if not all(_literal_map_var(ctx, t) for t in tables):
+            return False
     return True
+
+
+def _literal_map_var(ctx: Ctx, name: bytes) -> bool:
+    """``$name`` is set once, to a literal array of strings (keyed or not), and never added to."""
+    writes = var_assigns(ctx.code, name, _ANY_WRITE, 3)
+    return (
+        len(writes) == 1
+        and writes[0][1].group().strip() == b"="
+        and _LITERAL_MAP.match(ctx.code, writes[0][1].end()) is not None
+        and literal_list_grown(ctx, name) is False
+    )
 
 
 def _guard_of(ctx: Ctx, cond: bytes, var: bytes) -> re.Match[bytes] | None:

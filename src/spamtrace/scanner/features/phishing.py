@@ -943,21 +943,28 @@ _CODE_LABEL = re.compile(
     rb"(?:^|\n)\s*(?:code|otp|2fa)\s*[:=]"
 )
 
+# a label that names nothing but a code the visitor received to sign in ("SMS code", "OTP
+# code", "2FA code", "one-time code"): no shop, ticket or access code is called that
+_SIGNIN_CODE_LABEL = re.compile(rb"(?:sms|otp|2fa|mfa|one[- ]time)\s*code")
+
 
 def _code_step(ctx: Ctx, keys: set[bytes], text: bytes) -> bool:
-    """One form field, a one-time code by its name (:data:`_CODE_KEY`) and by its label in
-    the text sent (:data:`_CODE_LABEL`), sent with the visitor's address or user agent, in a
-    script that neither checks a password nor compares the code with one it keeps: a kit
-    passing on the code its victim received. A site's own sign-in compares the code; a
-    shop's promo code is not labelled as a sign-in code and carries no visitor address."""
+    """One form field (or two or three), each a one-time code by its name
+    (:data:`_CODE_KEY`), and a label of such a code in the text sent (:data:`_CODE_LABEL`),
+    sent with the visitor's address or user agent (or labelled as an SMS, OTP or 2FA code,
+    which needs no address to tell), in a script that neither checks a password nor
+    compares the code with one it keeps: a kit passing on the code its victim received. A
+    site's own sign-in compares the code; a shop's promo code is not labelled as a sign-in
+    code and carries no visitor address."""
     names = {k.lstrip(b"$") for k in keys}  # the field, and the variable that holds it
-    if len(names) != 1 or _CODE_KEY.search(next(iter(names))) is None:
+    # one code field, or a few (the SMS code and the authenticator's code of one step)
+    if not 1 <= len(names) <= 3 or any(_CODE_KEY.search(n) is None for n in names):
         return False
     lits = [ctx.lx.value(int(p.group(1))).lower()
             for p in itertools.islice(PLACEHOLDER.finditer(text), 200)]
     if not any(_CODE_LABEL.search(lit) for lit in lits):
         return False
-    if not any(_VISITOR_MARK.search(lit) for lit in lits):
+    if not any(_VISITOR_MARK.search(lit) or _SIGNIN_CODE_LABEL.search(lit) for lit in lits):
         return False
     return not _auth_used(ctx) and not _compared_field(ctx)
 
