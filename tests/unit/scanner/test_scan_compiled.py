@@ -92,9 +92,9 @@ def test_hostile_input_is_linear_and_safe() -> None:
         b"'a'" * 400_000,
         b"#" + b"?" * 2_000_000,
     ):
-        start = time.monotonic()
+        start = time.process_time()  # the CPU it took: a busy machine's wall clock is not
         assert tail(data, 0, 0) == lexer._tail_py(data, 0, 0)
-        assert time.monotonic() - start < 5
+        assert time.process_time() - start < 5
 
 
 # ------------------------------------------------------------------ the gate word matcher

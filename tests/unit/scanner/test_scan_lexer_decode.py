@@ -45,9 +45,9 @@ def test_unterminated_tokens_do_not_crash() -> None:
 
 def test_lexer_is_linear_on_hostile_one_line_input() -> None:
     data = b"<?php " + b"'\\'" * 200_000 + b"/*" + b"*" * 300_000 + b'"' + b"\\x" * 300_000
-    start = time.monotonic()
+    start = time.process_time()  # the CPU it took: a busy machine's wall clock is not
     lex(data)
-    assert time.monotonic() - start < 5
+    assert time.process_time() - start < 5
 
 
 def test_peel_base64_gzinflate_rot13_layers() -> None:
