@@ -43,7 +43,12 @@ def test_golden_json(capsys: pytest.CaptureFixture[str]) -> None:
     doc = _normalize(doc, str(SAMPLES))
     if os.environ.get("UPDATE_GOLDEN_SCAN"):
         GOLDEN.write_text(json.dumps(doc, indent=2) + "\n")
-    assert doc == json.loads(GOLDEN.read_text())
+    golden = json.loads(GOLDEN.read_text())
+    # on a mismatch, the whole entries that differ (it failed twice under load, 1 in 2166
+    # tests, and passed alone: which file, and why, was cut from pytest's diff)
+    known = {json.dumps(f, sort_keys=True) for f in golden["files"]}
+    differ = [f for f in doc["files"] if json.dumps(f, sort_keys=True) not in known]
+    assert doc == golden, (json.dumps(differ)[:4000], doc["summary"], golden["summary"])
     assert doc["schema"] == "spamtrace.scan/1"
 
 
