@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
 from collections.abc import Callable, Iterable
@@ -1532,7 +1533,14 @@ def _param_runners(ctx: Ctx) -> dict[bytes, int]:
     (``function eat($a, $b) { $a($b); }``): name -> the position of that parameter."""
     out: dict[bytes, int] = {}
     code = ctx.code
-    forwards = _FORWARD_CALL.search(code) is not None
+    # where the code hands a variable to a callback API: only a body holding one of them
+    # can forward its parameter (most bodies of a file that has one need not be cut out)
+    forward_at = (
+        [c.start() for c in _FORWARD_CALL.finditer(code)]
+        if ctx.first(b"call_user_func") >= 0 or ctx.first(b"forward_static_call") >= 0
+        else []
+    )
+    forwards = bool(forward_at)
     if BUILT_VARCALL.search(code) is None and not forwards:
         # a body is a part of the code: without a variable called in the code, none calls a
         # parameter (most files: their function bodies need not be cut out)
@@ -1542,7 +1550,11 @@ def _param_runners(ctx: Ctx) -> dict[bytes, int]:
         brace = code.find(b"{", m.end(), m.end() + 80)
         if brace < 0:
             continue
-        if forwards and (len(params) >= 2 or not params):
+        if (
+            forwards
+            and (len(params) >= 2 or not params)
+            and bisect.bisect_left(forward_at, brace) < bisect.bisect_left(forward_at, brace + 3000)
+        ):
             body = braced(code, brace, 3000)
             at = _forwarded_name(body, params)
             if at is not None:
