@@ -547,15 +547,24 @@ _LOOKED_UP = re.compile(
 )
 
 
+def _plain_assignments(code: bytes, var: bytes) -> list[re.Match[bytes]]:
+    """Every write of ``$var`` (at most 6), when each is a plain ``=`` (not ``.=``, ``[]=``,
+    a reference...); empty otherwise: a value built up in steps is not one value."""
+    writes = var_assigns(code, var, _ANY_WRITE, 6)
+    if any(m.group().strip() != b"=" for _, m in writes):
+        return []
+    return [m for _, m in writes]
+
+
 def looked_up_var(ctx: Ctx, var: bytes) -> bool:
     """Whether every value ``$var`` is given is a literal or an element of an array that holds
     only literals (``$file = isset($pages[$p]) ? $pages[$p] : 'home.php';``): the request
     picks a key, the script's own table gives the value (a page router's whitelist)."""
     code = ctx.code
-    writes = var_assigns(code, var, _ANY_WRITE, 6)
-    if not writes or any(m.group().strip() != b"=" for _, m in writes):
+    writes = _plain_assignments(code, var)
+    if not writes:
         return False
-    for _, w in writes:
+    for w in writes:
         got = _LOOKED_UP.match(code, w.end())
         if got is None:
             return False
@@ -681,10 +690,10 @@ def page_path_var(ctx: Ctx, var: bytes) -> bool:
     of the site's pages through it, as with ``include 'pages/' . $p . '.php'`` (a router's
     hole, php.include-request-rooted), and cannot name a URL, php://input or an upload."""
     code = ctx.code
-    writes = var_assigns(code, var, _ANY_WRITE, 6)
-    if not writes or any(m.group().strip() != b"=" for _, m in writes):
+    writes = _plain_assignments(code, var)
+    if not writes:
         return False
-    for _, w in writes:
+    for w in writes:
         rhs = _PLAIN_RHS.match(code, w.start())
         if rhs is None:
             return False

@@ -1372,28 +1372,31 @@ def _decoded_url_only(ctx: Ctx, pos: int) -> bool:
 _BASENAME = re.compile(rb"[\s@(]*basename\s*\(")
 
 
+def _literal_mode(ctx: Ctx, parts: list[bytes]) -> bytes | None:
+    """The mode of an ``fopen()`` call (its arguments ``parts``) when it is a literal,
+    lower-cased; None when the file computes it."""
+    if len(parts) < 2:
+        return None
+    lit = PLACEHOLDER.fullmatch(parts[1].strip())
+    if lit is None:
+        return None
+    return ctx.lx.value(int(lit.group(1))).strip().lower()
+
+
 def _read_only_mode(ctx: Ctx, parts: list[bytes]) -> bool:
     """The mode of an ``fopen()`` call is a literal that only reads ("r", "rb", not "r+"):
     nothing is saved through that handle. A mode the file computes may write."""
-    if len(parts) < 2:
-        return False
-    lit = PLACEHOLDER.fullmatch(parts[1].strip())
-    if lit is None:
-        return False
-    mode = ctx.lx.value(int(lit.group(1))).strip().lower()
-    return mode[:1] == b"r" and b"+" not in mode
+    mode = _literal_mode(ctx, parts)
+    return mode is not None and mode[:1] == b"r" and b"+" not in mode
 
 
 def _write_mode(ctx: Ctx, parts: list[bytes]) -> bool:
     """The mode of an ``fopen()`` call is a literal that writes and cannot read what was
     there ("w", "wb", "a", "x", "c", "w+", "x+"): no file or URL is read through it."""
-    if len(parts) < 2:
-        return False
-    lit = PLACEHOLDER.fullmatch(parts[1].strip())
-    if lit is None:
-        return False
-    mode = ctx.lx.value(int(lit.group(1))).strip().lower()
-    return mode[:1] in (b"w", b"x") or (mode[:1] in (b"a", b"c") and b"+" not in mode)
+    mode = _literal_mode(ctx, parts)
+    return mode is not None and (
+        mode[:1] in (b"w", b"x") or (mode[:1] in (b"a", b"c") and b"+" not in mode)
+    )
 
 
 _WRITE_TO = re.compile(rb"(?<![\w$>:])(?:fwrite|fputs)\s*\(\s*\$(" + NAME_P + rb")\s*,")
