@@ -110,6 +110,20 @@ def test_read_tail_bytes_reads_back_only_to_about_since(tmp_path: Path) -> None:
     assert whole.decode().splitlines() == lines
 
 
+def _five_sendmail_runs_in(folder: Path, tmp_path: Path) -> Path:
+    """An Exim main log: five messages sent by sendmail run in ``folder`` (its cwd= lines)."""
+    log = tmp_path / "mainlog"
+    log.write_text(
+        "\n".join(
+            f"2026-12-04 18:26:{i:02d} cwd={folder} 3 args: /usr/sbin/sendmail -t -i\n"
+            f"2026-12-04 18:26:{i:02d} 1xZX{i:02d}-0004e{i % 10}-2T <= shop@h U=shop P=local S=9"
+            for i in range(5)
+        )
+        + "\n"
+    )
+    return log
+
+
 def test_scan_names_the_likely_script_in_the_senders_folder(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
@@ -120,15 +134,7 @@ def test_scan_names_the_likely_script_in_the_senders_folder(
     malicious = Path(__file__).resolve().parents[1] / "scanner/samples/malicious/bcc-mailer.php"
     shutil.copyfile(malicious, folder / "wp-tmp.php")
     (folder / "readme.txt").write_text("nothing to see\n")
-    log = tmp_path / "mainlog"
-    log.write_text(
-        "\n".join(
-            f"2026-12-04 18:26:{i:02d} cwd={folder} 3 args: /usr/sbin/sendmail -t -i\n"
-            f"2026-12-04 18:26:{i:02d} 1xZX{i:02d}-0004e{i % 10}-2T <= shop@h U=shop P=local S=9"
-            for i in range(5)
-        )
-        + "\n"
-    )
+    log = _five_sendmail_runs_in(folder, tmp_path)
     code = main(["mail", "--json", "--no-queue", "--since", "all", "--exim-log", str(log)])
     doc = json.loads(capsys.readouterr().out)
     (sender,) = doc["senders"]
@@ -240,15 +246,7 @@ def test_scan_lists_the_senders_folders_links_where_a_site_must_not_reach(
     (folder / "s\x1b[2J.txt").symlink_to("/etc/shadow")
     os.symlink(b"/", os.fsencode(folder) + b"/root\xff")
     (folder / "ok.php").symlink_to("wp-tmp.php")  # the site's own file: not listed
-    log = tmp_path / "mainlog"
-    log.write_text(
-        "\n".join(
-            f"2026-12-04 18:26:{i:02d} cwd={folder} 3 args: /usr/sbin/sendmail -t -i\n"
-            f"2026-12-04 18:26:{i:02d} 1xZX{i:02d}-0004e{i % 10}-2T <= shop@h U=shop P=local S=9"
-            for i in range(5)
-        )
-        + "\n"
-    )
+    log = _five_sendmail_runs_in(folder, tmp_path)
     args = ["mail", "--no-queue", "--since", "all", "--exim-log", str(log)]
     assert main([*args, "--json"]) == 1
     doc = json.loads(capsys.readouterr().out)
