@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import enum
 import ipaddress
+import posixpath
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -283,3 +284,13 @@ if TYPE_CHECKING:
     #: One event of any source the engine reads (the tracepoint, sock_diag polling, NFLOG,
     #: the proc connector). A new source adds its event class here.
     Event: TypeAlias = SmtpConnectAttempted | SmtpConnectBlocked | PolledConnect | ProcEvent
+
+
+def host_path(root: str, path: str) -> str:
+    """``path`` as a process chrooted to ``root`` names it (``/public_html/x.php`` in a jail
+    or an FPM pool with ``chroot =``), as this host names it (``/home/shop/public_html/x.php``):
+    the path the account, the scan and the quarantine know. Unchanged without a chroot
+    (``root`` empty or ``/``) and for a relative path."""
+    if not root or root == "/" or not path.startswith("/"):
+        return path
+    return root.rstrip("/") + "/" + posixpath.normpath(path).lstrip("/")

@@ -35,7 +35,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from spamtrace.model import AttributionMethod, ParentProcess, ProcessInfo
+from spamtrace.model import AttributionMethod, ParentProcess, ProcessInfo, host_path
 from spamtrace.sources.proc_connector import ProcEvent, ProcEventKind
 
 ProcessReader = Callable[[int], ProcessInfo]
@@ -188,7 +188,7 @@ def info_of(raw: RawExec) -> ProcessInfo:
         if not script.startswith("/") and cwd:
             script = posixpath.normpath(posixpath.join(cwd, script))
         elif script.startswith("/") and raw.root:  # a jail names it inside its root
-            script = raw.root.rstrip("/") + posixpath.normpath(script)
+            script = host_path(raw.root, script)
         scripts = (script,)
     parents: tuple[ParentProcess, ...] = ()
     if ppid > 0:

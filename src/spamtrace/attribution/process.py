@@ -38,7 +38,7 @@ import pwd
 from typing import TYPE_CHECKING
 
 from spamtrace.attribution.elfid import InterpreterIds
-from spamtrace.model import AttributionMethod, ParentProcess, ProcessInfo
+from spamtrace.model import AttributionMethod, ParentProcess, ProcessInfo, host_path
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -516,8 +516,8 @@ def _scripts(
                 root = os.readlink(f"{procfs}/{pid}/root")
             except OSError:
                 root = "/"
-            if root.startswith("/") and root != "/":
-                from_cmd = root.rstrip("/") + posixpath.normpath(from_cmd)
+            if root.startswith("/"):
+                from_cmd = host_path(root, from_cmd)
         # `php x.php` that ran unlink(__FILE__): its open file `x.php (deleted)` is the file
         # the command line names (a file put at the name since is another one)
         gone = f"{from_cmd} (deleted)" in found and not os.path.lexists(from_cmd)

@@ -22,6 +22,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from spamtrace.attribution.fpm_requests import FpmRequest
+from spamtrace.model import host_path
 from spamtrace.safetext import escape
 
 #: php-fpm's default access.format (no pid, no script: not usable here)
@@ -91,8 +92,8 @@ class AccessFormat:
         finished = _when(m.group("finished"), self.finished_fmt) if self.finished_fmt else None
         if accepted is None and finished is None:
             return None
-        if self.root and script.startswith("/"):
-            script = self.root + script
+        if self.root:
+            script = host_path(self.root, script)
         return FpmRequest(int(m.group("pid")), script, accepted, finished, duration, log)
 
 

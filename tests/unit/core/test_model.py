@@ -28,3 +28,13 @@ def test_records_are_frozen_slotted_dataclasses() -> None:
     assert not hasattr(acct, "__dict__")
     assert dataclasses.replace(acct, via="path /home/shop/x.php").via == "path /home/shop/x.php"
     assert str(Endpoint("2001:db8::1", 587)) == "[2001:db8::1]:587"
+
+
+def test_host_path_puts_a_chroot_before_the_path_it_names() -> None:
+    from spamtrace.model import host_path
+
+    assert host_path("/home/shop", "/public_html/x.php") == "/home/shop/public_html/x.php"
+    assert host_path("/home/shop/", "//public_html/./up/../x.php") == "/home/shop/public_html/x.php"
+    assert host_path("", "/public_html/x.php") == "/public_html/x.php"  # no chroot
+    assert host_path("/", "/public_html/x.php") == "/public_html/x.php"
+    assert host_path("/home/shop", "x.php") == "x.php"  # relative: the caller's cwd decides

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 
+from spamtrace.model import host_path
 from spamtrace.sources.maillog.event import MailAction, MailLogged, MalformedLine
 from spamtrace.sources.maillog.stamp import offset_seconds, php_seconds, syslog_seconds
 
@@ -113,7 +114,7 @@ def under_root(ev: MailLogged, root: str) -> MailLogged:
     it (``/home/shop/public_html/x.php``), the path the account and the scan know."""
     if ev.script is None or not ev.script.startswith("/"):
         return ev
-    return ev._replace(script=root.rstrip("/") + ev.script)
+    return ev._replace(script=host_path(root, ev.script))
 
 
 def _copies(headers: str) -> list[str]:
