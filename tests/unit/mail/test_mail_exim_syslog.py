@@ -48,3 +48,15 @@ def test_mail_reads_an_exim_syslog_file(tmp_path: Path, capsys: pytest.CaptureFi
     doc = json.loads(capsys.readouterr().out)
     (sender,) = doc["senders"]
     assert (sender["user"], sender["messages"]) == ("shop", 3)
+
+
+def test_a_syslog_stamp_of_december_read_in_january_is_last_years() -> None:
+    """The syslog stamp has no year: as for Postfix and PHP, a line later than the log's last
+    write (by more than a day) is of the year before (a log rotated monthly holds December
+    and is last written in January), not of the coming December."""
+    written = 1798761600.0 + 5 * 86400  # 2027-01-06 00:00 UTC
+    parse = parser_for("exim", 2027, 0, written)
+    ev = parse(f"Dec 30 10:00:00 web1 exim[1234]: {ARRIVAL}")  # syslog_timestamp = false
+    assert ev is not None and ev.wall == 1798624800.0  # 2026-12-30 10:00 UTC
+    ev = parse(f"Jan  5 10:00:00 web1 exim[1234]: {ARRIVAL}")
+    assert ev is not None and ev.wall == 1798624800.0 + 6 * 86400  # 2027-01-05 10:00 UTC

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 from spamtrace.sources.maillog import exim, phpmail, postfix
 from spamtrace.sources.maillog.blocks import COMPILED, feed_block, parse_block
 from spamtrace.sources.maillog.event import MailLogged, MalformedLine
-from spamtrace.sources.maillog.stamp import iso_seconds, php_seconds
+from spamtrace.sources.maillog.stamp import iso_seconds, php_seconds, syslog_seconds
 from spamtrace.sources.maillog.tail import (
     MAX_LINE,
     LineSplitter,
@@ -112,7 +112,7 @@ class EximLines:
     and the syslog one is the line's (a BSD one in ``year``). The compiled parser hands
     such lines here too (they do not start with Exim's stamp)."""
 
-    __slots__ = ("head", "utc_offset", "year")
+    __slots__ = ("head", "utc_offset", "written", "year")
     #: the line parser (the reference of the compiled one, as ``partial.func`` elsewhere)
     func = staticmethod(exim.parse_line)
     #: a syslog prefix of an Exim line: (BSD stamp | RFC 3339 stamp), host, exim[pid]
@@ -123,9 +123,10 @@ class EximLines:
     )
     _EXIM_STAMP = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}")
 
-    def __init__(self, utc_offset: int, year: int = 1970) -> None:
+    def __init__(self, utc_offset: int, year: int = 1970, written: float | None = None) -> None:
         self.utc_offset = utc_offset
         self.year = year
+        self.written = written  # a BSD stamp later than this by a day is of the year before
         self.head: MailLogged | None = None
 
     def _unwrapped(self, line: str) -> str:
@@ -143,9 +144,14 @@ class EximLines:
             return f"{m.group('iso')} {m.group('time')} {zone} {rest}"
         import datetime as dt
 
+        year = self.year
         try:
-            when = dt.datetime.strptime(f"{self.year} {m.group('bsd')}", "%Y %b %d %H:%M:%S")
-        except ValueError:
+            if self.written is not None and (
+                syslog_seconds(m.group("bsd"), year, self.utc_offset) > self.written + 86400
+            ):
+                year -= 1  # as parser_for reads Postfix's and PHP's stamps
+            when = dt.datetime.strptime(f"{year} {m.group('bsd')}", "%Y %b %d %H:%M:%S")
+        except (ValueError, MalformedLine):
             return line
         return f"{when:%Y-%m-%d %H:%M:%S} {rest}"
 
@@ -218,7 +224,7 @@ def parser_for(
     mail.log's pool, put before each script path (:attr:`LogSpec.root`)."""
     # partial: no extra Python frame per line (a log has millions)
     if kind == "exim":
-        return EximLines(utc_offset, year)
+        return EximLines(utc_offset, year, written)
     module = {"postfix": postfix, "php": phpmail}.get(kind)
     if module is None:
         raise ValueError(f"unknown mail log kind {kind!r}")
