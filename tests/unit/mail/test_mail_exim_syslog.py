@@ -60,3 +60,17 @@ def test_a_syslog_stamp_of_december_read_in_january_is_last_years() -> None:
     assert ev is not None and ev.wall == 1798624800.0  # 2026-12-30 10:00 UTC
     ev = parse(f"Jan  5 10:00:00 web1 exim[1234]: {ARRIVAL}")
     assert ev is not None and ev.wall == 1798624800.0 + 6 * 86400  # 2027-01-05 10:00 UTC
+
+
+def test_the_time_of_a_syslog_line_is_known_to_the_tail_reader() -> None:
+    """`check` and `--since` read a log backwards until a line older than the window: a
+    line whose time is unknown made it read the whole file (256 MB at most)."""
+    from spamtrace.sources.maillog.reader import line_time
+
+    when = line_time("exim", 2026, 0)
+    assert when(LOG.splitlines()[0]) == 1796491112.0  # Exim's own stamp after the prefix
+    assert when(LOG.splitlines()[2]) == 1796491114.0  # the syslog stamp only
+    assert when(LOG.splitlines()[3]) == 1796491115.0 - 3600  # RFC 3339, +01:00
+    # Exim's own zone (log_timezone), as its parser reads it
+    assert when("2026-12-05 17:18:32 +0100 " + ARRIVAL) == 1796491112.0 - 3600
+    assert when("2026-12-05 17:18:32.123 -0030 " + ARRIVAL) == 1796491112.0 + 1800

@@ -22,7 +22,12 @@ from typing import TYPE_CHECKING
 from spamtrace.sources.maillog import exim, phpmail, postfix
 from spamtrace.sources.maillog.blocks import COMPILED, feed_block, parse_block
 from spamtrace.sources.maillog.event import MailLogged, MalformedLine
-from spamtrace.sources.maillog.stamp import iso_seconds, php_seconds, syslog_seconds
+from spamtrace.sources.maillog.stamp import (
+    iso_seconds,
+    offset_seconds,
+    php_seconds,
+    syslog_seconds,
+)
 from spamtrace.sources.maillog.tail import (
     MAX_LINE,
     LineSplitter,
@@ -257,8 +262,16 @@ def line_time(
     stamp later than ``written`` (the file's last write) by more than a day is of the year
     before, as :func:`parser_for` reads it."""
 
+    unwrapped = EximLines(utc_offset, year, written)._unwrapped  # Exim logging to syslog
+
     def exim_time(line: str) -> float | None:
-        return iso_seconds(line[:19], utc_offset)
+        if not line[:4].isdecimal() or line[10:11] == "T":
+            line = unwrapped(line)
+        i = line.find(" ", 19) + 1 if line[19:20] == "." else 20  # after +millisec
+        own = None
+        if line[i : i + 1] in ("+", "-") and line[i + 5 : i + 6] == " ":  # log_timezone
+            own = offset_seconds(line[i : i + 5])
+        return iso_seconds(line[:19], utc_offset if own is None else own)
 
     def postfix_time(line: str) -> float | None:
         wall = postfix.stamp_of(line, year, utc_offset)
