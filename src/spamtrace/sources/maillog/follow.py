@@ -80,15 +80,19 @@ class MailLogSource:
     ) -> None:
         from spamtrace.attribution.accounts import AccountResolver
         from spamtrace.attribution.mail import MailLedger, passwd_homes
-        from spamtrace.policy.mail import MailPolicy, MailThresholds
+        from spamtrace.policy.mail import AllowedSenders, MailPolicy, MailThresholds
 
         self.specs = sorted(specs, key=lambda s: KINDS.index(s.kind))
         self.followers = [LogFollower(s.path) for s in self.specs]
         self.counts = [LogCounts(s.path, s.kind) for s in self.specs]
         self.interval = interval
         self.clock = clock  # of the MailQueued batches
-        self.policy = MailPolicy(MailThresholds.from_config(cfg.mail))
         self.accounts = AccountResolver(cfg.accounts)
+        self._domain_owners: dict[str, Account | None] = {}
+        owner = lambda domain: getattr(self._domain_owner(domain), "name", None)  # noqa: E731
+        self.policy = MailPolicy(
+            MailThresholds.from_config(cfg.mail), allow=AllowedSenders.from_config(cfg, owner)
+        )
         homes, uids = passwd_homes()
         self.ledger = MailLedger(
             homes=homes, uids=uids, on_message=self._message, on_recipient=self._recipient,
@@ -102,7 +106,6 @@ class MailLogSource:
         #: when the next batch is due (monotonic; None: nothing waits): the thread wakes the
         #: engine then, even when no line came
         self._batch_due: float | None = None
-        self._domain_owners: dict[str, Account | None] = {}
         #: messages read back at start to rebuild the policy's windows (not published)
         self.restored = 0
         self._restoring = False
@@ -293,7 +296,11 @@ class MailLogSource:
         box = inc.auth_user
         if not box or "@" not in box:
             return None
-        domain = box.rpartition("@")[2].lower()
+        return self._domain_owner(box.rpartition("@")[2])
+
+    def _domain_owner(self, domain: str) -> Account | None:
+        """The panel's hosting account of a mail domain (looked up once per domain)."""
+        domain = domain.lower()
         if domain not in self._domain_owners:
             if len(self._domain_owners) >= 10_000:
                 self._domain_owners.clear()
