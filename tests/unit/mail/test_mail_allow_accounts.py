@@ -85,12 +85,12 @@ def test_the_account_that_owns_the_mailboxs_domain_is_allowed() -> None:
     assert allow.entry("news@other.example") is None
     assert allow.entry("shop") == "shop"  # a login named as the account
     policy = MailPolicy(MailThresholds(auth_max_messages=3), updates=False, allow=allow)
-    opened = [
-        policy.observe(
-            MailMessage("exim", f"q{i}", 1000.0 + i, None, None, None, "news@shop.example",
-                        "198.51.100.7", None, None, None, (), None)  # fmt: skip
-        )
+    box, ip = "news@shop.example", "198.51.100.7"
+    messages = [
+        MailMessage("exim", f"q{i}", 1000.0 + i, None, None, None, box, ip, None, None, None,
+                    (), None)
         for i in range(10)
-    ]
+    ]  # fmt: skip
+    opened = [policy.observe(msg) for msg in messages]
     assert opened == [None] * 10 and policy.all_incidents() == []
     assert policy.spared["news@shop.example"][0] == "shop"

@@ -35,6 +35,8 @@ from spamtrace.sources.maillog.reader import (
     KINDS,
     LogCounts,
     LogSpec,
+    Parser,
+    carry,
     configured,
     local_offset,
     parse_lines,
@@ -117,6 +119,8 @@ class MailLogSource:
             self._restore_since = time.time() - max(cfg.mail.restore_hours * 3600, cfg.mail.window)
         else:
             self._ready.set()
+        #: each log's parser at the last look (what it holds open is the next look's)
+        self._parsers: dict[int, Parser] = {}
         self._lines: queue.SimpleQueue[tuple[int, list[str]]] = queue.SimpleQueue()
         self._r, self._w = os.pipe2(os.O_NONBLOCK | os.O_CLOEXEC)
         self._stop = threading.Event()
@@ -230,6 +234,10 @@ class MailLogSource:
             counts.lines += len(lines)
             # a line stamped Dec 31 read just after midnight is of the year before
             parse = parser_for(self.specs[i].kind, year, offset, now, self.specs[i].root)
+            # with the line the last look held open (a split syslog line, a name broken at
+            # a newline: its next part may come in the next look)
+            carry(self._parsers.get(i), parse, counts)
+            self._parsers[i] = parse
             for ev in parse_lines(parse, lines, counts):
                 self.ledger.add(ev)
         if self._queued:
