@@ -262,12 +262,13 @@ class PhpLines:
     whose script name holds a newline joined back together.
 
     PHP (8.2) writes the script's path as it is when ``mail()`` is given no extra headers
-    (with headers it turns line breaks into spaces: :class:`PhpScripts`): a script named ``a<newline>b.php`` (an
-    attacker's choice, to hide which file mails) gives ``[stamp] mail() on [/home/u/a``
-    and ``b.php:4]: To: ...`` without a time stamp. The first was malformed, the second no
-    record, and the call was lost. The first is still counted malformed (PHP broke it), but
-    kept while the next lines without a time stamp complete it (at most :attr:`MAX_PARTS`,
-    :data:`MAX_LINE` in all): the joined record is the call, at the first line's time."""
+    (with headers it turns line breaks into spaces: :class:`PhpScripts`): a script named
+    ``a<newline>b.php`` (an attacker's choice, to hide which file mails) gives ``[stamp]
+    mail() on [/home/u/a`` and ``b.php:4]: To: ...`` without a time stamp. The first was
+    malformed, the second no record, and the call was lost. The first is still counted
+    malformed (PHP broke it), but kept while the next lines without a time stamp complete it
+    (at most :attr:`MAX_PARTS`, :data:`MAX_LINE` in all): the joined record is the call, at
+    the first line's time."""
 
     __slots__ = ("head", "parse", "parts")
     MAX_PARTS = 16
