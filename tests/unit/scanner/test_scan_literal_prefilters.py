@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from spamtrace.scanner.context import Ctx, string_text
-from spamtrace.scanner.features import phishing, shell
+from spamtrace.scanner.features import dropper, phishing, shell
 from spamtrace.scanner.lexer import lex
 
 _FIELD_PIECES = [b"cc_number", b"ccnum", b"card-number", b"cardnumber", b"cc_no", b"ccno",
@@ -36,7 +36,8 @@ def test_card_fields_as_the_two_regexes_find_them(pieces: list[tuple[bytes, byte
 _BODY_PIECES = [b".env", b".ENV", b"/", b"config/", b".aws/credentials", b"~/.ssh/id_rsa",
                 b"/etc/shadow", b".my.cnf", b".netrc", b".git-credentials", b"\\x2eenv",
                 b"\\56env", b"\\x2E", b"\\\\", b"\\'", b"\\", b".e", b"nv", b" ", b"x",
-                b"\\u{2e}env", b"\\n", b"$home/.env"]  # fmt: skip
+                b"\\u{2e}env", b"\\n", b"$home/.env", b"~/.bashrc", b".profile", b"/etc/",
+                b"cron.d/", b".config/autostart/", b"\\x2ebashrc", b"/etc\\x2f"]  # fmt: skip
 
 
 def _literal(body: list[bytes], quote: bytes) -> bytes:
@@ -59,7 +60,7 @@ def _literal(body: list[bytes], quote: bytes) -> bytes:
     ),
     st.booleans(),
 )
-def test_secret_candidates_hold_every_literal_that_can_match(
+def test_the_literals_looked_at_hold_every_one_that_can_match(
     literals: list[tuple[list[bytes], bytes]], html: bool
 ) -> None:
     src = (b"<?php\n" if not html else b"<b>.env /etc/shadow</b><?php\n") + b"\n".join(
@@ -68,12 +69,15 @@ def test_secret_candidates_hold_every_literal_that_can_match(
     lx = lex(src)
     ctx = Ctx(src, "x.php", lx, 0, lambda: None, None)
     string_text(ctx)
-    kept = set(shell.secret_candidates(ctx))
-    assert list(shell.secret_candidates(ctx)) == sorted(kept)
+    secret = list(shell.secret_candidates(ctx))
+    startup = list(dropper.startup_candidates(ctx))
+    assert secret == sorted(set(secret)) and startup == sorted(set(startup))
     for i in range(len(lx.raw_strings)):
         value = lx.value(i).strip().lower()
         if shell._SECRET_FILE.search(value) or shell._ENV_FILE.search(value):
-            assert i in kept, (i, lx.raw_strings[i], lx.kinds[i])
+            assert i in secret, (i, lx.raw_strings[i], lx.kinds[i])
+        if dropper._STARTUP_FILE.search(value):
+            assert i in startup, (i, lx.raw_strings[i], lx.kinds[i])
 
 
 def test_the_secret_words_are_derived_from_the_patterns() -> None:
@@ -81,3 +85,4 @@ def test_the_secret_words_are_derived_from_the_patterns() -> None:
     # literal again (correct, slower): the words are still there
     assert b".env" in shell._SECRET_WORDS
     assert b"/etc/shadow" in shell._SECRET_WORDS
+    assert dropper._STARTUP_NEEDS and b"bashrc" in dropper._STARTUP_NEEDS[0]

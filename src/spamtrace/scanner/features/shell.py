@@ -46,6 +46,7 @@ from spamtrace.scanner.context import (
     has_request_words,
     has_word,
     interpolated,
+    literals_holding,
     per_file,
     prefiltered_finditer,
     prefiltered_search,
@@ -2096,25 +2097,11 @@ _SECRET_WORDS = tuple(sorted(_SECRET_NEEDS[0] | {b".env"})) if _SECRET_NEEDS els
 
 def secret_candidates(ctx: Ctx) -> Iterable[int]:
     """The indexes, in order, of the literals (of the first :data:`_SECRET_LITERALS`) whose
-    value may match :data:`_SECRET_FILE` or :data:`_ENV_FILE`: those with an escape (their
-    value is not their body) and those whose body holds one of :data:`_SECRET_WORDS`. The
-    value of any other literal is its body, less the backslash of a single-quoted ``\\\\``
-    or ``\\'`` (bytes no match holds): a match there is in the body too. Every literal's
-    value was made and searched, for nothing on all but a few files (2.8 % of a scan's CPU)."""
-    n = min(len(ctx.lx.raw_strings), _SECRET_LITERALS)
+    value may match :data:`_SECRET_FILE` or :data:`_ENV_FILE` (every literal's value was
+    made and searched, for nothing on all but a few files: 2.8 % of a scan's CPU)."""
     if not _SECRET_WORDS:
-        return range(n)
-    found = {i for i in ctx.lx.escaped if i < n}
-    text = string_text(ctx)  # the bodies (then the inline HTML), lower-cased, in order
-    for word in _SECRET_WORDS:
-        at = text.find(word)
-        while at >= 0:
-            i = string_at(ctx, at)
-            if not 0 <= i < n:
-                break  # past the literals looked at (later offsets are too)
-            found.add(i)
-            at = text.find(word, at + 1)
-    return sorted(found)
+        return range(min(len(ctx.lx.raw_strings), _SECRET_LITERALS))
+    return literals_holding(ctx, _SECRET_WORDS, _SECRET_LITERALS)
 
 
 @feature("secrets_sent")
