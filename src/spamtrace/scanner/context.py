@@ -838,6 +838,11 @@ except ImportError:  # pragma: no cover - exercised by the tests through the _py
     _concat_start = _concat_start_py
 
 
+def next_concat_start(code: bytes, pos: int) -> int:
+    """Where the next match of :data:`_CONCAT_START` from ``pos`` starts (-1: none)."""
+    return _concat_start(code, pos)[0]
+
+
 def _concat_starts(code: bytes) -> Iterator[int]:
     """``m.start() for m in _CONCAT_START.finditer(code)`` (its matches are never empty)."""
     pos = 0
