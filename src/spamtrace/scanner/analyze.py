@@ -49,6 +49,7 @@ from spamtrace.scanner.context import (
     called_any,
     decoded_payloads,
     excerpt,
+    has_word,
     leading_words,
     present_words,
     string_at,
@@ -460,7 +461,7 @@ def _analyze(
     _run_plan(ctx, ready, hits, layer, stop_at)
     # the code with the usual rewrites undone (glued literals, superglobals named through
     # $GLOBALS or ${...}, names called through variables): its findings add to the file's
-    view = normalized(lx, ctx.cache)
+    view = normalized(lx, ctx.cache, lambda word: has_word(ctx, word))
     if view is not None:
         check()
         # a rule that says what a finding of the code as written says (``overlaps``) is not
