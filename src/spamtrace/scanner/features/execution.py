@@ -454,9 +454,16 @@ def _tainted_sink(ctx: Ctx, rule: Rule) -> Hit | None:
             # what escapeshellarg() quotes is one argument of a command the script chose
             # (exec(BIN . " -m " . escapeshellarg($id))), not a command of the visitor's
             text = QUOTED_ARG.sub(b"", text)
+        if kind == "exec" and text.find(b"[") >= 0:
+            # an element of the script's own table of commands ($commands[$what]): the
+            # request picks a key, the table gives the command
+            text = _own_table_lookups_removed(ctx, text)
         tainted = set(VAR.findall(text)) & bad
         if kind == "exec":  # a value checked against a list or a format: no command of its own
-            tainted = {v for v in tainted if not whitelisted_at(ctx, v, start)}
+            tainted = {
+                v for v in tainted
+                if not whitelisted_at(ctx, v, start) and not looked_up_var(ctx, v)
+            }
         elif kind == "mail":  # $subject = 'New contact request'; just before: the form's no more
             tainted = {v for v in tainted if not literal_at(ctx, v, start)}
         if tainted or (direct_ok and UIN_RE.search(text)):
@@ -572,6 +579,19 @@ def looked_up_var(ctx: Ctx, var: bytes) -> bool:
         if not all(_literal_map_var(ctx, t) for t in tables):
             return False
     return True
+
+
+_TABLE_LOOKUP = re.compile(_LOOKUP)
+
+
+def _own_table_lookups_removed(ctx: Ctx, text: bytes) -> bytes:
+    """``text`` without its lookups in arrays that hold only literals (``$commands[$what]``,
+    :func:`_literal_map_var`): whatever the key, such an element is one of the script's own
+    strings (or nothing)."""
+    def repl(m: re.Match[bytes]) -> bytes:
+        return b" " if _literal_map_var(ctx, m.group(1)) else m.group()
+
+    return _TABLE_LOOKUP.sub(repl, text)
 
 
 def _literal_map_var(ctx: Ctx, name: bytes) -> bool:

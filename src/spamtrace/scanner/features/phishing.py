@@ -871,8 +871,11 @@ def _credentials_dropped_fixed(ctx: Ctx) -> Hit | None:
         ):
             if _credential_hashed(ctx, keys):
                 continue  # a site's sign-up: it stores the password hashed (and tells itself)
-            if ctx.code.startswith(_FILE_WRITES, start) and _database_settings(keys):
-                continue  # a setup page writing the database's host, user and password
+            if (ctx.code.startswith(_FILE_WRITES, start) and _database_settings(keys)
+                    and not _visitor_written(ctx, text)):
+                # a setup page writing the database's host, user and password (a kit that
+                # names a field so writes its victim's address with it)
+                continue
             return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
         # one step of a kit that sends each page on its own (the password page, the SMS-code
         # page): one password, OTP or card field to a chat bot, and no check of it here
@@ -887,17 +890,43 @@ def _credentials_dropped_fixed(ctx: Ctx) -> Hit | None:
     return None
 
 
+def _literals_named_visitor(ctx: Ctx, text: bytes) -> bool:
+    """A literal of ``text`` (the first 100) names the visitor: ``$_SERVER['REMOTE_ADDR']``,
+    the user agent."""
+    return any(
+        _VISITOR_MARK.search(ctx.lx.value(int(p.group(1))).lower()) is not None
+        for p in itertools.islice(PLACEHOLDER.finditer(text), 100)
+    )
+
+
+def _visitor_written(ctx: Ctx, text: bytes) -> bool:
+    """The text written holds the visitor's address or user agent: read there, or through a
+    variable set from it (``$ip = $_SERVER['REMOTE_ADDR']; ... "IP: $ip"``). A kit's results
+    log records its victim; an installer's settings file does not."""
+    if _literals_named_visitor(ctx, text):
+        return True
+    found = itertools.islice(VAR.finditer(interpolated(ctx, text)), 40)
+    for name in {v.group(1) for v in found}:
+        for _, m in var_assigns(ctx.code, name, _GIVEN, 5):
+            if _literals_named_visitor(ctx, m.group(1)):
+                return True
+    return False
+
+
 # the fields of a database connection's settings: its host or server, and the database
 _DB_HOST_KEY = re.compile(rb"(?:^|[_-])(?:db|sql|mysql)?(?:host(?:name)?|server(?:name)?)$")
 _DB_WORD_KEY = re.compile(
-    rb"(?:^|[_-])(?:db|database|mysql|mysqli|sql|pdo|pgsql|postgres)(?:[_-]|$)"
+    rb"(?:^|[_-])(?:db|database|mysql|mysqli|sql|pdo|pgsql|postgres)(?:[_-]|$)|"
+    # or run together with the setting it names: "dbname", "dbuser", "dbpass", "mysqlhost"
+    rb"^(?:db|mysql|sql|pg)(?:host|name|user(?:name)?|pass(?:word|wd)?|pwd|server|port|prefix)$"
 )
 
 
 def _database_settings(keys: set[bytes]) -> bool:
     """Whether the fields are a database's connection settings (a host or server field, and
-    fields named for the database: ``MySQL_Server``, ``MySQL_User``, ``MySQL_Password``): an
-    installer writing its configuration. A kit's victim types a login, not a database host."""
+    fields named for the database: ``MySQL_Server``, ``MySQL_User``, ``MySQL_Password``, or
+    ``dbhost``, ``dbname``, ``dbuser`` run together): an installer writing its
+    configuration. A kit's victim types a login, not a database host."""
     names = [k.lstrip(b"$").lower() for k in keys]
     return any(_DB_HOST_KEY.search(n) for n in names) and any(_DB_WORD_KEY.search(n) for n in names)
 
