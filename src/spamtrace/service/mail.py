@@ -388,8 +388,8 @@ def collect(
             report.mailboxes[box] = owner.name if owner is not None else None
     for box, (entry, why) in policy.spared.items():
         report.notes.append(
-            f"{box}: {why}, not flagged: its volume is allowed ([submission] allow_accounts: "
-            f"{entry})"
+            f"{box}: went above a volume limit (first: {why}) but is not flagged: its volume is "
+            f"allowed ([submission] allow_accounts: {entry})"
         )
     for counts in report.logs:
         if counts.error:
