@@ -608,7 +608,10 @@ def test_poll_source_dates_a_connect_by_the_clock_of_now() -> None:
         [25], 1000.0, dumper=lambda ports: list(records), owners=lambda by_uid: {7: 4242}
     )
     try:
-        time.sleep(0.05)  # the thread's first poll (nothing yet), then it sleeps
+        deadline = time.monotonic() + 30  # the thread's first poll (nothing yet), then it
+        while src.polls < 1:  # sleeps: a record added before it would be the thread's
+            assert time.monotonic() < deadline, "the poll thread did not poll"
+            time.sleep(0.01)
         src.wall_offset -= 3600.0  # as if the clock was stepped forward an hour since
         records.append(rec("10.0.0.1:4000", "10.0.0.2:25"))
         before = time.time()
