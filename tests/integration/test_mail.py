@@ -157,12 +157,15 @@ def watch_mail(
 
 
 def wait_line(w: Watcher, text: str, timeout: float = 30) -> None:
-    """Until a line of watch's output holds ``text`` (at most ``timeout`` seconds)."""
+    """Until a line of watch's output holds ``text``; after ``timeout`` seconds the test fails
+    there, naming watch's last lines (it went on, and failed later with less to go by)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if any(text in line for line in w._raw):
             return
         time.sleep(0.1)
+    last = [line[:300] for line in list(w._raw)[-5:]]
+    raise AssertionError(f"watch printed no {text} line within {timeout} s; its last: {last}")
 
 
 def _frozen_entries(exim: PrivateExim) -> tuple[list[str], set[str]]:
