@@ -132,7 +132,10 @@ class AccountsSection:
 
 @dataclass(frozen=True, slots=True)
 class SubmissionSection:
-    # non-MTA submissions (465/587/2525) from these accounts/users are `allowed` (quiet)
+    # non-MTA submissions (465/587/2525) from these accounts/users are `allowed` (quiet), and
+    # their SMTP AUTH mailboxes (the mailbox, its local part, or the account owning its
+    # domain) may send any volume through the MTA: no mail-auth incident for their messages
+    # (the limits on addresses and networks still apply) and no response against them
     allow_accounts: list[str] = field(default_factory=list)
     # destinations: "host", "host:port", "ip", "ip:port", "cidr", "[v6]:port"
     allow_destinations: list[str] = field(default_factory=list)

@@ -28,9 +28,10 @@ from spamtrace.errors import RuntimeFailure, UsageError
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
+    from spamtrace.attribution.accounts import AccountResolver
     from spamtrace.attribution.mail import MailLedger
     from spamtrace.config import Config
-    from spamtrace.policy.mail import MailIncident, MailThresholds
+    from spamtrace.policy.mail import AllowedSenders, MailIncident, MailThresholds
     from spamtrace.sources.maillog.reader import LogCounts, LogSpec
 
 #: default time for scanning senders' folders (seconds)
@@ -215,7 +216,9 @@ def collect(
     from spamtrace.sources.maillog.reader import LogReader, merged_batches
 
     thresholds = MailThresholds.from_config(cfg.mail)
-    policy = MailPolicy(thresholds, updates=False)  # the incidents are read at the end
+    resolver = AccountResolver(cfg.accounts)
+    # the incidents are read at the end
+    policy = MailPolicy(thresholds, updates=False, allow=allowed_senders(cfg, resolver))
 
     # the policy sees one window more than --since (its windows are full at --since); a
     # mailbox's hourly history is what the logs read hold (the daemon learns it as it runs)
@@ -223,7 +226,6 @@ def collect(
     readers = [LogReader(spec, history, recent=recent) for spec in specs]
     homes, uids = passwd_homes()
     php_only = all(s.kind == "php" for s in specs)
-    resolver = AccountResolver(cfg.accounts)
     ledger = MailLedger(
         since=since,
         homes=homes,
@@ -260,6 +262,11 @@ def collect(
         if box is not None and box not in report.mailboxes:  # the panel's owner of its domain
             owner = resolver.for_domain(box.rpartition("@")[2]) if "@" in box else None
             report.mailboxes[box] = owner.name if owner is not None else None
+    for box, (entry, why) in policy.spared.items():
+        report.notes.append(
+            f"{box}: {why}, not flagged: its volume is allowed ([submission] allow_accounts: "
+            f"{entry})"
+        )
     for counts in report.logs:
         if counts.error:
             report.notes.append(f"could not read {counts.error}")
@@ -311,6 +318,24 @@ def _no_collections() -> Iterator[None]:
         gc.unfreeze()
         if was_on:
             gc.enable()
+
+
+def allowed_senders(cfg: Config, resolver: AccountResolver) -> AllowedSenders:
+    """``[submission] allow_accounts`` for the mail policy, with the panel's owner of a
+    mailbox's domain looked up once per domain."""
+    from spamtrace.policy.mail import AllowedSenders
+
+    owners: dict[str, str | None] = {}
+
+    def owner(domain: str) -> str | None:
+        domain = domain.lower()
+        if domain not in owners:
+            if len(owners) >= 10_000:
+                owners.clear()
+            owners[domain] = getattr(resolver.for_domain(domain), "name", None)
+        return owners[domain]
+
+    return AllowedSenders.from_config(cfg, owner)
 
 
 def recent_report(cfg: Config) -> MailReport | None:
