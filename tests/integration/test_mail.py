@@ -193,7 +193,7 @@ def test_enforce_freezes_the_queued_messages_of_a_mail_script(
     )  # fmt: skip
     with watch_mail(exim, log, tmp_path, "enforce") as w:
         exim.php_as_user(script, "30", mail_log=log)
-        wait_line(w, '"action": "freeze-queue"')
+        wait_line(w, '"action":"freeze-queue"')
         first = len(_frozen_entries(exim)[1])
         exim.php_as_user(script, "10", mail_log=log)
         deadline = time.monotonic() + 60  # a condition, not a timing: done well before
@@ -226,7 +226,7 @@ def test_observe_records_would_and_freezes_nothing(world: World, tmp_path: Path)
     script = world.install_payload("mail-loop.php")
     with watch_mail(exim, log, tmp_path, "observe") as w:
         exim.php_as_user(script, "25", mail_log=log)
-        wait_line(w, '"action": "freeze-queue"')
+        wait_line(w, '"action":"freeze-queue"')
         w.stop(signal.SIGINT)
     (stored,) = incidents_for(tmp_path / "watch.db", world.uid or -1)
     (freeze,) = [a for a in stored["actions"] if a["action"] == "freeze-queue"]
