@@ -398,6 +398,19 @@ def _copy_wrapped_safe(ctx: Ctx, code: bytes, pos: int) -> bool:
     return _wrapped_safe(ctx, code[lo : pos + 200], pos - lo)
 
 
+def _shell_quoted_at(code: bytes, pos: int) -> bool:
+    """The variable at ``pos`` of the code is inside an escapeshellarg() call of its
+    statement (``escapeshellarg($tmp)``, ``escapeshellarg(basename($f))``)."""
+    lo = _statement_start(code, pos) + 1
+    seg = code[lo : pos + 1]
+    at, ch = open_before(seg, pos - lo)
+    while at >= 0:
+        if ch == 40 and seg[max(0, at - 40) : at].rstrip().endswith(b"escapeshellarg"):
+            return True
+        at, ch = open_before(seg, at)
+    return False
+
+
 def _carries_request(ctx: Ctx, rhs: bytes) -> bool:
     """``rhs`` holds request input that reaches its value (one of the first 10 mentions not
     :func:`_wrapped_safe`)."""
@@ -663,12 +676,16 @@ def taint(ctx: Ctx) -> tuple[set[bytes], set[bytes]]:
                     and not (var in req and _copy_wrapped_safe(ctx, code, pos))
                 ):
                     # a copy of the value; not a closure that merely uses it (``$f =
-                    # function () use ($a) {``), nor a table lookup keyed by it (``$t[$a]``)
-                    if var in req:
+                    # function () use ($a) {``), nor a table lookup keyed by it (``$t[$a]``);
+                    # request input only quoted by escapeshellarg() into a command the script
+                    # writes (``$cmd = 'mysql ... < ' . escapeshellarg($tmp)``) is one argument
+                    # of it, as where the input is read (above)
+                    quoted = var in req and _shell_quoted_at(code, pos)
+                    if var in req and not quoted:
                         req.add(got[0])
                     if var in dec:
                         dec.add(got[0])
-                    if var in direct and (
+                    if var in direct and not quoted and (
                         got[1].lstrip(b" \t@(").startswith(needle) or _unwrapped(got[1], var)
                     ):
                         direct.add(got[0])
