@@ -309,6 +309,20 @@ def feature(name: str) -> Callable[[FeatureFn], FeatureFn]:
     return deco
 
 
+BonusFn = Callable[[Ctx], bool]
+#: conditions named by a rule's ``small_bonus_if``: its finding counts towards
+#: php.small-single-purpose only in a file where the condition holds
+BONUS_CONDITIONS: dict[str, BonusFn] = {}
+
+
+def bonus_condition(name: str) -> Callable[[BonusFn], BonusFn]:
+    def deco(fn: BonusFn) -> BonusFn:
+        BONUS_CONDITIONS[name] = fn
+        return fn
+
+    return deco
+
+
 VAR = re.compile(rb"\$(" + _NAME + rb")")
 
 

@@ -232,6 +232,30 @@ def test_small_file_bonus_counts_intent_not_plain_calls_or_signed_in_pages() -> 
     assert planted.verdict is ScanVerdict.MALICIOUS
     bare = analyze_bytes(b"<?php\n" + relay)
     assert "php.small-single-purpose" in rule_ids(bare)
+    # the visitor picks the address but the script writes the words: a tell-a-friend note
+    note = (
+        b"<?php\n$n = strip_tags($_POST['name']);\n"
+        b"mail($_POST['to'], 'A page for you', \"$n sends you https://example.org/\");\n"
+    )
+    told = analyze_bytes(note)
+    assert rule_ids(told) == {"mailer.mail-request-recipient"}
+    assert told.verdict is ScanVerdict.SUSPICIOUS
+    # ... and when the visitor writes the subject (here through a variable and a function),
+    # or the file hides its errors, it is an open relay again
+    worded = note.replace(b"'A page for you'", b"$s").replace(
+        b"<?php\n", b"<?php\n$s = trim($_POST['subject']);\n"
+    )
+    assert "php.small-single-purpose" in rule_ids(analyze_bytes(worded))
+    quiet = note.replace(b"<?php\n", b"<?php\nerror_reporting(0);\n")
+    assert "php.small-single-purpose" in rule_ids(analyze_bytes(quiet))
+
+
+def test_small_bonus_conditions_are_known() -> None:
+    """A rule's ``small_bonus_if`` names a condition the scanner defines."""
+    from spamtrace.scanner.context import BONUS_CONDITIONS
+
+    named = {r.params["small_bonus_if"] for r in load_rules() if "small_bonus_if" in r.params}
+    assert named and named <= set(BONUS_CONDITIONS)
 
 
 def test_stop_at_counts_overlapping_rules_once() -> None:

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 
 from spamtrace.scanner import decode, fold
 from spamtrace.scanner.context import (
+    BONUS_CONDITIONS,
     DOT,
     IMAGE_MAGIC,
     NAME_BYTES,
@@ -565,6 +566,9 @@ def _small_file(ctx: Ctx, rule: Rule) -> Hit | None:
             continue  # legitimate uses in small files (a careless upload, a contact form)
         if layer == 0 and hit.line and _signed_in_only(ctx, hit.line):
             continue  # behind the site's own sign-in: a page of the site, not a planted script
+        cond = r.params.get("small_bonus_if")
+        if cond and not BONUS_CONDITIONS[cond](ctx):
+            continue  # the plain use of the call (mail to the address typed, in own words)
         score += r.weight
     if score < int(rule.params.get("min_score", 5)):
         return None

@@ -70,6 +70,9 @@ class LogCounts:
     error: str | None = None  # every file that could not be read, "; "-separated
     plain: list[str] = field(default_factory=list)  # named as compressed, read as plain text
     unfinished: int = 0  # a last line without its newline in a log being written: left
+    #: lines of other programs in a syslog file read as Exim's (Dovecot's in mail.log): not
+    #: malformed, not Exim's
+    others: int = 0
 
     def add_error(self, text: str) -> None:
         """One more file that could not be read: said beside the others (the last one said
@@ -125,7 +128,9 @@ class EximLines:
     come between them (joined per syslog tag, ``host exim[pid]``). At most
     :attr:`MAX_SPLIT` lines are held open at a time, each up to :data:`MAX_LINE`: the parts
     of a line that cannot be completed (one lost, out of order, too many open, too long, or
-    the log ends) are counted malformed (:attr:`counts`), one each."""
+    the log ends) are counted malformed (:attr:`counts`), one each. The lines of other programs
+    in the same file (Dovecot's, and the rest of the mail facility's, in Debian's
+    ``/var/log/mail.log``) are no Exim line, not malformed ones: counted as ``others``."""
 
     __slots__ = ("counts", "head", "split", "utc_offset", "written", "year")
     #: the line parser (the reference of the compiled one, as ``partial.func`` elsewhere)
@@ -137,6 +142,12 @@ class EximLines:
         r"(?P<zone>Z|[+-][0-9]{2}:[0-9]{2})) (?P<tag>\S+ exim[0-9]*(?:\[[0-9]+\])?): "
     )
     _EXIM_STAMP = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}")
+    #: a syslog line of another program (``dovecot:``, ``postfix/smtpd[12]:``, ``runuser:``)
+    _OTHER = re.compile(
+        r"(?:[A-Z][a-z]{2} [ 0-9][0-9] [0-9]{2}:[0-9]{2}:[0-9]{2}"
+        r"|[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[.0-9]*(?:Z|[+-][0-9]{2}:[0-9]{2}))"
+        r" \S+ [^\s\[:]+(?:\[[0-9]+\])?: "
+    )
     #: Exim's mark of one part of a split line (log.c, write_syslog): ``[i/n] `` or ``[i\n] ``
     _PART = re.compile(r"\[([0-9]{1,5})([/\\])([0-9]{1,5})\] ")
     #: split lines held open at a time (more: the oldest is given up, its parts malformed)
@@ -234,6 +245,10 @@ class EximLines:
     def __call__(self, line: str) -> MailLogged | None:
         if not line[:4].isdecimal() or line[10:11] == "T":
             m = self._SYSLOG.match(line)
+            if m is None and self._OTHER.match(line):  # not Exim's: not malformed either
+                if self.counts is not None:
+                    self.counts.others += 1
+                return None
             if m is not None and line.startswith("[", m.end()):
                 part = self._PART.match(line, m.end())
                 if part is not None:
@@ -262,12 +277,13 @@ class PhpLines:
     whose script name holds a newline joined back together.
 
     PHP (8.2) writes the script's path as it is when ``mail()`` is given no extra headers
-    (with headers it turns line breaks into spaces): a script named ``a<newline>b.php`` (an
-    attacker's choice, to hide which file mails) gives ``[stamp] mail() on [/home/u/a``
-    and ``b.php:4]: To: ...`` without a time stamp. The first was malformed, the second no
-    record, and the call was lost. The first is still counted malformed (PHP broke it), but
-    kept while the next lines without a time stamp complete it (at most :attr:`MAX_PARTS`,
-    :data:`MAX_LINE` in all): the joined record is the call, at the first line's time."""
+    (with headers it turns line breaks into spaces: :class:`PhpScripts`): a script named
+    ``a<newline>b.php`` (an attacker's choice, to hide which file mails) gives ``[stamp]
+    mail() on [/home/u/a`` and ``b.php:4]: To: ...`` without a time stamp. The first was
+    malformed, the second no record, and the call was lost. The first is still counted
+    malformed (PHP broke it), but kept while the next lines without a time stamp complete it
+    (at most :attr:`MAX_PARTS`, :data:`MAX_LINE` in all): the joined record is the call, at
+    the first line's time."""
 
     __slots__ = ("head", "parse", "parts")
     MAX_PARTS = 16
@@ -317,12 +333,18 @@ def parser_for(
     module = {"postfix": postfix, "php": phpmail}.get(kind)
     if module is None:
         raise ValueError(f"unknown mail log kind {kind!r}")
-    if kind == "php" and root:
-        return Chrooted(parser_for(kind, year, utc_offset, written), root)
-    parse: Parser = partial(module.parse_line, year=year, utc_offset=utc_offset)
+    if kind == "php":
+        return PhpScripts(_php_lines(year, utc_offset, written), root)
+    return _across_new_year(module.parse_line, year, utc_offset, written)
+
+
+def _across_new_year(
+    parse_line: Callable[..., MailLogged | None], year: int, utc_offset: int, written: float | None
+) -> Parser:
+    parse: Parser = partial(parse_line, year=year, utc_offset=utc_offset)
     if written is None:
-        return PhpLines(parse) if kind == "php" else parse
-    before: Parser = partial(module.parse_line, year=year - 1, utc_offset=utc_offset)
+        return parse
+    before: Parser = partial(parse_line, year=year - 1, utc_offset=utc_offset)
 
     def across_new_year(line: str) -> MailLogged | None:
         ev = parse(line)
@@ -330,22 +352,74 @@ def parser_for(
             return before(line)
         return ev
 
-    return PhpLines(across_new_year) if kind == "php" else across_new_year
+    return across_new_year
 
 
-class Chrooted:
-    """The parser of the PHP mail.log of an FPM pool chrooted to ``root``: each script path
-    with the chroot before it (:func:`phpmail.under_root`)."""
+def _php_lines(year: int, utc_offset: int, written: float | None) -> PhpLines:
+    return PhpLines(_across_new_year(phpmail.parse_line, year, utc_offset, written))
 
-    __slots__ = ("inner", "root")
 
-    def __init__(self, inner: Parser, root: str) -> None:
+class PhpScripts:
+    """The parser of a PHP mail.log, with each script named as this server names it: with
+    the chroot of its FPM pool before it (``root``, :func:`phpmail.under_root`), and with
+    the line breaks PHP turned into spaces given back (:meth:`with_line_breaks`).
+
+    PHP writes a ``mail()`` record with headers (``mail.add_x_header``, a script's ``From:``)
+    with every CR and LF of the line turned into a space, the script's name included: a
+    script ``a<newline>b.php`` (an attacker's choice) was named ``a b.php``, a file that is
+    not there (or an innocent one that is). A script path with a space that does not exist
+    is looked up in its folder: the one name there that reads the same with its line breaks
+    as spaces is the script (none, or several: the name as logged). Each name is looked up
+    once per parser (at most :attr:`MAX_NAMES` kept)."""
+
+    __slots__ = ("inner", "names", "root")
+    MAX_NAMES = 1024
+
+    def __init__(self, inner: Parser, root: str = "") -> None:
         self.inner = inner
         self.root = root
+        self.names: dict[str, str] = {}
 
     def __call__(self, line: str) -> MailLogged | None:
         ev = self.inner(line)
-        return phpmail.under_root(ev, self.root) if ev is not None else None
+        if ev is None or ev.script is None:
+            return ev
+        if self.root:
+            ev = phpmail.under_root(ev, self.root)
+        script = ev.script
+        if script is None or " " not in script:
+            return ev
+        name = self.names.get(script)
+        if name is None:
+            if len(self.names) >= self.MAX_NAMES:
+                self.names.clear()
+            name = self.names[script] = with_line_breaks(script)
+        return ev if name == script else ev._replace(script=name)
+
+
+def _spaced(name: str) -> str:
+    return name.replace("\r", " ").replace("\n", " ")
+
+
+def with_line_breaks(path: str) -> str:
+    """``path`` as PHP logged it with its line breaks made spaces -> the file it names, when
+    that is known: each folder of the path that does not exist as written holds exactly one
+    entry that reads the same with its line breaks as spaces. Else ``path`` as it is."""
+    if not path.startswith("/") or os.path.lexists(path):
+        return path
+    out = ""
+    for part in path.split("/")[1:]:
+        here = f"{out}/{part}"
+        if " " in part and not os.path.lexists(here):
+            try:
+                found = [e for e in os.listdir(out or "/") if e != part and _spaced(e) == part]
+            except OSError:
+                return path
+            if len(found) != 1:
+                return path
+            here = f"{out}/{found[0]}"
+        out = here
+    return out if os.path.lexists(out) else path
 
 
 def carry(before: Parser | None, parse: Parser, counts: LogCounts | None = None) -> None:
@@ -359,7 +433,7 @@ def carry(before: Parser | None, parse: Parser, counts: LogCounts | None = None)
         if counts is not None:
             parse.counts = counts
         return
-    new, old = getattr(parse, "inner", parse), getattr(before, "inner", before)
+    new, old = getattr(parse, "inner", parse), getattr(before, "inner", before)  # PhpScripts
     if isinstance(new, PhpLines) and isinstance(old, PhpLines):
         new.take(old)
 
