@@ -149,6 +149,41 @@ def decoder_functions(ctx: Ctx) -> frozenset[bytes]:
     return frozenset(names)
 
 
+# a variable given curl_exec()'s result, and what a body returns
+_CURL_RESULT = re.compile(rb"\$(\w+)\s*=\s*@?\s*curl_exec\s*\(")
+_RETURNED = re.compile(rb"\breturn\s*\(?\s*@?\s*(?:\$(\w+)\s*\)?\s*;|curl_exec\s*\()")
+
+
+def fetch_functions(ctx: Ctx) -> frozenset[bytes]:
+    """The file's own functions (or methods) that download and hand back what they got:
+    ``function get($u) { $c = curl_init($u); ...; $r = curl_exec($c); ...; return $r; }``.
+    What they return counts as downloaded content, as curl_exec()'s does: a loader that wraps
+    its download in a helper (or a class) still runs what the network sent."""
+    cached = ctx.cache.get("fetch-functions")
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
+    names = set()
+    if ctx.first(b"curl_exec") >= 0:
+        for name, body in function_bodies(ctx).items():
+            if len(body) > 4000 or body.find(b"curl_exec") < 0 or body.find(b"return") < 0:
+                continue
+            results = {m.group(1) for m in _CURL_RESULT.finditer(body)}
+            for r in _RETURNED.finditer(body):
+                if r.group(1) is None or r.group(1) in results:
+                    names.add(name)
+                    break
+    found = frozenset(names)
+    ctx.cache["fetch-functions"] = found
+    return found
+
+
+# a call of a function or of a method, through an object or a class
+# (``$this->fetcher->get(``, ``Http::get(``): the name called
+_CALL_CHAIN_HEAD = re.compile(
+    rb"[\s@(]*(?:\$?[\w\x80-\xff]+\s*(?:->|::)\s*){0,4}([\w\x80-\xff]+)\s*\("
+)
+
+
 SOURCES = (
     b"$_get",
     b"$_post",
@@ -622,6 +657,22 @@ def taint(ctx: Ctx) -> tuple[set[bytes], set[bytes]]:
                     elif _DEC_RE.search(rhs) or _BUILT_RHS.match(rhs) or _cipher(ctx, rhs):
                         dec.add(name)
                 pos = code.find(src, pos + len(src))
+        for name in sorted(fetch_functions(ctx))[:10]:  # $code = $this->http->get($url)
+            at = code.find(name)
+            sites = 0
+            while at >= 0 and sites < MAX_TAINT_SITES:
+                sites += 1
+                end = at + len(name)
+                if (
+                    (at == 0 or not (code[at - 1 : at].isalnum() or code[at - 1 : at] in b"_$"))
+                    and code[end : end + 20].lstrip().startswith(b"(")
+                    and not code[max(0, at - 12) : at].rstrip().endswith(b"function")
+                ):
+                    got = assignment_before(code, at, stmts)
+                    head = _CALL_CHAIN_HEAD.match(got[1]) if got is not None else None
+                    if got is not None and head is not None and head.group(1) == name:
+                        dec.add(got[0])
+                at = code.find(name, end)
         own = tuple(sorted(decoder_functions(ctx)))
         if own:  # $code = my_decrypt($blob, $key): decoded by the file's own function
             for start, _args in calls_to(ctx, own, MAX_TAINT_SITES):

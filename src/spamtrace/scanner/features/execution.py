@@ -1178,6 +1178,34 @@ _FORWARDERS = frozenset(
 _BARE_CALLBACK = re.compile(rb"\s*@?\s*([a-z_][a-z0-9_]*)\s*,")
 
 
+# a literal called as a function right after a "." (sy . 'stem'($_GET['c'])): PHP calls
+# the last piece alone, but the pieces spell out the name the writer meant to call
+_LITERAL_CALLED = re.compile(rb"\.\s*\x01(\d+)\x01\s*\(")
+# the pieces glued before it: literals and bare words (undefined constants)
+_GLUED_BEFORE = re.compile(
+    rb"(?:(?<![\w$>:\\\x80-\xff])[a-z_][\w]*\s*\.\s*|\x01\d+\x01\s*\.\s*)+\Z"
+)
+
+
+def _glued_literal_call(ctx: Ctx, env: fold.Env) -> Hit | None:
+    """A string literal called as a function at the end of a concatenation of literals and
+    bare words (``sy.'stem'($_GET['c'])``, ``'pass'.'thru'($x)``) whose pieces fold into a
+    code or command runner's name: a name written in pieces so that it never shows whole."""
+    code = ctx.code
+    if code.find(b".") < 0:
+        return None
+    for m in itertools.islice(_LITERAL_CALLED.finditer(code), 100):
+        lo = max(0, m.start() - 200)
+        chain = _GLUED_BEFORE.search(code, lo, m.start() + 1)
+        if chain is None:
+            continue
+        f = fold.fold_at(code, ctx.lx, chain.start(), env)
+        if f is not None and f.built and f.end == m.end(1) + 1 and _dangerous(f.value):
+            at = chain.start()
+            return Hit(ctx.line_of_code(at), ctx.excerpt_code(at, m.end() + 40))
+    return None
+
+
 @feature("built_name_call")
 def _built_name_call(ctx: Ctx, rule: Rule) -> Hit | None:
     """A function name the script computes from literals (XOR or ``~`` of strings,
@@ -1205,6 +1233,9 @@ def _built_name_call(ctx: Ctx, rule: Rule) -> Hit | None:
         f = fold.fold_at(code, lx, start, env)
         if f is not None and f.built and f.end == m.start() + 1 and _dangerous(f.value):
             return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, m.end() + 40))
+    hit = _glued_literal_call(ctx, env)
+    if hit is not None:
+        return hit
     sites: Iterable[re.Match[bytes]] = ()
     if has_any(ctx, _CALLBACK_GATE) or has_any(ctx, _CALLBACK_MORE):
         apis = (
