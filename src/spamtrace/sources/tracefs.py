@@ -550,7 +550,6 @@ class TracefsSource:
         """Take over a dead watcher's instance and journal (see the module doc)."""
         root = self.root / "instances"
         events, lost, malformed = self._drain_instance(root / name)
-        stopped = time.monotonic()
         in_flight = 0
         short = False
         if journal is not None:
@@ -569,6 +568,10 @@ class TracefsSource:
             extra = [e for e in journaled if not seen.take(e)]
             in_flight = len(extra)
             events.extend(extra)
+        # nothing of the dead watcher records any more: its journal, stopped last, may hold
+        # attempts made after its reader stopped, and ours has them too (a CI run counted one
+        # twice when the overlap ended where the reader stopped)
+        stopped = time.monotonic()
         events.sort(key=lambda e: e.monotonic)
         for ev in events:
             if ev.monotonic >= recording_since - SAME_EVENT:  # ours may have seen it too
