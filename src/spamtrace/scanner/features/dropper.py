@@ -1284,6 +1284,24 @@ def _replaces_item(ctx: Ctx, body: bytes, item: bytes) -> int:
     return -1
 
 
+def _walk_loops(ctx: Ctx) -> Iterator[tuple[re.Match[bytes], bytes]]:
+    """The ``foreach`` loops (their head's match and their ``{...}`` body) over what a walk
+    of the folders found: the list is a walk (glob(...), a recursive iterator, scandir) or a
+    variable set to one before the loop."""
+    code = ctx.code
+    for m in itertools.islice(_FOREACH_ITEM.finditer(code), 40):
+        listed = m.group(1)
+        walked = any(w in listed for w in _WALKS)
+        lv = VAR.fullmatch(listed.strip())
+        if not walked and lv is not None:  # $files = glob('*.php'); foreach ($files as $f)
+            walked = any(
+                any(w in am.group(1) for w in _WALKS)
+                for _, am in var_assigns(code[: m.start()], lv.group(1), TAIL_RHS, 5)
+            )
+        if walked:
+            yield m, braced(code, m.end() - 1)
+
+
 @feature("self_replicating")
 def _self_replicating(ctx: Ctx, rule: Rule) -> Hit | None:
     """A script that reads its own source (``file_get_contents(__FILE__)``) and, in a loop
@@ -1302,20 +1320,59 @@ def _self_replicating(ctx: Ctx, rule: Rule) -> Hit | None:
     literals = PLACEHOLDER.findall(code)[:2000]
     if not any(_PHP_EXT.search(value(int(i)).lower()) is not None for i in literals):
         return None  # the walk picks no PHP file by name
-    for m in itertools.islice(_FOREACH_ITEM.finditer(code), 40):
-        listed = m.group(1)
-        walked = any(w in listed for w in _WALKS)
-        lv = VAR.fullmatch(listed.strip())
-        if not walked and lv is not None:  # $files = glob('*.php'); foreach ($files as $f)
-            walked = any(
-                any(w in am.group(1) for w in _WALKS)
-                for _, am in var_assigns(code[: m.start()], lv.group(1), TAIL_RHS, 5)
-            )
-        if not walked:
-            continue
-        body = braced(code, m.end() - 1)
+    for m, body in _walk_loops(ctx):
         at = _replaces_item(ctx, body, m.group(2))
         if at >= 0:
             start = m.end() - 1 + at
             return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 100))
+    return None
+
+
+# the walked entry at the end of a path: $item, $dir . '/' . $item, $item->getPathname()
+_ENDS_WITH_ITEM = re.compile(
+    rb"\$([\w\x80-\xff]+)\s*(?:->\s*(?:getpathname|getrealpath|__tostring)\s*\(\s*\))?\s*\Z"
+)
+# a value made only of literals glued together
+_LITERALS_ONLY = re.compile(rb"\s*\x01\d+\x01(?:\s*\.\s*\x01\d+\x01)*\s*\Z")
+
+
+def _names_item(ctx: Ctx, body: bytes, dest: bytes, item: bytes) -> bool:
+    """``dest`` (a path expression in the loop's ``body``) names the walked entry ``$item``
+    itself, or a variable the body set to it (``$old = $f->getPathname();``)."""
+    dest = dest.strip().lstrip(b"@")
+    m = _ENDS_WITH_ITEM.search(dest)
+    if m is None:
+        return False
+    if m.group(1) == item:
+        return True
+    if VAR.fullmatch(dest) is None:
+        return False
+    for _, am in var_assigns(body, m.group(1), TAIL_RHS, 3):
+        e = _ENDS_WITH_ITEM.search(am.group(1).strip().lstrip(b"@"))
+        if e is not None and e.group(1) == item:
+            return True
+    return False
+
+
+@feature("walk_overwrite")
+def _walk_overwrite(ctx: Ctx, rule: Rule) -> Hit | None:
+    """Every file a walk of the folders finds written over with one text of the script's own:
+    empty (the file wiped) or a page or script (``file_put_contents($f->getPathname(),
+    '<?php echo "<h1>hacked</h1>"; ?>')``): a mass defacement or a wiper, the site's code
+    replaced by the attacker's message. Installers create files next to the ones they find
+    (``$dir . '/index.html'``); developer tools run from a terminal."""
+    if not has_any(ctx, _WALKS) or has_any(ctx, _CLI_GUARD):
+        return None
+    value = ctx.lx.value
+    for m, body in _walk_loops(ctx):
+        for at, args in find_calls(body, (b"file_put_contents",), 20):
+            parts = top_args(args)
+            if len(parts) < 2 or not _LITERALS_ONLY.match(parts[1]):
+                continue
+            text = b"".join(value(int(i)) for i in PLACEHOLDER.findall(parts[1]))
+            if text.strip() and b"<" not in text:
+                continue  # data of the script's own (a reset to '{}'), not a page
+            if _names_item(ctx, body, parts[0], m.group(2)):
+                start = m.end() - 1 + at
+                return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 100))
     return None
