@@ -234,6 +234,7 @@ _NET_SOURCES = frozenset({b"socket_read", b"socket_recv"})
 _SERVER_SOURCES = frozenset({b"$_server", b"$_env", b"getenv"})
 
 
+_SERVER_LISTED = re.compile(rb"[\s@(]*array_values\s*\(\s*\$_server\s*\)\s*$")
 _GETENV_RHS = re.compile(rb"[\s@(]*getenv\s*\(\s*\x01\d+\x01\s*\)")  # getenv('HTTP_X_…')
 
 
@@ -645,6 +646,11 @@ def taint(ctx: Ctx) -> tuple[set[bytes], set[bytes]]:
                             direct.add(name)
                             if _custom_header(ctx, rhs):
                                 header.add(name)  # a request header of the client's own
+                        if _SERVER_LISTED.match(rhs):
+                            # array_values($_SERVER): picked by position ($a[6]), a header
+                            # of the client's own as likely as a value of the server's
+                            direct.add(name)
+                            header.add(name)
                     elif src == b"$globals[":
                         if _globals_request(ctx, rhs):  # $v = $GLOBALS['_POST'] / [$name]
                             req.add(name)
@@ -743,6 +749,29 @@ def taint(ctx: Ctx) -> tuple[set[bytes], set[bytes]]:
                     pos = code.find(needle, pos + len(needle))
     ctx.cache["taint"] = (req, dec)
     return req, dec
+
+
+# $obj->name = <value>;
+_PROP_SET = re.compile(rb"\$[\w\x80-\xff]+\s*->\s*([\w\x80-\xff]+)\s*=(?![=>])\s*([^;]{1,200});")
+
+
+def request_props(ctx: Ctx) -> frozenset[bytes]:
+    """Names of object properties the file sets to request input (``$b->shell =
+    $_REQUEST['shell']``, or a variable holding it): a method that runs ``$this->shell``
+    runs what the visitor sent."""
+    cached = ctx.cache.get("request-props")
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
+    names: set[bytes] = set()
+    if ctx.first(b"->") >= 0 and has_any(ctx, SOURCES[:12]):
+        req = taint(ctx)[0]
+        for m in itertools.islice(_PROP_SET.finditer(ctx.code), 200):
+            rhs = m.group(2)
+            if REQ_RE.search(rhs) or set(VAR.findall(rhs)) & req:
+                names.add(m.group(1))
+    found = frozenset(names)
+    ctx.cache["request-props"] = found
+    return found
 
 
 def url_encoded(ctx: Ctx) -> set[bytes]:

@@ -71,6 +71,7 @@ from spamtrace.scanner.taint import (
     email_safe,
     encoded_argument,
     posted,
+    request_props,
     taint,
 )
 
@@ -239,9 +240,46 @@ def _exec_unassigned(ctx: Ctx, rule: Rule) -> Hit | None:
                 continue
             if _keyed_only(args, var):
                 continue  # $CONFIG['db']['host']: an application's settings array
-            if _unassigned(ctx, var, assigned_rx, memo):
+            if _unassigned(ctx, var, assigned_rx, memo) or (
+                sinks != "files" and _fed_by_unassigned(ctx, var, assigned_rx, memo)
+            ):
                 return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
     return None
+
+
+# what may wrap a value without changing what it runs: trimmed, unescaped, decoded
+_PASS_WRAPPERS = re.compile(
+    rb"(?:trim|ltrim|rtrim|stripslashes|stripcslashes|urldecode|rawurldecode|base64_decode|"
+    rb"str_rot13|strrev|gzinflate|gzuncompress|html_entity_decode|htmlspecialchars_decode)"
+    rb"\s*\("
+)
+
+
+def _fed_by_unassigned(
+    ctx: Ctx, var: bytes, assigned_rx: re.Pattern[bytes], memo: dict[bytes, bool]
+) -> bool:
+    """Every value the file gives ``$var`` is another variable it never sets, as it came or
+    trimmed, unescaped or decoded, with literals around it (``$code = trim($p1);``, ``$code =
+    "<?php {$code} ?>";``): the register_globals input, one copy away from the sink."""
+    sets = var_assigns(ctx.code, var, TAIL_RHS, 6)
+    if not sets:
+        return False
+    fed = False
+    for _, am in sets:
+        rhs = am.group(1)
+        if b"->" in rhs or b"::" in rhs:
+            return False  # a property or a method's result: no bare input
+        bare = _PASS_WRAPPERS.sub(b"", rhs)
+        if re.search(rb"[\w\x80-\xff]\s*\(", bare) or b"[" in bare:
+            return False  # another call, or an element: a value of the file's own making
+        others = set(VAR.findall(rhs)) - {var}
+        for other in others:
+            if other in (b"this", b"globals") or other.startswith(b"_"):
+                return False
+            if not _unassigned(ctx, other, assigned_rx, memo):
+                return False
+            fed = True
+    return fed
 
 
 def _unassigned(
@@ -398,7 +436,13 @@ def _tainted_sink(ctx: Ctx, rule: Rule) -> Hit | None:
             return None  # no call of a sink: nothing to taint-check
     req, dec = taint(ctx)
     extracted = first_call is not None and _request_extracted(ctx)  # kind "varcall"
-    if not req and not dec and not ctx.cache.get("direct") and not extracted:
+    if (
+        not req
+        and not dec
+        and not ctx.cache.get("direct")
+        and not extracted
+        and not (kind in ("eval", "exec") and request_props(ctx))
+    ):
         return None
     code = ctx.code
     if first_call is not None:
@@ -461,7 +505,15 @@ def _tainted_sink(ctx: Ctx, rule: Rule) -> Hit | None:
             tainted = {v for v in tainted if not literal_at(ctx, v, start)}
         if tainted or (direct_ok and UIN_RE.search(text)):
             return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
+        if kind in ("eval", "exec") and text.find(b"->") >= 0:
+            props = request_props(ctx)  # system($this->shell), $b->shell = $_REQUEST['s']
+            if props and any(p in props for p in _PROP_READ.findall(text)):
+                return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
     return None
+
+
+# $obj->name read (not called: $obj->name(...) is a method)
+_PROP_READ = re.compile(rb"\$[\w\x80-\xff]+\s*->\s*([\w\x80-\xff]+)(?!\s*\()")
 
 
 _PLAIN_OR_APPEND = re.compile(rb"\s*(\.?)=(?![=>])\s*([^;]{0,300});")
