@@ -112,6 +112,10 @@ class MtaSection:
     # extra MTA service users and executables, added to what is detected
     users: list[str] = field(default_factory=list)
     exes: list[str] = field(default_factory=list)
+    # "auto": the MTA is detected; "none": this server runs no MTA (a web server whose mail
+    # leaves through a smarthost elsewhere, or none): its logs and queue are not looked for
+    # (mail, check, the daemon) and audit's MTA checks say the MTA half is not watched
+    kind: str = "auto"
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,7 +136,10 @@ class AccountsSection:
 
 @dataclass(frozen=True, slots=True)
 class SubmissionSection:
-    # non-MTA submissions (465/587/2525) from these accounts/users are `allowed` (quiet)
+    # non-MTA submissions (465/587/2525) from these accounts/users are `allowed` (quiet), and
+    # their SMTP AUTH mailboxes (the mailbox, its local part, or the account owning its
+    # domain) may send any volume through the MTA: no mail-auth incident for their messages
+    # (the limits on addresses and networks still apply) and no response against them
     allow_accounts: list[str] = field(default_factory=list)
     # destinations: "host", "host:port", "ip", "ip:port", "cidr", "[v6]:port"
     allow_destinations: list[str] = field(default_factory=list)
@@ -429,6 +436,7 @@ class Config:
 
 _MODES = ("observe", "enforce")
 _FIREWALL_MODES = ("owner", "relay", "redirect")
+_MTA_KINDS = ("auto", "none")
 
 
 def _field_names(obj: Any) -> tuple[str, ...]:
@@ -644,6 +652,11 @@ def _validate(cfg: Config) -> None:
                 if cfg.firewall.mode in _MODES else "")  # fmt: skip
         raise ConfigError(
             f"{where('firewall.mode')}: must be one of {', '.join(_FIREWALL_MODES)}{also}"
+        )
+    if cfg.mta.kind not in _MTA_KINDS:
+        raise ConfigError(
+            f"{where('mta.kind')}: must be one of {', '.join(_MTA_KINDS)} (auto: detected; none: "
+            "this server runs no MTA)"
         )
     for key, ports in (("smtp.ports", cfg.smtp.ports), ("smtp.relay_ports", cfg.smtp.relay_ports)):
         if not ports:

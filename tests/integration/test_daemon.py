@@ -292,3 +292,39 @@ def test_a_fifo_put_at_an_accounts_php_mail_log_neither_stops_capture_nor_the_da
                 os.close(os.open(logs / "php-mail.log", os.O_WRONLY | os.O_NONBLOCK))
             raise AssertionError("the daemon did not stop on SIGTERM") from None
         assert code == 0, d.output()
+
+
+def test_a_sender_that_runs_and_exits_while_the_engine_starts_is_known_by_its_exec(
+    world: World, monkeypatch: Any
+) -> None:
+    """The start after the proc connector opens (trace buffer take-over, scanner workers,
+    alert channels, control socket) can take a second on a busy host: a process that exec'd
+    and exited meanwhile was read only when the loop started, gone from /proc by then (a CI
+    run's sender was known by its uid alone). Its exec is read at once now."""
+    from spamtrace.config import Config
+    from spamtrace.service.engine import Engine, EngineOptions
+
+    short: list[int] = []
+    open_fpm_logs = Engine._open_fpm_logs  # the first step after the proc connector opens
+    code = "import os, time; print(os.getpid(), flush=True); time.sleep(0.3)"
+
+    def slow_start(self: Engine) -> None:
+        proc = world.spawn_as_user(["python3", "-c", code], stdout=subprocess.PIPE)
+        out, _ = proc.communicate(timeout=30)
+        short.append(int(out))  # runuser's child
+        time.sleep(0.5)  # the rest of a slow start
+        open_fpm_logs(self)
+
+    monkeypatch.setattr(Engine, "_open_fpm_logs", slow_start)
+    engine = Engine(Config(), EngineOptions(store_path=None, nflog=False, scan=False), [])
+    try:
+        engine.open()
+        assert engine.exec_cache is not None, engine.degraded
+        engine.run(0.2)
+        (pid,) = short
+        info = engine.exec_cache.lookup(pid)
+        assert info is not None and info.exe is not None, info
+        assert os.path.basename(info.exe).startswith("python3"), info.exe
+        assert info.uid == world.uid and info.cwd == str(world.uploads), info
+    finally:
+        engine.close()

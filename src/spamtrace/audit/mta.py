@@ -7,12 +7,17 @@ Exim is read through ``exim -bP`` (effective values, Debian macros resolved) and
 :func:`spamtrace.attribution.mta.detect_mta`.
 
 Finding ids: ``mta.detected``, ``mta.smarthost``, ``mta.exim-log-selector``,
-``mta.postfix-logging``, ``mta.send-limits``.
+``mta.exim-log-file``, ``mta.postfix-logging``, ``mta.send-limits``.
+
+With ``[mta] kind = "none"`` (this server runs no MTA: a web server whose mail leaves through
+a smarthost elsewhere) the MTA's own checks are ``skipped`` saying the MTA half is not
+watched, and ``mta.detected`` passes, or warns when an MTA is installed after all.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from spamtrace.audit.environment import AuditEnv
@@ -40,6 +45,9 @@ class EximInfo:
     debian_macros: str | None
     cpanel_localopts: str | None
     config_error: str = ""  # how ``exim -bP config`` failed (its describe()), when it did
+    #: ``exim -bP log_file_path syslog_facility`` (None: it failed)
+    log_file_path: str | None = None
+    syslog_facility: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +66,8 @@ class MtaSnapshot:
     postfix: PostfixInfo | None
     cpanel_config: str | None
     syslog_socket: bool  # /dev/log exists (a syslog daemon can receive Postfix's log)
+    #: (file, where) rsyslog writes Exim's syslog facility to, its own first
+    syslog_files: tuple[tuple[str, str], ...] = ()
 
 
 # --------------------------------------------------------------------------- parsing (pure)
@@ -133,6 +143,34 @@ def exim_blocks(section: str) -> dict[str, str]:
     return {k: "\n".join(v) for k, v in blocks.items()}
 
 
+def exim_main_logs(
+    log_file_path: str, syslog_files: Sequence[tuple[str, str]]
+) -> tuple[str | None, list[str], bool]:
+    """The file Exim writes its main log to, from its ``log_file_path`` (``exim -bP``): (the
+    file or None, evidence, whether Exim logs through syslog). ``syslog_files``: where the
+    syslog daemon writes Exim's facility (:func:`spamtrace.audit.rsyslog.facility_files`),
+    for ``syslog``. A path of its own is preferred (both: the same lines twice); a
+    datestamped one (``%D``, ``%M``) or an empty value (the build's default) is not known."""
+    items = [i.strip() for i in log_file_path.split(":") if i.strip()]
+    to_syslog = "syslog" in items
+    ev = [f"$ exim -bP log_file_path: log_file_path = {escape(log_file_path)}"]
+    for item in items:
+        if item == "syslog":
+            continue
+        if "%D" in item or "%M" in item:
+            ev.append(f"{escape(item)}: a datestamped log (a file a day or a month)")
+            continue
+        if item.startswith("/"):
+            return item.replace("%s", "main"), ev, to_syslog
+    if to_syslog and syslog_files:
+        file, where = syslog_files[0]
+        ev.append(f"{escape(where)}: Exim's facility goes to {escape(file)}")
+        return file, ev, True
+    if to_syslog:
+        ev.append("no file of the syslog daemon's configuration (rsyslog) takes Exim's facility")
+    return None, ev, to_syslog
+
+
 def exim_smarthost(info: EximInfo) -> tuple[bool | None, list[str]]:
     """(relays through a smarthost?, evidence). None: cannot tell."""
     ev: list[str] = []
@@ -185,13 +223,110 @@ def exim_smarthost(info: EximInfo) -> tuple[bool | None, list[str]]:
 
 # --------------------------------------------------------------------------- judging
 def judge(snap: MtaSnapshot, cfg: Config) -> list[Finding]:
+    if cfg.mta.kind == "none":
+        return [_detected_none(snap), *(_not_watched(fid) for fid in MtaCheck.ids[1:])]
     return [
         _detected(snap),
         _smarthost(snap),
         _exim_log(snap),
+        _exim_log_file(snap, cfg),
         _postfix_log(snap),
         _limits(snap),
     ]
+
+
+_NONE = '[mta] kind = "none"'
+
+
+def _not_watched(fid: str) -> Finding:
+    return Finding(
+        fid, Status.SKIPPED, f"this server runs no MTA ({_NONE}): the MTA half is not watched",
+        (f"config: {_NONE}",),
+        "spamtrace reads an MTA's logs and configuration only on a server that runs one.", "",
+    )  # fmt: skip
+
+
+def _detected_none(snap: MtaSnapshot) -> Finding:
+    fid = "mta.detected"
+    why = (
+        f"With {_NONE} spamtrace reads no MTA log nor queue here: right for a web server whose "
+        "mail leaves through a smarthost elsewhere, wrong where an MTA sends mail."
+    )
+    ev = [f"config: {_NONE}"]
+    ev += [f"running: {r}" for r in snap.running]
+    if snap.kind is None and not snap.running:
+        ev.append("no MTA installed, no MTA daemon running")
+        return Finding(fid, Status.PASS, "no MTA, as the config says", tuple(ev), why, "")
+    if snap.kind is not None:
+        ev.append(f"installed: {escape(snap.kind)} (users: {', '.join(snap.users) or '-'})")
+    return Finding(
+        fid, Status.WARN, f"{_NONE}, but an MTA is installed", tuple(ev), why,
+        'If it sends mail, set [mta] kind = "auto" (the default) so that its logs are read; '
+        "else remove it.",
+    )  # fmt: skip
+
+
+def _exim_log_file(snap: MtaSnapshot, cfg: Config) -> Finding:
+    fid = "mta.exim-log-file"
+    why = (
+        "spamtrace reads Exim's main log ([mail] exim_logs) to tell who sent mail through the "
+        "MTA; a log written elsewhere, or through syslog, is read only where spamtrace finds it."
+    )
+    if snap.exim is None:
+        return Finding(fid, Status.SKIPPED, "Exim is not installed", ("exim not found",), why, "")
+    ex = snap.exim
+    if ex.log_file_path is None:
+        return Finding(
+            fid, Status.WARN, "could not read Exim's log_file_path",
+            ("$ exim -bP log_file_path: failed",), why,
+            "Check that `exim -bP log_file_path` works as root.",
+        )  # fmt: skip
+    found, ev, to_syslog = exim_main_logs(ex.log_file_path, snap.syslog_files)
+    listed = cfg.mail.exim_logs
+    configured = cfg.sources.get("mail.exim_logs", "default") != "default"
+    ev.append(
+        f"[mail] exim_logs = {escape(', '.join(listed) or '(none)')}"
+        + ("" if configured else " (the default)")
+    )
+    if found is None and not to_syslog:
+        if "%D" in ex.log_file_path or "%M" in ex.log_file_path:
+            return Finding(
+                fid, Status.WARN, "Exim writes a datestamped main log (a file a day or month)",
+                tuple(ev), why,
+                "spamtrace follows one file across rotations: set log_file_path without %D/%M "
+                "(logrotate rotates it), or list the current file in [mail] exim_logs.",
+            )  # fmt: skip
+        return Finding(
+            fid, Status.PASS, "Exim logs where its build puts it (log_file_path unset)",
+            tuple(ev), why,
+            "If `spamtrace mail` finds no Exim log, set [mail] exim_logs to the file Exim writes.",
+        )  # fmt: skip
+    if found is None:
+        facility = escape(ex.syslog_facility or "mail")
+        return Finding(
+            fid, Status.WARN,
+            "Exim logs through syslog, to no file spamtrace can find",
+            tuple(ev), why,
+            f"Set [mail] exim_logs to the file your syslog daemon writes the {facility} "
+            "facility to (rsyslog: a `mail.*  -/var/log/mail.log` line); with journald "
+            "alone the lines stay in the journal, which spamtrace does not read: install "
+            "rsyslog, or set log_file_path = /var/log/exim4/%slog.",
+        )  # fmt: skip
+    fix = f'Set [mail] exim_logs = ["{escape(found)}"] in /etc/spamtrace/spamtrace.toml.'
+    if found in listed:
+        return Finding(fid, Status.PASS, f"spamtrace reads Exim's main log {escape(found)}",
+                       tuple(ev), why, "")  # fmt: skip
+    if not configured:  # `mail`, `check` and the daemon find it (service.mail.with_exim_logs)
+        ev.append("not among the defaults: mail, check and the daemon find it where Exim says")
+        return Finding(
+            fid, Status.PASS, f"spamtrace finds Exim's main log {escape(found)}", tuple(ev),
+            why, fix,
+        )  # fmt: skip
+    return Finding(
+        fid, Status.WARN,
+        f"Exim writes its main log to {escape(found)}, which [mail] exim_logs does not list",
+        tuple(ev), why, fix,
+    )  # fmt: skip
 
 
 def _detected(snap: MtaSnapshot) -> Finding:
@@ -211,7 +346,9 @@ def _detected(snap: MtaSnapshot) -> Finding:
             "no MTA detected",
             tuple(ev),
             why,
-            "If this server sends mail, name its MTA users/executables in [mta] users/exes.",
+            "If this server sends mail, name its MTA users/executables in [mta] users/exes; if "
+            'it runs no MTA (its mail leaves through a smarthost elsewhere), set [mta] kind = '
+            '"none".',
         )
     ev.insert(0, f"detected: {escape(snap.kind)} (users: {', '.join(snap.users) or '-'})")
     return Finding(fid, Status.PASS, f"MTA: {escape(snap.kind)}", tuple(ev), why, "")
@@ -511,10 +648,17 @@ def gather(env: AuditEnv) -> MtaSnapshot:
 
     kind, users, note = _detect(env)
     exim: EximInfo | None = None
+    syslog_files: tuple[tuple[str, str], ...] = ()
     binary = env.runner.which("exim", "exim4")
     if binary is not None:
         sel = env.runner.run([binary, "-bP", "log_selector"])
         acl = env.runner.run([binary, "-bP", "acl_not_smtp"])
+        logs = env.runner.run([binary, "-bP", "log_file_path", "syslog_facility"])
+        settings = dict(
+            (name.strip(), value.strip())
+            for name, eq, value in (line.partition("=") for line in logs.stdout.splitlines())
+            if eq
+        )
         ver = env.runner.run([binary, "-bV"])
         conf = env.runner.run([binary, "-bP", "config"], timeout=20)
         m = re.search(r"Configuration file is (\S+)", ver.stdout)
@@ -529,7 +673,15 @@ def gather(env: AuditEnv) -> MtaSnapshot:
             debian_conf=env.read_text(DEBIAN_CONF),
             debian_macros=env.read_text(DEBIAN_MACROS),
             cpanel_localopts=env.read_text(CPANEL_EXIM_LOCALOPTS),
+            log_file_path=settings.get("log_file_path") if logs.ok else None,
+            syslog_facility=settings.get("syslog_facility", ""),
         )
+        if exim.log_file_path and "syslog" in exim.log_file_path:
+            from spamtrace.audit.rsyslog import FOLDER, MAIN, facility_files
+
+            paths = [MAIN, *env.glob(f"{FOLDER}/*.conf")]
+            texts = [(p, t) for p in paths if (t := env.read_text(p)) is not None]
+            syslog_files = tuple(facility_files(texts, exim.syslog_facility or "mail"))
     postfix: PostfixInfo | None = None
     postconf = env.runner.which("postconf")
     if postconf is not None:
@@ -547,6 +699,7 @@ def gather(env: AuditEnv) -> MtaSnapshot:
         postfix=postfix,
         cpanel_config=env.read_text(CPANEL_CONFIG),
         syslog_socket=Path("/dev/log").exists(),
+        syslog_files=syslog_files,
     )
 
 
@@ -556,6 +709,7 @@ class MtaCheck:
         "mta.detected",
         "mta.smarthost",
         "mta.exim-log-selector",
+        "mta.exim-log-file",
         "mta.postfix-logging",
         "mta.send-limits",
     )

@@ -67,7 +67,7 @@ def register(sub: Any) -> None:
 def run(args: argparse.Namespace, cfg: Config) -> int:
     from spamtrace.render.check import print_report, report_json
     from spamtrace.service.check import collect_report, mail_logs_written_since, scan_report
-    from spamtrace.service.mail import not_read_hint, unreadable_logs, with_php_logs
+    from spamtrace.service.mail import not_read_hint, unreadable_logs, with_found_logs
 
     overrides: dict[str, Any] = {}
     if args.ports:
@@ -88,7 +88,9 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
             if why is not None:
                 report.notes.append(f"your YARA rules are not used: {why}")
     through_mta = None  # unless the mail logs show a sender above the [mail] limits
-    mail_cfg = with_php_logs(cfg)[0]  # [mail] php_logs, else PHP's own mail.log files
+    # [mail] php_logs, else PHP's own mail.log files; Exim's log where Exim says; no MTA log
+    # with [mta] kind = "none"
+    mail_cfg = with_found_logs(cfg)[0]
     denied = unreadable_logs(mail_cfg)  # without root: said, not taken for "no mail"
     if denied:
         said = "; ".join(f"{path}: {why}" for path, why in denied)  # escaped when printed

@@ -80,7 +80,7 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
     report = read_logs(cfg, given, since)
     if not args.no_scan and report.ledger.senders:
         scan_senders(report, cfg, args.scan_budget)
-    if not args.no_queue:
+    if not args.no_queue and cfg.mta.kind != "none":  # no MTA: no queue to ask
         report.queue = queue_state(cfg, {c.kind for c in report.logs})
     if args.json:
         from spamtrace.render.output import dump_json

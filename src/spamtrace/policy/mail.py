@@ -20,6 +20,13 @@ a log can be replayed). It opens an incident when:
       ``history_hours`` (once at least a day of history is known) and at least
       ``auth_min_messages`` messages.
 
+A mailbox of an account in ``[submission] allow_accounts`` (:class:`AllowedSenders`: the
+mailbox, its local part, or the hosting account that owns its domain) may send volume: the
+two limits on messages (``auth_max_messages``, ``auth_rate_factor``) open no incident for it,
+and the policy keeps which mailbox they spared (:attr:`MailPolicy.spared`, said in the
+report). The limits on addresses and networks still apply: a password used from a botnet is
+not the volume the admin allowed.
+
 An open incident goes on counting while its sender keeps sending; after ``window`` seconds
 without a message it is closed and a new run opens a new one. Incident ids are stable for a
 replay (:func:`spamtrace.policy.incidents.incident_id`).
@@ -32,6 +39,7 @@ import math
 from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from spamtrace.attribution.mail import MailMessage, sender_key
 from spamtrace.model import Verdict
@@ -68,6 +76,41 @@ class MailThresholds:
     def from_config(cls, mail: object) -> MailThresholds:
         """From a :class:`spamtrace.config.MailSection` (same key names)."""
         return cls(**{k: getattr(mail, k) for k in cls.__dataclass_fields__})
+
+
+@dataclass(frozen=True, slots=True)
+class AllowedSenders:
+    """``[submission] allow_accounts`` for SMTP AUTH senders: accounts whose authenticated
+    submissions may be of any volume. ``owner`` gives the hosting account that owns a
+    mailbox's domain (the panel's; an adapter, so that the policy stays free of I/O)."""
+
+    accounts: frozenset[str] = frozenset()
+    owner: Callable[[str], str | None] | None = None
+
+    @classmethod
+    def from_config(cls, cfg: Any, owner: Callable[[str], str | None]) -> AllowedSenders:
+        """From a :class:`spamtrace.config.Config`; ``owner``: domain -> its hosting account's
+        name (the caller's cached look-up)."""
+        accounts = frozenset(cfg.submission.allow_accounts)
+        return cls(accounts, owner if accounts else None)
+
+    def entry(self, box: str) -> str | None:
+        """The allow_accounts entry that covers mailbox ``box`` (None: none does)."""
+        if not self.accounts:
+            return None
+        local = box.partition("@")[0]
+        for name in (box, local):
+            if name in self.accounts:
+                return name
+        if self.owner is not None and "@" in box:
+            account = self.owner(box.rpartition("@")[2])
+            if account in self.accounts:
+                return account
+        return None
+
+
+#: mailboxes remembered per policy as allowed or not (the owner look-up is not repeated)
+MAX_ALLOWED_CACHE = 10_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,7 +220,8 @@ class MailPolicy:
 
     # slots: the compiled steps read these at fixed offsets (see MailLedger's)
     __slots__ = (
-        "_counts", "_nets", "_open", "_sums", "_windows", "closed", "max_senders", "t", "updates",
+        "_allow", "_allowed", "_counts", "_nets", "_open", "_sums", "_windows", "closed",
+        "max_senders", "spared", "t", "updates",
     )  # fmt: skip
 
     def __init__(
@@ -187,8 +231,10 @@ class MailPolicy:
         *,
         updates: bool = True,
         compiled: bool = True,
+        allow: AllowedSenders | None = None,
     ) -> None:
-        """``compiled``: the windows are the compiled WindowSum and WindowCounts where built
+        """``allow``: the mailboxes whose volume is allowed (``[submission] allow_accounts``).
+        ``compiled``: the windows are the compiled WindowSum and WindowCounts where built
         (``attribution/_mailjoin.c``: the same, with no object per item), else the Python
         classes, the reference."""
         self.t = thresholds or MailThresholds()
@@ -208,6 +254,11 @@ class MailPolicy:
         self._open: dict[tuple[str, str | None, str | None], _Open] = {}
         #: snapshots of incidents closed by ``window`` seconds of quiet (last MAX_CLOSED)
         self.closed: list[MailIncident] = []
+        self._allow = allow or AllowedSenders()
+        self._allowed: dict[str, str | None] = {}  # mailbox -> its allow_accounts entry
+        #: mailbox -> (allow_accounts entry, the volume limit it passed, unflagged), the
+        #: first time (at most MAX_ALLOWED_CACHE)
+        self.spared: dict[str, tuple[str, str]] = {}
 
     # ----------------------------------------------------------------- deciding
     # observe() and recipient() run for every message and every recipient learnt from a
@@ -434,19 +485,37 @@ class MailPolicy:
                 f"logged in from {nets} networks (/16) in {span} (more than "
                 f"mail.auth_max_networks = {t.auth_max_networks})"
             )
+        volume: list[str] = []
         if count > t.auth_max_messages:
-            out.append(
+            volume.append(
                 f"{count} messages in {span} (more than mail.auth_max_messages = "
                 f"{t.auth_max_messages})"
             )
         if average is not None and count >= t.auth_min_messages:
             usual = average * t.window / 3600.0
             if count > t.auth_rate_factor * max(usual, 1.0):
-                out.append(
+                volume.append(
                     f"{count} messages in {span}, {count / max(usual, 1.0):.0f}x its usual "
                     f"{usual:.1f} (more than mail.auth_rate_factor = {t.auth_rate_factor:g})"
                 )
-        return out
+        if volume:
+            entry = self._allowed_entry(msg.auth)
+            if entry is not None:  # its volume is allowed: said, not flagged
+                if msg.auth not in self.spared and len(self.spared) < MAX_ALLOWED_CACHE:
+                    self.spared[msg.auth] = (entry, volume[0])
+                if out:
+                    out.append(f"(its volume is allowed: [submission] allow_accounts {entry})")
+                return out
+        return out + volume
+
+    def _allowed_entry(self, box: str) -> str | None:
+        """The ``[submission] allow_accounts`` entry that covers mailbox ``box``, remembered."""
+        if box in self._allowed:
+            return self._allowed[box]
+        if len(self._allowed) >= MAX_ALLOWED_CACHE:
+            self._allowed.clear()
+        entry = self._allowed[box] = self._allow.entry(box)
+        return entry
 
     def _snapshot(
         self, inc: _Open, win: _Window, key: tuple[str, str | None, str | None]

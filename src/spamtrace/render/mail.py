@@ -252,7 +252,11 @@ def print_report(report: MailReport, top: int) -> None:
         return  # the note says which paths were looked for
     read = ", ".join(escape(c.path) for c in report.logs)
     since = doc["since"] or "the start of the logs"
-    if not doc["senders"]:
+    if not doc["senders"] and all(
+        c.lines and not c.events and c.malformed * 2 >= c.lines for c in report.logs
+    ):  # not a mail log of its kind (a binary file): no sender counted, not "no mail sent"
+        con.print(Text(f"Nothing in {read} reads as a mail log line: no sender counted."))
+    elif not doc["senders"]:
         con.print(Text(f"No mail sent through the MTA since {since} ({read})."))
     else:
         _print_senders(con, f"Mail sent through the MTA since {since}", doc["senders"])

@@ -49,6 +49,7 @@ from spamtrace.scanner.context import (
     called_any,
     decoded_payloads,
     excerpt,
+    has_word,
     leading_words,
     present_words,
     string_at,
@@ -108,7 +109,8 @@ class Analysis:
 _PREFILTERS: dict[bytes, re.Pattern[bytes]] = {
     # chr-chain: each piece is chr(N) or $f(N) followed by "."
     (
-        rb"(?:(?:chr|\$[\w\x80-\xff]+)\s*\(\s*(?:\d+|0x[0-9a-f]+)\s*(?:[-+^]\s*\d+\s*)?\)"
+        rb"(?:(?:chr|\$[\w\x80-\xff]+)\s*\(\s*(?:(?:\d+|0x[0-9a-f]+)\s*[-+^]\s*\d+|"
+        rb"0*(?:3[2-9]|[4-9]\d|1[01]\d|12[0-6])|0x0*(?:[2-6][0-9a-f]|7[0-9a-e]))\s*\)"
         rb"\s*\.\s*){4,}"
     ): re.compile(rb"\(\s*(?:\d+|0x[0-9a-f]+)\s*(?:[-+^]\s*\d+\s*)?\)\s*\."),
     # password-gate: both alternatives hold md5/sha1( ... request input; without the
@@ -423,7 +425,7 @@ def _analyze(
     layer: int,
     hits: dict[str, tuple[Rule, Hit, int]],
     yara: YaraWords | None,
-    code0: dict[str, bytes] | None = None,
+    code0: dict[str, Lexed] | None = None,
     stop_at: int = 0,
 ) -> int:
     if layer == 0:
@@ -455,11 +457,11 @@ def _analyze(
     ctx.cache["hits"] = hits
     ctx.cache["yara-names"] = ready.yara_names
     if code0 is not None:
-        code0["code"] = lx.code  # the file's own lexed code, for the "after" rules
+        code0["lx"] = lx  # the file's own lexed code, for the "after" rules
     _run_plan(ctx, ready, hits, layer, stop_at)
     # the code with the usual rewrites undone (glued literals, superglobals named through
     # $GLOBALS or ${...}, names called through variables): its findings add to the file's
-    view = normalized(lx, ctx.cache)
+    view = normalized(lx, ctx.cache, lambda word: has_word(ctx, word))
     if view is not None:
         check()
         # a rule that says what a finding of the code as written says (``overlaps``) is not
@@ -587,7 +589,7 @@ def analyze(
     the verdict of a file that reached ``stop_at`` >= the malicious score is final.
     """
     hits: dict[str, tuple[Rule, Hit, int]] = {}
-    code0: dict[str, bytes] = {}
+    code0: dict[str, Lexed] = {}
     complete = True
     cut_short = False
     try:
@@ -604,8 +606,9 @@ def analyze(
     for rule in _prepared(rules).after if complete and hits else ():
         if rule.id not in hits:
             fn = FEATURES[rule.feature or ""]
-            cache = {"hits": hits, "code0": code0.get("code", b"")}
-            hit = fn(Ctx(data, name, Lexed(), 0, check, yara, cache=cache), rule)
+            lx0 = code0.get("lx") or Lexed()
+            cache = {"hits": hits, "code0": lx0.code}
+            hit = fn(Ctx(data, name, lx0, 0, check, yara, cache=cache), rule)
             if hit is not None:
                 hits[rule.id] = (rule, hit, 0)
     findings = tuple(

@@ -255,6 +255,27 @@ def string_at(ctx: Ctx, offset: int) -> int:
     return idx if idx < len(ctx.lx.raw_strings) else -1
 
 
+def literals_holding(ctx: Ctx, words: Collection[bytes], limit: int) -> list[int]:
+    """The indexes, in order, of the literals (of the first ``limit``) whose value,
+    lower-cased, may hold one of ``words`` (lower case, none with a backslash or a quote):
+    those with an escape (their value is not their body) and those whose body holds one.
+    The value of any other literal is its body, less the backslash of a single-quoted
+    ``\\\\`` or ``\\'``, so a word in it is in the body too: a rule that reads only the
+    literals that name something need not make and search the value of every literal."""
+    n = min(len(ctx.lx.raw_strings), limit)
+    found = {i for i in ctx.lx.escaped if i < n}
+    text = string_text(ctx)  # the bodies (then the inline HTML), lower-cased, in order
+    for word in words:
+        at = text.find(word)
+        while at >= 0:
+            i = string_at(ctx, at)
+            if not 0 <= i < n:
+                break  # past the literals looked at (later offsets are too)
+            found.add(i)
+            at = text.find(word, at + 1)
+    return sorted(found)
+
+
 # Substring tests on bytes are written ``hay.find(sub) >= 0``, or with a byte value
 # (``_DOT in code``): ``sub in hay`` with a bytes ``sub`` first tries it as an integer, and
 # the TypeError raised and cleared inside costs more than a short search.
@@ -283,6 +304,20 @@ FEATURES: dict[str, FeatureFn] = {}
 def feature(name: str) -> Callable[[FeatureFn], FeatureFn]:
     def deco(fn: FeatureFn) -> FeatureFn:
         FEATURES[name] = fn
+        return fn
+
+    return deco
+
+
+BonusFn = Callable[[Ctx], bool]
+#: conditions named by a rule's ``small_bonus_if``: its finding counts towards
+#: php.small-single-purpose only in a file where the condition holds
+BONUS_CONDITIONS: dict[str, BonusFn] = {}
+
+
+def bonus_condition(name: str) -> Callable[[BonusFn], BonusFn]:
+    def deco(fn: BonusFn) -> BonusFn:
+        BONUS_CONDITIONS[name] = fn
         return fn
 
     return deco
@@ -815,6 +850,11 @@ try:  # compiled (see _lexer.c); the Python one where it was not built
     from spamtrace.scanner._lexer import concat_start as _concat_start
 except ImportError:  # pragma: no cover - exercised by the tests through the _py function
     _concat_start = _concat_start_py
+
+
+def next_concat_start(code: bytes, pos: int) -> int:
+    """Where the next match of :data:`_CONCAT_START` from ``pos`` starts (-1: none)."""
+    return _concat_start(code, pos)[0]
 
 
 def _concat_starts(code: bytes) -> Iterator[int]:

@@ -47,7 +47,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from spamtrace.scanner.context import prefiltered_finditer
+from spamtrace.scanner.context import next_concat_start, prefiltered_finditer, varcalls
 from spamtrace.scanner.lexer import LONG, Lexed
 from spamtrace.scanner.rx import compile_possessive
 
@@ -1235,6 +1235,31 @@ def _written_otherwise(code: bytes, var: bytes, used: set[bytes]) -> bool:
     return False
 
 
+def name_var_calls(code: bytes) -> list[re.Match[bytes]]:
+    """The first :data:`MAX_NAME_CALLS` matches of :data:`_NAME_VAR_CALL` in ``code`` that
+    no byte of :data:`_NOT_BEFORE_CALL` precedes. In code of ASCII bytes (nearly every file)
+    each start is found by the compiled scan of ``context.varcalls`` (the same pattern; it
+    passes over a start after a byte of ``NOT_CALL_BEFORE``, which is this set less "\\" and
+    plus the bytes >= 0x80; a match holds no "$" but its first byte, so both resume alike):
+    the regex tried its pattern at every "$" of the file."""
+    calls = []
+    if not code.isascii():
+        for m in _NAME_VAR_CALL.finditer(code):
+            if m.start() and code[m.start() - 1] in _NOT_BEFORE_CALL:
+                continue
+            calls.append(m)
+            if len(calls) >= MAX_NAME_CALLS:
+                break
+        return calls
+    for m in varcalls(code, brackets=False):  # BUILT_VARCALL: the same pattern
+        if m.start() and code[m.start() - 1] == 92:  # "\\": the one byte of the set left
+            continue
+        calls.append(m)
+        if len(calls) >= MAX_NAME_CALLS:
+            break
+    return calls
+
+
 def inline_name_variables(lx: Lexed, cache: dict[str, Any] | None = None) -> bytes | None:
     """The lexed code with each variable called as a function (``$f(...)``) replaced by the
     function name it holds there, where the folder finds one (``$f = 'system';``, ``$f =
@@ -1246,13 +1271,7 @@ def inline_name_variables(lx: Lexed, cache: dict[str, Any] | None = None) -> byt
     ``foreach`` target, a reference, ``global`` or ``static`` is left alone (the folder does
     not follow those writes). The line breaks are kept."""
     code = lx.code
-    calls = []
-    for m in _NAME_VAR_CALL.finditer(code):
-        if m.start() and code[m.start() - 1] in _NOT_BEFORE_CALL:
-            continue
-        calls.append(m)
-        if len(calls) >= MAX_NAME_CALLS:
-            break
+    calls = name_var_calls(code)
     if not calls:
         return None
     env = Env(code, lx, cache)
@@ -1346,6 +1365,23 @@ def _superglobal_aliases(code: bytes, lx: Lexed, env: Env) -> bytes:
     return b"".join(out)
 
 
+def literal_runs(code: bytes) -> Iterator[re.Match[bytes]]:
+    """``_LITERAL_RUN.finditer(code)``: every match starts with a literal, ".", a literal, a
+    match of ``context._CONCAT_START`` (whose starts a compiled scan finds), and is tried
+    there only (the regex engine tried its pattern at every literal of the file)."""
+    pos = 0
+    while True:
+        start = next_concat_start(code, pos)
+        if start < 0:
+            return
+        m = _LITERAL_RUN.match(code, start)
+        if m is None:
+            pos = start + 1
+            continue
+        yield m
+        pos = m.end()  # never empty
+
+
 def _glued_literals(code: bytes, lx: Lexed) -> tuple[bytes, list[bytes]]:
     """Each run of literals glued by "." that cuts a word in two (``'ev' . 'al'``) as one
     literal: the code with a new placeholder for each run, and the new literals' bodies
@@ -1355,7 +1391,7 @@ def _glued_literals(code: bytes, lx: Lexed) -> tuple[bytes, list[bytes]]:
     out: list[bytes] = []
     last = 0
     n = len(lx.raw_strings)
-    for m in _LITERAL_RUN.finditer(code):
+    for m in literal_runs(code):
         idxs = [int(x) for x in _PLACE.findall(m.group())]
         if len(idxs) > MAX_RUN_PIECES or any(
             lx.kinds[i] == "bq"
@@ -1379,14 +1415,21 @@ def _glued_literals(code: bytes, lx: Lexed) -> tuple[bytes, list[bytes]]:
     return b"".join(out), added
 
 
-def normalized(lx: Lexed, cache: dict[str, Any] | None = None) -> Lexed | None:
+def normalized(
+    lx: Lexed,
+    cache: dict[str, Any] | None = None,
+    has: Callable[[bytes], bool] | None = None,
+) -> Lexed | None:
     """The lexed file as a reader who undoes the usual rewrites sees it, or None where that
     changes nothing: literals glued by "." as one literal (``'sys' . 'tem'``), a superglobal
     named through ``$GLOBALS[...]`` or ``${...}`` as itself, and a variable called as a
     function as the name it holds (:func:`inline_name_variables`). PHP does the same with
-    either text; the rules read both (the rewrites themselves are findings of their own)."""
+    either text; the rules read both (the rewrites themselves are findings of their own).
+    ``has(word)``: whether ``word`` is in the code (the gate pass knows without a search)."""
     code = lx.code
-    if b"$globals" in code or b"${" in code:
+    if has is None:
+        has = code.__contains__
+    if has(b"$globals") or has(b"${"):
         code = _superglobal_aliases(code, lx, Env(code, lx, cache))
     code, added = _glued_literals(code, lx)
     view = lx

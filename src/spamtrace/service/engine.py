@@ -133,6 +133,7 @@ class Engine:
         self.trace_src: TracefsSource | None = None
         self.store: Store | None = None
         self.exec_cache: ExecCache | None = None
+        self._start_reader: ExecReaderAtStart | None = None
         self.tracker: IncidentTracker = IncidentTracker()
         self._first: dict[str, AttributedAttempt] = {}
         self.mta = detect_mta(cfg.mta)
@@ -276,6 +277,8 @@ class Engine:
             )
         except SpamtraceError as exc:
             self.degraded.append(proc_connector_degraded(exc.message))
+        else:
+            self._start_reader = ExecReaderAtStart(self.proc_src, self.exec_cache)
         self.attributor = Attributor(cfg, self.mta, self.accounts, self.exec_cache)
         self.attributor.refresh = self._drain_proc
         self._open_fpm_logs()
@@ -377,6 +380,7 @@ class Engine:
             os.write(self._stop_w, b"x")
 
     def close(self) -> None:
+        self._stop_start_reader()
         for src in self.sources:
             with contextlib.suppress(Exception):
                 if src is self.trace_src and self.options.keep_trace_buffer:
@@ -451,6 +455,7 @@ class Engine:
     def run(self, duration: float | None) -> int:
         import selectors
 
+        self._stop_start_reader()  # the loop reads the proc connector from here on
         sel = self._selector = selectors.DefaultSelector()
         for src in self.sources:
             sel.register(src.fileno(), selectors.EVENT_READ, src)
@@ -656,6 +661,11 @@ class Engine:
 
     def _scan_budget(self) -> float:
         return self.scanner.budget if self.scanner is not None else scanning.SCAN_BUDGET
+
+    def _stop_start_reader(self) -> None:
+        if self._start_reader is not None:
+            self._start_reader.stop()
+            self._start_reader = None
 
     # ------------------------------------------------------------------ reading
     def _rank(self, src: Any) -> int:
@@ -887,3 +897,44 @@ def _user_rules_note(cfg: Config) -> list[str]:
 
     why = problem(cfg.scan.yara_rules)
     return [] if why is None else [f"your YARA rules are not used: {why}"]
+
+
+class ExecReaderAtStart:
+    """Reads the proc connector in a thread from its opening until the loop runs.
+
+    The rest of the start (the trace buffer taken over from a dead watcher, the scanner's
+    workers, alert channels, the control socket) can take a second on a busy host: an exec
+    read only when the loop starts found a short-lived sender gone from ``/proc``, known by
+    its uid alone. The thread only feeds the exec cache, which nothing else reads before the
+    loop; it stops (and is joined) before the loop's first read."""
+
+    def __init__(self, src: Any, cache: Any) -> None:
+        import threading
+
+        self._src, self._cache = src, cache
+        self._wake_r, self._wake_w = os.pipe()
+        self._thread = threading.Thread(target=self._run, name="exec-reader-at-start", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        import select
+
+        fd = self._src.fileno()
+        try:
+            while True:
+                ready, _, _ = select.select([fd, self._wake_r], [], [])
+                if fd in ready:
+                    for pev in self._src.read_events():
+                        self._cache.handle(pev)
+                if self._wake_r in ready:
+                    return
+        except Exception:  # the loop's own read meets it and says so
+            return
+
+    def stop(self) -> None:
+        with contextlib.suppress(OSError):
+            os.write(self._wake_w, b"x")
+        self._thread.join()
+        for fd in (self._wake_r, self._wake_w):
+            with contextlib.suppress(OSError):
+                os.close(fd)

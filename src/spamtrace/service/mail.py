@@ -28,9 +28,10 @@ from spamtrace.errors import RuntimeFailure, UsageError
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
+    from spamtrace.attribution.accounts import AccountResolver
     from spamtrace.attribution.mail import MailLedger
     from spamtrace.config import Config
-    from spamtrace.policy.mail import MailIncident, MailThresholds
+    from spamtrace.policy.mail import AllowedSenders, MailIncident, MailThresholds
     from spamtrace.sources.maillog.reader import LogCounts, LogSpec
 
 #: default time for scanning senders' folders (seconds)
@@ -43,6 +44,17 @@ QUEUE_TIMEOUT = 10.0
 PHP_CONFIG_ROOT = "/"
 #: ``config show``'s origin of ``[mail] php_logs`` when they were found, not configured
 PHP_FOUND = "found in the PHP configuration (mail.log)"
+#: ``config show``'s origin of ``[mail] exim_logs`` when found in Exim's configuration
+EXIM_FOUND = "found in Exim's configuration (log_file_path)"
+#: where the syslog daemon's configuration is looked for (tests: a fixture tree)
+SYSLOG_CONFIG_ROOT = "/"
+#: Exim's command names on PATH, asked where it logs (tests: none, or ``[mail] exim_command``)
+EXIM_CANDIDATES = ("exim4", "exim")
+#: what `mail` says on a server whose config says it runs no MTA
+NO_MTA = (
+    'this server runs no MTA ([mta] kind = "none"): the MTA half (its logs, its queue) is not '
+    "watched; only PHP's mail.log is read"
+)
 
 
 @dataclass(slots=True)
@@ -114,6 +126,101 @@ def with_php_logs(cfg: Config) -> tuple[Config, list[str]]:
     return replace(cfg, mail=mail, sources={**cfg.sources, "mail.php_logs": PHP_FOUND}), notes
 
 
+def with_found_logs(cfg: Config) -> tuple[Config, list[str]]:
+    """``cfg`` with the logs to read as this server has them: none of the MTA's with ``[mta]
+    kind = "none"``; Exim's main log where Exim's configuration puts it
+    (:func:`with_exim_logs`); PHP's mail.log files (:func:`with_php_logs`). Also notes."""
+    notes: list[str] = []
+    if cfg.mta.kind == "none":
+        mail = replace(cfg.mail, exim_logs=[], postfix_logs=[])
+        cfg = replace(cfg, mail=mail)
+        notes.append(NO_MTA)
+    else:
+        cfg, notes = with_exim_logs(cfg)
+    cfg, more = with_php_logs(cfg)
+    return cfg, notes + more
+
+
+def with_exim_logs(cfg: Config) -> tuple[Config, list[str]]:
+    """``cfg`` with ``[mail] exim_logs`` where Exim's ``log_file_path`` says it writes its main
+    log, when the key is not configured and none of its defaults is there: through syslog
+    (``log_file_path = syslog``), the file rsyslog writes Exim's facility to
+    (``/var/log/mail.log`` on Debian, ``/var/log/maillog`` on RHEL); a path of its own, with
+    ``%s`` as ``main``. A note says what was found, or which setting to set."""
+    if _configured(cfg, "mail.exim_logs"):
+        return cfg, []
+    if any(os.path.lexists(path) for path in cfg.mail.exim_logs):
+        return cfg, []
+    exim = cfg.mail.exim_command or (_which(*EXIM_CANDIDATES) if EXIM_CANDIDATES else [])
+    settings = _exim_settings(exim) if exim else None
+    if settings is None:
+        return cfg, []
+    from spamtrace.audit.mta import exim_main_logs
+
+    value = settings.get("log_file_path", "")
+    facility = settings.get("syslog_facility", "") or "mail"
+    to_syslog = "syslog" in [i.strip() for i in value.split(":")]
+    syslog_files = syslog_facility_files(facility) if to_syslog else []
+    found, _ev, _ = exim_main_logs(value, syslog_files)
+    if found is None:
+        if not to_syslog:
+            return cfg, []
+        return cfg, [
+            f"Exim logs through syslog (log_file_path = {value}), to no file the syslog "
+            f"daemon's configuration (rsyslog) names for its facility {facility}: set [mail] "
+            "exim_logs to the file it is written to"
+        ]
+    if found in cfg.mail.exim_logs or not os.path.isfile(found):
+        return cfg, []  # one of the defaults (not there), or not written yet
+    how = "through syslog" if any(found == f for f, _ in syslog_files) else "to a file of its own"
+    note = (
+        f"Exim logs {how} (log_file_path = {value}): {found} is read as its main log (set "
+        "[mail] exim_logs to name it yourself)"
+    )
+    mail = replace(cfg.mail, exim_logs=[found])
+    return replace(cfg, mail=mail, sources={**cfg.sources, "mail.exim_logs": EXIM_FOUND}), [note]
+
+
+def _configured(cfg: Config, key: str) -> bool:
+    """Whether ``key`` was set by a config layer (not left at its default)."""
+    return cfg.sources.get(key, "default") != "default"
+
+
+def syslog_facility_files(facility: str) -> list[tuple[str, str]]:
+    """(file, where) the syslog daemon (rsyslog) writes ``facility`` to, its own first."""
+    from spamtrace.audit.files import RootFiles
+    from spamtrace.audit.rsyslog import FOLDER, MAIN, facility_files
+
+    configs: list[tuple[str, str]] = []
+    files = RootFiles(SYSLOG_CONFIG_ROOT)
+    for path in (MAIN, *files.glob(f"{FOLDER}/*.conf")):
+        text = files.read_text(path)
+        if text is not None:
+            configs.append((path, text))
+    return facility_files(configs, facility)
+
+
+def _exim_settings(exim: Sequence[str]) -> dict[str, str] | None:
+    """``exim -bP log_file_path syslog_facility`` as {name: value}; None when it failed."""
+    import subprocess
+
+    try:
+        proc = subprocess.run(
+            [*exim, "-bP", "log_file_path", "syslog_facility"], capture_output=True, text=True,
+            errors="replace", timeout=QUEUE_TIMEOUT, check=False,
+        )  # fmt: skip
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    if proc.returncode != 0:
+        return None
+    out: dict[str, str] = {}
+    for line in proc.stdout.splitlines():
+        name, eq, value = line.partition("=")
+        if eq:
+            out[name.strip()] = value.strip()
+    return out
+
+
 def specs_of(cfg: Config, given: dict[str, Sequence[str]] | None = None) -> list[LogSpec]:
     """The logs to read: those ``given`` per kind (``exim``, ``postfix``, ``php``; each must
     exist), else the configured ones that exist."""
@@ -158,6 +265,18 @@ def unreadable_logs(cfg: Config) -> list[tuple[str, str]]:
     return out
 
 
+def _no_mta(cfg: Config) -> str:
+    """What to say when no MTA log was found on a server where no MTA is installed."""
+    from spamtrace.attribution.mta import detect_mta
+
+    if detect_mta(cfg.mta).kind is not None:
+        return ""
+    return (
+        '; no MTA is installed here either: if this server runs none (its mail leaves '
+        'through a smarthost elsewhere, or it sends none), set [mta] kind = "none"'
+    )
+
+
 def not_read_hint() -> str:
     """What to do about a log this process may not read."""
     if os.geteuid() == 0:
@@ -170,9 +289,9 @@ def read_logs(cfg: Config, given: dict[str, Sequence[str]], since: float | None)
     of the configured ones (:func:`collect`). Raises :class:`RuntimeFailure` (exit 3) when
     there is nothing to read or nothing could be read: no answer is not "nobody sent mail".
     A configured log this process may not read (no root) is said, never taken for no mail."""
-    found: list[str] = []  # notes on the PHP mail.log files found, not configured
+    found: list[str] = []  # notes on the logs found, not configured
     if not any(given.values()):
-        cfg, found = with_php_logs(cfg)
+        cfg, found = with_found_logs(cfg)
     specs = specs_of(cfg, given)
     denied = [] if any(given.values()) else unreadable_logs(cfg)
     denied = [(path, why) for path, why in denied if all(s.path != path for s in specs)]
@@ -181,10 +300,16 @@ def read_logs(cfg: Config, given: dict[str, Sequence[str]], since: float | None)
     if not specs:
         if denied:
             raise RuntimeFailure(f"cannot read {said}{not_read_hint()}")
+        if cfg.mta.kind == "none" and not any(given.values()):  # nothing to watch: said
+            report = collect(cfg, [], since)
+            report.notes += [*found, "no PHP mail.log is set either: mail() is not watched "
+                             "(spamtrace audit, php.mail-log)"]  # fmt: skip
+            return report
         looked = ", ".join([*cfg.mail.exim_logs, *cfg.mail.postfix_logs, *cfg.mail.php_logs])
         raise RuntimeFailure(
-            f"no mail log found (looked for {looked or 'nothing'}): set [mail] "
+            f"no mail log found (looked for {looked or 'nothing'}){_no_mta(cfg)}: set [mail] "
             "exim_logs / postfix_logs / php_logs, or give --exim-log / --postfix-log / --php-log"
+            + ([f"; {n}" for n in found if "exim_logs" in n] or [""])[0]
         )
     report = collect(cfg, specs, since)
     if all(c.error and not c.lines for c in report.logs):
@@ -215,7 +340,9 @@ def collect(
     from spamtrace.sources.maillog.reader import LogReader, merged_batches
 
     thresholds = MailThresholds.from_config(cfg.mail)
-    policy = MailPolicy(thresholds, updates=False)  # the incidents are read at the end
+    resolver = AccountResolver(cfg.accounts)
+    # the incidents are read at the end
+    policy = MailPolicy(thresholds, updates=False, allow=allowed_senders(cfg, resolver))
 
     # the policy sees one window more than --since (its windows are full at --since); a
     # mailbox's hourly history is what the logs read hold (the daemon learns it as it runs)
@@ -223,7 +350,6 @@ def collect(
     readers = [LogReader(spec, history, recent=recent) for spec in specs]
     homes, uids = passwd_homes()
     php_only = all(s.kind == "php" for s in specs)
-    resolver = AccountResolver(cfg.accounts)
     ledger = MailLedger(
         since=since,
         homes=homes,
@@ -260,6 +386,11 @@ def collect(
         if box is not None and box not in report.mailboxes:  # the panel's owner of its domain
             owner = resolver.for_domain(box.rpartition("@")[2]) if "@" in box else None
             report.mailboxes[box] = owner.name if owner is not None else None
+    for box, (entry, why) in policy.spared.items():
+        report.notes.append(
+            f"{box}: {why}, not flagged: its volume is allowed ([submission] allow_accounts: "
+            f"{entry})"
+        )
     for counts in report.logs:
         if counts.error:
             report.notes.append(f"could not read {counts.error}")
@@ -311,6 +442,24 @@ def _no_collections() -> Iterator[None]:
         gc.unfreeze()
         if was_on:
             gc.enable()
+
+
+def allowed_senders(cfg: Config, resolver: AccountResolver) -> AllowedSenders:
+    """``[submission] allow_accounts`` for the mail policy, with the panel's owner of a
+    mailbox's domain looked up once per domain."""
+    from spamtrace.policy.mail import AllowedSenders
+
+    owners: dict[str, str | None] = {}
+
+    def owner(domain: str) -> str | None:
+        domain = domain.lower()
+        if domain not in owners:
+            if len(owners) >= 10_000:
+                owners.clear()
+            owners[domain] = getattr(resolver.for_domain(domain), "name", None)
+        return owners[domain]
+
+    return AllowedSenders.from_config(cfg, owner)
 
 
 def recent_report(cfg: Config) -> MailReport | None:

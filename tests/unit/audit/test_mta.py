@@ -251,3 +251,77 @@ def test_blocks_as_exim_bp_config_prints_them_every_name_indented() -> None:
     smarthost = _by_id(findings, "mta.smarthost")
     assert smarthost.status is Status.PASS
     assert any("router smarthost" in e for e in smarthost.evidence)
+
+
+# --------------------------------------------------------------------------- where Exim logs
+SYSLOG_FILES = (
+    ("/var/log/mail.log", "/etc/rsyslog.conf:8"), ("/var/log/syslog", "/etc/rsyslog.conf:4"),
+)  # fmt: skip
+
+
+def _configured(**mail: object) -> Config:
+    from dataclasses import replace
+
+    cfg = replace(CFG, mail=replace(CFG.mail, **mail))
+    origin = "/etc/spamtrace/spamtrace.toml"
+    return replace(cfg, sources={**cfg.sources, **{f"mail.{k}": origin for k in mail}})
+
+
+def test_exim_logging_through_syslog_names_the_file_and_the_setting(fixtures: Path) -> None:
+    ex = _exim(fixtures, log_file_path="syslog", syslog_facility="")
+    snap = _snap(exim=ex, syslog_files=SYSLOG_FILES)
+    f = _by_id(mta.judge(snap, CFG), "mta.exim-log-file")
+    assert f.status is Status.PASS and "/var/log/mail.log" in f.title  # found by mail itself
+    assert "/etc/rsyslog.conf:8: Exim's facility goes to /var/log/mail.log" in f.evidence
+    cfg = _configured(exim_logs=["/var/log/exim4/mainlog"])
+    f = _by_id(mta.judge(snap, cfg), "mta.exim-log-file")
+    assert f.status is Status.WARN and "does not list" in f.title
+    assert 'exim_logs = ["/var/log/mail.log"]' in f.fix
+    f = _by_id(mta.judge(snap, _configured(exim_logs=["/var/log/mail.log"])), "mta.exim-log-file")
+    assert f.status is Status.PASS
+    f = _by_id(mta.judge(_snap(exim=ex), CFG), "mta.exim-log-file")  # journald alone
+    assert f.status is Status.WARN and "no file spamtrace can find" in f.title
+    assert "Set [mail] exim_logs" in f.fix
+
+
+def test_exims_own_log_file_path(fixtures: Path) -> None:
+    ex = _exim(fixtures, log_file_path="/var/log/exim4/%slog")
+    f = _by_id(mta.judge(_snap(exim=ex), CFG), "mta.exim-log-file")
+    assert f.status is Status.PASS and "/var/log/exim4/mainlog" in f.title
+    ex = _exim(fixtures, log_file_path="/srv/exim/%slog-%D")
+    f = _by_id(mta.judge(_snap(exim=ex), CFG), "mta.exim-log-file")
+    assert f.status is Status.WARN and "datestamped" in f.title
+    assert mta.exim_main_logs("/srv/exim/%slog:syslog", SYSLOG_FILES)[0] == "/srv/exim/mainlog"
+
+
+def test_a_server_without_an_mta_is_not_watched_and_says_so(fixtures: Path) -> None:
+    from dataclasses import replace
+
+    cfg = replace(CFG, mta=replace(CFG.mta, kind="none"))
+    found = mta.judge(_snap(kind=None, users=()), cfg)
+    assert [f.id for f in found] == list(mta.MtaCheck.ids)
+    assert found[0].status is Status.PASS and found[0].title == "no MTA, as the config says"
+    assert all(f.status is Status.SKIPPED and "not watched" in f.title for f in found[1:])
+    found = mta.judge(_snap(exim=_exim(fixtures), running=("exim4 (pid 1, user root)",)), cfg)
+    assert found[0].status is Status.WARN and "an MTA is installed" in found[0].title
+    plain = _by_id(mta.judge(_snap(kind=None, users=()), CFG), "mta.detected")
+    assert 'kind = "none"' in plain.fix
+
+
+def test_rsyslog_selectors() -> None:
+    from spamtrace.audit.rsyslog import facility_files
+
+    debian = (fixtures_dir() / "rsyslog.conf").read_text()
+    assert facility_files([("/etc/rsyslog.conf", debian)]) == [
+        ("/var/log/mail.log", "/etc/rsyslog.conf:63"), ("/var/log/syslog", "/etc/rsyslog.conf:55"),
+    ]  # fmt: skip
+    rhel = "*.info;mail.none;authpriv.none;cron.none /var/log/messages\nmail.* -/var/log/maillog\n"
+    assert facility_files([("r", rhel)]) == [("/var/log/maillog", "r:2")]
+    assert facility_files([("r", rhel)], "local0") == [("/var/log/messages", "r:1")]
+    assert facility_files([("r", "mail.err  /var/log/mail.err\nmail.=debug /d\n")]) == []
+    assert facility_files([("r", "mail.info;\\\n  mail.!notice /var/log/x\n")]) == []
+    assert facility_files([("r", "mail,news.info  @loghost\nmail.* ?Dynamic\n")]) == []
+
+
+def fixtures_dir() -> Path:
+    return Path(__file__).resolve().parent / "fixtures"

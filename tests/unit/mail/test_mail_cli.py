@@ -151,6 +151,11 @@ def test_a_log_of_another_kind_says_so(capsys: pytest.CaptureFixture[str], tmp_p
     assert code == 0
     assert "none of its" in out and "reads as an Exim main log line: is it one?" in out, out
     assert "--postfix-log for a Postfix one" in out
+    assert "No mail sent" not in out and "reads as a mail log line: no sender counted" in out
+    binary = tmp_path / "binary"
+    binary.write_bytes(bytes(range(256)) * 40)
+    code, out, _ = run(capsys, "--exim-log", str(binary))
+    assert code == 0 and "No mail sent" not in out and "no sender counted" in out, out
     code, out, _ = run(capsys, "--postfix-log", log_of("exim.log", tmp_path))
     assert "reads as a Postfix log line: is it one?" in out, out
     # a PHP mail.log has nothing but mail() records: a Postfix log given as --php-log read

@@ -68,3 +68,66 @@ def test_mail_names_the_script(tmp_path: Path, capsys: pytest.CaptureFixture[str
     assert main([*args, "--php-log", str(log)]) == 0
     doc = json.loads(capsys.readouterr().out)
     assert sorted(s["script"] for s in doc["senders"]) == ["/home/shop/ok.php", SCRIPT]
+
+
+# Recorded from PHP 8.2's CLI (mail.log set, mail.add_x_header = On): a script named
+# "mail<LF>x.php" calling mail() with a From: header, then one named "plain<LF>y.php" calling
+# it without headers. With headers PHP turns every CR and LF of the record into a space, the
+# script's name included; without, it writes the name as it is. {root} was the folder.
+RECORDED = (
+    "[06-Dec-2026 05:27:59 UTC] mail() on [{root}/up/mail x.php:2]: To: a@b.example -- "
+    "Headers: From: x@shop.example -- Subject: subj\n"
+    "[06-Dec-2026 05:27:59 UTC] mail() on [{root}/up/plain\n"
+    "y.php:2]: To: c@d.example -- Headers:  -- Subject: subj\n"
+)
+
+HEADED = (
+    "[06-Dec-2026 05:28:00 UTC] mail() on [{}:1]: To: e@f.example -- Headers: From: x@y -- "
+    "Subject: s"
+)
+
+
+def test_a_name_whose_line_break_php_made_a_space_is_the_file_it_names(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The record with headers names `mail x.php`, a file that is not there: the script is
+    the one file of its folder that reads so with its line breaks as spaces."""
+    up = tmp_path / "up"
+    up.mkdir()
+    (up / "mail\nx.php").write_text("<?php mail('a@b.example', 's', 'b', 'From: x@shop.example');")
+    (up / "plain\ny.php").write_text("<?php mail('c@d.example', 's', 'b');")
+    (up / "other x.php").write_text("<?php")  # a name with a real space stays as it is
+    text = RECORDED.format(root=tmp_path)
+    block = text.rstrip("\n").encode()
+    events, _, malformed, _ = parse_block("php", block, parser_for("php", 2026, 0))
+    assert malformed == 1  # the no-header record's first part, as before
+    assert [e.script for e in events] == [f"{up}/mail\nx.php", f"{up}/plain\ny.php"]
+    extra = HEADED.format(f"{up}/other x.php")
+    (ev,) = parse_block("php", extra.encode(), parser_for("php", 2026, 0))[0]
+    assert ev.script == f"{up}/other x.php"
+    log = tmp_path / "mail.log"
+    log.write_text(text)
+    args = ["mail", "--no-queue", "--no-scan", "--since", "all", "--php-log", str(log)]
+    main(args)
+    out = capsys.readouterr().out
+    assert "mail\\nx.php" in out and "mail\nx.php" not in out  # escaped when printed
+    main([*args, "--json"])
+    scripts = {s["script"] for s in json.loads(capsys.readouterr().out)["senders"]}
+    assert scripts == {f"{up}/mail\nx.php", f"{up}/plain\ny.php"}
+
+
+def test_a_spaced_name_that_could_be_two_files_stays_as_logged(tmp_path: Path) -> None:
+    for name in ("a\nb.php", "a\rb.php"):
+        (tmp_path / name).write_text("<?php")
+    line = HEADED.format(f"{tmp_path}/a b.php")
+    (ev,) = parse_block("php", line.encode(), parser_for("php", 2026, 0))[0]
+    assert ev.script == f"{tmp_path}/a b.php"
+
+
+def test_a_chrooted_pools_spaced_name_is_looked_up_on_this_server(tmp_path: Path) -> None:
+    (tmp_path / "public_html").mkdir()
+    (tmp_path / "public_html" / "m\nx.php").write_text("<?php")
+    line = HEADED.format("/public_html/m x.php")
+    parse = parser_for("php", 2026, 0, root=str(tmp_path))
+    (ev,) = parse_block("php", line.encode(), parse)[0]
+    assert ev.script == f"{tmp_path}/public_html/m\nx.php"

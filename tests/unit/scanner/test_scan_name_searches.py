@@ -78,3 +78,69 @@ def test_superglobal_alias_openings_as_the_regex_finds_them(pieces: list[bytes])
 
     code = b"".join(pieces)
     assert fold.alias_opens(code) == [m.span() for m in fold._ALIAS_OPEN.finditer(code)]
+
+
+_CALL_PIECES = [b"$", b"$f", b"$$f", b"f", b"\\", b"\x80", b"\xe9", b"(", b")", b" ", b"\n",
+                b"a", b">", b":", b"_", b"=", b";", b"[", b"]", b"$this", b"->", b"$f (",
+                b"$F("]  # fmt: skip
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(st.sampled_from(_CALL_PIECES), max_size=40))
+def test_variables_called_as_the_regex_finds_them(pieces: list[bytes]) -> None:
+    from spamtrace.scanner import fold
+
+    code = b"".join(pieces)
+    want = [
+        (m.span(), m.group(1))
+        for m in fold._NAME_VAR_CALL.finditer(code)
+        if not (m.start() and code[m.start() - 1] in fold._NOT_BEFORE_CALL)
+    ][: fold.MAX_NAME_CALLS]
+    assert [(m.span(), m.group(1)) for m in fold.name_var_calls(code)] == want
+
+
+def test_variables_called_past_the_limit() -> None:
+    from spamtrace.scanner import fold
+
+    code = b"$f(1); \\$g(2); " * 300
+    calls = fold.name_var_calls(code)
+    assert len(calls) == fold.MAX_NAME_CALLS
+    assert {m.group(1) for m in calls} == {b"f"}
+
+
+_RUN_PIECES = [b"\x01", b"1", b"12", b"\x011\x01", b"\x0123\x01", b".", b" ", b"\n", b"chr",
+               b"a", b"$", b"\x01\x01"]  # fmt: skip
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(st.sampled_from(_RUN_PIECES), max_size=40))
+def test_literal_runs_as_the_regex_finds_them(pieces: list[bytes]) -> None:
+    from spamtrace.scanner import fold
+
+    code = b"".join(pieces)
+    want = [m.span() for m in fold._LITERAL_RUN.finditer(code)]
+    assert [m.span() for m in fold.literal_runs(code)] == want
+
+
+def test_the_normalized_view_is_the_same_with_the_gate_pass_s_words() -> None:
+    from pathlib import Path
+
+    from spamtrace.scanner import fold
+    from spamtrace.scanner.analyze import _prepared
+    from spamtrace.scanner.context import Ctx, has_word, present_words
+    from spamtrace.scanner.lexer import lex
+    from spamtrace.scanner.rules import load_rules
+
+    ready = _prepared(load_rules())
+    samples = [p for p in (Path(__file__).parent / "samples").rglob("*") if p.is_file()]
+    samples_with_alias = 0
+    for path in samples:
+        lx = lex(path.read_bytes())
+        ctx = Ctx(b"", path.name, lx, 0, lambda: None, None, gates=ready.gates,
+                  gate_words=ready.gate_words)  # fmt: skip
+        present_words(ctx)
+        samples_with_alias += has_word(ctx, b"$globals") or has_word(ctx, b"${")
+        plain = fold.normalized(lx, {})
+        gated = fold.normalized(lx, {}, lambda word, ctx=ctx: has_word(ctx, word))
+        assert (plain and plain.code) == (gated and gated.code), path
+    assert samples_with_alias > 0

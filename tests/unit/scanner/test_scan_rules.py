@@ -207,6 +207,57 @@ def test_overlapping_rules_count_once_the_heaviest() -> None:
     )  # fmt: skip  (declared on the other two, it binds both ways)
 
 
+def test_small_file_bonus_counts_intent_not_plain_calls_or_signed_in_pages() -> None:
+    """php.small-single-purpose (+5 to a small file that already scores 5) counts findings of
+    intent only: an upload kept under the visitor's file name is a plain call a site's upload
+    page makes, and a finding that runs only behind the site's own sign-in (a session key the
+    file never sets) belongs to a page of the site. A key the file sets itself after its own
+    password check guards nothing of the site's: the bonus stays."""
+    upload = (
+        b"<?php\nif (in_array(pathinfo($_FILES['p']['name'], PATHINFO_EXTENSION), ['jpg'])) {\n"
+        b"    move_uploaded_file($_FILES['p']['tmp_name'], 'img/' . $_FILES['p']['name']);\n}\n"
+    )
+    found = analyze_bytes(upload)
+    assert "shell.upload-anywhere" in rule_ids(found)
+    assert "php.small-single-purpose" not in rule_ids(found)
+    assert found.verdict is ScanVerdict.SUSPICIOUS
+    relay = b"mail($_POST['to'], $_POST['subject'], $_POST['body']);\necho 'sent';\n"
+    gate = b"if (!isset($_SESSION['admin'])) {\n    header('Location: login.php');\n    exit;\n}\n"
+    signed_in = analyze_bytes(b"<?php\nsession_start();\n" + gate + relay)
+    assert rule_ids(signed_in) == {"mailer.mail-request-recipient"}
+    assert signed_in.verdict is ScanVerdict.SUSPICIOUS
+    own_key = b"if ($_POST['pw'] === 'x9') {\n    $_SESSION['admin'] = 1;\n}\n"
+    planted = analyze_bytes(b"<?php\nsession_start();\n" + own_key + gate + relay)
+    assert "php.small-single-purpose" in rule_ids(planted)
+    assert planted.verdict is ScanVerdict.MALICIOUS
+    bare = analyze_bytes(b"<?php\n" + relay)
+    assert "php.small-single-purpose" in rule_ids(bare)
+    # the visitor picks the address but the script writes the words: a tell-a-friend note
+    note = (
+        b"<?php\n$n = strip_tags($_POST['name']);\n"
+        b"mail($_POST['to'], 'A page for you', \"$n sends you https://example.org/\");\n"
+    )
+    told = analyze_bytes(note)
+    assert rule_ids(told) == {"mailer.mail-request-recipient"}
+    assert told.verdict is ScanVerdict.SUSPICIOUS
+    # ... and when the visitor writes the subject (here through a variable and a function),
+    # or the file hides its errors, it is an open relay again
+    worded = note.replace(b"'A page for you'", b"$s").replace(
+        b"<?php\n", b"<?php\n$s = trim($_POST['subject']);\n"
+    )
+    assert "php.small-single-purpose" in rule_ids(analyze_bytes(worded))
+    quiet = note.replace(b"<?php\n", b"<?php\nerror_reporting(0);\n")
+    assert "php.small-single-purpose" in rule_ids(analyze_bytes(quiet))
+
+
+def test_small_bonus_conditions_are_known() -> None:
+    """A rule's ``small_bonus_if`` names a condition the scanner defines."""
+    from spamtrace.scanner.context import BONUS_CONDITIONS
+
+    named = {r.params["small_bonus_if"] for r in load_rules() if "small_bonus_if" in r.params}
+    assert named and named <= set(BONUS_CONDITIONS)
+
+
 def test_stop_at_counts_overlapping_rules_once() -> None:
     """analyze(stop_at=N) stops only when the score *as reported* reaches N: two rules that
     say the same thing must not add up to a stop that the final score does not reach."""

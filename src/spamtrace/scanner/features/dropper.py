@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from spamtrace.scanner import fold
 from spamtrace.scanner.context import (
@@ -35,6 +35,7 @@ from spamtrace.scanner.context import (
     function_body,
     has_any,
     interpolated,
+    literals_holding,
     prefiltered_finditer,
     prefiltered_search,
     string_at,
@@ -43,6 +44,7 @@ from spamtrace.scanner.context import (
     var_assigns,
     web_address,
 )
+from spamtrace.scanner.prereq import regex_prereq
 from spamtrace.scanner.rules import Rule
 from spamtrace.scanner.taint import posted, taint
 
@@ -1204,6 +1206,18 @@ _STARTUP_FILE = re.compile(
 _STARTUP_WRITES = (b"file_put_contents", b"fopen", b"copy", b"rename", b"symlink", b"link")
 
 
+_STARTUP_LITERALS = 5000  # literals of a file looked at
+_STARTUP_NEEDS = regex_prereq(_STARTUP_FILE)  # every match holds a word of the first set
+
+
+def startup_candidates(ctx: Ctx) -> Iterable[int]:
+    """The indexes, in order, of the literals (of the first :data:`_STARTUP_LITERALS`) whose
+    value may match :data:`_STARTUP_FILE` (every literal's value was made and searched)."""
+    if not _STARTUP_NEEDS:
+        return range(min(len(ctx.lx.raw_strings), _STARTUP_LITERALS))
+    return literals_holding(ctx, sorted(_STARTUP_NEEDS[0]), _STARTUP_LITERALS)
+
+
 @feature("startup_planted")
 def _startup_planted(ctx: Ctx, rule: Rule) -> Hit | None:
     """A script that writes files names a file the shell or the system runs by itself
@@ -1215,7 +1229,7 @@ def _startup_planted(ctx: Ctx, rule: Rule) -> Hit | None:
         return None
     named = {
         i
-        for i in range(min(len(ctx.lx.raw_strings), 5000))
+        for i in startup_candidates(ctx)
         if len(ctx.lx.raw_strings[i]) <= 200
         and _STARTUP_FILE.search(ctx.lx.value(i).strip().lower())
     }

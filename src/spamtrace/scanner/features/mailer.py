@@ -21,6 +21,7 @@ from spamtrace.scanner.context import (
     VAR,
     Ctx,
     Hit,
+    bonus_condition,
     bounded_finditer,
     bounded_search,
     braced,
@@ -458,6 +459,85 @@ def _probe_like(ctx: Ctx) -> bool:
     (``php_uname()``, the account's id): a mail checker dropped to probe the server, not an
     admin's test page, which shows why a mail failed and has no use for the kernel's name."""
     return _hides_errors(ctx) or bool(calls_to(ctx, _RECON_CALLS, 1))
+
+
+# a request read as a whole: $_POST['subject'], $_GET["m"]['x'], the raw body, a header
+_WHOLE_REQ = re.compile(
+    rb"(?:\$_(?:get|post|request|cookie)|\$http_(?:post|get)_vars)(?:\s*\[[^\]\[]{0,80}\])*"
+    rb"|php://input|getenv\s*\(\s*\x01\d+\x01\s*\)"
+)
+# isset($_POST['m']) ? $_POST['m'] : '' / !empty(...) ? ... : ..., and $_POST['m'] ?? ''
+_TERNARY_REQ = re.compile(
+    rb"!?\s*(?:isset|empty)\s*\([^?]{0,120}\)\s*\?\s*([^?:]{1,200}?)\s*:[^?]*"
+)
+_COALESCE = re.compile(rb"([^?]{1,200}?)\s*\?\?[^?]*")
+_WRAPPER = re.compile(rb"@?\s*([a-z_][a-z0-9_]*)\s*\(")
+# functions whose text is not their first argument
+_TEXT_ARG = {
+    b"mysqli_real_escape_string": 1, b"str_replace": 2, b"str_ireplace": 2, b"preg_replace": 2
+}  # fmt: skip
+
+
+def _verbatim(ctx: Ctx, expr: bytes, req: set[bytes], depth: int = 0) -> bool:
+    """Whether ``expr`` (a mail's subject or message) is the visitor's text as a whole: a
+    request read, maybe passed through functions (``htmlspecialchars($_POST['m'])``), the
+    element of request data (``$task['letter']``), or a variable only ever assigned such
+    values. Text the script writes around it (``"Dear $name, ..."``) makes it the script's."""
+    e = expr.strip().lstrip(b"@").strip()
+    if e.startswith(b"(string)"):
+        e = e[8:].strip()
+    if not e or depth > 3:
+        return False
+    t = _TERNARY_REQ.fullmatch(e) or _COALESCE.fullmatch(e)
+    if t is not None:
+        return _verbatim(ctx, t.group(1), req, depth + 1)
+    w = _WRAPPER.match(e)
+    if w is not None and e.endswith(b")"):
+        inner = e[w.end() : -1]
+        if close_paren(inner + b")") == len(inner):  # the parenthesis closes at the end
+            args = top_args(inner)
+            at = _TEXT_ARG.get(w.group(1), 0)
+            return len(args) > at and _verbatim(ctx, args[at], req, depth + 1)
+    if _WHOLE_REQ.fullmatch(e) is not None:
+        return True
+    m = re.fullmatch(rb"\$(" + NAME_P + rb")((?:\s*(?:\[[^\]\[]{0,80}\]|->\s*\w+))*)", e)
+    if m is None:
+        return False
+    var = m.group(1)
+    if m.group(2):
+        return var in req  # an element of request data: a decoded body's "letter"
+    if re.search(rb"\$" + re.escape(var) + rb"\s*\.=", ctx.code) is not None:
+        return False  # text added to it: the script writes the message
+    sets = var_assigns(ctx.code, var, TAIL_RHS, 10)
+    if not sets:
+        return var in req  # filled by register_globals/extract or a loop over the request
+    return all(_verbatim(ctx, am.group(1), req, depth + 1) for _, am in sets)
+
+
+@bonus_condition("visitor_words")
+def _visitor_words(ctx: Ctx) -> bool:
+    """Whether the visitor writes the words of a mail this file sends (its subject or its
+    message is request input as a whole), or the file hides its errors like a probe: an open
+    relay. A script that mails the address a visitor typed with words of its own (a
+    tell-a-friend note, a welcome or an order confirmation) is a plain call a site's page
+    makes: abusable (suspicious), not built to send for others."""
+    if _probe_like(ctx):
+        return True
+    if not has_word(ctx, b"mail") and not has_word(ctx, b"send"):
+        return False
+    req = taint(ctx)[0] | ctx.cache.get("direct", set())
+    for _start, args in calls_to(ctx, SINK_NAMES["mail"], 50):
+        parts = top_args(args[:_MAIL_ARGS_MAX])
+        if any(_verbatim(ctx, part, req) for part in parts[1:3]):
+            return True
+    if b"->" in ctx.code:
+        for m in itertools.islice(_OBJECT_CONTENT.finditer(ctx.code), 100):
+            rhs = m.group(1)
+            if m.group(0).rstrip().endswith(b"("):
+                rhs = first_arg(rhs)
+            if _verbatim(ctx, rhs, req):
+                return True
+    return False
 
 
 _NO_ERRORS = re.compile(

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 
 from spamtrace.scanner import decode, fold
 from spamtrace.scanner.context import (
+    BONUS_CONDITIONS,
     DOT,
     IMAGE_MAGIC,
     NAME_BYTES,
@@ -29,6 +30,7 @@ from spamtrace.scanner.context import (
     has_any,
     has_word,
     prefiltered_finditer,
+    site_session_gated,
 )
 from spamtrace.scanner.lexer import names as lexer_names
 from spamtrace.scanner.rules import Rule
@@ -534,6 +536,22 @@ def _php_in_image(ctx: Ctx, rule: Rule) -> Hit | None:
     return None
 
 
+def _signed_in_only(ctx: Ctx, line: int) -> bool:
+    """Whether line ``line`` of the file runs only for a visitor the site's own sign-in let
+    in (:func:`site_session_gated`: after ``if (!isset($_SESSION['user'])) { header(...);
+    exit; }`` for a key the file never sets). A script planted on the site has no session of
+    the site to rely on; a page behind it is part of the site."""
+    code = ctx.code
+    pos = 0
+    for _ in range(line - 1):
+        pos = code.find(b"\n", pos) + 1
+        if pos <= 0:
+            return False
+    while pos < len(code) and code[pos] in b" \t":
+        pos += 1
+    return site_session_gated(ctx, pos)
+
+
 @feature("small_file")
 def _small_file(ctx: Ctx, rule: Rule) -> Hit | None:
     """A small file whose other findings already make it suspicious: droppers, backdoors and
@@ -542,7 +560,16 @@ def _small_file(ctx: Ctx, rule: Rule) -> Hit | None:
     hits: dict[str, tuple[Rule, Hit, int]] = ctx.cache["hits"]
     if len(ctx.data) > int(rule.params.get("max_size", 4096)):
         return None
-    score = sum(r.weight for r, _, _ in hits.values() if not r.params.get("no_small_bonus"))
+    score = 0
+    for r, hit, layer in hits.values():
+        if r.params.get("no_small_bonus"):
+            continue  # legitimate uses in small files (a careless upload, a contact form)
+        if layer == 0 and hit.line and _signed_in_only(ctx, hit.line):
+            continue  # behind the site's own sign-in: a page of the site, not a planted script
+        cond = r.params.get("small_bonus_if")
+        if cond and not BONUS_CONDITIONS[cond](ctx):
+            continue  # the plain use of the call (mail to the address typed, in own words)
+        score += r.weight
     if score < int(rule.params.get("min_score", 5)):
         return None
     return Hit(0, f"{len(ctx.data)} bytes, other findings score {score}")

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from spamtrace.scanner.context import (
     CURLOPT_URL,
@@ -46,6 +46,7 @@ from spamtrace.scanner.context import (
     has_request_words,
     has_word,
     interpolated,
+    literals_holding,
     per_file,
     prefiltered_finditer,
     prefiltered_search,
@@ -59,6 +60,7 @@ from spamtrace.scanner.context import (
     varcalls,
     web_address,
 )
+from spamtrace.scanner.prereq import regex_prereq
 from spamtrace.scanner.rules import Rule
 from spamtrace.scanner.taint import (
     QUOTED_ARG,
@@ -2087,6 +2089,21 @@ def _egress_at(ctx: Ctx) -> int:
     return -1
 
 
+_SECRET_LITERALS = 5000  # literals of a file looked at
+# every match of _SECRET_FILE holds a word of the first set, every match of _ENV_FILE ".env"
+_SECRET_NEEDS = regex_prereq(_SECRET_FILE)
+_SECRET_WORDS = tuple(sorted(_SECRET_NEEDS[0] | {b".env"})) if _SECRET_NEEDS else ()
+
+
+def secret_candidates(ctx: Ctx) -> Iterable[int]:
+    """The indexes, in order, of the literals (of the first :data:`_SECRET_LITERALS`) whose
+    value may match :data:`_SECRET_FILE` or :data:`_ENV_FILE` (every literal's value was
+    made and searched, for nothing on all but a few files: 2.8 % of a scan's CPU)."""
+    if not _SECRET_WORDS:
+        return range(min(len(ctx.lx.raw_strings), _SECRET_LITERALS))
+    return literals_holding(ctx, _SECRET_WORDS, _SECRET_LITERALS)
+
+
 @feature("secrets_sent")
 def _secrets_sent(ctx: Ctx, rule: Rule) -> Hit | None:
     """The script reads the account's credential files (``~/.aws/credentials``, SSH private
@@ -2099,7 +2116,7 @@ def _secrets_sent(ctx: Ctx, rule: Rule) -> Hit | None:
     named = 0
     first = -1
     envs = 0
-    for i in range(min(len(ctx.lx.raw_strings), 5000)):
+    for i in secret_candidates(ctx):
         raw = ctx.lx.raw_strings[i]
         if len(raw) > 300:
             continue

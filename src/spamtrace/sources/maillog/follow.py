@@ -35,6 +35,8 @@ from spamtrace.sources.maillog.reader import (
     KINDS,
     LogCounts,
     LogSpec,
+    Parser,
+    carry,
     configured,
     local_offset,
     parse_lines,
@@ -80,15 +82,19 @@ class MailLogSource:
     ) -> None:
         from spamtrace.attribution.accounts import AccountResolver
         from spamtrace.attribution.mail import MailLedger, passwd_homes
-        from spamtrace.policy.mail import MailPolicy, MailThresholds
+        from spamtrace.policy.mail import AllowedSenders, MailPolicy, MailThresholds
 
         self.specs = sorted(specs, key=lambda s: KINDS.index(s.kind))
         self.followers = [LogFollower(s.path) for s in self.specs]
         self.counts = [LogCounts(s.path, s.kind) for s in self.specs]
         self.interval = interval
         self.clock = clock  # of the MailQueued batches
-        self.policy = MailPolicy(MailThresholds.from_config(cfg.mail))
         self.accounts = AccountResolver(cfg.accounts)
+        self._domain_owners: dict[str, Account | None] = {}
+        owner = lambda domain: getattr(self._domain_owner(domain), "name", None)  # noqa: E731
+        self.policy = MailPolicy(
+            MailThresholds.from_config(cfg.mail), allow=AllowedSenders.from_config(cfg, owner)
+        )
         homes, uids = passwd_homes()
         self.ledger = MailLedger(
             homes=homes, uids=uids, on_message=self._message, on_recipient=self._recipient,
@@ -102,7 +108,6 @@ class MailLogSource:
         #: when the next batch is due (monotonic; None: nothing waits): the thread wakes the
         #: engine then, even when no line came
         self._batch_due: float | None = None
-        self._domain_owners: dict[str, Account | None] = {}
         #: messages read back at start to rebuild the policy's windows (not published)
         self.restored = 0
         self._restoring = False
@@ -114,6 +119,8 @@ class MailLogSource:
             self._restore_since = time.time() - max(cfg.mail.restore_hours * 3600, cfg.mail.window)
         else:
             self._ready.set()
+        #: each log's parser at the last look (what it holds open is the next look's)
+        self._parsers: dict[int, Parser] = {}
         self._lines: queue.SimpleQueue[tuple[int, list[str]]] = queue.SimpleQueue()
         self._r, self._w = os.pipe2(os.O_NONBLOCK | os.O_CLOEXEC)
         self._stop = threading.Event()
@@ -227,6 +234,10 @@ class MailLogSource:
             counts.lines += len(lines)
             # a line stamped Dec 31 read just after midnight is of the year before
             parse = parser_for(self.specs[i].kind, year, offset, now, self.specs[i].root)
+            # with the line the last look held open (a split syslog line, a name broken at
+            # a newline: its next part may come in the next look)
+            carry(self._parsers.get(i), parse, counts)
+            self._parsers[i] = parse
             for ev in parse_lines(parse, lines, counts):
                 self.ledger.add(ev)
         if self._queued:
@@ -293,7 +304,11 @@ class MailLogSource:
         box = inc.auth_user
         if not box or "@" not in box:
             return None
-        domain = box.rpartition("@")[2].lower()
+        return self._domain_owner(box.rpartition("@")[2])
+
+    def _domain_owner(self, domain: str) -> Account | None:
+        """The panel's hosting account of a mail domain (looked up once per domain)."""
+        domain = domain.lower()
         if domain not in self._domain_owners:
             if len(self._domain_owners) >= 10_000:
                 self._domain_owners.clear()

@@ -115,24 +115,95 @@ class EximLines:
     syslog prefix (``Dec  6 02:10:01 web1 exim[1234]: ``, or rsyslog's RFC 3339 stamp): the
     prefix is taken off. With ``syslog_timestamp = false`` Exim leaves its own stamp out,
     and the syslog one is the line's (a BSD one in ``year``). The compiled parser hands
-    such lines here too (they do not start with Exim's stamp)."""
+    such lines here too (they do not start with Exim's stamp).
 
-    __slots__ = ("head", "utc_offset", "written", "year")
+    Exim splits a line longer than syslog takes (870 bytes), or one holding a newline, into
+    parts, each a syslog line of its own marked ``[i/n]`` (``[i\\n]`` when part ``i`` ended at
+    a newline of the line): ``exim[1234]: [1/3] 2026-12-06 ... cwd=/home/u/...``, then ``[2/3]
+    ...``. The parts of one line are joined back (at their newline, or as they were cut) and
+    read as the line, at the first part's time; the parts of different Exim processes may
+    come between them (joined per syslog tag, ``host exim[pid]``). At most
+    :attr:`MAX_SPLIT` lines are held open at a time, each up to :data:`MAX_LINE`: the parts
+    of a line that cannot be completed (one lost, out of order, too many open, too long, or
+    the log ends) are counted malformed (:attr:`counts`), one each."""
+
+    __slots__ = ("counts", "head", "split", "utc_offset", "written", "year")
     #: the line parser (the reference of the compiled one, as ``partial.func`` elsewhere)
     func = staticmethod(exim.parse_line)
     #: a syslog prefix of an Exim line: (BSD stamp | RFC 3339 stamp), host, exim[pid]
     _SYSLOG = re.compile(
         r"(?:(?P<bsd>[A-Z][a-z]{2} [ 0-9][0-9] [0-9]{2}:[0-9]{2}:[0-9]{2})"
         r"|(?P<iso>[0-9]{4}-[0-9]{2}-[0-9]{2})T(?P<time>[0-9]{2}:[0-9]{2}:[0-9]{2})[.0-9]*"
-        r"(?P<zone>Z|[+-][0-9]{2}:[0-9]{2})) \S+ exim[0-9]*(?:\[[0-9]+\])?: "
+        r"(?P<zone>Z|[+-][0-9]{2}:[0-9]{2})) (?P<tag>\S+ exim[0-9]*(?:\[[0-9]+\])?): "
     )
     _EXIM_STAMP = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}")
+    #: Exim's mark of one part of a split line (log.c, write_syslog): ``[i/n] `` or ``[i\n] ``
+    _PART = re.compile(r"\[([0-9]{1,5})([/\\])([0-9]{1,5})\] ")
+    #: split lines held open at a time (more: the oldest is given up, its parts malformed)
+    MAX_SPLIT = 64
 
-    def __init__(self, utc_offset: int, year: int = 1970, written: float | None = None) -> None:
+    def __init__(
+        self,
+        utc_offset: int,
+        year: int = 1970,
+        written: float | None = None,
+        counts: LogCounts | None = None,
+    ) -> None:
         self.utc_offset = utc_offset
         self.year = year
         self.written = written  # a BSD stamp later than this by a day is of the year before
         self.head: MailLogged | None = None
+        #: syslog tag -> (the first part's prefix, the text so far, parts, last mark, of n)
+        self.split: dict[str, tuple[str, str, int, str, int]] = {}
+        #: where the parts of a line that could not be joined are counted malformed
+        self.counts = counts
+
+    def take(self, other: EximLines) -> None:
+        """Go on with what ``other`` (the parser of the file or read before) holds open."""
+        self.head, self.split = other.head, other.split
+        other.head, other.split = None, {}
+        if self.counts is None:
+            self.counts = other.counts
+
+    def finish(self) -> int:
+        """Give up the split lines held open (the log ended in one): their parts counted."""
+        lost = sum(held[2] for held in self.split.values())
+        self.split = {}
+        self._lost(lost)
+        return lost
+
+    def _lost(self, parts: int) -> None:
+        if self.counts is not None:
+            self.counts.malformed += parts
+
+    def _part(self, line: str, m: re.Match[str], part: re.Match[str]) -> str | None:
+        """Part ``[i/n]`` of a split line: the whole line (its first part's prefix, the
+        parts joined) once its last part came, else None (held open). Raises
+        :class:`MalformedLine` for a part that continues no line held open."""
+        i, mark, n = int(part.group(1)), part.group(2), int(part.group(3))
+        text = line[part.end() :]
+        tag = m.group("tag")
+        held = self.split.pop(tag, None)
+        if i == 1 and n > 1:
+            if held is not None:
+                self._lost(held[2])
+            if len(self.split) >= self.MAX_SPLIT:
+                self._lost(self.split.pop(next(iter(self.split)))[2])
+            self.split[tag] = (line[: m.end()], text, 1, mark, n)
+            return None
+        if held is None or i != held[2] + 1 or n != held[4]:
+            if held is not None:
+                self._lost(held[2])
+            raise MalformedLine("a part of a split syslog line without the parts before it")
+        prefix, before, count, last, _ = held
+        whole = f"{before}\n{text}" if last == "\\" else before + text
+        if len(whole) > MAX_LINE:
+            self._lost(count)
+            raise MalformedLine("a split syslog line longer than the longest line read")
+        if i == n:
+            return prefix + whole
+        self.split[tag] = (prefix, whole, i, mark, n)
+        return None
 
     def _unwrapped(self, line: str) -> str:
         """``line`` without its syslog prefix (with the prefix's stamp as Exim's when Exim
@@ -162,6 +233,14 @@ class EximLines:
 
     def __call__(self, line: str) -> MailLogged | None:
         if not line[:4].isdecimal() or line[10:11] == "T":
+            m = self._SYSLOG.match(line)
+            if m is not None and line.startswith("[", m.end()):
+                part = self._PART.match(line, m.end())
+                if part is not None:
+                    whole = self._part(line, m, part)
+                    if whole is None:
+                        return None  # held open for its next part
+                    line = whole
             line = self._unwrapped(line)
         head, self.head = self.head, None
         if head is not None and not line[:4].isdecimal():
@@ -183,12 +262,13 @@ class PhpLines:
     whose script name holds a newline joined back together.
 
     PHP (8.2) writes the script's path as it is when ``mail()`` is given no extra headers
-    (with headers it turns line breaks into spaces): a script named ``a<newline>b.php`` (an
-    attacker's choice, to hide which file mails) gives ``[stamp] mail() on [/home/u/a``
-    and ``b.php:4]: To: ...`` without a time stamp. The first was malformed, the second no
-    record, and the call was lost. The first is still counted malformed (PHP broke it), but
-    kept while the next lines without a time stamp complete it (at most :attr:`MAX_PARTS`,
-    :data:`MAX_LINE` in all): the joined record is the call, at the first line's time."""
+    (with headers it turns line breaks into spaces: :class:`PhpScripts`): a script named
+    ``a<newline>b.php`` (an attacker's choice, to hide which file mails) gives ``[stamp]
+    mail() on [/home/u/a`` and ``b.php:4]: To: ...`` without a time stamp. The first was
+    malformed, the second no record, and the call was lost. The first is still counted
+    malformed (PHP broke it), but kept while the next lines without a time stamp complete it
+    (at most :attr:`MAX_PARTS`, :data:`MAX_LINE` in all): the joined record is the call, at
+    the first line's time."""
 
     __slots__ = ("head", "parse", "parts")
     MAX_PARTS = 16
@@ -198,6 +278,11 @@ class PhpLines:
         self.parse = parse
         self.head: str | None = None
         self.parts = 0
+
+    def take(self, other: PhpLines) -> None:
+        """Go on with the record ``other`` (the parser of the file or read before) holds."""
+        self.head, self.parts = other.head, other.parts
+        other.head = None
 
     def __call__(self, line: str) -> MailLogged | None:
         head, self.head = self.head, None
@@ -233,18 +318,18 @@ def parser_for(
     module = {"postfix": postfix, "php": phpmail}.get(kind)
     if module is None:
         raise ValueError(f"unknown mail log kind {kind!r}")
-    if kind == "php" and root:
-        parse_inside = parser_for(kind, year, utc_offset, written)
+    if kind == "php":
+        return PhpScripts(_php_lines(year, utc_offset, written), root)
+    return _across_new_year(module.parse_line, year, utc_offset, written)
 
-        def chrooted(line: str) -> MailLogged | None:
-            ev = parse_inside(line)
-            return phpmail.under_root(ev, root) if ev is not None else None
 
-        return chrooted
-    parse: Parser = partial(module.parse_line, year=year, utc_offset=utc_offset)
+def _across_new_year(
+    parse_line: Callable[..., MailLogged | None], year: int, utc_offset: int, written: float | None
+) -> Parser:
+    parse: Parser = partial(parse_line, year=year, utc_offset=utc_offset)
     if written is None:
-        return PhpLines(parse) if kind == "php" else parse
-    before: Parser = partial(module.parse_line, year=year - 1, utc_offset=utc_offset)
+        return parse
+    before: Parser = partial(parse_line, year=year - 1, utc_offset=utc_offset)
 
     def across_new_year(line: str) -> MailLogged | None:
         ev = parse(line)
@@ -252,7 +337,96 @@ def parser_for(
             return before(line)
         return ev
 
-    return PhpLines(across_new_year) if kind == "php" else across_new_year
+    return across_new_year
+
+
+def _php_lines(year: int, utc_offset: int, written: float | None) -> PhpLines:
+    return PhpLines(_across_new_year(phpmail.parse_line, year, utc_offset, written))
+
+
+class PhpScripts:
+    """The parser of a PHP mail.log, with each script named as this server names it: with
+    the chroot of its FPM pool before it (``root``, :func:`phpmail.under_root`), and with
+    the line breaks PHP turned into spaces given back (:meth:`with_line_breaks`).
+
+    PHP writes a ``mail()`` record with headers (``mail.add_x_header``, a script's ``From:``)
+    with every CR and LF of the line turned into a space, the script's name included: a
+    script ``a<newline>b.php`` (an attacker's choice) was named ``a b.php``, a file that is
+    not there (or an innocent one that is). A script path with a space that does not exist
+    is looked up in its folder: the one name there that reads the same with its line breaks
+    as spaces is the script (none, or several: the name as logged). Each name is looked up
+    once per parser (at most :attr:`MAX_NAMES` kept)."""
+
+    __slots__ = ("inner", "names", "root")
+    MAX_NAMES = 1024
+
+    def __init__(self, inner: Parser, root: str = "") -> None:
+        self.inner = inner
+        self.root = root
+        self.names: dict[str, str] = {}
+
+    def __call__(self, line: str) -> MailLogged | None:
+        ev = self.inner(line)
+        if ev is None or ev.script is None:
+            return ev
+        if self.root:
+            ev = phpmail.under_root(ev, self.root)
+        script = ev.script
+        if script is None or " " not in script:
+            return ev
+        name = self.names.get(script)
+        if name is None:
+            if len(self.names) >= self.MAX_NAMES:
+                self.names.clear()
+            name = self.names[script] = with_line_breaks(script)
+        return ev if name == script else ev._replace(script=name)
+
+
+def _spaced(name: str) -> str:
+    return name.replace("\r", " ").replace("\n", " ")
+
+
+def with_line_breaks(path: str) -> str:
+    """``path`` as PHP logged it with its line breaks made spaces -> the file it names, when
+    that is known: each folder of the path that does not exist as written holds exactly one
+    entry that reads the same with its line breaks as spaces. Else ``path`` as it is."""
+    if not path.startswith("/") or os.path.lexists(path):
+        return path
+    out = ""
+    for part in path.split("/")[1:]:
+        here = f"{out}/{part}"
+        if " " in part and not os.path.lexists(here):
+            try:
+                found = [e for e in os.listdir(out or "/") if e != part and _spaced(e) == part]
+            except OSError:
+                return path
+            if len(found) != 1:
+                return path
+            here = f"{out}/{found[0]}"
+        out = here
+    return out if os.path.lexists(out) else path
+
+
+def carry(before: Parser | None, parse: Parser, counts: LogCounts | None = None) -> None:
+    """``parse`` goes on where ``before`` (the parser of the last file read, or of the last
+    look at a followed log) stopped: with the line it holds open (a split syslog line, a
+    working folder or script name broken at a newline). ``counts``: where ``parse`` counts
+    the parts it gives up."""
+    if isinstance(parse, EximLines):
+        if isinstance(before, EximLines):
+            parse.take(before)
+        if counts is not None:
+            parse.counts = counts
+        return
+    new, old = getattr(parse, "inner", parse), getattr(before, "inner", before)  # PhpScripts
+    if isinstance(new, PhpLines) and isinstance(old, PhpLines):
+        new.take(old)
+
+
+def finish(parse: Parser | None) -> None:
+    """The log read ends: the lines ``parse`` holds open are given up (counted)."""
+    if isinstance(parse, EximLines):
+        parse.finish()
 
 
 def line_time(
@@ -386,6 +560,7 @@ class LogReader:
         paths = rotated_paths(self.spec.path, self.since)
         self.counts.files = paths
         splitter = LineSplitter(self.max_line)
+        last: list[Parser] = []  # the last file's parser: a line split across a rotation
         for path in paths:
             try:
                 mtime = os.stat(path).st_mtime
@@ -395,7 +570,8 @@ class LogReader:
             year, offset = time.localtime(mtime).tm_year, local_offset(mtime)
             kind, counts = self.spec.kind, self.counts
             read = reading(
-                kind, year, offset, mtime, splitter, counts, self.compiled, into, self.spec.root
+                kind, year, offset, mtime, splitter, counts, self.compiled, into, self.spec.root,
+                last,
             )  # fmt: skip
             held: list[str] | None = [] if self._growing(path, mtime) else None
             try:
@@ -404,6 +580,7 @@ class LogReader:
                 self.counts.unfinished += len(held or ())
             except (OSError, EOFError) as exc:  # unreadable, or a broken .gz
                 self.counts.add_error(f"{path}: {getattr(exc, 'strerror', None) or exc}")
+        finish(last[0] if last else None)
         self.counts.long_lines = splitter.long_lines
 
 
@@ -417,6 +594,7 @@ def reading(
     compiled: bool = True,
     into: tuple[MailLedger, object] | None = None,
     root: str = "",
+    held: list[Parser] | None = None,
 ) -> Callable[[list[str], memoryview | None], list[MailLogged]]:
     """The events of what :meth:`LineSplitter.feed_raw` gives for a file of ``kind`` last
     written at ``mtime``: the lines it completed (parsed here), then the block of whole lines
@@ -425,8 +603,14 @@ def reading(
 
     ``into`` (an Exim log; a ledger and its :meth:`~MailLedger.block_sink`): the events are
     fed to the ledger here, the block's by :func:`~spamtrace.sources.maillog.blocks.feed_block`,
-    and none returned."""
+    and none returned.
+
+    ``held``: the parser of the file read before, if any (replaced by this file's), whose
+    line held open this file's parser goes on with (:func:`carry`)."""
     parse = parser_for(kind, year, offset, mtime, root)
+    carry(held[0] if held else None, parse, counts)
+    if held is not None:
+        held[:] = [parse]
     wrap = mtime + 86400  # a line later than the file's last write is of the year before
 
     def read(lines: list[str], block: memoryview | None) -> list[MailLogged]:
@@ -484,14 +668,17 @@ def parse_bytes(
     line may lack its newline), e.g. what :func:`read_tail_bytes` read. ``growing`` (a log
     being written): a last line without its newline is left, counted in ``unfinished``."""
     splitter = LineSplitter(max_line)
-    read = reading(kind, year, offset, mtime, splitter, counts, compiled, root=root)
+    held: list[Parser] = []
+    read = reading(kind, year, offset, mtime, splitter, counts, compiled, root=root, held=held)
     lines, block = splitter.feed_raw(blob)
     events = read(lines, block)
     tail = splitter.flush()
-    if growing:
+    if growing:  # a split line held open may be one being written too
         counts.unfinished += len(tail)
         return events
-    return events + read(tail, None)
+    events += read(tail, None)
+    finish(held[0])
+    return events
 
 
 def merged(readers: list[LogReader]) -> Iterator[MailLogged]:

@@ -1,0 +1,126 @@
+"""Where the MTA's log is, as this server has it: Exim logging through syslog
+(``log_file_path = syslog``) has its main log in the file rsyslog writes the mail facility to,
+found without listing it in ``[mail] exim_logs``; a server that runs no MTA (``[mta] kind =
+"none"``) is said to be one, not an error."""
+
+from __future__ import annotations
+
+import json
+import stat
+from pathlib import Path
+
+import pytest
+
+from spamtrace.cli.main import main
+from spamtrace.service import mail
+
+# `exim4 -bP log_file_path syslog_facility` of Exim 4.96 with log_file_path = syslog
+BP_SYSLOG = "log_file_path = syslog\nsyslog_facility = \n"
+# Debian 12's /etc/rsyslog.conf (rules part)
+RSYSLOG = """\
+module(load="imuxsock")
+*.*;auth,authpriv.none\t\t-/var/log/syslog
+auth,authpriv.*\t\t\t/var/log/auth.log
+mail.*\t\t\t\t-{mail_log}
+*.emerg\t\t\t\t:omusrmsg:*
+$IncludeConfig /etc/rsyslog.d/*.conf
+"""
+LINE = (
+    "Dec  5 17:18:32 web1 exim[1234]: 2026-12-05 17:18:32 1xZtP6-0000xM-1i <= shop@host.example "
+    "U=shop P=local S=381 for a@b.example"
+)
+
+
+def _exim(tmp_path: Path, output: str) -> str:
+    """A stand-in for `exim -bP`, printing what Exim printed."""
+    script = tmp_path / "exim-bP"
+    script.write_text(f"#!/bin/sh\ncat <<'EOF'\n{output}EOF\n")
+    script.chmod(script.stat().st_mode | stat.S_IXUSR)
+    return str(script)
+
+
+@pytest.fixture
+def syslog_exim(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    root = tmp_path / "root"
+    (root / "etc").mkdir(parents=True)
+    mail_log = tmp_path / "mail.log"
+    mail_log.write_text(LINE + "\n")
+    (root / "etc" / "rsyslog.conf").write_text(RSYSLOG.format(mail_log=mail_log))
+    monkeypatch.setattr(mail, "SYSLOG_CONFIG_ROOT", str(root))
+    monkeypatch.setenv("SPAMTRACE_MAIL_EXIM_COMMAND", f'["{_exim(tmp_path, BP_SYSLOG)}"]')
+    monkeypatch.setenv("SPAMTRACE_MAIL_EXIM_LOGS", "")  # stands for the defaults: not there
+    monkeypatch.setenv("SPAMTRACE_MAIL_POSTFIX_LOGS", f'["{mail_log}"]')
+    # only a key left at its default is looked for: the environment's value is not one
+    monkeypatch.setattr(mail, "_configured", lambda cfg, key: False)
+    return mail_log
+
+
+def _run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, dict[str, object], str]:
+    code = main(["mail", "--no-queue", "--no-scan", "--since", "all", "--json", *args])
+    out, err = capsys.readouterr()
+    return code, json.loads(out) if out else {}, err
+
+
+def test_exims_syslog_file_is_read_as_its_main_log(
+    syslog_exim: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Debian's rsyslog writes the mail facility to /var/log/mail.log, which [mail] lists
+    as a Postfix log: it was read as Postfix's, none of its lines one (or not at all)."""
+    code, doc, _ = _run(capsys)
+    assert code == 0
+    (log,) = doc["logs"]  # type: ignore[misc]
+    assert (log["path"], log["kind"], log["malformed"]) == (str(syslog_exim), "exim", 0)
+    assert doc["totals"]["messages"] == 1  # type: ignore[index]
+    assert any("Exim logs through syslog (log_file_path = syslog)" in n for n in doc["notes"])  # type: ignore[attr-defined]
+
+
+def test_a_syslog_without_a_file_for_exim_says_which_setting_to_set(
+    syslog_exim: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """journald alone, or a RainerScript rule: no file known. Said, with the key to set."""
+    root = Path(mail.SYSLOG_CONFIG_ROOT)
+    (root / "etc" / "rsyslog.conf").write_text('module(load="imuxsock")\n')
+    monkeypatch.setenv("SPAMTRACE_MAIL_POSTFIX_LOGS", "")
+    code, _, err = _run(capsys)
+    assert code == 3
+    assert "Exim logs through syslog (log_file_path = syslog)" in err
+    assert "set [mail] exim_logs to the file it is written to" in err
+
+
+def test_a_configured_exim_logs_is_never_second_guessed(
+    syslog_exim: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(mail, "_configured", lambda cfg, key: True)
+    _, doc, _ = _run(capsys)
+    (log,) = doc["logs"]  # type: ignore[misc]
+    assert log["kind"] == "postfix"  # as configured
+
+
+def test_a_server_without_an_mta_says_so(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`[mta] kind = "none"`: the MTA's logs are not looked for (a mail.log there is not
+    read), nor its queue; PHP's mail.log is; with none either, `mail` says what is not
+    watched and exits 0, not 3 "no mail log found"."""
+    monkeypatch.setenv("SPAMTRACE_MTA_KIND", "none")
+    exim_log = tmp_path / "mainlog"
+    exim_log.write_text("2026-12-05 17:18:32 1xZtP6-0000xM-1i <= a@b U=shop P=local S=1\n")
+    monkeypatch.setenv("SPAMTRACE_MAIL_EXIM_LOGS", f'["{exim_log}"]')
+    code, doc, _ = _run(capsys)
+    assert code == 0 and doc["logs"] == [] and doc["queue"] is None
+    notes = "\n".join(doc["notes"])  # type: ignore[arg-type]
+    assert 'this server runs no MTA ([mta] kind = "none")' in notes
+    assert "no PHP mail.log is set either" in notes
+    code = main(["mail", "--no-scan", "--since", "all"])
+    out = capsys.readouterr().out
+    assert code == 0 and "the MTA half (its logs, its queue) is not watched" in out
+    php = tmp_path / "php-mail.log"
+    php.write_text(
+        "[05-Dec-2026 17:18:32 UTC] mail() on [/home/shop/x.php:3]: To: a@b.example -- "
+        "Headers:  -- Subject: s\n"
+    )
+    monkeypatch.setenv("SPAMTRACE_MAIL_PHP_LOGS", f'["{php}"]')
+    code, doc, _ = _run(capsys)
+    assert code == 0 and [log["kind"] for log in doc["logs"]] == ["php"]  # type: ignore[attr-defined]
+    assert doc["totals"]["messages"] == 1  # type: ignore[index]
+    assert not any("no PHP mail.log" in n for n in doc["notes"])  # type: ignore[attr-defined]
