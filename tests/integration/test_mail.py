@@ -157,12 +157,15 @@ def watch_mail(
 
 
 def wait_line(w: Watcher, text: str, timeout: float = 30) -> None:
-    """Until a line of watch's output holds ``text`` (at most ``timeout`` seconds)."""
+    """Until a line of watch's output holds ``text``; after ``timeout`` seconds the test fails
+    there, naming watch's last lines (it went on, and failed later with less to go by)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if any(text in line for line in w._raw):
             return
         time.sleep(0.1)
+    last = [line[:300] for line in list(w._raw)[-5:]]
+    raise AssertionError(f"watch printed no {text} line within {timeout} s; its last: {last}")
 
 
 def _frozen_entries(exim: PrivateExim) -> tuple[list[str], set[str]]:
@@ -190,7 +193,7 @@ def test_enforce_freezes_the_queued_messages_of_a_mail_script(
     )  # fmt: skip
     with watch_mail(exim, log, tmp_path, "enforce") as w:
         exim.php_as_user(script, "30", mail_log=log)
-        wait_line(w, '"action": "freeze-queue"')
+        wait_line(w, '"action":"freeze-queue"')
         first = len(_frozen_entries(exim)[1])
         exim.php_as_user(script, "10", mail_log=log)
         deadline = time.monotonic() + 60  # a condition, not a timing: done well before
@@ -223,7 +226,7 @@ def test_observe_records_would_and_freezes_nothing(world: World, tmp_path: Path)
     script = world.install_payload("mail-loop.php")
     with watch_mail(exim, log, tmp_path, "observe") as w:
         exim.php_as_user(script, "25", mail_log=log)
-        wait_line(w, '"action": "freeze-queue"')
+        wait_line(w, '"action":"freeze-queue"')
         w.stop(signal.SIGINT)
     (stored,) = incidents_for(tmp_path / "watch.db", world.uid or -1)
     (freeze,) = [a for a in stored["actions"] if a["action"] == "freeze-queue"]

@@ -75,6 +75,10 @@ if TYPE_CHECKING:
 BLOCKED_HOLD = 0.05
 #: seconds between checks of the sources' lost-event counters and the exec cache's expiry
 HOUSEKEEPING_EVERY = 5.0
+#: seconds of a batch of events between two reads of the proc connector: a burst of connects
+#: is attributed one by one, a few milliseconds each on a busy host, and an exec left unread
+#: meanwhile may be a short-lived sender's that has exited by the end of the batch
+PROC_DRAIN_EVERY = 0.01
 
 
 @dataclass(frozen=True, slots=True)
@@ -715,13 +719,17 @@ class Engine:
             else:
                 self._degrade(exc.message)
             return
-        now = time.monotonic()
+        now = drained = time.monotonic()
         for ev in events:
             if isinstance(ev, SmtpConnectBlocked):
                 # held briefly so that the tracepoint event of the same SYN is handled first
                 self._pending_blocked.append((now, ev))
-            else:
-                self._handle(ev, src)
+                continue
+            if time.monotonic() - drained >= PROC_DRAIN_EVERY:
+                # the execs of a long batch's time, while their processes may still run
+                self._drain_proc()
+                drained = time.monotonic()
+            self._handle(ev, src)
 
     def _flush_blocked(self, sel: Any, force: bool = False) -> None:
         if not self._pending_blocked:

@@ -388,8 +388,8 @@ def collect(
             report.mailboxes[box] = owner.name if owner is not None else None
     for box, (entry, why) in policy.spared.items():
         report.notes.append(
-            f"{box}: {why}, not flagged: its volume is allowed ([submission] allow_accounts: "
-            f"{entry})"
+            f"{box}: went above a volume limit (first: {why}) but is not flagged: its volume is "
+            f"allowed ([submission] allow_accounts: {entry})"
         )
     for counts in report.logs:
         if counts.error:
@@ -402,7 +402,8 @@ def collect(
         for path in counts.plain:  # delaycompress misnamed, a copy made by hand
             kind = next((v for k, v in _PACKED.items() if path.endswith(k)), "compressed")
             report.notes.append(f"{path}: not {kind} despite its name: read as text")
-        if counts.malformed and not counts.events and counts.malformed * 2 >= counts.lines:
+        unread = counts.malformed + counts.others  # Postfix's lines given as Exim's: others
+        if unread and not counts.events and unread * 2 >= counts.lines:
             report.notes.append(  # most likely a log of another kind (or not a mail log)
                 f"{counts.path}: none of its {counts.lines} line(s) reads as {_KIND[counts.kind]}"
                 f" log line: is it one? ({_GIVE})"

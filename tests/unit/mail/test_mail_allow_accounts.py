@@ -74,7 +74,7 @@ def test_an_allowed_accounts_volume_is_not_flagged_but_a_botnet_still_is(
     news = next(s for s in doc["senders"] if s["auth_user"] == "news@shop.example")  # type: ignore[attr-defined]
     assert news["messages"] == 8 and news["incident"] is None
     notes = "\n".join(doc["notes"])  # type: ignore[arg-type]
-    assert "news@shop.example: 6 messages in an hour" in notes
+    assert "news@shop.example: went above a volume limit (first: 6 messages in an hour" in notes
     assert "allow_accounts: news" in notes
 
 

@@ -608,7 +608,10 @@ def test_poll_source_dates_a_connect_by_the_clock_of_now() -> None:
         [25], 1000.0, dumper=lambda ports: list(records), owners=lambda by_uid: {7: 4242}
     )
     try:
-        time.sleep(0.05)  # the thread's first poll (nothing yet), then it sleeps
+        deadline = time.monotonic() + 30  # the thread's first poll (nothing yet), then it
+        while src.polls < 1:  # sleeps: a record added before it would be the thread's
+            assert time.monotonic() < deadline, "the poll thread did not poll"
+            time.sleep(0.01)
         src.wall_offset -= 3600.0  # as if the clock was stepped forward an hour since
         records.append(rec("10.0.0.1:4000", "10.0.0.2:25"))
         before = time.time()
@@ -617,3 +620,51 @@ def test_poll_source_dates_a_connect_by_the_clock_of_now() -> None:
         assert before - 1 <= polled.attempt.wall <= time.time() + 1  # type: ignore[attr-defined]
     finally:
         src.close()
+
+
+def test_a_long_batch_of_connects_reads_the_execs_that_came_meanwhile() -> None:
+    """A burst of connects read at once is attributed one by one, some milliseconds each on a
+    busy host: the loop read the proc connector only before the batch, so an exec that came
+    meanwhile waited for its end, and a short-lived sender of another account had exited by
+    then (known by its uid alone; an integration test's event line had no executable and no
+    script). The connector is read between the connects of a batch that takes longer than
+    PROC_DRAIN_EVERY."""
+    from spamtrace.render.watch import WatchView
+    from spamtrace.service import engine as engine_mod
+
+    handled: list[int] = []
+    drained_after: list[int] = []  # how many connects of the batch were handled at each read
+
+    class Connector:
+        def read_events(self) -> list[ProcEvent]:
+            drained_after.append(len(handled))
+            return []
+
+    class SlowAttributor:  # 3 PROC_DRAIN_EVERY a connect: a busy host
+        def __init__(self) -> None:
+            self.counts: dict[str, int] = {}
+
+        def attempt(self, ev: SmtpConnectAttempted, uid_hint: int | None = None) -> object:
+            time.sleep(3 * engine_mod.PROC_DRAIN_EVERY)
+            handled.append(ev.pid)
+            return attempt(time.time(), pid=ev.pid)
+
+    class Burst:
+        name = "tracepoint"
+
+        def read_events(self) -> list[SmtpConnectAttempted]:
+            return [event(4000 + i) for i in range(5)]
+
+    w = engine_mod.Engine(
+        Config(), engine_mod.EngineOptions(store_path=None, nflog=False), [WatchView(True)]
+    )
+    try:
+        w.proc_src = Connector()  # type: ignore[assignment]
+        w.exec_cache = ExecCache()
+        w.attributor = SlowAttributor()  # type: ignore[assignment]
+        w._read_source(Burst(), None)  # type: ignore[arg-type]
+    finally:
+        w.proc_src = None
+        w.close()
+    assert handled == [4000, 4001, 4002, 4003, 4004]
+    assert drained_after[-4:] == [1, 2, 3, 4], drained_after  # before each connect after the first

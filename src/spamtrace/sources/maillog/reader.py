@@ -70,6 +70,9 @@ class LogCounts:
     error: str | None = None  # every file that could not be read, "; "-separated
     plain: list[str] = field(default_factory=list)  # named as compressed, read as plain text
     unfinished: int = 0  # a last line without its newline in a log being written: left
+    #: lines of other programs in a syslog file read as Exim's (Dovecot's in mail.log): not
+    #: malformed, not Exim's
+    others: int = 0
 
     def add_error(self, text: str) -> None:
         """One more file that could not be read: said beside the others (the last one said
@@ -125,7 +128,9 @@ class EximLines:
     come between them (joined per syslog tag, ``host exim[pid]``). At most
     :attr:`MAX_SPLIT` lines are held open at a time, each up to :data:`MAX_LINE`: the parts
     of a line that cannot be completed (one lost, out of order, too many open, too long, or
-    the log ends) are counted malformed (:attr:`counts`), one each."""
+    the log ends) are counted malformed (:attr:`counts`), one each. The lines of other programs
+    in the same file (Dovecot's, and the rest of the mail facility's, in Debian's
+    ``/var/log/mail.log``) are no Exim line, not malformed ones: counted as ``others``."""
 
     __slots__ = ("counts", "head", "split", "utc_offset", "written", "year")
     #: the line parser (the reference of the compiled one, as ``partial.func`` elsewhere)
@@ -137,6 +142,12 @@ class EximLines:
         r"(?P<zone>Z|[+-][0-9]{2}:[0-9]{2})) (?P<tag>\S+ exim[0-9]*(?:\[[0-9]+\])?): "
     )
     _EXIM_STAMP = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}")
+    #: a syslog line of another program (``dovecot:``, ``postfix/smtpd[12]:``, ``runuser:``)
+    _OTHER = re.compile(
+        r"(?:[A-Z][a-z]{2} [ 0-9][0-9] [0-9]{2}:[0-9]{2}:[0-9]{2}"
+        r"|[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[.0-9]*(?:Z|[+-][0-9]{2}:[0-9]{2}))"
+        r" \S+ [^\s\[:]+(?:\[[0-9]+\])?: "
+    )
     #: Exim's mark of one part of a split line (log.c, write_syslog): ``[i/n] `` or ``[i\n] ``
     _PART = re.compile(r"\[([0-9]{1,5})([/\\])([0-9]{1,5})\] ")
     #: split lines held open at a time (more: the oldest is given up, its parts malformed)
@@ -234,6 +245,10 @@ class EximLines:
     def __call__(self, line: str) -> MailLogged | None:
         if not line[:4].isdecimal() or line[10:11] == "T":
             m = self._SYSLOG.match(line)
+            if m is None and self._OTHER.match(line):  # not Exim's: not malformed either
+                if self.counts is not None:
+                    self.counts.others += 1
+                return None
             if m is not None and line.startswith("[", m.end()):
                 part = self._PART.match(line, m.end())
                 if part is not None:
