@@ -442,3 +442,39 @@ def test_a_chrooted_php_fpm_pools_mail_log_and_access_log_name_the_scripts(
     requests = [fmt.parse(line, "l") for line in access.read_text().splitlines()]
     scripts = [r.script for r in requests if r is not None]
     assert str(site / "form.php") in scripts, access.read_text()
+
+
+def test_an_allowed_accounts_smtp_auth_volume_opens_no_incident(
+    world: World, tmp_path: Path
+) -> None:
+    """[submission] allow_accounts: a shop's newsletter mailbox sends through SMTP AUTH above
+    auth_max_messages without a mail-auth incident, in watch (the daemon's follower) and in
+    mail; another mailbox sending as much opens one."""
+    from test_watch import watching
+
+    exim = PrivateExim(world, auth=True)
+    exim.mainlog.touch()
+    os.chown(exim.mainlog, pwd.getpwnam("Debian-exim").pw_uid, pwd.getpwnam("Debian-exim").pw_gid)
+    env = {
+        "SPAMTRACE_MAIL_EXIM_LOGS": json.dumps([str(exim.mainlog)]),
+        "SPAMTRACE_MAIL_POSTFIX_LOGS": "[]",
+        "SPAMTRACE_MAIL_AUTH_MAX_MESSAGES": "5",
+        "SPAMTRACE_SUBMISSION_ALLOW_ACCOUNTS": "news",
+    }
+    with watching(tmp_path, "--no-scan", env=env) as w:
+        assert "mail-logs" in w.status["sources"]
+        for _ in range(7):
+            _auth_send(exim, "news@shop.example", "news@shop.example")
+        for _ in range(7):
+            _auth_send(exim, "info@shop.example", "info@shop.example")
+        wait_line(w, '"incident-opened"', 30)
+        time.sleep(1)
+        w.stop(signal.SIGINT)
+    opened = [x["incident"] for x in w.lines if x.get("type") == "incident-opened"]
+    # (other senders of this host, seen host-wide, may open connect incidents meanwhile)
+    boxes = [i["auth_user"] for i in opened if i["verdict"] == "mail-auth"]
+    assert boxes == ["info@shop.example"], opened
+    code, doc = mail_json(exim, "--no-queue", env=env)
+    assert code == 1
+    assert [i["auth_user"] for i in doc["incidents"]] == ["info@shop.example"]
+    assert any(n.startswith("news@shop.example: went above a volume limit") for n in doc["notes"])
