@@ -442,6 +442,72 @@ static PyObject *find_call(PyObject *args, int kind) {
 static PyObject *varcall(PyObject *self, PyObject *args) { return find_call(args, 0); }
 static PyObject *paren_call(PyObject *self, PyObject *args) { return find_call(args, 1); }
 
+/* next_word(code, words, nxt, start, not_after): the next offset, from start, where one of
+ * words (a tuple of bytes) occurs in code and no byte of not_after comes just before; -1 when
+ * there is none. nxt (a list, one int per word) remembers where each word was found last,
+ * len(code) + 1 for "no further occurrence": a word found before start is searched for again
+ * from start, and nxt updated in place. context.word_searcher tries its pattern at each
+ * offset this gives: the loop over the candidates was Python's, a few steps per candidate
+ * and thousands of candidates per file (every "exec" of a file for a pattern of exec(...)).
+ * context._next_word_py is the reference (the tests compare them). */
+static PyObject *next_word(PyObject *self, PyObject *args) {
+    Py_buffer view, skip;
+    PyObject *words, *nxt;
+    Py_ssize_t start;
+    if (!PyArg_ParseTuple(args, "y*O!O!ny*", &view, &PyTuple_Type, &words, &PyList_Type, &nxt,
+                          &start, &skip))
+        return NULL;
+    PyObject *result = NULL;
+    const unsigned char *d = view.buf;
+    Py_ssize_t n = view.len, none = n + 1, nw = PyTuple_GET_SIZE(words), found = -1;
+    unsigned char after[256] = {0};
+    for (Py_ssize_t i = 0; i < skip.len; i++) after[((const unsigned char *)skip.buf)[i]] = 1;
+    if (PyList_GET_SIZE(nxt) != nw) {
+        PyErr_SetString(PyExc_ValueError, "nxt must hold one offset per word");
+        goto done;
+    }
+    for (Py_ssize_t k = 0; k < nw; k++) {
+        if (!PyBytes_Check(PyTuple_GET_ITEM(words, k))) {
+            PyErr_SetString(PyExc_TypeError, "words must be bytes");
+            goto done;
+        }
+    }
+    if (start < 0) start = 0;
+    for (;;) {
+        Py_ssize_t pos = none;
+        for (Py_ssize_t k = 0; k < nw; k++) {
+            Py_ssize_t at = PyLong_AsSsize_t(PyList_GET_ITEM(nxt, k));
+            if (at == -1 && PyErr_Occurred()) goto done;
+            if (at < start && at != none) {
+                PyObject *w = PyTuple_GET_ITEM(words, k);
+                Py_ssize_t wlen = PyBytes_GET_SIZE(w);
+                at = none;
+                if (start <= n && wlen <= n - start) {
+                    const unsigned char *q =
+                        memmem(d + start, (size_t)(n - start), PyBytes_AS_STRING(w), (size_t)wlen);
+                    if (q != NULL) at = q - d;
+                }
+                PyObject *v = PyLong_FromSsize_t(at);
+                if (v == NULL) goto done;
+                if (PyList_SetItem(nxt, k, v) < 0) goto done; /* steals v */
+            }
+            if (at < pos) pos = at;
+        }
+        if (pos == none) break;
+        if (pos > 0 && after[d[pos - 1]]) {
+            start = pos + 1;
+            continue;
+        }
+        found = pos;
+        break;
+    }
+    result = PyLong_FromSsize_t(found);
+done:
+    PyBuffer_Release(&view);
+    PyBuffer_Release(&skip);
+    return result;
+}
+
 /* Where the literal-only concatenations of lexed code may start: the next match of
  * context._CONCAT_START, \x01\d+\x01\s*\.\s*(?:\x01|chr), searched from pos, as (start, end);
  * (-1, -1) when there is none. re.finditer's matches are these, each search from the last
@@ -890,6 +956,7 @@ static PyMethodDef methods[] = {
     {"varcall", varcall, METH_VARARGS, "Offset of the first call of a variable from pos, or -1."},
     {"paren_call", paren_call, METH_VARARGS, "Offset of the first ')(' call from pos, or -1."},
     {"concat_start", concat_start, METH_VARARGS, "The next match of context._CONCAT_START."},
+    {"next_word", next_word, METH_VARARGS, "The next offset where one of the words occurs."},
     {"words", words, METH_O, "The distinct tokens of the learned model (learned._words_py)."},
     {"balanced_end", balanced_end, METH_VARARGS, "Where the expression at the start ends."},
     {"top_args", top_args, METH_O, "The top-level arguments of a call's argument text."},

@@ -1307,34 +1307,65 @@ def word_searcher(
 ) -> Callable[[int], re.Match[bytes] | None]:
     """``search(start)`` == ``rx.search(code, start)`` for a pattern whose matches all begin
     with one of ``words``, for non-decreasing ``start``: the candidate offsets are found with
-    literal searches, left to right, and the pattern is tried only there (the same first
-    match, without the regex engine stepping through every offset). ``first(word)``, if
-    given, is ``code.find(word)``. ``not_after``: bytes after which a match is not wanted
-    (:func:`bounded_finditer` passes a match over when one precedes it): a candidate there
-    is passed over before the pattern is tried (``curl_exec(`` for a pattern of ``exec(``)."""
+    literal searches, left to right (:func:`_next_word`), and the pattern is tried only there
+    (the same first match, without the regex engine stepping through every offset).
+    ``first(word)``, if given, is ``code.find(word)``. ``not_after``: bytes after which a
+    match is not wanted (:func:`bounded_finditer` passes a match over when one precedes it):
+    a candidate there is passed over before the pattern is tried (``curl_exec(`` for a
+    pattern of ``exec(``)."""
     none = len(code) + 1  # stands for "no further occurrence"
     nxt = [code.find(w) for w in words] if first is None else [first(w) for w in words]
     nxt = [p if p >= 0 else none for p in nxt]
+    skip = b""
+    if not_after:
+        skip = _SKIP_BYTES.get(not_after, b"")
+        if not skip:
+            skip = _SKIP_BYTES[not_after] = bytes(sorted(not_after))
 
     def search(start: int) -> re.Match[bytes] | None:
         while True:
-            pos = min(nxt)
-            while pos < start and pos != none:  # move the words found before ``start`` on
-                k = nxt.index(pos)
-                p = code.find(words[k], start)
-                nxt[k] = p if p >= 0 else none
-                pos = min(nxt)
-            if pos == none:
+            pos = _next_word(code, words, nxt, start, skip)
+            if pos < 0:
                 return None
-            if not_after is not None and pos and code[pos - 1] in not_after:
-                start = pos + 1
-                continue
             m = rx.match(code, pos)
             if m is not None:
                 return m
             start = pos + 1
 
     return search
+
+
+_SKIP_BYTES: dict[frozenset[int], bytes] = {}  # a word_searcher's not_after, as bytes
+
+
+def _next_word_py(
+    code: bytes, words: tuple[bytes, ...], nxt: list[int], start: int, not_after: bytes
+) -> int:
+    """The next offset from ``start`` where one of ``words`` occurs in ``code`` and no byte of
+    ``not_after`` comes just before, -1 when there is none; ``nxt`` (one offset per word,
+    ``len(code) + 1`` for "no further occurrence") holds where each word was found last: one
+    found before ``start`` is searched for again from there, in place. The reference for
+    ``_lexer.next_word``."""
+    none = len(code) + 1
+    start = max(start, 0)
+    while True:
+        for k, at in enumerate(nxt):
+            if at < start and at != none:
+                p = code.find(words[k], start)
+                nxt[k] = p if p >= 0 else none
+        pos = min(nxt, default=none)
+        if pos == none:
+            return -1
+        if pos and code[pos - 1] in not_after:
+            start = pos + 1
+            continue
+        return pos
+
+
+try:  # compiled (see _lexer.c); the Python one where it was not built
+    from spamtrace.scanner._lexer import next_word as _next_word
+except ImportError:  # pragma: no cover - exercised by the tests through the _py function
+    _next_word = _next_word_py
 
 
 _SESSION_KEY_TEST = re.compile(

@@ -40,6 +40,14 @@ def _calls(lex_c: object, code: bytes, pos: int) -> None:
     for end in (len(code), at + 7):
         assert lex_c.brace_end(code, at, end) == context._brace_end_py(code, at, end), code  # type: ignore[attr-defined]
     assert lex_c.open_before(code, at) == context._open_before_py(code, at), code  # type: ignore[attr-defined]
+    words = (b"aaa", b"eval", b"$", b"a", b"")
+    for skip in (b"", b"a$_"):
+        mine = [-1, 0, len(code) + 1, pos, 3]
+        ref = list(mine)
+        for start in (pos, pos + 1, 0, len(code), len(code) + 2):
+            got = lex_c.next_word(code, words, mine, start, skip)  # type: ignore[attr-defined]
+            assert got == context._next_word_py(code, words, ref, start, skip), code
+            assert mine == ref, code
     for budget in (0, 1, 3, lexer.MAX_JOINED):
         got = lex_c.canonical_space(code, budget)  # type: ignore[attr-defined]
         assert got == lexer._canonical_space_py(code, budget), code

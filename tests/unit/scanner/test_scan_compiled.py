@@ -23,6 +23,7 @@ from spamtrace.scanner._lexer import (
     canonical_space,
     concat_start,
     names,
+    next_word,
     open_before,
     paren_call,
     tail,
@@ -586,3 +587,51 @@ def test_canonical_space_cases() -> None:
     assert canonical_space(b"f(\n1);\ng(\n2);", 1) == b"f( 1);\n\ng(\n2);"  # past the budget
     big = b"x\n;" * 1000
     assert canonical_space(big, 10**6) == b"x;\n" * 1000
+
+
+# ------------------------------------------------------------------ word-led candidate offsets
+_NW_PIECES = [b"exec", b"shell_exec", b"ex", b"ec", b"(", b" ", b"$", b"_", b"a", b">", b"\x80",
+              b"include", b"include_once", b"\n"]  # fmt: skip
+_NW_WORDS = [b"exec", b"shell_exec", b"include", b"include_once", b"ec", b"x", b""]
+
+
+@settings(max_examples=3000, deadline=None)
+@given(
+    st.lists(st.sampled_from(_NW_PIECES), max_size=30),
+    st.lists(st.sampled_from(_NW_WORDS), min_size=0, max_size=4),
+    st.lists(st.integers(-2, 80), max_size=6),
+    st.sampled_from([b"", b"_$>:", bytes(range(0x61, 0x7B)) + b"_$>:\x80"]),
+    st.booleans(),
+)
+def test_next_word_same_as_python(
+    pieces: list[bytes], words: list[bytes], starts: list[int], not_after: bytes, seen: bool
+) -> None:
+    code = b"".join(pieces)
+    none = len(code) + 1
+    # where word_searcher starts (each word's first occurrence), or any state it can reach
+    nxt = [code.find(w) if seen else -5 for w in words]
+    nxt = [p if p >= 0 or not seen else none for p in nxt]
+    mine, ref = list(nxt), list(nxt)
+    for start in starts:
+        got = next_word(code, tuple(words), mine, start, not_after)
+        want = context._next_word_py(code, tuple(words), ref, start, not_after)
+        assert (got, mine) == (want, ref)
+
+
+def test_next_word_cases() -> None:
+    code = b"a curl_exec(1); exec(2)"
+    words = (b"exec",)
+    nxt = [code.find(b"exec")]
+    assert next_word(code, words, nxt, 0, b"") == 7
+    assert next_word(code, words, nxt, 0, b"_") == 16  # curl_exec: after "_"
+    assert nxt == [16]
+    assert next_word(code, words, nxt, 17, b"") == -1
+    assert nxt == [len(code) + 1]
+    with pytest.raises(ValueError):
+        next_word(code, words, [], 0, b"")
+    with pytest.raises(TypeError):
+        next_word(code, ("exec",), [0], 0, b"")  # type: ignore[arg-type]
+
+
+def test_the_word_searcher_in_use_is_the_compiled_one() -> None:
+    assert context._next_word is next_word
