@@ -149,6 +149,41 @@ def decoder_functions(ctx: Ctx) -> frozenset[bytes]:
     return frozenset(names)
 
 
+# a variable given curl_exec()'s result, and what a body returns
+_CURL_RESULT = re.compile(rb"\$(\w+)\s*=\s*@?\s*curl_exec\s*\(")
+_RETURNED = re.compile(rb"\breturn\s*\(?\s*@?\s*(?:\$(\w+)\s*\)?\s*;|curl_exec\s*\()")
+
+
+def fetch_functions(ctx: Ctx) -> frozenset[bytes]:
+    """The file's own functions (or methods) that download and hand back what they got:
+    ``function get($u) { $c = curl_init($u); ...; $r = curl_exec($c); ...; return $r; }``.
+    What they return counts as downloaded content, as curl_exec()'s does: a loader that wraps
+    its download in a helper (or a class) still runs what the network sent."""
+    cached = ctx.cache.get("fetch-functions")
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
+    names = set()
+    if ctx.first(b"curl_exec") >= 0:
+        for name, body in function_bodies(ctx).items():
+            if len(body) > 4000 or body.find(b"curl_exec") < 0 or body.find(b"return") < 0:
+                continue
+            results = {m.group(1) for m in _CURL_RESULT.finditer(body)}
+            for r in _RETURNED.finditer(body):
+                if r.group(1) is None or r.group(1) in results:
+                    names.add(name)
+                    break
+    found = frozenset(names)
+    ctx.cache["fetch-functions"] = found
+    return found
+
+
+# a call of a function or of a method, through an object or a class
+# (``$this->fetcher->get(``, ``Http::get(``): the name called
+_CALL_CHAIN_HEAD = re.compile(
+    rb"[\s@(]*(?:\$?[\w\x80-\xff]+\s*(?:->|::)\s*){0,4}([\w\x80-\xff]+)\s*\("
+)
+
+
 SOURCES = (
     b"$_get",
     b"$_post",
@@ -199,6 +234,7 @@ _NET_SOURCES = frozenset({b"socket_read", b"socket_recv"})
 _SERVER_SOURCES = frozenset({b"$_server", b"$_env", b"getenv"})
 
 
+_SERVER_LISTED = re.compile(rb"[\s@(]*array_values\s*\(\s*\$_server\s*\)\s*$")
 _GETENV_RHS = re.compile(rb"[\s@(]*getenv\s*\(\s*\x01\d+\x01\s*\)")  # getenv('HTTP_X_…')
 
 
@@ -623,6 +659,11 @@ def taint(ctx: Ctx) -> tuple[set[bytes], set[bytes]]:
                             direct.add(name)
                             if _custom_header(ctx, rhs):
                                 header.add(name)  # a request header of the client's own
+                        if _SERVER_LISTED.match(rhs):
+                            # array_values($_SERVER): picked by position ($a[6]), a header
+                            # of the client's own as likely as a value of the server's
+                            direct.add(name)
+                            header.add(name)
                     elif src == b"$globals[":
                         if _globals_request(ctx, rhs):  # $v = $GLOBALS['_POST'] / [$name]
                             req.add(name)
@@ -635,6 +676,22 @@ def taint(ctx: Ctx) -> tuple[set[bytes], set[bytes]]:
                     elif _DEC_RE.search(rhs) or _BUILT_RHS.match(rhs) or _cipher(ctx, rhs):
                         dec.add(name)
                 pos = code.find(src, pos + len(src))
+        for name in sorted(fetch_functions(ctx))[:10]:  # $code = $this->http->get($url)
+            at = code.find(name)
+            sites = 0
+            while at >= 0 and sites < MAX_TAINT_SITES:
+                sites += 1
+                end = at + len(name)
+                if (
+                    (at == 0 or not (code[at - 1 : at].isalnum() or code[at - 1 : at] in b"_$"))
+                    and code[end : end + 20].lstrip().startswith(b"(")
+                    and not code[max(0, at - 12) : at].rstrip().endswith(b"function")
+                ):
+                    got = assignment_before(code, at, stmts)
+                    head = _CALL_CHAIN_HEAD.match(got[1]) if got is not None else None
+                    if got is not None and head is not None and head.group(1) == name:
+                        dec.add(got[0])
+                at = code.find(name, end)
         own = tuple(sorted(decoder_functions(ctx)))
         if own:  # $code = my_decrypt($blob, $key): decoded by the file's own function
             for start, _args in calls_to(ctx, own, MAX_TAINT_SITES):
@@ -709,6 +766,29 @@ def taint(ctx: Ctx) -> tuple[set[bytes], set[bytes]]:
                     pos = code.find(needle, pos + len(needle))
     ctx.cache["taint"] = (req, dec)
     return req, dec
+
+
+# $obj->name = <value>;
+_PROP_SET = re.compile(rb"\$[\w\x80-\xff]+\s*->\s*([\w\x80-\xff]+)\s*=(?![=>])\s*([^;]{1,200});")
+
+
+def request_props(ctx: Ctx) -> frozenset[bytes]:
+    """Names of object properties the file sets to request input (``$b->shell =
+    $_REQUEST['shell']``, or a variable holding it): a method that runs ``$this->shell``
+    runs what the visitor sent."""
+    cached = ctx.cache.get("request-props")
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
+    names: set[bytes] = set()
+    if ctx.first(b"->") >= 0 and has_any(ctx, SOURCES[:12]):
+        req = taint(ctx)[0]
+        for m in itertools.islice(_PROP_SET.finditer(ctx.code), 200):
+            rhs = m.group(2)
+            if REQ_RE.search(rhs) or set(VAR.findall(rhs)) & req:
+                names.add(m.group(1))
+    found = frozenset(names)
+    ctx.cache["request-props"] = found
+    return found
 
 
 def url_encoded(ctx: Ctx) -> set[bytes]:

@@ -1256,3 +1256,137 @@ def _startup_planted(ctx: Ctx, rule: Rule) -> Hit | None:
                 if int(p) in named:
                     return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 100))
     return None
+
+
+# the script's own source read into a value: file_get_contents(__FILE__), file(__FILE__),
+# fopen(__FILE__, 'r') (not highlight_file/show_source, which print it)
+_OWN_SOURCE = re.compile(
+    rb"(?<![\w$>:])(?:file_get_contents|file|fopen)\s*\(\s*@?\s*"
+    rb"(?:__file__|\$_server\s*\[\s*\x01\d+\x01\s*\])\s*[,)]"
+)
+# run from a terminal: a developer's tool, not a page
+_CLI_GUARD = (b"$argv", b"php_sapi_name", b"php_sapi", b"stdin", b"getopt")
+# foreach (<list> as [$k =>] $item) {
+_FOREACH_ITEM = re.compile(
+    rb"foreach\s*\(\s*([^;{]{1,200}?)\s+as\s+(?:\$[\w\x80-\xff]+\s*=>\s*)?&?\s*\$([\w\x80-\xff]+)\s*\)\s*\{"
+)
+# the walked file itself given as the destination: fopen($f, 'w'), file_put_contents($f,
+# ...), rename($tmp, $f), copy($tmp, $f)
+_REPLACES = (b"fopen", b"file_put_contents", b"rename", b"copy")
+_WRITE_MODES = (b"w", b"a", b"x", b"c")
+
+
+def _replaces_item(ctx: Ctx, body: bytes, item: bytes) -> int:
+    """The offset in ``body`` of a call that writes over the file ``$item`` names, or -1."""
+    value = ctx.lx.value
+    for at, args in find_calls(body, _REPLACES, 40):
+        parts = top_args(args)
+        if len(parts) < 2:
+            continue
+        if body.startswith((b"rename", b"copy"), at):
+            dest = parts[1]
+        elif body.startswith(b"fopen", at):
+            mode = PLACEHOLDER.fullmatch(parts[1].strip())
+            if mode is None or value(int(mode.group(1))).strip()[:1] not in _WRITE_MODES:
+                continue
+            dest = parts[0]
+        else:
+            dest = parts[0]
+        dest = dest.strip().lstrip(b"@")
+        if VAR.fullmatch(dest) is not None and dest[1:] == item:
+            return at
+    return -1
+
+
+def _walk_loops(ctx: Ctx) -> Iterator[tuple[re.Match[bytes], bytes]]:
+    """The ``foreach`` loops (their head's match and their ``{...}`` body) over what a walk
+    of the folders found: the list is a walk (glob(...), a recursive iterator, scandir) or a
+    variable set to one before the loop."""
+    code = ctx.code
+    for m in itertools.islice(_FOREACH_ITEM.finditer(code), 40):
+        listed = m.group(1)
+        walked = any(w in listed for w in _WALKS)
+        lv = VAR.fullmatch(listed.strip())
+        if not walked and lv is not None:  # $files = glob('*.php'); foreach ($files as $f)
+            walked = any(
+                any(w in am.group(1) for w in _WALKS)
+                for _, am in var_assigns(code[: m.start()], lv.group(1), TAIL_RHS, 5)
+            )
+        if walked:
+            yield m, braced(code, m.end() - 1)
+
+
+@feature("self_replicating")
+def _self_replicating(ctx: Ctx, rule: Rule) -> Hit | None:
+    """A script that reads its own source (``file_get_contents(__FILE__)``) and, in a loop
+    over PHP files a walk of the folders found (glob('*.php'), scandir, a recursive
+    iterator), writes over each of them (``fopen($f, 'w')``, ``file_put_contents($f, ...)``,
+    or a copy renamed over it: ``rename("$f.tmp", $f)``): a virus that puts its code into
+    every script of the site. Tools that rewrite a project's files run from a terminal
+    (``$argv``, ``PHP_SAPI``) and have no use for their own source."""
+    if not has_any(ctx, _WALKS) or has_any(ctx, _CLI_GUARD):
+        return None
+    code = ctx.code
+    own = _OWN_SOURCE.search(code)
+    if own is None:
+        return None
+    value = ctx.lx.value
+    literals = PLACEHOLDER.findall(code)[:2000]
+    if not any(_PHP_EXT.search(value(int(i)).lower()) is not None for i in literals):
+        return None  # the walk picks no PHP file by name
+    for m, body in _walk_loops(ctx):
+        at = _replaces_item(ctx, body, m.group(2))
+        if at >= 0:
+            start = m.end() - 1 + at
+            return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 100))
+    return None
+
+
+# the walked entry at the end of a path: $item, $dir . '/' . $item, $item->getPathname()
+_ENDS_WITH_ITEM = re.compile(
+    rb"\$([\w\x80-\xff]+)\s*(?:->\s*(?:getpathname|getrealpath|__tostring)\s*\(\s*\))?\s*\Z"
+)
+# a value made only of literals glued together
+_LITERALS_ONLY = re.compile(rb"\s*\x01\d+\x01(?:\s*\.\s*\x01\d+\x01)*\s*\Z")
+
+
+def _names_item(ctx: Ctx, body: bytes, dest: bytes, item: bytes) -> bool:
+    """``dest`` (a path expression in the loop's ``body``) names the walked entry ``$item``
+    itself, or a variable the body set to it (``$old = $f->getPathname();``)."""
+    dest = dest.strip().lstrip(b"@")
+    m = _ENDS_WITH_ITEM.search(dest)
+    if m is None:
+        return False
+    if m.group(1) == item:
+        return True
+    if VAR.fullmatch(dest) is None:
+        return False
+    for _, am in var_assigns(body, m.group(1), TAIL_RHS, 3):
+        e = _ENDS_WITH_ITEM.search(am.group(1).strip().lstrip(b"@"))
+        if e is not None and e.group(1) == item:
+            return True
+    return False
+
+
+@feature("walk_overwrite")
+def _walk_overwrite(ctx: Ctx, rule: Rule) -> Hit | None:
+    """Every file a walk of the folders finds written over with one text of the script's own:
+    empty (the file wiped) or a page or script (``file_put_contents($f->getPathname(),
+    '<?php echo "<h1>hacked</h1>"; ?>')``): a mass defacement or a wiper, the site's code
+    replaced by the attacker's message. Installers create files next to the ones they find
+    (``$dir . '/index.html'``); developer tools run from a terminal."""
+    if not has_any(ctx, _WALKS) or has_any(ctx, _CLI_GUARD):
+        return None
+    value = ctx.lx.value
+    for m, body in _walk_loops(ctx):
+        for at, args in find_calls(body, (b"file_put_contents",), 20):
+            parts = top_args(args)
+            if len(parts) < 2 or not _LITERALS_ONLY.match(parts[1]):
+                continue
+            text = b"".join(value(int(i)) for i in PLACEHOLDER.findall(parts[1]))
+            if text.strip() and b"<" not in text:
+                continue  # data of the script's own (a reset to '{}'), not a page
+            if _names_item(ctx, body, parts[0], m.group(2)):
+                start = m.end() - 1 + at
+                return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 100))
+    return None

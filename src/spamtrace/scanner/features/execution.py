@@ -71,6 +71,7 @@ from spamtrace.scanner.taint import (
     email_safe,
     encoded_argument,
     posted,
+    request_props,
     taint,
 )
 
@@ -239,9 +240,46 @@ def _exec_unassigned(ctx: Ctx, rule: Rule) -> Hit | None:
                 continue
             if _keyed_only(args, var):
                 continue  # $CONFIG['db']['host']: an application's settings array
-            if _unassigned(ctx, var, assigned_rx, memo):
+            if _unassigned(ctx, var, assigned_rx, memo) or (
+                sinks != "files" and _fed_by_unassigned(ctx, var, assigned_rx, memo)
+            ):
                 return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
     return None
+
+
+# what may wrap a value without changing what it runs: trimmed, unescaped, decoded
+_PASS_WRAPPERS = re.compile(
+    rb"(?:trim|ltrim|rtrim|stripslashes|stripcslashes|urldecode|rawurldecode|base64_decode|"
+    rb"str_rot13|strrev|gzinflate|gzuncompress|html_entity_decode|htmlspecialchars_decode)"
+    rb"\s*\("
+)
+
+
+def _fed_by_unassigned(
+    ctx: Ctx, var: bytes, assigned_rx: re.Pattern[bytes], memo: dict[bytes, bool]
+) -> bool:
+    """Every value the file gives ``$var`` is another variable it never sets, as it came or
+    trimmed, unescaped or decoded, with literals around it (``$code = trim($p1);``, ``$code =
+    "<?php {$code} ?>";``): the register_globals input, one copy away from the sink."""
+    sets = var_assigns(ctx.code, var, TAIL_RHS, 6)
+    if not sets:
+        return False
+    fed = False
+    for _, am in sets:
+        rhs = am.group(1)
+        if b"->" in rhs or b"::" in rhs:
+            return False  # a property or a method's result: no bare input
+        bare = _PASS_WRAPPERS.sub(b"", rhs)
+        if re.search(rb"[\w\x80-\xff]\s*\(", bare) or b"[" in bare:
+            return False  # another call, or an element: a value of the file's own making
+        others = set(VAR.findall(rhs)) - {var}
+        for other in others:
+            if other in (b"this", b"globals") or other.startswith(b"_"):
+                return False
+            if not _unassigned(ctx, other, assigned_rx, memo):
+                return False
+            fed = True
+    return fed
 
 
 def _unassigned(
@@ -398,7 +436,13 @@ def _tainted_sink(ctx: Ctx, rule: Rule) -> Hit | None:
             return None  # no call of a sink: nothing to taint-check
     req, dec = taint(ctx)
     extracted = first_call is not None and _request_extracted(ctx)  # kind "varcall"
-    if not req and not dec and not ctx.cache.get("direct") and not extracted:
+    if (
+        not req
+        and not dec
+        and not ctx.cache.get("direct")
+        and not extracted
+        and not (kind in ("eval", "exec") and request_props(ctx))
+    ):
         return None
     code = ctx.code
     if first_call is not None:
@@ -468,7 +512,15 @@ def _tainted_sink(ctx: Ctx, rule: Rule) -> Hit | None:
             tainted = {v for v in tainted if not literal_at(ctx, v, start)}
         if tainted or (direct_ok and UIN_RE.search(text)):
             return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
+        if kind in ("eval", "exec") and text.find(b"->") >= 0:
+            props = request_props(ctx)  # system($this->shell), $b->shell = $_REQUEST['s']
+            if props and any(p in props for p in _PROP_READ.findall(text)):
+                return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
     return None
+
+
+# $obj->name read (not called: $obj->name(...) is a method)
+_PROP_READ = re.compile(rb"\$[\w\x80-\xff]+\s*->\s*([\w\x80-\xff]+)(?!\s*\()")
 
 
 _PLAIN_OR_APPEND = re.compile(rb"\s*(\.?)=(?![=>])\s*([^;]{0,300});")
@@ -1198,6 +1250,34 @@ _FORWARDERS = frozenset(
 _BARE_CALLBACK = re.compile(rb"\s*@?\s*([a-z_][a-z0-9_]*)\s*,")
 
 
+# a literal called as a function right after a "." (sy . 'stem'($_GET['c'])): PHP calls
+# the last piece alone, but the pieces spell out the name the writer meant to call
+_LITERAL_CALLED = re.compile(rb"\.\s*\x01(\d+)\x01\s*\(")
+# the pieces glued before it: literals and bare words (undefined constants)
+_GLUED_BEFORE = re.compile(
+    rb"(?:(?<![\w$>:\\\x80-\xff])[a-z_][\w]*\s*\.\s*|\x01\d+\x01\s*\.\s*)+\Z"
+)
+
+
+def _glued_literal_call(ctx: Ctx, env: fold.Env) -> Hit | None:
+    """A string literal called as a function at the end of a concatenation of literals and
+    bare words (``sy.'stem'($_GET['c'])``, ``'pass'.'thru'($x)``) whose pieces fold into a
+    code or command runner's name: a name written in pieces so that it never shows whole."""
+    code = ctx.code
+    if code.find(b".") < 0:
+        return None
+    for m in itertools.islice(_LITERAL_CALLED.finditer(code), 100):
+        lo = max(0, m.start() - 200)
+        chain = _GLUED_BEFORE.search(code, lo, m.start() + 1)
+        if chain is None:
+            continue
+        f = fold.fold_at(code, ctx.lx, chain.start(), env)
+        if f is not None and f.built and f.end == m.end(1) + 1 and _dangerous(f.value):
+            at = chain.start()
+            return Hit(ctx.line_of_code(at), ctx.excerpt_code(at, m.end() + 40))
+    return None
+
+
 @feature("built_name_call")
 def _built_name_call(ctx: Ctx, rule: Rule) -> Hit | None:
     """A function name the script computes from literals (XOR or ``~`` of strings,
@@ -1225,6 +1305,9 @@ def _built_name_call(ctx: Ctx, rule: Rule) -> Hit | None:
         f = fold.fold_at(code, lx, start, env)
         if f is not None and f.built and f.end == m.start() + 1 and _dangerous(f.value):
             return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, m.end() + 40))
+    hit = _glued_literal_call(ctx, env)
+    if hit is not None:
+        return hit
     sites: Iterable[re.Match[bytes]] = ()
     if has_any(ctx, _CALLBACK_GATE) or has_any(ctx, _CALLBACK_MORE):
         apis = (

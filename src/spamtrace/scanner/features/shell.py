@@ -2201,3 +2201,50 @@ def _login_list(ctx: Ctx, rule: Rule) -> Hit | None:
             if brace + len(braced(code, brace)) >= start:
                 return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 100))
     return None
+
+
+# $s = fsockopen('<literal address>', ...): a connection to a server of the script's own
+_SOCKET_TO_LITERAL = re.compile(
+    rb"\$([\w\x80-\xff]+)\s*=\s*@?\s*(?:p?fsockopen|stream_socket_client)\s*\(\s*\x01(\d+)\x01"
+)
+# the text of a mail or web exchange: an SMTP session, an HTTP request, a header block
+_CLIENT_PROTOCOL = re.compile(
+    rb"\bhttp/1\.|\bhelo\b|\behlo\b|mail from|rcpt to|subject:|\n\s*\n|^\s*(?:get|post|head) /",
+    re.MULTILINE,
+)
+
+
+@feature("attack_order_relay")
+def _attack_order_relay(ctx: Ctx, rule: Rule) -> Hit | None:
+    """A connection opened to an address written in the script (``fsockopen('1.2.3.4',
+    23)``), logged into with lines of the script's own (a user name, a password), then sent
+    one line that carries three or more values of the visitor's request (``fwrite($s, "!*
+    UDP {$host} {$port} {$time}\\n")``: a target, a port, a duration): the page relays the
+    visitor's attack order to a botnet's command server (the "API" of a stresser). A metrics
+    client sends its line without a login; mail and web clients speak their protocol."""
+    code = ctx.code
+    opened = {m.group(1) for m in itertools.islice(_SOCKET_TO_LITERAL.finditer(code), 20)}
+    if not opened or not has_request_words(ctx):
+        return None
+    logged_in: set[bytes] = set()  # handles written a line of the script's own already
+    for start, args in calls_to(ctx, (b"fwrite", b"fputs", b"socket_write"), 50):
+        parts = top_args(args)
+        if len(parts) < 2:
+            continue
+        h = VAR.fullmatch(parts[0].strip())
+        if h is None or h.group(1) not in opened:
+            continue
+        text = interpolated(ctx, parts[1])
+        plain = text.replace(b"\\r", b"\r").replace(b"\\n", b"\n")
+        if _CLIENT_PROTOCOL.search(plain) is not None:
+            continue
+        names = sorted(set(VAR.findall(text)))
+        if not names:
+            logged_in.add(h.group(1))
+            continue
+        if h.group(1) not in logged_in or len(names) < 3:
+            continue
+        # numbers count too: a port and a duration are values of the visitor's order
+        if sum(1 for v in names[:8] if _from_visitor(ctx, b"$" + v)) >= 3:
+            return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 100))
+    return None
