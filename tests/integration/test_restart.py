@@ -97,6 +97,20 @@ def test_a_sender_gone_before_the_restart_is_not_lost(world: World, tmp_path: Pa
     assert methods == {"none"}, methods
 
 
+def _kept_by_a_stopped_watcher(port: int, store: str) -> Path:
+    """The instance (and journal) a watcher of ``store`` left recording at its stop, under
+    the pid of a process that has exited; its path."""
+    from spamtrace.sources.tracefs import TracefsSource, instance_tag
+
+    gone = subprocess.Popen(["true"])
+    gone.wait()
+    name = f"spamtrace-{gone.pid}-{instance_tag(store)}"
+    first = TracefsSource([port], owner=store, instance=name)
+    first.close(keep=True)
+    assert first.path.is_dir()
+    return first.path
+
+
 def _events_to(db: Path, remote: str) -> dict[int | None, int]:
     """uid -> how many events the store holds towards ``remote``."""
     import sqlite3
@@ -137,17 +151,11 @@ def test_a_clean_stop_reports_no_gap(tmp_path: Path) -> None:
 def test_a_kept_buffer_is_taken_over_by_the_next_start(world: World, tmp_path: Path) -> None:
     """close(keep=True) (the daemon's stop) leaves the instance recording; the next source of
     the same store reads what it recorded meanwhile and removes it."""
-    from spamtrace.sources.tracefs import TracefsSource, instance_tag
+    from spamtrace.sources.tracefs import TracefsSource
 
     port = random.randint(30000, 39999)
     store = str(tmp_path / "s.db")
-    gone = subprocess.Popen(["true"])  # the pid of a daemon that has stopped
-    gone.wait()
-    name = f"spamtrace-{gone.pid}-{instance_tag(store)}"
-    first = TracefsSource([port], owner=store, instance=name)
-    kept = first.path
-    first.close(keep=True)
-    assert kept.is_dir()
+    kept = _kept_by_a_stopped_watcher(port, store)
     script = world.install_payload("paced-connect.py")
     out, _ = world.spawn_as_user(
         ["python3", script.name, world.mx_ip, str(port), "5", "0"]
@@ -171,15 +179,11 @@ def test_an_attempt_while_the_dead_journal_still_records_is_reported_once(
     attempt made in between is in the journal (not stored: "in flight") and in the new
     instance. It is one attempt, reported once (a CI run counted it twice)."""
     from spamtrace.sources import tracefs
-    from spamtrace.sources.tracefs import JOURNAL_SUFFIX, TracefsSource, instance_tag
+    from spamtrace.sources.tracefs import JOURNAL_SUFFIX, TracefsSource
 
     port = random.randint(30000, 39999)
     store = str(tmp_path / "s.db")
-    gone = subprocess.Popen(["true"])  # the pid of a watcher that has died
-    gone.wait()
-    name = f"spamtrace-{gone.pid}-{instance_tag(store)}"
-    first = TracefsSource([port], owner=store, instance=name)
-    first.close(keep=True)  # its instance and its journal go on recording
+    _kept_by_a_stopped_watcher(port, store)  # its instance and its journal go on recording
     drain = TracefsSource._drain_instance
 
     def attempt_then_drain(self: TracefsSource, path: Path) -> object:
