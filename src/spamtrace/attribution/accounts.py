@@ -29,6 +29,7 @@ import os
 import pwd
 from collections.abc import Iterable
 
+from spamtrace.attribution.process import passwd_stamp
 from spamtrace.config import AccountsSection
 from spamtrace.model import Account, AccountKind
 
@@ -76,6 +77,7 @@ class AccountResolver:
         self.root = root
         self._cache: dict[int, Account | None] = {}
         self._passwd: dict[int, tuple[str, str]] | None = None
+        self._passwd_stamp: tuple[int, int, int] | None = None
         self._userdomains: dict[str, list[str]] | None = None
         self._plesk_owned: dict[int, list[str]] | None = None
         self._docroots: list[tuple[str, str]] | None = None  # (folder, user), longest first
@@ -84,6 +86,7 @@ class AccountResolver:
     # ------------------------------------------------------------------ lookups
     def _user(self, uid: int) -> tuple[str, str] | None:
         """(name, home) of uid."""
+        self._follow_passwd()
         if self._passwd is None:
             self._passwd = {}
             for line in _read_lines(_under(self.root, "/etc/passwd")):
@@ -287,8 +290,17 @@ class AccountResolver:
         return None
 
     # ------------------------------------------------------------------ public
+    def _follow_passwd(self) -> None:
+        """Forget the users read when the passwd file has changed since: an account added,
+        renamed or deleted (a panel reuses a deleted account's uid) while a daemon runs."""
+        stamp = passwd_stamp(_under(self.root, "/etc/passwd"))
+        if stamp != self._passwd_stamp:
+            self._passwd, self._passwd_stamp = None, stamp
+            self._cache.clear()
+
     def for_uid(self, uid: int) -> Account | None:
         """The account of ``uid``; ``None`` when the uid has no user entry and no panel data."""
+        self._follow_passwd()
         if uid in self._cache:
             return self._cache[uid]
         account = self._resolve(uid)

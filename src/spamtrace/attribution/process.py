@@ -87,10 +87,30 @@ _CLK_TCK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 _COMM_LEN = 15
 
 
+#: what the user names are read from; the cache is dropped when it changes
+PASSWD = "/etc/passwd"
+_PASSWD_SEEN: list[tuple[int, int, int] | None] = [None]
+
+
+def passwd_stamp(path: str = PASSWD) -> tuple[int, int, int] | None:
+    """(inode, size, mtime) of the passwd file: it changes when an account is added, renamed
+    or deleted (a hosting panel reuses a deleted account's uid)."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_ino, st.st_size, st.st_mtime_ns)
+
+
 def user_name(uid: int | None) -> str | None:
-    """The user name of ``uid`` (None when unknown); cached."""
+    """The user name of ``uid`` (None when unknown); cached until the passwd file changes
+    (a daemon that runs for months named a deleted account's uid by the old name)."""
     if uid is None:
         return None
+    stamp = passwd_stamp(PASSWD)
+    if stamp != _PASSWD_SEEN[0]:
+        _USER_CACHE.clear()
+        _PASSWD_SEEN[0] = stamp
     if uid not in _USER_CACHE:
         try:
             _USER_CACHE[uid] = pwd.getpwuid(uid).pw_name

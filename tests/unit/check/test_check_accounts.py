@@ -176,3 +176,19 @@ def test_mail_domain_owner_from_the_panels(web_root: Path) -> None:
     assert da is not None and da.name == "dasite"
     assert resolver.for_domain("other.example") is None  # an owner without a user entry
     assert resolver.for_domain("*") is None and resolver.for_domain("nowhere.example") is None
+
+
+def test_an_account_deleted_and_its_uid_reused_is_named_anew(root: Path) -> None:
+    """A daemon runs for months: a uid whose account was deleted and given to a new one (as
+    panels do) is named by the passwd file of now, not of the first lookup."""
+    r = AccountResolver(AccountsSection(), root=str(root))
+    plain = r.for_uid(1004)
+    assert plain is not None and plain.name == "plain"
+    passwd = root / "etc/passwd"
+    passwd.write_text(
+        passwd.read_text().replace(
+            "plain:x:1004:1004::/home/plain", "newcomer:x:1004:1004::/home/newcomer"
+        )
+    )
+    again = r.for_uid(1004)
+    assert again is not None and (again.name, again.home) == ("newcomer", "/home/newcomer")

@@ -347,3 +347,28 @@ def test_a_new_file_at_a_deleted_scripts_name_is_listed_too(procfs: Path, tmp_pa
     )  # fmt: skip
     info = read_process(4244, procfs=str(procfs))
     assert info.scripts == (f"{site}/x.php (deleted)", f"{site}/x.php")
+
+
+def test_a_user_name_follows_the_passwd_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The uid -> name cache is dropped when the passwd file changes: a deleted account's uid
+    given to a new one was named by the old name for as long as the daemon ran."""
+    passwd = tmp_path / "passwd"
+    passwd.write_text("old:x:5000:5000::/home/old:/bin/sh\n")
+    names = {5000: "old"}
+
+    def getpwuid(uid: int) -> pwd.struct_passwd:
+        if uid not in names:
+            raise KeyError(uid)
+        return pwd.struct_passwd((names[uid], "x", uid, uid, "", f"/home/{names[uid]}", "/bin/sh"))
+
+    monkeypatch.setattr(proc_mod, "PASSWD", str(passwd))
+    monkeypatch.setattr(proc_mod.pwd, "getpwuid", getpwuid)
+    assert proc_mod.user_name(5000) == "old"
+    names[5000] = "newcomer"
+    passwd.write_text("newcomer:x:5000:5000::/home/newcomer:/bin/sh\n")
+    assert proc_mod.user_name(5000) == "newcomer"
+    del names[5000]
+    passwd.write_text("")
+    assert proc_mod.user_name(5000) is None
