@@ -135,19 +135,17 @@ class EximLines:
     __slots__ = ("counts", "head", "split", "utc_offset", "written", "year")
     #: the line parser (the reference of the compiled one, as ``partial.func`` elsewhere)
     func = staticmethod(exim.parse_line)
-    #: a syslog prefix of an Exim line: (BSD stamp | RFC 3339 stamp), host, exim[pid]
-    _SYSLOG = re.compile(
+    #: a syslog stamp: BSD (``Dec  6 05:24:53``) or RFC 3339 (``2026-12-06T05:24:53+01:00``)
+    _STAMP = (
         r"(?:(?P<bsd>[A-Z][a-z]{2} [ 0-9][0-9] [0-9]{2}:[0-9]{2}:[0-9]{2})"
         r"|(?P<iso>[0-9]{4}-[0-9]{2}-[0-9]{2})T(?P<time>[0-9]{2}:[0-9]{2}:[0-9]{2})[.0-9]*"
-        r"(?P<zone>Z|[+-][0-9]{2}:[0-9]{2})) (?P<tag>\S+ exim[0-9]*(?:\[[0-9]+\])?): "
+        r"(?P<zone>Z|[+-][0-9]{2}:[0-9]{2}))"
     )
+    #: a syslog prefix of an Exim line: stamp, host, exim[pid]
+    _SYSLOG = re.compile(_STAMP + r" (?P<tag>\S+ exim[0-9]*(?:\[[0-9]+\])?): ")
     _EXIM_STAMP = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}")
     #: a syslog line of another program (``dovecot:``, ``postfix/smtpd[12]:``, ``runuser:``)
-    _OTHER = re.compile(
-        r"(?:[A-Z][a-z]{2} [ 0-9][0-9] [0-9]{2}:[0-9]{2}:[0-9]{2}"
-        r"|[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[.0-9]*(?:Z|[+-][0-9]{2}:[0-9]{2}))"
-        r" \S+ [^\s\[:]+(?:\[[0-9]+\])?: "
-    )
+    _OTHER = re.compile(_STAMP + r" \S+ [^\s\[:]+(?:\[[0-9]+\])?: ")
     #: Exim's mark of one part of a split line (log.c, write_syslog): ``[i/n] `` or ``[i\n] ``
     _PART = re.compile(r"\[([0-9]{1,5})([/\\])([0-9]{1,5})\] ")
     #: split lines held open at a time (more: the oldest is given up, its parts malformed)
