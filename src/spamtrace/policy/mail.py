@@ -98,14 +98,16 @@ class AllowedSenders:
         """The allow_accounts entry that covers mailbox ``box`` (None: none does)."""
         if not self.accounts:
             return None
-        local = box.partition("@")[0]
-        for name in (box, local):
-            if name in self.accounts:
-                return name
-        if self.owner is not None and "@" in box:
-            account = self.owner(box.rpartition("@")[2])
-            if account in self.accounts:
-                return account
+        if box in self.accounts:
+            return box
+        local, at, domain = box.rpartition("@") if "@" in box else (box, "", "")
+        owner = self.owner(domain) if (self.owner is not None and at) else None
+        if owner in self.accounts:
+            return owner
+        # the account's own login with a domain (shop@host.example): not a mailbox of a domain
+        # another account owns (shop@their.example would send any volume under "shop")
+        if local in self.accounts and owner in (None, local):
+            return local
         return None
 
 

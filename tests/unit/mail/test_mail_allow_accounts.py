@@ -94,3 +94,13 @@ def test_the_account_that_owns_the_mailboxs_domain_is_allowed() -> None:
     opened = [policy.observe(msg) for msg in messages]
     assert opened == [None] * 10 and policy.all_incidents() == []
     assert policy.spared["news@shop.example"][0] == "shop"
+
+
+def test_a_mailbox_named_as_an_allowed_account_on_another_accounts_domain_is_not_allowed() -> None:
+    """The local part covers the account's own login with a domain, not a mailbox of that name
+    on a domain another account owns: shop@their.example would send any volume as "shop"."""
+    owners = {"shop.example": "shop", "their.example": "other"}
+    allow = AllowedSenders(frozenset({"shop"}), owners.get)
+    assert allow.entry("shop@their.example") is None
+    assert allow.entry("shop@shop.example") == "shop"
+    assert allow.entry("shop@server.example") == "shop"  # a domain no account owns: the host's
