@@ -35,6 +35,7 @@ import errno
 import os
 import posixpath
 import pwd
+import time
 from typing import TYPE_CHECKING
 
 from spamtrace.attribution.elfid import InterpreterIds
@@ -92,14 +93,27 @@ PASSWD = "/etc/passwd"
 _PASSWD_SEEN: list[tuple[int, int, int] | None] = [None]
 
 
+#: seconds a stamp of the passwd file is taken as current (the look-ups run per event)
+PASSWD_CHECK_EVERY = 1.0
+_PASSWD_STAMPS: dict[str, tuple[float, tuple[int, int, int] | None]] = {}
+
+
 def passwd_stamp(path: str = PASSWD) -> tuple[int, int, int] | None:
     """(inode, size, mtime) of the passwd file: it changes when an account is added, renamed
-    or deleted (a hosting panel reuses a deleted account's uid)."""
+    or deleted (a hosting panel reuses a deleted account's uid). Looked at once a
+    :data:`PASSWD_CHECK_EVERY` at most, for every cache that follows it."""
+    now = time.monotonic()
+    seen = _PASSWD_STAMPS.get(path)
+    if seen is not None and now - seen[0] < PASSWD_CHECK_EVERY:
+        return seen[1]
     try:
         st = os.stat(path)
     except OSError:
-        return None
-    return (st.st_ino, st.st_size, st.st_mtime_ns)
+        stamp = None
+    else:
+        stamp = (st.st_ino, st.st_size, st.st_mtime_ns)
+    _PASSWD_STAMPS[path] = (now, stamp)
+    return stamp
 
 
 def user_name(uid: int | None) -> str | None:

@@ -178,9 +178,14 @@ def test_mail_domain_owner_from_the_panels(web_root: Path) -> None:
     assert resolver.for_domain("*") is None and resolver.for_domain("nowhere.example") is None
 
 
-def test_an_account_deleted_and_its_uid_reused_is_named_anew(root: Path) -> None:
+def test_an_account_deleted_and_its_uid_reused_is_named_anew(
+    root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A daemon runs for months: a uid whose account was deleted and given to a new one (as
     panels do) is named by the passwd file of now, not of the first lookup."""
+    from spamtrace.attribution import process
+
+    monkeypatch.setattr(process, "PASSWD_CHECK_EVERY", 0.0)  # looked at every time
     r = AccountResolver(AccountsSection(), root=str(root))
     plain = r.for_uid(1004)
     assert plain is not None and plain.name == "plain"

@@ -364,6 +364,7 @@ def test_a_user_name_follows_the_passwd_file(
         return pwd.struct_passwd((names[uid], "x", uid, uid, "", f"/home/{names[uid]}", "/bin/sh"))
 
     monkeypatch.setattr(proc_mod, "PASSWD", str(passwd))
+    monkeypatch.setattr(proc_mod, "PASSWD_CHECK_EVERY", 0.0)  # looked at every time
     monkeypatch.setattr(proc_mod.pwd, "getpwuid", getpwuid)
     assert proc_mod.user_name(5000) == "old"
     names[5000] = "newcomer"
