@@ -131,3 +131,26 @@ def test_a_chrooted_pools_spaced_name_is_looked_up_on_this_server(tmp_path: Path
     parse = parser_for("php", 2026, 0, root=str(tmp_path))
     (ev,) = parse_block("php", line.encode(), parse)[0]
     assert ev.script == f"{tmp_path}/public_html/m\nx.php"
+
+
+def test_the_next_look_at_a_followed_log_keeps_the_names_looked_up(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The daemon makes a parser per look at a followed log (carry() takes over the last one):
+    a spaced name is looked up in its folder once, not once a look (its records are the
+    attacker's to repeat)."""
+    from spamtrace.sources.maillog import reader
+
+    (tmp_path / "a\nb.php").write_text("<?php")
+    line = HEADED.format(f"{tmp_path}/a b.php").encode()
+    looked: list[str] = []
+    real = reader.with_line_breaks
+    monkeypatch.setattr(reader, "with_line_breaks", lambda p: looked.append(p) or real(p))
+    before = None
+    for _ in range(3):
+        parse = parser_for("php", 2026, 0)
+        reader.carry(before, parse)
+        (ev,) = parse_block("php", line, parse)[0]
+        assert ev.script == f"{tmp_path}/a\nb.php"
+        before = parse
+    assert looked == [f"{tmp_path}/a b.php"]

@@ -431,6 +431,8 @@ def carry(before: Parser | None, parse: Parser, counts: LogCounts | None = None)
         if counts is not None:
             parse.counts = counts
         return
+    if isinstance(parse, PhpScripts) and isinstance(before, PhpScripts):
+        parse.names = before.names  # each name looked up in its folder once, not once a look
     new, old = getattr(parse, "inner", parse), getattr(before, "inner", before)  # PhpScripts
     if isinstance(new, PhpLines) and isinstance(old, PhpLines):
         new.take(old)
