@@ -214,10 +214,9 @@ class EximLines:
         self.split[tag] = (prefix, whole, i, mark, n)
         return None
 
-    def _unwrapped(self, line: str) -> str:
-        """``line`` without its syslog prefix (with the prefix's stamp as Exim's when Exim
-        wrote none); as it is when it has none."""
-        m = self._SYSLOG.match(line)
+    def _unwrapped(self, line: str, m: re.Match[str] | None) -> str:
+        """``line`` without its syslog prefix ``m`` (with the prefix's stamp as Exim's when
+        Exim wrote none); as it is when it has none."""
         if m is None:
             return line
         rest = line[m.end() :]
@@ -253,8 +252,8 @@ class EximLines:
                     whole = self._part(line, m, part)
                     if whole is None:
                         return None  # held open for its next part
-                    line = whole
-            line = self._unwrapped(line)
+                    line, m = whole, self._SYSLOG.match(whole)  # the first part's prefix
+            line = self._unwrapped(line, m)
         head, self.head = self.head, None
         if head is not None and not line[:4].isdecimal():
             try:
@@ -451,11 +450,11 @@ def line_time(
     stamp later than ``written`` (the file's last write) by more than a day is of the year
     before, as :func:`parser_for` reads it."""
 
-    unwrapped = EximLines(utc_offset, year, written)._unwrapped  # Exim logging to syslog
+    syslog_exim = EximLines(utc_offset, year, written)  # Exim logging to syslog
 
     def exim_time(line: str) -> float | None:
         if not line[:4].isdecimal() or line[10:11] == "T":
-            line = unwrapped(line)
+            line = syslog_exim._unwrapped(line, syslog_exim._SYSLOG.match(line))
         i = line.find(" ", 19) + 1 if line[19:20] == "." else 20  # after +millisec
         own = None
         if line[i : i + 1] in ("+", "-") and line[i + 5 : i + 6] == " ":  # log_timezone
