@@ -254,7 +254,7 @@ def print_report(report: MailReport, top: int) -> None:
     read = ", ".join(escape(c.path) for c in report.logs)
     since = doc["since"] or "the start of the logs"
     if not doc["senders"] and all(
-        c.lines and not c.events and (c.malformed + c.others) * 2 >= c.lines for c in report.logs
+        c.not_of_its_kind for c in report.logs
     ):  # not a mail log of its kind (a binary file): no sender counted, not "no mail sent"
         con.print(Text(f"Nothing in {read} reads as a mail log line: no sender counted."))
     elif not doc["senders"]:

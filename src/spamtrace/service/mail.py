@@ -402,8 +402,7 @@ def collect(
         for path in counts.plain:  # delaycompress misnamed, a copy made by hand
             kind = next((v for k, v in _PACKED.items() if path.endswith(k)), "compressed")
             report.notes.append(f"{path}: not {kind} despite its name: read as text")
-        unread = counts.malformed + counts.others  # Postfix's lines given as Exim's: others
-        if unread and not counts.events and unread * 2 >= counts.lines:
+        if counts.not_of_its_kind:
             report.notes.append(  # most likely a log of another kind (or not a mail log)
                 f"{counts.path}: none of its {counts.lines} line(s) reads as {_KIND[counts.kind]}"
                 f" log line: is it one? ({_GIVE})"

@@ -74,6 +74,13 @@ class LogCounts:
     #: malformed, not Exim's
     others: int = 0
 
+    @property
+    def not_of_its_kind(self) -> bool:
+        """Nothing read as a line of this log's kind and most lines unread: most likely a log
+        of another kind, or no mail log (a binary file)."""
+        unread = self.malformed + self.others  # Postfix's lines given as Exim's: others
+        return bool(self.lines and unread and not self.events and unread * 2 >= self.lines)
+
     def add_error(self, text: str) -> None:
         """One more file that could not be read: said beside the others (the last one said
         replaced them, so a cut .gz was not named when an older copy was broken too)."""
