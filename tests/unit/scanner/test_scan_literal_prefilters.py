@@ -83,6 +83,19 @@ def test_the_literals_looked_at_hold_every_one_that_can_match(
 def test_the_secret_words_are_derived_from_the_patterns() -> None:
     # a change to _SECRET_FILE that leaves no word every match needs would look at every
     # literal again (correct, slower): the words are still there
+    assert shell._SECRET_NEEDS and b"/etc/shadow" in shell._SECRET_NEEDS[0]
     assert b".env" in shell._SECRET_WORDS
-    assert b"/etc/shadow" in shell._SECRET_WORDS
     assert dropper._STARTUP_NEEDS and b"bashrc" in dropper._STARTUP_NEEDS[0]
+
+
+def test_a_literal_with_none_of_the_words_is_not_looked_at() -> None:
+    """The speed of the prefilter: a plain literal is left out (a fall back to every literal
+    would still pass the test above)."""
+    src = b"<?php\n$a = 'hello world';\n$b = '/home/u/.env';\n$c = '~/.bashrc';\n"
+    lx = lex(src)
+    ctx = Ctx(src, "x.php", lx, 0, lambda: None, None)
+    string_text(ctx)
+    plain = next(i for i in range(len(lx.raw_strings)) if b"hello" in lx.value(i))
+    assert plain not in list(shell.secret_candidates(ctx))
+    assert plain not in list(dropper.startup_candidates(ctx))
+    assert list(shell.secret_candidates(ctx)) and list(dropper.startup_candidates(ctx))
