@@ -1382,6 +1382,9 @@ def site_session_gated(ctx: Ctx, pos: int) -> bool:
     planted tool that keeps a session sets its key after its own password check; an admin
     page or a member's page relies on the site's sign-in (an editor, an invitation form)."""
     code = ctx.code
+    first = ctx.first(b"$_session")
+    if first < 0 or first > pos:  # no session test before pos (asked once per finding)
+        return False
     for m in itertools.islice(_SESSION_KEY_TEST.finditer(code, 0, pos), 20):
         negated = (m.group(1) == b"!") != (code.find(b"empty", m.start(), m.end()) >= 0)
         opened = code.index(b"(", m.start())
