@@ -566,7 +566,6 @@ _LIST_ARG_VAR = re.compile(rb"\s*\$(" + NAME_P + rb")\s*[,)]")
 # any write to a variable: $v = ..., $v .= ..., $v[] = ..., $v['k'] = ..., $v ??= ...
 _ANY_WRITE = re.compile(rb"\s*(?:\[[^\]\n]{0,80}\]\s*)*(?:[.+]|\?\?)?=(?![=>])")
 _LIST_GROWERS = re.compile(rb"(?:array_push|array_unshift|array_splice)\s*\(\s*\$")
-_NAME_BYTES = frozenset(b"abcdefghijklmnopqrstuvwxyz0123456789_")
 
 
 def literal_list_var(ctx: Ctx, name: bytes) -> bool:
@@ -588,7 +587,7 @@ def literal_list_grown(ctx: Ctx, name: bytes) -> bool:
     code = ctx.code
     for g in _LIST_GROWERS.finditer(code):
         end = g.end() + len(name)
-        if code.startswith(name, g.end()) and (end >= len(code) or code[end] not in _NAME_BYTES):
+        if code.startswith(name, g.end()) and (end >= len(code) or code[end] not in NAME_BYTES):
             return True
     return False
 
