@@ -500,18 +500,23 @@ def _verbatim(ctx: Ctx, expr: bytes, req: set[bytes], depth: int = 0) -> bool:
             return len(args) > at and _verbatim(ctx, args[at], req, depth + 1)
     if _WHOLE_REQ.fullmatch(e) is not None:
         return True
-    m = re.fullmatch(rb"\$(" + NAME_P + rb")((?:\s*(?:\[[^\]\[]{0,80}\]|->\s*\w+))*)", e)
+    m = _VAR_PATH.fullmatch(e)
     if m is None:
         return False
     var = m.group(1)
     if m.group(2):
         return var in req  # an element of request data: a decoded body's "letter"
-    if re.search(rb"\$" + re.escape(var) + rb"\s*\.=", ctx.code) is not None:
+    if var_assigns(ctx.code, var, _APPENDED, 1):
         return False  # text added to it: the script writes the message
     sets = var_assigns(ctx.code, var, TAIL_RHS, 10)
     if not sets:
         return var in req  # filled by register_globals/extract or a loop over the request
     return all(_verbatim(ctx, am.group(1), req, depth + 1) for _, am in sets)
+
+
+# a variable, or an element or property of it: $m, $data['letter'], $this->body
+_VAR_PATH = re.compile(rb"\$(" + NAME_P + rb")((?:\s*(?:\[[^\]\[]{0,80}\]|->\s*\w+))*)")
+_APPENDED = re.compile(rb"\s*\.=")
 
 
 @bonus_condition("visitor_words")
