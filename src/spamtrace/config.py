@@ -421,6 +421,11 @@ class Config:
     # "section.key" -> where the value came from ("default", a file path, "env", "flag")
     sources: Mapping[str, str] = field(default_factory=dict, compare=False)
 
+    def is_set(self, key: str) -> bool:
+        """Whether the dotted ``key`` was set by a config layer or a flag (not left at its
+        default)."""
+        return self.sources.get(key, "default") != "default"
+
     def override(self, origin: str = "flag", **dotted: Any) -> Config:
         """Return a copy with ``section__key=value`` overrides applied (from CLI flags)."""
         data = _as_dict(self)

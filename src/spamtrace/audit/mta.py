@@ -283,7 +283,7 @@ def _exim_log_file(snap: MtaSnapshot, cfg: Config) -> Finding:
         )  # fmt: skip
     found, ev, to_syslog = exim_main_logs(ex.log_file_path, snap.syslog_files)
     listed = cfg.mail.exim_logs
-    configured = cfg.sources.get("mail.exim_logs", "default") != "default"
+    configured = cfg.is_set("mail.exim_logs")
     ev.append(
         f"[mail] exim_logs = {escape(', '.join(listed) or '(none)')}"
         + ("" if configured else " (the default)")

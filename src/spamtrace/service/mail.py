@@ -147,7 +147,7 @@ def with_exim_logs(cfg: Config) -> tuple[Config, list[str]]:
     (``log_file_path = syslog``), the file rsyslog writes Exim's facility to
     (``/var/log/mail.log`` on Debian, ``/var/log/maillog`` on RHEL); a path of its own, with
     ``%s`` as ``main``. A note says what was found, or which setting to set."""
-    if _configured(cfg, "mail.exim_logs"):
+    if cfg.is_set("mail.exim_logs"):
         return cfg, []
     if any(os.path.lexists(path) for path in cfg.mail.exim_logs):
         return cfg, []
@@ -179,11 +179,6 @@ def with_exim_logs(cfg: Config) -> tuple[Config, list[str]]:
     )
     mail = replace(cfg.mail, exim_logs=[found])
     return replace(cfg, mail=mail, sources={**cfg.sources, "mail.exim_logs": EXIM_FOUND}), [note]
-
-
-def _configured(cfg: Config, key: str) -> bool:
-    """Whether ``key`` was set by a config layer (not left at its default)."""
-    return cfg.sources.get(key, "default") != "default"
 
 
 def syslog_facility_files(facility: str) -> list[tuple[str, str]]:

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from spamtrace.cli.main import main
+from spamtrace.config import Config
 from spamtrace.service import mail
 
 # `exim4 -bP log_file_path syslog_facility` of Exim 4.96 with log_file_path = syslog
@@ -51,7 +52,7 @@ def syslog_exim(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("SPAMTRACE_MAIL_EXIM_LOGS", "")  # stands for the defaults: not there
     monkeypatch.setenv("SPAMTRACE_MAIL_POSTFIX_LOGS", f'["{mail_log}"]')
     # only a key left at its default is looked for: the environment's value is not one
-    monkeypatch.setattr(mail, "_configured", lambda cfg, key: False)
+    monkeypatch.setattr(Config, "is_set", lambda self, key: False)
     return mail_log
 
 
@@ -90,7 +91,7 @@ def test_a_syslog_without_a_file_for_exim_says_which_setting_to_set(
 def test_a_configured_exim_logs_is_never_second_guessed(
     syslog_exim: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(mail, "_configured", lambda cfg, key: True)
+    monkeypatch.setattr(Config, "is_set", lambda self, key: True)
     _, doc, _ = _run(capsys)
     (log,) = doc["logs"]  # type: ignore[misc]
     assert log["kind"] == "postfix"  # as configured
