@@ -98,7 +98,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         # --json gets a JSON answer on every path: the reason of a failure too
         said = output.LAST_ERROR[0] if output.LAST_ERROR else ""
-        said = said.removeprefix("spamtrace: error: ") or "failed (see stderr)"
+        said = said.removeprefix("spamtrace: ").removeprefix("error: ") or "failed (see stderr)"
         with contextlib.suppress(OSError, ValueError):
             output.json_error(said, code)
     return code

@@ -150,6 +150,11 @@ def test_unexpected_exception_is_one_line_without_traceback(
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "\x1b" not in err and "ValueError" in err
     assert "bad\\nthing\\x1b[31m" in err  # the message is escaped, not dropped
+    # with --json, stdout says it too (not "spamtrace: internal error: ...")
+    args.json = True
+    assert cli_main.main(["config", "check", "--json"]) == 3
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["error"].startswith("internal error: ValueError") and doc["exit_code"] == 3
 
 
 @pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
