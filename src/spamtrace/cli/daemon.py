@@ -9,6 +9,7 @@ import argparse
 import os
 from typing import TYPE_CHECKING, Any
 
+from spamtrace.cli.options import socket_help
 from spamtrace.errors import ConfigError, ExitCode, PermissionRequired, SpamtraceError
 from spamtrace.render.output import print_error
 from spamtrace.safetext import escape_message
@@ -29,7 +30,7 @@ def register(sub: Any) -> None:
     )
     add_engine_arguments(d)
     d.add_argument(
-        "--socket", metavar="PATH", help="control socket (default: config daemon.socket)"
+        "--socket", metavar="PATH", help=socket_help()
     )
     d.add_argument(
         "--firewall-state-dir",
@@ -47,7 +48,7 @@ def register(sub: Any) -> None:
     )
     s.add_argument("--json", action="store_true", help="machine-readable output")
     s.add_argument(
-        "--socket", metavar="PATH", help="control socket (default: config daemon.socket)"
+        "--socket", metavar="PATH", help=socket_help()
     )
     # a broken config must not hide the daemon (which kept its old one): status still asks
     s.set_defaults(handler=_status, on_config_error=_status_despite_bad_config)

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from spamtrace.cli.options import duration, hours, port_list
+from spamtrace.cli.options import duration, hours, port_list, store_help
 from spamtrace.errors import ConfigError, ExitCode, SpamtraceError
 from spamtrace.safetext import quoted
 
@@ -68,7 +68,7 @@ def register(sub: Any) -> None:
     plan = fsub.add_parser("plan", parents=[common], help="show the rules and who they would block")
     plan.add_argument("--json", action="store_true", help="machine-readable output")
     plan.add_argument(
-        "--db", metavar="PATH", help="store with recent senders (default: config store.path)"
+        "--db", metavar="PATH", help=store_help("store with recent senders")
     )
     plan.add_argument(
         "--since",

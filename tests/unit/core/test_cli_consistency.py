@@ -200,3 +200,33 @@ def test_a_value_that_starts_with_a_dash_is_shown_how_to_give(
         assert "goes after '='" not in err, err
     else:
         assert f"(a value that starts with '-' goes after '=': {hint})" in err, err
+
+
+def test_every_store_and_socket_option_names_the_file_it_defaults_to() -> None:
+    """`--db PATH (default: config store.path)` left a sysadmin who never set store.path
+    to guess where the store is (`config show` says it, not --help); `--socket` the same.
+    Each names its key and the built-in path; `quarantine` names its folder too."""
+    from spamtrace.config import Config
+
+    cfg = Config()
+    seen = 0
+    for prog, parser in _parsers(cli_main.build_parser()):
+        for action in parser._actions:
+            text = " ".join(str(action.help).split())
+            if "--db" in action.option_strings:
+                assert f"[store] path, {cfg.store.path}" in text, prog
+                seen += 1
+            if "--socket" in action.option_strings:
+                assert f"[daemon] socket, {cfg.daemon.socket}" in text, prog
+                seen += 1
+        if prog == "spamtrace quarantine":
+            assert cfg.responses.quarantine_dir in " ".join(str(parser.description).split())
+    assert seen >= 8
+
+
+def test_service_install_says_it_starts_the_daemon_and_what_it_leaves() -> None:
+    parsers = dict(_parsers(cli_main.build_parser()))
+    install = " ".join(str(parsers["spamtrace service install"].description).split())
+    assert "start the daemon" in install and "spamtrace-firewall.service" in install
+    uninstall = " ".join(str(parsers["spamtrace service uninstall"].description).split())
+    assert "firewall remove" in uninstall
