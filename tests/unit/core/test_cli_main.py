@@ -97,6 +97,29 @@ def test_config_check_refuses_a_response_command_that_cannot_run(tmp_path: Path)
     assert run_cli("--config", str(conf), "config", "check").returncode == 0
 
 
+def test_config_check_refuses_what_firewall_apply_refuses_as_a_config_error(
+    tmp_path: Path,
+) -> None:
+    """An exception for a user this host does not have, an allow_groups typo, relay mode
+    without relays: `config check` said "config ok" (and a daemon's reload took it), then
+    `firewall plan` and `apply` refused the same file with exit 2. A host name is not
+    looked up (apply resolves it): a config check works without DNS."""
+    conf = tmp_path / "spamtrace.toml"
+    for text, why in (
+        ('[[firewall.exceptions]]\nuser = "no-such-user-x"\nport = 587\n',
+         "firewall.exceptions[0].user: no such user 'no-such-user-x'"),
+        ('[firewall]\nallow_groups = ["no-such-group-x"]\n',
+         "firewall.allow_groups[0]: no such group 'no-such-group-x'"),
+        ('[firewall]\nmode = "relay"\n', 'firewall.mode = "relay" needs firewall.relays'),
+    ):  # fmt: skip
+        conf.write_text(text)
+        proc = run_cli("--config", str(conf), "config", "check")
+        assert proc.returncode == 2, proc.stdout
+        assert proc.stderr.startswith(f"spamtrace: error: {conf}: {why}"), proc.stderr
+    conf.write_text('[[firewall.exceptions]]\nuser = "root"\nhost = "mx.invalid"\nport = 587\n')
+    assert run_cli("--config", str(conf), "config", "check").returncode == 0
+
+
 def test_config_check_refuses_an_alert_sendmail_that_cannot_run(tmp_path: Path) -> None:
     """`sendmail = "/usr/sbin/sendmial"` (a typo) in an e-mail alert passed `config check`:
     the daemon's first alert then failed ("not found") and nobody was told of the incident."""
