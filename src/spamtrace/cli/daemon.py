@@ -9,6 +9,7 @@ import argparse
 import os
 from typing import TYPE_CHECKING, Any
 
+from spamtrace.cli.argparsing import CUT
 from spamtrace.cli.options import socket_help
 from spamtrace.errors import ConfigError, ExitCode, PermissionRequired, SpamtraceError
 from spamtrace.render.output import print_error
@@ -44,7 +45,7 @@ def register(sub: Any) -> None:
         "status",
         help="ask the running daemon how it is doing",
         epilog="exit codes: 0 the daemon answered, 2 usage or config error (the daemon is "
-        "still asked), 3 runtime failure: no daemon is running",
+        f"still asked), 3 runtime failure: no daemon is running, {CUT}",
     )
     s.add_argument("--json", action="store_true", help="machine-readable output")
     s.add_argument(

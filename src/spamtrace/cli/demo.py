@@ -14,6 +14,7 @@ import subprocess
 import sys
 from typing import Any
 
+from spamtrace.cli.argparsing import CUT
 from spamtrace.errors import ExitCode, PermissionRequired, RuntimeFailure, UsageError
 from spamtrace.render.output import dump_json
 
@@ -32,7 +33,7 @@ def register(sub: Any) -> None:
         "real commands, how spamtrace finds, explains and stops it. Nothing outside the lab is "
         "touched; everything is removed at the end, also on Ctrl-C.",
         epilog="exit codes: 0 every step showed what it should, 1 a step did not, 2 usage or "
-        "config error, 3 runtime failure",
+        f"config error, 3 runtime failure, {CUT}",
     )
     p.add_argument("--json", action="store_true", help="print the steps' results as JSON")
     p.add_argument(

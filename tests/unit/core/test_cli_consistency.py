@@ -230,3 +230,15 @@ def test_service_install_says_it_starts_the_daemon_and_what_it_leaves() -> None:
     assert "start the daemon" in install and "spamtrace-firewall.service" in install
     uninstall = " ".join(str(parsers["spamtrace service uninstall"].description).split())
     assert "firewall remove" in uninstall
+
+
+def test_every_command_that_writes_a_report_lists_exit_141() -> None:
+    """`spamtrace scan /home | head -1` exits 141 (the README says so, and that every --help
+    lists the codes its command can return), but no --help said it: a sysadmin's script saw
+    a status no help explained. Every command that writes to stdout lists it; the daemon
+    (its lines go to stderr) does not."""
+    for prog, parser in _parsers(cli_main.build_parser()):
+        if prog.endswith("_rollback"):
+            continue
+        said = "141 the output was cut" in " ".join(parser.format_help().split())
+        assert said is (prog != "spamtrace daemon"), prog
