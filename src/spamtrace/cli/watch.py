@@ -109,7 +109,9 @@ def add_engine_arguments(parser: Any) -> None:
         "--source",
         choices=("auto", "tracepoint", "poll"),
         default="auto",
-        help="event source: the tracepoint (default) or DEGRADED sock_diag polling",
+        help="event source: auto (default) is the kernel tracepoint, or sock_diag polling "
+        "when the tracepoint cannot be used (DEGRADED: short connections are missed, said at "
+        "start and in status); tracepoint: fail (exit 3) rather than poll; poll: polling only",
     )
     parser.add_argument(
         "--no-nflog",

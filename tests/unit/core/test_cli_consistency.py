@@ -242,3 +242,14 @@ def test_every_command_that_writes_a_report_lists_exit_141() -> None:
             continue
         said = "141 the output was cut" in " ".join(parser.format_help().split())
         assert said is (prog != "spamtrace daemon"), prog
+
+
+def test_the_source_option_says_what_auto_and_tracepoint_do() -> None:
+    """`--source` said "the tracepoint (default)": the default is auto, which polls when the
+    tracepoint cannot be used, and `tracepoint` is the choice that fails instead."""
+    parsers = dict(_parsers(cli_main.build_parser()))
+    for prog in ("spamtrace watch", "spamtrace daemon"):
+        action = next(a for a in parsers[prog]._actions if "--source" in a.option_strings)
+        text = " ".join(str(action.help).split())
+        assert action.default == "auto" and "auto (default)" in text, prog
+        assert "tracepoint: fail (exit 3)" in text and "poll: polling only" in text, prog
