@@ -253,3 +253,15 @@ def test_the_source_option_says_what_auto_and_tracepoint_do() -> None:
         text = " ".join(str(action.help).split())
         assert action.default == "auto" and "auto (default)" in text, prog
         assert "tracepoint: fail (exit 3)" in text and "poll: polling only" in text, prog
+
+
+def test_no_option_names_a_config_key_for_its_default_without_the_value() -> None:
+    """`--timeout SECONDS ... (default: config firewall.confirm_timeout)`, `--ports (default:
+    smtp.relay_ports)`: the built-in value was left for the reader to look up."""
+    import re
+
+    for prog, parser in _parsers(cli_main.build_parser()):
+        for action in parser._actions:
+            text = " ".join(str(action.help).split())
+            m = re.search(r"\(default: (?:config )?[a-z_]+\.[a-z_]+\)", text)
+            assert m is None, (prog, action.option_strings, text)
