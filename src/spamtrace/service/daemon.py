@@ -315,6 +315,12 @@ class Daemon:
         for section in ("metrics", "events"):
             if getattr(cfg, section) != getattr(old_cfg, section):
                 notes.append(f"[{section}] changed: takes effect at the next restart")
+        from spamtrace.actions.firewall.host import config_problem
+
+        # taken (capture, verdicts and responses need no firewall), but said: `config check`
+        # refuses it, and so would `firewall apply`
+        if (why := config_problem(cfg)) is not None:
+            notes.append(f"`spamtrace firewall apply` would refuse this config: {why}")
         self.loaded_at = now
         self.engine.publish(ConfigReloaded(True, None, cfg, tuple(notes), now))
 

@@ -368,6 +368,19 @@ def test_sighup_reload_keeps_the_old_config_when_the_new_one_is_bad(tmp_path: Pa
     assert d.engine.cfg.accounts.min_uid == 500 and d.engine.accounts.cfg.min_uid == 500
     assert d.monitor.repair is True
     assert d.status()["config"]["reload_error"] is None
+    # a firewall exception for a user this host lacks: `config check` and `firewall apply`
+    # refuse it; the reload took it without a word. It takes it (the capture needs no
+    # firewall) and says so in its notes (the journal's `note:` lines)
+    (tmp_path / "spamtrace.toml").write_text(
+        '[[firewall.exceptions]]\nuser = "no-such-user-x"\nport = 587\n'
+    )
+    d.reload()
+    taken = got[-1]
+    assert isinstance(taken, ConfigReloaded) and taken.ok
+    assert taken.notes == (
+        "`spamtrace firewall apply` would refuse this config: "
+        "firewall.exceptions[0].user: no such user 'no-such-user-x'",
+    )
     d.engine.close()
 
 
