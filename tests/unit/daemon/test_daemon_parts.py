@@ -567,6 +567,15 @@ def test_journal_lines_carry_their_priority_under_systemd(
         subprocess.run([sys.executable, "-m", "spamtrace", "scan", str(tmp_path / "gone")],
                        stderr=err, stdout=subprocess.DEVNULL, env=env, timeout=60)  # fmt: skip
     assert journal.read_text().startswith("<3>spamtrace: error: no such file or directory")
+    # an alert not delivered is a warning
+    from spamtrace.sinks.alerts import dispatcher
+
+    with open(journal, "w") as err:
+        st = os.fstat(err.fileno())
+        monkeypatch.setenv("JOURNAL_STREAM", f"{st.st_dev}:{st.st_ino}")
+        monkeypatch.setattr(sys, "stderr", err)
+        dispatcher._stderr("alerts: ops: the opened alert of incident x was not delivered")
+    assert journal.read_text().startswith("<4>spamtrace: alerts: ops: the opened alert")
 
 
 def test_journal_names_a_stolen_mailbox(capsys: pytest.CaptureFixture[str]) -> None:
