@@ -67,7 +67,7 @@ def register(sub: Any) -> None:
 def run(args: argparse.Namespace, cfg: Config) -> int:
     from spamtrace.render.check import print_report, report_json
     from spamtrace.service.check import collect_report, mail_logs_written_since, scan_report
-    from spamtrace.service.mail import not_read_hint, unreadable_logs, with_found_logs
+    from spamtrace.service.mail import not_read_hint, php_config, unreadable_logs, with_found_logs
 
     overrides: dict[str, Any] = {}
     if args.ports:
@@ -90,7 +90,8 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
     through_mta = None  # unless the mail logs show a sender above the [mail] limits
     # [mail] php_logs, else PHP's own mail.log files; Exim's log where Exim says; no MTA log
     # with [mta] kind = "none"
-    mail_cfg = with_found_logs(cfg)[0]
+    php = php_config()  # read once: the mail.log files and the chroots of their pools
+    mail_cfg = with_found_logs(cfg, php)[0]
     denied = unreadable_logs(mail_cfg)  # without root: said, not taken for "no mail"
     if denied:
         said = "; ".join(f"{path}: {why}" for path, why in denied)  # escaped when printed
@@ -99,7 +100,7 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
         from spamtrace.render.mail import check_section
         from spamtrace.service.mail import recent_report
 
-        recent = recent_report(mail_cfg)
+        recent = recent_report(mail_cfg, php)
         if recent is not None:
             through_mta = check_section(recent, cfg.mail.check_minutes)
     if args.json:

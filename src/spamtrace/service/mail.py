@@ -19,7 +19,7 @@ import gc
 import json
 import os
 import time
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
@@ -85,35 +85,39 @@ class MailReport:
 _PACKED = {".gz": "gzip", ".xz": "xz", ".bz2": "bzip2", ".zst": "zstd"}
 
 
-def php_mail_logs() -> list[tuple[str, str]]:
-    """(file, where it is set) of every PHP ``mail.log`` that writes to a file, as ``audit``
-    finds them: php.ini and its scan folder per SAPI, FPM pools (``php_admin_value[mail.log]``,
-    ``$pool`` expanded), pool files named by ``include=``."""
+@dataclass(frozen=True, slots=True)
+class PhpMailLogs:
+    """What the PHP configuration says of its ``mail.log`` files, read once per run
+    (:func:`php_config`): each file and where it is set, and the chroot of the FPM pool
+    that writes a file (its lines name scripts by their path inside the chroot)."""
+
+    #: (file, where it is set) of every ``mail.log`` that writes to a file
+    files: tuple[tuple[str, str], ...] = ()
+    #: {mail.log file: the chroot of the FPM pool that writes it}
+    roots: Mapping[str, str] = field(default_factory=dict)
+
+
+def php_config() -> PhpMailLogs:
+    """The PHP configuration's ``mail.log`` files, as ``audit`` finds them: php.ini and its
+    scan folder per SAPI, FPM pools (``php_admin_value[mail.log]``, ``$pool`` expanded), pool
+    files named by ``include=``; each pool's ``chroot =``. One read of every file, for both."""
     from spamtrace.audit.files import RootFiles
-    from spamtrace.audit.php import gather_configs, mail_log_files
+    from spamtrace.audit.php import gather_configs, mail_log_files, mail_log_roots
 
-    files = RootFiles(PHP_CONFIG_ROOT)
-    return [(s.value, f"{s.path}:{s.line}") for s in mail_log_files(*gather_configs(files))]
-
-
-def php_log_roots() -> dict[str, str]:
-    """{PHP mail.log file: the chroot of the FPM pool that writes it} (``chroot =`` in the
-    pool): such a log names its scripts by their path inside the chroot. Also for a file
-    ``[mail] php_logs`` or ``--php-log`` lists by hand."""
-    from spamtrace.audit.files import RootFiles
-    from spamtrace.audit.php import gather_configs, mail_log_roots
-
-    return mail_log_roots(*gather_configs(RootFiles(PHP_CONFIG_ROOT)))
+    sapis, pools = gather_configs(RootFiles(PHP_CONFIG_ROOT))
+    files = tuple((s.value, f"{s.path}:{s.line}") for s in mail_log_files(sapis, pools))
+    return PhpMailLogs(files, mail_log_roots(sapis, pools))
 
 
-def with_php_logs(cfg: Config) -> tuple[Config, list[str]]:
-    """``cfg`` with ``[mail] php_logs`` found in the PHP configuration (:func:`php_mail_logs`)
-    when it is empty; a configured list is used as it is (it replaces what would be found,
-    as ``exim_logs`` replaces its defaults). Also notes on the found files that are not there
-    yet (PHP creates one at the first ``mail()`` call): a note, never a failure."""
+def with_php_logs(cfg: Config, php: PhpMailLogs | None = None) -> tuple[Config, list[str]]:
+    """``cfg`` with ``[mail] php_logs`` found in the PHP configuration (``php``, else read
+    now: :func:`php_config`) when it is empty; a configured list is used as it is (it replaces
+    what would be found, as ``exim_logs`` replaces its defaults). Also notes on the found files
+    that are not there yet (PHP creates one at the first ``mail()`` call): a note, never a
+    failure."""
     if cfg.mail.php_logs:
         return cfg, []
-    found = php_mail_logs()
+    found = (php or php_config()).files
     if not found:
         return cfg, []
     notes = [
@@ -126,10 +130,11 @@ def with_php_logs(cfg: Config) -> tuple[Config, list[str]]:
     return replace(cfg, mail=mail, sources={**cfg.sources, "mail.php_logs": PHP_FOUND}), notes
 
 
-def with_found_logs(cfg: Config) -> tuple[Config, list[str]]:
+def with_found_logs(cfg: Config, php: PhpMailLogs | None = None) -> tuple[Config, list[str]]:
     """``cfg`` with the logs to read as this server has them: none of the MTA's with ``[mta]
     kind = "none"``; Exim's main log where Exim's configuration puts it
-    (:func:`with_exim_logs`); PHP's mail.log files (:func:`with_php_logs`). Also notes."""
+    (:func:`with_exim_logs`); PHP's mail.log files (:func:`with_php_logs`; ``php``: the PHP
+    configuration already read, else read here when needed). Also notes."""
     notes: list[str] = []
     if cfg.mta.kind == "none":
         mail = replace(cfg.mail, exim_logs=[], postfix_logs=[])
@@ -137,7 +142,7 @@ def with_found_logs(cfg: Config) -> tuple[Config, list[str]]:
         notes.append(NO_MTA)
     else:
         cfg, notes = with_exim_logs(cfg)
-    cfg, more = with_php_logs(cfg)
+    cfg, more = with_php_logs(cfg, php)
     return cfg, notes + more
 
 
@@ -216,15 +221,20 @@ def _exim_settings(exim: Sequence[str]) -> dict[str, str] | None:
     return out
 
 
-def specs_of(cfg: Config, given: dict[str, Sequence[str]] | None = None) -> list[LogSpec]:
+def specs_of(
+    cfg: Config, given: dict[str, Sequence[str]] | None = None, php: PhpMailLogs | None = None
+) -> list[LogSpec]:
     """The logs to read: those ``given`` per kind (``exim``, ``postfix``, ``php``; each must
-    exist), else the configured ones that exist."""
+    exist), else the configured ones that exist. ``php``: the PHP configuration already read
+    (the chroots of the pools writing PHP logs), else read here when a PHP log is read."""
     from spamtrace.sources.maillog.reader import LogSpec, configured
 
     for kind, paths in (given or {}).items():
         if any(not path for path in paths):  # abspath("") would be the current folder
             raise UsageError(f"--{kind}-log: an empty path (give the log file)")
-    roots = php_log_roots() if (given or {}).get("php") or cfg.mail.php_logs else {}
+    roots: Mapping[str, str] = {}
+    if (given or {}).get("php") or cfg.mail.php_logs:
+        roots = (php or php_config()).roots
     specs = [
         LogSpec(os.path.abspath(path), kind)
         for kind in ("exim", "postfix", "php")
@@ -285,9 +295,11 @@ def read_logs(cfg: Config, given: dict[str, Sequence[str]], since: float | None)
     there is nothing to read or nothing could be read: no answer is not "nobody sent mail".
     A configured log this process may not read (no root) is said, never taken for no mail."""
     found: list[str] = []  # notes on the logs found, not configured
+    # the PHP configuration, read once: its mail.log files and its pools' chroots
+    php = php_config() if given.get("php") or not any(given.values()) else None
     if not any(given.values()):
-        cfg, found = with_found_logs(cfg)
-    specs = specs_of(cfg, given)
+        cfg, found = with_found_logs(cfg, php)
+    specs = specs_of(cfg, given, php)
     denied = [] if any(given.values()) else unreadable_logs(cfg)
     denied = [(path, why) for path, why in denied if all(s.path != path for s in specs)]
     # raw here: an error line and a note are escaped where they are printed
@@ -457,11 +469,12 @@ def allowed_senders(cfg: Config, resolver: AccountResolver) -> AllowedSenders:
     return AllowedSenders.from_config(cfg, owner)
 
 
-def recent_report(cfg: Config) -> MailReport | None:
+def recent_report(cfg: Config, php: PhpMailLogs | None = None) -> MailReport | None:
     """What ``check`` shows "through the MTA in the last N minutes": the configured logs read
     over ``mail.check_minutes``; None when there is no log or nobody is above the ``[mail]``
-    limits. ``cfg``: with the PHP mail.log files found (:func:`with_php_logs`)."""
-    specs = specs_of(cfg)
+    limits. ``cfg``: with the PHP mail.log files found (:func:`with_php_logs`, from ``php``,
+    the PHP configuration read once)."""
+    specs = specs_of(cfg, php=php)
     if not specs:
         return None
     since = time.time() - cfg.mail.check_minutes * 60
