@@ -157,18 +157,20 @@ def with_exim_logs(cfg: Config) -> tuple[Config, list[str]]:
     if any(os.path.lexists(path) for path in cfg.mail.exim_logs):
         return cfg, []
     exim = cfg.mail.exim_command or (_which(*EXIM_CANDIDATES) if EXIM_CANDIDATES else [])
-    settings = _exim_settings(exim) if exim else None
-    if settings is None:
+    if not exim:
         return cfg, []
-    from spamtrace.audit.mta import exim_main_logs
+    from spamtrace.audit.eximhost import exim_logging
+    from spamtrace.audit.eximlog import exim_main_logs, to_syslog
+    from spamtrace.audit.files import RootFiles
 
-    value = settings.get("log_file_path", "")
-    facility = settings.get("syslog_facility", "") or "mail"
-    to_syslog = "syslog" in [i.strip() for i in value.split(":")]
-    syslog_files = syslog_facility_files(facility) if to_syslog else []
-    found, _ev, _ = exim_main_logs(value, syslog_files)
+    logging = exim_logging(exim, RootFiles(SYSLOG_CONFIG_ROOT), timeout=QUEUE_TIMEOUT)
+    value = logging.log_file_path
+    if value is None:
+        return cfg, []
+    facility = logging.syslog_facility or "mail"
+    found, _ev, _ = exim_main_logs(value, logging.syslog_files)
     if found is None:
-        if not to_syslog:
+        if not to_syslog(value):
             return cfg, []
         return cfg, [
             f"Exim logs through syslog (log_file_path = {value}), to no file the syslog "
@@ -177,48 +179,14 @@ def with_exim_logs(cfg: Config) -> tuple[Config, list[str]]:
         ]
     if found in cfg.mail.exim_logs or not os.path.isfile(found):
         return cfg, []  # one of the defaults (not there), or not written yet
-    how = "through syslog" if any(found == f for f, _ in syslog_files) else "to a file of its own"
+    through = any(found == f for f, _ in logging.syslog_files)
+    how = "through syslog" if through else "to a file of its own"
     note = (
         f"Exim logs {how} (log_file_path = {value}): {found} is read as its main log (set "
         "[mail] exim_logs to name it yourself)"
     )
     mail = replace(cfg.mail, exim_logs=[found])
     return replace(cfg, mail=mail, sources={**cfg.sources, "mail.exim_logs": EXIM_FOUND}), [note]
-
-
-def syslog_facility_files(facility: str) -> list[tuple[str, str]]:
-    """(file, where) the syslog daemon (rsyslog) writes ``facility`` to, its own first."""
-    from spamtrace.audit.files import RootFiles
-    from spamtrace.audit.rsyslog import FOLDER, MAIN, facility_files
-
-    configs: list[tuple[str, str]] = []
-    files = RootFiles(SYSLOG_CONFIG_ROOT)
-    for path in (MAIN, *files.glob(f"{FOLDER}/*.conf")):
-        text = files.read_text(path)
-        if text is not None:
-            configs.append((path, text))
-    return facility_files(configs, facility)
-
-
-def _exim_settings(exim: Sequence[str]) -> dict[str, str] | None:
-    """``exim -bP log_file_path syslog_facility`` as {name: value}; None when it failed."""
-    import subprocess
-
-    try:
-        proc = subprocess.run(
-            [*exim, "-bP", "log_file_path", "syslog_facility"], capture_output=True, text=True,
-            errors="replace", timeout=QUEUE_TIMEOUT, check=False,
-        )  # fmt: skip
-    except (OSError, subprocess.TimeoutExpired):
-        return None
-    if proc.returncode != 0:
-        return None
-    out: dict[str, str] = {}
-    for line in proc.stdout.splitlines():
-        name, eq, value = line.partition("=")
-        if eq:
-            out[name.strip()] = value.strip()
-    return out
 
 
 def specs_of(
