@@ -421,20 +421,10 @@ def _no_collections() -> Iterator[None]:
 
 def allowed_senders(cfg: Config, resolver: AccountResolver) -> AllowedSenders:
     """``[submission] allow_accounts`` for the mail policy, with the panel's owner of a
-    mailbox's domain looked up once per domain."""
+    mailbox's domain (:meth:`AccountResolver.for_domain`, looked up once per domain)."""
     from spamtrace.policy.mail import AllowedSenders
 
-    owners: dict[str, str | None] = {}
-
-    def owner(domain: str) -> str | None:
-        domain = domain.lower()
-        if domain not in owners:
-            if len(owners) >= 10_000:
-                owners.clear()
-            owners[domain] = getattr(resolver.for_domain(domain), "name", None)
-        return owners[domain]
-
-    return AllowedSenders.from_config(cfg, owner)
+    return AllowedSenders.from_config(cfg, resolver.domain_owner_name)
 
 
 def recent_report(cfg: Config, php: PhpMailLogs | None = None) -> MailReport | None:

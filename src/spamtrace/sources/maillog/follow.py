@@ -90,10 +90,9 @@ class MailLogSource:
         self.interval = interval
         self.clock = clock  # of the MailQueued batches
         self.accounts = AccountResolver(cfg.accounts)
-        self._domain_owners: dict[str, Account | None] = {}
-        owner = lambda domain: getattr(self._domain_owner(domain), "name", None)  # noqa: E731
         self.policy = MailPolicy(
-            MailThresholds.from_config(cfg.mail), allow=AllowedSenders.from_config(cfg, owner)
+            MailThresholds.from_config(cfg.mail),
+            allow=AllowedSenders.from_config(cfg, self.accounts.domain_owner_name),
         )
         homes, uids = passwd_homes()
         self.ledger = MailLedger(
@@ -304,16 +303,7 @@ class MailLogSource:
         box = inc.auth_user
         if not box or "@" not in box:
             return None
-        return self._domain_owner(box.rpartition("@")[2])
-
-    def _domain_owner(self, domain: str) -> Account | None:
-        """The panel's hosting account of a mail domain (looked up once per domain)."""
-        domain = domain.lower()
-        if domain not in self._domain_owners:
-            if len(self._domain_owners) >= 10_000:
-                self._domain_owners.clear()
-            self._domain_owners[domain] = self.accounts.for_domain(domain)
-        return self._domain_owners[domain]
+        return self.accounts.for_domain(box.rpartition("@")[2])
 
     def stats(self) -> dict[str, Any]:
         return {
