@@ -42,6 +42,7 @@ from spamtrace.sources.maillog.reader import (
     parse_lines,
     parser_for,
 )
+from spamtrace.sources.maillog.scriptnames import ScriptNames
 from spamtrace.sources.maillog.tail import LogFollower
 
 if TYPE_CHECKING:
@@ -87,6 +88,8 @@ class MailLogSource:
         self.specs = sorted(specs, key=lambda s: KINDS.index(s.kind))
         self.followers = [LogFollower(s.path) for s in self.specs]
         self.counts = [LogCounts(s.path, s.kind) for s in self.specs]
+        #: each PHP log's script names looked up on disk, kept across the looks
+        self.names = [ScriptNames() if s.kind == "php" else None for s in self.specs]
         self.interval = interval
         self.clock = clock  # of the MailQueued batches
         self.accounts = AccountResolver(cfg.accounts)
@@ -139,7 +142,9 @@ class MailLogSource:
         streams = []
         for i, spec in enumerate(self.specs):
             scratch = LogCounts(spec.path, spec.kind)  # the stats count what is followed
-            streams.append(self._read_back(spec, self.followers[i], since, scratch))
+            streams.append(
+                self._read_back(spec, self.followers[i], since, scratch, self.names[i])
+            )
         self._restoring = True
         try:
             for ev in heapq.merge(*streams, key=lambda ev: ev.wall):  # php first on ties
@@ -150,7 +155,11 @@ class MailLogSource:
 
     @staticmethod
     def _read_back(
-        spec: LogSpec, follower: LogFollower, since: float, counts: LogCounts
+        spec: LogSpec,
+        follower: LogFollower,
+        since: float,
+        counts: LogCounts,
+        names: ScriptNames | None = None,
     ) -> list[Any]:
         """The events of ``spec`` since ``since``: its plain rotated copies written since
         then, then the current file up to where ``follower`` starts (``.gz``/``.xz`` copies are not
@@ -174,7 +183,9 @@ class MailLogSource:
             except OSError:
                 continue
             # by the compiled parsers where built (the same events as parse_lines gives)
-            events = parse_bytes(spec.kind, blob, year, offset, mtime, counts, root=spec.root)
+            events = parse_bytes(
+                spec.kind, blob, year, offset, mtime, counts, root=spec.root, names=names
+            )
             out.extend(ev for ev in events if ev.wall >= since)
         return out
 
@@ -232,7 +243,8 @@ class MailLogSource:
             counts = self.counts[i]
             counts.lines += len(lines)
             # a line stamped Dec 31 read just after midnight is of the year before
-            parse = parser_for(self.specs[i].kind, year, offset, now, self.specs[i].root)
+            spec = self.specs[i]
+            parse = parser_for(spec.kind, year, offset, now, spec.root, self.names[i])
             # with the line the last look held open (a split syslog line, a name broken at
             # a newline: its next part may come in the next look)
             carry(self._parsers.get(i), parse, counts)
