@@ -21,6 +21,9 @@ from spamtrace.safetext import escape
 
 #: the options ``mail`` and ``audit`` ask Exim for, to find its main log
 LOG_OPTIONS = ("log_file_path", "syslog_facility")
+#: why a fresh Exim's main log is not there (``mail`` and ``audit`` say it alike)
+FIRST_LOG = "Exim creates it when it first logs"
+NOT_WRITTEN = f"is not written yet: {FIRST_LOG}"
 
 
 def bp_settings(text: str) -> dict[str, str]:

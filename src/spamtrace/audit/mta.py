@@ -17,10 +17,10 @@ watched, and ``mta.detected`` passes, or warns when an MTA is installed after al
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from spamtrace.audit.environment import AuditEnv
-from spamtrace.audit.eximlog import exim_main_logs
+from spamtrace.audit.eximlog import FIRST_LOG, NOT_WRITTEN, exim_main_logs
 from spamtrace.audit.finding import Finding, Status
 from spamtrace.config import Config
 from spamtrace.safetext import escape
@@ -48,6 +48,9 @@ class EximInfo:
     #: ``exim -bP log_file_path syslog_facility`` (None: it failed)
     log_file_path: str | None = None
     syslog_facility: str = ""
+    #: whether the file Exim writes its main log to is there (a fresh Exim has not written
+    #: it yet); None: not known (no such file to name, or it could not be looked at)
+    main_log_written: bool | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -285,15 +288,24 @@ def _exim_log_file(snap: MtaSnapshot, cfg: Config) -> Finding:
             "rsyslog, or set log_file_path = /var/log/exim4/%slog.",
         )  # fmt: skip
     fix = f'Set [mail] exim_logs = ["{escape(found)}"] in /etc/spamtrace/spamtrace.toml.'
+    # a fresh Exim has not written it yet: said as `mail` says it (eximlog.NOT_WRITTEN)
+    later = ex.main_log_written is False
+    if later:
+        ev.append(f"{escape(found)} {NOT_WRITTEN}")
+    once = f" once Exim writes it (not written yet: {FIRST_LOG})"
     if found in listed:
-        return Finding(fid, Status.PASS, f"spamtrace reads Exim's main log {escape(found)}",
-                       tuple(ev), why, "")  # fmt: skip
+        title = (
+            f"spamtrace will read Exim's main log {escape(found)}{once}" if later
+            else f"spamtrace reads Exim's main log {escape(found)}"
+        )  # fmt: skip
+        return Finding(fid, Status.PASS, title, tuple(ev), why, "")
     if not configured:  # `mail`, `check` and the daemon find it (service.mail.with_exim_logs)
         ev.append("not among the defaults: mail, check and the daemon find it where Exim says")
-        return Finding(
-            fid, Status.PASS, f"spamtrace finds Exim's main log {escape(found)}", tuple(ev),
-            why, fix,
+        title = (
+            f"spamtrace will find Exim's main log {escape(found)}{once}" if later
+            else f"spamtrace finds Exim's main log {escape(found)}"
         )  # fmt: skip
+        return Finding(fid, Status.PASS, title, tuple(ev), why, fix)
     return Finding(
         fid, Status.WARN,
         f"Exim writes its main log to {escape(found)}, which [mail] exim_logs does not list",
@@ -611,6 +623,19 @@ def _detect(env: AuditEnv) -> tuple[str | None, tuple[str, ...], str]:
     return ident.kind, tuple(escape(u) for u in ident.users), ""
 
 
+def _written(env: AuditEnv, path: str) -> bool | None:
+    """Is ``path`` there (None: it cannot be looked at, e.g. without root)?"""
+    import os
+
+    try:
+        os.lstat(env.path(path))
+    except FileNotFoundError:
+        return False
+    except OSError:
+        return None
+    return True
+
+
 def _value_after_eq(text: str) -> str:
     return text.split("=", 1)[1].strip() if "=" in text else text.strip()
 
@@ -646,6 +671,9 @@ def gather(env: AuditEnv) -> MtaSnapshot:
             syslog_facility=logging.syslog_facility,
         )
         syslog_files = logging.syslog_files
+        if logging.log_file_path is not None:
+            found = exim_main_logs(logging.log_file_path, syslog_files)[0]
+            exim = replace(exim, main_log_written=_written(env, found) if found else None)
     postfix: PostfixInfo | None = None
     postconf = env.runner.which("postconf")
     if postconf is not None:

@@ -160,7 +160,7 @@ def with_exim_logs(cfg: Config) -> tuple[Config, list[str]]:
     if not exim:
         return cfg, []
     from spamtrace.audit.eximhost import exim_logging
-    from spamtrace.audit.eximlog import exim_main_logs, to_syslog
+    from spamtrace.audit.eximlog import NOT_WRITTEN, exim_main_logs, to_syslog
     from spamtrace.audit.files import RootFiles
 
     logging = exim_logging(exim, RootFiles(SYSLOG_CONFIG_ROOT), timeout=QUEUE_TIMEOUT)
@@ -177,8 +177,10 @@ def with_exim_logs(cfg: Config) -> tuple[Config, list[str]]:
             f"daemon's configuration (rsyslog) names for its facility {facility}: set [mail] "
             "exim_logs to the file it is written to"
         ]
+    if _absent(found):  # as audit's mta.exim-log-file says it
+        return cfg, [f"Exim's main log {found} {NOT_WRITTEN} (log_file_path = {value})"]
     if found in cfg.mail.exim_logs or not os.path.isfile(found):
-        return cfg, []  # one of the defaults (not there), or not written yet
+        return cfg, []  # one of the defaults (read as it is), or no file
     through = any(found == f for f, _ in logging.syslog_files)
     how = "through syslog" if through else "to a file of its own"
     note = (
@@ -187,6 +189,17 @@ def with_exim_logs(cfg: Config) -> tuple[Config, list[str]]:
     )
     mail = replace(cfg.mail, exim_logs=[found])
     return replace(cfg, mail=mail, sources={**cfg.sources, "mail.exim_logs": EXIM_FOUND}), [note]
+
+
+def _absent(path: str) -> bool:
+    """Is there no file at ``path`` (not: one this process may not look at)?"""
+    try:
+        os.lstat(path)
+    except FileNotFoundError:
+        return True
+    except OSError:
+        return False
+    return False
 
 
 def specs_of(
@@ -281,6 +294,12 @@ def read_logs(cfg: Config, given: dict[str, Sequence[str]], since: float | None)
                              "(spamtrace audit, php.mail-log)"]  # fmt: skip
             return report
         looked = ", ".join([*cfg.mail.exim_logs, *cfg.mail.postfix_logs, *cfg.mail.php_logs])
+        from spamtrace.audit.eximlog import NOT_WRITTEN
+
+        unwritten = [n for n in found if NOT_WRITTEN in n]
+        if unwritten:  # the file Exim will write: no setting to change
+            raise RuntimeFailure(f"no mail log found (looked for {looked or 'nothing'}): "
+                                 f"{unwritten[0]}")  # fmt: skip
         raise RuntimeFailure(
             f"no mail log found (looked for {looked or 'nothing'}){_no_mta(cfg)}: set [mail] "
             "exim_logs / postfix_logs / php_logs, or give --exim-log / --postfix-log / --php-log"
