@@ -151,8 +151,10 @@ def test_a_configured_php_log_shared_with_error_log_is_not_asked_about(tmp_path:
     log.write_text("[05-Dec-2026 10:00:00 UTC] PHP Warning:  Undefined variable $x in /h/a.php\n")
     cfg = load(tmp_path, SPAMTRACE_MAIL_PHP_LOGS=json.dumps([str(log)]))
     assert not [n for n in mail.read_logs(cfg, {}, None).notes if "is it a PHP" in n]
-    given = mail.read_logs(cfg, {"php": [str(log)]}, None).notes
-    assert [n for n in given if "is it a PHP mail.log?" in n], given
+    from spamtrace.errors import RuntimeFailure
+
+    with pytest.raises(RuntimeFailure, match=r"is it a PHP mail\.log\?"):  # given: asked
+        mail.read_logs(cfg, {"php": [str(log)]}, None)
 
 
 def test_the_php_configuration_is_read_once_per_run(
@@ -178,7 +180,9 @@ def test_the_php_configuration_is_read_once_per_run(
     given = {"php": [f"{php_root}/php-mail.log"]}
     assert mail.read_logs(load(tmp_path), given, None).logs and len(calls) == 1
     calls.clear()
-    assert mail.read_logs(load(tmp_path), {"exim": [f"{php_root}/php-mail.log"]}, None)
+    exim = tmp_path / "mainlog"
+    exim.write_text("2026-12-05 17:18:32 1xZtP6-0000xM-1i <= a@b U=shop P=local S=1\n")
+    assert mail.read_logs(load(tmp_path), {"exim": [str(exim)]}, None).logs
     assert calls == []  # no PHP log to read: its configuration is not looked at
     calls.clear()
     (source,) = plugins.sources(load(tmp_path))
