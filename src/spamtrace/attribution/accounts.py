@@ -241,11 +241,6 @@ class AccountResolver:
         self._by_domain[domain] = account
         return account
 
-    def domain_owner_name(self, domain: str) -> str | None:
-        """The name of the account that owns ``domain`` (:meth:`for_domain`), or None."""
-        account = self.for_domain(domain)
-        return account.name if account is not None else None
-
     def _owner_of_domain(self, domain: str) -> str | None:
         """The panel's owner name of ``domain`` (lower case): DirectAdmin's, else cPanel's."""
         owner = self._load_domain_owners().get(domain)

@@ -461,7 +461,7 @@ def allowed_senders(cfg: Config, resolver: AccountResolver) -> AllowedSenders:
     mailbox's domain (:meth:`AccountResolver.for_domain`, looked up once per domain)."""
     from spamtrace.policy.mail import AllowedSenders
 
-    return AllowedSenders.from_config(cfg, resolver.domain_owner_name)
+    return AllowedSenders.from_config(cfg, lambda d: getattr(resolver.for_domain(d), "name", None))
 
 
 def recent_report(cfg: Config, php: PhpMailLogs | None = None) -> MailReport | None:

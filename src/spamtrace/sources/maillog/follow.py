@@ -95,7 +95,9 @@ class MailLogSource:
         self.accounts = AccountResolver(cfg.accounts)
         self.policy = MailPolicy(
             MailThresholds.from_config(cfg.mail),
-            allow=AllowedSenders.from_config(cfg, self.accounts.domain_owner_name),
+            allow=AllowedSenders.from_config(
+                cfg, lambda domain: getattr(self.accounts.for_domain(domain), "name", None)
+            ),
         )
         homes, uids = passwd_homes()
         self.ledger = MailLedger(
