@@ -90,7 +90,9 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
     through_mta = None  # unless the mail logs show a sender above the [mail] limits
     # [mail] php_logs, else PHP's own mail.log files; Exim's log where Exim says; no MTA log
     # with [mta] kind = "none"
-    php = php_config()  # read once: the mail.log files and the chroots of their pools
+    # the PHP configuration, read once: the mail.log files to find (none configured) and
+    # the chroots of their pools (read with the logs, when one was written)
+    php = None if cfg.mail.php_logs else php_config()
     mail_cfg = with_found_logs(cfg, php)[0]
     denied = unreadable_logs(mail_cfg)  # without root: said, not taken for "no mail"
     if denied:

@@ -124,7 +124,7 @@ def sources(cfg: Config) -> list[Source]:
     if cfg.mail.follow:  # mail-script / mail-auth incidents from the mail logs
         php = php_config()  # read once: the mail.log files and the chroots of their pools
         cfg = with_found_logs(cfg, php)[0]  # [mail] php_logs, else PHP's; Exim's where it says
-        out.extend(mail_sources(cfg, php.roots if cfg.mail.php_logs else None))
+        out.extend(mail_sources(cfg, php.roots))
     return out
 
 
