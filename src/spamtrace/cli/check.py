@@ -103,7 +103,10 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
         from spamtrace.service.mail import recent_report
 
         recent = recent_report(mail_cfg, php)
-        if recent is not None:
+        errors = "; ".join(c.error for c in recent.logs if c.error) if recent else ""
+        if errors:  # escaped when printed
+            report.notes.append(f"mail logs not read (through the MTA): {errors}")
+        if recent is not None and recent.incidents:
             through_mta = check_section(recent, cfg.mail.check_minutes)
     if args.json:
         from spamtrace.render.output import dump_json
