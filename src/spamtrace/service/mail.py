@@ -223,13 +223,24 @@ def specs_of(
     ]
     specs = [replace(s, root=roots.get(s.path, "")) if s.kind == "php" else s for s in specs]
     if specs:
+        seen: dict[tuple[int, int], LogSpec] = {}  # a file given again (./x, a link): once
         for spec in specs:
             if not os.path.isfile(spec.path):
                 what = "not a regular file" if os.path.exists(spec.path) else "no such file"
                 if os.path.isdir(spec.path):
                     what += " (a directory)"
                 raise UsageError(f"--{spec.kind}-log {spec.path}: {what}")
-        return specs
+            try:
+                st = os.stat(spec.path)
+            except OSError as exc:  # gone since, or not to be looked at
+                raise UsageError(f"--{spec.kind}-log {spec.path}: {exc.strerror}") from None
+            first = seen.setdefault((st.st_dev, st.st_ino), spec)
+            if first.kind != spec.kind:
+                raise UsageError(
+                    f"{spec.path}: given as --{first.kind}-log and --{spec.kind}-log (one file "
+                    "is a log of one kind)"
+                )
+        return list(seen.values())
     return configured(cfg.mail, roots=roots)
 
 

@@ -283,3 +283,20 @@ def test_scan_lists_the_senders_folders_links_where_a_site_must_not_reach(
     assert main([*args, "--json", "--no-scan"]) == 0
     doc = json.loads(capsys.readouterr().out)
     assert doc["senders"][0]["suspect_links"] is None  # not scanned
+
+
+def test_a_log_given_twice_is_read_once(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """`--exim-log a --exim-log a` (or `./a`, or a link to it) read the log twice: every
+    sender's messages counted double, and an incident opened at half its limit."""
+    log = Path(log_of("exim.log", tmp_path))
+    (tmp_path / "link").symlink_to(log)
+    code, out, _ = run(capsys, "--json", "--exim-log", str(log))
+    once = json.loads(out)["totals"]
+    for again in (str(log), f"{tmp_path}/./exim.log", str(tmp_path / "link")):
+        code, out, _ = run(capsys, "--json", "--exim-log", str(log), "--exim-log", again)
+        doc = json.loads(out)
+        assert doc["totals"] == once and len(doc["logs"]) == 1, again
+    code, out, err = run(capsys, "--exim-log", str(log), "--postfix-log", str(tmp_path / "link"))
+    assert code == 2 and out == ""
+    (line,) = err.splitlines()
+    assert "given as --exim-log and --postfix-log" in line, line
