@@ -18,6 +18,7 @@ import contextlib
 import gc
 import json
 import os
+import stat
 import time
 from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass, field, replace
@@ -225,15 +226,17 @@ def specs_of(
     if specs:
         seen: dict[tuple[int, int], LogSpec] = {}  # a file given again (./x, a link): once
         for spec in specs:
-            if not os.path.isfile(spec.path):
-                what = "not a regular file" if os.path.exists(spec.path) else "no such file"
-                if os.path.isdir(spec.path):
-                    what += " (a directory)"
-                raise UsageError(f"--{spec.kind}-log {spec.path}: {what}")
             try:
                 st = os.stat(spec.path)
-            except OSError as exc:  # gone since, or not to be looked at
-                raise UsageError(f"--{spec.kind}-log {spec.path}: {exc.strerror}") from None
+            except PermissionError as exc:  # there, in a folder this user may not look into
+                why = exc.strerror or "Permission denied"
+                raise RuntimeFailure(f"cannot read {spec.path}: {why}{not_read_hint()}") from None
+            except OSError as exc:
+                what = "no such file" if isinstance(exc, FileNotFoundError) else exc.strerror
+                raise UsageError(f"--{spec.kind}-log {spec.path}: {what}") from None
+            if not stat.S_ISREG(st.st_mode):
+                what = "not a regular file" + (" (a directory)" if stat.S_ISDIR(st.st_mode) else "")
+                raise UsageError(f"--{spec.kind}-log {spec.path}: {what}")
             first = seen.setdefault((st.st_dev, st.st_ino), spec)
             if first.kind != spec.kind:
                 raise UsageError(
