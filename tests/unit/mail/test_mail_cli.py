@@ -159,7 +159,8 @@ def test_a_log_of_another_kind_says_so(capsys: pytest.CaptureFixture[str], tmp_p
     (line,) = err.splitlines()
     assert code == 3 and out == "" and "\x1b" not in line and "bin\\x1b[31mary" in line, line
     code, out, err = run(capsys, "--json", "--exim-log", str(binary))
-    assert code == 3 and out == "" and "is it one?" in err
+    doc = json.loads(out)  # the error document of --json
+    assert code == 3 == doc["exit_code"] and "is it one?" in doc["error"], doc
     code, out, err = run(capsys, "--postfix-log", log_of("exim.log", tmp_path))
     assert code == 3 and "reads as a Postfix log line: is it one?" in err, err
     # with a log that reads as its kind beside it: a note, the report of the other
