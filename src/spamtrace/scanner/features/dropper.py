@@ -36,6 +36,7 @@ from spamtrace.scanner.context import (
     has_any,
     interpolated,
     literals_holding,
+    per_file,
     prefiltered_finditer,
     prefiltered_search,
     string_at,
@@ -1218,6 +1219,20 @@ def startup_candidates(ctx: Ctx) -> Iterable[int]:
     return literals_holding(ctx, sorted(_STARTUP_NEEDS[0]), _STARTUP_LITERALS)
 
 
+# foreach (<list> as [$k =>] $item): the list a loop hands a variable from
+_LOOP_HEAD = re.compile(
+    rb"foreach\s*\(([^;{]{1,400}?)\s+as\s+(?:\$" + NAME_P + rb"\s*=>\s*)?\$(" + NAME_P
+    + rb")\s*\)"
+)
+
+
+@per_file("loop-heads")
+def _loop_heads(ctx: Ctx) -> list[tuple[int, bytes, bytes]]:
+    """(end, list, item) of each ``foreach`` head of the code (:data:`_LOOP_HEAD`), found
+    once per file: a pattern compiled for each variable was built for every write looked at."""
+    return [(m.end(), m.group(1), m.group(2)) for m in _LOOP_HEAD.finditer(ctx.code)]
+
+
 @feature("startup_planted")
 def _startup_planted(ctx: Ctx, rule: Rule) -> Hit | None:
     """A script that writes files names a file the shell or the system runs by itself
@@ -1246,11 +1261,8 @@ def _startup_planted(ctx: Ctx, rule: Rule) -> Hit | None:
         dest = parts[1] if second and len(parts) > 1 else parts[0]
         texts = _expr_texts(ctx, interpolated(ctx, dest, keep_plain=True), start)
         for var in VAR.findall(b" ".join(texts))[:8]:
-            loop = re.compile(
-                rb"foreach\s*\(([^;{]{1,400}?)\s+as\s+(?:\$" + NAME_P + rb"\s*=>\s*)?\$"
-                + re.escape(var) + rb"\s*\)"
-            )
-            texts += [m.group(1) for m in itertools.islice(loop.finditer(code, 0, start), 3)]
+            heads = [head for end, head, item in _loop_heads(ctx) if item == var and end <= start]
+            texts += heads[:3]
         for t in texts:
             for p in PLACEHOLDER.findall(t):
                 if int(p) in named:
