@@ -35,7 +35,8 @@ from spamtrace.scanner.context import (
     function_body,
     has_any,
     interpolated,
-    literals_holding,
+    literals_matching,
+    pattern_words,
     per_file,
     prefiltered_finditer,
     prefiltered_search,
@@ -45,7 +46,6 @@ from spamtrace.scanner.context import (
     var_assigns,
     web_address,
 )
-from spamtrace.scanner.prereq import regex_prereq
 from spamtrace.scanner.rules import Rule
 from spamtrace.scanner.taint import posted, taint
 
@@ -1208,15 +1208,13 @@ _STARTUP_WRITES = (b"file_put_contents", b"fopen", b"copy", b"rename", b"symlink
 
 
 _STARTUP_LITERALS = 5000  # literals of a file looked at
-_STARTUP_NEEDS = regex_prereq(_STARTUP_FILE)  # every match holds a word of the first set
+_STARTUP_WORDS = pattern_words(_STARTUP_FILE)  # every match holds one of them
 
 
 def startup_candidates(ctx: Ctx) -> Iterable[int]:
     """The indexes, in order, of the literals (of the first :data:`_STARTUP_LITERALS`) whose
     value may match :data:`_STARTUP_FILE` (every literal's value was made and searched)."""
-    if not _STARTUP_NEEDS:
-        return range(min(len(ctx.lx.raw_strings), _STARTUP_LITERALS))
-    return literals_holding(ctx, sorted(_STARTUP_NEEDS[0]), _STARTUP_LITERALS)
+    return literals_matching(ctx, _STARTUP_WORDS, _STARTUP_LITERALS)
 
 
 # foreach (<list> as [$k =>] $item): the list a loop hands a variable from
