@@ -568,15 +568,17 @@ _ANY_WRITE = re.compile(rb"\s*(?:\[[^\]\n]{0,80}\]\s*)*(?:[.+]|\?\?)?=(?![=>])")
 _LIST_GROWERS = re.compile(rb"(?:array_push|array_unshift|array_splice)\s*\(\s*\$")
 
 
-def literal_list_var(ctx: Ctx, name: bytes) -> bool:
+def literal_list_var(ctx: Ctx, name: bytes, keyed: bool = False) -> bool:
     """Whether ``$name`` holds a literal list of strings and nothing else: one plain
     assignment of one (``$allowed = ['cache:clear', 'optimize'];``), no element written or
-    pushed after (the list a request value is checked against is the script's own)."""
+    pushed after (the list a request value is checked against is the script's own).
+    ``keyed``: its strings may be keyed by strings too (a table, :data:`_LITERAL_MAP`)."""
     code = ctx.code
     writes = var_assigns(code, name, _ANY_WRITE, 3)
     if len(writes) != 1 or writes[0][1].group().strip() != b"=":
         return False
-    if _LITERAL_LIST.match(code, writes[0][1].end()) is None:
+    literal = _LITERAL_MAP if keyed else _LITERAL_LIST
+    if literal.match(code, writes[0][1].end()) is None:
         return False
     return not literal_list_grown(ctx, name)
 
@@ -627,7 +629,7 @@ def looked_up_var(ctx: Ctx, var: bytes) -> bool:
         if got is None:
             return False
         tables = {t for t in got.groups() if t is not None}
-        if not all(_literal_map_var(ctx, t) for t in tables):
+        if not all(literal_list_var(ctx, t, keyed=True) for t in tables):
             return False
     return True
 
@@ -637,23 +639,12 @@ _TABLE_LOOKUP = re.compile(_LOOKUP)
 
 def _own_table_lookups_removed(ctx: Ctx, text: bytes) -> bytes:
     """``text`` without its lookups in arrays that hold only literals (``$commands[$what]``,
-    :func:`_literal_map_var`): whatever the key, such an element is one of the script's own
-    strings (or nothing)."""
+    :func:`literal_list_var`, keyed): whatever the key, such an element is one of the
+    script's own strings (or nothing)."""
     def repl(m: re.Match[bytes]) -> bytes:
-        return b" " if _literal_map_var(ctx, m.group(1)) else m.group()
+        return b" " if literal_list_var(ctx, m.group(1), keyed=True) else m.group()
 
     return _TABLE_LOOKUP.sub(repl, text)
-
-
-def _literal_map_var(ctx: Ctx, name: bytes) -> bool:
-    """``$name`` is set once, to a literal array of strings (keyed or not), and never added to."""
-    writes = var_assigns(ctx.code, name, _ANY_WRITE, 3)
-    return (
-        len(writes) == 1
-        and writes[0][1].group().strip() == b"="
-        and _LITERAL_MAP.match(ctx.code, writes[0][1].end()) is not None
-        and literal_list_grown(ctx, name) is False
-    )
 
 
 def _guard_of(ctx: Ctx, cond: bytes, var: bytes) -> re.Match[bytes] | None:
