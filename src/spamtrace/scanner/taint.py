@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Iterator
 
 from spamtrace.scanner import fold
 from spamtrace.scanner.context import (
@@ -434,17 +435,52 @@ def _copy_wrapped_safe(ctx: Ctx, code: bytes, pos: int) -> bool:
     return _wrapped_safe(ctx, code[lo : pos + 200], pos - lo)
 
 
+# what escapeshellarg() quotes, calls inside it too (escapeshellarg(trim(basename($src)))):
+# one argument of the script's own command, whatever the request put in it; what
+# escapeshellcmd() escapes chains no other command
+_SHELL_QUOTE = re.compile(rb"escapeshell(arg|cmd)\s*\(")
+_QUOTED_MOST = 4000  # bytes of a quoted argument looked at for its closing parenthesis
+
+
+def _shell_quoted_spans(
+    text: bytes, cmd: bool = False, lo: int = 0, hi: int = -1
+) -> Iterator[tuple[int, int]]:
+    """(start, end) of each escapeshellarg() call (and escapeshellcmd() call, with ``cmd``)
+    that starts in ``text[lo:hi]``, its closing parenthesis included; not one inside
+    another, nor one that does not close."""
+    hi = len(text) if hi < 0 else hi
+    at = text.find(b"escapeshell", lo, hi)
+    while at >= 0:
+        m = _SHELL_QUOTE.match(text, at)
+        if m is not None and (cmd or m.group(1) == b"arg"):
+            rest = text[m.end() : m.end() + _QUOTED_MOST]
+            close = close_paren(rest)
+            if close < len(rest):
+                yield at, m.end() + close + 1
+                at = text.find(b"escapeshell", m.end() + close + 1, hi)
+                continue
+        at = text.find(b"escapeshell", at + 1, hi)
+
+
+def shell_quoted_removed(text: bytes, cmd: bool = False) -> bytes:
+    """``text`` without what escapeshellarg() quotes and, with ``cmd``, what escapeshellcmd()
+    escapes (:func:`_shell_quoted_spans`): the request input left is what can be a command."""
+    if text.find(b"escapeshell") < 0:
+        return text
+    kept = []
+    last = 0
+    for start, end in _shell_quoted_spans(text, cmd):
+        kept.append(text[last:start])
+        last = end
+    kept.append(text[last:])
+    return b"".join(kept)
+
+
 def _shell_quoted_at(code: bytes, pos: int) -> bool:
     """The variable at ``pos`` of the code is inside an escapeshellarg() call of its
     statement (``escapeshellarg($tmp)``, ``escapeshellarg(basename($f))``)."""
     lo = _statement_start(code, pos) + 1
-    seg = code[lo : pos + 1]
-    at, ch = open_before(seg, pos - lo)
-    while at >= 0:
-        if ch == 40 and seg[max(0, at - 40) : at].rstrip().endswith(b"escapeshellarg"):
-            return True
-        at, ch = open_before(seg, at)
-    return False
+    return any(end > pos for _, end in _shell_quoted_spans(code, lo=lo, hi=pos))
 
 
 def _carries_request(ctx: Ctx, rhs: bytes) -> bool:
@@ -578,10 +614,6 @@ _FOREACH_VAR = re.compile(
 _CLOSURE = re.compile(rb"\s*(?:static\s+)?(?:function|fn)\s*&?\s*\(")
 
 
-#: a value quoted as one shell argument (the request input in it is no command of its own)
-# what escapeshellarg() quotes, a call inside it too (escapeshellarg(basename($src))): one
-# argument of the script's own command
-QUOTED_ARG = re.compile(rb"escapeshellarg\s*\((?:[^()]|\([^()]{0,120}\)){0,120}\)")
 #: request input percent-encoded (a URL part): no space, quote or shell character is left
 #: in it, so as a piece of a command it is no command of its own either
 _URL_ENCODED_ARG = re.compile(
@@ -640,11 +672,11 @@ def taint(ctx: Ctx) -> tuple[set[bytes], set[bytes]]:
                     if src in _REQ_SOURCES:
                         if _carries_request(ctx, rhs) and (
                             rhs.find(b"escapeshellarg") < 0
-                            or REQ_RE.search(QUOTED_ARG.sub(b"", rhs))
+                            or REQ_RE.search(shell_quoted_removed(rhs))
                         ):  # input only as escapeshellarg()'s quoted argument is no command
                             req.add(name)
                             if rhs.find(b"urlencode") >= 0 and not REQ_RE.search(
-                                _URL_ENCODED_ARG.sub(b"", QUOTED_ARG.sub(b"", rhs))
+                                _URL_ENCODED_ARG.sub(b"", shell_quoted_removed(rhs))
                             ):
                                 encoded.add(name)
                             else:

@@ -417,6 +417,30 @@ def test_getenv_headers_and_walked_request_arrays_are_request_input() -> None:
     assert rule_ids(analyze_bytes(trimmed)) == set()
 
 
+def test_escapeshellarg_quotes_its_whole_argument_where_read_copied_or_run() -> None:
+    """What escapeshellarg() quotes is one argument of the script's command however many
+    calls it nests (the read, a copy and the command call saw one level of them, the copy
+    any: the same code was a command where it was read and an argument where copied)."""
+    quoted = b"escapeshellarg(trim(basename($d)))"
+    for code in (
+        b"<?php $c = 'ls ' . " + quoted.replace(b"$d", b"$_GET['d']") + b"; system($c);",
+        b"<?php $d = $_GET['d']; $c = 'ls ' . " + quoted + b"; system($c);",
+        b"<?php $d = $_GET['d']; system('ls ' . " + quoted + b");",
+    ):
+        assert "shell.exec-tainted" not in rule_ids(analyze_bytes(code)), code
+        bare = code.replace(b"escapeshellarg(", b"strval(")
+        assert "shell.exec-tainted" in rule_ids(analyze_bytes(bare)), bare
+
+
+def test_shell_quoted_spans_are_the_outer_closed_calls() -> None:
+    from spamtrace.scanner.taint import shell_quoted_removed
+
+    text = b"'a ' . escapeshellarg(f(g($x), escapeshellarg($y))) . $z . escapeshellcmd($w)"
+    assert shell_quoted_removed(text) == b"'a ' .  . $z . escapeshellcmd($w)"
+    assert shell_quoted_removed(text, cmd=True) == b"'a ' .  . $z . "
+    assert shell_quoted_removed(b"escapeshellarg($x . $y") == b"escapeshellarg($x . $y"
+
+
 def test_a_contact_form_to_the_office_is_not_a_credentials_drop() -> None:
     """Form fields mailed to a fixed address are a phishing drop only with a password or card
     field among them, and only in the text that goes there."""

@@ -62,7 +62,6 @@ from spamtrace.scanner.context import (
 from spamtrace.scanner.rules import Rule
 from spamtrace.scanner.rx import compile_possessive
 from spamtrace.scanner.taint import (
-    QUOTED_ARG,
     REQ,
     REQ_RE,
     STOP_WORDS,
@@ -72,6 +71,7 @@ from spamtrace.scanner.taint import (
     encoded_argument,
     posted,
     request_props,
+    shell_quoted_removed,
     taint,
 )
 
@@ -494,10 +494,10 @@ def _tainted_sink(ctx: Ctx, rule: Rule) -> Hit | None:
                     parts = [*parts[:3], b"", *parts[4:]]
             args = b",".join(parts[:2] + parts[3:])
         text = interpolated(ctx, args)
-        if kind == "exec" and text.find(b"escapeshellarg") >= 0:
+        if kind == "exec":
             # what escapeshellarg() quotes is one argument of a command the script chose
             # (exec(BIN . " -m " . escapeshellarg($id))), not a command of the visitor's
-            text = QUOTED_ARG.sub(b"", text)
+            text = shell_quoted_removed(text)
         if kind == "exec" and text.find(b"[") >= 0:
             # an element of the script's own table of commands ($commands[$what]): the
             # request picks a key, the table gives the command
@@ -1832,9 +1832,6 @@ def _eval_wrappers(ctx: Ctx) -> list[bytes]:
     return _wrappers(ctx, _eval_calls(ctx, EVAL_NAMES_B, 100))
 
 
-_ESCAPED = re.compile(rb"escapeshell(?:arg|cmd)\s*\([^()]{0,120}\)")
-
-
 def _carries_request(ctx: Ctx, text: bytes, most: int) -> bool:
     """``text`` (a call's arguments, a statement) holds request input, or one of its first
     ``most`` variables is assigned from it (the taint pass runs only when one is passed)."""
@@ -1877,7 +1874,7 @@ def _wrapper_called_with(
             if code[max(0, pos - 12) : pos].rstrip().endswith(b"function"):
                 continue
             # what escapeshellarg() quotes is an argument, not a command
-            args = _ESCAPED.sub(b"", c.group(1))
+            args = shell_quoted_removed(c.group(1), cmd=True)
             if encoded and encoded_argument(ctx, args):
                 continue  # so is what urlencode() leaves after a literal command
             if _carries_request(ctx, args, 6):

@@ -63,11 +63,11 @@ from spamtrace.scanner.context import (
 )
 from spamtrace.scanner.rules import Rule
 from spamtrace.scanner.taint import (
-    QUOTED_ARG,
     REQ_RE,
     assignment_before,
     encoded_argument,
     posted,
+    shell_quoted_removed,
     taint,
 )
 
@@ -979,7 +979,7 @@ def _derived_from(ctx: Ctx, d: re.Match[bytes], pos: int, var: bytes) -> bool:
         # command passed through escapeshellcmd() cannot chain another
         if m.group(2).find(b"escapeshellcmd") >= 0:
             continue
-        rhs = QUOTED_ARG.sub(b"", interpolated(ctx, m.group(2)))
+        rhs = shell_quoted_removed(interpolated(ctx, m.group(2)))
         used = {u.group(1) for u in VAR.finditer(rhs)}
         if used & derived:
             derived.add(m.group(1))
