@@ -863,6 +863,50 @@ _COMMON_HEADERS = (
 _CLIENT_KEYS = (b"query_string", b"request_uri", b"path_info", b"php_auth_user", b"php_auth_pw")
 
 
+# --- who sets a $_SERVER / $_ENV / getenv() value ---------------------------------------
+#
+# The server or the account sets these: a command built from the document root or the home
+# folder runs no visitor's words (a backup cron's mysqldump into getenv('DOCUMENT_ROOT') .
+# '/backups'). Every other key is the request's: the HTTP_* headers, QUERY_STRING,
+# REQUEST_URI, PATH_INFO, PHP_SELF, argv, the host names the client sends, the client's own
+# address and port (findsock hands a shell to the connection REMOTE_ADDR/REMOTE_PORT name),
+# and any name this list does not know.
+SERVER_SET_KEYS = frozenset(
+    b"document_root context_document_root script_filename server_addr server_port "
+    b"server_software server_admin request_time request_time_float "
+    b"gateway_interface home path user pwd tmpdir tmp temp shell lang".split()
+)
+# getenv('KEY'), and the array of $_SERVER['KEY'] / $_ENV['KEY'] (the part a pattern for
+# request input matches: {REQ} of the rules)
+_SERVER_READ = re.compile(
+    rb"getenv\s*\(\s*\x01(\d+)\x01\s*\)|\$_(?:server|env)(?=\s*\[\s*\x01(\d+)\x01\s*\])"
+)
+
+
+def server_set_key(ctx: Ctx, idx: int) -> bool:
+    """The literal ``idx`` names a $_SERVER/$_ENV/getenv() value the server or the account
+    sets (:data:`SERVER_SET_KEYS`), not the client."""
+    return idx < len(ctx.lx.raw_strings) and ctx.lx.value(idx).strip().lower() in SERVER_SET_KEYS
+
+
+@per_file("server-set-masked")
+def server_set_masked(ctx: Ctx) -> bytes:
+    """The code with each read of a value the server sets (``getenv('DOCUMENT_ROOT')``, the
+    ``$_server`` of ``$_server['home']``) overwritten by "#" bytes, offsets kept: a pattern
+    for request input ({REQ}) run over it finds only what the client can set."""
+    code = ctx.code
+    if code.find(b"getenv") < 0 and code.find(b"$_server") < 0 and code.find(b"$_env") < 0:
+        return code
+    masked: bytearray | None = None
+    for m in _SERVER_READ.finditer(code):
+        key = m.group(1) if m.group(1) is not None else m.group(2)
+        if server_set_key(ctx, int(key)):
+            if masked is None:
+                masked = bytearray(code)
+            masked[m.start() : m.end()] = b"#" * (m.end() - m.start())
+    return code if masked is None else bytes(masked)
+
+
 def _custom_header(ctx: Ctx, rhs: bytes) -> bool:
     """``rhs`` reads ``$_SERVER['HTTP_…']`` of a request header that is not a common one, or
     the query string or path the client sent."""

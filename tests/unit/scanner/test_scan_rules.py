@@ -441,6 +441,25 @@ def test_shell_quoted_spans_are_the_outer_closed_calls() -> None:
     assert shell_quoted_removed(b"escapeshellarg($x . $y") == b"escapeshellarg($x . $y"
 
 
+def test_the_taint_pass_masks_the_values_the_server_sets_and_no_other() -> None:
+    from spamtrace.scanner.context import Ctx
+    from spamtrace.scanner.lexer import lex
+    from spamtrace.scanner.taint import server_set_masked
+
+    src = (
+        b"<?php $a = getenv('DOCUMENT_ROOT') . $_SERVER[ 'Home' ] . $_ENV['PATH'];"
+        b" $b = getenv('HTTP_X_CMD') . $_SERVER['REQUEST_URI'] . $_SERVER['REMOTE_ADDR'];"
+    )
+    lx = lex(src)
+    ctx = Ctx(src, "x.php", lx, 0, lambda: None, None)
+    masked = server_set_masked(ctx)
+    assert len(masked) == len(ctx.code)
+    server = masked[masked.find(b"$a =") : masked.find(b"$b =")]
+    assert server.find(b"getenv") < 0 and server.find(b"$_") < 0  # all three masked
+    at = ctx.code.find(b"$b =")  # a header, the URI, the client's address: kept
+    assert masked[at:] == ctx.code[at:]
+
+
 def test_a_contact_form_to_the_office_is_not_a_credentials_drop() -> None:
     """Form fields mailed to a fixed address are a phishing drop only with a password or card
     field among them, and only in the text that goes there."""

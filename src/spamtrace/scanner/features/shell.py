@@ -67,6 +67,7 @@ from spamtrace.scanner.taint import (
     assignment_before,
     encoded_argument,
     posted,
+    server_set_masked,
     shell_quoted_removed,
     taint,
 )
@@ -78,58 +79,16 @@ _TAIL_ANY = re.compile(rb"\s*=[^;]{0,160}")
 _SHELL_PATH = re.compile(rb"/bin/(?:ba|z|k|c|tc|da)?sh\b|\bsh -i\b|cmd\.exe|powershell")
 
 
-# $_SERVER/$_ENV/getenv() names whose value the server or the account sets, not the client:
-# a command built from the document root or the home folder runs no visitor's words (a backup
-# cron's mysqldump into getenv('DOCUMENT_ROOT') . '/backups'); HTTP_* headers, QUERY_STRING,
-# REQUEST_URI, PATH_INFO, PHP_SELF, the host names the client sends and the client's own
-# address and port (findsock hands a shell to the connection REMOTE_ADDR/REMOTE_PORT name)
-# stay request input
-_SERVER_SET_NAMES = frozenset(
-    b"document_root context_document_root script_filename server_addr server_port "
-    b"server_software server_admin request_time request_time_float "
-    b"gateway_interface home path user pwd tmpdir tmp temp shell lang".split()
-)
-_GETENV_END = re.compile(rb"getenv\s*\(\s*\x01(\d+)\x01\s*\)$")
-_SERVER_KEY = re.compile(rb"\s*\[\s*\x01(\d+)\x01\s*\]")
-_SERVER_ARRAY_END = re.compile(rb"\$_(?:server|env)$")
-
-
-def _server_set_end(ctx: Ctx, text: bytes, after: bytes) -> int:
-    """How many bytes at the end of ``text`` are a server-set value (``getenv('DOCUMENT_ROOT')``,
-    ``$_SERVER`` followed in ``after`` by ``['HOME']``), 0 when the end is request input."""
-    m = _GETENV_END.search(text)
-    if m is None:
-        m2 = _SERVER_ARRAY_END.search(text)
-        key = _SERVER_KEY.match(after) if m2 is not None else None
-        if m2 is None or key is None:
-            return 0
-        idx, size = int(key.group(1)), len(m2.group())
-    else:
-        idx, size = int(m.group(1)), len(m.group())
-    return size if ctx.lx.value(idx).strip().lower() in _SERVER_SET_NAMES else 0
-
-
 @feature("exec_request_input")
 def _exec_request_input(ctx: Ctx, rule: Rule) -> Hit | None:
     """A shell command run from request input (the rule's pattern), where the input is not a
-    value the server sets (:data:`_SERVER_SET_NAMES`): each such value is set aside and the
-    rest of the call looked at again."""
+    value the server sets: the pattern runs over the code with those masked
+    (:func:`taint.server_set_masked`)."""
     assert rule.regex is not None
-    code = ctx.code
-    for m in bounded_finditer(rule.regex, code, 50, first=ctx.first):
-        region = bytearray(code[m.start() : m.start() + 600])
-        got = rule.regex.match(region)
-        for _ in range(8):
-            if got is None:
-                break
-            end = got.end()
-            size = _server_set_end(ctx, bytes(region[:end]), bytes(region[end : end + 40]))
-            if not size:
-                line = ctx.line_of_code(m.start())
-                return Hit(line, ctx.excerpt_code(m.start(), m.start() + end))
-            region[end - size : end] = b"#" * size  # set it aside, look again
-            got = rule.regex.match(region)
-    return None
+    m = bounded_search(rule.regex, server_set_masked(ctx), ctx.first)
+    if m is None:
+        return None
+    return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end()))
 
 
 @feature("reverse_shell")
