@@ -889,6 +889,16 @@ def server_set_key(ctx: Ctx, idx: int) -> bool:
     return idx < len(ctx.lx.raw_strings) and ctx.lx.value(idx).strip().lower() in SERVER_SET_KEYS
 
 
+# getenv('HTTP_X_F') at the start of an expression: what the server passes to PHP
+_GETENV_AT = re.compile(rb"[\s@]*getenv\s*\(\s*\x01(\d+)\x01\s*\)")
+
+
+def getenv_header(ctx: Ctx, expr: bytes) -> bool:
+    """``expr`` starts with ``getenv('HTTP_…')``: a request header the client sends."""
+    m = _GETENV_AT.match(expr)
+    return m is not None and ctx.lx.value(int(m.group(1))).strip().upper().startswith(b"HTTP_")
+
+
 @per_file("server-set-masked")
 def server_set_masked(ctx: Ctx) -> bytes:
     """The code with each read of a value the server sets (``getenv('DOCUMENT_ROOT')``, the

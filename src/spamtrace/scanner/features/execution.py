@@ -69,6 +69,7 @@ from spamtrace.scanner.taint import (
     decoder_functions,
     email_safe,
     encoded_argument,
+    getenv_header,
     posted,
     request_props,
     shell_quoted_removed,
@@ -957,16 +958,6 @@ _ARG_REQ = re.compile(rb"[\s@]*(?:\(\s*string\s*\)\s*)?" + REQ)
 _HELD_CALLBACK = re.compile(rb"\$(" + NAME_P + rb")\s*(?:\[[^\]\n]{0,40}\]\s*)?")
 
 
-# getenv('HTTP_X_F'): a request header, as the server passes it to PHP
-_GETENV_LITERAL = re.compile(rb"[\s@]*getenv\s*\(\s*\x01(\d+)\x01\s*\)")
-
-
-def _header_value(ctx: Ctx, expr: bytes) -> bool:
-    """``expr`` is ``getenv('HTTP_…')``: a header the client sends."""
-    m = _GETENV_LITERAL.match(expr)
-    return m is not None and ctx.lx.value(int(m.group(1))).strip().upper().startswith(b"HTTP_")
-
-
 def _callback_arg(name: bytes, args: bytes) -> bytes | None:
     """The argument that a callback-taking function calls, or None when the call passes
     none (``array_filter($_POST['ids'])`` filters values, it calls nothing).
@@ -1036,7 +1027,7 @@ def _callback_request(ctx: Ctx, rule: Rule) -> Hit | None:
         callback = _callback_arg(code[start:end].rstrip(), args)
         if callback is None:
             continue
-        if (has_req and _ARG_REQ.match(callback)) or _header_value(ctx, callback):
+        if (has_req and _ARG_REQ.match(callback)) or getenv_header(ctx, callback):
             return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 120))
         # the callback, or each branch of a conditional that picks it ($a == $a ? $a : $a)
         branches = _TERNARY.fullmatch(callback.strip())
