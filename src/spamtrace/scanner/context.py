@@ -1199,6 +1199,9 @@ def called_any(ctx: Ctx, names: tuple[bytes, ...]) -> bool:
 
 
 REQ_MACRO = builtin_macro("REQ").encode()  # {REQ} of rules.toml, expanded
+#: {KEEP} of rules.toml: the functions a value passes through as itself (trim, stripslashes,
+#: urldecode, base64_decode...), one group
+KEEP = builtin_macro("KEEP").encode()
 
 
 _LEADING: dict[tuple[bytes, int], tuple[bytes, ...] | None] = {}

@@ -18,6 +18,7 @@ from collections.abc import Iterator
 
 from spamtrace.scanner import fold
 from spamtrace.scanner.context import (
+    KEEP,
     NAME_P,
     PLACEHOLDER,
     VAR,
@@ -241,10 +242,8 @@ _GETENV_RHS = re.compile(rb"[\s@(]*getenv\s*\(\s*\x01\d+\x01\s*\)")  # getenv('H
 
 # "&": a reference to the request array (``$p =& $_GET``) is the request array
 _DIRECT_REQ = re.compile(
-    rb"[\s@(&]*(?:\(\s*(?:string|object|array)\s*\)\s*)?(?:(?:trim|stripslashes|urldecode|rawurldecode|base64_decode|"
-    rb"str_rot13|strrev|gzinflate|gzuncompress|hex2bin|explode|substr|strtolower|"
-    rb"html_entity_decode|array_keys|array_values|key|current|reset|end|array_shift|array_pop|"
-    rb"json_decode)"
+    rb"[\s@(&]*(?:\(\s*(?:string|object|array)\s*\)\s*)?(?:(?:" + KEEP + rb"|explode|substr|"
+    rb"array_keys|array_values|key|current|reset|end|array_shift|array_pop|json_decode)"
     rb"\s*\([^$]{0,20})*" + REQ
 )
 
@@ -315,10 +314,7 @@ _LIST_RHS = re.compile(rb"\s*=\s*(?:array\s*\(|\[)\s*\x01\d+\x01")
 
 # the request's value decoded or trimmed as a whole (json_decode($raw, true), unserialize($s)):
 # what the visitor sent, in another shape
-_UNWRAP = (
-    rb"[\s@(&]*(?:(?:json_decode|unserialize|base64_decode|urldecode|rawurldecode|trim|"
-    rb"stripslashes|str_rot13|strrev|gzinflate|gzuncompress|hex2bin|html_entity_decode)\s*\(\s*)+"
-)
+_UNWRAP = rb"[\s@(&]*(?:(?:json_decode|unserialize|" + KEEP + rb")\s*\(\s*)+"
 
 
 _UNWRAP_AT = re.compile(_UNWRAP + rb"\$")

@@ -460,6 +460,25 @@ def test_the_taint_pass_masks_the_values_the_server_sets_and_no_other() -> None:
     assert masked[at:] == ctx.code[at:]
 
 
+def test_every_function_of_the_keep_list_passes_a_value_through_alike() -> None:
+    """{KEEP} of rules.toml is the one list of wrappers a value comes out of as itself: a
+    rule that looks through trim() looks through ltrim() and strtolower() too (the fetch
+    rule's list and the mail recipient's list each had a few of them)."""
+    from spamtrace.scanner.rules import builtin_macro
+
+    keep = builtin_macro("KEEP")
+    for sample, rule in (
+        (b"<?php echo file_get_contents(WRAP($_GET['u']));", "php.fetch-request-url"),
+        (b"<?php mail(WRAP($_POST['to']), 'hi', $_POST['m']);", "mailer.mail-request-recipient"),
+    ):
+        for name in ("trim", "ltrim", "strtolower", "strval"):
+            assert name in keep
+            code = sample.replace(b"WRAP", name.encode())
+            assert rule in rule_ids(analyze_bytes(code)), code
+        checked = sample.replace(b"WRAP", b"intval")  # a number: no longer the value sent
+        assert rule not in rule_ids(analyze_bytes(checked)), checked
+
+
 def test_a_contact_form_to_the_office_is_not_a_credentials_drop() -> None:
     """Form fields mailed to a fixed address are a phishing drop only with a password or card
     field among them, and only in the text that goes there."""

@@ -21,6 +21,7 @@ from spamtrace.scanner.context import (
     FILE_OP_NAMES_B,
     INCLUDE_LIT,
     INCLUDE_VAR,
+    KEEP,
     NAME_BYTES,
     NAME_P,
     PLACEHOLDER,
@@ -249,11 +250,7 @@ def _exec_unassigned(ctx: Ctx, rule: Rule) -> Hit | None:
 
 
 # what may wrap a value without changing what it runs: trimmed, unescaped, decoded
-_PASS_WRAPPERS = re.compile(
-    rb"(?:trim|ltrim|rtrim|stripslashes|stripcslashes|urldecode|rawurldecode|base64_decode|"
-    rb"str_rot13|strrev|gzinflate|gzuncompress|html_entity_decode|htmlspecialchars_decode)"
-    rb"\s*\("
-)
+_PASS_WRAPPERS = re.compile(KEEP + rb"\s*\(")
 
 
 def _fed_by_unassigned(

@@ -10,6 +10,7 @@ import re
 from spamtrace.scanner.context import (
     CURLOPT_URL,
     FETCH_LITERAL,
+    KEEP,
     NAME_P,
     PLACEHOLDER,
     SINK_NAMES,
@@ -338,8 +339,7 @@ _FIXED_DOMAIN = re.compile(rb"\.\s*\x01(\d+)\x01\s*;")
 
 
 _WRAPPED_REQ = re.compile(
-    rb"[\s@]*(?:\(\s*string\s*\)\s*)?(?:(?:trim|stripslashes|urldecode|rawurldecode|strtolower|"
-    rb"html_entity_decode|filter_var|sanitize_email)\s*\(\s*)*"
+    rb"[\s@]*(?:\(\s*string\s*\)\s*)?(?:(?:" + KEEP + rb"|filter_var|sanitize_email)\s*\(\s*)*"
 )
 
 

@@ -13,6 +13,7 @@ from spamtrace.scanner.context import (
     EXEC_NAMES_B,
     FETCH_CALLS,
     GLOBALS_SINKS,
+    KEEP,
     NAME_P,
     NOT_CALL_BEFORE,
     PLACEHOLDER,
@@ -1205,8 +1206,8 @@ def _exec_name_variable(ctx: Ctx, rule: Rule) -> Hit | None:
 
 
 _FORM_INPUT = re.compile(
-    rb"[\s@(]*(?:(?:trim|stripslashes|urldecode|rawurldecode|base64_decode|html_entity_decode|"
-    rb"strval)\s*\(\s*)*(?:\$_(?:get|post|request|cookie)\b|\$http_(?:get|post|cookie)_vars\b)"
+    rb"[\s@(]*(?:" + KEEP + rb"\s*\(\s*)*(?:\$_(?:get|post|request|cookie)\b|"
+    rb"\$http_(?:get|post|cookie)_vars\b)"
 )
 
 
@@ -1228,10 +1229,7 @@ def _from_form(ctx: Ctx, arg: bytes) -> bool:
     return False
 
 
-_HEAD_VAR = re.compile(
-    rb"[\s@(]*(?:(?:trim|stripslashes|urldecode|rawurldecode|base64_decode|html_entity_decode|"
-    rb"strval)\s*\(\s*)*\$(" + NAME_P + rb")"
-)
+_HEAD_VAR = re.compile(rb"[\s@(]*(?:" + KEEP + rb"\s*\(\s*)*\$(" + NAME_P + rb")")
 
 
 @feature("fetch_request")
@@ -1428,7 +1426,7 @@ def _own_folder(ctx: Ctx, path: bytes) -> bool:
 
 # a file read whose whole name is a request field, as it came: readfile($_GET['f'])
 _BARE_REQUEST_NAME = re.compile(
-    rb"[\s@(]*(?:(?:trim|urldecode|rawurldecode|base64_decode|stripslashes)\s*\(\s*)*"
+    rb"[\s@(]*(?:" + KEEP + rb"\s*\(\s*)*"
     rb"\$_(?:get|post|request)\s*\[\s*\x01(\d+)\x01\s*\][\s)]*"
 )
 _SHOWN_BEFORE = re.compile(rb"(?:echo|print|var_dump|print_r|printf|die|exit)\b[^;{}]{0,60}$")
