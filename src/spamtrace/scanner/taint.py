@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from spamtrace.scanner import fold
 from spamtrace.scanner.context import (
     KEEP,
+    KEEP_NAMES,
     NAME_P,
     PLACEHOLDER,
     VAR,
@@ -253,13 +254,13 @@ _DIRECT_REQ = re.compile(
 _MAPPED_REQ = re.compile(
     rb"[\s@(&]*array_map\s*\(\s*\x01(\d+)\x01\s*,\s*" + REQ + rb"(?:\s*\[[^\]\[;]{1,60}\])?\s*\)"
 )
-_MAP_DECODERS = frozenset(_DEC_FUNCS.split(b"|")) | {b"trim", b"stripslashes"}
 
 
 def _mapped_decoder(ctx: Ctx, rhs: bytes) -> bool:
-    """``rhs`` maps a decoder (or trim) over request input, as a whole or one of its arrays."""
+    """``rhs`` maps a decoder (or trim: :data:`KEEP_NAMES`) over request input, as a whole or
+    one of its arrays."""
     m = _MAPPED_REQ.match(rhs)
-    return m is not None and ctx.lx.value(int(m.group(1))).strip().lower() in _MAP_DECODERS
+    return m is not None and ctx.lx.value(int(m.group(1))).strip().lower() in KEEP_NAMES
 
 
 _GLOBALS_AT = re.compile(rb"[\s@(]*\$globals\s*\[\s*(?:\x01(\d+)\x01|\$(\w+))\s*\]\s*(?:;|$)")
