@@ -902,7 +902,7 @@ def server_set_masked(ctx: Ctx) -> bytes:
     ``$_server`` of ``$_server['home']``) overwritten by "#" bytes, offsets kept: a pattern
     for request input ({REQ}) run over it finds only what the client can set."""
     code = ctx.code
-    if code.find(b"getenv") < 0 and code.find(b"$_server") < 0 and code.find(b"$_env") < 0:
+    if ctx.first(b"getenv") < 0 and ctx.first(b"$_server") < 0 and ctx.first(b"$_env") < 0:
         return code
     masked: bytearray | None = None
     for m in _SERVER_READ.finditer(code):

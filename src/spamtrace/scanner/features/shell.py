@@ -84,8 +84,11 @@ _SHELL_PATH = re.compile(rb"/bin/(?:ba|z|k|c|tc|da)?sh\b|\bsh -i\b|cmd\.exe|powe
 def _exec_request_input(ctx: Ctx, rule: Rule) -> Hit | None:
     """A shell command run from request input (the rule's pattern), where the input is not a
     value the server sets: the pattern runs over the code with those masked
-    (:func:`taint.server_set_masked`)."""
+    (:func:`taint.server_set_masked`), in a file where it matches at all (the masks take
+    matches away, never make one: most files are done with one search)."""
     assert rule.regex is not None
+    if bounded_search(rule.regex, ctx.code, ctx.first) is None:
+        return None
     m = bounded_search(rule.regex, server_set_masked(ctx), ctx.first)
     if m is None:
         return None
