@@ -504,7 +504,13 @@ def _tainted_sink(ctx: Ctx, rule: Rule) -> Hit | None:
         if kind == "exec":  # a value checked against a list or a format: no command of its own
             tainted = {
                 v for v in tainted
-                if not whitelisted_at(ctx, v, start) and not looked_up_var(ctx, v)
+                if not whitelisted_at(ctx, v, start)
+                and not looked_up_var(ctx, v)
+                and not stored_value_at(ctx, v, start)
+            }
+        elif kind == "sql":  # an escaped value quoted in the statement: no SQL of its own
+            tainted = {
+                v for v in tainted if not (sql_escaped_var(ctx, v) and _sql_quoted(text, v))
             }
         elif kind == "mail":  # $subject = 'New contact request'; just before: the form's no more
             tainted = {v for v in tainted if not literal_at(ctx, v, start)}
@@ -714,6 +720,116 @@ def whitelisted_at(ctx: Ctx, var: bytes, pos: int) -> bool:
         sites = var_assigns(code, var, re.compile(rb"\s*\.?=(?![=>])"), 50)
         if not any(checked_from <= s < pos for s, _ in sites):
             return True
+    return False
+
+
+# a value made safe for a SQL string: what mysqli/mysql/PDO escaping returns
+_SQL_ESCAPE_RHS = re.compile(
+    rb"\s*=(?![=>])\s*(?:mysqli_real_escape_string\s*\(\s*\$" + NAME_P + rb"\s*,"
+    rb"|mysql_real_escape_string\s*\(|\$" + NAME_P + rb"\s*->\s*real_escape_string\s*\()"
+)
+
+
+def _sql_quoted(sql: bytes, var: bytes) -> bool:
+    """Every ``$var`` in the statement ``sql`` stands between single quotes ('$var'): an
+    escaped value there cannot end the string it is in."""
+    uses = list(re.finditer(rb"\$" + re.escape(var) + rb"(?![\w\x80-\xff])", sql))
+    return bool(uses) and all(
+        sql[u.start() - 1 : u.start()] == b"'" and sql[u.end() : u.end() + 1] == b"'"
+        for u in uses
+    )
+
+
+def sql_escaped_var(ctx: Ctx, var: bytes) -> bool:
+    """Every value ``$var`` is given is what a SQL escaping function returns
+    (``$mac = mysqli_real_escape_string($db, $_GET['mac'])``): inside a quoted SQL string it
+    is one value, not a statement of the visitor's."""
+    code = ctx.code
+    writes = var_assigns(code, var, _ANY_WRITE, 6)
+    return bool(writes) and all(
+        m.group().strip() == b"=" and _SQL_ESCAPE_RHS.match(code, m.start()) is not None
+        for _, m in writes
+    )
+
+
+# a query that tests one column for equality with a quoted variable, and nothing else
+_WHERE_ONE_EQUAL = re.compile(
+    rb"\bwhere\s+`?[\w.]+`?\s*=\s*'\$(" + NAME_P + rb")'\s*(?:limit\s+1\s*)?;?\s*$"
+)
+# the rows a result holds: mysqli_num_rows($r), $r->num_rows, $r->rowCount()
+_ROWS_OF = re.compile(
+    rb"(?:mysqli?_num_rows\s*\(\s*\$(" + NAME_P + rb")\s*\)|\$(" + NAME_P
+    + rb")\s*->\s*(?:num_rows\b|rowcount\s*\(\s*\)))\s*(?:>\s*0|>=\s*1|!=\s*0)?"
+)
+_QUERY_OF = re.compile(
+    rb"\s*=(?![=>])\s*(?:mysqli_query\s*\(\s*\$" + NAME_P + rb"\s*,|mysql_query\s*\(|\$"
+    + NAME_P + rb"\s*->\s*query\s*\()\s*([^;]{1,300}?)\s*\)\s*;"
+)
+_DQ_RHS = re.compile(rb"\s*=(?![=>])\s*(\x01\d+\x01)\s*;")
+
+
+def _query_tests_var(ctx: Ctx, result: bytes, var: bytes, before: int) -> bool:
+    """``$result`` is set only by a query (run before ``before``) whose SQL is
+    ``... WHERE col = '$var'`` and nothing more, given inline or by a variable's last
+    literal before the query."""
+    code = ctx.code
+    sites = [(s, m) for s, m in var_assigns(code, result, _ANY_WRITE, 6) if s < before]
+    queries: list[tuple[int, re.Match[bytes]]] = []
+    for s, m in sites:
+        q = _QUERY_OF.match(code, m.start())
+        if q is not None:
+            queries.append((s, q))
+    if not queries:
+        return False
+    at, q = queries[-1]
+    arg = q.group(1).strip()
+    held = VAR.fullmatch(arg)
+    if held is not None:
+        lits = [
+            (s, m) for s, m in var_assigns(code, held.group(1), _ANY_WRITE, 6) if s < at
+        ]
+        if not lits:
+            return False
+        lit = _DQ_RHS.match(code, lits[-1][1].start())
+        if lit is None:
+            return False
+        arg = lit.group(1)
+    if PLACEHOLDER.fullmatch(arg) is None:
+        return False
+    sql = interpolated(ctx, arg).strip()
+    found = _WHERE_ONE_EQUAL.search(sql)
+    return (
+        found is not None and found.group(1) == var and b" or " not in sql and b"union" not in sql
+    )
+
+
+def stored_value_at(ctx: Ctx, var: bytes, pos: int) -> bool:
+    """Whether ``$var`` reaches the command at ``pos`` only inside ``if (rows of $r)`` where
+    ``$r`` is a query finding ``$var`` in one column of the site's own table, ``$var`` being
+    SQL-escaped: the value is one the site stored (a wake-on-LAN page's registered MAC
+    address), not a command the visitor wrote."""
+    if not sql_escaped_var(ctx, var):
+        return False
+    code = ctx.code
+    for m in itertools.islice(_IF_OPEN.finditer(code, 0, pos), 300):
+        cond_len = close_paren(code[m.end() : m.end() + 600])
+        cond = code[m.end() : m.end() + cond_len]
+        rows = _ROWS_OF.fullmatch(cond.strip())
+        if rows is None:
+            continue
+        body_at = m.end() + cond_len + 1
+        rest = code[body_at : body_at + 4000]
+        lead = len(rest) - len(rest.lstrip())
+        if rest[lead : lead + 1] != b"{":
+            continue
+        at = body_at + lead + 1
+        end = at + close_paren(code[at : at + 4000], 123, 125)
+        if not at <= pos < end:
+            continue
+        if _query_tests_var(ctx, rows.group(1) or rows.group(2), var, m.start()):
+            later = var_assigns(code, var, re.compile(rb"\s*\.?=(?![=>])"), 50)
+            if not any(m.start() <= s < pos for s, _ in later):
+                return True
     return False
 
 
