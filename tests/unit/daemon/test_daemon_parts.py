@@ -8,6 +8,7 @@ import os
 import shutil
 import socket
 import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -368,6 +369,19 @@ def test_sighup_reload_keeps_the_old_config_when_the_new_one_is_bad(tmp_path: Pa
     assert d.engine.cfg.accounts.min_uid == 500 and d.engine.accounts.cfg.min_uid == 500
     assert d.monitor.repair is True
     assert d.status()["config"]["reload_error"] is None
+    # a firewall exception for a user this host lacks: `config check` and `firewall apply`
+    # refuse it; the reload took it without a word. It takes it (the capture needs no
+    # firewall) and says so in its notes (the journal's `note:` lines)
+    (tmp_path / "spamtrace.toml").write_text(
+        '[[firewall.exceptions]]\nuser = "no-such-user-x"\nport = 587\n'
+    )
+    d.reload()
+    taken = got[-1]
+    assert isinstance(taken, ConfigReloaded) and taken.ok
+    assert taken.notes == (
+        "`spamtrace firewall apply` would refuse this config: "
+        "firewall.exceptions[0].user: no such user 'no-such-user-x'",
+    )
     d.engine.close()
 
 
@@ -511,6 +525,57 @@ def test_journal_logs_firewall_changes_once(capsys: pytest.CaptureFixture[str]) 
         "spamtrace: firewall loaded (nft)",
         "spamtrace: firewall ABSENT (nft): our table is not loaded",
     ]
+
+
+def test_journal_lines_carry_their_priority_under_systemd(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every journal line had priority info: `journalctl -p warning -u spamtrace` showed
+    nothing of a spam incident, a drift or lost events. On the journal's stream (systemd
+    names it in JOURNAL_STREAM) each line starts with its priority, which journald takes;
+    on any other stderr (a terminal, a file of another init system) the lines are as
+    before."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "watch"))
+    from watchfake import attempt
+
+    from spamtrace.policy.incidents import IncidentTracker
+    from spamtrace.service.bus import IncidentOpened
+    from spamtrace.sinks.records import incident_record
+
+    att = attempt(100.0)
+    rec = incident_record(IncidentTracker().add(att).incident, att)
+    journal = tmp_path / "journal"
+    with open(journal, "w") as out:
+        st = os.fstat(out.fileno())
+        monkeypatch.setenv("JOURNAL_STREAM", f"{st.st_dev}:{st.st_ino}")
+        log = JournalLog(out)
+        log.handle(IncidentOpened(rec, True, {"notes": []}))
+        log.handle(FirewallChecked(FirewallState.DRIFTED, "nft", ("rule st:block is missing",),
+                                   time.time()))  # fmt: skip
+        log.handle(FirewallChecked(FirewallState.LOADED, "nft", (), time.time()))
+        with open(tmp_path / "other", "w") as other:  # not the journal's stream: no prefix
+            JournalLog(other).handle(IncidentOpened(rec, True, {"notes": []}))
+    lines = journal.read_text().splitlines()
+    assert [line[:3] for line in lines] == ["<4>", "<4>", "<6>"]
+    assert lines[0].startswith(f"<4>spamtrace: SUSPICIOUS incident {rec.id} opened")
+    assert (tmp_path / "other").read_text().startswith("spamtrace: SUSPICIOUS incident")
+    # a command's error line (the boot firewall unit's, say) is an err there
+    env = {**os.environ, "SPAMTRACE_CONFIG_DIR": "/nonexistent"}
+    with open(journal, "w") as err:
+        st = os.fstat(err.fileno())
+        env["JOURNAL_STREAM"] = f"{st.st_dev}:{st.st_ino}"
+        subprocess.run([sys.executable, "-m", "spamtrace", "scan", str(tmp_path / "gone")],
+                       stderr=err, stdout=subprocess.DEVNULL, env=env, timeout=60)  # fmt: skip
+    assert journal.read_text().startswith("<3>spamtrace: error: no such file or directory")
+    # an alert not delivered is a warning
+    from spamtrace.sinks.alerts import dispatcher
+
+    with open(journal, "w") as err:
+        st = os.fstat(err.fileno())
+        monkeypatch.setenv("JOURNAL_STREAM", f"{st.st_dev}:{st.st_ino}")
+        monkeypatch.setattr(sys, "stderr", err)
+        dispatcher._stderr("alerts: ops: the opened alert of incident x was not delivered")
+    assert journal.read_text().startswith("<4>spamtrace: alerts: ops: the opened alert")
 
 
 def test_journal_names_a_stolen_mailbox(capsys: pytest.CaptureFixture[str]) -> None:

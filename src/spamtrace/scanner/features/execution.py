@@ -21,6 +21,7 @@ from spamtrace.scanner.context import (
     FILE_OP_NAMES_B,
     INCLUDE_LIT,
     INCLUDE_VAR,
+    KEEP,
     NAME_BYTES,
     NAME_P,
     PLACEHOLDER,
@@ -62,7 +63,6 @@ from spamtrace.scanner.context import (
 from spamtrace.scanner.rules import Rule
 from spamtrace.scanner.rx import compile_possessive
 from spamtrace.scanner.taint import (
-    QUOTED_ARG,
     REQ,
     REQ_RE,
     STOP_WORDS,
@@ -70,8 +70,10 @@ from spamtrace.scanner.taint import (
     decoder_functions,
     email_safe,
     encoded_argument,
+    getenv_header,
     posted,
     request_props,
+    shell_quoted_removed,
     taint,
 )
 
@@ -248,11 +250,7 @@ def _exec_unassigned(ctx: Ctx, rule: Rule) -> Hit | None:
 
 
 # what may wrap a value without changing what it runs: trimmed, unescaped, decoded
-_PASS_WRAPPERS = re.compile(
-    rb"(?:trim|ltrim|rtrim|stripslashes|stripcslashes|urldecode|rawurldecode|base64_decode|"
-    rb"str_rot13|strrev|gzinflate|gzuncompress|html_entity_decode|htmlspecialchars_decode)"
-    rb"\s*\("
-)
+_PASS_WRAPPERS = re.compile(KEEP + rb"\s*\(")
 
 
 def _fed_by_unassigned(
@@ -494,10 +492,10 @@ def _tainted_sink(ctx: Ctx, rule: Rule) -> Hit | None:
                     parts = [*parts[:3], b"", *parts[4:]]
             args = b",".join(parts[:2] + parts[3:])
         text = interpolated(ctx, args)
-        if kind == "exec" and text.find(b"escapeshellarg") >= 0:
+        if kind == "exec":
             # what escapeshellarg() quotes is one argument of a command the script chose
             # (exec(BIN . " -m " . escapeshellarg($id))), not a command of the visitor's
-            text = QUOTED_ARG.sub(b"", text)
+            text = shell_quoted_removed(text)
         if kind == "exec" and text.find(b"[") >= 0:
             # an element of the script's own table of commands ($commands[$what]): the
             # request picks a key, the table gives the command
@@ -574,15 +572,17 @@ _ANY_WRITE = re.compile(rb"\s*(?:\[[^\]\n]{0,80}\]\s*)*(?:[.+]|\?\?)?=(?![=>])")
 _LIST_GROWERS = re.compile(rb"(?:array_push|array_unshift|array_splice)\s*\(\s*\$")
 
 
-def literal_list_var(ctx: Ctx, name: bytes) -> bool:
+def literal_list_var(ctx: Ctx, name: bytes, keyed: bool = False) -> bool:
     """Whether ``$name`` holds a literal list of strings and nothing else: one plain
     assignment of one (``$allowed = ['cache:clear', 'optimize'];``), no element written or
-    pushed after (the list a request value is checked against is the script's own)."""
+    pushed after (the list a request value is checked against is the script's own).
+    ``keyed``: its strings may be keyed by strings too (a table, :data:`_LITERAL_MAP`)."""
     code = ctx.code
     writes = var_assigns(code, name, _ANY_WRITE, 3)
     if len(writes) != 1 or writes[0][1].group().strip() != b"=":
         return False
-    if _LITERAL_LIST.match(code, writes[0][1].end()) is None:
+    literal = _LITERAL_MAP if keyed else _LITERAL_LIST
+    if literal.match(code, writes[0][1].end()) is None:
         return False
     return not literal_list_grown(ctx, name)
 
@@ -633,7 +633,7 @@ def looked_up_var(ctx: Ctx, var: bytes) -> bool:
         if got is None:
             return False
         tables = {t for t in got.groups() if t is not None}
-        if not all(_literal_map_var(ctx, t) for t in tables):
+        if not all(literal_list_var(ctx, t, keyed=True) for t in tables):
             return False
     return True
 
@@ -643,23 +643,12 @@ _TABLE_LOOKUP = re.compile(_LOOKUP)
 
 def _own_table_lookups_removed(ctx: Ctx, text: bytes) -> bytes:
     """``text`` without its lookups in arrays that hold only literals (``$commands[$what]``,
-    :func:`_literal_map_var`): whatever the key, such an element is one of the script's own
-    strings (or nothing)."""
+    :func:`literal_list_var`, keyed): whatever the key, such an element is one of the
+    script's own strings (or nothing)."""
     def repl(m: re.Match[bytes]) -> bytes:
-        return b" " if _literal_map_var(ctx, m.group(1)) else m.group()
+        return b" " if literal_list_var(ctx, m.group(1), keyed=True) else m.group()
 
     return _TABLE_LOOKUP.sub(repl, text)
-
-
-def _literal_map_var(ctx: Ctx, name: bytes) -> bool:
-    """``$name`` is set once, to a literal array of strings (keyed or not), and never added to."""
-    writes = var_assigns(ctx.code, name, _ANY_WRITE, 3)
-    return (
-        len(writes) == 1
-        and writes[0][1].group().strip() == b"="
-        and _LITERAL_MAP.match(ctx.code, writes[0][1].end()) is not None
-        and literal_list_grown(ctx, name) is False
-    )
 
 
 def _guard_of(ctx: Ctx, cond: bytes, var: bytes) -> re.Match[bytes] | None:
@@ -1164,16 +1153,6 @@ _ARG_REQ = re.compile(rb"[\s@]*(?:\(\s*string\s*\)\s*)?" + REQ)
 _HELD_CALLBACK = re.compile(rb"\$(" + NAME_P + rb")\s*(?:\[[^\]\n]{0,40}\]\s*)?")
 
 
-# getenv('HTTP_X_F'): a request header, as the server passes it to PHP
-_GETENV_LITERAL = re.compile(rb"[\s@]*getenv\s*\(\s*\x01(\d+)\x01\s*\)")
-
-
-def _header_value(ctx: Ctx, expr: bytes) -> bool:
-    """``expr`` is ``getenv('HTTP_…')``: a header the client sends."""
-    m = _GETENV_LITERAL.match(expr)
-    return m is not None and ctx.lx.value(int(m.group(1))).strip().upper().startswith(b"HTTP_")
-
-
 def _callback_arg(name: bytes, args: bytes) -> bytes | None:
     """The argument that a callback-taking function calls, or None when the call passes
     none (``array_filter($_POST['ids'])`` filters values, it calls nothing).
@@ -1243,7 +1222,7 @@ def _callback_request(ctx: Ctx, rule: Rule) -> Hit | None:
         callback = _callback_arg(code[start:end].rstrip(), args)
         if callback is None:
             continue
-        if (has_req and _ARG_REQ.match(callback)) or _header_value(ctx, callback):
+        if (has_req and _ARG_REQ.match(callback)) or getenv_header(ctx, callback):
             return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 120))
         # the callback, or each branch of a conditional that picks it ($a == $a ? $a : $a)
         branches = _TERNARY.fullmatch(callback.strip())
@@ -2039,9 +2018,6 @@ def _eval_wrappers(ctx: Ctx) -> list[bytes]:
     return _wrappers(ctx, _eval_calls(ctx, EVAL_NAMES_B, 100))
 
 
-_ESCAPED = re.compile(rb"escapeshell(?:arg|cmd)\s*\([^()]{0,120}\)")
-
-
 def _carries_request(ctx: Ctx, text: bytes, most: int) -> bool:
     """``text`` (a call's arguments, a statement) holds request input, or one of its first
     ``most`` variables is assigned from it (the taint pass runs only when one is passed)."""
@@ -2084,7 +2060,7 @@ def _wrapper_called_with(
             if code[max(0, pos - 12) : pos].rstrip().endswith(b"function"):
                 continue
             # what escapeshellarg() quotes is an argument, not a command
-            args = _ESCAPED.sub(b"", c.group(1))
+            args = shell_quoted_removed(c.group(1), cmd=True)
             if encoded and encoded_argument(ctx, args):
                 continue  # so is what urlencode() leaves after a literal command
             if _carries_request(ctx, args, 6):
