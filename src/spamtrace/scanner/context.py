@@ -1202,7 +1202,7 @@ REQ_MACRO = builtin_macro("REQ").encode()  # {REQ} of rules.toml, expanded
 #: {KEEP} of rules.toml: the functions a value passes through as itself (trim, stripslashes,
 #: urldecode, base64_decode...), one group
 KEEP = builtin_macro("KEEP").encode()
-KEEP_NAMES = frozenset(KEEP.removeprefix(b"(?:").removesuffix(b")").split(b"|"))
+KEEP_NAMES = frozenset(re.findall(rb"\w+", KEEP))
 
 
 _LEADING: dict[tuple[bytes, int], tuple[bytes, ...] | None] = {}

@@ -1080,3 +1080,42 @@ def test_service_install_that_cannot_write_says_which_file(
     assert f"cannot write {tmp_path}/spamtrace.service: Is a directory" in err, err
     assert "internal error" not in err and err.count("\n") == 1
     assert not (tmp_path / "spamtrace.service").exists()
+
+
+def test_service_install_says_a_folder_to_make_writable_that_is_not_there(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`quarantine_dir = "/srv/quarantine"` in enforce mode, not made yet: the drop-in's
+    `ReadWritePaths=-/srv/quarantine` is skipped for a missing path, and the daemon cannot
+    make the folder in a read-only /srv: every quarantine failed ("read-only file system")
+    with no word at install. Install says to make it first; one that exists is not named."""
+    from spamtrace.service import units as units_mod
+
+    monkeypatch.setenv("SPAMTRACE_CONFIG_DIR", str(tmp_path / "none.d"))
+    # tmp_path is under /tmp, which the unit's PrivateTmp has warned of: here it stands for
+    # a folder such as /srv
+    monkeypatch.setattr(units_mod, "_PRIVATE_TMP", ("/nonexistent-private-tmp",))
+    cfg = tmp_path / "spamtrace.toml"
+    units = tmp_path / "units"
+    units.mkdir()
+    missing = tmp_path / "srv" / "quarantine"  # outside the unit's folders, not there
+    there = tmp_path / "events"
+    there.mkdir()
+    cfg.write_text(
+        f'mode = "enforce"\n[responses]\nquarantine_dir = "{missing}"\n'
+        f'[events]\npath = "{there}/e.json"\n'
+    )
+    install = ["--config", str(cfg), "service", "install", "--unit-dir", str(units), "--json"]
+    assert main(install) == 0
+    out, err = capsys.readouterr()
+    warnings = json.loads(out)["warnings"]
+    said = [w for w in warnings if "does not exist" in w]
+    assert said == [
+        f"responses.quarantine_dir: {missing} does not exist, and the service cannot make it "
+        "(ProtectSystem=strict keeps the folders around it read-only): make it first, e.g. "
+        f"`install -d -m 0700 {missing}`"
+    ]
+    assert f"spamtrace: warning: {said[0]}" in err
+    missing.mkdir(parents=True)
+    assert main(install) == 0
+    assert not [w for w in json.loads(capsys.readouterr().out)["warnings"] if "not exist" in w]

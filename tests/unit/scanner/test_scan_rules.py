@@ -463,13 +463,14 @@ def test_the_taint_pass_masks_the_values_the_server_sets_and_no_other() -> None:
 def test_every_function_of_the_keep_list_passes_a_value_through_alike() -> None:
     """{KEEP} of rules.toml is the one list of wrappers a value comes out of as itself: a
     rule that looks through trim() looks through ltrim() and strtolower() too (the fetch
-    rule's list and the mail recipient's list each had a few of them)."""
+    rule's list, the mail recipient's and php.decode-request's each had a few of them)."""
     from spamtrace.scanner.rules import builtin_macro
 
     keep = builtin_macro("KEEP")
     for sample, rule in (
         (b"<?php echo file_get_contents(WRAP($_GET['u']));", "php.fetch-request-url"),
         (b"<?php mail(WRAP($_POST['to']), 'hi', $_POST['m']);", "mailer.mail-request-recipient"),
+        (b"<?php $m = base64_decode(WRAP($_POST['m'])); echo $m;", "php.decode-request"),
     ):
         for name in ("trim", "ltrim", "strtolower", "strval"):
             assert name in keep
