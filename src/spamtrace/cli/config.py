@@ -62,6 +62,11 @@ def _check(args: argparse.Namespace, cfg: config_mod.Config) -> int:
         named = re.match(r"[a-z]+\.[a-z_]+", why)  # firewall.exceptions[0].user: ...
         where = cfg.sources.get(named.group(0)) if named else None
         return _check_failed(args, ConfigError(f"{where}: {why}" if where else why))
+    # valid, but likely not what was meant: said under the verdict (a v6 destination
+    # "fd57:d4::2:465" is the address ...:465, not port 465)
+    from spamtrace.policy.firewall_plan import submission_notes
+
+    notes = submission_notes(cfg)
     # every file read, in order (one that sets no key too: the shipped example, all comments,
     # copied as the config), then what else set a value (the environment)
     files = config_mod.layer_files(args.config)
@@ -69,7 +74,10 @@ def _check(args: argparse.Namespace, cfg: config_mod.Config) -> int:
     layers = [*files, *sorted(setting - set(files))]
     if args.json:
         # an invalid config never gets here: main() calls _check_failed with the error
-        dump_json({"schema": "spamtrace.config-check/1", "valid": True, "layers": layers})
+        dump_json(
+            {"schema": "spamtrace.config-check/1", "valid": True, "layers": layers,
+             "notes": notes}
+        )  # fmt: skip
         return ExitCode.CLEAN
     shown = [escape(x) + ("" if x in setting else " (sets no key)") for x in layers]
     if not setting:
@@ -77,6 +85,8 @@ def _check(args: argparse.Namespace, cfg: config_mod.Config) -> int:
         print(f"config ok: {', '.join(shown)}; {tail}" if shown else f"config ok: {tail}")
     else:
         print("config ok: " + ", ".join(shown))
+    for note in notes:
+        print(f"note: {escape_message(note)}")
     return ExitCode.CLEAN
 
 

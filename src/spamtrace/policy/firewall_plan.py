@@ -379,6 +379,46 @@ def split_destination(entry: str) -> tuple[str, int | None] | None:
     return host, port
 
 
+#: the ports an admin most likely meant when an unbracketed IPv6 entry ends in one of these
+PORT_LIKE_GROUPS = frozenset((25, 465, 587, 2525))
+
+
+def v6_port_note(entry: str, where: str) -> str | None:
+    """A note for an unbracketed IPv6 ``entry`` whose last group reads as an SMTP port
+    ("fd57:d4::2:465"): it is an address (an IPv6 address carries a port only in the
+    ``[addr]:port`` form), taken as one, but likely meant as address and port. None when
+    the entry is no such address, or what is left without the group is no address."""
+    entry = entry.strip()
+    if entry.startswith("[") or "/" in entry or entry.count(":") < 2:
+        return None
+    try:
+        address = ipaddress.IPv6Address(entry)
+    except ValueError:
+        return None
+    head, _, last = entry.rpartition(":")
+    if not last.isdecimal() or int(last) not in PORT_LIKE_GROUPS:
+        return None
+    head = head + ":" if head.endswith(":") else head  # "2001:db8::25": "2001:db8::"
+    try:
+        ipaddress.IPv6Address(head)
+    except ValueError:
+        return None  # eight groups: the last one is part of the address
+    return (
+        f"{where}: {quoted(entry)} is read as the IPv6 address {address}, on every "
+        "submission port (an IPv6 address carries a port only in the [addr]:port form); "
+        f"if {last} is the port, write {quoted(f'[{head}]:{last}')}"
+    )
+
+
+def submission_notes(cfg: Config) -> list[str]:
+    """What `config check` says of ``[submission]`` without refusing it (no DNS, no users)."""
+    return [
+        note
+        for i, entry in enumerate(cfg.submission.allow_destinations)
+        if (note := v6_port_note(entry, f"submission.allow_destinations[{i}]")) is not None
+    ]
+
+
 def submission_exceptions(
     cfg: Config,
     *,
@@ -429,6 +469,8 @@ def submission_exceptions(
                 f"{where}: cannot read {quoted(entry)} (host, host:port, ip, cidr or [v6]:port)",
             )
         host, port = parsed
+        if (note := v6_port_note(entry, where)) is not None:
+            notes.append(note)
         if port is not None and port not in ports:
             kind = "a relay port" if port in relay else "not in smtp.ports"
             notes.append(

@@ -50,7 +50,26 @@ def test_config_check_json_names_the_layers(tmp_path: Path) -> None:
         "schema": "spamtrace.config-check/1",
         "valid": True,
         "layers": [str(good)],
+        "notes": [],
     }
+
+
+def test_config_check_notes_a_v6_destination_that_ends_like_a_port(tmp_path: Path) -> None:
+    """`allow_destinations = ["fd57:d4::2:465"]` was "config ok" without a word: it is the
+    address fd57:d4::2:465 (all submission ports), which is valid, but likely meant port 465."""
+    good = tmp_path / "good.toml"
+    good.write_text('[submission]\nallow_destinations = ["fd57:d4::2:465"]\n')
+    proc = run_cli("--config", str(good), "config", "check")
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.splitlines()
+    assert lines[0].startswith("config ok: ") and len(lines) == 2, proc.stdout
+    assert lines[1].startswith("note: submission.allow_destinations[0]: 'fd57:d4::2:465' is "
+                               "read as the IPv6 address fd57:d4::2:465"), lines[1]
+    assert "'[fd57:d4::2]:465'" in lines[1], lines[1]
+    proc = run_cli("--config", str(good), "config", "check", "--json")
+    doc = json.loads(proc.stdout)
+    assert proc.returncode == 0 and doc["valid"] is True
+    assert [n.split(":")[0] for n in doc["notes"]] == ["submission.allow_destinations[0]"]
 
 
 def test_config_check_names_a_file_that_sets_nothing(tmp_path: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 from typing import Any
 
 import pytest
@@ -297,6 +298,50 @@ def test_submission_destination_on_a_relay_port_is_a_note_not_an_exception() -> 
     plan = make_plan(submission__allow_destinations=["198.51.100.7:25"])
     assert plan.refusal is None and plan.exceptions == ()
     assert any("port 25 is a relay port" in n for n in plan.notes)
+
+
+@pytest.mark.parametrize(
+    ("entry", "port"),
+    [("fd57:d4::2:465", 465), ("2001:db8::1:587", 587), ("2001:db8::25", 25),
+     ("2001:db8:0::7:2525", 2525)],
+)  # fmt: skip
+def test_an_unbracketed_v6_destination_ending_like_a_port_is_an_address_with_a_note(
+    entry: str, port: int
+) -> None:
+    """`allow_destinations = ["fd57:d4::2:465"]` was read as the address fd57:d4::2:465 on
+    every submission port without a word: the admin meant port 465. It is an address (an
+    unbracketed v6 address carries no port), and the plan says "[addr]:port" is the form."""
+    plan = make_plan(submission__allow_destinations=[entry])
+    assert plan.refusal is None
+    address = str(ipaddress.ip_address(entry))
+    (exc, *_) = plan.exceptions
+    assert exc.addresses == (address,) and {e.port for e in plan.exceptions} == {465, 587, 2525}
+    (note,) = [n for n in plan.notes if "allow_destinations[0]" in n]
+    assert f"is read as the IPv6 address {address}" in note, note
+    assert f"]:{port}'" in note and "[addr]:port" in note, note
+    bracketed = note.split("write '")[1].split("'")[0]
+    meant = make_plan(submission__allow_destinations=[bracketed])
+    if port == 25:  # a relay port: that form is understood, and said to be no submission
+        assert any("port 25 is a relay port" in n for n in meant.notes), meant.notes
+    else:
+        assert [e.port for e in meant.exceptions] == [port]
+
+
+@pytest.mark.parametrize(
+    "entry",
+    [
+        "2001:db8::1",
+        "[2001:db8::1]:465",
+        "2001:db8::/64",
+        "2001:db8::1:8080",
+        "203.0.113.7:465",
+        "2001:db8:0:0:0:0:1:587",  # 8 groups: no room for a port
+    ],
+)
+def test_other_destinations_get_no_port_note(entry: str) -> None:
+    plan = make_plan(submission__allow_destinations=[entry])
+    assert plan.refusal is None
+    assert not [n for n in plan.notes if "allow_destinations[0]" in n], plan.notes
 
 
 def test_the_plan_says_what_keeps_working_and_to_watch_first() -> None:
