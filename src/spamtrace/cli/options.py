@@ -48,6 +48,17 @@ def duration(text: str) -> float:
     return found[0] * UNITS[found[1]]
 
 
+def positive_duration(text: str) -> float:
+    """A :func:`duration` of more than 0 (``watch --duration``: "stop after this long"; 0
+    started the watch and stopped it at once)."""
+    seconds = duration(text)
+    if seconds <= 0:
+        raise argparse.ArgumentTypeError(
+            f"must be more than 0: {quoted(text)} (leave --duration out to watch until stopped)"
+        )
+    return seconds
+
+
 def hours(text: str) -> float:
     """The old ``--since-hours N`` spelling: a non-negative number of hours, as seconds."""
     try:

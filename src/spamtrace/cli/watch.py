@@ -31,8 +31,8 @@ from typing import TYPE_CHECKING, Any
 from spamtrace.cli.options import (
     UNITS,
     count,
-    duration,
     duration_match,
+    positive_duration,
     seconds_up_to,
     store_help,
 )
@@ -68,9 +68,9 @@ def register(sub: Any) -> None:
     w.add_argument("--json", action="store_true", help="one JSON object per line")
     w.add_argument(
         "--duration",
-        type=duration,
+        type=positive_duration,
         metavar="TIME",
-        help="stop after this long (e.g. 30, 30s, 5m, 1h)",
+        help="stop after this long, more than 0 (e.g. 30, 30s, 5m, 1h; default: until stopped)",
     )
     add_engine_arguments(w)
     w.add_argument("--no-store", action="store_true", help="do not write the store")

@@ -54,6 +54,17 @@ def test_config_check_json_names_the_layers(tmp_path: Path) -> None:
     }
 
 
+@pytest.mark.parametrize("value", ["0", "0s", "0.0", "0ms"])
+def test_watch_duration_zero_is_a_usage_error(value: str) -> None:
+    """`watch --duration 0` started, and stopped at once (exit 0): --duration is "stop after
+    this long", and 0 is no time to watch; it is a one-line usage error, as a bad unit is."""
+    proc = run_cli("watch", "--no-store", "--duration", value)
+    assert proc.returncode == 2, (proc.stdout, proc.stderr)
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and "argument --duration: must be more than 0" in lines[0], lines
+    assert "Traceback" not in proc.stderr and "sources" not in proc.stderr  # it did not start
+
+
 def test_config_check_notes_a_v6_destination_that_ends_like_a_port(tmp_path: Path) -> None:
     """`allow_destinations = ["fd57:d4::2:465"]` was "config ok" without a word: it is the
     address fd57:d4::2:465 (all submission ports), which is valid, but likely meant port 465."""
