@@ -120,7 +120,28 @@ def block(con: Console, renderable: RenderableType, *, indent: int = 4) -> None:
 
     width = Measurement.get(con, con.options, renderable).maximum + indent
     shown = _Ascii(renderable) if plain(con) else renderable
-    con.print(Padding(shown, (0, 0, 0, indent), expand=False), width=min(width, con.width))
+    padded = Padding(shown, (0, 0, 0, indent), expand=False)
+    con.print(_Trimmed(padded), width=min(width, con.width))
+
+
+class _Trimmed:
+    """A renderable whose lines end at their last character: a tree pads its lines to the
+    widest one, which left spaces at the end of the lines of `incident ID | cat -A`."""
+
+    def __init__(self, renderable: RenderableType) -> None:
+        self.renderable = renderable
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        from rich.segment import Segment
+
+        for line in console.render_lines(self.renderable, options, pad=False):
+            while line and not line[-1].control and not line[-1].text.rstrip():
+                line.pop()
+            if line and not line[-1].control:
+                last = line[-1]
+                line[-1] = Segment(last.text.rstrip(), last.style, last.control)
+            yield from line
+            yield Segment.line()
 
 
 @dataclass(frozen=True, slots=True)

@@ -133,6 +133,15 @@ def test_incident_in_a_pipe_is_plain_ascii_one_line_per_field(
     assert "| block-uid" in out and "spamtrace release uid 1001" in out
 
 
+def test_incident_in_a_pipe_has_no_trailing_spaces(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The process tree of `incident ID` was padded to its widest line: `incident ID | cat -A`
+    showed spaces after the sender's line (and `diff`, `grep 'php$'` tripped on them)."""
+    monkeypatch.setenv("LANG", "en_US.UTF-8")
+    out = shown(piped())
+    assert "    4242 php (the sender)\n" in out, out
+    assert [line for line in out.splitlines() if line != line.rstrip()] == [], out
+
+
 def test_a_mail_incident_of_a_user_without_a_uid_says_who() -> None:
     """A mail-script incident names the log's local user; when the host has no uid for it,
     `incident ID` said "who: uid None (shop)"."""
