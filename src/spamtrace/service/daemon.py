@@ -74,6 +74,17 @@ def sd_notify(state: str) -> None:
         s.sendto(state.encode(), path)
 
 
+def firewall_refusal_note(cfg: Config) -> str | None:
+    """The note of a config whose firewall part `firewall apply` would refuse (a user this
+    host lacks in an exception, relay mode without relays): the daemon takes it at start and
+    at a reload (capture, verdicts and responses need no firewall), but says so, as `config
+    check` refuses it."""
+    from spamtrace.actions.firewall.host import config_problem
+
+    why = config_problem(cfg)
+    return None if why is None else f"`spamtrace firewall apply` would refuse this config: {why}"
+
+
 class StatusBoard:
     """Keeps what ``status`` shows that the engine does not count itself."""
 
@@ -265,6 +276,8 @@ class Daemon:
         self.board = StatusBoard()
         self.engine = Engine(cfg, options, subscribers=[self.board, JournalLog()])
         self.engine.extra_sources.extend(plugins.sources(cfg))
+        if (note := firewall_refusal_note(cfg)) is not None:  # said at start as at a reload
+            self.engine.notes.append(note)
         self._plugins = {"respond": respond, "alerts": alerts}
         self.loaded_at = time.time()
         self.monitor = FirewallMonitor(
@@ -335,12 +348,8 @@ class Daemon:
         for section in ("metrics", "events"):
             if getattr(cfg, section) != getattr(old_cfg, section):
                 notes.append(f"[{section}] changed: takes effect at the next restart")
-        from spamtrace.actions.firewall.host import config_problem
-
-        # taken (capture, verdicts and responses need no firewall), but said: `config check`
-        # refuses it, and so would `firewall apply`
-        if (why := config_problem(cfg)) is not None:
-            notes.append(f"`spamtrace firewall apply` would refuse this config: {why}")
+        if (note := firewall_refusal_note(cfg)) is not None:
+            notes.append(note)
         self.loaded_at = now
         self.engine.publish(ConfigReloaded(True, None, cfg, tuple(notes), now))
 

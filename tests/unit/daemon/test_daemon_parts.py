@@ -385,6 +385,25 @@ def test_sighup_reload_keeps_the_old_config_when_the_new_one_is_bad(tmp_path: Pa
     d.engine.close()
 
 
+def test_a_start_with_a_config_firewall_apply_would_refuse_says_so(tmp_path: Path) -> None:
+    """A reload of a config that `firewall apply` refuses says why in a note; a start with
+    that same config said nothing: it starts (capture needs no firewall), with the same note
+    among its start notes (the journal's `note:` lines after "daemon started")."""
+    d = _daemon(tmp_path, '[[firewall.exceptions]]\nuser = "no-such-user-x"\nport = 587\n')
+    try:
+        assert d.engine.started_message().notes.count(
+            "`spamtrace firewall apply` would refuse this config: "
+            "firewall.exceptions[0].user: no such user 'no-such-user-x'"
+        ) == 1
+    finally:
+        d.engine.close()
+    fine = _daemon(tmp_path, "")
+    try:
+        assert not [n for n in fine.engine.started_message().notes if "would refuse" in n]
+    finally:
+        fine.engine.close()
+
+
 def test_status_names_the_metrics_address_served_not_one_a_reload_asked_for(
     tmp_path: Path,
 ) -> None:
