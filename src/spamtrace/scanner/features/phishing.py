@@ -1683,7 +1683,10 @@ def _crawler_local_served(ctx: Ctx, rule: Rule) -> Hit | None:
     value = ctx.lx.value
     for m in itertools.islice(prefiltered_finditer(_LOCAL_PAGE, code, ctx.first), 20):
         name = value(int(m.group(1))).lower().strip()
-        if name.find(b"://") >= 0 or _PAGE_FILE.search(name) is None:
+        if name.find(b"://") >= 0:
+            continue
+        script = _PAGE_FILE.search(name) is None
+        if script and (not name.endswith(b".php") or not _else_includes(ctx, m.end())):
             continue
         head = code[max(0, m.start() - 260) : m.start()].rstrip()
         if head.endswith(b"{"):
@@ -1692,6 +1695,8 @@ def _crawler_local_served(ctx: Ctx, rule: Rule) -> Hit | None:
         if test is None:
             continue
         cond = test.group(0)
+        if script and not _names_crawlers(ctx, cond):
+            continue
         if _crawler_test(ctx, cond) or _crawler_flag(ctx, cond):
             return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.start() + 80))
     hit = _crawler_helper_page(ctx)
@@ -1700,6 +1705,35 @@ def _crawler_local_served(ctx: Ctx, rule: Rule) -> Hit | None:
     if has_any(ctx, (b"curl_exec", b"file_get_contents")):
         return _crawler_fixed_fetch(ctx)
     return None
+
+
+_ELSE_INCLUDE = re.compile(
+    rb"\s*\}\s*else\s*\{?\s*(?:include|require)(?:_once)?\s*\(?\s*"
+    rb"(?:(?:__dir__|dirname\s*\(\s*__file__\s*\))\s*\.\s*)?\x01\d+\x01\s*\)?\s*;"
+)
+_NOT = re.compile(rb"!(?!=)")
+
+
+def _else_includes(ctx: Ctx, end: int) -> bool:
+    """The include ending at ``end`` is the whole block of its ``if``, and the ``else`` of
+    that ``if`` includes another fixed local file: which script runs is chosen by the test."""
+    return _ELSE_INCLUDE.match(ctx.code, end) is not None
+
+
+def _names_crawlers(ctx: Ctx, cond: bytes) -> bool:
+    """``cond`` (an ``if`` test, not negated) names search-engine crawlers, in itself or in
+    the body of a function of the file's own that it calls: a device test (phone or desktop)
+    reads the user agent too, but names no crawler."""
+    if _NOT.search(cond) is not None:
+        return False
+    value = ctx.lx.value
+    bodies = function_bodies(ctx)
+    texts = [cond] + [bodies.get(c.group(1), b"") for c in itertools.islice(_CALLED.finditer(cond), 8)]
+    return any(
+        _CRAWLERS.search(value(int(q.group(1))).lower()) is not None
+        for text in texts
+        for q in itertools.islice(PLACEHOLDER.finditer(text), 40)
+    )
 
 
 # a page printed through a name: echo file_get_contents($page), echo load_page($page) (a
