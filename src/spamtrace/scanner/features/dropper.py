@@ -450,6 +450,42 @@ def _self_delete_backdate(ctx: Ctx, rule: Rule) -> Hit | None:
     return None
 
 
+# the running script itself, as touch() is given it
+_SELF_PATH = re.compile(
+    rb"@?\s*(?:__file__|(?:basename|realpath)\s*\(\s*__file__\s*\)|"
+    rb"\$_server\s*\[\s*\x01(\d+)\x01\s*\])\s*"
+)
+
+
+@feature("self_backdate")
+def _self_backdate(ctx: Ctx, rule: Rule) -> Hit | None:
+    """A script that sets its own modification time to an old one (``touch(__FILE__,
+    filemtime('index.php'))``, ``touch($_SERVER['SCRIPT_FILENAME'], $oldest)``): a planted
+    file made to look as old as its neighbours, so that no one looking for recently changed
+    files finds it. A script that touches itself to invalidate a cache sets the time now."""
+    code = ctx.code
+    for start, args in calls_to(ctx, (b"touch",), 20):
+        parts = top_args(args)
+        if len(parts) < 2:
+            continue
+        me = _SELF_PATH.fullmatch(parts[0])
+        if me is None or (
+            me.group(1) is not None and ctx.lx.value(int(me.group(1))).strip().lower() not in _SELF_KEYS
+        ):
+            continue
+        when = parts[1].strip()
+        texts = [when]
+        for v in itertools.islice(VAR.finditer(when), 4):  # min($times), $old: where they came from
+            texts += [m.group(1) for _, m in var_assigns(code[:start], v.group(1), _ITEM_RHS, 5)]
+        if any(_BACKDATE.search(t.strip()) is not None for t in texts):
+            return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
+    return None
+
+
+# ``$t = ...`` or ``$t[] = ...``: a value kept, alone or in a list
+_ITEM_RHS = re.compile(rb"\s*(?:\[[^\]]{0,40}\]\s*)?=(?![=>])([^;]{1,200})")
+
+
 # a time read from a file: the old time a script keeps before it changes the file
 _TIME_OF = re.compile(
     rb"@?\s*(?:filemtime|filectime|fileatime)\s*\(\s*(.{1,200}?)\s*\)\s*$", re.DOTALL
