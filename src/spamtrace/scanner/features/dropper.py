@@ -469,9 +469,10 @@ def _self_backdate(ctx: Ctx, rule: Rule) -> Hit | None:
         if len(parts) < 2:
             continue
         me = _SELF_PATH.fullmatch(parts[0])
-        if me is None or (
-            me.group(1) is not None and ctx.lx.value(int(me.group(1))).strip().lower() not in _SELF_KEYS
-        ):
+        if me is None:
+            continue
+        key = me.group(1)
+        if key is not None and ctx.lx.value(int(key)).strip().lower() not in _SELF_KEYS:
             continue
         when = parts[1].strip()
         texts = [when]

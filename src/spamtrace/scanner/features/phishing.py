@@ -1728,7 +1728,8 @@ def _names_crawlers(ctx: Ctx, cond: bytes) -> bool:
         return False
     value = ctx.lx.value
     bodies = function_bodies(ctx)
-    texts = [cond] + [bodies.get(c.group(1), b"") for c in itertools.islice(_CALLED.finditer(cond), 8)]
+    called = itertools.islice(_CALLED.finditer(cond), 8)
+    texts = [cond] + [bodies.get(c.group(1), b"") for c in called]
     return any(
         _CRAWLERS.search(value(int(q.group(1))).lower()) is not None
         for text in texts
