@@ -2133,6 +2133,57 @@ def _search_referer_redirect(ctx: Ctx, rule: Rule) -> Hit | None:
     return None
 
 
+# the visitor's user agent or referrer read: $_SERVER['HTTP_USER_AGENT'], getenv('HTTP_REFERER')
+_VISITOR_KEY = re.compile(rb"(?:\$_server\s*\[|getenv\s*\(\s*)\s*\x01(\d+)\x01")
+_PACKED = re.compile(rb"(?:http_build_query|json_encode|curlopt_postfields)\s*[(,]")
+_DECODED_REPLY = re.compile(
+    rb"\$(" + NAME_P + rb")\s*=\s*@?json_decode\s*\(\s*\$(" + NAME_P + rb")"
+)
+_IF_AT = re.compile(rb"(?<![\w$>:])if\s*\(")
+
+
+def _sends_visitor(ctx: Ctx) -> int:
+    """Where the visitor's user agent and referrer are packed together into what the script
+    sends (``http_build_query(array('ref' => $_SERVER['HTTP_REFERER'], 'useragent' =>
+    $_SERVER['HTTP_USER_AGENT'], ...))``, a JSON body, CURLOPT_POSTFIELDS); -1 if not."""
+    code = ctx.code
+    value = ctx.lx.value
+    for p in itertools.islice(prefiltered_finditer(_PACKED, code, ctx.first), 20):
+        args = code[p.end() : p.end() + 600]
+        args = args[: close_paren(args)]
+        keys = {value(int(k.group(1))).strip().lower() for k in _VISITOR_KEY.finditer(args)}
+        if b"http_user_agent" in keys and b"http_referer" in keys:
+            return p.start()
+    return -1
+
+
+@feature("remote_cloak_verdict")
+def _remote_cloak_verdict(ctx: Ctx, rule: Rule) -> Hit | None:
+    """A cloaking service's client: the visitor's user agent and referrer sent together to a
+    web service, and the service's decoded answer decides a redirect off the site (``if
+    ($json['status'] == 1) header('Location: ' . $target);``): the service tells bots and
+    reviewers from real visitors, who are sent on. Analytics send the same data but do not
+    redirect on what comes back; a geo-IP lookup sends the address alone."""
+    text = string_text(ctx)
+    if text.find(b"http_referer") < 0 or text.find(b"http_user_agent") < 0:
+        return None
+    sent = _sends_visitor(ctx)
+    if sent < 0:
+        return None
+    code = ctx.code
+    for d in itertools.islice(_DECODED_REPLY.finditer(code), 10):
+        reply = b"$" + d.group(1)
+        for c in itertools.islice(_IF_AT.finditer(code, d.end()), 10):
+            cond = code[c.end() : c.end() + 300]
+            cond = cond[: close_paren(cond)]
+            if cond.find(reply) < 0:
+                continue
+            at = _redirects(ctx, _block_after(code, c.end()))
+            if at >= 0:
+                return Hit(ctx.line_of_code(c.start()), ctx.excerpt_code(c.start(), c.start() + 80))
+    return None
+
+
 # ------------------------------------------------------------- WordPress hooks that write the page
 # the hooks that print into every page's head or footer (site, admin, login)
 _PAGE_HOOKS = frozenset({
