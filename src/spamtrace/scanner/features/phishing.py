@@ -725,6 +725,54 @@ def _outside_recipient(ctx: Ctx, name: bytes, direct: set[bytes], depth: int = 2
     return True
 
 
+# every field of the query string walked: foreach ($_GET as $key => $value)
+_QUERY_LOOP = re.compile(
+    rb"foreach\s*\(\s*\$_(?:get|request)\s+as\s+\$(" + NAME_P + rb")\s*=>\s*"
+    rb"\$(" + NAME_P + rb")\s*\)"
+)
+_APPENDED = re.compile(rb"\$(" + NAME_P + rb")\s*(?:\.=|\[\s*\]\s*=)([^;]{1,200})")
+_SENDERS = (b"curl_setopt", b"curl_init", b"file_get_contents", b"json_encode", b"http_build_query")
+
+
+@feature("query_fields_relayed")
+def _query_fields_relayed(ctx: Ctx, rule: Rule) -> Hit | None:
+    """Every field of the query string, names and values, glued into a message that goes to
+    a Telegram bot or a Discord webhook: an endpoint that passes on whatever a page's script
+    or an image beacon puts in its URL (stolen form fields, keystrokes, cookies). A form that
+    reports to a chat posts its fields and names the ones it sends."""
+    if not _chat_drop(string_text(ctx)) or _auth_used(ctx):
+        return None
+    code = ctx.code
+    for m in itertools.islice(_QUERY_LOOP.finditer(code), 5):
+        key, val = b"$" + m.group(1), b"$" + m.group(2)
+        body = _block_after(code, code.find(b"(", m.start()) + 1)
+        for a in _APPENDED.finditer(body):
+            glued = interpolated(ctx, a.group(2))
+            if glued.find(key) < 0 or glued.find(val) < 0:
+                continue
+            held = [b"$" + a.group(1)]
+            held += [h for h, _rhs in _arrays_holding(code, held[0])]
+            for start, args in calls_to(ctx, _SENDERS, 40):
+                sent = interpolated(ctx, args)
+                if start > m.end() and any(sent.find(h) >= 0 for h in held):
+                    at = m.start()
+                    return Hit(ctx.line_of_code(at), ctx.excerpt_code(at, at + 80))
+    return None
+
+
+_ARRAY_HOLDS = re.compile(rb"\$(" + NAME_P + rb")\s*=\s*(?:array\s*\(|\[)([^;]{1,400})")
+
+
+def _arrays_holding(code: bytes, held: bytes) -> list[tuple[bytes, bytes]]:
+    """Variables set to an array that holds ``held`` (``$payload = ['content' => $msg]``):
+    the message packed before it is sent."""
+    return [
+        (b"$" + a.group(1), a.group(2))
+        for a in itertools.islice(_ARRAY_HOLDS.finditer(code), 50)
+        if a.group(2).find(held) >= 0
+    ]
+
+
 @feature("credentials_dropped")
 def _credentials_dropped(ctx: Ctx, rule: Rule) -> Hit | None:
     """A phishing kit's handler: the visitor's form fields, a password or card field among
