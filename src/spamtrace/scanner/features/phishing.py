@@ -864,6 +864,32 @@ def _card_code_stored(ctx: Ctx) -> Hit | None:
     return None
 
 
+# a row written to a database, the statement run or its values bound
+_DB_STORE = re.compile(
+    rb"(?:->|(?<![\w$>:]))(?:execute|query|mysqli_query|pg_query|exec|bind_param|bindparam|"
+    rb"bindvalue|mysqli_stmt_bind_param)\s*\(([^;]{0,400})"
+)
+
+
+@feature("password_stored_sent_away")
+def _password_stored_sent_away(ctx: Ctx, rule: Rule) -> Hit | None:
+    """A cloned sign-in page's handler: the typed address and password written as they came
+    into a database row (an INSERT, the values bound or glued in), then the visitor sent on
+    to the genuine service's front or sign-in page, written whole, so the login seems to
+    have gone through. A site's own sign-up hashes the password and keeps its visitor on its
+    own pages; a sign-in checks the password (:func:`_auth_used`)."""
+    if string_text(ctx).find(b"insert") < 0 or _auth_used(ctx):
+        return None
+    code = ctx.code
+    for m in itertools.islice(prefiltered_finditer(_DB_STORE, code, ctx.first), 20):
+        keys = _request_keys(ctx, _sent_text(ctx, m.group(1), 3))
+        if len(keys) < 2 or not any(_CREDENTIAL_KEY.search(k) for k in keys):
+            continue
+        if _genuine_site_redirect(ctx, m.start()) >= 0:
+            return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.start() + 80))
+    return None
+
+
 def _element_keys(ctx: Ctx, text: bytes, name: bytes) -> set[bytes]:
     """The literal keys of ``$name[...]`` read in ``text`` (in code, or written inside a
     double-quoted literal): the fields of a request array the script holds whole."""
