@@ -1709,7 +1709,74 @@ def _crawler_remote_served(ctx: Ctx, rule: Rule) -> Hit | None:
             )
         if printed:
             return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.start() + 80))
+    return _crawler_block_prints_fetch(ctx)
+
+
+# the first statement of a block prints a variable, or a fetch of one literal or variable
+_PRINTS_HELD = re.compile(rb"\{?\s*(?:echo|print)\s*\(?\s*@?\$(\w+)\s*\)?\s*;")
+_PRINTS_FETCH = re.compile(
+    rb"\{?\s*(?:echo|print)\s*\(?\s*@?([a-z_]\w*)\s*\(\s*(\x01\d+\x01|\$\w+)\s*\)\s*\)?\s*;"
+)
+_IF_START = re.compile(rb"(?<![\w$>:])if\s*\(")
+_FETCH_CALL = re.compile(rb"\s*@?([a-z_]\w*)\s*\(\s*(\x01\d+\x01|\$\w+)\s*\)\s*")
+
+
+def _fixed_fetch(ctx: Ctx, fn: bytes, arg: bytes, bodies: dict[bytes, bytes]) -> bool:
+    """``fn(arg)`` fetches one fixed address: file_get_contents() or a function of the
+    file's own that runs curl or file_get_contents, given a literal or a variable the script
+    sets once to a literal (not the visitor's URL, as a prerendering service is)."""
+    if fn != b"file_get_contents":
+        body = bodies.get(fn, b"")
+        if body.find(b"curl_exec") < 0 and body.find(b"file_get_contents") < 0:
+            return False
+    v = VAR.fullmatch(arg.strip())
+    if v is not None:
+        given = var_assigns(ctx.code, v.group(1), TAIL_RHS, 3)
+        if len(given) != 1:
+            return False
+        arg = given[0][1].group(1).strip()
+    lit = PLACEHOLDER.fullmatch(arg.strip())
+    return lit is not None and ctx.lx.value(int(lit.group(1))).find(b"$") < 0
+
+
+def _crawler_block_prints_fetch(ctx: Ctx) -> Hit | None:
+    """The first work of the block of a test that names crawlers (not negated) is to print a
+    page fetched from one fixed address (``echo file_get_contents('https://...')``, or
+    ``echo $page`` of a ``$page = fetch($url)`` made before the test), and the block stops
+    the script or an ``else`` serves the site: crawlers index the operator's page."""
+    code = ctx.code
+    bodies: dict[bytes, bytes] | None = None
+    for c in itertools.islice(prefiltered_finditer(_IF_START, code, ctx.first), 100):
+        span = code[c.end() : c.end() + 300]
+        cond = span[: close_paren(span)]
+        named = _names_crawlers(ctx, cond)
+        if not named and (_NOT.search(cond) is not None or not _crawler_flag(ctx, cond)):
+            continue
+        block = _block_after(code, c.end())
+        end = code.find(block, c.end()) + len(block)
+        if _ENDS.search(block) is None and not code[end : end + 40].lstrip().startswith(b"else"):
+            continue
+        if bodies is None:
+            bodies = function_bodies(ctx)
+        if _prints_fetch(ctx, block, code[: c.start()], bodies):
+            return Hit(ctx.line_of_code(c.start()), ctx.excerpt_code(c.start(), c.start() + 100))
     return None
+
+
+def _prints_fetch(ctx: Ctx, block: bytes, before: bytes, bodies: dict[bytes, bytes]) -> bool:
+    """``block`` first prints a fixed fetch (:func:`_fixed_fetch`), made in the print or
+    into the variable it prints earlier (in ``before``)."""
+    f = _PRINTS_FETCH.match(block)
+    if f is not None:
+        return _fixed_fetch(ctx, f.group(1), f.group(2), bodies)
+    h = _PRINTS_HELD.match(block)
+    if h is None:
+        return False
+    for _, a in var_assigns(before, h.group(1), TAIL_RHS, 3):
+        g = _FETCH_CALL.fullmatch(a.group(1))
+        if g is not None and _fixed_fetch(ctx, g.group(1), g.group(2), bodies):
+            return True
+    return False
 
 
 # a local page given by one literal, printed or included as the answer: echo
