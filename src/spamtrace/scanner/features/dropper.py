@@ -12,6 +12,7 @@ from spamtrace.scanner import fold
 from spamtrace.scanner.context import (
     EXEC_NAMES_B,
     FETCH_LITERAL,
+    FUNC_DEF,
     INCLUDE_LIT,
     INCLUDE_VAR,
     NAME_P,
@@ -1427,3 +1428,71 @@ def _walk_overwrite(ctx: Ctx, rule: Rule) -> Hit | None:
                 start = m.end() - 1 + at
                 return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 100))
     return None
+
+
+# ------------------------------------------------------------------------ site wipers
+_DIR_LISTS = re.compile(
+    rb"(?<![\w$>:])(?:scandir|readdir|glob|opendir)\s*\(|recursivedirectoryiterator"
+)
+# the whole site or the script's own folder, or a folder above it: what a wiper empties
+_SITE_ROOT = re.compile(
+    rb"\s*@?(?:\$_server\s*\[\s*\x01(\d+)\x01\s*\](?:\s*\.\s*\x01(\d+)\x01)?|getcwd\s*\(\s*\)|"
+    rb"__dir__|dirname\s*\(\s*__file__\s*\)|\x01(\d+)\x01)\s*"
+)
+
+
+def _recursive_deleters(ctx: Ctx) -> dict[bytes, tuple[int, int]]:
+    """Functions of the file's own that walk a folder, delete each file and call themselves
+    on each folder (``function rrmdir($d) { foreach (scandir($d) ...) is_dir(...) ? rrmdir(...)
+    : unlink(...); }``): name -> the span of the definition."""
+    out: dict[bytes, tuple[int, int]] = {}
+    code = ctx.code
+    for m in itertools.islice(FUNC_DEF.finditer(code, max(0, ctx.first(b"function"))), 100):
+        name = m.group(1)
+        body = braced(code, m.end() - 1)
+        if body.find(b"unlink") < 0 or _DIR_LISTS.search(body) is None or name in out:
+            continue
+        if find_calls(body, (name,), 1):
+            out[name] = (m.start(), m.end() - 1 + len(body))
+    return out
+
+
+def _root_target(ctx: Ctx, arg: bytes) -> bool:
+    """``arg`` names the web root, the current or the script's own folder as a whole, or a
+    folder above the script (``'../app'``, ``'../../public_html'``): not a folder of its own
+    such as a cache."""
+    m = _SITE_ROOT.fullmatch(arg)
+    if m is None:
+        return False
+    value = ctx.lx.value
+    if m.group(1) is not None:  # $_SERVER['DOCUMENT_ROOT'], maybe with '/' glued on
+        if value(int(m.group(1))).strip().lower() != b"document_root":
+            return False
+        return m.group(2) is None or value(int(m.group(2))).strip() in (b"", b"/")
+    if m.group(3) is not None:
+        lit = value(int(m.group(3))).strip()
+        return lit in (b".", b"./", b"/") or lit.startswith(b"../")
+    return True
+
+
+@feature("site_wiper")
+def _site_wiper(ctx: Ctx, rule: Rule) -> Hit | None:
+    """A function of the file's own that deletes a folder's files and calls itself on its
+    folders, called on the web root, the script's folder as a whole or a folder above it
+    (``rrmdir($_SERVER['DOCUMENT_ROOT'])``, ``confirm('../controllers')``): the site erased.
+    A cleaner empties a cache or upload folder of its own; an uninstaller its own folder by
+    name, from the admin's screen."""
+    if ctx.first(b"function") < 0:
+        return None
+    deleters = _recursive_deleters(ctx)
+    if not deleters:
+        return None
+    code = ctx.code
+    for start, args in find_calls(code, tuple(deleters), 20):
+        if any(a <= start < b for a, b in deleters.values()):
+            continue  # the function calling itself
+        parts = top_args(args)
+        if parts and _root_target(ctx, parts[0]):
+            return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
+    return None
+
