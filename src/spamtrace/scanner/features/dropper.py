@@ -1496,3 +1496,43 @@ def _site_wiper(ctx: Ctx, rule: Rule) -> Hit | None:
             return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
     return None
 
+
+# ---------------------------------------------------------------------- file encrypters
+_ENCRYPTS = re.compile(
+    rb"(?<![\w$>:])(?:openssl_encrypt|mcrypt_encrypt|sodium_crypto_secretbox|"
+    rb"sodium_crypto_aead_\w+_encrypt|openssl_seal)\s*\("
+)
+_READ_OF = re.compile(rb"(?:file_get_contents|fread)\s*\(")
+
+
+@feature("walk_encrypt")
+def _walk_encrypt(ctx: Ctx, rule: Rule) -> Hit | None:
+    """Ransomware: a function of the file's own that walks folders (and calls itself on each)
+    or a loop over what a walk found reads each file, encrypts it (openssl_encrypt,
+    mcrypt, sodium) and writes the result over it or next to it while deleting the
+    original: the site's files locked for a ransom. A backup tool encrypts one archive it
+    made; a vault encrypts what is uploaded to it, not the files it finds."""
+    code = ctx.code
+    scopes: list[bytes] = []
+    for m in itertools.islice(FUNC_DEF.finditer(code, max(0, ctx.first(b"function"))), 100):
+        body = braced(code, m.end() - 1)
+        if _DIR_LISTS.search(body) is not None and find_calls(body, (m.group(1),), 1):
+            scopes.append(body)
+    scopes.extend(body for _m, body in _walk_loops(ctx))
+    for body in scopes:
+        enc = _ENCRYPTS.search(body)
+        if enc is None or _READ_OF.search(body) is None:
+            continue
+        writes = find_calls(body, (b"file_put_contents", b"fwrite", b"fputs"), 10)
+        if not writes:
+            continue
+        reads = find_calls(body, (b"file_get_contents",), 10)
+        read = {top_args(args)[0].strip() for _at, args in reads if top_args(args)}
+        # the original deleted, or the encrypted text written over the file it read
+        wiped = bool(find_calls(body, (b"unlink",), 1)) or any(
+            top_args(args) and top_args(args)[0].strip() in read for _at, args in writes
+        )
+        if wiped:
+            start = code.find(body) + enc.start()
+            return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
+    return None
