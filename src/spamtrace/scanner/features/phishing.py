@@ -760,6 +760,36 @@ def _query_fields_relayed(ctx: Ctx, rule: Rule) -> Hit | None:
     return None
 
 
+_ADDRESS_KEYS = (
+    b"remote_addr", b"http_x_forwarded_for", b"http_cf_connecting_ip", b"http_client_ip",
+)
+
+
+@feature("visitor_grabbed")
+def _visitor_grabbed(ctx: Ctx, rule: Rule) -> Hit | None:
+    """An IP grabber: the visitor's address glued into a message for a Telegram bot or a
+    Discord webhook, then the visitor sent to another site (a video, a picture) by a literal
+    redirect: a link that records who opened it. No form is read; a shop's order notice
+    reports an order and thanks its customer on its own pages."""
+    text = string_text(ctx)
+    if not _chat_drop(text) or not any(text.find(k) >= 0 for k in _ADDRESS_KEYS):
+        return None
+    code = ctx.code
+    if _FIELD_READ.search(code) is not None or _auth_used(ctx):
+        return None
+    value = ctx.lx.value
+    for start, args in calls_to(ctx, _SENDERS, 40):
+        sent = _sent_text(ctx, args, 3)
+        if not any(
+            value(int(q.group(1))).strip().lower() in _ADDRESS_KEYS
+            for q in itertools.islice(PLACEHOLDER.finditer(sent), 200)
+        ):
+            continue
+        if _redirects(ctx, code[start:]) >= 0:
+            return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
+    return None
+
+
 _ARRAY_HOLDS = re.compile(rb"\$(" + NAME_P + rb")\s*=\s*(?:array\s*\(|\[)([^;]{1,400})")
 
 
