@@ -167,7 +167,9 @@ def scan_for_suspects(
     # the files named (the running scripts) apart from the folder's: "this is the file" is
     # said of a running script only (JSON: "script": true)
     named = {p for p in readable if os.path.isfile(p)}
-    named |= {os.path.realpath(p) for p in named}
+    from spamtrace.scanner.walk import resolved
+
+    named |= {resolved(p) for p in named}
     files = [suspect_json(r) for r in reports]
     for f in files:
         f["script"] = f["path"] in named

@@ -208,6 +208,24 @@ def _readlink(procfs: str, pid: int, name: str) -> str:
     return path.split("\x00", 1)[0]
 
 
+def _cwd(procfs: str, pid: int, notes: _Notes) -> str:
+    """The working folder; one nested deeper than the kernel can name (a path over PATH_MAX,
+    4096 bytes: readlink says ENAMETOOLONG, a place to hide a mailer from `lsof`-style
+    hunts) is the link itself, ``/proc/PID/cwd``, which opens it while the process runs:
+    the scans of the sender's folder go through it, and a note says why."""
+    try:
+        return _readlink(procfs, pid, "cwd")
+    except OSError as exc:
+        if exc.errno != errno.ENAMETOOLONG:
+            raise
+    link = f"{procfs}/{pid}/cwd"
+    notes.add(
+        f"cwd: its path is longer than the kernel can name (over {os.pathconf('/', 'PC_PATH_MAX')}"
+        f" bytes: a folder nested that deep to hide); reached as {link} while the process runs"
+    )
+    return link
+
+
 def start_time(pid: int, procfs: str = "/proc") -> float:
     """The start time of ``pid`` in epoch seconds (what psutil calls ``create_time``)."""
     return ProcStat(procfs, pid).start_time
@@ -321,7 +339,7 @@ def read_process(
     exe = notes.get("exe", lambda: _exe(procfs, pid))
     ids = notes.get("uid", lambda: _ids(procfs, pid))
     uids, gid = ids if ids is not None else (None, None)
-    cwd = notes.get("cwd", lambda: _readlink(procfs, pid, "cwd")) or None
+    cwd = notes.get("cwd", lambda: _cwd(procfs, pid, notes)) or None
     uid = uids[0] if uids is not None else None
     euid = uids[1] if uids is not None else None
     scripts = _scripts(procfs, pid, cmdline, exe, cwd, notes, title)

@@ -6,6 +6,7 @@ import argparse
 import time
 from typing import Any
 
+from spamtrace.cli.argparsing import CUT
 from spamtrace.config import Config
 from spamtrace.errors import AlertError, ExitCode, UsageError
 from spamtrace.safetext import escape, escape_message, quoted
@@ -27,7 +28,7 @@ def register(sub: Any) -> None:
         "configured channel, or only --channel NAME, once each, without retries or rate "
         "limit.",
         epilog="exit codes: 0 every channel delivered, 2 usage or config error (or no channel "
-        "is set), 3 runtime failure (a channel failed)",
+        f"is set), 3 runtime failure (a channel failed), {CUT}",
     )
     test.add_argument("--channel", metavar="NAME", help="only this channel (see config show)")
     test.add_argument("--json", action="store_true", help="machine-readable output")

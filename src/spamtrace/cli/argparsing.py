@@ -124,10 +124,15 @@ def _dash_value_hint(message: str, given: list[str], options: Collection[str]) -
     return ""
 
 
+#: the status of a command whose reader went away (errors.OUTPUT_CLOSED), as the epilogs say it
+CUT = "141 the output was cut (its reader went away: | head)"
+
+
 def exit_codes(clean: str = "success", found: str | None = None) -> str:
-    """The exit-code epilog of a command: exit 1 (``found``) only where it can return it."""
+    """The exit-code epilog of a command: exit 1 (``found``) only where it can return it,
+    and 141 (:data:`CUT`), which any command that writes its report can return."""
     one = f"1 {found}, " if found else ""
-    return f"exit codes: 0 {clean}, {one}2 usage or config error, 3 runtime failure"
+    return f"exit codes: 0 {clean}, {one}2 usage or config error, 3 runtime failure, {CUT}"
 
 
 def _finds(epilog: str | None) -> bool:

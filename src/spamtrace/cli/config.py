@@ -53,6 +53,15 @@ def _check(args: argparse.Namespace, cfg: config_mod.Config) -> int:
         if isinstance(sendmail, str) and (why := command_problem([sendmail])) is not None:
             origin = cfg.sources.get("alerts.email", "config")
             return _check_failed(args, ConfigError(f"{origin}: alerts.email[{i}].sendmail: {why}"))
+    # and the firewall's users, groups and exceptions (`firewall apply` refuses them)
+    from spamtrace.actions.firewall.host import config_problem
+
+    if (why := config_problem(cfg)) is not None:
+        import re
+
+        named = re.match(r"[a-z]+\.[a-z_]+", why)  # firewall.exceptions[0].user: ...
+        where = cfg.sources.get(named.group(0)) if named else None
+        return _check_failed(args, ConfigError(f"{where}: {why}" if where else why))
     # every file read, in order (one that sets no key too: the shipped example, all comments,
     # copied as the config), then what else set a value (the environment)
     files = config_mod.layer_files(args.config)

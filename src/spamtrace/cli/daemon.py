@@ -9,6 +9,8 @@ import argparse
 import os
 from typing import TYPE_CHECKING, Any
 
+from spamtrace.cli.argparsing import CUT
+from spamtrace.cli.options import socket_help
 from spamtrace.errors import ConfigError, ExitCode, PermissionRequired, SpamtraceError
 from spamtrace.render.output import print_error
 from spamtrace.safetext import escape_message
@@ -29,7 +31,7 @@ def register(sub: Any) -> None:
     )
     add_engine_arguments(d)
     d.add_argument(
-        "--socket", metavar="PATH", help="control socket (default: config daemon.socket)"
+        "--socket", metavar="PATH", help=socket_help()
     )
     d.add_argument(
         "--firewall-state-dir",
@@ -43,11 +45,11 @@ def register(sub: Any) -> None:
         "status",
         help="ask the running daemon how it is doing",
         epilog="exit codes: 0 the daemon answered, 2 usage or config error (the daemon is "
-        "still asked), 3 runtime failure: no daemon is running",
+        f"still asked), 3 runtime failure: no daemon is running, {CUT}",
     )
     s.add_argument("--json", action="store_true", help="machine-readable output")
     s.add_argument(
-        "--socket", metavar="PATH", help="control socket (default: config daemon.socket)"
+        "--socket", metavar="PATH", help=socket_help()
     )
     # a broken config must not hide the daemon (which kept its old one): status still asks
     s.set_defaults(handler=_status, on_config_error=_status_despite_bad_config)

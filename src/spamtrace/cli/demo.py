@@ -6,7 +6,6 @@ Wiring only: the lab is :mod:`spamtrace.demo.lab`, the steps :mod:`spamtrace.dem
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import pwd
 import shutil
@@ -15,7 +14,9 @@ import subprocess
 import sys
 from typing import Any
 
+from spamtrace.cli.argparsing import CUT
 from spamtrace.errors import ExitCode, PermissionRequired, RuntimeFailure, UsageError
+from spamtrace.render.output import dump_json
 
 #: program -> the Debian package that brings it
 REQUIRED = {"php": "php-cli", "nft": "nftables", "ip": "iproute2", "runuser": "util-linux"}
@@ -32,7 +33,7 @@ def register(sub: Any) -> None:
         "real commands, how spamtrace finds, explains and stops it. Nothing outside the lab is "
         "touched; everything is removed at the end, also on Ctrl-C.",
         epilog="exit codes: 0 every step showed what it should, 1 a step did not, 2 usage or "
-        "config error, 3 runtime failure",
+        f"config error, 3 runtime failure, {CUT}",
     )
     p.add_argument("--json", action="store_true", help="print the steps' results as JSON")
     p.add_argument(
@@ -106,9 +107,10 @@ def run(args: argparse.Namespace, cfg: object) -> int:
         removed = [item for lo in labs if lo not in running for item in lab_mod.remove_lab(lo)]
         left = [f"{lo.user}: its demo (pid {lo.owner}) is still running" for lo in running]
         if args.json:
-            print(json.dumps(
-                {"schema": "spamtrace.demo-cleanup/1", "removed": removed, "left": left}
-            ))  # fmt: skip
+            dump_json(
+                {"schema": "spamtrace.demo-cleanup/1", "removed": removed, "left": left},
+                line=True,
+            )
         else:
             lines = [f"removed {r}" for r in removed] + [f"left {x}" for x in left]
             print("\n".join(lines) or "no demo lab to remove")
@@ -159,7 +161,7 @@ def _tell(args: argparse.Namespace, lab_mod: Any) -> int:
     ok = bool(steps) and all(s.ok for s in steps)
     if args.json:
         doc = {"schema": story_mod.SCHEMA, "ok": ok, "steps": [s.as_json() for s in steps]}
-        print(json.dumps(doc, indent=2))
+        dump_json(doc)
     return int(ExitCode.CLEAN if ok else ExitCode.FOUND)
 
 

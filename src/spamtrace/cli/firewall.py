@@ -18,7 +18,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from spamtrace.cli.options import duration, hours, port_list
+from spamtrace.cli.options import duration, hours, port_list, store_help
+from spamtrace.config import FirewallSection, SmtpSection
 from spamtrace.errors import ConfigError, ExitCode, SpamtraceError
 from spamtrace.safetext import quoted
 
@@ -68,7 +69,7 @@ def register(sub: Any) -> None:
     plan = fsub.add_parser("plan", parents=[common], help="show the rules and who they would block")
     plan.add_argument("--json", action="store_true", help="machine-readable output")
     plan.add_argument(
-        "--db", metavar="PATH", help="store with recent senders (default: config store.path)"
+        "--db", metavar="PATH", help=store_help("store with recent senders")
     )
     plan.add_argument(
         "--since",
@@ -98,7 +99,8 @@ def register(sub: Any) -> None:
         "--timeout",
         type=_timeout,
         metavar="SECONDS",
-        help="seconds to confirm, 1..86400 (default: config firewall.confirm_timeout)",
+        help="seconds to confirm, 1..86400 (default: firewall.confirm_timeout, "
+        f"{FirewallSection().confirm_timeout:g})",
     )
     apply.set_defaults(handler=_apply_cmd)
 
@@ -159,7 +161,8 @@ def register(sub: Any) -> None:
         "--ports",
         type=port_list,
         metavar="LIST",
-        help="ports to limit, comma-separated (default: smtp.relay_ports)",
+        help="ports to limit, comma-separated (default: smtp.relay_ports, "
+        f"{','.join(map(str, SmtpSection().relay_ports))})",
     )
     acl.set_defaults(handler=_acl_cmd)
 

@@ -92,6 +92,29 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
+    code = _main(args_list)
+    if code in (ExitCode.USAGE, ExitCode.FAILURE) and _json_wanted(args_list):
+        from spamtrace.render import output
+
+        # --json gets a JSON answer on every path: the reason of a failure too
+        said = output.LAST_ERROR[0] if output.LAST_ERROR else ""
+        said = said.removeprefix("spamtrace: ").removeprefix("error: ") or "failed (see stderr)"
+        with contextlib.suppress(OSError, ValueError):
+            output.json_error(said, code)
+    return code
+
+
+def _json_wanted(args_list: list[str]) -> bool:
+    """Whether ``--json`` was given (before a ``--``: after it, a PATH named so)."""
+    options = args_list[: args_list.index("--")] if "--" in args_list else args_list
+    return "--json" in options
+
+
+def _main(args_list: list[str]) -> int:
+    from spamtrace.render import output
+
+    output.WRITTEN.clear()
+    output.LAST_ERROR.clear()
     verbose = "-v" in args_list or "--verbose" in args_list
     try:
         parser = build_parser(_command_of(args_list))

@@ -95,3 +95,17 @@ def seconds_up_to(maximum: float) -> Callable[[str], float]:
         return value
 
     return seconds
+
+
+def store_help(what: str = "store path") -> str:
+    """``--db``'s help: the config key and the path it names by default (where the file is)."""
+    from spamtrace.config import StoreSection
+
+    return f"{what} (default: [store] path, {StoreSection().path})"
+
+
+def socket_help() -> str:
+    """``--socket``'s help: the config key and the path it names by default."""
+    from spamtrace.config import DaemonSection
+
+    return f"control socket (default: [daemon] socket, {DaemonSection().socket})"

@@ -15,7 +15,8 @@ import os
 import time
 from typing import Any
 
-from spamtrace.config import Config
+from spamtrace.cli.options import store_help
+from spamtrace.config import Config, ResponsesSection
 from spamtrace.errors import ExitCode, PermissionRequired, StoreError
 from spamtrace.render.output import print_error
 from spamtrace.safetext import escape_message
@@ -33,14 +34,15 @@ def register(sub: Any) -> None:
     )
     r.add_argument("who", metavar="UID|ACCOUNT", help="a numeric uid or an account/user name")
     r.add_argument("--json", action="store_true", help="machine-readable result")
-    r.add_argument("--db", metavar="PATH", help="store path (default: config store.path)")
+    r.add_argument("--db", metavar="PATH", help=store_help())
     r.set_defaults(handler=_release)
 
     q = sub.add_parser(
         "quarantine",
         help="list, restore or delete quarantined files",
         description="List, restore or delete the files in the quarantine folder ([responses] "
-        "quarantine_dir): those that `scan --quarantine` moved there, and in enforce mode those "
+        f"quarantine_dir, default {ResponsesSection().quarantine_dir}): those that "
+        "`scan --quarantine` moved there, and in enforce mode those "
         "that the scan of an incident called malicious.",
     )
     qsub = q.add_subparsers(dest="quarantine_command", metavar="ACTION", required=True)

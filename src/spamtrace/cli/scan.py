@@ -254,9 +254,11 @@ def _quarantine_all(
     out: dict[str, dict[str, str]] = {}
     malicious = [r for r in shown if r.verdict.value == "malicious"]
     moved: list[tuple[str, str]] = []
-    inside = os.path.realpath(cfg.responses.quarantine_dir).rstrip("/") + "/"
+    from spamtrace.scanner.walk import resolved
+
+    inside = resolved(cfg.responses.quarantine_dir).rstrip("/") + "/"
     for r in malicious:
-        if os.path.realpath(r.path).startswith(inside):  # a quarantined file named as a root
+        if resolved(r.path).startswith(inside):  # a quarantined file named as a root
             out[r.path] = {"error": "in the quarantine folder already"}
             continue
         try:

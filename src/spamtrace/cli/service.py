@@ -26,11 +26,21 @@ def register(sub: Any) -> None:
         "service", help="install or remove the systemd units (daemon, boot firewall)"
     )
     ssub = p.add_subparsers(dest="service_command", metavar="ACTION", required=True)
-    for name, text in (
-        ("install", "write the units and enable them (where systemd runs)"),
-        ("uninstall", "disable and remove the units (only the ones spamtrace wrote)"),
-    ):
-        a = ssub.add_parser(name, help=text)
+    for name, text, description in (
+        ("install", "write the units and enable them (where systemd runs)",
+         "Write spamtrace.service (the daemon) and spamtrace-firewall.service (the last "
+         "confirmed firewall, loaded at boot), with the drop-ins the config needs (mode = "
+         "enforce, [responses], folders outside /var/lib/spamtrace); where systemd runs, enable "
+         "both and start the daemon. The daemon reads the config this command was given "
+         "(--config or SPAMTRACE_CONFIG). A unit spamtrace did not write is left alone (exit 3). "
+         "Run it again after changing mode or [responses]."),
+        ("uninstall", "disable and remove the units (only the ones spamtrace wrote)",
+         "Stop and disable the daemon and the boot firewall unit (where systemd runs) and "
+         "remove the units and drop-ins spamtrace wrote; any other file is left alone. The "
+         "store, the firewall's state and the loaded firewall stay (`spamtrace firewall "
+         "remove` removes the rules)."),
+    ):  # fmt: skip
+        a = ssub.add_parser(name, help=text, description=description)
         a.add_argument(
             "--unit-dir",
             default=DEFAULT_UNIT_DIR,

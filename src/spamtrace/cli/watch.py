@@ -28,7 +28,14 @@ import sys
 import time
 from typing import TYPE_CHECKING, Any
 
-from spamtrace.cli.options import UNITS, count, duration, duration_match, seconds_up_to
+from spamtrace.cli.options import (
+    UNITS,
+    count,
+    duration,
+    duration_match,
+    seconds_up_to,
+    store_help,
+)
 from spamtrace.errors import OUTPUT_CLOSED, ExitCode, PermissionRequired, UsageError
 from spamtrace.model import ALERTING_VERDICTS
 from spamtrace.render.incidents import (
@@ -82,7 +89,7 @@ def register(sub: Any) -> None:
         "2026-12-05T10:00+01:00), epoch seconds, or 'all' (default 24h)",
     )
     i.add_argument("--json", action="store_true", help="machine-readable output")
-    i.add_argument("--db", metavar="PATH", help="store path (default: config store.path)")
+    i.add_argument("--db", metavar="PATH", help=store_help())
     i.add_argument(
         "--limit", type=count, default=1000, metavar="N", help="at most this many (default 1000)"
     )
@@ -91,18 +98,20 @@ def register(sub: Any) -> None:
     one = sub.add_parser("incident", help="everything known about one incident")
     one.add_argument("id", metavar="ID", help="incident id (or a unique prefix of it)")
     one.add_argument("--json", action="store_true", help="machine-readable output")
-    one.add_argument("--db", metavar="PATH", help="store path (default: config store.path)")
+    one.add_argument("--db", metavar="PATH", help=store_help())
     one.set_defaults(handler=_incident)
 
 
 def add_engine_arguments(parser: Any) -> None:
     """The flags of the capture engine, shared by `watch` and `daemon`."""
-    parser.add_argument("--db", metavar="PATH", help="store path (default: config store.path)")
+    parser.add_argument("--db", metavar="PATH", help=store_help())
     parser.add_argument(
         "--source",
         choices=("auto", "tracepoint", "poll"),
         default="auto",
-        help="event source: the tracepoint (default) or DEGRADED sock_diag polling",
+        help="event source: auto (default) is the kernel tracepoint, or sock_diag polling "
+        "when the tracepoint cannot be used (DEGRADED: short connections are missed, said at "
+        "start and in status); tracepoint: fail (exit 3) rather than poll; poll: polling only",
     )
     parser.add_argument(
         "--no-nflog",

@@ -51,11 +51,22 @@ def to_jsonable(value: Any) -> Any:
     return value
 
 
+#: what this process wrote to stdout through :func:`dump_json`: ``"document"`` (a whole,
+#: pretty document), ``"line"`` (a line of a JSON-lines stream); the CLI's top level reads it
+#: to add its error document after a failure (:func:`json_error`) only where it stays valid
+WRITTEN: set[str] = set()
+
+#: the schema of the document that says why a ``--json`` command failed
+ERROR_SCHEMA = "spamtrace.error/1"
+
+
 def dump_json(
     document: dict[str, Any], stream: IO[str] | None = None, *, line: bool = False
 ) -> None:
     """Write one JSON document (pretty, or one line with ``line=True``) to stdout."""
     out = stream or sys.stdout
+    if out is sys.stdout:
+        WRITTEN.add("line" if line else "document")
     if line:
         out.write(json.dumps(to_jsonable(document), separators=(",", ":")))
     else:
@@ -130,10 +141,28 @@ def shown(con: Console, text: str) -> str:
     return text.replace(ELLIPSIS, "...") if ELLIPSIS in text and plain(con) else text
 
 
+#: the last line :func:`print_error` printed (the reason a command that returned 2 or 3
+#: gives, for its ``--json`` error document)
+LAST_ERROR: list[str] = []
+
+
 def print_error(line: str) -> None:
     """Print a ``spamtrace: error: ...`` line on stderr, :func:`shown` as stderr shows it: a
     cut's ``…`` is ``...`` in a pipe or under ``LANG=C``, as on stdout."""
+    LAST_ERROR[:] = [line]
     print(shown(console(stderr=True), line) if ELLIPSIS in line else line, file=sys.stderr)
+
+
+def json_error(message: str, exit_code: int) -> None:
+    """A command run with ``--json`` that failed before its document was written: stdout gets
+    ``{"schema": "spamtrace.error/1", "error": ..., "exit_code": N}`` instead of nothing, so a
+    fleet's ``spamtrace ... --json | jq`` reads why (the same line is on stderr). After lines
+    of a JSON-lines stream (``watch --json``) it is one more line; after a whole document,
+    nothing (the document said it, and a second one would make stdout invalid JSON)."""
+    if "document" in WRITTEN:
+        return
+    doc = {"schema": ERROR_SCHEMA, "error": message, "exit_code": exit_code}
+    dump_json(doc, line="line" in WRITTEN)
 
 
 def ellipsis(con: Console) -> str:

@@ -649,7 +649,7 @@ def _rank_files(
     stats: dict[str, int] | None = None,
     links: list[WalkItem] | None = None,
 ) -> list[FileReport]:
-    from spamtrace.scanner.walk import walk
+    from spamtrace.scanner.walk import resolved, walk
 
     # the limits and the rules of `scan`, so that a file has one verdict and one score in
     # check, watch and scan (the stop at the malicious score included)
@@ -662,7 +662,7 @@ def _rank_files(
     seen: set[str] = set()
     count = not_scanned = cut_short = 0
     named = {p for p in paths if os.path.isfile(p)}
-    named |= {os.path.realpath(p) for p in named}
+    named |= {resolved(p) for p in named}
     per_folder_file = max(0.05, time_budget / 4)
     for item in walk(list(paths), max_depth=0, stat_files=False):
         if item.skipped and item.risk and links is not None and item.path not in seen:

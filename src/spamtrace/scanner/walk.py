@@ -114,7 +114,7 @@ def walk(
             # a root named through a symlink is read at its target (the reader follows no link)
             path = root
             if os.path.islink(root) and not PROC_FD.fullmatch(root):  # a deleted file's fd
-                path = os.path.realpath(root)
+                path = resolved(root)
             try:
                 folder = os.stat(os.path.dirname(os.path.abspath(path)))
             except OSError:
@@ -137,7 +137,7 @@ def walk(
             yield WalkItem(root, 0, not_entered[(st.st_dev, st.st_ino)])
             continue
         root_dev = st.st_dev
-        top = os.path.realpath(root)
+        top = resolved(root)
         # each folder with what it was when its parent was listed: the root by what it
         # names (`scan www site`, www -> site: one walk), the others by their entry's stat
         stack: list[tuple[str, int, tuple[int, int]]] = [(root, 0, (st.st_dev, st.st_ino))]
@@ -327,6 +327,16 @@ def excluder(globs: list[str]) -> Callable[[str], bool] | None:
     return excluded
 
 
+def resolved(path: str) -> str:
+    """``os.path.realpath(path)``, or the absolute path as named when the kernel cannot name
+    the target: ``/proc/PID/cwd`` of a folder nested past PATH_MAX (4096 bytes) has a link
+    that reads ENAMETOOLONG, yet opens (check and watch scan a sender's folder through it)."""
+    try:
+        return os.path.realpath(path)
+    except OSError:
+        return os.path.abspath(path)
+
+
 def real_path(path: str, roots: Sequence[str]) -> str:
     """``path``, found by :func:`walk` under one of ``roots``, as an absolute path in which
     the root the admin named is resolved (``www -> public_html``, ``/home -> /home2``) and
@@ -335,7 +345,7 @@ def real_path(path: str, roots: Sequence[str]) -> str:
     for root in sorted(roots, key=len, reverse=True):
         prefix = root if root.endswith("/") else root + "/"
         if path.startswith(prefix):
-            return os.path.join(os.path.realpath(root), path[len(prefix) :])
+            return os.path.join(resolved(root), path[len(prefix) :])
     return os.path.abspath(path)
 
 

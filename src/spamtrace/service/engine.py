@@ -33,7 +33,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from spamtrace.errors import ExitCode, KernelFeatureUnavailable, SpamtraceError
+from spamtrace.errors import ExitCode, KernelFeatureUnavailable, SpamtraceError, StoreError
 from spamtrace.model import AttributedAttempt, SmtpConnectAttempted, SmtpConnectBlocked
 from spamtrace.service import scanning
 from spamtrace.service.bus import (
@@ -252,7 +252,13 @@ class Engine:
 
             folder = os.path.dirname(os.path.abspath(opts.store_path))
             if folder == DEFAULT_STORE_DIR:
-                os.makedirs(folder, mode=0o700, exist_ok=True)
+                try:
+                    os.makedirs(folder, mode=0o700, exist_ok=True)
+                except OSError as exc:  # a read-only /var/lib: said, not an internal error
+                    raise StoreError(
+                        f"cannot create the store's folder {folder}: {exc.strerror or exc} "
+                        "(give another store with --db or [store] path)"
+                    ) from None
             if os.path.isdir(folder):  # else the store says what is wrong with the path
                 self.lock = InstanceLock(opts.store_path)
                 if self.lock.gap is not None:

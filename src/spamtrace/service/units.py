@@ -185,9 +185,15 @@ def paths_dropin(folders: tuple[str, ...]) -> str:
 
 def _write(path: Path, text: str) -> None:
     tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text)
-    os.chmod(tmp, 0o644)
-    os.replace(tmp, path)
+    try:
+        path.parent.mkdir(mode=0o755, exist_ok=True)
+        tmp.write_text(text)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except OSError as exc:  # a read-only /etc: the host's state, said in one line
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise RuntimeFailure(f"cannot write {escape(str(path))}: {exc.strerror or exc}") from None
 
 
 def _sync_dropins(folder: Path, wanted: Dropins) -> tuple[list[str], list[str]]:
@@ -196,7 +202,6 @@ def _sync_dropins(folder: Path, wanted: Dropins) -> tuple[list[str], list[str]]:
     for data_name, file_name in DROPINS.items():
         path = folder / DROPIN_DIR / file_name
         if data_name in wanted.names:
-            path.parent.mkdir(mode=0o755, exist_ok=True)
             text = (
                 paths_dropin(wanted.folders)
                 if data_name == "paths.conf"

@@ -226,3 +226,53 @@ def test_links_where_a_site_must_not_reach_are_listed_apart_from_the_files(
     alone: list[dict[str, Any]] = []
     scan_for_suspects([str(shell)], budget=2.0, links=alone)
     assert alone == []
+
+
+def test_a_sender_in_a_folder_nested_past_path_max_is_read_and_scanned_through_proc(
+    tmp_path: Path,
+) -> None:
+    """A mailer run from a folder nested deeper than PATH_MAX (4096 bytes, made with
+    relative mkdir/cd): readlink of /proc/PID/cwd says ENAMETOOLONG. `check` showed `cwd ?`
+    ("unreadable (OSError)"), a script `deep.php` with no folder and no file line; and
+    `spamtrace scan /proc/PID/cwd` (the way in) was an internal error. The folder is
+    /proc/PID/cwd, said in a note, and its files are scanned through it."""
+    import subprocess
+    import sys
+
+    from spamtrace.attribution.process import read_process
+
+    name = "d" * 100
+    fd = os.open(tmp_path, os.O_RDONLY | os.O_DIRECTORY)
+    for _ in range(45):  # 45 * 101 bytes: past 4096 whatever tmp_path is
+        os.mkdir(name, dir_fd=fd)
+        inner = os.open(name, os.O_RDONLY | os.O_DIRECTORY, dir_fd=fd)
+        os.close(fd)
+        fd = inner
+    shell = os.open("deep.php", os.O_WRONLY | os.O_CREAT, 0o644, dir_fd=fd)
+    os.write(shell, b"<?php\n$p = 'ZWNobyAx';\neval(base64_decode($_POST['p'] . $p));\n")
+    os.close(shell)
+    code = (
+        "import os, sys, time\nos.fchdir(int(sys.argv[1]))\nprint('in', flush=True)\n"
+        "time.sleep(60)"
+    )
+    child = subprocess.Popen(
+        [sys.executable, "-c", code, str(fd)], pass_fds=(fd,), stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert child.stdout is not None and child.stdout.readline() == "in\n"
+        info = read_process(child.pid)
+        link = f"/proc/{child.pid}/cwd"
+        assert info.cwd == link
+        assert any("longer than the kernel can name" in n for n in info.notes), info.notes
+        files, notes = scan_for_suspects([f"{link}/deep.php", link], budget=5.0)
+        assert files is not None, notes
+        assert [f["path"] for f in files] == [f"{link}/deep.php"]
+        assert files[0]["verdict"] == "malicious" and files[0]["script"] is True
+        from spamtrace.scanner.walk import walk
+
+        items = list(walk([link]))  # `spamtrace scan /proc/PID/cwd`
+        assert [(i.path, i.skipped) for i in items] == [(f"{link}/deep.php", None)]
+    finally:
+        child.kill()
+        child.wait()
+        os.close(fd)

@@ -200,3 +200,68 @@ def test_a_value_that_starts_with_a_dash_is_shown_how_to_give(
         assert "goes after '='" not in err, err
     else:
         assert f"(a value that starts with '-' goes after '=': {hint})" in err, err
+
+
+def test_every_store_and_socket_option_names_the_file_it_defaults_to() -> None:
+    """`--db PATH (default: config store.path)` left a sysadmin who never set store.path
+    to guess where the store is (`config show` says it, not --help); `--socket` the same.
+    Each names its key and the built-in path; `quarantine` names its folder too."""
+    from spamtrace.config import Config
+
+    cfg = Config()
+    seen = 0
+    for prog, parser in _parsers(cli_main.build_parser()):
+        for action in parser._actions:
+            text = " ".join(str(action.help).split())
+            if "--db" in action.option_strings:
+                assert f"[store] path, {cfg.store.path}" in text, prog
+                seen += 1
+            if "--socket" in action.option_strings:
+                assert f"[daemon] socket, {cfg.daemon.socket}" in text, prog
+                seen += 1
+        if prog == "spamtrace quarantine":
+            assert cfg.responses.quarantine_dir in " ".join(str(parser.description).split())
+    assert seen >= 8
+
+
+def test_service_install_says_it_starts_the_daemon_and_what_it_leaves() -> None:
+    parsers = dict(_parsers(cli_main.build_parser()))
+    install = " ".join(str(parsers["spamtrace service install"].description).split())
+    assert "start the daemon" in install and "spamtrace-firewall.service" in install
+    uninstall = " ".join(str(parsers["spamtrace service uninstall"].description).split())
+    assert "firewall remove" in uninstall
+
+
+def test_every_command_that_writes_a_report_lists_exit_141() -> None:
+    """`spamtrace scan /home | head -1` exits 141 (the README says so, and that every --help
+    lists the codes its command can return), but no --help said it: a sysadmin's script saw
+    a status no help explained. Every command that writes to stdout lists it; the daemon
+    (its lines go to stderr) does not."""
+    for prog, parser in _parsers(cli_main.build_parser()):
+        if prog.endswith("_rollback"):
+            continue
+        said = "141 the output was cut" in " ".join(parser.format_help().split())
+        assert said is (prog != "spamtrace daemon"), prog
+
+
+def test_the_source_option_says_what_auto_and_tracepoint_do() -> None:
+    """`--source` said "the tracepoint (default)": the default is auto, which polls when the
+    tracepoint cannot be used, and `tracepoint` is the choice that fails instead."""
+    parsers = dict(_parsers(cli_main.build_parser()))
+    for prog in ("spamtrace watch", "spamtrace daemon"):
+        action = next(a for a in parsers[prog]._actions if "--source" in a.option_strings)
+        text = " ".join(str(action.help).split())
+        assert action.default == "auto" and "auto (default)" in text, prog
+        assert "tracepoint: fail (exit 3)" in text and "poll: polling only" in text, prog
+
+
+def test_no_option_names_a_config_key_for_its_default_without_the_value() -> None:
+    """`--timeout SECONDS ... (default: config firewall.confirm_timeout)`, `--ports (default:
+    smtp.relay_ports)`: the built-in value was left for the reader to look up."""
+    import re
+
+    for prog, parser in _parsers(cli_main.build_parser()):
+        for action in parser._actions:
+            text = " ".join(str(action.help).split())
+            m = re.search(r"\(default: (?:config )?[a-z_]+\.[a-z_]+\)", text)
+            assert m is None, (prog, action.option_strings, text)

@@ -97,6 +97,29 @@ def test_config_check_refuses_a_response_command_that_cannot_run(tmp_path: Path)
     assert run_cli("--config", str(conf), "config", "check").returncode == 0
 
 
+def test_config_check_refuses_what_firewall_apply_refuses_as_a_config_error(
+    tmp_path: Path,
+) -> None:
+    """An exception for a user this host does not have, an allow_groups typo, relay mode
+    without relays: `config check` said "config ok" (and a daemon's reload took it), then
+    `firewall plan` and `apply` refused the same file with exit 2. A host name is not
+    looked up (apply resolves it): a config check works without DNS."""
+    conf = tmp_path / "spamtrace.toml"
+    for text, why in (
+        ('[[firewall.exceptions]]\nuser = "no-such-user-x"\nport = 587\n',
+         "firewall.exceptions[0].user: no such user 'no-such-user-x'"),
+        ('[firewall]\nallow_groups = ["no-such-group-x"]\n',
+         "firewall.allow_groups[0]: no such group 'no-such-group-x'"),
+        ('[firewall]\nmode = "relay"\n', 'firewall.mode = "relay" needs firewall.relays'),
+    ):  # fmt: skip
+        conf.write_text(text)
+        proc = run_cli("--config", str(conf), "config", "check")
+        assert proc.returncode == 2, proc.stdout
+        assert proc.stderr.startswith(f"spamtrace: error: {conf}: {why}"), proc.stderr
+    conf.write_text('[[firewall.exceptions]]\nuser = "root"\nhost = "mx.invalid"\nport = 587\n')
+    assert run_cli("--config", str(conf), "config", "check").returncode == 0
+
+
 def test_config_check_refuses_an_alert_sendmail_that_cannot_run(tmp_path: Path) -> None:
     """`sendmail = "/usr/sbin/sendmial"` (a typo) in an e-mail alert passed `config check`:
     the daemon's first alert then failed ("not found") and nobody was told of the incident."""
@@ -150,6 +173,11 @@ def test_unexpected_exception_is_one_line_without_traceback(
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "\x1b" not in err and "ValueError" in err
     assert "bad\\nthing\\x1b[31m" in err  # the message is escaped, not dropped
+    # with --json, stdout says it too (not "spamtrace: internal error: ...")
+    args.json = True
+    assert cli_main.main(["config", "check", "--json"]) == 3
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["error"].startswith("internal error: ValueError") and doc["exit_code"] == 3
 
 
 @pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
@@ -226,3 +254,51 @@ def test_a_reader_that_goes_away_is_never_a_clean_result(
     # the same run read whole is clean
     whole = run_cli(*args, *paths)
     assert whole.returncode == 0, whole.stderr
+
+
+def test_json_gets_a_json_answer_when_the_command_fails(tmp_path: Path) -> None:
+    """`scan --json`, `incidents --json` and the rest printed nothing on stdout when they
+    failed (a missing path or store, a usage or config error): a fleet's `... --json | jq`
+    read nothing and its `json.loads` raised. stdout now holds one spamtrace.error/1
+    document with the reason and the exit status; stderr keeps its one line."""
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[smtp]\nportz = [25]\n")
+    cases = [
+        (("scan", "--json", str(tmp_path / "gone")), 2, "no such file or directory"),
+        (("scan", "--json", "--jobs", "-1", str(tmp_path)), 2, "--jobs"),
+        (("incidents", "--json", "--db", str(tmp_path / "no" / "x.db")), 3, "does not exist"),
+        (("--config", str(bad), "scan", "--json", str(tmp_path)), 2, "unknown key"),
+    ]
+    for args, code, said in cases:
+        proc = run_cli(*args)
+        assert proc.returncode == code, (args, proc.stderr)
+        doc = json.loads(proc.stdout)
+        assert doc == {"schema": "spamtrace.error/1", "error": doc["error"], "exit_code": code}
+        assert said in doc["error"] and said in proc.stderr
+        assert len(proc.stderr.strip().splitlines()) == 1
+
+
+def test_no_error_document_without_json_or_after_a_command_s_own(tmp_path: Path) -> None:
+    """Without --json stdout stays empty; a command that wrote its own document and then
+    exits 2 (`check` on built-in defaults, `config check` of a bad file) keeps stdout one
+    valid document: the error document is not added after it."""
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[smtp]\nportz = [25]\n")
+    assert run_cli("scan", str(tmp_path / "gone")).stdout == ""
+    proc = run_cli("--config", str(bad), "config", "check", "--json")
+    assert proc.returncode == 2
+    assert json.loads(proc.stdout)["schema"] == "spamtrace.config-check/1"
+
+
+def test_an_error_after_json_lines_is_one_more_line(capsys: pytest.CaptureFixture[str]) -> None:
+    from spamtrace.render import output
+
+    output.WRITTEN.clear()
+    output.dump_json({"type": "attempt"}, line=True)
+    output.json_error("store broke", 3)
+    lines = capsys.readouterr().out.splitlines()
+    assert [json.loads(line) for line in lines] == [
+        {"type": "attempt"},
+        {"schema": "spamtrace.error/1", "error": "store broke", "exit_code": 3},
+    ]
+    output.WRITTEN.clear()

@@ -1001,3 +1001,17 @@ def test_the_firewall_check_rolls_back_a_damaged_trial_and_says_so(tmp_path: Pat
     assert checked.error is not None and "pending.json" in checked.error
     assert "rolled back" in checked.error
     assert monitor.check().state is FirewallState.LOADED  # said once
+
+
+def test_service_install_that_cannot_write_says_which_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A read-only /etc/systemd/system made `service install` say "internal error: OSError:
+    [Errno 30] Read-only file system: '.../.spamtrace.service.tmp'": one line naming the
+    unit and the reason, exit 3, and no temporary file left behind."""
+    (tmp_path / ".spamtrace.service.tmp").mkdir()  # the write of the unit fails (even as root)
+    assert main(["service", "install", "--unit-dir", str(tmp_path)]) == 3
+    err = capsys.readouterr().err
+    assert f"cannot write {tmp_path}/spamtrace.service: Is a directory" in err, err
+    assert "internal error" not in err and err.count("\n") == 1
+    assert not (tmp_path / "spamtrace.service").exists()

@@ -469,3 +469,23 @@ def test_an_overdue_rollback_is_told_in_one_escaped_line() -> None:
     assert "\n" not in damaged and "\x1b" not in damaged
     assert damaged.endswith("its rules were rolled back now (its deadline was unknown); run "
                             "`spamtrace firewall apply` again")
+
+
+def test_an_apply_kept_at_once_after_a_rollback_is_not_called_rolled_back(
+    tmp_path: Path,
+) -> None:
+    """apply (not confirmed, rolled back), then `apply --no-rollback`: `firewall status`
+    went on saying "the last apply was not confirmed: rolled back at ...", under rules
+    loaded and confirmed since. Only an apply on trial forgot that record."""
+    backend = FakeBackend(tmp_path)
+    _apply(tmp_path, backend)
+    pending = json.loads((tmp_path / transaction.PENDING).read_text())
+    (tmp_path / transaction.PENDING).write_text(json.dumps(_overdue(pending)))
+    assert transaction.rollback_overdue(tmp_path, lambda _: backend) is not None
+    assert transaction.last_rollback(tmp_path) is not None
+    transaction.apply(
+        backend, make_plan(), tmp_path, timeout=60, yes=True,  # type: ignore[arg-type]
+        rollback_argv=lambda token: ["true", token],
+    )  # fmt: skip
+    assert transaction.confirmed_policy(tmp_path) is not None
+    assert transaction.last_rollback(tmp_path) is None

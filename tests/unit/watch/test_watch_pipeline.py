@@ -668,3 +668,25 @@ def test_a_long_batch_of_connects_reads_the_execs_that_came_meanwhile() -> None:
         w.close()
     assert handled == [4000, 4001, 4002, 4003, 4004]
     assert drained_after[-4:] == [1, 2, 3, 4], drained_after  # before each connect after the first
+
+
+def test_a_default_store_folder_that_cannot_be_made_is_a_store_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`watch` and the daemon on a read-only /var/lib said "internal error: OSError: [Errno
+    30] Read-only file system: '/var/lib/spamtrace'": a host's state, said as a bug. It is
+    a StoreError (exit 3) that names the folder and what to give instead."""
+    from spamtrace.errors import StoreError
+    from spamtrace.service.engine import Engine, EngineOptions
+    from spamtrace.sinks import store as store_mod
+
+    blocker = tmp_path / "lib"
+    blocker.write_text("")  # a file where the folder's parent should be: makedirs fails
+    folder = str(blocker / "spamtrace")
+    monkeypatch.setattr(store_mod, "DEFAULT_STORE_DIR", folder)
+    w = Engine(Config(), EngineOptions(store_path=f"{folder}/spamtrace.db", nflog=False))
+    try:
+        with pytest.raises(StoreError, match=r"cannot create the store's folder .*--db"):
+            w.open()
+    finally:
+        w.close()

@@ -458,6 +458,7 @@ def apply(
             (state / PENDING).unlink(missing_ok=True)
             snapshot_path.unlink(missing_ok=True)
             _confirm_policy(state, loaded)
+            (state / ROLLED_BACK).unlink(missing_ok=True)  # an apply came after that one
             return ApplyResult(backend.name, plan.mode.value, changed, None)
         record["policy"] = loaded
         write_json(state / PENDING, record)

@@ -955,6 +955,11 @@ _WRITTEN_DECODED = re.compile(
     rb"(?<![\w$>:])(?:base64_decode|gzinflate|gzuncompress|gzdecode|str_rot13|strrev|hex2bin|"
     rb"convert_uudecode|rawurldecode|urldecode|bzdecompress|lzf_decompress)\s*\("
 )
+# a reversal or rot13 of an encoder's output: text turned into storage form, never code
+_ENCODED_STORED = re.compile(
+    rb"(?<![\w$>:])(?:strrev|str_rot13)\s*\(\s*@?\s*\\?(?:base64_encode|serialize|json_encode|"
+    rb"bin2hex|gzcompress|gzdeflate|gzencode|urlencode|rawurlencode|convert_uuencode)\s*\("
+)
 _FILE_APPEND = re.compile(rb"(?<![\w$>:])file_append\b")
 _FOPEN_AT = re.compile(rb"\$(\w+)\s*=\s*@?\s*fopen\s*\(")
 
@@ -1030,6 +1035,18 @@ def _appended_to_data_file(ctx: Ctx, start: int, args: bytes) -> bool:
     )
 
 
+def _stored_encoded(call: bytes) -> bool:
+    """The write's arguments decode nothing and hold no request input: each strrev() or
+    str_rot13() in them wraps an encoder (base64_encode, serialize, json_encode, ...), so
+    what is written is data put into storage form, which no interpreter runs."""
+    decoders = _WRITTEN_DECODED.findall(call)
+    return (
+        bool(decoders)
+        and UIN_RE.search(call) is None
+        and len(decoders) == len(_ENCODED_STORED.findall(call))
+    )
+
+
 @feature("dropper_write_decoded")
 def _dropper_write_decoded(ctx: Ctx, rule: Rule) -> Hit | None:
     """Decoded data or request input written into a file: a dropper. Request text appended
@@ -1040,6 +1057,8 @@ def _dropper_write_decoded(ctx: Ctx, rule: Rule) -> Hit | None:
     assert rule.regex is not None
     for m in itertools.islice(bounded_finditer(rule.regex, ctx.code, first=ctx.first), 50):
         call = _args_at(ctx.code, ctx.code.index(b"(", m.start()) + 1)
+        if _stored_encoded(call):
+            continue  # strrev(base64_encode(serialize($data))): a cache kept encoded
         if _WRITTEN_DECODED.search(m.group()) is None:
             if _appended_to_data_file(ctx, m.start(), call):
                 continue
