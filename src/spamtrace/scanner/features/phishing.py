@@ -911,8 +911,11 @@ def _password_stored_sent_away(ctx: Ctx, rule: Rule) -> Hit | None:
     if string_text(ctx).find(b"insert") < 0 or _auth_used(ctx):
         return None
     code = ctx.code
+    value = ctx.lx.value
     for m in itertools.islice(prefiltered_finditer(_DB_STORE, code, ctx.first), 20):
-        keys = _request_keys(ctx, _sent_text(ctx, m.group(1), 3))
+        sent = _sent_text(ctx, m.group(1), 3)
+        keys = _request_keys(ctx, sent)  # glued in, or listed as the values bound
+        keys.update(value(int(f.group(1))).lower().strip() for f in _FIELD_READ.finditer(sent))
         if len(keys) < 2 or not any(_CREDENTIAL_KEY.search(k) for k in keys):
             continue
         if _genuine_site_redirect(ctx, m.start()) >= 0:
@@ -1421,8 +1424,11 @@ _SENDS_OUT = (b"mail", b"fwrite", b"fputs", b"file_put_contents", b"curl_exec")
 _SENT_TO = re.compile(
     rb"(?:^\s*location\s*:\s*|\blocation(?:\.href)?\s*=\s*['\"]|"
     rb"\blocation\.(?:replace|assign)\s*\(\s*['\"]|\burl\s*=\s*['\"]?)"
-    rb"https?://[a-z0-9-]+(?:\.[a-z0-9-]+)+(?::\d+)?(/[^'\"\s<>;]*)?(['\"\s<>;]|$)"
+    rb"https?://([a-z0-9-]+)(?:\.[a-z0-9-]+)+(?::\d+)?(/[^'\"\s<>;]*)?(['\"\s<>;]|$)"
 )
+# a sign-in page by its path ("/signin", "/login.srf") or its host ("login.", "accounts.")
+_SIGN_IN_PATH = re.compile(rb"log_?in|sign_?in|signon|logon|auth|/account")
+_SIGN_IN_HOST = frozenset({b"login", b"signin", b"auth", b"accounts", b"account", b"secure"})
 # a site's front page or sign-in page: "/", "/en-US/home.shtml", "/login.srf?...", "/signin"
 _FRONT_OR_SIGN_IN = re.compile(
     rb"^/?$|^/(?:[a-z]{2}(?:[-_][a-z]{2})?/)?(?:index|home)\b|"
@@ -1430,9 +1436,10 @@ _FRONT_OR_SIGN_IN = re.compile(
 )
 
 
-def _genuine_site_redirect(ctx: Ctx, after: int) -> int:
+def _genuine_site_redirect(ctx: Ctx, after: int, sign_in_only: bool = False) -> int:
     """Where, after code offset ``after``, a literal sends the browser to another site's front
-    or sign-in page, written whole (nothing glued onto the address); -1 if none does."""
+    or sign-in page (``sign_in_only``: its sign-in page), written whole (nothing glued onto
+    the address); -1 if none does."""
     raw = ctx.lx.raw_strings
     code = ctx.code
     for q in itertools.islice(PLACEHOLDER.finditer(code, after), 200):
@@ -1443,10 +1450,14 @@ def _genuine_site_redirect(ctx: Ctx, after: int) -> int:
         if m is None:
             continue
         # the page's path, without its query ("?authorId=..." names no sign-in page)
-        if _FRONT_OR_SIGN_IN.search((m.group(1) or b"/").split(b"?", 1)[0]) is None:
+        path = (m.group(2) or b"/").split(b"?", 1)[0]
+        if sign_in_only:
+            if _SIGN_IN_PATH.search(path) is None and m.group(1) not in _SIGN_IN_HOST:
+                continue
+        elif _FRONT_OR_SIGN_IN.search(path) is None:
             continue
         # header('Location: https://x/') is the whole argument: nothing glued on after it
-        if m.group(2) == b"" and code[q.end() : q.end() + 8].lstrip()[:1] == b".":
+        if m.group(3) == b"" and code[q.end() : q.end() + 8].lstrip()[:1] == b".":
             continue
         return q.start()
     return -1
@@ -1465,12 +1476,12 @@ def _victim_sent_away(ctx: Ctx, rule: Rule) -> Hit | None:
     if text.find(b"http") < 0 or not _visitor_named(text) or _auth_used(ctx):
         return None
     for start, sent in _drops(ctx):
-        # a file the site keeps is not sending the fields away (a guest book, an order list)
-        if ctx.code.startswith(_FILE_WRITES, start):
-            continue
+        # a file the site keeps is not sending the fields away (a guest book, an order list),
+        # unless the visitor is then sent to another site's sign-in page (a kit's results log)
+        kept = ctx.code.startswith(_FILE_WRITES, start)
         if not _request_keys(ctx, _sent_text(ctx, sent, 3)):
             continue
-        at = _genuine_site_redirect(ctx, start)
+        at = _genuine_site_redirect(ctx, start, sign_in_only=kept)
         if at >= 0:
             return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
     return None
