@@ -670,7 +670,11 @@ def _lock_loop(ctx: Ctx, rule: Rule) -> Hit | None:
 _PHP_OPEN = re.compile(rb"<\?(?:php|=)", re.IGNORECASE)
 _RUNS = re.compile(
     rb"(?:eval|assert|system|exec|passthru|popen|create_function|base64_decode|gzinflate|"
-    rb"move_uploaded_file)\s*\(|\$_(?:get|post|request|cookie|files)\b",
+    rb"move_uploaded_file)\s*\(|\$_(?:get|post|request|cookie|files)\b|"
+    # a page of the operator's printed or run in every page: a remote fetch echoed, a
+    # remote include (injected backlinks, a doorway's text)
+    rb"(?:echo|print)\s*\(?\s*@?\s*(?:file_get_contents|implode\s*\([^)]{0,20}file)\s*\(\s*['\"]https?://|"
+    rb"(?:include|require)(?:_once)?\s*\(?\s*['\"]https?://",
     re.IGNORECASE,
 )
 
