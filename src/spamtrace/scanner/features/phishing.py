@@ -36,6 +36,7 @@ from spamtrace.scanner.context import (
     has_any,
     has_word,
     interpolated,
+    literals_holding,
     per_file,
     prefiltered_finditer,
     prefiltered_search,
@@ -2363,6 +2364,45 @@ def _remote_cloak_verdict(ctx: Ctx, rule: Rule) -> Hit | None:
             at = _redirects(ctx, _block_after(code, c.end()))
             if at >= 0:
                 return Hit(ctx.line_of_code(c.start()), ctx.excerpt_code(c.start(), c.start() + 80))
+    return None
+
+
+# a rewrite condition on where the visitor comes from or what it is: a search engine's
+# referrer, a crawler's user agent
+_REWRITE_COND = re.compile(
+    rb"rewritecond\s+%\{http_(?:referer|user_agent)\}[^\n\\]{0,200}?"
+    rb"(?:google|bing|yahoo|yandex|baidu|bot|crawl|spider|slurp)[^\n\\]{0,200}(?:\n|\\n)"
+    # more conditions, then the rule they guard, which sends the request somewhere (another
+    # site, a page or script), not one that refuses it ("- [F]": a bad-bot blocker)
+    rb"(?:\s*rewritecond[^\n\\]{0,200}(?:\n|\\n))*\s*"
+    rb"rewriterule\s+\S+\s+(?:https?://|/?[\w./-]+\.(?:php|html?|txt)\b)"
+)
+_HTACCESS_WRITES = (b"file_put_contents", b"fopen", b"fwrite", b"fputs")
+
+
+@feature("htaccess_search_cloak")
+def _htaccess_search_cloak(ctx: Ctx, rule: Rule) -> Hit | None:
+    """A script that writes an .htaccess whose rules pick visitors by a search engine's
+    referrer or a crawler's user agent (``RewriteCond %{HTTP_REFERER} google`` then a
+    RewriteRule): the site's search traffic sent to the operator's pages, or crawlers given a
+    doorway, by the web server itself. A site's rewrite rules route by path; a security
+    plugin blocks bad bots, it does not send search visitors elsewhere."""
+    text = string_text(ctx)
+    if text.find(b".htaccess") < 0 or text.find(b"rewritecond") < 0:
+        return None
+    value = ctx.lx.value
+    if not any(
+        _REWRITE_COND.search(value(i).lower()) is not None
+        for i in literals_holding(ctx, [b"rewritecond"], 2000)
+    ):
+        return None
+    for start, args in calls_to(ctx, _HTACCESS_WRITES, 40):
+        parts = top_args(args)
+        if parts and any(
+            value(int(q.group(1))).lower().find(b".htaccess") >= 0
+            for q in itertools.islice(PLACEHOLDER.finditer(parts[0]), 6)
+        ):
+            return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
     return None
 
 
