@@ -194,6 +194,9 @@ _CREDENTIAL_KEY = re.compile(
     rb"pass|pwd|psw|passwd|cvv|cvc|ccnum|cc_?num|cc_?no|card_?num|cardnumber|card_?no|card_?id|"
     rb"\bssn\b|\bpin\b|\botp|otp$|exp_?date|exp_?month|exp_?year|sortcode|routing|"
     rb"senha|contrase|kennwort|mot_?de_?passe|"
+    # a wallet's keys: its recovery phrase, private key or keystore
+    rb"^(?:seed|mnemonic|keystore)|seed_?phrase|recovery_?phrase|secret_?phrase|"
+    rb"private_?key|privatekey|"
     rb"^(?:cc|cv|cvv2|csc|exp|expiry)$"
 )
 # the label a handler writes before a credential in the text it sends ("Password : ", "CVV=")
