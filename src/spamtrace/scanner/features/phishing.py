@@ -2248,15 +2248,30 @@ def loops_with_item(code: bytes, var: bytes) -> Iterator[re.Match[bytes]]:
     return (m for m in _FOREACH_ITEM.finditer(code) if m.group(2) == var)
 
 
+# a loop over a list written in its head: foreach (array('Googlebot', ...) as $bot)
+_FOREACH_INLINE = re.compile(
+    rb"foreach\s*\(\s*(?:array\s*\(|\[)([^;{}]{1,600}?)[)\]]\s+as\s+"
+    rb"(?:\$\w+\s*=>\s*)?\$([\w\x80-\xff]+)\s*\)"
+)
+
+
 def _bot_list(ctx: Ctx, parts: list[bytes], start: int) -> bool:
     """One of a test's arguments is the loop variable over a list of crawler names
-    (``$bots = ['Googlebot', 'Bingbot', ...]; foreach ($bots as $bot) stripos($ua, $bot)``)."""
+    (``$bots = ['Googlebot', 'Bingbot', ...]; foreach ($bots as $bot) stripos($ua, $bot)``,
+    or the list written in the loop's head)."""
     code = ctx.code[:start]
     value = ctx.lx.value
     for part in parts:
         v = VAR.fullmatch(part.strip())
         if v is None:
             continue
+        for m in itertools.islice(_FOREACH_INLINE.finditer(code, max(0, start - 1500)), 3):
+            if m.group(2) != v.group(1):
+                continue
+            names = [value(int(q.group(1))).lower() for q in itertools.islice(
+                PLACEHOLDER.finditer(m.group(1)), 40)]
+            if sum(1 for n in names if _BOT_WORDS.search(n)) >= 2:
+                return True
         for m in itertools.islice(loops_with_item(code, v.group(1)), 3):
             for _, a in var_assigns(code, m.group(1), TAIL_RHS, 3):
                 names = [value(int(q.group(1))).lower() for q in itertools.islice(
