@@ -41,8 +41,8 @@ def register(sub: Any) -> None:
     p.add_argument(
         "--fix",
         action="store_true",
-        help="repair what can be repaired (sshd.tcp-forwarding): back up, validate, reload, "
-        "verify, roll back on error",
+        help="repair what can be repaired (sshd.tcp-forwarding): back up (under "
+        "/var/lib/spamtrace/backups), validate, reload, verify, roll back on error",
     )
     p.add_argument(
         "--ip",

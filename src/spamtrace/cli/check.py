@@ -79,6 +79,10 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
     if not cfg.smtp.ports:
         raise UsageError("no SMTP ports configured")
     report = collect_report(cfg)
+    if getattr(args, "config_error", None):  # a fleet's check --json | jq sees it too
+        report.notes.append(
+            f"config error: {args.config_error}: this report uses the built-in defaults"
+        )
     if not getattr(args, "no_scan", False):
         report = scan_report(report, cfg, getattr(args, "scan_budget", SCAN_BUDGET))
         if cfg.scan.yara_rules:  # scanned with the built-in rules only: said

@@ -140,6 +140,7 @@ def _main(args_list: list[str]) -> int:
                 f"spamtrace: error: {escape_message(exc.message)} "
                 "(this report uses built-in defaults)"
             )
+            args.config_error = exc.message  # said in the report too (its JSON's notes)
             args.handler(args, config.Config())
             return int(ExitCode.USAGE)
         return int(args.handler(args, cfg))

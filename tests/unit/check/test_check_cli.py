@@ -238,6 +238,11 @@ def test_broken_config_is_one_line(
     assert err.count("\n") == 1 and "invalid TOML" in err and "built-in defaults" in err
     doc = json.loads(out)  # the rest of the report is still printed, on built-in defaults
     assert doc["ports"] == [25, 465, 587, 2525]
+    # and says so itself: a fleet reading only the JSON saw a report of a healthy config
+    assert [n for n in doc["notes"] if n.startswith("config error: ")] == [
+        f"config error: {bad}: invalid TOML: Expected ']' at the end of a table declaration "
+        "(at line 1, column 6): this report uses the built-in defaults"
+    ]
     bad.write_text("[smtp]\nports = [99999]\n")
     assert main(["check"]) == 2
     out, err = capsys.readouterr()

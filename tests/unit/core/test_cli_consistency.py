@@ -265,3 +265,16 @@ def test_no_option_names_a_config_key_for_its_default_without_the_value() -> Non
             text = " ".join(str(action.help).split())
             m = re.search(r"\(default: (?:config )?[a-z_]+\.[a-z_]+\)", text)
             assert m is None, (prog, action.option_strings, text)
+
+
+def test_audit_fix_says_where_its_backups_go() -> None:
+    """`audit --fix` said "back up" and not where: the sshd config's original goes under
+    the backup folder of the audit environment, which the help names."""
+    import dataclasses
+
+    from spamtrace.audit.environment import AuditEnv
+
+    folder = next(f.default for f in dataclasses.fields(AuditEnv) if f.name == "backup_dir")
+    parsers = dict(_parsers(cli_main.build_parser()))
+    fix = next(a for a in parsers["spamtrace audit"]._actions if "--fix" in a.option_strings)
+    assert f"back up (under {folder})" in " ".join(str(fix.help).split())
