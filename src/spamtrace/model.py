@@ -286,6 +286,19 @@ if TYPE_CHECKING:
     Event: TypeAlias = SmtpConnectAttempted | SmtpConnectBlocked | PolledConnect | ProcEvent
 
 
+# The chroot rule, in one place: a process chrooted to ROOT (an FPM pool's ``chroot =``, a
+# jailed shell) names a file by its path inside ROOT; this host by ROOT before it, ``..`` at
+# the chroot's top staying there (as the kernel resolves it).
+def pool_chroot(value: str, pool: str = "") -> str:
+    """The chroot of an FPM pool from its ``chroot =`` value (``$pool`` expanded, as FPM
+    does; normalised); "" when the pool has none: an empty, relative or ``/`` value."""
+    value = value.replace("$pool", pool) if pool else value
+    if not value.startswith("/"):
+        return ""
+    root = posixpath.normpath(value)
+    return "" if root in ("/", "//") else root
+
+
 def host_path(root: str, path: str) -> str:
     """``path`` as a process chrooted to ``root`` names it (``/public_html/x.php`` in a jail
     or an FPM pool with ``chroot =``), as this host names it (``/home/shop/public_html/x.php``):
@@ -293,4 +306,17 @@ def host_path(root: str, path: str) -> str:
     (``root`` empty or ``/``) and for a relative path."""
     if not root or root == "/" or not path.startswith("/"):
         return path
-    return root.rstrip("/") + "/" + posixpath.normpath(path).lstrip("/")
+    return root.rstrip("/") + "/" + posixpath.normpath("/" + path.lstrip("/")).lstrip("/")
+
+
+def chroot_path(root: str, path: str) -> str | None:
+    """The inverse of :func:`host_path`: ``path`` of this host as a process chrooted to
+    ``root`` names it (``/home/shop/www`` -> ``/www``; the chroot itself -> ``/``), or None
+    when it is not inside ``root``. Unchanged without a chroot."""
+    path = posixpath.normpath(path) if path.startswith("/") else path
+    if not root or root == "/":
+        return path
+    root = posixpath.normpath(root)
+    if path == root:
+        return "/"
+    return path[len(root) :] if path.startswith(root + "/") else None

@@ -35,6 +35,8 @@ from spamtrace.model import Account, AccountKind
 
 #: At most this many domains per account (a reseller can own thousands).
 MAX_DOMAINS = 200
+#: mail domains whose owner is kept (for_domain; a log names as many as its senders make up)
+MAX_CACHED_DOMAINS = 10_000
 _MAX_FILE = 4 * 1024 * 1024
 _PLESK_SKIP = frozenset({"system", "default", "chroot", "fs", "fs-passwd", ".skel"})
 
@@ -82,6 +84,8 @@ class AccountResolver:
         self._plesk_owned: dict[int, list[str]] | None = None
         self._docroots: list[tuple[str, str]] | None = None  # (folder, user), longest first
         self._domain_owners: dict[str, str] | None = None
+        #: mail domain -> its owner's account (for_domain), dropped with the users
+        self._by_domain: dict[str, Account | None] = {}
 
     # ------------------------------------------------------------------ lookups
     def _user(self, uid: int) -> tuple[str, str] | None:
@@ -218,10 +222,27 @@ class AccountResolver:
 
     def for_domain(self, domain: str) -> Account | None:
         """The hosting account that owns a (mail) domain, as the panel says (cPanel
-        ``/etc/userdomains``, DirectAdmin ``domainowners``); None when no panel says."""
+        ``/etc/userdomains``, DirectAdmin ``domainowners``); None when no panel says. Looked
+        up once per domain (at most :data:`MAX_CACHED_DOMAINS` kept), again after the passwd
+        file changed (an account deleted or renamed)."""
         domain = domain.strip().lower()
         if not _valid_domain(domain):
             return None
+        self._follow_passwd()
+        if domain in self._by_domain:
+            return self._by_domain[domain]
+        owner = self._owner_of_domain(domain)
+        uid = self._uid_of(owner) if owner and owner != "nobody" else None
+        account = self.for_uid(uid) if uid is not None else None
+        if account is not None and account.kind is AccountKind.SYSTEM:
+            account = None
+        if len(self._by_domain) >= MAX_CACHED_DOMAINS:
+            self._by_domain.clear()
+        self._by_domain[domain] = account
+        return account
+
+    def _owner_of_domain(self, domain: str) -> str | None:
+        """The panel's owner name of ``domain`` (lower case): DirectAdmin's, else cPanel's."""
         owner = self._load_domain_owners().get(domain)
         if owner is None:
             owner = next(
@@ -232,11 +253,7 @@ class AccountResolver:
                 ),
                 None,
             )
-        uid = self._uid_of(owner) if owner and owner != "nobody" else None
-        account = self.for_uid(uid) if uid is not None else None
-        if account is None or account.kind is AccountKind.SYSTEM:
-            return None
-        return account
+        return owner
 
     def _plesk_owner(self, path: str) -> int | None:
         vhosts = self.cfg.plesk_vhosts_dir.rstrip("/")
@@ -297,6 +314,7 @@ class AccountResolver:
         if stamp != self._passwd_stamp:
             self._passwd, self._passwd_stamp = None, stamp
             self._cache.clear()
+            self._by_domain.clear()
 
     def for_uid(self, uid: int) -> Account | None:
         """The account of ``uid``; ``None`` when the uid has no user entry and no panel data."""

@@ -17,10 +17,10 @@ watched, and ``mta.detected`` passes, or warns when an MTA is installed after al
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from spamtrace.audit.environment import AuditEnv
+from spamtrace.audit.eximlog import FIRST_LOG, NOT_WRITTEN, exim_main_logs
 from spamtrace.audit.finding import Finding, Status
 from spamtrace.config import Config
 from spamtrace.safetext import escape
@@ -48,6 +48,9 @@ class EximInfo:
     #: ``exim -bP log_file_path syslog_facility`` (None: it failed)
     log_file_path: str | None = None
     syslog_facility: str = ""
+    #: whether the file Exim writes its main log to is there (a fresh Exim has not written
+    #: it yet); None: not known (no such file to name, or it could not be looked at)
+    main_log_written: bool | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,34 +144,6 @@ def exim_blocks(section: str) -> dict[str, str]:
         if cur is not None:
             blocks[cur].append(line.strip())
     return {k: "\n".join(v) for k, v in blocks.items()}
-
-
-def exim_main_logs(
-    log_file_path: str, syslog_files: Sequence[tuple[str, str]]
-) -> tuple[str | None, list[str], bool]:
-    """The file Exim writes its main log to, from its ``log_file_path`` (``exim -bP``): (the
-    file or None, evidence, whether Exim logs through syslog). ``syslog_files``: where the
-    syslog daemon writes Exim's facility (:func:`spamtrace.audit.rsyslog.facility_files`),
-    for ``syslog``. A path of its own is preferred (both: the same lines twice); a
-    datestamped one (``%D``, ``%M``) or an empty value (the build's default) is not known."""
-    items = [i.strip() for i in log_file_path.split(":") if i.strip()]
-    to_syslog = "syslog" in items
-    ev = [f"$ exim -bP log_file_path: log_file_path = {escape(log_file_path)}"]
-    for item in items:
-        if item == "syslog":
-            continue
-        if "%D" in item or "%M" in item:
-            ev.append(f"{escape(item)}: a datestamped log (a file a day or a month)")
-            continue
-        if item.startswith("/"):
-            return item.replace("%s", "main"), ev, to_syslog
-    if to_syslog and syslog_files:
-        file, where = syslog_files[0]
-        ev.append(f"{escape(where)}: Exim's facility goes to {escape(file)}")
-        return file, ev, True
-    if to_syslog:
-        ev.append("no file of the syslog daemon's configuration (rsyslog) takes Exim's facility")
-    return None, ev, to_syslog
 
 
 def exim_smarthost(info: EximInfo) -> tuple[bool | None, list[str]]:
@@ -313,15 +288,24 @@ def _exim_log_file(snap: MtaSnapshot, cfg: Config) -> Finding:
             "rsyslog, or set log_file_path = /var/log/exim4/%slog.",
         )  # fmt: skip
     fix = f'Set [mail] exim_logs = ["{escape(found)}"] in /etc/spamtrace/spamtrace.toml.'
+    # a fresh Exim has not written it yet: said as `mail` says it (eximlog.NOT_WRITTEN)
+    later = ex.main_log_written is False
+    if later:
+        ev.append(f"{escape(found)} {NOT_WRITTEN}")
+    once = f" once Exim writes it (not written yet: {FIRST_LOG})"
     if found in listed:
-        return Finding(fid, Status.PASS, f"spamtrace reads Exim's main log {escape(found)}",
-                       tuple(ev), why, "")  # fmt: skip
+        title = (
+            f"spamtrace will read Exim's main log {escape(found)}{once}" if later
+            else f"spamtrace reads Exim's main log {escape(found)}"
+        )  # fmt: skip
+        return Finding(fid, Status.PASS, title, tuple(ev), why, "")
     if not configured:  # `mail`, `check` and the daemon find it (service.mail.with_exim_logs)
         ev.append("not among the defaults: mail, check and the daemon find it where Exim says")
-        return Finding(
-            fid, Status.PASS, f"spamtrace finds Exim's main log {escape(found)}", tuple(ev),
-            why, fix,
+        title = (
+            f"spamtrace will find Exim's main log {escape(found)}{once}" if later
+            else f"spamtrace finds Exim's main log {escape(found)}"
         )  # fmt: skip
+        return Finding(fid, Status.PASS, title, tuple(ev), why, fix)
     return Finding(
         fid, Status.WARN,
         f"Exim writes its main log to {escape(found)}, which [mail] exim_logs does not list",
@@ -639,12 +623,27 @@ def _detect(env: AuditEnv) -> tuple[str | None, tuple[str, ...], str]:
     return ident.kind, tuple(escape(u) for u in ident.users), ""
 
 
+def _written(env: AuditEnv, path: str) -> bool | None:
+    """Is ``path`` there (None: it cannot be looked at, e.g. without root)?"""
+    import os
+
+    try:
+        os.lstat(env.path(path))
+    except FileNotFoundError:
+        return False
+    except OSError:
+        return None
+    return True
+
+
 def _value_after_eq(text: str) -> str:
     return text.split("=", 1)[1].strip() if "=" in text else text.strip()
 
 
 def gather(env: AuditEnv) -> MtaSnapshot:
     from pathlib import Path
+
+    from spamtrace.audit.eximhost import exim_logging
 
     kind, users, note = _detect(env)
     exim: EximInfo | None = None
@@ -653,12 +652,7 @@ def gather(env: AuditEnv) -> MtaSnapshot:
     if binary is not None:
         sel = env.runner.run([binary, "-bP", "log_selector"])
         acl = env.runner.run([binary, "-bP", "acl_not_smtp"])
-        logs = env.runner.run([binary, "-bP", "log_file_path", "syslog_facility"])
-        settings = dict(
-            (name.strip(), value.strip())
-            for name, eq, value in (line.partition("=") for line in logs.stdout.splitlines())
-            if eq
-        )
+        logging = exim_logging([binary], env, env.runner)
         ver = env.runner.run([binary, "-bV"])
         conf = env.runner.run([binary, "-bP", "config"], timeout=20)
         m = re.search(r"Configuration file is (\S+)", ver.stdout)
@@ -673,15 +667,13 @@ def gather(env: AuditEnv) -> MtaSnapshot:
             debian_conf=env.read_text(DEBIAN_CONF),
             debian_macros=env.read_text(DEBIAN_MACROS),
             cpanel_localopts=env.read_text(CPANEL_EXIM_LOCALOPTS),
-            log_file_path=settings.get("log_file_path") if logs.ok else None,
-            syslog_facility=settings.get("syslog_facility", ""),
+            log_file_path=logging.log_file_path,
+            syslog_facility=logging.syslog_facility,
         )
-        if exim.log_file_path and "syslog" in exim.log_file_path:
-            from spamtrace.audit.rsyslog import FOLDER, MAIN, facility_files
-
-            paths = [MAIN, *env.glob(f"{FOLDER}/*.conf")]
-            texts = [(p, t) for p in paths if (t := env.read_text(p)) is not None]
-            syslog_files = tuple(facility_files(texts, exim.syslog_facility or "mail"))
+        syslog_files = logging.syslog_files
+        if logging.log_file_path is not None:
+            found = exim_main_logs(logging.log_file_path, syslog_files)[0]
+            exim = replace(exim, main_log_written=_written(env, found) if found else None)
     postfix: PostfixInfo | None = None
     postconf = env.runner.which("postconf")
     if postconf is not None:

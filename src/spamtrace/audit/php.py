@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
 from spamtrace.audit.finding import Finding, Status
+from spamtrace.model import chroot_path, host_path, pool_chroot
 from spamtrace.safetext import escape
 from spamtrace.sources.fpm_access import (
     ADVISED_FORMAT,
@@ -221,8 +222,8 @@ def pool_chroots(f: IniFile) -> dict[str, str]:
     for section, key, value, _n in parse_ini(f.text)[0]:
         if section is None or section.lower() == "global" or key != "chroot":
             continue
-        root = os.path.normpath(value.replace("$pool", section)) if value.startswith("/") else ""
-        if root not in ("", "/"):
+        root = pool_chroot(value, section)
+        if root:
             roots[section] = root
         else:
             roots.pop(section, None)  # a later `chroot =` (empty) undoes an earlier one
@@ -249,8 +250,8 @@ def pool_mail_log(pool: str, user: str | None, homes: dict[str, str], root: str 
     """
     home = homes.get(user) if user else None
     if root:
-        inside = home[len(root) :] if home and home.startswith(f"{root}/") else ""
-        return f"{inside.rstrip('/')}/logs/php-mail.log"
+        inside = chroot_path(root, home) if home and home.startswith("/") else None
+        return f"{(inside or '').rstrip('/')}/logs/php-mail.log"
     if home and home != "/" and home != "/nonexistent":
         return f"{home.rstrip('/')}/logs/php-mail.log"
     return f"/var/log/php-fpm/{pool}-mail.log"
@@ -366,7 +367,7 @@ def log_file(value: str, pool: str | None, root: str = "") -> str | None:
     path = value.replace("$pool", pool) if pool else value
     if not path.startswith("/"):
         return None
-    return f"{root.rstrip('/')}{path}" if root else path
+    return host_path(root, path) if root else path
 
 
 def _mail_log_finding(

@@ -67,7 +67,7 @@ def register(sub: Any) -> None:
 def run(args: argparse.Namespace, cfg: Config) -> int:
     from spamtrace.render.check import print_report, report_json
     from spamtrace.service.check import collect_report, mail_logs_written_since, scan_report
-    from spamtrace.service.mail import not_read_hint, unreadable_logs, with_found_logs
+    from spamtrace.service.mail import not_read_hint, php_config, unreadable_logs, with_found_logs
 
     overrides: dict[str, Any] = {}
     if args.ports:
@@ -94,7 +94,10 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
     through_mta = None  # unless the mail logs show a sender above the [mail] limits
     # [mail] php_logs, else PHP's own mail.log files; Exim's log where Exim says; no MTA log
     # with [mta] kind = "none"
-    mail_cfg = with_found_logs(cfg)[0]
+    # the PHP configuration, read once: the mail.log files to find (none configured) and
+    # the chroots of their pools (read with the logs, when one was written)
+    php = None if cfg.mail.php_logs else php_config()
+    mail_cfg = with_found_logs(cfg, php)[0]
     denied = unreadable_logs(mail_cfg)  # without root: said, not taken for "no mail"
     if denied:
         said = "; ".join(f"{path}: {why}" for path, why in denied)  # escaped when printed
@@ -103,8 +106,11 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
         from spamtrace.render.mail import check_section
         from spamtrace.service.mail import recent_report
 
-        recent = recent_report(mail_cfg)
-        if recent is not None:
+        recent = recent_report(mail_cfg, php)
+        errors = "; ".join(c.error for c in recent.logs if c.error) if recent else ""
+        if errors:  # escaped when printed
+            report.notes.append(f"mail logs not read (through the MTA): {errors}")
+        if recent is not None and recent.incidents:
             through_mta = check_section(recent, cfg.mail.check_minutes)
     if args.json:
         from spamtrace.render.output import dump_json

@@ -47,7 +47,7 @@ from spamtrace.scanner.report import (
 )
 from spamtrace.scanner.rules import Rule, YaraWords, load_rules, load_yara
 from spamtrace.scanner.user_rules import UserRules
-from spamtrace.scanner.walk import PROC_FD, REPLACED, FileId, Listed, WalkItem
+from spamtrace.scanner.walk import PROC_FD, REPLACED, FileId, Listed, WalkItem, open_long
 
 READ_CHUNK = 1 << 20
 
@@ -147,10 +147,10 @@ def _open_noatime(path: str, dir_fd: int | None = None) -> int:
         flags &= ~getattr(os, "O_NOFOLLOW", 0)
     if _NOATIME:
         try:
-            return os.open(path, flags | _NOATIME, dir_fd=dir_fd)
+            return open_long(path, flags | _NOATIME, dir_fd=dir_fd)
         except PermissionError:
             pass  # not ours to keep the time of: read as anyone would
-    return os.open(path, flags, dir_fd=dir_fd)
+    return open_long(path, flags, dir_fd=dir_fd)
 
 
 _FOLDER_FLAGS = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_CLOEXEC", 0)
@@ -165,7 +165,7 @@ def _open_in_listed_folder(path: str, ident: FileId) -> int:
     the folder; its identity says whether they led back to the folder listed."""
     folder, name = os.path.split(path)
     try:
-        dfd = os.open(folder or ".", _FOLDER_FLAGS)
+        dfd = open_long(folder or ".", _FOLDER_FLAGS)
     except OSError:
         raise _Unreadable(REPLACED) from None
     try:

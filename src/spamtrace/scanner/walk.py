@@ -217,6 +217,32 @@ class _Replaced(Exception):
 _DIR_FLAGS = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_CLOEXEC", 0)
 
 
+#: a path this long is opened a part at a time (:func:`open_long`); below the kernel's
+#: PATH_MAX (4096 bytes, the terminating NUL included)
+_PART = 2048
+
+
+def open_long(path: str, flags: int, dir_fd: int | None = None) -> int:
+    """``os.open(path, flags, dir_fd=dir_fd)``, also for a path longer than the kernel takes
+    in one call (ENAMETOOLONG: a tree nested past PATH_MAX, 4096 bytes, made with relative
+    mkdir/cd, where a dropper hides from every tool that names files by path): the folders
+    on the way are opened a part of the path at a time, each relative to the one before, as
+    one call would walk them (links on the way followed, ``flags`` at the last name only)."""
+    try:
+        return os.open(path, flags, dir_fd=dir_fd)
+    except OSError as exc:
+        if exc.errno != errno.ENAMETOOLONG or len(os.fsencode(path)) <= _PART:
+            raise
+    cut = path.rfind("/", 1, _PART)
+    if cut <= 0:  # one name over the limit (255 bytes): no folder to open it from
+        raise OSError(errno.ENAMETOOLONG, os.strerror(errno.ENAMETOOLONG), path)
+    folder = os.open(path[:cut], _DIR_FLAGS, dir_fd=dir_fd)
+    try:
+        return open_long(path[cut + 1 :], flags, dir_fd=folder)
+    finally:
+        os.close(folder)
+
+
 def _listing(
     path: str, key: tuple[int, int], *, follow: bool
 ) -> tuple[list[os.DirEntry[str]], int]:
@@ -229,7 +255,7 @@ def _listing(
     inside it, whatever ``path`` names by then."""
     flags = _DIR_FLAGS if follow else _DIR_FLAGS | getattr(os, "O_NOFOLLOW", 0)
     try:
-        fd = os.open(path, flags)
+        fd = open_long(path, flags)
     except OSError as exc:
         if exc.errno in (errno.ELOOP, errno.ENOTDIR):  # a link or a file at its name now
             raise _Replaced from None

@@ -18,8 +18,9 @@ import contextlib
 import gc
 import json
 import os
+import stat
 import time
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
@@ -85,35 +86,39 @@ class MailReport:
 _PACKED = {".gz": "gzip", ".xz": "xz", ".bz2": "bzip2", ".zst": "zstd"}
 
 
-def php_mail_logs() -> list[tuple[str, str]]:
-    """(file, where it is set) of every PHP ``mail.log`` that writes to a file, as ``audit``
-    finds them: php.ini and its scan folder per SAPI, FPM pools (``php_admin_value[mail.log]``,
-    ``$pool`` expanded), pool files named by ``include=``."""
+@dataclass(frozen=True, slots=True)
+class PhpMailLogs:
+    """What the PHP configuration says of its ``mail.log`` files, read once per run
+    (:func:`php_config`): each file and where it is set, and the chroot of the FPM pool
+    that writes a file (its lines name scripts by their path inside the chroot)."""
+
+    #: (file, where it is set) of every ``mail.log`` that writes to a file
+    files: tuple[tuple[str, str], ...] = ()
+    #: {mail.log file: the chroot of the FPM pool that writes it}
+    roots: Mapping[str, str] = field(default_factory=dict)
+
+
+def php_config() -> PhpMailLogs:
+    """The PHP configuration's ``mail.log`` files, as ``audit`` finds them: php.ini and its
+    scan folder per SAPI, FPM pools (``php_admin_value[mail.log]``, ``$pool`` expanded), pool
+    files named by ``include=``; each pool's ``chroot =``. One read of every file, for both."""
     from spamtrace.audit.files import RootFiles
-    from spamtrace.audit.php import gather_configs, mail_log_files
+    from spamtrace.audit.php import gather_configs, mail_log_files, mail_log_roots
 
-    files = RootFiles(PHP_CONFIG_ROOT)
-    return [(s.value, f"{s.path}:{s.line}") for s in mail_log_files(*gather_configs(files))]
-
-
-def php_log_roots() -> dict[str, str]:
-    """{PHP mail.log file: the chroot of the FPM pool that writes it} (``chroot =`` in the
-    pool): such a log names its scripts by their path inside the chroot. Also for a file
-    ``[mail] php_logs`` or ``--php-log`` lists by hand."""
-    from spamtrace.audit.files import RootFiles
-    from spamtrace.audit.php import gather_configs, mail_log_roots
-
-    return mail_log_roots(*gather_configs(RootFiles(PHP_CONFIG_ROOT)))
+    sapis, pools = gather_configs(RootFiles(PHP_CONFIG_ROOT))
+    files = tuple((s.value, f"{s.path}:{s.line}") for s in mail_log_files(sapis, pools))
+    return PhpMailLogs(files, mail_log_roots(sapis, pools))
 
 
-def with_php_logs(cfg: Config) -> tuple[Config, list[str]]:
-    """``cfg`` with ``[mail] php_logs`` found in the PHP configuration (:func:`php_mail_logs`)
-    when it is empty; a configured list is used as it is (it replaces what would be found,
-    as ``exim_logs`` replaces its defaults). Also notes on the found files that are not there
-    yet (PHP creates one at the first ``mail()`` call): a note, never a failure."""
+def with_php_logs(cfg: Config, php: PhpMailLogs | None = None) -> tuple[Config, list[str]]:
+    """``cfg`` with ``[mail] php_logs`` found in the PHP configuration (``php``, else read
+    now: :func:`php_config`) when it is empty; a configured list is used as it is (it replaces
+    what would be found, as ``exim_logs`` replaces its defaults). Also notes on the found files
+    that are not there yet (PHP creates one at the first ``mail()`` call): a note, never a
+    failure."""
     if cfg.mail.php_logs:
         return cfg, []
-    found = php_mail_logs()
+    found = (php or php_config()).files
     if not found:
         return cfg, []
     notes = [
@@ -126,10 +131,11 @@ def with_php_logs(cfg: Config) -> tuple[Config, list[str]]:
     return replace(cfg, mail=mail, sources={**cfg.sources, "mail.php_logs": PHP_FOUND}), notes
 
 
-def with_found_logs(cfg: Config) -> tuple[Config, list[str]]:
+def with_found_logs(cfg: Config, php: PhpMailLogs | None = None) -> tuple[Config, list[str]]:
     """``cfg`` with the logs to read as this server has them: none of the MTA's with ``[mta]
     kind = "none"``; Exim's main log where Exim's configuration puts it
-    (:func:`with_exim_logs`); PHP's mail.log files (:func:`with_php_logs`). Also notes."""
+    (:func:`with_exim_logs`); PHP's mail.log files (:func:`with_php_logs`; ``php``: the PHP
+    configuration already read, else read here when needed). Also notes."""
     notes: list[str] = []
     if cfg.mta.kind == "none":
         mail = replace(cfg.mail, exim_logs=[], postfix_logs=[])
@@ -137,7 +143,7 @@ def with_found_logs(cfg: Config) -> tuple[Config, list[str]]:
         notes.append(NO_MTA)
     else:
         cfg, notes = with_exim_logs(cfg)
-    cfg, more = with_php_logs(cfg)
+    cfg, more = with_php_logs(cfg, php)
     return cfg, notes + more
 
 
@@ -152,27 +158,32 @@ def with_exim_logs(cfg: Config) -> tuple[Config, list[str]]:
     if any(os.path.lexists(path) for path in cfg.mail.exim_logs):
         return cfg, []
     exim = cfg.mail.exim_command or (_which(*EXIM_CANDIDATES) if EXIM_CANDIDATES else [])
-    settings = _exim_settings(exim) if exim else None
-    if settings is None:
+    if not exim:
         return cfg, []
-    from spamtrace.audit.mta import exim_main_logs
+    from spamtrace.audit.eximhost import exim_logging
+    from spamtrace.audit.eximlog import NOT_WRITTEN, exim_main_logs, to_syslog
+    from spamtrace.audit.files import RootFiles
 
-    value = settings.get("log_file_path", "")
-    facility = settings.get("syslog_facility", "") or "mail"
-    to_syslog = "syslog" in [i.strip() for i in value.split(":")]
-    syslog_files = syslog_facility_files(facility) if to_syslog else []
-    found, _ev, _ = exim_main_logs(value, syslog_files)
+    logging = exim_logging(exim, RootFiles(SYSLOG_CONFIG_ROOT), timeout=QUEUE_TIMEOUT)
+    value = logging.log_file_path
+    if value is None:
+        return cfg, []
+    facility = logging.syslog_facility or "mail"
+    found, _ev, _ = exim_main_logs(value, logging.syslog_files)
     if found is None:
-        if not to_syslog:
+        if not to_syslog(value):
             return cfg, []
         return cfg, [
             f"Exim logs through syslog (log_file_path = {value}), to no file the syslog "
             f"daemon's configuration (rsyslog) names for its facility {facility}: set [mail] "
             "exim_logs to the file it is written to"
         ]
+    if _absent(found):  # as audit's mta.exim-log-file says it
+        return cfg, [f"Exim's main log {found} {NOT_WRITTEN} (log_file_path = {value})"]
     if found in cfg.mail.exim_logs or not os.path.isfile(found):
-        return cfg, []  # one of the defaults (not there), or not written yet
-    how = "through syslog" if any(found == f for f, _ in syslog_files) else "to a file of its own"
+        return cfg, []  # one of the defaults (read as it is), or no file
+    through = any(found == f for f, _ in logging.syslog_files)
+    how = "through syslog" if through else "to a file of its own"
     note = (
         f"Exim logs {how} (log_file_path = {value}): {found} is read as its main log (set "
         "[mail] exim_logs to name it yourself)"
@@ -181,50 +192,31 @@ def with_exim_logs(cfg: Config) -> tuple[Config, list[str]]:
     return replace(cfg, mail=mail, sources={**cfg.sources, "mail.exim_logs": EXIM_FOUND}), [note]
 
 
-def syslog_facility_files(facility: str) -> list[tuple[str, str]]:
-    """(file, where) the syslog daemon (rsyslog) writes ``facility`` to, its own first."""
-    from spamtrace.audit.files import RootFiles
-    from spamtrace.audit.rsyslog import FOLDER, MAIN, facility_files
-
-    configs: list[tuple[str, str]] = []
-    files = RootFiles(SYSLOG_CONFIG_ROOT)
-    for path in (MAIN, *files.glob(f"{FOLDER}/*.conf")):
-        text = files.read_text(path)
-        if text is not None:
-            configs.append((path, text))
-    return facility_files(configs, facility)
-
-
-def _exim_settings(exim: Sequence[str]) -> dict[str, str] | None:
-    """``exim -bP log_file_path syslog_facility`` as {name: value}; None when it failed."""
-    import subprocess
-
+def _absent(path: str) -> bool:
+    """Is there no file at ``path`` (not: one this process may not look at)?"""
     try:
-        proc = subprocess.run(
-            [*exim, "-bP", "log_file_path", "syslog_facility"], capture_output=True, text=True,
-            errors="replace", timeout=QUEUE_TIMEOUT, check=False,
-        )  # fmt: skip
-    except (OSError, subprocess.TimeoutExpired):
-        return None
-    if proc.returncode != 0:
-        return None
-    out: dict[str, str] = {}
-    for line in proc.stdout.splitlines():
-        name, eq, value = line.partition("=")
-        if eq:
-            out[name.strip()] = value.strip()
-    return out
+        os.lstat(path)
+    except FileNotFoundError:
+        return True
+    except OSError:
+        return False
+    return False
 
 
-def specs_of(cfg: Config, given: dict[str, Sequence[str]] | None = None) -> list[LogSpec]:
+def specs_of(
+    cfg: Config, given: dict[str, Sequence[str]] | None = None, php: PhpMailLogs | None = None
+) -> list[LogSpec]:
     """The logs to read: those ``given`` per kind (``exim``, ``postfix``, ``php``; each must
-    exist), else the configured ones that exist."""
+    exist), else the configured ones that exist. ``php``: the PHP configuration already read
+    (the chroots of the pools writing PHP logs), else read here when a PHP log is read."""
     from spamtrace.sources.maillog.reader import LogSpec, configured
 
     for kind, paths in (given or {}).items():
         if any(not path for path in paths):  # abspath("") would be the current folder
             raise UsageError(f"--{kind}-log: an empty path (give the log file)")
-    roots = php_log_roots() if (given or {}).get("php") or cfg.mail.php_logs else {}
+    roots: Mapping[str, str] = {}
+    if (given or {}).get("php") or cfg.mail.php_logs:
+        roots = (php or php_config()).roots
     specs = [
         LogSpec(os.path.abspath(path), kind)
         for kind in ("exim", "postfix", "php")
@@ -232,13 +224,26 @@ def specs_of(cfg: Config, given: dict[str, Sequence[str]] | None = None) -> list
     ]
     specs = [replace(s, root=roots.get(s.path, "")) if s.kind == "php" else s for s in specs]
     if specs:
+        seen: dict[tuple[int, int], LogSpec] = {}  # a file given again (./x, a link): once
         for spec in specs:
-            if not os.path.isfile(spec.path):
-                what = "not a regular file" if os.path.exists(spec.path) else "no such file"
-                if os.path.isdir(spec.path):
-                    what += " (a directory)"
+            try:
+                st = os.stat(spec.path)
+            except PermissionError as exc:  # there, in a folder this user may not look into
+                why = exc.strerror or "Permission denied"
+                raise RuntimeFailure(f"cannot read {spec.path}: {why}{not_read_hint()}") from None
+            except OSError as exc:
+                what = "no such file" if isinstance(exc, FileNotFoundError) else exc.strerror
+                raise UsageError(f"--{spec.kind}-log {spec.path}: {what}") from None
+            if not stat.S_ISREG(st.st_mode):
+                what = "not a regular file" + (" (a directory)" if stat.S_ISDIR(st.st_mode) else "")
                 raise UsageError(f"--{spec.kind}-log {spec.path}: {what}")
-        return specs
+            first = seen.setdefault((st.st_dev, st.st_ino), spec)
+            if first.kind != spec.kind:
+                raise UsageError(
+                    f"{spec.path}: given as --{first.kind}-log and --{spec.kind}-log (one file "
+                    "is a log of one kind)"
+                )
+        return list(seen.values())
     return configured(cfg.mail, roots=roots)
 
 
@@ -285,9 +290,11 @@ def read_logs(cfg: Config, given: dict[str, Sequence[str]], since: float | None)
     there is nothing to read or nothing could be read: no answer is not "nobody sent mail".
     A configured log this process may not read (no root) is said, never taken for no mail."""
     found: list[str] = []  # notes on the logs found, not configured
+    # the PHP configuration, read once: its mail.log files and its pools' chroots
+    php = php_config() if given.get("php") or not any(given.values()) else None
     if not any(given.values()):
-        cfg, found = with_found_logs(cfg)
-    specs = specs_of(cfg, given)
+        cfg, found = with_found_logs(cfg, php)
+    specs = specs_of(cfg, given, php)
     denied = [] if any(given.values()) else unreadable_logs(cfg)
     denied = [(path, why) for path, why in denied if all(s.path != path for s in specs)]
     # raw here: an error line and a note are escaped where they are printed
@@ -301,6 +308,12 @@ def read_logs(cfg: Config, given: dict[str, Sequence[str]], since: float | None)
                              "(spamtrace audit, php.mail-log)"]  # fmt: skip
             return report
         looked = ", ".join([*cfg.mail.exim_logs, *cfg.mail.postfix_logs, *cfg.mail.php_logs])
+        from spamtrace.audit.eximlog import NOT_WRITTEN
+
+        unwritten = [n for n in found if NOT_WRITTEN in n]
+        if unwritten:  # the file Exim will write: no setting to change
+            raise RuntimeFailure(f"no mail log found (looked for {looked or 'nothing'}): "
+                                 f"{unwritten[0]}")  # fmt: skip
         raise RuntimeFailure(
             f"no mail log found (looked for {looked or 'nothing'}){_no_mta(cfg)}: set [mail] "
             "exim_logs / postfix_logs / php_logs, or give --exim-log / --postfix-log / --php-log"
@@ -311,17 +324,35 @@ def read_logs(cfg: Config, given: dict[str, Sequence[str]], since: float | None)
         errors = "; ".join([f"could not read {c.error}" for c in report.logs]
                            + ([f"could not read {said}"] if denied else []))  # fmt: skip
         raise RuntimeFailure(errors + (not_read_hint() if "Permission denied" in errors else ""))
+    # PHP writes nothing but mail() records there; a configured file may be its error_log
+    # too: asked only of a file given as --php-log
+    asked = [_asked(c, bool(given.get("php"))) for c in report.logs]
+    if report.logs and all(asked):
+        # a binary file, a Postfix log given as --exim-log: no answer, not "nobody sent mail"
+        raise RuntimeFailure("; ".join(a for a in asked if a) + f" ({_GIVE})")
     if denied:
         report.notes.append(f"could not read {said}{not_read_hint()}")
-    for counts in report.logs:  # PHP writes nothing but mail() records there; a configured
-        # file may be its error_log too: asked only of a file given as --php-log
-        if counts.kind == "php" and given.get("php") and counts.lines and not counts.events:
-            report.notes.append(
-                f"{counts.path}: none of its {counts.lines} line(s) is a PHP mail() record: "
-                f"is it a PHP mail.log? ({_GIVE})"
-            )
+    for counts, question in zip(report.logs, asked, strict=True):
+        if counts.kind == "php" and question:  # the others' are collect()'s notes
+            report.notes.append(f"{question} ({_GIVE})")
     report.notes += found
     return report
+
+
+def _asked(counts: LogCounts, php_given: bool) -> str:
+    """Whether ``counts``' log is one of its kind, asked when nothing in it reads so ("":
+    not asked)."""
+    if counts.not_of_its_kind:
+        return (
+            f"{counts.path}: none of its {counts.lines} line(s) reads as {_KIND[counts.kind]} "
+            "log line: is it one?"
+        )
+    if counts.kind == "php" and php_given and counts.lines and not counts.events:
+        return (
+            f"{counts.path}: none of its {counts.lines} line(s) is a PHP mail() record: is it "
+            "a PHP mail.log?"
+        )
+    return ""
 
 
 def collect(
@@ -441,32 +472,24 @@ def _no_collections() -> Iterator[None]:
 
 def allowed_senders(cfg: Config, resolver: AccountResolver) -> AllowedSenders:
     """``[submission] allow_accounts`` for the mail policy, with the panel's owner of a
-    mailbox's domain looked up once per domain."""
+    mailbox's domain (:meth:`AccountResolver.for_domain`, looked up once per domain)."""
     from spamtrace.policy.mail import AllowedSenders
 
-    owners: dict[str, str | None] = {}
-
-    def owner(domain: str) -> str | None:
-        domain = domain.lower()
-        if domain not in owners:
-            if len(owners) >= 10_000:
-                owners.clear()
-            owners[domain] = getattr(resolver.for_domain(domain), "name", None)
-        return owners[domain]
-
-    return AllowedSenders.from_config(cfg, owner)
+    return AllowedSenders.from_config(cfg, lambda d: getattr(resolver.for_domain(d), "name", None))
 
 
-def recent_report(cfg: Config) -> MailReport | None:
+def recent_report(cfg: Config, php: PhpMailLogs | None = None) -> MailReport | None:
     """What ``check`` shows "through the MTA in the last N minutes": the configured logs read
-    over ``mail.check_minutes``; None when there is no log or nobody is above the ``[mail]``
-    limits. ``cfg``: with the PHP mail.log files found (:func:`with_php_logs`)."""
-    specs = specs_of(cfg)
+    over ``mail.check_minutes``; None when there is no log, or nobody is above the ``[mail]``
+    limits and every log could be read (a log that could not is said: ``logs[].error``).
+    ``cfg``: with the PHP mail.log files found (:func:`with_php_logs`, from ``php``, the PHP
+    configuration read once)."""
+    specs = specs_of(cfg, php=php)
     if not specs:
         return None
     since = time.time() - cfg.mail.check_minutes * 60
     report = collect(cfg, specs, since, recent=True)
-    return report if report.incidents else None
+    return report if report.incidents or any(c.error for c in report.logs) else None
 
 
 def scan_senders(report: MailReport, cfg: Config, budget: float) -> None:

@@ -117,13 +117,14 @@ def fleet_subscribers(
 
 def sources(cfg: Config) -> list[Source]:
     """Extra event sources for ``cfg`` (read after the kernel sources)."""
-    from spamtrace.service.mail import php_log_roots, with_found_logs
+    from spamtrace.service.mail import php_config, with_found_logs
     from spamtrace.sources.maillog.follow import sources as mail_sources
 
     out: list[Source] = []
     if cfg.mail.follow:  # mail-script / mail-auth incidents from the mail logs
-        cfg = with_found_logs(cfg)[0]  # [mail] php_logs, else PHP's own; Exim's where it says
-        out.extend(mail_sources(cfg, php_log_roots() if cfg.mail.php_logs else None))
+        php = php_config()  # read once: the mail.log files and the chroots of their pools
+        cfg = with_found_logs(cfg, php)[0]  # [mail] php_logs, else PHP's; Exim's where it says
+        out.extend(mail_sources(cfg, php.roots))
     return out
 
 

@@ -22,7 +22,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from spamtrace.attribution.fpm_requests import FpmRequest
-from spamtrace.model import host_path
+from spamtrace.model import host_path, pool_chroot
 from spamtrace.safetext import escape
 
 #: php-fpm's default access.format (no pid, no script: not usable here)
@@ -270,11 +270,10 @@ def pool_access_logs(path: str, text: str) -> list[PoolAccessLog]:
             out.append(PoolAccessLog(log, None, where, why, pool, at))
             continue
         fmt_text = keys.get("access.format", (DEFAULT_FORMAT, 0))[0]
-        chroot = keys.get("chroot", ("", 0))[0].replace("$pool", pool)
-        root = os.path.normpath(chroot) if chroot.startswith("/") else ""
+        root = pool_chroot(keys.get("chroot", ("", 0))[0], pool)
         try:
             fmt = compile_format(fmt_text)
-            if root not in ("", "/"):  # the master writes the log outside, %f is inside
+            if root:  # the master writes the log outside, %f is inside
                 fmt = dataclasses.replace(fmt, root=root)
             out.append(PoolAccessLog(log, fmt, where, None, pool, at))
         except FormatError as exc:

@@ -370,3 +370,29 @@ def test_a_chrooted_pool_writes_its_mail_log_inside_the_chroot(tmp_path: Path) -
     assert blog.status is Status.WARN and "/home/blog/var/log/php does not exist" in blog.title
     # the advised value is a path inside the chroot
     assert "`php_admin_value[mail.log] = /logs/php-mail.log`" in blog.fix, blog.fix
+
+
+def test_a_chrooted_pools_mail_log_cannot_climb_out_of_its_chroot(tmp_path: Path) -> None:
+    """`..` at a chroot's top stays at the top (the kernel's rule, and host_path's): a pool
+    chrooted to /home/shop with `mail.log = /../../var/log/x.log` writes
+    /home/shop/var/log/x.log. The pool's file was said to be /home/shop/../../var/log/x.log,
+    /var/log/x.log: another file read as the shop's mail.log, a file given by hand as
+    `--php-log /home/shop/var/log/x.log` no chrooted log, and `mail` never read it."""
+    fpm = _fpm(tmp_path, "[PHP]\n")
+    (fpm / "pool.d/shop.conf").write_text(
+        "[shop]\nuser = shop\nchroot = /home/shop/\n"
+        "php_admin_value[mail.log] = /../../var/log//x.log\n"
+    )
+    sapis, pools = php.gather_configs(AuditEnv(cfg=CFG, root=tmp_path, runner=NoPhp()))
+    assert [s.value for s in php.mail_log_files(sapis, pools)] == ["/home/shop/var/log/x.log"]
+    assert php.mail_log_roots(sapis, pools) == {"/home/shop/var/log/x.log": "/home/shop"}
+    assert php.log_file("/logs/$pool.log", "shop", "/home/shop") == "/home/shop/logs/shop.log"
+    assert php.log_file("/var/log/x.log", None) == "/var/log/x.log"
+    assert php.log_file("syslog", None, "/home/shop") is None
+
+
+def test_the_advised_mail_log_of_a_chrooted_pool_is_a_path_inside_it() -> None:
+    homes = {"shop": "/home/shop/./www/", "far": "/srv/far"}
+    assert php.pool_mail_log("p", "shop", homes, "/home/shop") == "/www/logs/php-mail.log"
+    assert php.pool_mail_log("p", "far", homes, "/home/shop") == "/logs/php-mail.log"
+    assert php.pool_mail_log("p", "shop", homes, "/home/shop/www") == "/logs/php-mail.log"

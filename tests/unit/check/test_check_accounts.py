@@ -197,3 +197,30 @@ def test_an_account_deleted_and_its_uid_reused_is_named_anew(
     )
     again = r.for_uid(1004)
     assert again is not None and (again.name, again.home) == ("newcomer", "/home/newcomer")
+
+
+def test_a_domains_owner_is_looked_up_once_and_follows_the_passwd_file(
+    web_root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`mail` (the allowed volume, the mailboxes' accounts) and the daemon's mail-log source
+    each kept a cache of a domain's owner beside the resolver (the one in the daemon never
+    forgot an account deleted since): one cache, in the resolver, dropped with the users when
+    the passwd file changes. A cPanel owner is a walk over every account's domains."""
+    from spamtrace.attribution import process
+
+    monkeypatch.setattr(process, "PASSWD_CHECK_EVERY", 0.0)  # looked at every time
+    resolver = AccountResolver(AccountsSection(), root=str(web_root))
+    walks: list[str] = []
+    real = resolver._owner_of_domain
+
+    def counted(domain: str) -> str | None:
+        walks.append(domain)
+        return real(domain)
+
+    monkeypatch.setattr(resolver, "_owner_of_domain", counted)
+    for name in ("Addon.Example", "addon.example ", "addon.example", "nowhere.example") * 3:
+        resolver.for_domain(name)
+    assert walks == ["addon.example", "nowhere.example"]
+    passwd = web_root / "etc/passwd"
+    passwd.write_text(passwd.read_text().replace("cpuser:", "gone:"))  # the account deleted
+    assert resolver.for_domain("addon.example") is None

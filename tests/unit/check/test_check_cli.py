@@ -537,3 +537,37 @@ def test_check_reads_the_mail_logs_only_when_one_was_written_in_its_window(
     assert mail_logs_written_since(cfg, time.time() - 3 * 3600)
     old.touch()
     assert mail_logs_written_since(cfg, time.time() - 600)
+
+
+def test_a_mail_log_that_fails_to_read_is_a_note_not_silence(
+    fake_host: dict[str, Any],
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    """`check` read a mail log written in its window and said nothing when the read failed
+    (an I/O error, a log replaced by something that is no file to read): "nobody above the
+    limits" and no word on the log. A log it may not read was already a note; this one too."""
+    import time
+
+    from spamtrace.sources.maillog import reader
+
+    log = tmp_path / "main\x1b[31mlog"
+    stamp = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime())
+    log.write_text(f"{stamp} 1hcpUM-MMXzpX-hu <= a@b.example U=shop P=local S=900\n")
+    monkeypatch.setenv("SPAMTRACE_MAIL_EXIM_LOGS", json.dumps([str(log)]))
+    monkeypatch.setenv("SPAMTRACE_MAIL_POSTFIX_LOGS", "[]")
+    monkeypatch.setenv("SPAMTRACE_MAIL_PHP_LOGS", json.dumps([str(tmp_path / "none")]))
+
+    def broken(*_a: object, **_k: object) -> bytes:
+        raise OSError(5, "Input/output error")
+
+    monkeypatch.setattr(reader, "read_tail_bytes", broken)
+    fake_host["records"] = [r for r in fake_host["records"] if r.inode in (2, 3)]
+    rc, doc = run_json(capsys)
+    assert rc == 0 and doc["mail"] is None
+    (note,) = [n for n in doc["notes"] if "mail logs not read" in n]
+    assert f"{log}: Input/output error" in note, note
+    assert main(["check", "--no-scan"]) == 0
+    out = capsys.readouterr().out
+    assert "main\\x1b[31mlog: Input/output error" in out and "\x1b[31m" not in out, out

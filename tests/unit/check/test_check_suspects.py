@@ -276,3 +276,23 @@ def test_a_sender_in_a_folder_nested_past_path_max_is_read_and_scanned_through_p
         child.kill()
         child.wait()
         os.close(fd)
+        _remove_deep(tmp_path, name, "deep.php")  # pytest's clean-up cannot remove it
+
+
+def _remove_deep(top: Path, name: str, file: str) -> None:
+    """Remove ``file`` at the bottom of top/name/name/... and the chain (past PATH_MAX),
+    through folder descriptors."""
+    fds = [os.open(top, os.O_RDONLY)]
+    try:
+        while True:
+            try:
+                fds.append(os.open(name, os.O_RDONLY, dir_fd=fds[-1]))
+            except FileNotFoundError:
+                break
+        os.unlink(file, dir_fd=fds[-1])
+        while len(fds) > 1:
+            os.close(fds.pop())
+            os.rmdir(name, dir_fd=fds[-1])
+    finally:
+        for fd in fds:
+            os.close(fd)

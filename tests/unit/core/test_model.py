@@ -38,3 +38,18 @@ def test_host_path_puts_a_chroot_before_the_path_it_names() -> None:
     assert host_path("", "/public_html/x.php") == "/public_html/x.php"  # no chroot
     assert host_path("/", "/public_html/x.php") == "/public_html/x.php"
     assert host_path("/home/shop", "x.php") == "x.php"  # relative: the caller's cwd decides
+
+
+def test_the_chroot_rule_and_its_inverse() -> None:
+    from spamtrace.model import chroot_path, host_path, pool_chroot
+
+    assert host_path("/home/shop", "/../../etc/passwd") == "/home/shop/etc/passwd"  # no way out
+    assert pool_chroot("/home/$pool/", "shop") == "/home/shop"
+    assert pool_chroot("/srv//jail/.", "") == "/srv/jail"
+    assert [pool_chroot(v, "p") for v in ("", "/", "//", "jail", "$pool")] == [""] * 5
+    assert chroot_path("/home/shop", "/home/shop/www/") == "/www"
+    assert chroot_path("/home/shop/", "/home/shop") == "/"
+    assert chroot_path("/home/shop", "/home/shopper/www") is None
+    assert chroot_path("", "/home/shop") == "/home/shop"
+    for inside in ("/", "/www", "/a/b.php"):
+        assert chroot_path("/home/shop", host_path("/home/shop", inside)) == inside

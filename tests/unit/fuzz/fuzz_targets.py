@@ -12,10 +12,10 @@ import contextlib
 from collections.abc import Callable
 
 from spamtrace import config
+from spamtrace.audit import eximlog, mta, php, rsyslog, sshd
 from spamtrace.audit import firewall as audit_firewall
-from spamtrace.audit import mta, php, sshd
 from spamtrace.errors import ConfigError
-from spamtrace.model import TcpState
+from spamtrace.model import TcpState, chroot_path, host_path, pool_chroot
 from spamtrace.scanner import _lexer, decode, lexer
 from spamtrace.sources import fpm_access, nflog, proc_connector, sockdiag, tracefs
 
@@ -73,10 +73,18 @@ def php_ini(data: bytes) -> None:
 
 
 def exim_config(data: bytes) -> None:
+    """Exim's configuration, ``exim -bP`` output and rsyslog's selector lines (where Exim's
+    main log goes), and the chroot rule over a path read from a config."""
     text = _text(data)
     mta.parse_key_values(text)
     for section in mta.exim_sections(text).values():
         mta.exim_blocks(section)
+    settings = eximlog.bp_settings(text)
+    files = rsyslog.facility_files([("/etc/rsyslog.conf", text)], settings.get("x", "mail"))
+    eximlog.exim_main_logs(settings.get("log_file_path", text), files)
+    root = pool_chroot(text, "p")
+    inside = host_path(root, "/" + text)
+    assert root == "" or chroot_path(root, inside) is not None, (root, inside)
 
 
 def nft_json(data: bytes) -> None:

@@ -145,24 +145,37 @@ def test_scan_names_the_likely_script_in_the_senders_folder(
 
 
 def test_a_log_of_another_kind_says_so(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
-    """A Postfix log given as --exim-log (or a binary file) is not "no mail sent" with a count
-    of malformed lines: the note asks whether it is the right kind of log."""
-    code, out, _ = run(capsys, "--exim-log", log_of("postfix.log", tmp_path))
-    assert code == 0
-    assert "none of its" in out and "reads as an Exim main log line: is it one?" in out, out
-    assert "--postfix-log for a Postfix one" in out
-    assert "No mail sent" not in out and "reads as a mail log line: no sender counted" in out
-    binary = tmp_path / "binary"
+    """A Postfix log given as --exim-log (or a binary file) is not "no mail sent": one line
+    asks whether it is the right kind of log, and the exit is 3 (no answer), not 0 (the
+    report said "no sender counted" and exited as a clean run, three notes above it)."""
+    code, out, err = run(capsys, "--exim-log", log_of("postfix.log", tmp_path))
+    assert code == 3 and out == ""
+    (line,) = err.splitlines()
+    assert "none of its" in line and "reads as an Exim main log line: is it one?" in line, line
+    assert "--postfix-log for a Postfix one" in line
+    binary = tmp_path / "bin\x1b[31mary"
     binary.write_bytes(bytes(range(256)) * 40)
-    code, out, _ = run(capsys, "--exim-log", str(binary))
-    assert code == 0 and "No mail sent" not in out and "no sender counted" in out, out
-    code, out, _ = run(capsys, "--postfix-log", log_of("exim.log", tmp_path))
-    assert "reads as a Postfix log line: is it one?" in out, out
+    code, out, err = run(capsys, "--exim-log", str(binary))
+    (line,) = err.splitlines()
+    assert code == 3 and out == "" and "\x1b" not in line and "bin\\x1b[31mary" in line, line
+    code, out, err = run(capsys, "--json", "--exim-log", str(binary))
+    doc = json.loads(out)  # the error document of --json
+    assert code == 3 == doc["exit_code"] and "is it one?" in doc["error"], doc
+    code, out, err = run(capsys, "--postfix-log", log_of("exim.log", tmp_path))
+    assert code == 3 and "reads as a Postfix log line: is it one?" in err, err
+    # with a log that reads as its kind beside it: a note, the report of the other
+    code, out, err = run(
+        capsys, "--exim-log", str(binary), "--exim-log", log_of("exim.log", tmp_path)
+    )
+    assert code in (0, 1) and "reads as an Exim main log line: is it one?" in out, out
     # a PHP mail.log has nothing but mail() records: a Postfix log given as --php-log read
-    # as "no mail sent", without a word
-    code, out, _ = run(capsys, "--php-log", log_of("postfix.log", tmp_path))
-    assert code == 0
-    assert "is a PHP mail() record: is it a PHP mail.log?" in out, out
+    # as "no mail sent", without a word (then with a note, and exit 0)
+    code, out, err = run(capsys, "--php-log", log_of("postfix.log", tmp_path))
+    assert code == 3 and out == ""
+    assert "is a PHP mail() record: is it a PHP mail.log?" in err, err
+    php, exim = log_of("postfix.log", tmp_path), log_of("exim.log", tmp_path)
+    code, out, err = run(capsys, "--php-log", php, "--exim-log", exim)
+    assert code in (0, 1) and "is a PHP mail() record: is it a PHP mail.log?" in out, out
 
 
 def test_watch_summary_tells_the_mail_it_read(capsys: pytest.CaptureFixture[str]) -> None:
@@ -271,3 +284,20 @@ def test_scan_lists_the_senders_folders_links_where_a_site_must_not_reach(
     assert main([*args, "--json", "--no-scan"]) == 0
     doc = json.loads(capsys.readouterr().out)
     assert doc["senders"][0]["suspect_links"] is None  # not scanned
+
+
+def test_a_log_given_twice_is_read_once(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """`--exim-log a --exim-log a` (or `./a`, or a link to it) read the log twice: every
+    sender's messages counted double, and an incident opened at half its limit."""
+    log = Path(log_of("exim.log", tmp_path))
+    (tmp_path / "link").symlink_to(log)
+    code, out, _ = run(capsys, "--json", "--exim-log", str(log))
+    once = json.loads(out)["totals"]
+    for again in (str(log), f"{tmp_path}/./exim.log", str(tmp_path / "link")):
+        code, out, _ = run(capsys, "--json", "--exim-log", str(log), "--exim-log", again)
+        doc = json.loads(out)
+        assert doc["totals"] == once and len(doc["logs"]) == 1, again
+    code, out, err = run(capsys, "--exim-log", str(log), "--postfix-log", str(tmp_path / "link"))
+    assert code == 2 and out == ""
+    (line,) = err.splitlines()
+    assert "given as --exim-log and --postfix-log" in line, line

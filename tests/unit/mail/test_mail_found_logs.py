@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import stat
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -125,3 +126,48 @@ def test_a_server_without_an_mta_says_so(
     assert code == 0 and [log["kind"] for log in doc["logs"]] == ["php"]  # type: ignore[attr-defined]
     assert doc["totals"]["messages"] == 1  # type: ignore[index]
     assert not any("no PHP mail.log" in n for n in doc["notes"])  # type: ignore[attr-defined]
+
+
+def test_exims_own_log_not_written_yet_is_said_as_audit_says_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A fresh Exim (Debian's, installed and not used yet) has no main log: Exim creates it
+    at its first line. `audit` passed "spamtrace reads Exim's main log ..." and `mail` said
+    "no mail log found ...: set [mail] exim_logs", of the file it already looked for. Both
+    say now that Exim will write that file and has not yet; once written, it is read."""
+    from spamtrace.audit import mta
+    from spamtrace.audit.environment import AuditEnv, CommandResult, CommandRunner
+
+    main_log = tmp_path / "exim4" / "mainlog"
+    bp = f"log_file_path = {tmp_path}/exim4/%slog\nsyslog_facility = \n"
+    monkeypatch.setenv("SPAMTRACE_MAIL_EXIM_COMMAND", f'["{_exim(tmp_path, bp)}"]')
+    monkeypatch.setenv("SPAMTRACE_MAIL_EXIM_LOGS", "")  # stands for the defaults: not there
+    monkeypatch.setenv("SPAMTRACE_MAIL_POSTFIX_LOGS", "")
+    monkeypatch.setattr(Config, "is_set", lambda self, key: False)
+    code, _, err = _run(capsys)
+    assert code == 3
+    (line,) = err.splitlines()
+    assert f"Exim's main log {main_log} is not written yet" in line, line
+    assert "Exim creates it when it first logs" in line
+
+    class Exim(CommandRunner):  # audit's runner: the same answers as the stand-in
+        def which(self, *names: str) -> str | None:
+            return "/usr/sbin/exim4"
+
+        def run(self, argv: Sequence[str], timeout: float = 15.0) -> CommandResult:
+            out = bp if list(argv[-2:]) == ["log_file_path", "syslog_facility"] else ""
+            return CommandResult(tuple(argv), 0, out, "")
+
+    from spamtrace.config import load
+
+    cfg = load(config_dir=tmp_path, environ={"SPAMTRACE_MAIL_EXIM_LOGS": f'["{main_log}"]'})
+    env = AuditEnv(cfg=cfg, root=Path("/"), runner=Exim())
+    finding = next(f for f in mta.judge(mta.gather(env), cfg) if f.id == "mta.exim-log-file")
+    assert finding.status.value == "pass"
+    assert f"{main_log} once Exim writes it (not written yet" in finding.title, finding.title
+    main_log.parent.mkdir()
+    main_log.write_text(LINE.split("exim[1234]: ", 1)[1] + "\n")
+    finding = next(f for f in mta.judge(mta.gather(env), cfg) if f.id == "mta.exim-log-file")
+    assert finding.title == f"spamtrace reads Exim's main log {main_log}"
+    code, doc, _ = _run(capsys)
+    assert code == 0 and doc["totals"]["messages"] == 1  # type: ignore[index]

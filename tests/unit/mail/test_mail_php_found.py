@@ -52,13 +52,15 @@ def load(tmp_path: Path, **env: str) -> config.Config:
 
 
 def test_found_like_audit_finds_them(php_root: Path, tmp_path: Path) -> None:
-    found = mail.php_mail_logs()
+    php = mail.php_config()
+    found = php.files
     assert [path for path, _ in found] == [
         f"{php_root}/php-mail.log",  # php.ini's scan folder
         f"{php_root}/shop-mail.log",  # the pool's own, $pool expanded
         f"{php_root}/never/blog.log",  # a pool of an include= folder
     ]
     assert found[1][1].endswith("pool.d/shop.conf:3"), found
+    assert php.roots == {}  # no pool is chrooted
 
 
 def test_mail_reads_them_and_notes_a_missing_one(php_root: Path, tmp_path: Path) -> None:
@@ -149,5 +151,40 @@ def test_a_configured_php_log_shared_with_error_log_is_not_asked_about(tmp_path:
     log.write_text("[05-Dec-2026 10:00:00 UTC] PHP Warning:  Undefined variable $x in /h/a.php\n")
     cfg = load(tmp_path, SPAMTRACE_MAIL_PHP_LOGS=json.dumps([str(log)]))
     assert not [n for n in mail.read_logs(cfg, {}, None).notes if "is it a PHP" in n]
-    given = mail.read_logs(cfg, {"php": [str(log)]}, None).notes
-    assert [n for n in given if "is it a PHP mail.log?" in n], given
+    from spamtrace.errors import RuntimeFailure
+
+    with pytest.raises(RuntimeFailure, match=r"is it a PHP mail\.log\?"):  # given: asked
+        mail.read_logs(cfg, {"php": [str(log)]}, None)
+
+
+def test_the_php_configuration_is_read_once_per_run(
+    php_root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`mail` (and the daemon's start) found the mail.log files in the PHP configuration and
+    then read it all again for the pools' chroots: every php.ini, conf.d file and pool file
+    parsed twice (hundreds of pools on a shared server)."""
+    from spamtrace.audit import php
+    from spamtrace.service import plugins
+
+    real = php.gather_configs
+    calls: list[object] = []
+
+    def counted(env: php.ConfigFiles) -> tuple[list[php.SapiConfig], list[php.PoolFile]]:
+        calls.append(env)
+        return real(env)
+
+    monkeypatch.setattr(php, "gather_configs", counted)
+    report = mail.read_logs(load(tmp_path), {}, None)
+    assert len(report.logs) == 2 and len(calls) == 1
+    calls.clear()
+    given = {"php": [f"{php_root}/php-mail.log"]}
+    assert mail.read_logs(load(tmp_path), given, None).logs and len(calls) == 1
+    calls.clear()
+    exim = tmp_path / "mainlog"
+    exim.write_text("2026-12-05 17:18:32 1xZtP6-0000xM-1i <= a@b U=shop P=local S=1\n")
+    assert mail.read_logs(load(tmp_path), {"exim": [str(exim)]}, None).logs
+    assert calls == []  # no PHP log to read: its configuration is not looked at
+    calls.clear()
+    (source,) = plugins.sources(load(tmp_path))
+    source.close()
+    assert len(calls) == 1

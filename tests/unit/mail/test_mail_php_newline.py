@@ -13,6 +13,7 @@ from spamtrace.cli.main import main
 from spamtrace.sources.maillog.blocks import parse_block
 from spamtrace.sources.maillog.event import MailAction
 from spamtrace.sources.maillog.reader import parser_for
+from spamtrace.sources.maillog.scriptnames import ScriptNames
 
 SCRIPT = "/home/shop/public_html/wp-content/uploads/a\nb\x1b[31m.php"
 LOG = (
@@ -99,11 +100,15 @@ def test_a_name_whose_line_break_php_made_a_space_is_the_file_it_names(
     (up / "other x.php").write_text("<?php")  # a name with a real space stays as it is
     text = RECORDED.format(root=tmp_path)
     block = text.rstrip("\n").encode()
-    events, _, malformed, _ = parse_block("php", block, parser_for("php", 2026, 0))
+    looked = parser_for("php", 2026, 0, names=ScriptNames())
+    events, _, malformed, _ = parse_block("php", block, looked)
     assert malformed == 1  # the no-header record's first part, as before
     assert [e.script for e in events] == [f"{up}/mail\nx.php", f"{up}/plain\ny.php"]
+    # the parser alone touches no disk: the name as logged
+    pure = parse_block("php", block, parser_for("php", 2026, 0))[0]
+    assert [e.script for e in pure] == [f"{up}/mail x.php", f"{up}/plain\ny.php"]
     extra = HEADED.format(f"{up}/other x.php")
-    (ev,) = parse_block("php", extra.encode(), parser_for("php", 2026, 0))[0]
+    (ev,) = parse_block("php", extra.encode(), parser_for("php", 2026, 0, names=ScriptNames()))[0]
     assert ev.script == f"{up}/other x.php"
     log = tmp_path / "mail.log"
     log.write_text(text)
@@ -120,7 +125,7 @@ def test_a_spaced_name_that_could_be_two_files_stays_as_logged(tmp_path: Path) -
     for name in ("a\nb.php", "a\rb.php"):
         (tmp_path / name).write_text("<?php")
     line = HEADED.format(f"{tmp_path}/a b.php")
-    (ev,) = parse_block("php", line.encode(), parser_for("php", 2026, 0))[0]
+    (ev,) = parse_block("php", line.encode(), parser_for("php", 2026, 0, names=ScriptNames()))[0]
     assert ev.script == f"{tmp_path}/a b.php"
 
 
@@ -128,7 +133,7 @@ def test_a_chrooted_pools_spaced_name_is_looked_up_on_this_server(tmp_path: Path
     (tmp_path / "public_html").mkdir()
     (tmp_path / "public_html" / "m\nx.php").write_text("<?php")
     line = HEADED.format("/public_html/m x.php")
-    parse = parser_for("php", 2026, 0, root=str(tmp_path))
+    parse = parser_for("php", 2026, 0, root=str(tmp_path), names=ScriptNames())
     (ev,) = parse_block("php", line.encode(), parse)[0]
     assert ev.script == f"{tmp_path}/public_html/m\nx.php"
 
@@ -136,21 +141,60 @@ def test_a_chrooted_pools_spaced_name_is_looked_up_on_this_server(tmp_path: Path
 def test_the_next_look_at_a_followed_log_keeps_the_names_looked_up(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The daemon makes a parser per look at a followed log (carry() takes over the last one):
-    a spaced name is looked up in its folder once, not once a look (its records are the
-    attacker's to repeat)."""
-    from spamtrace.sources.maillog import reader
+    """The daemon makes a parser per look at a followed log (carry() takes over the last one)
+    and keeps one look-up of names per log: a spaced name is looked up in its folder once,
+    not once a look (its records are the attacker's to repeat)."""
+    from spamtrace.sources.maillog import reader, scriptnames
 
     (tmp_path / "a\nb.php").write_text("<?php")
     line = HEADED.format(f"{tmp_path}/a b.php").encode()
     looked: list[str] = []
-    real = reader.with_line_breaks
-    monkeypatch.setattr(reader, "with_line_breaks", lambda p: looked.append(p) or real(p))
+    real = scriptnames.with_line_breaks
+    monkeypatch.setattr(scriptnames, "with_line_breaks", lambda p: looked.append(p) or real(p))
+    names = ScriptNames()
     before = None
     for _ in range(3):
-        parse = parser_for("php", 2026, 0)
+        parse = parser_for("php", 2026, 0, names=names)
         reader.carry(before, parse)
         (ev,) = parse_block("php", line, parse)[0]
         assert ev.script == f"{tmp_path}/a\nb.php"
         before = parse
     assert looked == [f"{tmp_path}/a b.php"]
+
+
+def test_the_followers_and_the_readers_look_names_up_and_the_parser_does_not(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The PHP line parser listed folders (an OS touch inside a parser): the look-up is the
+    readers' now (mail's LogReader, the daemon's follower), given to the parser."""
+    import os
+    import time
+
+    from spamtrace import config
+    from spamtrace.sources.maillog.follow import MailLogSource
+    from spamtrace.sources.maillog.reader import LogReader, LogSpec
+
+    (tmp_path / "a\nb.php").write_text("<?php")
+    log = tmp_path / "mail.log"
+    stamp = time.strftime("%d-%b-%Y %H:%M:%S", time.gmtime(time.time() - 60))
+    record = HEADED.replace("06-Dec-2026 05:28:00", stamp).format(f"{tmp_path}/a b.php") + "\n"
+    log.write_text(record)
+    listed: list[str] = []
+    real = os.listdir
+    monkeypatch.setattr(os, "listdir", lambda p=".": listed.append(str(p)) or real(p))
+    (ev,) = parse_block("php", log.read_bytes(), parser_for("php", 2026, 0))[0]
+    assert ev.script == f"{tmp_path}/a b.php" and listed == []
+    (ev,) = list(LogReader(LogSpec(str(log), "php"), None).events())
+    assert ev.script == f"{tmp_path}/a\nb.php" and str(tmp_path) in listed
+    cfg = config.Config().override(
+        origin="test", mail__php_logs=[str(log)], mail__script_max_messages=1
+    )
+    src = MailLogSource(cfg, [LogSpec(str(log), "php")], interval=3600)
+    try:
+        assert src.wait_restored(10) and src.restored == 1
+        with log.open("a") as fh:
+            fh.write(record)
+        (opened,) = src.read_events()  # the second call: above the limit of 1
+        assert opened.incident.scripts == (f"{tmp_path}/a\nb.php",)
+    finally:
+        src.close()

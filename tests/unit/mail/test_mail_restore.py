@@ -128,11 +128,13 @@ def test_a_mailbox_incident_names_the_account_that_owns_its_domain(log: Path) ->
     asked: list[str] = []
     shop = Account("shop", AccountKind.CPANEL, "/home/shop")
 
-    def for_domain(domain: str) -> Account | None:
+    def owner_of(domain: str) -> str | None:  # the panel's files, read through the cache
         asked.append(domain)
-        return shop if domain == "shop.example" else None
+        return "shop" if domain == "shop.example" else None
 
-    src.accounts.for_domain = for_domain  # type: ignore[method-assign]
+    src.accounts._owner_of_domain = owner_of  # type: ignore[method-assign]
+    src.accounts._uid_of = lambda name: 1000 if name == "shop" else None  # type: ignore[method-assign]
+    src.accounts.for_uid = lambda uid: shop if uid == 1000 else None  # type: ignore[method-assign]
     try:
         append(log, [
             f"{stamp} 1xZY{i:02d}-0004e1-2T <= info@Shop.example H=(x) [198.51.100.{i}] "

@@ -328,3 +328,30 @@ def test_mail_of_a_web_server_user_is_given_to_the_site_whose_folder_it_came_fro
     cfg = config.load(config_dir=tmp_path, environ={**env, "SPAMTRACE_ACCOUNTS_WEB_USERS": "[]"})
     senders = report_json(collect(cfg, specs_of(cfg), None))["senders"]
     assert {s["account"] for s in senders} == {"www-data", "bob"}  # not a web user: its uid
+
+
+def test_a_given_log_this_user_may_not_look_at_is_not_no_such_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Without root, `mail --exim-log /var/log/exim4/mainlog` said "no such file" (the
+    folder cannot be looked into): it is there, and may not be read. Exit 3, as for a
+    configured log, with what to do."""
+    import os
+
+    from spamtrace.cli.main import main
+
+    folder = tmp_path / "exim4"
+    folder.mkdir()
+    (folder / "mainlog").write_text("")
+    real_stat = os.stat
+
+    def stat(path: object, *args: object, **kw: object) -> os.stat_result:
+        if str(path).startswith(str(folder) + "/"):  # as a user not in group adm
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_stat(path, *args, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "stat", stat)
+    monkeypatch.setattr(os, "geteuid", lambda: 1000)
+    assert main(["mail", "--no-queue", "--exim-log", str(folder / "mainlog")]) == 3
+    (line,) = capsys.readouterr().err.splitlines()
+    assert f"cannot read {folder}/mainlog: Permission denied (run as root" in line, line

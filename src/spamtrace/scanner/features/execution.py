@@ -887,6 +887,78 @@ def _eval_modifier(pat: bytes) -> bool:
     return b"e" in mods and re.fullmatch(rb"[a-zA-Z]*", mods) is not None
 
 
+# a pattern whose matches can only be word characters, digits, spaces, dots or hyphens:
+# literal letters, \d \w \s \b, escaped punctuation, classes of those (not negated), groups,
+# alternation, anchors and quantifiers; no "." and no negated class, so a backreference
+# never carries a quote, a "$", a brace or a parenthesis into the evaluated code
+_INERT_CAPTURE = re.compile(
+    rb"(?:[A-Za-z0-9_\s\-]|\\[dwsbAzZ.\-_]|\[(?!\^)(?:[A-Za-z0-9_\s.\-]|\\[dws.\-])+\]"
+    rb"|[(){},*+?|^$:])*"
+)
+# backreferences: \1, \\1 as written in a literal, $1, ${1}
+_BACKREF = re.compile(rb"\\{1,2}\d{1,2}|\$\d{1,2}|\$\{\d{1,2}\}")
+# string functions that compute a value from their arguments and touch nothing else
+_PURE_CALLS = frozenset(
+    {
+        b"strtoupper", b"strtolower", b"ucfirst", b"ucwords", b"lcfirst", b"chr", b"ord",
+        b"intval", b"floatval", b"abs", b"round", b"urlencode", b"rawurlencode",
+        b"htmlspecialchars", b"htmlentities", b"trim", b"str_repeat", b"str_pad",
+        b"sprintf", b"number_format", b"strlen", b"substr", b"dechex", b"hexdec",
+    }
+)
+_CALLED = re.compile(rb"([A-Za-z_][A-Za-z0-9_]*)\s*\(")
+
+
+def _inert_eval(pattern: bytes, replacement: bytes) -> bool:
+    """A /e replacement that computes a value from the match and nothing else: the pattern
+    can only capture word characters, digits, spaces, dots and hyphens, and the replacement's
+    code, its backreferences aside, holds no variable, no backtick, and calls only string
+    functions (``'("$1" + 1)'``, ``'strtoupper("\\1")'``); a backreference is never called.
+    Such an expression is the PHP 4/5 idiom for a computed replacement, not code to run."""
+    delim = _CLOSERS.get(pattern[0], pattern[0])
+    body = pattern[1 : pattern.rfind(bytes([delim]))]
+    if _INERT_CAPTURE.fullmatch(body) is None:
+        return False
+    if re.search(rb"(?:\\{1,2}\d{1,2}|\$\{?\d{1,2}\}?)\s*\(", replacement):
+        return False
+    rest = _BACKREF.sub(b"0", replacement)
+    if b"$" in rest or b"`" in rest:
+        return False
+    return all(m.group(1).lower() in _PURE_CALLS for m in _CALLED.finditer(rest))
+
+
+def _literal_arg(ctx: Ctx, arg: bytes) -> list[bytes]:
+    """The literal values ``arg`` can hold: itself, or what its variable is set to (every
+    assignment must be a literal); empty when it is anything else."""
+    arg = arg.strip().lstrip(b"@").strip()
+    lit = PLACEHOLDER.fullmatch(arg)
+    if lit is not None:
+        return [ctx.lx.value(int(lit.group(1)))]
+    held = VAR.fullmatch(arg)
+    if held is None:
+        return []
+    sites = var_assigns(ctx.code, held.group(1), TAIL_RHS, 5)
+    values: list[bytes] = []
+    for _, am in sites:
+        one = PLACEHOLDER.fullmatch(am.group(1).strip())
+        if one is None:
+            return []
+        values.append(ctx.lx.value(int(one.group(1))))
+    return values
+
+
+def _preg_e_inert(ctx: Ctx, at: int, pattern: bytes) -> bool:
+    """The preg_replace call at ``at`` evaluates only an inert expression (_inert_eval)."""
+    code = ctx.code
+    open_at = code.find(b"(", at)
+    args = code[open_at + 1 : open_at + 1 + 2000]
+    parts = top_args(args[: close_paren(args)])
+    if len(parts) < 2:
+        return False
+    replacements = _literal_arg(ctx, parts[1])
+    return bool(replacements) and all(_inert_eval(pattern, r) for r in replacements)
+
+
 @feature("preg_e")
 def _preg_e(ctx: Ctx, rule: Rule) -> Hit | None:
     code = ctx.code
@@ -901,7 +973,10 @@ def _preg_e(ctx: Ctx, rule: Rule) -> Hit | None:
         )
     for m, literals in found:
         for idx in literals:
-            if _eval_modifier(ctx.lx.value(idx).strip()):
+            pattern = ctx.lx.value(idx).strip()
+            if _eval_modifier(pattern):
+                if _preg_e_inert(ctx, m.start(), pattern):
+                    continue  # preg_replace('/(\d+)/e', '("$1" + 1)', $s): a computed value
                 return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end() + 80))
     # mb_ereg_replace($pattern, $replacement, $string, 'e'): the "e" option evaluates the
     # replacement as PHP, as /e does (until PHP 8)

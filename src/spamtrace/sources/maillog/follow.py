@@ -42,6 +42,7 @@ from spamtrace.sources.maillog.reader import (
     parse_lines,
     parser_for,
 )
+from spamtrace.sources.maillog.scriptnames import ScriptNames
 from spamtrace.sources.maillog.tail import LogFollower
 
 if TYPE_CHECKING:
@@ -87,13 +88,16 @@ class MailLogSource:
         self.specs = sorted(specs, key=lambda s: KINDS.index(s.kind))
         self.followers = [LogFollower(s.path) for s in self.specs]
         self.counts = [LogCounts(s.path, s.kind) for s in self.specs]
+        #: each PHP log's script names looked up on disk, kept across the looks
+        self.names = [ScriptNames() if s.kind == "php" else None for s in self.specs]
         self.interval = interval
         self.clock = clock  # of the MailQueued batches
         self.accounts = AccountResolver(cfg.accounts)
-        self._domain_owners: dict[str, Account | None] = {}
-        owner = lambda domain: getattr(self._domain_owner(domain), "name", None)  # noqa: E731
         self.policy = MailPolicy(
-            MailThresholds.from_config(cfg.mail), allow=AllowedSenders.from_config(cfg, owner)
+            MailThresholds.from_config(cfg.mail),
+            allow=AllowedSenders.from_config(
+                cfg, lambda domain: getattr(self.accounts.for_domain(domain), "name", None)
+            ),
         )
         homes, uids = passwd_homes()
         self.ledger = MailLedger(
@@ -140,7 +144,9 @@ class MailLogSource:
         streams = []
         for i, spec in enumerate(self.specs):
             scratch = LogCounts(spec.path, spec.kind)  # the stats count what is followed
-            streams.append(self._read_back(spec, self.followers[i], since, scratch))
+            streams.append(
+                self._read_back(spec, self.followers[i], since, scratch, self.names[i])
+            )
         self._restoring = True
         try:
             for ev in heapq.merge(*streams, key=lambda ev: ev.wall):  # php first on ties
@@ -151,7 +157,11 @@ class MailLogSource:
 
     @staticmethod
     def _read_back(
-        spec: LogSpec, follower: LogFollower, since: float, counts: LogCounts
+        spec: LogSpec,
+        follower: LogFollower,
+        since: float,
+        counts: LogCounts,
+        names: ScriptNames | None = None,
     ) -> list[Any]:
         """The events of ``spec`` since ``since``: its plain rotated copies written since
         then, then the current file up to where ``follower`` starts (``.gz``/``.xz`` copies are not
@@ -175,7 +185,9 @@ class MailLogSource:
             except OSError:
                 continue
             # by the compiled parsers where built (the same events as parse_lines gives)
-            events = parse_bytes(spec.kind, blob, year, offset, mtime, counts, root=spec.root)
+            events = parse_bytes(
+                spec.kind, blob, year, offset, mtime, counts, root=spec.root, names=names
+            )
             out.extend(ev for ev in events if ev.wall >= since)
         return out
 
@@ -233,7 +245,8 @@ class MailLogSource:
             counts = self.counts[i]
             counts.lines += len(lines)
             # a line stamped Dec 31 read just after midnight is of the year before
-            parse = parser_for(self.specs[i].kind, year, offset, now, self.specs[i].root)
+            spec = self.specs[i]
+            parse = parser_for(spec.kind, year, offset, now, spec.root, self.names[i])
             # with the line the last look held open (a split syslog line, a name broken at
             # a newline: its next part may come in the next look)
             carry(self._parsers.get(i), parse, counts)
@@ -304,16 +317,7 @@ class MailLogSource:
         box = inc.auth_user
         if not box or "@" not in box:
             return None
-        return self._domain_owner(box.rpartition("@")[2])
-
-    def _domain_owner(self, domain: str) -> Account | None:
-        """The panel's hosting account of a mail domain (looked up once per domain)."""
-        domain = domain.lower()
-        if domain not in self._domain_owners:
-            if len(self._domain_owners) >= 10_000:
-                self._domain_owners.clear()
-            self._domain_owners[domain] = self.accounts.for_domain(domain)
-        return self._domain_owners[domain]
+        return self.accounts.for_domain(box.rpartition("@")[2])
 
     def stats(self) -> dict[str, Any]:
         return {

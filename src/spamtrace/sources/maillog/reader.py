@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 from spamtrace.sources.maillog import exim, phpmail, postfix
 from spamtrace.sources.maillog.blocks import COMPILED, feed_block, parse_block
 from spamtrace.sources.maillog.event import MailLogged, MalformedLine
+from spamtrace.sources.maillog.scriptnames import ScriptNames
 from spamtrace.sources.maillog.stamp import (
     iso_seconds,
     offset_seconds,
@@ -323,14 +324,20 @@ class PhpLines:
 
 
 def parser_for(
-    kind: str, year: int, utc_offset: int, written: float | None = None, root: str = ""
+    kind: str,
+    year: int,
+    utc_offset: int,
+    written: float | None = None,
+    root: str = "",
+    names: Callable[[str], str] | None = None,
 ) -> Parser:
     """The line parser of a log of ``kind``. BSD syslog stamps have no year: ``year`` is the
     year of the file's last write (``written``); a line that would then be later than that
     write (by more than a day: clocks and zones) is of the year before. Not only in January:
     a log rotated monthly or by size holds December and is last written in February, and a
     log copied from another server has the copy's time. ``root``: the chroot of the PHP
-    mail.log's pool, put before each script path (:attr:`LogSpec.root`)."""
+    mail.log's pool, put before each script path (:attr:`LogSpec.root`). ``names``: the
+    reader's look-up of a PHP script name on disk (:class:`PhpScripts`), none in the parser."""
     # partial: no extra Python frame per line (a log has millions)
     if kind == "exim":
         return EximLines(utc_offset, year, written)
@@ -338,7 +345,7 @@ def parser_for(
     if module is None:
         raise ValueError(f"unknown mail log kind {kind!r}")
     if kind == "php":
-        return PhpScripts(_php_lines(year, utc_offset, written), root)
+        return PhpScripts(_php_lines(year, utc_offset, written), root, names)
     return _across_new_year(module.parse_line, year, utc_offset, written)
 
 
@@ -365,24 +372,19 @@ def _php_lines(year: int, utc_offset: int, written: float | None) -> PhpLines:
 
 class PhpScripts:
     """The parser of a PHP mail.log, with each script named as this server names it: with
-    the chroot of its FPM pool before it (``root``, :func:`phpmail.under_root`), and with
-    the line breaks PHP turned into spaces given back (:meth:`with_line_breaks`).
-
-    PHP writes a ``mail()`` record with headers (``mail.add_x_header``, a script's ``From:``)
-    with every CR and LF of the line turned into a space, the script's name included: a
-    script ``a<newline>b.php`` (an attacker's choice) was named ``a b.php``, a file that is
-    not there (or an innocent one that is). A script path with a space that does not exist
-    is looked up in its folder: the one name there that reads the same with its line breaks
-    as spaces is the script (none, or several: the name as logged). Each name is looked up
-    once per parser (at most :attr:`MAX_NAMES` kept)."""
+    the chroot of its FPM pool before it (``root``, :func:`phpmail.under_root`), and, when
+    the reader gives ``names`` (:class:`~spamtrace.sources.maillog.scriptnames.ScriptNames`,
+    which looks at the disk), with the line breaks PHP turned into spaces given back. Pure
+    without ``names``: a name is as logged."""
 
     __slots__ = ("inner", "names", "root")
-    MAX_NAMES = 1024
 
-    def __init__(self, inner: Parser, root: str = "") -> None:
+    def __init__(
+        self, inner: Parser, root: str = "", names: Callable[[str], str] | None = None
+    ) -> None:
         self.inner = inner
         self.root = root
-        self.names: dict[str, str] = {}
+        self.names = names
 
     def __call__(self, line: str) -> MailLogged | None:
         ev = self.inner(line)
@@ -391,39 +393,10 @@ class PhpScripts:
         if self.root:
             ev = phpmail.under_root(ev, self.root)
         script = ev.script
-        if script is None or " " not in script:
+        if self.names is None or script is None or " " not in script:
             return ev
-        name = self.names.get(script)
-        if name is None:
-            if len(self.names) >= self.MAX_NAMES:
-                self.names.clear()
-            name = self.names[script] = with_line_breaks(script)
+        name = self.names(script)
         return ev if name == script else ev._replace(script=name)
-
-
-def _spaced(name: str) -> str:
-    return name.replace("\r", " ").replace("\n", " ")
-
-
-def with_line_breaks(path: str) -> str:
-    """``path`` as PHP logged it with its line breaks made spaces -> the file it names, when
-    that is known: each folder of the path that does not exist as written holds exactly one
-    entry that reads the same with its line breaks as spaces. Else ``path`` as it is."""
-    if not path.startswith("/") or os.path.lexists(path):
-        return path
-    out = ""
-    for part in path.split("/")[1:]:
-        here = f"{out}/{part}"
-        if " " in part and not os.path.lexists(here):
-            try:
-                found = [e for e in os.listdir(out or "/") if e != part and _spaced(e) == part]
-            except OSError:
-                return path
-            if len(found) != 1:
-                return path
-            here = f"{out}/{found[0]}"
-        out = here
-    return out if os.path.lexists(out) else path
 
 
 def carry(before: Parser | None, parse: Parser, counts: LogCounts | None = None) -> None:
@@ -437,8 +410,6 @@ def carry(before: Parser | None, parse: Parser, counts: LogCounts | None = None)
         if counts is not None:
             parse.counts = counts
         return
-    if isinstance(parse, PhpScripts) and isinstance(before, PhpScripts):
-        parse.names = before.names  # each name looked up in its folder once, not once a look
     new, old = getattr(parse, "inner", parse), getattr(before, "inner", before)  # PhpScripts
     if isinstance(new, PhpLines) and isinstance(old, PhpLines):
         new.take(old)
@@ -526,6 +497,8 @@ class LogReader:
         self.recent = recent
         #: the compiled line parsers where built (False: the Python ones, the reference)
         self.compiled = compiled
+        #: a PHP log's script names looked up on disk (the parsers stay pure)
+        self.names = ScriptNames() if spec.kind == "php" else None
 
     def events(self) -> Iterator[MailLogged]:
         return itertools.chain.from_iterable(self.batches())
@@ -557,6 +530,7 @@ class LogReader:
         yield parse_bytes(
             self.spec.kind, blob, year, offset, mtime, self.counts, self.max_line,
             compiled=self.compiled, growing=self._growing(path, mtime), root=self.spec.root,
+            names=self.names,
         )  # fmt: skip
 
     def feed(self, ledger: MailLedger) -> None:
@@ -592,7 +566,7 @@ class LogReader:
             kind, counts = self.spec.kind, self.counts
             read = reading(
                 kind, year, offset, mtime, splitter, counts, self.compiled, into, self.spec.root,
-                last,
+                last, self.names,
             )  # fmt: skip
             held: list[str] | None = [] if self._growing(path, mtime) else None
             try:
@@ -616,6 +590,7 @@ def reading(
     into: tuple[MailLedger, object] | None = None,
     root: str = "",
     held: list[Parser] | None = None,
+    names: Callable[[str], str] | None = None,
 ) -> Callable[[list[str], memoryview | None], list[MailLogged]]:
     """The events of what :meth:`LineSplitter.feed_raw` gives for a file of ``kind`` last
     written at ``mtime``: the lines it completed (parsed here), then the block of whole lines
@@ -627,8 +602,9 @@ def reading(
     and none returned.
 
     ``held``: the parser of the file read before, if any (replaced by this file's), whose
-    line held open this file's parser goes on with (:func:`carry`)."""
-    parse = parser_for(kind, year, offset, mtime, root)
+    line held open this file's parser goes on with (:func:`carry`). ``names``: the look-up
+    of PHP script names on disk (:func:`parser_for`)."""
+    parse = parser_for(kind, year, offset, mtime, root, names)
     carry(held[0] if held else None, parse, counts)
     if held is not None:
         held[:] = [parse]
@@ -684,13 +660,16 @@ def parse_bytes(
     compiled: bool = True,
     growing: bool = False,
     root: str = "",
+    names: Callable[[str], str] | None = None,
 ) -> list[MailLogged]:
     """The events of ``blob``, lines of a log of ``kind`` last written at ``mtime`` (its last
     line may lack its newline), e.g. what :func:`read_tail_bytes` read. ``growing`` (a log
     being written): a last line without its newline is left, counted in ``unfinished``."""
     splitter = LineSplitter(max_line)
     held: list[Parser] = []
-    read = reading(kind, year, offset, mtime, splitter, counts, compiled, root=root, held=held)
+    read = reading(
+        kind, year, offset, mtime, splitter, counts, compiled, root=root, held=held, names=names
+    )
     lines, block = splitter.feed_raw(blob)
     events = read(lines, block)
     tail = splitter.flush()
