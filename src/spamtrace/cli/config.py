@@ -16,8 +16,8 @@ def register(sub: Any) -> None:
     csub = parser.add_subparsers(dest="config_command", metavar="ACTION", required=True)
     check = csub.add_parser(
         "check",
-        help="validate all config layers, the YARA rules and the programs the config names "
-        "(exit 2 if invalid)",
+        help="validate all config layers, the YARA rules, and the programs and the firewall's "
+        "users and groups the config names (exit 2 if invalid)",
     )
     check.add_argument("--json", action="store_true", help="machine-readable output")
     check.set_defaults(handler=_check, on_config_error=_check_failed)

@@ -141,6 +141,25 @@ def shown(con: Console, text: str) -> str:
     return text.replace(ELLIPSIS, "...") if ELLIPSIS in text and plain(con) else text
 
 
+def to_journal(stream: IO[str]) -> bool:
+    """Whether ``stream`` is the journal's stream of a systemd service (``JOURNAL_STREAM``
+    names its device and inode, as systemd.exec(5) says to check): there a line may start
+    with its syslog priority, ``<3>`` (err) to ``<7>``, which journald takes and strips, so
+    that ``journalctl -p warning -u spamtrace`` shows what needs a look."""
+    dev, _, ino = os.environ.get("JOURNAL_STREAM", "").partition(":")
+    if not (dev.isdecimal() and ino.isdecimal()):
+        return False
+    try:
+        st = os.fstat(stream.fileno())
+    except (OSError, ValueError, AttributeError):
+        return False
+    return (st.st_dev, st.st_ino) == (int(dev), int(ino))
+
+
+#: syslog priorities (RFC 5424) of the lines written to the journal
+ERR, WARNING, NOTICE, INFO = 3, 4, 5, 6
+
+
 #: the last line :func:`print_error` printed (the reason a command that returned 2 or 3
 #: gives, for its ``--json`` error document)
 LAST_ERROR: list[str] = []
@@ -150,7 +169,8 @@ def print_error(line: str) -> None:
     """Print a ``spamtrace: error: ...`` line on stderr, :func:`shown` as stderr shows it: a
     cut's ``…`` is ``...`` in a pipe or under ``LANG=C``, as on stdout."""
     LAST_ERROR[:] = [line]
-    print(shown(console(stderr=True), line) if ELLIPSIS in line else line, file=sys.stderr)
+    text = shown(console(stderr=True), line) if ELLIPSIS in line else line
+    print(f"<{ERR}>{text}" if to_journal(sys.stderr) else text, file=sys.stderr)
 
 
 def json_error(message: str, exit_code: int) -> None:

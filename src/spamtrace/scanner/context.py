@@ -12,7 +12,7 @@ import bisect
 import functools
 import itertools
 import re
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -274,6 +274,29 @@ def literals_holding(ctx: Ctx, words: Collection[bytes], limit: int) -> list[int
             found.add(i)
             at = text.find(word, at + 1)
     return sorted(found)
+
+
+def pattern_words(*patterns: re.Pattern[bytes]) -> tuple[bytes, ...]:
+    """Words of which every match of any of ``patterns`` holds one: the first set
+    :func:`prereq.regex_prereq` derives from each, joined (sorted); () when a pattern has
+    none (every literal may then match)."""
+    words: set[bytes] = set()
+    for rx in patterns:
+        needs = regex_prereq(rx)
+        if not needs:
+            return ()
+        words |= needs[0]
+    return tuple(sorted(words))
+
+
+def literals_matching(ctx: Ctx, words: tuple[bytes, ...], limit: int) -> Iterable[int]:
+    """The indexes, in order, of the literals (of the first ``limit``) whose value may match
+    the patterns ``words`` came from (:func:`pattern_words`): :func:`literals_holding`, or
+    every one of them when there are no words. A rule that searches the values of the
+    literals for a file name makes and searches only these."""
+    if not words:
+        return range(min(len(ctx.lx.raw_strings), limit))
+    return literals_holding(ctx, words, limit)
 
 
 # Substring tests on bytes are written ``hay.find(sub) >= 0``, or with a byte value
@@ -1176,6 +1199,10 @@ def called_any(ctx: Ctx, names: tuple[bytes, ...]) -> bool:
 
 
 REQ_MACRO = builtin_macro("REQ").encode()  # {REQ} of rules.toml, expanded
+#: {KEEP} of rules.toml: the functions a value passes through as itself (trim, stripslashes,
+#: urldecode, base64_decode...), one group
+KEEP = builtin_macro("KEEP").encode()
+KEEP_NAMES = frozenset(re.findall(rb"\w+", KEEP))
 
 
 _LEADING: dict[tuple[bytes, int], tuple[bytes, ...] | None] = {}

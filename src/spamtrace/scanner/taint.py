@@ -14,9 +14,12 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Iterator
 
 from spamtrace.scanner import fold
 from spamtrace.scanner.context import (
+    KEEP,
+    KEEP_NAMES,
     NAME_P,
     PLACEHOLDER,
     VAR,
@@ -240,10 +243,8 @@ _GETENV_RHS = re.compile(rb"[\s@(]*getenv\s*\(\s*\x01\d+\x01\s*\)")  # getenv('H
 
 # "&": a reference to the request array (``$p =& $_GET``) is the request array
 _DIRECT_REQ = re.compile(
-    rb"[\s@(&]*(?:\(\s*(?:string|object|array)\s*\)\s*)?(?:(?:trim|stripslashes|urldecode|rawurldecode|base64_decode|"
-    rb"str_rot13|strrev|gzinflate|gzuncompress|hex2bin|explode|substr|strtolower|"
-    rb"html_entity_decode|array_keys|array_values|key|current|reset|end|array_shift|array_pop|"
-    rb"json_decode)"
+    rb"[\s@(&]*(?:\(\s*(?:string|object|array)\s*\)\s*)?(?:(?:" + KEEP + rb"|explode|substr|"
+    rb"array_keys|array_values|key|current|reset|end|array_shift|array_pop|json_decode)"
     rb"\s*\([^$]{0,20})*" + REQ
 )
 
@@ -253,13 +254,13 @@ _DIRECT_REQ = re.compile(
 _MAPPED_REQ = re.compile(
     rb"[\s@(&]*array_map\s*\(\s*\x01(\d+)\x01\s*,\s*" + REQ + rb"(?:\s*\[[^\]\[;]{1,60}\])?\s*\)"
 )
-_MAP_DECODERS = frozenset(_DEC_FUNCS.split(b"|")) | {b"trim", b"stripslashes"}
 
 
 def _mapped_decoder(ctx: Ctx, rhs: bytes) -> bool:
-    """``rhs`` maps a decoder (or trim) over request input, as a whole or one of its arrays."""
+    """``rhs`` maps a decoder (or trim: :data:`KEEP_NAMES`) over request input, as a whole or
+    one of its arrays."""
     m = _MAPPED_REQ.match(rhs)
-    return m is not None and ctx.lx.value(int(m.group(1))).strip().lower() in _MAP_DECODERS
+    return m is not None and ctx.lx.value(int(m.group(1))).strip().lower() in KEEP_NAMES
 
 
 _GLOBALS_AT = re.compile(rb"[\s@(]*\$globals\s*\[\s*(?:\x01(\d+)\x01|\$(\w+))\s*\]\s*(?:;|$)")
@@ -314,10 +315,7 @@ _LIST_RHS = re.compile(rb"\s*=\s*(?:array\s*\(|\[)\s*\x01\d+\x01")
 
 # the request's value decoded or trimmed as a whole (json_decode($raw, true), unserialize($s)):
 # what the visitor sent, in another shape
-_UNWRAP = (
-    rb"[\s@(&]*(?:(?:json_decode|unserialize|base64_decode|urldecode|rawurldecode|trim|"
-    rb"stripslashes|str_rot13|strrev|gzinflate|gzuncompress|hex2bin|html_entity_decode)\s*\(\s*)+"
-)
+_UNWRAP = rb"[\s@(&]*(?:(?:json_decode|unserialize|" + KEEP + rb")\s*\(\s*)+"
 
 
 _UNWRAP_AT = re.compile(_UNWRAP + rb"\$")
@@ -434,17 +432,52 @@ def _copy_wrapped_safe(ctx: Ctx, code: bytes, pos: int) -> bool:
     return _wrapped_safe(ctx, code[lo : pos + 200], pos - lo)
 
 
+# what escapeshellarg() quotes, calls inside it too (escapeshellarg(trim(basename($src)))):
+# one argument of the script's own command, whatever the request put in it; what
+# escapeshellcmd() escapes chains no other command
+_SHELL_QUOTE = re.compile(rb"escapeshell(arg|cmd)\s*\(")
+_QUOTED_MOST = 4000  # bytes of a quoted argument looked at for its closing parenthesis
+
+
+def _shell_quoted_spans(
+    text: bytes, cmd: bool = False, lo: int = 0, hi: int = -1
+) -> Iterator[tuple[int, int]]:
+    """(start, end) of each escapeshellarg() call (and escapeshellcmd() call, with ``cmd``)
+    that starts in ``text[lo:hi]``, its closing parenthesis included; not one inside
+    another, nor one that does not close."""
+    hi = len(text) if hi < 0 else hi
+    at = text.find(b"escapeshell", lo, hi)
+    while at >= 0:
+        m = _SHELL_QUOTE.match(text, at)
+        if m is not None and (cmd or m.group(1) == b"arg"):
+            rest = text[m.end() : m.end() + _QUOTED_MOST]
+            close = close_paren(rest)
+            if close < len(rest):
+                yield at, m.end() + close + 1
+                at = text.find(b"escapeshell", m.end() + close + 1, hi)
+                continue
+        at = text.find(b"escapeshell", at + 1, hi)
+
+
+def shell_quoted_removed(text: bytes, cmd: bool = False) -> bytes:
+    """``text`` without what escapeshellarg() quotes and, with ``cmd``, what escapeshellcmd()
+    escapes (:func:`_shell_quoted_spans`): the request input left is what can be a command."""
+    if text.find(b"escapeshell") < 0:
+        return text
+    kept = []
+    last = 0
+    for start, end in _shell_quoted_spans(text, cmd):
+        kept.append(text[last:start])
+        last = end
+    kept.append(text[last:])
+    return b"".join(kept)
+
+
 def _shell_quoted_at(code: bytes, pos: int) -> bool:
     """The variable at ``pos`` of the code is inside an escapeshellarg() call of its
     statement (``escapeshellarg($tmp)``, ``escapeshellarg(basename($f))``)."""
     lo = _statement_start(code, pos) + 1
-    seg = code[lo : pos + 1]
-    at, ch = open_before(seg, pos - lo)
-    while at >= 0:
-        if ch == 40 and seg[max(0, at - 40) : at].rstrip().endswith(b"escapeshellarg"):
-            return True
-        at, ch = open_before(seg, at)
-    return False
+    return any(end > pos for _, end in _shell_quoted_spans(code, lo=lo, hi=pos))
 
 
 def _carries_request(ctx: Ctx, rhs: bytes) -> bool:
@@ -578,10 +611,6 @@ _FOREACH_VAR = re.compile(
 _CLOSURE = re.compile(rb"\s*(?:static\s+)?(?:function|fn)\s*&?\s*\(")
 
 
-#: a value quoted as one shell argument (the request input in it is no command of its own)
-# what escapeshellarg() quotes, a call inside it too (escapeshellarg(basename($src))): one
-# argument of the script's own command
-QUOTED_ARG = re.compile(rb"escapeshellarg\s*\((?:[^()]|\([^()]{0,120}\)){0,120}\)")
 #: request input percent-encoded (a URL part): no space, quote or shell character is left
 #: in it, so as a piece of a command it is no command of its own either
 _URL_ENCODED_ARG = re.compile(
@@ -640,11 +669,11 @@ def taint(ctx: Ctx) -> tuple[set[bytes], set[bytes]]:
                     if src in _REQ_SOURCES:
                         if _carries_request(ctx, rhs) and (
                             rhs.find(b"escapeshellarg") < 0
-                            or REQ_RE.search(QUOTED_ARG.sub(b"", rhs))
+                            or REQ_RE.search(shell_quoted_removed(rhs))
                         ):  # input only as escapeshellarg()'s quoted argument is no command
                             req.add(name)
                             if rhs.find(b"urlencode") >= 0 and not REQ_RE.search(
-                                _URL_ENCODED_ARG.sub(b"", QUOTED_ARG.sub(b"", rhs))
+                                _URL_ENCODED_ARG.sub(b"", shell_quoted_removed(rhs))
                             ):
                                 encoded.add(name)
                             else:
@@ -829,6 +858,60 @@ _COMMON_HEADERS = (
 
 # the parts of the request line that $_SERVER holds as the client sent them
 _CLIENT_KEYS = (b"query_string", b"request_uri", b"path_info", b"php_auth_user", b"php_auth_pw")
+
+
+# --- who sets a $_SERVER / $_ENV / getenv() value ---------------------------------------
+#
+# The server or the account sets these: a command built from the document root or the home
+# folder runs no visitor's words (a backup cron's mysqldump into getenv('DOCUMENT_ROOT') .
+# '/backups'). Every other key is the request's: the HTTP_* headers, QUERY_STRING,
+# REQUEST_URI, PATH_INFO, PHP_SELF, argv, the host names the client sends, the client's own
+# address and port (findsock hands a shell to the connection REMOTE_ADDR/REMOTE_PORT name),
+# and any name this list does not know.
+SERVER_SET_KEYS = frozenset(
+    b"document_root context_document_root script_filename server_addr server_port "
+    b"server_software server_admin request_time request_time_float "
+    b"gateway_interface home path user pwd tmpdir tmp temp shell lang".split()
+)
+# getenv('KEY'), and the array of $_SERVER['KEY'] / $_ENV['KEY'] (the part a pattern for
+# request input matches: {REQ} of the rules)
+_SERVER_READ = re.compile(
+    rb"getenv\s*\(\s*\x01(\d+)\x01\s*\)|\$_(?:server|env)(?=\s*\[\s*\x01(\d+)\x01\s*\])"
+)
+
+
+def server_set_key(ctx: Ctx, idx: int) -> bool:
+    """The literal ``idx`` names a $_SERVER/$_ENV/getenv() value the server or the account
+    sets (:data:`SERVER_SET_KEYS`), not the client."""
+    return idx < len(ctx.lx.raw_strings) and ctx.lx.value(idx).strip().lower() in SERVER_SET_KEYS
+
+
+# getenv('HTTP_X_F') at the start of an expression: what the server passes to PHP
+_GETENV_AT = re.compile(rb"[\s@]*getenv\s*\(\s*\x01(\d+)\x01\s*\)")
+
+
+def getenv_header(ctx: Ctx, expr: bytes) -> bool:
+    """``expr`` starts with ``getenv('HTTP_…')``: a request header the client sends."""
+    m = _GETENV_AT.match(expr)
+    return m is not None and ctx.lx.value(int(m.group(1))).strip().upper().startswith(b"HTTP_")
+
+
+@per_file("server-set-masked")
+def server_set_masked(ctx: Ctx) -> bytes:
+    """The code with each read of a value the server sets (``getenv('DOCUMENT_ROOT')``, the
+    ``$_server`` of ``$_server['home']``) overwritten by "#" bytes, offsets kept: a pattern
+    for request input ({REQ}) run over it finds only what the client can set."""
+    code = ctx.code
+    if ctx.first(b"getenv") < 0 and ctx.first(b"$_server") < 0 and ctx.first(b"$_env") < 0:
+        return code
+    masked: bytearray | None = None
+    for m in _SERVER_READ.finditer(code):
+        key = m.group(1) if m.group(1) is not None else m.group(2)
+        if server_set_key(ctx, int(key)):
+            if masked is None:
+                masked = bytearray(code)
+            masked[m.start() : m.end()] = b"#" * (m.end() - m.start())
+    return code if masked is None else bytes(masked)
 
 
 def _custom_header(ctx: Ctx, rhs: bytes) -> bool:

@@ -96,7 +96,10 @@ class ControlServer:
             self._request(conn)
         except Exception as exc:  # reported to the client and the journal
             why = f"internal error: {type(exc).__name__}: {escape(str(exc), max_len=200)}"
-            print(f"spamtrace: control socket: {why}", file=sys.stderr, flush=True)
+            from spamtrace.render.output import ERR, to_journal
+
+            prefix = f"<{ERR}>" if to_journal(sys.stderr) else ""
+            print(f"{prefix}spamtrace: control socket: {why}", file=sys.stderr, flush=True)
             with contextlib.suppress(OSError):
                 conn.settimeout(REQUEST_TIMEOUT)
                 conn.sendall(json.dumps({"error": why}).encode() + b"\n")

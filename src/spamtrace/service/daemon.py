@@ -31,12 +31,14 @@ from typing import TYPE_CHECKING, Any
 
 from spamtrace.errors import ConfigError, ExitCode
 from spamtrace.render.incidents import action_detail, iso, mail_facts, who_of
+from spamtrace.render.output import ERR, INFO, NOTICE, WARNING, to_journal
 from spamtrace.safetext import escape, escape_message
 from spamtrace.service import plugins
 from spamtrace.service.bus import (
     ActionRecorded,
     BlocksReconciled,
     CaptureGap,
+    CaptureMode,
     CaptureModeChanged,
     ConfigReloaded,
     EngineStarted,
@@ -98,6 +100,9 @@ class JournalLog:
 
     def __init__(self, out: Any = None) -> None:
         self.out = out
+        #: under systemd each line starts with its priority (``<4>``: warning), which the
+        #: journal takes: `journalctl -p warning` lists the incidents, drift, losses, gaps
+        self.priorities = to_journal(out or sys.stderr)
         self._firewall: tuple[FirewallState, str | None] | None = None
         #: incidents whose opening was logged (or passed): their later lines go out at once
         self._opened: dict[str, None] = {}
@@ -105,8 +110,9 @@ class JournalLog:
         #: published): said after the opening line, not before it
         self._early: dict[str, list[str]] = {}
 
-    def say(self, text: str) -> None:
-        print(f"spamtrace: {text}", file=self.out or sys.stderr, flush=True)
+    def say(self, text: str, priority: int = INFO) -> None:
+        prefix = f"<{priority}>" if self.priorities else ""
+        print(f"{prefix}spamtrace: {text}", file=self.out or sys.stderr, flush=True)
 
     def handle(self, message: Message) -> None:
         if isinstance(message, EngineStarted):
@@ -115,7 +121,7 @@ class JournalLog:
                 f"sources {', '.join(message.sources)}; store {escape(message.store) or 'off'}"
             )
             for text in message.degraded:
-                self.say(f"DEGRADED: {escape_message(text)}")
+                self.say(f"DEGRADED: {escape_message(text)}", WARNING)
             for text in message.notes:
                 self.say(f"note: {escape_message(text)}")
         elif isinstance(message, IncidentOpened):
@@ -123,35 +129,47 @@ class JournalLog:
                 self._opened_line(message.incident)
             self._remember_opened(message.incident.id)
             for line in self._early.pop(message.incident.id, ()):
-                self.say(line)
+                self.say(line, WARNING)
         elif isinstance(message, IncidentUpdated) and message.reason is UpdateReason.ESCALATED:
             line = f"incident {message.incident.id}: {escape(message.detail)}"
             if message.incident.id in self._opened:
-                self.say(line)
+                self.say(line, WARNING)
             else:
                 self._early.setdefault(message.incident.id, []).append(line)
                 while len(self._early) > MAX_REMEMBERED:
-                    self.say(self._early.pop(next(iter(self._early)))[0])
+                    self.say(self._early.pop(next(iter(self._early)))[0], WARNING)
         elif isinstance(message, ActionRecorded) and message.action.data.get("again"):
             # a block the ruleset's flush had lost, put back (Responder.reassert_blocks)
             a = message.action
-            self.say(f"incident {message.incident_id}: {a.action} {a.status}: {action_detail(a)}")
+            self.say(
+                f"incident {message.incident_id}: {a.action} {a.status}: {action_detail(a)}",
+                NOTICE if a.status == "done" else WARNING,
+            )
         elif isinstance(message, CaptureModeChanged):
-            self.say(f"capture {message.mode.value}: {escape_message(message.reason)}")
+            degraded = message.mode is not CaptureMode.TRACEPOINT
+            self.say(
+                f"capture {message.mode.value}: {escape_message(message.reason)}",
+                WARNING if degraded else NOTICE,
+            )
         elif isinstance(message, BlocksReconciled):
-            self.say(escape_message(message.summary))
+            self.say(escape_message(message.summary), NOTICE)
         elif isinstance(message, StoreStalled):
             # a full disk or a lock held elsewhere: nothing is stored meanwhile (kept queued)
             stalled = "STALLED" if message.stalled else "ok"
-            self.say(f"store {stalled}: {escape_message(message.reason)}")
+            self.say(
+                f"store {stalled}: {escape_message(message.reason)}",
+                WARNING if message.stalled else NOTICE,
+            )
         elif isinstance(message, CaptureGap):
             self.say(
                 f"CAPTURE GAP: nothing was watched for {message.seconds:.0f} s before this "
-                f"start (pid {message.previous_pid} did not stop cleanly)"
+                f"start (pid {message.previous_pid} did not stop cleanly)",
+                WARNING,
             )
         elif isinstance(message, EventsLost):
             self.say(
-                f"{message.count} event(s) lost by {message.source} ({message.total} since start)"
+                f"{message.count} event(s) lost by {message.source} ({message.total} since start)",
+                WARNING,
             )
         elif isinstance(message, FirewallChecked):
             self._firewall_line(message)
@@ -169,7 +187,8 @@ class JournalLog:
             else:
                 self.say(
                     f"config NOT reloaded: {escape_message(message.error or '')}; the previous "
-                    "config stays"
+                    "config stays",
+                    WARNING,
                 )
 
     def _opened_line(self, inc: IncidentRecord) -> None:
@@ -181,7 +200,8 @@ class JournalLog:
         to = ", ".join(escape(d) for d in inc.destinations[:3])
         self.say(
             f"{inc.verdict.upper()} incident {inc.id} opened: {who_of(inc)}, "
-            f"{' '.join(w for w in what if w)} -> {to} (spamtrace incident {inc.id})"
+            f"{' '.join(w for w in what if w)} -> {to} (spamtrace incident {inc.id})",
+            WARNING,
         )
 
     def _remember_opened(self, ident: str) -> None:
@@ -198,20 +218,20 @@ class JournalLog:
             # one line: what was found (the drift before the repair), and that it is mended
             found = escape("; ".join(m.drift[:5])) or "drifted"
             self.say(f"firewall REPAIRED ({m.backend}): {found}; the confirmed policy was "
-                     "loaded again")  # fmt: skip
+                     "loaded again", NOTICE)  # fmt: skip
             return
         if m.error:
-            self.say(f"firewall check failed: {escape_message(m.error)}")
+            self.say(f"firewall check failed: {escape_message(m.error)}", WARNING)
         elif m.state is FirewallState.DRIFTED:
-            self.say(f"firewall DRIFTED ({m.backend}): {escape('; '.join(m.drift[:5]))}")
+            self.say(f"firewall DRIFTED ({m.backend}): {escape('; '.join(m.drift[:5]))}", WARNING)
         elif m.state is FirewallState.ABSENT:
             note = f"; {escape(m.drift[0])}" if m.drift else ""
-            self.say(f"firewall ABSENT ({m.backend}): our table is not loaded{note}")
+            self.say(f"firewall ABSENT ({m.backend}): our table is not loaded{note}", NOTICE)
         else:
             self.say(f"firewall {m.state.value} ({m.backend})")
         if m.repaired:  # the state said is the one after the repair: it did not take
             self.say("firewall repair FAILED: the confirmed policy was loaded again, and the "
-                     "check after it still finds the state above")  # fmt: skip
+                     "check after it still finds the state above", ERR)  # fmt: skip
 
     def close(self) -> None:
         pass
@@ -289,7 +309,7 @@ class Daemon:
         if not store or not (store.get("lost") or store.get("error")):
             return ExitCode.CLEAN
         why = f": {escape(str(store['error']))}" if store.get("error") else " (queue full)"
-        JournalLog().say(f"ERROR store: {store.get('lost')} record(s) not stored{why}")
+        JournalLog().say(f"ERROR store: {store.get('lost')} record(s) not stored{why}", ERR)
         return ExitCode.FAILURE if store.get("error") else ExitCode.CLEAN
 
     def reload(self) -> None:
@@ -315,6 +335,12 @@ class Daemon:
         for section in ("metrics", "events"):
             if getattr(cfg, section) != getattr(old_cfg, section):
                 notes.append(f"[{section}] changed: takes effect at the next restart")
+        from spamtrace.actions.firewall.host import config_problem
+
+        # taken (capture, verdicts and responses need no firewall), but said: `config check`
+        # refuses it, and so would `firewall apply`
+        if (why := config_problem(cfg)) is not None:
+            notes.append(f"`spamtrace firewall apply` would refuse this config: {why}")
         self.loaded_at = now
         self.engine.publish(ConfigReloaded(True, None, cfg, tuple(notes), now))
 

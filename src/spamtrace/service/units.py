@@ -160,6 +160,12 @@ def sandboxed_paths(cfg: Config, dropins: list[str]) -> tuple[list[str], list[st
             )
         else:
             folders.append(folder)
+            if not os.path.isdir(folder):  # ReadWritePaths=- skips it; its parent is read-only
+                warnings.append(
+                    f"{key}: {escape(folder)} does not exist, and the service cannot make it "
+                    "(ProtectSystem=strict keeps the folders around it read-only): make it "
+                    f"first, e.g. `install -d -m 0700 {escape(folder)}`"
+                )
     if in_tmp:  # one warning for them all: the same cause, the same fix
         warnings.insert(
             0,

@@ -8,6 +8,7 @@ import os
 import shutil
 import socket
 import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -368,6 +369,19 @@ def test_sighup_reload_keeps_the_old_config_when_the_new_one_is_bad(tmp_path: Pa
     assert d.engine.cfg.accounts.min_uid == 500 and d.engine.accounts.cfg.min_uid == 500
     assert d.monitor.repair is True
     assert d.status()["config"]["reload_error"] is None
+    # a firewall exception for a user this host lacks: `config check` and `firewall apply`
+    # refuse it; the reload took it without a word. It takes it (the capture needs no
+    # firewall) and says so in its notes (the journal's `note:` lines)
+    (tmp_path / "spamtrace.toml").write_text(
+        '[[firewall.exceptions]]\nuser = "no-such-user-x"\nport = 587\n'
+    )
+    d.reload()
+    taken = got[-1]
+    assert isinstance(taken, ConfigReloaded) and taken.ok
+    assert taken.notes == (
+        "`spamtrace firewall apply` would refuse this config: "
+        "firewall.exceptions[0].user: no such user 'no-such-user-x'",
+    )
     d.engine.close()
 
 
@@ -511,6 +525,57 @@ def test_journal_logs_firewall_changes_once(capsys: pytest.CaptureFixture[str]) 
         "spamtrace: firewall loaded (nft)",
         "spamtrace: firewall ABSENT (nft): our table is not loaded",
     ]
+
+
+def test_journal_lines_carry_their_priority_under_systemd(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every journal line had priority info: `journalctl -p warning -u spamtrace` showed
+    nothing of a spam incident, a drift or lost events. On the journal's stream (systemd
+    names it in JOURNAL_STREAM) each line starts with its priority, which journald takes;
+    on any other stderr (a terminal, a file of another init system) the lines are as
+    before."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "watch"))
+    from watchfake import attempt
+
+    from spamtrace.policy.incidents import IncidentTracker
+    from spamtrace.service.bus import IncidentOpened
+    from spamtrace.sinks.records import incident_record
+
+    att = attempt(100.0)
+    rec = incident_record(IncidentTracker().add(att).incident, att)
+    journal = tmp_path / "journal"
+    with open(journal, "w") as out:
+        st = os.fstat(out.fileno())
+        monkeypatch.setenv("JOURNAL_STREAM", f"{st.st_dev}:{st.st_ino}")
+        log = JournalLog(out)
+        log.handle(IncidentOpened(rec, True, {"notes": []}))
+        log.handle(FirewallChecked(FirewallState.DRIFTED, "nft", ("rule st:block is missing",),
+                                   time.time()))  # fmt: skip
+        log.handle(FirewallChecked(FirewallState.LOADED, "nft", (), time.time()))
+        with open(tmp_path / "other", "w") as other:  # not the journal's stream: no prefix
+            JournalLog(other).handle(IncidentOpened(rec, True, {"notes": []}))
+    lines = journal.read_text().splitlines()
+    assert [line[:3] for line in lines] == ["<4>", "<4>", "<6>"]
+    assert lines[0].startswith(f"<4>spamtrace: SUSPICIOUS incident {rec.id} opened")
+    assert (tmp_path / "other").read_text().startswith("spamtrace: SUSPICIOUS incident")
+    # a command's error line (the boot firewall unit's, say) is an err there
+    env = {**os.environ, "SPAMTRACE_CONFIG_DIR": "/nonexistent"}
+    with open(journal, "w") as err:
+        st = os.fstat(err.fileno())
+        env["JOURNAL_STREAM"] = f"{st.st_dev}:{st.st_ino}"
+        subprocess.run([sys.executable, "-m", "spamtrace", "scan", str(tmp_path / "gone")],
+                       stderr=err, stdout=subprocess.DEVNULL, env=env, timeout=60)  # fmt: skip
+    assert journal.read_text().startswith("<3>spamtrace: error: no such file or directory")
+    # an alert not delivered is a warning
+    from spamtrace.sinks.alerts import dispatcher
+
+    with open(journal, "w") as err:
+        st = os.fstat(err.fileno())
+        monkeypatch.setenv("JOURNAL_STREAM", f"{st.st_dev}:{st.st_ino}")
+        monkeypatch.setattr(sys, "stderr", err)
+        dispatcher._stderr("alerts: ops: the opened alert of incident x was not delivered")
+    assert journal.read_text().startswith("<4>spamtrace: alerts: ops: the opened alert")
 
 
 def test_journal_names_a_stolen_mailbox(capsys: pytest.CaptureFixture[str]) -> None:
@@ -1015,3 +1080,42 @@ def test_service_install_that_cannot_write_says_which_file(
     assert f"cannot write {tmp_path}/spamtrace.service: Is a directory" in err, err
     assert "internal error" not in err and err.count("\n") == 1
     assert not (tmp_path / "spamtrace.service").exists()
+
+
+def test_service_install_says_a_folder_to_make_writable_that_is_not_there(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`quarantine_dir = "/srv/quarantine"` in enforce mode, not made yet: the drop-in's
+    `ReadWritePaths=-/srv/quarantine` is skipped for a missing path, and the daemon cannot
+    make the folder in a read-only /srv: every quarantine failed ("read-only file system")
+    with no word at install. Install says to make it first; one that exists is not named."""
+    from spamtrace.service import units as units_mod
+
+    monkeypatch.setenv("SPAMTRACE_CONFIG_DIR", str(tmp_path / "none.d"))
+    # tmp_path is under /tmp, which the unit's PrivateTmp has warned of: here it stands for
+    # a folder such as /srv
+    monkeypatch.setattr(units_mod, "_PRIVATE_TMP", ("/nonexistent-private-tmp",))
+    cfg = tmp_path / "spamtrace.toml"
+    units = tmp_path / "units"
+    units.mkdir()
+    missing = tmp_path / "srv" / "quarantine"  # outside the unit's folders, not there
+    there = tmp_path / "events"
+    there.mkdir()
+    cfg.write_text(
+        f'mode = "enforce"\n[responses]\nquarantine_dir = "{missing}"\n'
+        f'[events]\npath = "{there}/e.json"\n'
+    )
+    install = ["--config", str(cfg), "service", "install", "--unit-dir", str(units), "--json"]
+    assert main(install) == 0
+    out, err = capsys.readouterr()
+    warnings = json.loads(out)["warnings"]
+    said = [w for w in warnings if "does not exist" in w]
+    assert said == [
+        f"responses.quarantine_dir: {missing} does not exist, and the service cannot make it "
+        "(ProtectSystem=strict keeps the folders around it read-only): make it first, e.g. "
+        f"`install -d -m 0700 {missing}`"
+    ]
+    assert f"spamtrace: warning: {said[0]}" in err
+    missing.mkdir(parents=True)
+    assert main(install) == 0
+    assert not [w for w in json.loads(capsys.readouterr().out)["warnings"] if "not exist" in w]

@@ -83,9 +83,9 @@ def test_the_literals_looked_at_hold_every_one_that_can_match(
 def test_the_secret_words_are_derived_from_the_patterns() -> None:
     # a change to _SECRET_FILE that leaves no word every match needs would look at every
     # literal again (correct, slower): the words are still there
-    assert shell._SECRET_NEEDS and b"/etc/shadow" in shell._SECRET_NEEDS[0]
+    assert b"/etc/shadow" in shell._SECRET_WORDS
     assert b".env" in shell._SECRET_WORDS
-    assert dropper._STARTUP_NEEDS and b"bashrc" in dropper._STARTUP_NEEDS[0]
+    assert b"bashrc" in dropper._STARTUP_WORDS
 
 
 def test_a_literal_with_none_of_the_words_is_not_looked_at() -> None:

@@ -417,6 +417,69 @@ def test_getenv_headers_and_walked_request_arrays_are_request_input() -> None:
     assert rule_ids(analyze_bytes(trimmed)) == set()
 
 
+def test_escapeshellarg_quotes_its_whole_argument_where_read_copied_or_run() -> None:
+    """What escapeshellarg() quotes is one argument of the script's command however many
+    calls it nests (the read, a copy and the command call saw one level of them, the copy
+    any: the same code was a command where it was read and an argument where copied)."""
+    quoted = b"escapeshellarg(trim(basename($d)))"
+    for code in (
+        b"<?php $c = 'ls ' . " + quoted.replace(b"$d", b"$_GET['d']") + b"; system($c);",
+        b"<?php $d = $_GET['d']; $c = 'ls ' . " + quoted + b"; system($c);",
+        b"<?php $d = $_GET['d']; system('ls ' . " + quoted + b");",
+    ):
+        assert "shell.exec-tainted" not in rule_ids(analyze_bytes(code)), code
+        bare = code.replace(b"escapeshellarg(", b"strval(")
+        assert "shell.exec-tainted" in rule_ids(analyze_bytes(bare)), bare
+
+
+def test_shell_quoted_spans_are_the_outer_closed_calls() -> None:
+    from spamtrace.scanner.taint import shell_quoted_removed
+
+    text = b"'a ' . escapeshellarg(f(g($x), escapeshellarg($y))) . $z . escapeshellcmd($w)"
+    assert shell_quoted_removed(text) == b"'a ' .  . $z . escapeshellcmd($w)"
+    assert shell_quoted_removed(text, cmd=True) == b"'a ' .  . $z . "
+    assert shell_quoted_removed(b"escapeshellarg($x . $y") == b"escapeshellarg($x . $y"
+
+
+def test_the_taint_pass_masks_the_values_the_server_sets_and_no_other() -> None:
+    from spamtrace.scanner.context import Ctx
+    from spamtrace.scanner.lexer import lex
+    from spamtrace.scanner.taint import server_set_masked
+
+    src = (
+        b"<?php $a = getenv('DOCUMENT_ROOT') . $_SERVER[ 'Home' ] . $_ENV['PATH'];"
+        b" $b = getenv('HTTP_X_CMD') . $_SERVER['REQUEST_URI'] . $_SERVER['REMOTE_ADDR'];"
+    )
+    lx = lex(src)
+    ctx = Ctx(src, "x.php", lx, 0, lambda: None, None)
+    masked = server_set_masked(ctx)
+    assert len(masked) == len(ctx.code)
+    server = masked[masked.find(b"$a =") : masked.find(b"$b =")]
+    assert server.find(b"getenv") < 0 and server.find(b"$_") < 0  # all three masked
+    at = ctx.code.find(b"$b =")  # a header, the URI, the client's address: kept
+    assert masked[at:] == ctx.code[at:]
+
+
+def test_every_function_of_the_keep_list_passes_a_value_through_alike() -> None:
+    """{KEEP} of rules.toml is the one list of wrappers a value comes out of as itself: a
+    rule that looks through trim() looks through ltrim() and strtolower() too (the fetch
+    rule's list, the mail recipient's and php.decode-request's each had a few of them)."""
+    from spamtrace.scanner.rules import builtin_macro
+
+    keep = builtin_macro("KEEP")
+    for sample, rule in (
+        (b"<?php echo file_get_contents(WRAP($_GET['u']));", "php.fetch-request-url"),
+        (b"<?php mail(WRAP($_POST['to']), 'hi', $_POST['m']);", "mailer.mail-request-recipient"),
+        (b"<?php $m = base64_decode(WRAP($_POST['m'])); echo $m;", "php.decode-request"),
+    ):
+        for name in ("trim", "ltrim", "strtolower", "strval"):
+            assert name in keep
+            code = sample.replace(b"WRAP", name.encode())
+            assert rule in rule_ids(analyze_bytes(code)), code
+        checked = sample.replace(b"WRAP", b"intval")  # a number: no longer the value sent
+        assert rule not in rule_ids(analyze_bytes(checked)), checked
+
+
 def test_a_contact_form_to_the_office_is_not_a_credentials_drop() -> None:
     """Form fields mailed to a fixed address are a phishing drop only with a password or card
     field among them, and only in the text that goes there."""

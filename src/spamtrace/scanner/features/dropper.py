@@ -36,7 +36,9 @@ from spamtrace.scanner.context import (
     function_body,
     has_any,
     interpolated,
-    literals_holding,
+    literals_matching,
+    pattern_words,
+    per_file,
     prefiltered_finditer,
     prefiltered_search,
     string_at,
@@ -45,7 +47,6 @@ from spamtrace.scanner.context import (
     var_assigns,
     web_address,
 )
-from spamtrace.scanner.prereq import regex_prereq
 from spamtrace.scanner.rules import Rule
 from spamtrace.scanner.taint import posted, taint
 
@@ -1268,15 +1269,27 @@ _STARTUP_WRITES = (b"file_put_contents", b"fopen", b"copy", b"rename", b"symlink
 
 
 _STARTUP_LITERALS = 5000  # literals of a file looked at
-_STARTUP_NEEDS = regex_prereq(_STARTUP_FILE)  # every match holds a word of the first set
+_STARTUP_WORDS = pattern_words(_STARTUP_FILE)  # every match holds one of them
 
 
 def startup_candidates(ctx: Ctx) -> Iterable[int]:
     """The indexes, in order, of the literals (of the first :data:`_STARTUP_LITERALS`) whose
     value may match :data:`_STARTUP_FILE` (every literal's value was made and searched)."""
-    if not _STARTUP_NEEDS:
-        return range(min(len(ctx.lx.raw_strings), _STARTUP_LITERALS))
-    return literals_holding(ctx, sorted(_STARTUP_NEEDS[0]), _STARTUP_LITERALS)
+    return literals_matching(ctx, _STARTUP_WORDS, _STARTUP_LITERALS)
+
+
+# foreach (<list> as [$k =>] $item): the list a loop hands a variable from
+_LOOP_HEAD = re.compile(
+    rb"foreach\s*\(([^;{]{1,400}?)\s+as\s+(?:\$" + NAME_P + rb"\s*=>\s*)?\$(" + NAME_P
+    + rb")\s*\)"
+)
+
+
+@per_file("loop-heads")
+def _loop_heads(ctx: Ctx) -> list[tuple[int, bytes, bytes]]:
+    """(end, list, item) of each ``foreach`` head of the code (:data:`_LOOP_HEAD`), found
+    once per file: a pattern compiled for each variable was built for every write looked at."""
+    return [(m.end(), m.group(1), m.group(2)) for m in _LOOP_HEAD.finditer(ctx.code)]
 
 
 @feature("startup_planted")
@@ -1307,11 +1320,8 @@ def _startup_planted(ctx: Ctx, rule: Rule) -> Hit | None:
         dest = parts[1] if second and len(parts) > 1 else parts[0]
         texts = _expr_texts(ctx, interpolated(ctx, dest, keep_plain=True), start)
         for var in VAR.findall(b" ".join(texts))[:8]:
-            loop = re.compile(
-                rb"foreach\s*\(([^;{]{1,400}?)\s+as\s+(?:\$" + NAME_P + rb"\s*=>\s*)?\$"
-                + re.escape(var) + rb"\s*\)"
-            )
-            texts += [m.group(1) for m in itertools.islice(loop.finditer(code, 0, start), 3)]
+            heads = [head for end, head, item in _loop_heads(ctx) if item == var and end <= start]
+            texts += heads[:3]
         for t in texts:
             for p in PLACEHOLDER.findall(t):
                 if int(p) in named:

@@ -21,6 +21,7 @@ from spamtrace.scanner.context import (
     FILE_OP_NAMES_B,
     INCLUDE_LIT,
     INCLUDE_VAR,
+    KEEP,
     NAME_BYTES,
     NAME_P,
     PLACEHOLDER,
@@ -62,7 +63,6 @@ from spamtrace.scanner.context import (
 from spamtrace.scanner.rules import Rule
 from spamtrace.scanner.rx import compile_possessive
 from spamtrace.scanner.taint import (
-    QUOTED_ARG,
     REQ,
     REQ_RE,
     STOP_WORDS,
@@ -70,8 +70,10 @@ from spamtrace.scanner.taint import (
     decoder_functions,
     email_safe,
     encoded_argument,
+    getenv_header,
     posted,
     request_props,
+    shell_quoted_removed,
     taint,
 )
 
@@ -248,11 +250,7 @@ def _exec_unassigned(ctx: Ctx, rule: Rule) -> Hit | None:
 
 
 # what may wrap a value without changing what it runs: trimmed, unescaped, decoded
-_PASS_WRAPPERS = re.compile(
-    rb"(?:trim|ltrim|rtrim|stripslashes|stripcslashes|urldecode|rawurldecode|base64_decode|"
-    rb"str_rot13|strrev|gzinflate|gzuncompress|html_entity_decode|htmlspecialchars_decode)"
-    rb"\s*\("
-)
+_PASS_WRAPPERS = re.compile(KEEP + rb"\s*\(")
 
 
 def _fed_by_unassigned(
@@ -494,10 +492,10 @@ def _tainted_sink(ctx: Ctx, rule: Rule) -> Hit | None:
                     parts = [*parts[:3], b"", *parts[4:]]
             args = b",".join(parts[:2] + parts[3:])
         text = interpolated(ctx, args)
-        if kind == "exec" and text.find(b"escapeshellarg") >= 0:
+        if kind == "exec":
             # what escapeshellarg() quotes is one argument of a command the script chose
             # (exec(BIN . " -m " . escapeshellarg($id))), not a command of the visitor's
-            text = QUOTED_ARG.sub(b"", text)
+            text = shell_quoted_removed(text)
         if kind == "exec" and text.find(b"[") >= 0:
             # an element of the script's own table of commands ($commands[$what]): the
             # request picks a key, the table gives the command
@@ -506,7 +504,13 @@ def _tainted_sink(ctx: Ctx, rule: Rule) -> Hit | None:
         if kind == "exec":  # a value checked against a list or a format: no command of its own
             tainted = {
                 v for v in tainted
-                if not whitelisted_at(ctx, v, start) and not looked_up_var(ctx, v)
+                if not whitelisted_at(ctx, v, start)
+                and not looked_up_var(ctx, v)
+                and not stored_value_at(ctx, v, start)
+            }
+        elif kind == "sql":  # an escaped value quoted in the statement: no SQL of its own
+            tainted = {
+                v for v in tainted if not (sql_escaped_var(ctx, v) and _sql_quoted(text, v))
             }
         elif kind == "mail":  # $subject = 'New contact request'; just before: the form's no more
             tainted = {v for v in tainted if not literal_at(ctx, v, start)}
@@ -568,15 +572,17 @@ _ANY_WRITE = re.compile(rb"\s*(?:\[[^\]\n]{0,80}\]\s*)*(?:[.+]|\?\?)?=(?![=>])")
 _LIST_GROWERS = re.compile(rb"(?:array_push|array_unshift|array_splice)\s*\(\s*\$")
 
 
-def literal_list_var(ctx: Ctx, name: bytes) -> bool:
+def literal_list_var(ctx: Ctx, name: bytes, keyed: bool = False) -> bool:
     """Whether ``$name`` holds a literal list of strings and nothing else: one plain
     assignment of one (``$allowed = ['cache:clear', 'optimize'];``), no element written or
-    pushed after (the list a request value is checked against is the script's own)."""
+    pushed after (the list a request value is checked against is the script's own).
+    ``keyed``: its strings may be keyed by strings too (a table, :data:`_LITERAL_MAP`)."""
     code = ctx.code
     writes = var_assigns(code, name, _ANY_WRITE, 3)
     if len(writes) != 1 or writes[0][1].group().strip() != b"=":
         return False
-    if _LITERAL_LIST.match(code, writes[0][1].end()) is None:
+    literal = _LITERAL_MAP if keyed else _LITERAL_LIST
+    if literal.match(code, writes[0][1].end()) is None:
         return False
     return not literal_list_grown(ctx, name)
 
@@ -627,7 +633,7 @@ def looked_up_var(ctx: Ctx, var: bytes) -> bool:
         if got is None:
             return False
         tables = {t for t in got.groups() if t is not None}
-        if not all(_literal_map_var(ctx, t) for t in tables):
+        if not all(literal_list_var(ctx, t, keyed=True) for t in tables):
             return False
     return True
 
@@ -637,23 +643,12 @@ _TABLE_LOOKUP = re.compile(_LOOKUP)
 
 def _own_table_lookups_removed(ctx: Ctx, text: bytes) -> bytes:
     """``text`` without its lookups in arrays that hold only literals (``$commands[$what]``,
-    :func:`_literal_map_var`): whatever the key, such an element is one of the script's own
-    strings (or nothing)."""
+    :func:`literal_list_var`, keyed): whatever the key, such an element is one of the
+    script's own strings (or nothing)."""
     def repl(m: re.Match[bytes]) -> bytes:
-        return b" " if _literal_map_var(ctx, m.group(1)) else m.group()
+        return b" " if literal_list_var(ctx, m.group(1), keyed=True) else m.group()
 
     return _TABLE_LOOKUP.sub(repl, text)
-
-
-def _literal_map_var(ctx: Ctx, name: bytes) -> bool:
-    """``$name`` is set once, to a literal array of strings (keyed or not), and never added to."""
-    writes = var_assigns(ctx.code, name, _ANY_WRITE, 3)
-    return (
-        len(writes) == 1
-        and writes[0][1].group().strip() == b"="
-        and _LITERAL_MAP.match(ctx.code, writes[0][1].end()) is not None
-        and literal_list_grown(ctx, name) is False
-    )
 
 
 def _guard_of(ctx: Ctx, cond: bytes, var: bytes) -> re.Match[bytes] | None:
@@ -725,6 +720,116 @@ def whitelisted_at(ctx: Ctx, var: bytes, pos: int) -> bool:
         sites = var_assigns(code, var, re.compile(rb"\s*\.?=(?![=>])"), 50)
         if not any(checked_from <= s < pos for s, _ in sites):
             return True
+    return False
+
+
+# a value made safe for a SQL string: what mysqli/mysql/PDO escaping returns
+_SQL_ESCAPE_RHS = re.compile(
+    rb"\s*=(?![=>])\s*(?:mysqli_real_escape_string\s*\(\s*\$" + NAME_P + rb"\s*,"
+    rb"|mysql_real_escape_string\s*\(|\$" + NAME_P + rb"\s*->\s*real_escape_string\s*\()"
+)
+
+
+def _sql_quoted(sql: bytes, var: bytes) -> bool:
+    """Every ``$var`` in the statement ``sql`` stands between single quotes ('$var'): an
+    escaped value there cannot end the string it is in."""
+    uses = list(re.finditer(rb"\$" + re.escape(var) + rb"(?![\w\x80-\xff])", sql))
+    return bool(uses) and all(
+        sql[u.start() - 1 : u.start()] == b"'" and sql[u.end() : u.end() + 1] == b"'"
+        for u in uses
+    )
+
+
+def sql_escaped_var(ctx: Ctx, var: bytes) -> bool:
+    """Every value ``$var`` is given is what a SQL escaping function returns
+    (``$mac = mysqli_real_escape_string($db, $_GET['mac'])``): inside a quoted SQL string it
+    is one value, not a statement of the visitor's."""
+    code = ctx.code
+    writes = var_assigns(code, var, _ANY_WRITE, 6)
+    return bool(writes) and all(
+        m.group().strip() == b"=" and _SQL_ESCAPE_RHS.match(code, m.start()) is not None
+        for _, m in writes
+    )
+
+
+# a query that tests one column for equality with a quoted variable, and nothing else
+_WHERE_ONE_EQUAL = re.compile(
+    rb"\bwhere\s+`?[\w.]+`?\s*=\s*'\$(" + NAME_P + rb")'\s*(?:limit\s+1\s*)?;?\s*$"
+)
+# the rows a result holds: mysqli_num_rows($r), $r->num_rows, $r->rowCount()
+_ROWS_OF = re.compile(
+    rb"(?:mysqli?_num_rows\s*\(\s*\$(" + NAME_P + rb")\s*\)|\$(" + NAME_P
+    + rb")\s*->\s*(?:num_rows\b|rowcount\s*\(\s*\)))\s*(?:>\s*0|>=\s*1|!=\s*0)?"
+)
+_QUERY_OF = re.compile(
+    rb"\s*=(?![=>])\s*(?:mysqli_query\s*\(\s*\$" + NAME_P + rb"\s*,|mysql_query\s*\(|\$"
+    + NAME_P + rb"\s*->\s*query\s*\()\s*([^;]{1,300}?)\s*\)\s*;"
+)
+_DQ_RHS = re.compile(rb"\s*=(?![=>])\s*(\x01\d+\x01)\s*;")
+
+
+def _query_tests_var(ctx: Ctx, result: bytes, var: bytes, before: int) -> bool:
+    """``$result`` is set only by a query (run before ``before``) whose SQL is
+    ``... WHERE col = '$var'`` and nothing more, given inline or by a variable's last
+    literal before the query."""
+    code = ctx.code
+    sites = [(s, m) for s, m in var_assigns(code, result, _ANY_WRITE, 6) if s < before]
+    queries: list[tuple[int, re.Match[bytes]]] = []
+    for s, m in sites:
+        q = _QUERY_OF.match(code, m.start())
+        if q is not None:
+            queries.append((s, q))
+    if not queries:
+        return False
+    at, q = queries[-1]
+    arg = q.group(1).strip()
+    held = VAR.fullmatch(arg)
+    if held is not None:
+        lits = [
+            (s, m) for s, m in var_assigns(code, held.group(1), _ANY_WRITE, 6) if s < at
+        ]
+        if not lits:
+            return False
+        lit = _DQ_RHS.match(code, lits[-1][1].start())
+        if lit is None:
+            return False
+        arg = lit.group(1)
+    if PLACEHOLDER.fullmatch(arg) is None:
+        return False
+    sql = interpolated(ctx, arg).strip()
+    found = _WHERE_ONE_EQUAL.search(sql)
+    return (
+        found is not None and found.group(1) == var and b" or " not in sql and b"union" not in sql
+    )
+
+
+def stored_value_at(ctx: Ctx, var: bytes, pos: int) -> bool:
+    """Whether ``$var`` reaches the command at ``pos`` only inside ``if (rows of $r)`` where
+    ``$r`` is a query finding ``$var`` in one column of the site's own table, ``$var`` being
+    SQL-escaped: the value is one the site stored (a wake-on-LAN page's registered MAC
+    address), not a command the visitor wrote."""
+    if not sql_escaped_var(ctx, var):
+        return False
+    code = ctx.code
+    for m in itertools.islice(_IF_OPEN.finditer(code, 0, pos), 300):
+        cond_len = close_paren(code[m.end() : m.end() + 600])
+        cond = code[m.end() : m.end() + cond_len]
+        rows = _ROWS_OF.fullmatch(cond.strip())
+        if rows is None:
+            continue
+        body_at = m.end() + cond_len + 1
+        rest = code[body_at : body_at + 4000]
+        lead = len(rest) - len(rest.lstrip())
+        if rest[lead : lead + 1] != b"{":
+            continue
+        at = body_at + lead + 1
+        end = at + close_paren(code[at : at + 4000], 123, 125)
+        if not at <= pos < end:
+            continue
+        if _query_tests_var(ctx, rows.group(1) or rows.group(2), var, m.start()):
+            later = var_assigns(code, var, re.compile(rb"\s*\.?=(?![=>])"), 50)
+            if not any(m.start() <= s < pos for s, _ in later):
+                return True
     return False
 
 
@@ -1041,16 +1146,6 @@ _ARG_REQ = re.compile(rb"[\s@]*(?:\(\s*string\s*\)\s*)?" + REQ)
 _HELD_CALLBACK = re.compile(rb"\$(" + NAME_P + rb")\s*(?:\[[^\]\n]{0,40}\]\s*)?")
 
 
-# getenv('HTTP_X_F'): a request header, as the server passes it to PHP
-_GETENV_LITERAL = re.compile(rb"[\s@]*getenv\s*\(\s*\x01(\d+)\x01\s*\)")
-
-
-def _header_value(ctx: Ctx, expr: bytes) -> bool:
-    """``expr`` is ``getenv('HTTP_…')``: a header the client sends."""
-    m = _GETENV_LITERAL.match(expr)
-    return m is not None and ctx.lx.value(int(m.group(1))).strip().upper().startswith(b"HTTP_")
-
-
 def _callback_arg(name: bytes, args: bytes) -> bytes | None:
     """The argument that a callback-taking function calls, or None when the call passes
     none (``array_filter($_POST['ids'])`` filters values, it calls nothing).
@@ -1120,7 +1215,7 @@ def _callback_request(ctx: Ctx, rule: Rule) -> Hit | None:
         callback = _callback_arg(code[start:end].rstrip(), args)
         if callback is None:
             continue
-        if (has_req and _ARG_REQ.match(callback)) or _header_value(ctx, callback):
+        if (has_req and _ARG_REQ.match(callback)) or getenv_header(ctx, callback):
             return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 120))
         # the callback, or each branch of a conditional that picks it ($a == $a ? $a : $a)
         branches = _TERNARY.fullmatch(callback.strip())
@@ -1916,9 +2011,6 @@ def _eval_wrappers(ctx: Ctx) -> list[bytes]:
     return _wrappers(ctx, _eval_calls(ctx, EVAL_NAMES_B, 100))
 
 
-_ESCAPED = re.compile(rb"escapeshell(?:arg|cmd)\s*\([^()]{0,120}\)")
-
-
 def _carries_request(ctx: Ctx, text: bytes, most: int) -> bool:
     """``text`` (a call's arguments, a statement) holds request input, or one of its first
     ``most`` variables is assigned from it (the taint pass runs only when one is passed)."""
@@ -1961,7 +2053,7 @@ def _wrapper_called_with(
             if code[max(0, pos - 12) : pos].rstrip().endswith(b"function"):
                 continue
             # what escapeshellarg() quotes is an argument, not a command
-            args = _ESCAPED.sub(b"", c.group(1))
+            args = shell_quoted_removed(c.group(1), cmd=True)
             if encoded and encoded_argument(ctx, args):
                 continue  # so is what urlencode() leaves after a literal command
             if _carries_request(ctx, args, 6):

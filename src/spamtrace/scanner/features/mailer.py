@@ -10,6 +10,7 @@ import re
 from spamtrace.scanner.context import (
     CURLOPT_URL,
     FETCH_LITERAL,
+    KEEP,
     NAME_P,
     PLACEHOLDER,
     SINK_NAMES,
@@ -49,7 +50,7 @@ from spamtrace.scanner.context import (
 )
 from spamtrace.scanner.features.execution import never_set
 from spamtrace.scanner.rules import Rule
-from spamtrace.scanner.taint import REQ_RE, assignment_before, email_safe, taint
+from spamtrace.scanner.taint import REQ_RE, assignment_before, email_safe, getenv_header, taint
 
 # a verb starts a literal or a line; the literals are raw text, so a line break before it is
 # often the escape "\r\n" as written in a double-quoted string
@@ -440,8 +441,7 @@ _FIXED_DOMAIN = re.compile(rb"\.\s*\x01(\d+)\x01\s*;")
 
 
 _WRAPPED_REQ = re.compile(
-    rb"[\s@]*(?:\(\s*string\s*\)\s*)?(?:(?:trim|stripslashes|urldecode|rawurldecode|strtolower|"
-    rb"html_entity_decode|filter_var|sanitize_email)\s*\(\s*)*"
+    rb"[\s@]*(?:\(\s*string\s*\)\s*)?(?:(?:" + KEEP + rb"|filter_var|sanitize_email)\s*\(\s*)*"
 )
 
 
@@ -499,7 +499,7 @@ def _relay_recipient(ctx: Ctx, rule: Rule) -> Hit | None:
             if looped is None:
                 looped = _request_loop_vars(ctx, req | ctx.cache["direct"])
             tainted = var.group(1) in looped
-        if not (tainted or UIN_RE.match(head) or _client_header(ctx, head)):
+        if not (tainted or UIN_RE.match(head) or getenv_header(ctx, head)):
             continue
         if _owner_content(ctx, start, req, var.group(1) if var is not None else b""):
             continue  # the visitor picks only who gets the owner's own text: no relay
@@ -686,19 +686,10 @@ def _owner_content(ctx: Ctx, start: int, req: set[bytes], recipient: bytes) -> b
         if not texts:
             return False  # the text is set nowhere this file shows: not known to be fixed
     text = interpolated(ctx, b" , ".join(texts))
-    if UIN_RE.search(text) is not None or _client_header(ctx, text.strip()):
+    if UIN_RE.search(text) is not None or getenv_header(ctx, text.strip()):
         return False
     names = set(VAR.findall(text)) - {recipient}
     return not names & (req | ctx.cache.get("direct", set()))
-
-
-_GETENV_HEADER = re.compile(rb"getenv\s*\(\s*\x01(\d+)\x01\s*\)")
-
-
-def _client_header(ctx: Ctx, expr: bytes) -> bool:
-    """``expr`` starts with ``getenv('HTTP_…')``: a header the client sends."""
-    m = _GETENV_HEADER.match(expr)
-    return m is not None and ctx.lx.value(int(m.group(1))).strip().upper().startswith(b"HTTP_")
 
 
 def _request_loop_vars(ctx: Ctx, req: set[bytes]) -> set[bytes]:

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 
 from spamtrace.scanner.context import (
     CRAWLER_TESTS,
+    KEEP,
     NAME_BYTES,
     NAME_P,
     NOT_CALL_BEFORE,
@@ -295,8 +296,8 @@ _GIVEN = re.compile(rb"\s*(?:\[[^\];]{0,60}\]\s*)?\.?=(?![=>])([^;]{0,400})")
 # a value that is a request field as it came (or trimmed, escaped): ``$pass = $_POST['pw']``
 _FIELD_VALUE = re.compile(
     rb"[\s@(]*(?:!?\s*(?:isset|empty)\s*\([^;?]{1,100}\)\s*\?\s*)?"  # isset($_POST['x']) ? ...
-    rb"[\s@(]*(?:(?:trim|htmlspecialchars|htmlentities|strip_tags|stripslashes|addslashes|"
-    rb"urlencode|rawurlencode|strtolower|strval)\s*\(\s*)*"
+    rb"[\s@(]*(?:(?:" + KEEP + rb"|htmlspecialchars|htmlentities|strip_tags|addslashes|"
+    rb"urlencode|rawurlencode)\s*\(\s*)*"
     rb"(\$_(?:post|get|request)\s*\[\s*\x01\d+\x01\s*\])"
 )
 
@@ -2444,9 +2445,7 @@ _PAGE_FETCH = re.compile(
 
 # what may wrap the printed value and keep it the same text (a decoder chain, a body read)
 _KEEPS = re.compile(
-    rb"[\s@(]*(?:(?:trim|stripslashes|strval|html_entity_decode|urldecode|rawurldecode|"
-    rb"wp_remote_retrieve_body|gzinflate|gzuncompress|gzdecode|base64_decode|str_rot13|strrev|"
-    rb"hex2bin|convert_uudecode)\s*\(\s*@?)*"
+    rb"[\s@(]*(?:(?:" + KEEP + rb"|wp_remote_retrieve_body)\s*\(\s*@?)*"
 )
 
 

@@ -13,6 +13,7 @@ from spamtrace.scanner.context import (
     EXEC_NAMES_B,
     FETCH_CALLS,
     GLOBALS_SINKS,
+    KEEP,
     NAME_P,
     NOT_CALL_BEFORE,
     PLACEHOLDER,
@@ -46,7 +47,8 @@ from spamtrace.scanner.context import (
     has_request_words,
     has_word,
     interpolated,
-    literals_holding,
+    literals_matching,
+    pattern_words,
     per_file,
     prefiltered_finditer,
     prefiltered_search,
@@ -60,14 +62,14 @@ from spamtrace.scanner.context import (
     varcalls,
     web_address,
 )
-from spamtrace.scanner.prereq import regex_prereq
 from spamtrace.scanner.rules import Rule
 from spamtrace.scanner.taint import (
-    QUOTED_ARG,
     REQ_RE,
     assignment_before,
     encoded_argument,
     posted,
+    server_set_masked,
+    shell_quoted_removed,
     taint,
 )
 
@@ -78,58 +80,19 @@ _TAIL_ANY = re.compile(rb"\s*=[^;]{0,160}")
 _SHELL_PATH = re.compile(rb"/bin/(?:ba|z|k|c|tc|da)?sh\b|\bsh -i\b|cmd\.exe|powershell")
 
 
-# $_SERVER/$_ENV/getenv() names whose value the server or the account sets, not the client:
-# a command built from the document root or the home folder runs no visitor's words (a backup
-# cron's mysqldump into getenv('DOCUMENT_ROOT') . '/backups'); HTTP_* headers, QUERY_STRING,
-# REQUEST_URI, PATH_INFO, PHP_SELF, the host names the client sends and the client's own
-# address and port (findsock hands a shell to the connection REMOTE_ADDR/REMOTE_PORT name)
-# stay request input
-_SERVER_SET_NAMES = frozenset(
-    b"document_root context_document_root script_filename server_addr server_port "
-    b"server_software server_admin request_time request_time_float "
-    b"gateway_interface home path user pwd tmpdir tmp temp shell lang".split()
-)
-_GETENV_END = re.compile(rb"getenv\s*\(\s*\x01(\d+)\x01\s*\)$")
-_SERVER_KEY = re.compile(rb"\s*\[\s*\x01(\d+)\x01\s*\]")
-_SERVER_ARRAY_END = re.compile(rb"\$_(?:server|env)$")
-
-
-def _server_set_end(ctx: Ctx, text: bytes, after: bytes) -> int:
-    """How many bytes at the end of ``text`` are a server-set value (``getenv('DOCUMENT_ROOT')``,
-    ``$_SERVER`` followed in ``after`` by ``['HOME']``), 0 when the end is request input."""
-    m = _GETENV_END.search(text)
-    if m is None:
-        m2 = _SERVER_ARRAY_END.search(text)
-        key = _SERVER_KEY.match(after) if m2 is not None else None
-        if m2 is None or key is None:
-            return 0
-        idx, size = int(key.group(1)), len(m2.group())
-    else:
-        idx, size = int(m.group(1)), len(m.group())
-    return size if ctx.lx.value(idx).strip().lower() in _SERVER_SET_NAMES else 0
-
-
 @feature("exec_request_input")
 def _exec_request_input(ctx: Ctx, rule: Rule) -> Hit | None:
     """A shell command run from request input (the rule's pattern), where the input is not a
-    value the server sets (:data:`_SERVER_SET_NAMES`): each such value is set aside and the
-    rest of the call looked at again."""
+    value the server sets: the pattern runs over the code with those masked
+    (:func:`taint.server_set_masked`), in a file where it matches at all (the masks take
+    matches away, never make one: most files are done with one search)."""
     assert rule.regex is not None
-    code = ctx.code
-    for m in bounded_finditer(rule.regex, code, 50, first=ctx.first):
-        region = bytearray(code[m.start() : m.start() + 600])
-        got = rule.regex.match(region)
-        for _ in range(8):
-            if got is None:
-                break
-            end = got.end()
-            size = _server_set_end(ctx, bytes(region[:end]), bytes(region[end : end + 40]))
-            if not size:
-                line = ctx.line_of_code(m.start())
-                return Hit(line, ctx.excerpt_code(m.start(), m.start() + end))
-            region[end - size : end] = b"#" * size  # set it aside, look again
-            got = rule.regex.match(region)
-    return None
+    if bounded_search(rule.regex, ctx.code, ctx.first) is None:
+        return None
+    m = bounded_search(rule.regex, server_set_masked(ctx), ctx.first)
+    if m is None:
+        return None
+    return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end()))
 
 
 @feature("reverse_shell")
@@ -979,7 +942,7 @@ def _derived_from(ctx: Ctx, d: re.Match[bytes], pos: int, var: bytes) -> bool:
         # command passed through escapeshellcmd() cannot chain another
         if m.group(2).find(b"escapeshellcmd") >= 0:
             continue
-        rhs = QUOTED_ARG.sub(b"", interpolated(ctx, m.group(2)))
+        rhs = shell_quoted_removed(interpolated(ctx, m.group(2)))
         used = {u.group(1) for u in VAR.finditer(rhs)}
         if used & derived:
             derived.add(m.group(1))
@@ -1246,8 +1209,8 @@ def _exec_name_variable(ctx: Ctx, rule: Rule) -> Hit | None:
 
 
 _FORM_INPUT = re.compile(
-    rb"[\s@(]*(?:(?:trim|stripslashes|urldecode|rawurldecode|base64_decode|html_entity_decode|"
-    rb"strval)\s*\(\s*)*(?:\$_(?:get|post|request|cookie)\b|\$http_(?:get|post|cookie)_vars\b)"
+    rb"[\s@(]*(?:" + KEEP + rb"\s*\(\s*)*(?:\$_(?:get|post|request|cookie)\b|"
+    rb"\$http_(?:get|post|cookie)_vars\b)"
 )
 
 
@@ -1269,10 +1232,7 @@ def _from_form(ctx: Ctx, arg: bytes) -> bool:
     return False
 
 
-_HEAD_VAR = re.compile(
-    rb"[\s@(]*(?:(?:trim|stripslashes|urldecode|rawurldecode|base64_decode|html_entity_decode|"
-    rb"strval)\s*\(\s*)*\$(" + NAME_P + rb")"
-)
+_HEAD_VAR = re.compile(rb"[\s@(]*(?:" + KEEP + rb"\s*\(\s*)*\$(" + NAME_P + rb")")
 
 
 @feature("fetch_request")
@@ -1469,7 +1429,7 @@ def _own_folder(ctx: Ctx, path: bytes) -> bool:
 
 # a file read whose whole name is a request field, as it came: readfile($_GET['f'])
 _BARE_REQUEST_NAME = re.compile(
-    rb"[\s@(]*(?:(?:trim|urldecode|rawurldecode|base64_decode|stripslashes)\s*\(\s*)*"
+    rb"[\s@(]*(?:" + KEEP + rb"\s*\(\s*)*"
     rb"\$_(?:get|post|request)\s*\[\s*\x01(\d+)\x01\s*\][\s)]*"
 )
 _SHOWN_BEFORE = re.compile(rb"(?:echo|print|var_dump|print_r|printf|die|exit)\b[^;{}]{0,60}$")
@@ -2090,18 +2050,15 @@ def _egress_at(ctx: Ctx) -> int:
 
 
 _SECRET_LITERALS = 5000  # literals of a file looked at
-# every match of _SECRET_FILE holds a word of the first set, every match of _ENV_FILE ".env"
-_SECRET_NEEDS = regex_prereq(_SECRET_FILE)
-_SECRET_WORDS = tuple(sorted(_SECRET_NEEDS[0] | {b".env"})) if _SECRET_NEEDS else ()
+# every match of _SECRET_FILE or _ENV_FILE holds one of these words
+_SECRET_WORDS = pattern_words(_SECRET_FILE, _ENV_FILE)
 
 
 def secret_candidates(ctx: Ctx) -> Iterable[int]:
     """The indexes, in order, of the literals (of the first :data:`_SECRET_LITERALS`) whose
     value may match :data:`_SECRET_FILE` or :data:`_ENV_FILE` (every literal's value was
     made and searched, for nothing on all but a few files: 2.8 % of a scan's CPU)."""
-    if not _SECRET_WORDS:
-        return range(min(len(ctx.lx.raw_strings), _SECRET_LITERALS))
-    return literals_holding(ctx, _SECRET_WORDS, _SECRET_LITERALS)
+    return literals_matching(ctx, _SECRET_WORDS, _SECRET_LITERALS)
 
 
 @feature("secrets_sent")

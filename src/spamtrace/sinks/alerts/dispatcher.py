@@ -370,6 +370,10 @@ class Dispatcher:
 
 
 def _stderr(text: str) -> None:
+    """An alert not delivered: a warning in the journal (its priority prefix under systemd)."""
     import sys
 
-    print(f"spamtrace: {text}", file=sys.stderr, flush=True)
+    from spamtrace.render.output import WARNING, to_journal
+
+    prefix = f"<{WARNING}>" if to_journal(sys.stderr) else ""
+    print(f"{prefix}spamtrace: {text}", file=sys.stderr, flush=True)
