@@ -106,6 +106,8 @@ def status_view(doc: dict[str, Any]) -> tuple[str, list[Row]]:
         text += "; repaired when it drifts"
     rows.append(("firewall:", text))
     rows += [("", f"- {escape_message(str(d))}") for d in fw.get("drift") or []]
+    if fw.get("note"):
+        rows.append(("", f"- {escape_message(str(fw['note']))}"))
     metrics = doc.get("metrics") or {}
     listen = metrics.get("listen")
     text = f"http://{escape(str(listen))}/metrics" if listen else "off"

@@ -123,7 +123,9 @@ class WatchView:
         elif isinstance(message, ScanCompleted):
             if message.late:
                 self._late_scan(message)
-        elif isinstance(message, (CaptureModeChanged, StoreStalled)):
+        elif isinstance(message, CaptureModeChanged):
+            self.warn(message.reason, "DEGRADED")  # a degraded reason, as at start
+        elif isinstance(message, StoreStalled):
             self.warn(message.reason)
         elif isinstance(message, BlocksReconciled):
             self.warn(message.summary)
@@ -151,11 +153,12 @@ class WatchView:
 
         field(con, label, text, indent=0, label_style=style)
 
-    def warn(self, text: str) -> None:
+    def warn(self, text: str, label: str = "warning") -> None:
         if self.json:
             self.line({"type": "status", "warning": text})
         # a message: its values were escaped or quoted where they were put in (once)
-        self._say(self.err, "spamtrace: warning: ", escape_message(text), "yellow")
+        style = "bold red" if label == "DEGRADED" else "yellow"
+        self._say(self.err, f"spamtrace: {label}: ", escape_message(text), style)
 
     def _status(self, m: EngineStarted) -> None:
         if self.json:

@@ -280,7 +280,9 @@ class EventsLost:
 
 @dataclass(frozen=True, slots=True)
 class FirewallChecked:
-    """The periodic check of the firewall table (``drift``: what differs, one line each)."""
+    """The periodic check of the firewall table (``drift``: what differs in a loaded table
+    from the policy, one line each; data only. ``note``: why there is nothing to compare, or
+    what to do: never set up, no confirmed policy, the table absent or holding only blocks)."""
 
     state: FirewallState
     backend: str
@@ -288,6 +290,7 @@ class FirewallChecked:
     at: float
     repaired: bool = False  # the confirmed policy was re-applied ([daemon] firewall_repair)
     error: str | None = None  # the check itself failed (nft missing, ...)
+    note: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

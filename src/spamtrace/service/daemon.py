@@ -216,7 +216,7 @@ class JournalLog:
         self._firewall = key
         if m.repaired and m.state is FirewallState.LOADED and not m.error:
             # one line: what was found (the drift before the repair), and that it is mended
-            found = escape("; ".join(m.drift[:5])) or "drifted"
+            found = escape("; ".join(m.drift[:5]) or m.note or "") or "drifted"
             self.say(f"firewall REPAIRED ({m.backend}): {found}; the confirmed policy was "
                      "loaded again", NOTICE)  # fmt: skip
             return
@@ -225,7 +225,7 @@ class JournalLog:
         elif m.state is FirewallState.DRIFTED:
             self.say(f"firewall DRIFTED ({m.backend}): {escape('; '.join(m.drift[:5]))}", WARNING)
         elif m.state is FirewallState.ABSENT:
-            note = f"; {escape(m.drift[0])}" if m.drift else ""
+            note = f"; {escape(m.note)}" if m.note else ""
             self.say(f"firewall ABSENT ({m.backend}): our table is not loaded{note}", NOTICE)
         else:
             self.say(f"firewall {m.state.value} ({m.backend})")
@@ -386,7 +386,8 @@ class Daemon:
             "firewall": {
                 "state": fw.state.value if fw else FirewallState.UNKNOWN.value,
                 "backend": fw.backend if fw else None,
-                "drift": list(fw.drift) if fw else [],
+                "drift": list(fw.drift) if fw else [],  # differences only (data)
+                "note": fw.note if fw else None,  # why nothing is compared, what to do
                 "checked": iso(fw.at) if fw else None,
                 "repaired": fw.repaired if fw else False,
                 "error": fw.error if fw else "not checked yet",

@@ -305,7 +305,7 @@ class Engine:
                 self._fallback_to_polling(f"tracepoint unavailable: {exc.message}")
             self._note_restart_gap()
         else:
-            self._fallback_to_polling("polling requested with --source poll")
+            self._fallback_to_polling("--source poll")
         if self.trace_src is not None:
             self.sources.append(self.trace_src)
         if self.proc_src is not None:
@@ -366,9 +366,10 @@ class Engine:
         from spamtrace.sources.sockdiag_poll import SockdiagPollSource
 
         interval = self.cfg.watch.poll_interval
+        # a degraded reason: the renderers put DEGRADED before it (it said it again itself)
         self.degraded.append(
-            f"{why}; DEGRADED: polling sock_diag every {interval * 1000:.0f} ms, which misses "
-            "short connections (see docs/watch.md for the measured catch rate)"
+            f"polling sock_diag every {interval * 1000:.0f} ms ({why}), which misses short "
+            "connections (see docs/watch.md for the measured catch rate)"
         )
         self.sources.append(SockdiagPollSource(self.cfg.smtp.ports, interval))
 

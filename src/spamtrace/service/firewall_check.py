@@ -87,23 +87,25 @@ class FirewallMonitor:
                 backend_name = backend.name
                 loaded = bool(backend.snapshot().get("previous"))
                 # never set up: say so, or "ABSENT" alone reads as a firewall that went away
-                note = (
-                    ("loaded, but no confirmed policy to compare with",) if loaded
-                    else (NEVER_SET_UP,)
-                )  # fmt: skip
+                note = "loaded, but no confirmed policy to compare with" if loaded else NEVER_SET_UP
                 state = FirewallState.LOADED if loaded else FirewallState.ABSENT
-                return FirewallChecked(state, backend_name, note, now)
+                return FirewallChecked(state, backend_name, (), now, note=note)
             backend = self._backend(str(policy.get("backend")))
             backend_name = backend.name
             loaded, drift = backend.drift(policy)
             state = _state(loaded, drift)
+            # a table that is not loaded has no drift (differences): the backend's line says
+            # why (absent, or holding only the responses' blocks), as a note
+            found: tuple[str, ...] = tuple(drift) if loaded else ()
+            why = None if loaded else "; ".join(drift) or None
             if state is FirewallState.LOADED or not self.repair or pending is not None:
-                return FirewallChecked(state, backend_name, tuple(drift), now)
+                return FirewallChecked(state, backend_name, found, now, note=why)
             backend.restore(policy)
             loaded_after, drift_after = backend.drift(policy)
             return FirewallChecked(
-                _state(loaded_after, drift_after), backend_name, tuple(drift), now, repaired=True
-            )
+                _state(loaded_after, drift_after), backend_name, found, now, repaired=True,
+                note=why,
+            )  # fmt: skip
         except (SpamtraceError, OSError) as exc:
             message = exc.message if isinstance(exc, SpamtraceError) else str(exc)
             return FirewallChecked(FirewallState.UNKNOWN, backend_name, (), now, error=message)

@@ -949,12 +949,46 @@ def test_a_firewall_never_set_up_is_said_so_not_only_absent(
     fw = FakeBackend()
     monitor._backends = {"nft": fw, "auto": fw}  # type: ignore[dict-item]
     checked = monitor.check()
-    assert checked.state is FirewallState.ABSENT and checked.drift == (NEVER_SET_UP,)
+    # the advice is a note, not drift: drift is what differs in a loaded table (data)
+    assert checked.state is FirewallState.ABSENT and checked.drift == ()
+    assert checked.note == NEVER_SET_UP
     JournalLog().handle(checked)
     assert capsys.readouterr().err == (
         "spamtrace: firewall ABSENT (nft): our table is not loaded; never set up here (no "
         "confirmed policy): `spamtrace firewall plan` shows what it would block\n"
     )
+
+
+def test_status_json_keeps_advice_out_of_firewall_drift(tmp_path: Path) -> None:
+    """`status --json` put the advice of an absent table ("never set up here ...: `spamtrace
+    firewall plan` shows ...", "table inet spamtrace is not loaded") in ``firewall.drift``:
+    drift holds the differences of a loaded table only; why there is none is ``note``."""
+    from spamtrace.render.status import status_view
+    from spamtrace.service.firewall_check import NEVER_SET_UP
+
+    d = _daemon(tmp_path, "")
+    fw = FakeBackend()
+    d.monitor._backends = {"nft": fw, "auto": fw}  # type: ignore[dict-item]
+    try:
+        d.board.handle(d.monitor.check())
+        doc = d.status()
+        assert doc["firewall"]["state"] == "absent"
+        assert doc["firewall"]["drift"] == [] and doc["firewall"]["note"] == NEVER_SET_UP
+        assert ("", f"- {NEVER_SET_UP}") in status_view(doc)[1]  # `status` still shows it
+        # confirmed, then removed: absent, and no drift line for it either
+        transaction.apply(fw, Plan("v1"), transaction.state_dir(str(tmp_path / "fw")),  # type: ignore[arg-type]
+                          timeout=60, yes=True, rollback_argv=lambda t: [])  # fmt: skip
+        fw.loaded = None
+        d.board.handle(d.monitor.check())
+        doc = d.status()
+        assert doc["firewall"]["state"] == "absent" and doc["firewall"]["drift"] == []
+        assert doc["firewall"]["note"] == "table inet spamtrace is not loaded"
+        fw.loaded = "edited by hand"
+        d.board.handle(d.monitor.check())
+        doc = d.status()
+        assert doc["firewall"]["drift"] == ["rules differ"] and doc["firewall"]["note"] is None
+    finally:
+        d.engine.close()
 
 
 def test_a_repaired_firewall_says_in_one_line_what_was_repaired(

@@ -234,7 +234,7 @@ def test_tracefs_that_disappears_degrades_to_polling(capsys: pytest.CaptureFixtu
         w._read_source(dying, None)
         assert dying.closed and w.trace_src is None
         assert any(isinstance(s, SockdiagPollSource) for s in w.sources)
-        assert any("disappeared" in d and "DEGRADED" in d for d in w.degraded)
+        assert any("disappeared" in d and "polling sock_diag" in d for d in w.degraded)
         assert "disappeared" in capsys.readouterr().err
     finally:
         w.close()
@@ -690,3 +690,38 @@ def test_a_default_store_folder_that_cannot_be_made_is_a_store_error(
             w.open()
     finally:
         w.close()
+
+
+def test_polling_says_degraded_once_per_line(capsys: pytest.CaptureFixture[str]) -> None:
+    """`watch --source poll` (and the daemon) said "DEGRADED: polling requested with --source
+    poll; DEGRADED: polling sock_diag ...": the word twice in one line (the renderers put it
+    before each degraded reason, and the reason carried it too). Also when tracefs goes away
+    while watching: the line then says DEGRADED (it said "warning: ...; DEGRADED: ...")."""
+    import io
+
+    from spamtrace.render.watch import WatchView
+    from spamtrace.service.daemon import JournalLog
+    from spamtrace.service.engine import Engine, EngineOptions
+
+    journal = io.StringIO()
+    w = Engine(
+        Config(),
+        EngineOptions(store_path=None, source="poll", nflog=False),
+        [WatchView(False), JournalLog(out=journal)],
+    )
+    try:
+        w.open()
+        w.publish(w.started_message())
+        dying = _DyingSource()
+        w.sources.append(dying)
+        w.trace_src = dying  # type: ignore[assignment]
+        w._read_source(dying, None)
+    finally:
+        w.close()
+    lines = [ln for ln in (capsys.readouterr().err + journal.getvalue()).splitlines()]
+    degraded = [ln for ln in lines if "DEGRADED" in ln.upper() and "sock_diag" in ln]
+    assert len(degraded) == 4, lines  # at start and after tracefs went, watch's and journal's
+    for line in degraded:
+        assert line.upper().count("DEGRADED") == 1, line
+    assert any("--source poll" in ln for ln in degraded), degraded
+    assert any("disappeared" in ln and "DEGRADED:" in ln for ln in degraded), degraded

@@ -754,8 +754,11 @@ def sql_escaped_var(ctx: Ctx, var: bytes) -> bool:
 
 # a query that tests one column for equality with a quoted variable, and nothing else
 _WHERE_ONE_EQUAL = re.compile(
-    rb"\bwhere\s+`?[\w.]+`?\s*=\s*'\$(" + NAME_P + rb")'\s*(?:limit\s+1\s*)?;?\s*$"
+    rb"\bwhere\s+`?([a-z_][\w.]*)`?\s*=\s*'\$(" + NAME_P + rb")'\s*(?:limit\s+1\s*)?;?\s*$"
 )
+# a column named as a number's (id, user_id, uid, ...): MySQL compares it with a string by
+# the string's leading number, so '1; id' finds the row whose id is 1
+_NUMERIC_COLUMN = re.compile(rb"(?:^|[._])(?:\w*_?id|pk|num(?:ber)?|no|count|year|age)$")
 # the rows a result holds: mysqli_num_rows($r), $r->num_rows, $r->rowCount()
 _ROWS_OF = re.compile(
     rb"(?:mysqli?_num_rows\s*\(\s*\$(" + NAME_P + rb")\s*\)|\$(" + NAME_P
@@ -799,7 +802,11 @@ def _query_tests_var(ctx: Ctx, result: bytes, var: bytes, before: int) -> bool:
     sql = interpolated(ctx, arg).strip()
     found = _WHERE_ONE_EQUAL.search(sql)
     return (
-        found is not None and found.group(1) == var and b" or " not in sql and b"union" not in sql
+        found is not None
+        and found.group(2) == var
+        and _NUMERIC_COLUMN.search(found.group(1)) is None
+        and b" or " not in sql
+        and b"union" not in sql
     )
 
 
