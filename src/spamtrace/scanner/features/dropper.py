@@ -12,6 +12,7 @@ from spamtrace.scanner import fold
 from spamtrace.scanner.context import (
     EXEC_NAMES_B,
     FETCH_LITERAL,
+    FUNC_DEF,
     INCLUDE_LIT,
     INCLUDE_VAR,
     NAME_P,
@@ -451,6 +452,43 @@ def _self_delete_backdate(ctx: Ctx, rule: Rule) -> Hit | None:
     return None
 
 
+# the running script itself, as touch() is given it
+_SELF_PATH = re.compile(
+    rb"@?\s*(?:__file__|(?:basename|realpath)\s*\(\s*__file__\s*\)|"
+    rb"\$_server\s*\[\s*\x01(\d+)\x01\s*\])\s*"
+)
+
+
+@feature("self_backdate")
+def _self_backdate(ctx: Ctx, rule: Rule) -> Hit | None:
+    """A script that sets its own modification time to an old one (``touch(__FILE__,
+    filemtime('index.php'))``, ``touch($_SERVER['SCRIPT_FILENAME'], $oldest)``): a planted
+    file made to look as old as its neighbours, so that no one looking for recently changed
+    files finds it. A script that touches itself to invalidate a cache sets the time now."""
+    code = ctx.code
+    for start, args in calls_to(ctx, (b"touch",), 20):
+        parts = top_args(args)
+        if len(parts) < 2:
+            continue
+        me = _SELF_PATH.fullmatch(parts[0])
+        if me is None:
+            continue
+        key = me.group(1)
+        if key is not None and ctx.lx.value(int(key)).strip().lower() not in _SELF_KEYS:
+            continue
+        when = parts[1].strip()
+        texts = [when]
+        for v in itertools.islice(VAR.finditer(when), 4):  # min($times), $old: where they came from
+            texts += [m.group(1) for _, m in var_assigns(code[:start], v.group(1), _ITEM_RHS, 5)]
+        if any(_BACKDATE.search(t.strip()) is not None for t in texts):
+            return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
+    return None
+
+
+# ``$t = ...`` or ``$t[] = ...``: a value kept, alone or in a list
+_ITEM_RHS = re.compile(rb"\s*(?:\[[^\]]{0,40}\]\s*)?=(?![=>])([^;]{1,200})")
+
+
 # a time read from a file: the old time a script keeps before it changes the file
 _TIME_OF = re.compile(
     rb"@?\s*(?:filemtime|filectime|fileatime)\s*\(\s*(.{1,200}?)\s*\)\s*$", re.DOTALL
@@ -633,7 +671,11 @@ def _lock_loop(ctx: Ctx, rule: Rule) -> Hit | None:
 _PHP_OPEN = re.compile(rb"<\?(?:php|=)", re.IGNORECASE)
 _RUNS = re.compile(
     rb"(?:eval|assert|system|exec|passthru|popen|create_function|base64_decode|gzinflate|"
-    rb"move_uploaded_file)\s*\(|\$_(?:get|post|request|cookie|files)\b",
+    rb"move_uploaded_file)\s*\(|\$_(?:get|post|request|cookie|files)\b|"
+    # a page of the operator's printed or run in every page: a remote fetch echoed, a
+    # remote include (injected backlinks, a doorway's text)
+    rb"(?:echo|print)\s*\(?\s*@?\s*(?:file_get_contents|implode\s*\([^)]{0,20}file)\s*\(\s*['\"]https?://|"
+    rb"(?:include|require)(?:_once)?\s*\(?\s*['\"]https?://",
     re.IGNORECASE,
 )
 
@@ -1418,4 +1460,112 @@ def _walk_overwrite(ctx: Ctx, rule: Rule) -> Hit | None:
             if _names_item(ctx, body, parts[0], m.group(2)):
                 start = m.end() - 1 + at
                 return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 100))
+    return None
+
+
+# ------------------------------------------------------------------------ site wipers
+_DIR_LISTS = re.compile(
+    rb"(?<![\w$>:])(?:scandir|readdir|glob|opendir)\s*\(|recursivedirectoryiterator"
+)
+# the whole site or the script's own folder, or a folder above it: what a wiper empties
+_SITE_ROOT = re.compile(
+    rb"\s*@?(?:\$_server\s*\[\s*\x01(\d+)\x01\s*\](?:\s*\.\s*\x01(\d+)\x01)?|getcwd\s*\(\s*\)|"
+    rb"__dir__|dirname\s*\(\s*__file__\s*\)|\x01(\d+)\x01)\s*"
+)
+
+
+def _recursive_deleters(ctx: Ctx) -> dict[bytes, tuple[int, int]]:
+    """Functions of the file's own that walk a folder, delete each file and call themselves
+    on each folder (``function rrmdir($d) { foreach (scandir($d) ...) is_dir(...) ? rrmdir(...)
+    : unlink(...); }``): name -> the span of the definition."""
+    out: dict[bytes, tuple[int, int]] = {}
+    code = ctx.code
+    for m in itertools.islice(FUNC_DEF.finditer(code, max(0, ctx.first(b"function"))), 100):
+        name = m.group(1)
+        body = braced(code, m.end() - 1)
+        if body.find(b"unlink") < 0 or _DIR_LISTS.search(body) is None or name in out:
+            continue
+        if find_calls(body, (name,), 1):
+            out[name] = (m.start(), m.end() - 1 + len(body))
+    return out
+
+
+def _root_target(ctx: Ctx, arg: bytes) -> bool:
+    """``arg`` names the web root, the current or the script's own folder as a whole, or a
+    folder above the script (``'../app'``, ``'../../public_html'``): not a folder of its own
+    such as a cache."""
+    m = _SITE_ROOT.fullmatch(arg)
+    if m is None:
+        return False
+    value = ctx.lx.value
+    if m.group(1) is not None:  # $_SERVER['DOCUMENT_ROOT'], maybe with '/' glued on
+        if value(int(m.group(1))).strip().lower() != b"document_root":
+            return False
+        return m.group(2) is None or value(int(m.group(2))).strip() in (b"", b"/")
+    if m.group(3) is not None:
+        lit = value(int(m.group(3))).strip()
+        return lit in (b".", b"./", b"/") or lit.startswith(b"../")
+    return True
+
+
+@feature("site_wiper")
+def _site_wiper(ctx: Ctx, rule: Rule) -> Hit | None:
+    """A function of the file's own that deletes a folder's files and calls itself on its
+    folders, called on the web root, the script's folder as a whole or a folder above it
+    (``rrmdir($_SERVER['DOCUMENT_ROOT'])``, ``confirm('../controllers')``): the site erased.
+    A cleaner empties a cache or upload folder of its own; an uninstaller its own folder by
+    name, from the admin's screen."""
+    if ctx.first(b"function") < 0:
+        return None
+    deleters = _recursive_deleters(ctx)
+    if not deleters:
+        return None
+    code = ctx.code
+    for start, args in find_calls(code, tuple(deleters), 20):
+        if any(a <= start < b for a, b in deleters.values()):
+            continue  # the function calling itself
+        parts = top_args(args)
+        if parts and _root_target(ctx, parts[0]):
+            return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
+    return None
+
+
+# ---------------------------------------------------------------------- file encrypters
+_ENCRYPTS = re.compile(
+    rb"(?<![\w$>:])(?:openssl_encrypt|mcrypt_encrypt|sodium_crypto_secretbox|"
+    rb"sodium_crypto_aead_\w+_encrypt|openssl_seal)\s*\("
+)
+_READ_OF = re.compile(rb"(?:file_get_contents|fread)\s*\(")
+
+
+@feature("walk_encrypt")
+def _walk_encrypt(ctx: Ctx, rule: Rule) -> Hit | None:
+    """Ransomware: a function of the file's own that walks folders (and calls itself on each)
+    or a loop over what a walk found reads each file, encrypts it (openssl_encrypt,
+    mcrypt, sodium) and writes the result over it or next to it while deleting the
+    original: the site's files locked for a ransom. A backup tool encrypts one archive it
+    made; a vault encrypts what is uploaded to it, not the files it finds."""
+    code = ctx.code
+    scopes: list[bytes] = []
+    for m in itertools.islice(FUNC_DEF.finditer(code, max(0, ctx.first(b"function"))), 100):
+        body = braced(code, m.end() - 1)
+        if _DIR_LISTS.search(body) is not None and find_calls(body, (m.group(1),), 1):
+            scopes.append(body)
+    scopes.extend(body for _m, body in _walk_loops(ctx))
+    for body in scopes:
+        enc = _ENCRYPTS.search(body)
+        if enc is None or _READ_OF.search(body) is None:
+            continue
+        writes = find_calls(body, (b"file_put_contents", b"fwrite", b"fputs"), 10)
+        if not writes:
+            continue
+        reads = find_calls(body, (b"file_get_contents",), 10)
+        read = {top_args(args)[0].strip() for _at, args in reads if top_args(args)}
+        # the original deleted, or the encrypted text written over the file it read
+        wiped = bool(find_calls(body, (b"unlink",), 1)) or any(
+            top_args(args) and top_args(args)[0].strip() in read for _at, args in writes
+        )
+        if wiped:
+            start = code.find(body) + enc.start()
+            return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
     return None

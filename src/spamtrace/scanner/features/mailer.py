@@ -31,6 +31,7 @@ from spamtrace.scanner.context import (
     excerpt,
     expression,
     feature,
+    find_calls,
     first_arg,
     has_any,
     has_request_words,
@@ -229,6 +230,107 @@ def _smtp_request(ctx: Ctx, rule: Rule) -> Hit | None:
         text = interpolated(ctx, args)
         if UIN_RE.search(text) or req.intersection(VAR.findall(text)):
             return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 100))
+    return None
+
+
+# a value kept in a variable or a property: ``$v = ...``, ``$this->p = ...``, ``$this->p[] = ...``
+_HOLDER = re.compile(rb"(\$this->\w+|\$\w+)")
+_ITEM_RHS = re.compile(rb"\s*(?:\[[^\]]{0,40}\]\s*)?=(?![=>])([^;]{1,200})")
+_LOOP_ITEM = re.compile(
+    rb"foreach\s*\(([^;{}]{1,120}?)\s+as\s+(?:\$\w+\s*=>\s*)?&?(\$(?:this->)?\w+)\s*\)"
+)
+_FUNC_PARAMS = re.compile(rb"function\s+&?\s*(" + NAME_P + rb")\s*\(([^)]{0,300})\)")
+_CLASS = re.compile(rb"class\s+(" + NAME_P + rb")")
+_NEW = re.compile(rb"new\s+(" + NAME_P + rb")\s*\(")
+
+
+def _feeds(ctx: Ctx, holder: bytes) -> list[bytes]:
+    """The expressions ``holder`` (``$v`` or ``$this->p``) is given in the code: assigned
+    (``= rhs``, ``[] = rhs``) or taken as the item of a loop (``foreach (rhs as $v)``)."""
+    code = ctx.code
+    out = [m.group(1) for _, m in var_assigns(code, holder[1:], _ITEM_RHS, 6)]
+    loops: list[tuple[bytes, bytes]] | None = ctx.cache.get("foreach-as")
+    if loops is None:
+        found = itertools.islice(_LOOP_ITEM.finditer(code), 100)
+        loops = [(m.group(2), m.group(1)) for m in found]
+        ctx.cache["foreach-as"] = loops
+    out.extend(rhs for item, rhs in loops if item == holder)
+    return out
+
+
+def _recipient_params(ctx: Ctx, rcpt_args: bytes) -> set[bytes]:
+    """Names of variables the recipient written after RCPT TO comes from, followed back
+    through assignments, properties and loops (``foreach ($this->to as $t)``, ``$this->to =
+    explode(',', $to)``) for a few steps: what a caller passes in, if it is a parameter."""
+    seen: set[bytes] = set()
+    todo = [h.group(1) for h in _HOLDER.finditer(rcpt_args)]
+    steps = 0
+    while todo and steps < 12:
+        steps += 1
+        holder = todo.pop()
+        if holder in seen:
+            continue
+        seen.add(holder)
+        for rhs in _feeds(ctx, holder):
+            todo.extend(h.group(1) for h in _HOLDER.finditer(rhs))
+    return {h[1:] for h in seen if not h.startswith(b"$this->")}
+
+
+def _request_passed(ctx: Ctx, req: set[bytes], name: bytes, index: int, method: bool) -> bool:
+    """A call of the file's own function ``name`` (``new name(...)`` for a class whose
+    constructor it is, ``->name(...)`` for a method) is given request input at ``index``."""
+    code = ctx.code
+    if method:
+        sites = [m.end() for m in itertools.islice(_NEW.finditer(code), 40) if m.group(1) == name]
+    else:
+        sites = [start + len(name) for start, _args in find_calls(code, (name,), 10)]
+        sites += [m.end() for m in itertools.islice(_METHOD_CALL.finditer(code), 40)
+                  if m.group(1) == name]
+    for at in sites[:10]:
+        tail = code[code.find(b"(", at - 1) + 1 : at + 4000]
+        parts = top_args(tail[: close_paren(tail)])
+        if index < len(parts):
+            arg = interpolated(ctx, parts[index])
+            if UIN_RE.search(arg) is not None or req.intersection(VAR.findall(arg)):
+                return True
+    return False
+
+
+_METHOD_CALL = re.compile(rb"->\s*(" + NAME_P + rb")\s*\(")
+
+
+_RCPT = re.compile(rb"rcpt\s+to")
+
+
+@feature("smtp_relay_request")
+def _smtp_relay_request(ctx: Ctx, rule: Rule) -> Hit | None:
+    """An open relay: a raw SMTP client of the file's own (a function or a class) whose
+    RCPT TO recipient is a parameter, called with request input there (``new SMTPClient(...,
+    $_POST['to'], ...)``): the visitor names who gets the mail. A contact form sends to the
+    site's own address; an SMTP library takes its recipients from the code that uses it."""
+    if _smtp(ctx) < 0 or UIN_RE.search(ctx.code) is None:
+        return None
+    code = ctx.code
+    value = ctx.lx.value
+    req, _dec = taint(ctx)
+    for start, args in calls_to(ctx, SOCKET_WRITES, 50):
+        lits = (value(int(q.group(1))).lower() for q in PLACEHOLDER.finditer(args))
+        if not any(_RCPT.search(lit) for lit in lits):
+            continue
+        names = _recipient_params(ctx, interpolated(ctx, b",".join(top_args(args)[1:])))
+        classes = [(c.start(), c.group(1)) for c in itertools.islice(_CLASS.finditer(code), 50)]
+        for f in itertools.islice(_FUNC_PARAMS.finditer(code), 200):
+            params = [p.strip().lstrip(b"&").split(b"=")[0].strip() for p in top_args(f.group(2))]
+            owner = [c for pos, c in classes if pos < f.start()]
+            fname = f.group(1)
+            method = fname == b"__construct" or (bool(owner) and fname == owner[-1])
+            callee = owner[-1] if method and owner else fname
+            for i, p in enumerate(params):
+                v = VAR.fullmatch(p.split()[-1]) if p else None
+                if v is None or v.group(1) not in names:
+                    continue
+                if _request_passed(ctx, req, callee, i, method):
+                    return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 100))
     return None
 
 

@@ -37,6 +37,7 @@ from spamtrace.scanner.context import (
     has_any,
     has_word,
     interpolated,
+    literals_holding,
     per_file,
     prefiltered_finditer,
     prefiltered_search,
@@ -194,6 +195,9 @@ _CREDENTIAL_KEY = re.compile(
     rb"pass|pwd|psw|passwd|cvv|cvc|ccnum|cc_?num|cc_?no|card_?num|cardnumber|card_?no|card_?id|"
     rb"\bssn\b|\bpin\b|\botp|otp$|exp_?date|exp_?month|exp_?year|sortcode|routing|"
     rb"senha|contrase|kennwort|mot_?de_?passe|"
+    # a wallet's keys: its recovery phrase, private key or keystore
+    rb"^(?:seed|mnemonic|keystore)|seed_?phrase|recovery_?phrase|secret_?phrase|"
+    rb"private_?key|privatekey|"
     rb"^(?:cc|cv|cvv2|csc|exp|expiry)$"
 )
 # the label a handler writes before a credential in the text it sends ("Password : ", "CVV=")
@@ -726,6 +730,84 @@ def _outside_recipient(ctx: Ctx, name: bytes, direct: set[bytes], depth: int = 2
     return True
 
 
+# every field of the query string walked: foreach ($_GET as $key => $value)
+_QUERY_LOOP = re.compile(
+    rb"foreach\s*\(\s*\$_(?:get|request)\s+as\s+\$(" + NAME_P + rb")\s*=>\s*"
+    rb"\$(" + NAME_P + rb")\s*\)"
+)
+_APPENDED = re.compile(rb"\$(" + NAME_P + rb")\s*(?:\.=|\[\s*\]\s*=)([^;]{1,200})")
+_SENDERS = (b"curl_setopt", b"curl_init", b"file_get_contents", b"json_encode", b"http_build_query")
+
+
+@feature("query_fields_relayed")
+def _query_fields_relayed(ctx: Ctx, rule: Rule) -> Hit | None:
+    """Every field of the query string, names and values, glued into a message that goes to
+    a Telegram bot or a Discord webhook: an endpoint that passes on whatever a page's script
+    or an image beacon puts in its URL (stolen form fields, keystrokes, cookies). A form that
+    reports to a chat posts its fields and names the ones it sends."""
+    if not _chat_drop(string_text(ctx)) or _auth_used(ctx):
+        return None
+    code = ctx.code
+    for m in itertools.islice(_QUERY_LOOP.finditer(code), 5):
+        key, val = b"$" + m.group(1), b"$" + m.group(2)
+        body = _block_after(code, code.find(b"(", m.start()) + 1)
+        for a in _APPENDED.finditer(body):
+            glued = interpolated(ctx, a.group(2))
+            if glued.find(key) < 0 or glued.find(val) < 0:
+                continue
+            held = [b"$" + a.group(1)]
+            held += [h for h, _rhs in _arrays_holding(code, held[0])]
+            for start, args in calls_to(ctx, _SENDERS, 40):
+                sent = interpolated(ctx, args)
+                if start > m.end() and any(sent.find(h) >= 0 for h in held):
+                    at = m.start()
+                    return Hit(ctx.line_of_code(at), ctx.excerpt_code(at, at + 80))
+    return None
+
+
+_ADDRESS_KEYS = (
+    b"remote_addr", b"http_x_forwarded_for", b"http_cf_connecting_ip", b"http_client_ip",
+)
+
+
+@feature("visitor_grabbed")
+def _visitor_grabbed(ctx: Ctx, rule: Rule) -> Hit | None:
+    """An IP grabber: the visitor's address glued into a message for a Telegram bot or a
+    Discord webhook, then the visitor sent to another site (a video, a picture) by a literal
+    redirect: a link that records who opened it. No form is read; a shop's order notice
+    reports an order and thanks its customer on its own pages."""
+    text = string_text(ctx)
+    if not _chat_drop(text) or not any(text.find(k) >= 0 for k in _ADDRESS_KEYS):
+        return None
+    code = ctx.code
+    if _FIELD_READ.search(code) is not None or _auth_used(ctx):
+        return None
+    value = ctx.lx.value
+    for start, args in calls_to(ctx, _SENDERS, 40):
+        sent = _sent_text(ctx, args, 3)
+        if not any(
+            value(int(q.group(1))).strip().lower() in _ADDRESS_KEYS
+            for q in itertools.islice(PLACEHOLDER.finditer(sent), 200)
+        ):
+            continue
+        if _redirects(ctx, code[start:]) >= 0:
+            return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
+    return None
+
+
+_ARRAY_HOLDS = re.compile(rb"\$(" + NAME_P + rb")\s*=\s*(?:array\s*\(|\[)([^;]{1,400})")
+
+
+def _arrays_holding(code: bytes, held: bytes) -> list[tuple[bytes, bytes]]:
+    """Variables set to an array that holds ``held`` (``$payload = ['content' => $msg]``):
+    the message packed before it is sent."""
+    return [
+        (b"$" + a.group(1), a.group(2))
+        for a in itertools.islice(_ARRAY_HOLDS.finditer(code), 50)
+        if a.group(2).find(held) >= 0
+    ]
+
+
 @feature("credentials_dropped")
 def _credentials_dropped(ctx: Ctx, rule: Rule) -> Hit | None:
     """A phishing kit's handler: the visitor's form fields, a password or card field among
@@ -813,6 +895,35 @@ def _card_code_stored(ctx: Ctx) -> Hit | None:
     for m in itertools.islice(_DB_WRITE.finditer(ctx.code), 20):
         keys = _request_keys(ctx, _sent_text(ctx, m.group(1), 3))
         if len(keys) >= 2 and any(_CARD_CODE_KEY.search(k) for k in keys):
+            return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.start() + 80))
+    return None
+
+
+# a row written to a database, the statement run or its values bound
+_DB_STORE = re.compile(
+    rb"(?:->|(?<![\w$>:]))(?:execute|query|mysqli_query|pg_query|exec|bind_param|bindparam|"
+    rb"bindvalue|mysqli_stmt_bind_param)\s*\(([^;]{0,400})"
+)
+
+
+@feature("password_stored_sent_away")
+def _password_stored_sent_away(ctx: Ctx, rule: Rule) -> Hit | None:
+    """A cloned sign-in page's handler: the typed address and password written as they came
+    into a database row (an INSERT, the values bound or glued in), then the visitor sent on
+    to the genuine service's front or sign-in page, written whole, so the login seems to
+    have gone through. A site's own sign-up hashes the password and keeps its visitor on its
+    own pages; a sign-in checks the password (:func:`_auth_used`)."""
+    if string_text(ctx).find(b"insert") < 0 or _auth_used(ctx):
+        return None
+    code = ctx.code
+    value = ctx.lx.value
+    for m in itertools.islice(prefiltered_finditer(_DB_STORE, code, ctx.first), 20):
+        sent = _sent_text(ctx, m.group(1), 3)
+        keys = _request_keys(ctx, sent)  # glued in, or listed as the values bound
+        keys.update(value(int(f.group(1))).lower().strip() for f in _FIELD_READ.finditer(sent))
+        if len(keys) < 2 or not any(_CREDENTIAL_KEY.search(k) for k in keys):
+            continue
+        if _genuine_site_redirect(ctx, m.start()) >= 0:
             return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.start() + 80))
     return None
 
@@ -1318,8 +1429,11 @@ _SENDS_OUT = (b"mail", b"fwrite", b"fputs", b"file_put_contents", b"curl_exec")
 _SENT_TO = re.compile(
     rb"(?:^\s*location\s*:\s*|\blocation(?:\.href)?\s*=\s*['\"]|"
     rb"\blocation\.(?:replace|assign)\s*\(\s*['\"]|\burl\s*=\s*['\"]?)"
-    rb"https?://[a-z0-9-]+(?:\.[a-z0-9-]+)+(?::\d+)?(/[^'\"\s<>;]*)?(['\"\s<>;]|$)"
+    rb"https?://([a-z0-9-]+)(?:\.[a-z0-9-]+)+(?::\d+)?(/[^'\"\s<>;]*)?(['\"\s<>;]|$)"
 )
+# a sign-in page by its path ("/signin", "/login.srf") or its host ("login.", "accounts.")
+_SIGN_IN_PATH = re.compile(rb"log_?in|sign_?in|signon|logon|auth|/account")
+_SIGN_IN_HOST = frozenset({b"login", b"signin", b"auth", b"accounts", b"account", b"secure"})
 # a site's front page or sign-in page: "/", "/en-US/home.shtml", "/login.srf?...", "/signin"
 _FRONT_OR_SIGN_IN = re.compile(
     rb"^/?$|^/(?:[a-z]{2}(?:[-_][a-z]{2})?/)?(?:index|home)\b|"
@@ -1327,9 +1441,10 @@ _FRONT_OR_SIGN_IN = re.compile(
 )
 
 
-def _genuine_site_redirect(ctx: Ctx, after: int) -> int:
+def _genuine_site_redirect(ctx: Ctx, after: int, sign_in_only: bool = False) -> int:
     """Where, after code offset ``after``, a literal sends the browser to another site's front
-    or sign-in page, written whole (nothing glued onto the address); -1 if none does."""
+    or sign-in page (``sign_in_only``: its sign-in page), written whole (nothing glued onto
+    the address); -1 if none does."""
     raw = ctx.lx.raw_strings
     code = ctx.code
     for q in itertools.islice(PLACEHOLDER.finditer(code, after), 200):
@@ -1340,10 +1455,14 @@ def _genuine_site_redirect(ctx: Ctx, after: int) -> int:
         if m is None:
             continue
         # the page's path, without its query ("?authorId=..." names no sign-in page)
-        if _FRONT_OR_SIGN_IN.search((m.group(1) or b"/").split(b"?", 1)[0]) is None:
+        path = (m.group(2) or b"/").split(b"?", 1)[0]
+        if sign_in_only:
+            if _SIGN_IN_PATH.search(path) is None and m.group(1) not in _SIGN_IN_HOST:
+                continue
+        elif _FRONT_OR_SIGN_IN.search(path) is None:
             continue
         # header('Location: https://x/') is the whole argument: nothing glued on after it
-        if m.group(2) == b"" and code[q.end() : q.end() + 8].lstrip()[:1] == b".":
+        if m.group(3) == b"" and code[q.end() : q.end() + 8].lstrip()[:1] == b".":
             continue
         return q.start()
     return -1
@@ -1362,12 +1481,12 @@ def _victim_sent_away(ctx: Ctx, rule: Rule) -> Hit | None:
     if text.find(b"http") < 0 or not _visitor_named(text) or _auth_used(ctx):
         return None
     for start, sent in _drops(ctx):
-        # a file the site keeps is not sending the fields away (a guest book, an order list)
-        if ctx.code.startswith(_FILE_WRITES, start):
-            continue
+        # a file the site keeps is not sending the fields away (a guest book, an order list),
+        # unless the visitor is then sent to another site's sign-in page (a kit's results log)
+        kept = ctx.code.startswith(_FILE_WRITES, start)
         if not _request_keys(ctx, _sent_text(ctx, sent, 3)):
             continue
-        at = _genuine_site_redirect(ctx, start)
+        at = _genuine_site_redirect(ctx, start, sign_in_only=kept)
         if at >= 0:
             return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
     return None
@@ -1636,7 +1755,74 @@ def _crawler_remote_served(ctx: Ctx, rule: Rule) -> Hit | None:
             )
         if printed:
             return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.start() + 80))
+    return _crawler_block_prints_fetch(ctx)
+
+
+# the first statement of a block prints a variable, or a fetch of one literal or variable
+_PRINTS_HELD = re.compile(rb"\{?\s*(?:echo|print)\s*\(?\s*@?\$(\w+)\s*\)?\s*;")
+_PRINTS_FETCH = re.compile(
+    rb"\{?\s*(?:echo|print)\s*\(?\s*@?([a-z_]\w*)\s*\(\s*(\x01\d+\x01|\$\w+)\s*\)\s*\)?\s*;"
+)
+_IF_START = re.compile(rb"(?<![\w$>:])if\s*\(")
+_FETCH_CALL = re.compile(rb"\s*@?([a-z_]\w*)\s*\(\s*(\x01\d+\x01|\$\w+)\s*\)\s*")
+
+
+def _fixed_fetch(ctx: Ctx, fn: bytes, arg: bytes, bodies: dict[bytes, bytes]) -> bool:
+    """``fn(arg)`` fetches one fixed address: file_get_contents() or a function of the
+    file's own that runs curl or file_get_contents, given a literal or a variable the script
+    sets once to a literal (not the visitor's URL, as a prerendering service is)."""
+    if fn != b"file_get_contents":
+        body = bodies.get(fn, b"")
+        if body.find(b"curl_exec") < 0 and body.find(b"file_get_contents") < 0:
+            return False
+    v = VAR.fullmatch(arg.strip())
+    if v is not None:
+        given = var_assigns(ctx.code, v.group(1), TAIL_RHS, 3)
+        if len(given) != 1:
+            return False
+        arg = given[0][1].group(1).strip()
+    lit = PLACEHOLDER.fullmatch(arg.strip())
+    return lit is not None and ctx.lx.value(int(lit.group(1))).find(b"$") < 0
+
+
+def _crawler_block_prints_fetch(ctx: Ctx) -> Hit | None:
+    """The first work of the block of a test that names crawlers (not negated) is to print a
+    page fetched from one fixed address (``echo file_get_contents('https://...')``, or
+    ``echo $page`` of a ``$page = fetch($url)`` made before the test), and the block stops
+    the script or an ``else`` serves the site: crawlers index the operator's page."""
+    code = ctx.code
+    bodies: dict[bytes, bytes] | None = None
+    for c in itertools.islice(prefiltered_finditer(_IF_START, code, ctx.first), 100):
+        span = code[c.end() : c.end() + 300]
+        cond = span[: close_paren(span)]
+        named = _names_crawlers(ctx, cond)
+        if not named and (_NOT.search(cond) is not None or not _crawler_flag(ctx, cond)):
+            continue
+        block = _block_after(code, c.end())
+        end = code.find(block, c.end()) + len(block)
+        if _ENDS.search(block) is None and not code[end : end + 40].lstrip().startswith(b"else"):
+            continue
+        if bodies is None:
+            bodies = function_bodies(ctx)
+        if _prints_fetch(ctx, block, code[: c.start()], bodies):
+            return Hit(ctx.line_of_code(c.start()), ctx.excerpt_code(c.start(), c.start() + 100))
     return None
+
+
+def _prints_fetch(ctx: Ctx, block: bytes, before: bytes, bodies: dict[bytes, bytes]) -> bool:
+    """``block`` first prints a fixed fetch (:func:`_fixed_fetch`), made in the print or
+    into the variable it prints earlier (in ``before``)."""
+    f = _PRINTS_FETCH.match(block)
+    if f is not None:
+        return _fixed_fetch(ctx, f.group(1), f.group(2), bodies)
+    h = _PRINTS_HELD.match(block)
+    if h is None:
+        return False
+    for _, a in var_assigns(before, h.group(1), TAIL_RHS, 3):
+        g = _FETCH_CALL.fullmatch(a.group(1))
+        if g is not None and _fixed_fetch(ctx, g.group(1), g.group(2), bodies):
+            return True
+    return False
 
 
 # a local page given by one literal, printed or included as the answer: echo
@@ -1684,7 +1870,10 @@ def _crawler_local_served(ctx: Ctx, rule: Rule) -> Hit | None:
     value = ctx.lx.value
     for m in itertools.islice(prefiltered_finditer(_LOCAL_PAGE, code, ctx.first), 20):
         name = value(int(m.group(1))).lower().strip()
-        if name.find(b"://") >= 0 or _PAGE_FILE.search(name) is None:
+        if name.find(b"://") >= 0:
+            continue
+        script = _PAGE_FILE.search(name) is None
+        if script and (not name.endswith(b".php") or not _else_includes(ctx, m.end())):
             continue
         head = code[max(0, m.start() - 260) : m.start()].rstrip()
         if head.endswith(b"{"):
@@ -1693,6 +1882,8 @@ def _crawler_local_served(ctx: Ctx, rule: Rule) -> Hit | None:
         if test is None:
             continue
         cond = test.group(0)
+        if script and not _names_crawlers(ctx, cond):
+            continue
         if _crawler_test(ctx, cond) or _crawler_flag(ctx, cond):
             return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.start() + 80))
     hit = _crawler_helper_page(ctx)
@@ -1701,6 +1892,36 @@ def _crawler_local_served(ctx: Ctx, rule: Rule) -> Hit | None:
     if has_any(ctx, (b"curl_exec", b"file_get_contents")):
         return _crawler_fixed_fetch(ctx)
     return None
+
+
+_ELSE_INCLUDE = re.compile(
+    rb"\s*\}\s*else\s*\{?\s*(?:include|require)(?:_once)?\s*\(?\s*"
+    rb"(?:(?:__dir__|dirname\s*\(\s*__file__\s*\))\s*\.\s*)?\x01\d+\x01\s*\)?\s*;"
+)
+_NOT = re.compile(rb"!(?!=)")
+
+
+def _else_includes(ctx: Ctx, end: int) -> bool:
+    """The include ending at ``end`` is the whole block of its ``if``, and the ``else`` of
+    that ``if`` includes another fixed local file: which script runs is chosen by the test."""
+    return _ELSE_INCLUDE.match(ctx.code, end) is not None
+
+
+def _names_crawlers(ctx: Ctx, cond: bytes) -> bool:
+    """``cond`` (an ``if`` test, not negated) names search-engine crawlers, in itself or in
+    the body of a function of the file's own that it calls: a device test (phone or desktop)
+    reads the user agent too, but names no crawler."""
+    if _NOT.search(cond) is not None:
+        return False
+    value = ctx.lx.value
+    bodies = function_bodies(ctx)
+    called = itertools.islice(_CALLED.finditer(cond), 8)
+    texts = [cond] + [bodies.get(c.group(1), b"") for c in called]
+    return any(
+        _CRAWLERS.search(value(int(q.group(1))).lower()) is not None
+        for text in texts
+        for q in itertools.islice(PLACEHOLDER.finditer(text), 40)
+    )
 
 
 # a page printed through a name: echo file_get_contents($page), echo load_page($page) (a
@@ -2028,15 +2249,30 @@ def loops_with_item(code: bytes, var: bytes) -> Iterator[re.Match[bytes]]:
     return (m for m in _FOREACH_ITEM.finditer(code) if m.group(2) == var)
 
 
+# a loop over a list written in its head: foreach (array('Googlebot', ...) as $bot)
+_FOREACH_INLINE = re.compile(
+    rb"foreach\s*\(\s*(?:array\s*\(|\[)([^;{}]{1,600}?)[)\]]\s+as\s+"
+    rb"(?:\$\w+\s*=>\s*)?\$([\w\x80-\xff]+)\s*\)"
+)
+
+
 def _bot_list(ctx: Ctx, parts: list[bytes], start: int) -> bool:
     """One of a test's arguments is the loop variable over a list of crawler names
-    (``$bots = ['Googlebot', 'Bingbot', ...]; foreach ($bots as $bot) stripos($ua, $bot)``)."""
+    (``$bots = ['Googlebot', 'Bingbot', ...]; foreach ($bots as $bot) stripos($ua, $bot)``,
+    or the list written in the loop's head)."""
     code = ctx.code[:start]
     value = ctx.lx.value
     for part in parts:
         v = VAR.fullmatch(part.strip())
         if v is None:
             continue
+        for m in itertools.islice(_FOREACH_INLINE.finditer(code, max(0, start - 1500)), 3):
+            if m.group(2) != v.group(1):
+                continue
+            names = [value(int(q.group(1))).lower() for q in itertools.islice(
+                PLACEHOLDER.finditer(m.group(1)), 40)]
+            if sum(1 for n in names if _BOT_WORDS.search(n)) >= 2:
+                return True
         for m in itertools.islice(loops_with_item(code, v.group(1)), 3):
             for _, a in var_assigns(code, m.group(1), TAIL_RHS, 3):
                 names = [value(int(q.group(1))).lower() for q in itertools.islice(
@@ -2096,6 +2332,96 @@ def _search_referer_redirect(ctx: Ctx, rule: Rule) -> Hit | None:
                     continue
             at = start + r.start()
             return Hit(ctx.line_of_code(at), ctx.excerpt_code(start, at + 60))
+    return None
+
+
+# the visitor's user agent or referrer read: $_SERVER['HTTP_USER_AGENT'], getenv('HTTP_REFERER')
+_VISITOR_KEY = re.compile(rb"(?:\$_server\s*\[|getenv\s*\(\s*)\s*\x01(\d+)\x01")
+_PACKED = re.compile(rb"(?:http_build_query|json_encode|curlopt_postfields)\s*[(,]")
+_DECODED_REPLY = re.compile(
+    rb"\$(" + NAME_P + rb")\s*=\s*@?json_decode\s*\(\s*\$(" + NAME_P + rb")"
+)
+_IF_AT = re.compile(rb"(?<![\w$>:])if\s*\(")
+
+
+def _sends_visitor(ctx: Ctx) -> int:
+    """Where the visitor's user agent and referrer are packed together into what the script
+    sends (``http_build_query(array('ref' => $_SERVER['HTTP_REFERER'], 'useragent' =>
+    $_SERVER['HTTP_USER_AGENT'], ...))``, a JSON body, CURLOPT_POSTFIELDS); -1 if not."""
+    code = ctx.code
+    value = ctx.lx.value
+    for p in itertools.islice(prefiltered_finditer(_PACKED, code, ctx.first), 20):
+        args = code[p.end() : p.end() + 600]
+        args = args[: close_paren(args)]
+        keys = {value(int(k.group(1))).strip().lower() for k in _VISITOR_KEY.finditer(args)}
+        if b"http_user_agent" in keys and b"http_referer" in keys:
+            return p.start()
+    return -1
+
+
+@feature("remote_cloak_verdict")
+def _remote_cloak_verdict(ctx: Ctx, rule: Rule) -> Hit | None:
+    """A cloaking service's client: the visitor's user agent and referrer sent together to a
+    web service, and the service's decoded answer decides a redirect off the site (``if
+    ($json['status'] == 1) header('Location: ' . $target);``): the service tells bots and
+    reviewers from real visitors, who are sent on. Analytics send the same data but do not
+    redirect on what comes back; a geo-IP lookup sends the address alone."""
+    text = string_text(ctx)
+    if text.find(b"http_referer") < 0 or text.find(b"http_user_agent") < 0:
+        return None
+    sent = _sends_visitor(ctx)
+    if sent < 0:
+        return None
+    code = ctx.code
+    for d in itertools.islice(_DECODED_REPLY.finditer(code), 10):
+        reply = b"$" + d.group(1)
+        for c in itertools.islice(_IF_AT.finditer(code, d.end()), 10):
+            cond = code[c.end() : c.end() + 300]
+            cond = cond[: close_paren(cond)]
+            if cond.find(reply) < 0:
+                continue
+            at = _redirects(ctx, _block_after(code, c.end()))
+            if at >= 0:
+                return Hit(ctx.line_of_code(c.start()), ctx.excerpt_code(c.start(), c.start() + 80))
+    return None
+
+
+# a rewrite condition on where the visitor comes from or what it is: a search engine's
+# referrer, a crawler's user agent
+_REWRITE_COND = re.compile(
+    rb"rewritecond\s+%\{http_(?:referer|user_agent)\}[^\n\\]{0,200}?"
+    rb"(?:google|bing|yahoo|yandex|baidu|bot|crawl|spider|slurp)[^\n\\]{0,200}(?:\n|\\n)"
+    # more conditions, then the rule they guard, which sends the request somewhere (another
+    # site, a page or script), not one that refuses it ("- [F]": a bad-bot blocker)
+    rb"(?:\s*rewritecond[^\n\\]{0,200}(?:\n|\\n))*\s*"
+    rb"rewriterule\s+\S+\s+(?:https?://|/?[\w./-]+\.(?:php|html?|txt)\b)"
+)
+_HTACCESS_WRITES = (b"file_put_contents", b"fopen", b"fwrite", b"fputs")
+
+
+@feature("htaccess_search_cloak")
+def _htaccess_search_cloak(ctx: Ctx, rule: Rule) -> Hit | None:
+    """A script that writes an .htaccess whose rules pick visitors by a search engine's
+    referrer or a crawler's user agent (``RewriteCond %{HTTP_REFERER} google`` then a
+    RewriteRule): the site's search traffic sent to the operator's pages, or crawlers given a
+    doorway, by the web server itself. A site's rewrite rules route by path; a security
+    plugin blocks bad bots, it does not send search visitors elsewhere."""
+    text = string_text(ctx)
+    if text.find(b".htaccess") < 0 or text.find(b"rewritecond") < 0:
+        return None
+    value = ctx.lx.value
+    if not any(
+        _REWRITE_COND.search(value(i).lower()) is not None
+        for i in literals_holding(ctx, [b"rewritecond"], 2000)
+    ):
+        return None
+    for start, args in calls_to(ctx, _HTACCESS_WRITES, 40):
+        parts = top_args(args)
+        if parts and any(
+            value(int(q.group(1))).lower().find(b".htaccess") >= 0
+            for q in itertools.islice(PLACEHOLDER.finditer(parts[0]), 6)
+        ):
+            return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
     return None
 
 

