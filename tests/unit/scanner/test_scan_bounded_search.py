@@ -7,6 +7,7 @@ from __future__ import annotations
 import itertools
 import re
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -163,3 +164,42 @@ def test_appended_literals_are_what_the_pattern_found(pieces: list[bytes]) -> No
     assert [m.span() for m in context.append_literals(code)] == [
         m.span() for m in context._APPEND_LIT.finditer(code)
     ]
+
+
+def _smtp_functions(count: int, last_arg: bytes) -> bytes:
+    """A raw SMTP client of ``count`` functions, each writing its parameter after RCPT TO,
+    each called once; the last one with ``last_arg``."""
+    head = (
+        b'<?php\n$s = fsockopen("localhost", 25);\nfwrite($s, "HELO x\\r\\n");\n'
+        b'fwrite($s, "MAIL FROM:<a@b.c>\\r\\n"); fwrite($s, "DATA\\r\\n");\n'
+        b"$page = $_GET['p'];\n"
+    )
+    funcs = b"".join(
+        b'function f%d($to) { global $s; fwrite($s, "RCPT TO:<$to>\\r\\n"); }\n' % i
+        for i in range(count)
+    )
+    calls = b"".join(b"f%d('a@b.c'); $o->f%d('x');\n" % (i, i) for i in range(count - 1))
+    return head + funcs + calls + b"f%d(%s);\n" % (count - 1, last_arg)
+
+
+def test_an_smtp_client_of_many_functions_is_searched_once_per_function(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """mailer.smtp-relay-request asks, for each RCPT write, whether each function is given
+    request input: the answer is searched once per function, not once per (write, function)
+    (padded with such functions, a mailer ran past the time limit and was skipped)."""
+    searches = 0
+    calls_of = context._calls_of
+
+    def counted(code: bytes, name: bytes, limit: int, start: int = 0) -> list[tuple[int, bytes]]:
+        nonlocal searches
+        searches += 1
+        return calls_of(code, name, limit, start)
+
+    monkeypatch.setattr(context, "_calls_of", counted)
+    rules = load_rules()
+    found = analyze(_smtp_functions(40, b"'a@b.c'"), "x.php", rules)
+    assert "mailer.smtp-relay-request" not in {f.rule for f in found.findings}
+    assert searches < 2 * 40 + 40  # once per function, plus the other rules' few names
+    relay = analyze(_smtp_functions(40, b'$_POST["to"]'), "x.php", rules)
+    assert "mailer.smtp-relay-request" in {f.rule for f in relay.findings}

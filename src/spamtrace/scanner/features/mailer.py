@@ -278,14 +278,32 @@ def _recipient_params(ctx: Ctx, rcpt_args: bytes) -> set[bytes]:
 
 def _request_passed(ctx: Ctx, req: set[bytes], name: bytes, index: int, method: bool) -> bool:
     """A call of the file's own function ``name`` (``new name(...)`` for a class whose
-    constructor it is, ``->name(...)`` for a method) is given request input at ``index``."""
+    constructor it is, ``->name(...)`` for a method) is given request input at ``index``.
+    Remembered per file: a file of many functions asks the same question for each RCPT
+    write, and each answer searches the whole file."""
+    known: dict[tuple[bytes, int, bool], bool] = ctx.cache.setdefault("request-passed", {})
+    got = known.get((name, index, method))
+    if got is None:
+        got = known[(name, index, method)] = _request_passed_at(ctx, req, name, index, method)
+    return got
+
+
+def _request_passed_at(ctx: Ctx, req: set[bytes], name: bytes, index: int, method: bool) -> bool:
     code = ctx.code
     if method:
-        sites = [m.end() for m in itertools.islice(_NEW.finditer(code), 40) if m.group(1) == name]
+        news: list[tuple[bytes, int]] | None = ctx.cache.get("new-class")
+        if news is None:
+            news = [(m.group(1), m.end()) for m in itertools.islice(_NEW.finditer(code), 40)]
+            ctx.cache["new-class"] = news
+        sites = [end for called, end in news if called == name]
     else:
-        sites = [start + len(name) for start, _args in find_calls(code, (name,), 10)]
-        sites += [m.end() for m in itertools.islice(_METHOD_CALL.finditer(code), 40)
-                  if m.group(1) == name]
+        sites = [start + len(name) for start, _args in calls_to(ctx, (name,), 10)]
+        methods: list[tuple[bytes, int]] | None = ctx.cache.get("method-calls")
+        if methods is None:
+            found = itertools.islice(_METHOD_CALL.finditer(code), 40)
+            methods = [(m.group(1), m.end()) for m in found]
+            ctx.cache["method-calls"] = methods
+        sites += [end for called, end in methods if called == name]
     for at in sites[:10]:
         tail = code[code.find(b"(", at - 1) + 1 : at + 4000]
         parts = top_args(tail[: close_paren(tail)])
@@ -313,24 +331,27 @@ def _smtp_relay_request(ctx: Ctx, rule: Rule) -> Hit | None:
     code = ctx.code
     value = ctx.lx.value
     req, _dec = taint(ctx)
+    # the file's functions, each parameter with the function (or class) it is passed to
+    params_of: list[tuple[bytes, int, bytes, bool]] = []
+    classes = [(c.start(), c.group(1)) for c in itertools.islice(_CLASS.finditer(code), 50)]
+    for f in itertools.islice(_FUNC_PARAMS.finditer(code), 200):
+        params = [p.strip().lstrip(b"&").split(b"=")[0].strip() for p in top_args(f.group(2))]
+        owner = [c for pos, c in classes if pos < f.start()]
+        fname = f.group(1)
+        method = fname == b"__construct" or (bool(owner) and fname == owner[-1])
+        callee = owner[-1] if method and owner else fname
+        for i, p in enumerate(params):
+            v = VAR.fullmatch(p.split()[-1]) if p else None
+            if v is not None:
+                params_of.append((v.group(1), i, callee, method))
     for start, args in calls_to(ctx, SOCKET_WRITES, 50):
         lits = (value(int(q.group(1))).lower() for q in PLACEHOLDER.finditer(args))
         if not any(_RCPT.search(lit) for lit in lits):
             continue
         names = _recipient_params(ctx, interpolated(ctx, b",".join(top_args(args)[1:])))
-        classes = [(c.start(), c.group(1)) for c in itertools.islice(_CLASS.finditer(code), 50)]
-        for f in itertools.islice(_FUNC_PARAMS.finditer(code), 200):
-            params = [p.strip().lstrip(b"&").split(b"=")[0].strip() for p in top_args(f.group(2))]
-            owner = [c for pos, c in classes if pos < f.start()]
-            fname = f.group(1)
-            method = fname == b"__construct" or (bool(owner) and fname == owner[-1])
-            callee = owner[-1] if method and owner else fname
-            for i, p in enumerate(params):
-                v = VAR.fullmatch(p.split()[-1]) if p else None
-                if v is None or v.group(1) not in names:
-                    continue
-                if _request_passed(ctx, req, callee, i, method):
-                    return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 100))
+        for var, i, callee, method in params_of:
+            if var in names and _request_passed(ctx, req, callee, i, method):
+                return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 100))
     return None
 
 
