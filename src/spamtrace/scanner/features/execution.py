@@ -771,10 +771,10 @@ _QUERY_OF = re.compile(
 _DQ_RHS = re.compile(rb"\s*=(?![=>])\s*(\x01\d+\x01)\s*;")
 
 
-def _query_tests_var(ctx: Ctx, result: bytes, var: bytes, before: int) -> bool:
-    """``$result`` is set only by a query (run before ``before``) whose SQL is
-    ``... WHERE col = '$var'`` and nothing more, given inline or by a variable's last
-    literal before the query."""
+def _query_tests_var(ctx: Ctx, result: bytes, var: bytes, before: int) -> bytes | None:
+    """The column ``col`` if ``$result`` is set only by a query (run before ``before``)
+    whose SQL is ``... WHERE col = '$var'`` and nothing more, given inline or by a
+    variable's last literal before the query; else None."""
     code = ctx.code
     sites = [(s, m) for s, m in var_assigns(code, result, _ANY_WRITE, 6) if s < before]
     queries: list[tuple[int, re.Match[bytes]]] = []
@@ -783,7 +783,7 @@ def _query_tests_var(ctx: Ctx, result: bytes, var: bytes, before: int) -> bool:
         if q is not None:
             queries.append((s, q))
     if not queries:
-        return False
+        return None
     at, q = queries[-1]
     arg = q.group(1).strip()
     held = VAR.fullmatch(arg)
@@ -792,22 +792,48 @@ def _query_tests_var(ctx: Ctx, result: bytes, var: bytes, before: int) -> bool:
             (s, m) for s, m in var_assigns(code, held.group(1), _ANY_WRITE, 6) if s < at
         ]
         if not lits:
-            return False
+            return None
         lit = _DQ_RHS.match(code, lits[-1][1].start())
         if lit is None:
-            return False
+            return None
         arg = lit.group(1)
     if PLACEHOLDER.fullmatch(arg) is None:
-        return False
+        return None
     sql = interpolated(ctx, arg).strip()
     found = _WHERE_ONE_EQUAL.search(sql)
-    return (
+    if (
         found is not None
         and found.group(2) == var
         and _NUMERIC_COLUMN.search(found.group(1)) is None
         and b" or " not in sql
         and b"union" not in sql
-    )
+    ):
+        return found.group(1)
+    return None
+
+
+_SQL_WRITE = re.compile(rb"\b(?:insert|replace|update)\b")
+_SQL_WHERE = re.compile(rb"\bwhere\b")
+
+
+def _value_stored_by_script(ctx: Ctx, var: bytes, column: bytes) -> bool:
+    """Whether the script itself may put the value in the table it looks it up in: a
+    statement of the file writes the column (``REPLACE INTO jobs (cmd) VALUES ('$c')``,
+    ``UPDATE t SET cmd = ...``) or writes ``$var`` (before any WHERE). A web shell that
+    stores the command it was given, then finds it there, runs the visitor's command; an
+    ``UPDATE t SET seen = NOW() WHERE col = '$var'`` stores nothing of the visitor's."""
+    col = re.compile(rb"(?<![\w$])" + re.escape(column.rsplit(b".", 1)[-1]) + rb"(?!\w)")
+    used = re.compile(rb"\$\{?" + re.escape(var) + rb"(?![\w\x80-\xff])")
+    for raw in itertools.islice(ctx.lx.raw_strings, 5000):
+        lit = raw[:4000].lower()
+        write = _SQL_WRITE.search(lit)
+        if write is None:
+            continue
+        where = _SQL_WHERE.search(lit, write.end())
+        head = lit[write.start() : len(lit) if where is None else where.start()]
+        if col.search(head) is not None or used.search(head) is not None:
+            return True
+    return False
 
 
 def stored_value_at(ctx: Ctx, var: bytes, pos: int) -> bool:
@@ -833,7 +859,8 @@ def stored_value_at(ctx: Ctx, var: bytes, pos: int) -> bool:
         end = at + close_paren(code[at : at + 4000], 123, 125)
         if not at <= pos < end:
             continue
-        if _query_tests_var(ctx, rows.group(1) or rows.group(2), var, m.start()):
+        column = _query_tests_var(ctx, rows.group(1) or rows.group(2), var, m.start())
+        if column is not None and not _value_stored_by_script(ctx, var, column):
             later = var_assigns(code, var, re.compile(rb"\s*\.?=(?![=>])"), 50)
             if not any(m.start() <= s < pos for s, _ in later):
                 return True
