@@ -436,6 +436,9 @@ def _copy_wrapped_safe(ctx: Ctx, code: bytes, pos: int) -> bool:
 # one argument of the script's own command, whatever the request put in it; what
 # escapeshellcmd() escapes chains no other command
 _SHELL_QUOTE = re.compile(rb"escapeshell(arg|cmd)\s*\(")
+# what comes before PHP's own function and not before another name ending in its name
+# (my_escapeshellarg(), $o->escapeshellarg(), Util::escapeshellarg(), a namespace's own)
+_NOT_SHELL_QUOTE_BEFORE = re.compile(rb"(?:[\w\x80-\xff$>:]|[\w\x80-\xff]\\)$")
 _QUOTED_MOST = 4000  # bytes of a quoted argument looked at for its closing parenthesis
 
 
@@ -449,7 +452,11 @@ def _shell_quoted_spans(
     at = text.find(b"escapeshell", lo, hi)
     while at >= 0:
         m = _SHELL_QUOTE.match(text, at)
-        if m is not None and (cmd or m.group(1) == b"arg"):
+        if (
+            m is not None
+            and (cmd or m.group(1) == b"arg")
+            and _NOT_SHELL_QUOTE_BEFORE.search(text, max(0, at - 2), at) is None
+        ):
             rest = text[m.end() : m.end() + _QUOTED_MOST]
             close = close_paren(rest)
             if close < len(rest):

@@ -1045,7 +1045,17 @@ _PURE_CALLS = frozenset(
         b"sprintf", b"number_format", b"strlen", b"substr", b"dechex", b"hexdec",
     }
 )
-_CALLED = re.compile(rb"([A-Za-z_][A-Za-z0-9_]*)\s*\(")
+# the quoted strings of a replacement's code (no "$" left in them: data, not code)
+_QUOTED = re.compile(rb'"(?:[^"\\]|\\.)*"|\'(?:[^\'\\]|\\.)*\'')
+# a name in code (not the letters of a number such as 0x1f)
+# constants such functions take (str_pad(..., STR_PAD_LEFT), htmlspecialchars(..., ENT_QUOTES))
+_PURE_CONSTANTS = frozenset(
+    {
+        b"str_pad_left", b"str_pad_right", b"str_pad_both", b"ent_quotes", b"ent_compat",
+        b"ent_noquotes", b"true", b"false", b"null",
+    }
+)
+_CODE_WORD = re.compile(rb"(?<![\w\x80-\xff])[A-Za-z_\x80-\xff][\w\x80-\xff]*")
 
 
 def _inert_eval(pattern: bytes, replacement: bytes) -> bool:
@@ -1060,10 +1070,17 @@ def _inert_eval(pattern: bytes, replacement: bytes) -> bool:
         return False
     if re.search(rb"(?:\\{1,2}\d{1,2}|\$\{?\d{1,2}\}?)\s*\(", replacement):
         return False
-    rest = _BACKREF.sub(b"0", replacement)
+    # a backreference becomes a lone number: letters written after it ('\\1tem(') are a
+    # name of their own, checked as any other
+    rest = _BACKREF.sub(b" 0 ", replacement)
     if b"$" in rest or b"`" in rest:
         return False
-    return all(m.group(1).lower() in _PURE_CALLS for m in _CALLED.finditer(rest))
+    code = _QUOTED.sub(b"''", rest)
+    if b"/*" in code or b"//" in code or b"#" in code or b"?>" in code:
+        return False  # a comment hides what follows from the checks ('\\1 /**/ (\\2)')
+    # every name is a string function's or its constant's: no include, require, eval, print, new, exit, ...
+    words = {m.group().lower() for m in _CODE_WORD.finditer(code)}
+    return words <= _PURE_CALLS | _PURE_CONSTANTS
 
 
 def _literal_arg(ctx: Ctx, arg: bytes) -> list[bytes]:
