@@ -1078,7 +1078,7 @@ def _inert_eval(pattern: bytes, replacement: bytes) -> bool:
     code = _QUOTED.sub(b"''", rest)
     if b"/*" in code or b"//" in code or b"#" in code or b"?>" in code:
         return False  # a comment hides what follows from the checks ('\\1 /**/ (\\2)')
-    # every name is a string function's or its constant's: no include, require, eval, print, new, exit, ...
+    # every name a string function's or its constant's: no include, eval, print, new, exit
     words = {m.group().lower() for m in _CODE_WORD.finditer(code)}
     return words <= _PURE_CALLS | _PURE_CONSTANTS
 

@@ -31,7 +31,6 @@ from spamtrace.scanner.context import (
     excerpt,
     expression,
     feature,
-    find_calls,
     first_arg,
     has_any,
     has_request_words,
