@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from spamtrace.scanner import context, fold, taint
 from spamtrace.scanner.analyze import analyze
+from spamtrace.scanner.features import execution, phishing
 from spamtrace.scanner.lexer import Lexed, lex
 from spamtrace.scanner.rules import load_rules
 
@@ -203,3 +204,32 @@ def test_an_smtp_client_of_many_functions_is_searched_once_per_function(
     assert searches < 2 * 40 + 40  # once per function, plus the other rules' few names
     relay = analyze(_smtp_functions(40, b'$_POST["to"]'), "x.php", rules)
     assert "mailer.smtp-relay-request" in {f.rule for f in relay.findings}
+
+
+_REWRITE_COND = re.compile(
+    rb"rewritecond\s+%\{http_(?:referer|user_agent)\}[^\n\\]{0,200}?"
+    rb"(?:google|bing|yahoo|yandex|baidu|bot|crawl|spider|slurp)[^\n\\]{0,200}(?:\n|\\n)"
+    rb"(?:\s*rewritecond[^\n\\]{0,200}(?:\n|\\n))*\s*"
+    rb"rewriterule\s+\S+\s+(?:https?://|/?[\w./-]+\.(?:php|html?|txt)\b)"
+)  # the one pattern phishing._rewrite_cloak reads in one pass
+_REWRITE_PIECES = [
+    b"rewritecond %{http_referer} ", b"rewritecond %{http_user_agent}", b"rewritecond ",
+    b"rewriterule ^ ", b"rewriterule .* http://x.example/", b"/in.php", b"google", b"bot",
+    b"bingoogle", b"crawl", b" ", b"\n", b"\\n", b"\\", b"x" * 60, b"y" * 150, b"[nc,or]",
+    b"{", b"}", b"%{http_referer}",
+]  # fmt: skip
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(st.sampled_from(_REWRITE_PIECES), max_size=30))
+def test_a_rewrite_cloak_is_what_the_one_pattern_found(pieces: list[bytes]) -> None:
+    text = b"".join(pieces)
+    assert phishing._rewrite_cloak(text) == (_REWRITE_COND.search(text) is not None)
+
+
+def test_a_column_named_as_a_number_s_is_what_the_pattern_found() -> None:
+    old = re.compile(rb"(?:^|[._])(?:\w*_?id|pk|num(?:ber)?|no|count|year|age)$")
+    pieces = [b"a", b"_", b".", b"id", b"i", b"d", b"pk", b"num", b"ber", b"no", b"count", b"age"]
+    for parts in itertools.product(pieces, repeat=4):
+        column = b"c" + b"".join(parts)
+        assert execution.numeric_column(column) == (old.search(column) is not None), column

@@ -2387,15 +2387,55 @@ def _remote_cloak_verdict(ctx: Ctx, rule: Rule) -> Hit | None:
 
 
 # a rewrite condition on where the visitor comes from or what it is: a search engine's
-# referrer, a crawler's user agent
-_REWRITE_COND = re.compile(
-    rb"rewritecond\s+%\{http_(?:referer|user_agent)\}[^\n\\]{0,200}?"
-    rb"(?:google|bing|yahoo|yandex|baidu|bot|crawl|spider|slurp)[^\n\\]{0,200}(?:\n|\\n)"
-    # more conditions, then the rule they guard, which sends the request somewhere (another
-    # site, a page or script), not one that refuses it ("- [F]": a bad-bot blocker)
-    rb"(?:\s*rewritecond[^\n\\]{0,200}(?:\n|\\n))*\s*"
-    rb"rewriterule\s+\S+\s+(?:https?://|/?[\w./-]+\.(?:php|html?|txt)\b)"
-)
+# referrer, a crawler's user agent, a crawler's word starting in the first 200 bytes of the
+# condition and the line ending at most 200 bytes after it (at a newline or a "\\n" written
+# in a single-quoted literal)
+_REWRITE_HEAD = re.compile(rb"rewritecond\s+%\{http_(?:referer|user_agent)\}")
+# each place a word starts (no word starts another: one match per place)
+_CRAWLER_AT = re.compile(rb"(?=(google|bing|yahoo|yandex|baidu|bot|crawl|spider|slurp))")
+_COND_LINE_MOST = 200 + 6 + 200  # the bytes before the word, the longest word, the bytes after
+# more conditions, then the rule they guard, which sends the request somewhere (another
+# site, a page or script), not one that refuses it ("- [F]": a bad-bot blocker)
+_REWRITE_MORE = re.compile(rb"(?:\s*rewritecond[^\n\\]{0,200}(?:\n|\\n))*\s*")
+_REWRITE_RULE = re.compile(rb"rewriterule\s+\S+\s+(?:https?://|/?[\w./-]+\.(?:php|html?|txt)\b)")
+
+
+def _rewrite_cloak(text: bytes) -> bool:
+    """Whether ``text`` (lower case) holds a referrer or user-agent condition naming a
+    search engine or crawler, then more conditions and the RewriteRule they guard: what one
+    pattern of the three parts found (the tests keep it), read once. The pattern tried each
+    crawler word of a line against the rest of the line, and each condition against all
+    the ones after it (a literal of many "RewriteCond %{HTTP_REFERER} botbot..." took a
+    second); a chain of conditions that ends in no such rule ends so for each one in it."""
+    failed_to = 0
+    for head in _REWRITE_HEAD.finditer(text):
+        if head.start() < failed_to:
+            continue  # inside a chain already read: its rule is the same
+        at = head.end()
+        window = at + _COND_LINE_MOST + 2
+        ends = [e for e in (text.find(b"\n", at, window), text.find(b"\\", at, window)) if e >= 0]
+        if not ends:
+            continue
+        end = min(ends)
+        if end - at > _COND_LINE_MOST:
+            continue
+        if text[end] == 10:
+            after = end + 1
+        elif text.startswith(b"\\n", end):
+            after = end + 2
+        else:
+            continue
+        words = _CRAWLER_AT.finditer(text, at, min(end, at + 200 + 6))
+        if not any(w.start() - at <= 200 and end - w.end(1) <= 200 for w in words):
+            continue
+        more = _REWRITE_MORE.match(text, after)
+        assert more is not None  # it matches the empty string
+        if _REWRITE_RULE.match(text, more.end()) is not None:
+            return True
+        failed_to = more.end()
+    return False
+
+
 _HTACCESS_WRITES = (b"file_put_contents", b"fopen", b"fwrite", b"fputs")
 
 
@@ -2411,7 +2451,7 @@ def _htaccess_search_cloak(ctx: Ctx, rule: Rule) -> Hit | None:
         return None
     value = ctx.lx.value
     if not any(
-        _REWRITE_COND.search(value(i).lower()) is not None
+        _rewrite_cloak(value(i).lower())
         for i in literals_holding(ctx, [b"rewritecond"], 2000)
     ):
         return None
