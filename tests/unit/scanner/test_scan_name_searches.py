@@ -173,7 +173,10 @@ _CALL_PIECES = [b"run", b"runx", b"xrun", b"$run", b"->run", b"(", b")", b" ", b
 
 
 @settings(max_examples=500, deadline=None)
-@given(st.lists(st.sampled_from(_CALL_PIECES), max_size=40), st.sampled_from([b"run", b"ru", b"aa"]))
+@given(
+    st.lists(st.sampled_from(_CALL_PIECES), max_size=40),
+    st.sampled_from([b"run", b"ru", b"aa"]),
+)
 def test_wrapper_calls_as_the_per_name_regex(pieces: list[bytes], name: bytes) -> None:
     import itertools
 
