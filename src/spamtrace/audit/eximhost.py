@@ -63,3 +63,18 @@ def exim_logging(
         return EximLogging(value, facility)
     found = facility_files(rsyslog_configs(files), facility or "mail")
     return EximLogging(value, facility, tuple(found))
+
+
+def file_there(path: str) -> bool | None:
+    """Is there a file (of any type) at ``path``: False when there is none, None when it
+    cannot be looked at (a folder this process may not enter, without root). Exim's main log
+    that is not written yet (False) is said alike by ``audit`` and ``mail``."""
+    import os
+
+    try:
+        os.lstat(path)
+    except FileNotFoundError:
+        return False
+    except OSError:
+        return None
+    return True

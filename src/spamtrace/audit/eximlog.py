@@ -22,7 +22,9 @@ from spamtrace.safetext import escape
 #: the options ``mail`` and ``audit`` ask Exim for, to find its main log
 LOG_OPTIONS = ("log_file_path", "syslog_facility")
 #: why a fresh Exim's main log is not there (``mail`` and ``audit`` say it alike)
-FIRST_LOG = "Exim creates it when it first logs"
+FIRST_LOG = (
+    "it is created at Exim's first log line (by the syslog daemon when Exim logs through syslog)"
+)
 NOT_WRITTEN = f"is not written yet: {FIRST_LOG}"
 
 

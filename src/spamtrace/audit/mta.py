@@ -292,6 +292,9 @@ def _exim_log_file(snap: MtaSnapshot, cfg: Config) -> Finding:
     later = ex.main_log_written is False
     if later:
         ev.append(f"{escape(found)} {NOT_WRITTEN}")
+        # the daemon follows the logs there at its start: one started before is told
+        ev.append("a daemon started before it is written reads it after its next restart "
+                  "(systemctl restart spamtrace)")  # fmt: skip
     once = f" once Exim writes it (not written yet: {FIRST_LOG})"
     if found in listed:
         title = (
@@ -623,19 +626,6 @@ def _detect(env: AuditEnv) -> tuple[str | None, tuple[str, ...], str]:
     return ident.kind, tuple(escape(u) for u in ident.users), ""
 
 
-def _written(env: AuditEnv, path: str) -> bool | None:
-    """Is ``path`` there (None: it cannot be looked at, e.g. without root)?"""
-    import os
-
-    try:
-        os.lstat(env.path(path))
-    except FileNotFoundError:
-        return False
-    except OSError:
-        return None
-    return True
-
-
 def _value_after_eq(text: str) -> str:
     return text.split("=", 1)[1].strip() if "=" in text else text.strip()
 
@@ -643,7 +633,7 @@ def _value_after_eq(text: str) -> str:
 def gather(env: AuditEnv) -> MtaSnapshot:
     from pathlib import Path
 
-    from spamtrace.audit.eximhost import exim_logging
+    from spamtrace.audit.eximhost import exim_logging, file_there
 
     kind, users, note = _detect(env)
     exim: EximInfo | None = None
@@ -673,7 +663,8 @@ def gather(env: AuditEnv) -> MtaSnapshot:
         syslog_files = logging.syslog_files
         if logging.log_file_path is not None:
             found = exim_main_logs(logging.log_file_path, syslog_files)[0]
-            exim = replace(exim, main_log_written=_written(env, found) if found else None)
+            there = file_there(str(env.path(found))) if found else None
+            exim = replace(exim, main_log_written=there)
     postfix: PostfixInfo | None = None
     postconf = env.runner.which("postconf")
     if postconf is not None:

@@ -107,7 +107,9 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
         from spamtrace.service.mail import recent_report
 
         recent = recent_report(mail_cfg, php)
-        errors = "; ".join(c.error for c in recent.logs if c.error) if recent else ""
+        told = {path for path, _why in denied}  # said above, with the hint
+        logs = recent.logs if recent else []
+        errors = "; ".join(c.error for c in logs if c.error and c.path not in told)
         if errors:  # escaped when printed
             report.notes.append(f"mail logs not read (through the MTA): {errors}")
         if recent is not None and recent.incidents:

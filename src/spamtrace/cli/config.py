@@ -63,10 +63,10 @@ def _check(args: argparse.Namespace, cfg: config_mod.Config) -> int:
         where = cfg.sources.get(named.group(0)) if named else None
         return _check_failed(args, ConfigError(f"{where}: {why}" if where else why))
     # valid, but likely not what was meant: said under the verdict (a v6 destination
-    # "fd57:d4::2:465" is the address ...:465, not port 465)
-    from spamtrace.policy.firewall_plan import submission_notes
+    # "fd57:d4::2:465" is the address ...:465, not port 465; a relay's or an exception's too)
+    from spamtrace.policy.firewall_plan import destination_notes
 
-    notes = submission_notes(cfg)
+    notes = destination_notes(cfg)
     # every file read, in order (one that sets no key too: the shipped example, all comments,
     # copied as the config), then what else set a value (the environment)
     files = config_mod.layer_files(args.config)

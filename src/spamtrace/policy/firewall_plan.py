@@ -383,11 +383,25 @@ def split_destination(entry: str) -> tuple[str, int | None] | None:
 PORT_LIKE_GROUPS = frozenset((25, 465, 587, 2525))
 
 
-def v6_port_note(entry: str, where: str) -> str | None:
+def _bracketed(head: str, port: str) -> str:
+    return f"write {quoted(f'[{head}]:{port}')}"
+
+
+def v6_port_note(
+    entry: str,
+    where: str,
+    *,
+    reach: str = "on every submission port",
+    instead: Callable[[str, str], str] = _bracketed,
+) -> str | None:
     """A note for an unbracketed IPv6 ``entry`` whose last group reads as an SMTP port
     ("fd57:d4::2:465"): it is an address (an IPv6 address carries a port only in the
     ``[addr]:port`` form), taken as one, but likely meant as address and port. None when
-    the entry is no such address, or what is left without the group is no address."""
+    the entry is no such address, or what is left without the group is no address.
+
+    ``reach`` says what the address is then allowed on; ``instead(address, port)`` what to
+    write if the group is the port (the ``[addr]:port`` form; a key that takes no port in
+    its text says where the port goes)."""
     entry = entry.strip()
     if entry.startswith("[") or "/" in entry or entry.count(":") < 2:
         return None
@@ -404,9 +418,9 @@ def v6_port_note(entry: str, where: str) -> str | None:
     except ValueError:
         return None  # eight groups: the last one is part of the address
     return (
-        f"{where}: {quoted(entry)} is read as the IPv6 address {address}, on every "
-        "submission port (an IPv6 address carries a port only in the [addr]:port form); "
-        f"if {last} is the port, write {quoted(f'[{head}]:{last}')}"
+        f"{where}: {quoted(entry)} is read as the IPv6 address {address}, {reach} (an IPv6 "
+        f"address carries a port only in the [addr]:port form); if {last} is the port, "
+        f"{instead(head, last)}"
     )
 
 
@@ -417,6 +431,41 @@ def submission_notes(cfg: Config) -> list[str]:
         for i, entry in enumerate(cfg.submission.allow_destinations)
         if (note := v6_port_note(entry, f"submission.allow_destinations[{i}]")) is not None
     ]
+
+
+def firewall_notes(cfg: Config, *, relays: bool = True) -> list[str]:
+    """What `config check` and `plan` say of ``[firewall]`` exceptions' ``host`` and
+    ``network`` and of ``relays`` (with ``relays``) without refusing them: neither takes a
+    port in its text, so an exception gets its port as ``port``, a relay none."""
+    notes: list[str] = []
+    for i, entry in enumerate(cfg.firewall.exceptions):
+        if not isinstance(entry, Mapping):
+            continue  # parse_exceptions refuses it
+        port = entry.get("port")
+        reach = f"on port {port}" if isinstance(port, int) else "on every SMTP port"
+        for key in ("host", "network"):
+            if not isinstance(text := entry.get(key), str):
+                continue
+
+            def instead(head: str, group: str, key: str = key) -> str:
+                return f"write {key} = {quoted(head)}, port = {group}"
+
+            where = f"firewall.exceptions[{i}].{key}"
+            if (note := v6_port_note(text, where, reach=reach, instead=instead)) is not None:
+                notes.append(note)
+    for i, relay in enumerate(cfg.firewall.relays if relays else ()):
+        note = v6_port_note(
+            relay, f"firewall.relays[{i}]", reach="a relay on every SMTP port",
+            instead=lambda head, _port: f"a relay takes none: write {quoted(head)}",
+        )  # fmt: skip
+        if note is not None:
+            notes.append(note)
+    return notes
+
+
+def destination_notes(cfg: Config) -> list[str]:
+    """Every note `config check` gives a valid config's destinations (no DNS, no users)."""
+    return [*firewall_notes(cfg), *submission_notes(cfg)]
 
 
 def submission_exceptions(
@@ -567,7 +616,8 @@ def build_plan(
     exceptions = parse_exceptions(
         fw.exceptions, ports, uid_of=uid_of, gid_of=gid_of, resolve=resolve
     )
-    notes: list[str] = []
+    # the relays only where the plan reads them
+    notes = firewall_notes(cfg, relays=mode is FirewallMode.RELAY)
     derived, refusal = submission_exceptions(
         cfg, start=len(exceptions), uid_of=uid_of, resolve=resolve, notes=notes
     )

@@ -237,7 +237,12 @@ class JournalLog:
             self.say(f"firewall DRIFTED ({m.backend}): {escape('; '.join(m.drift[:5]))}", WARNING)
         elif m.state is FirewallState.ABSENT:
             note = f"; {escape(m.note)}" if m.note else ""
-            self.say(f"firewall ABSENT ({m.backend}): our table is not loaded{note}", NOTICE)
+            # a confirmed table gone (flushed by hand, a reboot without the boot unit) is
+            # worse than drift; one never set up is no news
+            from spamtrace.service.firewall_check import NEVER_SET_UP
+
+            gone = WARNING if m.note != NEVER_SET_UP else NOTICE
+            self.say(f"firewall ABSENT ({m.backend}): our table is not loaded{note}", gone)
         else:
             self.say(f"firewall {m.state.value} ({m.backend})")
         if m.repaired:  # the state said is the one after the repair: it did not take

@@ -160,7 +160,7 @@ def with_exim_logs(cfg: Config) -> tuple[Config, list[str]]:
     exim = cfg.mail.exim_command or (_which(*EXIM_CANDIDATES) if EXIM_CANDIDATES else [])
     if not exim:
         return cfg, []
-    from spamtrace.audit.eximhost import exim_logging
+    from spamtrace.audit.eximhost import exim_logging, file_there
     from spamtrace.audit.eximlog import NOT_WRITTEN, exim_main_logs, to_syslog
     from spamtrace.audit.files import RootFiles
 
@@ -178,7 +178,7 @@ def with_exim_logs(cfg: Config) -> tuple[Config, list[str]]:
             f"daemon's configuration (rsyslog) names for its facility {facility}: set [mail] "
             "exim_logs to the file it is written to"
         ]
-    if _absent(found):  # as audit's mta.exim-log-file says it
+    if file_there(found) is False:  # as audit's mta.exim-log-file says it
         return cfg, [f"Exim's main log {found} {NOT_WRITTEN} (log_file_path = {value})"]
     if found in cfg.mail.exim_logs or not os.path.isfile(found):
         return cfg, []  # one of the defaults (read as it is), or no file
@@ -190,17 +190,6 @@ def with_exim_logs(cfg: Config) -> tuple[Config, list[str]]:
     )
     mail = replace(cfg.mail, exim_logs=[found])
     return replace(cfg, mail=mail, sources={**cfg.sources, "mail.exim_logs": EXIM_FOUND}), [note]
-
-
-def _absent(path: str) -> bool:
-    """Is there no file at ``path`` (not: one this process may not look at)?"""
-    try:
-        os.lstat(path)
-    except FileNotFoundError:
-        return True
-    except OSError:
-        return False
-    return False
 
 
 def specs_of(

@@ -76,6 +76,12 @@ def test_the_issues_interface(tmp_path: Path) -> None:
             "give either smtp",
         ),
         ('[[alerts.email]]\nsmtp = "h"\nfrom = "a@b"\nto = ["c@d"]\n', "expected host:port"),
+        # an IPv6 relay without brackets was split at its last colon: host fd57:d4:, port 2
+        (
+            '[[alerts.email]]\nsmtp = "fd57:d4::2"\nfrom = "a@b"\nto = ["c@d"]\n',
+            "write an IPv6 address in brackets, then its port",
+        ),
+        ('[[alerts.email]]\nsmtp = "[::1:25"\nfrom = "a@b"\nto = ["c@d"]\n', "expected host:port"),
         ('[[alerts.email]]\nsmtp = "h:25"\nfrom = "a@b"\nto = []\n', "to: must list at least"),
         (
             '[[alerts.email]]\nsmtp = "h:25"\nfrom = "a@b"\nto = ["x@y>, z@w"]\n',

@@ -571,3 +571,35 @@ def test_a_mail_log_that_fails_to_read_is_a_note_not_silence(
     assert main(["check", "--no-scan"]) == 0
     out = capsys.readouterr().out
     assert "main\\x1b[31mlog: Input/output error" in out and "\x1b[31m" not in out, out
+
+
+def test_a_mail_log_it_may_not_read_is_one_note_not_two(
+    fake_host: dict[str, Any],
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    """Without root, a mail log it may not read was said twice: once with the hint to run
+    as root (found before reading), then again by the read's own Permission denied."""
+    import time
+
+    from spamtrace.service import mail
+    from spamtrace.sources.maillog import reader
+
+    log = tmp_path / "mainlog"
+    stamp = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime())
+    log.write_text(f"{stamp} 1hcpUM-MMXzpX-hu <= a@b.example U=shop P=local S=900\n")
+    monkeypatch.setenv("SPAMTRACE_MAIL_EXIM_LOGS", json.dumps([str(log)]))
+    monkeypatch.setenv("SPAMTRACE_MAIL_POSTFIX_LOGS", "[]")
+    monkeypatch.setenv("SPAMTRACE_MAIL_PHP_LOGS", json.dumps([str(tmp_path / "none")]))
+
+    def denied(*_a: object, **_k: object) -> bytes:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(reader, "read_tail_bytes", denied)
+    monkeypatch.setattr(mail, "unreadable_logs", lambda _cfg: [(str(log), "Permission denied")])
+    fake_host["records"] = [r for r in fake_host["records"] if r.inode in (2, 3)]
+    rc, doc = run_json(capsys)
+    notes = [n for n in doc["notes"] if "mail logs not read" in n]
+    assert rc == 0 and len(notes) == 1, notes
+    assert "run as root" in notes[0] or "root" in notes[0], notes

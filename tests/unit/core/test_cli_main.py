@@ -83,6 +83,34 @@ def test_config_check_notes_a_v6_destination_that_ends_like_a_port(tmp_path: Pat
     assert [n.split(":")[0] for n in doc["notes"]] == ["submission.allow_destinations[0]"]
 
 
+def test_config_check_notes_v6_relays_and_exception_hosts_that_end_like_a_port(
+    tmp_path: Path,
+) -> None:
+    """`relays = ["fd57:d4::2:25"]` and an exception's `host = "fd57:d4::3:587"` were
+    "config ok" without a word, as allow_destinations was: each gets its note, in the text
+    and in the --json `notes`, saying what that key takes instead of the port."""
+    good = tmp_path / "good.toml"
+    good.write_text(
+        '[firewall]\nrelays = ["fd57:d4::2:25"]\n'
+        '[[firewall.exceptions]]\nuser = "root"\nhost = "fd57:d4::3:587"\n'
+    )
+    proc = run_cli("--config", str(good), "config", "check")
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.splitlines()
+    assert lines[0].startswith("config ok: ") and len(lines) == 3, proc.stdout
+    host, relay = lines[1:]
+    assert host.startswith("note: firewall.exceptions[0].host: 'fd57:d4::3:587' is read as the "
+                           "IPv6 address fd57:d4::3:587"), host
+    assert host.endswith("write host = 'fd57:d4::3', port = 587"), host
+    assert relay.startswith("note: firewall.relays[0]: 'fd57:d4::2:25' is read as"), relay
+    assert relay.endswith("write 'fd57:d4::2'"), relay
+    proc = run_cli("--config", str(good), "config", "check", "--json")
+    doc = json.loads(proc.stdout)
+    assert proc.returncode == 0 and doc["valid"] is True
+    assert [n.split(": ")[0] for n in doc["notes"]] == [
+        "firewall.exceptions[0].host", "firewall.relays[0]"
+    ]
+
 def test_config_check_names_a_file_that_sets_nothing(tmp_path: Path) -> None:
     """The shipped example copied as the config (every line a comment), or an empty file:
     `config check` said "config ok: built-in defaults only", as if the file had not been

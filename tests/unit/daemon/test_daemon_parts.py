@@ -559,6 +559,7 @@ def test_journal_lines_carry_their_priority_under_systemd(
 
     from spamtrace.policy.incidents import IncidentTracker
     from spamtrace.service.bus import IncidentOpened
+    from spamtrace.service.firewall_check import NEVER_SET_UP
     from spamtrace.sinks.records import incident_record
 
     att = attempt(100.0)
@@ -572,10 +573,17 @@ def test_journal_lines_carry_their_priority_under_systemd(
         log.handle(FirewallChecked(FirewallState.DRIFTED, "nft", ("rule st:block is missing",),
                                    time.time()))  # fmt: skip
         log.handle(FirewallChecked(FirewallState.LOADED, "nft", (), time.time()))
+        # a confirmed table gone (flushed by hand) is worse than drift: a warning; a table
+        # never set up only a notice
+        log.handle(FirewallChecked(FirewallState.ABSENT, "nft", (), time.time(),
+                                   note="table inet spamtrace is not loaded"))  # fmt: skip
+        log.handle(FirewallChecked(FirewallState.LOADED, "nft", (), time.time()))
+        log.handle(FirewallChecked(FirewallState.ABSENT, "nft", (), time.time(),
+                                   note=NEVER_SET_UP))  # fmt: skip
         with open(tmp_path / "other", "w") as other:  # not the journal's stream: no prefix
             JournalLog(other).handle(IncidentOpened(rec, True, {"notes": []}))
     lines = journal.read_text().splitlines()
-    assert [line[:3] for line in lines] == ["<4>", "<4>", "<6>"]
+    assert [line[:3] for line in lines] == ["<4>", "<4>", "<6>", "<4>", "<6>", "<5>"]
     assert lines[0].startswith(f"<4>spamtrace: SUSPICIOUS incident {rec.id} opened")
     assert (tmp_path / "other").read_text().startswith("spamtrace: SUSPICIOUS incident")
     # a command's error line (the boot firewall unit's, say) is an err there

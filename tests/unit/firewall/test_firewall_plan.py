@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from fwfake import EXIM, NO_MTA, make_plan
 
+from spamtrace.config import Config
 from spamtrace.errors import ConfigError
 from spamtrace.model import (
     Account,
@@ -27,6 +28,7 @@ from spamtrace.policy.firewall_plan import (
     assess_impact,
     decide,
 )
+from spamtrace.safetext import quoted
 
 
 def test_default_plan_allows_root_and_mta() -> None:
@@ -342,6 +344,79 @@ def test_other_destinations_get_no_port_note(entry: str) -> None:
     plan = make_plan(submission__allow_destinations=[entry])
     assert plan.refusal is None
     assert not [n for n in plan.notes if "allow_destinations[0]" in n], plan.notes
+
+
+def _v6_key(key: str, entry: str) -> tuple[dict[str, Any], str]:
+    """The config overrides that put ``entry`` in ``key``, and the key's name in notes."""
+    if key == "relays":
+        return {"firewall__mode": "relay", "firewall__relays": [entry]}, "firewall.relays[0]"
+    table = {"user": "shop", key: entry}
+    return {"firewall__exceptions": [table]}, f"firewall.exceptions[0].{key}"
+
+
+@pytest.mark.parametrize("key", ["relays", "host", "network"])
+@pytest.mark.parametrize(
+    ("entry", "port"),
+    [("fd57:d4::2:465", 465), ("2001:db8::1:587", 587), ("2001:db8::25", 25),
+     ("2001:db8:0::7:2525", 2525)],
+)  # fmt: skip
+def test_an_unbracketed_v6_relay_or_exception_ending_like_a_port_gets_the_note(
+    key: str, entry: str, port: int
+) -> None:
+    """`relays = ["fd57:d4::2:465"]` or an exception's `host = "fd57:d4::2:587"` was the
+    address fd57:d4::2:465 (every SMTP port) without a word, as allow_destinations was
+    before: the same note, saying what to write there (a relay takes no port; an exception
+    takes it as `port`), and what it says to write gives the address meant."""
+    overrides, where = _v6_key(key, entry)
+    plan = make_plan(**overrides)
+    assert plan.refusal is None
+    address = str(ipaddress.ip_address(entry))
+    if key == "relays":
+        assert plan.relay_addresses == (address,)
+    else:
+        (exc,) = plan.exceptions
+        assert exc.addresses[0].removesuffix("/128") == address and exc.port is None
+    (note,) = [n for n in plan.notes if n.startswith(where + ":")]
+    assert f"{quoted(entry)} is read as the IPv6 address {address}" in note, note
+    assert "[addr]:port" in note and f"if {port} is the port" in note, note
+    head = note.rsplit("'", 2)[1]  # the last quoted text: the address meant
+    if key == "relays":
+        assert note.endswith(f"write {quoted(head)}"), note
+        meant = make_plan(firewall__mode="relay", firewall__relays=[head])
+        assert meant.notes == () and meant.relay_addresses == (str(ipaddress.ip_address(head)),)
+    else:
+        assert note.endswith(f"write {key} = {quoted(head)}, port = {port}"), note
+        fixed = {"user": "shop", key: head, "port": port}
+        meant = make_plan(firewall__exceptions=[fixed])
+        assert meant.notes == () and meant.exceptions[0].port == port
+        assert meant.exceptions[0].addresses[0].removesuffix("/128") == str(
+            ipaddress.ip_address(head)
+        )
+
+
+@pytest.mark.parametrize("key", ["relays", "host", "network"])
+@pytest.mark.parametrize(
+    "entry",
+    ["2001:db8::1", "[2001:db8::25]", "2001:db8::1:8080", "2001:db8:0:0:0:0:1:587",
+     "192.0.2.25", "2001:db8::/64"],
+)  # fmt: skip
+def test_other_relays_and_exception_hosts_get_no_port_note(key: str, entry: str) -> None:
+    if (key == "host" and "/" in entry) or (key == "network" and entry.startswith("[")):
+        pytest.skip("not a shape this key takes")
+    overrides, where = _v6_key(key, entry)
+    plan = make_plan(**overrides)
+    assert plan.refusal is None
+    assert not [n for n in plan.notes if n.startswith(where)], plan.notes
+
+
+def test_relays_outside_relay_mode_get_no_note_in_the_plan() -> None:
+    """The plan of owner mode reads no relays: it says nothing of them (config check does)."""
+    plan = make_plan(firewall__relays=["fd57:d4::2:465"])
+    assert plan.refusal is None and plan.notes == ()
+    from spamtrace.policy.firewall_plan import destination_notes
+
+    (note,) = destination_notes(Config().override(firewall__relays=["fd57:d4::2:465"]))
+    assert note.startswith("firewall.relays[0]: 'fd57:d4::2:465' is read as"), note
 
 
 def test_the_plan_says_what_keeps_working_and_to_watch_first() -> None:

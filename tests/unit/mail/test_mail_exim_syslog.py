@@ -78,3 +78,28 @@ def test_the_time_of_a_syslog_line_is_known_to_the_tail_reader() -> None:
     # Exim's own zone (log_timezone), as its parser reads it
     assert when("2026-12-05 17:18:32 +0100 " + ARRIVAL) == 1796491112.0 - 3600
     assert when("2026-12-05 17:18:32.123 -0030 " + ARRIVAL) == 1796491112.0 + 1800
+
+
+def test_a_mail_log_with_only_dovecots_lines_is_no_mail_sent(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Exim logging through syslog, idle since the rotation: Debian's mail.log holds only
+    Dovecot's logins. That is "no mail sent" (exit 0), not a log of another kind (exit 3,
+    "is it one?"), which a Postfix log given as --exim-log is."""
+    log = tmp_path / "mail.log"
+    log.write_text(
+        "Dec  6 05:20:01 web1 dovecot: imap-login: Login: user=<bob@shop.example>, rip=192.0.2.9\n"
+        "Dec  6 05:21:07 web1 dovecot: imap(bob@shop.example)<77><x>: Disconnected: Logged out\n"
+    )
+    args = ["mail", "--no-queue", "--no-scan", "--since", "all", "--json", "--exim-log", str(log)]
+    assert main(args) == 0
+    doc = json.loads(capsys.readouterr().out)
+    (read,) = doc["logs"]
+    assert (doc["senders"], read["others"], read["malformed"]) == ([], 2, 0)
+    postfix = tmp_path / "postfix.log"
+    postfix.write_text(
+        "Dec  6 05:20:01 web1 postfix/pickup[811]: 4Xq1: uid=1001 from=<shop>\n"
+        "Dec  6 05:20:01 web1 postfix/qmgr[812]: 4Xq1: from=<shop@web1>, size=412, nrcpt=1\n"
+    )
+    assert main([*args[:-1], str(postfix)]) == 3
+    assert "is it one?" in capsys.readouterr().err

@@ -148,7 +148,7 @@ def test_exims_own_log_not_written_yet_is_said_as_audit_says_it(
     assert code == 3
     (line,) = err.splitlines()
     assert f"Exim's main log {main_log} is not written yet" in line, line
-    assert "Exim creates it when it first logs" in line
+    assert "it is created at Exim's first log line" in line
 
     class Exim(CommandRunner):  # audit's runner: the same answers as the stand-in
         def which(self, *names: str) -> str | None:
@@ -165,6 +165,7 @@ def test_exims_own_log_not_written_yet_is_said_as_audit_says_it(
     finding = next(f for f in mta.judge(mta.gather(env), cfg) if f.id == "mta.exim-log-file")
     assert finding.status.value == "pass"
     assert f"{main_log} once Exim writes it (not written yet" in finding.title, finding.title
+    assert any("after its next restart" in e for e in finding.evidence), finding.evidence
     main_log.parent.mkdir()
     main_log.write_text(LINE.split("exim[1234]: ", 1)[1] + "\n")
     finding = next(f for f in mta.judge(mta.gather(env), cfg) if f.id == "mta.exim-log-file")

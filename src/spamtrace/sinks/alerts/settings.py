@@ -151,7 +151,15 @@ class _Table:
 
 def _host_port(where: str, text: str) -> tuple[str, int]:
     host, sep, port = text.rpartition(":")
-    host = host.strip("[]")
+    if host.startswith("[") and host.endswith("]"):
+        host = host[1:-1]
+    elif ":" in host or "[" in host or "]" in host:
+        if ":" in host and "[" not in text and "]" not in text:  # fd57:d4::2 read as port 2
+            raise ConfigError(
+                f"{where}: write an IPv6 address in brackets, then its port (e.g. "
+                f"[2001:db8::25]:25), got {quoted(text)}"
+            )
+        host = ""
     if not sep or not host or not port.isdecimal() or not 1 <= int(port) <= 65535:
         raise ConfigError(f"{where}: expected host:port (e.g. 127.0.0.1:25), got {quoted(text)}")
     return host, int(port)

@@ -74,12 +74,15 @@ class LogCounts:
     #: lines of other programs in a syslog file read as Exim's (Dovecot's in mail.log): not
     #: malformed, not Exim's
     others: int = 0
+    #: of ``others``, another MTA's lines (Postfix's given as Exim's): a log of another kind,
+    #: where a mail.log holding only Dovecot's lines is Exim's with no mail in it
+    other_mta: int = 0
 
     @property
     def not_of_its_kind(self) -> bool:
         """Nothing read as a line of this log's kind and most lines unread: most likely a log
         of another kind, or no mail log (a binary file)."""
-        unread = self.malformed + self.others  # Postfix's lines given as Exim's: others
+        unread = self.malformed + self.other_mta  # Dovecot's lines alone: no mail sent
         return bool(self.lines and unread and not self.events and unread * 2 >= self.lines)
 
     def add_error(self, text: str) -> None:
@@ -153,7 +156,9 @@ class EximLines:
     _SYSLOG = re.compile(_STAMP + r" (?P<tag>\S+ exim[0-9]*(?:\[[0-9]+\])?): ")
     _EXIM_STAMP = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}")
     #: a syslog line of another program (``dovecot:``, ``postfix/smtpd[12]:``, ``runuser:``)
-    _OTHER = re.compile(_STAMP + r" \S+ [^\s\[:]+(?:\[[0-9]+\])?: ")
+    _OTHER = re.compile(_STAMP + r" \S+ (?P<program>[^\s\[:]+)(?:\[[0-9]+\])?: ")
+    #: programs of another MTA: their lines in a log read as Exim's make it a log of its kind
+    _OTHER_MTA = ("postfix", "sendmail", "sm-mta", "opensmtpd", "smtpd", "qmail")
     #: Exim's mark of one part of a split line (log.c, write_syslog): ``[i/n] `` or ``[i\n] ``
     _PART = re.compile(r"\[([0-9]{1,5})([/\\])([0-9]{1,5})\] ")
     #: split lines held open at a time (more: the oldest is given up, its parts malformed)
@@ -250,9 +255,12 @@ class EximLines:
     def __call__(self, line: str) -> MailLogged | None:
         if not line[:4].isdecimal() or line[10:11] == "T":
             m = self._SYSLOG.match(line)
-            if m is None and self._OTHER.match(line):  # not Exim's: not malformed either
+            other = self._OTHER.match(line) if m is None else None
+            if other is not None:  # not Exim's: not malformed either
                 if self.counts is not None:
                     self.counts.others += 1
+                    if other.group("program").startswith(self._OTHER_MTA):
+                        self.counts.other_mta += 1
                 return None
             if m is not None and line.startswith("[", m.end()):
                 part = self._PART.match(line, m.end())
