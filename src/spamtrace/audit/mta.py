@@ -292,9 +292,6 @@ def _exim_log_file(snap: MtaSnapshot, cfg: Config) -> Finding:
     later = ex.main_log_written is False
     if later:
         ev.append(f"{escape(found)} {NOT_WRITTEN}")
-        # the daemon follows the logs there at its start: one started before is told
-        ev.append("a daemon started before it is written reads it after its next restart "
-                  "(systemctl restart spamtrace)")  # fmt: skip
     once = f" once Exim writes it (not written yet: {FIRST_LOG})"
     if found in listed:
         title = (

@@ -657,6 +657,33 @@ def function_body(ctx: Ctx, name: bytes) -> bytes | None:
 
 _FUNC_NAME = re.compile(NAME_P)
 _FUNC_HEAD = re.compile(rb"function\s+&?\s*([a-z_\x80-\xff][\w\x80-\xff]*)")
+_FUNC_KEYWORD = re.compile(rb"function\s+")
+_AMP_SPACE = re.compile(rb"&\s*")
+_PARAM_LIST = re.compile(rb"\s*\(([^)]{0,300})\)")
+
+
+def function_params(code: bytes, name: bytes) -> re.Match[bytes] | None:
+    r"""The first match of ``function\s+&?\s*NAME\s*\(([^)]{0,300})\)`` in ``code`` (its
+    end and the parameters' text, group 1), as ``re.search`` of that pattern finds it, with
+    no pattern compiled per name: at each "function", NAME after its spaces, or after an
+    "&" and the spaces that follow it."""
+    if not name:
+        return re.search(rb"function\s+&?\s*\s*\(([^)]{0,300})\)", code)
+    at = code.find(b"function")
+    while at >= 0:
+        head = _FUNC_KEYWORD.match(code, at)
+        if head is not None:
+            starts = [head.end()]
+            amp = _AMP_SPACE.match(code, head.end())
+            if amp is not None:
+                starts.append(amp.end())
+            for start in starts:
+                if code.startswith(name, start):
+                    m = _PARAM_LIST.match(code, start + len(name))
+                    if m is not None:
+                        return m
+        at = code.find(b"function", at + 1)
+    return None
 
 
 @per_file("function-bodies")

@@ -292,6 +292,8 @@ def _listed_url(ctx: Ctx, var: bytes) -> bytes:
     """The first literal of the list that ``foreach`` hands ``$var`` from (``$mirrors =
     array('https://a/x.txt', 'https://b/y'); foreach ($mirrors as $u)``), or b"": a loop
     over addresses written in the code, tried in turn."""
+    if ctx.code.find(b"foreach") < 0:
+        return b""  # the pattern starts with it: no pattern compiled per variable
     loop = re.compile(
         rb"foreach\s*\(\s*(\$" + NAME_P + rb"|array\s*\(|\[)[^;{]{0,600}?\bas\s+"
         rb"(?:\$" + NAME_P + rb"\s*=>\s*)?\$" + re.escape(var) + rb"\s*\)"

@@ -47,6 +47,9 @@ PHP_CONFIG_ROOT = "/"
 PHP_FOUND = "found in the PHP configuration (mail.log)"
 #: ``config show``'s origin of ``[mail] exim_logs`` when found in Exim's configuration
 EXIM_FOUND = "found in Exim's configuration (log_file_path)"
+#: the origin of ``[mail] exim_logs`` when Exim names a main log it has not written yet: the
+#: daemon follows it from its first line (``mail`` and ``check`` say it is not written yet)
+EXIM_WAITING = "named by Exim's configuration (log_file_path), not written yet"
 #: where the syslog daemon's configuration is looked for (tests: a fixture tree)
 SYSLOG_CONFIG_ROOT = "/"
 #: Exim's command names on PATH, asked where it logs (tests: none, or ``[mail] exim_command``)
@@ -179,7 +182,10 @@ def with_exim_logs(cfg: Config) -> tuple[Config, list[str]]:
             "exim_logs to the file it is written to"
         ]
     if file_there(found) is False:  # as audit's mta.exim-log-file says it
-        return cfg, [f"Exim's main log {found} {NOT_WRITTEN} (log_file_path = {value})"]
+        waiting = replace(cfg.mail, exim_logs=[found])
+        sources = {**cfg.sources, "mail.exim_logs": EXIM_WAITING}
+        note = f"Exim's main log {found} {NOT_WRITTEN} (log_file_path = {value})"
+        return replace(cfg, mail=waiting, sources=sources), [note]
     if found in cfg.mail.exim_logs or not os.path.isfile(found):
         return cfg, []  # one of the defaults (read as it is), or no file
     through = any(found == f for f, _ in logging.syslog_files)

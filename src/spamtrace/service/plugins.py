@@ -117,14 +117,16 @@ def fleet_subscribers(
 
 def sources(cfg: Config) -> list[Source]:
     """Extra event sources for ``cfg`` (read after the kernel sources)."""
-    from spamtrace.service.mail import php_config, with_found_logs
+    from spamtrace.service.mail import EXIM_WAITING, php_config, with_found_logs
     from spamtrace.sources.maillog.follow import sources as mail_sources
 
     out: list[Source] = []
     if cfg.mail.follow:  # mail-script / mail-auth incidents from the mail logs
         php = php_config()  # read once: the mail.log files and the chroots of their pools
         cfg = with_found_logs(cfg, php)[0]  # [mail] php_logs, else PHP's; Exim's where it says
-        out.extend(mail_sources(cfg, php.roots))
+        # a fresh Exim's main log, not written yet: followed from its first line
+        fresh = cfg.sources.get("mail.exim_logs") == EXIM_WAITING
+        out.extend(mail_sources(cfg, php.roots, cfg.mail.exim_logs if fresh else ()))
     return out
 
 

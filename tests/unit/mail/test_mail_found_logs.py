@@ -165,10 +165,42 @@ def test_exims_own_log_not_written_yet_is_said_as_audit_says_it(
     finding = next(f for f in mta.judge(mta.gather(env), cfg) if f.id == "mta.exim-log-file")
     assert finding.status.value == "pass"
     assert f"{main_log} once Exim writes it (not written yet" in finding.title, finding.title
-    assert any("after its next restart" in e for e in finding.evidence), finding.evidence
     main_log.parent.mkdir()
     main_log.write_text(LINE.split("exim[1234]: ", 1)[1] + "\n")
     finding = next(f for f in mta.judge(mta.gather(env), cfg) if f.id == "mta.exim-log-file")
     assert finding.title == f"spamtrace reads Exim's main log {main_log}"
     code, doc, _ = _run(capsys)
     assert code == 0 and doc["totals"]["messages"] == 1  # type: ignore[index]
+
+
+def test_the_daemon_follows_a_fresh_exims_main_log_from_its_first_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`audit` says spamtrace will read Exim's main log once Exim writes it. The daemon took
+    only the logs there at its start: one started on a fresh server (before Exim's first
+    line) never read it until restarted. It now follows the file Exim names from its first
+    line once it appears."""
+    from spamtrace.config import load
+    from spamtrace.service import plugins
+    from spamtrace.sources.maillog.follow import MailLogSource
+
+    main_log = tmp_path / "exim4" / "mainlog"
+    bp = f"log_file_path = {tmp_path}/exim4/%slog\nsyslog_facility = \n"
+    monkeypatch.setattr(Config, "is_set", lambda self, key: False)
+    monkeypatch.setattr(mail, "php_config", lambda: mail.PhpMailLogs())
+    cfg = load(config_dir=tmp_path, environ={
+        "SPAMTRACE_MAIL_EXIM_COMMAND": f'["{_exim(tmp_path, bp)}"]',
+        "SPAMTRACE_MAIL_EXIM_LOGS": "[]", "SPAMTRACE_MAIL_POSTFIX_LOGS": "[]",
+        "SPAMTRACE_MAIL_PHP_LOGS": "[]", "SPAMTRACE_MAIL_RESTORE_HOURS": "0",
+    })  # fmt: skip
+    (source,) = plugins.sources(cfg)
+    assert isinstance(source, MailLogSource)
+    try:
+        assert [(s.path, s.kind) for s in source.specs] == [(str(main_log), "exim")]
+        assert source.read_events() == [] and source.counts[0].lines == 0
+        main_log.parent.mkdir()
+        main_log.write_text(LINE.split("exim[1234]: ", 1)[1] + "\n")
+        source.read_events()
+        assert (source.counts[0].lines, source.counts[0].events) == (1, 1)
+    finally:
+        source.close()

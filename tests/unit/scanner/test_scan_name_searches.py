@@ -144,3 +144,79 @@ def test_the_normalized_view_is_the_same_with_the_gate_pass_s_words() -> None:
         gated = fold.normalized(lx, {}, lambda word, ctx=ctx: has_word(ctx, word))
         assert (plain and plain.code) == (gated and gated.code), path
     assert samples_with_alias > 0
+
+
+_HEAD_PIECES = [b"function", b" ", b"\n", b"&", b"foo", b"foobar", b"fo", b"(", b")", b"$a",
+                b", ", b"x" * 150, b";", b"function foo(", b"function & foo ($a)",
+                b"\x80"]  # fmt: skip
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.lists(st.sampled_from(_HEAD_PIECES), max_size=30),
+    st.sampled_from([b"foo", b"fo", b"foobar", b"f\x80o"]),
+)
+def test_function_params_as_the_per_name_regex(pieces: list[bytes], name: bytes) -> None:
+    from spamtrace.scanner.context import function_params
+
+    code = b"".join(pieces)
+    want = re.search(rb"function\s+&?\s*" + re.escape(name) + rb"\s*\(([^)]{0,300})\)", code)
+    got = function_params(code, name)
+    assert ((got.end(), got.group(1)) if got else None) == (
+        (want.end(), want.group(1)) if want else None
+    )
+
+
+_CALL_PIECES = [b"run", b"runx", b"xrun", b"$run", b"->run", b"(", b")", b" ", b";", b"$a",
+                b"function run(", b"function", b"\x011\x01", b", ", b"y" * 120, b"a", b"aa",
+                b"aaa ("]  # fmt: skip
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.lists(st.sampled_from(_CALL_PIECES), max_size=40),
+    st.sampled_from([b"run", b"ru", b"aa"]),
+)
+def test_wrapper_calls_as_the_per_name_regex(pieces: list[bytes], name: bytes) -> None:
+    import itertools
+
+    from spamtrace.scanner.context import NOT_CALL_BEFORE, first_arg
+    from spamtrace.scanner.features import shell
+
+    code = b"".join(pieces)
+    want = []
+    calls = re.compile(re.escape(name) + rb"(?=\s*\(([^;]{0,200}))")
+    for c in itertools.islice(calls.finditer(code), 200):
+        pos = c.start()
+        if pos and code[pos - 1] in NOT_CALL_BEFORE:
+            continue
+        if code[max(0, pos - 12) : pos].rstrip().endswith(b"function"):
+            continue
+        want.append((pos, first_arg(c.group(1))))
+
+    class _Ctx:
+        pass
+
+    ctx = _Ctx()
+    ctx.code = code  # type: ignore[attr-defined]
+    assert list(shell._wrapper_calls(ctx, name)) == want  # type: ignore[arg-type]
+
+
+_LOOP_PIECES = [b"foreach", b" (", b"(", b")", b" as ", b"as", b" ", b"$a", b"$v", b"$vv",
+                b" => ", b"&", b";", b"{", b"$k", b"\t", b"foreach ($a as &$v)",
+                b"foreach ($a as $k => &$v )"]  # fmt: skip
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(_LOOP_PIECES), max_size=30), st.sampled_from([b"v", b"k", b"a"]))
+def test_a_loop_var_outside_the_set_has_no_loop(pieces: list[bytes], var: bytes) -> None:
+    from spamtrace.scanner.context import NAME_P
+    from spamtrace.scanner.features import shell
+
+    code = b"".join(pieces)
+    loop = re.compile(
+        rb"foreach\s*\(([^;{]{1,200}?)\s+as\s+(?:\$" + NAME_P + rb"\s*=>\s*)?&?\$"
+        + re.escape(var) + rb"\s*\)"
+    )
+    held = var in {m.group(1) for m in shell._LOOP_VAR.finditer(code)}
+    assert held or loop.search(code) is None

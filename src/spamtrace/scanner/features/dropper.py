@@ -514,10 +514,11 @@ def _php_var(ctx: Ctx, dest: bytes, start: int) -> bool:
         return False
     code = ctx.code[:start]
     texts = [m.group(1) for _, m in var_assigns(code, v.group(1), TAIL_RHS, 5)]
-    loop = re.compile(
-        rb"foreach\s*\(([^;{]{1,300}?)\s+as\s+(?:\$\w+\s*=>\s*)?\$" + v.group(1) + rb"\b"
-    )
-    texts += [m.group(1) for m in itertools.islice(loop.finditer(code), 5)]
+    if code.find(b"foreach") >= 0:  # the pattern starts with it: else none compiled
+        loop = re.compile(
+            rb"foreach\s*\(([^;{]{1,300}?)\s+as\s+(?:\$\w+\s*=>\s*)?\$" + v.group(1) + rb"\b"
+        )
+        texts += [m.group(1) for m in itertools.islice(loop.finditer(code), 5)]
     if any(_PHP_NAME.search(_norm(ctx, t).lower()) is not None for t in texts):
         return True
     # built from a name the code compares with a PHP file's (``$p = $d . '/' . $f;`` after
@@ -529,6 +530,8 @@ def _php_var(ctx: Ctx, dest: bytes, start: int) -> bool:
 def _php_compared(ctx: Ctx, name: bytes) -> bool:
     """``$name`` (or a piece of it: substr, basename, pathinfo) is compared with a literal
     that names a PHP file."""
+    if ctx.code.find(b"$" + name) < 0:
+        return False  # both sides of the pattern hold "$name": none compiled for it
     var = (
         rb"(?:(?:substr|basename|pathinfo|strtolower)\s*\(\s*)?\$"
         + re.escape(name)

@@ -45,6 +45,7 @@ from spamtrace.scanner.context import (
     first_varcall,
     function_bodies,
     function_body,
+    function_params,
     has_any,
     has_request_words,
     has_word,
@@ -656,6 +657,8 @@ def _guard_of(ctx: Ctx, cond: bytes, var: bytes) -> re.Match[bytes] | None:
     in_array($var, a literal list or a variable holding only one),
     filter_var($var, FILTER_VALIDATE_IP/INT/...), ctype_digit/ctype_alnum/is_numeric($var),
     preg_match('/^[a-z0-9._-]+$/', $var)."""
+    if cond.find(b"$" + var) < 0:
+        return None  # the pattern below holds "$var": no pattern compiled for it
     v = re.escape(var)
     for m in re.finditer(
         rb"(in_array|filter_var|ctype_(?:digit|alnum|alpha|xdigit)|is_numeric|preg_match)"
@@ -2810,10 +2813,10 @@ def _runs_param(ctx: Ctx, callback: bytes, at: int) -> int:
                 return -1
             name = ctx.lx.value(int(lit.group(1))).strip().lower().lstrip(b"\\")
             found = function_body(ctx, name)
-            defined = re.search(
-                rb"function\s+&?\s*" + re.escape(name) + rb"\s*\(([^)]{0,300})\)", code
-            )
-            if found is None or defined is None:
+            if found is None:
+                return -1  # not a function of the file's own: no pattern compiled for it
+            defined = function_params(code, name)
+            if defined is None:
                 return -1
             body, body_at = found, code.find(b"{", defined.end())  # the body's "{"
             params = set(_PARAM.findall(defined.group(1)))

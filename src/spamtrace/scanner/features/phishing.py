@@ -946,13 +946,17 @@ def _element_keys(ctx: Ctx, text: bytes, name: bytes) -> set[bytes]:
     """The literal keys of ``$name[...]`` read in ``text`` (in code, or written inside a
     double-quoted literal): the fields of a request array the script holds whole."""
     keys: set[bytes] = set()
-    code_el = re.compile(rb"\$" + re.escape(name) + rb"\s*\[\s*\x01(\d+)\x01\s*\]")
-    for m in itertools.islice(code_el.finditer(text), 40):
-        keys.add(ctx.lx.value(int(m.group(1))).lower().strip())
-    lit_el = re.compile(rb"\$" + re.escape(name) + rb"\s*\[\s*['\"]?([\w-]{1,40})")
+    held = b"$" + name
+    if text.find(held) >= 0:  # else the pattern, which starts with it, cannot match
+        code_el = re.compile(rb"\$" + re.escape(name) + rb"\s*\[\s*\x01(\d+)\x01\s*\]")
+        for m in itertools.islice(code_el.finditer(text), 40):
+            keys.add(ctx.lx.value(int(m.group(1))).lower().strip())
+    lit_el: re.Pattern[bytes] | None = None  # compiled at the first literal that holds $name
     for p in itertools.islice(PLACEHOLDER.finditer(text), 100):
         lit = ctx.lx.value(int(p.group(1))).lower()
-        if lit.find(b"$" + name) >= 0:
+        if lit.find(held) >= 0:
+            if lit_el is None:
+                lit_el = re.compile(rb"\$" + re.escape(name) + rb"\s*\[\s*['\"]?([\w-]{1,40})")
             keys.update(lit_el.findall(lit))
     return keys
 
@@ -1867,6 +1871,8 @@ def _crawler_flag(ctx: Ctx, cond: bytes) -> bool:
     """A variable of ``cond`` is a flag that a test of the user agent for crawler names sets
     (``foreach ($bots as $bot) if (stripos($ua, $bot) !== false) $is_bot = true;``)."""
     code = ctx.code
+    if code.find(b"true") < 0:
+        return False  # the setter's pattern holds it: none compiled per variable
     value = ctx.lx.value
     for v in itertools.islice(VAR.finditer(cond), 6):
         setter = re.compile(rb"\$" + re.escape(v.group(1)) + rb"\s*=\s*true\s*;")

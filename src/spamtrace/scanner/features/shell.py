@@ -43,6 +43,7 @@ from spamtrace.scanner.context import (
     first_arg,
     first_varcall,
     function_body,
+    function_params,
     has_any,
     has_request_words,
     has_word,
@@ -994,18 +995,29 @@ def _find_exec_wrappers(ctx: Ctx, past_guards: bool) -> list[bytes]:
     return wrappers
 
 
+_CALL_AHEAD = re.compile(rb"\s*\(([^;]{0,200})")
+
+
 def _wrapper_calls(ctx: Ctx, name: bytes) -> Iterator[tuple[int, bytes]]:
     """Where the script calls its function ``name`` (not the definition), with the first
     argument's text."""
     code = ctx.code
-    calls = re.compile(re.escape(name) + rb"(?=\s*\(([^;]{0,200}))")
-    for c in itertools.islice(calls.finditer(code), 200):
-        pos = c.start()
-        if pos and code[pos - 1] in NOT_CALL_BEFORE:
-            continue  # a method, a longer name
-        if code[max(0, pos - 12) : pos].rstrip().endswith(b"function"):
-            continue  # the definition
-        yield pos, first_arg(c.group(1))
+    # each "name" followed by ``\s*\(([^;]{0,200})``, as finditer of
+    # ``name(?=\s*\(([^;]{0,200}))`` finds them, with no pattern compiled per name
+    pos = code.find(name) if name else -1
+    seen = 0
+    while pos >= 0 and seen < 200:
+        after = pos + len(name)
+        c = _CALL_AHEAD.match(code, after)
+        if c is None:
+            pos = code.find(name, pos + 1)
+            continue
+        seen += 1
+        if not (pos and code[pos - 1] in NOT_CALL_BEFORE) and not code[
+            max(0, pos - 12) : pos
+        ].rstrip().endswith(b"function"):  # not a method, a longer name, the definition
+            yield pos, first_arg(c.group(1))
+        pos = code.find(name, after)
 
 
 @feature("exec_wrapper")
@@ -1570,6 +1582,18 @@ def _disable_functions_bypass(ctx: Ctx, rule: Rule) -> Hit | None:
 _SOCKET_CALLS = (b"fsockopen", b"pfsockopen", b"stream_socket_client", b"socket_connect")
 # a request header read from the whole set (apache_request_headers() is getallheaders())
 _HEADER_SET = re.compile(rb"(?:getallheaders|apache_request_headers)\s*\(")
+# what a foreach hands its value to (`` as $k => $v)``, `` as &$v)``)
+_LOOP_VAR = re.compile(rb"\sas\s+(?:\$" + NAME_P + rb"\s*=>\s*)?&?\$(" + NAME_P + rb")\s*\)")
+
+
+@per_file("loop-vars")
+def _loop_vars(ctx: Ctx) -> frozenset[bytes]:
+    """The variables a ``foreach`` of the code hands values to: every ``$var`` that the loop
+    pattern of :func:`_from_visitor` can end on (it holds `` as $var)`` or `` as $k =>
+    $var)``), so a variable not among them needs no pattern of its own."""
+    if ctx.code.find(b"foreach") < 0:
+        return frozenset()
+    return frozenset(m.group(1) for m in _LOOP_VAR.finditer(ctx.code))
 
 
 def _from_visitor(ctx: Ctx, expr: bytes, depth: int = 2) -> bool:
@@ -1588,6 +1612,8 @@ def _from_visitor(ctx: Ctx, expr: bytes, depth: int = 2) -> bool:
             if _from_visitor(ctx, m.group(1), depth - 1):
                 return True
         # the value of a loop over it: foreach (explode(',', $_POST['ports']) as $port)
+        if var not in _loop_vars(ctx):
+            continue  # no "as $var)" in the code: no pattern compiled for it
         loop = re.compile(
             rb"foreach\s*\(([^;{]{1,200}?)\s+as\s+(?:\$" + NAME_P + rb"\s*=>\s*)?&?\$"
             + re.escape(var) + rb"\s*\)"
@@ -1822,7 +1848,7 @@ def _hooked_body(ctx: Ctx, at: int) -> tuple[bytes, list[bytes]] | None:
         body = function_body(ctx, name)
         if body is None:
             return None
-        head = re.search(rb"function\s+&?\s*" + re.escape(name) + rb"\s*\(([^)]{0,300})\)", code)
+        head = function_params(code, name)
         params = _HOOK_PARAM.findall(head.group(1)) if head is not None else []
         return body, params
     return braced(code, m.end() - 1), _HOOK_PARAM.findall(m.group(1))

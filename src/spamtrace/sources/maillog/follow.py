@@ -343,8 +343,11 @@ class MailLogSource:
                 os.close(fd)
 
 
-def sources(cfg: Config, roots: Mapping[str, str] | None = None) -> list[MailLogSource]:
+def sources(
+    cfg: Config, roots: Mapping[str, str] | None = None, waiting: Sequence[str] = ()
+) -> list[MailLogSource]:
     """The mail-log source for ``cfg``, when a configured log exists (else none);
-    ``roots``: {PHP mail.log file: the chroot of the FPM pool that writes it}."""
-    specs = configured(cfg.mail, roots=roots)
+    ``roots``: {PHP mail.log file: the chroot of the FPM pool that writes it}; ``waiting``:
+    Exim main logs not written yet, followed from their first line once they appear."""
+    specs = configured(cfg.mail, [LogSpec(path, "exim") for path in waiting], roots=roots)
     return [MailLogSource(cfg, specs)] if specs and cfg.mail.follow else []
