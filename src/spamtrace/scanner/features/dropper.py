@@ -1474,7 +1474,7 @@ _DIR_LISTS = re.compile(
 # the whole site or the script's own folder, or a folder above it: what a wiper empties
 _SITE_ROOT = re.compile(
     rb"\s*@?(?:\$_server\s*\[\s*\x01(\d+)\x01\s*\](?:\s*\.\s*\x01(\d+)\x01)?|getcwd\s*\(\s*\)|"
-    rb"__dir__|dirname\s*\(\s*__file__\s*\)|\x01(\d+)\x01)\s*"
+    rb"__dir__|dirname\s*\(\s*__file__\s*\)|\x01(\d+)\x01|\$(" + NAME_P + rb"))\s*"
 )
 
 
@@ -1510,6 +1510,11 @@ def _root_target(ctx: Ctx, arg: bytes, at: int) -> bool:
     if m is None:
         return False
     value = ctx.lx.value
+    if m.group(4) is not None:  # a variable set once: $root = $_SERVER['DOCUMENT_ROOT']
+        given = var_assigns(ctx.code, m.group(4), TAIL_RHS, 2)
+        if len(given) != 1 or VAR.fullmatch(given[0][1].group(1).strip()) is not None:
+            return False
+        return _root_target(ctx, given[0][1].group(1), at)
     if m.group(1) is not None:  # $_SERVER['DOCUMENT_ROOT'], maybe with '/' glued on
         if value(int(m.group(1))).strip().lower() != b"document_root":
             return False

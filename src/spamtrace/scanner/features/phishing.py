@@ -763,7 +763,19 @@ def _query_fields_relayed(ctx: Ctx, rule: Rule) -> Hit | None:
                 if start > m.end() and any(sent.find(h) >= 0 for h in held):
                     at = m.start()
                     return Hit(ctx.line_of_code(at), ctx.excerpt_code(at, at + 80))
+    if code.find(b"$_get") < 0:
+        return None
+    # the whole query string dumped into the message, no loop: print_r($_GET, true)
+    for start, args in calls_to(ctx, _SENDERS, 40):
+        if _QUERY_DUMP.search(_sent_text(ctx, args, 2)) is not None:
+            return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
     return None
+
+
+_QUERY_DUMP = re.compile(
+    rb"(?<![\w$>:])(?:print_r|var_export|json_encode|http_build_query|serialize|implode)"
+    rb"\s*\((?:\s*\x01\d+\x01\s*,)?\s*\$_get\b(?!\s*\[)"
+)
 
 
 _ADDRESS_KEYS = (
@@ -775,17 +787,19 @@ _ADDRESS_KEYS = (
 def _visitor_grabbed(ctx: Ctx, rule: Rule) -> Hit | None:
     """An IP grabber: the visitor's address glued into a message for a Telegram bot or a
     Discord webhook, then the visitor sent to another site (a video, a picture) by a literal
-    redirect: a link that records who opened it. No form is read; a shop's order notice
-    reports an order and thanks its customer on its own pages."""
+    redirect: a link that records who opened it. No form field is in the message; a shop's
+    order notice reports an order and thanks its customer on its own pages."""
     text = string_text(ctx)
     if not _chat_drop(text) or not any(text.find(k) >= 0 for k in _ADDRESS_KEYS):
         return None
     code = ctx.code
-    if _FIELD_READ.search(code) is not None or _auth_used(ctx):
+    if _auth_used(ctx):
         return None
     value = ctx.lx.value
     for start, args in calls_to(ctx, _SENDERS, 40):
         sent = _sent_text(ctx, args, 3)
+        if _FIELD_READ.search(sent) is not None:
+            continue  # a form's fields reported (an order), not only who opened the link
         if not any(
             value(int(q.group(1))).strip().lower() in _ADDRESS_KEYS
             for q in itertools.islice(PLACEHOLDER.finditer(sent), 200)
@@ -2404,7 +2418,17 @@ def _sends_visitor(ctx: Ctx) -> int:
     for p in itertools.islice(prefiltered_finditer(_PACKED, code, ctx.first), 20):
         args = code[p.end() : p.end() + 600]
         args = args[: close_paren(args)]
-        keys = {value(int(k.group(1))).strip().lower() for k in _VISITOR_KEY.finditer(args)}
+        # and what the variables it packs were set to, once ($ua = $_SERVER['HTTP_USER_AGENT'])
+        held = [args] + [
+            given[0][1].group(1)
+            for v in itertools.islice(VAR.finditer(args), 8)
+            if len(given := var_assigns(code, v.group(1), TAIL_RHS, 2)) == 1
+        ]
+        keys = {
+            value(int(k.group(1))).strip().lower()
+            for text in held
+            for k in _VISITOR_KEY.finditer(text)
+        }
         if b"http_user_agent" in keys and b"http_referer" in keys:
             return p.start()
     return -1
@@ -2459,12 +2483,13 @@ def _remote_cloak_verdict(ctx: Ctx, rule: Rule) -> Hit | None:
 # a rewrite condition on where the visitor comes from or what it is: a search engine's
 # referrer, a crawler's user agent
 _REWRITE_COND = re.compile(
-    rb"rewritecond\s+%\{http_(?:referer|user_agent)\}\s+(?![\s!])[^\n\\]{0,200}?"
-    rb"(?:google|bing|yahoo|yandex|baidu|bot|crawl|spider|slurp)[^\n\\]{0,200}(?:\n|\\n)"
+    rb"rewritecond\s+%\{http_(?:referer|user_agent)\}\s+(?![\s!])(?:[^\n\\]|\\(?!n)){0,200}?"
+    rb"(?:google|bing|yahoo|yandex|baidu|bot|crawl|spider|slurp)(?:[^\n\\]|\\(?!n)){0,200}"
+    rb"(?:\n|\\n)"
     # more conditions, then the rule they guard, which sends the request to another site; not
     # one that refuses it ("- [F]") or shows a page of the site's own ("/blocked.html"): a
     # bad-bot blocker; a negated condition ("!google"): hotlink protection
-    rb"(?:\s*rewritecond[^\n\\]{0,200}(?:\n|\\n))*\s*"
+    rb"(?:\s*rewritecond(?:[^\n\\]|\\(?!n)){0,200}(?:\n|\\n))*\s*"
     rb"rewriterule\s+\S+\s+https?://"
 )
 _HTACCESS_WRITES = (b"file_put_contents", b"fopen", b"fwrite", b"fputs")
@@ -2488,9 +2513,16 @@ def _htaccess_search_cloak(ctx: Ctx, rule: Rule) -> Hit | None:
         return None
     for start, args in calls_to(ctx, _HTACCESS_WRITES, 40):
         parts = top_args(args)
-        if parts and any(
+        if not parts:
+            continue
+        target = parts[0]
+        v = VAR.fullmatch(target.strip())
+        if v is not None:  # the path in a variable set once: $f = DOCROOT . '/.htaccess'
+            given = var_assigns(ctx.code, v.group(1), TAIL_RHS, 2)
+            target = given[0][1].group(1) if len(given) == 1 else b""
+        if any(
             value(int(q.group(1))).lower().find(b".htaccess") >= 0
-            for q in itertools.islice(PLACEHOLDER.finditer(parts[0]), 6)
+            for q in itertools.islice(PLACEHOLDER.finditer(target), 6)
         ):
             return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
     return None
