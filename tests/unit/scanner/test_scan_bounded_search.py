@@ -207,16 +207,17 @@ def test_an_smtp_client_of_many_functions_is_searched_once_per_function(
 
 
 _REWRITE_COND = re.compile(
-    rb"rewritecond\s+%\{http_(?:referer|user_agent)\}[^\n\\]{0,200}?"
-    rb"(?:google|bing|yahoo|yandex|baidu|bot|crawl|spider|slurp)[^\n\\]{0,200}(?:\n|\\n)"
-    rb"(?:\s*rewritecond[^\n\\]{0,200}(?:\n|\\n))*\s*"
-    rb"rewriterule\s+\S+\s+(?:https?://|/?[\w./-]+\.(?:php|html?|txt)\b)"
+    rb"rewritecond\s+%\{http_(?:referer|user_agent)\}\s+(?![\s!])(?:[^\n\\]|\\(?!n)){0,200}?"
+    rb"(?:google|bing|yahoo|yandex|baidu|bot|crawl|spider|slurp)(?:[^\n\\]|\\(?!n)){0,200}"
+    rb"(?:\n|\\n)"
+    rb"(?:\s*rewritecond(?:[^\n\\]|\\(?!n)){0,200}(?:\n|\\n))*\s*"
+    rb"rewriterule\s+\S+\s+https?://"
 )  # the one pattern phishing._rewrite_cloak reads in one pass
 _REWRITE_PIECES = [
     b"rewritecond %{http_referer} ", b"rewritecond %{http_user_agent}", b"rewritecond ",
     b"rewriterule ^ ", b"rewriterule .* http://x.example/", b"/in.php", b"google", b"bot",
     b"bingoogle", b"crawl", b" ", b"\n", b"\\n", b"\\", b"x" * 60, b"y" * 150, b"[nc,or]",
-    b"{", b"}", b"%{http_referer}",
+    b"{", b"}", b"%{http_referer}", b"!", b"\\.", b"https://x.example/", b"n",
 ]  # fmt: skip
 
 

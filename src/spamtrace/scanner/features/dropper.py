@@ -41,6 +41,7 @@ from spamtrace.scanner.context import (
     per_file,
     prefiltered_finditer,
     prefiltered_search,
+    site_session_gated,
     string_at,
     string_text,
     top_args,
@@ -1473,7 +1474,7 @@ _DIR_LISTS = re.compile(
 # the whole site or the script's own folder, or a folder above it: what a wiper empties
 _SITE_ROOT = re.compile(
     rb"\s*@?(?:\$_server\s*\[\s*\x01(\d+)\x01\s*\](?:\s*\.\s*\x01(\d+)\x01)?|getcwd\s*\(\s*\)|"
-    rb"__dir__|dirname\s*\(\s*__file__\s*\)|\x01(\d+)\x01)\s*"
+    rb"__dir__|dirname\s*\(\s*__file__\s*\)|\x01(\d+)\x01|\$(" + NAME_P + rb"))\s*"
 )
 
 
@@ -1493,22 +1494,39 @@ def _recursive_deleters(ctx: Ctx) -> dict[bytes, tuple[int, int]]:
     return out
 
 
-def _root_target(ctx: Ctx, arg: bytes) -> bool:
-    """``arg`` names the web root, the current or the script's own folder as a whole, or a
-    folder above the script (``'../app'``, ``'../../public_html'``): not a folder of its own
-    such as a cache."""
+# '/', '..', '../..' or a web root above the script ('../../public_html')
+_WIPED_ABOVE = re.compile(
+    rb"/|(?:\.\./?)+|(?:\.\./)+(?:public_html|www|htdocs|httpdocs|html|wwwroot|web)/?"
+)
+
+
+def _root_target(ctx: Ctx, arg: bytes, at: int) -> bool:
+    """``arg`` names the web root, the file system's root, the folder above the script as a
+    whole (``'..'``) or a web root above it (``'../../public_html'``), or a named folder next
+    to it (``'../app'``) outside the site's admin pages. Not the script's own folder
+    (``__DIR__``: a plugin's uninstaller, a cache's purge script) nor ``'../install'`` removed
+    by the admin after setup (:func:`site_session_gated`); ``at``: the call."""
     m = _SITE_ROOT.fullmatch(arg)
     if m is None:
         return False
     value = ctx.lx.value
+    if m.group(4) is not None:  # a variable set once: $root = $_SERVER['DOCUMENT_ROOT']
+        given = var_assigns(ctx.code, m.group(4), TAIL_RHS, 2)
+        if len(given) != 1 or VAR.fullmatch(given[0][1].group(1).strip()) is not None:
+            return False
+        return _root_target(ctx, given[0][1].group(1), at)
     if m.group(1) is not None:  # $_SERVER['DOCUMENT_ROOT'], maybe with '/' glued on
         if value(int(m.group(1))).strip().lower() != b"document_root":
             return False
         return m.group(2) is None or value(int(m.group(2))).strip() in (b"", b"/")
     if m.group(3) is not None:
-        lit = value(int(m.group(3))).strip()
-        return lit in (b".", b"./", b"/") or lit.startswith(b"../")
-    return True
+        lit = value(int(m.group(3))).strip().lower()
+        if _WIPED_ABOVE.fullmatch(lit) is not None:
+            return True
+        # a folder next to the script's ('../app'), unless only the site's admin can ask
+        # (an installer's folder removed from the dashboard after setup)
+        return lit.startswith(b"../") and not site_session_gated(ctx, at)
+    return False  # __DIR__, getcwd(): an uninstaller or a cache's own purge script
 
 
 @feature("site_wiper")
@@ -1528,7 +1546,7 @@ def _site_wiper(ctx: Ctx, rule: Rule) -> Hit | None:
         if any(a <= start < b for a, b in deleters.values()):
             continue  # the function calling itself
         parts = top_args(args)
-        if parts and _root_target(ctx, parts[0]):
+        if parts and _root_target(ctx, parts[0], start):
             return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
     return None
 
@@ -1539,6 +1557,12 @@ _ENCRYPTS = re.compile(
     rb"sodium_crypto_aead_\w+_encrypt|openssl_seal)\s*\("
 )
 _READ_OF = re.compile(rb"(?:file_get_contents|fread)\s*\(")
+
+
+def _literal_path(ctx: Ctx, arg: bytes) -> bytes:
+    """A path argument as written, its literals' text in place (``"$dir/$e"`` read and
+    deleted are two literals of one text)."""
+    return PLACEHOLDER.sub(lambda m: ctx.lx.value(int(m.group(1))), arg).strip()
 
 
 @feature("walk_encrypt")
@@ -1563,10 +1587,12 @@ def _walk_encrypt(ctx: Ctx, rule: Rule) -> Hit | None:
         if not writes:
             continue
         reads = find_calls(body, (b"file_get_contents",), 10)
-        read = {top_args(args)[0].strip() for _at, args in reads if top_args(args)}
-        # the original deleted, or the encrypted text written over the file it read
-        wiped = bool(find_calls(body, (b"unlink",), 1)) or any(
-            top_args(args) and top_args(args)[0].strip() in read for _at, args in writes
+        read = {_literal_path(ctx, top_args(args)[0]) for _at, args in reads if top_args(args)}
+        # the original deleted, or the encrypted text written over the file it read (not a
+        # stale copy of the output removed first)
+        wiped = any(
+            top_args(args) and _literal_path(ctx, top_args(args)[0]) in read
+            for _at, args in writes + find_calls(body, (b"unlink",), 10)
         )
         if wiped:
             start = code.find(body) + enc.start()

@@ -277,9 +277,11 @@ def _recipient_params(ctx: Ctx, rcpt_args: bytes) -> set[bytes]:
 
 def _request_passed(ctx: Ctx, req: set[bytes], name: bytes, index: int, method: bool) -> bool:
     """A call of the file's own function ``name`` (``new name(...)`` for a class whose
-    constructor it is, ``->name(...)`` for a method) is given request input at ``index``.
-    Remembered per file: a file of many functions asks the same question for each RCPT
-    write, and each answer searches the whole file."""
+    constructor it is, ``->name(...)`` for a method) is given request input at ``index``,
+    and in another argument too: the visitor writes the text as well as naming who gets it.
+    A confirmation sent to the address typed carries the script's own words (as
+    :func:`_owner_content` for mail()). Remembered per file: a file of many functions asks
+    the same question for each RCPT write, and each answer searches the whole file."""
     known: dict[tuple[bytes, int, bool], bool] = ctx.cache.setdefault("request-passed", {})
     got = known.get((name, index, method))
     if got is None:
@@ -306,10 +308,14 @@ def _request_passed_at(ctx: Ctx, req: set[bytes], name: bytes, index: int, metho
     for at in sites[:10]:
         tail = code[code.find(b"(", at - 1) + 1 : at + 4000]
         parts = top_args(tail[: close_paren(tail)])
-        if index < len(parts):
-            arg = interpolated(ctx, parts[index])
-            if UIN_RE.search(arg) is not None or req.intersection(VAR.findall(arg)):
-                return True
+        if index < len(parts) and all(
+            UIN_RE.search(arg) is not None or req.intersection(VAR.findall(arg))
+            for arg in (
+                interpolated(ctx, parts[index]),
+                interpolated(ctx, b" , ".join(parts[:index] + parts[index + 1 :])),
+            )
+        ):
+            return True
     return False
 
 

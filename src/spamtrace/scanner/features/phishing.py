@@ -730,9 +730,10 @@ def _outside_recipient(ctx: Ctx, name: bytes, direct: set[bytes], depth: int = 2
     return True
 
 
-# every field of the query string walked: foreach ($_GET as $key => $value)
+# every field of the query string walked: foreach ($_GET as $key => $value) ($_REQUEST: an
+# order form posting its fields to the owner's chat)
 _QUERY_LOOP = re.compile(
-    rb"foreach\s*\(\s*\$_(?:get|request)\s+as\s+\$(" + NAME_P + rb")\s*=>\s*"
+    rb"foreach\s*\(\s*\$_get\s+as\s+\$(" + NAME_P + rb")\s*=>\s*"
     rb"\$(" + NAME_P + rb")\s*\)"
 )
 _APPENDED = re.compile(rb"\$(" + NAME_P + rb")\s*(?:\.=|\[\s*\]\s*=)([^;]{1,200})")
@@ -762,7 +763,19 @@ def _query_fields_relayed(ctx: Ctx, rule: Rule) -> Hit | None:
                 if start > m.end() and any(sent.find(h) >= 0 for h in held):
                     at = m.start()
                     return Hit(ctx.line_of_code(at), ctx.excerpt_code(at, at + 80))
+    if code.find(b"$_get") < 0:
+        return None
+    # the whole query string dumped into the message, no loop: print_r($_GET, true)
+    for start, args in calls_to(ctx, _SENDERS, 40):
+        if _QUERY_DUMP.search(_sent_text(ctx, args, 2)) is not None:
+            return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
     return None
+
+
+_QUERY_DUMP = re.compile(
+    rb"(?<![\w$>:])(?:print_r|var_export|json_encode|http_build_query|serialize|implode)"
+    rb"\s*\((?:\s*\x01\d+\x01\s*,)?\s*\$_get\b(?!\s*\[)"
+)
 
 
 _ADDRESS_KEYS = (
@@ -774,25 +787,39 @@ _ADDRESS_KEYS = (
 def _visitor_grabbed(ctx: Ctx, rule: Rule) -> Hit | None:
     """An IP grabber: the visitor's address glued into a message for a Telegram bot or a
     Discord webhook, then the visitor sent to another site (a video, a picture) by a literal
-    redirect: a link that records who opened it. No form is read; a shop's order notice
-    reports an order and thanks its customer on its own pages."""
+    redirect: a link that records who opened it. No form field is in the message; a shop's
+    order notice reports an order and thanks its customer on its own pages."""
     text = string_text(ctx)
     if not _chat_drop(text) or not any(text.find(k) >= 0 for k in _ADDRESS_KEYS):
         return None
     code = ctx.code
-    if _FIELD_READ.search(code) is not None or _auth_used(ctx):
+    if _auth_used(ctx):
         return None
     value = ctx.lx.value
     for start, args in calls_to(ctx, _SENDERS, 40):
         sent = _sent_text(ctx, args, 3)
+        if _FIELD_READ.search(sent) is not None:
+            continue  # a form's fields reported (an order), not only who opened the link
         if not any(
             value(int(q.group(1))).strip().lower() in _ADDRESS_KEYS
             for q in itertools.islice(PLACEHOLDER.finditer(sent), 200)
         ):
             continue
-        if _redirects(ctx, code[start:]) >= 0:
-            return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
+        at = _redirects(ctx, code[start:])
+        if at < 0:
+            continue
+        q = PLACEHOLDER.match(code, start + at)
+        if q is not None and _DOWNLOAD.search(ctx.lx.value(int(q.group(1))).lower()):
+            continue  # a download counter: the owner told, the visitor given the file
+        return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
     return None
+
+
+# a redirect that hands over a document or an archive
+_DOWNLOAD = re.compile(
+    rb"\.(?:pdf|zip|rar|7z|tar|gz|tgz|docx?|xlsx?|pptx?|odt|ods|epub|exe|msi|dmg|apk|deb|rpm)"
+    rb"(?:[?#][^'\"\s]*)?\s*$"
+)
 
 
 _ARRAY_HOLDS = re.compile(rb"\$(" + NAME_P + rb")\s*=\s*(?:array\s*\(|\[)([^;]{1,400})")
@@ -923,7 +950,8 @@ def _password_stored_sent_away(ctx: Ctx, rule: Rule) -> Hit | None:
         keys.update(value(int(f.group(1))).lower().strip() for f in _FIELD_READ.finditer(sent))
         if len(keys) < 2 or not any(_CREDENTIAL_KEY.search(k) for k in keys):
             continue
-        if _genuine_site_redirect(ctx, m.start()) >= 0:
+        # a sign-up of a site's own sends its new member to its own front page
+        if _genuine_site_redirect(ctx, m.start(), brand_front=True) >= 0:
             return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.start() + 80))
     return None
 
@@ -1445,10 +1473,13 @@ _FRONT_OR_SIGN_IN = re.compile(
 )
 
 
-def _genuine_site_redirect(ctx: Ctx, after: int, sign_in_only: bool = False) -> int:
+def _genuine_site_redirect(
+    ctx: Ctx, after: int, sign_in_only: bool = False, brand_front: bool = False
+) -> int:
     """Where, after code offset ``after``, a literal sends the browser to another site's front
-    or sign-in page (``sign_in_only``: its sign-in page), written whole (nothing glued onto
-    the address); -1 if none does."""
+    or sign-in page (``sign_in_only``: its sign-in page; ``brand_front``: its sign-in page,
+    or the front page of a service phishing pages imitate), written whole (nothing glued
+    onto the address); -1 if none does."""
     raw = ctx.lx.raw_strings
     code = ctx.code
     for q in itertools.islice(PLACEHOLDER.finditer(code, after), 200):
@@ -1460,8 +1491,12 @@ def _genuine_site_redirect(ctx: Ctx, after: int, sign_in_only: bool = False) -> 
             continue
         # the page's path, without its query ("?authorId=..." names no sign-in page)
         path = (m.group(2) or b"/").split(b"?", 1)[0]
-        if sign_in_only:
-            if _SIGN_IN_PATH.search(path) is None and m.group(1) not in _SIGN_IN_HOST:
+        if sign_in_only or brand_front:
+            if _SIGN_IN_PATH.search(path) is None and m.group(1) not in _SIGN_IN_HOST and not (
+                brand_front
+                and _FRONT_OR_SIGN_IN.search(path) is not None
+                and _BRAND.search(lit[m.start(1) : m.end(1) + 40].split(b"/", 1)[0]) is not None
+            ):
                 continue
         elif _FRONT_OR_SIGN_IN.search(path) is None:
             continue
@@ -1737,7 +1772,7 @@ def _crawler_remote_served(ctx: Ctx, rule: Rule) -> Hit | None:
     value = ctx.lx.value
     for m in itertools.islice(prefiltered_finditer(_LITERAL_FETCH, code, ctx.first), 20):
         url = value(int(m.group(1))).lower().lstrip()
-        if not url.startswith(WEB_SCHEMES[:2]):
+        if not url.startswith(WEB_SCHEMES[:2]) or _SITE_COPY.search(url) is not None:
             continue
         window = code[max(0, m.start() - 120) : m.end() + 400]
         if _SERVE.search(window) is None:
@@ -1786,7 +1821,10 @@ def _fixed_fetch(ctx: Ctx, fn: bytes, arg: bytes, bodies: dict[bytes, bytes]) ->
             return False
         arg = given[0][1].group(1).strip()
     lit = PLACEHOLDER.fullmatch(arg.strip())
-    return lit is not None and ctx.lx.value(int(lit.group(1))).find(b"$") < 0
+    if lit is None:
+        return False
+    url = ctx.lx.value(int(lit.group(1)))
+    return url.find(b"$") < 0 and _SITE_COPY.search(url.lower()) is None
 
 
 def _crawler_block_prints_fetch(ctx: Ctx) -> Hit | None:
@@ -1836,6 +1874,9 @@ _LOCAL_PAGE = re.compile(
     rb"(?<![\w$>:])(?:include|require)(?:_once)?)\s*\(?\s*"
     rb"(?:(?:__dir__|dirname\s*\(\s*__file__\s*\))\s*\.\s*)?\x01(\d+)\x01\s*\)?\s*;"
 )
+# a page that says it is the site's own, for crawlers: its sitemap, a snapshot or a
+# prerendered copy of its pages (dynamic rendering), not a doorway
+_SITE_COPY = re.compile(rb"sitemap|snapshot|pre-?render")
 # a page of text or HTML, not a script: what a doorway keeps next to the site for crawlers
 _PAGE_FILE = re.compile(rb"\.(?:txt|html?|shtml)$")
 
@@ -1876,7 +1917,7 @@ def _crawler_local_served(ctx: Ctx, rule: Rule) -> Hit | None:
     value = ctx.lx.value
     for m in itertools.islice(prefiltered_finditer(_LOCAL_PAGE, code, ctx.first), 20):
         name = value(int(m.group(1))).lower().strip()
-        if name.find(b"://") >= 0:
+        if name.find(b"://") >= 0 or _SITE_COPY.search(name) is not None:
             continue
         script = _PAGE_FILE.search(name) is None
         if script and (not name.endswith(b".php") or not _else_includes(ctx, m.end())):
@@ -1888,7 +1929,7 @@ def _crawler_local_served(ctx: Ctx, rule: Rule) -> Hit | None:
         if test is None:
             continue
         cond = test.group(0)
-        if script and not _names_crawlers(ctx, cond):
+        if script and not (_names_crawlers(ctx, cond) and _reads_referrer(ctx, cond)):
             continue
         if _crawler_test(ctx, cond) or _crawler_flag(ctx, cond):
             return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.start() + 80))
@@ -1911,6 +1952,21 @@ def _else_includes(ctx: Ctx, end: int) -> bool:
     """The include ending at ``end`` is the whole block of its ``if``, and the ``else`` of
     that ``if`` includes another fixed local file: which script runs is chosen by the test."""
     return _ELSE_INCLUDE.match(ctx.code, end) is not None
+
+
+def _reads_referrer(ctx: Ctx, cond: bytes) -> bool:
+    """``cond`` reads the referrer, in itself or in a function of the file's own it calls:
+    search visitors picked with the crawlers (a doorway). Dynamic rendering, a prerendered
+    script for crawlers and the app for people, tests the user agent only."""
+    bodies = function_bodies(ctx)
+    called = itertools.islice(_CALLED.finditer(cond), 8)
+    texts = [cond] + [bodies.get(c.group(1), b"") for c in called]
+    value = ctx.lx.value
+    return any(
+        value(int(q.group(1))).lower().find(b"http_referer") >= 0
+        for text in texts
+        for q in itertools.islice(PLACEHOLDER.finditer(text), 40)
+    )
 
 
 def _names_crawlers(ctx: Ctx, cond: bytes) -> bool:
@@ -1965,7 +2021,10 @@ def _crawler_helper_page(ctx: Ctx) -> Hit | None:
             path = _FIXED_PATH.fullmatch(given[0][1].group(1))
         else:
             path = _FIXED_PATH.fullmatch(arg)
-        if path is None or value(int(path.group(1))).find(b"://") >= 0:
+        if path is None:
+            continue
+        name = value(int(path.group(1))).lower()
+        if name.find(b"://") >= 0 or _SITE_COPY.search(name) is not None:
             continue
         head = code[max(0, m.start() - 260) : m.start()].rstrip()
         if not head.endswith(b"{"):
@@ -2359,10 +2418,39 @@ def _sends_visitor(ctx: Ctx) -> int:
     for p in itertools.islice(prefiltered_finditer(_PACKED, code, ctx.first), 20):
         args = code[p.end() : p.end() + 600]
         args = args[: close_paren(args)]
-        keys = {value(int(k.group(1))).strip().lower() for k in _VISITOR_KEY.finditer(args)}
+        # and what the variables it packs were set to, once ($ua = $_SERVER['HTTP_USER_AGENT'])
+        held = [args] + [
+            given[0][1].group(1)
+            for v in itertools.islice(VAR.finditer(args), 8)
+            if len(given := var_assigns(code, v.group(1), TAIL_RHS, 2)) == 1
+        ]
+        keys = {
+            value(int(k.group(1))).strip().lower()
+            for text in held
+            for k in _VISITOR_KEY.finditer(text)
+        }
         if b"http_user_agent" in keys and b"http_referer" in keys:
             return p.start()
     return -1
+
+
+# an answer's key that names the unwanted visitors: bots, fraud, a risk score
+_BOT_VERDICT = re.compile(rb"bot|crawler|fraud|risk|spam")
+# a test that the key is false: the people picked, not the bots
+_NEGATIVE_TEST = re.compile(rb"!|\bfalse\b|==\s*0\b|\bempty\s*\(|\bnull\b")
+
+
+def _bots_picked(ctx: Ctx, cond: bytes) -> bool:
+    """``cond`` (not negated) tests a key of the answer that names bots or fraud (``if
+    ($json['bot'] == true)``): the bots are sent away (a fraud filter on a paid landing
+    page shows them a captcha); a cloak sends the people on and keeps the bots."""
+    if _NEGATIVE_TEST.search(cond) is not None:
+        return False
+    value = ctx.lx.value
+    return any(
+        _BOT_VERDICT.search(value(int(q.group(1))).lower()) is not None
+        for q in itertools.islice(PLACEHOLDER.finditer(cond), 6)
+    )
 
 
 @feature("remote_cloak_verdict")
@@ -2384,7 +2472,7 @@ def _remote_cloak_verdict(ctx: Ctx, rule: Rule) -> Hit | None:
         for c in itertools.islice(_IF_AT.finditer(code, d.end()), 10):
             cond = code[c.end() : c.end() + 300]
             cond = cond[: close_paren(cond)]
-            if cond.find(reply) < 0:
+            if cond.find(reply) < 0 or _bots_picked(ctx, cond):
                 continue
             at = _redirects(ctx, _block_after(code, c.end()))
             if at >= 0:
@@ -2393,17 +2481,19 @@ def _remote_cloak_verdict(ctx: Ctx, rule: Rule) -> Hit | None:
 
 
 # a rewrite condition on where the visitor comes from or what it is: a search engine's
-# referrer, a crawler's user agent, a crawler's word starting in the first 200 bytes of the
-# condition and the line ending at most 200 bytes after it (at a newline or a "\\n" written
-# in a single-quoted literal)
-_REWRITE_HEAD = re.compile(rb"rewritecond\s+%\{http_(?:referer|user_agent)\}")
+# referrer, a crawler's user agent (not negated: "!google" is hotlink protection), a crawler's
+# word starting in the first 200 bytes of the condition and the line ending at most 200 bytes
+# after it (at a newline or a "\\n" written in a single-quoted literal; a lone backslash, as
+# in an escaped dot, is part of the line)
+_REWRITE_HEAD = re.compile(rb"rewritecond\s+%\{http_(?:referer|user_agent)\}\s+(?![\s!])")
 # each place a word starts (no word starts another: one match per place)
 _CRAWLER_AT = re.compile(rb"(?=(google|bing|yahoo|yandex|baidu|bot|crawl|spider|slurp))")
 _COND_LINE_MOST = 200 + 6 + 200  # the bytes before the word, the longest word, the bytes after
-# more conditions, then the rule they guard, which sends the request somewhere (another
-# site, a page or script), not one that refuses it ("- [F]": a bad-bot blocker)
-_REWRITE_MORE = re.compile(rb"(?:\s*rewritecond[^\n\\]{0,200}(?:\n|\\n))*\s*")
-_REWRITE_RULE = re.compile(rb"rewriterule\s+\S+\s+(?:https?://|/?[\w./-]+\.(?:php|html?|txt)\b)")
+# more conditions, then the rule they guard, which sends the request to another site; not
+# one that refuses it ("- [F]") or shows a page of the site's own ("/blocked.html"): a
+# bad-bot blocker
+_REWRITE_MORE = re.compile(rb"(?:\s*rewritecond(?:[^\n\\]|\\(?!n)){0,200}(?:\n|\\n))*\s*")
+_REWRITE_RULE = re.compile(rb"rewriterule\s+\S+\s+https?://")
 
 
 def _rewrite_cloak(text: bytes) -> bool:
@@ -2415,22 +2505,17 @@ def _rewrite_cloak(text: bytes) -> bool:
     second); a chain of conditions that ends in no such rule ends so for each one in it."""
     failed_to = 0
     for head in _REWRITE_HEAD.finditer(text):
-        if head.start() < failed_to:
-            continue  # inside a chain already read: its rule is the same
         at = head.end()
+        if at < failed_to:
+            continue  # its line is in a chain already read: the rule after it is the same
         window = at + _COND_LINE_MOST + 2
-        ends = [e for e in (text.find(b"\n", at, window), text.find(b"\\", at, window)) if e >= 0]
+        ends = [e for e in (text.find(b"\n", at, window), text.find(b"\\n", at, window)) if e >= 0]
         if not ends:
             continue
         end = min(ends)
         if end - at > _COND_LINE_MOST:
             continue
-        if text[end] == 10:
-            after = end + 1
-        elif text.startswith(b"\\n", end):
-            after = end + 2
-        else:
-            continue
+        after = end + 1 if text[end] == 10 else end + 2
         words = _CRAWLER_AT.finditer(text, at, min(end, at + 200 + 6))
         if not any(w.start() - at <= 200 and end - w.end(1) <= 200 for w in words):
             continue
@@ -2463,9 +2548,16 @@ def _htaccess_search_cloak(ctx: Ctx, rule: Rule) -> Hit | None:
         return None
     for start, args in calls_to(ctx, _HTACCESS_WRITES, 40):
         parts = top_args(args)
-        if parts and any(
+        if not parts:
+            continue
+        target = parts[0]
+        v = VAR.fullmatch(target.strip())
+        if v is not None:  # the path in a variable set once: $f = DOCROOT . '/.htaccess'
+            given = var_assigns(ctx.code, v.group(1), TAIL_RHS, 2)
+            target = given[0][1].group(1) if len(given) == 1 else b""
+        if any(
             value(int(q.group(1))).lower().find(b".htaccess") >= 0
-            for q in itertools.islice(PLACEHOLDER.finditer(parts[0]), 6)
+            for q in itertools.islice(PLACEHOLDER.finditer(target), 6)
         ):
             return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
     return None

