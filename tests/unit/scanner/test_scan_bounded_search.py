@@ -202,7 +202,7 @@ def test_an_smtp_client_of_many_functions_is_searched_once_per_function(
     found = analyze(_smtp_functions(40, b"'a@b.c'"), "x.php", rules)
     assert "mailer.smtp-relay-request" not in {f.rule for f in found.findings}
     assert searches < 2 * 40 + 40  # once per function, plus the other rules' few names
-    relay = analyze(_smtp_functions(40, b'$_POST["to"]'), "x.php", rules)
+    relay = analyze(_smtp_functions(40, b'$_POST["to"], $_POST["text"]'), "x.php", rules)
     assert "mailer.smtp-relay-request" in {f.rule for f in relay.findings}
 
 
