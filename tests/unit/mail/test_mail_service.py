@@ -174,15 +174,10 @@ def test_an_incident_counts_the_recipients_learnt_before_it_opened(tmp_path: Pat
     assert (inc.messages, inc.recipients) == (30, 30) == (totals.messages, totals.recipients)
 
 
-def test_a_log_this_user_may_not_read_is_said_not_taken_for_no_mail(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
-    """Without root, /var/log/exim4 cannot be looked into: `mail` said "no mail log found"
-    and exited 0 (nobody above the limits), `check` said nothing. Now `mail` exits 3 naming
-    the log, and `check` has a note."""
+def _exim_folder_closed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """``tmp_path/exim4`` holding ``mainlog``, which cannot be looked into (``os.stat`` of
+    what is in it fails), as /var/log/exim4 for a user not in group adm."""
     import os
-
-    from spamtrace.cli.main import main
 
     folder = tmp_path / "exim4"
     folder.mkdir()
@@ -190,11 +185,23 @@ def test_a_log_this_user_may_not_read_is_said_not_taken_for_no_mail(
     real_stat = os.stat
 
     def stat(path: object, *args: object, **kw: object) -> os.stat_result:
-        if str(path).startswith(str(folder) + "/"):  # as a user not in group adm
+        if str(path).startswith(str(folder) + "/"):
             raise PermissionError(13, "Permission denied", str(path))
         return real_stat(path, *args, **kw)  # type: ignore[arg-type]
 
     monkeypatch.setattr(os, "stat", stat)
+    return folder
+
+
+def test_a_log_this_user_may_not_read_is_said_not_taken_for_no_mail(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Without root, /var/log/exim4 cannot be looked into: `mail` said "no mail log found"
+    and exited 0 (nobody above the limits), `check` said nothing. Now `mail` exits 3 naming
+    the log, and `check` has a note."""
+    from spamtrace.cli.main import main
+
+    folder = _exim_folder_closed(tmp_path, monkeypatch)
     monkeypatch.setenv("SPAMTRACE_MAIL_EXIM_LOGS", json.dumps([str(folder / "mainlog")]))
     monkeypatch.setenv("SPAMTRACE_MAIL_POSTFIX_LOGS", json.dumps([str(tmp_path / "none")]))
     monkeypatch.setenv("SPAMTRACE_CONFIG_DIR", str(tmp_path))
@@ -336,22 +343,10 @@ def test_a_given_log_this_user_may_not_look_at_is_not_no_such_file(
     """Without root, `mail --exim-log /var/log/exim4/mainlog` said "no such file" (the
     folder cannot be looked into): it is there, and may not be read. Exit 3, as for a
     configured log, with what to do."""
-    import os
-
     from spamtrace.cli.main import main
 
-    folder = tmp_path / "exim4"
-    folder.mkdir()
-    (folder / "mainlog").write_text("")
-    real_stat = os.stat
-
-    def stat(path: object, *args: object, **kw: object) -> os.stat_result:
-        if str(path).startswith(str(folder) + "/"):  # as a user not in group adm
-            raise PermissionError(13, "Permission denied", str(path))
-        return real_stat(path, *args, **kw)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(os, "stat", stat)
-    monkeypatch.setattr(os, "geteuid", lambda: 1000)
+    folder = _exim_folder_closed(tmp_path, monkeypatch)
+    monkeypatch.setattr("os.geteuid", lambda: 1000)
     assert main(["mail", "--no-queue", "--exim-log", str(folder / "mainlog")]) == 3
     (line,) = capsys.readouterr().err.splitlines()
     assert f"cannot read {folder}/mainlog: Permission denied (run as root" in line, line
