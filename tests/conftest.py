@@ -5,6 +5,8 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -55,3 +57,29 @@ def _unit_tests_see_one_network_namespace(
     from spamtrace.actions import process
 
     monkeypatch.setattr(process, "netns_of", lambda pid, procfs="/proc": 4026531840)
+
+
+def _remove_deep(top: Path, name: str, files: tuple[str, ...] = ()) -> None:
+    """Remove the chain top/name/name/... (longer than PATH_MAX), and ``files`` at its
+    bottom, through folder descriptors (pytest's clean-up cannot remove it)."""
+    fds = [os.open(top, os.O_RDONLY)]
+    try:
+        while True:
+            try:
+                fds.append(os.open(name, os.O_RDONLY, dir_fd=fds[-1]))
+            except FileNotFoundError:
+                break
+        for file in files:
+            os.unlink(file, dir_fd=fds[-1])
+        while len(fds) > 1:
+            os.close(fds.pop())
+            os.rmdir(name, dir_fd=fds[-1])
+    finally:
+        for fd in fds:
+            os.close(fd)
+
+
+@pytest.fixture
+def remove_deep() -> Callable[[Path, str, tuple[str, ...]], None]:
+    """:func:`_remove_deep`, for the tests of trees nested past PATH_MAX."""
+    return _remove_deep

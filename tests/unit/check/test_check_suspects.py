@@ -4,6 +4,7 @@ incident scans report as "this is the file"."""
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -230,6 +231,7 @@ def test_links_where_a_site_must_not_reach_are_listed_apart_from_the_files(
 
 def test_a_sender_in_a_folder_nested_past_path_max_is_read_and_scanned_through_proc(
     tmp_path: Path,
+    remove_deep: Callable[[Path, str, tuple[str, ...]], None],
 ) -> None:
     """A mailer run from a folder nested deeper than PATH_MAX (4096 bytes, made with
     relative mkdir/cd): readlink of /proc/PID/cwd says ENAMETOOLONG. `check` showed `cwd ?`
@@ -276,23 +278,4 @@ def test_a_sender_in_a_folder_nested_past_path_max_is_read_and_scanned_through_p
         child.kill()
         child.wait()
         os.close(fd)
-        _remove_deep(tmp_path, name, "deep.php")  # pytest's clean-up cannot remove it
-
-
-def _remove_deep(top: Path, name: str, file: str) -> None:
-    """Remove ``file`` at the bottom of top/name/name/... and the chain (past PATH_MAX),
-    through folder descriptors."""
-    fds = [os.open(top, os.O_RDONLY)]
-    try:
-        while True:
-            try:
-                fds.append(os.open(name, os.O_RDONLY, dir_fd=fds[-1]))
-            except FileNotFoundError:
-                break
-        os.unlink(file, dir_fd=fds[-1])
-        while len(fds) > 1:
-            os.close(fds.pop())
-            os.rmdir(name, dir_fd=fds[-1])
-    finally:
-        for fd in fds:
-            os.close(fd)
+        remove_deep(tmp_path, name, ("deep.php",))  # pytest's clean-up cannot remove it

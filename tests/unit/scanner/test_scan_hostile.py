@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import socket
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -198,28 +199,10 @@ def test_the_named_script_is_scanned_even_with_no_budget_left(tmp_path: Path) ->
     assert stats["scanned"] == 1
 
 
-def _remove_deep(top: Path, name: str, files: tuple[str, ...] = ()) -> None:
-    """Remove the chain top/name/name/... (longer than PATH_MAX), and ``files`` at its
-    bottom, through folder descriptors."""
-    fds = [os.open(top, os.O_RDONLY)]
-    try:
-        while True:
-            try:
-                fds.append(os.open(name, os.O_RDONLY, dir_fd=fds[-1]))
-            except FileNotFoundError:
-                break
-        for file in files:
-            os.unlink(file, dir_fd=fds[-1])
-        while len(fds) > 1:
-            os.close(fds.pop())
-            os.rmdir(name, dir_fd=fds[-1])
-    finally:
-        for fd in fds:
-            os.close(fd)
-
-
 def test_a_mailer_in_a_folder_nested_past_path_max_is_found(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    remove_deep: Callable[[Path, str, tuple[str, ...]], None],
 ) -> None:
     """A tree nested past PATH_MAX (4096 bytes: relative mkdir and cd make it) was listed
     "cannot list directory: File name too long" and nothing in it was read: a dropper hidden
@@ -244,7 +227,7 @@ def test_a_mailer_in_a_folder_nested_past_path_max_is_found(
     try:
         rc, doc = _run_json(capsys, "--jobs", "1", str(site))
     finally:
-        _remove_deep(site, "d" * 200, ("mailer.php",))  # pytest's clean-up cannot remove it
+        remove_deep(site, "d" * 200, ("mailer.php",))  # pytest's clean-up cannot remove it
     found = [f for f in doc["files"] if f["path"].endswith("/mailer.php")]
     assert [f["verdict"] for f in found] == ["malicious"], doc["files"]
     assert len(found[0]["path"]) > 4096
