@@ -22,9 +22,7 @@ from spamtrace.safetext import escape
 #: the options ``mail`` and ``audit`` ask Exim for, to find its main log
 LOG_OPTIONS = ("log_file_path", "syslog_facility")
 #: why a fresh Exim's main log is not there (``mail`` and ``audit`` say it alike)
-FIRST_LOG = (
-    "it is created at Exim's first log line (by the syslog daemon when Exim logs through syslog)"
-)
+FIRST_LOG = "it is created at Exim's first log line"
 NOT_WRITTEN = f"is not written yet: {FIRST_LOG}"
 
 
