@@ -726,11 +726,26 @@ def whitelisted_at(ctx: Ctx, var: bytes, pos: int) -> bool:
     return False
 
 
-# a value made safe for a SQL string: what mysqli/mysql/PDO escaping returns
+# a value made safe for a SQL string: what mysqli/mysql escaping returns, whatever hands out
+# the connection ($db, $db->link, $db->connection(), db_link()); the call must be the whole
+# value (:func:`_whole_escape_call`)
 _SQL_ESCAPE_RHS = re.compile(
-    rb"\s*=(?![=>])\s*(?:mysqli_real_escape_string\s*\(\s*\$" + NAME_P + rb"\s*,"
-    rb"|mysql_real_escape_string\s*\(|\$" + NAME_P + rb"\s*->\s*real_escape_string\s*\()"
+    rb"\s*=(?![=>])\s*@?\s*(?:mysqli_real_escape_string|mysql_real_escape_string"
+    rb"|\$" + NAME_P + rb"(?:\s*->\s*" + NAME_P + rb"(?:\s*\(\s*\))?)*"
+    rb"\s*->\s*real_escape_string)\s*\("
 )
+
+
+def _whole_escape_call(code: bytes, at: int) -> bool:
+    """Whether the assignment at ``at`` gives its variable an escaping call and nothing
+    more: the statement ends where the call's ")" does. Request text joined before or
+    after it (``mysqli_real_escape_string($db, $a) . $_GET['o']``), or a condition that
+    picks another value (``... ?: $_GET['o']``), is not escaped."""
+    m = _SQL_ESCAPE_RHS.match(code, at)
+    if m is None:
+        return False
+    end = m.end() + close_paren(code[m.end() : m.end() + 2000])
+    return code[end + 1 : end + 40].lstrip()[:1] == b";"
 
 
 def _sql_quoted(sql: bytes, var: bytes) -> bool:
@@ -750,7 +765,7 @@ def sql_escaped_var(ctx: Ctx, var: bytes) -> bool:
     code = ctx.code
     writes = var_assigns(code, var, _ANY_WRITE, 6)
     return bool(writes) and all(
-        m.group().strip() == b"=" and _SQL_ESCAPE_RHS.match(code, m.start()) is not None
+        m.group().strip() == b"=" and _whole_escape_call(code, m.start())
         for _, m in writes
     )
 
