@@ -2723,6 +2723,8 @@ def _request_completed_name(ctx: Ctx, rule: Rule) -> Hit | None:
 
 
 # a loop: a function that spells text character by character
+# searched for through its words (prefiltered_search): the look-behind made the regex engine
+# try it at every offset of every function body
 _LOOP = re.compile(rb"(?<![\w$>:])(?:for|foreach|while)\s*\(")
 _OWN_CALL = re.compile(rb"[\s@]*(" + NAME_P + rb")\s*\(")
 _ALL_LITERALS = re.compile(rb"\s*\x01\d+\x01\s*(?:,\s*(?:\x01\d+\x01|-?\d+)\s*)*\)")
@@ -2739,7 +2741,7 @@ def _spelling_functions(ctx: Ctx) -> frozenset[bytes]:
                 len(body) < 3000
                 and body.find(b"chr") >= 0
                 and body.find(b"return") >= 0
-                and _LOOP.search(body)
+                and prefiltered_search(_LOOP, body)
                 and re.search(rb"(?<![\w$>:])chr\s*\(", body)
             ):
                 names.add(name)
@@ -3171,7 +3173,7 @@ def _numbered_name_call(ctx: Ctx, rule: Rule) -> Hit | None:
                     spelled.append((m.start(), text))
     if ctx.first(b"function") >= 0:
         for name, body in itertools.islice(function_bodies(ctx).items(), 100):
-            if len(body) > 3000 or _LOOP.search(body) is None:
+            if len(body) > 3000 or prefiltered_search(_LOOP, body) is None:
                 continue
             alphabet: bytes | None = None
             t = _ALPHABET_LOOKUP.search(body) or _each_lookup(body)
@@ -3180,7 +3182,7 @@ def _numbered_name_call(ctx: Ctx, rule: Rule) -> Hit | None:
                 if lit is None:
                     continue
                 alphabet = value(int(lit.group(1)))
-            elif _CHR_OF_ITEM.search(body) is None:
+            elif prefiltered_search(_CHR_OF_ITEM, body) is None:
                 continue
             call = re.compile(rb"(?<![\w$>:])" + re.escape(name) + rb"\s*\(\s*" + _NUM_LIST)
             for m in itertools.islice(call.finditer(code), 100):

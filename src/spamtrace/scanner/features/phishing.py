@@ -2973,7 +2973,10 @@ _EACH_OF = re.compile(rb"foreach\s*\(([^;{]{1,200}?)\s+as\s+([^){;]{1,80})\)")
 
 
 def _whole_request_at(ctx: Ctx, text: bytes) -> int:
-    for m in itertools.islice(_REQUEST_DUMP.finditer(text), 20):
+    # each match begins with one of four words: tried only where one occurs (the leading
+    # look-behind made the regex engine try every offset of the code)
+    first = ctx.first if text is ctx.code else None
+    for m in itertools.islice(prefiltered_finditer(_REQUEST_DUMP, text, first), 20):
         key = m.group(1)
         if key is None or ctx.lx.value(int(key)).strip().lower() in _DUMP_SERVER_KEYS:
             return m.start()
