@@ -56,12 +56,10 @@ def _check(args: argparse.Namespace, cfg: config_mod.Config) -> int:
     # and the firewall's users, groups and exceptions (`firewall apply` refuses them)
     from spamtrace.actions.firewall.host import config_problem
 
-    if (why := config_problem(cfg)) is not None:
-        import re
-
-        named = re.match(r"[a-z]+\.[a-z_]+", why)  # firewall.exceptions[0].user: ...
-        where = cfg.sources.get(named.group(0)) if named else None
-        return _check_failed(args, ConfigError(f"{where}: {why}" if where else why))
+    if (refused := config_problem(cfg)) is not None:
+        why = refused.message  # firewall.exceptions[0].user: ..., of the key firewall.exceptions
+        where = cfg.sources.get(refused.key) if refused.key else None
+        return _check_failed(args, ConfigError(f"{where}: {why}" if where else why, refused.key))
     # valid, but likely not what was meant: said under the verdict (a v6 destination
     # "fd57:d4::2:465" is the address ...:465, not port 465; a relay's or an exception's too)
     from spamtrace.policy.firewall_plan import destination_notes

@@ -317,10 +317,11 @@ def _addr_key(addr: str) -> tuple[int, int]:
 def resolve_relays(
     relays: Sequence[str], resolve: Callable[[str], tuple[str, ...]] | None, where: str
 ) -> tuple[str, ...]:
-    """Addresses of relay hosts (names, IPs or CIDRs); an unresolvable name is a ConfigError."""
+    """Addresses of relay hosts (names, IPs or CIDRs) of the config key ``where``; an
+    unresolvable name is a ConfigError."""
     out: set[str] = set()
     for given in relays:
-        relay = relay_host(given, where)
+        relay = relay_host(given, where, key=where)
         try:
             out.add(str(ipaddress.ip_network(relay, strict=False)).removesuffix("/32"))
             continue
@@ -330,26 +331,28 @@ def resolve_relays(
             continue
         found = resolve(relay)
         if not found:
-            raise ConfigError(f"{where}: relay {quoted(relay)} does not resolve")
+            raise ConfigError(f"{where}: relay {quoted(relay)} does not resolve", key=where)
         out.update(found)
     cleaned = {a.removesuffix("/128") if ":" in a else a for a in out}
     return tuple(sorted(cleaned, key=_addr_key))
 
 
-def relay_host(relay: str, where: str) -> str:
+def relay_host(relay: str, where: str, key: str | None = None) -> str:
     """A ``[firewall] relays`` entry -> the address, network or name it gives (``[v6]`` is
     its address); a port, or a shape that is none of these, is a ConfigError saying so
-    (it was looked up in the DNS: "does not resolve")."""
+    (it was looked up in the DNS: "does not resolve"), of the config key ``key``."""
     parsed = split_destination(relay)
     if parsed is None or not parsed[0]:
         raise ConfigError(
-            f"{where}: relay {quoted(relay)} is not an address, a network or a host name"
+            f"{where}: relay {quoted(relay)} is not an address, a network or a host name",
+            key=key,
         )
     host, port = parsed
     if port is not None or (relay.count(":") == 1 and not relay.startswith("[")):
         raise ConfigError(
             f"{where}: relay {quoted(relay)} takes no port (a relay is allowed on every SMTP "
-            f"port); give {quoted(host)}"
+            f"port); give {quoted(host)}",
+            key=key,
         )
     return host
 
@@ -606,16 +609,25 @@ def build_plan(
     for i, name in enumerate(fw.allow_users):
         user_id = int(name) if name.isdecimal() else uid_of(name)
         if user_id is None:
-            raise ConfigError(f"firewall.allow_users[{i}]: no such user {quoted(name)}")
+            raise ConfigError(
+                f"firewall.allow_users[{i}]: no such user {quoted(name)}",
+                key="firewall.allow_users",
+            )
         uids.setdefault(user_id, Principal("uid", user_id, name, "firewall.allow_users"))
     for i, name in enumerate(fw.allow_groups):
         group_id = int(name) if name.isdecimal() else gid_of(name)
         if group_id is None:
-            raise ConfigError(f"firewall.allow_groups[{i}]: no such group {quoted(name)}")
+            raise ConfigError(
+                f"firewall.allow_groups[{i}]: no such group {quoted(name)}",
+                key="firewall.allow_groups",
+            )
         gids.setdefault(group_id, Principal("gid", group_id, name, "firewall.allow_groups"))
-    exceptions = parse_exceptions(
-        fw.exceptions, ports, uid_of=uid_of, gid_of=gid_of, resolve=resolve
-    )
+    try:
+        exceptions = parse_exceptions(
+            fw.exceptions, ports, uid_of=uid_of, gid_of=gid_of, resolve=resolve
+        )
+    except ConfigError as exc:  # each names its entry; the key is the list's
+        raise ConfigError(exc.message, key="firewall.exceptions") from None
     # the relays only where the plan reads them
     notes = firewall_notes(cfg, relays=mode is FirewallMode.RELAY)
     derived, refusal = submission_exceptions(
@@ -626,7 +638,8 @@ def build_plan(
     if mode is FirewallMode.RELAY:
         if not fw.relays:
             raise ConfigError(
-                'firewall.mode = "relay" needs firewall.relays (the relay hosts the MTA may reach)'
+                'firewall.mode = "relay" needs firewall.relays (the relay hosts the MTA may reach)',
+                key="firewall.mode",
             )
         relay_addresses = resolve_relays(fw.relays, resolve, "firewall.relays")
         if not mta.uids:

@@ -82,8 +82,10 @@ def firewall_refusal_note(cfg: Config) -> str | None:
     check` refuses it."""
     from spamtrace.actions.firewall.host import config_problem
 
-    why = config_problem(cfg)
-    return None if why is None else f"`spamtrace firewall apply` would refuse this config: {why}"
+    problem = config_problem(cfg)
+    if problem is None:
+        return None
+    return f"`spamtrace firewall apply` would refuse this config: {problem.message}"
 
 
 class StatusBoard:
