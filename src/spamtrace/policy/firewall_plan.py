@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import enum
 import ipaddress
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -396,6 +396,7 @@ def v6_port_note(
     *,
     reach: str = "on every submission port",
     instead: Callable[[str, str], str] = _bracketed,
+    ports: Collection[int] = PORT_LIKE_GROUPS,
 ) -> str | None:
     """A note for an unbracketed IPv6 ``entry`` whose last group reads as an SMTP port
     ("fd57:d4::2:465"): it is an address (an IPv6 address carries a port only in the
@@ -404,7 +405,8 @@ def v6_port_note(
 
     ``reach`` says what the address is then allowed on; ``instead(address, port)`` what to
     write if the group is the port (the ``[addr]:port`` form; a key that takes no port in
-    its text says where the port goes)."""
+    its text says where the port goes); ``ports``: the groups that read as a port (SMTP's;
+    a DNS server's for ``audit.dnsbl_nameservers``)."""
     entry = entry.strip()
     if entry.startswith("[") or "/" in entry or entry.count(":") < 2:
         return None
@@ -413,7 +415,7 @@ def v6_port_note(
     except ValueError:
         return None
     head, _, last = entry.rpartition(":")
-    if not last.isdecimal() or int(last) not in PORT_LIKE_GROUPS:
+    if not last.isdecimal() or int(last) not in ports:
         return None
     head = head + ":" if head.endswith(":") else head  # "2001:db8::25": "2001:db8::"
     try:

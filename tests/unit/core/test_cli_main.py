@@ -204,6 +204,27 @@ def test_what_firewall_apply_refuses_names_its_key_as_data(tmp_path: Path) -> No
     assert config_problem(config.load(config_file=conf, config_dir=tmp_path, environ={})) is None
 
 
+def test_config_check_reads_the_dnsbl_nameservers_as_audit_does(tmp_path: Path) -> None:
+    """A nameserver `audit` refuses passed `config check`; one it reads unlike what was
+    likely meant (`fd57:d4::2:53`: the address ...:53 on port 53) passed without a word,
+    where `submission.allow_destinations` "fd57:d4::2:465" gets a note."""
+    conf = tmp_path / "spamtrace.toml"
+    conf.write_text('[audit]\ndnsbl_nameservers = ["10.0.0.53", "[::1]x"]\n')
+    proc = run_cli("--config", str(conf), "config", "check")
+    assert proc.returncode == 2 and proc.stderr.count("\n") == 1, proc.stderr
+    assert proc.stderr == (
+        f"spamtrace: error: {conf}: audit.dnsbl_nameservers[1]: DNS server '[::1]x': not an "
+        "address, address:port or [v6]:port\n"
+    )
+    conf.write_text('[audit]\ndnsbl_nameservers = ["fd57:d4::2:53", "[fd57:d4::2]:53"]\n')
+    proc = run_cli("--config", str(conf), "config", "check")
+    assert proc.returncode == 0, proc.stderr
+    (note,) = [line for line in proc.stdout.splitlines() if line.startswith("note:")]
+    assert note.startswith(
+        "note: audit.dnsbl_nameservers[0]: 'fd57:d4::2:53' is read as the IPv6 address"
+    ) and note.endswith("write '[fd57:d4::2]:53'"), note
+
+
 def test_config_check_refuses_an_alert_sendmail_that_cannot_run(tmp_path: Path) -> None:
     """`sendmail = "/usr/sbin/sendmial"` (a typo) in an e-mail alert passed `config check`:
     the daemon's first alert then failed ("not found") and nobody was told of the incident."""
