@@ -5,9 +5,10 @@
 from __future__ import annotations
 
 import bisect
+import heapq
 import itertools
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 
 from spamtrace.scanner import fold
 from spamtrace.scanner.context import (
@@ -108,7 +109,10 @@ def _request_extracted(ctx: Ctx) -> bool:
     (``foreach ($_POST as $k => $v) { $$k = $v; }``): any variable it never sets may then hold
     what the visitor sends."""
     code = ctx.code
-    if has_word(ctx, b"parse_str") and _PARSE_STR_REQ.search(code) is not None:
+    if (
+        has_word(ctx, b"parse_str")
+        and prefiltered_search(_PARSE_STR_REQ, code, ctx.first) is not None
+    ):
         return True
     if has_word(ctx, b"extract"):
         if _EXTRACT_REQ.search(code) is not None:
@@ -1893,8 +1897,10 @@ def _param_runners(ctx: Ctx) -> dict[bytes, int]:
     code = ctx.code
     # where the code hands a variable to a callback API: only a body holding one of them
     # can forward its parameter (most bodies of a file that has one need not be cut out)
+    # each match begins with one of the two names: tried only where one occurs (the pattern's
+    # leading look-behind made the regex engine try every offset of the file)
     forward_at = (
-        [c.start() for c in _FORWARD_CALL.finditer(code)]
+        [c.start() for c in prefiltered_finditer(_FORWARD_CALL, code, ctx.first)]
         if ctx.first(b"call_user_func") >= 0 or ctx.first(b"forward_static_call") >= 0
         else []
     )
@@ -2996,6 +3002,22 @@ def _xslt_request_functions(ctx: Ctx, rule: Rule) -> Hit | None:
 
 # what is called: the end of an array literal, of a call or of a string, then "("
 _CALLEE_END = re.compile(rb"[\])\x01]\s*\(")
+# the same pattern, one per byte it can start with: each has a literal start, which the regex
+# engine scans for much faster than for a class of bytes
+_CALLEE_ENDS = tuple(re.compile(re.escape(b) + rb"\s*\(") for b in (b")", b"]", b"\x01"))
+
+
+def _match_start(m: re.Match[bytes]) -> int:
+    return m.start()
+
+
+def callee_ends(code: bytes) -> Iterator[re.Match[bytes]]:
+    """``_CALLEE_END.finditer(code)``: the matches of its three patterns, by offset. A match
+    is its first byte, white space and "(", so two never overlap and each starts at the
+    byte that picks its pattern: every pattern's own matches, merged, are the same ones."""
+    return heapq.merge(*(rx.finditer(code) for rx in _CALLEE_ENDS), key=_match_start)
+
+
 _CALLEE_NAME = re.compile(rb"(?<![\w$>:\\])([a-z_][\w\\]*)\s*$")
 # words that take parentheses without being a call whose result could be called
 _NOT_CALLS = frozenset(
@@ -3030,7 +3052,7 @@ def _request_callee(ctx: Ctx, rule: Rule) -> Hit | None:
         return None
     code = ctx.code
     lx = ctx.lx
-    for m in itertools.islice(_CALLEE_END.finditer(code), 500):
+    for m in itertools.islice(callee_ends(code), 500):
         end = m.start()
         c = code[end]
         if c == 93:  # ]: an array literal, not an element ($a[...](...) is a variable call)
