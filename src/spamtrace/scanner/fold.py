@@ -32,7 +32,8 @@ resolved) and folds, with PHP's semantics:
   ``str_pad``, ``str_repeat``, ``strtr`` (three arguments, or a table), ``str_replace`` with
   lists, ``urldecode``/``rawurldecode``, ``ucwords``, ``pack('H*' | 'A*' | 'a*' | 'C*', ...)``,
   ``gzinflate``/``gzuncompress``/``gzdecode`` (at most :data:`MAX_VALUE` bytes out), hex
-  integers (``chr(0x73)``).
+  integers (``chr(0x73)``), ``base_convert`` (``base_convert(1751504350, 10, 36)`` is
+  "system").
 
 Everything else (any other call, an array, a variable set from anything else) stops the
 fold: the expression has no constant value. Bounded: the values are at most
@@ -88,6 +89,7 @@ _ARRAY_CALL = compile_possessive(rb"(str_split|explode|array_reverse|array_map)\
 _ARRAYISH = compile_possessive(
     rb"(?:\[|array\s*+\(|(?:str_split|explode|array_reverse|array_map)\s*+\()"
 )
+_DIGIT_RUN = compile_possessive(rb"\d{1,20}(?![\w.])")
 _HEX = compile_possessive(rb"0x([0-9a-f]{1,8})(?![\w.])")
 #: one conversion of a sprintf() format: %[argnum$][flags][width][.precision]specifier
 _SPEC = re.compile(rb"%(?:(\d+)\$)?((?:[-+ 0]|'.)*)(\d+)?(?:\.(\d+))?([bcdeufFosxX%])", re.DOTALL)
@@ -195,7 +197,7 @@ _KEYWORDS = frozenset(
 )  # fmt: skip
 _FOLDING_CALLS = frozenset(
     {b"chr", b"substr", b"substr_replace", b"str_replace", b"str_ireplace", b"str_pad",
-     b"str_repeat", b"strtr", b"sprintf", b"vsprintf", b"pack", *_UNARY}
+     b"str_repeat", b"strtr", b"sprintf", b"vsprintf", b"pack", b"base_convert", *_UNARY}
 )  # fmt: skip
 #: the folding calls that take an array argument (read by :meth:`_Parser.mixed_args`)
 _ARRAY_ARG_CALLS = frozenset({b"str_replace", b"str_ireplace", b"strtr", b"vsprintf"})
@@ -1102,6 +1104,8 @@ class _Parser:
             frm, to = args[1], args[2]
             n = min(len(frm), len(to))
             return args[0].translate(bytes.maketrans(frm[:n], to[:n])) if n else args[0]
+        if name == b"base_convert" and len(args) == 3:  # base_convert(1751504350, 10, 36)
+            return _base_convert(args[0], args[1], args[2])
         if name == b"sprintf" and args:
             return _sprintf(args[0], args[1:])
         if name == b"pack" and args:
@@ -1144,6 +1148,12 @@ class _Parser:
             return b"%d" % number[0], number[1]
         if m is not None and code[self.ws(m.end()) : self.ws(m.end()) + 1] in b",)":
             return m.group(0), m.end()
+        digits = _DIGIT_RUN.match(code, pos)  # a long number: base_convert(1751504350, ...)
+        if digits is not None and code[self.ws(digits.end()) : self.ws(digits.end()) + 1] in (
+            b",",
+            b")",
+        ):
+            return digits.group(0), digits.end()
         return self.expr(pos, depth)
 
 
@@ -1316,6 +1326,30 @@ def _sprintf(fmt: bytes, args: list[bytes]) -> bytes:
         out += text
         if len(out) > MAX_VALUE:
             raise _NoValue
+
+
+_DIGITS = b"0123456789abcdefghijklmnopqrstuvwxyz"
+
+
+def _base_convert(number: bytes, frm: bytes, to: bytes) -> bytes:
+    """PHP's ``base_convert``: the digits of ``number`` in base ``frm`` (others ignored, as
+    PHP does) written in base ``to``, lower case."""
+    if not (_INT.fullmatch(frm) and _INT.fullmatch(to)):
+        raise _NoValue
+    b1, b2 = int(frm), int(to)
+    if not (2 <= b1 <= 36 and 2 <= b2 <= 36) or len(number) > 64:
+        raise _NoValue
+    n = 0
+    for c in number.lower():
+        d = _DIGITS.find(bytes([c]))
+        if 0 <= d < b1:
+            n = n * b1 + d
+    out = bytearray()
+    while True:
+        n, r = divmod(n, b2)
+        out.append(_DIGITS[r])
+        if not n:
+            return bytes(reversed(out))
 
 
 def _pack(fmt: bytes, args: list[bytes]) -> bytes:

@@ -98,6 +98,9 @@ def _value(expr: str, before: str = "") -> bytes | None:
         ("'abc'[1]", b"b"),
         ("'abc'[-1] . 'abc'{0}", b"ca"),
         ("'abc'[5]", None),
+        ("base_convert(1751504350, 10, 36)", b"system"),
+        ("base_convert('ff', 16, 2) . base_convert('zz', 36, 10)", b"111111111295"),
+        ("base_convert('10', 10, 99)", None),
     ],
 )
 def test_folds_like_php(expr: str, value: bytes | None) -> None:

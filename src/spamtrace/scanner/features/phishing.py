@@ -156,22 +156,51 @@ def _crawler_remote(ctx: Ctx, rule: Rule) -> Hit | None:
         crawler = any(
             _CRAWLERS.search(value(int(q.group(1))).lower())
             for q in itertools.islice(PLACEHOLDER.finditer(args), 4)
-        )
+        ) or _bot_list(ctx, top_args(args)[:2], start)
         if not crawler:
             continue
-        window = code[start : start + 1000]
-        fetches = list(itertools.islice(REMOTE_FETCH.finditer(window), 20))
-        own = _fetch_functions(ctx)
-        if own:  # the file's own download function given a literal address
-            fetches += [
-                c for c in itertools.islice(_LITERAL_CALL.finditer(window), 40)
-                if c.group(2) in own
-            ]
-        for f in fetches:
-            url = value(int(f.group(1))).lower().lstrip()
-            if url.startswith(WEB_SCHEMES[:2]) and _served(window, f.start()):
-                at = start + f.start()
-                return Hit(ctx.line_of_code(at), ctx.excerpt_code(at, at + 80))
+        for at in [start, *_predicate_calls(ctx, start)]:
+            hit = _crawler_fetch_served(ctx, at)
+            if hit is not None:
+                return hit
+    return None
+
+
+def _predicate_calls(ctx: Ctx, start: int) -> list[int]:
+    """Where the file calls the function of its own whose body holds ``start`` (a test such
+    as ``function is_bot() { foreach ($bots as $b) if (stripos($ua, $b) ...) return true;
+    }``): the test's answer is used at those calls."""
+    code = ctx.code
+    for name, body in function_bodies(ctx).items():
+        at = code.find(body)
+        if not 0 <= at <= start < at + len(body):
+            continue
+        call = re.compile(rb"(?<![\w$>:])" + re.escape(name) + rb"\s*\(")
+        return [
+            m.start() for m in itertools.islice(call.finditer(code), 10)
+            if not at - 200 <= m.start() < at + len(body)
+        ]
+    return []
+
+
+def _crawler_fetch_served(ctx: Ctx, start: int) -> Hit | None:
+    """A fetch of a literal http(s) address in the ~1,000 bytes of code after ``start``,
+    whose content is output."""
+    code = ctx.code
+    value = ctx.lx.value
+    window = code[start : start + 1000]
+    fetches = list(itertools.islice(REMOTE_FETCH.finditer(window), 20))
+    own = _fetch_functions(ctx)
+    if own:  # the file's own download function given a literal address
+        fetches += [
+            c for c in itertools.islice(_LITERAL_CALL.finditer(window), 40)
+            if c.group(2) in own
+        ]
+    for f in fetches:
+        url = value(int(f.group(1))).lower().lstrip()
+        if url.startswith(WEB_SCHEMES[:2]) and _served(window, f.start()):
+            at = start + f.start()
+            return Hit(ctx.line_of_code(at), ctx.excerpt_code(at, at + 80))
     return None
 
 
