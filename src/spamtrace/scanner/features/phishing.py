@@ -145,7 +145,6 @@ def _crawler_remote(ctx: Ctx, rule: Rule) -> Hit | None:
     ``googlebot.com``) for search-engine crawlers, followed (in the next ~1,000 bytes of
     code) by content fetched from a literal http(s) address and output: crawlers are served
     pages from the operator's host (a doorway, SEO spam cloaking)."""
-    code = ctx.code
     text = string_text(ctx)
     if text.find(b"http") < 0 or (
         text.find(b"user_agent") < 0 and not has_word(ctx, b"gethostbyaddr")
@@ -156,7 +155,7 @@ def _crawler_remote(ctx: Ctx, rule: Rule) -> Hit | None:
         crawler = any(
             _CRAWLERS.search(value(int(q.group(1))).lower())
             for q in itertools.islice(PLACEHOLDER.finditer(args), 4)
-        ) or _bot_list(ctx, top_args(args)[:2], start)
+        )
         if not crawler:
             continue
         for at in [start, *_predicate_calls(ctx, start)]:

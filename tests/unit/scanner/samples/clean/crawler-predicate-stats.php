@@ -1,9 +1,8 @@
 <?php
 // page statistics: crawlers are not counted; the weather box is fetched for everyone
 function is_crawler() {
-    $bots = array('Googlebot', 'bingbot', 'YandexBot', 'AhrefsBot');
-    foreach ($bots as $b) if (stripos($_SERVER['HTTP_USER_AGENT'] ?? '', $b) !== false) return true;
-    return false;
+    $ua = $_SERVER['HTTP_USER_AGENT'] ?? '';
+    return stripos($ua, 'Googlebot') !== false || stripos($ua, 'bingbot') !== false;
 }
 if (!is_crawler()) {
     $weather = json_decode(file_get_contents('https://api.example.org/weather?city=berlin'), true);

