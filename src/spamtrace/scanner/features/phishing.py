@@ -203,6 +203,39 @@ def _crawler_fetch_served(ctx: Ctx, start: int) -> Hit | None:
     return None
 
 
+@feature("spam_keyword_remote_page")
+def _spam_keyword_remote_page(ctx: Ctx, rule: Rule) -> Hit | None:
+    """A page fetched from a literal http(s) address for a keyword, and output whole,
+    where the keyword is a spam word (pharma, casino, payday...) written in the fetch's
+    address or in the value its variable starts from (``$k = $_GET['p'] ?? 'cheap-viagra';
+    echo file_get_contents('http://spin.host/api/' . $k)``): a doorway page that serves
+    spun spam text for whatever keyword the link names. A site's own headless CMS fetched
+    for a page's slug names no spam word."""
+    text = string_text(ctx)
+    if _PHARMA.search(text) is None:
+        return None
+    code = ctx.code
+    value = ctx.lx.value
+    for m in itertools.islice(REMOTE_FETCH.finditer(code), 20):
+        if not value(int(m.group(1))).lower().lstrip().startswith(WEB_SCHEMES[:2]):
+            continue
+        args = code[m.end() : m.end() + close_paren(code[m.end() : m.end() + 600])]
+        texts = [args]
+        for v in itertools.islice(VAR.finditer(args), 4):
+            texts += [a.group(1) for _, a in var_assigns(code[: m.start()], v.group(1), TAIL_RHS, 3)]
+        spam = any(
+            _PHARMA.search(value(int(q.group(1))).lower()) is not None
+            for t in texts
+            for q in itertools.islice(PLACEHOLDER.finditer(t), 10)
+        )
+        if not spam or VAR.search(args) is None and args.find(b"$_") < 0:
+            continue
+        lo = max(0, m.start() - 300)
+        if _served(code[lo : m.start() + 1000], m.start() - lo):
+            return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.start() + 80))
+    return None
+
+
 # a statement that outputs what it computes (or runs it)
 _OUTPUT_STMT = re.compile(rb"@?\s*(?:echo|print|die|exit|eval|include|require)\b")
 _ASSIGNED = re.compile(rb"\$(\w+)\s*=(?![=>])")
