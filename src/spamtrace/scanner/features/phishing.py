@@ -222,13 +222,14 @@ def _spam_keyword_remote_page(ctx: Ctx, rule: Rule) -> Hit | None:
         args = code[m.end() : m.end() + close_paren(code[m.end() : m.end() + 600])]
         texts = [args]
         for v in itertools.islice(VAR.finditer(args), 4):
-            texts += [a.group(1) for _, a in var_assigns(code[: m.start()], v.group(1), TAIL_RHS, 3)]
+            sets = var_assigns(code[: m.start()], v.group(1), TAIL_RHS, 3)
+            texts += [a.group(1) for _, a in sets]
         spam = any(
             _PHARMA.search(value(int(q.group(1))).lower()) is not None
             for t in texts
             for q in itertools.islice(PLACEHOLDER.finditer(t), 10)
         )
-        if not spam or VAR.search(args) is None and args.find(b"$_") < 0:
+        if not spam or (VAR.search(args) is None and args.find(b"$_") < 0):
             continue
         lo = max(0, m.start() - 300)
         if _served(code[lo : m.start() + 1000], m.start() - lo):
