@@ -1519,6 +1519,13 @@ def _argument(code: bytes, pos: int, index: int) -> int:
     return -2
 
 
+def argument_start(code: bytes, pos: int, index: int) -> int:
+    """Where the argument number ``index`` of the call whose "(" ends at ``pos`` starts
+    (-1 when there is no such plain argument)."""
+    at = _argument(code, pos, index)
+    return at if at >= 0 else -1
+
+
 _NAMED_ARG = compile_possessive(rb"[a-z_][a-z0-9_]*+\s*+:(?!:)")
 _BEFORE_FUNCTION = re.compile(rb"(?:function|new|fn)\s*&?\s*$")
 
