@@ -63,6 +63,7 @@ from spamtrace.scanner.context import (
     varcalls,
     web_address,
 )
+from spamtrace.scanner.lexer import STR_MARK
 from spamtrace.scanner.rules import Rule
 from spamtrace.scanner.taint import (
     REQ_RE,
@@ -1247,21 +1248,98 @@ def _from_form(ctx: Ctx, arg: bytes) -> bool:
 _HEAD_VAR = re.compile(rb"[\s@(]*(?:" + KEEP + rb"\s*\(\s*)*\$(" + NAME_P + rb")")
 
 
+# a literal that starts a name (a file's or a URL's), then what follows it
+_LEAD_LITERAL = re.compile(rb"[\s@]*\x01(\d+)\x01")
+# a web address whose scheme and host are written out and end at a "/" or "?": what is
+# joined after it can only name a path or a query on that host ("@other.example/" or
+# ".other.example" after a bare host would name another one)
+_FIXED_WEB_HOST = re.compile(
+    rb"\s*https?://[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?)*"
+    rb"(?::\d{1,5})?[/?]"
+)
+# any scheme: php://filter, file://, compress.zlib://, http:// with the host still to come
+_URL_SCHEME = re.compile(rb"\s*[a-z][a-z0-9+.-]{0,30}://")
+# operators that choose between values or compare them: the literal is then not the start
+# of the name fetched ('https://a.example/' === $x ? '' : $_GET['u'])
+_CHOICE_OPS = re.compile(rb"[?:=|&<>]|\b(?:and|or|xor)\b")
+# request input written directly (not through a variable) anywhere in an expression
+_FORM_INPUT_ANYWHERE = re.compile(
+    rb"\$_(?:get|post|request|cookie)\b|\$http_(?:get|post|cookie)_vars\b"
+)
+
+
+def _lead_literal_text(ctx: Ctx, arg: bytes) -> tuple[bytes, bytes] | None:
+    """``(text, rest)`` when ``arg`` starts with a literal that is joined (".") to what
+    follows, or stands alone: the literal as PHP writes it (a double-quoted one with its
+    ``$var`` still in it), lower-cased, and the code after it."""
+    m = _LEAD_LITERAL.match(arg)
+    if m is None:
+        return None
+    rest = arg[m.end() :]
+    if rest.strip() and not rest.lstrip().startswith(b"."):
+        return None
+    idx = int(m.group(1))
+    if idx >= len(ctx.lx.kinds):
+        return None
+    plain = ctx.lx.kinds[idx] in ("sq", "nowdoc")
+    text = ctx.lx.value(idx) if plain else ctx.lx.raw_strings[idx]
+    return text[:300].lower(), rest
+
+
+def _fixed_host_target(ctx: Ctx, arg: bytes) -> bool:
+    """Whether ``arg`` fetches from a web host the script names itself: it starts with a
+    literal ``http(s)://host/`` (or ``host?``) with nothing interpolated into the host, and
+    only joins more to it (no operator that could pick another value). The request then
+    fills a path or a query of that service (a chat widget's server id, the address an IP
+    lookup asks about): no open proxy, and no file of the site read through a wrapper."""
+    got = _lead_literal_text(ctx, arg)
+    if got is None:
+        return False
+    text, rest = got
+    return _FIXED_WEB_HOST.match(text) is not None and _CHOICE_OPS.search(rest) is None
+
+
+def _request_after_scheme(ctx: Ctx, arg: bytes) -> bool:
+    """Whether ``arg`` starts with a literal naming a scheme (``'http://'``,
+    ``'php://filter/resource='``) whose host or file is not fixed, and request input is
+    joined to it directly (``'https://' . $_GET['host'] . '/feed'``)."""
+    got = _lead_literal_text(ctx, arg)
+    if got is None:
+        return False
+    text, rest = got
+    return _URL_SCHEME.match(text) is not None and _FORM_INPUT_ANYWHERE.search(rest) is not None
+
+
+def _fetches_request(ctx: Ctx, arg: bytes) -> bool:
+    """The fetch target ``arg`` is the request's (:func:`_from_form`), also through a
+    double-quoted string (``"https://$host/feed"``) or a scheme joined to request input,
+    but not a path on a web host the script fixes (:func:`_fixed_host_target`)."""
+    if _fixed_host_target(ctx, arg):
+        return False
+    if _from_form(ctx, arg) or _request_after_scheme(ctx, arg):
+        return True
+    if STR_MARK in arg:
+        inner = interpolated(ctx, arg)
+        return inner != arg and _from_form(ctx, inner.strip())
+    return False
+
+
 @feature("fetch_request")
 def _fetch_request(ctx: Ctx, rule: Rule) -> Hit | None:
     """A file or URL whose name comes from the request is read or fetched: an open proxy or
-    click-fraud relay (fetch what the caller names), or an arbitrary file read."""
+    click-fraud relay (fetch what the caller names), or an arbitrary file read. Not a path
+    or query on a web host the script writes out itself (:func:`_fixed_host_target`)."""
     code = ctx.code
     if not has_word(ctx, b"$_") and not has_word(ctx, b"$http_"):
         return None
     for start, args in calls_to(ctx, FETCH_CALLS, 50):
         if code.startswith(b"fopen", start) and _write_mode(ctx, top_args(args)):
             continue  # opened to be written: nothing is read or fetched through it
-        if _from_form(ctx, first_arg(args)):
+        if _fetches_request(ctx, first_arg(args)):
             return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
     if has_word(ctx, b"curlopt_url"):
         for m in CURLOPT_URL.finditer(code):
-            if _from_form(ctx, first_arg(m.group(1))):
+            if _fetches_request(ctx, first_arg(m.group(1))):
                 return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.start() + 80))
     return None
 
