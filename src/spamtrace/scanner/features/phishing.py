@@ -3201,3 +3201,51 @@ def _kit_step_relayed(ctx: Ctx, rule: Rule) -> Hit | None:
         if _next_secret_step(ctx, start) >= 0:
             return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
     return None
+
+
+_IF_AT = re.compile(rb"(?<![\w$>:])if\s*\(")
+# a list read from a file the script keeps: file('keys.txt'), explode("\n", file_get_contents(...))
+_LIST_FROM_FILE = re.compile(
+    rb"(?<![\w$>:])file\s*\(|explode\s*\([^;]{0,40}file_get_contents\s*\("
+)
+_PICKS_AT_RANDOM = re.compile(rb"(?<![\w$>:])(?:array_rand|shuffle|mt_rand|rand|random_int)\s*\(")
+_LOOPS = re.compile(rb"(?<![\w$>:])(?:foreach|for|while)\s*\(")
+_ENDS = re.compile(rb"(?<![\w$>:])(?:exit|die)\b")
+
+
+@feature("crawler_keyword_doorway")
+def _crawler_keyword_doorway(ctx: Ctx, rule: Rule) -> Hit | None:
+    """A doorway page made for crawlers only: in the block of a test for crawlers (the user
+    agent, a bot flag, a helper is_bot()), a page printed from a keyword list the script
+    keeps in a file (``file('.cache/keywords.txt')``), picked at random (``array_rand``,
+    ``shuffle``) into links in a loop, then the script stops: search engines index pages
+    of spam words under the site's name, its visitors never see them. A crawler-only sitemap
+    lists the site's own pages from its database, in order."""
+    text = string_text(ctx)
+    if text.find(b"<a ") < 0 or text.find(b"href") < 0:
+        return None
+    code = ctx.code
+    for m in itertools.islice(_IF_AT.finditer(code), 200):
+        open_at = m.end()  # just after "if ("
+        end = open_at + close_paren(code[open_at : open_at + 400])
+        cond = code[open_at - 1 : end + 1]
+        brace = code.find(b"{", end, end + 4)
+        if brace < 0:
+            continue
+        block = braced(code, brace, 6000)
+        if (
+            _LIST_FROM_FILE.search(block) is None
+            or _PICKS_AT_RANDOM.search(block) is None
+            or _LOOPS.search(block) is None
+            or _ENDS.search(block) is None
+        ):
+            continue
+        links = any(
+            b"<a " in ctx.lx.value(int(p.group(1))).lower()
+            for p in itertools.islice(PLACEHOLDER.finditer(block), 60)
+        )
+        if not links:
+            continue
+        if _crawler_test(ctx, cond) or _crawler_flag(ctx, cond):
+            return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.start() + 100))
+    return None
