@@ -58,7 +58,7 @@ from spamtrace.service.bus import (
 )
 from spamtrace.service.scanning import IncidentScan, IncidentScanner, scan_targets_of
 from spamtrace.sinks.records import event_record, incident_of_record, incident_record
-from spamtrace.suspects import file_advice, link_advice
+from spamtrace.suspects import ProcessKey, file_advice, link_advice
 
 if TYPE_CHECKING:
     from spamtrace.attribution.attributor import Attributor
@@ -803,7 +803,7 @@ class Engine:
             self.alerting_opened += 1
         targets = scan_targets_of(att) if self.scanner is not None else ()
         if self.scanner is not None and targets:
-            if self.scanner.submit(inc.id, targets):
+            if self.scanner.submit(inc.id, targets, ProcessKey.of(att.process)):
                 # published when scanned (the reader goes on meanwhile), or when due
                 self._held[inc.id] = time.monotonic() + self.scanner.budget + scanning.SCAN_GRACE
                 return

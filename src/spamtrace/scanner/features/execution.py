@@ -75,6 +75,7 @@ from spamtrace.scanner.taint import (
     getenv_header,
     posted,
     request_props,
+    shell_quote_called,
     shell_quoted_removed,
     taint,
 )
@@ -240,7 +241,7 @@ def _exec_unassigned(ctx: Ctx, rule: Rule) -> Hit | None:
         if first is raw_args and len(raw_args) >= _CALL_ARGS_MAX:
             first = first.rstrip(_NAME_CHARS)  # cut off at the limit: the last name may be cut
         args = interpolated(ctx, first)
-        if args.find(b"escapeshell") >= 0:
+        if shell_quote_called(args):  # PHP's own quoting, not my_escapeshellarg()
             continue
         for var in sorted(set(VAR.findall(args))):
             if var in (b"this", b"globals") or var.startswith(b"_"):

@@ -322,7 +322,8 @@ class MailLogSource:
     def stats(self) -> dict[str, Any]:
         return {
             "logs": [
-                {"path": c.path, "kind": c.kind, "lines": c.lines, "events": c.events,
+                {"path": c.path, "kind": c.kind, "waiting": not f.is_open,
+                 "lines": c.lines, "events": c.events,
                  "malformed": c.malformed, "long_lines": f.stats.long_lines,
                  "rotations": f.stats.rotations, "truncations": f.stats.truncations,
                  "lost_bytes": f.stats.lost_bytes}
@@ -344,10 +345,10 @@ class MailLogSource:
 
 
 def sources(
-    cfg: Config, roots: Mapping[str, str] | None = None, waiting: Sequence[str] = ()
+    cfg: Config, roots: Mapping[str, str] | None = None, waiting: Sequence[LogSpec] = ()
 ) -> list[MailLogSource]:
-    """The mail-log source for ``cfg``, when a configured log exists (else none);
-    ``roots``: {PHP mail.log file: the chroot of the FPM pool that writes it}; ``waiting``:
-    Exim main logs not written yet, followed from their first line once they appear."""
-    specs = configured(cfg.mail, [LogSpec(path, "exim") for path in waiting], roots=roots)
+    """The mail-log source for ``cfg``, when a configured log exists or one is ``waiting``
+    (else none); ``roots``: {PHP mail.log file: the chroot of the FPM pool that writes it};
+    ``waiting``: named logs not there yet, followed from their first line once they appear."""
+    specs = configured(cfg.mail, waiting, roots=roots)
     return [MailLogSource(cfg, specs)] if specs and cfg.mail.follow else []
