@@ -422,6 +422,7 @@ class Engine:
         Returns notes on what needs a restart to change (the sources' ports and groups)."""
         from spamtrace.attribution.accounts import AccountResolver
         from spamtrace.attribution.mta import detect_mta
+        from spamtrace.sources.maillog.follow import MailLogSource
 
         notes = []
         if list(cfg.smtp.ports) != list(self.cfg.smtp.ports):
@@ -436,6 +437,14 @@ class Engine:
             notes.append("watch.fpm_access_logs changed: takes effect at the next restart")
         if self.scanner is not None:
             notes += _user_rules_note(cfg)
+        # the mail-log source takes [mail]'s limits, allow_accounts and [accounts] at its next
+        # line; which logs it follows (and whether) is set at the start
+        for key in ("exim_logs", "postfix_logs", "php_logs", "follow", "restore_hours"):
+            if getattr(cfg.mail, key) != getattr(self.cfg.mail, key):
+                notes.append(f"mail.{key} changed: takes effect at the next restart")
+        for src in self.extra_sources:
+            if isinstance(src, MailLogSource):
+                src.reconfigure(cfg)
         self.cfg = cfg
         self.mta = detect_mta(cfg.mta)
         self.accounts = AccountResolver(cfg.accounts)
