@@ -505,10 +505,13 @@ def _written_path(ctx: Ctx, start: int, args: bytes) -> tuple[bytes, bool] | Non
     h = VAR.fullmatch(parts[0].strip())
     if h is None:
         return None
-    for m in itertools.islice(_OPEN_FOR_WRITE.finditer(code, 0, start), 50):
+    # the fopen() of the handle, in the 4,000 bytes before the write (a bounded search: a
+    # padded file's writes are not each searched back to its start)
+    found = None
+    for m in itertools.islice(_OPEN_FOR_WRITE.finditer(code, max(0, start - 4000), start), 50):
         if m.group(1) == h.group(1):
-            return _norm(ctx, m.group(2)), dropped
-    return None
+            found = m  # the last opened before the write
+    return None if found is None else (_norm(ctx, found.group(2)), dropped)
 
 
 @feature("dropped_backdate")
