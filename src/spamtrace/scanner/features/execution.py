@@ -3288,7 +3288,7 @@ def _numbered_name_call(ctx: Ctx, rule: Rule) -> Hit | None:
     # ... on what the script holds, not only on literals: a licensed theme that spells
     # base64_decode to unpack its own constant text, or a captcha that keeps its words as
     # codes and draws them, runs nothing a visitor can steer
-    hidden = [(pos, t) for pos, t in hidden if _spelled_called_on_data(ctx, pos)]
+    hidden = [(pos, t) for pos, t in hidden[:20] if _spelled_called_on_data(ctx, pos)]
     if not hidden:
         return None
     pos, text = hidden[0]

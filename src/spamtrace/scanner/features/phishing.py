@@ -3093,21 +3093,26 @@ _PAYMENT_STEP = re.compile(rb"(?<![a-z])(?:card|cc|billing)[\w-]{0,20}\.(?:php|h
 _HEADER_VAR = re.compile(rb"header\s*\(\s*\x01(\d+)\x01(?:\s*\.\s*\$(" + NAME_P + rb"))?")
 
 
-def _next_secret_step(ctx: Ctx, after: int) -> tuple[int, bytes]:
-    """Where, after code offset ``after``, the browser is sent to a page of the same site
-    named for the next secret (``../pass.php``, ``otp.php``, ``card.html``), and the text
-    that names it: a literal ``Location:`` header, a refresh or a script's ``location``, or a
-    ``Location:`` header given a variable set to such a page name (``$next = 'otp.php';
-    header("Location: $next")``). ``(-1, b"")`` if none is."""
-    raw = ctx.lx.raw_strings
+def _secret_pages(ctx: Ctx) -> dict[bytes, bytes]:
+    """The variables set to one literal naming a secret's page (``$next = 'otp.php';``)."""
     value = ctx.lx.value
-    pages: dict[bytes, bytes] = {}  # variables set to a secret page's name
+    pages: dict[bytes, bytes] = {}
     for m in itertools.islice(_SET_TO.finditer(ctx.code), 400):
         lit = PLACEHOLDER.fullmatch(m.group(2).strip())
         if lit is not None:
             v = value(int(lit.group(1))).lower()
             if _SECRET_PAGE.search(v) is not None:
                 pages[m.group(1)] = v
+    return pages
+
+
+def _next_secret_step(ctx: Ctx, after: int, pages: dict[bytes, bytes]) -> tuple[int, bytes]:
+    """Where, after code offset ``after``, the browser is sent to a page of the same site
+    named for the next secret (``../pass.php``, ``otp.php``, ``card.html``), and the text
+    that names it: a literal ``Location:`` header, a refresh or a script's ``location``, or a
+    ``Location:`` header given a variable of ``pages`` (:func:`_secret_pages`: ``$next =
+    'otp.php'; header("Location: $next")``). ``(-1, b"")`` if none is."""
+    raw = ctx.lx.raw_strings
     for q in itertools.islice(PLACEHOLDER.finditer(ctx.code, after), 200):
         text = raw[int(q.group(1))].lower()
         if _NEXT_SECRET_STEP.search(text) is not None or _NEXT_SECRET_OTHER.search(text):
@@ -3145,6 +3150,7 @@ def _kit_step_relayed(ctx: Ctx, rule: Rule) -> Hit | None:
     if not _visitor_named(text) and _VICTIM_LABELS.search(text) is None:
         return None
     chat = _CHAT_BOTS.search(text) is not None
+    pages = _secret_pages(ctx)
     for start, sent in _drops(ctx):
         if ctx.code.startswith(_FILE_WRITES, start):
             continue  # a file the site keeps
@@ -3153,7 +3159,7 @@ def _kit_step_relayed(ctx: Ctx, rule: Rule) -> Hit | None:
         keys = _request_keys(ctx, _sent_text(ctx, sent, 3))
         if not keys:
             continue
-        at, page = _next_secret_step(ctx, start)
+        at, page = _next_secret_step(ctx, start, pages)
         if at < 0:
             continue
         # a shop's checkout or a booking mails the owner the address and the dates, then
@@ -3238,6 +3244,8 @@ def _crawler_keyword_doorway(ctx: Ctx, rule: Rule) -> Hit | None:
     if text.find(b"<a ") < 0 or text.find(b"href") < 0:
         return None
     code = ctx.code
+    # the variables set to a list read from a file, where each is set
+    list_sets = [(n.start(), n.group(1)) for n in itertools.islice(_LIST_SET.finditer(code), 30)]
     for m in itertools.islice(_IF_AT.finditer(code), 200):
         open_at = m.end()  # just after "if ("
         end = open_at + close_paren(code[open_at : open_at + 400])
@@ -3249,7 +3257,7 @@ def _crawler_keyword_doorway(ctx: Ctx, rule: Rule) -> Hit | None:
         if block is None or _LOOPS.search(block) is None:
             continue
         # the keyword list: read in that part, or before the test into a variable it uses
-        lists = {n.group(1) for n in _LIST_SET.finditer(code, 0, brace + len(block) + 6000)}
+        lists = {name for at, name in list_sets if at < brace + len(block) + 6000}
         if not lists and _LIST_FROM_FILE.search(block) is None:
             continue
         if not _picks_from(block, lists):
