@@ -2299,15 +2299,22 @@ def _js_cookie_exfil(ctx: Ctx, rule: Rule) -> Hit | None:
     )
 
 
+# a decoding call given the encoded text itself (nothing PHP puts in as it writes the page)
+_JS_DECODED_TEXT = (
+    rb"(?:atob\s*\(\s*['\"][a-z0-9+/]{2}|unescape\s*\(\s*['\"]%[0-9a-f]{2}"
+    rb"|string\.fromcharcode\s*\(\s*\d)"
+)
 # obfuscated JavaScript run in the page: eval(String.fromCharCode(...)), document.write(
 # unescape('%3C...')), eval(atob(...)), eval(unescape(...))
 _JS_OBFUSCATED = re.compile(
     rb"<script[^>]*>[^\x00]{0,400}?(?:eval\s*\(\s*(?:string\.fromcharcode|unescape|atob|"
     rb"decodeuricomponent)\s*\(|document\.write\s*\(\s*(?:unescape|atob|string\.fromcharcode)"
     rb"\s*\(|"
-    # the browser sent to an address the page decodes: location = atob('aHR0c...')
-    rb"\blocation(?:\.href)?\s*=\s*(?:unescape|atob|string\.fromcharcode)\s*\(|"
-    rb"\blocation\.(?:replace|assign)\s*\(\s*(?:unescape|atob|string\.fromcharcode)\s*\()"
+    # the browser sent to an address the page decodes from text written into it:
+    # location = atob('aHR0c...'), unescape('%68...'), String.fromCharCode(104, ...) (not a
+    # value PHP encodes as it writes the page: atob('$back'), the visitor's own return URL)
+    rb"\blocation(?:\.href)?\s*=\s*" + _JS_DECODED_TEXT + rb"|"
+    rb"\blocation\.(?:replace|assign)\s*\(\s*" + _JS_DECODED_TEXT + rb")"
 )
 _JS_WORDS = (b"fromCharCode", b"unescape(", b"atob(", b"decodeURIComponent(")
 
