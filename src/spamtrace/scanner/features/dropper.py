@@ -568,11 +568,10 @@ def _dropped_backdate(ctx: Ctx, rule: Rule) -> Hit | None:
             continue
         dest = _norm(ctx, parts[0])
         # the file's own time, read before it was rewritten (a restore keeps it): no other's
-        if any(
+        own_time = any(
             (own := _TIME_READ.search(t.strip())) is not None and _norm(ctx, own.group(1)) == dest
             for t in texts
-        ):
-            continue
+        )
         # a data file (a feed cache dated like the settings it depends on) runs nothing,
         # unless the script includes or renames a file (a .txt run by include is code)
         if _data_file(ctx, parts[0], start) and not has_any(ctx, _RUNS_OR_RENAMES):
@@ -582,8 +581,27 @@ def _dropped_backdate(ctx: Ctx, rule: Rule) -> Hit | None:
                 continue
             written = _written_path(ctx, wstart, wargs)
             if written is not None and written[1] and written[0] == dest:
+                # what the visitor posted, saved with the file's old time kept (a web
+                # shell's editor) hides the edit; a restore from a backup does not
+                if own_time and not _request_written(ctx, wargs, wstart):
+                    continue
                 return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
     return None
+
+
+_REQUEST_TEXT = re.compile(rb"\$_(?:post|get|request|cookie|files)\b|php://input")
+
+
+def _request_written(ctx: Ctx, args: bytes, before: int) -> bool:
+    """Whether a write's arguments hold request input, directly or through a variable
+    set from it before ``before``."""
+    if _REQUEST_TEXT.search(args) is not None:
+        return True
+    for v in itertools.islice(VAR.finditer(args), 6):
+        for _, m in var_assigns(ctx.code[:before], v.group(1), _ITEM_RHS, 5):
+            if _REQUEST_TEXT.search(m.group(1)) is not None:
+                return True
+    return False
 
 
 # the running script itself, as touch() is given it
