@@ -3476,14 +3476,53 @@ def _hidden_remote_links(ctx: Ctx, rule: Rule) -> Hit | None:
         fetched.update(m.group(1) for m in itertools.islice(call.finditer(code), 20))
     if not fetched and code.find(b"file_get_contents") < 0:
         return None
+    # classes a style sheet of the page hides (<style>.x9{display:none}</style>)
+    hidden_classes = {
+        c.group(1) for c in itertools.islice(_HIDDEN_CLASS_RULE.finditer(text), 50)
+    }
     for p in itertools.islice(_PRINTS.finditer(code), 300):
         args = p.group(1)
-        hidden = any(
-            _HIDDEN_STYLE.search(value(int(q.group(1))).lower()) is not None
+        lits = [
+            value(int(q.group(1))).lower()
             for q in itertools.islice(PLACEHOLDER.finditer(args), 12)
-        )
-        if not hidden:
+        ]
+        hiding = [
+            lit
+            for lit in lits
+            if _HIDDEN_STYLE.search(lit) is not None
+            or any(set(c.group(1).split()) & hidden_classes for c in _CLASS_ATTR.finditer(lit))
+        ]
+        if not hiding:
+            continue
+        # an element the page shows on a click (a modal, a tab: its id named by a script or
+        # a toggle, getElementById('terms'), data-target="#terms") is hidden only until then
+        if all(_revealed(text, lit) for lit in hiding):
             continue
         if _web_fetch(ctx, args) or set(VAR.findall(interpolated(ctx, args))) & fetched:
             return Hit(ctx.line_of_code(p.start()), ctx.excerpt_code(p.start(), p.start() + 120))
     return None
+
+
+_HIDDEN_CLASS_RULE = re.compile(
+    rb"\.([\w-]{1,40})\s*\{[^}]{0,200}?(?:display\s*:\s*none|visibility\s*:\s*hidden"
+    rb"|(?:left|top|text-indent)\s*:\s*-\d{3,})"
+)
+_CLASS_ATTR = re.compile(rb"class\s*=\s*['\"]([^'\"]{1,200})['\"]")
+_ID_ATTR = re.compile(rb"\bid\s*=\s*['\"]([\w-]{1,60})['\"]")
+
+
+def _revealed(text: bytes, lit: bytes) -> bool:
+    """Whether the element a literal opens (``<div id='terms' style='display:none'>``) is
+    one the page shows: its id is named by a script (getElementById('terms'), $('#terms'))
+    or a toggle (data-target="#terms", href="#terms")."""
+    m = _ID_ATTR.search(lit)
+    if m is None:
+        return False
+    ident = re.escape(m.group(1))
+    return (
+        re.search(
+            rb"getelementbyid\s*\(\s*\\?['\"]" + ident + rb"\\?['\"]|['\"]#" + ident + rb"['\"]",
+            text,
+        )
+        is not None
+    )
