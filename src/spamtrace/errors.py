@@ -47,7 +47,13 @@ class UsageError(SpamtraceError):
 
 
 class ConfigError(UsageError):
-    """A config file or value is invalid (unknown keys included)."""
+    """A config file or value is invalid (unknown keys included). ``key``: the dotted config
+    key at fault when the code that raised it knows it (``firewall.exceptions``), so that a
+    caller can say which layer set it (``Config.sources``) without reading the message."""
+
+    def __init__(self, message: str, key: str | None = None) -> None:
+        super().__init__(message)
+        self.key = key
 
 
 class RuntimeFailure(SpamtraceError):

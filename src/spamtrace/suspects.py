@@ -8,6 +8,7 @@ Shared by ``check`` (one budget for a whole run) and the engine's incident scans
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -23,6 +24,45 @@ if TYPE_CHECKING:
 SUSPECT_LIMIT = 5
 #: symlinks to where a site must not reach kept per sender (in the order of the folder)
 LINK_LIMIT = 20
+
+
+@dataclass(frozen=True, slots=True)
+class ProcessKey:
+    """A sender's process as its pid *and* its start time (epoch seconds, as ``ProcessInfo``
+    has it): what it holds is read through ``/proc/PID/`` (a folder deeper than the kernel
+    can name is ``/proc/PID/cwd``, a deleted script ``/proc/PID/fd/N``), and by the time a
+    scan reads there the process may have exited and its pid been given to another."""
+
+    pid: int
+    start_time: float
+
+    @classmethod
+    def of(cls, process: ProcessInfo | None) -> ProcessKey | None:
+        """The key of ``process`` (None when its start time is not known)."""
+        if process is None or process.start_time is None or process.pid <= 0:
+            return None
+        return cls(process.pid, process.start_time)
+
+    @property
+    def folder(self) -> str:
+        """The prefix of the paths read through the process (``/proc/PID/``)."""
+        return f"{PROCFS}/{self.pid}/"
+
+    def alive(self) -> bool:
+        """The pid is still this process (the same start time; not exited, nor reused)."""
+        from spamtrace.attribution.process import start_time
+
+        try:
+            now = start_time(self.pid, PROCFS)
+        except (OSError, ValueError, IndexError):
+            return False
+        return abs(now - self.start_time) <= START_SLACK
+
+
+#: where /proc is (tests: a fake tree)
+PROCFS = "/proc"
+#: start times that differ by less than this are one process's (read_process's tolerance)
+START_SLACK = 0.01
 
 
 def scan_targets(process: ProcessInfo | None) -> tuple[str, ...]:
@@ -63,7 +103,7 @@ DELETED = " (deleted)"
 
 def _open_fd(pid: int, target: str) -> str | None:
     """``/proc/PID/fd/N`` of the file ``pid`` holds open whose link reads ``target``."""
-    folder = f"/proc/{pid}/fd"
+    folder = f"{PROCFS}/{pid}/fd"
     try:
         names = os.listdir(folder)
     except OSError:
@@ -110,6 +150,7 @@ def scan_for_suspects(
     limit: int = SUSPECT_LIMIT,
     links: list[dict[str, Any]] | None = None,
     stats: dict[str, int] | None = None,
+    owner: ProcessKey | None = None,
 ) -> tuple[list[dict[str, Any]] | None, list[str]]:
     """Rank ``paths`` (files, folders one level deep) with the PHP scanner in ``budget`` s.
 
@@ -119,6 +160,12 @@ def scan_for_suspects(
     ``links`` (if given) gets the folders' symlinks that point where a site must not reach
     (:func:`link_json`): a symlink attack is no file to rank, and was dropped. ``stats`` (if
     given) gets ``files``: how many files the scanner read.
+
+    ``owner``: the process whose ``/proc/PID/`` paths are among ``paths`` (its folder too deep
+    to name, a deleted script it holds open). They are read only while the pid is still that
+    process (:meth:`ProcessKey.alive` before the scan), and what was found through them is
+    kept only if it still is after the scan (and so was throughout: a pid does not come back
+    to the process that had it): a report never names another process's folder or files.
     """
     import stat
 
@@ -127,6 +174,12 @@ def scan_for_suspects(
 
     notes: list[str] = []
     readable: list[str] = []
+    through = [p for p in paths if owner is not None and p.startswith(owner.folder)]
+    if through and owner is not None and not owner.alive():
+        notes += [f"not scanned: {p}: process {owner.pid} has exited (its pid may be another "
+                  "process's now)" for p in through]  # fmt: skip
+        paths = [p for p in paths if p not in through]
+        through = []
     for path in paths:
         try:
             st = os.stat(path)
@@ -171,6 +224,7 @@ def scan_for_suspects(
 
     named |= {resolved(p) for p in named}
     files = [suspect_json(r) for r in reports]
+    read_through = {id(f) for f in files if owner is not None and _under(f, owner)}
     for f in files:
         f["script"] = f["path"] in named
         if PROC_FD.fullmatch(f["path"]):  # a deleted script: named as the process names it
@@ -180,7 +234,28 @@ def scan_for_suspects(
                 continue
             notes.append(f"{shown}: read through {f['path']} (copy it from there to keep it)")
             f["path"] = shown
+    if through and owner is not None and not owner.alive():
+        if all(p in through for p in readable):
+            notes = [n for n in notes if f"read through {owner.folder}" not in n]
+            notes.append(f"dropped: the scan of {', '.join(readable)}: process {owner.pid} "
+                         "exited during it (its pid may be another process's now)")  # fmt: skip
+            if links is not None:
+                links.clear()
+            return None, notes
+        # it exited during the scan: what was read through its pid may be another's
+        files = [f for f in files if id(f) not in read_through]
+        notes = [n for n in notes if f"read through {owner.folder}" not in n]
+        notes.append(
+            f"dropped: what was read through {owner.folder} ({len(read_through)} file(s)): "
+            f"process {owner.pid} exited during the scan (its pid may be another process's now)"
+        )
+        if links is not None:
+            links[:] = [x for x in links if not _under(x, owner)]
     return files, notes
+
+
+def _under(found: Mapping[str, Any], owner: ProcessKey) -> bool:
+    return str(found.get("path", "")).startswith(owner.folder)
 
 
 def file_advice(files: Sequence[dict[str, Any]] | None) -> str | None:

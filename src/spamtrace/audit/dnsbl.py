@@ -100,6 +100,8 @@ class DnsblSnapshot:
     timeout: float
     #: this host's own addresses not looked up, each with why (a private address, ...)
     skipped: tuple[tuple[str, str], ...] = ()
+    #: what the nameservers given may not mean (:func:`server_notes`)
+    resolver_notes: tuple[str, ...] = ()
 
 
 _SHARED = ipaddress.ip_network("100.64.0.0/10")  # carrier-grade NAT (RFC 6598)
@@ -225,15 +227,26 @@ class DnsPythonQuerier:
         return tuple(escape(b"".join(r.strings).decode("utf-8", "replace"), 300) for r in ans.rrset)
 
 
+#: the ports a DNS server is most likely meant on when an unbracketed IPv6 nameserver ends in
+#: one of these groups ("fd57:d4::2:53"): DNS, and the usual ones of a local resolver (unbound,
+#: dnsmasq, a DNS proxy) that an admin runs beside the system's
+DNS_PORT_LIKE = frozenset((53, 1053, 5053, 5300, 5335, 5353, 8053))
+
+
 def parse_server(spec: str) -> tuple[str, int]:
-    """ "host", "host:port", "[v6]:port" -> (ip, port)."""
+    """ "ip", "ip:port", "[v6]", "[v6]:port" -> (ip, port). An unbracketed IPv6 address is
+    the address, asked on port 53 (``fd57:d4::2:53`` too: :func:`server_notes` notes it)."""
     s = spec.strip()
     host, port = s, 53
     if s.startswith("["):
         end = s.find("]")
+        rest = s[end + 1 :] if end >= 0 else ""
+        if end < 0 or (rest and not rest.startswith(":")):
+            raise ConfigError(
+                f"DNS server {quoted(spec)}: not an address, address:port or [v6]:port"
+            )
         host = s[1:end]
-        rest = s[end + 1 :]
-        if rest.startswith(":"):
+        if rest:
             port = _port(rest[1:], spec)
     elif s.count(":") == 1:
         host, p = s.split(":")
@@ -243,6 +256,29 @@ def parse_server(spec: str) -> tuple[str, int]:
     except ValueError:
         raise ConfigError(f"DNS server {quoted(spec)}: not an IP address") from None
     return host, port
+
+
+def server_notes(specs: Sequence[str], where: str) -> list[str]:
+    """A note for each unbracketed IPv6 nameserver of ``specs`` whose last group reads as a
+    DNS port ("fd57:d4::2:53": the address fd57:d4::2:53 asked on port 53, as an IPv6 address
+    carries a port only as [addr]:port), as ``config check`` says of a destination
+    (``submission.allow_destinations``); ``where``: the key or the flag that gave them."""
+    from spamtrace.policy.firewall_plan import v6_port_note
+
+    notes = []
+    for i, spec in enumerate(specs):
+        note = v6_port_note(
+            spec, f"{where}[{i}]" if where.startswith("audit.") else where,
+            reach="asked on port 53", ports=DNS_PORT_LIKE,
+        )  # fmt: skip
+        if note is not None:
+            notes.append(note)
+    return notes
+
+
+def server_text(host: str, port: int) -> str:
+    """How a nameserver is shown: ``[v6]:port`` (``fd57:d4::2:53:53`` read as one address)."""
+    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
 
 
 def _port(text: str, spec: str) -> int:
@@ -418,6 +454,7 @@ def judge(snap: DnsblSnapshot, cfg: Config) -> list[Finding]:
                 "List zones in audit.dnsbl_zones.",
             )
         ]
+    notes = (*snap.resolver_notes, *notes)
     return [
         judge_zone(zr, snap.info.get(zr.zone.lower(), ZoneInfo()), snap.resolver, notes)
         for zr in snap.zones
@@ -461,12 +498,16 @@ def gather(env: AuditEnv, querier: Querier | None = None) -> DnsblSnapshot:
     specs = list(env.dnsbl_servers) or list(cfg.dnsbl_nameservers)
     servers = [parse_server(s) for s in specs]
     resolver = (
-        "nameservers " + ", ".join(f"{h}:{p}" for h, p in servers) if servers else "system resolver"
+        "nameservers " + ", ".join(server_text(h, p) for h, p in servers)
+        if servers
+        else "system resolver"
     )
+    where = "--dnsbl-server" if env.dnsbl_servers else "audit.dnsbl_nameservers"
+    said = tuple(server_notes(specs, where))  # fd57:d4::2:53: the address, or port 53?
     zones = [z.strip().rstrip(".") for z in cfg.dnsbl_zones if z.strip()]
     if not ips or not zones:
         return DnsblSnapshot(
-            tuple(ips), source, resolver, (), info, cfg.dnsbl_timeout, tuple(skipped)
+            tuple(ips), source, resolver, (), info, cfg.dnsbl_timeout, tuple(skipped), said
         )
     if querier is None:
         try:
@@ -475,7 +516,8 @@ def gather(env: AuditEnv, querier: Querier | None = None) -> DnsblSnapshot:
             note = f"no DNS resolver usable: {type(exc).__name__}: {exc}"
             results = tuple(ZoneResult(z, None, None, (), note) for z in zones)
             return DnsblSnapshot(
-                tuple(ips), source, resolver, results, info, cfg.dnsbl_timeout, tuple(skipped)
+                tuple(ips), source, resolver, results, info, cfg.dnsbl_timeout, tuple(skipped),
+                said,
             )
     q = querier
 
@@ -485,7 +527,7 @@ def gather(env: AuditEnv, querier: Querier | None = None) -> DnsblSnapshot:
     with ThreadPoolExecutor(max_workers=min(8, len(zones))) as pool:
         results = tuple(pool.map(one, zones))
     return DnsblSnapshot(
-        tuple(ips), source, resolver, results, info, cfg.dnsbl_timeout, tuple(skipped)
+        tuple(ips), source, resolver, results, info, cfg.dnsbl_timeout, tuple(skipped), said
     )
 
 

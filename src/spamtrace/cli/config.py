@@ -56,17 +56,27 @@ def _check(args: argparse.Namespace, cfg: config_mod.Config) -> int:
     # and the firewall's users, groups and exceptions (`firewall apply` refuses them)
     from spamtrace.actions.firewall.host import config_problem
 
-    if (why := config_problem(cfg)) is not None:
-        import re
+    if (refused := config_problem(cfg)) is not None:
+        why = refused.message  # firewall.exceptions[0].user: ..., of the key firewall.exceptions
+        where = cfg.sources.get(refused.key) if refused.key else None
+        return _check_failed(args, ConfigError(f"{where}: {why}" if where else why, refused.key))
+    # and the DNSBL nameservers (`audit` refuses one that is no address)
+    from spamtrace.audit.dnsbl import parse_server, server_notes
 
-        named = re.match(r"[a-z]+\.[a-z_]+", why)  # firewall.exceptions[0].user: ...
-        where = cfg.sources.get(named.group(0)) if named else None
-        return _check_failed(args, ConfigError(f"{where}: {why}" if where else why))
+    for i, spec in enumerate(cfg.audit.dnsbl_nameservers):
+        try:
+            parse_server(spec)
+        except ConfigError as exc:
+            key = "audit.dnsbl_nameservers"
+            origin = cfg.sources.get(key, "config")
+            return _check_failed(args, ConfigError(f"{origin}: {key}[{i}]: {exc.message}", key))
     # valid, but likely not what was meant: said under the verdict (a v6 destination
-    # "fd57:d4::2:465" is the address ...:465, not port 465; a relay's or an exception's too)
+    # "fd57:d4::2:465" is the address ...:465, not port 465; a relay's or an exception's too,
+    # and a DNSBL nameserver "fd57:d4::2:53")
     from spamtrace.policy.firewall_plan import destination_notes
 
     notes = destination_notes(cfg)
+    notes += server_notes(cfg.audit.dnsbl_nameservers, "audit.dnsbl_nameservers")
     # every file read, in order (one that sets no key too: the shipped example, all comments,
     # copied as the config), then what else set a value (the environment)
     files = config_mod.layer_files(args.config)

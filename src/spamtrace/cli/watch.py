@@ -214,7 +214,8 @@ def _watch(args: argparse.Namespace, cfg: Config) -> int:
         ),
         view,
     ]
-    engine.extra_sources.extend(plugins.sources(cfg))  # the mail logs ([mail] follow)
+    # the mail logs ([mail] follow); one named but not there yet is said at start
+    engine.extra_sources.extend(plugins.sources(cfg, engine.notes))
     alerts = plugins.alert_subscriber(engine)
     old: dict[signal.Signals, Any] = {}
     for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):

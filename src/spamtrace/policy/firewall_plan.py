@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import enum
 import ipaddress
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -317,10 +317,11 @@ def _addr_key(addr: str) -> tuple[int, int]:
 def resolve_relays(
     relays: Sequence[str], resolve: Callable[[str], tuple[str, ...]] | None, where: str
 ) -> tuple[str, ...]:
-    """Addresses of relay hosts (names, IPs or CIDRs); an unresolvable name is a ConfigError."""
+    """Addresses of relay hosts (names, IPs or CIDRs) of the config key ``where``; an
+    unresolvable name is a ConfigError."""
     out: set[str] = set()
     for given in relays:
-        relay = relay_host(given, where)
+        relay = relay_host(given, where, key=where)
         try:
             out.add(str(ipaddress.ip_network(relay, strict=False)).removesuffix("/32"))
             continue
@@ -330,26 +331,28 @@ def resolve_relays(
             continue
         found = resolve(relay)
         if not found:
-            raise ConfigError(f"{where}: relay {quoted(relay)} does not resolve")
+            raise ConfigError(f"{where}: relay {quoted(relay)} does not resolve", key=where)
         out.update(found)
     cleaned = {a.removesuffix("/128") if ":" in a else a for a in out}
     return tuple(sorted(cleaned, key=_addr_key))
 
 
-def relay_host(relay: str, where: str) -> str:
+def relay_host(relay: str, where: str, key: str | None = None) -> str:
     """A ``[firewall] relays`` entry -> the address, network or name it gives (``[v6]`` is
     its address); a port, or a shape that is none of these, is a ConfigError saying so
-    (it was looked up in the DNS: "does not resolve")."""
+    (it was looked up in the DNS: "does not resolve"), of the config key ``key``."""
     parsed = split_destination(relay)
     if parsed is None or not parsed[0]:
         raise ConfigError(
-            f"{where}: relay {quoted(relay)} is not an address, a network or a host name"
+            f"{where}: relay {quoted(relay)} is not an address, a network or a host name",
+            key=key,
         )
     host, port = parsed
     if port is not None or (relay.count(":") == 1 and not relay.startswith("[")):
         raise ConfigError(
             f"{where}: relay {quoted(relay)} takes no port (a relay is allowed on every SMTP "
-            f"port); give {quoted(host)}"
+            f"port); give {quoted(host)}",
+            key=key,
         )
     return host
 
@@ -393,6 +396,7 @@ def v6_port_note(
     *,
     reach: str = "on every submission port",
     instead: Callable[[str, str], str] = _bracketed,
+    ports: Collection[int] = PORT_LIKE_GROUPS,
 ) -> str | None:
     """A note for an unbracketed IPv6 ``entry`` whose last group reads as an SMTP port
     ("fd57:d4::2:465"): it is an address (an IPv6 address carries a port only in the
@@ -401,7 +405,8 @@ def v6_port_note(
 
     ``reach`` says what the address is then allowed on; ``instead(address, port)`` what to
     write if the group is the port (the ``[addr]:port`` form; a key that takes no port in
-    its text says where the port goes)."""
+    its text says where the port goes); ``ports``: the groups that read as a port (SMTP's;
+    a DNS server's for ``audit.dnsbl_nameservers``)."""
     entry = entry.strip()
     if entry.startswith("[") or "/" in entry or entry.count(":") < 2:
         return None
@@ -410,7 +415,7 @@ def v6_port_note(
     except ValueError:
         return None
     head, _, last = entry.rpartition(":")
-    if not last.isdecimal() or int(last) not in PORT_LIKE_GROUPS:
+    if not last.isdecimal() or int(last) not in ports:
         return None
     head = head + ":" if head.endswith(":") else head  # "2001:db8::25": "2001:db8::"
     try:
@@ -606,16 +611,25 @@ def build_plan(
     for i, name in enumerate(fw.allow_users):
         user_id = int(name) if name.isdecimal() else uid_of(name)
         if user_id is None:
-            raise ConfigError(f"firewall.allow_users[{i}]: no such user {quoted(name)}")
+            raise ConfigError(
+                f"firewall.allow_users[{i}]: no such user {quoted(name)}",
+                key="firewall.allow_users",
+            )
         uids.setdefault(user_id, Principal("uid", user_id, name, "firewall.allow_users"))
     for i, name in enumerate(fw.allow_groups):
         group_id = int(name) if name.isdecimal() else gid_of(name)
         if group_id is None:
-            raise ConfigError(f"firewall.allow_groups[{i}]: no such group {quoted(name)}")
+            raise ConfigError(
+                f"firewall.allow_groups[{i}]: no such group {quoted(name)}",
+                key="firewall.allow_groups",
+            )
         gids.setdefault(group_id, Principal("gid", group_id, name, "firewall.allow_groups"))
-    exceptions = parse_exceptions(
-        fw.exceptions, ports, uid_of=uid_of, gid_of=gid_of, resolve=resolve
-    )
+    try:
+        exceptions = parse_exceptions(
+            fw.exceptions, ports, uid_of=uid_of, gid_of=gid_of, resolve=resolve
+        )
+    except ConfigError as exc:  # each names its entry; the key is the list's
+        raise ConfigError(exc.message, key="firewall.exceptions") from None
     # the relays only where the plan reads them
     notes = firewall_notes(cfg, relays=mode is FirewallMode.RELAY)
     derived, refusal = submission_exceptions(
@@ -626,7 +640,8 @@ def build_plan(
     if mode is FirewallMode.RELAY:
         if not fw.relays:
             raise ConfigError(
-                'firewall.mode = "relay" needs firewall.relays (the relay hosts the MTA may reach)'
+                'firewall.mode = "relay" needs firewall.relays (the relay hosts the MTA may reach)',
+                key="firewall.mode",
             )
         relay_addresses = resolve_relays(fw.relays, resolve, "firewall.relays")
         if not mta.uids:

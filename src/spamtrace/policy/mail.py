@@ -268,6 +268,14 @@ class MailPolicy:
     # written out here with locals, and what only a new incident needs (the hourly average,
     # the reasons) is computed only when no incident is open. tests/unit/mail/
     # test_mail_policy_replay.py holds what the straightforward version decided.
+
+    def retune(self, thresholds: MailThresholds, allow: AllowedSenders | None = None) -> None:
+        """Take new limits and ``allow_accounts`` (a reload): the windows kept so far are
+        judged by them from the next message on (a shorter ``window`` expires more at once)."""
+        self.t = thresholds
+        self._allow = allow or AllowedSenders()
+        self._allowed.clear()
+
     def observer(self, compiled: bool = True) -> Callable[[MailMessage], MailUpdate | None]:
         """:meth:`observe`, or its compiled step where built (``attribution/_mailjoin.c``:
         the same, faster, for a replay made with ``updates=False``)."""

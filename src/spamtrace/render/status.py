@@ -93,6 +93,13 @@ def status_view(doc: dict[str, Any]) -> tuple[str, list[Row]]:
         "incidents:", f"{doc.get('incidents_opened')} opened "
         f"({doc.get('alerting_incidents')} alerting), {doc.get('incidents_open')} open",
     ))  # fmt: skip
+    logs = doc.get("mail_logs")
+    if logs:
+        waiting = [escape(str(x.get("path"))) for x in logs if x.get("waiting")]
+        text = f"{len(logs)} followed"
+        if waiting:
+            text += f"; not there yet, followed once it appears: {', '.join(waiting)}"
+        rows.append(("mail logs:", text))
     fw = doc.get("firewall") or {}
     state = str(fw.get("state"))
     text = state if state in ("loaded", "unknown") else state.upper()

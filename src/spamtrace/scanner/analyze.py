@@ -89,6 +89,40 @@ class _Enough(Exception):
     """Raised inside the rule loop once the file's score reached the caller's ``stop_at``."""
 
 
+# A PHP file's name: what PHP runs (.php, .phtml, .php5...) and what it includes (.inc)
+_PHP_NAME = re.compile(r"\.(?:php\d?|phtml|inc)$", re.IGNORECASE)
+# The first statement of PHP code written without an open tag (after blank lines and
+# comments): a variable set, indexed or called (not "$5" or "$ 10" in prose), a function or
+# class declared, or a call of one of the statements a script starts with or of a function
+# whose name has an underscore
+_TAGLESS_START = re.compile(
+    rb"(?:\xef\xbb\xbf)?(?:\s|//[^\n]*\n|\#[^\n]*\n|/\*.*?\*/)*"
+    rb"(?:@?\$[A-Za-z_\x80-\xff][\w\x80-\xff]*\s*(?:\[[^\]\n]{0,80}\]\s*)*(?:[.+-]?=(?!=)|->|\()"
+    rb"|(?:function|class)\s+[A-Za-z_]\w*\s*[({]"
+    rb"|@?(?:ini_set|error_reporting|set_time_limit|ignore_user_abort|define|session_start|"
+    rb"eval|assert|require(?:_once)?|include(?:_once)?|if|foreach)\s*\("
+    # or a call of a snake_case function (file_put_contents(...)): no sentence starts so
+    rb"|@?[A-Za-z]+_[A-Za-z_]\w*\s*\()",
+    re.DOTALL,
+)
+
+
+def tagless_code(data: bytes, name: str) -> bool:
+    """``data``, a file called ``name`` with no PHP open tag, is PHP code all the same: a
+    PHP file's name, and the text starts with a statement. Such a file cannot run by itself;
+    it is a piece of code kept for another script to run (eval'd, or written out after a
+    ``<?php`` that the loader adds: the WP-VCD family's wp-tmp.php), so its code is read as
+    the code it is. An HTML page or a template called .php starts with markup or prose, and a
+    text file is not named .php."""
+    if _PHP_NAME.search(name) is None:
+        return False
+    m = _TAGLESS_START.match(data[:4096])
+    if m is None:
+        return False
+    # a statement ends with ";" or "}" somewhere: not a sentence that starts with "if ("
+    return data.find(b";") >= 0
+
+
 def _never() -> None:
     return None
 
@@ -431,6 +465,9 @@ def _analyze(
     if layer == 0:
         magic = data.startswith(IMAGE_MAGIC) or b"\x00" in data[:1024]
         lx = lex(data, strict_open=magic)
+        if not lx.php_regions and not magic and tagless_code(data, name):
+            lx = lex(data, start_in_php=True)
+            lx.php_regions = 1
     else:
         start_in_php = b"<?php" not in data and b"<?=" not in data
         lx = lex(data, start_in_php=start_in_php)

@@ -468,6 +468,21 @@ def _shell_quoted_spans(
         at = text.find(b"escapeshell", at + 1, hi)
 
 
+def shell_quote_called(text: bytes) -> bool:
+    """``text`` calls PHP's own escapeshellarg() or escapeshellcmd() (``\\escapeshellarg()``
+    too), not a function or method whose name only holds the name (my_escapeshellarg(),
+    noescapeshellcmd(), $o->escapeshellarg(), Util::escapeshellarg())."""
+    at = text.find(b"escapeshell")
+    while at >= 0:
+        if (
+            _SHELL_QUOTE.match(text, at) is not None
+            and _NOT_SHELL_QUOTE_BEFORE.search(text, max(0, at - 2), at) is None
+        ):
+            return True
+        at = text.find(b"escapeshell", at + 1)
+    return False
+
+
 def shell_quoted_removed(text: bytes, cmd: bool = False) -> bytes:
     """``text`` without what escapeshellarg() quotes and, with ``cmd``, what escapeshellcmd()
     escapes (:func:`_shell_quoted_spans`): the request input left is what can be a command."""

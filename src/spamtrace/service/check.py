@@ -25,7 +25,13 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from spamtrace.model import AttributionMethod, Connection, ProcessInfo, Verdict
-from spamtrace.suspects import file_advice, link_advice, scan_for_suspects, scan_targets
+from spamtrace.suspects import (
+    ProcessKey,
+    file_advice,
+    link_advice,
+    scan_for_suspects,
+    scan_targets,
+)
 
 if TYPE_CHECKING:
     from typing import Any
@@ -192,8 +198,10 @@ def scan_report(report: CheckReport, cfg: Config, budget: float = SCAN_BUDGET) -
             continue
         risky: list[dict[str, Any]] = []
         counts: dict[str, int] = {}
+        # what is read through /proc/PID/ is read only while the pid is still that process
+        owner = ProcessKey.of(report.connections[members[0]].process)
         files, more = scan_for_suspects(
-            targets, budget=remaining, cfg=cfg.scan, links=risky, stats=counts
+            targets, budget=remaining, cfg=cfg.scan, links=risky, stats=counts, owner=owner
         )
         notes += [n for n in more if n not in notes]
         scanned += 1

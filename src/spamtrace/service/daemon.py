@@ -27,6 +27,7 @@ import signal
 import socket
 import sys
 import time
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from spamtrace.errors import ConfigError, ExitCode
@@ -81,8 +82,10 @@ def firewall_refusal_note(cfg: Config) -> str | None:
     check` refuses it."""
     from spamtrace.actions.firewall.host import config_problem
 
-    why = config_problem(cfg)
-    return None if why is None else f"`spamtrace firewall apply` would refuse this config: {why}"
+    problem = config_problem(cfg)
+    if problem is None:
+        return None
+    return f"`spamtrace firewall apply` would refuse this config: {problem.message}"
 
 
 class StatusBoard:
@@ -102,6 +105,16 @@ class StatusBoard:
 
     def close(self) -> None:
         pass
+
+
+def _mail_logs(sources: Sequence[object]) -> list[dict[str, Any]] | None:
+    """``status``'s ``mail_logs``: path, kind, waiting and lines of each followed mail log."""
+    for src in sources:
+        if getattr(src, "name", None) == "mail-logs" and callable(getattr(src, "stats", None)):
+            logs = src.stats().get("logs") or []  # type: ignore[attr-defined]
+            keep = ("path", "kind", "waiting", "lines")
+            return [{k: log.get(k) for k in keep} for log in logs]
+    return None
 
 
 class JournalLog:
@@ -280,7 +293,8 @@ class Daemon:
         self.socket_path = socket_path
         self.board = StatusBoard()
         self.engine = Engine(cfg, options, subscribers=[self.board, JournalLog()])
-        self.engine.extra_sources.extend(plugins.sources(cfg))
+        # a named mail log not there yet is said at start (followed once it appears)
+        self.engine.extra_sources.extend(plugins.sources(cfg, self.engine.notes))
         if (note := firewall_refusal_note(cfg)) is not None:  # said at start as at a reload
             self.engine.notes.append(note)
         self._plugins = {"respond": respond, "alerts": alerts}
@@ -381,6 +395,9 @@ class Daemon:
             "uptime_seconds": round(time.time() - e.started, 1),
             "capture_mode": e.capture_mode.value,
             "sources": [source_name(s) for s in e.sources],
+            # the mail logs followed, each "waiting" while it is not there (followed from its
+            # first line once it appears); null when no mail log is followed
+            "mail_logs": _mail_logs(e.sources),
             "degraded": list(e.degraded),
             "events": e.events,
             "blocked_events": e.blocked_events,

@@ -58,7 +58,7 @@ from spamtrace.service.bus import (
 )
 from spamtrace.service.scanning import IncidentScan, IncidentScanner, scan_targets_of
 from spamtrace.sinks.records import event_record, incident_of_record, incident_record
-from spamtrace.suspects import file_advice, link_advice
+from spamtrace.suspects import ProcessKey, file_advice, link_advice
 
 if TYPE_CHECKING:
     from spamtrace.attribution.attributor import Attributor
@@ -422,6 +422,7 @@ class Engine:
         Returns notes on what needs a restart to change (the sources' ports and groups)."""
         from spamtrace.attribution.accounts import AccountResolver
         from spamtrace.attribution.mta import detect_mta
+        from spamtrace.sources.maillog.follow import MailLogSource
 
         notes = []
         if list(cfg.smtp.ports) != list(self.cfg.smtp.ports):
@@ -436,6 +437,14 @@ class Engine:
             notes.append("watch.fpm_access_logs changed: takes effect at the next restart")
         if self.scanner is not None:
             notes += _user_rules_note(cfg)
+        # the mail-log source takes [mail]'s limits, allow_accounts and [accounts] at its next
+        # line; which logs it follows (and whether) is set at the start
+        for key in ("exim_logs", "postfix_logs", "php_logs", "follow", "restore_hours"):
+            if getattr(cfg.mail, key) != getattr(self.cfg.mail, key):
+                notes.append(f"mail.{key} changed: takes effect at the next restart")
+        for src in self.extra_sources:
+            if isinstance(src, MailLogSource):
+                src.reconfigure(cfg)
         self.cfg = cfg
         self.mta = detect_mta(cfg.mta)
         self.accounts = AccountResolver(cfg.accounts)
@@ -803,7 +812,7 @@ class Engine:
             self.alerting_opened += 1
         targets = scan_targets_of(att) if self.scanner is not None else ()
         if self.scanner is not None and targets:
-            if self.scanner.submit(inc.id, targets):
+            if self.scanner.submit(inc.id, targets, ProcessKey.of(att.process)):
                 # published when scanned (the reader goes on meanwhile), or when due
                 self._held[inc.id] = time.monotonic() + self.scanner.budget + scanning.SCAN_GRACE
                 return

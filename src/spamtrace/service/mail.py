@@ -50,6 +50,9 @@ EXIM_FOUND = "found in Exim's configuration (log_file_path)"
 #: the origin of ``[mail] exim_logs`` when Exim names a main log it has not written yet: the
 #: daemon follows it from its first line (``mail`` and ``check`` say it is not written yet)
 EXIM_WAITING = "named by Exim's configuration (log_file_path), not written yet"
+#: what the daemon says of a mail log named by hand or by Exim's or PHP's configuration that
+#: is not there yet (:func:`waiting_logs`)
+NOT_THERE_YET = "is not there yet: followed from its first line once it appears"
 #: where the syslog daemon's configuration is looked for (tests: a fixture tree)
 SYSLOG_CONFIG_ROOT = "/"
 #: Exim's command names on PATH, asked where it logs (tests: none, or ``[mail] exim_command``)
@@ -196,6 +199,28 @@ def with_exim_logs(cfg: Config) -> tuple[Config, list[str]]:
     )
     mail = replace(cfg.mail, exim_logs=[found])
     return replace(cfg, mail=mail, sources={**cfg.sources, "mail.exim_logs": EXIM_FOUND}), [note]
+
+
+def waiting_logs(cfg: Config, roots: Mapping[str, str] | None = None) -> list[LogSpec]:
+    """The logs of ``cfg`` that are named, by hand (``[mail] exim_logs``, ``postfix_logs``,
+    ``php_logs``) or as found in Exim's or PHP's configuration (:func:`with_found_logs`), and
+    are not there yet: the daemon follows them from their first line once they appear (a
+    fresh Exim's main log, a PHP mail.log before the first ``mail()`` call). Not the built-in
+    defaults, which list every layout's file: only the one there is read. ``roots``: {PHP
+    mail.log file: the chroot of the FPM pool that writes it}."""
+    from spamtrace.sources.maillog.reader import LogSpec
+
+    out: list[LogSpec] = []
+    for kind, key in (("exim", "exim_logs"), ("postfix", "postfix_logs"), ("php", "php_logs")):
+        # named: by a config layer or a flag, or as found (EXIM_WAITING, PHP_FOUND)
+        if cfg.sources.get(f"mail.{key}", "default") == "default":
+            continue
+        for path in getattr(cfg.mail, key):
+            if os.path.lexists(path) or any(s.path == path for s in out):
+                continue
+            root = (roots or {}).get(path, "") if kind == "php" else ""
+            out.append(LogSpec(path, kind, root))
+    return out
 
 
 def specs_of(

@@ -115,18 +115,23 @@ def fleet_subscribers(
     return subs, notes
 
 
-def sources(cfg: Config) -> list[Source]:
-    """Extra event sources for ``cfg`` (read after the kernel sources)."""
-    from spamtrace.service.mail import EXIM_WAITING, php_config, with_found_logs
+def sources(cfg: Config, notes: list[str] | None = None) -> list[Source]:
+    """Extra event sources for ``cfg`` (read after the kernel sources); ``notes`` gets what
+    the start line says of them (a named mail log not there yet, followed once it appears)."""
+    from spamtrace.service.mail import NOT_THERE_YET, php_config, waiting_logs, with_found_logs
     from spamtrace.sources.maillog.follow import sources as mail_sources
 
     out: list[Source] = []
     if cfg.mail.follow:  # mail-script / mail-auth incidents from the mail logs
         php = php_config()  # read once: the mail.log files and the chroots of their pools
         cfg = with_found_logs(cfg, php)[0]  # [mail] php_logs, else PHP's; Exim's where it says
-        # a fresh Exim's main log, not written yet: followed from its first line
-        fresh = cfg.sources.get("mail.exim_logs") == EXIM_WAITING
-        out.extend(mail_sources(cfg, php.roots, cfg.mail.exim_logs if fresh else ()))
+        # a log named by hand, or by Exim's or PHP's configuration, not written yet (a fresh
+        # Exim's main log, a PHP mail.log before the first mail()): followed from its first line
+        waiting = waiting_logs(cfg, php.roots)
+        found = mail_sources(cfg, php.roots, waiting)
+        out.extend(found)
+        if found and notes is not None:
+            notes += [f"{s.kind} mail log {s.path} {NOT_THERE_YET}" for s in waiting]
     return out
 
 

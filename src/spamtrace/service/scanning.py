@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from spamtrace import suspects
 from spamtrace.model import AttributedAttempt, Verdict
+from spamtrace.suspects import ProcessKey
 
 if TYPE_CHECKING:
     from spamtrace.config import ScanSection
@@ -37,6 +38,10 @@ def scan_targets_of(att: AttributedAttempt) -> tuple[str, ...]:
     if att.verdict is not Verdict.SUSPICIOUS:
         return ()
     return suspects.scan_targets(att.process)
+
+
+#: a queued scan: the incident's id, the paths, the process its /proc/PID/ paths are read through
+_Job = tuple[str, tuple[str, ...], "ProcessKey | None"]
 
 
 #: the scanner's per-process caches of yara-x objects: (module, attribute)
@@ -112,9 +117,12 @@ class IncidentScanner:
         self.reused = 0
         self.dropped = 0
         self.seconds = 0.0
-        self._jobs: queue.Queue[tuple[str, tuple[str, ...]] | None] = queue.Queue(max_jobs)
+        self._jobs: queue.Queue[_Job | None] = queue.Queue(max_jobs)
         self._done: queue.SimpleQueue[IncidentScan] = queue.SimpleQueue()
-        self._recent: dict[tuple[str, ...], tuple[float, IncidentScan]] = {}
+        #: (paths, their process) -> when scanned and the scan: /proc/PID/cwd of another
+        #: process that got the pid since is not the same folder
+        self._recent: dict[tuple[tuple[str, ...], ProcessKey | None], tuple[float, IncidentScan]]
+        self._recent = {}
         self._r, self._w = os.pipe2(os.O_NONBLOCK | os.O_CLOEXEC)
         self._thread: threading.Thread | None = threading.Thread(
             target=self._run, name="spamtrace-scan", daemon=True
@@ -124,9 +132,13 @@ class IncidentScanner:
     def fileno(self) -> int:
         return self._r
 
-    def submit(self, incident_id: str, paths: tuple[str, ...]) -> bool:
+    def submit(
+        self, incident_id: str, paths: tuple[str, ...], owner: ProcessKey | None = None
+    ) -> bool:
+        """Queue the scan of ``paths``; ``owner``: the process its ``/proc/PID/`` paths are
+        read through (only while the pid is still that process: ``scan_for_suspects``)."""
         try:
-            self._jobs.put_nowait((incident_id, paths))
+            self._jobs.put_nowait((incident_id, paths, owner))
             return True
         except queue.Full:
             self.dropped += 1
@@ -157,9 +169,9 @@ class IncidentScanner:
             if job is None:
                 _release_scanner_thread_state(keep=before)
                 return
-            ident, paths = job
+            ident, paths, owner = job
             start = time.monotonic()
-            recent = self._recent.get(paths)
+            recent = self._recent.get((paths, owner))
             if recent is not None and start - recent[0] < SCAN_REUSE_SECONDS:
                 result = IncidentScan(
                     ident, paths, recent[1].files, recent[1].notes, 0.0, True, recent[1].links
@@ -169,7 +181,7 @@ class IncidentScanner:
                 links: list[dict[str, Any]] = []
                 try:
                     files, notes = suspects.scan_for_suspects(
-                        paths, budget=self.budget, cfg=self.cfg, links=links
+                        paths, budget=self.budget, cfg=self.cfg, links=links, owner=owner
                     )
                 except BaseException as exc:  # never let the thread die silently
                     files, notes = None, [f"scan failed: {type(exc).__name__}: {exc}"]
@@ -182,7 +194,7 @@ class IncidentScanner:
                 self.seconds += seconds
                 if len(self._recent) >= 256:
                     self._recent.clear()
-                self._recent[paths] = (start, result)
+                self._recent[(paths, owner)] = (start, result)
             self._done.put(result)
             with contextlib.suppress(OSError):
                 os.write(self._w, b"x")

@@ -241,3 +241,37 @@ def test_own_non_public_addresses_are_skipped_with_a_note() -> None:
     (f,) = dnsbl.judge(snap, Config())
     assert f.status is Status.PASS and any("not looked up" in e and "fe80::1" in e
                                            for e in f.evidence), f.evidence  # fmt: skip
+
+
+def test_parse_server_refuses_text_after_the_brackets() -> None:
+    """`[::1]x` and `[::1]53` were asked on port 53 as if the rest were not there; `[::1`
+    was cut to ':' and refused as "not an IP address"."""
+    assert dnsbl.parse_server("[::1]") == ("::1", 53)
+    for bad in ("[::1]x", "[::1]53", "[::1"):
+        with pytest.raises(ConfigError, match="not an address, address:port or"):
+            dnsbl.parse_server(bad)
+
+
+def test_an_unbracketed_v6_nameserver_ending_in_a_dns_port_is_noted() -> None:
+    """`fd57:d4::2:53` is the address fd57:d4::2:53, asked on port 53 (as
+    `submission.allow_destinations` reads fd57:d4::2:465): the finding says so and how to
+    write the port; the resolver is shown [v6]:port (it read "fd57:d4::2:53:53"). An address
+    whose last group is no DNS port (Google's 2001:4860:4860::8888) gets no note."""
+    servers = ["fd57:d4::2:53", "2001:4860:4860::8888", "[fd57:d4::2]:5353", "10.0.0.53:5353"]
+    cfg = Config().override(audit__dnsbl_zones=[ZONE], audit__dnsbl_nameservers=servers)
+    q = FakeDns({f"2.0.0.127.{ZONE}": A("127.0.0.2")}, NX)
+    snap = dnsbl.gather(AuditEnv(cfg=cfg, ips=("192.0.2.20",)), querier=q)
+    assert snap.resolver == (
+        "nameservers [fd57:d4::2:53]:53, [2001:4860:4860::8888]:53, [fd57:d4::2]:5353, "
+        "10.0.0.53:5353"
+    )
+    (f,) = dnsbl.judge(snap, cfg)
+    said = [e for e in f.evidence if "is read as the IPv6 address" in e]
+    assert said == [
+        "audit.dnsbl_nameservers[0]: 'fd57:d4::2:53' is read as the IPv6 address fd57:d4::2:53, "
+        "asked on port 53 (an IPv6 address carries a port only in the [addr]:port form); if 53 "
+        "is the port, write '[fd57:d4::2]:53'"
+    ], f.evidence
+    env = AuditEnv(cfg=cfg, ips=("192.0.2.20",), dnsbl_servers=("fd57:d4::2:5353",))
+    (note,) = dnsbl.gather(env, querier=q).resolver_notes
+    assert note.startswith("--dnsbl-server: 'fd57:d4::2:5353' is read as"), note

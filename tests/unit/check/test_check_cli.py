@@ -360,6 +360,7 @@ def fake_scan(fake_host: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> lis
         limit: int = 5,
         links: Any = None,
         stats: Any = None,
+        owner: Any = None,
     ) -> Any:
         calls.append(tuple(paths))
         assert 0 < budget <= check_mod.SCAN_BUDGET
@@ -466,6 +467,7 @@ def test_scan_budget_is_shared_and_what_is_left_is_said(
         limit: int = 5,
         links: Any = None,
         stats: Any = None,
+        owner: Any = None,
     ) -> Any:
         budgets.append(budget)
         time.sleep(budget)  # uses all it was given

@@ -279,3 +279,97 @@ def test_a_sender_in_a_folder_nested_past_path_max_is_read_and_scanned_through_p
         child.wait()
         os.close(fd)
         remove_deep(tmp_path, name, ("deep.php",))  # pytest's clean-up cannot remove it
+
+
+@pytest.fixture
+def other_process(tmp_path: Path) -> Any:
+    """A real process sleeping in its own folder, which holds a web shell: what a scan of
+    /proc/PID/cwd finds when PID is now this process, not the sender that had it."""
+    import subprocess
+    import sys
+
+    folder = tmp_path / "other-site"
+    folder.mkdir()
+    (folder / "x.php").write_text("<?php\neval(base64_decode($_POST['p']));\n")
+    code = "import time\nprint('in', flush=True)\ntime.sleep(60)"
+    child = subprocess.Popen(
+        [sys.executable, "-c", code], cwd=folder, stdout=subprocess.PIPE, text=True
+    )
+    assert child.stdout is not None and child.stdout.readline() == "in\n"
+    yield child
+    child.kill()
+    child.wait()
+
+
+def test_a_folder_read_through_a_pid_given_to_another_process_is_not_reported(
+    other_process: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A sender in a folder too deep to name is scanned through /proc/PID/cwd, on the scan
+    worker, after the incident opened. Had it exited and its pid been given to another
+    process meanwhile, the scan read that process's folder and the report named its files
+    as the sender's. The pid is read through only while it is the sender's (pid + start
+    time), before the scan and after it."""
+    import signal
+
+    import spamtrace.scanner
+    from spamtrace.attribution.process import start_time
+    from spamtrace.suspects import ProcessKey
+
+    pid = other_process.pid
+    link = f"/proc/{pid}/cwd"
+    now = ProcessKey(pid, start_time(pid))
+    files, _notes = scan_for_suspects([link], budget=5.0, owner=now)
+    assert files is not None and [f["path"] for f in files] == [f"{link}/x.php"], files
+
+    # the sender had this pid before (it started earlier): its folder is not this one
+    sender = ProcessKey(pid, now.start_time - 3.0)
+    found: list[dict[str, Any]] = []
+    files, notes = scan_for_suspects([link], budget=5.0, owner=sender, links=found)
+    assert files is None and found == [], files
+    assert notes == [f"not scanned: {link}: process {pid} has exited (its pid may be another "
+                     "process's now)"]  # fmt: skip
+
+    # the sender exits during the scan (and its pid may go to another before the last read)
+    ranked = spamtrace.scanner.rank_files
+
+    def exits_meanwhile(*args: Any, **kwargs: Any) -> Any:
+        out = ranked(*args, **kwargs)
+        os.kill(pid, signal.SIGKILL)
+        other_process.wait()
+        return out
+
+    monkeypatch.setattr(spamtrace.scanner, "rank_files", exits_meanwhile)
+    files, notes = scan_for_suspects([link], budget=5.0, owner=now)
+    assert files is None, files
+    assert notes[-1].startswith(f"dropped: the scan of {link}: process {pid} exited during it")
+
+
+def test_the_scan_worker_reads_a_pid_only_while_it_is_the_incidents_process(
+    other_process: Any,
+) -> None:
+    """The incident scanner passes the sender's pid and start time to the scan, and does
+    not reuse the scan of /proc/PID/cwd made for another process of that pid."""
+    import time
+
+    from spamtrace.attribution.process import start_time
+    from spamtrace.service.scanning import IncidentScanner
+    from spamtrace.suspects import ProcessKey
+
+    pid = other_process.pid
+    link = f"/proc/{pid}/cwd"
+    now = ProcessKey(pid, start_time(pid))
+    scanner = IncidentScanner(None, 5.0)
+    try:
+        assert scanner.submit("inc-now", (link,), now)
+        assert scanner.submit("inc-before", (link,), ProcessKey(pid, now.start_time - 3.0))
+        results: dict[str, Any] = {}
+        deadline = time.monotonic() + 30
+        while len(results) < 2 and time.monotonic() < deadline:
+            scanner.wait(1.0)
+            results.update((r.incident_id, r) for r in scanner.results())
+    finally:
+        scanner.close()
+    assert results["inc-now"].files and results["inc-now"].files[0]["path"] == f"{link}/x.php"
+    before = results["inc-before"]
+    assert before.files is None and not before.reused, before
+    assert any("has exited" in n for n in before.notes), before.notes

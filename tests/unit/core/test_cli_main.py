@@ -178,6 +178,53 @@ def test_config_check_refuses_what_firewall_apply_refuses_as_a_config_error(
     assert run_cli("--config", str(conf), "config", "check").returncode == 0
 
 
+def test_what_firewall_apply_refuses_names_its_key_as_data(tmp_path: Path) -> None:
+    """`config check` found the key of the refusal (to name the file that set it) by a
+    regex over the message; the refusal now carries it (and the message only says it)."""
+    from spamtrace import config
+    from spamtrace.actions.firewall.host import ConfigProblem, config_problem
+
+    conf = tmp_path / "spamtrace.toml"
+    for text, key, why in (
+        ('[[firewall.exceptions]]\nuser = "no-such-user-x"\nport = 587\n',
+         "firewall.exceptions", "firewall.exceptions[0].user: no such user 'no-such-user-x'"),
+        ('[firewall]\nallow_users = ["no-such-user-x"]\n',
+         "firewall.allow_users", "firewall.allow_users[0]: no such user 'no-such-user-x'"),
+        ('[firewall]\nmode = "relay"\nrelays = ["mx.example:25"]\n',
+         "firewall.relays", "firewall.relays: relay 'mx.example:25' takes no port"),
+        ('[firewall]\nmode = "relay"\n', "firewall.mode", 'firewall.mode = "relay" needs'),
+    ):  # fmt: skip
+        conf.write_text(text)
+        cfg = config.load(config_file=conf, config_dir=tmp_path, environ={})
+        problem = config_problem(cfg)
+        assert isinstance(problem, ConfigProblem), problem
+        assert problem.key == key and problem.message.startswith(why), problem
+        assert cfg.sources[key] == str(conf)
+    conf.write_text("[firewall]\n")
+    assert config_problem(config.load(config_file=conf, config_dir=tmp_path, environ={})) is None
+
+
+def test_config_check_reads_the_dnsbl_nameservers_as_audit_does(tmp_path: Path) -> None:
+    """A nameserver `audit` refuses passed `config check`; one it reads unlike what was
+    likely meant (`fd57:d4::2:53`: the address ...:53 on port 53) passed without a word,
+    where `submission.allow_destinations` "fd57:d4::2:465" gets a note."""
+    conf = tmp_path / "spamtrace.toml"
+    conf.write_text('[audit]\ndnsbl_nameservers = ["10.0.0.53", "[::1]x"]\n')
+    proc = run_cli("--config", str(conf), "config", "check")
+    assert proc.returncode == 2 and proc.stderr.count("\n") == 1, proc.stderr
+    assert proc.stderr == (
+        f"spamtrace: error: {conf}: audit.dnsbl_nameservers[1]: DNS server '[::1]x': not an "
+        "address, address:port or [v6]:port\n"
+    )
+    conf.write_text('[audit]\ndnsbl_nameservers = ["fd57:d4::2:53", "[fd57:d4::2]:53"]\n')
+    proc = run_cli("--config", str(conf), "config", "check")
+    assert proc.returncode == 0, proc.stderr
+    (note,) = [line for line in proc.stdout.splitlines() if line.startswith("note:")]
+    assert note.startswith(
+        "note: audit.dnsbl_nameservers[0]: 'fd57:d4::2:53' is read as the IPv6 address"
+    ) and note.endswith("write '[fd57:d4::2]:53'"), note
+
+
 def test_config_check_refuses_an_alert_sendmail_that_cannot_run(tmp_path: Path) -> None:
     """`sendmail = "/usr/sbin/sendmial"` (a typo) in an e-mail alert passed `config check`:
     the daemon's first alert then failed ("not found") and nobody was told of the incident."""

@@ -76,10 +76,31 @@ def test_exims_syslog_file_is_read_as_its_main_log(
     assert any("Exim logs through syslog (log_file_path = syslog)" in n for n in doc["notes"])  # type: ignore[attr-defined]
 
 
+def test_a_rainerscript_rule_for_the_mail_facility_is_read(
+    syslog_exim: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """RHEL's and Fedora's rsyslog write the mail facility with a RainerScript action
+    (`mail.* action(type="omfile" file="/var/log/maillog")`): no file was found, and `mail`
+    asked for [mail] exim_logs although the file was there."""
+    root = Path(mail.SYSLOG_CONFIG_ROOT)
+    (root / "etc" / "rsyslog.conf").write_text(
+        'module(load="imjournal"  # the journal\n       StateFile="imjournal.state")\n'
+        '*.info;mail.none;authpriv.none;cron.none action(type="omfile" file="/var/log/messages")\n'
+        f'mail.* action(type="omfile" file="{syslog_exim}" sync="on")\n'
+    )
+    monkeypatch.setenv("SPAMTRACE_MAIL_POSTFIX_LOGS", "")
+    code, doc, _ = _run(capsys)
+    assert code == 0
+    (log,) = doc["logs"]  # type: ignore[misc]
+    assert (log["path"], log["kind"]) == (str(syslog_exim), "exim")
+    assert doc["totals"]["messages"] == 1  # type: ignore[index]
+
+
 def test_a_syslog_without_a_file_for_exim_says_which_setting_to_set(
     syslog_exim: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """journald alone, or a RainerScript rule: no file known. Said, with the key to set."""
+    """journald alone, or a rule rsyslog runs under another condition: no file known.
+    Said, with the key to set."""
     root = Path(mail.SYSLOG_CONFIG_ROOT)
     (root / "etc" / "rsyslog.conf").write_text('module(load="imuxsock")\n')
     monkeypatch.setenv("SPAMTRACE_MAIL_POSTFIX_LOGS", "")

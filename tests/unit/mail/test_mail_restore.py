@@ -147,3 +147,70 @@ def test_a_mailbox_incident_names_the_account_that_owns_its_domain(log: Path) ->
     assert out and out[0].opened and out[0].incident.verdict == "mail-auth"
     assert {x.incident.account for x in out} == {"shop"} and out[0].incident.uid is None
     assert asked == ["shop.example"]  # once per domain, lower case
+
+
+def test_a_reload_lowers_the_limit_of_the_followed_logs_at_the_next_line(log: Path) -> None:
+    """A SIGHUP that lowered ``[mail] script_max_messages`` said "reloaded", but the
+    followed logs kept the limit of the start: a script sending 10 messages under a new
+    limit of 5 opened nothing until a restart. The source takes the new limits (and
+    allow_accounts, accounts) at its next line and keeps its windows."""
+    src = source(log, mail__restore_hours=0)
+    try:
+        append(log, exim_lines(0, 4, time.time()))
+        assert src.read_events() == []  # 4 of 20
+        lower = config_mod.Config().override(
+            origin="test", mail__script_max_messages=5, mail__postfix_logs=[],
+            mail__exim_logs=[str(log)], mail__restore_hours=0,
+        )  # fmt: skip
+        src.reconfigure(lower)
+        append(log, exim_lines(4, 2, time.time()))
+        opened = [x for x in src.read_events() if x.opened]
+        assert len(opened) == 1 and opened[0].incident.connections == 6  # the 4 kept count
+    finally:
+        src.close()
+
+
+def test_a_daemon_reload_hands_the_limits_to_the_mail_source_and_names_what_waits(
+    log: Path, tmp_path: Path
+) -> None:
+    """Through the daemon's SIGHUP handler: the new limit holds at the next line, and a
+    changed list of logs (followed from the next start) is said in the reload's notes."""
+    from spamtrace.service.bus import ConfigReloaded, Message
+    from spamtrace.service.daemon import Daemon
+    from spamtrace.service.engine import EngineOptions
+
+    conf = tmp_path / "spamtrace.toml"
+    head = f"[mail]\nexim_logs = [{str(log)!r}]\npostfix_logs = []\nrestore_hours = 0\n"
+    conf.write_text(head + "script_max_messages = 20\n")
+    d = Daemon(
+        config_mod.load(config_file=str(conf)),
+        EngineOptions(store_path=None, nflog=False, scan=False),
+        config_file=str(conf), socket_path=str(tmp_path / "c.sock"),
+        firewall_state_dir=str(tmp_path / "fw"),
+    )  # fmt: skip
+    got: list[Message] = []
+
+    class Rec:
+        name = "rec"
+
+        def handle(self, m: Message) -> None:
+            got.append(m)
+
+        def close(self) -> None:
+            pass
+
+    try:
+        src = next(s for s in d.engine.extra_sources if isinstance(s, MailLogSource))
+        d.engine.subscribers.append(Rec())
+        conf.write_text(
+            head.replace("postfix_logs = []", "postfix_logs = ['/nonexistent/maillog']")
+            + "script_max_messages = 3\n"
+        )
+        d.reload()
+        reloaded = got[-1]
+        assert isinstance(reloaded, ConfigReloaded) and reloaded.ok
+        assert reloaded.notes == ("mail.postfix_logs changed: takes effect at the next restart",)
+        append(log, exim_lines(0, 4, time.time()))
+        assert [x.incident.connections for x in src.read_events() if x.opened] == [4]
+    finally:
+        d.engine.close()

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from spamtrace.scanner.context import Ctx, string_text
-from spamtrace.scanner.features import dropper, phishing, shell
+from spamtrace.scanner.features import dropper, execution, phishing, shell
 from spamtrace.scanner.lexer import lex
 
 _FIELD_PIECES = [b"cc_number", b"ccnum", b"card-number", b"cardnumber", b"cc_no", b"ccno",
@@ -99,3 +99,21 @@ def test_a_literal_with_none_of_the_words_is_not_looked_at() -> None:
     assert plain not in list(shell.secret_candidates(ctx))
     assert plain not in list(dropper.startup_candidates(ctx))
     assert list(shell.secret_candidates(ctx)) and list(dropper.startup_candidates(ctx))
+
+
+_CALLEE_PIECES = [b")", b"]", b"\x01", b"(", b"[", b" ", b"\n", b"\t", b"\x0b", b"$f", b"x",
+                  b"\x011\x01", b")(", b"] (", b"\x01\n(", b";", b"))", b"(("]  # fmt: skip
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(st.sampled_from(_CALLEE_PIECES), max_size=30))
+def test_callee_ends_are_the_matches_of_the_one_pattern(pieces: list[bytes]) -> None:
+    # the three literal-start patterns, merged by offset, find what the class-start one finds
+    code = b"".join(pieces)
+    want = [m.span() for m in execution._CALLEE_END.finditer(code)]
+    assert [m.span() for m in execution.callee_ends(code)] == want
+
+
+def test_callee_ends_on_a_call_of_a_call() -> None:
+    code = b"$a = [$_get['c'], 'm'] ( 1 ); trim($_post['f'])\n(2); \x013\x01(4);"
+    assert [code[m.start()] for m in execution.callee_ends(code)] == [93, 41, 1]

@@ -86,7 +86,8 @@ def fake_scan(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, ...]]:
     LINKS_FOUND.clear()
 
     def scan(
-        paths: Any, *, budget: float, cfg: Any = None, limit: int = 5, links: Any = None
+        paths: Any, *, budget: float, cfg: Any = None, limit: int = 5, links: Any = None,
+        owner: Any = None,
     ) -> Any:
         calls.append(tuple(paths))
         SCAN_THREADS.append(threading.current_thread().name)
@@ -186,7 +187,8 @@ def test_slow_scan_reports_the_incident_then_the_files(
     release = threading.Event()
 
     def slow(
-        paths: Any, *, budget: float, cfg: Any = None, limit: int = 5, links: Any = None
+        paths: Any, *, budget: float, cfg: Any = None, limit: int = 5, links: Any = None,
+        owner: Any = None,
     ) -> Any:
         release.wait(10)
         return [dict(SUSPECT)], ["slow disk"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from spamtrace.safetext import quoted
@@ -97,7 +98,17 @@ def host_plan(cfg: Config, root: str = "/") -> FirewallPlan:
     )
 
 
-def config_problem(cfg: Config) -> str | None:
+@dataclass(frozen=True, slots=True)
+class ConfigProblem:
+    """What `firewall apply` would refuse in a config: the one-line message (it names the
+    entry, ``firewall.exceptions[0].user: no such user ...``) and the config key at fault
+    (``firewall.exceptions``; None when no one key is), whose layer ``Config.sources`` gives."""
+
+    message: str
+    key: str | None = None
+
+
+def config_problem(cfg: Config) -> ConfigProblem | None:
     """What `firewall plan` and `apply` would refuse in ``cfg`` as a config error, found
     without asking DNS (a host name is resolved at apply): a user or group in
     ``allow_users``, ``allow_groups`` or an exception that this host does not have, a
@@ -110,7 +121,7 @@ def config_problem(cfg: Config) -> str | None:
     try:
         build_plan(cfg, no_mta, uid_of=_uid_of, gid_of=_gid_of, resolve=None)
     except ConfigError as exc:
-        return exc.message
+        return ConfigProblem(exc.message, exc.key)
     return None
 
 

@@ -47,6 +47,7 @@ from spamtrace.scanner.context import (
     top_args,
     var_assigns,
     web_address,
+    word_searcher,
 )
 from spamtrace.scanner.rules import Rule
 from spamtrace.scanner.taint import posted, taint
@@ -1402,7 +1403,8 @@ def _self_replicating(ctx: Ctx, rule: Rule) -> Hit | None:
     if not has_any(ctx, _WALKS) or has_any(ctx, _CLI_GUARD):
         return None
     code = ctx.code
-    own = _OWN_SOURCE.search(code)
+    # every match starts with "file" (file_get_contents too) or "fopen": tried only there
+    own = word_searcher(_OWN_SOURCE, code, (b"file", b"fopen"), ctx.first)(0)
     if own is None:
         return None
     value = ctx.lx.value

@@ -5,9 +5,10 @@
 from __future__ import annotations
 
 import bisect
+import heapq
 import itertools
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 
 from spamtrace.scanner import fold
 from spamtrace.scanner.context import (
@@ -75,6 +76,7 @@ from spamtrace.scanner.taint import (
     getenv_header,
     posted,
     request_props,
+    shell_quote_called,
     shell_quoted_removed,
     taint,
 )
@@ -109,7 +111,10 @@ def _request_extracted(ctx: Ctx) -> bool:
     (``foreach ($_POST as $k => $v) { $$k = $v; }``): any variable it never sets may then hold
     what the visitor sends."""
     code = ctx.code
-    if has_word(ctx, b"parse_str") and _PARSE_STR_REQ.search(code) is not None:
+    if (
+        has_word(ctx, b"parse_str")
+        and prefiltered_search(_PARSE_STR_REQ, code, ctx.first) is not None
+    ):
         return True
     if has_word(ctx, b"extract"):
         if _EXTRACT_REQ.search(code) is not None:
@@ -237,7 +242,7 @@ def _exec_unassigned(ctx: Ctx, rule: Rule) -> Hit | None:
         if first is raw_args and len(raw_args) >= _CALL_ARGS_MAX:
             first = first.rstrip(_NAME_CHARS)  # cut off at the limit: the last name may be cut
         args = interpolated(ctx, first)
-        if args.find(b"escapeshell") >= 0:
+        if shell_quote_called(args):  # PHP's own quoting, not my_escapeshellarg()
             continue
         for var in sorted(set(VAR.findall(args))):
             if var in (b"this", b"globals") or var.startswith(b"_"):
@@ -1921,8 +1926,10 @@ def _param_runners(ctx: Ctx) -> dict[bytes, int]:
     code = ctx.code
     # where the code hands a variable to a callback API: only a body holding one of them
     # can forward its parameter (most bodies of a file that has one need not be cut out)
+    # each match begins with one of the two names: tried only where one occurs (the pattern's
+    # leading look-behind made the regex engine try every offset of the file)
     forward_at = (
-        [c.start() for c in _FORWARD_CALL.finditer(code)]
+        [c.start() for c in prefiltered_finditer(_FORWARD_CALL, code, ctx.first)]
         if ctx.first(b"call_user_func") >= 0 or ctx.first(b"forward_static_call") >= 0
         else []
     )
@@ -3024,6 +3031,22 @@ def _xslt_request_functions(ctx: Ctx, rule: Rule) -> Hit | None:
 
 # what is called: the end of an array literal, of a call or of a string, then "("
 _CALLEE_END = re.compile(rb"[\])\x01]\s*\(")
+# the same pattern, one per byte it can start with: each has a literal start, which the regex
+# engine scans for much faster than for a class of bytes
+_CALLEE_ENDS = tuple(re.compile(re.escape(b) + rb"\s*\(") for b in (b")", b"]", b"\x01"))
+
+
+def _match_start(m: re.Match[bytes]) -> int:
+    return m.start()
+
+
+def callee_ends(code: bytes) -> Iterator[re.Match[bytes]]:
+    """``_CALLEE_END.finditer(code)``: the matches of its three patterns, by offset. A match
+    is its first byte, white space and "(", so two never overlap and each starts at the
+    byte that picks its pattern: every pattern's own matches, merged, are the same ones."""
+    return heapq.merge(*(rx.finditer(code) for rx in _CALLEE_ENDS), key=_match_start)
+
+
 _CALLEE_NAME = re.compile(rb"(?<![\w$>:\\])([a-z_][\w\\]*)\s*$")
 # words that take parentheses without being a call whose result could be called
 _NOT_CALLS = frozenset(
@@ -3058,7 +3081,7 @@ def _request_callee(ctx: Ctx, rule: Rule) -> Hit | None:
         return None
     code = ctx.code
     lx = ctx.lx
-    for m in itertools.islice(_CALLEE_END.finditer(code), 500):
+    for m in itertools.islice(callee_ends(code), 500):
         end = m.start()
         c = code[end]
         if c == 93:  # ]: an array literal, not an element ($a[...](...) is a variable call)
@@ -3089,3 +3112,116 @@ def _request_callee(ctx: Ctx, rule: Rule) -> Hit | None:
         if REQ_RE.search(callee) is not None:
             return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, m.end() + 40))
     return None
+
+
+# an array of small numbers written out: array(16, 16, 1, ...) or [115, 121, ...]
+_NUM_LIST = rb"(?:array\s*\(|\[)\s*((?:\d{1,3}\s*,\s*){2,200}\d{0,3})\s*,?\s*[\])]"
+# array_map('chr', <list>): the characters of a list of codes
+_CHR_MAP = re.compile(rb"array_map\s*\(\s*\x01(\d+)\x01\s*,\s*" + _NUM_LIST)
+# in a function's body: a string indexed by an item of a list (the function's parameter)
+_ALPHABET_LOOKUP = re.compile(
+    rb"\$(" + NAME_P + rb")\s*[\[{]\s*\$(" + NAME_P + rb")\s*\[\s*\$" + NAME_P + rb"\s*\]\s*[\]}]"
+)
+_CHR_OF_ITEM = re.compile(
+    rb"(?<![\w$>:])chr\s*\(\s*\$(" + NAME_P + rb")\s*\[\s*\$" + NAME_P + rb"\s*\]"
+)
+# what a name spelled from numbers may be that a script has no reason to hide: a runner, a
+# writer, a decoder, a remover
+_HIDDEN_NAMES = frozenset(
+    {
+        b"system", b"exec", b"shell_exec", b"passthru", b"popen", b"proc_open", b"pcntl_exec",
+        b"assert", b"create_function", b"call_user_func", b"call_user_func_array",
+        b"forward_static_call", b"forward_static_call_array", b"file_put_contents", b"fwrite",
+        b"fputs", b"fopen", b"unlink", b"base64_decode", b"gzinflate", b"gzuncompress",
+        b"gzdecode", b"str_rot13", b"curl_exec", b"file_get_contents", b"move_uploaded_file",
+        b"copy", b"rename", b"chmod", b"mail", b"fsockopen", b"unserialize", b"pack", b"hex2bin",
+        b"register_shutdown_function", b"array_map", b"array_filter", b"usort", b"preg_replace",
+        b"ob_start", b"eval", b"include", b"require",
+    }
+)
+
+
+_EACH_ITEM = re.compile(
+    rb"foreach\s*\(\s*\$"
+    + NAME_P
+    + rb"\s+as\s+(?:\$"
+    + NAME_P
+    + rb"\s*=>\s*)?\$("
+    + NAME_P
+    + rb")\s*\)"
+)
+
+
+def _each_lookup(body: bytes) -> re.Match[bytes] | None:
+    """``foreach ($list as $n) { $s .= $map[$n]; }``: a string indexed by each item of a
+    list the loop walks (group 1: the string's variable)."""
+    each = _EACH_ITEM.search(body)
+    if each is None:
+        return None
+    item = re.escape(each.group(1))
+    return re.search(rb"\$(" + NAME_P + rb")\s*[\[{]\s*\$" + item + rb"\s*[\]}]", body, 0)
+
+
+def _codes_text(nums: bytes, alphabet: bytes | None) -> bytes | None:
+    """The text a list of numbers spells: character codes, or positions in ``alphabet``."""
+    out = bytearray()
+    for n in re.findall(rb"\d+", nums):
+        i = int(n)
+        if alphabet is None:
+            if i > 255:
+                return None
+            out.append(i)
+        else:
+            if i >= len(alphabet):
+                return None
+            out += alphabet[i : i + 1]
+    return bytes(out)
+
+
+@feature("numbered_name_call")
+def _numbered_name_call(ctx: Ctx, rule: Rule) -> Hit | None:
+    """Function names written as lists of numbers (character codes given to
+    ``array_map('chr', [...])``, or positions in a scrambled alphabet that a function of the
+    file's looks up one by one: ``$f = vl1(array(44, 4, 24, ...))``) that spell a runner, a
+    writer or a remover (file_put_contents, unlink, system, base64_decode...), in a file that
+    calls through a variable or an array item with request input around: the names are
+    hidden so that no reader or scanner sees them called. A font table or a character-code
+    list for display spells words, not the names of PHP's functions."""
+    if not has_request_words(ctx):
+        return None
+    code = ctx.code
+    value = ctx.lx.value
+    spelled: list[tuple[int, bytes]] = []
+    if code.find(b"array_map") >= 0:
+        for m in itertools.islice(_CHR_MAP.finditer(code), 50):
+            if value(int(m.group(1))).strip().lower() == b"chr":
+                text = _codes_text(m.group(2), None)
+                if text is not None:
+                    spelled.append((m.start(), text))
+    if ctx.first(b"function") >= 0:
+        for name, body in itertools.islice(function_bodies(ctx).items(), 100):
+            if len(body) > 3000 or _LOOP.search(body) is None:
+                continue
+            alphabet: bytes | None = None
+            t = _ALPHABET_LOOKUP.search(body) or _each_lookup(body)
+            if t is not None:
+                lit = re.search(rb"\$" + re.escape(t.group(1)) + rb"\s*=\s*\x01(\d+)\x01", body)
+                if lit is None:
+                    continue
+                alphabet = value(int(lit.group(1)))
+            elif _CHR_OF_ITEM.search(body) is None:
+                continue
+            call = re.compile(rb"(?<![\w$>:])" + re.escape(name) + rb"\s*\(\s*" + _NUM_LIST)
+            for m in itertools.islice(call.finditer(code), 100):
+                text = _codes_text(m.group(1), alphabet)
+                if text is not None:
+                    spelled.append((m.start(), text))
+    hidden = [(pos, t) for pos, t in spelled if t.strip().lower() in _HIDDEN_NAMES]
+    if not hidden:
+        return None
+    # the spelled names are called: through a variable or an array item, or a callback API
+    if first_varcall(ctx) is None and not calls_to(ctx, (*CB_FIRST, *CB_SECOND, *CB_LAST), 5):
+        return None
+    pos, text = hidden[0]
+    line = ctx.line_of_code(pos)
+    return Hit(line, excerpt(b"spells " + b", ".join(sorted({t.strip() for _, t in hidden})[:6])))

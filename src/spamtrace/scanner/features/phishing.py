@@ -3085,3 +3085,165 @@ def _card_skimmer(ctx: Ctx, rule: Rule) -> Hit | None:
         ):
             return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 100))
     return None
+
+
+# the whole of the visitor's request headers or cookies, not one field of them
+_REQUEST_DUMP = re.compile(
+    rb"(?<![\w$>:])(?:apache_request_headers|getallheaders)\s*\(\s*\)|\$_cookie\b(?!\s*\[)"
+    rb"|\$_server\s*\[\s*\x01(\d+)\x01\s*\]"
+)
+_DUMP_SERVER_KEYS = frozenset({b"http_cookie", b"query_string"})
+# an image's start, base64: a GIF (R0lGOD) or a PNG (iVBORw0KGgo)
+_IMAGE_B64 = re.compile(rb"^\s*(?:r0lgod|ivborw0kggo)")
+_SET_TO = re.compile(rb"\$(" + NAME_P + rb")\s*=(?![=>])([^;]{1,300});")
+_EACH_OF = re.compile(rb"foreach\s*\(([^;{]{1,200}?)\s+as\s+([^){;]{1,80})\)")
+
+
+def _whole_request_at(ctx: Ctx, text: bytes) -> int:
+    for m in itertools.islice(_REQUEST_DUMP.finditer(text), 20):
+        key = m.group(1)
+        if key is None or ctx.lx.value(int(key)).strip().lower() in _DUMP_SERVER_KEYS:
+            return m.start()
+    return -1
+
+
+def _answers_image(ctx: Ctx) -> bool:
+    """The script answers with a picture: a Content-Type: image/... header, or a GIF or PNG
+    written in base64 (the 1x1 pixel a tracking image sends back)."""
+    for _start, args in calls_to(ctx, (b"header",), 20):
+        m = PLACEHOLDER.search(first_arg(args))
+        if m is not None and re.search(
+            rb"content-type\s*:\s*image/", ctx.lx.value(int(m.group(1))).lower()
+        ):
+            return True
+    raws = itertools.islice(ctx.lx.raw_strings, 2000)
+    return any(_IMAGE_B64.match(raw.lower()) is not None for raw in raws)
+
+
+@feature("headers_pixel")
+def _headers_pixel(ctx: Ctx, rule: Rule) -> Hit | None:
+    """A picture that keeps its visitor's whole request: every header or every cookie
+    (``apache_request_headers()``, ``getallheaders()``, ``$_COOKIE``, the Cookie header or the
+    raw query string), as it came, written to a file by a script that answers with an image
+    (a 1x1 GIF, a ``Content-Type: image/...`` header). The receiving end of an injected
+    ``<img src="//here/image.php?c=' + document.cookie">``: other sites' visitors' sessions.
+    A newsletter's open-tracking pixel records which letter was opened (an id), not the
+    reader's cookies; a request logger answers with text, not a picture."""
+    code = ctx.code
+    writes = calls_to(ctx, (b"fwrite", b"fputs", b"file_put_contents"), 30)
+    if not writes or _whole_request_at(ctx, code) < 0 or not _answers_image(ctx):
+        return None
+    # variables that hold the whole request (``$h = apache_request_headers();``)
+    held: set[bytes] = set()
+    for m in itertools.islice(_SET_TO.finditer(code), 400):
+        if _whole_request_at(ctx, m.group(2)) >= 0:
+            held.add(m.group(1))
+    # ``foreach (getallheaders() as $k => $v)``: each header, its name and its value
+    for m in itertools.islice(_EACH_OF.finditer(code), 100):
+        if _whole_request_at(ctx, m.group(1)) >= 0 or set(VAR.findall(m.group(1))) & held:
+            held.update(VAR.findall(m.group(2)))
+    for start, args in writes:
+        seen = set(VAR.findall(interpolated(ctx, args)))
+        if _whole_request_at(ctx, args) >= 0 or seen & held:
+            return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 120))
+    return None
+
+
+# a kit's next page, where the visitor types the next secret: a relative page named for a
+# password, a one-time or SMS code, a PIN, a card, a billing or 3-D Secure step
+_NEXT_SECRET_STEP = re.compile(
+    rb"^\s*location\s*:\s*(?!\w+:)[\w./-]{0,80}?(?<![a-z])"
+    rb"(?:pass(?:word|wd)?|pwd|otp|sms|pin|card|cc|billing|vbv|3ds|security)[\w-]{0,20}"
+    rb"\.(?:php|html?)\b"
+)
+
+
+_CHAT_BOTS = re.compile(rb"api\.telegram\.org/bot|discord(?:app)?\.com/api/webhooks")
+# a results text's labels of who the visitor is: "IP ADDRESS :", "User-Agent", "Browser"
+_VICTIM_LABELS = re.compile(rb"\bip\s*(?:address)?\s*[:=]|user-?agent|\bbrowser\b")
+
+
+def _next_secret_step(ctx: Ctx, after: int) -> int:
+    """Where, after code offset ``after``, a literal ``Location:`` sends the browser to a page
+    of the same site named for the next secret (``../pass.php``, ``otp.php``, ``card.html``);
+    -1 if none does."""
+    raw = ctx.lx.raw_strings
+    for q in itertools.islice(PLACEHOLDER.finditer(ctx.code, after), 200):
+        if _NEXT_SECRET_STEP.search(raw[int(q.group(1))].lower()) is not None:
+            return q.start()
+    return -1
+
+
+@feature("kit_step_relayed")
+def _kit_step_relayed(ctx: Ctx, rule: Rule) -> Hit | None:
+    """One step of a multi-page phishing kit: the form's fields sent to a fixed place (mailed
+    to a fixed address, sent to a chat bot or a literal web address) with the visitor's
+    address or browser, then the visitor sent to the kit's next page, named for the next
+    secret (``header('location: ../pass.php')``, ``otp.php``, ``card.php``): the address
+    first, the password, the code and the card on the pages after. A site's own form
+    (a lead, a contact, a newsletter) thanks its visitor; a sign-in of its own checks the
+    password (:func:`_auth_used`)."""
+    text = string_text(ctx)
+    if text.find(b"location") < 0 or _auth_used(ctx):
+        return None
+    if not _visitor_named(text) and _VICTIM_LABELS.search(text) is None:
+        return None
+    chat = _CHAT_BOTS.search(text) is not None
+    for start, sent in _drops(ctx):
+        if ctx.code.startswith(_FILE_WRITES, start):
+            continue  # a file the site keeps
+        if not ctx.code.startswith(b"mail", start) and not chat:
+            continue  # a site's own CRM or shop backend at a web address: not a chat bot
+        if not _request_keys(ctx, _sent_text(ctx, sent, 3)):
+            continue
+        if _next_secret_step(ctx, start) >= 0:
+            return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
+    return None
+
+
+_IF_AT = re.compile(rb"(?<![\w$>:])if\s*\(")
+# a list read from a file the script keeps: file('keys.txt'), explode("\n", file_get_contents(...))
+_LIST_FROM_FILE = re.compile(
+    rb"(?<![\w$>:])file\s*\(|explode\s*\([^;]{0,40}file_get_contents\s*\("
+)
+_PICKS_AT_RANDOM = re.compile(rb"(?<![\w$>:])(?:array_rand|shuffle|mt_rand|rand|random_int)\s*\(")
+_LOOPS = re.compile(rb"(?<![\w$>:])(?:foreach|for|while)\s*\(")
+_ENDS = re.compile(rb"(?<![\w$>:])(?:exit|die)\b")
+
+
+@feature("crawler_keyword_doorway")
+def _crawler_keyword_doorway(ctx: Ctx, rule: Rule) -> Hit | None:
+    """A doorway page made for crawlers only: in the block of a test for crawlers (the user
+    agent, a bot flag, a helper is_bot()), a page printed from a keyword list the script
+    keeps in a file (``file('.cache/keywords.txt')``), picked at random (``array_rand``,
+    ``shuffle``) into links in a loop, then the script stops: search engines index pages
+    of spam words under the site's name, its visitors never see them. A crawler-only sitemap
+    lists the site's own pages from its database, in order."""
+    text = string_text(ctx)
+    if text.find(b"<a ") < 0 or text.find(b"href") < 0:
+        return None
+    code = ctx.code
+    for m in itertools.islice(_IF_AT.finditer(code), 200):
+        open_at = m.end()  # just after "if ("
+        end = open_at + close_paren(code[open_at : open_at + 400])
+        cond = code[open_at - 1 : end + 1]
+        brace = code.find(b"{", end, end + 4)
+        if brace < 0:
+            continue
+        block = braced(code, brace, 6000)
+        if (
+            _LIST_FROM_FILE.search(block) is None
+            or _PICKS_AT_RANDOM.search(block) is None
+            or _LOOPS.search(block) is None
+            or _ENDS.search(block) is None
+        ):
+            continue
+        links = any(
+            b"<a " in ctx.lx.value(int(p.group(1))).lower()
+            for p in itertools.islice(PLACEHOLDER.finditer(block), 60)
+        )
+        if not links:
+            continue
+        if _crawler_test(ctx, cond) or _crawler_flag(ctx, cond):
+            return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.start() + 100))
+    return None

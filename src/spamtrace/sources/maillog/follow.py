@@ -49,7 +49,7 @@ if TYPE_CHECKING:
     from spamtrace.attribution.mail import MailMessage
     from spamtrace.config import Config
     from spamtrace.model import Account
-    from spamtrace.policy.mail import MailIncident, MailUpdate
+    from spamtrace.policy.mail import AllowedSenders, MailIncident, MailUpdate
     from spamtrace.service.bus import MailQueued, SourceIncident
     from spamtrace.sinks.store import IncidentRecord
 
@@ -83,7 +83,7 @@ class MailLogSource:
     ) -> None:
         from spamtrace.attribution.accounts import AccountResolver
         from spamtrace.attribution.mail import MailLedger, passwd_homes
-        from spamtrace.policy.mail import AllowedSenders, MailPolicy, MailThresholds
+        from spamtrace.policy.mail import MailPolicy, MailThresholds
 
         self.specs = sorted(specs, key=lambda s: KINDS.index(s.kind))
         self.followers = [LogFollower(s.path) for s in self.specs]
@@ -93,12 +93,10 @@ class MailLogSource:
         self.interval = interval
         self.clock = clock  # of the MailQueued batches
         self.accounts = AccountResolver(cfg.accounts)
-        self.policy = MailPolicy(
-            MailThresholds.from_config(cfg.mail),
-            allow=AllowedSenders.from_config(
-                cfg, lambda domain: getattr(self.accounts.for_domain(domain), "name", None)
-            ),
-        )
+        self.policy = MailPolicy(MailThresholds.from_config(cfg.mail), allow=self._allowed(cfg))
+        #: a reload's config, taken at the next read (the read-back at start owns the policy
+        #: until it is done)
+        self._retune: Config | None = None
         homes, uids = passwd_homes()
         self.ledger = MailLedger(
             homes=homes, uids=uids, on_message=self._message, on_recipient=self._recipient,
@@ -132,6 +130,29 @@ class MailLogSource:
         self._error: str | None = None
         self._thread = threading.Thread(target=self._poll, name="mail-logs", daemon=True)
         self._thread.start()
+
+    def _allowed(self, cfg: Config) -> AllowedSenders:
+        from spamtrace.policy.mail import AllowedSenders
+
+        return AllowedSenders.from_config(
+            cfg, lambda domain: getattr(self.accounts.for_domain(domain), "name", None)
+        )
+
+    def reconfigure(self, cfg: Config) -> None:
+        """A reload (SIGHUP): the limits of ``[mail]``, ``[submission] allow_accounts`` and
+        ``[accounts]`` hold from the next line read; the windows and open incidents go on.
+        The logs followed stay those of the start (the engine's reload says so)."""
+        self._retune = cfg
+
+    def _take_retune(self) -> None:
+        from spamtrace.attribution.accounts import AccountResolver
+        from spamtrace.policy.mail import MailThresholds
+
+        cfg, self._retune = self._retune, None
+        if cfg is None:
+            return
+        self.accounts = AccountResolver(cfg.accounts)
+        self.policy.retune(MailThresholds.from_config(cfg.mail), self._allowed(cfg))
 
     # ------------------------------------------------------------------ at start
     def _restore(self, since: float) -> None:
@@ -231,6 +252,8 @@ class MailLogSource:
 
     def read_events(self) -> Sequence[Any]:
         self._ready.wait()  # the policy is the read-back's until it is done
+        if self._retune is not None:
+            self._take_retune()
         with contextlib.suppress(OSError):
             while os.read(self._r, 4096):
                 pass
@@ -322,7 +345,8 @@ class MailLogSource:
     def stats(self) -> dict[str, Any]:
         return {
             "logs": [
-                {"path": c.path, "kind": c.kind, "lines": c.lines, "events": c.events,
+                {"path": c.path, "kind": c.kind, "waiting": not f.is_open,
+                 "lines": c.lines, "events": c.events,
                  "malformed": c.malformed, "long_lines": f.stats.long_lines,
                  "rotations": f.stats.rotations, "truncations": f.stats.truncations,
                  "lost_bytes": f.stats.lost_bytes}
@@ -344,10 +368,10 @@ class MailLogSource:
 
 
 def sources(
-    cfg: Config, roots: Mapping[str, str] | None = None, waiting: Sequence[str] = ()
+    cfg: Config, roots: Mapping[str, str] | None = None, waiting: Sequence[LogSpec] = ()
 ) -> list[MailLogSource]:
-    """The mail-log source for ``cfg``, when a configured log exists (else none);
-    ``roots``: {PHP mail.log file: the chroot of the FPM pool that writes it}; ``waiting``:
-    Exim main logs not written yet, followed from their first line once they appear."""
-    specs = configured(cfg.mail, [LogSpec(path, "exim") for path in waiting], roots=roots)
+    """The mail-log source for ``cfg``, when a configured log exists or one is ``waiting``
+    (else none); ``roots``: {PHP mail.log file: the chroot of the FPM pool that writes it};
+    ``waiting``: named logs not there yet, followed from their first line once they appear."""
+    specs = configured(cfg.mail, waiting, roots=roots)
     return [MailLogSource(cfg, specs)] if specs and cfg.mail.follow else []

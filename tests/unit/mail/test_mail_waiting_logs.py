@@ -1,0 +1,92 @@
+"""The daemon follows a mail log named in the config (``[mail] exim_logs`` set by hand) or in
+PHP's configuration (a pool's ``mail.log``) that is not there at its start, from its first
+line once it appears, as it does Exim's own main log not written yet; its start line and
+``status`` say it waits. The built-in defaults (every layout's file) are not waited for."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from spamtrace import config
+from spamtrace.render.status import status_view
+from spamtrace.service import mail, plugins
+from spamtrace.service.daemon import _mail_logs
+from spamtrace.sources.maillog.follow import MailLogSource
+
+EXIM_LINE = "2026-12-05 17:18:32 1xZtP6-0000xM-1i <= shop@host.example U=shop P=local S=381\n"
+
+
+def _php_line(script: str) -> str:
+    stamp = time.strftime("%d-%b-%Y %H:%M:%S UTC", time.gmtime(time.time() - 5))
+    return f"[{stamp}] mail() on [{script}:3]: To: t@remote.example -- Headers: From: x@y\n"
+
+
+@pytest.fixture
+def php_pool(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A PHP configuration whose FPM pool writes a mail.log that is not there yet."""
+    root = tmp_path / "root"
+    pool = root / "etc/php/8.2/fpm/pool.d"
+    pool.mkdir(parents=True)
+    (root / "etc/php/8.2/fpm/php.ini").write_text("[PHP]\n")
+    php_log = tmp_path / "logs" / "shop-mail.log"
+    (pool / "shop.conf").write_text(
+        f"[shop]\nuser = shop\nphp_admin_value[mail.log] = {php_log}\n"
+    )
+    monkeypatch.setattr(mail, "PHP_CONFIG_ROOT", str(root))
+    monkeypatch.setattr(mail, "EXIM_CANDIDATES", ())
+    return php_log
+
+
+def test_a_hand_named_exim_log_and_a_found_php_log_are_followed_once_they_appear(
+    tmp_path: Path, php_pool: Path
+) -> None:
+    exim_log = tmp_path / "exim" / "mainlog"
+    (tmp_path / "spamtrace.toml").write_text(
+        f'[mail]\nexim_logs = ["{exim_log}"]\npostfix_logs = []\nrestore_hours = 0\n'
+    )
+    cfg = config.load(config_file=tmp_path / "spamtrace.toml", config_dir=tmp_path, environ={})
+    notes: list[str] = []
+    (source,) = plugins.sources(cfg, notes)
+    assert isinstance(source, MailLogSource)
+    try:
+        assert sorted((s.path, s.kind) for s in source.specs) == [
+            (str(exim_log), "exim"), (str(php_pool), "php"),
+        ]  # fmt: skip
+        assert notes == [
+            f"exim mail log {exim_log} {mail.NOT_THERE_YET}",
+            f"php mail log {php_pool} {mail.NOT_THERE_YET}",
+        ]
+        logs = _mail_logs([source])
+        assert logs is not None and all(log["waiting"] for log in logs), logs
+        _head, rows = status_view({"mail_logs": logs})
+        (row,) = [text for label, text in rows if label == "mail logs:"]
+        assert row.startswith("2 followed; not there yet") and str(exim_log) in row, row
+
+        assert source.read_events() == []
+        exim_log.parent.mkdir()
+        exim_log.write_text(EXIM_LINE)
+        php_pool.parent.mkdir()
+        php_pool.write_text(_php_line("/home/shop/public_html/contact.php"))
+        source.read_events()
+        by_kind = {c.kind: (c.lines, c.events) for c in source.counts}
+        assert by_kind == {"exim": (1, 1), "php": (1, 1)}, by_kind
+        logs = _mail_logs([source])
+        assert logs is not None and not any(log["waiting"] for log in logs), logs
+    finally:
+        source.close()
+
+
+def test_the_defaults_are_not_waited_for(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Left at its default, ``exim_logs`` lists every layout's main log: none is followed
+    unless it is there (a source of six files that never come would say so at every start)."""
+    monkeypatch.setattr(mail, "PHP_CONFIG_ROOT", str(tmp_path / "none"))
+    monkeypatch.setattr(mail, "EXIM_CANDIDATES", ())
+    cfg = config.load(config_dir=tmp_path, environ={})
+    assert not cfg.is_set("mail.exim_logs") and cfg.mail.exim_logs
+    assert all(not Path(p).exists() for p in cfg.mail.exim_logs + cfg.mail.postfix_logs)
+    assert mail.waiting_logs(cfg) == []
+    notes: list[str] = []
+    assert plugins.sources(cfg, notes) == [] and notes == []

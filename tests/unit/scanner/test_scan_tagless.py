@@ -1,0 +1,63 @@
+"""PHP code kept without an open tag (a piece for another script to run) is read as code.
+
+The WP-VCD family downloads its payload into wp-tmp.php without ``<?php`` and runs it after
+writing the tag in front; hacked sites keep such pieces under .php names. A page or a text
+that is not code stays what it is.
+"""
+
+from __future__ import annotations
+
+import pytest
+from scanner_helpers import analyze_bytes, rule_ids
+
+from spamtrace.scanner.analyze import tagless_code
+from spamtrace.scanner.report import ScanVerdict
+
+PIECES = [
+    # a request's code run, no tag
+    b"\nerror_reporting(0);\n$c = $_POST['c'];\neval($c);\n",
+    # an object whose destructor runs what a cookie decodes (comments before the code)
+    b"/* cache */\n// v2\n$k = 'a' . 'b';\nclass C { function __destruct() {"
+    b" eval(base64_decode($_COOKIE['p'])); } }\nnew C();\n",
+    # a statement that writes the request's body into a .php file
+    b"@file_put_contents(__DIR__ . '/x.php', $_POST['body']);\n",
+]
+
+
+@pytest.mark.parametrize("data", PIECES)
+def test_code_without_an_open_tag_is_read_as_code(data: bytes) -> None:
+    result = analyze_bytes(data, "wp-tmp.php")
+    assert result.verdict is ScanVerdict.MALICIOUS, rule_ids(result)
+
+
+@pytest.mark.parametrize(
+    "data, name",
+    [
+        # the same piece in a file not named as PHP: a note, a dump, a README's example
+        (PIECES[0], "notes.txt"),
+        (PIECES[0], "README.md"),
+        # a .php page with no code: markup first
+        (b"<div class='price'>$5 off: eval(your plan);</div>\n", "offer.php"),
+        # prose that starts with a price, not a variable
+        (b"$ 10 a month; if (you pay yearly) eval($free);\n", "pricing.php"),
+        # a sentence that starts like a statement but none ends
+        (b"if (you see this page) the install went wrong\n", "install.php"),
+    ],
+)
+def test_text_that_is_no_code_is_not_read_as_code(data: bytes, name: str) -> None:
+    assert not tagless_code(data, name)
+    assert analyze_bytes(data, name).verdict is ScanVerdict.CLEAN
+
+
+def test_a_config_piece_without_a_tag_is_read_and_stays_clean() -> None:
+    """Settings kept as statements for another script to include (an old app's config.inc):
+    read as code, and nothing in them is an attack."""
+    data = b"$config['db_host'] = 'localhost';\n$config['debug'] = false;\ndefine('LANG', 'en');\n"
+    assert tagless_code(data, "config.inc")
+    result = analyze_bytes(data, "config.inc")
+    assert result.verdict is ScanVerdict.CLEAN, rule_ids(result)
+
+
+def test_a_file_with_an_open_tag_is_read_from_its_tag() -> None:
+    data = b"<p>$ 5</p><?php eval($_POST['c']);\n"
+    assert analyze_bytes(data, "page.php").verdict is ScanVerdict.MALICIOUS
