@@ -25,8 +25,15 @@ resolved) and folds, with PHP's semantics:
   parameters bound to the call's folded arguments;
 - a property: ``$o->fn`` (its last assignment before), ``$this->fn`` (the one value all its
   assignments, or its declaration, give it);
-- arrays: literals, ``str_split``, ``explode``, ``array_reverse``, read by ``implode``/``join``
-  or an item (``$a[0]``).
+- arrays: literals, ``str_split``, ``explode``, ``array_reverse``, ``array_map`` of a folding
+  function's name (``array_map('chr', [115, 121])``), read by ``implode``/``join`` or an item
+  (``$a[0]``); a character of a string (``'abc'[1]``, ``$s[1]``, ``$s{1}``);
+- ``sprintf``/``vsprintf`` (``%s %d %c %x %o %b %%``, argument numbers, padding),
+  ``str_pad``, ``str_repeat``, ``strtr`` (three arguments, or a table), ``str_replace`` with
+  lists, ``urldecode``/``rawurldecode``, ``ucwords``, ``pack('H*' | 'A*' | 'a*' | 'C*', ...)``,
+  ``gzinflate``/``gzuncompress``/``gzdecode`` (at most :data:`MAX_VALUE` bytes out), hex
+  integers (``chr(0x73)``), ``base_convert`` (``base_convert(1751504350, 10, 36)`` is
+  "system").
 
 Everything else (any other call, an array, a variable set from anything else) stops the
 fold: the expression has no constant value. Bounded: the values are at most
@@ -43,6 +50,8 @@ import collections
 import itertools
 import math
 import re
+import urllib.parse
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -75,7 +84,16 @@ _PARAM = compile_possessive(
     rb"\s*+(?:[a-z_\\?|][\w\\|]*+\s++)?&?\s*+\$([a-z_\x80-\xff][\w\x80-\xff]*+)\s*+(=)?"
 )
 #: the calls whose value is an array of folded strings (:meth:`_Parser.array_value`)
-_ARRAY_CALL = compile_possessive(rb"(str_split|explode|array_reverse)\s*+\(")
+_ARRAY_CALL = compile_possessive(rb"(str_split|explode|array_reverse|array_map)\s*+\(")
+#: an argument that is an array: a literal, or a call whose value is one
+_ARRAYISH = compile_possessive(
+    rb"(?:\[|array\s*+\(|(?:str_split|explode|array_reverse|array_map)\s*+\()"
+)
+_DIGIT_RUN = compile_possessive(rb"\d{1,20}(?![\w.])")
+_HEX = compile_possessive(rb"0x([0-9a-f]{1,8})(?![\w.])")
+#: one conversion of a sprintf() format: %[argnum$][flags][width][.precision]specifier
+_SPEC = re.compile(rb"%(?:(\d+)\$)?((?:[-+ 0]|'.)*)(\d+)?(?:\.(\d+))?([bcdeufFosxX%])", re.DOTALL)
+MAX_ARGS = 32
 _BOOL = compile_possessive(rb"(true|false|1|0)\b")
 _HEAD_PARAMS = compile_possessive(rb"function\s*+&?\s*+[\w\x80-\xff]*+\s*+\(([^)]*+)")
 _OWNER = compile_possessive(rb"\$([a-z_\x80-\xff][\w\x80-\xff]*+)\s*+->\s*+$")
@@ -125,6 +143,29 @@ def _hex2bin(v: bytes) -> bytes | None:
         return None
 
 
+def _inflate(wbits: int) -> Callable[[bytes], bytes | None]:
+    """A decompressor that gives at most MAX_VALUE bytes (None beyond, or on bad data): a
+    bomb costs nothing."""
+
+    def run(v: bytes) -> bytes | None:
+        d = zlib.decompressobj(wbits)
+        try:
+            out = d.decompress(v, MAX_VALUE + 1)
+        except zlib.error:
+            return None
+        return None if len(out) > MAX_VALUE or d.unconsumed_tail else out
+
+    return run
+
+
+def _ucwords(v: bytes) -> bytes:
+    out = bytearray(v)
+    for i in range(len(out)):
+        if i == 0 or out[i - 1] in b" \t\r\n\f\v":
+            out[i : i + 1] = bytes(out[i : i + 1]).upper()
+    return bytes(out)
+
+
 _UNARY: dict[bytes, Callable[[bytes], bytes | None]] = {
     b"strrev": lambda v: v[::-1],
     b"str_rot13": _rot13,
@@ -137,6 +178,13 @@ _UNARY: dict[bytes, Callable[[bytes], bytes | None]] = {
     b"rtrim": lambda v: v.rstrip(b" \t\n\r\0\x0b"),
     b"ucfirst": lambda v: v[:1].upper() + v[1:],
     b"lcfirst": lambda v: v[:1].lower() + v[1:],
+    b"ucwords": _ucwords,
+    b"urldecode": lambda v: urllib.parse.unquote_to_bytes(v.replace(b"+", b" ")),
+    b"rawurldecode": urllib.parse.unquote_to_bytes,
+    b"gzinflate": _inflate(-15),
+    b"gzuncompress": _inflate(15),
+    b"gzdecode": _inflate(31),
+    b"strval": lambda v: v,
 }
 
 
@@ -148,8 +196,11 @@ _KEYWORDS = frozenset(
      b"isset", b"empty", b"include", b"require", b"include_once", b"require_once", b"eval"}
 )  # fmt: skip
 _FOLDING_CALLS = frozenset(
-    {b"chr", b"substr", b"substr_replace", b"str_replace", b"str_ireplace", *_UNARY}
-)
+    {b"chr", b"substr", b"substr_replace", b"str_replace", b"str_ireplace", b"str_pad",
+     b"str_repeat", b"strtr", b"sprintf", b"vsprintf", b"pack", b"base_convert", *_UNARY}
+)  # fmt: skip
+#: the folding calls that take an array argument (read by :meth:`_Parser.mixed_args`)
+_ARRAY_ARG_CALLS = frozenset({b"str_replace", b"str_ireplace", b"strtr", b"vsprintf"})
 
 
 class _NoValue(Exception):
@@ -690,7 +741,7 @@ class _Parser:
             value = self.lx.value(idx)
             if len(value) > MAX_VALUE:
                 raise _NoValue
-            return value, m.end()
+            return self.offset(value, m.end(), depth)
         if c == b"$":
             m = _VAR.match(code, pos)
             if m is not None and code[self.ws(m.end()) : self.ws(m.end()) + 1] == b"[":
@@ -718,6 +769,9 @@ class _Parser:
             if m is None or held is None:
                 raise _NoValue
             nxt = self.ws(m.end())
+            if code[nxt : nxt + 1] == b"{":  # $s{1}: a character (PHP < 8)
+                self.built = True
+                return self.offset(held[0], m.end(), depth)
             value, built = held
             if code[nxt : nxt + 1] == b"(":  # $f(...) where $f holds a folding function's name
                 name = value.strip().lower().lstrip(b"\\")
@@ -743,6 +797,10 @@ class _Parser:
             raise _NoValue
         if m.group(1) in (b"implode", b"join"):
             return self.implode(m.end(), depth + 1)
+        if m.group(1) in _ARRAY_ARG_CALLS:
+            margs, end = self.mixed_args(m.end(), depth + 1)
+            self.built = True
+            return self.call_mixed(m.group(1), margs), end
         if m.group(1) not in _FOLDING_CALLS:
             if not self.env.defines(m.group(1)):
                 raise _NoValue  # any other call has no constant value: its arguments are not read
@@ -755,6 +813,99 @@ class _Parser:
         args, end = self.args(m.end(), depth + 1)
         self.built = True
         return self.call(m.group(1), args), end
+
+    def offset(self, value: bytes, pos: int, depth: int) -> tuple[bytes, int]:
+        """``value`` and where it ends, or its character when an integer offset follows
+        (``'abc'[1]``, ``{1}``): PHP reads one byte of the string."""
+        code = self.code
+        p = self.ws(pos)
+        close = {b"[": b"]", b"{": b"}"}.get(code[p : p + 1])
+        if close is None:
+            return value, pos
+        number = self.arithmetic_until(p + 1, depth, close)
+        if number is None:
+            raise _NoValue
+        i, end = number
+        if not -len(value) <= i < len(value):
+            raise _NoValue
+        self.built = True
+        return value[i : i + 1 or None], self.ws(end) + 1
+
+    def arithmetic_until(self, pos: int, depth: int, close: bytes) -> tuple[int, int] | None:
+        try:
+            value, _, end = self._compare(pos, depth)
+        except (_NoValue, ValueError, ZeroDivisionError, RecursionError):
+            return None
+        if self.code[self.ws(end) : self.ws(end) + 1] != close:
+            return None
+        return value, end
+
+    def mixed_args(
+        self, pos: int, depth: int
+    ) -> tuple[list[bytes | list[tuple[bytes, bytes]]], int]:
+        """A call's arguments (``pos`` after the "(") where an argument may be an array:
+        each a folded string, or the array's (key, value) items."""
+        code = self.code
+        out: list[bytes | list[tuple[bytes, bytes]]] = []
+        pos = self.ws(pos)
+        if code[pos : pos + 1] == b")":
+            return out, pos + 1
+        while True:
+            pos = self.ws(pos)
+            arr = None
+            if _ARRAYISH.match(code, pos) is not None or (
+                code[pos : pos + 1] == b"$" and code[self.ws(pos + 1) : pos + 1] != b"{"
+            ):
+                try:
+                    arr = self.array_value(pos, depth)
+                except _NoValue:
+                    if code[pos : pos + 1] != b"$":
+                        raise
+            if arr is not None:
+                out.append(_keyed(arr[0]))
+                pos = arr[1]
+            else:
+                one, pos = self.args_one(pos, depth)
+                out.append(one)
+            pos = self.ws(pos)
+            c = code[pos : pos + 1]
+            if c == b")":
+                return out, pos + 1
+            if c != b"," or len(out) >= MAX_ARGS:
+                raise _NoValue
+            pos += 1
+
+    def call_mixed(self, name: bytes, args: list[bytes | list[tuple[bytes, bytes]]]) -> bytes:
+        if name == b"vsprintf" and len(args) == 2:
+            fmt, table = args
+            if isinstance(fmt, bytes) and isinstance(table, list):
+                return _sprintf(fmt, [v for _k, v in table])
+            raise _NoValue
+        if name == b"strtr" and len(args) == 2:
+            s, table = args
+            if not isinstance(s, bytes) or not isinstance(table, list):
+                raise _NoValue
+            pairs = {k: v for k, v in table if k}
+            if not pairs:
+                return s
+            rx = re.compile(b"|".join(re.escape(k) for k in sorted(pairs, key=len, reverse=True)))
+            return _bounded(rx.sub(lambda m: pairs[m.group(0)], s))
+        if name in (b"str_replace", b"str_ireplace") and len(args) == 3:
+            search, repl, subject = args
+            if not isinstance(subject, bytes):
+                raise _NoValue
+            finds = [search] if isinstance(search, bytes) else [v for _k, v in search]
+            if isinstance(repl, bytes):
+                repls = [repl] * len(finds)
+            else:
+                repls = [v for _k, v in repl] + [b""] * max(0, len(finds) - len(repl))
+            for f, r in zip(finds, repls, strict=False):
+                if f:
+                    subject = _bounded(self.call(name, [f, r, subject]))
+            return subject
+        if all(isinstance(a, bytes) for a in args):
+            return self.call(name, [a for a in args if isinstance(a, bytes)])
+        raise _NoValue
 
     def element(self, var: bytes, at: int, pos: int, depth: int) -> tuple[bytes, int]:
         """``$var[key]`` (``pos`` after the "["), an item of the array literal ``$var``
@@ -769,9 +920,19 @@ class _Parser:
         pos = self.ws(pos)
         if code[pos : pos + 1] != b"]":
             raise _NoValue
-        items = self.env.items(var, at)
+        try:
+            items = self.env.items(var, at)
+        except _NoValue:
+            items = None
         if items is None:
-            raise _NoValue
+            held = self.env.get(var, at)  # a string: its character at an integer offset
+            if held is None or _INT.fullmatch(key) is None:
+                raise _NoValue
+            i = int(key)
+            if not -len(held[0]) <= i < len(held[0]):
+                raise _NoValue
+            self.built = True
+            return held[0][i : i + 1 or None], pos + 1
         found = None
         for k, v in _keyed(items):
             if k == key:
@@ -802,9 +963,13 @@ class _Parser:
             if code[pos : pos + 1] == close:
                 return out, pos + 1
             m = _INT.match(code, pos)
-            if m is not None and code[self.ws(m.end()) : self.ws(m.end()) + 2] == b"=>":
-                first: bytes = m.group(0)
+            h = _HEX.match(code, pos)
+            after = code[self.ws(m.end()) : self.ws(m.end()) + 2] if m is not None else b""
+            if m is not None and (after == b"=>" or after[:1] in (b",", close)):
+                first: bytes = m.group(0)  # an integer key, or an integer item
                 pos = m.end()
+            elif h is not None and code[self.ws(h.end()) : self.ws(h.end()) + 1] in (b",", close):
+                first, pos = b"%d" % int(h.group(1), 16), h.end()
             else:
                 first, pos = self.expr(pos, MAX_DEPTH - 2)
             pos = self.ws(pos)
@@ -843,6 +1008,24 @@ class _Parser:
         if c is None:
             return self.array_items(pos)
         name = c.group(1)
+        if name == b"array_map":  # array_map('chr', [...]): a folding function over the items
+            fn, pos = self.expr(c.end(), depth + 1)
+            fn = fn.strip().lower().lstrip(b"\\")
+            if fn != b"chr" and fn not in _UNARY:
+                raise _NoValue
+            pos = self.ws(pos)
+            if code[pos : pos + 1] != b",":
+                raise _NoValue
+            items, pos = self.array_value(pos + 1, depth + 1)
+            pos = self.ws(pos)
+            if code[pos : pos + 1] != b")":
+                raise _NoValue
+            mapped: list[tuple[bytes | None, bytes]] = []
+            for k, v in items:
+                if fn == b"chr" and _INT.fullmatch(v) is None:
+                    raise _NoValue
+                mapped.append((k, self.call(fn, [v])))
+            return mapped, pos + 1
         if name == b"array_reverse":
             items, pos = self.array_value(c.end(), depth + 1)
             pos = self.ws(pos)
@@ -918,6 +1101,27 @@ class _Parser:
             if name == b"str_ireplace":
                 return re.sub(re.escape(args[0]), lambda _m: args[1], args[2], flags=re.I)
             return args[2].replace(args[0], args[1])
+        if name == b"str_repeat" and len(args) == 2 and _INT.fullmatch(args[1]):
+            n = int(args[1])
+            if n < 0 or len(args[0]) * n > MAX_VALUE:
+                raise _NoValue
+            return args[0] * n
+        if name == b"str_pad" and len(args) in (2, 3) and _INT.fullmatch(args[1]):
+            width, pad = int(args[1]), args[2] if len(args) == 3 else b" "
+            if not pad or width > MAX_VALUE:
+                raise _NoValue
+            need = width - len(args[0])
+            return args[0] + (pad * (need // len(pad) + 1))[: max(0, need)]
+        if name == b"strtr" and len(args) == 3:
+            frm, to = args[1], args[2]
+            n = min(len(frm), len(to))
+            return args[0].translate(bytes.maketrans(frm[:n], to[:n])) if n else args[0]
+        if name == b"base_convert" and len(args) == 3:  # base_convert(1751504350, 10, 36)
+            return _base_convert(args[0], args[1], args[2])
+        if name == b"sprintf" and args:
+            return _sprintf(args[0], args[1:])
+        if name == b"pack" and args:
+            return _pack(args[0], args[1:])
         fn = _UNARY.get(name)
         if fn is not None and len(args) == 1:
             result = fn(args[0])
@@ -933,27 +1137,36 @@ class _Parser:
         if code[pos : pos + 1] == b")":
             return out, pos + 1
         while True:
-            pos = self.ws(pos)
-            m = _INT.match(code, pos)
-            lead = code[pos : pos + 1]
-            arith = m is not None or lead in (b"(", b"o", b"-")
-            number = self.arithmetic(pos, depth) if arith else None
-            if number is not None:  # an integer, or integer arithmetic: chr(4*4*(5+5)-40)
-                out.append(b"%d" % number[0])
-                pos = number[1]
-            elif m is not None and code[self.ws(m.end()) : self.ws(m.end()) + 1] in b",)":
-                out.append(m.group(0))
-                pos = m.end()
-            else:
-                value, pos = self.expr(pos, depth)
-                out.append(value)
+            value, pos = self.args_one(pos, depth)
+            out.append(value)
             pos = self.ws(pos)
             c = code[pos : pos + 1]
             if c == b")":
                 return out, pos + 1
-            if c != b"," or len(out) >= 4:
+            if c != b"," or len(out) >= MAX_ARGS:
                 raise _NoValue
             pos += 1
+
+    def args_one(self, pos: int, depth: int) -> tuple[bytes, int]:
+        """One argument: an integer (or integer arithmetic, written as its digits), or a
+        folded string."""
+        code = self.code
+        pos = self.ws(pos)
+        m = _INT.match(code, pos)
+        lead = code[pos : pos + 1]
+        arith = m is not None or lead in (b"(", b"o", b"-") or lead.isdigit()
+        number = self.arithmetic(pos, depth) if arith else None
+        if number is not None:  # an integer, or integer arithmetic: chr(4*4*(5+5)-40)
+            return b"%d" % number[0], number[1]
+        if m is not None and code[self.ws(m.end()) : self.ws(m.end()) + 1] in b",)":
+            return m.group(0), m.end()
+        digits = _DIGIT_RUN.match(code, pos)  # a long number: base_convert(1751504350, ...)
+        if digits is not None and code[self.ws(digits.end()) : self.ws(digits.end()) + 1] in (
+            b",",
+            b")",
+        ):
+            return digits.group(0), digits.end()
+        return self.expr(pos, depth)
 
 
     def arithmetic(self, pos: int, depth: int) -> tuple[int, int] | None:
@@ -1028,6 +1241,9 @@ class _Parser:
         if c == b"-":
             value, _, end = self._operand(pos + 1, depth + 1)
             return -value, False, end
+        h = _HEX.match(code, pos)
+        if h is not None:
+            return int(h.group(1), 16), False, h.end()
         m = _INT.match(code, pos)
         if m is not None:
             return int(m.group(0)), False, m.end()
@@ -1050,6 +1266,123 @@ class _Parser:
         if code[end : end + 1] != b")":
             raise _NoValue
         return (text[0] if text else 0), False, end + 1
+
+
+def _bounded(v: bytes) -> bytes:
+    if len(v) > MAX_VALUE:
+        raise _NoValue
+    return v
+
+
+def _php_int(v: bytes) -> int:
+    """A string argument read as an integer the way PHP's numeric conversion starts: its
+    leading digits (none: 0)."""
+    m = re.match(rb"\s*([+-]?\d+)", v)
+    return int(m.group(1)) if m else 0
+
+
+def _sprintf(fmt: bytes, args: list[bytes]) -> bytes:
+    """PHP's ``sprintf`` for the conversions names are spelled with; _NoValue for a float,
+    a missing argument or anything it does not know."""
+    out = bytearray()
+    nxt = 0
+    pos = 0
+    while True:
+        at = fmt.find(b"%", pos)
+        if at < 0:
+            out += fmt[pos:]
+            return _bounded(bytes(out))
+        out += fmt[pos:at]
+        m = _SPEC.match(fmt, at)
+        if m is None:
+            raise _NoValue
+        pos = m.end()
+        spec = m.group(5)
+        if spec == b"%":
+            out += b"%"
+            continue
+        if m.group(1) is not None:
+            i = int(m.group(1)) - 1
+        else:
+            i, nxt = nxt, nxt + 1
+        if not 0 <= i < len(args):
+            raise _NoValue  # PHP throws: too few arguments
+        arg = args[i]
+        flags = re.findall(rb"[-+ 0]|'.", m.group(2), re.DOTALL)
+        if spec == b"s":
+            text = arg if m.group(4) is None else arg[: int(m.group(4))]
+        elif spec == b"c":
+            text = bytes([_php_int(arg) & 0xFF])
+        elif spec in (b"d", b"u"):
+            text = b"%d" % _php_int(arg)
+        elif spec in (b"x", b"X", b"o", b"b"):
+            n = _php_int(arg)
+            if n < 0:
+                raise _NoValue
+            if spec == b"b":
+                text = bin(n)[2:].encode()
+            else:
+                text = {b"x": b"%x", b"X": b"%X"}.get(spec, b"%o") % n
+        else:
+            raise _NoValue  # floats: not a name's spelling
+        width = int(m.group(3)) if m.group(3) else 0
+        if spec != b"c" and len(text) < width:
+            padc = b" "
+            for f in flags:
+                if f == b"0":
+                    padc = b"0"
+                elif f.startswith(b"'"):
+                    padc = f[1:]
+            fill = padc * (width - len(text))
+            text = text + fill if b"-" in flags else fill + text
+        out += text
+        if len(out) > MAX_VALUE:
+            raise _NoValue
+
+
+_DIGITS = b"0123456789abcdefghijklmnopqrstuvwxyz"
+
+
+def _base_convert(number: bytes, frm: bytes, to: bytes) -> bytes:
+    """PHP's ``base_convert``: the digits of ``number`` in base ``frm`` (others ignored, as
+    PHP does) written in base ``to``, lower case."""
+    if not (_INT.fullmatch(frm) and _INT.fullmatch(to)):
+        raise _NoValue
+    b1, b2 = int(frm), int(to)
+    if not (2 <= b1 <= 36 and 2 <= b2 <= 36) or len(number) > 64:
+        raise _NoValue
+    n = 0
+    for c in number.lower():
+        d = _DIGITS.find(bytes([c]))
+        if 0 <= d < b1:
+            n = n * b1 + d
+    out = bytearray()
+    while True:
+        n, r = divmod(n, b2)
+        out.append(_DIGITS[r])
+        if not n:
+            return bytes(reversed(out))
+
+
+def _pack(fmt: bytes, args: list[bytes]) -> bytes:
+    """``pack()`` for the formats a hidden name is written in: ``H*``/``h*`` (hex), ``A*``/
+    ``a*`` (the string), ``C*``/``c*`` (bytes); _NoValue for the rest."""
+    f = fmt.strip()
+    if f in (b"H*", b"h*") and len(args) == 1:
+        v = args[0]
+        if f == b"h*":
+            v = bytes(b for pair in zip(v[1::2], v[::2], strict=False) for b in pair)
+        if len(v) % 2:
+            v += b"0"
+        out = _hex2bin(v)
+        if out is None:
+            raise _NoValue
+        return out
+    if f in (b"A*", b"a*") and len(args) == 1:
+        return args[0]
+    if f in (b"C*", b"c*") and args and all(_INT.fullmatch(a) for a in args):
+        return bytes(int(a) & 0xFF for a in args)
+    raise _NoValue
 
 
 def _keyed(items: list[tuple[bytes | None, bytes]]) -> list[tuple[bytes, bytes]]:
@@ -1213,6 +1546,13 @@ def _argument(code: bytes, pos: int, index: int) -> int:
             return -1 if end >= 0 else -2
         pos = end + 1
     return -2
+
+
+def argument_start(code: bytes, pos: int, index: int) -> int:
+    """Where the argument number ``index`` of the call whose "(" ends at ``pos`` starts
+    (-1 when there is no such plain argument)."""
+    at = _argument(code, pos, index)
+    return at if at >= 0 else -1
 
 
 _NAMED_ARG = compile_possessive(rb"[a-z_][a-z0-9_]*+\s*+:(?!:)")

@@ -61,10 +61,63 @@ def _value(expr: str, before: str = "") -> bytes | None:
         ("foo('a')", None),  # nor does any other call
         ('"a$b"', None),  # nor a string with a variable in it
         ("1.5", None),
+        # the string operators of hand-written one-line backdoors (values checked with php -r)
+        ("sprintf('%s%s%s', 'as', 'se', 'rt')", b"assert"),
+        ("sprintf('%2$s%1$s', 'tem', 'sys')", b"system"),
+        ("sprintf('%c%c%c', 101, 118, 97) . 'l'", b"eval"),
+        ("sprintf('%05d|%-3s|%\\'*4s|%x%X%o%b|%.2s', 42, 'a', 'b', 255, 255, 8, 5, 'abc')",
+         b"00042|a  |***b|ffFF10101|ab"),
+        ("sprintf('%s')", None),  # too few arguments: PHP throws
+        ("sprintf('%f', 1)", None),  # a float is no name's spelling
+        ("vsprintf('%s%s_%s', ['sh', 'ell', 'exec'])", b"shell_exec"),
+        ("str_pad('sys', 6, 'tem')", b"system"),
+        ("str_pad('ab', 5, 'xy')", b"abxyx"),
+        ("str_pad('ab', 1)", b"ab"),
+        ("'sy' . str_repeat('s', 1) . 'tem'", b"system"),
+        ("str_repeat('ab', 99999)", None),  # over the bound
+        ("strtr('qzqtem', 'qz', 'sy')", b"system"),
+        ("strtr('abc', 'ab', 'x')", b"xbc"),  # the shorter of the two lists
+        ("strtr('xytem', ['x' => 's', 'y' => 'ys'])", b"system"),
+        ("strtr('hi all', ['h' => '-', 'hi' => 'bye'])", b"bye all"),  # the longest key first
+        ("str_replace(array('#', '!'), '', 's#y!s#t!e#m')", b"system"),
+        ("str_replace(['a', 'b'], ['1'], 'aabbc')", b"11c"),  # missing replacements are ''
+        ("urldecode('%61%73%73%65%72%74')", b"assert"),
+        ("urldecode('a+b')", b"a b"),
+        ("rawurldecode('%73ystem+')", b"system+"),
+        ("ucwords('pass thru')", b"Pass Thru"),
+        ("implode(array_map('chr', [115, 121, 115, 116, 101, 109]))", b"system"),
+        ("implode('', array_map('strrev', ['ssa', 'tre']))", b"assert"),
+        ("implode(array_map('md5', ['a']))", None),  # not a folding function
+        ("chr(0x73) . chr(0x79)", b"sy"),
+        ("pack('H*', '73797374656d')", b"system"),
+        ("pack('h*', '3797')", b"sy"),
+        ("pack('C*', 115, 121)", b"sy"),
+        ("pack('N', 1)", None),
+        ("gzinflate(base64_decode('K64sLknNBQA='))", b"system"),
+        ("gzinflate('not deflate data')", None),
+        ("'abc'[1]", b"b"),
+        ("'abc'[-1] . 'abc'{0}", b"ca"),
+        ("'abc'[5]", None),
+        ("base_convert(1751504350, 10, 36)", b"system"),
+        ("base_convert('ff', 16, 2) . base_convert('zz', 36, 10)", b"111111111295"),
+        ("base_convert('10', 10, 99)", None),
     ],
 )
 def test_folds_like_php(expr: str, value: bytes | None) -> None:
     assert _value(expr) == value
+
+
+def test_a_character_of_a_string_a_variable_holds() -> None:
+    assert _value("$s[1] . $s[-1] . $s{0}", "$s = 'xyz';") == b"yzx"
+    assert _value("$s[9]", "$s = 'xyz';") is None
+
+
+def test_decompression_is_bounded() -> None:
+    import base64
+    import zlib
+
+    bomb = base64.b64encode(zlib.compress(b"a" * 100_000)[2:-4]).decode()
+    assert _value(f"gzinflate(base64_decode('{bomb}'))") is None
 
 
 def test_variables_hold_their_last_value_before_the_use() -> None:

