@@ -28,6 +28,26 @@ def test_request_in_the_path_of_a_fixed_host_is_no_open_proxy(call: str) -> None
     assert FETCH not in rule_ids(analyze_bytes(src))
 
 
+@pytest.mark.parametrize(
+    "call",
+    [
+        # a number made of the request, with a default chosen by ?? or ?: inside it
+        "file_get_contents('https://cms.example.com/api/posts/' . (int) ($_GET['id'] ?? 0))",
+        "file_get_contents('https://cms.example.com/api/posts/' . (int)($_GET['id'] ?: 1))",
+        "file_get_contents('https://cms.example.com/api?page=' . intval($_GET['p'] ?? 1))",
+        "file_get_contents('https://cms.example.com/api?page=' . (int) $_GET['p'] . '&n=' "
+        ". absint($_GET['n'] ?? 10))",
+    ],
+)
+def test_a_number_of_the_request_with_a_default_on_a_fixed_host_is_no_open_proxy(
+    call: str,
+) -> None:
+    """A headless CMS page asks its API for post ``(int) ($_GET['id'] ?? 0)``: the ``??``
+    inside the cast read as a choice of another target, so the fetch was an open proxy."""
+    src = f"<?php\necho {call};\n".encode()
+    assert FETCH not in rule_ids(analyze_bytes(src))
+
+
 def test_curl_url_on_a_fixed_host_is_no_open_proxy() -> None:
     src = (
         b"<?php\n$ch = curl_init();\n"
@@ -55,6 +75,10 @@ def test_curl_url_on_a_fixed_host_is_no_open_proxy() -> None:
         "file_get_contents('https://api.example.com/' === 'x' ? '' : $id)",
         "file_get_contents('https://api.example.com/' . 'x' ?: $id)",
         "file_get_contents('https://api.example.com/' and $id)",
+        # a number next to the choice, not around it
+        "file_get_contents('https://api.example.com/' . (int) ($n) ?: $id)",
+        "file_get_contents('https://api.example.com/' . intval($n) ?: $id)",
+        "file_get_contents('https://' . (int) 1 . $id)",
         # a host built at run time inside the quotes
         'file_get_contents("https://$id/feed.xml")',
         'file_get_contents("https://api.$id/feed/" . $id)',

@@ -2642,7 +2642,20 @@ def _search_referer_redirect(ctx: Ctx, rule: Rule) -> Hit | None:
                     continue
             at = start + r.start()
             return Hit(ctx.line_of_code(at), ctx.excerpt_code(start, at + 60))
+        # the redirect printed for the browser: a meta refresh or a script that sends it on
+        for q in itertools.islice(PLACEHOLDER.finditer(window), 20):
+            if _PRINTED_REDIRECT.search(value(int(q.group(1))).lower()) is not None:
+                at = start + q.start()
+                return Hit(ctx.line_of_code(at), ctx.excerpt_code(start, at + 60))
     return None
+
+
+# a page that sends the browser to another site: <meta http-equiv="refresh" content="0;url=
+# https://...">, location.href = 'https://...', location.replace("https://...")
+_PRINTED_REDIRECT = re.compile(
+    rb"http-equiv\s*=\s*['\"]?refresh[^>]{0,80}url\s*=\s*['\"]?https?://|"
+    rb"location(?:\.href)?\s*=\s*['\"]https?://|location\.(?:replace|assign)\s*\(\s*['\"]https?://"
+)
 
 
 # the visitor's user agent or referrer read: $_SERVER['HTTP_USER_AGENT'], getenv('HTTP_REFERER')
@@ -3319,14 +3332,13 @@ def _kit_step_relayed(ctx: Ctx, rule: Rule) -> Hit | None:
     return None
 
 
-_IF_AT = re.compile(rb"(?<![\w$>:])if\s*\(")
 # a list read from a file the script keeps: file('keys.txt'), explode("\n", file_get_contents(...))
 _LIST_FROM_FILE = re.compile(
     rb"(?<![\w$>:])file\s*\(|explode\s*\([^;]{0,40}file_get_contents\s*\("
 )
 _PICKS_AT_RANDOM = re.compile(rb"(?<![\w$>:])(?:array_rand|shuffle|mt_rand|rand|random_int)\s*\(")
 _LOOPS = re.compile(rb"(?<![\w$>:])(?:foreach|for|while)\s*\(")
-_ENDS = re.compile(rb"(?<![\w$>:])(?:exit|die)\b")
+_STOPS = re.compile(rb"(?<![\w$>:])(?:exit|die)\b")
 
 
 @feature("crawler_keyword_doorway")
@@ -3353,7 +3365,7 @@ def _crawler_keyword_doorway(ctx: Ctx, rule: Rule) -> Hit | None:
             _LIST_FROM_FILE.search(block) is None
             or _PICKS_AT_RANDOM.search(block) is None
             or _LOOPS.search(block) is None
-            or _ENDS.search(block) is None
+            or _STOPS.search(block) is None
         ):
             continue
         links = any(
@@ -3364,4 +3376,70 @@ def _crawler_keyword_doorway(ctx: Ctx, rule: Rule) -> Hit | None:
             continue
         if _crawler_test(ctx, cond) or _crawler_flag(ctx, cond):
             return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.start() + 100))
+    return None
+
+
+# a style that hides an element from the people who see the page, and not from crawlers:
+# display:none, visibility:hidden, off-screen (left/top/text-indent far negative), no size
+_HIDDEN_STYLE = re.compile(
+    rb"display\s*:\s*none|visibility\s*:\s*hidden|(?:left|top|text-indent)\s*:\s*-\d{3,}|"
+    rb"font-size\s*:\s*0(?![.\d])|height\s*:\s*0(?:px)?\s*;\s*overflow\s*:\s*hidden"
+)
+_PRINTS = re.compile(rb"(?<![\w$>:])(?:echo|print)\b([^;]{1,600});")
+_FETCH_INTO_VAR = re.compile(
+    rb"\$(" + NAME_P + rb")\s*=\s*@?\s*(?:file_get_contents|curl_exec)\s*\(([^;]{0,300})"
+)
+
+
+def _web_fetch(ctx: Ctx, text: bytes) -> bool:
+    """``text`` fetches a literal web address (file_get_contents('https://...'))."""
+    return any(
+        ctx.lx.value(int(q.group(1))).lstrip().lower().startswith(WEB_SCHEMES)
+        for q in itertools.islice(REMOTE_FETCH.finditer(text), 4)
+    )
+
+
+@feature("hidden_remote_links")
+def _hidden_remote_links(ctx: Ctx, rule: Rule) -> Hit | None:
+    """Links from another site printed where the visitor cannot see them: the text of a
+    fetch of a web address (``file_get_contents('http://feed/get.php?host=' . $host)``)
+    printed inside an element hidden by its style (``display:none``, ``left:-9999px``,
+    ``font-size:0``): paid backlinks hidden in a hacked site's pages, for crawlers only. A
+    site's own hidden block (a modal, a honeypot field) holds its own content, and a widget
+    fetched from a web address is shown."""
+    text = string_text(ctx)
+    if _HIDDEN_STYLE.search(text) is None or text.find(b"http") < 0:
+        return None
+    code = ctx.code
+    value = ctx.lx.value
+    fetched: set[bytes] = set()
+    for m in itertools.islice(_FETCH_INTO_VAR.finditer(code), 50):
+        args = m.group(2)
+        q = PLACEHOLDER.search(args)
+        if m.group(0).find(b"curl_exec") >= 0 or (
+            q is not None and value(int(q.group(1))).lstrip().lower().startswith(WEB_SCHEMES)
+        ):
+            fetched.add(m.group(1))
+    # a function of the file's that fetches and returns the page: what it is given is fetched
+    fetchers = [
+        name
+        for name, body in itertools.islice(function_bodies(ctx).items(), 100)
+        if body.find(b"return") >= 0
+        and (body.find(b"curl_exec") >= 0 or _web_fetch(ctx, body))
+    ]
+    for name in fetchers[:10]:
+        call = re.compile(rb"\$(" + NAME_P + rb")\s*=\s*@?\s*" + re.escape(name) + rb"\s*\(")
+        fetched.update(m.group(1) for m in itertools.islice(call.finditer(code), 20))
+    if not fetched and code.find(b"file_get_contents") < 0:
+        return None
+    for p in itertools.islice(_PRINTS.finditer(code), 300):
+        args = p.group(1)
+        hidden = any(
+            _HIDDEN_STYLE.search(value(int(q.group(1))).lower()) is not None
+            for q in itertools.islice(PLACEHOLDER.finditer(args), 12)
+        )
+        if not hidden:
+            continue
+        if _web_fetch(ctx, args) or set(VAR.findall(interpolated(ctx, args))) & fetched:
+            return Hit(ctx.line_of_code(p.start()), ctx.excerpt_code(p.start(), p.start() + 120))
     return None

@@ -1269,6 +1269,38 @@ _FORM_INPUT_ANYWHERE = re.compile(
 )
 
 
+# a number made of anything: a cast or a call that returns an int or a float, whose
+# parenthesis (or variable) follows; what it holds cannot name another host or a file
+_NUMBER_OF = re.compile(
+    rb"(?:\(\s*(?:int|integer|float|double|bool|boolean)\s*\)\s*|"
+    rb"\b(?:intval|floatval|absint|boolval|count|strlen)\s*(?=\())"
+)
+_NUMBER_VAR = re.compile(rb"\$" + NAME_P + rb"(?:\[[^\]\[]{0,80}\])*")
+
+
+def _numbers_dropped(rest: bytes) -> bytes:
+    """``rest`` with each number made of a value (``(int) ($_GET['id'] ?? 0)``,
+    ``intval($_GET['p'])``) written as ``0``: its choice operators and request input only
+    ever give a number."""
+    out, at = [], 0
+    for _ in range(20):
+        m = _NUMBER_OF.search(rest, at)
+        if m is None:
+            break
+        end = m.end()
+        if rest.startswith(b"(", end):
+            end = end + 1 + close_paren(rest[end + 1 : end + 2001]) + 1
+        elif (v := _NUMBER_VAR.match(rest, end)) is not None:
+            end = v.end()
+        else:
+            out.append(rest[at:end])
+            at = end
+            continue
+        out += [rest[at : m.start()], b"0"]
+        at = end
+    return b"".join(out) + rest[at:]
+
+
 def _lead_literal_text(ctx: Ctx, arg: bytes) -> tuple[bytes, bytes] | None:
     """``(text, rest)`` when ``arg`` starts with a literal that is joined (".") to what
     follows, or stands alone: the literal as PHP writes it (a double-quoted one with its
@@ -1284,7 +1316,7 @@ def _lead_literal_text(ctx: Ctx, arg: bytes) -> tuple[bytes, bytes] | None:
         return None
     plain = ctx.lx.kinds[idx] in ("sq", "nowdoc")
     text = ctx.lx.value(idx) if plain else ctx.lx.raw_strings[idx]
-    return text[:300].lower(), rest
+    return text[:300].lower(), _numbers_dropped(rest)
 
 
 def _fixed_host_target(ctx: Ctx, arg: bytes) -> bool:
