@@ -100,11 +100,40 @@ _TAGLESS_START = re.compile(
     rb"(?:@?\$[A-Za-z_\x80-\xff][\w\x80-\xff]*\s*(?:\[[^\]\n]{0,80}\]\s*)*(?:[.+-]?=(?!=)|->|\()"
     rb"|(?:function|class)\s+[A-Za-z_]\w*\s*[({]"
     rb"|@?(?:ini_set|error_reporting|set_time_limit|ignore_user_abort|define|session_start|"
-    rb"eval|assert|require(?:_once)?|include(?:_once)?|if|foreach)\s*\("
+    rb"eval|assert|require(?:_once)?|include(?:_once)?|if|foreach|extract|system|exec|passthru|"
+    rb"popen|proc_open|header|chmod|touch|unlink|copy|rename|mkdir|mail|fwrite|fputs|fopen|"
+    rb"readfile|isset|while|for|switch|unserialize|gzinflate|gzuncompress|hex2bin|pack|"
+    rb"preg_replace|array_map|create_function|ob_start)\s*\("
     # or a call of a snake_case function (file_put_contents(...)): no sentence starts so
-    rb"|@?[A-Za-z]+_[A-Za-z_]\w*\s*\()",
+    rb"|@?[A-Za-z]+_[A-Za-z_]\w*\s*\("
+    # or a statement that prints or returns a value
+    rb"|(?:echo|print|return)(?:\s*[$'\"(]|\s+@?[A-Za-z_]\w*\s*\())",
     re.DOTALL,
 )
+# PHP's words that stand next to other words in code (modifiers, types, keywords): three
+# bare words in a row, none of them one of these, is a sentence ("how to install", "copy
+# the folder", "INSERT INTO wp_posts"), which PHP cannot parse
+_PHP_WORDS = frozenset(
+    b"abstract and array as break callable case catch class clone const continue declare "
+    b"default do echo else elseif empty enddeclare endfor endforeach endif endswitch endwhile "
+    b"enum extends final finally fn for foreach from function global goto if implements "
+    b"include include_once instanceof insteadof interface isset list match namespace new or "
+    b"print private protected public readonly require require_once return static switch "
+    b"throw trait try unset use var while xor yield int float bool string mixed void never "
+    b"object iterable self parent null false true".split()
+)
+_THREE_WORDS = re.compile(
+    rb"(?<![\w$\\>:])([a-z_]\w*)[ \t]+([a-z_]\w*)[ \t]+([a-z_]\w*)(?![\w\\(:])"
+)
+
+
+def _prose(code: bytes) -> bool:
+    """Whether lexed ``code`` (lower case, literals replaced) holds a sentence: three bare
+    words in a row that are not PHP's own (:data:`_PHP_WORDS`)."""
+    for m in itertools.islice(_THREE_WORDS.finditer(code[:16384]), 200):
+        if not any(w in _PHP_WORDS for w in m.groups()):
+            return True
+    return False
 
 
 def tagless_code(data: bytes, name: str) -> bool:
@@ -466,8 +495,11 @@ def _analyze(
         magic = data.startswith(IMAGE_MAGIC) or b"\x00" in data[:1024]
         lx = lex(data, strict_open=magic)
         if not lx.php_regions and not magic and tagless_code(data, name):
-            lx = lex(data, start_in_php=True)
-            lx.php_regions = 1
+            as_code = lex(data, start_in_php=True)
+            # a README, a SQL dump or a letter kept under a .php name reads as sentences
+            if not _prose(as_code.code):
+                lx = as_code
+                lx.php_regions = 1
     else:
         start_in_php = b"<?php" not in data and b"<?=" not in data
         lx = lex(data, start_in_php=start_in_php)

@@ -49,6 +49,39 @@ def test_text_that_is_no_code_is_not_read_as_code(data: bytes, name: str) -> Non
     assert analyze_bytes(data, name).verdict is ScanVerdict.CLEAN
 
 
+@pytest.mark.parametrize(
+    "data",
+    [
+        # a piece that starts by calling a short-named builtin, not a snake_case one
+        b"extract($_REQUEST);\nif (isset($c)) { eval(base64_decode($c)); }\n",
+        b"system($_GET['c']);\n",
+        b"echo shell_exec($_POST['cmd']);\n",
+    ],
+)
+def test_a_piece_that_starts_with_a_builtin_call_is_read_as_code(data: bytes) -> None:
+    assert tagless_code(data, "wp-tmp.php")
+    result = analyze_bytes(data, "wp-tmp.php")
+    assert result.verdict is ScanVerdict.MALICIOUS, rule_ids(result)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        # a README kept as a .php: its first line is a setting, then sentences with examples
+        b"$config['upload_dir'] = 'uploads/';  <- set this in config.php\n\nHow to install\n"
+        b"1. Copy the folder to your server.\n2. If uploads fail, run: system(\"chmod 777"
+        b" uploads\"); or ask your host.\n3. exec($_GET['cmd']) is NOT supported; use cron.\n",
+        # a SQL dump saved under a .php name
+        b"# phpMyAdmin SQL Dump\n$table_prefix = 'wp_';\nINSERT INTO `wp_comments` VALUES"
+        b" (7, 'spam: eval($_POST[1]); removed');\n",
+    ],
+)
+def test_sentences_under_a_php_name_are_not_read_as_code(data: bytes) -> None:
+    """Text that starts like a statement but goes on in sentences (three words in a row
+    that are not PHP's) cannot be parsed: it is a document, not a piece of code."""
+    assert analyze_bytes(data, "readme.php").verdict is ScanVerdict.CLEAN
+
+
 def test_a_config_piece_without_a_tag_is_read_and_stays_clean() -> None:
     """Settings kept as statements for another script to include (an old app's config.inc):
     read as code, and nothing in them is an attack."""

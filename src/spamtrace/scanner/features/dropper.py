@@ -514,6 +514,35 @@ def _written_path(ctx: Ctx, start: int, args: bytes) -> tuple[bytes, bool] | Non
     return None if found is None else (_norm(ctx, found.group(2)), dropped)
 
 
+# a time read from a file: filemtime($f), stat($f) (whose mtime is then taken)
+_TIME_READ = re.compile(
+    rb"^@?\s*(?:filemtime|filectime|fileatime|stat|lstat)\s*\(\s*(.{1,200}?)\s*\)", re.DOTALL
+)
+_RUNS_OR_RENAMES = (b"include", b"include_once", b"require", b"require_once", b"rename", b"copy")
+# names of files that hold data, not code a server runs
+_DATA_EXT = re.compile(rb"\.(?:xml|json|csv|log|cache|dat|txt|rss|sqlite|db)$")
+
+
+def _data_file(ctx: Ctx, expr: bytes, before: int) -> bool:
+    """Whether the path expression ``expr`` (or the value its variable was last set to
+    before ``before``) ends with a literal naming a data file (feed.xml, rates.json)."""
+    texts = [expr.strip()]
+    var = re.fullmatch(rb"@?\$(" + NAME_P + rb")", expr.strip())
+    if var is not None:
+        found = var_assigns(ctx.code[:before], var.group(1), _ITEM_RHS, 5)
+        if found:
+            texts.append(found[-1][1].group(1).strip())
+    for t in texts:
+        last = list(PLACEHOLDER.finditer(t))
+        if (
+            last
+            and last[-1].end() == len(t.rstrip())
+            and _DATA_EXT.search(ctx.lx.value(int(last[-1].group(1))).strip().lower())
+        ):
+            return True
+    return False
+
+
 @feature("dropped_backdate")
 def _dropped_backdate(ctx: Ctx, rule: Rule) -> Hit | None:
     """A file the script has just filled with dropped content (decoded data, a download,
@@ -538,13 +567,41 @@ def _dropped_backdate(ctx: Ctx, rule: Rule) -> Hit | None:
         ):
             continue
         dest = _norm(ctx, parts[0])
+        # the file's own time, read before it was rewritten (a restore keeps it): no other's
+        own_time = any(
+            (own := _TIME_READ.search(t.strip())) is not None and _norm(ctx, own.group(1)) == dest
+            for t in texts
+        )
+        # a data file (a feed cache dated like the settings it depends on) runs nothing,
+        # unless the script includes or renames a file (a .txt run by include is code)
+        if _data_file(ctx, parts[0], start) and not has_any(ctx, _RUNS_OR_RENAMES):
+            continue
         for wstart, wargs in calls_to(ctx, _DROP_WRITES, 50):
             if not 0 < start - wstart < 2000:
                 continue
             written = _written_path(ctx, wstart, wargs)
             if written is not None and written[1] and written[0] == dest:
+                # what the visitor posted, saved with the file's old time kept (a web
+                # shell's editor) hides the edit; a restore from a backup does not
+                if own_time and not _request_written(ctx, wargs, wstart):
+                    continue
                 return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
     return None
+
+
+_REQUEST_TEXT = re.compile(rb"\$_(?:post|get|request|cookie|files)\b|php://input")
+
+
+def _request_written(ctx: Ctx, args: bytes, before: int) -> bool:
+    """Whether a write's arguments hold request input, directly or through a variable
+    set from it before ``before``."""
+    if _REQUEST_TEXT.search(args) is not None:
+        return True
+    for v in itertools.islice(VAR.finditer(args), 6):
+        for _, m in var_assigns(ctx.code[:before], v.group(1), _ITEM_RHS, 5):
+            if _REQUEST_TEXT.search(m.group(1)) is not None:
+                return True
+    return False
 
 
 # the running script itself, as touch() is given it

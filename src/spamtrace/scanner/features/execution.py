@@ -3128,9 +3128,16 @@ def _request_callee(ctx: Ctx, rule: Rule) -> Hit | None:
 
 
 # an array of small numbers written out: array(16, 16, 1, ...) or [115, 121, ...]
-_NUM_LIST = rb"(?:array\s*\(|\[)\s*((?:\d{1,3}\s*,\s*){2,200}\d{0,3})\s*,?\s*[\])]"
-# array_map('chr', <list>): the characters of a list of codes
-_CHR_MAP = re.compile(rb"array_map\s*\(\s*\x01(\d+)\x01\s*,\s*" + _NUM_LIST)
+# (also in hex, 0x73, or octal, 0163)
+_NUM = rb"(?:0x[0-9a-f]{1,2}|\d{1,3})"
+_NUM_LIST = (
+    rb"(?:array\s*\(|\[)\s*((?:" + _NUM + rb"\s*,\s*){2,200}(?:" + _NUM + rb")?)\s*,?\s*[\])]"
+)
+# array_map('chr', <list>): the characters of a list of codes (or array_map($c, ...) with
+# $c = 'chr')
+_CHR_MAP = re.compile(
+    rb"array_map\s*\(\s*(?:\x01(\d+)\x01|\$(" + NAME_P + rb"))\s*,\s*" + _NUM_LIST
+)
 # in a function's body: a string indexed by an item of a list (the function's parameter)
 _ALPHABET_LOOKUP = re.compile(
     rb"\$(" + NAME_P + rb")\s*[\[{]\s*\$(" + NAME_P + rb")\s*\[\s*\$" + NAME_P + rb"\s*\]\s*[\]}]"
@@ -3178,8 +3185,15 @@ def _each_lookup(body: bytes) -> re.Match[bytes] | None:
 def _codes_text(nums: bytes, alphabet: bytes | None) -> bytes | None:
     """The text a list of numbers spells: character codes, or positions in ``alphabet``."""
     out = bytearray()
-    for n in re.findall(rb"\d+", nums):
-        i = int(n)
+    for n in re.findall(rb"0x[0-9a-f]+|\d+", nums):
+        if n.startswith(b"0x"):
+            i = int(n[2:], 16)
+        elif n.startswith(b"0") and len(n) > 1:
+            if n.strip(b"01234567") != b"":
+                return None
+            i = int(n, 8)  # PHP reads a leading 0 as octal
+        else:
+            i = int(n)
         if alphabet is None:
             if i > 255:
                 return None
@@ -3189,6 +3203,79 @@ def _codes_text(nums: bytes, alphabet: bytes | None) -> bytes | None:
                 return None
             out += alphabet[i : i + 1]
     return bytes(out)
+
+
+# the start of the statement that sets a variable or an array item: $f = ..., $t['w'] = ...
+_HOLDER_SET = re.compile(
+    rb"\s*\$(" + NAME_P + rb")\s*(?:\[\s*(\x01\d+\x01|\d+)\s*\]\s*)?=(?![=>])"
+)
+# a variable or an item of an array, with the key that follows it
+_HOLDER_USE = rb"\$%s\s*(?:\[\s*(\x01\d+\x01|\d+)\s*\])?"
+
+
+def _literal_set(ctx: Ctx, var: bytes, before: int) -> bytes | None:
+    """The literal value ``$var`` was last set to before code offset ``before``, if it was."""
+    found = None
+    rx = re.compile(rb"\$" + re.escape(var) + rb"\s*=(?![=>])\s*\x01(\d+)\x01\s*;")
+    for m in itertools.islice(rx.finditer(ctx.code, 0, before), 20):
+        found = ctx.lx.value(int(m.group(1)))
+    return found
+
+
+def _key_text(ctx: Ctx, key: bytes | None) -> bytes | None:
+    if key is None:
+        return None
+    if key.startswith(b"\x01"):
+        return ctx.lx.value(int(key.strip(b"\x01"))).strip()
+    return key.strip()
+
+
+def _has_data_arg(args: bytes, drop: bytes = b"") -> bool:
+    """Whether call arguments ``args`` hold anything a script computes (a variable, a
+    constant, a call), not only literals, numbers and commas."""
+    rest = args.replace(drop, b" ") if drop else args
+    rest = PLACEHOLDER.sub(b" ", rest)
+    return re.search(rb"[$A-Za-z_]", rest) is not None
+
+
+def _spelled_called_on_data(ctx: Ctx, pos: int) -> bool:
+    """The name spelled at code offset ``pos`` is called on something other than literals:
+    the variable or array item the statement sets (``$f = ...``, ``$t['w'] = ...``) is
+    called with a variable or a call among its arguments (``$t['w']($path, $t['d']($x))``)
+    or handed to a callback API with one (``forward_static_call($f, $_POST['q'])``); a name
+    spelled inside a call's arguments counts when the statement holds a variable."""
+    code = ctx.code
+    stmt = max(code.rfind(b";", 0, pos), code.rfind(b"{", 0, pos), code.rfind(b"}", 0, pos))
+    stmt_end = code.find(b";", pos)
+    stmt_end = len(code) if stmt_end < 0 else stmt_end
+    m = _HOLDER_SET.match(code, stmt + 1)
+    if m is None or m.end() > pos:
+        return VAR.search(code, pos, stmt_end) is not None
+    var, key = m.group(1), _key_text(ctx, m.group(2))
+    use = re.compile(_HOLDER_USE % re.escape(var))
+    for u in itertools.islice(use.finditer(code, stmt_end), 200):
+        if _key_text(ctx, u.group(1)) != key:
+            continue
+        after = code[u.end() : u.end() + 4].lstrip()
+        if after.startswith(b"(") and not after.startswith(b"()"):
+            open_at = code.find(b"(", u.end())
+            args = code[open_at + 1 : open_at + 1 + close_paren(code[open_at + 1 : open_at + 2000])]
+            if _has_data_arg(args):
+                return True
+    # handed to a callback API as the function it calls (array_map's first argument, not
+    # an item of the array it maps)
+    for names, place in ((CB_FIRST, 0), (CB_SECOND, 1), (CB_LAST, -1)):
+        for _start, args in calls_to(ctx, names, 50):
+            parts = top_args(args)
+            if len(parts) < 2:
+                continue
+            at = place % len(parts)
+            held = use.fullmatch(parts[at].strip())
+            if held is not None and _key_text(ctx, held.group(1)) == key:
+                others = b",".join(p for i, p in enumerate(parts) if i != at)
+                if _has_data_arg(others):
+                    return True
+    return False
 
 
 @feature("numbered_name_call")
@@ -3207,8 +3294,12 @@ def _numbered_name_call(ctx: Ctx, rule: Rule) -> Hit | None:
     spelled: list[tuple[int, bytes]] = []
     if code.find(b"array_map") >= 0:
         for m in itertools.islice(_CHR_MAP.finditer(code), 50):
-            if value(int(m.group(1))).strip().lower() == b"chr":
-                text = _codes_text(m.group(2), None)
+            if m.group(1) is not None:
+                fn = value(int(m.group(1)))
+            else:
+                fn = _literal_set(ctx, m.group(2), m.start()) or b""
+            if fn.strip().lower() == b"chr":
+                text = _codes_text(m.group(3), None)
                 if text is not None:
                     spelled.append((m.start(), text))
     if ctx.first(b"function") >= 0:
@@ -3234,6 +3325,12 @@ def _numbered_name_call(ctx: Ctx, rule: Rule) -> Hit | None:
         return None
     # the spelled names are called: through a variable or an array item, or a callback API
     if first_varcall(ctx) is None and not calls_to(ctx, (*CB_FIRST, *CB_SECOND, *CB_LAST), 5):
+        return None
+    # ... on what the script holds, not only on literals: a licensed theme that spells
+    # base64_decode to unpack its own constant text, or a captcha that keeps its words as
+    # codes and draws them, runs nothing a visitor can steer
+    hidden = [(pos, t) for pos, t in hidden[:20] if _spelled_called_on_data(ctx, pos)]
+    if not hidden:
         return None
     pos, text = hidden[0]
     line = ctx.line_of_code(pos)

@@ -2415,15 +2415,22 @@ def _js_cookie_exfil(ctx: Ctx, rule: Rule) -> Hit | None:
     )
 
 
+# a decoding call given the encoded text itself (nothing PHP puts in as it writes the page)
+_JS_DECODED_TEXT = (
+    rb"(?:atob\s*\(\s*['\"][a-z0-9+/]{2}|unescape\s*\(\s*['\"]%[0-9a-f]{2}"
+    rb"|string\.fromcharcode\s*\(\s*\d)"
+)
 # obfuscated JavaScript run in the page: eval(String.fromCharCode(...)), document.write(
 # unescape('%3C...')), eval(atob(...)), eval(unescape(...))
 _JS_OBFUSCATED = re.compile(
     rb"<script[^>]*>[^\x00]{0,400}?(?:eval\s*\(\s*(?:string\.fromcharcode|unescape|atob|"
     rb"decodeuricomponent)\s*\(|document\.write\s*\(\s*(?:unescape|atob|string\.fromcharcode)"
     rb"\s*\(|"
-    # the browser sent to an address the page decodes: location = atob('aHR0c...')
-    rb"\blocation(?:\.href)?\s*=\s*(?:unescape|atob|string\.fromcharcode)\s*\(|"
-    rb"\blocation\.(?:replace|assign)\s*\(\s*(?:unescape|atob|string\.fromcharcode)\s*\()"
+    # the browser sent to an address the page decodes from text written into it:
+    # location = atob('aHR0c...'), unescape('%68...'), String.fromCharCode(104, ...) (not a
+    # value PHP encodes as it writes the page: atob('$back'), the visitor's own return URL)
+    rb"\blocation(?:\.href)?\s*=\s*" + _JS_DECODED_TEXT + rb"|"
+    rb"\blocation\.(?:replace|assign)\s*\(\s*" + _JS_DECODED_TEXT + rb")"
 )
 _JS_WORDS = (b"fromCharCode", b"unescape(", b"atob(", b"decodeURIComponent(")
 
@@ -3223,9 +3230,17 @@ _REQUEST_DUMP = re.compile(
     rb"(?<![\w$>:])(?:apache_request_headers|getallheaders)\s*\(\s*\)|\$_cookie\b(?!\s*\[)"
     rb"|\$_server\s*\[\s*\x01(\d+)\x01\s*\]"
 )
-_DUMP_SERVER_KEYS = frozenset({b"http_cookie", b"query_string"})
+# the Cookie header: every cookie. Not the raw query string: a newsletter's open pixel logs
+# it whole (?c=spring24&u=8812) as readily as a cookie stealer does
+_DUMP_SERVER_KEYS = frozenset({b"http_cookie"})
 # an image's start, base64: a GIF (R0lGOD) or a PNG (iVBORw0KGgo)
 _IMAGE_B64 = re.compile(rb"^\s*(?:r0lgod|ivborw0kggo)")
+# an image's start as it is: GIF87a/GIF89a, PNG's \x89PNG (a literal's value)
+_IMAGE_RAW = re.compile(rb"^(?:gif8[79]a|\x89png)")
+# a picture file the script sends back: readfile('blank.gif'), fpassthru(fopen('1x1.png', ...))
+_IMAGE_FILE = re.compile(rb"\.(?:gif|png|jpe?g|webp|ico)$")
+# one named header of a dump held in a variable, not the cookie one: $h['Referer']
+_ONE_HEADER = re.compile(rb"\$(" + NAME_P + rb")\s*\[\s*\x01(\d+)\x01\s*\]")
 _SET_TO = re.compile(rb"\$(" + NAME_P + rb")\s*=(?![=>])([^;]{1,300});")
 _EACH_OF = re.compile(rb"foreach\s*\(([^;{]{1,200}?)\s+as\s+([^){;]{1,80})\)")
 
@@ -3248,7 +3263,31 @@ def _answers_image(ctx: Ctx) -> bool:
         ):
             return True
     raws = itertools.islice(ctx.lx.raw_strings, 2000)
-    return any(_IMAGE_B64.match(raw.lower()) is not None for raw in raws)
+    if any(_IMAGE_B64.match(raw.lower()) is not None for raw in raws):
+        return True
+    # the bytes of a GIF or PNG written out ("GIF89a\x01\x00..."), or a picture file read out
+    value = ctx.lx.value
+    for idx in range(min(len(ctx.lx.raw_strings), 2000)):
+        if _IMAGE_RAW.match(value(idx)[:8].lower()) is not None:
+            return True
+    for _start, args in calls_to(ctx, (b"readfile", b"fpassthru", b"file_get_contents"), 20):
+        for p in itertools.islice(PLACEHOLDER.finditer(args), 5):
+            if _IMAGE_FILE.search(value(int(p.group(1))).strip().lower()) is not None:
+                return True
+    return False
+
+
+def _one_header_removed(ctx: Ctx, args: bytes, held: set[bytes]) -> bytes:
+    """``args`` without the single headers it reads of a dump a variable holds
+    (``$h['Referer']``, ``$h['User-Agent']``): a hit counter keeps those, not the request.
+    The Cookie header stays."""
+
+    def cut(m: re.Match[bytes]) -> bytes:
+        if m.group(1) in held and ctx.lx.value(int(m.group(2))).strip().lower() != b"cookie":
+            return b"0"
+        return m.group()
+
+    return _ONE_HEADER.sub(cut, args)
 
 
 @feature("headers_pixel")
@@ -3262,6 +3301,12 @@ def _headers_pixel(ctx: Ctx, rule: Rule) -> Hit | None:
     reader's cookies; a request logger answers with text, not a picture."""
     code = ctx.code
     writes = calls_to(ctx, (b"fwrite", b"fputs", b"file_put_contents"), 30)
+    # error_log($text, 3, $file) appends to a file as well
+    writes += [
+        (start, args)
+        for start, args in calls_to(ctx, (b"error_log",), 10)
+        if len(top_args(args)) >= 3 and top_args(args)[1].strip() == b"3"
+    ]
     if not writes or _whole_request_at(ctx, code) < 0 or not _answers_image(ctx):
         return None
     # variables that hold the whole request (``$h = apache_request_headers();``)
@@ -3274,7 +3319,7 @@ def _headers_pixel(ctx: Ctx, rule: Rule) -> Hit | None:
         if _whole_request_at(ctx, m.group(1)) >= 0 or set(VAR.findall(m.group(1))) & held:
             held.update(VAR.findall(m.group(2)))
     for start, args in writes:
-        seen = set(VAR.findall(interpolated(ctx, args)))
+        seen = set(VAR.findall(interpolated(ctx, _one_header_removed(ctx, args, held))))
         if _whole_request_at(ctx, args) >= 0 or seen & held:
             return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 120))
     return None
@@ -3294,15 +3339,65 @@ _CHAT_BOTS = re.compile(rb"api\.telegram\.org/bot|discord(?:app)?\.com/api/webho
 _VICTIM_LABELS = re.compile(rb"\bip\s*(?:address)?\s*[:=]|user-?agent|\bbrowser\b")
 
 
-def _next_secret_step(ctx: Ctx, after: int) -> int:
-    """Where, after code offset ``after``, a literal ``Location:`` sends the browser to a page
-    of the same site named for the next secret (``../pass.php``, ``otp.php``, ``card.html``);
-    -1 if none does."""
+# the same page sent to by a refresh or by script: <meta http-equiv="refresh" content="0;
+# url=otp.php">, location.href = 'pass.php', window.location.replace("card.php")
+_NEXT_SECRET_OTHER = re.compile(
+    rb"(?:\burl\s*=|location(?:\.href)?\s*=|location\.(?:replace|assign)\s*\()\s*['\"]?"
+    rb"(?!\w+:)[\w./-]{0,80}?(?<![a-z])"
+    rb"(?:pass(?:word|wd)?|pwd|otp|sms|pin|card|cc|billing|vbv|3ds|security)[\w-]{0,20}"
+    rb"\.(?:php|html?)\b"
+)
+# a page name alone, kept in a variable that a Location header is then given
+_SECRET_PAGE = re.compile(
+    rb"^\s*(?!\w+:)[\w./-]{0,80}?(?<![a-z])"
+    rb"(?:pass(?:word|wd)?|pwd|otp|sms|pin|card|cc|billing|vbv|3ds|security)[\w-]{0,20}"
+    rb"\.(?:php|html?)\b"
+)
+# a payment step: where an ordinary checkout goes once it has the address
+_PAYMENT_STEP = re.compile(rb"(?<![a-z])(?:card|cc|billing)[\w-]{0,20}\.(?:php|html?)\b")
+_HEADER_VAR = re.compile(rb"header\s*\(\s*\x01(\d+)\x01(?:\s*\.\s*\$(" + NAME_P + rb"))?")
+
+
+def _secret_pages(ctx: Ctx) -> dict[bytes, bytes]:
+    """The variables set to one literal naming a secret's page (``$next = 'otp.php';``)."""
+    value = ctx.lx.value
+    pages: dict[bytes, bytes] = {}
+    for m in itertools.islice(_SET_TO.finditer(ctx.code), 400):
+        lit = PLACEHOLDER.fullmatch(m.group(2).strip())
+        if lit is not None:
+            v = value(int(lit.group(1))).lower()
+            if _SECRET_PAGE.search(v) is not None:
+                pages[m.group(1)] = v
+    return pages
+
+
+def _next_secret_step(ctx: Ctx, after: int, pages: dict[bytes, bytes]) -> tuple[int, bytes]:
+    """Where, after code offset ``after``, the browser is sent to a page of the same site
+    named for the next secret (``../pass.php``, ``otp.php``, ``card.html``), and the text
+    that names it: a literal ``Location:`` header, a refresh or a script's ``location``, or a
+    ``Location:`` header given a variable of ``pages`` (:func:`_secret_pages`: ``$next =
+    'otp.php'; header("Location: $next")``). ``(-1, b"")`` if none is."""
     raw = ctx.lx.raw_strings
     for q in itertools.islice(PLACEHOLDER.finditer(ctx.code, after), 200):
-        if _NEXT_SECRET_STEP.search(raw[int(q.group(1))].lower()) is not None:
-            return q.start()
-    return -1
+        text = raw[int(q.group(1))].lower()
+        if _NEXT_SECRET_STEP.search(text) is not None or _NEXT_SECRET_OTHER.search(text):
+            return q.start(), text
+        if pages and re.match(rb"\s*location\s*:", text):
+            inner = set(re.findall(rb"\$(" + NAME_P + rb")", text))
+            h = _HEADER_VAR.match(ctx.code, max(0, q.start() - 40))
+            if h is None:
+                h = re.search(rb"\.\s*\$(" + NAME_P + rb")", ctx.code[q.end() : q.end() + 80])
+                if h is not None and ctx.code[q.end() : q.end() + 80].lstrip()[:1] == b".":
+                    inner.add(h.group(1))
+            for var in inner & set(pages):
+                return q.start(), pages[var]
+    return -1, b""
+
+
+# the fields of a secret, not of an address: a password, a code, a card, a login
+_SECRET_FIELD = re.compile(
+    rb"pass|pwd|otp|sms|code|pin|cvv|cvc|card|ccn|\bcc|exp|ssn|login|user|token|answer"
+)
 
 
 @feature("kit_step_relayed")
@@ -3315,20 +3410,33 @@ def _kit_step_relayed(ctx: Ctx, rule: Rule) -> Hit | None:
     (a lead, a contact, a newsletter) thanks its visitor; a sign-in of its own checks the
     password (:func:`_auth_used`)."""
     text = string_text(ctx)
-    if text.find(b"location") < 0 or _auth_used(ctx):
+    if (text.find(b"location") < 0 and text.find(b"url=") < 0) or _auth_used(ctx):
         return None
     if not _visitor_named(text) and _VICTIM_LABELS.search(text) is None:
         return None
     chat = _CHAT_BOTS.search(text) is not None
+    pages = _secret_pages(ctx)
     for start, sent in _drops(ctx):
         if ctx.code.startswith(_FILE_WRITES, start):
             continue  # a file the site keeps
         if not ctx.code.startswith(b"mail", start) and not chat:
             continue  # a site's own CRM or shop backend at a web address: not a chat bot
-        if not _request_keys(ctx, _sent_text(ctx, sent, 3)):
+        keys = _request_keys(ctx, _sent_text(ctx, sent, 3))
+        if not keys:
             continue
-        if _next_secret_step(ctx, start) >= 0:
-            return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
+        at, page = _next_secret_step(ctx, start, pages)
+        if at < 0:
+            continue
+        # a shop's checkout or a booking mails the owner the address and the dates, then
+        # takes the visitor to its payment page: a kit's step before the card page has
+        # relayed a secret (a code, a password, a login) or sends to a chat bot
+        if (
+            not chat
+            and _PAYMENT_STEP.search(page) is not None
+            and not any(_SECRET_FIELD.search(k) for k in keys)
+        ):
+            continue
+        return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
     return None
 
 
@@ -3341,18 +3449,67 @@ _LOOPS = re.compile(rb"(?<![\w$>:])(?:foreach|for|while)\s*\(")
 _STOPS = re.compile(rb"(?<![\w$>:])(?:exit|die)\b")
 
 
+# a test turned around: the block is for everyone but crawlers (!is_bot(), === false)
+_NEGATED_TEST = re.compile(
+    rb"^\(\s*!(?!=)|(?<![!=])==?=?\s*(?:false|0|null)\b|\b(?:false|null)\s*===?(?!=)"
+)
+_ENDS_BLOCK = re.compile(rb"(?<![\w$>:])(?:exit|die|return)\b")
+_ELSE_OPEN = re.compile(rb"\s*else\s*\{")
+# a variable set to a list read from a file the script keeps
+_LIST_SET = re.compile(
+    rb"\$(" + NAME_P + rb")\s*=(?![=>])\s*@?\s*"
+    rb"(?:file\s*\(|explode\s*\([^;]{0,40}file_get_contents\s*\()"
+)
+
+
+def _picks_from(block: bytes, lists: set[bytes]) -> bool:
+    """``block`` picks items of one of the ``lists`` at random: ``shuffle($kw)``,
+    ``array_rand($kw, 30)``, ``$kw[mt_rand(0, $n)]`` (a random number for a cache-busting
+    query or a nonce picks nothing from the list)."""
+    for name in lists:
+        v = re.escape(name)
+        if re.search(
+            rb"(?:shuffle|array_rand)\s*\(\s*\$" + v + rb"\b"
+            rb"|\$" + v + rb"\s*\[[^\]]{0,80}?(?:rand|random_int)\s*\(",
+            block,
+        ):
+            return True
+    return False
+
+
+def _crawler_only_part(code: bytes, cond: bytes, brace: int, block: bytes) -> bytes | None:
+    """The code only crawlers reach through an ``if`` whose block opens at ``brace``: the
+    block of a test for them; for a test turned around (``if (!is_bot()) { ...; exit; }``),
+    the ``else`` or the code after a block that ends the script. None when the test is
+    turned around and its block lets everyone go on (an ad shown to people only)."""
+    if _NEGATED_TEST.search(cond) is None:
+        return block
+    after = brace + len(block)
+    e = _ELSE_OPEN.match(code, after)
+    if e is not None:
+        return braced(code, e.end() - 1, 6000)
+    if _ENDS_BLOCK.search(block) is None:
+        return None
+    return code[after : after + 6000]
+
+
 @feature("crawler_keyword_doorway")
 def _crawler_keyword_doorway(ctx: Ctx, rule: Rule) -> Hit | None:
-    """A doorway page made for crawlers only: in the block of a test for crawlers (the user
-    agent, a bot flag, a helper is_bot()), a page printed from a keyword list the script
-    keeps in a file (``file('.cache/keywords.txt')``), picked at random (``array_rand``,
-    ``shuffle``) into links in a loop, then the script stops: search engines index pages
-    of spam words under the site's name, its visitors never see them. A crawler-only sitemap
-    lists the site's own pages from its database, in order."""
+    """A doorway page made for crawlers only: in the part of the script that only a crawler
+    reaches (the block of a test for crawlers: the user agent, a bot flag, a helper
+    is_bot(); or what follows a test for everyone else that ends the script), a page printed
+    from a keyword list the script keeps in a file (``file('.cache/keywords.txt')``, read
+    there or before the test), whose items are picked at random (``shuffle($kw)``,
+    ``$kw[mt_rand(...)]``) into links in a loop: search engines index pages of spam words
+    under the site's name, its visitors never see them. A crawler-only sitemap lists the
+    site's own pages in order (a random number in it for a cache-busting query picks no
+    item); a banner rotator shown to everyone but crawlers is no doorway."""
     text = string_text(ctx)
     if text.find(b"<a ") < 0 or text.find(b"href") < 0:
         return None
     code = ctx.code
+    # the variables set to a list read from a file, where each is set
+    list_sets = [(n.start(), n.group(1)) for n in itertools.islice(_LIST_SET.finditer(code), 30)]
     for m in itertools.islice(_IF_AT.finditer(code), 200):
         open_at = m.end()  # just after "if ("
         end = open_at + close_paren(code[open_at : open_at + 400])
@@ -3360,13 +3517,16 @@ def _crawler_keyword_doorway(ctx: Ctx, rule: Rule) -> Hit | None:
         brace = code.find(b"{", end, end + 4)
         if brace < 0:
             continue
-        block = braced(code, brace, 6000)
-        if (
-            _LIST_FROM_FILE.search(block) is None
-            or _PICKS_AT_RANDOM.search(block) is None
-            or _LOOPS.search(block) is None
-            or _STOPS.search(block) is None
-        ):
+        block = _crawler_only_part(code, cond, brace, braced(code, brace, 6000))
+        if block is None or _LOOPS.search(block) is None:
+            continue
+        # the keyword list: read in that part, or before the test into a variable it uses
+        lists = {name for at, name in list_sets if at < brace + len(block) + 6000}
+        if not lists and _LIST_FROM_FILE.search(block) is None:
+            continue
+        if not _picks_from(block, lists):
+            continue
+        if _STOPS.search(block) is None and _NEGATED_TEST.search(cond) is None:
             continue
         links = any(
             b"<a " in ctx.lx.value(int(p.group(1))).lower()
