@@ -465,6 +465,34 @@ TAIL_LITERAL = re.compile(rb"\s*=\s*\x01(\d+)\x01\s*;")
 TAIL_RHS = re.compile(rb"\s*=(?![=>])([^;]{0,200})")
 
 
+# a test that a value is one of the script's own names, or a cut to a bare file name
+_VALUE_CHECKS = (b"in_array", b"array_key_exists", b"preg_match", b"basename", b"realpath",
+                 b"ctype_alnum", b"ctype_alpha", b"switch", b"array_search")
+
+
+def checked_value(code: bytes, var: bytes) -> bool:
+    """``$var`` is given to a check of the value (in_array, a pattern, basename(),
+    realpath(), a switch) or compared to a literal somewhere in the file: a whitelist."""
+    needle = b"$" + var
+    at = code.find(needle)
+    looks = 0
+    while at >= 0 and looks < 200:
+        looks += 1
+        end = at + len(needle)
+        if code[end : end + 1].isalnum() or code[end : end + 1] == b"_":
+            at = code.find(needle, end)
+            continue
+        before = code[max(0, at - 60) : at]
+        if any(before.rfind(w) >= 0 and before.find(b";", before.rfind(w)) < 0
+               for w in _VALUE_CHECKS):
+            return True
+        after = code[end : end + 8].lstrip()
+        if after.startswith((b"==", b"!=")) or before.rstrip().endswith((b"==", b"!=")):
+            return True
+        at = code.find(needle, end)
+    return False
+
+
 _MAX_VAR_LOOKS = 5000  # occurrences of one variable examined (a file of 200,000 uses of $to)
 
 

@@ -369,11 +369,14 @@ class Env:
                         params.append(h.group(1))
                         head_end = h.end()
                 m = _FUNC.match(code, at) if at >= func_end else None
+                if m is None and at >= func_end:
+                    m = _closure_head(code, at)
                 if m is not None:
                     func_end = m.end()
-                    file.defines[m.group(1)] += 1
-                    file.heads.setdefault(m.group(1), m)
-                    if len(file.functions) < MAX_FUNCTIONS:
+                    key = m.group(1) if m.re is _FUNC else b"$" + m.group(1)
+                    file.defines[key] += 1
+                    file.heads.setdefault(key, m)
+                    if m.re is _FUNC and len(file.functions) < MAX_FUNCTIONS:
                         brace = code.find(b"{", m.end(), m.end() + 2000)
                         file.functions.append((m, brace))
                         head = code[m.end() : brace]
@@ -754,6 +757,15 @@ class _Parser:
                 self.built = self.built or held[1]
                 return held[0], p.end()
             held = self.env.get(m.group(1), pos) if m is not None else None
+            if m is not None and held is None and self.env.defines(b"$" + m.group(1)):
+                nxt = self.ws(m.end())
+                if code[nxt : nxt + 1] == b"(":  # a closure of the file's: what it returns
+                    args, end = self.args(nxt + 1, depth + 1)
+                    returned = self.env.returns(b"$" + m.group(1), args)
+                    if returned is None:
+                        raise _NoValue
+                    self.built = True
+                    return returned, end
             if m is None or held is None:
                 raise _NoValue
             nxt = self.ws(m.end())
@@ -1450,6 +1462,23 @@ class _Function:
     params: dict[bytes, tuple[int, int]]
     head_end: int
     open: int
+
+
+#: a closure assigned to a variable, from the "$": ``$mk = function ($a, $b) {``
+_CLOSURE = compile_possessive(
+    rb"\$([a-z_\x80-\xff][\w\x80-\xff]*+)\s*+=\s*+(?:static\s++)?function\s*+&?\s*+\("
+)
+_CLOSURE_BEFORE = re.compile(rb"\$[a-z_\x80-\xff][\w\x80-\xff]*\s*=\s*(?:static\s+)?$")
+
+
+def _closure_head(code: bytes, at: int) -> re.Match[bytes] | None:
+    """The head of a closure whose "function" is at ``at`` when it is assigned to a
+    variable (``$mk = function ($a, $b) { return $a . $b; };``), matched from the "$": the
+    file's function named "$mk", called as ``$mk('pass', 'thru')``."""
+    before = _CLOSURE_BEFORE.search(code, max(0, at - 80), at)
+    if before is None:
+        return None
+    return _CLOSURE.match(code, before.start())
 
 
 def _head(code: bytes, m: re.Match[bytes]) -> _Function | None:

@@ -800,6 +800,18 @@ def taint(ctx: Ctx) -> tuple[set[bytes], set[bytes]]:
                     ):
                         direct.add(got[0])
                 pos = code.find(needle, pos + len(needle))
+        if req and has_word(ctx, b"compact"):
+            # $job = compact('f', 'a'): an array of those variables, by their names; a value
+            # the request gave as it came is one of its elements as it came
+            for m in itertools.islice(_COMPACT.finditer(code), 20):
+                names = {
+                    ctx.lx.value(int(q.group(1))).strip().lstrip(b"$")
+                    for q in itertools.islice(PLACEHOLDER.finditer(m.group(2)), 20)
+                }
+                if names & req:
+                    req.add(m.group(1))
+                if names & direct:
+                    direct.add(m.group(1))
         if req and b"foreach" in code:  # foreach ($list as $to): the items of a tainted list
             items: set[bytes] = set()
             for m in _FOREACH_VAR.finditer(code):
@@ -820,6 +832,9 @@ def taint(ctx: Ctx) -> tuple[set[bytes], set[bytes]]:
     ctx.cache["taint"] = (req, dec)
     return req, dec
 
+
+# $job = compact('f', 'a');
+_COMPACT = re.compile(rb"\$([\w\x80-\xff]+)\s*=\s*compact\s*\(([^;)]{1,400})\)")
 
 # $obj->name = <value>;
 _PROP_SET = re.compile(rb"\$[\w\x80-\xff]+\s*->\s*([\w\x80-\xff]+)\s*=(?![=>])\s*([^;]{1,200});")

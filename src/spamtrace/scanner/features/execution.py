@@ -38,6 +38,7 @@ from spamtrace.scanner.context import (
     bounded_search,
     braced,
     calls_to,
+    checked_value,
     close_paren,
     excerpt,
     expression,
@@ -976,7 +977,19 @@ def _include_rooted(ctx: Ctx, rule: Rule) -> Hit | None:
     for m in bounded_finditer(INCLUDE_VAR, ctx.code, 200, first=ctx.first):
         if m.group(1) in req and (page_suffixed(ctx, m.end()) or page_path_var(ctx, m.group(1))):
             return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end() + 40))
+    for m in bounded_finditer(_INCLUDE_UNDER_VAR, ctx.code, 100, first=ctx.first):
+        if m.group(1) in req and not checked_value(ctx.code, m.group(1)):
+            return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end() + 40))
     return None
+
+
+# include of a fixed folder or name with a variable joined to it:
+# require_once './modules/' . $mod; include __DIR__ . '/' . $page . '.php'
+_INCLUDE_UNDER_VAR = re.compile(
+    rb"(?<![\w$>:])(?:include|require)(?:_once)?\b[\s(@]*"
+    rb"(?:__dir__|dirname\s*\(\s*__file__\s*\)|\x01\d+\x01)(?:\s*\.\s*\x01\d+\x01)*"
+    rb"\s*\.\s*\$(" + NAME_P + rb")(?!\s*(?:->|::|\[))"
+)
 
 
 # ($j->f)(...), ($q['f'])(...): a property or an element of a variable, called
@@ -1369,8 +1382,23 @@ def _varcall_request_arg(ctx: Ctx, rule: Rule) -> Hit | None:
             continue  # new $class(...): an instantiation
         arg = first_arg(code[m.end() : m.end() + _CALL_ARGS_MAX])
         if _ARG_REQ.match(arg) or (posted(ctx, arg) and _obscured_name(ctx, m.group(1))):
+            if _closure_only(ctx, m.group(1)):
+                continue  # a closure of the file's own: its body is the code that runs
             return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end() + 60))
     return None
+
+
+_CLOSURE_VALUE = re.compile(rb"\s*(?:static\s+)?(?:function|fn)\s*&?\s*\(")
+
+
+def _closure_only(ctx: Ctx, var: bytes) -> bool:
+    """Every value the file gives ``$var`` is a closure written in it (``$fmt = function
+    ($s) { ... };``): calling it runs that code, which the other rules read."""
+    given = var_assigns(ctx.code, var, _ASSIGN_OR_APPEND, 10)
+    return bool(given) and all(
+        _CLOSURE_VALUE.match(am.group(1)) is not None and am.group(0).lstrip()[:1] == b"="
+        for _, am in given
+    )
 
 
 # what turns a name into something no reader sees: character codes, hex, pieces kept in

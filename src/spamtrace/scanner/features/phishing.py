@@ -197,10 +197,32 @@ def _crawler_fetch_served(ctx: Ctx, start: int) -> Hit | None:
         ]
     for f in fetches:
         url = value(int(f.group(1))).lower().lstrip()
+        if _visitors_url(ctx, window, f.end()) and _NUMERIC_HOST.match(url) is None:
+            continue  # a prerendering service given the page asked for
         if url.startswith(WEB_SCHEMES[:2]) and _served(window, f.start()):
             at = start + f.start()
             return Hit(ctx.line_of_code(at), ctx.excerpt_code(at, at + 80))
     return None
+
+
+_NUMERIC_HOST = re.compile(rb"\s*https?://[\d.]+[:/]")
+# the address of the page the visitor asked for: its host and path on this server
+_OWN_URL_KEYS = (b"request_uri", b"http_host", b"server_name", b"php_self", b"script_uri")
+
+
+def _visitors_url(ctx: Ctx, text: bytes, at: int) -> bool:
+    """The call whose first argument's leading literal ends at ``at`` in ``text`` joins the
+    address of the page asked for to it (``'https://render.example/' .
+    rawurlencode('https://' . $_SERVER['HTTP_HOST'] . $_SERVER['REQUEST_URI'])``): a
+    prerendering service renders the site's own page for the crawler, not the operator's."""
+    rest = text[at : at + 300]
+    arg = rest[: close_paren(rest)]
+    value = ctx.lx.value
+    lits = [value(int(q.group(1))).lower() for q in itertools.islice(PLACEHOLDER.finditer(arg), 12)]
+    # the whole address, its scheme written before the host ('https://' . $_SERVER['HTTP_HOST']
+    # . $_SERVER['REQUEST_URI']): a host and a path sent apart (door.php?host=..&uri=..) are
+    # what a doorway's server builds its page for
+    return any(x in _OWN_URL_KEYS for x in lits) and any(x.endswith(b"://") for x in lits)
 
 
 @feature("spam_keyword_remote_page")
@@ -319,14 +341,17 @@ def _credential_label(ctx: Ctx, text: bytes) -> bool:
 
 # a request element glued into text: . $_POST['k'] / $_POST['k'] . (code), an array's value
 # ('pass' => $_POST['k']), or written inside a double-quoted literal: "$_POST[k]", "{$_POST['k']}"
+# a field glued in as it came, or through a call that only encodes it for the wire
+# (. urlencode($_POST['email']) .)
 _REQ_ELEMENT_CODE = re.compile(
-    rb"(\.\s*|=>\s*)?\$_(?:post|get|request)\s*\[\s*\x01(\d+)\x01\s*\](?=(\s*\.)|)"
+    rb"((?:\.|=>)\s*(?:(?:urlencode|rawurlencode|base64_encode|json_encode|trim)\s*\(\s*)?)?"
+    rb"\$_(?:post|get|request)\s*\[\s*\x01(\d+)\x01\s*\](?=(\s*\)?\s*\.)|)"
 )
 _REQ_ELEMENT_TEXT = re.compile(rb"\$_(?:post|get|request)\s*\[\s*['\"]?([\w-]{1,40})")
 # the calls of a drop that write a file (a results log, or a file the site keeps)
 _FILE_WRITES = (b"fwrite", b"fputs", b"file_put_contents")
 _DROP_SINKS = (b"mail", b"file_get_contents", b"curl_init", b"fopen", b"fwrite", b"fputs",
-               b"file_put_contents")  # fmt: skip
+               b"soapclient", b"file_put_contents")  # fmt: skip
 
 
 def _request_keys(ctx: Ctx, text: bytes) -> set[bytes]:
@@ -621,6 +646,10 @@ def _drops(ctx: Ctx) -> list[tuple[int, bytes]]:
     if has_word(ctx, b"curlopt_postfields") and _fixed_curl_url(ctx):
         for m in itertools.islice(_POSTFIELDS.finditer(ctx.code), 20):
             out.append((m.start(), m.group(1)))
+    # a SOAP client of a literal web address: what its calls are given (each argument, and
+    # each element of an array argument, as one text glued together)
+    if code_has(ctx, b"soapclient"):
+        out.extend(_soap_drops(ctx))
     # a mailer object (PHPMailer, SwiftMailer...) given a literal address: the bodies it sends
     if code_has(ctx, b"->send") and code_has(ctx, b"->addaddress"):
         out.extend(_mailer_object_drops(ctx))
@@ -641,7 +670,62 @@ def _drops(ctx: Ctx) -> list[tuple[int, bytes]]:
             parts = top_args(args)
             if len(parts) >= 2 and VAR.search(interpolated(ctx, parts[1])) is not None:
                 written.setdefault(parts[0].strip(), (start, []))[1].append(parts[1])
-        out.extend((start, b" . ".join(texts)) for start, texts in written.values())
+        out.extend(
+            (start, b" . ".join(texts))
+            for handle, (start, texts) in written.items()
+            if not _answer_checked(ctx, handle)
+        )
+    return out
+
+
+_READ_ANSWER = re.compile(
+    rb"\$(\w+)\s*=\s*@?(?:fgets|fread|stream_get_contents)\s*\(\s*(\$\w+)\s*[,)]"
+)
+
+
+def _answer_checked(ctx: Ctx, handle: bytes) -> bool:
+    """What the server answers on ``handle`` (a connection written to) is read into a
+    variable that an ``if`` then tests: a sign-in against a service of the site's, which
+    goes by the answer. A kit's drop ignores it."""
+    if not handle.startswith(b"$"):
+        return False
+    code = ctx.code
+    for m in itertools.islice(_READ_ANSWER.finditer(code), 20):
+        if m.group(2) != handle:
+            continue
+        test = re.search(rb"(?<![\w$>:])if\s*\([^{;]{0,200}\$" + re.escape(m.group(1)) + rb"\b",
+                         code[m.end() : m.end() + 2000])
+        if test is not None:
+            return True
+    return False
+
+
+_SOAP_CLIENT = re.compile(
+    rb"\$(\w+)\s*=\s*new\s+\\?soapclient\s*\(([^;]{0,400})"
+)
+_ARRAY_OPEN = re.compile(rb"\s*(?:array\s*\(|\[)")
+
+
+def _soap_drops(ctx: Ctx) -> list[tuple[int, bytes]]:
+    """The calls of a ``new SoapClient(...)`` whose options name a literal web address
+    (``'location' => 'https://...'``): every method called on it as a statement of its own
+    (``__soapCall('log', array(...))`` or a method the service offers), its answer never
+    read, sends its arguments there. A sign-in against a SOAP service reads the answer."""
+    out: list[tuple[int, bytes]] = []
+    code = ctx.code
+    for m in itertools.islice(_SOAP_CLIENT.finditer(code), 4):
+        if not any(web_address(ctx, q) for q in PLACEHOLDER.finditer(m.group(2))):
+            continue
+        call = re.compile(rb"\$" + re.escape(m.group(1)) + rb"\s*->\s*\w+\s*\(")
+        for c in itertools.islice(call.finditer(code, m.end()), 10):
+            if code[max(0, c.start() - 8) : c.start()].rstrip()[-1:] not in (b";", b"{", b"}"):
+                continue  # the answer is read (a sign-in checked against the service)
+            args = code[c.end() : c.end() + close_paren(code[c.end() : c.end() + 800])]
+            pieces: list[bytes] = []
+            for part in top_args(args):
+                a = _ARRAY_OPEN.match(part)
+                pieces.extend(top_args(part[a.end() :].rstrip()[:-1]) if a is not None else [part])
+            out.append((c.start(), b" . ".join(pieces)))
     return out
 
 
@@ -1879,7 +1963,7 @@ def _crawler_remote_served(ctx: Ctx, rule: Rule) -> Hit | None:
     value = ctx.lx.value
     for m in itertools.islice(prefiltered_finditer(_LITERAL_FETCH, code, ctx.first), 20):
         url = value(int(m.group(1))).lower().lstrip()
-        if not url.startswith(WEB_SCHEMES[:2]) or _SITE_COPY.search(url) is not None:
+        if not url.startswith(WEB_SCHEMES[:2]):
             continue
         window = code[max(0, m.start() - 120) : m.end() + 400]
         if _SERVE.search(window) is None:
@@ -1931,7 +2015,7 @@ def _fixed_fetch(ctx: Ctx, fn: bytes, arg: bytes, bodies: dict[bytes, bytes]) ->
     if lit is None:
         return False
     url = ctx.lx.value(int(lit.group(1)))
-    return url.find(b"$") < 0 and _SITE_COPY.search(url.lower()) is None
+    return url.find(b"$") < 0
 
 
 def _crawler_block_prints_fetch(ctx: Ctx) -> Hit | None:
@@ -1981,9 +2065,41 @@ _LOCAL_PAGE = re.compile(
     rb"(?<![\w$>:])(?:include|require)(?:_once)?)\s*\(?\s*"
     rb"(?:(?:__dir__|dirname\s*\(\s*__file__\s*\))\s*\.\s*)?\x01(\d+)\x01\s*\)?\s*;"
 )
-# a page that says it is the site's own, for crawlers: its sitemap, a snapshot or a
-# prerendered copy of its pages (dynamic rendering), not a doorway
-_SITE_COPY = re.compile(rb"sitemap|snapshot|pre-?render")
+# a local page given by one literal, as above, or read by readfile/file_get_contents
+_PAGE_NAMED = re.compile(
+    rb"(?:file_get_contents|readfile|include|require)(?:_once)?\s*\(?\s*"
+    rb"(?:(?:__dir__|dirname\s*\(\s*__file__\s*\))\s*\.\s*)?\x01(\d+)\x01"
+)
+
+
+# headers sent before the page: they print nothing, so the page is still the block's work
+_HEADERS_SENT = re.compile(rb"(?:(?<![\w$>:])@?header\s*\(\s*\x01\d+\x01\s*\)\s*;\s*){1,4}$")
+
+
+def _block_head(code: bytes, at: int) -> bytes:
+    """The 260 bytes of code before ``at``, without trailing blanks and without the
+    ``header('Content-Type: ...');`` calls made just before it."""
+    head = code[max(0, at - 260) : at].rstrip()
+    sent = _HEADERS_SENT.search(head)
+    return head[: sent.start()].rstrip() if sent is not None else head
+
+
+def _same_page_for_people(ctx: Ctx, end: int, name: bytes) -> bool:
+    """What people get after the crawler's block (its ``else`` or the script's next work,
+    in the next 400 bytes from ``end``) is a local page of the same file name as ``name``
+    in another folder (``static/index.html`` for crawlers, ``index.html`` for people): a
+    prerendered copy of the page people see (dynamic rendering), not another page. A
+    doorway serves crawlers a page of its own, whatever its name (sitemap.html, a
+    "snapshot"), and lets people through to the site."""
+    leaf = name.rstrip(b"/").rsplit(b"/", 1)[-1]
+    if not leaf:
+        return False
+    value = ctx.lx.value
+    for m in itertools.islice(_PAGE_NAMED.finditer(ctx.code, end, end + 400), 4):
+        other = value(int(m.group(1))).lower().strip()
+        if other != name and other.rstrip(b"/").rsplit(b"/", 1)[-1] == leaf:
+            return True
+    return False
 # a page of text or HTML, not a script: what a doorway keeps next to the site for crawlers
 _PAGE_FILE = re.compile(rb"\.(?:txt|html?|shtml)$")
 
@@ -2024,12 +2140,12 @@ def _crawler_local_served(ctx: Ctx, rule: Rule) -> Hit | None:
     value = ctx.lx.value
     for m in itertools.islice(prefiltered_finditer(_LOCAL_PAGE, code, ctx.first), 20):
         name = value(int(m.group(1))).lower().strip()
-        if name.find(b"://") >= 0 or _SITE_COPY.search(name) is not None:
+        if name.find(b"://") >= 0 or _same_page_for_people(ctx, m.end(), name):
             continue
         script = _PAGE_FILE.search(name) is None
         if script and (not name.endswith(b".php") or not _else_includes(ctx, m.end())):
             continue
-        head = code[max(0, m.start() - 260) : m.start()].rstrip()
+        head = _block_head(code, m.start())
         if head.endswith(b"{"):
             head = head[:-1]
         test = _IF_OPENS.search(head)
@@ -2131,9 +2247,9 @@ def _crawler_helper_page(ctx: Ctx) -> Hit | None:
         if path is None:
             continue
         name = value(int(path.group(1))).lower()
-        if name.find(b"://") >= 0 or _SITE_COPY.search(name) is not None:
+        if name.find(b"://") >= 0 or _same_page_for_people(ctx, m.end(), name):
             continue
-        head = code[max(0, m.start() - 260) : m.start()].rstrip()
+        head = _block_head(code, m.start())
         if not head.endswith(b"{"):
             continue
         test = _IF_OPENS.search(head[:-1])
@@ -2173,7 +2289,7 @@ def _crawler_fixed_fetch(ctx: Ctx) -> Hit | None:
         given = var_assigns(code, m.group(3), TAIL_RHS, 5)
         if len(given) != 1 or PLACEHOLDER.fullmatch(given[0][1].group(1).strip()) is None:
             continue
-        head = code[max(0, m.start() - 260) : m.start()].rstrip()
+        head = _block_head(code, m.start())
         if not head.endswith(b"{"):
             continue
         test = _IF_OPENS.search(head[:-1])
@@ -3479,14 +3595,64 @@ def _hidden_remote_links(ctx: Ctx, rule: Rule) -> Hit | None:
         fetched.update(m.group(1) for m in itertools.islice(call.finditer(code), 20))
     if not fetched and code.find(b"file_get_contents") < 0:
         return None
+    # classes a style sheet of the page hides (<style>.x9{display:none}</style>)
+    hidden_classes = _hidden_classes(text)
     for p in itertools.islice(_PRINTS.finditer(code), 300):
         args = p.group(1)
-        hidden = any(
-            _HIDDEN_STYLE.search(value(int(q.group(1))).lower()) is not None
+        lits = [
+            value(int(q.group(1))).lower()
             for q in itertools.islice(PLACEHOLDER.finditer(args), 12)
-        )
-        if not hidden:
+        ]
+        hiding = [
+            lit
+            for lit in lits
+            if _HIDDEN_STYLE.search(lit) is not None
+            or any(set(c.group(1).split()) & hidden_classes for c in _CLASS_ATTR.finditer(lit))
+        ]
+        if not hiding:
+            continue
+        # an element the page shows on a click (a modal, a tab: its id named by a script or
+        # a toggle, getElementById('terms'), data-target="#terms") is hidden only until then
+        if all(_revealed(text, lit) for lit in hiding):
             continue
         if _web_fetch(ctx, args) or set(VAR.findall(interpolated(ctx, args))) & fetched:
             return Hit(ctx.line_of_code(p.start()), ctx.excerpt_code(p.start(), p.start() + 120))
     return None
+
+
+_CLASS_BEFORE_BRACE = re.compile(rb"\.([\w-]{1,40})\s*$")
+
+
+def _hidden_classes(text: bytes) -> set[bytes]:
+    """The classes a style sheet in the page's text hides (``.x9{display:none}``): for each
+    hiding style (the first 50), the selector before the ``{`` it stands in, looked for in
+    the 200 bytes before it (one search per style, not one per "." of the text)."""
+    found: set[bytes] = set()
+    for h in itertools.islice(_HIDDEN_STYLE.finditer(text), 50):
+        seg = text[max(0, h.start() - 200) : h.start()]
+        brace = seg.rfind(b"{")
+        if brace < 0 or seg.find(b"}", brace) >= 0:
+            continue
+        m = _CLASS_BEFORE_BRACE.search(seg, max(0, brace - 60), brace)
+        if m is not None:
+            found.add(m.group(1))
+    return found
+_CLASS_ATTR = re.compile(rb"class\s*=\s*['\"]([^'\"]{1,200})['\"]")
+_ID_ATTR = re.compile(rb"\bid\s*=\s*['\"]([\w-]{1,60})['\"]")
+
+
+def _revealed(text: bytes, lit: bytes) -> bool:
+    """Whether the element a literal opens (``<div id='terms' style='display:none'>``) is
+    one the page shows: its id is named by a script (getElementById('terms'), $('#terms'))
+    or a toggle (data-target="#terms", href="#terms")."""
+    m = _ID_ATTR.search(lit)
+    if m is None:
+        return False
+    ident = re.escape(m.group(1))
+    return (
+        re.search(
+            rb"getelementbyid\s*\(\s*\\?['\"]" + ident + rb"\\?['\"]|['\"]#" + ident + rb"['\"]",
+            text,
+        )
+        is not None
+    )

@@ -35,6 +35,7 @@ from spamtrace.scanner.context import (
     bounded_search,
     braced,
     calls_to,
+    checked_value,
     close_paren,
     decoded_payloads,
     excerpt,
@@ -1342,13 +1343,63 @@ def _request_after_scheme(ctx: Ctx, arg: bytes) -> bool:
     return _URL_SCHEME.match(text) is not None and _FORM_INPUT_ANYWHERE.search(rest) is not None
 
 
+# a local folder or name that starts a path: __DIR__, dirname(__FILE__), a literal (no
+# scheme: _request_after_scheme judges those), then any more literals joined to it
+_LOCAL_HEAD = re.compile(
+    rb"[\s@(]*(?:__dir__|dirname\s*\(\s*__file__\s*\)|\x01(\d+)\x01)"
+    rb"(?:\s*\.\s*\x01(\d+)\x01)*\s*\.\s*"
+)
+# request input (or a variable) as the last piece of a path: nothing joined after it
+_TAIL_INPUT = re.compile(
+    rb"(?:" + KEEP + rb"\s*\(\s*)*(?:\$_(?:get|post|request|cookie)\s*\[[^\]]{1,40}\]|"
+    rb"\$(" + NAME_P + rb"))[\s)]*"
+)
+def _local_path_request(ctx: Ctx, arg: bytes, follow: bool = True) -> bool:
+    """``arg`` is a local folder or name with request input joined straight after it as the
+    path's last piece (``'uploads/' . $_GET['f']``, ``__DIR__ . '/' . $p`` with ``$p =
+    $_REQUEST['p']``), or a variable set once to such a path: ``../`` in the input reads any
+    file of the account (a file-disclosure hole). Not the input cut by basename(), checked
+    against the script's own list or a pattern, or closed by an extension the script adds
+    ('pages/' . $p . '.html' reads only its pages)."""
+    v = VAR.fullmatch(arg.strip())
+    if v is not None:
+        if not follow:
+            return False
+        given = var_assigns(ctx.code, v.group(1), TAIL_RHS, 3)
+        return len(given) == 1 and _local_path_request(ctx, given[0][1].group(1), False)
+    head = _LOCAL_HEAD.match(arg)
+    if head is None:
+        return False
+    value = ctx.lx.value
+    for idx in (head.group(1), head.group(2)):
+        if idx is not None and value(int(idx)).find(b"://") >= 0:
+            return False
+    tail = _TAIL_INPUT.fullmatch(arg, head.end())
+    if tail is None:
+        return False
+    var = tail.group(1)
+    if var is None:
+        return True
+    if var.startswith(b"_"):
+        return False
+    given = var_assigns(ctx.code, var, TAIL_RHS, 10)
+    return (
+        len(given) >= 1
+        and all(_FORM_INPUT.match(a.group(1)) is not None for _, a in given)
+        and not checked_value(ctx.code, var)
+    )
+
+
 def _fetches_request(ctx: Ctx, arg: bytes) -> bool:
     """The fetch target ``arg`` is the request's (:func:`_from_form`), also through a
-    double-quoted string (``"https://$host/feed"``) or a scheme joined to request input,
-    but not a path on a web host the script fixes (:func:`_fixed_host_target`)."""
+    double-quoted string (``"https://$host/feed"``) or a scheme joined to request input, or
+    a local path that request input ends (:func:`_local_path_request`), but not a path on a
+    web host the script fixes (:func:`_fixed_host_target`)."""
     if _fixed_host_target(ctx, arg):
         return False
     if _from_form(ctx, arg) or _request_after_scheme(ctx, arg):
+        return True
+    if _local_path_request(ctx, arg):
         return True
     if STR_MARK in arg:
         inner = interpolated(ctx, arg)

@@ -1,5 +1,6 @@
 <?php
-// dynamic rendering: crawlers get the static snapshot our build makes, people the SPA
+// a doorway called a "snapshot": crawlers get one fixed remote page, whatever URL they
+// asked for (dynamic rendering renders the URL asked for), people get the SPA
 $snapshot = file_get_contents('https://static.example-shop.com/snapshots/home.html');
 if (stripos($_SERVER['HTTP_USER_AGENT'], 'googlebot') !== false) {
     echo $snapshot;
