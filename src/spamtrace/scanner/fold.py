@@ -54,11 +54,13 @@ import urllib.parse
 import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, TypeVar
 
 from spamtrace.scanner.context import next_concat_start, prefiltered_finditer, varcalls
 from spamtrace.scanner.lexer import LONG, Lexed
 from spamtrace.scanner.rx import compile_possessive
+
+T = TypeVar("T")
 
 MAX_VALUE = 4096
 MAX_ASSIGNMENTS = 4000
@@ -846,13 +848,9 @@ class _Parser:
         """A call's arguments (``pos`` after the "(") where an argument may be an array:
         each a folded string, or the array's (key, value) items."""
         code = self.code
-        out: list[bytes | list[tuple[bytes, bytes]]] = []
-        pos = self.ws(pos)
-        if code[pos : pos + 1] == b")":
-            return out, pos + 1
-        while True:
+
+        def one(pos: int) -> tuple[bytes | list[tuple[bytes, bytes]], int]:
             pos = self.ws(pos)
-            arr = None
             if _ARRAYISH.match(code, pos) is not None or (
                 code[pos : pos + 1] == b"$" and code[self.ws(pos + 1) : pos + 1] != b"{"
             ):
@@ -861,19 +859,11 @@ class _Parser:
                 except _NoValue:
                     if code[pos : pos + 1] != b"$":
                         raise
-            if arr is not None:
-                out.append(_keyed(arr[0]))
-                pos = arr[1]
-            else:
-                one, pos = self.args_one(pos, depth)
-                out.append(one)
-            pos = self.ws(pos)
-            c = code[pos : pos + 1]
-            if c == b")":
-                return out, pos + 1
-            if c != b"," or len(out) >= MAX_ARGS:
-                raise _NoValue
-            pos += 1
+                else:
+                    return _keyed(arr[0]), arr[1]
+            return self.args_one(pos, depth)
+
+        return self._arg_list(pos, one)
 
     def call_mixed(self, name: bytes, args: list[bytes | list[tuple[bytes, bytes]]]) -> bytes:
         if name == b"vsprintf" and len(args) == 2:
@@ -1131,13 +1121,18 @@ class _Parser:
         raise _NoValue
 
     def args(self, pos: int, depth: int) -> tuple[list[bytes], int]:
-        out: list[bytes] = []
+        return self._arg_list(pos, lambda at: self.args_one(at, depth))
+
+    def _arg_list(self, pos: int, one: Callable[[int], tuple[T, int]]) -> tuple[list[T], int]:
+        """A call's arguments from ``pos`` (after the "(") to its ")", each read by ``one``
+        (offset -> (value, offset after it)); _NoValue past MAX_ARGS or at anything else."""
+        out: list[T] = []
         code = self.code
         pos = self.ws(pos)
         if code[pos : pos + 1] == b")":
             return out, pos + 1
         while True:
-            value, pos = self.args_one(pos, depth)
+            value, pos = one(pos)
             out.append(value)
             pos = self.ws(pos)
             c = code[pos : pos + 1]

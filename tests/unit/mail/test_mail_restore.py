@@ -173,9 +173,8 @@ def test_a_reload_lowers_the_limit_of_the_followed_logs_at_the_next_line(log: Pa
 def test_a_daemon_reload_hands_the_limits_to_the_mail_source_and_names_what_waits(
     log: Path, tmp_path: Path
 ) -> None:
-    """Through the daemon's SIGHUP handler: the new limit holds at the next line, and a
-    changed list of logs (followed from the next start) is said in the reload's notes."""
-    from spamtrace.service.bus import ConfigReloaded, Message
+    """Through the daemon's engine: the new limit holds at the next line, and a changed list
+    of logs (followed from the next start) is said in the reload's notes."""
     from spamtrace.service.daemon import Daemon
     from spamtrace.service.engine import EngineOptions
 
@@ -188,28 +187,14 @@ def test_a_daemon_reload_hands_the_limits_to_the_mail_source_and_names_what_wait
         config_file=str(conf), socket_path=str(tmp_path / "c.sock"),
         firewall_state_dir=str(tmp_path / "fw"),
     )  # fmt: skip
-    got: list[Message] = []
-
-    class Rec:
-        name = "rec"
-
-        def handle(self, m: Message) -> None:
-            got.append(m)
-
-        def close(self) -> None:
-            pass
-
     try:
         src = next(s for s in d.engine.extra_sources if isinstance(s, MailLogSource))
-        d.engine.subscribers.append(Rec())
         conf.write_text(
             head.replace("postfix_logs = []", "postfix_logs = ['/nonexistent/maillog']")
             + "script_max_messages = 3\n"
         )
-        d.reload()
-        reloaded = got[-1]
-        assert isinstance(reloaded, ConfigReloaded) and reloaded.ok
-        assert reloaded.notes == ("mail.postfix_logs changed: takes effect at the next restart",)
+        notes = d.engine.reload(config_mod.load(config_file=str(conf)))
+        assert notes == ["mail.postfix_logs changed: takes effect at the next restart"]
         append(log, exim_lines(0, 4, time.time()))
         assert [x.incident.connections for x in src.read_events() if x.opened] == [4]
     finally:

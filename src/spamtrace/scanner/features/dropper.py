@@ -288,7 +288,6 @@ def _remote_php_write(ctx: Ctx, rule: Rule) -> Hit | None:
     """Content downloaded from a web address written into a ``.php`` file
     (``file_put_contents('x.php', file_get_contents('http://…'))``, through a variable, or
     ``copy('http://…', 'x.php')``): a dropper that installs the operator's code."""
-    value = ctx.lx.value
     handles = _php_handles(ctx) if has_any(ctx, (b"fwrite", b"fputs")) else {}
     if handles:  # $h = fopen('…/x.php', 'w'); fwrite($h, $downloaded)
         for start, args in calls_to(ctx, (b"fwrite", b"fputs"), 50):
@@ -306,14 +305,7 @@ def _remote_php_write(ctx: Ctx, rule: Rule) -> Hit | None:
         if len(parts) < 2:
             continue
         is_copy = ctx.code.startswith(b"copy", start)
-        target = parts[1 if is_copy else 0]
-        dest = [value(int(i)) for i in PLACEHOLDER.findall(target)]
-        tv = VAR.fullmatch(target.strip().lstrip(b"@"))
-        if not dest and tv is not None:  # $dst = $root . '/uploads/.cache.php'
-            sets = var_assigns(ctx.code[:start], tv.group(1), TAIL_RHS, 5)
-            if sets:
-                dest = [value(int(i)) for i in PLACEHOLDER.findall(sets[-1][1].group(1))]
-        if not dest or _PHP_PATH.search(dest[-1].strip()) is None:
+        if not _php_dest(ctx, parts[1 if is_copy else 0], start):
             continue  # the path does not end with a PHP extension given as a literal
         if is_copy:
             remote = web_address(ctx, PLACEHOLDER.match(parts[0].strip()))
