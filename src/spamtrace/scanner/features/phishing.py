@@ -3330,11 +3330,12 @@ def _headers_pixel(ctx: Ctx, rule: Rule) -> Hit | None:
 
 # a kit's next page, where the visitor types the next secret: a relative page named for a
 # password, a one-time or SMS code, a PIN, a card, a billing or 3-D Secure step
-_NEXT_SECRET_STEP = re.compile(
-    rb"^\s*location\s*:\s*(?!\w+:)[\w./-]{0,80}?(?<![a-z])"
+_SECRET_PAGE_NAME = (
+    rb"(?!\w+:)[\w./-]{0,80}?(?<![a-z])"
     rb"(?:pass(?:word|wd)?|pwd|otp|sms|pin|card|cc|billing|vbv|3ds|security)[\w-]{0,20}"
     rb"\.(?:php|html?)\b"
 )
+_NEXT_SECRET_STEP = re.compile(rb"^\s*location\s*:\s*" + _SECRET_PAGE_NAME)
 
 
 _CHAT_BOTS = re.compile(rb"api\.telegram\.org/bot|discord(?:app)?\.com/api/webhooks")
@@ -3346,16 +3347,10 @@ _VICTIM_LABELS = re.compile(rb"\bip\s*(?:address)?\s*[:=]|user-?agent|\bbrowser\
 # url=otp.php">, location.href = 'pass.php', window.location.replace("card.php")
 _NEXT_SECRET_OTHER = re.compile(
     rb"(?:\burl\s*=|location(?:\.href)?\s*=|location\.(?:replace|assign)\s*\()\s*['\"]?"
-    rb"(?!\w+:)[\w./-]{0,80}?(?<![a-z])"
-    rb"(?:pass(?:word|wd)?|pwd|otp|sms|pin|card|cc|billing|vbv|3ds|security)[\w-]{0,20}"
-    rb"\.(?:php|html?)\b"
+    + _SECRET_PAGE_NAME
 )
 # a page name alone, kept in a variable that a Location header is then given
-_SECRET_PAGE = re.compile(
-    rb"^\s*(?!\w+:)[\w./-]{0,80}?(?<![a-z])"
-    rb"(?:pass(?:word|wd)?|pwd|otp|sms|pin|card|cc|billing|vbv|3ds|security)[\w-]{0,20}"
-    rb"\.(?:php|html?)\b"
-)
+_SECRET_PAGE = re.compile(rb"^\s*" + _SECRET_PAGE_NAME)
 # a payment step: where an ordinary checkout goes once it has the address
 _PAYMENT_STEP = re.compile(rb"(?<![a-z])(?:card|cc|billing)[\w-]{0,20}\.(?:php|html?)\b")
 _HEADER_VAR = re.compile(rb"header\s*\(\s*\x01(\d+)\x01(?:\s*\.\s*\$(" + NAME_P + rb"))?")
