@@ -557,6 +557,12 @@ class MailPolicy:
         since = inc.first_seen if inc is not None else win.last_seen - self.t.window
         return tuple(qid for wall, qid in win.queue_ids if wall >= since)
 
+    def open_count(self, now: float) -> int:
+        """The incidents still open at ``now`` (wall time): last seen within ``window``. An
+        incident is closed at its sender's next message; one quiet longer is over already."""
+        window = self.t.window
+        return sum(1 for inc in self._open.values() if now - inc.last_seen <= window)
+
     def open_incidents(self) -> list[MailIncident]:
         # a sender's window may have been dropped (max_senders) while its incident is open:
         # the incident goes on if it sends again; its snapshot meanwhile has an empty window

@@ -107,6 +107,13 @@ class StatusBoard:
         pass
 
 
+def _mail_open(sources: Sequence[object]) -> int:
+    """The incidents the mail-log source has open (it keeps them in its own policy)."""
+    from spamtrace.sources.maillog.follow import MailLogSource
+
+    return sum(s.open_count() for s in sources if isinstance(s, MailLogSource))
+
+
 def _mail_logs(sources: Sequence[object]) -> list[dict[str, Any]] | None:
     """``status``'s ``mail_logs``: path, kind, waiting and lines of each followed mail log."""
     for src in sources:
@@ -403,7 +410,8 @@ class Daemon:
             "blocked_events": e.blocked_events,
             "incidents_opened": e.incidents_opened,
             "alerting_incidents": e.alerting_opened,
-            "incidents_open": len(e.tracker.open_incidents()),
+            # the connections' incidents and the mail logs' (mail-script, mail-auth)
+            "incidents_open": len(e.tracker.open_incidents()) + _mail_open(e.extra_sources),
             "events_lost": e.events_lost,
             "events_lost_by_source": dict(e.lost),
             "capture_gap": None

@@ -173,8 +173,9 @@ def test_a_reload_lowers_the_limit_of_the_followed_logs_at_the_next_line(log: Pa
 def test_a_daemon_reload_hands_the_limits_to_the_mail_source_and_names_what_waits(
     log: Path, tmp_path: Path
 ) -> None:
-    """Through the daemon's engine: the new limit holds at the next line, and a changed list
-    of logs (followed from the next start) is said in the reload's notes."""
+    """Through the daemon's engine: the new limit holds at the next line, a changed list of
+    logs (followed from the next start) is said in the reload's notes, and status counts
+    the incident opened among the open ones."""
     from spamtrace.service.daemon import Daemon
     from spamtrace.service.engine import EngineOptions
 
@@ -195,7 +196,26 @@ def test_a_daemon_reload_hands_the_limits_to_the_mail_source_and_names_what_wait
         )
         notes = d.engine.reload(config_mod.load(config_file=str(conf)))
         assert notes == ["mail.postfix_logs changed: takes effect at the next restart"]
+        assert d.status()["incidents_open"] == 0
         append(log, exim_lines(0, 4, time.time()))
         assert [x.incident.connections for x in src.read_events() if x.opened] == [4]
+        # status counted the connections' incidents only: "1 opened, 0 open" while the
+        # script's incident was open
+        assert d.status()["incidents_open"] == 1
     finally:
         d.engine.close()
+
+
+def test_an_incident_quiet_longer_than_the_window_is_not_counted_open(log: Path) -> None:
+    """The policy closes an incident at its sender's next message; until then one quiet
+    longer than ``window`` is over and not counted open."""
+    src = source(log, mail__restore_hours=0, mail__window=600)  # limit 20
+    try:
+        append(log, exim_lines(0, 21, time.time() - 900))  # opened 15 minutes ago
+        assert [x.opened for x in src.read_events()].count(True) == 1
+        assert src.open_count() == 0
+        append(log, exim_lines(21, 21, time.time()))
+        assert [x.opened for x in src.read_events()].count(True) == 1
+        assert src.open_count() == 1
+    finally:
+        src.close()

@@ -342,6 +342,10 @@ class MailLogSource:
             return None
         return self.accounts.for_domain(box.rpartition("@")[2])
 
+    def open_count(self) -> int:
+        """The mail-script / mail-auth incidents open now (``status``'s ``incidents_open``)."""
+        return self.policy.open_count(time.time())
+
     def stats(self) -> dict[str, Any]:
         return {
             "logs": [
