@@ -1234,6 +1234,47 @@ _ODD_EXT = re.compile(
 _HIDDEN_TXT = re.compile(rb"(?:^/|\.\./|upload|(?:^|/)tmp/).*\.txt$", re.IGNORECASE)
 
 
+# a hidden file (its name starts with a dot) with an extension no PHP script has:
+# '/home/u/public_html/wp-content/cache/.bd14c50c.ott', '/.3fa9c2e1.cache': code parked
+# under a name that listings hide and that no one opens as PHP. The sites' own hidden
+# files are PHP (Symfony's '.env.local.php', Friendica's '.htconfig.php', '.config.inc')
+# or have no extension (WordPress's '.maintenance'); a '.dist' file is a tool's config
+_HIDDEN_NONCODE = re.compile(
+    rb"(?:^|/)\.[^/.]+(?:\.[^/.]+)*\.(?!(?:php\d?|phtml|inc|module|dist)$)[a-z0-9_-]{1,10}$",
+    re.IGNORECASE,
+)
+
+
+# an include of a variable: ``include $p;``, ``@require($f)``
+_INCLUDE_OF_VAR = re.compile(
+    rb"(?<![\w$>:])(?:include|require)(?:_once)?\b[\s(@]*\$(" + NAME_P + rb")\s*\)?\s*;"
+)
+
+
+# the value given to that variable: literals glued to each other or to a folder expression
+# ('$p = __DIR__ . "/.x.cache";', '$p = "/var/www/site/" . ".x.woff";'), nothing else
+_RHS_PATH_PARTS = re.compile(rb"[\w\s.()\x01]{1,200}")
+_LITERAL_TOKEN = re.compile(rb"\x01(\d+)\x01")
+
+
+def _hidden_noncode_var(ctx: Ctx) -> re.Match[bytes] | None:
+    """An include of a variable whose every value is one literal naming a hidden file with
+    no PHP extension (``$p = '/.../.bd14c50c.ott'; @include $p;``)."""
+    for m in bounded_finditer(_INCLUDE_OF_VAR, ctx.code, 20, first=ctx.first):
+        given = var_assigns(ctx.code, m.group(1), TAIL_RHS, 10)
+        paths = []
+        for _, am in given:
+            rhs = am.group(1)
+            parts = _LITERAL_TOKEN.findall(rhs)
+            if not parts or _RHS_PATH_PARTS.fullmatch(rhs) is None:
+                break
+            paths.append(b"".join(ctx.lx.value(int(n)) for n in parts).strip())
+        else:
+            if paths and all(_HIDDEN_NONCODE.search(p) for p in paths):
+                return m
+    return None
+
+
 _ARG_REQ = re.compile(rb"[\s@]*(?:\(\s*string\s*\)\s*)?" + REQ)
 
 
@@ -1361,8 +1402,12 @@ def _include_literal(ctx: Ctx, rule: Rule) -> Hit | None:
                 and (len(path.partition(b",")[2]) >= 16 or _glued_tainted(ctx, m.end()))
             )  # the code itself, or decoded data glued on ('data://text/plain,' . $decoded)
             or path[:9].lower() in (b"php://inp", b"php://fil")
+            or _HIDDEN_NONCODE.search(path)
         ):
             return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end()))
+    held = _hidden_noncode_var(ctx)
+    if held is not None:
+        return Hit(ctx.line_of_code(held.start()), ctx.excerpt_code(held.start(), held.end()))
     return None
 
 
