@@ -4,11 +4,15 @@ forged senders, mailers fed by a controller, "installed here" beacons.
 
 from __future__ import annotations
 
+import base64
+import binascii
+import codecs
 import itertools
 import re
 
 from spamtrace.scanner.context import (
     CURLOPT_URL,
+    FETCH_CALLS,
     FETCH_LITERAL,
     KEEP,
     NAME_P,
@@ -1064,4 +1068,168 @@ def _smtp_login_list(ctx: Ctx, rule: Rule) -> Hit | None:
             if any(re.search(rb"\$" + re.escape(n) + rb"\b", b.group(1)) for n in changing):
                 at = m.start()
                 return Hit(ctx.line_of_code(at), ctx.excerpt_code(at, at + 100))
+    return None
+
+
+# a decoder given one literal: a web address the script keeps from its reader
+_HIDDEN_ADDRESS = re.compile(
+    rb"(?<![\w$>:])(base64_decode|hex2bin|str_rot13|strrev)\s*\(\s*\x01(\d+)\x01\s*\)"
+)
+# the whole request as it came: the raw body, or a request array taken whole
+_WHOLE_REQUEST = re.compile(
+    rb"php://input|(?<![\w$>:])(?:json_encode|serialize|http_build_query|var_export|print_r|implode"
+    rb"|base64_encode)\s*\(\s*(?:\x01\d+\x01\s*,\s*)?(?:\$_(?:post|get|request|cookie)\b(?!\s*\[)"
+    rb"|getallheaders\s*\(\s*\))"
+)
+# where a request's body is given: curl's POSTFIELDS, a stream's 'content', wp_remote_post()'s
+# arguments
+_BODY_SITE = re.compile(
+    rb"curlopt_postfields\s*,([^;]{0,300})|(?<![\w$>:])wp_(?:safe_)?remote_(?:post|request)\s*\(([^;]{0,400})"
+    rb"|\x01(\d+)\x01\s*=>([^,;)\]]{0,200})"
+)
+_SENDERS = (b"wp_remote_post", b"wp_safe_remote_post", b"wp_remote_request")
+_ASSIGN_ANY = re.compile(
+    rb"\$(" + NAME_P + rb")\s*(?:\[[^\]\n]{0,40}\]\s*)?\.?=(?![=>])([^;]{1,400});"
+)
+_PARAMS_OF = re.compile(rb"function\s+&?\s*(" + NAME_P + rb")\s*\(([^)]{0,300})\)")
+
+
+def _unhide(name: bytes, text: bytes) -> bytes:
+    """What PHP's decoder ``name`` makes of the literal ``text`` (b"" when it fails)."""
+    try:
+        if name == b"base64_decode":
+            text = re.sub(rb"\s+", b"", text)
+            return base64.b64decode(text + b"=" * (-len(text) % 4))
+        if name == b"hex2bin":
+            return bytes.fromhex(text.decode("ascii"))
+        if name == b"str_rot13":
+            return codecs.encode(text.decode("latin-1"), "rot13").encode("latin-1")
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        return b""
+    return text[::-1]
+
+
+def _sends_to(ctx: Ctx, pos: int) -> bool:
+    """Whether the value at ``pos`` is the address of a web request: the first argument of
+    curl_init(), file_get_contents(), fopen(), wp_remote_post()... or of CURLOPT_URL."""
+    before = ctx.code[max(0, pos - 60) : pos]
+    call = re.search(rb"([a-z_]\w*)\s*\(\s*@?\s*$", before)
+    if call is not None:
+        return call.group(1) in FETCH_CALLS or call.group(1) in _SENDERS
+    return re.search(rb"curlopt_url\s*,\s*@?\s*$", before) is not None
+
+
+def _hidden_address_sent(ctx: Ctx, pos: int) -> list[int]:
+    """Where the decoder call at ``pos`` is a request's address: the call itself, or each use
+    of a variable set to it when every use is one (empty when it is anything else)."""
+    if _sends_to(ctx, pos):
+        return [pos]
+    code = ctx.code
+    got = assignment_before(code, pos)
+    if got is None:
+        return []
+    name, rhs = got
+    if not code.startswith(rhs.strip(), pos):
+        return []  # the decoded text is part of something larger
+    var = b"$" + name
+    uses = []
+    for m in itertools.islice(re.finditer(re.escape(var) + rb"(?![\w\x80-\xff])", code), 200):
+        if re.match(rb"\s*=(?![=>])", code[m.end() : m.end() + 12]):
+            continue  # the assignment
+        if not _sends_to(ctx, m.start()):
+            return []
+        uses.append(m.start())
+    return uses
+
+
+# a function's or a closure's head, up to its opening brace
+_ANY_FUNCTION = re.compile(
+    rb"(?<![\w$>:])function\s*&?\s*(?:" + NAME_P + rb")?\s*\([^)]{0,300}\)[^{;]{0,120}\{"
+)
+
+
+def _function_spans(ctx: Ctx) -> list[tuple[int, int]]:
+    """The bodies of the file's functions and closures, as (start, end) offsets."""
+    code = ctx.code
+    spans = []
+    for m in itertools.islice(_ANY_FUNCTION.finditer(code), 500):
+        spans.append((m.end(), m.end() + close_paren(code[m.end() : m.end() + 20000], 123, 125)))
+    return spans
+
+
+def _innermost(spans: list[tuple[int, int]], pos: int) -> tuple[int, int] | None:
+    inside = [s for s in spans if s[0] <= pos < s[1]]
+    return min(inside, key=lambda s: s[1] - s[0]) if inside else None
+
+
+def _request_names(ctx: Ctx) -> set[bytes]:
+    """Variables (and parameters of the file's functions) that come to hold the whole
+    request or something made of it, followed through assignments and calls."""
+    code = ctx.code
+    names: set[bytes] = set()
+
+    def carries(text: bytes) -> bool:
+        if _WHOLE_REQUEST.search(text):
+            return True
+        return any(re.search(rb"\$" + re.escape(n) + rb"(?![\w\x80-\xff])", text) for n in names)
+
+    assigns = list(itertools.islice(_ASSIGN_ANY.finditer(code), 3000))
+    funcs = list(itertools.islice(_PARAMS_OF.finditer(code), 300))
+    for _ in range(4):
+        before = len(names)
+        for m in assigns:
+            if m.group(1) not in names and carries(m.group(2)):
+                names.add(m.group(1))
+        for f in funcs:
+            params = set(re.findall(rb"\$(" + NAME_P + rb")", f.group(2)))
+            if params <= names:
+                continue
+            for start, args in calls_to(ctx, (f.group(1),), 50):
+                if code[max(0, start - 12) : start].rstrip().endswith(b"function"):
+                    continue  # the definition
+                if carries(args):
+                    names |= params
+                    break
+        if len(names) == before:
+            break
+    return names
+
+
+@feature("request_sent_hidden")
+def _request_sent_hidden(ctx: Ctx, rule: Rule) -> Hit | None:
+    """The request as it came (the raw body, or $_POST / $_COOKIE / the headers taken whole)
+    posted to a web address the file hides (base64, hex, rot13 or reversed, decoded where it
+    is used): a planted line that copies every visitor's form, login or payment to its
+    operator. The body is given in the same function as the hidden address (or, outside any
+    function, within a few lines of it)."""
+    code = ctx.code
+    if not _WHOLE_REQUEST.search(code):
+        return None
+    sends: list[tuple[re.Match[bytes], int]] = []
+    for m in itertools.islice(_HIDDEN_ADDRESS.finditer(code), 100):
+        value = _unhide(m.group(1), ctx.lx.value(int(m.group(2)))).strip().lower()
+        if value.startswith((b"http://", b"https://")):
+            sends.extend((m, at) for at in _hidden_address_sent(ctx, m.start()))
+    if not sends:
+        return None
+    names = _request_names(ctx)
+    spans = _function_spans(ctx)
+    for site in itertools.islice(_BODY_SITE.finditer(code), 200):
+        if site.group(3) is not None:
+            key = ctx.lx.value(int(site.group(3))).strip().lower()
+            if key not in (b"content", b"body"):
+                continue
+            text = site.group(4)
+        else:
+            text = site.group(1) or site.group(2) or b""
+        if not (_WHOLE_REQUEST.search(text) or any(
+            re.search(rb"\$" + re.escape(n) + rb"(?![\w\x80-\xff])", text) for n in names
+        )):
+            continue
+        where = _innermost(spans, site.start())
+        for hidden, at in sends:
+            near = _innermost(spans, at)
+            if near == where and (where is not None or abs(at - site.start()) < 1500):
+                line = ctx.line_of_code(hidden.start())
+                return Hit(line, ctx.excerpt_code(hidden.start(), hidden.end()))
     return None
