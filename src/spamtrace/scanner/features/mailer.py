@@ -40,6 +40,7 @@ from spamtrace.scanner.context import (
     has_request_words,
     has_word,
     interpolated,
+    literals_holding,
     mail_envelope,
     per_file,
     prefiltered_finditer,
@@ -1232,4 +1233,79 @@ def _request_sent_hidden(ctx: Ctx, rule: Rule) -> Hit | None:
             if near == where and (where is not None or abs(at - site.start()) < 1500):
                 line = ctx.line_of_code(hidden.start())
                 return Hit(line, ctx.excerpt_code(hidden.start(), hidden.end()))
+    return None
+
+
+# a mail template's random filler: {randstr,10}, [-randomletters-], ##randnum##, %random%
+_RANDOM_FILL = (
+    rb"(?:\{[a-z_]*rand[a-z_]*(?:,[^{}]{0,20})?\}|\[-?[a-z_]*rand[a-z_]*-?\]"
+    rb"|##[a-z_]*rand[a-z_]*##|%[a-z_]*rand[a-z_]*%)"
+)
+_FILLED_DOMAIN = re.compile(rb"@[^\s'\"<>@]{0,60}?" + _RANDOM_FILL)
+_RANDOM_CALL = re.compile(
+    rb"(?<![\w$>:])(?:rand|mt_rand|uniqid|str_shuffle|random_bytes|random_int|array_rand"
+    rb"|openssl_random_pseudo_bytes)\s*\("
+)
+# a literal ending in '@', something computed, a literal starting a domain: 'x@' . ... . '.com'
+_BUILT_DOMAIN = re.compile(rb"\x01(\d+)\x01\s*\.\s*([^;]{1,120}?)\s*\.\s*\x01(\d+)\x01")
+_DOMAIN_TAIL = re.compile(rb"\.[a-z0-9-]+(?:\.[a-z0-9-]+)+(?:[>\s].*)?", re.DOTALL)
+# what says the address is the sender's: setFrom(, ->From =, $from... = / $sender... =,
+# a 'from...' or 'sender...' key, a From: header
+_FROM_CALL = re.compile(
+    rb"(?:setfrom|->\s*from|\$[\w\x80-\xff]*(?:from|sender)[\w\x80-\xff]*\s*"
+    rb"(?:\[[^\]]{0,30}\]\s*)?\.?=)\s*\(?\s*$"
+)
+_KEY_BEFORE = re.compile(rb"\x01(\d+)\x01\s*=>\s*$")
+
+
+_GLUED_AFTER = re.compile(rb"\x01(\d+)\x01\s*\.\s*$")
+_HEADER_FROM = re.compile(rb"(?:^|[\r\n]|\\[rn])\s*(?:from|sender|reply-to)\s*:", re.IGNORECASE)
+
+
+def _sender_place(ctx: Ctx, pos: int, text: bytes) -> bool:
+    """Whether the address starting at ``pos`` (the literal's text ``text``) is a sender's:
+    a From: header in the text or glued right after one, or set as the sender by what comes
+    just before it (setFrom(, ->From =, $from = / $sender =, a 'from...' or 'sender...' key)."""
+    if _HEADER_FROM.search(text):
+        return True
+    before = ctx.code[max(0, pos - 80) : pos]
+    if _FROM_CALL.search(before):
+        return True
+    key = _KEY_BEFORE.search(before)
+    if key is not None:
+        name = ctx.lx.value(int(key.group(1))).lower()
+        return name.find(b"from") >= 0 or name.find(b"sender") >= 0
+    glued = _GLUED_AFTER.search(before)
+    return glued is not None and _HEADER_FROM.search(ctx.lx.value(int(glued.group(1)))) is not None
+
+
+@feature("random_sender_domain")
+def _random_sender_domain(ctx: Ctx, rule: Rule) -> Hit | None:
+    """A sender address whose domain is made up anew for each mail: a mail template's
+    random filler after the '@' ('service@{randstr,12}.paypal-resolution.com',
+    'noreply@[-randomletters-].id-apple.com') or a random string glued between 'x@' and
+    '.domain' in code. No one sends from a random host of a domain; a spam tool forges its
+    sender so that no two mails look alike."""
+    code = ctx.code
+    value = ctx.lx.value
+    for i in literals_holding(ctx, (b"rand",), 20000):
+        text = value(i)
+        if text.find(b"@") < 0 or not _FILLED_DOMAIN.search(text.lower()):
+            continue
+        at = code.find(b"\x01%d\x01" % i)
+        if at >= 0 and _sender_place(ctx, at, text):
+            return Hit(ctx.line_of_code(at), excerpt(text[:120]))
+    if not has_any(ctx, (b"rand", b"uniqid", b"str_shuffle")) or not _RANDOM_CALL.search(code):
+        return None
+    for m in itertools.islice(PLACEHOLDER.finditer(code), 20000):
+        head = value(int(m.group(1)))
+        if not head.endswith(b"@"):
+            continue
+        built = _BUILT_DOMAIN.match(code, m.start())
+        if built is None or not _RANDOM_CALL.search(built.group(2)):
+            continue
+        if not _DOMAIN_TAIL.fullmatch(value(int(built.group(3))).lower()):
+            continue
+        if _sender_place(ctx, m.start(), head):
+            return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), built.end()))
     return None
