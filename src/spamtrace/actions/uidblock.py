@@ -99,7 +99,7 @@ def render_parts(ports: Sequence[int], nflog_group: int) -> list[str]:
     ]
 
 
-def ensure_text(ports: Sequence[int], nflog_group: int) -> str:
+def ensure_text(ports: Sequence[int], group: int) -> str:
     """Commands that create the table, set and chain if missing (idempotent; the chain's two
     rules added again)."""
     return (
@@ -108,7 +108,7 @@ def ensure_text(ports: Sequence[int], nflog_group: int) -> str:
         f"add chain {FAMILY} {TABLE} {CHAIN} "
         "{ type filter hook output priority filter - 10; policy accept; }\n"
         f"flush chain {FAMILY} {TABLE} {CHAIN}\n"
-        + "".join(f"add rule {FAMILY} {TABLE} {CHAIN} {r}\n" for r in chain_rules(ports, nflog_group))
+        + "".join(f"add rule {FAMILY} {TABLE} {CHAIN} {r}\n" for r in chain_rules(ports, group))
     )
 
 
