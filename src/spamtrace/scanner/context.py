@@ -1139,7 +1139,16 @@ WP_LOGIN_CALLS = (b"wp_set_auth_cookie", b"wp_set_current_user")
 SWAP_CALLS = (b"str_replace", b"str_ireplace", b"preg_replace")
 
 
-CRAWLER_TESTS = (b"preg_match", b"stripos", b"strpos", b"stristr")
+# (PHP 8's str_contains/str_starts_with/str_ends_with test the same way strpos does)
+CRAWLER_TESTS = (
+    b"preg_match",
+    b"stripos",
+    b"strpos",
+    b"stristr",
+    b"str_contains",
+    b"str_starts_with",
+    b"str_ends_with",
+)
 
 
 WEB_SCHEMES = (b"http://", b"https://", b"ftp://")  # a remote address (the crawler rule: web)

@@ -1779,6 +1779,60 @@ def _glued_literals(code: bytes, lx: Lexed) -> tuple[bytes, list[bytes]]:
     return b"".join(out), added
 
 
+# PHP 8's call syntax, read as the older one it means:
+# - a named argument's label (``str_replace(search: '_', ...)``, ``system(command: $c)``):
+#   after "(" or ",", a name and one ":" (not "::"); blanked, the arguments are read in the
+#   order written (the way every call of a built name is written)
+_NAMED_LABEL = compile_possessive(rb"(?<=[(,])(\s*+)([a-z_][a-z0-9_]*+\s*+:)(?!:)")
+# - a first-class callable ``strlen(...)``, ``$f(...)``, ``$o->m(...)``: the callable itself;
+#   a function's name the literal of its name, anything else the expression without "(...)"
+_FIRST_CLASS = compile_possessive(rb"\(\s*+\.\.\.\s*+\)")
+_FCC_NAME = re.compile(rb"\\?[a-z_\x80-\xff][\w\x80-\xff\\]*\s*\Z")
+# - the nullsafe operator ``$o?->m()``: a call of ``$o->m()`` as far as a reader is concerned
+_NULLSAFE = b"?->"
+
+
+def _modern_calls(code: bytes, lx: Lexed) -> tuple[bytes, list[bytes]]:
+    """The code with PHP 8's call syntax written the older way (see :data:`_NAMED_LABEL`,
+    :data:`_FIRST_CLASS`, :data:`_NULLSAFE`), and the new literals' bodies (the names of
+    first-class callables, numbered after the file's own). Labels and ``(...)`` become
+    spaces: the offsets of everything else stay."""
+    added: list[bytes] = []
+    if code.find(b"...") >= 0:
+        out: list[bytes] = []
+        last = 0
+        n = len(lx.raw_strings)
+        for m in _FIRST_CLASS.finditer(code):
+            head = code[max(last, m.start() - 80) : m.start()]
+            name = _FCC_NAME.search(head)
+            if name is not None:
+                at = m.start() - len(head) + name.start()
+                before = code[at - 1 : at] if at else b""
+                word = name.group().strip().lstrip(b"\\")
+                if (
+                    before not in (b"$", b">", b":")
+                    and not (before.isalnum() or before == b"_")
+                    and _BEFORE_FUNCTION.search(code, max(0, at - 12), at) is None
+                    and word not in _KEYWORDS
+                ):
+                    out.append(code[last:at])
+                    out.append(b"\x01%d\x01" % (n + len(added)))
+                    added.append(word)
+                    last = m.end()
+                    continue
+            out.append(code[last : m.start()])
+            out.append(b" " * (m.end() - m.start()))
+            last = m.end()
+        if out:
+            out.append(code[last:])
+            code = b"".join(out)
+    if code.find(b":") >= 0:
+        code = _NAMED_LABEL.sub(lambda m: m.group(1) + b" " * len(m.group(2)), code)
+    if code.find(_NULLSAFE) >= 0:
+        code = code.replace(_NULLSAFE, b" ->")
+    return code, added
+
+
 def normalized(
     lx: Lexed,
     cache: dict[str, Any] | None = None,
@@ -1790,11 +1844,21 @@ def normalized(
     function as the name it holds (:func:`inline_name_variables`). PHP does the same with
     either text; the rules read both (the rewrites themselves are findings of their own).
     ``has(word)``: whether ``word`` is in the code (the gate pass knows without a search)."""
+    orig = lx
     code = lx.code
     if has is None:
         has = code.__contains__
+    code, modern = _modern_calls(code, lx)
+    if modern:
+        lx = replace(
+            lx,
+            code=code,
+            raw_strings=lx.raw_strings + modern,
+            kinds=lx.kinds + ["sq"] * len(modern),
+            _values={},
+        )
     if has(b"$globals") or has(b"${"):
-        code = _superglobal_aliases(code, lx, Env(code, lx, cache))
+        code = _superglobal_aliases(code, lx, Env(code, lx, None if modern else cache))
     code, added = _glued_literals(code, lx)
     view = lx
     if added:
@@ -1811,11 +1875,11 @@ def normalized(
         )
     elif code is not lx.code:
         view = replace(lx, code=code, _values={})
-    inlined = inline_name_variables(view, None if view is not lx else cache)
+    inlined = inline_name_variables(view, None if view is not orig else cache)
     if inlined is not None:
         view = (
             replace(view, code=inlined) if view is not lx else replace(lx, code=inlined, _values={})
         )
-    if view is lx or view.code == lx.code:
+    if view is orig or view.code == orig.code:
         return None
     return view

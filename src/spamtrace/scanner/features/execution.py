@@ -962,6 +962,36 @@ def page_path_var(ctx: Ctx, var: bytes) -> bool:
 _NAMED_FOLDER_HEAD = re.compile(rb"[\w.-]+/")
 
 
+# include of a literal glued to request input: include 'data://text/plain;base64,' . $_POST['p']
+_INCLUDE_LITERAL_JOIN = re.compile(
+    rb"(?<![\w$>:])(?:include|require)(?:_once)?\b[\s(@]*\x01(\d+)\x01\s*\.\s*[(@\s]*"
+    rb"\$(_(?:get|post|request|cookie|server)\b|" + NAME_P + rb")"
+)
+# the wrappers whose "path" is the code itself
+_CODE_WRAPPERS = (b"data:", b"php://input", b"php://filter/read=convert.base64-decode/resource=data:")
+
+
+@feature("include_request_code")
+def _include_request_code(ctx: Ctx, rule: Rule) -> Hit | None:
+    """An include of a ``data:`` URI whose body is request input (``include
+    'data://text/plain;base64,' . $_POST['p']``): the request sends the code PHP runs, the
+    way eval() of it would."""
+    if string_text(ctx).find(b"data:") < 0:
+        return None
+    req: set[bytes] | None = None
+    for m in bounded_finditer(_INCLUDE_LITERAL_JOIN, ctx.code, 50, first=ctx.first):
+        if not ctx.lx.value(int(m.group(1))).lower().lstrip().startswith(_CODE_WRAPPERS):
+            continue
+        name = m.group(2)
+        if not name.startswith(b"_") or name not in (b"_get", b"_post", b"_request", b"_cookie", b"_server"):
+            if req is None:
+                req = set(taint(ctx)[0])
+            if name not in req:
+                continue
+        return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end() + 20))
+    return None
+
+
 @feature("include_rooted")
 def _include_rooted(ctx: Ctx, rule: Rule) -> Hit | None:
     """An include whose path the request completes, not names: request input after a fixed
@@ -2900,6 +2930,11 @@ _ARROW_HEAD = re.compile(
     rb"[\s@]*(?:static\s+)?fn\s*&?\s*\(([^)]{0,300})\)\s*(?::\s*\??[\w\\]+\s*)?=>"
 )
 _PARAM = re.compile(rb"\$(" + NAME_P + rb")")
+# an object of an anonymous class given as the callback, and its __invoke() method's head
+_ANON_CLASS = re.compile(rb"[\s@]*new\s+class\b")
+_ANON_INVOKE = re.compile(
+    rb"function\s+__invoke\s*\(([^)]{0,300})\)\s*(?::\s*\??[\w\\]+\s*)?\{"
+)
 _RUNNER_OPEN = re.compile(
     rb"(?<![\w$>:])(?:eval|assert|create_function|system|exec|shell_exec|passthru|popen|"
     rb"proc_open|pcntl_exec)\s*\(\s*@?\s*(?:\(\s*string\s*\)\s*)?(?:\x01\d+\x01\s*\.\s*)?"
@@ -2914,10 +2949,15 @@ def _runs_param(ctx: Ctx, callback: bytes, at: int) -> int:
     code or a command; -1 if it does not."""
     code = ctx.code
     head = _CLOSURE_HEAD.match(callback)
+    invoke = _ANON_INVOKE.search(callback) if _ANON_CLASS.match(callback) else None
     if head is not None:
         body_at = at + head.end() - 1  # the closure's "{"
         body = braced(code, body_at)
         params = set(_PARAM.findall(head.group(1)))
+    elif invoke is not None:  # an object of an anonymous class: PHP calls its __invoke()
+        body_at = at + invoke.end() - 1
+        body = braced(code, body_at)
+        params = set(_PARAM.findall(invoke.group(1)))
     else:
         arrow = _ARROW_HEAD.match(callback)
         if arrow is not None:

@@ -158,11 +158,24 @@ def _crawler_remote(ctx: Ctx, rule: Rule) -> Hit | None:
         )
         if not crawler:
             continue
+        flag = _flag_set(ctx.code, start)
         for at in [start, *_predicate_calls(ctx, start)]:
-            hit = _crawler_fetch_served(ctx, at)
+            hit = _crawler_fetch_served(ctx, at, flag if at == start else None)
             if hit is not None:
                 return hit
     return None
+
+
+_FLAG_SET = re.compile(rb"\s*\$(" + NAME_P + rb")\s*=(?![=>])")
+
+
+def _flag_set(code: bytes, start: int) -> bytes | None:
+    """The variable the statement holding the test at ``start`` assigns its answer to
+    (``$is_bot = str_contains($ua, 'bot') || ...``), or None."""
+    lo = max(0, start - 300)
+    head = max(code.rfind(b";", lo, start), code.rfind(b"{", lo, start), code.rfind(b"}", lo, start))
+    m = _FLAG_SET.match(code, head + 1) if head >= 0 or lo == 0 else None
+    return m.group(1) if m is not None and m.end() <= start else None
 
 
 def _predicate_calls(ctx: Ctx, start: int) -> list[int]:
@@ -182,12 +195,35 @@ def _predicate_calls(ctx: Ctx, start: int) -> list[int]:
     return []
 
 
-def _crawler_fetch_served(ctx: Ctx, start: int) -> Hit | None:
+_NAMED_FUNCTION = re.compile(rb"(?<![\w$>:])function\s+&?\s*[a-z_\x80-\xff]")
+
+
+def _led_by_flag(window: bytes, at: int, flag: bytes) -> bool:
+    """Whether the statement at ``at`` of ``window`` tests ``$flag`` itself (``$bot &&
+    ...``, ``$bot ? ... : ...``) or is the first of a block whose condition does (``if
+    ($bot) { ...``)."""
+    var = re.compile(rb"\$" + re.escape(flag) + rb"\b")
+    ends = (window.rfind(b";", 0, at), window.rfind(b"{", 0, at), window.rfind(b"}", 0, at))
+    head = max(ends)
+    if var.search(window, head + 1, at) is not None:
+        return True
+    if head < 0 or head != ends[1]:
+        return False
+    cond = max(window.rfind(b";", 0, head), window.rfind(b"{", 0, head), window.rfind(b"}", 0, head))
+    return var.search(window, cond + 1, head) is not None
+
+
+def _crawler_fetch_served(ctx: Ctx, start: int, flag: bytes | None = None) -> Hit | None:
     """A fetch of a literal http(s) address in the ~1,000 bytes of code after ``start``,
-    whose content is output."""
+    whose content is output; when the test's answer went to the variable ``flag``, a fetch
+    that a condition on ``flag`` leads to (one under another condition does not depend on
+    the visitor)."""
     code = ctx.code
     value = ctx.lx.value
     window = code[start : start + 1000]
+    declared = _NAMED_FUNCTION.search(window)
+    if declared is not None:  # a function declared further on runs where it is called
+        window = window[: declared.start()]
     fetches = list(itertools.islice(REMOTE_FETCH.finditer(window), 20))
     own = _fetch_functions(ctx)
     if own:  # the file's own download function given a literal address
@@ -199,6 +235,8 @@ def _crawler_fetch_served(ctx: Ctx, start: int) -> Hit | None:
         url = value(int(f.group(1))).lower().lstrip()
         if _visitors_url(ctx, window, f.end()) and _NUMERIC_HOST.match(url) is None:
             continue  # a prerendering service given the page asked for
+        if flag is not None and not _led_by_flag(window, f.start(), flag):
+            continue
         if url.startswith(WEB_SCHEMES[:2]) and _served(window, f.start()):
             at = start + f.start()
             return Hit(ctx.line_of_code(at), ctx.excerpt_code(at, at + 80))
@@ -264,6 +302,9 @@ _OUTPUT_STMT = re.compile(rb"@?\s*(?:echo|print|die|exit|eval|include|require)\b
 _ASSIGNED = re.compile(rb"\$(\w+)\s*=(?![=>])")
 
 
+_OB_CALLBACK = re.compile(rb"@?ob_start\s*\(\s*(?:static\s+)?(?:fn|function)\b")
+
+
 def _served(window: bytes, at: int) -> bool:
     """Whether what the fetch at ``at`` of ``window`` returns is output: the fetch is in an
     echo/print/die/exit (or eval/include) statement, or is readfile() or curl (which prints
@@ -277,6 +318,8 @@ def _served(window: bytes, at: int) -> bool:
     stmt = window[head + 1 : at]
     if _OUTPUT_STMT.match(stmt.lstrip()) is not None:
         return True
+    if _OB_CALLBACK.match(stmt.lstrip()) is not None:
+        return True  # in an output buffer's callback: what it returns is the page sent
     m = _ASSIGNED.match(stmt.lstrip())
     if m is None or stmt.find(b"(") >= 0:  # json_decode(file_get_contents(...)): used here
         return False
@@ -1363,6 +1406,7 @@ _FAKE_SERVER_ERROR = re.compile(
 # what a gate does with the visitor's address, host name or agent: look it up, compare it
 _VISITOR_TESTS = re.compile(
     rb"(?<![\w$>:])(?:gethostbyaddr|in_array|substr_count|strpos|stripos|preg_match|ip2long|"
+    rb"str_contains|str_starts_with|str_ends_with|"
     rb"curl_exec|file_get_contents)\s*\("
 )
 
@@ -1518,7 +1562,8 @@ def _bot_list_fake_404(ctx: Ctx, rule: Rule) -> Hit | None:
 
 _IF_WORD = re.compile(rb"(?<![\w$>:])if\s*\(")
 _AGENT_TEST = re.compile(
-    rb"(?<![\w$>:])(?:stripos|strpos|stristr|strstr|preg_match|in_array|substr_count)\s*\("
+    rb"(?<![\w$>:])(?:stripos|strpos|stristr|strstr|preg_match|in_array|substr_count|"
+    rb"str_contains|str_starts_with|str_ends_with)\s*\("
 )
 
 

@@ -1098,9 +1098,23 @@ def _wrapper_request(ctx: Ctx, rule: Rule) -> Hit | None:
         val = ctx.lx.value(int(m.group(1))).lower()
         if not val.startswith(_WRAPPER_PREFIX):
             continue
+        if m.group(3) is not None and _rooted_basename(code, m.group(3)):
+            continue  # a file of the site's own folder the request names (a download page)
         if m.group(3) is None or m.group(3) in req:
             return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.start() + 80))
     return None
+
+
+def _rooted_basename(code: bytes, var: bytes) -> bool:
+    """``$var`` is set only to a path under the script's own folder (``__DIR__ . '/exports/'
+    . $f``) and the file takes the request's name through basename(): no other file of the
+    server can be named."""
+    sets = re.findall(rb"\$" + re.escape(var) + rb"\s*\.?=(?![=>])\s*([^;]{0,40})", code)
+    return (
+        bool(sets)
+        and all(re.match(rb"(?:__dir__|dirname\s*\(\s*__file__\s*\))\s*\.", s) for s in sets)
+        and code.find(b"basename(") >= 0
+    )
 
 
 _SHELL_IN_TEXT = re.compile(
