@@ -444,7 +444,8 @@ def test_php8_call_syntax_reads_as_the_older_one() -> None:
     assert len(code.code) >= len(lex(php.encode()).code) - 8
     # a first-class callable of a function is the literal of its name; of anything else the
     # expression itself; the nullsafe operator is "->"
-    view = fold.normalized(lex(b"<?php $m = array_map(chr(...), [115]); $g = $o->run(...); $o?->go();"))
+    php8 = b"<?php $m = array_map(chr(...), [115]); $g = $o->run(...); $o?->go();"
+    view = fold.normalized(lex(php8))
     assert view is not None
     names = [view.value(i) for i in range(len(view.raw_strings))]
     assert b"chr" in names

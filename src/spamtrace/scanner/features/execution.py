@@ -967,6 +967,7 @@ _INCLUDE_LITERAL_JOIN = re.compile(
     rb"(?<![\w$>:])(?:include|require)(?:_once)?\b[\s(@]*\x01(\d+)\x01\s*\.\s*[(@\s]*"
     rb"\$(_(?:get|post|request|cookie|server)\b|" + NAME_P + rb")"
 )
+_REQUEST_ARRAYS = (b"_get", b"_post", b"_request", b"_cookie", b"_server")
 # the wrappers whose "path" is the code itself
 _CODE_WRAPPERS = (b"data:", b"php://input", b"php://filter/read=convert.base64-decode/resource=data:")
 
@@ -983,7 +984,7 @@ def _include_request_code(ctx: Ctx, rule: Rule) -> Hit | None:
         if not ctx.lx.value(int(m.group(1))).lower().lstrip().startswith(_CODE_WRAPPERS):
             continue
         name = m.group(2)
-        if not name.startswith(b"_") or name not in (b"_get", b"_post", b"_request", b"_cookie", b"_server"):
+        if name not in _REQUEST_ARRAYS:
             if req is None:
                 req = set(taint(ctx)[0])
             if name not in req:

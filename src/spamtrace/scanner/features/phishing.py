@@ -173,7 +173,7 @@ def _flag_set(code: bytes, start: int) -> bytes | None:
     """The variable the statement holding the test at ``start`` assigns its answer to
     (``$is_bot = str_contains($ua, 'bot') || ...``), or None."""
     lo = max(0, start - 300)
-    head = max(code.rfind(b";", lo, start), code.rfind(b"{", lo, start), code.rfind(b"}", lo, start))
+    head = max(code.rfind(b, lo, start) for b in (b";", b"{", b"}"))
     m = _FLAG_SET.match(code, head + 1) if head >= 0 or lo == 0 else None
     return m.group(1) if m is not None and m.end() <= start else None
 
@@ -209,7 +209,7 @@ def _led_by_flag(window: bytes, at: int, flag: bytes) -> bool:
         return True
     if head < 0 or head != ends[1]:
         return False
-    cond = max(window.rfind(b";", 0, head), window.rfind(b"{", 0, head), window.rfind(b"}", 0, head))
+    cond = max(window.rfind(b, 0, head) for b in (b";", b"{", b"}"))
     return var.search(window, cond + 1, head) is not None
 
 
