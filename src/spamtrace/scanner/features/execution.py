@@ -993,6 +993,52 @@ def _include_request_code(ctx: Ctx, rule: Rule) -> Hit | None:
     return None
 
 
+# stream_wrapper_register('mem', MemStream::class) / ('mem', 'MemStream')
+_WRAPPER_REGISTER = re.compile(
+    rb"stream_wrapper_register\s*\(\s*\x01(\d+)\x01\s*,\s*(?:\x01(\d+)\x01|\\?([\w\\]+)\s*::\s*class)"
+)
+_INCLUDE_LITERAL = re.compile(rb"(?<![\w$>:])(?:include|require)(?:_once)?\b[\s(@]*\x01(\d+)\x01")
+# where a wrapper's stream may take its bytes from: the request, a decoder, a remote address
+_HIDDEN_SOURCE = re.compile(
+    REQ + rb"|(?<![\w$>:])(?:base64_decode|gzinflate|gzuncompress|gzdecode|str_rot13|hex2bin|"
+    rb"convert_uudecode|curl_exec|fsockopen)\s*\("
+)
+
+
+@feature("include_own_wrapper")
+def _include_own_wrapper(ctx: Ctx, rule: Rule) -> Hit | None:
+    """An include of a stream wrapper the file registers itself (``stream_wrapper_register(
+    'mem', MemStream::class); include 'mem://x';``) whose class takes the stream's bytes from
+    request input, a decoder or a remote connection: the code PHP runs is made in memory,
+    with no eval() and no file on disk. Template engines that register a wrapper read their
+    templates from files or a database."""
+    code = ctx.code
+    value = ctx.lx.value
+    for m in itertools.islice(_WRAPPER_REGISTER.finditer(code), 5):
+        scheme = value(int(m.group(1))).strip().lower()
+        cls = (value(int(m.group(2))) if m.group(2) else m.group(3)).strip().lower()
+        cls = cls.rsplit(b"\\", 1)[-1]
+        if not scheme or not cls:
+            continue
+        inc = next(
+            (
+                i for i in itertools.islice(_INCLUDE_LITERAL.finditer(code), 50)
+                if value(int(i.group(1))).lower().startswith(scheme + b"://")
+            ),
+            None,
+        )
+        if inc is None:
+            continue
+        decl = re.search(rb"(?<![\w$>:])class\s+" + re.escape(cls) + rb"\b[^{;]{0,200}\{", code)
+        if decl is None:
+            continue
+        body = braced(code, decl.end() - 1, 20000)
+        if _HIDDEN_SOURCE.search(body) is None:
+            continue
+        return Hit(ctx.line_of_code(inc.start()), ctx.excerpt_code(inc.start(), inc.end() + 20))
+    return None
+
+
 @feature("include_rooted")
 def _include_rooted(ctx: Ctx, rule: Rule) -> Hit | None:
     """An include whose path the request completes, not names: request input after a fixed

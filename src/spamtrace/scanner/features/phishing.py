@@ -2460,6 +2460,100 @@ def _js_cookie_exfil(ctx: Ctx, rule: Rule) -> Hit | None:
     )
 
 
+# a form's fields read in the page: new FormData(form), document.forms, an input's value
+_JS_FORM_READ = re.compile(
+    rb"new\s+formdata\s*\(|document\.forms\b|queryselector(?:all)?\s*\([^)]{0,80}\)\s*\.value\b|"
+    rb"getelementsbyname\s*\([^)]{0,80}\)\s*\[\s*\d\s*\]\s*\.value\b"
+)
+# ... when the visitor submits or leaves a field
+_JS_FORM_EVENT = re.compile(
+    rb"addeventlistener\s*\(\s*['\"](?:submit|change|blur|click)['\"]|\bonsubmit\s*=|"
+    rb"\.on(?:submit|change|blur)\s*="
+)
+# ... sent to a literal address of another host: fetch('https://...'), sendBeacon('//...'),
+# xhr.open('POST', 'https://...'), new Image().src = 'https://...'
+_JS_SENT_AWAY = re.compile(
+    rb"(?:\bfetch\s*\(\s*|sendbeacon\s*\(\s*|\bopen\s*\(\s*['\"](?:post|get)['\"]\s*,\s*|"
+    rb"\.src\s*=\s*)['\"](?:https?:)?//[a-z0-9]"
+)
+# ... on a page that takes payments or passwords
+_JS_PAYMENT_WORDS = re.compile(
+    rb"checkout|payment|billing|\bcard|cc_?num|\bcvv|\bcvc|password|passwd|\bexpir"
+)
+
+
+@feature("js_form_skimmer")
+def _js_form_skimmer(ctx: Ctx, rule: Rule) -> Hit | None:
+    """A <script> written by PHP that, when the visitor submits or leaves a form, reads its
+    fields (``new FormData(form)``, an input's ``.value``) and sends them to a literal
+    address of another host, on a checkout, card or password form (``checkout``, ``card``,
+    ``cvv``, ``password`` in the script or the PHP that writes it): a skimmer (Magecart).
+    A site's own forms post to its own paths; a newsletter or contact form sent to a
+    mailing service names no payment or password."""
+    if not _has_script(ctx):
+        return None
+    text = string_text(ctx)
+    for m in itertools.islice(_JS_FORM_READ.finditer(text), 20):
+        lo = max(text.rfind(b"\x00", 0, m.start()) + 1, m.start() - 800)
+        hi = text.find(b"\x00", m.end())
+        hi = min(hi if hi >= 0 else len(text), m.end() + 800)
+        if _JS_FORM_EVENT.search(text, lo, hi) is None:
+            continue
+        if _JS_SENT_AWAY.search(text, lo, hi) is None:
+            continue
+        if _JS_PAYMENT_WORDS.search(text, lo, hi) is None and (
+            _JS_PAYMENT_WORDS.search(ctx.code) is None
+        ):
+            continue
+        return Hit(ctx.line_of_string(max(0, string_at(ctx, m.start()))), excerpt(text[lo:hi]))
+    return None
+
+
+# SQL that appends to every post or option: UPDATE wp_posts SET post_content =
+# CONCAT(post_content, ...)
+_SQL_APPEND_CONTENT = re.compile(
+    rb"update\s[^\x00]{0,80}?\bset\s+`?(?:post_content|post_excerpt|option_value|meta_value|"
+    rb"comment_content|content|body|html)`?\s*=\s*concat\s*\("
+)
+# a script or frame of another host
+_FOREIGN_TAG = re.compile(rb"<(?:script|iframe)\b[^>]{0,200}?\bsrc\s*=\s*['\"]?(?:https?:)?//")
+
+
+@feature("db_script_inject")
+def _db_script_inject(ctx: Ctx, rule: Rule) -> Hit | None:
+    """SQL that appends to the site's posts or options (``UPDATE wp_posts SET post_content
+    = CONCAT(post_content, ...)``) in a file that holds a <script> or <iframe> of another
+    host: every page of the site made to load the attacker's script (the injectors that
+    spread skimmers and redirects through the database). Search-and-replace migrations
+    REPLACE() an address; nothing appends a foreign script to every post."""
+    text = string_text(ctx)
+    if text.find(b"concat") < 0 or text.find(b"src") < 0:
+        return None
+    m = _SQL_APPEND_CONTENT.search(text)
+    if m is None or _FOREIGN_TAG.search(text) is None:
+        return None
+    idx = string_at(ctx, m.start())
+    if idx < 0:
+        return None
+    code = ctx.code
+    at = code.find(b"\x01%d\x01" % idx)
+    end = code.find(b";", at)
+    stmt = code[at : end if end >= 0 else at + 2000]
+    value = ctx.lx.value
+    # what the statement appends: the SQL itself, a literal or a variable set to one
+    held = [int(q.group(1)) for q in itertools.islice(PLACEHOLDER.finditer(stmt), 20)]
+    for var in set(itertools.islice(_STMT_VAR.findall(stmt), 20)):
+        set_to = re.search(rb"\$" + re.escape(var) + rb"\s*=\s*\x01(\d+)\x01", code)
+        if set_to is not None:
+            held.append(int(set_to.group(1)))
+    if not any(_FOREIGN_TAG.search(value(i).lower()) for i in held):
+        return None
+    return Hit(ctx.line_of_string(idx), excerpt(m.group(0)))
+
+
+_STMT_VAR = re.compile(rb"\$(" + NAME_P + rb")\b(?!\s*->)")
+
+
 # a decoding call given the encoded text itself (nothing PHP puts in as it writes the page)
 _JS_DECODED_TEXT = (
     rb"(?:atob\s*\(\s*['\"][a-z0-9+/]{2}|unescape\s*\(\s*['\"]%[0-9a-f]{2}"
