@@ -1830,7 +1830,77 @@ def _modern_calls(code: bytes, lx: Lexed) -> tuple[bytes, list[bytes]]:
         code = _NAMED_LABEL.sub(lambda m: m.group(1) + b" " * len(m.group(2)), code)
     if code.find(_NULLSAFE) >= 0:
         code = code.replace(_NULLSAFE, b" ->")
+    if code.find(b"request") >= 0:
+        code = _framework_requests(code, len(lx.raw_strings), added)
     return code, added
+
+
+# a framework's request object read the way PHP's own arrays are (Laravel's $request->input('k'),
+# request('k'), $request->all(), $request->userAgent(); Symfony's $request->request->get('k')):
+# the rules that follow request input to a sink read them as $_REQUEST['k'], $_SERVER[...]
+_REQ_OBJ = rb"(?:\$request|(?<![\w$>:\\])request\s*\(\s*\))\s*->\s*"
+_REQ_KEY = rb"\s*\(\s*(\x01\d+\x01)\s*(?:,[^();]{0,80})?\)"
+_FRAMEWORK_READS: tuple[tuple[re.Pattern[bytes], bytes], ...] = (
+    (
+        compile_possessive(_REQ_OBJ + rb"(?:request|query|cookies|files)\s*->\s*get" + _REQ_KEY),
+        b"$_request[%s]",
+    ),
+    (
+        compile_possessive(_REQ_OBJ + rb"(?:input|get|post|query|string|str)" + _REQ_KEY),
+        b"$_request[%s]",
+    ),
+    (compile_possessive(rb"(?<![\w$>:\\])request" + _REQ_KEY), b"$_request[%s]"),
+    (compile_possessive(_REQ_OBJ + rb"cookie" + _REQ_KEY), b"$_cookie[%s]"),
+    (compile_possessive(_REQ_OBJ + rb"(?:file|allfiles)" + _REQ_KEY), b"$_files[%s]"),
+    (compile_possessive(
+        _REQ_OBJ + rb"(?:all|only|except|input|post|query|validated|collect)\s*\("
+        rb"\s*(?:\[[^\]\[;]{0,300}\]|\x01\d+\x01(?:\s*,\s*\x01\d+\x01){0,20})?\s*\)"
+    ), b"$_request"),
+)
+# the visitor's own values: the agent, the address, the page asked for, the host named
+_FRAMEWORK_SERVER = compile_possessive(
+    _REQ_OBJ + rb"(useragent|ip|path|fullurl|url|requesturi|getrequesturi|gethost|host|root)"
+    rb"\s*\(\s*\)"
+)
+_SERVER_KEYS = {
+    b"useragent": b"HTTP_USER_AGENT",
+    b"ip": b"REMOTE_ADDR",
+    b"gethost": b"HTTP_HOST",
+    b"host": b"HTTP_HOST",
+    b"root": b"HTTP_HOST",
+}
+
+
+def _named_fields(m: re.Match[bytes]) -> bytes:
+    """``$request->only(['email', 'password'])`` as ``[ 'email' => $_request['email'], ...]``:
+    the fields by name; a read of all of them as ``$_request``."""
+    keys = _PLACE.findall(m.group(0))
+    if not keys or m.group(0).find(b"only") < 0:
+        return b"$_request"
+    return b"[" + b", ".join(b"\x01%s\x01 => $_request[\x01%s\x01]" % (k, k) for k in keys) + b"]"
+
+
+def _framework_requests(code: bytes, base: int, added: list[bytes]) -> bytes:
+    """``code`` with a framework's request reads written as PHP's request arrays (see
+    :data:`_FRAMEWORK_READS`); a literal key the view adds goes to ``added`` (numbered from
+    ``base`` on, after those already there)."""
+    for rx, form in _FRAMEWORK_READS:
+        if rx.search(code) is None:
+            continue
+
+        def read(m: re.Match[bytes], form: bytes = form) -> bytes:
+            return form % m.group(1) if b"%s" in form else _named_fields(m)
+
+        code = rx.sub(read, code)
+
+    def server(m: re.Match[bytes]) -> bytes:
+        key = _SERVER_KEYS.get(m.group(1), b"REQUEST_URI")
+        added.append(key)
+        return b"$_server[\x01%d\x01]" % (base + len(added) - 1)
+
+    if _FRAMEWORK_SERVER.search(code) is not None:
+        code = _FRAMEWORK_SERVER.sub(server, code)
+    return code
 
 
 def normalized(

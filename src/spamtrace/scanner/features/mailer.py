@@ -459,7 +459,19 @@ def _recipient_sites_once(ctx: Ctx) -> list[tuple[int, bytes]]:
             for m in itertools.islice(_PHPMAILER_RECIPIENT.finditer(code), 200):
                 if m.group(1) in made and not any(start == m.start() for start, _ in sites):
                     sites.append((m.start(), first_arg(m.group(2))))
+    # a mail framework's message (Laravel's Mail::, Symfony's Email, SwiftMailer): its
+    # ->to()/->cc()/->bcc() in a file that makes one
+    if b"->" in code and _MAIL_FRAMEWORK.search(code) is not None:
+        for m in itertools.islice(_FRAMEWORK_RECIPIENT.finditer(code), 200):
+            if not any(start == m.start() for start, _ in sites):
+                sites.append((m.start(), first_arg(m.group(1))))
     return sites
+
+
+_MAIL_FRAMEWORK = re.compile(
+    rb"(?<![\w$>:])mail\s*::|new\s+\\?(?:[\w\\]*\\)?(?:email|swift_message|templatedemail)\s*\("
+)
+_FRAMEWORK_RECIPIENT = re.compile(rb"->\s*(?:to|cc|bcc)\s*\(([^;]{0,200})")
 
 
 # "$to = $_POST['to'] . '@example.com'": the visitor picks a mailbox of a fixed domain

@@ -689,6 +689,13 @@ def _drops(ctx: Ctx) -> list[tuple[int, bytes]]:
     if has_word(ctx, b"curlopt_postfields") and _fixed_curl_url(ctx):
         for m in itertools.islice(_POSTFIELDS.finditer(ctx.code), 20):
             out.append((m.start(), m.group(1)))
+    # an HTTP client's post to a literal web address (Laravel's Http::post(), Guzzle's
+    # $client->post(), wp_remote_post(), Symfony's ->request('POST', ...)): what it posts
+    if code_has(ctx, b"post"):
+        for m in itertools.islice(_CLIENT_POST.finditer(ctx.code), 20):
+            if web_address(ctx, m) and not _client_answer_read(ctx.code, m.start()):
+                rest = ctx.code[m.end() : m.end() + 1200]
+                out.append((m.start(), rest[: close_paren(rest)]))
     # a SOAP client of a literal web address: what its calls are given (each argument, and
     # each element of an array argument, as one text glued together)
     if code_has(ctx, b"soapclient"):
@@ -719,6 +726,29 @@ def _drops(ctx: Ctx) -> list[tuple[int, bytes]]:
             if not _answer_checked(ctx, handle)
         )
     return out
+
+
+def _client_answer_read(code: bytes, at: int) -> bool:
+    """Whether the HTTP client's answer to the call at ``at`` is kept and read (``$r =
+    Http::post(...); if ($r->successful())``, ``$r->json()``, ``json_decode($r...)``): a
+    sign-in against a service the site uses goes by its answer; a kit's drop ignores it."""
+    lo = max(0, at - 300)
+    head = max(code.rfind(b, lo, at) for b in (b";", b"{", b"}"))
+    m = _ANSWER_KEPT.match(code, head + 1)
+    if m is None:
+        return False
+    var = re.escape(m.group(1))
+    return re.search(
+        rb"\$" + var + rb"\s*(?:->|\[)|\(\s*\$" + var + rb"\b", code[at : at + 4000]
+    ) is not None
+
+
+_ANSWER_KEPT = re.compile(rb"\s*\$(\w+)\s*=(?![=>])")
+# an HTTP client's post to a literal address, up to the "," before what it posts
+_CLIENT_POST = re.compile(
+    rb"(?:->\s*(?:post|postjson|aspost)|(?<![\w$>:])wp_remote_post|"
+    rb"->\s*request)\s*\(\s*(?:\x01\d+\x01\s*,\s*)?\x01(\d+)\x01\s*,"
+)
 
 
 _READ_ANSWER = re.compile(
@@ -1209,7 +1239,11 @@ def _credentials_dropped_fixed(ctx: Ctx) -> Hit | None:
     or another literal web address, or appended to a file (the kit's results log).
     A site's own forms check a password (password_verify, wp_signon) or mail it to the
     visitor's own address, never to a fixed one."""
-    if not has_any(ctx, _DROP_SINKS) and not has_any(ctx, _CHAT_HELPER_WORDS):
+    if (
+        not has_any(ctx, _DROP_SINKS)
+        and not has_any(ctx, _CHAT_HELPER_WORDS)
+        and _CLIENT_POST.search(ctx.code) is None
+    ):
         return None
     for start, sent in _drops(ctx):
         text = _sent_text(ctx, sent, 3)
@@ -1229,6 +1263,12 @@ def _credentials_dropped_fixed(ctx: Ctx) -> Hit | None:
             # "Pass: {$d['password']}"): each by its key
             for n in itertools.islice(names & req, 5):
                 keys |= _element_keys(ctx, text, n)
+            # an array of request fields made first ($data = ['email' => $_POST['email'],
+            # 'password' => $_POST['password']] + [...]; json_encode($data)): its fields
+            for n in sorted(names)[:5]:
+                made = re.search(rb"\$" + re.escape(n) + rb"\s*=(?![=>])([^;]{1,600});", ctx.code)
+                if made is not None:
+                    keys |= _request_keys(ctx, made.group(1))
         if len(keys) >= 2 and (
             any(_CREDENTIAL_KEY.search(k) for k in keys) or _credential_label(ctx, text)
         ):

@@ -1918,6 +1918,56 @@ def _log_wipe(ctx: Ctx, rule: Rule) -> Hit | None:
     return Hit(ctx.line_of_string(string_at(ctx, m.start())), excerpt(text[m.start() :]))
 
 
+# a loop over the files of a log folder: foreach (glob('.../logs/*') as $l)
+_LOG_LOOP = re.compile(
+    rb"foreach\s*\(\s*@?(?:glob|scandir)\s*\(([^;{]{0,300}?)\)\s*as\s+\$(" + NAME_P + rb")\s*\)"
+)
+_LOG_PATH = re.compile(
+    rb"(?:^|[/\\{,])(?:access[-_.]?logs?|logs?|error[-_.]?logs?)(?:$|[/\\},*])|\.log\b"
+)
+# the visitor's address held in a variable
+_VISITOR_IP = re.compile(
+    rb"\$(" + NAME_P + rb")\s*=\s*@?\$_server\s*\[\s*\x01(\d+)\x01\s*\]"
+)
+
+
+@feature("log_scrub")
+def _log_scrub(ctx: Ctx, rule: Rule) -> Hit | None:
+    """Each file of a log folder (``glob('../logs/*')``, access logs) written back without
+    the lines that hold the visitor's own address (``array_filter($lines, fn ($x) =>
+    !str_contains($x, $ip))``, ``preg_replace('/' . preg_quote($ip) . '.*\n/', '', ...)``):
+    the intruder's requests erased from the server's logs. Log rotation moves or empties
+    whole files; it picks no address out."""
+    code = ctx.code
+    value = ctx.lx.value
+    ips = {
+        m.group(1) for m in itertools.islice(_VISITOR_IP.finditer(code), 10)
+        if value(int(m.group(2))).strip().lower() in (b"remote_addr", b"http_x_forwarded_for",
+                                                        b"http_cf_connecting_ip")
+    }
+    if not ips:
+        return None
+    for m in itertools.islice(_LOG_LOOP.finditer(code), 10):
+        if not any(
+            _LOG_PATH.search(value(int(q.group(1))).lower())
+            for q in itertools.islice(PLACEHOLDER.finditer(m.group(1)), 10)
+        ):
+            continue
+        var = re.escape(m.group(2))
+        body = code[m.end() : m.end() + 1500]
+        write = re.search(
+            rb"(?:file_put_contents|fopen)\s*\(\s*\$" + var + rb"\b", body
+        )
+        if write is None:
+            continue
+        near = body[: write.end() + 400]
+        if not any(re.search(rb"\$" + re.escape(ip) + rb"\b", near) for ip in ips):
+            continue
+        at = m.end() + write.start()
+        return Hit(ctx.line_of_code(at), ctx.excerpt_code(m.start(), m.start() + 100))
+    return None
+
+
 # a command line for cmd.exe: "cmd.exe /c ", "cmd /c", or the "/c " switch given alone
 _CMD_LINE = re.compile(rb"cmd(?:\.exe)?\s*/[ck]\b|^\s*/[ck]\s|\s/[ck]\s*$")
 _METHOD_RUN = re.compile(rb"->\s*(?:exec|run|shellexecute)\s*\(([^;]{0,240})")
