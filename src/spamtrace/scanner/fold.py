@@ -1832,7 +1832,43 @@ def _modern_calls(code: bytes, lx: Lexed) -> tuple[bytes, list[bytes]]:
         code = code.replace(_NULLSAFE, b" ->")
     if code.find(b"request") >= 0:
         code = _framework_requests(code, len(lx.raw_strings), added)
+    if code.find(b"::") >= 0:
+        code = _class_members(code)
     return code, added
+
+
+# an enum's case with its value (``case Local = 'pas';``), a constant (``const F = ...``), a
+# function or method of the file (``function make(``)
+_ENUM_CASE = compile_possessive(rb"(?<![\w$>:])case\s++([a-z_]\w*+)\s*+=\s*+(\x01\d++\x01)\s*+;")
+_CLASS_CONST = compile_possessive(rb"(?<![\w$>:])const\s++([a-z_]\w*+)\s*+=(?![=>])")
+_OWN_FUNCTION = compile_possessive(rb"(?<![\w$>:\\])function\s++&?\s*+([a-z_]\w*+)\s*+\(")
+# Cls::NAME->value, Cls::NAME, Cls::name( (also self::, static::)
+_MEMBER = compile_possessive(
+    rb"(?<![\w$>\\])(?:\\?[a-z_][\w\\]*+|self|static|parent)\s*+::\s*+([a-z_]\w*+)"
+    rb"(\s*+->\s*+value\b|\s*+\(|(?!\s*+(?:::|->|\()))"
+)
+
+
+def _class_members(code: bytes) -> bytes:
+    """``Driver::Local->value`` as the case's literal, ``Cfg::F`` as the constant ``F`` (the
+    file defines it with ``const``), ``Driver::make(`` as ``make(`` (the file declares a
+    function or method of that name): the folder reads the file's own constants and the
+    functions that return one expression by their bare names."""
+    cases = {m.group(1): m.group(2) for m in itertools.islice(_ENUM_CASE.finditer(code), 200)}
+    consts = {m.group(1) for m in itertools.islice(_CLASS_CONST.finditer(code), 500)}
+    functions = {m.group(1) for m in itertools.islice(_OWN_FUNCTION.finditer(code), 500)}
+    if not (cases or consts or functions):
+        return code
+
+    def member(m: re.Match[bytes]) -> bytes:
+        name, tail = m.group(1), m.group(2)
+        if tail.strip().startswith(b"->"):
+            return cases.get(name, m.group(0))
+        if tail.strip() == b"(":
+            return name + tail if name in functions else m.group(0)
+        return name if name in consts and name != b"class" else m.group(0)
+
+    return _MEMBER.sub(member, code)
 
 
 # a framework's request object read the way PHP's own arrays are (Laravel's $request->input('k'),

@@ -464,3 +464,17 @@ def test_php8_call_syntax_reads_as_the_older_one() -> None:
 )
 def test_php8_call_syntax_leaves_older_code_alone(php: str) -> None:
     assert _view_code(php) is None
+
+
+def test_class_members_read_by_their_bare_names() -> None:
+    php = (
+        b"<?php enum K: string { case A = 'sys'; } class C { const B = 'tem'; "
+        b"static function m() { return 'x'; } } $f = K::A->value; $g = C::B; $h = C::m(); "
+        b"$i = C::class; $j = D::E;"
+    )
+    view = fold.normalized(lex(php))
+    assert view is not None
+    code = view.code
+    assert b"$f = \x010\x01;" in code  # the case's literal
+    assert b"$g = b;" in code and b"$h = m();" in code
+    assert b"$i = c::class;" in code and b"$j = d::e;" in code  # not the file's: left alone

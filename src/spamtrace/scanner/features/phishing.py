@@ -11,6 +11,7 @@ import itertools
 import re
 from collections.abc import Iterator
 
+from spamtrace.scanner import fold
 from spamtrace.scanner.context import (
     CRAWLER_TESTS,
     KEEP,
@@ -2594,6 +2595,44 @@ def _db_script_inject(ctx: Ctx, rule: Rule) -> Hit | None:
 _STMT_VAR = re.compile(rb"\$(" + NAME_P + rb")\b(?!\s*->)")
 
 
+# a script that sends the browser to an address PHP fills in where the literal ends:
+# '<script>top.location.href = %s' / "<script>location.replace('" . $u
+_JS_LOCATION_FILLED = re.compile(
+    rb"<script[^>]*>[^\x00]{0,200}?(?:\blocation(?:\.href)?\s*=|location\.(?:replace|assign)\s*\()"
+    rb"\s*['\"]?(?:%s)?['\"]?\s*[;)]?\s*(?:</script>)?\s*\x00"
+)
+# ... an address the script decodes from a literal: base64_decode('aHR0c...'), str_rot13(...)
+_DECODED_LITERAL = re.compile(
+    rb"(?<![\w$>:])(?:base64_decode|str_rot13|strrev|hex2bin|urldecode|rawurldecode|"
+    rb"gzinflate|convert_uudecode)\s*\(\s*\x01\d+\x01"
+)
+
+
+@feature("js_decoded_redirect")
+def _js_decoded_redirect(ctx: Ctx, rule: Rule) -> Hit | None:
+    """A <script> written by PHP that sends the browser on to an address PHP decodes as it
+    writes the page (``printf('<script>top.location.href = %s;</script>',
+    json_encode(base64_decode('aHR0cHM6...')))``): an injected redirect whose target is kept
+    out of sight of a reader and of a search for its domain. A site writes its own
+    addresses as they are."""
+    if not _has_script(ctx):
+        return None
+    text = string_text(ctx)
+    code = ctx.code
+    for m in itertools.islice(_JS_LOCATION_FILLED.finditer(text), 10):
+        idx = string_at(ctx, m.start())
+        if idx < 0:
+            continue
+        at = code.find(b"\x01%d\x01" % idx)
+        end = code.find(b";", at)
+        stmt = code[at : end if end >= 0 else at + 600]
+        for d in itertools.islice(_DECODED_LITERAL.finditer(stmt), 5):
+            folded = fold.fold_at(code, ctx.lx, at + d.start())
+            if folded is not None and folded.value.lstrip().lower().startswith(WEB_SCHEMES[:2]):
+                return Hit(ctx.line_of_code(at), ctx.excerpt_code(at, at + 120))
+    return None
+
+
 # a decoding call given the encoded text itself (nothing PHP puts in as it writes the page)
 _JS_DECODED_TEXT = (
     rb"(?:atob\s*\(\s*['\"][a-z0-9+/]{2}|unescape\s*\(\s*['\"]%[0-9a-f]{2}"
@@ -2798,6 +2837,35 @@ def _block_after(code: bytes, pos: int, span: int = 400) -> bytes:
     return body[: close_paren(body[1:], 123, 125) + 2]
 
 
+def _test_literals(ctx: Ctx, args: bytes, start: int) -> list[bytes]:
+    """The literals a test's arguments ``args`` (of the call at ``start``) compare with,
+    lower-cased: its own, and those of the literal list a variable among them goes through
+    (``foreach ($engines as $e) ... str_contains($ref, $e)``, ``array_filter($engines, fn
+    ($e) => str_contains($ref, $e))``, the list written ``$engines = ['google.', ...]``)."""
+    value = ctx.lx.value
+    lits = [value(int(q.group(1))).lower() for q in itertools.islice(PLACEHOLDER.finditer(args), 4)]
+    code = ctx.code
+    for v in itertools.islice(VAR.finditer(args), 3):
+        var = re.escape(v.group(1))
+        head = code[max(0, start - 600) : start]
+        over = re.search(
+            rb"foreach\s*\(\s*\$(\w+)\s+as\s+(?:\$\w+\s*=>\s*)?\$" + var + rb"\b|"
+            rb"array_(?:filter|map|walk)\s*\(\s*\$(\w+)\s*,\s*(?:static\s+)?(?:fn|function)\s*"
+            rb"\(\s*(?:[\w\\]+\s+)?\$" + var + rb"\b",
+            head,
+        )
+        if over is None:
+            continue
+        listed = re.escape(over.group(1) or over.group(2))
+        made = re.search(rb"\$" + listed + rb"\s*=\s*(?:\[|array\s*\()([^;]{0,2000})", code)
+        if made is not None:
+            lits += [
+                value(int(q.group(1))).lower()
+                for q in itertools.islice(PLACEHOLDER.finditer(made.group(1)), 40)
+            ]
+    return lits
+
+
 @feature("search_referer_redirect")
 def _search_referer_redirect(ctx: Ctx, rule: Rule) -> Hit | None:
     """The referrer tested for a search engine (the visitor came from Google, Bing...) and
@@ -2810,8 +2878,7 @@ def _search_referer_redirect(ctx: Ctx, rule: Rule) -> Hit | None:
     code = ctx.code
     value = ctx.lx.value
     for start, args in calls_to(ctx, CRAWLER_TESTS, 100):
-        lits = [value(int(q.group(1))).lower() for q in itertools.islice(
-            PLACEHOLDER.finditer(args), 4)]
+        lits = _test_literals(ctx, args, start)
         if not any(_SEARCH_ENGINES.search(v) for v in lits):
             continue
         head = code[max(0, start - 300) : start + 200]
