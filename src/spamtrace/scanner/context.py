@@ -981,6 +981,30 @@ _JOINED_PIECES = 1 << 16  # and its pieces
 _DATA_HEAD = re.compile(rb"[A-Za-z0-9+/=_\-\s%]+")
 
 
+def folded_eval_code(ctx: Ctx) -> list[tuple[int, bytes]]:
+    """The code eval()/assert() are given where the constant folder computes it from
+    literals (``eval(str_rot13('...'))``, ``eval(implode(array_map('chr', [105, 102,
+    ...])))``): (the first literal of the argument, or -1; the code marked as code)."""
+    from spamtrace.scanner import fold  # the folder reads this module: imported when used
+
+    out: list[tuple[int, bytes]] = []
+    code = ctx.code
+    env: fold.Env | None = None
+    for start, args in calls_to(ctx, EVAL_NAMES_B[:2], 20):
+        if PLACEHOLDER.fullmatch(args.strip(b" \t\n@()")) is not None:
+            continue  # a literal itself: read as one above
+        at = code.find(b"(", start) + 1
+        if env is None:
+            env = fold.Env(code, ctx.lx, ctx.cache)
+        folded = fold.fold_at(code, ctx.lx, at, env)
+        if folded is None or not folded.built or len(folded.value) < 16:
+            continue
+        if decode.looks_like_php(folded.value):
+            p = PLACEHOLDER.search(args)
+            out.append((int(p.group(1)) if p is not None else -1, b"\x00code\x00" + folded.value))
+    return out
+
+
 def _decode_candidates(ctx: Ctx) -> list[tuple[int, bytes]]:
     """Long literals (and long literal concatenations) worth trying to decode."""
     out: list[tuple[int, bytes]] = []
@@ -1004,6 +1028,7 @@ def _decode_candidates(ctx: Ctx) -> list[tuple[int, bytes]]:
                 val = lx.value(int(p.group(1)))
                 if len(val) >= 16 and decode.looks_like_php(val):
                     out.append((int(p.group(1)), b"\x00code\x00" + val))
+        out.extend(folded_eval_code(ctx))
     if DOT in ctx.code and len(out) < MAX_DECODE_CANDIDATES:
         for m in concats_cached(ctx):
             idxs: list[int] = []

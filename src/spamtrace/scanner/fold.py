@@ -947,7 +947,7 @@ class _Parser:
         else:
             raise _NoValue
         out: list[tuple[bytes | None, bytes]] = []
-        total = 0
+        total = strings = 0
         while True:
             pos = self.ws(pos)
             if code[pos : pos + 1] == close:
@@ -969,8 +969,12 @@ class _Parser:
                 first, pos = self.expr(pos + 2, MAX_DEPTH - 2)
                 pos = self.ws(pos)
             out.append((key, first))
-            total += len(first)
-            if len(out) > 256 or total > MAX_VALUE:
+            # an integer item counts as the one byte chr() makes of it: a payload written
+            # as character codes is as long as its text
+            numeric = _INT.fullmatch(first) is not None
+            total += 1 if numeric else len(first)
+            strings += not numeric
+            if strings > 256 or len(out) > MAX_VALUE or total > MAX_VALUE:
                 raise _NoValue
             if code[pos : pos + 1] == b",":
                 pos += 1
@@ -1964,7 +1968,8 @@ def normalized(
             _values={},
         )
     if has(b"$globals") or has(b"${"):
-        code = _superglobal_aliases(code, lx, Env(code, lx, None if modern else cache))
+        # the file's cached index is of its own code: not of code the rewrites changed
+        code = _superglobal_aliases(code, lx, Env(code, lx, cache if code is orig.code else None))
     code, added = _glued_literals(code, lx)
     view = lx
     if added:
