@@ -1836,9 +1836,16 @@ def _modern_calls(code: bytes, lx: Lexed) -> tuple[bytes, list[bytes]]:
         code = code.replace(_NULLSAFE, b" ->")
     if code.find(b"request") >= 0:
         code = _framework_requests(code, len(lx.raw_strings), added)
-    if code.find(b"::") >= 0:
+    if code.find(b"::") >= 0 and _CALLED_VALUE.search(code) is not None:
         code = _class_members(code)
     return code, added
+
+
+# a value called as a function: ``$f(``, ``(...)(``: where a constant or an enum's case may
+# hold the name (a class's own constants elsewhere change nothing a rule reads)
+_CALLED_VALUE = compile_possessive(
+    rb"\)\s*+\(|(?<![\w$>:\\])\$[a-z_\x80-\xff][\w\x80-\xff]*+\s*+\("
+)
 
 
 # an enum's case with its value (``case Local = 'pas';``), a constant (``const F = ...``), a
@@ -1858,9 +1865,15 @@ def _class_members(code: bytes) -> bytes:
     file defines it with ``const``), ``Driver::make(`` as ``make(`` (the file declares a
     function or method of that name): the folder reads the file's own constants and the
     functions that return one expression by their bare names."""
-    cases = {m.group(1): m.group(2) for m in itertools.islice(_ENUM_CASE.finditer(code), 200)}
-    consts = {m.group(1) for m in itertools.islice(_CLASS_CONST.finditer(code), 500)}
-    functions = {m.group(1) for m in itertools.islice(_OWN_FUNCTION.finditer(code), 500)}
+    cases: dict[bytes, bytes] = {}
+    consts: set[bytes] = set()
+    functions: set[bytes] = set()
+    if code.find(b"case") >= 0:
+        cases = {m.group(1): m.group(2) for m in itertools.islice(_ENUM_CASE.finditer(code), 200)}
+    if code.find(b"const") >= 0:
+        consts = {m.group(1) for m in itertools.islice(_CLASS_CONST.finditer(code), 500)}
+    if code.find(b"function") >= 0:
+        functions = {m.group(1) for m in itertools.islice(_OWN_FUNCTION.finditer(code), 500)}
     if not (cases or consts or functions):
         return code
 
@@ -1902,6 +1915,7 @@ _FRAMEWORK_SERVER = compile_possessive(
     _REQ_OBJ + rb"(useragent|ip|path|fullurl|url|requesturi|getrequesturi|gethost|host|root)"
     rb"\s*\(\s*\)"
 )
+MAX_FRAMEWORK_READS = 2000  # places holding "request" tried per file
 _SERVER_KEYS = {
     b"useragent": b"HTTP_USER_AGENT",
     b"ip": b"REMOTE_ADDR",
@@ -1923,24 +1937,40 @@ def _named_fields(m: re.Match[bytes]) -> bytes:
 def _framework_requests(code: bytes, base: int, added: list[bytes]) -> bytes:
     """``code`` with a framework's request reads written as PHP's request arrays (see
     :data:`_FRAMEWORK_READS`); a literal key the view adds goes to ``added`` (numbered from
-    ``base`` on, after those already there)."""
-    for rx, form in _FRAMEWORK_READS:
-        if rx.search(code) is None:
-            continue
-
-        def read(m: re.Match[bytes], form: bytes = form) -> bytes:
-            return form % m.group(1) if b"%s" in form else _named_fields(m)
-
-        code = rx.sub(read, code)
-
-    def server(m: re.Match[bytes]) -> bytes:
-        key = _SERVER_KEYS.get(m.group(1), b"REQUEST_URI")
-        added.append(key)
-        return b"$_server[\x01%d\x01]" % (base + len(added) - 1)
-
-    if _FRAMEWORK_SERVER.search(code) is not None:
-        code = _FRAMEWORK_SERVER.sub(server, code)
-    return code
+    ``base`` on, after those already there). Each read holds "request": the patterns are
+    tried where it is (at most :data:`MAX_FRAMEWORK_READS` places)."""
+    out: list[bytes] = []
+    last = 0
+    at = code.find(b"request")
+    for _ in range(MAX_FRAMEWORK_READS):
+        if at < 0:
+            break
+        start = at - 1 if at and code[at - 1] == 36 else at  # "$request"
+        found: bytes | None = None
+        end = 0
+        for rx, form in _FRAMEWORK_READS:
+            m = rx.match(code, start)
+            if m is not None:
+                found = form % m.group(1) if b"%s" in form else _named_fields(m)
+                end = m.end()
+                break
+        if found is None:
+            m = _FRAMEWORK_SERVER.match(code, start)
+            if m is not None:
+                added.append(_SERVER_KEYS.get(m.group(1), b"REQUEST_URI"))
+                found = b"$_server[\x01%d\x01]" % (base + len(added) - 1)
+                end = m.end()
+        if found is not None and start >= last:
+            out.append(code[last:start])
+            out.append(found)
+            last = end
+            at = code.find(b"request", end)
+        else:
+            at = code.find(b"request", at + 7)
+    if not out:
+        return code
+    out.append(code[last:])
+    return b"".join(out)
 
 
 def normalized(

@@ -470,7 +470,7 @@ def test_class_members_read_by_their_bare_names() -> None:
     php = (
         b"<?php enum K: string { case A = 'sys'; } class C { const B = 'tem'; "
         b"static function m() { return 'x'; } } $f = K::A->value; $g = C::B; $h = C::m(); "
-        b"$i = C::class; $j = D::E;"
+        b"$i = C::class; $j = D::E; $f($x);"
     )
     view = fold.normalized(lex(php))
     assert view is not None
@@ -478,3 +478,5 @@ def test_class_members_read_by_their_bare_names() -> None:
     assert b"$f = \x010\x01;" in code  # the case's literal
     assert b"$g = b;" in code and b"$h = m();" in code
     assert b"$i = c::class;" in code and b"$j = d::e;" in code  # not the file's: left alone
+    # with nothing called through a value, a class's constants are left as written
+    assert fold.normalized(lex(b"<?php class C { const B = 'x'; } echo C::B;")) is None

@@ -2598,8 +2598,8 @@ _STMT_VAR = re.compile(rb"\$(" + NAME_P + rb")\b(?!\s*->)")
 # a script that sends the browser to an address PHP fills in where the literal ends:
 # '<script>top.location.href = %s' / "<script>location.replace('" . $u
 _JS_LOCATION_FILLED = re.compile(
-    rb"<script[^>]*>[^\x00]{0,200}?(?:\blocation(?:\.href)?\s*=|location\.(?:replace|assign)\s*\()"
-    rb"\s*['\"]?(?:%s)?['\"]?\s*[;)]?\s*(?:</script>)?\s*\x00"
+    rb"(?:\blocation(?:\.href)?\s*=|location\.(?:replace|assign)\s*\()"
+    rb"\s*['\"]?(?:%s)?['\"]?\s*[;)]?\s*(?:</script>)?\s*\Z"
 )
 # ... an address the script decodes from a literal: base64_decode('aHR0c...'), str_rot13(...)
 _DECODED_LITERAL = re.compile(
@@ -2617,11 +2617,10 @@ def _js_decoded_redirect(ctx: Ctx, rule: Rule) -> Hit | None:
     addresses as they are."""
     if not _has_script(ctx):
         return None
-    text = string_text(ctx)
     code = ctx.code
-    for m in itertools.islice(_JS_LOCATION_FILLED.finditer(text), 10):
-        idx = string_at(ctx, m.start())
-        if idx < 0:
+    for idx in literals_holding(ctx, (b"location",), 5000)[:50]:
+        lit = ctx.lx.value(idx).lower()
+        if lit.find(b"<script") < 0 or _JS_LOCATION_FILLED.search(lit[-300:]) is None:
             continue
         at = code.find(b"\x01%d\x01" % idx)
         end = code.find(b";", at)
