@@ -981,6 +981,11 @@ _JOINED_PIECES = 1 << 16  # and its pieces
 _DATA_HEAD = re.compile(rb"[A-Za-z0-9+/=_\-\s%]+")
 
 
+# what an argument the folder may compute code from holds: a literal, or a call that makes
+# text of numbers or of other text
+_FOLD_HINTS = (b"\x01", b"chr", b"implode", b"join", b"pack", b"array_map", b"sprintf")
+
+
 def folded_eval_code(ctx: Ctx) -> list[tuple[int, bytes]]:
     """The code eval()/assert() are given where the constant folder computes it from
     literals (``eval(str_rot13('...'))``, ``eval(implode(array_map('chr', [105, 102,
@@ -993,6 +998,8 @@ def folded_eval_code(ctx: Ctx) -> list[tuple[int, bytes]]:
     for start, args in calls_to(ctx, EVAL_NAMES_B[:2], 20):
         if PLACEHOLDER.fullmatch(args.strip(b" \t\n@()")) is not None:
             continue  # a literal itself: read as one above
+        if not any(args.find(w) >= 0 for w in _FOLD_HINTS):
+            continue  # nothing the folder computes code from
         at = code.find(b"(", start) + 1
         if env is None:
             env = fold.Env(code, ctx.lx, ctx.cache)

@@ -1787,13 +1787,40 @@ def _glued_literals(code: bytes, lx: Lexed) -> tuple[bytes, list[bytes]]:
 # - a named argument's label (``str_replace(search: '_', ...)``, ``system(command: $c)``):
 #   after "(" or ",", a name and one ":" (not "::"); blanked, the arguments are read in the
 #   order written (the way every call of a built name is written)
-_NAMED_LABEL = compile_possessive(rb"(?<=[(,])(\s*+)([a-z_][a-z0-9_]*+\s*+:)(?!:)")
+_NAMED_LABEL = compile_possessive(rb"([(,]\s*+)([a-z_][a-z0-9_]*+:)(?!:)")
 # - a first-class callable ``strlen(...)``, ``$f(...)``, ``$o->m(...)``: the callable itself;
 #   a function's name the literal of its name, anything else the expression without "(...)"
 _FIRST_CLASS = compile_possessive(rb"\(\s*+\.\.\.\s*+\)")
 _FCC_NAME = re.compile(rb"\\?[a-z_\x80-\xff][\w\x80-\xff\\]*\s*\Z")
 # - the nullsafe operator ``$o?->m()``: a call of ``$o->m()`` as far as a reader is concerned
 _NULLSAFE = b"?->"
+
+
+_NAME_BYTES = frozenset(b"abcdefghijklmnopqrstuvwxyz0123456789_")
+MAX_COLONS = 100_000  # colons looked at per file for a named argument's label
+
+
+def _has_named_label(code: bytes) -> bool:
+    """Whether a ":" (not "::") of ``code`` ends a name that a "(" or "," stands before
+    (a named argument's label, :data:`_NAMED_LABEL`): a scan of the colons, faster than the
+    pattern's search at every "(" and "," of a file."""
+    i = code.find(b":")
+    seen = 0
+    while i >= 0 and seen < MAX_COLONS:
+        seen += 1
+        if code[i + 1 : i + 2] == b":":
+            i = code.find(b":", i + 2)
+            continue
+        j = i - 1
+        while j >= 0 and code[j] in _NAME_BYTES:
+            j -= 1
+        if j < i - 1 and not code[j + 1 : j + 2].isdigit():
+            while j >= 0 and code[j] in b" \t\r\n":
+                j -= 1
+            if j >= 0 and code[j] in b"(,":
+                return True
+        i = code.find(b":", i + 1)
+    return False
 
 
 def _modern_calls(code: bytes, lx: Lexed) -> tuple[bytes, list[bytes]]:
@@ -1830,27 +1857,31 @@ def _modern_calls(code: bytes, lx: Lexed) -> tuple[bytes, list[bytes]]:
         if out:
             out.append(code[last:])
             code = b"".join(out)
-    if code.find(b":") >= 0:
+    if _has_named_label(code):
         code = _NAMED_LABEL.sub(lambda m: m.group(1) + b" " * len(m.group(2)), code)
     if code.find(_NULLSAFE) >= 0:
         code = code.replace(_NULLSAFE, b" ->")
     if code.find(b"request") >= 0:
         code = _framework_requests(code, len(lx.raw_strings), added)
-    if code.find(b"::") >= 0 and _CALLED_VALUE.search(code) is not None:
+    if code.find(b"::") >= 0 and (
+        (code.find(b"enum ") >= 0 and _ENUM_CASE.search(code) is not None)
+        or _CALLED_VALUE.search(code) is not None
+    ):
         code = _class_members(code)
     return code, added
 
 
-# a value called as a function: ``$f(``, ``(...)(``: where a constant or an enum's case may
-# hold the name (a class's own constants elsewhere change nothing a rule reads)
+# an expression called as a function, ``(Cls::F)(...)``, ``(Op::make())(...)``: where a
+# constant or an enum's case may hold the name (in a file that declares an enum, its cases
+# are read wherever they are); a class's constants elsewhere change nothing a rule reads
 _CALLED_VALUE = compile_possessive(
-    rb"\)\s*+\(|(?<![\w$>:\\])\$[a-z_\x80-\xff][\w\x80-\xff]*+\s*+\("
+    rb"\(\s*+\\?[a-z_][\w\\]*+\s*+::\s*+[a-z_]\w*+\s*+(?:\(\s*+\)\s*+)?\)\s*+\("
 )
 
 
 # an enum's case with its value (``case Local = 'pas';``), a constant (``const F = ...``), a
 # function or method of the file (``function make(``)
-_ENUM_CASE = compile_possessive(rb"(?<![\w$>:])case\s++([a-z_]\w*+)\s*+=\s*+(\x01\d++\x01)\s*+;")
+_ENUM_CASE = compile_possessive(rb"case\s++([a-z_]\w*+)\s*+=\s*+(\x01\d++\x01)\s*+;")
 _CLASS_CONST = compile_possessive(rb"(?<![\w$>:])const\s++([a-z_]\w*+)\s*+=(?![=>])")
 _OWN_FUNCTION = compile_possessive(rb"(?<![\w$>:\\])function\s++&?\s*+([a-z_]\w*+)\s*+\(")
 # Cls::NAME->value, Cls::NAME, Cls::name( (also self::, static::)

@@ -470,7 +470,7 @@ def test_class_members_read_by_their_bare_names() -> None:
     php = (
         b"<?php enum K: string { case A = 'sys'; } class C { const B = 'tem'; "
         b"static function m() { return 'x'; } } $f = K::A->value; $g = C::B; $h = C::m(); "
-        b"$i = C::class; $j = D::E; $f($x);"
+        b"$i = C::class; $j = D::E; (C::B)($x);"
     )
     view = fold.normalized(lex(php))
     assert view is not None

@@ -461,16 +461,15 @@ def _recipient_sites_once(ctx: Ctx) -> list[tuple[int, bytes]]:
                     sites.append((m.start(), first_arg(m.group(2))))
     # a mail framework's message (Laravel's Mail::, Symfony's Email, SwiftMailer): its
     # ->to()/->cc()/->bcc() in a file that makes one
-    if b"->" in code and _MAIL_FRAMEWORK.search(code) is not None:
+    if b"->" in code and any(code.find(w) >= 0 for w in _MAIL_FRAMEWORK_WORDS):
         for m in itertools.islice(_FRAMEWORK_RECIPIENT.finditer(code), 200):
             if not any(start == m.start() for start, _ in sites):
                 sites.append((m.start(), first_arg(m.group(1))))
     return sites
 
 
-_MAIL_FRAMEWORK = re.compile(
-    rb"(?<![\w$>:])mail\s*::|new\s+\\?(?:[\w\\]*\\)?(?:email|swift_message|templatedemail)\s*\("
-)
+# a mail framework's message made in the file: Mail::to(), new Email(), new Swift_Message(
+_MAIL_FRAMEWORK_WORDS = (b"mail::", b"email(", b"swift_message(", b"templatedemail(")
 _FRAMEWORK_RECIPIENT = re.compile(rb"->\s*(?:to|cc|bcc)\s*\(([^;]{0,200})")
 
 
@@ -736,6 +735,7 @@ _MAIL_API = re.compile(
     rb"api\.postmarkapp\.com|api\.(?:brevo|sendinblue)\.com/v3/smtp|mandrillapp\.com/api|"
     rb"api\.elasticemail\.com|api\.mailjet\.com/v3|email\.[a-z0-9-]+\.amazonaws\.com"
 )
+_MAIL_API_WORDS = (b"api.", b"mandrillapp", b"amazonaws")
 # a list split from a value: explode(), preg_split(), file(), str_getcsv()
 _SPLIT_LIST = re.compile(
     rb"(?<![\w$>:])(?:explode|preg_split|file|str_getcsv|array_map\s*\([^,]{0,60},\s*explode)\s*\("
@@ -751,7 +751,9 @@ def _mail_api_request_list(ctx: Ctx, rule: Rule) -> Hit | None:
     request mails a list through the service (often with a stolen API key). A site's own
     mail goes to addresses it keeps, not to a list posted to it."""
     text = string_text(ctx)
-    if _MAIL_API.search(text) is None or not has_request_words(ctx):
+    if not any(text.find(w) >= 0 for w in _MAIL_API_WORDS) or _MAIL_API.search(text) is None:
+        return None
+    if not has_request_words(ctx):
         return None
     req: set[bytes] | None = None
     for m in itertools.islice(_SPLIT_LIST.finditer(ctx.code), 30):

@@ -747,8 +747,8 @@ def _client_answer_read(code: bytes, at: int) -> bool:
 _ANSWER_KEPT = re.compile(rb"\s*\$(\w+)\s*=(?![=>])")
 # an HTTP client's post to a literal address, up to the "," before what it posts
 _CLIENT_POST = re.compile(
-    rb"(?:->\s*(?:post|postjson|aspost)|(?<![\w$>:])wp_remote_post|"
-    rb"->\s*request)\s*\(\s*(?:\x01\d+\x01\s*,\s*)?\x01(\d+)\x01\s*,"
+    rb"(?:->\s*(?:post|postjson|aspost|request)|wp_remote_post)\s*\(\s*"
+    rb"(?:\x01\d+\x01\s*,\s*)?\x01(\d+)\x01\s*,"
 )
 
 
@@ -1243,7 +1243,7 @@ def _credentials_dropped_fixed(ctx: Ctx) -> Hit | None:
     if (
         not has_any(ctx, _DROP_SINKS)
         and not has_any(ctx, _CHAT_HELPER_WORDS)
-        and _CLIENT_POST.search(ctx.code) is None
+        and (ctx.code.find(b"post") < 0 or _CLIENT_POST.search(ctx.code) is None)
     ):
         return None
     for start, sent in _drops(ctx):
