@@ -2013,8 +2013,9 @@ def normalized(
     changes nothing: PHP 8's call syntax and a framework's request reads written the older
     way (:func:`_modern_calls`), literals glued by "." as one literal (``'sys' . 'tem'``),
     a superglobal named through ``$GLOBALS[...]`` or ``${...}`` as itself, and a variable
-    called as a function as the name it holds (:func:`inline_name_variables`). PHP does the same with
-    either text; the rules read both (the rewrites themselves are findings of their own).
+    called as a function as the name it holds (:func:`inline_name_variables`). PHP does the
+    same with either text; the rules read both (the rewrites themselves are findings of
+    their own).
     ``has(word)``: whether ``word`` is in the code (the gate pass knows without a search)."""
     orig = lx
     code = lx.code
