@@ -677,6 +677,76 @@ static PyObject *brace_end(PyObject *self, PyObject *args) {
     return PyLong_FromSsize_t(found);
 }
 
+/* close_paren(text, opens=40, closes=41): the offset of the closes byte that closes a bracket
+ * opened just before text (depth below zero), len(text) when none does
+ * (context._close_paren_py is the reference). */
+static PyObject *close_paren(PyObject *self, PyObject *args) {
+    Py_buffer view;
+    int op = '(', cl = ')';
+    if (!PyArg_ParseTuple(args, "y*|ii", &view, &op, &cl)) return NULL;
+    const unsigned char *d = view.buf;
+    Py_ssize_t n = view.len, i = 0, depth = 0;
+    for (; i < n; i++) {
+        int c = d[i];
+        if (c == op) {
+            depth++;
+        } else if (c == cl) {
+            if (--depth < 0) break;
+        }
+    }
+    PyBuffer_Release(&view);
+    return PyLong_FromSsize_t(i);
+}
+
+/* calls_of(code, name, limit, start): the first `limit` (at least one) plain calls of name
+ * from start on, as [(offset, argument text)]: each occurrence of name followed by white
+ * space, "(" and up to 200 bytes that are not ";" (the argument text), and not preceded by
+ * a name byte, "$", ">" or ":" (context._calls_of_py is the reference). */
+static unsigned char NOT_CALL_BEFORE[256];
+static int is_re_space(unsigned char c) {
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
+}
+static PyObject *calls_of(PyObject *self, PyObject *args) {
+    Py_buffer view, nv;
+    Py_ssize_t limit, start;
+    if (!PyArg_ParseTuple(args, "y*y*nn", &view, &nv, &limit, &start)) return NULL;
+    const unsigned char *d = view.buf, *name = nv.buf;
+    Py_ssize_t n = view.len, k = nv.len;
+    PyObject *out = PyList_New(0);
+    if (out == NULL || k == 0) goto done;
+    if (start < 0) start = start + n < 0 ? 0 : start + n;
+    Py_ssize_t at = start;
+    while (at + k <= n) {
+        const unsigned char *p = memmem(d + at, (size_t)(n - at), name, (size_t)k);
+        if (p == NULL) break;
+        at = p - d;
+        Py_ssize_t j = at + k;
+        while (j < n && is_re_space(d[j])) j++;
+        if (j >= n || d[j] != '(') {
+            at++;
+            continue;
+        }
+        j++;
+        Py_ssize_t e = j, stop = j + 200 < n ? j + 200 : n;
+        while (e < stop && d[e] != ';') e++;
+        if (at == 0 || !NOT_CALL_BEFORE[d[at - 1]]) {
+            PyObject *item = Py_BuildValue("(ny#)", at, (const char *)d + j, e - j);
+            if (item == NULL || PyList_Append(out, item) < 0) {
+                Py_XDECREF(item);
+                Py_CLEAR(out);
+                goto done;
+            }
+            Py_DECREF(item);
+            if (PyList_GET_SIZE(out) >= limit) break;
+        }
+        at += k;
+    }
+done:
+    PyBuffer_Release(&nv);
+    PyBuffer_Release(&view);
+    return out;
+}
+
 /* canonical_space(code, budget): code with its white space in one form (lexer.py's
  * _canonical_space_py is the reference): each statement (the text after ";", "{" or "}" up to
  * the next one, past its leading white space) with a line break inside is joined (its runs
@@ -963,6 +1033,8 @@ static PyMethodDef methods[] = {
     {"open_before", open_before, METH_VARARGS, "The innermost ( or [ left open before pos."},
     {"brace_end", brace_end, METH_VARARGS, "Where the {...} block at open_at closes, or -1."},
     {"canonical_space", canonical_space, METH_VARARGS, "The code's white space in one form."},
+    {"close_paren", close_paren, METH_VARARGS, "Where a bracket opened before text closes."},
+    {"calls_of", calls_of, METH_VARARGS, "The first plain calls of a name: (offset, args)."},
     {NULL, NULL, 0, NULL},
 };
 
@@ -971,6 +1043,9 @@ static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_lexer", NULL, -1, m
 PyMODINIT_FUNC PyInit__lexer(void) {
     const char *special = "'\"`/#?<";
     for (const char *s = special; *s; s++) SPECIAL[(unsigned char)*s] = 1;
+    for (int c = 0; c < 256; c++)
+        NOT_CALL_BEFORE[c] = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' ||
+                             c == '$' || c == '>' || c == ':' || c >= 0x80;
     for (int c = 0; c < 256; c++)
         WORD_CHAR[c] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
     KIND_SQ = PyUnicode_InternFromString("sq");

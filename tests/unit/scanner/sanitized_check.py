@@ -40,6 +40,13 @@ def _calls(lex_c: object, code: bytes, pos: int) -> None:
     for end in (len(code), at + 7):
         assert lex_c.brace_end(code, at, end) == context._brace_end_py(code, at, end), code  # type: ignore[attr-defined]
     assert lex_c.open_before(code, at) == context._open_before_py(code, at), code  # type: ignore[attr-defined]
+    for opens, closes in ((40, 41), (123, 125)):
+        got = lex_c.close_paren(code, opens, closes)  # type: ignore[attr-defined]
+        assert got == context._close_paren_py(code, opens, closes), code
+    for name in (b"aaa", b"eval", b"a", b"("):
+        for limit, start in ((1, 0), (200, pos), (5, -3)):
+            got = lex_c.calls_of(code, name, limit, start)  # type: ignore[attr-defined]
+            assert got == context._calls_of_py(code, name, limit, start), code
     words = (b"aaa", b"eval", b"$", b"a", b"")
     for skip in (b"", b"a$_"):
         mine = [-1, 0, len(code) + 1, pos, 3]

@@ -20,7 +20,9 @@ from spamtrace.scanner import analyze, context, lexer, rules
 from spamtrace.scanner._lexer import (
     balanced_end,
     brace_end,
+    calls_of,
     canonical_space,
+    close_paren,
     concat_start,
     names,
     next_word,
@@ -539,6 +541,58 @@ def test_bracket_walks_cases() -> None:
     assert open_before(b"f(x) . g(y)", 11) == (-1, 0)  # all closed
     assert open_before(b"(" + b"a" * 398, 399) == (0, 40)  # 399 bytes back: still seen
     assert open_before(b"(" + b"a" * 399, 400) == (-1, 0)  # 400: past the window
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(st.sampled_from(_BRACKET_PIECES), max_size=40))
+def test_close_paren_same_as_python(pieces: list[bytes]) -> None:
+    text = b"".join(pieces)
+    assert close_paren(text) == context._close_paren_py(text)
+    for opens, closes in ((40, 41), (123, 125), (91, 93), (44, 59)):
+        assert close_paren(text, opens, closes) == context._close_paren_py(text, opens, closes)
+
+
+def test_close_paren_cases() -> None:
+    assert context.close_paren is not context._close_paren_py
+    assert context._close_paren is close_paren
+    assert close_paren(b"$a == f($b)) { x(); }") == 11
+    assert close_paren(b" x(); } else {}", 123, 125) == 6
+    assert close_paren(b"(((") == 3 and close_paren(b"") == 0
+    hostile = b"(" * 300_000 + b")" * 300_001  # the depth goes back below zero at the last
+    assert close_paren(hostile) == 600_000 == context._close_paren_py(hostile)
+
+
+# names, the bytes that may come before a call (name bytes, "$", "->", "::") or not, white
+# space of every kind (\x1c is none to the regex), a ";" that ends the argument text, long runs
+_CALLS_OF_PIECES = [
+    b"eval", b"ev", b"al", b"e", b" ", b"\n", b"\x0b", b"\x0c", b"\x1c", b"(", b")", b";",
+    b"$", b"->", b"::", b"a", b"A", b"_", b"9", b"\x80", b"\xff", b"\x00", b"x" * 210,
+]  # fmt: skip
+
+
+@settings(max_examples=3000, deadline=None)
+@given(
+    st.lists(st.sampled_from(_CALLS_OF_PIECES), max_size=40),
+    st.sampled_from([b"eval", b"ev", b"e", b"al", b"(", b"evalev", b""]),
+    st.integers(0, 5),
+    st.integers(-4, 60),
+)
+def test_calls_of_same_as_python(pieces: list[bytes], name: bytes, limit: int, start: int) -> None:
+    code = b"".join(pieces)
+    assert calls_of(code, name, limit, start) == context._calls_of_py(code, name, limit, start)
+
+
+def test_calls_of_cases() -> None:
+    assert context._calls_of is calls_of
+    code = b"eval ($a); $eval($b); x->eval(1); evaleval(2); eval\n\t(" + b"y" * 300
+    assert calls_of(code, b"eval", 10, 0) == [(0, b"$a)"), (47, b"y" * 200)]
+    assert calls_of(code, b"eval", 0, 0) == [(0, b"$a)")]  # one at least, as the reference
+    assert calls_of(code, b"eval", 10, 1) == [(47, b"y" * 200)]
+    assert calls_of(code, b"", 10, 0) == [] == context._calls_of_py(code, b"", 10, 0)
+    for hostile in (b"eval" * 100_000, b"eval" + b" " * 300_000 + b"(", b"eval(" * 100_000):
+        for limit in (1, 200):
+            got = calls_of(hostile, b"eval", limit, 0)
+            assert got == context._calls_of_py(hostile, b"eval", limit, 0)
 
 
 _BRACE_PIECES = [b"{", b"}", b"{}", b" ", b"a", b"\x011\x01", b"}" * 3, b"{" * 3, b"x" * 50]
