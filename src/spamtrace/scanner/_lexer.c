@@ -703,9 +703,6 @@ static PyObject *close_paren(PyObject *self, PyObject *args) {
  * space, "(" and up to 200 bytes that are not ";" (the argument text), and not preceded by
  * a name byte, "$", ">" or ":" (context._calls_of_py is the reference). */
 static unsigned char NOT_CALL_BEFORE[256];
-static int is_re_space(unsigned char c) {
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
-}
 static PyObject *calls_of(PyObject *self, PyObject *args) {
     Py_buffer view, nv;
     Py_ssize_t limit, start;
@@ -721,7 +718,7 @@ static PyObject *calls_of(PyObject *self, PyObject *args) {
         if (p == NULL) break;
         at = p - d;
         Py_ssize_t j = at + k;
-        while (j < n && is_re_space(d[j])) j++;
+        while (j < n && re_space(d[j])) j++;
         if (j >= n || d[j] != '(') {
             at++;
             continue;
@@ -744,6 +741,87 @@ static PyObject *calls_of(PyObject *self, PyObject *args) {
 done:
     PyBuffer_Release(&nv);
     PyBuffer_Release(&view);
+    return out;
+}
+
+/* assignment_before(code, pos): the "$name = rhs" statement that holds offset pos, as
+ * (name, rhs), or None (taint._assignment_before_py is the reference): the statement starts
+ * after the last ";", "{" or "}" of the 600 bytes before pos; the first "$" of the 602
+ * bytes after that where taint._ASSIGN_AT matches is the assignment, if its match holds pos
+ * (the match's start before pos, its end after it). _ASSIGN_AT, spelled out: "$", a name
+ * ([a-z_\x80-\xff][A-Za-z0-9_\x80-\xff]*), white space, any number of "[...]" (up to 60
+ * bytes, no "]" or line break inside) each followed by white space, ".=", "??=" or "=" not
+ * followed by "=" or ">", white space, then the right side: up to 600 bytes that are not
+ * ";". Every part is taken whole (no part can give back a byte the next one could use), so
+ * the first way that matches is the one the regex engine finds. */
+
+/* the end of the right side of an _ASSIGN_AT match at d[at] == '$' (rhs from *rhs_at), or -1 */
+static Py_ssize_t assign_match(const unsigned char *d, Py_ssize_t n, Py_ssize_t at,
+                               Py_ssize_t *name_end, Py_ssize_t *rhs_at) {
+    Py_ssize_t j = at + 1;
+    if (j >= n || !name_start(d[j])) return -1;
+    j++;
+    while (j < n && re_word(d[j])) j++;
+    *name_end = j;
+    while (j < n && re_space(d[j])) j++;
+    while (j < n && d[j] == '[') {
+        Py_ssize_t k = j + 1, lim = j + 1 + 60 < n ? j + 1 + 60 : n;
+        while (k < lim && d[k] != ']' && d[k] != '\n') k++;
+        if (k >= n || d[k] != ']') break;
+        j = k + 1;
+        while (j < n && re_space(d[j])) j++;
+    }
+    if (j < n && d[j] == '.' && j + 1 < n && d[j + 1] == '=') {
+        j += 1;
+    } else if (j + 2 < n && d[j] == '?' && d[j + 1] == '?' && d[j + 2] == '=') {
+        j += 2;
+    }
+    if (j >= n || d[j] != '=') return -1;
+    j++;
+    if (j < n && (d[j] == '=' || d[j] == '>')) return -1;
+    while (j < n && re_space(d[j])) j++;
+    *rhs_at = j;
+    Py_ssize_t e = j, stop = j + 600 < n ? j + 600 : n;
+    while (e < stop && d[e] != ';') e++;
+    return e;
+}
+
+static PyObject *assignment_before(PyObject *self, PyObject *args) {
+    Py_buffer view;
+    Py_ssize_t pos;
+    if (!PyArg_ParseTuple(args, "y*n", &view, &pos)) return NULL;
+    const unsigned char *d = view.buf;
+    Py_ssize_t n = view.len;
+    PyObject *out = NULL;
+    if (pos < 0) {
+        PyBuffer_Release(&view);
+        PyErr_SetString(PyExc_ValueError, "negative offset");
+        return NULL;
+    }
+    /* taint._statement_start: the last ";", "{" or "}" in [max(0, pos - 600), pos) */
+    Py_ssize_t floor = pos - 600 > 0 ? pos - 600 : 0, top = pos < n ? pos : n, lo = -1;
+    for (Py_ssize_t i = top - 1; i >= floor; i--) {
+        if (d[i] == ';' || d[i] == '{' || d[i] == '}') {
+            lo = i;
+            break;
+        }
+    }
+    if (lo < pos - 600) lo = pos - 600;
+    /* taint._first_assignment: the first "$" in [lo + 1, lo + 602) where the pattern matches */
+    Py_ssize_t end = lo + 602 < n ? lo + 602 : n;
+    for (Py_ssize_t at = lo + 1; at < end; at++) {
+        if (d[at] != '$') continue;
+        Py_ssize_t name_end = 0, rhs_at = 0;
+        Py_ssize_t m_end = assign_match(d, n, at, &name_end, &rhs_at);
+        if (m_end < 0) continue;
+        if (at < pos && pos < m_end)
+            out = Py_BuildValue("(y#y#)", (const char *)d + at + 1, name_end - at - 1,
+                                (const char *)d + rhs_at, m_end - rhs_at);
+        goto done;
+    }
+done:
+    PyBuffer_Release(&view);
+    if (out == NULL && !PyErr_Occurred()) Py_RETURN_NONE;
     return out;
 }
 
@@ -1035,6 +1113,7 @@ static PyMethodDef methods[] = {
     {"canonical_space", canonical_space, METH_VARARGS, "The code's white space in one form."},
     {"close_paren", close_paren, METH_VARARGS, "Where a bracket opened before text closes."},
     {"calls_of", calls_of, METH_VARARGS, "The first plain calls of a name: (offset, args)."},
+    {"assignment_before", assignment_before, METH_VARARGS, "The $name = rhs statement at pos."},
     {NULL, NULL, 0, NULL},
 };
 

@@ -16,8 +16,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from spamtrace.scanner import analyze, context, lexer, rules
+from spamtrace.scanner import analyze, context, lexer, rules, taint
 from spamtrace.scanner._lexer import (
+    assignment_before,
     balanced_end,
     brace_end,
     calls_of,
@@ -593,6 +594,45 @@ def test_calls_of_cases() -> None:
         for limit in (1, 200):
             got = calls_of(hostile, b"eval", limit, 0)
             assert got == context._calls_of_py(hostile, b"eval", limit, 0)
+
+
+# what an assignment is made of and what spoils one: names of every start byte, white space
+# of every kind, element keys up to and past 60 bytes and over a line break, the operators
+# that assign and the ones that compare or pair, statement ends, long right sides
+_ASSIGN_PIECES = [
+    b"$", b"$a", b"$B", b"$_x", b"$\x80", b"$9", b"a", b"A", b"9", b" ", b"\n", b"\t", b"\x0b",
+    b"\x1c", b"[", b"]", b"['k']", b"[" + b"x" * 60 + b"]", b"[" + b"x" * 61 + b"]", b"[\n]",
+    b".", b"?", b"??", b"=", b"==", b"=>", b".=", b"??=", b";", b"{", b"}", b"$x = ",
+    b"\x011\x01", b"y" * 300, b"z" * 650,
+]  # fmt: skip
+
+
+@settings(max_examples=5000, deadline=None)
+@given(st.lists(st.sampled_from(_ASSIGN_PIECES), max_size=40), st.integers(0, 2000))
+def test_assignment_before_same_as_python(pieces: list[bytes], pos: int) -> None:
+    code = b"".join(pieces)
+    for at in {pos, pos % (len(code) + 1), len(code) + 1}:
+        assert assignment_before(code, at) == taint._assignment_before_py(code, at), at
+
+
+def test_assignment_before_cases() -> None:
+    assert taint._assignment_before is assignment_before
+    code = b"if ($x) { $cmd ['a'] .= 'ls ' . $_GET['c']; } $k = 1;"
+    assert assignment_before(code, code.find(b"$_GET")) == (
+        b"cmd",
+        b"'ls ' . $_GET['c']",
+    )
+    assert assignment_before(code, code.find(b"if")) is None  # before the statement's "$"
+    assert assignment_before(code, len(code) - 2) == (b"k", b"1")
+    assert assignment_before(b"$a == $_GET;", 7) is None  # a comparison
+    assert assignment_before(b"$a => $_GET;", 7) is None  # a pair
+    assert assignment_before(b"$a ??= $_GET;", 8) == (b"a", b"$_GET")
+    with pytest.raises(ValueError):
+        assignment_before(code, -1)
+    assert taint.assignment_before(code, -1) == taint._assignment_before_py(code, -1)
+    for hostile in (b"$a[" * 100_000, b"$" * 200_000, b"$a = " + b"x" * 300_000, b"[" * 200_000):
+        for at in (0, 5, 100_000, len(hostile)):
+            assert assignment_before(hostile, at) == taint._assignment_before_py(hostile, at)
 
 
 _BRACE_PIECES = [b"{", b"}", b"{}", b" ", b"a", b"\x011\x01", b"}" * 3, b"{" * 3, b"x" * 50]
