@@ -776,15 +776,18 @@ _CALLS_CACHED = 200  # calls kept per name in a file's cache (the largest limit 
 _CALL_TAIL = re.compile(rb"\s*\(([^;]{0,200})")
 
 
-def _calls_of(code: bytes, name: bytes, limit: int, start: int = 0) -> list[tuple[int, bytes]]:
+def _calls_of_py(code: bytes, name: bytes, limit: int, start: int = 0) -> list[tuple[int, bytes]]:
     r"""The first ``limit`` plain calls of ``name`` (a function name) in ``code``: each
     occurrence found by a literal search, "(" and the argument text matched after it (what
     a regex ``name(?=\s*\(([^;]{0,200}))`` finds, without compiling one per name: a scan
     meets thousands of names, each regex ~100 us to compile in each worker, and the literal
     search is faster than the regex engine's scan too). A name starting inside the previous
     call's name follows a name byte, so it is never a plain call. ``start``: an offset no
-    occurrence of the name comes before (the same matches as from 0)."""
+    occurrence of the name comes before (the same matches as from 0). The reference for
+    ``_lexer.calls_of``: one call per name asked, one loop per occurrence of it."""
     out: list[tuple[int, bytes]] = []
+    if not name:
+        return out  # no name: no call (a search for b"" would find every offset)
     n = len(name)
     at = code.find(name, start)
     while at >= 0:
@@ -800,12 +803,18 @@ def _calls_of(code: bytes, name: bytes, limit: int, start: int = 0) -> list[tupl
     return out
 
 
+try:  # compiled (see _lexer.c)
+    from spamtrace.scanner._lexer import calls_of as _calls_of
+except ImportError:  # pragma: no cover - exercised by the tests through the _py functions
+    _calls_of = _calls_of_py
+
+
 def find_calls(code: bytes, names: tuple[bytes, ...], limit: int = 200) -> list[tuple[int, bytes]]:
     """(offset, argument text) of plain calls to ``names`` (at most ``limit`` per name),
     sorted by offset."""
     out: list[tuple[int, bytes]] = []
     for name in names:
-        out.extend(_calls_of(code, name, limit))
+        out.extend(_calls_of(code, name, limit, 0))
     out.sort()
     return out
 
@@ -845,6 +854,11 @@ def close_paren(text: bytes, opens: int = 40, closes: int = 41) -> int:
     """The offset in ``text`` of the ")" (or the ``closes`` byte) that closes a parenthesis
     (``opens``) opened just before it, ``len(text)`` if none does: the end of a condition, of
     a call's arguments, of a {...} block."""
+    return _close_paren(text, opens, closes)
+
+
+def _close_paren_py(text: bytes, opens: int = 40, closes: int = 41) -> int:
+    """:func:`close_paren` in Python: the reference for ``_lexer.close_paren``."""
     depth = 0
     for i, ch in enumerate(text):
         if ch == opens:
@@ -854,6 +868,12 @@ def close_paren(text: bytes, opens: int = 40, closes: int = 41) -> int:
             if depth < 0:
                 return i
     return len(text)
+
+
+try:  # compiled (see _lexer.c): a Python loop per byte of a condition or an argument text
+    from spamtrace.scanner._lexer import close_paren as _close_paren
+except ImportError:  # pragma: no cover - exercised by the tests through the _py functions
+    _close_paren = _close_paren_py
 
 
 def first_arg(args: bytes) -> bytes:
@@ -995,6 +1015,37 @@ _JOINED_PIECES = 1 << 16  # and its pieces
 _DATA_HEAD = re.compile(rb"[A-Za-z0-9+/=_\-\s%]+")
 
 
+# what an argument the folder may compute code from holds: a literal, or a call that makes
+# text of numbers or of other text
+_FOLD_HINTS = (b"\x01", b"chr", b"implode", b"join", b"pack", b"array_map", b"sprintf")
+
+
+def folded_eval_code(ctx: Ctx) -> list[tuple[int, bytes]]:
+    """The code eval()/assert() are given where the constant folder computes it from
+    literals (``eval(str_rot13('...'))``, ``eval(implode(array_map('chr', [105, 102,
+    ...])))``): (the first literal of the argument, or -1; the code marked as code)."""
+    from spamtrace.scanner import fold  # the folder reads this module: imported when used
+
+    out: list[tuple[int, bytes]] = []
+    code = ctx.code
+    env: fold.Env | None = None
+    for start, args in calls_to(ctx, EVAL_NAMES_B[:2], 20):
+        if PLACEHOLDER.fullmatch(args.strip(b" \t\n@()")) is not None:
+            continue  # a literal itself: read as one above
+        if not any(args.find(w) >= 0 for w in _FOLD_HINTS):
+            continue  # nothing the folder computes code from
+        at = code.find(b"(", start) + 1
+        if env is None:
+            env = fold.Env(code, ctx.lx, ctx.cache)
+        folded = fold.fold_at(code, ctx.lx, at, env)
+        if folded is None or not folded.built or len(folded.value) < 16:
+            continue
+        if decode.looks_like_php(folded.value):
+            p = PLACEHOLDER.search(args)
+            out.append((int(p.group(1)) if p is not None else -1, b"\x00code\x00" + folded.value))
+    return out
+
+
 def _decode_candidates(ctx: Ctx) -> list[tuple[int, bytes]]:
     """Long literals (and long literal concatenations) worth trying to decode."""
     out: list[tuple[int, bytes]] = []
@@ -1018,6 +1069,7 @@ def _decode_candidates(ctx: Ctx) -> list[tuple[int, bytes]]:
                 val = lx.value(int(p.group(1)))
                 if len(val) >= 16 and decode.looks_like_php(val):
                     out.append((int(p.group(1)), b"\x00code\x00" + val))
+        out.extend(folded_eval_code(ctx))
     if DOT in ctx.code and len(out) < MAX_DECODE_CANDIDATES:
         for m in concats_cached(ctx):
             idxs: list[int] = []
@@ -1153,7 +1205,16 @@ WP_LOGIN_CALLS = (b"wp_set_auth_cookie", b"wp_set_current_user")
 SWAP_CALLS = (b"str_replace", b"str_ireplace", b"preg_replace")
 
 
-CRAWLER_TESTS = (b"preg_match", b"stripos", b"strpos", b"stristr")
+# (PHP 8's str_contains/str_starts_with/str_ends_with test the same way strpos does)
+CRAWLER_TESTS = (
+    b"preg_match",
+    b"stripos",
+    b"strpos",
+    b"stristr",
+    b"str_contains",
+    b"str_starts_with",
+    b"str_ends_with",
+)
 
 
 WEB_SCHEMES = (b"http://", b"https://", b"ftp://")  # a remote address (the crawler rule: web)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from spamtrace.scanner import fold
 from spamtrace.scanner.context import (
@@ -527,7 +527,19 @@ def assignment_before(
     code: bytes, pos: int, memo: dict[int, re.Match[bytes] | None] | None = None
 ) -> tuple[bytes, bytes] | None:
     """The ``$name = rhs`` statement that contains offset ``pos``, if there is one.
-    ``memo`` keeps the statement found per start offset (sources in one statement share it)."""
+    ``memo`` keeps the statement found per start offset (sources in one statement share it)
+    where the compiled search is not built; that one reads the few hundred bytes again."""
+    if _assignment_before is not None and pos >= 0:
+        return _assignment_before(code, pos)
+    return _assignment_before_py(code, pos, memo)
+
+
+def _assignment_before_py(
+    code: bytes, pos: int, memo: dict[int, re.Match[bytes] | None] | None = None
+) -> tuple[bytes, bytes] | None:
+    """:func:`assignment_before` in Python: the reference for ``_lexer.assignment_before``
+    (one pass over the statement's bytes in place of three reverse finds, a find per "$" and a
+    regex match per "$", with a dictionary look-up per source)."""
     lo = _statement_start(code, pos)
     if memo is None:
         m = _first_assignment(code, lo)
@@ -553,6 +565,13 @@ def _first_assignment(code: bytes, lo: int) -> re.Match[bytes] | None:
             return m
         at = code.find(b"$", at + 1, end)
     return None
+
+
+_assignment_before: Callable[[bytes, int], tuple[bytes, bytes] | None] | None
+try:  # compiled (see _lexer.c): the taint pass asks it for every source and copy it follows
+    from spamtrace.scanner._lexer import assignment_before as _assignment_before
+except ImportError:  # pragma: no cover - exercised by the tests through the _py function
+    _assignment_before = None
 
 
 _UNPACK_AT = re.compile(
@@ -829,8 +848,42 @@ def taint(ctx: Ctx) -> tuple[set[bytes], set[bytes]]:
                     if unpacked is not None and var not in unpacked[0]:
                         req.update(unpacked[0])
                     pos = code.find(needle, pos + len(needle))
+        if has_word(ctx, b"array_map") or has_word(ctx, b"array_filter"):
+            req.update(_mapped_params(ctx, req))
     ctx.cache["taint"] = (req, dec)
     return req, dec
+
+
+# a closure or arrow function's parameter list, at the start of a callback argument
+_CALLBACK_HEAD = re.compile(rb"[\s@]*(?:static\s+)?(?:fn|function)\s*&?\s*\(([^)]{0,300})\)")
+_MAPPING_CALLS = (b"array_map", b"array_filter")
+
+
+def _mapped_params(ctx: Ctx, req: set[bytes]) -> set[bytes]:
+    """The parameters of a closure or arrow function that ``array_map`` / ``array_filter``
+    hand the items of request input, or of a list split from it (``array_map(fn ($to) =>
+    mail($to, ...), explode(',', $_POST['to']))``): each item, as ``foreach`` gives it."""
+    code = ctx.code
+    out: set[bytes] = set()
+    for start, _args in calls_to(ctx, _MAPPING_CALLS, 20):
+        opening = code.find(b"(", start)
+        parts = top_args(code[opening + 1 : opening + 1 + 4000])
+        if len(parts) < 2:
+            continue
+        cb_at = 0 if code.startswith(b"array_map", start) else 1
+        head = _CALLBACK_HEAD.match(parts[cb_at])
+        if head is None:
+            continue
+        data = b" ".join(p for k, p in enumerate(parts) if k != cb_at)
+        if REQ_RE.search(data) is None and not set(_DATA_VAR.findall(data)[:8]) & req:
+            continue
+        first = _DATA_VAR.search(head.group(1))
+        if first is not None:
+            out.add(first.group(1))  # the item (array_filter's key, if asked, is not one)
+    return out
+
+
+_DATA_VAR = re.compile(rb"\$(" + NAME_P + rb")")
 
 
 # $job = compact('f', 'a');
