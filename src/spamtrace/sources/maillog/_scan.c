@@ -1122,9 +1122,23 @@ static PyObject *scan_block(Scan *sc, Py_buffer *view) {
             given++;
         }
     }
-    if (sc->sink != NULL) return Py_BuildValue("(nnnn)", given, lines, malformed, long_lines);
+    if (sc->sink != NULL) { /* the lines it held back: the ledger is read after the block */
+        if (sc->sink->flush(sc->sink) < 0) return NULL;
+        return Py_BuildValue("(nnnn)", given, lines, malformed, long_lines);
+    }
     return Py_BuildValue("(Nnnn)", events, lines, malformed, long_lines);
 fail:
+    if (sc->sink != NULL) { /* the lines before the failure are run, as they were given */
+        PyObject *type, *value, *tb;
+        PyErr_Fetch(&type, &value, &tb);
+        if (sc->sink->flush(sc->sink) < 0) {
+            Py_XDECREF(type); /* a held line's error: its line came before the failure's */
+            Py_XDECREF(value);
+            Py_XDECREF(tb);
+        } else {
+            PyErr_Restore(type, value, tb);
+        }
+    }
     Py_XDECREF(events);
     return NULL;
 }
