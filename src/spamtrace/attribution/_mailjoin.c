@@ -434,6 +434,9 @@ typedef struct {
     PyObject *key;   /* WindowCounts: the table's own key for the value (borrowed: held by the
                         table while any item has it, since the entry's count is the items with
                         it; its hash is the str's own); WindowSum: the amount (a reference) */
+    uint64_t hash;   /* WindowCounts: the key's hash (its low 32 bits: all a place uses), kept
+                        here so that the place of an item about to expire can be asked of
+                        memory without reading its str first (prefetch_arrival); 32 bytes */
 } WItem;
 
 /* the items of a window, oldest first: a ring whose size is 0 or a power of two */
@@ -562,6 +565,7 @@ static int wc_add(Counts *c, PyObject *when, PyObject *value) {
     it->w = w;
     it->when = Py_NewRef(when);
     it->key = e->key;
+    it->hash = (uint32_t)hash;
     return 0;
 }
 
@@ -588,7 +592,7 @@ static void wc_drop(Counts *c, PyObject *key, Py_hash_t hash) {
 static int wc_expire(Counts *c, double before) {
     while (c->r.len > 0 && c->r.at[c->r.head].w < before) {
         WItem *it = ring_pop(&c->r);
-        wc_drop(c, it->key, ((PyASCIIObject *)it->key)->hash); /* a str's, kept by it */
+        wc_drop(c, it->key, (Py_hash_t)it->hash); /* the str's, its low 32 bits */
         Py_DECREF(it->when);
     }
     ring_fit(&c->r);
@@ -767,6 +771,7 @@ static int ws_add(Sum *c, PyObject *when, PyObject *amount) {
     it->w = w;
     it->when = Py_NewRef(when);
     it->key = Py_NewRef(amount);
+    it->hash = 0; /* not a key's */
     return 0;
 }
 
@@ -989,6 +994,24 @@ done:
     return rc;
 }
 
+/* The expiry of a window's recipients and clients (wc_expire) finds each item's entry in the
+ * table, and its str, at a cache miss each (a sender's items come back to it after an hour:
+ * long out of the cache), one item after the other. The places of the first few items to go
+ * are asked of memory here, all at once, before the expiry reads them (a hint only; the
+ * ring's head, which says which they are, was asked for at the message's arrival:
+ * prefetch_arrival). */
+#define EXPIRING 4
+static void prefetch_expiring(Counts *c, double before) {
+    if (c == NULL || c->tcap == 0) return;
+    size_t mask = (size_t)c->tcap - 1;
+    for (Py_ssize_t i = 0; i < c->r.len && i < EXPIRING; i++) {
+        WItem *it = RING_AT(&c->r, i);
+        if (!(it->w < before)) break;
+        __builtin_prefetch(it->key, 1);
+        __builtin_prefetch(&c->tab[it->hash & mask], 1);
+    }
+}
+
 /* win.expire(before) */
 static int window_expire(PyObject *win, PyObject *before) {
     if (Py_TYPE(win) != T_WINDOW) return call1(win, s_expire, before);
@@ -1003,6 +1026,8 @@ static int window_expire(PyObject *win, PyObject *before) {
     int rc = -1;
     for (int i = 0; i < 4; i++)
         if ((parts[i] = GET(win, names[i])) == NULL) goto done;
+    if (PyFloat_CheckExact(before)) /* the places of the first items to go, asked together */
+        for (int i = 1; i < 3; i++) prefetch_expiring(COUNTS(parts[i]), PyFloat_AS_DOUBLE(before));
     for (int i = 0; i < 3; i++) {
         /* compiled: its head, no items list */
         Ring *cc = i == 0 ? (SUMS(parts[0]) ? &SUMS(parts[0])->r : NULL)
@@ -1478,6 +1503,48 @@ static int set_add_bounded(PyObject *owner, PyObject *name, PyObject *value, Py_
 
 static PyObject *observe_bound(PyObject *policy, PyObject *msg);
 
+/* An arrival adds its client to its sender's set of clients and to its window's table of
+ * clients, and its window's expiry reads the heads of the window's rings: places too many to
+ * stay in the cache, each a cache miss, one after the other. They are asked of memory
+ * together here, when the sender is known (finish), before the steps that read them (a hint
+ * only: nothing is read from them; an error is no error here). */
+static void prefetch_arrival(PyObject *ledger, PyObject *msg, PyObject *key, PyObject *totals) {
+    PyObject *ip = SLOT(msg, M_IP), *on_message = NULL, *windows = NULL;
+    Py_hash_t hash = ip != Py_None && PyUnicode_CheckExact(ip) ? PyObject_Hash(ip) : -1;
+    if (hash != -1 && totals != Py_None) {
+        PyObject *ips = GET(totals, s_ips);
+        if (ips != NULL && PySet_CheckExact(ips)) {
+            PySetObject *so = (PySetObject *)ips;
+            __builtin_prefetch(&so->table[(size_t)hash & (size_t)so->mask], 1);
+        }
+        Py_XDECREF(ips);
+    }
+    if ((on_message = GET(ledger, s_on_message)) == NULL) goto done;
+    if (!PyCFunction_Check(on_message) ||
+        PyCFunction_GET_FUNCTION(on_message) != (PyCFunction)observe_bound)
+        goto done;
+    windows = GET(PyCFunction_GET_SELF(on_message), s_windows);
+    if (windows == NULL || !PyDict_CheckExact(windows)) goto done;
+    PyObject *win = KEYED_GET(windows, key); /* borrowed */
+    if (win == NULL || Py_TYPE(win) != T_WINDOW) goto done;
+    PyObject *names[3] = {s_messages, s_addresses, s_ips};
+    for (int i = 0; i < 3; i++) {
+        PyObject *part = GET(win, names[i]);
+        if (part == NULL) break;
+        Ring *r = i == 0 ? (SUMS(part) ? &SUMS(part)->r : NULL)
+                         : (COUNTS(part) ? &COUNTS(part)->r : NULL);
+        if (r != NULL && r->len) __builtin_prefetch(&r->at[r->head], 0);
+        Counts *c = i == 2 ? COUNTS(part) : NULL;
+        if (c != NULL && c->tcap && hash != -1)
+            __builtin_prefetch(&c->tab[(size_t)hash & (size_t)(c->tcap - 1)], 1);
+        Py_DECREF(part);
+    }
+done:
+    Py_XDECREF(on_message);
+    Py_XDECREF(windows);
+    PyErr_Clear();
+}
+
 /* MailLedger._finish(msg, True, count_later) for a ledger without pending PHP calls: the new
  * reference to msg, Py_None when it is before ``since``, NULL on error */
 static PyObject *finish(PyObject *ledger, PyObject *msg, int count_later) {
@@ -1527,6 +1594,7 @@ static PyObject *finish(PyObject *ledger, PyObject *msg, int count_later) {
         Py_DECREF(senders);
         if (totals == NULL) return NULL;
         Py_XSETREF(SLOT(msg, M_TOTALS), totals); /* the reference goes to the message */
+        prefetch_arrival(ledger, msg, key, totals);
         PyObject *size = SLOT(msg, M_SIZE);
         int t = size == Py_None ? 0 : PyObject_IsTrue(size);
         if (t < 0 || INCR(totals, s_messages) < 0 ||
