@@ -17,6 +17,8 @@
 #define SINK_NAME "spamtrace._mailjoin.sink"
 #define SINK_MAGIC 0x6d6a736bu
 
+/* An Exim arrival is given to the sink without the client's host name and the message id
+ * (``host`` and ``detail`` None): the join reads neither. */
 typedef struct MailSink {
     unsigned magic;
     size_t size;
