@@ -1504,8 +1504,9 @@ static int set_add_bounded(PyObject *owner, PyObject *name, PyObject *value, Py_
 static PyObject *observe_bound(PyObject *policy, PyObject *msg);
 
 /* An arrival adds its client to its sender's set of clients and to its window's table of
- * clients, and its window's expiry reads the heads of the window's rings: places too many to
- * stay in the cache, each a cache miss, one after the other. They are asked of memory
+ * clients, its window's expiry reads the heads of the window's rings and the message and its
+ * client and recipients are added at their ends: places too many to stay in the cache, each
+ * a cache miss, one after the other. They are asked of memory
  * together here, when the sender is known (finish), before the steps that read them (a hint
  * only: nothing is read from them; an error is no error here). */
 static void prefetch_arrival(PyObject *ledger, PyObject *msg, PyObject *key, PyObject *totals) {
@@ -1533,7 +1534,10 @@ static void prefetch_arrival(PyObject *ledger, PyObject *msg, PyObject *key, PyO
         if (part == NULL) break;
         Ring *r = i == 0 ? (SUMS(part) ? &SUMS(part)->r : NULL)
                          : (COUNTS(part) ? &COUNTS(part)->r : NULL);
-        if (r != NULL && r->len) __builtin_prefetch(&r->at[r->head], 0);
+        if (r != NULL && r->cap) { /* its head (to expire) and its end (to add to) */
+            if (r->len) __builtin_prefetch(&r->at[r->head], 0);
+            __builtin_prefetch(RING_AT(r, r->len), 1);
+        }
         Counts *c = i == 2 ? COUNTS(part) : NULL;
         if (c != NULL && c->tcap && hash != -1)
             __builtin_prefetch(&c->tab[(size_t)hash & (size_t)(c->tcap - 1)], 1);
@@ -2136,6 +2140,14 @@ static PyObject *py_feed(PyObject *self, PyObject *args) {
  * recipient as their queue id, recipient bytes and time (recipient_line, without an event:
  * the recipient's str is made only for a message the ledger holds). The capsule holds
  * references to feed()'s arguments; its destructor drops them. */
+/* the recipient's str: its bytes are printable ASCII (mailsink.h), so they are copied, not
+ * checked again */
+static PyObject *ascii_str(const char *s, Py_ssize_t n) {
+    PyObject *o = PyUnicode_New(n, 127);
+    if (o != NULL) memcpy(PyUnicode_DATA(o), s, (size_t)n);
+    return o;
+}
+
 /* A line about one recipient is held back (up to HELD of them) until the sink's next event,
  * the end of the block, or a full queue, and then run, in the order the lines came: nothing
  * else is run in between, and an arrival (an event) runs the lines before it first, so the
@@ -2210,7 +2222,7 @@ static int sink_line(MailSink *self, int what, PyObject *qid, const char *rcpt, 
         PyObject *msg = PyDict_GetItemWithError(f->open_, qid); /* recipient_line's look-up */
         if (msg == NULL) return PyErr_Occurred() ? -1 : 0; /* not the ledger's: the common case */
         Py_INCREF(msg);
-        PyObject *text = PyUnicode_DecodeASCII(rcpt, n, "strict");
+        PyObject *text = ascii_str(rcpt, n);
         int rc = text == NULL ? -1
                               : one_recipient(text, wall, action, msg, f->on_recipient, NULL, 0);
         Py_XDECREF(text);
@@ -2221,7 +2233,7 @@ static int sink_line(MailSink *self, int what, PyObject *qid, const char *rcpt, 
     if (msg == NULL) return PyErr_Occurred() ? -1 : 0; /* not the ledger's: the common case */
     PyObject *text = NULL;
     if (action != A_COMPLETED && n >= 0) {
-        if ((text = PyUnicode_DecodeASCII(rcpt, n, "strict")) == NULL) return -1;
+        if ((text = ascii_str(rcpt, n)) == NULL) return -1;
         PyObject *totals = MGET(msg, M_TOTALS, s_totals);
         if (totals == NULL) {
             Py_DECREF(text);
