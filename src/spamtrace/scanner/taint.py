@@ -731,7 +731,11 @@ def taint(ctx: Ctx) -> tuple[set[bytes], set[bytes]]:
                                 encoded.add(name)
                             else:
                                 raw.add(name)
-                            if _DIRECT_REQ.match(rhs) or _mapped_decoder(ctx, rhs):
+                            if (
+                                _DIRECT_REQ.match(rhs)
+                                or _mapped_decoder(ctx, rhs)
+                                or _ARRAY_OF_REQUEST.match(rhs)
+                            ):
                                 direct.add(name)
                     elif src in _SERVER_SOURCES:
                         # a server value held as it is ($h = $_SERVER; $fn = $h['HTTP_X_FN']):
@@ -863,6 +867,14 @@ def taint(ctx: Ctx) -> tuple[set[bytes], set[bytes]]:
     ctx.cache["taint"] = (req, dec)
     return req, dec
 
+
+# an array written with request values as they came among its items, or made by
+# array_combine() of such a list: $job = ['f' => $_REQUEST['f'], 'a' => $_REQUEST['a']] (its
+# elements are the request's values, as compact()'s are)
+_ARRAY_OF_REQUEST = re.compile(
+    rb"[\s@(]*(?:array\s*\(|\[|array_combine\s*\([^;]{0,200}?,\s*(?:array\s*\(|\[))"
+    rb"(?:[^;]{0,300}?(?:=>|,)|)\s*\$_(?:get|post|request|cookie)\s*\[[^\]\[;]{1,60}\]\s*[,)\]]"
+)
 
 # a closure or arrow function's parameter list, at the start of a callback argument
 _CALLBACK_HEAD = re.compile(rb"[\s@]*(?:static\s+)?(?:fn|function)\s*&?\s*\(([^)]{0,300})\)")
