@@ -487,3 +487,49 @@ def test_a_full_quarantine_is_a_failed_action_with_the_reason(server_world: Worl
         assert php.read_bytes() == body
     finally:
         subprocess.run(["umount", "-l", str(mnt)], check=False)
+
+
+RETRY_SENDER = """\
+import smtplib, sys, time
+host, duration = sys.argv[1], float(sys.argv[2])
+end, i = time.monotonic() + duration, 0
+while time.monotonic() < end:  # a new connection a message; refused ones tried again
+    try:
+        with smtplib.SMTP(host, 25, timeout=3) as s:
+            s.sendmail("spam@victim.example", [f"r{i}@remote.example"], "Subject: x\\n\\nspam\\n")
+        print("sent", flush=True)
+    except (OSError, smtplib.SMTPException) as exc:
+        print("failed", type(exc).__name__, flush=True)
+    i += 1
+    time.sleep(0.2)
+"""
+
+
+def test_a_block_that_runs_out_while_the_sender_goes_on_is_made_again(
+    server_world: World,
+) -> None:
+    """A sender that keeps retrying after its block: when ``block_timeout`` runs out, its next
+    connect makes the block again (the block was decided once per incident, so the run went
+    on unblocked once it ran out: 36 of 39 messages out in 15 s with a 3 s block)."""
+    world = server_world
+    assert world.uploads is not None and world.uid is not None
+    path = world.uploads / "retry.py"
+    path.write_text(RETRY_SENDER)
+    os.chown(path, world.uid, -1)
+    with watching(world, "enforce", stop=False, quarantine=False, block_timeout=2) as w:
+        spam_before = spam_in_sink(world)
+        proc = world.spawn_as_user(["/usr/bin/python3", path.name, world.mx_ip, "9"])
+        out, _ = proc.communicate(timeout=60)
+        sent = spam_in_sink(world) - spam_before
+        blocks = [a for a in w.actions("block-uid") if a["status"] == "done"]
+        tried = out.count("sent") + out.count("failed")
+        assert len(blocks) >= 2, (blocks, out)
+        # the first connect and one a run-out block lets through (each cut within ms)
+        assert sent <= 2 + len(blocks), f"{sent} of {tried} messages got out: {blocks}"
+        incidents = {
+            x["incident"]["id"] for x in w.lines
+            if x.get("type") == "incident-opened" and x["incident"]["uid"] == world.uid
+        }  # fmt: skip
+        assert len(incidents) == 1, incidents
+    r = w.cli("release", str(world.uid), "--db", str(w.db))
+    assert r.returncode == 0, r.stderr
