@@ -590,3 +590,30 @@ def test_a_sender_forking_a_child_a_message_is_stopped_with_its_parent(
         r = w.cli("release", str(world.uid), "--db", str(w.db))
         assert r.returncode == 0, r.stderr
         assert wait_for(lambda: state(parent) in ("S", "R", None)), state(parent)
+
+
+def test_a_script_that_deletes_itself_is_named_deleted_and_read_through_its_open_file(
+    server_world: World,
+) -> None:
+    """A dropper that runs `unlink(__FILE__)` before it sends: the incident names the script
+    `(deleted)`, its scan reads it through the process's open file and says so, and the
+    sender is contained all the same."""
+    world = server_world
+    assert world.uploads is not None and world.uid is not None
+    php = world.install_payload("wp-cache.php")
+    body = php.read_text().replace("<?php", "<?php unlink(__FILE__); usleep(300000);", 1)
+    php.write_text(body)
+    with watching(world, "enforce", quarantine=False) as w:
+        spam_before = spam_in_sink(world)
+        world.spawn_as_user(["php", php.name, world.mx_ip, "25", "30", "0.2"])
+        assert w.wait_action("block-uid")["status"] == "done"
+        assert w.wait_action("stop-process")["status"] == "done"
+        opened = wait_for(lambda: [
+            x for x in w.lines
+            if x.get("type") == "incident-opened" and x["incident"]["uid"] == world.uid
+        ])  # fmt: skip
+        assert opened, w.lines[-5:]
+        assert opened[0]["incident"]["scripts"] == [f"{php} (deleted)"], opened[0]
+        notes = opened[0]["scan"]["notes"]
+        assert any("(deleted): read through /proc/" in n for n in notes), notes
+        assert not php.exists() and spam_in_sink(world) - spam_before <= 1
