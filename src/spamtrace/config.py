@@ -717,6 +717,12 @@ def _validate(cfg: Config) -> None:
         for path in paths if key.endswith("logs") else paths[:1]:
             if not path.startswith("/"):
                 raise ConfigError(f"{where('mail.' + key)}: {quoted(path)} is not an absolute path")
+    for i, spec in enumerate(cfg.audit.dnsbl_nameservers):  # `audit` asks them
+        try:
+            parse_nameserver(spec)
+        except ConfigError as exc:
+            key = "audit.dnsbl_nameservers"
+            raise ConfigError(f"{where(key)}[{i}]: {exc.message}", key) from None
     for i, entry in enumerate(cfg.audit.ignore):
         if not _is_ignore_entry(entry):
             raise ConfigError(
@@ -769,6 +775,40 @@ def parse_listen(text: str) -> tuple[str, int] | None:
                 f"{quoted(text)}: {quoted(host)} is not an IP address (or localhost)"
             ) from None
     return host, int(port_text)
+
+
+def parse_nameserver(spec: str) -> tuple[str, int]:
+    """A DNS server (``audit.dnsbl_nameservers``, ``audit --dnsbl-server``): "ip", "ip:port",
+    "[v6]", "[v6]:port" -> (ip, port). An unbracketed IPv6 address is the address, asked on
+    port 53 (``fd57:d4::2:53`` too: ``audit.dnsbl.server_notes`` notes it)."""
+    import ipaddress
+
+    s = spec.strip()
+    host, port = s, 53
+    if s.startswith("["):
+        end = s.find("]")
+        rest = s[end + 1 :] if end >= 0 else ""
+        if end < 0 or (rest and not rest.startswith(":")):
+            raise ConfigError(
+                f"DNS server {quoted(spec)}: not an address, address:port or [v6]:port"
+            )
+        host = s[1:end]
+        if rest:
+            port = _nameserver_port(rest[1:], spec)
+    elif s.count(":") == 1:
+        host, p = s.split(":")
+        port = _nameserver_port(p, spec)
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        raise ConfigError(f"DNS server {quoted(spec)}: not an IP address") from None
+    return host, port
+
+
+def _nameserver_port(text: str, spec: str) -> int:
+    if not text.isdecimal() or not 1 <= int(text) <= 65535:
+        raise ConfigError(f"DNS server {quoted(spec)}: bad port")
+    return int(text)
 
 
 _STOP_SIGNALS = ("stop", "kill")

@@ -46,6 +46,8 @@ for i in range(n):
 PERL_SENDER = r"""
 $0 = "exim";   # cmdline and comm say "exim": not the MTA for all that (exe is perl)
 use IO::Socket::INET;
+$SIG{PIPE} = "IGNORE";  # a write to the connection the block resets must not end the sender:
+                        # the test is about stopping it
 my ($host, $n) = @ARGV;
 sub rd { my $s = shift; while (my $l = <$s>) { last if $l =~ /^\d{3} /; } }
 for my $i (1 .. $n) {
@@ -290,6 +292,45 @@ def test_enforce_blocks_stops_quarantines_and_release_restore_undo_it(
         assert moved and all(a["undone_at"] is not None for a in moved), moved
         assert not any("in quarantine" in a for a in doc["incident"]["advice"]), doc
         proc.kill()
+
+
+KEEPALIVE_SENDER = """\
+import smtplib, sys, time
+host, n = sys.argv[1], int(sys.argv[2])
+try:
+    s = smtplib.SMTP(host, 25, timeout=5)  # one connection, every message over it
+    for i in range(n):
+        s.sendmail("spam@victim.example", [f"k{i}@remote.example"], "Subject: x\\n\\nspam\\n")
+        time.sleep(0.05)
+except (OSError, smtplib.SMTPException) as exc:  # the block may land before the greeting
+    print("cut", type(exc).__name__, flush=True)
+print("done", flush=True)
+"""
+
+
+def test_a_block_cuts_the_connection_the_sender_already_holds(server_world: World) -> None:
+    """A mailer that keeps one SMTP connection open and sends every message over it makes one
+    connect: refusing the uid's new connections alone let all its messages out. The block
+    resets the connections its uid already holds to the SMTP ports, too."""
+    world = server_world
+    assert world.uploads is not None and world.uid is not None
+    path = world.uploads / "keepalive.py"
+    path.write_text(KEEPALIVE_SENDER)
+    os.chown(path, world.uid, -1)
+    with watching(world, "enforce", stop=False, quarantine=False) as w:
+        spam_before = spam_in_sink(world)
+        proc = world.spawn_as_user(["/usr/bin/python3", path.name, world.mx_ip, "200"])
+        block = w.wait_action("block-uid")
+        assert block["status"] == "done", block
+        out, _ = proc.communicate(timeout=30)  # 200 messages take >= 10 s when not cut
+        sent = spam_in_sink(world) - spam_before
+        assert "cut" in out, out
+        assert sent < 20, f"{sent} of 200 messages got out over the held connection"
+        assert not w.actions("stop-process"), "the sender was stopped, not cut"
+        # the MTA's own connections (another uid) are not touched
+        n = len(world.sink_messages())
+        world.exim_deliver("mta-after-cut@remote.example")
+        assert len(world.wait_sink(n + 1)) == n + 1, "exim could not deliver"
 
 
 def test_observe_does_nothing_and_records_would(server_world: World) -> None:

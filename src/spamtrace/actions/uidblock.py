@@ -9,12 +9,16 @@ The set and its chain live in spamtrace's own table whether or not the full fire
         oifname != "lo" meta skuid @blocked_uids            # other chain accepts
             tcp dport { 25, ... } tcp flags & (syn | ack) == syn
             counter log group N prefix "spamtrace-uid-block" reject with tcp reset
+        oifname != "lo" meta skuid @blocked_uids            # a connection it already holds:
+            tcp dport { 25, ... } counter reject with tcp reset   # reset at its next packet
     }
 
 Every change is one ``nft -f`` transaction that also (re)creates the set and the chain
 (``add`` is idempotent; the chain is flushed and its one rule added again), so a block works
 on a host where the table was never loaded, and the kernel applies it whole or not at all.
-Connections to the local MTA (``lo``) stay open. :func:`render_parts` gives the same set and
+A connection the uid opened before the block is reset at its next packet (a mailer that sends
+every message over one kept connection makes a single connect). Connections to the local MTA
+(``lo``) stay open. :func:`render_parts` gives the same set and
 chain for :func:`spamtrace.actions.nftables.render`, so ``firewall apply`` keeps them, and
 :meth:`UidBlocker.carry_over` the live elements (with what is left of their timeouts), so
 that replacing the table keeps the blocks.
@@ -57,11 +61,28 @@ def _ports(ports: Sequence[int]) -> str:
 
 
 def rule_text(ports: Sequence[int], nflog_group: int) -> str:
+    """The new connection's rule: refused, counted and NFLOG-logged once per connect."""
     return (
         f'oifname != "lo" meta skuid @{SET} tcp dport {_ports(ports)} '
         f'tcp flags & (syn | ack) == syn counter log group {nflog_group} prefix "{LOG_PREFIX}" '
         'reject with tcp reset comment "st:uid-block"'
     )
+
+
+def held_rule_text(ports: Sequence[int]) -> str:
+    """A connection the uid opened before its block: its next packet is answered with a reset.
+
+    A mailer that keeps one SMTP connection and sends every message over it (PHPMailer's
+    ``SMTPKeepAlive``, a pipelining bulk sender) makes one connect: refusing new connections
+    alone would let the whole run out. Not logged: the connect was (the incident has it)."""
+    return (
+        f'oifname != "lo" meta skuid @{SET} tcp dport {_ports(ports)} '
+        'counter reject with tcp reset comment "st:uid-block-held"'
+    )
+
+
+def chain_rules(ports: Sequence[int], nflog_group: int) -> list[str]:
+    return [rule_text(ports, nflog_group), held_rule_text(ports)]
 
 
 def render_parts(ports: Sequence[int], nflog_group: int) -> list[str]:
@@ -73,20 +94,21 @@ def render_parts(ports: Sequence[int], nflog_group: int) -> list[str]:
         "\t}",
         f"\tchain {CHAIN} {{",
         "\t\ttype filter hook output priority filter - 10; policy accept;",
-        f"\t\t{rule_text(ports, nflog_group)}",
+        *(f"\t\t{rule}" for rule in chain_rules(ports, nflog_group)),
         "\t}",
     ]
 
 
-def ensure_text(ports: Sequence[int], nflog_group: int) -> str:
-    """Commands that create the table, set and chain if missing (idempotent, one rule)."""
+def ensure_text(ports: Sequence[int], group: int) -> str:
+    """Commands that create the table, set and chain if missing (idempotent; the chain's two
+    rules added again)."""
     return (
         f"add table {FAMILY} {TABLE}\n"
         f"add set {FAMILY} {TABLE} {SET} {{ type uid; flags timeout; }}\n"
         f"add chain {FAMILY} {TABLE} {CHAIN} "
         "{ type filter hook output priority filter - 10; policy accept; }\n"
         f"flush chain {FAMILY} {TABLE} {CHAIN}\n"
-        f"add rule {FAMILY} {TABLE} {CHAIN} {rule_text(ports, nflog_group)}\n"
+        + "".join(f"add rule {FAMILY} {TABLE} {CHAIN} {r}\n" for r in chain_rules(ports, group))
     )
 
 

@@ -23,6 +23,7 @@ from typing import Any, Protocol
 from spamtrace.audit.environment import AuditEnv
 from spamtrace.audit.finding import Finding, Status
 from spamtrace.config import Config, parse_toml_text
+from spamtrace.config import parse_nameserver as parse_server
 from spamtrace.errors import ConfigError
 from spamtrace.safetext import escape, quoted
 
@@ -233,31 +234,6 @@ class DnsPythonQuerier:
 DNS_PORT_LIKE = frozenset((53, 1053, 5053, 5300, 5335, 5353, 8053))
 
 
-def parse_server(spec: str) -> tuple[str, int]:
-    """ "ip", "ip:port", "[v6]", "[v6]:port" -> (ip, port). An unbracketed IPv6 address is
-    the address, asked on port 53 (``fd57:d4::2:53`` too: :func:`server_notes` notes it)."""
-    s = spec.strip()
-    host, port = s, 53
-    if s.startswith("["):
-        end = s.find("]")
-        rest = s[end + 1 :] if end >= 0 else ""
-        if end < 0 or (rest and not rest.startswith(":")):
-            raise ConfigError(
-                f"DNS server {quoted(spec)}: not an address, address:port or [v6]:port"
-            )
-        host = s[1:end]
-        if rest:
-            port = _port(rest[1:], spec)
-    elif s.count(":") == 1:
-        host, p = s.split(":")
-        port = _port(p, spec)
-    try:
-        ipaddress.ip_address(host)
-    except ValueError:
-        raise ConfigError(f"DNS server {quoted(spec)}: not an IP address") from None
-    return host, port
-
-
 def server_notes(specs: Sequence[str], where: str) -> list[str]:
     """A note for each unbracketed IPv6 nameserver of ``specs`` whose last group reads as a
     DNS port ("fd57:d4::2:53": the address fd57:d4::2:53 asked on port 53, as an IPv6 address
@@ -279,12 +255,6 @@ def server_notes(specs: Sequence[str], where: str) -> list[str]:
 def server_text(host: str, port: int) -> str:
     """How a nameserver is shown: ``[v6]:port`` (``fd57:d4::2:53:53`` read as one address)."""
     return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
-
-
-def _port(text: str, spec: str) -> int:
-    if not text.isdecimal() or not 1 <= int(text) <= 65535:
-        raise ConfigError(f"DNS server {quoted(spec)}: bad port")
-    return int(text)
 
 
 def query_zone(q: Querier, zone: str, ips: Sequence[str], info: ZoneInfo | None) -> ZoneResult:

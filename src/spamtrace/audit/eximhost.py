@@ -1,10 +1,11 @@
-"""Where this host's Exim writes its main log: asks ``exim -bP``, reads rsyslog's selector
-files (the adapter; thin).
+"""Where this host's Exim writes its main log: asks ``exim -bP``, reads the syslog daemon's
+configuration, rsyslog's and syslog-ng's (the adapter; thin).
 
 Used by ``audit`` (``mta.exim-log-file``) and by ``mail``, ``check`` and the daemon (which
 read the file found when ``[mail] exim_logs`` is left at its default). The parsing is pure and
 tested on recorded output: :mod:`spamtrace.audit.eximlog` (``exim -bP``) and
-:mod:`spamtrace.audit.rsyslog` (selector lines).
+:mod:`spamtrace.audit.rsyslog` (selector lines, RainerScript) and
+:mod:`spamtrace.audit.syslogng` (log paths).
 """
 
 from __future__ import annotations
@@ -13,8 +14,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from spamtrace.audit import rsyslog, syslogng
 from spamtrace.audit.eximlog import LOG_OPTIONS, bp_settings, to_syslog
-from spamtrace.audit.rsyslog import FOLDER, MAIN, facility_files
 
 if TYPE_CHECKING:
     from spamtrace.audit.environment import CommandRunner
@@ -29,16 +30,40 @@ class EximLogging:
     #: None: ``exim -bP`` failed (``error`` says how)
     log_file_path: str | None
     syslog_facility: str = ""
-    #: (file, ``path:line`` of the selector) rsyslog writes Exim's facility to, its own first
+    #: (file, ``path:line`` of the filter) the syslog daemon writes Exim's lines to: by its
+    #: program name first, then by its facility, then the catch-alls
     syslog_files: tuple[tuple[str, str], ...] = ()
     error: str = ""
+    #: what of the syslog daemon's configuration could not be read (not escaped)
+    syslog_notes: tuple[str, ...] = ()
 
 
 def rsyslog_configs(files: ConfigFiles) -> list[tuple[str, str]]:
     """(path, text) of rsyslog's configuration: the main file, then its folder's ``*.conf``
     (by name); a file that cannot be read is left out."""
-    paths = [MAIN, *files.glob(f"{FOLDER}/*.conf")]
+    return _configs(files, rsyslog.MAIN, rsyslog.FOLDER)
+
+
+def syslogng_configs(files: ConfigFiles) -> list[tuple[str, str]]:
+    """(path, text) of syslog-ng's configuration: the main file, then ``conf.d/*.conf``."""
+    return _configs(files, syslogng.MAIN, syslogng.FOLDER)
+
+
+def _configs(files: ConfigFiles, main: str, folder: str) -> list[tuple[str, str]]:
+    paths = [main, *files.glob(f"{folder}/*.conf")]
     return [(path, text) for path in paths if (text := files.read_text(path)) is not None]
+
+
+def syslog_files(
+    files: ConfigFiles, facility: str = "mail", programs: Sequence[str] = ()
+) -> tuple[list[tuple[str, str]], list[str]]:
+    """(file, ``path:line``) the syslog daemon writes ``facility``'s lines from ``programs``
+    to, rsyslog's then syslog-ng's (a host runs one; the other's files are seldom there),
+    and notes on what could not be read."""
+    found = rsyslog.facility_files(rsyslog_configs(files), facility, programs=programs)
+    more, notes = syslogng.facility_files(syslogng_configs(files), facility, programs=programs)
+    found += [(f, where) for f, where in more if all(f != g for g, _ in found)]
+    return found, notes
 
 
 def exim_logging(
@@ -47,8 +72,9 @@ def exim_logging(
     runner: CommandRunner | None = None,
     timeout: float = 15.0,
 ) -> EximLogging:
-    """Ask Exim (``exim``: its argv) where it logs; read rsyslog's files (through ``files``)
-    only when it logs through syslog."""
+    """Ask Exim (``exim``: its argv) where it logs; read the syslog daemon's files (through
+    ``files``) only when it logs through syslog, for its facility and its program name
+    (``syslog_processname``: ``exim`` unless set)."""
     if runner is None:
         from spamtrace.audit.environment import CommandRunner
 
@@ -61,8 +87,11 @@ def exim_logging(
     facility = settings.get("syslog_facility", "")
     if not to_syslog(value):
         return EximLogging(value, facility)
-    found = facility_files(rsyslog_configs(files), facility or "mail")
-    return EximLogging(value, facility, tuple(found))
+    # the name its lines carry (`exim[1234]:`), for a filter on the program's name
+    named = runner.run([*exim, "-bP", "syslog_processname"], timeout=timeout)
+    program = bp_settings(named.stdout).get("syslog_processname", "") if named.ok else ""
+    found, notes = syslog_files(files, facility or "mail", [program or "exim"])
+    return EximLogging(value, facility, tuple(found), syslog_notes=tuple(notes))
 
 
 def file_there(path: str) -> bool | None:

@@ -71,5 +71,7 @@ def exim_main_logs(
         ev.append(f"{escape(where)}: Exim's facility goes to {escape(file)}")
         return file, ev, True
     if syslog:
-        ev.append("no file of the syslog daemon's configuration (rsyslog) takes Exim's facility")
+        ev.append(
+            "no file of the syslog daemon's configuration (rsyslog, syslog-ng) takes Exim's lines"
+        )
     return None, ev, syslog

@@ -69,8 +69,10 @@ class MtaSnapshot:
     postfix: PostfixInfo | None
     cpanel_config: str | None
     syslog_socket: bool  # /dev/log exists (a syslog daemon can receive Postfix's log)
-    #: (file, where) rsyslog writes Exim's syslog facility to, its own first
+    #: (file, where) the syslog daemon writes Exim's lines to, its own first
     syslog_files: tuple[tuple[str, str], ...] = ()
+    #: what of the syslog daemon's configuration could not be read (not escaped)
+    syslog_notes: tuple[str, ...] = ()
 
 
 # --------------------------------------------------------------------------- parsing (pure)
@@ -257,6 +259,7 @@ def _exim_log_file(snap: MtaSnapshot, cfg: Config) -> Finding:
             "Check that `exim -bP log_file_path` works as root.",
         )  # fmt: skip
     found, ev, to_syslog = exim_main_logs(ex.log_file_path, snap.syslog_files)
+    ev += [f"the syslog daemon's configuration: {escape(n)}" for n in snap.syslog_notes]
     listed = cfg.mail.exim_logs
     configured = cfg.is_set("mail.exim_logs")
     ev.append(
@@ -283,7 +286,8 @@ def _exim_log_file(snap: MtaSnapshot, cfg: Config) -> Finding:
             "Exim logs through syslog, to no file spamtrace can find",
             tuple(ev), why,
             f"Set [mail] exim_logs to the file your syslog daemon writes the {facility} "
-            "facility to (rsyslog: a `mail.*  -/var/log/mail.log` line); with journald "
+            "facility to (rsyslog: a `mail.*  -/var/log/mail.log` line; syslog-ng: a log path "
+            "with `filter { facility(mail); };`); with journald "
             "alone the lines stay in the journal, which spamtrace does not read: install "
             "rsyslog, or set log_file_path = /var/log/exim4/%slog.",
         )  # fmt: skip
@@ -635,6 +639,7 @@ def gather(env: AuditEnv) -> MtaSnapshot:
     kind, users, note = _detect(env)
     exim: EximInfo | None = None
     syslog_files: tuple[tuple[str, str], ...] = ()
+    syslog_notes: tuple[str, ...] = ()
     binary = env.runner.which("exim", "exim4")
     if binary is not None:
         sel = env.runner.run([binary, "-bP", "log_selector"])
@@ -657,7 +662,7 @@ def gather(env: AuditEnv) -> MtaSnapshot:
             log_file_path=logging.log_file_path,
             syslog_facility=logging.syslog_facility,
         )
-        syslog_files = logging.syslog_files
+        syslog_files, syslog_notes = logging.syslog_files, logging.syslog_notes
         if logging.log_file_path is not None:
             found = exim_main_logs(logging.log_file_path, syslog_files)[0]
             there = file_there(str(env.path(found))) if found else None
@@ -680,6 +685,7 @@ def gather(env: AuditEnv) -> MtaSnapshot:
         cpanel_config=env.read_text(CPANEL_CONFIG),
         syslog_socket=Path("/dev/log").exists(),
         syslog_files=syslog_files,
+        syslog_notes=syslog_notes,
     )
 
 

@@ -12,22 +12,30 @@ it with a classic selector line, RHEL 9's and Fedora's with a RainerScript actio
 :func:`facility_files` reads the configuration as statements (:func:`statements`: comments
 dropped, ``\\`` continuations joined, a statement whose parentheses, braces or quotes are
 open goes on over the next lines) and gives the files a message of the facility at priority
-``info`` (what Exim's main log lines are) goes to: those whose filter names the facility
-itself first (``mail.*`` rather than ``*.*``, which catches everything). A filter is a
-selector (``facility[,facility].priority`` items separated by ``;``, ``none`` excluding a
-facility), ``if prifilt("mail.*") then``, or ``if $syslogfacility-text == "mail" then`` (or
-``$syslogfacility == 2``); what it runs is a file (``-`` before it allowed), an
-``action(type="omfile" file="...")``, several joined by ``&``, or a ``{ ... }`` block of them.
-Not read, as they do not say where a local facility's lines go: a file named by a template
-(``dynaFile=``), the statements of a ``ruleset()`` (bound to an input of its own), those under
-any other condition (``if $fromhost == ...``, property filters, an ``else``), and a condition
-of several tests. The caller then says which setting to set.
+``info`` (what Exim's main log lines are) from the program (``exim``, of ``exim[1234]:``)
+goes to: those whose filter names the program first, then those naming the facility
+(``mail.*`` rather than ``*.*``, which catches everything). A filter is a selector
+(``facility[,facility].priority`` items separated by ``;``, ``none`` excluding a facility), a
+property filter (``:programname, isequal, "exim"``, ``:syslogtag, startswith, "exim"``; ``!``
+negates; ``contains``, ``startswith``, ``regex``..., ``_i`` for any case), or
+``if CONDITION then ... else ...``: ``prifilt("mail.*")`` and comparisons of
+``$syslogfacility-text``, ``$syslogfacility``, ``$programname`` or ``$syslogtag`` with a
+string, a number or an array of strings, joined by ``and``, ``or``, ``not`` and parentheses;
+what it runs is a file (``-`` before it allowed), an ``action(type="omfile" file="...")``,
+several joined by ``&``, or a ``{ ... }`` block of them and of filtered rules of their own
+(taken when both filters take the message). A test of another property (``$fromhost``,
+``$msg``), or of the program's name when it is not known, is not read: a condition that
+needs it to take the message, or to leave it to the ``else``, is not counted. Not read
+either, as they do not say where a local message goes: a file named by a template
+(``dynaFile=``) and the statements of a ``ruleset()`` (bound to an input of its own). The
+caller then says which setting to set.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 #: rsyslog's Debian and RHEL configuration: the main file, then its folder (by name)
 MAIN = "/etc/rsyslog.conf"
@@ -80,11 +88,6 @@ _FACILITY = {
 #: a statement's size at most (a block's); longer ones are cut there
 MAX_STATEMENT = 64 * 1024
 _PARAM = re.compile(r"""([A-Za-z][\w.]*)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)')""")
-_PRIFILT = re.compile(r"""prifilt\(\s*(?:"([^"]*)"|'([^']*)')\s*\)""", re.IGNORECASE)
-_FACILITY_TEST = re.compile(
-    r"""\$syslogfacility(-text)?\s*(?:==|isequal)\s*(?:"([^"]*)"|'([^']*)'|([0-9]+))""",
-    re.IGNORECASE,
-)
 _THEN = re.compile(r"\sthen(?![\w-])", re.IGNORECASE)
 
 
@@ -224,58 +227,347 @@ def _actions(text: str) -> tuple[list[str], bool]:
     return files, True
 
 
-def _block(text: str) -> list[str]:
-    """The files a block writes to unconditionally: ``{ ... }`` (its statements that are
-    actions, not those under a filter of their own), or one action list."""
+#: how near a filter comes to Exim's own lines: its program name, its facility, or neither
+#: (a catch-all such as ``*.*``); a file found by a nearer filter is named first
+PROGRAM, FACILITY, CAUGHT = 0, 1, 2
+#: a filter's answer for the message: taken, not taken, or not read (another property)
+Tri = bool | None
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    """The message a filter is asked about: its facility, its severity and the names the
+    program logs as (Exim's ``syslog_processname``, ``exim``; empty: not known, so that a
+    filter on the program name is not read)."""
+
+    facility: str = "mail"
+    severity: int = INFO
+    programs: tuple[str, ...] = ()
+
+
+def _compare(op: str, have: str, want: str) -> Tri:
+    """rsyslog's compare operations (property filters and RainerScript), ``_i``: any case."""
+    if op.endswith("_i") or op.startswith("icase_"):
+        have, want, op = have.lower(), want.lower(), op.removesuffix("_i").removeprefix("icase_")
+    if op in ("isequal", "=="):
+        return have == want
+    if op in ("!=", "<>"):
+        return have != want
+    if op == "startswith":
+        return have.startswith(want)
+    if op == "endswith":
+        return have.endswith(want)
+    if op == "contains":
+        return want in have
+    if op in ("regex", "ereregex", "=~"):
+        try:
+            return re.search(want, have) is not None
+        except (re.error, RecursionError, OverflowError):
+            return None
+    return None
+
+
+def _any(answers: Sequence[Tri]) -> Tri:
+    if any(a is True for a in answers):
+        return True
+    return None if any(a is None for a in answers) else False
+
+
+def _property(name: str, op: str, wants: Sequence[str], msg: Message) -> tuple[Tri, int]:
+    """A test of one message property (``programname``, ``syslogtag``, the facility's or the
+    severity's) against ``wants`` (any of them), with how near it comes; None for another
+    property (``msg``, ``fromhost``...), or the program's name when it is not known."""
+    name = name.lower().lstrip("$")
+    if name in ("programname", "app-name", "syslogtag"):
+        if not msg.programs:
+            return None, CAUGHT
+        answers: list[Tri] = []
+        for program in msg.programs:
+            if name != "syslogtag":
+                answers += [_compare(op, program, w) for w in wants]
+                continue
+            # the tag is `exim[1234]:`, pid and all: what hangs on the pid is not known
+            for w in wants:
+                one, other = (_compare(op, f"{program}[{pid}]:", w) for pid in (1, 23456))
+                answers.append(one if one == other else None)
+        return _any(answers), PROGRAM
+    if name in ("syslogfacility-text", "syslogfacility"):
+        have = msg.facility if name.endswith("-text") else str(_FACILITY.get(msg.facility, -1))
+        return _any([_compare(op, have, w.lower()) for w in wants]), FACILITY
+    if name in ("syslogseverity-text", "syslogseverity", "syslogpriority-text",
+                "syslogpriority"):  # fmt: skip
+        names = [k for k, v in _SEVERITY.items() if v == msg.severity]
+        have_all = names if name.endswith("-text") else [str(msg.severity)]
+        return _any([_compare(op, h, w.lower()) for h in have_all for w in wants]), CAUGHT
+    return None, CAUGHT
+
+
+_PROPERTY_FILTER = re.compile(
+    r"""\s*:\s*([\w-]+)\s*,\s*(!?)\s*([\w]+)\s*,\s*"((?:[^"\\]|\\.)*)"(.*)""", re.DOTALL
+)
+
+
+def _property_filter(stmt: str, msg: Message) -> tuple[Tri, int, str] | None:
+    """``:programname, isequal, "exim" ACTIONS`` -> (taken, how near, the actions)."""
+    m = _PROPERTY_FILTER.fullmatch(stmt)
+    if m is None:
+        return None
+    name, negated, op, want, rest = m.groups()
+    answer, near = _property(name, op.lower(), [want.replace('\\"', '"')], msg)
+    if negated and answer is not None:
+        answer, near = not answer, CAUGHT
+    return answer, near, rest
+
+
+# --------------------------------------------------------------------------- RainerScript
+_TOKEN = re.compile(
+    r"""\s*(?:("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')|(\[[^\]]*\])|(==|!=|<>|<=|>=|=~|[<>()&,+*/%-])"""
+    r"""|(\$[!.]?[\w.!-]*|[\w.]+)|(\S))"""
+)
+_COMPARE_OPS = frozenset(("==", "!=", "<>", "<", ">", "<=", ">=", "=~", "contains",
+                          "contains_i", "startswith", "startswith_i", "endswith"))  # fmt: skip
+_QUOTED = re.compile(r""""(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'""")
+#: an expression nested deeper than this is not read
+_MAX_DEPTH = 50
+
+
+def _tokens(text: str) -> list[str]:
+    out = []
+    for m in _TOKEN.finditer(text):
+        tok = next((g for g in m.groups() if g is not None), "")
+        if tok:
+            out.append(tok)
+    return out
+
+
+def _unquote(tok: str) -> str:
+    return re.sub(r"\\(.)", r"\1", tok[1:-1])
+
+
+class _Expr:
+    """One RainerScript condition read for ``msg``: ``or`` over ``and`` over ``not`` over
+    comparisons of a property with a string, a number or an array of strings, and
+    ``prifilt("...")``; what else it holds (a function, arithmetic) is not read (None)."""
+
+    def __init__(self, text: str, msg: Message) -> None:
+        self.toks = _tokens(text)
+        self.i = 0
+        self.msg = msg
+        self.depth = 0
+
+    def peek(self) -> str:
+        return self.toks[self.i] if self.i < len(self.toks) else ""
+
+    def take(self) -> str:
+        tok = self.peek()
+        self.i += 1
+        return tok
+
+    def whole(self) -> tuple[Tri, int]:
+        got = self.either()
+        return got if self.i >= len(self.toks) else (None, CAUGHT)
+
+    def either(self) -> tuple[Tri, int]:
+        answers = [self.both()]
+        while self.peek().lower() == "or":
+            self.take()
+            answers.append(self.both())
+        if len(answers) == 1:
+            return answers[0]
+        taken = _any([a for a, _ in answers])
+        return taken, min((n for a, n in answers if a), default=CAUGHT)
+
+    def both(self) -> tuple[Tri, int]:
+        answers = [self.negated()]
+        while self.peek().lower() == "and":
+            self.take()
+            answers.append(self.negated())
+        if len(answers) == 1:
+            return answers[0]
+        values = [a for a, _ in answers]
+        taken: Tri = False if False in values else (None if None in values else True)
+        return taken, min((n for _, n in answers), default=CAUGHT)
+
+    def negated(self) -> tuple[Tri, int]:
+        nots = 0
+        while self.peek().lower() == "not":
+            self.take()
+            nots += 1
+        answer, near = self.atom()
+        if not nots:
+            return answer, near
+        return (None if answer is None else answer ^ (nots % 2 == 1)), CAUGHT
+
+    def atom(self) -> tuple[Tri, int]:
+        self.depth += 1
+        try:
+            if self.depth > _MAX_DEPTH:
+                self.i = len(self.toks)
+                return None, CAUGHT
+            return self._atom()
+        finally:
+            self.depth -= 1
+
+    def _atom(self) -> tuple[Tri, int]:
+        tok = self.take()
+        if tok == "(":
+            got = self.either()
+            if self.take() != ")":
+                self.i = len(self.toks)
+                return None, CAUGHT
+            return got
+        if tok.lower() == "prifilt" and self.peek() == "(":
+            self.take()
+            arg = self.take()
+            if self.take() != ")" or arg[:1] not in "\"'" or not arg:
+                self.i = len(self.toks)
+                return None, CAUGHT
+            taken, named = _matches(_unquote(arg), self.msg.facility, self.msg.severity)
+            return taken, FACILITY if named else CAUGHT
+        if self.peek() == "(":  # another function: not read
+            self._skip_call()
+            return self._rest_of_comparison()
+        op = self.peek().lower()
+        if op not in _COMPARE_OPS:
+            return None, CAUGHT
+        self.take()
+        value = self.take()
+        if value.startswith("["):
+            wants = [
+                _unquote(v) for v in re.findall(r""""(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'""", value)
+            ]
+        elif value[:1] in "\"'":
+            wants = [_unquote(value)]
+        elif value.isdecimal():
+            wants = [value]
+        else:
+            return None, CAUGHT
+        if not tok.startswith("$"):
+            return None, CAUGHT
+        answer, near = _property(tok, op, wants, self.msg)
+        if answer is not None and op in ("!=", "<>"):
+            near = CAUGHT
+        return answer, near
+
+    def _skip_call(self) -> None:
+        depth = 0
+        while self.i < len(self.toks):
+            tok = self.take()
+            depth += tok == "("
+            depth -= tok == ")"
+            if depth <= 0:
+                return
+
+    def _rest_of_comparison(self) -> tuple[Tri, int]:
+        if self.peek().lower() in _COMPARE_OPS:
+            self.take()
+            self.take()
+        return None, CAUGHT
+
+
+def _condition(cond: str, msg: Message) -> tuple[Tri, int]:
+    """(does the ``if`` condition ``cond`` take the message, how near it comes)."""
+    try:
+        return _Expr(cond, msg).whole()
+    except RecursionError:
+        return None, CAUGHT
+
+
+def _split_else(body: str) -> tuple[str, str | None]:
+    """The ``then`` part of an ``if`` and its ``else`` part (None without one): a block's
+    closing brace, or the word ``else`` outside quotes and brackets."""
+    body = body.strip()
+    if body.startswith("{"):
+        end = _closing(body, 0)
+        rest = body[end:].strip()
+        if re.match(r"else(?![\w-])", rest, re.IGNORECASE):
+            return body[:end], rest[4:].strip()
+        return body[:end], None
+    depth, quote, i = 0, "", 0
+    while i < len(body):
+        c = body[i]
+        if quote:
+            if c == "\\":
+                i += 1
+            elif c == quote:
+                quote = ""
+        elif c in "\"'":
+            quote = c
+        elif c in "({[":
+            depth += 1
+        elif c in ")}]":
+            depth -= 1
+        elif (
+            depth == 0
+            and re.match(r"(?<![\w-])else(?![\w-])", body[i:], re.IGNORECASE)
+            and (i == 0 or not (body[i - 1].isalnum() or body[i - 1] in "_-"))
+        ):
+            return body[:i], body[i + 4 :].strip()
+        i += 1
+    return body, None
+
+
+def _body(text: str, msg: Message, near: int, depth: int = 0) -> list[tuple[str, int]]:
+    """(file, how near) for each file a rule's body writes the message to: one action list,
+    or a ``{ ... }`` block of statements, each an action list or a filtered rule of its own
+    (taken only when that filter takes the message too, and no nearer than the outer one's
+    nearness or its own)."""
     text = text.strip()
     if not text.startswith("{"):
-        return _actions(text)[0]
+        files, _ = _actions(text)
+        return [(f, near) for f in files]
     inner = text[1 : _closing(text, 0) - 1]
-    files: list[str] = []
-    for _n, stmt in statements(inner):
-        got, plain = _actions(stmt)
+    out: list[tuple[str, int]] = []
+    for stmt in _joined_else(statements(inner)):
+        files, plain = _actions(stmt[1])
         if plain:
-            files += got
-    return files
+            out += [(f, near) for f in files]
+        elif depth < _MAX_DEPTH:
+            out += [(f, min(n, near)) for f, n in _rule(stmt[1], msg, depth + 1) or []]
+    return out
 
 
-def _condition(cond: str, facility: str, severity: int) -> tuple[bool, bool]:
-    """(does the ``if`` condition ``cond`` take the facility's messages, does it name the
-    facility): ``prifilt("...")`` or one test of ``$syslogfacility(-text)``; anything else
-    (several tests, another property) is not read."""
-    cond = cond.strip()
-    while cond.startswith("(") and _closing(cond, 0) == len(cond):
-        cond = cond[1:-1].strip()
-    m = _PRIFILT.fullmatch(cond)
-    if m is not None:
-        return _matches(m.group(1) if m.group(1) is not None else m.group(2), facility, severity)
-    m = _FACILITY_TEST.fullmatch(cond)
-    if m is not None:
-        if m.group(1):  # -text: the name
-            value = (m.group(2) if m.group(2) is not None else m.group(3) or "").lower()
-            hit = value == facility
+def _joined_else(stmts: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """An ``else`` on a line of its own is part of the ``if`` before it."""
+    out: list[tuple[int, str]] = []
+    for line, stmt in stmts:
+        if (
+            out
+            and re.match(r"else(?![\w-])", stmt, re.IGNORECASE)
+            and re.match(r"if[\s(]", out[-1][1], re.IGNORECASE)
+        ):
+            out[-1] = (out[-1][0], f"{out[-1][1]} {stmt}")
         else:
-            number = m.group(4) or m.group(2) or m.group(3) or ""
-            hit = number.isdecimal() and _FACILITY.get(facility) == int(number)
-        return hit, hit
-    return False, False
+            out.append((line, stmt))
+    return out
 
 
-def _rule(stmt: str, facility: str, severity: int) -> tuple[list[str], bool, bool] | None:
-    """(files, taken, by name) of one top-level statement, None when it is no rule."""
+def _rule(stmt: str, msg: Message, depth: int = 0) -> list[tuple[str, int]] | None:
+    """(file, how near) for each file one statement writes the message to; None when it is
+    no rule."""
     low = stmt.lower()
-    if not stmt or stmt[0] in "$:&" or low.startswith(
+    if stmt.startswith(":"):
+        got = _property_filter(stmt, msg)
+        if got is None:
+            return []
+        taken, near, rest = got
+        return _body(rest, msg, near, depth) if taken else []
+    if not stmt or stmt[0] in "$&" or low.startswith(
         ("module", "input", "template", "global", "ruleset", "include", "main_queue", "lookup",
          "parser", "timezone", "set ", "unset ", "call ", "foreach", "stop", "else")
     ):  # fmt: skip
         return None
     then = _THEN.search(stmt) if re.match(r"if[\s(]", low) else None
     if then is not None:
-        body = stmt[then.end() :].strip()
-        if body.startswith("{"):
-            body = body[: _closing(body, 0)]  # not an else after it
-        taken, named = _condition(stmt[2 : then.start()], facility, severity)
-        return _block(body), taken, named
+        yes, no = _split_else(stmt[then.end() :])
+        taken, near = _condition(stmt[2 : then.start()], msg)
+        if taken:
+            return _body(yes, msg, near, depth)
+        if taken is False and no is not None:
+            if re.match(r"if[\s(]", no, re.IGNORECASE) and depth < _MAX_DEPTH:
+                return _rule(no, msg, depth + 1)
+            return _body(no, msg, CAUGHT, depth)
+        return []
     if low.startswith("action"):
         return None  # an action with no filter: every message, of any facility, in a ruleset
     selector, rest = [*stmt.split(None, 1), ""][:2]
@@ -284,28 +576,26 @@ def _rule(stmt: str, facility: str, severity: int) -> tuple[list[str], bool, boo
         rest = "{" + more + " " + rest
     if "." not in selector:
         return None
-    taken, named = _matches(selector, facility, severity)
-    return _block(rest), taken, named
+    taken, named = _matches(selector, msg.facility, msg.severity)
+    return _body(rest, msg, FACILITY if named else CAUGHT, depth) if taken else []
 
 
 def facility_files(
-    configs: Sequence[tuple[str, str]], facility: str = "mail", severity: int = INFO
+    configs: Sequence[tuple[str, str]],
+    facility: str = "mail",
+    severity: int = INFO,
+    programs: Sequence[str] = (),
 ) -> list[tuple[str, str]]:
-    """(file, ``path:line`` of the filter) for each file ``configs`` (path, text) write
-    ``facility`` at ``severity`` to; those whose filter names the facility first."""
-    named: list[tuple[str, str]] = []
-    caught: list[tuple[str, str]] = []
-    facility = facility.strip().lower() or "mail"
+    """(file, ``path:line`` of the filter) for each file ``configs`` (path, text) write a
+    message of ``facility`` at ``severity`` from a program logging as one of ``programs``
+    to: those whose filter names the program first, then the facility, then the rest."""
+    msg = Message(facility.strip().lower() or "mail", severity, tuple(programs))
+    found: dict[str, tuple[int, int, str]] = {}  # file: (nearness, order, where)
     for path, text in configs:
-        for start, stmt in statements(text):
-            rule = _rule(stmt, facility, severity)
-            if rule is None:
-                continue
-            files, taken, by_name = rule
-            if not taken:
-                continue
-            for target in files:
-                where = (target, f"{path}:{start}")
-                if all(f != target for f, _ in named + caught):
-                    (named if by_name else caught).append(where)
-    return named + caught
+        for start, stmt in _joined_else(statements(text)):
+            for target, near in _rule(stmt, msg) or []:
+                if target not in found or near < found[target][0]:
+                    order = found[target][1] if target in found else len(found)
+                    found[target] = (near, order, f"{path}:{start}")
+    ranked = sorted(found.items(), key=lambda kv: kv[1][:2])
+    return [(target, where) for target, (_n, _o, where) in ranked]

@@ -30,8 +30,9 @@ def register(sub: Any) -> None:
 
 
 def _check(args: argparse.Namespace, cfg: config_mod.Config) -> int:
-    # Loading already validated every layer; what it does not read is checked here: the
-    # admin's YARA rules must compile (`scan` refuses them with exit 2 too)
+    # Loading already validated every layer (the DNSBL nameservers too, as `audit` reads
+    # them); what it does not read is checked here: the admin's YARA rules must compile
+    # (`scan` refuses them with exit 2 too)
     if cfg.scan.yara_rules:
         from spamtrace.scanner.user_rules import problem
 
@@ -60,19 +61,10 @@ def _check(args: argparse.Namespace, cfg: config_mod.Config) -> int:
         why = refused.message  # firewall.exceptions[0].user: ..., of the key firewall.exceptions
         where = cfg.sources.get(refused.key) if refused.key else None
         return _check_failed(args, ConfigError(f"{where}: {why}" if where else why, refused.key))
-    # and the DNSBL nameservers (`audit` refuses one that is no address)
-    from spamtrace.audit.dnsbl import parse_server, server_notes
-
-    for i, spec in enumerate(cfg.audit.dnsbl_nameservers):
-        try:
-            parse_server(spec)
-        except ConfigError as exc:
-            key = "audit.dnsbl_nameservers"
-            origin = cfg.sources.get(key, "config")
-            return _check_failed(args, ConfigError(f"{origin}: {key}[{i}]: {exc.message}", key))
     # valid, but likely not what was meant: said under the verdict (a v6 destination
     # "fd57:d4::2:465" is the address ...:465, not port 465; a relay's or an exception's too,
     # and a DNSBL nameserver "fd57:d4::2:53")
+    from spamtrace.audit.dnsbl import server_notes
     from spamtrace.policy.firewall_plan import destination_notes
 
     notes = destination_notes(cfg)

@@ -176,21 +176,23 @@ def with_exim_logs(cfg: Config) -> tuple[Config, list[str]]:
         return cfg, []
     facility = logging.syslog_facility or "mail"
     found, _ev, _ = exim_main_logs(value, logging.syslog_files)
+    unread = [f"the syslog daemon's configuration: {n}" for n in logging.syslog_notes]
     if found is None:
         if not to_syslog(value):
-            return cfg, []
+            return cfg, unread
         return cfg, [
             f"Exim logs through syslog (log_file_path = {value}), to no file the syslog "
-            f"daemon's configuration (rsyslog) names for its facility {facility}: set [mail] "
-            "exim_logs to the file it is written to"
+            f"daemon's configuration (rsyslog, syslog-ng) names for its facility {facility} "
+            "or its program name: set [mail] exim_logs to the file it is written to",
+            *unread,
         ]
     if file_there(found) is False:  # as audit's mta.exim-log-file says it
         waiting = replace(cfg.mail, exim_logs=[found])
         sources = {**cfg.sources, "mail.exim_logs": EXIM_WAITING}
         note = f"Exim's main log {found} {NOT_WRITTEN} (log_file_path = {value})"
-        return replace(cfg, mail=waiting, sources=sources), [note]
+        return replace(cfg, mail=waiting, sources=sources), [note, *unread]
     if found in cfg.mail.exim_logs or not os.path.isfile(found):
-        return cfg, []  # one of the defaults (read as it is), or no file
+        return cfg, unread  # one of the defaults (read as it is), or no file
     through = any(found == f for f, _ in logging.syslog_files)
     how = "through syslog" if through else "to a file of its own"
     note = (
@@ -198,7 +200,8 @@ def with_exim_logs(cfg: Config) -> tuple[Config, list[str]]:
         "[mail] exim_logs to name it yourself)"
     )
     mail = replace(cfg.mail, exim_logs=[found])
-    return replace(cfg, mail=mail, sources={**cfg.sources, "mail.exim_logs": EXIM_FOUND}), [note]
+    sources = {**cfg.sources, "mail.exim_logs": EXIM_FOUND}
+    return replace(cfg, mail=mail, sources=sources), [note, *unread]
 
 
 def waiting_logs(cfg: Config, roots: Mapping[str, str] | None = None) -> list[LogSpec]:

@@ -77,7 +77,10 @@ def test_the_adapter_reads_rsyslog_only_for_syslog(tmp_path: Path) -> None:
     ]  # fmt: skip
     runner = Recorded(recorded("both"))
     got = exim_logging(["/usr/sbin/exim4"], files, runner)
-    assert runner.asked == [("/usr/sbin/exim4", "-bP", "log_file_path", "syslog_facility")]
+    assert runner.asked == [
+        ("/usr/sbin/exim4", "-bP", "log_file_path", "syslog_facility"),
+        ("/usr/sbin/exim4", "-bP", "syslog_processname"),  # only as it logs through syslog
+    ]
     assert (got.log_file_path, got.syslog_facility) == ("syslog : /var/log/exim4/%slog", "local3")
     assert got.syslog_files == (("/var/log/exim-local3.log", "/etc/rsyslog.d/50-mail.conf:1"),
                                 ("/var/log/syslog", "/etc/rsyslog.conf:1"))  # fmt: skip
@@ -85,3 +88,40 @@ def test_the_adapter_reads_rsyslog_only_for_syslog(tmp_path: Path) -> None:
     assert (own.log_file_path, own.syslog_files) == ("/var/log/exim4/%slog", ())
     failed = exim_logging(["exim"], files, Recorded(recorded("unknown"), returncode=1))
     assert failed.log_file_path is None and "exit 1: Exim panic" in failed.error
+
+
+class Answers(CommandRunner):
+    """A runner that answers each `exim -bP` question with its own recorded output."""
+
+    def __init__(self, **outputs: str) -> None:
+        self.outputs = outputs
+
+    def run(self, argv: Sequence[str], timeout: float = 15.0) -> CommandResult:
+        out = self.outputs.get(argv[-1], "")
+        return CommandResult(tuple(argv), 0 if out else 1, out, "" if out else "unknown option")
+
+
+def test_the_adapter_reads_syslog_ng_and_exims_program_name(tmp_path: Path) -> None:
+    """A host whose syslog daemon is syslog-ng (Debian's default config, and a drop-in that
+    gives Exim's lines, by their program name, a file of their own): Exim's main log was
+    looked for in rsyslog's files only, and `mail` asked for [mail] exim_logs."""
+    (tmp_path / "etc/syslog-ng/conf.d").mkdir(parents=True)
+    debian = (Path(__file__).resolve().parent / "fixtures/syslog-ng-debian.conf").read_text()
+    (tmp_path / "etc/syslog-ng/syslog-ng.conf").write_text(debian)
+    (tmp_path / "etc/syslog-ng/conf.d/mta.conf").write_text(
+        'log { source(s_src); filter { program("^mta-out$"); };\n'
+        '  destination { file("/var/log/mta-out.log"); }; flags(final); };\n'
+        "log { source(s_src); filter { program(nothing-closes-this; };\n"
+    )
+    files = RootFiles(str(tmp_path))
+    bp = "log_file_path = syslog\nsyslog_facility = \n"
+    got = exim_logging(["exim"], files, Answers(syslog_facility=bp))
+    assert got.syslog_files == (("/var/log/mail.log", "/etc/syslog-ng/syslog-ng.conf:67"),)
+    assert got.syslog_notes == (
+        "/etc/syslog-ng/conf.d/mta.conf:3: a `(` of line 3 is never closed (not read from there)",
+    )
+    named = Answers(syslog_facility=bp, syslog_processname="syslog_processname = mta-out\n")
+    assert exim_logging(["exim"], files, named).syslog_files == (
+        ("/var/log/mta-out.log", "/etc/syslog-ng/conf.d/mta.conf:1"),
+        ("/var/log/mail.log", "/etc/syslog-ng/syslog-ng.conf:67"),
+    )

@@ -89,3 +89,89 @@ def test_statements_span_lines_only_while_something_is_open() -> None:
         (5, '$template x,"a stray quote'),
         (6, "kern.* /var/log/kern.log"),
     ]
+
+
+EXIM = ("exim",)
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        # property-based filters (rsyslog's "Filter Conditions": `:property, [!]op, "value"`,
+        # then the action); programname is the tag's static part, `exim` of `exim[1234]:`
+        (':programname, isequal, "exim" /var/log/exim.log\n& stop\n',
+         [("/var/log/exim.log", "c:1")]),
+        (':syslogtag, startswith, "exim" -/var/log/exim.log\n', [("/var/log/exim.log", "c:1")]),
+        (':programname, contains_i, "EXI" /var/log/e.log\n', [("/var/log/e.log", "c:1")]),
+        (':programname, isequal, "postfix" /var/log/postfix.log\n', []),
+        (':programname, !isequal, "postfix" /var/log/not-postfix.log\n',
+         [("/var/log/not-postfix.log", "c:1")]),
+        (':syslogtag, isequal, "exim" /var/log/no-pid.log\n', []),  # the tag has [pid]:
+        (':syslogtag, contains, "1" /var/log/pid-1.log\n', []),  # only for some pids: not read
+        (':msg, contains, "exim" /var/log/says-exim.log\n', []),  # what a message says
+        (':syslogfacility-text, isequal, "mail" /var/log/m.log\n', [("/var/log/m.log", "c:1")]),
+        # RainerScript conditions on the program, arrays, and/or/not
+        ("if $programname == 'exim' then -/var/log/exim.log\n", [("/var/log/exim.log", "c:1")]),
+        ('if $programname == ["postfix", "exim"] then /var/log/mta.log\n',
+         [("/var/log/mta.log", "c:1")]),
+        ("if $syslogfacility-text == 'mail' and $programname == 'exim' then /var/log/e.log\n",
+         [("/var/log/e.log", "c:1")]),
+        ("if $programname startswith 'postfix' or $syslogtag startswith 'exim' then {\n"
+         '  action(type="omfile" file="/var/log/mta.log")\n}\n', [("/var/log/mta.log", "c:1")]),
+        ("if not ($programname == 'exim') then /var/log/others.log\n", []),
+        ("if $fromhost-ip == '10.0.0.5' or $programname == 'exim' then /var/log/x.log\n",
+         [("/var/log/x.log", "c:1")]),  # one side not read, the other takes it
+        ("if $fromhost-ip == '10.0.0.5' and $programname == 'exim' then /var/log/x.log\n", []),
+        # if ... then { } else { }: the else part when the condition does not take it
+        ("if $programname == 'postfix' then {\n  action(type=\"omfile\" file=\"/var/log/pf.log\")\n"
+         "} else {\n  mail.* action(type=\"omfile\" file=\"/var/log/mail.log\")\n  stop\n}\n",
+         [("/var/log/mail.log", "c:1")]),
+        ("if $programname == 'exim' then {\n  action(type=\"omfile\" file=\"/var/log/exim.log\")\n"
+         "}\nelse {\n  action(type=\"omfile\" file=\"/var/log/other.log\")\n}\n",
+         [("/var/log/exim.log", "c:1")]),
+        ("if $programname == 'postfix' then /var/log/pf.log else /var/log/rest.log\n",
+         [("/var/log/rest.log", "c:1")]),
+        ("if $programname == 'postfix' then /var/log/pf.log\n"
+         "else if prifilt('mail.*') then /var/log/mail.log\n", [("/var/log/mail.log", "c:1")]),
+        # a block's own filters: taken when both take it
+        ("if prifilt('mail.*') then {\n  :programname, isequal, \"exim\" /var/log/exim.log\n"
+         "  & stop\n  /var/log/mail.log\n}\n",
+         [("/var/log/exim.log", "c:1"), ("/var/log/mail.log", "c:1")]),
+        ("if prifilt('cron.*') then {\n  :programname, isequal, \"exim\" /var/log/exim.log\n}\n",
+         []),
+    ],
+)
+def test_program_names_and_else_blocks(text: str, want: list[tuple[str, str]]) -> None:
+    assert facility_files([("c", text)], programs=EXIM) == want
+
+
+def test_the_program_s_own_file_comes_before_the_facility_s() -> None:
+    """Debian's rsyslog.conf with a drop-in that gives Exim a file of its own (read after the
+    main file): Exim's lines are in /var/log/exim.log, named first, then the mail facility's
+    file, then the catch-all; without the program's name the drop-in is not read."""
+    debian = (FIXTURES / "rsyslog.conf").read_text()
+    dropin = ':programname, startswith, "exim" -/var/log/exim.log\n& stop\n'
+    configs = [("/etc/rsyslog.conf", debian), ("/etc/rsyslog.d/30-exim.conf", dropin)]
+    assert facility_files(configs, programs=EXIM) == [
+        ("/var/log/exim.log", "/etc/rsyslog.d/30-exim.conf:1"),
+        ("/var/log/mail.log", "/etc/rsyslog.conf:63"),
+        ("/var/log/syslog", "/etc/rsyslog.conf:55"),
+    ]
+    assert facility_files(configs) == [
+        ("/var/log/mail.log", "/etc/rsyslog.conf:63"), ("/var/log/syslog", "/etc/rsyslog.conf:55"),
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        ":programname, isequal\n", ':programname, regex, "(" /var/log/x.log\n',
+        "if ((((( then /x\n", "if $programname == then /x\n", "if then else\n",
+        "if " + "(" * 5000 + "$programname == 'exim'" + ")" * 5000 + " then /x\n",
+        "if not " * 3000 + "prifilt('mail.*') then /x\n",
+        "if $programname == 'exim' then {\n /a\n} else\n", "} else {\n", ":,,\n",
+        "if $programname == ['exim' then /x\n",
+    ],
+)
+def test_malformed_rules_are_not_read_and_never_raise(text: str) -> None:
+    facility_files([("c", text)], programs=EXIM)

@@ -225,6 +225,26 @@ def test_config_check_reads_the_dnsbl_nameservers_as_audit_does(tmp_path: Path) 
     ) and note.endswith("write '[fd57:d4::2]:53'"), note
 
 
+def test_every_command_refuses_a_dnsbl_nameserver_audit_refuses(tmp_path: Path) -> None:
+    """Only `config check` and `audit` read `audit.dnsbl_nameservers`: `config show`, a daemon
+    start and every other command took `[::1` (and `config check --json` keeps its error
+    document)."""
+    conf = tmp_path / "spamtrace.toml"
+    conf.write_text('[audit]\ndnsbl_nameservers = ["[::1"]\n')
+    line = (
+        f"spamtrace: error: {conf}: audit.dnsbl_nameservers[0]: DNS server '[::1': not an "
+        "address, address:port or [v6]:port\n"
+    )
+    for argv in (("config", "show"), ("incidents", "--db", str(tmp_path / "s.db"))):
+        proc = run_cli("--config", str(conf), *argv)
+        assert (proc.returncode, proc.stderr) == (2, line), (argv, proc.stderr)
+    proc = run_cli("--config", str(conf), "config", "check", "--json")
+    assert (proc.returncode, proc.stderr) == (2, line)
+    assert json.loads(proc.stdout) == {
+        "schema": "spamtrace.config-check/1", "valid": False, "error": line[18:-1], "layers": [],
+    }
+
+
 def test_config_check_refuses_an_alert_sendmail_that_cannot_run(tmp_path: Path) -> None:
     """`sendmail = "/usr/sbin/sendmial"` (a typo) in an e-mail alert passed `config check`:
     the daemon's first alert then failed ("not found") and nobody was told of the incident."""

@@ -183,3 +183,36 @@ def test_parse_toml_text_is_the_one_toml_reader() -> None:
         config.parse_toml_text("a = [", "x.toml")
     with pytest.raises(ConfigError, match=r"^x\.toml: invalid TOML: .*nested too deeply"):
         config.parse_toml_text("a = " + "[" * 100_000, "x.toml")
+
+
+@pytest.mark.parametrize(
+    ("value", "why"),
+    [
+        ("[::1]x", "DNS server '[::1]x': not an address, address:port or [v6]:port"),
+        ("[::1", "DNS server '[::1': not an address, address:port or [v6]:port"),
+        ("dns.example", "DNS server 'dns.example': not an IP address"),
+        ("10.0.0.53:0", "DNS server '10.0.0.53:0': bad port"),
+    ],
+)
+def test_a_dnsbl_nameserver_audit_refuses_is_refused_at_load(
+    tmp_path: Path, value: str, why: str
+) -> None:
+    """Only `config check` and `audit` read `audit.dnsbl_nameservers`: a daemon start or a
+    reload, and every other command, took a nameserver `audit` then refused."""
+    path = write(tmp_path / "bad.toml", f'[audit]\ndnsbl_nameservers = ["10.0.0.53", "{value}"]\n')
+    with pytest.raises(ConfigError) as info:
+        config.load(path, tmp_path / "nodir", environ={})
+    assert str(info.value) == f"{path}: audit.dnsbl_nameservers[1]: {why}"
+    assert info.value.key == "audit.dnsbl_nameservers"
+    env = {"SPAMTRACE_AUDIT_DNSBL_NAMESERVERS": value}
+    with pytest.raises(ConfigError) as info:
+        config.load(None, tmp_path / "nodir", environ=env)
+    assert str(info.value) == f"environment: audit.dnsbl_nameservers[0]: {why}"
+
+
+def test_dnsbl_nameservers_audit_takes_load(tmp_path: Path) -> None:
+    """Each form `audit` takes, and an unbracketed IPv6 address ending in a port-like group
+    (the address, asked on port 53: `config check` notes it, it is no error)."""
+    servers = ["10.0.0.53", "10.0.0.53:5353", "[fd57:d4::2]:5353", "[::1]", "::1", "fd57:d4::2:53"]
+    path = write(tmp_path / "ok.toml", f"[audit]\ndnsbl_nameservers = {servers!r}\n")
+    assert config.load(path, tmp_path / "nodir", environ={}).audit.dnsbl_nameservers == servers

@@ -360,6 +360,15 @@ def test_sighup_reload_keeps_the_old_config_when_the_new_one_is_bad(tmp_path: Pa
     bad = got[-1]
     assert isinstance(bad, ConfigReloaded) and not bad.ok and "min_uidd" in (bad.error or "")
     assert "min_uidd" in d.status()["config"]["reload_error"]
+    # a DNSBL nameserver `audit` refuses: the reload took it without a word
+    (tmp_path / "spamtrace.toml").write_text('[audit]\ndnsbl_nameservers = ["[::1]x"]\n')
+    d.reload()
+    bad = got[-1]
+    assert isinstance(bad, ConfigReloaded) and not bad.ok and bad.error == (
+        f"{tmp_path / 'spamtrace.toml'}: audit.dnsbl_nameservers[0]: DNS server '[::1]x': not "
+        "an address, address:port or [v6]:port"
+    )
+    assert d.engine.cfg.audit.dnsbl_nameservers == [] and d.engine.cfg.accounts.min_uid == 1000
     (tmp_path / "spamtrace.toml").write_text(
         "[accounts]\nmin_uid = 500\n[daemon]\nfirewall_repair = true\n"
     )

@@ -12,7 +12,7 @@ import contextlib
 from collections.abc import Callable
 
 from spamtrace import config
-from spamtrace.audit import eximlog, mta, php, rsyslog, sshd
+from spamtrace.audit import eximlog, mta, php, rsyslog, sshd, syslogng
 from spamtrace.audit import firewall as audit_firewall
 from spamtrace.errors import ConfigError
 from spamtrace.model import TcpState, chroot_path, host_path, pool_chroot
@@ -73,14 +73,16 @@ def php_ini(data: bytes) -> None:
 
 
 def exim_config(data: bytes) -> None:
-    """Exim's configuration, ``exim -bP`` output and rsyslog's selector lines (where Exim's
-    main log goes), and the chroot rule over a path read from a config."""
+    """Exim's configuration, ``exim -bP`` output and rsyslog's and syslog-ng's configuration
+    (where Exim's main log goes), and the chroot rule over a path read from a config."""
     text = _text(data)
     mta.parse_key_values(text)
     for section in mta.exim_sections(text).values():
         mta.exim_blocks(section)
     settings = eximlog.bp_settings(text)
     files = rsyslog.facility_files([("/etc/rsyslog.conf", text)], settings.get("x", "mail"))
+    rsyslog.facility_files([("/etc/rsyslog.conf", text)], programs=("exim",))
+    syslogng.facility_files([("/etc/syslog-ng/syslog-ng.conf", text)], programs=("exim",))
     eximlog.exim_main_logs(settings.get("log_file_path", text), files)
     root = pool_chroot(text, "p")
     inside = host_path(root, "/" + text)

@@ -96,6 +96,42 @@ def test_a_rainerscript_rule_for_the_mail_facility_is_read(
     assert doc["totals"]["messages"] == 1  # type: ignore[index]
 
 
+def test_syslog_ngs_log_path_and_an_rsyslog_program_filter_are_read(
+    syslog_exim: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A host whose syslog daemon is syslog-ng (Debian's form: `filter f_mail {
+    facility(mail); }` and a log path to `d_mail`), and one whose rsyslog gives Exim's lines a
+    file by their program name (`:programname, isequal, "exim" ...`): no file was found, and
+    `mail` asked for [mail] exim_logs although it was there. A syslog-ng file that cannot be
+    read to its end is said in a note."""
+    root = Path(mail.SYSLOG_CONFIG_ROOT)
+    (root / "etc" / "rsyslog.conf").unlink()
+    (root / "etc" / "syslog-ng" / "conf.d").mkdir(parents=True)
+    (root / "etc" / "syslog-ng" / "syslog-ng.conf").write_text(
+        '@version: 3.38\n@include "scl.conf"\nsource s_src { system(); internal(); };\n'
+        f'destination d_mail {{ file("{syslog_exim}"); }};\n'
+        "filter f_debug { level(debug) and not facility(auth, authpriv, news, mail); };\n"
+        "filter f_mail { facility(mail) and not filter(f_debug); };\n"
+        "log { source(s_src); filter(f_mail); destination(d_mail); };\n"
+    )
+    (root / "etc" / "syslog-ng" / "conf.d" / "broken.conf").write_text("log { source(s_src);\n")
+    monkeypatch.setenv("SPAMTRACE_MAIL_POSTFIX_LOGS", "")
+    code, doc, _ = _run(capsys)
+    assert code == 0
+    (log,) = doc["logs"]  # type: ignore[misc]
+    assert (log["path"], log["kind"]) == (str(syslog_exim), "exim")
+    assert "the syslog daemon's configuration: /etc/syslog-ng/conf.d/broken.conf:1: a `{` is " \
+        "never closed (not read from there)" in doc["notes"]  # type: ignore[operator]
+    (root / "etc" / "rsyslog.conf").write_text(
+        f':programname, isequal, "exim" -{syslog_exim}\n& stop\nmail.* -/var/log/nowhere.log\n'
+    )
+    (root / "etc" / "syslog-ng" / "syslog-ng.conf").unlink()
+    code, doc, _ = _run(capsys)
+    assert code == 0
+    (log,) = doc["logs"]  # type: ignore[misc]
+    assert (log["path"], log["kind"]) == (str(syslog_exim), "exim")
+
+
 def test_a_syslog_without_a_file_for_exim_says_which_setting_to_set(
     syslog_exim: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
