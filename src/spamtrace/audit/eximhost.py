@@ -60,8 +60,10 @@ def syslog_files(
     """(file, ``path:line``) the syslog daemon writes ``facility``'s lines from ``programs``
     to, rsyslog's then syslog-ng's (a host runs one; the other's files are seldom there),
     and notes on what could not be read."""
-    found = rsyslog.facility_files(rsyslog_configs(files), facility, programs=programs)
+    configs = rsyslog_configs(files)
+    found = rsyslog.facility_files(configs, facility, programs=programs)
     more, notes = syslogng.facility_files(syslogng_configs(files), facility, programs=programs)
+    notes = rsyslog.unread(configs) + notes
     found += [(f, where) for f, where in more if all(f != g for g, _ in found)]
     return found, notes
 

@@ -91,13 +91,14 @@ _PARAM = re.compile(r"""([A-Za-z][\w.]*)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\
 _THEN = re.compile(r"\sthen(?![\w-])", re.IGNORECASE)
 
 
-def statements(text: str) -> list[tuple[int, str]]:
+def statements(text: str, unclosed: list[int] | None = None) -> list[tuple[int, str]]:
     """(first line, text) of each statement of an rsyslog configuration: ``#`` comments
     (outside quotes) dropped, a ``\\`` at a line's end joined with the next line, and a
     statement whose parentheses, braces or quotes are still open at a line's end continued
     on the next lines (``action(...)`` over several lines, ``if ... then { ... }``). A quote
     left open at a line's end outside any parenthesis ends there (a legacy line's stray
-    quote does not swallow the rest of the file)."""
+    quote does not swallow the rest of the file). ``unclosed`` gets the first line of a last
+    statement whose brackets are still open at the end of the text."""
     out: list[tuple[int, str]] = []
     buf: list[str] = []
     first = 0
@@ -160,8 +161,26 @@ def statements(text: str) -> list[tuple[int, str]]:
         if len(buf) < MAX_STATEMENT:
             buf.append(c)
         i += 1
+    if depth and unclosed is not None and "".join(buf).strip():
+        unclosed.append(first)
     flush()
     return out
+
+
+def unread(configs: Sequence[tuple[str, str]]) -> list[str]:
+    """A note for each file of ``configs`` (path, text) whose last statement opens a bracket
+    or a quote that is never closed: read as one statement to the end of the file, so the
+    rules after the bracket are not read as rules of their own."""
+    notes = []
+    for path, text in configs:
+        unclosed: list[int] = []
+        statements(text, unclosed)
+        for line in unclosed:
+            notes.append(
+                f"{path}:{line}: a bracket or a quote opened here is never closed: the rest "
+                "of the file is read as one statement"
+            )
+    return notes
 
 
 def _closing(text: str, at: int) -> int:

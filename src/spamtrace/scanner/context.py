@@ -470,26 +470,38 @@ _VALUE_CHECKS = (b"in_array", b"array_key_exists", b"preg_match", b"basename", b
                  b"ctype_alnum", b"ctype_alpha", b"switch", b"array_search")
 
 
+def var_mentions(code: bytes, var: bytes, limit: int = 1 << 30, *, start: int = 0) -> Iterator[int]:
+    """The start (the "$") of each mention of the variable ``$var`` in ``code`` as a whole
+    name, left to right: each "$var" not followed by a byte of :data:`NAME_BYTES` (the bytes
+    of a name as the lexer reads it, 0x80-0xff included: ``$to`` is not mentioned by
+    ``$token`` nor by ``$to\xe9``), among the first ``limit`` occurrences of "$var" (those
+    of a longer name counted too). Needs no regex built per name ("$" is in no name, so the
+    occurrences never overlap). ``start``: where to begin."""
+    needle = b"$" + var
+    n = len(needle)
+    at = code.find(needle, start)
+    looks = 0
+    while at >= 0 and looks < limit:
+        looks += 1
+        end = at + n
+        if end >= len(code) or code[end] not in NAME_BYTES:
+            yield at
+        at = code.find(needle, end)
+
+
 def checked_value(code: bytes, var: bytes) -> bool:
     """``$var`` is given to a check of the value (in_array, a pattern, basename(),
     realpath(), a switch) or compared to a literal somewhere in the file: a whitelist."""
-    needle = b"$" + var
-    at = code.find(needle)
-    looks = 0
-    while at >= 0 and looks < 200:
-        looks += 1
-        end = at + len(needle)
-        if code[end : end + 1].isalnum() or code[end : end + 1] == b"_":
-            at = code.find(needle, end)
-            continue
+    end_of = len(var) + 1
+    for at in var_mentions(code, var, 200):
+        end = at + end_of
         before = code[max(0, at - 60) : at]
         if any(before.rfind(w) >= 0 and before.find(b";", before.rfind(w)) < 0
-               for w in _VALUE_CHECKS):
+               for w in _VALUE_CHECKS):  # fmt: skip
             return True
         after = code[end : end + 8].lstrip()
         if after.startswith((b"==", b"!=")) or before.rstrip().endswith((b"==", b"!=")):
             return True
-        at = code.find(needle, end)
     return False
 
 
@@ -501,20 +513,22 @@ def var_assigns(
 ) -> list[tuple[int, re.Match[bytes]]]:
     """The first ``limit`` matches of ``\\$<var><tail>`` in ``code``, as ``re.finditer`` would
     find them (non-overlapping, left to right): (start of "$var", match of the tail), among
-    the first :data:`_MAX_VAR_LOOKS` occurrences. Needs no regex built per variable ("$"
-    cannot occur inside a name, so the needles never overlap)."""
-    needle = b"$" + var
+    the first :data:`_MAX_VAR_LOOKS` occurrences (:func:`var_mentions`: every tail starts
+    with a blank or an operator, never a name byte, so "$var" of a longer name never takes
+    one)."""
     out: list[tuple[int, re.Match[bytes]]] = []
-    pos = code.find(needle)
-    looks = 0
-    while pos >= 0 and len(out) < limit and looks < _MAX_VAR_LOOKS:
-        looks += 1
-        m = tail.match(code, pos + len(needle))
-        if m is None:
-            pos = code.find(needle, pos + 1)
-        else:
+    if limit <= 0:
+        return out
+    after = 0  # a mention inside the tail matched last is not looked at
+    for pos in var_mentions(code, var, _MAX_VAR_LOOKS):
+        if pos < after:
+            continue
+        m = tail.match(code, pos + len(var) + 1)
+        if m is not None:
             out.append((pos, m))
-            pos = code.find(needle, max(m.end(), pos + 1))
+            if len(out) >= limit:
+                break
+            after = m.end()
     return out
 
 

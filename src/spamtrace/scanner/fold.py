@@ -56,7 +56,12 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar
 
-from spamtrace.scanner.context import next_concat_start, prefiltered_finditer, varcalls
+from spamtrace.scanner.context import (
+    next_concat_start,
+    prefiltered_finditer,
+    var_mentions,
+    varcalls,
+)
 from spamtrace.scanner.lexer import LONG, Lexed
 from spamtrace.scanner.rx import compile_possessive
 
@@ -1586,17 +1591,7 @@ def _written_otherwise(code: bytes, var: bytes, used: set[bytes]) -> bool:
     a closure's ``use`` list (``used``)."""
     if var in used:
         return True
-    needle = b"$" + var
-    n = len(needle)
-    at = code.find(needle)
-    while at >= 0:
-        nxt = code[at + n : at + n + 1]
-        if not (nxt.isalnum() or nxt == b"_" or nxt[:1] >= b"\x80") and _WRITE_BEFORE.search(
-            code, max(0, at - 12), at
-        ):
-            return True
-        at = code.find(needle, at + n)
-    return False
+    return any(_WRITE_BEFORE.search(code, max(0, at - 12), at) for at in var_mentions(code, var))
 
 
 def name_var_calls(code: bytes) -> list[re.Match[bytes]]:

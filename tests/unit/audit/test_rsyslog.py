@@ -175,3 +175,17 @@ def test_the_program_s_own_file_comes_before_the_facility_s() -> None:
 )
 def test_malformed_rules_are_not_read_and_never_raise(text: str) -> None:
     facility_files([("c", text)], programs=EXIM)
+
+
+def test_a_bracket_never_closed_is_said_in_a_note() -> None:
+    """rsyslogd refuses such a file; spamtrace reads it as one statement to its end, and says
+    so (mail and audit show the note) rather than a silent guess."""
+    from spamtrace.audit.rsyslog import unread
+
+    broken = 'mail.* -/var/log/mail.log\nif prifilt("mail.*") then {\n  /var/log/a.log\n'
+    assert unread([("/etc/rsyslog.d/b.conf", broken), ("c", "mail.* /var/log/m.log\n")]) == [
+        "/etc/rsyslog.d/b.conf:2: a bracket or a quote opened here is never closed: the rest "
+        "of the file is read as one statement"
+    ]
+    assert unread([("c", 'mail.* action(type="omfile" file="/x"\n')]) != []
+    assert unread([("c", "$template x,\"a stray quote\nmail.* /x\n")]) == []  # ends at the line

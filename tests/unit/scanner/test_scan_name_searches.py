@@ -220,3 +220,42 @@ def test_a_loop_var_outside_the_set_has_no_loop(pieces: list[bytes], var: bytes)
     )
     held = var in {m.group(1) for m in shell._LOOP_VAR.finditer(code)}
     assert held or loop.search(code) is None
+
+
+def _mentions_by_regex(code: bytes, var: bytes) -> list[int]:
+    whole = rb"\$" + re.escape(var) + rb"(?![a-z0-9_\x80-\xff])"
+    return [m.start() for m in re.finditer(whole, code)]
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.lists(st.sampled_from(_PIECES), max_size=30),
+    st.sampled_from([b"bot", b"a", b"b\x80t", b"cfg"]),
+    st.integers(min_value=0, max_value=8),
+)
+def test_var_mentions_as_the_per_name_regex(pieces: list[bytes], var: bytes, limit: int) -> None:
+    """Each whole-name "$var", the name ending where the lexer's names end (a byte of
+    NAME_BYTES, 0x80-0xff included, goes on with the name); ``limit`` counts every "$var"
+    looked at, a longer name's too."""
+    from spamtrace.scanner.context import var_mentions
+
+    code = b"".join(pieces)
+    assert list(var_mentions(code, var)) == _mentions_by_regex(code, var)
+    every = [m.start() for m in re.finditer(rb"\$" + re.escape(var), code)]
+    looked = set(every[:limit])
+    want = [at for at in _mentions_by_regex(code, var) if at in looked]
+    assert list(var_mentions(code, var, limit)) == want
+
+
+def test_a_name_followed_by_a_byte_above_0x7f_is_another_name() -> None:
+    """`$to\\xe9` is another variable than `$to` (PHP names take bytes 0x80-0xff, as the
+    lexer reads them): checked_value took its comparison for one of `$to`, so a request
+    value given unchecked to a sink passed as whitelisted."""
+    from spamtrace.scanner.context import checked_value
+
+    code = b"$to = $_get[\x011\x01]; if (in_array($to\xe9, $ok)) { exit; } mail($to, $s, $b);"
+    assert not checked_value(code, b"to")
+    assert checked_value(code, b"to\xe9")
+    assert not checked_value(b"if (\x011\x01 == $to\xe9) {} mail($to, $s, $b);", b"to")
+    assert checked_value(b"if ($to == \x011\x01) {}", b"to")
+    assert not checked_value(b"if ($token == \x011\x01) {}", b"to")

@@ -60,6 +60,7 @@ from spamtrace.scanner.context import (
     string_text,
     top_args,
     var_assigns,
+    var_mentions,
     varcalls,
 )
 from spamtrace.scanner.rules import Rule
@@ -174,13 +175,7 @@ _ASSIGN_TAIL = compile_possessive(rb"\s*+(?:\[[^\]\n]{0,60}\]\s*)*(?:[.+\-*/|&^]
 
 def _mentions(buf: bytes, needle: bytes) -> bool:
     """``buf`` contains the variable ``needle`` ("$name") as a whole name."""
-    pos = buf.find(needle)
-    while pos >= 0:
-        end = pos + len(needle)
-        if end >= len(buf) or buf[end] not in NAME_BYTES:
-            return True
-        pos = buf.find(needle, end)
-    return False
+    return next(var_mentions(buf, needle[1:]), None) is not None
 
 
 def _really_assigned(ctx: Ctx, var: bytes) -> bool:
@@ -189,12 +184,8 @@ def _really_assigned(ctx: Ctx, var: bytes) -> bool:
     register_globals idiom) nor a rewrite of itself (``$cmd = trim($cmd);``)."""
     code = ctx.code
     needle = b"$" + var
-    pos = code.find(needle)
-    seen = 0
-    while pos >= 0 and seen < 200:
-        seen += 1
-        end = pos + len(needle)
-        m = None if end < len(code) and code[end] in NAME_BYTES else _ASSIGN_TAIL.match(code, end)
+    for pos in var_mentions(code, var, 200):
+        m = _ASSIGN_TAIL.match(code, pos + len(needle))
         if m is not None:
             rhs = expression(code[m.end() : m.end() + 300])
             g = _EMPTY_GUARD.search(code, max(0, pos - 120), pos)
@@ -205,8 +196,7 @@ def _really_assigned(ctx: Ctx, var: bytes) -> bool:
             )
             if not guarded and not _mentions(rhs, needle):
                 return True
-        pos = code.find(needle, end)
-    return seen >= 200
+    return code.count(needle, 0) >= 200  # 200 occurrences looked at: taken as assigned
 
 
 @feature("exec_unassigned")
@@ -311,22 +301,13 @@ def _keyed_only(args: bytes, var: bytes) -> bool:
     flat array of the query (``$REQUEST['cmd']``)."""
     named = _SETTINGS_NAME.search(var) is not None
     uses = 0
-    needle = b"$" + var
-    n = len(needle)
-    at = args.find(needle)
-    while at >= 0:  # each "$var" not followed by a name byte (no regex compiled per name)
-        if _NAME_BYTE.match(args, at + n) is not None:
-            at = args.find(needle, at + 1)
-            continue
+    n = len(var) + 1
+    for at in var_mentions(args, var):
         key = _LITERAL_KEY.match(args, at + n)
         if key is None or not (named or _LITERAL_KEY.match(args, key.end())):
             return False
         uses += 1
-        at = args.find(needle, at + n)
     return uses > 0
-
-
-_NAME_BYTE = re.compile(rb"[\w\x80-\xff]")
 
 
 # a literal key: its placeholder, or the blank that interpolated() leaves of a literal

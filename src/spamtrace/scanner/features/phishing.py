@@ -14,7 +14,6 @@ from collections.abc import Iterator
 from spamtrace.scanner.context import (
     CRAWLER_TESTS,
     KEEP,
-    NAME_BYTES,
     NAME_P,
     NOT_CALL_BEFORE,
     PLACEHOLDER,
@@ -47,6 +46,7 @@ from spamtrace.scanner.context import (
     string_text,
     top_args,
     var_assigns,
+    var_mentions,
     web_address,
 )
 from spamtrace.scanner.features.execution import visitor_filled
@@ -527,16 +527,9 @@ _TEXT_INDEX = re.compile(rb"\[\s*['\"]?([\w-]{1,40})['\"]?\s*\]")
 def _element_keys_used(ctx: Ctx, text: bytes, name: bytes) -> set[bytes] | None:
     """The literal keys of ``$name``'s elements ``text`` uses (lower case), or None when it
     uses the array whole (or an element by a computed key) somewhere."""
-    needle = b"$" + name
     keys: set[bytes] = set()
-    pos = text.find(needle)
-    looks = 0
-    while pos >= 0 and looks < 40:
-        looks += 1
-        end = pos + len(needle)
-        if end < len(text) and (text[end : end + 1].isalnum() or text[end : end + 1] == b"_"):
-            pos = text.find(needle, end)  # a longer name ($datas)
-            continue
+    for pos in var_mentions(text, name, 40):  # not $datas for $data
+        end = pos + len(name) + 1
         index = _LIT_INDEX.match(text, end)
         if index is not None:
             keys.add(ctx.lx.value(int(index.group(1))).lower())
@@ -545,7 +538,6 @@ def _element_keys_used(ctx: Ctx, text: bytes, name: bytes) -> set[bytes] | None:
             if index is None:
                 return None
             keys.add(index.group(1).lower())
-        pos = text.find(needle, index.end())
     return keys or None
 
 
@@ -586,14 +578,7 @@ def _config_recipient(ctx: Ctx, args: bytes) -> bool:
     if prefiltered_search(_INCLUDES, ctx.code, ctx.first) is None:
         return False
     # the variable is read at the mail() calls only: nothing here sets it
-    needle = b"$" + name
-    seen = 0
-    pos = ctx.code.find(needle)
-    while pos >= 0:
-        end = pos + len(needle)
-        if end >= len(ctx.code) or ctx.code[end] not in NAME_BYTES:
-            seen += 1
-        pos = ctx.code.find(needle, end)
+    seen = sum(1 for _ in var_mentions(ctx.code, name))
     return seen <= len(calls_to(ctx, (b"mail",), 20))
 
 
@@ -1275,9 +1260,7 @@ def _credential_hashed(ctx: Ctx, keys: set[bytes]) -> bool:
     for _start, args in calls_to(ctx, (b"password_hash", b"wp_hash_password", b"crypt"), 20):
         arg = first_arg(args)
         for w in wanted:
-            at = arg.find(w)
-            if at >= 0 and not (arg[at + len(w) : at + len(w) + 1].isalnum()
-                                or arg[at + len(w) : at + len(w) + 1] == b"_"):
+            if next(var_mentions(arg, w[1:], 1), None) is not None:  # its first "$w" whole
                 return True
     return False
 

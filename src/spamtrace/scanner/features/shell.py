@@ -61,6 +61,7 @@ from spamtrace.scanner.context import (
     string_text,
     top_args,
     var_assigns,
+    var_mentions,
     varcalls,
     web_address,
 )
@@ -562,21 +563,15 @@ def _only_tested(ctx: Ctx, start: int) -> bool:
     got = assignment_before(code, start)
     if got is None:
         return False
-    var = b"$" + got[0]
     uses = 0
-    at = code.find(var, start)
-    while at >= 0:
-        end = at + len(var)
-        if code[end : end + 1].isalnum() or code[end : end + 1] == b"_":
-            at = code.find(var, end)
-            continue
+    for at in var_mentions(code, got[0], start=start):
+        end = at + len(got[0]) + 1
         if _TEST_CALL.search(code, max(0, at - 40), at) is None:
             return False
         nxt = code[end : end + 3].lstrip()[:1]
         if nxt not in (b",", b")"):
             return False
         uses += 1
-        at = code.find(var, end)
     return uses > 0
 
 
@@ -1487,20 +1482,13 @@ def _decoded_url_only(ctx: Ctx, pos: int) -> bool:
     name, rhs = got
     if not code.startswith(rhs.strip(), pos):
         return False  # the decoded value is part of something larger
-    var = b"$" + name
     uses = 0
-    at = code.find(var)
-    while at >= 0:
-        end = at + len(var)
-        if end < len(code) and (code[end : end + 1].isalnum() or code[end : end + 1] == b"_"):
-            at = code.find(var, end)
-            continue  # a longer name
-        tail = code[end : end + 12].lstrip()
+    for at in var_mentions(code, name):
+        tail = code[at + len(name) + 1 : at + len(name) + 13].lstrip()
         if not (tail.startswith(b"=") and not tail.startswith(b"==")):  # not the assignment
             if not _fetch_argument(ctx, at):
                 return False
             uses += 1
-        at = code.find(var, end)
     return uses > 0
 
 
