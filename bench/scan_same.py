@@ -56,12 +56,13 @@ def _records(files: list[str], corpus: Path) -> Iterator[dict[str, Any]]:
 
 def _python_only() -> None:
     """Make this process use the Python references of the compiled parts."""
-    from spamtrace.scanner import context, lexer, rules
+    from spamtrace.scanner import context, lexer, rules, taint
 
     rules.GateWords.present = rules.GateWords.present_yara  # type: ignore[method-assign]
     rules.GateWords.first = rules.GateWords.first_py  # type: ignore[method-assign]
     lexer._tail = lexer._tail_py  # type: ignore[attr-defined]
     lexer._names = lexer._names_py  # type: ignore[attr-defined]
+    taint._assignment_before = None
     for name in dir(context):
         if name.endswith("_py") and hasattr(context, name[: -len("_py")]):
             setattr(context, name[: -len("_py")], getattr(context, name))

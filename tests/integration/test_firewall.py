@@ -435,6 +435,51 @@ def test_status_tells_a_changed_config_from_drift(server_world: World) -> None:
     assert daemon.stdout.strip() == "loaded []"
 
 
+KEEPALIVE = textwrap.dedent(
+    """
+    import smtplib, sys, time
+    host, n = sys.argv[1], int(sys.argv[2])
+    s = smtplib.SMTP(host, 25, timeout=5)  # one connection, every message over it
+    print("connected", flush=True)
+    try:
+        for i in range(n):
+            s.sendmail("spam@victim.example", [f"k{i}@remote.example"], "Subject: x\\n\\nspam\\n")
+            time.sleep(0.05)
+    except (OSError, smtplib.SMTPException) as exc:
+        print("cut", type(exc).__name__, flush=True)
+    print("done", flush=True)
+    """
+)
+
+
+@pytest.mark.parametrize("backend", ["nft", "iptables"])
+def test_apply_cuts_a_connection_opened_before_it(server_world: World, backend: str) -> None:
+    """A spam run noticed, the policy applied: a mailer that keeps one SMTP connection and
+    sends every message over it made its only connect before the apply. Refusing new
+    connections alone let it go on; its next packet is now answered with a reset. The MTA's
+    connections, made before the apply too, go on."""
+    w = server_world
+    assert w.uploads is not None and w.uid is not None
+    path = w.uploads / "keepalive.py"
+    path.write_text(KEEPALIVE)
+    os.chown(path, w.uid, -1)
+    fw = Fw(w)
+    proc = w.spawn_as_user(["/usr/bin/python3", path.name, w.mx_ip, "400"])
+    assert proc.stdout is not None and proc.stdout.readline().strip() == "connected"
+    res = fw("apply", "--no-rollback", "--backend", backend)
+    assert res.returncode == 0, res.stdout + res.stderr
+    applied = len(w.sink_messages())
+    out, _ = proc.communicate(timeout=60)  # 400 messages take >= 20 s when not cut
+    assert "cut" in out, out
+    assert len(w.sink_messages()) - applied < 20, "the held connection went on after the apply"
+    _exim(w, 1)  # the MTA still delivers
+    assert any(m["from"] == "Debian-exim@srv.test" for m in w.wait_sink(applied + 1))
+    status = fw("status", "--json", "--backend", backend)
+    doc = json.loads(status.stdout)
+    assert doc["in_sync"] is not False and doc["counters"]["blocked"]["packets"] == 0, doc
+    assert fw("remove", "--backend", backend).returncode == 0
+
+
 def test_iptables_fallback(server_world: World) -> None:
     w = server_world
     fw = Fw(w)

@@ -7,7 +7,9 @@ jump rule from ``OUTPUT`` (restricted to the SMTP ports) is added when missing. 
 deletes the jump and our chains and nothing else.
 
 The log and reject rules match ``--syn`` only: packets without a full socket (kernel-sent
-TIME_WAIT ACK/RST) carry no owner and would otherwise be logged and reset.
+TIME_WAIT ACK/RST) carry no owner and would otherwise be logged and reset. A last rule
+(``st:held``) resets the other packets of a connection opened before the apply, by owner (so
+only packets with a full socket), not logged and not counted as ``blocked``.
 
 Drift: the chain listing (``iptables -S``) right after apply is recorded by the caller and
 compared later; unlike nft, there is no exact desired form to compare with.
@@ -109,6 +111,10 @@ def restore_text(plan: FirewallPlan, family: int) -> dict[str, str]:
         f"-A {FILTER_CHAIN} -p tcp --syn -j NFLOG {log} --nflog-prefix {LOG_PREFIX_BLOCK}",
         f"-A {FILTER_CHAIN} -p tcp --syn -m comment --comment st:block -j REJECT "
         "--reject-with tcp-reset",
+        # a connection opened before the apply: reset at its next packet (the owner match
+        # needs a full socket, so kernel-sent TIME_WAIT packets pass as before)
+        f"-A {FILTER_CHAIN} -p tcp -m owner --uid-owner 1-4294967294 -m comment --comment "
+        "st:held -j REJECT --reject-with tcp-reset",
         "COMMIT",
     ]
     return {"filter": "\n".join(lines) + "\n"}
@@ -244,7 +250,10 @@ class IptablesBackend:
                     continue
                 for line in proc.stdout.splitlines()[2:]:
                     cols = line.split()
-                    if len(cols) > 2 and cols[2] == target and cols[0].isdecimal():
+                    if (
+                        len(cols) > 2 and cols[2] == target and cols[0].isdecimal()
+                        and "st:held" not in line  # a held connection's reset: not a connect
+                    ):  # fmt: skip
                         ctr = total.setdefault(name, {"packets": 0, "bytes": 0})
                         ctr["packets"] += int(cols[0])
                         ctr["bytes"] += int(cols[1])

@@ -169,6 +169,11 @@ def render(plan: FirewallPlan) -> str:
             f"{log.format(prefix=LOG_PREFIX_BLOCK)} reject with tcp reset "
             'comment "st:block"'
         )
+        # A connection opened before the policy was loaded (a mailer that sends every message
+        # over one kept connection made its only connect then): reset at its next packet.
+        # "skuid != 0" asks for a socket owner: kernel-sent packets without a full socket
+        # (TIME_WAIT ACK/RST) carry none, do not match, and pass as before.
+        lines.append('\t\tmeta skuid != 0 counter reject with tcp reset comment "st:held"')
         lines.append("\t}")
     lines.append("}")
     return "\n".join(lines) + "\n"

@@ -677,6 +677,154 @@ static PyObject *brace_end(PyObject *self, PyObject *args) {
     return PyLong_FromSsize_t(found);
 }
 
+/* close_paren(text, opens=40, closes=41): the offset of the closes byte that closes a bracket
+ * opened just before text (depth below zero), len(text) when none does
+ * (context._close_paren_py is the reference). */
+static PyObject *close_paren(PyObject *self, PyObject *args) {
+    Py_buffer view;
+    int op = '(', cl = ')';
+    if (!PyArg_ParseTuple(args, "y*|ii", &view, &op, &cl)) return NULL;
+    const unsigned char *d = view.buf;
+    Py_ssize_t n = view.len, i = 0, depth = 0;
+    for (; i < n; i++) {
+        int c = d[i];
+        if (c == op) {
+            depth++;
+        } else if (c == cl) {
+            if (--depth < 0) break;
+        }
+    }
+    PyBuffer_Release(&view);
+    return PyLong_FromSsize_t(i);
+}
+
+/* calls_of(code, name, limit, start): the first `limit` (at least one) plain calls of name
+ * from start on, as [(offset, argument text)]: each occurrence of name followed by white
+ * space, "(" and up to 200 bytes that are not ";" (the argument text), and not preceded by
+ * a name byte, "$", ">" or ":" (context._calls_of_py is the reference). */
+static unsigned char NOT_CALL_BEFORE[256];
+static PyObject *calls_of(PyObject *self, PyObject *args) {
+    Py_buffer view, nv;
+    Py_ssize_t limit, start;
+    if (!PyArg_ParseTuple(args, "y*y*nn", &view, &nv, &limit, &start)) return NULL;
+    const unsigned char *d = view.buf, *name = nv.buf;
+    Py_ssize_t n = view.len, k = nv.len;
+    PyObject *out = PyList_New(0);
+    if (out == NULL || k == 0) goto done;
+    if (start < 0) start = start + n < 0 ? 0 : start + n;
+    Py_ssize_t at = start;
+    while (at + k <= n) {
+        const unsigned char *p = memmem(d + at, (size_t)(n - at), name, (size_t)k);
+        if (p == NULL) break;
+        at = p - d;
+        Py_ssize_t j = at + k;
+        while (j < n && re_space(d[j])) j++;
+        if (j >= n || d[j] != '(') {
+            at++;
+            continue;
+        }
+        j++;
+        Py_ssize_t e = j, stop = j + 200 < n ? j + 200 : n;
+        while (e < stop && d[e] != ';') e++;
+        if (at == 0 || !NOT_CALL_BEFORE[d[at - 1]]) {
+            PyObject *item = Py_BuildValue("(ny#)", at, (const char *)d + j, e - j);
+            if (item == NULL || PyList_Append(out, item) < 0) {
+                Py_XDECREF(item);
+                Py_CLEAR(out);
+                goto done;
+            }
+            Py_DECREF(item);
+            if (PyList_GET_SIZE(out) >= limit) break;
+        }
+        at += k;
+    }
+done:
+    PyBuffer_Release(&nv);
+    PyBuffer_Release(&view);
+    return out;
+}
+
+/* assignment_before(code, pos): the "$name = rhs" statement that holds offset pos, as
+ * (name, rhs), or None (taint._assignment_before_py is the reference): the statement starts
+ * after the last ";", "{" or "}" of the 600 bytes before pos; the first "$" of the 602
+ * bytes after that where taint._ASSIGN_AT matches is the assignment, if its match holds pos
+ * (the match's start before pos, its end after it). _ASSIGN_AT, spelled out: "$", a name
+ * ([a-z_\x80-\xff][A-Za-z0-9_\x80-\xff]*), white space, any number of "[...]" (up to 60
+ * bytes, no "]" or line break inside) each followed by white space, ".=", "??=" or "=" not
+ * followed by "=" or ">", white space, then the right side: up to 600 bytes that are not
+ * ";". Every part is taken whole (no part can give back a byte the next one could use), so
+ * the first way that matches is the one the regex engine finds. */
+
+/* the end of the right side of an _ASSIGN_AT match at d[at] == '$' (rhs from *rhs_at), or -1 */
+static Py_ssize_t assign_match(const unsigned char *d, Py_ssize_t n, Py_ssize_t at,
+                               Py_ssize_t *name_end, Py_ssize_t *rhs_at) {
+    Py_ssize_t j = at + 1;
+    if (j >= n || !name_start(d[j])) return -1;
+    j++;
+    while (j < n && re_word(d[j])) j++;
+    *name_end = j;
+    while (j < n && re_space(d[j])) j++;
+    while (j < n && d[j] == '[') {
+        Py_ssize_t k = j + 1, lim = j + 1 + 60 < n ? j + 1 + 60 : n;
+        while (k < lim && d[k] != ']' && d[k] != '\n') k++;
+        if (k >= n || d[k] != ']') break;
+        j = k + 1;
+        while (j < n && re_space(d[j])) j++;
+    }
+    if (j < n && d[j] == '.' && j + 1 < n && d[j + 1] == '=') {
+        j += 1;
+    } else if (j + 2 < n && d[j] == '?' && d[j + 1] == '?' && d[j + 2] == '=') {
+        j += 2;
+    }
+    if (j >= n || d[j] != '=') return -1;
+    j++;
+    if (j < n && (d[j] == '=' || d[j] == '>')) return -1;
+    while (j < n && re_space(d[j])) j++;
+    *rhs_at = j;
+    Py_ssize_t e = j, stop = j + 600 < n ? j + 600 : n;
+    while (e < stop && d[e] != ';') e++;
+    return e;
+}
+
+static PyObject *assignment_before(PyObject *self, PyObject *args) {
+    Py_buffer view;
+    Py_ssize_t pos;
+    if (!PyArg_ParseTuple(args, "y*n", &view, &pos)) return NULL;
+    const unsigned char *d = view.buf;
+    Py_ssize_t n = view.len;
+    PyObject *out = NULL;
+    if (pos < 0) {
+        PyBuffer_Release(&view);
+        PyErr_SetString(PyExc_ValueError, "negative offset");
+        return NULL;
+    }
+    /* taint._statement_start: the last ";", "{" or "}" in [max(0, pos - 600), pos) */
+    Py_ssize_t floor = pos - 600 > 0 ? pos - 600 : 0, top = pos < n ? pos : n, lo = -1;
+    for (Py_ssize_t i = top - 1; i >= floor; i--) {
+        if (d[i] == ';' || d[i] == '{' || d[i] == '}') {
+            lo = i;
+            break;
+        }
+    }
+    if (lo < pos - 600) lo = pos - 600;
+    /* taint._first_assignment: the first "$" in [lo + 1, lo + 602) where the pattern matches */
+    Py_ssize_t end = lo + 602 < n ? lo + 602 : n;
+    for (Py_ssize_t at = lo + 1; at < end; at++) {
+        if (d[at] != '$') continue;
+        Py_ssize_t name_end = 0, rhs_at = 0;
+        Py_ssize_t m_end = assign_match(d, n, at, &name_end, &rhs_at);
+        if (m_end < 0) continue;
+        if (at < pos && pos < m_end)
+            out = Py_BuildValue("(y#y#)", (const char *)d + at + 1, name_end - at - 1,
+                                (const char *)d + rhs_at, m_end - rhs_at);
+        goto done;
+    }
+done:
+    PyBuffer_Release(&view);
+    if (out == NULL && !PyErr_Occurred()) Py_RETURN_NONE;
+    return out;
+}
+
 /* canonical_space(code, budget): code with its white space in one form (lexer.py's
  * _canonical_space_py is the reference): each statement (the text after ";", "{" or "}" up to
  * the next one, past its leading white space) with a line break inside is joined (its runs
@@ -963,6 +1111,9 @@ static PyMethodDef methods[] = {
     {"open_before", open_before, METH_VARARGS, "The innermost ( or [ left open before pos."},
     {"brace_end", brace_end, METH_VARARGS, "Where the {...} block at open_at closes, or -1."},
     {"canonical_space", canonical_space, METH_VARARGS, "The code's white space in one form."},
+    {"close_paren", close_paren, METH_VARARGS, "Where a bracket opened before text closes."},
+    {"calls_of", calls_of, METH_VARARGS, "The first plain calls of a name: (offset, args)."},
+    {"assignment_before", assignment_before, METH_VARARGS, "The $name = rhs statement at pos."},
     {NULL, NULL, 0, NULL},
 };
 
@@ -971,6 +1122,9 @@ static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_lexer", NULL, -1, m
 PyMODINIT_FUNC PyInit__lexer(void) {
     const char *special = "'\"`/#?<";
     for (const char *s = special; *s; s++) SPECIAL[(unsigned char)*s] = 1;
+    for (int c = 0; c < 256; c++)
+        NOT_CALL_BEFORE[c] = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' ||
+                             c == '$' || c == '>' || c == ':' || c >= 0x80;
     for (int c = 0; c < 256; c++)
         WORD_CHAR[c] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
     KIND_SQ = PyUnicode_InternFromString("sq");

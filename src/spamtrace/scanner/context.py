@@ -776,15 +776,18 @@ _CALLS_CACHED = 200  # calls kept per name in a file's cache (the largest limit 
 _CALL_TAIL = re.compile(rb"\s*\(([^;]{0,200})")
 
 
-def _calls_of(code: bytes, name: bytes, limit: int, start: int = 0) -> list[tuple[int, bytes]]:
+def _calls_of_py(code: bytes, name: bytes, limit: int, start: int = 0) -> list[tuple[int, bytes]]:
     r"""The first ``limit`` plain calls of ``name`` (a function name) in ``code``: each
     occurrence found by a literal search, "(" and the argument text matched after it (what
     a regex ``name(?=\s*\(([^;]{0,200}))`` finds, without compiling one per name: a scan
     meets thousands of names, each regex ~100 us to compile in each worker, and the literal
     search is faster than the regex engine's scan too). A name starting inside the previous
     call's name follows a name byte, so it is never a plain call. ``start``: an offset no
-    occurrence of the name comes before (the same matches as from 0)."""
+    occurrence of the name comes before (the same matches as from 0). The reference for
+    ``_lexer.calls_of``: one call per name asked, one loop per occurrence of it."""
     out: list[tuple[int, bytes]] = []
+    if not name:
+        return out  # no name: no call (a search for b"" would find every offset)
     n = len(name)
     at = code.find(name, start)
     while at >= 0:
@@ -800,12 +803,18 @@ def _calls_of(code: bytes, name: bytes, limit: int, start: int = 0) -> list[tupl
     return out
 
 
+try:  # compiled (see _lexer.c)
+    from spamtrace.scanner._lexer import calls_of as _calls_of
+except ImportError:  # pragma: no cover - exercised by the tests through the _py functions
+    _calls_of = _calls_of_py
+
+
 def find_calls(code: bytes, names: tuple[bytes, ...], limit: int = 200) -> list[tuple[int, bytes]]:
     """(offset, argument text) of plain calls to ``names`` (at most ``limit`` per name),
     sorted by offset."""
     out: list[tuple[int, bytes]] = []
     for name in names:
-        out.extend(_calls_of(code, name, limit))
+        out.extend(_calls_of(code, name, limit, 0))
     out.sort()
     return out
 
@@ -845,6 +854,11 @@ def close_paren(text: bytes, opens: int = 40, closes: int = 41) -> int:
     """The offset in ``text`` of the ")" (or the ``closes`` byte) that closes a parenthesis
     (``opens``) opened just before it, ``len(text)`` if none does: the end of a condition, of
     a call's arguments, of a {...} block."""
+    return _close_paren(text, opens, closes)
+
+
+def _close_paren_py(text: bytes, opens: int = 40, closes: int = 41) -> int:
+    """:func:`close_paren` in Python: the reference for ``_lexer.close_paren``."""
     depth = 0
     for i, ch in enumerate(text):
         if ch == opens:
@@ -854,6 +868,12 @@ def close_paren(text: bytes, opens: int = 40, closes: int = 41) -> int:
             if depth < 0:
                 return i
     return len(text)
+
+
+try:  # compiled (see _lexer.c): a Python loop per byte of a condition or an argument text
+    from spamtrace.scanner._lexer import close_paren as _close_paren
+except ImportError:  # pragma: no cover - exercised by the tests through the _py functions
+    _close_paren = _close_paren_py
 
 
 def first_arg(args: bytes) -> bytes:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from spamtrace.scanner import fold
 from spamtrace.scanner.context import (
@@ -527,7 +527,19 @@ def assignment_before(
     code: bytes, pos: int, memo: dict[int, re.Match[bytes] | None] | None = None
 ) -> tuple[bytes, bytes] | None:
     """The ``$name = rhs`` statement that contains offset ``pos``, if there is one.
-    ``memo`` keeps the statement found per start offset (sources in one statement share it)."""
+    ``memo`` keeps the statement found per start offset (sources in one statement share it)
+    where the compiled search is not built; that one reads the few hundred bytes again."""
+    if _assignment_before is not None and pos >= 0:
+        return _assignment_before(code, pos)
+    return _assignment_before_py(code, pos, memo)
+
+
+def _assignment_before_py(
+    code: bytes, pos: int, memo: dict[int, re.Match[bytes] | None] | None = None
+) -> tuple[bytes, bytes] | None:
+    """:func:`assignment_before` in Python: the reference for ``_lexer.assignment_before``
+    (one pass over the statement's bytes in place of three reverse finds, a find per "$" and a
+    regex match per "$", with a dictionary look-up per source)."""
     lo = _statement_start(code, pos)
     if memo is None:
         m = _first_assignment(code, lo)
@@ -553,6 +565,13 @@ def _first_assignment(code: bytes, lo: int) -> re.Match[bytes] | None:
             return m
         at = code.find(b"$", at + 1, end)
     return None
+
+
+_assignment_before: Callable[[bytes, int], tuple[bytes, bytes] | None] | None
+try:  # compiled (see _lexer.c): the taint pass asks it for every source and copy it follows
+    from spamtrace.scanner._lexer import assignment_before as _assignment_before
+except ImportError:  # pragma: no cover - exercised by the tests through the _py function
+    _assignment_before = None
 
 
 _UNPACK_AT = re.compile(

@@ -27,9 +27,12 @@ def test_owner_restore_text_golden() -> None:
         "-m comment --comment st:exception-0 -j RETURN" in lines
     )
     assert "2001:db8:25::7/128" in v6 and "198.51.100.7" not in v6
-    # log and reject only new connections (socketless packets have no owner)
-    assert lines[-3].startswith("-A SPAMTRACE_SMTP -p tcp --syn -j NFLOG --nflog-group 2525")
-    assert lines[-2].endswith("-j REJECT --reject-with tcp-reset") and "--syn" in lines[-2]
+    # log and reject new connections (socketless packets have no owner)...
+    assert lines[-4].startswith("-A SPAMTRACE_SMTP -p tcp --syn -j NFLOG --nflog-group 2525")
+    assert lines[-3].endswith("-j REJECT --reject-with tcp-reset") and "--syn" in lines[-3]
+    # ...and reset a connection opened before the apply: by owner, so only full sockets
+    assert "--syn" not in lines[-2] and "--uid-owner 1-4294967294" in lines[-2]
+    assert lines[-2].endswith("st:held -j REJECT --reject-with tcp-reset")
 
 
 def test_apply_commands_per_family() -> None:

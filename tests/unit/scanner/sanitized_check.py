@@ -14,14 +14,14 @@ import sys
 from pathlib import Path
 
 from sanitizers import load
-from spamtrace.scanner import context, learned, lexer
+from spamtrace.scanner import context, learned, lexer, taint
 
 SAMPLES = Path(__file__).parent / "samples"
 PIECES = [
     b"'", b'"', b"`", b"/", b"*", b"#", b"[", b"?", b">", b"<", b"\\", b"\n", b"\r", b" ",
     b"\t", b"=", b"a", b"B", b"1", b"_", b"\x80", b"\x01", b"\x00", b"\xff", b"php", b"<<<",
     b"EOT", b"'EOT'", b'"EOT"', b"*/", b"?>", b"<?php", b"<?=", b"//", b"/*", b"$", b"function",
-    b"(", b"_POST", b"eval", b"aaa",
+    b"(", b"_POST", b"eval", b"aaa", b"=", b".=", b";", b"{", b"}",
 ]  # fmt: skip
 
 
@@ -40,6 +40,16 @@ def _calls(lex_c: object, code: bytes, pos: int) -> None:
     for end in (len(code), at + 7):
         assert lex_c.brace_end(code, at, end) == context._brace_end_py(code, at, end), code  # type: ignore[attr-defined]
     assert lex_c.open_before(code, at) == context._open_before_py(code, at), code  # type: ignore[attr-defined]
+    for opens, closes in ((40, 41), (123, 125)):
+        got = lex_c.close_paren(code, opens, closes)  # type: ignore[attr-defined]
+        assert got == context._close_paren_py(code, opens, closes), code
+    for at in (0, pos, len(code) // 2, len(code), len(code) + 1):
+        got = lex_c.assignment_before(code, at)  # type: ignore[attr-defined]
+        assert got == taint._assignment_before_py(code, at), code
+    for name in (b"aaa", b"eval", b"a", b"("):
+        for limit, start in ((1, 0), (200, pos), (5, -3)):
+            got = lex_c.calls_of(code, name, limit, start)  # type: ignore[attr-defined]
+            assert got == context._calls_of_py(code, name, limit, start), code
     words = (b"aaa", b"eval", b"$", b"a", b"")
     for skip in (b"", b"a$_"):
         mine = [-1, 0, len(code) + 1, pos, 3]

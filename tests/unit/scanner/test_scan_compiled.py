@@ -16,11 +16,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from spamtrace.scanner import analyze, context, lexer, rules
+from spamtrace.scanner import analyze, context, lexer, rules, taint
 from spamtrace.scanner._lexer import (
+    assignment_before,
     balanced_end,
     brace_end,
+    calls_of,
     canonical_space,
+    close_paren,
     concat_start,
     names,
     next_word,
@@ -539,6 +542,97 @@ def test_bracket_walks_cases() -> None:
     assert open_before(b"f(x) . g(y)", 11) == (-1, 0)  # all closed
     assert open_before(b"(" + b"a" * 398, 399) == (0, 40)  # 399 bytes back: still seen
     assert open_before(b"(" + b"a" * 399, 400) == (-1, 0)  # 400: past the window
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(st.sampled_from(_BRACKET_PIECES), max_size=40))
+def test_close_paren_same_as_python(pieces: list[bytes]) -> None:
+    text = b"".join(pieces)
+    assert close_paren(text) == context._close_paren_py(text)
+    for opens, closes in ((40, 41), (123, 125), (91, 93), (44, 59)):
+        assert close_paren(text, opens, closes) == context._close_paren_py(text, opens, closes)
+
+
+def test_close_paren_cases() -> None:
+    assert context.close_paren is not context._close_paren_py
+    assert context._close_paren is close_paren
+    assert close_paren(b"$a == f($b)) { x(); }") == 11
+    assert close_paren(b" x(); } else {}", 123, 125) == 6
+    assert close_paren(b"(((") == 3 and close_paren(b"") == 0
+    hostile = b"(" * 300_000 + b")" * 300_001  # the depth goes back below zero at the last
+    assert close_paren(hostile) == 600_000 == context._close_paren_py(hostile)
+
+
+# names, the bytes that may come before a call (name bytes, "$", "->", "::") or not, white
+# space of every kind (\x1c is none to the regex), a ";" that ends the argument text, long runs
+_CALLS_OF_PIECES = [
+    b"eval", b"ev", b"al", b"e", b" ", b"\n", b"\x0b", b"\x0c", b"\x1c", b"(", b")", b";",
+    b"$", b"->", b"::", b"a", b"A", b"_", b"9", b"\x80", b"\xff", b"\x00", b"x" * 210,
+]  # fmt: skip
+
+
+@settings(max_examples=3000, deadline=None)
+@given(
+    st.lists(st.sampled_from(_CALLS_OF_PIECES), max_size=40),
+    st.sampled_from([b"eval", b"ev", b"e", b"al", b"(", b"evalev", b""]),
+    st.integers(0, 5),
+    st.integers(-4, 60),
+)
+def test_calls_of_same_as_python(pieces: list[bytes], name: bytes, limit: int, start: int) -> None:
+    code = b"".join(pieces)
+    assert calls_of(code, name, limit, start) == context._calls_of_py(code, name, limit, start)
+
+
+def test_calls_of_cases() -> None:
+    assert context._calls_of is calls_of
+    code = b"eval ($a); $eval($b); x->eval(1); evaleval(2); eval\n\t(" + b"y" * 300
+    assert calls_of(code, b"eval", 10, 0) == [(0, b"$a)"), (47, b"y" * 200)]
+    assert calls_of(code, b"eval", 0, 0) == [(0, b"$a)")]  # one at least, as the reference
+    assert calls_of(code, b"eval", 10, 1) == [(47, b"y" * 200)]
+    assert calls_of(code, b"", 10, 0) == [] == context._calls_of_py(code, b"", 10, 0)
+    for hostile in (b"eval" * 100_000, b"eval" + b" " * 300_000 + b"(", b"eval(" * 100_000):
+        for limit in (1, 200):
+            got = calls_of(hostile, b"eval", limit, 0)
+            assert got == context._calls_of_py(hostile, b"eval", limit, 0)
+
+
+# what an assignment is made of and what spoils one: names of every start byte, white space
+# of every kind, element keys up to and past 60 bytes and over a line break, the operators
+# that assign and the ones that compare or pair, statement ends, long right sides
+_ASSIGN_PIECES = [
+    b"$", b"$a", b"$B", b"$_x", b"$\x80", b"$9", b"a", b"A", b"9", b" ", b"\n", b"\t", b"\x0b",
+    b"\x1c", b"[", b"]", b"['k']", b"[" + b"x" * 60 + b"]", b"[" + b"x" * 61 + b"]", b"[\n]",
+    b".", b"?", b"??", b"=", b"==", b"=>", b".=", b"??=", b";", b"{", b"}", b"$x = ",
+    b"\x011\x01", b"y" * 300, b"z" * 650,
+]  # fmt: skip
+
+
+@settings(max_examples=5000, deadline=None)
+@given(st.lists(st.sampled_from(_ASSIGN_PIECES), max_size=40), st.integers(0, 2000))
+def test_assignment_before_same_as_python(pieces: list[bytes], pos: int) -> None:
+    code = b"".join(pieces)
+    for at in {pos, pos % (len(code) + 1), len(code) + 1}:
+        assert assignment_before(code, at) == taint._assignment_before_py(code, at), at
+
+
+def test_assignment_before_cases() -> None:
+    assert taint._assignment_before is assignment_before
+    code = b"if ($x) { $cmd ['a'] .= 'ls ' . $_GET['c']; } $k = 1;"
+    assert assignment_before(code, code.find(b"$_GET")) == (
+        b"cmd",
+        b"'ls ' . $_GET['c']",
+    )
+    assert assignment_before(code, code.find(b"if")) is None  # before the statement's "$"
+    assert assignment_before(code, len(code) - 2) == (b"k", b"1")
+    assert assignment_before(b"$a == $_GET;", 7) is None  # a comparison
+    assert assignment_before(b"$a => $_GET;", 7) is None  # a pair
+    assert assignment_before(b"$a ??= $_GET;", 8) == (b"a", b"$_GET")
+    with pytest.raises(ValueError):
+        assignment_before(code, -1)
+    assert taint.assignment_before(code, -1) == taint._assignment_before_py(code, -1)
+    for hostile in (b"$a[" * 100_000, b"$" * 200_000, b"$a = " + b"x" * 300_000, b"[" * 200_000):
+        for at in (0, 5, 100_000, len(hostile)):
+            assert assignment_before(hostile, at) == taint._assignment_before_py(hostile, at)
 
 
 _BRACE_PIECES = [b"{", b"}", b"{}", b" ", b"a", b"\x011\x01", b"}" * 3, b"{" * 3, b"x" * 50]

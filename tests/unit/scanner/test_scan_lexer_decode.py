@@ -130,7 +130,9 @@ def _calls_by_regex(
 def test_calls_of_finds_what_the_call_regex_found(
     pieces: list[bytes], name: bytes, limit: int, start: int
 ) -> None:
-    from spamtrace.scanner.context import _calls_of
+    from spamtrace.scanner.context import _calls_of, _calls_of_py
 
     code = b"".join(pieces)
-    assert _calls_of(code, name, limit, start) == _calls_by_regex(code, name, limit, start)
+    want = _calls_by_regex(code, name, limit, start)
+    assert _calls_of(code, name, limit, start) == want  # compiled (_lexer.calls_of)
+    assert _calls_of_py(code, name, limit, start) == want

@@ -696,18 +696,30 @@ def _guard_of(ctx: Ctx, cond: bytes, var: bytes) -> re.Match[bytes] | None:
     return None
 
 
+@per_file("if-opens")
+def _if_opens(ctx: Ctx) -> list[int]:
+    """Where the condition of each of the first 300 ``if (`` of the code starts (the first
+    300 that end before an offset are among them: the matches do not overlap)."""
+    return [m.end() for m in itertools.islice(_IF_OPEN.finditer(ctx.code), 300)]
+
+
 def whitelisted_at(ctx: Ctx, var: bytes, pos: int) -> bool:
     """Whether ``$var`` is checked by :func:`_guard_of` where it reaches a command at ``pos``:
     inside ``if (check) { ... }`` (a condition not joined by ``||``), or after ``if
     (!check) { ... exit; }``, and not given another value between the check and ``pos``."""
     code = ctx.code
-    for m in itertools.islice(_IF_OPEN.finditer(code, 0, pos), 300):
-        cond_len = close_paren(code[m.end() : m.end() + 600])
-        cond = code[m.end() : m.end() + cond_len]
+    needle = b"$" + var
+    for cond_at in _if_opens(ctx):
+        if cond_at > pos:
+            break
+        if code.find(needle, cond_at, cond_at + 600) < 0:
+            continue  # not in the condition (at most 600 bytes): _guard_of finds no check
+        cond_len = close_paren(code[cond_at : cond_at + 600])
+        cond = code[cond_at : cond_at + cond_len]
         guard = _guard_of(ctx, cond, var)
         if guard is None:
             continue
-        body_at = m.end() + cond_len + 1
+        body_at = cond_at + cond_len + 1
         rest = code[body_at : body_at + 4000]
         lead = len(rest) - len(rest.lstrip())
         if rest[lead : lead + 1] == b"{":

@@ -3491,6 +3491,8 @@ def _crawler_keyword_doorway(ctx: Ctx, rule: Rule) -> Hit | None:
     code = ctx.code
     # the variables set to a list read from a file, where each is set
     list_sets = [(n.start(), n.group(1)) for n in itertools.islice(_LIST_SET.finditer(code), 30)]
+    if not list_sets:
+        return None  # no list read from a file into a variable: _picks_from has none to pick
     for m in itertools.islice(_IF_AT.finditer(code), 200):
         open_at = m.end()  # just after "if ("
         end = open_at + close_paren(code[open_at : open_at + 400])
