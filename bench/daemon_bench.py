@@ -43,8 +43,8 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from world import World  # noqa: E402
 
-from spamtrace.cli.service import render_unit  # noqa: E402
 from spamtrace.service.control import query  # noqa: E402
+from spamtrace.service.units import render_unit  # noqa: E402
 from spamtrace.sinks.store import StoreReader  # noqa: E402
 from watch_bench import forks_since_boot, short_lived_workload, ss_poller  # noqa: E402
 

@@ -16,7 +16,8 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 
-from spamtrace.scanner import context, features, fold, taint  # features: registers the rules
+# features: registers the rules
+from spamtrace.scanner import context, decode, features, fold, taint
 from spamtrace.scanner.context import (
     ASSIGNED_ANY_PARTS,
     CB_FIRST,
@@ -544,9 +545,23 @@ def _analyze(
         _run_plan(nctx, ready, hits, layer, stop_at, frozenset(said))
     payloads = 0
     if layer < MAX_LAYERS:
+        seen: set[bytes] = set()
         for _idx, payload, _layers in decoded_payloads(ctx):
             payloads += 1
+            seen.add(payload)
             payloads += _analyze(payload, name, rules, check, layer + 1, hits, yara, None, stop_at)
+        if view is not None and (view.code.find(b"eval") >= 0 or view.code.find(b"assert") >= 0):
+            # the code eval() is given that only the rewritten view folds (a first-class
+            # callable chr(...) mapped over numbers, a class's constant)
+            for _idx, code in context.folded_eval_code(replace(ctx, lx=view, cache={})):
+                res = decode.peel(code, frozenset(), check)
+                if res is None or res[0] in seen:
+                    continue
+                seen.add(res[0])
+                payloads += 1
+                payloads += _analyze(
+                    res[0], name, rules, check, layer + 1, hits, yara, None, stop_at
+                )
     return payloads
 
 

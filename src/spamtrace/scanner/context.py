@@ -1015,6 +1015,37 @@ _JOINED_PIECES = 1 << 16  # and its pieces
 _DATA_HEAD = re.compile(rb"[A-Za-z0-9+/=_\-\s%]+")
 
 
+# what an argument the folder may compute code from holds: a literal, or a call that makes
+# text of numbers or of other text
+_FOLD_HINTS = (b"\x01", b"chr", b"implode", b"join", b"pack", b"array_map", b"sprintf")
+
+
+def folded_eval_code(ctx: Ctx) -> list[tuple[int, bytes]]:
+    """The code eval()/assert() are given where the constant folder computes it from
+    literals (``eval(str_rot13('...'))``, ``eval(implode(array_map('chr', [105, 102,
+    ...])))``): (the first literal of the argument, or -1; the code marked as code)."""
+    from spamtrace.scanner import fold  # the folder reads this module: imported when used
+
+    out: list[tuple[int, bytes]] = []
+    code = ctx.code
+    env: fold.Env | None = None
+    for start, args in calls_to(ctx, EVAL_NAMES_B[:2], 20):
+        if PLACEHOLDER.fullmatch(args.strip(b" \t\n@()")) is not None:
+            continue  # a literal itself: read as one above
+        if not any(args.find(w) >= 0 for w in _FOLD_HINTS):
+            continue  # nothing the folder computes code from
+        at = code.find(b"(", start) + 1
+        if env is None:
+            env = fold.Env(code, ctx.lx, ctx.cache)
+        folded = fold.fold_at(code, ctx.lx, at, env)
+        if folded is None or not folded.built or len(folded.value) < 16:
+            continue
+        if decode.looks_like_php(folded.value):
+            p = PLACEHOLDER.search(args)
+            out.append((int(p.group(1)) if p is not None else -1, b"\x00code\x00" + folded.value))
+    return out
+
+
 def _decode_candidates(ctx: Ctx) -> list[tuple[int, bytes]]:
     """Long literals (and long literal concatenations) worth trying to decode."""
     out: list[tuple[int, bytes]] = []
@@ -1038,6 +1069,7 @@ def _decode_candidates(ctx: Ctx) -> list[tuple[int, bytes]]:
                 val = lx.value(int(p.group(1)))
                 if len(val) >= 16 and decode.looks_like_php(val):
                     out.append((int(p.group(1)), b"\x00code\x00" + val))
+        out.extend(folded_eval_code(ctx))
     if DOT in ctx.code and len(out) < MAX_DECODE_CANDIDATES:
         for m in concats_cached(ctx):
             idxs: list[int] = []
@@ -1173,7 +1205,16 @@ WP_LOGIN_CALLS = (b"wp_set_auth_cookie", b"wp_set_current_user")
 SWAP_CALLS = (b"str_replace", b"str_ireplace", b"preg_replace")
 
 
-CRAWLER_TESTS = (b"preg_match", b"stripos", b"strpos", b"stristr")
+# (PHP 8's str_contains/str_starts_with/str_ends_with test the same way strpos does)
+CRAWLER_TESTS = (
+    b"preg_match",
+    b"stripos",
+    b"strpos",
+    b"stristr",
+    b"str_contains",
+    b"str_starts_with",
+    b"str_ends_with",
+)
 
 
 WEB_SCHEMES = (b"http://", b"https://", b"ftp://")  # a remote address (the crawler rule: web)

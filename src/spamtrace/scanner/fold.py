@@ -952,7 +952,7 @@ class _Parser:
         else:
             raise _NoValue
         out: list[tuple[bytes | None, bytes]] = []
-        total = 0
+        total = strings = 0
         while True:
             pos = self.ws(pos)
             if code[pos : pos + 1] == close:
@@ -974,8 +974,12 @@ class _Parser:
                 first, pos = self.expr(pos + 2, MAX_DEPTH - 2)
                 pos = self.ws(pos)
             out.append((key, first))
-            total += len(first)
-            if len(out) > 256 or total > MAX_VALUE:
+            # an integer item counts as the one byte chr() makes of it: a payload written
+            # as character codes is as long as its text
+            numeric = _INT.fullmatch(first) is not None
+            total += 1 if numeric else len(first)
+            strings += not numeric
+            if strings > 256 or len(out) > MAX_VALUE or total > MAX_VALUE:
                 raise _NoValue
             if code[pos : pos + 1] == b",":
                 pos += 1
@@ -1774,22 +1778,256 @@ def _glued_literals(code: bytes, lx: Lexed) -> tuple[bytes, list[bytes]]:
     return b"".join(out), added
 
 
+# PHP 8's call syntax, read as the older one it means:
+# - a named argument's label (``str_replace(search: '_', ...)``, ``system(command: $c)``):
+#   after "(" or ",", a name and one ":" (not "::"); blanked, the arguments are read in the
+#   order written (the way every call of a built name is written)
+_NAMED_LABEL = compile_possessive(rb"([(,]\s*+)([a-z_][a-z0-9_]*+:)(?!:)")
+# - a first-class callable ``strlen(...)``, ``$f(...)``, ``$o->m(...)``: the callable itself;
+#   a function's name the literal of its name, anything else the expression without "(...)"
+_FIRST_CLASS = compile_possessive(rb"\(\s*+\.\.\.\s*+\)")
+_FCC_NAME = re.compile(rb"\\?[a-z_\x80-\xff][\w\x80-\xff\\]*\s*\Z")
+# - the nullsafe operator ``$o?->m()``: a call of ``$o->m()`` as far as a reader is concerned
+_NULLSAFE = b"?->"
+
+
+_NAME_BYTES = frozenset(b"abcdefghijklmnopqrstuvwxyz0123456789_")
+MAX_COLONS = 100_000  # colons looked at per file for a named argument's label
+
+
+def _has_named_label(code: bytes) -> bool:
+    """Whether a ":" (not "::") of ``code`` ends a name that a "(" or "," stands before
+    (a named argument's label, :data:`_NAMED_LABEL`): a scan of the colons, faster than the
+    pattern's search at every "(" and "," of a file."""
+    i = code.find(b":")
+    seen = 0
+    while i >= 0 and seen < MAX_COLONS:
+        seen += 1
+        if code[i + 1 : i + 2] == b":":
+            i = code.find(b":", i + 2)
+            continue
+        j = i - 1
+        while j >= 0 and code[j] in _NAME_BYTES:
+            j -= 1
+        if j < i - 1 and not code[j + 1 : j + 2].isdigit():
+            while j >= 0 and code[j] in b" \t\r\n":
+                j -= 1
+            if j >= 0 and code[j] in b"(,":
+                return True
+        i = code.find(b":", i + 1)
+    return False
+
+
+def _modern_calls(code: bytes, lx: Lexed) -> tuple[bytes, list[bytes]]:
+    """The code with PHP 8's call syntax written the older way (see :data:`_NAMED_LABEL`,
+    :data:`_FIRST_CLASS`, :data:`_NULLSAFE`), and the new literals' bodies (the names of
+    first-class callables, numbered after the file's own). Labels and ``(...)`` become
+    spaces: the offsets of everything else stay."""
+    added: list[bytes] = []
+    if code.find(b"...") >= 0:
+        out: list[bytes] = []
+        last = 0
+        n = len(lx.raw_strings)
+        for m in _FIRST_CLASS.finditer(code):
+            head = code[max(last, m.start() - 80) : m.start()]
+            name = _FCC_NAME.search(head)
+            if name is not None:
+                at = m.start() - len(head) + name.start()
+                before = code[at - 1 : at] if at else b""
+                word = name.group().strip().lstrip(b"\\")
+                if (
+                    before not in (b"$", b">", b":")
+                    and not (before.isalnum() or before == b"_")
+                    and _BEFORE_FUNCTION.search(code, max(0, at - 12), at) is None
+                    and word not in _KEYWORDS
+                ):
+                    out.append(code[last:at])
+                    out.append(b"\x01%d\x01" % (n + len(added)))
+                    added.append(word)
+                    last = m.end()
+                    continue
+            out.append(code[last : m.start()])
+            out.append(b" " * (m.end() - m.start()))
+            last = m.end()
+        if out:
+            out.append(code[last:])
+            code = b"".join(out)
+    if _has_named_label(code):
+        code = _NAMED_LABEL.sub(lambda m: m.group(1) + b" " * len(m.group(2)), code)
+    if code.find(_NULLSAFE) >= 0:
+        code = code.replace(_NULLSAFE, b" ->")
+    if code.find(b"request") >= 0:
+        code = _framework_requests(code, len(lx.raw_strings), added)
+    if code.find(b"::") >= 0 and (
+        (code.find(b"enum ") >= 0 and _ENUM_CASE.search(code) is not None)
+        or _CALLED_VALUE.search(code) is not None
+    ):
+        code = _class_members(code)
+    return code, added
+
+
+# an expression called as a function, ``(Cls::F)(...)``, ``(Op::make())(...)``: where a
+# constant or an enum's case may hold the name (in a file that declares an enum, its cases
+# are read wherever they are); a class's constants elsewhere change nothing a rule reads
+_CALLED_VALUE = compile_possessive(
+    rb"\(\s*+\\?[a-z_][\w\\]*+\s*+::\s*+[a-z_]\w*+\s*+(?:\(\s*+\)\s*+)?\)\s*+\("
+)
+
+
+# an enum's case with its value (``case Local = 'pas';``), a constant (``const F = ...``), a
+# function or method of the file (``function make(``)
+_ENUM_CASE = compile_possessive(rb"case\s++([a-z_]\w*+)\s*+=\s*+(\x01\d++\x01)\s*+;")
+_CLASS_CONST = compile_possessive(rb"(?<![\w$>:])const\s++([a-z_]\w*+)\s*+=(?![=>])")
+_OWN_FUNCTION = compile_possessive(rb"(?<![\w$>:\\])function\s++&?\s*+([a-z_]\w*+)\s*+\(")
+# Cls::NAME->value, Cls::NAME, Cls::name( (also self::, static::)
+_MEMBER = compile_possessive(
+    rb"(?<![\w$>\\])(?:\\?[a-z_][\w\\]*+|self|static|parent)\s*+::\s*+([a-z_]\w*+)"
+    rb"(\s*+->\s*+value\b|\s*+\(|(?!\s*+(?:::|->|\()))"
+)
+
+
+def _class_members(code: bytes) -> bytes:
+    """``Driver::Local->value`` as the case's literal, ``Cfg::F`` as the constant ``F`` (the
+    file defines it with ``const``), ``Driver::make(`` as ``make(`` (the file declares a
+    function or method of that name): the folder reads the file's own constants and the
+    functions that return one expression by their bare names."""
+    cases: dict[bytes, bytes] = {}
+    consts: set[bytes] = set()
+    functions: set[bytes] = set()
+    if code.find(b"case") >= 0:
+        cases = {m.group(1): m.group(2) for m in itertools.islice(_ENUM_CASE.finditer(code), 200)}
+    if code.find(b"const") >= 0:
+        consts = {m.group(1) for m in itertools.islice(_CLASS_CONST.finditer(code), 500)}
+    if code.find(b"function") >= 0:
+        functions = {m.group(1) for m in itertools.islice(_OWN_FUNCTION.finditer(code), 500)}
+    if not (cases or consts or functions):
+        return code
+
+    def member(m: re.Match[bytes]) -> bytes:
+        name, tail = m.group(1), m.group(2)
+        if tail.strip().startswith(b"->"):
+            return cases.get(name, m.group(0))
+        if tail.strip() == b"(":
+            return name + tail if name in functions else m.group(0)
+        return name if name in consts and name != b"class" else m.group(0)
+
+    return _MEMBER.sub(member, code)
+
+
+# a framework's request object read the way PHP's own arrays are (Laravel's $request->input('k'),
+# request('k'), $request->all(), $request->userAgent(); Symfony's $request->request->get('k')):
+# the rules that follow request input to a sink read them as $_REQUEST['k'], $_SERVER[...]
+_REQ_OBJ = rb"(?:\$request|(?<![\w$>:\\])request\s*\(\s*\))\s*->\s*"
+_REQ_KEY = rb"\s*\(\s*(\x01\d+\x01)\s*(?:,[^();]{0,80})?\)"
+_FRAMEWORK_READS: tuple[tuple[re.Pattern[bytes], bytes], ...] = (
+    (
+        compile_possessive(_REQ_OBJ + rb"(?:request|query|cookies|files)\s*->\s*get" + _REQ_KEY),
+        b"$_request[%s]",
+    ),
+    (
+        compile_possessive(_REQ_OBJ + rb"(?:input|get|post|query|string|str)" + _REQ_KEY),
+        b"$_request[%s]",
+    ),
+    (compile_possessive(rb"(?<![\w$>:\\])request" + _REQ_KEY), b"$_request[%s]"),
+    (compile_possessive(_REQ_OBJ + rb"cookie" + _REQ_KEY), b"$_cookie[%s]"),
+    (compile_possessive(_REQ_OBJ + rb"(?:file|allfiles)" + _REQ_KEY), b"$_files[%s]"),
+    (compile_possessive(
+        _REQ_OBJ + rb"(?:all|only|except|input|post|query|validated|collect)\s*\("
+        rb"\s*(?:\[[^\]\[;]{0,300}\]|\x01\d+\x01(?:\s*,\s*\x01\d+\x01){0,20})?\s*\)"
+    ), b"$_request"),
+)
+# the visitor's own values: the agent, the address, the page asked for, the host named
+_FRAMEWORK_SERVER = compile_possessive(
+    _REQ_OBJ + rb"(useragent|ip|path|fullurl|url|requesturi|getrequesturi|gethost|host|root)"
+    rb"\s*\(\s*\)"
+)
+MAX_FRAMEWORK_READS = 2000  # places holding "request" tried per file
+_SERVER_KEYS = {
+    b"useragent": b"HTTP_USER_AGENT",
+    b"ip": b"REMOTE_ADDR",
+    b"gethost": b"HTTP_HOST",
+    b"host": b"HTTP_HOST",
+    b"root": b"HTTP_HOST",
+}
+
+
+def _named_fields(m: re.Match[bytes]) -> bytes:
+    """``$request->only(['email', 'password'])`` as ``[ 'email' => $_request['email'], ...]``:
+    the fields by name; a read of all of them as ``$_request``."""
+    keys = _PLACE.findall(m.group(0))
+    if not keys or m.group(0).find(b"only") < 0:
+        return b"$_request"
+    return b"[" + b", ".join(b"\x01%s\x01 => $_request[\x01%s\x01]" % (k, k) for k in keys) + b"]"
+
+
+def _framework_requests(code: bytes, base: int, added: list[bytes]) -> bytes:
+    """``code`` with a framework's request reads written as PHP's request arrays (see
+    :data:`_FRAMEWORK_READS`); a literal key the view adds goes to ``added`` (numbered from
+    ``base`` on, after those already there). Each read holds "request": the patterns are
+    tried where it is (at most :data:`MAX_FRAMEWORK_READS` places)."""
+    out: list[bytes] = []
+    last = 0
+    at = code.find(b"request")
+    for _ in range(MAX_FRAMEWORK_READS):
+        if at < 0:
+            break
+        start = at - 1 if at and code[at - 1] == 36 else at  # "$request"
+        found: bytes | None = None
+        end = 0
+        for rx, form in _FRAMEWORK_READS:
+            m = rx.match(code, start)
+            if m is not None:
+                found = form % m.group(1) if b"%s" in form else _named_fields(m)
+                end = m.end()
+                break
+        if found is None:
+            m = _FRAMEWORK_SERVER.match(code, start)
+            if m is not None:
+                added.append(_SERVER_KEYS.get(m.group(1), b"REQUEST_URI"))
+                found = b"$_server[\x01%d\x01]" % (base + len(added) - 1)
+                end = m.end()
+        if found is not None and start >= last:
+            out.append(code[last:start])
+            out.append(found)
+            last = end
+            at = code.find(b"request", end)
+        else:
+            at = code.find(b"request", at + 7)
+    if not out:
+        return code
+    out.append(code[last:])
+    return b"".join(out)
+
+
 def normalized(
     lx: Lexed,
     cache: dict[str, Any] | None = None,
     has: Callable[[bytes], bool] | None = None,
 ) -> Lexed | None:
     """The lexed file as a reader who undoes the usual rewrites sees it, or None where that
-    changes nothing: literals glued by "." as one literal (``'sys' . 'tem'``), a superglobal
-    named through ``$GLOBALS[...]`` or ``${...}`` as itself, and a variable called as a
-    function as the name it holds (:func:`inline_name_variables`). PHP does the same with
-    either text; the rules read both (the rewrites themselves are findings of their own).
+    changes nothing: PHP 8's call syntax and a framework's request reads written the older
+    way (:func:`_modern_calls`), literals glued by "." as one literal (``'sys' . 'tem'``),
+    a superglobal named through ``$GLOBALS[...]`` or ``${...}`` as itself, and a variable
+    called as a function as the name it holds (:func:`inline_name_variables`). PHP does the
+    same with either text; the rules read both (the rewrites themselves are findings of
+    their own).
     ``has(word)``: whether ``word`` is in the code (the gate pass knows without a search)."""
+    orig = lx
     code = lx.code
     if has is None:
         has = code.__contains__
+    code, modern = _modern_calls(code, lx)
+    if modern:
+        lx = replace(
+            lx,
+            code=code,
+            raw_strings=lx.raw_strings + modern,
+            kinds=lx.kinds + ["sq"] * len(modern),
+            _values={},
+        )
     if has(b"$globals") or has(b"${"):
-        code = _superglobal_aliases(code, lx, Env(code, lx, cache))
+        # the file's cached index is of its own code: not of code the rewrites changed
+        code = _superglobal_aliases(code, lx, Env(code, lx, cache if code is orig.code else None))
     code, added = _glued_literals(code, lx)
     view = lx
     if added:
@@ -1806,11 +2044,11 @@ def normalized(
         )
     elif code is not lx.code:
         view = replace(lx, code=code, _values={})
-    inlined = inline_name_variables(view, None if view is not lx else cache)
+    inlined = inline_name_variables(view, None if view is not orig else cache)
     if inlined is not None:
         view = (
             replace(view, code=inlined) if view is not lx else replace(lx, code=inlined, _values={})
         )
-    if view is lx or view.code == lx.code:
+    if view is orig or view.code == orig.code:
         return None
     return view

@@ -848,8 +848,42 @@ def taint(ctx: Ctx) -> tuple[set[bytes], set[bytes]]:
                     if unpacked is not None and var not in unpacked[0]:
                         req.update(unpacked[0])
                     pos = code.find(needle, pos + len(needle))
+        if has_word(ctx, b"array_map") or has_word(ctx, b"array_filter"):
+            req.update(_mapped_params(ctx, req))
     ctx.cache["taint"] = (req, dec)
     return req, dec
+
+
+# a closure or arrow function's parameter list, at the start of a callback argument
+_CALLBACK_HEAD = re.compile(rb"[\s@]*(?:static\s+)?(?:fn|function)\s*&?\s*\(([^)]{0,300})\)")
+_MAPPING_CALLS = (b"array_map", b"array_filter")
+
+
+def _mapped_params(ctx: Ctx, req: set[bytes]) -> set[bytes]:
+    """The parameters of a closure or arrow function that ``array_map`` / ``array_filter``
+    hand the items of request input, or of a list split from it (``array_map(fn ($to) =>
+    mail($to, ...), explode(',', $_POST['to']))``): each item, as ``foreach`` gives it."""
+    code = ctx.code
+    out: set[bytes] = set()
+    for start, _args in calls_to(ctx, _MAPPING_CALLS, 20):
+        opening = code.find(b"(", start)
+        parts = top_args(code[opening + 1 : opening + 1 + 4000])
+        if len(parts) < 2:
+            continue
+        cb_at = 0 if code.startswith(b"array_map", start) else 1
+        head = _CALLBACK_HEAD.match(parts[cb_at])
+        if head is None:
+            continue
+        data = b" ".join(p for k, p in enumerate(parts) if k != cb_at)
+        if REQ_RE.search(data) is None and not set(_DATA_VAR.findall(data)[:8]) & req:
+            continue
+        first = _DATA_VAR.search(head.group(1))
+        if first is not None:
+            out.add(first.group(1))  # the item (array_filter's key, if asked, is not one)
+    return out
+
+
+_DATA_VAR = re.compile(rb"\$(" + NAME_P + rb")")
 
 
 # $job = compact('f', 'a');

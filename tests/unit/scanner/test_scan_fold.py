@@ -426,3 +426,57 @@ def test_one_pass_over_function_heads_finds_what_three_did(code: bytes) -> None:
     assert {k: m.span() for k, m in index.heads.items()} == first
     expected = set(fold._VAR.findall(b" ".join(fold._HEAD_PARAMS.findall(code))))
     assert index.head_vars == expected
+
+
+def _view_code(php: str) -> bytes | None:
+    view = fold.normalized(lex(php.encode()))
+    if view is None:
+        return None
+    return view.code.replace(b"\x01", b"")
+
+
+def test_php8_call_syntax_reads_as_the_older_one() -> None:
+    # a named argument's label is blanked (offsets kept): the arguments are read as written
+    php = "<?php $f = str_replace(search: '_', replace: '', subject: 's_y_s'); $f(command: $x);"
+    code = fold.normalized(lex(php.encode()))
+    assert code is not None
+    assert b"search:" not in code.code and b"command:" not in code.code
+    assert len(code.code) >= len(lex(php.encode()).code) - 8
+    # a first-class callable of a function is the literal of its name; of anything else the
+    # expression itself; the nullsafe operator is "->"
+    php8 = b"<?php $m = array_map(chr(...), [115]); $g = $o->run(...); $o?->go();"
+    view = fold.normalized(lex(php8))
+    assert view is not None
+    names = [view.value(i) for i in range(len(view.raw_strings))]
+    assert b"chr" in names
+    assert b"$o->run     ;" in view.code and b"$o ->go()" in view.code
+
+
+@pytest.mark.parametrize(
+    "php",
+    [
+        "<?php $a = $b ? c : d;",  # a ternary with constants: no label
+        "<?php switch ($a) { case x: break; }",
+        "<?php echo a::b(1, c::d);",
+        "<?php f(...$args);",  # spreading, not a first-class callable
+        "<?php function f(): string { return 'x'; }",
+    ],
+)
+def test_php8_call_syntax_leaves_older_code_alone(php: str) -> None:
+    assert _view_code(php) is None
+
+
+def test_class_members_read_by_their_bare_names() -> None:
+    php = (
+        b"<?php enum K: string { case A = 'sys'; } class C { const B = 'tem'; "
+        b"static function m() { return 'x'; } } $f = K::A->value; $g = C::B; $h = C::m(); "
+        b"$i = C::class; $j = D::E; (C::B)($x);"
+    )
+    view = fold.normalized(lex(php))
+    assert view is not None
+    code = view.code
+    assert b"$f = \x010\x01;" in code  # the case's literal
+    assert b"$g = b;" in code and b"$h = m();" in code
+    assert b"$i = c::class;" in code and b"$j = d::e;" in code  # not the file's: left alone
+    # with nothing called through a value, a class's constants are left as written
+    assert fold.normalized(lex(b"<?php class C { const B = 'x'; } echo C::B;")) is None

@@ -1088,6 +1088,83 @@ def _keys_of_own_table(ctx: Ctx, rx: re.Pattern[bytes], start: int) -> bool:
     return rx.search(_TABLE_LOOKUP.sub(repl, stmt)) is None
 
 
+# include of a literal glued to request input: include 'data://text/plain;base64,' . $_POST['p']
+_INCLUDE_LITERAL_JOIN = re.compile(
+    rb"(?<![\w$>:])(?:include|require)(?:_once)?\b[\s(@]*\x01(\d+)\x01\s*\.\s*[(@\s]*"
+    rb"\$(_(?:get|post|request|cookie|server)\b|" + NAME_P + rb")"
+)
+_REQUEST_ARRAYS = (b"_get", b"_post", b"_request", b"_cookie", b"_server")
+# the wrappers whose "path" is the code itself
+_CODE_WRAPPERS = (b"data:", b"php://input", b"php://filter/read=convert.base64-decode/resource=data:")
+
+
+@feature("include_request_code")
+def _include_request_code(ctx: Ctx, rule: Rule) -> Hit | None:
+    """An include of a ``data:`` URI whose body is request input (``include
+    'data://text/plain;base64,' . $_POST['p']``): the request sends the code PHP runs, the
+    way eval() of it would."""
+    if string_text(ctx).find(b"data:") < 0:
+        return None
+    req: set[bytes] | None = None
+    for m in bounded_finditer(_INCLUDE_LITERAL_JOIN, ctx.code, 50, first=ctx.first):
+        if not ctx.lx.value(int(m.group(1))).lower().lstrip().startswith(_CODE_WRAPPERS):
+            continue
+        name = m.group(2)
+        if name not in _REQUEST_ARRAYS:
+            if req is None:
+                req = set(taint(ctx)[0])
+            if name not in req:
+                continue
+        return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end() + 20))
+    return None
+
+
+# stream_wrapper_register('mem', MemStream::class) / ('mem', 'MemStream')
+_WRAPPER_REGISTER = re.compile(
+    rb"stream_wrapper_register\s*\(\s*\x01(\d+)\x01\s*,\s*(?:\x01(\d+)\x01|\\?([\w\\]+)\s*::\s*class)"
+)
+_INCLUDE_LITERAL = re.compile(rb"(?<![\w$>:])(?:include|require)(?:_once)?\b[\s(@]*\x01(\d+)\x01")
+# where a wrapper's stream may take its bytes from: the request, a decoder, a remote address
+_HIDDEN_SOURCE = re.compile(
+    REQ + rb"|(?<![\w$>:])(?:base64_decode|gzinflate|gzuncompress|gzdecode|str_rot13|hex2bin|"
+    rb"convert_uudecode|curl_exec|fsockopen)\s*\("
+)
+
+
+@feature("include_own_wrapper")
+def _include_own_wrapper(ctx: Ctx, rule: Rule) -> Hit | None:
+    """An include of a stream wrapper the file registers itself (``stream_wrapper_register(
+    'mem', MemStream::class); include 'mem://x';``) whose class takes the stream's bytes from
+    request input, a decoder or a remote connection: the code PHP runs is made in memory,
+    with no eval() and no file on disk. Template engines that register a wrapper read their
+    templates from files or a database."""
+    code = ctx.code
+    value = ctx.lx.value
+    for m in itertools.islice(_WRAPPER_REGISTER.finditer(code), 5):
+        scheme = value(int(m.group(1))).strip().lower()
+        cls = (value(int(m.group(2))) if m.group(2) else m.group(3)).strip().lower()
+        cls = cls.rsplit(b"\\", 1)[-1]
+        if not scheme or not cls:
+            continue
+        inc = next(
+            (
+                i for i in itertools.islice(_INCLUDE_LITERAL.finditer(code), 50)
+                if value(int(i.group(1))).lower().startswith(scheme + b"://")
+            ),
+            None,
+        )
+        if inc is None:
+            continue
+        decl = re.search(rb"(?<![\w$>:])class\s+" + re.escape(cls) + rb"\b[^{;]{0,200}\{", code)
+        if decl is None:
+            continue
+        body = braced(code, decl.end() - 1, 20000)
+        if _HIDDEN_SOURCE.search(body) is None:
+            continue
+        return Hit(ctx.line_of_code(inc.start()), ctx.excerpt_code(inc.start(), inc.end() + 20))
+    return None
+
+
 @feature("include_rooted")
 def _include_rooted(ctx: Ctx, rule: Rule) -> Hit | None:
     """An include whose path the request completes, not names: request input after a fixed
@@ -3027,6 +3104,11 @@ _ARROW_HEAD = re.compile(
     rb"[\s@]*(?:static\s+)?fn\s*&?\s*\(([^)]{0,300})\)\s*(?::\s*\??[\w\\]+\s*)?=>"
 )
 _PARAM = re.compile(rb"\$(" + NAME_P + rb")")
+# an object of an anonymous class given as the callback, and its __invoke() method's head
+_ANON_CLASS = re.compile(rb"[\s@]*new\s+class\b")
+_ANON_INVOKE = re.compile(
+    rb"function\s+__invoke\s*\(([^)]{0,300})\)\s*(?::\s*\??[\w\\]+\s*)?\{"
+)
 _RUNNER_OPEN = re.compile(
     rb"(?<![\w$>:])(?:eval|assert|create_function|system|exec|shell_exec|passthru|popen|"
     rb"proc_open|pcntl_exec)\s*\(\s*@?\s*(?:\(\s*string\s*\)\s*)?(?:\x01\d+\x01\s*\.\s*)?"
@@ -3041,10 +3123,15 @@ def _runs_param(ctx: Ctx, callback: bytes, at: int) -> int:
     code or a command; -1 if it does not."""
     code = ctx.code
     head = _CLOSURE_HEAD.match(callback)
+    invoke = _ANON_INVOKE.search(callback) if _ANON_CLASS.match(callback) else None
     if head is not None:
         body_at = at + head.end() - 1  # the closure's "{"
         body = braced(code, body_at)
         params = set(_PARAM.findall(head.group(1)))
+    elif invoke is not None:  # an object of an anonymous class: PHP calls its __invoke()
+        body_at = at + invoke.end() - 1
+        body = braced(code, body_at)
+        params = set(_PARAM.findall(invoke.group(1)))
     else:
         arrow = _ARROW_HEAD.match(callback)
         if arrow is not None:

@@ -459,7 +459,18 @@ def _recipient_sites_once(ctx: Ctx) -> list[tuple[int, bytes]]:
             for m in itertools.islice(_PHPMAILER_RECIPIENT.finditer(code), 200):
                 if m.group(1) in made and not any(start == m.start() for start, _ in sites):
                     sites.append((m.start(), first_arg(m.group(2))))
+    # a mail framework's message (Laravel's Mail::, Symfony's Email, SwiftMailer): its
+    # ->to()/->cc()/->bcc() in a file that makes one
+    if b"->" in code and any(code.find(w) >= 0 for w in _MAIL_FRAMEWORK_WORDS):
+        for m in itertools.islice(_FRAMEWORK_RECIPIENT.finditer(code), 200):
+            if not any(start == m.start() for start, _ in sites):
+                sites.append((m.start(), first_arg(m.group(1))))
     return sites
+
+
+# a mail framework's message made in the file: Mail::to(), new Email(), new Swift_Message(
+_MAIL_FRAMEWORK_WORDS = (b"mail::", b"email(", b"swift_message(", b"templatedemail(")
+_FRAMEWORK_RECIPIENT = re.compile(rb"->\s*(?:to|cc|bcc)\s*\(([^;]{0,200})")
 
 
 # "$to = $_POST['to'] . '@example.com'": the visitor picks a mailbox of a fixed domain
@@ -716,6 +727,76 @@ def _owner_content(ctx: Ctx, start: int, req: set[bytes], recipient: bytes) -> b
         return False
     names = set(VAR.findall(text)) - {recipient}
     return not names & (req | ctx.cache.get("direct", set()))
+
+
+# the sending endpoints of mail services' web APIs
+_MAIL_API = re.compile(
+    rb"api\.sendgrid\.com|api\.(?:eu\.)?mailgun\.net/v3|api\.sparkpost\.com/api|"
+    rb"api\.postmarkapp\.com|api\.(?:brevo|sendinblue)\.com/v3/smtp|mandrillapp\.com/api|"
+    rb"api\.elasticemail\.com|api\.mailjet\.com/v3|email\.[a-z0-9-]+\.amazonaws\.com"
+)
+_MAIL_API_WORDS = (b"api.", b"mandrillapp", b"amazonaws")
+# a list split from a value: explode(), preg_split(), file(), str_getcsv()
+_SPLIT_LIST = re.compile(
+    rb"(?<![\w$>:])(?:explode|preg_split|file|str_getcsv|array_map\s*\([^,]{0,60},\s*explode)\s*\("
+    rb"([^;]{0,300})"
+)
+
+
+@feature("mail_api_request_list")
+def _mail_api_request_list(ctx: Ctx, rule: Rule) -> Hit | None:
+    """A mail service's sending API (SendGrid's /v3/mail/send, Mailgun, SparkPost, Postmark,
+    Brevo, Mandrill, SES...) in a script that splits a list of addresses out of request
+    input (``explode("\n", $_POST['leads'])``, an uploaded file's lines): whoever sends the
+    request mails a list through the service (often with a stolen API key). A site's own
+    mail goes to addresses it keeps, not to a list posted to it."""
+    text = string_text(ctx)
+    if not any(text.find(w) >= 0 for w in _MAIL_API_WORDS) or _MAIL_API.search(text) is None:
+        return None
+    if not has_request_words(ctx):
+        return None
+    req: set[bytes] | None = None
+    for m in itertools.islice(_SPLIT_LIST.finditer(ctx.code), 30):
+        arg = m.group(1)
+        if UIN_RE.search(arg) is None and REQ_RE.search(arg) is None:
+            if req is None:
+                req = taint(ctx)[0]
+            if not set(VAR.findall(arg)[:4]) & req:
+                continue
+        if not _addressed(ctx, m.start()):
+            continue
+        return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.start() + 100))
+    return None
+
+
+_RECIPIENT_KEYS = (b"to", b"email", b"recipient", b"rcpt", b"address", b"toaddresses")
+_KEYED = re.compile(rb"\x01(\d+)\x01\s*=>\s*(?:\[\s*)?(?:[a-z_]+\s*\(\s*)?\$(" + NAME_P + rb")\b")
+_ITEM_PARAM = re.compile(rb"(?:fn|function)\s*\(\s*(?:[\w\\]+\s+)?\$(" + NAME_P + rb")")
+
+
+def _addressed(ctx: Ctx, at: int) -> bool:
+    """Whether the list split at ``at`` is what the mail goes to: the list's variable, an
+    item a loop or a mapped function takes from it, given as a recipient's field (``'to' =>
+    trim($to)``, ``['email' => $e]``)."""
+    code = ctx.code
+    names: set[bytes] = set()
+    got = assignment_before(code, at, {})
+    if got is not None:
+        names.add(got[0])
+    head = code[max(0, at - 200) : at + 100]
+    mapped = head.rfind(b"array_map")
+    if mapped >= 0:
+        names.update(_ITEM_PARAM.findall(head[mapped:]))
+    for m in itertools.islice(_FOREACH_ANY.finditer(code), 100):
+        if set(VAR.findall(m.group(1))[:4]) & names:
+            names.add(m.group(3))
+    if not names:
+        return False
+    value = ctx.lx.value
+    for k in itertools.islice(_KEYED.finditer(code), 200):
+        if k.group(2) in names and value(int(k.group(1))).strip().lower() in _RECIPIENT_KEYS:
+            return True
+    return False
 
 
 def _request_loop_vars(ctx: Ctx, req: set[bytes]) -> set[bytes]:

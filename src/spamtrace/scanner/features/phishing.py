@@ -11,6 +11,7 @@ import itertools
 import re
 from collections.abc import Iterator
 
+from spamtrace.scanner import fold
 from spamtrace.scanner.context import (
     CRAWLER_TESTS,
     KEEP,
@@ -158,11 +159,24 @@ def _crawler_remote(ctx: Ctx, rule: Rule) -> Hit | None:
         )
         if not crawler:
             continue
+        flag = _flag_set(ctx.code, start)
         for at in [start, *_predicate_calls(ctx, start)]:
-            hit = _crawler_fetch_served(ctx, at)
+            hit = _crawler_fetch_served(ctx, at, flag if at == start else None)
             if hit is not None:
                 return hit
     return None
+
+
+_FLAG_SET = re.compile(rb"\s*\$(" + NAME_P + rb")\s*=(?![=>])")
+
+
+def _flag_set(code: bytes, start: int) -> bytes | None:
+    """The variable the statement holding the test at ``start`` assigns its answer to
+    (``$is_bot = str_contains($ua, 'bot') || ...``), or None."""
+    lo = max(0, start - 300)
+    head = max(code.rfind(b, lo, start) for b in (b";", b"{", b"}"))
+    m = _FLAG_SET.match(code, head + 1) if head >= 0 or lo == 0 else None
+    return m.group(1) if m is not None and m.end() <= start else None
 
 
 def _predicate_calls(ctx: Ctx, start: int) -> list[int]:
@@ -182,12 +196,35 @@ def _predicate_calls(ctx: Ctx, start: int) -> list[int]:
     return []
 
 
-def _crawler_fetch_served(ctx: Ctx, start: int) -> Hit | None:
+_NAMED_FUNCTION = re.compile(rb"(?<![\w$>:])function\s+&?\s*[a-z_\x80-\xff]")
+
+
+def _led_by_flag(window: bytes, at: int, flag: bytes) -> bool:
+    """Whether the statement at ``at`` of ``window`` tests ``$flag`` itself (``$bot &&
+    ...``, ``$bot ? ... : ...``) or is the first of a block whose condition does (``if
+    ($bot) { ...``)."""
+    var = re.compile(rb"\$" + re.escape(flag) + rb"\b")
+    ends = (window.rfind(b";", 0, at), window.rfind(b"{", 0, at), window.rfind(b"}", 0, at))
+    head = max(ends)
+    if var.search(window, head + 1, at) is not None:
+        return True
+    if head < 0 or head != ends[1]:
+        return False
+    cond = max(window.rfind(b, 0, head) for b in (b";", b"{", b"}"))
+    return var.search(window, cond + 1, head) is not None
+
+
+def _crawler_fetch_served(ctx: Ctx, start: int, flag: bytes | None = None) -> Hit | None:
     """A fetch of a literal http(s) address in the ~1,000 bytes of code after ``start``,
-    whose content is output."""
+    whose content is output; when the test's answer went to the variable ``flag``, a fetch
+    that a condition on ``flag`` leads to (one under another condition does not depend on
+    the visitor)."""
     code = ctx.code
     value = ctx.lx.value
     window = code[start : start + 1000]
+    declared = _NAMED_FUNCTION.search(window)
+    if declared is not None:  # a function declared further on runs where it is called
+        window = window[: declared.start()]
     fetches = list(itertools.islice(REMOTE_FETCH.finditer(window), 20))
     own = _fetch_functions(ctx)
     if own:  # the file's own download function given a literal address
@@ -199,6 +236,8 @@ def _crawler_fetch_served(ctx: Ctx, start: int) -> Hit | None:
         url = value(int(f.group(1))).lower().lstrip()
         if _visitors_url(ctx, window, f.end()) and _NUMERIC_HOST.match(url) is None:
             continue  # a prerendering service given the page asked for
+        if flag is not None and not _led_by_flag(window, f.start(), flag):
+            continue
         if url.startswith(WEB_SCHEMES[:2]) and _served(window, f.start()):
             at = start + f.start()
             return Hit(ctx.line_of_code(at), ctx.excerpt_code(at, at + 80))
@@ -264,6 +303,9 @@ _OUTPUT_STMT = re.compile(rb"@?\s*(?:echo|print|die|exit|eval|include|require)\b
 _ASSIGNED = re.compile(rb"\$(\w+)\s*=(?![=>])")
 
 
+_OB_CALLBACK = re.compile(rb"@?ob_start\s*\(\s*(?:static\s+)?(?:fn|function)\b")
+
+
 def _served(window: bytes, at: int) -> bool:
     """Whether what the fetch at ``at`` of ``window`` returns is output: the fetch is in an
     echo/print/die/exit (or eval/include) statement, or is readfile() or curl (which prints
@@ -277,6 +319,8 @@ def _served(window: bytes, at: int) -> bool:
     stmt = window[head + 1 : at]
     if _OUTPUT_STMT.match(stmt.lstrip()) is not None:
         return True
+    if _OB_CALLBACK.match(stmt.lstrip()) is not None:
+        return True  # in an output buffer's callback: what it returns is the page sent
     m = _ASSIGNED.match(stmt.lstrip())
     if m is None or stmt.find(b"(") >= 0:  # json_decode(file_get_contents(...)): used here
         return False
@@ -631,6 +675,13 @@ def _drops(ctx: Ctx) -> list[tuple[int, bytes]]:
     if has_word(ctx, b"curlopt_postfields") and _fixed_curl_url(ctx):
         for m in itertools.islice(_POSTFIELDS.finditer(ctx.code), 20):
             out.append((m.start(), m.group(1)))
+    # an HTTP client's post to a literal web address (Laravel's Http::post(), Guzzle's
+    # $client->post(), wp_remote_post(), Symfony's ->request('POST', ...)): what it posts
+    if code_has(ctx, b"post"):
+        for m in itertools.islice(_CLIENT_POST.finditer(ctx.code), 20):
+            if web_address(ctx, m) and not _client_answer_read(ctx.code, m.start()):
+                rest = ctx.code[m.end() : m.end() + 1200]
+                out.append((m.start(), rest[: close_paren(rest)]))
     # a SOAP client of a literal web address: what its calls are given (each argument, and
     # each element of an array argument, as one text glued together)
     if code_has(ctx, b"soapclient"):
@@ -661,6 +712,29 @@ def _drops(ctx: Ctx) -> list[tuple[int, bytes]]:
             if not _answer_checked(ctx, handle)
         )
     return out
+
+
+def _client_answer_read(code: bytes, at: int) -> bool:
+    """Whether the HTTP client's answer to the call at ``at`` is kept and read (``$r =
+    Http::post(...); if ($r->successful())``, ``$r->json()``, ``json_decode($r...)``): a
+    sign-in against a service the site uses goes by its answer; a kit's drop ignores it."""
+    lo = max(0, at - 300)
+    head = max(code.rfind(b, lo, at) for b in (b";", b"{", b"}"))
+    m = _ANSWER_KEPT.match(code, head + 1)
+    if m is None:
+        return False
+    var = re.escape(m.group(1))
+    return re.search(
+        rb"\$" + var + rb"\s*(?:->|\[)|\(\s*\$" + var + rb"\b", code[at : at + 4000]
+    ) is not None
+
+
+_ANSWER_KEPT = re.compile(rb"\s*\$(\w+)\s*=(?![=>])")
+# an HTTP client's post to a literal address, up to the "," before what it posts
+_CLIENT_POST = re.compile(
+    rb"(?:->\s*(?:post|postjson|aspost|request)|wp_remote_post)\s*\(\s*"
+    rb"(?:\x01\d+\x01\s*,\s*)?\x01(\d+)\x01\s*,"
+)
 
 
 _READ_ANSWER = re.compile(
@@ -1151,7 +1225,11 @@ def _credentials_dropped_fixed(ctx: Ctx) -> Hit | None:
     or another literal web address, or appended to a file (the kit's results log).
     A site's own forms check a password (password_verify, wp_signon) or mail it to the
     visitor's own address, never to a fixed one."""
-    if not has_any(ctx, _DROP_SINKS) and not has_any(ctx, _CHAT_HELPER_WORDS):
+    if (
+        not has_any(ctx, _DROP_SINKS)
+        and not has_any(ctx, _CHAT_HELPER_WORDS)
+        and (ctx.code.find(b"post") < 0 or _CLIENT_POST.search(ctx.code) is None)
+    ):
         return None
     for start, sent in _drops(ctx):
         text = _sent_text(ctx, sent, 3)
@@ -1171,6 +1249,12 @@ def _credentials_dropped_fixed(ctx: Ctx) -> Hit | None:
             # "Pass: {$d['password']}"): each by its key
             for n in itertools.islice(names & req, 5):
                 keys |= _element_keys(ctx, text, n)
+            # an array of request fields made first ($data = ['email' => $_POST['email'],
+            # 'password' => $_POST['password']] + [...]; json_encode($data)): its fields
+            for n in sorted(names)[:5]:
+                made = re.search(rb"\$" + re.escape(n) + rb"\s*=(?![=>])([^;]{1,600});", ctx.code)
+                if made is not None:
+                    keys |= _request_keys(ctx, made.group(1))
         if len(keys) >= 2 and (
             any(_CREDENTIAL_KEY.search(k) for k in keys) or _credential_label(ctx, text)
         ):
@@ -1346,6 +1430,7 @@ _FAKE_SERVER_ERROR = re.compile(
 # what a gate does with the visitor's address, host name or agent: look it up, compare it
 _VISITOR_TESTS = re.compile(
     rb"(?<![\w$>:])(?:gethostbyaddr|in_array|substr_count|strpos|stripos|preg_match|ip2long|"
+    rb"str_contains|str_starts_with|str_ends_with|"
     rb"curl_exec|file_get_contents)\s*\("
 )
 
@@ -1501,7 +1586,8 @@ def _bot_list_fake_404(ctx: Ctx, rule: Rule) -> Hit | None:
 
 _IF_WORD = re.compile(rb"(?<![\w$>:])if\s*\(")
 _AGENT_TEST = re.compile(
-    rb"(?<![\w$>:])(?:stripos|strpos|stristr|strstr|preg_match|in_array|substr_count)\s*\("
+    rb"(?<![\w$>:])(?:stripos|strpos|stristr|strstr|preg_match|in_array|substr_count|"
+    rb"str_contains|str_starts_with|str_ends_with)\s*\("
 )
 
 
@@ -2398,6 +2484,137 @@ def _js_cookie_exfil(ctx: Ctx, rule: Rule) -> Hit | None:
     )
 
 
+# a form's fields read in the page: new FormData(form), document.forms, an input's value
+_JS_FORM_READ = re.compile(
+    rb"new\s+formdata\s*\(|document\.forms\b|queryselector(?:all)?\s*\([^)]{0,80}\)\s*\.value\b|"
+    rb"getelementsbyname\s*\([^)]{0,80}\)\s*\[\s*\d\s*\]\s*\.value\b"
+)
+# ... when the visitor submits or leaves a field
+_JS_FORM_EVENT = re.compile(
+    rb"addeventlistener\s*\(\s*['\"](?:submit|change|blur|click)['\"]|\bonsubmit\s*=|"
+    rb"\.on(?:submit|change|blur)\s*="
+)
+# ... sent to a literal address of another host: fetch('https://...'), sendBeacon('//...'),
+# xhr.open('POST', 'https://...'), new Image().src = 'https://...'
+_JS_SENT_AWAY = re.compile(
+    rb"(?:\bfetch\s*\(\s*|sendbeacon\s*\(\s*|\bopen\s*\(\s*['\"](?:post|get)['\"]\s*,\s*|"
+    rb"\.src\s*=\s*)['\"](?:https?:)?//[a-z0-9]"
+)
+# ... on a page that takes payments or passwords
+_JS_PAYMENT_WORDS = re.compile(
+    rb"checkout|payment|billing|\bcard|cc_?num|\bcvv|\bcvc|password|passwd|\bexpir"
+)
+
+
+@feature("js_form_skimmer")
+def _js_form_skimmer(ctx: Ctx, rule: Rule) -> Hit | None:
+    """A <script> written by PHP that, when the visitor submits or leaves a form, reads its
+    fields (``new FormData(form)``, an input's ``.value``) and sends them to a literal
+    address of another host, on a checkout, card or password form (``checkout``, ``card``,
+    ``cvv``, ``password`` in the script or the PHP that writes it): a skimmer (Magecart).
+    A site's own forms post to its own paths; a newsletter or contact form sent to a
+    mailing service names no payment or password."""
+    if not _has_script(ctx):
+        return None
+    text = string_text(ctx)
+    for m in itertools.islice(_JS_FORM_READ.finditer(text), 20):
+        lo = max(text.rfind(b"\x00", 0, m.start()) + 1, m.start() - 800)
+        hi = text.find(b"\x00", m.end())
+        hi = min(hi if hi >= 0 else len(text), m.end() + 800)
+        if _JS_FORM_EVENT.search(text, lo, hi) is None:
+            continue
+        if _JS_SENT_AWAY.search(text, lo, hi) is None:
+            continue
+        if _JS_PAYMENT_WORDS.search(text, lo, hi) is None and (
+            _JS_PAYMENT_WORDS.search(ctx.code) is None
+        ):
+            continue
+        return Hit(ctx.line_of_string(max(0, string_at(ctx, m.start()))), excerpt(text[lo:hi]))
+    return None
+
+
+# SQL that appends to every post or option: UPDATE wp_posts SET post_content =
+# CONCAT(post_content, ...)
+_SQL_APPEND_CONTENT = re.compile(
+    rb"update\s[^\x00]{0,80}?\bset\s+`?(?:post_content|post_excerpt|option_value|meta_value|"
+    rb"comment_content|content|body|html)`?\s*=\s*concat\s*\("
+)
+# a script or frame of another host
+_FOREIGN_TAG = re.compile(rb"<(?:script|iframe)\b[^>]{0,200}?\bsrc\s*=\s*['\"]?(?:https?:)?//")
+
+
+@feature("db_script_inject")
+def _db_script_inject(ctx: Ctx, rule: Rule) -> Hit | None:
+    """SQL that appends to the site's posts or options (``UPDATE wp_posts SET post_content
+    = CONCAT(post_content, ...)``) in a file that holds a <script> or <iframe> of another
+    host: every page of the site made to load the attacker's script (the injectors that
+    spread skimmers and redirects through the database). Search-and-replace migrations
+    REPLACE() an address; nothing appends a foreign script to every post."""
+    text = string_text(ctx)
+    if text.find(b"concat") < 0 or text.find(b"src") < 0:
+        return None
+    m = _SQL_APPEND_CONTENT.search(text)
+    if m is None or _FOREIGN_TAG.search(text) is None:
+        return None
+    idx = string_at(ctx, m.start())
+    if idx < 0:
+        return None
+    code = ctx.code
+    at = code.find(b"\x01%d\x01" % idx)
+    end = code.find(b";", at)
+    stmt = code[at : end if end >= 0 else at + 2000]
+    value = ctx.lx.value
+    # what the statement appends: the SQL itself, a literal or a variable set to one
+    held = [int(q.group(1)) for q in itertools.islice(PLACEHOLDER.finditer(stmt), 20)]
+    for var in set(itertools.islice(_STMT_VAR.findall(stmt), 20)):
+        set_to = re.search(rb"\$" + re.escape(var) + rb"\s*=\s*\x01(\d+)\x01", code)
+        if set_to is not None:
+            held.append(int(set_to.group(1)))
+    if not any(_FOREIGN_TAG.search(value(i).lower()) for i in held):
+        return None
+    return Hit(ctx.line_of_string(idx), excerpt(m.group(0)))
+
+
+_STMT_VAR = re.compile(rb"\$(" + NAME_P + rb")\b(?!\s*->)")
+
+
+# a script that sends the browser to an address PHP fills in where the literal ends:
+# '<script>top.location.href = %s' / "<script>location.replace('" . $u
+_JS_LOCATION_FILLED = re.compile(
+    rb"(?:\blocation(?:\.href)?\s*=|location\.(?:replace|assign)\s*\()"
+    rb"\s*['\"]?(?:%s)?['\"]?\s*[;)]?\s*(?:</script>)?\s*\Z"
+)
+# ... an address the script decodes from a literal: base64_decode('aHR0c...'), str_rot13(...)
+_DECODED_LITERAL = re.compile(
+    rb"(?<![\w$>:])(?:base64_decode|str_rot13|strrev|hex2bin|urldecode|rawurldecode|"
+    rb"gzinflate|convert_uudecode)\s*\(\s*\x01\d+\x01"
+)
+
+
+@feature("js_decoded_redirect")
+def _js_decoded_redirect(ctx: Ctx, rule: Rule) -> Hit | None:
+    """A <script> written by PHP that sends the browser on to an address PHP decodes as it
+    writes the page (``printf('<script>top.location.href = %s;</script>',
+    json_encode(base64_decode('aHR0cHM6...')))``): an injected redirect whose target is kept
+    out of sight of a reader and of a search for its domain. A site writes its own
+    addresses as they are."""
+    if not _has_script(ctx):
+        return None
+    code = ctx.code
+    for idx in literals_holding(ctx, (b"location",), 5000)[:50]:
+        lit = ctx.lx.value(idx).lower()
+        if lit.find(b"<script") < 0 or _JS_LOCATION_FILLED.search(lit[-300:]) is None:
+            continue
+        at = code.find(b"\x01%d\x01" % idx)
+        end = code.find(b";", at)
+        stmt = code[at : end if end >= 0 else at + 600]
+        for d in itertools.islice(_DECODED_LITERAL.finditer(stmt), 5):
+            folded = fold.fold_at(code, ctx.lx, at + d.start())
+            if folded is not None and folded.value.lstrip().lower().startswith(WEB_SCHEMES[:2]):
+                return Hit(ctx.line_of_code(at), ctx.excerpt_code(at, at + 120))
+    return None
+
+
 # a decoding call given the encoded text itself (nothing PHP puts in as it writes the page)
 _JS_DECODED_TEXT = (
     rb"(?:atob\s*\(\s*['\"][a-z0-9+/]{2}|unescape\s*\(\s*['\"]%[0-9a-f]{2}"
@@ -2602,6 +2819,35 @@ def _block_after(code: bytes, pos: int, span: int = 400) -> bytes:
     return body[: close_paren(body[1:], 123, 125) + 2]
 
 
+def _test_literals(ctx: Ctx, args: bytes, start: int) -> list[bytes]:
+    """The literals a test's arguments ``args`` (of the call at ``start``) compare with,
+    lower-cased: its own, and those of the literal list a variable among them goes through
+    (``foreach ($engines as $e) ... str_contains($ref, $e)``, ``array_filter($engines, fn
+    ($e) => str_contains($ref, $e))``, the list written ``$engines = ['google.', ...]``)."""
+    value = ctx.lx.value
+    lits = [value(int(q.group(1))).lower() for q in itertools.islice(PLACEHOLDER.finditer(args), 4)]
+    code = ctx.code
+    for v in itertools.islice(VAR.finditer(args), 3):
+        var = re.escape(v.group(1))
+        head = code[max(0, start - 600) : start]
+        over = re.search(
+            rb"foreach\s*\(\s*\$(\w+)\s+as\s+(?:\$\w+\s*=>\s*)?\$" + var + rb"\b|"
+            rb"array_(?:filter|map|walk)\s*\(\s*\$(\w+)\s*,\s*(?:static\s+)?(?:fn|function)\s*"
+            rb"\(\s*(?:[\w\\]+\s+)?\$" + var + rb"\b",
+            head,
+        )
+        if over is None:
+            continue
+        listed = re.escape(over.group(1) or over.group(2))
+        made = re.search(rb"\$" + listed + rb"\s*=\s*(?:\[|array\s*\()([^;]{0,2000})", code)
+        if made is not None:
+            lits += [
+                value(int(q.group(1))).lower()
+                for q in itertools.islice(PLACEHOLDER.finditer(made.group(1)), 40)
+            ]
+    return lits
+
+
 @feature("search_referer_redirect")
 def _search_referer_redirect(ctx: Ctx, rule: Rule) -> Hit | None:
     """The referrer tested for a search engine (the visitor came from Google, Bing...) and
@@ -2614,8 +2860,7 @@ def _search_referer_redirect(ctx: Ctx, rule: Rule) -> Hit | None:
     code = ctx.code
     value = ctx.lx.value
     for start, args in calls_to(ctx, CRAWLER_TESTS, 100):
-        lits = [value(int(q.group(1))).lower() for q in itertools.islice(
-            PLACEHOLDER.finditer(args), 4)]
+        lits = _test_literals(ctx, args, start)
         if not any(_SEARCH_ENGINES.search(v) for v in lits):
             continue
         head = code[max(0, start - 300) : start + 200]

@@ -1093,9 +1093,23 @@ def _wrapper_request(ctx: Ctx, rule: Rule) -> Hit | None:
         val = ctx.lx.value(int(m.group(1))).lower()
         if not val.startswith(_WRAPPER_PREFIX):
             continue
+        if m.group(3) is not None and _rooted_basename(code, m.group(3)):
+            continue  # a file of the site's own folder the request names (a download page)
         if m.group(3) is None or m.group(3) in req:
             return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.start() + 80))
     return None
+
+
+def _rooted_basename(code: bytes, var: bytes) -> bool:
+    """``$var`` is set only to a path under the script's own folder (``__DIR__ . '/exports/'
+    . $f``) and the file takes the request's name through basename(): no other file of the
+    server can be named."""
+    sets = re.findall(rb"\$" + re.escape(var) + rb"\s*\.?=(?![=>])\s*([^;]{0,40})", code)
+    return (
+        bool(sets)
+        and all(re.match(rb"(?:__dir__|dirname\s*\(\s*__file__\s*\))\s*\.", s) for s in sets)
+        and code.find(b"basename(") >= 0
+    )
 
 
 _SHELL_IN_TEXT = re.compile(
@@ -1890,6 +1904,56 @@ def _log_wipe(ctx: Ctx, rule: Rule) -> Hit | None:
     if m is None:
         return None
     return Hit(ctx.line_of_string(string_at(ctx, m.start())), excerpt(text[m.start() :]))
+
+
+# a loop over the files of a log folder: foreach (glob('.../logs/*') as $l)
+_LOG_LOOP = re.compile(
+    rb"foreach\s*\(\s*@?(?:glob|scandir)\s*\(([^;{]{0,300}?)\)\s*as\s+\$(" + NAME_P + rb")\s*\)"
+)
+_LOG_PATH = re.compile(
+    rb"(?:^|[/\\{,])(?:access[-_.]?logs?|logs?|error[-_.]?logs?)(?:$|[/\\},*])|\.log\b"
+)
+# the visitor's address held in a variable
+_VISITOR_IP = re.compile(
+    rb"\$(" + NAME_P + rb")\s*=\s*@?\$_server\s*\[\s*\x01(\d+)\x01\s*\]"
+)
+
+
+@feature("log_scrub")
+def _log_scrub(ctx: Ctx, rule: Rule) -> Hit | None:
+    """Each file of a log folder (``glob('../logs/*')``, access logs) written back without
+    the lines that hold the visitor's own address (``array_filter($lines, fn ($x) =>
+    !str_contains($x, $ip))``, ``preg_replace('/' . preg_quote($ip) . '.*\n/', '', ...)``):
+    the intruder's requests erased from the server's logs. Log rotation moves or empties
+    whole files; it picks no address out."""
+    code = ctx.code
+    value = ctx.lx.value
+    ips = {
+        m.group(1) for m in itertools.islice(_VISITOR_IP.finditer(code), 10)
+        if value(int(m.group(2))).strip().lower() in (b"remote_addr", b"http_x_forwarded_for",
+                                                        b"http_cf_connecting_ip")
+    }
+    if not ips:
+        return None
+    for m in itertools.islice(_LOG_LOOP.finditer(code), 10):
+        if not any(
+            _LOG_PATH.search(value(int(q.group(1))).lower())
+            for q in itertools.islice(PLACEHOLDER.finditer(m.group(1)), 10)
+        ):
+            continue
+        var = re.escape(m.group(2))
+        body = code[m.end() : m.end() + 1500]
+        write = re.search(
+            rb"(?:file_put_contents|fopen)\s*\(\s*\$" + var + rb"\b", body
+        )
+        if write is None:
+            continue
+        near = body[: write.end() + 400]
+        if not any(re.search(rb"\$" + re.escape(ip) + rb"\b", near) for ip in ips):
+            continue
+        at = m.end() + write.start()
+        return Hit(ctx.line_of_code(at), ctx.excerpt_code(m.start(), m.start() + 100))
+    return None
 
 
 # a command line for cmd.exe: "cmd.exe /c ", "cmd /c", or the "/c " switch given alone
