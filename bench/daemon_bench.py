@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import secrets
 import signal
 import subprocess
@@ -269,6 +270,7 @@ def kill_restart(world: World, d: Daemon, n: int) -> dict[str, Any]:
         "incident": grown[0].id if grown else None,
         "gap": st.get("capture_gap"), "down": restarted - killed_at,
         "journal": "CAPTURE GAP" in journal,
+        "took_over": re.search(r"took over the trace buffer[^\n]*?(\d+) connect attempt", journal),
     }  # fmt: skip
 
 
@@ -326,8 +328,14 @@ def main() -> int:
             print(f"   the sender's incident continues under the same id: {k['continued']} "
                   f"({k['incident']})")  # fmt: skip
             gap = k["gap"] or {}
+            taken = k["took_over"]
             print(f"   gap reported by status: {json.dumps(gap)}; journal line: {k['journal']} "
                   f"(daemon down {k['down']:.1f} s)")  # fmt: skip
+            # the dead daemon's trace buffer went on recording: read at the restart, it closes
+            # the gap (none is reported then, unless the buffer overflowed)
+            print("   the dead daemon's trace buffer taken over at the restart: "
+                  + (f"{taken.group(1)} connect attempt(s) it recorded while down"
+                     if taken else "no"))  # fmt: skip
         finally:
             d.stop()
     return 0

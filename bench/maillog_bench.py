@@ -12,7 +12,8 @@ AUTH submissions, inbound mail, deliveries, deferrals, bounces and noise):
   and "sending emails" (for the SMTP AUTH mailboxes); pflogsumm's "Senders by message count"
   (for the senders spamtrace counts: local submissions and SASL mailboxes).
 
-The machine is shared: run it a few times and quote medians; single figures are noisy.
+The machine is shared: run it a few times and quote medians; single figures are noisy (the
+least CPU time of each tool's runs is printed too: what other work slowed least).
 
 Usage: .venv/bin/python bench/maillog_bench.py [--lines 1000000] [--runs 3] [--keep DIR]
 """
@@ -162,6 +163,9 @@ def report(what: str, peer: str, lines: int, ours: list[float], theirs: list[flo
           f"({lines / cb:>9,.0f} lines/CPU s);  peak RSS {rb:5.0f} MiB")  # fmt: skip
     print(f"  ratio            {b / a:7.2f}x wall, {cb / ca:.2f}x CPU (target >= 5x)")
     print(f"  CPU s of each run: spamtrace {fmt(CPU[id(ours)])}; {peer} {fmt(CPU[id(theirs)])}")
+    low, peer_low = min(CPU[id(ours)]), min(CPU[id(theirs)])
+    print(f"  least CPU of the runs (what the load added least to): spamtrace {low:.2f} s, "
+          f"{peer} {peer_low:.2f} s: {peer_low / low:.2f}x")
 
 
 def fmt(values: list[float]) -> str:

@@ -63,6 +63,7 @@ def _python_only() -> None:
     lexer._tail = lexer._tail_py  # type: ignore[attr-defined]
     lexer._names = lexer._names_py  # type: ignore[attr-defined]
     taint._assignment_before = None
+    taint._stmt_start = None
     for name in dir(context):
         if name.endswith("_py") and hasattr(context, name[: -len("_py")]):
             setattr(context, name[: -len("_py")], getattr(context, name))

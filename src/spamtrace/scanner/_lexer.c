@@ -786,6 +786,34 @@ static Py_ssize_t assign_match(const unsigned char *d, Py_ssize_t n, Py_ssize_t 
     return e;
 }
 
+/* taint._statement_start, for pos >= 0: the last ";", "{" or "}" in [max(0, pos - 600), pos),
+ * or pos - 600 when there is none or it is further back */
+static Py_ssize_t stmt_start(const unsigned char *d, Py_ssize_t n, Py_ssize_t pos) {
+    Py_ssize_t floor = pos - 600 > 0 ? pos - 600 : 0, top = pos < n ? pos : n, lo = -1;
+    for (Py_ssize_t i = top - 1; i >= floor; i--) {
+        if (d[i] == ';' || d[i] == '{' || d[i] == '}') {
+            lo = i;
+            break;
+        }
+    }
+    return lo < pos - 600 ? pos - 600 : lo;
+}
+
+/* statement_start(code, pos): stmt_start, for the rules that look back to a statement's start */
+static PyObject *statement_start(PyObject *self, PyObject *args) {
+    Py_buffer view;
+    Py_ssize_t pos;
+    if (!PyArg_ParseTuple(args, "y*n", &view, &pos)) return NULL;
+    if (pos < 0) {
+        PyBuffer_Release(&view);
+        PyErr_SetString(PyExc_ValueError, "negative offset");
+        return NULL;
+    }
+    Py_ssize_t lo = stmt_start(view.buf, view.len, pos);
+    PyBuffer_Release(&view);
+    return PyLong_FromSsize_t(lo);
+}
+
 static PyObject *assignment_before(PyObject *self, PyObject *args) {
     Py_buffer view;
     Py_ssize_t pos;
@@ -798,15 +826,7 @@ static PyObject *assignment_before(PyObject *self, PyObject *args) {
         PyErr_SetString(PyExc_ValueError, "negative offset");
         return NULL;
     }
-    /* taint._statement_start: the last ";", "{" or "}" in [max(0, pos - 600), pos) */
-    Py_ssize_t floor = pos - 600 > 0 ? pos - 600 : 0, top = pos < n ? pos : n, lo = -1;
-    for (Py_ssize_t i = top - 1; i >= floor; i--) {
-        if (d[i] == ';' || d[i] == '{' || d[i] == '}') {
-            lo = i;
-            break;
-        }
-    }
-    if (lo < pos - 600) lo = pos - 600;
+    Py_ssize_t lo = stmt_start(d, n, pos);
     /* taint._first_assignment: the first "$" in [lo + 1, lo + 602) where the pattern matches */
     Py_ssize_t end = lo + 602 < n ? lo + 602 : n;
     for (Py_ssize_t at = lo + 1; at < end; at++) {
@@ -1114,6 +1134,7 @@ static PyMethodDef methods[] = {
     {"close_paren", close_paren, METH_VARARGS, "Where a bracket opened before text closes."},
     {"calls_of", calls_of, METH_VARARGS, "The first plain calls of a name: (offset, args)."},
     {"assignment_before", assignment_before, METH_VARARGS, "The $name = rhs statement at pos."},
+    {"statement_start", statement_start, METH_VARARGS, "Where the statement at pos starts."},
     {NULL, NULL, 0, NULL},
 };
 

@@ -516,6 +516,13 @@ def _carries_request(ctx: Ctx, rhs: bytes) -> bool:
 def _statement_start(code: bytes, pos: int) -> int:
     """The offset of the ";", "{" or "}" before the statement that holds ``pos`` (at most 600
     bytes back: an earlier one gives ``pos - 600`` all the same)."""
+    if _stmt_start is not None and pos >= 0:
+        return _stmt_start(code, pos)
+    return _statement_start_py(code, pos)
+
+
+def _statement_start_py(code: bytes, pos: int) -> int:
+    """:func:`_statement_start` in Python: the reference for ``_lexer.statement_start``."""
     floor = max(0, pos - 600)
     lo = max(
         code.rfind(b";", floor, pos), code.rfind(b"{", floor, pos), code.rfind(b"}", floor, pos)
@@ -540,7 +547,7 @@ def _assignment_before_py(
     """:func:`assignment_before` in Python: the reference for ``_lexer.assignment_before``
     (one pass over the statement's bytes in place of three reverse finds, a find per "$" and a
     regex match per "$", with a dictionary look-up per source)."""
-    lo = _statement_start(code, pos)
+    lo = _statement_start_py(code, pos)
     if memo is None:
         m = _first_assignment(code, lo)
     elif lo in memo:
@@ -568,10 +575,13 @@ def _first_assignment(code: bytes, lo: int) -> re.Match[bytes] | None:
 
 
 _assignment_before: Callable[[bytes, int], tuple[bytes, bytes] | None] | None
+_stmt_start: Callable[[bytes, int], int] | None
 try:  # compiled (see _lexer.c): the taint pass asks it for every source and copy it follows
     from spamtrace.scanner._lexer import assignment_before as _assignment_before
-except ImportError:  # pragma: no cover - exercised by the tests through the _py function
+    from spamtrace.scanner._lexer import statement_start as _stmt_start
+except ImportError:  # pragma: no cover - exercised by the tests through the _py functions
     _assignment_before = None
+    _stmt_start = None
 
 
 _UNPACK_AT = re.compile(
@@ -721,7 +731,11 @@ def taint(ctx: Ctx) -> tuple[set[bytes], set[bytes]]:
                                 encoded.add(name)
                             else:
                                 raw.add(name)
-                            if _DIRECT_REQ.match(rhs) or _mapped_decoder(ctx, rhs):
+                            if (
+                                _DIRECT_REQ.match(rhs)
+                                or _mapped_decoder(ctx, rhs)
+                                or _ARRAY_OF_REQUEST.match(rhs)
+                            ):
                                 direct.add(name)
                     elif src in _SERVER_SOURCES:
                         # a server value held as it is ($h = $_SERVER; $fn = $h['HTTP_X_FN']):
@@ -853,6 +867,14 @@ def taint(ctx: Ctx) -> tuple[set[bytes], set[bytes]]:
     ctx.cache["taint"] = (req, dec)
     return req, dec
 
+
+# an array written with request values as they came among its items, or made by
+# array_combine() of such a list: $job = ['f' => $_REQUEST['f'], 'a' => $_REQUEST['a']] (its
+# elements are the request's values, as compact()'s are)
+_ARRAY_OF_REQUEST = re.compile(
+    rb"[\s@(]*(?:array\s*\(|\[|array_combine\s*\([^;]{0,200}?,\s*(?:array\s*\(|\[))"
+    rb"(?:[^;]{0,300}?(?:=>|,)|)\s*\$_(?:get|post|request|cookie)\s*\[[^\]\[;]{1,60}\]\s*[,)\]]"
+)
 
 # a closure or arrow function's parameter list, at the start of a callback argument
 _CALLBACK_HEAD = re.compile(rb"[\s@]*(?:static\s+)?(?:fn|function)\s*&?\s*\(([^)]{0,300})\)")

