@@ -765,6 +765,8 @@ def _mail_api_request_list(ctx: Ctx, rule: Rule) -> Hit | None:
                 continue
         if not _addressed(ctx, m.start()):
             continue
+        if site_session_gated(ctx, m.start()):
+            continue  # an admin's newsletter page behind the site's own sign-in
         return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.start() + 100))
     return None
 

@@ -1952,6 +1952,8 @@ def _log_scrub(ctx: Ctx, rule: Rule) -> Hit | None:
         if not any(re.search(rb"\$" + re.escape(ip) + rb"\b", near) for ip in ips):
             continue
         at = m.end() + write.start()
+        if site_session_gated(ctx, m.start()):
+            continue  # an erasure the site's own signed-in visitor asked for (GDPR)
         return Hit(ctx.line_of_code(at), ctx.excerpt_code(m.start(), m.start() + 100))
     return None
 
