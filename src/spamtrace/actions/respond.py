@@ -262,6 +262,8 @@ class Responder:
             table.pop(next(iter(table)))
 
     def _decide(self, inc: Incident, now: float) -> list[Decision]:
+        if inc.uid is not None and inc.uid in self._blocks:
+            self._expire_block(inc.uid, now)
         windows = {self.rules.block_window, self.rules.stop_window}
         done = self._done.get(inc.id, set())
         situation = Situation(
@@ -424,8 +426,7 @@ class Responder:
         for uid, (_d, ends, _at) in list(active.items()):
             if ends is not None and ends <= now + 1:  # ran out
                 del active[uid]
-                with self._lock:
-                    self._blocks.pop(uid, None)
+                self._expire_block(uid, now + 1)
         if not active:
             return []
         try:
@@ -457,6 +458,17 @@ class Responder:
                 {"timeout": left, "reason": d.reason, "again": True},
             ))  # fmt: skip
         return out
+
+    def _expire_block(self, uid: int, now: float) -> None:
+        """When the block this run made of ``uid`` has run out (``block_timeout``), forget it:
+        its incidents may block the uid again. A block was decided once per incident, so a
+        sender that went on after it ran out (retrying the refused connects, with backoff)
+        sent unblocked for as long as it liked; now its next connect blocks it again."""
+        with self._lock:
+            held = self._blocks.get(uid)
+            if held is None or held[1] is None or held[1] > now:
+                return
+        self._forget_block(uid)
 
     def _released_since(self, at: float) -> frozenset[int]:
         return self.released(at) if self.released is not None else frozenset()
@@ -613,11 +625,8 @@ class Responder:
         return self._record(d, ActionStatus.FAILED, why, None, gone)
 
     def _children(self, job: _Children) -> None:
-        from spamtrace.actions.process import tree_result
-
         d = job.decision
-        children, refused = self.signaller().signal_children(d.pid, d.uid, d.signal)
-        res = tree_result(d.pid, d.start_time, d.signal, children, refused)
+        res = self.signaller().signal_rest(d.pid, d.start_time, d.uid, d.signal)
         self._record(
             d, ActionStatus.DONE, f"{res.detail}: {d.reason}", undo_command(d),
             {"signal": d.signal, "signalled": [list(p) for p in res.signalled]}, at=job.at,

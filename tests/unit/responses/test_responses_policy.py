@@ -927,3 +927,29 @@ def test_a_block_that_cannot_be_put_back_is_told_in_the_journal() -> None:
     line = out.getvalue()
     assert "block-uid failed: the block set had lost uid 1001" in line, line
     assert "'spam\\ttrace' is busy" in line, line
+
+
+def test_a_block_that_ran_out_is_made_again_at_the_next_connect() -> None:
+    """A block was decided once per incident: a sender that went on retrying once
+    ``block_timeout`` ran out sent unblocked. Its next connect blocks it again; one before
+    the end does not."""
+    now = [100.0]
+    b = FakeBlocker()
+    r = Responder(
+        cfg(mode="enforce", responses__block_timeout=60), MTA, blocker=b,  # type: ignore[arg-type]
+        clock=lambda: now[0],
+    )
+    t = IncidentTracker()
+    for at in (100.0, 150.0):  # the block holds: decided once
+        now[0] = at
+        a = attempt(at)
+        r.on_attempt(a, t.add(a).incident)
+    assert b.blocked == [(1001, 60)]
+    now[0] = 161.0
+    a = attempt(161.0)
+    decided = r.on_attempt(a, t.add(a).incident)
+    assert [type(d) for d in decided] == [BlockUid]
+    assert b.blocked == [(1001, 60), (1001, 60)]
+    assert r.wait(5.0)
+    assert [(x.action, x.status) for x in r.records] == [("block-uid", "done")] * 2
+    r.close()
