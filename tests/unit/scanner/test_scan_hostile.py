@@ -187,6 +187,21 @@ def test_decoys_do_not_hide_the_running_script(tmp_path: Path) -> None:
     assert stats["not_scanned"] + stats["cut_short"] >= 1  # 0.3 s do not cover three decoys
 
 
+def test_a_list_padded_with_spaces_does_not_hide_the_shell_after_it(tmp_path: Path) -> None:
+    """A literal list whose items are separated by runs of spaces and that never closes: the
+    command whitelist it seems to be is read in one pass, not tried split every way (which
+    took seconds on a few dozen items and let the time limit skip the file, shell and all)."""
+    items = b"'uptime'    " * 32
+    path = tmp_path / "tools.php"
+    path.write_bytes(
+        b"<?php\n$cmds = array(" + items + b";\n$c = $_GET['c'];\n"
+        b"if (in_array($c, $cmds)) { system($c); }\n"
+    )
+    report = scan_file(str(path), Limits(stop_at_score=0), load_rules(), load_yara())
+    assert not report.incomplete, report.notes
+    assert report.verdict.value == "malicious"
+
+
 def test_the_named_script_is_scanned_even_with_no_budget_left(tmp_path: Path) -> None:
     from spamtrace.scanner import rank_files
 

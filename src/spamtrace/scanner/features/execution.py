@@ -35,7 +35,6 @@ from spamtrace.scanner.context import (
     Hit,
     assertion_rx,
     bounded_finditer,
-    bounded_search,
     braced,
     calls_to,
     checked_value,
@@ -497,8 +496,17 @@ def _tainted_sink(ctx: Ctx, rule: Rule) -> Hit | None:
                 and not stored_value_at(ctx, v, start)
             }
         elif kind == "sql":  # an escaped value quoted in the statement: no SQL of its own
+            # what stands between quotes as one escaped value (a variable holding one, or
+            # the escaping call itself: "... id='" . mysqli_real_escape_string($db,
+            # $_GET['id']) . "'") is taken out; a statement variable the script wrote of
+            # such parts is no SQL of the visitor's either
+            text = _sql_residual(ctx, _sql_written(ctx, args))
+            left = set(VAR.findall(text))
             tainted = {
-                v for v in tainted if not (sql_escaped_var(ctx, v) and _sql_quoted(text, v))
+                v for v in tainted
+                if v in left
+                and not (sql_escaped_var(ctx, v) and _sql_quoted(text, v))
+                and not _sql_built_safe(ctx, v, bad)
             }
         elif kind == "mail":  # $subject = 'New contact request'; just before: the form's no more
             tainted = {v for v in tainted if not literal_at(ctx, v, start)}
@@ -551,7 +559,11 @@ _FALSE_TEST = re.compile(rb"\s*[!=]==?\s*(?:false|0)\b")
 # or a string of a safe alphabet checked by an anchored pattern
 _SAFE_FILTER = re.compile(rb"\s*,\s*\\?filter_validate_(?:ip|int|float|mac|domain)\b")
 _SAFE_PATTERN = re.compile(rb"(.)\^\[[\w\\.:-]{1,40}\][+*]?(?:\{\d+(?:,\d*)?\})?\$\1[a-z]*")
-_LITERAL_LIST = re.compile(rb"\s*(?:array\s*\(|\[)(?:\s*\x01\d+\x01\s*,?)+\s*[)\]]")
+# (possessive whitespace: a run of spaces between the items is not split every way when the
+# list does not end, which took seconds on a dozen items)
+_LITERAL_LIST = compile_possessive(
+    rb"\s*+(?:array\s*+\(|\[)(?:\s*+\x01\d++\x01\s*+,?)+\s*+[)\]]"
+)
 
 
 _LIST_ARG_VAR = re.compile(rb"\s*\$(" + NAME_P + rb")\s*[,)]")
@@ -560,16 +572,18 @@ _ANY_WRITE = re.compile(rb"\s*(?:\[[^\]\n]{0,80}\]\s*)*(?:[.+]|\?\?)?=(?![=>])")
 _LIST_GROWERS = re.compile(rb"(?:array_push|array_unshift|array_splice)\s*\(\s*\$")
 
 
-def literal_list_var(ctx: Ctx, name: bytes, keyed: bool = False) -> bool:
+def literal_list_var(ctx: Ctx, name: bytes, keyed: bool = False, nested: bool = False) -> bool:
     """Whether ``$name`` holds a literal list of strings and nothing else: one plain
     assignment of one (``$allowed = ['cache:clear', 'optimize'];``), no element written or
     pushed after (the list a request value is checked against is the script's own).
-    ``keyed``: its strings may be keyed by strings too (a table, :data:`_LITERAL_MAP`)."""
+    ``keyed``: its strings may be keyed by strings too (a table, :data:`_LITERAL_MAP`);
+    ``nested`` (with ``keyed``): its values may be lists of literals too (``'view' =>
+    array('view.php', 'show', false)``, :data:`_LITERAL_NESTED_MAP`)."""
     code = ctx.code
     writes = var_assigns(code, name, _ANY_WRITE, 3)
     if len(writes) != 1 or writes[0][1].group().strip() != b"=":
         return False
-    literal = _LITERAL_MAP if keyed else _LITERAL_LIST
+    literal = (_LITERAL_NESTED_MAP if nested else _LITERAL_MAP) if keyed else _LITERAL_LIST
     if literal.match(code, writes[0][1].end()) is None:
         return False
     return not literal_list_grown(ctx, name)
@@ -587,8 +601,19 @@ def literal_list_grown(ctx: Ctx, name: bytes) -> bool:
 
 
 # a literal array of strings, keyed by strings or not: ['home' => 'home.php', 'about' => ...]
-_LITERAL_MAP = re.compile(
-    rb"\s*(?:array\s*\(|\[)(?:\s*\x01\d+\x01\s*(?:=>\s*\x01\d+\x01\s*)?,?)+\s*[)\]]"
+_LITERAL_MAP = compile_possessive(
+    rb"\s*+(?:array\s*+\(|\[)(?:\s*+\x01\d++\x01\s*+(?:=>\s*+\x01\d++\x01\s*+)?,?)+\s*+[)\]]"
+)
+# the same, whose values may be lists of literals (strings, numbers, true/false/null) too:
+# ['view' => ['view.php', 'show', false], ...]
+_SCALAR = rb"(?:\x01\d++\x01|true|false|null|\d++)"
+_LITERAL_INNER = (
+    rb"(?:array\s*+\(|\[)(?:\s*+" + _SCALAR + rb"\s*+(?:=>\s*+" + _SCALAR + rb"\s*+)?,?)*"
+    rb"\s*+[)\]]"
+)
+_LITERAL_NESTED_MAP = compile_possessive(
+    rb"\s*+(?:array\s*+\(|\[)(?:\s*+\x01\d++\x01\s*+(?:=>\s*+(?:\x01\d++\x01|"
+    + _LITERAL_INNER + rb")\s*+)?,?)+\s*+[)\]]"
 )
 _LOOKUP = rb"\$(" + NAME_P + rb")\s*\[[^\]\n;]{1,80}\]"
 # what a value looked up in such an array is set to: $m[$k], $m[$k] ?? 'x',
@@ -755,6 +780,96 @@ def _sql_quoted(sql: bytes, var: bytes) -> bool:
         sql[u.start() - 1 : u.start()] == b"'" and sql[u.end() : u.end() + 1] == b"'"
         for u in uses
     )
+
+
+# an escaping call of mysqli/mysql whatever hands out the connection, as in _SQL_ESCAPE_RHS
+_SQL_ESCAPE_CALL = re.compile(
+    rb"(?:(?<![\w$>:\\])(?:mysqli_real_escape_string|mysql_real_escape_string)"
+    rb"|\$" + NAME_P + rb"(?:\s*->\s*" + NAME_P + rb"(?:\s*\(\s*\))?)*"
+    rb"\s*->\s*real_escape_string)\s*\("
+)
+# a quote that opens the SQL string a value is joined into: "... = '" . $v, or '$v' written
+_QUOTE_BEFORE = re.compile(rb"(['\"])\s*(?:\.\s*)?\Z")
+_QUOTE_AFTER = re.compile(rb"\s*(?:\.\s*)?(['\"])")
+
+
+def _sql_written(ctx: Ctx, text: bytes) -> bytes:
+    """``text`` (a statement's code, string literals as placeholders) with each literal
+    written out as the SQL it holds: double-quoted text with the variables PHP interpolates
+    in it, single-quoted text with its "$" blanked (no variable there), so that the quotes
+    of the SQL stand next to the values joined to them."""
+    kinds, raws = ctx.lx.kinds, ctx.lx.raw_strings
+
+    def repl(m: re.Match[bytes]) -> bytes:
+        idx = int(m.group(1))
+        if idx >= len(kinds) or kinds[idx] == "bq":
+            return b" "
+        raw = raws[idx][:400].lower()
+        return raw if kinds[idx] in ("dq", "heredoc") else raw.replace(b"$", b" ")
+
+    return PLACEHOLDER.sub(repl, text)
+
+
+def _unescaped_count(text: bytes, quote: int) -> int:
+    """The ``quote`` bytes of ``text`` not escaped by a backslash."""
+    return sum(1 for i, ch in enumerate(text) if ch == quote and text[i - 1 : i] != b"\\")
+
+
+def _sql_quoted_span(written: bytes, start: int, end: int) -> bool:
+    """Whether ``written[start:end]`` (a value joined into a statement) stands inside a SQL
+    string: a quote right before it (maybe across a "." join) that opens a string (an odd
+    count of such quotes up to it) and the same quote right after it. MySQL takes '...' and
+    "..." as strings; an escaped value cannot end the one it is in."""
+    before = _QUOTE_BEFORE.search(written[max(0, start - 40) : start])
+    after = _QUOTE_AFTER.match(written, end)
+    if before is None or after is None or before.group(1) != after.group(1):
+        return False
+    opened = written[: max(0, start - 40) + before.start() + 1]
+    return _unescaped_count(opened, ord(before.group(1))) % 2 == 1
+
+
+def _sql_residual(ctx: Ctx, written: bytes) -> bytes:
+    """The statement ``written`` (:func:`_sql_written`) without the values that are one
+    quoted string each: an escaping call standing between quotes, or a variable holding only
+    what one returns (:func:`sql_escaped_var`) standing between quotes. What is left is what
+    can be SQL of its own."""
+    out = written
+    for m in reversed(list(itertools.islice(_SQL_ESCAPE_CALL.finditer(out), 50))):
+        end = m.end() + close_paren(out[m.end() : m.end() + 2000]) + 1
+        if end <= len(out) and _sql_quoted_span(out, m.start(), end):
+            out = out[: m.start()] + b" " + out[end:]
+    for m in reversed(list(itertools.islice(VAR.finditer(out), 100))):
+        if _sql_quoted_span(out, m.start(), m.end()) and sql_escaped_var(ctx, m.group(1)):
+            out = out[: m.start()] + b" " + out[m.end() :]
+    return out
+
+
+_STATEMENT_RHS = re.compile(rb"\s*\.?=(?![=>])\s*([^;]{1,2000});")
+
+
+def _sql_built_safe(ctx: Ctx, var: bytes, bad: set[bytes], depth: int = 0) -> bool:
+    """Whether ``$var`` is a statement the script writes whose request-tainted parts are each
+    one quoted value (:func:`_sql_residual`): every write of it is ``=`` or ``.=`` of such
+    text (``$q = "INSERT ... VALUES('" . $email . "')"``, ``$email`` escaped), or of another
+    such statement (two levels). An escaped value joined without quotes (``WHERE id=" .
+    $id``) or request text joined as it came is SQL of the visitor's."""
+    code = ctx.code
+    writes = var_assigns(code, var, _ANY_WRITE, 7)
+    if not writes or len(writes) > 6:
+        return False
+    for _, w in writes:
+        if w.group().strip() not in (b"=", b".="):
+            return False
+        rhs = _STATEMENT_RHS.match(code, w.start())
+        if rhs is None:
+            return False
+        residual = _sql_residual(ctx, _sql_written(ctx, rhs.group(1)))
+        if UIN_RE.search(residual) is not None:
+            return False
+        for other in set(VAR.findall(residual)) & bad:
+            if other == var or depth >= 1 or not _sql_built_safe(ctx, other, bad, depth + 1):
+                return False
+    return True
 
 
 def sql_escaped_var(ctx: Ctx, var: bytes) -> bool:
@@ -955,6 +1070,24 @@ def page_path_var(ctx: Ctx, var: bytes) -> bool:
 _NAMED_FOLDER_HEAD = re.compile(rb"[\w.-]+/")
 
 
+def _keys_of_own_table(ctx: Ctx, rx: re.Pattern[bytes], start: int) -> bool:
+    """Whether the request input of the include statement at ``start`` is only the key of a
+    lookup in a table the script writes of literals (``require_once $dir . '/' .
+    $actions[$_REQUEST['action']][0];``, ``$actions`` a literal array, maybe of literal
+    arrays): the table gives the file, whatever the key, so the path is one of the
+    script's own (a forum's action dispatcher), not the visitor's text."""
+    code = ctx.code
+    end = code.find(b";", start, start + 600)
+    stmt = code[start : start + 600 if end < 0 else end + 1]
+    if stmt.find(b"[") < 0:
+        return False
+
+    def repl(m: re.Match[bytes]) -> bytes:
+        return b" " if literal_list_var(ctx, m.group(1), keyed=True, nested=True) else m.group()
+
+    return rx.search(_TABLE_LOOKUP.sub(repl, stmt)) is None
+
+
 # include of a literal glued to request input: include 'data://text/plain;base64,' . $_POST['p']
 _INCLUDE_LITERAL_JOIN = re.compile(
     rb"(?<![\w$>:])(?:include|require)(?:_once)?\b[\s(@]*\x01(\d+)\x01\s*\.\s*[(@\s]*"
@@ -1038,9 +1171,10 @@ def _include_rooted(ctx: Ctx, rule: Rule) -> Hit | None:
     folder or name (``include 'pages/' . $_GET['p']``, the rule's pattern), or a variable
     holding request input closed by a page's extension (``include $page . '.php'``)."""
     assert rule.regex is not None
-    m = bounded_search(rule.regex, ctx.code, first=ctx.first)
-    if m is not None:
-        return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end()))
+    code = ctx.code
+    for m in bounded_finditer(rule.regex, code, 50, first=ctx.first):
+        if not _keys_of_own_table(ctx, rule.regex, m.start()):
+            return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end()))
     req, _ = taint(ctx)
     if not req:
         return None
