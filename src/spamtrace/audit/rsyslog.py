@@ -34,7 +34,7 @@ caller then says which setting to set.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 #: rsyslog's Debian and RHEL configuration: the main file, then its folder (by name)
@@ -189,8 +189,21 @@ def _closing(text: str, at: int) -> int:
     opening = text[at]
     closing = ")" if opening == "(" else "}"
     depth = 0
+    for i in _outside_quotes(text, at):
+        if text[i] == opening:
+            depth += 1
+        elif text[i] == closing:
+            depth -= 1
+            if depth == 0:
+                return i + 1
+    return len(text)
+
+
+def _outside_quotes(text: str, start: int = 0) -> Iterator[int]:
+    """The indexes from ``start`` of the characters of ``text`` that are not in a quoted
+    string (the quotes themselves are in it; a backslash in it escapes the next character)."""
     quote = ""
-    i = at
+    i = start
     while i < len(text):
         c = text[i]
         if quote:
@@ -200,14 +213,9 @@ def _closing(text: str, at: int) -> int:
                 quote = ""
         elif c in "\"'":
             quote = c
-        elif c == opening:
-            depth += 1
-        elif c == closing:
-            depth -= 1
-            if depth == 0:
-                return i + 1
+        else:
+            yield i
         i += 1
-    return len(text)
 
 
 def _actions(text: str) -> tuple[list[str], bool]:
@@ -502,17 +510,10 @@ def _split_else(body: str) -> tuple[str, str | None]:
         if re.match(r"else(?![\w-])", rest, re.IGNORECASE):
             return body[:end], rest[4:].strip()
         return body[:end], None
-    depth, quote, i = 0, "", 0
-    while i < len(body):
+    depth = 0
+    for i in _outside_quotes(body):
         c = body[i]
-        if quote:
-            if c == "\\":
-                i += 1
-            elif c == quote:
-                quote = ""
-        elif c in "\"'":
-            quote = c
-        elif c in "({[":
+        if c in "({[":
             depth += 1
         elif c in ")}]":
             depth -= 1
@@ -522,7 +523,6 @@ def _split_else(body: str) -> tuple[str, str | None]:
             and (i == 0 or not (body[i - 1].isalnum() or body[i - 1] in "_-"))
         ):
             return body[:i], body[i + 4 :].strip()
-        i += 1
     return body, None
 
 

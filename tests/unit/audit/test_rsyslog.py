@@ -131,6 +131,11 @@ EXIM = ("exim",)
          [("/var/log/exim.log", "c:1")]),
         ("if $programname == 'postfix' then /var/log/pf.log else /var/log/rest.log\n",
          [("/var/log/rest.log", "c:1")]),
+        # a word "else" or a brace in a quoted file name splits or closes nothing
+        ("if $programname == 'exim' then action(type=\"omfile\" file=\"/var/log/else.log\")"
+         " else /var/log/rest.log\n", [("/var/log/else.log", "c:1")]),
+        ("if $programname == 'exim' then {\n  action(type=\"omfile\" file=\"/var/log/a}.log\")\n"
+         "} else {\n  /var/log/rest.log\n}\n", [("/var/log/a}.log", "c:1")]),
         ("if $programname == 'postfix' then /var/log/pf.log\n"
          "else if prifilt('mail.*') then /var/log/mail.log\n", [("/var/log/mail.log", "c:1")]),
         # a block's own filters: taken when both take it
