@@ -10,8 +10,6 @@ Never signalled (checked again here, whatever the policy said): init (pid 1), an
 real or effective uid is root or a protected uid, sshd, php-fpm's master, the MTA's binaries.
 Children (found through ``/proc/*/stat`` ppid) are signalled only if they pass the same
 checks and belong to the same uid; stopping the parent first keeps it from making new ones.
-A parent that runs the same program (uid, executable, command line: a mailer that forks a
-child a message) is stopped too, with its other children.
 """
 
 from __future__ import annotations
@@ -29,8 +27,6 @@ from spamtrace.policy.responses import ResponseRules, Sender, unstoppable
 #: allow for rounding of values stored as text
 START_TOLERANCE = 0.02
 MAX_CHILDREN = 256
-#: how many parents of the same program are stopped with a sender (a fork a message)
-MAX_FORK_DEPTH = 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,27 +73,17 @@ EXITED = "the process has exited"
 
 
 def tree_result(
-    pid: int,
-    start_time: float,
-    how: str,
-    children: list[tuple[int, float]],
-    refused: list[str],
-    parents: list[tuple[int, float]] | None = None,
+    pid: int, start_time: float, how: str, children: list[tuple[int, float]], refused: list[str]
 ) -> SignalResult:
     name = _SIGNALS[how].name
     detail = f"{name} sent to pid {pid}"
-    if parents:
-        detail += (
-            f", its parent(s) running the same program ({', '.join(str(p) for p, _ in parents)})"
-        )
-        children = [c for c in children if c not in parents]
     if children:
         detail += (
             f" and {len(children)} child process(es) ({', '.join(str(p) for p, _ in children)})"
         )
     if refused:
         detail += f"; children not signalled: {'; '.join(refused[:3])}"
-    return SignalResult(True, detail, ((pid, start_time), *(parents or ()), *children))
+    return SignalResult(True, detail, ((pid, start_time), *children))
 
 
 def netns_of(pid: int | str, procfs: str = "/proc") -> int | None:
@@ -203,61 +189,13 @@ class ProcessSignaller:
                 refused.append(why)
         return done, refused
 
-    def signal_forking_parents(
-        self, pid: int, uid: int, how: str
-    ) -> tuple[list[tuple[int, float]], list[str]]:
-        """The same signal to the sender's parents that run the same program as it (same
-        uid, executable and command line): a mailer that forks a child a message. Stopping
-        the child alone left the parent forking the next one, a stop a message for the whole
-        run. Walked up while they match (at most :data:`MAX_FORK_DEPTH`); a parent that is
-        another program (a shell, cron, php-fpm's master) ends the walk. (signalled,
-        refusals), the nearest parent first."""
-        sig = _SIGNALS[how]
-        me = read_sender(pid, self.procfs)
-        done: list[tuple[int, float]] = []
-        refused: list[str] = []
-        if me is None or me.exe is None or not me.cmdline:
-            return done, refused
-        cur = pid
-        for _ in range(MAX_FORK_DEPTH):
-            try:
-                ppid = ProcStat(self.procfs, cur).ppid
-            except (OSError, ValueError, IndexError):
-                break
-            if ppid <= 1:
-                break
-            up = read_sender(ppid, self.procfs)
-            if (
-                up is None or up.start_time is None or up.uid != uid
-                or up.exe != me.exe or up.cmdline != me.cmdline
-            ):  # fmt: skip
-                break
-            why = self._send(ppid, up.start_time, uid, sig)
-            if why is not None:
-                refused.append(why)
-                break
-            done.append((ppid, up.start_time))
-            cur = ppid
-        return done, refused
-
-    def signal_rest(self, pid: int, start_time: float, uid: int, how: str) -> SignalResult:
-        """After the process itself: its parents running the same program (a fork a message:
-        the parent makes the next sender), then the children of each (the sender's own and
-        its siblings still in flight)."""
-        parents, refused = self.signal_forking_parents(pid, uid, how)
-        children: list[tuple[int, float]] = []
-        for top in [*(p for p, _ in reversed(parents)), pid]:
-            more, why = self.signal_children(top, uid, how)
-            children += [c for c in more if c not in children and c[0] != pid]
-            refused += why
-        return tree_result(pid, start_time, how, children, refused, parents)
-
     def signal_tree(self, pid: int, start_time: float, uid: int, how: str) -> SignalResult:
-        """The process, then its parents of the same program and the children."""
+        """The process, then its children."""
         why = self.signal_one(pid, start_time, uid, how)
         if why is not None:
             return SignalResult(False, why)
-        return self.signal_rest(pid, start_time, uid, how)
+        children, refused = self.signal_children(pid, uid, how)
+        return tree_result(pid, start_time, how, children, refused)
 
     def resume(self, processes: Iterable[tuple[int, float]], uid: int) -> tuple[int, list[str]]:
         """SIGCONT to each (pid, start time) that is still that process: (count, notes)."""

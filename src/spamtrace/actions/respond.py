@@ -625,8 +625,11 @@ class Responder:
         return self._record(d, ActionStatus.FAILED, why, None, gone)
 
     def _children(self, job: _Children) -> None:
+        from spamtrace.actions.process import tree_result
+
         d = job.decision
-        res = self.signaller().signal_rest(d.pid, d.start_time, d.uid, d.signal)
+        children, refused = self.signaller().signal_children(d.pid, d.uid, d.signal)
+        res = tree_result(d.pid, d.start_time, d.signal, children, refused)
         self._record(
             d, ActionStatus.DONE, f"{res.detail}: {d.reason}", undo_command(d),
             {"signal": d.signal, "signalled": [list(p) for p in res.signalled]}, at=job.at,
