@@ -535,6 +535,120 @@ def test_a_block_that_runs_out_while_the_sender_goes_on_is_made_again(
     assert r.returncode == 0, r.stderr
 
 
+FORKING_SENDER = """\
+import os, smtplib, sys, time
+host, n = sys.argv[1], int(sys.argv[2])
+for i in range(n):  # a child a message: each connects once, then exits
+    if os.fork() == 0:
+        try:
+            with smtplib.SMTP(host, 25, timeout=3) as s:
+                s.sendmail("spam@victim.example", [f"f{i}@remote.example"], "Subject: x\\n\\n.\\n")
+        except (OSError, smtplib.SMTPException):
+            pass
+        os._exit(0)
+    time.sleep(0.1)
+    while True:
+        try:
+            if os.waitpid(-1, os.WNOHANG)[0] == 0:
+                break
+        except ChildProcessError:
+            break
+"""
+
+
+def test_a_sender_forking_a_child_a_message_is_stopped_with_its_parent(
+    server_world: World,
+) -> None:
+    """A mailer that forks a child for each message: the child that connected was stopped,
+    but the parent went on forking, a stop action (and a stopped process) a message until
+    its run ended (29 stops for 40 messages). The parent that runs the same program as the
+    sender is stopped with it, and `release` resumes it."""
+    world = server_world
+    assert world.uploads is not None and world.uid is not None
+    path = world.uploads / "forker.py"
+    path.write_text(FORKING_SENDER)
+    os.chown(path, world.uid, -1)
+    with watching(world, "enforce", quarantine=False) as w:
+        spam_before = spam_in_sink(world)
+        proc = world.spawn_as_user(["/usr/bin/python3", path.name, world.mx_ip, "100"])
+
+        def forker() -> list[int]:
+            return [
+                pid for pid in children_of(proc.pid)
+                if (s := read_sender(pid)) and s.uid == world.uid and "forker.py" in s.cmdline
+            ][:1]  # fmt: skip
+
+        (parent,) = wait_for(forker) or [0]
+        stop = w.wait_action("stop-process")
+        assert stop["status"] == "done", stop
+        time.sleep(4)  # 100 messages take >= 10 s when the parent goes on
+        stops = [a for a in w.actions("stop-process") if a["status"] == "done"]
+        assert state(parent) == "T", (state(parent), stops)
+        assert len(stops) <= 3, [a["detail"] for a in stops]
+        assert parent in [p for a in stops for p, _ in a["data"]["signalled"]], stops
+        assert spam_in_sink(world) - spam_before <= 2
+        r = w.cli("release", str(world.uid), "--db", str(w.db))
+        assert r.returncode == 0, r.stderr
+        assert wait_for(lambda: state(parent) in ("S", "R", None)), state(parent)
+
+
+EXITING_CHILD = """\
+import os, sys, time
+r, w = os.pipe()
+child = os.fork()
+if child == 0:  # the child that sent: exits when told
+    os.close(w)
+    os.read(r, 1)
+    os._exit(0)
+os.close(r)
+print(child, flush=True)
+sys.stdin.readline()  # the test has read the child, as the attribution does at its connect
+os.write(w, b"x")
+if sys.argv[1] == "reaped":
+    os.waitpid(child, 0)
+print("exited", flush=True)
+time.sleep(60)
+"""
+
+
+@pytest.mark.parametrize("how", ["zombie", "reaped"])
+def test_the_parent_of_a_sender_gone_before_its_stop_is_stopped(
+    server_world: World, how: str
+) -> None:
+    """Why the forking mailer's parent went on under load: its child, read live at its
+    connect, had exited by the time of the stop. A zombie (its parent reaps it later) reads
+    no executable nor command line, so the walk up to the parent running the same program
+    found no program and ended; a SIGSTOP to it is sent without error and stops nothing. A
+    reaped one failed the stop outright. The program and the parent are those read at the
+    connect: the parent is stopped (root's runuser above it never), and resumed."""
+    world = server_world
+    assert world.uploads is not None and world.uid is not None
+    path = world.uploads / "exiting.py"
+    path.write_text(EXITING_CHILD)
+    os.chown(path, world.uid, -1)
+    proc = world.spawn_as_user(["/usr/bin/python3", path.name, how], stdin=subprocess.PIPE)
+    assert proc.stdin is not None and proc.stdout is not None
+    child = int(proc.stdout.readline())
+    at_connect = read_sender(child)
+    assert at_connect is not None and at_connect.uid == world.uid, at_connect
+    assert at_connect.start_time is not None and at_connect.ppid is not None
+    parent = at_connect.ppid
+    proc.stdin.write("go\n")
+    proc.stdin.flush()
+    assert proc.stdout.readline().strip() == "exited"
+    gone = "Z" if how == "zombie" else None
+    assert wait_for(lambda: state(child) == gone), state(child)
+    signaller = ProcessSignaller(ResponseRules.from_config(Config()))
+    res = signaller.signal_tree(child, at_connect.start_time, world.uid, "stop", at_connect)
+    assert res.ok and res.detail.startswith(f"pid {child} had exited"), res
+    # the parent alone: not root's runuser above it (which stops itself when its child
+    # stops, as su does for job control)
+    assert [p for p, _ in res.signalled] == [parent], res
+    assert wait_for(lambda: state(parent) == "T"), state(parent)
+    assert signaller.resume(res.signalled, world.uid) == (1, [])
+    assert wait_for(lambda: state(parent) == "S"), state(parent)
+
+
 def test_a_script_that_deletes_itself_is_named_deleted_and_read_through_its_open_file(
     server_world: World,
 ) -> None:

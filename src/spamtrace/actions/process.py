@@ -10,6 +10,9 @@ Never signalled (checked again here, whatever the policy said): init (pid 1), an
 real or effective uid is root or a protected uid, sshd, php-fpm's master, the MTA's binaries.
 Children (found through ``/proc/*/stat`` ppid) are signalled only if they pass the same
 checks and belong to the same uid; stopping the parent first keeps it from making new ones.
+A parent that runs the same program (uid, executable, command line: a mailer that forks a
+child a message) is stopped too, with its other children, even when the sender itself has
+exited by then: its program and parent are taken from the read made at its connect.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 from spamtrace.attribution.process import ProcStat
@@ -27,6 +30,8 @@ from spamtrace.policy.responses import ResponseRules, Sender, unstoppable
 #: allow for rounding of values stored as text
 START_TOLERANCE = 0.02
 MAX_CHILDREN = 256
+#: how many parents of the same program are stopped with a sender (a fork a message)
+MAX_FORK_DEPTH = 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +39,7 @@ class SignalResult:
     ok: bool
     detail: str
     signalled: tuple[tuple[int, float], ...] = ()  # (pid, start time) of every process signalled
+    exited: bool = False  # the process itself had exited (its parents may have been signalled)
 
 
 def _uids(procfs: str, pid: int) -> tuple[int, int] | None:
@@ -63,7 +69,7 @@ def read_sender(pid: int, procfs: str = "/proc") -> Sender | None:
         cmdline = tuple(os.fsdecode(a) for a in fh.read().split(b"\0") if a)
     return Sender(
         pid, st.start_time, ids[0] if ids else None, ids[1] if ids else None, st.name, exe,
-        cmdline,
+        cmdline, st.ppid,
     )  # fmt: skip
 
 
@@ -73,17 +79,47 @@ EXITED = "the process has exited"
 
 
 def tree_result(
-    pid: int, start_time: float, how: str, children: list[tuple[int, float]], refused: list[str]
+    pid: int,
+    start_time: float,
+    how: str,
+    children: list[tuple[int, float]],
+    refused: list[str],
+    parents: list[tuple[int, float]] | None = None,
+    *,
+    exited: bool = False,
 ) -> SignalResult:
+    """The outcome of a stop of ``pid`` and the rest; ``exited``: the process itself had
+    exited (not counted as signalled; a failure when nothing else was)."""
     name = _SIGNALS[how].name
-    detail = f"{name} sent to pid {pid}"
-    if children:
-        detail += (
-            f" and {len(children)} child process(es) ({', '.join(str(p) for p, _ in children)})"
-        )
+    parents = parents or []
+    children = [c for c in children if c not in parents]
+    if exited and not parents and not children:
+        return SignalResult(False, EXITED)
+    if exited:
+        detail = f"pid {pid} had exited; {name} sent to"
+        if parents:
+            detail += f" its parent(s) running the same program ({_pids(parents)})"
+        if children:
+            detail += f"{' and' if parents else ''} {len(children)} other process(es)"
+            detail += f" ({_pids(children)})"
+    else:
+        detail = f"{name} sent to pid {pid}"
+        if parents:
+            detail += f", its parent(s) running the same program ({_pids(parents)})"
+        if children:
+            detail += f" and {len(children)} child process(es) ({_pids(children)})"
     if refused:
-        detail += f"; children not signalled: {'; '.join(refused[:3])}"
-    return SignalResult(True, detail, ((pid, start_time), *children))
+        detail += f"; not signalled: {'; '.join(refused[:3])}"
+    mine = () if exited else ((pid, start_time),)
+    return SignalResult(True, detail, (*mine, *parents, *children), exited)
+
+
+def _pids(processes: list[tuple[int, float]]) -> str:
+    return ", ".join(str(p) for p, _ in processes)
+
+
+def _same_start(a: float | None, b: float | None) -> bool:
+    return a is not None and b is not None and abs(a - b) <= START_TOLERANCE
 
 
 def netns_of(pid: int | str, procfs: str = "/proc") -> int | None:
@@ -171,14 +207,17 @@ class ProcessSignaller:
         return self._send(pid, start_time, uid, _SIGNALS[how])
 
     def signal_children(
-        self, pid: int, uid: int, how: str
+        self, pid: int, uid: int, how: str, skip: Collection[int] = ()
     ) -> tuple[list[tuple[int, float]], list[str]]:
         """The same signal to the process's children of the same uid (walks /proc: done after
-        the process itself, which can no longer make new ones). (signalled, refusals)."""
+        the process itself, which can no longer make new ones), but those in ``skip``
+        (signalled already). (signalled, refusals)."""
         sig = _SIGNALS[how]
         done: list[tuple[int, float]] = []
         refused: list[str] = []
         for child in children_of(pid, self.procfs):
+            if child in skip:
+                continue
             info = read_sender(child, self.procfs)
             if info is None or info.start_time is None or info.uid != uid:
                 continue
@@ -189,13 +228,108 @@ class ProcessSignaller:
                 refused.append(why)
         return done, refused
 
-    def signal_tree(self, pid: int, start_time: float, uid: int, how: str) -> SignalResult:
-        """The process, then its children."""
+    def signal_forking_parents(
+        self, sender: Sender, uid: int, how: str
+    ) -> tuple[list[tuple[int, float]], list[str]]:
+        """The same signal to the sender's parents that run the same program as it (same
+        uid, executable and command line): a mailer that forks a child a message. Stopping
+        the child alone left the parent forking the next one, a stop a message for the whole
+        run. Walked up while they match (at most :data:`MAX_FORK_DEPTH`); a parent that is
+        another program (a shell, cron, php-fpm's master) ends the walk. (signalled,
+        refusals), the nearest parent first.
+
+        The sender's program and parent are those read at its connect (``sender``, the
+        attribution's live read), not read again now: a child a message has often exited by
+        the time of the stop, a zombie until its parent reaps it (its ``exe`` and
+        ``cmdline`` read empty, which ended the walk: the parent went on forking) or reaped
+        (its parent link gone). Each parent must have started no later than its child: a pid
+        freed and handed to another process since started after it."""
+        sig = _SIGNALS[how]
+        done: list[tuple[int, float]] = []
+        refused: list[str] = []
+        me = sender
+        if me.exe is None or not me.cmdline or me.ppid is None:
+            now = read_sender(me.pid, self.procfs)  # not read at the connect: now, if still it
+            if now is None or not _same_start(now.start_time, me.start_time):
+                return done, refused
+            me = Sender(
+                me.pid, me.start_time, me.uid, me.euid, me.name, me.exe or now.exe,
+                me.cmdline or now.cmdline, me.ppid if me.ppid is not None else now.ppid,
+            )  # fmt: skip
+        if me.exe is None or not me.cmdline or me.start_time is None:
+            return done, refused
+        ppid, child_start = me.ppid, me.start_time
+        for _ in range(MAX_FORK_DEPTH):
+            if ppid is None or ppid <= 1:
+                break
+            up = read_sender(ppid, self.procfs)
+            if (
+                up is None or up.start_time is None
+                or up.start_time > child_start + START_TOLERANCE  # the pid is another's now
+                or up.uid != uid or up.exe != me.exe or up.cmdline != me.cmdline
+            ):  # fmt: skip
+                break
+            why = self._send(ppid, up.start_time, uid, sig)
+            if why is not None:
+                refused.append(why)
+                break
+            done.append((ppid, up.start_time))
+            ppid, child_start = up.ppid, up.start_time
+        return done, refused
+
+    def has_exited(self, pid: int, start_time: float) -> bool:
+        """Whether the process (pid + start time) has exited: gone, or a zombie (a SIGSTOP
+        to a zombie is sent without error and stops nothing), or on its way out (its memory
+        already released: no ``exe``)."""
+        try:
+            st = ProcStat(self.procfs, pid)
+        except (OSError, ValueError, IndexError):
+            return True
+        if not _same_start(st.start_time, start_time) or st.state in ("Z", "X", "x"):
+            return True
+        try:
+            os.readlink(f"{self.procfs}/{pid}/exe")
+        except FileNotFoundError:
+            return True
+        except OSError:
+            pass
+        return False
+
+    def signal_rest(
+        self, pid: int, start_time: float, uid: int, how: str, sender: Sender | None = None,
+        *, exited: bool = False,
+    ) -> SignalResult:  # fmt: skip
+        """After the process itself: its parents running the same program (a fork a message:
+        the parent makes the next sender), then the children of each (the sender's own and
+        its siblings still in flight). ``sender``: the process as read at its connect (its
+        program and parent); ``exited``: the signal found it gone. A stopped sender found a
+        zombie had exited too; its parents are signalled all the same, and the result says
+        that it had exited (not ok when nothing at all was signalled)."""
+        if sender is None or sender.pid != pid:
+            sender = Sender(pid, start_time, uid, None, None, None)
+        if not exited and how == "stop":
+            exited = self.has_exited(pid, start_time)
+        parents, refused = self.signal_forking_parents(sender, uid, how)
+        children: list[tuple[int, float]] = []
+        done = {pid, *(p for p, _ in parents)}
+        # the children of an exited sender's pid are not looked for: the pid may be reused
+        tops = [*(p for p, _ in reversed(parents)), *(() if exited else (pid,))]
+        for top in tops:
+            more, why = self.signal_children(top, uid, how, done)
+            children += more
+            done.update(p for p, _ in more)
+            refused += why
+        return tree_result(pid, start_time, how, children, refused, parents, exited=exited)
+
+    def signal_tree(
+        self, pid: int, start_time: float, uid: int, how: str, sender: Sender | None = None
+    ) -> SignalResult:
+        """The process, then its parents of the same program and the children. A process
+        that has exited is not signalled, but its parents of the same program are."""
         why = self.signal_one(pid, start_time, uid, how)
-        if why is not None:
+        if why is not None and why != EXITED:
             return SignalResult(False, why)
-        children, refused = self.signal_children(pid, uid, how)
-        return tree_result(pid, start_time, how, children, refused)
+        return self.signal_rest(pid, start_time, uid, how, sender, exited=why == EXITED)
 
     def resume(self, processes: Iterable[tuple[int, float]], uid: int) -> tuple[int, list[str]]:
         """SIGCONT to each (pid, start time) that is still that process: (count, notes)."""

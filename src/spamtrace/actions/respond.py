@@ -58,7 +58,7 @@ from spamtrace.sinks.store import MESSAGE_DETAIL, ActionRecord
 
 if TYPE_CHECKING:
     from spamtrace.actions.mailqueue import MailQueue
-    from spamtrace.actions.process import ProcessSignaller
+    from spamtrace.actions.process import ProcessSignaller, SignalResult
     from spamtrace.actions.quarantine import Quarantine
     from spamtrace.actions.uidblock import UidBlocker
     from spamtrace.attribution.mta import MtaIdentity
@@ -75,7 +75,8 @@ def sender_of(att: AttributedAttempt) -> Sender | None:
     p = att.process
     if p is None or p.method not in _LIVE:
         return None
-    return Sender(p.pid, p.start_time, p.uid, p.euid, p.name, p.exe, p.cmdline)
+    ppid = p.parents[0].pid if p.parents else None
+    return Sender(p.pid, p.start_time, p.uid, p.euid, p.name, p.exe, p.cmdline, ppid)
 
 
 class Responder:
@@ -580,13 +581,12 @@ class Responder:
                                     {"timeout": d.timeout, "reason": d.reason,
                                      "user": d.user, "account": d.account})  # fmt: skip
             if isinstance(d, StopProcess):
-                res = self.signaller().signal_tree(d.pid, d.start_time, d.uid, d.signal)
+                res = self.signaller().signal_tree(
+                    d.pid, d.start_time, d.uid, d.signal, self._sender_of(d)
+                )
                 if not res.ok:
                     return self._stop_failed(d, res.detail)
-                return self._record(
-                    d, ActionStatus.DONE, f"{res.detail}: {d.reason}", undo_command(d),
-                    {"signal": d.signal, "signalled": [list(p) for p in res.signalled]},
-                )  # fmt: skip
+                return self._stop_done(d, res)
             if isinstance(d, QuarantineFile):
                 item = self.quarantine().add(d.path, incident=d.incident, rules=d.rules)
                 detail = f"moved {d.path} to quarantine as {item.id} (sha256 {item.sha256[:16]}…)"
@@ -603,18 +603,31 @@ class Responder:
         except OSError as exc:
             return self._record(d, ActionStatus.FAILED, f"{type(exc).__name__}: {exc}", None)
 
+    def _sender_of(self, d: StopProcess) -> Sender | None:
+        """The process a stop is about as read at its connect (its program and parent)."""
+        s = self._senders.get(d.incident)
+        if s is None or s.pid != d.pid or s.start_time != d.start_time:
+            return None
+        return s
+
     def _stop_now(self, d: StopProcess) -> None:
         """Signal the process itself here and now (a spam script sends a message a
-        millisecond to a near MX); its children and the record follow on the worker."""
+        millisecond to a near MX); its children and the record follow on the worker. A
+        process that has exited (a mailer's child a message, gone after its one message)
+        still has its parents of the same program stopped there (the one that forks the
+        next); the record says it had exited."""
+        from spamtrace.actions.process import EXITED
+
+        sender = self._sender_of(d)
         try:
             why = self.signaller().signal_one(d.pid, d.start_time, d.uid, d.signal)
         except OSError as exc:
             why = f"{type(exc).__name__}: {exc}"
-        if why is not None:
+        if why is not None and not (why == EXITED and sender is not None and sender.ppid):
             self._stop_failed(d, why)
             return
         at = self.clock()
-        self._fast.put(_Children(d, at))
+        self._fast.put(_Children(d, at, sender, exited=why is not None))
 
     def _stop_failed(self, d: StopProcess, why: str) -> ActionRecord:
         """The record of a stop not done; one whose process is gone says so (``exited``), and
@@ -625,15 +638,26 @@ class Responder:
         return self._record(d, ActionStatus.FAILED, why, None, gone)
 
     def _children(self, job: _Children) -> None:
-        from spamtrace.actions.process import tree_result
-
         d = job.decision
-        children, refused = self.signaller().signal_children(d.pid, d.uid, d.signal)
-        res = tree_result(d.pid, d.start_time, d.signal, children, refused)
-        self._record(
-            d, ActionStatus.DONE, f"{res.detail}: {d.reason}", undo_command(d),
-            {"signal": d.signal, "signalled": [list(p) for p in res.signalled]}, at=job.at,
-        )  # fmt: skip
+        res = self.signaller().signal_rest(
+            d.pid, d.start_time, d.uid, d.signal, job.sender, exited=job.exited
+        )
+        if not res.ok:
+            self._stop_failed(d, res.detail)
+            return
+        self._stop_done(d, res, job.at)
+
+    def _stop_done(
+        self, d: StopProcess, res: SignalResult, at: float | None = None
+    ) -> ActionRecord:
+        """The record of a stop done: what was signalled (what `release` resumes), and
+        ``exited`` when the process itself had exited (its parents were signalled)."""
+        data: dict[str, Any] = {"signal": d.signal, "signalled": [list(p) for p in res.signalled]}
+        if res.exited:
+            data["exited"] = True
+        return self._record(
+            d, ActionStatus.DONE, f"{res.detail}: {d.reason}", undo_command(d), data, at=at
+        )
 
     def _run_command(self, d: SuspendAccount | LockMailbox) -> ActionRecord:
         """The panel's suspend command, or the mailbox lock command: argv, timeout, output."""
@@ -683,10 +707,13 @@ class Responder:
 
 @dataclass(frozen=True, slots=True)
 class _Children:
-    """The process itself was signalled at ``at``: its children next, then the record."""
+    """The process itself was signalled at ``at`` (or found ``exited``): its parents of the
+    same program and the children next, then the record. ``sender``: as read at its connect."""
 
     decision: StopProcess
     at: float
+    sender: Sender | None = None
+    exited: bool = False
 
 
 class _Worker:

@@ -216,7 +216,9 @@ Decision = BlockUid | StopProcess | QuarantineFile | SuspendAccount | FreezeQueu
 
 @dataclass(frozen=True, slots=True)
 class Sender:
-    """The process behind the latest attempt, as observed (pid + start time identify it)."""
+    """The process behind the latest attempt, as observed (pid + start time identify it).
+    ``ppid``: its parent when it was read (a stop also stops a parent running the same
+    program: :meth:`~spamtrace.actions.process.ProcessSignaller.signal_forking_parents`)."""
 
     pid: int
     start_time: float | None
@@ -225,6 +227,7 @@ class Sender:
     name: str | None
     exe: str | None
     cmdline: tuple[str, ...] = ()
+    ppid: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -593,7 +596,7 @@ def advice_after(advice: Sequence[str], actions: Iterable[Any]) -> tuple[str, ..
             quarantined[str(a.target)] = str(a.data.get("quarantine_id") or "?")
         if a.action != ActionKind.STOP_PROCESS.value:
             continue
-        if a.status == ActionStatus.FAILED.value and a.data.get("exited"):
+        if a.data.get("exited"):  # failed; or done: its parents of the same program stopped
             with contextlib.suppress(TypeError, ValueError):
                 signalled[int(str(a.target).split(":", 1)[0])] = "exited"
         if a.status != ActionStatus.DONE.value:
