@@ -28,7 +28,7 @@ several joined by ``&``, or a ``{ ... }`` block of them and of filtered rules of
 needs it to take the message, or to leave it to the ``else``, is not counted. The rules are
 read in rsyslog's order (:func:`ordered`): an include (``$IncludeConfig``,
 ``include(file=...)``: a file, a glob, a folder) is replaced at its place by the files it
-names, in the lexical order of their names; a rule that takes the message and ``stop``\ s it
+names, in the lexical order of their names; a rule that takes the message and stops it
 (``& stop``, the legacy ``& ~``, ``stop`` in a block) keeps it from every later rule. The
 program name rsyslog filters on (``$programname``) is the tag's part before a ``/``
 (``postfix`` of ``postfix/smtpd[12]:``) unless ``global(parser.permitSlashInProgramName=
