@@ -135,3 +135,33 @@ def test_a_configured_postfix_logs_is_not_second_guessed(
     code, doc, _ = _run(capsys)
     assert code == 0 and [log["path"] for log in doc["logs"]] == [str(mine)]  # type: ignore[attr-defined]
     assert not any("Postfix" in n for n in doc["notes"])  # type: ignore[attr-defined]
+
+
+def test_the_daemon_s_start_says_where_postfix_logs(
+    root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The daemon (and `watch`) follow the file found, and their start notes say why; the
+    journal alone is said there too, rather than following nothing in silence."""
+    from spamtrace.config import load
+    from spamtrace.service import plugins
+
+    own = tmp_path / "maillog"
+    own.write_text(LINES)
+    (root / "etc" / "rsyslog.conf").write_text(
+        f'mail.* action(type="omfile" file="{own}")\n'
+    )
+    notes: list[str] = []
+    found = plugins.sources(load(), notes)
+    try:
+        specs = [(spec.path, spec.kind) for s in found for spec in s.specs]
+        assert specs == [(str(own), "postfix")]
+        assert any(f"writes its lines to {own}" in n for n in notes), notes
+    finally:
+        for s in found:
+            s.close()
+    (root / "etc" / "rsyslog.conf").unlink()
+    (root / "var" / "log" / "journal").mkdir(parents=True)
+    notes = []
+    for s in plugins.sources(load(), notes):
+        s.close()
+    assert any("to the journal only" in n for n in notes), notes
