@@ -480,3 +480,32 @@ def test_class_members_read_by_their_bare_names() -> None:
     assert b"$i = c::class;" in code and b"$j = d::e;" in code  # not the file's: left alone
     # with nothing called through a value, a class's constants are left as written
     assert fold.normalized(lex(b"<?php class C { const B = 'x'; } echo C::B;")) is None
+
+
+@pytest.mark.parametrize(
+    ("php", "want"),
+    [
+        (
+            b"$f = function ($c) use ($x) { system($c); }; $f($_GET['c']);",
+            b"function fnvar_f($c) { system($c); }; fnvar_f($_GET['c']);",
+        ),
+        (
+            b"$get = fn($u) => file_get_contents($u); echo $get('a');",
+            b"function fnvar_get($u) { return  file_get_contents($u); }; echo fnvar_get('a');",
+        ),
+        # set twice: which closure a call means is not known, so both are left
+        (b"$f = fn($a) => $a; $f = fn($a) => 1; $f(2);", None),
+        # an object's property and a static closure's name are not the variable
+        (b"$o->f = fn($a) => $a; $o->f(1);", None),
+        (b"no closures here", None),
+    ],
+)
+def test_closures_held_by_a_variable_read_as_functions(php: bytes, want: bytes | None) -> None:
+    got = fold.named_closures(php)
+    assert got == (php if want is None else want)
+
+
+@given(st.text(alphabet="$f=fn()unse{}; =>x,'\"c", max_size=60))
+@settings(max_examples=300, deadline=None)
+def test_named_closures_never_raises(text: str) -> None:
+    fold.named_closures(text.encode())
