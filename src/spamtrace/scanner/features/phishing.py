@@ -288,7 +288,7 @@ def _spam_keyword_remote_page(ctx: Ctx, rule: Rule) -> Hit | None:
     licensed pharmacy's or a casino affiliate's own CMS, fetched for a page's slug, needs
     neither the host name nor a random keyword."""
     text = string_text(ctx)
-    if _PHARMA.search(text) is None:
+    if prefiltered_search(_PHARMA, text) is None:
         return None
     code = ctx.code
     value = ctx.lx.value
@@ -3993,7 +3993,7 @@ def _hidden_remote_links(ctx: Ctx, rule: Rule) -> Hit | None:
     site's own hidden block (a modal, a honeypot field) holds its own content, and a widget
     fetched from a web address is shown."""
     text = string_text(ctx)
-    if (_HIDDEN_STYLE.search(text) is None and text.find(b" hidden") < 0) or text.find(
+    if (prefiltered_search(_HIDDEN_STYLE, text) is None and text.find(b" hidden") < 0) or text.find(
         b"http"
     ) < 0:
         return None
