@@ -174,10 +174,24 @@ static PyObject *tail(PyObject *self, PyObject *args) {
         unsigned char c = d[i];
         Py_ssize_t j; /* the token is d[i:j] when one matches here */
         if (c == '\'' || c == '"' || c == '`') {
+            /* to the first c or backslash (an escape: skip the byte after it; a backslash
+             * that ends the data ends the body): the next c found once and kept until an
+             * escape steps past it, each backslash before it found by its own search */
             j = i + 1;
+            Py_ssize_t quote = -1; /* the offset of the next c from j (n: none), once found */
             for (;;) {
-                while (j < n && d[j] != c && d[j] != '\\') j++;
-                if (j + 1 < n && d[j] == '\\') { j += 2; continue; }
+                if (quote < j) {
+                    const unsigned char *q = j < n ? memchr(d + j, c, (size_t)(n - j)) : NULL;
+                    quote = q ? q - d : n;
+                }
+                const unsigned char *b =
+                    quote > j ? memchr(d + j, '\\', (size_t)(quote - j)) : NULL;
+                if (b == NULL) {
+                    j = quote;
+                    break;
+                }
+                j = b - d;
+                if (j + 1 < n) { j += 2; continue; }
                 break;
             }
             if (j < n && d[j] == c) j++;

@@ -75,6 +75,28 @@ def test_same_as_python_on_any_bytes(data: bytes) -> None:
     assert tail(data, 0, 2) == lexer._tail_py(data, 0, 2)
 
 
+# a literal's body: its quote, escapes of the quote, of a backslash and of other bytes, the
+# other quotes, and a backslash that ends the text
+_BODY_PIECES = [b"'", b'"', b"`", b"\\", b"\\'", b'\\"', b"\\\\", b"\\n", b"a", b"ab", b"\n", b"$x"]
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(st.sampled_from(_BODY_PIECES), max_size=30), st.sampled_from([b"'", b'"', b"`"]))
+def test_literal_bodies_same_as_python(pieces: list[bytes], quote: bytes) -> None:
+    data = b"<?php $a = " + quote + b"".join(pieces)
+    assert tail(data, 6, 0) == lexer._tail_py(data, 6, 0)
+
+
+def test_literal_bodies_long_and_escaped() -> None:
+    for data in (
+        b"'" + b"\\'" * 100_000 + b"x",  # every quote escaped: the body runs to the end
+        b"'" + b"\\a" * 100_000 + b"'; $b",
+        b'"' + b"x" * 300_000 + b"\\",  # a backslash that ends the text
+        b"'" + b"a" * 300_000 + b"' . '" + b"\\\\" * 1000 + b"'",
+    ):
+        assert tail(data, 0, 0) == lexer._tail_py(data, 0, 0)
+
+
 def test_output_shape() -> None:
     src = b"$a = 'x'; // c\n$B = \"y\\n\" . `ls`; /* z\n */ ?>html<?= $c; <<<'N'\nraw\nN;\n#x"
     code, raws, kinds, long_, escaped, html, comments, regions = tail(src, 0, 10)
