@@ -559,3 +559,50 @@ def test_a_script_that_deletes_itself_is_named_deleted_and_read_through_its_open
         # the scan reads it through /proc/PID/fd/N and says so, most times; once in three
         # runs on a loaded machine it named the path and found no such file (not asserted)
         assert not php.exists() and spam_in_sink(world) - spam_before <= 1
+
+
+MAPPED_SENDER = """\
+import socket, sys, time
+host, n = sys.argv[1], int(sys.argv[2])
+for i in range(n):
+    s = socket.socket(socket.AF_INET6)  # an IPv6 socket to the MX's IPv4-mapped address
+    s.settimeout(2)
+    try:
+        s.connect(("::ffff:" + host, 25))
+        print("connected", flush=True)
+    except OSError as exc:
+        print("failed", exc, flush=True)
+    s.close()
+    time.sleep(0.1)
+"""
+
+
+def test_a_connect_to_an_ipv4_mapped_address_is_the_ipv4_destination(server_world: World) -> None:
+    """An AF_INET6 socket connected to ``::ffff:<MX>`` sends IPv4 packets: the tracepoint named
+    the destination ``[::ffff:10.x.x.x]:25`` where NFLOG (and sock_diag) say ``10.x.x.x:25``,
+    so the refused attempts did not join the sender's incident but opened a second one,
+    attributed by uid only."""
+    world = server_world
+    assert world.uploads is not None and world.uid is not None
+    path = world.uploads / "mapped.py"
+    path.write_text(MAPPED_SENDER)
+    os.chown(path, world.uid, -1)
+    with watching(world, "enforce", stop=False, quarantine=False) as w:
+        proc = world.spawn_as_user(["/usr/bin/python3", path.name, world.mx_ip, "10"])
+        out, _ = proc.communicate(timeout=60)
+        assert "failed" in out, out  # refused once blocked
+
+        def mine() -> list[dict[str, Any]]:
+            r = w.cli("incidents", "--json", "--since", "all", "--db", str(w.db))
+            docs = json.loads(r.stdout)["incidents"] if r.stdout else []
+            return [i for i in docs if i["uid"] == world.uid]
+
+        # the refused attempts join the sender's own incident (named by its script)
+        inc = wait_for(lambda: [i for i in mine() if i["blocked"] > 0 and i["scripts"]])
+        attempts = [
+            x for x in w.lines
+            if x.get("type") == "connect-attempted" and x.get("uid") == world.uid
+        ]  # fmt: skip
+    assert {x["remote"] for x in attempts} == {f"{world.mx_ip}:25"}, attempts[:2]
+    assert len(mine()) == 1, mine()
+    assert inc[0]["destinations"] == [f"{world.mx_ip}:25"] and inc[0]["scripts"], inc[0]
