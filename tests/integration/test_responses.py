@@ -606,3 +606,48 @@ def test_a_connect_to_an_ipv4_mapped_address_is_the_ipv4_destination(server_worl
     assert {x["remote"] for x in attempts} == {f"{world.mx_ip}:25"}, attempts[:2]
     assert len(mine()) == 1, mine()
     assert inc[0]["destinations"] == [f"{world.mx_ip}:25"] and inc[0]["scripts"], inc[0]
+
+
+EXEC_FIRST = """\
+import os, socket, sys, time
+s = socket.socket()
+s.settimeout(2)
+s.connect((sys.argv[1], 25))
+time.sleep(0.3)  # then it becomes another program, same pid, same folder
+os.execv("/usr/bin/perl", ["perl", "then.pl", sys.argv[1]])
+"""
+EXEC_THEN = r"""
+use IO::Socket::INET;
+for my $i (1 .. 30) {
+    my $s = IO::Socket::INET->new(PeerAddr => $ARGV[0], PeerPort => 25, Timeout => 2);
+    close($s) if $s;
+    select(undef, undef, undef, 0.03);
+}
+"""
+
+
+def test_a_sender_that_execs_another_program_is_read_again(server_world: World) -> None:
+    """A process that connects, then execs another program (same pid, start time and folder):
+    the live read of its first connect was reused for 2 s, so the new program's connects were
+    attributed to the old one (`python3 first.py` for perl's `then.pl`)."""
+    world = server_world
+    assert world.uploads is not None and world.uid is not None
+    for name, body in (("first.py", EXEC_FIRST), ("then.pl", EXEC_THEN)):
+        path = world.uploads / name
+        path.write_text(body)
+        os.chown(path, world.uid, -1)
+    with watching(world, "enforce", stop=False, quarantine=False) as w:
+        proc = world.spawn_as_user(["/usr/bin/python3", "first.py", world.mx_ip])
+        proc.communicate(timeout=60)
+
+        def attempts() -> list[dict[str, Any]]:
+            return [
+                x for x in w.lines
+                if x.get("type") == "connect-attempted" and x.get("uid") == world.uid
+            ]  # fmt: skip
+
+        seen = wait_for(lambda: len(attempts()) >= 31 and attempts())
+    assert len(seen) == 31, [x["scripts"] for x in seen]
+    later = [x["exe"] for x in seen[1:] if x["exe"] != "/usr/bin/perl"]
+    assert not later, f"{len(later)} of perl's 30 connects named {later[0]}"
+    assert all(x["scripts"] == [str(world.uploads / "then.pl")] for x in seen[1:]), seen[1]
