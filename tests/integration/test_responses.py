@@ -12,6 +12,7 @@ import contextlib
 import hashlib
 import json
 import os
+import pwd
 import signal
 import subprocess
 import sys
@@ -24,7 +25,7 @@ from typing import Any
 import pytest
 from stcli import spamtrace
 from test_check import wait_for
-from world import World
+from world import PAYLOADS, World
 
 from spamtrace.actions.process import ProcessSignaller, children_of, read_sender
 from spamtrace.actions.quarantine import Quarantine, QuarantineError
@@ -651,3 +652,38 @@ def test_a_sender_that_execs_another_program_is_read_again(server_world: World) 
     later = [x["exe"] for x in seen[1:] if x["exe"] != "/usr/bin/perl"]
     assert not later, f"{len(later)} of perl's 30 connects named {later[0]}"
     assert all(x["scripts"] == [str(world.uploads / "then.pl")] for x in seen[1:]), seen[1]
+
+
+def test_a_sender_its_own_watchdog_continues_after_the_stop_is_killed(
+    server_world: World,
+) -> None:
+    """A watchdog of the same account sends SIGCONT to all its processes (`kill -CONT -1`)
+    every 0.1 s: the stop was undone at once and the sender went on (refused by the block),
+    while its incident said it was stopped and no longer offered to kill it. Its next connect
+    after the stop proves it runs: it is killed, and the record says why."""
+    world = server_world
+    assert world.uploads is not None and world.uid is not None
+    dog = world.uploads / "dog.sh"
+    dog.write_text("while true; do kill -CONT -1 2>/dev/null; sleep 0.1; done\n")
+    os.chown(dog, world.uid, -1)
+    script = world.tmp / "paced-connect.py"
+    script.write_text((PAYLOADS / "paced-connect.py").read_text())
+    script.chmod(0o644)
+    with watching(world, "enforce", quarantine=False) as w:
+        world.spawn_as_user(["bash", dog.name])
+        # setpriv execs the sender itself (runuser waits in a child of root's that stops
+        # with it, and no watchdog of the user's continues that one)
+        sender = world.spawn(
+            ["setpriv", f"--reuid={world.uid}", f"--regid={pwd.getpwuid(world.uid).pw_gid}",
+             "--clear-groups",
+             "/usr/bin/python3", str(script), world.mx_ip, "25", "100", "0.1"],
+            cwd=world.uploads,
+        )  # fmt: skip
+        sender.communicate(timeout=120)  # 10 s or more when nothing ends it
+        stops = wait_for(lambda: len(w.actions("stop-process")) >= 2 and w.actions("stop-process"))
+    assert stops, w.actions()
+    first, second = stops[:2]
+    assert first["status"] == second["status"] == "done", stops
+    assert first["data"]["signal"] == "stop" and second["data"]["signal"] == "kill", stops
+    assert "another process continued it" in second["detail"], second
+    assert sender.returncode == -signal.SIGKILL, sender.returncode
