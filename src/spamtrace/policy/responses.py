@@ -333,8 +333,8 @@ class Situation:
 
 #: the reason of the kill of a sender that went on after its SIGSTOP
 CONTINUED = (
-    "it connected again after its stop: another process continued it (SIGCONT), "
-    "so it is killed"
+    "it connected again after its stop: another process continued it (a SIGCONT, or a "
+    "tracer that swallowed the SIGSTOP), so it is killed"
 )
 
 
