@@ -94,6 +94,7 @@ class Responder:
         quarantine: Quarantine | None = None,
         mail_queue: MailQueue | None = None,
         clock: Callable[[], float] = time.time,
+        monotonic: Callable[[], float] = time.monotonic,
         emit: Callable[[ActionRecord], None] | None = None,
         released: Callable[[float], frozenset[int]] | None = None,
     ) -> None:
@@ -102,6 +103,7 @@ class Responder:
         )
         self.cfg = cfg
         self.clock = clock
+        self.monotonic = monotonic  # the events' own clock (CLOCK_MONOTONIC): no NTP steps
         self._blocker = blocker
         self._signaller = signaller
         self._quarantine = quarantine
@@ -113,7 +115,7 @@ class Responder:
         self._graced: dict[str, None] = {}
         self._scans: dict[str, tuple[ScannedFile, ...]] = {}
         self._senders: dict[str, Sender] = {}
-        #: stop key (``stop-process:PID:START``) -> when this run sent its SIGSTOP
+        #: stop key (``stop-process:PID:START``) -> when this run sent its SIGSTOP (monotonic)
         self._stopped: dict[str, float] = {}
         #: incidents whose sender connected again after its stop (continued by another process)
         self._continued: dict[str, None] = {}
@@ -217,20 +219,20 @@ class Responder:
         sender = sender_of(att)
         if sender is not None:
             self._remember(self._senders, inc.id, sender)
-            self._check_continued(inc, sender, att.event.wall)
+            self._check_continued(inc, sender, getattr(att.event, "monotonic", None))
         return self._decide(inc, att.event.wall)
 
-    def _check_continued(self, inc: Incident, sender: Sender, wall: float) -> None:
+    def _check_continued(self, inc: Incident, sender: Sender, when: float | None) -> None:
         """A sender this run stopped (SIGSTOP) that connects again after the stop was
         continued by another process: a watchdog of its own account sending SIGCONT (`kill
         -CONT -1`) undid the stop at once, while its incident said "stopped" and dropped the
         advice to kill it. Its stop is decided again, as a kill (:data:`CONTINUED`); not after
         `spamtrace release`, which continues it on purpose."""
-        if sender.start_time is None:
+        if sender.start_time is None or when is None:
             return
         key = f"{ActionKind.STOP_PROCESS.value}:{sender.pid}:{sender.start_time:.2f}"
         at = self._stopped.get(key)
-        if at is None or wall <= at + CONTINUED_AFTER:
+        if at is None or when <= at + CONTINUED_AFTER:
             return  # not stopped by this run, or a connect made before the stop landed
         del self._stopped[key]
         if inc.uid is not None and inc.uid in self._released_since(
@@ -648,7 +650,7 @@ class Responder:
             return
         at = self.clock()
         if d.signal == "stop":
-            self._remember(self._stopped, d.key, at)
+            self._remember(self._stopped, d.key, self.monotonic())
         self._fast.put(_Children(d, at))
 
     def _stop_failed(self, d: StopProcess, why: str) -> ActionRecord:

@@ -983,6 +983,7 @@ def test_a_connect_after_the_stop_kills_the_sender_one_made_before_does_not() ->
     r = Responder(
         cfg(mode="enforce", responses__stop_after=1), MTA, blocker=FakeBlocker(),
         signaller=signaller, clock=lambda: now[0],  # type: ignore[arg-type]
+        monotonic=lambda: now[0] - 1000,  # the events' clock (watchfake: wall - 1000)
     )  # fmt: skip
     t = IncidentTracker()
     for wall in (100.0, 100.01):  # the second was made as the SIGSTOP landed: handled after it
