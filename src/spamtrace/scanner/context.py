@@ -1530,6 +1530,8 @@ _SESSION_KEY_TEST = re.compile(
 )
 _SESSION_KEY_SET = re.compile(rb"\$_session\s*\[\s*\x01(\d+)\x01\s*\]\s*=(?![=>])")
 _LEAVES = re.compile(rb"(?<![\w$>:])(?:exit|die|return)\b|(?<![\w$>:])header\s*\(\s*\x01")
+# a statement that ends the script: exit('...'), die, return
+_LEAVE_STMT = re.compile(rb"\s*(?:exit|die|return)\b")
 
 
 def site_session_gated(ctx: Ctx, pos: int) -> bool:
@@ -1550,15 +1552,22 @@ def site_session_gated(ctx: Ctx, pos: int) -> bool:
             continue  # another test beside it
         body = code[cond_end + 1 : cond_end + 40].lstrip()
         if body[:1] != b"{":
-            continue
-        at = code.index(b"{", cond_end)
-        end = at + 1 + close_paren(code[at + 1 : at + 8000], 123, 125)
-        if negated:
-            # the visitor without the key is sent away before pos
-            if not (end <= pos and _LEAVES.search(code, at, end)):
+            # if (empty($_SESSION['k'])) exit('...'); the one statement sends the visitor
+            # without the key away before pos
+            semi = code.find(b";", cond_end)
+            if not negated or _LEAVE_STMT.match(code, cond_end + 1) is None:
                 continue
-        elif not at < pos < end:
-            continue
+            if not 0 <= semi < pos:
+                continue
+        else:
+            at = code.index(b"{", cond_end)
+            end = at + 1 + close_paren(code[at + 1 : at + 8000], 123, 125)
+            if negated:
+                # the visitor without the key is sent away before pos
+                if not (end <= pos and _LEAVES.search(code, at, end)):
+                    continue
+            elif not at < pos < end:
+                continue
         key = ctx.lx.value(int(m.group(2)))
         if not any(ctx.lx.value(int(w.group(1))) == key for w in _SESSION_KEY_SET.finditer(code)):
             return True

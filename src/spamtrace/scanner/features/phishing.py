@@ -2647,14 +2647,49 @@ def _js_form_skimmer(ctx: Ctx, rule: Rule) -> Hit | None:
             _JS_PAYMENT_WORDS.search(ctx.code) is None
         ):
             continue
+        if _named_fields_only(text, m, hi):
+            continue
         return Hit(ctx.line_of_string(max(0, string_at(ctx, m.start()))), excerpt(text[lo:hi]))
     return None
+
+
+# the form read into a variable: var f = new FormData(e.target)
+_FORM_DATA_VAR = re.compile(
+    rb"(?:\bvar|\blet|\bconst|[;,{(])\s*([a-z_$][\w$]{0,40})\s*=\s*new\s+formdata\s*\($"
+)
+# ... whose use is one named field: f.get('cart_count')
+_FORM_FIELD_GET = re.compile(rb"\.get(?:all)?\s*\(\s*['\"]([^'\"]{0,60})['\"]\s*\)")
+# fields a skimmer wants: card, code, expiry, password, account
+_SECRET_FIELD = re.compile(
+    _JS_PAYMENT_WORDS.pattern + rb"|pass|pwd|\bpin\b|ssn|iban|account|\bcc\b|security|code"
+)
+
+
+def _named_fields_only(text: bytes, m: re.Match[bytes], hi: int) -> bool:
+    """Whether the form read at ``m`` (``new FormData(...)`` kept in a variable) is used
+    only to pick single fields by name, none of them a card, code or password field
+    (``f.get('cart_count')``): analytics that count a checkout, not a copy of what the buyer
+    typed. A skimmer sends the form whole (the variable itself, ``Object.fromEntries(f)``,
+    a loop over its entries) or its card and password fields."""
+    d = _FORM_DATA_VAR.search(text, max(0, m.end() - 80), m.end())
+    if d is None:
+        return False
+    rest = text[m.end() : hi]
+    used = re.compile(rb"(?<![\w$.])" + re.escape(d.group(1)) + rb"(?![\w$])")
+    uses = list(itertools.islice(used.finditer(rest), 20))
+    if not uses:
+        return False
+    for u in uses:
+        g = _FORM_FIELD_GET.match(rest, u.end())
+        if g is None or _SECRET_FIELD.search(g.group(1)) is not None:
+            return False
+    return True
 
 
 # SQL that appends to every post or option: UPDATE wp_posts SET post_content =
 # CONCAT(post_content, ...)
 _SQL_APPEND_CONTENT = re.compile(
-    rb"update\s[^\x00]{0,80}?\bset\s+`?(?:post_content|post_excerpt|option_value|meta_value|"
+    rb"update\s[^\x00]{0,80}?\bset\s+`?(post_content|post_excerpt|option_value|meta_value|"
     rb"comment_content|content|body|html)`?\s*=\s*concat\s*\("
 )
 # a script or frame of another host
@@ -2688,9 +2723,30 @@ def _db_script_inject(ctx: Ctx, rule: Rule) -> Hit | None:
         set_to = re.search(rb"\$" + re.escape(var) + rb"\s*=\s*\x01(\d+)\x01", code)
         if set_to is not None:
             held.append(int(set_to.group(1)))
-    if not any(_FOREIGN_TAG.search(value(i).lower()) for i in held):
+    tags = [t for i in held for t in _FOREIGN_TAG_HOST.findall(value(i).lower())]
+    if not tags:
+        return None
+    if m.group(1) in _SETTING_COLUMNS and all(_TAG_SERVICE.search(h) for h in tags):
+        # one setting row given the site's own analytics tag (a setup step writing its
+        # Google Tag Manager snippet into the footer-scripts option): the script of a tag
+        # service the site's owner signs up to, not a host of the script's own; every post
+        # given a script stays an injection whoever serves it
         return None
     return Hit(ctx.line_of_string(idx), excerpt(m.group(0)))
+
+
+# the host of a script or frame of another host
+_FOREIGN_TAG_HOST = re.compile(
+    rb"<(?:script|iframe)\b[^>]{0,200}?\bsrc\s*=\s*['\"]?(?:https?:)?//([a-z0-9.-]{1,100})"
+)
+# columns that hold one setting each (an option, a post's or a user's meta value)
+_SETTING_COLUMNS = (b"option_value", b"meta_value")
+# the hosts of the analytics and tag services a site's owner adds to its own pages
+_TAG_SERVICE = re.compile(
+    rb"(?:^|\.)(?:googletagmanager\.com|google-analytics\.com|plausible\.io|"
+    rb"static\.cloudflareinsights\.com|cdn\.usefathom\.com|static\.hotjar\.com|"
+    rb"connect\.facebook\.net|js\.hs-scripts\.com|snap\.licdn\.com)$"
+)
 
 
 _STMT_VAR = re.compile(rb"\$(" + NAME_P + rb")\b(?!\s*->)")
