@@ -973,8 +973,13 @@ class FakeSignaller:
         self.sent.append((pid, how))
         return None
 
-    def signal_children(self, pid: int, uid: int, how: str) -> tuple[list[Any], list[str]]:
-        return [], []
+    def signal_rest(
+        self, pid: int, start_time: float, uid: int, how: str, sender: Any = None,
+        *, exited: bool = False,
+    ) -> Any:  # fmt: skip
+        from spamtrace.actions.process import tree_result
+
+        return tree_result(pid, start_time, how, [], [], exited=exited)
 
 
 def test_a_connect_after_the_stop_kills_the_sender_one_made_before_does_not() -> None:
