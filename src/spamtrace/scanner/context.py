@@ -1526,22 +1526,62 @@ except ImportError:  # pragma: no cover - exercised by the tests through the _py
 
 
 _SESSION_KEY_TEST = re.compile(
-    rb"if\s*\(\s*(!?)\s*(?:isset|empty)\s*\(\s*\$_session\s*\[\s*\x01(\d+)\x01\s*\]"
+    rb"if\s*\(\s*(!?)\s*(?:(?:isset|empty)\s*\(\s*\$_session\s*\[\s*\x01(\d+)\x01\s*\]|"
+    # ... or the CMS's own check of the signed-in user (WordPress's capabilities)
+    rb"(?:current_user_can|is_user_logged_in)\s*\()"
 )
 _SESSION_KEY_SET = re.compile(rb"\$_session\s*\[\s*\x01(\d+)\x01\s*\]\s*=(?![=>])")
-_LEAVES = re.compile(rb"(?<![\w$>:])(?:exit|die|return)\b|(?<![\w$>:])header\s*\(\s*\x01")
+_LEAVES = re.compile(
+    rb"(?<![\w$>:])(?:exit|die|return|wp_die)\b|(?<![\w$>:])header\s*\(\s*\x01"
+)
 
 
 def site_session_gated(ctx: Ctx, pos: int) -> bool:
     """Whether offset ``pos`` runs only for a visitor the site's own login let in: inside
     ``if (isset($_SESSION['k'])) { ... }``, or after ``if (!isset($_SESSION['k'])) { ...
-    exit; }`` (``empty()`` the other way round), for a key the file never sets itself. A
-    planted tool that keeps a session sets its key after its own password check; an admin
-    page or a member's page relies on the site's sign-in (an editor, an invitation form)."""
+    exit; }`` (``empty()`` the other way round; the exit also given without braces), for a
+    key the file never sets itself, or behind WordPress's ``current_user_can()`` or
+    ``is_user_logged_in()`` tested the same ways. A planted tool that keeps a session sets
+    its key after its own password check; an admin page or a member's page relies on the
+    site's sign-in (an editor, an invitation form)."""
     code = ctx.code
-    first = ctx.first(b"$_session")
+    first = min(
+        (p for p in (ctx.first(b"$_session"), ctx.first(b"current_user_can"),
+                     ctx.first(b"is_user_logged_in")) if p >= 0),
+        default=-1,
+    )
     if first < 0 or first > pos:  # no session test before pos (asked once per finding)
         return False
+    for m in itertools.islice(_SESSION_KEY_TEST.finditer(code, 0, pos), 20):
+        negated = (m.group(1) == b"!") != (code.find(b"empty", m.start(), m.end()) >= 0)
+        opened = code.index(b"(", m.start())
+        cond_end = opened + 1 + close_paren(code[opened + 1 : opened + 600])
+        if re.search(rb"\|\||&&|\bor\b|\band\b", code[opened:cond_end]):
+            continue  # another test beside it
+        body = code[cond_end + 1 : cond_end + 40].lstrip()
+        if body[:1] != b"{":
+            # no braces: the one statement after the test sends the visitor away
+            if not negated:
+                continue
+            at = cond_end + 1 + (len(code[cond_end + 1 : cond_end + 40]) - len(body))
+            leaves = _LEAVES.match(code, at)
+            if leaves is None or code.find(b";", at, pos) < 0:
+                continue
+        else:
+            at = code.index(b"{", cond_end)
+            end = at + 1 + close_paren(code[at + 1 : at + 8000], 123, 125)
+            if negated:
+                # the visitor without the key is sent away before pos
+                if not (end <= pos and _LEAVES.search(code, at, end)):
+                    continue
+            elif not at < pos < end:
+                continue
+        if m.group(2) is None:
+            return True  # the CMS's sign-in: no key the file could set
+        key = ctx.lx.value(int(m.group(2)))
+        if not any(ctx.lx.value(int(w.group(1))) == key for w in _SESSION_KEY_SET.finditer(code)):
+            return True
+    return False
     for m in itertools.islice(_SESSION_KEY_TEST.finditer(code, 0, pos), 20):
         negated = (m.group(1) == b"!") != (code.find(b"empty", m.start(), m.end()) >= 0)
         opened = code.index(b"(", m.start())
