@@ -61,6 +61,47 @@ if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
             --no-remove "${missing[@]}" >/dev/null
     fi
 fi
+# rsyslogd and syslog-ng for tests/integration/test_syslog_rules.py, which checks spamtrace's
+# reading of their rules against the daemons themselves: unpacked from their packages into
+# .cache/syslogd, never installed (either would take this host's /dev/log, and the two conflict);
+# the tests run them on sockets of their own. Without them those tests are skipped.
+unpack_syslogd() {
+    local dir=.cache/syslogd root libs
+    if [ -x "$dir/rsyslogd" ] && [ -x "$dir/syslog-ng" ]; then return 0; fi
+    command -v apt-get >/dev/null && command -v dpkg-deb >/dev/null || return 0
+    mkdir -p "$dir/debs" "$dir/root"
+    if ! (cd "$dir/debs" && apt-get download -q rsyslog libestr0 libfastjson4 syslog-ng-core \
+            libivykis0 libnet1 libpcre3 >/dev/null 2>&1); then
+        echo "test.sh: could not download rsyslog and syslog-ng: their tests are skipped" >&2
+        return 0
+    fi
+    for deb in "$dir"/debs/*.deb; do
+        [ -e "$deb" ] || continue
+        if ! dpkg-deb -x "$deb" "$dir/root" 2>/dev/null; then
+            echo "test.sh: could not unpack $deb (rsyslog, syslog-ng): their tests are skipped" >&2
+            return 0
+        fi
+    done
+    if [ ! -e "$dir/root/usr/sbin/rsyslogd" ] || [ ! -e "$dir/root/usr/sbin/syslog-ng" ]; then
+        echo "test.sh: no rsyslogd or syslog-ng was unpacked: their tests are skipped" >&2
+        return 0
+    fi
+    root=$(cd "$dir/root" && pwd)
+    libs="$root/lib/x86_64-linux-gnu:$root/usr/lib/x86_64-linux-gnu:$root/usr/lib/syslog-ng"
+    libs="$libs:$(dirname "$(find "$root" -name 'libestr.so*' | head -n 1)")"
+    printf '#!/bin/sh\nexec env LD_LIBRARY_PATH=%s %s -M %s "$@"\n' "$libs" \
+        "$root/usr/sbin/rsyslogd" "$(dirname "$(find "$root" -name imuxsock.so | head -n 1)")" \
+        > "$dir/rsyslogd"
+    printf '#!/bin/sh\nexec env LD_LIBRARY_PATH=%s %s --module-path=%s "$@"\n' "$libs" \
+        "$root/usr/sbin/syslog-ng" "$(dirname "$(find "$root" -name libaffile.so | head -n 1)")" \
+        > "$dir/syslog-ng"
+    chmod +x "$dir/rsyslogd" "$dir/syslog-ng"
+}
+unpack_syslogd
+if [ -x .cache/syslogd/rsyslogd ]; then
+    export SPAMTRACE_TEST_RSYSLOGD="${SPAMTRACE_TEST_RSYSLOGD:-$PWD/.cache/syslogd/rsyslogd}"
+    export SPAMTRACE_TEST_SYSLOG_NG="${SPAMTRACE_TEST_SYSLOG_NG:-$PWD/.cache/syslogd/syslog-ng}"
+fi
 scripts/install.sh -e ".[test]"
 echo "== ruff"; .venv/bin/ruff check src tests bench
 echo "== mypy"; .venv/bin/mypy

@@ -41,6 +41,7 @@ def _unit_tests_read_no_host_php_config(
     # nor the host's Exim and syslog configuration (where Exim writes its main log)
     monkeypatch.setattr(mail, "SYSLOG_CONFIG_ROOT", str(tmp_path_factory.mktemp("no-syslog")))
     monkeypatch.setattr(mail, "EXIM_CANDIDATES", ())
+    monkeypatch.setattr(mail, "POSTCONF_CANDIDATES", ())
 
 
 @pytest.fixture(autouse=True)

@@ -38,10 +38,31 @@ class EximLogging:
     syslog_notes: tuple[str, ...] = ()
 
 
+#: at most this many files of rsyslog's configuration are read (includes of includes)
+MAX_RSYSLOG_FILES = 512
+
+
 def rsyslog_configs(files: ConfigFiles) -> list[tuple[str, str]]:
-    """(path, text) of rsyslog's configuration: the main file, then its folder's ``*.conf``
-    (by name); a file that cannot be read is left out."""
-    return _configs(files, rsyslog.MAIN, rsyslog.FOLDER)
+    """(path, text) of rsyslog's configuration: the main file, then every file its include
+    statements name (``$IncludeConfig``, ``include(file=...)``: a file, a glob, a folder),
+    and theirs; a file that cannot be read is left out. Where each is read is
+    :func:`spamtrace.audit.rsyslog.ordered`'s business."""
+    out: list[tuple[str, str]] = []
+    seen: set[str] = set()
+    todo = [rsyslog.MAIN]
+    while todo and len(out) < MAX_RSYSLOG_FILES:
+        path = todo.pop(0)
+        if path in seen:
+            continue
+        seen.add(path)
+        text = files.read_text(path)
+        if text is None:
+            continue
+        out.append((path, text))
+        for pattern in rsyslog.includes(text):
+            if pattern.startswith("/"):
+                todo += files.glob(pattern + "*" if pattern.endswith("/") else pattern)
+    return out
 
 
 def syslogng_configs(files: ConfigFiles) -> list[tuple[str, str]]:

@@ -22,6 +22,7 @@ from dataclasses import dataclass, replace
 from spamtrace.audit.environment import AuditEnv
 from spamtrace.audit.eximlog import FIRST_LOG, NOT_WRITTEN, exim_main_logs
 from spamtrace.audit.finding import Finding, Status
+from spamtrace.audit.postfixlog import PostfixLog
 from spamtrace.config import Config
 from spamtrace.safetext import escape
 
@@ -73,6 +74,13 @@ class MtaSnapshot:
     syslog_files: tuple[tuple[str, str], ...] = ()
     #: what of the syslog daemon's configuration could not be read (not escaped)
     syslog_notes: tuple[str, ...] = ()
+    #: where Postfix logs (:mod:`spamtrace.audit.postfixhost`); None: not asked, or neither
+    #: ``postconf`` nor main.cf could say
+    postfix_log: PostfixLog | None = None
+    #: whether Postfix's log file is there (None: not known, or no file)
+    postfix_log_written: bool | None = None
+    #: what of the syslog daemon's configuration could not be read, for Postfix's lines
+    postfix_syslog_notes: tuple[str, ...] = ()
 
 
 # --------------------------------------------------------------------------- parsing (pure)
@@ -207,7 +215,7 @@ def judge(snap: MtaSnapshot, cfg: Config) -> list[Finding]:
         _smarthost(snap),
         _exim_log(snap),
         _exim_log_file(snap, cfg),
-        _postfix_log(snap),
+        _postfix_log(snap, cfg),
         _limits(snap),
     ]
 
@@ -460,12 +468,13 @@ def _where_set(ex: EximInfo) -> list[str]:
     return out
 
 
-def _postfix_log(snap: MtaSnapshot) -> Finding:
+def _postfix_log(snap: MtaSnapshot, cfg: Config) -> Finding:
     fid = "mta.postfix-logging"
     why = (
         "Postfix's pickup logs only `uid=N from=<…>` for mail() and sendmail submissions, never "
         "the script; the script path comes from PHP's `mail.log` (see php.mail-log). The log "
-        "must also reach a file: Postfix logs through syslog unless `maillog_file` is set."
+        "must also reach a file that spamtrace reads: Postfix logs through syslog (the file "
+        "the syslog daemon writes its `postfix/*` lines to) unless `maillog_file` is set."
     )
     if snap.postfix is None:
         return Finding(
@@ -488,7 +497,10 @@ def _postfix_log(snap: MtaSnapshot) -> Finding:
         "`postlog` in master.cf) or run a syslog daemon; and set php `mail.log` with "
         "php_admin_value in every FPM pool (php.mail-log)."
     )
-    if maillog:
+    log = snap.postfix_log
+    if log is not None:
+        status, title, fix = _postfix_log_file(log, snap, cfg, ev)
+    elif maillog:
         ev.append(f"{escape(snap.postfix.source)}:{line}: maillog_file = {escape(maillog)}")
         status, title = Status.PASS, "Postfix logs to a file (maillog_file)"
     elif snap.syslog_socket:
@@ -500,6 +512,44 @@ def _postfix_log(snap: MtaSnapshot) -> Finding:
     if problems and status is Status.PASS:
         status, title = Status.WARN, title + " (some main.cf lines could not be parsed)"
     return Finding(fid, status, title, tuple(ev), why, fix)
+
+
+def _postfix_log_file(
+    log: PostfixLog, snap: MtaSnapshot, cfg: Config, ev: list[str]
+) -> tuple[Status, str, str]:
+    """(status, title, fix) of where Postfix logs and whether `mail`, `check` and the daemon
+    read it; ``ev`` gets the evidence."""
+    from spamtrace.audit.postfixlog import FIX
+
+    ev += [escape(e) for e in log.evidence]
+    ev += [f"the syslog daemon's configuration: {escape(n)}" for n in snap.postfix_syslog_notes]
+    listed = cfg.mail.postfix_logs
+    configured = cfg.is_set("mail.postfix_logs")
+    ev.append(
+        f"[mail] postfix_logs = {escape(', '.join(listed) or '(none)')}"
+        + ("" if configured else " (the default)")
+    )
+    if log.file is None:
+        if not snap.syslog_socket and log.how != "stdout":
+            ev.append("no /dev/log: Postfix's syslog lines go nowhere")
+            return Status.WARN, "Postfix's log is lost (no maillog_file, no syslog)", FIX
+        return Status.WARN, escape(log.why), FIX[:1].upper() + FIX[1:] + "."
+    file = escape(log.file)
+    fix = f'Set [mail] postfix_logs = ["{file}"] in /etc/spamtrace/spamtrace.toml.'
+    later = snap.postfix_log_written is False
+    if later:
+        ev.append(f"{file} is not written yet: it is read once Postfix writes it")
+    once = " once Postfix writes it (not written yet)" if later else ""
+    if log.file in listed and (configured or not later):
+        return Status.PASS, f"spamtrace reads Postfix's log {file}{once} ({escape(log.why)})", ""
+    if not configured:  # `mail`, `check` and the daemon find it (service.mail.with_postfix_logs)
+        ev.append("mail, check and the daemon find it where Postfix logs")
+        return Status.PASS, f"spamtrace finds Postfix's log {file}{once} ({escape(log.why)})", fix
+    return (
+        Status.WARN,
+        f"Postfix writes its log to {file}, which [mail] postfix_logs does not list",
+        fix,
+    )
 
 
 def _limits(snap: MtaSnapshot) -> Finding:
@@ -668,13 +718,22 @@ def gather(env: AuditEnv) -> MtaSnapshot:
             there = file_there(str(env.path(found))) if found else None
             exim = replace(exim, main_log_written=there)
     postfix: PostfixInfo | None = None
+    postfix_log: PostfixLog | None = None
+    postfix_written: bool | None = None
+    postfix_notes: tuple[str, ...] = ()
     postconf = env.runner.which("postconf")
     if postconf is not None:
+        from spamtrace.audit.postfixhost import postfix_logging
+
         res = env.runner.run([postconf, "-n"])
         if res.ok:
             postfix = PostfixInfo("postconf -n", res.stdout)
         else:
             postfix = PostfixInfo(POSTFIX_MAIN, env.read_text(POSTFIX_MAIN))
+        where = postfix_logging([postconf], env, env.runner)
+        postfix_log, postfix_notes = where.log, where.syslog_notes
+        if postfix_log is not None and postfix_log.file:
+            postfix_written = file_there(str(env.path(postfix_log.file)))
     return MtaSnapshot(
         kind=kind,
         users=users,
@@ -686,6 +745,9 @@ def gather(env: AuditEnv) -> MtaSnapshot:
         syslog_socket=Path("/dev/log").exists(),
         syslog_files=syslog_files,
         syslog_notes=syslog_notes,
+        postfix_log=postfix_log,
+        postfix_log_written=postfix_written,
+        postfix_syslog_notes=postfix_notes,
     )
 
 

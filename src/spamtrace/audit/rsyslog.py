@@ -25,7 +25,14 @@ what it runs is a file (``-`` before it allowed), an ``action(type="omfile" file
 several joined by ``&``, or a ``{ ... }`` block of them and of filtered rules of their own
 (taken when both filters take the message). A test of another property (``$fromhost``,
 ``$msg``), or of the program's name when it is not known, is not read: a condition that
-needs it to take the message, or to leave it to the ``else``, is not counted. Not read
+needs it to take the message, or to leave it to the ``else``, is not counted. The rules are
+read in rsyslog's order (:func:`ordered`): an include (``$IncludeConfig``,
+``include(file=...)``: a file, a glob, a folder) is replaced at its place by the files it
+names, in the lexical order of their names; a rule that takes the message and stops it
+(``& stop``, the legacy ``& ~``, ``stop`` in a block) keeps it from every later rule. The
+program name rsyslog filters on (``$programname``) is the tag's part before a ``/``
+(``postfix`` of ``postfix/smtpd[12]:``) unless ``global(parser.permitSlashInProgramName=
+"on")``. Not read
 either, as they do not say where a local message goes: a file named by a template
 (``dynaFile=``) and the statements of a ``ruleset()`` (bound to an input of its own). The
 caller then says which setting to set.
@@ -33,8 +40,9 @@ caller then says which setting to set.
 
 from __future__ import annotations
 
+import fnmatch
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 #: rsyslog's Debian and RHEL configuration: the main file, then its folder (by name)
@@ -146,8 +154,8 @@ def statements(text: str, unclosed: list[int] | None = None) -> list[tuple[int, 
             line += 1
             if depth == 0:
                 flush()
-            else:
-                buf.append(" ")
+            else:  # kept: a block's statements are its lines
+                buf.append("\n")
             i += 1
             continue
         if c in "\"'":
@@ -218,11 +226,13 @@ def _outside_quotes(text: str, start: int = 0) -> Iterator[int]:
         i += 1
 
 
-def _actions(text: str) -> tuple[list[str], bool]:
+def _actions(text: str) -> tuple[list[str], bool, bool]:
     """The files the action list ``text`` writes to (``/file``, ``-/file``,
-    ``action(type="omfile" file="/file")``, joined by ``&``) and whether it was one (else a
-    statement of another kind: ``stop``, a template, a nested filter)."""
+    ``action(type="omfile" file="/file")``, joined by ``&``), whether it was one (else a
+    statement of another kind: a template, a nested filter), and whether it ends with
+    ``stop`` (or the legacy discard ``~``): the rules after it do not get the message."""
     files: list[str] = []
+    stops = False
     rest = text.strip()
     while rest:
         if rest.lower().startswith("action") and rest[6:].lstrip().startswith("("):
@@ -247,11 +257,13 @@ def _actions(text: str) -> tuple[list[str], bool]:
             target = word.removeprefix("-").partition(";")[0]  # ;Template: its format
             if target.startswith("/"):
                 files.append(target)
-            elif word.lower() not in ("stop", "~", "&"):
-                return files, bool(files)
+            elif word.lower() in ("stop", "~"):
+                stops = True
+            elif word != "&":
+                return files, bool(files), False
             rest = after.strip()
         rest = rest.removeprefix("&").strip()
-    return files, True
+    return files, True, stops
 
 
 #: how near a filter comes to Exim's own lines: its program name, its facility, or neither
@@ -270,6 +282,9 @@ class Message:
     facility: str = "mail"
     severity: int = INFO
     programs: tuple[str, ...] = ()
+    #: rsyslog's ``global(parser.permitSlashInProgramName="on")``: ``$programname`` of
+    #: ``postfix/smtpd[12]:`` is ``postfix/smtpd``, not ``postfix`` (the default)
+    slash: bool = False
 
 
 def _compare(op: str, have: str, want: str) -> Tri:
@@ -311,7 +326,8 @@ def _property(name: str, op: str, wants: Sequence[str], msg: Message) -> tuple[T
         answers: list[Tri] = []
         for program in msg.programs:
             if name != "syslogtag":
-                answers += [_compare(op, program, w) for w in wants]
+                static = program if msg.slash else program.partition("/")[0]
+                answers += [_compare(op, static, w) for w in wants]
                 continue
             # the tag is `exim[1234]:`, pid and all: what hangs on the pid is not known
             for w in wants:
@@ -526,51 +542,60 @@ def _split_else(body: str) -> tuple[str, str | None]:
     return body, None
 
 
-def _body(text: str, msg: Message, near: int, depth: int = 0) -> list[tuple[str, int]]:
+Found = tuple[list[tuple[str, int]], bool]
+
+
+def _body(text: str, msg: Message, near: int, depth: int = 0) -> Found:
     """(file, how near) for each file a rule's body writes the message to: one action list,
     or a ``{ ... }`` block of statements, each an action list or a filtered rule of its own
     (taken only when that filter takes the message too, and no nearer than the outer one's
-    nearness or its own)."""
+    nearness or its own); and whether it stops the message there (``stop``, ``~``)."""
     text = text.strip()
     if not text.startswith("{"):
-        files, _ = _actions(text)
-        return [(f, near) for f in files]
+        files, _, stops = _actions(text)
+        return [(f, near) for f in files], stops
     inner = text[1 : _closing(text, 0) - 1]
     out: list[tuple[str, int]] = []
-    for stmt in _joined_else(statements(inner)):
-        files, plain = _actions(stmt[1])
+    for stmt in _joined(statements(inner)):
+        files, plain, stops = _actions(stmt[1])
         if plain:
             out += [(f, near) for f in files]
+            if stops:
+                return out, True
         elif depth < _MAX_DEPTH:
-            out += [(f, min(n, near)) for f, n in _rule(stmt[1], msg, depth + 1) or []]
-    return out
+            got, stopped = _rule(stmt[1], msg, depth + 1) or ([], False)
+            out += [(f, min(n, near)) for f, n in got]
+            if stopped:
+                return out, True
+    return out, False
 
 
-def _joined_else(stmts: list[tuple[int, str]]) -> list[tuple[int, str]]:
-    """An ``else`` on a line of its own is part of the ``if`` before it."""
+def _joined(stmts: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """An ``else`` on a line of its own is part of the ``if`` before it, and a legacy
+    ``& action`` line (``& stop``, ``& ~``, ``& /file``) part of the rule before it."""
     out: list[tuple[int, str]] = []
     for line, stmt in stmts:
         if (
             out
             and re.match(r"else(?![\w-])", stmt, re.IGNORECASE)
             and re.match(r"if[\s(]", out[-1][1], re.IGNORECASE)
-        ):
+        ) or (out and stmt.startswith("&") and not out[-1][1].startswith("$")):
             out[-1] = (out[-1][0], f"{out[-1][1]} {stmt}")
         else:
             out.append((line, stmt))
     return out
 
 
-def _rule(stmt: str, msg: Message, depth: int = 0) -> list[tuple[str, int]] | None:
-    """(file, how near) for each file one statement writes the message to; None when it is
-    no rule."""
+def _rule(stmt: str, msg: Message, depth: int = 0) -> Found | None:
+    """(file, how near) for each file one statement writes the message to, and whether it
+    stops the message there; None when it is no rule."""
     low = stmt.lower()
     if stmt.startswith(":"):
         got = _property_filter(stmt, msg)
         if got is None:
-            return []
+            return [], False
         taken, near, rest = got
-        return _body(rest, msg, near, depth) if taken else []
+        return _body(rest, msg, near, depth) if taken else ([], False)
     if not stmt or stmt[0] in "$&" or low.startswith(
         ("module", "input", "template", "global", "ruleset", "include", "main_queue", "lookup",
          "parser", "timezone", "set ", "unset ", "call ", "foreach", "stop", "else")
@@ -586,7 +611,7 @@ def _rule(stmt: str, msg: Message, depth: int = 0) -> list[tuple[str, int]] | No
             if re.match(r"if[\s(]", no, re.IGNORECASE) and depth < _MAX_DEPTH:
                 return _rule(no, msg, depth + 1)
             return _body(no, msg, CAUGHT, depth)
-        return []
+        return [], False
     if low.startswith("action"):
         return None  # an action with no filter: every message, of any facility, in a ruleset
     selector, rest = [*stmt.split(None, 1), ""][:2]
@@ -596,7 +621,92 @@ def _rule(stmt: str, msg: Message, depth: int = 0) -> list[tuple[str, int]] | No
     if "." not in selector:
         return None
     taken, named = _matches(selector, msg.facility, msg.severity)
-    return _body(rest, msg, FACILITY if named else CAUGHT, depth) if taken else []
+    return _body(rest, msg, FACILITY if named else CAUGHT, depth) if taken else ([], False)
+
+
+# --------------------------------------------------------------------------- includes
+_INCLUDE = re.compile(r"include\s*\(", re.IGNORECASE)
+#: includes nested deeper than this are not followed
+MAX_INCLUDE_DEPTH = 16
+
+
+def _include(stmt: str) -> str | None:
+    """The file, glob or folder (``/etc/rsyslog.d/``) an include statement names:
+    ``$IncludeConfig PATTERN`` or ``include(file="PATTERN" ...)``; "" for an include of no
+    file (``include(text=...)``, no argument); None for another statement."""
+    if stmt[:14].lower() == "$includeconfig":
+        words = stmt.split()
+        return words[1] if len(words) > 1 and words[0].lower() == "$includeconfig" else ""
+    if not _INCLUDE.match(stmt):
+        return None
+    at = stmt.index("(")
+    params = {
+        m.group(1).lower(): m.group(2) if m.group(2) is not None else m.group(3)
+        for m in _PARAM.finditer(stmt[at + 1 : _closing(stmt, at)])
+    }
+    return params.get("file") or ""
+
+
+def includes(text: str) -> list[str]:
+    """The files, globs and folders the include statements of a configuration name, in
+    order (what the caller reads for :func:`facility_files`)."""
+    return [p for _, stmt in statements(text) if (p := _include(stmt))]
+
+
+def _segment(pattern: str, name: str) -> bool:
+    if name.startswith(".") and not pattern.startswith("."):
+        return False  # glob(): a wildcard does not match a leading dot
+    return fnmatch.fnmatchcase(name, pattern)
+
+
+def included(pattern: str, paths: Iterable[str]) -> list[str]:
+    """The ``paths`` an include of ``pattern`` reads, in the order rsyslog reads them (sorted,
+    as glob() gives them): a file, a glob (``*`` within one folder), or a folder (a pattern
+    ending in ``/``: every file in it whose name does not start with a dot)."""
+    if pattern.endswith("/"):
+        pattern += "*"
+    want = pattern.split("/")
+    hits = set()
+    for path in paths:
+        got = path.split("/")
+        if len(got) == len(want) and all(_segment(w, g) for w, g in zip(want, got, strict=True)):
+            hits.add(path)
+    return sorted(hits)
+
+
+def ordered(configs: Sequence[tuple[str, str]]) -> Iterator[tuple[str, int, str]]:
+    """(file, first line, text) of each statement of ``configs`` (path, text) in the order
+    rsyslog reads them: the first file's, each include statement replaced by the statements
+    of the files it names (among ``configs``) at its place. A file no include names is not
+    read, as rsyslog does not read it."""
+    texts: dict[str, str] = {}
+    for path, text in configs:
+        texts.setdefault(path, text)
+
+    def walk(path: str, stack: tuple[str, ...]) -> Iterator[tuple[str, int, str]]:
+        for line, stmt in _joined(statements(texts[path])):
+            pattern = _include(stmt)
+            if pattern is None:
+                yield path, line, stmt
+            elif pattern and len(stack) < MAX_INCLUDE_DEPTH:
+                for other in included(pattern, texts):
+                    if other not in stack:  # a file including itself: once
+                        yield from walk(other, (*stack, other))
+
+    if configs:
+        yield from walk(configs[0][0], (configs[0][0],))
+
+
+def _permits_slash(stmts: Iterable[str]) -> bool:
+    """Does a ``global(parser.permitSlashInProgramName="on")`` keep the slash in
+    ``$programname``?"""
+    for stmt in stmts:
+        if stmt[:6].lower() == "global":
+            for m in _PARAM.finditer(stmt):
+                if m.group(1).lower() == "parser.permitslashinprogramname":
+                    value = (m.group(2) if m.group(2) is not None else m.group(3)).lower()
+                    return value in ("on", "yes", "1")
+    return False
 
 
 def facility_files(
@@ -605,16 +715,27 @@ def facility_files(
     severity: int = INFO,
     programs: Sequence[str] = (),
 ) -> list[tuple[str, str]]:
-    """(file, ``path:line`` of the filter) for each file ``configs`` (path, text) write a
-    message of ``facility`` at ``severity`` from a program logging as one of ``programs``
-    to: those whose filter names the program first, then the facility, then the rest."""
-    msg = Message(facility.strip().lower() or "mail", severity, tuple(programs))
+    """(file, ``path:line`` of the filter) for each file ``configs`` (path, text; the main
+    file first, then the files its includes may name) write a message of ``facility`` at
+    ``severity`` from a program logging as one of ``programs`` to: those whose filter names
+    the program first, then the facility, then the rest. The rules after one that stops the
+    message (``stop``, ``& ~``) do not get it."""
+    stmts = list(ordered(configs))
+    msg = Message(
+        facility.strip().lower() or "mail", severity, tuple(programs),
+        _permits_slash(s for _, _, s in stmts),
+    )  # fmt: skip
     found: dict[str, tuple[int, int, str]] = {}  # file: (nearness, order, where)
-    for path, text in configs:
-        for start, stmt in _joined_else(statements(text)):
-            for target, near in _rule(stmt, msg) or []:
-                if target not in found or near < found[target][0]:
-                    order = found[target][1] if target in found else len(found)
-                    found[target] = (near, order, f"{path}:{start}")
+    for path, start, stmt in stmts:
+        got = _rule(stmt, msg)
+        if got is None:
+            continue
+        files, stopped = got
+        for target, near in files:
+            if target not in found or near < found[target][0]:
+                order = found[target][1] if target in found else len(found)
+                found[target] = (near, order, f"{path}:{start}")
+        if stopped:
+            break
     ranked = sorted(found.items(), key=lambda kv: kv[1][:2])
     return [(target, where) for target, (_n, _o, where) in ranked]

@@ -21,7 +21,11 @@ not). A filter is ``and`` / ``or`` / ``not`` over ``facility()``, ``level()`` /
 any other test (``host()``, ``message()``, ``netmask()``) is not read, and a path that needs
 one to take the message is not counted. ``flags(final)`` stops the paths after one that took
 the message, ``flags(fallback)`` is counted only when no other path took it; a path nested in
-another is read with its parent's filters. Files found by a filter on the program's name come
+another is read with its parent's filters. An ``if (...) { } elif (...) { } else { }`` block
+in a path sends the message to the first branch whose condition takes it (a filter
+expression, or the filters of the branch's own block in ``if { filter(...); ... }``), else
+to the ``else`` branch, and the message goes on after the block; a condition that is not
+read leaves its branch and the later ones unread. Files found by a filter on the program's name come
 first, then by one on the facility, then the rest.
 
 A configuration that cannot be read to its end (a brace or a quote never closed, a stray
@@ -435,6 +439,14 @@ class _Reader:
         if "catchall" in flags:
             local = True
         for stmt in body.stmts:
+            branches = _branches(stmt)
+            if branches is not None:
+                if taken is True and depth < MAX_DEPTH:
+                    files, taken = self._if_chain(branches, near, local, depth)
+                    out += files
+                elif taken:
+                    taken = None
+                continue
             head = stmt[0]
             inline = stmt[1] if len(stmt) == 2 and isinstance(stmt[1], Block) else None
             if isinstance(head, Call) and len(stmt) == 1:
@@ -472,11 +484,62 @@ class _Reader:
                 taken = None
         return out, taken, flags, local
 
+    def _if_chain(
+        self, branches: list[tuple[str, tuple[Node, ...], Block]], near: int, local: bool,
+        depth: int,
+    ) -> tuple[list[tuple[str, int]], Tri]:
+        """(file, how near) written by an ``if`` / ``elif`` / ``else`` block that a message
+        reaches, and whether the message goes on after it: the first branch whose condition
+        takes it (a filter expression in the parentheses, or the filters of the branch's own
+        block), or the ``else``; none, and it goes on (the empty ``else`` syslog-ng adds). A
+        condition that is not read leaves its branch and the later ones unread."""
+        out: list[tuple[str, int]] = []
+        for kind, cond, block in branches:
+            if kind == "expr":
+                answer, n = self.expression(cond, depth + 1)
+                if answer is not True:
+                    if answer is None:
+                        return out, None
+                    continue
+                files, taken, _f, _l = self.path(block, True, min(near, n), local, depth + 1)
+                return out + files, taken
+            files, taken, _f, _l = self.path(block, True, near, local, depth + 1)
+            out += files
+            if kind == "else" or taken is not False:
+                return out, taken
+        return out, True
+
     @staticmethod
     def _and(taken: Tri, near: int, got: list[tuple[Tri, int]]) -> tuple[Tri, int]:
         values = [taken, *(a for a, _ in got)]
         both: Tri = False if False in values else (None if None in values else True)
         return both, min([near, *(n for a, n in got if a)])
+
+
+def _branches(stmt: Sequence[Node]) -> list[tuple[str, tuple[Node, ...], Block]] | None:
+    """The branches of a statement ``if (...) { } elif (...) { } else { }`` of a log path:
+    (``expr`` with the filter expression, ``embedded`` for a condition made of the block's
+    own filters, or ``else``; its block). None when the statement is no such block."""
+    out: list[tuple[str, tuple[Node, ...], Block]] = []
+    i = 0
+    while i < len(stmt):
+        node = stmt[i]
+        block = stmt[i + 1] if i + 1 < len(stmt) else None
+        if not isinstance(block, Block):
+            return None
+        word = (node.name if isinstance(node, Call) else str(node)).lower()
+        if word != ("if" if not out else word) or word not in ("if", "elif", "else"):
+            return None
+        if out and out[-1][0] == "else":
+            return None  # nothing after the else
+        if isinstance(node, Call):
+            if word == "else":
+                return None
+            out.append(("expr", node.args, block))
+        else:
+            out.append(("else" if word == "else" else "embedded", (), block))
+        i += 2
+    return out or None
 
 
 def facility_files(

@@ -57,6 +57,12 @@ NOT_THERE_YET = "is not there yet: followed from its first line once it appears"
 SYSLOG_CONFIG_ROOT = "/"
 #: Exim's command names on PATH, asked where it logs (tests: none, or ``[mail] exim_command``)
 EXIM_CANDIDATES = ("exim4", "exim")
+#: Postfix's ``postconf`` on PATH, asked where Postfix logs (tests: none, or a stand-in)
+POSTCONF_CANDIDATES = ("postconf",)
+#: ``config show``'s origin of ``[mail] postfix_logs`` when found where Postfix logs
+POSTFIX_FOUND = "found where Postfix logs (maillog_file, or the syslog daemon's configuration)"
+#: ... and when that file is not written yet (the daemon follows it once it appears)
+POSTFIX_WAITING = "named where Postfix logs, not written yet"
 #: what `mail` says on a server whose config says it runs no MTA
 NO_MTA = (
     'this server runs no MTA ([mta] kind = "none"): the MTA half (its logs, its queue) is not '
@@ -149,8 +155,54 @@ def with_found_logs(cfg: Config, php: PhpMailLogs | None = None) -> tuple[Config
         notes.append(NO_MTA)
     else:
         cfg, notes = with_exim_logs(cfg)
+        cfg, postfix = with_postfix_logs(cfg)
+        notes += postfix
     cfg, more = with_php_logs(cfg, php)
     return cfg, notes + more
+
+
+def with_postfix_logs(cfg: Config) -> tuple[Config, list[str]]:
+    """``cfg`` with ``[mail] postfix_logs`` where this host's Postfix logs, when the key is
+    not configured and Postfix is installed (``postconf`` on PATH): its own file
+    (``maillog_file``), or the file the syslog daemon writes its lines to (rsyslog,
+    syslog-ng: every service's, ``postfix/smtpd``...). A note says which file is read and
+    why; when Postfix's log is in no file (the journal alone, its standard output, a file
+    spamtrace cannot find), the note says so and what to set, and the defaults are read as
+    they are."""
+    if cfg.is_set("mail.postfix_logs") or not POSTCONF_CANDIDATES:
+        return cfg, []
+    postconf = _which(*POSTCONF_CANDIDATES)
+    if not postconf:
+        return cfg, []
+    from spamtrace.audit.eximhost import file_there
+    from spamtrace.audit.files import RootFiles
+    from spamtrace.audit.postfixhost import postfix_logging
+    from spamtrace.audit.postfixlog import FIX
+
+    logging = postfix_logging(postconf, RootFiles(SYSLOG_CONFIG_ROOT), timeout=QUEUE_TIMEOUT)
+    unread = [f"the syslog daemon's configuration: {n}" for n in logging.syslog_notes]
+    log = logging.log
+    if log is None:
+        return cfg, [f"could not ask Postfix where it logs: {logging.error}", *unread]
+    if log.file is None:
+        return cfg, [f"{log.why}: spamtrace reads files: {FIX}", *unread]
+    if log.file in cfg.mail.exim_logs:  # Exim's too (both MTAs through one file): Exim's
+        return cfg, unread
+    if file_there(log.file) is False:
+        mail = replace(cfg.mail, postfix_logs=[log.file])
+        sources = {**cfg.sources, "mail.postfix_logs": POSTFIX_WAITING}
+        note = (
+            f"Postfix's log {log.file} is not written yet: it is read once Postfix writes it "
+            f"({log.why})"
+        )
+        return replace(cfg, mail=mail, sources=sources), [note, *unread]
+    note = (
+        f"{log.why}: {log.file} is read as Postfix's log (set [mail] postfix_logs to name it "
+        "yourself)"
+    )
+    mail = replace(cfg.mail, postfix_logs=[log.file])
+    sources = {**cfg.sources, "mail.postfix_logs": POSTFIX_FOUND}
+    return replace(cfg, mail=mail, sources=sources), [note, *unread]
 
 
 def with_exim_logs(cfg: Config) -> tuple[Config, list[str]]:
@@ -333,14 +385,14 @@ def read_logs(cfg: Config, given: dict[str, Sequence[str]], since: float | None)
         looked = ", ".join([*cfg.mail.exim_logs, *cfg.mail.postfix_logs, *cfg.mail.php_logs])
         from spamtrace.audit.eximlog import NOT_WRITTEN
 
-        unwritten = [n for n in found if NOT_WRITTEN in n]
+        unwritten = [n for n in found if NOT_WRITTEN in n or " is not written yet: " in n]
         if unwritten:  # the file Exim will write: no setting to change
             raise RuntimeFailure(f"no mail log found (looked for {looked or 'nothing'}): "
                                  f"{unwritten[0]}")  # fmt: skip
         raise RuntimeFailure(
             f"no mail log found (looked for {looked or 'nothing'}){_no_mta(cfg)}: set [mail] "
             "exim_logs / postfix_logs / php_logs, or give --exim-log / --postfix-log / --php-log"
-            + ([f"; {n}" for n in found if "exim_logs" in n] or [""])[0]
+            + "".join([f"; {n}" for n in found if "exim_logs" in n or "postfix_logs" in n][:2])
         )
     report = collect(cfg, specs, since)
     if all(c.error and not c.lines for c in report.logs):

@@ -124,7 +124,10 @@ def sources(cfg: Config, notes: list[str] | None = None) -> list[Source]:
     out: list[Source] = []
     if cfg.mail.follow:  # mail-script / mail-auth incidents from the mail logs
         php = php_config()  # read once: the mail.log files and the chroots of their pools
-        cfg = with_found_logs(cfg, php)[0]  # [mail] php_logs, else PHP's; Exim's where it says
+        # [mail] php_logs, else PHP's; Exim's and Postfix's where they say
+        cfg, said = with_found_logs(cfg, php)
+        if notes is not None:  # where Postfix's log was found and why, or that it is in none
+            notes += [n for n in said if n.startswith("Postfix logs")]
         # a log named by hand, or by Exim's or PHP's configuration, not written yet (a fresh
         # Exim's main log, a PHP mail.log before the first mail()): followed from its first line
         waiting = waiting_logs(cfg, php.roots)

@@ -68,12 +68,18 @@ class Recorded(CommandRunner):
 
 def test_the_adapter_reads_rsyslog_only_for_syslog(tmp_path: Path) -> None:
     (tmp_path / "etc/rsyslog.d").mkdir(parents=True)
-    (tmp_path / "etc/rsyslog.conf").write_text("*.*;auth,authpriv.none -/var/log/syslog\n")
-    (tmp_path / "etc/rsyslog.d/50-mail.conf").write_text("local3.* /var/log/exim-local3.log\n")
+    (tmp_path / "etc/rsyslog.conf").write_text(
+        "*.*;auth,authpriv.none -/var/log/syslog\n$IncludeConfig /etc/rsyslog.d/*.conf\n"
+    )
+    (tmp_path / "etc/rsyslog.d/50-mail.conf").write_text(
+        "local3.* /var/log/exim-local3.log\ninclude(file=\"/etc/rsyslog.d/more/\")\n"
+    )
+    (tmp_path / "etc/rsyslog.d/more").mkdir()
+    (tmp_path / "etc/rsyslog.d/more/x").write_text("local3.* /var/log/more.log\n")
     (tmp_path / "etc/rsyslog.d/ignored.txt").write_text("local3.* /not/read\n")
     files = RootFiles(str(tmp_path))
     assert [p for p, _ in rsyslog_configs(files)] == [
-        "/etc/rsyslog.conf", "/etc/rsyslog.d/50-mail.conf",
+        "/etc/rsyslog.conf", "/etc/rsyslog.d/50-mail.conf", "/etc/rsyslog.d/more/x",
     ]  # fmt: skip
     runner = Recorded(recorded("both"))
     got = exim_logging(["/usr/sbin/exim4"], files, runner)
@@ -83,7 +89,11 @@ def test_the_adapter_reads_rsyslog_only_for_syslog(tmp_path: Path) -> None:
     ]
     assert (got.log_file_path, got.syslog_facility) == ("syslog : /var/log/exim4/%slog", "local3")
     assert got.syslog_files == (("/var/log/exim-local3.log", "/etc/rsyslog.d/50-mail.conf:1"),
+                                ("/var/log/more.log", "/etc/rsyslog.d/more/x:1"),
                                 ("/var/log/syslog", "/etc/rsyslog.conf:1"))  # fmt: skip
+    # a drop-in the main file does not include is not read (rsyslog does not read it)
+    (tmp_path / "etc/rsyslog.conf").write_text("*.*;auth,authpriv.none -/var/log/syslog\n")
+    assert [p for p, _ in rsyslog_configs(files)] == ["/etc/rsyslog.conf"]
     own = exim_logging(["exim"], files, Recorded(recorded("debian")))
     assert (own.log_file_path, own.syslog_files) == ("/var/log/exim4/%slog", ())
     failed = exim_logging(["exim"], files, Recorded(recorded("unknown"), returncode=1))

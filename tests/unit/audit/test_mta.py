@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
+
+import pytest
 
 from spamtrace.audit import mta
 from spamtrace.audit.finding import Status
@@ -325,3 +328,81 @@ def test_rsyslog_selectors() -> None:
 
 def fixtures_dir() -> Path:
     return Path(__file__).resolve().parent / "fixtures"
+
+
+def _pf(fixtures: Path) -> mta.PostfixInfo:
+    return mta.PostfixInfo("postconf -n", "myhostname = web1.example.net\n")
+
+
+def _postfix_log(how: str, file: str | None, **kw: object) -> mta.Finding:
+    from spamtrace.audit.postfixlog import PostfixLog
+
+    cfg = kw.pop("cfg", CFG)
+    log = PostfixLog(how, file, f"why {how}", (f"evidence {how}",))
+    snap = _snap(kind="postfix", postfix=_pf(Path()), postfix_log=log, syslog_socket=True, **kw)
+    return _by_id(mta.judge(snap, cfg), "mta.postfix-logging")  # type: ignore[arg-type]
+
+
+def test_postfix_s_log_file_is_named_and_whether_mail_reads_it() -> None:
+    """Where Postfix logs was "through syslog" (a socket there), never the file: now the
+    file and why, and whether `mail`, `check` and the daemon read it."""
+    f = _postfix_log("syslog", "/var/log/mail.log")  # one of the defaults
+    assert f.status is Status.PASS
+    assert f.title == "spamtrace reads Postfix's log /var/log/mail.log (why syslog)"
+    assert "evidence syslog" in f.evidence
+    assert "[mail] postfix_logs = /var/log/mail.log, /var/log/maillog (the default)" in f.evidence
+    f = _postfix_log("syslog", "/var/log/postfix.log")  # found, not among the defaults
+    assert f.status is Status.PASS
+    assert f.title == "spamtrace finds Postfix's log /var/log/postfix.log (why syslog)"
+    assert f.fix == 'Set [mail] postfix_logs = ["/var/log/postfix.log"] in ' \
+        "/etc/spamtrace/spamtrace.toml."
+    f = _postfix_log("maillog_file", "/var/log/mail.log", postfix_log_written=False)
+    assert f.status is Status.PASS and "once Postfix writes it (not written yet)" in f.title
+    cfg = replace(CFG, sources={"mail.postfix_logs": "/etc/spamtrace/spamtrace.toml"})
+    f = _postfix_log("maillog_file", "/var/log/postfix.log", cfg=cfg)
+    assert f.status is Status.WARN
+    assert f.title == (
+        "Postfix writes its log to /var/log/postfix.log, which [mail] postfix_logs does not list"
+    )
+
+
+@pytest.mark.parametrize("how", ["journal", "stdout", "unknown"])
+def test_postfix_s_log_in_no_file_warns_with_what_to_set(how: str) -> None:
+    f = _postfix_log(how, None)
+    assert f.status is Status.WARN and f.title == f"why {how}"
+    assert f.fix.startswith("Set `postconf -e maillog_file=/var/log/postfix.log`")
+    assert "install rsyslog" in f.fix
+
+
+def test_postfix_s_log_found_by_gather(tmp_path: Path) -> None:
+    """`postconf -x` asked (a recorded answer), the syslog daemon's rules read under the
+    root: the drop-in that gives Postfix its own file is where its log is."""
+    from collections.abc import Sequence
+
+    from spamtrace.audit.environment import AuditEnv, CommandResult, CommandRunner
+
+    fixtures = Path(__file__).resolve().parent / "fixtures"
+    (tmp_path / "etc/rsyslog.d").mkdir(parents=True)
+    (tmp_path / "etc/rsyslog.conf").write_text((fixtures / "rsyslog.conf").read_text())
+    (tmp_path / "etc/rsyslog.d/postfix.conf").write_text(
+        'if $programname == "postfix" then {\n  -/var/log/postfix.log\n  stop\n}\n'
+    )
+    answer = (fixtures / "postconf_x_syslog.txt").read_text()
+
+    class Postfix(CommandRunner):
+        def which(self, *names: str) -> str | None:
+            return "/usr/sbin/postconf" if "postconf" in names else None
+
+        def run(self, argv: Sequence[str], timeout: float = 15.0) -> CommandResult:
+            out = answer if "-x" in argv else "myhostname = web1\n"
+            return CommandResult(tuple(argv), 0, out, "")
+
+    snap = mta.gather(AuditEnv(cfg=CFG, root=tmp_path, runner=Postfix()))
+    assert snap.postfix_log is not None and snap.postfix_log.file == "/var/log/postfix.log"
+    assert snap.postfix_log_written is False
+    f = _by_id(mta.judge(replace(snap, kind="postfix"), CFG), "mta.postfix-logging")
+    assert f.status is Status.PASS
+    assert f.title.startswith("spamtrace finds Postfix's log /var/log/postfix.log once Postfix "
+                              "writes it (not written yet) (Postfix logs through syslog")
+    assert "/etc/rsyslog.d/postfix.conf:1: the syslog daemon writes Postfix's lines to " \
+        "/var/log/postfix.log" in f.evidence

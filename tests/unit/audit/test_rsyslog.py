@@ -138,9 +138,11 @@ EXIM = ("exim",)
          "} else {\n  /var/log/rest.log\n}\n", [("/var/log/a}.log", "c:1")]),
         ("if $programname == 'postfix' then /var/log/pf.log\n"
          "else if prifilt('mail.*') then /var/log/mail.log\n", [("/var/log/mail.log", "c:1")]),
-        # a block's own filters: taken when both take it
+        # a block's own filters: taken when both take it (and its stop ends the block)
         ("if prifilt('mail.*') then {\n  :programname, isequal, \"exim\" /var/log/exim.log\n"
-         "  & stop\n  /var/log/mail.log\n}\n",
+         "  & stop\n  /var/log/mail.log\n}\n", [("/var/log/exim.log", "c:1")]),
+        ("if prifilt('mail.*') then {\n  :programname, isequal, \"exim\" /var/log/exim.log\n"
+         "  /var/log/mail.log\n}\n",
          [("/var/log/exim.log", "c:1"), ("/var/log/mail.log", "c:1")]),
         ("if prifilt('cron.*') then {\n  :programname, isequal, \"exim\" /var/log/exim.log\n}\n",
          []),
@@ -150,21 +152,152 @@ def test_program_names_and_else_blocks(text: str, want: list[tuple[str, str]]) -
     assert facility_files([("c", text)], programs=EXIM) == want
 
 
-def test_the_program_s_own_file_comes_before_the_facility_s() -> None:
-    """Debian's rsyslog.conf with a drop-in that gives Exim a file of its own (read after the
-    main file): Exim's lines are in /var/log/exim.log, named first, then the mail facility's
-    file, then the catch-all; without the program's name the drop-in is not read."""
+def test_a_drop_in_that_stops_the_program_s_lines_keeps_them_out_of_later_rules() -> None:
+    """Debian's rsyslog.conf includes /etc/rsyslog.d/*.conf before its rules: a drop-in that
+    gives Exim a file of its own and stops its lines (`& stop`, the admin's usual recipe)
+    keeps them out of /var/log/mail.log and /var/log/syslog, which were named too (the
+    drop-in was read after the main file, and `stop` not at all). Without the program's name
+    the drop-in is not read, and the facility's files are."""
     debian = (FIXTURES / "rsyslog.conf").read_text()
     dropin = ':programname, startswith, "exim" -/var/log/exim.log\n& stop\n'
     configs = [("/etc/rsyslog.conf", debian), ("/etc/rsyslog.d/30-exim.conf", dropin)]
     assert facility_files(configs, programs=EXIM) == [
         ("/var/log/exim.log", "/etc/rsyslog.d/30-exim.conf:1"),
-        ("/var/log/mail.log", "/etc/rsyslog.conf:63"),
-        ("/var/log/syslog", "/etc/rsyslog.conf:55"),
     ]
     assert facility_files(configs) == [
         ("/var/log/mail.log", "/etc/rsyslog.conf:63"), ("/var/log/syslog", "/etc/rsyslog.conf:55"),
     ]  # fmt: skip
+    # the same drop-in, legacy discard `& ~`
+    legacy = [configs[0], ("/etc/rsyslog.d/30-exim.conf", dropin.replace("stop", "~"))]
+    assert facility_files(legacy, programs=EXIM) == facility_files(configs, programs=EXIM)
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        # stop after a mail selector: the later rules do not get mail
+        ("mail.* -/var/log/mail.log\n& stop\n*.* /var/log/all.log\n",
+         [("/var/log/mail.log", "c:1")]),
+        ("mail.* -/var/log/mail.log\n& ~\n*.* /var/log/all.log\n",
+         [("/var/log/mail.log", "c:1")]),
+        ("mail.* ~\n*.* /var/log/all.log\n", []),
+        ('mail.* action(type="omfile" file="/var/log/mail.log") & stop\n*.* /var/log/all.log\n',
+         [("/var/log/mail.log", "c:1")]),
+        ("if prifilt('mail.*') then {\n  /var/log/mail.log\n  stop\n}\n*.* /var/log/all.log\n",
+         [("/var/log/mail.log", "c:1")]),
+        ("if $syslogfacility-text == 'mail' then stop\n*.* /var/log/all.log\n", []),
+        ("mail.* {\n  /var/log/mail.log\n  stop\n}\n*.* /var/log/all.log\n",
+         [("/var/log/mail.log", "c:1")]),
+        # a stop in a nested rule of a block stops the block and what follows it
+        ("if prifilt('*.*') then {\n  :programname, isequal, \"exim\" /var/log/exim.log\n"
+         "  & stop\n  /var/log/in-block.log\n}\n*.* /var/log/all.log\n",
+         [("/var/log/exim.log", "c:1")]),
+        # a stop for another facility, program or an unread condition stops nothing here
+        ("cron.* /var/log/cron.log\n& stop\nmail.* /var/log/mail.log\n",
+         [("/var/log/mail.log", "c:3")]),
+        (':programname, isequal, "postfix" /var/log/pf.log\n& stop\nmail.* /var/log/mail.log\n',
+         [("/var/log/mail.log", "c:3")]),
+        ("if $fromhost-ip != '127.0.0.1' then {\n  /var/log/remote.log\n  stop\n}\n"
+         "mail.* /var/log/mail.log\n", [("/var/log/mail.log", "c:5")]),
+        # the stop comes after the file that the rule writes first
+        ("mail.* stop\n", []),
+        ("*.* /var/log/all.log\nmail.* stop\nmail.* /var/log/mail.log\n",
+         [("/var/log/all.log", "c:1")]),
+    ],
+)
+def test_stop_keeps_the_message_from_later_rules(text: str, want: list[tuple[str, str]]) -> None:
+    assert facility_files([("c", text)], programs=EXIM) == want
+
+
+MAIN = "/etc/rsyslog.conf"
+MAILRULE = "mail.* -/var/log/mail.log\n"
+EXIMSTOP = ':programname, isequal, "exim" /var/log/exim.log\n& stop\n'
+
+
+@pytest.mark.parametrize(
+    ("main", "files", "want"),
+    [
+        # the files of an include are read at its place: before the rules after it...
+        (f"$IncludeConfig /etc/rsyslog.d/*.conf\n{MAILRULE}",
+         {"/etc/rsyslog.d/exim.conf": EXIMSTOP}, ["/var/log/exim.log"]),
+        (f'include(file="/etc/rsyslog.d/*.conf" mode="optional")\n{MAILRULE}',
+         {"/etc/rsyslog.d/exim.conf": EXIMSTOP}, ["/var/log/exim.log"]),
+        # ... and after the rules before it
+        (f'{MAILRULE}include(file="/etc/rsyslog.d/*.conf")\n',
+         {"/etc/rsyslog.d/exim.conf": EXIMSTOP}, ["/var/log/exim.log", "/var/log/mail.log"]),
+        # in the lexical order of their names
+        ("$IncludeConfig /etc/rsyslog.d/*.conf\n",
+         {"/etc/rsyslog.d/50-mail.conf": MAILRULE, "/etc/rsyslog.d/10-exim.conf": EXIMSTOP},
+         ["/var/log/exim.log"]),
+        ("$IncludeConfig /etc/rsyslog.d/*.conf\n",
+         {"/etc/rsyslog.d/10-mail.conf": MAILRULE, "/etc/rsyslog.d/50-exim.conf": EXIMSTOP},
+         ["/var/log/exim.log", "/var/log/mail.log"]),
+        # a folder: every file in it but those starting with a dot; a glob: within its folder
+        ("$IncludeConfig /etc/rsyslog.d/\n",
+         {"/etc/rsyslog.d/mail": MAILRULE, "/etc/rsyslog.d/.old": EXIMSTOP},
+         ["/var/log/mail.log"]),
+        ("$IncludeConfig /etc/rsyslog.d/*.conf\n",
+         {"/etc/rsyslog.d/a.conf.bak": EXIMSTOP, "/etc/rsyslog.d/x/b.conf": EXIMSTOP,
+          "/etc/rsyslog.d/m.conf": MAILRULE}, ["/var/log/mail.log"]),
+        # one file; includes in included files; a file that includes itself is read once
+        ('include(file="/etc/rsyslog.d/mail.conf")\n',
+         {"/etc/rsyslog.d/mail.conf": MAILRULE, "/etc/rsyslog.d/exim.conf": ""},
+         ["/var/log/mail.log"]),
+        ("$IncludeConfig /etc/rsyslog.d/a.conf\n",
+         {"/etc/rsyslog.d/a.conf": "$IncludeConfig /etc/rsyslog.d/b.conf\n" + MAILRULE,
+          "/etc/rsyslog.d/b.conf": EXIMSTOP}, ["/var/log/exim.log"]),
+        ("$IncludeConfig /etc/rsyslog.d/*.conf\n",
+         {"/etc/rsyslog.d/a.conf": "$IncludeConfig /etc/rsyslog.d/*.conf\n" + MAILRULE},
+         ["/var/log/mail.log"]),
+        # an include of text, or of nothing: no file read; a file no include names: after
+        ('include(text="mail.* /var/log/t.log")\n$IncludeConfig\n' + MAILRULE, {},
+         ["/var/log/mail.log"]),
+        (MAILRULE, {"/etc/rsyslog.d/x.conf": "*.* /var/log/x.log\n"}, ["/var/log/mail.log"]),
+    ],
+)
+def test_includes_are_read_at_their_place(
+    main: str, files: dict[str, str], want: list[str]
+) -> None:
+    configs = [(MAIN, main), *files.items()]
+    assert [f for f, _ in facility_files(configs, programs=EXIM)] == want
+
+
+def test_an_included_file_names_its_own_line() -> None:
+    configs = [(MAIN, f"$IncludeConfig /etc/rsyslog.d/*.conf\n{MAILRULE}"),
+               ("/etc/rsyslog.d/exim.conf", "\n\n" + EXIMSTOP)]  # fmt: skip
+    assert facility_files(configs, programs=EXIM) == [
+        ("/var/log/exim.log", "/etc/rsyslog.d/exim.conf:3")
+    ]
+
+
+def test_includes_are_listed_for_the_reader() -> None:
+    from spamtrace.audit.rsyslog import included, includes
+
+    text = ('$IncludeConfig /etc/rsyslog.d/*.conf\ninclude(file="/etc/r/x.conf" '
+            'mode="optional")\ninclude(text="x")\n# $IncludeConfig /no\n')  # fmt: skip
+    assert includes(text) == ["/etc/rsyslog.d/*.conf", "/etc/r/x.conf"]
+    paths = ["/etc/rsyslog.d/b.conf", "/etc/rsyslog.d/a.conf", "/etc/rsyslog.d/.a.conf"]
+    assert included("/etc/rsyslog.d/*.conf", paths) == paths[1::-1]
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        # Postfix logs as postfix/smtpd[12]: rsyslog's programname stops at the slash
+        ("if $programname == 'postfix' then /var/log/postfix.log\n", ["/var/log/postfix.log"]),
+        ("if $programname == 'postfix/smtpd' then /var/log/smtpd.log\n", []),
+        (':syslogtag, startswith, "postfix/" /var/log/pf.log\n', ["/var/log/pf.log"]),
+        # ... unless the global option keeps it
+        ('global(parser.permitSlashInProgramName="on")\n'
+         "if $programname == 'postfix/smtpd' then /var/log/smtpd.log\n",
+         ["/var/log/smtpd.log"]),
+        ('global(parser.permitSlashInProgramName="on")\n'
+         "if $programname == 'postfix' then /var/log/postfix.log\n", []),
+    ],
+)
+def test_a_program_name_with_a_slash(text: str, want: list[str]) -> None:
+    got = facility_files([("c", text)], programs=("postfix/smtpd",))
+    assert [f for f, _ in got] == want
 
 
 @pytest.mark.parametrize(
@@ -176,6 +309,9 @@ def test_the_program_s_own_file_comes_before_the_facility_s() -> None:
         "if not " * 3000 + "prifilt('mail.*') then /x\n",
         "if $programname == 'exim' then {\n /a\n} else\n", "} else {\n", ":,,\n",
         "if $programname == ['exim' then /x\n",
+        "$IncludeConfig\n", "include(\n", "include(file=)\n", 'include(file="")\n',
+        "& stop\n", "&\n", "& ~\nmail.* /x\n", "$IncludeConfig c\n", "stop\n~\n",
+        'include(file="*")\n', "$IncludeConfig /\n", "$IncludeConfig ../../*\n",
     ],
 )
 def test_malformed_rules_are_not_read_and_never_raise(text: str) -> None:

@@ -117,7 +117,7 @@ def test_a_drop_in_for_exims_program_name_comes_first() -> None:
         ("log { source(s_net); filter(f_mail); destination(d_mail); flags(catchall); };\n",
          ["/var/log/mail.log"]),
         ("log { source(s_src); filter(f_nowhere); destination(d_mail); };\n", []),
-        ("log { source(s_src); if (facility(cron)) { destination(d_mail); };\n"
+        ("log { source(s_src); if (host('web1')) { destination(d_mail); };\n"
          '  destination { file("/var/log/after.log"); }; };\n', []),
         ("#log { source(s_src); filter(f_mail); destination(d_mail); };\n", []),
     ],
@@ -165,3 +165,86 @@ def test_what_comes_before_a_broken_part_is_read() -> None:
 def test_never_raises(text: str) -> None:
     facility_files([("c", text)], programs=EXIM)
     parse(text)
+
+
+#: a destination per branch of an if / elif / else block
+BRANCHES = (
+    'destination d_a { file("/var/log/a.log"); };\n'
+    'destination d_b { file("/var/log/b.log"); };\n'
+    'destination d_c { file("/var/log/c.log"); };\n'
+    'destination d_after { file("/var/log/after.log"); };\n'
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        # the documentation's explicit filter expression: the first branch that takes it
+        ("log { source(s_src);\n  if (facility(mail)) { destination(d_a); }\n"
+         "  else { destination(d_b); };\n};\n", ["/var/log/a.log"]),
+        ("log { source(s_src);\n  if (facility(cron)) { destination(d_a); }\n"
+         "  else { destination(d_b); };\n};\n", ["/var/log/b.log"]),
+        ("log { source(s_src);\n  if (facility(cron)) { destination(d_a); }\n"
+         "  elif (program('^exim')) { destination(d_b); }\n"
+         "  else { destination(d_c); };\n};\n", ["/var/log/b.log"]),
+        ("log { source(s_src);\n  if (facility(cron)) { destination(d_a); }\n"
+         "  elif (level(err..emerg)) { destination(d_b); }\n"
+         "  else { destination(d_c); };\n};\n", ["/var/log/c.log"]),
+        # the message goes on after the block, whether a branch took it or none did
+        ("log { source(s_src);\n  if (facility(mail)) { destination(d_a); };\n"
+         "  destination(d_after);\n};\n", ["/var/log/a.log", "/var/log/after.log"]),
+        ("log { source(s_src);\n  if (facility(cron)) { destination(d_a); };\n"
+         "  destination(d_after);\n};\n", ["/var/log/after.log"]),
+        # ... unless the branch it took filters it out
+        ("log { source(s_src);\n  if (facility(mail)) { filter { level(err); }; };\n"
+         "  destination(d_after);\n};\n", []),
+        # the condition embedded in the block: its filters, the else when they refuse it
+        ("log { source(s_src);\n  if { filter(f_mail); destination(d_a); }\n"
+         "  else { destination(d_b); };\n};\n", ["/var/log/a.log"]),
+        ("log { source(s_src);\n  if { filter { facility(cron); }; destination(d_a); }\n"
+         "  elif { filter { program('exim'); }; destination(d_b); }\n"
+         "  else { destination(d_c); };\n};\n", ["/var/log/b.log"]),
+        # a condition by the facility under a filter on the program: how near it comes
+        ("log { source(s_src); filter { program('exim'); };\n"
+         "  if (facility(mail)) { destination(d_a); };\n};\n", ["/var/log/a.log"]),
+        # a filter before the block that refuses the message: no branch
+        ("log { source(s_src); filter { facility(cron); };\n"
+         "  if (facility(mail)) { destination(d_a); } else { destination(d_b); };\n};\n", []),
+        # a condition not read (the host, the message): neither its branch nor the later ones
+        ("log { source(s_src);\n  if (host('web1')) { destination(d_a); }\n"
+         "  else { destination(d_b); };\n  destination(d_after);\n};\n", []),
+        ("log { source(s_src);\n  if (facility(cron)) { destination(d_a); }\n"
+         "  elif (message('x')) { destination(d_b); }\n"
+         "  else { destination(d_c); };\n};\n", []),
+        # nested blocks, and a named filter in the condition
+        ("log { source(s_src);\n  if (filter(f_mail)) {\n"
+         "    if (program('^postfix')) { destination(d_a); } else { destination(d_b); };\n"
+         "  };\n};\n", ["/var/log/b.log"]),
+        # an if block in a flags(final) path: the paths after it are not read
+        ("log { source(s_src); if (facility(mail)) { destination(d_a); }; flags(final); };\n"
+         "log { source(s_src); destination(d_after); };\n", ["/var/log/a.log"]),
+    ],
+)
+def test_if_elif_else_blocks_in_a_log_path(text: str, want: list[str]) -> None:
+    files, notes = facility_files([("c", HEAD + BRANCHES + text)], programs=EXIM)
+    assert [f for f, _ in files] == want and notes == []
+
+
+def test_a_branch_found_by_the_program_comes_first() -> None:
+    text = (
+        HEAD + BRANCHES + "log { source(s_src); filter(f_mail); destination(d_c); };\n"
+        "log { source(s_src);\n  if (program('^exim$')) { destination(d_a); };\n};\n"
+    )
+    files, _ = facility_files([("c", text)], programs=EXIM)
+    assert files == [("/var/log/a.log", "c:9"), ("/var/log/c.log", "c:8")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["log { if; };", "log { if (facility(mail)); };", "log { else { }; };",
+     "log { elif (facility(mail)) { }; };", "log { if (facility(mail)) { } else; };",
+     "log { if { } elif else { }; };", "log { if () { destination(d_mail); }; };",
+     "log { source(s_src); " + "if (facility(mail)) { " * 70 + "};" * 70 + " };"],
+)
+def test_broken_if_blocks_never_raise(text: str) -> None:
+    facility_files([("c", HEAD + text)], programs=EXIM)

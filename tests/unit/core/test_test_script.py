@@ -114,3 +114,17 @@ def test_a_heavy_exim_is_kept(tmp_path: Path) -> None:
     result = _run(root, env)
     assert result.returncode == 0, result.stderr
     assert "exim4-daemon-light" not in _installs(tmp_path)[0]
+
+
+def test_the_syslog_daemons_are_unpacked_never_installed(tmp_path: Path) -> None:
+    """rsyslogd and syslog-ng (for the syslog rules' tests) are downloaded and unpacked into
+    the repository's .cache, never installed: an install would take the host's /dev/log. A
+    download that gives nothing skips their tests, not the run."""
+    root, env = _tree(tmp_path, [], "Inst php-cli\\n")
+    result = _run(root, env)
+    assert result.returncode == 0, result.stderr
+    calls = (tmp_path / "apt.log").read_text().splitlines()
+    downloads = [c for c in calls if c.split()[:1] == ["download"]]
+    assert downloads and "rsyslog" in downloads[0] and "syslog-ng-core" in downloads[0]
+    assert not any("rsyslog" in c for c in _installs(tmp_path))
+    assert "their tests are skipped" in result.stderr and "ran-tests" in result.stdout

@@ -537,3 +537,22 @@ def test_check_reads_the_end_of_a_log_without_its_unfinished_last_line(tmp_path:
     reader = LogReader(LogSpec(str(log), "exim"), 0.0, recent=True)
     events = list(reader.events())
     assert reader.counts.lines == 1 and len(events) == 1 and reader.counts.unfinished, events
+
+
+def test_postfix_logrotate_s_copies_are_read(tmp_path: Path) -> None:
+    """`postfix logrotate` (Postfix >= 3.4, maillog_file) renames the file with the suffix
+    of maillog_file_rotate_suffix (`%Y%m%d-%H%M%S`) and gzips it: those copies were not
+    read back at all."""
+    log = tmp_path / "postfix.log"
+    log.write_text("now\n")
+    with gzip.open(tmp_path / "postfix.log.20261205-101500.gz", "wt") as fh:
+        fh.write("older\n")
+    (tmp_path / "postfix.log.20261206-000001").write_text("newer\n")
+    (tmp_path / "postfix.log.2026-bad").write_text("no\n")
+    for name in ("postfix.log", "postfix.log.20261205-101500.gz", "postfix.log.20261206-000001"):
+        os.utime(tmp_path / name, (1000.0, 1000.0))
+    paths = [Path(p).name for p in rotated_paths(str(log), None)]
+    assert paths == ["postfix.log.20261205-101500.gz", "postfix.log.20261206-000001",
+                     "postfix.log"]  # fmt: skip
+    lines = [line for chunk in read_back([str(tmp_path / p) for p in paths]) for line in chunk]
+    assert lines == ["older", "newer", "now"]

@@ -367,7 +367,8 @@ class _Unzstd:
 def rotated_paths(path: str, since: float | None) -> list[str]:
     """``path`` and its rotated copies last written after ``since`` (all with None), oldest
     first: ``path.1``, ``path.1.gz``, ``path.2.gz``, ... and dated ``path-YYYYMMDD[.gz]``
-    (``.xz``, ``.bz2`` and ``.zst`` too).
+    (``.xz``, ``.bz2`` and ``.zst`` too), and ``path.YYYYMMDD-HHMMSS[.gz]`` (``postfix
+    logrotate``, for Postfix's ``maillog_file``).
 
     The order is the one the names give (``.2`` is older than ``.1``; an earlier date is
     older), not the files' times: logs copied to another machine to be read there (``scp``,
@@ -384,6 +385,9 @@ def rotated_paths(path: str, since: float | None) -> list[str]:
             continue
         rest = name[len(base) :]
         rest = rest[: -len(ext)] if (ext := compression_of(rest)) else rest
+        stamp = rest[1:9].isdecimal() and rest[9:10] == "-" and rest[10:].isdecimal()
+        if stamp and rest[:1] == "." and len(rest) == 16:  # `postfix logrotate`'s suffix
+            rest = "-" + rest[1:9] + rest[10:]  # a date, as -YYYYMMDD: its time after it
         if not (rest[:1] in (".", "-") and rest[1:].isdecimal()):
             continue
         full = os.path.join(folder, name)
