@@ -1539,11 +1539,12 @@ _LEAVES = re.compile(
 def site_session_gated(ctx: Ctx, pos: int) -> bool:
     """Whether offset ``pos`` runs only for a visitor the site's own login let in: inside
     ``if (isset($_SESSION['k'])) { ... }``, or after ``if (!isset($_SESSION['k'])) { ...
-    exit; }`` (``empty()`` the other way round; the exit also given without braces), for a
-    key the file never sets itself, or behind WordPress's ``current_user_can()`` or
-    ``is_user_logged_in()`` tested the same ways. A planted tool that keeps a session sets
-    its key after its own password check; an admin page or a member's page relies on the
-    site's sign-in (an editor, an invitation form)."""
+    exit; }`` (``empty()`` the other way round; the exit also given without braces:
+    ``if (empty($_SESSION['k'])) exit('...');``), for a key the file never sets itself, or
+    behind WordPress's ``current_user_can()`` or ``is_user_logged_in()`` tested the same
+    ways. A planted tool that keeps a session sets its key after its own password check; an
+    admin page or a member's page relies on the site's sign-in (an editor, an invitation
+    form)."""
     code = ctx.code
     first = min(
         (p for p in (ctx.first(b"$_session"), ctx.first(b"current_user_can"),
@@ -1560,12 +1561,12 @@ def site_session_gated(ctx: Ctx, pos: int) -> bool:
             continue  # another test beside it
         body = code[cond_end + 1 : cond_end + 40].lstrip()
         if body[:1] != b"{":
-            # no braces: the one statement after the test sends the visitor away
+            # no braces: the one statement after the test sends the visitor without the key
+            # away before pos
             if not negated:
                 continue
             at = cond_end + 1 + (len(code[cond_end + 1 : cond_end + 40]) - len(body))
-            leaves = _LEAVES.match(code, at)
-            if leaves is None or code.find(b";", at, pos) < 0:
+            if _LEAVES.match(code, at) is None or code.find(b";", at, pos) < 0:
                 continue
         else:
             at = code.index(b"{", cond_end)
@@ -1578,27 +1579,6 @@ def site_session_gated(ctx: Ctx, pos: int) -> bool:
                 continue
         if m.group(2) is None:
             return True  # the CMS's sign-in: no key the file could set
-        key = ctx.lx.value(int(m.group(2)))
-        if not any(ctx.lx.value(int(w.group(1))) == key for w in _SESSION_KEY_SET.finditer(code)):
-            return True
-    return False
-    for m in itertools.islice(_SESSION_KEY_TEST.finditer(code, 0, pos), 20):
-        negated = (m.group(1) == b"!") != (code.find(b"empty", m.start(), m.end()) >= 0)
-        opened = code.index(b"(", m.start())
-        cond_end = opened + 1 + close_paren(code[opened + 1 : opened + 600])
-        if re.search(rb"\|\||&&|\bor\b|\band\b", code[opened:cond_end]):
-            continue  # another test beside it
-        body = code[cond_end + 1 : cond_end + 40].lstrip()
-        if body[:1] != b"{":
-            continue
-        at = code.index(b"{", cond_end)
-        end = at + 1 + close_paren(code[at + 1 : at + 8000], 123, 125)
-        if negated:
-            # the visitor without the key is sent away before pos
-            if not (end <= pos and _LEAVES.search(code, at, end)):
-                continue
-        elif not at < pos < end:
-            continue
         key = ctx.lx.value(int(m.group(2)))
         if not any(ctx.lx.value(int(w.group(1))) == key for w in _SESSION_KEY_SET.finditer(code)):
             return True

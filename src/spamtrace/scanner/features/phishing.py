@@ -2652,7 +2652,8 @@ _JS_PAYMENT_WORDS = re.compile(
 # the form taken whole (all its fields), or its fields walked in a loop
 _JS_WHOLE_FORM = re.compile(
     rb"object\.fromentries\s*\(|\.serialize(?:array)?\s*\(|\.foreach\s*\(|\.elements\b|"
-    rb"\bfor\s*\(|(?:\bbody\s*:|\.send\s*\()\s*(?:new\s+formdata\s*\(|[a-z_$][\w$]*\s*[,})])"
+    rb"\bfor\s*\(|(?:\bbody\s*:|\.send\s*\()\s*(?:new\s+formdata\s*\(|[a-z_$][\w$]*\s*[,})])|"
+    rb"sendbeacon\s*\(\s*['\"][^'\"]{0,200}['\"]\s*,\s*(?:new\s+formdata\s*\(|[a-z_$][\w$]*\s*\))"
 )
 # one field read: data.get('email'), an input's value
 _JS_FIELD = re.compile(rb"\.get\s*\(\s*['\"]|\.value\b(?!\s*=[^=])")
@@ -2694,15 +2695,50 @@ def _js_form_skimmer(ctx: Ctx, rule: Rule) -> Hit | None:
             continue  # one field sent (an analytics event's payment method)
         if _JS_ANSWER_READ.search(text, sent.end(), hi) is not None:
             continue  # the answer used: a lookup or a payment service's tokenizer
+        if _named_fields_only(text, m, hi):
+            continue
         return Hit(ctx.line_of_string(max(0, string_at(ctx, m.start()))), excerpt(text[lo:hi]))
     return None
+
+
+# the form read into a variable: var f = new FormData(e.target)
+_FORM_DATA_VAR = re.compile(
+    rb"(?:\bvar|\blet|\bconst|[;,{(])\s*([a-z_$][\w$]{0,40})\s*=\s*new\s+formdata\s*\($"
+)
+# ... whose use is one named field: f.get('cart_count')
+_FORM_FIELD_GET = re.compile(rb"\.get(?:all)?\s*\(\s*['\"]([^'\"]{0,60})['\"]\s*\)")
+# fields a skimmer wants: card, code, expiry, password, account
+_SECRET_FIELD = re.compile(
+    _JS_PAYMENT_WORDS.pattern + rb"|pass|pwd|\bpin\b|ssn|iban|account|\bcc\b|security|code"
+)
+
+
+def _named_fields_only(text: bytes, m: re.Match[bytes], hi: int) -> bool:
+    """Whether the form read at ``m`` (``new FormData(...)`` kept in a variable) is used
+    only to pick single fields by name, none of them a card, code or password field
+    (``f.get('cart_count')``): analytics that count a checkout, not a copy of what the buyer
+    typed. A skimmer sends the form whole (the variable itself, ``Object.fromEntries(f)``,
+    a loop over its entries) or its card and password fields."""
+    d = _FORM_DATA_VAR.search(text, max(0, m.end() - 80), m.end())
+    if d is None:
+        return False
+    rest = text[m.end() : hi]
+    used = re.compile(rb"(?<![\w$.])" + re.escape(d.group(1)) + rb"(?![\w$])")
+    uses = list(itertools.islice(used.finditer(rest), 20))
+    if not uses:
+        return False
+    for u in uses:
+        g = _FORM_FIELD_GET.match(rest, u.end())
+        if g is None or _SECRET_FIELD.search(g.group(1)) is not None:
+            return False
+    return True
 
 
 # SQL that appends to every post or option: UPDATE wp_posts SET post_content =
 # CONCAT(post_content, ...), or puts a value after (or in place of) a piece of each:
 # SET post_content = REPLACE(post_content, '</p>', '</p>$tag')
 _SQL_APPEND_CONTENT = re.compile(
-    rb"update\s[^\x00]{0,80}?\bset\s+`?(?:post_content|post_excerpt|option_value|meta_value|"
+    rb"update\s[^\x00]{0,80}?\bset\s+`?(post_content|post_excerpt|option_value|meta_value|"
     rb"comment_content|content|body|html)`?\s*=\s*(concat|replace)\s*\("
 )
 # ... a REPLACE() whose searched text is no tag of its own (a CDN move swaps one script's
@@ -2710,10 +2746,9 @@ _SQL_APPEND_CONTENT = re.compile(
 _SQL_REPLACE_ADDS = re.compile(
     rb"\A\s*`?\w+`?\s*,\s*'([^'\x00]{0,200})'\s*,\s*'[^'\x00]{0,200}?(?:<script|<iframe|\$)"
 )
-# ... of one row: WHERE ID = 42, WHERE option_name = 'footer_scripts' (an editor's embed in
-# one post, a theme's analytics tag in its own option)
+# ... of one post: WHERE ID = 42 (an editor's embed in the post being edited)
 _SQL_ONE_ROW = re.compile(
-    rb"\bwhere\s+`?(?:id|option_name|option_id)`?\s*=\s*(?:%[ds]|\d+|'[^']{1,64}'|\$\w+)"
+    rb"\bwhere\s+`?id`?\s*=\s*(?:%d|\d+|\$\w+)"
     rb"\s*(?:limit\s+1\s*)?['\";]?\s*\Z"
 )
 # a script or frame of another host
@@ -2729,8 +2764,8 @@ def _db_script_inject(ctx: Ctx, rule: Rule) -> Hit | None:
     from a literal as the value is set): every page of the site made to load the attacker's
     script (the injectors that spread skimmers and redirects through the database).
     Search-and-replace migrations REPLACE() an address (or one tag by another); an editor
-    appends an embed to one post (``WHERE ID = %d``), a theme its analytics tag to its own
-    option (``WHERE option_name = 'footer_scripts'``)."""
+    appends an embed to one post (``WHERE ID = %d``), a setup step a tag service's script
+    (Google Tag Manager...) to a setting row."""
     text = string_text(ctx)
     if (text.find(b"concat") < 0 and text.find(b"replace") < 0) or text.find(b"update") < 0:
         return None
@@ -2751,7 +2786,7 @@ def _db_script_appended(ctx: Ctx, text: bytes, m: re.Match[bytes]) -> Hit | None
         return None
     sql_end = text.find(b"\x00", m.end())
     sql_rest = text[m.end() : sql_end if sql_end >= 0 else len(text)]
-    if m.group(1) == b"replace":
+    if m.group(2) == b"replace":
         adds = _SQL_REPLACE_ADDS.match(sql_rest)
         if adds is None or re.search(rb"<script|<iframe", adds.group(1)):
             return None
@@ -2774,9 +2809,30 @@ def _db_script_appended(ctx: Ctx, text: bytes, m: re.Match[bytes]) -> Hit | None
         folded = fold.fold_at(code, ctx.lx, set_to.end())
         if folded is not None:
             held.append(folded.value)
-    if not any(_FOREIGN_TAG.search(v.lower()) for v in held):
+    tags = [t for v in held for t in _FOREIGN_TAG_HOST.findall(v.lower())]
+    if not tags:
+        return None
+    if m.group(1) in _SETTING_COLUMNS and all(_TAG_SERVICE.search(h) for h in tags):
+        # one setting row given the site's own analytics tag (a setup step writing its
+        # Google Tag Manager snippet into the footer-scripts option): the script of a tag
+        # service the site's owner signs up to, not a host of the script's own; every post
+        # given a script stays an injection whoever serves it
         return None
     return Hit(ctx.line_of_string(idx), excerpt(m.group(0)))
+
+
+# the host of a script or frame of another host
+_FOREIGN_TAG_HOST = re.compile(
+    rb"<(?:script|iframe)\b[^>]{0,200}?\bsrc\s*=\s*['\"]?(?:https?:)?//([a-z0-9.-]{1,100})"
+)
+# columns that hold one setting each (an option, a post's or a user's meta value)
+_SETTING_COLUMNS = (b"option_value", b"meta_value")
+# the hosts of the analytics and tag services a site's owner adds to its own pages
+_TAG_SERVICE = re.compile(
+    rb"(?:^|\.)(?:googletagmanager\.com|google-analytics\.com|plausible\.io|"
+    rb"static\.cloudflareinsights\.com|cdn\.usefathom\.com|static\.hotjar\.com|"
+    rb"connect\.facebook\.net|js\.hs-scripts\.com|snap\.licdn\.com)$"
+)
 
 
 _STMT_VAR = re.compile(rb"\$(" + NAME_P + rb")\b(?!\s*->)")
