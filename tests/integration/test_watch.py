@@ -736,3 +736,46 @@ def test_a_short_fpm_request_is_named_from_the_pool_access_log_not_the_next_one(
     # (the log's times are whole seconds; the file's write time anchors its last line)
     assert ev["scripts"] in ([str(short)], [str(short), str(page)]), ev
     assert ev["cwd"] == str(world.uploads), ev  # not the idle worker's /
+
+
+def test_the_proc_connector_wakes_for_execs_and_hands_out_every_event_in_order() -> None:
+    """Forks and exits wait in a socket that wakes nobody (kernels >= 6.6); a drain still
+    hands out the fork, the exec and the exit of a process, in that order, and a fork that
+    never execs reaches the reader too."""
+    import select
+
+    from spamtrace.sources.proc_connector import (
+        ProcConnectorSource,
+        ProcEventKind,
+        kernel_filters_events,
+    )
+
+    if not kernel_filters_events():
+        pytest.skip("the kernel does not filter proc-connector events (< 6.6)")
+    src = ProcConnectorSource()
+    try:
+        assert src.split
+        child = subprocess.Popen(["/bin/true"])  # fork, exec, exit
+        child.wait()
+        pid = os.fork()  # fork and exit, no exec
+        if pid == 0:
+            os._exit(0)
+        os.waitpid(pid, 0)
+        execs: list[Any] = []
+        deadline = time.monotonic() + 10
+        while not any(e.tgid == child.pid for e in execs) and time.monotonic() < deadline:
+            if select.select([src.fileno()], [], [], 1.0)[0]:
+                execs += src.read_execs()
+        assert all(e.kind is ProcEventKind.EXEC for e in execs)
+        assert any(e.tgid == child.pid for e in execs)
+        assert not any(e.tgid == pid for e in execs)
+        events = src.read_events()
+        mine = [(e.kind.name, e.tgid) for e in events if e.tgid in (child.pid, pid)]
+        assert mine == [
+            ("FORK", child.pid), ("EXEC", child.pid), ("EXIT", child.pid),
+            ("FORK", pid), ("EXIT", pid),
+        ]  # fmt: skip
+        times = [e.monotonic for e in events]
+        assert times == sorted(times)
+    finally:
+        src.close()

@@ -320,6 +320,9 @@ class ExecCache:
         #: thread id -> (its process's pid, created at, exited at or None), bounded like entries
         self._threads: OrderedDict[int, tuple[int, float, float | None]] = OrderedDict()
         self._execs = self._read_failures = self._evicted = self._expired = self._light = 0
+        #: pid -> (exec time, what was read then): :meth:`prefetch`'s reads, for the exec's
+        #: event when it is handled (:meth:`on_exec`)
+        self._prefetched: dict[int, tuple[float, RawExec]] = {}
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -381,10 +384,31 @@ class ExecCache:
             return False
         return entry.exited_at is None or entry.exited_at + 0.001 >= at
 
+    def prefetch(self, pid: int, when: float) -> None:
+        """Read what the exec of ``pid`` at ``when`` left in ``/proc`` now, while the process
+        may still run, for :meth:`on_exec` of the same exec, which may come later: the events
+        before it (its fork) are handled first, in order. Nothing changes in the cache."""
+        if self._reader is not None:
+            return
+        pre = self._prefetched
+        pre[pid] = (when, read_raw(pid, self.procfs, self.min_uid, when))
+        if len(pre) > self.max_entries:  # execs whose events never came: forgotten
+            del pre[next(iter(pre))]
+
     def on_exec(self, pid: int, when: float) -> None:
         self._execs += 1
         if self._reader is None:
-            raw = read_raw(pid, self.procfs, self.min_uid, when)
+            pre = self._prefetched.get(pid) if self._prefetched else None
+            if pre is not None and pre[0] >= when:
+                # read at this exec's wake-up; a later exec's read (the same pid exec'd again
+                # at once) serves this one too, as a read now would, and stays for that one
+                raw = pre[1]
+                if pre[0] == when:
+                    del self._prefetched[pid]
+            else:
+                if pre is not None:  # an older exec's read, never used
+                    del self._prefetched[pid]
+                raw = read_raw(pid, self.procfs, self.min_uid, when)
             if raw.light:
                 self._light += 1
                 self._put(pid, _Entry(None, when, raw=raw, pid=pid))

@@ -57,6 +57,8 @@ from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar
 
 from spamtrace.scanner.context import (
+    close_paren,
+    expression,
     next_concat_start,
     prefiltered_finditer,
     var_mentions,
@@ -1999,6 +2001,66 @@ def _framework_requests(code: bytes, base: int, added: list[bytes]) -> bytes:
     return b"".join(out)
 
 
+# a closure or an arrow function held by a variable: ``$f = function ($c) use ($x) {`` or
+# ``$f = static fn ($u) =>`` (the parameters follow the match)
+_HELD_CLOSURE = compile_possessive(
+    rb"(?<![\w$>:\x80-\xff])\$([a-z_\x80-\xff][\w\x80-\xff]*+)\s*+=\s*+(?:static\s++)?"
+    rb"(function|fn)\s*+\("
+)
+_CLOSURE_TAIL = compile_possessive(
+    rb"\s*+(?:use\s*+\([^()]{0,300}\)\s*+)?(?::\s*+\??[\w\\]{1,60}\s*+)?(\{|=>)"
+)
+MAX_HELD_CLOSURES = 50
+CLOSURE_PREFIX = b"fnvar_"
+
+
+def named_closures(code: bytes) -> bytes:
+    """``code`` with each closure or arrow function that a variable holds written as a
+    function of its own, and the variable's calls as calls of it: ``$f = function ($c) {
+    system($c); }; $f($_GET['c']);`` reads ``function fnvar_f($c) { system($c); };
+    fnvar_f($_GET['c']);`` and ``$get = fn($u) => file_get_contents($u);`` reads ``function
+    fnvar_get($u) { return file_get_contents($u); }``. The rules that follow a call into a
+    function (a parameter that reaches a sink, what a helper returns) then follow these too.
+    At most :data:`MAX_HELD_CLOSURES` closures; one held by a name set twice is left."""
+    if code.find(b"function") < 0 and code.find(b"fn") < 0:
+        return code
+    found = list(itertools.islice(_HELD_CLOSURE.finditer(code), MAX_HELD_CLOSURES))
+    if not found:
+        return code
+    names = [m.group(1) for m in found]
+    out: list[bytes] = []
+    last = 0
+    done: set[bytes] = set()
+    for m in found:
+        name = m.group(1)
+        if names.count(name) > 1 or m.start() < last:
+            continue
+        params_end = m.end() + close_paren(code[m.end() :])
+        tail = _CLOSURE_TAIL.match(code, params_end + 1)
+        if params_end >= len(code) or tail is None:
+            continue
+        if (tail.group(1) == b"=>") != (m.group(2) == b"fn"):
+            continue
+        head = b"function " + CLOSURE_PREFIX + name + code[m.end() - 1 : params_end + 1] + b" {"
+        out.append(code[last : m.start()])
+        if tail.group(1) == b"{":
+            out.append(head)
+            last = tail.end()
+        else:
+            body = expression(code[tail.end() :])
+            out.append(head + b" return " + body + b"; }")
+            last = tail.end() + len(body)
+        done.add(name)
+    if not done:
+        return code
+    out.append(code[last:])
+    text = b"".join(out)
+    calls = re.compile(
+        rb"(?<![\w$>:\x80-\xff])\$(" + b"|".join(re.escape(n) for n in sorted(done)) + rb")\s*\("
+    )
+    return calls.sub(lambda c: CLOSURE_PREFIX + c.group(1) + b"(", text)
+
+
 def normalized(
     lx: Lexed,
     cache: dict[str, Any] | None = None,
@@ -2044,6 +2106,9 @@ def normalized(
         )
     elif code is not lx.code:
         view = replace(lx, code=code, _values={})
+    named = named_closures(view.code)
+    if named is not view.code:
+        view = replace(view, code=named) if view is not lx else replace(lx, code=named, _values={})
     inlined = inline_name_variables(view, None if view is not orig else cache)
     if inlined is not None:
         view = (

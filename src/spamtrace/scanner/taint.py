@@ -187,6 +187,209 @@ _CALL_CHAIN_HEAD = re.compile(
 )
 
 
+# What a function (or method) of the file's own hands back, worked out from its ``return``
+# statements: the request's own value ("req": ``return $_POST[$k];``, trimmed or decoded at
+# most), what curl or WordPress's HTTP API downloaded ("net"), what a read of the path or URL
+# the caller passes gave ("read": file_get_contents($u), stream_get_contents(fopen($u))), or
+# data a decoder made ("dec": base64_decode, gzinflate...). A returned variable counts as what
+# the body set it to, and a call of another such function as what that one returns. A helper
+# moves the value out of sight of a pass that follows assignments: ``eval('?>' . get($url))``
+# runs what the network sent as ``eval('?>' . curl_exec($c))`` does.
+_RET_AT = re.compile(rb"(?<![\w$>:])return\b\s*([^;]{1,300});")
+_WRAP = rb"[\s@(]*(?:" + KEEP + rb"\s*\(\s*@?\s*)*"
+_RET_REQ = re.compile(_WRAP + REQ + rb"(?:\s*\[[^\]\[;]{0,60}\])*[\s)]*$")
+# the server's own environment ($_ENV, $_SERVER), not what the visitor sends: a helper
+# that returns it (a test runner's environment for its child) hands back no request value
+_RET_NOT_REQ = re.compile(_WRAP + rb"\$_(?:env|server)\b", re.IGNORECASE)
+_RET_NET = re.compile(_WRAP + rb"(?:curl_exec|wp_remote_retrieve_body)\s*\(")
+_RET_READ = re.compile(_WRAP + rb"(?:file_get_contents|stream_get_contents|fread|fgets)\s*\(")
+_RET_DEC_FUNCS = _DEC_FUNCS.replace(b"rawurldecode|urldecode|", b"")
+_RET_DEC = re.compile(rb"[\s@(]*(?:" + _RET_DEC_FUNCS + rb")\s*\(")
+_RET_VAR = re.compile(_WRAP + rb"\$(" + NAME_P + rb")\s*\)*\s*$")
+_BODY_SET = re.compile(rb"\s*\.?=(?![=>])\s*([^;]{1,300});")
+RETURN_KINDS = ("req", "net", "read", "dec")
+
+
+def _alternatives(expr: bytes) -> list[bytes]:
+    """``expr`` and the values a ternary or ``??`` in it may give: ``isset($_GET[$k]) ?
+    $_GET[$k] : ''`` gives ``$_GET[$k]`` (the condition is no value of it)."""
+    out = [expr]
+    q = expr.find(b"?")
+    if q >= 0:
+        if expr[q + 1 : q + 2] == b"?":
+            out.extend((expr[:q], expr[q + 2 :]))
+        else:
+            rest = expr[q + 1 :]
+            colon = rest.rfind(b":")
+            lone = rest[colon - 1 : colon] != b":" and rest[colon + 1 : colon + 2] != b":"
+            if colon > 0 and lone:
+                out.extend((rest[:colon], rest[colon + 1 :]))
+    return out
+
+
+def _value_kind(
+    expr: bytes, body: bytes, kinds: dict[bytes, str], depth: int = 2
+) -> str | None:
+    """The kind (:data:`RETURN_KINDS`) of the value ``expr`` gives in ``body``, or None."""
+    for alt in _alternatives(expr):
+        if _RET_REQ.match(alt) and not _RET_NOT_REQ.match(alt):
+            return "req"
+        for rx, kind in ((_RET_NET, "net"), (_RET_READ, "read"), (_RET_DEC, "dec")):
+            m = rx.match(alt)
+            if m is not None and _whole_call(alt, m.end()):
+                return kind
+        call = _CALL_CHAIN_HEAD.match(alt)
+        if call is not None and call.group(1) in kinds and _whole_call(alt, call.end()):
+            return kinds[call.group(1)]
+        held = _RET_VAR.match(alt)
+        if held is not None and depth > 0:
+            for _pos, m in var_assigns(body, held.group(1), _BODY_SET, 6):
+                held_kind = _value_kind(m.group(1), body, kinds, depth - 1)
+                if held_kind is not None:
+                    return held_kind
+    return None
+
+
+def _whole_call(expr: bytes, args_at: int) -> bool:
+    """The call whose arguments start at ``args_at`` in ``expr`` is the whole expression
+    (wrappers' closing parentheses aside): its value, not a comparison or a sum made of it."""
+    end = args_at + close_paren(expr[args_at:])
+    return not expr[end + 1 :].strip(b" \t\r\n)")
+
+
+def returned_kinds(ctx: Ctx) -> dict[bytes, str]:
+    """The file's own functions (and methods) whose result is of one of the kinds
+    :data:`RETURN_KINDS` (see above): name -> kind."""
+    cached = ctx.cache.get("returned-kinds")
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
+    kinds: dict[bytes, str] = {}
+    if ctx.first(b"return") >= 0:
+        bodies = [
+            (name, body)
+            for name, body in itertools.islice(function_bodies(ctx).items(), 200)
+            if body.find(b"return") >= 0
+        ]
+        for _round in range(3):  # a helper of a helper: what the inner one returns
+            grew = False
+            for name, body in bodies:
+                if name in kinds:
+                    continue
+                for r in itertools.islice(_RET_AT.finditer(body), 8):
+                    kind = _value_kind(r.group(1), body, kinds)
+                    if kind is not None:
+                        kinds[name] = kind
+                        grew = True
+                        break
+            if not grew:
+                break
+    ctx.cache["returned-kinds"] = kinds
+    return kinds
+
+
+def _reads_remote(ctx: Ctx, name: bytes, args_at: int) -> bool:
+    """A "read" function's call reads the network: its first argument (at ``args_at`` in the
+    code) folds to a URL, or is what an own function that names one returns (``http(conf('u'))``
+    with ``conf()`` holding 'https://...'), or the read function's own body names one."""
+    if _names_url(ctx, name):
+        return True
+    inner = _CALL_CHAIN_HEAD.match(ctx.code, args_at)
+    if inner is not None and inner.group(1) != name and _names_url(ctx, inner.group(1)):
+        return True
+    folded = fold.fold_at(ctx.code, ctx.lx, args_at, fold.Env(ctx.code, ctx.lx, ctx.cache))
+    return folded is not None and folded.value.strip().lower().startswith(_URL_START)
+
+
+def _names_url(ctx: Ctx, name: bytes) -> bool:
+    """The body of the file's own function ``name`` holds a URL literal."""
+    body = function_bodies(ctx).get(name, b"")
+    for m in itertools.islice(PLACEHOLDER.finditer(body), 40):
+        if ctx.lx.value(int(m.group(1))).strip().lower().startswith(_URL_START):
+            return True
+    return False
+
+
+def returned_call_kind(ctx: Ctx, pos: int) -> str | None:
+    """The kind of value the call of an own function at ``pos`` (the start of its name, or of
+    the object or class it is called through) gives: "req", "net" (also a "read" whose path
+    is a URL) or "dec"; None when it gives none of them."""
+    kinds = returned_kinds(ctx)
+    call = _CALL_CHAIN_HEAD.match(ctx.code, pos)
+    if call is None or call.group(1) not in kinds:
+        return None
+    kind = kinds[call.group(1)]
+    if kind == "read":
+        return "net" if _reads_remote(ctx, call.group(1), call.end()) else None
+    return kind
+
+
+def returned_taint(ctx: Ctx) -> tuple[frozenset[bytes], frozenset[bytes]]:
+    """Variables assigned what a call of an own function returns: request input (first set),
+    content read from the network or decoded data (second set). Kept apart from
+    :func:`taint`'s sets: the sinks that run code or commands read them."""
+    cached = ctx.cache.get("returned-taint")
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
+    req: set[bytes] = set()
+    dec: set[bytes] = set()
+    kinds = returned_kinds(ctx)
+    code = ctx.code
+    stmts: dict[int, re.Match[bytes] | None] = {}
+    for name in sorted(kinds)[:20]:
+        at = code.find(name)
+        sites = 0
+        while at >= 0 and sites < MAX_TAINT_SITES:
+            sites += 1
+            end = at + len(name)
+            if (
+                (at == 0 or not (code[at - 1 : at].isalnum() or code[at - 1 : at] in b"_$"))
+                and code[end : end + 20].lstrip().startswith(b"(")
+                and not code[max(0, at - 12) : at].rstrip().endswith(b"function")
+            ):
+                got = assignment_before(code, at, stmts)
+                head = _CALL_CHAIN_HEAD.match(got[1]) if got is not None else None
+                if (
+                    got is not None
+                    and head is not None
+                    and head.group(1) == name
+                    and _whole_call(got[1], head.end())
+                ):
+                    rhs_at = at - (head.start(1) - head.start())
+                    kind = returned_call_kind(ctx, max(0, rhs_at))
+                    if kind == "req":
+                        req.add(got[0])
+                    elif kind is not None:
+                        dec.add(got[0])
+            at = code.find(name, end)
+    found = (frozenset(req), frozenset(dec))
+    ctx.cache["returned-taint"] = found
+    return found
+
+
+# a call's name in a sink's argument: the start of the call's chain ($obj->f(, C::f(, f()
+_CALL_IN_ARGS = re.compile(
+    rb"(?<![\w$>:\x80-\xff])(?:\$?[\w\x80-\xff]+\s*(?:->|::)\s*){0,4}([\w\x80-\xff]+)\s*\("
+)
+
+
+def returned_call_in(ctx: Ctx, args_at: int, args: bytes, wanted: tuple[str, ...]) -> bool:
+    """``args`` (found at ``args_at`` in the code) call an own function whose result is of a
+    kind in ``wanted`` (:func:`returned_call_kind`), not as an argument that escapeshellarg()
+    quotes."""
+    kinds = returned_kinds(ctx)
+    if not kinds:
+        return False
+    for m in itertools.islice(_CALL_IN_ARGS.finditer(args), 20):
+        if m.group(1) not in kinds:
+            continue
+        pos = args_at + m.start()
+        if _shell_quoted_at(ctx.code, pos):
+            continue
+        if returned_call_kind(ctx, pos) in wanted:
+            return True
+    return False
+
+
 SOURCES = (
     b"$_get",
     b"$_post",

@@ -58,6 +58,7 @@ from spamtrace.service.bus import (
 )
 from spamtrace.service.scanning import IncidentScan, IncidentScanner, scan_targets_of
 from spamtrace.sinks.records import event_record, incident_of_record, incident_record
+from spamtrace.sources.proc_connector import LAZY_DRAIN_EVERY
 from spamtrace.suspects import ProcessKey, file_advice, link_advice
 
 if TYPE_CHECKING:
@@ -172,6 +173,8 @@ class Engine:
         #: the previous run's capture gap, when it was killed (reported, never hidden)
         self.gap: CaptureGap | None = None
         self._fd_callbacks: list[tuple[int, Callable[[], None]]] = []
+        #: when the proc connector was last drained into the exec cache (monotonic)
+        self._drained_at = 0.0
         #: functions to run on the loop (from signal handlers and other threads)
         self._calls: queue.SimpleQueue[Callable[[], None]] = queue.SimpleQueue()
 
@@ -496,8 +499,10 @@ class Engine:
         last_run = [time.monotonic()] * len(self.periodic)
         next_due = last_housekeeping  # when housekeeping or a periodic job is next due
         proc_src = self.proc_src
+        # the proc connector's forks and exits do not wake the loop: drained at each wake-up
+        idle_timeout = 1.0 if proc_src is None else min(1.0, LAZY_DRAIN_EVERY)
         while not self._stopping:
-            timeout = BLOCKED_HOLD if self._pending_blocked else 1.0
+            timeout = BLOCKED_HOLD if self._pending_blocked else idle_timeout
             if self._held:
                 timeout = max(0.0, min(timeout, min(self._held.values()) - time.monotonic()))
             if deadline is not None:
@@ -505,18 +510,20 @@ class Engine:
                 if timeout <= 0:
                     break
             ready = sel.select(timeout)
-            self._drain_proc()
             if (
                 len(ready) == 1
                 and ready[0][0].data is proc_src
                 and not self._pending_blocked
                 and not self._held
             ):
-                # the common wake-up on a busy host: processes started; nothing else to do
-                # unless housekeeping is due (keep this path short: it runs per exec burst)
+                # the common wake-up on a busy host: processes started; their execs are read
+                # now, the rest waits for the next drain (at most LAZY_DRAIN_EVERY), unless
+                # housekeeping is due (keep this path short: it runs per exec)
                 now = time.monotonic()
-                if now < next_due:
+                if now < next_due and now - self._drained_at < LAZY_DRAIN_EVERY:
+                    self._read_execs()
                     continue
+            self._drain_proc()
             callbacks = [k.data for k, _ in ready if isinstance(k.data, _Callback)]
             ordered = sorted(
                 (
@@ -700,10 +707,27 @@ class Engine:
     def _drain_proc(self) -> None:
         if self.proc_src is None or self.exec_cache is None:
             return
+        self._drained_at = time.monotonic()
         try:
             for pev in self.proc_src.read_events():
                 self.exec_cache.handle(pev)  # type: ignore[arg-type]
         except KernelFeatureUnavailable as exc:
+            self._proc_failed(exc)
+
+    def _read_execs(self) -> None:
+        """The proc connector woke for execs: read their processes now (they may exit
+        within a millisecond), and leave the events to the next drain."""
+        if self.proc_src is None or self.exec_cache is None:
+            return
+        try:
+            prefetch = self.exec_cache.prefetch
+            for pev in self.proc_src.read_execs():  # type: ignore[attr-defined]
+                prefetch(pev.tgid, pev.monotonic)
+        except KernelFeatureUnavailable as exc:
+            self._proc_failed(exc)
+
+    def _proc_failed(self, exc: KernelFeatureUnavailable) -> None:
+        if self.proc_src is not None:
             self._degrade(f"proc connector stopped: {exc.message}")
             self.sources.remove(self.proc_src)
             with contextlib.suppress(Exception):
@@ -946,12 +970,11 @@ class ExecReaderAtStart:
         fd = self._src.fileno()
         try:
             while True:
-                ready, _, _ = select.select([fd, self._wake_r], [], [])
-                if fd in ready:
-                    for pev in self._src.read_events():
-                        self._cache.handle(pev)
+                ready, _, _ = select.select([fd, self._wake_r], [], [], LAZY_DRAIN_EVERY)
                 if self._wake_r in ready:
                     return
+                for pev in self._src.read_events():
+                    self._cache.handle(pev)
         except Exception:  # the loop's own read meets it and says so
             return
 

@@ -13,6 +13,16 @@ A fork storm can overflow the socket buffer: the kernel then reports ENOBUFS on 
 raise the buffer with ``SO_RCVBUFFORCE`` (8 MiB), count every ENOBUFS and carry on (the events
 in between are lost, and attribution falls back to live ``/proc`` or the uid).
 Only usable from the initial user and pid namespaces, as root.
+
+Wake-ups: on kernels that filter events (>= 6.6) the source opens two sockets. Only EXEC
+events wake the reader (:meth:`ProcConnectorSource.fileno`): at an exec the process must be
+read from ``/proc`` at once. FORK, UID and EXIT events wait in a second socket and are read
+with the execs, or whenever the caller drains the source (before a connect is attributed,
+and at least every :data:`LAZY_DRAIN_EVERY` seconds); a host starting processes then wakes
+the reader once per process, not once per event (fork, exec, exit: three). The two streams
+are merged in kernel-time order, and a drain ends only once the exec socket is empty after
+the second socket was read, so a drain never hands out an exec without the fork before it,
+nor an exit without the exec before it. Older kernels send everything to one socket.
 """
 
 from __future__ import annotations
@@ -20,6 +30,7 @@ from __future__ import annotations
 import contextlib
 import enum
 import errno
+import operator
 import os
 import socket
 import struct
@@ -138,6 +149,46 @@ def _parse_event(data: bytes, off: int, end: int) -> ProcEvent | None:
     return ProcEvent(kind, mono, pid, tgid)
 
 
+#: the whole of the datagram the kernel sends for each event: nlmsghdr, cn_msg, proc_event
+#: header and the 24 bytes of its largest body (``struct proc_event`` is a union)
+_WHOLE = struct.Struct("=IHHII" "IIIIHH" "IIQ" "iiiiii")
+_new_event = tuple.__new__
+_FAST_KINDS = {
+    int(k): k
+    for k in (ProcEventKind.FORK, ProcEventKind.EXEC, ProcEventKind.UID, ProcEventKind.EXIT)
+}
+
+
+def parse_proc_datagram(data: bytes) -> list[ProcEvent]:
+    """Like :func:`parse_proc_messages` (the reference), in one ``unpack`` for the datagram
+    the kernel sends for each fork, exec, uid change and exit: one message of the full size.
+    Anything else goes to :func:`parse_proc_messages`. Hot: runs for every process of the
+    host; the comparison tests hold both to the same output."""
+    if len(data) == _WHOLE.size:
+        (length, msg_type, _f, _s, _p, idx, val, _cs, _ack, cn_len, _cf, what, _cpu, ts_ns,
+         a, b, c, d, e, f) = _WHOLE.unpack(data)  # fmt: skip
+        kind = _FAST_KINDS.get(what)
+        if (
+            kind is not None and length == _WHOLE.size and msg_type != NLMSG_ERROR
+            and idx == CN_IDX_PROC and val == CN_VAL_PROC and cn_len == length - _HDR_LEN
+        ):  # fmt: skip
+            mono = ts_ns / 1e9
+            # the fields in ProcEvent's order: kind, monotonic, pid, tgid, parent_pid,
+            # parent_tgid, ruid, euid, exit_code, comm
+            if what == 2:  # EXEC: pid, tgid
+                return [_new_event(ProcEvent, (kind, mono, a, b, None, None, None, None, None,
+                                               None))]  # fmt: skip
+            if what == 1:  # FORK: parent pid, parent tgid, child pid, child tgid
+                return [_new_event(ProcEvent, (kind, mono, c, d, a, b, None, None, None, None))]
+            if what == 0x80000000:  # EXIT: pid, tgid, code, signal, parent pid, parent tgid
+                return [_new_event(ProcEvent, (kind, mono, a, b, e, f, None, None,
+                                               c & 0xFFFFFFFF, None))]  # fmt: skip
+            # UID: pid, tgid, ruid, euid
+            return [_new_event(ProcEvent, (kind, mono, a, b, None, None, c & 0xFFFFFFFF,
+                                           d & 0xFFFFFFFF, None, None))]  # fmt: skip
+    return parse_proc_messages(data)
+
+
 def parse_proc_messages(data: bytes) -> list[ProcEvent]:
     """Parse one datagram (possibly several netlink messages) into events.
 
@@ -170,6 +221,11 @@ def parse_proc_messages(data: bytes) -> list[ProcEvent]:
 
 #: the events the exec cache uses; kernels >= 6.6 filter the others out in the kernel
 WANTED_EVENTS = ProcEventKind.FORK | ProcEventKind.EXEC | ProcEventKind.UID | ProcEventKind.EXIT
+#: the events that wake the reader, where the kernel filters (the rest wait to be drained)
+WAKING_EVENTS = ProcEventKind.EXEC
+#: seconds the non-waking events may wait at most (the caller drains at least this often);
+#: the socket buffer holds tens of thousands of them
+LAZY_DRAIN_EVERY = 0.5
 
 
 def kernel_filters_events(release: str | None = None) -> bool:
@@ -263,14 +319,17 @@ def _socket_in_netns(path: str) -> socket.socket:
         os.close(target)
 
 
-def _listening_socket(rcvbuf: int) -> tuple[socket.socket, int]:
-    """Socket bound and subscribed; in our netns, else in the first one that answers.
+def _listening_socket(
+    rcvbuf: int, events: int | None, places: list[str | None] | None = None
+) -> tuple[socket.socket, int, str | None]:
+    """Socket bound and subscribed to ``events`` (None: all, unfiltered); in our netns, else
+    in the first one that answers (``places``: where to try; returned: where it answered).
 
     The proc connector only answers in the initial network namespace, and ``watch`` may run
     inside another one (``ip netns exec``, to read that namespace's NFLOG group).
     """
     errors: list[str] = []
-    for where in [None, *_candidate_netns()]:
+    for where in places if places is not None else [None, *_candidate_netns()]:
         try:
             if where is None:
                 sock = socket.socket(socket.AF_NETLINK, socket.SOCK_DGRAM, NETLINK_CONNECTOR)
@@ -289,10 +348,9 @@ def _listening_socket(rcvbuf: int) -> tuple[socket.socket, int]:
                     sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, rcvbuf)
             got = sock.getsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF)
             sock.bind((0, CN_IDX_PROC))  # portid 0: the kernel assigns a unique one
-            mask = int(WANTED_EVENTS) if kernel_filters_events() else None
-            sock.send(listen_message(PROC_CN_MCAST_LISTEN, events=mask))
+            sock.send(listen_message(PROC_CN_MCAST_LISTEN, events=events))
             sock.setblocking(False)
-            return sock, got
+            return sock, got, where
         except PermissionError:
             sock.close()
             raise
@@ -308,33 +366,94 @@ def _listening_socket(rcvbuf: int) -> tuple[socket.socket, int]:
 
 
 class ProcConnectorSource:
-    """Non-blocking reader of proc-connector events (root, initial user and pid namespaces)."""
+    """Non-blocking reader of proc-connector events (root, initial user and pid namespaces).
+
+    ``split`` (default: where the kernel filters events) opens the second socket for the
+    events that need not wake the reader (see the module's docstring)."""
 
     name = "proc-connector"
 
-    def __init__(self, rcvbuf: int = RCVBUF_BYTES) -> None:
+    def __init__(self, rcvbuf: int = RCVBUF_BYTES, split: bool | None = None) -> None:
         self._events = self._enobufs = self._malformed = 0
+        if split is None:
+            split = kernel_filters_events()
+        self._sock: socket.socket | None = None
+        #: FORK, UID and EXIT events, read only when drained (None: one socket for all)
+        self._lazy: socket.socket | None = None
+        #: events :meth:`read_execs` read, for the next :meth:`read_events`
+        self._held: list[ProcEvent] = []
         try:
-            sock, self.rcvbuf = _listening_socket(rcvbuf)
+            if split:
+                sock, self.rcvbuf, where = _listening_socket(rcvbuf, int(WAKING_EVENTS))
+                self._sock = sock
+                lazy = WANTED_EVENTS & ~WAKING_EVENTS
+                self._lazy, _, _ = _listening_socket(rcvbuf, int(lazy), [where])
+            else:
+                mask = int(WANTED_EVENTS) if kernel_filters_events() else None
+                self._sock, self.rcvbuf, _ = _listening_socket(rcvbuf, mask)
         except PermissionError as exc:
+            self.close()
             raise PermissionRequired(f"proc connector: {exc.strerror} (run as root)") from None
+        except KernelFeatureUnavailable:
+            self.close()
+            raise
         except OSError as exc:
+            self.close()
             raise KernelFeatureUnavailable(f"proc connector unavailable: {exc}") from None
-        self._sock: socket.socket | None = sock
 
     def fileno(self) -> int:
+        """The descriptor that becomes readable when a process execs (with one socket: at
+        any event)."""
         if self._sock is None:
             raise KernelFeatureUnavailable("proc connector source is closed")
         return self._sock.fileno()
 
-    def read_events(self, max_datagrams: int = 4096) -> list[ProcEvent]:
-        """All events readable now; ENOBUFS is counted and reading continues."""
-        out: list[ProcEvent] = []
+    @property
+    def split(self) -> bool:
+        """Do forks, uid changes and exits wait in a socket of their own (not waking)?"""
+        return self._lazy is not None
+
+    def read_execs(self, max_datagrams: int = 4096) -> list[ProcEvent]:
+        """The execs readable now (the descriptor woke), for the caller to read their
+        ``/proc`` entries at once. They are kept, and handed out again by the next
+        :meth:`read_events`, in order among the forks and exits read then. Without the split,
+        every event wakes the reader: all are read and kept, and the execs returned."""
         if self._sock is None:
+            return []
+        got = self._read(self._sock, max_datagrams)
+        self._held += got
+        return got if self._lazy is not None else [e for e in got if e.kind is _EXEC]
+
+    def read_events(self, max_datagrams: int = 4096) -> list[ProcEvent]:
+        """All events readable now, in kernel-time order (those :meth:`read_execs` read
+        first among them); ENOBUFS is counted and reading continues."""
+        if self._sock is None:
+            return []
+        out = self._read(self._sock, max_datagrams)
+        if self._held:
+            out = self._held + out
+            self._held = []
+        lazy = self._lazy
+        if lazy is None:
             return out
+        out += self._read(lazy, max_datagrams)
+        # an exec may have come in while the other socket was read: its fork (read already)
+        # must not be handed out without it; end on an empty exec socket
+        for _ in range(64):
+            more = self._read(self._sock, max_datagrams)
+            if not more:
+                break
+            out += more
+            out += self._read(lazy, max_datagrams)
+        out.sort(key=_MONOTONIC)  # stable: events of one time keep their order
+        return out
+
+    def _read(self, sock: socket.socket, max_datagrams: int) -> list[ProcEvent]:
+        out: list[ProcEvent] = []
+        recv = sock.recv
         for _ in range(max_datagrams):
             try:
-                data = self._sock.recv(65536)
+                data = recv(65536)
             except BlockingIOError:
                 break
             except InterruptedError:
@@ -345,7 +464,7 @@ class ProcConnectorSource:
                     continue
                 raise KernelFeatureUnavailable(f"proc connector read failed: {exc}") from None
             try:
-                parsed = parse_proc_messages(data)
+                parsed = parse_proc_datagram(data)
             except MalformedProcMessage:
                 self._malformed += 1
                 continue
@@ -354,12 +473,19 @@ class ProcConnectorSource:
         return out
 
     def close(self) -> None:
-        if self._sock is not None:
-            with contextlib.suppress(OSError):
-                self._sock.setblocking(True)
-                self._sock.send(listen_message(PROC_CN_MCAST_IGNORE))
-            self._sock.close()
-            self._sock = None
+        self._held = []
+        for sock in (self._sock, self._lazy):
+            if sock is not None:
+                with contextlib.suppress(OSError):
+                    sock.setblocking(True)
+                    sock.send(listen_message(PROC_CN_MCAST_IGNORE))
+                sock.close()
+        self._sock = self._lazy = None
 
     def stats(self) -> ProcConnectorStats:
         return ProcConnectorStats(self._events, self._enobufs, self._malformed, self.rcvbuf)
+
+
+_EXEC = ProcEventKind.EXEC
+#: ProcEvent.monotonic, read in C (the sort runs over every event of the host)
+_MONOTONIC = operator.itemgetter(1)

@@ -41,8 +41,15 @@ def nflog_messages(data: bytes) -> None:
 
 
 def proc_connector_messages(data: bytes) -> None:
+    """The datagram parser (a fast path for the usual datagram) says what the reference
+    says, or refuses what it refuses."""
+    ref: object = None
+    fast: object = None
     with contextlib.suppress(proc_connector.MalformedProcMessage):
-        proc_connector.parse_proc_messages(data)
+        ref = proc_connector.parse_proc_messages(data)
+    with contextlib.suppress(proc_connector.MalformedProcMessage):
+        fast = proc_connector.parse_proc_datagram(data)
+    assert fast == ref, (fast, ref)
 
 
 def config_file(data: bytes) -> None:

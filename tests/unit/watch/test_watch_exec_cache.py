@@ -190,3 +190,44 @@ def test_a_chrooted_execs_absolute_script_is_read_under_its_root(tmp_path: Path)
     raw = read_raw(4321, str(tmp_path))
     (d / "root").unlink()  # the process is gone when asked
     assert info_of(raw).scripts == ("/home/shop/public_html/x.php",)
+
+
+def test_an_exec_read_at_wake_up_serves_its_event_handled_after_the_process_is_gone(
+    tmp_path: Path,
+) -> None:
+    """The reader reads a process when its exec wakes it, and handles the event later, in
+    order with its fork: the read made at the wake-up is the one kept."""
+    import shutil
+
+    _fake_proc(tmp_path, 60, "/home/u/public_html", ["php", "send.php"])
+    cache = ExecCache(procfs=str(tmp_path))
+    cache.prefetch(60, 2.0)
+    assert len(cache) == 0  # nothing changes before the events are handled
+    shutil.rmtree(tmp_path / "60")  # it exited at once
+    cache.handle(ProcEvent(ProcEventKind.FORK, 1.0, 60, 60, parent_pid=1, parent_tgid=1))
+    cache.handle(ProcEvent(ProcEventKind.EXEC, 2.0, 60, 60))
+    cache.handle(ProcEvent(ProcEventKind.EXIT, 2.5, 60, 60))
+    info = cache.lookup(60, at=2.2)
+    assert info is not None and info.cwd == "/home/u/public_html"
+    assert info.scripts == ("/home/u/public_html/send.php",) and cache.stats().read_failures == 0
+    assert cache._prefetched == {}
+
+
+def test_a_read_for_a_later_exec_of_the_same_pid_serves_both_and_an_old_one_none(
+    tmp_path: Path,
+) -> None:
+    _fake_proc(tmp_path, 61, "/home/u", ["php", "b.php"])
+    cache = ExecCache(procfs=str(tmp_path))
+    cache.prefetch(61, 3.0)  # two execs at once (exec chain): one read, of the last program
+    cache.handle(ProcEvent(ProcEventKind.EXEC, 2.0, 61, 61))
+    cache.handle(ProcEvent(ProcEventKind.EXEC, 3.0, 61, 61))
+    assert cache._prefetched == {}
+    info = cache.lookup(61, at=3.5)
+    assert info is not None and info.scripts == ("/home/u/b.php",)
+    # a read whose event was handled without it (older): dropped, the exec read now
+    cache.prefetch(61, 4.0)
+    (tmp_path / "61" / "cmdline").write_bytes(b"php\0c.php\0")
+    cache.handle(ProcEvent(ProcEventKind.EXEC, 5.0, 61, 61))
+    assert cache._prefetched == {}
+    info = cache.lookup(61, at=5.5)
+    assert info is not None and info.scripts == ("/home/u/c.php",)

@@ -76,6 +76,9 @@ from spamtrace.scanner.taint import (
     getenv_header,
     posted,
     request_props,
+    returned_call_in,
+    returned_kinds,
+    returned_taint,
     shell_quote_called,
     shell_quoted_removed,
     taint,
@@ -421,11 +424,15 @@ def _tainted_sink(ctx: Ctx, rule: Rule) -> Hit | None:
             return None  # no call of a sink: nothing to taint-check
     req, dec = taint(ctx)
     extracted = first_call is not None and _request_extracted(ctx)  # kind "varcall"
+    # what the file's own functions return (a helper that hands back $_POST[$k] or what curl
+    # downloaded): code and commands are read through them too
+    helpers = kind in ("eval", "exec") and bool(returned_kinds(ctx))
     if (
         not req
         and not dec
         and not ctx.cache.get("direct")
         and not extracted
+        and not helpers
         and not (kind in ("eval", "exec") and request_props(ctx))
     ):
         return None
@@ -455,10 +462,18 @@ def _tainted_sink(ctx: Ctx, rule: Rule) -> Hit | None:
                 continue  # an element of an array that merely holds some request values
             return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end() + 40))
         return None
+    returned: tuple[str, ...] = ()
     if kind == "eval":
         bad = req | dec | ctx.cache.get("direct", set())
+        if helpers:
+            got_req, got_dec = returned_taint(ctx)
+            bad = bad | got_req | got_dec
+            returned = ("req", "net", "dec")
     elif kind == "exec":  # a command sent in a header of the client's own (X-Cmd: ...)
         bad = req | ctx.cache.get("header", set())
+        if helpers:
+            bad = bad | returned_taint(ctx)[0]
+            returned = ("req",)
     else:
         bad = req
     direct_ok = kind in ("sql", "dbconnect")
@@ -511,6 +526,10 @@ def _tainted_sink(ctx: Ctx, rule: Rule) -> Hit | None:
         elif kind == "mail":  # $subject = 'New contact request'; just before: the form's no more
             tainted = {v for v in tainted if not literal_at(ctx, v, start)}
         if tainted or (direct_ok and UIN_RE.search(text)):
+            return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
+        if returned and returned_call_in(ctx, code.find(b"(", start) + 1, args, returned):
+            # the sink's argument calls a helper that returns such a value: eval('?>' .
+            # get($url)), system(param('c'))
             return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
         if kind in ("eval", "exec") and text.find(b"->") >= 0:
             props = request_props(ctx)  # system($this->shell), $b->shell = $_REQUEST['s']
@@ -1543,8 +1562,48 @@ def _hidden_noncode_var(ctx: Ctx) -> re.Match[bytes] | None:
                 break
             paths.append(b"".join(ctx.lx.value(int(n)) for n in parts).strip())
         else:
-            if paths and all(_HIDDEN_NONCODE.search(p) for p in paths):
+            if paths and all(_HIDDEN_NONCODE.search(p) or _ODD_EXT.search(p) for p in paths):
                 return m
+    return None
+
+
+# an include's argument, wherever it starts
+_INCLUDE_ARG = re.compile(rb"(?<![\w$>:\\])(?:include|require)(?:_once)?\b[\s(@]*")
+
+# a decoder that an include's argument goes through: the path itself is hidden
+_PATH_DECODER = re.compile(
+    rb"(?<![\w$>:])(?:base64_decode|str_rot13|strrev|hex2bin|gzinflate|gzuncompress"
+    rb"|convert_uudecode|pack)\s*\(",
+    re.IGNORECASE,
+)
+
+
+def _hidden_path(path: bytes) -> bool:
+    """A path no site includes its own code from: an image or media file's, a .txt file's
+    from an absolute, upload or tmp path, a hidden file's with no PHP extension."""
+    return bool(_ODD_EXT.search(path) or _HIDDEN_TXT.search(path) or _HIDDEN_NONCODE.search(path))
+
+
+def _built_include(ctx: Ctx) -> Hit | None:
+    """An include whose path is built (glued from pieces, variables set to literals, decoded
+    from a literal) and folds to a hidden path (:func:`_hidden_path`), or is decoded at all:
+    ``include base64_decode('L3RtcC8uc2Vzcy5pY28=');``, ``$d = '/.thumbs/'; include $d .
+    'sprite' . '.ico';``. Paths that fold to nothing known (a parameter, a setting) are not
+    read."""
+    code = ctx.code
+    env: fold.Env | None = None
+    for m in bounded_finditer(_INCLUDE_ARG, code, 40, first=ctx.first):
+        at = m.end()
+        if code[at : at + 1] == b"\x01" and code.find(b".", at, at + 12) < 0:
+            continue  # a plain literal: the literal rule's
+        if env is None:
+            env = fold.Env(code, ctx.lx, ctx.cache)
+        f = fold.fold_at(code, ctx.lx, at, env)
+        if f is None or not f.built:
+            continue
+        path = f.value.strip()
+        if _hidden_path(path) or (path and _PATH_DECODER.search(code, at, f.end)):
+            return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), f.end + 20))
     return None
 
 
@@ -1681,22 +1740,8 @@ def _include_literal(ctx: Ctx, rule: Rule) -> Hit | None:
     held = _hidden_noncode_var(ctx)
     if held is not None:
         return Hit(ctx.line_of_code(held.start()), ctx.excerpt_code(held.start(), held.end()))
-    # a path built by code the folder works out (implode('/', ['/home/u/...', '.x.woff3']),
-    # sprintf of literals): what it comes to
-    env: fold.Env | None = None
-    for m in bounded_finditer(_INCLUDE_BUILT, ctx.code, 20, first=ctx.first):
-        if env is None:
-            env = fold.Env(ctx.code, ctx.lx, ctx.cache)
-        folded = fold.fold_at(ctx.code, ctx.lx, m.end(), env)
-        if folded is not None and folded.built and _HIDDEN_NONCODE.search(folded.value.strip()):
-            return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end() + 60))
-    return None
+    return _built_include(ctx)
 
-
-# an include of something other than a literal or a variable alone: a call, a join
-_INCLUDE_BUILT = re.compile(
-    rb"(?<![\w$>:])(?:include|require)(?:_once)?\b[\s(@]*(?=[a-z_\\]|\$\w+\s*[.\[])"
-)
 
 
 @feature("varcall_request_arg")
@@ -2483,13 +2528,17 @@ def _wrapper_called_with(
     wrappers: list[bytes],
     bare_of: Callable[[Ctx], set[bytes]] | None = None,
     encoded: bool = False,
+    returned: tuple[str, ...] = ("req",),
 ) -> Hit | None:
     """The first call of one of ``wrappers`` (see :func:`_wrappers`) given request input, a
-    variable holding it, or (``bare``) one of these variables never set by the script.
-    ``encoded``: shell wrappers, where percent-encoded input after a literal command is an
-    argument (:func:`encoded_argument`)."""
+    variable holding it, or (``bare``) one of these variables never set by the script; or
+    what a helper of the file's own returns of a kind in ``returned``
+    (:func:`returned_call_kind`: the request's value, downloaded or decoded data), called in
+    the arguments or held by a variable. ``encoded``: shell wrappers, where percent-encoded
+    input after a literal command is an argument (:func:`encoded_argument`)."""
     code = ctx.code
     bare: set[bytes] | None = None
+    helped: frozenset[bytes] | None = None
     for name in wrappers:
         if name.startswith(b"obj "):  # __invoke: the object given as a callback
             made = re.compile(rb"\bnew\s+" + re.escape(name[4:]) + rb"\b")
@@ -2517,6 +2566,14 @@ def _wrapper_called_with(
             if _carries_request(ctx, args, 6):
                 return Hit(ctx.line_of_code(pos), ctx.excerpt_code(pos, pos + 80))
             used = set(VAR.findall(args)[:6])
+            if returned_kinds(ctx):
+                if helped is None:
+                    got_req, got_dec = returned_taint(ctx)
+                    helped = got_req | got_dec if "dec" in returned else got_req
+                if (used and not used.isdisjoint(helped)) or returned_call_in(
+                    ctx, c.start(1), c.group(1), returned
+                ):
+                    return Hit(ctx.line_of_code(pos), ctx.excerpt_code(pos, pos + 80))
             if not used or bare_of is None:
                 continue
             if bare is None:
@@ -2532,13 +2589,14 @@ def _eval_wrapper_request(ctx: Ctx, rule: Rule) -> Hit | None:
     (``function run($c) { return eval($c); }``, a constructor that asserts its argument),
     called with request input or a variable holding it: an eval backdoor one call away from
     the request, so that no ``eval($_POST...)`` shows. A template engine that evaluates
-    compiled files it wrote is never called with what the visitor sent."""
-    if not has_request_words(ctx):
+    compiled files it wrote is never called with what the visitor sent; nor with what a helper
+    of the file's own reads from its own disk."""
+    if not has_request_words(ctx) and not returned_kinds(ctx):
         return None
     wrappers = _eval_wrappers(ctx)
     if not wrappers:
         return None
-    return _wrapper_called_with(ctx, wrappers)
+    return _wrapper_called_with(ctx, wrappers, returned=("req", "net", "dec"))
 
 
 # the keys of the request arrays the script reads: $_GET['cmd'] -> cmd
