@@ -64,6 +64,7 @@ def _python_only() -> None:
     lexer._names = lexer._names_py  # type: ignore[attr-defined]
     taint._assignment_before = None
     taint._stmt_start = None
+    taint._mentions = taint._mentions_py
     for name in dir(context):
         if name.endswith("_py") and hasattr(context, name[: -len("_py")]):
             setattr(context, name[: -len("_py")], getattr(context, name))

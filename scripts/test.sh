@@ -99,8 +99,8 @@ unpack_syslogd() {
 }
 unpack_syslogd
 if [ -x .cache/syslogd/rsyslogd ]; then
-    export SPAMTRACE_TEST_RSYSLOGD="${SPAMTRACE_TEST_RSYSLOGD:-$PWD/.cache/syslogd/rsyslogd}"
-    export SPAMTRACE_TEST_SYSLOG_NG="${SPAMTRACE_TEST_SYSLOG_NG:-$PWD/.cache/syslogd/syslog-ng}"
+    export TEST_RSYSLOGD="${TEST_RSYSLOGD:-$PWD/.cache/syslogd/rsyslogd}"
+    export TEST_SYSLOG_NG="${TEST_SYSLOG_NG:-$PWD/.cache/syslogd/syslog-ng}"
 fi
 scripts/install.sh -e ".[test]"
 echo "== ruff"; .venv/bin/ruff check src tests bench

@@ -9,7 +9,8 @@ with its own socket (``SysSock.Use="off"``: the host's ``/dev/log`` and syslog a
 touched), gets one mail-facility line from each program, and is stopped; the files each
 program's line reached must be those :func:`spamtrace.audit.rsyslog.facility_files` names.
 rsyslogd is the one on PATH (the ``rsyslog`` package), or the argv in
-``SPAMTRACE_TEST_RSYSLOGD``; syslog-ng likewise (``SPAMTRACE_TEST_SYSLOG_NG``;
+``TEST_RSYSLOGD`` (not ``SPAMTRACE_...``: the CLI these tests' neighbours run would take it
+for a config key); syslog-ng likewise (``TEST_SYSLOG_NG``;
 ``scripts/test.sh`` unpacks both from their packages and sets these); without one, its tests
 are skipped, saying so. syslog-ng, like rsyslog, runs on a socket of the test's own.
 """
@@ -33,12 +34,12 @@ PROGRAMS = ("postfix/smtpd", "postfix/pickup", "exim", "dovecot")
 
 
 def _rsyslogd() -> list[str]:
-    given = os.environ.get("SPAMTRACE_TEST_RSYSLOGD", "")
+    given = os.environ.get("TEST_RSYSLOGD", "")
     if given:
         return shlex.split(given)
     found = shutil.which("rsyslogd", path=os.environ.get("PATH", "") + ":/usr/sbin")
     if found is None:
-        pytest.skip("no rsyslogd (install rsyslog, or set SPAMTRACE_TEST_RSYSLOGD)")
+        pytest.skip("no rsyslogd (install rsyslog, or set TEST_RSYSLOGD)")
     return [found]
 
 
@@ -111,12 +112,12 @@ def test_facility_files_agree_with_a_real_rsyslogd(case: str, tmp_path: Path) ->
 
 # --------------------------------------------------------------------------- syslog-ng
 def _syslog_ng() -> list[str]:
-    given = os.environ.get("SPAMTRACE_TEST_SYSLOG_NG", "")
+    given = os.environ.get("TEST_SYSLOG_NG", "")
     if given:
         return shlex.split(given)
     found = shutil.which("syslog-ng", path=os.environ.get("PATH", "") + ":/usr/sbin")
     if found is None:
-        pytest.skip("no syslog-ng (install syslog-ng-core, or set SPAMTRACE_TEST_SYSLOG_NG)")
+        pytest.skip("no syslog-ng (install syslog-ng-core, or set TEST_SYSLOG_NG)")
     return [found]
 
 

@@ -178,8 +178,11 @@ def statements(text: str, unclosed: list[int] | None = None) -> list[tuple[int, 
 def unread(configs: Sequence[tuple[str, str]]) -> list[str]:
     """A note for each file of ``configs`` (path, text) whose last statement opens a bracket
     or a quote that is never closed: read as one statement to the end of the file, so the
-    rules after the bracket are not read as rules of their own."""
-    notes = []
+    rules after the bracket are not read as rules of their own; and for each include that
+    reads no file it names (:func:`ordered`)."""
+    notes: list[str] = []
+    for _ in ordered(configs, notes):
+        pass
     for path, text in configs:
         unclosed: list[int] = []
         statements(text, unclosed)
@@ -630,13 +633,15 @@ _INCLUDE = re.compile(r"include\s*\(", re.IGNORECASE)
 MAX_INCLUDE_DEPTH = 16
 
 
-def _include(stmt: str) -> str | None:
-    """The file, glob or folder (``/etc/rsyslog.d/``) an include statement names:
-    ``$IncludeConfig PATTERN`` or ``include(file="PATTERN" ...)``; "" for an include of no
-    file (``include(text=...)``, no argument); None for another statement."""
+def _include(stmt: str) -> tuple[str, bool] | None:
+    """The file, glob or folder (``/etc/rsyslog.d/``) an include statement names, and whether
+    it may name none (``mode="optional"``): ``$IncludeConfig PATTERN`` or
+    ``include(file="PATTERN" ...)``; "" for an include of no file (``include(text=...)``, no
+    argument); None for another statement."""
     if stmt[:14].lower() == "$includeconfig":
         words = stmt.split()
-        return words[1] if len(words) > 1 and words[0].lower() == "$includeconfig" else ""
+        ok = len(words) > 1 and words[0].lower() == "$includeconfig"
+        return (words[1] if ok else ""), False
     if not _INCLUDE.match(stmt):
         return None
     at = stmt.index("(")
@@ -644,13 +649,15 @@ def _include(stmt: str) -> str | None:
         m.group(1).lower(): m.group(2) if m.group(2) is not None else m.group(3)
         for m in _PARAM.finditer(stmt[at + 1 : _closing(stmt, at)])
     }
-    return params.get("file") or ""
+    if "text" in params:
+        return "", True
+    return params.get("file") or "", (params.get("mode") or "").lower() == "optional"
 
 
 def includes(text: str) -> list[str]:
     """The files, globs and folders the include statements of a configuration name, in
     order (what the caller reads for :func:`facility_files`)."""
-    return [p for _, stmt in statements(text) if (p := _include(stmt))]
+    return [got[0] for _, stmt in statements(text) if (got := _include(stmt)) and got[0]]
 
 
 def _segment(pattern: str, name: str) -> bool:
@@ -674,24 +681,43 @@ def included(pattern: str, paths: Iterable[str]) -> list[str]:
     return sorted(hits)
 
 
-def ordered(configs: Sequence[tuple[str, str]]) -> Iterator[tuple[str, int, str]]:
+def ordered(
+    configs: Sequence[tuple[str, str]], notes: list[str] | None = None
+) -> Iterator[tuple[str, int, str]]:
     """(file, first line, text) of each statement of ``configs`` (path, text) in the order
     rsyslog reads them: the first file's, each include statement replaced by the statements
     of the files it names (among ``configs``) at its place. A file no include names is not
-    read, as rsyslog does not read it."""
+    read, as rsyslog does not read it. ``notes`` gets an include that names no file (not a
+    glob, not optional: rsyslogd reports it), none at all, or a file including itself."""
     texts: dict[str, str] = {}
     for path, text in configs:
         texts.setdefault(path, text)
 
     def walk(path: str, stack: tuple[str, ...]) -> Iterator[tuple[str, int, str]]:
         for line, stmt in _joined(statements(texts[path])):
-            pattern = _include(stmt)
-            if pattern is None:
+            got = _include(stmt)
+            if got is None:
                 yield path, line, stmt
-            elif pattern and len(stack) < MAX_INCLUDE_DEPTH:
-                for other in included(pattern, texts):
-                    if other not in stack:  # a file including itself: once
-                        yield from walk(other, (*stack, other))
+                continue
+            pattern, optional = got
+            if not pattern:
+                if not optional and notes is not None:
+                    notes.append(f"{path}:{line}: an include that names no file")
+                continue
+            if len(stack) >= MAX_INCLUDE_DEPTH:
+                if notes is not None:
+                    notes.append(f"{path}:{line}: includes nested too deeply (not read)")
+                continue
+            files = included(pattern, texts)
+            plain = not any(c in pattern for c in "*?[") and not pattern.endswith("/")
+            if not files and plain and not optional and notes is not None:
+                notes.append(f"{path}:{line}: {pattern} is included but could not be read")
+            for other in files:
+                if other in stack:  # a file including itself: once
+                    if notes is not None:
+                        notes.append(f"{path}:{line}: {other} includes itself (read once)")
+                    continue
+                yield from walk(other, (*stack, other))
 
     if configs:
         yield from walk(configs[0][0], (configs[0][0],))

@@ -326,6 +326,9 @@ class _Reader:
     def __init__(self, objects: _Objects, msg: Message) -> None:
         self.objects = objects
         self.msg = msg
+        #: where the log path being read starts (``path:line``), and what could not be read
+        self.where = ""
+        self.notes: list[str] = []
 
     # ---------------------------------------------------------------- filters
     def expression(self, nodes: Sequence[Node], depth: int) -> tuple[Tri, int]:
@@ -440,6 +443,14 @@ class _Reader:
             local = True
         for stmt in body.stmts:
             branches = _branches(stmt)
+            if branches is None and _conditional(stmt[0]):
+                note = (f"{self.where}: an if / elif / else block of this log path cannot be "
+                        "read (its branches and what follows it are not read)")  # fmt: skip
+                if note not in self.notes:
+                    self.notes.append(note)
+                if taken:
+                    taken = None
+                continue
             if branches is not None:
                 if taken is True and depth < MAX_DEPTH:
                     files, taken = self._if_chain(branches, near, local, depth)
@@ -516,6 +527,12 @@ class _Reader:
         return both, min([near, *(n for a, n in got if a)])
 
 
+def _conditional(node: Node) -> bool:
+    """Does a statement start as an ``if`` / ``elif`` / ``else`` block?"""
+    word = node.name if isinstance(node, Call) else node if isinstance(node, str) else ""
+    return not isinstance(node, Quoted) and word.lower() in ("if", "elif", "else")
+
+
 def _branches(stmt: Sequence[Node]) -> list[tuple[str, tuple[Node, ...], Block]] | None:
     """The branches of a statement ``if (...) { } elif (...) { } else { }`` of a log path:
     (``expr`` with the filter expression, ``embedded`` for a condition made of the block's
@@ -576,6 +593,7 @@ def facility_files(
     fallbacks: list[tuple[Block, str]] = []
 
     def take(body: Block, where: str) -> tuple[Tri, set[str]]:
+        reader.where = where
         files, taken, flags, local = reader.path(body, True, CAUGHT, False, 0)
         for target, near in files:
             if target not in found or near < found[target][0]:
@@ -599,4 +617,4 @@ def facility_files(
             if taken is True and "final" in flags:
                 break
     ranked = sorted(found.items(), key=lambda kv: kv[1][:2])
-    return [(target, where) for target, (_n, _o, where) in ranked], notes
+    return [(target, where) for target, (_n, _o, where) in ranked], notes + reader.notes

@@ -174,10 +174,24 @@ static PyObject *tail(PyObject *self, PyObject *args) {
         unsigned char c = d[i];
         Py_ssize_t j; /* the token is d[i:j] when one matches here */
         if (c == '\'' || c == '"' || c == '`') {
+            /* to the first c or backslash (an escape: skip the byte after it; a backslash
+             * that ends the data ends the body): the next c found once and kept until an
+             * escape steps past it, each backslash before it found by its own search */
             j = i + 1;
+            Py_ssize_t quote = -1; /* the offset of the next c from j (n: none), once found */
             for (;;) {
-                while (j < n && d[j] != c && d[j] != '\\') j++;
-                if (j + 1 < n && d[j] == '\\') { j += 2; continue; }
+                if (quote < j) {
+                    const unsigned char *q = j < n ? memchr(d + j, c, (size_t)(n - j)) : NULL;
+                    quote = q ? q - d : n;
+                }
+                const unsigned char *b =
+                    quote > j ? memchr(d + j, '\\', (size_t)(quote - j)) : NULL;
+                if (b == NULL) {
+                    j = quote;
+                    break;
+                }
+                j = b - d;
+                if (j + 1 < n) { j += 2; continue; }
                 break;
             }
             if (j < n && d[j] == c) j++;
@@ -1118,6 +1132,71 @@ static PyTypeObject ScorerType = {
     .tp_doc = "Scorer(weights: dict[bytes, float]); .score(data) -> float",
 };
 
+/* mentions(code, names, limit): for each name, the offsets of the first `limit` occurrences
+ * of "$" + name in code, left to right, each looked for after the end of the one before (what
+ * a loop of code.find does; taint._mentions_py is the reference): one pass over the "$" of
+ * the code for all the names, where the loop reads the code again for each. */
+static PyObject *mentions(PyObject *self, PyObject *args) {
+    Py_buffer view;
+    PyObject *names, *seq = NULL, *out = NULL;
+    Py_ssize_t limit;
+    Py_ssize_t *len = NULL, *next = NULL, *count = NULL;
+    if (!PyArg_ParseTuple(args, "y*On", &view, &names, &limit)) return NULL;
+    const unsigned char *d = view.buf;
+    Py_ssize_t n = view.len;
+    seq = PySequence_Fast(names, "names must be a sequence of bytes");
+    if (seq == NULL) goto done;
+    Py_ssize_t k = PySequence_Fast_GET_SIZE(seq);
+    PyObject **items = PySequence_Fast_ITEMS(seq);
+    for (Py_ssize_t i = 0; i < k; i++) {
+        if (!PyBytes_Check(items[i])) {
+            PyErr_SetString(PyExc_TypeError, "names must be bytes");
+            goto done;
+        }
+    }
+    out = PyList_New(k);
+    if (out == NULL) goto done;
+    for (Py_ssize_t i = 0; i < k; i++) {
+        PyObject *lst = PyList_New(0);
+        if (lst == NULL) { Py_CLEAR(out); goto done; }
+        PyList_SET_ITEM(out, i, lst);
+    }
+    if (limit <= 0 || k == 0) goto done;
+    len = PyMem_Malloc((size_t)k * sizeof(Py_ssize_t));
+    next = PyMem_Calloc((size_t)k, sizeof(Py_ssize_t));
+    count = PyMem_Calloc((size_t)k, sizeof(Py_ssize_t));
+    if (!len || !next || !count) { PyErr_NoMemory(); Py_CLEAR(out); goto done; }
+    for (Py_ssize_t i = 0; i < k; i++) len[i] = PyBytes_GET_SIZE(items[i]);
+    Py_ssize_t active = k, at = 0;
+    while (active > 0 && at < n) {
+        const unsigned char *p = memchr(d + at, '$', (size_t)(n - at));
+        if (p == NULL) break;
+        at = p - d;
+        for (Py_ssize_t i = 0; i < k; i++) {
+            if (count[i] >= limit || at < next[i] || len[i] > n - at - 1) continue;
+            if (len[i] && memcmp(d + at + 1, PyBytes_AS_STRING(items[i]), (size_t)len[i]) != 0)
+                continue;
+            PyObject *v = PyLong_FromSsize_t(at);
+            if (v == NULL || PyList_Append(PyList_GET_ITEM(out, i), v) < 0) {
+                Py_XDECREF(v);
+                Py_CLEAR(out);
+                goto done;
+            }
+            Py_DECREF(v);
+            next[i] = at + 1 + len[i];
+            if (++count[i] >= limit) active--;
+        }
+        at++;
+    }
+done:
+    PyMem_Free(len);
+    PyMem_Free(next);
+    PyMem_Free(count);
+    Py_XDECREF(seq);
+    PyBuffer_Release(&view);
+    return out;
+}
+
 static PyMethodDef methods[] = {
     {"tail", tail, METH_VARARGS, "Lex data[pos:] as PHP code (see lexer.py)."},
     {"names", names, METH_O, "The names of variables and declared functions in lexed code."},
@@ -1135,6 +1214,7 @@ static PyMethodDef methods[] = {
     {"calls_of", calls_of, METH_VARARGS, "The first plain calls of a name: (offset, args)."},
     {"assignment_before", assignment_before, METH_VARARGS, "The $name = rhs statement at pos."},
     {"statement_start", statement_start, METH_VARARGS, "Where the statement at pos starts."},
+    {"mentions", mentions, METH_VARARGS, "The first offsets of \"$\" + each name in code."},
     {NULL, NULL, 0, NULL},
 };
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 
 from spamtrace.scanner import fold
 from spamtrace.scanner.context import (
@@ -777,14 +777,45 @@ def _first_assignment(code: bytes, lo: int) -> re.Match[bytes] | None:
     return None
 
 
+def _found(code: bytes, word: bytes, limit: int) -> Iterator[int]:
+    """The offsets of the first ``limit`` occurrences of ``word`` in ``code``, each looked
+    for after the one before."""
+    pos = code.find(word)
+    while pos >= 0 and limit > 0:
+        limit -= 1
+        yield pos
+        pos = code.find(word, pos + len(word))
+
+
+def _mentions_py(code: bytes, names: Sequence[bytes], limit: int) -> list[list[int]]:
+    """For each of ``names``, the offsets of its first ``limit`` occurrences of "$" + name in
+    ``code`` (those of a longer name too), each looked for after the one before: the
+    reference for ``_lexer.mentions``, which finds them for all the names in one pass over
+    the code's "$" (the taint pass follows up to 40 variables' copies, each a search of the
+    whole code)."""
+    out: list[list[int]] = []
+    for name in names:
+        needle = b"$" + name
+        found: list[int] = []
+        pos = code.find(needle)
+        while pos >= 0 and len(found) < limit:
+            found.append(pos)
+            pos = code.find(needle, pos + len(needle))
+        out.append(found)
+    return out
+
+
 _assignment_before: Callable[[bytes, int], tuple[bytes, bytes] | None] | None
 _stmt_start: Callable[[bytes, int], int] | None
+_mentions: Callable[[bytes, Sequence[bytes], int], list[list[int]]]
 try:  # compiled (see _lexer.c): the taint pass asks it for every source and copy it follows
     from spamtrace.scanner._lexer import assignment_before as _assignment_before
+    from spamtrace.scanner._lexer import mentions as _mentions
     from spamtrace.scanner._lexer import statement_start as _stmt_start
 except ImportError:  # pragma: no cover - exercised by the tests through the _py functions
     _assignment_before = None
     _stmt_start = None
+    _mentions = _mentions_py
 
 
 _UNPACK_AT = re.compile(
@@ -908,11 +939,13 @@ def taint(ctx: Ctx) -> tuple[set[bytes], set[bytes]]:
             for m in _WALK_REQ.finditer(code):
                 req.update(v for v in m.groups() if v)
                 direct.update(v for v in m.groups() if v)
-        for src in words_in_code(ctx, SOURCES):
-            pos = code.find(src)
-            sites = 0
-            while pos >= 0 and sites < MAX_TAINT_SITES:
-                sites += 1
+        present = words_in_code(ctx, SOURCES)
+        # the places of the "$..." sources ($_GET, $_SERVER...) found in one pass
+        named = [src[1:] for src in present if src.startswith(b"$")]
+        places = dict(zip(named, _mentions(code, named, MAX_TAINT_SITES), strict=True))
+        for src in present:
+            found = places[src[1:]] if src.startswith(b"$") else _found(code, src, MAX_TAINT_SITES)
+            for pos in found:
                 got = assignment_before(code, pos, stmts)
                 if got is None and src in _REQ_SOURCES:
                     unpacked = _unpacking_before(code, pos)  # list($a, $b) = explode(.., $_GET)
@@ -964,7 +997,6 @@ def taint(ctx: Ctx) -> tuple[set[bytes], set[bytes]]:
                             dec.add(name)  # content downloaded from a URL, as curl_exec's
                     elif _DEC_RE.search(rhs) or _BUILT_RHS.match(rhs) or _cipher(ctx, rhs):
                         dec.add(name)
-                pos = code.find(src, pos + len(src))
         for name in sorted(fetch_functions(ctx))[:10]:  # $code = $this->http->get($url)
             at = code.find(name)
             sites = 0
@@ -1003,12 +1035,10 @@ def taint(ctx: Ctx) -> tuple[set[bytes], set[bytes]]:
                     direct.add(m.group(2))
         req -= _SUPERGLOBAL_VARS
         direct -= _SUPERGLOBAL_VARS
-        for var in sorted(req | dec | direct)[:40]:  # one level of copies: $b = $a;
+        copied = sorted(req | dec | direct)[:40]  # one level of copies: $b = $a;
+        for var, offsets in zip(copied, _mentions(code, copied, 20), strict=True):
             needle = b"$" + var
-            pos = code.find(needle)
-            count = 0
-            while pos >= 0 and count < 20:
-                count += 1
+            for pos in offsets:  # the first 20 "$var" (of a longer name too)
                 got = assignment_before(code, pos, stmts)
                 if got is None and var in req:  # list($to, $subject) = explode('|', $var)
                     unpacked = _unpacking_before(code, pos)
@@ -1035,7 +1065,6 @@ def taint(ctx: Ctx) -> tuple[set[bytes], set[bytes]]:
                         got[1].lstrip(b" \t@(").startswith(needle) or _unwrapped(got[1], var)
                     ):
                         direct.add(got[0])
-                pos = code.find(needle, pos + len(needle))
         if req and has_word(ctx, b"compact"):
             # $job = compact('f', 'a'): an array of those variables, by their names; a value
             # the request gave as it came is one of its elements as it came
@@ -1055,16 +1084,12 @@ def taint(ctx: Ctx) -> tuple[set[bytes], set[bytes]]:
                     req.add(m.group(2))
                     items.add(m.group(2))
             # an item split in the loop (list($user, $pass) = explode(':', $line)): its parts
-            for var in sorted(items)[:10]:
-                needle = b"$" + var
-                pos = code.find(needle)
-                count = 0
-                while pos >= 0 and count < 20:
-                    count += 1
+            split = sorted(items)[:10]
+            for var, offsets in zip(split, _mentions(code, split, 20), strict=True):
+                for pos in offsets:
                     unpacked = _unpacking_before(code, pos)
                     if unpacked is not None and var not in unpacked[0]:
                         req.update(unpacked[0])
-                    pos = code.find(needle, pos + len(needle))
         if has_word(ctx, b"array_map") or has_word(ctx, b"array_filter"):
             req.update(_mapped_params(ctx, req))
     ctx.cache["taint"] = (req, dec)

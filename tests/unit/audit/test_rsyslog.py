@@ -330,3 +330,32 @@ def test_a_bracket_never_closed_is_said_in_a_note() -> None:
     ]
     assert unread([("c", 'mail.* action(type="omfile" file="/x"\n')]) != []
     assert unread([("c", "$template x,\"a stray quote\nmail.* /x\n")]) == []  # ends at the line
+
+
+@pytest.mark.parametrize(
+    ("main", "files", "notes"),
+    [
+        # a file named by an include that could not be read: rsyslogd reports it
+        ("$IncludeConfig /etc/rsyslog.d/mail.conf\n", {},
+         ["/etc/rsyslog.conf:1: /etc/rsyslog.d/mail.conf is included but could not be read"]),
+        ('include(file="/etc/rsyslog.d/mail.conf")\n', {},
+         ["/etc/rsyslog.conf:1: /etc/rsyslog.d/mail.conf is included but could not be read"]),
+        # optional, or a glob or a folder that matches nothing: as rsyslog, no complaint
+        ('include(file="/etc/rsyslog.d/mail.conf" mode="optional")\n', {}, []),
+        ("$IncludeConfig /etc/rsyslog.d/*.conf\n$IncludeConfig /etc/rsyslog.d/\n", {}, []),
+        ('include(text="mail.* /x")\n', {}, []),
+        # no file at all; a file including itself
+        ("$IncludeConfig\ninclude()\n", {},
+         ["/etc/rsyslog.conf:1: an include that names no file",
+          "/etc/rsyslog.conf:2: an include that names no file"]),
+        ("$IncludeConfig /etc/rsyslog.d/*.conf\n",
+         {"/etc/rsyslog.d/a.conf": "$IncludeConfig /etc/rsyslog.d/*.conf\n"},
+         ["/etc/rsyslog.d/a.conf:1: /etc/rsyslog.d/a.conf includes itself (read once)"]),
+    ],
+)
+def test_an_include_that_reads_no_file_is_said_in_a_note(
+    main: str, files: dict[str, str], notes: list[str]
+) -> None:
+    from spamtrace.audit.rsyslog import unread
+
+    assert unread([(MAIN, main), *files.items()]) == notes

@@ -48,6 +48,10 @@ def _calls(lex_c: object, code: bytes, pos: int) -> None:
         assert got == taint._assignment_before_py(code, at), code
         got = lex_c.statement_start(code, at)  # type: ignore[attr-defined]
         assert got == taint._statement_start_py(code, at), code
+    names = (b"aaa", b"a", b"", b"_POST", b"$", b"a" * 50)
+    for limit in (0, 1, 20):
+        got = lex_c.mentions(code, names, limit)  # type: ignore[attr-defined]
+        assert got == taint._mentions_py(code, names, limit), code
     for name in (b"aaa", b"eval", b"a", b"("):
         for limit, start in ((1, 0), (200, pos), (5, -3)):
             got = lex_c.calls_of(code, name, limit, start)  # type: ignore[attr-defined]

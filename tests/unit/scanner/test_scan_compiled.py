@@ -25,6 +25,7 @@ from spamtrace.scanner._lexer import (
     canonical_space,
     close_paren,
     concat_start,
+    mentions,
     names,
     next_word,
     open_before,
@@ -72,6 +73,28 @@ def test_same_as_python_on_any_text(pieces: list[bytes], pos: int) -> None:
 @given(st.binary(max_size=300))
 def test_same_as_python_on_any_bytes(data: bytes) -> None:
     assert tail(data, 0, 2) == lexer._tail_py(data, 0, 2)
+
+
+# a literal's body: its quote, escapes of the quote, of a backslash and of other bytes, the
+# other quotes, and a backslash that ends the text
+_BODY_PIECES = [b"'", b'"', b"`", b"\\", b"\\'", b'\\"', b"\\\\", b"\\n", b"a", b"ab", b"\n", b"$x"]
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(st.sampled_from(_BODY_PIECES), max_size=30), st.sampled_from([b"'", b'"', b"`"]))
+def test_literal_bodies_same_as_python(pieces: list[bytes], quote: bytes) -> None:
+    data = b"<?php $a = " + quote + b"".join(pieces)
+    assert tail(data, 6, 0) == lexer._tail_py(data, 6, 0)
+
+
+def test_literal_bodies_long_and_escaped() -> None:
+    for data in (
+        b"'" + b"\\'" * 100_000 + b"x",  # every quote escaped: the body runs to the end
+        b"'" + b"\\a" * 100_000 + b"'; $b",
+        b'"' + b"x" * 300_000 + b"\\",  # a backslash that ends the text
+        b"'" + b"a" * 300_000 + b"' . '" + b"\\\\" * 1000 + b"'",
+    ):
+        assert tail(data, 0, 0) == lexer._tail_py(data, 0, 0)
 
 
 def test_output_shape() -> None:
@@ -595,6 +618,38 @@ def test_calls_of_cases() -> None:
         for limit in (1, 200):
             got = calls_of(hostile, b"eval", limit, 0)
             assert got == context._calls_of_py(hostile, b"eval", limit, 0)
+
+
+_MENTION_PIECES = [b"$", b"$$", b"$a", b"$ab", b"a", b"b", b"$a$", b" ", b"\x80", b"$\x80"]
+_MENTION_NAMES = [b"a", b"ab", b"", b"b", b"a$", b"\x80", b"abc"]
+
+
+@settings(max_examples=3000, deadline=None)
+@given(
+    st.lists(st.sampled_from(_MENTION_PIECES), max_size=40),
+    st.lists(st.sampled_from(_MENTION_NAMES), max_size=6),
+    st.integers(-1, 4),
+)
+def test_mentions_same_as_python(pieces: list[bytes], names: list[bytes], limit: int) -> None:
+    code = b"".join(pieces)
+    assert mentions(code, names, limit) == taint._mentions_py(code, names, limit)
+
+
+def test_mentions_cases() -> None:
+    assert taint._mentions is mentions
+    code = b"$a = $ab; $b($a, $a$a);"
+    assert mentions(code, [b"a", b"b", b"c"], 20) == [[0, 5, 13, 17, 19], [10], []]
+    assert mentions(code, (b"a", b"a"), 2) == [[0, 5], [0, 5]]
+    assert mentions(code, [b"a$"], 5) == [[17]]  # "$a$" then the search goes on after it
+    assert mentions(code, [b""], 3) == [[0, 5, 10]]
+    assert mentions(code, [b"a"], 0) == [[]] == taint._mentions_py(code, [b"a"], 0)
+    assert mentions(b"", [b"a"], 5) == [[]]
+    assert mentions(b"$", [b"a"], 5) == [[]]  # the name would run past the end
+    with pytest.raises(TypeError):
+        mentions(code, ["a"], 5)  # type: ignore[list-item]
+    for hostile in (b"$" * 300_000, b"$a" * 200_000, b"$" + b"a" * 300_000):
+        names = [b"a", b"a" * 1000, b"", b"b"]
+        assert mentions(hostile, names, 20) == taint._mentions_py(hostile, names, 20)
 
 
 # what an assignment is made of and what spoils one: names of every start byte, white space

@@ -259,3 +259,63 @@ def test_a_name_followed_by_a_byte_above_0x7f_is_another_name() -> None:
     assert not checked_value(b"if (\x011\x01 == $to\xe9) {} mail($to, $s, $b);", b"to")
     assert checked_value(b"if ($to == \x011\x01) {}", b"to")
     assert not checked_value(b"if ($token == \x011\x01) {}", b"to")
+
+
+_NAMED_PIECES = [b"$cfg", b"$cfgx", b"$cfg\x80", b"$", b"$$cfg", b" ", b"=", b"==", b"=>",
+                 b"\x011\x01", b"\x0112\x01", b";", b"[", b"]", b"array(", b"x", b"\n", b"$k",
+                 b"$1a", b"$cfgx = \x012\x01;", b"$cfg=\x013\x01;", b"$1a = [\x014\x01;",
+                 b"$cfg\x80 = array(1);"]  # fmt: skip
+_RESTS = [rb"\s*=(?![=>])([^;]{1,600});", rb"\s*=\s*\x01(\d+)\x01",
+          rb"\s*=\s*(?:\[|array\s*\()([^;]{0,2000})"]  # fmt: skip
+
+
+@settings(max_examples=800, deadline=None)
+@given(
+    st.lists(st.sampled_from(_NAMED_PIECES), max_size=30),
+    st.sampled_from([b"cfg", b"k", b"cfg\x80", b"1a", b"c.g"]),
+    st.sampled_from(_RESTS),
+)
+def test_search_named_as_the_per_name_regex(pieces: list[bytes], name: bytes, rest: bytes) -> None:
+    from spamtrace.scanner.context import search_named
+
+    text = b"".join(pieces)
+    want = re.search(rb"\$(" + re.escape(name) + rb")" + rest, text)
+    got = search_named(rest, text, name)
+    assert (got and (got.span(), got.groups())) == (want and (want.span(), want.groups()))
+
+
+_WALK_PIECES = [b"foreach", b"(", b")", b" ", b" as ", b"$list", b"$k", b" => ", b"$bot",
+                b"$bots", b"$b\x80t", b"array_filter", b"array_map(", b", ", b"fn", b"function",
+                b"static ", b"string ", b"\\ns\\t ", b"$1", b"&",
+                b"foreach ($list as $k => $bot)", b"foreach ($l as $bot)",
+                b"array_walk($w, function ($bot"]  # fmt: skip
+
+
+@settings(max_examples=800, deadline=None)
+@given(
+    st.lists(st.sampled_from(_WALK_PIECES), max_size=25),
+    st.sampled_from([b"bot", b"k", b"b\x80t", b"1", b"list"]),
+)
+def test_list_walked_as_the_per_name_regex(pieces: list[bytes], var: bytes) -> None:
+    head = b"".join(pieces)
+    assert phishing._list_walked(head, var) == phishing._list_walked_by_regex(head, var)
+
+
+_LOOKUP_PIECES = [b"foreach ($a as $n)", b"foreach ($a as $k => $n)", b"foreach ($a as $nn)",
+                  b"$s", b"$n", b"$nn", b"$n\x80", b"[", b"]", b"{", b"}", b" ", b"$$", b"x",
+                  b"$s[$n]", b"$s{ $nn }", b"$t[$s[$n]]"]  # fmt: skip
+
+
+@settings(max_examples=800, deadline=None)
+@given(st.lists(st.sampled_from(_LOOKUP_PIECES), max_size=25))
+def test_each_lookup_as_the_per_name_regex(pieces: list[bytes]) -> None:
+    from spamtrace.scanner.context import NAME_P
+
+    body = b"".join(pieces)
+    each = execution._EACH_ITEM.search(body)
+    want = None
+    if each is not None:
+        item = re.escape(each.group(1))
+        want = re.search(rb"\$(" + NAME_P + rb")\s*[\[{]\s*\$" + item + rb"\s*[\]}]", body)
+    got = execution._each_lookup(body)
+    assert (got and (got.span(), got.group(1))) == (want and (want.span(), want.group(1)))

@@ -56,6 +56,7 @@ from spamtrace.scanner.context import (
     per_file,
     prefiltered_finditer,
     prefiltered_search,
+    search_named,
     string_at,
     string_text,
     top_args,
@@ -3575,14 +3576,23 @@ _EACH_ITEM = re.compile(
 )
 
 
+# a string indexed by a variable: $s[$n] or $s{$n} (group 2: the index's name, whole)
+_ITEM_LOOKUP = re.compile(rb"\$(" + NAME_P + rb")\s*[\[{]\s*\$(" + NAME_P + rb")\s*[\]}]")
+
+
 def _each_lookup(body: bytes) -> re.Match[bytes] | None:
     """``foreach ($list as $n) { $s .= $map[$n]; }``: a string indexed by each item of a
     list the loop walks (group 1: the string's variable)."""
     each = _EACH_ITEM.search(body)
     if each is None:
         return None
-    item = re.escape(each.group(1))
-    return re.search(rb"\$(" + NAME_P + rb")\s*[\[{]\s*\$" + item + rb"\s*[\]}]", body, 0)
+    item = each.group(1)
+    at = 0
+    while True:  # the pattern with the item's name written in: a pattern per name
+        m = _ITEM_LOOKUP.search(body, at)
+        if m is None or m.group(2) == item:
+            return m
+        at = m.start() + 1
 
 
 def _codes_text(nums: bytes, alphabet: bytes | None) -> bytes | None:
@@ -3712,10 +3722,10 @@ def _numbered_name_call(ctx: Ctx, rule: Rule) -> Hit | None:
             alphabet: bytes | None = None
             t = _ALPHABET_LOOKUP.search(body) or _each_lookup(body)
             if t is not None:
-                lit = re.search(rb"\$" + re.escape(t.group(1)) + rb"\s*=\s*\x01(\d+)\x01", body)
+                lit = search_named(rb"\s*=\s*\x01(\d+)\x01", body, t.group(1))
                 if lit is None:
                     continue
-                alphabet = value(int(lit.group(1)))
+                alphabet = value(int(lit.group(2)))
             elif prefiltered_search(_CHR_OF_ITEM, body) is None:
                 continue
             call = re.compile(rb"(?<![\w$>:])" + re.escape(name) + rb"\s*\(\s*" + _NUM_LIST)

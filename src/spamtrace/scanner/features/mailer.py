@@ -46,6 +46,7 @@ from spamtrace.scanner.context import (
     mail_envelope,
     per_file,
     prefiltered_finditer,
+    prefiltered_search,
     recipient_literals,
     site_session_gated,
     string_at,
@@ -1320,7 +1321,7 @@ def _request_sent_hidden(ctx: Ctx, rule: Rule) -> Hit | None:
     operator. The body is given in the same function as the hidden address (or, outside any
     function, within a few lines of it)."""
     code = ctx.code
-    if not _WHOLE_REQUEST.search(code):
+    if prefiltered_search(_WHOLE_REQUEST, code, ctx.first) is None:
         return None
     sends: list[tuple[re.Match[bytes], int]] = []
     for m in itertools.islice(_HIDDEN_ADDRESS.finditer(code), 100):
@@ -1419,7 +1420,9 @@ def _random_sender_domain(ctx: Ctx, rule: Rule) -> Hit | None:
         at = code.find(b"\x01%d\x01" % i)
         if at >= 0 and _sender_place(ctx, at, text):
             return Hit(ctx.line_of_code(at), excerpt(text[:120]))
-    if not has_any(ctx, (b"rand", b"uniqid", b"str_shuffle")) or not _RANDOM_CALL.search(code):
+    if not has_any(ctx, (b"rand", b"uniqid", b"str_shuffle")) or prefiltered_search(
+        _RANDOM_CALL, code, ctx.first
+    ) is None:
         return None
     tries = 0  # places whose value is followed (each may search the file once)
     replaced: list[tuple[bytes, bytes]] | None = None  # (token, what str_replace puts in)

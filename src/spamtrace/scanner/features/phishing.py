@@ -42,6 +42,7 @@ from spamtrace.scanner.context import (
     prefiltered_finditer,
     prefiltered_search,
     recipient_literals,
+    search_named,
     search_needing,
     string_at,
     string_text,
@@ -287,7 +288,7 @@ def _spam_keyword_remote_page(ctx: Ctx, rule: Rule) -> Hit | None:
     licensed pharmacy's or a casino affiliate's own CMS, fetched for a page's slug, needs
     neither the host name nor a random keyword."""
     text = string_text(ctx)
-    if _PHARMA.search(text) is None:
+    if prefiltered_search(_PHARMA, text) is None:
         return None
     code = ctx.code
     value = ctx.lx.value
@@ -1353,9 +1354,9 @@ def _credentials_dropped_fixed(ctx: Ctx) -> Hit | None:
             # an array of request fields made first ($data = ['email' => $_POST['email'],
             # 'password' => $_POST['password']] + [...]; json_encode($data)): its fields
             for n in sorted(names)[:5]:
-                made = re.search(rb"\$" + re.escape(n) + rb"\s*=(?![=>])([^;]{1,600});", ctx.code)
+                made = search_named(rb"\s*=(?![=>])([^;]{1,600});", ctx.code, n)
                 if made is not None:
-                    keys |= _request_keys(ctx, made.group(1))
+                    keys |= _request_keys(ctx, made.group(2))
         if len(keys) >= 2 and (
             any(_CREDENTIAL_KEY.search(k) for k in keys) or _credential_label(ctx, text)
         ):
@@ -3121,6 +3122,50 @@ def _block_after(code: bytes, pos: int, span: int = 400) -> bytes:
     return body[: close_paren(body[1:], 123, 125) + 2]
 
 
+# a loop or a mapping call over a list, with its item's name: foreach ($list as [$k =>] $item),
+# array_filter($list, fn ($item) => ...) (groups 1/4: the list; 2 or 3, 5: the item's)
+_LIST_WALK = re.compile(
+    rb"foreach\s*\(\s*\$(\w+)\s+as\s+(?:\$(\w+)\s*=>\s*)?\$(\w+)\b|"
+    rb"array_(?:filter|map|walk)\s*\(\s*\$(\w+)\s*,\s*(?:static\s+)?(?:fn|function)\s*"
+    rb"\(\s*(?:[\w\\]+\s+)?\$(\w+)\b"
+)
+_WORD_NAME = re.compile(rb"\w+")
+
+
+def _list_walked_by_regex(head: bytes, var: bytes) -> bytes | None:
+    """:func:`_list_walked` with the pattern written for ``var`` (its reference)."""
+    name = re.escape(var)
+    over = re.search(
+        rb"foreach\s*\(\s*\$(\w+)\s+as\s+(?:\$\w+\s*=>\s*)?\$" + name + rb"\b|"
+        rb"array_(?:filter|map|walk)\s*\(\s*\$(\w+)\s*,\s*(?:static\s+)?(?:fn|function)\s*"
+        rb"\(\s*(?:[\w\\]+\s+)?\$" + name + rb"\b",
+        head,
+    )
+    return None if over is None else over.group(1) or over.group(2)
+
+
+def _list_walked(head: bytes, var: bytes) -> bytes | None:
+    """The name of the first list in ``head`` that a loop (``foreach ($list as $var)``, or
+    ``as $var => $v``) or a mapping call (``array_filter($list, fn ($var) => ...)``) walks
+    with ``$var``, without a pattern compiled per name. Where ``var`` is a run of word bytes,
+    "$var\\b" is the word run after a "$" being ``var``; at each match of the pattern with
+    the name captured, the name the loop may bind is the item's, or the key's (a key
+    ``$var`` matches the per-name pattern with its optional ``$key =>`` left out)."""
+    if _WORD_NAME.fullmatch(var) is None:
+        return _list_walked_by_regex(head, var)
+    at = 0
+    while True:
+        m = _LIST_WALK.search(head, at)
+        if m is None:
+            return None
+        if m.group(1) is not None:
+            if var == m.group(3) or var == m.group(2):
+                return m.group(1)
+        elif var == m.group(5):
+            return m.group(4)
+        at = m.start() + 1
+
+
 def _test_literals(ctx: Ctx, args: bytes, start: int) -> list[bytes]:
     """The literals a test's arguments ``args`` (of the call at ``start``) compare with,
     lower-cased: its own, and those of the literal list a variable among them goes through
@@ -3130,22 +3175,15 @@ def _test_literals(ctx: Ctx, args: bytes, start: int) -> list[bytes]:
     lits = [value(int(q.group(1))).lower() for q in itertools.islice(PLACEHOLDER.finditer(args), 4)]
     code = ctx.code
     for v in itertools.islice(VAR.finditer(args), 3):
-        var = re.escape(v.group(1))
         head = code[max(0, start - 600) : start]
-        over = re.search(
-            rb"foreach\s*\(\s*\$(\w+)\s+as\s+(?:\$\w+\s*=>\s*)?\$" + var + rb"\b|"
-            rb"array_(?:filter|map|walk)\s*\(\s*\$(\w+)\s*,\s*(?:static\s+)?(?:fn|function)\s*"
-            rb"\(\s*(?:[\w\\]+\s+)?\$" + var + rb"\b",
-            head,
-        )
-        if over is None:
+        listed = _list_walked(head, v.group(1))
+        if listed is None:
             continue
-        listed = re.escape(over.group(1) or over.group(2))
-        made = re.search(rb"\$" + listed + rb"\s*=\s*(?:\[|array\s*\()([^;]{0,2000})", code)
+        made = search_named(rb"\s*=\s*(?:\[|array\s*\()([^;]{0,2000})", code, listed)
         if made is not None:
             lits += [
                 value(int(q.group(1))).lower()
-                for q in itertools.islice(PLACEHOLDER.finditer(made.group(1)), 40)
+                for q in itertools.islice(PLACEHOLDER.finditer(made.group(2)), 40)
             ]
     return lits
 
@@ -4130,7 +4168,7 @@ def _hidden_remote_links(ctx: Ctx, rule: Rule) -> Hit | None:
     site's own hidden block (a modal, a honeypot field) holds its own content, and a widget
     fetched from a web address is shown."""
     text = string_text(ctx)
-    if (_HIDDEN_STYLE.search(text) is None and text.find(b" hidden") < 0) or text.find(
+    if (prefiltered_search(_HIDDEN_STYLE, text) is None and text.find(b" hidden") < 0) or text.find(
         b"http"
     ) < 0:
         return None
