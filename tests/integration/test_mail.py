@@ -174,9 +174,7 @@ def _frozen_entries(exim: PrivateExim) -> tuple[list[str], set[str]]:
     return entries, {line.split()[2] for line in entries if "*** frozen ***" in line}
 
 
-def test_enforce_freezes_the_queued_messages_of_a_mail_script(
-    world: World, tmp_path: Path
-) -> None:
+def test_enforce_freezes_the_queued_messages_of_a_mail_script(world: World, tmp_path: Path) -> None:
     """A script's burst through the real Exim opens mail-script; enforce freezes its queued
     messages (`exim -bp` shows them frozen), and each message it queues while the incident
     is open (a second run of the script: 31 to 40 messages, no 10/100/... milestone) within
@@ -234,9 +232,7 @@ def test_observe_records_would_and_freezes_nothing(world: World, tmp_path: Path)
     assert "frozen" not in queue_listing(exim)
 
 
-def test_a_burst_split_by_a_watch_restart_opens_the_incident(
-    world: World, tmp_path: Path
-) -> None:
+def test_a_burst_split_by_a_watch_restart_opens_the_incident(world: World, tmp_path: Path) -> None:
     """15 mail() calls, `watch` restarted, 15 more: the second watch reads the first 15 back
     from the log at its start, so the burst (30 > 20) opens mail-script."""
     from test_watch import incidents_for
@@ -399,7 +395,7 @@ def test_a_chrooted_php_fpm_pools_mail_log_and_access_log_name_the_scripts(
     pool = (
         f"[{world.user}]\nuser = {world.user}\ngroup = {world.user}\nlisten = {sock}\n"
         f"listen.mode = 0666\npm = static\npm.max_children = 1\nchroot = {home}\nchdir = /\n"
-        f"access.log = {access}\naccess.format = \"%t %p %{{mili}}d %f\"\n"
+        f'access.log = {access}\naccess.format = "%t %p %{{mili}}d %f"\n'
         "php_admin_value[mail.log] = /logs/mail.log\n"
         "php_admin_value[sendmail_path] = /bin/true\nphp_admin_value[date.timezone] = UTC\n"
     )
@@ -478,3 +474,69 @@ def test_an_allowed_accounts_smtp_auth_volume_opens_no_incident(
     assert code == 1
     assert [i["auth_user"] for i in doc["incidents"]] == ["info@shop.example"]
     assert any(n.startswith("news@shop.example: went above a volume limit") for n in doc["notes"])
+
+
+STOLEN_LOGIN = """\
+import smtplib, sys, time
+for i in range(int(sys.argv[1])):
+    with smtplib.SMTP("127.0.0.1", 587, timeout=10) as s:
+        s.login("box@shop.example", "secret")
+        s.sendmail("ceo@bank.example", [f"v{i}@remote.example"], "Subject: x\\n\\nspam\\n")
+    time.sleep(0.02)
+"""
+
+
+def test_a_stolen_mailbox_used_from_this_host_names_the_local_sender(
+    server_world: World, tmp_path: Path
+) -> None:
+    """A web script logs in to the server's own MTA (127.0.0.1:587) with a stolen password:
+    the mail-auth incident named the mailbox and the client 127.0.0.1 only, though the
+    tracepoint had seen which account's script made those connections (a `submission`
+    incident of its own). The mail-auth incident names that local sender."""
+    from test_watch import watching
+
+    world = server_world
+    assert world.uid is not None and world.uploads is not None
+    exim = PrivateExim(world, auth=True)
+    exim.mainlog.touch()
+    exim_user = pwd.getpwnam("Debian-exim")
+    os.chown(exim.mainlog, exim_user.pw_uid, exim_user.pw_gid)
+    # the MTA's daemon on the server's loopback (its own netns), with the private config
+    world.spawn(exim.in_namespace(["/usr/sbin/exim4", "-bdf", "-oX", "127.0.0.1.587",
+                                   "-oP", str(exim.dir / "exim.pid")]))  # fmt: skip
+    probe = "import socket; socket.create_connection(('127.0.0.1', 587), 1).close()"
+    wait_for_ok = [*world.ns_prefix(), "python3", "-c", probe]
+    deadline = time.monotonic() + 30
+    while subprocess.run(wait_for_ok, capture_output=True).returncode != 0:
+        assert time.monotonic() < deadline, "exim's daemon did not listen"
+        time.sleep(0.2)
+    script = world.uploads / "stolen.py"
+    script.write_text(STOLEN_LOGIN)
+    os.chown(script, world.uid, -1)
+    env = {
+        "SPAMTRACE_MAIL_EXIM_LOGS": json.dumps([str(exim.mainlog)]),
+        "SPAMTRACE_MAIL_POSTFIX_LOGS": "[]",
+        "SPAMTRACE_MAIL_PHP_LOGS": "[]",
+        "SPAMTRACE_MAIL_AUTH_MAX_MESSAGES": "10",
+    }
+    with watching(tmp_path, "--no-scan", env=env) as w:
+        proc = world.spawn_as_user(["/usr/bin/python3", script.name, "15"])
+        _, err = proc.communicate(timeout=120)
+        assert proc.returncode == 0, err
+        wait_line(w, '"mail-auth"', 30)
+        time.sleep(1)  # the messages after the one that opened it
+        w.stop(signal.SIGINT)
+    opened = [x["incident"] for x in w.lines if x.get("type") == "incident-opened"]
+    (auth,) = [i for i in opened if i["verdict"] == "mail-auth"]
+    (local,) = [i for i in opened if i["uid"] == world.uid]
+    assert local["verdict"] == "submission" and local["scripts"] == [str(script)], local
+    assert auth["auth_user"] == "box@shop.example" and auth["mail"]["client_ips"] == ["127.0.0.1"]
+    (client,) = auth["mail"]["local_clients"]
+    assert client["uid"] == world.uid and client["user"] == world.user, client
+    assert client["scripts"] == [str(script)] and client["incident"] == local["id"], client
+    lines = [a for a in auth["advice"] if a.startswith("the mailbox is used from this host")]
+    assert lines and str(script) in lines[0], auth["advice"]
+    # the store keeps it, later messages' states included
+    r = spamtrace("incident", auth["id"], "--json", "--db", str(tmp_path / "watch.db"))
+    stored = json.loads(r.stdout)["incident"]
+    assert stored["mail"]["local_clients"][0]["incident"] == local["id"], stored["mail"]

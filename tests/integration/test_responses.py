@@ -12,6 +12,7 @@ import contextlib
 import hashlib
 import json
 import os
+import pwd
 import signal
 import subprocess
 import sys
@@ -24,7 +25,7 @@ from typing import Any
 import pytest
 from stcli import spamtrace
 from test_check import wait_for
-from world import World
+from world import PAYLOADS, World
 
 from spamtrace.actions.process import ProcessSignaller, children_of, read_sender
 from spamtrace.actions.quarantine import Quarantine, QuarantineError
@@ -559,3 +560,132 @@ def test_a_script_that_deletes_itself_is_named_deleted_and_read_through_its_open
         # the scan reads it through /proc/PID/fd/N and says so, most times; once in three
         # runs on a loaded machine it named the path and found no such file (not asserted)
         assert not php.exists() and spam_in_sink(world) - spam_before <= 1
+
+
+MAPPED_SENDER = """\
+import socket, sys, time
+host, n = sys.argv[1], int(sys.argv[2])
+for i in range(n):
+    s = socket.socket(socket.AF_INET6)  # an IPv6 socket to the MX's IPv4-mapped address
+    s.settimeout(2)
+    try:
+        s.connect(("::ffff:" + host, 25))
+        print("connected", flush=True)
+    except OSError as exc:
+        print("failed", exc, flush=True)
+    s.close()
+    time.sleep(0.1)
+"""
+
+
+def test_a_connect_to_an_ipv4_mapped_address_is_the_ipv4_destination(server_world: World) -> None:
+    """An AF_INET6 socket connected to ``::ffff:<MX>`` sends IPv4 packets: the tracepoint named
+    the destination ``[::ffff:10.x.x.x]:25`` where NFLOG (and sock_diag) say ``10.x.x.x:25``,
+    so the refused attempts did not join the sender's incident but opened a second one,
+    attributed by uid only."""
+    world = server_world
+    assert world.uploads is not None and world.uid is not None
+    path = world.uploads / "mapped.py"
+    path.write_text(MAPPED_SENDER)
+    os.chown(path, world.uid, -1)
+    with watching(world, "enforce", stop=False, quarantine=False) as w:
+        proc = world.spawn_as_user(["/usr/bin/python3", path.name, world.mx_ip, "10"])
+        out, _ = proc.communicate(timeout=60)
+        assert "failed" in out, out  # refused once blocked
+
+        def mine() -> list[dict[str, Any]]:
+            r = w.cli("incidents", "--json", "--since", "all", "--db", str(w.db))
+            docs = json.loads(r.stdout)["incidents"] if r.stdout else []
+            return [i for i in docs if i["uid"] == world.uid]
+
+        # the refused attempts join the sender's own incident (named by its script)
+        inc = wait_for(lambda: [i for i in mine() if i["blocked"] > 0 and i["scripts"]])
+        attempts = [
+            x for x in w.lines
+            if x.get("type") == "connect-attempted" and x.get("uid") == world.uid
+        ]  # fmt: skip
+    assert {x["remote"] for x in attempts} == {f"{world.mx_ip}:25"}, attempts[:2]
+    assert len(mine()) == 1, mine()
+    assert inc[0]["destinations"] == [f"{world.mx_ip}:25"] and inc[0]["scripts"], inc[0]
+
+
+EXEC_FIRST = """\
+import contextlib, os, socket, sys, time
+s = socket.socket()
+s.settimeout(2)
+with contextlib.suppress(OSError):  # the block may reset it before connect() returns
+    s.connect((sys.argv[1], 25))
+time.sleep(0.3)  # then it becomes another program, same pid, same folder
+os.execv("/usr/bin/perl", ["perl", "then.pl", sys.argv[1]])
+"""
+EXEC_THEN = r"""
+use IO::Socket::INET;
+for my $i (1 .. 30) {
+    my $s = IO::Socket::INET->new(PeerAddr => $ARGV[0], PeerPort => 25, Timeout => 2);
+    close($s) if $s;
+    select(undef, undef, undef, 0.03);
+}
+"""
+
+
+def test_a_sender_that_execs_another_program_is_read_again(server_world: World) -> None:
+    """A process that connects, then execs another program (same pid, start time and folder):
+    the live read of its first connect was reused for 2 s, so the new program's connects were
+    attributed to the old one (`python3 first.py` for perl's `then.pl`)."""
+    world = server_world
+    assert world.uploads is not None and world.uid is not None
+    for name, body in (("first.py", EXEC_FIRST), ("then.pl", EXEC_THEN)):
+        path = world.uploads / name
+        path.write_text(body)
+        os.chown(path, world.uid, -1)
+    with watching(world, "enforce", stop=False, quarantine=False) as w:
+        proc = world.spawn_as_user(["/usr/bin/python3", "first.py", world.mx_ip])
+        proc.communicate(timeout=60)
+
+        def attempts() -> list[dict[str, Any]]:
+            return [
+                x for x in w.lines
+                if x.get("type") == "connect-attempted" and x.get("uid") == world.uid
+            ]  # fmt: skip
+
+        # python's connect and perl's 30 (a loaded machine may take a while to read them)
+        seen = wait_for(lambda: len(attempts()) >= 31 and attempts(), 60) or attempts()
+    assert len(seen) >= 21, [x["scripts"] for x in seen]
+    later = [x["exe"] for x in seen[1:] if x["exe"] != "/usr/bin/perl"]
+    assert not later, f"{len(later)} of perl's 30 connects named {later[0]}"
+    assert all(x["scripts"] == [str(world.uploads / "then.pl")] for x in seen[1:]), seen[1]
+
+
+def test_a_sender_its_own_watchdog_continues_after_the_stop_is_killed(
+    server_world: World,
+) -> None:
+    """A watchdog of the same account sends SIGCONT to all its processes (`kill -CONT -1`)
+    every 0.1 s: the stop was undone at once and the sender went on (refused by the block),
+    while its incident said it was stopped and no longer offered to kill it. Its next connect
+    after the stop proves it runs: it is killed, and the record says why."""
+    world = server_world
+    assert world.uploads is not None and world.uid is not None
+    dog = world.uploads / "dog.sh"
+    dog.write_text("while true; do kill -CONT -1 2>/dev/null; sleep 0.1; done\n")
+    os.chown(dog, world.uid, -1)
+    script = world.tmp / "paced-connect.py"
+    script.write_text((PAYLOADS / "paced-connect.py").read_text())
+    script.chmod(0o644)
+    with watching(world, "enforce", quarantine=False) as w:
+        world.spawn_as_user(["bash", dog.name])
+        # setpriv execs the sender itself (runuser waits in a child of root's that stops
+        # with it, and no watchdog of the user's continues that one)
+        sender = world.spawn(
+            ["setpriv", f"--reuid={world.uid}", f"--regid={pwd.getpwuid(world.uid).pw_gid}",
+             "--clear-groups",
+             "/usr/bin/python3", str(script), world.mx_ip, "25", "100", "0.1"],
+            cwd=world.uploads,
+        )  # fmt: skip
+        sender.communicate(timeout=120)  # 10 s or more when nothing ends it
+        stops = wait_for(lambda: len(w.actions("stop-process")) >= 2 and w.actions("stop-process"))
+    assert stops, w.actions()
+    first, second = stops[:2]
+    assert first["status"] == second["status"] == "done", stops
+    assert first["data"]["signal"] == "stop" and second["data"]["signal"] == "kill", stops
+    assert "another process continued it" in second["detail"], second
+    assert sender.returncode == -signal.SIGKILL, sender.returncode

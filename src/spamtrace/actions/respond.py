@@ -70,6 +70,11 @@ _LIVE = (AttributionMethod.LIVE, AttributionMethod.TRACEPOINT, AttributionMethod
 MAX_INCIDENTS = 10_000
 
 
+#: seconds after its SIGSTOP from which a connect of the sender proves it was continued (an
+#: attempt made before the stop landed but handled after it is older than the stop)
+CONTINUED_AFTER = 0.05
+
+
 def sender_of(att: AttributedAttempt) -> Sender | None:
     """The process of an attempt, when it was read live (an exec-cache entry may be gone)."""
     p = att.process
@@ -89,6 +94,7 @@ class Responder:
         quarantine: Quarantine | None = None,
         mail_queue: MailQueue | None = None,
         clock: Callable[[], float] = time.time,
+        monotonic: Callable[[], float] = time.monotonic,
         emit: Callable[[ActionRecord], None] | None = None,
         released: Callable[[float], frozenset[int]] | None = None,
     ) -> None:
@@ -97,6 +103,7 @@ class Responder:
         )
         self.cfg = cfg
         self.clock = clock
+        self.monotonic = monotonic  # the events' own clock (CLOCK_MONOTONIC): no NTP steps
         self._blocker = blocker
         self._signaller = signaller
         self._quarantine = quarantine
@@ -108,6 +115,10 @@ class Responder:
         self._graced: dict[str, None] = {}
         self._scans: dict[str, tuple[ScannedFile, ...]] = {}
         self._senders: dict[str, Sender] = {}
+        #: stop key (``stop-process:PID:START``) -> when this run sent its SIGSTOP (monotonic)
+        self._stopped: dict[str, float] = {}
+        #: incidents whose sender connected again after its stop (continued by another process)
+        self._continued: dict[str, None] = {}
         self.counts: dict[str, int] = {}
         self.emit = emit
         #: the uids released since a time (``spamtrace release``; read from the store)
@@ -208,7 +219,30 @@ class Responder:
         sender = sender_of(att)
         if sender is not None:
             self._remember(self._senders, inc.id, sender)
+            self._check_continued(inc, sender, getattr(att.event, "monotonic", None))
         return self._decide(inc, att.event.wall)
+
+    def _check_continued(self, inc: Incident, sender: Sender, when: float | None) -> None:
+        """A sender this run stopped (SIGSTOP) that connects again after the stop was
+        continued by another process: a watchdog of its own account sending SIGCONT (`kill
+        -CONT -1`) undid the stop at once, while its incident said "stopped" and dropped the
+        advice to kill it. Its stop is decided again, as a kill (:data:`CONTINUED`); not after
+        `spamtrace release`, which continues it on purpose."""
+        if sender.start_time is None or when is None:
+            return
+        key = f"{ActionKind.STOP_PROCESS.value}:{sender.pid}:{sender.start_time:.2f}"
+        at = self._stopped.get(key)
+        if at is None or when <= at + CONTINUED_AFTER:
+            return  # not stopped by this run, or a connect made before the stop landed
+        del self._stopped[key]
+        if inc.uid is not None and inc.uid in self._released_since(
+            self.clock() - self.rules.release_grace
+        ):
+            return
+        with self._lock:
+            for done in self._done.values():
+                done.discard(key)
+        self._remember(self._continued, inc.id, None)
 
     def on_scan(self, inc: Incident, files: Sequence[dict[str, Any]] | None) -> list[Decision]:
         """The incident's scan finished: quarantine (and block / stop) on a malicious file."""
@@ -272,6 +306,7 @@ class Responder:
             sender=self._senders.get(inc.id),
             scan=self._scans.get(inc.id),
             done=frozenset(done),
+            continued=inc.id in self._continued,
         )
         decisions = decide(situation, self.rules)
         if decisions and situation.sender is not None:
@@ -614,6 +649,8 @@ class Responder:
             self._stop_failed(d, why)
             return
         at = self.clock()
+        if d.signal == "stop":
+            self._remember(self._stopped, d.key, self.monotonic())
         self._fast.put(_Children(d, at))
 
     def _stop_failed(self, d: StopProcess, why: str) -> ActionRecord:

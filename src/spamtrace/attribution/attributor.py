@@ -87,15 +87,26 @@ def _task_group(tid: int, at: float) -> int | None:
     return group if started <= since_boot + 0.05 else None
 
 
-def _request_state(pid: int) -> tuple[str | None, frozenset[str]] | None:
-    """The working folder and open script files of ``pid`` now (None: unreadable)."""
+#: what a live read of a process is reused under: its program, command line, folder and open
+#: scripts (see :func:`_request_state`)
+RequestState = tuple[str | None, bytes, str | None, frozenset[str]]
+
+
+def _request_state(pid: int) -> RequestState | None:
+    """The program, command line, working folder and open script files of ``pid`` now (None:
+    unreadable). An exec keeps the pid, its start time and often its folder: the program
+    and command line tell the new one from the old (``python3 first.py`` exec'ing ``perl
+    then.pl`` had perl's connects named after python's read for 2 s)."""
     from spamtrace.attribution.process import open_script_files
 
     try:
         cwd: str | None = os.readlink(f"/proc/{pid}/cwd")
+        exe = os.readlink(f"/proc/{pid}/exe")
+        with open(f"/proc/{pid}/cmdline", "rb") as fh:
+            cmdline = fh.read(4096)
     except OSError:
         return None
-    return cwd, frozenset(open_script_files("/proc", pid))
+    return exe, cmdline, cwd, frozenset(open_script_files("/proc", pid))
 
 
 def socket_owner(ev: SmtpConnectAttempted) -> int | None:
@@ -141,10 +152,11 @@ class Attributor:
         self._boot_time = boot_time
         self._user_name = user_name
         self._memo: dict[int, tuple[float, str, ProcessInfo]] = {}
-        #: the folder and open scripts of a memo's process when it was read: a worker that
-        #: serves requests (php-fpm, lsphp, mod_php) runs another script in another folder
-        #: for each, so a later connect of its pid is read again once they changed
-        self._memo_state: dict[int, tuple[str | None, frozenset[str]] | None] = {}
+        #: the program, command line, folder and open scripts of a memo's process when it
+        #: was read: a worker that serves requests (php-fpm, lsphp, mod_php) runs another
+        #: script in another folder for each, and an exec makes another program of the same
+        #: pid, so a later connect of its pid is read again once they changed
+        self._memo_state: dict[int, RequestState | None] = {}
         self.counts: dict[str, int] = {}
         #: drains the proc connector into the cache (set by the watch loop)
         self.refresh: Callable[[], None] | None = None

@@ -228,6 +228,17 @@ class _Entry:
     forked_exe: str | None = None
 
 
+def _renamed(info: ProcessInfo, ruid: int | None) -> str | None:
+    """The user of a process whose real uid changed to ``ruid`` (asked only of a process a
+    connection asked about): a setuid program seen at its exec as root that dropped to a
+    hosting user (the real exim4 run with a config of its own) was named by no user."""
+    if ruid is None or ruid == info.uid:
+        return info.user
+    from spamtrace.attribution.process import user_name
+
+    return user_name(ruid)
+
+
 def _exe_of(entry: _Entry | None) -> str | None:
     """The exe an entry knows (without making its ProcessInfo)."""
     if entry is None:
@@ -463,7 +474,7 @@ class ExecCache:
                     info,
                     uid=ruid if ruid is not None else info.uid,
                     euid=euid if euid is not None else info.euid,
-                    user=None if ruid != info.uid else info.user,
+                    user=_renamed(info, ruid),
                 )
             entry.info, entry.raw = info, None
         return entry.info
@@ -504,7 +515,7 @@ class ExecCache:
             entry.info,
             uid=ruid if ruid is not None else entry.info.uid,
             euid=euid if euid is not None else entry.info.euid,
-            user=None if ruid != entry.info.uid else entry.info.user,
+            user=_renamed(entry.info, ruid),
         )
 
     def on_exit(self, pid: int, when: float) -> None:

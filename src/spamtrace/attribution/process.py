@@ -250,6 +250,8 @@ def split_cmdline(raw: bytes) -> tuple[tuple[str, ...], bool]:
     rewritten = sep == " " or not any(parts[1:])
     if sep == "\x00" and len(parts) == 1 and " " in data:
         parts = data.split(" ")  # a process that rewrote its title with spaces
+    elif sep == "\x00" and rewritten:
+        parts = parts[:1]  # the NULs that pad a title over the old argv are no arguments
     return tuple(parts), rewritten
 
 

@@ -327,6 +327,15 @@ class Situation:
     done: frozenset[str] = frozenset()  # keys of decisions already acted on
     #: uids an admin released lately (`spamtrace release`): not blocked or stopped again
     released: frozenset[int] = frozenset()
+    #: the sender connected again after its stop: a process of its own continued it (SIGCONT)
+    continued: bool = False
+
+
+#: the reason of the kill of a sender that went on after its SIGSTOP
+CONTINUED = (
+    "it connected again after its stop: another process continued it (a SIGCONT, or a "
+    "tracer that swallowed the SIGSTOP), so it is killed"
+)
 
 
 def protection(incident: Incident, rules: ResponseRules) -> str | None:
@@ -421,10 +430,12 @@ def decide(situation: Situation, rules: ResponseRules) -> list[Decision]:
         and why
     ):
         assert sender.start_time is not None
+        signal = rules.stop_signal
+        if situation.continued:  # a stop its own processes undo holds nothing: killed
+            signal, why = "kill", f"{CONTINUED}; {why}"
         out.append(
             StopProcess(
-                sender.pid, sender.start_time, inc.uid, sender.name, rules.stop_signal,
-                inc.id, why,
+                sender.pid, sender.start_time, inc.uid, sender.name, signal, inc.id, why,
             )
         )  # fmt: skip
     if rules.quarantine:

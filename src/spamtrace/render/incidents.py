@@ -44,7 +44,10 @@ def uid_text(uid: object) -> str:
 
 
 #: what a mail incident's stored ``process`` says of its sender, shown as ``mail`` in JSON
-MAIL_FACTS = ("kind", "auth_user", "client_ips", "recipients", "distinct_recipients", "mta")
+MAIL_FACTS = (
+    "kind", "auth_user", "client_ips", "recipients", "distinct_recipients", "mta",
+    "local_clients",
+)  # fmt: skip
 
 
 def mail_facts(process: Mapping[str, Any]) -> dict[str, Any] | None:

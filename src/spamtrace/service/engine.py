@@ -34,7 +34,12 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from spamtrace.errors import ExitCode, KernelFeatureUnavailable, SpamtraceError, StoreError
-from spamtrace.model import AttributedAttempt, SmtpConnectAttempted, SmtpConnectBlocked
+from spamtrace.model import (
+    AttributedAttempt,
+    SmtpConnectAttempted,
+    SmtpConnectBlocked,
+    Verdict,
+)
 from spamtrace.service import scanning
 from spamtrace.service.bus import (
     AttemptRecorded,
@@ -166,6 +171,9 @@ class Engine:
         self._held: dict[str, float] = {}
         #: incident id -> its latest snapshot (for messages and store updates after a scan)
         self._latest: dict[str, Incident] = {}
+        #: `submission` incidents to this host's own MTA (loopback, or the host's address):
+        #: the local logins a mail-auth incident from this host is joined with
+        self._local_submissions: dict[str, Incident] = {}
         #: periodic jobs run on the loop: (every seconds, function) (the daemon adds some)
         self.periodic: list[tuple[float, Any]] = []
         self._selector: Any = None
@@ -327,9 +335,7 @@ class Engine:
         from spamtrace.safetext import escape
         from spamtrace.sources.fpm_access import FpmAccessLogs, configured
 
-        chosen, notes = configured(
-            self.cfg.watch.fpm_access_logs, self.cfg.watch.fpm_access_format
-        )
+        chosen, notes = configured(self.cfg.watch.fpm_access_logs, self.cfg.watch.fpm_access_format)
         self.notes += notes
         if not chosen:
             return
@@ -435,7 +441,8 @@ class Engine:
         if cfg.store.path != self.cfg.store.path:
             notes.append("store.path changed: takes effect at the next restart")
         if (cfg.watch.fpm_access_logs, cfg.watch.fpm_access_format) != (
-            self.cfg.watch.fpm_access_logs, self.cfg.watch.fpm_access_format
+            self.cfg.watch.fpm_access_logs,
+            self.cfg.watch.fpm_access_format,
         ):
             notes.append("watch.fpm_access_logs changed: takes effect at the next restart")
         if self.scanner is not None:
@@ -820,6 +827,11 @@ class Engine:
         self._latest[inc.id] = inc
         if len(self._latest) > 10_000:
             self._latest.pop(next(iter(self._latest)))
+        if inc.verdict is Verdict.SUBMISSION and _to_this_host(att):
+            self._local_submissions.pop(inc.id, None)  # the latest last
+            self._local_submissions[inc.id] = inc
+            if len(self._local_submissions) > MAX_LOCAL_SUBMISSIONS:
+                self._local_submissions.pop(next(iter(self._local_submissions)))
         rec = event_record(att, inc.id)
         inc_rec = incident_record(
             inc, self._first.get(inc.id, att), self._suspects.get(inc.id), self._links.get(inc.id)
@@ -851,6 +863,7 @@ class Engine:
     def _handle_source_incident(self, ev: SourceIncident) -> None:
         """An extra source's own incident (mail logs): stored and published like ours."""
         self.source_incident_events += 1
+        ev = self._with_local_clients(ev)
         if self.store is not None:
             self.store.submit(ev.record, ev.incident)
         if ev.opened:
@@ -860,6 +873,29 @@ class Engine:
             self.publish(IncidentOpened(ev.incident, ev.alerting, None))
         elif ev.update:
             self.publish(IncidentUpdated(ev.incident, UpdateReason.MORE_ATTEMPTS, ev.update))
+
+    def _with_local_clients(self, ev: SourceIncident) -> SourceIncident:
+        """A mail-auth incident whose mailbox logs in from this host names the local
+        process(es) that connected to the MTA meanwhile (``mail.local_clients``, advice)."""
+        rec = ev.incident
+        ips = rec.process.get("client_ips")
+        if rec.process.get("kind") != "auth" or not ips or not self._local_submissions:
+            return ev
+        from dataclasses import replace
+
+        from spamtrace.policy.local_logins import advice_line, local_clients
+
+        clients = local_clients(
+            ips, rec.first_seen, rec.last_seen, self._local_submissions.values()
+        )
+        if not clients:
+            return ev
+        rec = replace(
+            rec,
+            process={**rec.process, "local_clients": list(clients)},
+            advice=(advice_line(ips, clients), *rec.advice),
+        )
+        return replace(ev, incident=rec)
 
     def _publish_update(self, before: Incident | None, inc: Incident, rec: Any) -> None:
         """IncidentUpdated on a change of substance: first blocked attempt, 10/100/... attempts."""
@@ -918,6 +954,16 @@ class Engine:
             "stalled_since": h.stalled_since,
             "stall_reason": h.stall_reason,
         }
+
+
+#: local submission incidents kept for the join with mail-auth incidents (the latest)
+MAX_LOCAL_SUBMISSIONS = 1000
+
+
+def _to_this_host(att: AttributedAttempt) -> bool:
+    """The attempt went to this server's own MTA: loopback, or the host's own address."""
+    ev = att.event
+    return ev.remote.is_loopback or (ev.local is not None and ev.local.ip == ev.remote.ip)
 
 
 class _Callback:

@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import ipaddress
 import os
 import re
 import socket
@@ -187,6 +188,10 @@ def parse_trace_line(
             socket.inet_pton(family, addr)
         except OSError:
             raise MalformedTraceLine(f"bad address {addr[:60]!r}") from None
+    if family == socket.AF_INET6:
+        # an IPv6 socket connected to an IPv4-mapped address sends IPv4: named as NFLOG and
+        # sock_diag name it, so its refused attempts join it and its socket is found
+        saddr, daddr = _unmapped(saddr), _unmapped(daddr)
     comm = m.group("comm").strip()
     return SmtpConnectAttempted(
         monotonic=ts,
@@ -199,6 +204,14 @@ def parse_trace_line(
         remote=Endpoint(daddr, dport),
         source="tracepoint",
     )
+
+
+def _unmapped(addr: str) -> str:
+    """``::ffff:a.b.c.d`` as ``a.b.c.d``; any other address as it is."""
+    if not addr.lower().startswith("::ffff:"):
+        return addr  # the common case, without a parse
+    mapped = ipaddress.IPv6Address(addr).ipv4_mapped
+    return str(mapped) if mapped is not None else addr
 
 
 def build_filter(ports: Sequence[int]) -> str:

@@ -195,6 +195,16 @@ def test_stop_signal_kill_and_switches() -> None:
     assert decide(Situation(incident(9), sender=SENDER, scan=MALICIOUS), off) == []
 
 
+def test_a_sender_continued_after_its_stop_is_killed() -> None:
+    """It connected again after its SIGSTOP (a watchdog of its own sent SIGCONT): its stop is
+    decided again, as a kill, whatever stop_signal says, and the reason says why."""
+    situation = Situation(incident(3), sender=SENDER, continued=True, done=frozenset())
+    (stop,) = [d for d in decide(situation, rules()) if isinstance(d, StopProcess)]
+    assert stop.signal == "kill" and "another process continued it" in stop.reason
+    released = dataclasses.replace(situation, released=frozenset({1001}))
+    assert not [d for d in decide(released, rules()) if isinstance(d, StopProcess)]
+
+
 def test_suspend_is_off_by_default_and_runs_the_configured_command() -> None:
     assert not any(
         isinstance(d, SuspendAccount)
@@ -953,3 +963,38 @@ def test_a_block_that_ran_out_is_made_again_at_the_next_connect() -> None:
     assert r.wait(5.0)
     assert [(x.action, x.status) for x in r.records] == [("block-uid", "done")] * 2
     r.close()
+
+
+class FakeSignaller:
+    def __init__(self) -> None:
+        self.sent: list[tuple[int, str]] = []
+
+    def signal_one(self, pid: int, start_time: float, uid: int, how: str) -> str | None:
+        self.sent.append((pid, how))
+        return None
+
+    def signal_children(self, pid: int, uid: int, how: str) -> tuple[list[Any], list[str]]:
+        return [], []
+
+
+def test_a_connect_after_the_stop_kills_the_sender_one_made_before_does_not() -> None:
+    now = [100.0]
+    signaller = FakeSignaller()
+    r = Responder(
+        cfg(mode="enforce", responses__stop_after=1), MTA, blocker=FakeBlocker(),
+        signaller=signaller, clock=lambda: now[0],  # type: ignore[arg-type]
+        monotonic=lambda: now[0] - 1000,  # the events' clock (watchfake: wall - 1000)
+    )  # fmt: skip
+    t = IncidentTracker()
+    for wall in (100.0, 100.01):  # the second was made as the SIGSTOP landed: handled after it
+        att = attempt(wall)
+        r.on_attempt(att, t.add(att).incident)
+    assert signaller.sent == [(100, "stop")]
+    now[0] = 101.0
+    att = attempt(101.0)  # it runs again: continued by another process
+    r.on_attempt(att, t.add(att).incident)
+    r.close(5.0)
+    assert signaller.sent == [(100, "stop"), (100, "kill")]
+    stops = [a for a in r.records if a.action == "stop-process"]
+    assert [a.data["signal"] for a in stops] == ["stop", "kill"]
+    assert "another process continued it" in stops[1].detail

@@ -48,6 +48,23 @@ def test_fork_copies_parent_and_uid_updates() -> None:
     assert cache.lookup(7) is None
 
 
+def test_a_uid_change_names_the_new_user() -> None:
+    """A setuid program seen at its exec as root that drops to a user (the real exim4 run by
+    a hosting user with a config of its own): the new uid had no name, so its incident and
+    block said "uid N" alone."""
+    import pwd
+
+    nobody = pwd.getpwnam("nobody").pw_uid
+    for before in (True, False):  # the uid change read before or after the exec's record
+        cache = ExecCache(reader=reader_of({5: proc(pid=5, uid=0)}))
+        cache.handle(ProcEvent(ProcEventKind.EXEC, 1.0, 5, 5))
+        if not before:
+            assert cache.lookup(5) is not None
+        cache.handle(ProcEvent(ProcEventKind.UID, 1.1, 5, 5, ruid=nobody, euid=nobody))
+        info = cache.lookup(5)
+        assert info is not None and (info.uid, info.user) == (nobody, "nobody"), before
+
+
 def test_read_failure_is_counted_not_raised() -> None:
     cache = ExecCache(reader=reader_of({}))
     cache.handle(ProcEvent(ProcEventKind.EXEC, 1.0, 9, 9))

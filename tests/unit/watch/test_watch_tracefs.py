@@ -300,3 +300,16 @@ def test_wall_time_follows_a_step_of_the_clock(
     finally:
         os.close(r)
         os.close(w)
+
+
+def test_an_ipv4_mapped_destination_is_named_as_ipv4() -> None:
+    """An IPv6 socket connected to ``::ffff:10.0.0.2`` sends IPv4: named as NFLOG and sock_diag
+    name it (the refused attempts join the same destination), the socket still AF_INET6."""
+    line = V6.replace("saddrv6=fd57:1::1 daddrv6=fd57:1::2",
+                      "saddrv6=::ffff:10.0.0.1 daddrv6=::ffff:10.0.0.2")  # fmt: skip
+    ev = parse_trace_line(line)
+    assert isinstance(ev, SmtpConnectAttempted) and ev.family == socket.AF_INET6
+    assert ev.remote == Endpoint("10.0.0.2", 587) and ev.local == Endpoint("10.0.0.1", 0)
+    # an IPv6 address that only starts like one is left alone
+    other = parse_trace_line(line.replace("daddrv6=::ffff:10.0.0.2", "daddrv6=::ffff:0:a00:2"))
+    assert isinstance(other, SmtpConnectAttempted) and other.remote.ip == "::ffff:0:a00:2"
