@@ -1554,22 +1554,31 @@ except ImportError:  # pragma: no cover - exercised by the tests through the _py
 
 
 _SESSION_KEY_TEST = re.compile(
-    rb"if\s*\(\s*(!?)\s*(?:isset|empty)\s*\(\s*\$_session\s*\[\s*\x01(\d+)\x01\s*\]"
+    rb"if\s*\(\s*(!?)\s*(?:(?:isset|empty)\s*\(\s*\$_session\s*\[\s*\x01(\d+)\x01\s*\]|"
+    # ... or the CMS's own check of the signed-in user (WordPress's capabilities)
+    rb"(?:current_user_can|is_user_logged_in)\s*\()"
 )
 _SESSION_KEY_SET = re.compile(rb"\$_session\s*\[\s*\x01(\d+)\x01\s*\]\s*=(?![=>])")
-_LEAVES = re.compile(rb"(?<![\w$>:])(?:exit|die|return)\b|(?<![\w$>:])header\s*\(\s*\x01")
-# a statement that ends the script: exit('...'), die, return
-_LEAVE_STMT = re.compile(rb"\s*(?:exit|die|return)\b")
+_LEAVES = re.compile(
+    rb"(?<![\w$>:])(?:exit|die|return|wp_die)\b|(?<![\w$>:])header\s*\(\s*\x01"
+)
 
 
 def site_session_gated(ctx: Ctx, pos: int) -> bool:
     """Whether offset ``pos`` runs only for a visitor the site's own login let in: inside
     ``if (isset($_SESSION['k'])) { ... }``, or after ``if (!isset($_SESSION['k'])) { ...
-    exit; }`` (``empty()`` the other way round), for a key the file never sets itself. A
-    planted tool that keeps a session sets its key after its own password check; an admin
-    page or a member's page relies on the site's sign-in (an editor, an invitation form)."""
+    exit; }`` (``empty()`` the other way round; the exit also given without braces:
+    ``if (empty($_SESSION['k'])) exit('...');``), for a key the file never sets itself, or
+    behind WordPress's ``current_user_can()`` or ``is_user_logged_in()`` tested the same
+    ways. A planted tool that keeps a session sets its key after its own password check; an
+    admin page or a member's page relies on the site's sign-in (an editor, an invitation
+    form)."""
     code = ctx.code
-    first = ctx.first(b"$_session")
+    first = min(
+        (p for p in (ctx.first(b"$_session"), ctx.first(b"current_user_can"),
+                     ctx.first(b"is_user_logged_in")) if p >= 0),
+        default=-1,
+    )
     if first < 0 or first > pos:  # no session test before pos (asked once per finding)
         return False
     for m in itertools.islice(_SESSION_KEY_TEST.finditer(code, 0, pos), 20):
@@ -1580,12 +1589,12 @@ def site_session_gated(ctx: Ctx, pos: int) -> bool:
             continue  # another test beside it
         body = code[cond_end + 1 : cond_end + 40].lstrip()
         if body[:1] != b"{":
-            # if (empty($_SESSION['k'])) exit('...'); the one statement sends the visitor
-            # without the key away before pos
-            semi = code.find(b";", cond_end)
-            if not negated or _LEAVE_STMT.match(code, cond_end + 1) is None:
+            # no braces: the one statement after the test sends the visitor without the key
+            # away before pos
+            if not negated:
                 continue
-            if not 0 <= semi < pos:
+            at = cond_end + 1 + (len(code[cond_end + 1 : cond_end + 40]) - len(body))
+            if _LEAVES.match(code, at) is None or code.find(b";", at, pos) < 0:
                 continue
         else:
             at = code.index(b"{", cond_end)
@@ -1596,6 +1605,8 @@ def site_session_gated(ctx: Ctx, pos: int) -> bool:
                     continue
             elif not at < pos < end:
                 continue
+        if m.group(2) is None:
+            return True  # the CMS's sign-in: no key the file could set
         key = ctx.lx.value(int(m.group(2)))
         if not any(ctx.lx.value(int(w.group(1))) == key for w in _SESSION_KEY_SET.finditer(code)):
             return True

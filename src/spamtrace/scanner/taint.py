@@ -587,7 +587,7 @@ _NOT_THE_INPUT = re.compile(
 _COMPARED = re.compile(
     rb"\$_\w+\s*(?:\[[^\]\[;]{0,60}\]\s*)+(?:===?|!==?|<=?|>=?)(?!>)"
 )
-_CAST_BEFORE = re.compile(rb"\(\s*(?:int|integer|bool|boolean|float|double)\s*\)\s*$")
+_CAST_BEFORE = re.compile(rb"\(\s*(?:int|integer|bool|boolean|float|double)\s*\)\s*(?:\(\s*)?$")
 # preg_replace('/[^a-z0-9_-]/', '', $input): only a safe alphabet is left
 _WHITELIST_REPLACE = re.compile(rb"preg_replace\s*\(\s*\x01(\d+)\x01\s*,\s*\x01(\d+)\x01\s*,")
 _NEGATED_CLASS = re.compile(rb"^(.)\[\^[\w\s\\.-]{1,40}\]\+?\1[a-z]*$")

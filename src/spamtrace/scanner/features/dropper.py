@@ -1600,7 +1600,8 @@ def _walk_overwrite(ctx: Ctx, rule: Rule) -> Hit | None:
     empty (the file wiped) or a page or script (``file_put_contents($f->getPathname(),
     '<?php echo "<h1>hacked</h1>"; ?>')``): a mass defacement or a wiper, the site's code
     replaced by the attacker's message. Installers create files next to the ones they find
-    (``$dir . '/index.html'``); developer tools run from a terminal."""
+    (``$dir . '/index.html'``); developer tools run from a terminal; a log rotator empties
+    each log after it read or copied its text."""
     if not has_any(ctx, _WALKS) or has_any(ctx, _CLI_GUARD):
         return None
     value = ctx.lx.value
@@ -1612,9 +1613,15 @@ def _walk_overwrite(ctx: Ctx, rule: Rule) -> Hit | None:
             text = b"".join(value(int(i)) for i in PLACEHOLDER.findall(parts[1]))
             if text.strip() and b"<" not in text:
                 continue  # data of the script's own (a reset to '{}'), not a page
-            if _names_item(ctx, body, parts[0], m.group(2)):
-                start = m.end() - 1 + at
-                return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 100))
+            if not _names_item(ctx, body, parts[0], m.group(2)):
+                continue
+            if not text.strip() and re.search(
+                rb"(?:file_get_contents|copy|readfile|file)\s*\(\s*\$" + re.escape(m.group(2))
+                + rb"\b", body[:at]
+            ):
+                continue  # emptied after its text was kept: a log rotator's copy-truncate
+            start = m.end() - 1 + at
+            return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 100))
     return None
 
 

@@ -774,7 +774,7 @@ def whitelisted_at(ctx: Ctx, var: bytes, pos: int) -> bool:
 # the connection ($db, $db->link, $db->connection(), db_link()); the call must be the whole
 # value (:func:`_whole_escape_call`)
 _SQL_ESCAPE_RHS = re.compile(
-    rb"\s*=(?![=>])\s*@?\s*(?:mysqli_real_escape_string|mysql_real_escape_string"
+    rb"\s*=(?![=>])\s*@?\s*(?:mysqli_real_escape_string|mysql_real_escape_string|pg_escape_string"
     rb"|\$" + NAME_P + rb"(?:\s*->\s*" + NAME_P + rb"(?:\s*\(\s*\))?)*"
     rb"\s*->\s*real_escape_string)\s*\("
 )
@@ -796,21 +796,22 @@ def _sql_quoted(sql: bytes, var: bytes) -> bool:
     """Every ``$var`` in the statement ``sql`` stands between single quotes ('$var'): an
     escaped value there cannot end the string it is in."""
     uses = list(re.finditer(rb"\$" + re.escape(var) + rb"(?![\w\x80-\xff])", sql))
+    # a LIKE pattern's wildcards may stand between ('%$q%')
     return bool(uses) and all(
-        sql[u.start() - 1 : u.start()] == b"'" and sql[u.end() : u.end() + 1] == b"'"
+        sql[: u.start()].rstrip(b"%").endswith(b"'") and sql[u.end() :].lstrip(b"%")[:1] == b"'"
         for u in uses
     )
 
 
 # an escaping call of mysqli/mysql whatever hands out the connection, as in _SQL_ESCAPE_RHS
 _SQL_ESCAPE_CALL = re.compile(
-    rb"(?:(?<![\w$>:\\])(?:mysqli_real_escape_string|mysql_real_escape_string)"
+    rb"(?:(?<![\w$>:\\])(?:mysqli_real_escape_string|mysql_real_escape_string|pg_escape_string)"
     rb"|\$" + NAME_P + rb"(?:\s*->\s*" + NAME_P + rb"(?:\s*\(\s*\))?)*"
     rb"\s*->\s*real_escape_string)\s*\("
 )
 # a quote that opens the SQL string a value is joined into: "... = '" . $v, or '$v' written
-_QUOTE_BEFORE = re.compile(rb"(['\"])\s*(?:\.\s*)?\Z")
-_QUOTE_AFTER = re.compile(rb"\s*(?:\.\s*)?(['\"])")
+_QUOTE_BEFORE = re.compile(rb"(['\"])%?\s*(?:\.\s*)?\Z")
+_QUOTE_AFTER = re.compile(rb"\s*(?:\.\s*)?%?(['\"])")
 
 
 def _sql_written(ctx: Ctx, text: bytes) -> bytes:
@@ -854,14 +855,42 @@ def _sql_residual(ctx: Ctx, written: bytes) -> bytes:
     what one returns (:func:`sql_escaped_var`) standing between quotes. What is left is what
     can be SQL of its own."""
     out = written
+    quoting = ctx.first(b"pg_escape_literal") >= 0 or ctx.first(b"quote") >= 0
     for m in reversed(list(itertools.islice(_SQL_ESCAPE_CALL.finditer(out), 50))):
         end = m.end() + close_paren(out[m.end() : m.end() + 2000]) + 1
         if end <= len(out) and _sql_quoted_span(out, m.start(), end):
             out = out[: m.start()] + b" " + out[end:]
     for m in reversed(list(itertools.islice(VAR.finditer(out), 100))):
-        if _sql_quoted_span(out, m.start(), m.end()) and sql_escaped_var(ctx, m.group(1)):
+        if (
+            _sql_quoted_span(out, m.start(), m.end()) and sql_escaped_var(ctx, m.group(1))
+        ) or (quoting and _sql_literal_var(ctx, m.group(1))):
             out = out[: m.start()] + b" " + out[m.end() :]
     return out
+
+
+# an escaping call that returns the value with its quotes: pg_escape_literal($db, $v),
+# PDO's $pdo->quote($v)
+_SQL_LITERAL_RHS = re.compile(
+    rb"\s*=(?![=>])\s*@?\s*(?:pg_escape_literal|\$" + NAME_P + rb"\s*->\s*quote)\s*\("
+)
+
+
+def _sql_literal_var(ctx: Ctx, var: bytes) -> bool:
+    """Every value ``$var`` is given is a quoted SQL literal made by the escaping call
+    (``$id = pg_escape_literal($conn, $_GET['id'])``) and nothing more: one value wherever
+    it stands, quotes or none."""
+    code = ctx.code
+    writes = var_assigns(code, var, _ANY_WRITE, 6)
+    if not writes:
+        return False
+    for _, w in writes:
+        m = _SQL_LITERAL_RHS.match(code, w.start())
+        if w.group().strip() != b"=" or m is None:
+            return False
+        end = m.end() + close_paren(code[m.end() : m.end() + 2000])
+        if code[end + 1 : end + 40].lstrip()[:1] != b";":
+            return False
+    return True
 
 
 _STATEMENT_RHS = re.compile(rb"\s*\.?=(?![=>])\s*([^;]{1,2000});")
@@ -1109,10 +1138,14 @@ def _keys_of_own_table(ctx: Ctx, rx: re.Pattern[bytes], start: int) -> bool:
 
 
 # include of a literal glued to request input: include 'data://text/plain;base64,' . $_POST['p']
+# (or to a call given it: 'data:text/plain,' . rawurlencode($_REQUEST['t']))
 _INCLUDE_LITERAL_JOIN = re.compile(
     rb"(?<![\w$>:])(?:include|require)(?:_once)?\b[\s(@]*\x01(\d+)\x01\s*\.\s*[(@\s]*"
+    rb"(?:(?:urlencode|rawurlencode|trim|strval|stripslashes|base64_encode)\s*\(\s*)?"
     rb"\$(_(?:get|post|request|cookie|server)\b|" + NAME_P + rb")"
 )
+# ... or a literal that interpolates it: include "data://text/plain;base64,{$b}"
+_DATA_INTERPOLATED = re.compile(rb"\Adata:[^$]{0,80}\{?\$(" + NAME_P + rb")")
 _REQUEST_ARRAYS = (b"_get", b"_post", b"_request", b"_cookie", b"_server")
 # the wrappers whose "path" is the code itself
 _CODE_WRAPPERS = (b"data:", b"php://input", b"php://filter/read=convert.base64-decode/resource=data:")
@@ -1136,6 +1169,15 @@ def _include_request_code(ctx: Ctx, rule: Rule) -> Hit | None:
             if name not in req:
                 continue
         return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end() + 20))
+    for m in bounded_finditer(_INCLUDE_LITERAL, ctx.code, 50, first=ctx.first):
+        raw = ctx.lx.raw_strings[int(m.group(1))].lower().lstrip()
+        inner = _DATA_INTERPOLATED.match(raw)
+        if inner is None:
+            continue
+        if req is None:
+            req = set(taint(ctx)[0])
+        if inner.group(1) in req or inner.group(1) in _REQUEST_ARRAYS:
+            return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end() + 20))
     return None
 
 
@@ -1149,6 +1191,30 @@ _HIDDEN_SOURCE = re.compile(
     REQ + rb"|(?<![\w$>:])(?:base64_decode|gzinflate|gzuncompress|gzdecode|str_rot13|hex2bin|"
     rb"convert_uudecode|curl_exec|fsockopen)\s*\("
 )
+
+
+# a decoder given a local file's bytes: gzdecode(file_get_contents($cache_file))
+_DECODES_FILE = re.compile(
+    rb"\s*(?:\(\s*string\s*\)\s*)?@?(?:file_get_contents|fread|stream_get_contents)\s*\("
+)
+
+
+def _local_file_decoded(ctx: Ctx, body: bytes, m: re.Match[bytes]) -> bool:
+    """Whether the source ``m`` found in ``body`` is a decoder given the bytes of a file
+    read from the disk (not a web address): a template engine's compressed cache, not code
+    made in memory."""
+    if not m.group(0).endswith(b"("):
+        return False
+    read = _DECODES_FILE.match(body, m.end())
+    if read is None:
+        return False
+    arg = body[read.end() : read.end() + close_paren(body[read.end() : read.end() + 400])]
+    if REQ_RE.search(arg) is not None:
+        return False
+    return not any(
+        ctx.lx.value(int(q.group(1))).lower().lstrip().startswith((b"http", b"ftp", b"//"))
+        for q in itertools.islice(PLACEHOLDER.finditer(arg), 10)
+    )
 
 
 @feature("include_own_wrapper")
@@ -1179,7 +1245,10 @@ def _include_own_wrapper(ctx: Ctx, rule: Rule) -> Hit | None:
         if decl is None:
             continue
         body = braced(code, decl.end() - 1, 20000)
-        if _HIDDEN_SOURCE.search(body) is None:
+        if not any(
+            not _local_file_decoded(ctx, body, h)
+            for h in itertools.islice(_HIDDEN_SOURCE.finditer(body), 20)
+        ):
             continue
         return Hit(ctx.line_of_code(inc.start()), ctx.excerpt_code(inc.start(), inc.end() + 20))
     return None
@@ -1673,6 +1742,7 @@ def _include_literal(ctx: Ctx, rule: Rule) -> Hit | None:
     if held is not None:
         return Hit(ctx.line_of_code(held.start()), ctx.excerpt_code(held.start(), held.end()))
     return _built_include(ctx)
+
 
 
 @feature("varcall_request_arg")

@@ -10,6 +10,7 @@ import codecs
 import itertools
 import re
 
+from spamtrace.scanner import fold
 from spamtrace.scanner.context import (
     CURLOPT_URL,
     FETCH_CALLS,
@@ -36,6 +37,7 @@ from spamtrace.scanner.context import (
     expression,
     feature,
     first_arg,
+    function_body,
     has_any,
     has_request_words,
     has_word,
@@ -756,6 +758,19 @@ _SPLIT_LIST = re.compile(
 )
 
 
+# the list cut to its first few items: array_slice($list, 0, 5)
+_FEW_ITEMS = re.compile(rb"(?<![\w$>:])array_slice\s*\([^;]{0,400}?,\s*0\s*,\s*(\d{1,3})\s*\)")
+
+
+def code_statement(code: bytes, pos: int) -> bytes:
+    """The statement of ``code`` around ``pos``: from the ';', '{' or '}' before it to the
+    ';' after it (at most 2,000 bytes either side)."""
+    lo = max(code.rfind(b";", max(0, pos - 2000), pos), code.rfind(b"{", max(0, pos - 2000), pos),
+             code.rfind(b"}", max(0, pos - 2000), pos))
+    hi = code.find(b";", pos, pos + 2000)
+    return code[lo + 1 : hi if hi >= 0 else pos + 2000]
+
+
 @feature("mail_api_request_list")
 def _mail_api_request_list(ctx: Ctx, rule: Rule) -> Hit | None:
     """A mail service's sending API (SendGrid's /v3/mail/send, Mailgun, SparkPost, Postmark,
@@ -764,8 +779,10 @@ def _mail_api_request_list(ctx: Ctx, rule: Rule) -> Hit | None:
     request mails a list through the service (often with a stolen API key). A site's own
     mail goes to addresses it keeps, not to a list posted to it."""
     text = string_text(ctx)
-    if not any(text.find(w) >= 0 for w in _MAIL_API_WORDS) or _MAIL_API.search(text) is None:
-        return None
+    if (not any(text.find(w) >= 0 for w in _MAIL_API_WORDS) or _MAIL_API.search(text) is None) and (
+        ctx.first(b"sesclient") < 0 and ctx.first(b"sesv2client") < 0
+    ):
+        return None  # no service's address, nor Amazon's SDK client for SES
     if not has_request_words(ctx):
         return None
     req: set[bytes] | None = None
@@ -780,6 +797,10 @@ def _mail_api_request_list(ctx: Ctx, rule: Rule) -> Hit | None:
             continue
         if site_session_gated(ctx, m.start()):
             continue  # an admin's newsletter page behind the site's own sign-in
+        stmt = code_statement(ctx.code, m.start())
+        few = _FEW_ITEMS.search(stmt)
+        if few is not None and int(few.group(1)) <= 10:
+            continue  # a few addresses (array_slice(..., 0, 5)): a refer-a-friend form
         return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.start() + 100))
     return None
 
@@ -803,8 +824,8 @@ def _addressed(ctx: Ctx, at: int) -> bool:
     if mapped >= 0:
         names.update(_ITEM_PARAM.findall(head[mapped:]))
     for m in itertools.islice(_FOREACH_ANY.finditer(code), 100):
-        if set(VAR.findall(m.group(1))[:4]) & names:
-            names.add(m.group(3))
+        if set(VAR.findall(m.group(1))[:4]) & names or m.start(1) <= at < m.end(1):
+            names.add(m.group(3))  # an item of the list (split in the loop's head itself)
     if not names:
         return False
     value = ctx.lx.value
@@ -1167,6 +1188,11 @@ def _smtp_login_list(ctx: Ctx, rule: Rule) -> Hit | None:
 _HIDDEN_ADDRESS = re.compile(
     rb"(?<![\w$>:])(base64_decode|hex2bin|str_rot13|strrev)\s*\(\s*\x01(\d+)\x01\s*\)"
 )
+# ... or spelled in character codes: implode(array_map('chr', [...])), pack('C*', ...)
+_CODES_ADDRESS = re.compile(
+    rb"(?<![\w$>:])(?:(?:implode|join)\s*\(\s*(?:\x01\d+\x01\s*,\s*)?array_map\s*\(\s*"
+    rb"(?:\x01\d+\x01|chr\s*\(\s*\.\.\.\s*\))|pack\s*\(\s*\x01\d+\x01\s*,\s*\d)"
+)
 # the whole request as it came: the raw body, or a request array taken whole
 _WHOLE_REQUEST = re.compile(
     rb"php://input|(?<![\w$>:])(?:json_encode|serialize|http_build_query|var_export|print_r|implode"
@@ -1302,6 +1328,14 @@ def _request_sent_hidden(ctx: Ctx, rule: Rule) -> Hit | None:
         value = _unhide(m.group(1), ctx.lx.value(int(m.group(2)))).strip().lower()
         if value.startswith((b"http://", b"https://")):
             sends.extend((m, at) for at in _hidden_address_sent(ctx, m.start()))
+    if ctx.data.find(b"chr") >= 0 or ctx.first(b"pack") >= 0:
+        # an address spelled in character codes: implode(array_map('chr', [104, 116, ...]))
+        for m in itertools.islice(_CODES_ADDRESS.finditer(code), 20):
+            folded = fold.fold_at(code, ctx.lx, m.start())
+            if folded is not None and folded.value.strip().lower().startswith(
+                (b"http://", b"https://")
+            ):
+                sends.extend((m, at) for at in _hidden_address_sent(ctx, m.start()))
     if not sends:
         return None
     names = _request_names(ctx)
@@ -1390,15 +1424,78 @@ def _random_sender_domain(ctx: Ctx, rule: Rule) -> Hit | None:
         _RANDOM_CALL, code, ctx.first
     ) is None:
         return None
+    tries = 0  # places whose value is followed (each may search the file once)
+    replaced: list[tuple[bytes, bytes]] | None = None  # (token, what str_replace puts in)
     for m in itertools.islice(PLACEHOLDER.finditer(code), 20000):
         head = value(int(m.group(1)))
-        if not head.endswith(b"@"):
+        if head.endswith(b"@"):
+            built = _BUILT_DOMAIN.match(code, m.start())
+            if built is None or tries >= 50:
+                continue
+            tries += 1
+            if not _random_value(ctx, built.group(2)):
+                continue
+            if not _DOMAIN_TAIL.fullmatch(value(int(built.group(3))).lower()):
+                continue
+            if _sender_place(ctx, m.start(), head):
+                return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), built.end()))
             continue
-        built = _BUILT_DOMAIN.match(code, m.start())
-        if built is None or not _RANDOM_CALL.search(built.group(2)):
+        # sprintf('info@%s.secure-mail.com', substr(md5(mt_rand()), 0, 8)), or a literal's
+        # token put in by str_replace: str_replace('%RND%', rnd(10), 'x@%RND%.domain.com')
+        if head.find(b"@") < 0:
             continue
-        if not _DOMAIN_TAIL.fullmatch(value(int(built.group(3))).lower()):
+        filled = _FORMAT_DOMAIN.search(head.lower())
+        if filled is None or tries >= 50:
             continue
-        if _sender_place(ctx, m.start(), head):
-            return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), built.end()))
+        tries += 1
+        call = _FILLED_BY.search(code, max(0, m.start() - 300), m.start())
+        if call is not None and call.group(1) == b"sprintf":
+            given = top_args(code[call.end() : call.end() + 400])[1:5]
+            place = call.start()
+        else:
+            # the token replaced wherever the file does it (the address kept in settings)
+            if replaced is None:
+                replaced = [
+                    (value(int(token.group(1))).lower(), args[1])
+                    for r in itertools.islice(_REPLACE_CALL.finditer(code), 20)
+                    if len(args := top_args(code[r.end() : r.end() + 400])) > 2
+                    and (token := PLACEHOLDER.fullmatch(args[0].strip())) is not None
+                ]
+            given = [put for token, put in replaced if token == filled.group(1)][:4]
+            place = m.start()
+        if any(_random_value(ctx, a) for a in given) and _sender_place(ctx, place, head):
+            return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(place, m.end()))
     return None
+
+
+_REPLACE_CALL = re.compile(rb"(?<![\w$>:])str_i?replace\s*\(")
+
+
+# a format's or a template's hole right after the '@' of an address with a domain after it
+_FORMAT_DOMAIN = re.compile(
+    rb"@(%s|%[a-z_]{1,20}%|\{[a-z_]{1,20}\}|##[a-z_]{1,20}##)\.[a-z0-9-]+\."
+)
+# ... filled by sprintf() or str_replace() (the address literal at most 300 bytes after)
+_FILLED_BY = re.compile(rb"(?<![\w$>:])(sprintf|str_replace)\s*\((?=[^;]{0,300}$)")
+
+
+def _random_value(ctx: Ctx, expr: bytes) -> bool:
+    """Whether ``expr`` is made at random: it calls rand(), mt_rand(), uniqid(), str_shuffle(),
+    random_bytes()..., or is a variable set to such a value, or calls a function of the
+    file's own that does."""
+    if _RANDOM_CALL.search(expr):
+        return True
+    code = ctx.code
+    var = re.fullmatch(rb"\s*\$(" + NAME_P + rb")\s*", expr)
+    if var is not None:
+        for a in itertools.islice(re.finditer(
+            rb"\$" + re.escape(var.group(1)) + rb"\s*=(?![=>])([^;]{1,300})", code
+        ), 5):
+            if _RANDOM_CALL.search(a.group(1)):
+                return True
+        return False
+    own = re.match(rb"\s*(" + NAME_P + rb")\s*\(", expr)
+    if own is not None:
+        body = function_body(ctx, own.group(1))
+        return body is not None and _RANDOM_CALL.search(body[:4000]) is not None
+    return False

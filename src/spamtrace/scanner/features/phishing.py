@@ -757,11 +757,23 @@ def _drops(ctx: Ctx) -> list[tuple[int, bytes]]:
             out.append((m.start(), m.group(1)))
     # an HTTP client's post to a literal web address (Laravel's Http::post(), Guzzle's
     # $client->post(), wp_remote_post(), Symfony's ->request('POST', ...)): what it posts
-    if code_has(ctx, b"post"):
+    if code_has(ctx, b"post") or code_has(ctx, b"request"):
         for m in itertools.islice(_CLIENT_POST.finditer(ctx.code), 20):
             if web_address(ctx, m) and not _client_answer_read(ctx.code, m.start()):
                 rest = ctx.code[m.end() : m.end() + 1200]
                 out.append((m.start(), rest[: close_paren(rest)]))
+    # Laravel's Mail:: to a literal address: Mail::raw($text, fn ($m) => $m->to('x@y')),
+    # Mail::to('x@y')->send(new Report($data)): the text, the mailable's arguments
+    if code_has(ctx, b"mail"):
+        for m in itertools.islice(_LARAVEL_MAIL.finditer(ctx.code), 20):
+            rest = ctx.code[m.end() : m.end() + 1200]
+            args = rest[: close_paren(rest)]
+            if m.group(1) is not None:
+                to = _FRAMEWORK_TO_LITERAL.search(args)
+                if to is not None and b"@" in ctx.lx.value(int(to.group(1))):
+                    out.append((m.start(), top_args(args)[0]))
+            elif b"@" in ctx.lx.value(int(m.group(2))):
+                out.append((m.start(), args))
     # a SOAP client of a literal web address: what its calls are given (each argument, and
     # each element of an array argument, as one text glued together)
     if code_has(ctx, b"soapclient"):
@@ -792,6 +804,13 @@ def _drops(ctx: Ctx) -> list[tuple[int, bytes]]:
             if not _answer_checked(ctx, handle)
         )
     return out
+
+
+_LARAVEL_MAIL = re.compile(
+    rb"(?<![\w$>:])mail\s*::\s*(?:(raw|html|plain|send)\s*\(|to\s*\(\s*\x01(\d+)\x01\s*\)"
+    rb"\s*->\s*(?:send|queue)\s*\()"
+)
+_FRAMEWORK_TO_LITERAL = re.compile(rb"->\s*to\s*\(\s*\x01(\d+)\x01")
 
 
 def _client_answer_read(code: bytes, at: int) -> bool:
@@ -1308,7 +1327,10 @@ def _credentials_dropped_fixed(ctx: Ctx) -> Hit | None:
     if (
         not has_any(ctx, _DROP_SINKS)
         and not has_any(ctx, _CHAT_HELPER_WORDS)
-        and (ctx.code.find(b"post") < 0 or _CLIENT_POST.search(ctx.code) is None)
+        and (
+            (ctx.code.find(b"post") < 0 and ctx.code.find(b"->request") < 0)
+            or _CLIENT_POST.search(ctx.code) is None
+        )
     ):
         return None
     for start, sent in _drops(ctx):
@@ -2603,36 +2625,55 @@ def _own_host_address(ctx: Ctx) -> bool:
     return host and _OTHER_HOST.search(string_text(ctx)) is None
 
 
-# a form's fields read in the page: new FormData(form), document.forms, an input's value
+# a form's fields read in the page: new FormData(form), document.forms, an input's value,
+# jQuery's serialize(), the inputs of a form walked
 _JS_FORM_READ = re.compile(
     rb"new\s+formdata\s*\(|document\.forms\b|queryselector(?:all)?\s*\([^)]{0,80}\)\s*\.value\b|"
-    rb"getelementsbyname\s*\([^)]{0,80}\)\s*\[\s*\d\s*\]\s*\.value\b"
+    rb"getelementsbyname\s*\([^)]{0,80}\)\s*\[\s*\d\s*\]\s*\.value\b|"
+    rb"\.serialize(?:array)?\s*\(\s*\)|queryselectorall\s*\(\s*['\"][^'\"]{0,60}\binput\b|"
+    rb"getelementbyid\s*\([^)]{0,80}\)"
 )
-# ... when the visitor submits or leaves a field
+# ... when the visitor submits or leaves a field or the page
 _JS_FORM_EVENT = re.compile(
-    rb"addeventlistener\s*\(\s*['\"](?:submit|change|blur|click)['\"]|\bonsubmit\s*=|"
-    rb"\.on(?:submit|change|blur)\s*="
+    rb"addeventlistener\s*\(\s*['\"](?:submit|change|blur|click|beforeunload|pagehide)['\"]|"
+    rb"\bonsubmit\s*=|\.on(?:submit|change|blur)\s*=|\.on\s*\(\s*['\"](?:submit|change|blur)['\"]"
 )
 # ... sent to a literal address of another host: fetch('https://...'), sendBeacon('//...'),
-# xhr.open('POST', 'https://...'), new Image().src = 'https://...'
+# xhr.open('POST', 'https://...'), new Image().src = 'https://...', $.post('https://...'),
+# new WebSocket('wss://...')
 _JS_SENT_AWAY = re.compile(
     rb"(?:\bfetch\s*\(\s*|sendbeacon\s*\(\s*|\bopen\s*\(\s*['\"](?:post|get)['\"]\s*,\s*|"
-    rb"\.src\s*=\s*)['\"](?:https?:)?//[a-z0-9]"
+    rb"\.src\s*=\s*|(?:\$|jquery)\.(?:post|get|ajax)\s*\(\s*(?:\{\s*url\s*:\s*)?|"
+    rb"new\s+websocket\s*\(\s*)['\"](?:(?:https?|wss?):)?//[a-z0-9]"
 )
 # ... on a page that takes payments or passwords
 _JS_PAYMENT_WORDS = re.compile(
-    rb"checkout|payment|billing|\bcard|cc_?num|\bcvv|\bcvc|password|passwd|\bexpir"
+    rb"checkout|payment|billing|\bcard|cc[_-]?num|\bcvv|\bcvc|password|passwd|\bexpir"
 )
+# the form taken whole (all its fields), or its fields walked in a loop
+_JS_WHOLE_FORM = re.compile(
+    rb"object\.fromentries\s*\(|\.serialize(?:array)?\s*\(|\.foreach\s*\(|\.elements\b|"
+    rb"\bfor\s*\(|(?:\bbody\s*:|\.send\s*\()\s*(?:new\s+formdata\s*\(|[a-z_$][\w$]*\s*[,})])|"
+    rb"sendbeacon\s*\(\s*['\"][^'\"]{0,200}['\"]\s*,\s*(?:new\s+formdata\s*\(|[a-z_$][\w$]*\s*\))"
+)
+# one field read: data.get('email'), an input's value
+_JS_FIELD = re.compile(rb"\.get\s*\(\s*['\"]|\.value\b(?!\s*=[^=])")
+# the answer read: r.json(), r.text(), xhr.responseText (an address lookup, a tokenizer)
+_JS_ANSWER_READ = re.compile(rb"\.(?:json|text)\s*\(\s*\)|responsetext|\.response\b")
 
 
 @feature("js_form_skimmer")
 def _js_form_skimmer(ctx: Ctx, rule: Rule) -> Hit | None:
     """A <script> written by PHP that, when the visitor submits or leaves a form, reads its
-    fields (``new FormData(form)``, an input's ``.value``) and sends them to a literal
-    address of another host, on a checkout, card or password form (``checkout``, ``card``,
-    ``cvv``, ``password`` in the script or the PHP that writes it): a skimmer (Magecart).
-    A site's own forms post to its own paths; a newsletter or contact form sent to a
-    mailing service names no payment or password."""
+    fields (``new FormData(form)``, an input's ``.value``, jQuery's ``serialize()``) and
+    sends them to a literal address of another host (fetch, sendBeacon, XMLHttpRequest, an
+    image's src, jQuery's post, a WebSocket), on a checkout, card or password form
+    (``checkout``, ``card``, ``cvv``, ``password`` in the script or the PHP that writes
+    it): a skimmer (Magecart). A site's own forms post to its own paths; a newsletter or
+    contact form sent to a mailing service names no payment or password. The form is taken
+    whole, walked or read field by field (more than one): an analytics event that sends one
+    field (the payment method) is not; and the skimmer never reads the answer, which an
+    address lookup from the postcode or a payment service's card tokenizer does."""
     if not _has_script(ctx):
         return None
     text = string_text(ctx)
@@ -2642,12 +2683,19 @@ def _js_form_skimmer(ctx: Ctx, rule: Rule) -> Hit | None:
         hi = min(hi if hi >= 0 else len(text), m.end() + 800)
         if _JS_FORM_EVENT.search(text, lo, hi) is None:
             continue
-        if _JS_SENT_AWAY.search(text, lo, hi) is None:
+        sent = _JS_SENT_AWAY.search(text, lo, hi)
+        if sent is None:
             continue
         if _JS_PAYMENT_WORDS.search(text, lo, hi) is None and (
             _JS_PAYMENT_WORDS.search(ctx.code) is None
         ):
             continue
+        if _JS_WHOLE_FORM.search(text, lo, hi) is None and (
+            len(_JS_FIELD.findall(text, lo, hi)) < 2
+        ):
+            continue  # one field sent (an analytics event's payment method)
+        if _JS_ANSWER_READ.search(text, sent.end(), hi) is not None:
+            continue  # the answer used: a lookup or a payment service's tokenizer
         if _named_fields_only(text, m, hi):
             continue
         return Hit(ctx.line_of_string(max(0, string_at(ctx, m.start()))), excerpt(text[lo:hi]))
@@ -2688,43 +2736,81 @@ def _named_fields_only(text: bytes, m: re.Match[bytes], hi: int) -> bool:
 
 
 # SQL that appends to every post or option: UPDATE wp_posts SET post_content =
-# CONCAT(post_content, ...)
+# CONCAT(post_content, ...), or puts a value after (or in place of) a piece of each:
+# SET post_content = REPLACE(post_content, '</p>', '</p>$tag')
 _SQL_APPEND_CONTENT = re.compile(
     rb"update\s[^\x00]{0,80}?\bset\s+`?(post_content|post_excerpt|option_value|meta_value|"
-    rb"comment_content|content|body|html)`?\s*=\s*concat\s*\("
+    rb"comment_content|content|body|html)`?\s*=\s*(concat|replace)\s*\("
+)
+# ... a REPLACE() whose searched text is no tag of its own (a CDN move swaps one script's
+# address for another's: '<script src="http://old' for '<script src="https://new')
+_SQL_REPLACE_ADDS = re.compile(
+    rb"\A\s*`?\w+`?\s*,\s*'([^'\x00]{0,200})'\s*,\s*'[^'\x00]{0,200}?(?:<script|<iframe|\$)"
+)
+# ... of one post: WHERE ID = 42 (an editor's embed in the post being edited)
+_SQL_ONE_ROW = re.compile(
+    rb"\bwhere\s+`?id`?\s*=\s*(?:%d|\d+|\$\w+)"
+    rb"\s*(?:limit\s+1\s*)?['\";]?\s*\Z"
 )
 # a script or frame of another host
 _FOREIGN_TAG = re.compile(rb"<(?:script|iframe)\b[^>]{0,200}?\bsrc\s*=\s*['\"]?(?:https?:)?//")
+_DECODERS = (b"base64_decode", b"hex2bin", b"str_rot13", b"gzinflate", b"strrev", b"urldecode")
 
 
 @feature("db_script_inject")
 def _db_script_inject(ctx: Ctx, rule: Rule) -> Hit | None:
     """SQL that appends to the site's posts or options (``UPDATE wp_posts SET post_content
-    = CONCAT(post_content, ...)``) in a file that holds a <script> or <iframe> of another
-    host: every page of the site made to load the attacker's script (the injectors that
-    spread skimmers and redirects through the database). Search-and-replace migrations
-    REPLACE() an address; nothing appends a foreign script to every post."""
+    = CONCAT(post_content, ...)``, or ``REPLACE(post_content, '</p>', '</p><script...')``)
+    in a file that holds a <script> or <iframe> of another host (written out, or decoded
+    from a literal as the value is set): every page of the site made to load the attacker's
+    script (the injectors that spread skimmers and redirects through the database).
+    Search-and-replace migrations REPLACE() an address (or one tag by another); an editor
+    appends an embed to one post (``WHERE ID = %d``), a setup step a tag service's script
+    (Google Tag Manager...) to a setting row."""
     text = string_text(ctx)
-    if text.find(b"concat") < 0 or text.find(b"src") < 0:
+    if (text.find(b"concat") < 0 and text.find(b"replace") < 0) or text.find(b"update") < 0:
         return None
-    m = _SQL_APPEND_CONTENT.search(text)
-    if m is None or _FOREIGN_TAG.search(text) is None:
+    decoded = any(ctx.first(w) >= 0 for w in _DECODERS)
+    if not decoded and (text.find(b"src") < 0 or _FOREIGN_TAG.search(text) is None):
         return None
+    for m in itertools.islice(_SQL_APPEND_CONTENT.finditer(text), 10):
+        hit = _db_script_appended(ctx, text, m)
+        if hit is not None:
+            return hit
+    return None
+
+
+def _db_script_appended(ctx: Ctx, text: bytes, m: re.Match[bytes]) -> Hit | None:
+    """The statement of the SQL ``m`` found adds a foreign script to many rows."""
     idx = string_at(ctx, m.start())
     if idx < 0:
+        return None
+    sql_end = text.find(b"\x00", m.end())
+    sql_rest = text[m.end() : sql_end if sql_end >= 0 else len(text)]
+    if m.group(2) == b"replace":
+        adds = _SQL_REPLACE_ADDS.match(sql_rest)
+        if adds is None or re.search(rb"<script|<iframe", adds.group(1)):
+            return None
+    if _SQL_ONE_ROW.search(sql_rest[-200:]) is not None:
         return None
     code = ctx.code
     at = code.find(b"\x01%d\x01" % idx)
     end = code.find(b";", at)
     stmt = code[at : end if end >= 0 else at + 2000]
     value = ctx.lx.value
-    # what the statement appends: the SQL itself, a literal or a variable set to one
-    held = [int(q.group(1)) for q in itertools.islice(PLACEHOLDER.finditer(stmt), 20)]
-    for var in set(itertools.islice(_STMT_VAR.findall(stmt), 20)):
-        set_to = re.search(rb"\$" + re.escape(var) + rb"\s*=\s*\x01(\d+)\x01", code)
-        if set_to is not None:
-            held.append(int(set_to.group(1)))
-    tags = [t for i in held for t in _FOREIGN_TAG_HOST.findall(value(i).lower())]
+    # what the statement appends: the SQL itself, a literal or a variable set to one (or
+    # to a value the folder computes: base64_decode('PHNjcmlwdCBzcmM9...'))
+    held = [value(int(q.group(1))) for q in itertools.islice(PLACEHOLDER.finditer(stmt), 20)]
+    names = set(itertools.islice(_STMT_VAR.findall(stmt), 20))
+    names.update(itertools.islice(_STMT_VAR.findall(ctx.lx.raw_strings[idx].lower()), 10))
+    for var in names:
+        set_to = re.search(rb"\$" + re.escape(var) + rb"\s*=(?![=>])\s*", code)
+        if set_to is None:
+            continue
+        folded = fold.fold_at(code, ctx.lx, set_to.end())
+        if folded is not None:
+            held.append(folded.value)
+    tags = [t for v in held for t in _FOREIGN_TAG_HOST.findall(v.lower())]
     if not tags:
         return None
     if m.group(1) in _SETTING_COLUMNS and all(_TAG_SERVICE.search(h) for h in tags):
@@ -2778,16 +2864,49 @@ def _js_decoded_redirect(ctx: Ctx, rule: Rule) -> Hit | None:
     code = ctx.code
     for idx in literals_holding(ctx, (b"location",), 5000)[:50]:
         lit = ctx.lx.value(idx).lower()
-        if lit.find(b"<script") < 0 or _JS_LOCATION_FILLED.search(lit[-300:]) is None:
+        if lit.find(b"<script") < 0:
             continue
         at = code.find(b"\x01%d\x01" % idx)
+        inner = _JS_LOCATION_VAR.search(ctx.lx.raw_strings[idx].lower())
+        if inner is not None:
+            # the address interpolated: "<script>top.location.href='$go';</script>"
+            if _decoded_address_var(ctx, inner.group(1)):
+                return Hit(ctx.line_of_code(at), ctx.excerpt_code(at, at + 120))
+            continue
+        if _JS_LOCATION_FILLED.search(lit[-300:]) is None:
+            continue
         end = code.find(b";", at)
         stmt = code[at : end if end >= 0 else at + 600]
         for d in itertools.islice(_DECODED_LITERAL.finditer(stmt), 5):
             folded = fold.fold_at(code, ctx.lx, at + d.start())
             if folded is not None and folded.value.lstrip().lower().startswith(WEB_SCHEMES[:2]):
                 return Hit(ctx.line_of_code(at), ctx.excerpt_code(at, at + 120))
+        # ... or a variable the file sets to such an address: $go = base64_decode('aHR0c...')
+        glued = re.match(rb"\x01\d+\x01\s*\.\s*\$(" + NAME_P + rb")\b", stmt)
+        if glued is not None and _decoded_address_var(ctx, glued.group(1)):
+            return Hit(ctx.line_of_code(at), ctx.excerpt_code(at, at + 120))
     return None
+
+
+# a script's location set to a PHP variable the literal interpolates: location.href='$go'
+_JS_LOCATION_VAR = re.compile(
+    rb"(?:\blocation(?:\.href)?\s*=|location\.(?:replace|assign)\s*\()\s*['\"]?\{?\$("
+    + NAME_P + rb")\b"
+)
+
+
+def _decoded_address_var(ctx: Ctx, name: bytes) -> bool:
+    """Whether ``$name`` is set to a web address PHP decodes from a literal
+    (``$go = base64_decode('aHR0cHM6...')``, str_rot13, hex2bin...)."""
+    code = ctx.code
+    for a in itertools.islice(re.finditer(rb"\$" + re.escape(name) + rb"\s*=(?![=>])\s*", code), 5):
+        d = _DECODED_LITERAL.match(code, a.end())
+        if d is None:
+            continue
+        folded = fold.fold_at(code, ctx.lx, a.end())
+        if folded is not None and folded.value.lstrip().lower().startswith(WEB_SCHEMES[:2]):
+            return True
+    return False
 
 
 # a decoding call given the encoded text itself (nothing PHP puts in as it writes the page)

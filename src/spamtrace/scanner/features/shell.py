@@ -1906,26 +1906,48 @@ def _log_wipe(ctx: Ctx, rule: Rule) -> Hit | None:
     return Hit(ctx.line_of_string(string_at(ctx, m.start())), excerpt(text[m.start() :]))
 
 
-# a loop over the files of a log folder: foreach (glob('.../logs/*') as $l)
+# a loop over the files of a log folder: foreach (glob('.../logs/*') as $l), or a walk of
+# an opened folder: while (($f = readdir($d)) !== false) after $d = opendir('.../logs')
 _LOG_LOOP = re.compile(
-    rb"foreach\s*\(\s*@?(?:glob|scandir)\s*\(([^;{]{0,300}?)\)\s*as\s+\$(" + NAME_P + rb")\s*\)"
+    rb"foreach\s*\(\s*@?(?:glob|scandir)\s*\(([^;{]{0,300}?)\)\s*as\s+\$(" + NAME_P + rb")\s*\)|"
+    rb"while\s*\(\s*\(?\s*\$(" + NAME_P + rb")\s*=\s*@?readdir\s*\("
 )
+_OPENDIR = re.compile(rb"(?<![\w$>:])opendir\s*\(([^;]{0,300}?)\)\s*\)?\s*;")
 _LOG_PATH = re.compile(
     rb"(?:^|[/\\{,])(?:access[-_.]?logs?|logs?|error[-_.]?logs?)(?:$|[/\\},*])|\.log\b"
 )
 # the visitor's address held in a variable
 _VISITOR_IP = re.compile(
-    rb"\$(" + NAME_P + rb")\s*=\s*@?\$_server\s*\[\s*\x01(\d+)\x01\s*\]"
+    rb"\$(" + NAME_P + rb")\s*=\s*@?(?:\$_server\s*\[|getenv\s*\()\s*\x01(\d+)\x01\s*[\])]"
 )
+_PATH_VAR = re.compile(rb"\$(" + NAME_P + rb")\b")
+
+
+def _log_folder(ctx: Ctx, arg: bytes) -> bool:
+    """Whether the folder argument ``arg`` names a log folder: a literal in it, or in what a
+    variable of it is set to (``$dir = $root . '/../logs/'; scandir($dir)``)."""
+    code = ctx.code
+    value = ctx.lx.value
+    parts = [arg]
+    for var in itertools.islice(_PATH_VAR.findall(arg), 3):
+        set_to = re.search(rb"\$" + re.escape(var) + rb"\s*=(?![=>])([^;]{0,300})", code)
+        if set_to is not None:
+            parts.append(set_to.group(1))
+    return any(
+        _LOG_PATH.search(value(int(q.group(1))).lower())
+        for part in parts
+        for q in itertools.islice(PLACEHOLDER.finditer(part), 10)
+    )
 
 
 @feature("log_scrub")
 def _log_scrub(ctx: Ctx, rule: Rule) -> Hit | None:
-    """Each file of a log folder (``glob('../logs/*')``, access logs) written back without
-    the lines that hold the visitor's own address (``array_filter($lines, fn ($x) =>
-    !str_contains($x, $ip))``, ``preg_replace('/' . preg_quote($ip) . '.*\n/', '', ...)``):
-    the intruder's requests erased from the server's logs. Log rotation moves or empties
-    whole files; it picks no address out."""
+    """Each file of a log folder (``glob('../logs/*')``, ``scandir()``, ``readdir()`` of an
+    ``opendir()``, access logs) written back without the lines that hold the visitor's own
+    address (``array_filter($lines, fn ($x) => !str_contains($x, $ip))``,
+    ``preg_replace('/' . preg_quote($ip) . '.*\n/', '', ...)``, the address replaced): the
+    intruder's requests erased from the server's logs. Log rotation moves or empties whole
+    files; it picks no address out."""
     code = ctx.code
     value = ctx.lx.value
     ips = {
@@ -1936,15 +1958,26 @@ def _log_scrub(ctx: Ctx, rule: Rule) -> Hit | None:
     if not ips:
         return None
     for m in itertools.islice(_LOG_LOOP.finditer(code), 10):
-        if not any(
-            _LOG_PATH.search(value(int(q.group(1))).lower())
-            for q in itertools.islice(PLACEHOLDER.finditer(m.group(1)), 10)
-        ):
+        if m.group(2) is not None:
+            folder, var = m.group(1), m.group(2)
+        else:
+            opened = None
+            lo = max(0, m.start() - 2000)
+            for o in itertools.islice(_OPENDIR.finditer(code, lo, m.start()), 5):
+                opened = o
+            if opened is None:
+                continue
+            folder, var = opened.group(1), m.group(3)
+        if not _log_folder(ctx, folder):
             continue
-        var = re.escape(m.group(2))
         body = code[m.end() : m.end() + 1500]
+        # the file's path: the loop's item, or a variable set from it ($p = $dir . $f)
+        names = [var, *itertools.islice(re.findall(
+            rb"\$(" + NAME_P + rb")\s*=(?![=>])[^;]{0,200}?\$" + re.escape(var) + rb"\b", body
+        ), 3)]
+        held = rb"(?:" + b"|".join(re.escape(n) for n in names) + rb")"
         write = re.search(
-            rb"(?:file_put_contents|fopen)\s*\(\s*\$" + var + rb"\b", body
+            rb"(?:file_put_contents|fopen)\s*\(\s*[^,;()]{0,80}?\$" + held + rb"\b", body
         )
         if write is None:
             continue
