@@ -7,7 +7,10 @@ Shared by ``check`` (one budget for a whole run) and the engine's incident scans
 
 from __future__ import annotations
 
+import contextlib
 import os
+import re
+import stat as stat_mod
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -99,6 +102,58 @@ def scan_targets(process: ProcessInfo | None) -> tuple[str, ...]:
     return tuple(out)
 
 DELETED = " (deleted)"
+#: what follows ``/proc/PID/`` in the path of a file a process holds open
+_FD_PART = re.compile(r"fd/[0-9]+")
+
+
+def hold_open(paths: Sequence[str], owner: ProcessKey | None) -> dict[str, int]:
+    """Open now the files among ``paths`` that are read through ``owner``'s descriptors
+    (``/proc/PID/fd/N``: a script that deleted itself), for a scan made later: path -> our
+    descriptor (close them: :func:`close_held`).
+
+    A dropper that runs `unlink(__FILE__)`, sends and exits takes its script with it: read
+    through its pid on the scan thread, seconds later under load, it was gone ("process
+    exited during the scan": the script was never scanned). Opened when the incident opens,
+    the file stays readable for the scan, whatever becomes of the process. Kept only if the
+    pid is still that process after the open (it was, then, at the open)."""
+    held: dict[str, int] = {}
+    if owner is None:
+        return held
+    for path in paths:
+        if not (path.startswith(owner.folder) and _FD_PART.fullmatch(path[len(owner.folder) :])):
+            continue
+        try:  # a regular file only (nothing else is opened: a device's open may act)
+            before = os.stat(path)
+            if not stat_mod.S_ISREG(before.st_mode):
+                continue
+            fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC | os.O_NONBLOCK | os.O_NOCTTY)
+        except OSError:
+            continue
+        try:
+            now = os.fstat(fd)
+            same = (now.st_dev, now.st_ino) == (before.st_dev, before.st_ino)
+        except OSError:
+            same = False
+        if not same:
+            os.close(fd)
+            continue
+        held[path] = fd
+    if held and not owner.alive():
+        close_held(held)
+        return {}
+    return held
+
+
+def close_held(held: Mapping[str, int]) -> None:
+    for fd in held.values():
+        with contextlib.suppress(OSError):
+            os.close(fd)
+
+
+def _own_fd_path(fd: int) -> str:
+    """The path this process reads one of its own descriptors by (``/proc/self`` as a number:
+    the scanner follows only ``/proc/PID/fd/N`` links)."""
+    return f"/proc/{os.getpid()}/fd/{fd}"
 
 
 def _open_fd(pid: int, target: str) -> str | None:
@@ -151,6 +206,7 @@ def scan_for_suspects(
     links: list[dict[str, Any]] | None = None,
     stats: dict[str, int] | None = None,
     owner: ProcessKey | None = None,
+    held: Mapping[str, int] | None = None,
 ) -> tuple[list[dict[str, Any]] | None, list[str]]:
     """Rank ``paths`` (files, folders one level deep) with the PHP scanner in ``budget`` s.
 
@@ -166,6 +222,8 @@ def scan_for_suspects(
     process (:meth:`ProcessKey.alive` before the scan), and what was found through them is
     kept only if it still is after the scan (and so was throughout: a pid does not come back
     to the process that had it): a report never names another process's folder or files.
+    ``held``: those of its paths opened already (:func:`hold_open`), read through our own
+    descriptor instead, whether the process still runs or not.
     """
     import stat
 
@@ -174,6 +232,9 @@ def scan_for_suspects(
 
     notes: list[str] = []
     readable: list[str] = []
+    # read through our own descriptor: no longer the process's path (never dropped for it)
+    ours = {_own_fd_path(fd): path for path, fd in (held or {}).items() if path in paths}
+    paths = [_own_fd_path(held[p]) if held and p in held else p for p in paths]
     through = [p for p in paths if owner is not None and p.startswith(owner.folder)]
     if through and owner is not None and not owner.alive():
         notes += [f"not scanned: {p}: process {owner.pid} has exited (its pid may be another "
@@ -232,7 +293,14 @@ def scan_for_suspects(
                 shown = os.readlink(f["path"])
             except OSError:
                 continue
-            notes.append(f"{shown}: read through {f['path']} (copy it from there to keep it)")
+            via = ours.get(f["path"])
+            if via is None:
+                notes.append(f"{shown}: read through {f['path']} (copy it from there to keep it)")
+            elif owner is not None and owner.alive():
+                notes.append(f"{shown}: read through {via} (copy it from there to keep it)")
+            else:
+                notes.append(f"{shown}: read through {via} when the incident opened (the "
+                             "process has exited since, and the deleted file with it)")  # fmt: skip
             f["path"] = shown
     if through and owner is not None and not owner.alive():
         if all(p in through for p in readable):

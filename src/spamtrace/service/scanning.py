@@ -41,7 +41,7 @@ def scan_targets_of(att: AttributedAttempt) -> tuple[str, ...]:
 
 
 #: a queued scan: the incident's id, the paths, the process its /proc/PID/ paths are read through
-_Job = tuple[str, tuple[str, ...], "ProcessKey | None"]
+_Job = tuple[str, tuple[str, ...], "ProcessKey | None", dict[str, int]]
 
 
 #: the scanner's per-process caches of yara-x objects: (module, attribute)
@@ -136,11 +136,16 @@ class IncidentScanner:
         self, incident_id: str, paths: tuple[str, ...], owner: ProcessKey | None = None
     ) -> bool:
         """Queue the scan of ``paths``; ``owner``: the process its ``/proc/PID/`` paths are
-        read through (only while the pid is still that process: ``scan_for_suspects``)."""
+        read through (only while the pid is still that process: ``scan_for_suspects``). A
+        deleted script it holds open is opened here and now (on the caller's thread: the
+        incident just opened), so that the scan reads it even if the process has exited by
+        then (:func:`~spamtrace.suspects.hold_open`)."""
+        held = suspects.hold_open(paths, owner)
         try:
-            self._jobs.put_nowait((incident_id, paths, owner))
+            self._jobs.put_nowait((incident_id, paths, owner, held))
             return True
         except queue.Full:
+            suspects.close_held(held)
             self.dropped += 1
             return False
 
@@ -169,35 +174,47 @@ class IncidentScanner:
             if job is None:
                 _release_scanner_thread_state(keep=before)
                 return
-            ident, paths, owner = job
-            start = time.monotonic()
-            recent = self._recent.get((paths, owner))
-            if recent is not None and start - recent[0] < SCAN_REUSE_SECONDS:
-                result = IncidentScan(
-                    ident, paths, recent[1].files, recent[1].notes, 0.0, True, recent[1].links
-                )
-                self.reused += 1
-            else:
-                links: list[dict[str, Any]] = []
-                try:
-                    files, notes = suspects.scan_for_suspects(
-                        paths, budget=self.budget, cfg=self.cfg, links=links, owner=owner
-                    )
-                except BaseException as exc:  # never let the thread die silently
-                    files, notes = None, [f"scan failed: {type(exc).__name__}: {exc}"]
-                seconds = time.monotonic() - start
-                result = IncidentScan(
-                    ident, paths, None if files is None else tuple(files), tuple(notes), seconds,
-                    links=None if files is None else tuple(links),
-                )  # fmt: skip
-                self.scanned += 1
-                self.seconds += seconds
-                if len(self._recent) >= 256:
-                    self._recent.clear()
-                self._recent[(paths, owner)] = (start, result)
+            ident, paths, owner, held = job
+            try:
+                result = self._scan(ident, paths, owner, held)
+            finally:
+                suspects.close_held(held)
             self._done.put(result)
             with contextlib.suppress(OSError):
                 os.write(self._w, b"x")
+
+    def _scan(
+        self, ident: str, paths: tuple[str, ...], owner: ProcessKey | None, held: dict[str, int]
+    ) -> IncidentScan:
+        """One job: a recent scan of the same paths reused, else the scan."""
+        start = time.monotonic()
+        recent = self._recent.get((paths, owner))
+        if recent is not None and start - recent[0] < SCAN_REUSE_SECONDS:
+            result = IncidentScan(
+                ident, paths, recent[1].files, recent[1].notes, 0.0, True, recent[1].links
+            )
+            self.reused += 1
+        else:
+            links: list[dict[str, Any]] = []
+            more: dict[str, Any] = {"held": held} if held else {}
+            try:
+                files, notes = suspects.scan_for_suspects(
+                    paths, budget=self.budget, cfg=self.cfg, links=links, owner=owner,
+                    **more,
+                )  # fmt: skip
+            except BaseException as exc:  # never let the thread die silently
+                files, notes = None, [f"scan failed: {type(exc).__name__}: {exc}"]
+            seconds = time.monotonic() - start
+            result = IncidentScan(
+                ident, paths, None if files is None else tuple(files), tuple(notes), seconds,
+                links=None if files is None else tuple(links),
+            )  # fmt: skip
+            self.scanned += 1
+            self.seconds += seconds
+            if len(self._recent) >= 256:
+                self._recent.clear()
+            self._recent[(paths, owner)] = (start, result)
+        return result
 
     def stats(self) -> dict[str, Any]:
         return {
