@@ -202,7 +202,8 @@ def _sender(world: World, kind: str) -> tuple[list[str], Path]:
     php = world.install_payload("wp-cache.php")
     os.utime(php, (1_600_000_000, 1_500_000_000))
     if kind == "php":
-        return ["php", php.name, world.mx_ip, "25", "60", "0.05"], php
+        # a refused connect is retried after 0.05 s: the stop lands on a running sender
+        return ["php", php.name, world.mx_ip, "25", "60", "0.05", "0.05"], php
     name, code, interp = {
         "python": ("mailer.py", PY_SENDER, "/usr/bin/python3"),
         "perl": ("mailer.pl", PERL_SENDER, "/usr/bin/perl"),

@@ -252,7 +252,14 @@ class UidBlocker:
         """Remove the uid from the set; False when it was not blocked."""
         if uid not in {b.uid for b in self.blocked()}:
             return False
-        self._load(f"delete element {FAMILY} {TABLE} {SET} {{ {uid} }}\n")
+        try:
+            self._load(f"delete element {FAMILY} {TABLE} {SET} {{ {uid} }}\n")
+        except (FirewallError, KernelFeatureUnavailable):
+            # a block with a timeout may run out between the listing and the delete: then
+            # nft fails ("No such file or directory") and the uid is no longer blocked
+            if uid in {b.uid for b in self.blocked()}:
+                raise
+            return False
         return True
 
     def drop(self, uids: Iterable[int]) -> None:

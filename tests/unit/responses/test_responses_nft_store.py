@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from spamtrace.actions import nftables, uidblock
-from spamtrace.errors import FirewallError
+from spamtrace.errors import FirewallError, KernelFeatureUnavailable
 from spamtrace.sinks import store as store_mod
 from spamtrace.sinks.store import ActionRecord, Store, StoreReader, mark_restored, mark_undone
 
@@ -52,6 +52,31 @@ def test_a_block_is_one_transaction_that_creates_the_set_and_chain() -> None:
     for uid in (0, 103):
         with pytest.raises(FirewallError, match="refusing"):
             b.block(uid, 60)
+
+
+class ExpiringNft(FakeNft):
+    """The uid is listed as blocked, then its block runs out before the delete lands."""
+
+    def __init__(self, expires: bool) -> None:
+        super().__init__()
+        self.expires = expires
+        self.listing = '{"nftables": [{"set": {"name": "blocked_uids", "elem": [1001]}}]}'
+
+    def _run(self, args: list[str], *, stdin: str | None = None, timeout: float = 30) -> FakeProc:
+        if args[:2] == ["-f", "-"]:
+            if self.expires:
+                self.listing = '{"nftables": [{"set": {"name": "blocked_uids"}}]}'
+            return FakeProc(1, err="Error: Could not process rule: No such file or directory")
+        return FakeProc(out=self.listing)
+
+
+def test_release_of_a_block_that_ran_out_meanwhile_is_not_an_error() -> None:
+    b = uidblock.UidBlocker([25], 2525, protected_uids=[], nft=ExpiringNft(expires=True))
+    assert b.release(1001) is False  # no longer blocked: nothing left to release
+    # a delete that fails while the uid is still in the set is still an error
+    b = uidblock.UidBlocker([25], 2525, protected_uids=[], nft=ExpiringNft(expires=False))
+    with pytest.raises((FirewallError, KernelFeatureUnavailable)):
+        b.release(1001)
 
 
 def test_elements_are_parsed_and_carried_over_with_what_is_left() -> None:
