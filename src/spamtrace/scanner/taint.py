@@ -323,6 +323,29 @@ def returned_call_kind(ctx: Ctx, pos: int) -> str | None:
     return kind
 
 
+def _assigned_calls(
+    code: bytes, name: bytes, stmts: dict[int, re.Match[bytes] | None]
+) -> Iterator[tuple[int, tuple[bytes, bytes], re.Match[bytes]]]:
+    """The calls of the file's function ``name`` (the first MAX_TAINT_SITES mentions) whose
+    value is assigned, ``$v = name(...)`` or ``$v = $o->name(...)``: where the name is, the
+    assignment (variable, right-hand side) and the call chain's head in that right-hand side."""
+    at = code.find(name)
+    sites = 0
+    while at >= 0 and sites < MAX_TAINT_SITES:
+        sites += 1
+        end = at + len(name)
+        if (
+            (at == 0 or not (code[at - 1 : at].isalnum() or code[at - 1 : at] in b"_$"))
+            and code[end : end + 20].lstrip().startswith(b"(")
+            and not code[max(0, at - 12) : at].rstrip().endswith(b"function")
+        ):
+            got = assignment_before(code, at, stmts)
+            head = _CALL_CHAIN_HEAD.match(got[1]) if got is not None else None
+            if got is not None and head is not None and head.group(1) == name:
+                yield at, got, head
+        at = code.find(name, end)
+
+
 def returned_taint(ctx: Ctx) -> tuple[frozenset[bytes], frozenset[bytes]]:
     """Variables assigned what a call of an own function returns: request input (first set),
     content read from the network or decoded data (second set). Kept apart from
@@ -336,31 +359,14 @@ def returned_taint(ctx: Ctx) -> tuple[frozenset[bytes], frozenset[bytes]]:
     code = ctx.code
     stmts: dict[int, re.Match[bytes] | None] = {}
     for name in sorted(kinds)[:20]:
-        at = code.find(name)
-        sites = 0
-        while at >= 0 and sites < MAX_TAINT_SITES:
-            sites += 1
-            end = at + len(name)
-            if (
-                (at == 0 or not (code[at - 1 : at].isalnum() or code[at - 1 : at] in b"_$"))
-                and code[end : end + 20].lstrip().startswith(b"(")
-                and not code[max(0, at - 12) : at].rstrip().endswith(b"function")
-            ):
-                got = assignment_before(code, at, stmts)
-                head = _CALL_CHAIN_HEAD.match(got[1]) if got is not None else None
-                if (
-                    got is not None
-                    and head is not None
-                    and head.group(1) == name
-                    and _whole_call(got[1], head.end())
-                ):
-                    rhs_at = at - (head.start(1) - head.start())
-                    kind = returned_call_kind(ctx, max(0, rhs_at))
-                    if kind == "req":
-                        req.add(got[0])
-                    elif kind is not None:
-                        dec.add(got[0])
-            at = code.find(name, end)
+        for at, (var, rhs), head in _assigned_calls(code, name, stmts):
+            if _whole_call(rhs, head.end()):
+                rhs_at = at - (head.start(1) - head.start())
+                kind = returned_call_kind(ctx, max(0, rhs_at))
+                if kind == "req":
+                    req.add(var)
+                elif kind is not None:
+                    dec.add(var)
     found = (frozenset(req), frozenset(dec))
     ctx.cache["returned-taint"] = found
     return found
@@ -998,21 +1004,8 @@ def taint(ctx: Ctx) -> tuple[set[bytes], set[bytes]]:
                     elif _DEC_RE.search(rhs) or _BUILT_RHS.match(rhs) or _cipher(ctx, rhs):
                         dec.add(name)
         for name in sorted(fetch_functions(ctx))[:10]:  # $code = $this->http->get($url)
-            at = code.find(name)
-            sites = 0
-            while at >= 0 and sites < MAX_TAINT_SITES:
-                sites += 1
-                end = at + len(name)
-                if (
-                    (at == 0 or not (code[at - 1 : at].isalnum() or code[at - 1 : at] in b"_$"))
-                    and code[end : end + 20].lstrip().startswith(b"(")
-                    and not code[max(0, at - 12) : at].rstrip().endswith(b"function")
-                ):
-                    got = assignment_before(code, at, stmts)
-                    head = _CALL_CHAIN_HEAD.match(got[1]) if got is not None else None
-                    if got is not None and head is not None and head.group(1) == name:
-                        dec.add(got[0])
-                at = code.find(name, end)
+            for _at, (var, _rhs), _head in _assigned_calls(code, name, stmts):
+                dec.add(var)
         own = tuple(sorted(decoder_functions(ctx)))
         if own:  # $code = my_decrypt($blob, $key): decoded by the file's own function
             for start, _args in calls_to(ctx, own, MAX_TAINT_SITES):
