@@ -1723,36 +1723,69 @@ def _literal_path(ctx: Ctx, arg: bytes) -> bytes:
     return PLACEHOLDER.sub(lambda m: ctx.lx.value(int(m.group(1))), arg).strip()
 
 
+_DECRYPTS = re.compile(
+    rb"(?<![\w$>:])(?:openssl_decrypt|mcrypt_decrypt|sodium_crypto_secretbox_open|"
+    rb"sodium_crypto_aead_\w+_decrypt|openssl_open)\s*\("
+)
+# a call of a function or method by name: plain, or through $this-> / self:: / static::
+_OWN_CALL = re.compile(rb"(?:(?<![\w$>:\\])|(?:->|::)\s*)(" + NAME_P + rb")\s*\(")
+
+
+def _encrypts_in_place(ctx: Ctx, body: bytes) -> int:
+    """Where ``body`` encrypts a file it read (openssl_encrypt, mcrypt, sodium) and writes the
+    result over it, or next to it with the original deleted: the offset of the encryption in
+    ``body``, or -1. A copy written elsewhere (a backup) keeps the original."""
+    enc = _ENCRYPTS.search(body)
+    if enc is None or _READ_OF.search(body) is None:
+        return -1
+    writes = find_calls(body, (b"file_put_contents", b"fwrite", b"fputs"), 10)
+    if not writes:
+        return -1
+    reads = find_calls(body, (b"file_get_contents",), 10)
+    read = {_literal_path(ctx, top_args(args)[0]) for _at, args in reads if top_args(args)}
+    # the original deleted, or the encrypted text written over the file it read (not a
+    # stale copy of the output removed first)
+    wiped = any(
+        top_args(args) and _literal_path(ctx, top_args(args)[0]) in read
+        for _at, args in writes + find_calls(body, (b"unlink",), 10)
+    )
+    return enc.start() if wiped else -1
+
+
+def _calls_itself(body: bytes, name: bytes) -> bool:
+    """``body`` calls the function or method ``name``: plainly or through ``$this->``."""
+    return any(m.group(1) == name for m in _OWN_CALL.finditer(body))
+
+
 @feature("walk_encrypt")
 def _walk_encrypt(ctx: Ctx, rule: Rule) -> Hit | None:
-    """Ransomware: a function of the file's own that walks folders (and calls itself on each)
-    or a loop over what a walk found reads each file, encrypts it (openssl_encrypt,
-    mcrypt, sodium) and writes the result over it or next to it while deleting the
-    original: the site's files locked for a ransom. A backup tool encrypts one archive it
-    made; a vault encrypts what is uploaded to it, not the files it finds."""
+    """Ransomware: a function of the file's own that walks folders (and calls itself on each,
+    plainly or as ``$this->walk()``) or a loop over what a walk found reads each file,
+    encrypts it (openssl_encrypt, mcrypt, sodium) and writes the result over it or next to it
+    while deleting the original, itself or through a helper of the file's own it hands each
+    file to (``lock_file($path)``, ``$this->seal($path)``): the site's files locked for a
+    ransom. A backup tool encrypts one archive it made, or copies each file encrypted
+    elsewhere; a vault encrypts what is uploaded to it, not the files it finds; a key
+    rotation's helper decrypts each file before it encrypts it again."""
     code = ctx.code
     scopes: list[bytes] = []
     for m in itertools.islice(FUNC_DEF.finditer(code, max(0, ctx.first(b"function"))), 100):
         body = braced(code, m.end() - 1)
-        if _DIR_LISTS.search(body) is not None and find_calls(body, (m.group(1),), 1):
+        if _DIR_LISTS.search(body) is not None and _calls_itself(body, m.group(1)):
             scopes.append(body)
     scopes.extend(body for _m, body in _walk_loops(ctx))
     for body in scopes:
-        enc = _ENCRYPTS.search(body)
-        if enc is None or _READ_OF.search(body) is None:
-            continue
-        writes = find_calls(body, (b"file_put_contents", b"fwrite", b"fputs"), 10)
-        if not writes:
-            continue
-        reads = find_calls(body, (b"file_get_contents",), 10)
-        read = {_literal_path(ctx, top_args(args)[0]) for _at, args in reads if top_args(args)}
-        # the original deleted, or the encrypted text written over the file it read (not a
-        # stale copy of the output removed first)
-        wiped = any(
-            top_args(args) and _literal_path(ctx, top_args(args)[0]) in read
-            for _at, args in writes + find_calls(body, (b"unlink",), 10)
-        )
-        if wiped:
-            start = code.find(body) + enc.start()
+        at = _encrypts_in_place(ctx, body)
+        if at >= 0:
+            start = code.find(body) + at
             return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
+        # each file handed to a helper of the file's own that encrypts it in place
+        for name in dict.fromkeys(m.group(1) for m in _OWN_CALL.finditer(body)):
+            helper = function_body(ctx, name)
+            if helper is None or helper == body or _DECRYPTS.search(helper) is not None:
+                continue
+            at = _encrypts_in_place(ctx, helper)
+            if at >= 0:
+                start = code.find(helper) + at
+                return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
     return None

@@ -4289,3 +4289,48 @@ def _revealed(text: bytes, lit: bytes) -> bool:
         )
         is not None
     )
+
+
+# ------------------------------------------------------- guests sent away, users spared
+# a script that opens a window or moves the page: window.open(...), location.href = ...
+_JS_NAVIGATES = re.compile(
+    rb"window\.open\s*\(|\blocation(?:\.href)?\s*=(?!=)|location\.(?:replace|assign)\s*\("
+)
+# an absolute web address written in a script as a JavaScript string (not a src= attribute)
+_JS_STRING_URL = re.compile(rb"(?<!src=)(?<!src= )['\"]https?://[a-z0-9-]+\.[a-z0-9.-]+")
+_WP_LOGIN_COOKIE = b"wordpress_logged_in"
+
+
+@feature("guest_only_redirect")
+def _guest_only_redirect(ctx: Ctx, rule: Rule) -> Hit | None:
+    """Code that looks through the visitor's cookies for WordPress's sign-in cookie
+    (``wordpress_logged_in``) and, close by, writes a <script> that opens a window on or
+    moves the page to an absolute web address written in it (``window.open("https://...")``
+    on every click, ``location.href = "https://..."``): an injection put at the top of a
+    site's files that sends visitors to the operator's pages while the site's own
+    signed-in users, who would notice, never see it. A cache serves guests a stored page;
+    a members-only page sends guests to its own sign-in page, an offer opens the site's own
+    page."""
+    code = ctx.code
+    if code.find(b"$_cookie") < 0:
+        return None
+    value = ctx.lx.value
+    gates = [
+        code.find(b"\x01%d\x01" % i)
+        for i in literals_holding(ctx, (_WP_LOGIN_COOKIE,), 5000)[:20]
+        if value(i).lower().find(_WP_LOGIN_COOKIE) >= 0
+    ]
+    gates = [g for g in gates if g >= 0]
+    if not gates:
+        return None
+    for idx in literals_holding(ctx, (b"<script",), 5000)[:50]:
+        lit = value(idx).lower()
+        if lit.find(b"<script") < 0 or _JS_NAVIGATES.search(lit) is None:
+            continue
+        if _JS_STRING_URL.search(lit) is None:
+            continue
+        at = code.find(b"\x01%d\x01" % idx)
+        if at >= 0 and any(abs(at - g) < 1500 for g in gates):
+            return Hit(ctx.line_of_code(at), ctx.excerpt_code(at, at + 120))
+    return None
+

@@ -2111,7 +2111,73 @@ _SEND_CALL = re.compile(
     rb"error_log|fsockopen|stream_socket_client)\s*\("
 )
 _PASSWORD_FIELDS = (b"pwd", b"password", b"pass")
-_HASHED = re.compile(rb"(?<![\w$>:])(?:sha1|md5|hash|hash_hmac|password_hash|crc32)\s*\(")
+# a hash or a measure of the password, not the password (its length in a log line)
+_HASHED = re.compile(
+    rb"(?<![\w$>:])(?:sha1|md5|hash|hash_hmac|password_hash|wp_hash_password|crc32|crypt|"
+    rb"strlen|mb_strlen)\s*\("
+)
+_ASSIGNED = re.compile(
+    rb"\$(" + NAME_P + rb")\s*(?:\[[^\]]{0,60}\]\s*)?\.?=(?![=>])([^;]{1,600});"
+)
+# what a helper of the file's own would send the text with
+_HELPER_SENDS = (b"mail", b"wp_mail", b"curl_exec", b"wp_remote_post", b"wp_remote_get",
+                 b"file_get_contents", b"fwrite", b"fputs", b"file_put_contents", b"fsockopen")
+_OWN_CALL_NAME = re.compile(rb"(?<![\w$>:\\])(" + NAME_P + rb")\s*\(")
+
+
+def _password_held(ctx: Ctx, body: bytes, secret: set[bytes]) -> set[bytes]:
+    """The variables of a sign-in hook's ``body`` that hold the typed password as it came
+    (``secret``: the hook's password parameter; or read from the posted field) or a text
+    built with it (``$msg .= "Password: $password"``), not its hash nor its length; b""
+    stands for the posted field read in place."""
+    held = set(secret)
+    if any(ctx.lx.value(int(f.group(1))).strip().lower() in _PASSWORD_FIELDS
+           for f in itertools.islice(_LOGIN_FIELD.finditer(body), 20)):
+        held.add(b"")
+    if not held:
+        return held
+    for _round in range(3):
+        grown = False
+        for a in itertools.islice(_ASSIGNED.finditer(body), 80):
+            if a.group(1) in held:
+                continue
+            rhs = interpolated(ctx, a.group(2), keep_plain=True)
+            if _HASHED.search(rhs) is None and _holds_password(ctx, rhs, held):
+                held.add(a.group(1))
+                grown = True
+        if not grown:
+            break
+    return held
+
+
+def _holds_password(ctx: Ctx, text: bytes, held: set[bytes]) -> bool:
+    if b"" in held and any(
+        ctx.lx.value(int(f.group(1))).strip().lower() in _PASSWORD_FIELDS
+        for f in itertools.islice(_LOGIN_FIELD.finditer(text), 10)
+    ):
+        return True
+    return any(v and next(var_mentions(text, v, 5), -1) >= 0 for v in held)
+
+
+def _password_sent_on(ctx: Ctx, body: bytes, held: set[bytes]) -> bool:
+    """``body`` sends or writes away a text that holds the password: given to a sending
+    call (the text interpolated into its arguments counts), or handed to a helper of the
+    file's own that mails, posts or writes."""
+    for s in itertools.islice(_SEND_CALL.finditer(body), 20):
+        args = body[s.end() : s.end() + close_paren(body[s.end() : s.end() + 600])]
+        text = interpolated(ctx, args, keep_plain=True)
+        if _HASHED.search(text) is None and _holds_password(ctx, text, held):
+            return True
+    for call in itertools.islice(_OWN_CALL_NAME.finditer(body), 40):
+        helper = function_body(ctx, call.group(1))
+        if helper is None or helper == body:
+            continue
+        args = body[call.end() : call.end() + close_paren(body[call.end() : call.end() + 600])]
+        if not _holds_password(ctx, interpolated(ctx, args, keep_plain=True), held):
+            continue
+        if find_calls(helper, _HELPER_SENDS, 1):
+            return True
+    return False
 _LOGIN_FIELD = re.compile(rb"\$_(?:post|request)\s*\[\s*\x01(\d+)\x01\s*\]")
 
 
@@ -2172,6 +2238,11 @@ def _wp_password_sent(ctx: Ctx, rule: Rule) -> Hit | None:
                 for f in _LOGIN_FIELD.finditer(args)
             ):
                 return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.start() + 80))
+        # the password in a text built with it ("Password: $password"), sent by the hook or
+        # by a helper of the file's own it hands the text to
+        held = _password_held(ctx, body, secret)
+        if held and _password_sent_on(ctx, body, held):
+            return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.start() + 80))
     return None
 
 
