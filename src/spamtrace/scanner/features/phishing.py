@@ -948,15 +948,17 @@ def _mailer_object_drops(ctx: Ctx) -> list[tuple[int, bytes]]:
 _POSTFIELDS = re.compile(rb"curlopt_postfields\s*,([^;]{1,400})")
 # curl_init('https://...') or curl_setopt($ch, CURLOPT_URL, 'https://...'): a literal address
 # or a variable
+# curl pointed at a literal, or a variable maybe with a literal path glued on ($api . '/send')
 _FIXED_CURL_URL = re.compile(
-    rb"(?:curl_init\s*\(|curlopt_url\s*,)\s*(?:\x01(\d+)\x01|\$(\w+))\s*\)"
+    rb"(?:curl_init\s*\(|curlopt_url\s*,)\s*(?:\x01(\d+)\x01|\$(\w+)(?:\s*\.\s*\x01\d+\x01)?)\s*\)"
 )
 _LITERAL_HEAD = re.compile(rb"\s*\x01(\d+)\x01")
 
 
 def _fixed_curl_url(ctx: Ctx) -> bool:
     """curl is pointed at a literal web address, or a variable whose value starts with one
-    (``$url = "https://api.telegram.org/bot" . $token . "/sendMessage"``)."""
+    (``$url = "https://api.telegram.org/bot" . $token . "/sendMessage"``), maybe with a
+    literal path glued on at the call (``curl_init($api . '/sendMessage')``)."""
     for m in itertools.islice(_FIXED_CURL_URL.finditer(ctx.code), 20):
         if m.group(1) is not None:
             return True

@@ -387,7 +387,7 @@ def _secret_gate(ctx: Ctx) -> bool:
     compared with a literal that is no plain word ('0ASD0#MZWA^JNGR$', not 'Upload'), or
     its md5/sha1 compared with a hard-coded hash. A site's upload page relies on the site's
     login; a planted one carries its own key."""
-    if PASSWORD_HASH_GATE.search(ctx.code) is not None:
+    if PASSWORD_HASH_GATE.search(ctx.code) is not None or _hash_gate_in_vars(ctx):
         return True
     req, _ = taint(ctx)
     for m in itertools.islice(_COMPARED_LITERAL.finditer(ctx.code), 50):
@@ -402,6 +402,36 @@ def _secret_gate(ctx: Ctx) -> bool:
 
 
 _REQ_ANY = rb"\$_(?:get|post|request|cookie)\b"
+# a variable set to the md5/sha1 of request input, and one set to a hash written in the file
+_HASHED_REQUEST_VAR = re.compile(
+    rb"\$(" + NAME_P + rb")\s*=\s*(?:md5|sha1)\s*\([^;]{0,60}?" + _REQ_ANY + rb"[^;]{0,60}?;"
+)
+_HEX_HASH = re.compile(rb"[0-9a-f]{32}|[0-9a-f]{40}|[0-9a-f]{64}")
+
+
+def _hash_gate_in_vars(ctx: Ctx) -> bool:
+    """The md5/sha1 of request input, held in a variable, compared with a variable the file
+    sets to a hash written in it (``$typed = md5($_POST['p']); $key = '5f4d...';
+    if ($typed == $key)``): a password of the file's own, as PASSWORD_HASH_GATE finds it
+    written in one comparison. A site's login compares with a hash its database holds."""
+    code = ctx.code
+    typed = {m.group(1) for m in itertools.islice(_HASHED_REQUEST_VAR.finditer(code), 10)}
+    if not typed:
+        return False
+    for name in typed:
+        for m in itertools.islice(re.finditer(
+                rb"\$" + re.escape(name) + rb"\s*[!=]==?\s*\$(" + NAME_P + rb")|\$(" + NAME_P
+                + rb")\s*[!=]==?\s*\$" + re.escape(name) + rb"(?![\w\x80-\xff])", code), 10):
+            other = m.group(1) or m.group(2)
+            for _, a in var_assigns(code, other, TAIL_RHS, 3):
+                lit = _LITERAL_ONLY.fullmatch(a.group(1).strip())
+                if lit is not None and _HEX_HASH.fullmatch(
+                        ctx.lx.value(int(lit.group(1))).strip().lower()):
+                    return True
+    return False
+
+
+_LITERAL_ONLY = re.compile(rb"\x01(\d+)\x01")
 PASSWORD_HASH_GATE = re.compile(
     rb"(?:md5|sha1)\s*\([^;]{0,60}?" + _REQ_ANY + rb"[^;]{0,80}?[!=]==?\s*\x01\d+\x01"
 )
