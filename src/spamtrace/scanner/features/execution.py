@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 
 from spamtrace.scanner import fold
+from spamtrace.scanner.cmdline import hole_program
 from spamtrace.scanner.context import (
     ASSIGNED_ANY_PARTS,
     BUILT_VARCALL,
@@ -405,7 +406,19 @@ _NAME_CHARS = bytes(sorted(NAME_BYTES))
 
 @feature("tainted_sink")
 def _tainted_sink(ctx: Ctx, rule: Rule) -> Hit | None:
-    kind = rule.params.get("sinks")
+    return _tainted_sink_hit(ctx, rule, holes=False)
+
+
+def tainted_exec_hole(ctx: Ctx, rule: Rule) -> Hit | None:
+    """The first shell call whose request-tainted command runs a fixed program with the
+    request data among its arguments (:func:`cmdline.fixed_program`)."""
+    return _tainted_sink_hit(ctx, rule, holes=True)
+
+
+def _tainted_sink_hit(ctx: Ctx, rule: Rule, *, holes: bool) -> Hit | None:
+    """:func:`_tainted_sink`; ``holes`` (shell calls only): the calls that run a fixed
+    program with request data among its arguments, which are otherwise passed over."""
+    kind = "exec" if holes else rule.params.get("sinks")
     first_call = None
     if kind == "varcall":
         first_call = first_varcall(ctx)
@@ -528,6 +541,16 @@ def _tainted_sink(ctx: Ctx, rule: Rule) -> Hit | None:
             }
         elif kind == "mail":  # $subject = 'New contact request'; just before: the form's no more
             tainted = {v for v in tainted if not literal_at(ctx, v, start)}
+        if kind == "exec" and tainted:
+            program = hole_program(ctx, start, args)
+            if (program is not None) != holes:
+                continue  # a hole of the script's own command (or, with holes, no hole)
+            text80 = ctx.excerpt_code(start, start + 80)
+            if program is not None:
+                text80 = f"arguments of {program.decode('ascii', 'replace')}: {text80}"
+            return Hit(ctx.line_of_code(start), text80)
+        if holes:
+            continue
         if tainted or (direct_ok and UIN_RE.search(text)):
             return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
         if returned and returned_call_in(ctx, code.find(b"(", start) + 1, args, returned):
