@@ -69,7 +69,6 @@ from spamtrace.scanner.lexer import STR_MARK
 from spamtrace.scanner.rules import Rule
 from spamtrace.scanner.taint import (
     REQ_RE,
-    SERVER_SET_KEYS,
     assignment_before,
     encoded_argument,
     posted,
@@ -92,42 +91,12 @@ def _exec_request_input(ctx: Ctx, rule: Rule) -> Hit | None:
     (:func:`taint.server_set_masked`), in a file where it matches at all (the masks take
     matches away, never make one: most files are done with one search)."""
     assert rule.regex is not None
-    if bounded_search(rule.regex, ctx.code, ctx.first) is not None:
-        m = bounded_search(rule.regex, server_set_masked(ctx), ctx.first)
-        if m is not None:
-            return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end()))
-    return _request_interpolated_command(ctx)
-
-
-# a superglobal's element written into a double-quoted string or heredoc, where PHP puts its
-# value: "ls $_GET[d]", "ls {$_POST['d']}" (the key, if any, is group 2); a "$" after a
-# backslash is a plain dollar sign
-_INTERPOLATED_REQUEST = re.compile(
-    rb"(?<!\\)\$_(get|post|request|cookie|files|server|env)\s*\[\s*['\"]?([\w\-]*)"
-)
-
-
-def _request_interpolated_command(ctx: Ctx) -> Hit | None:
-    """A command call whose double-quoted string argument carries a request value
-    (``shell_exec("ls {$_GET['d']}")``): the rule's pattern, which reads the code with its
-    strings set apart, does not see it. A value the server sets (``{$_SERVER['DOCUMENT_ROOT']}``,
-    :data:`taint.SERVER_SET_KEYS`) is no request input."""
-    kinds = ctx.lx.kinds
-    if "dq" not in kinds and "heredoc" not in kinds:
+    if bounded_search(rule.regex, ctx.code, ctx.first) is None:
         return None
-    for start, args in calls_to(ctx, EXEC_NAMES_B, 40):
-        for p in itertools.islice(PLACEHOLDER.finditer(args[:600]), 20):
-            idx = int(p.group(1))
-            if idx >= len(kinds) or kinds[idx] not in ("dq", "heredoc"):
-                continue
-            raw = ctx.lx.raw_strings[idx]
-            if raw.find(b"$_") < 0:
-                continue
-            for m in itertools.islice(_INTERPOLATED_REQUEST.finditer(raw.lower()), 10):
-                if m.group(1) in (b"server", b"env") and m.group(2) in SERVER_SET_KEYS:
-                    continue
-                return Hit(ctx.line_of_code(start), excerpt(raw))
-    return None
+    m = bounded_search(rule.regex, server_set_masked(ctx), ctx.first)
+    if m is None:
+        return None
+    return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end()))
 
 
 @feature("reverse_shell")
