@@ -22,14 +22,16 @@ No line break is added: the code's lines stay those of the file.
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
 
 from spamtrace.scanner.lexer import LONG, Lexed, _unescape_dq, _unescape_sq
 
-MAX_STRINGS = 5000  # strings written out per file, at most
-MAX_LOOKED_AT = 200_000  # double-quoted literals and heredocs looked at per file
+MAX_STRINGS = 2000  # strings written out per file, at most
+MAX_MATCHES = 20_000  # places of a request value in the literals looked at per file
 MAX_PIECES = 200  # variables in one string: more and it is left as it is
+MAX_FILE_PIECES = 10_000  # pieces written per file, at most (then the strings stay as written)
 MAX_RAW = 65_536  # a string longer than this is left as it is
 MAX_EXPR = 400  # the expression of a "{$...}" or "${...}", at most
 
@@ -203,36 +205,63 @@ def _pieces(raw: bytes, added: _Added) -> list[bytes]:
     return pieces
 
 
+_INTERPOLATING_KINDS = frozenset({"dq", "heredoc"})
+
+
 def _interpolating(lx: Lexed) -> list[int]:
-    """The indexes of the double-quoted literals and heredocs that have a variable in them
-    (at most :data:`MAX_STRINGS`, of the first :data:`MAX_LOOKED_AT` such literals)."""
+    """The indexes, in order, of the double-quoted literals and heredocs that have a request
+    value in them (at most :data:`MAX_STRINGS`, found among the first :data:`MAX_MATCHES`
+    places where any literal holds one: one search over the literals joined)."""
     kinds = lx.kinds
     if "dq" not in kinds and "heredoc" not in kinds:
         return []
     raws = lx.raw_strings
-    dq = itertools.compress(itertools.count(), map({"dq", "heredoc"}.__contains__, kinds))
+    # the double-quoted literals and heredocs, picked without a Python step per literal
+    dq = list(itertools.compress(itertools.count(), map(_INTERPOLATING_KINDS.__contains__, kinds)))
+    bodies = list(map(raws.__getitem__, dq))
+    joined = b"\x00".join(bodies)
+    if joined.find(b"$") < 0:
+        return []
+    starts = list(itertools.accumulate(map((1).__add__, map(len, bodies)), initial=0))
     found: list[int] = []
-    for idx in itertools.islice(dq, MAX_LOOKED_AT):
-        raw = raws[idx]
-        if raw.find(b"$") >= 0 and len(raw) <= MAX_RAW and _has_request_value(raw):
-            found.append(idx)
-            if len(found) >= MAX_STRINGS:
-                break
+    last = -1
+    for m in itertools.islice(_REQUEST_VALUE.finditer(joined), MAX_MATCHES):
+        at = bisect.bisect_right(starts, m.start()) - 1
+        if at == last or _escaped(joined, m.start()) or len(bodies[at]) > MAX_RAW:
+            continue
+        last = at
+        found.append(dq[at])
+        if len(found) >= MAX_STRINGS:
+            break
     return found
 
 
 # a request value PHP puts in the string: a superglobal ("$_GET[p]", "{$_POST['x']}",
 # "${_COOKIE['k']}", "{$GLOBALS['_GET']['x']}"), a framework's request object
-# ("{$request->input('p')}"); not after a backslash ("\$_GET" is text)
+# ("{$request->input('p')}"); a "$" after an odd number of backslashes is text ("\$_GET"),
+# :func:`_escaped` (the pattern starts with "$": the regex engine finds it fast)
 _REQUEST_VALUE = re.compile(
-    rb"(?<!\\)(?:\\\\)*\$\{?(?:(?:_(?:get|post|request|cookie|files|server|env|session)"
-    rb"|globals)(?![a-z0-9_\x80-\xff])|request->)",
+    rb"\$\{?(?:(?:_(?:get|post|request|cookie|files|server|env|session)|globals)"
+    rb"(?![a-z0-9_\x80-\xff])|request->)",
     re.IGNORECASE,
 )
 
 
-def _has_request_value(raw: bytes) -> bool:
-    return _REQUEST_VALUE.search(raw) is not None
+def _escaped(text: bytes, at: int) -> bool:
+    """Whether the byte at ``at`` stands after an odd number of backslashes (counted a
+    slice at a time: a run of megabytes of them is one strip per slice)."""
+    run = 0
+    end = at
+    step = 64
+    while end > 0:
+        chunk = text[max(0, end - step) : end]
+        kept = len(chunk.rstrip(b"\\"))
+        run += len(chunk) - kept
+        if kept:
+            break
+        end -= len(chunk)
+        step *= 4
+    return run % 2 == 1
 
 
 def written_out(lx: Lexed) -> Lexed | None:
@@ -247,6 +276,7 @@ def written_out(lx: Lexed) -> Lexed | None:
     out: list[bytes] = []
     last = 0
     pos = 0
+    budget = MAX_FILE_PIECES
     for idx in idxs:
         mark = b"\x01%d\x01" % idx
         at = code.find(mark, pos)
@@ -262,8 +292,11 @@ def written_out(lx: Lexed) -> Lexed | None:
         except _Unwritable:
             del added[keep:]
             continue
-        if not pieces:
+        budget -= len(pieces)
+        if not pieces or budget < 0:
             del added[keep:]
+            if budget < 0:
+                break
             continue
         text = b" . ".join(pieces)
         if len(pieces) > 1:
