@@ -415,6 +415,18 @@ def test_no_error_document_without_json_or_after_a_command_s_own(tmp_path: Path)
     assert json.loads(proc.stdout)["schema"] == "spamtrace.config-check/1"
 
 
+def test_watch_json_that_fails_before_its_first_line_says_why_in_one_line() -> None:
+    """`watch --json` is one JSON object per line; when it failed before its first line (a
+    bad flag, a damaged store, no tracepoint) its error document came pretty-printed over
+    five lines, and a JSON-lines reader (`while read line`, a log shipper) choked on `{`."""
+    proc = run_cli("watch", "--json", "--duration", "0")
+    assert proc.returncode == 2
+    (line,) = proc.stdout.splitlines()
+    assert json.loads(line)["schema"] == "spamtrace.error/1"
+    proc = run_cli("incidents", "--json", "--limit", "0")  # a document: pretty, as before
+    assert proc.returncode == 2 and proc.stdout.startswith("{\n")
+
+
 def test_an_error_after_json_lines_is_one_more_line(capsys: pytest.CaptureFixture[str]) -> None:
     from spamtrace.render import output
 
