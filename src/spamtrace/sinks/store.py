@@ -416,7 +416,19 @@ def _validate(db: sqlite3.Connection, path: str) -> int:
         raise StoreError(
             f"store {path}: written by a newer spamtrace (schema {version} > {SCHEMA_VERSION})"
         )
+    # a table its schema version made and that is gone: writing it would stall, every record
+    # of the run waiting for a table no retry brings back
+    missing = [t for since, names in _TABLES for t in names if since <= version and t not in tables]
+    if missing:
+        why = f"its table{'s' if len(missing) > 1 else ''} {', '.join(missing)} " + (
+            "are missing" if len(missing) > 1 else "is missing"
+        )
+        raise StoreError(f"{_damaged(path, why)}; the file was left untouched")
     return version
+
+
+#: (the schema version that made them, tables) of a store
+_TABLES = ((1, ("meta", "events", "incidents", "incident_events")), (3, ("actions",)))
 
 
 def migrate(db: sqlite3.Connection, current: int) -> int:

@@ -256,3 +256,20 @@ def test_a_new_store_is_readable_by_root_only(tmp_path: Path) -> None:
     for name in ("spamtrace.db", "spamtrace.db-wal", "spamtrace.db-shm"):
         if (tmp_path / name).exists():
             assert (tmp_path / name).stat().st_mode & 0o077 == 0, name
+
+
+@pytest.mark.parametrize("table", ["incidents", "events", "actions"])
+def test_a_store_missing_one_of_its_tables_is_damaged_at_open(tmp_path: Path, table: str) -> None:
+    """A store whose schema lost a table (a damaged page, a hand-made `DROP`): `watch` started
+    on it, said "writing stalled ... retrying until it succeeds" and at its exit "9 event(s)
+    not stored": every record of the run was lost. It is damaged, said at open, untouched."""
+    path = str(tmp_path / "s.db")
+    Store(path).close()
+    with sqlite3.connect(path) as db:
+        db.execute(f"DROP TABLE {table}")
+    before = (tmp_path / "s.db").read_bytes()
+    with pytest.raises(StoreError, match=rf"damaged \(its table {table} is missing\).*untouched"):
+        Store(path)
+    with pytest.raises(StoreError, match="damaged"):
+        StoreReader(path)
+    assert (tmp_path / "s.db").read_bytes() == before
