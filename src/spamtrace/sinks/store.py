@@ -802,7 +802,7 @@ def _retention_reference(db: sqlite3.Connection) -> float | None:
     by age, else the newest record (None: an empty store, nothing to delete)."""
     row = db.execute("SELECT value FROM meta WHERE key = 'retention_at'").fetchone()
     with contextlib.suppress(TypeError, ValueError):
-        if row is not None:
+        if row is not None and 0.0 <= float(row[0]) < _YEAR_10000:  # a mark that is a time
             return float(row[0])
     events = db.execute("SELECT max(wall) FROM events").fetchone()[0]
     incidents = db.execute("SELECT max(last_seen) FROM incidents").fetchone()[0]
@@ -810,8 +810,14 @@ def _retention_reference(db: sqlite3.Connection) -> float | None:
     return max(known) if known else None
 
 
+_YEAR_10000 = 253402300800.0  # epoch seconds: past it, no clock wrote the value
+
+
 def _day(t: float) -> str:
-    return time.strftime("%Y-%m-%d %H:%M", time.gmtime(t)) + " UTC"
+    try:
+        return time.strftime("%Y-%m-%d %H:%M", time.gmtime(t)) + " UTC"
+    except (OverflowError, OSError, ValueError):  # a damaged row's time: no day
+        return f"{t!r} (no date)"
 
 
 class Store:

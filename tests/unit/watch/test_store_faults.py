@@ -273,3 +273,22 @@ def test_a_store_missing_one_of_its_tables_is_damaged_at_open(tmp_path: Path, ta
     with pytest.raises(StoreError, match="damaged"):
         StoreReader(path)
     assert (tmp_path / "s.db").read_bytes() == before
+
+
+@pytest.mark.parametrize("value", ["nan", "-1e30", "1e300", "inf"])
+def test_a_damaged_retention_mark_is_read_as_none(tmp_path: Path, value: str) -> None:
+    """`meta.retention_at` read as a float whatever it held: NaN or a time before any clock
+    made the retention pass refuse, then die naming the day ("internal error: ValueError:
+    Invalid value NaN", exit 3 at every start of watch and the daemon). A mark that is no
+    time is none: the newest record is the reference, as on a store without one."""
+    path = str(tmp_path / "s.db")
+    s = Store(path)
+    assert s.submit(ev(time.time()), inc(1, time.time()))
+    s.close()
+    with sqlite3.connect(path) as db:
+        db.execute("UPDATE meta SET value = ? WHERE key = 'retention_at'", (value,))
+    warnings: list[str] = []
+    Store(path, warn=warnings.append).close()
+    assert warnings == []
+    with StoreReader(path) as reader:
+        assert len(reader.incidents(since=0.0)) == 1
