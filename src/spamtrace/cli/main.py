@@ -92,6 +92,12 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
+    for stream in (sys.stdout, sys.stderr):
+        # a character the output's encoding cannot show (a Latin-1 locale, an attacker's
+        # file name in CJK) is written escaped (\u65e5), as control characters are: it
+        # ended the report where it stood ("internal error: UnicodeEncodeError")
+        with contextlib.suppress(AttributeError, ValueError):
+            stream.reconfigure(errors="backslashreplace")  # type: ignore[union-attr]
     code = _main(args_list)
     if code in (ExitCode.USAGE, ExitCode.FAILURE) and _json_wanted(args_list):
         from spamtrace.render import output
