@@ -4043,6 +4043,31 @@ _LIST_SET = re.compile(
 )
 
 
+# what every match of _LIST_SET holds: the file read (or the loop's line reader)
+_LIST_SOURCE = re.compile(rb"file(?:_get_contents)?\s*\(|fget|stream_get_line")
+
+
+def file_lists(code: bytes, most: int = 30) -> list[re.Match[bytes]]:
+    """The first ``most`` matches of :data:`_LIST_SET` in ``code``. No match holds a ";"
+    and each holds a word of :data:`_LIST_SOURCE`: only the statements (text between two
+    ";") with such a word are searched, instead of trying the pattern at every "$" of the
+    code."""
+    out: list[re.Match[bytes]] = []
+    end = 0
+    for w in _LIST_SOURCE.finditer(code):
+        if w.start() < end:
+            continue  # in the statement searched last
+        start = code.rfind(b";", 0, w.start()) + 1
+        end = code.find(b";", w.end())
+        if end < 0:
+            end = len(code)
+        for m in _LIST_SET.finditer(code, start, end):
+            out.append(m)
+            if len(out) >= most:
+                return out
+    return out
+
+
 def _picks_from(block: bytes, lists: set[bytes]) -> bool:
     """``block`` picks items of one of the ``lists`` at random: ``shuffle($kw)``,
     ``array_rand($kw, 30)``, ``$kw[mt_rand(0, $n)]`` (a random number for a cache-busting
@@ -4092,7 +4117,7 @@ def _crawler_keyword_doorway(ctx: Ctx, rule: Rule) -> Hit | None:
     # the variables set to a list read from a file, where each is set
     list_sets = [
         (n.start(), n.group(1) or n.group(2))
-        for n in itertools.islice(_LIST_SET.finditer(code), 30)
+        for n in file_lists(code)
     ]
     if not list_sets:
         return None  # no list read from a file into a variable: _picks_from has none to pick
