@@ -765,7 +765,7 @@ def _drops(ctx: Ctx) -> list[tuple[int, bytes]]:
     # Laravel's Mail:: to a literal address: Mail::raw($text, fn ($m) => $m->to('x@y')),
     # Mail::to('x@y')->send(new Report($data)): the text, the mailable's arguments
     if code_has(ctx, b"mail"):
-        for m in itertools.islice(_LARAVEL_MAIL.finditer(ctx.code), 20):
+        for m in itertools.islice(prefiltered_finditer(_LARAVEL_MAIL, ctx.code, ctx.first), 20):
             rest = ctx.code[m.end() : m.end() + 1200]
             args = rest[: close_paren(rest)]
             if m.group(1) is not None:
