@@ -1899,9 +1899,11 @@ def _class_members(code: bytes) -> bytes:
     if code.find(b"case") >= 0:
         cases = {m.group(1): m.group(2) for m in itertools.islice(_ENUM_CASE.finditer(code), 200)}
     if code.find(b"const") >= 0:
-        consts = {m.group(1) for m in itertools.islice(_CLASS_CONST.finditer(code), 500)}
+        found = itertools.islice(prefiltered_finditer(_CLASS_CONST, code), 500)
+        consts = {m.group(1) for m in found}
     if code.find(b"function") >= 0:
-        functions = {m.group(1) for m in itertools.islice(_OWN_FUNCTION.finditer(code), 500)}
+        found = itertools.islice(prefiltered_finditer(_OWN_FUNCTION, code), 500)
+        functions = {m.group(1) for m in found}
     if not (cases or consts or functions):
         return code
 

@@ -356,7 +356,7 @@ def _defined_consts(ctx: Ctx) -> dict[bytes, bytes]:
     value = ctx.lx.value
     return {
         value(int(d.group(1))).lower(): d.group(2)
-        for d in itertools.islice(_DEFINE.finditer(ctx.code), 200)
+        for d in itertools.islice(prefiltered_finditer(_DEFINE, ctx.code, ctx.first), 200)
     }
 
 
@@ -3622,7 +3622,7 @@ def _kit_random_copy(ctx: Ctx, rule: Rule) -> Hit | None:
     if copied is None:
         return None
     start, folder = copied
-    for m in itertools.islice(_KIT_SENT_TO.finditer(code), 200):
+    for m in itertools.islice(prefiltered_finditer(_KIT_SENT_TO, code), 200):
         text = interpolated(ctx, m.group(0))
         said = b" ".join(
             ctx.lx.value(int(q.group(1))).lower() for q in PLACEHOLDER.finditer(m.group(0))
@@ -4223,7 +4223,7 @@ def _hidden_remote_links(ctx: Ctx, rule: Rule) -> Hit | None:
         return None
     # classes a style sheet of the page hides (<style>.x9{display:none}</style>)
     hidden_classes = _hidden_classes(text)
-    for p in itertools.islice(_PRINTS.finditer(code), 300):
+    for p in itertools.islice(prefiltered_finditer(_PRINTS, code), 300):
         args = p.group(1)
         lits = [
             value(int(q.group(1))).lower()
