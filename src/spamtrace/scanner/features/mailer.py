@@ -1426,8 +1426,13 @@ def _random_sender_domain(ctx: Ctx, rule: Rule) -> Hit | None:
         return None
     tries = 0  # places whose value is followed (each may search the file once)
     replaced: list[tuple[bytes, bytes]] | None = None  # (token, what str_replace puts in)
+    # each place below is a literal with an "@": the others are passed over unread
+    at_sign = set(literals_holding(ctx, (b"@",), len(ctx.lx.raw_strings)))
     for m in itertools.islice(PLACEHOLDER.finditer(code), 20000):
-        head = value(int(m.group(1)))
+        idx = int(m.group(1))
+        if idx not in at_sign:
+            continue
+        head = value(idx)
         if head.endswith(b"@"):
             built = _BUILT_DOMAIN.match(code, m.start())
             if built is None or tries >= 50:
