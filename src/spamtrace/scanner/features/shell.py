@@ -100,10 +100,12 @@ def _exec_request_input(ctx: Ctx, rule: Rule) -> Hit | None:
 
 
 # a superglobal's element written into a double-quoted string or heredoc, where PHP puts its
-# value: "ls $_GET[d]", "ls {$_POST['d']}" (the key, if any, is group 2); a "$" after a
-# backslash is a plain dollar sign
+# value: "ls $_GET[d]", "ls {$_POST['d']}", "ls ${_GET['d']}" (the key, if any, is group 2;
+# an upload's tmp_name, size or error, group 3); a "$" after a backslash is a plain dollar sign
 _INTERPOLATED_REQUEST = re.compile(
-    rb"(?<!\\)\$_(get|post|request|cookie|files|server|env)\s*\[\s*['\"]?([\w\-]*)"
+    rb"(?<!\\)\$\{?_(get|post|request|cookie|files|server|env)\s*\[\s*['\"]?([\w\-]*)"
+    # an upload's second key: its tmp_name, size and error are PHP's own
+    rb"(?:['\"]?\s*\]\s*\[\s*['\"]?(tmp_name|size|error)\b)?"
 )
 
 
@@ -121,11 +123,13 @@ def _request_interpolated_command(ctx: Ctx) -> Hit | None:
             if idx >= len(kinds) or kinds[idx] not in ("dq", "heredoc"):
                 continue
             raw = ctx.lx.raw_strings[idx]
-            if raw.find(b"$_") < 0:
+            if raw.find(b"$_") < 0 and raw.find(b"${_") < 0:
                 continue
             for m in itertools.islice(_INTERPOLATED_REQUEST.finditer(raw.lower()), 10):
                 if m.group(1) in (b"server", b"env") and m.group(2) in SERVER_SET_KEYS:
                     continue
+                if m.group(1) == b"files" and m.group(3) is not None:
+                    continue  # the path PHP gave the uploaded file ({$_FILES['f']['tmp_name']})
                 return Hit(ctx.line_of_code(start), excerpt(raw))
     return None
 
