@@ -252,6 +252,25 @@ def _value_kind(
     return None
 
 
+# a double-quoted literal that is one request value and nothing more: "{$_POST[$k]}"
+_ONLY_REQUEST = re.compile(
+    rb"\{?\$_(?:get|post|request|cookie)\s*\[[^\]\[]{0,60}\]\}?", re.IGNORECASE
+)
+
+
+def _interpolated_request(ctx: Ctx, expr: bytes) -> str | None:
+    """"req" when ``expr`` is a double-quoted literal that PHP fills with one request value
+    and nothing else (``return "{$_REQUEST[$k]}";``), else None."""
+    lit = PLACEHOLDER.fullmatch(expr.strip())
+    if lit is None:
+        return None
+    idx = int(lit.group(1))
+    kinds = ctx.lx.kinds
+    if idx >= len(kinds) or kinds[idx] not in ("dq", "heredoc"):
+        return None
+    return "req" if _ONLY_REQUEST.fullmatch(ctx.lx.raw_strings[idx].strip()) else None
+
+
 def _whole_call(expr: bytes, args_at: int) -> bool:
     """The call whose arguments start at ``args_at`` in ``expr`` is the whole expression
     (wrappers' closing parentheses aside): its value, not a comparison or a sum made of it."""
@@ -278,7 +297,9 @@ def returned_kinds(ctx: Ctx) -> dict[bytes, str]:
                 if name in kinds:
                     continue
                 for r in itertools.islice(_RET_AT.finditer(body), 8):
-                    kind = _value_kind(r.group(1), body, kinds)
+                    kind = _value_kind(r.group(1), body, kinds) or _interpolated_request(
+                        ctx, r.group(1)
+                    )
                     if kind is not None:
                         kinds[name] = kind
                         grew = True
