@@ -42,6 +42,8 @@ def _unit_tests_read_no_host_php_config(
     monkeypatch.setattr(mail, "SYSLOG_CONFIG_ROOT", str(tmp_path_factory.mktemp("no-syslog")))
     monkeypatch.setattr(mail, "EXIM_CANDIDATES", ())
     monkeypatch.setattr(mail, "POSTCONF_CANDIDATES", ())
+    # nor the host's journal (read when Postfix logs to it alone)
+    monkeypatch.setattr(mail, "JOURNALCTL_CANDIDATES", ())
 
 
 @pytest.fixture(autouse=True)

@@ -372,6 +372,9 @@ class MailSection:
     exim_command: list[str] = field(default_factory=list)
     postqueue_command: list[str] = field(default_factory=list)
     postsuper_command: list[str] = field(default_factory=list)  # to hold (freeze) messages
+    # argv prefix of journalctl, which reads Postfix's lines from the journal (postfix_logs
+    # "journal"; e.g. ["journalctl", "--directory", "/srv/web1/journal"]); empty: on PATH
+    journalctl_command: list[str] = field(default_factory=list)
     window: int = 3600  # seconds over which the rates below are counted
     # mail-script: one script (or one account's local submissions) in `window`
     script_max_messages: int = 200  # CSF's LF_SCRIPT_LIMIT default
@@ -647,6 +650,8 @@ def _is_ignore_entry(entry: str) -> bool:
 
 
 def _validate(cfg: Config) -> None:
+    from spamtrace.sources.maillog.journal import journal_name
+
     def where(key: str) -> str:
         return f"{cfg.sources.get(key, 'default')}: {key}"
 
@@ -712,11 +717,17 @@ def _validate(cfg: Config) -> None:
         "exim_command",
         "postqueue_command",
         "postsuper_command",
+        "journalctl_command",
     ):
         paths = getattr(cfg.mail, key)
         for path in paths if key.endswith("logs") else paths[:1]:
+            if key == "postfix_logs" and journal_name(path) is not None:
+                continue  # the journal ("journal", "journal:NAME"): read with journalctl
             if not path.startswith("/"):
-                raise ConfigError(f"{where('mail.' + key)}: {quoted(path)} is not an absolute path")
+                raise ConfigError(
+                    f"{where('mail.' + key)}: {quoted(path)} is not an absolute path"
+                    + (' (or "journal")' if key == "postfix_logs" else "")
+                )
     for i, spec in enumerate(cfg.audit.dnsbl_nameservers):  # `audit` asks them
         try:
             parse_nameserver(spec)

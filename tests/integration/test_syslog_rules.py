@@ -212,3 +212,71 @@ def test_syslog_ng_paths_agree_with_a_real_syslog_ng(case: str, tmp_path: Path) 
         assert notes == []
         ours[p] = {Path(f).name for f, _ in files}
     assert _run_ng(argv, d) == ours
+
+
+# --------------------------------------------------------------------------- syslog-ng includes
+#: the tree of each case (``{d}``: its folder): syslog-ng.conf, then the files it may include;
+#: a file whose name syslog-ng skips (a dot, a ``~``) writes to never.log
+NG_INCLUDE_CASES = {
+    # Debian's shape: the drop-ins before the catch-all; one stops Postfix's lines (final)
+    "before-final": {
+        "syslog-ng.conf": '@include "{d}/conf.d"\nlog {{ source(s_src); destination(d_c); }};\n',
+        "conf.d/10-postfix.conf": "log {{ source(s_src); filter {{ program('^postfix/'); }};\n"
+        "  destination(d_a); flags(final); }};\n",
+        "conf.d/.old.conf": "log {{ source(s_src); destination(d_never); }};\n",
+        "conf.d/20-x.conf~": "log {{ source(s_src); destination(d_never); }};\n",
+    },
+    # the include at the end: the catch-all before it took every line already
+    "after-final": {
+        "syslog-ng.conf": 'log {{ source(s_src); destination(d_c); }};\n@include "{d}/conf.d/"\n',
+        "conf.d/10-postfix.conf": "log {{ source(s_src); filter {{ program('^postfix/'); }};\n"
+        "  destination(d_a); flags(final); }};\n"
+        "log {{ source(s_src); destination(d_b); }};\n",
+    },
+    # a glob, in byte order (B before a: Exim's lines stop in b.log); an include of an
+    # include, and the main file's paths after them
+    "glob-order": {
+        "syslog-ng.conf": '@include "{d}/conf.d/*.conf"\n'
+        "log {{ source(s_src); filter {{ program('dovecot'); }}; destination(d_c); }};\n",
+        "conf.d/a.conf": "log {{ source(s_src); filter {{ program('exim'); }}; destination(d_a);"
+        " flags(final); }};\n",
+        "conf.d/B.conf": "log {{ source(s_src); filter {{ program('exim'); }}; destination(d_b);"
+        ' flags(final); }};\n@include "{d}/more/postfix.inc"\n',
+        "conf.d/c.txt": "log {{ source(s_src); destination(d_never); }};\n",
+        "more/postfix.inc": "log {{ source(s_src); filter {{ program('^postfix/'); }};\n"
+        "  destination(d_after); flags(final); }};\n",
+    },
+}
+
+
+@pytest.mark.parametrize("case", sorted(NG_INCLUDE_CASES))
+def test_syslog_ng_includes_agree_with_a_real_syslog_ng(
+    case: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An ``@include`` is read at its place (a file, a glob, a folder; in syslog-ng's order,
+    skipping the names it skips), so a ``flags(final)`` stops what it stops there: the conf.d
+    files were read after the whole main file, wherever it included them. The files are
+    found by the adapter (:func:`spamtrace.audit.eximhost.syslogng_configs`) from the main
+    file, as on a host."""
+    from spamtrace.audit import syslogng
+    from spamtrace.audit.eximhost import syslogng_configs
+    from spamtrace.audit.files import RootFiles
+
+    argv = _syslog_ng()
+    d = tmp_path / case
+    (d / "out").mkdir(parents=True)
+    head = NG_HEAD + 'destination d_never {{ file("{d}/out/never.log"); }};\n'
+    for name, text in NG_INCLUDE_CASES[case].items():
+        (d / name).parent.mkdir(parents=True, exist_ok=True)
+        body = (head + text) if name == "syslog-ng.conf" else text
+        (d / name).write_text(body.format(d=d))
+    monkeypatch.setattr(syslogng, "MAIN", str(d / "syslog-ng.conf"))
+    configs = syslogng_configs(RootFiles("/"))
+    ours = {}
+    for p in PROGRAMS:
+        files, notes = syslogng.facility_files(configs, programs=[p])
+        assert notes == []
+        ours[p] = {Path(f).name for f, _ in files}
+    theirs = _run_ng(argv, d)
+    assert theirs == ours
+    assert all("never.log" not in files for files in theirs.values())

@@ -66,13 +66,29 @@ def rsyslog_configs(files: ConfigFiles) -> list[tuple[str, str]]:
 
 
 def syslogng_configs(files: ConfigFiles) -> list[tuple[str, str]]:
-    """(path, text) of syslog-ng's configuration: the main file, then ``conf.d/*.conf``."""
-    return _configs(files, syslogng.MAIN, syslogng.FOLDER)
-
-
-def _configs(files: ConfigFiles, main: str, folder: str) -> list[tuple[str, str]]:
-    paths = [main, *files.glob(f"{folder}/*.conf")]
-    return [(path, text) for path in paths if (text := files.read_text(path)) is not None]
+    """(path, text) of syslog-ng's configuration: the main file, then every file its
+    ``@include`` pragmas name (a file, a glob, a folder; relative: under /etc/syslog-ng), and
+    theirs; a file that cannot be read is left out. Where each is read is
+    :func:`spamtrace.audit.syslogng.expanded`'s business."""
+    out: list[tuple[str, str]] = []
+    seen: set[str] = set()
+    todo = [syslogng.MAIN]
+    while todo and len(out) < MAX_RSYSLOG_FILES:
+        path = todo.pop(0)
+        if path in seen:
+            continue
+        seen.add(path)
+        text = files.read_text(path)
+        if text is None:
+            continue
+        out.append((path, text))
+        for pattern in syslogng.includes(text):
+            name = pattern.rstrip("/").rpartition("/")[2]
+            if any(c in name for c in "*?["):
+                todo += files.glob(pattern)
+            else:  # a file, or a folder: its files (which of them: syslogng.included)
+                todo += [pattern.rstrip("/"), *files.glob(pattern.rstrip("/") + "/*")]
+    return out
 
 
 def syslog_files(

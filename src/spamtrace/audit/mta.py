@@ -519,7 +519,8 @@ def _postfix_log_file(
 ) -> tuple[Status, str, str]:
     """(status, title, fix) of where Postfix logs and whether `mail`, `check` and the daemon
     read it; ``ev`` gets the evidence."""
-    from spamtrace.audit.postfixlog import FIX
+    from spamtrace.audit.postfixlog import FIX, JOURNAL
+    from spamtrace.sources.maillog.journal import journal_name
 
     ev += [escape(e) for e in log.evidence]
     ev += [f"the syslog daemon's configuration: {escape(n)}" for n in snap.postfix_syslog_notes]
@@ -529,6 +530,15 @@ def _postfix_log_file(
         f"[mail] postfix_logs = {escape(', '.join(listed) or '(none)')}"
         + ("" if configured else " (the default)")
     )
+    journal = [p for p in listed if journal_name(p) is not None]
+    if log.file is None and log.how == JOURNAL and (journal or not configured):
+        # read with journalctl: `mail`, `check` and the daemon (service.mail.with_postfix_logs)
+        how = "reads" if journal else "finds and reads"
+        return (
+            Status.PASS,
+            f"spamtrace {how} Postfix's lines in the journal with journalctl ({escape(log.why)})",
+            "A file is faster to read back over days: " + FIX + ".",
+        )
     if log.file is None:
         if not snap.syslog_socket and log.how != "stdout":
             ev.append("no /dev/log: Postfix's syslog lines go nowhere")

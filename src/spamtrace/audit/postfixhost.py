@@ -9,8 +9,8 @@ pure and tested on recorded output: :mod:`spamtrace.audit.postfixlog`.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from spamtrace.audit import postfixlog, rsyslog, syslogng
@@ -34,6 +34,8 @@ class PostfixLogging:
     log: postfixlog.PostfixLog | None
     error: str = ""
     syslog_notes: tuple[str, ...] = ()
+    #: Postfix's settings asked (``maillog_file``, ``syslog_facility``, ``syslog_name``)
+    values: Mapping[str, str] = field(default_factory=dict)
 
 
 def journal_there(files: ConfigFiles) -> bool:
@@ -85,4 +87,4 @@ def postfix_logging(
     log = postfixlog.postfix_log(
         values, found, journal=not daemon and journal_there(files), source=source
     )
-    return PostfixLogging(log, syslog_notes=tuple(notes))
+    return PostfixLogging(log, syslog_notes=tuple(notes), values=values)

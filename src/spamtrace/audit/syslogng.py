@@ -9,11 +9,15 @@ syslog-ng. Its configuration names objects and joins them in log paths; Debian's
     filter f_mail { facility(mail) and not filter(f_debug); };
     log { source(s_src); filter(f_mail); destination(d_mail); };
 
-:func:`facility_files` reads the main file and then its ``conf.d/*.conf`` (Debian's main file
-includes them at its end) and gives the files a local message of the facility at a severity
-from a program goes to: a log path takes it when one of its sources reads the local log
-socket (``system()``, ``unix-dgram()``, ``unix-stream()``, ``systemd-journal()``) or it has
-``flags(catchall)``, and each of its filters, named or written in the path, takes it; its
+:func:`facility_files` reads the main file with each ``@include`` read at its place, as
+syslog-ng's lexer reads it (:func:`expanded`: a file, a glob in the file name, a folder's
+files by name in byte order, skipping a name with a leading dot or another character than
+letters, digits, ``_``, ``-``, ``.``; a relative name under ``/etc/syslog-ng``; Debian's main
+file includes ``conf.d/*.conf`` at its end), so the order of the log paths, and what a
+``flags(final)`` stops, are syslog-ng's; and gives the files a local message of the facility
+at a severity from a program goes to: a log path takes it when one of its sources reads the
+local log socket (``system()``, ``unix-dgram()``, ``unix-stream()``, ``systemd-journal()``)
+or it has ``flags(catchall)``, and each of its filters, named or written in the path, takes it; its
 destinations' ``file("/path")`` drivers are the files (one named by a macro, ``$HOST``, is
 not). A filter is ``and`` / ``or`` / ``not`` over ``facility()``, ``level()`` /
 ``priority()`` (names, numbers, ``err..emerg``), ``program()`` (a regular expression, or
@@ -36,7 +40,7 @@ from __future__ import annotations
 
 import fnmatch
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from spamtrace.audit.rsyslog import (
@@ -92,10 +96,14 @@ _TOKEN = re.compile(
 )
 
 
-def _tokens(text: str, path: str, notes: list[str]) -> list[tuple[str, str, int]]:
-    """(kind, text, line) of each token: ``str`` (quoted), ``word``, or the punctuation
-    itself; comments and ``@`` pragma lines (``@version``, ``@include``) left out."""
-    out: list[tuple[str, str, int]] = []
+Token = tuple[str, str, int, str]
+
+
+def _tokens(text: str, path: str, notes: list[str]) -> list[Token]:
+    """(kind, text, line, file) of each token: ``str`` (quoted), ``word``, ``pragma`` (an
+    ``@`` word at the start of a line: ``@version``, ``@include``), or the punctuation
+    itself; comments left out."""
+    out: list[Token] = []
     line = 1
     at_line_start = True
     for m in _TOKEN.finditer(text):
@@ -113,89 +121,94 @@ def _tokens(text: str, path: str, notes: list[str]) -> list[tuple[str, str, int]
         if at_line_start and kind == "word" and tok.startswith("@"):
             # a pragma (@version: 4.3, @include "scl.conf"): the parser skips its line
             at_line_start = False
-            out.append(("pragma", tok, line))
+            out.append(("pragma", tok, line, path))
             continue
         at_line_start = False
         if kind == "dq":
-            out.append(("str", re.sub(r"\\(.)", r"\1", tok[1:-1], flags=re.DOTALL), line))
+            out.append(("str", re.sub(r"\\(.)", r"\1", tok[1:-1], flags=re.DOTALL), line, path))
             line += tok.count("\n")
         elif kind == "sq":
-            out.append(("str", tok[1:-1], line))
+            out.append(("str", tok[1:-1], line, path))
             line += tok.count("\n")
         elif kind == "punct":
-            out.append((tok, tok, line))
+            out.append((tok, tok, line, path))
         else:
-            out.append(("word", tok, line))
+            out.append(("word", tok, line, path))
     return out
 
 
 class _Parser:
-    def __init__(self, toks: list[tuple[str, str, int]], path: str, notes: list[str]) -> None:
+    def __init__(self, toks: list[Token], path: str, notes: list[str]) -> None:
         self.toks = toks
         self.i = 0
         self.path = path
         self.notes = notes
         self.broken = False
 
-    def problem(self, line: int, what: str) -> None:
+    def problem(self, line: int, what: str, path: str | None = None) -> None:
+        """Say what cannot be read at ``line`` of ``path`` (by default the file of the
+        token being read: an included file's) and read no further."""
+        if path is None:
+            at = min(self.i, len(self.toks) - 1)
+            path = self.toks[at][3] if at >= 0 else self.path
         if not self.broken:
-            self.notes.append(f"{self.path}:{line}: {what} (not read from there)")
+            self.notes.append(f"{path}:{line}: {what} (not read from there)")
         self.broken = True
         self.i = len(self.toks)
 
     def statements(
-        self, depth: int, closing: str, opened: int = 0
-    ) -> list[tuple[tuple[Node, ...], int]]:
-        """Statements up to ``closing`` (``}`` opened on line ``opened``, or "" for the end
-        of the file)."""
-        stmts: list[tuple[tuple[Node, ...], int]] = []
+        self, depth: int, closing: str, opened: int = 0, opened_in: str | None = None
+    ) -> list[tuple[tuple[Node, ...], int, str]]:
+        """Statements (nodes, first line, its file) up to ``closing`` (``}`` opened on line
+        ``opened`` of ``opened_in``, or "" for the end of the file)."""
+        stmts: list[tuple[tuple[Node, ...], int, str]] = []
         cur: list[Node] = []
-        first = 0
+        first, first_in = 0, self.path
         while self.i < len(self.toks):
-            kind, _tok, line = self.toks[self.i]
+            kind, _tok, line, in_file = self.toks[self.i]
             if kind == "pragma":
                 self.i += 1
                 # @include "file" / @define name "value": its arguments are on its line
-                while self.i < len(self.toks) and self.toks[self.i][2] == line:
+                while self.i < len(self.toks) and self.toks[self.i][2:] == (line, in_file):
                     self.i += 1
                 continue
             if kind == "}":
                 if closing == "}":
                     self.i += 1
                     if cur:
-                        stmts.append((tuple(cur), first))
+                        stmts.append((tuple(cur), first, first_in))
                     return stmts
                 self.problem(line, "a `}` closes nothing")
                 break
             if kind == ";":
                 self.i += 1
                 if cur:
-                    stmts.append((tuple(cur), first))
+                    stmts.append((tuple(cur), first, first_in))
                 cur, first = [], 0
                 continue
             node = self.node(depth)
             if node is None:
                 break
             if not cur:
-                first = line
+                first, first_in = line, in_file
             cur.append(node)
         if closing and not self.broken:
-            self.problem(opened, "a `{` is never closed")
+            self.problem(opened, "a `{` is never closed", opened_in)
         if cur and not self.broken:
-            stmts.append((tuple(cur), first))
+            stmts.append((tuple(cur), first, first_in))
         return stmts
 
     def node(self, depth: int) -> Node | None:
-        kind, tok, line = self.toks[self.i]
+        kind, tok, line, in_file = self.toks[self.i]
         if depth > MAX_DEPTH:
             self.problem(line, "nested too deeply")
             return None
         self.i += 1
         if kind == "{":
-            inner = self.statements(depth + 1, "}", line)
-            return Block(tuple(s for s, _ in inner), line)
+            inner = self.statements(depth + 1, "}", line, in_file)
+            return Block(tuple(s for s, _, _ in inner), line)
         if kind == "(":
-            return self.call("", line, depth)
+            return self.call("", line, depth, in_file)
         if kind in (")", ","):
             if kind == ")":
                 self.problem(line, "a `)` closes nothing")
@@ -209,18 +222,21 @@ class _Parser:
             and tok.lower() not in ("and", "or", "not")
         ):
             self.i += 1
-            return self.call(tok, line, depth)
+            return self.call(tok, line, depth, in_file)
         return tok
 
-    def call(self, name: str, line: int, depth: int) -> Call | None:
+    def call(self, name: str, line: int, depth: int, in_file: str | None = None) -> Call | None:
         args: list[Node] = []
         while self.i < len(self.toks):
-            kind, _tok, at = self.toks[self.i]
+            kind, _tok, at, at_file = self.toks[self.i]
             if kind == ")":
                 self.i += 1
                 return Call(name.lower().replace("_", "-"), tuple(args), line)
             if kind in (";", "}"):
-                self.problem(at, f"a `(` of line {line} is never closed")
+                if in_file is None or at_file == in_file:
+                    self.problem(at, f"a `(` of line {line} is never closed")
+                else:  # ended in the file that included it: said where it opened
+                    self.problem(line, "a `(` is never closed", in_file)
                 return None
             if kind == "pragma":
                 self.i += 1
@@ -230,7 +246,7 @@ class _Parser:
                 return None
             if node != ",":
                 args.append(node)
-        self.problem(line, "a `(` is never closed")
+        self.problem(line, "a `(` is never closed", in_file)
         return None
 
 
@@ -243,7 +259,116 @@ def parse(
     toks = _tokens(text, path, notes)
     parser = _Parser(toks, path, notes)
     parser.broken = bool(notes)  # a quote never closed: said once
-    return parser.statements(0, ""), notes
+    return [(stmt, line) for stmt, line, _ in parser.statements(0, "")], notes
+
+
+# --------------------------------------------------------------------------- includes
+#: where a relative ``@include`` is looked for (syslog-ng's include-path is
+#: ``/etc/syslog-ng:/usr/share/syslog-ng/include``; the latter holds the SCL, block
+#: definitions and no log path, not read)
+INCLUDE_DIR = "/etc/syslog-ng"
+#: includes nested deeper than this are not followed
+MAX_INCLUDE_DEPTH = 16
+#: the characters of a file name that an ``@include`` of a folder reads (cfg-lexer.c:
+#: others, and a leading dot, make syslog-ng skip the file)
+_INCLUDABLE = re.compile(r"[A-Za-z0-9_.-]+")
+
+
+def resolve(pattern: str) -> str:
+    """The absolute path, glob or folder an ``@include`` names (relative: under
+    :data:`INCLUDE_DIR`)."""
+    return pattern if pattern.startswith("/") else f"{INCLUDE_DIR}/{pattern}"
+
+
+def _include_pattern(toks: Sequence[Token], i: int) -> str | None:
+    """The pattern of an ``@include "..."`` pragma at ``toks[i]``, else None."""
+    kind, tok, line, path = toks[i]
+    if kind != "pragma" or tok.lower() != "@include":
+        return None
+    if i + 1 < len(toks) and toks[i + 1][0] == "str" and toks[i + 1][2:] == (line, path):
+        return toks[i + 1][1]
+    return ""
+
+
+def includes(text: str) -> list[str]:
+    """The absolute paths, globs and folders the ``@include`` pragmas of a configuration
+    name, in order (what the caller reads for :func:`facility_files`; a folder as ``dir/``)."""
+    toks = _tokens(text, "", [])
+    out = []
+    for i in range(len(toks)):
+        pattern = _include_pattern(toks, i)
+        if pattern:
+            out.append(resolve(pattern))
+    return out
+
+
+def included(pattern: str, paths: Iterable[str]) -> list[str]:
+    """The ``paths`` an ``@include`` of ``pattern`` (resolved: :func:`resolve`) reads, in
+    syslog-ng's order (by name, byte order): a file; a glob in the file name (``*.conf``); a
+    folder (``/etc/syslog-ng/conf.d``, with or without its ``/``): the files directly in
+    it whose names start with no dot and hold only letters, digits, ``_``, ``-`` and
+    ``.`` (``x.conf~``, ``.x.conf`` and ``x conf`` are skipped, as syslog-ng skips them)."""
+    folder = pattern.rstrip("/")
+    inside = [p for p in paths if p.rpartition("/")[0] == folder]
+    if inside or pattern.endswith("/"):
+        names = [p.rpartition("/")[2] for p in inside]
+        good = [n for n in names if not n.startswith(".") and _INCLUDABLE.fullmatch(n)]
+        return [f"{folder}/{n}" for n in sorted(good, key=lambda n: n.encode())]
+    head, _, name = pattern.rpartition("/")
+    if any(c in name for c in "*?["):
+        hits = [
+            p for p in paths
+            if p.rpartition("/")[0] == head and not p.rpartition("/")[2].startswith(".")
+            and fnmatch.fnmatchcase(p.rpartition("/")[2], name)
+        ]  # fmt: skip
+        return sorted(set(hits), key=lambda p: p.encode())
+    return [pattern] if pattern in paths else []
+
+
+def expanded(configs: Sequence[tuple[str, str]], notes: list[str]) -> list[Token]:
+    """The tokens of ``configs`` (path, text; the main file first) as syslog-ng reads them:
+    the main file's, each ``@include`` replaced at its place by the tokens of the files it
+    names (among ``configs``: :func:`included`), so that a log path's order, and what a
+    ``flags(final)`` before or after it stops, are syslog-ng's. A file no include names is
+    not read. ``notes`` gets an include of a file that is not there (syslog-ng refuses to
+    start), one naming nothing, too deep a nesting, and a file including itself."""
+    texts: dict[str, str] = {}
+    for path, text in configs:
+        texts.setdefault(path, text)
+
+    def walk(path: str, stack: tuple[str, ...]) -> list[Token]:
+        toks = _tokens(texts[path], path, notes)
+        out: list[Token] = []
+        i = 0
+        while i < len(toks):
+            pattern = _include_pattern(toks, i)
+            if pattern is None:
+                out.append(toks[i])
+                i += 1
+                continue
+            line = toks[i][2]
+            i += 2 if pattern else 1
+            if not pattern:
+                notes.append(f"{path}:{line}: an @include that names no file")
+                continue
+            if len(stack) >= MAX_INCLUDE_DEPTH:
+                notes.append(f"{path}:{line}: includes nested too deeply (not read)")
+                continue
+            target = resolve(pattern)
+            files = included(target, texts)
+            plain = not any(c in target.rpartition("/")[2] for c in "*?[")
+            # a relative one may be the SCL's (scl.conf, in /usr/share/syslog-ng/include)
+            absolute = pattern.startswith("/")
+            if not files and plain and absolute and not target.endswith("/"):
+                notes.append(f"{path}:{line}: {target} is included but could not be read")
+            for other in files:
+                if other in stack:
+                    notes.append(f"{path}:{line}: {other} includes itself (read once)")
+                    continue
+                out += walk(other, (*stack, other))
+        return out
+
+    return walk(configs[0][0], (configs[0][0],)) if configs else []
 
 
 # --------------------------------------------------------------------------- reading it
@@ -573,20 +698,24 @@ def facility_files(
     objects = _Objects()
     paths: list[tuple[Block, str]] = []
     notes: list[str] = []
-    for path, text in configs:
-        stmts, said = parse(text, path)
-        notes += said
-        for stmt, line in stmts:
-            words = [n for n in stmt if isinstance(n, str)]
-            body = stmt[-1]
-            if not isinstance(body, Block):
-                continue
-            if len(stmt) == 2 and str(stmt[0]).lower() == "log":
-                paths.append((body, f"{path}:{line}"))
-            elif len(stmt) == 3 and len(words) == 2:
-                kind = words[0].lower()
-                if kind in ("source", "destination", "filter"):
-                    objects.found.setdefault(kind, {})[words[1]] = body
+    if configs:
+        toks = expanded(configs, notes)
+        parser = _Parser(toks, configs[0][0], notes)
+        parser.broken = bool(notes) and any("quote is never closed" in n for n in notes)
+        stmts = parser.statements(0, "")
+    else:
+        stmts = []
+    for stmt, line, path in stmts:
+        words = [n for n in stmt if isinstance(n, str)]
+        body = stmt[-1]
+        if not isinstance(body, Block):
+            continue
+        if len(stmt) == 2 and str(stmt[0]).lower() == "log":
+            paths.append((body, f"{path}:{line}"))
+        elif len(stmt) == 3 and len(words) == 2:
+            kind = words[0].lower()
+            if kind in ("source", "destination", "filter"):
+                objects.found.setdefault(kind, {})[words[1]] = body
     reader = _Reader(objects, msg)
     found: dict[str, tuple[int, int, str]] = {}
     matched = False

@@ -683,7 +683,18 @@ def _postfix_auth_hold(box: str, logs: Sequence[str]) -> str:
         + _perl_re(box)
         + r"(?:, |$))"
     )
-    files = " ".join(shell_quote(f) for log in logs for f in (log, f"{log}.1"))
+    from spamtrace.sources.maillog.journal import journal_name
+
+    names = [n for n in map(journal_name, logs) if n is not None]
+    files = " ".join(
+        shell_quote(f) for log in logs if journal_name(log) is None for f in (log, f"{log}.1")
+    )
+    if names:  # the journal's lines (postfix_logs "journal"), as rsyslog would write them
+        source = "journalctl -q -a -o short --since -2d _TRANSPORT=syslog"
+        return (
+            f"{{ {source}; {f'cat {files}; ' if files else ''}}} 2>/dev/null | LC_ALL=C grep "
+            f"-oP -e {shell_quote(rx)} | sort -u | postsuper -h -"
+        )
     return f"LC_ALL=C grep -shoP -e {shell_quote(rx)} {files} | sort -u | postsuper -h -"
 
 

@@ -237,6 +237,10 @@ def scan_report(report: CheckReport, cfg: Config, budget: float = SCAN_BUDGET) -
 def mail_logs_written_since(cfg: Config, cutoff: float) -> bool:
     """Whether a configured mail log was written after ``cutoff``: without one, the "through
     the MTA" section has nothing to read, and its parsers are not even imported."""
+    from spamtrace.sources.maillog.journal import journal_name
+
+    if any(journal_name(path) is not None for path in cfg.mail.postfix_logs):
+        return True  # the journal: journalctl's read of the minutes asked says
     for path in (*cfg.mail.exim_logs, *cfg.mail.postfix_logs, *cfg.mail.php_logs):
         try:
             if os.stat(path).st_mtime >= cutoff:

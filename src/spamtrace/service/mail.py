@@ -63,6 +63,10 @@ POSTCONF_CANDIDATES = ("postconf",)
 POSTFIX_FOUND = "found where Postfix logs (maillog_file, or the syslog daemon's configuration)"
 #: ... and when that file is not written yet (the daemon follows it once it appears)
 POSTFIX_WAITING = "named where Postfix logs, not written yet"
+#: ... and when Postfix logs to the journal alone (read with journalctl)
+POSTFIX_JOURNAL = "found where Postfix logs (the journal alone: read with journalctl)"
+#: journalctl on PATH, which reads Postfix's lines from the journal (tests: none)
+JOURNALCTL_CANDIDATES = ("journalctl",)
 #: what `mail` says on a server whose config says it runs no MTA
 NO_MTA = (
     'this server runs no MTA ([mta] kind = "none"): the MTA half (its logs, its queue) is not '
@@ -177,13 +181,25 @@ def with_postfix_logs(cfg: Config) -> tuple[Config, list[str]]:
     from spamtrace.audit.eximhost import file_there
     from spamtrace.audit.files import RootFiles
     from spamtrace.audit.postfixhost import postfix_logging
-    from spamtrace.audit.postfixlog import FIX
+    from spamtrace.audit.postfixlog import FIX, JOURNAL, syslog_name
+    from spamtrace.sources.maillog.journal import journal_path
 
     logging = postfix_logging(postconf, RootFiles(SYSLOG_CONFIG_ROOT), timeout=QUEUE_TIMEOUT)
     unread = [f"the syslog daemon's configuration: {n}" for n in logging.syslog_notes]
     log = logging.log
     if log is None:
         return cfg, [f"could not ask Postfix where it logs: {logging.error}", *unread]
+    if log.file is None and log.how == JOURNAL:
+        journalctl = cfg.mail.journalctl_command or _which(*JOURNALCTL_CANDIDATES)
+        if journalctl:
+            path = journal_path(syslog_name(logging.values.get("syslog_name", "")))
+            mail = replace(cfg.mail, postfix_logs=[path], journalctl_command=journalctl)
+            sources = {**cfg.sources, "mail.postfix_logs": POSTFIX_JOURNAL}
+            note = (
+                f"{log.why}: its lines are read from the journal with journalctl (set [mail] "
+                "postfix_logs to name a file yourself)"
+            )
+            return replace(cfg, mail=mail, sources=sources), [note, *unread]
     if log.file is None:
         return cfg, [f"{log.why}: spamtrace reads files: {FIX}", *unread]
     if log.file in cfg.mail.exim_logs:  # Exim's too (both MTAs through one file): Exim's
@@ -263,6 +279,7 @@ def waiting_logs(cfg: Config, roots: Mapping[str, str] | None = None) -> list[Lo
     fresh Exim's main log, a PHP mail.log before the first ``mail()`` call). Not the built-in
     defaults, which list every layout's file: only the one there is read. ``roots``: {PHP
     mail.log file: the chroot of the FPM pool that writes it}."""
+    from spamtrace.sources.maillog.journal import journal_name
     from spamtrace.sources.maillog.reader import LogSpec
 
     out: list[LogSpec] = []
@@ -273,6 +290,8 @@ def waiting_logs(cfg: Config, roots: Mapping[str, str] | None = None) -> list[Lo
         for path in getattr(cfg.mail, key):
             if os.path.lexists(path) or any(s.path == path for s in out):
                 continue
+            if kind == "postfix" and journal_name(path) is not None:
+                continue  # the journal: no file to wait for
             root = (roots or {}).get(path, "") if kind == "php" else ""
             out.append(LogSpec(path, kind, root))
     return out
@@ -284,6 +303,7 @@ def specs_of(
     """The logs to read: those ``given`` per kind (``exim``, ``postfix``, ``php``; each must
     exist), else the configured ones that exist. ``php``: the PHP configuration already read
     (the chroots of the pools writing PHP logs), else read here when a PHP log is read."""
+    from spamtrace.sources.maillog.journal import journal_name
     from spamtrace.sources.maillog.reader import LogSpec, configured
 
     for kind, paths in (given or {}).items():
@@ -292,13 +312,19 @@ def specs_of(
     roots: Mapping[str, str] = {}
     if (given or {}).get("php") or cfg.mail.php_logs:
         roots = (php or php_config()).roots
+    # --postfix-log journal: Postfix's lines in the journal (a file of that name: ./journal)
+    journals = list(dict.fromkeys(
+        LogSpec(path, kind) for kind, paths in (given or {}).items() for path in paths
+        if kind == "postfix" and journal_name(path) is not None
+    ))  # fmt: skip
     specs = [
         LogSpec(os.path.abspath(path), kind)
         for kind in ("exim", "postfix", "php")
         for path in (given or {}).get(kind) or ()
+        if kind != "postfix" or journal_name(path) is None
     ]
     specs = [replace(s, root=roots.get(s.path, "")) if s.kind == "php" else s for s in specs]
-    if specs:
+    if specs or journals:
         seen: dict[tuple[int, int], LogSpec] = {}  # a file given again (./x, a link): once
         for spec in specs:
             try:
@@ -318,7 +344,7 @@ def specs_of(
                     f"{spec.path}: given as --{first.kind}-log and --{spec.kind}-log (one file "
                     "is a log of one kind)"
                 )
-        return list(seen.values())
+        return [*seen.values(), *journals]
     return configured(cfg.mail, roots=roots)
 
 
@@ -438,7 +464,7 @@ def collect(
     from spamtrace.attribution.mail import MailLedger, passwd_homes
     from spamtrace.policy.mail import MailPolicy, MailThresholds
     from spamtrace.sources.maillog.event import unnamed_login
-    from spamtrace.sources.maillog.reader import LogReader, merged_batches
+    from spamtrace.sources.maillog.reader import log_reader, merged_batches
 
     thresholds = MailThresholds.from_config(cfg.mail)
     resolver = AccountResolver(cfg.accounts)
@@ -448,7 +474,8 @@ def collect(
     # the policy sees one window more than --since (its windows are full at --since); a
     # mailbox's hourly history is what the logs read hold (the daemon learns it as it runs)
     history = None if since is None else since - thresholds.window
-    readers = [LogReader(spec, history, recent=recent) for spec in specs]
+    journalctl = cfg.mail.journalctl_command
+    readers = [log_reader(s, history, recent=recent, journalctl=journalctl) for s in specs]
     homes, uids = passwd_homes()
     php_only = all(s.kind == "php" for s in specs)
     ledger = MailLedger(

@@ -368,10 +368,25 @@ def test_postfix_s_log_file_is_named_and_whether_mail_reads_it() -> None:
 
 @pytest.mark.parametrize("how", ["journal", "stdout", "unknown"])
 def test_postfix_s_log_in_no_file_warns_with_what_to_set(how: str) -> None:
-    f = _postfix_log(how, None)
+    # the journal is read (with journalctl) unless postfix_logs names files only
+    cfg = replace(CFG, sources={"mail.postfix_logs": "/etc/spamtrace/spamtrace.toml"})
+    f = _postfix_log(how, None, cfg=cfg)
     assert f.status is Status.WARN and f.title == f"why {how}"
     assert f.fix.startswith("Set `postconf -e maillog_file=/var/log/postfix.log`")
     assert "install rsyslog" in f.fix
+
+
+def test_postfix_s_log_in_the_journal_alone_is_read_from_it() -> None:
+    """The journal alone was a warning ("spamtrace reads files"): `mail`, `check` and the
+    daemon read it with journalctl now, found or listed as "journal"."""
+    f = _postfix_log("journal", None)
+    assert f.status is Status.PASS
+    assert f.title == "spamtrace finds and reads Postfix's lines in the journal with journalctl " \
+        "(why journal)"
+    mail = replace(CFG.mail, postfix_logs=["journal"])
+    cfg = replace(CFG, mail=mail, sources={"mail.postfix_logs": "/etc/spamtrace/spamtrace.toml"})
+    f = _postfix_log("journal", None, cfg=cfg)
+    assert f.status is Status.PASS and f.title.startswith("spamtrace reads Postfix's lines in")
 
 
 def test_postfix_s_log_found_by_gather(tmp_path: Path) -> None:

@@ -260,3 +260,81 @@ def test_what_follows_a_broken_if_block_is_not_read() -> None:
     text = HEAD + "log { source(s_src); if (facility(mail)); destination(d_mail); };\n"
     files, notes = facility_files([("c", text)], programs=EXIM)
     assert files == [] and len(notes) == 1
+
+
+# --------------------------------------------------------------------------- @include
+DROPIN = "/etc/syslog-ng/conf.d/10-postfix.conf"
+POSTFIX_FINAL = (
+    "log { source(s_src); filter { program('^postfix/'); };\n"
+    '  destination { file("/var/log/postfix.log"); }; flags(final); };\n'
+)
+CATCH_ALL = 'log { source(s_src); destination { file("/var/log/all.log"); }; };\n'
+
+
+def test_an_include_is_read_at_its_place() -> None:
+    """A drop-in's flags(final) stops the paths after its include, not those before: the
+    conf.d files were read after the whole main file."""
+    before = HEAD + '@include "/etc/syslog-ng/conf.d"\n' + CATCH_ALL
+    configs = [(MAIN, before), (DROPIN, POSTFIX_FINAL)]
+    assert facility_files(configs, programs=["postfix/smtpd"]) == (
+        [("/var/log/postfix.log", f"{DROPIN}:1")], []
+    )
+    after = HEAD + CATCH_ALL + '@include "conf.d/*.conf"\n'  # relative: /etc/syslog-ng
+    configs = [(MAIN, after), (DROPIN, POSTFIX_FINAL)]
+    files, notes = facility_files(configs, programs=["postfix/smtpd"])
+    assert [f for f, _ in files] == ["/var/log/postfix.log", "/var/log/all.log"] and notes == []
+    # a file no include names is not read, as syslog-ng does not read it
+    files, _ = facility_files([(MAIN, HEAD + CATCH_ALL), (DROPIN, POSTFIX_FINAL)],
+                              programs=["postfix/smtpd"])  # fmt: skip
+    assert [f for f, _ in files] == ["/var/log/all.log"]
+
+
+def test_which_files_an_include_reads_and_in_which_order() -> None:
+    from spamtrace.audit.syslogng import included
+
+    names = ("a.conf", "B.conf", ".hidden.conf", "x.conf~", "y conf", "z@q", "10-x.conf")
+    paths = [f"/etc/syslog-ng/conf.d/{n}" for n in names]
+    paths.append("/etc/syslog-ng/conf.d/sub/inner.conf")
+    want = ["10-x.conf", "B.conf", "a.conf"]
+    for folder in ("/etc/syslog-ng/conf.d", "/etc/syslog-ng/conf.d/"):
+        assert included(folder, paths) == [f"/etc/syslog-ng/conf.d/{n}" for n in want]
+    assert included("/etc/syslog-ng/conf.d/*.conf", paths) == [
+        f"/etc/syslog-ng/conf.d/{n}" for n in ("10-x.conf", "B.conf", "a.conf")
+    ]
+    assert included("/etc/syslog-ng/conf.d/a.conf", paths) == ["/etc/syslog-ng/conf.d/a.conf"]
+    assert included("/etc/syslog-ng/conf.d/none.conf", paths) == []
+
+
+def test_includes_that_cannot_be_read_are_said() -> None:
+    from spamtrace.audit.syslogng import includes
+
+    main = (HEAD + '@include "scl.conf"\n@include "/etc/syslog-ng/missing.conf"\n'
+            '@include "/etc/syslog-ng/conf.d/*.conf"\n@include\n' + CATCH_ALL)  # fmt: skip
+    assert includes(main) == [
+        "/etc/syslog-ng/scl.conf", "/etc/syslog-ng/missing.conf",
+        "/etc/syslog-ng/conf.d/*.conf",
+    ]  # fmt: skip
+    loop = '@include "/etc/syslog-ng/conf.d/10-postfix.conf"\n' + POSTFIX_FINAL
+    files, notes = facility_files([(MAIN, main), (DROPIN, loop)], programs=["postfix/qmgr"])
+    assert [f for f, _ in files] == ["/var/log/postfix.log"]
+    assert notes == [
+        f"{MAIN}:5: /etc/syslog-ng/missing.conf is included but could not be read",
+        f"{DROPIN}:1: {DROPIN} includes itself (read once)",
+        f"{MAIN}:7: an @include that names no file",
+    ]
+
+
+def test_an_include_inside_a_statement_and_a_broken_included_file() -> None:
+    """syslog-ng's lexer reads an include wherever it stands (inside a log path too); a
+    file that breaks the syntax is said with its own name and line."""
+    main = (HEAD + "log { source(s_src);\n"
+            '@include "/etc/syslog-ng/conf.d/dest.inc"\n};\n')  # fmt: skip
+    dest = '  destination { file("/var/log/inc.log"); };\n'
+    files, notes = facility_files([(MAIN, main), ("/etc/syslog-ng/conf.d/dest.inc", dest)])
+    assert files == [("/var/log/inc.log", f"{MAIN}:4")] and notes == []
+    broken = HEAD + '@include "/etc/syslog-ng/conf.d/b.conf"\n' + CATCH_ALL
+    configs = [(MAIN, broken), ("/etc/syslog-ng/conf.d/b.conf", "log { (\n")]
+    files, notes = facility_files(configs)
+    assert files == []
+    assert notes == ["/etc/syslog-ng/conf.d/b.conf:1: a `(` is never closed (not read "
+                     "from there)"]  # fmt: skip

@@ -113,6 +113,7 @@ def test_syslog_ngs_log_path_and_an_rsyslog_program_filter_are_read(
         "filter f_debug { level(debug) and not facility(auth, authpriv, news, mail); };\n"
         "filter f_mail { facility(mail) and not filter(f_debug); };\n"
         "log { source(s_src); filter(f_mail); destination(d_mail); };\n"
+        '@include "/etc/syslog-ng/conf.d/*.conf"\n'  # Debian's, at the end: read there
     )
     (root / "etc" / "syslog-ng" / "conf.d" / "broken.conf").write_text("log { source(s_src);\n")
     monkeypatch.setenv("SPAMTRACE_MAIL_POSTFIX_LOGS", "")

@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 
 from spamtrace.scanner import fold
+from spamtrace.scanner.cmdline import hole_program
 from spamtrace.scanner.context import (
     ASSIGNED_ANY_PARTS,
     BUILT_VARCALL,
@@ -406,7 +407,19 @@ _NAME_CHARS = bytes(sorted(NAME_BYTES))
 
 @feature("tainted_sink")
 def _tainted_sink(ctx: Ctx, rule: Rule) -> Hit | None:
-    kind = rule.params.get("sinks")
+    return _tainted_sink_hit(ctx, rule, holes=False)
+
+
+def tainted_exec_hole(ctx: Ctx, rule: Rule) -> Hit | None:
+    """The first shell call whose request-tainted command runs a fixed program with the
+    request data among its arguments (:func:`cmdline.fixed_program`)."""
+    return _tainted_sink_hit(ctx, rule, holes=True)
+
+
+def _tainted_sink_hit(ctx: Ctx, rule: Rule, *, holes: bool) -> Hit | None:
+    """:func:`_tainted_sink`; ``holes`` (shell calls only): the calls that run a fixed
+    program with request data among its arguments, which are otherwise passed over."""
+    kind = "exec" if holes else rule.params.get("sinks")
     first_call = None
     if kind == "varcall":
         first_call = first_varcall(ctx)
@@ -460,6 +473,8 @@ def _tainted_sink(ctx: Ctx, rule: Rule) -> Hit | None:
                 continue  # include $page . '.php': a page router's hole (include-request-rooted)
             if looked_up_var(ctx, var):
                 continue  # the value comes from the script's own table of pages
+            if whitelisted_at(ctx, var, m.start()):
+                continue  # if (in_array($page, $pages)) include $page: one of the site's own
             if code[m.end() : m.end() + 40].lstrip()[:1] == b"[" and not _whole_request(ctx, var):
                 continue  # an element of an array that merely holds some request values
             return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end() + 40))
@@ -532,6 +547,16 @@ def _tainted_sink(ctx: Ctx, rule: Rule) -> Hit | None:
             }
         elif kind == "mail":  # $subject = 'New contact request'; just before: the form's no more
             tainted = {v for v in tainted if not literal_at(ctx, v, start)}
+        if kind == "exec" and tainted:
+            program = hole_program(ctx, start, args)
+            if (program is not None) != holes:
+                continue  # a hole of the script's own command (or, with holes, no hole)
+            text80 = ctx.excerpt_code(start, start + 80)
+            if program is not None:
+                text80 = f"arguments of {program.decode('ascii', 'replace')}: {text80}"
+            return Hit(ctx.line_of_code(start), text80)
+        if holes:
+            continue
         if tainted or (direct_ok and UIN_RE.search(text)):
             return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
         if returned and returned_call_in(
@@ -755,6 +780,32 @@ def literal_list_var(ctx: Ctx, name: bytes, keyed: bool = False, nested: bool = 
     return not literal_list_grown(ctx, name)
 
 
+# a listing of the site's own folder: glob('./pages/*.php') or scandir('templates'), the
+# pattern or folder one literal without variables
+_LOCAL_LISTING = re.compile(rb"\s*=\s*@?\s*(?:glob|scandir)\s*\(\s*\x01(\d+)\x01\s*[,)]")
+
+
+def local_listing_var(ctx: Ctx, name: bytes) -> bool:
+    """Whether ``$name`` holds the listing of a folder of the site's own and nothing else:
+    one plain assignment of ``glob()`` or ``scandir()`` of a literal pattern or folder (no
+    variable in it), no element written or pushed after. A request value found in it names
+    one of the files already there, as one found in a literal list does."""
+    code = ctx.code
+    writes = var_assigns(code, name, _ANY_WRITE, 3)
+    if len(writes) != 1 or writes[0][1].group().strip() != b"=":
+        return False
+    m = _LOCAL_LISTING.match(code, writes[0][1].start())
+    if m is None:
+        return False
+    idx = int(m.group(1))
+    if idx >= len(ctx.lx.kinds) or ctx.lx.kinds[idx] not in ("sq", "dq", "nowdoc"):
+        return False
+    if ctx.lx.kinds[idx] == "dq" and b"$" in ctx.lx.raw_strings[idx]:
+        return False  # glob("$dir/*"): a folder the code picks at run time
+    value = ctx.lx.value(idx)
+    return b"://" not in value and not literal_list_grown(ctx, name)
+
+
 def literal_list_grown(ctx: Ctx, name: bytes) -> bool:
     """``array_push($name, ...)`` (or unshift, splice): the list takes more than it was
     written with."""
@@ -849,7 +900,9 @@ def _guard_of(ctx: Ctx, cond: bytes, var: bytes) -> re.Match[bytes] | None:
             if _LITERAL_LIST.match(lst) is not None:
                 return m
             held = _LIST_ARG_VAR.match(lst)
-            if held is not None and literal_list_var(ctx, held.group(1)):
+            if held is not None and (
+                literal_list_var(ctx, held.group(1)) or local_listing_var(ctx, held.group(1))
+            ):
                 return m
         elif fn == b"filter_var":
             if _SAFE_FILTER.match(rest) is not None:

@@ -8,6 +8,7 @@ import itertools
 import re
 from collections.abc import Iterable, Iterator
 
+from spamtrace.scanner.cmdline import hole_program
 from spamtrace.scanner.context import (
     CURLOPT_URL,
     EXEC_NAMES_B,
@@ -65,6 +66,7 @@ from spamtrace.scanner.context import (
     varcalls,
     web_address,
 )
+from spamtrace.scanner.features.execution import tainted_exec_hole
 from spamtrace.scanner.lexer import STR_MARK
 from spamtrace.scanner.rules import Rule
 from spamtrace.scanner.taint import (
@@ -90,13 +92,30 @@ def _exec_request_input(ctx: Ctx, rule: Rule) -> Hit | None:
     """A shell command run from request input (the rule's pattern), where the input is not a
     value the server sets: the pattern runs over the code with those masked
     (:func:`taint.server_set_masked`), in a file where it matches at all (the masks take
-    matches away, never make one: most files are done with one search)."""
+    matches away, never make one: most files are done with one search). A call that is a
+    command injection hole of the site's own (:func:`cmdline.hole_program`) is passed over:
+    shell.exec-request-argument's."""
+    return _exec_request_input_hit(ctx, rule, holes=False)
+
+
+def _exec_request_input_hit(ctx: Ctx, rule: Rule, *, holes: bool) -> Hit | None:
+    """The first call of :func:`_exec_request_input` whose command the visitor chooses;
+    with ``holes``, the first one that runs a fixed program with request data among its
+    arguments (:func:`cmdline.hole_program`), told as such."""
     assert rule.regex is not None
     if bounded_search(rule.regex, ctx.code, ctx.first) is not None:
-        m = bounded_search(rule.regex, server_set_masked(ctx), ctx.first)
-        if m is not None:
-            return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end()))
-    return _request_interpolated_command(ctx)
+        for m in bounded_finditer(rule.regex, server_set_masked(ctx), 50, first=ctx.first):
+            program = hole_program(ctx, m.start())
+            if (program is not None) != holes:
+                continue
+            return _hole_hit(ctx, m.start(), ctx.excerpt_code(m.start(), m.end()), program)
+    return _request_interpolated_command(ctx, holes)
+
+
+def _hole_hit(ctx: Ctx, start: int, text: str, program: bytes | None) -> Hit:
+    if program is not None:
+        text = f"arguments of {program.decode('ascii', 'replace')}: {text}"
+    return Hit(ctx.line_of_code(start), text)
 
 
 # a superglobal's element written into a double-quoted string or heredoc, where PHP puts its
@@ -109,11 +128,12 @@ _INTERPOLATED_REQUEST = re.compile(
 )
 
 
-def _request_interpolated_command(ctx: Ctx) -> Hit | None:
+def _request_interpolated_command(ctx: Ctx, holes: bool = False) -> Hit | None:
     """A command call whose double-quoted string argument carries a request value
     (``shell_exec("ls {$_GET['d']}")``): the rule's pattern, which reads the code with its
     strings set apart, does not see it. A value the server sets (``{$_SERVER['DOCUMENT_ROOT']}``,
-    :data:`taint.SERVER_SET_KEYS`) is no request input."""
+    :data:`taint.SERVER_SET_KEYS`) is no request input. ``holes``: as in
+    :func:`_exec_request_input_hit`."""
     kinds = ctx.lx.kinds
     if "dq" not in kinds and "heredoc" not in kinds:
         return None
@@ -130,8 +150,28 @@ def _request_interpolated_command(ctx: Ctx) -> Hit | None:
                     continue
                 if m.group(1) == b"files" and m.group(3) is not None:
                     continue  # the path PHP gave the uploaded file ({$_FILES['f']['tmp_name']})
-                return Hit(ctx.line_of_code(start), excerpt(raw))
+                program = hole_program(ctx, start)
+                if (program is not None) != holes:
+                    break
+                return _hole_hit(ctx, start, excerpt(raw), program)
     return None
+
+
+_COMMAND_OF_THE_VISITOR = ("shell.exec-request-input", "shell.exec-tainted")
+
+
+@feature("exec_argument_hole")
+def _exec_argument_hole(ctx: Ctx, rule: Rule) -> Hit | None:
+    """A command injection hole: a shell call of the script's own that runs a fixed
+    program (a literal first word, no shell or interpreter or downloader) with request
+    data among its arguments, whose output the visitor does not get back and whose other
+    parts are not quoted (:func:`cmdline.hole_program`), where no call lets the visitor
+    choose the command (those are shell.exec-request-input's and shell.exec-tainted's)."""
+    hits = ctx.cache.get("hits", {})
+    if any(rid in hits for rid in _COMMAND_OF_THE_VISITOR):
+        return None  # a command of the visitor's already found: the hole adds nothing
+    hit = _exec_request_input_hit(ctx, rule, holes=True)
+    return hit if hit is not None else tainted_exec_hole(ctx, rule)
 
 
 @feature("reverse_shell")

