@@ -121,9 +121,21 @@ def truncate(text: str, max_len: int, marker: str = ELLIPSIS) -> str:
     return text[: max(0, max_len - len(marker))] + marker[: max(0, max_len)]
 
 
+#: characters of a command line a human view shows: a sender pads its argv as it likes (2 MB
+#: on one line in `check`, `incident ID` and the daemon's journal)
+MAX_ARGV_SHOWN = 2000
+
+
 def escape_argv(argv: tuple[str, ...] | list[str]) -> str:
-    """Escape a command line for display: arguments joined by spaces, each escaped."""
-    return " ".join(escape(arg) for arg in argv)
+    """Escape a command line for display: arguments joined by spaces, each escaped; one longer
+    than :data:`MAX_ARGV_SHOWN` is cut, saying how long it was (``--json`` has it whole)."""
+    text = " ".join(escape(arg) for arg in argv)
+    if len(text) <= MAX_ARGV_SHOWN:
+        return text
+    return (
+        f"{truncate(text, MAX_ARGV_SHOWN)} (cut: {len(text)} characters in {len(argv)} "
+        "arguments; --json has them all)"
+    )
 
 
 def json_safe(value: str) -> str:
