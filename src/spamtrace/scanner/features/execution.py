@@ -636,18 +636,18 @@ def own_shell_quoters(ctx: Ctx) -> frozenset[bytes]:
         if first is not None and first.group(1) == m.group(1):
             out.add(name)
     # ... and as the code is written: a closure a variable holds, called through it
-    for h in itertools.islice(fold.HELD_CLOSURE.finditer(ctx.code), fold.MAX_HELD_CLOSURES):
-        params_end = h.end() + close_paren(ctx.code[h.end() : h.end() + 400])
-        first = _FIRST_PARAM.match(ctx.code, h.end())
+    for _start, name, _kind, end in fold.held_closures(ctx.code):
+        params_end = end + close_paren(ctx.code[end : end + 400])
+        first = _FIRST_PARAM.match(ctx.code, end)
         tail = _QUOTER_TAIL.match(ctx.code, params_end + 1)
         if (
             first is None
             or tail is None
             or first.group(1) != tail.group(1)
-            or len(var_assigns(ctx.code, h.group(1), _ANY_WRITE, 3)) != 1
+            or len(var_assigns(ctx.code, name, _ANY_WRITE, 3)) != 1
         ):
             continue
-        out.add(b"$" + h.group(1))
+        out.add(b"$" + name)
     return frozenset(out)
 
 
@@ -1435,7 +1435,7 @@ def _include_own_wrapper(ctx: Ctx, rule: Rule) -> Hit | None:
             continue
         inc = next(
             (
-                i for i in itertools.islice(_INCLUDE_LITERAL.finditer(code), 50)
+                i for i in itertools.islice(prefiltered_finditer(_INCLUDE_LITERAL, code), 50)
                 if value(int(i.group(1))).lower().startswith(scheme + b"://")
             ),
             None,

@@ -52,6 +52,7 @@ from spamtrace.scanner.context import (
     web_address,
 )
 from spamtrace.scanner.features.execution import visitor_filled
+from spamtrace.scanner.lexer import lex
 from spamtrace.scanner.rules import Rule
 from spamtrace.scanner.taint import assignment_before, taint
 
@@ -356,7 +357,7 @@ def _defined_consts(ctx: Ctx) -> dict[bytes, bytes]:
     value = ctx.lx.value
     return {
         value(int(d.group(1))).lower(): d.group(2)
-        for d in itertools.islice(_DEFINE.finditer(ctx.code), 200)
+        for d in itertools.islice(prefiltered_finditer(_DEFINE, ctx.code, ctx.first), 200)
     }
 
 
@@ -765,7 +766,7 @@ def _drops(ctx: Ctx) -> list[tuple[int, bytes]]:
     # Laravel's Mail:: to a literal address: Mail::raw($text, fn ($m) => $m->to('x@y')),
     # Mail::to('x@y')->send(new Report($data)): the text, the mailable's arguments
     if code_has(ctx, b"mail"):
-        for m in itertools.islice(_LARAVEL_MAIL.finditer(ctx.code), 20):
+        for m in itertools.islice(prefiltered_finditer(_LARAVEL_MAIL, ctx.code, ctx.first), 20):
             rest = ctx.code[m.end() : m.end() + 1200]
             args = rest[: close_paren(rest)]
             if m.group(1) is not None:
@@ -2925,7 +2926,12 @@ def _js_decoded_redirect(ctx: Ctx, rule: Rule) -> Hit | None:
     writes the page (``printf('<script>top.location.href = %s;</script>',
     json_encode(base64_decode('aHR0cHM6...')))``): an injected redirect whose target is kept
     out of sight of a reader and of a search for its domain. A site writes its own
-    addresses as they are."""
+    addresses as they are. The same in the page's own HTML: a meta refresh or a script's
+    location whose address is PHP's echo of a decoded literal (``<meta http-equiv="refresh"
+    content="0;url=<?php echo str_rot13('uggcf://...'); ?>">``)."""
+    inline = _inline_decoded_redirect(ctx)
+    if inline is not None:
+        return inline
     if not _has_script(ctx):
         return None
     code = ctx.code
@@ -2952,6 +2958,42 @@ def _js_decoded_redirect(ctx: Ctx, rule: Rule) -> Hit | None:
         glued = re.match(rb"\x01\d+\x01\s*\.\s*\$(" + NAME_P + rb")\b", stmt)
         if glued is not None and _decoded_address_var(ctx, glued.group(1)):
             return Hit(ctx.line_of_code(at), ctx.excerpt_code(at, at + 120))
+    return None
+
+
+# PHP's echo in the page's HTML of a decoding call given a literal: <?php echo
+# str_rot13('uggcf://...'); ?>, <?= base64_decode("aHR0c...") ?>
+_ECHO_DECODED = re.compile(
+    rb"<\?(?:php\s+(?:echo|print)\b|=)\s*(?:@\s*)?"
+    rb"((?:base64_decode|str_rot13|strrev|hex2bin|urldecode|rawurldecode|convert_uudecode)"
+    rb"\s*\(\s*(['\"])[^'\"\\]{1,2000}\2\s*\))",
+    re.IGNORECASE,
+)
+# ... where the HTML before it is the address of a meta refresh or of a script's location
+_REDIRECT_BEFORE = re.compile(
+    rb"(?:http-equiv\s*=\s*['\"]?refresh['\"]?[^>]{0,200}?\burl\s*=\s*['\"]?"
+    rb"|\blocation(?:\.href)?\s*=\s*['\"]|\blocation\.(?:replace|assign)\s*\(\s*['\"])\Z",
+    re.IGNORECASE,
+)
+MAX_INLINE_ECHOES = 50
+
+
+def _inline_decoded_redirect(ctx: Ctx) -> Hit | None:
+    """A meta refresh or a script's location in the page's HTML whose address is PHP's echo
+    of a decoding call given a literal that decodes to a web address."""
+    data = ctx.data
+    if data.find(b"<?") < 0 or (data.find(b"refresh") < 0 and data.find(b"location") < 0):
+        return None
+    for m in itertools.islice(_ECHO_DECODED.finditer(data), MAX_INLINE_ECHOES):
+        if _REDIRECT_BEFORE.search(data[max(0, m.start() - 300) : m.start()]) is None:
+            continue
+        call = m.group(1)
+        lx = lex(b"<?php " + call + b";")
+        name = call[: call.find(b"(")].strip().lower()
+        folded = fold.fold_at(lx.code, lx, max(0, lx.code.find(name)))
+        if folded is not None and folded.value.lstrip().lower().startswith(WEB_SCHEMES[:2]):
+            line = data.count(b"\n", 0, m.start()) + 1
+            return Hit(line, excerpt(data[max(0, m.start() - 60) : m.end()]))
     return None
 
 
@@ -3689,7 +3731,7 @@ def _kit_random_copy(ctx: Ctx, rule: Rule) -> Hit | None:
     if copied is None:
         return None
     start, folder = copied
-    for m in itertools.islice(_KIT_SENT_TO.finditer(code), 200):
+    for m in itertools.islice(prefiltered_finditer(_KIT_SENT_TO, code), 200):
         text = interpolated(ctx, m.group(0))
         said = b" ".join(
             ctx.lx.value(int(q.group(1))).lower() for q in PLACEHOLDER.finditer(m.group(0))
@@ -4110,6 +4152,31 @@ _LIST_SET = re.compile(
 )
 
 
+# what every match of _LIST_SET holds: the file read (or the loop's line reader)
+_LIST_SOURCE = re.compile(rb"file(?:_get_contents)?\s*\(|fget|stream_get_line")
+
+
+def file_lists(code: bytes, most: int = 30) -> list[re.Match[bytes]]:
+    """The first ``most`` matches of :data:`_LIST_SET` in ``code``. No match holds a ";"
+    and each holds a word of :data:`_LIST_SOURCE`: only the statements (text between two
+    ";") with such a word are searched, instead of trying the pattern at every "$" of the
+    code."""
+    out: list[re.Match[bytes]] = []
+    end = 0
+    for w in _LIST_SOURCE.finditer(code):
+        if w.start() < end:
+            continue  # in the statement searched last
+        start = code.rfind(b";", 0, w.start()) + 1
+        end = code.find(b";", w.end())
+        if end < 0:
+            end = len(code)
+        for m in _LIST_SET.finditer(code, start, end):
+            out.append(m)
+            if len(out) >= most:
+                return out
+    return out
+
+
 def _picks_from(block: bytes, lists: set[bytes]) -> bool:
     """``block`` picks items of one of the ``lists`` at random: ``shuffle($kw)``,
     ``array_rand($kw, 30)``, ``$kw[mt_rand(0, $n)]`` (a random number for a cache-busting
@@ -4159,7 +4226,7 @@ def _crawler_keyword_doorway(ctx: Ctx, rule: Rule) -> Hit | None:
     # the variables set to a list read from a file, where each is set
     list_sets = [
         (n.start(), n.group(1) or n.group(2))
-        for n in itertools.islice(_LIST_SET.finditer(code), 30)
+        for n in file_lists(code)
     ]
     if not list_sets:
         return None  # no list read from a file into a variable: _picks_from has none to pick
@@ -4265,7 +4332,7 @@ def _hidden_remote_links(ctx: Ctx, rule: Rule) -> Hit | None:
         return None
     # classes a style sheet of the page hides (<style>.x9{display:none}</style>)
     hidden_classes = _hidden_classes(text)
-    for p in itertools.islice(_PRINTS.finditer(code), 300):
+    for p in itertools.islice(prefiltered_finditer(_PRINTS, code), 300):
         args = p.group(1)
         lits = [
             value(int(q.group(1))).lower()
