@@ -66,7 +66,7 @@ from spamtrace.scanner.context import (
     varcalls,
     web_address,
 )
-from spamtrace.scanner.features.execution import tainted_exec_hole
+from spamtrace.scanner.features.execution import tainted_exec_hole, tainted_exec_signed_in
 from spamtrace.scanner.lexer import STR_MARK
 from spamtrace.scanner.rules import Rule
 from spamtrace.scanner.taint import (
@@ -98,18 +98,26 @@ def _exec_request_input(ctx: Ctx, rule: Rule) -> Hit | None:
     return _exec_request_input_hit(ctx, rule, holes=False)
 
 
-def _exec_request_input_hit(ctx: Ctx, rule: Rule, *, holes: bool) -> Hit | None:
+def _exec_request_input_hit(
+    ctx: Ctx, rule: Rule, *, holes: bool, signed: bool = False
+) -> Hit | None:
     """The first call of :func:`_exec_request_input` whose command the visitor chooses;
     with ``holes``, the first one that runs a fixed program with request data among its
-    arguments (:func:`cmdline.hole_program`), told as such."""
+    arguments (:func:`cmdline.hole_program`), told as such; with ``signed``, the first one
+    that runs only behind the site's own login (:func:`site_session_gated`)."""
     assert rule.regex is not None
     if bounded_search(rule.regex, ctx.code, ctx.first) is not None:
         for m in bounded_finditer(rule.regex, server_set_masked(ctx), 50, first=ctx.first):
+            gated = site_session_gated(ctx, m.start())
+            if signed or gated:
+                if signed and gated:
+                    return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end()))
+                continue
             program = hole_program(ctx, m.start())
             if (program is not None) != holes:
                 continue
             return _hole_hit(ctx, m.start(), ctx.excerpt_code(m.start(), m.end()), program)
-    return _request_interpolated_command(ctx, holes)
+    return _request_interpolated_command(ctx, holes, signed)
 
 
 def _hole_hit(ctx: Ctx, start: int, text: str, program: bytes | None) -> Hit:
@@ -126,7 +134,9 @@ _INTERPOLATED_REQUEST = re.compile(
 )
 
 
-def _request_interpolated_command(ctx: Ctx, holes: bool = False) -> Hit | None:
+def _request_interpolated_command(
+    ctx: Ctx, holes: bool = False, signed: bool = False
+) -> Hit | None:
     """A command call whose double-quoted string argument carries a request value
     (``shell_exec("ls {$_GET['d']}")``): the rule's pattern, which reads the code with its
     strings set apart, does not see it. A value the server sets (``{$_SERVER['DOCUMENT_ROOT']}``,
@@ -146,6 +156,11 @@ def _request_interpolated_command(ctx: Ctx, holes: bool = False) -> Hit | None:
             for m in itertools.islice(_INTERPOLATED_REQUEST.finditer(raw.lower()), 10):
                 if m.group(1) in (b"server", b"env") and m.group(2) in SERVER_SET_KEYS:
                     continue
+                gated = site_session_gated(ctx, start)
+                if signed or gated:
+                    if signed and gated:
+                        return Hit(ctx.line_of_code(start), excerpt(raw))
+                    break
                 program = hole_program(ctx, start)
                 if (program is not None) != holes:
                     break
@@ -154,6 +169,22 @@ def _request_interpolated_command(ctx: Ctx, holes: bool = False) -> Hit | None:
 
 
 _COMMAND_OF_THE_VISITOR = ("shell.exec-request-input", "shell.exec-tainted")
+
+
+_COMMAND_OR_HOLE = (*_COMMAND_OF_THE_VISITOR, "shell.exec-request-argument")
+
+
+@feature("exec_request_signed_in")
+def _exec_request_signed_in(ctx: Ctx, rule: Rule) -> Hit | None:
+    """A console of the site's own admin: a shell command from request input that runs only
+    for a visitor the site's login let in (``if (empty($_SESSION['admin'])) { header(...);
+    exit; }``, a key the file never sets; WordPress's current_user_can()), where no call
+    runs a command of a visitor's without it (:func:`site_session_gated`)."""
+    hits = ctx.cache.get("hits", {})
+    if any(rid in hits for rid in _COMMAND_OR_HOLE):
+        return None  # a command of any visitor's already found: the console adds nothing
+    hit = _exec_request_input_hit(ctx, rule, holes=False, signed=True)
+    return hit if hit is not None else tainted_exec_signed_in(ctx, rule)
 
 
 @feature("exec_argument_hole")
