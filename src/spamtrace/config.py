@@ -961,6 +961,13 @@ def layer_files(
         except OSError as exc:
             raise ConfigError(f"{drop_dir}: cannot list: {exc.strerror or exc}") from None
         files += [os.path.join(drop_dir, name) for name in names]
+    elif os.path.lexists(drop_dir):  # a file made where the folder goes: its settings unread
+        what = "a file" if os.path.isfile(drop_dir) else "a dangling link or a special file"
+        raise ConfigError(
+            f"{drop_dir}: not a folder ({what}): the drop-in folder's *.toml files are read, "
+            "so nothing in it would be; make it a folder, or move the file to "
+            f"{DEFAULT_CONFIG_FILE}"
+        )
     return files
 
 

@@ -328,3 +328,72 @@ def test_a_sender_that_runs_and_exits_while_the_engine_starts_is_known_by_its_ex
         assert info.uid == world.uid and info.cwd == str(world.uploads), info
     finally:
         engine.close()
+
+
+PACED_SENDER = """\
+import socket, sys, time
+for i in range(int(sys.argv[2])):
+    try:
+        with socket.create_connection((sys.argv[1], 25), timeout=3) as s:
+            s.recv(100)
+    except OSError:
+        pass
+    time.sleep(0.1)
+"""
+
+
+def test_a_reload_to_enforce_acts_on_the_spam_run_going_on(server_world: World) -> None:
+    """An admin watches a spam run in observe mode ("block-uid would"), sets mode = enforce
+    and reloads the daemon: the run went on unblocked (72 connects in 10 s, no block, no
+    stop), its incident's decisions counted as made. It is blocked and stopped now."""
+    w = server_world
+    assert w.uploads is not None and w.uid is not None and w.user is not None
+    tmp = w.tmp / "daemon"
+    tmp.mkdir()
+    config, db, sock = tmp / "c.toml", tmp / "s.db", tmp / "ctl.sock"
+    group = 3000 + secrets.randbelow(20000)
+
+    def write(mode: str) -> None:
+        config.write_text(
+            f'mode = "{mode}"\n[metrics]\nlisten = ""\n[firewall]\nnflog_group = {group}\n'
+            f'[responses]\nonly_accounts = ["{w.user}"]\nquarantine = false\n'
+        )
+
+    write("observe")
+    log = open(tmp / "daemon.log", "w+")  # noqa: SIM115 (closed below)
+    proc = subprocess.Popen(
+        [*w.ns_prefix(), *unit_command("spamtrace.service"), "--db", str(db),
+         "--socket", str(sock), "--firewall-state-dir", str(tmp / "fw")],
+        stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        env={**os.environ, "SPAMTRACE_CONFIG": str(config),
+             "SPAMTRACE_CONFIG_DIR": str(tmp / "conf.d")},
+    )  # fmt: skip
+    try:
+        assert wait_for(lambda: sock.exists(), 30), (tmp / "daemon.log").read_text()
+        sender = w.uploads / "paced.py"
+        sender.write_text(PACED_SENDER)
+        spam = w.spawn_as_user(["/usr/bin/python3", sender.name, w.mx_ip, "300"])
+
+        def statuses() -> list[tuple[str, str]]:
+            r = spamtrace("incidents", "--json", "--since", "all", "--db", str(db))
+            if r.returncode not in (0, 1):
+                return []
+            mine = [i for i in json.loads(r.stdout)["incidents"] if i["uid"] == w.uid]
+            return [(a["action"], a["status"]) for i in mine for a in i.get("actions", [])]
+
+        assert wait_for(lambda: ("block-uid", "would") in statuses(), 30), statuses()
+        write("enforce")
+        os.kill(proc.pid, signal.SIGHUP)
+        assert wait_for(lambda: ("block-uid", "done") in statuses(), 30), (
+            statuses(), (tmp / "daemon.log").read_text())
+        listed = run([*w.ns_prefix(), "nft", "list", "set", "inet", "spamtrace",
+                      "blocked_uids"], check=False).stdout  # fmt: skip
+        assert str(w.uid) in listed, listed
+        assert ("stop-process", "done") in statuses()
+        assert spam.poll() is None  # stopped (SIGSTOP), not gone: `release` resumes it
+    finally:
+        if proc.poll() is None:
+            proc.terminate()
+            proc.wait(timeout=30)
+        log.close()
+        remove_instance(proc.pid)

@@ -621,6 +621,21 @@ def test_goldens_are_valid_nft() -> None:
         assert proc.returncode == 0, f"{path.name}: {proc.stderr}"
 
 
+def test_a_table_nft_refuses_in_the_drift_check_is_said_with_nft_s_reason() -> None:
+    """A confirmed record whose rules nft refuses (edited by hand): `firewall status` said
+    "cannot compute the desired table in a scratch netns:" and then only the caret line of
+    nft's message (the reason was on the line before it)."""
+    sys.path.insert(0, str(ROOT / "src"))
+    from spamtrace.actions.nftables import NftBackend
+    from spamtrace.errors import SpamtraceError
+
+    with pytest.raises(SpamtraceError) as caught:  # a throw-away netns: the host is untouched
+        NftBackend().desired_json("table inet spamtrace { chain x { type filter hook output"
+                                  " priority 0; } }")  # fmt: skip
+    message = caught.value.message
+    assert "syntax error" in message and "\n" not in message, message
+
+
 def test_bad_input(server_world: World, tmp_path: Path) -> None:
     w = server_world
     fw = Fw(w)

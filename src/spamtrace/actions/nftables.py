@@ -438,10 +438,11 @@ class NftBackend:
                 )
             except (OSError, subprocess.TimeoutExpired) as exc:
                 raise ExternalToolError(f"cannot run unshare: {exc}") from None
-        if proc.returncode != 0:
+        if proc.returncode != 0:  # nft's reason, its line and its caret line, as one line
+            reason = " ".join(proc.stderr.replace(fh.name, "the table").split())[:400]
             raise ExternalToolError(
                 "cannot compute the desired table in a scratch netns: "
-                + (proc.stderr.strip().splitlines() or ["unknown error"])[-1]
+                + (reason or "unknown error")
             )
         doc: dict[str, Any] = json.loads(proc.stdout)
         return doc

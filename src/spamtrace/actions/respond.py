@@ -112,6 +112,9 @@ class Responder:
         self._mail_queue_given = mail_queue is not None
         self.windows = ConnectWindows(MAX_INCIDENTS)
         self._done: dict[str, set[str]] = {}
+        #: the keys of ``_done`` only recorded as ``would`` (observe): made again for real
+        #: after a reload to enforce (:meth:`reconfigure`)
+        self._would: dict[str, set[str]] = {}
         #: incidents whose responses were held back (release_grace, another netns): said once
         self._graced: dict[str, None] = {}
         self._scans: dict[str, tuple[ScannedFile, ...]] = {}
@@ -135,7 +138,10 @@ class Responder:
         self._slow = _Worker("spamtrace-quarantine", self._run_one)
 
     def reconfigure(self, cfg: Config, mta: MtaIdentity) -> None:
-        """Take a new config (mode, [responses]); decisions already made stay made."""
+        """Take a new config (mode, [responses]); decisions already made stay made, but one
+        only recorded as ``would`` is made again at its incident's next attempt after a
+        switch to enforce (a spam run going on when the admin turned enforce on)."""
+        observing = not self.enforcing
         self.cfg = cfg
         self.rules = ResponseRules.from_config(
             cfg, mta_uids=mta.uids, mta_users=mta.users, mta_exes=mta.exes
@@ -149,6 +155,11 @@ class Responder:
         ):
             self._quarantine = None  # made again for the new folder
         # the block set's ports and NFLOG group change with a restart, as the engine's do
+        if observing and self.enforcing:
+            with self._lock:
+                for incident, keys in self._would.items():
+                    self._done.get(incident, set()).difference_update(keys)
+                self._would.clear()
 
     @property
     def enforcing(self) -> bool:
@@ -287,8 +298,17 @@ class Responder:
                 if self.enforcing:
                     self._slow.put(d)
                 else:
+                    self._note_would(rec.id, d.key)
                     self._record(d, ActionStatus.WOULD, describe(d), None)
         return decisions
+
+    def _note_would(self, incident: str, key: str) -> None:
+        with self._lock:
+            keys = self._would.get(incident)
+            if keys is None:
+                keys = set()
+                self._remember(self._would, incident, keys)
+            keys.add(key)
 
     @staticmethod
     def _remember(table: dict[str, Any], key: str, value: Any) -> None:
@@ -330,6 +350,7 @@ class Responder:
         for d in decisions:
             done.add(d.key)
             if not self.enforcing:
+                self._note_would(inc.id, d.key)
                 self._record(d, ActionStatus.WOULD, describe(d), None)
             elif isinstance(d, BlockUid):
                 self.execute(d)  # here and now: ~0.2 ms with libnftables; a thread hop is more

@@ -92,6 +92,12 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
+    for stream in (sys.stdout, sys.stderr):
+        # a character the output's encoding cannot show (a Latin-1 locale, an attacker's
+        # file name in CJK) is written escaped (\u65e5), as control characters are: it
+        # ended the report where it stood ("internal error: UnicodeEncodeError")
+        with contextlib.suppress(AttributeError, ValueError):
+            stream.reconfigure(errors="backslashreplace")  # type: ignore[union-attr]
     code = _main(args_list)
     if code in (ExitCode.USAGE, ExitCode.FAILURE) and _json_wanted(args_list):
         from spamtrace.render import output
@@ -100,8 +106,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         said = output.LAST_ERROR[0] if output.LAST_ERROR else ""
         said = said.removeprefix("spamtrace: ").removeprefix("error: ") or "failed (see stderr)"
         with contextlib.suppress(OSError, ValueError):
-            output.json_error(said, code)
+            output.json_error(said, code, lines=_streams_json_lines(args_list))
     return code
+
+
+#: the commands whose ``--json`` is a JSON-lines stream (one object per line), not a document
+JSON_LINES_COMMANDS = frozenset({"watch"})
+
+
+def _streams_json_lines(args: Sequence[str]) -> bool:
+    """Whether the command named in ``args`` (skipping ``--config FILE``) is a JSON-lines one."""
+    words = [a for i, a in enumerate(args)
+             if not a.startswith("-") and (i == 0 or args[i - 1] != "--config")]  # fmt: skip
+    return bool(words) and words[0] in JSON_LINES_COMMANDS
 
 
 def _json_wanted(args_list: list[str]) -> bool:

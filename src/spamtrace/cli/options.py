@@ -81,8 +81,9 @@ def _whole_number(text: str, minimum: int, too_small: str) -> int:
 
 
 def count(text: str) -> int:
-    """A count of at least 1 (``--limit``)."""
-    return _whole_number(text, 1, f"must be at least 1: {quoted(text)}")
+    """A count of at least 1 (``--limit``); one past what SQLite counts (a 64-bit integer)
+    means all of them, and is that."""
+    return min(_whole_number(text, 1, f"must be at least 1: {quoted(text)}"), 2**63 - 1)
 
 
 def jobs(text: str) -> int:

@@ -32,7 +32,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from spamtrace.errors import RuntimeFailure
+from spamtrace.errors import KernelFeatureUnavailable, RuntimeFailure
 from spamtrace.safetext import quoted
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "demo"
@@ -388,16 +388,58 @@ def remove_lab(lo: LabLayout) -> list[str]:
         removed.append(f"account {lo.user}")
     for ns in (lo.srv_ns, lo.mx_ns):
         if Path(f"/run/netns/{ns}").exists():
-            for pid in _run(["ip", "netns", "pids", ns], check=False).stdout.split():
-                with contextlib.suppress(ProcessLookupError, ValueError):
-                    os.kill(int(pid), signal.SIGKILL)
+            # SIGTERM first: the lab's daemon (left by --keep) stops cleanly and removes its
+            # tracefs instance; a SIGKILL left it recording on the host for good
+            _signal_all(_run(["ip", "netns", "pids", ns], check=False).stdout.split())
             _run(["ip", "netns", "del", ns], check=False)
             removed.append(f"netns {ns}")
+    removed += _remove_trace_instances(lo)
     if lo.path.exists() and lo.path.name.startswith("spamtrace-demo-"):
         shutil.rmtree(lo.path, ignore_errors=True)
         removed.append(f"folder {lo.path}")
     with contextlib.suppress(FileNotFoundError):
         lo.state_file.unlink()
+    return removed
+
+
+def _signal_all(pids: Sequence[str], grace: float = 10.0) -> None:
+    """SIGTERM ``pids``, then SIGKILL those still there after ``grace`` seconds."""
+    alive = []
+    for text in pids:
+        with contextlib.suppress(ProcessLookupError, ValueError):
+            os.kill(int(text), signal.SIGTERM)
+            alive.append(int(text))
+    deadline = time.monotonic() + grace
+    while alive and time.monotonic() < deadline:
+        time.sleep(0.1)
+        alive = [pid for pid in alive if Path(f"/proc/{pid}").exists() and not _zombie(pid)]
+    for pid in alive:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+
+
+def _zombie(pid: int) -> bool:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_bytes()
+    except OSError:
+        return True
+    return stat[stat.rfind(b")") + 2 :].startswith(b"Z")
+
+
+def _remove_trace_instances(lo: LabLayout) -> list[str]:
+    """The tracefs instances of the lab's watchers that are gone (a daemon killed with the
+    demo halfway): their store went with the lab, so no later watcher takes them over."""
+    from spamtrace.sources import tracefs
+
+    try:
+        root = tracefs.find_tracefs(mount_if_missing=False)
+    except KernelFeatureUnavailable:  # no tracefs here: nothing of ours in it
+        return []
+    removed = []
+    for name in tracefs.stale_instances(root, tracefs.instance_tag(str(lo.store))):
+        with contextlib.suppress(OSError):
+            tracefs.remove_instance(root / "instances" / name)
+            removed.append(f"tracefs instance {name}")
     return removed
 
 

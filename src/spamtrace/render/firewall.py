@@ -149,7 +149,10 @@ def loaded_confirmed_text(policy: dict[str, Any]) -> str:
     """What ``firewall load-confirmed`` loaded (the confirmed record), in one line."""
     import time
 
-    when = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(policy.get("confirmed_at", 0)))
+    at = policy.get("confirmed_at")
+    if at is None:  # no readable date (confirmed_policy): its rules loaded all the same
+        return f"loaded the firewall rules confirmed at an unknown time ({policy['backend']})"
+    when = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(at))
     return f"loaded the firewall rules confirmed on {when} ({policy['backend']})"
 
 

@@ -173,16 +173,17 @@ def print_error(line: str) -> None:
     print(f"<{ERR}>{text}" if to_journal(sys.stderr) else text, file=sys.stderr)
 
 
-def json_error(message: str, exit_code: int) -> None:
+def json_error(message: str, exit_code: int, *, lines: bool = False) -> None:
     """A command run with ``--json`` that failed before its document was written: stdout gets
     ``{"schema": "spamtrace.error/1", "error": ..., "exit_code": N}`` instead of nothing, so a
     fleet's ``spamtrace ... --json | jq`` reads why (the same line is on stderr). After lines
     of a JSON-lines stream (``watch --json``) it is one more line; after a whole document,
-    nothing (the document said it, and a second one would make stdout invalid JSON)."""
+    nothing (the document said it, and a second one would make stdout invalid JSON). A
+    JSON-lines command (``lines``) that failed before its first line gets it as one line too."""
     if "document" in WRITTEN:
         return
     doc = {"schema": ERROR_SCHEMA, "error": message, "exit_code": exit_code}
-    dump_json(doc, line="line" in WRITTEN)
+    dump_json(doc, line=lines or "line" in WRITTEN)
 
 
 def ellipsis(con: Console) -> str:

@@ -64,6 +64,7 @@ from spamtrace.scanner.context import (
     var_mentions,
     varcalls,
 )
+from spamtrace.scanner.interp import written_out
 from spamtrace.scanner.lexer import LONG, Lexed
 from spamtrace.scanner.rx import compile_possessive
 
@@ -2075,9 +2076,13 @@ def normalized(
     their own).
     ``has(word)``: whether ``word`` is in the code (the gate pass knows without a search)."""
     orig = lx
-    code = lx.code
     if has is None:
-        has = code.__contains__
+        has = lx.code.__contains__
+    written = written_out(lx)  # "a{$_GET['p']}" as 'a' . $_GET['p']
+    if written is not None:
+        lx = written
+        has = lx.code.__contains__
+    code = lx.code
     code, modern = _modern_calls(code, lx)
     if modern:
         lx = replace(

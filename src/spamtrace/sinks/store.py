@@ -51,6 +51,7 @@ from __future__ import annotations
 import contextlib
 import enum
 import json
+import math
 import os
 import queue
 import re
@@ -63,7 +64,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from spamtrace.errors import StoreError, UsageError
-from spamtrace.safetext import quoted, shell_quote
+from spamtrace.safetext import escape, quoted, shell_quote
 
 SCHEMA_VERSION = 4
 APPLICATION_ID = 0x53545243  # "STRC", in the SQLite header: marks the file as ours
@@ -416,7 +417,19 @@ def _validate(db: sqlite3.Connection, path: str) -> int:
         raise StoreError(
             f"store {path}: written by a newer spamtrace (schema {version} > {SCHEMA_VERSION})"
         )
+    # a table its schema version made and that is gone: writing it would stall, every record
+    # of the run waiting for a table no retry brings back
+    missing = [t for since, names in _TABLES for t in names if since <= version and t not in tables]
+    if missing:
+        why = f"its table{'s' if len(missing) > 1 else ''} {', '.join(missing)} " + (
+            "are missing" if len(missing) > 1 else "is missing"
+        )
+        raise StoreError(f"{_damaged(path, why)}; the file was left untouched")
     return version
+
+
+#: (the schema version that made them, tables) of a store
+_TABLES = ((1, ("meta", "events", "incidents", "incident_events")), (3, ("actions",)))
 
 
 def migrate(db: sqlite3.Connection, current: int) -> int:
@@ -689,10 +702,54 @@ def _loads(text: str | None, default: Any) -> Any:
         return default
 
 
+# A row is read as its columns' types say, whatever a damaged or hand-edited one holds: a
+# value of another type is none (an empty list, 0), never a reader's crash ("internal error",
+# and no incident of the store listed at all).
+def _loads_as(text: str | None, kind: type[Any]) -> Any:
+    value = _loads(text, None)
+    return value if isinstance(value, kind) else kind()
+
+
+def _texts(text: str | None, *, decode: bool = True) -> tuple[str, ...]:
+    items = [v for v in _loads_as(text, list) if isinstance(v, str)]
+    return tuple(_dec_all(items) if decode else items)
+
+
+def _word(value: object) -> str:
+    """A verdict, action or status, which spamtrace writes from its own words: escaped, for
+    one a hand (or damage) changed into terminal codes."""
+    return escape(value) if isinstance(value, str) else ""
+
+
+def _is_int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _count(value: object) -> int:
+    return value if isinstance(value, int) and not isinstance(value, bool) else 0
+
+
+def _time(value: object) -> float:
+    """A REAL column's time (or rate): 0.0 when it holds no finite number."""
+    if isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value):
+        return float(value)
+    return 0.0
+
+
+def _process(text: str | None) -> dict[str, Any]:
+    process: dict[str, Any] = _dec_all(_loads_as(text, dict))
+    for key, kind in (("parents", list), ("cmdline", list), ("scripts", list), ("notes", list)):
+        if key in process and not isinstance(process[key], kind):
+            del process[key]
+    if "parents" in process:
+        process["parents"] = [p for p in process["parents"] if isinstance(p, dict)]
+    return process
+
+
 def _incident_from_row(r: sqlite3.Row) -> IncidentRecord:
     return IncidentRecord(
         id=r["id"],
-        verdict=r["verdict"],
+        verdict=_word(r["verdict"]),
         uid=r["uid"],
         user=_dec(r["user"]),
         account=_dec(r["account"]),
@@ -700,19 +757,19 @@ def _incident_from_row(r: sqlite3.Row) -> IncidentRecord:
         home=_dec(r["home"]),
         exe=_dec(r["exe"]),
         cwd=_dec(r["cwd"]),
-        scripts=tuple(_dec_all(_loads(r["scripts"], []))),
-        cmdline=tuple(_dec_all(_loads(r["cmdline"], []))),
-        connections=int(r["connections"]),
-        blocked=int(r["blocked"]),
-        destinations=tuple(_dec_all(_loads(r["destinations"], []))),
-        pids=tuple(_loads(r["pids"], [])),
-        first_seen=float(r["first_seen"]),
-        last_seen=float(r["last_seen"]),
-        rate_per_minute=float(r["rate"]),
-        reasons=tuple(_dec_all(_loads(r["reasons"], []))),
-        methods=dict(_loads(r["methods"], {})),
-        advice=tuple(_loads(r["advice"], [])),  # lines to show as they are (escape_message)
-        process=dict(_dec_all(_loads(r["process"], {}))),
+        scripts=_texts(r["scripts"]),
+        cmdline=_texts(r["cmdline"]),
+        connections=_count(r["connections"]),
+        blocked=_count(r["blocked"]),
+        destinations=_texts(r["destinations"]),
+        pids=tuple(p for p in _loads_as(r["pids"], list) if _is_int(p)),
+        first_seen=_time(r["first_seen"]),
+        last_seen=_time(r["last_seen"]),
+        rate_per_minute=_time(r["rate"]),
+        reasons=_texts(r["reasons"]),
+        methods={k: v for k, v in _loads_as(r["methods"], dict).items() if _is_int(v)},
+        advice=_texts(r["advice"], decode=False),  # lines to show as they are (escape_message)
+        process=_process(r["process"]),
         suspect_files=_suspects(r),
         suspect_links=_suspects(r, "suspect_links"),
     )
@@ -736,7 +793,7 @@ def _event_from_row(r: sqlite3.Row) -> EventRecord:
         etype = EventType.CONNECT_ATTEMPTED
     return EventRecord(
         type=etype,
-        wall=float(r["wall"]),
+        wall=_time(r["wall"]),
         pid=r["pid"],
         start_time=r["start_time"],
         uid=r["uid"],
@@ -745,17 +802,17 @@ def _event_from_row(r: sqlite3.Row) -> EventRecord:
         account=_dec(r["account"]),
         exe=_dec(r["exe"]),
         cwd=_dec(r["cwd"]),
-        cmdline=tuple(_dec_all(_loads(r["cmdline"], []))),
-        scripts=tuple(_dec_all(_loads(r["scripts"], []))),
+        cmdline=_texts(r["cmdline"]),
+        scripts=_texts(r["scripts"]),
         local=r["local"],
         remote=r["remote"],
         verdict=r["verdict"],
-        reasons=tuple(_dec_all(_loads(r["reasons"], []))),
+        reasons=_texts(r["reasons"]),
         method=r["method"],
         blocked=bool(r["blocked"]),
         incident_id=r["incident_id"],
         source=r["source"],
-        details=dict(_dec_all(_loads(r["details"], {}))),
+        details=_dec_all(_loads_as(r["details"], dict)),
         id=int(r["id"]),
     )
 
@@ -790,7 +847,7 @@ def _retention_reference(db: sqlite3.Connection) -> float | None:
     by age, else the newest record (None: an empty store, nothing to delete)."""
     row = db.execute("SELECT value FROM meta WHERE key = 'retention_at'").fetchone()
     with contextlib.suppress(TypeError, ValueError):
-        if row is not None:
+        if row is not None and 0.0 <= float(row[0]) < _YEAR_10000:  # a mark that is a time
             return float(row[0])
     events = db.execute("SELECT max(wall) FROM events").fetchone()[0]
     incidents = db.execute("SELECT max(last_seen) FROM incidents").fetchone()[0]
@@ -798,8 +855,14 @@ def _retention_reference(db: sqlite3.Connection) -> float | None:
     return max(known) if known else None
 
 
+_YEAR_10000 = 253402300800.0  # epoch seconds: past it, no clock wrote the value
+
+
 def _day(t: float) -> str:
-    return time.strftime("%Y-%m-%d %H:%M", time.gmtime(t)) + " UTC"
+    try:
+        return time.strftime("%Y-%m-%d %H:%M", time.gmtime(t)) + " UTC"
+    except (OverflowError, OSError, ValueError):  # a damaged row's time: no day
+        return f"{t!r} (no date)"
 
 
 class Store:
@@ -1215,9 +1278,10 @@ def insert_action(db: sqlite3.Connection, a: ActionRecord) -> None:
 
 def _action_from_row(r: sqlite3.Row) -> ActionRecord:
     return ActionRecord(
-        incident_id=r["incident_id"], action=r["action"], status=r["status"], at=float(r["at"]),
+        incident_id=r["incident_id"], action=_word(r["action"]), status=_word(r["status"]),
+        at=_time(r["at"]),
         detail=_dec(r["detail"]) or "", undo=r["undo"], uid=r["uid"], target=_dec(r["target"]),
-        data=dict(_dec_all(_loads(r["data"], {}))), undone_at=r["undone_at"], id=int(r["id"]),
+        data=_dec_all(_loads_as(r["data"], dict)), undone_at=r["undone_at"], id=int(r["id"]),
     )  # fmt: skip
 
 

@@ -278,3 +278,17 @@ def test_audit_fix_says_where_its_backups_go() -> None:
     parsers = dict(_parsers(cli_main.build_parser()))
     fix = next(a for a in parsers["spamtrace audit"]._actions if "--fix" in a.option_strings)
     assert f"back up (under {folder})" in " ".join(str(fix.help).split())
+
+
+def test_a_limit_past_what_sqlite_counts_is_no_limit(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # `incidents --limit 99999999999999999999` was "internal error: OverflowError: Python int
+    # too large to convert to SQLite INTEGER", exit 3: a count that large means "all of them"
+    from spamtrace.sinks.store import Store
+
+    db = str(tmp_path / "s.db")
+    Store(db).close()
+    assert cli_main.main(["incidents", "--db", db, "--since", "all", "--limit", "9" * 20]) == 0
+    out, err = capsys.readouterr()
+    assert "no incidents" in out and err == ""

@@ -415,6 +415,32 @@ def test_no_error_document_without_json_or_after_a_command_s_own(tmp_path: Path)
     assert json.loads(proc.stdout)["schema"] == "spamtrace.config-check/1"
 
 
+def test_watch_json_that_fails_before_its_first_line_says_why_in_one_line() -> None:
+    """`watch --json` is one JSON object per line; when it failed before its first line (a
+    bad flag, a damaged store, no tracepoint) its error document came pretty-printed over
+    five lines, and a JSON-lines reader (`while read line`, a log shipper) choked on `{`."""
+    proc = run_cli("watch", "--json", "--duration", "0")
+    assert proc.returncode == 2
+    (line,) = proc.stdout.splitlines()
+    assert json.loads(line)["schema"] == "spamtrace.error/1"
+    proc = run_cli("incidents", "--json", "--limit", "0")  # a document: pretty, as before
+    assert proc.returncode == 2 and proc.stdout.startswith("{\n")
+
+
+def test_a_name_the_terminal_s_encoding_cannot_show_is_escaped_not_fatal(tmp_path: Path) -> None:
+    """Under a non-UTF-8 encoding (a Latin-1 locale, PYTHONIOENCODING=ascii) a file name
+    with characters it cannot show ended the report where it stood: "internal error:
+    UnicodeEncodeError", exit 3, the files after it never listed. A site's attacker names a
+    file so. Such a character is written escaped (\\u65e5), as control characters are."""
+    body = '<?php eval(base64_decode($_POST["x"])); ?>\n'
+    (tmp_path / "日本.php").write_text(body)
+    (tmp_path / "zz.php").write_text(body)
+    proc = run_cli("scan", str(tmp_path), env={"PYTHONIOENCODING": "ascii"})
+    assert proc.returncode == 1, proc.stderr
+    assert "\\u65e5\\u672c.php" in proc.stdout and "zz.php" in proc.stdout
+    assert "internal error" not in proc.stderr
+
+
 def test_an_error_after_json_lines_is_one_more_line(capsys: pytest.CaptureFixture[str]) -> None:
     from spamtrace.render import output
 

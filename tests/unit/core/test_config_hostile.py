@@ -38,6 +38,17 @@ def test_fifo_in_drop_in_dir_is_refused(tmp_path: Path) -> None:
         config.load(None, tmp_path, environ={})
 
 
+def test_a_file_where_the_drop_in_folder_goes_is_refused_not_skipped(tmp_path: Path) -> None:
+    # `/etc/spamtrace/spamtrace.d` written as a file (the docs misread: the settings put in
+    # it) was skipped in silence: `config check` said "config ok: every value is a built-in
+    # default", and its mode = "enforce" did nothing
+    drop = tmp_path / "spamtrace.d"
+    drop.write_text('mode = "enforce"\n')
+    with pytest.raises(ConfigError, match=r"spamtrace\.d: not a folder"):
+        config.load(None, drop, environ={})
+    config.load(None, tmp_path / "none", environ={})  # no drop-in folder at all: fine
+
+
 def test_device_is_refused_not_read() -> None:
     one_line_exit_2(run_cli("--config", "/dev/zero", "config", "check"), "a character device")
 

@@ -489,3 +489,24 @@ def test_an_apply_kept_at_once_after_a_rollback_is_not_called_rolled_back(
     )  # fmt: skip
     assert transaction.confirmed_policy(tmp_path) is not None
     assert transaction.last_rollback(tmp_path) is None
+
+
+@pytest.mark.parametrize("when", ["x", float("nan"), float("inf"), 1e300, -1e300, True, [1]])
+def test_confirmed_rules_with_an_unreadable_date_still_load_and_say_so(
+    tmp_path: Path, when: object
+) -> None:
+    # a hand-edited confirmed.json whose confirmed_at was no date: the boot unit loaded the
+    # rules, then `firewall load-confirmed` died on the date ("internal error: TypeError",
+    # exit 3: the unit failed though the rules were in) and --json could print NaN
+    from spamtrace.render.firewall import loaded_confirmed_text
+
+    backend = FakeBackend(tmp_path)
+    record = {"backend": "nft", "previous": "table inet spamtrace {}", "confirmed_at": when}
+    (tmp_path / transaction.CONFIRMED).write_text(json.dumps(record))
+    policy = transaction.load_confirmed(tmp_path, lambda _: backend)
+    assert policy is not None and backend.restored
+    assert policy["confirmed_at"] is None
+    assert loaded_confirmed_text(policy) == (
+        "loaded the firewall rules confirmed at an unknown time (nft)"
+    )
+    json.dumps(policy, allow_nan=False)

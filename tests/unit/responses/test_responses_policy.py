@@ -396,6 +396,39 @@ def test_a_reload_switches_observe_to_enforce_for_the_next_decisions() -> None:
     assert blocker.blocked == [(1001, 3600)]
 
 
+def test_an_open_incident_decided_in_observe_is_acted_on_after_a_reload_to_enforce() -> None:
+    """An admin saw a spam run's incident in observe mode ("block-uid would"), set mode =
+    enforce and reloaded: the sender went on unblocked for as long as it sent (72 connects in
+    the tour's 10 s), since its incident's decisions counted as made. A decision only
+    recorded as `would` is made again, for real, at the incident's next attempt."""
+    from spamtrace.service.bus import AttemptRecorded, ConfigReloaded
+    from spamtrace.service.responses import ResponsesSubscriber
+    from spamtrace.sinks.records import event_record, incident_record
+
+    engine = FakeEngine()
+    blocker = FakeBlocker()
+    responder = Responder(cfg(), MTA, blocker=blocker)  # type: ignore[arg-type]
+    sub = ResponsesSubscriber(engine, cfg(), responder)  # type: ignore[arg-type]
+    t = IncidentTracker()
+    a1 = attempt(100.0)
+    i1 = t.add(a1).incident
+    sub.handle(AttemptRecorded(a1, event_record(a1, i1.id), incident_record(i1, a1), True))
+    sub.handle(ConfigReloaded(True, None, cfg(mode="enforce"), (), 101.0))
+    a2 = attempt(102.0)
+    i2 = t.add(a2).incident
+    assert i2.id == i1.id  # the same spam run, still going
+    sub.handle(AttemptRecorded(a2, event_record(a2, i2.id), incident_record(i2, a2), True))
+    a3 = attempt(103.0)
+    i3 = t.add(a3).incident
+    sub.handle(AttemptRecorded(a3, event_record(a3, i3.id), incident_record(i3, a3), True))
+    sub.responder.close(5.0)
+    sys.setswitchinterval(0.005)
+    blocks = [m.action.status for m in engine.posted
+              if hasattr(m, "action") and m.action.action == "block-uid"]  # fmt: skip
+    assert blocks == ["would", "done"]  # done once, not at every attempt after the reload
+    assert blocker.blocked == [(1001, 3600)]
+
+
 # ---------------------------------------------------------------------------- a flushed set
 class FlushableSet:
     """``blocked_uids`` as the kernel keeps it: ``flush()`` is `nft flush ruleset`."""

@@ -3,6 +3,7 @@ odd ids and ranges given by the user."""
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import subprocess
 import sys
@@ -256,3 +257,79 @@ def test_a_new_store_is_readable_by_root_only(tmp_path: Path) -> None:
     for name in ("spamtrace.db", "spamtrace.db-wal", "spamtrace.db-shm"):
         if (tmp_path / name).exists():
             assert (tmp_path / name).stat().st_mode & 0o077 == 0, name
+
+
+@pytest.mark.parametrize("table", ["incidents", "events", "actions"])
+def test_a_store_missing_one_of_its_tables_is_damaged_at_open(tmp_path: Path, table: str) -> None:
+    """A store whose schema lost a table (a damaged page, a hand-made `DROP`): `watch` started
+    on it, said "writing stalled ... retrying until it succeeds" and at its exit "9 event(s)
+    not stored": every record of the run was lost. It is damaged, said at open, untouched."""
+    path = str(tmp_path / "s.db")
+    Store(path).close()
+    with sqlite3.connect(path) as db:
+        db.execute(f"DROP TABLE {table}")
+    before = (tmp_path / "s.db").read_bytes()
+    with pytest.raises(StoreError, match=rf"damaged \(its table {table} is missing\).*untouched"):
+        Store(path)
+    with pytest.raises(StoreError, match="damaged"):
+        StoreReader(path)
+    assert (tmp_path / "s.db").read_bytes() == before
+
+
+@pytest.mark.parametrize("value", ["nan", "-1e30", "1e300", "inf"])
+def test_a_damaged_retention_mark_is_read_as_none(tmp_path: Path, value: str) -> None:
+    """`meta.retention_at` read as a float whatever it held: NaN or a time before any clock
+    made the retention pass refuse, then die naming the day ("internal error: ValueError:
+    Invalid value NaN", exit 3 at every start of watch and the daemon). A mark that is no
+    time is none: the newest record is the reference, as on a store without one."""
+    path = str(tmp_path / "s.db")
+    s = Store(path)
+    assert s.submit(ev(time.time()), inc(1, time.time()))
+    s.close()
+    with sqlite3.connect(path) as db:
+        db.execute("UPDATE meta SET value = ? WHERE key = 'retention_at'", (value,))
+    warnings: list[str] = []
+    Store(path, warn=warnings.append).close()
+    assert warnings == []
+    with StoreReader(path) as reader:
+        assert len(reader.incidents(since=0.0)) == 1
+
+
+@pytest.mark.parametrize(
+    ("table", "column", "value"),
+    [
+        ("incidents", "scripts", "[1, 2]"), ("incidents", "cmdline", "5"),
+        ("incidents", "destinations", "null"), ("incidents", "reasons", "7"),
+        ("incidents", "advice", "[null]"), ("incidents", "process", '{"parents": 5}'),
+        ("incidents", "first_seen", "x"), ("incidents", "rate", "abc"),
+        ("incidents", "connections", "many"), ("actions", "at", "x"), ("events", "wall", "x"),
+        ("events", "details", "[1]"), ("events", "scripts", "5"),
+        ("incidents", "verdict", "weird\x1b[2J"), ("actions", "action", "\x1b]0;x\x07block"),
+    ],
+)  # fmt: skip
+def test_a_damaged_row_is_read_as_its_types_say(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], table: str, column: str, value: str
+) -> None:
+    """One value of a row of another type than its column's (a damaged or hand-edited
+    store): `incidents` and `incident ID` died on it ("internal error: TypeError: 'int'
+    object is not iterable", exit 3) and listed nothing of the store. The value is none."""
+    from spamtrace.cli.main import main
+
+    path = str(tmp_path / "s.db")
+    s = Store(path)
+    assert s.submit(ev(time.time()), inc(1, time.time()))
+    s.close()
+    with sqlite3.connect(path) as db:
+        db.execute(
+            "INSERT INTO actions (incident_id, action, status, at, detail, uid, target, data) "
+            "VALUES ('inc-1', 'block-uid', 'would', 1000.0, 'block uid 1001', 1001, '1001', '{}')"
+        )
+        db.execute(f"UPDATE {table} SET {column} = ?", (value,))
+    for argv in (["incidents", "--since", "all"], ["incidents", "--since", "all", "--json"],
+                 ["incident", "inc-1"], ["incident", "inc-1", "--json"]):  # fmt: skip
+        code = main([*argv, "--db", path])
+        out, err = capsys.readouterr()
+        assert code in (ExitCode.CLEAN, ExitCode.FOUND) and err == "", (argv, err)
+        assert "\x1b" not in out
+        if "--json" in argv:
+            json.loads(out)

@@ -344,7 +344,14 @@ def confirmed_policy(state: Path) -> dict[str, Any] | None:
             "can be neither loaded nor compared with: run `spamtrace firewall apply`, then "
             "`spamtrace firewall confirm`, to confirm rules again"
         )
+    when = doc.get("confirmed_at")
+    if not (isinstance(when, int | float) and not isinstance(when, bool)
+            and 0 <= when < _YEAR_10000):  # the rules load; the date is unknown  # fmt: skip
+        doc["confirmed_at"] = None
     return doc
+
+
+_YEAR_10000 = 253402300800.0  # epoch seconds: a date past it is none a clock wrote
 
 
 def recorded_backend(state: Path) -> str | None:

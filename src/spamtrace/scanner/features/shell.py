@@ -71,7 +71,6 @@ from spamtrace.scanner.lexer import STR_MARK
 from spamtrace.scanner.rules import Rule
 from spamtrace.scanner.taint import (
     REQ_RE,
-    SERVER_SET_KEYS,
     assignment_before,
     encoded_argument,
     posted,
@@ -117,55 +116,13 @@ def _exec_request_input_hit(
             if (program is not None) != holes:
                 continue
             return _hole_hit(ctx, m.start(), ctx.excerpt_code(m.start(), m.end()), program)
-    return _request_interpolated_command(ctx, holes, signed)
+    return None
 
 
 def _hole_hit(ctx: Ctx, start: int, text: str, program: bytes | None) -> Hit:
     if program is not None:
         text = f"arguments of {program.decode('ascii', 'replace')}: {text}"
     return Hit(ctx.line_of_code(start), text)
-
-
-# a superglobal's element written into a double-quoted string or heredoc, where PHP puts its
-# value: "ls $_GET[d]", "ls {$_POST['d']}" (the key, if any, is group 2); a "$" after a
-# backslash is a plain dollar sign
-_INTERPOLATED_REQUEST = re.compile(
-    rb"(?<!\\)\$_(get|post|request|cookie|files|server|env)\s*\[\s*['\"]?([\w\-]*)"
-)
-
-
-def _request_interpolated_command(
-    ctx: Ctx, holes: bool = False, signed: bool = False
-) -> Hit | None:
-    """A command call whose double-quoted string argument carries a request value
-    (``shell_exec("ls {$_GET['d']}")``): the rule's pattern, which reads the code with its
-    strings set apart, does not see it. A value the server sets (``{$_SERVER['DOCUMENT_ROOT']}``,
-    :data:`taint.SERVER_SET_KEYS`) is no request input. ``holes``: as in
-    :func:`_exec_request_input_hit`."""
-    kinds = ctx.lx.kinds
-    if "dq" not in kinds and "heredoc" not in kinds:
-        return None
-    for start, args in calls_to(ctx, EXEC_NAMES_B, 40):
-        for p in itertools.islice(PLACEHOLDER.finditer(args[:600]), 20):
-            idx = int(p.group(1))
-            if idx >= len(kinds) or kinds[idx] not in ("dq", "heredoc"):
-                continue
-            raw = ctx.lx.raw_strings[idx]
-            if raw.find(b"$_") < 0:
-                continue
-            for m in itertools.islice(_INTERPOLATED_REQUEST.finditer(raw.lower()), 10):
-                if m.group(1) in (b"server", b"env") and m.group(2) in SERVER_SET_KEYS:
-                    continue
-                gated = site_session_gated(ctx, start)
-                if signed or gated:
-                    if signed and gated:
-                        return Hit(ctx.line_of_code(start), excerpt(raw))
-                    break
-                program = hole_program(ctx, start)
-                if (program is not None) != holes:
-                    break
-                return _hole_hit(ctx, start, excerpt(raw), program)
-    return None
 
 
 _COMMAND_OF_THE_VISITOR = ("shell.exec-request-input", "shell.exec-tainted")

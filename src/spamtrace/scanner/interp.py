@@ -1,0 +1,325 @@
+"""Double-quoted strings and heredocs with variables in them, written as the concatenations
+PHP evaluates them as: ``"a{$_GET['p']}b"`` reads ``'a' . $_GET['p'] . 'b'``.
+
+The lexer sets every literal apart (``code`` holds a placeholder for it), so a request value
+written inside a string (``include "$_GET[p]";``, ``eval("{$_POST['x']}")``) is invisible to
+a rule that reads the code. :func:`written_out` gives the code with each such string replaced
+by its pieces: the literal text as new single-quoted literals, the variables as code
+(lower-cased, as the lexed code is), in PHP's syntaxes:
+
+- simple: ``$name``, ``$name[key]`` (an unquoted key is a string, ``$_GET[p]`` is
+  ``$_GET['p']``; a number or a variable as itself), ``$name->prop``;
+- ``${name}``, ``${name[expr]}`` (``$name``, ``$name[expr]``), ``${expr}`` (a variable
+  variable, as written);
+- complex: ``{$expr}``, the expression as code (its own quoted literals as literals).
+
+A ``$`` after a backslash is the character itself; a nowdoc or a single-quoted string holds
+no variable; a string whose syntax is not one of these (an unclosed ``{$``, a nested
+double-quoted string with a variable of its own) is left as it is. The pieces are glued by
+``.`` and put in parentheses where an operator next to the string binds tighter than ``.``.
+No line break is added: the code's lines stay those of the file.
+"""
+
+from __future__ import annotations
+
+import bisect
+import itertools
+import re
+
+from spamtrace.scanner.lexer import LONG, Lexed, _unescape_dq, _unescape_sq
+
+MAX_STRINGS = 2000  # strings written out per file, at most
+MAX_MATCHES = 20_000  # places of a request value in the literals looked at per file
+MAX_PIECES = 200  # variables in one string: more and it is left as it is
+MAX_FILE_PIECES = 10_000  # pieces written per file, at most (then the strings stay as written)
+MAX_RAW = 65_536  # a string longer than this is left as it is
+MAX_EXPR = 400  # the expression of a "{$...}" or "${...}", at most
+
+_NAME = rb"[a-zA-Z_\x80-\xff][a-zA-Z0-9_\x80-\xff]*"
+_SIMPLE = re.compile(rb"\$(" + _NAME + rb")")
+_SIMPLE_KEY = re.compile(
+    rb"\[(?:(" + _NAME + rb")|(-?[0-9]+)|\$(" + _NAME + rb"))\]"
+)
+_SIMPLE_PROP = re.compile(rb"->(" + _NAME + rb")")
+_BARE_NAME = re.compile(_NAME + rb"\Z")
+_NAME_OPEN = re.compile(rb"(" + _NAME + rb")\[")
+_DOLLAR_OR_BRACE = re.compile(rb"[\\${]")
+# a byte before or after the string that binds no tighter than "." (an argument, an
+# assignment, a comparison, a keyword such as include or echo): no parentheses needed
+_SAFE_BEFORE = frozenset(b"(,=.;{}[?:<>&|\n \t") | frozenset(b"abcdefghijklmnopqrstuvwxyz_")
+_SAFE_AFTER = frozenset(b"),;.]?:}=!<>&|")
+
+
+class _Unwritable(Exception):
+    """The string is not written out (a syntax this reader does not follow)."""
+
+
+def _code_expr(expr: bytes, added: _Added) -> bytes:
+    """The code of an expression inside ``{$...}`` or ``${...}``: lower-cased, its quoted
+    literals as new placeholders (their values appended to ``added`` as single-quoted
+    bodies), line breaks as spaces."""
+    out: list[bytes] = []
+    i = 0
+    n = len(expr)
+    while i < n:
+        c = expr[i]
+        if c in (39, 34):  # ' or "
+            j = i + 1
+            while j < n and expr[j] != c:
+                j += 2 if expr[j] == 92 else 1
+            if j >= n:
+                raise _Unwritable
+            body = expr[i + 1 : j]
+            if c == 34:
+                if b"$" in body:
+                    raise _Unwritable
+                value = _unescape_dq(body)[0]
+            else:
+                value = _unescape_sq(body)
+            out.append(_placeholder(value, added))
+            i = j + 1
+        elif c == 92:  # a backslash outside a literal: a namespace, an escaped quote
+            raise _Unwritable
+        else:
+            j = i
+            while j < n and expr[j] not in (39, 34, 92):
+                j += 1
+            out.append(expr[i:j].lower().replace(b"\n", b" ").replace(b"\r", b" "))
+            i = j
+    return b"".join(out)
+
+
+class _Added(list[bytes]):
+    """The single-quoted bodies of the new literals, numbered from ``base`` on."""
+
+    def __init__(self, base: int) -> None:
+        super().__init__()
+        self.base = base
+
+
+def _placeholder(value: bytes, added: _Added) -> bytes:
+    """A new literal of ``value`` (its single-quoted body appended to ``added``), as its
+    placeholder."""
+    added.append(value.replace(b"\\", b"\\\\").replace(b"'", b"\\'"))
+    return b"\x01%d\x01" % (added.base + len(added) - 1)
+
+
+def _closing(raw: bytes, start: int) -> int:
+    """The offset of the "}" that closes the "{" before ``start`` (quoted literals and
+    nested braces skipped), or -1 within :data:`MAX_EXPR` bytes."""
+    depth = 1
+    i = start
+    end = min(len(raw), start + MAX_EXPR)
+    while i < end:
+        c = raw[i]
+        if c in (39, 34):
+            i += 1
+            while i < end and raw[i] != c:
+                i += 2 if raw[i] == 92 else 1
+        elif c == 123:
+            depth += 1
+        elif c == 125:
+            depth -= 1
+            if not depth:
+                return i
+        i += 1
+    return -1
+
+
+def _pieces(raw: bytes, added: _Added) -> list[bytes]:
+    """The pieces of a double-quoted body (``raw`` as written): each a placeholder of a new
+    literal or the code of a variable, in order."""
+    pieces: list[bytes] = []
+    text_start = 0
+    i = 0
+    n = len(raw)
+
+    def flush(end: int) -> None:
+        if end > text_start:
+            pieces.append(_placeholder(_unescape_dq(raw[text_start:end])[0], added))
+
+    while True:
+        m = _DOLLAR_OR_BRACE.search(raw, i)
+        if m is None:
+            break
+        i = m.start()
+        c = raw[i]
+        if c == 92:  # an escape: the next byte is part of it ("\$" is a dollar sign)
+            i += 2
+            continue
+        if c == 123:  # "{": complex syntax only when "$" follows at once
+            if raw[i + 1 : i + 2] != b"$":
+                i += 1
+                continue
+            close = _closing(raw, i + 1)
+            if close < 0:
+                raise _Unwritable
+            flush(i)
+            pieces.append(_code_expr(raw[i + 1 : close], added))
+            i = text_start = close + 1
+        elif raw[i + 1 : i + 2] == b"{":  # "${"
+            close = _closing(raw, i + 2)
+            if close < 0:
+                raise _Unwritable
+            flush(i)
+            inner = raw[i + 2 : close]
+            if _BARE_NAME.match(inner):
+                pieces.append(b"$" + inner.lower())
+            else:
+                head = _NAME_OPEN.match(inner)
+                if head is not None and inner.endswith(b"]"):
+                    pieces.append(b"$" + head.group(1).lower() + b"[" +
+                                  _code_expr(inner[head.end() : -1], added) + b"]")
+                else:
+                    pieces.append(b"${" + _code_expr(inner, added) + b"}")
+            i = text_start = close + 1
+        else:
+            v = _SIMPLE.match(raw, i)
+            if v is None:  # a "$" before no name: the character
+                i += 1
+                continue
+            flush(i)
+            var = b"$" + v.group(1).lower()
+            end = v.end()
+            if raw[end : end + 1] == b"[":
+                k = _SIMPLE_KEY.match(raw, end)
+                if k is None:
+                    raise _Unwritable  # PHP refuses the file: nothing to read
+                if k.group(1) is not None:
+                    var += b"[" + _placeholder(k.group(1), added) + b"]"
+                elif k.group(2) is not None:
+                    var += b"[" + k.group(2) + b"]"
+                else:
+                    var += b"[$" + k.group(3).lower() + b"]"
+                end = k.end()
+            elif raw[end : end + 2] == b"->":
+                p = _SIMPLE_PROP.match(raw, end)
+                if p is not None:
+                    var += b"->" + p.group(1).lower()
+                    end = p.end()
+            pieces.append(var)
+            i = text_start = end
+        if len(pieces) > 2 * MAX_PIECES:
+            raise _Unwritable
+    flush(n)
+    return pieces
+
+
+_INTERPOLATING_KINDS = frozenset({"dq", "heredoc"})
+
+
+def _interpolating(lx: Lexed) -> list[int]:
+    """The indexes, in order, of the double-quoted literals and heredocs that have a request
+    value in them (at most :data:`MAX_STRINGS`, found among the first :data:`MAX_MATCHES`
+    places where any literal holds one: one search over the literals joined)."""
+    kinds = lx.kinds
+    if "dq" not in kinds and "heredoc" not in kinds:
+        return []
+    raws = lx.raw_strings
+    # the double-quoted literals and heredocs, picked without a Python step per literal
+    dq = list(itertools.compress(itertools.count(), map(_INTERPOLATING_KINDS.__contains__, kinds)))
+    bodies = list(map(raws.__getitem__, dq))
+    joined = b"\x00".join(bodies)
+    if joined.find(b"$") < 0:
+        return []
+    starts = list(itertools.accumulate(map((1).__add__, map(len, bodies)), initial=0))
+    found: list[int] = []
+    last = -1
+    for m in itertools.islice(_REQUEST_VALUE.finditer(joined), MAX_MATCHES):
+        at = bisect.bisect_right(starts, m.start()) - 1
+        if at == last or _escaped(joined, m.start()) or len(bodies[at]) > MAX_RAW:
+            continue
+        last = at
+        found.append(dq[at])
+        if len(found) >= MAX_STRINGS:
+            break
+    return found
+
+
+# a request value PHP puts in the string: a superglobal ("$_GET[p]", "{$_POST['x']}",
+# "${_COOKIE['k']}", "{$GLOBALS['_GET']['x']}"), a framework's request object
+# ("{$request->input('p')}"); a "$" after an odd number of backslashes is text ("\$_GET"),
+# :func:`_escaped` (the pattern starts with "$": the regex engine finds it fast)
+_REQUEST_VALUE = re.compile(
+    rb"\$\{?(?:(?:_(?:get|post|request|cookie|files|server|env|session)|globals)"
+    rb"(?![a-z0-9_\x80-\xff])|request->)",
+    re.IGNORECASE,
+)
+
+
+def _escaped(text: bytes, at: int) -> bool:
+    """Whether the byte at ``at`` stands after an odd number of backslashes (counted a
+    slice at a time: a run of megabytes of them is one strip per slice)."""
+    run = 0
+    end = at
+    step = 64
+    while end > 0:
+        chunk = text[max(0, end - step) : end]
+        kept = len(chunk.rstrip(b"\\"))
+        run += len(chunk) - kept
+        if kept:
+            break
+        end -= len(chunk)
+        step *= 4
+    return run % 2 == 1
+
+
+def written_out(lx: Lexed) -> Lexed | None:
+    """``lx`` with each double-quoted string and heredoc that has a variable in it written as
+    the concatenation of its pieces (see the module's doc), or None where there is none."""
+    idxs = _interpolating(lx)
+    if not idxs:
+        return None
+    code = lx.code
+    base = len(lx.raw_strings)
+    added = _Added(base)
+    out: list[bytes] = []
+    last = 0
+    pos = 0
+    budget = MAX_FILE_PIECES
+    for idx in idxs:
+        mark = b"\x01%d\x01" % idx
+        at = code.find(mark, pos)
+        if at < 0:
+            at = code.find(mark)  # the placeholders stand in the order of the literals
+            if at < last:
+                continue
+        end = at + len(mark)
+        pos = end
+        keep = len(added)
+        try:
+            pieces = _pieces(lx.raw_strings[idx], added)
+        except _Unwritable:
+            del added[keep:]
+            continue
+        budget -= len(pieces)
+        if not pieces or budget < 0:
+            del added[keep:]
+            if budget < 0:
+                break
+            continue
+        text = b" . ".join(pieces)
+        if len(pieces) > 1:
+            before = code[max(0, at - 40) : at].rstrip(b" \t")[-1:]
+            after = code[end : end + 40].lstrip(b" \t")[:1]
+            if (before and before[0] not in _SAFE_BEFORE) or (
+                after and after[0] not in _SAFE_AFTER
+            ):
+                text = b"(" + text + b")"
+        out.append(code[last:at])
+        out.append(text)
+        last = end
+    if not out:
+        return None
+    out.append(code[last:])
+    new = list(added)
+    return Lexed(
+        code=b"".join(out),
+        raw_strings=lx.raw_strings + new,
+        kinds=lx.kinds + ["sq"] * len(new),
+        long=lx.long + [base + i for i, a in enumerate(new) if len(a) >= LONG],
+        escaped=lx.escaped,
+        html=lx.html,
+        comments_bytes=lx.comments_bytes,
+        php_regions=lx.php_regions,
+    )

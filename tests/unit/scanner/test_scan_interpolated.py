@@ -1,0 +1,186 @@
+"""A request value written inside a double-quoted string or heredoc is read by every rule:
+the rewritten view (``fold.normalized``) writes such a string as the concatenation PHP
+evaluates it as (``"a{$_GET['p']}b"`` as ``'a' . $_GET['p'] . 'b'``). Samples written for
+these tests."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scanner_helpers import analyze_bytes, rule_ids
+
+from spamtrace.scanner.fold import normalized
+from spamtrace.scanner.interp import MAX_STRINGS, written_out
+from spamtrace.scanner.lexer import lex
+
+
+def _shown(data: bytes) -> bytes | None:
+    """The code of the written-out view, each placeholder shown as its value in quotes."""
+    lx = lex(data)
+    view = written_out(lx)
+    if view is None:
+        return None
+    return re.sub(
+        rb"\x01(\d+)\x01",
+        lambda m: b"'" + view.value(int(m.group(1))) + b"'",
+        view.code,
+    ).lstrip(b"; ").rstrip(b"\n")
+
+
+# ------------------------------------------------------------------ the writing itself
+@pytest.mark.parametrize(
+    ("php", "shown"),
+    [
+        (b"include(\"{$_GET['p']}.php\");", b"include($_get['p'] . '.php');"),
+        (b'include "$_GET[p]";', b"include $_get['p'];"),
+        (b"require(\"uploads/{$_REQUEST['f']}\");", b"require('uploads/' . $_request['f']);"),
+        (b'eval("$_POST[x]");', b"eval($_post['x']);"),
+        (b'f("${_COOKIE[\'k\']} x");', b"f($_cookie['k'] . ' x');"),
+        (
+            b'f("$_GET[0]|$_GET[-1]|$_GET[$k]");',
+            b"f($_get[0] . '|' . $_get[-1] . '|' . $_get[$k]);",
+        ),
+        (b'f("{$_GET[\'a\']}$x->y->z ${w}");', b"f($_get['a'] . $x->y . '->z ' . $w);"),
+        (b'f("{$GLOBALS[\'_POST\'][\'c\']}");', b"f($globals['_POST']['c']);"),
+        (b'f("{$request->input(\'c\')}");', b"f($request->input('c'));"),
+        # an escaped "$" is a dollar sign, text; the string with a request value is written out
+        (b'f("\\$_GET[p] {$_GET[\'q\']}");', b"f('$_GET[p] ' . $_get['q']);"),
+        # an operator that binds tighter than "." keeps the pieces together
+        (b'$a = !"x$_GET[a]";', b"$a = !('x' . $_get['a']);"),
+        (b'$a = "x$_GET[a]"[0];', b"$a = ('x' . $_get['a'])[0];"),
+    ],
+)
+def test_a_string_with_a_request_value_is_written_as_its_concatenation(
+    php: bytes, shown: bytes
+) -> None:
+    assert _shown(b"<?php " + php) == shown
+
+
+def test_a_heredoc_is_written_out_and_the_lines_stay() -> None:
+    data = b"<?php\ninclude <<<EOT\n/tmp/{$_COOKIE['m']}.php\nEOT;\n$after = 1;\n"
+    lx = lex(data)
+    view = written_out(lx)
+    assert view is not None
+    assert view.code.count(b"\n") == lx.code.count(b"\n")
+    assert b"'/tmp/' . $_cookie['m'] . '.php'" in (_shown(data) or b"")
+    line = b"$after = 1;"
+    assert view.code.split(b"\n").index(line) == lx.code.split(b"\n").index(line)
+
+
+@pytest.mark.parametrize(
+    "php",
+    [
+        b"include 'pages/$_GET[p].php';",  # single quotes hold no variable
+        b"$t = <<<'TXT'\ninclude(\"{$_GET['p']}.php\");\nTXT;\n",  # nor does a nowdoc
+        b'include "lang/\\$_GET[p].php";',  # an escaped "$" is text
+        b'echo "{$row[\'name\']} {$dir}/header.php $user->name";',  # no request value in it
+        b'f("{$_GET[\'p\']");',  # an unclosed "{$": not PHP, left as it is
+    ],
+)
+def test_strings_without_a_request_value_are_left_as_they_are(php: bytes) -> None:
+    assert _shown(b"<?php " + php) is None
+
+
+def test_the_number_of_strings_written_out_is_bounded() -> None:
+    data = b"<?php\n" + b"".join(b'f("a$_GET[%d]");\n' % i for i in range(MAX_STRINGS + 50))
+    view = written_out(lex(data))
+    assert view is not None
+    assert view.code.count(b"$_get[") == MAX_STRINGS
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.binary(max_size=120).map(lambda b: bytes(b).translate(
+    bytes.maketrans(bytes(range(256)), (b"${}[]'\"\\-> _aGET0\n" * 20)[:256])
+)))
+def test_any_string_text_is_written_out_or_left_without_error(body: bytes) -> None:
+    data = b'<?php f("$_GET[a]' + body.replace(b'"', b"") + b'");\n'
+    lx = lex(data)
+    view = normalized(lx)
+    if view is not None:
+        assert view.code.count(b"\n") == lx.code.count(b"\n")
+
+
+# ------------------------------------------------------------------ what the rules then see
+# a backdoor with the request value written in the string, and the same with "." glue: the
+# rules judge both alike
+PAIRS = [
+    (b"<?php include(\"{$_GET['p']}.php\");\n", b"<?php include($_GET['p'] . '.php');\n"),
+    (b'<?php include "$_GET[p]";\n', b"<?php include $_GET['p'];\n"),
+    (
+        b"<?php\ninclude <<<EOT\n{$_COOKIE['m']}\nEOT;\n",
+        b"<?php\ninclude $_COOKIE['m'];\n",
+    ),
+    (
+        b"<?php require(\"uploads/{$_REQUEST['f']}\");\n",
+        b"<?php require('uploads/' . $_REQUEST['f']);\n",
+    ),
+    (b'<?php readfile("$_GET[f]");\n', b"<?php readfile($_GET['f']);\n"),
+    (
+        b"<?php echo file_get_contents(\"{$_GET['u']}\");\n",
+        b"<?php echo file_get_contents($_GET['u']);\n",
+    ),
+    (
+        b"<?php mail(\"$_POST[to]\", \"$_POST[s]\", \"$_POST[m]\", \"From: {$_POST['f']}\");\n",
+        b"<?php mail($_POST['to'], $_POST['s'], $_POST['m'], 'From: ' . $_POST['f']);\n",
+    ),
+    (
+        b"<?php\n$c = \"{$GLOBALS['_GET']['c']}\";\nsystem(\"$c 2>&1\");\n",
+        b"<?php\n$c = $GLOBALS['_GET']['c'];\nsystem($c . ' 2>&1');\n",
+    ),
+]
+
+
+@pytest.mark.parametrize(("written", "glued"), PAIRS)
+def test_a_request_value_in_a_string_is_judged_as_the_same_value_glued(
+    written: bytes, glued: bytes
+) -> None:
+    want = analyze_bytes(glued).verdict.value
+    assert want != "clean", glued
+    assert analyze_bytes(written).verdict.value == want, written
+
+
+@pytest.mark.parametrize(
+    "sample",
+    [
+        b"<?php include(\"{$_GET['p']}.php\");\n",
+        b'<?php include "$_GET[p]";\n',
+        b"<?php\ninclude <<<EOT\n{$_COOKIE['m']}\nEOT;\n",
+        b"<?php\n$c = \"{$GLOBALS['_GET']['c']}\";\nsystem(\"$c 2>&1\");\n",
+        # the command forms the rule of shell.exec-request-input read on its own before
+        b"<?php echo shell_exec(\"cd /tmp && {$_GET['c']} 2>&1\");\n",
+        b"<?php\nexec(<<<CMD\n$_POST[run] 2>&1\nCMD, $out);\nprint implode(\"\\n\", $out);\n",
+    ],
+)
+def test_one_line_backdoors_with_the_value_in_a_string_are_malicious(sample: bytes) -> None:
+    assert analyze_bytes(sample).verdict.value == "malicious", sample
+
+
+CLEAN = [
+    # a folder the script sets itself, written into the include's path
+    b"<?php\n$dir = __DIR__ . '/parts';\ninclude \"{$dir}/header.php\";\n"
+    b"echo '<main>Welcome</main>';\ninclude \"{$dir}/footer.php\";\n",
+    # templating with a row of the script's own query
+    b"<?php\nforeach ($rows as $row) {\n"
+    b"    echo \"<tr><td>{$row['name']}</td><td>{$row['email']}</td></tr>\";\n}\n",
+    # a path the server sets
+    b"<?php\nrequire_once \"{$_SERVER['DOCUMENT_ROOT']}/wp-load.php\";\n"
+    b"include \"$_SERVER[DOCUMENT_ROOT]/inc/menu.php\";\n",
+    # the visitor's own words echoed back, a page link, a log line of server values
+    b"<?php\necho \"<p>You searched for \" . htmlspecialchars($_GET['q'] ?? '') . \"</p>\";\n"
+    b"echo \"<a href=\\\"?page=$_GET[page]\\\">next</a>\";\n"
+    b"file_put_contents(__DIR__ . '/visits.log', \"{$_SERVER['REMOTE_ADDR']} "
+    b"{$_SERVER['REQUEST_URI']}\\n\", FILE_APPEND);\n",
+    # a help text: an escaped "$", a nowdoc, single quotes
+    b"<?php\n$help = \"pass the page as \\$_GET[p]\";\n"
+    b"$more = <<<'TXT'\nNever write include(\"{$_GET['p']}.php\");\nTXT;\n"
+    b"echo $help . $more . 'include \"$_GET[p]\"';\n",
+]
+
+
+@pytest.mark.parametrize("sample", CLEAN)
+def test_clean_strings_with_variables_stay_clean(sample: bytes) -> None:
+    res = analyze_bytes(sample)
+    assert res.verdict.value == "clean", (sample, rule_ids(res))
