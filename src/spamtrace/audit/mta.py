@@ -22,7 +22,7 @@ from dataclasses import dataclass, replace
 from spamtrace.audit.environment import AuditEnv
 from spamtrace.audit.eximlog import FIRST_LOG, NOT_WRITTEN, exim_main_logs
 from spamtrace.audit.finding import Finding, Status
-from spamtrace.audit.postfixlog import PostfixLog
+from spamtrace.audit.postfixlog import POSTLOG_LINE, PostfixLog, postlog_service
 from spamtrace.config import Config
 from spamtrace.safetext import escape
 
@@ -32,6 +32,7 @@ DEBIAN_MACROS = "/etc/exim4/exim4.conf.localmacros"
 CPANEL_CONFIG = "/var/cpanel/cpanel.config"
 CPANEL_EXIM_LOCALOPTS = "/etc/exim.conf.localopts"
 POSTFIX_MAIN = "/etc/postfix/main.cf"
+POSTFIX_MASTER = "/etc/postfix/master.cf"
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +59,9 @@ class EximInfo:
 class PostfixInfo:
     source: str  # "postconf -n" or the main.cf path
     main_cf: str | None  # text in main.cf syntax
+    #: master.cf's services (``postconf -M``, else the file); None: could not be read
+    master_cf: str | None = None
+    master_source: str = ""  # "postconf -M" or the master.cf path
 
 
 @dataclass(frozen=True, slots=True)
@@ -509,9 +513,40 @@ def _postfix_log(snap: MtaSnapshot, cfg: Config) -> Finding:
     else:
         ev.append("maillog_file unset and no /dev/log: Postfix's log goes nowhere")
         status, title = Status.WARN, "Postfix's log is lost (no maillog_file, no syslog)"
+    if (log is None or log.how in ("maillog_file", "stdout")) and maillog.startswith("/"):
+        missing = _postlog_missing(snap.postfix, maillog, ev)
+        if missing:
+            status, title, fix = Status.WARN, missing, (
+                f"Add the postlog service to master.cf: `{POSTLOG_LINE}` (Postfix's own "
+                "master.cf has it since 3.4; a master.cf kept from an older version lacks "
+                "it), then `postfix reload`."
+            )
     if problems and status is Status.PASS:
         status, title = Status.WARN, title + " (some main.cf lines could not be parsed)"
     return Finding(fid, status, title, tuple(ev), why, fix)
+
+
+def _postlog_missing(postfix: PostfixInfo, maillog: str, ev: list[str]) -> str:
+    """With ``maillog_file`` set: the title of the warning when master.cf has no
+    ``postlog`` unix-dgram service ("" when it has one, or master.cf could not be read);
+    ``ev`` gets what was found. Postfix >= 3.4 writes ``maillog_file`` only through that
+    service's postlogd: without it the file gets no line."""
+    if postfix.master_cf is None:
+        ev.append(f"{escape(postfix.master_source or POSTFIX_MASTER)}: cannot read (the "
+                  "postlog service that writes maillog_file is not checked)")  # fmt: skip
+        return ""
+    src = escape(postfix.master_source)
+    service = postlog_service(postfix.master_cf)
+    if service is not None:
+        at = src if postfix.master_source == "postconf -M" else f"{src}:{service.line}"
+        ev.append(f"{at}: {escape(service.name)} {escape(service.type)} ... "
+                  f"{escape(service.command, 200)} (writes maillog_file)")  # fmt: skip
+        return ""
+    ev.append(f"{src}: no `postlog` service of type unix-dgram")
+    return (
+        f"Postfix's maillog_file is set ({escape(maillog)}) but master.cf has no postlog "
+        "service: Postfix writes nothing to it"
+    )
 
 
 def _postfix_log_file(
@@ -740,6 +775,12 @@ def gather(env: AuditEnv) -> MtaSnapshot:
             postfix = PostfixInfo("postconf -n", res.stdout)
         else:
             postfix = PostfixInfo(POSTFIX_MAIN, env.read_text(POSTFIX_MAIN))
+        services = env.runner.run([postconf, "-M"])  # master.cf (Postfix >= 2.9)
+        if services.ok and services.stdout.strip():
+            postfix = replace(postfix, master_cf=services.stdout, master_source="postconf -M")
+        else:
+            master = env.read_text(POSTFIX_MASTER)
+            postfix = replace(postfix, master_cf=master, master_source=POSTFIX_MASTER)
         where = postfix_logging([postconf], env, env.runner)
         postfix_log, postfix_notes = where.log, where.syslog_notes
         if postfix_log is not None and postfix_log.file:

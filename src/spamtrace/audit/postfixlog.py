@@ -146,6 +146,55 @@ def postfix_log(
     )  # fmt: skip
 
 
+#: the master.cf service through which Postfix >= 3.4 writes ``maillog_file`` (postlogd;
+#: ``postlog_service_name``, its name, is ``postlog``), as Postfix's own master.cf has it
+POSTLOG_LINE = "postlog   unix-dgram n  -       n       -       1       postlogd"
+
+
+@dataclass(frozen=True, slots=True)
+class MasterService:
+    """One service of master.cf: its name, type, command (with its arguments) and line."""
+
+    name: str
+    type: str
+    command: str
+    line: int
+
+
+def master_services(text: str) -> list[MasterService]:
+    """The services of master.cf (or of ``postconf -M``, one a line): a line that starts
+    with blanks continues the service before it (its ``-o`` options), ``#`` starts a
+    comment line; fields: service, type, private, unpriv, chroot, wakeup, maxproc,
+    command + args. A line of fewer fields is not a service."""
+    out: list[MasterService] = []
+    entry: list[str] = []
+    first = 0
+
+    def done() -> None:
+        if len(entry) >= 8:
+            out.append(MasterService(entry[0], entry[1], " ".join(entry[7:]), first))
+
+    for n, raw in enumerate(text.splitlines(), 1):
+        stripped = raw.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        if raw[0] in " \t" and entry:
+            entry += stripped.split()
+            continue
+        done()
+        entry, first = stripped.split(), n
+    done()
+    return out
+
+
+def postlog_service(text: str) -> MasterService | None:
+    """master.cf's ``postlog`` service of type ``unix-dgram`` (None: there is none)."""
+    return next(
+        (s for s in master_services(text) if s.name == "postlog" and s.type == "unix-dgram"),
+        None,
+    )
+
+
 #: what to do when Postfix's log is in no file spamtrace can read
 FIX = (
     "set `postconf -e maillog_file=/var/log/postfix.log` (Postfix >= 3.4; with the `postlog` "

@@ -69,6 +69,7 @@ def _check(args: argparse.Namespace, cfg: config_mod.Config) -> int:
 
     notes = destination_notes(cfg)
     notes += server_notes(cfg.audit.dnsbl_nameservers, "audit.dnsbl_nameservers")
+    notes += _metrics_notes(cfg)
     # every file read, in order (one that sets no key too: the shipped example, all comments,
     # copied as the config), then what else set a value (the environment)
     files = config_mod.layer_files(args.config)
@@ -90,6 +91,21 @@ def _check(args: argparse.Namespace, cfg: config_mod.Config) -> int:
     for note in notes:
         print(f"note: {escape_message(note)}")
     return ExitCode.CLEAN
+
+
+def _metrics_notes(cfg: config_mod.Config) -> list[str]:
+    """A metrics endpoint off loopback: allowed (written out on purpose), but said, since it
+    serves account names and incident counts without authentication to every network."""
+    import ipaddress
+
+    listen = config_mod.parse_listen(cfg.metrics.listen)
+    if listen is None or listen[0] == "localhost" or ipaddress.ip_address(listen[0]).is_loopback:
+        return []
+    return [
+        f"metrics.listen = {cfg.metrics.listen!r} serves the metrics (account names, incident "
+        "counts; no authentication) beyond this host: keep it on 127.0.0.1 (a scraper "
+        "elsewhere reaches it through a tunnel or a proxy), or firewall the port"
+    ]
 
 
 def _check_failed(args: argparse.Namespace, exc: ConfigError) -> int:

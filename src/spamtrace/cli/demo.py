@@ -52,7 +52,7 @@ def register(sub: Any) -> None:
         type=int,
         default=120,
         metavar="N",
-        help="how long the lab's spam script runs at most (default 120)",
+        help="how long the lab's spam script runs at most, 20 to 3600 (default 120)",
     )
     p.set_defaults(handler=run)
 

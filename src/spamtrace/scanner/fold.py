@@ -78,7 +78,7 @@ _WS = compile_possessive(rb"[\s@]*+")  # whitespace, and the error-silencing @ (
 _PLACE = re.compile(rb"\x01(\d+)\x01")
 _INT = re.compile(rb"-?\d{1,6}(?![\d.x])")
 _VAR = compile_possessive(rb"\$([a-z_\x80-\xff][\w\x80-\xff]*+)")
-_CALL = compile_possessive(rb"([a-z_][a-z0-9_]*+)\s*+\(")
+_CALL = compile_possessive(rb"([a-z_\x80-\xff][a-z0-9_\x80-\xff]*+)\s*+\(")
 _BARE = compile_possessive(rb"([a-z_][a-z0-9_]*+)(?!\s*+(?:\(|::|\\))")
 # define('NAME', ...) / const NAME = ...: where a constant gets its value
 _DEFINE = compile_possessive(rb"(?<![\w$>:])define\s*+\(\s*+\x01(\d+)\x01\s*+,")
@@ -1873,18 +1873,19 @@ def _modern_calls(code: bytes, lx: Lexed) -> tuple[bytes, list[bytes]]:
 # constant or an enum's case may hold the name (in a file that declares an enum, its cases
 # are read wherever they are); a class's constants elsewhere change nothing a rule reads
 _CALLED_VALUE = compile_possessive(
-    rb"\(\s*+\\?[a-z_][\w\\]*+\s*+::\s*+[a-z_]\w*+\s*+(?:\(\s*+\)\s*+)?\)\s*+\("
+    rb"\(\s*+\\?[a-z_\x80-\xff][\w\\\x80-\xff]*+\s*+::\s*+[a-z_\x80-\xff][\w\x80-\xff]*+\s*+"
+    rb"(?:\(\s*+\)\s*+)?\)\s*+\("
 )
 
 
-# an enum's case with its value (``case Local = 'pas';``), a constant (``const F = ...``), a
-# function or method of the file (``function make(``)
+# an enum's case with its value (``case Local = 'pas';``), a constant (``const F = ...``); a
+# function or method of the file (``function make(``) is a match of :data:`_FUNC`
 _ENUM_CASE = compile_possessive(rb"case\s++([a-z_]\w*+)\s*+=\s*+(\x01\d++\x01)\s*+;")
 _CLASS_CONST = compile_possessive(rb"(?<![\w$>:])const\s++([a-z_]\w*+)\s*+=(?![=>])")
-_OWN_FUNCTION = compile_possessive(rb"(?<![\w$>:\\])function\s++&?\s*+([a-z_]\w*+)\s*+\(")
 # Cls::NAME->value, Cls::NAME, Cls::name( (also self::, static::)
 _MEMBER = compile_possessive(
-    rb"(?<![\w$>\\])(?:\\?[a-z_][\w\\]*+|self|static|parent)\s*+::\s*+([a-z_]\w*+)"
+    rb"(?<![\w$>\\\x80-\xff])(?:\\?[a-z_\x80-\xff][\w\\\x80-\xff]*+|self|static|parent)\s*+::\s*+"
+    rb"([a-z_\x80-\xff][\w\x80-\xff]*+)"
     rb"(\s*+->\s*+value\b|\s*+\(|(?!\s*+(?:::|->|\()))"
 )
 
@@ -1902,7 +1903,7 @@ def _class_members(code: bytes) -> bytes:
     if code.find(b"const") >= 0:
         consts = {m.group(1) for m in itertools.islice(_CLASS_CONST.finditer(code), 500)}
     if code.find(b"function") >= 0:
-        functions = {m.group(1) for m in itertools.islice(_OWN_FUNCTION.finditer(code), 500)}
+        functions = {m.group(1) for m in itertools.islice(_FUNC.finditer(code), 500)}
     if not (cases or consts or functions):
         return code
 

@@ -421,3 +421,77 @@ def test_postfix_s_log_found_by_gather(tmp_path: Path) -> None:
                               "writes it (not written yet) (Postfix logs through syslog")
     assert "/etc/rsyslog.d/postfix.conf:1: the syslog daemon writes Postfix's lines to " \
         "/var/log/postfix.log" in f.evidence
+
+
+def _maillog_snap(master: str | None, how: str = "maillog_file") -> mta.MtaSnapshot:
+    from spamtrace.audit.postfixlog import PostfixLog
+
+    value = "/var/log/postfix.log" if how == "maillog_file" else "/dev/stdout"
+    main = f"myhostname = web1.example.net\nmaillog_file = {value}\n"
+    info = mta.PostfixInfo("postconf -n", main, master, "/etc/postfix/master.cf")
+    file = value if how == "maillog_file" else None
+    log = PostfixLog(how, file, f"why {how}", (f"evidence {how}",))
+    return _snap(kind="postfix", postfix=info, postfix_log=log, syslog_socket=True)
+
+
+def test_maillog_file_without_the_postlog_service_warns() -> None:
+    """Postfix >= 3.4 writes maillog_file only through master.cf's postlog service: a
+    master.cf kept from an older Postfix has none, and the file stays empty; the finding
+    passed ("spamtrace finds Postfix's log")."""
+    master = (Path(__file__).resolve().parent / "fixtures" / "master.cf").read_text()
+    old = master.replace("postlog   unix-dgram", "#postlog   unix-dgram")
+    for how in ("maillog_file", "stdout"):
+        f = _by_id(mta.judge(_maillog_snap(old, how), CFG), "mta.postfix-logging")
+        assert f.status is Status.WARN
+        assert f.title.startswith("Postfix's maillog_file is set (/") and f.title.endswith(
+            "but master.cf has no postlog service: Postfix writes nothing to it"
+        )
+        assert "/etc/postfix/master.cf: no `postlog` service of type unix-dgram" in f.evidence
+        assert "`postlog   unix-dgram n  -       n       -       1       postlogd`" in f.fix
+    f = _by_id(mta.judge(_maillog_snap(master), CFG), "mta.postfix-logging")
+    assert f.status is Status.PASS
+    assert "/etc/postfix/master.cf:26: postlog unix-dgram ... postlogd (writes maillog_file)" \
+        in f.evidence
+    f = _by_id(mta.judge(_maillog_snap(None), CFG), "mta.postfix-logging")
+    assert f.status is Status.PASS
+    assert any("cannot read (the postlog service" in e for e in f.evidence)
+
+
+def test_the_postlog_service_is_asked_of_postconf_else_read_from_master_cf(
+    tmp_path: Path,
+) -> None:
+    from collections.abc import Sequence
+
+    from spamtrace.audit.environment import AuditEnv, CommandResult, CommandRunner
+
+    fixtures = Path(__file__).resolve().parent / "fixtures"
+    answer = (fixtures / "postconf_x_maillog_file.txt").read_text()
+    folded = "smtp       inet  n       -       y       -       -       smtpd\n"
+
+    class Postfix(CommandRunner):
+        def __init__(self, services: str) -> None:
+            self.services = services
+
+        def which(self, *names: str) -> str | None:
+            return "/usr/sbin/postconf" if "postconf" in names else None
+
+        def run(self, argv: Sequence[str], timeout: float = 15.0) -> CommandResult:
+            if "-M" in argv:
+                ok = bool(self.services)
+                return CommandResult(tuple(argv), 0 if ok else 1, self.services, "")
+            out = answer if "-x" in argv else "maillog_file = /var/log/postfix.log\n"
+            return CommandResult(tuple(argv), 0, out, "")
+
+    snap = mta.gather(AuditEnv(cfg=CFG, root=tmp_path, runner=Postfix(folded)))
+    assert snap.postfix is not None and snap.postfix.master_source == "postconf -M"
+    f = _by_id(mta.judge(replace(snap, kind="postfix"), CFG), "mta.postfix-logging")
+    assert f.status is Status.WARN and "no postlog service" in f.title
+    assert "postconf -M: no `postlog` service of type unix-dgram" in f.evidence
+    (tmp_path / "etc/postfix").mkdir(parents=True)
+    (tmp_path / "etc/postfix/master.cf").write_text((fixtures / "master.cf").read_text())
+    snap = mta.gather(AuditEnv(cfg=CFG, root=tmp_path, runner=Postfix("")))
+    assert snap.postfix is not None and snap.postfix.master_source == "/etc/postfix/master.cf"
+    f = _by_id(mta.judge(replace(snap, kind="postfix"), CFG), "mta.postfix-logging")
+    assert "no postlog service" not in f.title
+    assert "/etc/postfix/master.cf:26: postlog unix-dgram ... postlogd (writes maillog_file)" \
+        in f.evidence

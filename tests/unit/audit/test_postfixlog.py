@@ -193,3 +193,24 @@ def test_a_real_stand_in_command(tmp_path: Path) -> None:
     script.chmod(script.stat().st_mode | stat.S_IXUSR)
     got = postfix_logging([str(script)], tree(tmp_path / "root", {}))
     assert got.log is not None and got.log.file == "/var/log/postfix.log"
+
+
+# --------------------------------------------------------------------------- master.cf
+def test_master_cf_services_and_the_postlog_one() -> None:
+    text = (FIXTURES / "master.cf").read_text()
+    services = postfixlog.master_services(text)
+    assert [s.name for s in services][:3] == ["smtp", "submission", "pickup"]
+    sub = services[1]
+    assert sub.command == "smtpd -o syslog_name=postfix/submission -o smtpd_sasl_auth_enable=yes"
+    assert (sub.line, services[-1].command.split()[0]) == (14, "pipe")
+    postlog = postfixlog.postlog_service(text)
+    assert postlog is not None and (postlog.line, postlog.command) == (26, "postlogd")
+    # a master.cf kept from Postfix 3.3: no postlog line (or only a comment of one)
+    old = text.replace("postlog   unix-dgram", "#postlog   unix-dgram")
+    assert postfixlog.postlog_service(old) is None
+    # postlog of another type is not the one postlogd listens on
+    assert postfixlog.postlog_service(text.replace("unix-dgram", "unix")) is None
+    # `postconf -M` prints one service a line, continuation folded
+    folded = "postlog    unix-dgram n       -       n       -       1       postlogd\n"
+    assert postfixlog.postlog_service(folded) is not None
+    assert postfixlog.master_services("junk\n  -o x=y\nsmtp inet n\n") == []

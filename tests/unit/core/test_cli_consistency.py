@@ -292,3 +292,10 @@ def test_a_limit_past_what_sqlite_counts_is_no_limit(
     assert cli_main.main(["incidents", "--db", db, "--since", "all", "--limit", "9" * 20]) == 0
     out, err = capsys.readouterr()
     assert "no incidents" in out and err == ""
+
+
+def test_demo_seconds_says_the_range_it_takes(capsys: pytest.CaptureFixture[str]) -> None:
+    # `demo --seconds 5` is refused with "must be 20..3600", which its --help never said
+    with pytest.raises(SystemExit):
+        cli_main.build_parser().parse_args(["demo", "--help"])
+    assert "20 to 3600" in " ".join(capsys.readouterr().out.split())

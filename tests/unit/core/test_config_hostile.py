@@ -236,3 +236,20 @@ def test_relative_store_or_socket_is_refused(tmp_path: Path, name: str, key: str
     # named two different files, and the CLI said the daemon's store "does not exist"
     with pytest.raises(ConfigError, match=rf"{key}: 'spamtrace\.db' is not an absolute path"):
         config.load(None, tmp_path, environ={name: "spamtrace.db"})
+
+
+@pytest.mark.parametrize(("listen", "noted"), [
+    ("0.0.0.0:9945", True), ("[::]:9945", True), ("192.0.2.7:9945", True),
+    ("127.0.0.1:9945", False), ("[::1]:9945", False), ("localhost:9945", False), ("", False),
+])  # fmt: skip
+def test_config_check_notes_a_metrics_endpoint_off_loopback(
+    tmp_path: Path, listen: str, noted: bool
+) -> None:
+    # metrics.listen = "0.0.0.0:9945" passed `config check` without a word: the endpoint
+    # (account names, incident counts, no authentication) then served every network
+    conf = tmp_path / "c.toml"
+    conf.write_text(f'[metrics]\nlisten = "{listen}"\n')
+    proc = run_cli("--config", str(conf), "config", "check", "--json")
+    assert proc.returncode == 0, proc.stderr
+    notes = json.loads(proc.stdout)["notes"]
+    assert any("metrics.listen" in n and "127.0.0.1" in n for n in notes) is noted, notes

@@ -8,6 +8,7 @@ from collections import Counter
 import pytest
 from hypothesis import example, given, note, settings
 from hypothesis import strategies as st
+from scanner_helpers import analyze_bytes, rule_ids
 
 from spamtrace.scanner import fold
 from spamtrace.scanner.lexer import lex
@@ -487,6 +488,24 @@ def test_class_members_read_by_their_bare_names() -> None:
     assert b"$i = c::class;" in code and b"$j = d::e;" in code  # not the file's: left alone
     # with nothing called through a value, a class's constants are left as written
     assert fold.normalized(lex(b"<?php class C { const B = 'x'; } echo C::B;")) is None
+
+
+def test_own_functions_with_high_byte_names_are_read_by_their_bare_names() -> None:
+    # PHP's names take bytes 0x80-0xff (UTF-8 letters): a method named so is the file's
+    # own as much as an ASCII one, for the view and for the folder
+    php = (
+        b"<?php\nclass Op {\n    public static function m\xc3\xa4ke() { return 'system'; }\n}\n"
+        b"(Op::m\xc3\xa4ke())($_GET['c']);\n"
+    )
+    view = fold.normalized(lex(php))
+    assert view is not None and b"(m\xc3\xa4ke())($_get[" in view.code
+    assert "php.folded-name-called" in rule_ids(analyze_bytes(php))
+    clean = (
+        b"<?php\nclass Fmt {\n"
+        b"    public static function gro\xc3\x9f() { return 'strtoupper'; }\n}\n"
+        b"echo (Fmt::gro\xc3\x9f())('hello') . \"\\n\";\n"
+    )
+    assert analyze_bytes(clean).verdict.value == "clean"
 
 
 @pytest.mark.parametrize(

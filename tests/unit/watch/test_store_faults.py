@@ -333,3 +333,27 @@ def test_a_damaged_row_is_read_as_its_types_say(
         assert "\x1b" not in out
         if "--json" in argv:
             json.loads(out)
+
+
+def test_a_padded_command_line_is_cut_in_the_human_views(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A sender started with 2,000 arguments of 1,000 characters each (argv padding is the
+    sender's own choice): `check` and `incident ID` printed the whole 2 MB command line on
+    one line, and the daemon's journal block too. The human views cut it and say by how
+    much; `--json` keeps every argument."""
+    import dataclasses
+
+    from spamtrace.cli.main import main
+
+    path = str(tmp_path / "s.db")
+    s = Store(path)
+    argv = ("python3", "s.py", *["A" * 1000] * 2000)
+    padded = dataclasses.replace(inc(1, time.time()), cmdline=argv)
+    assert s.submit(ev(time.time()), padded)
+    s.close()
+    assert main(["incident", "inc-1", "--db", path]) == 0
+    out = capsys.readouterr().out
+    assert len(out) < 20_000 and "2002 arguments" in out and "--json" in out
+    assert main(["incident", "inc-1", "--db", path, "--json"]) == 0
+    assert len(json.loads(capsys.readouterr().out)["incident"]["cmdline"]) == 2002
