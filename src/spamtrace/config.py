@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from spamtrace.errors import ConfigError
 from spamtrace.model import DEFAULT_SMTP_PORTS
-from spamtrace.safetext import quoted
+from spamtrace.safetext import quoted, shown_url
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -1064,6 +1064,7 @@ def _redacted(value: Any) -> Any:
     if isinstance(value, dict):
         return {
             k: "(hidden)" if k in SECRET_KEYS
+            else shown_url(v) if k == "url" and isinstance(v, str)
             else {h: "(hidden)" for h in v} if k in SECRET_TABLES and isinstance(v, dict)
             else _redacted(v)
             for k, v in value.items()

@@ -150,3 +150,35 @@ def json_safe(value: str) -> str:
             f"\\x{ord(ch) - 0xDC00:02x}" if 0xDC80 <= ord(ch) <= 0xDCFF else ch for ch in value
         )
     return value
+
+
+#: what stands for the hidden part of a URL in reports and logs
+HIDDEN = "(hidden)"
+
+
+def shown_url(url: str) -> str:
+    """A webhook URL as reports, logs and ``config show`` print it: the scheme, the host and
+    the first path segment, the rest written ``(hidden)``.
+
+    Chat webhooks carry their secret in the URL itself (Slack's
+    ``https://hooks.slack.com/services/T…/B…/token``, Mattermost's ``/hooks/key``, a
+    ``?token=`` query): anyone who reads it can post to the channel. A log shipped to a
+    central store, a pasted ``config show`` or an ``alert test`` screenshot must not carry it.
+    """
+    import urllib.parse
+
+    try:
+        parts = urllib.parse.urlsplit(url)
+    except ValueError:
+        return HIDDEN
+    if not parts.scheme or not parts.netloc:
+        return HIDDEN
+    segments = parts.path.split("/")  # "/services/T1/B2/x" -> ["", "services", "T1", ...]
+    path = "/".join(segments[:2])
+    if len(segments) > 2 and any(segments[2:]):
+        path += "/" + HIDDEN
+    elif len(segments) > 2:
+        path += "/"
+    query = f"?{HIDDEN}" if parts.query else ""
+    fragment = f"#{HIDDEN}" if parts.fragment else ""
+    return f"{parts.scheme}://{parts.netloc}{path}{query}{fragment}"

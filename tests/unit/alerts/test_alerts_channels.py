@@ -277,3 +277,28 @@ def test_what_the_grace_cannot_deliver_is_dropped_counted_and_logged() -> None:
         assert not worker.thread.is_alive()
     assert alerts.stats()["failed"] == 0 and alerts.stats()["dropped"] == 2
     assert lines == [line]
+
+
+def test_a_webhook_url_secret_stays_out_of_errors_and_descriptions() -> None:
+    """Slack/Mattermost keep the channel's secret in the URL path: an error or `alert test`
+    line goes to logs and journald (then to a log shipper), so only host and first segment."""
+    hook = HookServer(status=404)
+    secret = "T0AAA/B0BBB/XyZsEcReT"
+    try:
+        channel = WebhookChannel(hook_spec(f"{hook.url}/services/{secret}?token=qs-secret"))
+        with pytest.raises(AlertError) as err:
+            channel.send(alert(incident()))
+        for text in (err.value.message, channel.describe()):
+            assert "XyZsEcReT" not in text and "qs-secret" not in text, text
+            assert f"{hook.url}/(hidden)?(hidden)" in text, text
+    finally:
+        hook.close()
+    hang = HookServer(hang=5.0)
+    try:
+        slow = Delivery(timeout=0.3, retries=0, backoff=0.0)
+        with pytest.raises(AlertError) as err:
+            WebhookChannel(hook_spec(f"{hang.url}/{secret}", delivery=slow)).send(alert(incident()))
+        assert "XyZsEcReT" not in err.value.message
+        assert err.value.message.startswith(f"{hang.url}/(hidden): no answer")
+    finally:
+        hang.close()

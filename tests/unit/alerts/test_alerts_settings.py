@@ -117,6 +117,8 @@ def test_environment_and_config_show_hide_the_password(
         '[[alerts.email]]\nsmtp = "h:587"\nfrom = "a@b"\nto = ["c@d"]\nusername = "u"\n'
         'password = "hunter2"\n[[alerts.webhook]]\nurl = "https://h.example/x"\n'
         'headers = {Authorization = "Bearer hunter3"}\n'
+        '[[alerts.webhook]]\nurl = "https://hooks.slack.example/services/T1/B2/hunter4"\n'
+        'format = "slack"\n'
     )
     env = {"SPAMTRACE_ALERTS_MIN_VERDICT": "malicious"}
     cfg = config.load(path, tmp_path / "none", environ=env)
@@ -127,6 +129,14 @@ def test_environment_and_config_show_hide_the_password(
     values = json.loads(out)["values"]
     assert values["alerts.email"]["value"][0]["password"] == "(hidden)"
     assert values["alerts.webhook"]["value"][0]["headers"] == {"Authorization": "(hidden)"}
+    # a chat webhook's secret is its URL's path: host and first segment only
+    assert "hunter4" not in out
+    assert values["alerts.webhook"]["value"][0]["url"] == "https://h.example/x"
+    assert values["alerts.webhook"]["value"][1]["url"] == (
+        "https://hooks.slack.example/services/(hidden)"
+    )
+    assert main(["--config", str(path), "config", "show"]) == 0
+    assert "hunter4" not in capsys.readouterr().out
 
 
 def test_alert_test_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -52,6 +52,7 @@ from spamtrace.scanner.context import (
     web_address,
 )
 from spamtrace.scanner.features.execution import visitor_filled
+from spamtrace.scanner.lexer import lex
 from spamtrace.scanner.rules import Rule
 from spamtrace.scanner.taint import assignment_before, taint
 
@@ -2858,7 +2859,12 @@ def _js_decoded_redirect(ctx: Ctx, rule: Rule) -> Hit | None:
     writes the page (``printf('<script>top.location.href = %s;</script>',
     json_encode(base64_decode('aHR0cHM6...')))``): an injected redirect whose target is kept
     out of sight of a reader and of a search for its domain. A site writes its own
-    addresses as they are."""
+    addresses as they are. The same in the page's own HTML: a meta refresh or a script's
+    location whose address is PHP's echo of a decoded literal (``<meta http-equiv="refresh"
+    content="0;url=<?php echo str_rot13('uggcf://...'); ?>">``)."""
+    inline = _inline_decoded_redirect(ctx)
+    if inline is not None:
+        return inline
     if not _has_script(ctx):
         return None
     code = ctx.code
@@ -2885,6 +2891,42 @@ def _js_decoded_redirect(ctx: Ctx, rule: Rule) -> Hit | None:
         glued = re.match(rb"\x01\d+\x01\s*\.\s*\$(" + NAME_P + rb")\b", stmt)
         if glued is not None and _decoded_address_var(ctx, glued.group(1)):
             return Hit(ctx.line_of_code(at), ctx.excerpt_code(at, at + 120))
+    return None
+
+
+# PHP's echo in the page's HTML of a decoding call given a literal: <?php echo
+# str_rot13('uggcf://...'); ?>, <?= base64_decode("aHR0c...") ?>
+_ECHO_DECODED = re.compile(
+    rb"<\?(?:php\s+(?:echo|print)\b|=)\s*(?:@\s*)?"
+    rb"((?:base64_decode|str_rot13|strrev|hex2bin|urldecode|rawurldecode|convert_uudecode)"
+    rb"\s*\(\s*(['\"])[^'\"\\]{1,2000}\2\s*\))",
+    re.IGNORECASE,
+)
+# ... where the HTML before it is the address of a meta refresh or of a script's location
+_REDIRECT_BEFORE = re.compile(
+    rb"(?:http-equiv\s*=\s*['\"]?refresh['\"]?[^>]{0,200}?\burl\s*=\s*['\"]?"
+    rb"|\blocation(?:\.href)?\s*=\s*['\"]|\blocation\.(?:replace|assign)\s*\(\s*['\"])\Z",
+    re.IGNORECASE,
+)
+MAX_INLINE_ECHOES = 50
+
+
+def _inline_decoded_redirect(ctx: Ctx) -> Hit | None:
+    """A meta refresh or a script's location in the page's HTML whose address is PHP's echo
+    of a decoding call given a literal that decodes to a web address."""
+    data = ctx.data
+    if data.find(b"<?") < 0 or (data.find(b"refresh") < 0 and data.find(b"location") < 0):
+        return None
+    for m in itertools.islice(_ECHO_DECODED.finditer(data), MAX_INLINE_ECHOES):
+        if _REDIRECT_BEFORE.search(data[max(0, m.start() - 300) : m.start()]) is None:
+            continue
+        call = m.group(1)
+        lx = lex(b"<?php " + call + b";")
+        name = call[: call.find(b"(")].strip().lower()
+        folded = fold.fold_at(lx.code, lx, max(0, lx.code.find(name)))
+        if folded is not None and folded.value.lstrip().lower().startswith(WEB_SCHEMES[:2]):
+            line = data.count(b"\n", 0, m.start()) + 1
+            return Hit(line, excerpt(data[max(0, m.start() - 60) : m.end()]))
     return None
 
 

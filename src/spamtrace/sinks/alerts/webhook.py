@@ -17,7 +17,7 @@ from typing import Any
 
 from spamtrace import __version__
 from spamtrace.errors import AlertError
-from spamtrace.safetext import escape
+from spamtrace.safetext import escape, shown_url
 from spamtrace.sinks.alerts.content import Alert, json_body, slack_body
 from spamtrace.sinks.alerts.settings import WebhookSpec
 
@@ -53,7 +53,7 @@ class WebhookChannel:
         self._opener = urllib.request.build_opener(*handlers)
 
     def describe(self) -> str:
-        return f"POST {self.spec.url} ({self.spec.format})"
+        return f"POST {shown_url(self.spec.url)} ({self.spec.format})"
 
     def send(self, alert: Alert) -> str:
         data = body_of(alert, self.spec.format)
@@ -76,7 +76,7 @@ class WebhookChannel:
             finally:
                 exc.close()
             retry = exc.code >= 500 or exc.code in _RETRYABLE_STATUS
-            text = f"HTTP {exc.code} from {self.spec.url}"
+            text = f"HTTP {exc.code} from {shown_url(self.spec.url)}"
             if detail:
                 text += f" (it answered: {escape(detail, max_len=120)})"
             raise AlertError(text, retryable=retry) from None
@@ -88,10 +88,12 @@ class WebhookChannel:
                 text = getattr(reason, "reason", None) or str(reason)
             # a certificate that does not verify will not verify on the next try either
             verify = isinstance(reason, ssl.SSLCertVerificationError)
-            raise AlertError(f"{self.spec.url}: {escape(text)}", retryable=not verify) from None
+            raise AlertError(
+                f"{shown_url(self.spec.url)}: {escape(text)}", retryable=not verify
+            ) from None
         except TimeoutError:
             raise AlertError(
-                f"{self.spec.url}: no answer within {self.delivery.timeout:g} s"
+                f"{shown_url(self.spec.url)}: no answer within {self.delivery.timeout:g} s"
             ) from None
         except OSError as exc:
-            raise AlertError(f"{self.spec.url}: {escape(str(exc))}") from None
+            raise AlertError(f"{shown_url(self.spec.url)}: {escape(str(exc))}") from None
