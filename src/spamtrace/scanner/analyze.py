@@ -11,7 +11,9 @@ callable that raises :class:`BudgetExceeded` when the file's budget is spent.
 
 from __future__ import annotations
 
+import functools
 import itertools
+import operator
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
@@ -357,7 +359,7 @@ class _Prepared:
     #: rule id -> word sets; every match of the rule's regex has a word of each
     prereqs: dict[str, tuple[frozenset[bytes], ...]]
     plan: _Plan
-    word_bits: dict[bytes, int]
+    word_bits: dict[bytes, int]  # each gate word -> the bits of the sets that hold it
     yara_names: dict[str, frozenset[str]]
     after: tuple[Rule, ...]
     #: bits of the gate words present -> the plan's entries that can fire (files share few)
@@ -399,6 +401,8 @@ def _prepare(rules: tuple[Rule, ...]) -> _Prepared:
     except Exception:  # yara-x unavailable: fall back to plain `in` scans
         gates, prereqs = None, {}
     plan, word_bits = _rule_plan(rules, prereqs)
+    for word in words:
+        word_bits.setdefault(word, 0)  # a word of no set: its bits are none
     by_scope: dict[str, set[str]] = {}
     for rule in rules:
         if rule.kind == "yara" and rule.yara:
@@ -589,10 +593,9 @@ def _run_plan(
     else:
         # the checks of _run_rule, with the gate words already known: a rule runs only when
         # each of its word sets has a word present
-        have = 0
         present = present_words(ctx) or frozenset()
-        for word in present:
-            have |= word_bits.get(word, 0)
+        # every gate word has its bits (0: in no set), so the words present are or'ed in C
+        have = functools.reduce(operator.or_, map(word_bits.__getitem__, present), 0)
         code = lx.code
         runnable = ready.runnable.get(have)
         if runnable is None:  # the same words present, the same rules: files share few sets

@@ -1431,12 +1431,17 @@ def _first_literals(items: list[Any]) -> frozenset[bytes] | None:
 _NEEDS: dict[tuple[bytes, int], tuple[frozenset[bytes], ...]] = {}
 
 
-def search_needing(rx: re.Pattern[bytes], text: bytes) -> re.Match[bytes] | None:
+def search_needing(
+    rx: re.Pattern[bytes], text: bytes, may_hold: Callable[[bytes], bool] | None = None
+) -> re.Match[bytes] | None:
     """``rx.search(text)``, or None at once where a word that every match holds is absent
     (the words are derived from the pattern: :func:`prereq.regex_prereq`). A pattern without
     a literal start makes the regex engine try every offset of a large text (all a file's
     literals); a few literal searches rule most texts out first, and where every match
-    starts with one of a few words the pattern is tried only at those."""
+    starts with one of a few words the pattern is tried only at those.
+    ``may_hold(word)``: False where ``word`` is known not to be in ``text`` (a part of the
+    file's code, and the word is not in the code: ``ctx.first(word) >= 0``): such words
+    are not searched for."""
     key = (rx.pattern, rx.flags)
     sets = _NEEDS.get(key)
     if sets is None:  # a word holding another of its set adds nothing to "one of them occurs"
@@ -1445,10 +1450,16 @@ def search_needing(rx: re.Pattern[bytes], text: bytes) -> re.Match[bytes] | None
             for ws in regex_prereq(rx)
         )
     for words in sets:
-        if all(text.find(w) < 0 for w in words):
+        if all(text.find(w) < 0 for w in words if may_hold is None or may_hold(w)):
             return None
     leading = leading_words(rx)  # then the pattern is tried only where one of them starts
-    return rx.search(text) if leading is None else word_searcher(rx, text, leading)(0)
+    if leading is None:
+        return rx.search(text)
+    if may_hold is not None:
+        leading = tuple(w for w in leading if may_hold(w))
+        if not leading:
+            return None
+    return word_searcher(rx, text, leading)(0)
 
 
 def prefiltered_finditer(

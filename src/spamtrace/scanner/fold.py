@@ -1901,9 +1901,11 @@ def _class_members(code: bytes) -> bytes:
     if code.find(b"case") >= 0:
         cases = {m.group(1): m.group(2) for m in itertools.islice(_ENUM_CASE.finditer(code), 200)}
     if code.find(b"const") >= 0:
-        consts = {m.group(1) for m in itertools.islice(_CLASS_CONST.finditer(code), 500)}
+        found = itertools.islice(prefiltered_finditer(_CLASS_CONST, code), 500)
+        consts = {m.group(1) for m in found}
     if code.find(b"function") >= 0:
-        functions = {m.group(1) for m in itertools.islice(_FUNC.finditer(code), 500)}
+        found = itertools.islice(prefiltered_finditer(_FUNC, code), 500)
+        functions = {m.group(1) for m in found}
     if not (cases or consts or functions):
         return code
 
@@ -2014,6 +2016,56 @@ _CLOSURE_TAIL = compile_possessive(
 )
 MAX_HELD_CLOSURES = 50
 CLOSURE_PREFIX = b"fnvar_"
+# where _HELD_CLOSURE can match: its "function (" or "fn (" (the variable and "=" before it
+# are read backwards from there)
+_CLOSURE_WORD = re.compile(rb"f(?:unction|n)\s*+\(")
+_SPACE = frozenset(b" \t\n\r\f\v")
+_NAME_BYTES = frozenset(
+    b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_" + bytes(range(0x80, 0x100))
+)
+_NAME_FIRST = _NAME_BYTES - frozenset(b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+_BEFORE_VAR = _NAME_BYTES | frozenset(b"$>:")
+
+
+def _space_before(code: bytes, at: int) -> int:
+    """The start of the run of whitespace that ends at ``at``."""
+    while at > 0 and code[at - 1] in _SPACE:
+        at -= 1
+    return at
+
+
+def held_closures(code: bytes) -> list[tuple[int, bytes, bytes, int]]:
+    """Each match of :data:`_HELD_CLOSURE` in ``code`` (the first
+    :data:`MAX_HELD_CLOSURES`), as (start, the variable's name, "function" or "fn", end):
+    found from the keyword, which is rare, and read backwards to the "$", instead of trying
+    the pattern (it starts with a look-behind) at every offset of the code."""
+    found: list[tuple[int, bytes, bytes, int]] = []
+    for m in _CLOSURE_WORD.finditer(code):
+        word_at = m.start()
+        if word_at and code[word_at - 1] in _NAME_BYTES:
+            continue  # "myfn(": not the keyword (nor is "=" right before it)
+        at = _space_before(code, word_at)
+        if at < word_at and code[at - 6 : at] == b"static":
+            at = _space_before(code, at - 6)
+        if at == 0 or code[at - 1] != 0x3D:  # "="
+            continue
+        end_name = _space_before(code, at - 1)
+        start_name = end_name
+        while start_name > 0 and code[start_name - 1] in _NAME_BYTES:
+            start_name -= 1
+        if (
+            start_name == end_name
+            or code[start_name] not in _NAME_FIRST
+            or start_name < 1
+            or code[start_name - 1] != 0x24  # "$"
+            or (start_name > 1 and code[start_name - 2] in _BEFORE_VAR)
+        ):
+            continue
+        word = code[word_at : word_at + (8 if code[word_at + 1] == 0x75 else 2)]
+        found.append((start_name - 1, code[start_name:end_name], word, m.end()))
+        if len(found) >= MAX_HELD_CLOSURES:
+            break
+    return found
 
 
 def named_closures(code: bytes) -> bytes:
@@ -2026,25 +2078,24 @@ def named_closures(code: bytes) -> bytes:
     At most :data:`MAX_HELD_CLOSURES` closures; one held by a name set twice is left."""
     if code.find(b"function") < 0 and code.find(b"fn") < 0:
         return code
-    found = list(itertools.islice(_HELD_CLOSURE.finditer(code), MAX_HELD_CLOSURES))
+    found = held_closures(code)
     if not found:
         return code
-    names = [m.group(1) for m in found]
+    names = [m[1] for m in found]
     out: list[bytes] = []
     last = 0
     done: set[bytes] = set()
-    for m in found:
-        name = m.group(1)
-        if names.count(name) > 1 or m.start() < last:
+    for start, name, word, end in found:
+        if names.count(name) > 1 or start < last:
             continue
-        params_end = m.end() + close_paren(code[m.end() :])
+        params_end = end + close_paren(code[end:])
         tail = _CLOSURE_TAIL.match(code, params_end + 1)
         if params_end >= len(code) or tail is None:
             continue
-        if (tail.group(1) == b"=>") != (m.group(2) == b"fn"):
+        if (tail.group(1) == b"=>") != (word == b"fn"):
             continue
-        head = b"function " + CLOSURE_PREFIX + name + code[m.end() - 1 : params_end + 1] + b" {"
-        out.append(code[last : m.start()])
+        head = b"function " + CLOSURE_PREFIX + name + code[end - 1 : params_end + 1] + b" {"
+        out.append(code[last:start])
         if tail.group(1) == b"{":
             out.append(head)
             last = tail.end()

@@ -139,6 +139,10 @@ def decoder_functions(ctx: Ctx) -> frozenset[bytes]:
     result: ``function d($s, $k) { ... $r .= chr(ord($s[$i]) ^ ord($k[...])); return $r; }``.
     What they return counts as decoded data, as base64_decode()'s does."""
     names = set()
+
+    def may_hold(word: bytes) -> bool:  # a body is a part of the code: not without it
+        return ctx.first(word) >= 0
+
     # a body is a part of the code: without one of those calls in the code, none has
     # one (most files: their functions need not be found)
     for name, body in function_bodies(ctx).items() if may_decipher(ctx) else ():
@@ -146,7 +150,7 @@ def decoder_functions(ctx: Ctx) -> frozenset[bytes]:
             len(body) < 3000
             and body.find(b"return") >= 0  # in every match of _RETURNS
             and _RETURNS.search(body)
-            and search_needing(_CIPHER_OPS, body)
+            and search_needing(_CIPHER_OPS, body, may_hold)
         ):
             names.add(name)
     return frozenset(names)

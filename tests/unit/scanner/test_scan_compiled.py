@@ -371,6 +371,26 @@ def test_search_needing_same_as_the_regex(pieces: list[bytes]) -> None:
         assert (got and got.span()) == (want and want.span()), (pattern, text)
 
 
+@settings(max_examples=1000, deadline=None)
+@given(
+    st.lists(st.sampled_from(_NEEDING_PIECES), max_size=40),
+    st.lists(st.sampled_from(_NEEDING_PIECES), max_size=10),
+    st.integers(0, 40),
+)
+def test_search_needing_in_a_part_of_a_text(
+    pieces: list[bytes], more: list[bytes], cut: int
+) -> None:
+    # a part of a text, with may_hold saying which words the whole text holds: the same
+    # match as the regex's over the part
+    whole = b"".join(pieces) + b"".join(more)
+    part = b"".join(pieces[:cut])
+    for pattern in _NEEDING_PATTERNS[:3]:
+        rx = re.compile(pattern)
+        got = context.search_needing(rx, part, lambda w: whole.find(w) >= 0)
+        want = rx.search(part)
+        assert (got and got.span()) == (want and want.span()), (pattern, part)
+
+
 def test_search_needing_skips_texts_without_the_words() -> None:
     rx = re.compile(_NEEDING_PATTERNS[0])
     context._NEEDS.pop((rx.pattern, rx.flags), None)

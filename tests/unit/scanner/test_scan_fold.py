@@ -3,6 +3,7 @@ for anything else."""
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter
 
 import pytest
@@ -535,3 +536,23 @@ def test_closures_held_by_a_variable_read_as_functions(php: bytes, want: bytes |
 @settings(max_examples=300, deadline=None)
 def test_named_closures_never_raises(text: str) -> None:
     fold.named_closures(text.encode())
+
+
+def _held_closures_by_regex(code: bytes) -> list[tuple[int, bytes, bytes, int]]:
+    found = itertools.islice(fold._HELD_CLOSURE.finditer(code), fold.MAX_HELD_CLOSURES)
+    return [(m.start(), m.group(1), m.group(2), m.end()) for m in found]
+
+
+_CLOSURE_PIECES = [b"$", b"$f", b"$_x", b"$F", b"$9", b"$\xe9t", b"x", b"X", b"1", b">", b":",
+                   b"->", b"=", b"==", b".=", b" ", b"\n", b"\t", b"static", b"static ",
+                   b"nonstatic ", b"function", b"fn", b"myfn", b"(", b")", b"{", b";", b"=>",
+                   b"use ($a)", b"function (", b"fn(", b"= fn (", b"$f = function("]  # fmt: skip
+
+
+@given(st.lists(st.sampled_from(_CLOSURE_PIECES), max_size=24))
+@settings(max_examples=3000, deadline=None)
+@example([b"$f = function(", b"$g", b" = static fn", b"("])
+@example([b"$f", b"=", b"$f = function("] * 30)
+def test_held_closures_are_the_regex_matches(pieces: list[bytes]) -> None:
+    code = b"".join(pieces)
+    assert fold.held_closures(code) == _held_closures_by_regex(code)

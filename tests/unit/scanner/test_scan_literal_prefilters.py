@@ -4,6 +4,8 @@ without a literal start tried at every offset of the literals' text)."""
 
 from __future__ import annotations
 
+import itertools
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -117,3 +119,18 @@ def test_callee_ends_are_the_matches_of_the_one_pattern(pieces: list[bytes]) -> 
 def test_callee_ends_on_a_call_of_a_call() -> None:
     code = b"$a = [$_get['c'], 'm'] ( 1 ); trim($_post['f'])\n(2); \x013\x01(4);"
     assert [code[m.start()] for m in execution.callee_ends(code)] == [93, 41, 1]
+
+
+_LIST_PIECES = [b"$kw", b"$k", b" = ", b"=", b"==", b"=>", b"@", b"array_filter(", b"array_map(",
+                b"\x010\x01, ", b"trim(", b"file(", b"file (", b"file_get_contents(", b"explode(",
+                b"\x011\x01, ", b"fgets(", b"fgetcsv(", b"stream_get_line(", b"$h", b")", b"{",
+                b"}", b"[]", b";", b" ", b"\n", b"x", b"while (", b"$kw[] = "]  # fmt: skip
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(st.sampled_from(_LIST_PIECES), max_size=30), st.integers(1, 4))
+def test_file_lists_are_the_pattern_matches(pieces: list[bytes], most: int) -> None:
+    code = b"".join(pieces)
+    want = itertools.islice(phishing._LIST_SET.finditer(code), most)
+    got = phishing.file_lists(code, most)
+    assert [(m.span(), m.groups()) for m in got] == [(m.span(), m.groups()) for m in want]

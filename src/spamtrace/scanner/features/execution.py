@@ -1287,7 +1287,7 @@ def _include_own_wrapper(ctx: Ctx, rule: Rule) -> Hit | None:
             continue
         inc = next(
             (
-                i for i in itertools.islice(_INCLUDE_LITERAL.finditer(code), 50)
+                i for i in itertools.islice(prefiltered_finditer(_INCLUDE_LITERAL, code), 50)
                 if value(int(i.group(1))).lower().startswith(scheme + b"://")
             ),
             None,

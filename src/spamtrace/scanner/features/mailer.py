@@ -786,7 +786,7 @@ def _mail_api_request_list(ctx: Ctx, rule: Rule) -> Hit | None:
     if not has_request_words(ctx):
         return None
     req: set[bytes] | None = None
-    for m in itertools.islice(_SPLIT_LIST.finditer(ctx.code), 30):
+    for m in itertools.islice(prefiltered_finditer(_SPLIT_LIST, ctx.code, ctx.first), 30):
         arg = m.group(1)
         if UIN_RE.search(arg) is None and REQ_RE.search(arg) is None:
             if req is None:
@@ -1007,7 +1007,7 @@ def _in_error_report(ctx: Ctx, pos: int) -> bool:
         return body_start <= pos < end
 
     hooked: set[bytes] = set()
-    for m in itertools.islice(_ERROR_HOOK.finditer(code), 10):
+    for m in itertools.islice(prefiltered_finditer(_ERROR_HOOK, code, ctx.first), 10):
         if m.group(1) is not None:
             hooked.add(ctx.lx.value(int(m.group(1))).strip().lower())
         elif inside(m.end()):
@@ -1270,7 +1270,7 @@ def _function_spans(ctx: Ctx) -> list[tuple[int, int]]:
     """The bodies of the file's functions and closures, as (start, end) offsets."""
     code = ctx.code
     spans = []
-    for m in itertools.islice(_ANY_FUNCTION.finditer(code), 500):
+    for m in itertools.islice(prefiltered_finditer(_ANY_FUNCTION, code, ctx.first), 500):
         spans.append((m.end(), m.end() + close_paren(code[m.end() : m.end() + 20000], 123, 125)))
     return spans
 
@@ -1324,13 +1324,13 @@ def _request_sent_hidden(ctx: Ctx, rule: Rule) -> Hit | None:
     if prefiltered_search(_WHOLE_REQUEST, code, ctx.first) is None:
         return None
     sends: list[tuple[re.Match[bytes], int]] = []
-    for m in itertools.islice(_HIDDEN_ADDRESS.finditer(code), 100):
+    for m in itertools.islice(prefiltered_finditer(_HIDDEN_ADDRESS, code, ctx.first), 100):
         value = _unhide(m.group(1), ctx.lx.value(int(m.group(2)))).strip().lower()
         if value.startswith((b"http://", b"https://")):
             sends.extend((m, at) for at in _hidden_address_sent(ctx, m.start()))
     if ctx.data.find(b"chr") >= 0 or ctx.first(b"pack") >= 0:
         # an address spelled in character codes: implode(array_map('chr', [104, 116, ...]))
-        for m in itertools.islice(_CODES_ADDRESS.finditer(code), 20):
+        for m in itertools.islice(prefiltered_finditer(_CODES_ADDRESS, code, ctx.first), 20):
             folded = fold.fold_at(code, ctx.lx, m.start())
             if folded is not None and folded.value.strip().lower().startswith(
                 (b"http://", b"https://")
@@ -1426,8 +1426,13 @@ def _random_sender_domain(ctx: Ctx, rule: Rule) -> Hit | None:
         return None
     tries = 0  # places whose value is followed (each may search the file once)
     replaced: list[tuple[bytes, bytes]] | None = None  # (token, what str_replace puts in)
+    # each place below is a literal with an "@": the others are passed over unread
+    at_sign = set(literals_holding(ctx, (b"@",), len(ctx.lx.raw_strings)))
     for m in itertools.islice(PLACEHOLDER.finditer(code), 20000):
-        head = value(int(m.group(1)))
+        idx = int(m.group(1))
+        if idx not in at_sign:
+            continue
+        head = value(idx)
         if head.endswith(b"@"):
             built = _BUILT_DOMAIN.match(code, m.start())
             if built is None or tries >= 50:
@@ -1457,7 +1462,7 @@ def _random_sender_domain(ctx: Ctx, rule: Rule) -> Hit | None:
             if replaced is None:
                 replaced = [
                     (value(int(token.group(1))).lower(), args[1])
-                    for r in itertools.islice(_REPLACE_CALL.finditer(code), 20)
+                    for r in itertools.islice(prefiltered_finditer(_REPLACE_CALL, code), 20)
                     if len(args := top_args(code[r.end() : r.end() + 400])) > 2
                     and (token := PLACEHOLDER.fullmatch(args[0].strip())) is not None
                 ]

@@ -357,7 +357,7 @@ def _defined_consts(ctx: Ctx) -> dict[bytes, bytes]:
     value = ctx.lx.value
     return {
         value(int(d.group(1))).lower(): d.group(2)
-        for d in itertools.islice(_DEFINE.finditer(ctx.code), 200)
+        for d in itertools.islice(prefiltered_finditer(_DEFINE, ctx.code, ctx.first), 200)
     }
 
 
@@ -766,7 +766,7 @@ def _drops(ctx: Ctx) -> list[tuple[int, bytes]]:
     # Laravel's Mail:: to a literal address: Mail::raw($text, fn ($m) => $m->to('x@y')),
     # Mail::to('x@y')->send(new Report($data)): the text, the mailable's arguments
     if code_has(ctx, b"mail"):
-        for m in itertools.islice(_LARAVEL_MAIL.finditer(ctx.code), 20):
+        for m in itertools.islice(prefiltered_finditer(_LARAVEL_MAIL, ctx.code, ctx.first), 20):
             rest = ctx.code[m.end() : m.end() + 1200]
             args = rest[: close_paren(rest)]
             if m.group(1) is not None:
@@ -3664,7 +3664,7 @@ def _kit_random_copy(ctx: Ctx, rule: Rule) -> Hit | None:
     if copied is None:
         return None
     start, folder = copied
-    for m in itertools.islice(_KIT_SENT_TO.finditer(code), 200):
+    for m in itertools.islice(prefiltered_finditer(_KIT_SENT_TO, code), 200):
         text = interpolated(ctx, m.group(0))
         said = b" ".join(
             ctx.lx.value(int(q.group(1))).lower() for q in PLACEHOLDER.finditer(m.group(0))
@@ -4085,6 +4085,31 @@ _LIST_SET = re.compile(
 )
 
 
+# what every match of _LIST_SET holds: the file read (or the loop's line reader)
+_LIST_SOURCE = re.compile(rb"file(?:_get_contents)?\s*\(|fget|stream_get_line")
+
+
+def file_lists(code: bytes, most: int = 30) -> list[re.Match[bytes]]:
+    """The first ``most`` matches of :data:`_LIST_SET` in ``code``. No match holds a ";"
+    and each holds a word of :data:`_LIST_SOURCE`: only the statements (text between two
+    ";") with such a word are searched, instead of trying the pattern at every "$" of the
+    code."""
+    out: list[re.Match[bytes]] = []
+    end = 0
+    for w in _LIST_SOURCE.finditer(code):
+        if w.start() < end:
+            continue  # in the statement searched last
+        start = code.rfind(b";", 0, w.start()) + 1
+        end = code.find(b";", w.end())
+        if end < 0:
+            end = len(code)
+        for m in _LIST_SET.finditer(code, start, end):
+            out.append(m)
+            if len(out) >= most:
+                return out
+    return out
+
+
 def _picks_from(block: bytes, lists: set[bytes]) -> bool:
     """``block`` picks items of one of the ``lists`` at random: ``shuffle($kw)``,
     ``array_rand($kw, 30)``, ``$kw[mt_rand(0, $n)]`` (a random number for a cache-busting
@@ -4134,7 +4159,7 @@ def _crawler_keyword_doorway(ctx: Ctx, rule: Rule) -> Hit | None:
     # the variables set to a list read from a file, where each is set
     list_sets = [
         (n.start(), n.group(1) or n.group(2))
-        for n in itertools.islice(_LIST_SET.finditer(code), 30)
+        for n in file_lists(code)
     ]
     if not list_sets:
         return None  # no list read from a file into a variable: _picks_from has none to pick
@@ -4240,7 +4265,7 @@ def _hidden_remote_links(ctx: Ctx, rule: Rule) -> Hit | None:
         return None
     # classes a style sheet of the page hides (<style>.x9{display:none}</style>)
     hidden_classes = _hidden_classes(text)
-    for p in itertools.islice(_PRINTS.finditer(code), 300):
+    for p in itertools.islice(prefiltered_finditer(_PRINTS, code), 300):
         args = p.group(1)
         lits = [
             value(int(q.group(1))).lower()
