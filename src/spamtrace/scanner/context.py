@@ -1573,6 +1573,7 @@ _SESSION_KEY_SET = re.compile(rb"\$_session\s*\[\s*\x01(\d+)\x01\s*\]\s*=(?![=>]
 _LEAVES = re.compile(
     rb"(?<![\w$>:])(?:exit|die|return|wp_die)\b|(?<![\w$>:])header\s*\(\s*\x01"
 )
+_LEAVES_NOW = re.compile(rb"(?<![\w$>:])(?:exit|die|return|wp_die)\b")
 
 
 def site_session_gated(ctx: Ctx, pos: int) -> bool:
@@ -1605,7 +1606,8 @@ def site_session_gated(ctx: Ctx, pos: int) -> bool:
             if not negated:
                 continue
             at = cond_end + 1 + (len(code[cond_end + 1 : cond_end + 40]) - len(body))
-            if _LEAVES.match(code, at) is None or code.find(b";", at, pos) < 0:
+            # (a header() alone is no way out: a redirect needs the exit after it)
+            if _LEAVES_NOW.match(code, at) is None or code.find(b";", at, pos) < 0:
                 continue
         else:
             at = code.index(b"{", cond_end)
@@ -1617,8 +1619,23 @@ def site_session_gated(ctx: Ctx, pos: int) -> bool:
             elif not at < pos < end:
                 continue
         if m.group(2) is None:
-            return True  # the CMS's sign-in: no key the file could set
+            # the CMS's sign-in: no key the file could set; unless the file defines the check
+            # itself (a stand-in that lets everyone in)
+            own = function_bodies(ctx)
+            if not any(n in own for n in _CMS_CHECKS if code.find(n, m.start(), cond_end) >= 0):
+                return True
+            continue
+        if _SESSION_SET_ANY.search(code) is not None:
+            continue  # the file fills the session itself ($_SESSION[$k] = $v, $_SESSION = $_POST)
         key = ctx.lx.value(int(m.group(2)))
         if not any(ctx.lx.value(int(w.group(1))) == key for w in _SESSION_KEY_SET.finditer(code)):
             return True
     return False
+
+
+_CMS_CHECKS = (b"current_user_can", b"is_user_logged_in")
+# the session written whole, or under a key that is no literal: $_SESSION = $_POST,
+# $_SESSION += ..., $_SESSION[$k] = $v, $s = &$_SESSION
+_SESSION_SET_ANY = re.compile(
+    rb"\$_session\s*(?:\+?=(?![=>])|\[\s*[^\x01\s\]][^\]\n]{0,60}\]\s*=(?![=>]))|&\s*\$_session\b"
+)

@@ -2073,7 +2073,8 @@ def named_closures(code: bytes) -> bytes:
     function of its own, and the variable's calls as calls of it: ``$f = function ($c) {
     system($c); }; $f($_GET['c']);`` reads ``function fnvar_f($c) { system($c); };
     fnvar_f($_GET['c']);`` and ``$get = fn($u) => file_get_contents($u);`` reads ``function
-    fnvar_get($u) { return file_get_contents($u); }``. The rules that follow a call into a
+    fnvar_get($u) { return file_get_contents($u); }``; ``call_user_func($f, $a)`` reads
+    ``fnvar_f( $a)``. The rules that follow a call into a
     function (a parameter that reaches a sink, what a helper returns) then follow these too.
     At most :data:`MAX_HELD_CLOSURES` closures; one held by a name set twice is left."""
     if code.find(b"function") < 0 and code.find(b"fn") < 0:
@@ -2108,10 +2109,13 @@ def named_closures(code: bytes) -> bytes:
         return code
     out.append(code[last:])
     text = b"".join(out)
+    held = b"|".join(re.escape(n) for n in sorted(done))
     calls = re.compile(
-        rb"(?<![\w$>:\x80-\xff])\$(" + b"|".join(re.escape(n) for n in sorted(done)) + rb")\s*\("
+        rb"(?<![\w$>:\x80-\xff])\$(" + held + rb")\s*\("
+        # ... and given to call_user_func(): call_user_func($run, $arg) calls it with $arg
+        rb"|(?<![\w$>:\x80-\xff])call_user_func\s*\(\s*\$(" + held + rb")\s*(?:,|(?=\)))"
     )
-    return calls.sub(lambda c: CLOSURE_PREFIX + c.group(1) + b"(", text)
+    return calls.sub(lambda c: CLOSURE_PREFIX + (c.group(1) or c.group(2)) + b"(", text)
 
 
 def normalized(

@@ -202,6 +202,8 @@ _CALL_CHAIN_HEAD = re.compile(
 _RET_AT = re.compile(rb"(?<![\w$>:])return\b\s*([^;]{1,300});")
 _WRAP = rb"[\s@(]*(?:" + KEEP + rb"\s*\(\s*@?\s*)*"
 _RET_REQ = re.compile(_WRAP + REQ + rb"(?:\s*\[[^\]\[;]{0,60}\])*[\s)]*$")
+# ... or a filter_input() call that reads it unvalidated: filter_input(INPUT_POST, $k)
+_RET_REQ_CALL = re.compile(_WRAP + rb"(?=filter_input)" + REQ + rb"[^();]{0,120}\)[\s)]*$")
 # the server's own environment ($_ENV, $_SERVER), not what the visitor sends: a helper
 # that returns it (a test runner's environment for its child) hands back no request value
 _RET_NOT_REQ = re.compile(_WRAP + rb"\$_(?:env|server)\b", re.IGNORECASE)
@@ -236,7 +238,7 @@ def _value_kind(
 ) -> str | None:
     """The kind (:data:`RETURN_KINDS`) of the value ``expr`` gives in ``body``, or None."""
     for alt in _alternatives(expr):
-        if _RET_REQ.match(alt) and not _RET_NOT_REQ.match(alt):
+        if (_RET_REQ.match(alt) or _RET_REQ_CALL.match(alt)) and not _RET_NOT_REQ.match(alt):
             return "req"
         for rx, kind in ((_RET_NET, "net"), (_RET_READ, "read"), (_RET_DEC, "dec")):
             m = rx.match(alt)
@@ -252,6 +254,25 @@ def _value_kind(
                 if held_kind is not None:
                     return held_kind
     return None
+
+
+# a double-quoted literal that is one request value and nothing more: "{$_POST[$k]}"
+_ONLY_REQUEST = re.compile(
+    rb"\{?\$_(?:get|post|request|cookie)\s*\[[^\]\[]{0,60}\]\}?", re.IGNORECASE
+)
+
+
+def _interpolated_request(ctx: Ctx, expr: bytes) -> str | None:
+    """"req" when ``expr`` is a double-quoted literal that PHP fills with one request value
+    and nothing else (``return "{$_REQUEST[$k]}";``), else None."""
+    lit = PLACEHOLDER.fullmatch(expr.strip())
+    if lit is None:
+        return None
+    idx = int(lit.group(1))
+    kinds = ctx.lx.kinds
+    if idx >= len(kinds) or kinds[idx] not in ("dq", "heredoc"):
+        return None
+    return "req" if _ONLY_REQUEST.fullmatch(ctx.lx.raw_strings[idx].strip()) else None
 
 
 def _whole_call(expr: bytes, args_at: int) -> bool:
@@ -280,7 +301,9 @@ def returned_kinds(ctx: Ctx) -> dict[bytes, str]:
                 if name in kinds:
                     continue
                 for r in itertools.islice(_RET_AT.finditer(body), 8):
-                    kind = _value_kind(r.group(1), body, kinds)
+                    kind = _value_kind(r.group(1), body, kinds) or _interpolated_request(
+                        ctx, r.group(1)
+                    )
                     if kind is not None:
                         kinds[name] = kind
                         grew = True
@@ -359,6 +382,7 @@ def returned_taint(ctx: Ctx) -> tuple[frozenset[bytes], frozenset[bytes]]:
         return cached  # type: ignore[no-any-return]
     req: set[bytes] = set()
     dec: set[bytes] = set()
+    given: dict[bytes, set[bytes]] = {}  # variable -> the functions whose value it holds
     kinds = returned_kinds(ctx)
     code = ctx.code
     stmts: dict[int, re.Match[bytes] | None] = {}
@@ -371,9 +395,19 @@ def returned_taint(ctx: Ctx) -> tuple[frozenset[bytes], frozenset[bytes]]:
                     req.add(var)
                 elif kind is not None:
                     dec.add(var)
+                if kind is not None:
+                    given.setdefault(var, set()).add(name)
     found = (frozenset(req), frozenset(dec))
     ctx.cache["returned-taint"] = found
+    ctx.cache["returned-from"] = {v: frozenset(n) for v, n in given.items()}
     return found
+
+
+def returned_from(ctx: Ctx) -> dict[bytes, frozenset[bytes]]:
+    """For each variable of :func:`returned_taint`, the own functions whose value it is
+    assigned."""
+    returned_taint(ctx)
+    return ctx.cache["returned-from"]  # type: ignore[no-any-return]
 
 
 # a call's name in a sink's argument: the start of the call's chain ($obj->f(, C::f(, f()
@@ -382,15 +416,21 @@ _CALL_IN_ARGS = re.compile(
 )
 
 
-def returned_call_in(ctx: Ctx, args_at: int, args: bytes, wanted: tuple[str, ...]) -> bool:
+def returned_call_in(
+    ctx: Ctx,
+    args_at: int,
+    args: bytes,
+    wanted: tuple[str, ...],
+    skip: frozenset[bytes] = frozenset(),
+) -> bool:
     """``args`` (found at ``args_at`` in the code) call an own function whose result is of a
     kind in ``wanted`` (:func:`returned_call_kind`), not as an argument that escapeshellarg()
-    quotes."""
+    quotes; the functions in ``skip`` are not counted."""
     kinds = returned_kinds(ctx)
     if not kinds:
         return False
     for m in itertools.islice(_CALL_IN_ARGS.finditer(args), 20):
-        if m.group(1) not in kinds:
+        if m.group(1) not in kinds or m.group(1) in skip:
             continue
         pos = args_at + m.start()
         if _shell_quoted_at(ctx.code, pos):
@@ -1241,7 +1281,13 @@ def server_set_masked(ctx: Ctx) -> bytes:
     ``$_server`` of ``$_server['home']``) overwritten by "#" bytes, offsets kept: a pattern
     for request input ({REQ}) run over it finds only what the client can set."""
     code = ctx.code
-    if ctx.first(b"getenv") < 0 and ctx.first(b"$_server") < 0 and ctx.first(b"$_env") < 0:
+    files = ctx.first(b"$_files") >= 0
+    if (
+        ctx.first(b"getenv") < 0
+        and ctx.first(b"$_server") < 0
+        and ctx.first(b"$_env") < 0
+        and not files
+    ):
         return code
     masked: bytearray | None = None
     for m in _SERVER_READ.finditer(code):
@@ -1250,7 +1296,17 @@ def server_set_masked(ctx: Ctx) -> bytes:
             if masked is None:
                 masked = bytearray(code)
             masked[m.start() : m.end()] = b"#" * (m.end() - m.start())
+    if files:  # the path PHP gave an upload ($_FILES['f']['tmp_name']), its size, its error
+        for m in itertools.islice(_UPLOAD_OWN.finditer(code), 50):
+            if ctx.lx.value(int(m.group(1))).lower() in (b"tmp_name", b"size", b"error"):
+                if masked is None:
+                    masked = bytearray(code)
+                masked[m.start() : m.start() + 7] = b"#" * 7
     return code if masked is None else bytes(masked)
+
+
+# $_FILES['f']['key'] (group 1: the second key's literal)
+_UPLOAD_OWN = re.compile(rb"\$_files\s*\[[^\]\[;]{1,60}\]\s*\[\s*\x01(\d+)\x01\s*\]")
 
 
 def _custom_header(ctx: Ctx, rhs: bytes) -> bool:

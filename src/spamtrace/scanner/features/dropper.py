@@ -1615,14 +1615,36 @@ def _walk_overwrite(ctx: Ctx, rule: Rule) -> Hit | None:
                 continue  # data of the script's own (a reset to '{}'), not a page
             if not _names_item(ctx, body, parts[0], m.group(2)):
                 continue
-            if not text.strip() and re.search(
-                rb"(?:file_get_contents|copy|readfile|file)\s*\(\s*\$" + re.escape(m.group(2))
-                + rb"\b", body[:at]
-            ):
+            if not text.strip() and _text_kept(body[:at], m.group(2)):
                 continue  # emptied after its text was kept: a log rotator's copy-truncate
             start = m.end() - 1 + at
             return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 100))
     return None
+
+
+# what keeps a file's text: a copy, a write (or an archive) of what was read, the text shown
+_KEEPS = rb"(?:file_put_contents|fwrite|fputs|gzwrite|gzencode|gzcompress|addfromstring|error_log)"
+_READS = rb"(?:file_get_contents|file)"
+
+
+def _text_kept(before: bytes, item: bytes) -> bool:
+    """Whether the code ``before`` a file ``$item`` is emptied keeps its text: copies or
+    renames it (``copy($f, $f . '.1')``), shows it (readfile), writes or archives what it
+    read (``gzwrite($gz, file_get_contents($f))``, or a variable read so and written after).
+    A read whose text is dropped (``$x = file_get_contents($f);`` and nothing more) keeps
+    nothing: a wiper's."""
+    v = re.escape(item)
+    if re.search(rb"(?<![\w$>:])(?:copy|rename|readfile)\s*\(\s*\$" + v + rb"\b", before):
+        return True
+    if re.search(_KEEPS + rb"\s*\([^;]{0,300}?" + _READS + rb"\s*\(\s*\$" + v + rb"\b", before):
+        return True
+    for r in itertools.islice(re.finditer(
+        rb"\$(" + NAME_P + rb")\s*=(?![=>])\s*@?\s*" + _READS + rb"\s*\(\s*\$" + v + rb"\b", before
+    ), 5):
+        held = re.escape(r.group(1))
+        if re.search(_KEEPS + rb"\s*\([^;]{0,300}?\$" + held + rb"\b", before[r.end() :]):
+            return True
+    return False
 
 
 # ------------------------------------------------------------------------ site wipers

@@ -80,6 +80,7 @@ from spamtrace.scanner.taint import (
     posted,
     request_props,
     returned_call_in,
+    returned_from,
     returned_kinds,
     returned_taint,
     shell_quote_called,
@@ -497,7 +498,9 @@ def _tainted_sink_hit(ctx: Ctx, rule: Rule, *, holes: bool, signed: bool = False
     elif kind == "exec":  # a command sent in a header of the client's own (X-Cmd: ...)
         bad = req | ctx.cache.get("header", set())
         if helpers:
-            bad = bad | returned_taint(ctx)[0]
+            checked = checked_helpers(ctx)
+            given = returned_from(ctx)
+            bad = bad | {v for v in returned_taint(ctx)[0] if not given.get(v, checked) <= checked}
             returned = ("req",)
     else:
         bad = req
@@ -521,8 +524,10 @@ def _tainted_sink_hit(ctx: Ctx, rule: Rule, *, holes: bool, signed: bool = False
         text = interpolated(ctx, args)
         if kind == "exec":
             # what escapeshellarg() quotes is one argument of a command the script chose
-            # (exec(BIN . " -m " . escapeshellarg($id))), not a command of the visitor's
-            text = shell_quoted_removed(text)
+            # (exec(BIN . " -m " . escapeshellarg($id))), not a command of the visitor's;
+            # so is what a quoting helper of the file's own returns ($q = fn ($s) =>
+            # escapeshellarg($s))
+            text = shell_quoted_removed(own_quoters_renamed(ctx, text))
         if kind == "exec" and text.find(b"[") >= 0:
             # an element of the script's own table of commands ($commands[$what]): the
             # request picks a key, the table gives the command
@@ -534,6 +539,7 @@ def _tainted_sink_hit(ctx: Ctx, rule: Rule, *, holes: bool, signed: bool = False
                 if not whitelisted_at(ctx, v, start)
                 and not looked_up_var(ctx, v)
                 and not stored_value_at(ctx, v, start)
+                and not validated_var(ctx, v)
             }
         elif kind == "sql":  # an escaped value quoted in the statement: no SQL of its own
             # what stands between quotes as one escaped value (a variable holding one, or
@@ -567,7 +573,9 @@ def _tainted_sink_hit(ctx: Ctx, rule: Rule, *, holes: bool, signed: bool = False
             continue
         if tainted or (direct_ok and UIN_RE.search(text)):
             return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
-        if returned and returned_call_in(ctx, code.find(b"(", start) + 1, args, returned):
+        if returned and returned_call_in(
+            ctx, code.find(b"(", start) + 1, args, returned, checked_helpers(ctx)
+        ):
             # the sink's argument calls a helper that returns such a value: eval('?>' .
             # get($url)), system(param('c'))
             return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
@@ -576,6 +584,144 @@ def _tainted_sink_hit(ctx: Ctx, rule: Rule, *, holes: bool, signed: bool = False
             if props and any(p in props for p in _PROP_READ.findall(text)):
                 return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
     return None
+
+
+# a value made an address or a number (or false) as it is set: filter_var($_GET['ip'],
+# FILTER_VALIDATE_IP), intval($_GET['n']), (int) $_GET['n']
+_VALIDATED_RHS = re.compile(
+    rb"\s*=(?![=>])\s*@?\s*(?:(filter_var)\s*\(|intval\s*\(|\(\s*int(?:eger)?\s*\))"
+)
+
+
+def validated_var(ctx: Ctx, var: bytes) -> bool:
+    """Every value the file gives ``$var`` (at most 6 writes) is a validated address or
+    number, made as it is set (:data:`_VALIDATED_RHS`), with nothing joined to it: no
+    shell syntax can come through it."""
+    code = ctx.code
+    writes = var_assigns(code, var, _ANY_WRITE, 6)
+    if not writes:
+        return False
+    for _, w in writes:
+        m = _VALIDATED_RHS.match(code, w.start())
+        if w.group().strip() != b"=" or m is None:
+            return False
+        end = code.find(b";", m.end(), m.end() + 600)
+        if end < 0:
+            return False
+        if m.group(1) is not None:
+            args = code[m.end() : m.end() + close_paren(code[m.end() : end + 1])]
+            parts = top_args(args)
+            if len(parts) < 2 or _SAFE_FILTER.match(b"," + parts[1]) is None:
+                return False
+            if code[m.end() + len(args) + 1 : end].strip(b" \t\r\n)"):
+                return False  # something joined after the call
+        elif m.group().rstrip().endswith(b"("):  # intval(...)
+            args_len = close_paren(code[m.end() : end + 1])
+            if code[m.end() + args_len + 1 : end].strip(b" \t\r\n)"):
+                return False
+        elif re.search(rb"[.?]|\|\|", code[m.end() : end]):
+            return False  # (int) $a . $b: the cast takes the first only
+    return True
+
+
+# a helper's whole value: escapeshellarg() of its first parameter
+_QUOTER_BODY = re.compile(
+    rb"\A\{\s*return\s+@?\s*\\?escapeshellarg\s*\(\s*\$(" + NAME_P + rb")\s*\)\s*;\s*\}\Z",
+    re.IGNORECASE,
+)
+_FIRST_PARAM = re.compile(rb"\s*(?:[\w\\?|]+\s+)?&?\$(" + NAME_P + rb")")
+
+
+@per_file("own-quoters")
+def own_shell_quoters(ctx: Ctx) -> frozenset[bytes]:
+    """The file's own functions (or closures held in variables, which the code reads as
+    functions) whose whole body returns escapeshellarg() of their first parameter:
+    ``$q = function ($s) { return escapeshellarg($s); }``. What they return is one quoted
+    argument, as escapeshellarg()'s is."""
+    if ctx.first(b"escapeshellarg") < 0:
+        return frozenset()
+    out = set()
+    for name, body in function_bodies(ctx).items():
+        m = _QUOTER_BODY.match(body)
+        if m is None:
+            continue
+        params = function_params(ctx.code, name)
+        first = _FIRST_PARAM.match(params.group(1)) if params is not None else None
+        if first is not None and first.group(1) == m.group(1):
+            out.add(name)
+    # ... and as the code is written: a closure a variable holds, called through it
+    for _start, name, _kind, end in fold.held_closures(ctx.code):
+        params_end = end + close_paren(ctx.code[end : end + 400])
+        first = _FIRST_PARAM.match(ctx.code, end)
+        tail = _QUOTER_TAIL.match(ctx.code, params_end + 1)
+        if (
+            first is None
+            or tail is None
+            or first.group(1) != tail.group(1)
+            or len(var_assigns(ctx.code, name, _ANY_WRITE, 3)) != 1
+        ):
+            continue
+        out.add(b"$" + name)
+    return frozenset(out)
+
+
+# a closure's rest after its parameters when it returns escapeshellarg() of one of them
+_QUOTER_TAIL = re.compile(
+    rb"\s*(?:\{\s*return|=>)\s+@?\s*\\?escapeshellarg\s*\(\s*\$(" + NAME_P + rb")\s*\)"
+    rb"\s*(?:;\s*\}|[;,)])",
+    re.IGNORECASE,
+)
+
+
+def own_quoters_renamed(ctx: Ctx, text: bytes) -> bytes:
+    """``text`` with the calls of :func:`own_shell_quoters` written as escapeshellarg()."""
+    quoters = own_shell_quoters(ctx)
+    if not quoters:
+        return text
+    calls = re.compile(
+        rb"(?<![\w$>:\x80-\xff])(?:" + b"|".join(re.escape(q) for q in sorted(quoters))
+        + rb")(?![\w\x80-\xff])(?=\s*\()"
+    )
+    return calls.sub(b"escapeshellarg", text)
+
+
+_RETURNED_VAR = re.compile(rb"(?<![\w$>:])return\s*\(?\s*\$(" + NAME_P + rb")\s*\)?\s*;")
+
+
+@per_file("checked-helpers")
+def checked_helpers(ctx: Ctx) -> frozenset[bytes]:
+    """The file's own functions returning request input (:func:`returned_kinds`) that check
+    the variable they return first as a command's argument is checked (:func:`_guard_of`:
+    a literal list, a validated address or number, an anchored pattern of a safe alphabet)
+    and leave (exit, return, throw) in the check's branch: ``function branch() { $b =
+    $_POST['branch']; if (!preg_match('/^[a-z0-9._-]+$/', $b)) exit; return $b; }``, a
+    deploy hook's; what they return is no command of the visitor's."""
+    out = set()
+    for name, kind in returned_kinds(ctx).items():
+        if kind != "req":
+            continue
+        body = function_bodies(ctx).get(name)
+        if body is None or body.find(b"if") < 0:
+            continue
+        returned = set(itertools.islice(_RETURNED_VAR.findall(body), 4))
+        if not returned:
+            continue
+        for m in itertools.islice(_IF_OPEN.finditer(body), 10):
+            cond_len = close_paren(body[m.end() : m.end() + 600])
+            cond = body[m.end() : m.end() + cond_len]
+            if not any(_guard_of(ctx, cond, v) is not None for v in returned):
+                continue
+            rest = body[m.end() + cond_len + 1 :]
+            lead = len(rest) - len(rest.lstrip())
+            if rest[lead : lead + 1] == b"{":
+                branch = rest[lead : lead + 2 + close_paren(rest[lead + 1 :], 123, 125)]
+            else:
+                semi = rest.find(b";", lead)
+                branch = rest[lead : semi if semi >= 0 else len(rest)]
+            if STOP_WORDS.search(branch) is not None:
+                out.add(name)
+                break
+    return frozenset(out)
 
 
 # $obj->name read (not called: $obj->name(...) is a method)
@@ -1278,10 +1424,12 @@ def _local_file_decoded(ctx: Ctx, body: bytes, m: re.Match[bytes]) -> bool:
     arg = body[read.end() : read.end() + close_paren(body[read.end() : read.end() + 400])]
     if REQ_RE.search(arg) is not None:
         return False
-    return not any(
-        ctx.lx.value(int(q.group(1))).lower().lstrip().startswith((b"http", b"ftp", b"//"))
-        for q in itertools.islice(PLACEHOLDER.finditer(arg), 10)
-    )
+    pieces = [
+        ctx.lx.value(int(q.group(1))) for q in itertools.islice(PLACEHOLDER.finditer(arg), 10)
+    ]
+    if _hidden_path(b"".join(pieces).strip()):
+        return False  # a payload parked as a picture or a hidden file: '/.thumbs/sprite.ico'
+    return not any(p.lower().lstrip().startswith((b"http", b"ftp", b"//")) for p in pieces)
 
 
 @feature("include_own_wrapper")
@@ -1583,7 +1731,10 @@ _CALLBACK_EXEC = _EXEC_NAMES - {"base64_decode", "gzinflate", "gzuncompress", "s
 
 
 _ODD_EXT = re.compile(
-    rb"\.(?:ico|png|jpe?g|gif|bmp|webp|log|dat|tmp|zip|pdf|mp3|ttf|woff2?|bak)$",
+    rb"\.(?:ico|png|jpe?g|gif|bmp|webp|log|dat|tmp|zip|pdf|mp3|ttf|woff2?|bak|"
+    # more media and archives: no site's code is kept as a video, a sound, a font or an archive
+    rb"mp4|m4[av]|mov|avi|wmv|flv|swf|webm|mkv|wav|ogg|oga|flac|aac|otf|eot|cur|tiff?|psd|"
+    rb"heic|avif|jfif|rar|7z|xlsx?|docx?|pptx?)$",
     re.IGNORECASE,
 )
 
@@ -2628,18 +2779,23 @@ def _wrapper_called_with(
             if code[max(0, pos - 12) : pos].rstrip().endswith(b"function"):
                 continue
             # what escapeshellarg() quotes is an argument, not a command
-            args = shell_quoted_removed(c.group(1), cmd=True)
+            args = shell_quoted_removed(own_quoters_renamed(ctx, c.group(1)), cmd=True)
             if encoded and encoded_argument(ctx, args):
                 continue  # so is what urlencode() leaves after a literal command
             if _carries_request(ctx, args, 6):
                 return Hit(ctx.line_of_code(pos), ctx.excerpt_code(pos, pos + 80))
             used = set(VAR.findall(args)[:6])
             if returned_kinds(ctx):
+                checked = checked_helpers(ctx)
                 if helped is None:
                     got_req, got_dec = returned_taint(ctx)
-                    helped = got_req | got_dec if "dec" in returned else got_req
+                    given = returned_from(ctx)
+                    helped = frozenset(
+                        v for v in (got_req | got_dec if "dec" in returned else got_req)
+                        if not given.get(v, checked) <= checked
+                    )
                 if (used and not used.isdisjoint(helped)) or returned_call_in(
-                    ctx, c.start(1), c.group(1), returned
+                    ctx, c.start(1), c.group(1), returned, checked
                 ):
                     return Hit(ctx.line_of_code(pos), ctx.excerpt_code(pos, pos + 80))
             if not used or bare_of is None:

@@ -2695,12 +2695,52 @@ def _js_form_skimmer(ctx: Ctx, rule: Rule) -> Hit | None:
             len(_JS_FIELD.findall(text, lo, hi)) < 2
         ):
             continue  # one field sent (an analytics event's payment method)
-        if _JS_ANSWER_READ.search(text, sent.end(), hi) is not None:
-            continue  # the answer used: a lookup or a payment service's tokenizer
-        if _named_fields_only(text, m, hi):
+        answer = _JS_ANSWER_READ.search(text, sent.end(), hi)
+        if answer is not None and _JS_PAGE_WRITE.search(text, answer.end(), hi) is not None:
+            continue  # the answer put in the page: a lookup or a payment service's tokenizer
+        if _named_fields_only(text, m, hi) or _named_values_only(text, lo, hi):
             continue
         return Hit(ctx.line_of_string(max(0, string_at(ctx, m.start()))), excerpt(text[lo:hi]))
     return None
+
+
+# the answer put in the page: a field's value set (a token, a city), the form sent on, a text
+# shown (jQuery's .val(x), .html(x), .text(x))
+_JS_PAGE_WRITE = re.compile(
+    rb"\.value\s*=(?!=)|\.submit\s*\(|\.(?:innerhtml|textcontent|innertext)\s*=(?!=)|"
+    rb"insertadjacenthtml\s*\(|\.(?:val|html|text)\s*\(\s*[\w$]"
+)
+# an input read by its id or name: document.getElementById('coupon').value,
+# querySelector('#plan').value, querySelector('[name="email"]').value (group 1: the name)
+_JS_NAMED_VALUE = re.compile(
+    rb"(?:getelementbyid\s*\(\s*['\"]|queryselector\s*\(\s*['\"](?:#|\[name=['\"]?))"
+    rb"([\w\-\[\]]{1,60})['\"]?\]?['\"]\s*\)\s*$"
+)
+# a field name a skimmer is after: a card's number, code or expiry, a password, an account
+_SECRET_NAME = re.compile(
+    rb"card|cc[_\-]?num|\bcc\b|cc_|cvv|cvc|\bcid\b|cc_cid|expir|\bexp|pass|pwd|\bpin\b|ssn|"
+    rb"iban|account|security|code|\bpan\b|secret|otp"
+)
+
+
+def _named_values_only(text: bytes, lo: int, hi: int) -> bool:
+    """Whether the script from ``lo`` to ``hi`` reads fields only by id or name, one at a
+    time (``document.getElementById('coupon').value``), none a card, code or password field,
+    and never the form whole: checkout analytics (the plan, the coupon) or a newsletter
+    opt-in (the buyer's name and address sent to a mailing service), not a copy of the
+    card."""
+    if _JS_WHOLE_FORM.search(text, lo, hi) is not None:
+        return False
+    reads = list(itertools.islice(_JS_FIELD.finditer(text, lo, hi), 20))
+    if not reads:
+        return False
+    for r in reads:
+        if not r.group().startswith(b".value"):
+            return False  # f.get('...'): the FormData's own rule (_named_fields_only)
+        named = _JS_NAMED_VALUE.search(text, max(lo, r.start() - 120), r.start())
+        if named is None or _SECRET_NAME.search(named.group(1)) is not None:
+            return False
+    return True
 
 
 # the form read into a variable: var f = new FormData(e.target)
@@ -2754,7 +2794,10 @@ _SQL_ONE_ROW = re.compile(
     rb"\s*(?:limit\s+1\s*)?['\";]?\s*\Z"
 )
 # a script or frame of another host
-_FOREIGN_TAG = re.compile(rb"<(?:script|iframe)\b[^>]{0,200}?\bsrc\s*=\s*['\"]?(?:https?:)?//")
+# (the literals' text as written: a double-quoted literal's quote may come escaped, src=\")
+_FOREIGN_TAG = re.compile(
+    rb"<(?:script|iframe)\b[^>]{0,200}?\bsrc\s*=\s*\\?['\"]?(?:https?:)?//"
+)
 _DECODERS = (b"base64_decode", b"hex2bin", b"str_rot13", b"gzinflate", b"strrev", b"urldecode")
 
 
@@ -2792,10 +2835,10 @@ def _db_script_appended(ctx: Ctx, text: bytes, m: re.Match[bytes]) -> Hit | None
         adds = _SQL_REPLACE_ADDS.match(sql_rest)
         if adds is None or re.search(rb"<script|<iframe", adds.group(1)):
             return None
-    if _SQL_ONE_ROW.search(sql_rest[-200:]) is not None:
-        return None
     code = ctx.code
     at = code.find(b"\x01%d\x01" % idx)
+    if _SQL_ONE_ROW.search(sql_rest[-200:]) is not None and not _in_loop(code, at):
+        return None  # one post (not each row of a loop over the posts, WHERE ID = $id)
     end = code.find(b";", at)
     stmt = code[at : end if end >= 0 else at + 2000]
     value = ctx.lx.value
@@ -2811,7 +2854,9 @@ def _db_script_appended(ctx: Ctx, text: bytes, m: re.Match[bytes]) -> Hit | None
         folded = fold.fold_at(code, ctx.lx, set_to.end())
         if folded is not None:
             held.append(folded.value)
-    tags = [t for v in held for t in _FOREIGN_TAG_HOST.findall(v.lower())]
+    # the hosts of its tags, and of scripts its inline code loads (s.src = 'https://...')
+    hosts = (_FOREIGN_TAG_HOST, _JS_LOADED_HOST)
+    tags = [t for v in held for rx in hosts for t in rx.findall(v.lower())]
     if not tags:
         return None
     if m.group(1) in _SETTING_COLUMNS and all(_TAG_SERVICE.search(h) for h in tags):
@@ -2823,10 +2868,32 @@ def _db_script_appended(ctx: Ctx, text: bytes, m: re.Match[bytes]) -> Hit | None
     return Hit(ctx.line_of_string(idx), excerpt(m.group(0)))
 
 
+_LOOP_HEAD = re.compile(rb"(?<![\w$>:])(?:foreach|while|for)\s*\(")
+
+
+def _in_loop(code: bytes, pos: int) -> bool:
+    """Whether offset ``pos`` of ``code`` is in the braced body of a loop (foreach, while,
+    for; the first 50 loops before it)."""
+    if pos < 0:
+        return False
+    for m in itertools.islice(_LOOP_HEAD.finditer(code, 0, pos), 50):
+        head_end = m.end() + close_paren(code[m.end() : m.end() + 600])
+        rest = code[head_end + 1 : head_end + 40]
+        if rest.lstrip()[:1] != b"{":
+            continue
+        body_at = head_end + 1 + len(rest) - len(rest.lstrip())
+        end = body_at + 1 + close_paren(code[body_at + 1 : body_at + 20000], 123, 125)
+        if body_at < pos < end:
+            return True
+    return False
+
+
 # the host of a script or frame of another host
 _FOREIGN_TAG_HOST = re.compile(
     rb"<(?:script|iframe)\b[^>]{0,200}?\bsrc\s*=\s*['\"]?(?:https?:)?//([a-z0-9.-]{1,100})"
 )
+# a script an inline script loads: s.src = 'https://host/...'
+_JS_LOADED_HOST = re.compile(rb"\.src\s*=\s*['\"](?:https?:)?//([a-z0-9.-]{1,100})")
 # columns that hold one setting each (an option, a post's or a user's meta value)
 _SETTING_COLUMNS = (b"option_value", b"meta_value")
 # the hosts of the analytics and tag services a site's owner adds to its own pages
