@@ -888,3 +888,17 @@ def test_argument_hole_in_a_decoded_layer_stays_malicious() -> None:
     result = analyze_bytes(code)
     assert result.verdict is ScanVerdict.MALICIOUS
     assert "shell.exec-request-argument" not in rule_ids(result)
+
+
+def test_a_console_behind_the_sites_own_login_is_suspicious() -> None:
+    """A command box that runs only for the site's signed-in admin (a session key the file
+    never sets) is the site's own console: suspicious. One that keeps its own session after
+    its own password check, or lets a key in the address past the login, is a backdoor."""
+    result = analyze_file(SAMPLES / "suspicious" / "exec-console-signed-in.php")
+    assert result.verdict is ScanVerdict.SUSPICIOUS
+    assert "shell.exec-request-signed-in" in rule_ids(result)
+    assert not {"shell.exec-request-input", "shell.exec-tainted"} & rule_ids(result)
+    for name in ("exec-console-own-session.php", "exec-console-session-or-key.php"):
+        result = analyze_file(SAMPLES / "malicious" / name)
+        assert result.verdict is ScanVerdict.MALICIOUS, name
+        assert "shell.exec-request-signed-in" not in rule_ids(result), name

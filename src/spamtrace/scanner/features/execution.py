@@ -58,6 +58,7 @@ from spamtrace.scanner.context import (
     prefiltered_finditer,
     prefiltered_search,
     search_named,
+    site_session_gated,
     string_at,
     string_text,
     top_args,
@@ -416,10 +417,18 @@ def tainted_exec_hole(ctx: Ctx, rule: Rule) -> Hit | None:
     return _tainted_sink_hit(ctx, rule, holes=True)
 
 
-def _tainted_sink_hit(ctx: Ctx, rule: Rule, *, holes: bool) -> Hit | None:
+def tainted_exec_signed_in(ctx: Ctx, rule: Rule) -> Hit | None:
+    """The first shell call whose request-tainted command runs only for a visitor the
+    site's own login let in (:func:`site_session_gated`)."""
+    return _tainted_sink_hit(ctx, rule, holes=False, signed=True)
+
+
+def _tainted_sink_hit(ctx: Ctx, rule: Rule, *, holes: bool, signed: bool = False) -> Hit | None:
     """:func:`_tainted_sink`; ``holes`` (shell calls only): the calls that run a fixed
-    program with request data among its arguments, which are otherwise passed over."""
-    kind = "exec" if holes else rule.params.get("sinks")
+    program with request data among its arguments, which are otherwise passed over;
+    ``signed`` (shell calls only): those that run behind the site's own login, which are
+    otherwise passed over too."""
+    kind = "exec" if holes or signed else rule.params.get("sinks")
     first_call = None
     if kind == "varcall":
         first_call = first_varcall(ctx)
@@ -548,6 +557,11 @@ def _tainted_sink_hit(ctx: Ctx, rule: Rule, *, holes: bool) -> Hit | None:
         elif kind == "mail":  # $subject = 'New contact request'; just before: the form's no more
             tainted = {v for v in tainted if not literal_at(ctx, v, start)}
         if kind == "exec" and tainted:
+            gated = site_session_gated(ctx, start)
+            if signed or gated:
+                if signed and gated:
+                    return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
+                continue  # a console of the site's signed-in admin (or, signed, none)
             program = hole_program(ctx, start, args)
             if (program is not None) != holes:
                 continue  # a hole of the script's own command (or, with holes, no hole)
@@ -555,7 +569,7 @@ def _tainted_sink_hit(ctx: Ctx, rule: Rule, *, holes: bool) -> Hit | None:
             if program is not None:
                 text80 = f"arguments of {program.decode('ascii', 'replace')}: {text80}"
             return Hit(ctx.line_of_code(start), text80)
-        if holes:
+        if holes or signed:
             continue
         if tainted or (direct_ok and UIN_RE.search(text)):
             return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))

@@ -66,7 +66,7 @@ from spamtrace.scanner.context import (
     varcalls,
     web_address,
 )
-from spamtrace.scanner.features.execution import tainted_exec_hole
+from spamtrace.scanner.features.execution import tainted_exec_hole, tainted_exec_signed_in
 from spamtrace.scanner.lexer import STR_MARK
 from spamtrace.scanner.rules import Rule
 from spamtrace.scanner.taint import (
@@ -97,13 +97,21 @@ def _exec_request_input(ctx: Ctx, rule: Rule) -> Hit | None:
     return _exec_request_input_hit(ctx, rule, holes=False)
 
 
-def _exec_request_input_hit(ctx: Ctx, rule: Rule, *, holes: bool) -> Hit | None:
+def _exec_request_input_hit(
+    ctx: Ctx, rule: Rule, *, holes: bool, signed: bool = False
+) -> Hit | None:
     """The first call of :func:`_exec_request_input` whose command the visitor chooses;
     with ``holes``, the first one that runs a fixed program with request data among its
-    arguments (:func:`cmdline.hole_program`), told as such."""
+    arguments (:func:`cmdline.hole_program`), told as such; with ``signed``, the first one
+    that runs only behind the site's own login (:func:`site_session_gated`)."""
     assert rule.regex is not None
     if bounded_search(rule.regex, ctx.code, ctx.first) is not None:
         for m in bounded_finditer(rule.regex, server_set_masked(ctx), 50, first=ctx.first):
+            gated = site_session_gated(ctx, m.start())
+            if signed or gated:
+                if signed and gated:
+                    return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end()))
+                continue
             program = hole_program(ctx, m.start())
             if (program is not None) != holes:
                 continue
@@ -118,6 +126,22 @@ def _hole_hit(ctx: Ctx, start: int, text: str, program: bytes | None) -> Hit:
 
 
 _COMMAND_OF_THE_VISITOR = ("shell.exec-request-input", "shell.exec-tainted")
+
+
+_COMMAND_OR_HOLE = (*_COMMAND_OF_THE_VISITOR, "shell.exec-request-argument")
+
+
+@feature("exec_request_signed_in")
+def _exec_request_signed_in(ctx: Ctx, rule: Rule) -> Hit | None:
+    """A console of the site's own admin: a shell command from request input that runs only
+    for a visitor the site's login let in (``if (empty($_SESSION['admin'])) { header(...);
+    exit; }``, a key the file never sets; WordPress's current_user_can()), where no call
+    runs a command of a visitor's without it (:func:`site_session_gated`)."""
+    hits = ctx.cache.get("hits", {})
+    if any(rid in hits for rid in _COMMAND_OR_HOLE):
+        return None  # a command of any visitor's already found: the console adds nothing
+    hit = _exec_request_input_hit(ctx, rule, holes=False, signed=True)
+    return hit if hit is not None else tainted_exec_signed_in(ctx, rule)
 
 
 @feature("exec_argument_hole")

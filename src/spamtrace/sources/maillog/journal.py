@@ -33,8 +33,10 @@ the last entry it gave, so that no entry is read twice or left out.
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import os
+import re
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime, timezone
@@ -113,6 +115,25 @@ def _text(value: Any, name: str) -> str:
     raise MalformedLine(f"journal field {name} is neither text nor bytes")
 
 
+#: a syslog identifier that no Postfix service has (a space, a colon or a bracket would move
+#: the parser's tag), and a host name's characters that are no part of one
+_BAD_IDENT = re.compile(r"[\s:\[\]]")
+_BAD_HOST = re.compile(r"[\s\x00-\x1f\x7f]")
+
+
+@functools.lru_cache(maxsize=4)
+def _second(seconds: int) -> str:
+    """The RFC 3339 stamp of a second, in UTC, to the seconds (entries of one second share
+    it: most of a busy journal's)."""
+    return datetime.fromtimestamp(seconds, timezone.utc).strftime("%Y-%m-%dT%H:%M:%S")
+
+
+@functools.lru_cache(maxsize=16)
+def _host(name: str) -> str:
+    """``_HOSTNAME`` as one word of the line: blanks and controls as ``_``."""
+    return _BAD_HOST.sub("_", name[:255]) or "-"
+
+
 def _micros(value: Any) -> int | None:
     if isinstance(value, str) and value.isdecimal() and len(value) <= 19:
         return int(value)
@@ -127,7 +148,7 @@ def entry_line(entry: Mapping[str, Any], name: str = "postfix") -> str | None:
     ident = _text(entry.get("SYSLOG_IDENTIFIER", ""), "SYSLOG_IDENTIFIER")
     if not ident.startswith(name + "/"):
         return None
-    if any(c.isspace() or c in ":[]" for c in ident) or len(ident) > 256:
+    if len(ident) > 256 or _BAD_IDENT.search(ident):
         raise MalformedLine("a syslog identifier that no Postfix service has")
     micros = _micros(entry.get("_SOURCE_REALTIME_TIMESTAMP"))
     if micros is None:
@@ -135,18 +156,16 @@ def entry_line(entry: Mapping[str, Any], name: str = "postfix") -> str | None:
     if micros is None:
         raise MalformedLine("a journal entry without its time")
     try:
-        when = datetime.fromtimestamp(micros // 1_000_000, timezone.utc)
+        second = _second(micros // 1_000_000)
     except (OverflowError, OSError, ValueError):
         raise MalformedLine("a journal entry's time out of range") from None
     if "MESSAGE" not in entry or entry["MESSAGE"] is None:
         raise MalformedLine("a journal entry without its message")
     message = _text(entry["MESSAGE"], "MESSAGE")
-    host = _text(entry.get("_HOSTNAME", "-"), "_HOSTNAME")
-    host = "".join(c if c.isprintable() and not c.isspace() else "_" for c in host[:255]) or "-"
+    host = _host(_text(entry.get("_HOSTNAME", "-"), "_HOSTNAME"))
     pid = entry.get("SYSLOG_PID")
     tag = f"{ident}[{pid}]" if isinstance(pid, str) and pid.isdecimal() and len(pid) < 12 else ident
-    stamp = when.strftime("%Y-%m-%dT%H:%M:%S") + f".{micros % 1_000_000:06d}+00:00"
-    return f"{stamp} {host} {tag}: {message}"
+    return f"{second}.{micros % 1_000_000:06d}+00:00 {host} {tag}: {message}"
 
 
 class JournalLines:
