@@ -23,7 +23,7 @@ APT_PACKAGES=(
     prometheus  # promtool: tests/unit/fleet checks and unit-tests the shipped alert rules
     openssl  # tests/unit/alerts: a throwaway CA-less certificate for the TLS channel tests
     zstd  # tests/unit/mail: rotated mail logs compressed by logrotate's compresscmd zstd
-    systemd-journal-remote  # tests/integration/test_mail_journal.py: a journal file of Postfix lines
+    systemd-journal-remote  # tests/integration/test_postfix_journal.py: a journal file of Postfix lines
 )
 installed() {
     dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "ok installed"

@@ -3,7 +3,7 @@
 counted, never fatal; `mail` finds the journal when Postfix logs to it alone and reads it.
 
 journalctl here is a stand-in printing recorded JSON (what journalctl 252 printed for the
-entries of tests/integration/test_mail_journal.py, which runs the real one on a real journal
+entries of tests/integration/test_postfix_journal.py, which runs the real one on a real journal
 file); it prints only the entries after ``--after-cursor``, as journalctl does."""
 
 from __future__ import annotations
