@@ -10,7 +10,7 @@ tested on recorded output: :mod:`spamtrace.audit.eximlog` (``exim -bP``) and
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -47,22 +47,13 @@ def rsyslog_configs(files: ConfigFiles) -> list[tuple[str, str]]:
     statements name (``$IncludeConfig``, ``include(file=...)``: a file, a glob, a folder),
     and theirs; a file that cannot be read is left out. Where each is read is
     :func:`spamtrace.audit.rsyslog.ordered`'s business."""
-    out: list[tuple[str, str]] = []
-    seen: set[str] = set()
-    todo = [rsyslog.MAIN]
-    while todo and len(out) < MAX_RSYSLOG_FILES:
-        path = todo.pop(0)
-        if path in seen:
-            continue
-        seen.add(path)
-        text = files.read_text(path)
-        if text is None:
-            continue
-        out.append((path, text))
-        for pattern in rsyslog.includes(text):
-            if pattern.startswith("/"):
-                todo += files.glob(pattern + "*" if pattern.endswith("/") else pattern)
-    return out
+
+    def named(pattern: str) -> list[str]:
+        if not pattern.startswith("/"):
+            return []
+        return files.glob(pattern + "*" if pattern.endswith("/") else pattern)
+
+    return _config_tree(files, rsyslog.MAIN, rsyslog.includes, named)
 
 
 def syslogng_configs(files: ConfigFiles) -> list[tuple[str, str]]:
@@ -70,9 +61,28 @@ def syslogng_configs(files: ConfigFiles) -> list[tuple[str, str]]:
     ``@include`` pragmas name (a file, a glob, a folder; relative: under /etc/syslog-ng), and
     theirs; a file that cannot be read is left out. Where each is read is
     :func:`spamtrace.audit.syslogng.expanded`'s business."""
+
+    def named(pattern: str) -> list[str]:
+        name = pattern.rstrip("/").rpartition("/")[2]
+        if any(c in name for c in "*?["):
+            return files.glob(pattern)
+        # a file, or a folder: its files (which of them: syslogng.included)
+        return [pattern.rstrip("/"), *files.glob(pattern.rstrip("/") + "/*")]
+
+    return _config_tree(files, syslogng.MAIN, syslogng.includes, named)
+
+
+def _config_tree(
+    files: ConfigFiles,
+    main: str,
+    includes: Callable[[str], Iterable[str]],
+    named: Callable[[str], list[str]],
+) -> list[tuple[str, str]]:
+    """(path, text) of ``main`` and of every file its includes name, breadth first, each
+    once, at most :data:`MAX_RSYSLOG_FILES`; ``named`` turns an include into paths."""
     out: list[tuple[str, str]] = []
     seen: set[str] = set()
-    todo = [syslogng.MAIN]
+    todo = [main]
     while todo and len(out) < MAX_RSYSLOG_FILES:
         path = todo.pop(0)
         if path in seen:
@@ -82,12 +92,8 @@ def syslogng_configs(files: ConfigFiles) -> list[tuple[str, str]]:
         if text is None:
             continue
         out.append((path, text))
-        for pattern in syslogng.includes(text):
-            name = pattern.rstrip("/").rpartition("/")[2]
-            if any(c in name for c in "*?["):
-                todo += files.glob(pattern)
-            else:  # a file, or a folder: its files (which of them: syslogng.included)
-                todo += [pattern.rstrip("/"), *files.glob(pattern.rstrip("/") + "/*")]
+        for pattern in includes(text):
+            todo += named(pattern)
     return out
 
 
