@@ -544,7 +544,10 @@ def _analyze(
         for rule, _hit, _layer in list(hits.values()):
             said.update(rule.overlaps)
         said.update(r.id for r, *_ in ready.plan if not said.isdisjoint(r.overlaps))
-        cache = {"hits": hits, "yara-names": ready.yara_names, "view": True}
+        # "written-out": the view differs from the code only by interpolated strings written
+        # as concatenations (plain PHP, not a rewrite that hides)
+        kind = "written-out" if ctx.cache.get("view-written-out-only") else True
+        cache = {"hits": hits, "yara-names": ready.yara_names, "view": kind}
         nctx = replace(ctx, lx=view, cache=cache)
         _run_plan(nctx, ready, hits, layer, stop_at, frozenset(said))
     payloads = 0

@@ -124,7 +124,7 @@ def fixed_program(ctx: Ctx, start: int, arg: bytes | None = None) -> bytes | Non
     script, not a command of the visitor's. None otherwise (the command's first word, or
     a word after ; | &&, from a value; sh -c, php -r, wget...; backticks; code decoded
     from a layer or seen only in the code with its rewrites undone)."""
-    if ctx.layer != 0 or ctx.cache.get("view"):
+    if ctx.layer != 0 or ctx.cache.get("view") not in (None, "written-out"):
         return None  # decoded, or found only with the file's rewrites undone: hiding
     if arg is None:
         arg = _first_arg_at(ctx, start)

@@ -2177,4 +2177,7 @@ def normalized(
         )
     if view is orig or view.code == orig.code:
         return None
+    if cache is not None:
+        # only PHP's own "…{$x}…" written as the concatenation it is: no rewrite that hides
+        cache["view-written-out-only"] = written is not None and view.code == written.code
     return view

@@ -23,11 +23,15 @@ def _shown(data: bytes) -> bytes | None:
     view = written_out(lx)
     if view is None:
         return None
-    return re.sub(
-        rb"\x01(\d+)\x01",
-        lambda m: b"'" + view.value(int(m.group(1))) + b"'",
-        view.code,
-    ).lstrip(b"; ").rstrip(b"\n")
+    return (
+        re.sub(
+            rb"\x01(\d+)\x01",
+            lambda m: b"'" + view.value(int(m.group(1))) + b"'",
+            view.code,
+        )
+        .lstrip(b"; ")
+        .rstrip(b"\n")
+    )
 
 
 # ------------------------------------------------------------------ the writing itself
@@ -38,16 +42,16 @@ def _shown(data: bytes) -> bytes | None:
         (b'include "$_GET[p]";', b"include $_get['p'];"),
         (b"require(\"uploads/{$_REQUEST['f']}\");", b"require('uploads/' . $_request['f']);"),
         (b'eval("$_POST[x]");', b"eval($_post['x']);"),
-        (b'f("${_COOKIE[\'k\']} x");', b"f($_cookie['k'] . ' x');"),
+        (b"f(\"${_COOKIE['k']} x\");", b"f($_cookie['k'] . ' x');"),
         (
             b'f("$_GET[0]|$_GET[-1]|$_GET[$k]");',
             b"f($_get[0] . '|' . $_get[-1] . '|' . $_get[$k]);",
         ),
-        (b'f("{$_GET[\'a\']}$x->y->z ${w}");', b"f($_get['a'] . $x->y . '->z ' . $w);"),
-        (b'f("{$GLOBALS[\'_POST\'][\'c\']}");', b"f($globals['_POST']['c']);"),
-        (b'f("{$request->input(\'c\')}");', b"f($request->input('c'));"),
+        (b"f(\"{$_GET['a']}$x->y->z ${w}\");", b"f($_get['a'] . $x->y . '->z ' . $w);"),
+        (b"f(\"{$GLOBALS['_POST']['c']}\");", b"f($globals['_POST']['c']);"),
+        (b"f(\"{$request->input('c')}\");", b"f($request->input('c'));"),
         # an escaped "$" is a dollar sign, text; the string with a request value is written out
-        (b'f("\\$_GET[p] {$_GET[\'q\']}");', b"f('$_GET[p] ' . $_get['q']);"),
+        (b"f(\"\\$_GET[p] {$_GET['q']}\");", b"f('$_GET[p] ' . $_get['q']);"),
         # an operator that binds tighter than "." keeps the pieces together
         (b'$a = !"x$_GET[a]";', b"$a = !('x' . $_get['a']);"),
         (b'$a = "x$_GET[a]"[0];', b"$a = ('x' . $_get['a'])[0];"),
@@ -76,8 +80,8 @@ def test_a_heredoc_is_written_out_and_the_lines_stay() -> None:
         b"include 'pages/$_GET[p].php';",  # single quotes hold no variable
         b"$t = <<<'TXT'\ninclude(\"{$_GET['p']}.php\");\nTXT;\n",  # nor does a nowdoc
         b'include "lang/\\$_GET[p].php";',  # an escaped "$" is text
-        b'echo "{$row[\'name\']} {$dir}/header.php $user->name";',  # no request value in it
-        b'f("{$_GET[\'p\']");',  # an unclosed "{$": not PHP, left as it is
+        b"echo \"{$row['name']} {$dir}/header.php $user->name\";",  # no request value in it
+        b"f(\"{$_GET['p']\");",  # an unclosed "{$": not PHP, left as it is
     ],
 )
 def test_strings_without_a_request_value_are_left_as_they_are(php: bytes) -> None:
@@ -92,9 +96,13 @@ def test_the_number_of_strings_written_out_is_bounded() -> None:
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.binary(max_size=120).map(lambda b: bytes(b).translate(
-    bytes.maketrans(bytes(range(256)), (b"${}[]'\"\\-> _aGET0\n" * 20)[:256])
-)))
+@given(
+    st.binary(max_size=120).map(
+        lambda b: bytes(b).translate(
+            bytes.maketrans(bytes(range(256)), (b"${}[]'\"\\-> _aGET0\n" * 20)[:256])
+        )
+    )
+)
 def test_any_string_text_is_written_out_or_left_without_error(body: bytes) -> None:
     data = b'<?php f("$_GET[a]' + body.replace(b'"', b"") + b'");\n'
     lx = lex(data)
@@ -123,12 +131,22 @@ PAIRS = [
         b"<?php echo file_get_contents($_GET['u']);\n",
     ),
     (
-        b"<?php mail(\"$_POST[to]\", \"$_POST[s]\", \"$_POST[m]\", \"From: {$_POST['f']}\");\n",
+        b'<?php mail("$_POST[to]", "$_POST[s]", "$_POST[m]", "From: {$_POST[\'f\']}");\n',
         b"<?php mail($_POST['to'], $_POST['s'], $_POST['m'], 'From: ' . $_POST['f']);\n",
     ),
     (
         b"<?php\n$c = \"{$GLOBALS['_GET']['c']}\";\nsystem(\"$c 2>&1\");\n",
         b"<?php\n$c = $GLOBALS['_GET']['c'];\nsystem($c . ' 2>&1');\n",
+    ),
+    # a fixed program given the request value as an argument, run blind: the site's own
+    # injection hole (suspicious) in either writing, not a backdoor
+    (
+        b"<?php\nexec(\"convert in.jpg -resize {$_GET['size']} out.jpg\");\necho 'ok';\n",
+        b"<?php\nexec('convert in.jpg -resize ' . $_GET['size'] . ' out.jpg');\necho 'ok';\n",
+    ),
+    (
+        b'<?php\n$o = [];\nexec("ffmpeg -i up/$_POST[f] -s 320x240 o.mp4", $o);\n',
+        b"<?php\n$o = [];\nexec('ffmpeg -i up/' . $_POST['f'] . ' -s 320x240 o.mp4', $o);\n",
     ),
 ]
 
@@ -151,7 +169,7 @@ def test_a_request_value_in_a_string_is_judged_as_the_same_value_glued(
         b"<?php\n$c = \"{$GLOBALS['_GET']['c']}\";\nsystem(\"$c 2>&1\");\n",
         # the command forms the rule of shell.exec-request-input read on its own before
         b"<?php echo shell_exec(\"cd /tmp && {$_GET['c']} 2>&1\");\n",
-        b"<?php\nexec(<<<CMD\n$_POST[run] 2>&1\nCMD, $out);\nprint implode(\"\\n\", $out);\n",
+        b'<?php\nexec(<<<CMD\n$_POST[run] 2>&1\nCMD, $out);\nprint implode("\\n", $out);\n',
     ],
 )
 def test_one_line_backdoors_with_the_value_in_a_string_are_malicious(sample: bytes) -> None:
@@ -167,14 +185,14 @@ CLEAN = [
     b"    echo \"<tr><td>{$row['name']}</td><td>{$row['email']}</td></tr>\";\n}\n",
     # a path the server sets
     b"<?php\nrequire_once \"{$_SERVER['DOCUMENT_ROOT']}/wp-load.php\";\n"
-    b"include \"$_SERVER[DOCUMENT_ROOT]/inc/menu.php\";\n",
+    b'include "$_SERVER[DOCUMENT_ROOT]/inc/menu.php";\n',
     # the visitor's own words echoed back, a page link, a log line of server values
     b"<?php\necho \"<p>You searched for \" . htmlspecialchars($_GET['q'] ?? '') . \"</p>\";\n"
-    b"echo \"<a href=\\\"?page=$_GET[page]\\\">next</a>\";\n"
+    b'echo "<a href=\\"?page=$_GET[page]\\">next</a>";\n'
     b"file_put_contents(__DIR__ . '/visits.log', \"{$_SERVER['REMOTE_ADDR']} "
     b"{$_SERVER['REQUEST_URI']}\\n\", FILE_APPEND);\n",
     # a help text: an escaped "$", a nowdoc, single quotes
-    b"<?php\n$help = \"pass the page as \\$_GET[p]\";\n"
+    b'<?php\n$help = "pass the page as \\$_GET[p]";\n'
     b"$more = <<<'TXT'\nNever write include(\"{$_GET['p']}.php\");\nTXT;\n"
     b"echo $help . $more . 'include \"$_GET[p]\"';\n",
 ]
