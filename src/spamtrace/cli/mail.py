@@ -44,7 +44,7 @@ def register(sub: Any) -> None:
     p.add_argument("--json", action="store_true", help="machine-readable output")
     for flag, key, what in (
         ("--exim-log", "exim_logs", "Exim main log"),
-        ("--postfix-log", "postfix_logs", "Postfix mail log"),
+        ("--postfix-log", "postfix_logs", "Postfix mail log ('journal': the systemd journal)"),
         ("--php-log", "php_logs", "PHP mail.log"),
     ):
         p.add_argument(
