@@ -61,7 +61,7 @@ from spamtrace.scanner.context import (
     yara_hits,
 )
 from spamtrace.scanner.features.execution import CALLBACK_WORDS
-from spamtrace.scanner.fold import normalized
+from spamtrace.scanner.fold import normalized_view
 from spamtrace.scanner.lexer import Lexed, lex
 from spamtrace.scanner.prereq import regex_prereq
 from spamtrace.scanner.report import MALICIOUS_SCORE, Finding, ScanVerdict
@@ -535,7 +535,8 @@ def _analyze(
     _run_plan(ctx, ready, hits, layer, stop_at)
     # the code with the usual rewrites undone (glued literals, superglobals named through
     # $GLOBALS or ${...}, names called through variables): its findings add to the file's
-    view = normalized(lx, ctx.cache, lambda word: has_word(ctx, word))
+    got = normalized_view(lx, ctx.cache, lambda word: has_word(ctx, word))
+    view, written_only = got if got is not None else (None, False)
     if view is not None:
         check()
         # a rule that says what a finding of the code as written says (``overlaps``) is not
@@ -546,7 +547,7 @@ def _analyze(
         said.update(r.id for r, *_ in ready.plan if not said.isdisjoint(r.overlaps))
         # "written-out": the view differs from the code only by interpolated strings written
         # as concatenations (plain PHP, not a rewrite that hides)
-        kind = "written-out" if ctx.cache.get("view-written-out-only") else True
+        kind = "written-out" if written_only else True
         cache = {"hits": hits, "yara-names": ready.yara_names, "view": kind}
         nctx = replace(ctx, lx=view, cache=cache)
         _run_plan(nctx, ready, hits, layer, stop_at, frozenset(said))

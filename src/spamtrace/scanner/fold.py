@@ -2123,6 +2123,16 @@ def normalized(
     cache: dict[str, Any] | None = None,
     has: Callable[[bytes], bool] | None = None,
 ) -> Lexed | None:
+    """:func:`normalized_view`'s view alone."""
+    got = normalized_view(lx, cache, has)
+    return None if got is None else got[0]
+
+
+def normalized_view(
+    lx: Lexed,
+    cache: dict[str, Any] | None = None,
+    has: Callable[[bytes], bool] | None = None,
+) -> tuple[Lexed, bool] | None:
     """The lexed file as a reader who undoes the usual rewrites sees it, or None where that
     changes nothing: PHP 8's call syntax and a framework's request reads written the older
     way (:func:`_modern_calls`), literals glued by "." as one literal (``'sys' . 'tem'``),
@@ -2130,7 +2140,9 @@ def normalized(
     called as a function as the name it holds (:func:`inline_name_variables`). PHP does the
     same with either text; the rules read both (the rewrites themselves are findings of
     their own).
-    ``has(word)``: whether ``word`` is in the code (the gate pass knows without a search)."""
+    ``has(word)``: whether ``word`` is in the code (the gate pass knows without a search).
+    With the view, whether it differs from the code only by PHP's own ``"…{$x}…"`` written
+    as the concatenation it is (no rewrite that hides)."""
     orig = lx
     if has is None:
         has = lx.code.__contains__
@@ -2177,7 +2189,4 @@ def normalized(
         )
     if view is orig or view.code == orig.code:
         return None
-    if cache is not None:
-        # only PHP's own "…{$x}…" written as the concatenation it is: no rewrite that hides
-        cache["view-written-out-only"] = written is not None and view.code == written.code
-    return view
+    return view, written is not None and view.code == written.code
