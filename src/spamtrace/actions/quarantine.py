@@ -529,14 +529,17 @@ class Quarantine:
             os.close(item_fd)
 
     def get(self, ident: str) -> QuarantineItem:
-        if not ident.startswith("q-") or "/" in ident or ident in ("q-", ""):
+        """The item of one id, in any case (``Q-20261206T214500-ABC123`` too: an admin may
+        copy it from an upper-case report or type it so; ids differ in more than case)."""
+        if not ident.lower().startswith("q-") or "/" in ident or ident.lower() in ("q-", ""):
             raise UsageError(
                 f"{quoted(ident)} is not a quarantine id (see `spamtrace quarantine list`)"
             )
         items, damaged = self._listing()
         for item in items:
-            if item.id == ident:
+            if item.id.lower() == ident.lower():
                 return item
+        ident = next((name for name in damaged if name.lower() == ident.lower()), ident)
         if ident in damaged:
             raise QuarantineError(
                 f"{escape(ident)}: its manifest cannot be read, so where the file came from is "

@@ -71,11 +71,13 @@ def register(sub: Any) -> None:
 
 def run(args: argparse.Namespace, cfg: Config) -> int:
     from spamtrace.cli.main import keep_until_exit
-    from spamtrace.cli.watch import parse_since
+    from spamtrace.cli.watch import note_future_since, parse_since
     from spamtrace.render.mail import print_report, report_json
     from spamtrace.service.mail import queue_state, read_logs, scan_senders
 
-    since = parse_since(args.since, time.time())
+    now = time.time()
+    since = parse_since(args.since, now)
+    note_future_since(since, now)
     given = {kind: getattr(args, f"{kind}_log") or [] for kind in ("exim", "postfix", "php")}
     report = read_logs(cfg, given, since)
     if not args.no_scan and report.ledger.senders:

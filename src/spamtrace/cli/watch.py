@@ -143,14 +143,30 @@ def add_engine_arguments(parser: Any) -> None:
 
 
 def parse_since(text: str, now: float) -> float | None:
-    """'all' -> None; '30m' -> now-1800; epoch seconds; ISO date/time (UTC if naive)."""
+    """'all' -> None; '30m' -> now-1800; epoch seconds; ISO date/time (UTC if naive).
+
+    An empty value is a usage error: it is what an unset shell variable gives
+    (``--since "$WHEN"``), and reading it as "all" listed the whole store unasked."""
     text = text.strip()
-    if text.lower() in ("all", "ever", ""):
+    if not text:
+        raise UsageError("--since: empty (give 30m, 24h, 7d, an ISO date/time, or all)")
+    if text.lower() in ("all", "ever"):
         return None
     when = _since(text, now)
     if not 0 <= when <= _LATEST:  # before 1970 or after 9999 (datetime cannot show it)
         raise UsageError(f"--since: {quoted(text)} is out of range (1970 to 9999, or all)")
     return when
+
+
+def note_future_since(since: float | None, now: float) -> None:
+    """A ``--since`` after now finds nothing, whatever the store or log holds: said on
+    stderr (one line), so that an empty answer is not taken for "nothing happened"."""
+    if since is not None and since > now:
+        print(
+            f"note: --since {iso(since)} is in the future (now {iso(now)}): nothing can be "
+            "found after it",
+            file=sys.stderr,
+        )
 
 
 _LATEST = 253402300799.0  # 9999-12-31T23:59:59Z
@@ -258,7 +274,9 @@ def _reader(args: argparse.Namespace, cfg: Config) -> StoreReader:
 
 
 def _incidents(args: argparse.Namespace, cfg: Config) -> int:
-    since = parse_since(args.since, time.time())
+    now = time.time()
+    since = parse_since(args.since, now)
+    note_future_since(since, now)
     with _reader(args, cfg) as reader:
         records = reader.incidents(since=since, limit=max(1, args.limit))
         actions = reader.actions_of([r.id for r in records])

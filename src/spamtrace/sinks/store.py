@@ -524,15 +524,18 @@ class StoreReader:
         return [_incident_from_row(r) for r in rows]
 
     def incident(self, ident: str) -> IncidentRecord | None:
-        """One incident by id, or by a unique prefix of it (``inc-3fa`` or ``3fa``)."""
-        ident = ident.strip()
+        """One incident by id, or by a unique prefix of it (``inc-3fa`` or ``3fa``), in any
+        case (``INC-3FA``: ids are lower-case hex, an admin may copy them from an upper-case
+        report or type them so)."""
+        ident = ident.strip().lower()
         if not ident.startswith("inc-"):
             ident = "inc-" + ident
         rows = self._rows(
-            "SELECT * FROM incidents WHERE id = ? OR id LIKE ? ESCAPE '\\' ORDER BY id LIMIT 6",
+            "SELECT * FROM incidents WHERE lower(id) = ? OR id LIKE ? ESCAPE '\\' "
+            "ORDER BY id LIMIT 6",
             (ident, ident.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"),
         )
-        exact = [r for r in rows if r["id"] == ident]
+        exact = [r for r in rows if r["id"].lower() == ident]
         if exact:
             return _incident_from_row(exact[0])
         if len(rows) > 1:

@@ -376,3 +376,13 @@ def test_a_name_is_escaped_once_in_every_refusal(tmp_path: Path, q: Quarantine) 
         assert text.isprintable() and "\\\\" not in text, text
     assert "up\\tx\\x1b[2J/f\\n.php: not a regular file" in file_refused.value.message
     assert "'www\\t\\x1b' in the path is a symlink" in folder_refused.value.message
+
+
+def test_an_id_is_found_in_any_case(site: Path, q: Quarantine) -> None:
+    """`quarantine restore Q-20261206T214500-ABC123` (an id copied from an upper-case report
+    or typed so) said "no quarantined file with id": ids differ in more than case, so the
+    case is not part of the match."""
+    item = q.add(str(site))
+    assert q.get(item.id.upper()) == q.get(item.id)
+    q.restore(item.id.upper())
+    assert site.read_bytes() == BODY and q.items() == []

@@ -357,3 +357,73 @@ def test_a_padded_command_line_is_cut_in_the_human_views(
     assert len(out) < 20_000 and "2002 arguments" in out and "--json" in out
     assert main(["incident", "inc-1", "--db", path, "--json"]) == 0
     assert len(json.loads(capsys.readouterr().out)["incident"]["cmdline"]) == 2002
+
+
+@pytest.mark.parametrize("text", ["", " ", "\t"])
+def test_an_empty_since_is_a_usage_error(text: str) -> None:
+    """`--since ""` (an unset shell variable: `--since "$WHEN"`) was read as `all` and listed
+    the whole store (or read every mail log) unasked: it is a usage error, as any value that
+    names no time."""
+    with pytest.raises(UsageError, match="--since: empty"):
+        parse_since(text, time.time())
+
+
+@pytest.mark.parametrize("command", ["incidents", "mail"])
+def test_an_empty_since_is_one_line_and_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], command: str
+) -> None:
+    from spamtrace.cli.main import main
+
+    path = str(tmp_path / "s.db")
+    Store(path).close()
+    log = tmp_path / "mainlog"
+    log.write_text("")
+    extra = ["--db", path] if command == "incidents" else ["--exim-log", str(log), "--no-queue"]
+    assert main([command, "--since", "", *extra]) == ExitCode.USAGE
+    out, err = capsys.readouterr()
+    assert out == "" and err.count("\n") == 1 and "--since: empty" in err, err
+
+
+@pytest.mark.parametrize("json_flag", [[], ["--json"]])
+@pytest.mark.parametrize("command", ["incidents", "mail"])
+def test_a_since_in_the_future_is_said(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], command: str, json_flag: list[str]
+) -> None:
+    """`--since 2030-01-01` answered "no incidents since 2030-01-01..." as if nothing had
+    happened: a time after now finds nothing whatever the store holds, and a note on stderr
+    says so; the exit code is the one of an empty result (0)."""
+    from spamtrace.cli.main import main
+
+    path = str(tmp_path / "s.db")
+    s = Store(path)
+    assert s.submit(ev(time.time()), inc(1, time.time()))
+    s.close()
+    log = tmp_path / "mainlog"
+    log.write_text("")
+    extra = ["--db", path] if command == "incidents" else ["--exim-log", str(log), "--no-queue"]
+    code = main([command, "--since", "9000-01-01", *extra, *json_flag])
+    out, err = capsys.readouterr()
+    assert code == ExitCode.CLEAN, (out, err)
+    assert err.count("\n") == 1 and "note: --since 9000-01-01T00:00:00.000Z is in the future" in err
+    if json_flag:
+        json.loads(out)
+    assert main([command, "--since", "1h", *extra, *json_flag]) in (0, 1)
+    assert "future" not in capsys.readouterr().err
+
+
+def test_an_incident_id_is_found_in_any_case(tmp_path: Path) -> None:
+    """`incident INC-3FA9` (or `3FA9C0B1D2E4` in full) said "no incident": ids are lower-case
+    hex, and neither the `inc-` prefix nor the exact match ignored the case."""
+    path = str(tmp_path / "s.db")
+    s = Store(path)
+    assert s.submit(ev(time.time(), incident="inc-3fa9c0b1d2e4"),
+                    inc(1, time.time(), ident="inc-3fa9c0b1d2e4"))  # fmt: skip
+    assert s.submit(ev(time.time(), incident="inc-3fb000000000"),
+                    inc(1, time.time(), ident="inc-3fb000000000"))  # fmt: skip
+    s.close()
+    with StoreReader(path) as reader:
+        for ident in ("INC-3FA9", "Inc-3fA9c0", "INC-3FA9C0B1D2E4", "3FA9C0B1D2E4", "3fa9"):
+            found = reader.incident(ident)
+            assert found is not None and found.id == "inc-3fa9c0b1d2e4", ident
+        with pytest.raises(UsageError, match="ambiguous"):
+            reader.incident("INC-3F")
