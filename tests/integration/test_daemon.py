@@ -44,6 +44,7 @@ class Daemon:
         self.tmp = tmp
         self.config = tmp / "spamtrace.toml"
         self.socket = tmp / "run" / "control.sock"
+        self.socket.parent.mkdir(mode=0o700, exist_ok=True)  # only /run/spamtrace is made
         self.db = tmp / "spamtrace.db"
         self.group = 3000 + secrets.randbelow(20000)
         with socket.socket() as probe:  # a port free now (a random one may be in use)

@@ -51,6 +51,7 @@ class NsDaemon:
         self.tmp = tmp
         self.config = tmp / "spamtrace.toml"
         self.socket = tmp / "run" / "control.sock"
+        self.socket.parent.mkdir(mode=0o700, exist_ok=True)  # only /run/spamtrace is made
         self.db = db or tmp / "spamtrace.db"
         self.group = 3000 + secrets.randbelow(20000)
         self.port = port  # the one SMTP port it watches (25: the defaults)

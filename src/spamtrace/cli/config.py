@@ -70,6 +70,7 @@ def _check(args: argparse.Namespace, cfg: config_mod.Config) -> int:
     notes = destination_notes(cfg)
     notes += server_notes(cfg.audit.dnsbl_nameservers, "audit.dnsbl_nameservers")
     notes += _metrics_notes(cfg)
+    notes += _socket_notes(cfg)
     # every file read, in order (one that sets no key too: the shipped example, all comments,
     # copied as the config), then what else set a value (the environment)
     files = config_mod.layer_files(args.config)
@@ -105,6 +106,23 @@ def _metrics_notes(cfg: config_mod.Config) -> list[str]:
         f"metrics.listen = {cfg.metrics.listen!r} serves the metrics (account names, incident "
         "counts; no authentication) beyond this host: keep it on 127.0.0.1 (a scraper "
         "elsewhere reaches it through a tunnel or a proxy), or firewall the port"
+    ]
+
+
+def _socket_notes(cfg: config_mod.Config) -> list[str]:
+    """A ``[daemon] socket`` in a folder that is not there: the daemon makes only its default
+    folder (/run/spamtrace) and refuses to start on any other missing one; said now."""
+    import os
+
+    from spamtrace.service.control import default_folder
+
+    folder = os.path.dirname(cfg.daemon.socket)
+    if os.path.isdir(folder) or os.path.normpath(folder) == default_folder():
+        return []
+    return [
+        f"daemon.socket = {cfg.daemon.socket!r}: its folder does not exist; the daemon makes "
+        "only the default one (" + default_folder() + ") and will not start: create it "
+        "(mode 0700)"
     ]
 
 

@@ -36,19 +36,52 @@ class NoDaemon(RuntimeFailure):
     """No daemon answers on the control socket (exit 3)."""
 
 
+def default_folder() -> str:
+    """The folder of the default ``[daemon] socket`` (``/run/spamtrace``): the one the unit's
+    ``RuntimeDirectory=spamtrace`` makes, and the only one the daemon makes itself."""
+    from spamtrace.config import DaemonSection
+
+    return os.path.dirname(DaemonSection().socket)
+
+
+def prepare_folder(path: str) -> None:
+    """Make sure the folder of the socket ``path`` is there, before anything is started.
+
+    Only the default runtime folder (:func:`default_folder`) is made when missing, as
+    systemd's ``RuntimeDirectory=`` would (mode 0700, its parent must exist): the daemon runs
+    as root, and making every missing folder of a given path (``mkdir -p``) turned a typo in
+    ``--socket`` or ``[daemon] socket`` into folders anywhere. Any other missing folder is a
+    usage error (exit 2) that says so."""
+    folder = os.path.dirname(path) or "."
+    try:
+        if not os.path.isdir(folder) and os.path.normpath(folder) == default_folder():
+            with contextlib.suppress(FileExistsError):  # made meanwhile: checked below
+                os.mkdir(folder, 0o700)
+        st = os.stat(folder)
+    except NotADirectoryError:  # a file (or a link to one) on the way
+        st = None
+    except FileNotFoundError:
+        raise UsageError(
+            f"control socket folder {escape(folder)} does not exist ([daemon] socket, "
+            "--socket): create it (mode 0700) or give a path in a folder that exists; only "
+            f"the default {default_folder()} is made when missing"
+        ) from None
+    except OSError as exc:
+        raise RuntimeFailure(
+            f"control socket folder {escape(folder)}: {exc.strerror or exc}"
+        ) from None
+    if st is None or not stat.S_ISDIR(st.st_mode):
+        raise RuntimeFailure(
+            f"control socket folder {escape(folder)}: a part of it is not a folder "
+            "([daemon] socket)"
+        )
+
+
 class ControlServer:
     def __init__(self, path: str, answer: Callable[[dict[str, Any]], dict[str, Any]]) -> None:
         self.path = path
         self.answer = answer
-        folder = os.path.dirname(path) or "."
-        try:
-            os.makedirs(folder, mode=0o700, exist_ok=True)
-        except (FileExistsError, NotADirectoryError):  # a file (or a link to one) on the way
-            raise RuntimeFailure(
-                f"control socket folder {folder}: a part of it is not a folder ([daemon] socket)"
-            ) from None
-        except OSError as exc:
-            raise RuntimeFailure(f"control socket folder {folder}: {exc.strerror or exc}") from None
+        prepare_folder(path)
         if os.path.lexists(path):
             if not stat.S_ISSOCK(os.lstat(path).st_mode):
                 raise UsageError(

@@ -313,8 +313,9 @@ class Daemon:
 
     # ------------------------------------------------------------------ running
     def run(self) -> int:
-        from spamtrace.service.control import ControlServer
+        from spamtrace.service.control import ControlServer, prepare_folder
 
+        prepare_folder(self.socket_path)  # a missing folder is said before anything starts
         engine = self.engine
         old: dict[signal.Signals, Any] = {}
         for sig in (signal.SIGTERM, signal.SIGINT):

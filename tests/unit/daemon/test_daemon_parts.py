@@ -55,7 +55,44 @@ def test_a_socket_folder_that_is_a_file_is_said_so(tmp_path: Path) -> None:
         )
 
 
+def test_a_missing_socket_folder_is_not_made_but_said(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`daemon --socket /srv/typo/run/c.sock` (root) made every missing folder of the path
+    (`mkdir -p`, the folders above the last one 0755): a typo made folders anywhere. A
+    missing folder other than the default runtime one is a usage error (one line, exit 2),
+    said before anything starts, and nothing is made."""
+    missing = tmp_path / "typo" / "run"
+    with pytest.raises(UsageError, match=r"control socket folder .*typo/run does not exist"):
+        ControlServer(str(missing / "c.sock"), lambda req: {})
+    assert not (tmp_path / "typo").exists()
+    if os.geteuid() == 0:  # the daemon refuses to start without root before it looks
+        args = ["daemon", "--socket", str(missing / "c.sock"), "--db", str(tmp_path / "s.db")]
+        assert main(args) == 2
+        out, err = capsys.readouterr()
+        assert err.count("\n") == 1 and "does not exist" in err and "started" not in out + err
+        assert not (tmp_path / "typo").exists() and not (tmp_path / "s.db").exists()
+
+
+def test_only_the_default_socket_folder_is_made(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The default folder (/run/spamtrace, what the unit's RuntimeDirectory makes) is made
+    when missing, mode 0700 as the unit's RuntimeDirectoryMode; never its parents."""
+    from spamtrace.service import control
+
+    monkeypatch.setattr(control, "default_folder", lambda: str(tmp_path / "run" / "spamtrace"))
+    with pytest.raises(UsageError, match="does not exist"):  # its parent is missing too
+        ControlServer(str(tmp_path / "run" / "spamtrace" / "c.sock"), lambda req: {})
+    assert not (tmp_path / "run").exists()
+    (tmp_path / "run").mkdir()
+    server = ControlServer(str(tmp_path / "run" / "spamtrace" / "c.sock"), lambda req: {})
+    server.close()
+    assert os.stat(tmp_path / "run" / "spamtrace").st_mode & 0o777 == 0o700
+
+
 def test_control_socket_round_trip_mode_and_cleanup(tmp_path: Path) -> None:
+    (tmp_path / "run").mkdir(mode=0o700)
     path = str(tmp_path / "run" / "control.sock")
     server = ControlServer(path, lambda req: {"you_said": req})
     stop = threading.Event()
@@ -1189,3 +1226,20 @@ def test_service_install_says_a_folder_to_make_writable_that_is_not_there(
     missing.mkdir(parents=True)
     assert main(install) == 0
     assert not [w for w in json.loads(capsys.readouterr().out)["warnings"] if "not exist" in w]
+
+
+def test_config_check_notes_a_socket_folder_that_is_missing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`config check` said "config ok" for a `[daemon] socket` whose folder is not there;
+    the daemon, which makes only its default folder, would refuse to start on it."""
+    conf = tmp_path / "spamtrace.toml"
+    monkeypatch.setenv("SPAMTRACE_CONFIG", str(conf))
+    monkeypatch.setenv("SPAMTRACE_CONFIG_DIR", str(tmp_path / "conf.d"))
+    conf.write_text(f'[daemon]\nsocket = "{tmp_path / "typo" / "c.sock"}"\n')
+    assert main(["config", "check"]) == 0
+    out = capsys.readouterr().out
+    assert "daemon.socket = " in out and "its folder does not exist" in out
+    conf.write_text(f'[daemon]\nsocket = "{tmp_path / "c.sock"}"\n')
+    assert main(["config", "check"]) == 0
+    assert "daemon.socket" not in capsys.readouterr().out
