@@ -13,7 +13,14 @@ from __future__ import annotations
 import itertools
 import re
 
-from spamtrace.scanner.context import PLACEHOLDER, Ctx, close_paren, first_arg, var_assigns
+from spamtrace.scanner.context import (
+    PLACEHOLDER,
+    Ctx,
+    close_paren,
+    first_arg,
+    split_top,
+    var_assigns,
+)
 
 # programs that run code, a command or what they fetch: request data in their arguments
 # chooses what runs (sh -c "$x", php -r, find -exec, xargs, wget of a given address...);
@@ -50,23 +57,6 @@ _HOLE = b"\x00"  # a value the script does not write: a variable, a call, reques
 _PLAIN_ASSIGN = re.compile(rb"\s*(\.?)=(?![=>])\s*([^;]{0,400});")
 
 
-def _pieces(arg: bytes) -> list[bytes]:
-    """``arg`` split at its top-level "." concatenations."""
-    out: list[bytes] = []
-    depth = 0
-    start = 0
-    for i, ch in enumerate(arg):
-        if ch in b"([":
-            depth += 1
-        elif ch in b")]":
-            depth -= 1
-        elif ch == 46 and depth == 0:  # "."
-            out.append(arg[start:i])
-            start = i + 1
-    out.append(arg[start:])
-    return out
-
-
 def _template(ctx: Ctx, arg: bytes) -> bytes | None:
     """The command line ``arg`` builds, each value the script does not write as a literal
     replaced by a NUL; None for a command the script cannot be read for (backticks)."""
@@ -74,7 +64,7 @@ def _template(ctx: Ctx, arg: bytes) -> bytes | None:
     while arg.startswith(b"(") and close_paren(arg[1:]) == len(arg) - 2:
         arg = arg[1:-1].strip()
     out: list[bytes] = []
-    for piece in _pieces(arg):
+    for piece in split_top(arg, b".", b"([", b")]"):
         m = PLACEHOLDER.fullmatch(piece.strip())
         if m is None:
             out.append(_HOLE)

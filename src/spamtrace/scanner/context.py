@@ -904,6 +904,28 @@ except ImportError:  # pragma: no cover - exercised by the tests through the _py
     _close_paren = _close_paren_py
 
 
+def split_top(
+    text: bytes, seps: bytes, opens: bytes = b"([{", closes: bytes = b")]}"
+) -> list[bytes]:
+    """``text`` split at each byte of ``seps`` that stands outside brackets (the bytes of
+    ``opens`` open one, those of ``closes`` close one, of any kind): the pieces of an
+    expression glued with "." (``seps=b"."``), or also listed with "," (``b".,"``). A closer
+    that nothing opened leaves what follows inside: no split there."""
+    out: list[bytes] = []
+    depth = 0
+    last = 0
+    for i, ch in enumerate(text):
+        if ch in opens:
+            depth += 1
+        elif ch in closes:
+            depth -= 1
+        elif ch in seps and depth == 0:
+            out.append(text[last:i])
+            last = i + 1
+    out.append(text[last:])
+    return out
+
+
 def first_arg(args: bytes) -> bytes:
     """The first argument of a call whose argument text (after the "(") is ``args``."""
     return _balanced_prefix(args, 44, nested=False)  # ","

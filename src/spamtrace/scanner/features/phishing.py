@@ -44,6 +44,7 @@ from spamtrace.scanner.context import (
     recipient_literals,
     search_named,
     search_needing,
+    split_top,
     string_at,
     string_text,
     top_args,
@@ -3533,23 +3534,6 @@ _KEEPS = re.compile(
 )
 
 
-def _pieces(text: bytes) -> list[bytes]:
-    """The parts of an expression glued with "." or listed with "," (outside brackets)."""
-    out: list[bytes] = []
-    depth = 0
-    last = 0
-    for i, ch in enumerate(text):
-        if ch in b"([{":
-            depth += 1
-        elif ch in b")]}":
-            depth -= 1
-        elif ch in b".," and depth == 0:
-            out.append(text[last:i])
-            last = i + 1
-    out.append(text[last:])
-    return out
-
-
 # a block hidden from the visitor (off screen, not displayed, no size) that holds links to
 # other sites: links shown to search engines only
 _HIDDEN_LINKS = re.compile(
@@ -3565,7 +3549,7 @@ def _hidden_or_remote(ctx: Ctx, body: bytes, text: bytes, depth: int = 2) -> boo
     (SEO spam links), or a variable the hook's body gave such a value (two levels: $r =
     wp_remote_get(...); $b = wp_remote_retrieve_body($r); echo $b;). A value merely derived
     from decoded data (a field of decoded settings) is not the decoded text."""
-    for piece in itertools.islice(_pieces(text), 12):
+    for piece in itertools.islice(split_top(text, b".,"), 12):
         lit = PLACEHOLDER.fullmatch(piece.strip())
         if lit is not None and _HIDDEN_LINKS.search(ctx.lx.value(int(lit.group(1))).lower()):
             return True
