@@ -465,6 +465,7 @@ def collect(
     from spamtrace.policy.mail import MailPolicy, MailThresholds
     from spamtrace.sources.maillog.event import unnamed_login
     from spamtrace.sources.maillog.reader import log_reader, merged_batches
+    from spamtrace.sources.maillog.tail import MAX_LINE, drops_long_lines
 
     thresholds = MailThresholds.from_config(cfg.mail)
     resolver = AccountResolver(cfg.accounts)
@@ -537,8 +538,17 @@ def collect(
             )
         elif counts.malformed:
             report.notes.append(f"{counts.path}: {counts.malformed} malformed line(s) skipped")
-        if counts.long_lines:
-            report.notes.append(f"{counts.path}: {counts.long_lines} over-long line(s) cut")
+        if counts.long_lines and drops_long_lines(counts.kind):  # none of the MTA's
+            report.notes.append(
+                f"{counts.path}: {counts.long_lines} over-long line(s) (over "
+                f"{MAX_LINE // 1024} KiB, longer than the MTA writes) not read"
+            )
+        elif counts.long_lines:  # PHP's: a call with a Bcc: of thousands, read as far as kept
+            report.notes.append(
+                f"{counts.path}: {counts.long_lines} over-long line(s) cut at "
+                f"{MAX_LINE // 1024} KiB: read as far as kept (recipients after the cut are "
+                "not counted)"
+            )
     return report
 
 

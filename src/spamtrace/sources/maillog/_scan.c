@@ -20,7 +20,7 @@
  *   exim_into(block, parse, utc_offset, max_line, sink) -> (events given, lines, ...)
  *       exim(), the events handed to the compiled join (MailSink below) as they are made
  *
- * ``max_line``: a longer line is cut as tail.LineSplitter._cut cuts it (and counted).
+ * ``max_line``: a longer line is counted and not read (tail.LineSplitter's drop_long).
  * ``wrap_after`` (postfix, > 0 in January): a line later than this is of the year before
  * (reader.parser_for's across_new_year).
  */
@@ -1026,16 +1026,22 @@ static int printable_ascii(const char *s, Py_ssize_t n) {
     return 1;
 }
 
+/* whether a line is longer than max_line characters (LineSplitter._cut): such a line is no
+ * Exim's or Postfix's, and is counted, never read (LineSplitter's drop_long); -1: error */
+static int too_long(Scan *sc, Span l) {
+    if (l.n <= sc->max_line) return 0;
+    if (printable_ascii(l.s, l.n)) return 1; /* ASCII: as many characters as bytes */
+    PyObject *line = PyUnicode_DecodeUTF8(l.s, l.n, "surrogateescape");
+    if (line == NULL) return -1;
+    int long_line = PyUnicode_GET_LENGTH(line) > sc->max_line;
+    Py_DECREF(line);
+    return long_line;
+}
+
 /* the Python parser on the decoded line; 1: an event in *out (or none), 0: malformed */
-static int ask_python(Scan *sc, const char *s, Py_ssize_t n, int *long_line, PyObject **out) {
+static int ask_python(Scan *sc, const char *s, Py_ssize_t n, PyObject **out) {
     PyObject *line = PyUnicode_DecodeUTF8(s, n, "surrogateescape");
     if (line == NULL) return -1;
-    if (n > sc->max_line && PyUnicode_GET_LENGTH(line) > sc->max_line) { /* LineSplitter._cut */
-        Py_DECREF(line);
-        *long_line = 1;
-        line = PyUnicode_DecodeUTF8(s, sc->max_line, "surrogateescape");
-        if (line == NULL) return -1;
-    }
     PyObject *ev = PyObject_CallOneArg(sc->parse, line);
     Py_DECREF(line);
     if (ev == NULL) {
@@ -1081,13 +1087,15 @@ static PyObject *scan_block(Scan *sc, Py_buffer *view) {
         pos = end + 1;
         lines++;
         if (l.n == 0) continue;
+        int cut = too_long(sc, l);
+        if (cut < 0) goto fail;
+        if (cut) { /* counted, not read: as an empty line, whatever the parser holds open */
+            long_lines++;
+            continue;
+        }
         PyObject *ev = NULL;
         int rc = DEFER;
         if (!open && printable_ascii(l.s, l.n)) {
-            if (l.n > sc->max_line) { /* ASCII: as many characters as bytes */
-                long_lines++;
-                l.n = sc->max_line;
-            }
             int handled = 0;
             rc = sc->kind == 0 ? exim_line(l, sc->utc_offset, &ev, sc->sink, &handled)
                                : postfix_line(l, sc->year, sc->utc_offset, sc->wrap_after, &ev);
@@ -1100,19 +1108,16 @@ static PyObject *scan_block(Scan *sc, Py_buffer *view) {
                 ev = NULL;
                 rc = DEFER;
             }
-            if (rc == DEFER) { /* Python says what it is (the cut line, as it would be cut) */
-                int cut = 0;
-                int r = ask_python(sc, l.s, l.n, &cut, &ev);
+            if (rc == DEFER) { /* Python says what it is */
+                int r = ask_python(sc, l.s, l.n, &ev);
                 if (r < 0) goto fail;
                 if (r == 0) malformed++;
                 open = r == 0 && sc->kind == 0 && held_open(sc);
                 rc = OK;
             }
         } else {
-            int cut = 0;
-            int r = ask_python(sc, l.s, l.n, &cut, &ev);
+            int r = ask_python(sc, l.s, l.n, &ev);
             if (r < 0) goto fail;
-            long_lines += cut;
             if (r == 0) malformed++;
             open = r == 0 && sc->kind == 0 && held_open(sc);
             rc = OK;

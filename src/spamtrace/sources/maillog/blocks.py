@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from spamtrace.sources.maillog.event import MailAction, MailLogged, MalformedLine
-from spamtrace.sources.maillog.tail import MAX_LINE, LineSplitter
+from spamtrace.sources.maillog.tail import MAX_LINE, LineSplitter, drops_long_lines
 
 Parser = Callable[[str], "MailLogged | None"]
 #: (events, lines, malformed lines, lines cut to max_line)
@@ -59,7 +59,7 @@ def parse_block(
             return _scan.exim(block, parse, utc_offset, max_line)
         if kind == "postfix":
             return _scan.postfix(block, parse, year, utc_offset, wrap_after, max_line)
-    return parse_block_py(block, parse, max_line)
+    return parse_block_py(block, parse, max_line, drop_long=drops_long_lines(kind))
 
 
 def feed_block(
@@ -79,9 +79,13 @@ def feed_block(
     return _scan.exim_into(block, parse, utc_offset, max_line, sink)
 
 
-def parse_block_py(block: bytes | memoryview, parse: Parser, max_line: int = MAX_LINE) -> Parsed:
-    """:func:`parse_block` in Python: the reference of the compiled parsers."""
-    splitter = LineSplitter(max_line)
+def parse_block_py(
+    block: bytes | memoryview, parse: Parser, max_line: int = MAX_LINE, *, drop_long: bool = True
+) -> Parsed:
+    """:func:`parse_block` in Python: the reference of the compiled parsers, which read no
+    line longer than ``max_line`` (``drop_long``: counted, not parsed; see
+    :func:`~spamtrace.sources.maillog.tail.drops_long_lines`)."""
+    splitter = LineSplitter(max_line, drop_long=drop_long)
     lines = splitter.lines_of(block)
     events: list[MailLogged] = []
     malformed = 0

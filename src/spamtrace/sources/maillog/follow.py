@@ -45,7 +45,7 @@ from spamtrace.sources.maillog.reader import (
     parser_for,
 )
 from spamtrace.sources.maillog.scriptnames import ScriptNames
-from spamtrace.sources.maillog.tail import LogFollower
+from spamtrace.sources.maillog.tail import LogFollower, drops_long_lines
 
 if TYPE_CHECKING:
     from spamtrace.attribution.mail import MailMessage
@@ -91,7 +91,7 @@ class MailLogSource:
         #: a file's follower, or the journal's (journalctl -f: Postfix's lines in the journal)
         self.followers: list[LogFollower | JournalFollower] = [
             JournalFollower(s.path, cfg.mail.journalctl_command or ("journalctl",))
-            if is_journal(s) else LogFollower(s.path)
+            if is_journal(s) else LogFollower(s.path, drop_long=drops_long_lines(s.kind))
             for s in self.specs
         ]  # fmt: skip
         self.counts = [LogCounts(s.path, s.kind) for s in self.specs]

@@ -18,11 +18,11 @@ sees neither without more; ``journalctl``'s JSON output is a stable interface
 host's journal files (``--directory``, ``--file``: ``[mail] journalctl_command``) and follows
 (``-f``) with its cursors, as a subprocess the daemon can restart.
 
-Bad input does not stop the read: a JSON line that does not parse, an entry without a time
-or a message, a field of another type, is counted malformed; a message longer than
-:data:`~spamtrace.sources.maillog.tail.MAX_LINE` is cut (``long_lines``), and a JSON line
-longer than :data:`MAX_JSON` is skipped unread (journalctl writes a message that is not UTF-8
-as an array of its bytes, 4 characters a byte). Bytes that are not UTF-8 are kept as
+Bad input does not stop the read: a JSON line that does not parse, an entry without a time or a
+message, a field of another type, is counted malformed; a message longer than
+:data:`~spamtrace.sources.maillog.tail.MAX_LINE` is counted (``long_lines``) and not read, and a
+JSON line longer than :data:`MAX_JSON` is skipped unread (journalctl writes a message that is
+not UTF-8 as an array of its bytes, 4 characters a byte). Bytes that are not UTF-8 are kept as
 surrogate escapes, as a file's are; the text is escaped where it is printed.
 
 :class:`JournalReader` reads back (``mail``, ``check``); :class:`JournalFollower` follows
@@ -205,9 +205,9 @@ class JournalLines:
         if line is None:
             return None
         self.counts.lines += 1
-        if len(line) > self.max_line:
+        if len(line) > self.max_line:  # none of Postfix's: counted, never read cut
             self.long_lines += 1
-            line = line[: self.max_line]
+            return None
         return line
 
 

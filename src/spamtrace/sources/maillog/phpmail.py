@@ -86,7 +86,11 @@ def parse_line(line: str, year: int = 1970, utc_offset: int = 0) -> MailLogged |
         raise MalformedLine("mail() record without [script:line]: To:")
     fields = rest[end + 7 :]
     to, sep, tail = fields.partition(" -- Headers: ")
-    headers, _, _subject = tail.rpartition(" -- Subject: ") if sep else ("", "", "")
+    # PHP ends the record with " -- Subject: ..." (older versions without it); a line cut
+    # at MAX_LINE (a Bcc: of thousands) has lost it: the headers then run to the end
+    headers = (
+        (tail.rpartition(" -- Subject: ")[0] if " -- Subject: " in tail else tail) if sep else ""
+    )
     if not sep:
         to = to.partition(" -- Subject: ")[0]
     recipients = [r.strip() for r in to.split(",") if r.strip()]

@@ -32,6 +32,7 @@ from spamtrace.sources.maillog.stamp import (
 from spamtrace.sources.maillog.tail import (
     MAX_LINE,
     LineSplitter,
+    drops_long_lines,
     read_back_raw,
     read_tail_bytes,
     rotated_paths,
@@ -592,7 +593,7 @@ class LogReader:
     def _all(self, into: tuple[MailLedger, object] | None = None) -> Iterator[list[MailLogged]]:
         paths = rotated_paths(self.spec.path, self.since)
         self.counts.files = paths
-        splitter = LineSplitter(self.max_line)
+        splitter = LineSplitter(self.max_line, drop_long=drops_long_lines(self.spec.kind))
         last: list[Parser] = []  # the last file's parser: a line split across a rotation
         for path in paths:
             try:
@@ -703,7 +704,7 @@ def parse_bytes(
     """The events of ``blob``, lines of a log of ``kind`` last written at ``mtime`` (its last
     line may lack its newline), e.g. what :func:`read_tail_bytes` read. ``growing`` (a log
     being written): a last line without its newline is left, counted in ``unfinished``."""
-    splitter = LineSplitter(max_line)
+    splitter = LineSplitter(max_line, drop_long=drops_long_lines(kind))
     held: list[Parser] = []
     read = reading(
         kind, year, offset, mtime, splitter, counts, compiled, root=root, held=held, names=names

@@ -11,10 +11,13 @@
   its start. Without such a copy they are lost, and counted (:attr:`FollowStats.lost_bytes`).
 - A new follower starts at the end of the file (only new lines), or at its start
   (``start_at_end=False``, for reading back).
-- A line longer than ``max_line`` bytes (a 10 MB line of junk) is cut to ``max_line`` and
-  the rest skipped up to its newline; memory stays bounded. Bytes that are not UTF-8 are kept
-  as surrogate escapes (:func:`spamtrace.safetext.escape` shows them as ``\\xNN``). A last line
-  without its newline is held until the newline comes, and given as it is when the file is
+- A line longer than ``max_line`` bytes (a 10 MB line of junk) is cut to ``max_line`` and the
+  rest skipped up to its newline; memory stays bounded. With ``drop_long`` (the Exim and Postfix
+  logs, whose writers never write such a line) it is not given at all but as an empty line,
+  counted in ``long_lines``: its cut head read as a message took a local submission cut before
+  its ``U=`` / ``P=local`` for mail received from other servers. Bytes that are not UTF-8 are
+  kept as surrogate escapes (:func:`spamtrace.safetext.escape` shows them as ``\\xNN``). A last
+  line without its newline is held until the newline comes, and given as it is when the file is
   rotated away or the follower is closed.
 - A **hole** in a sparse file (a copytruncate'd log its writer went on writing at its old
   offset, or a 10 GB file of nothing) is skipped, not read as gigabytes of NUL bytes: it ends
@@ -49,7 +52,7 @@ BOM = b"\xef\xbb\xbf"
 @dataclass(slots=True)
 class FollowStats:
     lines: int = 0
-    long_lines: int = 0  # cut to max_line
+    long_lines: int = 0  # cut to max_line (or dropped: LineSplitter's drop_long)
     rotations: int = 0  # rename rotations followed
     truncations: int = 0  # copytruncate (or other shrinking) seen
     recovered_bytes: int = 0  # read from the copy after a copytruncate
@@ -97,11 +100,23 @@ def next_data(fd: int, offset: int) -> int | None:
         return None if exc.errno == errno.ENXIO else offset
 
 
-class LineSplitter:
-    """Bytes in, complete lines (str) out; a line longer than ``max_line`` is cut."""
+def drops_long_lines(kind: str) -> bool:
+    """Whether a line longer than ``max_line`` of a log of ``kind`` is left unread (counted in
+    ``long_lines``) rather than read cut: Exim's and Postfix's own lines are far shorter
+    (Exim's at most ~16 KiB), so such a line is none of theirs, and its cut head read as one
+    took a local submission cut before its ``U=`` / ``P=local`` for mail received from other
+    servers. PHP writes a ``mail()`` call's headers whole (a ``Bcc:`` of thousands): its cut
+    line still names the script and the call, and is read."""
+    return kind != "php"
 
-    def __init__(self, max_line: int = MAX_LINE) -> None:
+
+class LineSplitter:
+    """Bytes in, complete lines (str) out; a line longer than ``max_line`` is cut, or with
+    ``drop_long`` given as an empty line (which the readers skip), counted either way."""
+
+    def __init__(self, max_line: int = MAX_LINE, *, drop_long: bool = False) -> None:
         self.max_line = max_line
+        self.drop_long = drop_long
         self._pending = bytearray()
         self._skipping = False  # inside an over-long line, after its kept part
         self.long_lines = 0
@@ -136,7 +151,9 @@ class LineSplitter:
                 self._add_partial(data)
                 return out, None
             self._add_partial(data[:nl])
-            if not self._skipping or self._pending:
+            if self._skipping and self.drop_long:
+                out.append("")  # a line all the same (counted), never read as its cut head
+            elif not self._skipping or self._pending:
                 out.append(_decode(bytes(self._pending)))
             self._pending.clear()
             self._skipping = False
@@ -157,7 +174,7 @@ class LineSplitter:
         if len(raw) <= self.max_line:
             return line
         self.long_lines += 1
-        return _decode(raw[: self.max_line])
+        return "" if self.drop_long else _decode(raw[: self.max_line])
 
     def _add_partial(self, data: bytes) -> None:
         if self._skipping:
@@ -181,7 +198,7 @@ class LineSplitter:
         if not self._pending:
             self._skipping = False
             return []
-        line = _decode(bytes(self._pending))
+        line = "" if self._skipping and self.drop_long else _decode(bytes(self._pending))
         self._pending.clear()
         self._skipping = False
         return [line]
@@ -194,11 +211,18 @@ def _decode(data: bytes | memoryview) -> str:
 class LogFollower:
     """Follow one log path across rotations (see the module docstring). Call :meth:`poll`."""
 
-    def __init__(self, path: str, *, start_at_end: bool = True, max_line: int = MAX_LINE):
+    def __init__(
+        self,
+        path: str,
+        *,
+        start_at_end: bool = True,
+        max_line: int = MAX_LINE,
+        drop_long: bool = False,
+    ):
         self.path = path
         self.max_line = max_line
         self.stats = FollowStats()
-        self._splitter = LineSplitter(max_line)
+        self._splitter = LineSplitter(max_line, drop_long=drop_long)
         self._fd: int | None = None
         self._ident: tuple[int, int] | None = None
         self._offset = 0
