@@ -21,6 +21,7 @@ from spamtrace.scanner.context import (
     split_top,
     var_assigns,
 )
+from spamtrace.scanner.interp import variables
 
 # programs that run code, a command or what they fetch: request data in their arguments
 # chooses what runs (sh -c "$x", php -r, find -exec, xargs, wget of a given address...);
@@ -38,11 +39,6 @@ _RUNS_CODE = frozenset(
 )
 # a program named as a path or a word: no quoting, expansion or request data in it
 _PROGRAM = re.compile(rb"[A-Za-z0-9_./+-]{1,80}")
-# request or variable data in a double-quoted string: "$x", "{$x['k']}", "${x}", "$x->y"
-_DQ_VAR = re.compile(
-    rb"\{\$[^}]{0,200}\}|\$\{[^}]{0,200}\}|\$[A-Za-z_\x80-\xff][\w\x80-\xff]*"
-    rb"(?:\[[^\]]{0,80}\]|->[A-Za-z_]\w*)*"
-)
 # the words in command position: the first, and each after ; & | a line break or $(
 _COMMAND_WORDS = re.compile(rb"(?:^|[;&|\n]|\$\()\s*([^\s;&|<>()\x00]*)(\x00?)")
 # a quoting function's look-alike (a method or a function of the file's own named like it,
@@ -57,9 +53,27 @@ _HOLE = b"\x00"  # a value the script does not write: a variable, a call, reques
 _PLAIN_ASSIGN = re.compile(rb"\s*(\.?)=(?![=>])\s*([^;]{0,400});")
 
 
+def _holed(raw: bytes) -> bytes | None:
+    """A double-quoted body or heredoc (``raw`` as written) with each variable PHP reads in
+    it (:func:`interp.variables`: "$x", "{$x['k']}", "${x}", "$x->y") replaced by a NUL;
+    None for a body that reader does not follow."""
+    spans = variables(raw)
+    if spans is None:
+        return None
+    out: list[bytes] = []
+    last = 0
+    for start, end in spans:
+        out.append(raw[last:start])
+        out.append(_HOLE)
+        last = end
+    out.append(raw[last:])
+    return b"".join(out)
+
+
 def _template(ctx: Ctx, arg: bytes) -> bytes | None:
     """The command line ``arg`` builds, each value the script does not write as a literal
-    replaced by a NUL; None for a command the script cannot be read for (backticks)."""
+    replaced by a NUL; None for a command the script cannot be read for (backticks, a
+    double-quoted string :func:`_holed` does not follow)."""
     arg = arg.strip()
     while arg.startswith(b"(") and close_paren(arg[1:]) == len(arg) - 2:
         arg = arg[1:-1].strip()
@@ -76,7 +90,10 @@ def _template(ctx: Ctx, arg: bytes) -> bytes | None:
         if kind == "bq":
             return None
         if kind in ("dq", "heredoc"):
-            out.append(_DQ_VAR.sub(_HOLE, ctx.lx.raw_strings[idx]))
+            text = _holed(ctx.lx.raw_strings[idx])
+            if text is None:
+                return None
+            out.append(text)
         else:
             out.append(ctx.lx.value(idx))
     return b"".join(out)

@@ -126,9 +126,12 @@ def _closing(raw: bytes, start: int) -> int:
     return -1
 
 
-def _pieces(raw: bytes, added: _Added) -> list[bytes]:
+def _pieces(
+    raw: bytes, added: _Added, spans: list[tuple[int, int]] | None = None
+) -> list[bytes]:
     """The pieces of a double-quoted body (``raw`` as written): each a placeholder of a new
-    literal or the code of a variable, in order."""
+    literal or the code of a variable, in order; where each variable stands in ``raw``
+    (start, end) appended to ``spans`` when given."""
     pieces: list[bytes] = []
     text_start = 0
     i = 0
@@ -156,6 +159,8 @@ def _pieces(raw: bytes, added: _Added) -> list[bytes]:
                 raise _Unwritable
             flush(i)
             pieces.append(_code_expr(raw[i + 1 : close], added))
+            if spans is not None:
+                spans.append((i, close + 1))
             i = text_start = close + 1
         elif raw[i + 1 : i + 2] == b"{":  # "${"
             close = _closing(raw, i + 2)
@@ -172,6 +177,8 @@ def _pieces(raw: bytes, added: _Added) -> list[bytes]:
                                   _code_expr(inner[head.end() : -1], added) + b"]")
                 else:
                     pieces.append(b"${" + _code_expr(inner, added) + b"}")
+            if spans is not None:
+                spans.append((i, close + 1))
             i = text_start = close + 1
         else:
             v = _SIMPLE.match(raw, i)
@@ -198,11 +205,26 @@ def _pieces(raw: bytes, added: _Added) -> list[bytes]:
                     var += b"->" + p.group(1).lower()
                     end = p.end()
             pieces.append(var)
+            if spans is not None:
+                spans.append((i, end))
             i = text_start = end
         if len(pieces) > 2 * MAX_PIECES:
             raise _Unwritable
     flush(n)
     return pieces
+
+
+def variables(raw: bytes) -> list[tuple[int, int]] | None:
+    """Where PHP reads a variable in a double-quoted body or heredoc (``raw`` as written):
+    (start, end) of each ``$name``, ``$name[key]``, ``$name->prop``, ``${...}`` and
+    ``{$...}``, in order (a ``$`` after a backslash is text); None for a body this reader
+    does not follow (see the module's doc)."""
+    spans: list[tuple[int, int]] = []
+    try:
+        _pieces(raw, _Added(0), spans)
+    except _Unwritable:
+        return None
+    return spans
 
 
 _INTERPOLATING_KINDS = frozenset({"dq", "heredoc"})

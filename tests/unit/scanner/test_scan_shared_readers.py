@@ -1,11 +1,15 @@
 """The readers that several rules share, written once: the top-level splitter of an
-expression (:func:`context.split_top`). Samples written for these tests."""
+expression (:func:`context.split_top`), the variables PHP reads in a double-quoted string
+(:func:`interp.variables`, which the command line reader asks too). Samples written for
+these tests."""
 
 from __future__ import annotations
 
 import pytest
 
+from spamtrace.scanner import cmdline
 from spamtrace.scanner.context import split_top
+from spamtrace.scanner.interp import variables
 
 
 @pytest.mark.parametrize(
@@ -32,3 +36,37 @@ def test_split_top_splits_outside_the_brackets_it_is_given(
 
 def test_split_top_defaults_to_every_bracket() -> None:
     assert split_top(b"[a, b], (c, d), {e, f}", b",") == [b"[a, b]", b" (c, d)", b" {e, f}"]
+
+
+@pytest.mark.parametrize(
+    ("raw", "spans"),
+    [
+        (b"convert $src -resize {$w}x{$h} out.jpg", [(8, 12), (21, 25), (26, 30)]),
+        (b"ls ${dir} $_GET[p] $o->name", [(3, 9), (10, 18), (19, 27)]),
+        (b"rm {$_FILES['f']['name']}", [(3, 25)]),
+        # a "$" after a backslash is the character; after two, a backslash then $x
+        (b"echo \\$HOME \\\\$x", [(14, 16)]),
+        # PHP reads one property in the simple syntax: "->b" is text
+        (b"$o->a->b", [(0, 5)]),
+        (b"cost: 5$ only", []),
+        # a syntax PHP refuses (a blank in a simple key) or an unclosed "{$": not read
+        (b"$a[x y]", None),
+        (b"{$a", None),
+    ],
+)
+def test_variables_are_where_php_reads_them(
+    raw: bytes, spans: list[tuple[int, int]] | None
+) -> None:
+    assert variables(raw) == spans
+
+
+def test_the_command_line_reader_holes_the_variables_php_reads() -> None:
+    """A command written in a double-quoted string has each variable PHP reads replaced by
+    the hole mark, as interp reads them: an escaped "$" is the shell's own variable, text
+    the script wrote; an unreadable string is not a command line the script is known for."""
+    assert cmdline._holed(b"convert {$in} -resize $w[0]x out.jpg") == (
+        b"convert \x00 -resize \x00x out.jpg"
+    )
+    assert cmdline._holed(b"echo \\$HOME/$f") == b"echo \\$HOME/\x00"
+    assert cmdline._holed(b"rm $o->dir->path") == b"rm \x00->path"
+    assert cmdline._holed(b"rm {$f") is None
