@@ -254,7 +254,24 @@ def find_tracefs(mount_if_missing: bool = True) -> Path:
         raise KernelFeatureUnavailable(
             f"tracefs is not mounted and mounting it failed: {proc.stderr.strip()[:200]}"
         )
+    if _kernel_has_tracefs():  # "not available on this kernel" sent the admin the wrong way
+        raise KernelFeatureUnavailable(
+            f"tracefs is not mounted, and there is no {TRACEFS_MOUNTS[0]} to mount it on "
+            "(/sys hidden or replaced, as in a container)"
+        )
     raise KernelFeatureUnavailable("tracefs is not available on this kernel")
+
+
+#: the kernel's filesystem types (``nodev\ttracefs`` when it has tracefs)
+FILESYSTEMS = "/proc/filesystems"
+
+
+def _kernel_has_tracefs() -> bool:
+    try:
+        with open(FILESYSTEMS, encoding="ascii", errors="replace") as fh:
+            return any(line.split()[-1:] == ["tracefs"] for line in fh)
+    except OSError:
+        return False
 
 
 def _pid_alive(pid: int, procfs: str = "/proc") -> bool:

@@ -251,6 +251,31 @@ def test_a_hung_or_missing_mount_is_a_clear_error_not_a_hang(
         tracefs.find_tracefs()
 
 
+def test_a_missing_mount_point_is_not_said_to_be_the_kernel(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """tracefs unmounted and /sys/kernel/tracing gone (a container's /sys, a tmpfs over
+    /sys/kernel): `watch` fell back to polling "(tracepoint unavailable: tracefs is not
+    available on this kernel)", though the kernel has it. It says what is missing."""
+    from spamtrace.errors import KernelFeatureUnavailable
+    from spamtrace.sources import tracefs
+
+    missing = tmp_path / "sys" / "kernel" / "tracing"
+    monkeypatch.setattr(tracefs, "TRACEFS_MOUNTS", (str(missing),))
+    filesystems = tmp_path / "filesystems"
+    monkeypatch.setattr(tracefs, "FILESYSTEMS", str(filesystems))
+    filesystems.write_text("nodev\tsysfs\nnodev\ttracefs\n\text4\n")
+    with pytest.raises(KernelFeatureUnavailable) as err:
+        tracefs.find_tracefs()
+    assert err.value.message == (
+        f"tracefs is not mounted, and there is no {missing} to mount it on (/sys hidden or "
+        "replaced, as in a container)"
+    )
+    filesystems.write_text("nodev\tsysfs\n\text4\n")
+    with pytest.raises(KernelFeatureUnavailable, match="not available on this kernel"):
+        tracefs.find_tracefs()
+
+
 def test_the_instance_of_a_killed_watcher_not_yet_reaped_is_stale(tmp_path: Path) -> None:
     """`kill -9` of a watcher whose parent has not reaped it yet (a zombie): its instance was
     taken for a live watcher's, so the next start reported a capture gap and left the
