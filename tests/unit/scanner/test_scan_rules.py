@@ -251,6 +251,34 @@ def test_small_file_bonus_counts_intent_not_plain_calls_or_signed_in_pages() -> 
     assert "php.small-single-purpose" in rule_ids(analyze_bytes(quiet))
 
 
+def test_an_editor_of_one_site_file_is_no_dropper_unless_php_or_the_server_runs_it() -> None:
+    """A page that shows one file of the site in a text box and saves the box's post over it
+    (a robots.txt or stylesheet editor) writes request input into a file, but no dropper:
+    the file's name is fixed and the page shows what it edits. The same save into a PHP
+    name, under a name the request gives, of a field no box shows, or of a file other than
+    the one shown stays php.dropper-write-decoded (and small: malicious). An editor of the
+    server's .htaccess keeps the finding without the small-file bonus (suspicious)."""
+    page = (
+        b"<?php\n$f = __DIR__ . '/robots.txt';\n"
+        b"if (isset($_POST['robots'])) { file_put_contents($f, $_POST['robots']); }\n?>\n"
+        b"<form method=\"post\"><textarea name=\"robots\">"
+        b"<?php echo htmlspecialchars(file_get_contents($f)); ?></textarea></form>\n"
+    )
+    assert analyze_bytes(page).verdict is ScanVerdict.CLEAN
+    for bad in (
+        page.replace(b"/robots.txt", b"/robots.php"),
+        page.replace(b"__DIR__ . '/robots.txt'", b"__DIR__ . '/' . $_GET['n']"),
+        page.replace(b'name=\"robots\"', b'name=\"notes\"'),
+        page.replace(b"file_get_contents($f)", b"file_get_contents('help.txt')"),
+    ):
+        found = analyze_bytes(bad)
+        assert "php.dropper-write-decoded" in rule_ids(found)
+        assert found.verdict is ScanVerdict.MALICIOUS
+    settings = analyze_bytes(page.replace(b"/robots.txt", b"/.htaccess"))
+    assert rule_ids(settings) == {"php.dropper-write-decoded"}
+    assert settings.verdict is ScanVerdict.SUSPICIOUS
+
+
 def test_small_bonus_conditions_are_known() -> None:
     """A rule's ``small_bonus_if`` names a condition the scanner defines."""
     from spamtrace.scanner.context import BONUS_CONDITIONS

@@ -23,6 +23,7 @@ from spamtrace.scanner.context import (
     VAR,
     Ctx,
     Hit,
+    bonus_condition,
     bounded_finditer,
     braced,
     called_any,
@@ -1206,13 +1207,151 @@ def _stored_encoded(call: bytes) -> bool:
     )
 
 
+# a field posted whole (trimmed or with its slashes taken off at most): what a form's text
+# box sent, neither decoded nor built into anything
+_POSTED_FIELD = re.compile(
+    rb"(?:(?:trim|rtrim|stripslashes)\s*\(\s*)?\$_(?:post|request)\s*\[\s*\x01(\d+)\x01\s*\]"
+    rb"\s*\)?"
+)
+# names PHP runs, and the server's per-folder settings that can make it run more (a handler
+# for .txt, a file prepended to every page)
+_RUNNABLE_NAME = re.compile(
+    rb"\.(?:php\d?|phtml|pht|phar|inc|phps|cgi|pl|py|sh)$|(?:^|/)\.(?:htaccess|user\.ini)$"
+)
+_SERVER_SETTINGS = re.compile(rb"(?:^|/)\.(?:htaccess|user\.ini)$")
+_FILE_READS = (b"file_get_contents", b"readfile", b"file", b"highlight_file")
+
+
+def _fixed_name(ctx: Ctx, expr: bytes, depth: int = 3) -> bytes | None:
+    """The file name (last literal, lower case) that ``expr`` always gives, when no request
+    input and no other variable goes into it: ``__DIR__ . '/robots.txt'``, a variable whose
+    every assignment is such a path (the same name); None otherwise."""
+    expr = expression(expr).strip()
+    held = VAR.fullmatch(expr)
+    if held is not None:
+        if depth == 0:
+            return None
+        sites = var_assigns(ctx.code, held.group(1), TAIL_RHS, 5)
+        names = {_fixed_name(ctx, m.group(1), depth - 1) for _, m in sites}
+        return names.pop() if len(names) == 1 else None
+    if UIN_RE.search(expr) is not None or VAR.search(expr) is not None:
+        return None
+    lits = PLACEHOLDER.findall(expr)
+    if not lits:
+        return None
+    name = ctx.lx.value(int(lits[-1])).strip().lower()
+    return name if name and not name.endswith(b"/") else None
+
+
+def _posted_field(ctx: Ctx, expr: bytes) -> bytes | None:
+    """The form field (lower case) that ``expr`` is, posted whole: ``$_POST['robots']``, or
+    a variable every assignment of which is that field; None otherwise."""
+    expr = expression(expr).strip()
+    held = VAR.fullmatch(expr)
+    if held is not None:
+        sites = var_assigns(ctx.code, held.group(1), TAIL_RHS, 5)
+        fields = {_posted_field_direct(ctx, m.group(1)) for _, m in sites}
+        return fields.pop() if len(fields) == 1 else None
+    return _posted_field_direct(ctx, expr)
+
+
+def _posted_field_direct(ctx: Ctx, expr: bytes) -> bytes | None:
+    m = _POSTED_FIELD.fullmatch(expression(expr).strip())
+    return ctx.lx.value(int(m.group(1))).lower() if m is not None else None
+
+
+def _written_target(ctx: Ctx, start: int, call: bytes) -> tuple[bytes, bytes] | None:
+    """The path expression and the data expression of the write at ``start``:
+    ``file_put_contents(path, data)``, or ``fwrite($fh, data)`` with ``$fh`` last opened
+    before it by ``fopen(path, 'w...')`` (the file rewritten whole)."""
+    parts = top_args(call)
+    if len(parts) < 2:
+        return None
+    code = ctx.code
+    if code.startswith(b"file_put_contents", start):
+        return parts[0], parts[1]
+    h = VAR.fullmatch(parts[0].strip())
+    if h is None:
+        return None
+    opened = None
+    for m in itertools.islice(_FOPEN_AT.finditer(code, 0, start), 200):
+        if m.group(1) == h.group(1):
+            opened = m
+    if opened is None:
+        return None
+    fargs = top_args(_args_at(code, opened.end()))
+    mode = PLACEHOLDER.fullmatch(fargs[1].strip()) if len(fargs) >= 2 else None
+    if mode is None or ctx.lx.value(int(mode.group(1)))[:1] != b"w":
+        return None
+    return fargs[0], parts[1]
+
+
+def _own_file_editor(ctx: Ctx, start: int, call: bytes) -> bytes | None:
+    """The name of the file, when the write at ``start`` is the save of a page that edits
+    one file of the site: a form field posted whole is written over a file of a fixed name,
+    and the page shows that same file in a text box of that field's name to be edited
+    (``<textarea name="robots"><?php echo file_get_contents('robots.txt'); ?></textarea>``,
+    then ``file_put_contents('robots.txt', $_POST['robots'])``): a robots.txt, custom CSS or
+    .htaccess editor of a CMS. A dropper takes the name or the content from elsewhere (a
+    name the request gives, decoded or downloaded content) and shows no file to edit."""
+    target = _written_target(ctx, start, call)
+    if target is None:
+        return None
+    name = _fixed_name(ctx, target[0])
+    field = _posted_field(ctx, target[1])
+    if name is None or field is None:
+        return None
+    box = re.compile(
+        rb"<textarea\b[^>]{0,300}?\bname\s*=\s*[\"']?" + re.escape(field) + rb"(?:[\"'\s/>]|$)"
+    )
+    if box.search(ctx.lx.html.lower()) is None and box.search(string_text(ctx)) is None:
+        return None
+    for _rstart, rargs in calls_to(ctx, _FILE_READS, 20):
+        if _fixed_name(ctx, first_arg(rargs)) == name:
+            return name
+    return None
+
+
+def _settings_editor_only(ctx: Ctx, rule: Rule) -> bool:
+    """Whether every write of request input or decoded data in the file (``rule``'s matches)
+    is the save of an editor of the server's per-folder settings of the site
+    (:func:`_own_file_editor` of a .htaccess or .user.ini)."""
+    assert rule.regex is not None
+    found = False
+    for m in itertools.islice(bounded_finditer(rule.regex, ctx.code, first=ctx.first), 50):
+        if _WRITTEN_DECODED.search(m.group()) is not None:
+            return False
+        call = _args_at(ctx.code, ctx.code.index(b"(", m.start()) + 1)
+        name = _own_file_editor(ctx, m.start(), call)
+        if name is None or _SERVER_SETTINGS.search(name) is None:
+            return False
+        found = True
+    return found
+
+
+@bonus_condition("not_settings_editor")
+def _not_settings_editor(ctx: Ctx) -> bool:
+    """False when the file's only writes of request input are the saves of an editor of the
+    server's per-folder settings (.htaccess, .user.ini) that shows the file to edit
+    (:func:`_settings_editor_only`): a CMS's settings page. It stays a finding (posted text
+    becomes web server directives), but not a planted script's single purpose."""
+    hits = ctx.cache.get("hits", {})
+    for rule, _hit, layer in hits.values():
+        if rule.feature == "dropper_write_decoded" and layer == 0:
+            return not _settings_editor_only(ctx, rule)
+    return True
+
+
 @feature("dropper_write_decoded")
 def _dropper_write_decoded(ctx: Ctx, rule: Rule) -> Hit | None:
     """Decoded data or request input written into a file: a dropper. Request text appended
     to a data file of the script's own fixed name (a sign-up list ``subscribers.txt``
     opened with mode "a", a ``.csv``/``.log``/``.json``) is a form keeping what it was
-    sent, not code installed; decoded data, or a name that is .php/.htaccess/.user.ini or
-    chosen by the request, stays a dropper."""
+    sent, not code installed; so is the save of a page that edits one file of the site of a
+    fixed name it also shows to be edited (:func:`_own_file_editor`: robots.txt, a
+    stylesheet) unless PHP or the web server would run it (.php, .htaccess, .user.ini: those
+    stay findings, without the small-file bonus for the settings files). Decoded data, or a
+    name that is .php/.htaccess/.user.ini or chosen by the request, stays a dropper."""
     assert rule.regex is not None
     for m in itertools.islice(bounded_finditer(rule.regex, ctx.code, first=ctx.first), 50):
         call = _args_at(ctx.code, ctx.code.index(b"(", m.start()) + 1)
@@ -1221,6 +1360,9 @@ def _dropper_write_decoded(ctx: Ctx, rule: Rule) -> Hit | None:
         if _WRITTEN_DECODED.search(m.group()) is None:
             if _appended_to_data_file(ctx, m.start(), call):
                 continue
+            edited = _own_file_editor(ctx, m.start(), call)
+            if edited is not None and _RUNNABLE_NAME.search(edited) is None:
+                continue  # the save of a robots.txt or stylesheet editor
         elif ctx.code.startswith(b"file_put_contents", m.start()) and _fixed_path(
             ctx, top_args(call)[0], _MEDIA_PATH
         ):
