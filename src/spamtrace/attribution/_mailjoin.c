@@ -2581,6 +2581,7 @@ static PyObject *policy_observe(PyObject *policy, PyObject *msg) {
     }
     if (INCR(current, s_messages) < 0 || ADD_TO(current, s_recipients, nrcpt) < 0) goto done;
     if (RAISE_TO(current, s_last_seen, now, Py_GT) < 0) goto done;
+    if (RAISE_TO(current, s_first_seen, now, Py_LT) < 0) goto done; /* a line out of order */
     if (ip != Py_None) {
         PyObject *cips = GET(current, s_ips);
         Py_ssize_t k = cips == NULL ? -1 : PyObject_Size(cips);

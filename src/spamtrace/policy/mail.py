@@ -358,6 +358,8 @@ class MailPolicy:
             current.recipients += msg.recipients
             if now > current.last_seen:
                 current.last_seen = now
+            elif now < current.first_seen:  # a line out of time order (see _open_incident)
+                current.first_seen = now
             ip = msg.ip
             if ip is not None and len(current.ips) < 64:
                 current.ips[ip] = None
@@ -439,9 +441,13 @@ class MailPolicy:
         # the window's recipients: those counted at arrival, or all its addresses when more
         # (without Exim's +received_recipients they are learnt from the delivery lines)
         recipients = max(msg.recipients, win.messages.total, len(win.addresses))
+        # the window is kept in log order: a log whose lines are not in time order (PHP-FPM
+        # workers writing at once, a log put together by hand) can open on a message older than
+        # the window's first; the incident spans both, never "21:00:59 .. 21:00:09"
         inc = _Open(
             ident, verdict, msg, max(1, len(win.messages)), recipients,
-            first, msg.wall, reasons, dict.fromkeys(list(win.ips.keys())[:64]),
+            min(first, msg.wall), max(first, msg.wall), reasons,
+            dict.fromkeys(list(win.ips.keys())[:64]),
             dict.fromkeys(list(win.addresses.keys())[:20]),
         )  # fmt: skip
         self._open[key] = inc

@@ -1,0 +1,45 @@
+"""A mail log whose lines are not in time order (PHP-FPM workers writing at once, a log put
+together by hand): the incident of `mail` said "60 message(s), 21:00:59 .. 21:00:09", its
+first time after its last, and left out the messages logged after it opened but older."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from spamtrace.attribution import mail as ledger_module
+from spamtrace.cli.main import main
+from spamtrace.policy import mail as policy_module
+from spamtrace.sources.maillog import blocks, reader
+
+
+@pytest.mark.parametrize("compiled", [True, False])
+def test_an_incident_spans_its_messages_whatever_their_order(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    compiled: bool,
+) -> None:
+    if not compiled:
+        monkeypatch.setattr(blocks, "_scan", None)
+        monkeypatch.setattr(reader, "COMPILED", False)
+        monkeypatch.setattr(ledger_module, "_mailjoin", None)
+        monkeypatch.setattr(policy_module, "_mailjoin", None)
+    elif ledger_module._mailjoin is None:
+        pytest.fail("the compiled mail join is not built (scripts/install.sh builds it)")
+    log = tmp_path / "mail.log"
+    log.write_text(
+        "".join(
+            f"[06-Dec-2026 21:00:{59 - i:02d} UTC] mail() on [/home/shop/public_html/mm.php:4]: "
+            f"To: r{i}@a.example, s{i}@b.example, t{i}@c.example, u{i}@d.example -- Headers: "
+            "From: x@shop.example -- Subject: hi\n"
+            for i in range(60)
+        )
+    )
+    args = ["mail", "--no-queue", "--no-scan", "--since", "all", "--php-log", str(log)]
+    assert main([*args, "--json"]) == 1
+    (incident,) = json.loads(capsys.readouterr().out)["incidents"]
+    assert incident["first_seen"] == "2026-12-06T21:00:00.000Z"
+    assert incident["last_seen"] == "2026-12-06T21:00:59.000Z"
