@@ -65,7 +65,7 @@ from spamtrace.scanner.context import (
     varcalls,
 )
 from spamtrace.scanner.interp import written_out
-from spamtrace.scanner.lexer import LONG, Lexed
+from spamtrace.scanner.lexer import Lexed
 from spamtrace.scanner.rx import compile_possessive
 
 T = TypeVar("T")
@@ -2166,17 +2166,7 @@ def normalized_view(
     code, added = _glued_literals(code, lx)
     view = lx
     if added:
-        base = len(lx.raw_strings)
-        view = Lexed(
-            code=code,
-            raw_strings=lx.raw_strings + added,
-            kinds=lx.kinds + ["sq"] * len(added),
-            long=lx.long + [base + i for i, a in enumerate(added) if len(a) >= LONG],
-            escaped=lx.escaped,
-            html=lx.html,
-            comments_bytes=lx.comments_bytes,
-            php_regions=lx.php_regions,
-        )
+        view = lx.with_literals(code, added)
     elif code is not lx.code:
         view = replace(lx, code=code, _values={})
     named = named_closures(view.code)

@@ -26,7 +26,7 @@ import bisect
 import itertools
 import re
 
-from spamtrace.scanner.lexer import LONG, Lexed, _unescape_dq, _unescape_sq
+from spamtrace.scanner.lexer import Lexed, _unescape_dq, _unescape_sq
 
 MAX_STRINGS = 2000  # strings written out per file, at most
 MAX_MATCHES = 20_000  # places of a request value in the literals looked at per file
@@ -334,14 +334,4 @@ def written_out(lx: Lexed) -> Lexed | None:
     if not out:
         return None
     out.append(code[last:])
-    new = list(added)
-    return Lexed(
-        code=b"".join(out),
-        raw_strings=lx.raw_strings + new,
-        kinds=lx.kinds + ["sq"] * len(new),
-        long=lx.long + [base + i for i, a in enumerate(new) if len(a) >= LONG],
-        escaped=lx.escaped,
-        html=lx.html,
-        comments_bytes=lx.comments_bytes,
-        php_regions=lx.php_regions,
-    )
+    return lx.with_literals(b"".join(out), list(added))

@@ -89,6 +89,22 @@ class Lexed:
                 self._values[idx] = cached
         return cached
 
+    def with_literals(self, code: bytes, added: list[bytes]) -> Lexed:
+        """This file seen with ``code`` for its code and ``added`` (single-quoted bodies) as
+        new literals numbered after its own: a view that writes parts of the code again as
+        literals (the constant folder's glued literals, interp's written-out strings)."""
+        base = len(self.raw_strings)
+        return Lexed(
+            code=code,
+            raw_strings=self.raw_strings + added,
+            kinds=self.kinds + ["sq"] * len(added),
+            long=self.long + [base + i for i, a in enumerate(added) if len(a) >= LONG],
+            escaped=self.escaped,
+            html=self.html,
+            comments_bytes=self.comments_bytes,
+            php_regions=self.php_regions,
+        )
+
 
 def has_php(data: bytes, *, strict: bool = False) -> int:
     """Offset of the first PHP open tag, or -1. ``strict`` accepts only ``<?php``."""

@@ -1,7 +1,8 @@
 """The readers that several rules share, written once: the top-level splitter of an
 expression (:func:`context.split_top`), the variables PHP reads in a double-quoted string
-(:func:`interp.variables`, which the command line reader asks too). Samples written for
-these tests."""
+(:func:`interp.variables`, which the command line reader asks too), a view with new
+literals (:meth:`Lexed.with_literals`, for the folder's glued literals and interp's
+written-out strings). Samples written for these tests."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import pytest
 from spamtrace.scanner import cmdline
 from spamtrace.scanner.context import split_top
 from spamtrace.scanner.interp import variables
+from spamtrace.scanner.lexer import LONG, lex
 
 
 @pytest.mark.parametrize(
@@ -70,3 +72,20 @@ def test_the_command_line_reader_holes_the_variables_php_reads() -> None:
     assert cmdline._holed(b"echo \\$HOME/$f") == b"echo \\$HOME/\x00"
     assert cmdline._holed(b"rm $o->dir->path") == b"rm \x00->path"
     assert cmdline._holed(b"rm {$f") is None
+
+
+def test_with_literals_numbers_the_new_literals_after_the_files_own() -> None:
+    lx = lex(b"<?php $a = 'x' . \"y\\n$b\"; ?>\n<b>hi</b>\n<?php # note\necho 1;\n")
+    own = list(lx.raw_strings)
+    n = len(own)
+    view = lx.with_literals(b"; $a = \x01%d\x01;" % n, [b"it\\'s", b"z" * LONG, b"short"])
+    assert view.code == b"; $a = \x01%d\x01;" % n
+    assert view.raw_strings == [*own, b"it\\'s", b"z" * LONG, b"short"]
+    assert view.kinds == [*lx.kinds, "sq", "sq", "sq"]
+    assert view.value(n) == b"it's"
+    assert view.long == [*lx.long, n + 1]
+    assert (view.escaped, view.html, view.comments_bytes, view.php_regions) == (
+        lx.escaped, lx.html, lx.comments_bytes, lx.php_regions
+    )
+    assert lx.escaped and lx.html and lx.comments_bytes and lx.php_regions == 2
+    assert lx.raw_strings == own  # the file's own view is left as it was
