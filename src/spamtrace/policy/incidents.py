@@ -15,6 +15,13 @@ that destination if it was within the matching window, counted as blocked (it wa
 alerting incident, "uid N, ?", for the same run). Without either they form a uid-only incident
 of their own, counted as connections and blocked.
 
+A seen attempt known by its uid alone (its process gone before it could be read, and not in the
+exec cache: a run of short connections) joins the open incident of the same uid and verdict
+that knows the sender (its latest), rather than opening "uid N, ?" beside it; and when such a
+uid-only incident opened first (the run's first connect gone too soon), the first attempt that
+knows the sender takes it over, its id kept (it was reported) and what it shows of the sender
+filled in. An incident of its own only when no incident of that uid and verdict is open.
+
 After a restart, :meth:`IncidentTracker.resume` takes up the incidents the store recorded, so a
 spam run that goes on across the restart stays one incident (same id, counts going on).
 
@@ -97,6 +104,9 @@ class IncidentUpdate:
     incident: Incident
     opened: bool  # this attempt opened the incident (report it now)
     counted_as: str  # "connection", "blocked" (joined a seen attempt) or "connection+blocked"
+    #: this attempt, the first that knows the sender, took over the uid-only incident of its
+    #: uid (what it shows of the sender is this attempt's now: scan its scripts)
+    taken_over: bool = False
 
 
 def key_for(
@@ -115,6 +125,11 @@ def incident_id(key: IncidentKey, first_seen: float) -> str:
     """A short stable id: the same incident gets the same id when replayed."""
     text = f"{key.account}|{key.uid}|{key.exe}|{key.origin}|{key.verdict.value}|{first_seen:.6f}"
     return "inc-" + hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()[:12]
+
+
+def _uid_only(key: IncidentKey) -> bool:
+    """A key that knows nothing of the sender but its uid (no exe, no script or folder)."""
+    return key.exe is None and key.origin is None
 
 
 def attempt_uid(attempt: AttributedAttempt) -> int | None:
@@ -206,6 +221,8 @@ class IncidentTracker:
         self._unmatched: dict[tuple[int, str], deque[tuple[float, IncidentKey]]] = {}
         # the latest seen attempt of a uid to a destination: (uid, remote) -> (time, key)
         self._latest: dict[tuple[int, str], tuple[float, IncidentKey]] = {}
+        # the latest incident that knows the sender, of a uid and verdict (uid-only joins it)
+        self._known: dict[tuple[int, Verdict], IncidentKey] = {}
 
     def add(self, attempt: AttributedAttempt) -> IncidentUpdate:
         event = attempt.event
@@ -220,13 +237,23 @@ class IncidentTracker:
                 return IncidentUpdate(joined.snapshot(), opened=False, counted_as="blocked")
         key = key_for(attempt.process, uid, attempt.account, attempt.verdict)
         inc = self._open.get(key)
-        opened = False
+        opened = taken_over = False
+        seen = not isinstance(event, SmtpConnectBlocked)  # blocked ones: matched above
+        if seen and uid is not None and (inc is None or when - inc.last_seen > self.idle_gap):
+            if _uid_only(key):
+                known = self._open.get(self._known.get((uid, key.verdict)) or key)
+                if known is not None and when - known.last_seen <= self.idle_gap:
+                    key, inc = known.key, known
+            elif (adopted := self._take_over(key, attempt, when)) is not None:
+                inc, taken_over = adopted, True
         if inc is None or when - inc.last_seen > self.idle_gap:
             inc = _Open(key, incident_id(key, when), _FirstSeen.of(attempt), when, when)
             inc.user = attempt.process.user if attempt.process else None
             self._open[key] = inc
             opened = True
         self._open.move_to_end(key)
+        if seen and uid is not None and not _uid_only(key):
+            self._known[(uid, key.verdict)] = key
         inc.connections += 1
         inc.first_seen = min(inc.first_seen, when)
         inc.last_seen = max(inc.last_seen, when)
@@ -248,7 +275,7 @@ class IncidentTracker:
             q.append((when, key))
             self._latest[(uid, remote)] = (when, key)
         self._trim(when)
-        return IncidentUpdate(inc.snapshot(), opened=opened, counted_as=counted)
+        return IncidentUpdate(inc.snapshot(), opened, counted, taken_over)
 
     def resume(self, incidents: Iterable[Incident]) -> int:
         """Carry on incidents recorded before a restart (from the store): a later attempt with
@@ -273,9 +300,32 @@ class IncidentTracker:
                 user=inc.user,
             )  # fmt: skip
             self._open.move_to_end(key)
+            if inc.uid is not None and not _uid_only(key):
+                self._known[(inc.uid, key.verdict)] = key
             taken.add(key)
         self._trim(0.0)
         return len(taken)
+
+    def _take_over(self, key: IncidentKey, attempt: AttributedAttempt, when: float) -> _Open | None:
+        """The open uid-only incident of ``key``'s uid and verdict, if any, re-keyed to ``key``
+        (the first attempt that knows its sender): its id and counts kept, what it shows of the
+        sender taken from ``attempt``."""
+        old = IncidentKey(key.account, key.uid, None, None, key.verdict)
+        inc = self._open.get(old)
+        if inc is None or when - inc.last_seen > self.idle_gap or key in self._open:
+            return None
+        del self._open[old]
+        inc.key = key
+        inc.first = _FirstSeen.of(attempt)
+        self._open[key] = inc
+        for q in self._unmatched.values():  # the run's seen attempts, waiting for NFLOG
+            for i, (seen_at, waiting) in enumerate(q):
+                if waiting == old:
+                    q[i] = (seen_at, key)
+        for where, (last_at, latest) in list(self._latest.items()):
+            if latest == old:
+                self._latest[where] = (last_at, key)
+        return inc
 
     def _match_blocked(self, uid: int, remote: str, when: float) -> _Open | None:
         q = self._unmatched.get((uid, remote))
@@ -300,6 +350,9 @@ class IncidentTracker:
         if len(self._latest) > 4096:
             for k in [k for k, (at, _key) in self._latest.items() if at < now - 10]:
                 del self._latest[k]
+        if len(self._known) > 4096:
+            for k in [k for k, key in self._known.items() if key not in self._open]:
+                del self._known[k]
 
     def open_incidents(self) -> list[Incident]:
         return [inc.snapshot() for inc in self._open.values()]

@@ -820,7 +820,7 @@ class Engine:
         update = self.tracker.add(att)
         inc = update.incident
         before = self._latest.get(inc.id)
-        if update.opened:
+        if update.opened or update.taken_over:  # taken over: the first attempt that knows it
             self._first[inc.id] = att
             if len(self._first) > 10_000:
                 self._first.pop(next(iter(self._first)))
@@ -842,6 +842,9 @@ class Engine:
         self.publish(kind(att, rec, inc_rec, update.opened))
         if not update.opened:
             self._publish_update(before, inc, inc_rec)
+            targets = scan_targets_of(att) if update.taken_over and self.scanner else ()
+            if self.scanner is not None and targets:  # its result follows (incident-scanned)
+                self.scanner.submit(inc.id, targets, ProcessKey.of(att.process))
             return
         self.incidents_opened += 1
         if inc.alerting:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from watchfake import attempt, blocked, proc
 
-from spamtrace.model import AttributedAttempt, AttributionMethod, Verdict
+from spamtrace.model import AttributedAttempt, AttributionMethod, ProcessInfo, Verdict
 from spamtrace.policy.incidents import IncidentTracker, incident_id, key_for
 from spamtrace.sinks.store import EventRecord
 
@@ -217,3 +218,64 @@ def _event(att: AttributedAttempt, ident: str) -> EventRecord:
     from spamtrace.sinks.records import event_record
 
     return event_record(att, ident)
+
+
+def _uid_only(pid: int) -> ProcessInfo:
+    """What the attributor makes of an attempt whose process exited before it could be read
+    and that the exec cache did not know: the uid (from /proc/PID/status or the socket's
+    owner), nothing else."""
+    return ProcessInfo(
+        pid=pid, start_time=None, name="php", exe=None, cmdline=(), uid=1001, euid=None,
+        gid=1001, user="u", cwd=None, scripts=(), parents=(), method=AttributionMethod.UID_ONLY,
+        notes=("process exited before it could be read; uid only",),
+    )  # fmt: skip
+
+
+def test_an_attempt_known_by_uid_only_joins_its_senders_incident() -> None:
+    """A spam run of short connections (one process per connect, or a sender gone before its
+    trace line was read): most attempts are attributed in full, some by uid only. The uid-only
+    ones opened a second alerting incident ("uid 1001, ?": a second alert) for the same run;
+    they count in the run's incident, of the same uid and verdict, while it is open."""
+    t = IncidentTracker(idle_gap=600)
+    first = t.add(attempt(100.0, pid=1))
+    assert first.opened
+    for i in range(2, 6):
+        up = t.add(attempt(100.0 + i, pid=i, process=_uid_only(i)))
+        assert not up.opened and up.incident.id == first.incident.id
+    up = t.add(attempt(110.0, pid=7))
+    assert not up.opened and up.incident.id == first.incident.id
+    inc = up.incident
+    assert inc.connections == 6 and inc.scripts == first.incident.scripts
+    assert dict(inc.methods) == {"tracepoint": 2, "uid-only": 4}
+    assert len(t.open_incidents()) == 1
+    # another uid, another verdict, or the run over (idle gap): still an incident of its own
+    assert t.add(attempt(111.0, pid=8, process=replace(_uid_only(8), uid=1002))).opened
+    assert t.add(attempt(2000.0, pid=9, process=_uid_only(9))).opened
+
+
+def test_a_run_whose_first_attempt_is_known_by_uid_only_is_one_incident() -> None:
+    """The first connect of a run attributed by uid only (the sender gone before the trace
+    line was read), the next ones in full: they opened a second incident; the first one, of
+    the same uid and verdict, takes them (its id kept: it was reported), and what it shows of
+    the sender is filled in from the first attempt that knew it."""
+    t = IncidentTracker(idle_gap=600)
+    first = t.add(attempt(100.0, pid=1, process=_uid_only(1)))
+    assert first.opened and first.incident.scripts == ()
+    up = t.add(attempt(101.0, pid=2))
+    assert not up.opened and up.incident.id == first.incident.id
+    assert up.incident.scripts == ("/home/u/public_html/wp-content/uploads/x.php",)
+    assert up.incident.exe == "/usr/bin/php8.2" and up.incident.connections == 2
+    assert not t.add(attempt(102.0, pid=3, process=_uid_only(3))).opened
+    assert len(t.open_incidents()) == 1
+    # a blocked record of the run still finds its seen attempt
+    joined = t.add(blocked(102.5))
+    assert joined.counted_as == "blocked" and joined.incident.id == first.incident.id
+
+
+def test_after_a_restart_a_uid_only_attempt_joins_the_resumed_incident() -> None:
+    t = IncidentTracker(idle_gap=600)
+    run = t.add(attempt(100.0, pid=1)).incident
+    fresh = IncidentTracker(idle_gap=600)
+    assert fresh.resume([run]) == 1
+    up = fresh.add(attempt(150.0, pid=2, process=_uid_only(2)))
+    assert not up.opened and up.incident.id == run.id and up.incident.connections == 2

@@ -298,3 +298,39 @@ def test_a_symlink_attack_in_the_folder_is_listed_apart_and_stored(
     block = out[out.index("!! SUSPICIOUS incident") :]
     assert f"   link:    {UPLOADS}/s\\x1b[2J.txt -> /etc/shadow: a system file" in block
     assert "\x1b" not in block
+
+
+def test_a_run_first_known_by_uid_only_is_one_incident_whose_script_is_scanned(
+    tmp_path: Path, fake_scan: list[tuple[str, ...]], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The first connect of a run known by its uid alone (the sender gone before its trace
+    line was read), the next ones in full: a second alerting incident opened for the run, and
+    the first was never scanned (it named no file). One incident now: the first attempt that
+    knows the sender takes it over, its scripts are scanned, and the stored incident names
+    them and the file."""
+    from dataclasses import replace
+
+    from spamtrace.model import AttributionMethod
+
+    gone = replace(proc(pid=1), exe=None, cwd=None, scripts=(), cmdline=(),
+                   method=AttributionMethod.UID_ONLY)  # fmt: skip
+    w = watcher(tmp_path)
+    try:
+        t = time.time()
+        feed(w, [attempt(t, pid=1, process=gone), attempt(t + 0.1, pid=2), attempt(t + 0.2)])
+        assert w.scanner is not None
+        deadline = time.monotonic() + 10
+        while not w._suspects:  # the late scan's result (incident-scanned)
+            assert time.monotonic() < deadline
+            w.scanner.wait(0.1)
+            w._collect_scans()
+        w.store.flush()  # type: ignore[union-attr]
+    finally:
+        w.close()
+    assert fake_scan == [(f"{UPLOADS}/x.php", UPLOADS)]
+    out = lines(capsys.readouterr().out)
+    assert len([x for x in out if x["type"] == "incident-opened"]) == 1
+    assert main(["incidents", "--json", "--since", "all", "--db", str(tmp_path / "w.db")]) == 1
+    (listed,) = json.loads(capsys.readouterr().out)["incidents"]
+    assert listed["connections"] == 3 and listed["scripts"] == [f"{UPLOADS}/x.php"]
+    assert listed["suspect_files"] == [SUSPECT]
