@@ -26,6 +26,7 @@ Every effective value remembers where it came from (``spamtrace config show``).
 from __future__ import annotations
 
 import dataclasses
+import errno
 import math
 import os
 import stat
@@ -852,7 +853,10 @@ def _read_toml(path: str) -> dict[str, Any]:
         # O_NONBLOCK: opening a FIFO must not wait for a writer; it is refused just below
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC | os.O_NOCTTY)
     except OSError as exc:
-        raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None
+        hint = ""
+        if exc.errno == errno.EACCES and os.geteuid() != 0:  # a config kept root's (secrets)
+            hint = " (readable by root only? run as root, or give this user read access)"
+        raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}{hint}") from None
     try:
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode):

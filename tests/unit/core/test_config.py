@@ -132,6 +132,34 @@ def test_explicit_missing_file_is_an_error(tmp_path: Path) -> None:
         config.load(tmp_path / "missing.toml", environ={})
 
 
+def test_a_config_readable_by_root_only_says_so_to_another_user(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`spamtrace scan` as a non-root admin, /etc/spamtrace/spamtrace.toml mode 0600 (it may
+    hold an SMTP password): "cannot read: Permission denied" and nothing on what to do."""
+    import errno
+    import os
+
+    path = tmp_path / "spamtrace.toml"
+    path.write_text('mode = "observe"\n')
+
+    def refuse(*args: object, **kw: object) -> int:
+        raise PermissionError(errno.EACCES, "Permission denied")
+
+    monkeypatch.setattr(config.os, "open", refuse)
+    monkeypatch.setattr(config.os, "geteuid", lambda: 1000)
+    with pytest.raises(ConfigError) as info:
+        config.load(path, tmp_path / "nodir", environ={})
+    assert info.value.message == (
+        f"{path}: cannot read: Permission denied (readable by root only? run as root, or give "
+        "this user read access)"
+    )
+    monkeypatch.setattr(config.os, "geteuid", lambda: 0)
+    with pytest.raises(ConfigError, match=r"Permission denied$"):
+        config.load(path, tmp_path / "nodir", environ={})
+    assert os.path.exists(path)
+
+
 def test_unknown_environment_key_is_an_error(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="SPAMTRACE_SMTP_PORTZ"):
         config.load(None, tmp_path, environ={"SPAMTRACE_SMTP_PORTZ": "[1]"})
