@@ -150,6 +150,8 @@ def run(args: argparse.Namespace, cfg: config_mod.Config) -> int:
     if args.since is not None:
         since = time.time() - args.since * 86400
     elif args.newer is not None:
+        if not args.newer:  # an unset shell variable; lstat("") said "--newer : No such file"
+            raise UsageError("--newer: empty (give the file after whose change to scan)")
         try:
             since = os.stat(args.newer).st_mtime
         except OSError as exc:

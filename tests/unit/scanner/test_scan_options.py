@@ -158,6 +158,11 @@ def test_since_and_newer_take_the_inode_change_too(
     assert doc["summary"]["files"] == 0 and doc["summary"]["unchanged"] == 3
     assert main(["scan", "--since", "-1", str(site)]) == 2
     assert main(["scan", "--newer", str(tmp_path / "missing"), str(site)]) == 2
+    capsys.readouterr()
+    assert main(["scan", "--newer", "", str(site)]) == 2  # `--newer "$STAMP"`, STAMP unset
+    assert capsys.readouterr().err == (
+        "spamtrace: error: --newer: empty (give the file after whose change to scan)\n"
+    )
 
 
 def test_own_yara_rules_are_findings(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
