@@ -34,6 +34,7 @@ from spamtrace.scanner.context import (
     feature,
     find_calls,
     first_arg,
+    function_bodies,
     function_body,
     has_any,
     interpolated,
@@ -1665,10 +1666,11 @@ def _replaces_item(ctx: Ctx, body: bytes, item: bytes) -> int:
     return -1
 
 
-def _walk_loops(ctx: Ctx) -> Iterator[tuple[re.Match[bytes], bytes]]:
+def _walk_loops(ctx: Ctx, *, helpers: bool = False) -> Iterator[tuple[re.Match[bytes], bytes]]:
     """The ``foreach`` loops (their head's match and their ``{...}`` body) over what a walk
     of the folders found: the list is a walk (glob(...), a recursive iterator, scandir) or a
-    variable set to one before the loop."""
+    variable set to one before the loop. With ``helpers``, also a list the script's own
+    walking function made and handed on (:func:`_walk_made`)."""
     code = ctx.code
     for m in itertools.islice(_FOREACH_ITEM.finditer(code), 40):
         listed = m.group(1)
@@ -1679,8 +1681,83 @@ def _walk_loops(ctx: Ctx) -> Iterator[tuple[re.Match[bytes], bytes]]:
                 any(w in am.group(1) for w in _WALKS)
                 for _, am in var_assigns(code[: m.start()], lv.group(1), TAIL_RHS, 5)
             )
+        if not walked and helpers:
+            walked = _walk_made(ctx, listed, m.start(), 3)
         if walked:
             yield m, braced(code, m.end() - 1)
+
+
+@per_file("walker-functions")
+def _walker_functions(ctx: Ctx) -> tuple[bytes, ...]:
+    """The script's functions whose body walks the folders (readdir, scandir, glob, a
+    directory iterator): helpers that list the files a loop then goes over."""
+    return tuple(
+        name
+        for name, body in itertools.islice(function_bodies(ctx).items(), 100)
+        if any(w in body for w in _WALKS)
+    )
+
+
+@per_file("function-spans")
+def _function_spans(ctx: Ctx) -> list[tuple[int, int, bytes, list[bytes]]]:
+    """(body start, body end, name, parameter names) of the script's first 100 functions."""
+    code = ctx.code
+    spans: list[tuple[int, int, bytes, list[bytes]]] = []
+    if ctx.first(b"function") < 0:
+        return spans
+    for m in itertools.islice(FUNC_DEF.finditer(code, ctx.first(b"function")), 100):
+        body = braced(code, m.end() - 1)
+        params = [p.group(1) for p in VAR.finditer(code, m.start(), m.end())]
+        spans.append((m.end() - 1, m.end() - 1 + len(body), m.group(1), params))
+    return spans
+
+
+def _walk_made(ctx: Ctx, expr: bytes, before: int, depth: int) -> bool:
+    """``expr`` (at ``before`` in the code) is what a walk of the folders found, handed on:
+    a call of one of the script's walking functions (:func:`_walker_functions`), or, up to
+    ``depth`` steps back, a variable set to such a value before ``before`` (split or
+    filtered: ``explode("\\n", $list)``), or a parameter of the function ``expr`` is in that
+    its callers give such a value (``infect(search(__DIR__))``). A virus keeps the walk in a
+    helper of its own and the writes in another."""
+    if any(w in expr for w in _WALKS):
+        return True
+    if b"(" in expr and any(_calls_named(expr, name) for name in _walker_functions(ctx)):
+        return True
+    if depth <= 0:
+        return False
+    code = ctx.code
+    for var in VAR.findall(expr)[:4]:
+        for _, am in var_assigns(code[:before], var, TAIL_RHS, 5):
+            if _walk_made(ctx, am.group(1), before, depth - 1):
+                return True
+        for start, end, name, params in _function_spans(ctx):
+            if not start < before < end or var not in params:
+                continue
+            k = params.index(var)
+            for at, args in calls_to(ctx, (name,), 10):
+                if start <= at < end:
+                    continue  # the function calling itself
+                parts = top_args(args)
+                if k < len(parts) and _walk_made(ctx, parts[k], at, depth - 1):
+                    return True
+    return False
+
+
+# bytes before a name that make it part of a longer name, a variable or a member
+_NAME_OR_MEMBER = frozenset(b"abcdefghijklmnopqrstuvwxyz0123456789_$>:\\") | frozenset(
+    range(0x80, 0x100)
+)
+
+
+def _calls_named(expr: bytes, name: bytes) -> bool:
+    """``expr`` calls the function ``name`` (not a method, nor a longer name)."""
+    at = expr.find(name)
+    while at >= 0:
+        prev = expr[at - 1] if at else 32
+        if prev not in _NAME_OR_MEMBER and expr[at + len(name) :].lstrip().startswith(b"("):
+            return True
+        at = expr.find(name, at + 1)
+    return False
 
 
 @feature("self_replicating")
@@ -1702,7 +1779,7 @@ def _self_replicating(ctx: Ctx, rule: Rule) -> Hit | None:
     literals = PLACEHOLDER.findall(code)[:2000]
     if not any(_PHP_EXT.search(value(int(i)).lower()) is not None for i in literals):
         return None  # the walk picks no PHP file by name
-    for m, body in _walk_loops(ctx):
+    for m, body in _walk_loops(ctx, helpers=True):
         at = _replaces_item(ctx, body, m.group(2))
         if at >= 0:
             start = m.end() - 1 + at
