@@ -345,6 +345,8 @@ class Attributor:
         uid = process.uid if process is not None else uid_hint
         paths = (*process.scripts, process.cwd) if process is not None else ()
         account = self.accounts.for_process(uid, paths)
+        if process is not None:
+            process = canonical_process(process, account.home if account else None)
         from spamtrace.policy.verdict import judge
 
         verdict, reasons = judge(ev.remote, process, uid, account, self.mta, self.cfg)
@@ -448,6 +450,56 @@ class Attributor:
         key = AttributionMethod.NFLOG_UID_ONLY.value
         self.counts[key] = self.counts.get(key, 0) + 1
         return AttributedAttempt(ev, None, account, verdict, reasons, blocked=True)
+
+
+#: what /proc says after the name of a file that is gone
+_DELETED = " (deleted)"
+
+
+def _under(path: str, folder: str) -> bool:
+    return path == folder or path.startswith(folder.rstrip("/") + "/")
+
+
+def canonical_path(path: str, home: str | None) -> str:
+    """``path`` with its symlinks resolved, as the kernel names it in /proc (open files, the
+    working folder): a script run as ``/home/u/public_html/x.php`` with ``public_html -> www``
+    (or cPanel's ``/home -> /home2``) is ``/home/u/www/x.php`` read live and was that other
+    name in the exec cache (its command line), which made two incidents of one sender.
+
+    A path given inside the account's ``home`` (as passwd has it, or resolved) whose links
+    lead out of the home keeps the name it was given: a link the account made is never
+    followed out of its home. A file that is gone keeps its `` (deleted)`` mark."""
+    gone = path.endswith(_DELETED)
+    base = path.removesuffix(_DELETED) if gone else path
+    if not base.startswith("/"):
+        return path
+    real = os.path.realpath(base)
+    if real == base:
+        return path
+    if home:
+        real_home = os.path.realpath(home)
+        inside = _under(base, home) or _under(base, real_home)
+        if inside and not _under(real, real_home):
+            return path
+    return real + _DELETED if gone else real
+
+
+def canonical_process(info: ProcessInfo, home: str | None) -> ProcessInfo:
+    """``info`` with its scripts and folder named by :func:`canonical_path` (one name for one
+    file, however it was learned); a script renamed so keeps the path it was run by in a
+    note, the path the admin may know it by."""
+    scripts: list[str] = []
+    renamed: list[str] = []
+    for script in info.scripts:
+        real = canonical_path(script, home)
+        if real != script:
+            renamed.append(f"script {script} is {real} (through a symlink)")
+        if real not in scripts and real + _DELETED not in scripts:
+            scripts.append(real)
+    cwd = canonical_path(info.cwd, home) if info.cwd else info.cwd
+    if tuple(scripts) == info.scripts and cwd == info.cwd:
+        return info
+    return replace(info, scripts=tuple(scripts), cwd=cwd, notes=(*info.notes, *renamed))
 
 
 def _is_fpm_worker(info: ProcessInfo) -> bool:

@@ -1,0 +1,162 @@
+"""One spam run, one incident: the same sender named two ways must not open two incidents.
+
+A script reached through a symlinked folder (``public_html -> www``, cPanel's ``/home ->
+/home2``) is named by its resolved path when its process is read live (open files, the
+working folder: the kernel resolves them) and by the path it was started with when it comes
+from the exec cache (its command line). A php-fpm worker's connects are named by the request's
+script when it is known, else by the worker's folder only.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from watchfake import proc
+
+from spamtrace.attribution.attributor import Attributor, _request_state, _stat_start
+from spamtrace.attribution.exec_cache import ExecCache
+from spamtrace.attribution.mta import MtaIdentity
+from spamtrace.config import Config
+from spamtrace.model import (
+    Account,
+    AccountKind,
+    AttributionMethod,
+    Endpoint,
+    SmtpConnectAttempted,
+)
+from spamtrace.policy.incidents import IncidentTracker
+
+NO_MTA = MtaIdentity(frozenset(), frozenset(), (), frozenset(), None)
+
+
+class HomeAccounts:
+    """Every uid is the account whose home (as passwd has it) is ``home``."""
+
+    def __init__(self, home: str) -> None:
+        self.home = home
+
+    def for_uid(self, uid: int) -> Account | None:
+        return Account("u", AccountKind.HOME, self.home)
+
+    def for_process(self, uid: int | None, paths: object = ()) -> Account | None:
+        return self.for_uid(uid) if uid is not None else None
+
+
+def dead_pid() -> int:
+    p = subprocess.Popen(["true"])
+    p.wait()
+    return p.pid
+
+
+def connect(pid: int, wall: float, comm: str = "php") -> SmtpConnectAttempted:
+    return SmtpConnectAttempted(
+        monotonic=time.monotonic(), wall=wall, pid=pid, tid=pid, comm=comm,
+        family=socket.AF_INET, local=Endpoint("10.0.0.1", 0), remote=Endpoint("10.0.0.2", 25),
+    )  # fmt: skip
+
+
+def live_and_cached(
+    home: Path, real_script: Path, given_script: str
+) -> tuple[Attributor, int, int]:
+    """An attributor that reads this test's own pid live as ``php`` running the script (open
+    file: resolved; command line: as given) and knows a gone pid from the exec cache, started
+    as ``php <given_script>``."""
+    a = Attributor(Config(), NO_MTA, HomeAccounts(str(home)), None)  # type: ignore[arg-type]
+    pid = os.getpid()
+    folder = os.path.realpath(real_script.parent)
+    live = dataclasses.replace(
+        proc(pid=pid, cwd=folder, scripts=(str(real_script), given_script)),
+        cmdline=("php", given_script),
+    )
+    start = _stat_start(pid)
+    assert start is not None
+    a._memo[pid] = (time.monotonic(), start, live)
+    a._memo_state[pid] = _request_state(pid)
+    gone = dead_pid()
+    cached = dataclasses.replace(
+        proc(pid=gone, cwd=folder, scripts=(given_script,), method=AttributionMethod.EXEC_CACHE),
+        cmdline=("php", given_script),
+    )
+    cache = ExecCache(reader=lambda p: cached)
+    from spamtrace.sources.proc_connector import ProcEvent, ProcEventKind
+
+    cache.handle(ProcEvent(ProcEventKind.EXEC, time.monotonic() - 1, gone, gone))
+    a.cache = cache
+    a.socket_owner = None
+    return a, pid, gone
+
+
+def test_a_script_through_a_symlinked_folder_is_one_incident_live_and_from_the_exec_cache(
+    tmp_path: Path,
+) -> None:
+    home = tmp_path / "home" / "u"
+    (home / "www").mkdir(parents=True)
+    script = home / "www" / "send.php"
+    script.write_text("<?php\n")
+    (home / "public_html").symlink_to("www")
+    given = str(home / "public_html" / "send.php")
+    a, live_pid, gone_pid = live_and_cached(home, script, given)
+    now = time.time()
+    first = a.attempt(connect(live_pid, now))
+    second = a.attempt(connect(gone_pid, now + 0.5))
+    assert first.process is not None and second.process is not None
+    assert second.process.method is AttributionMethod.EXEC_CACHE
+    assert first.process.scripts == second.process.scripts == (str(script),)
+    # the path as it was run is kept in a note
+    assert any(given in n for n in second.process.notes), second.process.notes
+    tracker = IncidentTracker()
+    tracker.add(first)
+    update = tracker.add(second)
+    assert not update.opened and len(tracker.open_incidents()) == 1
+
+
+def test_a_symlinked_home_resolves_as_the_kernel_names_it(tmp_path: Path) -> None:
+    """cPanel's /home -> /home2: passwd says /home/u, the kernel /home2/u."""
+    (tmp_path / "home2" / "u" / "public_html").mkdir(parents=True)
+    (tmp_path / "home").symlink_to("home2")
+    script = tmp_path / "home2" / "u" / "public_html" / "send.php"
+    script.write_text("<?php\n")
+    given = str(tmp_path / "home" / "u" / "public_html" / "send.php")
+    a, live_pid, gone_pid = live_and_cached(tmp_path / "home" / "u", script, given)
+    now = time.time()
+    first = a.attempt(connect(live_pid, now))
+    second = a.attempt(connect(gone_pid, now + 0.5))
+    assert first.process is not None and second.process is not None
+    assert first.process.scripts == second.process.scripts == (str(script),)
+    tracker = IncidentTracker()
+    tracker.add(first)
+    assert not tracker.add(second).opened
+
+
+def test_a_link_out_of_the_home_is_not_followed(tmp_path: Path) -> None:
+    """A script given inside the home that is a link to a file outside it keeps the name it
+    was given (its target is not taken as the account's)."""
+    home = tmp_path / "home" / "u"
+    (home / "public_html").mkdir(parents=True)
+    outside = tmp_path / "etc" / "other.php"
+    outside.parent.mkdir()
+    outside.write_text("<?php\n")
+    given = home / "public_html" / "x.php"
+    given.symlink_to(outside)
+    a = Attributor(Config(), NO_MTA, HomeAccounts(str(home)), None)  # type: ignore[arg-type]
+    gone = dead_pid()
+    cached = dataclasses.replace(
+        proc(pid=gone, cwd=str(home / "public_html"), scripts=(str(given),),
+             method=AttributionMethod.EXEC_CACHE),
+        cmdline=("php", str(given)),
+    )  # fmt: skip
+    cache = ExecCache(reader=lambda p: cached)
+    from spamtrace.sources.proc_connector import ProcEvent, ProcEventKind
+
+    cache.handle(ProcEvent(ProcEventKind.EXEC, time.monotonic() - 1, gone, gone))
+    a.cache = cache
+    att = a.attempt(connect(gone, time.time()))
+    assert att.process is not None and att.process.scripts == (str(given),)
