@@ -22,6 +22,12 @@ uid-only incident opened first (the run's first connect gone too soon), the firs
 knows the sender takes it over, its id kept (it was reported) and what it shows of the sender
 filled in. An incident of its own only when no incident of that uid and verdict is open.
 
+Likewise a seen attempt of a known program whose script is not known, only its folder (a
+php-fpm worker read mid-request or idle, its request not in the access log), joins the open
+incident of the latest script of the same account, uid, program and verdict when the script
+lies inside that folder; and the first attempt naming a script inside the folder of an open
+folder-only incident of that sender takes it over, as above.
+
 After a restart, :meth:`IncidentTracker.resume` takes up the incidents the store recorded, so a
 spam run that goes on across the restart stays one incident (same id, counts going on).
 
@@ -61,6 +67,8 @@ class IncidentKey:
     exe: str | None
     origin: str | None  # the script, else the cwd
     verdict: Verdict
+    #: ``origin`` is a script (else a folder: no script was known)
+    script: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,7 +126,8 @@ def key_for(
         origin = process.scripts[0] if process.scripts else process.cwd
         # the script quarantined (or deleted) under the running sender: the same sender
         origin = origin.removesuffix(DELETED) if origin else origin
-    return IncidentKey(account.name if account else None, uid, exe, origin, verdict)
+    script = process is not None and bool(process.scripts)
+    return IncidentKey(account.name if account else None, uid, exe, origin, verdict, script)
 
 
 def incident_id(key: IncidentKey, first_seen: float) -> str:
@@ -130,6 +139,24 @@ def incident_id(key: IncidentKey, first_seen: float) -> str:
 def _uid_only(key: IncidentKey) -> bool:
     """A key that knows nothing of the sender but its uid (no exe, no script or folder)."""
     return key.exe is None and key.origin is None
+
+
+def _folder_only(key: IncidentKey) -> bool:
+    """A key of a known program whose script was not known, only its folder."""
+    return key.exe is not None and key.origin is not None and not key.script
+
+
+def _holds(folder: str, script: str) -> bool:
+    """Is ``script`` inside ``folder`` (at any depth)?"""
+    return script.startswith(folder if folder.endswith("/") else folder + "/")
+
+
+#: what a script's and a folder-only incident must share to be one sender's
+_Sender = tuple[str | None, int | None, str | None, Verdict]
+
+
+def _sender(key: IncidentKey) -> _Sender:
+    return (key.account, key.uid, key.exe, key.verdict)
 
 
 def attempt_uid(attempt: AttributedAttempt) -> int | None:
@@ -223,6 +250,10 @@ class IncidentTracker:
         self._latest: dict[tuple[int, str], tuple[float, IncidentKey]] = {}
         # the latest incident that knows the sender, of a uid and verdict (uid-only joins it)
         self._known: dict[tuple[int, Verdict], IncidentKey] = {}
+        # the latest incident of a script / of a folder only, of an account, uid, program and
+        # verdict (a folder-only attempt joins the first, a script's takes the second over)
+        self._scripted: dict[_Sender, IncidentKey] = {}
+        self._folders: dict[_Sender, IncidentKey] = {}
 
     def add(self, attempt: AttributedAttempt) -> IncidentUpdate:
         event = attempt.event
@@ -244,6 +275,14 @@ class IncidentTracker:
                 known = self._open.get(self._known.get((uid, key.verdict)) or key)
                 if known is not None and when - known.last_seen <= self.idle_gap:
                     key, inc = known.key, known
+            elif _folder_only(key):
+                known = self._open.get(self._scripted.get(_sender(key)) or key)
+                if (
+                    known is not None and when - known.last_seen <= self.idle_gap
+                    and known.key.origin is not None and key.origin is not None
+                    and _holds(key.origin, known.key.origin)
+                ):  # fmt: skip
+                    key, inc = known.key, known
             elif (adopted := self._take_over(key, attempt, when)) is not None:
                 inc, taken_over = adopted, True
         if inc is None or when - inc.last_seen > self.idle_gap:
@@ -254,6 +293,7 @@ class IncidentTracker:
         self._open.move_to_end(key)
         if seen and uid is not None and not _uid_only(key):
             self._known[(uid, key.verdict)] = key
+            self._remember(key)
         inc.connections += 1
         inc.first_seen = min(inc.first_seen, when)
         inc.last_seen = max(inc.last_seen, when)
@@ -285,7 +325,9 @@ class IncidentTracker:
         for inc in sorted(incidents, key=lambda i: i.last_seen):
             origin = inc.scripts[0] if inc.scripts else inc.cwd
             origin = origin.removesuffix(DELETED) if origin else origin
-            key = IncidentKey(inc.account, inc.uid, inc.exe, origin, inc.verdict)
+            key = IncidentKey(
+                inc.account, inc.uid, inc.exe, origin, inc.verdict, bool(inc.scripts)
+            )
             current = self._open.get(key)
             if current is not None and current.last_seen >= inc.last_seen:
                 continue
@@ -302,17 +344,40 @@ class IncidentTracker:
             self._open.move_to_end(key)
             if inc.uid is not None and not _uid_only(key):
                 self._known[(inc.uid, key.verdict)] = key
+                self._remember(key)
             taken.add(key)
         self._trim(0.0)
         return len(taken)
 
+    def _remember(self, key: IncidentKey) -> None:
+        if key.exe is None or key.origin is None:
+            return
+        if key.script:
+            self._scripted[_sender(key)] = key
+        else:
+            self._folders[_sender(key)] = key
+
     def _take_over(self, key: IncidentKey, attempt: AttributedAttempt, when: float) -> _Open | None:
         """The open uid-only incident of ``key``'s uid and verdict, if any, re-keyed to ``key``
         (the first attempt that knows its sender): its id and counts kept, what it shows of the
-        sender taken from ``attempt``."""
+        sender taken from ``attempt``. For the first attempt that names its script: else the
+        open folder-only incident of the same account, uid, program and verdict whose folder
+        holds the script (a php-fpm run whose first requests were known by the worker's
+        folder only)."""
+        if key in self._open:
+            return None
         old = IncidentKey(key.account, key.uid, None, None, key.verdict)
         inc = self._open.get(old)
-        if inc is None or when - inc.last_seen > self.idle_gap or key in self._open:
+        if (inc is None or when - inc.last_seen > self.idle_gap) and key.script:
+            folder = self._folders.get(_sender(key))
+            inc = self._open.get(folder) if folder is not None else None
+            if inc is not None and folder is not None and folder.origin and key.origin:
+                old = folder
+                if not _holds(folder.origin, key.origin):
+                    inc = None
+            else:
+                inc = None
+        if inc is None or when - inc.last_seen > self.idle_gap:
             return None
         del self._open[old]
         inc.key = key
@@ -353,6 +418,10 @@ class IncidentTracker:
         if len(self._known) > 4096:
             for k in [k for k, key in self._known.items() if key not in self._open]:
                 del self._known[k]
+        for index in (self._scripted, self._folders):
+            if len(index) > 4096:
+                for s in [s for s, key in index.items() if key not in self._open]:
+                    del index[s]
 
     def open_incidents(self) -> list[Incident]:
         return [inc.snapshot() for inc in self._open.values()]

@@ -19,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from watchfake import proc
+from watchfake import attempt, proc
 
 from spamtrace.attribution.attributor import Attributor, _request_state, _stat_start
 from spamtrace.attribution.exec_cache import ExecCache
@@ -31,6 +31,7 @@ from spamtrace.model import (
     AttributionMethod,
     Endpoint,
     SmtpConnectAttempted,
+    Verdict,
 )
 from spamtrace.policy.incidents import IncidentTracker
 
@@ -160,3 +161,64 @@ def test_a_link_out_of_the_home_is_not_followed(tmp_path: Path) -> None:
     a.cache = cache
     att = a.attempt(connect(gone, time.time()))
     assert att.process is not None and att.process.scripts == (str(given),)
+
+
+# ----------------------------------------------------------------------------- php-fpm
+FPM = "/usr/sbin/php-fpm8.2"
+SITE = "/home/u/public_html"
+
+
+def fpm(*, scripts: tuple[str, ...] = (), cwd: str = SITE, pid: int = 200, uid: int = 1001):
+    """A php-fpm worker as attributed: with the request's script (live fd or access log),
+    or without (the log did not name it: only the worker's folder)."""
+    method = AttributionMethod.FPM_ACCESS_LOG if scripts else AttributionMethod.TRACEPOINT
+    return proc(pid=pid, uid=uid, exe=FPM, cwd=cwd, scripts=scripts, method=method)
+
+
+def test_fpm_connects_with_and_without_the_script_are_one_incident() -> None:
+    """The script known for some connects of a run, only the folder for others (mid-request
+    with no open script file, or the access log not naming the request): one incident."""
+    t = IncidentTracker()
+    first = t.add(attempt(100.0, pid=200, process=fpm(scripts=(f"{SITE}/mailer.php",))))
+    joined = t.add(attempt(101.0, pid=200, process=fpm()))
+    idle = t.add(attempt(102.0, pid=201, process=fpm(pid=201, cwd="/")))  # the pool's chdir
+    assert first.opened and not joined.opened and not idle.opened
+    assert [i.id for i in t.open_incidents()] == [first.incident.id]
+    inc = t.open_incidents()[0]
+    assert inc.connections == 3 and inc.scripts == (f"{SITE}/mailer.php",)
+
+
+def test_a_folder_only_fpm_incident_is_taken_over_by_the_first_connect_naming_the_script() -> None:
+    t = IncidentTracker()
+    first = t.add(attempt(100.0, pid=200, process=fpm()))
+    named = t.add(attempt(101.0, pid=200, process=fpm(scripts=(f"{SITE}/wp/mailer.php",))))
+    later = t.add(attempt(102.0, pid=200, process=fpm()))
+    assert first.opened and not named.opened and named.taken_over and not later.opened
+    assert len(t.open_incidents()) == 1
+    inc = t.open_incidents()[0]
+    assert inc.id == first.incident.id and inc.connections == 3
+    assert inc.scripts == (f"{SITE}/wp/mailer.php",) and inc.cwd == SITE
+
+
+def test_a_folder_only_connect_does_not_join_a_script_elsewhere_or_another_sender() -> None:
+    """The folder must hold the script; the uid, account, program and verdict must agree."""
+    t = IncidentTracker()
+    t.add(attempt(100.0, pid=200, process=fpm(scripts=(f"{SITE}/a/mailer.php",))))
+    other_folder = t.add(attempt(101.0, pid=200, process=fpm(cwd=f"{SITE}/b")))
+    other_uid = t.add(attempt(102.0, pid=300, process=fpm(pid=300, uid=1002)))
+    other_verdict = t.add(
+        attempt(103.0, pid=200, process=fpm(), verdict=Verdict.SUBMISSION)
+    )
+    cli = t.add(attempt(104.0, pid=400, process=proc(pid=400, cwd=SITE, scripts=())))
+    assert other_folder.opened and other_uid.opened and other_verdict.opened and cli.opened
+    assert len(t.open_incidents()) == 5
+
+
+def test_fpm_merging_goes_on_after_a_restart() -> None:
+    t = IncidentTracker()
+    t.add(attempt(100.0, pid=200, process=fpm(scripts=(f"{SITE}/mailer.php",))))
+    stored = t.open_incidents()
+    t2 = IncidentTracker()
+    assert t2.resume(stored) == 1
+    assert not t2.add(attempt(130.0, pid=200, process=fpm(cwd="/"))).opened
+    assert [i.id for i in t2.open_incidents()] == [stored[0].id]
