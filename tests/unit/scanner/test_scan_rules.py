@@ -267,6 +267,7 @@ def test_an_editor_of_one_site_file_is_no_dropper_unless_php_or_the_server_runs_
     assert analyze_bytes(page).verdict is ScanVerdict.CLEAN
     for bad in (
         page.replace(b"/robots.txt", b"/robots.php"),
+        page.replace(b"/robots.txt", b"/robots.shtml"),
         page.replace(b"__DIR__ . '/robots.txt'", b"__DIR__ . '/' . $_GET['n']"),
         page.replace(b'name=\"robots\"', b'name=\"notes\"'),
         page.replace(b"file_get_contents($f)", b"file_get_contents('help.txt')"),

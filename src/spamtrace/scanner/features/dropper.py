@@ -1214,10 +1214,10 @@ _POSTED_FIELD = re.compile(
     rb"(?:(?:trim|rtrim|stripslashes)\s*\(\s*)?\$_(?:post|request)\s*\[\s*\x01(\d+)\x01\s*\]"
     rb"\s*\)?"
 )
-# names PHP runs, and the server's per-folder settings that can make it run more (a handler
-# for .txt, a file prepended to every page)
+# names PHP, CGI or server-side includes run, and the server's per-folder settings that can
+# make it run more (a handler for .txt, a file prepended to every page)
 _RUNNABLE_NAME = re.compile(
-    rb"\.(?:php\d?|phtml|pht|phar|inc|phps|cgi|pl|py|sh)$|(?:^|/)\.(?:htaccess|user\.ini)$"
+    rb"\.(?:php\d?|phtml|pht|phar|inc|phps|cgi|pl|py|sh|shtml)$|(?:^|/)\.(?:htaccess|user\.ini)$"
 )
 _SERVER_SETTINGS = re.compile(rb"(?:^|/)\.(?:htaccess|user\.ini)$")
 _FILE_READS = (b"file_get_contents", b"readfile", b"file", b"highlight_file")
