@@ -10,6 +10,7 @@ import pytest
 
 from spamtrace.scanner import cmdline
 from spamtrace.scanner.context import split_top
+from spamtrace.scanner.features import execution
 from spamtrace.scanner.interp import variables
 from spamtrace.scanner.lexer import LONG, lex
 
@@ -89,3 +90,16 @@ def test_with_literals_numbers_the_new_literals_after_the_files_own() -> None:
     )
     assert lx.escaped and lx.html and lx.comments_bytes and lx.php_regions == 2
     assert lx.raw_strings == own  # the file's own view is left as it was
+
+
+def test_opening_finds_the_opener_of_the_closers_kind() -> None:
+    """One backward walk for ")" and "]" (it was written once per kind): brackets of the
+    other kind are not counted, and an opener more than 400 bytes back is not looked for."""
+    code = b"$t = f(a[1], (b))[0]($x);"
+    assert execution._opening(code, code.index(b")[")) == code.index(b"(")
+    assert execution._opening(code, code.index(b"]("), 91, 93) == code.index(b")[") + 1
+    assert execution._opening(code, code.index(b"]"), 91, 93) == code.index(b"[")
+    assert execution._opening(b"f(a]b)", 5) == 1
+    assert execution._opening(b"(" + b"x" * 398 + b")", 399) == 0
+    assert execution._opening(b"(" + b"x" * 399 + b")", 400) == -1
+    assert execution._opening(b"a)", 1) == -1

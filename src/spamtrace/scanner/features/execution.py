@@ -2105,14 +2105,15 @@ def _dangerous(value: bytes) -> bool:
     return value.strip().lower().lstrip(b"\\") in _BUILT_CALL_NAMES
 
 
-def _open_paren(code: bytes, close: int) -> int:
-    """The ``(`` that the ``)`` at ``close`` closes (within 400 bytes), or -1."""
+def _opening(code: bytes, close: int, opens: int = 40, closes: int = 41) -> int:
+    """The ``(`` (or the ``opens`` byte) that the ``)`` (``closes``) at ``close`` closes
+    (within 400 bytes), or -1."""
     depth = 0
     for i in range(close, max(-1, close - 400), -1):
         c = code[i]
-        if c == 41:  # )
+        if c == closes:
             depth += 1
-        elif c == 40:  # (
+        elif c == opens:
             depth -= 1
             if depth == 0:
                 return i
@@ -2182,7 +2183,7 @@ def _built_name_call(ctx: Ctx, rule: Rule) -> Hit | None:
         if held is not None and held[1] and _dangerous(held[0]):
             return Hit(ctx.line_of_code(pos), ctx.excerpt_code(pos, pos + 80))
     for m in paren_calls(code, 500):
-        start = _open_paren(code, m.start())
+        start = _opening(code, m.start())
         if start < 0:
             continue
         f = fold.fold_at(code, lx, start, env)
@@ -3696,20 +3697,6 @@ _NOT_CALLS = frozenset(
 )  # fmt: skip
 
 
-def _open_bracket(code: bytes, close: int) -> int:
-    """The ``[`` that the ``]`` at ``close`` closes (within 400 bytes), or -1."""
-    depth = 0
-    for i in range(close, max(-1, close - 400), -1):
-        c = code[i]
-        if c == 93:  # ]
-            depth += 1
-        elif c == 91:  # [
-            depth -= 1
-            if depth == 0:
-                return i
-    return -1
-
-
 @feature("request_callee")
 def _request_callee(ctx: Ctx, rule: Rule) -> Hit | None:
     """A call whose callee is written out of request input where no variable holds it: an
@@ -3725,7 +3712,7 @@ def _request_callee(ctx: Ctx, rule: Rule) -> Hit | None:
         end = m.start()
         c = code[end]
         if c == 93:  # ]: an array literal, not an element ($a[...](...) is a variable call)
-            start = _open_bracket(code, end)
+            start = _opening(code, end, 91, 93)  # [ ]
             if start < 0:
                 continue
             before = code[max(0, start - 16) : start].rstrip()
@@ -3733,7 +3720,7 @@ def _request_callee(ctx: Ctx, rule: Rule) -> Hit | None:
                 continue
             callee = code[start : end + 1]
         elif c == 41:  # ): the result of a plain function's call
-            start = _open_paren(code, end)
+            start = _opening(code, end)
             if start < 0:
                 continue
             name = _CALLEE_NAME.search(code, max(0, start - 40), start)
