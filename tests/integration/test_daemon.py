@@ -398,3 +398,36 @@ def test_a_reload_to_enforce_acts_on_the_spam_run_going_on(server_world: World) 
             proc.wait(timeout=30)
         log.close()
         remove_instance(proc.pid)
+
+
+def test_an_over_long_exim_line_in_a_followed_log_is_counted_not_read(tmp_path: Path) -> None:
+    """The daemon's mail-log follower gets the Exim setting for over-long lines: a 70 KB
+    `<=` line appended to a followed main log (longer than Exim writes) is counted in
+    `status` as over-long and not read as a message; the next line is read."""
+    mainlog = tmp_path / "exim_mainlog"
+    mainlog.write_text("")
+    extra = (
+        f'[mail]\nexim_logs = ["{mainlog}"]\npostfix_logs = []\n'
+        'php_logs = ["/nonexistent/php-mail.log"]\nrestore_hours = 0\n'
+    )
+    with daemon_running(tmp_path, extra) as d:
+
+        def followed() -> dict[str, Any]:
+            logs = d.status()["mail_logs"] or []
+            return next((x for x in logs if x["path"] == str(mainlog)), {})
+
+        assert followed().get("kind") == "exim", d.status()
+        long_line = (
+            "2026-12-06 10:00:00 1xZB11-0000c1-11 <= www@host.example U=www P=local S=310 "
+            "for " + " ".join(f"r{i}@example.net" for i in range(5000)) + "\n"
+        )
+        assert len(long_line) > 64 * 1024
+        with mainlog.open("a") as fh:
+            fh.write(long_line)
+            fh.write("2026-12-06 10:00:01 1xZB12-0000c2-12 <= shop@h U=shop P=local S=387\n")
+        assert wait_for(lambda: followed().get("events", 0) >= 1, 20), (followed(), d.output())
+        log = followed()
+        assert log["long_lines"] == 1 and log["events"] == 1, log
+        shown = spamtrace("status", "--socket", str(d.socket))
+        assert f"{mainlog}: 1 over-long line(s) (not read)" in shown.stdout, shown.stdout
+        assert d.stop() == 0, d.output()

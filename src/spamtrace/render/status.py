@@ -100,6 +100,14 @@ def status_view(doc: dict[str, Any]) -> tuple[str, list[Row]]:
         if waiting:
             text += f"; not there yet, followed once it appears: {', '.join(waiting)}"
         rows.append(("mail logs:", text))
+        for log in logs:
+            long_lines = log.get("long_lines")
+            if isinstance(long_lines, int) and long_lines > 0:
+                done = "cut, read as far as kept" if log.get("kind") == "php" else "not read"
+                rows.append((
+                    "", f"- {escape(str(log.get('path')))}: {long_lines} over-long line(s) "
+                    f"({done})",
+                ))  # fmt: skip
     fw = doc.get("firewall") or {}
     state = str(fw.get("state"))
     text = state if state in ("loaded", "unknown") else state.upper()

@@ -1243,3 +1243,20 @@ def test_config_check_notes_a_socket_folder_that_is_missing(
     conf.write_text(f'[daemon]\nsocket = "{tmp_path / "c.sock"}"\n')
     assert main(["config", "check"]) == 0
     assert "daemon.socket" not in capsys.readouterr().out
+
+
+def test_status_says_the_over_long_lines_of_a_followed_mail_log() -> None:
+    """An MTA log's over-long lines are not read, a PHP log's are read cut: status says which
+    (escaped: the path is the config's, the log may be an account's)."""
+    doc = {"mail_logs": [
+        {"path": "/var/log/exim4/mainlog", "kind": "exim", "waiting": False, "lines": 9,
+         "events": 8, "long_lines": 1},
+        {"path": "/home/u/logs/m\x1b.log", "kind": "php", "waiting": False, "lines": 3,
+         "events": 3, "long_lines": 2},
+        {"path": "/var/log/mail.log", "kind": "postfix", "waiting": True, "lines": 0,
+         "events": 0, "long_lines": 0},
+    ]}  # fmt: skip
+    text = "\n".join(status_lines(doc))
+    assert "/var/log/exim4/mainlog: 1 over-long line(s) (not read)" in text
+    assert ": 2 over-long line(s) (cut, read as far as kept)" in text and "\x1b" not in text
+    assert "mail.log: 0" not in text
