@@ -484,19 +484,54 @@ def canonical_path(path: str, home: str | None) -> str:
     return real + _DELETED if gone else real
 
 
+#: canonical names found lately: (path, home) -> (monotonic time, name, link target or None);
+#: reused for LIVE_MEMO_SECONDS (a run connects thousands of times a second, each a few
+#: syscalls a path part to resolve again)
+_CANONICAL: dict[tuple[str, str | None], tuple[float, str, str | None]] = {}
+
+
+def _canonical(path: str, home: str | None) -> tuple[str, str | None]:
+    """:func:`canonical_path` of ``path``, and the target of the link out of the home it was
+    kept for (None: not kept so), reused for a while."""
+    now = time.monotonic()
+    hit = _CANONICAL.get((path, home))
+    if hit is not None and now - hit[0] < LIVE_MEMO_SECONDS:
+        return hit[1], hit[2]
+    real = canonical_path(path, home)
+    target = None
+    if real == path and path.startswith("/") and not path.endswith(_DELETED):
+        resolved = os.path.realpath(path)
+        target = resolved if resolved != path else None
+    if len(_CANONICAL) > 4096:
+        _CANONICAL.clear()
+    _CANONICAL[(path, home)] = (now, real, target)
+    return real, target
+
+
 def canonical_process(info: ProcessInfo, home: str | None) -> ProcessInfo:
     """``info`` with its scripts and folder named by :func:`canonical_path` (one name for one
     file, however it was learned); a script renamed so keeps the path it was run by in a
-    note, the path the admin may know it by."""
-    scripts: list[str] = []
+    note, the path the admin may know it by. A script run by a link of the home that leads
+    out of it keeps that name, and the open file the live read found through it (the link's
+    target, as /proc names it) is dropped: the exec cache, which has only the command line,
+    names it the same."""
+    named: list[str] = []
     renamed: list[str] = []
+    outside: set[str] = set()  # targets of links out of the home the scripts were run by
     for script in info.scripts:
-        real = canonical_path(script, home)
+        real, target = _canonical(script, home)
         if real != script:
             renamed.append(f"script {script} is {real} (through a symlink)")
+        elif target is not None:
+            outside.add(target)
+        named.append(real)
+    scripts: list[str] = []
+    for real in named:
+        if real.removesuffix(_DELETED) in outside:
+            continue
         if real not in scripts and real + _DELETED not in scripts:
             scripts.append(real)
-    cwd = canonical_path(info.cwd, home) if info.cwd else info.cwd
+    cwd = _canonical(info.cwd, home)[0] if info.cwd else info.cwd
     if tuple(scripts) == info.scripts and cwd == info.cwd:
         return info
     return replace(info, scripts=tuple(scripts), cwd=cwd, notes=(*info.notes, *renamed))

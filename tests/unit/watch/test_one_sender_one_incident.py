@@ -222,3 +222,27 @@ def test_fpm_merging_goes_on_after_a_restart() -> None:
     assert t2.resume(stored) == 1
     assert not t2.add(attempt(130.0, pid=200, process=fpm(cwd="/"))).opened
     assert [i.id for i in t2.open_incidents()] == [stored[0].id]
+
+
+def test_a_script_run_by_a_link_out_of_the_home_is_one_incident_live_and_cached(
+    tmp_path: Path,
+) -> None:
+    """Run as /home/u/public_html/x.php, a link to a file outside the home: the live read's
+    open file is the target, the exec cache has the link; both are named by the link (the
+    name the account gave it, not followed out of the home)."""
+    home = tmp_path / "home" / "u"
+    (home / "public_html").mkdir(parents=True)
+    outside = tmp_path / "srv" / "shared" / "x.php"
+    outside.parent.mkdir(parents=True)
+    outside.write_text("<?php\n")
+    given = home / "public_html" / "x.php"
+    given.symlink_to(outside)
+    a, live_pid, gone_pid = live_and_cached(home, outside, str(given))
+    now = time.time()
+    first = a.attempt(connect(live_pid, now))
+    second = a.attempt(connect(gone_pid, now + 0.5))
+    assert first.process is not None and second.process is not None
+    assert first.process.scripts == second.process.scripts == (str(given),)
+    tracker = IncidentTracker()
+    tracker.add(first)
+    assert not tracker.add(second).opened
