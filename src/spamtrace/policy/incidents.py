@@ -275,14 +275,8 @@ class IncidentTracker:
                 known = self._open.get(self._known.get((uid, key.verdict)) or key)
                 if known is not None and when - known.last_seen <= self.idle_gap:
                     key, inc = known.key, known
-            elif _folder_only(key):
-                known = self._open.get(self._scripted.get(_sender(key)) or key)
-                if (
-                    known is not None and when - known.last_seen <= self.idle_gap
-                    and known.key.origin is not None and key.origin is not None
-                    and _holds(key.origin, known.key.origin)
-                ):  # fmt: skip
-                    key, inc = known.key, known
+            elif (joined := self._script_of_folder(key, when)) is not None:
+                key, inc = joined.key, joined
             elif (adopted := self._take_over(key, attempt, when)) is not None:
                 inc, taken_over = adopted, True
         if inc is None or when - inc.last_seen > self.idle_gap:
@@ -348,6 +342,19 @@ class IncidentTracker:
             taken.add(key)
         self._trim(0.0)
         return len(taken)
+
+    def _script_of_folder(self, key: IncidentKey, when: float) -> _Open | None:
+        """For a folder-only ``key``: the open incident of the latest script of its sender
+        (account, uid, program, verdict), if that script lies inside the folder."""
+        scripted = self._scripted.get(_sender(key)) if _folder_only(key) else None
+        known = self._open.get(scripted) if scripted is not None else None
+        if (
+            known is None or when - known.last_seen > self.idle_gap
+            or known.key.origin is None or key.origin is None
+            or not _holds(key.origin, known.key.origin)
+        ):  # fmt: skip
+            return None
+        return known
 
     def _remember(self, key: IncidentKey) -> None:
         if key.exe is None or key.origin is None:

@@ -246,3 +246,15 @@ def test_a_script_run_by_a_link_out_of_the_home_is_one_incident_live_and_cached(
     tracker = IncidentTracker()
     tracker.add(first)
     assert not tracker.add(second).opened
+
+
+def test_uid_only_then_folder_only_then_the_script_is_one_incident() -> None:
+    t = IncidentTracker()
+    uid_only = proc(pid=200, exe=None, cwd=None, scripts=(), method=AttributionMethod.UID_ONLY)
+    first = t.add(attempt(100.0, pid=200, process=uid_only))
+    folder = t.add(attempt(101.0, pid=200, process=fpm()))
+    named = t.add(attempt(102.0, pid=200, process=fpm(scripts=(f"{SITE}/mailer.php",))))
+    assert first.opened and folder.taken_over and named.taken_over
+    (inc,) = t.open_incidents()
+    assert inc.id == first.incident.id and inc.connections == 3
+    assert inc.exe == FPM and inc.scripts == (f"{SITE}/mailer.php",)
