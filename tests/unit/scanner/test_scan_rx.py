@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from spamtrace.scanner import context, fold, lexer, rx, taint
-from spamtrace.scanner.features import execution
+from spamtrace.scanner.features import execution, phishing
 
 
 @pytest.mark.parametrize(
@@ -53,3 +53,35 @@ def test_written_for_3_10_they_match_the_same(text: bytes) -> None:
         assert [(m.span(), m.groups()) for m in written.finditer(text)] == [
             (m.span(), m.groups()) for m in native.finditer(text)
         ], native.pattern
+
+
+# the patterns of the scanner compiled one per alternative (rx.Branches)
+BRANCHES = [phishing._CLIENT_POST]
+BRANCH_PIECES = [b"->", b"-", b">", b" ", b"post", b"postjson", b"aspost", b"request", b"(",
+                 b")", b",", b"wp_remote_post", b"wp_", b"w", b"\x011\x01", b"\x0123\x01",
+                 b"$a", b";", b"\n"]  # fmt: skip
+
+
+def _seen(m: re.Match[bytes] | None) -> tuple[tuple[int, int], tuple[bytes | None, ...]] | None:
+    return None if m is None else (m.span(), m.groups())
+
+
+@settings(max_examples=800, deadline=None)
+@given(st.lists(st.sampled_from(BRANCH_PIECES), max_size=40).map(b"".join))
+def test_branches_match_as_the_one_pattern(text: bytes) -> None:
+    for split in BRANCHES:
+        one = re.compile(split.pattern)
+        assert _seen(split.search(text)) == _seen(one.search(text))
+        assert [(m.span(), m.groups()) for m in split.finditer(text)] == [
+            (m.span(), m.groups()) for m in one.finditer(text)
+        ]
+
+
+def test_branches_search_prefers_the_first_alternative_at_one_offset() -> None:
+    split = rx.Branches((rb"ab", rb"a"), rb"(b*)")
+    one = re.compile(split.pattern)
+    for text in (b"abbb", b"xab", b"ab", b"a", b"b"):
+        assert _seen(split.search(text)) == _seen(one.search(text))
+    assert _seen(split.search(b"xabb")) == ((1, 4), (b"b",))  # "ab", then b*
+    with pytest.raises(ValueError, match="group"):
+        rx.Branches((rb"(a)", rb"b"), rb"c")

@@ -55,6 +55,7 @@ from spamtrace.scanner.context import (
 from spamtrace.scanner.features.execution import visitor_filled
 from spamtrace.scanner.lexer import lex
 from spamtrace.scanner.rules import Rule
+from spamtrace.scanner.rx import Branches
 from spamtrace.scanner.taint import assignment_before, taint
 
 _WHOLE_REQUEST = re.compile(rb"\s*\(\s*\$_(?:server|request|cookie|post|get)\s*[,)]")
@@ -831,10 +832,12 @@ def _client_answer_read(code: bytes, at: int) -> bool:
 
 
 _ANSWER_KEPT = re.compile(rb"\s*\$(\w+)\s*=(?![=>])")
-# an HTTP client's post to a literal address, up to the "," before what it posts
-_CLIENT_POST = re.compile(
-    rb"(?:->\s*(?:post|postjson|aspost|request)|wp_remote_post)\s*\(\s*"
-    rb"(?:\x01\d+\x01\s*,\s*)?\x01(\d+)\x01\s*,"
+# an HTTP client's post to a literal address, up to the "," before what it posts; one
+# pattern per literal start (the alternation was tried at every "-" and "w" of the code): a
+# match of one holds no "-" nor "w" before its end, so none overlaps a match of the other
+_CLIENT_POST = Branches(
+    (rb"->\s*(?:post|postjson|aspost|request)", rb"wp_remote_post"),
+    rb"\s*\(\s*(?:\x01\d+\x01\s*,\s*)?\x01(\d+)\x01\s*,",
 )
 
 
