@@ -13,6 +13,11 @@ by its pieces: the literal text as new single-quoted literals, the variables as 
   variable, as written);
 - complex: ``{$expr}``, the expression as code (its own quoted literals as literals).
 
+A string in the path of an include or require is also written out where it reads, instead
+of a request value, a variable a statement of the script sets to one (``$p = $_GET['p'];
+include "pages/$p.php";`` as ``include 'pages/' . $p . '.php';``): the include rules follow
+such a variable when it is glued with ".", with what checks it on the way.
+
 A ``$`` after a backslash is the character itself; a nowdoc or a single-quoted string holds
 no variable; a string whose syntax is not one of these (an unclosed ``{$``, a nested
 double-quoted string with a variable of its own) is left as it is. The pieces are glued by
@@ -230,32 +235,50 @@ def variables(raw: bytes) -> list[tuple[int, int]] | None:
 _INTERPOLATING_KINDS = frozenset({"dq", "heredoc"})
 
 
-def _interpolating(lx: Lexed) -> list[int]:
+def _interpolating(lx: Lexed) -> tuple[list[int], list[int]]:
     """The indexes, in order, of the double-quoted literals and heredocs that have a request
     value in them (at most :data:`MAX_STRINGS`, found among the first :data:`MAX_MATCHES`
-    places where any literal holds one: one search over the literals joined)."""
+    places where any literal holds one: one search over the literals joined), and of those
+    that have none but read a variable the script sets to request input
+    (:func:`_request_holders`)."""
     kinds = lx.kinds
     if "dq" not in kinds and "heredoc" not in kinds:
-        return []
+        return [], []
     raws = lx.raw_strings
     # the double-quoted literals and heredocs, picked without a Python step per literal
     dq = list(itertools.compress(itertools.count(), map(_INTERPOLATING_KINDS.__contains__, kinds)))
     bodies = list(map(raws.__getitem__, dq))
     joined = b"\x00".join(bodies)
     if joined.find(b"$") < 0:
-        return []
+        return [], []
     starts = list(itertools.accumulate(map((1).__add__, map(len, bodies)), initial=0))
     found: list[int] = []
+    held: list[int] = []
+    pattern = _REQUEST_VALUE
+    names = _request_holders(lx.code)
+    if names:
+        pattern = re.compile(
+            _REQUEST_VALUE.pattern + rb"|\$\{?(" + b"|".join(sorted(names)) + rb")"
+            rb"(?![a-z0-9_\x80-\xff])",
+            re.IGNORECASE,
+        )
     last = -1
-    for m in itertools.islice(_REQUEST_VALUE.finditer(joined), MAX_MATCHES):
+    for m in itertools.islice(pattern.finditer(joined), MAX_MATCHES):
         at = bisect.bisect_right(starts, m.start()) - 1
         if at == last or _escaped(joined, m.start()) or len(bodies[at]) > MAX_RAW:
             continue
+        if names and m.lastindex:  # a variable holding request input, not the input itself
+            if held[-1:] != [dq[at]]:
+                held.append(dq[at])
+            continue  # a request value later in the same string makes it one of "found"
         last = at
         found.append(dq[at])
         if len(found) >= MAX_STRINGS:
             break
-    return found
+    if held:
+        direct = set(found)
+        held = [idx for idx in held if idx not in direct]
+    return found, held
 
 
 # a request value PHP puts in the string: a superglobal ("$_GET[p]", "{$_POST['x']}",
@@ -267,6 +290,42 @@ _REQUEST_VALUE = re.compile(
     rb"(?![a-z0-9_\x80-\xff])|request->)",
     re.IGNORECASE,
 )
+
+
+# request input in the (lower-cased) code, as the assignments below look for it
+_CODE_REQUEST = re.compile(rb"\$_(?:get|post|request|cookie|files)\b|php://input")
+# the start of a statement that sets a variable: "$p =", "$p .=", "$p ??=", "$p['k'] ="
+_SETS_VAR = re.compile(
+    rb"\s*\$(" + _NAME + rb")\s*(?:\[[^\]\n;]{0,60}\]\s*)*(?:\.|\?\?)?=(?![=>])"
+)
+MAX_HOLDERS = 50  # variables set from request input looked for in the strings, at most
+
+
+def _request_holders(code: bytes) -> set[bytes]:
+    """The names of the variables a statement of ``code`` sets to an expression with request
+    input in it (``$p = $_GET['p'];``, ``$p = isset($_GET['p']) ? $_GET['p'] : 'home';``),
+    at most :data:`MAX_HOLDERS`, from the first :data:`MAX_MATCHES` places of request input:
+    a string that reads such a variable is written out as one that reads the input itself
+    (``include "pages/$p.php";``). What the expression does to the input (a whitelist, a
+    cast, basename()) is for the rules reading the concatenation to judge, as they judge it
+    written with "."."""
+    names: set[bytes] = set()
+    for m in itertools.islice(_CODE_REQUEST.finditer(code), MAX_MATCHES):
+        at = m.start()
+        start = max(code.rfind(b";", 0, at), code.rfind(b"{", 0, at), code.rfind(b"}", 0, at))
+        if at - start > 600:
+            continue
+        v = _SETS_VAR.match(code, start + 1, at)
+        if v is None or (v.group(1).startswith(b"_") and v.group(1)[1:] in _SUPERGLOBALS):
+            continue
+        names.add(re.escape(v.group(1)))
+        if len(names) >= MAX_HOLDERS:
+            break
+    return names
+
+
+_SUPERGLOBALS = frozenset({b"get", b"post", b"request", b"cookie", b"files", b"server", b"env",
+                           b"session"})
 
 
 def _escaped(text: bytes, at: int) -> bool:
@@ -286,13 +345,36 @@ def _escaped(text: bytes, at: int) -> bool:
     return run % 2 == 1
 
 
+# include/require and its path's opening up to a string: "include 'pages/' . ", "require_once("
+_INCLUDE_BEFORE = re.compile(
+    rb"(?<![\w$>:])(?:include|require)(?:_once)?\b[^;{}\x01]{0,80}"
+    rb"(?:\x01\d+\x01[^;{}\x01]{0,80})?\Z"
+)
+
+
+def _included(code: bytes, idx: int) -> bool:
+    """Whether the literal ``idx`` is (part of) the path of an include or require: a string
+    that reads a variable holding request input is written out there alone (the include
+    rules judge that variable as they judge it glued with "."; elsewhere a rule may read
+    the string itself, an SQL query of an escaped value)."""
+    mark = b"\x01%d\x01" % idx
+    at = code.find(mark)
+    while at >= 0:
+        if _INCLUDE_BEFORE.search(code, max(0, at - 200), at) is not None:
+            return True
+        at = code.find(mark, at + len(mark))
+    return False
+
+
 def written_out(lx: Lexed) -> Lexed | None:
     """``lx`` with each double-quoted string and heredoc that has a variable in it written as
     the concatenation of its pieces (see the module's doc), or None where there is none."""
-    idxs = _interpolating(lx)
+    idxs, held = _interpolating(lx)
+    code = lx.code
+    if held:
+        idxs = sorted(idxs + [idx for idx in held if _included(code, idx)])
     if not idxs:
         return None
-    code = lx.code
     base = len(lx.raw_strings)
     added = _Added(base)
     out: list[bytes] = []

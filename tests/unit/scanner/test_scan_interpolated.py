@@ -55,6 +55,12 @@ def _shown(data: bytes) -> bytes | None:
         # an operator that binds tighter than "." keeps the pieces together
         (b'$a = !"x$_GET[a]";', b"$a = !('x' . $_get['a']);"),
         (b'$a = "x$_GET[a]"[0];', b"$a = ('x' . $_get['a'])[0];"),
+        # a variable the script sets to request input: its strings read the input too
+        (
+            b"$p = $_GET['p']; include \"pages/$p.php\";",
+            b"$p = $_get['p']; include 'pages/' . $p . '.php';",
+        ),
+        (b"$p = $_POST['p'] ?? 'x'; include \"{$p}\";", b"$p = $_post['p'] ?? 'x'; include $p;"),
     ],
 )
 def test_a_string_with_a_request_value_is_written_as_its_concatenation(
@@ -82,6 +88,9 @@ def test_a_heredoc_is_written_out_and_the_lines_stay() -> None:
         b'include "lang/\\$_GET[p].php";',  # an escaped "$" is text
         b"echo \"{$row['name']} {$dir}/header.php $user->name\";",  # no request value in it
         b"f(\"{$_GET['p']\");",  # an unclosed "{$": not PHP, left as it is
+        # a variable set to request input, another one in the string ($page is not $p)
+        b"$p = $_GET['p']; include \"pages/$page.php\";",
+        b"$_GET['p'] = $x; include \"pages/$_x.php\";",
     ],
 )
 def test_strings_without_a_request_value_are_left_as_they_are(php: bytes) -> None:
@@ -126,6 +135,16 @@ PAIRS = [
         b"<?php require('uploads/' . $_REQUEST['f']);\n",
     ),
     (b'<?php readfile("$_GET[f]");\n', b"<?php readfile($_GET['f']);\n"),
+    # the request value passed through a variable first (was clean when written in a string)
+    (
+        b"<?php\n$p = $_GET['p'];\ninclude \"pages/$p.php\";\n",
+        b"<?php\n$p = $_GET['p'];\ninclude 'pages/' . $p . '.php';\n",
+    ),
+    (b"<?php\n$f = $_POST['f'];\ninclude \"$f\";\n", b"<?php\n$f = $_POST['f'];\ninclude $f;\n"),
+    (
+        b"<?php\n$c = isset($_REQUEST['c']) ? $_REQUEST['c'] : 'id';\nsystem(\"{$c} 2>&1\");\n",
+        b"<?php\n$c = isset($_REQUEST['c']) ? $_REQUEST['c'] : 'id';\nsystem($c . ' 2>&1');\n",
+    ),
     (
         b"<?php echo file_get_contents(\"{$_GET['u']}\");\n",
         b"<?php echo file_get_contents($_GET['u']);\n",
@@ -195,6 +214,20 @@ CLEAN = [
     b'<?php\n$help = "pass the page as \\$_GET[p]";\n'
     b"$more = <<<'TXT'\nNever write include(\"{$_GET['p']}.php\");\nTXT;\n"
     b"echo $help . $more . 'include \"$_GET[p]\"';\n",
+    # a page router with a whitelist, a cast, a pattern: the variable holds request input
+    # that the script checks before it names the file
+    b"<?php\n$p = basename($_GET['p']);\nif (in_array($p, ['home', 'about'])) {\n"
+    b"    include \"pages/$p.php\";\n}\n",
+    b"<?php\n$allowed = array('home', 'about', 'contact');\n"
+    b"$page = isset($_GET['page']) ? $_GET['page'] : 'home';\n"
+    b"if (!in_array($page, $allowed, true)) {\n    $page = 'home';\n}\n"
+    b"include \"pages/$page.php\";\n",
+    b"<?php\n$id = (int) $_GET['id'];\ninclude \"cache/page-$id.php\";\n",
+    b"<?php\n$lang = preg_replace('/[^a-z]/', '', $_GET['lang']);\n"
+    b"require_once __DIR__ . \"/lang/$lang.php\";\n",
+    b"<?php\n$q = $_GET['q'] ?? '';\n"
+    b"echo \"<p>Results for \" . htmlspecialchars($q) . \"</p>\";\n"
+    b"echo \"<a href=\\\"?q=$q&amp;page=2\\\">next</a>\";\n",
 ]
 
 
