@@ -3601,16 +3601,39 @@ def _handler_runs_argument(ctx: Ctx, rule: Rule) -> Hit | None:
         at = opening + 1 + sum(len(p) + 1 for p in parts[:cb_at])
         runs = _runs_param(ctx, callback, at)
         if runs < 0:
-            continue
+            held = VAR.fullmatch(callback.strip())
+            if held is None:
+                continue
+            # a closure kept in a variable first: $f = function ($c) { ... }; array_map($f, ...)
+            for _, m in var_assigns(code, held.group(1), _CLOSURE_SET, 3):
+                runs = _runs_param(ctx, code[m.end() : m.end() + _CALL_TEXT_MAX], m.end())
+                if runs >= 0:
+                    break
+            if runs < 0:
+                continue
         if name not in _HANDLER_APIS:
             data = b" ".join(p for k, p in enumerate(parts) if k != cb_at)
             if REQ_RE.search(data) is None:
                 if req is None:
                     req = taint(ctx)[0] | ctx.cache["direct"]
-                if not set(VAR.findall(data)[:8]) & req:
+                given = VAR.findall(data)[:8]
+                if not set(given) & req and not any(_set_from_request(code, v) for v in given):
                     continue
         return Hit(ctx.line_of_code(start), ctx.excerpt_code(runs, runs + 80))
     return None
+
+
+# "$f = function (" or "$f = fn (": a closure kept in a variable (the match ends before it)
+_CLOSURE_SET = re.compile(rb"\s*=\s*(?=(?:static\s+)?(?:function|fn)\s*&?\s*\()")
+
+
+def _set_from_request(code: bytes, var: bytes) -> bool:
+    """Whether ``$var`` is set to an expression with request input in it, a list of request
+    values included (``$a = [$_POST['a'], $_POST['b']];``, which the taint pass leaves to
+    the rules that read a list's items): a callback API hands the callback those values."""
+    return any(
+        REQ_RE.search(m.group(1)) is not None for _, m in var_assigns(code, var, TAIL_RHS, 4)
+    )
 
 
 # ${name(...)} inside a double-quoted string or a heredoc: PHP calls the function while it
