@@ -3527,6 +3527,11 @@ _RUNNER_OPEN = re.compile(
     rb"\$(" + NAME_P + rb")\s*(?:->\s*getmessage\s*\(\s*\)\s*|\[[^\]\n]{0,20}\]\s*)?[,)]"
 )
 _CALL_TEXT_MAX = 4000
+# a method given as the callback: [$obj, 'run'], array(new Tools, 'run'), ['Tools', 'run']
+_METHOD_GIVEN = re.compile(
+    rb"\s*(?:\[|array\s*\()\s*(?:\$[\w\x80-\xff]+|new\s+[\w\\]+(?:\s*\(\s*\))?|\x01\d+\x01|"
+    rb"[\w\\]+\s*::\s*class)\s*,\s*\x01(\d+)\x01\s*[\])]\s*\Z"
+)
 
 
 def _runs_param(ctx: Ctx, callback: bytes, at: int) -> int:
@@ -3551,10 +3556,11 @@ def _runs_param(ctx: Ctx, callback: bytes, at: int) -> int:
             body = callback[arrow.end() :]
             params = set(_PARAM.findall(arrow.group(1)))
         else:
-            lit = PLACEHOLDER.fullmatch(callback.strip())
+            lit = PLACEHOLDER.fullmatch(callback.strip()) or _METHOD_GIVEN.match(callback)
             if lit is None:
                 return -1
             name = ctx.lx.value(int(lit.group(1))).strip().lower().lstrip(b"\\")
+            name = name.rpartition(b"::")[2]  # 'Tools::run': the method of the file's class
             found = function_body(ctx, name)
             if found is None:
                 return -1  # not a function of the file's own: no pattern compiled for it
