@@ -1345,6 +1345,8 @@ def _credentials_dropped_fixed(ctx: Ctx) -> Hit | None:
         if ctx.code.startswith(_FILE_WRITES, start) and _php_source(ctx, text):
             continue  # an installer writing its config file (the database password in it)
         keys = _request_keys(ctx, text)
+        if len(keys) < 2 and text.find(b"$_") >= 0:
+            keys |= _whole_array_keys(ctx, text)
         if len(keys) < 2 and VAR.search(text) is not None:
             # variables the taint pass saw hold a request value as it came ($email = $data;
             # $data = $_GET['data']), by their own names; and, in a file that makes the
@@ -1386,6 +1388,26 @@ def _credentials_dropped_fixed(ctx: Ctx) -> Hit | None:
         if _code_step(ctx, keys, text) and _chat_drop(string_text(ctx)):
             return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
     return None
+
+
+# a request array sent whole (['body' => $_POST], http_build_query($_REQUEST)): no element
+_SENT_WHOLE = re.compile(rb"\$_(post|get|request)\b(?!\s*\[)")
+
+
+def _whole_array_keys(ctx: Ctx, text: bytes) -> set[bytes]:
+    """The fields of a request array that ``text`` sends whole (``wp_remote_post($url,
+    ['body' => $_POST])``), by the keys the file reads of that array elsewhere
+    (``isset($_POST['log'], $_POST['pwd'])``): the whole carries them. A form's webhook to a
+    CRM sends a contact form's fields; a grabber hooked into a sign-in form tests for its
+    password."""
+    arrays = {m.group(1) for m in itertools.islice(_SENT_WHOLE.finditer(text), 5)}
+    if not arrays:
+        return set()
+    keys: set[bytes] = set()
+    for m in itertools.islice(_FIELD_READ.finditer(ctx.code), 200):
+        if ctx.code[m.start() + 2 : m.start() + 9].split(b"[")[0].strip() in arrays:
+            keys.add(ctx.lx.value(int(m.group(1))).lower().strip())
+    return keys
 
 
 def _literals_named_visitor(ctx: Ctx, text: bytes) -> bool:
