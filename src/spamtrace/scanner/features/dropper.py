@@ -125,8 +125,49 @@ def _downloads(ctx: Ctx, expr: bytes) -> bool:
         for m in FETCH_LITERAL.finditer(text):
             if m.group(1) is None or web_address(ctx, m):
                 return True  # curl_exec: a download whatever the address
-        if _fetcher_call(ctx, text) or _url_var_read(ctx, text):
+        if _fetcher_call(ctx, text) or _url_var_read(ctx, text) or _http_context_read(ctx, text):
             return True
+    return False
+
+
+# file_get_contents($u, false, $ctx), file($u, 0, $ctx), fopen($u, 'r', false, $ctx): a read
+# of a variable's (or an array element's: $src['url']) address through a stream context (its
+# last argument)
+_CONTEXT_READ = re.compile(
+    rb"(?<![\w$>:])(?:file_get_contents|file|fopen)\s*\(\s*@?\s*\$\w+(?:\s*\[[^\]\[;]{0,40}\])*\s*,[^;()]{0,60}?,"
+    rb"\s*\$(" + NAME_P + rb")\s*\)"
+)
+_CONTEXT_CREATE = re.compile(rb"stream_context_create\s*\(([^;]{0,400})")
+_HTTP_KEY = re.compile(rb"\x01(\d+)\x01\s*=>")
+
+
+def _http_options(ctx: Ctx, text: bytes) -> bool:
+    """``text`` (stream options) has an ``'http' =>`` (or https) key given as a literal."""
+    return any(
+        ctx.lx.value(int(m.group(1))).strip().lower() in (b"http", b"https")
+        for m in itertools.islice(_HTTP_KEY.finditer(text), 20)
+    )
+
+
+def _http_context_read(ctx: Ctx, text: bytes) -> bool:
+    """``text`` reads a variable's address through a stream context made with ``http``
+    options (``$c = stream_context_create(['http' => [...]]); file_get_contents($u, false,
+    $c)``): whatever the address, such a read is a web request, a download. A context with
+    no http options (a local file's) is not."""
+    for m in itertools.islice(_CONTEXT_READ.finditer(text), 5):
+        for _, am in var_assigns(ctx.code, m.group(1), TAIL_RHS, 5):
+            made = _CONTEXT_CREATE.search(am.group(1))
+            if made is None:
+                continue
+            args = made.group(1)
+            if _http_options(ctx, args):
+                return True
+            opts = VAR.match(args.strip())
+            if opts is not None and any(
+                _http_options(ctx, _statement(ctx.code, om.start(1)))
+                for _, om in var_assigns(ctx.code, opts.group(1), TAIL_RHS, 5)
+            ):
+                return True
     return False
 
 

@@ -944,7 +944,7 @@ def _wp_hidden_user(ctx: Ctx, rule: Rule) -> Hit | None:
 
 _WP_USER_LOOKUP = re.compile(
     rb"get_user_by\s*\(\s*\x01\d+\x01\s*,\s*(?:\x01\d+\x01|\d+)\s*\)|"
-    rb"get_users\s*\([^;]{0,80}?\x01\d+\x01\s*=>\s*\x01\d+\x01"
+    rb"(?:get_users|wp_user_query)\s*\([^;]{0,80}?\x01\d+\x01\s*=>\s*\x01\d+\x01"
 )
 
 
