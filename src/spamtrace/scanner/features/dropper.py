@@ -1217,24 +1217,28 @@ def _appended_to_data_file(ctx: Ctx, start: int, args: bytes) -> bool:
             and _FILE_APPEND.search(parts[2]) is not None
             and _fixed_data_path(ctx, parts[0])
         )
-    h = VAR.fullmatch(parts[0].strip())
+    opened = _opened_for(ctx, start, parts[0])
+    return opened is not None and opened[1] == b"a" and _fixed_data_path(ctx, opened[0])
+
+
+def _opened_for(ctx: Ctx, start: int, handle: bytes) -> tuple[bytes, bytes] | None:
+    """The path expression and the mode's first letter of the ``fopen(path, 'mode')`` that
+    last set the handle variable ``handle`` before ``start`` (None: not a variable, no such
+    fopen, or a mode that is not a literal)."""
+    h = VAR.fullmatch(handle.strip())
     if h is None:
-        return False
+        return None
     opened = None
-    for m in itertools.islice(_FOPEN_AT.finditer(code, 0, start), 200):
+    for m in itertools.islice(_FOPEN_AT.finditer(ctx.code, 0, start), 200):
         if m.group(1) == h.group(1):
             opened = m
     if opened is None:
-        return False
-    fargs = top_args(_args_at(code, opened.end()))
-    if len(fargs) < 2:
-        return False
-    mode = PLACEHOLDER.fullmatch(fargs[1].strip())
-    return (
-        mode is not None
-        and ctx.lx.value(int(mode.group(1)))[:1] == b"a"
-        and _fixed_data_path(ctx, fargs[0])
-    )
+        return None
+    fargs = top_args(_args_at(ctx.code, opened.end()))
+    mode = PLACEHOLDER.fullmatch(fargs[1].strip()) if len(fargs) >= 2 else None
+    if mode is None:
+        return None
+    return fargs[0], ctx.lx.value(int(mode.group(1)))[:1]
 
 
 def _stored_encoded(call: bytes) -> bool:
@@ -1312,20 +1316,10 @@ def _written_target(ctx: Ctx, start: int, call: bytes) -> tuple[bytes, bytes] | 
     code = ctx.code
     if code.startswith(b"file_put_contents", start):
         return parts[0], parts[1]
-    h = VAR.fullmatch(parts[0].strip())
-    if h is None:
+    opened = _opened_for(ctx, start, parts[0])
+    if opened is None or opened[1] != b"w":
         return None
-    opened = None
-    for m in itertools.islice(_FOPEN_AT.finditer(code, 0, start), 200):
-        if m.group(1) == h.group(1):
-            opened = m
-    if opened is None:
-        return None
-    fargs = top_args(_args_at(code, opened.end()))
-    mode = PLACEHOLDER.fullmatch(fargs[1].strip()) if len(fargs) >= 2 else None
-    if mode is None or ctx.lx.value(int(mode.group(1)))[:1] != b"w":
-        return None
-    return fargs[0], parts[1]
+    return opened[0], parts[1]
 
 
 def _own_file_editor(ctx: Ctx, start: int, call: bytes) -> bytes | None:
