@@ -197,9 +197,28 @@ class AccountResolver:
                 hosting = self.cfg.min_uid <= uid < 65534 and user not in web
                 if hosting and home.startswith("/") and home.rstrip("/").count("/") >= 2:
                     found.append((home.rstrip("/"), user))  # not "/" or "/srv": too wide
+                    real = self._resolved(home.rstrip("/"))
+                    if real is not None:
+                        found.append((real, user))
             found.sort(key=lambda pair: len(pair[0]), reverse=True)
             self._docroots = found
         return self._docroots
+
+    def _resolved(self, home: str) -> str | None:
+        """The home's path with its symlinks resolved, when it differs: passwd says
+        ``/home/u`` and the kernel names the files of ``/home/u -> /home2/u`` (cPanel's second
+        disk) by their resolved path in /proc, as attribution names scripts. Only homes: their
+        parent folders are root's, while a document root like ``public_html`` is the account's
+        own and may be a link into another account's site."""
+        real = os.path.realpath(_under(self.root, home))
+        if self.root not in ("", "/"):
+            base = os.path.realpath(self.root)
+            if not real.startswith(base + "/"):
+                return None
+            real = real[len(base):]
+        if real == home or real.rstrip("/").count("/") < 2:
+            return None
+        return real
 
     def _domain_owner(self, path: str) -> str | None:
         """DirectAdmin: ``.../domains/<domain>/...`` -> the owner in ``domainowners``."""

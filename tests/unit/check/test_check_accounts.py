@@ -150,6 +150,33 @@ def test_web_server_uid_is_mapped_to_the_site_by_path(
         assert acct.via.startswith("path /")
 
 
+def test_a_home_behind_a_symlink_is_found_by_its_resolved_path(web_root: Path) -> None:
+    # passwd says /home/shopuser; the files are on a second disk behind a link, and /proc
+    # (and so attribution) names a script by the resolved path
+    (web_root / "home2").mkdir()
+    (web_root / "home2/shopuser/public_html").mkdir(parents=True)
+    (web_root / "home").mkdir(exist_ok=True)
+    (web_root / "home/shopuser").symlink_to(web_root / "home2/shopuser")
+    resolver = AccountResolver(AccountsSection(), root=str(web_root))
+    acct = resolver.for_process(33, ["/home2/shopuser/public_html/x.php"])
+    assert acct is not None and acct.name == "shopuser"
+    given = resolver.for_process(33, ["/home/shopuser/public_html/x.php"])
+    assert given is not None and given.name == "shopuser"
+
+
+def test_a_document_root_link_into_another_site_names_that_site(web_root: Path) -> None:
+    # a document root is the account's own folder: cpsite's public_html made a link to
+    # shopuser's site must not make shopuser's scripts cpsite's
+    (web_root / "home/shopuser/public_html").mkdir(parents=True)
+    (web_root / "srv/sites/cpsite").mkdir(parents=True)
+    shop = web_root / "home/shopuser/public_html"
+    (web_root / "srv/sites/cpsite/public_html").symlink_to(shop)
+    acct = AccountResolver(AccountsSection(), root=str(web_root)).for_process(
+        33, ["/home/shopuser/public_html/x.php"]
+    )
+    assert acct is not None and acct.name == "shopuser"
+
+
 def test_plesk_vhost_is_its_owners_account(web_root: Path) -> None:
     # the shop.example vhost folder is owned by pleskuser (the fixture's plesk uid)
     acct = AccountResolver(AccountsSection(), root=str(web_root)).for_process(
