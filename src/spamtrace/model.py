@@ -63,6 +63,9 @@ _SEVERITY = {
     Verdict.MAIL_AUTH: 3,
 }
 
+#: what /proc says after the name of a file that is gone (a deleted script, cwd or exe)
+DELETED = " (deleted)"
+
 #: verdicts of senders seen in mail logs (never of a connection)
 MAIL_VERDICTS = frozenset({Verdict.MAIL_SCRIPT, Verdict.MAIL_AUTH})
 

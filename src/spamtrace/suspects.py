@@ -14,6 +14,8 @@ import stat as stat_mod
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from spamtrace.model import DELETED
+
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
     from typing import Any
@@ -101,7 +103,6 @@ def scan_targets(process: ProcessInfo | None) -> tuple[str, ...]:
             out.remove(name)
     return tuple(out)
 
-DELETED = " (deleted)"
 #: what follows ``/proc/PID/`` in the path of a file a process holds open
 _FD_PART = re.compile(r"fd/[0-9]+")
 

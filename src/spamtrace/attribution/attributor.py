@@ -17,6 +17,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from spamtrace.model import (
+    DELETED,
     AttributedAttempt,
     AttributionMethod,
     Connection,
@@ -452,10 +453,6 @@ class Attributor:
         return AttributedAttempt(ev, None, account, verdict, reasons, blocked=True)
 
 
-#: what /proc says after the name of a file that is gone
-_DELETED = " (deleted)"
-
-
 def _under(path: str, folder: str) -> bool:
     return path == folder or path.startswith(folder.rstrip("/") + "/")
 
@@ -469,19 +466,25 @@ def canonical_path(path: str, home: str | None) -> str:
     A path given inside the account's ``home`` (as passwd has it, or resolved) whose links
     lead out of the home keeps the name it was given: a link the account made is never
     followed out of its home. A file that is gone keeps its `` (deleted)`` mark."""
-    gone = path.endswith(_DELETED)
-    base = path.removesuffix(_DELETED) if gone else path
+    return _resolve(path, home)[0]
+
+
+def _resolve(path: str, home: str | None) -> tuple[str, str | None]:
+    """:func:`canonical_path` of ``path``, and the target of the link out of the home it was
+    kept for (None: not kept so), from one resolution of the path."""
+    gone = path.endswith(DELETED)
+    base = path.removesuffix(DELETED) if gone else path
     if not base.startswith("/"):
-        return path
+        return path, None
     real = os.path.realpath(base)
     if real == base:
-        return path
+        return path, None
     if home:
         real_home = os.path.realpath(home)
         inside = _under(base, home) or _under(base, real_home)
         if inside and not _under(real, real_home):
-            return path
-    return real + _DELETED if gone else real
+            return path, None if gone else real
+    return (real + DELETED if gone else real), None
 
 
 #: canonical names found lately: (path, home) -> (monotonic time, name, link target or None);
@@ -497,11 +500,7 @@ def _canonical(path: str, home: str | None) -> tuple[str, str | None]:
     hit = _CANONICAL.get((path, home))
     if hit is not None and now - hit[0] < LIVE_MEMO_SECONDS:
         return hit[1], hit[2]
-    real = canonical_path(path, home)
-    target = None
-    if real == path and path.startswith("/") and not path.endswith(_DELETED):
-        resolved = os.path.realpath(path)
-        target = resolved if resolved != path else None
+    real, target = _resolve(path, home)
     if len(_CANONICAL) > 4096:
         _CANONICAL.clear()
     _CANONICAL[(path, home)] = (now, real, target)
@@ -527,9 +526,9 @@ def canonical_process(info: ProcessInfo, home: str | None) -> ProcessInfo:
         named.append(real)
     scripts: list[str] = []
     for real in named:
-        if real.removesuffix(_DELETED) in outside:
+        if real.removesuffix(DELETED) in outside:
             continue
-        if real not in scripts and real + _DELETED not in scripts:
+        if real not in scripts and real + DELETED not in scripts:
             scripts.append(real)
     cwd = _canonical(info.cwd, home)[0] if info.cwd else info.cwd
     if tuple(scripts) == info.scripts and cwd == info.cwd:

@@ -43,6 +43,7 @@ from dataclasses import dataclass, field
 
 from spamtrace.model import (
     ALERTING_VERDICTS,
+    DELETED,
     Account,
     AttributedAttempt,
     AttributionMethod,
@@ -54,8 +55,6 @@ from spamtrace.model import (
 #: distinct destinations / pids kept per incident (counts stay exact beyond that)
 MAX_DESTINATIONS = 256
 MAX_PIDS = 64
-#: what /proc says after the name of a file that is gone
-DELETED = " (deleted)"
 #: how long a seen attempt may wait for its NFLOG record (seconds)
 BLOCK_MATCH_WINDOW = 3.0
 
