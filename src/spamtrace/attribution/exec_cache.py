@@ -276,17 +276,27 @@ def completed(
     ``known`` is the record of the fork that came before an exec: the exec replaced the
     program (exe, command line, scripts), so only the folder, the ids and the parents are
     still the fork's; a vanished ``sendmail`` run by PHP must not read as PHP, nor an exim
-    delivery as whatever forked it."""
+    delivery as whatever forked it.
+
+    A script the command line names relative to a folder that could not be read then
+    (``./kworker favicon.ico``, its cwd gone before the read) is made a path in the folder
+    filled from ``known``: a bare ``favicon.ico`` names no file to look at or scan."""
+    cwd = info.cwd or known.cwd
+    scripts = info.scripts or (known.scripts if program else ())
+    if cwd and not info.cwd:
+        scripts = tuple(
+            s if s.startswith("/") else posixpath.normpath(posixpath.join(cwd, s)) for s in scripts
+        )
     return dataclasses.replace(
         info,
         exe=info.exe or (known.exe if program else None),
-        cwd=info.cwd or known.cwd,
+        cwd=cwd,
         uid=info.uid if info.uid is not None else known.uid,
         euid=info.euid if info.euid is not None else known.euid,
         gid=info.gid if info.gid is not None else known.gid,
         user=info.user or known.user,
         cmdline=info.cmdline or (known.cmdline if program else ()),
-        scripts=info.scripts or (known.scripts if program else ()),
+        scripts=scripts,
         parents=info.parents or known.parents,
         notes=(*info.notes, note),
     )

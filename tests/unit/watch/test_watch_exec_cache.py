@@ -9,7 +9,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from watchfake import proc
 
-from spamtrace.attribution.exec_cache import ExecCache
+from spamtrace.attribution.exec_cache import ExecCache, completed
 from spamtrace.model import AttributionMethod, ProcessInfo
 from spamtrace.sources.proc_connector import ProcEvent, ProcEventKind
 
@@ -248,3 +248,18 @@ def test_a_read_for_a_later_exec_of_the_same_pid_serves_both_and_an_old_one_none
     assert cache._prefetched == {}
     info = cache.lookup(61, at=5.5)
     assert info is not None and info.scripts == ("/home/u/c.php",)
+
+
+def test_a_relative_script_read_without_its_folder_is_placed_in_the_folder_filled_in() -> None:
+    """`./kworker favicon.ico` whose cwd was gone when its exec was read: the script stayed
+    the bare name `favicon.ico` once the folder was filled from its fork's record."""
+    folder = "/home/u/public_html/wp-content/uploads"
+    read = proc(cwd=None, scripts=("favicon.ico",), exe="/home/u/kworker")
+    fork = proc(scripts=(), exe="/usr/bin/bash")
+    done = completed(read, fork, program=False)
+    assert done.cwd == folder
+    assert done.scripts == (f"{folder}/favicon.ico",)
+    # a script already named by its path, and one read with its own folder, stay as they were
+    assert completed(proc(cwd=None, scripts=("/srv/x.php",)), fork).scripts == ("/srv/x.php",)
+    own = proc(cwd="/tmp", scripts=("y.php",))
+    assert completed(own, fork).scripts == ("y.php",)
