@@ -40,11 +40,13 @@ import hashlib
 from collections import OrderedDict, deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from spamtrace.model import (
     ALERTING_VERDICTS,
     DELETED,
     Account,
+    AccountKind,
     AttributedAttempt,
     AttributionMethod,
     ProcessInfo,
@@ -145,6 +147,27 @@ def _folder_only(key: IncidentKey) -> bool:
     return key.exe is not None and key.origin is not None and not key.script
 
 
+def _vague(key: IncidentKey, kind: str | None, home: str | None) -> bool:
+    """A folder-only key whose folder tells nothing of the sender: ``/``, or a folder outside
+    the account it was given (``kind`` and ``home``: that account's; a system user's, the web
+    server's own, is no account of a site)."""
+    if not _folder_only(key) or key.origin is None:
+        return False
+    if key.origin == "/" or kind is None or kind == AccountKind.SYSTEM.value or not home:
+        return True
+    return key.origin != home.rstrip("/") and not _holds(home, key.origin)
+
+
+_K = TypeVar("_K")
+
+#: what a vague incident and the one that knows more must share: uid, program, verdict
+_Program = tuple[int | None, str | None, Verdict]
+
+
+def _program(key: IncidentKey) -> _Program:
+    return (key.uid, key.exe, key.verdict)
+
+
 def _holds(folder: str, script: str) -> bool:
     """Is ``script`` inside ``folder`` (at any depth)?"""
     return script.startswith(folder if folder.endswith("/") else folder + "/")
@@ -156,6 +179,12 @@ _Sender = tuple[str | None, int | None, str | None, Verdict]
 
 def _sender(key: IncidentKey) -> _Sender:
     return (key.account, key.uid, key.exe, key.verdict)
+
+
+def _drop_closed(index: dict[_K, IncidentKey], open_: dict[IncidentKey, _Open]) -> None:
+    """Forget the entries of an index whose incident is no longer open."""
+    for k in [k for k, key in index.items() if key not in open_]:
+        del index[k]
 
 
 def attempt_uid(attempt: AttributedAttempt) -> int | None:
@@ -253,6 +282,11 @@ class IncidentTracker:
         # verdict (a folder-only attempt joins the first, a script's takes the second over)
         self._scripted: dict[_Sender, IncidentKey] = {}
         self._folders: dict[_Sender, IncidentKey] = {}
+        # the latest incident of a uid, program and verdict whose folder tells nothing (a
+        # vague one), and the latest that knows more: the first joins the second, or is
+        # taken over by it
+        self._vague: dict[_Program, IncidentKey] = {}
+        self._informed: dict[_Program, IncidentKey] = {}
 
     def add(self, attempt: AttributedAttempt) -> IncidentUpdate:
         event = attempt.event
@@ -266,6 +300,10 @@ class IncidentTracker:
                 joined.last_seen = max(joined.last_seen, when)
                 return IncidentUpdate(joined.snapshot(), opened=False, counted_as="blocked")
         key = key_for(attempt.process, uid, attempt.account, attempt.verdict)
+        account = attempt.account
+        kind = account.kind.value if account else None
+        vague = _vague(key, kind, account.home if account else None)
+        own = key
         inc = self._open.get(key)
         opened = taken_over = False
         seen = not isinstance(event, SmtpConnectBlocked)  # blocked ones: matched above
@@ -274,9 +312,9 @@ class IncidentTracker:
                 known = self._open.get(self._known.get((uid, key.verdict)) or key)
                 if known is not None and when - known.last_seen <= self.idle_gap:
                     key, inc = known.key, known
-            elif (joined := self._script_of_folder(key, when)) is not None:
+            elif (joined := self._joined_by_folder(key, when, vague)) is not None:
                 key, inc = joined.key, joined
-            elif (adopted := self._take_over(key, attempt, when)) is not None:
+            elif (adopted := self._take_over(key, attempt, when, vague)) is not None:
                 inc, taken_over = adopted, True
         if inc is None or when - inc.last_seen > self.idle_gap:
             inc = _Open(key, incident_id(key, when), _FirstSeen.of(attempt), when, when)
@@ -286,7 +324,7 @@ class IncidentTracker:
         self._open.move_to_end(key)
         if seen and uid is not None and not _uid_only(key):
             self._known[(uid, key.verdict)] = key
-            self._remember(key)
+            self._remember(key, vague and key == own)
         inc.connections += 1
         inc.first_seen = min(inc.first_seen, when)
         inc.last_seen = max(inc.last_seen, when)
@@ -337,7 +375,7 @@ class IncidentTracker:
             self._open.move_to_end(key)
             if inc.uid is not None and not _uid_only(key):
                 self._known[(inc.uid, key.verdict)] = key
-                self._remember(key)
+                self._remember(key, _vague(key, inc.account_kind, inc.home))
             taken.add(key)
         self._trim(0.0)
         return len(taken)
@@ -355,21 +393,44 @@ class IncidentTracker:
             return None
         return known
 
-    def _remember(self, key: IncidentKey) -> None:
+    def _joined_by_folder(self, key: IncidentKey, when: float, vague: bool) -> _Open | None:
+        """The open incident a folder-only ``key`` joins: for a ``vague`` one, the latest of
+        the same uid, program and verdict that knows more; else the latest script's of its
+        sender inside its folder (:meth:`_script_of_folder`)."""
+        if vague and (informed := self._informed_of(key, when)) is not None:
+            return informed
+        return self._script_of_folder(key, when)
+
+    def _informed_of(self, key: IncidentKey, when: float) -> _Open | None:
+        """For a vague ``key``: the open incident of the same uid, program and verdict that
+        knows more of the sender (the latest), if any."""
+        informed = self._informed.get(_program(key))
+        inc = self._open.get(informed) if informed is not None else None
+        return None if inc is None or when - inc.last_seen > self.idle_gap else inc
+
+    def _remember(self, key: IncidentKey, vague: bool = False) -> None:
         if key.exe is None or key.origin is None:
             return
+        if vague:
+            self._vague[_program(key)] = key
+            return
+        self._informed[_program(key)] = key
         if key.script:
             self._scripted[_sender(key)] = key
         else:
             self._folders[_sender(key)] = key
 
-    def _take_over(self, key: IncidentKey, attempt: AttributedAttempt, when: float) -> _Open | None:
+    def _take_over(
+        self, key: IncidentKey, attempt: AttributedAttempt, when: float, vague: bool = False
+    ) -> _Open | None:
         """The open uid-only incident of ``key``'s uid and verdict, if any, re-keyed to ``key``
         (the first attempt that knows its sender): its id and counts kept, what it shows of the
         sender taken from ``attempt``. For the first attempt that names its script: else the
         open folder-only incident of the same account, uid, program and verdict whose folder
         holds the script (a php-fpm run whose first requests were known by the worker's
-        folder only)."""
+        folder only); else, for an attempt that knows more than a folder telling nothing
+        (not ``vague`` itself), the open vague incident of the same uid, program and verdict
+        (mod_php read between two requests, as the web server's user: no site's account)."""
         if key in self._open:
             return None
         old = IncidentKey(key.account, key.uid, None, None, key.verdict)
@@ -383,6 +444,11 @@ class IncidentTracker:
                     inc = None
             else:
                 inc = None
+        if (inc is None or when - inc.last_seen > self.idle_gap) and not vague:
+            nothing = self._vague.get(_program(key))
+            inc = self._open.get(nothing) if nothing is not None else None
+            if nothing is not None:
+                old = nothing
         if inc is None or when - inc.last_seen > self.idle_gap:
             return None
         del self._open[old]
@@ -426,8 +492,10 @@ class IncidentTracker:
                 del self._known[k]
         for index in (self._scripted, self._folders):
             if len(index) > 4096:
-                for s in [s for s, key in index.items() if key not in self._open]:
-                    del index[s]
+                _drop_closed(index, self._open)
+        for programs in (self._vague, self._informed):
+            if len(programs) > 4096:
+                _drop_closed(programs, self._open)
 
     def open_incidents(self) -> list[Incident]:
         return [inc.snapshot() for inc in self._open.values()]

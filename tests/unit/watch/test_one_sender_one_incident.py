@@ -258,3 +258,80 @@ def test_uid_only_then_folder_only_then_the_script_is_one_incident() -> None:
     (inc,) = t.open_incidents()
     assert inc.id == first.incident.id and inc.connections == 3
     assert inc.exe == FPM and inc.scripts == (f"{SITE}/mailer.php",)
+
+
+# ----------------------------------------------------------------------------- mod_php
+APACHE = "/usr/sbin/apache2"
+WWW_DATA = Account("www-data", AccountKind.SYSTEM, "/var/www")
+SHOP = Account("shop", AccountKind.HOME, "/home/shop", via="path /home/shop/public_html/x.php")
+SHOP_SCRIPT = "/home/shop/public_html/wp-content/uploads/x.php"
+
+
+def mod_php(*, scripts: tuple[str, ...] = (), cwd: str = "/", pid: int = 300, uid: int = 33):
+    """PHP run inside the web server (mod_php) as its shared user: the script known from an
+    open file, or not (read between two requests: the worker's folder only, ``/``)."""
+    return dataclasses.replace(
+        proc(pid=pid, uid=uid, exe=APACHE, cwd=cwd, scripts=scripts), user="www-data"
+    )
+
+
+def test_mod_php_connects_with_and_without_the_script_are_one_incident() -> None:
+    """The web server's user's connect known by its script is the site's account (mapped by
+    the script's path); the same run's connect read with cwd ``/`` and no script maps to no
+    site (the server user's own account): it tells nothing, and joins the run's incident."""
+    t = IncidentTracker()
+    named = t.add(attempt(100.0, pid=300, process=mod_php(scripts=(SHOP_SCRIPT,)), account=SHOP))
+    bare = t.add(attempt(100.5, pid=300, process=mod_php(), account=WWW_DATA))
+    assert named.opened and not bare.opened
+    (inc,) = t.open_incidents()
+    assert inc.id == named.incident.id and inc.connections == 2
+    assert inc.account == "shop" and inc.scripts == (SHOP_SCRIPT,)
+
+
+def test_a_mod_php_run_first_seen_with_no_script_is_taken_over_by_its_script() -> None:
+    t = IncidentTracker()
+    bare = t.add(attempt(100.0, pid=300, process=mod_php(), account=WWW_DATA))
+    named = t.add(attempt(100.5, pid=300, process=mod_php(scripts=(SHOP_SCRIPT,)), account=SHOP))
+    again = t.add(attempt(101.0, pid=300, process=mod_php(), account=WWW_DATA))
+    assert bare.opened and named.taken_over and not again.opened
+    (inc,) = t.open_incidents()
+    assert inc.id == bare.incident.id and inc.connections == 3
+    assert inc.account == "shop" and inc.scripts == (SHOP_SCRIPT,)
+
+
+def test_a_folder_outside_every_account_joins_too_but_a_site_folder_does_not() -> None:
+    """A folder in no site (``/tmp``) tells nothing either; a folder that names another site
+    (mapped to its account by the path) is another sender, and so is another program, uid or
+    verdict."""
+    t = IncidentTracker()
+    named = t.add(attempt(100.0, pid=300, process=mod_php(scripts=(SHOP_SCRIPT,)), account=SHOP))
+    tmp = t.add(attempt(100.2, pid=301, process=mod_php(pid=301, cwd="/tmp"), account=WWW_DATA))
+    other = Account("blog", AccountKind.HOME, "/home/blog", via="path /home/blog/public_html")
+    site = t.add(attempt(100.4, process=mod_php(cwd="/home/blog/public_html"), account=other))
+    cli = dataclasses.replace(mod_php(), exe="/usr/bin/php8.2")
+    program = t.add(attempt(100.6, process=cli, account=WWW_DATA))
+    uid = t.add(attempt(100.8, process=mod_php(uid=34), account=WWW_DATA))
+    verdict = t.add(attempt(101.0, process=mod_php(), account=WWW_DATA, verdict=Verdict.SUBMISSION))
+    assert named.opened and not tmp.opened
+    assert site.opened and program.opened and uid.opened and verdict.opened
+    assert len(t.open_incidents()) == 5
+
+
+def test_a_hosting_users_connect_from_outside_its_home_joins_its_run() -> None:
+    """A hosting account's own uid: a connect of the same program whose folder is outside the
+    account (``/tmp``) joins the open incident of its script."""
+    t = IncidentTracker()
+    named = t.add(attempt(100.0, process=proc()))
+    tmp = t.add(attempt(100.5, process=proc(cwd="/tmp", scripts=())))
+    assert named.opened and not tmp.opened and len(t.open_incidents()) == 1
+
+
+def test_mod_php_merging_goes_on_after_a_restart() -> None:
+    t = IncidentTracker()
+    t.add(attempt(100.0, pid=300, process=mod_php(), account=WWW_DATA))
+    stored = t.open_incidents()
+    t2 = IncidentTracker()
+    assert t2.resume(stored) == 1
+    named = t2.add(attempt(130.0, pid=300, process=mod_php(scripts=(SHOP_SCRIPT,)), account=SHOP))
+    assert named.taken_over
+    assert [i.id for i in t2.open_incidents()] == [stored[0].id]
