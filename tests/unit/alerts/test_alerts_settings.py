@@ -65,6 +65,16 @@ def test_the_issues_interface(tmp_path: Path) -> None:
         ('[[alerts.webhook]]\nurl = "http://bob:pw@x/h"\n', "no credentials in the URL"),
         ('[[alerts.webhook]]\nurl = "https://tok@x?a=b@c"\n', "no credentials in the URL"),
         ('[[alerts.webhook]]\nurl = "http://x/"\nformat = "xml"\n', "must be one of json, slack"),
+        # what urllib cannot send to is found at load, not at the first alert (where a
+        # bracket left open or a port "abc" was an internal error, exit 3, of every command)
+        ('[[alerts.webhook]]\nurl = "http://[::1/h"\n', "url: its host cannot be read"),
+        ('[[alerts.webhook]]\nurl = "http://x:abc/h"\n', "url: its port is not a number"),
+        ('[[alerts.webhook]]\nurl = "http://x:99999/h"\n', "url: its port is not a number"),
+        ('[[alerts.webhook]]\nurl = "http://x:0/h"\n', "url: its port is not a number"),
+        ('[[alerts.webhook]]\nurl = "https://"\n', "alerts.webhook[0].url: no host"),
+        ('[[alerts.webhook]]\nurl = "https://ex ample.net/h"\n', "url: holds a space"),
+        ('[[alerts.webhook]]\nurl = "http://x/h"\nproxy = "socks5://p:1080"\n', "proxy: must be"),
+        ('[[alerts.webhook]]\nurl = "http://x/h"\nproxy = "p:3l28"\n', "proxy: its port is"),
         ('[[alerts.webhook]]\nurl = "http://x/"\ntimeout = 0\n', "timeout: must be more than 0"),
         (
             '[[alerts.webhook]]\nurl = "http://x/"\nheaders = {"A\\nB" = "x"}\n',
@@ -215,3 +225,25 @@ def test_a_wrong_type_is_named_as_the_other_config_errors_name_it(tmp_path: Path
     with pytest.raises(ConfigError) as err:
         config.load(path, tmp_path / "none.d", environ={})
     assert err.value.message.endswith("alerts.syslog.enabled: expected bool, got a string")
+
+
+def test_a_webhook_url_urllib_cannot_read_is_exit_2_for_config_check(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`config check` (and every command that loads the config) said `internal error:
+    ValueError: Invalid IPv6 URL`, exit 3; the secret part of the URL is not printed."""
+    path = tmp_path / "c.toml"
+    path.write_text('[[alerts.webhook]]\nurl = "https://[fd57::1/hooks/s3cret"\n')
+    assert main(["--config", str(path), "config", "check"]) == 2
+    err = capsys.readouterr().err
+    assert "alerts.webhook[0].url: its host cannot be read" in err
+    assert "internal error" not in err and "s3cret" not in err and err.count("\n") == 1
+
+
+@pytest.mark.parametrize(
+    "url", ["http://[::1]:8080/h", "https://hooks.slack.com/services/T0/B0/x", "http://h/a%20b"]
+)
+def test_a_webhook_url_urllib_can_read_is_accepted(tmp_path: Path, url: str) -> None:
+    text = f'[[alerts.webhook]]\nurl = "{url}"\nproxy = "p:3128"\n'
+    (hook,) = parse(load(tmp_path, text).alerts).channels
+    assert isinstance(hook, WebhookSpec) and hook.url == url and hook.proxy == "p:3128"

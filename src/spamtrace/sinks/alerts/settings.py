@@ -171,10 +171,33 @@ def _address(where: str, text: str) -> str:
     return text
 
 
+def _http_address_problem(url: str) -> str | None:
+    """Why urllib could not send to ``url`` (an http/https URL), found at config load rather
+    than at the first alert (where ``http://[::1/x`` or a port ``abc`` was an internal error,
+    and a missing host a failed delivery); None when it can. The URL is not quoted back: a
+    chat webhook's secret is in it."""
+    if any(ch.isspace() or not ch.isprintable() for ch in url):
+        return "holds a space or a control character (write it percent-encoded, %20)"
+    try:
+        parts = urllib.parse.urlsplit(url)
+        port = parts.port
+    except ValueError as exc:  # "Invalid IPv6 URL", "Port out of range 0-65535", "Port could..."
+        if "port" in str(exc).lower():
+            return "its port is not a number from 1 to 65535"
+        return "its host cannot be read (an IPv6 address is written in brackets: [2001:db8::1])"
+    if not parts.hostname:
+        return "no host (expected http[s]://host[:port]/path)"
+    if port == 0:
+        return "its port is not a number from 1 to 65535"
+    return None
+
+
 def _webhook(where: str, t: _Table, name: str) -> WebhookSpec:
     url = t.text("url", required=True)
     if not url.startswith(("http://", "https://")):
         raise ConfigError(f"{where}.url: must start with http:// or https://")
+    if (why := _http_address_problem(url)) is not None:
+        raise ConfigError(f"{where}.url: {why}")
     if "@" in urllib.parse.urlsplit(url).netloc:  # urllib would take user:pw@ for the host
         raise ConfigError(
             f"{where}.url: no credentials in the URL (they would be printed in logs and "
@@ -189,6 +212,12 @@ def _webhook(where: str, t: _Table, name: str) -> WebhookSpec:
         if bad_key or not isinstance(value, str) or any(ch in value for ch in "\r\n\0"):
             raise ConfigError(f"{where}.headers[{quoted(key)}]: must be a one-line string")
     proxy = t.text("proxy", None)
+    if proxy:  # urllib takes "host:port" as http://host:port; it speaks no socks
+        full = proxy if "://" in proxy else "http://" + proxy
+        if not full.startswith(("http://", "https://")):
+            raise ConfigError(f"{where}.proxy: must be http://host:port or https://host:port")
+        if (why := _http_address_problem(full)) is not None:
+            raise ConfigError(f"{where}.proxy: {why}")
     ca_file = t.text("ca_file", None)
     return WebhookSpec(
         name, url, fmt, tuple(sorted(headers.items())), ca_file or None, proxy or None,
