@@ -54,6 +54,23 @@ def _check(args: argparse.Namespace, cfg: config_mod.Config) -> int:
         if isinstance(sendmail, str) and (why := command_problem([sendmail])) is not None:
             origin = cfg.sources.get("alerts.email", "config")
             return _check_failed(args, ConfigError(f"{origin}: alerts.email[{i}].sendmail: {why}"))
+    # and a webhook's or relay's ca_file must load (each alert fails otherwise)
+    from spamtrace.errors import AlertError
+    from spamtrace.sinks.alerts.settings import tls_context
+
+    for kind in ("webhook", "email"):
+        for i, channel in enumerate(getattr(cfg.alerts, kind)):
+            ca_file = channel.get("ca_file")
+            if not isinstance(ca_file, str) or not ca_file:
+                continue
+            try:
+                tls_context(ca_file)
+            except AlertError as exc:
+                origin = cfg.sources.get(f"alerts.{kind}", "config")
+                why = exc.message.removeprefix("ca_file ")
+                return _check_failed(
+                    args, ConfigError(f"{origin}: alerts.{kind}[{i}].ca_file: {why}")
+                )
     # and the firewall's users, groups and exceptions (`firewall apply` refuses them)
     from spamtrace.actions.firewall.host import config_problem
 

@@ -114,3 +114,41 @@ def test_password_file(relay: SmtpSink, cert: tuple[Path, Path], tmp_path: Path)
     missing = EmailChannel(spec(relay.port, password=None, password_file=str(tmp_path / "no")))
     with pytest.raises(AlertError, match=r"password_file .*: No such file"):
         missing.send(alert())
+
+
+@pytest.mark.parametrize("content", [None, "not a certificate\n"])
+def test_a_ca_file_that_does_not_load_fails_each_alert_not_the_daemon(
+    tmp_path: Path, content: str | None
+) -> None:
+    """A missing or garbage ca_file raised FileNotFoundError / SSLError: from the webhook
+    channel's constructor (the daemon stopped at start with an internal error, exit 3, and
+    systemd restarted it over and over) and from each relay delivery (`alert test`: internal
+    error). It is now the channel's failure, named, and not retried."""
+    ca = tmp_path / "ca.pem"
+    if content is not None:
+        ca.write_text(content)
+    why = "No such file or directory" if content is None else "no CA certificate could be loaded"
+    url = "https://127.0.0.1:9/h"
+    hook = WebhookChannel(WebhookSpec("hook", url, "json", (), str(ca), None, FAST))
+    with pytest.raises(AlertError) as err:
+        hook.send(alert())
+    assert err.value.message.startswith(f"ca_file {ca}: {why}") and not err.value.retryable
+    mail = EmailChannel(spec(9, ca_file=str(ca)))
+    with pytest.raises(AlertError) as err:
+        mail.send(alert())
+    assert err.value.message.startswith(f"ca_file {ca}: {why}") and not err.value.retryable
+
+
+def test_config_check_refuses_a_ca_file_that_does_not_load(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from spamtrace.cli.main import main
+
+    path = tmp_path / "c.toml"
+    path.write_text(
+        '[[alerts.webhook]]\nurl = "https://127.0.0.1:9/h"\n[[alerts.email]]\n'
+        f'smtp = "127.0.0.1:9"\nfrom = "a@b"\nto = ["c@d"]\nca_file = "{tmp_path}/none.pem"\n'
+    )
+    assert main(["--config", str(path), "config", "check"]) == 2
+    err = capsys.readouterr().err
+    assert f"alerts.email[0].ca_file: {tmp_path}/none.pem: No such file or directory" in err

@@ -27,7 +27,7 @@ from email.message import EmailMessage
 from spamtrace.errors import AlertError
 from spamtrace.safetext import escape, quoted
 from spamtrace.sinks.alerts.content import Alert, subject, text_body
-from spamtrace.sinks.alerts.settings import EmailSpec
+from spamtrace.sinks.alerts.settings import EmailSpec, tls_context
 
 
 def build_message(alert: Alert, spec: EmailSpec) -> EmailMessage:
@@ -122,7 +122,7 @@ class EmailChannel:
         assert spec.smtp_host is not None
         password = self._password()
         where = f"{spec.smtp_host}:{spec.smtp_port}"
-        context = ssl.create_default_context(cafile=spec.ca_file)
+        context = tls_context(spec.ca_file)
         try:
             smtp: smtplib.SMTP
             if spec.tls == "ssl":

@@ -12,10 +12,13 @@ from __future__ import annotations
 import os
 import urllib.parse
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from spamtrace.errors import ConfigError
-from spamtrace.safetext import quoted
+from spamtrace.errors import AlertError, ConfigError
+from spamtrace.safetext import escape, quoted
+
+if TYPE_CHECKING:
+    import ssl
 
 #: ``[alerts] min_verdict`` values, quietest last
 MIN_VERDICTS = ("submission", "suspicious", "malicious")
@@ -169,6 +172,22 @@ def _address(where: str, text: str) -> str:
     if "@" not in text or any(ch in text for ch in " <>,;\"'\t"):
         raise ConfigError(f"{where}: {quoted(text)} is not a plain e-mail address (user@domain)")
     return text
+
+
+def tls_context(ca_file: str | None) -> ssl.SSLContext:
+    """The verifying TLS context of a webhook or relay: the system CAs, or ``ca_file``. A
+    ``ca_file`` that cannot be read or holds no certificate is an :class:`AlertError` naming
+    it (not retried: it will not load on the next try either); ``config check`` says it
+    first, and the daemon keeps running with that channel failing, as with ``password_file``."""
+    import ssl
+
+    try:
+        return ssl.create_default_context(cafile=ca_file)
+    except ssl.SSLError as exc:  # a file that is there but holds no PEM certificate
+        why = f"no CA certificate could be loaded from it ({exc.reason or exc})"
+    except OSError as exc:
+        why = exc.strerror or str(exc)
+    raise AlertError(f"ca_file {escape(ca_file or '')}: {escape(why)}", retryable=False)
 
 
 def _http_address_problem(url: str) -> str | None:

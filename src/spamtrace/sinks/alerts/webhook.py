@@ -19,7 +19,7 @@ from spamtrace import __version__
 from spamtrace.errors import AlertError
 from spamtrace.safetext import escape, shown_url
 from spamtrace.sinks.alerts.content import Alert, json_body, slack_body
-from spamtrace.sinks.alerts.settings import WebhookSpec
+from spamtrace.sinks.alerts.settings import WebhookSpec, tls_context
 
 _RETRYABLE_STATUS = frozenset({408, 425, 429})
 
@@ -44,11 +44,17 @@ class WebhookChannel:
         self.spec = spec
         self.name = spec.name
         self.delivery = spec.delivery
+        self._opener: urllib.request.OpenerDirector | None = None
+        self._refused: AlertError | None = None  # a ca_file that does not load: each send says so
         handlers: list[Any] = [_NoRedirect(), urllib.request.ProxyHandler(
             {"http": spec.proxy, "https": spec.proxy} if spec.proxy else {}
         )]  # fmt: skip
         if spec.url.startswith("https://"):
-            context = ssl.create_default_context(cafile=spec.ca_file)
+            try:
+                context = tls_context(spec.ca_file)
+            except AlertError as exc:
+                self._refused = exc
+                return
             handlers.append(urllib.request.HTTPSHandler(context=context))
         self._opener = urllib.request.build_opener(*handlers)
 
@@ -63,6 +69,9 @@ class WebhookChannel:
             **dict(self.spec.headers),
         }
         req = urllib.request.Request(self.spec.url, data=data, headers=headers, method="POST")
+        if self._opener is None:
+            assert self._refused is not None
+            raise AlertError(self._refused.message, retryable=False)
         try:
             with self._opener.open(req, timeout=self.delivery.timeout) as resp:
                 resp.read(65536)
