@@ -129,7 +129,11 @@ def parse_ini(text: str) -> tuple[list[tuple[str | None, str, str, int]], list[s
     out: list[tuple[str | None, str, str, int]] = []
     problems: list[str] = []
     section: str | None = None
-    for n, raw in enumerate(text.splitlines(), 1):
+    lines = text.splitlines()
+    skip_to = 0  # lines up to this one were the rest of a quoted value
+    for n, raw in enumerate(lines, 1):
+        if n <= skip_to:
+            continue
         line = raw.strip()
         if not line or line[0] in ";#":
             continue
@@ -146,10 +150,16 @@ def parse_ini(text: str) -> tuple[list[tuple[str | None, str, str, int]], list[s
         if value[:1] in ('"', "'"):
             q = value[0]
             end = value.find(q, 1)
-            if end < 0:
-                problems.append(f"{n}: unterminated quote: {escape(line, 200)}")
-                continue
-            value = value[1:end]
+            if end >= 0:
+                value = value[1:end]
+            else:  # PHP reads a quoted value on until its closing quote, over line ends
+                closing = next((i for i in range(n, len(lines)) if q in lines[i]), None)
+                if closing is None:
+                    problems.append(f"{n}: unterminated quote: {escape(line, 200)}")
+                    continue
+                tail = lines[closing][: lines[closing].index(q)]
+                value = "\n".join([value[1:], *lines[n:closing], tail])
+                skip_to = closing + 1
         else:
             value = value.split(";", 1)[0].strip()
         out.append((section, key, value, n))
@@ -475,10 +485,13 @@ def _x_header_finding(subject: str, s: Setting | None, fix: str) -> Finding:
 
 
 def _disabled(settings: Iterable[Setting | None]) -> set[str]:
+    """The functions ``disable_functions`` values disable. PHP splits the list at each comma
+    and each space (``fsockopen pfsockopen`` disables both; a name next to a tab or a line
+    end is not a name PHP knows, and disables nothing)."""
     out: set[str] = set()
     for s in settings:
         if s is not None:
-            out |= {x.strip().lower() for x in s.value.split(",") if x.strip()}
+            out |= {x.lower() for x in re.split(r"[, ]", s.value) if x}
     return out
 
 
@@ -501,6 +514,13 @@ def _disable_finding(subject: str, settings: list[Setting | None], fix: str) -> 
             subject,
         )
     ev.append("still enabled: " + ", ".join(missing))
+    glued = sorted({f for s in settings if s is not None for f in missing
+                    if re.search(rf"(^|[,\s]){f}($|[,\s])", s.value.lower())})  # fmt: skip
+    if glued:  # listed, but with a line end or a tab beside it: PHP looks up "\tfsockopen"
+        ev.append(
+            f"listed but not disabled: {', '.join(glued)} (PHP splits the list at commas and "
+            "spaces only: a line end or a tab beside a name makes it another name)"
+        )
     return Finding(
         "php.disable-functions",
         Status.WARN,

@@ -396,3 +396,45 @@ def test_the_advised_mail_log_of_a_chrooted_pool_is_a_path_inside_it() -> None:
     assert php.pool_mail_log("p", "shop", homes, "/home/shop") == "/www/logs/php-mail.log"
     assert php.pool_mail_log("p", "far", homes, "/home/shop") == "/logs/php-mail.log"
     assert php.pool_mail_log("p", "shop", homes, "/home/shop/www") == "/logs/php-mail.log"
+
+
+SOCKETS = "fsockopen pfsockopen stream_socket_client socket_create socket_connect"
+
+
+def test_a_quoted_disable_functions_over_several_lines_is_read_as_php_reads_it(
+    tmp_path: Path,
+) -> None:
+    """PHP reads a quoted value on to its closing quote over line ends (checked with
+    `php -n -c`: every function of the list below is disabled). The audit said
+    'unterminated quote', dropped the setting and advised disabling what was disabled."""
+    sockets = SOCKETS.replace(" ", ",\n    ")
+    _fpm(tmp_path, f'[PHP]\ndisable_functions = "exec,\n    {sockets}"\nmail.log = /var/log/m\n')
+    findings = php.judge(php.gather(AuditEnv(cfg=CFG, root=tmp_path, runner=NoPhp())), CFG)
+    assert not [f for f in findings if "could not be parsed" in f.title]
+    df = _get(findings, "php.disable-functions", "PHP 8.2 fpm")
+    assert df.status is Status.PASS
+    assert df.evidence[0].startswith("/etc/php/8.2/fpm/php.ini:2: php.ini disable_functions = ")
+    assert _get(findings, "php.mail-log", "PHP 8.2 fpm").evidence[0].startswith(
+        "/etc/php/8.2/fpm/php.ini:8: php.ini mail.log = /var/log/m"
+    )
+
+
+def test_disable_functions_is_split_where_php_splits_it(tmp_path: Path) -> None:
+    """PHP splits the list at commas and spaces (`fsockopen pfsockopen` disables both); a
+    name with a tab or a line end beside it is another name and disables nothing."""
+    _fpm(tmp_path, f"[PHP]\ndisable_functions = {SOCKETS}\n")
+    findings = php.judge(php.gather(AuditEnv(cfg=CFG, root=tmp_path, runner=NoPhp())), CFG)
+    assert _get(findings, "php.disable-functions", "PHP 8.2 fpm").status is Status.PASS
+
+    glued = tmp_path / "glued"
+    listed = "fsockopen,pfsockopen,stream_socket_client,socket_create,\n\tsocket_connect"
+    _fpm(glued, f'[PHP]\ndisable_functions = "{listed}"\n')
+    findings = php.judge(php.gather(AuditEnv(cfg=CFG, root=glued, runner=NoPhp())), CFG)
+    df = _get(findings, "php.disable-functions", "PHP 8.2 fpm")
+    assert df.status is Status.WARN and "still enabled: socket_connect" in df.evidence
+    assert "listed but not disabled: socket_connect (PHP splits" in df.evidence[-1]
+
+
+def test_a_quote_that_never_closes_is_still_a_parse_problem() -> None:
+    entries, problems = php.parse_ini('a = "x\nb = y\n')
+    assert problems == ['1: unterminated quote: a = "x'] and entries == [(None, "b", "y", 2)]
