@@ -66,6 +66,15 @@ _SEVERITY = {
 #: what /proc says after the name of a file that is gone (a deleted script, cwd or exe)
 DELETED = " (deleted)"
 
+
+def without_deleted(path: str) -> tuple[str, bool]:
+    """``path`` less the :data:`DELETED` mark /proc puts after a gone file's name, and
+    whether it had the mark (only a mark at the end counts: ``/x (deleted)/y`` is kept)."""
+    if path.endswith(DELETED):
+        return path[: -len(DELETED)], True
+    return path, False
+
+
 #: verdicts of senders seen in mail logs (never of a connection)
 MAIL_VERDICTS = frozenset({Verdict.MAIL_SCRIPT, Verdict.MAIL_AUTH})
 

@@ -47,6 +47,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from spamtrace.errors import RuntimeFailure, UsageError
+from spamtrace.model import DELETED
 from spamtrace.safetext import escape, quoted, shell_quote
 
 ITEM_SCHEMA = "spamtrace.quarantine-item/1"
@@ -261,7 +262,7 @@ def open_holders(path: str, uid: int | None, procfs: str = "/proc") -> list[tupl
                 target = os.readlink(f"{procfs}/{pid}/fd/{fd}")
             except OSError:
                 continue
-            if target == path or target == path + " (deleted)":
+            if target == path or target == path + DELETED:
                 try:
                     with open(f"{procfs}/{pid}/comm", "rb") as fh:
                         name = fh.read().decode("utf-8", "replace").strip()

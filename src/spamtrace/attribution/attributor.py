@@ -26,6 +26,7 @@ from spamtrace.model import (
     SmtpConnectBlocked,
     SocketRecord,
     TcpState,
+    without_deleted,
 )
 
 if TYPE_CHECKING:
@@ -472,8 +473,7 @@ def canonical_path(path: str, home: str | None) -> str:
 def _resolve(path: str, home: str | None) -> tuple[str, str | None]:
     """:func:`canonical_path` of ``path``, and the target of the link out of the home it was
     kept for (None: not kept so), from one resolution of the path."""
-    gone = path.endswith(DELETED)
-    base = path.removesuffix(DELETED) if gone else path
+    base, gone = without_deleted(path)
     if not base.startswith("/"):
         return path, None
     real = os.path.realpath(base)

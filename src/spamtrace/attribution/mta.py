@@ -18,6 +18,7 @@ import posixpath
 from dataclasses import dataclass
 
 from spamtrace.config import MtaSection
+from spamtrace.model import DELETED
 
 #: kind -> (service user names, binaries that open outbound SMTP connections)
 KNOWN_MTAS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
@@ -61,7 +62,7 @@ class MtaIdentity:
         """True when ``exe`` is an MTA binary and ``uid`` is an MTA service user (or root)."""
         if uid is None or not exe:
             return False
-        if exe.endswith(" (deleted)"):
+        if exe.endswith(DELETED):
             return False  # binary replaced on disk: not the installed MTA any more
         return exe in self.exes and (uid in self.uids or uid == 0)
 

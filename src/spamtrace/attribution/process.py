@@ -39,7 +39,14 @@ import time
 from typing import TYPE_CHECKING
 
 from spamtrace.attribution.elfid import InterpreterIds
-from spamtrace.model import AttributionMethod, ParentProcess, ProcessInfo, host_path
+from spamtrace.model import (
+    DELETED,
+    AttributionMethod,
+    ParentProcess,
+    ProcessInfo,
+    host_path,
+    without_deleted,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -278,8 +285,9 @@ def _exe(procfs: str, pid: int) -> str | None:
         path = _readlink(procfs, pid, "exe")
     except FileNotFoundError:
         return None  # a kernel thread: no exe
-    if path.endswith(" (deleted)") and not os.path.lexists(path):
-        path = path[: -len(" (deleted)")]
+    base, gone = without_deleted(path)
+    if gone and not os.path.lexists(path):
+        path = base
     return path or None
 
 
@@ -423,7 +431,7 @@ def is_script_path(path: str) -> bool:
     """A path that looks like a site script (by its ending), outside interpreter libraries."""
     if not path.startswith("/") or path.startswith(_SYSTEM_PREFIXES):
         return False
-    base = path[: -len(" (deleted)")] if path.endswith(" (deleted)") else path
+    base = path.removesuffix(DELETED)
     return base.lower().endswith(SCRIPT_EXTENSIONS)
 
 
@@ -574,7 +582,7 @@ def _scripts(
                 from_cmd = host_path(root, from_cmd)
         # `php x.php` that ran unlink(__FILE__): its open file `x.php (deleted)` is the file
         # the command line names (a file put at the name since is another one)
-        gone = f"{from_cmd} (deleted)" in found and not os.path.lexists(from_cmd)
+        gone = from_cmd + DELETED in found and not os.path.lexists(from_cmd)
         if from_cmd not in found and not gone:
             found.append(from_cmd)
     return tuple(found[:MAX_SCRIPTS])

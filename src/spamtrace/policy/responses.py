@@ -41,7 +41,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-from spamtrace.model import Verdict
+from spamtrace.model import DELETED, Verdict
 from spamtrace.policy.incidents import Incident
 from spamtrace.policy.verdict import LOOK_AT_SCRIPT
 from spamtrace.sources.maillog.event import unnamed_login
@@ -376,9 +376,7 @@ def unstoppable(sender: Sender, rules: ResponseRules) -> str | None:
         return "a process of root"
     if sender.uid in rules.protected_uids:
         return "a process of an MTA user"
-    exe = sender.exe or ""
-    if exe.endswith(" (deleted)"):
-        exe = exe[: -len(" (deleted)")]
+    exe = (sender.exe or "").removesuffix(DELETED)
     if exe in rules.mta_exes:
         return "the MTA"
     base = posixpath.basename(exe)

@@ -30,7 +30,7 @@ from __future__ import annotations
 import posixpath
 from typing import TYPE_CHECKING
 
-from spamtrace.model import Account, Connection, Endpoint, ProcessInfo, Verdict
+from spamtrace.model import DELETED, Account, Connection, Endpoint, ProcessInfo, Verdict
 from spamtrace.safetext import quoted, shell_quote
 
 if TYPE_CHECKING:
@@ -124,7 +124,7 @@ def judge(
                 f"exe {exe} is a binary of the server's MTA ({mta.kind or 'configured'})",
                 f"{who} is the MTA's service user" if uid != 0 else "runs as root",
             )
-        if exe in mta.exes and uid is None and not exe.endswith(" (deleted)"):
+        if exe in mta.exes and uid is None and not exe.endswith(DELETED):
             return Verdict.MTA, (
                 f"exe {exe} is a binary of the server's MTA ({mta.kind or 'configured'})",
                 "exe only: the uid could not be learnt (the process exited first)",

@@ -32,6 +32,7 @@ from types import FrameType
 from typing import Any
 
 from spamtrace import config
+from spamtrace.model import DELETED
 from spamtrace.scanner import learned
 from spamtrace.scanner.analyze import Analysis, analyze, prepare
 from spamtrace.scanner.context import BudgetExceeded
@@ -413,7 +414,7 @@ def _file_name(path: str) -> str:
             target = os.readlink(path)
         except OSError:
             return os.path.basename(path)
-        return os.path.basename(target.removesuffix(" (deleted)"))
+        return os.path.basename(target.removesuffix(DELETED))
     return os.path.basename(path)
 
 

@@ -6,7 +6,7 @@ import dataclasses
 
 import pytest
 
-from spamtrace.model import Account, AccountKind, Endpoint
+from spamtrace.model import DELETED, Account, AccountKind, Endpoint, without_deleted
 
 
 @pytest.mark.parametrize(
@@ -53,3 +53,23 @@ def test_the_chroot_rule_and_its_inverse() -> None:
     assert chroot_path("", "/home/shop") == "/home/shop"
     for inside in ("/", "/www", "/a/b.php"):
         assert chroot_path("/home/shop", host_path("/home/shop", inside)) == inside
+
+
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [
+        ("/home/u/x.php (deleted)", ("/home/u/x.php", True)),
+        ("/home/u/x.php", ("/home/u/x.php", False)),
+        ("/home/u/x.php (deleted) (deleted)", ("/home/u/x.php (deleted)", True)),  # once
+        ("/home/u/a (deleted)/x.php", ("/home/u/a (deleted)/x.php", False)),  # at the end only
+        ("/home/u/x.php(deleted)", ("/home/u/x.php(deleted)", False)),  # with its space
+        (" (deleted)", ("", True)),
+        ("", ("", False)),
+    ],
+)  # fmt: skip
+def test_without_deleted_drops_procs_mark_once_at_the_end(
+    path: str, expected: tuple[str, bool]
+) -> None:
+    assert without_deleted(path) == expected
+    base, gone = without_deleted(path)
+    assert (base + DELETED if gone else base) == path  # the mark put back gives the path
