@@ -321,6 +321,14 @@ def host_path(root: str, path: str) -> str:
     return root.rstrip("/") + "/" + posixpath.normpath("/" + path.lstrip("/")).lstrip("/")
 
 
+def is_within(path: str, folder: str) -> bool:
+    """Is ``path`` the folder ``folder`` itself or inside it, at any depth? By the names
+    alone (no link is followed): ``/home/u2`` is not inside ``/home/u``, a trailing slash on
+    either changes nothing, and every absolute path is inside ``/``."""
+    path, folder = path.rstrip("/"), folder.rstrip("/")
+    return path == folder or path.startswith(folder + "/")
+
+
 def chroot_path(root: str, path: str) -> str | None:
     """The inverse of :func:`host_path`: ``path`` of this host as a process chrooted to
     ``root`` names it (``/home/shop/www`` -> ``/www``; the chroot itself -> ``/``), or None

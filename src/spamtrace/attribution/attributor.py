@@ -26,6 +26,7 @@ from spamtrace.model import (
     SmtpConnectBlocked,
     SocketRecord,
     TcpState,
+    is_within,
     without_deleted,
 )
 
@@ -454,10 +455,6 @@ class Attributor:
         return AttributedAttempt(ev, None, account, verdict, reasons, blocked=True)
 
 
-def _under(path: str, folder: str) -> bool:
-    return path == folder or path.startswith(folder.rstrip("/") + "/")
-
-
 def canonical_path(path: str, home: str | None) -> str:
     """``path`` with its symlinks resolved, as the kernel names it in /proc (open files, the
     working folder): a script run as ``/home/u/public_html/x.php`` with ``public_html -> www``
@@ -481,8 +478,8 @@ def _resolve(path: str, home: str | None) -> tuple[str, str | None]:
         return path, None
     if home:
         real_home = os.path.realpath(home)
-        inside = _under(base, home) or _under(base, real_home)
-        if inside and not _under(real, real_home):
+        inside = is_within(base, home) or is_within(base, real_home)
+        if inside and not is_within(real, real_home):
             return path, None if gone else real
     return (real + DELETED if gone else real), None
 

@@ -52,6 +52,7 @@ from spamtrace.model import (
     ProcessInfo,
     SmtpConnectBlocked,
     Verdict,
+    is_within,
 )
 
 #: distinct destinations / pids kept per incident (counts stay exact beyond that)
@@ -155,7 +156,7 @@ def _vague(key: IncidentKey, kind: str | None, home: str | None) -> bool:
         return False
     if key.origin == "/" or kind is None or kind == AccountKind.SYSTEM.value or not home:
         return True
-    return key.origin != home.rstrip("/") and not _holds(home, key.origin)
+    return not is_within(key.origin, home)
 
 
 _K = TypeVar("_K")
@@ -166,11 +167,6 @@ _Program = tuple[int | None, str | None, Verdict]
 
 def _program(key: IncidentKey) -> _Program:
     return (key.uid, key.exe, key.verdict)
-
-
-def _holds(folder: str, script: str) -> bool:
-    """Is ``script`` inside ``folder`` (at any depth)?"""
-    return script.startswith(folder if folder.endswith("/") else folder + "/")
 
 
 #: what a script's and a folder-only incident must share to be one sender's
@@ -388,7 +384,7 @@ class IncidentTracker:
         if (
             known is None or when - known.last_seen > self.idle_gap
             or known.key.origin is None or key.origin is None
-            or not _holds(key.origin, known.key.origin)
+            or not is_within(known.key.origin, key.origin)
         ):  # fmt: skip
             return None
         return known
@@ -440,7 +436,7 @@ class IncidentTracker:
             inc = self._open.get(folder) if folder is not None else None
             if inc is not None and folder is not None and folder.origin and key.origin:
                 old = folder
-                if not _holds(folder.origin, key.origin):
+                if not is_within(key.origin, folder.origin):
                     inc = None
             else:
                 inc = None

@@ -6,7 +6,7 @@ import dataclasses
 
 import pytest
 
-from spamtrace.model import DELETED, Account, AccountKind, Endpoint, without_deleted
+from spamtrace.model import DELETED, Account, AccountKind, Endpoint, is_within, without_deleted
 
 
 @pytest.mark.parametrize(
@@ -73,3 +73,30 @@ def test_without_deleted_drops_procs_mark_once_at_the_end(
     assert without_deleted(path) == expected
     base, gone = without_deleted(path)
     assert (base + DELETED if gone else base) == path  # the mark put back gives the path
+
+
+@pytest.mark.parametrize(
+    ("path", "folder", "inside"),
+    [
+        ("/home/u/public_html/x.php", "/home/u", True),  # at any depth
+        ("/home/u/x.php", "/home/u", True),
+        ("/home/u", "/home/u", True),  # the folder itself
+        ("/home/u2", "/home/u", False),  # a longer name beside it
+        ("/home/u2/x.php", "/home/u", False),
+        ("/home/u", "/home/u2", False),
+        ("/home", "/home/u", False),  # above it
+        ("/home/u/x.php", "/home/u/", True),  # trailing slashes change nothing
+        ("/home/u", "/home/u/", True),
+        ("/home/u/", "/home/u", True),
+        ("/home/u2", "/home/u/", False),
+        ("/home/u/x.php", "/home/u//", True),
+        ("/home/u/x.php", "/", True),  # everything is inside /
+        ("/", "/", True),
+        ("/home", "/", True),
+        ("/", "/home", False),
+        ("/home/u/x.php (deleted)", "/home/u", True),
+        ("/home/u (deleted)/x.php", "/home/u", False),  # another name
+    ],
+)  # fmt: skip
+def test_is_within_by_names(path: str, folder: str, inside: bool) -> None:
+    assert is_within(path, folder) is inside
