@@ -380,14 +380,10 @@ class IncidentTracker:
         """For a folder-only ``key``: the open incident of the latest script of its sender
         (account, uid, program, verdict), if that script lies inside the folder."""
         scripted = self._scripted.get(_sender(key)) if _folder_only(key) else None
-        known = self._open.get(scripted) if scripted is not None else None
-        if (
-            known is None or when - known.last_seen > self.idle_gap
-            or known.key.origin is None or key.origin is None
-            or not is_within(known.key.origin, key.origin)
-        ):  # fmt: skip
+        known = self._still_open(scripted, when)
+        if known is None or known.key.origin is None or key.origin is None:
             return None
-        return known
+        return known if is_within(known.key.origin, key.origin) else None
 
     def _joined_by_folder(self, key: IncidentKey, when: float, vague: bool) -> _Open | None:
         """The open incident a folder-only ``key`` joins: for a ``vague`` one, the latest of
@@ -400,9 +396,7 @@ class IncidentTracker:
     def _informed_of(self, key: IncidentKey, when: float) -> _Open | None:
         """For a vague ``key``: the open incident of the same uid, program and verdict that
         knows more of the sender (the latest), if any."""
-        informed = self._informed.get(_program(key))
-        inc = self._open.get(informed) if informed is not None else None
-        return None if inc is None or when - inc.last_seen > self.idle_gap else inc
+        return self._still_open(self._informed.get(_program(key)), when)
 
     def _remember(self, key: IncidentKey, vague: bool = False) -> None:
         if key.exe is None or key.origin is None:
@@ -419,34 +413,12 @@ class IncidentTracker:
     def _take_over(
         self, key: IncidentKey, attempt: AttributedAttempt, when: float, vague: bool = False
     ) -> _Open | None:
-        """The open uid-only incident of ``key``'s uid and verdict, if any, re-keyed to ``key``
-        (the first attempt that knows its sender): its id and counts kept, what it shows of the
-        sender taken from ``attempt``. For the first attempt that names its script: else the
-        open folder-only incident of the same account, uid, program and verdict whose folder
-        holds the script (a php-fpm run whose first requests were known by the worker's
-        folder only); else, for an attempt that knows more than a folder telling nothing
-        (not ``vague`` itself), the open vague incident of the same uid, program and verdict
-        (mod_php read between two requests, as the web server's user: no site's account)."""
-        if key in self._open:
+        """The open incident that ``key`` (the first attempt that knows more of its sender)
+        takes over (:meth:`_to_take_over`), if any, re-keyed to ``key``: its id and counts
+        kept, what it shows of the sender taken from ``attempt``."""
+        if key in self._open or (inc := self._to_take_over(key, when, vague)) is None:
             return None
-        old = IncidentKey(key.account, key.uid, None, None, key.verdict)
-        inc = self._open.get(old)
-        if (inc is None or when - inc.last_seen > self.idle_gap) and key.script:
-            folder = self._folders.get(_sender(key))
-            inc = self._open.get(folder) if folder is not None else None
-            if inc is not None and folder is not None and folder.origin and key.origin:
-                old = folder
-                if not is_within(key.origin, folder.origin):
-                    inc = None
-            else:
-                inc = None
-        if (inc is None or when - inc.last_seen > self.idle_gap) and not vague:
-            nothing = self._vague.get(_program(key))
-            inc = self._open.get(nothing) if nothing is not None else None
-            if nothing is not None:
-                old = nothing
-        if inc is None or when - inc.last_seen > self.idle_gap:
-            return None
+        old = inc.key
         del self._open[old]
         inc.key = key
         inc.first = _FirstSeen.of(attempt)
@@ -459,6 +431,37 @@ class IncidentTracker:
             if latest == old:
                 self._latest[where] = (last_at, key)
         return inc
+
+    def _to_take_over(self, key: IncidentKey, when: float, vague: bool) -> _Open | None:
+        """The incident :meth:`_take_over` re-keys to ``key``, the first still open of: the
+        uid-only incident of its uid and verdict; for a key that names its script, the
+        folder-only incident of its sender whose folder holds the script (a php-fpm run whose
+        first requests were known by the worker's folder only); for a key that is not
+        ``vague`` itself, the vague incident of its uid, program and verdict (mod_php read
+        between two requests, as the web server's user: no site's account)."""
+        uid_only = IncidentKey(key.account, key.uid, None, None, key.verdict)
+        if (inc := self._still_open(uid_only, when)) is not None:
+            return inc
+        if key.script and (inc := self._folder_of_script(key, when)) is not None:
+            return inc
+        return None if vague else self._still_open(self._vague.get(_program(key)), when)
+
+    def _folder_of_script(self, key: IncidentKey, when: float) -> _Open | None:
+        """For a ``key`` that names its script: the open folder-only incident of its sender
+        (account, uid, program, verdict), if the script lies inside that folder (the mirror
+        of :meth:`_script_of_folder`)."""
+        folder = self._folders.get(_sender(key))
+        if folder is None or not folder.origin or not key.origin:
+            return None
+        if not is_within(key.origin, folder.origin):
+            return None
+        return self._still_open(folder, when)
+
+    def _still_open(self, key: IncidentKey | None, when: float) -> _Open | None:
+        """The open incident of ``key`` if its last attempt was within ``idle_gap`` of
+        ``when`` (None: no key, none open, or it went quiet)."""
+        inc = self._open.get(key) if key is not None else None
+        return None if inc is None or when - inc.last_seen > self.idle_gap else inc
 
     def _match_blocked(self, uid: int, remote: str, when: float) -> _Open | None:
         q = self._unmatched.get((uid, remote))
