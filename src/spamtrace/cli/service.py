@@ -30,10 +30,11 @@ def register(sub: Any) -> None:
         ("install", "write the units and enable them (where systemd runs)",
          "Write spamtrace.service (the daemon) and spamtrace-firewall.service (the last "
          "confirmed firewall, loaded at boot), with the drop-ins the config needs (mode = "
-         "enforce, [responses], folders outside /var/lib/spamtrace); where systemd runs, enable "
+         "enforce, [responses], an e-mail alert by sendmail, folders outside /var/lib/spamtrace); "
+         "where systemd runs, enable "
          "both and start the daemon. The daemon reads the config this command was given "
          "(--config or SPAMTRACE_CONFIG). A unit spamtrace did not write is left alone (exit 3). "
-         "Run it again after changing mode or [responses]."),
+         "Run it again after changing mode, [responses] or [alerts]."),
         ("uninstall", "disable and remove the units (only the ones spamtrace wrote)",
          "Stop and disable the daemon and the boot firewall unit (where systemd runs) and "
          "remove the units and drop-ins spamtrace wrote; any other file is left alone. The "
@@ -67,6 +68,7 @@ _DROPIN_LETS = {
     "51-spamtrace-suspend.conf": "run the suspend or mailbox-lock command",
     "52-spamtrace-mta.conf": "freeze queued mail (exim -Mf / postsuper -h)",
     "53-spamtrace-paths.conf": "write the folders the config names outside /var/lib/spamtrace",
+    "54-spamtrace-sendmail.conf": "hand e-mail alerts to the local sendmail",
 }
 
 
@@ -98,7 +100,7 @@ def _install(args: argparse.Namespace, cfg: Config) -> int:
         lets = [_DROPIN_LETS[name] for name in DROPINS.values() if _wrote(done.dropins, name)]
         lines.append(
             f"the drop-ins let the daemon {', '.join(lets)}; run `spamtrace service install` "
-            "again after changing mode, [responses] or those paths"
+            "again after changing mode, [responses], [alerts] or those paths"
         )
     for warning in done.warnings:
         print(f"spamtrace: warning: {warning}", file=sys.stderr)

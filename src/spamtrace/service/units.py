@@ -34,6 +34,7 @@ DROPINS = {
     "suspend.conf": "51-spamtrace-suspend.conf",
     "mta.conf": "52-spamtrace-mta.conf",
     "paths.conf": "53-spamtrace-paths.conf",  # made from the config (:func:`paths_dropin`)
+    "sendmail.conf": "54-spamtrace-sendmail.conf",
 }
 #: what the base unit lets the daemon write: RuntimeDirectory, StateDirectory, LogsDirectory
 _WRITABLE = ("/run/spamtrace", "/var/lib/spamtrace", "/var/log/spamtrace")
@@ -104,7 +105,8 @@ class Dropins:
 def dropins_for(cfg: Config) -> Dropins:
     """The drop-ins that ``cfg`` needs: the base unit is hardened for observing; enforce
     mode's quarantine writes under /home, a suspend or mailbox-lock command writes the
-    panel's files, freezing queued mail writes the MTA's queue; a store, socket, event file
+    panel's files, freezing queued mail writes the MTA's queue, and so does an e-mail alert
+    handed to the local sendmail (in either mode); a store, socket, event file
     or quarantine the config puts outside the unit's own folders needs those folders
     writable (``paths.conf``, which changes no answer of :func:`sandboxed_paths`)."""
     out = []
@@ -115,6 +117,8 @@ def dropins_for(cfg: Config) -> Dropins:
             out.append("suspend.conf")
         if cfg.mail.follow and r.freeze_queue:
             out.append("mta.conf")
+    if any(channel.get("sendmail") for channel in cfg.alerts.email):  # whatever the mode
+        out.append("sendmail.conf")
     folders, warnings = sandboxed_paths(cfg, out)
     if folders:
         out.append("paths.conf")

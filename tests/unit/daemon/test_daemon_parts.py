@@ -1260,3 +1260,38 @@ def test_status_says_the_over_long_lines_of_a_followed_mail_log() -> None:
     assert "/var/log/exim4/mainlog: 1 over-long line(s) (not read)" in text
     assert ": 2 over-long line(s) (cut, read as far as kept)" in text and "\x1b" not in text
     assert "mail.log: 0" not in text
+
+
+def test_an_email_alert_by_sendmail_gets_the_drop_in_the_mta_needs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Exim's sendmail run by the daemon changes to Exim's user and writes its spool and log:
+    under the base unit (no CAP_SETUID/SETGID, /var read-only) it stops at `exim:
+    setgroups() failed: Operation not permitted` (checked in a mount namespace with the
+    unit's read-only /var and capability set), so every e-mail alert by sendmail failed
+    under the service while `alert test` from a shell delivered. Install now writes a
+    drop-in for it, in observe mode too, and removes it when no channel uses sendmail."""
+    analyze = shutil.which("systemd-analyze")
+    assert analyze, "systemd-analyze missing: scripts/test.sh installs the systemd package"
+    cfg = tmp_path / "spamtrace.toml"
+    units = tmp_path / "units"
+    units.mkdir()
+    monkeypatch.setenv("SPAMTRACE_CONFIG_DIR", str(tmp_path / "none.d"))
+    install = ["--config", str(cfg), "service", "install", "--unit-dir", str(units)]
+    email = '[[alerts.email]]\nfrom = "st@example.net"\nto = ["abuse@example.net"]\n'
+    cfg.write_text(email + 'sendmail = "/bin/true"\n')
+    assert main(install) == 0
+    dropin = units / "spamtrace.service.d/54-spamtrace-sendmail.conf"
+    lines = dropin.read_text().splitlines()
+    assert lines[0].startswith(MARKER) and "NoNewPrivileges=no" in lines
+    assert "CAP_SETUID" in next(x for x in lines if x.startswith("CapabilityBoundingSet="))
+    assert "-/var/spool/exim4" in next(x for x in lines if x.startswith("ReadWritePaths="))
+    proc = subprocess.run(
+        [analyze, "verify", str(units / "spamtrace.service")],
+        capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert proc.returncode == 0 and not proc.stderr.strip(), proc.stderr
+
+    cfg.write_text(email + 'smtp = "127.0.0.1:25"\n')  # a relay: spamtrace speaks SMTP itself
+    assert main(install) == 0
+    assert not dropin.exists() and not dropin.parent.exists()
