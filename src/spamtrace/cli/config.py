@@ -8,7 +8,7 @@ from typing import Any
 from spamtrace import config as config_mod
 from spamtrace.errors import ConfigError, ExitCode
 from spamtrace.render.output import dump_json, print_error
-from spamtrace.safetext import escape, escape_message
+from spamtrace.safetext import escape, escape_message, quoted
 
 
 def register(sub: Any) -> None:
@@ -87,6 +87,7 @@ def _check(args: argparse.Namespace, cfg: config_mod.Config) -> int:
     notes = destination_notes(cfg)
     notes += server_notes(cfg.audit.dnsbl_nameservers, "audit.dnsbl_nameservers")
     notes += _metrics_notes(cfg)
+    notes += _mta_notes(cfg)
     notes += _socket_notes(cfg)
     # every file read, in order (one that sets no key too: the shipped example, all comments,
     # copied as the config), then what else set a value (the environment)
@@ -123,6 +124,23 @@ def _metrics_notes(cfg: config_mod.Config) -> list[str]:
         f"metrics.listen = {cfg.metrics.listen!r} serves the metrics (account names, incident "
         "counts; no authentication) beyond this host: keep it on 127.0.0.1 (a scraper "
         "elsewhere reaches it through a tunnel or a proxy), or firewall the port"
+    ]
+
+
+def _mta_notes(cfg: config_mod.Config) -> list[str]:
+    """An ``[mta] users`` name this host has no user of: valid (one config may serve
+    servers with different MTAs), but it allows nothing in the firewall and marks no
+    process as the MTA, so it is said (a typo otherwise shows only as a blocked MTA)."""
+    from spamtrace.attribution.mta import detect_mta
+
+    if not cfg.mta.users:
+        return []
+    found = detect_mta(cfg.mta).users
+    return [
+        f"mta.users[{i}] = {quoted(name)}: no such user on this host (the firewall allows it "
+        "nothing)"
+        for i, name in enumerate(cfg.mta.users)
+        if name not in found
     ]
 
 

@@ -651,6 +651,17 @@ def build_plan(
             )
     elif not mta.uids:
         refusal = no_mta_message()  # the one to fix first
+    # an [mta] users name this host does not have allows nothing: said, not dropped silently
+    # (and after a refusal that asks for exactly that key, the reason it did not help)
+    absent = [(i, n) for i, n in enumerate(cfg.mta.users) if n not in mta.users]
+    for i, name in absent:
+        notes.append(
+            f"mta.users[{i}]: no user {quoted(name)} on this host: it allows nothing (the "
+            "MTA's users here: " + (", ".join(quoted(u) for u in mta.users) or "none") + ")"
+        )
+    if refusal is not None and absent:
+        named = ", ".join(quoted(n) for _i, n in absent)
+        refusal = f"{refusal} ([mta] users names {named}: no such user on this host)"
     if mode is FirewallMode.REDIRECT and REDIRECT_PORT not in ports:
         notes.append(f"port {REDIRECT_PORT} is not in smtp.ports; redirect target is :25 anyway")
     return FirewallPlan(

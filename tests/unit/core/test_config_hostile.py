@@ -253,3 +253,15 @@ def test_config_check_notes_a_metrics_endpoint_off_loopback(
     assert proc.returncode == 0, proc.stderr
     notes = json.loads(proc.stdout)["notes"]
     assert any("metrics.listen" in n and "127.0.0.1" in n for n in notes) is noted, notes
+
+
+def test_config_check_notes_an_mta_user_this_host_does_not_have(tmp_path: Path) -> None:
+    # [mta] users = ["postfx"] passed `config check` without a word, and allowed nothing
+    conf = tmp_path / "c.toml"
+    conf.write_text('[mta]\nusers = ["root", "no-such-mta-user"]\n')
+    proc = run_cli("--config", str(conf), "config", "check", "--json")
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["notes"] == [
+        "mta.users[1] = 'no-such-mta-user': no such user on this host (the firewall allows "
+        "it nothing)"
+    ]

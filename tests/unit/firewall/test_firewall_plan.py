@@ -473,3 +473,19 @@ def test_plan_human_view_escapes_refusals_and_notes_once() -> None:
         out = buf.getvalue()
         assert "\\\\" not in out and "\t" not in out and "\x1b" not in out, out
         assert "sh\\top\\xff\\x1b[2J" in out or "'a\\tb'" in out, out
+
+
+def test_an_mta_user_this_host_does_not_have_is_said_not_dropped() -> None:
+    """`[mta] users = ["postfix"]` on an Exim host (a typo, or a fleet's shared config)
+    allowed nothing and plan said nothing; where no MTA was detected, the refusal asked to
+    name the MTA in `[mta] users`, which the admin had done."""
+    plan = make_plan(mta__users=["Debian-exim", "postfx"])
+    assert plan.refusal is None and [p.id for p in plan.allow_uids] == [0, 102]
+    assert plan.notes == (
+        "mta.users[1]: no user 'postfx' on this host: it allows nothing (the MTA's users "
+        "here: 'Debian-exim')",
+    )
+    refused = make_plan(NO_MTA, mta__users=["exim"])
+    assert refused.refusal is not None
+    assert refused.refusal.endswith("([mta] users names 'exim': no such user on this host)")
+    assert make_plan(mta__users=["Debian-exim"]).notes == ()
