@@ -540,3 +540,61 @@ def test_a_stolen_mailbox_used_from_this_host_names_the_local_sender(
     r = spamtrace("incident", auth["id"], "--json", "--db", str(tmp_path / "watch.db"))
     stored = json.loads(r.stdout)["incident"]
     assert stored["mail"]["local_clients"][0]["incident"] == local["id"], stored["mail"]
+
+
+def test_the_one_local_sender_of_a_stolen_mailbox_is_stopped_and_its_script_quarantined(
+    server_world: World, tmp_path: Path
+) -> None:
+    """The same stolen login from a PHP script, with `watch` in enforce mode: the mail-auth
+    incident names one local sender, and the responses of a spam sender are carried out on
+    it (its connect incident, a `submission` that is otherwise only reported): SIGSTOP to the
+    script's process, its uid blocked, the script (malicious to the scan) quarantined. Before,
+    only the mailbox was acted on and the script went on sending."""
+    from test_responses import state
+    from test_responses import watching as enforcing
+
+    world = server_world
+    assert world.uid is not None and world.uploads is not None
+    exim = PrivateExim(world, auth=True)
+    exim.mainlog.touch()
+    exim_user = pwd.getpwnam("Debian-exim")
+    os.chown(exim.mainlog, exim_user.pw_uid, exim_user.pw_gid)
+    world.spawn(exim.in_namespace(["/usr/sbin/exim4", "-bdf", "-oX", "127.0.0.1.587",
+                                   "-oP", str(exim.dir / "exim.pid")]))  # fmt: skip
+    probe = "import socket; socket.create_connection(('127.0.0.1', 587), 1).close()"
+    deadline = time.monotonic() + 30
+    while subprocess.run([*world.ns_prefix(), "python3", "-c", probe],
+                         capture_output=True).returncode != 0:  # fmt: skip
+        assert time.monotonic() < deadline, "exim's daemon did not listen"
+        time.sleep(0.2)
+    script = world.install_payload("mailbox-login.php")
+    env = {
+        "SPAMTRACE_MAIL_EXIM_LOGS": json.dumps([str(exim.mainlog)]),
+        "SPAMTRACE_MAIL_POSTFIX_LOGS": "[]",
+        "SPAMTRACE_MAIL_PHP_LOGS": "[]",
+        "SPAMTRACE_MAIL_AUTH_MAX_MESSAGES": "10",
+    }
+    with enforcing(world, "enforce", env=env, freeze_queue=False, stop_after=3) as w:
+        sender = world.spawn_as_user(["/usr/bin/php", script.name, "300", "0.1"])
+        stop = w.wait_action("stop-process", 90)
+        quarantined = w.wait_action("quarantine", 60)
+        blocked = w.wait_action("block-uid", 10)
+        assert stop["status"] == "done", stop
+        stopped = [p for p, _ in stop["data"]["signalled"]]
+        assert stopped and all(state(p) == "T" for p in stopped), stop
+    opened = [x["incident"] for x in w.lines if x.get("type") == "incident-opened"]
+    (auth,) = [i for i in opened if i["verdict"] == "mail-auth"]
+    (local,) = [i for i in opened if i["uid"] == world.uid]
+    assert local["verdict"] == "submission" and local["scripts"] == [str(script)], local
+    (client,) = auth["mail"]["local_clients"]
+    assert client["incident"] == local["id"], client
+    by_incident = {
+        x["action"]["action"]: x["incident"] for x in w.lines if x.get("type") == "action"
+        and x["action"]["action"] in ("stop-process", "block-uid", "quarantine")
+        and x["incident"] == local["id"]
+    }  # fmt: skip
+    assert set(by_incident) == {"stop-process", "block-uid", "quarantine"}, by_incident
+    assert blocked["status"] == "done", blocked
+    assert "the one local sender of mailbox box@shop.example" in stop["detail"], stop
+    assert quarantined["status"] == "done" and not script.exists(), quarantined
+    assert sender.poll() is None  # stopped, not done (killed by the world's close)

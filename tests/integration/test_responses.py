@@ -67,7 +67,9 @@ for my $i (1 .. $n) {
 class Watcher:
     """`spamtrace watch --json` in the world's server netns, with a config of its own."""
 
-    def __init__(self, world: World, mode: str, **responses: Any) -> None:
+    def __init__(
+        self, world: World, mode: str, *, env: dict[str, str] | None = None, **responses: Any
+    ) -> None:
         assert world.server_ns is not None and world.user is not None
         self.world = world
         self.config = world.tmp / f"{mode}.toml"
@@ -86,6 +88,7 @@ class Watcher:
             [*world.ns_prefix(), sys.executable, "-m", "spamtrace", "--config", str(self.config),
              "watch", "--json", "--db", str(self.db)],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+            env={**os.environ, **(env or {})},
         )  # fmt: skip
         assert self.proc.stdout is not None
         first = self.proc.stdout.readline()

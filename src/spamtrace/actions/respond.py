@@ -50,6 +50,7 @@ from spamtrace.policy.responses import (
     decide,
     decide_mail,
     describe,
+    mailbox_sender,
     uid_protection,
     undo_command,
 )
@@ -123,6 +124,11 @@ class Responder:
         self._stopped: dict[str, float] = {}
         #: incidents whose sender connected again after its stop (continued by another process)
         self._continued: dict[str, None] = {}
+        #: connect incidents (their latest snapshot), for a mail-auth incident that names one
+        self._incidents: dict[str, Incident] = {}
+        #: connect incidents whose sender a mail-auth incident named as its one local sender:
+        #: why it is acted on (:func:`~spamtrace.policy.responses.mailbox_sender`)
+        self._mailbox: dict[str, str] = {}
         self.counts: dict[str, int] = {}
         self.emit = emit
         #: the uids released since a time (``spamtrace release``; read from the store)
@@ -228,6 +234,7 @@ class Responder:
     def on_attempt(self, att: AttributedAttempt, inc: Incident) -> list[Decision]:
         """An attempt joined ``inc``: the decisions taken now (carried out or recorded)."""
         self.windows.note(inc.id, att.event.wall)
+        self._remember(self._incidents, inc.id, inc)
         sender = sender_of(att)
         if sender is not None:
             self._remember(self._senders, inc.id, sender)
@@ -300,7 +307,28 @@ class Responder:
                 else:
                     self._note_would(rec.id, d.key)
                     self._record(d, ActionStatus.WOULD, describe(d), None)
-        return decisions
+        return decisions + self._on_mailbox_sender(case, rec)
+
+    def _on_mailbox_sender(self, case: MailCase, rec: IncidentRecord) -> list[Decision]:
+        """A ``mail-auth`` incident that names one local sender (``mail.local_clients``: a
+        script on this host logs in to the MTA with the stolen password): the responses of
+        a spam sender for that sender's connect incident, decided there as for any connect
+        (:func:`~spamtrace.policy.responses.decide` with ``mailbox``), and again at its next
+        connects. With several candidates, or one never acted on, nothing (the incident's
+        advice says so)."""
+        clients = (rec.process or {}).get("local_clients") or ()
+        chosen = mailbox_sender(case, clients, self.rules)
+        inc = self._incidents.get(chosen.incident) if chosen.incident else None
+        if inc is None:
+            return []
+        box = (rec.process or {}).get("auth_user") or "?"
+        why = (
+            f"the one local sender of mailbox {box} (mail-auth incident {rec.id}, "
+            f"{rec.connections} message(s))"
+        )
+        if self._mailbox.get(inc.id) is None:
+            self._remember(self._mailbox, inc.id, why)
+        return self._decide(inc, max(rec.last_seen, inc.last_seen))
 
     def _note_would(self, incident: str, key: str) -> None:
         with self._lock:
@@ -328,6 +356,7 @@ class Responder:
             scan=self._scans.get(inc.id),
             done=frozenset(done),
             continued=inc.id in self._continued,
+            mailbox=self._mailbox.get(inc.id),
         )
         decisions = decide(situation, self.rules)
         if decisions and situation.sender is not None:

@@ -72,8 +72,9 @@ def local_clients(
         found.append(
             {
                 "incident": inc.id, "uid": inc.uid, "user": inc.user, "account": inc.account,
-                "exe": inc.exe, "cwd": inc.cwd, "scripts": list(inc.scripts),
-                "connections": inc.connections, "destinations": dests,
+                "account_kind": inc.account_kind, "exe": inc.exe, "cwd": inc.cwd,
+                "scripts": list(inc.scripts), "connections": inc.connections,
+                "destinations": dests,
             }
         )  # fmt: skip
     found.sort(key=lambda c: -int(c["connections"]))
@@ -94,5 +95,8 @@ def advice_line(client_ips: Sequence[str], clients: Sequence[dict[str, Any]]) ->
         held = "that " + ("script" if clients[0]["scripts"] else "process")
         tail = f": {held} holds the password; stop it and scan its folder"
     else:
-        tail = ": one of these holds the password (an account's own mail may use the same port)"
+        tail = (
+            ": one of these holds the password (an account's own mail may use the same port);"
+            " the responses act on none of them: find the one that sends and stop it by hand"
+        )
     return f"the mailbox is used from this host ({', '.join(local)}): " + "; or ".join(names) + tail

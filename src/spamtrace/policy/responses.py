@@ -20,6 +20,10 @@ Triggers (``[responses]``, defaults in brackets):
 - **suspend** [off]: the account, when the scan found a malicious file, with the configured
   command.
 
+A ``mail-auth`` incident that names one local sender (a script on this host logging in to
+the MTA with a stolen password: :func:`mailbox_sender`) gets these responses decided for that
+sender's connect incident, at once (``Situation.mailbox``); with several candidates, none.
+
 A uid released by the admin (``spamtrace release``) is not blocked or stopped again for
 ``release_grace`` [1 h]; files a response quarantined stay quarantined.
 
@@ -38,7 +42,7 @@ import posixpath
 import re
 from collections import deque
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, ClassVar
 
 from spamtrace.model import DELETED, Verdict
@@ -278,6 +282,8 @@ class ResponseRules:
     mta_exes: frozenset[str] = frozenset()
     #: a watcher in a network namespace not the host's acts on senders of other ones too
     other_netns: bool = False
+    #: the web server's users (``[accounts] web_users``): one uid for every site (mod_php)
+    web_users: frozenset[str] = frozenset()
 
     @classmethod
     def from_config(
@@ -316,6 +322,7 @@ class ResponseRules:
             only_accounts=frozenset(r.only_accounts),
             mta_exes=frozenset({*mta_exes, *cfg.mta.exes}),
             other_netns=r.other_netns,
+            web_users=frozenset(cfg.accounts.web_users),
         )
 
 
@@ -332,6 +339,9 @@ class Situation:
     released: frozenset[int] = frozenset()
     #: the sender connected again after its stop: a process of its own continued it (SIGCONT)
     continued: bool = False
+    #: this connect incident's sender is the one local sender a ``mail-auth`` incident named
+    #: (:func:`mailbox_sender`): why it is a spam sender, whatever its own verdict
+    mailbox: str | None = None
 
 
 #: the reason of the kill of a sender that went on after its SIGSTOP
@@ -401,7 +411,8 @@ def decide(situation: Situation, rules: ResponseRules) -> list[Decision]:
     inc = situation.incident
     if protection(inc, rules) is not None:
         return []
-    if not inc.alerting and inc.verdict.value not in rules.block_verdicts:
+    mailbox = situation.mailbox
+    if not inc.alerting and inc.verdict.value not in rules.block_verdicts and not mailbox:
         return []
     assert inc.uid is not None
     malicious = malicious_files(situation.scan)
@@ -409,7 +420,10 @@ def decide(situation: Situation, rules: ResponseRules) -> list[Decision]:
 
     def triggered(after: int, window: float) -> str | None:
         """Why a response with this trigger is due (None: not yet): ``after`` connects
-        within ``window`` seconds, or at once when the scan found a malicious file."""
+        within ``window`` seconds, or at once when the scan found a malicious file or a
+        ``mail-auth`` incident named this sender."""
+        if mailbox:
+            return mailbox
         n = situation.recent_connects.get(window, inc.connections)
         if n >= after:
             return f"{n} {inc.verdict.value} connect(s) within {window:g} s"
@@ -417,14 +431,19 @@ def decide(situation: Situation, rules: ResponseRules) -> list[Decision]:
 
     released = inc.uid in situation.released
     why = triggered(rules.block_after, rules.block_window)
-    if rules.block and not released and inc.verdict.value in rules.block_verdicts and why:
+    # a mailbox's local sender: its uid, unless the web server's (every site's): then only
+    # the process and its script
+    blocks = inc.verdict.value in rules.block_verdicts or (
+        bool(mailbox) and inc.user not in rules.web_users
+    )
+    if rules.block and not released and blocks and why:
         out.append(BlockUid(inc.uid, inc.user, inc.account, rules.block_timeout, inc.id, why))
     sender = situation.sender
     why = triggered(rules.stop_after, rules.stop_window)
     if (
         rules.stop
         and not released
-        and inc.verdict is Verdict.SUSPICIOUS
+        and (inc.verdict is Verdict.SUSPICIOUS or mailbox)
         and sender is not None
         and sender.uid == inc.uid
         and unstoppable(sender, rules) is None
@@ -510,6 +529,56 @@ def decide_mail(case: MailCase, rules: ResponseRules) -> list[Decision]:
                             case.incident, what)
             )  # fmt: skip
     return [d for d in out if d.key not in case.done]
+
+
+@dataclass(frozen=True, slots=True)
+class MailboxSender:
+    """The local sender a ``mail-auth`` incident's responses act on (:func:`mailbox_sender`):
+    its connect incident (``incident``), or none and why (``why``)."""
+
+    incident: str | None
+    why: str | None
+    uid: int | None = None
+
+
+def mailbox_sender(
+    case: MailCase, clients: Sequence[dict[str, Any]], rules: ResponseRules
+) -> MailboxSender:
+    """Which of a ``mail-auth`` incident's local clients (``mail.local_clients``: the connect
+    incidents to this host's MTA while the mailbox sent) its responses act on: the one
+    candidate, when it is a hosting account's process; never root or the MTA's uid, nor the
+    web server's user (one uid for every site) unless its script is known (then the process
+    and its script, never the uid: :func:`decide`). With several candidates, none (the
+    password is in one of them, and an account's own mail may use the same port).
+
+    Not when the mailbox itself is never acted on (``never_accounts``, an MTA user, root);
+    ``only_accounts`` is the sender's to pass (its own connect incident's account), not the
+    mailbox's: a staged rollout on a few accounts acts on their scripts, whatever mailbox
+    they stole."""
+    n = len(clients)
+    if case.verdict is not Verdict.MAIL_AUTH or n == 0:
+        return MailboxSender(None, None)
+    held = mail_protection(case, replace(rules, only_accounts=frozenset()))
+    if held is not None:
+        return MailboxSender(None, f"the mailbox is not acted on: {held}")
+    if n > 1:
+        return MailboxSender(None, f"{n} local senders: the responses act on none of them")
+    (c,) = clients
+    uid, user = c.get("uid"), c.get("user")
+    if not isinstance(uid, int):
+        return MailboxSender(None, "its uid is unknown")
+    if uid == ROOT_UID:
+        return MailboxSender(None, "it is root", uid)
+    if uid in rules.protected_uids:
+        return MailboxSender(None, "it is an MTA user", uid)
+    if user in rules.web_users and not c.get("scripts"):
+        return MailboxSender(
+            None, f"it is the web server's user {user} (every site's) and no script is known",
+            uid,
+        )  # fmt: skip
+    if c.get("account_kind") == "system" or not c.get("account"):
+        return MailboxSender(None, "it is no hosting account's process", uid)
+    return MailboxSender(str(c.get("incident") or "") or None, None, uid)
 
 
 def mailbox_argv(

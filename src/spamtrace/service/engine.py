@@ -174,6 +174,8 @@ class Engine:
         #: `submission` incidents to this host's own MTA (loopback, or the host's address):
         #: the local logins a mail-auth incident from this host is joined with
         self._local_submissions: dict[str, Incident] = {}
+        #: the local senders of mail-auth incidents scanned (once each)
+        self._local_scanned: dict[str, None] = {}
         #: periodic jobs run on the loop: (every seconds, function) (the daemon adds some)
         self.periodic: list[tuple[float, Any]] = []
         self._selector: Any = None
@@ -898,7 +900,26 @@ class Engine:
             process={**rec.process, "local_clients": list(clients)},
             advice=(advice_line(ips, clients), *rec.advice),
         )
+        if len(clients) == 1:
+            self._scan_local_sender(str(clients[0]["incident"]))
         return replace(ev, incident=rec)
+
+    def _scan_local_sender(self, ident: str) -> None:
+        """The one local sender a mail-auth incident names: its scripts and folder are
+        scanned once (a ``submission`` connect incident is not scanned when it opens), so
+        that the responses can quarantine the script that holds the stolen password."""
+        first = self._first.get(ident)
+        if self.scanner is None or first is None or ident in self._local_scanned:
+            return
+        if ident in self._suspects or ident in self._held:
+            return
+        from spamtrace.suspects import scan_targets
+
+        targets = scan_targets(first.process)
+        if targets and self.scanner.submit(ident, targets, ProcessKey.of(first.process)):
+            self._local_scanned[ident] = None
+            if len(self._local_scanned) > MAX_LOCAL_SUBMISSIONS:
+                self._local_scanned.pop(next(iter(self._local_scanned)))
 
     def _publish_update(self, before: Incident | None, inc: Incident, rec: Any) -> None:
         """IncidentUpdated on a change of substance: first blocked attempt, 10/100/... attempts."""

@@ -1,0 +1,195 @@
+"""A stolen mailbox used from this host: the responses act on its one local sender.
+
+A ``mail-auth`` incident whose mailbox logged in from this host names the connect incidents
+that went to the MTA meanwhile (``mail.local_clients``). When there is exactly one, a hosting
+account's process, the responses of a spam sender are decided for that connect incident
+(block its uid, stop the process, quarantine and suspend on a malicious scan); with several,
+none; never root, the MTA's uid, or the web server's user with no script known (and for the
+web server's user with its script, the process and the script, never the shared uid).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import sys
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "watch"))
+
+from test_mail_responses import mail_record
+from watchfake import attempt, proc
+
+from spamtrace import config as config_mod
+from spamtrace.actions.respond import Responder
+from spamtrace.attribution.mta import MtaIdentity
+from spamtrace.model import Account, AccountKind, Endpoint, Verdict
+from spamtrace.policy.incidents import Incident, IncidentTracker
+from spamtrace.policy.local_logins import advice_line, local_clients
+from spamtrace.policy.responses import (
+    BlockUid,
+    MailCase,
+    QuarantineFile,
+    ResponseRules,
+    ScannedFile,
+    Sender,
+    Situation,
+    StopProcess,
+    decide,
+    mailbox_sender,
+)
+
+MTA = MtaIdentity(
+    uids=frozenset({103}), gids=frozenset({108}), users=("Debian-exim",),
+    exes=frozenset({"/usr/sbin/exim4"}), kind="exim",
+)  # fmt: skip
+SCRIPT = "/home/u/public_html/wp-content/uploads/x.php"
+BOX = "box@shop.example"
+
+
+def cfg(**dotted: Any) -> config_mod.Config:
+    return config_mod.Config().override(origin="test", **dotted)
+
+
+def rules(**dotted: Any) -> ResponseRules:
+    return ResponseRules.from_config(
+        cfg(**dotted), mta_uids=MTA.uids, mta_users=MTA.users, mta_exes=MTA.exes
+    )
+
+
+def case(**kw: Any) -> MailCase:
+    base: dict[str, Any] = dict(
+        incident="inc-auth", verdict=Verdict.MAIL_AUTH, uid=None, user=None, account=None,
+        auth_user=BOX, mta="exim", messages=21,
+    )  # fmt: skip
+    base.update(kw)
+    return MailCase(**base)
+
+
+def submission(uid: int = 1001, user: str = "u", account: Account | None = None, **kw: Any):
+    """A connect incident of a process to this host's MTA (127.0.0.1:587): ``submission``."""
+    p = dataclasses.replace(proc(uid=uid, **kw), user=user)
+    att = attempt(
+        100.0, remote="127.0.0.1", port=587, process=p, verdict=Verdict.SUBMISSION,
+        account=account if account is not None else Account(user, AccountKind.HOME, "/home/u"),
+    )  # fmt: skip
+    return att, IncidentTracker().add(att).incident
+
+
+def clients(*incidents: Incident) -> tuple[dict[str, Any], ...]:
+    return local_clients(["127.0.0.1"], 100.0, 110.0, incidents)
+
+
+# ----------------------------------------------------------------------------- the choice
+def test_one_candidate_of_a_hosting_account_is_chosen() -> None:
+    _, inc = submission()
+    chosen = mailbox_sender(case(), clients(inc), rules())
+    assert (chosen.incident, chosen.why, chosen.uid) == (inc.id, None, 1001)
+
+
+def test_two_candidates_none_and_it_says_so() -> None:
+    _, a = submission()
+    _, b = submission(uid=1002, user="v", pid=101)
+    both = clients(a, b)
+    chosen = mailbox_sender(case(), both, rules())
+    assert chosen.incident is None and chosen.why is not None
+    assert "2 local senders" in chosen.why and "none of them" in chosen.why
+    line = advice_line(["127.0.0.1"], both)
+    assert "the responses act on none of them" in line
+
+
+def test_root_and_the_mta_uid_are_never_chosen() -> None:
+    _, root = submission(uid=0, user="root")
+    chosen = mailbox_sender(case(), clients(root), rules())
+    assert chosen.incident is None and chosen.why == "it is root"
+    _, mta = submission(uid=103, user="Debian-exim")
+    chosen = mailbox_sender(case(), clients(mta), rules())
+    assert chosen.incident is None and chosen.why == "it is an MTA user"
+
+
+def test_the_web_servers_user_only_with_its_script() -> None:
+    site = Account("shop", AccountKind.HOME, "/home/u", via=f"path {SCRIPT}")
+    www = Account("www-data", AccountKind.SYSTEM, "/var/www")
+    _, bare = submission(uid=33, user="www-data", account=www, cwd="/", scripts=())
+    chosen = mailbox_sender(case(), clients(bare), rules())
+    assert chosen.incident is None and chosen.why is not None and "www-data" in chosen.why
+    _, named = submission(uid=33, user="www-data", account=site)
+    assert mailbox_sender(case(), clients(named), rules()).incident == named.id
+
+
+def test_a_system_user_and_a_protected_mailbox_are_not_chosen() -> None:
+    daemon = Account("daemon", AccountKind.SYSTEM, "/usr/sbin")
+    _, inc = submission(uid=2, user="daemon", account=daemon)
+    assert mailbox_sender(case(), clients(inc), rules()).incident is None
+    _, ok = submission()
+    held = mailbox_sender(case(), clients(ok), rules(responses__never_accounts=["box"]))
+    assert held.incident is None and held.why is not None and "mailbox" in held.why
+    # only_accounts is the sender's to pass, not the mailbox's
+    staged = mailbox_sender(case(), clients(ok), rules(responses__only_accounts=["u"]))
+    assert staged.incident == ok.id
+    assert mailbox_sender(case(verdict=Verdict.MAIL_SCRIPT), clients(ok), rules()).incident is None
+
+
+# ----------------------------------------------------------------------------- decisions
+SENDER = Sender(100, 1000.0, 1001, 1001, "python3", "/usr/bin/python3.11", ("python3", "x.py"))
+WHY = f"the one local sender of mailbox {BOX}"
+
+
+def test_the_chosen_sender_gets_a_spam_senders_responses_at_once() -> None:
+    _, inc = submission()
+    plain = Situation(inc, {60.0: 1}, sender=SENDER)
+    assert decide(plain, rules()) == []  # submission: reported, not acted on
+    named = dataclasses.replace(plain, mailbox=WHY)
+    block, stop = decide(named, rules())
+    assert isinstance(block, BlockUid) and block.uid == 1001 and block.reason == WHY
+    assert isinstance(stop, StopProcess) and stop.pid == 100 and stop.reason == WHY
+    scanned = dataclasses.replace(named, scan=(ScannedFile(SCRIPT, "malicious", ("r",)),))
+    assert any(isinstance(d, QuarantineFile) for d in decide(scanned, rules()))
+    # the sender's own protections still hold
+    assert decide(named, rules(responses__only_accounts=["other"])) == []
+    assert decide(named, rules(responses__never_accounts=["u"])) == []
+    assert [type(d) for d in decide(named, rules(responses__block=False))] == [StopProcess]
+
+
+def test_the_web_servers_uid_is_not_blocked_its_process_is_stopped() -> None:
+    site = Account("shop", AccountKind.HOME, "/home/u", via=f"path {SCRIPT}")
+    _, inc = submission(uid=33, user="www-data", account=site)
+    sender = dataclasses.replace(SENDER, uid=33, euid=33)
+    (stop,) = decide(Situation(inc, {}, sender=sender, mailbox=WHY), rules())
+    assert isinstance(stop, StopProcess) and stop.uid == 33
+
+
+# ----------------------------------------------------------------------------- the Responder
+def auth_record(*incidents: Incident) -> Any:
+    rec = mail_record()
+    proc_doc = dict(rec.process)
+    proc_doc["local_clients"] = list(clients(*incidents))
+    proc_doc["client_ips"] = ["127.0.0.1"]
+    return dataclasses.replace(rec, process=proc_doc)
+
+
+def test_the_responder_acts_on_the_one_local_sender_of_a_mail_auth_incident() -> None:
+    r = Responder(cfg(responses__freeze_queue=False), MTA, clock=lambda: 5.0)
+    att, inc = submission()
+    assert r.on_attempt(att, inc) == []  # a submission alone: nothing
+    decided = r.on_mail(auth_record(inc))
+    assert [type(d) for d in decided] == [BlockUid, StopProcess]
+    assert {(a.action, a.status, a.incident_id) for a in r.records} == {
+        ("block-uid", "would", inc.id), ("stop-process", "would", inc.id),
+    }  # fmt: skip
+    assert all("mailbox info@shop.example (mail-auth incident" in a.detail for a in r.records)
+    assert r.on_mail(auth_record(inc)) == []  # once per incident
+
+
+def test_the_responder_acts_on_none_of_two_local_senders() -> None:
+    r = Responder(cfg(responses__freeze_queue=False), MTA, clock=lambda: 5.0)
+    att, a = submission()
+    r.on_attempt(att, a)
+    other = dataclasses.replace(
+        att, process=dataclasses.replace(att.process, uid=1002, pid=101, user="v"),  # type: ignore[arg-type]
+        event=dataclasses.replace(att.event, pid=101, remote=Endpoint("127.0.0.1", 587)),
+        account=Account("v", AccountKind.HOME, "/home/v"),
+    )  # fmt: skip
+    b = IncidentTracker().add(other).incident
+    r.on_attempt(other, b)
+    assert r.on_mail(auth_record(a, b)) == [] and r.records == []
