@@ -306,7 +306,8 @@ def _request_holders(code: bytes) -> set[bytes]:
     input in it (``$p = $_GET['p'];``, ``$p = isset($_GET['p']) ? $_GET['p'] : 'home';``),
     at most :data:`MAX_HOLDERS`, from the first :data:`MAX_MATCHES` places of request input:
     a string that reads such a variable is written out as one that reads the input itself
-    (``include "pages/$p.php";``). What the expression does to the input (a whitelist, a
+    (``include "pages/$p.php";``); so is one that reads a copy of a copy of it
+    (:func:`copy_chains`). What the expression does to the input (a whitelist, a
     cast, basename()) is for the rules reading the concatenation to judge, as they judge it
     written with "."."""
     names: set[bytes] = set()
@@ -318,10 +319,47 @@ def _request_holders(code: bytes) -> set[bytes]:
         v = _SETS_VAR.match(code, start + 1, at)
         if v is None or (v.group(1).startswith(b"_") and v.group(1)[1:] in _SUPERGLOBALS):
             continue
-        names.add(re.escape(v.group(1)))
+        names.add(v.group(1))
         if len(names) >= MAX_HOLDERS:
             break
-    return names
+    # and the copies of a copy of one ($b = $a; include "x/$b.php";)
+    if names:
+        copied = copy_chains(plain_copies(code), names)
+        names.update(sorted(copied - names)[: max(0, MAX_HOLDERS - len(names))])
+    return {re.escape(n) for n in names}
+
+
+# a variable set to another one as it is, alone: "$b = $a;"
+_PLAIN_COPY = re.compile(rb"\$(" + _NAME + rb")\s*=\s*\$(" + _NAME + rb")\s*;")
+MAX_COPY_HOPS = 4  # copies of a copy followed from a variable, at most
+MAX_COPIES = 500  # plain copies looked at per file
+
+
+def plain_copies(code: bytes) -> list[tuple[bytes, bytes]]:
+    """The plain copies of ``code`` (``$b = $a;``, a statement of its own; the first
+    :data:`MAX_COPIES`), as (the variable set, the variable copied)."""
+    return [
+        (m.group(1), m.group(2))
+        for m in itertools.islice(_PLAIN_COPY.finditer(code), MAX_COPIES)
+        if m.group(1) != m.group(2)
+    ]
+
+
+def copy_chains(
+    pairs: list[tuple[bytes, bytes]], names: set[bytes], hops: int = MAX_COPY_HOPS
+) -> set[bytes]:
+    """``names`` and the variables a chain of plain copies (:func:`plain_copies`: ``$b =
+    $a; $c = $b;``, at most ``hops`` of them) sets from one of them: what also holds the
+    value one of ``names`` holds, wherever it was set first. A name met again ends its
+    chain (``$a = $b; $b = $a;`` adds nothing twice)."""
+    held = set(names)
+    frontier = set(names)
+    for _ in range(hops):
+        if not frontier or not pairs:
+            break
+        frontier = {dst for dst, src in pairs if src in frontier and dst not in held}
+        held |= frontier
+    return held
 
 
 _SUPERGLOBALS = frozenset({b"get", b"post", b"request", b"cookie", b"files", b"server", b"env",

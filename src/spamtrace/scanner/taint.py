@@ -4,7 +4,8 @@ A small, bounded pass over assignments: request superglobals (and ``php://input`
 ``getallheaders``/``apache_request_headers``, ``filter_input(INPUT_GET|POST|COOKIE, ...)``
 without a filter that leaves only a number, a boolean or an address), decoder calls and
 literal concatenations, unpacking with ``list()`` or ``[...] =``, ``foreach`` over request
-arrays, one level of copies; cipher loops and the file's own decoding functions give decoded
+arrays, one level of copies, and chains of plain copies (``$c = $b; $b = $a;``) up to
+``interp.MAX_COPY_HOPS`` in all; cipher loops and the file's own decoding functions give decoded
 data; request input only used as a lookup key, compared, validated, hashed or given to a
 method does not taint. ``$_SERVER``, ``$_ENV`` and ``getenv()`` are kept apart (``SERVER``
 sources): they count only where any value is damning.
@@ -40,6 +41,7 @@ from spamtrace.scanner.context import (
     var_assigns,
     words_in_code,
 )
+from spamtrace.scanner.interp import MAX_COPY_HOPS, copy_chains, plain_copies
 from spamtrace.scanner.rx import compile_possessive
 
 REQ = (
@@ -1102,6 +1104,12 @@ def taint(ctx: Ctx) -> tuple[set[bytes], set[bytes]]:
                         got[1].lstrip(b" \t@(").startswith(needle) or _unwrapped(got[1], var)
                     ):
                         direct.add(got[0])
+        # a copy of a copy ($c = $b; $b = $a;): plain copies, a few hops more in all
+        if req or dec or direct:
+            pairs = plain_copies(code)
+            for held in (req, dec, direct):
+                if held and pairs:
+                    held |= copy_chains(pairs, held, MAX_COPY_HOPS - 1)
         if req and has_word(ctx, b"compact"):
             # $job = compact('f', 'a'): an array of those variables, by their names; a value
             # the request gave as it came is one of its elements as it came

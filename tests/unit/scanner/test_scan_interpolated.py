@@ -61,6 +61,15 @@ def _shown(data: bytes) -> bytes | None:
             b"$p = $_get['p']; include 'pages/' . $p . '.php';",
         ),
         (b"$p = $_POST['p'] ?? 'x'; include \"{$p}\";", b"$p = $_post['p'] ?? 'x'; include $p;"),
+        # ... and a copy of a copy of such a variable
+        (
+            b"$a = $_GET['p']; $b = $a; include \"x/$b.php\";",
+            b"$a = $_get['p']; $b = $a; include 'x/' . $b . '.php';",
+        ),
+        (
+            b"$d = $c; $c = $b; $b = $a; $a = $_GET['p']; include \"x/$d\";",
+            b"$d = $c; $c = $b; $b = $a; $a = $_get['p']; include 'x/' . $d;",
+        ),
     ],
 )
 def test_a_string_with_a_request_value_is_written_as_its_concatenation(
@@ -91,6 +100,9 @@ def test_a_heredoc_is_written_out_and_the_lines_stay() -> None:
         # a variable set to request input, another one in the string ($page is not $p)
         b"$p = $_GET['p']; include \"pages/$page.php\";",
         b"$_GET['p'] = $x; include \"pages/$_x.php\";",
+        # a chain of copies is followed four copies deep, no further; a cycle ends it
+        b"$a = $_GET['p']; $b = $a; $c = $b; $d = $c; $e = $d; $f = $e; include \"x/$f\";",
+        b"$a = $_GET['p']; $b = $c; $c = $b; include \"x/$c\";",
     ],
 )
 def test_strings_without_a_request_value_are_left_as_they_are(php: bytes) -> None:
@@ -135,6 +147,19 @@ PAIRS = [
         b"<?php require('uploads/' . $_REQUEST['f']);\n",
     ),
     (b'<?php readfile("$_GET[f]");\n', b"<?php readfile($_GET['f']);\n"),
+    # a copy of a copy of the request value (one copy deep was all the pass followed)
+    (
+        b"<?php\n$a = $_GET['p'];\n$b = $a;\ninclude \"x/$b.php\";\n",
+        b"<?php\n$a = $_GET['p'];\ninclude 'x/' . $a . '.php';\n",
+    ),
+    (
+        b"<?php\n$a = $_GET['p'];\n$b = $a;\n$c = $b;\n$d = $c;\ninclude \"x/$d.php\";\n",
+        b"<?php\n$a = $_GET['p'];\ninclude 'x/' . $a . '.php';\n",
+    ),
+    (
+        b"<?php\n$a = $_POST['f'];\n$b = $a;\n$c = $b;\ninclude \"$c\";\n",
+        b"<?php\n$a = $_POST['f'];\ninclude $a;\n",
+    ),
     # the request value passed through a variable first (was clean when written in a string)
     (
         b"<?php\n$p = $_GET['p'];\ninclude \"pages/$p.php\";\n",
@@ -228,6 +253,16 @@ CLEAN = [
     b"<?php\n$q = $_GET['q'] ?? '';\n"
     b"echo \"<p>Results for \" . htmlspecialchars($q) . \"</p>\";\n"
     b"echo \"<a href=\\\"?q=$q&amp;page=2\\\">next</a>\";\n",
+    # the same routers with the page passed through copies first: checked on the way
+    b"<?php\n$allowed = array('home', 'about', 'contact');\n"
+    b"$p = isset($_GET['page']) ? $_GET['page'] : 'home';\n$page = $p;\n$name = $page;\n"
+    b"if (!in_array($name, $allowed, true)) {\n    $name = 'home';\n}\n"
+    b"include \"pages/$name.php\";\n",
+    b"<?php\n$p = $_GET['lang'] ?? 'en';\n$lang = $p;\n$code = $lang;\n$code = basename($code);\n"
+    b"require __DIR__ . \"/lang/$code.php\";\n",
+    b"<?php\n$section = $_GET['s'] ?? 'index';\n$current = $section;\n$active = $current;\n"
+    b"$current = $active;\nif (!preg_match('/^[a-z]+$/', $active)) {\n    $active = 'index';\n}\n"
+    b"include \"views/{$active}.phtml\";\n",
 ]
 
 
