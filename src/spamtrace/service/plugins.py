@@ -44,7 +44,7 @@ def subscribers(
         if cfg.mode == "observe":
             engine.notes.append("responses: mode observe (decisions recorded as 'would')")
         else:
-            engine.notes.append("responses: mode enforce (blocks, stops, quarantines)")
+            engine.notes.append(f"responses: mode enforce ({enforced(cfg)})")
     if alerts:
         from spamtrace.sinks.alerts.subscriber import subscriber_for
 
@@ -113,6 +113,24 @@ def fleet_subscribers(
             where += [f"syslog {escape(ev.syslog_socket)}"] if ev.syslog else []
             notes.append(f"events: {', '.join(where)}")
     return subs, notes
+
+
+def enforced(cfg: Config) -> str:
+    """What enforce mode will do, for the start note: the responses the config leaves on
+    (it said "blocks, stops, quarantines" whatever they were: quarantine off, or a suspend
+    command on, went unsaid), and the accounts it is limited to."""
+    r = cfg.responses
+    mail = cfg.mail.follow
+    on = [what for what, yes in (
+        ("blocks", r.block), ("stops" if r.stop_signal == "stop" else "kills", r.stop),
+        ("quarantines", r.quarantine), ("suspends accounts", r.suspend),
+        ("freezes queued mail", r.freeze_queue and mail),
+        ("locks mailboxes", bool(r.lock_mailbox_command) and mail),
+    ) if yes]  # fmt: skip
+    text = ", ".join(on) or "every response is off: nothing is done"
+    if r.only_accounts:
+        text += "; only accounts " + ", ".join(escape(a) for a in r.only_accounts)
+    return text
 
 
 def sources(cfg: Config, notes: list[str] | None = None) -> list[Source]:

@@ -1036,3 +1036,21 @@ def test_a_connect_after_the_stop_kills_the_sender_one_made_before_does_not() ->
     stops = [a for a in r.records if a.action == "stop-process"]
     assert [a.data["signal"] for a in stops] == ["stop", "kill"]
     assert "another process continued it" in stops[1].detail
+
+
+def test_the_enforce_start_note_says_which_responses_are_on() -> None:
+    """`watch` and the daemon said "mode enforce (blocks, stops, quarantines)" whatever the
+    config: with quarantine = false it still promised quarantines, and a suspend command,
+    a kill instead of a stop or a staged rollout to a few accounts went unsaid."""
+    from spamtrace.service.plugins import enforced
+
+    assert enforced(cfg(mode="enforce")) == "blocks, stops, quarantines, freezes queued mail"
+    assert enforced(cfg(
+        mode="enforce", responses__quarantine=False, responses__stop_signal="kill",
+        responses__suspend=True, responses__suspend_command=["/bin/true"],
+        responses__only_accounts=["shop", "blog"], mail__follow=False,
+    )) == "blocks, kills, suspends accounts; only accounts shop, blog"  # fmt: skip
+    assert enforced(cfg(
+        mode="enforce", responses__block=False, responses__stop=False,
+        responses__quarantine=False, responses__freeze_queue=False,
+    )) == "every response is off: nothing is done"  # fmt: skip
