@@ -114,16 +114,19 @@ def _check(args: argparse.Namespace, cfg: config_mod.Config) -> int:
 
 def _metrics_notes(cfg: config_mod.Config) -> list[str]:
     """A metrics endpoint off loopback: allowed (written out on purpose), but said, since it
-    serves account names and incident counts without authentication to every network."""
+    serves the host's counts (attempts and incidents by verdict, capture and firewall state)
+    without authentication to every network. No account or user name is in it (every label
+    value comes from a closed list or the config: docs/fleet.md); the note said there was."""
     import ipaddress
 
     listen = config_mod.parse_listen(cfg.metrics.listen)
     if listen is None or listen[0] == "localhost" or ipaddress.ip_address(listen[0]).is_loopback:
         return []
     return [
-        f"metrics.listen = {cfg.metrics.listen!r} serves the metrics (account names, incident "
-        "counts; no authentication) beyond this host: keep it on 127.0.0.1 (a scraper "
-        "elsewhere reaches it through a tunnel or a proxy), or firewall the port"
+        f"metrics.listen = {cfg.metrics.listen!r} serves the metrics (attempt and incident "
+        "counts by verdict, capture and firewall state; no authentication) beyond this host: "
+        "keep it on 127.0.0.1 (a scraper elsewhere reaches it through a tunnel or a proxy), "
+        "or firewall the port"
     ]
 
 

@@ -246,13 +246,17 @@ def test_config_check_notes_a_metrics_endpoint_off_loopback(
     tmp_path: Path, listen: str, noted: bool
 ) -> None:
     # metrics.listen = "0.0.0.0:9945" passed `config check` without a word: the endpoint
-    # (account names, incident counts, no authentication) then served every network
+    # (incident counts, no authentication) then served every network
     conf = tmp_path / "c.toml"
     conf.write_text(f'[metrics]\nlisten = "{listen}"\n')
     proc = run_cli("--config", str(conf), "config", "check", "--json")
     assert proc.returncode == 0, proc.stderr
     notes = json.loads(proc.stdout)["notes"]
     assert any("metrics.listen" in n and "127.0.0.1" in n for n in notes) is noted, notes
+    # and it says what is served: counts; it said "account names", which no label holds
+    # (every label value is from a closed list or the config: docs/fleet.md)
+    assert not any("account names" in n for n in notes), notes
+    assert all("counts by verdict" in n for n in notes if "metrics.listen" in n), notes
 
 
 def test_config_check_notes_an_mta_user_this_host_does_not_have(tmp_path: Path) -> None:
