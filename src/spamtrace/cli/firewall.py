@@ -63,7 +63,11 @@ def register(sub: Any) -> None:
         "nft when installed)",
     )
     common.add_argument(
-        "--root", default="/", metavar="DIR", help="system root for MTA detection (default /)"
+        "--root",
+        type=_root,
+        default="/",
+        metavar="DIR",
+        help="system root for MTA detection (default /)",
     )
 
     plan = fsub.add_parser("plan", parents=[common], help="show the rules and who they would block")
@@ -175,6 +179,14 @@ def register(sub: Any) -> None:
         if name not in ("_rollback", "acl"):
             handler = sub_parser.get_default("handler")
             sub_parser.set_defaults(handler=_after_overdue_rollback(handler))
+
+
+def _root(text: str) -> str:
+    """--root: a folder that is there (a mistyped one read as a root with no MTA: "no MTA
+    detected: refusing ...", which sent the admin to [mta] users, not to the flag)."""
+    if not os.path.isdir(text):
+        raise argparse.ArgumentTypeError(f"not a folder: {quoted(text)}")
+    return text
 
 
 def _timeout(text: str) -> int:

@@ -164,3 +164,34 @@ def test_apply_refuses_a_confirm_timeout_with_no_rollback(
     *note, err = capsys.readouterr().err.splitlines()  # (--yes: its rename is noted first)
     assert len(note) == (keep == "--yes") and "--timeout" in err and "not allowed with" in err
     assert not state.exists()
+
+
+@pytest.mark.parametrize("action", ["plan", "apply", "status"])
+def test_a_root_that_is_not_a_folder_is_a_usage_error(
+    action: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A mistyped --root was read as a system with no MTA: `apply` and `plan` refused with
+    "no MTA detected: ... Name it in the config: [mta] users ...", sending the admin to the
+    config instead of the flag."""
+    from spamtrace.cli.main import main
+
+    state = tmp_path / "state"
+    root = tmp_path / "no-such-root"
+    assert main(["firewall", action, "--root", str(root), "--state-dir", str(state)]) == 2
+    assert capsys.readouterr().err == (
+        f"spamtrace: error: firewall {action}: argument --root: not a folder: '{root}' "
+        f"(see: spamtrace firewall {action} --help)\n"
+    )
+    assert not state.exists()
+
+
+def test_a_state_dir_that_is_a_file_says_so() -> None:
+    """`apply --state-dir FILE` said `state dir FILE: File exists`."""
+    import tempfile
+
+    from spamtrace.actions.firewall import transaction
+    from spamtrace.errors import FirewallError
+
+    with tempfile.NamedTemporaryFile() as fh, pytest.raises(FirewallError) as err:
+        transaction.state_dir(fh.name)
+    assert err.value.message == f"state dir {fh.name}: a file, not a folder"

@@ -58,6 +58,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from spamtrace.errors import DamagedTrialRecord, FirewallError, SpamtraceError, UsageError
+from spamtrace.safetext import escape
 
 if TYPE_CHECKING:
     from spamtrace.actions.firewall.backends import Backend
@@ -99,8 +100,12 @@ def state_dir(path: str) -> Path:
     state = Path(path)
     try:
         state.mkdir(mode=0o700, parents=True, exist_ok=True)
+    except FileExistsError:  # the path is a file ("File exists" said nothing of that)
+        raise FirewallError(
+            f"state dir {escape(str(state))}: a file, not a folder"
+        ) from None
     except OSError as exc:
-        raise FirewallError(f"state dir {state}: {exc.strerror or exc}") from None
+        raise FirewallError(f"state dir {escape(str(state))}: {exc.strerror or exc}") from None
     return state
 
 
