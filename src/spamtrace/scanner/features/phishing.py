@@ -4028,11 +4028,14 @@ def _headers_pixel(ctx: Ctx, rule: Rule) -> Hit | None:
 
 
 # a kit's next page, where the visitor types the next secret: a relative page named for a
-# password, a one-time or SMS code, a PIN, a card, a billing or 3-D Secure step
+# password, a one-time or SMS code, a PIN, a card, a billing or 3-D Secure step, or a
+# payment step (pay.php, payment.php, applepay.php, gpay.html: the card again, in a wallet's
+# dress)
+_PAY_NAME = rb"[a-z]{0,8}?pay(?:ment)?"
 _SECRET_PAGE_NAME = (
     rb"(?!\w+:)[\w./-]{0,80}?(?<![a-z])"
-    rb"(?:pass(?:word|wd)?|pwd|otp|sms|pin|card|cc|billing|vbv|3ds|security)[\w-]{0,20}"
-    rb"\.(?:php|html?)\b"
+    rb"(?:pass(?:word|wd)?|pwd|otp|sms|pin|card|cc|billing|vbv|3ds|security|" + _PAY_NAME + rb")"
+    rb"[\w-]{0,20}\.(?:php|html?)\b"
 )
 _NEXT_SECRET_STEP = re.compile(rb"^\s*location\s*:\s*" + _SECRET_PAGE_NAME)
 
@@ -4051,7 +4054,9 @@ _NEXT_SECRET_OTHER = re.compile(
 # a page name alone, kept in a variable that a Location header is then given
 _SECRET_PAGE = re.compile(rb"^\s*" + _SECRET_PAGE_NAME)
 # a payment step: where an ordinary checkout goes once it has the address
-_PAYMENT_STEP = re.compile(rb"(?<![a-z])(?:card|cc|billing)[\w-]{0,20}\.(?:php|html?)\b")
+_PAYMENT_STEP = re.compile(
+    rb"(?<![a-z])(?:card|cc|billing|" + _PAY_NAME + rb")[\w-]{0,20}\.(?:php|html?)\b"
+)
 _HEADER_VAR = re.compile(rb"header\s*\(\s*\x01(\d+)\x01(?:\s*\.\s*\$(" + NAME_P + rb"))?")
 
 
