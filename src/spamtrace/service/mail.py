@@ -464,8 +464,9 @@ def collect(
     from spamtrace.attribution.mail import MailLedger, passwd_homes
     from spamtrace.policy.mail import MailPolicy, MailThresholds
     from spamtrace.sources.maillog.event import unnamed_login
+    from spamtrace.sources.maillog.kinds import LOG_KINDS
     from spamtrace.sources.maillog.reader import log_reader, merged_batches
-    from spamtrace.sources.maillog.tail import MAX_LINE, drops_long_lines
+    from spamtrace.sources.maillog.tail import MAX_LINE
 
     thresholds = MailThresholds.from_config(cfg.mail)
     resolver = AccountResolver(cfg.accounts)
@@ -538,7 +539,7 @@ def collect(
             )
         elif counts.malformed:
             report.notes.append(f"{counts.path}: {counts.malformed} malformed line(s) skipped")
-        if counts.long_lines and drops_long_lines(counts.kind):  # none of the MTA's
+        if counts.long_lines and LOG_KINDS[counts.kind].drops_long_lines:  # none of the MTA's
             report.notes.append(
                 f"{counts.path}: {counts.long_lines} over-long line(s) (over "
                 f"{MAX_LINE // 1024} KiB, longer than the MTA writes) not read"

@@ -18,7 +18,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from spamtrace.sources.maillog.event import MailAction, MailLogged, MalformedLine
-from spamtrace.sources.maillog.tail import MAX_LINE, LineSplitter, drops_long_lines
+from spamtrace.sources.maillog.kinds import LOG_KINDS
+from spamtrace.sources.maillog.tail import MAX_LINE, LineSplitter
 
 Parser = Callable[[str], "MailLogged | None"]
 #: (events, lines, malformed lines, lines cut to max_line)
@@ -59,7 +60,7 @@ def parse_block(
             return _scan.exim(block, parse, utc_offset, max_line)
         if kind == "postfix":
             return _scan.postfix(block, parse, year, utc_offset, wrap_after, max_line)
-    return parse_block_py(block, parse, max_line, drop_long=drops_long_lines(kind))
+    return parse_block_py(block, parse, max_line, drop_long=LOG_KINDS[kind].drops_long_lines)
 
 
 def feed_block(
@@ -84,7 +85,7 @@ def parse_block_py(
 ) -> Parsed:
     """:func:`parse_block` in Python: the reference of the compiled parsers, which read no
     line longer than ``max_line`` (``drop_long``: counted, not parsed; see
-    :func:`~spamtrace.sources.maillog.tail.drops_long_lines`)."""
+    :attr:`~spamtrace.sources.maillog.kinds.LogKind.drops_long_lines`)."""
     splitter = LineSplitter(max_line, drop_long=drop_long)
     lines = splitter.lines_of(block)
     events: list[MailLogged] = []

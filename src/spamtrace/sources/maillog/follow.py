@@ -32,6 +32,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from spamtrace.sources.maillog.journal import JournalFollower
+from spamtrace.sources.maillog.kinds import LOG_KINDS
 from spamtrace.sources.maillog.reader import (
     KINDS,
     LogCounts,
@@ -45,7 +46,7 @@ from spamtrace.sources.maillog.reader import (
     parser_for,
 )
 from spamtrace.sources.maillog.scriptnames import ScriptNames
-from spamtrace.sources.maillog.tail import LogFollower, drops_long_lines
+from spamtrace.sources.maillog.tail import LogFollower
 
 if TYPE_CHECKING:
     from spamtrace.attribution.mail import MailMessage
@@ -91,7 +92,7 @@ class MailLogSource:
         #: a file's follower, or the journal's (journalctl -f: Postfix's lines in the journal)
         self.followers: list[LogFollower | JournalFollower] = [
             JournalFollower(s.path, cfg.mail.journalctl_command or ("journalctl",))
-            if is_journal(s) else LogFollower(s.path, drop_long=drops_long_lines(s.kind))
+            if is_journal(s) else LogFollower(s.path, drop_long=LOG_KINDS[s.kind].drops_long_lines)
             for s in self.specs
         ]  # fmt: skip
         self.counts = [LogCounts(s.path, s.kind) for s in self.specs]

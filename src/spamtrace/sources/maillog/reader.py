@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 from spamtrace.sources.maillog import exim, phpmail, postfix
 from spamtrace.sources.maillog.blocks import COMPILED, feed_block, parse_block
 from spamtrace.sources.maillog.event import MailLogged, MalformedLine
+from spamtrace.sources.maillog.kinds import LOG_KINDS
 from spamtrace.sources.maillog.scriptnames import ScriptNames
 from spamtrace.sources.maillog.stamp import (
     iso_seconds,
@@ -32,7 +33,6 @@ from spamtrace.sources.maillog.stamp import (
 from spamtrace.sources.maillog.tail import (
     MAX_LINE,
     LineSplitter,
-    drops_long_lines,
     read_back_raw,
     read_tail_bytes,
     rotated_paths,
@@ -593,7 +593,8 @@ class LogReader:
     def _all(self, into: tuple[MailLedger, object] | None = None) -> Iterator[list[MailLogged]]:
         paths = rotated_paths(self.spec.path, self.since)
         self.counts.files = paths
-        splitter = LineSplitter(self.max_line, drop_long=drops_long_lines(self.spec.kind))
+        drop_long = LOG_KINDS[self.spec.kind].drops_long_lines
+        splitter = LineSplitter(self.max_line, drop_long=drop_long)
         last: list[Parser] = []  # the last file's parser: a line split across a rotation
         for path in paths:
             try:
@@ -704,7 +705,7 @@ def parse_bytes(
     """The events of ``blob``, lines of a log of ``kind`` last written at ``mtime`` (its last
     line may lack its newline), e.g. what :func:`read_tail_bytes` read. ``growing`` (a log
     being written): a last line without its newline is left, counted in ``unfinished``."""
-    splitter = LineSplitter(max_line, drop_long=drops_long_lines(kind))
+    splitter = LineSplitter(max_line, drop_long=LOG_KINDS[kind].drops_long_lines)
     held: list[Parser] = []
     read = reading(
         kind, year, offset, mtime, splitter, counts, compiled, root=root, held=held, names=names

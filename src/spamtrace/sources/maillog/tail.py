@@ -100,16 +100,6 @@ def next_data(fd: int, offset: int) -> int | None:
         return None if exc.errno == errno.ENXIO else offset
 
 
-def drops_long_lines(kind: str) -> bool:
-    """Whether a line longer than ``max_line`` of a log of ``kind`` is left unread (counted in
-    ``long_lines``) rather than read cut: Exim's and Postfix's own lines are far shorter
-    (Exim's at most ~16 KiB), so such a line is none of theirs, and its cut head read as one
-    took a local submission cut before its ``U=`` / ``P=local`` for mail received from other
-    servers. PHP writes a ``mail()`` call's headers whole (a ``Bcc:`` of thousands): its cut
-    line still names the script and the call, and is read."""
-    return kind != "php"
-
-
 class LineSplitter:
     """Bytes in, complete lines (str) out; a line longer than ``max_line`` is cut, or with
     ``drop_long`` given as an empty line (which the readers skip), counted either way."""

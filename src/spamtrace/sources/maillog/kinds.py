@@ -1,0 +1,33 @@
+"""The kinds of mail log read (a :class:`~spamtrace.sources.maillog.reader.LogSpec`'s
+``kind``: ``exim``, ``postfix``, ``php``) and the settings each gives its readers: a reader
+asks its kind's settings what to do rather than testing the kind's name."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class LogKind:
+    """How the lines of one kind of mail log are read."""
+
+    name: str
+    #: a line longer than ``max_line`` is left unread (counted in ``long_lines``) rather than
+    #: read cut: Exim's and Postfix's own lines are far shorter (Exim's at most ~16 KiB), so
+    #: such a line is none of theirs, and its cut head read as one took a local submission
+    #: cut before its ``U=`` / ``P=local`` for mail received from other servers (their
+    #: compiled parsers leave such a line unread too). PHP writes a ``mail()`` call's headers
+    #: whole (a ``Bcc:`` of thousands): its cut line still names the script and the call, and
+    #: is read.
+    drops_long_lines: bool
+
+
+#: every kind, by its name
+LOG_KINDS: dict[str, LogKind] = {
+    kind.name: kind
+    for kind in (
+        LogKind("exim", drops_long_lines=True),
+        LogKind("postfix", drops_long_lines=True),
+        LogKind("php", drops_long_lines=False),
+    )
+}

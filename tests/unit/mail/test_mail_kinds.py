@@ -1,0 +1,18 @@
+"""Each kind of mail log carries its readers' settings (kinds.LOG_KINDS): a reader asks them,
+never the kind's name."""
+
+from __future__ import annotations
+
+from spamtrace.sources.maillog.kinds import LOG_KINDS
+from spamtrace.sources.maillog.reader import KINDS, parser_for
+
+
+def test_every_kind_read_has_its_settings_under_its_name() -> None:
+    assert set(LOG_KINDS) == set(KINDS)
+    for name, kind in LOG_KINDS.items():
+        assert kind.name == name
+        assert callable(parser_for(name, 2026, 0))
+
+
+def test_only_phps_over_long_lines_are_read_cut() -> None:
+    assert {k.name for k in LOG_KINDS.values() if not k.drops_long_lines} == {"php"}
