@@ -24,6 +24,7 @@ APT_PACKAGES=(
     openssl  # tests/unit/alerts: a throwaway CA-less certificate for the TLS channel tests
     zstd  # tests/unit/mail: rotated mail logs compressed by logrotate's compresscmd zstd
     systemd-journal-remote  # tests/integration/test_postfix_journal.py: a journal file of Postfix lines
+    at  # tests/integration/test_watch.py: a spam run queued with at, run by atd
 )
 installed() {
     dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "ok installed"

@@ -282,6 +282,112 @@ def test_python_and_perl_senders(
     assert str(path) in inc["scripts"]
 
 
+#: a root daemon starting a job as a user the way systemd-run --uid=USER has PID 1 do it: a
+#: fork of root that drops to the user's uid and execs the program itself (no shell, no
+#: runuser); argv: USER "cd FOLDER && PROGRAM ARGS... > OUT 2>&1 < /dev/null"
+ROOT_FORK = """\
+import os, pwd, shlex, sys
+user = pwd.getpwnam(sys.argv[1])
+where, _, rest = sys.argv[2].partition(" && ")
+argv = shlex.split(rest.split(" > ")[0])
+out = rest.split(" > ")[1].split()[0]
+pid = os.fork()
+if pid == 0:
+    os.setsid()
+    fd = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    os.fchown(fd, user.pw_uid, user.pw_gid)
+    os.dup2(fd, 1); os.dup2(fd, 2)
+    os.chdir(where.removeprefix("cd "))
+    os.setgroups([]); os.setgid(user.pw_gid); os.setuid(user.pw_uid)
+    os.execv("/usr/bin/php", argv)
+os.waitpid(pid, 0)
+"""
+
+
+def _detached_run(world: World, how: str, job: str) -> None:
+    """Run the shell commands ``job`` as the world's user, detached from this test: no shell
+    of ours, no terminal. ``at``: queued with ``at now`` (mail off) and run by ``atd -s`` (one
+    pass over the queue: the job's parent is atd, as on a host where a stolen account queues
+    its spam run with at); ``daemonised``: ``setsid -f`` (a double fork: the job's parent is
+    init, the way a script daemonises itself). systemd-run --uid needs systemd as PID 1."""
+    assert world.user is not None and world.uploads is not None
+    if how == "root-fork":
+        world.spawn([sys.executable, "-c", ROOT_FORK, world.user, job], cwd="/",
+                    in_server_ns=False, stdin=subprocess.DEVNULL).wait(timeout=60)  # fmt: skip
+        return
+    if how == "daemonised":
+        world.spawn(["setsid", "-f", "sh", "-c", job], user=world.user, cwd=world.uploads,
+                    in_server_ns=False, stdin=subprocess.DEVNULL).wait(timeout=30)  # fmt: skip
+        return
+    queued = subprocess.run(
+        ["runuser", "-u", world.user, "--", "at", "-M", "now"], input=job, text=True,
+        cwd=world.uploads, capture_output=True, timeout=30, check=False,
+    )  # fmt: skip
+    assert queued.returncode == 0, queued.stderr
+    try:
+        ran = subprocess.run(["atd", "-s"], capture_output=True, text=True, timeout=60)
+        assert ran.returncode == 0, ran.stderr
+    finally:  # a job atd did not take is removed: nothing of the test is left queued
+        left = subprocess.run(["atq"], capture_output=True, text=True, check=False).stdout
+        for line in left.splitlines():
+            fields = line.split()
+            if len(fields) > 1 and fields[-1] == world.user:
+                subprocess.run(["atrm", fields[0]], check=False)
+
+
+@pytest.mark.parametrize(
+    ("how", "payload", "folder"),
+    [
+        ("at", "wp-cache.php", "uploads"),
+        ("at", "quick-connect.php", "/"),  # as systemd-run --uid starts it: in /, by its path
+        ("daemonised", "wp-cache.php", "uploads"),
+        ("daemonised", "quick-connect.php", "/"),
+        ("root-fork", "quick-connect.php", "/"),  # systemd-run --uid: PID 1 forks, setuid, exec
+        ("root-fork", "wp-cache.php", "/"),
+    ],
+)
+def test_a_spam_run_started_by_at_or_daemonised_is_the_accounts_and_its_scripts(
+    world: World, tmp_path: Path, how: str, payload: str, folder: str
+) -> None:
+    """A spam run started with no shell or terminal of the account's behind it (an ``at`` job:
+    its parent atd, a daemon; or a double fork: its parent init) is attributed as any run: the
+    account, the script, its folder. Also from ``/`` with the script named by its path (what
+    ``systemd-run --uid`` does: no working folder of the account's), and by a sender that
+    exits within a millisecond (known from the exec cache)."""
+    assert world.uid is not None and world.uploads is not None
+    if how == "at" and not os.path.exists("/usr/sbin/atd"):
+        pytest.fail("the at package is not installed (scripts/test.sh installs it)")
+    script = world.install_payload(payload)
+    out = world.uploads / f"{how}.out"
+    n = 3
+    where = str(world.uploads) if folder == "uploads" else folder
+    args = f"{world.mx_ip} 25 {n}" + (" 0.3" if payload == "wp-cache.php" else "")
+    job = f"cd {where} && php {script} {args} > {out} 2>&1 < /dev/null\n"
+    with watching(tmp_path) as w:
+        _detached_run(world, how, job)
+        incs = wait_connections(w.db, world.uid, n, timeout=60)
+        deadline = time.monotonic() + 10  # the scan result is stored after the opening
+        while time.monotonic() < deadline and not (
+            incs and f"{n}/{n}" in out.read_text()
+            and (incs[0].get("suspect_files") or payload != "wp-cache.php")
+        ):
+            time.sleep(0.2)
+            incs = incidents_for(w.db, world.uid)
+        w.stop()
+    last = "sent" if payload == "wp-cache.php" else "connected"
+    assert out.read_text().splitlines()[-1:] == [f"{last} {n}/{n}"], out.read_text()
+    assert len(incs) == 1, incs
+    inc = incs[0]
+    assert inc["connections"] == n and inc["verdict"] == "suspicious", inc
+    assert inc["user"] == world.user and inc["account"] == world.user, inc
+    assert inc["exe"] == os.path.realpath("/usr/bin/php"), inc
+    assert inc["scripts"] == [str(script)] and inc["cwd"] == where, inc
+    if payload == "wp-cache.php":  # a mailer to the scan (quick-connect.php only connects)
+        assert [f["path"] for f in inc["suspect_files"] or []][:1] == [str(script)], inc
+    events = w.events(world.uid)
+    assert len(events) == n and {e["incident"] for e in events} == {inc["id"]}
+
+
 def test_renamed_interpreter_names_its_script(world: World, tmp_path: Path) -> None:
     # python copied to a name no list knows, running a script not named like one: known by
     # its ELF build id, whether it is read live or (exited) from the exec cache
