@@ -832,11 +832,12 @@ def _client_answer_read(code: bytes, at: int) -> bool:
 
 
 _ANSWER_KEPT = re.compile(rb"\s*\$(\w+)\s*=(?![=>])")
-# an HTTP client's post to a literal address, up to the "," before what it posts; one
-# pattern per literal start (the alternation was tried at every "-" and "w" of the code): a
-# match of one holds no "-" nor "w" before its end, so none overlaps a match of the other
+# an HTTP client's post to a literal address, up to the "," before what it posts (Laravel's
+# static Http::post() too); one pattern per literal start (the alternation was tried at
+# every "-" and "w" of the code): a match of one holds no "-", ":" nor "w" before its end,
+# so none overlaps a match of another
 _CLIENT_POST = Branches(
-    (rb"->\s*(?:post|postjson|aspost|request)", rb"wp_remote_post"),
+    (rb"->\s*(?:post|postjson|aspost|request)", rb"::\s*post", rb"wp_remote_post"),
     rb"\s*\(\s*(?:\x01\d+\x01\s*,\s*)?\x01(\d+)\x01\s*,",
 )
 
@@ -1407,7 +1408,31 @@ def _whole_array_keys(ctx: Ctx, text: bytes) -> set[bytes]:
     for m in itertools.islice(_FIELD_READ.finditer(ctx.code), 200):
         if ctx.code[m.start() + 2 : m.start() + 9].split(b"[")[0].strip() in arrays:
             keys.add(ctx.lx.value(int(m.group(1))).lower().strip())
+    if b"request" in arrays and ctx.code.find(b"request") >= 0:
+        # a framework's request object sent whole ($request->all() reads as $_request):
+        # the fields its tests and rules name ($request->filled('cvv'), ->validate([...]))
+        # and its fields read as properties ($request->password)
+        for m in itertools.islice(_FRAMEWORK_FIELDS.finditer(ctx.code), 50):
+            if m.group(1) is not None:
+                keys.add(m.group(1))
+                continue
+            rest = ctx.code[m.end() : m.end() + 400]
+            for p in itertools.islice(PLACEHOLDER.finditer(rest[: close_paren(rest)]), 20):
+                keys.add(ctx.lx.value(int(p.group(1))).lower().strip())
+    if keys:
+        keys.add(_WHOLE)  # the whole form: the fields named and any others it has
     return keys
+
+
+_WHOLE = b"(the whole request)"
+# Laravel's request object: a field read as a property ($request->password, not a call), or
+# the fields a test or a validation names ($request->filled('cvv'), ->validate([...]))
+_FRAMEWORK_FIELDS = re.compile(
+    rb"(?:\$request|(?<![\w$>:\\])request\s*\(\s*\))\s*->\s*(?:(?!(?:all|only|except|input|"
+    rb"get|post|query|validated|collect|ip|user|session|route|header|headers|method|path|url|"
+    rb"fullurl|cookie|file|files|server|attributes|request)\b)([a-z_][a-z0-9_]{0,40})\b(?!\s*\()|"
+    rb"(?:filled|has|hasany|missing|boolean|validate|validatewithbag)\s*\()"
+)
 
 
 def _literals_named_visitor(ctx: Ctx, text: bytes) -> bool:
@@ -1457,12 +1482,15 @@ def _credential_hashed(ctx: Ctx, keys: set[bytes]) -> bool:
     or account page, which keeps the password as a hash; a kit passes it on as typed."""
     code = ctx.code
     wanted: list[bytes] = []
+    props: list[bytes] = []  # fields a framework's request object reads as its properties
     for k in keys:
         if _CREDENTIAL_KEY.search(k) is None:
             continue
         if k.startswith(b"$"):
             wanted.append(k)
             continue
+        if _PROP_KEY.fullmatch(k) is not None:
+            props.append(k)
         for m in itertools.islice(_FIELD_READ.finditer(code), 200):
             if ctx.lx.value(int(m.group(1))).lower().strip() != k:
                 continue
@@ -1470,14 +1498,24 @@ def _credential_hashed(ctx: Ctx, keys: set[bytes]) -> bool:
             got = assignment_before(code, m.start())
             if got is not None:
                 wanted.append(b"$" + got[0])
-    if not wanted:
+    if not wanted and not props:
         return False
-    for _start, args in calls_to(ctx, (b"password_hash", b"wp_hash_password", b"crypt"), 20):
-        arg = first_arg(args)
+    hashed = [first_arg(args) for _start, args in calls_to(
+        ctx, (b"password_hash", b"wp_hash_password", b"crypt", b"bcrypt"), 20)]
+    if code.find(b"hash") >= 0:  # Laravel's Hash::make($request->password)
+        hashed.extend(m.group(1) for m in itertools.islice(_HASH_MAKE.finditer(code), 20))
+    for arg in hashed:
         for w in wanted:
             if next(var_mentions(arg, w[1:], 1), None) is not None:  # its first "$w" whole
                 return True
+        for k in props:
+            if re.search(rb"->\s*" + re.escape(k) + rb"\b(?!\s*\()", arg) is not None:
+                return True
     return False
+
+
+_PROP_KEY = re.compile(rb"[a-z_][a-z0-9_]{0,40}")
+_HASH_MAKE = re.compile(rb"(?<![\w$>:\\])\\?hash\s*::\s*make\s*\(([^;]{0,200})")
 
 
 # a one-time code's field: "code", "sms_code", "otp", "2fa_code", "twoFactAuthConfCode"
