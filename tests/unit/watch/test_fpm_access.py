@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import socket
 import sys
 import time
 from pathlib import Path
@@ -12,20 +11,13 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from watchfake import proc
+from watchfake import NO_MTA, Accounts, connect, proc, read_live
 
-from spamtrace.attribution.attributor import Attributor, _request_state, _stat_start
+from spamtrace.attribution.attributor import Attributor
 from spamtrace.attribution.fpm_requests import FpmRequest, match
-from spamtrace.attribution.mta import MtaIdentity
 from spamtrace.config import Config, load
 from spamtrace.errors import ConfigError
-from spamtrace.model import (
-    Account,
-    AccountKind,
-    AttributionMethod,
-    Endpoint,
-    SmtpConnectAttempted,
-)
+from spamtrace.model import AttributionMethod
 from spamtrace.sources.fpm_access import (
     FormatError,
     FpmAccessLogs,
@@ -200,15 +192,7 @@ def test_a_long_request_excludes_the_one_in_progress_after_it() -> None:
 
 
 # ----------------------------------------------------------------------------- attribution
-NO_MTA = MtaIdentity(frozenset(), frozenset(), (), frozenset(), None)
-
-
-class Accounts:
-    def for_uid(self, uid: int) -> Account | None:
-        return Account(f"user{uid}", AccountKind.HOME, f"/home/user{uid}")
-
-    def for_process(self, uid: int | None, paths: object = ()) -> Account | None:
-        return self.for_uid(uid) if uid is not None else None
+FPM_COMM = "php-fpm8.2"  # the name a php-fpm worker's connects are seen by
 
 
 def write_log(log: Path, lines: list[str], written: float) -> None:
@@ -225,20 +209,10 @@ def worker_attributor(
     pid = os.getpid()
     cwd = os.path.dirname(live_scripts[0]) if live_scripts else "/"
     info = proc(pid=pid, exe="/usr/sbin/php-fpm8.2", cwd=cwd, scripts=live_scripts)
-    start = _stat_start(pid)
-    assert start is not None
-    a._memo[pid] = (time.monotonic(), start, info)
-    a._memo_state[pid] = _request_state(pid)
+    read_live(a, pid, info)
     a.fpm_logs = FpmAccessLogs([(str(log), compile_format(FMT))])
     a.holds_connection = lambda ev: holds
     return a, pid
-
-
-def connect(pid: int, wall: float) -> SmtpConnectAttempted:
-    return SmtpConnectAttempted(
-        monotonic=time.monotonic(), wall=wall, pid=pid, tid=pid, comm="php-fpm8.2",
-        family=socket.AF_INET, local=Endpoint("10.0.0.1", 0), remote=Endpoint("10.0.0.2", 25),
-    )  # fmt: skip
 
 
 def test_a_short_request_of_an_idle_worker_is_named_from_the_access_log(tmp_path: Path) -> None:
@@ -250,7 +224,7 @@ def test_a_short_request_of_an_idle_worker_is_named_from_the_access_log(tmp_path
     wall = float(int(time.time()) - 1) + 0.25
     line = f"{pid} {int(wall)} 0.310 /home/u/public_html/wp-content/uploads/a.php"
     write_log(log, [line], wall + 0.001)  # written when the request ended, before the read
-    att = a.attempt(connect(pid, wall))
+    att = a.attempt(connect(pid, wall, comm=FPM_COMM))
     assert att.process is not None
     assert att.process.scripts == ("/home/u/public_html/wp-content/uploads/a.php",)
     assert att.process.cwd == "/home/u/public_html/wp-content/uploads"
@@ -265,7 +239,7 @@ def test_the_next_request_being_served_does_not_take_the_connect(tmp_path: Path)
     now = int(time.time())
     write_log(log, [f"{os.getpid()} {now - 2} 900.000 /home/u/a/a.php"], now - 2 + 0.95)
     a, pid = worker_attributor(log, ("/home/u/b/b.php",))
-    att = a.attempt(connect(pid, now - 2 + 0.05))
+    att = a.attempt(connect(pid, now - 2 + 0.05, comm=FPM_COMM))
     assert att.process is not None
     assert att.process.scripts == ("/home/u/a/a.php",), att.process
     assert att.process.cwd == "/home/u/a"
@@ -276,7 +250,7 @@ def test_a_request_still_running_keeps_its_live_read(tmp_path: Path) -> None:
     now = int(time.time())
     write_log(log, [f"{os.getpid()} {now - 30} 0.300 /home/u/a/old.php"], now - 30 + 0.5)
     a, pid = worker_attributor(log, ("/home/u/b/b.php",))
-    att = a.attempt(connect(pid, time.time()))
+    att = a.attempt(connect(pid, time.time(), comm=FPM_COMM))
     assert att.process is not None and att.process.scripts == ("/home/u/b/b.php",)
     assert att.process.method is AttributionMethod.TRACEPOINT
 
@@ -286,7 +260,7 @@ def test_the_request_holding_the_socket_is_the_one_that_connected(tmp_path: Path
     now = int(time.time())
     write_log(log, [f"{os.getpid()} {now - 1} 0.300 /home/u/a/a.php"], now - 1 + 0.3)
     a, pid = worker_attributor(log, ("/home/u/b/b.php",), holds=True)
-    att = a.attempt(connect(pid, now - 1 + 0.5))
+    att = a.attempt(connect(pid, now - 1 + 0.5, comm=FPM_COMM))
     assert att.process is not None and att.process.scripts == ("/home/u/b/b.php",)
 
 
@@ -300,7 +274,7 @@ def test_requests_within_the_same_second_are_all_named(tmp_path: Path) -> None:
         fh.write(f"{pid + 1} {now - 1} 0.200 /home/u/d/d.php\n")
     os.utime(log, ns=(int((now - 0.3) * 1e9),) * 2)
     a, pid = worker_attributor(log, ())
-    att = a.attempt(connect(pid, now - 1 + 0.5))
+    att = a.attempt(connect(pid, now - 1 + 0.5, comm=FPM_COMM))
     assert att.process is not None
     assert att.process.scripts == ("/home/u/a/a.php", "/home/u/c/c.php")
     assert att.process.cwd == "/home/u"

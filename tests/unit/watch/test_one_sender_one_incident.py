@@ -11,31 +11,18 @@ from __future__ import annotations
 
 import dataclasses
 import os
-import socket
-import subprocess
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from watchfake import attempt, proc
+from watchfake import NO_MTA, attempt, connect, dead_pid, exec_seen, proc, read_live
 
-from spamtrace.attribution.attributor import Attributor, _request_state, _stat_start
-from spamtrace.attribution.exec_cache import ExecCache
-from spamtrace.attribution.mta import MtaIdentity
+from spamtrace.attribution.attributor import Attributor
 from spamtrace.config import Config
-from spamtrace.model import (
-    Account,
-    AccountKind,
-    AttributionMethod,
-    Endpoint,
-    SmtpConnectAttempted,
-    Verdict,
-)
+from spamtrace.model import Account, AccountKind, AttributionMethod, Verdict
 from spamtrace.policy.incidents import IncidentTracker
-
-NO_MTA = MtaIdentity(frozenset(), frozenset(), (), frozenset(), None)
 
 
 class HomeAccounts:
@@ -51,19 +38,6 @@ class HomeAccounts:
         return self.for_uid(uid) if uid is not None else None
 
 
-def dead_pid() -> int:
-    p = subprocess.Popen(["true"])
-    p.wait()
-    return p.pid
-
-
-def connect(pid: int, wall: float, comm: str = "php") -> SmtpConnectAttempted:
-    return SmtpConnectAttempted(
-        monotonic=time.monotonic(), wall=wall, pid=pid, tid=pid, comm=comm,
-        family=socket.AF_INET, local=Endpoint("10.0.0.1", 0), remote=Endpoint("10.0.0.2", 25),
-    )  # fmt: skip
-
-
 def live_and_cached(
     home: Path, real_script: Path, given_script: str
 ) -> tuple[Attributor, int, int]:
@@ -77,20 +51,13 @@ def live_and_cached(
         proc(pid=pid, cwd=folder, scripts=(str(real_script), given_script)),
         cmdline=("php", given_script),
     )
-    start = _stat_start(pid)
-    assert start is not None
-    a._memo[pid] = (time.monotonic(), start, live)
-    a._memo_state[pid] = _request_state(pid)
+    read_live(a, pid, live)
     gone = dead_pid()
     cached = dataclasses.replace(
         proc(pid=gone, cwd=folder, scripts=(given_script,), method=AttributionMethod.EXEC_CACHE),
         cmdline=("php", given_script),
     )
-    cache = ExecCache(reader=lambda p: cached)
-    from spamtrace.sources.proc_connector import ProcEvent, ProcEventKind
-
-    cache.handle(ProcEvent(ProcEventKind.EXEC, time.monotonic() - 1, gone, gone))
-    a.cache = cache
+    a.cache = exec_seen(gone, lambda p: cached)
     a.socket_owner = None
     return a, pid, gone
 
@@ -154,11 +121,7 @@ def test_a_link_out_of_the_home_is_not_followed(tmp_path: Path) -> None:
              method=AttributionMethod.EXEC_CACHE),
         cmdline=("php", str(given)),
     )  # fmt: skip
-    cache = ExecCache(reader=lambda p: cached)
-    from spamtrace.sources.proc_connector import ProcEvent, ProcEventKind
-
-    cache.handle(ProcEvent(ProcEventKind.EXEC, time.monotonic() - 1, gone, gone))
-    a.cache = cache
+    a.cache = exec_seen(gone, lambda p: cached)
     att = a.attempt(connect(gone, time.time()))
     assert att.process is not None and att.process.scripts == (str(given),)
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 import os
 import socket
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -14,7 +13,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from watchfake import attempt, proc
+from watchfake import NO_MTA, Accounts, attempt, connect, dead_pid, exec_seen, proc
 
 from spamtrace.attribution.attributor import Attributor, connection_of
 from spamtrace.attribution.exec_cache import ExecCache, snapshot
@@ -23,8 +22,6 @@ from spamtrace.cli.watch import parse_since
 from spamtrace.config import Config
 from spamtrace.errors import UsageError
 from spamtrace.model import (
-    Account,
-    AccountKind,
     AttributionMethod,
     Endpoint,
     SmtpConnectAttempted,
@@ -36,29 +33,10 @@ from spamtrace.sinks.records import event_record
 from spamtrace.sources.proc_connector import ProcEvent, ProcEventKind
 from spamtrace.sources.sockdiag_poll import SockdiagPollSource, new_sockets
 
-NO_MTA = MtaIdentity(frozenset(), frozenset(), (), frozenset(), None)
 
-
-class Accounts:
-    def for_uid(self, uid: int) -> Account | None:
-        return Account(f"user{uid}", AccountKind.HOME, f"/home/user{uid}")
-
-    def for_process(self, uid: int | None, paths: object = ()) -> Account | None:
-        return self.for_uid(uid) if uid is not None else None
-
-
-def dead_pid() -> int:
-    p = subprocess.Popen(["true"])
-    p.wait()
-    return p.pid
-
-
-def event(pid: int, port: int = 25) -> SmtpConnectAttempted:
-    now = time.monotonic()
-    return SmtpConnectAttempted(
-        monotonic=now, wall=time.time(), pid=pid, tid=pid, comm="x", family=socket.AF_INET,
-        local=Endpoint("10.0.0.1", 0), remote=Endpoint("10.0.0.2", port),
-    )  # fmt: skip
+def event(pid: int) -> SmtpConnectAttempted:
+    """``pid``'s connect now, by a program named ``x`` (no process's name here)."""
+    return connect(pid, comm="x")
 
 
 def attributor(cache: ExecCache | None = None) -> Attributor:
@@ -74,8 +52,7 @@ def test_live_process_is_read_from_proc() -> None:
 
 def test_gone_process_comes_from_the_exec_cache() -> None:
     pid = dead_pid()
-    cache = ExecCache(reader=lambda p: proc(pid=p, method=AttributionMethod.EXEC_CACHE))
-    cache.handle(ProcEvent(ProcEventKind.EXEC, time.monotonic() - 1, pid, pid))
+    cache = exec_seen(pid, lambda p: proc(pid=p, method=AttributionMethod.EXEC_CACHE))
     att = attributor(cache).attempt(event(pid))
     assert att.process is not None and att.process.method is AttributionMethod.EXEC_CACHE
     assert att.process.uid == 1001 and att.account is not None
@@ -301,8 +278,7 @@ def test_a_uid_change_still_in_the_connector_buffer_wins_over_the_cached_exec() 
 
 def test_the_socket_owner_wins_over_a_cached_uid() -> None:
     pid = dead_pid()
-    cache = ExecCache(reader=lambda p: proc(pid=p, method=AttributionMethod.EXEC_CACHE))
-    cache.handle(ProcEvent(ProcEventKind.EXEC, time.monotonic() - 1, pid, pid))
+    cache = exec_seen(pid, lambda p: proc(pid=p, method=AttributionMethod.EXEC_CACHE))
     att = attributor(cache).attempt(event(pid), uid_hint=2002)
     assert att.process is not None and att.process.uid == 2002
     assert att.process.exe is not None  # the rest of the cached record is kept
@@ -360,8 +336,7 @@ def test_a_partial_late_read_is_completed_from_the_exec_cache_as_a_live_one_is()
     was gone, its cwd not yet); the events after it, handled once it was reaped, are completed
     from the exec cache like the first one, so that they all make one incident."""
     pid = dead_pid()
-    cache = ExecCache(reader=lambda p: proc(pid=p, method=AttributionMethod.EXEC_CACHE))
-    cache.handle(ProcEvent(ProcEventKind.EXEC, time.monotonic() - 1, pid, pid))
+    cache = exec_seen(pid, lambda p: proc(pid=p, method=AttributionMethod.EXEC_CACHE))
     a = attributor(cache)
     ev = event(pid)
     full = proc(pid=pid, method=AttributionMethod.TRACEPOINT)
@@ -469,8 +444,7 @@ def test_a_stale_tgid_column_does_not_give_the_connect_to_the_watcher() -> None:
     threads, the trace's tgid column not yet updated) were attributed to the watcher itself,
     root, 'suspicious'. The thread is what the event names exactly: its exec record wins."""
     php = dead_pid()
-    cache = ExecCache(reader=lambda p: proc(pid=p, method=AttributionMethod.EXEC_CACHE))
-    cache.handle(ProcEvent(ProcEventKind.EXEC, time.monotonic() - 1, php, php))
+    cache = exec_seen(php, lambda p: proc(pid=p, method=AttributionMethod.EXEC_CACHE))
     a = attributor(cache)
     att = a.attempt(threaded_event(php, column=os.getpid()))
     assert att.event.pid == php  # type: ignore[union-attr]

@@ -1,9 +1,16 @@
-"""Small builders of domain objects for the watch unit tests."""
+"""Small builders of domain objects for the watch unit tests, and the attributor's test
+set-up they share (a pid that has exited, an exec cache that saw a pid, a live read)."""
 
 from __future__ import annotations
 
 import socket
+import subprocess
+import time
+from collections.abc import Callable
 
+from spamtrace.attribution.attributor import Attributor, _request_state, _stat_start
+from spamtrace.attribution.exec_cache import ExecCache
+from spamtrace.attribution.mta import MtaIdentity
 from spamtrace.model import (
     Account,
     AccountKind,
@@ -15,8 +22,52 @@ from spamtrace.model import (
     SmtpConnectBlocked,
     Verdict,
 )
+from spamtrace.sources.proc_connector import ProcEvent, ProcEventKind
 
 USER_ACCOUNT = Account("u", AccountKind.HOME, "/home/u")
+NO_MTA = MtaIdentity(frozenset(), frozenset(), (), frozenset(), None)
+
+
+class Accounts:
+    """Every uid is the hosting account ``user<uid>`` of ``/home/user<uid>``."""
+
+    def for_uid(self, uid: int) -> Account | None:
+        return Account(f"user{uid}", AccountKind.HOME, f"/home/user{uid}")
+
+    def for_process(self, uid: int | None, paths: object = ()) -> Account | None:
+        return self.for_uid(uid) if uid is not None else None
+
+
+def dead_pid() -> int:
+    """The pid of a process that has exited (and was reaped)."""
+    p = subprocess.Popen(["true"])
+    p.wait()
+    return p.pid
+
+
+def connect(pid: int, wall: float | None = None, *, comm: str = "php") -> SmtpConnectAttempted:
+    """``pid``'s connect to 10.0.0.2:25 seen now, at wall time ``wall`` (now: None)."""
+    return SmtpConnectAttempted(
+        monotonic=time.monotonic(), wall=time.time() if wall is None else wall, pid=pid,
+        tid=pid, comm=comm, family=socket.AF_INET, local=Endpoint("10.0.0.1", 0),
+        remote=Endpoint("10.0.0.2", 25),
+    )  # fmt: skip
+
+
+def exec_seen(pid: int, read: Callable[[int], ProcessInfo]) -> ExecCache:
+    """An exec cache that saw ``pid`` exec a second ago, and read it with ``read``."""
+    cache = ExecCache(reader=read)
+    cache.handle(ProcEvent(ProcEventKind.EXEC, time.monotonic() - 1, pid, pid))
+    return cache
+
+
+def read_live(a: Attributor, pid: int, info: ProcessInfo) -> None:
+    """Make ``a`` take ``info`` for the live read of ``pid`` (a live process: the test's
+    own), just made."""
+    start = _stat_start(pid)
+    assert start is not None
+    a._memo[pid] = (time.monotonic(), start, info)
+    a._memo_state[pid] = _request_state(pid)
 
 
 def proc(
