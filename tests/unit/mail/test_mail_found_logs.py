@@ -5,12 +5,11 @@ found without listing it in ``[mail] exim_logs``; a server that runs no MTA (``[
 
 from __future__ import annotations
 
-import json
-import stat
 from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
+from mailhost import run_mail_json, stand_in
 
 from spamtrace.cli.main import main
 from spamtrace.config import Config
@@ -33,14 +32,6 @@ LINE = (
 )
 
 
-def _exim(tmp_path: Path, output: str) -> str:
-    """A stand-in for `exim -bP`, printing what Exim printed."""
-    script = tmp_path / "exim-bP"
-    script.write_text(f"#!/bin/sh\ncat <<'EOF'\n{output}EOF\n")
-    script.chmod(script.stat().st_mode | stat.S_IXUSR)
-    return str(script)
-
-
 @pytest.fixture
 def syslog_exim(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     root = tmp_path / "root"
@@ -49,7 +40,8 @@ def syslog_exim(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     mail_log.write_text(LINE + "\n")
     (root / "etc" / "rsyslog.conf").write_text(RSYSLOG.format(mail_log=mail_log))
     monkeypatch.setattr(mail, "SYSLOG_CONFIG_ROOT", str(root))
-    monkeypatch.setenv("SPAMTRACE_MAIL_EXIM_COMMAND", f'["{_exim(tmp_path, BP_SYSLOG)}"]')
+    exim = stand_in(tmp_path / "exim-bP", BP_SYSLOG)  # `exim -bP`, as Exim printed it
+    monkeypatch.setenv("SPAMTRACE_MAIL_EXIM_COMMAND", f'["{exim}"]')
     monkeypatch.setenv("SPAMTRACE_MAIL_EXIM_LOGS", "")  # stands for the defaults: not there
     monkeypatch.setenv("SPAMTRACE_MAIL_POSTFIX_LOGS", f'["{mail_log}"]')
     # only a key left at its default is looked for: the environment's value is not one
@@ -57,18 +49,12 @@ def syslog_exim(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return mail_log
 
 
-def _run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, dict[str, object], str]:
-    code = main(["mail", "--no-queue", "--no-scan", "--since", "all", "--json", *args])
-    out, err = capsys.readouterr()
-    return code, json.loads(out) if out else {}, err
-
-
 def test_exims_syslog_file_is_read_as_its_main_log(
     syslog_exim: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """Debian's rsyslog writes the mail facility to /var/log/mail.log, which [mail] lists
     as a Postfix log: it was read as Postfix's, none of its lines one (or not at all)."""
-    code, doc, _ = _run(capsys)
+    code, doc, _ = run_mail_json(capsys)
     assert code == 0
     (log,) = doc["logs"]  # type: ignore[misc]
     assert (log["path"], log["kind"], log["malformed"]) == (str(syslog_exim), "exim", 0)
@@ -89,7 +75,7 @@ def test_a_rainerscript_rule_for_the_mail_facility_is_read(
         f'mail.* action(type="omfile" file="{syslog_exim}" sync="on")\n'
     )
     monkeypatch.setenv("SPAMTRACE_MAIL_POSTFIX_LOGS", "")
-    code, doc, _ = _run(capsys)
+    code, doc, _ = run_mail_json(capsys)
     assert code == 0
     (log,) = doc["logs"]  # type: ignore[misc]
     assert (log["path"], log["kind"]) == (str(syslog_exim), "exim")
@@ -117,7 +103,7 @@ def test_syslog_ngs_log_path_and_an_rsyslog_program_filter_are_read(
     )
     (root / "etc" / "syslog-ng" / "conf.d" / "broken.conf").write_text("log { source(s_src);\n")
     monkeypatch.setenv("SPAMTRACE_MAIL_POSTFIX_LOGS", "")
-    code, doc, _ = _run(capsys)
+    code, doc, _ = run_mail_json(capsys)
     assert code == 0
     (log,) = doc["logs"]  # type: ignore[misc]
     assert (log["path"], log["kind"]) == (str(syslog_exim), "exim")
@@ -127,7 +113,7 @@ def test_syslog_ngs_log_path_and_an_rsyslog_program_filter_are_read(
         f':programname, isequal, "exim" -{syslog_exim}\n& stop\nmail.* -/var/log/nowhere.log\n'
     )
     (root / "etc" / "syslog-ng" / "syslog-ng.conf").unlink()
-    code, doc, _ = _run(capsys)
+    code, doc, _ = run_mail_json(capsys)
     assert code == 0
     (log,) = doc["logs"]  # type: ignore[misc]
     assert (log["path"], log["kind"]) == (str(syslog_exim), "exim")
@@ -141,7 +127,7 @@ def test_a_syslog_without_a_file_for_exim_says_which_setting_to_set(
     root = Path(mail.SYSLOG_CONFIG_ROOT)
     (root / "etc" / "rsyslog.conf").write_text('module(load="imuxsock")\n')
     monkeypatch.setenv("SPAMTRACE_MAIL_POSTFIX_LOGS", "")
-    code, _, err = _run(capsys)
+    code, _, err = run_mail_json(capsys)
     assert code == 3
     assert "Exim logs through syslog (log_file_path = syslog)" in err
     assert "set [mail] exim_logs to the file it is written to" in err
@@ -151,7 +137,7 @@ def test_a_configured_exim_logs_is_never_second_guessed(
     syslog_exim: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(Config, "is_set", lambda self, key: True)
-    _, doc, _ = _run(capsys)
+    _, doc, _ = run_mail_json(capsys)
     (log,) = doc["logs"]  # type: ignore[misc]
     assert log["kind"] == "postfix"  # as configured
 
@@ -166,7 +152,7 @@ def test_a_server_without_an_mta_says_so(
     exim_log = tmp_path / "mainlog"
     exim_log.write_text("2026-12-05 17:18:32 1xZtP6-0000xM-1i <= a@b U=shop P=local S=1\n")
     monkeypatch.setenv("SPAMTRACE_MAIL_EXIM_LOGS", f'["{exim_log}"]')
-    code, doc, _ = _run(capsys)
+    code, doc, _ = run_mail_json(capsys)
     assert code == 0 and doc["logs"] == [] and doc["queue"] is None
     notes = "\n".join(doc["notes"])  # type: ignore[arg-type]
     assert 'this server runs no MTA ([mta] kind = "none")' in notes
@@ -180,7 +166,7 @@ def test_a_server_without_an_mta_says_so(
         "Headers:  -- Subject: s\n"
     )
     monkeypatch.setenv("SPAMTRACE_MAIL_PHP_LOGS", f'["{php}"]')
-    code, doc, _ = _run(capsys)
+    code, doc, _ = run_mail_json(capsys)
     assert code == 0 and [log["kind"] for log in doc["logs"]] == ["php"]  # type: ignore[attr-defined]
     assert doc["totals"]["messages"] == 1  # type: ignore[index]
     assert not any("no PHP mail.log" in n for n in doc["notes"])  # type: ignore[attr-defined]
@@ -198,11 +184,11 @@ def test_exims_own_log_not_written_yet_is_said_as_audit_says_it(
 
     main_log = tmp_path / "exim4" / "mainlog"
     bp = f"log_file_path = {tmp_path}/exim4/%slog\nsyslog_facility = \n"
-    monkeypatch.setenv("SPAMTRACE_MAIL_EXIM_COMMAND", f'["{_exim(tmp_path, bp)}"]')
+    monkeypatch.setenv("SPAMTRACE_MAIL_EXIM_COMMAND", f'["{stand_in(tmp_path / "exim-bP", bp)}"]')
     monkeypatch.setenv("SPAMTRACE_MAIL_EXIM_LOGS", "")  # stands for the defaults: not there
     monkeypatch.setenv("SPAMTRACE_MAIL_POSTFIX_LOGS", "")
     monkeypatch.setattr(Config, "is_set", lambda self, key: False)
-    code, _, err = _run(capsys)
+    code, _, err = run_mail_json(capsys)
     assert code == 3
     (line,) = err.splitlines()
     assert f"Exim's main log {main_log} is not written yet" in line, line
@@ -227,7 +213,7 @@ def test_exims_own_log_not_written_yet_is_said_as_audit_says_it(
     main_log.write_text(LINE.split("exim[1234]: ", 1)[1] + "\n")
     finding = next(f for f in mta.judge(mta.gather(env), cfg) if f.id == "mta.exim-log-file")
     assert finding.title == f"spamtrace reads Exim's main log {main_log}"
-    code, doc, _ = _run(capsys)
+    code, doc, _ = run_mail_json(capsys)
     assert code == 0 and doc["totals"]["messages"] == 1  # type: ignore[index]
 
 
@@ -247,7 +233,7 @@ def test_the_daemon_follows_a_fresh_exims_main_log_from_its_first_line(
     monkeypatch.setattr(Config, "is_set", lambda self, key: False)
     monkeypatch.setattr(mail, "php_config", lambda: mail.PhpMailLogs())
     cfg = load(config_dir=tmp_path, environ={
-        "SPAMTRACE_MAIL_EXIM_COMMAND": f'["{_exim(tmp_path, bp)}"]',
+        "SPAMTRACE_MAIL_EXIM_COMMAND": f'["{stand_in(tmp_path / "exim-bP", bp)}"]',
         "SPAMTRACE_MAIL_EXIM_LOGS": "[]", "SPAMTRACE_MAIL_POSTFIX_LOGS": "[]",
         "SPAMTRACE_MAIL_PHP_LOGS": "[]", "SPAMTRACE_MAIL_RESTORE_HOURS": "0",
     })  # fmt: skip

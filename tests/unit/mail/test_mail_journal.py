@@ -15,16 +15,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from mailhost import postfix_through_syslog, run_mail_json
 
 from spamtrace.cli.main import main
-from spamtrace.config import Config
 from spamtrace.service import mail
 from spamtrace.sources.maillog import journal
 from spamtrace.sources.maillog.event import MailAction, MalformedLine
 from spamtrace.sources.maillog.postfix import parse_line
 from spamtrace.sources.maillog.reader import LogCounts, LogSpec
 
-FIXTURES = Path(__file__).resolve().parents[1] / "audit" / "fixtures"
 T0 = 1796547600  # 2026-12-06T09:00:00Z
 BOOT = "0123456789abcdef0123456789abcdef"
 
@@ -226,18 +225,9 @@ def test_the_follower_goes_on_after_its_cursor_when_journalctl_ends(tmp_path: Pa
 def journal_alone(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Debian 12 without rsyslog: Postfix logs through syslog (postconf -x's defaults), no
     syslog daemon's configuration, journald's store there."""
-    root = tmp_path / "root"
+    root = postfix_through_syslog(tmp_path, monkeypatch)
     (root / "var" / "log" / "journal").mkdir(parents=True)
-    monkeypatch.setattr(mail, "SYSLOG_CONFIG_ROOT", str(root))
-    output = (FIXTURES / "postconf_x_syslog.txt").read_text()
-    postconf = tmp_path / "postconf"
-    postconf.write_text(f"#!/bin/sh\ncat <<'EOF'\n{output}EOF\n")
-    postconf.chmod(0o755)
-    monkeypatch.setattr(mail, "POSTCONF_CANDIDATES", (str(postconf),))
     monkeypatch.setattr(mail, "JOURNALCTL_CANDIDATES", (_journalctl(tmp_path, ENTRIES),))
-    monkeypatch.setattr(Config, "is_set", lambda self, key: False)
-    monkeypatch.setenv("SPAMTRACE_MAIL_EXIM_LOGS", "[]")
-    monkeypatch.setenv("SPAMTRACE_MAIL_POSTFIX_LOGS", f'["{tmp_path}/default/mail.log"]')
     return tmp_path
 
 
@@ -246,10 +236,8 @@ def test_mail_reads_the_journal_when_postfix_logs_to_it_alone(
 ) -> None:
     """`mail` said "the journal alone" and what to run, and exited 3 (no log); it reads the
     journal now and says so."""
-    code = main(["mail", "--no-queue", "--no-scan", "--since", "all", "--json"])
-    out, err = capsys.readouterr()
+    code, doc, err = run_mail_json(capsys)
     assert code == 0, err
-    doc = json.loads(out)
     (log,) = doc["logs"]
     assert (log["path"], log["kind"], log["lines"], log["malformed"]) == (
         "journal", "postfix", 5, 0
@@ -269,11 +257,9 @@ def test_postfix_log_journal_on_the_command_line(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("SPAMTRACE_MAIL_JOURNALCTL_COMMAND", f'["{_journalctl(tmp_path, ENTRIES)}"]')
-    code = main(["mail", "--no-queue", "--no-scan", "--since", "all", "--json",
-                 "--postfix-log", "journal"])  # fmt: skip
-    out, err = capsys.readouterr()
+    code, doc, err = run_mail_json(capsys, "--postfix-log", "journal")
     assert code == 0, err
-    assert json.loads(out)["totals"]["messages"] == 2
+    assert doc["totals"]["messages"] == 2
 
 
 def test_journal_is_a_postfix_logs_value_and_journalctl_command_a_key(

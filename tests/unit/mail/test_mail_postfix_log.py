@@ -6,17 +6,14 @@ printed (tests/unit/audit/fixtures/postconf_x_*.txt)."""
 
 from __future__ import annotations
 
-import json
-import stat
 from pathlib import Path
 
 import pytest
+from mailhost import FIXTURES, postfix_through_syslog, run_mail_json, stand_in
 
-from spamtrace.cli.main import main
 from spamtrace.config import Config
 from spamtrace.service import mail
 
-FIXTURES = Path(__file__).resolve().parents[1] / "audit" / "fixtures"
 LINES = (
     "Dec  5 17:18:32 web1 postfix/pickup[812]: 3F2A1C0123: uid=1001 from=<shop>\n"
     "Dec  5 17:18:32 web1 postfix/qmgr[700]: 3F2A1C0123: from=<shop@web1.example>, size=523, "
@@ -28,34 +25,13 @@ PHP = (
 )
 
 
-def _postconf(tmp_path: Path, output: str) -> str:
-    """A stand-in for `postconf -x`, printing what Postfix printed."""
-    script = tmp_path / "postconf"
-    script.write_text(f"#!/bin/sh\ncat <<'EOF'\n{output}EOF\n")
-    script.chmod(script.stat().st_mode | stat.S_IXUSR)
-    return str(script)
-
-
 @pytest.fixture
 def root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A host tree for the syslog daemon's configuration; Postfix installed, logging through
     syslog (its defaults: maillog_file unset)."""
-    tree = tmp_path / "root"
+    tree = postfix_through_syslog(tmp_path, monkeypatch)
     (tree / "etc" / "rsyslog.d").mkdir(parents=True)
-    monkeypatch.setattr(mail, "SYSLOG_CONFIG_ROOT", str(tree))
-    output = (FIXTURES / "postconf_x_syslog.txt").read_text()
-    monkeypatch.setattr(mail, "POSTCONF_CANDIDATES", (_postconf(tmp_path, output),))
-    # only a key left at its default is looked for
-    monkeypatch.setattr(Config, "is_set", lambda self, key: False)
-    monkeypatch.setenv("SPAMTRACE_MAIL_EXIM_LOGS", "[]")
-    monkeypatch.setenv("SPAMTRACE_MAIL_POSTFIX_LOGS", f'["{tmp_path}/default/mail.log"]')
     return tree
-
-
-def _run(capsys: pytest.CaptureFixture[str]) -> tuple[int, dict[str, object], str]:
-    code = main(["mail", "--no-queue", "--no-scan", "--since", "all", "--json"])
-    out, err = capsys.readouterr()
-    return code, json.loads(out) if out else {}, err
 
 
 def test_a_drop_in_by_postfix_s_program_name_is_where_its_log_is(
@@ -70,7 +46,7 @@ def test_a_drop_in_by_postfix_s_program_name_is_where_its_log_is(
     (root / "etc" / "rsyslog.d" / "10-postfix.conf").write_text(
         f':programname, isequal, "postfix" -{own}\n& stop\n'
     )
-    code, doc, _ = _run(capsys)
+    code, doc, _ = run_mail_json(capsys)
     assert code == 0
     (log,) = doc["logs"]  # type: ignore[misc]
     assert (log["path"], log["kind"], log["malformed"]) == (str(own), "postfix", 0)
@@ -89,17 +65,17 @@ def test_maillog_file(
     output = (FIXTURES / "postconf_x_maillog_file.txt").read_text()
     monkeypatch.setattr(
         mail, "POSTCONF_CANDIDATES",
-        (_postconf(tmp_path, output.replace("/var/log/postfix.log", str(own))),),
+        (stand_in(tmp_path / "postconf", output.replace("/var/log/postfix.log", str(own))),),
     )  # fmt: skip
     (root / "etc" / "rsyslog.conf").write_text(f"mail.* -{tmp_path}/default/mail.log\n")
     # not written yet: said as such, with why, and the exit 3 line says it
-    code, _, err = _run(capsys)
+    code, _, err = run_mail_json(capsys)
     assert code == 3
     assert f"Postfix's log {own} is not written yet: it is read once Postfix writes it" in err
     assert f"(Postfix writes its own log file (maillog_file = {own}))" in err
     own.parent.mkdir()
     own.write_text(LINES)
-    code, doc, _ = _run(capsys)
+    code, doc, _ = run_mail_json(capsys)
     assert code == 0
     (log,) = doc["logs"]  # type: ignore[misc]
     assert (log["path"], log["kind"]) == (str(own), "postfix")
@@ -112,14 +88,14 @@ def test_the_journal_alone_is_said_with_what_to_set(
     """Debian 12 without rsyslog: Postfix's lines are only in the journal. `mail` said "no
     mail log found" with nothing about Postfix; it says where the lines are and what to set."""
     (root / "var" / "log" / "journal").mkdir(parents=True)
-    code, _, err = _run(capsys)
+    code, _, err = run_mail_json(capsys)
     assert code == 3
     assert "Postfix logs through syslog (facility mail, postfix/*) to the journal only" in err
     assert "journalctl -t postfix/smtpd" in err and "maillog_file" in err
     php = tmp_path / "php-mail.log"
     php.write_text(PHP)
     monkeypatch.setenv("SPAMTRACE_MAIL_PHP_LOGS", f'["{php}"]')
-    code, doc, _ = _run(capsys)
+    code, doc, _ = run_mail_json(capsys)
     assert code == 0
     assert any("to the journal only" in n for n in doc["notes"])  # type: ignore[attr-defined]
 
@@ -132,7 +108,7 @@ def test_a_configured_postfix_logs_is_not_second_guessed(
     monkeypatch.setenv("SPAMTRACE_MAIL_POSTFIX_LOGS", f'["{mine}"]')
     monkeypatch.setattr(Config, "is_set", lambda self, key: key == "mail.postfix_logs")
     (root / "var" / "log" / "journal").mkdir(parents=True)
-    code, doc, _ = _run(capsys)
+    code, doc, _ = run_mail_json(capsys)
     assert code == 0 and [log["path"] for log in doc["logs"]] == [str(mine)]  # type: ignore[attr-defined]
     assert not any("Postfix" in n for n in doc["notes"])  # type: ignore[attr-defined]
 
