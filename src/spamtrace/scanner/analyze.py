@@ -62,7 +62,7 @@ from spamtrace.scanner.context import (
 )
 from spamtrace.scanner.features.execution import CALLBACK_WORDS
 from spamtrace.scanner.fold import normalized_view
-from spamtrace.scanner.lexer import Lexed, lex
+from spamtrace.scanner.lexer import Lexed, lex, script_tags_as_php
 from spamtrace.scanner.prereq import regex_prereq
 from spamtrace.scanner.report import MALICIOUS_SCORE, Finding, ScanVerdict
 from spamtrace.scanner.rules import GateWords, Rule, YaraWords
@@ -499,6 +499,11 @@ def _analyze(
     if layer == 0:
         magic = data.startswith(IMAGE_MAGIC) or b"\x00" in data[:1024]
         lx = lex(data, strict_open=magic)
+        if not lx.php_regions and not magic:
+            as_php = script_tags_as_php(data)
+            if as_php is not None:
+                data = as_php
+                lx = lex(data)
         if not lx.php_regions and not magic and tagless_code(data, name):
             as_code = lex(data, start_in_php=True)
             # a README, a SQL dump or a letter kept under a .php name reads as sentences

@@ -106,6 +106,31 @@ class Lexed:
         )
 
 
+# PHP 5's other opening: <script language="php"> ... </script> (gone in PHP 7; hosting servers
+# still run PHP 5, and a dropper opens its code so where a scanner looks only for "<?").
+_SCRIPT_PHP_OPEN = re.compile(rb"<script\s+language\s*=\s*(['\"]?)php\1\s*>", re.IGNORECASE)
+_SCRIPT_CLOSE = re.compile(rb"</script\s*>", re.IGNORECASE)
+
+
+def script_tags_as_php(data: bytes) -> bytes | None:
+    """``data`` with each ``<script language="php">`` and the ``</script>`` that ends it
+    written as ``<?php`` and ``?>``, padded with spaces to their lengths (every offset and
+    line stays where it was), or None when the file has no such opening. A ``<script>`` of
+    any other language (JavaScript) is left as it is."""
+    m = _SCRIPT_PHP_OPEN.search(data)
+    if m is None:
+        return None
+    out = bytearray(data)
+    while m is not None:
+        out[m.start() : m.end()] = b"<?php".ljust(m.end() - m.start())
+        close = _SCRIPT_CLOSE.search(data, m.end())
+        if close is None:
+            break
+        out[close.start() : close.end()] = b"?>".ljust(close.end() - close.start())
+        m = _SCRIPT_PHP_OPEN.search(data, close.end())
+    return bytes(out)
+
+
 def has_php(data: bytes, *, strict: bool = False) -> int:
     """Offset of the first PHP open tag, or -1. ``strict`` accepts only ``<?php``."""
     m = (_OPEN_LOOSE if strict else _OPEN).search(data)

@@ -11,6 +11,7 @@ import pytest
 from scanner_helpers import analyze_bytes, rule_ids
 
 from spamtrace.scanner.analyze import tagless_code
+from spamtrace.scanner.lexer import script_tags_as_php
 from spamtrace.scanner.report import ScanVerdict
 
 PIECES = [
@@ -94,3 +95,42 @@ def test_a_config_piece_without_a_tag_is_read_and_stays_clean() -> None:
 def test_a_file_with_an_open_tag_is_read_from_its_tag() -> None:
     data = b"<p>$ 5</p><?php eval($_POST['c']);\n"
     assert analyze_bytes(data, "page.php").verdict is ScanVerdict.MALICIOUS
+
+
+# PHP 5 also opened code with <script language="php"> (removed in PHP 7): a dropper written
+# so writes its shell where a scanner looks only for "<?"
+SCRIPT_TAG_CODE = [
+    b'<script language="php">\nfputs(fopen(pack("H*", "782e706870"), "w"),'
+    b' pack("H*", "3c3f406576616c28245f504f53545b705d293b3f3e"));\n</script>\n',
+    b"<html><body>\n<SCRIPT LANGUAGE=php>@eval($_POST['p']);</SCRIPT>\n</body></html>\n",
+    b"<script  language = 'PHP' >\nsystem($_GET['c']);\n</script >\n",
+]
+
+
+@pytest.mark.parametrize("data", SCRIPT_TAG_CODE)
+def test_php5_script_tag_opens_code(data: bytes) -> None:
+    result = analyze_bytes(data, "up.php")
+    assert result.verdict is ScanVerdict.MALICIOUS, rule_ids(result)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        # JavaScript in a page: a <script> of another language is markup
+        b'<script language="javascript">\neval(location.hash.slice(1));\n</script>\n',
+        b"<script type='text/javascript'>document.write(unescape('%3Cb%3E'));</script>\n",
+        # a tutorial that shows the tag escaped
+        b"<p>PHP 5 allowed &lt;script language=\"php\"&gt; to open code.</p>\n",
+    ],
+)
+def test_other_script_tags_stay_markup(data: bytes) -> None:
+    assert analyze_bytes(data, "page.php").verdict is ScanVerdict.CLEAN
+
+
+def test_script_tag_rewrite_keeps_offsets() -> None:
+    data = b'a\n<script language="php">echo 1;</script>\nb<script>x</script>'
+    out = script_tags_as_php(data)
+    assert out is not None and len(out) == len(data)
+    assert out.startswith(b"a\n<?php ") and b"echo 1;?>" in out
+    assert out.endswith(b"b<script>x</script>")  # a later plain <script> is left alone
+    assert script_tags_as_php(b"<script>alert(1)</script>") is None
