@@ -62,7 +62,7 @@ def parser_class() -> type[argparse.ArgumentParser]:
                 # `scan -rf`: the option typed from habit is the mistake, not the missing PATH
                 message = f"unrecognized arguments: {' '.join(unknown)}"
             if unknown and message.startswith("unrecognized arguments"):
-                message += _habit_hint(self, unknown)
+                message += _habit_hint(self, unknown) + _global_hint(command, unknown)
             message += _dash_value_hint(message, self._given, self._option_string_actions)
             hint = f" (see: {self.prog} --help)"
             raise UsageError(f"{command}: {message}{hint}" if command else f"{message}{hint}")
@@ -104,6 +104,22 @@ def _habit_hint(parser: argparse.ArgumentParser, unknown: list[str]) -> str:
     if takes_paths and dashed is not None:
         said.append(f"a PATH that starts with '-' goes after '--': {parser.prog} -- {dashed}")
     return f": {'; '.join(said)}" if said else ""
+
+
+#: the options of `spamtrace` itself, which go before the command
+_GLOBAL = {"--config": "--config FILE", "-v": "-v", "--verbose": "-v"}
+
+
+def _global_hint(command: str, unknown: list[str]) -> str:
+    """``spamtrace alert test --config FILE``: --config (and -v) are options of spamtrace
+    itself, given before the command; said with the command line that works."""
+    words = [_GLOBAL[w.split("=", 1)[0]] for w in unknown if w.split("=", 1)[0] in _GLOBAL]
+    if not command or not words:
+        return ""
+    options = list(dict.fromkeys(words))
+    names = " and ".join(o.removesuffix(" FILE") for o in options)
+    verb = "go" if len(options) > 1 else "goes"
+    return f" ({names} {verb} before the command: spamtrace {' '.join(options)} {command} ...)"
 
 
 def _dash_value_hint(message: str, given: list[str], options: Collection[str]) -> str:

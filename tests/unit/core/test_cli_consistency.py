@@ -299,3 +299,21 @@ def test_demo_seconds_says_the_range_it_takes(capsys: pytest.CaptureFixture[str]
     with pytest.raises(SystemExit):
         cli_main.build_parser().parse_args(["demo", "--help"])
     assert "20 to 3600" in " ".join(capsys.readouterr().out.split())
+
+
+@pytest.mark.parametrize(("argv", "hint"), [
+    (["alert", "test", "--config", "/etc/x.toml"],
+     "(--config goes before the command: spamtrace --config FILE alert test ...)"),
+    (["firewall", "status", "--config=/etc/x.toml", "--verbose"],
+     "(--config and -v go before the command: spamtrace --config FILE -v firewall status ...)"),
+])  # fmt: skip
+def test_an_option_of_spamtrace_itself_after_the_command_says_where_it_goes(
+    argv: list[str], hint: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # `spamtrace alert test --config FILE` (the habit of most tools) said only
+    # "unrecognized arguments: --config FILE (see: spamtrace alert test --help)", and that
+    # help does not list --config: it is spamtrace's own option, given before the command
+    assert cli_main.main(argv) == 2
+    err = capsys.readouterr().err.strip().splitlines()[-1]
+    assert err.startswith(f"spamtrace: error: {' '.join(argv[:2])}: unrecognized arguments: ")
+    assert err.endswith(f"{hint} (see: spamtrace {' '.join(argv[:2])} --help)"), err
