@@ -376,6 +376,16 @@ class Daemon:
         for section in ("metrics", "events"):
             if getattr(cfg, section) != getattr(old_cfg, section):
                 notes.append(f"[{section}] changed: takes effect at the next restart")
+        if self._plugins["alerts"] and plugins.alert_subscriber(self.engine) is None:
+            # a running subscriber swaps its channels; with none at start there is none to
+            # swap, and "config reloaded" alone read as if the new channels were sending
+            from spamtrace.sinks.alerts.settings import parse
+
+            if parse(cfg.alerts).channels:
+                notes.append(
+                    "[alerts] has channels now, but the daemon started with none: they "
+                    "take effect at the next restart"
+                )
         if (note := firewall_refusal_note(cfg)) is not None:
             notes.append(note)
         self.loaded_at = now

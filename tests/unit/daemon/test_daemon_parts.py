@@ -1295,3 +1295,28 @@ def test_an_email_alert_by_sendmail_gets_the_drop_in_the_mta_needs(
     cfg.write_text(email + 'smtp = "127.0.0.1:25"\n')  # a relay: spamtrace speaks SMTP itself
     assert main(install) == 0
     assert not dropin.exists() and not dropin.parent.exists()
+
+
+def test_a_reload_that_adds_the_first_alert_channel_says_it_takes_a_restart(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A daemon started with no [alerts] channel, reloaded with one, said only "config
+    reloaded", and no alert was ever sent until a restart (docs/alerts.md: the first channel
+    takes a restart): the reload now says so."""
+    d = _daemon(tmp_path, "")
+    try:
+        (tmp_path / "spamtrace.toml").write_text(
+            '[[alerts.webhook]]\nurl = "http://127.0.0.1:9/hook"\n'
+        )
+        d.reload()
+        assert d.board.reload is not None and d.board.reload.ok
+        assert d.board.reload.notes == (
+            "[alerts] has channels now, but the daemon started with none: they take effect "
+            "at the next restart",
+        )
+        assert "note: [alerts] has channels now" in capsys.readouterr().err
+        (tmp_path / "spamtrace.toml").write_text("")
+        d.reload()  # and no channel: nothing to say
+        assert d.board.reload.notes == ()
+    finally:
+        d.engine.close()
