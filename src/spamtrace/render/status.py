@@ -46,10 +46,11 @@ def uptime(seconds: float) -> str:
     return f"{minutes}m {s}s"
 
 
-def alert_rows(alerts: dict[str, Any] | None) -> list[Row]:
-    """The alert channels: counts per channel, a failing one's last error."""
+def alert_rows(alerts: dict[str, Any] | None, off: str | None = None) -> list[Row]:
+    """The alert channels: counts per channel, a failing one's last error; without them,
+    why (``off``: status's ``alerts_off``)."""
     if not alerts:
-        return [("alerts:", "off (no [alerts] channel)")]
+        return [("alerts:", f"off ({escape(off or 'no [alerts] channel')})")]
     out = [
         ("alerts:", f"{alerts.get('sent')} sent, {alerts.get('failed')} failed, "
                     f"{alerts.get('dropped')} dropped"),
@@ -130,7 +131,7 @@ def status_view(doc: dict[str, Any]) -> tuple[str, list[Row]]:
         now = escape(str(metrics["configured"])) if metrics.get("configured") else "off"
         text += f" (the config now says {now}: takes effect at the next restart)"
     rows.append(("metrics:", text))
-    rows += alert_rows(doc.get("alerts"))
+    rows += alert_rows(doc.get("alerts"), doc.get("alerts_off"))
     store = doc.get("store")
     if store:
         rows.append((

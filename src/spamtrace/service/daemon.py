@@ -397,6 +397,17 @@ class Daemon:
             return self.status()
         return {"error": f"unknown command {str(request.get('command'))[:40]!r}"}
 
+    def _alerts_off(self) -> str:
+        """Why no alert channel sends: it said "no [alerts] channel" also when the config had
+        one, under --no-alerts or added by a reload (the first takes a restart)."""
+        from spamtrace.sinks.alerts.settings import parse
+
+        if not parse(self.engine.cfg.alerts).channels:
+            return "no [alerts] channel"
+        if not self._plugins["alerts"]:
+            return "started with --no-alerts"
+        return "the config's channels take effect at the next restart"
+
     def status(self) -> dict[str, Any]:
         from spamtrace import __version__
         from spamtrace.service.engine import source_name
@@ -447,6 +458,8 @@ class Daemon:
             "metrics": plugins.metrics_status(e.subscribers, e.cfg),
             # alert channels' counters (sent, failed, last error...), null when none is set
             "alerts": alerts.stats() if (alerts := plugins.alert_subscriber(e)) else None,
+            # why "alerts" is null: the channels the config has are not sending
+            "alerts_off": None if alerts else self._alerts_off(),
             "store": e.store_health(),
             "config": {
                 "file": self.config_shown,

@@ -1320,3 +1320,29 @@ def test_a_reload_that_adds_the_first_alert_channel_says_it_takes_a_restart(
         assert d.board.reload.notes == ()
     finally:
         d.engine.close()
+
+
+def test_status_says_why_alerts_are_off(tmp_path: Path) -> None:
+    """`status` said "alerts: off (no [alerts] channel)" also for a daemon started with
+    --no-alerts whose config has channels, and after a reload that added the first one."""
+    from spamtrace import config
+
+    hook = '[[alerts.webhook]]\nurl = "http://127.0.0.1:9/hook"\n'
+    for conf, alerts, why in (
+        ("", True, "no [alerts] channel"),
+        (hook, False, "started with --no-alerts"),
+        (hook, True, "the config's channels take effect at the next restart"),  # run() not
+    ):  # called: no subscriber was made, as after a reload that added the first channel
+        (tmp_path / "spamtrace.toml").write_text(conf)
+        d = Daemon(
+            config.load(config_file=str(tmp_path / "spamtrace.toml")),
+            EngineOptions(store_path=None, nflog=False, scan=False),
+            config_file=str(tmp_path / "spamtrace.toml"), socket_path=str(tmp_path / "c.sock"),
+            firewall_state_dir=str(tmp_path / "fw"), alerts=alerts,
+        )  # fmt: skip
+        try:
+            doc = d.status()
+        finally:
+            d.engine.close()
+        assert doc["alerts"] is None and doc["alerts_off"] == why
+        assert f"  alerts:     off ({why})" in status_lines(doc)
