@@ -31,7 +31,7 @@ from collections.abc import Iterable
 
 from spamtrace.attribution.process import passwd_stamp
 from spamtrace.config import AccountsSection
-from spamtrace.model import Account, AccountKind
+from spamtrace.model import Account, AccountKind, is_within
 
 #: At most this many domains per account (a reseller can own thousands).
 MAX_DOMAINS = 200
@@ -298,7 +298,7 @@ class AccountResolver:
             uid = self._plesk_owner(path)
         if uid is None:
             for folder, owner in self._folders():
-                if path == folder or path.startswith(folder + "/"):
+                if is_within(path, folder):
                     uid = self._uid_of(owner)
                     if uid is not None:
                         break

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from spamtrace.errors import RuntimeFailure, UsageError
+from spamtrace.model import is_within
 from spamtrace.safetext import escape
 
 if TYPE_CHECKING:
@@ -139,7 +140,7 @@ def _written_folders(cfg: Config) -> list[tuple[str, str]]:
 
 
 def _under(path: str, roots: tuple[str, ...]) -> bool:
-    return any(path == root or path.startswith(root.rstrip("/") + "/") for root in roots)
+    return any(is_within(path, root) for root in roots)
 
 
 def sandboxed_paths(cfg: Config, dropins: list[str]) -> tuple[list[str], list[str]]:

@@ -177,6 +177,26 @@ def test_a_document_root_link_into_another_site_names_that_site(web_root: Path) 
     assert acct is not None and acct.name == "shopuser"
 
 
+def test_a_folder_written_with_a_trailing_slash_is_still_the_sites(web_root: Path) -> None:
+    # a document root in userdatadomains and a home in passwd may end in a slash; a script
+    # inside is the site's, a sibling sharing the name's start is not
+    with open(web_root / "etc/passwd", "a") as fh:
+        fh.write("slashed:x:2004:2004::/srv/slashed/:/bin/bash\n")
+    with open(web_root / "etc/userdatadomains", "a") as fh:
+        fh.write("shop2.example: cpsite==root==addon==shop2.example==/srv/shop2/==192.0.2.1:80\n")
+    resolver = AccountResolver(AccountsSection(), root=str(web_root))
+    for path, name in [
+        ("/srv/slashed/public_html/x.php", "slashed"),
+        ("/srv/slashed", "slashed"),
+        ("/srv/shop2/x.php", "cpsite"),
+        ("/srv/shop2", "cpsite"),
+        ("/srv/shop2x/x.php", "www-data"),
+        ("/srv/slashedx/x.php", "www-data"),
+    ]:
+        acct = resolver.for_process(33, [path])
+        assert acct is not None and acct.name == name, path
+
+
 def test_plesk_vhost_is_its_owners_account(web_root: Path) -> None:
     # the shop.example vhost folder is owned by pleskuser (the fixture's plesk uid)
     acct = AccountResolver(AccountsSection(), root=str(web_root)).for_process(
