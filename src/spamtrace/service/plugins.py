@@ -95,23 +95,24 @@ def fleet_subscribers(
             subs.append(metrics)
             notes.append(f"metrics: {metrics.url}{_exposure(cfg.metrics.listen)}")
     ev = cfg.events
+    failed: list[str] = []  # watch: an output that cannot be opened is off, the other runs
     try:
-        stream = open_stream(ev.path, ev.syslog, ev.syslog_socket)
-    except SpamtraceError as exc:
-        if strict:
-            for sub in subs:
-                sub.close()
-            raise
-        notes.append(f"{exc.message}; the event stream is off for this run")
-    else:
-        if stream is not None:
-            metrics_sub = next((x for x in subs if isinstance(x, MetricsSubscriber)), None)
-            if metrics_sub is not None:
-                metrics_sub.metrics.event_failures_from(stream.failures)
-            subs.append(stream)
-            where = [escape(ev.path)] if ev.path else []
-            where += [f"syslog {escape(ev.syslog_socket)}"] if ev.syslog else []
-            notes.append(f"events: {', '.join(where)}")
+        stream = open_stream(ev.path, ev.syslog, ev.syslog_socket, None if strict else failed)
+    except SpamtraceError:
+        for sub in subs:
+            sub.close()
+        raise
+    for why in failed:
+        notes.append(f"{why}; that output is off for this run")
+    if stream is not None:
+        metrics_sub = next((x for x in subs if isinstance(x, MetricsSubscriber)), None)
+        if metrics_sub is not None:
+            metrics_sub.metrics.event_failures_from(stream.failures)
+        subs.append(stream)
+        running = {w.name for w in stream.writers}
+        where = [escape(ev.path)] if "file" in running else []
+        where += [f"syslog {escape(ev.syslog_socket)}"] if "syslog" in running else []
+        notes.append(f"events: {', '.join(where)}")
     return subs, notes
 
 

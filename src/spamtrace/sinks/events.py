@@ -37,7 +37,7 @@ import os
 import socket
 import stat
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
 from spamtrace.errors import RuntimeFailure
@@ -656,16 +656,27 @@ class EventStream:
                 writer.close()
 
 
-def open_stream(path: str, syslog: bool, syslog_socket: str) -> EventStream | None:
-    """The stream the ``[events]`` config asks for (None: neither a file nor syslog)."""
+def open_stream(
+    path: str, syslog: bool, syslog_socket: str, failed: list[str] | None = None
+) -> EventStream | None:
+    """The stream the ``[events]`` config asks for (None: neither a file nor syslog).
+
+    An output that cannot be opened raises (the daemon stops at start); with ``failed`` (a
+    ``watch``) its reason goes there and the other output still runs: a syslog socket that is
+    not there turned the event file off too."""
     writers: list[LineWriter] = []
+    openers: list[Callable[[], LineWriter]] = []
     if path:
-        writers.append(JsonLinesFile(path))
+        openers.append(lambda: JsonLinesFile(path))
     if syslog:
+        openers.append(lambda: SyslogSender(syslog_socket))
+    for opener in openers:
         try:
-            writers.append(SyslogSender(syslog_socket))
-        except RuntimeFailure:
-            for writer in writers:
-                writer.close()
-            raise
+            writers.append(opener())
+        except RuntimeFailure as exc:
+            if failed is None:
+                for writer in writers:
+                    writer.close()
+                raise
+            failed.append(exc.message)
     return EventStream(writers) if writers else None

@@ -244,3 +244,36 @@ def test_a_metrics_address_other_hosts_reach_is_named_as_such() -> None:
         assert "reachable from other hosts" in _exposure(listen), listen
     for listen in ("127.0.0.1:9945", "127.0.0.2:1", "[::1]:9945", "localhost:9945", ""):
         assert _exposure(listen) == "", listen
+
+
+def test_watch_keeps_the_event_file_when_the_syslog_socket_is_not_there(
+    tmp_path: Path,
+) -> None:
+    """`watch` with [events] path and syslog: a syslog socket that could not be reached
+    (no journald or rsyslog) turned the whole event stream off, the file that had opened too
+    ("...; the event stream is off for this run", an empty file left behind). Only the
+    output that cannot be opened is off; the daemon still stops at start (strict)."""
+    from spamtrace import config
+    from spamtrace.errors import RuntimeFailure
+    from spamtrace.service.plugins import fleet_subscribers
+
+    cfg = config.load(None, tmp_path / "none", environ={
+        "SPAMTRACE_METRICS_LISTEN": "",
+        "SPAMTRACE_EVENTS_PATH": str(tmp_path / "e.json"),
+        "SPAMTRACE_EVENTS_SYSLOG": "true",
+        "SPAMTRACE_EVENTS_SYSLOG_SOCKET": str(tmp_path / "nope.sock"),
+    })  # fmt: skip
+    subs, notes = fleet_subscribers(cfg, None, strict=False)
+    try:
+        (stream,) = subs
+        assert isinstance(stream, EventStream) and [w.name for w in stream.writers] == ["file"]
+        assert notes[0].startswith("events: cannot send to syslog socket ")
+        assert notes[0].endswith("; that output is off for this run")
+        assert notes[1] == f"events: {tmp_path / 'e.json'}"
+        stream.handle(messages()[1])
+        assert (tmp_path / "e.json").read_text().count("\n") == 1
+    finally:
+        for sub in subs:
+            sub.close()
+    with pytest.raises(RuntimeFailure, match="cannot send to syslog socket"):
+        fleet_subscribers(cfg, None, strict=True)
