@@ -1507,10 +1507,62 @@ def _shell_php_download(ctx: Ctx, rule: Rule) -> Hit | None:
         return None
     text = string_text(ctx)
     m = prefiltered_search(_SHELL_PHP_DOWNLOAD, text)
-    if m is None:
+    if m is not None:
+        at = string_at(ctx, m.start())
+        return Hit(ctx.line_of_string(max(0, at)), excerpt(m.group(0)))
+    if text.find(b"wget") < 0 and text.find(b"curl") < 0:
         return None
-    at = string_at(ctx, m.start())
-    return Hit(ctx.line_of_string(max(0, at)), excerpt(m.group(0)))
+    # the command glued from pieces: "wget -O " . $p . " https://...", $p = __DIR__ . "/x.php"
+    for start, args in calls_to(ctx, EXEC_NAMES_B, 50):
+        parts = top_args(args)
+        if not parts:
+            continue
+        m = _SHELL_PHP_DOWNLOAD.search(_command_text(ctx, parts[0], start, 2))
+        if m is not None:
+            return Hit(ctx.line_of_code(start), excerpt(m.group(0)))
+    return None
+
+
+# a piece of an expression: a literal, a variable, what glues them (". ", parentheses, "@"),
+# or anything else (a constant, a function's name, an array key's brackets)
+_CMD_PIECE = re.compile(
+    rb"\x01(\d+)\x01|\$([a-z_\x80-\xff][\w\x80-\xff]*)|[.\s()@]+|[^\x01$.\s()@]+"
+)
+# a variable written into a double-quoted literal: "$f", "{$f}"
+_DQ_VAR = re.compile(rb"\{?\$([a-z_\x80-\xff][\w\x80-\xff]*)\}?", re.IGNORECASE)
+
+
+def _command_text(ctx: Ctx, expr: bytes, before: int, depth: int) -> bytes:
+    """The text the expression ``expr`` (code, lower case) makes, as far as the file says:
+    its literals in order, each variable replaced by what the file last set it to before
+    ``before`` (``depth`` levels; a variable in a double-quoted literal too), and every
+    other part (``__DIR__``, a call, a superglobal) by the stand-in word "x"."""
+    out: list[bytes] = []
+    value = ctx.lx.value
+    for m in _CMD_PIECE.finditer(expr[:600]):
+        if m.group(1) is not None:
+            idx = int(m.group(1))
+            text = value(idx).lower()
+            if ctx.lx.kinds[idx] in ("dq", "heredoc") and b"$" in text:
+                text = _DQ_VAR.sub(lambda v: _var_text(ctx, v.group(1), before, depth), text)
+            out.append(text)
+        elif m.group(2) is not None:
+            out.append(_var_text(ctx, m.group(2), before, depth))
+        elif m.group(0)[:1] not in b". ()@\t\r\n":
+            out.append(b"x")
+    return b"".join(out)
+
+
+def _var_text(ctx: Ctx, name: bytes, before: int, depth: int) -> bytes:
+    """What :func:`_command_text` makes of the value ``$name`` was last set to before
+    ``before``; "x" when the file never sets it (a superglobal) or ``depth`` is spent."""
+    if depth <= 0:
+        return b"x"
+    sets = var_assigns(ctx.code[:before], name, TAIL_RHS, 8)
+    if not sets:
+        return b"x"
+    at, am = sets[-1]
+    return _command_text(ctx, am.group(1), at, depth - 1)
 
 
 def _path_text(ctx: Ctx, expr: bytes) -> bytes:
