@@ -328,6 +328,33 @@ def test_assert_of_a_condition_is_not_code_evaluation() -> None:
     assert "php.eval-request" not in rule_ids(analyze_bytes(checked))
 
 
+def test_eval_of_a_parameter_only_ever_given_sums_is_not_hidden_code() -> None:
+    """eval() of a parameter of a function the file calls only with literal sums
+    (safe_eval("1."), a test page of a calculator) runs a number written in the file: no
+    php.eval-variable. Any other value for it keeps the finding: request input, a decoded
+    text, a literal naming a function or a variable, the name given as a callback, a method
+    or a name of a variable, or no call at all."""
+    head = (
+        b"<?php\nfunction calc($code) {\n    $code = strtolower($code);\n"
+        b"    return eval($code);\n}\n"
+    )
+    sums = head + b'echo @calc("1.") . calc(\'(2 + 3) * 4 / 1.5\');\n'
+    assert "php.eval-variable" not in rule_ids(analyze_bytes(sums))
+    for other in (
+        b"calc($_POST['e']);\n",
+        b"calc(base64_decode($_COOKIE['x']));\n",
+        b"calc('system($_GET[1]);');\n",
+        b"calc('phpinfo()');\n",
+        b"array_map('calc', $_POST);\n",
+        b"$f = 'calc'; $f($_GET['e']);\n",
+        b"$o->calc($x);\n",
+        b"calc($x);\n",
+    ):
+        found = rule_ids(analyze_bytes(sums + other))
+        assert "php.eval-variable" in found, other
+    assert "php.eval-variable" in rule_ids(analyze_bytes(head))
+
+
 def test_a_macro_may_use_the_macros_above_it() -> None:
     rule = (
         "[[rule]]\nid = \"php.x\"\nkind = \"code\"\nweight = 1\ncategory = \"c\"\n"

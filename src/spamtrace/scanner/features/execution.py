@@ -53,6 +53,7 @@ from spamtrace.scanner.context import (
     has_word,
     interpolated,
     leading_words,
+    literals_holding,
     paren_calls,
     per_file,
     prefiltered_finditer,
@@ -2042,13 +2043,67 @@ def _eval_variable(ctx: Ctx, rule: Rule) -> Hit | None:
         console = bool(rhs) and all(
             _CONSOLE_INPUT.search(r) is not None and REQ_RE.search(r) is None for r in rhs
         )
-        if not console:
+        if not console and not _sums_only_param(ctx, m.start(), var):
             return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end()))
     # eval("$code"), eval("{$code}"): a double-quoted string that is only a variable
     for m in bounded_finditer(_EVAL_QUOTED_VAR, code, 20, first=ctx.first):
         if _ONLY_VAR.fullmatch(ctx.lx.value(int(m.group(1))).strip()):
             return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end()))
     return None
+
+
+# a literal that is a sum and nothing else: digits, operators, brackets, dots, spaces (no
+# name, no variable, no call); evaluated, it computes a number
+_ARITHMETIC = re.compile(rb"[\d\s.+\-*/%()]+")
+_LITERAL_ONLY = re.compile(rb"\s*@?\s*\x01(\d+)\x01\s*")
+_CALL_OPEN = re.compile(rb"\s*\(")
+
+
+def _sums_only_param(ctx: Ctx, at: int, var: bytes) -> bool:
+    """``$var``, evaluated at ``at``, is a parameter of the named function around it, and
+    each time the file names that function (its definition aside) is a plain call giving
+    that parameter a literal sum (``function safe_eval($code) { ... eval($code); }`` called
+    only as ``safe_eval("1.")``): the code evaluated is written in the file, and it is a
+    number. A call with anything else (request input, a decoded or fetched text, a literal
+    that names a function or a variable: ``run('system($_GET[1]);')``), a name given as a
+    callback (``array_map('run', $_POST)``), a method call or a second definition keeps
+    the finding; so does a function the file never calls."""
+    code = ctx.code
+    d = _enclosing_def(code, at)
+    if d is None:
+        return False
+    params = [p.group(1) for p in _PARAM_NAME.finditer(d.group(2))]
+    if var not in params:
+        return False
+    index, name = params.index(var), d.group(1)
+    # the name in a literal: a callback, or a name built or looked up (the value of every
+    # literal that may hold it, escapes undone)
+    if any(name in ctx.lx.value(i).lower() for i in literals_holding(ctx, (name,), 1 << 30)):
+        return False
+    calls = 0
+    pos = code.find(name)
+    while pos >= 0:
+        end = pos + len(name)
+        if (pos and code[pos - 1] in NAME_BYTES) or (end < len(code) and code[end] in NAME_BYTES):
+            pos = code.find(name, end)
+            continue  # a part of another name
+        if not d.start() <= pos < d.end():
+            before = code[max(0, pos - 12) : pos].rstrip()
+            opened = _CALL_OPEN.match(code, end)
+            if (
+                calls >= 20
+                or (pos and code[pos - 1] in b"$>:")
+                or before.endswith((b"function", b"new", b"->", b"::"))
+                or opened is None
+            ):
+                return False  # a variable, a method, a second definition, a name not called
+            args = top_args(code[opened.end() : opened.end() + 400])
+            lit = _LITERAL_ONLY.fullmatch(args[index]) if index < len(args) else None
+            if lit is None or _ARITHMETIC.fullmatch(ctx.lx.value(int(lit.group(1)))) is None:
+                return False
+            calls += 1
+        pos = code.find(name, end)
+    return calls > 0
 
 
 _EVAL_QUOTED_VAR = re.compile(rb"eval\s*\(\s*@?\s*\x01(\d+)\x01\s*\)")

