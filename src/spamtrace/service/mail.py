@@ -280,6 +280,7 @@ def waiting_logs(cfg: Config, roots: Mapping[str, str] | None = None) -> list[Lo
     defaults, which list every layout's file: only the one there is read. ``roots``: {PHP
     mail.log file: the chroot of the FPM pool that writes it}."""
     from spamtrace.sources.maillog.journal import journal_name
+    from spamtrace.sources.maillog.kinds import LOG_KINDS
     from spamtrace.sources.maillog.reader import LogSpec
 
     out: list[LogSpec] = []
@@ -292,7 +293,7 @@ def waiting_logs(cfg: Config, roots: Mapping[str, str] | None = None) -> list[Lo
                 continue
             if kind == "postfix" and journal_name(path) is not None:
                 continue  # the journal: no file to wait for
-            root = (roots or {}).get(path, "") if kind == "php" else ""
+            root = (roots or {}).get(path, "") if LOG_KINDS[kind].names_scripts else ""
             out.append(LogSpec(path, kind, root))
     return out
 
@@ -304,6 +305,7 @@ def specs_of(
     exist), else the configured ones that exist. ``php``: the PHP configuration already read
     (the chroots of the pools writing PHP logs), else read here when a PHP log is read."""
     from spamtrace.sources.maillog.journal import journal_name
+    from spamtrace.sources.maillog.kinds import LOG_KINDS
     from spamtrace.sources.maillog.reader import LogSpec, configured
 
     for kind, paths in (given or {}).items():
@@ -323,7 +325,10 @@ def specs_of(
         for path in (given or {}).get(kind) or ()
         if kind != "postfix" or journal_name(path) is None
     ]
-    specs = [replace(s, root=roots.get(s.path, "")) if s.kind == "php" else s for s in specs]
+    specs = [
+        replace(s, root=roots.get(s.path, "")) if LOG_KINDS[s.kind].names_scripts else s
+        for s in specs
+    ]
     if specs or journals:
         seen: dict[tuple[int, int], LogSpec] = {}  # a file given again (./x, a link): once
         for spec in specs:
@@ -479,7 +484,7 @@ def collect(
     journalctl = cfg.mail.journalctl_command
     readers = [log_reader(s, history, recent=recent, journalctl=journalctl) for s in specs]
     homes, uids = passwd_homes()
-    php_only = all(s.kind == "php" for s in specs)
+    php_only = not any(LOG_KINDS[s.kind].has_queue_ids for s in specs)
     ledger = MailLedger(
         since=since,
         homes=homes,

@@ -16,3 +16,8 @@ def test_every_kind_read_has_its_settings_under_its_name() -> None:
 
 def test_only_phps_over_long_lines_are_read_cut() -> None:
     assert {k.name for k in LOG_KINDS.values() if not k.drops_long_lines} == {"php"}
+
+
+def test_only_php_lines_name_scripts_and_only_the_mtas_have_queue_ids() -> None:
+    assert {k.name for k in LOG_KINDS.values() if k.names_scripts} == {"php"}
+    assert {k.name for k in LOG_KINDS.values() if k.has_queue_ids} == {"exim", "postfix"}

@@ -97,7 +97,9 @@ class MailLogSource:
         ]  # fmt: skip
         self.counts = [LogCounts(s.path, s.kind) for s in self.specs]
         #: each PHP log's script names looked up on disk, kept across the looks
-        self.names = [ScriptNames() if s.kind == "php" else None for s in self.specs]
+        self.names = [
+            ScriptNames() if LOG_KINDS[s.kind].names_scripts else None for s in self.specs
+        ]
         self.interval = interval
         self.clock = clock  # of the MailQueued batches
         self.accounts = AccountResolver(cfg.accounts)
@@ -108,7 +110,8 @@ class MailLogSource:
         homes, uids = passwd_homes()
         self.ledger = MailLedger(
             homes=homes, uids=uids, on_message=self._message, on_recipient=self._recipient,
-            php_only=all(s.kind == "php" for s in self.specs), totals=False,
+            php_only=not any(LOG_KINDS[s.kind].has_queue_ids for s in self.specs),
+            totals=False,
             owner_of_path=lambda path: getattr(self.accounts.for_path(path), "name", None),
         )  # fmt: skip
         self._out: list[SourceIncident | MailQueued] = []

@@ -20,14 +20,24 @@ class LogKind:
     #: whole (a ``Bcc:`` of thousands): its cut line still names the script and the call, and
     #: is read.
     drops_long_lines: bool
+    #: its lines are an MTA's, about messages by queue id. A kind without (PHP's ``mail()``
+    #: calls) is joined onto those messages, or its lines are the messages themselves when
+    #: no log read has queue ids (:class:`~spamtrace.attribution.mail.MailLedger`'s
+    #: ``php_only``).
+    has_queue_ids: bool
+    #: its lines name the sending script by its path as the writing process saw it: the
+    #: chroot of the pool that writes the log (:attr:`LogSpec.root`) is put before it, and
+    #: a name whose line breaks were written as spaces is looked up on disk
+    #: (:class:`~spamtrace.sources.maillog.scriptnames.ScriptNames`).
+    names_scripts: bool
 
 
 #: every kind, by its name
 LOG_KINDS: dict[str, LogKind] = {
     kind.name: kind
     for kind in (
-        LogKind("exim", drops_long_lines=True),
-        LogKind("postfix", drops_long_lines=True),
-        LogKind("php", drops_long_lines=False),
+        LogKind("exim", drops_long_lines=True, has_queue_ids=True, names_scripts=False),
+        LogKind("postfix", drops_long_lines=True, has_queue_ids=True, names_scripts=False),
+        LogKind("php", drops_long_lines=False, has_queue_ids=False, names_scripts=True),
     )
 }

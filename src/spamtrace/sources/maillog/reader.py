@@ -107,7 +107,7 @@ def configured(
         for path in getattr(mail, key):
             there = os.path.isfile(path) or (kind == "postfix" and journal_name(path) is not None)
             if there and all(s.path != path for s in out):
-                root = (roots or {}).get(path, "") if kind == "php" else ""
+                root = (roots or {}).get(path, "") if LOG_KINDS[kind].names_scripts else ""
                 out.append(LogSpec(path, kind, root))
     for spec in extra:
         if all(s.path != spec.path for s in out):
@@ -380,12 +380,13 @@ def parser_for(
     # partial: no extra Python frame per line (a log has millions)
     if kind == "exim":
         return EximLines(utc_offset, year, written)
-    module = {"postfix": postfix, "php": phpmail}.get(kind)
-    if module is None:
+    if kind == "postfix":
+        parse: Parser = _across_new_year(postfix.parse_line, year, utc_offset, written)
+    elif kind == "php":
+        parse = _php_lines(year, utc_offset, written)
+    else:
         raise ValueError(f"unknown mail log kind {kind!r}")
-    if kind == "php":
-        return PhpScripts(_php_lines(year, utc_offset, written), root, names)
-    return _across_new_year(module.parse_line, year, utc_offset, written)
+    return PhpScripts(parse, root, names) if LOG_KINDS[kind].names_scripts else parse
 
 
 def _across_new_year(
@@ -537,7 +538,7 @@ class LogReader:
         #: the compiled line parsers where built (False: the Python ones, the reference)
         self.compiled = compiled
         #: a PHP log's script names looked up on disk (the parsers stay pure)
-        self.names = ScriptNames() if spec.kind == "php" else None
+        self.names = ScriptNames() if LOG_KINDS[spec.kind].names_scripts else None
 
     def events(self) -> Iterator[MailLogged]:
         return itertools.chain.from_iterable(self.batches())
