@@ -432,28 +432,31 @@ def read_logs(cfg: Config, given: dict[str, Sequence[str]], since: float | None)
         raise RuntimeFailure(errors + (not_read_hint() if "Permission denied" in errors else ""))
     # PHP writes nothing but mail() records there; a configured file may be its error_log
     # too: asked only of a file given as --php-log
-    asked = [_asked(c, bool(given.get("php"))) for c in report.logs]
+    asked = [_asked(c, bool(given.get(c.kind))) for c in report.logs]
     if report.logs and all(asked):
         # a binary file, a Postfix log given as --exim-log: no answer, not "nobody sent mail"
         raise RuntimeFailure("; ".join(a for a in asked if a) + f" ({_GIVE})")
     if denied:
         report.notes.append(f"could not read {said}{not_read_hint()}")
     for counts, question in zip(report.logs, asked, strict=True):
-        if counts.kind == "php" and question:  # the others' are collect()'s notes
+        if question and not counts.not_of_its_kind:  # that one is a note of collect()'s
             report.notes.append(f"{question} ({_GIVE})")
     report.notes += found
     return report
 
 
-def _asked(counts: LogCounts, php_given: bool) -> str:
+def _asked(counts: LogCounts, given: bool) -> str:
     """Whether ``counts``' log is one of its kind, asked when nothing in it reads so ("":
-    not asked)."""
+    not asked); ``given``: the file was given by hand as a log of its kind."""
+    from spamtrace.sources.maillog.kinds import LOG_KINDS
+
     if counts.not_of_its_kind:
         return (
             f"{counts.path}: none of its {counts.lines} line(s) reads as {_KIND[counts.kind]} "
             "log line: is it one?"
         )
-    if counts.kind == "php" and php_given and counts.lines and not counts.events:
+    shared = LOG_KINDS[counts.kind].shares_its_file
+    if shared and given and counts.lines and not counts.events:
         return (
             f"{counts.path}: none of its {counts.lines} line(s) is a PHP mail() record: is it "
             "a PHP mail.log?"

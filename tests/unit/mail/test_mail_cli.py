@@ -178,6 +178,19 @@ def test_a_log_of_another_kind_says_so(capsys: pytest.CaptureFixture[str], tmp_p
     assert code in (0, 1) and "is a PHP mail() record: is it a PHP mail.log?" in out, out
 
 
+def test_a_php_log_of_another_kind_is_asked_about_once(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """A PHP mail.log whose mail() lines read as none (most malformed) beside an Exim log
+    that reads: the question whether it is a PHP mail.log was a note twice (collect() asked
+    it of every kind, and read_logs() again of PHP's)."""
+    php = tmp_path / "php-mail.log"
+    php.write_text("".join(f"garbled {n} mail() on [/x.php:1]: To: a@b.example\n" for n in "123"))
+    code, out, _ = run(capsys, "--php-log", str(php), "--exim-log", log_of("exim.log", tmp_path))
+    asked = [line for line in out.splitlines() if "reads as a PHP mail.log log line" in line]
+    assert code in (0, 1) and len(asked) == 1, out
+
+
 def test_watch_summary_tells_the_mail_it_read(capsys: pytest.CaptureFixture[str]) -> None:
     """`watch` ended with "0 event(s), 1 incident(s) opened" and nothing on the messages it
     followed (nor on a log it could not read)."""

@@ -21,3 +21,7 @@ def test_only_phps_over_long_lines_are_read_cut() -> None:
 def test_only_php_lines_name_scripts_and_only_the_mtas_have_queue_ids() -> None:
     assert {k.name for k in LOG_KINDS.values() if k.names_scripts} == {"php"}
     assert {k.name for k in LOG_KINDS.values() if k.has_queue_ids} == {"exim", "postfix"}
+
+
+def test_only_phps_file_may_hold_lines_of_others() -> None:
+    assert {k.name for k in LOG_KINDS.values() if k.shares_its_file} == {"php"}

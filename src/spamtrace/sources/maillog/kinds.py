@@ -30,14 +30,27 @@ class LogKind:
     #: a name whose line breaks were written as spaces is looked up on disk
     #: (:class:`~spamtrace.sources.maillog.scriptnames.ScriptNames`).
     names_scripts: bool
+    #: its file may hold lines of others, skipped as none of its records (PHP's ``mail.log``
+    #: is often the pool's ``error_log`` too): a file with no record is no sign of a log of
+    #: another kind, and is asked about only when given by hand (``--php-log``).
+    shares_its_file: bool
 
 
 #: every kind, by its name
 LOG_KINDS: dict[str, LogKind] = {
     kind.name: kind
     for kind in (
-        LogKind("exim", drops_long_lines=True, has_queue_ids=True, names_scripts=False),
-        LogKind("postfix", drops_long_lines=True, has_queue_ids=True, names_scripts=False),
-        LogKind("php", drops_long_lines=False, has_queue_ids=False, names_scripts=True),
+        LogKind(
+            "exim", drops_long_lines=True, has_queue_ids=True, names_scripts=False,
+            shares_its_file=False,
+        ),
+        LogKind(
+            "postfix", drops_long_lines=True, has_queue_ids=True, names_scripts=False,
+            shares_its_file=False,
+        ),
+        LogKind(
+            "php", drops_long_lines=False, has_queue_ids=False, names_scripts=True,
+            shares_its_file=True,
+        ),
     )
-}
+}  # fmt: skip
