@@ -29,7 +29,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from spamtrace.errors import SpamtraceError
-from spamtrace.model import AttributedAttempt, AttributionMethod, Verdict
+from spamtrace.model import AttributedAttempt, AttributionMethod
 from spamtrace.policy.responses import (
     ActionKind,
     ActionStatus,
@@ -50,6 +50,7 @@ from spamtrace.policy.responses import (
     decide,
     decide_mail,
     describe,
+    mail_case,
     mailbox_sender,
     uid_protection,
     undo_command,
@@ -282,18 +283,9 @@ class Responder:
         """A ``mail-script`` / ``mail-auth`` incident opened or grew (10, 100... messages):
         freeze its queued messages, lock its mailbox (carried out on the worker).
         ``queued``: only these queue ids (:meth:`on_mail_queued`), else the record's."""
-        try:
-            verdict = Verdict(rec.verdict)
-        except ValueError:
+        case = mail_case(rec, queued, frozenset(self._done.get(rec.id, ())))
+        if case is None:
             return []
-        proc = rec.process or {}
-        ids = (proc.get("queue_ids") or ()) if queued is None else queued
-        case = MailCase(
-            incident=rec.id, verdict=verdict, uid=rec.uid, user=rec.user, account=rec.account,
-            auth_user=proc.get("auth_user") if proc.get("kind") == "auth" else None,
-            mta=proc.get("mta"), queue_ids=tuple(str(i) for i in ids),
-            messages=rec.connections, done=frozenset(self._done.get(rec.id, ())),
-        )  # fmt: skip
         decisions = decide_mail(case, self.rules)
         if decisions:
             done = self._done.get(rec.id)

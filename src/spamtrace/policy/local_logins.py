@@ -81,8 +81,13 @@ def local_clients(
     return tuple(found[:MAX_CLIENTS])
 
 
-def advice_line(client_ips: Sequence[str], clients: Sequence[dict[str, Any]]) -> str:
-    """The incident's first advice line: which local process(es) log in as the mailbox."""
+def advice_line(
+    client_ips: Sequence[str], clients: Sequence[dict[str, Any]], skipped: str | None = None
+) -> str:
+    """The incident's first advice line: which local process(es) log in as the mailbox.
+    ``skipped``: why the responses do not act on the one local sender
+    (:func:`~spamtrace.policy.responses.mailbox_sender`), said so that the admin does not
+    wait for them."""
     dests = [_ip_of(d) for c in clients for d in c["destinations"]]
     local = [ip for ip in client_ips if any(_joins([ip], d) for d in dests)]
     names = []
@@ -94,6 +99,11 @@ def advice_line(client_ips: Sequence[str], clients: Sequence[dict[str, Any]]) ->
     if len(clients) == 1:
         held = "that " + ("script" if clients[0]["scripts"] else "process")
         tail = f": {held} holds the password; stop it and scan its folder"
+        if skipped:
+            tail = (
+                f": {held} holds the password; the responses do not act on it ({skipped}): "
+                "stop it by hand and scan its folder"
+            )
     else:
         tail = (
             ": one of these holds the password (an account's own mail may use the same port);"

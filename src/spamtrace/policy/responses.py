@@ -494,6 +494,26 @@ class MailCase:
     done: frozenset[str] = frozenset()
 
 
+def mail_case(
+    rec: Any, queued: Sequence[str] | None = None, done: frozenset[str] = frozenset()
+) -> MailCase | None:
+    """The :class:`MailCase` of a mail incident's record (an ``IncidentRecord``: ``id``,
+    ``verdict``, ``uid``, ``user``, ``account``, ``connections``, ``process``); None for a
+    verdict not known. ``queued``: only these queue ids, else the record's."""
+    try:
+        verdict = Verdict(rec.verdict)
+    except ValueError:
+        return None
+    proc = rec.process or {}
+    ids = (proc.get("queue_ids") or ()) if queued is None else queued
+    return MailCase(
+        incident=rec.id, verdict=verdict, uid=rec.uid, user=rec.user, account=rec.account,
+        auth_user=proc.get("auth_user") if proc.get("kind") == "auth" else None,
+        mta=proc.get("mta"), queue_ids=tuple(str(i) for i in ids),
+        messages=rec.connections, done=done,
+    )  # fmt: skip
+
+
 def mail_protection(case: MailCase, rules: ResponseRules) -> str | None:
     """Why nothing may be done against this mail sender (None: it may)."""
     if case.uid is not None and case.uid in rules.protected_uids:

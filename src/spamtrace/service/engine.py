@@ -895,10 +895,20 @@ class Engine:
         )
         if not clients:
             return ev
+        skipped = None
+        if len(clients) == 1:
+            from spamtrace.policy.responses import ResponseRules, mail_case, mailbox_sender
+
+            rules = ResponseRules.from_config(
+                self.cfg, mta_uids=self.mta.uids, mta_users=self.mta.users,
+                mta_exes=self.mta.exes,
+            )  # fmt: skip
+            case = mail_case(rec)
+            skipped = mailbox_sender(case, clients, rules).why if case is not None else None
         rec = replace(
             rec,
             process={**rec.process, "local_clients": list(clients)},
-            advice=(advice_line(ips, clients), *rec.advice),
+            advice=(advice_line(ips, clients, skipped), *rec.advice),
         )
         if len(clients) == 1:
             self._scan_local_sender(str(clients[0]["incident"]))

@@ -193,3 +193,47 @@ def test_the_responder_acts_on_none_of_two_local_senders() -> None:
     b = IncidentTracker().add(other).incident
     r.on_attempt(other, b)
     assert r.on_mail(auth_record(a, b)) == [] and r.records == []
+
+
+# ----------------------------------------------------------------------------- the engine
+def engine_advice(sender: Incident, **dotted: Any) -> str:
+    """The first advice line the engine gives a mail-auth incident whose one local sender is
+    ``sender`` (Engine._with_local_clients, on a stand-in of the engine's state)."""
+    from types import SimpleNamespace
+
+    from spamtrace.service.bus import SourceIncident
+    from spamtrace.service.engine import Engine
+
+    rec = auth_record()
+    rec = dataclasses.replace(rec, process={**rec.process, "local_clients": None})
+    engine: Any = SimpleNamespace(
+        _local_submissions={sender.id: sender}, cfg=cfg(**dotted), mta=MTA,
+        _scan_local_sender=lambda ident: None,
+    )  # fmt: skip
+    ev = SourceIncident(record=None, incident=rec, opened=True, alerting=True)  # type: ignore[arg-type]
+    out = Engine._with_local_clients(engine, ev)
+    assert out.incident.process["local_clients"][0]["incident"] == sender.id
+    return str(out.incident.advice[0])
+
+
+def test_the_advice_says_why_the_responses_skip_the_one_local_sender() -> None:
+    _, root = submission(uid=0, user="root")
+    line = engine_advice(root)
+    assert "the responses do not act on it (it is root): stop it by hand" in line
+    _, mta = submission(uid=103, user="Debian-exim")
+    assert "the responses do not act on it (it is an MTA user)" in engine_advice(mta)
+    www = Account("www-data", AccountKind.SYSTEM, "/var/www")
+    _, bare = submission(uid=33, user="www-data", account=www, cwd="/", scripts=())
+    assert "(it is the web server's user www-data (every site's) and no script is known)" in (
+        engine_advice(bare)
+    )
+    daemon = Account("daemon", AccountKind.SYSTEM, "/usr/sbin")
+    _, system = submission(uid=2, user="daemon", account=daemon)
+    assert "(it is no hosting account's process)" in engine_advice(system)
+    _, ok = submission()
+    held = engine_advice(ok, responses__never_accounts=["info"])
+    assert "(the mailbox is not acted on: info is allow-listed" in held
+    # the one the responses act on: the advice as before
+    line = engine_advice(ok)
+    assert line.endswith("holds the password; stop it and scan its folder")
+    assert "do not act" not in line
