@@ -30,7 +30,9 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
+from collections.abc import Iterator
 
+from spamtrace.scanner.context import word_searcher
 from spamtrace.scanner.lexer import Lexed, _unescape_dq, _unescape_sq
 
 MAX_STRINGS = 2000  # strings written out per file, at most
@@ -299,6 +301,19 @@ _SETS_VAR = re.compile(
     rb"\s*\$(" + _NAME + rb")\s*(?:\[[^\]\n;]{0,60}\]\s*)*(?:\.|\?\?)?=(?![=>])"
 )
 MAX_HOLDERS = 50  # variables set from request input looked for in the strings, at most
+_STATEMENT_BACK = 600  # the statement that sets a variable starts at most this far back
+#: a word one of which starts every match of :data:`_CODE_REQUEST`
+_CODE_REQUEST_WORDS = (b"$_cookie", b"$_files", b"$_get", b"$_post", b"$_request", b"php://input")
+
+
+def _code_requests(code: bytes) -> Iterator[re.Match[bytes]]:
+    """``_CODE_REQUEST.finditer(code)``, the pattern tried only where one of its words starts
+    (it begins with an alternation: the regex engine tried it at every "$" and "p")."""
+    search = word_searcher(_CODE_REQUEST, code, _CODE_REQUEST_WORDS)
+    m = search(0)
+    while m is not None:
+        yield m
+        m = search(m.end())  # the matches are never empty
 
 
 def _request_holders(code: bytes) -> set[bytes]:
@@ -311,10 +326,15 @@ def _request_holders(code: bytes) -> set[bytes]:
     cast, basename()) is for the rules reading the concatenation to judge, as they judge it
     written with "."."""
     names: set[bytes] = set()
-    for m in itertools.islice(_CODE_REQUEST.finditer(code), MAX_MATCHES):
+    for m in itertools.islice(_code_requests(code), MAX_MATCHES):
         at = m.start()
-        start = max(code.rfind(b";", 0, at), code.rfind(b"{", 0, at), code.rfind(b"}", 0, at))
-        if at - start > 600:
+        # the last ";", "{" or "}" before it, looked for only as far back as a statement
+        # start is taken (a search back to the file's start per place was quadratic)
+        low = max(0, at - _STATEMENT_BACK - 1)
+        start = max(
+            code.rfind(b";", low, at), code.rfind(b"{", low, at), code.rfind(b"}", low, at)
+        )
+        if at - start > _STATEMENT_BACK:
             continue
         v = _SETS_VAR.match(code, start + 1, at)
         if v is None or (v.group(1).startswith(b"_") and v.group(1)[1:] in _SUPERGLOBALS):

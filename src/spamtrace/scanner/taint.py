@@ -36,6 +36,7 @@ from spamtrace.scanner.context import (
     open_before,
     per_file,
     prefiltered_finditer,
+    prefiltered_search,
     search_needing,
     top_args,
     var_assigns,
@@ -151,7 +152,7 @@ def decoder_functions(ctx: Ctx) -> frozenset[bytes]:
         if (
             len(body) < 3000
             and body.find(b"return") >= 0  # in every match of _RETURNS
-            and _RETURNS.search(body)
+            and prefiltered_search(_RETURNS, body)  # tried where a "return" starts
             and search_needing(_CIPHER_OPS, body, may_hold)
         ):
             names.add(name)
@@ -302,7 +303,8 @@ def returned_kinds(ctx: Ctx) -> dict[bytes, str]:
             for name, body in bodies:
                 if name in kinds:
                     continue
-                for r in itertools.islice(_RET_AT.finditer(body), 8):
+                # tried where a "return" starts (a look-behind first: every offset)
+                for r in itertools.islice(prefiltered_finditer(_RET_AT, body), 8):
                     kind = _value_kind(r.group(1), body, kinds) or _interpolated_request(
                         ctx, r.group(1)
                     )

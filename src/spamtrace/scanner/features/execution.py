@@ -1701,7 +1701,7 @@ def _preg_e(ctx: Ctx, rule: Rule) -> Hit | None:
 
 _CALLBACK = re.compile(
     rb"(?:call_user_func(?:_array)?|array_map|array_filter|array_walk(?:_recursive)?|"
-    rb"u[ak]?sort|register_shutdown_function|register_tick_function|ob_start|iterator_apply|"
+    rb"uasort|uksort|usort|register_shutdown_function|register_tick_function|ob_start|iterator_apply|"
     rb"forward_static_call(?:_array)?|array_reduce|array_diff_ukey|array_intersect_ukey|"
     rb"new\s+reflectionfunction)\s*\(([^;]{0,200})"
 )

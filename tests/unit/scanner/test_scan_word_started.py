@@ -1,0 +1,104 @@
+"""Whole-file searches of patterns that have no literal start (a look-behind or an alternation
+first: the regex engine tries them at every offset), now tried only where one of their words
+starts: each gives what the pattern gave by itself."""
+
+from __future__ import annotations
+
+import itertools
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from spamtrace.scanner import interp, taint
+from spamtrace.scanner.context import prefiltered_finditer, prefiltered_search
+from spamtrace.scanner.features import execution
+
+_REQ_PIECES = [b"$_get", b"$_post", b"$_request", b"$_cookie", b"$_files", b"$_gets", b"$_",
+               b"php://input", b"php://inpu", b"$p", b" = ", b"=", b".=", b"??=", b"['k']",
+               b"[$k]", b";", b"{", b"}", b"\n", b" ", b"x", b"(", b")", b"isset(", b"?",
+               b":", b"'home'", b"p", b"$", b"_get"]  # fmt: skip
+
+
+def _holders_searched_back_to_the_start(code: bytes) -> set[bytes]:
+    """``interp._request_holders`` as it was: the pattern tried at every offset, and each
+    statement's start searched for back to the file's start."""
+    names: set[bytes] = set()
+    for m in itertools.islice(interp._CODE_REQUEST.finditer(code), interp.MAX_MATCHES):
+        at = m.start()
+        start = max(code.rfind(b";", 0, at), code.rfind(b"{", 0, at), code.rfind(b"}", 0, at))
+        if at - start > 600:
+            continue
+        v = interp._SETS_VAR.match(code, start + 1, at)
+        if v is None or (v.group(1).startswith(b"_") and v.group(1)[1:] in interp._SUPERGLOBALS):
+            continue
+        names.add(re.escape(v.group(1)))
+        if len(names) >= interp.MAX_HOLDERS:
+            break
+    return names
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(st.sampled_from(_REQ_PIECES), max_size=40), st.integers(0, 700))
+def test_request_holders_same_as_the_pattern_at_every_offset(
+    pieces: list[bytes], pad: int
+) -> None:
+    # padding puts statements further back than the 600 bytes a statement may span
+    code = b"".join(pieces[:10]) + b" " * pad + b"".join(pieces[10:])
+    got = [(m.span(), m.group()) for m in interp._code_requests(code)]
+    assert got == [(m.span(), m.group()) for m in interp._CODE_REQUEST.finditer(code)]
+    assert interp._request_holders(code) == _holders_searched_back_to_the_start(code)
+
+
+def test_request_holders_cases() -> None:
+    code = b"$p = $_get['p']; $q = isset($_post['q']) ? $_post['q'] : 'x'; $_get['z'] = 1;"
+    assert interp._request_holders(code) == {b"p", b"q"}
+    far = b"$p = " + b" " * 700 + b"$_get['p'];"  # the statement starts too far back
+    assert interp._request_holders(far) == set()
+    near = b"$p = " + b" " * 500 + b"$_get['p'];"
+    assert interp._request_holders(near) == {b"p"}
+
+
+_RET_PIECES = [b"return", b"return ", b"return;", b"returned", b"$return", b"->return",
+               b"::return", b"xreturn", b" $x", b"$_get['a']", b";", b"\n", b" ", b"(", b")",
+               b"curl_exec($c)", b"'s'", b"\x011\x01", b"{", b"}"]  # fmt: skip
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(st.sampled_from(_RET_PIECES), max_size=40))
+def test_returns_found_where_return_starts_same_as_the_patterns(pieces: list[bytes]) -> None:
+    body = b"".join(pieces)
+    want = [(m.span(), m.groups()) for m in taint._RET_AT.finditer(body)]
+    assert [(m.span(), m.groups()) for m in prefiltered_finditer(taint._RET_AT, body)] == want
+    one = taint._RETURNS.search(body)
+    got = prefiltered_search(taint._RETURNS, body)
+    assert (got and got.span()) == (one and one.span())
+
+
+# the callbacks' pattern as it was written, with "u[ak]?sort"
+_CALLBACK_BEFORE = re.compile(
+    rb"(?:call_user_func(?:_array)?|array_map|array_filter|array_walk(?:_recursive)?|"
+    rb"u[ak]?sort|register_shutdown_function|register_tick_function|ob_start|iterator_apply|"
+    rb"forward_static_call(?:_array)?|array_reduce|array_diff_ukey|array_intersect_ukey|"
+    rb"new\s+reflectionfunction)\s*\(([^;]{0,200})"
+)
+_CB_PIECES = [b"usort", b"uasort", b"uksort", b"uusort", b"uxsort", b"u", b"sort", b"a", b"k",
+              b"array_map", b"call_user_func", b"_array", b"new reflectionfunction", b"new",
+              b" ", b"(", b")", b";", b"$a", b"'system'", b"\x010\x01", b"->", b"$",
+              b"ob_start"]  # fmt: skip
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(st.sampled_from(_CB_PIECES), max_size=30))
+def test_callbacks_pattern_same_as_written_with_a_class(pieces: list[bytes]) -> None:
+    code = b"".join(pieces)
+    want = [(m.span(), m.groups()) for m in _CALLBACK_BEFORE.finditer(code)]
+    assert [(m.span(), m.groups()) for m in execution._CALLBACK.finditer(code)] == want
+
+
+def test_callbacks_pattern_starts_with_words() -> None:
+    # every alternative is a word: the bounded search looks for the words, not every "u"
+    from spamtrace.scanner.context import leading_words
+
+    words = leading_words(execution._CALLBACK)
+    assert words is not None and {b"usort", b"uasort", b"uksort"} <= set(words)
