@@ -1,12 +1,13 @@
 """The host the mail tests make up: stand-ins for its commands (``postconf -x``, ``exim -bP``
-printing what the real ones printed), Postfix logging through syslog, and ``mail --json`` run
-on it."""
+printing what the real ones printed), Postfix logging through syslog, and ``mail`` (and
+``mail --json``) run on it."""
 
 from __future__ import annotations
 
 import json
 import stat
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -41,11 +42,18 @@ def postfix_through_syslog(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> P
     return root
 
 
+def run_mail(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    """``spamtrace mail --no-queue --no-scan --since all ARGS``: the exit code and what was
+    printed on stdout and on stderr."""
+    code = main(["mail", "--no-queue", "--no-scan", "--since", "all", *args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
 def run_mail_json(
     capsys: pytest.CaptureFixture[str], *args: str
-) -> tuple[int, dict[str, object], str]:
+) -> tuple[int, dict[str, Any], str]:
     """``spamtrace mail --no-queue --no-scan --since all --json ARGS``: the exit code, the
     document (empty when nothing was printed) and what was said on stderr."""
-    code = main(["mail", "--no-queue", "--no-scan", "--since", "all", "--json", *args])
-    out, err = capsys.readouterr()
+    code, out, err = run_mail(capsys, "--json", *args)
     return code, json.loads(out) if out else {}, err

@@ -4,13 +4,12 @@ judge through the same policy), but a password used from too many networks is st
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
+from mailhost import run_mail_json
 
 from spamtrace.attribution.mail import MailMessage
-from spamtrace.cli.main import main
 from spamtrace.policy.mail import AllowedSenders, MailPolicy, MailThresholds
 
 
@@ -38,12 +37,6 @@ def _log(tmp_path: Path) -> str:
     return str(path)
 
 
-def _run(capsys: pytest.CaptureFixture[str], log: str) -> tuple[int, dict[str, object]]:
-    args = ["mail", "--no-queue", "--no-scan", "--since", "all", "--json", "--exim-log", log]
-    code = main(args)
-    return code, json.loads(capsys.readouterr().out)
-
-
 @pytest.fixture
 def limits(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SPAMTRACE_MAIL_AUTH_MAX_MESSAGES", "5")
@@ -53,9 +46,9 @@ def limits(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_without_allow_accounts_both_mailboxes_are_incidents(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, limits: None
 ) -> None:
-    code, doc = _run(capsys, _log(tmp_path))
+    code, doc, _ = run_mail_json(capsys, "--exim-log", _log(tmp_path))
     assert code == 1
-    boxes = sorted(i["auth_user"] for i in doc["incidents"])  # type: ignore[attr-defined]
+    boxes = sorted(i["auth_user"] for i in doc["incidents"])
     assert boxes == ["info@shop.example", "news@shop.example"]
 
 
@@ -66,14 +59,14 @@ def test_an_allowed_accounts_volume_is_not_flagged_but_a_botnet_still_is(
     limits: None,
 ) -> None:
     monkeypatch.setenv("SPAMTRACE_SUBMISSION_ALLOW_ACCOUNTS", "news,info")
-    code, doc = _run(capsys, _log(tmp_path))
+    code, doc, _ = run_mail_json(capsys, "--exim-log", _log(tmp_path))
     assert code == 1
-    (inc,) = doc["incidents"]  # type: ignore[misc]
+    (inc,) = doc["incidents"]
     assert inc["auth_user"] == "info@shop.example"
     assert any("networks" in r for r in inc["reasons"])
-    news = next(s for s in doc["senders"] if s["auth_user"] == "news@shop.example")  # type: ignore[attr-defined]
+    news = next(s for s in doc["senders"] if s["auth_user"] == "news@shop.example")
     assert news["messages"] == 8 and news["incident"] is None
-    notes = "\n".join(doc["notes"])  # type: ignore[arg-type]
+    notes = "\n".join(doc["notes"])
     assert "news@shop.example: went above a volume limit (first: 6 messages in an hour" in notes
     assert "allow_accounts: news" in notes
 

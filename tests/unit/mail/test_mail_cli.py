@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+from mailhost import run_mail, run_mail_json
 
 from spamtrace.cli.main import main
 
@@ -24,18 +25,11 @@ def log_of(sample: str, tmp_path: Path) -> str:
     return str(path)
 
 
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = main(["mail", "--no-queue", "--no-scan", "--since", "all", *args])
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
 def test_json_contract_and_auth_incident(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     monkeypatch.setenv("SPAMTRACE_MAIL_AUTH_MAX_NETWORKS", "4")
-    code, out, _ = run(capsys, "--json", "--exim-log", log_of("exim-auth-abuse.log", tmp_path))
-    doc = json.loads(out)
+    code, doc, _ = run_mail_json(capsys, "--exim-log", log_of("exim-auth-abuse.log", tmp_path))
     assert code == 1
     assert doc["schema"] == "spamtrace.mail/1"
     first = doc["senders"][0]
@@ -58,7 +52,7 @@ def test_json_contract_and_auth_incident(
 def test_human_view_and_malformed_lines_counted(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
-    code, out, _ = run(capsys, "--exim-log", log_of("exim.log", tmp_path))
+    code, out, _ = run_mail(capsys, "--exim-log", log_of("exim.log", tmp_path))
     assert code == 0
     assert "Mail sent through the MTA" in out and "shop" in out
     assert "3 malformed line(s) skipped" in out
@@ -72,20 +66,20 @@ def test_top_limits_the_incidents_shown_too(
     text = Path(log_of("exim-auth-abuse.log", tmp_path)).read_text()
     log = tmp_path / "many.log"
     log.write_text("".join(text.replace("info@", f"info{n}@") for n in range(4)))
-    code, out, _ = run(capsys, "--top", "2", "--exim-log", str(log))
+    code, out, _ = run_mail(capsys, "--top", "2", "--exim-log", str(log))
     assert code == 1
     assert out.count("mail-auth: ") == 2
     assert "2 more incident(s) (--top 2; all: --json)" in out
-    code, out, _ = run(capsys, "--top", "2", "--json", "--exim-log", str(log))
-    assert len(json.loads(out)["incidents"]) == 4
+    code, doc, _ = run_mail_json(capsys, "--top", "2", "--exim-log", str(log))
+    assert len(doc["incidents"]) == 4
 
 
 def test_missing_log_is_a_usage_error(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
-    code, _, err = run(capsys, "--exim-log", str(tmp_path / "nope"))
+    code, _, err = run_mail(capsys, "--exim-log", str(tmp_path / "nope"))
     assert code == 2 and "no such file" in err and "Traceback" not in err
-    code, _, err = run(capsys, "--exim-log", str(tmp_path))  # a folder exists: say what it is
+    code, _, err = run_mail(capsys, "--exim-log", str(tmp_path))  # a folder exists: say what it is
     assert code == 2 and "not a regular file (a directory)" in err
-    code, _, err = run(capsys, "--exim-log", "")  # not the current folder, "a directory"
+    code, _, err = run_mail(capsys, "--exim-log", "")  # not the current folder, "a directory"
     assert code == 2 and "--exim-log: an empty path" in err, err
 
 
@@ -148,33 +142,32 @@ def test_a_log_of_another_kind_says_so(capsys: pytest.CaptureFixture[str], tmp_p
     """A Postfix log given as --exim-log (or a binary file) is not "no mail sent": one line
     asks whether it is the right kind of log, and the exit is 3 (no answer), not 0 (the
     report said "no sender counted" and exited as a clean run, three notes above it)."""
-    code, out, err = run(capsys, "--exim-log", log_of("postfix.log", tmp_path))
+    code, out, err = run_mail(capsys, "--exim-log", log_of("postfix.log", tmp_path))
     assert code == 3 and out == ""
     (line,) = err.splitlines()
     assert "none of its" in line and "reads as an Exim main log line: is it one?" in line, line
     assert "--postfix-log for a Postfix one" in line
     binary = tmp_path / "bin\x1b[31mary"
     binary.write_bytes(bytes(range(256)) * 40)
-    code, out, err = run(capsys, "--exim-log", str(binary))
+    code, out, err = run_mail(capsys, "--exim-log", str(binary))
     (line,) = err.splitlines()
     assert code == 3 and out == "" and "\x1b" not in line and "bin\\x1b[31mary" in line, line
-    code, out, err = run(capsys, "--json", "--exim-log", str(binary))
-    doc = json.loads(out)  # the error document of --json
+    code, doc, err = run_mail_json(capsys, "--exim-log", str(binary))  # its error document
     assert code == 3 == doc["exit_code"] and "is it one?" in doc["error"], doc
-    code, out, err = run(capsys, "--postfix-log", log_of("exim.log", tmp_path))
+    code, out, err = run_mail(capsys, "--postfix-log", log_of("exim.log", tmp_path))
     assert code == 3 and "reads as a Postfix log line: is it one?" in err, err
     # with a log that reads as its kind beside it: a note, the report of the other
-    code, out, err = run(
+    code, out, err = run_mail(
         capsys, "--exim-log", str(binary), "--exim-log", log_of("exim.log", tmp_path)
     )
     assert code in (0, 1) and "reads as an Exim main log line: is it one?" in out, out
     # a PHP mail.log has nothing but mail() records: a Postfix log given as --php-log read
     # as "no mail sent", without a word (then with a note, and exit 0)
-    code, out, err = run(capsys, "--php-log", log_of("postfix.log", tmp_path))
+    code, out, err = run_mail(capsys, "--php-log", log_of("postfix.log", tmp_path))
     assert code == 3 and out == ""
     assert "is a PHP mail() record: is it a PHP mail.log?" in err, err
     php, exim = log_of("postfix.log", tmp_path), log_of("exim.log", tmp_path)
-    code, out, err = run(capsys, "--php-log", php, "--exim-log", exim)
+    code, out, err = run_mail(capsys, "--php-log", php, "--exim-log", exim)
     assert code in (0, 1) and "is a PHP mail() record: is it a PHP mail.log?" in out, out
 
 
@@ -186,7 +179,8 @@ def test_a_php_log_of_another_kind_is_asked_about_once(
     it of every kind, and read_logs() again of PHP's)."""
     php = tmp_path / "php-mail.log"
     php.write_text("".join(f"garbled {n} mail() on [/x.php:1]: To: a@b.example\n" for n in "123"))
-    code, out, _ = run(capsys, "--php-log", str(php), "--exim-log", log_of("exim.log", tmp_path))
+    exim = log_of("exim.log", tmp_path)
+    code, out, _ = run_mail(capsys, "--php-log", str(php), "--exim-log", exim)
     asked = [line for line in out.splitlines() if "reads as a PHP mail.log log line" in line]
     assert code in (0, 1) and len(asked) == 1, out
 
@@ -225,7 +219,7 @@ def test_the_program_ends_without_freeing_the_report_yet_as_it_would(
 
     log = log_of("exim-auth-abuse.log", tmp_path)
     args = ["mail", "--json", "--no-queue", "--no-scan", "--since", "all", "--exim-log", log]
-    code, out, _ = run(capsys, "--json", "--exim-log", log)
+    code, want, _ = run_mail_json(capsys, "--exim-log", log)
     assert cli_main._KEPT is None
     script = (
         "import atexit, sys\n"
@@ -236,7 +230,7 @@ def test_the_program_ends_without_freeing_the_report_yet_as_it_would(
     )
     proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
     assert (proc.returncode, proc.stderr) == (code, "exit handler ran\n") and code == 1
-    got, want = json.loads(proc.stdout), json.loads(out)
+    got = json.loads(proc.stdout)
     got.pop("generated"), want.pop("generated")
     assert got == want and got["senders"]
 
@@ -253,7 +247,7 @@ def test_top_shows_the_biggest_incidents(
     more = text.replace("info@", "info2@").replace("1xZA", "1xZB").replace("10:00:", "10:01:")
     log = tmp_path / "many.log"
     log.write_text("".join(copies) + more)
-    code, out, _ = run(capsys, "--top", "1", "--exim-log", str(log))
+    code, out, _ = run_mail(capsys, "--top", "1", "--exim-log", str(log))
     assert code == 1
     assert out.count("mail-auth: ") == 1
     assert "mail-auth: info2@shop.example" in out, out
@@ -304,13 +298,13 @@ def test_a_log_given_twice_is_read_once(capsys: pytest.CaptureFixture[str], tmp_
     sender's messages counted double, and an incident opened at half its limit."""
     log = Path(log_of("exim.log", tmp_path))
     (tmp_path / "link").symlink_to(log)
-    code, out, _ = run(capsys, "--json", "--exim-log", str(log))
-    once = json.loads(out)["totals"]
+    code, doc, _ = run_mail_json(capsys, "--exim-log", str(log))
+    once = doc["totals"]
     for again in (str(log), f"{tmp_path}/./exim.log", str(tmp_path / "link")):
-        code, out, _ = run(capsys, "--json", "--exim-log", str(log), "--exim-log", again)
-        doc = json.loads(out)
+        code, doc, _ = run_mail_json(capsys, "--exim-log", str(log), "--exim-log", again)
         assert doc["totals"] == once and len(doc["logs"]) == 1, again
-    code, out, err = run(capsys, "--exim-log", str(log), "--postfix-log", str(tmp_path / "link"))
+    link = str(tmp_path / "link")
+    code, out, err = run_mail(capsys, "--exim-log", str(log), "--postfix-log", link)
     assert code == 2 and out == ""
     (line,) = err.splitlines()
     assert "given as --exim-log and --postfix-log" in line, line

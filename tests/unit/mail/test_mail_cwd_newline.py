@@ -3,12 +3,11 @@ the +arguments line comes in two (lines captured from the real Exim of the test 
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
+from mailhost import run_mail_json
 
-from spamtrace.cli.main import main
 from spamtrace.sources.maillog.blocks import COMPILED, parse_block
 from spamtrace.sources.maillog.event import MailAction
 from spamtrace.sources.maillog.reader import parser_for
@@ -59,9 +58,9 @@ def test_mail_gives_the_sender_the_folder_and_pasteable_scan_advice(
     log = tmp_path / "mainlog"
     log.write_text(LOG + LOG.replace("1xZtP6-0000xM-1i", "1xZtP7-0000xM-1i"))
     (tmp_path / "php.log").touch()
-    args = ["mail", "--no-queue", "--no-scan", "--since", "all", "--exim-log", str(log)]
-    assert main([*args, "--php-log", str(tmp_path / "php.log"), "--json"]) == 1
-    doc = json.loads(capsys.readouterr().out)
+    php = str(tmp_path / "php.log")
+    code, doc, _ = run_mail_json(capsys, "--exim-log", str(log), "--php-log", php)
+    assert code == 1
     assert doc["logs"][0]["malformed"] == 2  # the first part of each (was 4)
     (sender,) = doc["senders"]
     assert (sender["cwd"], sender["messages"]) == (FOLDER, 2)

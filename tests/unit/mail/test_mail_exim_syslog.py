@@ -4,12 +4,11 @@ RFC 3339 stamp), with Exim's own time stamp unless `syslog_timestamp = false`.""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
+from mailhost import run_mail_json
 
-from spamtrace.cli.main import main
 from spamtrace.sources.maillog.blocks import COMPILED, parse_block
 from spamtrace.sources.maillog.event import MailAction
 from spamtrace.sources.maillog.reader import parser_for
@@ -43,9 +42,8 @@ def test_syslog_lines_give_the_events_of_exims_own(compiled: bool) -> None:
 def test_mail_reads_an_exim_syslog_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     log = tmp_path / "mail.log"
     log.write_text(LOG + "\n")
-    args = ["mail", "--no-queue", "--no-scan", "--since", "all", "--json", "--exim-log", str(log)]
-    assert main(args) == 0
-    doc = json.loads(capsys.readouterr().out)
+    code, doc, _ = run_mail_json(capsys, "--exim-log", str(log))
+    assert code == 0
     (sender,) = doc["senders"]
     assert (sender["user"], sender["messages"]) == ("shop", 3)
     # Debian's mail.log holds Dovecot's lines too: not "N malformed line(s) skipped"
@@ -91,9 +89,8 @@ def test_a_mail_log_with_only_dovecots_lines_is_no_mail_sent(
         "Dec  6 05:20:01 web1 dovecot: imap-login: Login: user=<bob@shop.example>, rip=192.0.2.9\n"
         "Dec  6 05:21:07 web1 dovecot: imap(bob@shop.example)<77><x>: Disconnected: Logged out\n"
     )
-    args = ["mail", "--no-queue", "--no-scan", "--since", "all", "--json", "--exim-log", str(log)]
-    assert main(args) == 0
-    doc = json.loads(capsys.readouterr().out)
+    code, doc, _ = run_mail_json(capsys, "--exim-log", str(log))
+    assert code == 0
     (read,) = doc["logs"]
     assert (doc["senders"], read["others"], read["malformed"]) == ([], 2, 0)
     postfix = tmp_path / "postfix.log"
@@ -101,5 +98,6 @@ def test_a_mail_log_with_only_dovecots_lines_is_no_mail_sent(
         "Dec  6 05:20:01 web1 postfix/pickup[811]: 4Xq1: uid=1001 from=<shop>\n"
         "Dec  6 05:20:01 web1 postfix/qmgr[812]: 4Xq1: from=<shop@web1>, size=412, nrcpt=1\n"
     )
-    assert main([*args[:-1], str(postfix)]) == 3
-    assert "is it one?" in capsys.readouterr().err
+    code, _, err = run_mail_json(capsys, "--exim-log", str(postfix))
+    assert code == 3
+    assert "is it one?" in err

@@ -7,13 +7,12 @@ a newline, and a call with 60 recipients. Each part was counted malformed; the r
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 
 import pytest
+from mailhost import run_mail_json
 
-from spamtrace.cli.main import main
 from spamtrace.sources.maillog.blocks import COMPILED, parse_block
 from spamtrace.sources.maillog.event import MailAction, MalformedLine
 from spamtrace.sources.maillog.reader import EximLines, LogCounts, parser_for
@@ -101,9 +100,8 @@ def test_mail_reads_the_split_lines_also_across_a_rotation(
     old.write_text("\n".join(LINES[:3]) + "\n")  # ends with [1/2] of the long cwd
     log.write_text("\n".join(LINES[3:]) + "\n")
     os.utime(old, (1796534600, 1796534600))
-    args = ["mail", "--no-queue", "--no-scan", "--since", "all", "--json", "--exim-log", str(log)]
-    assert main(args) == 0
-    doc = json.loads(capsys.readouterr().out)
+    code, doc, _ = run_mail_json(capsys, "--exim-log", str(log))
+    assert code == 0
     (logs,) = doc["logs"]
     assert (logs["lines"], logs["malformed"]) == (12, 0)
     assert doc["totals"]["messages"] == 4

@@ -10,8 +10,8 @@ import json
 from pathlib import Path
 
 import pytest
+from mailhost import run_mail, run_mail_json
 
-from spamtrace.cli.main import main
 from spamtrace.sources.maillog import blocks, reader
 from spamtrace.sources.maillog.journal import JournalLines
 from spamtrace.sources.maillog.reader import LogCounts, parser_for
@@ -44,14 +44,13 @@ def test_an_over_long_exim_line_is_not_read_as_mail_from_other_servers(
         pytest.fail("the compiled mail log parser is not built (scripts/install.sh builds it)")
     log = tmp_path / "mainlog"
     log.write_text("\n".join(EXIM) + "\n")
-    args = ["mail", "--no-queue", "--no-scan", "--since", "all", "--exim-log", str(log)]
-    assert main([*args, "--json"]) == 0
-    doc = json.loads(capsys.readouterr().out)
+    code, doc, _ = run_mail_json(capsys, "--exim-log", str(log))
+    assert code == 0
     assert doc["totals"]["inbound"] == 0 and doc["totals"]["messages"] == 1, doc["totals"]
     (counts,) = doc["logs"]
     assert (counts["lines"], counts["long_lines"], counts["malformed"]) == (6, 1, 0)
-    assert main(args) == 0
-    out = capsys.readouterr().out
+    code, out, _ = run_mail(capsys, "--exim-log", str(log))
+    assert code == 0
     assert "0 received from other servers" in out
     assert "1 over-long line(s) (over 64 KiB, longer than the MTA writes) not read" in out
 
@@ -107,9 +106,8 @@ def test_a_cut_php_line_counts_the_call_and_its_bcc_as_far_as_kept(
         "[06-Dec-2026 21:00:00 UTC] mail() on [/home/shop/public_html/mm.php:4]: To: a@x.example"
         f" -- Headers: From: x@shop.example Bcc: {bcc} -- Subject: hi\n"
     )
-    args = ["mail", "--no-queue", "--no-scan", "--since", "all", "--php-log", str(log)]
-    assert main([*args, "--json"]) in (0, 1)
-    doc = json.loads(capsys.readouterr().out)
+    code, doc, _ = run_mail_json(capsys, "--php-log", str(log))
+    assert code in (0, 1)
     (sender,) = doc["senders"]
     assert sender["script"] == "/home/shop/public_html/mm.php" and sender["messages"] == 1
     assert 2000 < sender["recipients"] < 5000, sender["recipients"]

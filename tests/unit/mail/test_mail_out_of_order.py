@@ -4,13 +4,12 @@ first time after its last, and left out the messages logged after it opened but 
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
+from mailhost import run_mail_json
 
 from spamtrace.attribution import mail as ledger_module
-from spamtrace.cli.main import main
 from spamtrace.policy import mail as policy_module
 from spamtrace.sources.maillog import blocks, reader
 
@@ -38,8 +37,8 @@ def test_an_incident_spans_its_messages_whatever_their_order(
             for i in range(60)
         )
     )
-    args = ["mail", "--no-queue", "--no-scan", "--since", "all", "--php-log", str(log)]
-    assert main([*args, "--json"]) == 1
-    (incident,) = json.loads(capsys.readouterr().out)["incidents"]
+    code, doc, _ = run_mail_json(capsys, "--php-log", str(log))
+    assert code == 1
+    (incident,) = doc["incidents"]
     assert incident["first_seen"] == "2026-12-06T21:00:00.000Z"
     assert incident["last_seen"] == "2026-12-06T21:00:59.000Z"

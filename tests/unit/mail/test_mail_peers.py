@@ -6,7 +6,6 @@ peers count them. scripts/test.sh installs both (exim4-base, pflogsumm)."""
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import subprocess
@@ -14,8 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
-
-from spamtrace.cli.main import main
+from mailhost import run_mail_json
 
 BENCH = Path(__file__).resolve().parents[3] / "bench"
 sys.path.insert(0, str(BENCH))
@@ -29,10 +27,8 @@ SHAPES = Path(__file__).resolve().parent / "shapes"
 
 
 def ours(capsys: pytest.CaptureFixture[str], kind: str, path: Path) -> dict[str, object]:
-    code = main(["mail", "--json", "--since", "all", "--no-scan", "--no-queue", "--top",
-                 "100000", f"--{kind}-log", str(path)])  # fmt: skip
+    code, doc, _ = run_mail_json(capsys, "--top", "100000", f"--{kind}-log", str(path))
     assert code in (0, 1)
-    doc: dict[str, object] = json.loads(capsys.readouterr().out)
     return doc
 
 

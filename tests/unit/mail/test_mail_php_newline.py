@@ -4,12 +4,11 @@ captured from PHP 8.2's CLI with ``mail.log`` set; a folded To: adds ``\\r`` and
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
+from mailhost import run_mail, run_mail_json
 
-from spamtrace.cli.main import main
 from spamtrace.sources.maillog.blocks import parse_block
 from spamtrace.sources.maillog.event import MailAction
 from spamtrace.sources.maillog.reader import parser_for
@@ -65,9 +64,8 @@ def test_a_name_of_many_lines_is_joined_up_to_a_bound() -> None:
 def test_mail_names_the_script(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     log = tmp_path / "php-mail.log"
     log.write_text(LOG)
-    args = ["mail", "--no-queue", "--no-scan", "--since", "all", "--json"]
-    assert main([*args, "--php-log", str(log)]) == 0
-    doc = json.loads(capsys.readouterr().out)
+    code, doc, _ = run_mail_json(capsys, "--php-log", str(log))
+    assert code == 0
     assert sorted(s["script"] for s in doc["senders"]) == ["/home/shop/ok.php", SCRIPT]
 
 
@@ -112,12 +110,10 @@ def test_a_name_whose_line_break_php_made_a_space_is_the_file_it_names(
     assert ev.script == f"{up}/other x.php"
     log = tmp_path / "mail.log"
     log.write_text(text)
-    args = ["mail", "--no-queue", "--no-scan", "--since", "all", "--php-log", str(log)]
-    main(args)
-    out = capsys.readouterr().out
+    _, out, _ = run_mail(capsys, "--php-log", str(log))
     assert "mail\\nx.php" in out and "mail\nx.php" not in out  # escaped when printed
-    main([*args, "--json"])
-    scripts = {s["script"] for s in json.loads(capsys.readouterr().out)["senders"]}
+    _, doc, _ = run_mail_json(capsys, "--php-log", str(log))
+    scripts = {s["script"] for s in doc["senders"]}
     assert scripts == {f"{up}/mail\nx.php", f"{up}/plain\ny.php"}
 
 

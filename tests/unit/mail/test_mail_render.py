@@ -5,15 +5,14 @@ character and whole lines; a mailbox name an attacker chose is text, never marku
 from __future__ import annotations
 
 import io
-import json
 import re
 import shlex
 from pathlib import Path
 
 import pytest
+from mailhost import run_mail, run_mail_json
 from rich.console import Console
 
-from spamtrace.cli.main import main
 from spamtrace.render import mail as mail_view
 from spamtrace.render.layout import COMMANDS
 
@@ -71,9 +70,9 @@ def auth_log(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
 
 
 def shown(log: str, capsys: pytest.CaptureFixture[str]) -> str:
-    code = main(["mail", "--no-queue", "--no-scan", "--since", "all", "--exim-log", log])
+    code, out, _ = run_mail(capsys, "--exim-log", log)
     assert code == 1  # the mail-auth incident
-    return capsys.readouterr().out
+    return out
 
 
 def on_terminal(monkeypatch: pytest.MonkeyPatch, width: int) -> io.StringIO:
@@ -265,13 +264,12 @@ def test_the_last_time_has_its_date_when_the_senders_span_days(
         "2026-12-05 10:01:05 +0000 1xZX02-0004e2-2T <= b@h U=newuser P=local S=1 for x@y.example",
     ]
     log.write_text("\n".join(rows) + "\n")
-    args = ["mail", "--no-queue", "--no-scan", "--since", "all", "--exim-log", str(log)]
-    assert main(args) == 0
-    out = capsys.readouterr().out
+    code, out, _ = run_mail(capsys, "--exim-log", str(log))
+    assert code == 0
     assert "| 2026-12-02 09:00:00 |" in out and "| 2026-12-05 10:01:05 |" in out, out
     log.write_text(rows[1] + "\n")
-    assert main(args) == 0
-    out = capsys.readouterr().out
+    code, out, _ = run_mail(capsys, "--exim-log", str(log))
+    assert code == 0
     assert "| 10:01:05   |" in out and "2026-12-05 10" not in out, out
 
 
@@ -304,7 +302,6 @@ def test_the_freeze_advice_of_a_local_sender_names_its_envelope_senders(
     envelopes: list[str], others: list[str], found: list[str] | None, tmp_path: Path,
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
 ) -> None:  # fmt: skip
-    import json
     import shlex
     import subprocess
 
@@ -312,9 +309,9 @@ def test_the_freeze_advice_of_a_local_sender_names_its_envelope_senders(
     log = tmp_path / "mainlog"
     rows = _burst("bob", envelopes) + (_burst("carol", others, 3, 100) if others else [])
     log.write_text("\n".join(rows) + "\n")
-    args = ["mail", "--no-queue", "--no-scan", "--since", "all", "--exim-log", str(log)]
-    assert main([*args, "--json"]) == 1
-    (inc,) = json.loads(capsys.readouterr().out)["incidents"]
+    code, doc, _ = run_mail_json(capsys, "--exim-log", str(log))
+    assert code == 1
+    (inc,) = doc["incidents"]
     exim = next(x for x in inc["advice"] if "exiqgrep" in x)
     pattern = shlex.split(exim.split("exiqgrep -i -f ", 1)[1])[0]
     if found is None:
@@ -324,8 +321,9 @@ def test_the_freeze_advice_of_a_local_sender_names_its_envelope_senders(
         code = subprocess.run(["perl", "-e", 'exit(($ARGV[1] =~ /$ARGV[0]/i) ? 0 : 1)',
                                pattern, f"<{sender}>"], check=False).returncode  # fmt: skip
         assert (code == 0) is (sender in found), (pattern, sender)
-    assert main(args) == 1  # the terminal view gives the same command
-    assert exim in capsys.readouterr().out
+    code, out, _ = run_mail(capsys, "--exim-log", str(log))
+    assert code == 1  # the terminal view gives the same command
+    assert exim in out
     from spamtrace.policy.mail import MailIncident, advice
 
     snapshot = _incident("mail-script", "postfix", user="bob", uid=1001)
@@ -346,9 +344,9 @@ def test_the_postfix_hold_command_finds_a_stolen_logins_mail_by_its_smtpd_lines(
     monkeypatch.setenv("SPAMTRACE_MAIL_AUTH_MAX_NETWORKS", "3")
     log = tmp_path / "mail.log"
     log.write_text((SAMPLES / "postfix-auth-forged.log").read_text())
-    args = ["mail", "--json", "--no-queue", "--no-scan", "--since", "all", "--postfix-log"]
-    assert main([*args, str(log)]) == 1
-    (inc,) = json.loads(capsys.readouterr().out)["incidents"]
+    code, doc, _ = run_mail_json(capsys, "--postfix-log", str(log))
+    assert code == 1
+    (inc,) = doc["incidents"]
     assert inc["auth_user"] == "info@shop.example"
     (hold,) = [x for x in inc["advice"] if x.startswith("hold its queued mail")]
     command = hold.split(": ", 1)[1]

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from mailhost import run_mail_json
 
 from spamtrace.sources.maillog.tail import LineSplitter, LogFollower, read_back, rotated_paths
 
@@ -154,10 +155,7 @@ def test_rotated_copies_compressed_with_xz_or_bzip2_are_read(
     """logrotate with `compresscmd xz` (or bzip2): those copies were left out of
     `mail --since 7d` without a word. A broken one is said, not a traceback."""
     import bz2
-    import json
     import lzma
-
-    from spamtrace.cli.main import main
 
     log = tmp_path / "mainlog"
     stamp = "2026-12-01 10:00:0"
@@ -170,13 +168,13 @@ def test_rotated_copies_compressed_with_xz_or_bzip2_are_read(
     paths = rotated_paths(str(log), None)
     assert [Path(p).name for p in paths] == ["mainlog.2.xz", "mainlog.1.bz2", "mainlog"]
     assert [line for chunk in read_back(paths) for line in chunk] == rows
-    args = ["mail", "--json", "--no-queue", "--no-scan", "--since", "all", "--exim-log", str(log)]
-    assert main(args) == 0
-    users = {s["user"] for s in json.loads(capsys.readouterr().out)["senders"]}
+    code, doc, _ = run_mail_json(capsys, "--exim-log", str(log))
+    assert code == 0
+    users = {s["user"] for s in doc["senders"]}
     assert users == {"u0", "u1", "u2"}
     (tmp_path / "mainlog.2.xz").write_bytes(b"\xfd7zXZ\x00broken")
-    assert main(args) == 0
-    doc = json.loads(capsys.readouterr().out)
+    code, doc, _ = run_mail_json(capsys, "--exim-log", str(log))
+    assert code == 0
     assert {s["user"] for s in doc["senders"]} == {"u1", "u2"}
     assert "mainlog.2.xz: not a valid xz file" in doc["logs"][0]["error"], doc["logs"]
 
@@ -188,10 +186,6 @@ def test_a_damaged_gz_copy_is_said_not_an_internal_error(
     broken in transfer), not just cut short, made zlib raise its own error, which is no
     OSError: `mail` died with "internal error: Error -3 while decompressing data", exit 3,
     and showed none of the other logs. It is now said in logs[].error, like a broken .xz."""
-    import json
-
-    from spamtrace.cli.main import main
-
     log = tmp_path / "mainlog"
     stamp = "2026-12-01 10:00:0"
     rows = [f"{stamp}{i} 1xZX0{i}-0004e{i}-2T <= a@h U=u{i} P=local S=1" for i in range(2)]
@@ -199,9 +193,8 @@ def test_a_damaged_gz_copy_is_said_not_an_internal_error(
     damaged = packed[:10] + bytes(b ^ 0x5A for b in packed[10:-8]) + packed[-8:]
     (tmp_path / "mainlog.2.gz").write_bytes(damaged)
     log.write_text(rows[1] + "\n")
-    args = ["mail", "--json", "--no-queue", "--no-scan", "--since", "all", "--exim-log", str(log)]
-    assert main(args) == 0
-    doc = json.loads(capsys.readouterr().out)
+    code, doc, _ = run_mail_json(capsys, "--exim-log", str(log))
+    assert code == 0
     assert {s["user"] for s in doc["senders"]} == {"u1"}
     assert "mainlog.2.gz: not a valid gz file (" in doc["logs"][0]["error"], doc["logs"]
 
@@ -213,25 +206,20 @@ def test_a_gz_copy_that_is_plain_text_is_read_as_text_and_said(
     copy made by hand) was reported unreadable ("not a gzipped file") and its senders lost:
     without gzip's magic it is read as text, and one note says so. A file that is neither
     gzip nor text is still an error."""
-    import json
-
-    from spamtrace.cli.main import main
-
     log = tmp_path / "mainlog"
     stamp = "2026-12-01 10:00:0"
     rows = [f"{stamp}{i} 1xZX0{i}-0004e{i}-2T <= a@h U=u{i} P=local S=1" for i in range(2)]
     (tmp_path / "mainlog.1.gz").write_text(rows[0] + "\n")
     log.write_text(rows[1] + "\n")
-    args = ["mail", "--json", "--no-queue", "--no-scan", "--since", "all", "--exim-log", str(log)]
-    assert main(args) == 0
-    doc = json.loads(capsys.readouterr().out)
+    code, doc, _ = run_mail_json(capsys, "--exim-log", str(log))
+    assert code == 0
     assert {s["user"] for s in doc["senders"]} == {"u0", "u1"}, doc
     assert doc["logs"][0]["error"] is None
     said = [n for n in doc["notes"] if "mainlog.1.gz" in n]
     assert len(said) == 1 and "not gzip" in said[0] and "read as text" in said[0], doc["notes"]
     (tmp_path / "mainlog.1.gz").write_bytes(b"\x00\x01binary\xff" * 10)
-    assert main(args) == 0
-    doc = json.loads(capsys.readouterr().out)
+    code, doc, _ = run_mail_json(capsys, "--exim-log", str(log))
+    assert code == 0
     assert "mainlog.1.gz: not a gz file" in doc["logs"][0]["error"], doc["logs"]
 
 
@@ -241,10 +229,7 @@ def test_rotated_copies_compressed_with_zstd_are_read(
     """logrotate with `compresscmd /usr/bin/zstd` and `compressext .zst`: those copies were
     left out of `mail --since all` without a word (not even in logs[].files). A broken one,
     or no zstd command to read one with, is said in logs[].error, not a traceback."""
-    import json
     import subprocess
-
-    from spamtrace.cli.main import main
 
     log = tmp_path / "exim_mainlog"
     stamp = "2026-12-01 10:00:0"
@@ -258,20 +243,19 @@ def test_rotated_copies_compressed_with_zstd_are_read(
     paths = rotated_paths(str(log), None)
     assert [Path(p).name for p in paths] == [zst.name, "exim_mainlog-20261203", log.name]
     assert [line for chunk in read_back(paths) for line in chunk] == rows
-    args = ["mail", "--json", "--no-queue", "--no-scan", "--since", "all", "--exim-log", str(log)]
-    assert main(args) == 0
-    doc = json.loads(capsys.readouterr().out)
+    code, doc, _ = run_mail_json(capsys, "--exim-log", str(log))
+    assert code == 0
     assert {s["user"] for s in doc["senders"]} == {"u0", "u1", "u2"}
     assert doc["logs"][0]["error"] is None
     zst.write_bytes(packed[: len(packed) // 2])  # cut short
-    assert main(args) == 0
-    doc = json.loads(capsys.readouterr().out)
+    code, doc, _ = run_mail_json(capsys, "--exim-log", str(log))
+    assert code == 0
     assert {s["user"] for s in doc["senders"]} == {"u1", "u2"}
     assert f"{zst.name}: not a valid zst file (" in doc["logs"][0]["error"], doc["logs"]
     zst.write_bytes(packed)
     monkeypatch.setenv("PATH", str(tmp_path / "nowhere"))  # no zstd command
-    assert main(args) == 0
-    doc = json.loads(capsys.readouterr().out)
+    code, doc, _ = run_mail_json(capsys, "--exim-log", str(log))
+    assert code == 0
     assert {s["user"] for s in doc["senders"]} == {"u1", "u2"}
     assert "the zstd command is not installed" in doc["logs"][0]["error"], doc["logs"]
 
@@ -282,10 +266,6 @@ def test_rotated_copies_are_read_in_the_order_their_names_give(
     """Logs copied off a server to be read elsewhere have the times of the copy: all the same
     second (or any order). .1 was read before .2.gz, and a message whose sendmail call ends
     one copy and whose arrival starts the next was split over two senders."""
-    import json
-
-    from spamtrace.cli.main import main
-
     log = tmp_path / "mainlog"
     rows = []
     for i in range(6):
@@ -313,11 +293,10 @@ def test_rotated_copies_are_read_in_the_order_their_names_give(
     (dated / "maillog").write_text("")
     names = [Path(p).name for p in rotated_paths(str(dated / "maillog"), None)]
     assert names == ["maillog-20261129.gz", "maillog-20261130", "maillog-20261201", "maillog"]
-    args = ["mail", "--json", "--no-queue", "--no-scan", "--since", "all", "--exim-log", str(log)]
-    assert main(args) == 0
-    out = capsys.readouterr().out
-    (sender,) = json.loads(out)["senders"]
-    assert sender["messages"] == 6 and sender["cwd"] == "/home/shop/public_html/x", out
+    code, doc, _ = run_mail_json(capsys, "--exim-log", str(log))
+    assert code == 0
+    (sender,) = doc["senders"]
+    assert sender["messages"] == 6 and sender["cwd"] == "/home/shop/public_html/x", doc
 
 
 HOLE = 256 << 20  # bytes of nothing in a sparse file (read as NULs, they took seconds)
@@ -367,10 +346,6 @@ def test_a_gz_copy_cut_short_gives_its_lines_and_every_broken_copy_is_named(
     """A rotated .gz cut short (a full disk during logrotate's compress) gave none of its lines
     (a whole block was read at once and the cut raised before any of it came back), and when
     an older copy was broken too, only the last file's error was said."""
-    import json
-
-    from spamtrace.cli.main import main
-
     log = tmp_path / "mainlog"
     rows = [f"2026-12-01 10:{i // 60:02d}:{i % 60:02d} 1xZX{i:02d}-0004{i:02d}-2T <= a@h "
             f"U=u{i} P=local S=1" for i in range(120)]  # fmt: skip
@@ -378,9 +353,8 @@ def test_a_gz_copy_cut_short_gives_its_lines_and_every_broken_copy_is_named(
     (tmp_path / "mainlog.2.gz").write_bytes(packed[: len(packed) // 2])
     (tmp_path / "mainlog.3.gz").write_bytes(b"\x00not gzip at all, nor text\n")
     log.write_text("")
-    args = ["mail", "--json", "--no-queue", "--no-scan", "--since", "all", "--exim-log", str(log)]
-    assert main(args) == 0
-    doc = json.loads(capsys.readouterr().out)
+    code, doc, _ = run_mail_json(capsys, "--exim-log", str(log))
+    assert code == 0
     users = {s["user"] for s in doc["senders"]}
     assert "u0" in users and len(users) >= 10, users  # the lines before the cut
     error = doc["logs"][0]["error"]
