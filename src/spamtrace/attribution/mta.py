@@ -71,6 +71,10 @@ class MtaIdentity:
         return f"{self.kind or 'unknown MTA'} ({users})"
 
 
+#: no MTA: no service user, no binary (what detection finds on a host without one)
+NO_MTA = MtaIdentity(frozenset(), frozenset(), (), frozenset(), None)
+
+
 def _under(root: str, path: str) -> str:
     if root in ("", "/"):
         return path

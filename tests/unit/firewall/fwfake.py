@@ -21,7 +21,6 @@ EXIM = MtaIdentity(
     exes=frozenset({"/usr/sbin/exim4"}),
     kind="exim",
 )
-NO_MTA = MtaIdentity(uids=frozenset(), gids=frozenset(), users=(), exes=frozenset(), kind=None)
 
 USERS = {"root": 0, "Debian-exim": 102, "shop": 1001, "blog": 1002}
 GROUPS = {"Debian-exim": 105, "mail": 8, "shop": 1001}

@@ -6,8 +6,9 @@ import ipaddress
 from typing import Any
 
 import pytest
-from fwfake import EXIM, NO_MTA, make_plan
+from fwfake import EXIM, make_plan
 
+from spamtrace.attribution.mta import NO_MTA
 from spamtrace.config import Config
 from spamtrace.errors import ConfigError
 from spamtrace.model import (

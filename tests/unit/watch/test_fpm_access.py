@@ -11,11 +11,11 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from watchfake import NO_MTA, Accounts, connect, proc, read_live
+from watchfake import attributor, connect, proc, read_live
 
 from spamtrace.attribution.attributor import Attributor
 from spamtrace.attribution.fpm_requests import FpmRequest, match
-from spamtrace.config import Config, load
+from spamtrace.config import load
 from spamtrace.errors import ConfigError
 from spamtrace.model import AttributionMethod
 from spamtrace.sources.fpm_access import (
@@ -205,7 +205,7 @@ def worker_attributor(
     log: Path, live_scripts: tuple[str, ...], *, holds: bool = False
 ) -> tuple[Attributor, int]:
     """An attributor whose live read of this test's own pid shows a php-fpm worker."""
-    a = Attributor(Config(), NO_MTA, Accounts(), None)  # type: ignore[arg-type]
+    a = attributor()
     pid = os.getpid()
     cwd = os.path.dirname(live_scripts[0]) if live_scripts else "/"
     info = proc(pid=pid, exe="/usr/sbin/php-fpm8.2", cwd=cwd, scripts=live_scripts)

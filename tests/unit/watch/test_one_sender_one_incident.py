@@ -17,10 +17,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from watchfake import NO_MTA, attempt, connect, dead_pid, exec_seen, proc, read_live
+from watchfake import attempt, attributor, connect, dead_pid, exec_seen, proc, read_live
 
 from spamtrace.attribution.attributor import Attributor
-from spamtrace.config import Config
 from spamtrace.model import Account, AccountKind, AttributionMethod, Verdict
 from spamtrace.policy.incidents import IncidentTracker
 
@@ -44,7 +43,7 @@ def live_and_cached(
     """An attributor that reads this test's own pid live as ``php`` running the script (open
     file: resolved; command line: as given) and knows a gone pid from the exec cache, started
     as ``php <given_script>``."""
-    a = Attributor(Config(), NO_MTA, HomeAccounts(str(home)), None)  # type: ignore[arg-type]
+    a = attributor(accounts=HomeAccounts(str(home)))
     pid = os.getpid()
     folder = os.path.realpath(real_script.parent)
     live = dataclasses.replace(
@@ -114,7 +113,7 @@ def test_a_link_out_of_the_home_is_not_followed(tmp_path: Path) -> None:
     outside.write_text("<?php\n")
     given = home / "public_html" / "x.php"
     given.symlink_to(outside)
-    a = Attributor(Config(), NO_MTA, HomeAccounts(str(home)), None)  # type: ignore[arg-type]
+    a = attributor(accounts=HomeAccounts(str(home)))
     gone = dead_pid()
     cached = dataclasses.replace(
         proc(pid=gone, cwd=str(home / "public_html"), scripts=(str(given),),

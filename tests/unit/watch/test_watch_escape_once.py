@@ -97,14 +97,13 @@ def test_a_block_not_put_back_names_its_user_once(capsys: pytest.CaptureFixture[
     shown by `incident ID`, `watch` and the journal through ``escape``: the user's name in it
     was quoted (escaped) already, and read ``shop\\\\tx\\\\xff``."""
     from spamtrace.actions.respond import Responder
-    from spamtrace.attribution.mta import MtaIdentity
+    from spamtrace.attribution.mta import NO_MTA
     from spamtrace.config import Config
     from spamtrace.render.incidents import action_line
     from spamtrace.sinks.store import ActionRecord
 
     conf = Config().override(origin="test", mode="enforce")
-    mta = MtaIdentity(uids=frozenset(), gids=frozenset(), users=(), exes=frozenset(), kind=None)
-    responder = Responder(conf, mta, clock=lambda: 10_000.0)
+    responder = Responder(conf, NO_MTA, clock=lambda: 10_000.0)
     uid = 61_234  # no user of this box has it: the account was deleted
     stored = ActionRecord(
         "inc-1", "block-uid", "done", 9_900.0, f"block uid {uid}", f"spamtrace release {uid}",
@@ -145,7 +144,7 @@ def test_a_failed_response_shows_its_error_once() -> None:
     from rich.console import Console
 
     from spamtrace.actions.respond import Responder
-    from spamtrace.attribution.mta import MtaIdentity
+    from spamtrace.attribution.mta import NO_MTA
     from spamtrace.config import Config
     from spamtrace.errors import FirewallError
     from spamtrace.policy.responses import BlockUid
@@ -157,8 +156,7 @@ def test_a_failed_response_shows_its_error_once() -> None:
             raise FirewallError(f"nft: the set of {quoted(NAME)} cannot be changed")
 
     conf = Config().override(origin="test", mode="enforce")
-    mta = MtaIdentity(uids=frozenset(), gids=frozenset(), users=(), exes=frozenset(), kind=None)
-    responder = Responder(conf, mta, blocker=Failing(), clock=lambda: 10_000.0)  # type: ignore[arg-type]
+    responder = Responder(conf, NO_MTA, blocker=Failing(), clock=lambda: 10_000.0)  # type: ignore[arg-type]
     rec = responder.execute(BlockUid(
         uid=61_234, user=NAME, account=None, timeout=60, incident="inc-1", reason="spam",
     ))  # fmt: skip

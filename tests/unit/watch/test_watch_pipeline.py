@@ -13,11 +13,20 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from watchfake import NO_MTA, Accounts, attempt, connect, dead_pid, exec_seen, proc
+from watchfake import (
+    EXIM,
+    attempt,
+    attributor,
+    connect,
+    dead_pid,
+    drain_on_refresh,
+    exec_and_fork,
+    exec_seen,
+    proc,
+)
 
-from spamtrace.attribution.attributor import Attributor, connection_of
+from spamtrace.attribution.attributor import connection_of
 from spamtrace.attribution.exec_cache import ExecCache, snapshot
-from spamtrace.attribution.mta import MtaIdentity
 from spamtrace.cli.watch import parse_since
 from spamtrace.config import Config
 from spamtrace.errors import UsageError
@@ -37,10 +46,6 @@ from spamtrace.sources.sockdiag_poll import SockdiagPollSource, new_sockets
 def event(pid: int) -> SmtpConnectAttempted:
     """``pid``'s connect now, by a program named ``x`` (no process's name here)."""
     return connect(pid, comm="x")
-
-
-def attributor(cache: ExecCache | None = None) -> Attributor:
-    return Attributor(Config(), NO_MTA, Accounts(), cache)  # type: ignore[arg-type]
 
 
 def test_live_process_is_read_from_proc() -> None:
@@ -91,8 +96,8 @@ def test_exec_of_a_vanished_child_keeps_what_its_fork_knew() -> None:
     parent = proc(pid=10, method=AttributionMethod.EXEC_CACHE)
     table = {10: parent}
     cache = ExecCache(reader=lambda p: table.get(p) or snapshot(p, procfs="/nonexistent"))
-    cache.handle(ProcEvent(ProcEventKind.EXEC, 1.0, 10, 10))
-    cache.handle(ProcEvent(ProcEventKind.FORK, 2.0, 11, 11, parent_pid=10, parent_tgid=10))
+    for ev in exec_and_fork(10, 11, 1.0, fork_at=2.0):
+        cache.handle(ev)
     cache.handle(ProcEvent(ProcEventKind.EXEC, 2.1, 11, 11))  # gone before it was read
     child = cache.lookup(11, at=2.2)
     assert child is not None and child.pid == 11
@@ -110,8 +115,8 @@ def vanished_exec() -> tuple[ExecCache, int, int, float]:
     table = {parent_pid: proc(pid=parent_pid, method=AttributionMethod.EXEC_CACHE)}
     cache = ExecCache(reader=lambda p: table.get(p) or snapshot(p, procfs="/nonexistent"))
     at = time.monotonic() - 2
-    cache.handle(ProcEvent(ProcEventKind.EXEC, at, parent_pid, parent_pid))
-    cache.handle(ProcEvent(ProcEventKind.FORK, at + 0.1, pid, pid, parent_pid, parent_pid))
+    for ev in exec_and_fork(parent_pid, pid, at):
+        cache.handle(ev)
     cache.handle(ProcEvent(ProcEventKind.EXEC, at + 0.2, pid, pid))  # gone before it was read
     return cache, parent_pid, pid, at
 
@@ -355,17 +360,13 @@ def test_a_partial_read_drains_the_proc_connector_before_giving_up_on_the_cache(
     cache = ExecCache(reader=lambda p: proc(pid=p, method=AttributionMethod.EXEC_CACHE))
     a = attributor(cache)
     pending = [ProcEvent(ProcEventKind.EXEC, time.monotonic() - 1, pid, pid)]
-    a.refresh = lambda: [cache.handle(pending.pop()) for _ in list(pending)] and None
+    drain_on_refresh(a, cache, pending)
     ev = event(pid)  # made before the (late) live read
     full = proc(pid=pid, method=AttributionMethod.TRACEPOINT)
     a._memo[pid] = (time.monotonic(), "0", dataclasses.replace(full, exe=None, cmdline=()))
     att = a.attempt(ev)
     assert not pending and att.process is not None and att.process.exe == full.exe
     assert att.process.method is AttributionMethod.TRACEPOINT
-
-
-EXIM = MtaIdentity(frozenset({102}), frozenset({105}), ("Debian-exim",),
-                   frozenset({"/usr/sbin/exim4"}), "exim")  # fmt: skip
 
 
 def test_an_exim_delivery_gone_before_its_exec_was_read_is_the_mta(tmp_path: Path) -> None:
@@ -375,15 +376,13 @@ def test_an_exim_delivery_gone_before_its_exec_was_read_is_the_mta(tmp_path: Pat
     parent, child = dead_pid(), dead_pid()
     cache = ExecCache(procfs=str(tmp_path), min_uid=1000)  # /proc of these pids: gone
     at = time.monotonic() - 1
-    pending = [
-        ProcEvent(ProcEventKind.EXEC, at, parent, parent),
-        ProcEvent(ProcEventKind.FORK, at + 0.1, child, child, parent, parent),
+    a = attributor(cache, mta=EXIM)
+    a.socket_owner = None
+    drain_on_refresh(a, cache, [
+        *exec_and_fork(parent, child, at),
         ProcEvent(ProcEventKind.UID, at + 0.2, child, child, ruid=102, euid=102),
         ProcEvent(ProcEventKind.EXIT, at + 0.4, child, child),
-    ]
-    a = Attributor(Config(), EXIM, Accounts(), cache)  # type: ignore[arg-type]
-    a.socket_owner = None
-    a.refresh = lambda: [cache.handle(pending.pop(0)) for _ in list(pending)] and None
+    ])  # fmt: skip
     ev = dataclasses.replace(event(child), monotonic=at + 0.3)
     att = a.attempt(ev)
     assert att.process is not None and att.process.uid == 102
@@ -400,12 +399,11 @@ def test_a_setuid_mta_exec_read_as_root_keeps_its_exe(tmp_path: Path) -> None:
     cache.on_exec(pid, time.monotonic() - 1)
     info = cache.lookup(pid)
     assert info is not None and info.exe == "/usr/sbin/exim4"
-    a = Attributor(Config(), EXIM, Accounts(), cache)  # type: ignore[arg-type]
-    assert a.attempt(event(pid)).verdict is Verdict.MTA
+    assert attributor(cache, mta=EXIM).attempt(event(pid)).verdict is Verdict.MTA
 
 
 def test_a_gone_process_gets_the_uid_of_its_socket_from_sock_diag() -> None:
-    a = Attributor(Config(), EXIM, Accounts(), ExecCache())  # type: ignore[arg-type]
+    a = attributor(ExecCache(), mta=EXIM)
     a.socket_owner = lambda ev: 102
     att = a.attempt(event(dead_pid()))
     assert att.process is not None and att.process.method is AttributionMethod.UID_ONLY
@@ -481,13 +479,11 @@ def test_a_gone_thread_is_found_by_the_proc_connector_record_of_its_creation() -
     owner, gone = dead_pid(), dead_pid()
     cache = ExecCache(reader=lambda p: proc(pid=p, uid=1005, method=AttributionMethod.EXEC_CACHE))
     at = time.monotonic() - 1
-    pending = [
-        ProcEvent(ProcEventKind.EXEC, at, owner, owner),
-        ProcEvent(ProcEventKind.FORK, at + 0.1, gone, owner, parent_pid=owner, parent_tgid=owner),
-        ProcEvent(ProcEventKind.EXIT, at + 0.3, gone, owner),
-    ]
     a = attributor(cache)
-    a.refresh = lambda: [cache.handle(pending.pop(0)) for _ in list(pending)] and None
+    drain_on_refresh(a, cache, [
+        *exec_and_fork(owner, gone, at, thread=True),
+        ProcEvent(ProcEventKind.EXIT, at + 0.3, gone, owner),
+    ])  # fmt: skip
     assert a.owner_pid(threaded_event(gone, column=os.getpid(), at=at + 0.2)) == (owner, None)
     # after the thread's exit, the same id is nobody's thread any more
     pid, note = a.owner_pid(threaded_event(gone, column=os.getpid(), at=at + 0.5))
@@ -505,8 +501,8 @@ def test_an_unverifiable_column_is_kept_with_a_note() -> None:
 
 def test_the_exec_cache_tells_threads_from_processes() -> None:
     cache = ExecCache(reader=lambda p: proc(pid=p), linger=5)
-    cache.handle(ProcEvent(ProcEventKind.EXEC, 10.0, 50, 50))
-    cache.handle(ProcEvent(ProcEventKind.FORK, 11.0, 51, 50, parent_pid=50, parent_tgid=50))
+    for ev in exec_and_fork(50, 51, 10.0, fork_at=11.0, thread=True):
+        cache.handle(ev)
     assert cache.thread_group(51, 10.5) is None  # not created yet
     assert cache.thread_group(51, 11.5) == 50 and cache.thread_group(50, 11.5) is None
     assert cache.holds(50, 11.5) and not cache.holds(51, 11.5) and not cache.holds(50, 9.0)

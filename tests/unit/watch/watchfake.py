@@ -1,5 +1,6 @@
 """Small builders of domain objects for the watch unit tests, and the attributor's test
-set-up they share (a pid that has exited, an exec cache that saw a pid, a live read)."""
+set-up they share (the attributor of a host with or without Exim, a pid that has exited, what
+the proc connector told of a fork, an exec cache that saw a pid, a live read)."""
 
 from __future__ import annotations
 
@@ -7,10 +8,12 @@ import socket
 import subprocess
 import time
 from collections.abc import Callable
+from typing import Any
 
 from spamtrace.attribution.attributor import Attributor, _request_state, _stat_start
 from spamtrace.attribution.exec_cache import ExecCache
-from spamtrace.attribution.mta import MtaIdentity
+from spamtrace.attribution.mta import NO_MTA, MtaIdentity
+from spamtrace.config import Config
 from spamtrace.model import (
     Account,
     AccountKind,
@@ -25,7 +28,9 @@ from spamtrace.model import (
 from spamtrace.sources.proc_connector import ProcEvent, ProcEventKind
 
 USER_ACCOUNT = Account("u", AccountKind.HOME, "/home/u")
-NO_MTA = MtaIdentity(frozenset(), frozenset(), (), frozenset(), None)
+#: Debian's Exim: the user Debian-exim (uid 102, group 105) and /usr/sbin/exim4
+EXIM = MtaIdentity(frozenset({102}), frozenset({105}), ("Debian-exim",),
+                   frozenset({"/usr/sbin/exim4"}), "exim")  # fmt: skip
 
 
 class Accounts:
@@ -36,6 +41,15 @@ class Accounts:
 
     def for_process(self, uid: int | None, paths: object = ()) -> Account | None:
         return self.for_uid(uid) if uid is not None else None
+
+
+def attributor(
+    cache: ExecCache | None = None, *, mta: MtaIdentity = NO_MTA, accounts: Any = None
+) -> Attributor:
+    """The attributor of a host with ``mta`` (none: :data:`NO_MTA`), the default config, and
+    ``accounts`` (:class:`Accounts` when None) for its uids."""
+    accounts = Accounts() if accounts is None else accounts
+    return Attributor(Config(), mta, accounts, cache)
 
 
 def dead_pid() -> int:
@@ -52,6 +66,26 @@ def connect(pid: int, wall: float | None = None, *, comm: str = "php") -> SmtpCo
         tid=pid, comm=comm, family=socket.AF_INET, local=Endpoint("10.0.0.1", 0),
         remote=Endpoint("10.0.0.2", 25),
     )  # fmt: skip
+
+
+def exec_and_fork(
+    parent: int, child: int, at: float, *, fork_at: float | None = None, thread: bool = False
+) -> list[ProcEvent]:
+    """What the proc connector tells of ``parent`` exec'ing at ``at`` and then making
+    ``child`` at ``fork_at`` (``at + 0.1`` when None): a process of its own, or with
+    ``thread`` a thread of ``parent`` (its thread group)."""
+    group = parent if thread else child
+    return [
+        ProcEvent(ProcEventKind.EXEC, at, parent, parent),
+        ProcEvent(ProcEventKind.FORK, at + 0.1 if fork_at is None else fork_at, child, group,
+                  parent_pid=parent, parent_tgid=parent),
+    ]  # fmt: skip
+
+
+def drain_on_refresh(a: Attributor, cache: ExecCache, pending: list[ProcEvent]) -> None:
+    """Leave ``pending`` in the proc connector's buffer: ``a``'s next refresh hands them to
+    ``cache``, in order."""
+    a.refresh = lambda: [cache.handle(pending.pop(0)) for _ in list(pending)] and None
 
 
 def exec_seen(pid: int, read: Callable[[int], ProcessInfo]) -> ExecCache:

@@ -113,13 +113,12 @@ def config_problem(cfg: Config) -> ConfigProblem | None:
     without asking DNS (a host name is resolved at apply): a user or group in
     ``allow_users``, ``allow_groups`` or an exception that this host does not have, a
     malformed exception, relay mode without relays. None when there is nothing."""
-    from spamtrace.attribution.mta import MtaIdentity
+    from spamtrace.attribution.mta import NO_MTA
     from spamtrace.errors import ConfigError
     from spamtrace.policy.firewall_plan import build_plan
 
-    no_mta = MtaIdentity(frozenset(), frozenset(), (), frozenset(), None)  # never a refusal
-    try:
-        build_plan(cfg, no_mta, uid_of=_uid_of, gid_of=_gid_of, resolve=None)
+    try:  # with no MTA: never a refusal
+        build_plan(cfg, NO_MTA, uid_of=_uid_of, gid_of=_gid_of, resolve=None)
     except ConfigError as exc:
         return ConfigProblem(exc.message, exc.key)
     return None
