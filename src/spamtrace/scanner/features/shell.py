@@ -44,6 +44,7 @@ from spamtrace.scanner.context import (
     find_calls,
     first_arg,
     first_varcall,
+    function_bodies,
     function_body,
     function_params,
     has_any,
@@ -675,7 +676,12 @@ _FIXED_USER = re.compile(rb"\s*(?:\(\s*int\s*\)\s*)?(?:0*[1-9]\d*|\x01(\d+)\x01)
 def _wp_login_bypass(ctx: Ctx, rule: Rule) -> Hit | None:
     """A fixed WordPress account (``wp_set_auth_cookie(1)``: the first administrator) logged
     in when the request carries a parameter: whoever knows it is admin, no password asked.
-    Login code passes the id of the user who just authenticated, never a constant."""
+    Login code passes the id of the user who just authenticated, never a constant. An
+    administrator looked up by role and given the auth cookie, with no check at all, makes
+    every visitor of the page the administrator (no parameter needed)."""
+    for start, args in calls_to(ctx, (b"wp_set_auth_cookie",), 20):
+        if _admin_role_login(ctx, args):
+            return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 60))
     if not has_request_words(ctx):
         if not has_any(ctx, (b"query_vars", b"get_query_var")):
             return None
@@ -958,6 +964,64 @@ def _fixed_account_login(ctx: Ctx, start: int) -> bool:
         and UIN_RE.search(body) is not None
         and _WP_CHECKS.search(body) is None
     )
+
+
+# the administrators looked up by role: get_users(['role' => 'administrator']),
+# new WP_User_Query(['role__in' => ['administrator']]), get_super_admins()
+_ADMIN_LOOKUP = re.compile(rb"(?:get_users|wp_user_query)\s*\(([^;]{0,240})|get_super_admins\s*\(")
+# what makes signing someone in as an administrator legitimate: the signed-in user's
+# capability, a nonce, a password or key checked; or a local development site, the command line
+_ADMIN_LOGIN_GUARDS = re.compile(
+    rb"current_user_can|check_admin_referer|check_ajax_referer|wp_verify_nonce|is_super_admin|"
+    rb"wp_check_password|wp_authenticate|wp_signon|password_verify|hash_equals|get_transient|"
+    rb"wp_get_environment_type|wp_environment_type|wp_local_dev|wp_cli|php_sapi_name"
+)
+
+
+def _names_admins(ctx: Ctx, text: bytes) -> bool:
+    """``text`` looks the administrators up by role (the role's name written in the call)."""
+    for m in itertools.islice(_ADMIN_LOOKUP.finditer(text), 10):
+        if m.group(1) is None:
+            return True
+        words = {ctx.lx.value(int(p.group(1))).strip().lower()
+                 for p in itertools.islice(PLACEHOLDER.finditer(m.group(1)), 12)}
+        if b"administrator" in words and (b"role" in words or b"role__in" in words):
+            return True
+    return False
+
+
+def _admin_role_login(ctx: Ctx, args: bytes) -> bool:
+    """``wp_set_auth_cookie(...)`` (its argument text ``args``) gets the id of an
+    administrator the file looks up by role (directly, through variables, or from a function
+    of the file that does the lookup), and the file checks no capability, nonce, password or
+    key and is not limited to a local site or the command line: whoever opens the page is
+    signed in as the administrator. A sign-up that signs the new user in, or a notice mailed
+    to the administrators, gives the cookie to another id."""
+    code = ctx.code
+    if _ADMIN_LOGIN_GUARDS.search(code) is not None:
+        return False
+    arg = first_arg(args)
+    if _names_admins(ctx, arg):
+        return True
+    makers = [re.escape(name) for name, body in function_bodies(ctx).items()
+              if _names_admins(ctx, body)]
+    maker = re.compile(rb"(?<![\w$>:])(?:" + b"|".join(makers) + rb")\s*\(") if makers else None
+    todo = [v.group(1) for v in itertools.islice(VAR.finditer(arg), 2)]
+    seen: set[bytes] = set()
+    for _hop in range(3):
+        found: list[bytes] = []
+        for name in todo:
+            if name in seen:
+                continue
+            seen.add(name)
+            given = re.compile(rb"\$" + re.escape(name) + rb"\s*=(?![=>])\s*([^;]{0,240})")
+            for g in itertools.islice(given.finditer(code), 5):
+                rhs = g.group(1)
+                if _names_admins(ctx, rhs) or (maker is not None and maker.search(rhs)):
+                    return True
+                found.extend(v.group(1) for v in itertools.islice(VAR.finditer(rhs), 3))
+        todo = found
+    return False
 
 
 # a user looked up by what the request names: get_user_by('login', $_GET['u']),
