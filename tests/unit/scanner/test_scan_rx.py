@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 import sys
+from collections.abc import Iterator
+from typing import Protocol
 
 import pytest
 from hypothesis import given, settings
@@ -32,6 +34,23 @@ def test_rewrite(pattern: bytes, written: bytes) -> None:
     assert rx.rewrite(pattern) == written
 
 
+Seen = tuple[tuple[int, int], tuple[bytes | None, ...]]
+
+
+class _Finds(Protocol):
+    def finditer(self, text: bytes) -> Iterator[re.Match[bytes]]: ...
+
+
+def _seen(m: re.Match[bytes] | None) -> Seen | None:
+    """A match as compared: where it is and its groups (None: no match)."""
+    return None if m is None else (m.span(), m.groups())
+
+
+def _all_seen(pattern: _Finds, text: bytes) -> list[Seen]:
+    """Every match of ``pattern`` in ``text``, in order, as compared (:func:`_seen`)."""
+    return [(m.span(), m.groups()) for m in pattern.finditer(text)]
+
+
 # every pattern of the scanner written with possessive repeats
 PATTERNS = [
     taint._ASSIGN_AT, lexer._TOKEN, fold._WS, fold._VAR, fold._CALL, fold._BARE, fold._DEFINE,
@@ -50,9 +69,7 @@ def test_written_for_3_10_they_match_the_same(text: bytes) -> None:
     for native in PATTERNS:
         assert b"+" in native.pattern
         written = re.compile(rx.rewrite(native.pattern), native.flags)
-        assert [(m.span(), m.groups()) for m in written.finditer(text)] == [
-            (m.span(), m.groups()) for m in native.finditer(text)
-        ], native.pattern
+        assert _all_seen(written, text) == _all_seen(native, text), native.pattern
 
 
 # the patterns of the scanner compiled one per alternative (rx.Branches)
@@ -62,19 +79,13 @@ BRANCH_PIECES = [b"->", b"-", b">", b" ", b"post", b"postjson", b"aspost", b"req
                  b"$a", b";", b"\n"]  # fmt: skip
 
 
-def _seen(m: re.Match[bytes] | None) -> tuple[tuple[int, int], tuple[bytes | None, ...]] | None:
-    return None if m is None else (m.span(), m.groups())
-
-
 @settings(max_examples=800, deadline=None)
 @given(st.lists(st.sampled_from(BRANCH_PIECES), max_size=40).map(b"".join))
 def test_branches_match_as_the_one_pattern(text: bytes) -> None:
     for split in BRANCHES:
         one = re.compile(split.pattern)
         assert _seen(split.search(text)) == _seen(one.search(text))
-        assert [(m.span(), m.groups()) for m in split.finditer(text)] == [
-            (m.span(), m.groups()) for m in one.finditer(text)
-        ]
+        assert _all_seen(split, text) == _all_seen(one, text)
 
 
 def test_branches_search_prefers_the_first_alternative_at_one_offset() -> None:
