@@ -554,7 +554,7 @@ def _postfix_log_file(
 ) -> tuple[Status, str, str]:
     """(status, title, fix) of where Postfix logs and whether `mail`, `check` and the daemon
     read it; ``ev`` gets the evidence."""
-    from spamtrace.audit.postfixlog import FIX, JOURNAL
+    from spamtrace.audit.postfixlog import FIX, JOURNAL, fix_of
     from spamtrace.sources.maillog.journal import journal_name
 
     ev += [escape(e) for e in log.evidence]
@@ -578,7 +578,8 @@ def _postfix_log_file(
         if not snap.syslog_socket and log.how != "stdout":
             ev.append("no /dev/log: Postfix's syslog lines go nowhere")
             return Status.WARN, "Postfix's log is lost (no maillog_file, no syslog)", FIX
-        return Status.WARN, escape(log.why), FIX[:1].upper() + FIX[1:] + "."
+        fix = fix_of(log)
+        return Status.WARN, escape(log.why), fix[:1].upper() + fix[1:] + "."
     file = escape(log.file)
     fix = f'Set [mail] postfix_logs = ["{file}"] in /etc/spamtrace/spamtrace.toml.'
     later = snap.postfix_log_written is False

@@ -43,6 +43,35 @@ def journal_there(files: ConfigFiles) -> bool:
     return any(files.glob(path) for path in JOURNAL_PATHS)
 
 
+def stream_of(path: str) -> str | None:
+    """What is at ``path`` when it is there and no regular file (``maillog_file`` set to a
+    link to ``/dev/stdout``, a FIFO, a device), None for a regular file or nothing there
+    (a file Postfix will write). Followed through links: ``/var/log/postfix.log ->
+    /dev/stdout`` is a container's way to log to its output."""
+    import os
+    import stat
+
+    try:
+        st = os.stat(path)
+        link = os.readlink(path) if os.path.islink(path) else None
+    except OSError:
+        return None
+    if link is not None and postfixlog.is_output(link):
+        # this process's own output then (a file, under a redirect): never Postfix's log
+        return f"a link to {link} (a process's standard output)"
+    if stat.S_ISREG(st.st_mode):
+        return None
+    kind = (
+        "a character device" if stat.S_ISCHR(st.st_mode) else "a FIFO" if stat.S_ISFIFO(st.st_mode)
+        else "a socket" if stat.S_ISSOCK(st.st_mode) else "a directory"
+        if stat.S_ISDIR(st.st_mode) else "a block device" if stat.S_ISBLK(st.st_mode)
+        else "no regular file"
+    )  # fmt: skip
+    if link is not None:
+        kind = f"a link to {link} ({kind})"
+    return kind
+
+
 def postfix_logging(
     postconf: Sequence[str],
     files: ConfigFiles,
@@ -85,6 +114,7 @@ def postfix_logging(
         found = postfixlog.every_program(per)
         notes = rsyslog.unread(rs) + notes
     log = postfixlog.postfix_log(
-        values, found, journal=not daemon and journal_there(files), source=source
-    )
+        values, found, journal=not daemon and journal_there(files), source=source,
+        stream=stream_of(maillog) if maillog.startswith("/") else None,
+    )  # fmt: skip
     return PostfixLogging(log, syslog_notes=tuple(notes), values=values)

@@ -5,7 +5,8 @@ Postfix logs in one of three ways, and a sysadmin finds its log accordingly:
 
 - **its own file** (Postfix >= 3.4): ``maillog_file = /var/log/postfix.log`` in main.cf,
   written by ``postlogd``; ``/dev/stdout`` sends it to Postfix's standard output instead (a
-  container, or ``postfix start-fg`` under systemd: the journal);
+  container, or ``postfix start-fg`` under systemd: the journal), and so does any path that
+  is no regular file (a link to ``/dev/stdout``, a FIFO, a device): no file to read;
 - **through syslog** (``maillog_file`` unset, the default): facility ``syslog_facility``
   (``mail``), each line tagged ``syslog_name/service[pid]:`` (``postfix/smtpd[812]:``), so the
   file is the one the syslog daemon writes those lines to (Debian's ``mail.*
@@ -25,6 +26,7 @@ Postfix logs in one of three ways, and a sysadmin finds its log accordingly:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -85,26 +87,46 @@ def every_program(per_program: Sequence[Sequence[tuple[str, str]]]) -> list[tupl
     return [(f, where) for f, where in per_program[0] if all(f in r for r in rest)]
 
 
+#: ``maillog_file`` values that are a process's standard output or error, whatever is there
+_OUTPUT = re.compile(r"/dev/std(out|err)\b|/dev/fd/[12]$|/proc/(self|\d+)/fd/[12]$")
+
+
+def is_output(path: str) -> bool:
+    """Is ``path`` a process's standard output or error by its name (``/dev/stdout``)?"""
+    return _OUTPUT.match(path) is not None
+
+
 def postfix_log(
     values: Mapping[str, str],
     syslog_files: Sequence[tuple[str, str]],
     *,
     journal: bool,
     source: str = "postconf -x",
+    stream: str | None = None,
 ) -> PostfixLog:
     """Where Postfix logs, from its settings ``values`` (:func:`settings`; ``source``: where
     they were read), the files the syslog daemon writes its lines to (:func:`every_program`
-    over its services) and whether this host has a journal that gets syslog's lines."""
+    over its services) and whether this host has a journal that gets syslog's lines.
+    ``stream``: what ``maillog_file`` is when it is there and no regular file (``a character
+    device``, ``a FIFO``, ``a link to /dev/stdout``): no file to read either (:data:`STDOUT`)."""
     maillog = values.get("maillog_file", "").strip()
     facility = values.get("syslog_facility", "").strip() or "mail"
     name = syslog_name(values.get("syslog_name", ""))
     ev = [f"{source}: maillog_file = {maillog}"]
-    if maillog.startswith("/dev/stdout"):
+    if is_output(maillog):
         ev.append("Postfix writes its log to its standard output (a container's log, or the "
                   "journal of a `postfix start-fg` service)")  # fmt: skip
         return PostfixLog(
             STDOUT, None,
             f"Postfix logs to its standard output (maillog_file = {maillog}), not to a file",
+            tuple(ev),
+        )  # fmt: skip
+    if maillog.startswith("/") and stream:
+        ev.append(f"{maillog} is {stream}, not a regular file: reading it would read a "
+                  "terminal, a pipe or nothing, not Postfix's log")  # fmt: skip
+        return PostfixLog(
+            STDOUT, None,
+            f"Postfix logs to {maillog}, {stream}, not to a regular file (maillog_file)",
             tuple(ev),
         )  # fmt: skip
     if maillog.startswith("/"):
@@ -193,6 +215,24 @@ def postlog_service(text: str) -> MasterService | None:
         (s for s in master_services(text) if s.name == "postlog" and s.type == "unix-dgram"),
         None,
     )
+
+
+#: what to do when Postfix writes its log to its standard output (a container, ``postfix
+#: start-fg``) or another stream: :data:`STDOUT`
+STDOUT_FIX = (
+    "set `postconf -e maillog_file=/var/log/postfix.log` (a regular file; in a container, one "
+    "on a volume the host's spamtrace reads) and `postfix reload`, and [mail] postfix_logs to "
+    "that file (`watch` and the daemon follow files and the journal's syslog lines, no "
+    "container's output); to look now, save what Postfix wrote where its output goes and give "
+    "it to mail: `docker logs CONTAINER > postfix.log 2>&1` (a container; `podman logs` "
+    "alike) or `journalctl -u postfix -o cat > postfix.log` (a `postfix start-fg` service), "
+    "then `spamtrace mail --postfix-log postfix.log`"
+)
+
+
+def fix_of(log: PostfixLog) -> str:
+    """What to do when Postfix's log is in no file spamtrace reads (lower case first)."""
+    return STDOUT_FIX if log.how == STDOUT else FIX
 
 
 #: what to do when Postfix's log is in no file spamtrace can read

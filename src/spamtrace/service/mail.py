@@ -181,7 +181,7 @@ def with_postfix_logs(cfg: Config) -> tuple[Config, list[str]]:
     from spamtrace.audit.eximhost import file_there
     from spamtrace.audit.files import RootFiles
     from spamtrace.audit.postfixhost import postfix_logging
-    from spamtrace.audit.postfixlog import FIX, JOURNAL, syslog_name
+    from spamtrace.audit.postfixlog import JOURNAL, fix_of, syslog_name
     from spamtrace.sources.maillog.journal import journal_path
 
     logging = postfix_logging(postconf, RootFiles(SYSLOG_CONFIG_ROOT), timeout=QUEUE_TIMEOUT)
@@ -201,7 +201,7 @@ def with_postfix_logs(cfg: Config) -> tuple[Config, list[str]]:
             )
             return replace(cfg, mail=mail, sources=sources), [note, *unread]
     if log.file is None:
-        return cfg, [f"{log.why}: spamtrace reads files: {FIX}", *unread]
+        return cfg, [f"{log.why}: spamtrace reads files: {fix_of(log)}", *unread]
     if log.file in cfg.mail.exim_logs:  # Exim's too (both MTAs through one file): Exim's
         return cfg, unread
     if file_there(log.file) is False:
@@ -418,8 +418,10 @@ def read_logs(cfg: Config, given: dict[str, Sequence[str]], since: float | None)
 
         unwritten = [n for n in found if NOT_WRITTEN in n or " is not written yet: " in n]
         if unwritten:  # the file Exim will write: no setting to change
+            # and Postfix's log in no file (its standard output: a container): said too
+            nofile = [f"; {n}" for n in found if ": spamtrace reads files: " in n][:1]
             raise RuntimeFailure(f"no mail log found (looked for {looked or 'nothing'}): "
-                                 f"{unwritten[0]}")  # fmt: skip
+                                 f"{unwritten[0]}{''.join(nofile)}")  # fmt: skip
         raise RuntimeFailure(
             f"no mail log found (looked for {looked or 'nothing'}){_no_mta(cfg)}: set [mail] "
             "exim_logs / postfix_logs / php_logs, or give --exim-log / --postfix-log / --php-log"

@@ -57,6 +57,23 @@ def test_stdout_is_no_file() -> None:
     assert "standard output (maillog_file = /dev/stdout)" in log.why
 
 
+def test_a_stream_is_no_file_either() -> None:
+    """maillog_file another name of standard output or error, or (said by the adapter) a
+    path that is no regular file: no file to read, and what to do says so."""
+    for path in ("/dev/stderr", "/proc/self/fd/1", "/proc/1/fd/2", "/dev/fd/1"):
+        log = postfixlog.postfix_log({"maillog_file": path}, [], journal=True)
+        assert (log.how, log.file) == (postfixlog.STDOUT, None), path
+        assert "docker logs" in postfixlog.fix_of(log)
+    fifo = {"maillog_file": "/var/log/postfix.log"}
+    log = postfixlog.postfix_log(fifo, [], journal=True, stream="a FIFO")
+    assert (log.how, log.file) == (postfixlog.STDOUT, None)
+    assert log.why == "Postfix logs to /var/log/postfix.log, a FIFO, not to a regular file " \
+        "(maillog_file)"
+    plain = postfixlog.postfix_log(fifo, [], journal=True)
+    assert (plain.how, plain.file) == (postfixlog.FILE, "/var/log/postfix.log")
+    assert postfixlog.fix_of(plain) == postfixlog.FIX
+
+
 def test_syslog_the_first_file_that_gets_every_service() -> None:
     found = [("/var/log/postfix.log", "/etc/rsyslog.d/postfix.conf:1"),
              ("/var/log/mail.log", "/etc/rsyslog.conf:63")]  # fmt: skip

@@ -141,3 +141,42 @@ def test_the_daemon_s_start_says_where_postfix_logs(
     for s in plugins.sources(load(), notes):
         s.close()
     assert any("to the journal only" in n for n in notes), notes
+
+
+@pytest.mark.parametrize("what", ["stdout", "stderr", "link", "fifo"])
+def test_maillog_file_that_is_no_regular_file_says_where_to_read_it(
+    what: str, root: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    """Postfix in a container or under `postfix start-fg` logs to its standard output
+    (``maillog_file = /dev/stdout``, or a file that is a link to it, a FIFO): no file to
+    read. `mail` said nothing of Postfix for a link or a FIFO ("no mail log found"), and for
+    /dev/stdout only the settings of a file; it says now what it is and how to read it."""
+    import os
+
+    monkeypatch.setattr(mail, "EXIM_CANDIDATES", ())
+    target = {"stdout": "/dev/stdout", "stderr": "/dev/stderr"}.get(what, "")
+    if what == "link":
+        target = str(tmp_path / "postfix.log")
+        os.symlink("/dev/stdout", target)
+    elif what == "fifo":
+        target = str(tmp_path / "postfix.fifo")
+        os.mkfifo(target)
+    output = f"maillog_file = {target}\nsyslog_facility = mail\nsyslog_name = postfix\n"
+    monkeypatch.setattr(mail, "POSTCONF_CANDIDATES", (stand_in(tmp_path / "postconf", output),))
+    code, doc, err = run_mail_json(capsys)
+    assert code == 3 and not doc.get("logs")
+    err += str(doc.get("error") or "")
+    said = {
+        "stdout": "Postfix logs to its standard output (maillog_file = /dev/stdout), not to a file",
+        "stderr": "Postfix logs to its standard output (maillog_file = /dev/stderr), not to a file",
+        "link": f"Postfix logs to {target}, a link to /dev/stdout (",
+        "fifo": f"Postfix logs to {target}, a FIFO, not to a regular file (maillog_file)",
+    }[what]
+    assert said in err
+    assert "`docker logs CONTAINER > postfix.log 2>&1`" in err
+    assert "`journalctl -u postfix -o cat > postfix.log` (a `postfix start-fg` service)" in err
+    assert "set `postconf -e maillog_file=/var/log/postfix.log` (a regular file" in err
+    # the daemon's start line says it too (service.plugins.sources keeps "Postfix logs" notes)
+    _, notes = mail.with_postfix_logs(Config())
+    assert any(n.startswith("Postfix logs") and "docker logs" in n for n in notes)
