@@ -133,6 +133,11 @@ class AccountsSection:
     web_users: list[str] = field(
         default_factory=lambda: ["www-data", "apache", "nobody", "nginx", "httpd", "wwwrun"]
     )
+    # folders holding one site per sub-folder, for PHP run as a web user: a plain server's
+    # "/var/www" names a script in /var/www/shop.example/ by the site "shop.example" (a
+    # hosting user of that name: that user's account); a "*" stands for one path component
+    # ("/home/virtfs/*/home": CageFS's view of the homes). Matched before the panels' guesses
+    site_dirs: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -698,6 +703,11 @@ def _validate(cfg: Config) -> None:
     for key, path in (("store.path", cfg.store.path), ("daemon.socket", cfg.daemon.socket)):
         if not path.startswith("/"):
             raise ConfigError(f"{where(key)}: {quoted(path)} is not an absolute path")
+    for path in cfg.accounts.site_dirs:
+        if not path.startswith("/") or path.rstrip("/") == "":
+            raise ConfigError(
+                f"{where('accounts.site_dirs')}: {quoted(path)} is not an absolute path below /"
+            )
     for path in cfg.watch.fpm_access_logs:
         if path != "auto" and not path.startswith("/"):
             raise ConfigError(

@@ -211,6 +211,7 @@ class AccountKind(str, enum.Enum):
     DIRECTADMIN = "directadmin"
     PLESK = "plesk"
     HOME = "home"  # plain /home/<user>
+    SITE = "site"  # a sub-folder of [accounts] site_dirs (PHP as the web server's user)
     SYSTEM = "system"  # uid below the hosting range (daemons, root)
     UNKNOWN = "unknown"
 

@@ -12,7 +12,9 @@ user database when ``root`` is ``/``):
 
 PHP run as the web server's user (``www-data``, ``apache``, ``nobody``: mod_php, DSO) belongs
 to no account by its uid. :meth:`AccountResolver.for_process` then maps the script's or the
-working folder's path to the site's account (:meth:`AccountResolver.for_path`): a cPanel
+working folder's path to the site's account (:meth:`AccountResolver.for_path`): first a
+sub-folder of ``[accounts] site_dirs`` (the admin's own word: a plain server's
+``/var/www/<site>``, kind ``site`` unless a hosting user has the site's name), then a cPanel
 document root (``/etc/userdatadomains``), a DirectAdmin domain (``/etc/virtual/domainowners``,
 ``.../domains/<domain>/...``), a Plesk vhost (``/var/www/vhosts/<domain>/``, owned by the
 subscription's user), or a hosting user's home (``/home/<user>/``), the longest match first.
@@ -287,11 +289,36 @@ class AccountResolver:
             return None
         return st.st_uid if st.st_uid >= self.cfg.min_uid else None
 
+    def _site(self, path: str) -> Account | None:
+        """The site of ``path`` by ``[accounts] site_dirs``: the sub-folder it is in (a hosting
+        user of that name: the user's account); None when it is in none."""
+        parts = path.split("/")[1:]
+        for entry in self.cfg.site_dirs:
+            want = [part for part in entry.split("/") if part]
+            n = len(want)
+            head = parts[:n]
+            if len(parts) <= n or any(w not in ("*", p) for w, p in zip(want, head, strict=True)):
+                continue
+            name, folder = parts[n], "/" + "/".join(parts[: n + 1])
+            if not _safe_name(name) or not name.isprintable():
+                continue
+            if len(parts) == n + 1 and not os.path.isdir(_under(self.root, path)):
+                continue  # a file lying in the site folder itself names no site
+            uid = self._uid_of(name) if name not in self.cfg.web_users else None
+            account = self.for_uid(uid) if uid is not None else None
+            if account is not None and account.kind is not AccountKind.SYSTEM:
+                return account
+            return Account(name=name, kind=AccountKind.SITE, home=folder)
+        return None
+
     def for_path(self, path: str) -> Account | None:
         """The hosting account a file or folder belongs to, by where it is; None if no site's."""
         path = os.path.normpath(path) if path.startswith("/") else ""
         if not path:
             return None
+        site = self._site(path)
+        if site is not None:
+            return dataclasses.replace(site, via=f"path {path}")
         user = self._domain_owner(path)
         uid = self._uid_of(user) if user else None
         if uid is None:

@@ -215,6 +215,46 @@ def test_only_web_server_uids_are_mapped(web_root: Path) -> None:
     assert www is not None and www.name == "www-data"
 
 
+def test_a_plain_servers_sites_are_named_by_site_dirs(web_root: Path) -> None:
+    # PHP as www-data for every site under /var/www/SITE: without [accounts] site_dirs every
+    # site is www-data's; with it, the site's folder names the account
+    (web_root / "var/www/shop.example/wp-content").mkdir(parents=True)
+    (web_root / "var/www/blog.example").mkdir(parents=True)
+    script = "/var/www/shop.example/wp-content/x.php"
+    plain = AccountResolver(AccountsSection(), root=str(web_root)).for_process(33, [script])
+    assert plain is not None and plain.name == "www-data"
+    cfg = AccountsSection(site_dirs=["/var/www/"])
+    resolver = AccountResolver(cfg, root=str(web_root))
+    shop = resolver.for_process(33, [script])
+    assert shop is not None and (shop.name, shop.kind) == ("shop.example", AccountKind.SITE)
+    assert shop.home == "/var/www/shop.example" and shop.via == f"path {script}"
+    blog = resolver.for_process(33, [None, "/var/www/blog.example"])  # its cwd only
+    assert blog is not None and blog.name == "blog.example"
+    for path in ["/var/www/index.php", "/var/www", "/var/wwwx/a/b.php", "/srv/x/y.php"]:
+        acct = resolver.for_process(33, [path])
+        assert acct is not None and acct.name == "www-data", path
+    # a hosting user's uid is never remapped
+    own = resolver.for_process(2001, [script])
+    assert own is not None and own.name == "shopuser"
+
+
+def test_site_dirs_win_over_the_panels_guess_and_name_a_user(web_root: Path) -> None:
+    # a folder named after a hosting user is that user's account; "*" is one folder
+    # (CageFS shows a home as /home/virtfs/USER/home/USER); the admin's word comes first
+    cfg = AccountsSection(site_dirs=["/home/virtfs/*/home", "/srv/sites"])
+    resolver = AccountResolver(cfg, root=str(web_root))
+    caged = resolver.for_process(33, ["/home/virtfs/shopuser/home/shopuser/public_html/x.php"])
+    assert caged is not None and caged.name == "shopuser" and caged.kind is AccountKind.HOME
+    # /srv/sites/cpsite/public_html is cpsite's document root in userdatadomains: same name
+    (web_root / "srv/sites/newsite").mkdir(parents=True)
+    new = resolver.for_process(33, ["/srv/sites/newsite/x.php"])
+    assert new is not None and (new.name, new.kind) == ("newsite", AccountKind.SITE)
+    # a site named like a system or web user is a site, not that user's account
+    for name in ("www-data", "root"):
+        acct = resolver.for_process(33, [f"/srv/sites/{name}/x.php"])
+        assert acct is not None and (acct.name, acct.kind) == (name, AccountKind.SITE)
+
+
 def test_mail_domain_owner_from_the_panels(web_root: Path) -> None:
     resolver = AccountResolver(AccountsSection(), root=str(web_root))
     cpanel = resolver.for_domain("Addon.Example ")  # a mailbox's domain (SMTP AUTH user)

@@ -269,3 +269,12 @@ def test_config_check_notes_an_mta_user_this_host_does_not_have(tmp_path: Path) 
         "mta.users[1] = 'no-such-mta-user': no such user on this host (the firewall allows "
         "it nothing)"
     ]
+
+
+@pytest.mark.parametrize("entry", ["var/www", "/", ""])
+def test_a_site_dir_that_is_not_an_absolute_folder_is_refused(tmp_path: Path, entry: str) -> None:
+    # "/" would make every top folder a site; a relative one matches nothing, silently
+    path = tmp_path / "st.toml"
+    path.write_text(f'[accounts]\nsite_dirs = ["{entry}"]\n')
+    with pytest.raises(ConfigError, match=r"accounts\.site_dirs: .* is not an absolute path"):
+        config.load(path, tmp_path / "none", environ={})
