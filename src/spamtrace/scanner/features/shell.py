@@ -537,6 +537,77 @@ def _file_manager(ctx: Ctx, rule: Rule) -> Hit | None:
     return Hit(0, excerpt(b", ".join(sorted(ops))))
 
 
+# what a file manager does to a path, by kind: delete, change the mode or owner, move,
+# write over, send out
+_PATH_OPS = {
+    b"unlink": b"delete", b"rmdir": b"delete", b"chmod": b"chmod", b"chown": b"chmod",
+    b"chgrp": b"chmod", b"rename": b"move", b"copy": b"move", b"file_put_contents": b"write",
+    b"readfile": b"send", b"highlight_file": b"send", b"show_source": b"send",
+}
+_PATH_OP_NAMES = tuple(_PATH_OPS)
+# any sign of a sign-in: a session, a password or a token tested, a cookie, HTTP auth, the
+# CMS's user checks; or a file of the application included (its bootstrap checks the user)
+_SIGN_IN_WORDS = (
+    b"session", b"pass", b"pwd", b"auth", b"login", b"logged", b"token", b"nonce", b"cookie",
+    b"current_user_can", b"is_admin", b"is_super_admin", b"md5", b"sha1", b"hash", b"crypt",
+    b"include", b"require", b"defined", b"$argv", b"php_sapi", b"htpasswd", b"secret",
+    b"key",
+)
+
+
+@feature("open_file_manager")
+def _open_file_manager(ctx: Ctx, rule: Rule) -> Hit | None:
+    """A file manager that asks nobody who they are: a path the request gives whole
+    (``unlink($_POST['f'])``, ``$f = $_POST['file']; chmod($f, ...)``) deleted, its mode
+    changed, moved, written over or sent out, two of those kinds, in a file with no sign of
+    a sign-in at all (no session, password, token, cookie, HTTP auth or CMS check, no file
+    of the application included). A site's file manager runs behind its login (an elFinder
+    connector includes the library and its access checks; a one-file manager keeps a
+    password and a session)."""
+    code = ctx.code
+    if not UIN_RE.search(code):
+        return None
+    if any(code.find(w) >= 0 for w in _SIGN_IN_WORDS):
+        return None
+    kinds: dict[bytes, int] = {}
+    for start, args in calls_to(ctx, _PATH_OP_NAMES, 40):
+        name = code[start : start + 20].split(b"(")[0].strip()
+        kind = _PATH_OPS.get(name)
+        if kind is None or kind in kinds:
+            continue
+        arg = first_arg(args).strip().lstrip(b"@")
+        if _request_path(ctx, arg):
+            kinds[kind] = start
+        if len(kinds) >= 2:
+            first = min(kinds.values())
+            return Hit(ctx.line_of_code(first), excerpt(
+                b", ".join(sorted(kinds)) + b" of a path the request names"))
+    return None
+
+
+# a request value as it came, maybe trimmed or decoded
+_REQUEST_WHOLE = re.compile(
+    rb"[\s(]*(?:" + KEEP + rb"\s*\(\s*)*\$_(?:get|post|request)\s*\[\s*\x01\d+\x01\s*\][\s)]*"
+)
+
+
+def _request_path(ctx: Ctx, arg: bytes) -> bool:
+    """``arg`` is a path the request gives whole: a request value as it came, or a variable
+    every assignment of which sets it to one, and that nothing checks (``in_array``,
+    ``basename``, ``realpath``: :func:`checked_value`)."""
+    if _REQUEST_WHOLE.fullmatch(arg) is not None:
+        return True
+    v = VAR.fullmatch(arg)
+    if v is None or v.group(1).startswith(b"_"):
+        return False
+    given = var_assigns(ctx.code, v.group(1), TAIL_RHS, 5)
+    return (
+        bool(given)
+        and all(_REQUEST_WHOLE.fullmatch(a.group(1).strip()) is not None for _, a in given)
+        and not checked_value(ctx.code, v.group(1))
+    )
+
+
 _FORM_FIELD = re.compile(
     rb"<(?:input|textarea|select)\b[^>]{0,300}?\bname\s*=\s*[\"']?([a-z_][a-z0-9_]{0,40})"
 )
