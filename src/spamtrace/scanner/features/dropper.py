@@ -1956,6 +1956,132 @@ def _walk_overwrite(ctx: Ctx, rule: Rule) -> Hit | None:
     return None
 
 
+# a site's front page by its name: index.php, index.html, default.htm, home.html
+_INDEX_PAGE = re.compile(rb"(?:^|/)(?:index|default|home)\.(?:php\d?|s?html?)$")
+# a test that the file is missing: the write only creates it
+_MISSING_TEST = re.compile(rb"!\s*@?\s*(?:file_exists|is_file)\s*\(")
+_ARRAY_LITERAL = re.compile(rb"\s*(?:array\s*\(|\[)\s*\x01")
+_TAIL_VAR = re.compile(rb"\$(" + NAME_P + rb")[\s)]*\Z")
+
+
+def _recursive_walkers(ctx: Ctx) -> dict[bytes, bytes]:
+    """Functions of the file's own that list a folder (readdir, scandir, glob...) and call
+    themselves, and the functions those call: name -> body. What they write, they write in
+    every folder the walk finds."""
+    bodies = function_bodies(ctx)
+    walkers = {
+        n: b for n, b in bodies.items()
+        if _DIR_LISTS.search(b) is not None and find_calls(b, (n,), 1)
+    }
+    for body in list(walkers.values())[:10]:
+        for n in [n for n in bodies if n not in walkers][:200]:
+            if find_calls(body, (n,), 1):
+                walkers[n] = bodies[n]
+    return walkers
+
+
+def _index_target(ctx: Ctx, body: bytes, dest: bytes) -> bool:
+    """The path ``dest`` (a write's, in ``body``) names a site's front page: its last literal
+    (or that of the expression a variable ``dest`` was set to in ``body``) ends with
+    ``index.php``/``index.html``..., or it ends with a loop's item taken from a list of
+    such names (``foreach (['index.html', 'index.php'] as $f)``)."""
+    value = ctx.lx.value
+    texts = [dest]
+    v = VAR.fullmatch(dest.strip())
+    if v is not None:
+        texts += [am.group(1) for _, am in var_assigns(body, v.group(1), TAIL_RHS, 3)]
+    for text in texts:
+        lits = PLACEHOLDER.findall(text)
+        if lits and _INDEX_PAGE.search(value(int(lits[-1])).strip().lower()):
+            return True
+        tail = _TAIL_VAR.search(text)
+        if tail is None:
+            continue
+        listed = _foreach_list_of(body, tail.group(1))
+        if listed is None:
+            continue
+        lv = VAR.fullmatch(listed.strip())
+        exprs = [listed] if lv is None else [
+            am.group(1) for _, am in var_assigns(body, lv.group(1), TAIL_RHS, 3)]
+        for expr in exprs:
+            if _ARRAY_LITERAL.match(expr) and any(
+                _INDEX_PAGE.search(value(int(i)).strip().lower())
+                for i in PLACEHOLDER.findall(expr)[:20]
+            ):
+                return True
+    return False
+
+
+def _foreach_list_of(body: bytes, item: bytes) -> bytes | None:
+    """The list a ``foreach`` of ``body`` takes ``$item`` from."""
+    for m in itertools.islice(_FOREACH_ITEM.finditer(body), 20):
+        if m.group(2) == item:
+            return m.group(1)
+    return None
+
+
+def _outside_text(ctx: Ctx, body: bytes, content: bytes) -> bool:
+    """``content`` (what a write in ``body`` writes) is one text from outside ``body``: a
+    variable ``body`` never sets (a parameter handed down the walk, a global, one set
+    before the loop) or sets only as a plain copy of one (``$content = $page;``), or a
+    ``$GLOBALS`` element, and neither a text of the script's own (literals, or a variable
+    set to literals only: the empty page a protector writes) nor one the walk builds (a
+    folder's listing)."""
+    content = content.strip()
+    if content.startswith(b"$globals"):
+        return True
+    v = VAR.fullmatch(content)
+    if v is None:
+        return False
+    name = v.group(1)
+    for _ in range(3):
+        given = var_assigns(body, name, TAIL_RHS, 3)
+        if not given:
+            break
+        rhs = given[0][1].group(1).strip()
+        if any(am.group(1).strip() != rhs for _, am in given[1:]):
+            return False  # set to different things: built, not handed on
+        if rhs.startswith(b"$globals"):
+            return True
+        c = VAR.fullmatch(rhs)
+        if c is None:
+            return False
+        name = c.group(1)
+    else:
+        return False
+    # set outside: not to the script's own literals
+    outer = var_assigns(ctx.code, name, TAIL_RHS, 3)
+    return not (outer and all(_LITERALS_ONLY.match(am.group(1)) for _, am in outer))
+
+
+@feature("walk_index_replace")
+def _walk_index_replace(ctx: Ctx, rule: Rule) -> Hit | None:
+    """A mass defacement: in a walk of the folders (a function of the script's own that lists
+    a folder and calls itself, or one it calls; a loop over a walk), the front page of every
+    folder found (``$dir . '/index.php'``, or each name of a list ``['index.html',
+    'index.php']``) written over with one text from outside (:func:`_outside_text`: a
+    parameter handed down the walk, a global, a variable set before the loop to a download
+    or what the request gave), not only where the page is missing, in a script driven by
+    the request. A protector that puts an empty index page into folders that lack one
+    writes its own literal; a generator writes each folder's own page, built in the walk."""
+    if has_any(ctx, _CLI_GUARD) or UIN_RE.search(ctx.code) is None:
+        return None
+    bodies = list(_recursive_walkers(ctx).values())[:20]
+    bodies += [body for _m, body in itertools.islice(_walk_loops(ctx), 20)]
+    for body in bodies:
+        for at, args in find_calls(body, (b"file_put_contents",), 20):
+            parts = top_args(args)
+            if len(parts) < 2 or not _outside_text(ctx, body, parts[1]):
+                continue
+            if _MISSING_TEST.search(body, max(0, at - 200), at) is not None:
+                continue  # only a missing page created
+            if not _index_target(ctx, body, parts[0]):
+                continue
+            start = ctx.code.find(body) + at
+            return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 100))
+    return None
+
+
 # what keeps a file's text: a copy, a write (or an archive) of what was read, the text shown
 _KEEPS = rb"(?:file_put_contents|fwrite|fputs|gzwrite|gzencode|gzcompress|addfromstring|error_log)"
 _READS = rb"(?:file_get_contents|file)"
