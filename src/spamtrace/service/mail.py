@@ -279,9 +279,8 @@ def waiting_logs(cfg: Config, roots: Mapping[str, str] | None = None) -> list[Lo
     fresh Exim's main log, a PHP mail.log before the first ``mail()`` call). Not the built-in
     defaults, which list every layout's file: only the one there is read. ``roots``: {PHP
     mail.log file: the chroot of the FPM pool that writes it}."""
-    from spamtrace.sources.maillog.journal import journal_name
     from spamtrace.sources.maillog.kinds import LOG_KINDS
-    from spamtrace.sources.maillog.reader import LogSpec
+    from spamtrace.sources.maillog.reader import LogSpec, names_journal
 
     out: list[LogSpec] = []
     for kind, key in (("exim", "exim_logs"), ("postfix", "postfix_logs"), ("php", "php_logs")):
@@ -291,7 +290,7 @@ def waiting_logs(cfg: Config, roots: Mapping[str, str] | None = None) -> list[Lo
         for path in getattr(cfg.mail, key):
             if os.path.lexists(path) or any(s.path == path for s in out):
                 continue
-            if kind == "postfix" and journal_name(path) is not None:
+            if names_journal(kind, path):
                 continue  # the journal: no file to wait for
             root = (roots or {}).get(path, "") if LOG_KINDS[kind].names_scripts else ""
             out.append(LogSpec(path, kind, root))
@@ -304,9 +303,8 @@ def specs_of(
     """The logs to read: those ``given`` per kind (``exim``, ``postfix``, ``php``; each must
     exist), else the configured ones that exist. ``php``: the PHP configuration already read
     (the chroots of the pools writing PHP logs), else read here when a PHP log is read."""
-    from spamtrace.sources.maillog.journal import journal_name
     from spamtrace.sources.maillog.kinds import LOG_KINDS
-    from spamtrace.sources.maillog.reader import LogSpec, configured
+    from spamtrace.sources.maillog.reader import LogSpec, configured, names_journal
 
     for kind, paths in (given or {}).items():
         if any(not path for path in paths):  # abspath("") would be the current folder
@@ -317,13 +315,13 @@ def specs_of(
     # --postfix-log journal: Postfix's lines in the journal (a file of that name: ./journal)
     journals = list(dict.fromkeys(
         LogSpec(path, kind) for kind, paths in (given or {}).items() for path in paths
-        if kind == "postfix" and journal_name(path) is not None
+        if names_journal(kind, path)
     ))  # fmt: skip
     specs = [
         LogSpec(os.path.abspath(path), kind)
         for kind in ("exim", "postfix", "php")
         for path in (given or {}).get(kind) or ()
-        if kind != "postfix" or journal_name(path) is None
+        if not names_journal(kind, path)
     ]
     specs = [
         replace(s, root=roots.get(s.path, "")) if LOG_KINDS[s.kind].names_scripts else s

@@ -34,6 +34,9 @@ class LogKind:
     #: is often the pool's ``error_log`` too): a file with no record is no sign of a log of
     #: another kind, and is asked about only when given by hand (``--php-log``).
     shares_its_file: bool
+    #: its lines may be read from the systemd journal: ``journal`` or ``journal:NAME`` given
+    #: as a log of this kind names them there, no file (Postfix's, by its ``syslog_name``)
+    in_journal: bool
 
 
 #: every kind, by its name
@@ -42,15 +45,15 @@ LOG_KINDS: dict[str, LogKind] = {
     for kind in (
         LogKind(
             "exim", drops_long_lines=True, has_queue_ids=True, names_scripts=False,
-            shares_its_file=False,
+            shares_its_file=False, in_journal=False,
         ),
         LogKind(
             "postfix", drops_long_lines=True, has_queue_ids=True, names_scripts=False,
-            shares_its_file=False,
+            shares_its_file=False, in_journal=True,
         ),
         LogKind(
             "php", drops_long_lines=False, has_queue_ids=False, names_scripts=True,
-            shares_its_file=True,
+            shares_its_file=True, in_journal=False,
         ),
     )
 }  # fmt: skip

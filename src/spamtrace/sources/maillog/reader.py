@@ -100,12 +100,10 @@ def configured(
 ) -> list[LogSpec]:
     """The logs of a :class:`spamtrace.config.MailSection` that exist, then ``extra``;
     ``roots``: {PHP mail.log file: the chroot of the FPM pool that writes it}."""
-    from spamtrace.sources.maillog.journal import journal_name
-
     out: list[LogSpec] = []
     for kind, key in (("exim", "exim_logs"), ("postfix", "postfix_logs"), ("php", "php_logs")):
         for path in getattr(mail, key):
-            there = os.path.isfile(path) or (kind == "postfix" and journal_name(path) is not None)
+            there = os.path.isfile(path) or names_journal(kind, path)
             if there and all(s.path != path for s in out):
                 root = (roots or {}).get(path, "") if LOG_KINDS[kind].names_scripts else ""
                 out.append(LogSpec(path, kind, root))
@@ -115,11 +113,17 @@ def configured(
     return out
 
 
-def is_journal(spec: LogSpec) -> bool:
-    """Whether ``spec`` names Postfix's lines in the systemd journal (``journal``), no file."""
+def names_journal(kind: str, path: str) -> bool:
+    """Whether ``path``, given as a log of ``kind``, names its lines in the systemd journal
+    (``journal``, ``journal:NAME``; :attr:`LogKind.in_journal`), no file."""
     from spamtrace.sources.maillog.journal import journal_name
 
-    return spec.kind == "postfix" and journal_name(spec.path) is not None
+    return LOG_KINDS[kind].in_journal and journal_name(path) is not None
+
+
+def is_journal(spec: LogSpec) -> bool:
+    """Whether ``spec`` names Postfix's lines in the systemd journal (``journal``), no file."""
+    return names_journal(spec.kind, spec.path)
 
 
 def log_reader(
