@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, NoReturn
 
 from spamtrace import __version__
 from spamtrace.cli import argparsing
-from spamtrace.errors import OUTPUT_CLOSED, ConfigError, ExitCode, SpamtraceError
+from spamtrace.errors import OUTPUT_CLOSED, ConfigError, ExitCode, SpamtraceError, UsageError
 from spamtrace.safetext import escape, escape_message
 
 if TYPE_CHECKING:
@@ -132,7 +132,9 @@ def _main(args_list: list[str]) -> int:
 
     output.WRITTEN.clear()
     output.LAST_ERROR.clear()
-    verbose = "-v" in args_list or "--verbose" in args_list
+    # -v shows the traceback of a failure; a word after "--" is a PATH named so
+    options = args_list[: args_list.index("--")] if "--" in args_list else args_list
+    verbose = "-v" in options or "--verbose" in options
     try:
         parser = build_parser(_command_of(args_list))
         args: Any = parser.parse_args(args_list)
@@ -162,7 +164,8 @@ def _main(args_list: list[str]) -> int:
             return int(ExitCode.USAGE)
         return int(args.handler(args, cfg))
     except SpamtraceError as exc:
-        if verbose:
+        # a usage or config error is the admin's input, said whole in its line: no traceback
+        if verbose and not isinstance(exc, UsageError):
             import traceback
 
             traceback.print_exc()

@@ -453,3 +453,31 @@ def test_an_error_after_json_lines_is_one_more_line(capsys: pytest.CaptureFixtur
         {"schema": "spamtrace.error/1", "error": "store broke", "exit_code": 3},
     ]
     output.WRITTEN.clear()
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ("-v", "scan", "--bogus"),
+        ("scan", "-v", "/nonexistent/x"),
+        ("-v", "incidents", "--since", ""),
+        ("--verbose", "config", "check", "--config-typo"),
+    ],
+)
+def test_verbose_shows_no_traceback_for_a_usage_error(argv: tuple[str, ...]) -> None:
+    """-v ("show tracebacks") is for failures: a usage error is the admin's input, said in
+    one line (it printed the argparse traceback of the UsageError before its line)."""
+    proc = run_cli(*argv)
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1, proc.stderr
+
+
+def test_verbose_still_shows_the_traceback_of_a_runtime_failure(tmp_path: Path) -> None:
+    """A runtime failure under -v keeps its traceback (where it was raised helps a report)."""
+    db = tmp_path / "not-a-db"
+    db.write_bytes(b"this is not sqlite" * 100)
+    proc = run_cli("-v", "incidents", "--db", str(db))
+    assert proc.returncode == 3, proc.stderr
+    assert "Traceback" in proc.stderr
+    assert proc.stderr.rstrip().splitlines()[-1].startswith("spamtrace: error:")
