@@ -324,7 +324,8 @@ class ResponsesSection:
     quarantine_dir: str = "/var/lib/spamtrace/quarantine"
     # run suspend_command with the account name when the scan found a malicious file
     suspend: bool = False
-    suspend_command: list[str] = field(default_factory=list)  # argv; "{account}" or appended
+    # argv; "{account}", "{domain}" (its first domain) replaced, else the account appended
+    suspend_command: list[str] = field(default_factory=list)
     suspend_timeout: float = 60.0
     # never acted on (besides root, the MTA's users and [submission] allow_accounts)
     never_accounts: list[str] = field(default_factory=list)

@@ -2,8 +2,9 @@
 
 ``[responses] suspend_command`` is an argv list, e.g. ``["/scripts/suspendacct"]`` (cPanel),
 ``["/usr/local/directadmin/scripts/suspend_user.sh", "{account}"]`` or Plesk's
-``["plesk", "bin", "subscription", "--suspend", "{account}"]``. The account name is one argv
-word (never through a shell). The exit status, the output (the first 2000 characters, escaped
+``["plesk", "bin", "subscription", "--suspend", "{domain}"]`` (the subscription's name: its
+main domain, not the system user that is the account). Each name is one argv word (never
+through a shell). The exit status, the output (the first 2000 characters, escaped
 where shown) and the time taken are recorded; a command that runs longer than
 ``suspend_timeout`` is killed and the suspension counts as failed.
 """

@@ -96,6 +96,9 @@ class Incident:
     last_seen: float
     reasons: tuple[str, ...]
     methods: tuple[tuple[str, int], ...]  # attribution method -> count
+    #: the account's first domain (Plesk: the subscription's name), for suspend_command's
+    #: {domain}; None when the panel names none or the incident was read back from the store
+    domain: str | None = None
 
     @property
     def alerting(self) -> bool:
@@ -200,6 +203,7 @@ class _FirstSeen:
     scripts: tuple[str, ...]
     cmdline: tuple[str, ...]
     reasons: tuple[str, ...]
+    domain: str | None = None
 
     @classmethod
     def of(cls, attempt: AttributedAttempt) -> _FirstSeen:
@@ -211,6 +215,7 @@ class _FirstSeen:
             scripts=proc.scripts if proc else (),
             cmdline=proc.cmdline if proc else (),
             reasons=attempt.reasons,
+            domain=account.domains[0] if account and account.domains else None,
         )
 
 
@@ -250,6 +255,7 @@ class _Open:
             last_seen=self.last_seen,
             reasons=first.reasons,
             methods=tuple(sorted(self.methods.items())),
+            domain=first.domain,
         )
 
 
@@ -359,7 +365,8 @@ class IncidentTracker:
             if current is not None and current.last_seen >= inc.last_seen:
                 continue
             first = _FirstSeen(
-                inc.account_kind, inc.home, inc.cwd, inc.scripts, inc.cmdline, inc.reasons
+                inc.account_kind, inc.home, inc.cwd, inc.scripts, inc.cmdline, inc.reasons,
+                inc.domain,
             )
             self._open[key] = _Open(
                 key, inc.id, first, inc.first_seen, inc.last_seen,

@@ -463,7 +463,7 @@ def decide(situation: Situation, rules: ResponseRules) -> list[Decision]:
             out.append(
                 QuarantineFile(f.path, inc.uid, inc.id, f.rules, "the scan called it malicious")
             )
-    argv = suspend_argv(rules.suspend_command, inc.account or "")
+    argv = suspend_argv(rules.suspend_command, inc.account or "", inc.domain)
     if rules.suspend and rules.suspend_command and malicious and inc.account and argv:
         out.append(
             SuspendAccount(
@@ -621,14 +621,25 @@ def mailbox_argv(
     return tuple(w.replace("{user}", mailbox).replace("{account}", account or "") for w in command)
 
 
-def suspend_argv(command: Sequence[str], account: str) -> tuple[str, ...] | None:
-    """The command with ``{account}`` put in, or the account appended when it has no
-    placeholder (the account is one argv word: never through a shell). None for a name that
-    could read as an option (``-``) or holds a control character, as :func:`mailbox_argv`."""
+def suspend_argv(
+    command: Sequence[str], account: str, domain: str | None = None
+) -> tuple[str, ...] | None:
+    """The command with ``{account}`` and ``{domain}`` (the account's first domain: Plesk's
+    ``plesk bin subscription --suspend`` takes the subscription's name, not its system user)
+    put in, or the account appended when it has neither placeholder (each one argv word:
+    never through a shell). None for a name that could read as an option (``-``) or holds a
+    control character, as :func:`mailbox_argv`, and for a ``{domain}`` that is not known."""
     if account.startswith("-") or not account.isprintable():
         return None
-    if any("{account}" in word for word in command):
-        return tuple(word.replace("{account}", account) for word in command)
+    if any("{domain}" in word for word in command) and (
+        not domain or domain.startswith("-") or not domain.isprintable()
+    ):
+        return None
+    if any("{account}" in word or "{domain}" in word for word in command):
+        return tuple(
+            word.replace("{account}", account).replace("{domain}", domain or "")
+            for word in command
+        )
     return (*command, account)
 
 

@@ -17,7 +17,7 @@ from spamtrace import config as config_mod
 from spamtrace.actions.respond import Responder
 from spamtrace.attribution.mta import MtaIdentity
 from spamtrace.errors import ConfigError
-from spamtrace.model import Verdict
+from spamtrace.model import Account, AccountKind, Verdict
 from spamtrace.policy.incidents import Incident, IncidentTracker
 from spamtrace.policy.responses import (
     BlockUid,
@@ -217,6 +217,28 @@ def test_suspend_is_off_by_default_and_runs_the_configured_command() -> None:
     assert suspend_argv(["plesk", "bin", "subscription", "--suspend", "{account}"], "u; rm") == (
         "plesk", "bin", "subscription", "--suspend", "u; rm",
     )  # fmt: skip
+
+
+def test_plesk_suspend_names_the_subscription_not_its_system_user() -> None:
+    # plesk bin subscription --suspend takes the subscription's name (its main domain); the
+    # account is the subscription's system user (home /var/www/vhosts/shop.example): the
+    # command gets {domain}, the account's first domain
+    plesk = Account("shopsys", AccountKind.PLESK, "/var/www/vhosts/shop.example",
+                    ("shop.example", "blog.example"))  # fmt: skip
+    cmd = ["plesk", "bin", "subscription", "--suspend", "{domain}"]
+    r = rules(responses__suspend=True, responses__suspend_command=cmd)
+    inc = incident(1, account=plesk)
+    assert inc.account == "shopsys" and inc.domain == "shop.example"
+    (s,) = [d for d in decide(Situation(inc, scan=MALICIOUS), r) if isinstance(d, SuspendAccount)]
+    assert s.command == ("plesk", "bin", "subscription", "--suspend", "shop.example")
+    assert s.account == "shopsys"
+    both = suspend_argv(["/s", "--user={account}", "{domain}"], "shopsys", "shop.example")
+    assert both == ("/s", "--user=shopsys", "shop.example")
+    # no domain known (a plain home, or an incident read back from the store): not run
+    assert incident(1).domain is None
+    assert not [d for d in decide(Situation(incident(1), scan=MALICIOUS), r)
+                if isinstance(d, SuspendAccount)]  # fmt: skip
+    assert suspend_argv(cmd, "shopsys", "-x.example") is None
 
 
 def test_suspend_refuses_an_account_name_that_reads_as_an_option() -> None:
