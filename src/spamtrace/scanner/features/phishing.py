@@ -1939,19 +1939,21 @@ def _victim_sent_away(ctx: Ctx, rule: Rule) -> Hit | None:
     site's own form thanks its visitor on its own pages, or sends them to a payment page;
     a sign-in of its own checks the password (:func:`_auth_used`)."""
     text = string_text(ctx)
-    if text.find(b"http") < 0 or not _visitor_named(text) or _auth_used(ctx):
+    if text.find(b"http") < 0 or _auth_used(ctx):
         return None
+    named = _visitor_named(text)
     for start, sent in _drops(ctx):
         # a file the site keeps is not sending the fields away (a guest book, an order list),
         # unless the visitor is then sent to another site's sign-in page (a kit's results log)
         kept = ctx.code.startswith(_FILE_WRITES, start)
         text = _sent_text(ctx, sent, 3)
-        if _request_keys(ctx, text):
+        if named and _request_keys(ctx, text):
             at = _genuine_site_redirect(ctx, start, sign_in_only=kept)
-        elif not kept and _WHOLE_FORM_PACKED.search(text) is not None:
-            # every field packed whole (http_build_query($_POST)): a form relaying to a CRM
-            # does that too, so only when the visitor is then sent to a sign-in page or to
-            # the front page of a service phishing pages imitate
+        elif _WHOLE_FORM_PACKED.search(text) is not None:
+            # every field packed whole (http_build_query($_POST), print_r($_POST, true)),
+            # sent away or appended to a log: a form relaying to a CRM does that too, so only
+            # when the visitor is then sent to a sign-in page or to the front page of a
+            # service phishing pages imitate (the visitor named or not)
             at = _genuine_site_redirect(ctx, start, brand_front=True)
         else:
             continue
