@@ -128,6 +128,9 @@ class AccountsSection:
     plesk_vhosts_dir: str = "/var/www/vhosts"
     cpanel_userdatadomains: str = "/etc/userdatadomains"  # domain: user==owner==...==docroot==
     directadmin_domainowners: str = "/etc/virtual/domainowners"  # domain: user
+    # ISPConfig: a site's user webM has the home <this>/clientN/webM; its domains are the
+    # links beside this folder (/var/www/DOMAIN -> clients/clientN/webM)
+    ispconfig_clients_dir: str = "/var/www/clients"
     # users a web server runs PHP as (mod_php, DSO): their processes are mapped to the site's
     # account by the script's or working folder's path
     web_users: list[str] = field(

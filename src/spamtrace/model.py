@@ -210,6 +210,7 @@ class AccountKind(str, enum.Enum):
     CPANEL = "cpanel"
     DIRECTADMIN = "directadmin"
     PLESK = "plesk"
+    ISPCONFIG = "ispconfig"  # user webM, home /var/www/clients/clientN/webM
     HOME = "home"  # plain /home/<user>
     SITE = "site"  # a sub-folder of [accounts] site_dirs (PHP as the web server's user)
     SYSTEM = "system"  # uid below the hosting range (daemons, root)

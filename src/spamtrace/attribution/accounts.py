@@ -8,7 +8,9 @@ user database when ``root`` is ``/``):
 2. DirectAdmin: ``/usr/local/directadmin/data/users/<user>/domains.list``.
 3. Plesk: the user's home is ``/var/www/vhosts/<domain>``; more domains are the vhost
    directories the uid owns.
-4. Otherwise the user's home directory (kind ``home``); uids below ``min_uid`` are ``system``.
+4. ISPConfig: the home is ``/var/www/clients/clientN/webM``; the domains are the links
+   ``/var/www/<domain>`` that lead to it.
+5. Otherwise the user's home directory (kind ``home``); uids below ``min_uid`` are ``system``.
 
 PHP run as the web server's user (``www-data``, ``apache``, ``nobody``: mod_php, DSO) belongs
 to no account by its uid. :meth:`AccountResolver.for_process` then maps the script's or the
@@ -84,6 +86,7 @@ class AccountResolver:
         self._passwd_stamp: tuple[int, int, int] | None = None
         self._userdomains: dict[str, list[str]] | None = None
         self._plesk_owned: dict[int, list[str]] | None = None
+        self._ispconfig_links: dict[str, list[str]] | None = None  # resolved home -> domains
         self._docroots: list[tuple[str, str]] | None = None  # (folder, user), longest first
         self._domain_owners: dict[str, str] | None = None
         #: mail domain -> its owner's account (for_domain), dropped with the users
@@ -169,6 +172,31 @@ class AccountResolver:
             except OSError:
                 pass
         for name in sorted(self._plesk_owned.get(uid, [])):
+            _add(domains, name)
+        return domains
+
+    def _ispconfig(self, home: str) -> list[str] | None:
+        """ISPConfig's ``clients/clientN/webM`` home: the domains whose ``/var/www/<domain>``
+        link (beside the clients folder) leads to it; None for another home."""
+        clients = self.cfg.ispconfig_clients_dir.rstrip("/")
+        if not clients or not home.startswith(clients + "/"):
+            return None
+        client, _, web = home[len(clients) + 1 :].rstrip("/").partition("/")
+        if not client or not web or "/" in web:
+            return None
+        if self._ispconfig_links is None:
+            self._ispconfig_links = {}
+            try:
+                with os.scandir(_under(self.root, os.path.dirname(clients))) as it:
+                    for entry in it:
+                        if entry.is_symlink() and _valid_domain(entry.name):
+                            target = os.path.realpath(entry.path)
+                            self._ispconfig_links.setdefault(target, []).append(entry.name)
+            except OSError:
+                pass
+        domains: list[str] = []
+        real = os.path.realpath(_under(self.root, home))
+        for name in sorted(self._ispconfig_links.get(real, [])):
             _add(domains, name)
         return domains
 
@@ -388,6 +416,9 @@ class AccountResolver:
         domains = self._plesk(uid, home) if home else None
         if domains is not None:
             return Account(name, AccountKind.PLESK, home_or_none, tuple(domains))
+        domains = self._ispconfig(home) if home else None
+        if domains is not None:
+            return Account(name, AccountKind.ISPCONFIG, home_or_none, tuple(domains))
         return Account(name=name, kind=AccountKind.HOME, home=home_or_none)
 
 

@@ -311,3 +311,28 @@ def test_a_domains_owner_is_looked_up_once_and_follows_the_passwd_file(
     passwd = web_root / "etc/passwd"
     passwd.write_text(passwd.read_text().replace("cpuser:", "gone:"))  # the account deleted
     assert resolver.for_domain("addon.example") is None
+
+
+def test_ispconfig_site_user_gets_its_domains_from_the_www_links(root: Path) -> None:
+    # ISPConfig: user web3 of client1, home /var/www/clients/client1/web3, and
+    # /var/www/shop.example (and an alias) linking to it; other clients' links are not its
+    with open(root / "etc/passwd", "a") as fh:
+        fh.write("www-data:x:33:33::/var/www:/usr/sbin/nologin\n"
+                 "web3:x:5003:5001::/var/www/clients/client1/web3:/bin/false\n"
+                 "web4:x:5004:5002::/var/www/clients/client2/web4:/bin/false\n")  # fmt: skip
+    www = root / "var/www"
+    for web in ("client1/web3/web", "client2/web4/web"):
+        (www / "clients" / web).mkdir(parents=True)
+    (www / "shop.example").symlink_to("clients/client1/web3")
+    (www / "www.shop.example").symlink_to(www / "clients/client1/web3")
+    (www / "other.example").symlink_to("clients/client2/web4")
+    (www / "html").mkdir()
+    resolver = AccountResolver(AccountsSection(), root=str(root))
+    acct = resolver.for_uid(5003)
+    assert acct is not None and (acct.name, acct.kind) == ("web3", AccountKind.ISPCONFIG)
+    assert acct.domains == ("shop.example", "www.shop.example")
+    other = resolver.for_uid(5004)
+    assert other is not None and other.domains == ("other.example",)
+    # mod_php: a script reached through the domain's link is the site user's
+    site = resolver.for_process(33, ["/var/www/clients/client1/web3/web/x.php"])
+    assert site is not None and site.name == "web3" and site.kind is AccountKind.ISPCONFIG
