@@ -24,11 +24,8 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 from spamtrace.attribution.process import ProcStat
-from spamtrace.policy.responses import ResponseRules, Sender, unstoppable
+from spamtrace.policy.responses import START_TOLERANCE, ResponseRules, Sender, unstoppable
 
-#: start times are computed from clock ticks: two reads of the same process agree exactly;
-#: allow for rounding of values stored as text
-START_TOLERANCE = 0.02
 MAX_CHILDREN = 256
 #: how many parents of the same program are stopped with a sender (a fork a message)
 MAX_FORK_DEPTH = 8

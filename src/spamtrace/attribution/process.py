@@ -52,6 +52,8 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
     from typing import TypeVar
 
+    from spamtrace.policy.responses import PidNow
+
     T = TypeVar("T")
 
 #: How many parents to follow (pid 1 ends the chain earlier on any sane system).
@@ -236,6 +238,38 @@ def _cwd(procfs: str, pid: int, notes: _Notes) -> str:
 def start_time(pid: int, procfs: str = "/proc") -> float:
     """The start time of ``pid`` in epoch seconds (what psutil calls ``create_time``)."""
     return ProcStat(procfs, pid).start_time
+
+
+def started_now(pid: int, procfs: str = "/proc") -> float | None:
+    """The start time of the process at ``pid`` now; None when there is none, or only a
+    zombie (it has ended: its parent has not reaped it yet). Raises ``PermissionError`` when
+    /proc hides other users' processes from this one (``hidepid``): it could not look."""
+    try:
+        st = ProcStat(procfs, pid)
+    except PermissionError:
+        raise
+    except (OSError, ValueError, IndexError):
+        if os.geteuid() != 0 and not _pid_exists(procfs, 1):  # hidepid: init is hidden too
+            raise PermissionError(errno.EACCES, "hidden by hidepid") from None
+        return None
+    return None if st.state in ("Z", "X") else st.start_time
+
+
+def pids_now(
+    pids: dict[int, float | None],
+    read: Callable[[int], float | None] = started_now,
+) -> dict[int, PidNow]:
+    """What holds each pid an incident's advice names (with the start time it recorded,
+    ``policy.responses.advice_pids``) when a view of it is read: for ``advice_after``."""
+    from spamtrace.policy.responses import PidNow
+
+    out: dict[int, PidNow] = {}
+    for pid, recorded in pids.items():
+        try:
+            out[pid] = PidNow(pid, recorded, read(pid))
+        except OSError:
+            out[pid] = PidNow(pid, recorded, None, looked=False)
+    return out
 
 
 def split_cmdline(raw: bytes) -> tuple[tuple[str, ...], bool]:

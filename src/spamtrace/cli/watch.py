@@ -49,9 +49,12 @@ from spamtrace.safetext import escape, quoted
 from spamtrace.service.scanning import SCAN_BUDGET
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from spamtrace.config import Config
+    from spamtrace.policy.responses import PidNow
     from spamtrace.service.engine import EngineOptions
-    from spamtrace.sinks.store import StoreReader
+    from spamtrace.sinks.store import ActionRecord, IncidentRecord, StoreReader
 
 
 # ============================================================================ registration
@@ -273,6 +276,15 @@ def _reader(args: argparse.Namespace, cfg: Config) -> StoreReader:
     return StoreReader(args.db or cfg.store.path)
 
 
+def _pids_now(rec: IncidentRecord, actions: Sequence[ActionRecord] | None) -> dict[int, PidNow]:
+    """What holds the pids the stored advice names now (read later than written: the sender
+    may have ended, its pid be another process's): for its kill lines."""
+    from spamtrace.attribution.process import pids_now
+    from spamtrace.policy.responses import advice_pids
+
+    return pids_now(advice_pids(rec.advice, rec.process, actions or ()))
+
+
 def _incidents(args: argparse.Namespace, cfg: Config) -> int:
     now = time.time()
     since = parse_since(args.since, now)
@@ -287,7 +299,10 @@ def _incidents(args: argparse.Namespace, cfg: Config) -> int:
         dump_json({
             "schema": INCIDENTS_SCHEMA, "since": iso(since), "count": len(records),
             "alerting": alerting,
-            "incidents": [incident_json(r, actions.get(r.id)) for r in records],
+            "incidents": [
+                incident_json(r, actions.get(r.id), _pids_now(r, actions.get(r.id)))
+                for r in records
+            ],
         })  # fmt: skip
         return ExitCode.FOUND if alerting else ExitCode.CLEAN
     if not records:
@@ -307,17 +322,18 @@ def _incident(args: argparse.Namespace, cfg: Config) -> int:
             raise UsageError(f"no incident {quoted(args.id)} in the store")
         events = reader.events_of(rec.id)
         actions = reader.actions_of([rec.id])[rec.id]
+    now = _pids_now(rec, actions)
     if args.json:
         from spamtrace.render.output import dump_json
 
         dump_json({
             "schema": INCIDENT_SCHEMA,
-            "incident": {**incident_json(rec, actions), "process": rec.process},
+            "incident": {**incident_json(rec, actions, now), "process": rec.process},
             "events": [event_json(e) for e in events],
         })  # fmt: skip
         return ExitCode.CLEAN
     from spamtrace.render.incidents import print_incident
     from spamtrace.render.output import console
 
-    print_incident(console(), rec, events, actions)
+    print_incident(console(), rec, events, actions, now)
     return ExitCode.CLEAN

@@ -684,9 +684,82 @@ def undo_command(decision: Decision) -> str | None:
 
 #: an advice line that ends the sender (``policy.verdict.advice``): "...: kill PID"
 _KILL_LINE = re.compile(r": kill (\d+)$")
+#: start times are computed from clock ticks: two reads of the same process agree exactly;
+#: allow for rounding of values stored as text
+START_TOLERANCE = 0.02
 
 
-def advice_after(advice: Sequence[str], actions: Iterable[Any]) -> tuple[str, ...]:
+@dataclass(frozen=True, slots=True)
+class PidNow:
+    """A pid an incident's advice names, as /proc shows it when a view is read (hours after
+    the advice was written: the sender may have ended, its pid be another process's).
+
+    ``recorded``: the sender's start time as the incident recorded it (None: never learnt);
+    ``started``: the start time of the process at that pid now (None: there is none, or a
+    zombie); ``looked``: False when /proc could not be read (hidden from this user)."""
+
+    pid: int
+    recorded: float | None
+    started: float | None
+    looked: bool = True
+
+
+def advice_pids(
+    advice: Sequence[str], process: Any, actions: Iterable[Any]
+) -> dict[int, float | None]:
+    """The pids the advice's kill lines name, each with the start time the incident recorded
+    for it: its first process (``process``: the stored dict, ``pid`` and ``start_time``), or
+    a stop-process response (``data["signalled"]``: ``[pid, start]`` pairs; ``target``
+    ``pid:start``); None when neither knows it."""
+    pids = {int(m.group(1)) for m in map(_KILL_LINE.search, advice) if m is not None}
+    if not pids:
+        return {}
+    known: dict[int, float] = {}
+
+    def note(pid: Any, start: Any) -> None:
+        with contextlib.suppress(TypeError, ValueError):
+            if isinstance(start, (int, float, str)) and not isinstance(start, bool):
+                known.setdefault(int(pid), float(start))
+
+    if isinstance(process, dict):
+        note(process.get("pid"), process.get("start_time"))
+    for a in actions:
+        if a.action != ActionKind.STOP_PROCESS.value:
+            continue
+        for item in a.data.get("signalled") or ():
+            with contextlib.suppress(TypeError, IndexError):
+                note(item[0], item[1])
+        pid, _, start = str(a.target or "").partition(":")
+        note(pid, start)
+    return {pid: known.get(pid) for pid in sorted(pids)}
+
+
+def _utc(ts: float) -> str:
+    import datetime as dt
+
+    return dt.datetime.fromtimestamp(ts, dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
+def _pid_now_lines(pid: int, now: PidNow | None, lines: Sequence[str]) -> list[str]:
+    """``lines`` (a kill line, and what goes with it) told what holds ``pid`` now."""
+    if now is None:  # not looked at: the live view, when the advice was written
+        return list(lines)
+    started = now.started
+    if now.looked and started is None:
+        return [f"pid {pid} has ended: nothing to stop"]
+    if now.looked and started is not None and now.recorded is not None:
+        if abs(started - now.recorded) <= START_TOLERANCE:
+            return list(lines)
+        return [f"pid {pid} is another process now (started {_utc(started)}): do not kill it"]
+    # its start time was never learnt, or /proc hides it: say so beside the kill line
+    return [f"check it is still the sender first: ps -o lstart=,args= -p {pid}", *lines]
+
+
+def advice_after(
+    advice: Sequence[str],
+    actions: Iterable[Any],
+    now: dict[int, PidNow] | None = None,
+) -> tuple[str, ...]:
     """An incident's advice (written when it opened) told what its responses did since.
 
     "stop it after noting the evidence: kill PID" no longer fits once a response stopped the
@@ -695,7 +768,14 @@ def advice_after(advice: Sequence[str], actions: Iterable[Any]) -> tuple[str, ..
     script: PATH" no longer does once the quarantine moved the file. ``actions``: the
     incident's records (``action``, ``status``, ``data``, ``target``, optional
     ``undone_at``); a released stop (its process resumed) or a restored file gives the advice
-    back as it was."""
+    back as it was.
+
+    ``now``: what holds each pid the kill lines name when a view is read later (``incident
+    ID``; read by ``attribution.process.pids_now``): a sender that has ended leaves "pid N
+    has ended: nothing to stop", a pid now another process's "pid N is another process now
+    (started ...): do not kill it" in place of the kill, and a sender whose start time was
+    never recorded a ``ps`` line to check it first; None (the live view) leaves them."""
+    now = now or {}
     signalled: dict[int, str] = {}
     quarantined: dict[str, str] = {}  # path -> quarantine id
     for a in actions:
@@ -714,7 +794,7 @@ def advice_after(advice: Sequence[str], actions: Iterable[Any]) -> tuple[str, ..
         for item in a.data.get("signalled") or ():
             with contextlib.suppress(TypeError, ValueError, IndexError):
                 signalled[int(item[0])] = how
-    if not signalled and not quarantined:
+    if not signalled and not quarantined and not now:
         return tuple(advice)
     out: list[str] = []
     for line in advice:
@@ -724,13 +804,17 @@ def advice_after(advice: Sequence[str], actions: Iterable[Any]) -> tuple[str, ..
         if script is not None and script in quarantined:
             out.append(f"look at the script in quarantine ({quarantined[script]}): "
                        "spamtrace quarantine list")  # fmt: skip
-        elif m is None or done is None:
+        elif m is None:
             out.append(line)
+        elif done is None:
+            out += _pid_now_lines(int(m.group(1)), now.get(int(m.group(1))), [line])
         elif done == "stop":
             pid = m.group(1)
-            out.append(f"it is stopped (SIGSTOP), its files and sockets kept: look at them: "
-                       f"ls -l /proc/{pid}/cwd /proc/{pid}/fd")  # fmt: skip
-            out.append(f"end it once noted (stopped, it ignores a plain kill): kill -KILL {pid}")
+            out += _pid_now_lines(int(pid), now.get(int(pid)), [
+                f"it is stopped (SIGSTOP), its files and sockets kept: look at them: "
+                f"ls -l /proc/{pid}/cwd /proc/{pid}/fd",
+                f"end it once noted (stopped, it ignores a plain kill): kill -KILL {pid}",
+            ])  # fmt: skip
         # killed (SIGKILL), or it had exited: nothing is left to end
     return tuple(out)
 

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from spamtrace.policy.responses import PidNow
     from spamtrace.service.scanning import IncidentScan
     from spamtrace.sinks.store import ActionRecord, EventRecord, IncidentRecord
 
@@ -88,7 +89,9 @@ def who_text(uid: int | None, user: str | None, mailbox: str | None = None) -> s
 
 
 def incident_json(
-    rec: IncidentRecord, actions: Sequence[ActionRecord] | None = None
+    rec: IncidentRecord,
+    actions: Sequence[ActionRecord] | None = None,
+    now: dict[int, PidNow] | None = None,
 ) -> dict[str, Any]:
     """One incident as an item of ``spamtrace incidents --json`` (and of every alert, webhook
     and event that carries an incident: they all use this shape). ``actions``: the responses
@@ -98,7 +101,11 @@ def incident_json(
     (``mail-log``) have the same fields. In a mail incident ``connections`` counts its
     messages and ``destinations`` holds some of its recipients; ``mail`` holds its sender as
     the log showed it (:func:`mail_facts`; null in a connect incident) and ``auth_user`` the
-    mailbox of a ``mail-auth`` incident (null otherwise), which has no uid or user."""
+    mailbox of a ``mail-auth`` incident (null otherwise), which has no uid or user.
+
+    ``now``: what holds the pids its advice names, when it is read later than it was written
+    (``incident ID``, ``incidents``: ``attribution.process.pids_now``); its kill lines then
+    say whether the sender is still there (``policy.responses.advice_after``)."""
     from spamtrace.policy.responses import advice_after
 
     facts = mail_facts(rec.process)
@@ -125,7 +132,7 @@ def incident_json(
         "rate_per_minute": rec.rate_per_minute,
         "reasons": list(rec.reasons),
         "attribution": rec.methods,
-        "advice": list(advice_after(rec.advice, actions or ())),
+        "advice": list(advice_after(rec.advice, actions or (), now)),
         "suspect_files": None if rec.suspect_files is None else list(rec.suspect_files),
         "suspect_links": None if rec.suspect_links is None else list(rec.suspect_links),
         "actions": [action_json(a) for a in actions or ()],
@@ -319,9 +326,11 @@ def print_incident(
     rec: IncidentRecord,
     events: Sequence[EventRecord],
     actions: Sequence[ActionRecord],
+    now: dict[int, PidNow] | None = None,
 ) -> None:
     """The human view of ``spamtrace incident ID``: who, what, the files, why, what to do, the
-    responses and the events. Every attacker-controlled string is escaped."""
+    responses and the events. Every attacker-controlled string is escaped. ``now``: what
+    holds the pids its advice names as it is read (:func:`incident_json`)."""
     from rich.text import Text
 
     from spamtrace.policy.responses import advice_after
@@ -387,7 +396,7 @@ def print_incident(
         row("why:", escape(reason))
     if rec.advice:
         heading("what to do:")
-        for advice in advice_after(rec.advice, actions):
+        for advice in advice_after(rec.advice, actions, now):
             field(con, "- ", escape_message(advice), indent=4)
     if actions:
         heading("actions:")
