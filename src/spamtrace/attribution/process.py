@@ -49,7 +49,7 @@ from spamtrace.model import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator
+    from collections.abc import Callable, Iterable, Iterator, Sequence
     from typing import TypeVar
 
     from spamtrace.policy.responses import PidNow
@@ -270,6 +270,20 @@ def pids_now(
         except OSError:
             out[pid] = PidNow(pid, recorded, None, looked=False)
     return out
+
+
+def senders_now(
+    advice: Sequence[str],
+    process: object,
+    actions: Iterable[object],
+    read: Callable[[int], float | None] = started_now,
+) -> dict[int, PidNow]:
+    """:func:`pids_now` of the pids an incident's stored ``advice`` names (its ``process``
+    dict and its responses give their recorded start times): for a view read later than the
+    advice was written (``incident ID``, an alert of an update)."""
+    from spamtrace.policy.responses import advice_pids
+
+    return pids_now(advice_pids(advice, process, actions), read)
 
 
 def split_cmdline(raw: bytes) -> tuple[tuple[str, ...], bool]:

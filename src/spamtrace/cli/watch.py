@@ -279,10 +279,9 @@ def _reader(args: argparse.Namespace, cfg: Config) -> StoreReader:
 def _pids_now(rec: IncidentRecord, actions: Sequence[ActionRecord] | None) -> dict[int, PidNow]:
     """What holds the pids the stored advice names now (read later than written: the sender
     may have ended, its pid be another process's): for its kill lines."""
-    from spamtrace.attribution.process import pids_now
-    from spamtrace.policy.responses import advice_pids
+    from spamtrace.attribution.process import senders_now
 
-    return pids_now(advice_pids(rec.advice, rec.process, actions or ()))
+    return senders_now(rec.advice, rec.process, actions or ())
 
 
 def _incidents(args: argparse.Namespace, cfg: Config) -> int:

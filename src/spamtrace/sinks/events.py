@@ -590,9 +590,17 @@ class EventStream:
     #: incidents whose actions are kept for their lines (the oldest are forgotten first)
     MAX_TRACKED = 1000
 
-    def __init__(self, writers: Sequence[LineWriter], host: str | None = None) -> None:
+    def __init__(
+        self,
+        writers: Sequence[LineWriter],
+        host: str | None = None,
+        senders_now: Callable[[Any, Any, Any], dict[int, Any]] | None = None,
+    ) -> None:
         self.writers = list(writers)
         self.host = host or socket.gethostname()
+        #: what holds the pids an incident's advice names, for an incident-updated line
+        #: (later than the advice was written: its sender may have ended, its pid be reused)
+        self.senders_now = senders_now
         self.lines = 0
         #: the actions taken on each incident: an incident line carries them (enforce mode
         #: acts at the first connect, before the opening, which waits for the scan), and its
@@ -608,7 +616,11 @@ class EventStream:
         elif isinstance(message, IncidentUpdated):
             inc = message.incident
             reason = message.reason.value + (f": {message.detail}" if message.detail else "")
-            doc = incident_json(inc, self._actions.get(inc.id))
+            actions = self._actions.get(inc.id)
+            now = None
+            if self.senders_now is not None:
+                now = self.senders_now(inc.advice, inc.process, actions or ())
+            doc = incident_json(inc, actions, now)
             self.incident(doc, "incident-updated", reason)
         elif isinstance(message, ConfigReloaded):
             self.reopen()  # SIGHUP, as logrotate's postrotate sends: the new file at once
@@ -679,4 +691,6 @@ def open_stream(
                     writer.close()
                 raise
             failed.append(exc.message)
-    return EventStream(writers) if writers else None
+    from spamtrace.attribution.process import senders_now
+
+    return EventStream(writers, senders_now=senders_now) if writers else None

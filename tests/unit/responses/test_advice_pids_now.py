@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -188,3 +189,65 @@ def test_incident_on_a_live_proc(tmp_path: Path, capsys: pytest.CaptureFixture[s
         advice = json.loads(capsys.readouterr().out)["incident"]["advice"]
         assert len(advice) == len(shown), advice
         assert all(a.startswith(s) for a, s in zip(advice, shown, strict=True)), advice
+
+
+def daemon_record() -> IncidentRecord:
+    return IncidentRecord(
+        id="inc-0123456789ab", verdict="suspicious", uid=1001, user="shop", account="shop",
+        account_kind="home", home="/home/shop", exe="/usr/bin/php", cwd="/home/shop",
+        scripts=(), cmdline=(), connections=1, blocked=0, destinations=(), pids=(4242,),
+        first_seen=1.0, last_seen=1.0, rate_per_minute=1.0, reasons=(), methods={},
+        advice=ADVICE, process={"pid": 4242, "start_time": STARTED},
+    )  # fmt: skip
+
+
+def gone_senders(advice: Any, process: Any, actions: Any) -> dict[int, Any]:
+    """The daemon's look at /proc, faked: every pid has ended."""
+    from spamtrace.attribution.process import senders_now
+
+    return senders_now(advice, process, actions, read=fake_proc({}))
+
+
+def test_the_daemons_update_lines_say_the_sender_has_ended(tmp_path: Path) -> None:
+    """An incident-updated line of the event stream (and an alert of an update: the scan
+    named a file, the firewall blocked it, a response acted) is written later than the
+    advice: it said "kill 4242" of a sender that had ended. The opening keeps the advice as
+    written (the process is alive then)."""
+    from spamtrace.service.bus import IncidentOpened, IncidentUpdated, UpdateReason
+    from spamtrace.sinks.events import EventStream, JsonLinesFile
+
+    rec = daemon_record()
+    path = tmp_path / "events.json"
+    stream = EventStream([JsonLinesFile(str(path))], host="web1", senders_now=gone_senders)
+    stream.handle(IncidentOpened(rec, True))
+    stream.handle(IncidentUpdated(rec, UpdateReason.ESCALATED, "malicious"))
+    stream.close()
+    opened, updated = (
+        json.loads(x)["spamtrace"]["incident"]["advice"] for x in path.read_text().splitlines()
+    )
+    assert opened == list(ADVICE)
+    assert updated == [SCAN, "pid 4242 has ended: nothing to stop", BLOCK]
+
+
+def test_an_alert_of_an_update_says_the_sender_has_ended() -> None:
+    from spamtrace.service.bus import IncidentOpened, IncidentUpdated, UpdateReason
+    from spamtrace.sinks.alerts.subscriber import AlertSubscriber
+
+    sent: list[tuple[str, list[str]]] = []
+
+    class Alerts:
+        def notify(self, event: str, doc: dict[str, object], **kw: object) -> None:
+            sent.append((event, list(doc["advice"])))  # type: ignore[call-overload]
+
+        def close(self, grace: float | None = None) -> None:
+            pass
+
+    sub = AlertSubscriber(Alerts(), senders_now=gone_senders)  # type: ignore[arg-type]
+    rec = daemon_record()
+    sub.handle(IncidentOpened(rec, True))
+    sub.handle(IncidentUpdated(rec, UpdateReason.ESCALATED, "malicious"))
+    sub.close(0.0)
+    assert sent == [
+        ("opened", list(ADVICE)),
+        ("updated", [SCAN, "pid 4242 has ended: nothing to stop", BLOCK]),
+    ]

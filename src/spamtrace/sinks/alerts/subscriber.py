@@ -72,9 +72,13 @@ class AlertSubscriber:
         alerts: Alerts,
         domains_of: Callable[[int], tuple[str, ...]] | None = None,
         section: Any = None,
+        senders_now: Callable[[Any, Any, Any], dict[int, Any]] | None = None,
     ) -> None:
         self.alerts = alerts
         self.domains_of = domains_of
+        #: what holds the pids an incident's advice names, for the alert of an update (sent
+        #: later than the advice was written: its sender may have ended, its pid be reused)
+        self.senders_now = senders_now
         self._latest: OrderedDict[str, IncidentRecord] = OrderedDict()
         self._actions: dict[str, list[ActionRecord]] = {}
         self._pending_open: set[str] = set()
@@ -159,7 +163,10 @@ class AlertSubscriber:
             event, rec, key, reason = job
             try:
                 actions: Any = list(self._actions.get(rec.id, ()))  # bus records: same fields
-                doc = incident_json(rec, actions)
+                now = None
+                if event == "updated" and self.senders_now is not None:
+                    now = self.senders_now(rec.advice, rec.process, actions)
+                doc = incident_json(rec, actions, now)
                 domains: tuple[str, ...] = ()
                 if self.domains_of is not None and rec.uid is not None:
                     domains = self.domains_of(rec.uid)
@@ -221,4 +228,6 @@ def subscriber_for(cfg: Any, *, accounts: Any = None) -> AlertSubscriber | None:
         account = accounts.for_uid(uid)
         return tuple(account.domains) if account is not None else ()
 
-    return AlertSubscriber(alerts, domains_of, cfg.alerts)
+    from spamtrace.attribution.process import senders_now
+
+    return AlertSubscriber(alerts, domains_of, cfg.alerts, senders_now)
