@@ -63,6 +63,7 @@ from spamtrace.scanner.context import (
     prefiltered_finditer,
     var_mentions,
     varcalls,
+    word_searcher,
 )
 from spamtrace.scanner.interp import written_out
 from spamtrace.scanner.lexer import Lexed
@@ -2109,13 +2110,38 @@ def named_closures(code: bytes) -> bytes:
         return code
     out.append(code[last:])
     text = b"".join(out)
+    return _calls_renamed(text, done)
+
+
+def held_calls_rx(done: set[bytes]) -> re.Pattern[bytes]:
+    """A call of a variable of ``done`` that holds a closure (``$f(``), or the variable given
+    to call_user_func(): ``call_user_func($run, $arg)`` calls it with ``$arg``."""
     held = b"|".join(re.escape(n) for n in sorted(done))
-    calls = re.compile(
+    return re.compile(
         rb"(?<![\w$>:\x80-\xff])\$(" + held + rb")\s*\("
-        # ... and given to call_user_func(): call_user_func($run, $arg) calls it with $arg
         rb"|(?<![\w$>:\x80-\xff])call_user_func\s*\(\s*\$(" + held + rb")\s*(?:,|(?=\)))"
     )
-    return calls.sub(lambda c: CLOSURE_PREFIX + (c.group(1) or c.group(2)) + b"(", text)
+
+
+def _calls_renamed(text: bytes, done: set[bytes]) -> bytes:
+    """``held_calls_rx(done).sub(...)``: each call written as a call of the function the
+    closure became (``fnvar_f(``), the pattern tried only where a match can start, at a
+    ``$name`` of ``done`` or a ``call_user_func`` (it begins with a look-behind: the regex
+    engine tried it at every offset of the file). The matches are never empty."""
+    calls = held_calls_rx(done)
+    search = word_searcher(calls, text, (*(b"$" + n for n in sorted(done)), b"call_user_func"))
+    parts: list[bytes] = []
+    last = 0
+    c = search(0)
+    while c is not None:
+        parts.append(text[last : c.start()])
+        parts.append(CLOSURE_PREFIX + (c.group(1) or c.group(2)) + b"(")
+        last = c.end()
+        c = search(last)
+    if not parts:
+        return text
+    parts.append(text[last:])
+    return b"".join(parts)
 
 
 def normalized(

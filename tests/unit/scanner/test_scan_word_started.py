@@ -10,7 +10,7 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from spamtrace.scanner import interp, taint
+from spamtrace.scanner import fold, interp, taint
 from spamtrace.scanner.context import prefiltered_finditer, prefiltered_search
 from spamtrace.scanner.features import execution
 
@@ -102,3 +102,29 @@ def test_callbacks_pattern_starts_with_words() -> None:
 
     words = leading_words(execution._CALLBACK)
     assert words is not None and {b"usort", b"uasort", b"uksort"} <= set(words)
+
+
+_HELD_PIECES = [b"$f", b"$fn", b"$f2", b"$g", b"$$f", b"->$f", b"x$f", b"\xe9$f", b"$f_x", b" ",
+                b"(", b")", b",", b"\n", b"call_user_func", b"xcall_user_func", b"$a", b";",
+                b"call_user_func_array", b"'s'", b"fnvar_"]  # fmt: skip
+
+
+@settings(max_examples=4000, deadline=None)
+@given(
+    st.lists(st.sampled_from(_HELD_PIECES), max_size=40),
+    st.sets(st.sampled_from([b"f", b"fn", b"g", b"f_x"]), min_size=1),
+)
+def test_held_closure_calls_renamed_same_as_the_pattern(
+    pieces: list[bytes], done: set[bytes]
+) -> None:
+    text = b"".join(pieces)
+    want = fold.held_calls_rx(done).sub(
+        lambda c: fold.CLOSURE_PREFIX + (c.group(1) or c.group(2)) + b"(", text
+    )
+    assert fold._calls_renamed(text, done) == want
+
+
+def test_held_closure_calls_renamed_cases() -> None:
+    text = b"$f($a); x$f(1); call_user_func($f, 2); call_user_func($f); $ff(3);"
+    got = fold._calls_renamed(text, {b"f"})
+    assert got == b"fnvar_f($a); x$f(1); fnvar_f( 2); fnvar_f(); $ff(3);"
