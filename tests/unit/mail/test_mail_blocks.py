@@ -408,3 +408,42 @@ def test_a_line_read_in_c_closes_an_arguments_line_held_open() -> None:
 
 
 _REST = "x 3 args: /usr/sbin/sendmail -t -i"
+
+
+# ----------------------------------------------------------------- RFC 3339 stamps
+def test_rfc3339_postfix_lines_are_read_in_c() -> None:
+    """rsyslog's high-precision stamps and the lines made of journal entries: read in C
+    (they all went to Python, a third of `mail`'s time on the journal), the same events."""
+    tail = " srv postfix/qmgr[700]: 3F2A1C0123: from=<s@srv>, size=523, nrcpt=3 (queue active)"
+    stamps = [
+        "2026-12-04T18:26:42.123456+00:00", "2026-12-04T18:26:42+01:00", "2026-12-04T18:26:42Z",
+        "2026-12-04T18:26:42.5-05:30", "2026-12-04T18:26:42.000001+0100",
+        "2026-12-04T18:26:42", "2026-12-04T18:26:42.",
+    ]  # fmt: skip
+    assert same("postfix", [s + tail for s in stamps]) == 0
+    # other spellings are Python's, with the same result
+    odd = ["2026-12-04T18:26:42UTC", "2026-12-04T18:26:42+1:00", "2026-12-04T18:26:42.1٣+00:00",
+           "2026-12-04T1 :26:42Z", "2026-13-04T18:26:42Z", "2026-12-04T18:26:42+01:00:00",
+           "2026-12-04T18:26:42.12345678901234567890123456789012345678901+00:00"]  # fmt: skip
+    for s in odd:
+        same("postfix", [s + tail])
+
+
+@st.composite
+def rfc3339(draw: st.DrawFn) -> str:
+    digit = st.sampled_from("0123456789٣ x")
+    body = "".join(draw(digit) for _ in range(4)) + draw(st.sampled_from("-:T"))
+    for sep in ("-", "T", ":", ":"):
+        body += draw(digit) + draw(digit) + draw(st.sampled_from([sep, sep, "-", ":"]))
+    body = body[:-1] + draw(digit) + draw(digit)
+    frac = draw(st.sampled_from(["", ".", ".0", ".123456", ".999999999", ".5٣"]))
+    zone = draw(st.sampled_from(["", "Z", "+00:00", "-05:30", "+0100", "+1:00", "UTC", "+01:0",
+                                 "-99:99", "+01:00:00", "z", "+"]))  # fmt: skip
+    return body + frac + zone
+
+
+@SETTINGS
+@given(st.lists(rfc3339(), min_size=1, max_size=6), st.sampled_from(POSTFIX))
+def test_random_rfc3339_stamps(stamps: list[str], sample: str) -> None:
+    rest = sample[16:] if sample[:1].isalpha() else sample.partition(" ")[2]
+    same("postfix", [f"{s} {rest}" for s in stamps])

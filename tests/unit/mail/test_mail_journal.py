@@ -276,3 +276,50 @@ def test_journal_is_a_postfix_logs_value_and_journalctl_command_a_key(
         load(str(path))
     path.write_text('[mail]\npostfix_logs = ["journal:postfix-out"]\n')
     assert load(str(path)).mail.postfix_logs == ["journal:postfix-out"]
+
+
+def test_journalctls_output_is_split_and_decoded_as_line_by_line(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The reader reads journalctl's output a chunk at a time and decodes a line with the
+    JSON scanner straight away: the same lines (a long one cut to MAX_JSON + 1 bytes, the
+    rest skipped; the last without its newline) and the same values or errors as
+    readline() and json.loads()."""
+    import io
+    import json
+
+    from spamtrace.sources.maillog import journal
+
+    monkeypatch.setattr(journal, "MAX_JSON", 10)
+    monkeypatch.setattr(journal, "CHUNK", 4)
+    text = b'{"a":1}\n\n0123456789AB\n{"b":"\xc3\xa9"}\n0123456789A\n' + b"x" * 25 + b"\nlast"
+
+    def reference(stream: io.BytesIO) -> list[bytes]:
+        out = []
+        while line := stream.readline(11):
+            if line.endswith(b"\n"):
+                out.append(line[:-1])
+            elif len(line) <= 10:
+                out.append(line)
+            else:
+                while (more := stream.readline(4)) and not more.endswith(b"\n"):
+                    pass
+                out.append(line)
+        return out
+
+    got = list(journal._lines_of(io.BytesIO(text)))
+    assert got == reference(io.BytesIO(text))
+    for cut in range(len(text)):  # every place a chunk may end, a last line too
+        assert list(journal._lines_of(io.BytesIO(text[:cut]))) == reference(io.BytesIO(text[:cut]))
+    odd = [b'{"a": [1, "\xff"]}', b'{"a":1} ', b' {"a":1}', b'{"a":1}{', b"{", b"[1]",
+           b'\xef\xbb\xbf{"a":1}', b'{\x00"\x00', b'{"a":"\\ud800"}', b'{"a":NaN}']  # fmt: skip
+    for raw in odd:
+        try:
+            want: object = json.loads(raw)
+        except ValueError as exc:
+            want = type(exc)
+        try:
+            have: object = journal._loads(raw)
+        except ValueError as exc:
+            have = type(exc)
+        assert repr(have) == repr(want), raw

@@ -901,11 +901,72 @@ fail:
 
 static const char MONTHS[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
 
+/* postfix._stamp of an RFC 3339 stamp (rsyslog's high-precision format, the lines made of
+ * journal entries): YYYY-MM-DDTHH:MM:SS, an optional fraction of ASCII digits, then Z,
+ * +HH:MM, +HHMM or nothing (utc_offset), then a space; anything else (another zone's
+ * spelling, a digit that is not ASCII, a field that is not two digits) is Python's.
+ * *start: the index after the stamp and its space. 0: DEFER */
+static int rfc3339(Span l, long utc_offset, double *wall, Py_ssize_t *start) {
+    const char *s = l.s;
+    Py_ssize_t end = findc(l, 0, ' ');
+    if (end < 19) return 0;
+    static const int digits[] = {0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18};
+    for (size_t k = 0; k < sizeof digits / sizeof digits[0]; k++)
+        if (!is_digit(s[digits[k]])) return 0;
+    if (s[7] != '-' || s[13] != ':' || s[16] != ':') return 0;
+    long long secs;
+    int y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
+    if (!epoch(y, two(s + 5), two(s + 8), two(s + 11), two(s + 14), two(s + 17), &secs)) return 0;
+    Py_ssize_t i = 19;
+    double frac = 0.0;
+    if (i < end && s[i] == '.') {
+        Py_ssize_t j = i + 1;
+        while (j < end && is_digit(s[j])) j++;
+        if (j < end && (unsigned char)s[j] >= 0x80) return 0; /* a digit of another script? */
+        char buf[40];
+        if (j - i + 1 >= (Py_ssize_t)sizeof buf) return 0;
+        buf[0] = '0';
+        memcpy(buf + 1, s + i, (size_t)(j - i));
+        buf[j - i + 1] = '\0';
+        frac = PyOS_string_to_double(buf, NULL, NULL); /* float("0" + ".123456") */
+        if (frac == -1.0 && PyErr_Occurred()) {
+            PyErr_Clear();
+            return 0;
+        }
+        i = j;
+    }
+    long offset;
+    Py_ssize_t zn = end - i;
+    const char *z = s + i;
+    if (zn == 0) {
+        offset = utc_offset;
+    } else if (zn == 1 && z[0] == 'Z') {
+        offset = 0;
+    } else if ((zn == 6 && z[3] == ':') || zn == 5) {
+        const char *m = z + (zn == 6 ? 4 : 3);
+        if ((z[0] != '+' && z[0] != '-') || !is_digit(z[1]) || !is_digit(z[2]) || !is_digit(m[0])
+            || !is_digit(m[1]))
+            return 0;
+        offset = (long)two(z + 1) * 3600 + (long)two(m) * 60;
+        if (z[0] == '-') offset = -offset;
+    } else {
+        return 0;
+    }
+    *wall = ((double)secs - (double)offset) + frac;
+    *start = end + 1;
+    return 1;
+}
+
 /* postfix.parse_line */
 static int postfix_line(Span l, long year, long utc_offset, double wrap_after, PyObject **out) {
     *out = NULL;
     const char *s = l.s;
-    if (l.n >= 11 && s[4] == '-' && s[10] == 'T') return DEFER; /* RFC 3339: Python */
+    Py_ssize_t start = 16;
+    double wall;
+    if (l.n >= 11 && s[4] == '-' && s[10] == 'T') {
+        if (!rfc3339(l, utc_offset, &wall, &start)) return DEFER; /* Python says */
+        goto stamped;
+    }
     if (l.n < 16 || s[15] != ' ' || s[9] != ':') return DEFER;
     int mon = 0;
     for (int m = 0; m < 12; m++)
@@ -915,12 +976,13 @@ static int postfix_line(Span l, long year, long utc_offset, double wrap_after, P
         return DEFER;
     long long secs;
     if (!epoch(year, mon, day, hour, minute, second, &secs)) return DEFER;
-    double wall = (double)secs - (double)utc_offset;
+    wall = (double)secs - (double)utc_offset;
     if (wrap_after > 0 && wall > wrap_after) {
         if (year - 1 < 1 || !epoch(year - 1, mon, day, hour, minute, second, &secs)) return DEFER;
         wall = (double)secs - (double)utc_offset;
     }
-    Py_ssize_t sp = findc(l, 16, ' ');
+stamped:;
+    Py_ssize_t sp = findc(l, start, ' ');
     Py_ssize_t colon = find(l, sp + 1, ": ", 2);
     if (sp < 0 || colon < 0) return DEFER; /* MalformedLine */
     Span tag = {s + sp + 1, colon - sp - 1};

@@ -168,6 +168,26 @@ def entry_line(entry: Mapping[str, Any], name: str = "postfix") -> str | None:
     return f"{second}.{micros % 1_000_000:06d}+00:00 {host} {tag}: {message}"
 
 
+#: the JSON decoder's own scanner (C): ``json.loads`` without its checks and its detours
+_scan_once: Any = json.JSONDecoder().scan_once  # type: ignore[attr-defined]
+
+
+def _loads(raw: bytes) -> Any:
+    """``json.loads(raw)`` for one of journalctl's lines: its C scanner straight away for
+    what journalctl writes (an object in UTF-8, nothing around it), else ``json.loads``
+    itself (so an odd line fails, or reads, as it did: the same results)."""
+    if raw[:1] == b"{" and raw[1:2] != b"\x00":
+        try:
+            text = raw.decode("utf-8", "surrogatepass")
+            entry, end = _scan_once(text, 0)
+        except (ValueError, StopIteration):
+            pass
+        else:
+            if end == len(text):
+                return entry
+    return json.loads(raw)
+
+
 class JournalLines:
     """journalctl's JSON lines -> Postfix's syslog lines, counting what could not be read
     (into ``counts``) and keeping the cursor of the last entry read (Postfix's or not)."""
@@ -186,7 +206,7 @@ class JournalLines:
             self.counts.malformed += 1
             return None
         try:
-            entry = json.loads(raw)
+            entry = _loads(raw)
         except ValueError:
             self.counts.malformed += 1
             return None
@@ -225,24 +245,36 @@ def _describe(proc: subprocess.Popen[bytes], err: IO[bytes] | None) -> str:
     return lines[-1].strip() if lines else f"exit status {proc.returncode}"
 
 
+#: bytes read from journalctl's output at a time (a readline each line cost more than the
+#: parsing: a third of reading back)
+CHUNK = 1 << 20
+
+
 def _lines_of(stream: IO[bytes]) -> Iterator[bytes]:
     """The lines of ``stream`` without their newline; one longer than :data:`MAX_JSON` is
-    given as its first MAX_JSON + 1 bytes (the rest skipped), so memory stays bounded."""
+    given as its first MAX_JSON + 1 bytes (the rest skipped), so memory stays bounded. Read
+    a chunk at a time (what is there: ``read1``, so that a follower is not kept waiting)."""
+    read = getattr(stream, "read1", stream.read)
+    rest = b""
+    skipping = False  # in the rest of a long line, given already
     while True:
-        line = stream.readline(MAX_JSON + 1)
-        if not line:
-            return
-        if line.endswith(b"\n"):
-            yield line[:-1]
-            continue
-        if len(line) <= MAX_JSON:  # the last line, without its newline
-            yield line
-            return
-        while True:  # skip the rest of the long line
-            more = stream.readline(1 << 20)
-            if not more or more.endswith(b"\n"):
-                break
-        yield line
+        chunk = read(CHUNK)
+        if not chunk:
+            break
+        data = rest + chunk if rest else chunk
+        lines = data.split(b"\n")
+        rest = lines.pop()
+        for line in lines:
+            if skipping:
+                skipping = False
+                continue
+            yield line[: MAX_JSON + 1]
+        if len(rest) > MAX_JSON:
+            if not skipping:
+                yield rest[: MAX_JSON + 1]
+            skipping, rest = True, b""
+    if rest and not skipping:  # the last line, without its newline
+        yield rest
 
 
 class JournalReader:
@@ -326,11 +358,31 @@ class JournalReader:
             err.close()
 
     def batches(self) -> Iterator[list[MailLogged]]:
-        from spamtrace.sources.maillog.postfix import parse_line
-        from spamtrace.sources.maillog.reader import parse_lines
-
         for lines in self.lines():
-            yield list(parse_lines(parse_line, lines, self.counts))
+            yield parse_journal_lines(lines, self.counts, self.max_line)
+
+
+def parse_journal_lines(lines: list[str], counts: LogCounts, max_line: int) -> list[MailLogged]:
+    """The events of Postfix lines made of journal entries (:class:`JournalLines`: counted
+    there), as a file's: one block of them through the compiled parser where it is built
+    (:func:`~spamtrace.sources.maillog.blocks.parse_block`, as a file's block is read), else
+    line by line. A message with a newline in it (one line here, two in a block) makes its
+    batch go line by line: the block must split where the entries do."""
+    from spamtrace.sources.maillog.blocks import parse_block
+    from spamtrace.sources.maillog.postfix import parse_line
+    from spamtrace.sources.maillog.reader import parse_lines
+
+    if not lines:
+        return []
+    block = "\n".join(lines).encode("utf-8", "surrogateescape")
+    if block.count(b"\n") != len(lines) - 1 or b"\r" in block:
+        return list(parse_lines(parse_line, lines, counts))
+    # a line is never cut here: JournalLines counted and left out those over max_line
+    # characters, and a character is at most 4 bytes
+    events, _, malformed, _ = parse_block("postfix", block, parse_line, max_line=4 * max_line + 4)
+    counts.malformed += malformed
+    counts.events += len(events)
+    return events
 
 
 class JournalFollower:
