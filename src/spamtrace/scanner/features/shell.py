@@ -229,6 +229,7 @@ _EXTENSION_OF = re.compile(
 
 # a destination the script names itself: a temporary file, a hash of the client's name
 _NAME_REPLACED = re.compile(rb"tempnam\s*\(|(?<![\w$>:])(?:md5|sha1|hash|crc32)\s*\(")
+_TEMP_NAME = re.compile(rb"tempnam\s*\(|sys_get_temp_dir|tmpfile\s*\(|upload_tmp_dir")
 _EXTENSION_COMPARED = re.compile(rb"(?:pathinfo|strrchr)\s*\([^;]{0,80}\)\s*(?:[!=]==?|<>)")
 
 
@@ -259,7 +260,8 @@ def _names_upload(text: bytes, aliases: tuple[bytes, ...]) -> bool:
 
 @feature("upload_unchecked")
 def _upload_unchecked(ctx: Ctx, rule: Rule) -> Hit | None:
-    """An upload saved under a .php name, or under the client's own file name with no
+    """An upload saved under a .php name, or under the client's own file name (or a name
+    the script makes that keeps the client's extension: md5(time()) . '.' . $ext) with no
     check of the type or extension anywhere in the file (drop-anything uploader)."""
     code = ctx.code
     # variables that hold an uploaded file's entry ($file = $_FILES['f']): $file['name'] is
@@ -281,6 +283,9 @@ def _upload_unchecked(ctx: Ctx, rule: Rule) -> Hit | None:
         )
         todo = sorted(set(VAR.findall(dest)))
         done: set[bytes] = set()
+        # variables that hold an extension found in a name ($ext = pathinfo($n, ...)): a name
+        # the script makes keeps the client's extension when it ends in one
+        ext_vars = {e.group(1) for e in itertools.islice(_EXTENSION_OF.finditer(code), 10)}
         while todo and not client_name and len(done) < 8:  # two levels of variables
             var = todo.pop()
             done.add(var)
@@ -294,8 +299,14 @@ def _upload_unchecked(ctx: Ctx, rule: Rule) -> Hit | None:
                 ):
                     client_name = True
                     break
-                if not _NAME_REPLACED.search(rhs):  # tempnam(...) . $ext: a name of its own
+                if not _NAME_REPLACED.search(rhs):
                     todo.extend(v for v in VAR.findall(am.group(0)) if v not in done)
+                elif _TEMP_NAME.search(rhs) is None:
+                    # md5(time()) . '.' . $ext: a name of its own with the client's extension
+                    # (a temporary file, tempnam(sys_get_temp_dir(), ...) . $ext, is outside
+                    # the site: no page runs it)
+                    todo.extend(v for v in VAR.findall(am.group(0))
+                                if v not in done and v in ext_vars)
         if php_dest or (client_name and not _upload_checked(code)):
             return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end()))
     return None
@@ -392,6 +403,11 @@ def _handled_by_site(ctx: Ctx, dest: bytes) -> bool:
         texts.extend(ctx.restore(am.group(0)).lower() for _, am in sites)
     if any(_PHP_NAME.search(t) for t in texts):
         return False  # the script itself names the stored file a script: no site does that
+    # a unique name that ends in the client's extension, unchecked (this runs only for an
+    # unchecked upload): md5(time()) . '.' . $ext stores a .php as .php
+    ext_vars = {e.group(1) for e in itertools.islice(_EXTENSION_OF.finditer(ctx.code), 10)}
+    if any(v in ext_vars for t in texts for v in VAR.findall(t)):
+        return False
     if any(_OWN_NAME.search(t) for t in texts):
         return True
     low = ctx.data.lower()
@@ -427,7 +443,24 @@ def _secret_gate(ctx: Ctx) -> bool:
         value = ctx.lx.value(int(lit))
         if len(value) >= 6 and not value.replace(b" ", b"").isalpha():
             return True
+    # request input compared with a variable the file sets once, to such a literal
+    # ($auth_pass = "6ickz0ne"; if ($_GET['p'] !== $auth_pass))
+    for m in itertools.islice(_COMPARED_HELD.finditer(ctx.code), 20):
+        name = m.group(1) or m.group(2)
+        sets = re.findall(rb"\$" + re.escape(name) + rb"\s*=(?![=>])\s*([^;]{0,80});", ctx.code)
+        held = PLACEHOLDER.fullmatch(sets[0].strip()) if len(sets) == 1 else None
+        if held is not None:
+            value = ctx.lx.value(int(held.group(1)))
+            if len(value) >= 6 and not value.replace(b" ", b"").isalpha():
+                return True
     return False
+
+
+_REQ_FIELD = rb"\$_(?:get|post|request|cookie)\s*\[\s*\x01\d+\x01\s*\]"
+_COMPARED_HELD = re.compile(
+    _REQ_FIELD + rb"\s*[!=]==?\s*\$(" + NAME_P + rb")\b(?!\s*\[)"
+    rb"|\$(" + NAME_P + rb")\s*[!=]==?\s*" + _REQ_FIELD
+)
 
 
 _REQ_ANY = rb"\$_(?:get|post|request|cookie)\b"
