@@ -2043,7 +2043,11 @@ def _eval_variable(ctx: Ctx, rule: Rule) -> Hit | None:
         console = bool(rhs) and all(
             _CONSOLE_INPUT.search(r) is not None and REQ_RE.search(r) is None for r in rhs
         )
-        if not console and not _sums_only_param(ctx, m.start(), var):
+        if (
+            not console
+            and not _sums_only_param(ctx, m.start(), var)
+            and not _template_block_eval(ctx, var, m.start())
+        ):
             return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end()))
     # eval("$code"), eval("{$code}"): a double-quoted string that is only a variable
     for m in bounded_finditer(_EVAL_QUOTED_VAR, code, 20, first=ctx.first):
@@ -2104,6 +2108,110 @@ def _sums_only_param(ctx: Ctx, at: int, var: bytes) -> bool:
             calls += 1
         pos = code.find(name, end)
     return calls > 0
+
+
+# a function (named, or a closure) whose first parameter is the variable eval() is given
+_FUNC_PARAM = re.compile(
+    rb"(?<![\w$>:])function\s*&?\s*([\w\x80-\xff]*)\s*\(\s*\$([\w\x80-\xff]+)"
+)
+# a regex that cuts <?php ... ?> blocks out of a text (a template's own PHP)
+_PHP_BLOCK_RX = re.compile(rb"<\\?\?(?:php|=)?.{0,80}?\\?\?>", re.I | re.S)
+# text that came from elsewhere: fetched, read from a stream, decoded, or sent
+_FETCHED_OR_DECODED = re.compile(
+    rb"file_get_contents|curl_|fopen|fsockopen|fread|fgets|stream_get_contents|"
+    rb"(?<![\w$>:])file\s*\(|base64|gzinflate|gzuncompress|gzdecode|str_rot13|hex2bin|"
+    rb"uudecode|urldecode|getenv|php://|\$_(?:get|post|request|cookie|server|files|env)\b"
+)
+_LITERAL_AT = re.compile(rb"\x01(\d+)\x01")
+_ONLY_LITERAL = re.compile(rb"\s*\x01(\d+)\x01\s*")
+
+
+def _function_before(code: bytes, pos: int) -> re.Match[bytes] | None:
+    """The last ``function name($first`` (or closure) written in the 4000 bytes before
+    ``pos``."""
+    last = None
+    for last in _FUNC_PARAM.finditer(code, max(0, pos - 4000), pos):  # noqa: B007
+        pass
+    return last
+
+
+def _made_from(code: bytes, var: bytes, param: bytes, lo: int, pos: int) -> bool:
+    """Every value ``$var`` gets between ``lo`` and ``pos`` is made from ``$param`` (a copy
+    of it, trimmed or cleaned), and none is fetched, decoded or read from the request."""
+    made = [am.group(1) for at, am in var_assigns(code, var, TAIL_RHS, 10) if lo < at < pos]
+    return bool(made) and all(
+        search_named(rb"\b", r, param) is not None and _FETCHED_OR_DECODED.search(r) is None
+        for r in made
+    )
+
+
+def _template_block_eval(ctx: Ctx, var: bytes, pos: int) -> bool:
+    """The eval() at ``pos`` runs ``$var``, the match a ``preg_replace_callback`` hands its
+    callback (or a copy made of it), where the regex cuts ``<?php ... ?>`` blocks out of a
+    text the file neither takes from the request nor fetches nor decodes: a CMS filter that
+    runs the PHP written in its own templates or posts (``preg_replace_callback(
+    '/<\\?php(.*?)\\?>/s', 'run_block', $content)``), not code a visitor sends or a script
+    downloads."""
+    code = ctx.code
+    fn = _function_before(code, pos)
+    if fn is None:
+        return False
+    if fn.group(2) != var and not _made_from(code, var, fn.group(2), fn.end(), pos):
+        return False
+    body_at = code.find(b"{", fn.end(), pos)
+    if body_at < 0 or len(braced(code, body_at, pos - body_at + 1)) <= pos - body_at:
+        return False  # the eval is not inside that function's body
+    name = fn.group(1).lower()
+    req, dec = taint(ctx)
+    for at, _ in calls_to(ctx, (b"preg_replace_callback",), 20):
+        open_at = code.find(b"(", at)
+        args_text = code[open_at + 1 : open_at + 8001]
+        args_text = args_text[: close_paren(args_text)]
+        args = top_args(args_text)
+        if len(args) < 3:
+            continue
+        pattern = _ONLY_LITERAL.fullmatch(args[0])
+        if pattern is None or not _PHP_BLOCK_RX.search(ctx.lx.value(int(pattern.group(1)))):
+            continue
+        if name:  # the callback names the function ('run_block', [$this, 'run_block'])
+            named = [ctx.lx.value(int(i)).strip().lower() for i in _LITERAL_AT.findall(args[1])]
+            if name not in named:
+                continue
+        elif not open_at < fn.start() < open_at + 1 + len(args_text):
+            continue  # the closure is not this call's callback
+        subject = args[2]
+        names = set(VAR.findall(subject))
+        if (
+            _FETCHED_OR_DECODED.search(subject) is not None
+            or names & (req | dec)
+            or any(
+                _FETCHED_OR_DECODED.search(am.group(1)) is not None
+                for n in names
+                for _, am in var_assigns(code, n, TAIL_RHS, 10)
+            )
+            or not _callers_clean(ctx, at, names)
+        ):
+            continue
+        return True
+    return False
+
+
+def _callers_clean(ctx: Ctx, pos: int, names: set[bytes]) -> bool:
+    """Where ``names`` are parameters of the named function around ``pos``, no call of that
+    function in the file passes it request input, fetched or decoded text."""
+    code = ctx.code
+    fn = _function_before(code, pos)
+    if fn is None or not fn.group(1):
+        return True
+    after = fn.end(2)
+    params = set(VAR.findall(code[after : after + close_paren(code[after : after + 400])]))
+    if not names & (params | {fn.group(2)}):
+        return True
+    req, dec = taint(ctx)
+    for _, args in calls_to(ctx, (fn.group(1),), 50):
+        if _FETCHED_OR_DECODED.search(args) is not None or set(VAR.findall(args)) & (req | dec):
+            return False
+    return True
 
 
 _EVAL_QUOTED_VAR = re.compile(rb"eval\s*\(\s*@?\s*\x01(\d+)\x01\s*\)")
