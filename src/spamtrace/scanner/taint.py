@@ -1139,8 +1139,42 @@ def taint(ctx: Ctx) -> tuple[set[bytes], set[bytes]]:
                         req.update(unpacked[0])
         if has_word(ctx, b"array_map") or has_word(ctx, b"array_filter"):
             req.update(_mapped_params(ctx, req))
+        if ctx.first(b"$globals") >= 0:
+            _globals_aliases(ctx, req)
     ctx.cache["taint"] = (req, dec)
     return req, dec
+
+
+# ``$GLOBALS['to'] = trim($_POST['to'])``: the global variable $to, set from the request
+_GLOBALS_SET = re.compile(rb"\$globals\s*\[\s*\x01(\d+)\x01\s*\]\s*=(?![=>])([^;]{1,300})")
+# ``$to = clean($GLOBALS['to'])``: a value taken from that global
+_GLOBALS_GET = re.compile(
+    rb"\$(\w+)\s*=(?![=>])[^;]{0,200}?\$globals\s*\[\s*\x01(\d+)\x01\s*\]"
+)
+_IDENT = re.compile(rb"[A-Za-z_\x80-\xff][\w\x80-\xff]*")
+
+
+def _globals_aliases(ctx: Ctx, req: set[bytes]) -> None:
+    """``$GLOBALS['name']`` is the global variable ``$name``: one set from request input
+    (or from a tainted variable) is request input, and so is a variable given its value
+    (``$GLOBALS['to'] = $_POST['to']; ... $rcpt = $GLOBALS['to'];``)."""
+    code = ctx.code
+    value = ctx.lx.value
+    start = ctx.first(b"$globals")
+    names: set[bytes] = set()
+    for m in itertools.islice(_GLOBALS_SET.finditer(code, start), 50):
+        rhs = m.group(2)
+        if REQ_RE.search(rhs) is None and not req.intersection(VAR.findall(rhs)):
+            continue
+        name = value(int(m.group(1))).strip().lower()
+        if _IDENT.fullmatch(name):
+            names.add(name)
+    if not names:
+        return
+    req |= names
+    for m in itertools.islice(_GLOBALS_GET.finditer(code, start), 100):
+        if value(int(m.group(2))).strip().lower() in names:
+            req.add(m.group(1))
 
 
 # an array written with request values as they came among its items, or made by

@@ -502,6 +502,26 @@ def test_shell_quoted_spans_are_the_outer_closed_calls() -> None:
     assert shell_quoted_removed(b"escapeshellarg($x . $y") == b"escapeshellarg($x . $y"
 
 
+def test_a_global_set_from_the_request_through_globals_is_request_input() -> None:
+    """$GLOBALS['to'] is the global $to: set from request input, what is read back from it
+    later (in a function, past the first mentions of $GLOBALS) is request input too."""
+    from spamtrace.scanner.context import Ctx
+    from spamtrace.scanner.lexer import lex
+    from spamtrace.scanner.taint import taint
+
+    filler = b"".join(b"$GLOBALS['k%d'] = %d;\n" % (i, i) for i in range(25))
+    src = (
+        b"<?php $GLOBALS['Rcpt'] = trim($_POST['rcpt']);\n" + filler
+        + b"function go() { $to = $GLOBALS['rcpt']; $n = $GLOBALS['k1']; }\n"
+    )
+    req, _dec = taint(Ctx(src, "x.php", lex(src), 0, lambda: None, None))
+    assert {b"rcpt", b"to"} <= req
+    assert b"n" not in req
+    fixed = src.replace(b"trim($_POST['rcpt'])", b"'admin@example.org'")
+    req, _dec = taint(Ctx(fixed, "x.php", lex(fixed), 0, lambda: None, None))
+    assert b"to" not in req
+
+
 def test_the_taint_pass_masks_the_values_the_server_sets_and_no_other() -> None:
     from spamtrace.scanner.context import Ctx
     from spamtrace.scanner.lexer import lex

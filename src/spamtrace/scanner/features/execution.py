@@ -106,11 +106,41 @@ _PARSE_STR_REQ = re.compile(
     rb"(?<![\w$>:])(?:mb_)?parse_str\s*\(\s*" + REQ + rb"[^,;]{0,80}?\)\s*;"
 )
 _EXTRACT_VAR = re.compile(rb"(?<![\w$>:])extract\s*\(\s*@?\s*\$(" + NAME_P + rb")\s*[,)]")
+# parse_str() of a variable, without a result array: ``$q = http_build_query($_POST);
+# parse_str($q);`` makes the posted fields variables as parse_str($_POST[...]) does
+_PARSE_STR_VAR = re.compile(
+    rb"(?<![\w$>:])(?:mb_)?parse_str\s*\(\s*@?\s*\$(" + NAME_P + rb")\s*\)\s*;"
+)
 # the same by hand: foreach ($_REQUEST as $k => $v) { $$k = $v; } (register_globals emulated)
 _VARVAR_FROM_REQ = re.compile(
     rb"foreach\s*\(\s*" + REQ + rb"\s+as\s+\$(" + NAME_P + rb")\s*=>\s*\$" + NAME_P
     + rb"\s*\)\s*\{?\s*(?:\$\$|\$\{\s*\$)(" + NAME_P + rb")\b"
 )
+
+
+def parse_str_request_var(ctx: Ctx) -> re.Match[bytes] | None:
+    """The first parse_str() without a result array of a variable that holds request input
+    (re-encoded, trimmed or copied: :func:`taint`): every posted field becomes a variable
+    of its name, as with parse_str($_SERVER['QUERY_STRING'])."""
+    if not has_word(ctx, b"parse_str"):
+        return None
+    found = prefiltered_finditer(_PARSE_STR_VAR, ctx.code, ctx.first)
+    calls = list(itertools.islice(found, 20))
+    if not calls:
+        return None
+    req, _dec = taint(ctx)
+    for m in calls:
+        if m.group(1) in req:
+            return m
+    return None
+
+
+@feature("parse_str_request_var")
+def _parse_str_request_var(ctx: Ctx, rule: Rule) -> Hit | None:
+    m = parse_str_request_var(ctx)
+    if m is None:
+        return None
+    return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end()))
 
 
 def _request_extracted(ctx: Ctx) -> bool:
@@ -119,9 +149,9 @@ def _request_extracted(ctx: Ctx) -> bool:
     (``foreach ($_POST as $k => $v) { $$k = $v; }``): any variable it never sets may then hold
     what the visitor sends."""
     code = ctx.code
-    if (
-        has_word(ctx, b"parse_str")
-        and prefiltered_search(_PARSE_STR_REQ, code, ctx.first) is not None
+    if has_word(ctx, b"parse_str") and (
+        prefiltered_search(_PARSE_STR_REQ, code, ctx.first) is not None
+        or parse_str_request_var(ctx) is not None
     ):
         return True
     if has_word(ctx, b"extract"):
