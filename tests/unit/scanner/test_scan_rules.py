@@ -502,6 +502,20 @@ def test_shell_quoted_spans_are_the_outer_closed_calls() -> None:
     assert shell_quoted_removed(b"escapeshellarg($x . $y") == b"escapeshellarg($x . $y"
 
 
+def test_a_mail_bomb_is_one_posted_address_mailed_in_a_counted_loop() -> None:
+    bomb = b"<?php $to = $_POST['to']; for ($i = 0; $i < 20; $i++) { mail($to, 's', 'b'); }"
+    assert "mailer.mail-bomb" in rule_ids(analyze_bytes(bomb))
+    # a retry that stops once mail() took it, a list walked by the counter, an address
+    # rebuilt each turn: no bomb
+    retry = bomb.replace(b"mail($to, 's', 'b');", b"if (mail($to, 's', 'b')) { break; }")
+    walked = bomb.replace(b"$_POST['to']", b"explode(',', $_POST['to'])").replace(
+        b"mail($to,", b"mail($to[$i],"
+    )
+    rebuilt = bomb.replace(b"{ mail($to,", b"{ $to = $list[$i]; mail($to,")
+    for code in (retry, walked, rebuilt):
+        assert "mailer.mail-bomb" not in rule_ids(analyze_bytes(code)), code
+
+
 def test_a_global_set_from_the_request_through_globals_is_request_input() -> None:
     """$GLOBALS['to'] is the global $to: set from request input, what is read back from it
     later (in a function, past the first mentions of $GLOBALS) is request input too."""

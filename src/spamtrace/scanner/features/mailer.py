@@ -429,6 +429,56 @@ def _mail_loop(ctx: Ctx, rule: Rule) -> Hit | None:
     return None
 
 
+# a counted loop: for ($i = 0; $i < 10; $i++) {
+_COUNTED_FOR = re.compile(
+    rb"\bfor\s*\(\s*\$(\w+)\s*=\s*\d+\s*;\s*\$\1\s*<=?\s*(?:\d+|\$\w+)\s*;\s*"
+    rb"(?:\$\1\s*(?:\+\+|\+=\s*1)|\+\+\s*\$\1)\s*\)\s*\{"
+)
+_LOOP_EXIT = re.compile(rb"\b(?:break|return|exit|die|continue|goto)\b")
+_INDEXED_BY_VAR = re.compile(rb"\[\s*\$")
+
+
+def _set_in(body: bytes, var: bytes) -> bool:
+    """``$var`` is assigned, appended to or indexed into in ``body``."""
+    return re.search(rb"\$" + re.escape(var) + rb"\s*(?:\.?=(?!=)|\[)", body) is not None
+
+
+@feature("mail_bomb")
+def _mail_bomb(ctx: Ctx, rule: Rule) -> Hit | None:
+    """mail() called again and again in a counted loop (``for ($i = 0; $i < 10; $i++)``) to
+    one address the visitor gives, the recipient the same at every turn: a mail bomb. A
+    bulk sender's loop walks a list (mailer.mail-loop-request); a retry stops once sent
+    (a break, return or exit in the loop)."""
+    code = ctx.code
+    if ctx.first(b"for") < 0 or not UIN_RE.search(code):
+        return None
+    calls = calls_to(ctx, SINK_NAMES["mail"], 20)
+    if not calls:
+        return None
+    req: set[bytes] | None = None
+    for m in itertools.islice(prefiltered_finditer(_COUNTED_FOR, code, ctx.first), 20):
+        body = braced(code, m.end() - 1)
+        if _LOOP_EXIT.search(body) is not None:
+            continue
+        start, end = m.end() - 1, m.end() - 1 + len(body)
+        for at, args in calls:
+            if not start < at < end:
+                continue
+            rcpt = first_arg(args).strip()
+            used = {v for v in VAR.findall(rcpt) if not v.startswith(b"_")}
+            if m.group(1) in used or _INDEXED_BY_VAR.search(rcpt) is not None:
+                continue  # $list[$i], f($i): a different address each turn
+            # an address set in the loop changes with it
+            if any(_set_in(body, v) for v in used):
+                continue
+            if req is None:
+                req = taint(ctx)[0]
+            held = VAR.fullmatch(rcpt)
+            if UIN_RE.match(rcpt) or (held is not None and held.group(1) in req):
+                return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), at + 80))
+    return None
+
+
 # the recipient methods of PHPMailer / SwiftMailer, on an object named for mail
 _RECIPIENT_METHOD = re.compile(
     rb"\$[\w\x80-\xff]*(?:mail|msg|message)[\w\x80-\xff]*\s*->\s*"
