@@ -551,6 +551,13 @@ def _tainted_sink_hit(ctx: Ctx, rule: Rule, *, holes: bool, signed: bool = False
                     ctx, interpolated(ctx, parts[3], keep_plain=True), start
                 ):
                     parts = [*parts[:3], b"", *parts[4:]]
+            if parts and set(VAR.findall(interpolated(ctx, parts[0]))) & bad and email_safe(
+                ctx, interpolated(ctx, parts[0], keep_plain=True), start
+            ):
+                # a checked address as the recipient (a password sent to the address typed):
+                # no header gets through it; whether the visitor may choose it at all is
+                # mailer.mail-request-recipient's question (the letter's own words or theirs)
+                parts = [b"", *parts[1:]]
             args = b",".join(parts[:2] + parts[3:])
         text = interpolated(ctx, args)
         if kind == "exec":

@@ -790,8 +790,63 @@ def _owner_content(ctx: Ctx, start: int, req: set[bytes], recipient: bytes) -> b
     text = interpolated(ctx, b" , ".join(texts))
     if UIN_RE.search(text) is not None or getenv_header(ctx, text.strip()):
         return False
-    names = set(VAR.findall(text)) - {recipient}
-    return not names & (req | ctx.cache.get("direct", set()))
+    tainted = req | ctx.cache.get("direct", set())
+    own = {recipient} | _bare_aliases(ctx, recipient, text)
+    names = (set(VAR.findall(text)) - own) & tainted
+    # a letter the script writes around the address it goes to ("E-mail: " . $email): its
+    # variable is tainted by that address alone
+    return not any(_other_input(ctx, name, own, tainted, 0) for name in names)
+
+
+
+def _other_input(ctx: Ctx, name: bytes, own: set[bytes], tainted: set[bytes], depth: int) -> bool:
+    """Whether ``$name`` (a tainted variable a mail's text names) carries request input other
+    than the recipient's address (the variables in ``own``): a request read or another
+    tainted variable in what it is assigned or appended, followed back a few steps. Unknown
+    (no assignment seen, a value too long to read, too deep) counts as carrying it."""
+    if depth > 3:
+        return True
+    sets = var_assigns(ctx.code, name, TAIL_RHS, 10) + var_assigns(ctx.code, name, _APPEND_RHS, 10)
+    if not sets:
+        return True  # filled by a loop, extract() or a reference: not known
+    for _pos, m in sets:
+        rhs = m.group(1)
+        if len(rhs) >= 200:
+            return True
+        rhs = interpolated(ctx, rhs)
+        if UIN_RE.search(rhs) is not None or getenv_header(ctx, rhs.strip()):
+            return True
+        for other in set(VAR.findall(rhs)) - own - {name}:
+            if other in tainted and _other_input(ctx, other, own, tainted, depth + 1):
+                return True
+    return False
+
+
+def _bare_aliases(ctx: Ctx, recipient: bytes, text: bytes) -> set[bytes]:
+    """The variables the recipient ``$recipient`` is a plain copy of (``$to = $email;``,
+    ``$to = trim($email);``, followed back a few steps) that ``text`` names only whole (never
+    ``$email['x']`` nor ``$email->x``): the letter that repeats the address it goes to
+    (``"E-mail: $email"`` in a new-password note) still carries only the recipient."""
+    if not recipient:
+        return set()
+    out: set[bytes] = set()
+    todo = [recipient]
+    while todo and len(out) < 6:
+        var = todo.pop()
+        for _pos, m in var_assigns(ctx.code, var, TAIL_RHS, 10):
+            rhs = m.group(1).strip()
+            head = rhs[_WRAPPED_REQ.match(rhs).end() :]  # type: ignore[union-attr]
+            src = VAR.match(head)
+            if src is None or head[src.end() :].lstrip()[:1] not in (b"", b",", b")"):
+                continue  # not the other variable alone (an element, a sum, a text)
+            name = src.group(1)
+            if name != recipient and name not in out:
+                out.add(name)
+                todo.append(name)
+    return {
+        name for name in out
+        if not re.search(rb"\$" + re.escape(name) + rb"(?![\w\x80-\xff])\s*(?:\[|->|\{)", text)
+    }
 
 
 # the sending endpoints of mail services' web APIs
