@@ -1609,3 +1609,94 @@ def _random_value(ctx: Ctx, expr: bytes) -> bool:
         body = function_body(ctx, own.group(1))
         return body is not None and _RANDOM_CALL.search(body[:4000]) is not None
     return False
+
+
+# a mailer object's server account set: ->Host = ..., ->Username = ..., ->Password = ...
+_ACCOUNT_RHS = re.compile(rb"->\s*(host|username|password)\s*=(?![=>])([^;]{1,200});")
+# a value kept under a literal name of $GLOBALS: $GLOBALS['acct'] = $_POST['acct'];
+_GLOBALS_SET = re.compile(rb"\$globals\s*\[\s*\x01(\d+)\x01\s*\]\s*=(?![=>])([^;]{1,200});")
+_GLOBALS_GET = re.compile(rb"\$globals\s*\[\s*\x01(\d+)\x01\s*\]")
+# the letter of a mailer object, or of mail() (its third argument)
+_LETTER_RHS = re.compile(
+    rb"->\s*(?:body|altbody)\s*=(?![=>])([^;]{1,200});|->\s*msghtml\s*\(([^;]{1,200})"
+)
+# a mailer's settings kept by the application (a plugin's settings page saves them)
+_SETTINGS_SAVED = (b"update_option", b"update_site_option", b"add_option")
+
+
+def _account_fed(ctx: Ctx, req: set[bytes], expr: bytes, depth: int = 0) -> bool:
+    """Whether ``expr`` carries request input: directly, through a tainted variable, a
+    literal-named $GLOBALS slot given request input, or a variable assigned (a few steps
+    back) from one of these (``$parts = explode(':', $GLOBALS['acct'])``)."""
+    text = interpolated(ctx, expr)
+    if UIN_RE.search(text) or req.intersection(VAR.findall(text)):
+        return True
+    if depth >= 3:
+        return False
+    value = ctx.lx.value
+    for g in _GLOBALS_GET.finditer(text):
+        name = value(int(g.group(1)))
+        for s in itertools.islice(_GLOBALS_SET.finditer(ctx.code), 60):
+            if value(int(s.group(1))) == name and _account_fed(ctx, req, s.group(2), depth + 1):
+                return True
+    return any(
+        _account_fed(ctx, req, rhs, depth + 1)
+        for var in set(VAR.findall(text))
+        if var != b"globals"
+        for rhs in _feeds(ctx, b"$" + var)[:6]
+    )
+
+
+@feature("smtp_account_request")
+def _smtp_account_request(ctx: Ctx, rule: Rule) -> Hit | None:
+    """A relay for whoever posts: the SMTP account the script logs in with (a mailer
+    object's Username or Password, or the user and password of a raw session's AUTH) comes
+    from the request (separate fields, or one ``host:port:user:pass`` line split), and the
+    same file sends a letter from the request to recipients from the request. A site's
+    mailer logs in with the account of its configuration; a settings page saves the posted
+    account (update_option) and mails a test to its admin; a test page sends its own fixed
+    message."""
+    code = ctx.code
+    if UIN_RE.search(code) is None or any(code.find(w) >= 0 for w in _SETTINGS_SAVED):
+        return None
+    req, _dec = taint(ctx)
+    login = -1
+    for m in itertools.islice(_ACCOUNT_RHS.finditer(code), 20):
+        if m.group(1) != b"host" and _account_fed(ctx, req, m.group(2)):
+            login = m.start()
+            break
+    raw = login < 0 and _smtp(ctx) >= 0 and _AUTH_VERB.search(string_text(ctx)) is not None
+    if raw:
+        for start, args in calls_to(ctx, SOCKET_WRITES, 50):
+            b64 = _B64_ARG.search(b",".join(top_args(args)[1:]))
+            if b64 is not None and _account_fed(ctx, req, b64.group(1)):
+                login = start
+                break
+    if login < 0:
+        return None
+    value = ctx.lx.value
+    # a raw session's writes, each with its literals: RCPT TO names a recipient
+    # (what is written, not the socket: it is made from the posted host)
+    writes = [
+        (sent, b" ".join(value(int(q.group(1))).lower() for q in PLACEHOLDER.finditer(sent)))
+        for sent in (b",".join(top_args(a)[1:]) for _, a in calls_to(ctx, SOCKET_WRITES, 50))
+    ] if raw else []
+    if not any(_account_fed(ctx, req, arg) for _, arg in _recipient_sites(ctx)[:50]) and not any(
+        _RCPT.search(lits) and _account_fed(ctx, req, args) for args, lits in writes
+    ):
+        return None
+    letters = [m.group(1) or m.group(2) for m in itertools.islice(_LETTER_RHS.finditer(code), 20)]
+    letters += [
+        top_args(args)[2]
+        for _, args in calls_to(ctx, SINK_NAMES["mail"], 50)
+        if len(top_args(args)) > 2
+    ]
+    # the DATA of a raw session: what is written besides the login and the envelope
+    letters += [
+        args
+        for args, lits in writes
+        if b"base64_encode" not in args and re.search(rb"rcpt\s+to|mail\s+from", lits) is None
+    ]
+    if not any(_account_fed(ctx, req, text) for text in letters):
+        return None
+    return Hit(ctx.line_of_code(login), ctx.excerpt_code(login, login + 100))
