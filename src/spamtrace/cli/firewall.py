@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from spamtrace.cli.options import duration, hours, port_list, store_help
 from spamtrace.config import FirewallSection, SmtpSection
-from spamtrace.errors import ConfigError, ExitCode, SpamtraceError
+from spamtrace.errors import ConfigError, ExitCode
 from spamtrace.safetext import quoted
 
 if TYPE_CHECKING:
@@ -72,9 +72,7 @@ def register(sub: Any) -> None:
 
     plan = fsub.add_parser("plan", parents=[common], help="show the rules and who they would block")
     plan.add_argument("--json", action="store_true", help="machine-readable output")
-    plan.add_argument(
-        "--db", metavar="PATH", help=store_help("store with recent senders")
-    )
+    plan.add_argument("--db", metavar="PATH", help=store_help("store with recent senders"))
     plan.add_argument(
         "--since",
         type=duration,
@@ -357,6 +355,7 @@ def _load_confirmed_cmd(args: argparse.Namespace, cfg: Config) -> int:
 def _remove_cmd(args: argparse.Namespace, cfg: Config) -> int:
     from spamtrace.actions.firewall import transaction
     from spamtrace.render.firewall import removed_text
+    from spamtrace.service.firewall import kept_uid_blocks
 
     _need_root("remove")
     backend = _backend(args)
@@ -366,23 +365,11 @@ def _remove_cmd(args: argparse.Namespace, cfg: Config) -> int:
     except ConfigError:
         plan = None  # removing must work even with a broken config
     removed = backend.remove(plan)
-    kept = _kept_blocks() if removed else []
+    kept = kept_uid_blocks() if removed else []
     text = removed_text(backend.name, removed, kept)
     _say(args, "remove", text, backend=backend.name, removed=removed,
          kept_blocks=[uid for uid, _ in kept])  # fmt: skip
     return ExitCode.CLEAN
-
-
-def _kept_blocks() -> list[tuple[int, str | None]]:
-    """The responses' uid blocks that ``remove`` left in force (uid, user name)."""
-    from spamtrace.actions.uidblock import UidBlocker
-    from spamtrace.attribution.process import user_name
-
-    try:
-        blocked = UidBlocker((), 0).blocked()
-    except SpamtraceError:  # no nft (the iptables backend): no block set either
-        return []
-    return [(b.uid, user_name(b.uid)) for b in blocked]
 
 
 def _status_cmd(args: argparse.Namespace, cfg: Config) -> int:

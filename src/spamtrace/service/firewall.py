@@ -142,3 +142,16 @@ def table_status(
     rolled = last_rollback(state_dir) if pending is None else None
     status["last_rollback"] = rolled and {**rolled, "at": iso(rolled["at"])}
     return status, pending_status(state_dir)
+
+
+def kept_uid_blocks() -> list[tuple[int, str | None]]:
+    """The responses' uid blocks that ``remove`` left in force (uid, user name)."""
+    from spamtrace.actions.uidblock import UidBlocker
+    from spamtrace.attribution.process import user_name
+    from spamtrace.errors import SpamtraceError
+
+    try:
+        blocked = UidBlocker((), 0).blocked()
+    except SpamtraceError:  # no nft (the iptables backend): no block set either
+        return []
+    return [(b.uid, user_name(b.uid)) for b in blocked]
