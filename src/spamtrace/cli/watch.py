@@ -271,9 +271,10 @@ def _watch(args: argparse.Namespace, cfg: Config) -> int:
 
 # ============================================================================ reading
 def _reader(args: argparse.Namespace, cfg: Config) -> StoreReader:
-    from spamtrace.sinks.store import StoreReader
+    from spamtrace.sinks.store import StoreReader, is_configured_store
 
-    return StoreReader(args.db or cfg.store.path)
+    path = args.db or cfg.store.path
+    return StoreReader(path, configured=is_configured_store(path, cfg.store.path))
 
 
 def _pids_now(rec: IncidentRecord, actions: Sequence[ActionRecord] | None) -> dict[int, PidNow]:

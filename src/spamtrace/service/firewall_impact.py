@@ -41,9 +41,10 @@ def collect_impact(cfg: Config, plan: FirewallPlan, db: str, since: float) -> Im
         notes.append(no_store_advice(db))
     else:
         try:
-            from spamtrace.sinks.store import open_reader
+            from spamtrace.sinks.store import is_configured_store, open_reader
 
-            with open_reader(db) as reader:
+            configured = is_configured_store(db, cfg.store.path)
+            with open_reader(db, configured=configured) as reader:
                 for s in reader.recent_senders(time.time() - since):
                     recent.append(
                         RecentSender(

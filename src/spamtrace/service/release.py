@@ -84,14 +84,15 @@ def release(cfg: Config, uid: int, user: str | None, store_path: str) -> Release
     from spamtrace.actions.process import ProcessSignaller
     from spamtrace.actions.uidblock import UidBlocker
     from spamtrace.policy.responses import ResponseRules
-    from spamtrace.sinks.store import mark_undone, open_reader
+    from spamtrace.sinks.store import is_configured_store, mark_undone, open_reader
 
     notes: list[str] = []
     stopped: list[tuple[int, float]] = []
     grace_until: float | None = None
     quarantined = 0
     if os.path.exists(store_path):
-        with open_reader(store_path) as reader:
+        configured = is_configured_store(store_path, cfg.store.path)
+        with open_reader(store_path, configured=configured) as reader:
             for a in reader.actions_of_uid(uid, "stop-process"):
                 if a.status == "done" and a.undone_at is None and a.data.get("signal") == "stop":
                     stopped += [(int(p), float(s)) for p, s in a.data.get("signalled", [])]

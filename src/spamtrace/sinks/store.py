@@ -341,10 +341,10 @@ def _jl(values: Sequence[Any]) -> str:
     return _j([_enc(v) if isinstance(v, str) else v for v in values])
 
 
-def _describe(path: str, exc: BaseException) -> str:
+def _describe(path: str, exc: BaseException, configured: bool = True) -> str:
     text = str(exc) or type(exc).__name__
     if _is_damage(exc):
-        return _damaged(path, text)
+        return _damaged(path, text, configured)
     return f"store {path}: {text}"
 
 
@@ -359,13 +359,46 @@ def _is_damage(exc: BaseException) -> bool:
     )
 
 
-def _damaged(path: str, why: str) -> str:
-    """The one line for a store file that is damaged: which file, and what to do."""
+def _damaged(path: str, why: str, configured: bool = True) -> str:
+    """The one line for a store file that is damaged: which file, and what to do. Moving it
+    aside is advised only for the store spamtrace is configured to use (or told to write):
+    a path typed with ``--db`` may be any file of the admin's, a copy, another tool's."""
+    if not configured:
+        return f"{_not_ours(path)} (or a damaged one: {why})"
     return (
         f"store {quoted(path)} is damaged ({why}): move it aside (mv {shell_quote(path)} "
         f"{shell_quote(path + '.damaged')}); spamtrace never writes over it, and the next "
         "start makes a new store there"
     )
+
+
+def _not_ours(path: str) -> str:
+    return f"{quoted(path)} is not a spamtrace incident store"
+
+
+#: the first bytes of every SQLite 3 database file
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+def _is_sqlite(path: str) -> bool:
+    """The file starts as a SQLite database does (True when it cannot be read: then SQLite's
+    word on it stands)."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(len(_SQLITE_MAGIC))
+    except OSError:
+        return True
+    return not head or head == _SQLITE_MAGIC
+
+
+def is_configured_store(path: str, configured: str) -> bool:
+    """``path`` (given with ``--db``) names the configured store's file (``[store] path``)."""
+    if path == configured:
+        return True
+    try:
+        return os.path.samefile(path, configured)
+    except OSError:
+        return os.path.realpath(path) == os.path.realpath(configured)
 
 
 def _connect(
@@ -381,37 +414,49 @@ def _connect(
     return db
 
 
-def _validate(db: sqlite3.Connection, path: str) -> int:
-    """Return the schema version of an opened file (0 if empty); raise if it is not ours."""
+def _validate(db: sqlite3.Connection, path: str, configured: bool = True) -> int:
+    """Return the schema version of an opened file (0 if empty); raise if it is not ours.
+
+    A file that is no SQLite database at all (``/etc/hostname`` typed after ``--db``) or a
+    SQLite database without spamtrace's tables is "not a spamtrace incident store", never
+    "damaged": moving it aside is advised only for a damaged SQLite file at the configured
+    store's path (``configured``)."""
     try:
         tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         app_id = db.execute("PRAGMA application_id").fetchone()[0]
     except sqlite3.OperationalError:
         raise  # could not open or lock it: not a verdict on its content
     except sqlite3.DatabaseError as exc:
+        if not _is_sqlite(path):
+            raise StoreError(
+                f"{_not_ours(path)} (not a SQLite database); the file was left untouched"
+            ) from None
         why = f"not a usable SQLite database: {exc}"
-        raise StoreError(f"{_damaged(path, why)}; the file was left untouched") from None
+        raise StoreError(
+            f"{_damaged(path, why, configured)}; the file was left untouched"
+        ) from None
     if not tables:
         pages = db.execute("PRAGMA page_count").fetchone()[0]
         if int(pages or 0) > 1:  # pages of data and no table: its table list is damaged
+            why = f"{pages} pages, and no table in its schema"
             raise StoreError(
-                f"{_damaged(path, f'{pages} pages, and no table in its schema')}; the file "
-                "was left untouched"
+                f"{_damaged(path, why, configured)}; the file was left untouched"
             )
         return 0
     if "schema_version" not in tables or app_id not in (0, APPLICATION_ID):
         raise StoreError(
-            f"store {path}: this SQLite file is not a spamtrace store; the file was left "
-            "untouched (use --db to choose another path)"
+            f"{_not_ours(path)} (a SQLite database without spamtrace's tables); the file was "
+            "left untouched"
         )
     try:
         row = db.execute("SELECT max(version) FROM schema_version").fetchone()
     except sqlite3.DatabaseError as exc:
-        raise StoreError(f"{_damaged(path, str(exc))}; the file was left untouched") from None
-    if row is None or not isinstance(row[0], int) or row[0] < 1:  # its page is damaged
         raise StoreError(
-            f"{_damaged(path, 'its schema version is gone')}; the file was left untouched"
-        )
+            f"{_damaged(path, str(exc), configured)}; the file was left untouched"
+        ) from None
+    if row is None or not isinstance(row[0], int) or row[0] < 1:  # its page is damaged
+        why = "its schema version is gone"
+        raise StoreError(f"{_damaged(path, why, configured)}; the file was left untouched")
     version = int(row[0])
     if version > SCHEMA_VERSION:
         raise StoreError(
@@ -424,7 +469,7 @@ def _validate(db: sqlite3.Connection, path: str) -> int:
         why = f"its table{'s' if len(missing) > 1 else ''} {', '.join(missing)} " + (
             "are missing" if len(missing) > 1 else "is missing"
         )
-        raise StoreError(f"{_damaged(path, why)}; the file was left untouched")
+        raise StoreError(f"{_damaged(path, why, configured)}; the file was left untouched")
     return version
 
 
@@ -453,10 +498,13 @@ def migrate(db: sqlite3.Connection, current: int) -> int:
 
 
 class StoreReader:
-    """Read-only access (``incidents``, ``incident``, ``firewall plan``)."""
+    """Read-only access (``incidents``, ``incident``, ``firewall plan``). ``configured``:
+    ``path`` is the configured store (not another file given with ``--db``), the only one
+    whose damage is answered with advice to move it aside."""
 
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, *, configured: bool = True) -> None:
         self.path = path
+        self.configured = configured
         if not os.path.exists(path):
             raise StoreError(
                 f"store {path}: does not exist (run `spamtrace watch` first, or give --db)"
@@ -470,7 +518,7 @@ class StoreReader:
         try:
             self._db, version = self._open_readonly(path)
         except sqlite3.Error as exc:
-            raise StoreError(_describe(path, exc)) from None
+            raise StoreError(_describe(path, exc, configured)) from None
         if version == 0:
             self.empty = True
         else:
@@ -483,7 +531,7 @@ class StoreReader:
         try:
             db = _connect(path, readonly=True)
             db.execute("PRAGMA query_only = 1")
-            return db, _validate(db, path)
+            return db, _validate(db, path, self.configured)
         except sqlite3.OperationalError as exc:
             if db is not None:
                 db.close()
@@ -495,7 +543,7 @@ class StoreReader:
                 ) from None
         db = _connect(path, readonly=True, immutable=True)
         self.immutable = True
-        return db, _validate(db, path)
+        return db, _validate(db, path, self.configured)
 
     def close(self) -> None:
         self._db.close()
@@ -513,7 +561,7 @@ class StoreReader:
             self._db.row_factory = sqlite3.Row
             return list(self._db.execute(sql, tuple(args)))
         except sqlite3.Error as exc:
-            raise StoreError(_describe(self.path, exc)) from None
+            raise StoreError(_describe(self.path, exc, self.configured)) from None
 
     def incidents(self, since: float | None = None, limit: int = 1000) -> list[IncidentRecord]:
         """Incidents active since ``since`` (epoch seconds), most recent first."""
@@ -593,7 +641,7 @@ class StoreReader:
         try:
             return _has_actions(self._db)
         except sqlite3.Error as exc:
-            raise StoreError(_describe(self.path, exc)) from None
+            raise StoreError(_describe(self.path, exc, self.configured)) from None
 
     def actions_of(self, incident_ids: Sequence[str]) -> dict[str, list[ActionRecord]]:
         """Incident id -> its actions, oldest first (empty for stores before version 3)."""
@@ -1377,8 +1425,8 @@ def _split_remote(remote: str | None) -> tuple[str | None, int | None]:
 
 
 @contextlib.contextmanager
-def open_reader(path: str) -> Iterator[StoreReader]:
-    reader = StoreReader(path)
+def open_reader(path: str, *, configured: bool = True) -> Iterator[StoreReader]:
+    reader = StoreReader(path, configured=configured)
     try:
         yield reader
     finally:

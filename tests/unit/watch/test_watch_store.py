@@ -136,8 +136,10 @@ def test_foreign_sqlite_database_is_refused(tmp_path: Path) -> None:
     db.commit()
     db.close()
     before = path.read_bytes()
-    with pytest.raises(StoreError, match="not a spamtrace store"):
+    with pytest.raises(StoreError, match=r"not a spamtrace incident store \(a SQLite database wit"):
         Store(str(path))
+    with pytest.raises(StoreError, match="is not a spamtrace incident store"):
+        StoreReader(str(path))
     assert path.read_bytes() == before
 
 
@@ -418,7 +420,8 @@ def _damage_page_of(path: str, table: str, data: bytes) -> bytes:
 
 @pytest.mark.parametrize("table", ["schema_version", "incidents"])
 def test_a_damaged_store_is_one_line_naming_the_file_and_what_to_do(
-    tmp_path: Path, table: str, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, table: str, capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     # a page lost to a disk error gave SQLite's bare words ("store s.db: table meta already
     # exists", "database disk image is malformed"), or nothing at all: the store read as
@@ -426,6 +429,7 @@ def test_a_damaged_store_is_one_line_naming_the_file_and_what_to_do(
     from spamtrace.cli.main import main
 
     path = str(tmp_path / "s.db")
+    monkeypatch.setenv("SPAMTRACE_STORE_PATH", path)  # the configured store: advice to move it
     s = Store(path, start_writer=False)
     s.write_now([(ev(time.time() - i, incident="inc-1"), inc(1, time.time(), "inc-1"))
                  for i in range(50)])  # fmt: skip
@@ -441,6 +445,56 @@ def test_a_damaged_store_is_one_line_naming_the_file_and_what_to_do(
             Store(path)
     with open(path, "rb") as fh:
         assert fh.read() == before
+
+
+@pytest.mark.parametrize("command", [["incidents", "--since", "all"], ["incident", "inc-1"]])
+def test_a_db_that_is_no_store_is_not_called_damaged_nor_advised_moved(
+    tmp_path: Path, command: list[str], capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """``incidents --db /etc/hostname`` (a mistyped --db) called the file a damaged store and
+    advised ``mv /etc/hostname /etc/hostname.damaged``: a file the admin never configured.
+    A file that is no SQLite database, or a SQLite one without spamtrace's tables, is "not a
+    spamtrace incident store" (the configured store too: a wrong path is likelier than a
+    store damaged in its first bytes); a damaged store given with --db that is not the
+    configured one is said so without the advice. One line, exit 3, the file untouched."""
+    from spamtrace.cli.main import main
+
+    configured = str(tmp_path / "configured.db")
+    monkeypatch.setenv("SPAMTRACE_STORE_PATH", configured)
+    hostname = tmp_path / "hostname"
+    hostname.write_bytes(b"web1.example.net\n")
+    foreign = tmp_path / "other.db"
+    db = sqlite3.connect(foreign)
+    db.execute("CREATE TABLE t (x)")
+    db.commit()
+    db.close()
+    damaged = str(tmp_path / "copy.db")
+    s = Store(damaged, start_writer=False)
+    s.write_now([(ev(time.time() - i, incident="inc-1"), inc(1, time.time(), "inc-1"))
+                 for i in range(50)])  # fmt: skip
+    s.close()
+    _damage_page_of(damaged, "schema_version", b"\xde\xad" * 40_000)
+    for path, why in ((str(hostname), "(not a SQLite database)"),
+                      (str(foreign), "(a SQLite database without spamtrace's tables)"),
+                      (damaged, "(or a damaged one: ")):  # fmt: skip
+        before = Path(path).read_bytes()
+        assert main([*command, "--db", path]) == 3
+        err = capsys.readouterr().err.strip()
+        assert len(err.splitlines()) == 1 and "Traceback" not in err
+        assert f"'{path}' is not a spamtrace incident store {why}" in err
+        assert "mv " not in err and "move it aside" not in err
+        assert Path(path).read_bytes() == before
+    # the configured store given by its path, or by none: no SQLite file is no store either
+    hostname.rename(configured)
+    for argv in ([*command, "--db", configured], command):
+        assert main(argv) == 3
+        err = capsys.readouterr().err.strip()
+        assert err.endswith(f"'{configured}' is not a spamtrace incident store (not a SQLite "
+                            "database); the file was left untouched")  # fmt: skip
+    with pytest.raises(StoreError, match=r"is not a spamtrace incident store \(not a SQLite"):
+        Store(configured)  # what the daemon and watch say at start: it is not written over
+    assert Path(configured).read_bytes() == b"web1.example.net\n"
 
 
 def test_a_schema_3_store_keeps_every_incident_and_action_through_the_migration(
