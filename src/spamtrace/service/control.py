@@ -89,9 +89,11 @@ class ControlServer:
                     "link of that name): not replaced; give another path"
                 )
             if _answers(path):
+                from spamtrace.service.units import how_to_stop
+
                 raise UsageError(
                     f"another spamtrace daemon answers on {path}; stop it first "
-                    "(`systemctl stop spamtrace`) or give this one another [daemon] socket"
+                    f"({how_to_stop(0)}) or give this one another [daemon] socket"
                 )
             os.unlink(path)  # left by a daemon that was killed
         self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM | socket.SOCK_CLOEXEC)
@@ -206,9 +208,10 @@ def query(path: str, request: dict[str, Any], timeout: float = 5.0) -> dict[str,
         try:
             s.connect(path)
         except FileNotFoundError:
+            from spamtrace.service.units import how_to_start
+
             raise NoDaemon(
-                f"no spamtrace daemon is running (no control socket {path}); start it with "
-                "`systemctl start spamtrace` (once: `spamtrace service install`)"
+                f"no spamtrace daemon is running (no control socket {path}); {how_to_start()}"
             ) from None
         except PermissionError:
             raise PermissionRequired(

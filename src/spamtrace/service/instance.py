@@ -64,10 +64,12 @@ class InstanceLock:
             pid = int(first[0]) if first and first[0].isdigit() else 0
             who = f"pid {pid}" if pid else "another process"
             what = _command_of(pid) if pid else ""
+            from spamtrace.service.units import how_to_stop
+
             raise AlreadyRunning(
                 f"the store {store_path} is in use by {what + ' ' if what else ''}({who}); "
-                "one watcher per store: stop it first (`systemctl stop spamtrace` for the "
-                "daemon), or give this one another --db"
+                f"one watcher per store: stop it first ({how_to_stop(pid)}), or give this one "
+                "another --db"
             ) from None
         previous = b""
         with contextlib.suppress(OSError):

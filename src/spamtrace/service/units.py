@@ -243,6 +243,25 @@ def systemd_running() -> bool:
     return os.path.isdir("/run/systemd/system")
 
 
+def how_to_start() -> str:
+    """How to start the daemon here, for a line that says none runs: `systemctl` only where
+    systemd is PID 1 (elsewhere it answers "System has not been booted with systemd")."""
+    if systemd_running():
+        return "start it with `systemctl start spamtrace` (once: `spamtrace service install`)"
+    return (
+        "start `spamtrace daemon` from your init system (systemd is not running here, so "
+        "`systemctl start spamtrace` cannot)"
+    )
+
+
+def how_to_stop(pid: int) -> str:
+    """How to stop the daemon (or a watcher) of ``pid`` here (0: not known): `kill PID` is the
+    clean stop (SIGTERM) where systemd is not PID 1."""
+    if systemd_running():
+        return "`systemctl stop spamtrace` for the daemon"
+    return f"`kill {pid}`: a clean stop" if pid else "SIGTERM is a clean stop"
+
+
 def _systemctl(*args: str) -> None:
     try:
         proc = subprocess.run(
