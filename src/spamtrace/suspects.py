@@ -29,6 +29,12 @@ if TYPE_CHECKING:
 SUSPECT_LIMIT = 5
 #: symlinks to where a site must not reach kept per sender (in the order of the folder)
 LINK_LIMIT = 20
+#: what a scan that found nothing read: not "the folder" (a folder of 3,000 files had 200
+#: read, the mailer among the others, and the stored incident said the folder was scanned)
+NOTHING_FOUND = (
+    "nothing suspicious in the script(s) and the folder's files scanned (one level deep, at "
+    "most 200 within the scan budget; `spamtrace scan` the folder to read it all)"
+)
 
 
 @dataclass(frozen=True, slots=True)

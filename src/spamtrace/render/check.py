@@ -23,7 +23,7 @@ from spamtrace.model import (
 )
 from spamtrace.render.layout import Column
 from spamtrace.safetext import escape, escape_argv, escape_message
-from spamtrace.suspects import link_lines, suspect_lines
+from spamtrace.suspects import NOTHING_FOUND, link_lines, suspect_lines
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -133,7 +133,7 @@ def detail_lines(
         for text in suspect_lines(suspects):
             lines.append(("" if text.startswith("  ") else "file", text.strip()))
     elif suspects is not None:
-        lines.append(("file", "nothing suspicious in the script(s) and folder (scanned)"))
+        lines.append(("file", NOTHING_FOUND))
     lines += [("link", text) for text in link_lines(links or ())]
     if conn.account is not None and conn.account.via:
         via = f"{escape(conn.account.name)}, found by {escape(conn.account.via)}"

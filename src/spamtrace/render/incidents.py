@@ -366,7 +366,9 @@ def print_incident(
         if rec.verdict == "suspicious":
             row("suspect files:", "not scanned (scanning was off, or failed: see watch)")
     elif not rec.suspect_files:
-        row("suspect files:", "none (the script(s) and folder were scanned)")
+        from spamtrace.suspects import NOTHING_FOUND
+
+        row("suspect files:", f"none: {NOTHING_FOUND}")
     else:
         from spamtrace.suspects import suspect_lines
 

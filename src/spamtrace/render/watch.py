@@ -394,7 +394,9 @@ def _suspect_rows(files: Sequence[dict[str, Any]] | None) -> list[tuple[str, str
     if files is None:
         return []
     if not files:
-        return [("file:", "nothing suspicious in the script(s) and folder (scanned)")]
+        from spamtrace.suspects import NOTHING_FOUND
+
+        return [("file:", NOTHING_FOUND)]
     from spamtrace.suspects import suspect_lines
 
     return [("" if t.startswith("  ") else "file:", t.strip()) for t in suspect_lines(files)]

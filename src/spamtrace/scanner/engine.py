@@ -607,6 +607,8 @@ def scan_paths(
 
 # ------------------------------------------------------------------ bounded ranking API
 _RANK_LOCK = threading.Lock()  # the compiled yara-x scanners are shared: one caller at a time
+#: files of a sender's folder that :func:`rank_files` reads at most (the scripts apart)
+RANK_FOLDER_FILES = 200
 
 
 def rank_files(
@@ -672,7 +674,7 @@ def _rank_files(
         if item.skipped or item.path in seen:
             continue
         script = item.path in named
-        if not script and (clock() > end or count >= 200):
+        if not script and (clock() > end or count >= RANK_FOLDER_FILES):
             not_scanned += 1  # counted, and said by the caller
             continue
         seen.add(item.path)

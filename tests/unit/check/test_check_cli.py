@@ -432,7 +432,7 @@ def test_suspect_files_in_the_table(
     assert "line 13: fsockopen($target, $port);" in out
     assert f"link     {UPLOADS}/s\\x1b[2J.txt -> /etc/shadow: a system file or folder" in out
     assert f"next     this is the file: {UPLOADS}/wp-cache.php (malicious" in out
-    assert "nothing suspicious in the script(s) and folder" in out  # pid 15's folder
+    assert "nothing suspicious in the script(s) and the folder's files scanned" in out  # pid 15's
     assert "scan note: not scanned: /home/other/a\\nb" in out  # escaped
     assert "\x1b" not in out
 

@@ -131,7 +131,9 @@ def _file_lines(inc: Mapping[str, Any]) -> list[str]:
     if files is None:
         return []
     if not files:
-        return ["nothing suspicious in the script(s) and folder (scanned)"]
+        from spamtrace.suspects import NOTHING_FOUND
+
+        return [NOTHING_FOUND]
     out = []
     for f in list(files)[:MAX_FILES]:
         rules = ", ".join(escape(str(r)) for r in f.get("rules") or ())
