@@ -255,6 +255,17 @@ def string_at(ctx: Ctx, offset: int) -> int:
     return idx if idx < len(ctx.lx.raw_strings) else -1
 
 
+def string_hit(
+    ctx: Ctx, m: re.Match[bytes], *, span: int | None = None, shown: bytes | None = None
+) -> Hit:
+    """The hit of a match ``m`` in :func:`string_text`: on the line of the literal that holds
+    its start (of the file's first literal when it starts in the inline HTML), showing the
+    match, or the ``span`` bytes of the text from its start, or ``shown``."""
+    if shown is None:
+        shown = m.group(0) if span is None else m.string[m.start() : m.start() + span]
+    return Hit(ctx.line_of_string(max(0, string_at(ctx, m.start()))), excerpt(shown))
+
+
 def literals_holding(ctx: Ctx, words: Collection[bytes], limit: int) -> list[int]:
     """The indexes, in order, of the literals (of the first ``limit``) whose value,
     lower-cased, may hold one of ``words`` (lower case, none with a backslash or a quote):

@@ -2,14 +2,17 @@
 expression (:func:`context.split_top`), the variables PHP reads in a double-quoted string
 (:func:`interp.variables`, which the command line reader asks too), a view with new
 literals (:meth:`Lexed.with_literals`, for the folder's glued literals and interp's
-written-out strings). Samples written for these tests."""
+written-out strings), the hit of a match in the file's literals (:func:`context.string_hit`).
+Samples written for these tests."""
 
 from __future__ import annotations
+
+import re
 
 import pytest
 
 from spamtrace.scanner import cmdline
-from spamtrace.scanner.context import split_top
+from spamtrace.scanner.context import Ctx, Hit, split_top, string_hit, string_text
 from spamtrace.scanner.features import execution
 from spamtrace.scanner.interp import variables
 from spamtrace.scanner.lexer import LONG, lex
@@ -103,3 +106,25 @@ def test_opening_finds_the_opener_of_the_closers_kind() -> None:
     assert execution._opening(b"(" + b"x" * 398 + b")", 399) == 0
     assert execution._opening(b"(" + b"x" * 399 + b")", 400) == -1
     assert execution._opening(b"a)", 1) == -1
+
+
+_PAGE = b"<p>inline head</p>\n<?php\n$a = 'first';\n\n$b = \"second one\";\n"
+
+
+@pytest.mark.parametrize(
+    ("word", "line"),
+    [
+        (b"second", 5),  # the line of the literal that holds the match
+        (b"first", 3),
+        (b"inline head", 3),  # in the inline HTML: the line of the file's first literal
+    ],
+)
+def test_string_hit_is_on_the_line_of_the_literal_and_shows_the_match(
+    word: bytes, line: int
+) -> None:
+    ctx = Ctx(_PAGE, "t.php", lex(_PAGE), 0, lambda: None, None)
+    m = re.search(re.escape(word), string_text(ctx))
+    assert m is not None
+    assert string_hit(ctx, m) == Hit(line, word.decode())
+    assert string_hit(ctx, m, span=4) == Hit(line, word[:4].decode())
+    assert string_hit(ctx, m, shown=b"told  apart") == Hit(line, "told apart")

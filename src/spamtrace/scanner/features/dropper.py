@@ -45,6 +45,7 @@ from spamtrace.scanner.context import (
     prefiltered_search,
     site_session_gated,
     string_at,
+    string_hit,
     string_text,
     top_args,
     var_assigns,
@@ -1442,8 +1443,7 @@ def _download_run(ctx: Ctx, rule: Rule) -> Hit | None:
     text = string_text(ctx)
     m = prefiltered_search(_SHELL_DOWNLOAD_RUN, text)
     if m is not None:
-        at = string_at(ctx, m.start())
-        return Hit(ctx.line_of_string(max(0, at)), excerpt(m.group(0)))
+        return string_hit(ctx, m)
     value = ctx.lx.value
     execs = calls_to(ctx, _EXEC_AND_PCNTL, 20)
     for start, args in calls_to(ctx, (b"chmod",), 20):
@@ -1508,8 +1508,7 @@ def _shell_php_download(ctx: Ctx, rule: Rule) -> Hit | None:
     text = string_text(ctx)
     m = prefiltered_search(_SHELL_PHP_DOWNLOAD, text)
     if m is not None:
-        at = string_at(ctx, m.start())
-        return Hit(ctx.line_of_string(max(0, at)), excerpt(m.group(0)))
+        return string_hit(ctx, m)
     if text.find(b"wget") < 0 and text.find(b"curl") < 0:
         return None
     # the command glued from pieces: "wget -O " . $p . " https://...", $p = __DIR__ . "/x.php"

@@ -61,6 +61,7 @@ from spamtrace.scanner.context import (
     search_named,
     site_session_gated,
     string_at,
+    string_hit,
     string_text,
     top_args,
     var_assigns,
@@ -3861,8 +3862,7 @@ def _interpolated_call(ctx: Ctx, rule: Rule) -> Hit | None:
         idx = string_at(ctx, m.start())
         if idx < 0 or lx.kinds[idx] not in ("dq", "heredoc"):
             continue
-        seg = text[m.start() : m.start() + 80].split(b"\x00")[0]
-        return Hit(ctx.line_of_string(idx), excerpt(seg))
+        return string_hit(ctx, m, shown=text[m.start() : m.start() + 80].split(b"\x00")[0])
     return None
 
 

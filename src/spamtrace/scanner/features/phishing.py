@@ -46,6 +46,7 @@ from spamtrace.scanner.context import (
     search_needing,
     split_top,
     string_at,
+    string_hit,
     string_text,
     top_args,
     var_assigns,
@@ -1855,9 +1856,7 @@ def _geo_gate(ctx: Ctx, text: bytes, intel: re.Match[bytes]) -> Hit | None:
     refusal = prefiltered_search(_GEO_REFUSAL, text)
     if refusal is None:
         return None
-    at = max(0, string_at(ctx, intel.start()))
-    return Hit(ctx.line_of_string(at), excerpt(intel.group(0) + b" country -> "
-                                               + refusal.group(0)))
+    return string_hit(ctx, intel, shown=intel.group(0) + b" country -> " + refusal.group(0))
 
 
 # what a kit attaches to each victim's fields: where the visitor is, from a geolocation
@@ -1977,9 +1976,9 @@ def _victim_geolocated(ctx: Ctx, rule: Rule) -> Hit | None:
         return None
     if not called_any(ctx, _SENDS_OUT) and text.find(b"api.telegram.org/bot") < 0:
         return None
-    at = max(0, string_at(ctx, geo.start()))
-    return Hit(ctx.line_of_string(at), excerpt(b"the visitor located at " + geo.group(0)
-                                               + b", form fields sent out"))
+    return string_hit(
+        ctx, geo, shown=b"the visitor located at " + geo.group(0) + b", form fields sent out"
+    )
 
 
 # services that name the bank and type of a card from its first digits (the BIN)
@@ -1997,8 +1996,7 @@ def _card_bin_lookup(ctx: Ctx, rule: Rule) -> Hit | None:
     found = _CARD_BIN_LOOKUP.search(text)
     if found is None or not has_any(ctx, _CARD_INPUT) or not called_any(ctx, _FETCHES):
         return None
-    at = max(0, string_at(ctx, found.start()))
-    return Hit(ctx.line_of_string(at), excerpt(b"card numbers looked up at " + found.group(0)))
+    return string_hit(ctx, found, shown=b"card numbers looked up at " + found.group(0))
 
 
 _NET_ENTRY = re.compile(rb"(?:as\d+[\s-]*)?(" + _REVIEWER_NAMES + rb")(?:[\s.,-]+[a-z.]+)?")
@@ -2047,9 +2045,8 @@ def _visitor_network_gate(ctx: Ctx, rule: Rule) -> Hit | None:
             break
     if len(nets) < 3:
         return _geo_gate(ctx, text, intel)
-    at = max(0, string_at(ctx, intel.start()))
-    return Hit(ctx.line_of_string(at), excerpt(intel.group(0) + b" -> refuses "
-                                               + b", ".join(sorted(nets)[:4])))
+    refused = b", ".join(sorted(nets)[:4])
+    return string_hit(ctx, intel, shown=intel.group(0) + b" -> refuses " + refused)
 
 
 
@@ -2611,9 +2608,7 @@ def _stolen_cookie_log(ctx: Ctx, rule: Rule) -> Hit | None:
 def _in_page_text(ctx: Ctx, rx: re.Pattern[bytes]) -> Hit | None:
     """A match of ``rx`` in the text the file outputs or holds (literals, inline HTML)."""
     m = rx.search(string_text(ctx))
-    if m is None:
-        return None
-    return Hit(ctx.line_of_string(max(0, string_at(ctx, m.start()))), excerpt(m.group(0)))
+    return None if m is None else string_hit(ctx, m)
 
 
 @per_file("has-script")
@@ -2674,7 +2669,7 @@ def _js_cookie_exfil(ctx: Ctx, rule: Rule) -> Hit | None:
         # '/api/session/ping', and no other host written in the file): a keep-alive or
         # consent call to its own server, which gets those cookies anyway
         return None
-    return Hit(ctx.line_of_string(max(0, string_at(ctx, m.start()))), excerpt(m.group(0)))
+    return string_hit(ctx, m)
 
 
 # the address of _COOKIE_BODY's request left for PHP to fill in (an empty literal in the
@@ -2768,7 +2763,7 @@ def _js_form_skimmer(ctx: Ctx, rule: Rule) -> Hit | None:
             continue  # the answer put in the page: a lookup or a payment service's tokenizer
         if _named_fields_only(text, m, hi) or _named_values_only(text, lo, hi):
             continue
-        return Hit(ctx.line_of_string(max(0, string_at(ctx, m.start()))), excerpt(text[lo:hi]))
+        return string_hit(ctx, m, shown=text[lo:hi])
     return None
 
 
@@ -2933,7 +2928,7 @@ def _db_script_appended(ctx: Ctx, text: bytes, m: re.Match[bytes]) -> Hit | None
         # service the site's owner signs up to, not a host of the script's own; every post
         # given a script stays an injection whoever serves it
         return None
-    return Hit(ctx.line_of_string(idx), excerpt(m.group(0)))
+    return string_hit(ctx, m)
 
 
 _LOOP_HEAD = re.compile(rb"(?<![\w$>:])(?:foreach|while|for)\s*\(")

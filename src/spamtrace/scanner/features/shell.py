@@ -60,6 +60,7 @@ from spamtrace.scanner.context import (
     search_needing,
     site_session_gated,
     string_at,
+    string_hit,
     string_text,
     top_args,
     var_assigns,
@@ -926,8 +927,7 @@ def _wp_users_sql(ctx: Ctx, rule: Rule) -> Hit | None:
         return Hit(ctx.line_of_code(w.start()), ctx.excerpt_code(w.start(), w.start() + 100))
     if m.group(0).startswith(b"insert") and b"administrator" not in text:
         return None  # a row without the administrator's capabilities is no backdoor account
-    at = string_at(ctx, m.start())
-    return Hit(ctx.line_of_string(max(0, at)), excerpt(m.group(0)))
+    return string_hit(ctx, m)
 
 
 _WPDB_USERS_INSERT = re.compile(rb"->\s*insert\s*\(\s*\$wpdb\s*->\s*users\b")
@@ -952,8 +952,7 @@ def _wp_admin_code_written(ctx: Ctx, rule: Rule) -> Hit | None:
     m = _ADMIN_CODE.search(text)
     if m is None or text.find(b"administrator") < 0:
         return None
-    at = string_at(ctx, m.start())
-    return Hit(ctx.line_of_string(max(0, at)), excerpt(text[m.start() : m.start() + 80]))
+    return string_hit(ctx, m, span=80)
 
 
 # a plugin list rewritten (all_plugins filter, unset of an entry), or a row of the plugins
@@ -991,8 +990,7 @@ def _wp_plugin_hidden(ctx: Ctx, rule: Rule) -> Hit | None:
     if text.find(b"display") >= 0 and text.find(b"admin_head") >= 0:  # the hook's name: a literal
         m = _HIDE_STYLE.search(text)
         if m is not None:
-            at = string_at(ctx, m.start())
-            return Hit(ctx.line_of_string(max(0, at)), excerpt(m.group(0)))
+            return string_hit(ctx, m)
     return None
 
 
