@@ -21,7 +21,9 @@
   rotated away or the follower is closed.
 - A **hole** in a sparse file (a copytruncate'd log its writer went on writing at its old
   offset, or a 10 GB file of nothing) is skipped, not read as gigabytes of NUL bytes: it ends
-  the line before it, and reading goes on at the next data (``SEEK_DATA``).
+  the line before it, and reading goes on at the next data (``SEEK_DATA``). The same zeros
+  written out (a rotated copy of such a log: ``.1``, ``.2.gz``) are dropped where they start
+  a line, so the line after them is read.
 
 :func:`read_back` reads a log and its rotated copies (``.1``, ``.2.gz``...) whose last write is
 after ``since``, oldest first, in chunks of lines (that is where ``spamtrace mail`` spends its
@@ -33,6 +35,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import re
 import stat
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -132,6 +135,8 @@ class LineSplitter:
         to be cut to ``max_line`` (:func:`spamtrace.sources.maillog.blocks.parse_block`
         does it, as :meth:`feed` does)."""
         out: list[str] = []
+        if b"\0" in data:  # memchr: a block without NUL costs nothing more
+            data = _line_nuls_off(data, at_line_start=not self.partial)
         if not data:
             return out, None
         start = 0
@@ -196,6 +201,20 @@ class LineSplitter:
 
 def _decode(data: bytes | memoryview) -> str:
     return str(data, "utf-8", "surrogateescape")
+
+
+_NULS_AFTER_NEWLINE = re.compile(rb"(?<=\n)\0+")
+
+
+def _line_nuls_off(data: bytes, *, at_line_start: bool) -> bytes:
+    """``data`` without the NUL bytes that start a line: the zeros a copytruncate'd log's
+    writer left before its next line when it went on at its old offset. In the log itself
+    they are a hole (skipped: :func:`next_data`); in a rotated copy of it (logrotate copies
+    the hole as zeros; gzip keeps them) they were read as part of the next line, which was then
+    malformed, or over 64 KiB and dropped: a message lost. A NUL inside a line is kept."""
+    if at_line_start:
+        data = data.lstrip(b"\0")
+    return _NULS_AFTER_NEWLINE.sub(b"", data)
 
 
 class LogFollower:
