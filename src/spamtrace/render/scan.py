@@ -157,11 +157,15 @@ def print_scan(
         )
     if summary["unchanged"]:
         out.print(f"{summary['unchanged']} file(s) not changed in the time asked: not scanned")
+    excluded = summary.get("excluded", 0)
+    if excluded:
+        out.print(f"{excluded} file(s) or folder(s) left out by --exclude / [scan] exclude")
     if not summary["files"] and not summary["unchanged"]:
+        why = " (--exclude / [scan] exclude left out everything)" if excluded else ""
         out.print(
             Text.assemble(
                 ("0 files scanned", "bold"),
-                ": nothing was examined (this is not a clean result)",
+                f": nothing was examined{why} (this is not a clean result)",
             )
         )
     if summary.get("interrupted"):

@@ -95,6 +95,8 @@ class ScanTally:
     bytes: int = 0
     #: files left out by --since / --newer (not changed in the time asked)
     unchanged: int = 0
+    #: entries of the tree left out by --exclude / [scan] exclude (a folder counts once)
+    excluded: int = 0
     counts: dict[str, int] = field(default_factory=lambda: {v.value: 0 for v in ScanVerdict})
     #: files not (wholly) analysed: skipped, cut short, or a folder that could not be read
     not_examined: int = 0
@@ -126,6 +128,7 @@ class ScanTally:
             "cut_short": self.cut_short,
             "stopped_early": self.stopped_early,
             "unchanged": self.unchanged,
+            "excluded": self.excluded,
             "seconds": round(seconds, 3),
         }
 

@@ -86,9 +86,11 @@ def walk(
     exclude: Callable[[str], bool] | None = None,
     stat_files: bool = True,
     not_entered: Mapping[tuple[int, int], str] | None = None,
+    on_excluded: Callable[[], None] | None = None,
 ) -> Iterator[WalkItem]:
     """Yield the regular files under ``roots`` (a root may itself be a file); a path for
-    which ``exclude`` is true is not yielded, and not entered when it is a folder.
+    which ``exclude`` is true is not yielded, and not entered when it is a folder
+    (``on_excluded`` is called for each such entry: the run counts them).
 
     ``not_entered``: folders (device, inode) that are listed as skipped with the reason
     given, and not entered, whatever path leads to them (the quarantine folder: what it
@@ -160,6 +162,8 @@ def walk(
                 for entry in entries:
                     entry_path = os.path.join(path, entry.name)
                     if exclude is not None and exclude(entry_path):
+                        if on_excluded is not None:
+                            on_excluded()
                         continue
                     if not stat_files and _is_file(entry):
                         if not (named and (key[0], key[1], entry.name) in named):
@@ -285,12 +289,17 @@ def scan_targets(
     it was when listed: the engine reads no other file at its path).
 
     A file not changed since ``since`` (epoch seconds; data or inode) is left out and counted
-    ``unchanged``; what the walk could not or must not scan (a symlink, a FIFO, a folder it
+    ``unchanged``; an entry ``exclude`` holds for (a file, or a folder not entered),
+    ``excluded``; what the walk could not or must not scan (a symlink, a FIFO, a folder it
     could not list) is appended to ``skipped`` as a ``skipped`` report and counted, as
     ``not_examined`` too when it could not be reached; each file given out is counted in
     ``files`` and ``bytes``."""
+
+    def left_out() -> None:
+        tally.excluded += 1
+
     for item in walk(roots, cross_filesystems=cross_filesystems, exclude=exclude,
-                     not_entered=not_entered):  # fmt: skip
+                     not_entered=not_entered, on_excluded=left_out):  # fmt: skip
         if item.skipped and item.risk:  # listed as suspicious: the web server follows it
             skipped.append(_risky_link(item.path, item.skipped, item.risk))
             tally.counts[ScanVerdict.SUSPICIOUS.value] += 1

@@ -46,6 +46,31 @@ def test_exclude_globs_from_the_command_line_and_the_config(
     assert {Path(f["path"]).name for f in doc["files"]} == {"movie.mp4"}
 
 
+def test_what_the_excludes_left_out_is_counted_and_said(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`--exclude '*'` (or a `[scan] exclude` the admin forgot) left out every file, and the
+    report said "0 files scanned: nothing was examined" with no word of why; a scan that left
+    out a part never said so (--since's files are counted: `unchanged`)."""
+    site = _site(tmp_path)
+    rc, doc = run_json(capsys, "--jobs", "1", "--exclude", "cache", "--exclude", "*.mp4", str(site))
+    assert rc == 0 and doc["summary"]["files"] == 1
+    assert doc["summary"]["excluded"] == 2  # the folder once (not entered), and movie.mp4
+    assert main(["scan", "--jobs", "1", "--exclude", "*.mp4", str(site)]) == 1
+    out = capsys.readouterr().out
+    assert "1 file(s) or folder(s) left out by --exclude / [scan] exclude" in out
+    _config(tmp_path, '[scan]\nexclude = ["*"]\n')
+    assert main(["scan", "--jobs", "1", str(site)]) == 1  # nothing scanned: not clean
+    out = capsys.readouterr().out
+    assert "3 file(s) or folder(s) left out by --exclude / [scan] exclude" in out
+    assert (
+        "0 files scanned: nothing was examined (--exclude / [scan] exclude left out everything)"
+        in out
+    )
+    rc, doc = run_json(capsys, "--jobs", "1", "--exclude", "nothing-of-that-name", "/dev/null")
+    assert doc["summary"]["excluded"] == 0
+
+
 def test_an_absolute_exclude_glob_holds_for_a_relative_root(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
