@@ -122,6 +122,11 @@ def _days(text: str) -> float:
         raise argparse.ArgumentTypeError(f"{quoted(text)} is not a number of days") from None
     if not 0 <= days <= 100_000:
         raise argparse.ArgumentTypeError(f"{quoted(text)}: give a number of days from 0 to 100000")
+    if days == 0:  # scanned nothing, exit 0: "0 files changed" read as a clean site
+        raise argparse.ArgumentTypeError(
+            f"{quoted(text)}: no file changed in the last 0 days; give a number of days above 0 "
+            "(without --since every file is scanned)"
+        )
     return days
 
 
@@ -155,7 +160,11 @@ def run(args: argparse.Namespace, cfg: config_mod.Config) -> int:
         try:
             since = os.stat(args.newer).st_mtime
         except OSError as exc:
-            raise UsageError(f"--newer {escape(args.newer)}: {exc.strerror or exc}") from None
+            why = exc.strerror or str(exc)
+            if isinstance(exc, FileNotFoundError) and os.path.islink(args.newer):
+                # "No such file or directory" of a name `ls` lists: the link's target is gone
+                why = f"a symlink to {escape(_link_target(args.newer))}, which does not exist"
+            raise UsageError(f"--newer {escape(args.newer)}: {why}") from None
     excluded = excluder([*cfg.scan.exclude, *args.exclude])
     user = None
     if cfg.scan.yara_rules:
@@ -321,16 +330,20 @@ def _check_exists(path: str) -> None:
         pass  # any other reason (too long, no access) is reported as skipped, with it
 
 
+def _link_target(path: str) -> str:
+    try:
+        return os.readlink(path)
+    except OSError:
+        return "?"
+
+
 def _check_link_root(path: str) -> None:
     """A root named through a symlink whose target is gone (`www -> public_html`, the site
     removed since) leads nowhere, as a typo does: a usage error, not a scan of nothing."""
     try:
         os.stat(path)
     except FileNotFoundError:
-        try:
-            target = os.readlink(path)
-        except OSError:
-            target = "?"
+        target = _link_target(path)
         raise UsageError(
             f"no such file or directory: {escape(path)} (a symlink to {escape(target)}, "
             "which does not exist)"

@@ -190,6 +190,28 @@ def test_since_and_newer_take_the_inode_change_too(
     )
 
 
+def test_since_zero_and_newer_through_a_dangling_link_are_usage_errors(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`--since 0` left out every file and exited 0 ("2 file(s) not changed in the time asked"):
+    a scan of nothing that reads as a clean site. `--newer STAMP` with STAMP a link whose target
+    is gone said "No such file or directory" of a name `ls` lists."""
+    site = _site(tmp_path)
+    for zero in ("0", "0.0", "-0"):
+        assert main(["scan", "--since", zero, str(site)]) == 2
+        err = capsys.readouterr().err
+        assert f"'{zero}': no file changed in the last 0 days; give a number of days above 0" in err
+    assert main(["scan", "--jobs", "1", "--since", "0.5", str(site)]) == 1  # half a day: fine
+    capsys.readouterr()
+    link = tmp_path / "last-scan"
+    link.symlink_to(tmp_path / "stamp-gone")
+    assert main(["scan", "--newer", str(link), str(site)]) == 2
+    assert capsys.readouterr().err == (
+        f"spamtrace: error: --newer {link}: a symlink to {tmp_path}/stamp-gone, which does not "
+        "exist\n"
+    )
+
+
 def test_own_yara_rules_are_findings(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     rules = tmp_path / "rules"
     rules.mkdir()
