@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from respfake import MTA, cfg, rules
 
-from spamtrace import config as config_mod
 from spamtrace.actions.mailqueue import (
     MailQueue,
     parse_exim_bp,
@@ -20,7 +20,6 @@ from spamtrace.actions.mailqueue import (
 )
 from spamtrace.actions.respond import Responder
 from spamtrace.attribution.mail import MailMessage
-from spamtrace.attribution.mta import MtaIdentity
 from spamtrace.errors import ConfigError
 from spamtrace.model import Verdict
 from spamtrace.policy.mail import MailPolicy, MailThresholds
@@ -28,27 +27,11 @@ from spamtrace.policy.responses import (
     FreezeQueue,
     LockMailbox,
     MailCase,
-    ResponseRules,
     decide_mail,
     mail_protection,
     mailbox_argv,
 )
 from spamtrace.sinks.records import mail_records
-
-MTA = MtaIdentity(
-    uids=frozenset({103}), gids=frozenset({108}), users=("Debian-exim",),
-    exes=frozenset({"/usr/sbin/exim4"}), kind="exim",
-)  # fmt: skip
-
-
-def cfg(**dotted: Any) -> config_mod.Config:
-    return config_mod.Config().override(origin="test", **dotted)
-
-
-def rules(**dotted: Any) -> ResponseRules:
-    return ResponseRules.from_config(
-        cfg(**dotted), mta_uids=MTA.uids, mta_users=MTA.users, mta_exes=MTA.exes
-    )
 
 
 def script_case(**kw: Any) -> MailCase:

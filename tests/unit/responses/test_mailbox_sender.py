@@ -17,12 +17,11 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "watch"))
 
+from respfake import MTA, SCRIPT, cfg, rules
 from test_mail_responses import mail_record
 from watchfake import attempt, proc
 
-from spamtrace import config as config_mod
 from spamtrace.actions.respond import Responder
-from spamtrace.attribution.mta import MtaIdentity
 from spamtrace.model import Account, AccountKind, Endpoint, Verdict
 from spamtrace.policy.incidents import Incident, IncidentTracker
 from spamtrace.policy.local_logins import advice_line, local_clients
@@ -30,7 +29,6 @@ from spamtrace.policy.responses import (
     BlockUid,
     MailCase,
     QuarantineFile,
-    ResponseRules,
     ScannedFile,
     Sender,
     Situation,
@@ -39,22 +37,7 @@ from spamtrace.policy.responses import (
     mailbox_sender,
 )
 
-MTA = MtaIdentity(
-    uids=frozenset({103}), gids=frozenset({108}), users=("Debian-exim",),
-    exes=frozenset({"/usr/sbin/exim4"}), kind="exim",
-)  # fmt: skip
-SCRIPT = "/home/u/public_html/wp-content/uploads/x.php"
 BOX = "box@shop.example"
-
-
-def cfg(**dotted: Any) -> config_mod.Config:
-    return config_mod.Config().override(origin="test", **dotted)
-
-
-def rules(**dotted: Any) -> ResponseRules:
-    return ResponseRules.from_config(
-        cfg(**dotted), mta_uids=MTA.uids, mta_users=MTA.users, mta_exes=MTA.exes
-    )
 
 
 def case(**kw: Any) -> MailCase:

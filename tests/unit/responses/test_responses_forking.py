@@ -13,22 +13,18 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "check"))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "watch"))
 
 from checkfake import add_process, make_procfs, start_time
+from respfake import MTA, cfg
 from watchfake import attempt, proc
 
 from spamtrace import config as config_mod
 from spamtrace.actions.process import EXITED, ProcessSignaller, read_sender
 from spamtrace.actions.respond import Responder
-from spamtrace.attribution.mta import MtaIdentity
 from spamtrace.model import ParentProcess
 from spamtrace.policy.incidents import IncidentTracker
 from spamtrace.policy.responses import ResponseRules, Sender, advice_after
 
 PY = "/usr/bin/python3.11"
 ARGV = ["/usr/bin/python3", "forker.py", "10.0.0.2", "100"]
-MTA = MtaIdentity(
-    uids=frozenset({103}), gids=frozenset({108}), users=("Debian-exim",),
-    exes=frozenset({"/usr/sbin/exim4"}), kind="exim",
-)  # fmt: skip
 
 
 class Recorder(ProcessSignaller):
@@ -131,8 +127,8 @@ def test_the_daemon_stop_of_a_child_gone_before_it_stops_its_parent(tmp_path: Pa
     procfs, _ = forker(tmp_path)
     (procfs / "300" / "stat").unlink()
     signaller = Recorder(procfs)
-    cfg = config_mod.Config().override(origin="test", mode="enforce", responses__block=False)
-    r = Responder(cfg, MTA, signaller=signaller, clock=lambda: 5.0)
+    conf = cfg(mode="enforce", responses__block=False)
+    r = Responder(conf, MTA, signaller=signaller, clock=lambda: 5.0)
     p = proc(pid=300)
     p = p.__class__(**{
         **{f: getattr(p, f) for f in p.__dataclass_fields__},

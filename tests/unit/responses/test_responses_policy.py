@@ -11,11 +11,10 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "watch"))
 
+from respfake import MTA, SCRIPT, cfg, rules
 from watchfake import attempt, proc
 
-from spamtrace import config as config_mod
 from spamtrace.actions.respond import Responder
-from spamtrace.attribution.mta import MtaIdentity
 from spamtrace.errors import ConfigError
 from spamtrace.model import Account, AccountKind, Verdict
 from spamtrace.policy.incidents import Incident, IncidentTracker
@@ -23,7 +22,6 @@ from spamtrace.policy.responses import (
     BlockUid,
     ConnectWindows,
     QuarantineFile,
-    ResponseRules,
     ScannedFile,
     Sender,
     Situation,
@@ -34,22 +32,7 @@ from spamtrace.policy.responses import (
     unstoppable,
 )
 
-MTA = MtaIdentity(
-    uids=frozenset({103}), gids=frozenset({108}), users=("Debian-exim",),
-    exes=frozenset({"/usr/sbin/exim4"}), kind="exim",
-)  # fmt: skip
-SCRIPT = "/home/u/public_html/wp-content/uploads/x.php"
 MALICIOUS = (ScannedFile(SCRIPT, "malicious", ("mailer.raw-smtp-dialogue",)),)
-
-
-def cfg(**dotted: Any) -> config_mod.Config:
-    return config_mod.Config().override(origin="test", **dotted)
-
-
-def rules(**dotted: Any) -> ResponseRules:
-    return ResponseRules.from_config(
-        cfg(**dotted), mta_uids=MTA.uids, mta_users=MTA.users, mta_exes=MTA.exes
-    )
 
 
 def incident(n: int = 1, **kw: Any) -> Incident:
