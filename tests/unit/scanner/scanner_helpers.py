@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +33,17 @@ def analyze_bytes(data: bytes, name: str = "x.php") -> Analysis:
 
 def rule_ids(result: Analysis) -> set[str]:
     return {f.rule for f in result.findings}
+
+
+def span(m: re.Match[bytes] | None) -> tuple[int, int] | None:
+    """Where a search found its match (None: nowhere): two searches compared by what they
+    found, whatever made their match objects."""
+    return None if m is None else m.span()
+
+
+def spans(matches: Iterable[re.Match[bytes]]) -> list[tuple[int, int]]:
+    """Where each match of a finditer is, in order (see :func:`span`)."""
+    return [m.span() for m in matches]
 
 
 def isolate_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -10,6 +10,7 @@ import re
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from scanner_helpers import spans
 
 from spamtrace.scanner import context, fold, taint
 from spamtrace.scanner.analyze import analyze
@@ -72,8 +73,8 @@ _INCLUDE_LIT_BACKTRACKING = re.compile(  # the pattern before its runs were made
 @settings(max_examples=400, deadline=None)
 @given(text)
 def test_include_of_a_literal_finds_what_it_found(code: bytes) -> None:
-    old = [m.span() for m in _INCLUDE_LIT_BACKTRACKING.finditer(code)]
-    assert [m.span() for m in context.INCLUDE_LIT.finditer(code)] == old
+    old = spans(_INCLUDE_LIT_BACKTRACKING.finditer(code))
+    assert spans(context.INCLUDE_LIT.finditer(code)) == old
 
 
 @settings(max_examples=3000, deadline=None)
@@ -119,7 +120,7 @@ def test_declared_properties_are_what_one_pattern_per_name_found(code: bytes, na
         rb"(?<![\w$])(?:var|public|protected|private)\s++"
         rb"(?:readonly\s++)?(?:\??[a-z_\\][\w\\|]*+\s++)?\$" + re.escape(name) + rb"\s*+()=(?![=>])"
     )
-    want = [m.span() for m in itertools.islice(old.finditer(code), 2)]
+    want = spans(itertools.islice(old.finditer(code), 2))
     assert fold._FileIndex(code, Lexed(code=code)).declared_sites(name) == want
 
 
@@ -162,9 +163,7 @@ def test_appended_literals_are_what_the_pattern_found(pieces: list[bytes]) -> No
     """``context.append_literals`` (found from each ".=" back to its "$") gives the matches
     of ``_APPEND_LIT.finditer``, which tried the pattern at every "$"."""
     code = b"".join(pieces)
-    assert [m.span() for m in context.append_literals(code)] == [
-        m.span() for m in context._APPEND_LIT.finditer(code)
-    ]
+    assert spans(context.append_literals(code)) == spans(context._APPEND_LIT.finditer(code))
 
 
 def _smtp_functions(count: int, last_arg: bytes) -> bytes:

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from scanner_helpers import span, spans
 
 from spamtrace.scanner import analyze, context, lexer, rules, taint
 from spamtrace.scanner._lexer import (
@@ -242,8 +243,8 @@ def test_call_finders_on_every_sample() -> None:
             assert varcall(code, pos) == context._varcall_py(code, pos), path
             assert varcall(code, pos, False) == context._varcall_py(code, pos, False), path
             assert paren_call(code, pos) == context._paren_call_py(code, pos), path
-        got = [m.span() for m in context.varcalls(code, 50)]
-        assert got == [m.span() for m in context.bounded_finditer(context.SINK_VARCALL, code, 50)]
+        want = spans(context.bounded_finditer(context.SINK_VARCALL, code, 50))
+        assert spans(context.varcalls(code, 50)) == want
 
 
 def test_call_finders_cases() -> None:
@@ -275,7 +276,7 @@ def test_callback_elsewhere_in_parts_same_as_the_whole(pieces: list[bytes]) -> N
     ctx = context.Ctx(code, "t.php", lexer.Lexed(code=code), 0, lambda: None, None)
     got = execution._cb_elsewhere(ctx)
     want = execution._CB_ELSEWHERE.search(code)
-    assert (got and got.span()) == (want and want.span())
+    assert span(got) == span(want)
 
 
 _LEAD_PATTERNS = [
@@ -300,15 +301,11 @@ def test_word_led_search_same_as_the_regex(pieces: list[bytes]) -> None:
     text = b"".join(pieces)
     for pattern in _LEAD_PATTERNS:
         rx = re.compile(pattern)
-        assert [m.span() for m in context.prefiltered_finditer(rx, text)] == [
-            m.span() for m in rx.finditer(text)
-        ]
-        assert [m.span() for m in context.prefiltered_finditer(rx, text, text.find)] == [
-            m.span() for m in rx.finditer(text)
-        ]
+        assert spans(context.prefiltered_finditer(rx, text)) == spans(rx.finditer(text))
+        assert spans(context.prefiltered_finditer(rx, text, text.find)) == spans(rx.finditer(text))
         found, want = context.prefiltered_search(rx, text, text.find), rx.search(text)
-        assert (found and found.span()) == (want and want.span())
-        assert [m.span() for m in context.bounded_finditer(rx, text)] == _bounded_ref(rx, text)
+        assert span(found) == span(want)
+        assert spans(context.bounded_finditer(rx, text)) == _bounded_ref(rx, text)
 
 
 def _features_led_patterns() -> list[re.Pattern[bytes]]:
@@ -339,11 +336,11 @@ def test_features_word_led_searches_same_as_the_regex_on_every_sample() -> None:
         ctx = context.Ctx(data, "t.php", lx, 0, lambda: None, None, ready.gates, ready.gate_words)
         for text, first in ((lx.code, ctx.first), (context.string_text(ctx), None)):
             for rx in patterns:
-                want = [m.span() for m in rx.finditer(text)]
-                got = [m.span() for m in context.prefiltered_finditer(rx, text, first)]
+                want = spans(rx.finditer(text))
+                got = spans(context.prefiltered_finditer(rx, text, first))
                 assert got == want, (path.name, rx.pattern[:40])
                 found = context.prefiltered_search(rx, text, first)
-                assert (found and found.span()) == (want[0] if want else None)
+                assert span(found) == (want[0] if want else None)
 
 
 # patterns without a literal start, of the kind features run over all of a file's literals:
@@ -368,7 +365,7 @@ def test_search_needing_same_as_the_regex(pieces: list[bytes]) -> None:
     for pattern in _NEEDING_PATTERNS:
         rx = re.compile(pattern)
         got, want = context.search_needing(rx, text), rx.search(text)
-        assert (got and got.span()) == (want and want.span()), (pattern, text)
+        assert span(got) == span(want), (pattern, text)
 
 
 @settings(max_examples=1000, deadline=None)
@@ -388,7 +385,7 @@ def test_search_needing_in_a_part_of_a_text(
         rx = re.compile(pattern)
         got = context.search_needing(rx, part, lambda w: whole.find(w) >= 0)
         want = rx.search(part)
-        assert (got and got.span()) == (want and want.span()), (pattern, part)
+        assert span(got) == span(want), (pattern, part)
 
 
 def test_search_needing_skips_texts_without_the_words() -> None:
@@ -477,7 +474,7 @@ def test_cipher_gate_never_hides_a_match(pieces: list[bytes], data: st.DataObjec
         if taint._CIPHER_OPS.search(text) is not None:
             assert _may_decipher(code)
     got, want = context.search_needing(taint._CIPHER_OPS, part), taint._CIPHER_OPS.search(part)
-    assert (got and got.span()) == (want and want.span())
+    assert span(got) == span(want)
 
 
 # the constants a file defines are found where "define" / "const" starts
@@ -494,9 +491,7 @@ def test_constant_definitions_found_as_the_regex_finds_them(pieces: list[bytes])
 
     code = b"".join(pieces)
     for rx in (fold._DEFINE, fold._CONST):
-        assert [m.span() for m in context.prefiltered_finditer(rx, code)] == [
-            m.span() for m in rx.finditer(code)
-        ]
+        assert spans(context.prefiltered_finditer(rx, code)) == spans(rx.finditer(code))
 
 
 # parameters called as functions are looked for only in a code with a variable call: no part

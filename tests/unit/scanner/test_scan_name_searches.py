@@ -8,6 +8,7 @@ import re
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from scanner_helpers import spans
 
 from spamtrace.scanner.features import execution, phishing
 
@@ -77,7 +78,7 @@ def test_superglobal_alias_openings_as_the_regex_finds_them(pieces: list[bytes])
     from spamtrace.scanner import fold
 
     code = b"".join(pieces)
-    assert fold.alias_opens(code) == [m.span() for m in fold._ALIAS_OPEN.finditer(code)]
+    assert fold.alias_opens(code) == spans(fold._ALIAS_OPEN.finditer(code))
 
 
 _CALL_PIECES = [b"$", b"$f", b"$$f", b"f", b"\\", b"\x80", b"\xe9", b"(", b")", b" ", b"\n",
@@ -118,8 +119,7 @@ def test_literal_runs_as_the_regex_finds_them(pieces: list[bytes]) -> None:
     from spamtrace.scanner import fold
 
     code = b"".join(pieces)
-    want = [m.span() for m in fold._LITERAL_RUN.finditer(code)]
-    assert [m.span() for m in fold.literal_runs(code)] == want
+    assert spans(fold.literal_runs(code)) == spans(fold._LITERAL_RUN.finditer(code))
 
 
 def test_the_normalized_view_is_the_same_with_the_gate_pass_s_words() -> None:

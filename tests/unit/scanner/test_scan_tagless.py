@@ -25,10 +25,16 @@ PIECES = [
 ]
 
 
+def assert_verdict(data: bytes, name: str, want: ScanVerdict) -> None:
+    """``data``, scanned as a file named ``name``, gets ``want`` (if not: the rules that
+    fired)."""
+    result = analyze_bytes(data, name)
+    assert result.verdict is want, rule_ids(result)
+
+
 @pytest.mark.parametrize("data", PIECES)
 def test_code_without_an_open_tag_is_read_as_code(data: bytes) -> None:
-    result = analyze_bytes(data, "wp-tmp.php")
-    assert result.verdict is ScanVerdict.MALICIOUS, rule_ids(result)
+    assert_verdict(data, "wp-tmp.php", ScanVerdict.MALICIOUS)
 
 
 @pytest.mark.parametrize(
@@ -47,7 +53,7 @@ def test_code_without_an_open_tag_is_read_as_code(data: bytes) -> None:
 )
 def test_text_that_is_no_code_is_not_read_as_code(data: bytes, name: str) -> None:
     assert not tagless_code(data, name)
-    assert analyze_bytes(data, name).verdict is ScanVerdict.CLEAN
+    assert_verdict(data, name, ScanVerdict.CLEAN)
 
 
 @pytest.mark.parametrize(
@@ -61,8 +67,7 @@ def test_text_that_is_no_code_is_not_read_as_code(data: bytes, name: str) -> Non
 )
 def test_a_piece_that_starts_with_a_builtin_call_is_read_as_code(data: bytes) -> None:
     assert tagless_code(data, "wp-tmp.php")
-    result = analyze_bytes(data, "wp-tmp.php")
-    assert result.verdict is ScanVerdict.MALICIOUS, rule_ids(result)
+    assert_verdict(data, "wp-tmp.php", ScanVerdict.MALICIOUS)
 
 
 @pytest.mark.parametrize(
@@ -80,7 +85,7 @@ def test_a_piece_that_starts_with_a_builtin_call_is_read_as_code(data: bytes) ->
 def test_sentences_under_a_php_name_are_not_read_as_code(data: bytes) -> None:
     """Text that starts like a statement but goes on in sentences (three words in a row
     that are not PHP's) cannot be parsed: it is a document, not a piece of code."""
-    assert analyze_bytes(data, "readme.php").verdict is ScanVerdict.CLEAN
+    assert_verdict(data, "readme.php", ScanVerdict.CLEAN)
 
 
 def test_a_config_piece_without_a_tag_is_read_and_stays_clean() -> None:
@@ -88,13 +93,12 @@ def test_a_config_piece_without_a_tag_is_read_and_stays_clean() -> None:
     read as code, and nothing in them is an attack."""
     data = b"$config['db_host'] = 'localhost';\n$config['debug'] = false;\ndefine('LANG', 'en');\n"
     assert tagless_code(data, "config.inc")
-    result = analyze_bytes(data, "config.inc")
-    assert result.verdict is ScanVerdict.CLEAN, rule_ids(result)
+    assert_verdict(data, "config.inc", ScanVerdict.CLEAN)
 
 
 def test_a_file_with_an_open_tag_is_read_from_its_tag() -> None:
     data = b"<p>$ 5</p><?php eval($_POST['c']);\n"
-    assert analyze_bytes(data, "page.php").verdict is ScanVerdict.MALICIOUS
+    assert_verdict(data, "page.php", ScanVerdict.MALICIOUS)
 
 
 # PHP 5 also opened code with <script language="php"> (removed in PHP 7): a dropper written
@@ -109,8 +113,7 @@ SCRIPT_TAG_CODE = [
 
 @pytest.mark.parametrize("data", SCRIPT_TAG_CODE)
 def test_php5_script_tag_opens_code(data: bytes) -> None:
-    result = analyze_bytes(data, "up.php")
-    assert result.verdict is ScanVerdict.MALICIOUS, rule_ids(result)
+    assert_verdict(data, "up.php", ScanVerdict.MALICIOUS)
 
 
 @pytest.mark.parametrize(
@@ -124,7 +127,7 @@ def test_php5_script_tag_opens_code(data: bytes) -> None:
     ],
 )
 def test_other_script_tags_stay_markup(data: bytes) -> None:
-    assert analyze_bytes(data, "page.php").verdict is ScanVerdict.CLEAN
+    assert_verdict(data, "page.php", ScanVerdict.CLEAN)
 
 
 def test_script_tag_rewrite_keeps_offsets() -> None:
