@@ -85,6 +85,7 @@ def _check(args: argparse.Namespace, cfg: config_mod.Config) -> int:
     from spamtrace.policy.firewall_plan import destination_notes
 
     notes = destination_notes(cfg)
+    notes += _yara_notes(cfg)
     notes += server_notes(cfg.audit.dnsbl_nameservers, "audit.dnsbl_nameservers")
     notes += _metrics_notes(cfg)
     notes += _mta_notes(cfg)
@@ -110,6 +111,16 @@ def _check(args: argparse.Namespace, cfg: config_mod.Config) -> int:
     for note in notes:
         print(f"note: {escape_message(note)}")
     return ExitCode.CLEAN
+
+
+def _yara_notes(cfg: config_mod.Config) -> list[str]:
+    """``[scan] yara_rules`` naming a folder with no rule file in it (they compiled)."""
+    if not cfg.scan.yara_rules:
+        return []
+    from spamtrace.scanner.user_rules import load, none_note
+
+    note = none_note(cfg.scan.yara_rules, load(cfg.scan.yara_rules))
+    return [note] if note else []
 
 
 def _metrics_notes(cfg: config_mod.Config) -> list[str]:

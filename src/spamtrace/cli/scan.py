@@ -169,8 +169,11 @@ def run(args: argparse.Namespace, cfg: config_mod.Config) -> int:
     user = None
     if cfg.scan.yara_rules:
         from spamtrace.scanner.user_rules import load as load_user_rules
+        from spamtrace.scanner.user_rules import none_note
 
         user = load_user_rules(cfg.scan.yara_rules)
+        if (empty := none_note(cfg.scan.yara_rules, user)) is not None:
+            print(f"note: {empty}", file=sys.stderr)
     known = baseline.load(args.baseline) if args.baseline else frozenset()
     cross = cfg.scan.cross_filesystems if args.cross_filesystems is None else args.cross_filesystems
     limits = Limits.from_config(cfg.scan)

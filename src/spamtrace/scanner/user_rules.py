@@ -12,6 +12,7 @@ reported with the file and the line.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import stat
 from dataclasses import dataclass
@@ -73,6 +74,35 @@ def problem(folder: str) -> str | None:
     except ConfigError as exc:
         return exc.message
     return None
+
+
+def none_note(folder: str, rules: UserRules) -> str | None:
+    """A note when ``folder`` holds no rule file (``scan`` and ``config check`` say it): an
+    empty folder, or rules put in its subfolders (``yara/community/*.yar``), which are not read,
+    compiled to no rule and the scan went on with the built-in rules alone, without a word."""
+    if rules.files:
+        return None
+    inside: list[str] = []
+    try:
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    with contextlib.suppress(OSError):
+                        if any(n.endswith(RULE_EXTENSIONS) for n in os.listdir(entry.path)):
+                            inside.append(entry.name)
+    except OSError:
+        pass
+    shown = ", ".join(f"{escape(n)}/" for n in sorted(inside)[:3])
+    where = (
+        f"; the rule files in its subfolders ({shown}) are not read: put them in the folder "
+        "itself"
+        if inside
+        else ""
+    )
+    return (
+        f"scan.yara_rules {escape(folder)} holds no *.yar or *.yara file: no rule of yours is "
+        f"used{where}"
+    )
 
 
 def load(folder: str) -> UserRules:

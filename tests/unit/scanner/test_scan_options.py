@@ -322,6 +322,36 @@ def test_a_bad_rule_file_is_a_config_error(
     assert any(n.startswith("your YARA rules are not used: ") and "bad.yar" in n for n in notes)
 
 
+def test_a_rules_folder_with_no_rule_file_is_said(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Rules put in a subfolder (`yara/community/*.yar`), which is not read, or an empty
+    folder: `config check` said "config ok" and `scan` ran with the built-in rules alone,
+    without a word."""
+    rules = tmp_path / "rules"
+    (rules / "community").mkdir(parents=True)
+    (rules / "community" / "kit.yar").write_text("rule kit { condition: true }\n")
+    _config(tmp_path, f'[scan]\nyara_rules = "{rules}"\n')
+    site = _site(tmp_path)
+    assert main(["config", "check", "--json"]) == 0
+    (note,) = json.loads(capsys.readouterr().out)["notes"]
+    assert note == (
+        f"scan.yara_rules {rules} holds no *.yar or *.yara file: no rule of yours is used; the "
+        "rule files in its subfolders (community/) are not read: put them in the folder itself"
+    )
+    assert main(["scan", "--jobs", "1", str(site / "index.php")]) == 0
+    assert capsys.readouterr().err == f"note: {note}\n"
+    (rules / "community" / "kit.yar").unlink()
+    assert main(["config", "check"]) == 0
+    assert capsys.readouterr().out.endswith(
+        f"note: scan.yara_rules {rules} holds no *.yar or *.yara file: no rule of yours is "
+        "used\n"
+    )
+    (rules / "own.yar").write_text('rule own { strings: $m = "SPAMKIT-7" condition: $m }\n')
+    assert main(["scan", "--jobs", "1", str(site / "index.php")]) == 0
+    assert capsys.readouterr().err == ""  # a rule file: nothing to say
+
+
 @pytest.mark.timeout(30)
 def test_a_rule_file_that_is_a_fifo_is_refused_unread(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
