@@ -46,7 +46,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from spamtrace.errors import RuntimeFailure, UsageError
+from spamtrace.errors import ConfigError, RuntimeFailure, UsageError
 from spamtrace.model import DELETED
 from spamtrace.safetext import escape, quoted, shell_quote
 
@@ -283,6 +283,11 @@ class Quarantine:
 
     # ------------------------------------------------------------------ the directory
     def _open_root(self, create: bool) -> int:
+        from spamtrace.folders import not_a_folder
+
+        problem = not_a_folder(self.directory)
+        if problem is not None:  # the errno text "Not a directory" named neither part nor key
+            raise ConfigError(f"[responses] quarantine_dir: {problem}")
         parents, name = _split(self.directory)
         if not create and not os.path.lexists(self.directory):
             raise QuarantineError(

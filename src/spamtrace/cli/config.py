@@ -90,6 +90,7 @@ def _check(args: argparse.Namespace, cfg: config_mod.Config) -> int:
     notes += _metrics_notes(cfg)
     notes += _mta_notes(cfg)
     notes += _socket_notes(cfg)
+    notes += _folder_notes(cfg)
     # every file read, in order (one that sets no key too: the shipped example, all comments,
     # copied as the config), then what else set a value (the environment)
     files = config_mod.layer_files(args.config)
@@ -163,16 +164,41 @@ def _socket_notes(cfg: config_mod.Config) -> list[str]:
     folder (/run/spamtrace) and refuses to start on any other missing one; said now."""
     import os
 
+    from spamtrace.folders import file_in_the_way
     from spamtrace.service.control import default_folder
 
     folder = os.path.dirname(cfg.daemon.socket)
     if os.path.isdir(folder) or os.path.normpath(folder) == default_folder():
+        return []
+    if file_in_the_way(folder) is not None:  # a file there: said by _folder_notes
         return []
     return [
         f"daemon.socket = {cfg.daemon.socket!r}: its folder does not exist; the daemon makes "
         "only the default one (" + default_folder() + ") and will not start: create it "
         "(mode 0700)"
     ]
+
+
+def _folder_notes(cfg: config_mod.Config) -> list[str]:
+    """A folder the config names (or the folder of a file it names) where a file is: every
+    command using it stops with "not a folder" (the daemon at start, ``scan
+    --quarantine`` before scanning); said now, while the config is being checked."""
+    import os
+
+    from spamtrace.folders import not_a_folder
+
+    notes = []
+    for key, value, folder, who in (
+        ("daemon.socket", cfg.daemon.socket, os.path.dirname(cfg.daemon.socket),
+         "the daemon will not start"),
+        ("store.path", cfg.store.path, os.path.dirname(cfg.store.path),
+         "watch and the daemon will not start"),
+        ("responses.quarantine_dir", cfg.responses.quarantine_dir,
+         cfg.responses.quarantine_dir, "quarantine and scan --quarantine refuse it"),
+    ):  # fmt: skip
+        if (problem := not_a_folder(folder)) is not None:
+            notes.append(f"{key} = {value!r}: {problem}; {who}")
+    return notes
 
 
 def _check_failed(args: argparse.Namespace, exc: ConfigError) -> int:

@@ -10,7 +10,7 @@ import os
 from typing import TYPE_CHECKING, Any
 
 from spamtrace.cli.argparsing import CUT
-from spamtrace.cli.options import socket_help
+from spamtrace.cli.options import folder, socket_help
 from spamtrace.errors import ConfigError, ExitCode, PermissionRequired, SpamtraceError
 from spamtrace.render.output import print_error
 from spamtrace.safetext import escape_message
@@ -36,6 +36,7 @@ def register(sub: Any) -> None:
     d.add_argument(
         "--firewall-state-dir",
         default=DEFAULT_STATE_DIR,
+        type=folder,
         metavar="DIR",
         help=f"the firewall's confirmed rules, for the drift check (default {DEFAULT_STATE_DIR})",
     )

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from spamtrace.cli.options import duration, hours, port_list, store_help
+from spamtrace.cli.options import duration, folder, hours, port_list, store_help
 from spamtrace.config import FirewallSection, SmtpSection
 from spamtrace.errors import ConfigError, ExitCode
 from spamtrace.safetext import quoted
@@ -51,6 +51,7 @@ def register(sub: Any) -> None:
     common.add_argument(
         "--state-dir",
         default=DEFAULT_STATE_DIR,
+        type=folder,
         metavar="DIR",
         help=f"where the rollback state and the confirmed rules are kept (default "
         f"{DEFAULT_STATE_DIR})",
@@ -140,6 +141,7 @@ def register(sub: Any) -> None:
     boot.add_argument(
         "--state-dir",
         default=DEFAULT_STATE_DIR,
+        type=folder,
         metavar="DIR",
         help=f"where the confirmed rules are kept (default {DEFAULT_STATE_DIR})",
     )

@@ -109,6 +109,17 @@ def seconds_up_to(maximum: float) -> Callable[[str], float]:
     return seconds
 
 
+def folder(text: str) -> str:
+    """A folder option (``--state-dir``): a folder, or a path where one can be made; a file
+    there, or a file on the way to it, is a usage error naming the option (argparse adds it)."""
+    from spamtrace.folders import not_a_folder
+
+    problem = not_a_folder(text)
+    if problem is not None:
+        raise argparse.ArgumentTypeError(problem)
+    return text
+
+
 def store_help(what: str = "store path") -> str:
     """``--db``'s help: the config key and the path it names by default (where the file is)."""
     from spamtrace.config import StoreSection

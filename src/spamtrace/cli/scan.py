@@ -18,7 +18,7 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from spamtrace.cli import options
-from spamtrace.errors import PermissionRequired, UsageError
+from spamtrace.errors import ConfigError, PermissionRequired, UsageError
 from spamtrace.safetext import escape, quoted
 from spamtrace.scanner import baseline
 
@@ -144,6 +144,12 @@ def run(args: argparse.Namespace, cfg: config_mod.Config) -> int:
         args.jobs = cpus
     if args.quarantine and os.geteuid() != 0:  # before the scan: not after an hour of it
         raise PermissionRequired("--quarantine needs root (the quarantine folder is root's)")
+    if args.quarantine:  # a file there: said once, before the scan, not as each file's error
+        from spamtrace.folders import not_a_folder
+
+        problem = not_a_folder(cfg.responses.quarantine_dir)
+        if problem is not None:
+            raise ConfigError(f"[responses] quarantine_dir: {problem} (scan --quarantine)")
     for glob in args.exclude:  # an unset shell variable: the admin thinks something is left out
         if not glob.strip():
             raise UsageError("--exclude: empty glob (give a name, path or pattern to leave out)")

@@ -25,7 +25,7 @@ from collections.abc import Callable
 from typing import Any
 
 from spamtrace.errors import PermissionRequired, RuntimeFailure, UsageError
-from spamtrace.safetext import escape
+from spamtrace.safetext import escape, quoted
 
 #: seconds a client has to send its request (the loop waits at most this)
 REQUEST_TIMEOUT = 0.2
@@ -71,10 +71,10 @@ def prepare_folder(path: str) -> None:
             f"control socket folder {escape(folder)}: {exc.strerror or exc}"
         ) from None
     if st is None or not stat.S_ISDIR(st.st_mode):
-        raise RuntimeFailure(
-            f"control socket folder {escape(folder)}: a part of it is not a folder "
-            "([daemon] socket)"
-        )
+        from spamtrace.folders import not_a_folder
+
+        problem = not_a_folder(folder) or f"not a folder: {quoted(folder)}"
+        raise UsageError(f"control socket ([daemon] socket, --socket): {problem}")
 
 
 class ControlServer:
@@ -225,6 +225,14 @@ def query(path: str, request: dict[str, Any], timeout: float = 5.0) -> dict[str,
                 ) from None
             raise NoDaemon(
                 f"no spamtrace daemon is running ({path} is left from one that stopped)"
+            ) from None
+        except NotADirectoryError:  # a file on the way: the errno text named no part
+            from spamtrace.folders import not_a_folder
+
+            folder = os.path.dirname(path) or "."
+            problem = not_a_folder(folder) or f"not a folder: {quoted(folder)}"
+            raise NoDaemon(
+                f"no control socket {path}: {problem} ([daemon] socket, --socket)"
             ) from None
         except OSError as exc:
             raise NoDaemon(f"cannot reach the daemon at {path}: {exc.strerror or exc}") from None

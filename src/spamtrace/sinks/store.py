@@ -506,6 +506,10 @@ class StoreReader:
         self.path = path
         self.configured = configured
         if not os.path.exists(path):
+            from spamtrace.folders import not_a_folder
+
+            if (problem := not_a_folder(os.path.dirname(os.path.abspath(path)))) is not None:
+                raise StoreError(f"store {path}: {problem}")
             raise StoreError(
                 f"store {path}: does not exist (run `spamtrace watch` first, or give --db)"
             )
@@ -963,6 +967,11 @@ class Store:
         if exists and not os.path.isfile(path):
             raise StoreError(f"store {path}: not a regular file")
         if not exists and not os.path.isdir(parent):
+            from spamtrace.folders import not_a_folder
+
+            problem = not_a_folder(parent)
+            if problem is not None:  # "does not exist" sent the admin to make what is there
+                raise StoreError(f"store {path}: {problem}")
             # only the default folder is ours to create: a typo in --db must not leave folders
             if parent != DEFAULT_STORE_DIR:
                 raise StoreError(

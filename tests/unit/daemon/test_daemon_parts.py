@@ -43,15 +43,27 @@ def _serve(server: ControlServer, stop: threading.Event) -> None:
 
 
 def test_a_socket_folder_that_is_a_file_is_said_so(tmp_path: Path) -> None:
-    """`socket = "/etc/spamtrace.toml/x.sock"` said "File exists"."""
-    from spamtrace.errors import RuntimeFailure
+    """`socket = "/etc/spamtrace.toml/x.sock"` said "File exists", then "a part of it is not
+    a folder" (which part?) as a runtime failure (exit 3), where a missing folder is a usage
+    error (exit 2). Now a usage error naming the option, the key and the part that is a file;
+    `status` asking there says the same instead of the errno text "Not a directory"."""
+    from spamtrace.service.control import NoDaemon, query
 
-    (tmp_path / "afile").touch()
-    for folder in (tmp_path / "afile", tmp_path / "afile" / "sub"):
-        with pytest.raises(RuntimeFailure) as err:
+    afile = tmp_path / "afile"
+    afile.touch()
+    for folder, problem in (
+        (afile, f"not a folder: '{afile}'"),
+        (afile / "sub", f"not a folder: '{afile}/sub' ('{afile}' is a file)"),
+    ):
+        with pytest.raises(UsageError) as err:
             ControlServer(str(folder / "c.sock"), lambda req: {})
         assert err.value.message == (
-            f"control socket folder {folder}: a part of it is not a folder ([daemon] socket)"
+            f"control socket ([daemon] socket, --socket): {problem}"
+        )
+        with pytest.raises(NoDaemon) as gone:
+            query(str(folder / "c.sock"), {"command": "status"})
+        assert gone.value.message == (
+            f"no control socket {folder}/c.sock: {problem} ([daemon] socket, --socket)"
         )
 
 
@@ -1243,6 +1255,34 @@ def test_config_check_notes_a_socket_folder_that_is_missing(
     conf.write_text(f'[daemon]\nsocket = "{tmp_path / "c.sock"}"\n')
     assert main(["config", "check"]) == 0
     assert "daemon.socket" not in capsys.readouterr().out
+
+
+def test_config_check_notes_the_folders_that_are_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A `[daemon] socket`, `[store] path` or `[responses] quarantine_dir` where a file is on
+    the way: `config check` said "config ok" (the socket's "its folder does not exist"),
+    and the daemon, `quarantine` and `scan --quarantine` failed later with "Not a
+    directory". Each is a note now, naming the key and the part that is a file."""
+    conf = tmp_path / "spamtrace.toml"
+    monkeypatch.setenv("SPAMTRACE_CONFIG", str(conf))
+    monkeypatch.setenv("SPAMTRACE_CONFIG_DIR", str(tmp_path / "conf.d"))
+    afile = tmp_path / "hostname"
+    afile.write_text("web1\n")
+    conf.write_text(
+        f'[daemon]\nsocket = "{afile}/c.sock"\n[store]\npath = "{afile}/db/s.db"\n'
+        f'[responses]\nquarantine_dir = "{afile}"\n'
+    )
+    assert main(["config", "check"]) == 0
+    notes = [line for line in capsys.readouterr().out.splitlines() if line.startswith("note:")]
+    assert notes == [
+        f"note: daemon.socket = '{afile}/c.sock': not a folder: '{afile}'; the daemon will "
+        "not start",
+        f"note: store.path = '{afile}/db/s.db': not a folder: '{afile}/db' ('{afile}' is a "
+        "file); watch and the daemon will not start",
+        f"note: responses.quarantine_dir = '{afile}': not a folder: '{afile}'; quarantine "
+        "and scan --quarantine refuse it",
+    ]
 
 
 def test_status_says_the_over_long_lines_of_a_followed_mail_log() -> None:

@@ -185,6 +185,45 @@ def test_a_root_that_is_not_a_folder_is_a_usage_error(
     assert not state.exists()
 
 
+@pytest.mark.parametrize(
+    "argv",
+    [["firewall", "status"], ["firewall", "plan"], ["firewall", "load-confirmed"],
+     ["firewall", "confirm"], ["daemon"]],
+)  # fmt: skip
+@pytest.mark.parametrize("under", [False, True])
+def test_a_state_dir_option_naming_a_file_is_a_usage_error(
+    argv: list[str], under: bool, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`firewall status --state-dir FILE` printed the errno text (`FILE/confirmed.json: the
+    confirmed rules cannot be read: Not a directory`, exit 3), `load-confirmed` said "no
+    confirmed firewall rules: nothing loaded" (exit 0: at boot, no firewall and no word of
+    why), `plan` went on, the daemon's drift check failed every minute. Now one line naming
+    the option, exit 2, before anything is done (a file on the way to the folder too)."""
+    from spamtrace.cli.main import main
+
+    afile = tmp_path / "hostname"
+    afile.write_text("web1\n")
+    given = afile / "state" if under else afile
+    from spamtrace.cli.main import build_parser
+    from spamtrace.errors import UsageError
+
+    problem = f"not a folder: '{given}'" + (f" ('{afile}' is a file)" if under else "")
+    command = " ".join(argv)
+    if argv == ["daemon"]:  # parsed only: a daemon must not start here when it regresses
+        with pytest.raises(UsageError) as err:
+            build_parser("daemon").parse_args(["daemon", "--firewall-state-dir", str(given)])
+        assert err.value.message == (
+            f"daemon: argument --firewall-state-dir: {problem} (see: spamtrace daemon --help)"
+        )
+    else:
+        assert main([*argv, "--state-dir", str(given)]) == 2
+        assert capsys.readouterr().err == (
+            f"spamtrace: error: {command}: argument --state-dir: {problem} "
+            f"(see: spamtrace {command} --help)\n"
+        )
+    assert afile.read_text() == "web1\n"
+
+
 def test_a_state_dir_that_is_a_file_says_so() -> None:
     """`apply --state-dir FILE` said `state dir FILE: File exists`."""
     import tempfile

@@ -159,6 +159,43 @@ def test_delete_and_unknown_ids(site: Path, q: Quarantine) -> None:
             q.restore(bad)
 
 
+def test_a_quarantine_dir_that_is_a_file_is_said_with_its_key(
+    site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """`[responses] quarantine_dir` naming a file (or a path under one): `quarantine list`
+    said `FILE: cannot open: Not a directory` (exit 3), `scan --quarantine` scanned the whole
+    tree and then gave every malicious file that errno text as its "NOT QUARANTINED"
+    reason. Now one line naming the key, exit 2, and `scan --quarantine` says it before it
+    scans; the file and the site are left as they were."""
+    from spamtrace.cli.main import main
+    from spamtrace.errors import ConfigError
+
+    afile = tmp_path / "hostname"
+    afile.write_text("web1\n")
+    under = f"not a folder: '{afile}/q' ('{afile}' is a file)"
+    for given, problem in ((afile, f"not a folder: '{afile}'"), (afile / "q", under)):
+        store = Quarantine(str(given))
+        for call, arg in ((store.items, None), (store.add, str(site)), (store.restore, "q-1")):
+            with pytest.raises(ConfigError) as err:
+                call() if arg is None else call(arg)
+            assert err.value.message == f"[responses] quarantine_dir: {problem}"
+        assert site.read_bytes() == BODY and afile.read_text() == "web1\n"
+    if os.geteuid() == 0:  # both commands need root before they look
+        monkeypatch.setenv("SPAMTRACE_RESPONSES_QUARANTINE_DIR", str(afile))
+        assert main(["quarantine", "list"]) == 2
+        assert capsys.readouterr().err == (
+            f"spamtrace: error: [responses] quarantine_dir: not a folder: '{afile}'\n"
+        )
+        assert main(["scan", "--quarantine", str(site.parent)]) == 2
+        out, err = capsys.readouterr()
+        assert out == "" and err == (
+            f"spamtrace: error: [responses] quarantine_dir: not a folder: '{afile}' (scan "
+            "--quarantine)\n"
+        )
+        assert site.read_bytes() == BODY
+
+
 def test_a_quarantine_dir_open_to_others_is_refused(site: Path, q: Quarantine) -> None:
     os.makedirs(q.directory, mode=0o755)
     os.chmod(q.directory, 0o755)

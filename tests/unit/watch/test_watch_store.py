@@ -129,6 +129,19 @@ def test_corrupt_file_is_refused_and_untouched(tmp_path: Path) -> None:
     assert not (tmp_path / "s.db-wal").exists()
 
 
+def test_a_store_under_a_file_says_which_part_is_a_file(tmp_path: Path) -> None:
+    """`--db /etc/hostname/s.db`: the writer said "folder /etc/hostname does not exist
+    (create it first ...)", the readers "does not exist (run spamtrace watch first)"."""
+    afile = tmp_path / "hostname"
+    afile.write_text("web1\n")
+    path = str(afile / "s.db")
+    for open_it in (Store, StoreReader):
+        with pytest.raises(StoreError) as err:
+            open_it(path)
+        assert err.value.message == f"store {path}: not a folder: '{afile}'"
+    assert afile.read_text() == "web1\n"
+
+
 def test_foreign_sqlite_database_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "other.db"
     db = sqlite3.connect(path)
