@@ -38,6 +38,14 @@ def php_mail_log(world: World) -> Path:
     return path
 
 
+def exim_owned_log(exim: PrivateExim) -> None:
+    """Exim's main log made before Exim writes it (watch follows it from its start), owned as
+    Exim would make it."""
+    exim.mainlog.touch()
+    owner = pwd.getpwnam("Debian-exim")
+    os.chown(exim.mainlog, owner.pw_uid, owner.pw_gid)
+
+
 def test_fifty_mail_calls_are_attributed_to_the_account_and_script(world: World) -> None:
     exim = PrivateExim(world)
     script = world.install_payload("mail-loop.php")
@@ -95,8 +103,7 @@ def test_watch_follows_the_logs_and_stores_the_mail_script_incident(
     from test_watch import incidents_for, watching
 
     exim = PrivateExim(world)
-    exim.mainlog.touch()
-    os.chown(exim.mainlog, pwd.getpwnam("Debian-exim").pw_uid, pwd.getpwnam("Debian-exim").pw_gid)
+    exim_owned_log(exim)
     log = php_mail_log(world)
     script = world.install_payload("mail-loop.php")
     env = {
@@ -137,8 +144,7 @@ def watch_mail(
 ) -> contextlib.AbstractContextManager[Watcher]:
     from test_watch import watching
 
-    exim.mainlog.touch()
-    os.chown(exim.mainlog, pwd.getpwnam("Debian-exim").pw_uid, pwd.getpwnam("Debian-exim").pw_gid)
+    exim_owned_log(exim)
     env = {
         "SPAMTRACE_MAIL_EXIM_LOGS": json.dumps([str(exim.mainlog)]),
         "SPAMTRACE_MAIL_POSTFIX_LOGS": "[]",
@@ -306,9 +312,7 @@ def _auth_send(exim: PrivateExim, login: str, mail_from: str, client: str = "203
 
 
 def _frozen(exim: PrivateExim) -> set[str]:
-    listed = subprocess.run(
-        [str(exim.wrapper), "-bp"], capture_output=True, text=True, timeout=60, check=True
-    ).stdout
+    listed = queue_listing(exim)
     return {line.split()[2] for line in listed.splitlines() if "*** frozen ***" in line}
 
 
@@ -449,8 +453,7 @@ def test_an_allowed_accounts_smtp_auth_volume_opens_no_incident(
     from test_watch import watching
 
     exim = PrivateExim(world, auth=True)
-    exim.mainlog.touch()
-    os.chown(exim.mainlog, pwd.getpwnam("Debian-exim").pw_uid, pwd.getpwnam("Debian-exim").pw_gid)
+    exim_owned_log(exim)
     env = {
         "SPAMTRACE_MAIL_EXIM_LOGS": json.dumps([str(exim.mainlog)]),
         "SPAMTRACE_MAIL_POSTFIX_LOGS": "[]",
@@ -476,6 +479,28 @@ def test_an_allowed_accounts_smtp_auth_volume_opens_no_incident(
     assert any(n.startswith("news@shop.example: went above a volume limit") for n in doc["notes"])
 
 
+def loopback_exim(world: World) -> dict[str, str]:
+    """Start Exim with SMTP AUTH, its daemon listening on the server's 127.0.0.1:587 (in the
+    server's netns, with the private config): the environment of a watch that follows its log
+    and opens mail-auth above 10 messages."""
+    exim = PrivateExim(world, auth=True)
+    exim_owned_log(exim)
+    world.spawn(exim.in_namespace(["/usr/sbin/exim4", "-bdf", "-oX", "127.0.0.1.587",
+                                   "-oP", str(exim.dir / "exim.pid")]))  # fmt: skip
+    probe = "import socket; socket.create_connection(('127.0.0.1', 587), 1).close()"
+    wait_for_ok = [*world.ns_prefix(), "python3", "-c", probe]
+    deadline = time.monotonic() + 30
+    while subprocess.run(wait_for_ok, capture_output=True).returncode != 0:
+        assert time.monotonic() < deadline, "exim's daemon did not listen"
+        time.sleep(0.2)
+    return {
+        "SPAMTRACE_MAIL_EXIM_LOGS": json.dumps([str(exim.mainlog)]),
+        "SPAMTRACE_MAIL_POSTFIX_LOGS": "[]",
+        "SPAMTRACE_MAIL_PHP_LOGS": "[]",
+        "SPAMTRACE_MAIL_AUTH_MAX_MESSAGES": "10",
+    }
+
+
 STOLEN_LOGIN = """\
 import smtplib, sys, time
 for i in range(int(sys.argv[1])):
@@ -497,28 +522,10 @@ def test_a_stolen_mailbox_used_from_this_host_names_the_local_sender(
 
     world = server_world
     assert world.uid is not None and world.uploads is not None
-    exim = PrivateExim(world, auth=True)
-    exim.mainlog.touch()
-    exim_user = pwd.getpwnam("Debian-exim")
-    os.chown(exim.mainlog, exim_user.pw_uid, exim_user.pw_gid)
-    # the MTA's daemon on the server's loopback (its own netns), with the private config
-    world.spawn(exim.in_namespace(["/usr/sbin/exim4", "-bdf", "-oX", "127.0.0.1.587",
-                                   "-oP", str(exim.dir / "exim.pid")]))  # fmt: skip
-    probe = "import socket; socket.create_connection(('127.0.0.1', 587), 1).close()"
-    wait_for_ok = [*world.ns_prefix(), "python3", "-c", probe]
-    deadline = time.monotonic() + 30
-    while subprocess.run(wait_for_ok, capture_output=True).returncode != 0:
-        assert time.monotonic() < deadline, "exim's daemon did not listen"
-        time.sleep(0.2)
+    env = loopback_exim(world)
     script = world.uploads / "stolen.py"
     script.write_text(STOLEN_LOGIN)
     os.chown(script, world.uid, -1)
-    env = {
-        "SPAMTRACE_MAIL_EXIM_LOGS": json.dumps([str(exim.mainlog)]),
-        "SPAMTRACE_MAIL_POSTFIX_LOGS": "[]",
-        "SPAMTRACE_MAIL_PHP_LOGS": "[]",
-        "SPAMTRACE_MAIL_AUTH_MAX_MESSAGES": "10",
-    }
     with watching(tmp_path, "--no-scan", env=env) as w:
         proc = world.spawn_as_user(["/usr/bin/python3", script.name, "15"])
         _, err = proc.communicate(timeout=120)
@@ -555,25 +562,8 @@ def test_the_one_local_sender_of_a_stolen_mailbox_is_stopped_and_its_script_quar
 
     world = server_world
     assert world.uid is not None and world.uploads is not None
-    exim = PrivateExim(world, auth=True)
-    exim.mainlog.touch()
-    exim_user = pwd.getpwnam("Debian-exim")
-    os.chown(exim.mainlog, exim_user.pw_uid, exim_user.pw_gid)
-    world.spawn(exim.in_namespace(["/usr/sbin/exim4", "-bdf", "-oX", "127.0.0.1.587",
-                                   "-oP", str(exim.dir / "exim.pid")]))  # fmt: skip
-    probe = "import socket; socket.create_connection(('127.0.0.1', 587), 1).close()"
-    deadline = time.monotonic() + 30
-    while subprocess.run([*world.ns_prefix(), "python3", "-c", probe],
-                         capture_output=True).returncode != 0:  # fmt: skip
-        assert time.monotonic() < deadline, "exim's daemon did not listen"
-        time.sleep(0.2)
+    env = loopback_exim(world)
     script = world.install_payload("mailbox-login.php")
-    env = {
-        "SPAMTRACE_MAIL_EXIM_LOGS": json.dumps([str(exim.mainlog)]),
-        "SPAMTRACE_MAIL_POSTFIX_LOGS": "[]",
-        "SPAMTRACE_MAIL_PHP_LOGS": "[]",
-        "SPAMTRACE_MAIL_AUTH_MAX_MESSAGES": "10",
-    }
     with enforcing(world, "enforce", env=env, freeze_queue=False, stop_after=3) as w:
         sender = world.spawn_as_user(["/usr/bin/php", script.name, "300", "0.1"])
         stop = w.wait_action("stop-process", 90)
