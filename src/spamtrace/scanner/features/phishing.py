@@ -4062,6 +4062,239 @@ def _headers_pixel(ctx: Ctx, rule: Rule) -> Hit | None:
     return None
 
 
+# ----------------------------------------------------- the whole request kept hidden
+# the last part of a file name a directory listing does not show: a dot and a letter or digit
+# begin it, and it holds data (.txt, .log, ... or no extension), not the web server's or a
+# tool's own settings (.htaccess, .user.ini, .env, .git...)
+_HIDDEN_DATA_NAME = re.compile(
+    rb"^\.(?!ht|user\.ini$|env(?:\.|$)|git|svn|well-known)[a-z0-9][\w-]{0,40}"
+    rb"(?:\.(?:txt|log|dat|csv|json|html?|db|list))?$"
+)
+# an extension alone, glued to a name the script builds: ".txt" names no hidden file
+_EXTENSION_ONLY = re.compile(
+    rb"^\.(?:txt|log|dat|csv|json|html?|db|list|php\d?|phtml|inc|xml|gz|zip|tmp|bak|js|css)$"
+)
+# the whole of what the visitor posted or asked (every field), not one field of it
+_FORM_DUMP = re.compile(rb"\$_(?:post|get|request)\b(?!\s*\[)")
+_FOPEN_INTO = re.compile(rb"\$(" + NAME_P + rb")\s*=\s*@?\s*fopen\s*\(")
+_APPEND_FLAG = re.compile(rb"(?<![\w$>:])file_append\b")
+_PATH_END = re.compile(rb"(?:\x01(\d+)\x01|\$(" + NAME_P + rb"))\s*\)*\s*$")
+
+
+def _path_tail(ctx: Ctx, expr: bytes, depth: int = 3) -> bytes | None:
+    """The literal a file path expression ends with (``$root . '/' . $name``), followed through
+    variables assigned once (``$name = '.arrow.txt';``), lower case; None when it ends with
+    anything else or a variable set more than once."""
+    expr = expr.strip()
+    m = _PATH_END.search(expr)
+    if m is None:
+        return None
+    if m.group(1) is not None:
+        lit = ctx.lx.value(int(m.group(1))).lower()
+        if lit.find(b"/") >= 0:
+            return lit
+        # no "/" in it: the whole last part of the path only when nothing comes before it
+        # or a literal ending with "/" does ($dir . '/' . '.log'); else an extension
+        # glued to a name the script builds ('hits-' . date('Ymd') . '.tsv')
+        before = expr[: m.start()].rstrip()
+        if not before:
+            return lit
+        prev = re.search(rb"\x01(\d+)\x01\s*\.$", before)
+        if prev is not None and ctx.lx.value(int(prev.group(1))).endswith(b"/"):
+            return b"/" + lit
+        return None
+    if depth <= 0:
+        return None
+    given = var_assigns(ctx.code, m.group(2), TAIL_RHS, 3)
+    if len(given) != 1:
+        return None
+    return _path_tail(ctx, given[0][1].group(1), depth - 1)
+
+
+def _hidden_append(ctx: Ctx, start: int, args: bytes) -> bool:
+    """The write at ``start`` appends to a file whose name is hidden (:data:`_HIDDEN_DATA_NAME`):
+    ``file_put_contents('.log.txt', $t, FILE_APPEND)``, or ``fwrite($fh, ...)`` with ``$fh``
+    last opened before it by ``fopen($path, 'a')`` on such a name."""
+    parts = top_args(args)
+    if len(parts) < 2:
+        return False
+    code = ctx.code
+    if code.startswith(b"file_put_contents", start):
+        if len(parts) < 3 or _APPEND_FLAG.search(parts[2]) is None:
+            return False
+        path = parts[0]
+    else:
+        h = VAR.fullmatch(parts[0].strip())
+        if h is None:
+            return False
+        opened = None
+        for m in itertools.islice(_FOPEN_INTO.finditer(code, 0, start), 200):
+            if m.group(1) == h.group(1):
+                opened = m
+        if opened is None:
+            return False
+        text = code[opened.end() : opened.end() + 2000]
+        fargs = top_args(text[: close_paren(text)])
+        mode = PLACEHOLDER.fullmatch(fargs[1].strip()) if len(fargs) >= 2 else None
+        if mode is None or not ctx.lx.value(int(mode.group(1))).lstrip().startswith(b"a"):
+            return False
+        path = fargs[0]
+    tail = _path_tail(ctx, path)
+    if tail is None:
+        return False
+    name = tail.rsplit(b"/", 1)[-1].strip()
+    return _HIDDEN_DATA_NAME.match(name) is not None and _EXTENSION_ONLY.match(name) is None
+
+
+def _dump_holders(ctx: Ctx, whole: re.Pattern[bytes] | None) -> set[bytes]:
+    """Variables holding the visitor's whole request (:func:`_whole_request_at`, or a match of
+    ``whole``): set from it (``$h = getallheaders();``, ``$t = http_build_query($_COOKIE);``),
+    each entry of a loop over it, and a text glued from those (one step)."""
+
+    def holds(text: bytes) -> bool:
+        return _whole_request_at(ctx, text) >= 0 or (
+            whole is not None and whole.search(text) is not None
+        )
+
+    code = ctx.code
+    held: set[bytes] = set()
+    for m in itertools.islice(_SET_TO.finditer(code), 400):
+        if holds(m.group(2)):
+            held.add(m.group(1))
+    for m in itertools.islice(_EACH_OF.finditer(code), 100):
+        if holds(m.group(1)) or set(VAR.findall(m.group(1))) & held:
+            held.update(VAR.findall(m.group(2)))
+    if held:
+        for m in itertools.islice(_GLUED_TO.finditer(code), 400):
+            if set(VAR.findall(interpolated(ctx, m.group(2)))) & held:
+                held.add(m.group(1))
+    return held
+
+
+@feature("hidden_request_log")
+def _hidden_request_log(ctx: Ctx, rule: Rule) -> Hit | None:
+    """Every visitor's whole request kept in a hidden file: all the cookies or headers
+    (``$_COOKIE``, ``getallheaders()``, the Cookie header) or every posted or asked field
+    (``$_POST``, ``$_GET``, ``$_REQUEST`` whole: ``http_build_query($_POST)``,
+    ``print_r($_REQUEST, true)``, a loop over them) appended to a file whose name begins with a
+    dot (``.arrow.txt``, ``/.log``), which a directory listing does not show: a planted logger
+    collecting the logins and sessions of the site's visitors. A site's debugging or webhook
+    log is named for what it is (webhook-debug.log, ipn.log) and keeps what one provider sent;
+    the server's own dot files (.htaccess, .user.ini, .env) are settings, not logs."""
+    writes = calls_to(ctx, (b"fwrite", b"fputs", b"file_put_contents"), 30)
+    if not writes:
+        return None
+    code = ctx.code
+    if _whole_request_at(ctx, code) < 0 and _FORM_DUMP.search(code) is None:
+        return None
+    held: set[bytes] | None = None
+    for start, args in writes:
+        if not _hidden_append(ctx, start, args):
+            continue
+        if held is None:
+            held = _dump_holders(ctx, _FORM_DUMP)
+        written = b" , ".join(top_args(args)[1:2])
+        if (
+            _whole_request_at(ctx, written) >= 0
+            or _FORM_DUMP.search(written) is not None
+            or set(VAR.findall(interpolated(ctx, written))) & held
+        ):
+            return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 120))
+    return None
+
+
+# ------------------------------------------------------ keyword-table doorway pages
+# an array written whole of string literals (five or more)
+_LITERAL_TABLE = re.compile(
+    rb"\$(" + NAME_P + rb")\s*=\s*(?:array\s*\(|\[)\s*"
+    rb"(\x01\d+\x01(?:\s*,\s*\x01\d+\x01){4,})\s*,?\s*[)\]]"
+)
+# a search phrase: two to ten words of letters and digits
+_KEYWORD_PHRASE = re.compile(rb"^[a-z0-9][a-z0-9'&.-]*(?: [a-z0-9'&.-]+){1,9}$")
+# a list of table indexes: "47,76,89,25"
+_INDEX_LIST = re.compile(rb"^\d{1,5}(?:\s*,\s*\d{1,5}){2,}$")
+_META_SEO = re.compile(rb"<meta\s[^>]{0,40}name\s*=\s*[\\'\"]?(?:keywords|description)\b")
+# the page the visitor asked for: the path or the query string, a query field
+_PAGE_ASKED = re.compile(
+    rb"\$_(?:get|request)\b|\$_server\s*\[\s*\x01(\d+)\x01"
+)
+_PAGE_KEYS = frozenset({b"request_uri", b"query_string", b"path_info", b"orig_path_info"})
+
+
+def _tables(ctx: Ctx) -> tuple[set[bytes], set[bytes]]:
+    """The arrays the script writes out whole: those of ten or more search phrases, and
+    those of five or more lists of indexes (``"47,76,89"``), each 80 % at least."""
+    value = ctx.lx.value
+    phrases: set[bytes] = set()
+    indexes: set[bytes] = set()
+    for m in itertools.islice(_LITERAL_TABLE.finditer(ctx.code), 200):
+        items = [value(int(i)).strip().lower() for i in PLACEHOLDER.findall(m.group(2))]
+        n = len(items)
+        if n >= 10 and sum(_KEYWORD_PHRASE.match(i) is not None for i in items) * 5 >= n * 4:
+            phrases.add(m.group(1))
+        if sum(_INDEX_LIST.match(i) is not None for i in items) * 5 >= n * 4:
+            indexes.add(m.group(1))
+    return phrases, indexes
+
+
+@feature("keyword_table_doorway")
+def _keyword_table_doorway(ctx: Ctx, rule: Rule) -> Hit | None:
+    """A doorway generator: pages made from a table of search phrases the script carries
+    (ten or more), the page picked by the path or query the visitor asked for, its meta
+    keywords or description glued from other phrases of the table (``$description .=
+    $kw_array[$j]``) that lists of indexes written in the script pick (``explode(',',
+    $desc_array[$i])``: a cross-linked keyword graph computed once and pasted in), printed
+    into ``<meta name="keywords|description">``: spam pages for search engines under the
+    site's name. A site's own pages take their titles from a table too, but fill no meta
+    tags with other pages' phrases; a related-links list names pages, not keywords."""
+    phrases, indexes = _tables(ctx)
+    if not phrases or not indexes:
+        return None
+    code = ctx.code
+    index_names = b"|".join(re.escape(n) for n in sorted(indexes))
+    exploded = rb"explode\s*\(\s*\x01\d+\x01\s*,\s*\$(?:" + index_names + rb")\s*\["
+    if re.search(exploded, code) is None:
+        return None
+    value = ctx.lx.value
+    if not any(
+        (m.group(1) is None or value(int(m.group(1))).strip().lower() in _PAGE_KEYS)
+        for m in itertools.islice(_PAGE_ASKED.finditer(code), 100)
+    ):
+        return None
+    phrase_names = b"|".join(re.escape(n) for n in sorted(phrases))
+    glued_rx = re.compile(
+        rb"\$(" + NAME_P + rb")\s*\.=\s*(?:\w+\s*\(\s*)?\$(?:" + phrase_names + rb")\s*\[\s*\$"
+    )
+    glued = {m.group(1): m.start() for m in itertools.islice(glued_rx.finditer(code), 100)}
+    if not glued:
+        return None
+    at = min(glued.values())
+    # the tag written in the page's HTML around a PHP tag that prints the glued text:
+    # <meta name="keywords" content="<?php echo $keywords; ?>">
+    for g in glued:
+        if re.search(
+            rb"<meta\s[^>]{0,40}name\s*=\s*['\"]?(?:keywords|description)['\"]?[^>]{0,40}"
+            rb"content\s*=\s*['\"]?<\?(?:php\s+(?:echo|print)|=)\s*\(?\s*\$"
+            + re.escape(g)
+            + rb"\b",
+            ctx.data,
+            re.IGNORECASE,
+        ):
+            return Hit(ctx.line_of_code(at), ctx.excerpt_code(at, at + 80))
+    for idx in range(min(len(ctx.lx.raw_strings), 3000)):
+        lit = value(idx)
+        if _META_SEO.search(lit.lower()) is None:
+            continue
+        # the glued text interpolated in the tag's literal, or glued on to it
+        if any(re.search(rb"\$\{?" + re.escape(g) + rb"\b", lit) for g in glued) or any(
+            re.search(rb"\x01" + str(idx).encode() + rb"\x01\s*\.\s*(?:\w+\s*\(\s*)?\$"
+                      + re.escape(g) + rb"\b", code)
+            for g in glued
+        ):
+            return Hit(ctx.line_of_code(at), ctx.excerpt_code(at, at + 80))
+    return None
+
+
 # a kit's next page, where the visitor types the next secret: a relative page named for a
 # password, a one-time or SMS code, a PIN, a card, a billing or 3-D Secure step, or a
 # payment step (pay.php, payment.php, applepay.php, gpay.html: the card again, in a wallet's
