@@ -390,7 +390,9 @@ def scan_file(
             verdict = ScanVerdict.SKIPPED
             reason = f"too slow: over {limits.file_timeout:g}s (cut short, nothing found by then)"
     elif not result.complete:
-        notes = (*notes, f"{STOPPED_NOTE} {result.score}, enough for the verdict")
+        # the score reported (the admin's YARA rules and the size finding, which always run,
+        # included): "MALICIOUS 22" with "stopped at score 12" read as two scores of one file
+        notes = (*notes, f"{STOPPED_NOTE} {score}, enough for the verdict")
     return FileReport(
         path=path,
         verdict=verdict,

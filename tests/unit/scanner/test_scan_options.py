@@ -237,6 +237,25 @@ def test_own_yara_rules_are_findings(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert by["kit.txt"]["findings"][0]["rule"] == "yara.house.marker"
 
 
+def test_the_stop_note_names_the_score_reported(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The admin's YARA rules run whole after the built-in rules stopped at the malicious
+    score: the file was reported `MALICIOUS 22` with the note `stopped at score 12`."""
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    (rules / "house.yar").write_text('rule post { strings: $p = "$_POST" condition: $p }\n')
+    _config(tmp_path, f'[scan]\nyara_rules = "{rules}"\n')
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "m.php").write_text('<?php eval($_POST["x"]);\n')
+    rc, doc = run_json(capsys, "--jobs", "1", str(site))
+    (f,) = doc["files"]
+    assert rc == 1 and "yara.house.post" in {x["rule"] for x in f["findings"]}
+    assert f["score"] == sum(x["weight"] for x in f["findings"]) > 12
+    assert f["notes"] == [f"stopped at score {f['score']}, enough for the verdict"]
+
+
 def test_own_yara_rule_files_of_one_name_have_a_namespace_each(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
