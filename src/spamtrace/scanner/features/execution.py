@@ -490,6 +490,7 @@ def _tainted_sink_hit(ctx: Ctx, rule: Rule, *, holes: bool, signed: bool = False
         and not extracted
         and not helpers
         and not (kind in ("eval", "exec") and request_props(ctx))
+        and not (kind in ("eval", "exec") and request_constants(ctx))
     ):
         return None
     code = ctx.code
@@ -595,6 +596,13 @@ def _tainted_sink_hit(ctx: Ctx, rule: Rule, *, holes: bool, signed: bool = False
             }
         elif kind == "mail":  # $subject = 'New contact request'; just before: the form's no more
             tainted = {v for v in tainted if not literal_at(ctx, v, start)}
+        if not tainted and kind in ("eval", "exec") and not holes and not signed:
+            # define('C', $_REQUEST['c']); eval(C): request input held by a constant
+            consts = request_constants(ctx)
+            if consts and reads_constant(text, consts):
+                if kind == "exec" and site_session_gated(ctx, start):
+                    continue  # a console of the site's signed-in admin
+                return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
         if kind == "exec" and tainted:
             gated = site_session_gated(ctx, start)
             if signed or gated:
@@ -623,6 +631,43 @@ def _tainted_sink_hit(ctx: Ctx, rule: Rule, *, holes: bool, signed: bool = False
             if props and any(p in props for p in _PROP_READ.findall(text)):
                 return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
     return None
+
+
+# define('NAME', <value>): the name's literal, then the value up to the call's ")"
+_DEFINE_CALL = compile_possessive(rb"(?<![\w$>:\\])define\s*+\(\s*+\x01(\d+)\x01\s*+,")
+# a request superglobal read in a value (lower-cased code; inside a double-quoted string too)
+_REQUEST_READ = re.compile(rb"\$_(?:get|post|request|cookie)\b")
+# a bare word: a constant read (not a variable, a property, a class constant, a call)
+_BARE_WORD = re.compile(rb"(?<![\w$>:\\])([a-z_][a-z0-9_]*)\b(?!\s*[(:\\])")
+
+
+@per_file("request-constants")
+def request_constants(ctx: Ctx) -> frozenset[bytes]:
+    """The constants the file defines with request input in their value (``define('C',
+    $_POST['c'])``, ``define('C', "$_REQUEST[c]")``, or a variable the taint pass finds holds
+    request input): read by their bare name, they carry it as a variable would."""
+    if ctx.first(b"define") < 0:
+        return frozenset()
+    code = ctx.code
+    names: set[bytes] = set()
+    req: set[bytes] | None = None
+    for m in itertools.islice(_DEFINE_CALL.finditer(code), 100):
+        end = close_paren(code[m.end() : m.end() + 2000])
+        if end < 0:
+            continue
+        value = interpolated(ctx, code[m.end() : m.end() + end])
+        if not _REQUEST_READ.search(value):
+            if req is None:
+                req = taint(ctx)[0]
+            if not set(VAR.findall(value)) & req:
+                continue
+        names.add(ctx.lx.value(int(m.group(1))).strip().lower())
+    return frozenset(names)
+
+
+def reads_constant(text: bytes, names: frozenset[bytes]) -> bool:
+    """``text`` (a sink's argument) reads one of the constants ``names`` by its bare name."""
+    return any(m.group(1) in names for m in itertools.islice(_BARE_WORD.finditer(text), 200))
 
 
 # a value made an address or a number (or false) as it is set: filter_var($_GET['ip'],
@@ -2306,6 +2351,16 @@ def _dangerous(value: bytes) -> bool:
     return value.strip().lower().lstrip(b"\\") in _BUILT_CALL_NAMES
 
 
+# functions that write a file: the name a dropper hides when it writes its payload
+_WRITER_NAMES = frozenset(
+    {b"file_put_contents", b"fwrite", b"fputs", b"move_uploaded_file", b"copy"}
+)
+
+
+def _writer(value: bytes) -> bool:
+    return value.strip().lower().lstrip(b"\\") in _WRITER_NAMES
+
+
 def _opening(code: bytes, close: int, opens: int = 40, closes: int = 41) -> int:
     """The ``(`` (or the ``opens`` byte) that the ``)`` (``closes``) at ``close`` closes
     (within 400 bytes), or -1."""
@@ -2344,7 +2399,9 @@ _GLUED_BEFORE = re.compile(
 )
 
 
-def _glued_literal_call(ctx: Ctx, env: fold.Env) -> Hit | None:
+def _glued_literal_call(
+    ctx: Ctx, env: fold.Env, named: Callable[[bytes], bool] = _dangerous
+) -> Hit | None:
     """A string literal called as a function at the end of a concatenation of literals and
     bare words (``sy.'stem'($_GET['c'])``, ``'pass'.'thru'($x)``) whose pieces fold into a
     code or command runner's name: a name written in pieces so that it never shows whole."""
@@ -2357,7 +2414,7 @@ def _glued_literal_call(ctx: Ctx, env: fold.Env) -> Hit | None:
         if chain is None:
             continue
         f = fold.fold_at(code, ctx.lx, chain.start(), env)
-        if f is not None and f.built and f.end == m.end(1) + 1 and _dangerous(f.value):
+        if f is not None and f.built and f.end == m.end(1) + 1 and named(f.value):
             at = chain.start()
             return Hit(ctx.line_of_code(at), ctx.excerpt_code(at, m.end() + 40))
     return None
@@ -2370,6 +2427,21 @@ def _built_name_call(ctx: Ctx, rule: Rule) -> Hit | None:
     through variables) that names a code or command runner, and is then called: directly
     (``$f(...)``, ``(...)(...)``) or through a callback API. The constant folder reads the
     values; nothing is run."""
+    return _built_call(ctx, _dangerous, plain=True)
+
+
+@feature("built_writer_call")
+def _built_writer_call(ctx: Ctx, rule: Rule) -> Hit | None:
+    """The same for a function that writes files (``file_put_contents``, ``fwrite``...):
+    ``(~urldecode('%99%96...'))('x.php', '<?php ' . $_POST['a'])`` hides the writer's name
+    from a reader as a runner's is hidden. A plain literal name (``$w = 'fwrite'``) is not
+    built and does not count."""
+    return _built_call(ctx, _writer, plain=False)
+
+
+def _built_call(ctx: Ctx, named: Callable[[bytes], bool], *, plain: bool) -> Hit | None:
+    """:func:`_built_name_call` for the names ``named`` accepts; ``plain``: a callback API
+    given the name as a plain literal or a bare word counts too."""
     code = ctx.code
     lx = ctx.lx
     env = fold.Env(code, lx, ctx.cache)  # folds only the assignments of the variables read
@@ -2381,16 +2453,16 @@ def _built_name_call(ctx: Ctx, rule: Rule) -> Hit | None:
         if pos and code[pos - 1] in b"$>:":
             continue
         held = env.get(m.group(1), pos)
-        if held is not None and held[1] and _dangerous(held[0]):
+        if held is not None and held[1] and named(held[0]):
             return Hit(ctx.line_of_code(pos), ctx.excerpt_code(pos, pos + 80))
     for m in paren_calls(code, 500):
         start = _opening(code, m.start())
         if start < 0:
             continue
         f = fold.fold_at(code, lx, start, env)
-        if f is not None and f.built and f.end == m.start() + 1 and _dangerous(f.value):
+        if f is not None and f.built and f.end == m.start() + 1 and named(f.value):
             return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, m.end() + 40))
-    hit = _glued_literal_call(ctx, env)
+    hit = _glued_literal_call(ctx, env, named)
     if hit is not None:
         return hit
     sites: Iterable[re.Match[bytes]] = ()
@@ -2419,11 +2491,11 @@ def _built_name_call(ctx: Ctx, rule: Rule) -> Hit | None:
             # a bare word that no define() names: PHP 7 passes its name (call_user_func(assert, ..))
             bare = _BARE_CALLBACK.match(code, m.end())
             name = bare.group(1) if bare is not None else b""
-            if bare is not None and _dangerous(name) and env.constant(name) is None:
+            if plain and bare is not None and named(name) and env.constant(name) is None:
                 end = bare.end() + 40
                 return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), end))
             continue
-        if not _dangerous(f.value):
+        if not named(f.value) or not (plain or f.built):
             continue  # a plain literal name counts too: 'ass\x65rt', a variable that holds it
         after = code[f.end : f.end + 8].lstrip()
         forwards = f.value.strip().lower().lstrip(b"\\") in _FORWARDERS
