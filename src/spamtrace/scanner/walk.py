@@ -140,6 +140,10 @@ def walk(
             continue
         root_dev = st.st_dev
         top = resolved(root)
+        # a root named through a link (cPanel's www -> public_html): an exclude written for
+        # the real path (`/home/*/public_html/wp-content/cache`) holds there too, tried on
+        # the path through the root's real folder
+        alias = top if exclude is not None and top != os.path.abspath(root) else None
         # each folder with what it was when its parent was listed: the root by what it
         # names (`scan www site`, www -> site: one walk), the others by their entry's stat
         stack: list[tuple[str, int, tuple[int, int]]] = [(root, 0, (st.st_dev, st.st_ino))]
@@ -161,7 +165,13 @@ def walk(
             try:
                 for entry in entries:
                     entry_path = os.path.join(path, entry.name)
-                    if exclude is not None and exclude(entry_path):
+                    if exclude is not None and (
+                        exclude(entry_path)
+                        or (
+                            alias is not None
+                            and exclude(os.path.normpath(f"{alias}/{entry_path[len(root) :]}"))
+                        )
+                    ):
                         if on_excluded is not None:
                             on_excluded()
                         continue
@@ -347,6 +357,8 @@ def excluder(globs: list[str]) -> Callable[[str], bool] | None:
     tail = either(inner) if inner else None
 
     def excluded(path: str) -> bool:
+        if "//" in path:  # a root named `www//`: its paths are www//a
+            path = os.path.normpath(path)
         if rx.match(path) or rx.match(os.path.basename(path)):
             return True
         if tail is not None:

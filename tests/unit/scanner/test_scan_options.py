@@ -84,6 +84,29 @@ def test_an_absolute_exclude_glob_holds_for_a_relative_root(
     assert doc["summary"]["files"] == 1  # index.php
 
 
+@pytest.mark.parametrize("named", ["www", "www/", "www//"])
+def test_an_absolute_exclude_glob_holds_for_a_root_named_through_a_link(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], named: str
+) -> None:
+    """cPanel's `www -> public_html`: `[scan] exclude = ["/home/*/public_html/..cache"]` and
+    `spamtrace scan /home/shop/www` scanned the cache (the glob was tried on www/... only)."""
+    home = tmp_path / "home" / "shop"
+    site = home / "public_html"
+    (site / "wp-content" / "cache").mkdir(parents=True)
+    (site / "wp-content" / "cache" / "shell.php").write_bytes(SHELL)
+    (site / "index.php").write_text("<?php echo 'hello';\n")
+    (home / "www").symlink_to("public_html")
+    _config(tmp_path, f'[scan]\nexclude = ["{tmp_path}/home/*/public_html/wp-content/cache"]\n')
+    for root in (f"{home}/{named}", f"{home}/public_html"):
+        rc, doc = run_json(capsys, "--jobs", "1", root)
+        assert rc == 0 and doc["files"] == [], (root, doc["files"])
+        assert doc["summary"]["files"] == 1 and doc["summary"]["excluded"] == 1
+    # the glob written with the link's name holds as before
+    _config(tmp_path, f'[scan]\nexclude = ["{home}/www/wp-content/cache"]\n')
+    rc, doc = run_json(capsys, "--jobs", "1", f"{home}/{named}")
+    assert rc == 0 and doc["summary"]["excluded"] == 1
+
+
 @pytest.mark.parametrize("glob", ["cache/", "*/cache/", "./cache", "SITE/cache/"])
 def test_an_exclude_glob_is_read_as_a_path(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], glob: str
