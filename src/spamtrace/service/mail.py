@@ -304,7 +304,12 @@ def specs_of(
     exist), else the configured ones that exist. ``php``: the PHP configuration already read
     (the chroots of the pools writing PHP logs), else read here when a PHP log is read."""
     from spamtrace.sources.maillog.kinds import LOG_KINDS
-    from spamtrace.sources.maillog.reader import LogSpec, configured, names_journal
+    from spamtrace.sources.maillog.reader import (
+        LogSpec,
+        configured,
+        names_journal,
+        without_rotated_copies,
+    )
 
     for kind, paths in (given or {}).items():
         if any(not path for path in paths):  # abspath("") would be the current folder
@@ -347,7 +352,7 @@ def specs_of(
                     f"{spec.path}: given as --{first.kind}-log and --{spec.kind}-log (one file "
                     "is a log of one kind)"
                 )
-        return [*seen.values(), *journals]
+        return [*without_rotated_copies(list(seen.values())), *journals]
     return configured(cfg.mail, roots=roots)
 
 

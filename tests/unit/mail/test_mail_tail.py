@@ -366,6 +366,47 @@ def test_the_zeros_of_a_copytruncated_logs_hole_in_its_gz_copy_do_not_eat_the_ne
         assert log["malformed"] == 0 and log["long_lines"] == 0, (run, log)
 
 
+def test_a_rotated_copy_named_beside_its_log_is_read_once(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A log is read with its rotated copies: naming a copy too (`--exim-log mainlog
+    --exim-log mainlog.1.gz`, or `exim_logs = [".../mainlog", ".../mainlog.1"]`) read it twice
+    and counted its messages twice (50 of 30), enough to cross the [mail] limits; the daemon's
+    follower of mainlog.1 read each day's rotated log again."""
+    import dataclasses
+
+    from spamtrace.config import Config
+    from spamtrace.sources.maillog.reader import configured
+
+    logs = tmp_path / "exim4"
+    logs.mkdir()
+    with gzip.open(logs / "mainlog.1.gz", "wb") as fh:
+        fh.write("".join(EXIM_LOCAL.format(m=m) for m in range(20)).encode())
+    (logs / "mainlog.2").write_text(EXIM_LOCAL.format(m=40))
+    (logs / "mainlog").write_text("".join(EXIM_LOCAL.format(m=m) for m in range(20, 30)))
+    main_log, gz, two = str(logs / "mainlog"), str(logs / "mainlog.1.gz"), str(logs / "mainlog.2")
+    for args in ([main_log], [main_log, gz], [gz, main_log], [two, main_log, gz]):
+        given = [x for path in args for x in ("--exim-log", path)]
+        code, doc, _ = run_mail_json(capsys, *given)
+        assert code == 0 and doc["totals"]["messages"] == 31, (args, doc["totals"])
+        assert [log["path"] for log in doc["logs"]] == [main_log], args
+    _code, doc, _ = run_mail_json(capsys, "--exim-log", gz)  # a copy alone: read
+    assert doc["totals"]["messages"] == 20
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "mainlog").write_text(EXIM_LOCAL.format(m=50))
+    _code, doc, _ = run_mail_json(
+        capsys, "--exim-log", main_log, "--exim-log", str(other / "mainlog")
+    )
+    assert doc["totals"]["messages"] == 32  # two logs: both
+    # configured: `mail` with no --exim-log, and the daemon's followers
+    monkeypatch.setenv("SPAMTRACE_MAIL_EXIM_LOGS", f'["{main_log}", "{gz}", "{two}"]')
+    _code, doc, _ = run_mail_json(capsys)
+    assert doc["totals"]["messages"] == 31 and len(doc["logs"]) == 1, doc["logs"]
+    mail = dataclasses.replace(Config().mail, exim_logs=[gz, main_log], postfix_logs=[])
+    assert [s.path for s in configured(mail)] == [main_log]
+
+
 def test_zeros_are_dropped_only_where_they_start_a_line() -> None:
     split = LineSplitter()
     # a run across two blocks, nothing held: all of it dropped

@@ -9,6 +9,7 @@ lines; :func:`merged` interleaves several logs by time (PHP ``mail.log`` first o
 
 from __future__ import annotations
 
+import contextlib
 import heapq
 import itertools
 import os
@@ -110,7 +111,41 @@ def configured(
     for spec in extra:
         if all(s.path != spec.path for s in out):
             out.append(spec)
-    return out
+    return without_rotated_copies(out)
+
+
+def without_rotated_copies(specs: list[LogSpec]) -> list[LogSpec]:
+    """``specs`` less those that are a rotated copy of another log of the same kind among them
+    (``mainlog.1`` or ``mainlog.2.gz`` beside ``mainlog``): each log is read with its rotated
+    copies, so such a copy was read twice and its messages counted twice, enough to cross
+    the ``[mail]`` limits (``exim_logs = ["/var/log/exim4/mainlog", ".../mainlog.1"]``, or
+    ``mail --exim-log mainlog --exim-log mainlog.1.gz``; a follower of ``mainlog.1`` read each
+    day's rotated log again from its start)."""
+    files: dict[tuple[int, int], LogSpec] = {}
+    for spec in specs:
+        with contextlib.suppress(OSError):
+            st = os.stat(spec.path)
+            files.setdefault((st.st_dev, st.st_ino), spec)
+    if len(files) < 2:
+        return specs
+    copies: set[tuple[str, int, int]] = set()
+    for spec in files.values():
+        for copy in rotated_paths(spec.path, None)[:-1]:  # the last one is the log itself
+            with contextlib.suppress(OSError):
+                st = os.stat(copy)
+                copies.add((spec.kind, st.st_dev, st.st_ino))
+    if not copies:
+        return specs
+    kept: list[LogSpec] = []
+    for spec in specs:
+        try:
+            st = os.stat(spec.path)
+        except OSError:
+            kept.append(spec)
+            continue
+        if (spec.kind, st.st_dev, st.st_ino) not in copies:
+            kept.append(spec)
+    return kept
 
 
 def names_journal(kind: str, path: str) -> bool:
