@@ -67,7 +67,13 @@ def register(sub: Any) -> None:
 def run(args: argparse.Namespace, cfg: Config) -> int:
     from spamtrace.render.check import print_report, report_json
     from spamtrace.service.check import collect_report, mail_logs_written_since, scan_report
-    from spamtrace.service.mail import not_read_hint, php_config, unreadable_logs, with_found_logs
+    from spamtrace.service.mail import (
+        logs_not_files,
+        not_read_hint,
+        php_config,
+        unreadable_logs,
+        with_found_logs,
+    )
 
     overrides: dict[str, Any] = {}
     if args.ports:
@@ -99,6 +105,7 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
     php = None if cfg.mail.php_logs else php_config()
     mail_cfg = with_found_logs(cfg, php)[0]
     denied = unreadable_logs(mail_cfg)  # without root: said, not taken for "no mail"
+    report.notes.extend(logs_not_files(cfg))  # a folder, a FIFO, /dev/null: not read
     if denied:
         said = "; ".join(f"{path}: {why}" for path, why in denied)  # escaped when printed
         report.notes.append(f"mail logs not read (through the MTA): {said}{not_read_hint()}")

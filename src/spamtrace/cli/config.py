@@ -91,6 +91,9 @@ def _check(args: argparse.Namespace, cfg: config_mod.Config) -> int:
     notes += _mta_notes(cfg)
     notes += _socket_notes(cfg)
     notes += _folder_notes(cfg)
+    from spamtrace.service.mail import logs_not_files
+
+    notes += logs_not_files(cfg)  # a [mail] log that is a folder, a FIFO, /dev/null
     # every file read, in order (one that sets no key too: the shipped example, all comments,
     # copied as the config), then what else set a value (the environment)
     files = config_mod.layer_files(args.config)

@@ -356,6 +356,36 @@ def specs_of(
     return configured(cfg.mail, roots=roots)
 
 
+#: the name of each kind of mail log in a note
+_KIND_NAMES = {"exim": "Exim", "postfix": "Postfix", "php": "PHP"}
+
+
+def logs_not_files(cfg: Config) -> list[str]:
+    """A note for each mail log named (by a config layer or a flag, or as found, not the
+    built-in defaults) that is there and no regular file: a folder, a FIFO, ``/dev/null``,
+    a link to ``/dev/stdout``. Such a log is never opened (a FIFO would hang the reader, a
+    link to the standard output would read spamtrace's own), and it was skipped without a
+    word: ``mail`` then said "no mail log found", the daemon followed nothing."""
+    from spamtrace.audit.postfixhost import stream_of
+
+    notes: list[str] = []
+    for kind, key in (("exim", "exim_logs"), ("postfix", "postfix_logs"), ("php", "php_logs")):
+        if cfg.sources.get(f"mail.{key}", "default") == "default":
+            continue
+        for path in dict.fromkeys(getattr(cfg.mail, key)):
+            what = stream_of(path)
+            if what is None:  # a file, or nothing there: no word (nor the reader imported)
+                continue
+            from spamtrace.sources.maillog.reader import names_journal
+
+            if not names_journal(kind, path):  # ("journal": a folder of that name is none)
+                notes.append(
+                    f"{_KIND_NAMES[kind]} mail log {path} is {what}, not a regular file: not "
+                    f"read ([mail] {key} names the file the log is written to)"
+                )
+    return notes
+
+
 def unreadable_logs(cfg: Config) -> list[tuple[str, str]]:
     """The configured mail logs that are there but that this process may not read, with
     why: without root, ``/var/log/exim4`` cannot even be looked into, and such a log must not
@@ -404,6 +434,8 @@ def read_logs(cfg: Config, given: dict[str, Sequence[str]], since: float | None)
     if not any(given.values()):
         cfg, found = with_found_logs(cfg, php)
     specs = specs_of(cfg, given, php)
+    # a configured log that is a folder, a FIFO, /dev/null: said, in the error too
+    odd = [] if any(given.values()) else logs_not_files(cfg)
     denied = [] if any(given.values()) else unreadable_logs(cfg)
     denied = [(path, why) for path, why in denied if all(s.path != path for s in specs)]
     # raw here: an error line and a note are escaped where they are printed
@@ -413,8 +445,8 @@ def read_logs(cfg: Config, given: dict[str, Sequence[str]], since: float | None)
             raise RuntimeFailure(f"cannot read {said}{not_read_hint()}")
         if cfg.mta.kind == "none" and not any(given.values()):  # nothing to watch: said
             report = collect(cfg, [], since)
-            report.notes += [*found, "no PHP mail.log is set either: mail() is not watched "
-                             "(spamtrace audit, php.mail-log)"]  # fmt: skip
+            report.notes += [*found, *odd, "no PHP mail.log is set either: mail() is not "
+                             "watched (spamtrace audit, php.mail-log)"]  # fmt: skip
             return report
         looked = ", ".join([*cfg.mail.exim_logs, *cfg.mail.postfix_logs, *cfg.mail.php_logs])
         from spamtrace.audit.eximlog import NOT_WRITTEN
@@ -423,12 +455,14 @@ def read_logs(cfg: Config, given: dict[str, Sequence[str]], since: float | None)
         if unwritten:  # the file Exim will write: no setting to change
             # and Postfix's log in no file (its standard output: a container): said too
             nofile = [f"; {n}" for n in found if ": spamtrace reads files: " in n][:1]
+            nofile += [f"; {n}" for n in odd]
             raise RuntimeFailure(f"no mail log found (looked for {looked or 'nothing'}): "
                                  f"{unwritten[0]}{''.join(nofile)}")  # fmt: skip
         raise RuntimeFailure(
             f"no mail log found (looked for {looked or 'nothing'}){_no_mta(cfg)}: set [mail] "
             "exim_logs / postfix_logs / php_logs, or give --exim-log / --postfix-log / --php-log"
             + "".join([f"; {n}" for n in found if "exim_logs" in n or "postfix_logs" in n][:2])
+            + "".join(f"; {n}" for n in odd)
         )
     report = collect(cfg, specs, since)
     if all(c.error and not c.lines for c in report.logs):
@@ -446,7 +480,7 @@ def read_logs(cfg: Config, given: dict[str, Sequence[str]], since: float | None)
     for counts, question in zip(report.logs, asked, strict=True):
         if question and not counts.not_of_its_kind:  # that one is a note of collect()'s
             report.notes.append(f"{question} ({_GIVE})")
-    report.notes += found
+    report.notes += [*found, *odd]
     return report
 
 

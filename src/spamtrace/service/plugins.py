@@ -137,7 +137,13 @@ def enforced(cfg: Config) -> str:
 def sources(cfg: Config, notes: list[str] | None = None) -> list[Source]:
     """Extra event sources for ``cfg`` (read after the kernel sources); ``notes`` gets what
     the start line says of them (a named mail log not there yet, followed once it appears)."""
-    from spamtrace.service.mail import NOT_THERE_YET, php_config, waiting_logs, with_found_logs
+    from spamtrace.service.mail import (
+        NOT_THERE_YET,
+        logs_not_files,
+        php_config,
+        waiting_logs,
+        with_found_logs,
+    )
     from spamtrace.sources.maillog.follow import sources as mail_sources
 
     out: list[Source] = []
@@ -147,6 +153,7 @@ def sources(cfg: Config, notes: list[str] | None = None) -> list[Source]:
         cfg, said = with_found_logs(cfg, php)
         if notes is not None:  # where Postfix's log was found and why, or that it is in none
             notes += [n for n in said if n.startswith("Postfix logs")]
+            notes += logs_not_files(cfg)  # a folder, a FIFO, /dev/null: not followed
         # a log named by hand, or by Exim's or PHP's configuration, not written yet (a fresh
         # Exim's main log, a PHP mail.log before the first mail()): followed from its first line
         waiting = waiting_logs(cfg, php.roots)

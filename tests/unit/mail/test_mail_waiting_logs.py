@@ -90,3 +90,62 @@ def test_the_defaults_are_not_waited_for(tmp_path: Path, monkeypatch: pytest.Mon
     assert mail.waiting_logs(cfg) == []
     notes: list[str] = []
     assert plugins.sources(cfg, notes) == [] and notes == []
+
+
+@pytest.mark.parametrize("odd", ["folder", "fifo", "devnull"])
+def test_a_named_log_that_is_no_regular_file_is_said_not_skipped(
+    tmp_path: Path, php_pool: Path, odd: str, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """`[mail] postfix_logs` (or `exim_logs`, `php_logs`) naming a folder, a FIFO or
+    /dev/null was skipped without a word: `config check` said "config ok", `mail` "no mail
+    log found (looked for ..., /dev/null)", the daemon followed nothing and said nothing of
+    it. Each now says so in one note (and in `mail`'s error line), as for Postfix's own
+    `maillog_file = /dev/stdout`; the file is never opened (a FIFO would hang the reader)."""
+    import os
+
+    from spamtrace.cli.main import main
+    from spamtrace.errors import RuntimeFailure
+
+    monkeypatch.setattr(mail, "POSTCONF_CANDIDATES", ())
+    monkeypatch.setattr(mail, "JOURNALCTL_CANDIDATES", ())
+    path = {"folder": tmp_path / "postfix-logs", "fifo": tmp_path / "postfix.fifo",
+            "devnull": Path("/dev/null")}[odd]  # fmt: skip
+    what = {"folder": "a directory", "fifo": "a FIFO", "devnull": "a character device"}[odd]
+    if odd == "folder":
+        path.mkdir()
+    elif odd == "fifo":
+        os.mkfifo(path)
+    note = (f"Postfix mail log {path} is {what}, not a regular file: not read ([mail] "
+            "postfix_logs names the file the log is written to)")  # fmt: skip
+    php_note = (f"PHP mail log {tmp_path} is a directory, not a regular file: not read ([mail] "
+                "php_logs names the file the log is written to)")  # fmt: skip
+    exim_log = tmp_path / "mainlog"
+    conf = tmp_path / "spamtrace.toml"
+    conf.write_text(
+        f'[mail]\nexim_logs = ["{exim_log}"]\npostfix_logs = ["{path}"]\n'
+        f'php_logs = ["{tmp_path}"]\nrestore_hours = 0\n'
+    )
+    cfg = config.load(config_file=conf, config_dir=tmp_path / "conf.d", environ={})
+    # mail: no other log there, the error line says why; with one, a note
+    with pytest.raises(RuntimeFailure) as err:
+        mail.read_logs(cfg, {}, None)
+    assert err.value.message.endswith(f"; {note}; {php_note}"), err.value.message
+    exim_log.write_text(EXIM_LINE)
+    report = mail.read_logs(cfg, {}, None)
+    assert [c.path for c in report.logs] == [str(exim_log)]
+    assert note in report.notes and php_note in report.notes
+    # the daemon's start line
+    notes: list[str] = []
+    (source,) = plugins.sources(cfg, notes)
+    try:
+        assert [s.path for s in source.specs] == [str(exim_log)]
+        assert note in notes and php_note in notes
+    finally:
+        source.close()
+    # config check
+    monkeypatch.setenv("SPAMTRACE_CONFIG", str(conf))
+    monkeypatch.setenv("SPAMTRACE_CONFIG_DIR", str(tmp_path / "conf.d"))
+    assert main(["config", "check"]) == 0
+    out = capsys.readouterr().out
+    assert f"note: {note}\n" in out and f"note: {php_note}\n" in out
