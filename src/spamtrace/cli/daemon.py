@@ -11,7 +11,13 @@ from typing import TYPE_CHECKING, Any
 
 from spamtrace.cli.argparsing import CUT
 from spamtrace.cli.options import folder, socket_help
-from spamtrace.errors import ConfigError, ExitCode, PermissionRequired, SpamtraceError
+from spamtrace.errors import (
+    ConfigError,
+    ExitCode,
+    PermissionRequired,
+    RuntimeFailure,
+    SpamtraceError,
+)
 from spamtrace.render.output import print_error
 from spamtrace.safetext import escape_message
 
@@ -83,7 +89,8 @@ def _daemon(args: argparse.Namespace, cfg: Config) -> int:
 
 
 def _status(args: argparse.Namespace, cfg: Config) -> int:
-    from spamtrace.service.control import query
+    def query(path: str, request: dict[str, Any]) -> dict[str, Any]:
+        return _ask(path, request, cfg)
 
     if args.json:
         from spamtrace.render.output import dump_json
@@ -105,6 +112,32 @@ def _status(args: argparse.Namespace, cfg: Config) -> int:
 
     print_status(console(), doc)
     return ExitCode.CLEAN
+
+
+def _ask(path: str, request: dict[str, Any], cfg: Config) -> dict[str, Any]:
+    """The daemon's answer; when none answers because its socket is gone (removed by hand, or a
+    cleanup of /run) while a daemon still holds the store, that is said, not "no daemon is
+    running; start it": a second one would be refused, the store being in use."""
+    from spamtrace.service.control import NoDaemon, query
+
+    try:
+        return query(path, request)
+    except NoDaemon:
+        from spamtrace.service.instance import running_daemon
+
+        pid = None if os.path.lexists(path) else running_daemon(cfg.store.path)
+        if pid is None:
+            raise
+        from spamtrace.service.units import systemd_running
+
+        how = f"`kill {pid}`, then start it"
+        if systemd_running():
+            how = "`systemctl restart spamtrace`"
+        raise RuntimeFailure(
+            f"the spamtrace daemon (pid {pid}) holds the store {cfg.store.path} but cannot be "
+            f"asked: its control socket {path} is gone (removed by hand, or a cleanup of its "
+            f"folder); restart it to ask it again ({how})"
+        ) from None
 
 
 def _status_despite_bad_config(args: argparse.Namespace, exc: ConfigError) -> int:

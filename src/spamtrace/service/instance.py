@@ -101,6 +101,26 @@ class InstanceLock:
             os.close(fd)
 
 
+#: a heartbeat older than this is no sign of a running engine (it refreshes every 5 s)
+ALIVE_WITHIN = 60.0
+
+
+def running_daemon(store_path: str, now: float | None = None) -> int | None:
+    """The pid of the ``spamtrace daemon`` that holds ``store_path`` now, by its lock file
+    (read, never locked: a start at that moment must not find it taken), or None: a run that
+    stopped cleanly, a heartbeat older than :data:`ALIVE_WITHIN`, a pid that is no spamtrace
+    daemon (a ``watch``, or a pid reused)."""
+    try:
+        with open(f"{store_path}.lock", "rb") as fh:
+            parts = fh.read(256).split()
+        pid, alive = int(parts[0]), float(parts[2])
+    except (OSError, IndexError, ValueError):
+        return None
+    if len(parts) >= 4 or (now if now is not None else time.time()) - alive > ALIVE_WITHIN:
+        return None
+    return pid if _command_of(pid) == "spamtrace daemon" else None
+
+
 def _gap_of(previous: bytes, now: float) -> tuple[int, float, float] | None:
     """``pid started alive [stopped]`` of the previous run -> its gap (None: clean, or new)."""
     parts = previous.split()

@@ -85,3 +85,57 @@ def test_a_second_daemon_on_a_socket_is_told_how_to_stop_the_first(
     text = str(caught.value)
     assert text.startswith(f"another spamtrace daemon answers on {path}")
     assert ("systemctl stop spamtrace" in text) is systemd
+
+
+def test_status_says_a_daemon_whose_socket_is_gone_still_runs(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    systemd: bool,
+) -> None:
+    """The socket removed (by hand, a cleanup of /run) while the daemon runs: `status` said
+    "no spamtrace daemon is running ...; start it", and a start was refused (the store in
+    use). It now names the daemon that holds the store and how to restart it."""
+    import json
+    import subprocess
+    import sys
+    import time
+
+    from spamtrace.cli.main import main
+
+    store = tmp_path / "s.db"
+    monkeypatch.setenv("SPAMTRACE_STORE_PATH", str(store))
+    sock = str(tmp_path / "ctl.sock")
+    # a process whose command line reads as `spamtrace daemon`
+    proc = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)", "daemon"])
+    try:
+        for _ in range(500):  # /proc/PID/cmdline may read empty just after the exec
+            if b"daemon" in Path(f"/proc/{proc.pid}/cmdline").read_bytes():
+                break
+            time.sleep(0.01)
+        now = time.time()
+        lock = tmp_path / "s.db.lock"
+        lock.write_text(f"{proc.pid} {now - 100:.3f} {now - 2:.3f}\n")
+        assert main(["status", "--socket", sock]) == 3
+        err = capsys.readouterr().err
+        assert err.startswith(
+            f"spamtrace: error: the spamtrace daemon (pid {proc.pid}) holds the store {store} "
+            f"but cannot be asked: its control socket {sock} is gone"
+        ), err
+        how = "`systemctl restart spamtrace`" if systemd else f"`kill {proc.pid}`, then start it"
+        assert err.endswith(f"restart it to ask it again ({how})\n") and "start it with" not in err
+        assert main(["status", "--json", "--socket", sock]) == 3
+        doc = json.loads(capsys.readouterr().out)
+        assert doc["running"] is None and doc["error"].startswith("the spamtrace daemon (pid")
+        # a clean stop recorded, or a heartbeat minutes old: no daemon, as before
+        for text in (f"{proc.pid} {now - 100:.3f} {now - 2:.3f} {now - 1:.3f}\n",
+                     f"{proc.pid} {now - 900:.3f} {now - 600:.3f}\n"):  # fmt: skip
+            lock.write_text(text)
+            assert main(["status", "--socket", sock]) == 3
+            assert "no spamtrace daemon is running" in capsys.readouterr().err
+    finally:
+        proc.kill()
+        proc.wait()
+    lock.write_text(f"{proc.pid} {now - 100:.3f} {time.time():.3f}\n")  # the pid has ended
+    assert main(["status", "--socket", sock]) == 3
+    assert "no spamtrace daemon is running" in capsys.readouterr().err
