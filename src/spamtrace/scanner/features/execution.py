@@ -2399,25 +2399,22 @@ _GLUED_BEFORE = re.compile(
 )
 
 
-def _glued_literal_call(
-    ctx: Ctx, env: fold.Env, named: Callable[[bytes], bool] = _dangerous
-) -> Hit | None:
-    """A string literal called as a function at the end of a concatenation of literals and
+def _glued_literal_calls(ctx: Ctx, env: fold.Env) -> Iterator[tuple[bytes, int, int]]:
+    """Each string literal called as a function at the end of a concatenation of literals and
     bare words (``sy.'stem'($_GET['c'])``, ``'pass'.'thru'($x)``) whose pieces fold into a
-    code or command runner's name: a name written in pieces so that it never shows whole."""
+    name: a name written in pieces so that it never shows whole. The name, and where the
+    evidence starts and ends."""
     code = ctx.code
     if code.find(b".") < 0:
-        return None
+        return
     for m in itertools.islice(_LITERAL_CALLED.finditer(code), 100):
         lo = max(0, m.start() - 200)
         chain = _GLUED_BEFORE.search(code, lo, m.start() + 1)
         if chain is None:
             continue
         f = fold.fold_at(code, ctx.lx, chain.start(), env)
-        if f is not None and f.built and f.end == m.end(1) + 1 and named(f.value):
-            at = chain.start()
-            return Hit(ctx.line_of_code(at), ctx.excerpt_code(at, m.end() + 40))
-    return None
+        if f is not None and f.built and f.end == m.end(1) + 1:
+            yield f.value, chain.start(), m.end() + 40
 
 
 @feature("built_name_call")
@@ -2439,9 +2436,42 @@ def _built_writer_call(ctx: Ctx, rule: Rule) -> Hit | None:
     return _built_call(ctx, _writer, plain=False)
 
 
+# a function name the script computes, at a call: (name, built, given to a callback API, where
+# the evidence starts, where it ends)
+_Callee = tuple[bytes, bool, bool, int, int]
+
+
 def _built_call(ctx: Ctx, named: Callable[[bytes], bool], *, plain: bool) -> Hit | None:
     """:func:`_built_name_call` for the names ``named`` accepts; ``plain``: a callback API
-    given the name as a plain literal or a bare word counts too."""
+    given the name as a plain literal or a bare word counts too. The callees are found once
+    per file for both rules (:func:`_built_callees`), as far as either has read them."""
+    got = ctx.cache.get("built-callees")
+    if got is None:
+        got = ([], _built_callees(ctx))
+        ctx.cache["built-callees"] = got
+    seen: list[_Callee] = got[0]
+    rest: Iterator[_Callee] = got[1]
+    i = 0
+    while True:
+        if i < len(seen):
+            callee = seen[i]
+        else:
+            nxt = next(rest, None)
+            if nxt is None:
+                return None
+            seen.append(nxt)
+            callee = nxt
+        i += 1
+        value, built, callback, at, end = callee
+        if (built or (plain and callback)) and named(value):
+            return Hit(ctx.line_of_code(at), ctx.excerpt_code(at, end))
+
+
+def _built_callees(ctx: Ctx) -> Iterator[_Callee]:
+    """The names called that the constant folder computes, in the order the rules read them:
+    calls of variables (``$f(...)``), of parenthesized expressions (``(...)(...)``), literals
+    called at the end of a glued chain, then the callback arguments of callback APIs (a plain
+    literal or a bare word there too, not built)."""
     code = ctx.code
     lx = ctx.lx
     env = fold.Env(code, lx, ctx.cache)  # folds only the assignments of the variables read
@@ -2453,18 +2483,17 @@ def _built_call(ctx: Ctx, named: Callable[[bytes], bool], *, plain: bool) -> Hit
         if pos and code[pos - 1] in b"$>:":
             continue
         held = env.get(m.group(1), pos)
-        if held is not None and held[1] and named(held[0]):
-            return Hit(ctx.line_of_code(pos), ctx.excerpt_code(pos, pos + 80))
+        if held is not None and held[1]:
+            yield held[0], True, False, pos, pos + 80
     for m in paren_calls(code, 500):
         start = _opening(code, m.start())
         if start < 0:
             continue
         f = fold.fold_at(code, lx, start, env)
-        if f is not None and f.built and f.end == m.start() + 1 and named(f.value):
-            return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, m.end() + 40))
-    hit = _glued_literal_call(ctx, env, named)
-    if hit is not None:
-        return hit
+        if f is not None and f.built and f.end == m.start() + 1:
+            yield f.value, True, False, start, m.end() + 40
+    for value, at, end in _glued_literal_calls(ctx, env):
+        yield value, True, False, at, end
     sites: Iterable[re.Match[bytes]] = ()
     if has_any(ctx, _CALLBACK_GATE) or has_any(ctx, _CALLBACK_MORE):
         apis = (
@@ -2490,21 +2519,16 @@ def _built_call(ctx: Ctx, named: Callable[[bytes], bool], *, plain: bool) -> Hit
         if f is None:
             # a bare word that no define() names: PHP 7 passes its name (call_user_func(assert, ..))
             bare = _BARE_CALLBACK.match(code, m.end())
-            name = bare.group(1) if bare is not None else b""
-            if plain and bare is not None and named(name) and env.constant(name) is None:
-                end = bare.end() + 40
-                return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), end))
+            if bare is not None and env.constant(bare.group(1)) is None:
+                yield bare.group(1), False, True, m.start(), bare.end() + 40
             continue
-        if not named(f.value) or not (plain or f.built):
-            continue  # a plain literal name counts too: 'ass\x65rt', a variable that holds it
+        # a plain literal name counts too for a runner: 'ass\x65rt', a variable that holds it
         after = code[f.end : f.end + 8].lstrip()
         forwards = f.value.strip().lower().lstrip(b"\\") in _FORWARDERS
         if forwards and after[:1] == b"," and _FORWARDS_CLOSURE.match(code, f.end):
             continue  # register_shutdown_function('register_shutdown_function', function () ..)
         if after[:1] in (b",", b")", b"]"):
-            return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), f.end + 40))
-    return None
-
+            yield f.value, f.built, True, m.start(), f.end + 40
 
 _COM = re.compile(rb"new\s+\\?com\s*\(")
 _COM_SHELLS = frozenset({b"wscript.shell", b"shell.application", b"wscript.network"})
