@@ -92,11 +92,10 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
     if not getattr(args, "no_scan", False):
         report = scan_report(report, cfg, getattr(args, "scan_budget", SCAN_BUDGET))
         if cfg.scan.yara_rules:  # scanned with the built-in rules only: said
-            from spamtrace.scanner.user_rules import problem
+            from spamtrace.scanner.user_rules import unused_note
 
-            why = problem(cfg.scan.yara_rules)
-            if why is not None:
-                report.notes.append(f"your YARA rules are not used: {why}")
+            if (note := unused_note(cfg.scan.yara_rules)) is not None:
+                report.notes.append(note)
     through_mta = None  # unless the mail logs show a sender above the [mail] limits
     # [mail] php_logs, else PHP's own mail.log files; Exim's log where Exim says; no MTA log
     # with [mta] kind = "none"

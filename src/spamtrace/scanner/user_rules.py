@@ -105,6 +105,17 @@ def none_note(folder: str, rules: UserRules) -> str | None:
     )
 
 
+def unused_note(folder: str) -> str | None:
+    """The note of ``check``, ``watch`` and the daemon when the admin's rules of ``folder``
+    are not used: they do not compile (they scan on with the built-in rules), or the folder
+    holds no rule file (:func:`none_note`); None when they are used."""
+    try:
+        rules = load(folder)
+    except ConfigError as exc:
+        return f"your YARA rules are not used: {exc.message}"
+    return none_note(folder, rules)
+
+
 def load(folder: str) -> UserRules:
     """Compile every rule file of ``folder`` (not its subfolders); ConfigError on any fault."""
     import yara_x

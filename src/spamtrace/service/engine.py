@@ -1017,14 +1017,15 @@ def _milestone(n: int) -> bool:
 
 
 def _user_rules_note(cfg: Config) -> list[str]:
-    """The note when the admin's YARA rules do not compile: incidents are scanned with the
-    built-in rules only (``scan`` and ``config check`` refuse such rules with exit 2)."""
+    """The note when the admin's YARA rules do not compile, or their folder holds none:
+    incidents are scanned with the built-in rules only (``scan`` and ``config check`` refuse
+    rules that do not compile with exit 2, and note a folder without rules)."""
     if not cfg.scan.yara_rules:
         return []
-    from spamtrace.scanner.user_rules import problem
+    from spamtrace.scanner.user_rules import unused_note
 
-    why = problem(cfg.scan.yara_rules)
-    return [] if why is None else [f"your YARA rules are not used: {why}"]
+    note = unused_note(cfg.scan.yara_rules)
+    return [] if note is None else [note]
 
 
 class ExecReaderAtStart:

@@ -383,6 +383,9 @@ def test_a_rules_folder_with_no_rule_file_is_said(
     )
     assert main(["scan", "--jobs", "1", str(site / "index.php")]) == 0
     assert capsys.readouterr().err == f"note: {note}\n"
+    # `check` (and `watch`, the daemon: the same note at their start) say it too
+    assert main(["check", "--json", "--ports", "1"]) in (0, 1)
+    assert note in json.loads(capsys.readouterr().out)["notes"]
     (rules / "community" / "kit.yar").unlink()
     assert main(["config", "check"]) == 0
     assert capsys.readouterr().out.endswith(
