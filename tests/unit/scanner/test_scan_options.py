@@ -487,15 +487,27 @@ def test_real_path_resolves_the_root_named_and_nothing_below_it(tmp_path: Path) 
     assert real_path("x.php", []) == os.path.abspath("x.php")
 
 
+def _quarantine_fails(monkeypatch: pytest.MonkeyPatch, folder: str) -> None:
+    """Every move into the quarantine fails as on a full disk: a quarantine folder that is
+    under a file is refused before the scan now, so the failure of each move is made here."""
+    from spamtrace.actions.quarantine import Quarantine, QuarantineError
+    from spamtrace.safetext import escape
+
+    def add(self: Quarantine, path: str, **kwargs: object) -> object:
+        raise QuarantineError(f"{escape(folder)}: cannot copy: No space left on device")
+
+    monkeypatch.setattr(Quarantine, "add", add)
+
+
 @pytest.mark.skipif(os.geteuid() != 0, reason="the quarantine is root's")
 def test_files_that_could_not_be_quarantined_are_counted_in_the_summary(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A quarantine that failed (full, read-only, a bad folder) was said only beside each
     file, among thousands of lines; the summary now says how many are still in place."""
     site = _site(tmp_path)
-    (tmp_path / "not-a-folder").write_text("")
-    _config(tmp_path, f'[responses]\nquarantine_dir = "{tmp_path}/not-a-folder/q"\n')
+    _config(tmp_path, f'[responses]\nquarantine_dir = "{tmp_path}/q"\n')
+    _quarantine_fails(monkeypatch, f"{tmp_path}/q")
     rc, doc = run_json(capsys, "--jobs", "1", "--quarantine", str(site))
     assert rc == 1
     assert doc["summary"]["quarantined"] == 0 and doc["summary"]["not_quarantined"] == 2
@@ -729,11 +741,11 @@ def test_a_finding_without_an_excerpt_shows_its_description(
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="the quarantine is root's")
 def test_why_a_file_was_not_quarantined_shows_a_name_escaped_once(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     site = _site(tmp_path)
-    (tmp_path / "bad\tfolder").write_text("")  # a file where the folder should be
     _config(tmp_path, '[responses]\nquarantine_dir = "' + f"{tmp_path}/bad\\tfolder/q" + '"\n')
+    _quarantine_fails(monkeypatch, f"{tmp_path}/bad\tfolder/q")
     assert main(["scan", "--jobs", "1", "--quarantine", str(site)]) == 1
     lines = [x for x in capsys.readouterr().out.splitlines() if "NOT QUARANTINED: /" in x]
     assert lines and all("/bad\\tfolder/q: " in x for x in lines), lines
