@@ -522,7 +522,9 @@ def test_a_stolen_mailbox_used_from_this_host_names_the_local_sender(
 
     world = server_world
     assert world.uid is not None and world.uploads is not None
-    env = loopback_exim(world)
+    # the watcher is in the host's network namespace, the sender in the server's: its
+    # responses are decided (observe: recorded as would), not held back for that
+    env = {**loopback_exim(world), "SPAMTRACE_RESPONSES_OTHER_NETNS": "true"}
     script = world.uploads / "stolen.py"
     script.write_text(STOLEN_LOGIN)
     os.chown(script, world.uid, -1)
@@ -543,6 +545,13 @@ def test_a_stolen_mailbox_used_from_this_host_names_the_local_sender(
     assert client["scripts"] == [str(script)] and client["incident"] == local["id"], client
     lines = [a for a in auth["advice"] if a.startswith("the mailbox is used from this host")]
     assert lines and str(script) in lines[0], auth["advice"]
+    # observe mode: what would happen to the sender is on the mail-auth incident too
+    would = {
+        x["action"]["action"]: x["action"] for x in w.lines
+        if x.get("type") == "action" and x["incident"] == auth["id"]
+    }  # fmt: skip
+    assert would["block-uid"]["status"] == "would", would
+    assert f"decided for its connect incident {local['id']}" in would["block-uid"]["detail"]
     # the store keeps it, later messages' states included
     r = spamtrace("incident", auth["id"], "--json", "--db", str(tmp_path / "watch.db"))
     stored = json.loads(r.stdout)["incident"]

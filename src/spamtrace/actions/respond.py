@@ -119,6 +119,8 @@ class Responder:
         self._would: dict[str, set[str]] = {}
         #: incidents whose responses were held back (release_grace, another netns): said once
         self._graced: dict[str, None] = {}
+        #: mail-auth incidents whose one local sender the responses refused: said once
+        self._refused: dict[str, None] = {}
         self._scans: dict[str, tuple[ScannedFile, ...]] = {}
         self._senders: dict[str, Sender] = {}
         #: stop key (``stop-process:PID:START``) -> when this run sent its SIGSTOP (monotonic)
@@ -307,20 +309,63 @@ class Responder:
         a spam sender for that sender's connect incident, decided there as for any connect
         (:func:`~spamtrace.policy.responses.decide` with ``mailbox``), and again at its next
         connects. With several candidates, or one never acted on, nothing (the incident's
-        advice says so)."""
-        clients = (rec.process or {}).get("local_clients") or ()
+        advice says so, and a ``would`` record: :meth:`_note_refused`).
+
+        What is decided is recorded on the sender's connect incident, where it is done; in
+        observe mode the mail-auth incident gets a ``would`` record of each too (naming that
+        incident), so that its own record shows what would have happened to its sender, as a
+        connect incident's does."""
+        clients: Sequence[dict[str, Any]] = (rec.process or {}).get("local_clients") or ()
         chosen = mailbox_sender(case, clients, self.rules)
+        box = (rec.process or {}).get("auth_user") or "?"
+        if chosen.why is not None and len(clients) == 1:
+            self._note_refused(rec, clients[0], chosen.uid, chosen.why, box)
         inc = self._incidents.get(chosen.incident) if chosen.incident else None
         if inc is None:
             return []
-        box = (rec.process or {}).get("auth_user") or "?"
         why = (
             f"the one local sender of mailbox {box} (mail-auth incident {rec.id}, "
             f"{rec.connections} message(s))"
         )
         if self._mailbox.get(inc.id) is None:
             self._remember(self._mailbox, inc.id, why)
-        return self._decide(inc, max(rec.last_seen, inc.last_seen))
+        decisions = self._decide(inc, max(rec.last_seen, inc.last_seen))
+        if not self.enforcing:  # done (or failed) is recorded where it is done: once
+            for d in decisions:
+                self._record(replace(d, incident=rec.id), ActionStatus.WOULD,
+                             f"{describe(d)}; decided for its connect incident {inc.id}",
+                             None)  # fmt: skip
+        return decisions
+
+    def _note_refused(
+        self, rec: IncidentRecord, client: dict[str, Any], uid: int | None, why: str, box: str
+    ) -> None:
+        """Say on a ``mail-auth`` incident, once, that its one local sender is not acted on
+        and why (root, the MTA's user, the web server's user with no script, no hosting
+        account's process): the advice line said it, and no record did, so observe mode
+        showed nothing of what would have happened on this path. Recorded as ``would``
+        (decided, not done), as a response held back is (:meth:`_note_held`), with the block
+        a spam sender's uid gets as what is not done. Not when blocks are off (the record
+        would name a response not configured), nor for a sender whose uid is unknown or a
+        mailbox never acted on (``never_accounts``: its incident, like any allow-listed
+        one, gets no record)."""
+        if uid is None or not self.rules.block:
+            return
+        with self._lock:
+            if rec.id in self._refused:
+                return
+            self._remember(self._refused, rec.id, None)
+        user, account = client.get("user"), client.get("account")
+        d = BlockUid(
+            uid=uid, user=user if isinstance(user, str) else None,
+            account=account if isinstance(account, str) else None,
+            timeout=self.rules.block_timeout, incident=rec.id,
+            reason=f"the one local sender of mailbox {box}",
+        )  # fmt: skip
+        self._record(d, ActionStatus.WOULD, (
+            f"not done: {why}; {describe(d)} (connect incident {client.get('incident')}): "
+            "stop it by hand and scan its folder"
+        ), None)  # fmt: skip
 
     def _note_would(self, incident: str, key: str) -> None:
         with self._lock:

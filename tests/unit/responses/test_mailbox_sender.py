@@ -15,6 +15,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "watch"))
 
 from respfake import MTA, SCRIPT, cfg, rules
@@ -155,13 +157,77 @@ def test_the_responder_acts_on_the_one_local_sender_of_a_mail_auth_incident() ->
     r = Responder(cfg(responses__freeze_queue=False), MTA, clock=lambda: 5.0)
     att, inc = submission()
     assert r.on_attempt(att, inc) == []  # a submission alone: nothing
-    decided = r.on_mail(auth_record(inc))
+    rec = auth_record(inc)
+    decided = r.on_mail(rec)
     assert [type(d) for d in decided] == [BlockUid, StopProcess]
-    assert {(a.action, a.status, a.incident_id) for a in r.records} == {
+    # on the connect incident, and (observe mode) on the mail-auth incident too: its own
+    # record showed nothing of what would happen to its sender
+    assert [(a.action, a.status, a.incident_id) for a in r.records] == [
         ("block-uid", "would", inc.id), ("stop-process", "would", inc.id),
-    }  # fmt: skip
+        ("block-uid", "would", rec.id), ("stop-process", "would", rec.id),
+    ]  # fmt: skip
     assert all("mailbox info@shop.example (mail-auth incident" in a.detail for a in r.records)
+    assert all(a.detail.endswith(f"; decided for its connect incident {inc.id}")
+               for a in r.records[2:])  # fmt: skip
     assert r.on_mail(auth_record(inc)) == []  # once per incident
+    assert len(r.records) == 4
+
+
+class _Blocker:
+    def __init__(self) -> None:
+        self.blocked: list[int] = []
+
+    def block(self, uid: int, timeout: int) -> None:
+        self.blocked.append(uid)
+
+
+@pytest.mark.parametrize("mode", ["observe", "enforce"])
+@pytest.mark.parametrize(
+    "who, why",
+    [((0, "root", None), "it is root"), ((103, "Debian-exim", None), "it is an MTA user"),
+     ((33, "www-data", Account("www-data", AccountKind.SYSTEM, "/var/www")),
+      "it is the web server's user www-data (every site's) and no script is known"),
+     ((2, "daemon", Account("daemon", AccountKind.SYSTEM, "/usr/sbin")),
+      "it is no hosting account's process")],
+)  # fmt: skip
+def test_a_refused_local_sender_is_recorded_on_the_mail_auth_incident(
+    mode: str, who: tuple[int, str, Account | None], why: str
+) -> None:
+    """A mail-auth incident whose one local sender the responses refuse got an advice line
+    ("the responses do not act on it (it is root)") and no record: in observe mode the admin
+    saw a connect incident's `would` records, and nothing of this path. Now one `would`
+    record on the mail-auth incident says what is not done and why, once, in either mode,
+    and nothing is done."""
+    uid, user, account = who
+    blocker = _Blocker()
+    r = Responder(cfg(mode=mode, responses__freeze_queue=False), MTA, clock=lambda: 5.0,
+                  blocker=blocker)  # type: ignore[arg-type]  # fmt: skip
+    kw: dict[str, Any] = {"cwd": "/", "scripts": ()} if user == "www-data" else {}
+    att, inc = submission(uid=uid, user=user, account=account, **kw)
+    r.on_attempt(att, inc)
+    rec = auth_record(inc)
+    assert r.on_mail(rec) == []
+    assert [(a.action, a.status, a.incident_id, a.uid) for a in r.records] == [
+        ("block-uid", "would", rec.id, uid),
+    ]
+    assert r.records[0].detail == (
+        f"not done: {why}; block SMTP egress of uid {uid} ({user}) for 3600 s: the one local "
+        f"sender of mailbox info@shop.example (connect incident {inc.id}): stop it by hand and "
+        "scan its folder"
+    )
+    assert r.on_mail(rec) == [] and len(r.records) == 1  # once per incident
+    assert blocker.blocked == []
+
+
+def test_a_refusal_is_not_recorded_when_blocks_are_off_or_the_mailbox_is_allow_listed() -> None:
+    _, root = submission(uid=0, user="root")
+    r = Responder(cfg(responses__freeze_queue=False, responses__block=False), MTA)
+    r.on_mail(auth_record(root))
+    assert r.records == []
+    _, ok = submission()
+    r = Responder(cfg(responses__freeze_queue=False, responses__never_accounts=["info"]), MTA)
+    r.on_mail(auth_record(ok))
+    assert r.records == []
 
 
 def test_the_responder_acts_on_none_of_two_local_senders() -> None:
