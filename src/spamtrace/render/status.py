@@ -146,6 +146,16 @@ def status_view(doc: dict[str, Any]) -> tuple[str, list[Row]]:
             if store.get("stall_reason"):
                 text += f": {escape_message(str(store['stall_reason']))}"
             rows.append(("", text))
+    stream = doc.get("event_stream") or {}
+    for name, out in sorted((stream.get("outputs") or {}).items()):
+        if out.get("failed"):
+            where = f" ({escape(str(out['path']))})" if out.get("path") else ""
+            why = f": {escape_message(str(out['last_error']))}" if out.get("last_error") else ""
+            rows.append((
+                "event out:",
+                f"{out['failed']} of {stream.get('lines')} NOT written to the {escape(name)} "
+                f"output{where}{why}",
+            ))  # fmt: skip
     conf = doc.get("config") or {}
     text = f"{escape(str(conf.get('file') or 'default'))}, loaded {conf.get('loaded')}"
     if conf.get("reload_error"):

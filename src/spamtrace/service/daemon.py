@@ -461,6 +461,8 @@ class Daemon:
             # why "alerts" is null: the channels the config has are not sending
             "alerts_off": None if alerts else self._alerts_off(),
             "store": e.store_health(),
+            # lines made and not written per output; null without [events]
+            "event_stream": stream.status() if (stream := plugins.event_stream(e)) else None,
             "config": {
                 "file": self.config_shown,
                 "loaded": iso(self.loaded_at),

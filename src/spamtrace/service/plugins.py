@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from spamtrace.service.bus import Source, Subscriber
     from spamtrace.service.engine import Engine
     from spamtrace.sinks.alerts.subscriber import AlertSubscriber
+    from spamtrace.sinks.events import EventStream
 
 
 def subscribers(
@@ -169,6 +170,13 @@ def alert_subscriber(engine: Engine) -> AlertSubscriber | None:
     from spamtrace.sinks.alerts.subscriber import AlertSubscriber
 
     return next((s for s in engine.subscribers if isinstance(s, AlertSubscriber)), None)
+
+
+def event_stream(engine: Engine) -> EventStream | None:
+    """The engine's event stream (``[events]``), if it has one (for its counters in status)."""
+    from spamtrace.sinks.events import EventStream
+
+    return next((s for s in engine.subscribers if isinstance(s, EventStream)), None)
 
 
 def metrics_status(subscribers: Sequence[object], cfg: Config) -> dict[str, str | bool | None]:

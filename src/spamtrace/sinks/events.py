@@ -662,6 +662,23 @@ class EventStream:
         """Output -> lines not written (file) or dropped / not sent (syslog) since start."""
         return {w.name: w.errors + getattr(w, "dropped", 0) for w in self.writers}
 
+    def status(self) -> dict[str, Any]:
+        """``status``'s ``event_stream``: lines made, and per output (``file``, ``syslog``)
+        the lines not written or sent since start and the last reason. A full disk under the
+        event file was counted for the metrics alone: with them off, lines were lost and
+        neither ``status`` nor the journal said so."""
+        return {
+            "lines": self.lines,
+            "outputs": {
+                w.name: {
+                    "path": getattr(w, "path", None),
+                    "failed": w.errors + getattr(w, "dropped", 0),
+                    "last_error": getattr(w, "last_error", None),
+                }
+                for w in self.writers
+            },
+        }
+
     def close(self) -> None:
         for writer in self.writers:
             with contextlib.suppress(OSError):

@@ -139,3 +139,53 @@ def test_status_says_a_daemon_whose_socket_is_gone_still_runs(
     lock.write_text(f"{proc.pid} {now - 100:.3f} {time.time():.3f}\n")  # the pid has ended
     assert main(["status", "--socket", sock]) == 3
     assert "no spamtrace daemon is running" in capsys.readouterr().err
+
+
+def test_status_says_event_lines_that_could_not_be_written(tmp_path: Path) -> None:
+    """The event file on a full disk: each line failed, counted for the metrics alone; with
+    them off (or unread) lines were lost and `status` and the journal said nothing. `status`
+    now has the lines not written per output, with the last reason."""
+    from spamtrace import config
+    from spamtrace.render.status import status_lines
+    from spamtrace.service import plugins
+    from spamtrace.service.daemon import Daemon
+    from spamtrace.service.engine import EngineOptions
+    from spamtrace.sinks.events import open_stream
+
+    path = tmp_path / "spamtrace.toml"
+    events = tmp_path / "events.json"
+    path.write_text(f'[events]\npath = "{events}"\n[metrics]\nlisten = ""\n')
+    d = Daemon(
+        config.load(config_file=str(path)), EngineOptions(store_path=None, nflog=False, scan=False),
+        config_file=str(path), socket_path=str(tmp_path / "c.sock"),
+        firewall_state_dir=str(tmp_path / "fw"),
+    )  # fmt: skip
+    try:
+        assert plugins.event_stream(d.engine) is None  # run() adds the plug-ins: as it does
+        made = open_stream(str(events), False, "")
+        assert made is not None
+        d.engine.subscribers.append(made)
+        stream = plugins.event_stream(d.engine)
+        assert stream is made
+        stream.emit({"message": "written"})
+        assert d.status()["event_stream"]["outputs"]["file"]["failed"] == 0
+        assert not any("event out:" in x for x in status_lines(d.status()))
+        full = os.open("/dev/full", os.O_WRONLY)
+        try:
+            os.dup2(full, stream.writers[0]._fd)  # type: ignore[attr-defined]
+        finally:
+            os.close(full)
+        stream.emit({"message": "lost"})
+        stream.emit({"message": "lost too"})
+        doc = d.status()
+    finally:
+        d.engine.close()
+    assert doc["event_stream"] == {
+        "lines": 3,
+        "outputs": {"file": {"path": str(events), "failed": 2,
+                             "last_error": "No space left on device"}},
+    }  # fmt: skip
+    assert (
+        f"  event out:  2 of 3 NOT written to the file output ({events}): No space left on device"
+        in status_lines(doc)
+    )
