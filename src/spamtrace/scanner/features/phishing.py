@@ -4070,6 +4070,11 @@ _HIDDEN_DATA_NAME = re.compile(
     rb"^\.(?!ht|user\.ini$|env(?:\.|$)|git|svn|well-known)[a-z0-9][\w-]{0,40}"
     rb"(?:\.(?:txt|log|dat|csv|json|html?|db|list))?$"
 )
+# a hidden folder a script makes for its own data, not the server's, a tool's or a cache's
+_HIDDEN_FOLDER = re.compile(
+    rb"^\.(?!ht|well-known|git|svn|hg|idea|vscode|cache|tmp|npm|composer|config|local|ssh)"
+    rb"[a-z0-9][\w-]{0,40}$"
+)
 # an extension alone, glued to a name the script builds: ".txt" names no hidden file
 _EXTENSION_ONLY = re.compile(
     rb"^\.(?:txt|log|dat|csv|json|html?|db|list|php\d?|phtml|inc|xml|gz|zip|tmp|bak|js|css)$"
@@ -4119,7 +4124,12 @@ def _hidden_append(ctx: Ctx, start: int, args: bytes) -> bool:
     if len(parts) < 2:
         return False
     code = ctx.code
-    if code.startswith(b"file_put_contents", start):
+    if code.startswith(b"error_log", start):
+        # error_log($text, 3, $file): the text appended to the file
+        if len(parts) < 3 or parts[1].strip() != b"3":
+            return False
+        path = parts[2]
+    elif code.startswith(b"file_put_contents", start):
         if len(parts) < 3 or _APPEND_FLAG.search(parts[2]) is None:
             return False
         path = parts[0]
@@ -4142,8 +4152,13 @@ def _hidden_append(ctx: Ctx, start: int, args: bytes) -> bool:
     tail = _path_tail(ctx, path)
     if tail is None:
         return False
-    name = tail.rsplit(b"/", 1)[-1].strip()
-    return _HIDDEN_DATA_NAME.match(name) is not None and _EXTENSION_ONLY.match(name) is None
+    parts = tail.strip().split(b"/")
+    name = parts[-1]
+    if _HIDDEN_DATA_NAME.match(name) is not None and _EXTENSION_ONLY.match(name) is None:
+        return True
+    # or a plain name in a folder that is hidden itself: '/.sys/data.txt' (not the server's
+    # or a tool's own: .well-known, .git, a cache of the application's own)
+    return any(_HIDDEN_FOLDER.match(part) is not None for part in parts[:-1])
 
 
 def _dump_holders(ctx: Ctx, whole: re.Pattern[bytes] | None) -> set[bytes]:
@@ -4181,7 +4196,7 @@ def _hidden_request_log(ctx: Ctx, rule: Rule) -> Hit | None:
     collecting the logins and sessions of the site's visitors. A site's debugging or webhook
     log is named for what it is (webhook-debug.log, ipn.log) and keeps what one provider sent;
     the server's own dot files (.htaccess, .user.ini, .env) are settings, not logs."""
-    writes = calls_to(ctx, (b"fwrite", b"fputs", b"file_put_contents"), 30)
+    writes = calls_to(ctx, (b"fwrite", b"fputs", b"file_put_contents", b"error_log"), 30)
     if not writes:
         return None
     code = ctx.code
@@ -4193,7 +4208,9 @@ def _hidden_request_log(ctx: Ctx, rule: Rule) -> Hit | None:
             continue
         if held is None:
             held = _dump_holders(ctx, _FORM_DUMP)
-        written = b" , ".join(top_args(args)[1:2])
+        parts = top_args(args)
+        # error_log() takes the text first, the writes second
+        written = parts[0] if code.startswith(b"error_log", start) else b" , ".join(parts[1:2])
         if (
             _whole_request_at(ctx, written) >= 0
             or _FORM_DUMP.search(written) is not None
