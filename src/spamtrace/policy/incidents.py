@@ -97,7 +97,7 @@ class Incident:
     reasons: tuple[str, ...]
     methods: tuple[tuple[str, int], ...]  # attribution method -> count
     #: the account's first domain (Plesk: the subscription's name), for suspend_command's
-    #: {domain}; None when the panel names none or the incident was read back from the store
+    #: {domain}; None when the panel names none (or an incident a store before version 5 held)
     domain: str | None = None
 
     @property

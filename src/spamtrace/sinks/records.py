@@ -110,6 +110,7 @@ def incident_record(
         advice=adv, process=process,
         suspect_files=None if suspect_files is None else tuple(suspect_files),
         suspect_links=None if suspect_links is None else tuple(suspect_links),
+        domain=inc.domain,
     )  # fmt: skip
 
 
@@ -127,7 +128,7 @@ def incident_of_record(rec: IncidentRecord) -> Incident | None:
         scripts=rec.scripts, cmdline=rec.cmdline, connections=rec.connections,
         blocked=rec.blocked, destinations=rec.destinations, pids=rec.pids,
         first_seen=rec.first_seen, last_seen=rec.last_seen, reasons=rec.reasons,
-        methods=tuple(sorted(rec.methods.items())),
+        methods=tuple(sorted(rec.methods.items())), domain=rec.domain,
     )  # fmt: skip
 
 

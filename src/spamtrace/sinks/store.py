@@ -1,13 +1,13 @@
 """The embedded store: SQLite (WAL) holding events and incidents.
 
-Schema (version 4; ``schema_version`` holds the version, ``meta`` free key/values)::
+Schema (version 5; ``schema_version`` holds the version, ``meta`` free key/values)::
 
     events(id, type, wall, pid, start_time, uid, gid, user, account, exe, cwd, cmdline,
            scripts, local, remote, remote_ip, remote_port, verdict, reasons, method, blocked,
            incident_id, source, details)
     incidents(id, verdict, uid, user, account, account_kind, home, exe, cwd, scripts, cmdline,
               connections, blocked, destinations, pids, first_seen, last_seen, rate, reasons,
-              methods, advice, process, updated, suspect_files, suspect_links)
+              methods, advice, process, updated, suspect_files, suspect_links, domain)
     incident_events(incident_id, event_id)
 
 Version 1 created the tables; version 2 added ``incidents.suspect_files`` (JSON list of the
@@ -16,7 +16,10 @@ version 3 added ``actions(id, incident_id, action, status, at, detail, undo, uid
 data, undone_at)``: the responses decided for an incident (``would`` in observe mode,
 ``done`` or ``failed`` in enforce mode) and when ``spamtrace release`` undid them; version 4
 added ``incidents.suspect_links`` (JSON list of the symlinks of the incident's folder that
-point where a site must not reach; NULL: not scanned).
+point where a site must not reach; NULL: not scanned); version 5 added ``incidents.domain``
+(the account's first domain, Plesk's subscription name, for ``suspend_command``'s
+``{domain}``; NULL: none known, or an incident an older version wrote), so that an incident
+the daemon takes up after a restart still suspends with a ``{domain}`` command.
 
 ``events.type`` is a closed vocabulary (:class:`EventType`): ``connect-attempted`` (tracepoint
 or polling), ``connect-blocked`` (NFLOG), and room for later sources (``mail-logged``). Lists
@@ -66,7 +69,7 @@ from typing import Any
 from spamtrace.errors import StoreError, UsageError
 from spamtrace.safetext import escape, quoted, shell_quote
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 APPLICATION_ID = 0x53545243  # "STRC", in the SQLite header: marks the file as ours
 BATCH_MAX = 2000
 RETENTION_EVERY = 3600.0  # seconds between retention passes in the writer
@@ -147,6 +150,9 @@ class IncidentRecord:
     #: the folder's symlinks to where a site must not reach (None: not scanned, or a store
     #: before version 4)
     suspect_links: tuple[dict[str, Any], ...] | None = None
+    #: the account's first domain (Plesk: the subscription's name), for suspend_command's
+    #: {domain} (None: none known, or a store before version 5)
+    domain: str | None = None
 
 
 #: the key of an action's ``data`` that says its detail is an error's message (a failure:
@@ -283,12 +289,18 @@ def _migrate_4(db: sqlite3.Connection) -> None:
     db.execute("ALTER TABLE incidents ADD COLUMN suspect_links TEXT")
 
 
+def _migrate_5(db: sqlite3.Connection) -> None:
+    # NULL: no domain known (a plain home, cPanel's user alone) or an older incident
+    db.execute("ALTER TABLE incidents ADD COLUMN domain TEXT")
+
+
 #: (version, migration) in order; a migration takes the schema from version-1 to version
 MIGRATIONS: tuple[tuple[int, Callable[[sqlite3.Connection], None]], ...] = (
     (1, _migrate_1),
     (2, _migrate_2),
     (3, _migrate_3),
     (4, _migrate_4),
+    (5, _migrate_5),
 )
 
 
@@ -827,7 +839,16 @@ def _incident_from_row(r: sqlite3.Row) -> IncidentRecord:
         process=_process(r["process"]),
         suspect_files=_suspects(r),
         suspect_links=_suspects(r, "suspect_links"),
+        domain=_domain(r),
     )
+
+
+def _domain(r: sqlite3.Row) -> str | None:
+    """``incidents.domain`` (absent in an older file opened read-only; a text, or none)."""
+    if "domain" not in r.keys():  # noqa: SIM118 (`in` on a Row tests values)
+        return None
+    value = r["domain"]
+    return _dec(value) if isinstance(value, str) and value else None
 
 
 def _suspects(r: sqlite3.Row, column: str = "suspect_files") -> tuple[dict[str, Any], ...] | None:
@@ -1199,12 +1220,13 @@ class Store:
             "INSERT INTO incidents(id, verdict, uid, user, account, account_kind, home, exe, "
             "cwd, scripts, cmdline, connections, blocked, destinations, pids, first_seen, "
             "last_seen, rate, reasons, methods, advice, process, updated, suspect_files, "
-            "suspect_links) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) "
+            "suspect_links, domain) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) "
             "ON CONFLICT(id) DO UPDATE SET connections=excluded.connections, "
             "blocked=excluded.blocked, destinations=excluded.destinations, pids=excluded.pids, "
             "first_seen=min(first_seen, excluded.first_seen), "
             "last_seen=max(last_seen, excluded.last_seen), rate=excluded.rate, "
             "methods=excluded.methods, user=coalesce(user, excluded.user), "
+            "domain=coalesce(domain, excluded.domain), "
             "advice=CASE WHEN excluded.suspect_files IS NULL THEN advice "
             "ELSE excluded.advice END, "
             "suspect_files=coalesce(excluded.suspect_files, suspect_files), "
@@ -1220,6 +1242,7 @@ class Store:
                 _j(inc.process), time.time(),
                 None if inc.suspect_files is None else _j(_jsonable(inc.suspect_files)),
                 None if inc.suspect_links is None else _j(_jsonable(inc.suspect_links)),
+                _enc(inc.domain),
             ),
         )  # fmt: skip
 

@@ -224,6 +224,43 @@ def test_plesk_suspend_names_the_subscription_not_its_system_user() -> None:
     assert suspend_argv(cmd, "shopsys", "-x.example") is None
 
 
+def test_a_plesk_incident_read_back_from_the_store_still_suspends_by_domain(
+    tmp_path: Path,
+) -> None:
+    """`{domain}` was not kept in the incident's record: an incident the daemon read back
+    from its store after a restart (and every incident the responses saw through the bus,
+    which carries the record) had no domain, so Plesk's `plesk bin subscription --suspend
+    {domain}` never ran. The record and the store keep it now (schema 5), and a restart takes
+    it up with the incident."""
+    from spamtrace.sinks.records import incident_of_record, incident_record
+    from spamtrace.sinks.store import Store, StoreReader
+
+    plesk = Account("shopsys", AccountKind.PLESK, "/var/www/vhosts/shop.example",
+                    ("shop.example", "blog.example"))  # fmt: skip
+    cmd = ["plesk", "bin", "subscription", "--suspend", "{domain}"]
+    r = rules(responses__suspend=True, responses__suspend_command=cmd)
+    inc = incident(1, account=plesk)
+    rec = incident_record(inc, None)
+    assert rec.domain == "shop.example"
+    on_the_bus = incident_of_record(rec)  # what the responses get from the engine's messages
+    assert on_the_bus is not None and on_the_bus.domain == "shop.example"
+    path = str(tmp_path / "s.db")
+    store = Store(path, start_writer=False)
+    store.write_now([(None, rec)])  # type: ignore[list-item]
+    store.close()
+    with StoreReader(path) as reader:
+        stored = reader.incident(inc.id)
+    assert stored is not None and stored.domain == "shop.example"
+    back = incident_of_record(stored)
+    assert back is not None and back.domain == "shop.example"
+    tracker = IncidentTracker()
+    assert tracker.resume([back]) == 1
+    taken_up = tracker.add(attempt(101.0, account=plesk)).incident
+    assert taken_up.id == inc.id and taken_up.domain == "shop.example"
+    (s,) = [d for d in decide(Situation(back, scan=MALICIOUS), r) if isinstance(d, SuspendAccount)]
+    assert s.command == ("plesk", "bin", "subscription", "--suspend", "shop.example")
+
+
 def test_suspend_refuses_an_account_name_that_reads_as_an_option() -> None:
     # the name is one argv word, but "--all" would still be read by the panel's command as
     # an option: refused, as lock_mailbox_command refuses such a mailbox

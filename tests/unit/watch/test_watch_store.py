@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -282,7 +283,7 @@ def _v1_store(path: str, monkeypatch: pytest.MonkeyPatch, now: float) -> None:
 def test_migration_1_to_2_adds_suspect_files(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    assert SCHEMA_VERSION == 4
+    assert SCHEMA_VERSION == 5
     import time
 
     path = str(tmp_path / "s.db")
@@ -302,7 +303,8 @@ def test_migration_1_to_2_adds_suspect_files(
     cols = [r[1] for r in db.execute("PRAGMA table_info(incidents)")]
     versions = [r[0] for r in db.execute("SELECT version FROM schema_version ORDER BY version")]
     db.close()
-    assert "suspect_files" in cols and versions == [1, 2, 3, 4]
+    assert "suspect_files" in cols and versions == [1, 2, 3, 4, 5]
+    assert "domain" in cols  # version 5: the account's first domain ({domain})
     assert "suspect_links" in cols  # version 4: the folder's symlinks to where a site must not
     with StoreReader(path) as r:
         (same,) = r.incidents()
@@ -545,7 +547,7 @@ def test_a_schema_3_store_keeps_every_incident_and_action_through_the_migration(
         assert sorted(i.id for i in reader.incidents(since=None)) == ["inc-0", "inc-1", "inc-2"]
     Store(path, start_writer=False).close()
     db = sqlite3.connect(path)
-    assert db.execute("SELECT max(version) FROM schema_version").fetchone()[0] == 4
+    assert db.execute("SELECT max(version) FROM schema_version").fetchone()[0] == SCHEMA_VERSION
     db.close()
     with store_mod.open_reader(path) as reader:
         incidents = reader.incidents(since=None)
@@ -556,3 +558,53 @@ def test_a_schema_3_store_keeps_every_incident_and_action_through_the_migration(
         actions = reader.actions_of(["inc-0", "inc-1", "inc-2"])
         assert sorted(len(a) for a in actions.values()) == [2, 2, 2]
         assert [len(reader.events_of(f"inc-{n}")) for n in range(3)] == [1, 1, 1]
+
+
+def test_a_schema_4_store_is_read_and_gains_the_incidents_domain(tmp_path: Path) -> None:
+    """Schema 5 keeps an incident's domain (Plesk's subscription name, for suspend_command's
+    {domain}). A store the previous version wrote (schema 4: no ``domain`` column) is read as
+    it is (every domain None), then taken to schema 5 by the next writer with its incidents
+    as they were; an incident written again keeps the domain it gets, and a later state that
+    knows none (a record of the mail logs) does not erase it."""
+    path = str(tmp_path / "s.db")
+    t = time.time() - 60  # (opening a store applies retention: keep the rows recent)
+    db = sqlite3.connect(path)
+    store_mod.migrate(db, 0)  # made below as schema 4 wrote it
+    db.execute("DELETE FROM schema_version WHERE version = 5")
+    db.execute("ALTER TABLE incidents DROP COLUMN domain")
+    for n in range(3):
+        db.execute(
+            "INSERT INTO incidents (id, verdict, uid, user, account, connections, first_seen, "
+            "last_seen, updated) VALUES (?, 'suspicious', ?, 'u', 'u', 1, ?, ?, ?)",
+            (f"inc-{n}", 61000 + n, t + n, t + n, t + n),
+        )
+        cur = db.execute(
+            "INSERT INTO events (type, wall, uid, incident_id, source) "
+            "VALUES ('connect-attempted', ?, ?, ?, 'tracepoint')",
+            (t + n, 61000 + n, f"inc-{n}"),
+        )
+        db.execute("INSERT INTO incident_events VALUES (?, ?)", (f"inc-{n}", cur.lastrowid))
+    db.commit()
+    db.close()
+    db = sqlite3.connect(path)
+    columns = [r[1] for r in db.execute("PRAGMA table_info(incidents)")]
+    assert "domain" not in columns and "suspect_links" in columns
+    db.close()
+    with StoreReader(path) as reader:  # an old store read as it is
+        olds = reader.incidents(since=None)
+        assert sorted(i.id for i in olds) == ["inc-0", "inc-1", "inc-2"]
+        assert all(i.domain is None for i in olds)
+    s = Store(path, start_writer=False)
+    s.write_now([(ev(t + 10, incident="inc-1"), replace(inc(2, t + 10, "inc-1"),
+                                                        domain="shop.example"))])  # fmt: skip
+    s.write_now([(ev(t + 11, incident="inc-1"), inc(3, t + 11, "inc-1"))])  # no domain known
+    s.close()
+    db = sqlite3.connect(path)
+    assert [r[0] for r in db.execute("SELECT version FROM schema_version")] == [1, 2, 3, 4, 5]
+    db.close()
+    with StoreReader(path) as reader:
+        by_id = {i.id: i for i in reader.incidents(since=None)}
+        assert sorted(by_id) == ["inc-0", "inc-1", "inc-2"]
+        assert by_id["inc-1"].domain == "shop.example" and by_id["inc-1"].connections == 3
+        assert by_id["inc-0"].domain is None and by_id["inc-2"].domain is None
+        assert [len(reader.events_of(f"inc-{n}")) for n in range(3)] == [1, 3, 1]
