@@ -339,7 +339,7 @@ def excluder(globs: list[str]) -> Callable[[str], bool] | None:
     nothing. A relative glob with a folder in it (``wp-content/cache``) also holds for the
     end of a path (``/home/shop/public_html/wp-content/cache``), as in rsync and tar. None
     when there is no glob (an empty one is none)."""
-    globs = [os.path.normpath(g) for g in globs if g]
+    globs = [v for g in globs if g for v in _zero_folders(os.path.normpath(g))]
     if not globs:
         return None
     import fnmatch
@@ -372,6 +372,19 @@ def excluder(globs: list[str]) -> Callable[[str], bool] | None:
         )
 
     return excluded
+
+
+def _zero_folders(glob: str) -> list[str]:
+    """``glob`` and, for each ``/**/`` in it, the glob with no folder there: ``a/**/m.php``
+    holds for ``a/m.php`` too, as .gitignore reads it (fnmatch's ``*`` spans ``/``, so
+    ``**`` was ``*`` and ``a/**/m.php`` needed a folder between). At most 4 of them."""
+    parts = glob.split("/**/")
+    if len(parts) == 1 or len(parts) > 5:
+        return [glob]
+    out = [parts[0]]
+    for part in parts[1:]:
+        out = [f"{o}{sep}{part}" for o in out for sep in ("/**/", "/")]
+    return out
 
 
 def resolved(path: str) -> str:

@@ -84,6 +84,25 @@ def test_an_absolute_exclude_glob_holds_for_a_relative_root(
     assert doc["summary"]["files"] == 1  # index.php
 
 
+def test_a_double_star_folder_in_a_glob_may_be_no_folder(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`--exclude 'a/**/m.php'` left out a/b/m.php but scanned a/m.php: fnmatch's `*` spans
+    `/`, so `**` was `*` and a folder was needed between; as .gitignore reads it, `/**/` is
+    zero or more folders."""
+    site = tmp_path / "gl"
+    (site / "a" / "b" / "c").mkdir(parents=True)
+    for rel in ("a/m.php", "a/b/m.php", "a/b/c/m.php", "m.php"):
+        (site / rel).write_bytes(SHELL)
+    rc, doc = run_json(capsys, "--jobs", "1", "--exclude", "a/**/m.php", str(site))
+    assert rc == 1
+    assert [Path(f["path"]).relative_to(site).as_posix() for f in doc["files"]] == ["m.php"]
+    assert doc["summary"]["excluded"] == 3
+    _, doc = run_json(capsys, "--jobs", "1", "--exclude", f"{site}/**/b/**/m.php", str(site))
+    kept = sorted(Path(f["path"]).relative_to(site).as_posix() for f in doc["files"])
+    assert kept == ["a/m.php", "m.php"]  # a/b/m.php (zero folders after b) and a/b/c/m.php
+
+
 @pytest.mark.parametrize("named", ["www", "www/", "www//"])
 def test_an_absolute_exclude_glob_holds_for_a_root_named_through_a_link(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], named: str
