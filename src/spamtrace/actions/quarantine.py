@@ -53,6 +53,8 @@ from spamtrace.safetext import escape, quoted, shell_quote
 ITEM_SCHEMA = "spamtrace.quarantine-item/1"
 #: the note a ``restore --force`` adds to the item it restored
 DISPLACED = "the file that was at this path is quarantined as"
+#: the start of the note of a file processes held open at the move (said as of then by list)
+HELD_OPEN = "still open by "
 DATA = "data"
 MANIFEST = "manifest.json"
 _DIR_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
@@ -420,7 +422,7 @@ class Quarantine:
             if holders:
                 who = ", ".join(f"{n}[{p}]" for p, n in holders[:5])
                 notes.append(
-                    f"still open by {who}: it keeps the code it loaded until it exits; the next "
+                    f"{HELD_OPEN}{who}: it keeps the code it loaded until it exits; the next "
                     "request for the file gets a 404"
                 )
                 item = _with_notes(item, notes)

@@ -81,6 +81,7 @@ def print_quarantine_list(
         if not damaged:
             print(f"nothing in quarantine ({escape(folder)})")
         return
+    from spamtrace.actions.quarantine import HELD_OPEN
     from spamtrace.render.output import console, ellipsis
 
     cut = ellipsis(console())  # the hashes are shown by their first 16 digits
@@ -91,6 +92,8 @@ def print_quarantine_list(
             f"sha256 {i.sha256[:16]}{cut}  incident {i.incident or '-'}"
         )
         for note in i.notes:
+            if note.startswith(HELD_OPEN):  # true at the move; read days later, its pids
+                note = f"when it was quarantined, {note}"  # have ended, or are others'
             print(f"    note: {escape(note)}")
     print(f"{len(items)} file(s); restore one with: spamtrace quarantine restore ID")
 
