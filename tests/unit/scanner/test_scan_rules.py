@@ -992,3 +992,23 @@ def test_a_console_behind_the_sites_own_login_is_suspicious() -> None:
         result = analyze_file(SAMPLES / "malicious" / name)
         assert result.verdict is ScanVerdict.MALICIOUS, name
         assert "shell.exec-request-signed-in" not in rule_ids(result), name
+
+
+def test_an_installer_that_runs_its_own_statements_is_no_database_backdoor() -> None:
+    """The database account typed into an installer that creates its database under the
+    name typed and runs its own schema file, reading no row back: the name typed is an
+    injection hole (suspicious), the connection no backdoor. The visitor's SQL joined to a
+    statement of the script's own, or rows shown, keeps shell.db-connect-request."""
+    found = analyze_file(SAMPLES / "suspicious" / "installer-create-database.php")
+    assert "shell.db-connect-request" not in rule_ids(found)
+    assert found.verdict is ScanVerdict.SUSPICIOUS
+    for name in ("db-tool.php", "db-tool-blind-appended.php", "db-tool-inline-escape-decoy.php"):
+        assert "shell.db-connect-request" in rule_ids(analyze_file(SAMPLES / "malicious" / name))
+    stream = (SAMPLES / "suspicious" / "installer-create-database.php").read_bytes().replace(
+        b"file_get_contents('schema.sql')", b"file_get_contents('php://input')"
+    )
+    assert "shell.db-connect-request" in rule_ids(analyze_bytes(stream))
+    subquery = (SAMPLES / "suspicious" / "installer-create-database.php").read_bytes().replace(
+        b"'CREATE DATABASE IF NOT EXISTS `' . $name . '`'", b"'DELETE FROM t WHERE EXISTS ' . $name"
+    )
+    assert "shell.db-connect-request" in rule_ids(analyze_bytes(subquery))

@@ -60,6 +60,7 @@ from spamtrace.scanner.context import (
     prefiltered_search,
     search_named,
     site_session_gated,
+    split_top,
     string_at,
     string_hit,
     string_text,
@@ -619,6 +620,8 @@ def _tainted_sink_hit(ctx: Ctx, rule: Rule, *, holes: bool, signed: bool = False
         if holes or signed:
             continue
         if tainted or (direct_ok and UIN_RE.search(text)):
+            if kind == "dbconnect" and own_statements_only(ctx):
+                return None  # an installer: the account typed, the statements its own
             return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
         if returned and returned_call_in(
             ctx, code.find(b"(", start) + 1, args, returned, checked_helpers(ctx)
@@ -668,6 +671,104 @@ def request_constants(ctx: Ctx) -> frozenset[bytes]:
 def reads_constant(text: bytes, names: frozenset[bytes]) -> bool:
     """``text`` (a sink's argument) reads one of the constants ``names`` by its bare name."""
     return any(m.group(1) in names for m in itertools.islice(_BARE_WORD.finditer(text), 200))
+
+
+# a call that runs an SQL statement: the function's, or a connection object's method
+_RUN_SQL = re.compile(
+    rb"(?:->\s*(?:query|exec|multi_query|real_query|prepare)|(?<![\w$>:])(mysql_query|"
+    rb"mysql_unbuffered_query|mysqli_query|mysqli_multi_query|mysqli_real_query|"
+    rb"mysqli_prepare|mysql_db_query|pg_query|pg_send_query|mssql_query|sqlite_query|"
+    rb"sqlsrv_query))\s*\("
+)
+# the functions whose statement is their first argument (the others: the connection first,
+# pg_query's statement last)
+_SQL_FIRST = frozenset({b"mysql_query", b"mysql_unbuffered_query", b"mssql_query", b"sqlite_query"})
+# what reads the database's answer back: rows fetched, a result or a count read, the
+# databases or tables listed
+_READ_ROWS = re.compile(rb"fetch|_result\s*\(|num_rows|list_dbs|list_tables|->\s*result\b")
+# a file of the script's own named by a literal (file_get_contents('database.sql'))
+_OWN_SQL_FILE = re.compile(rb"\s*@?\s*file_get_contents\s*\(\s*\x01(\d+)\x01\s*\)\s*$")
+# the words of a statement the script writes: a literal that starts with one
+_SQL_WORDS = re.compile(rb"\s*[a-z]{2,}\b")
+# where a statement takes a name (a value joined after it names a database or a table, in
+# quotes or backticks at most): CREATE DATABASE IF NOT EXISTS ..., USE ..., DROP TABLE ...
+_NAME_SLOT = re.compile(rb"\b(?:database|schema|table|if\s+(?:not\s+)?exists|use)\s*[`'\"]?$")
+
+
+def own_statements_only(ctx: Ctx) -> bool:
+    """Every SQL statement the file runs is its own (:func:`_own_statement`), and nothing of
+    what the database answers is read back: an installer that connects with the account the
+    administrator typed and creates its database and tables (a database name typed is an
+    injection hole, which the SQL rule names). A database backdoor runs the statement it is
+    sent, or joins SQL of the visitor's to its own, or shows the rows."""
+    code = ctx.code
+    if _READ_ROWS.search(code) is not None:
+        return False
+    runs = 0
+    for m in itertools.islice(_RUN_SQL.finditer(code), 50):
+        args = code[m.end() : m.end() + 2000]
+        parts = top_args(args[: close_paren(args)])
+        if not parts:
+            return False
+        name = m.group(1)
+        if name is None or name in _SQL_FIRST:
+            stmt = parts[0]
+        elif name in (b"pg_query", b"pg_send_query"):
+            stmt = parts[-1]
+        else:
+            stmt = parts[1] if len(parts) > 1 else parts[0]
+        if not _own_statement(ctx, stmt, 0):
+            return False
+        runs += 1
+    return runs > 0
+
+
+def _own_statement(ctx: Ctx, stmt: bytes, depth: int) -> bool:
+    """``stmt`` (an argument's text) is a statement the script writes: a literal that starts
+    with SQL's words, where what is joined to it (with "." or written in the literal) is the
+    script's own or, of the request, only a name in a name's place (:data:`_NAME_SLOT`); or
+    the contents of a file the script names by a literal (not a stream: php://input); given
+    inline or held in a variable every write of which (at most 6) is one."""
+    value = ctx.lx.value
+    held = VAR.fullmatch(stmt.strip())
+    if held is not None:
+        if depth > 1:
+            return False
+        writes = var_assigns(ctx.code, held.group(1), _ANY_WRITE, 6)
+        if not writes:
+            return False
+        for pos, w in writes:
+            if ctx.code[pos + len(held.group(1)) + 1 : w.end()].strip() != b"=":
+                return False  # $sql .= ..., $sql[...] = ...: what is added is not looked at
+            if not _own_statement(ctx, expression(ctx.code[w.end() : w.end() + 2000]), depth + 1):
+                return False
+        return True
+    f = _OWN_SQL_FILE.match(stmt)
+    if f is not None:
+        return value(int(f.group(1))).find(b"://") < 0
+    pieces = [p.strip().lstrip(b"@").strip() for p in split_top(stmt, b".")]
+    first = PLACEHOLDER.fullmatch(pieces[0]) if pieces else None
+    if first is None or _SQL_WORDS.match(value(int(first.group(1))).lower()) is None:
+        return False
+    req, _dec = taint(ctx)
+    before = b""  # the statement's text so far
+    for piece in pieces:
+        lit = PLACEHOLDER.fullmatch(piece)
+        if lit is not None:
+            text = value(int(lit.group(1))).lower()
+            # a variable written in the literal ("USE $db"): the request's only in a name's place
+            for v in VAR.finditer(text):
+                if v.group(1) in req and _NAME_SLOT.search(before + text[: v.start()]) is None:
+                    return False
+            if UIN_RE.search(text) is not None:
+                return False
+            before += text
+            continue
+        tainted = UIN_RE.search(piece) is not None or bool(set(VAR.findall(piece)) & req)
+        if tainted and _NAME_SLOT.search(before) is None:
+            return False
+        before += b" x "
+    return True
 
 
 # a value made an address or a number (or false) as it is set: filter_var($_GET['ip'],

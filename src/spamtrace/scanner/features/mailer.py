@@ -37,6 +37,7 @@ from spamtrace.scanner.context import (
     expression,
     feature,
     first_arg,
+    function_bodies,
     function_body,
     has_any,
     has_request_words,
@@ -156,7 +157,66 @@ def _smtp_script(ctx: Ctx, rule: Rule) -> Hit | None:
         return None
     if _in_function(ctx.code, pos) and not _recipients_given(ctx):
         return None  # a mail helper (sendmail($to, ...)): what it sends is its caller's
+    if not _loop_talks(ctx):
+        return None  # one session: a test page that only loops to read the server's answers
     return Hit(ctx.line_of_code(pos), ctx.excerpt_code(pos, pos + 80))
+
+
+# what opens a connection or writes to one
+_TALK = re.compile(
+    rb"(?<![\w$>:])(?:fsockopen|pfsockopen|stream_socket_client|socket_create|socket_connect|"
+    rb"fwrite|fputs|socket_write|socket_send|stream_socket_sendto)\s*\("
+)
+# a loop's head (its body follows the ")") or a do-while's "do" (its body follows)
+_LOOP_START = re.compile(rb"(?<![\w$>:])(?:(?:foreach|while|for)\s*\(|do\s*\{)")
+
+
+def _loop_talks(ctx: Ctx) -> bool:
+    """A loop of the file (its braced body, or the one statement it runs) opens or writes to
+    a connection, itself or through a function of the file that does (``foreach ($list as
+    $to) { send($to); }``): sessions, or letters, one after another. A test page that speaks
+    one session loops only to read the server's answers (``while ($line = fgets($s))``)."""
+    code = ctx.code
+    talkers = {
+        name for name, body in function_bodies(ctx).items() if _TALK.search(body) is not None
+    }
+    for _round in range(3):  # helpers of helpers: send_all() calls send_one()
+        more = {
+            name
+            for name, body in function_bodies(ctx).items()
+            if name not in talkers and any(_calls_named(body, t) for t in talkers)
+        }
+        if not more:
+            break
+        talkers |= more
+    for m in itertools.islice(_LOOP_START.finditer(code), 200):
+        if code[m.end() - 1] == 123:  # do { ... } while (...)
+            body = braced(code, m.end() - 1)
+        else:
+            head_end = m.end() + close_paren(code[m.end() : m.end() + 600])
+            rest = code[head_end + 1 : head_end + 8001]
+            stripped = rest.lstrip()
+            if stripped[:1] == b"{":
+                body = braced(code, head_end + 1 + len(rest) - len(stripped))
+            else:
+                body = stripped[: stripped.find(b";") + 1]  # one statement (or none: ";")
+        if _TALK.search(body) is not None or any(_calls_named(body, t) for t in talkers):
+            return True
+    return False
+
+
+def _calls_named(text: bytes, name: bytes) -> bool:
+    """``text`` calls the function ``name`` (not a method or a variable of that name)."""
+    at = text.find(name)
+    while at >= 0:
+        before = text[at - 1 : at] if at else b""
+        after = text[at + len(name) : at + len(name) + 40].lstrip()
+        if (before == b"" or not (before.isalnum() or before in b"_$>:\\")) and (
+            after[:1] == b"("
+        ):
+            return True
+        at = text.find(name, at + 1)
+    return False
 
 
 _FUNCTION_HEAD = re.compile(rb"(?:^|[\s;{}])function\s+&?\s*" + NAME_P + rb"\s*\(")

@@ -1373,10 +1373,12 @@ def _credentials_dropped_fixed(ctx: Ctx) -> Hit | None:
         ):
             if _credential_hashed(ctx, keys):
                 continue  # a site's sign-up: it stores the password hashed (and tells itself)
-            if (ctx.code.startswith(_FILE_WRITES, start) and _database_settings(keys)
+            if (ctx.code.startswith(_FILE_WRITES, start)
+                    and (_database_settings(keys) or _server_settings(keys))
                     and not _visitor_written(ctx, text)):
-                # a setup page writing the database's host, user and password (a kit that
-                # names a field so writes its victim's address with it)
+                # a setup page writing the database's host, user and password, or a
+                # settings page writing the account of the site's own mail (FTP, LDAP)
+                # server (a kit that names a field so writes its victim's address with it)
                 continue
             return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
         # one step of a kit that sends each page on its own (the password page, the SMS-code
@@ -1475,6 +1477,20 @@ def _database_settings(keys: set[bytes]) -> bool:
     configuration. A kit's victim types a login, not a database host."""
     names = [k.lstrip(b"$").lower() for k in keys]
     return any(_DB_HOST_KEY.search(n) for n in names) and any(_DB_WORD_KEY.search(n) for n in names)
+
+
+# a field naming the host of a server the site itself connects to: its mail server
+# ("smtpHost", "smtp_server", "imaphost"), an FTP, SFTP or LDAP server
+_SERVER_HOST_KEY = re.compile(
+    rb"(?:smtp|imap|pop3?|s?ftp|ldap)[_-]?(?:host(?:name)?|server(?:name)?)$"
+)
+
+
+def _server_settings(keys: set[bytes]) -> bool:
+    """Whether a field of ``keys`` is the host of a mail, FTP or LDAP server
+    (``inputSmtpHost``, ``smtp_server``): a settings page keeping the account the site sends
+    its own mail (or backups) with. A kit's victim types a login, not the host of a server."""
+    return any(_SERVER_HOST_KEY.search(k.lstrip(b"$").lower()) for k in keys)
 
 
 def _credential_hashed(ctx: Ctx, keys: set[bytes]) -> bool:

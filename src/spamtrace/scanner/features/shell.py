@@ -252,6 +252,61 @@ def _upload_checked(code: bytes) -> bool:
     return prefiltered_search(_EXTENSION_COMPARED, code) is not None
 
 
+# the client's file name of an upload: $_FILES['f']['name'] (keys are literals)
+_CLIENT_NAME = re.compile(rb"\$_files\s*\[\s*\x01\d+\x01\s*\]\s*\[\s*\x01(\d+)\x01\s*\]")
+# an extension PHP (or a server's handler of it) runs
+_RUN_EXTENSION = re.compile(rb"\.?(?:php\d?|pht(?:ml)?|phar|phps|inc|cgi|pl|py|sh|htaccess)")
+
+
+@feature("upload_anywhere")
+def _upload_anywhere(ctx: Ctx, rule: Rule) -> Hit | None:
+    """An uploaded file moved to a path taken from request input (the rule's pattern: the
+    request twice in the call). Not when the only request input of the destination is the
+    client's file name (PHP keeps no folder of it) and the file tests that name's extension
+    against its own list (``$ext = end(explode('.', $_FILES['f']['name'])); if
+    (in_array($ext, $allowed))``) with no extension PHP runs written anywhere in it: a
+    gallery or a mod folder that takes .zip or .jpg under the name they came with."""
+    assert rule.regex is not None
+    code = ctx.code
+    for m in itertools.islice(bounded_finditer(rule.regex, code, first=ctx.first), 20):
+        args = code[code.find(b"(", m.start()) + 1 : m.end() + 400]
+        parts = top_args(args[: close_paren(args)])
+        dest = parts[1] if len(parts) > 1 else b""
+        names = _CLIENT_NAME.findall(dest)
+        rest = _CLIENT_NAME.sub(b"", dest)
+        if (
+            names
+            and all(ctx.lx.value(int(n)).lower() == b"name" for n in names)
+            and UIN_RE.search(rest) is None
+            and _extension_listed(ctx)
+        ):
+            continue
+        return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end()))
+    return None
+
+
+def _extension_listed(ctx: Ctx) -> bool:
+    """The file finds an upload name's extension and tests it against a list
+    (``in_array($ext, ...)``), and no literal of it is an extension PHP or the server runs
+    (``'php'``, ``'.phtml'``): the list holds only what cannot run."""
+    code = ctx.code
+    listed = False
+    for m in itertools.islice(_EXTENSION_OF.finditer(code), 10):
+        test = re.compile(
+            rb"in_array\s*\(\s*(?:strtolower\s*\(\s*)?\$" + re.escape(m.group(1)) + rb"\b"
+        )
+        if test.search(code, m.end()) is not None:
+            listed = True
+            break
+    if not listed:
+        return False
+    value = ctx.lx.value
+    return not any(
+        _RUN_EXTENSION.fullmatch(value(int(i)).strip().lower()) is not None
+        for i in itertools.islice(PLACEHOLDER.findall(code), 2000)
+    )
+
+
 _FILES_ALIAS = re.compile(rb"\$(" + NAME_P + rb")\s*=\s*@?\$_files\s*\[[^\]]{1,40}\]\s*;")
 
 

@@ -1,0 +1,17 @@
+<?php
+// spamtrace test sample: harmless look-alike written for the scanner tests (never run).
+// The same upload page, its list of extensions letting a PHP script through.
+$allowedExts = array("zip", "php");
+$extension = strtolower(end(explode(".", $_FILES["file"]["name"])));
+if ($_FILES["file"]["type"] == "application/zip" && in_array($extension, $allowedExts)) {
+    if ($_FILES["file"]["error"] > 0) {
+        echo "Return Code: " . $_FILES["file"]["error"];
+    } elseif (file_exists("mods/" . $_FILES["file"]["name"])) {
+        echo htmlspecialchars($_FILES["file"]["name"]) . " already exists.";
+    } else {
+        move_uploaded_file($_FILES["file"]["tmp_name"], "mods/" . $_FILES["file"]["name"]);
+        echo "Stored in: mods/" . htmlspecialchars($_FILES["file"]["name"]);
+    }
+} else {
+    echo "Invalid file";
+}
