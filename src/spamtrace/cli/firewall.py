@@ -40,6 +40,13 @@ class _DeprecatedYes(argparse.Action):
         setattr(namespace, self.dest, True)
 
 
+def _state_dir_option(parser: argparse.ArgumentParser, what: str) -> None:
+    parser.add_argument(
+        "--state-dir", default=DEFAULT_STATE_DIR, type=folder, metavar="DIR",
+        help=f"where {what} kept (default {DEFAULT_STATE_DIR})",
+    )  # fmt: skip
+
+
 def register(sub: Any) -> None:
     from spamtrace.cli.argparsing import exit_codes
 
@@ -48,14 +55,7 @@ def register(sub: Any) -> None:
     )
     fsub = parser.add_subparsers(dest="firewall_command", metavar="ACTION", required=True)
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument(
-        "--state-dir",
-        default=DEFAULT_STATE_DIR,
-        type=folder,
-        metavar="DIR",
-        help=f"where the rollback state and the confirmed rules are kept (default "
-        f"{DEFAULT_STATE_DIR})",
-    )
+    _state_dir_option(common, "the rollback state and the confirmed rules are")
     common.add_argument(
         "--backend",
         choices=("auto", "nft", "iptables"),
@@ -138,13 +138,7 @@ def register(sub: Any) -> None:
         help="load the last confirmed rules, never rules still on trial (run at boot by "
         "spamtrace-firewall.service)",
     )
-    boot.add_argument(
-        "--state-dir",
-        default=DEFAULT_STATE_DIR,
-        type=folder,
-        metavar="DIR",
-        help=f"where the confirmed rules are kept (default {DEFAULT_STATE_DIR})",
-    )
+    _state_dir_option(boot, "the confirmed rules are")
     boot.add_argument("--json", action="store_true", help="machine-readable result")
     boot.set_defaults(handler=_load_confirmed_cmd)
 
