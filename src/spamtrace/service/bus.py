@@ -74,6 +74,8 @@ What is published, when:
   :class:`EventsLost` when a source or the store reports lost events (with the new total).
 - :class:`StoreStalled` when writing to the store starts failing (a lock held by another
   process, a full disk; it is retried, nothing is dropped) and again when it resumes.
+- :class:`EventFileFailing` when writing the event file (``[events] path``) starts failing
+  (a full disk: those lines are lost, and counted) and again when a line is written.
 - :class:`FirewallChecked` after each periodic check of the firewall table (``daemon``).
 - :class:`CaptureGap` at start (right after :class:`EngineStarted`) when the previous
   watcher of the store was killed: the time nothing was watched is reported, not hidden.
@@ -353,6 +355,16 @@ class StoreStalled:
 
 
 @dataclass(frozen=True, slots=True)
+class EventFileFailing:
+    """A line of the event file could not be written (``failing``), or one is written again
+    after such failures (not ``failing``); ``reason`` is one human line."""
+
+    failing: bool
+    reason: str
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
 class BlocksReconciled:
     """At start, the live block set held uids the store no longer holds a block of (released
     or run out while no daemon ran) or whose uid belongs to another user now than the one the
@@ -389,4 +401,5 @@ Message = Union[  # noqa: UP007 (a runtime alias: Python 3.10 has no `type` stat
     StoreStalled,
     MailQueued,
     BlocksReconciled,
+    EventFileFailing,
 ]

@@ -44,6 +44,7 @@ from spamtrace.service.bus import (
     ConfigReloaded,
     EngineStarted,
     EngineStopping,
+    EventFileFailing,
     EventsLost,
     FirewallChecked,
     FirewallState,
@@ -192,6 +193,8 @@ class JournalLog:
                 f"store {stalled}: {escape_message(message.reason)}",
                 WARNING if message.stalled else NOTICE,
             )
+        elif isinstance(message, EventFileFailing):
+            self.say(escape_message(message.reason), WARNING if message.failing else NOTICE)
         elif isinstance(message, CaptureGap):
             self.say(
                 f"CAPTURE GAP: nothing was watched for {message.seconds:.0f} s before this "

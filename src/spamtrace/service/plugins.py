@@ -59,6 +59,11 @@ def subscribers(
         alert_failures=getattr(alert_sub, "failures", None),
     )  # fmt: skip
     engine.notes.extend(notes)
+    from spamtrace.sinks.events import EventStream
+
+    for plug in fleet:
+        if isinstance(plug, EventStream):  # its file's failures, said in the journal
+            plug.post = engine.post
     return [*out, *fleet]
 
 

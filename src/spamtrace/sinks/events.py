@@ -602,6 +602,10 @@ class EventStream:
         #: (later than the advice was written: its sender may have ended, its pid be reused)
         self.senders_now = senders_now
         self.lines = 0
+        #: where a change of the event file's state is published (the engine's ``post``):
+        #: its first line not written, and the next one written (the journal says them)
+        self.post: Callable[[Any], None] | None = None
+        self._file_failing = False
         #: the actions taken on each incident: an incident line carries them (enforce mode
         #: acts at the first connect, before the opening, which waits for the scan), and its
         #: advice says what they did (no "kill PID" of a sender already stopped)
@@ -638,7 +642,26 @@ class EventStream:
         warning = doc.get("event", {}).get("kind") == "alert"
         self.lines += 1
         for writer in self.writers:
+            before = writer.errors
             writer.write(data, warning)
+            if isinstance(writer, JsonLinesFile):
+                self._file_state(writer, failed=writer.errors > before)
+
+    def _file_state(self, writer: JsonLinesFile, *, failed: bool) -> None:
+        """Publish the event file's change of state: failing (a full disk), or writing again."""
+        if failed == self._file_failing:
+            return
+        self._file_failing = failed
+        if self.post is None:
+            return
+        from spamtrace.service.bus import EventFileFailing
+
+        where = escape(writer.path)
+        if failed:
+            why = f"event file FAILING: {where}: {writer.last_error}; its lines are lost meanwhile"
+        else:
+            why = f"event file ok: {where}: writing again ({writer.errors} line(s) lost so far)"
+        self.post(EventFileFailing(failed, why, time.time()))
 
     def attempt(self, rec: EventRecord) -> None:
         self.emit(attempt_event(rec, self.host))

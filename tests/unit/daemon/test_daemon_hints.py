@@ -189,3 +189,47 @@ def test_status_says_event_lines_that_could_not_be_written(tmp_path: Path) -> No
         f"  event out:  2 of 3 NOT written to the file output ({events}): No space left on device"
         in status_lines(doc)
     )
+
+
+def test_the_journal_says_when_the_event_file_fails_and_writes_again(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A full disk under the event file: the journal said nothing while its lines were lost.
+    It now says the first failure (warning) and the first line written after (notice), once
+    each, not a line per lost line."""
+    from spamtrace.service.bus import EventFileFailing
+    from spamtrace.service.daemon import JournalLog
+    from spamtrace.sinks.events import open_stream
+
+    events = tmp_path / "events.json"
+    stream = open_stream(str(events), False, "")
+    assert stream is not None
+    posted: list[object] = []
+    stream.post = posted.append
+    stream.emit({"message": "written"})
+    assert posted == []
+    writer = stream.writers[0]
+    kept = os.dup(writer._fd)  # type: ignore[attr-defined]
+    full = os.open("/dev/full", os.O_WRONLY)
+    os.dup2(full, writer._fd)  # type: ignore[attr-defined]
+    os.close(full)
+    for _ in range(3):
+        stream.emit({"message": "lost"})
+    os.dup2(kept, writer._fd)  # type: ignore[attr-defined]
+    os.close(kept)
+    stream.emit({"message": "written again"})
+    stream.emit({"message": "and again"})
+    stream.close()
+    assert [type(m) for m in posted] == [EventFileFailing, EventFileFailing]
+    first, second = posted
+    assert isinstance(first, EventFileFailing) and isinstance(second, EventFileFailing)
+    assert first.failing and not second.failing
+    assert first.reason == (
+        f"event file FAILING: {events}: No space left on device; its lines are lost meanwhile"
+    )
+    assert second.reason == f"event file ok: {events}: writing again (3 line(s) lost so far)"
+    log = JournalLog()
+    for m in posted:
+        log.handle(m)  # type: ignore[arg-type]
+    err = capsys.readouterr().err.splitlines()
+    assert err == [f"spamtrace: {first.reason}", f"spamtrace: {second.reason}"]
