@@ -1760,3 +1760,53 @@ def _smtp_account_request(ctx: Ctx, rule: Rule) -> Hit | None:
     if not any(_account_fed(ctx, req, text) for text in letters):
         return None
     return Hit(ctx.line_of_code(login), ctx.excerpt_code(login, login + 100))
+
+
+# ------------------------------------------------- a list file's addresses probed on port 25
+# a loop over the lines of a file: foreach (file('emails.dat') as $i => $email) {, or over a
+# variable set from one ($list = file('list.txt'); foreach ($list as $to) {)
+_LIST_LOOP = re.compile(rb"foreach\s*\(\s*(@?\s*file\s*\(|\$(" + NAME_P + rb"))[^{;]{0,200}\)\s*\{")
+_FILE_LINES = re.compile(rb"^\s*@?\s*(?:file\s*\(|explode\s*\([^;]{0,80}?file_get_contents\s*\()")
+# the recipient's mail servers looked up, and one of them reached on port 25
+_MX_LOOKUP = re.compile(rb"(?<![\w$>:])(?:getmxrr\s*\(|dns_get_record\s*\([^;]{0,80}?dns_mx\b)")
+_PORT_25 = re.compile(rb"(?<![\w$>:])(?:fsockopen|pfsockopen)\s*\([^;,]{1,120},\s*25\s*[,)]")
+_SENDS = re.compile(rb"(?<![\w$>:])mail\s*\(|->\s*send\s*\(")
+_OWN_CALL = re.compile(rb"(?<![\w$>:])(" + NAME_P + rb")\s*\(")
+
+
+@feature("mx_probed_list")
+def _mx_probed_list(ctx: Ctx, rule: Rule) -> Hit | None:
+    """A mail run over an address list read from a file, each address's domain probed first:
+    its mail servers looked up (getmxrr, dns_get_record(..., DNS_MX)) and one reached on port
+    25, then the letter sent (mail(), a mailer's send()) in the same loop, directly or through
+    the file's own functions (two calls deep): a harvested list cleaned of dead domains as it
+    is spammed. An address validator probes and sends nothing; a newsletter sends to its
+    subscribers without knocking on their servers first; a sign-up form checks one typed
+    address, not a list file."""
+    code = ctx.code
+    if _MX_LOOKUP.search(code) is None or _PORT_25.search(code) is None:
+        return None
+    bodies = function_bodies(ctx)
+
+    def expanded(text: bytes, depth: int) -> bytes:
+        out = [text]
+        if depth > 0:
+            for name in {m.group(1) for m in itertools.islice(_OWN_CALL.finditer(text), 60)}:
+                body = bodies.get(name)
+                if body is not None:
+                    out.append(expanded(body, depth - 1))
+        return b"\n".join(out)
+
+    for m in itertools.islice(_LIST_LOOP.finditer(code), 40):
+        if m.group(2) is not None:
+            given = var_assigns(code, m.group(2), TAIL_RHS, 3)
+            if not given or not all(_FILE_LINES.match(g[1].group(1)) for g in given):
+                continue
+        work = expanded(braced(code, m.end() - 1), 2)
+        if (
+            _SENDS.search(work) is not None
+            and _MX_LOOKUP.search(work) is not None
+            and _PORT_25.search(work) is not None
+        ):
+            return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.start() + 90))
+    return None
