@@ -1222,6 +1222,100 @@ def _appended_to_data_file(ctx: Ctx, start: int, args: bytes) -> bool:
     return opened is not None and opened[1] == b"a" and _fixed_data_path(ctx, opened[0])
 
 
+# request input that may go into a path: a superglobal, php://input, or filter_input() of
+# the query, the form or a cookie
+_USER_PIECE = re.compile(
+    UIN_RE.pattern + rb"|filter_input\s*\(\s*\\?input_(?:get|post|request|cookie)\b"
+)
+# glue between pieces of a path: the "." operator and spaces
+_GLUE = re.compile(rb"[\s.]*")
+
+
+def _record_log_append(ctx: Ctx, start: int, args: bytes) -> bool:
+    """The write call at ``start`` appends a record to a log the script keeps and reads
+    back: the file is opened for appending (``fopen($f, 'a+')``, ``FILE_APPEND``), its path
+    is the script's own, the request completing at most the stem of a name the script
+    started (``$dir . '/chat/archive/client' . $_POST['client_id']``: no other file of the
+    site can be named so, and no runnable name ends it), and the record is glued with a
+    delimiter (``$sep . $msg . $sepTime . time()``) that the script splits the same file's
+    content by when it reads it (``explode($sep, file_get_contents($f))``). A chat's or a
+    guestbook's archive per visitor. A dropper names its file, or writes what it was sent
+    as it came, and never parses what it wrote."""
+    parts = top_args(args)
+    if len(parts) < 2:
+        return False
+    if ctx.code.startswith(b"file_put_contents", start):
+        if len(parts) < 3 or _FILE_APPEND.search(parts[2]) is None:
+            return False
+        path = parts[0]
+    else:
+        opened = _opened_for(ctx, start, parts[0])
+        if opened is None or opened[1] != b"a":
+            return False
+        path = opened[0]
+    return _stem_completed(ctx, path) and _split_on_read(ctx, path, parts[1])
+
+
+def _stem_completed(ctx: Ctx, expr: bytes) -> bool:
+    """The path ``expr`` (a variable followed to its one assignment) is a path of the
+    script's own that the request completes at most: it holds literals, the literal just
+    before the first request input does not end a folder (the script starts the name), and
+    the last literal is no name PHP or the web server would run."""
+    expr = expression(expr).strip()
+    held = VAR.fullmatch(expr)
+    if held is not None:
+        sites = var_assigns(ctx.code, held.group(1), TAIL_RHS, 5)
+        if len(sites) != 1:
+            return False
+        expr = expression(sites[0][1].group(1)).strip()
+    lits = list(PLACEHOLDER.finditer(expr))
+    if not lits:
+        return False
+    value = ctx.lx.value
+    if _RUNNABLE_NAME.search(value(int(lits[-1].group(1))).strip().lower()) is not None:
+        return False
+    tainted = taint(ctx)[0]
+    firsts = [m.start() for m in _USER_PIECE.finditer(expr)][:1]
+    firsts += [v.start() for v in VAR.finditer(expr) if v.group(1) in tainted][:1]
+    if not firsts:
+        return True  # a name the script fixed
+    at = min(firsts)
+    before = [m for m in lits if m.end() <= at]
+    if not before or _GLUE.fullmatch(expr[before[-1].end() : at]) is None:
+        return False
+    stem = value(int(before[-1].group(1)))
+    return bool(stem) and not stem.endswith((b"/", b"\\"))
+
+
+def _split_on_read(ctx: Ctx, path: bytes, data: bytes) -> bool:
+    """The script splits the content of the file at ``path`` (read whole by
+    file_get_contents, directly or through a variable) by a delimiter that the record
+    ``data`` is glued with: the same variable, or a literal of the same value."""
+    target = _norm(ctx, path)
+    value = ctx.lx.value
+    data_lits = {value(int(i)) for i in PLACEHOLDER.findall(data)}
+    for at, eargs in calls_to(ctx, (b"explode",), 20):
+        eparts = top_args(eargs)
+        if len(eparts) < 2:
+            continue
+        delim = expression(eparts[0]).strip()
+        var = VAR.fullmatch(delim)
+        lit = PLACEHOLDER.fullmatch(delim)
+        if var is not None:
+            if re.search(rb"\$" + re.escape(var.group(1)) + rb"\b", data) is None:
+                continue
+        elif lit is None or value(int(lit.group(1))) not in data_lits - {b""}:
+            continue
+        subject = expression(eparts[1]).strip()
+        texts = [subject]
+        held = VAR.fullmatch(subject)
+        if held is not None:
+            texts += [m.group(1) for _, m in var_assigns(ctx.code[:at], held.group(1), TAIL_RHS, 4)]
+        if any(_norm(ctx, r.group(1)) == target for t in texts for r in _OWN_READ.finditer(t)):
+            return True
+    return False
+
+
 def _opened_for(ctx: Ctx, start: int, handle: bytes) -> tuple[bytes, bytes] | None:
     """The path expression and the mode's first letter of the ``fopen(path, 'mode')`` that
     last set the handle variable ``handle`` before ``start`` (None: not a variable, no such
@@ -1395,7 +1489,9 @@ def _dropper_write_decoded(ctx: Ctx, rule: Rule) -> Hit | None:
         if _stored_encoded(call):
             continue  # strrev(base64_encode(serialize($data))): a cache kept encoded
         if _WRITTEN_DECODED.search(m.group()) is None:
-            if _appended_to_data_file(ctx, m.start(), call):
+            if _appended_to_data_file(ctx, m.start(), call) or _record_log_append(
+                ctx, m.start(), call
+            ):
                 continue
             edited = _own_file_editor(ctx, m.start(), call)
             if edited is not None and _RUNNABLE_NAME.search(edited) is None:
