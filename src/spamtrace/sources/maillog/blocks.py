@@ -91,7 +91,7 @@ def parse_block_py(
     events: list[MailLogged] = []
     malformed = 0
     for line in lines:
-        if not line:
+        if not line or line == "\r":  # a blank line, LF or CRLF: no record, not malformed
             continue
         try:
             ev = parse(line)

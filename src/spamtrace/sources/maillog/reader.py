@@ -539,9 +539,10 @@ def line_time(
 
 
 def parse_lines(parse: Parser, lines: Iterable[str], counts: LogCounts) -> Iterator[MailLogged]:
-    """Parse lines, counting malformed ones (skipped, never fatal)."""
+    """Parse lines, counting malformed ones (skipped, never fatal). A blank line ("", or
+    "\\r" in a log with CRLF line ends) is no record: skipped, not malformed."""
     for line in lines:
-        if not line:
+        if not line or line == "\r":
             continue
         try:
             ev = parse(line)
