@@ -139,6 +139,8 @@ def print_scan(
             f"note: {summary['stopped_early']} file(s) stopped at the malicious score, enough for "
             "the verdict; scan --all-reasons lists every reason"
         )
+    for note in summary.get("notes", ()):  # a rule of the admin's that matched nearly all
+        out.print(Text(f"note: {note}"))
     if summary["not_examined"]:
         out.print(
             Text.assemble(

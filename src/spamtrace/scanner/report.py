@@ -20,6 +20,13 @@ STOPPED_NOTE = "stopped at score"
 #: the reason of a file or folder deleted (or moved) between the walk and the read: listed as
 #: skipped, but not "not examined" (there is nothing left at that path to examine)
 VANISHED = "vanished during the scan (deleted or moved)"
+#: how the findings of the admin's own YARA rules ([scan] yara_rules) are named
+USER_RULE_PREFIX = "yara."
+#: a scan of more files than this notes a rule of the admin's that matched nearly all of them
+#: (a rule that matches every file, ``condition: true``, tells nothing of any)
+BROAD_RULE_MIN_FILES = 20
+#: "nearly all": this share of the files analysed, or more
+BROAD_RULE_SHARE = 0.9
 
 
 class ScanVerdict(str, enum.Enum):
@@ -102,10 +109,20 @@ class ScanTally:
     not_examined: int = 0
     cut_short: int = 0
     stopped_early: int = 0
+    #: files analysed (not skipped), and how many of them each rule of the admin's (with a
+    #: weight) matched: see :meth:`broad_rule_notes`
+    analysed: int = 0
+    user_hits: dict[str, int] = field(default_factory=dict)
 
     def add(self, report: FileReport) -> None:
         """Count one scanned file's report."""
         self.counts[report.verdict.value] += 1
+        if report.verdict is not ScanVerdict.SKIPPED:
+            self.analysed += 1
+            for rule in {
+                f.rule for f in report.findings if f.rule.startswith(USER_RULE_PREFIX) and f.weight
+            }:
+                self.user_hits[rule] = self.user_hits.get(rule, 0) + 1
         if report.incomplete or (
             report.verdict is ScanVerdict.SKIPPED and report.reason != VANISHED
         ):
@@ -130,7 +147,20 @@ class ScanTally:
             "unchanged": self.unchanged,
             "excluded": self.excluded,
             "seconds": round(seconds, 3),
-        }
+        } | ({"notes": notes} if (notes := self.broad_rule_notes()) else {})
+
+    def broad_rule_notes(self) -> list[str]:
+        """One note per rule of the admin's that matched nearly every file analysed, in a
+        scan of more than :data:`BROAD_RULE_MIN_FILES`: its verdicts stand (the rule says so),
+        but a rule that matches every file (``condition: true``) is likelier a mistake."""
+        if self.analysed <= BROAD_RULE_MIN_FILES:
+            return []
+        return [
+            f"your rule {rule} matched {hits} of {self.analysed} files: check it (a rule that "
+            "matches nearly every file says nothing of any)"
+            for rule, hits in sorted(self.user_hits.items())
+            if hits >= BROAD_RULE_SHARE * self.analysed
+        ]
 
     def exit_code(self) -> ExitCode:
         """1 when a file is malicious or was not examined, or nothing was scanned ("0 files

@@ -21,7 +21,7 @@ from typing import Any
 from spamtrace.config import file_kind
 from spamtrace.errors import ConfigError
 from spamtrace.safetext import escape
-from spamtrace.scanner.report import MALICIOUS_SCORE, Finding
+from spamtrace.scanner.report import MALICIOUS_SCORE, USER_RULE_PREFIX, Finding
 
 RULE_EXTENSIONS = (".yar", ".yara")
 MAX_RULE_FILE = 4 * 1024 * 1024
@@ -55,7 +55,7 @@ class UserRules:
             out.append(
                 Finding(
                     # the namespace is the rule file's name: escaped, as any name
-                    rule=f"yara.{escape(m.namespace)}.{m.identifier}",
+                    rule=f"{USER_RULE_PREFIX}{escape(m.namespace)}.{m.identifier}",
                     description=meta.description or f"your YARA rule {m.identifier}",
                     weight=meta.weight,
                     line=data.count(b"\n", 0, offset) + 1 if length else 0,
