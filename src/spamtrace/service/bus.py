@@ -75,7 +75,9 @@ What is published, when:
 - :class:`StoreStalled` when writing to the store starts failing (a lock held by another
   process, a full disk; it is retried, nothing is dropped) and again when it resumes.
 - :class:`EventFileFailing` when writing the event file (``[events] path``) starts failing
-  (a full disk: those lines are lost, and counted) and again when a line is written.
+  (a full disk: those lines are lost, and counted) and again when a line is written; and
+  likewise for the syslog output (``[events] syslog``: lines not sent, or dropped because the
+  reader did not take them), seen at the next line made (a thread of its own sends them).
 - :class:`FirewallChecked` after each periodic check of the firewall table (``daemon``).
 - :class:`CaptureGap` at start (right after :class:`EngineStarted`) when the previous
   watcher of the store was killed: the time nothing was watched is reported, not hidden.
@@ -356,8 +358,9 @@ class StoreStalled:
 
 @dataclass(frozen=True, slots=True)
 class EventFileFailing:
-    """A line of the event file could not be written (``failing``), or one is written again
-    after such failures (not ``failing``); ``reason`` is one human line."""
+    """A line of the event file (or of the syslog output) could not be written
+    (``failing``), or one is written again after such failures (not ``failing``); ``reason``
+    is one human line, naming the output."""
 
     failing: bool
     reason: str

@@ -482,6 +482,8 @@ class SyslogSender:
         self.ident = ident
         self.errors = 0
         self.dropped = 0
+        #: lines sent (the stream's journal lines compare it with the lines lost)
+        self.sent = 0
         self.last_error: str | None = None
         self._sock: socket.socket | None = None
         try:
@@ -534,6 +536,7 @@ class SyslogSender:
                     self._connect()
                 assert self._sock is not None
                 self._sock.send(data)
+                self.sent += 1
                 return
             except TimeoutError:
                 self.dropped += 1  # the reader did not take it within SEND_TIMEOUT
@@ -606,6 +609,10 @@ class EventStream:
         #: its first line not written, and the next one written (the journal says them)
         self.post: Callable[[Any], None] | None = None
         self._file_failing = False
+        #: the syslog output's state, and its (errors, dropped, sent) at the last line made:
+        #: its lines are sent by its own thread, so what became of them is seen at the next
+        self._syslog_failing = False
+        self._syslog_seen = (0, 0, 0)
         #: the actions taken on each incident: an incident line carries them (enforce mode
         #: acts at the first connect, before the opening, which waits for the scan), and its
         #: advice says what they did (no "kill PID" of a sender already stopped)
@@ -646,6 +653,8 @@ class EventStream:
             writer.write(data, warning)
             if isinstance(writer, JsonLinesFile):
                 self._file_state(writer, failed=writer.errors > before)
+            elif isinstance(writer, SyslogSender):
+                self._syslog_state(writer)
 
     def _file_state(self, writer: JsonLinesFile, *, failed: bool) -> None:
         """Publish the event file's change of state: failing (a full disk), or writing again."""
@@ -661,6 +670,38 @@ class EventStream:
             why = f"event file FAILING: {where}: {writer.last_error}; its lines are lost meanwhile"
         else:
             why = f"event file ok: {where}: writing again ({writer.errors} line(s) lost so far)"
+        self.post(EventFileFailing(failed, why, time.time()))
+
+    def _syslog_state(self, writer: SyslogSender) -> None:
+        """Publish the syslog output's change of state, as :meth:`_file_state` does the
+        file's: lines lost since the last line made (not sent, or dropped: the reader did not
+        take them) is failing; lines sent and none lost, after that, is sending again."""
+        errors, dropped, sent = writer.errors, writer.dropped, writer.sent
+        was_errors, was_dropped, was_sent = self._syslog_seen
+        self._syslog_seen = (errors, dropped, sent)
+        if errors > was_errors or dropped > was_dropped:
+            failed = True
+        elif sent > was_sent:
+            failed = False
+        else:  # nothing known of the lines queued yet
+            return
+        if failed == self._syslog_failing:
+            return
+        self._syslog_failing = failed
+        if self.post is None:
+            return
+        from spamtrace.service.bus import EventFileFailing
+
+        where = escape(writer.address)
+        if not failed:
+            lost = errors + dropped
+            why = f"syslog output ok: {where}: sending again ({lost} line(s) lost so far)"
+        else:
+            if errors > was_errors:
+                reason = writer.last_error or "not sent"
+            else:
+                reason = "the reader (journald or rsyslog) did not take them in time"
+            why = f"syslog output FAILING: {where}: {reason}; its lines are lost meanwhile"
         self.post(EventFileFailing(failed, why, time.time()))
 
     def attempt(self, rec: EventRecord) -> None:

@@ -233,3 +233,59 @@ def test_the_journal_says_when_the_event_file_fails_and_writes_again(
         log.handle(m)  # type: ignore[arg-type]
     err = capsys.readouterr().err.splitlines()
     assert err == [f"spamtrace: {first.reason}", f"spamtrace: {second.reason}"]
+
+
+def test_the_journal_says_when_the_syslog_output_fails_and_sends_again(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The syslog output's lost lines (its reader gone) were counted in `status` alone, while
+    the event file's got a journal line: they now get the same two, once each."""
+    import socket
+
+    from spamtrace.service.bus import EventFileFailing
+    from spamtrace.service.daemon import JournalLog
+    from spamtrace.sinks.events import SyslogSender, open_stream
+
+    path = tmp_path / "log"
+    reader = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    reader.bind(str(path))
+    stream = open_stream("", True, str(path))
+    assert stream is not None
+    (writer,) = stream.writers
+    assert isinstance(writer, SyslogSender)
+    posted: list[object] = []
+    stream.post = posted.append
+
+    def emit(message: str) -> None:
+        stream.emit({"message": message})
+        assert writer.flush()
+
+    try:
+        emit("sent")
+        emit("sent")
+        reader.close()
+        path.unlink()  # the reader gone (journald stopped)
+        for _ in range(3):
+            emit("lost")
+        assert posted and len(posted) == 1
+        reader = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+        reader.bind(str(path))
+        emit("sent again")
+        emit("and again")
+        emit("and again")
+    finally:
+        stream.close()
+        reader.close()
+    assert [type(m) for m in posted] == [EventFileFailing, EventFileFailing]
+    first, second = posted
+    assert isinstance(first, EventFileFailing) and isinstance(second, EventFileFailing)
+    assert first.failing and not second.failing
+    assert first.reason == (
+        f"syslog output FAILING: {path}: No such file or directory; its lines are lost meanwhile"
+    )
+    assert second.reason == f"syslog output ok: {path}: sending again (3 line(s) lost so far)"
+    log = JournalLog()
+    for m in posted:
+        log.handle(m)  # type: ignore[arg-type]
+    err = capsys.readouterr().err.splitlines()
+    assert err == [f"spamtrace: {first.reason}", f"spamtrace: {second.reason}"]
