@@ -2308,12 +2308,43 @@ _DECRYPTS = re.compile(
 _OWN_CALL = re.compile(rb"(?:(?<![\w$>:\\])|(?:->|::)\s*)(" + NAME_P + rb")\s*\(")
 
 
-def _encrypts_in_place(ctx: Ctx, body: bytes) -> int:
-    """Where ``body`` encrypts a file it read (openssl_encrypt, mcrypt, sodium) and writes the
-    result over it, or next to it with the original deleted: the offset of the encryption in
-    ``body``, or -1. A copy written elsewhere (a backup) keeps the original."""
+def _own_wrapper_call(ctx: Ctx, body: bytes, does: re.Pattern[bytes]) -> int:
+    """Where ``body`` calls a function of the file's own whose body does what ``does`` finds
+    (an ``encrypt($data, $key)`` that wraps openssl_encrypt), the other way round never
+    (a wrapper that both encrypts and decrypts is neither): the offset of the call, or -1."""
+    other = _DECRYPTS if does is _ENCRYPTS else _ENCRYPTS
+    for m in itertools.islice(_OWN_CALL.finditer(body), 200):
+        fn = function_body(ctx, m.group(1))
+        if fn is not None and fn != body and does.search(fn) is not None and (
+            other.search(fn) is None
+        ):
+            return m.start()
+    return -1
+
+
+def _encryption_in(ctx: Ctx, body: bytes) -> int:
+    """Where ``body`` encrypts: a call of openssl_encrypt (mcrypt, sodium) or of a wrapper of
+    the file's own around one; -1 if it does not."""
     enc = _ENCRYPTS.search(body)
-    if enc is None or _READ_OF.search(body) is None:
+    if enc is not None:
+        return enc.start()
+    if ctx.first(b"function") < 0:
+        return -1
+    return _own_wrapper_call(ctx, body, _ENCRYPTS)
+
+
+def _decrypts(ctx: Ctx, body: bytes) -> bool:
+    """``body`` decrypts: openssl_decrypt (mcrypt, sodium) or a wrapper of the file's own."""
+    return _DECRYPTS.search(body) is not None or _own_wrapper_call(ctx, body, _DECRYPTS) >= 0
+
+
+def _encrypts_in_place(ctx: Ctx, body: bytes) -> int:
+    """Where ``body`` encrypts a file it read (openssl_encrypt, mcrypt, sodium, or a wrapper
+    of the file's own around one: ``encrypt($code, $key)``) and writes the result over it,
+    or next to it with the original deleted: the offset of the encryption in ``body``, or
+    -1. A copy written elsewhere (a backup) keeps the original."""
+    enc_at = _encryption_in(ctx, body)
+    if enc_at < 0 or _READ_OF.search(body) is None:
         return -1
     writes = find_calls(body, (b"file_put_contents", b"fwrite", b"fputs"), 10)
     if not writes:
@@ -2326,7 +2357,7 @@ def _encrypts_in_place(ctx: Ctx, body: bytes) -> int:
         top_args(args) and _literal_path(ctx, top_args(args)[0]) in read
         for _at, args in writes + find_calls(body, (b"unlink",), 10)
     )
-    return enc.start() if wiped else -1
+    return enc_at if wiped else -1
 
 
 def _calls_itself(body: bytes, name: bytes) -> bool:
@@ -2359,7 +2390,7 @@ def _walk_encrypt(ctx: Ctx, rule: Rule) -> Hit | None:
         # each file handed to a helper of the file's own that encrypts it in place
         for name in dict.fromkeys(m.group(1) for m in _OWN_CALL.finditer(body)):
             helper = function_body(ctx, name)
-            if helper is None or helper == body or _DECRYPTS.search(helper) is not None:
+            if helper is None or helper == body or _decrypts(ctx, helper):
                 continue
             at = _encrypts_in_place(ctx, helper)
             if at >= 0:

@@ -172,6 +172,81 @@ def _crawler_remote(ctx: Ctx, rule: Rule) -> Hit | None:
     return None
 
 
+# a fetch whose address is an expression (a variable, a concatenation), its answer kept
+_FETCH_KEPT = re.compile(
+    rb"\$(" + NAME_P + rb")\s*=\s*@?\s*(?:file_get_contents|curl_init)\s*\("
+)
+# the visitor's user agent, as $_SERVER or getenv() gives it
+_AGENT_KEY = b"http_user_agent"
+
+
+def _address_texts(ctx: Ctx, arg: bytes, before: int) -> list[bytes]:
+    """The text of an address expression and of what its variables were set to before
+    ``before``, three levels back (``$u = 'http://' . $host . "?ua=$ua"; $ua =
+    urlencode($_SERVER['HTTP_USER_AGENT']);``): double-quoted literals' text interpolated."""
+    code = ctx.code[:before]
+    texts = [arg]
+    seen: set[bytes] = set()
+    frontier = [arg]
+    for _level in range(3):
+        nxt: list[bytes] = []
+        for t in frontier:
+            for v in itertools.islice(VAR.finditer(interpolated(ctx, t, keep_plain=True)), 12):
+                name = v.group(1)
+                if name in seen:
+                    continue
+                seen.add(name)
+                nxt += [a.group(1) for _, a in var_assigns(code, name, TAIL_RHS, 4)]
+        texts += nxt
+        frontier = nxt
+    return texts
+
+
+@feature("crawler_visitor_proxied")
+def _crawler_visitor_proxied(ctx: Ctx, rule: Rule) -> Hit | None:
+    """A doorway that lets a remote host write the page: in a file that tests the user agent
+    (or the visitor's reverse-DNS name) for search-engine crawlers, a web address of another
+    host given the visitor's user agent (``'http://' . $host . "?req=$uri&ua=$ua&ip=$ip"``,
+    built in variables first) is fetched and what it answers is printed (``die($data
+    ['content'])``, ``echo $page``): the operator's server picks what crawlers and search
+    visitors see, page by page, under the site's name. A prerendering service is given the
+    page's URL, not the user agent; a tracker sends the agent but prints nothing back."""
+    text = string_text(ctx)
+    if text.find(_AGENT_KEY) < 0 or text.find(b"http") < 0:
+        return None
+    value = ctx.lx.value
+    crawler = any(
+        _CRAWLERS.search(value(int(q.group(1))).lower())
+        for _start, args in calls_to(ctx, CRAWLER_TESTS, 100)
+        for q in itertools.islice(PLACEHOLDER.finditer(args), 4)
+    )
+    if not crawler:
+        return None
+    code = ctx.code
+    for m in itertools.islice(_FETCH_KEPT.finditer(code), 20):
+        rest = code[m.end() : m.end() + 400]
+        arg = first_arg(rest)
+        if PLACEHOLDER.fullmatch(arg.strip()) is not None:
+            continue  # a literal address: the crawler rules' own case
+        texts = _address_texts(ctx, arg, m.start())
+        lits = [
+            value(int(q.group(1))).lower()
+            for t in texts
+            for q in itertools.islice(PLACEHOLDER.finditer(t), 20)
+        ]
+        joined = b" ".join(interpolated(ctx, t) for t in texts)
+        agent = _AGENT_KEY in lits or joined.find(_AGENT_KEY) >= 0
+        remote = any(x.lstrip().startswith(WEB_SCHEMES[:2]) for x in lits)
+        if not (agent and remote):
+            continue
+        held = re.compile(
+            rb"(?:echo|print|die|exit)\b\s*\(?[^;]{0,80}?\$" + re.escape(m.group(1)) + rb"\b"
+        )
+        if held.search(code, m.end()) is not None:
+            return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.start() + 100))
+    return None
+
+
 _FLAG_SET = re.compile(rb"\s*\$(" + NAME_P + rb")\s*=(?![=>])")
 
 
@@ -3037,6 +3112,37 @@ def _js_decoded_redirect(ctx: Ctx, rule: Rule) -> Hit | None:
         glued = re.match(rb"\x01\d+\x01\s*\.\s*\$(" + NAME_P + rb")\b", stmt)
         if glued is not None and _decoded_address_var(ctx, glued.group(1)):
             return Hit(ctx.line_of_code(at), ctx.excerpt_code(at, at + 120))
+    return None
+
+
+# a decoding call that a print statement gives the page: echo base64_decode('PHNjcmlw...'),
+# print(str_rot13(...)), die(gzinflate(base64_decode(...)))
+_PRINTED_DECODING = re.compile(
+    rb"(?<![\w$>:])(?:echo|print|printf|die|exit)\b\s*\(?\s*(?:@\s*)?"
+    rb"((?:base64_decode|str_rot13|strrev|hex2bin|urldecode|rawurldecode|gzinflate|"
+    rb"gzuncompress|gzdecode|convert_uudecode)\s*\()"
+)
+# a tag that loads a script or a frame from another host: <script src="//host/...">,
+# <iframe src="https://host/...">
+_REMOTE_TAG = re.compile(
+    rb"<(?:script|iframe)\b[^>]{0,200}?\bsrc\s*=\s*['\"]?(?:https?:)?//[a-z0-9.-]"
+)
+
+
+@feature("printed_decoded_tag")
+def _printed_decoded_tag(ctx: Ctx, rule: Rule) -> Hit | None:
+    """A page that prints a <script> or <iframe> of another host that PHP decodes from a
+    literal as it writes the page (``print(base64_decode("PHNjcmlwdCBzcmM9Ii8v..."))``):
+    a script injected into every page it runs on, kept out of sight of a reader and of a
+    search for its host. A site writes its own tags as they are; a decoded literal that
+    prints text, an image or a style is not counted."""
+    code = ctx.code
+    for m in itertools.islice(prefiltered_finditer(_PRINTED_DECODING, code, ctx.first), 50):
+        folded = fold.fold_at(code, ctx.lx, m.start(1))
+        if folded is None:
+            continue
+        if _REMOTE_TAG.search(folded.value[:4000].lower()) is not None:
+            return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.start() + 120))
     return None
 
 

@@ -893,6 +893,9 @@ def _wp_admin_create(ctx: Ctx, rule: Rule) -> Hit | None:
         parts = top_args(args)
         before = ctx.code[_enclosing_span(ctx, start)[0] : start]
         fixed = len(parts) >= 2 and all(_fixed_value(before, a.strip()) for a in parts[:2])
+        if len(parts) == 1 and _TEST_CASE.search(ctx.code) is None:
+            # wp_insert_user($userdata): the login and password in the array it is given
+            fixed = _fixed_account_array(ctx, before, parts[0])
         if fixed or UIN_RE.search(body) is not None:
             return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 100))
     return None
@@ -950,6 +953,41 @@ def _fixed_value(body: bytes, arg: bytes) -> bool:
         return False
     sets = [m.group(1) for _, m in var_assigns(body, v.group(1), TAIL_RHS, 5)]
     return bool(sets) and all(PLACEHOLDER.fullmatch(rhs.strip()) for rhs in sets)
+
+
+# an array literal: array(...) or [...], as written or as a variable is set to one
+_ARRAY_OPEN = re.compile(rb"\s*(?:array\s*\(|\[)")
+_ARRAY_RHS = re.compile(rb"\s*=(?![=>])\s*(?:array\s*\(|\[)([^;]{0,1000})")
+# 'key' => value, the value up to the next comma or the array's end
+_ARRAY_ENTRY = re.compile(rb"\x01(\d+)\x01\s*=>\s*([^,)\]]{1,200})")
+# a unit test's class (WP_UnitTestCase, PHPUnit's TestCase): accounts made for a test run
+_TEST_CASE = re.compile(rb"\bextends\s+\\?(?:[\w\\]+\\)?\w*testcase\b")
+
+
+def _fixed_account_array(ctx: Ctx, before: bytes, arg: bytes) -> bool:
+    """Whether the one argument of ``wp_insert_user()`` is an array (as written, or a
+    variable the function sets to one and to nothing else) whose ``user_login`` and
+    ``user_pass`` are written in the code: literals, or variables set to literals
+    (``$userdata = array('user_login' => $username, 'user_pass' => $userpass, ...)``)."""
+    arg = arg.strip()
+    if _ARRAY_OPEN.match(arg) is not None:
+        text = arg
+    else:
+        v = VAR.fullmatch(arg)
+        if v is None:
+            return False
+        sets = var_assigns(before, v.group(1), TAIL_RHS, 5)
+        arrays = var_assigns(before, v.group(1), _ARRAY_RHS, 5)
+        if len(arrays) != 1 or len(sets) != 1:
+            return False
+        text = arrays[0][1].group(1)
+    entries = {
+        ctx.lx.value(int(e.group(1))).strip().lower(): e.group(2).strip()
+        for e in itertools.islice(_ARRAY_ENTRY.finditer(text), 40)
+    }
+    return all(
+        key in entries and _fixed_value(before, entries[key]) for key in (b"user_login", b"user_pass")
+    )
 
 
 # SQL that makes or takes over a WordPress account: a row written into the users table, or
@@ -1088,6 +1126,10 @@ def _enclosing_span(ctx: Ctx, pos: int) -> tuple[int, bytes]:
 _QUERY_WHERE = re.compile(rb"->\s*query_where\s*\.?=(?![=>])")
 # a clause that leaves out one named account: user_login != 'x', user_login NOT IN ('x')
 _LOGIN_EXCLUDED = re.compile(rb"user_login\W{0,3}\s*(?:!=|<>|not\s+in\s*\()\s*['\"]?\w")
+# ... the account's name interpolated: user_login != '$hidden' (a variable set to a literal)
+_LOGIN_EXCLUDED_VAR = re.compile(
+    rb"user_login\W{0,3}\s*(?:!=|<>|not\s+in\s*\()\s*['\"]?\{?\$(" + NAME_P + rb")\b(?!\s*(?:->|\[))"
+)
 
 
 @feature("wp_hidden_user")
@@ -1100,7 +1142,15 @@ def _wp_hidden_user(ctx: Ctx, rule: Rule) -> Hit | None:
     if m is None:
         return None
     for p in itertools.islice(PLACEHOLDER.finditer(ctx.code, m.end(), m.end() + 600), 20):
-        if _LOGIN_EXCLUDED.search(ctx.lx.raw_strings[int(p.group(1))].lower()):
+        raw = ctx.lx.raw_strings[int(p.group(1))].lower()
+        named = _LOGIN_EXCLUDED.search(raw) is not None
+        if not named:
+            v = _LOGIN_EXCLUDED_VAR.search(raw)
+            # the name interpolated from a variable the hook sets to a literal, not the
+            # signed-in user's own login read at run time
+            before = ctx.code[_enclosing_span(ctx, p.start())[0] : p.start()]
+            named = v is not None and _fixed_value(before, b"$" + v.group(1))
+        if named:
             return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end() + 100))
     return None
 
