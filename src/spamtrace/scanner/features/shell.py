@@ -674,6 +674,81 @@ def _open_file_manager(ctx: Ctx, rule: Rule) -> Hit | None:
     return None
 
 
+# the folder of a CMS's plugins or themes, as a script names it ('./wp-content/plugins/')
+_EXTENSION_FOLDER = re.compile(rb"wp-content/(?:plugins|themes|mu-plugins)\b")
+_RENAMES = re.compile(rb"(?<![\w$>:])@?rename\s*\(")
+_PARAMS = re.compile(rb"function\s+&?\s*(" + NAME_P + rb")\s*\(([^)]{0,300})\)")
+
+
+def _names_extension_folder(ctx: Ctx, expr: bytes) -> bool:
+    """``expr`` holds the plugins' or themes' folder: a literal of it, or a variable set to
+    one (``$plugins_path = './wp-content/plugins/'``)."""
+    value = ctx.lx.value
+    texts = [expr] + [
+        a.group(1)
+        for v in itertools.islice(VAR.finditer(expr), 4)
+        for _, a in var_assigns(ctx.code, v.group(1), TAIL_RHS, 3)
+    ]
+    return any(
+        _EXTENSION_FOLDER.search(value(int(q.group(1))).lower()) is not None
+        for t in texts
+        for q in itertools.islice(PLACEHOLDER.finditer(t), 8)
+    )
+
+
+@feature("open_plugin_switch")
+def _open_plugin_switch(ctx: Ctx, rule: Rule) -> Hit | None:
+    """A page that renames the folder of a plugin or theme the request names
+    (``rename($plugins . $_POST['plugin_name'], $plugins . '_' . $_POST['plugin_name'])``,
+    or through a function of the file's own given the folder and the request's name), in a
+    file with no sign of a sign-in and nothing of the site loaded: anyone who finds it turns
+    off the site's security plugin or its theme. WordPress deactivates plugins from its own
+    dashboard, behind its login; a rescue script renames the whole folder it names."""
+    code = ctx.code
+    if not UIN_RE.search(code) or any(code.find(w) >= 0 for w in _SIGN_IN_WORDS):
+        return None
+    renames = list(itertools.islice(prefiltered_finditer(_RENAMES, code, ctx.first), 20))
+    if not renames:
+        return None
+    req, _ = taint(ctx)
+
+    def from_request(text: bytes) -> bool:
+        return UIN_RE.search(text) is not None or any(
+            v.group(1) in req for v in itertools.islice(VAR.finditer(text), 8)
+        )
+
+    for m in renames:
+        args = code[m.end() : m.end() + 400]
+        arg = first_arg(args)
+        # directly: the folder and the request's name joined in the call
+        if from_request(arg) and _names_extension_folder(ctx, arg):
+            return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.start() + 80))
+        # through a function of the file's own: its parameters joined in the call, the
+        # folder and the request's name given at a call of the function
+        for f in itertools.islice(_PARAMS.finditer(code, 0, m.start()), 200):
+            body = braced(code, code.find(b"{", f.end()))
+            if not f.end() < m.start() < f.end() + len(body) + 10:
+                continue
+            params = [
+                p.strip().lstrip(b"&").split(b"=")[0].strip() for p in f.group(2).split(b",")
+            ]
+            used = [i for i, p in enumerate(params) if p and arg.find(p) >= 0]
+            if len(used) < 2:
+                continue
+            call = re.compile(rb"(?<![\w$>:])" + re.escape(f.group(1)) + rb"\s*\(")
+            for c in itertools.islice(call.finditer(code), 10):
+                if c.start() == f.start(1):
+                    continue
+                given = top_args(code[c.end() : c.end() + 400])
+                if len(given) <= max(used):
+                    continue
+                passed = b" ".join(given[i] for i in used)
+                if from_request(passed) and _names_extension_folder(ctx, passed):
+                    at = c.start()
+                    return Hit(ctx.line_of_code(at), ctx.excerpt_code(at, at + 80))
+    return None
+
+
 # a request value as it came, maybe trimmed or decoded
 _REQUEST_WHOLE = re.compile(
     rb"[\s(]*(?:" + KEEP + rb"\s*\(\s*)*\$_(?:get|post|request)\s*\[\s*\x01\d+\x01\s*\][\s)]*"
@@ -986,7 +1061,8 @@ def _fixed_account_array(ctx: Ctx, before: bytes, arg: bytes) -> bool:
         for e in itertools.islice(_ARRAY_ENTRY.finditer(text), 40)
     }
     return all(
-        key in entries and _fixed_value(before, entries[key]) for key in (b"user_login", b"user_pass")
+        key in entries and _fixed_value(before, entries[key])
+        for key in (b"user_login", b"user_pass")
     )
 
 
@@ -1128,7 +1204,8 @@ _QUERY_WHERE = re.compile(rb"->\s*query_where\s*\.?=(?![=>])")
 _LOGIN_EXCLUDED = re.compile(rb"user_login\W{0,3}\s*(?:!=|<>|not\s+in\s*\()\s*['\"]?\w")
 # ... the account's name interpolated: user_login != '$hidden' (a variable set to a literal)
 _LOGIN_EXCLUDED_VAR = re.compile(
-    rb"user_login\W{0,3}\s*(?:!=|<>|not\s+in\s*\()\s*['\"]?\{?\$(" + NAME_P + rb")\b(?!\s*(?:->|\[))"
+    rb"user_login\W{0,3}\s*(?:!=|<>|not\s+in\s*\()\s*['\"]?\{?\$(" + NAME_P
+    + rb")\b(?!\s*(?:->|\[))"
 )
 
 
