@@ -66,6 +66,7 @@ from spamtrace.scanner.lexer import Lexed, lex, script_tags_as_php
 from spamtrace.scanner.prereq import regex_prereq
 from spamtrace.scanner.report import MALICIOUS_SCORE, Finding, ScanVerdict
 from spamtrace.scanner.rules import GateWords, Rule, YaraWords
+from spamtrace.scanner.rx import tight
 from spamtrace.scanner.taint import CIPHER_WORDS, SOURCES
 
 MAX_LAYERS = 4
@@ -98,7 +99,7 @@ _PHP_NAME = re.compile(r"\.(?:php\d?|phtml|inc)$", re.IGNORECASE)
 # comments): a variable set, indexed or called (not "$5" or "$ 10" in prose), a function or
 # class declared, or a call of one of the statements a script starts with or of a function
 # whose name has an underscore
-_TAGLESS_START = re.compile(
+_TAGLESS_START = tight(
     rb"(?:\xef\xbb\xbf)?(?:\s|//[^\n]*\n|\#[^\n]*\n|/\*.*?\*/)*"
     rb"(?:@?\$[A-Za-z_\x80-\xff][\w\x80-\xff]*\s*(?:\[[^\]\n]{0,80}\]\s*)*(?:[.+-]?=(?!=)|->|\()"
     rb"|(?:function|class)\s+[A-Za-z_]\w*\s*[({]"
@@ -125,7 +126,7 @@ _PHP_WORDS = frozenset(
     b"throw trait try unset use var while xor yield int float bool string mixed void never "
     b"object iterable self parent null false true".split()
 )
-_THREE_WORDS = re.compile(
+_THREE_WORDS = tight(
     rb"(?<![\w$\\>:])([a-z_]\w*)[ \t]+([a-z_]\w*)[ \t]+([a-z_]\w*)(?![\w\\(:])"
 )
 
@@ -178,13 +179,13 @@ _PREFILTERS: dict[bytes, re.Pattern[bytes]] = {
         rb"(?:(?:chr|\$[\w\x80-\xff]+)\s*\(\s*(?:(?:\d+|0x[0-9a-f]+)\s*[-+^]\s*\d+|"
         rb"0*(?:3[2-9]|[4-9]\d|1[01]\d|12[0-6])|0x0*(?:[2-6][0-9a-f]|7[0-9a-e]))\s*\)"
         rb"\s*\.\s*){4,}"
-    ): re.compile(rb"\(\s*(?:\d+|0x[0-9a-f]+)\s*(?:[-+^]\s*\d+\s*)?\)\s*\."),
+    ): tight(rb"\(\s*(?:\d+|0x[0-9a-f]+)\s*(?:[-+^]\s*\d+\s*)?\)\s*\."),
     # password-gate: both alternatives hold md5/sha1( ... request input; without the
     # "\x01<n>\x01 ==" alternative no string placeholder starts a match attempt
     (
         rb"(?:md5|sha1)\s*\([^;]{0,60}?" + REQ_MACRO + rb"[^;]{0,80}?[!=]==?\s*\x01\d+\x01|"
         rb"\x01\d+\x01\s*[!=]==?\s*(?:md5|sha1)\s*\([^;]{0,60}?" + REQ_MACRO
-    ): re.compile(rb"(?:md5|sha1)\s*\([^;]{0,60}?" + REQ_MACRO),
+    ): tight(rb"(?:md5|sha1)\s*\([^;]{0,60}?" + REQ_MACRO),
     # callback-spread-request: every match ends with "..." and a request array; the pattern
     # has no literal start ("$name(" is one of its callables) and scanned all of the code of
     # every file that uses the spread operator
@@ -194,7 +195,7 @@ _PREFILTERS: dict[bytes, re.Pattern[bytes]] = {
         rb"register_tick_function|iterator_apply|array_(?:diff|intersect)_u\w+|"
         rb"array_u(?:diff|intersect)\w*|\$[\w\x80-\xff]+)\s*\(\s*(?:[^;()]{0,80},\s*)?"
         rb"\.\.\.\s*@?\s*(?:\$_(?:get|post|request|cookie)\b|\$http_(?:post|get|cookie)_vars\b)"
-    ): re.compile(
+    ): tight(
         rb"\.\.\.\s*@?\s*(?:\$_(?:get|post|request|cookie)\b|\$http_(?:post|get|cookie)_vars\b)"
     ),
 }
@@ -243,7 +244,7 @@ def _run_rule(ctx: Ctx, rule: Rule) -> Hit | None:
 
 
 # a domain name: the last label is letters and not a file extension ("c99shell.php" is a file)
-_HOSTNAME = re.compile(
+_HOSTNAME = tight(
     rb"(?:\*\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*\."
     rb"(?!(?:php\d?|phtml|inc|txt|html?|js|css|jpe?g|png|gif|ico|zip|rar|gz|tar|sh|pl|py|cgi"
     rb"|asp|aspx|jsp|bak|log|dat|sql|exe)\.?$)[a-z]{2,24}\.?",

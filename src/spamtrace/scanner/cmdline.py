@@ -22,6 +22,7 @@ from spamtrace.scanner.context import (
     var_assigns,
 )
 from spamtrace.scanner.interp import variables
+from spamtrace.scanner.rx import tight
 
 # programs that run code, a command or what they fetch: request data in their arguments
 # chooses what runs (sh -c "$x", php -r, find -exec, xargs, wget of a given address...);
@@ -38,19 +39,19 @@ _RUNS_CODE = frozenset(
     b"sendmail mail mailx exim exim4 mutt msmtp ssmtp".split()
 )
 # a program named as a path or a word: no quoting, expansion or request data in it
-_PROGRAM = re.compile(rb"[A-Za-z0-9_./+-]{1,80}")
+_PROGRAM = tight(rb"[A-Za-z0-9_./+-]{1,80}")
 # the words in command position: the first, and each after ; & | a line break or $(
-_COMMAND_WORDS = re.compile(rb"(?:^|[;&|\n]|\$\()\s*([^\s;&|<>()\x00]*)(\x00?)")
+_COMMAND_WORDS = tight(rb"(?:^|[;&|\n]|\$\()\s*([^\s;&|<>()\x00]*)(\x00?)")
 # a quoting function's look-alike (a method or a function of the file's own named like it,
 # returning its input): a command dressed up as quoted is hiding, not a careless script
-_FAKE_QUOTE = re.compile(rb"(?:[\w$\x80-\xff\\]|->|::)\s*escapeshell(?:arg|cmd)\s*\(")
+_FAKE_QUOTE = tight(rb"(?:[\w$\x80-\xff\\]|->|::)\s*escapeshell(?:arg|cmd)\s*\(")
 # a program run from the script's folder or a scratch folder: a binary dropped there
 # (./findsock, /tmp/x), not a program the system provides
-_DROPPED = re.compile(rb"(?:\.{1,2}/|/tmp/|/var/tmp/|/dev/shm/)")
+_DROPPED = tight(rb"(?:\.{1,2}/|/tmp/|/var/tmp/|/dev/shm/)")
 # a redirection whose target the script does not write (> $_GET['f'], >> "$dir/$name")
-_REDIRECT_TO_HOLE = re.compile(rb"(?<![0-9&])>>?\s*[^\s;&|<>\x00]*\x00")
+_REDIRECT_TO_HOLE = tight(rb"(?<![0-9&])>>?\s*[^\s;&|<>\x00]*\x00")
 _HOLE = b"\x00"  # a value the script does not write: a variable, a call, request data
-_PLAIN_ASSIGN = re.compile(rb"\s*(\.?)=(?![=>])\s*([^;]{0,400});")
+_PLAIN_ASSIGN = tight(rb"\s*(\.?)=(?![=>])\s*([^;]{0,400});")
 
 
 def _holed(raw: bytes) -> bytes | None:
@@ -165,18 +166,18 @@ def fixed_program(ctx: Ctx, start: int, arg: bytes | None = None) -> bytes | Non
 # the calls that hand the command's output to the visitor as it runs (system, passthru) or
 # give the script a live pipe to the process (popen, proc_open): a console's calls
 _SHOWN_CALLS = frozenset((b"system", b"passthru", b"popen", b"proc_open", b"pcntl_exec"))
-_CALL_NAME = re.compile(rb"([a-z_]+)\s*\(")
+_CALL_NAME = tight(rb"([a-z_]+)\s*\(")
 # what puts a value in front of the visitor (or hands it to a caller that may)
-_SHOWS = re.compile(
+_SHOWS = tight(
     rb"(?<![\w$>:])(?:echo|print|printf|print_r|var_dump|var_export|die|exit|return|"
     rb"json_encode|nl2br|htmlspecialchars|htmlentities|vprintf|header)\b|<\?="
 )
 # where the statement holding an offset starts
-_STATEMENT_START = re.compile(rb"[;{}]")
+_STATEMENT_START = tight(rb"[;{}]")
 # "$var =" (or ".=") just before the call: the output kept in a variable
-_KEPT_IN = re.compile(rb"\$([A-Za-z_\x80-\xff][\w\x80-\xff]*)\s*\.?=\s*@?\s*$")
+_KEPT_IN = tight(rb"\$([A-Za-z_\x80-\xff][\w\x80-\xff]*)\s*\.?=\s*@?\s*$")
 # escapeshellarg/escapeshellcmd: the author quoted one part of the line and left another raw
-_QUOTING = re.compile(rb"escapeshell(?:arg|cmd)\s*\(")
+_QUOTING = tight(rb"escapeshell(?:arg|cmd)\s*\(")
 
 
 def _statement_before(code: bytes, start: int) -> bytes:
@@ -187,7 +188,7 @@ def _statement_before(code: bytes, start: int) -> bytes:
     return head[cut:]
 
 
-_FOREACH_AS = re.compile(
+_FOREACH_AS = tight(
     rb"\s+as\s+(?:&?\s*\$[A-Za-z_\x80-\xff][\w\x80-\xff]*\s*=>\s*)?&?\s*\$([A-Za-z_\x80-\xff][\w\x80-\xff]*)"
 )
 

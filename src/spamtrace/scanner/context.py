@@ -21,7 +21,7 @@ from spamtrace.scanner import decode
 from spamtrace.scanner.lexer import STR_MARK, Lexed
 from spamtrace.scanner.prereq import regex_prereq
 from spamtrace.scanner.rules import GateWords, Rule, YaraWords, builtin_macro
-from spamtrace.scanner.rx import compile_possessive, possessive, sre
+from spamtrace.scanner.rx import compile_possessive, possessive, sre, tight
 
 MAX_PAYLOADS = 12
 
@@ -81,7 +81,7 @@ def bounded_search(
     return next(bounded_finditer(rx, buf, first=first), None)
 
 
-PLACEHOLDER = re.compile(rb"\x01(\d+)\x01")
+PLACEHOLDER = tight(rb"\x01(\d+)\x01")
 
 
 S = rb"\x01\d+\x01"
@@ -90,7 +90,7 @@ S = rb"\x01\d+\x01"
 _UIN = rb"(?:\$_(?:get|post|request|cookie|files)\b|\$http_(?:post|get)_vars|php://input)"
 
 
-UIN_RE = re.compile(_UIN)
+UIN_RE = tight(_UIN)
 
 
 _NAME = rb"[a-z_\x80-\xff][\w\x80-\xff]*"
@@ -357,9 +357,9 @@ def bonus_condition(name: str) -> Callable[[BonusFn], BonusFn]:
     return deco
 
 
-VAR = re.compile(rb"\$(" + _NAME + rb")")
+VAR = tight(rb"\$(" + _NAME + rb")")
 #: a whole name as the lexer reads it (what :data:`VAR`'s group and :data:`NAME_P` match)
-WHOLE_NAME = re.compile(_NAME)
+WHOLE_NAME = tight(_NAME)
 
 
 _NAMED: dict[bytes, re.Pattern[bytes]] = {}  # search_named's patterns, by their rest
@@ -396,7 +396,7 @@ BUILT_VARCALL = compile_possessive(rb"\$(" + NAME_P + rb")\s*+\(")
 
 
 # a call on a parenthesized expression's result: (...)(...)
-PAREN_CALL = re.compile(rb"\)\s*\(")
+PAREN_CALL = tight(rb"\)\s*\(")
 
 
 def _varcall_py(code: bytes, pos: int, brackets: bool = True) -> int:
@@ -479,13 +479,13 @@ def interpolated(ctx: Ctx, args: bytes, *, keep_plain: bool = False) -> bytes:
 # starts with a literal, which the regex engine finds quickly; it is skipped when the word
 # is absent)
 ASSIGNED_ANY_PARTS = (
-    (b"include", re.compile(rb"include(?:_once)?\b")),
-    (b"require", re.compile(rb"require(?:_once)?\b")),
-    (b"${", re.compile(rb"\$\{\s*\x01")),
-    (b"$$", re.compile(rb"\$\$")),
-    (b"extract", re.compile(rb"extract\s*\(")),
-    (b"parse_str", re.compile(rb"parse_str\s*\(")),
-    (b"import_request_variables", re.compile(rb"import_request_variables")),
+    (b"include", tight(rb"include(?:_once)?\b")),
+    (b"require", tight(rb"require(?:_once)?\b")),
+    (b"${", tight(rb"\$\{\s*\x01")),
+    (b"$$", tight(rb"\$\$")),
+    (b"extract", tight(rb"extract\s*\(")),
+    (b"parse_str", tight(rb"parse_str\s*\(")),
+    (b"import_request_variables", tight(rb"import_request_variables")),
 )
 
 
@@ -498,10 +498,10 @@ FILE_OP_NAMES_B = (
 )  # fmt: skip
 
 
-TAIL_LITERAL = re.compile(rb"\s*=\s*\x01(\d+)\x01\s*;")
+TAIL_LITERAL = tight(rb"\s*=\s*\x01(\d+)\x01\s*;")
 
 
-TAIL_RHS = re.compile(rb"\s*=(?![=>])([^;]{0,200})")
+TAIL_RHS = tight(rb"\s*=(?![=>])([^;]{0,200})")
 
 
 # a test that a value is one of the script's own names, or a cut to a bare file name
@@ -700,10 +700,10 @@ def braced_scan(code: bytes, open_at: int, end: int) -> bytes:
     return code[open_at:end]
 
 
-_BRACE = re.compile(rb"[{}]")
+_BRACE = tight(rb"[{}]")
 
 
-FUNC_DEF = re.compile(
+FUNC_DEF = tight(
     rb"function\s+&?\s*(" + NAME_P + rb")\s*\([^)]{0,300}\)\s*(?::\s*\??[\w\\]{1,60}\s*)?\{"
 )
 
@@ -736,11 +736,11 @@ def function_body(ctx: Ctx, name: bytes) -> bytes | None:
     return body
 
 
-_FUNC_NAME = re.compile(NAME_P)
-_FUNC_HEAD = re.compile(rb"function\s+&?\s*([a-z_\x80-\xff][\w\x80-\xff]*)")
-_FUNC_KEYWORD = re.compile(rb"function\s+")
-_AMP_SPACE = re.compile(rb"&\s*")
-_PARAM_LIST = re.compile(rb"\s*\(([^)]{0,300})\)")
+_FUNC_NAME = tight(NAME_P)
+_FUNC_HEAD = tight(rb"function\s+&?\s*([a-z_\x80-\xff][\w\x80-\xff]*)")
+_FUNC_KEYWORD = tight(rb"function\s+")
+_AMP_SPACE = tight(rb"&\s*")
+_PARAM_LIST = tight(rb"\s*\(([^)]{0,300})\)")
 
 
 def function_params(code: bytes, name: bytes) -> re.Match[bytes] | None:
@@ -812,7 +812,7 @@ _CALLS_CACHED = 200  # calls kept per name in a file's cache (the largest limit 
 
 
 # what follows a called name: "(" and the argument text
-_CALL_TAIL = re.compile(rb"\s*\(([^;]{0,200})")
+_CALL_TAIL = tight(rb"\s*\(([^;]{0,200})")
 
 
 def _calls_of_py(code: bytes, name: bytes, limit: int, start: int = 0) -> list[tuple[int, bytes]]:
@@ -943,7 +943,7 @@ def first_arg(args: bytes) -> bytes:
 
 
 # the variable, or an element of it ($p = $_POST; include $p['f'];): the taint of the array
-INCLUDE_VAR = re.compile(
+INCLUDE_VAR = tight(
     rb"(?:include|require)(?:_once)?\b\s*\(?\s*@?\s*\$(" + NAME_P + rb")(?!\s*(?:->|::))"
 )
 
@@ -1006,10 +1006,10 @@ _CONCAT = compile_possessive(
 
 
 # where a literal-only concatenation may start (literal prefixes keep the scan fast)
-_CONCAT_START = re.compile(rb"\x01\d+\x01\s*\.\s*(?:\x01|chr)")
+_CONCAT_START = tight(rb"\x01\d+\x01\s*\.\s*(?:\x01|chr)")
 
 
-_CHR_START = re.compile(rb"chr\s*\(\s*\d+\s*\)\s*\.")
+_CHR_START = tight(rb"chr\s*\(\s*\d+\s*\)\s*\.")
 
 
 def _concat_start_py(code: bytes, pos: int) -> tuple[int, int]:
@@ -1073,7 +1073,7 @@ _JOINED_MAX = decode.MAX_OUTPUT  # bytes of one literal concatenation tried as a
 _JOINED_PIECES = 1 << 16  # and its pieces
 
 
-_DATA_HEAD = re.compile(rb"[A-Za-z0-9+/=_\-\s%]+")
+_DATA_HEAD = tight(rb"[A-Za-z0-9+/=_\-\s%]+")
 
 
 # what an argument the folder may compute code from holds: a literal, or a call that makes
@@ -1156,8 +1156,8 @@ def _decode_candidates(ctx: Ctx) -> list[tuple[int, bytes]]:
 
 
 # ``$z .= 'piece';``: a payload glued piece by piece into one variable
-_APPEND_LIT = re.compile(rb"\$(\w+)\s*\.=\s*\x01(\d+)\x01\s*;")
-_APPEND_TAIL = re.compile(rb"\.=\s*\x01\d+\x01\s*;")  # the part of it from ".=" on
+_APPEND_LIT = tight(rb"\$(\w+)\s*\.=\s*\x01(\d+)\x01\s*;")
+_APPEND_TAIL = tight(rb"\.=\s*\x01\d+\x01\s*;")  # the part of it from ".=" on
 _APPEND_MIN = 4  # pieces: a string built in two or three steps is everyday code
 
 
@@ -1212,7 +1212,7 @@ def decoded_payloads(ctx: Ctx) -> list[tuple[int, bytes, tuple[str, ...]]]:
 IMAGE_MAGIC = (b"GIF8", b"\x89PNG", b"\xff\xd8\xff", b"BM", b"\x00\x00\x01\x00", b"RIFF")
 
 
-SOCKET = re.compile(
+SOCKET = tight(
     rb"(?:fsockopen|pfsockopen|stream_socket_client|socket_create|socket_connect)\s*\("
 )
 
@@ -1289,20 +1289,20 @@ def web_address(ctx: Ctx, placeholder: re.Match[bytes] | None) -> bool:
     return ctx.lx.value(int(placeholder.group(1))).lstrip().lower().startswith(WEB_SCHEMES)
 
 
-REMOTE_FETCH = re.compile(
+REMOTE_FETCH = tight(
     rb"(?:file_get_contents|curl_init|fopen|readfile|file|simplexml_load_file)\s*\(\s*\x01(\d+)\x01"
 )
 
 
 # a fetch of a literal address (the crawler rule's), or curl_exec(): a download
-FETCH_LITERAL = re.compile(REMOTE_FETCH.pattern + rb"|curl_exec\s*\(")
+FETCH_LITERAL = tight(REMOTE_FETCH.pattern + rb"|curl_exec\s*\(")
 
 
 FETCH_CALLS = (b"file_get_contents", b"readfile", b"fopen", b"file", b"curl_init",
                 b"get_headers", b"fpassthru", b"simplexml_load_file")  # fmt: skip
 
 
-CURLOPT_URL = re.compile(rb"curl_setopt\s*\(\s*\$\w+\s*,\s*curlopt_url\s*,([^;]{0,200})")
+CURLOPT_URL = tight(rb"curl_setopt\s*\(\s*\$\w+\s*,\s*curlopt_url\s*,([^;]{0,200})")
 
 
 def yara_hits(ctx: Ctx, scope: str) -> dict[str, tuple[int, bytes]]:
@@ -1597,16 +1597,16 @@ except ImportError:  # pragma: no cover - exercised by the tests through the _py
     _next_word = _next_word_py
 
 
-_SESSION_KEY_TEST = re.compile(
+_SESSION_KEY_TEST = tight(
     rb"if\s*\(\s*(!?)\s*(?:(?:isset|empty)\s*\(\s*\$_session\s*\[\s*\x01(\d+)\x01\s*\]|"
     # ... or the CMS's own check of the signed-in user (WordPress's capabilities)
     rb"(?:current_user_can|is_user_logged_in)\s*\()"
 )
-_SESSION_KEY_SET = re.compile(rb"\$_session\s*\[\s*\x01(\d+)\x01\s*\]\s*=(?![=>])")
-_LEAVES = re.compile(
+_SESSION_KEY_SET = tight(rb"\$_session\s*\[\s*\x01(\d+)\x01\s*\]\s*=(?![=>])")
+_LEAVES = tight(
     rb"(?<![\w$>:])(?:exit|die|return|wp_die)\b|(?<![\w$>:])header\s*\(\s*\x01"
 )
-_LEAVES_NOW = re.compile(rb"(?<![\w$>:])(?:exit|die|return|wp_die)\b")
+_LEAVES_NOW = tight(rb"(?<![\w$>:])(?:exit|die|return|wp_die)\b")
 
 
 def site_session_gated(ctx: Ctx, pos: int) -> bool:
@@ -1669,6 +1669,6 @@ def site_session_gated(ctx: Ctx, pos: int) -> bool:
 _CMS_CHECKS = (b"current_user_can", b"is_user_logged_in")
 # the session written whole, or under a key that is no literal: $_SESSION = $_POST,
 # $_SESSION += ..., $_SESSION[$k] = $v, $s = &$_SESSION
-_SESSION_SET_ANY = re.compile(
+_SESSION_SET_ANY = tight(
     rb"\$_session\s*(?:\+?=(?![=>])|\[\s*[^\x01\s\]][^\]\n]{0,60}\]\s*=(?![=>]))|&\s*\$_session\b"
 )

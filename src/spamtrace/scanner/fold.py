@@ -67,7 +67,7 @@ from spamtrace.scanner.context import (
 )
 from spamtrace.scanner.interp import written_out
 from spamtrace.scanner.lexer import Lexed
-from spamtrace.scanner.rx import compile_possessive
+from spamtrace.scanner.rx import compile_possessive, tight
 
 T = TypeVar("T")
 
@@ -76,8 +76,8 @@ MAX_ASSIGNMENTS = 4000
 MAX_DEPTH = 12
 
 _WS = compile_possessive(rb"[\s@]*+")  # whitespace, and the error-silencing @ (it changes no value)
-_PLACE = re.compile(rb"\x01(\d+)\x01")
-_INT = re.compile(rb"-?\d{1,6}(?![\d.x])")
+_PLACE = tight(rb"\x01(\d+)\x01")
+_INT = tight(rb"-?\d{1,6}(?![\d.x])")
 _VAR = compile_possessive(rb"\$([a-z_\x80-\xff][\w\x80-\xff]*+)")
 _CALL = compile_possessive(rb"([a-z_\x80-\xff][a-z0-9_\x80-\xff]*+)\s*+\(")
 _BARE = compile_possessive(rb"([a-z_][a-z0-9_]*+)(?!\s*+(?:\(|::|\\))")
@@ -103,7 +103,7 @@ _ARRAYISH = compile_possessive(
 _DIGIT_RUN = compile_possessive(rb"\d{1,20}(?![\w.])")
 _HEX = compile_possessive(rb"0x([0-9a-f]{1,8})(?![\w.])")
 #: one conversion of a sprintf() format: %[argnum$][flags][width][.precision]specifier
-_SPEC = re.compile(rb"%(?:(\d+)\$)?((?:[-+ 0]|'.)*)(\d+)?(?:\.(\d+))?([bcdeufFosxX%])", re.DOTALL)
+_SPEC = tight(rb"%(?:(\d+)\$)?((?:[-+ 0]|'.)*)(\d+)?(?:\.(\d+))?([bcdeufFosxX%])", re.DOTALL)
 MAX_ARGS = 32
 _BOOL = compile_possessive(rb"(true|false|1|0)\b")
 _HEAD_PARAMS = compile_possessive(rb"function\s*+&?\s*+[\w\x80-\xff]*+\s*+\(([^)]*+)")
@@ -121,13 +121,13 @@ MAX_FUNCTIONS = 500  # functions whose parameters are folded, per file
 MAX_CALL_SITES = 8  # a function called more often: its parameters have no value
 MAX_CALL_LOOKUPS = 24  # functions whose calls are looked up, per file
 MAX_BODY = 200_000  # a function's body longer than this: its extent is not worked out
-_BRACE = re.compile(rb"[{}]")
+_BRACE = tight(rb"[{}]")
 MAX_PROPERTY_SITES = 8  # a property assigned more often: no value
 
 
 # a "$" that PHP reads as a variable in a double-quoted string or heredoc: "$a", "${a}", "{$a}";
 # not "\$a" (an escaped "$" is the character itself), nor a "$" before no name ("5$")
-_INTERPOLATION = re.compile(rb"(?<!\\)(?:\\\\)*\$[a-z_A-Z{\x80-\xff]")
+_INTERPOLATION = tight(rb"(?<!\\)(?:\\\\)*\$[a-z_A-Z{\x80-\xff]")
 
 
 def interpolates(raw: bytes) -> bool:
@@ -1476,7 +1476,7 @@ class _Function:
 _CLOSURE = compile_possessive(
     rb"\$([a-z_\x80-\xff][\w\x80-\xff]*+)\s*+=\s*+(?:static\s++)?function\s*+&?\s*+\("
 )
-_CLOSURE_BEFORE = re.compile(rb"\$[a-z_\x80-\xff][\w\x80-\xff]*\s*=\s*(?:static\s+)?$")
+_CLOSURE_BEFORE = tight(rb"\$[a-z_\x80-\xff][\w\x80-\xff]*\s*=\s*(?:static\s+)?$")
 
 
 def _closure_head(code: bytes, at: int) -> re.Match[bytes] | None:
@@ -1564,7 +1564,7 @@ def argument_start(code: bytes, pos: int, index: int) -> int:
 
 
 _NAMED_ARG = compile_possessive(rb"[a-z_][a-z0-9_]*+\s*+:(?!:)")
-_BEFORE_FUNCTION = re.compile(rb"(?:function|new|fn)\s*&?\s*$")
+_BEFORE_FUNCTION = tight(rb"(?:function|new|fn)\s*&?\s*$")
 
 
 def _is_word_before(code: bytes, at: int) -> bool:
@@ -1581,7 +1581,7 @@ def _after_function(code: bytes, at: int) -> bool:
 # apart: ``$$f(``, ``->$f(``, ``::$f(`` are not)
 _NAME_VAR_CALL = compile_possessive(rb"\$([a-z_\x80-\xff][\w\x80-\xff]*+)\s*+\(")
 _NOT_BEFORE_CALL = frozenset(b"abcdefghijklmnopqrstuvwxyz0123456789_$>:\\")
-_FUNCTION_NAME = re.compile(rb"[a-z_\x80-\xff][\w\x80-\xff]*\Z")
+_FUNCTION_NAME = tight(rb"[a-z_\x80-\xff][\w\x80-\xff]*\Z")
 # names PHP does not call through a variable (language constructs): left as they are
 _CONSTRUCTS = frozenset(
     b"eval include include_once require require_once echo print isset empty exit die list "
@@ -1590,7 +1590,7 @@ _CONSTRUCTS = frozenset(
 MAX_NAME_CALLS = 200  # variable calls looked at per file
 # what may stand before a variable another way than "=" writes: a foreach target, a
 # reference, global, static
-_WRITE_BEFORE = re.compile(rb"(?:(?<![\w\x80-\xff])(?:as|global|static)|=>|(?<!&)&)\s*$")
+_WRITE_BEFORE = tight(rb"(?:(?<![\w\x80-\xff])(?:as|global|static)|=>|(?<!&)&)\s*$")
 _USE_LIST = compile_possessive(rb"use\s*+\(([^)]{0,400}+)\)")
 
 
@@ -1677,13 +1677,13 @@ _SUPERGLOBALS = frozenset(
     b"_get _post _cookie _request _files _server _env _session globals".split()
 )
 # ``$GLOBALS[`` and ``${`` (not ``$${``): where a superglobal may be named by an expression
-_ALIAS_OPEN = re.compile(rb"\$globals\s*\[|(?<!\$)\$\{")
+_ALIAS_OPEN = tight(rb"\$globals\s*\[|(?<!\$)\$\{")
 # a run of two or more literals glued by "." (each a placeholder), and one literal
 _LITERAL_RUN = compile_possessive(rb"\x01\d++\x01(?:\s*+\.\s*+\x01\d++\x01)++")
 MAX_RUN_PIECES = 4096  # literals glued into one, at most
 
 
-_OPEN_BRACKET = re.compile(rb"\s*\[")
+_OPEN_BRACKET = tight(rb"\s*\[")
 
 
 def alias_opens(code: bytes) -> list[tuple[int, int]]:
@@ -1790,7 +1790,7 @@ _NAMED_LABEL = compile_possessive(rb"([(,]\s*+)([a-z_][a-z0-9_]*+:)(?!:)")
 # - a first-class callable ``strlen(...)``, ``$f(...)``, ``$o->m(...)``: the callable itself;
 #   a function's name the literal of its name, anything else the expression without "(...)"
 _FIRST_CLASS = compile_possessive(rb"\(\s*+\.\.\.\s*+\)")
-_FCC_NAME = re.compile(rb"\\?[a-z_\x80-\xff][\w\x80-\xff\\]*\s*\Z")
+_FCC_NAME = tight(rb"\\?[a-z_\x80-\xff][\w\x80-\xff\\]*\s*\Z")
 # - the nullsafe operator ``$o?->m()``: a call of ``$o->m()`` as far as a reader is concerned
 _NULLSAFE = b"?->"
 
@@ -2019,7 +2019,7 @@ MAX_HELD_CLOSURES = 50
 CLOSURE_PREFIX = b"fnvar_"
 # where _HELD_CLOSURE can match: its "function (" or "fn (" (the variable and "=" before it
 # are read backwards from there)
-_CLOSURE_WORD = re.compile(rb"f(?:unction|n)\s*+\(")
+_CLOSURE_WORD = tight(rb"f(?:unction|n)\s*+\(")
 _SPACE = frozenset(b" \t\n\r\f\v")
 _NAME_BYTES = frozenset(
     b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_" + bytes(range(0x80, 0x100))

@@ -34,6 +34,7 @@ from collections.abc import Iterator
 
 from spamtrace.scanner.context import word_searcher
 from spamtrace.scanner.lexer import Lexed, _unescape_dq, _unescape_sq
+from spamtrace.scanner.rx import tight
 
 MAX_STRINGS = 2000  # strings written out per file, at most
 MAX_MATCHES = 20_000  # places of a request value in the literals looked at per file
@@ -43,14 +44,14 @@ MAX_RAW = 65_536  # a string longer than this is left as it is
 MAX_EXPR = 400  # the expression of a "{$...}" or "${...}", at most
 
 _NAME = rb"[a-zA-Z_\x80-\xff][a-zA-Z0-9_\x80-\xff]*"
-_SIMPLE = re.compile(rb"\$(" + _NAME + rb")")
-_SIMPLE_KEY = re.compile(
+_SIMPLE = tight(rb"\$(" + _NAME + rb")")
+_SIMPLE_KEY = tight(
     rb"\[(?:(" + _NAME + rb")|(-?[0-9]+)|\$(" + _NAME + rb"))\]"
 )
-_SIMPLE_PROP = re.compile(rb"->(" + _NAME + rb")")
-_BARE_NAME = re.compile(_NAME + rb"\Z")
-_NAME_OPEN = re.compile(rb"(" + _NAME + rb")\[")
-_DOLLAR_OR_BRACE = re.compile(rb"[\\${]")
+_SIMPLE_PROP = tight(rb"->(" + _NAME + rb")")
+_BARE_NAME = tight(_NAME + rb"\Z")
+_NAME_OPEN = tight(rb"(" + _NAME + rb")\[")
+_DOLLAR_OR_BRACE = tight(rb"[\\${]")
 # a byte before or after the string that binds no tighter than "." (an argument, an
 # assignment, a comparison, a keyword such as include or echo): no parentheses needed
 _SAFE_BEFORE = frozenset(b"(,=.;{}[?:<>&|\n \t") | frozenset(b"abcdefghijklmnopqrstuvwxyz_")
@@ -287,7 +288,7 @@ def _interpolating(lx: Lexed) -> tuple[list[int], list[int]]:
 # "${_COOKIE['k']}", "{$GLOBALS['_GET']['x']}"), a framework's request object
 # ("{$request->input('p')}"); a "$" after an odd number of backslashes is text ("\$_GET"),
 # :func:`_escaped` (the pattern starts with "$": the regex engine finds it fast)
-_REQUEST_VALUE = re.compile(
+_REQUEST_VALUE = tight(
     rb"\$\{?(?:(?:_(?:get|post|request|cookie|files|server|env|session)|globals)"
     rb"(?![a-z0-9_\x80-\xff])|request->)",
     re.IGNORECASE,
@@ -295,9 +296,9 @@ _REQUEST_VALUE = re.compile(
 
 
 # request input in the (lower-cased) code, as the assignments below look for it
-_CODE_REQUEST = re.compile(rb"\$_(?:get|post|request|cookie|files)\b|php://input")
+_CODE_REQUEST = tight(rb"\$_(?:get|post|request|cookie|files)\b|php://input")
 # the start of a statement that sets a variable: "$p =", "$p .=", "$p ??=", "$p['k'] ="
-_SETS_VAR = re.compile(
+_SETS_VAR = tight(
     rb"\s*\$(" + _NAME + rb")\s*(?:\[[^\]\n;]{0,60}\]\s*)*(?:\.|\?\?)?=(?![=>])"
 )
 MAX_HOLDERS = 50  # variables set from request input looked for in the strings, at most
@@ -350,7 +351,7 @@ def _request_holders(code: bytes) -> set[bytes]:
 
 
 # a variable set to another one as it is, alone: "$b = $a;"
-_PLAIN_COPY = re.compile(rb"\$(" + _NAME + rb")\s*=\s*\$(" + _NAME + rb")\s*;")
+_PLAIN_COPY = tight(rb"\$(" + _NAME + rb")\s*=\s*\$(" + _NAME + rb")\s*;")
 MAX_COPY_HOPS = 4  # copies of a copy followed from a variable, at most
 MAX_COPIES = 500  # plain copies looked at per file
 
@@ -404,7 +405,7 @@ def _escaped(text: bytes, at: int) -> bool:
 
 
 # include/require and its path's opening up to a string: "include 'pages/' . ", "require_once("
-_INCLUDE_BEFORE = re.compile(
+_INCLUDE_BEFORE = tight(
     rb"(?<![\w$>:])(?:include|require)(?:_once)?\b[^;{}\x01]{0,80}"
     rb"(?:\x01\d+\x01[^;{}\x01]{0,80})?\Z"
 )

@@ -10,6 +10,7 @@ from typing import Any
 from spamtrace.config import parse_toml_text
 from spamtrace.errors import ConfigError
 from spamtrace.safetext import quoted
+from spamtrace.scanner.rx import tight
 
 _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\.[a-z0-9]+(?:-[a-z0-9]+)*$")
 # a collection, or one top folder of it ("for-just-we-webshell/train": written from that part
@@ -97,7 +98,7 @@ def rules_of(doc: dict[str, Any], origin: str) -> tuple[Rule, ...]:
                 expanded = expanded[len(BOUNDARY) :]
                 boundary = True
             try:
-                regex = re.compile(expanded.encode("ascii"), re.DOTALL)
+                regex = tight(expanded.encode("ascii"), re.DOTALL)
             except re.error as exc:
                 raise ConfigError(f"{origin}: rule {rid}: bad pattern: {exc}") from None
         elif kind == "code":

@@ -90,8 +90,8 @@ def _repeat_end(pattern: bytes, i: int) -> int:
 
 
 def compile_possessive(pattern: bytes, flags: int = 0) -> re.Pattern[bytes]:
-    """``re.compile`` of a pattern with possessive repeats, on this Python."""
-    return re.compile(possessive(pattern), flags)
+    """``re.compile`` of a pattern with possessive repeats, on this Python (:func:`tight`)."""
+    return tight(possessive(pattern), flags)
 
 
 def sre() -> tuple[Any, Any]:
@@ -141,3 +141,191 @@ class Branches:
 
 def _start(m: re.Match[bytes]) -> int:
     return m.start()
+
+
+# --------------------------------------------------------------------- repeats made possessive
+# (what PCRE does by itself, "auto-possessification"; Python's engine does not)
+
+
+def _mask(chars: bytes) -> int:
+    return sum(1 << b for b in set(chars))
+
+
+_ALL = (1 << 256) - 1  # sets of bytes: bit b for byte b
+_DIGITS = _mask(b"0123456789")
+_SPACES = _mask(b" \t\n\r\f\v")
+_WORDS = _mask(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
+
+#: what may follow a point of a pattern: (a superset of the bytes its next character may be,
+#: whether it may match nothing, whether a zero-width test (\b, $, a look-around, an unknown
+#: item) lies on a path that matches nothing)
+_Follow = tuple[int, bool, bool]
+_END: _Follow = (0, True, False)
+_UNKNOWN: _Follow = (_ALL, True, True)
+_CATEGORIES: dict[Any, int] = {}
+_CASE_OR_LOCALE = int(re.IGNORECASE | re.LOCALE)
+
+
+def _one_char(op: Any, av: Any, c: Any) -> int | None:
+    """A superset of the bytes the item ``(op, av)`` of a bytes pattern matches when it is
+    one character (a literal, a class, ``.``), else None."""
+    if op is c.LITERAL:
+        return 1 << av  # type: ignore[no-any-return]
+    if op is c.NOT_LITERAL:
+        return _ALL & ~(1 << av)  # type: ignore[no-any-return]
+    if op is c.ANY:
+        return _ALL
+    if op is not c.IN:
+        return None
+    if not _CATEGORIES:
+        _CATEGORIES.update({
+            c.CATEGORY_DIGIT: _DIGITS, c.CATEGORY_NOT_DIGIT: _ALL & ~_DIGITS,
+            c.CATEGORY_SPACE: _SPACES, c.CATEGORY_NOT_SPACE: _ALL & ~_SPACES,
+            c.CATEGORY_WORD: _WORDS, c.CATEGORY_NOT_WORD: _ALL & ~_WORDS,
+        })  # fmt: skip
+    found = 0
+    negate = False
+    for sop, sav in av:
+        if sop is c.NEGATE:
+            negate = True
+        elif sop is c.LITERAL:
+            found |= 1 << sav
+        elif sop is c.RANGE:
+            found |= ((1 << (sav[1] + 1)) - 1) & ~((1 << sav[0]) - 1)
+        elif sop is c.CATEGORY and sav in _CATEGORIES:
+            found |= _CATEGORIES[sav]
+        else:
+            return None
+    return _ALL & ~found if negate else found
+
+
+def _then(first: _Follow, after: _Follow) -> _Follow:
+    """What may follow before an item that ``first`` describes, ``after`` after it."""
+    chars, empty, test = first
+    if not empty:
+        return first
+    return chars | after[0], after[1], test or after[2]
+
+
+def _item_follow(op: Any, av: Any, c: Any) -> _Follow:
+    chars = _one_char(op, av, c)
+    if chars is not None:
+        return chars, False, False
+    if op in (c.AT, c.ASSERT, c.ASSERT_NOT):
+        return 0, True, True
+    if op is c.SUBPATTERN:
+        if (av[1] | av[2]) & _CASE_OR_LOCALE:
+            return _UNKNOWN
+        return _seq_follow(av[3], c)
+    if op is c.ATOMIC_GROUP:
+        return _seq_follow(av, c)
+    if op is c.BRANCH:
+        chars, empty, test = 0, False, False
+        for alt in av[1]:
+            a_chars, a_empty, a_test = _seq_follow(alt, c)
+            chars, empty, test = chars | a_chars, empty or a_empty, test or a_test
+        return chars, empty, test
+    if op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT):
+        chars, empty, test = _seq_follow(av[2], c)
+        return chars, empty or av[0] == 0, test
+    return _UNKNOWN  # a back reference, a conditional group: anything
+
+
+def _seq_follow(items: Any, c: Any, after: _Follow = _END) -> _Follow:
+    follow = after
+    for op, av in reversed(items.data):
+        follow = _then(_item_follow(op, av, c), follow)
+    return follow
+
+
+def _tighten(items: Any, after: _Follow, c: Any, changed: list[int]) -> _Follow:
+    """Make possessive, in the parsed sequence ``items`` (followed by what ``after``
+    describes), each greedy repeat of one character whose giving back can never help: what
+    follows cannot start with a byte it takes, and cannot match nothing through a zero-width
+    test (``\\w+\\b``: left alone). A shorter split leaves such a byte next, where what
+    follows fails, so the regex engine's tries of them all fail: the same matches. Counts
+    the changes in ``changed[0]``; returns what may follow before ``items``."""
+    data = items.data
+    follow = after
+    for i in range(len(data) - 1, -1, -1):
+        op, av = data[i]
+        chars = _one_char(op, av, c)
+        if chars is not None:
+            follow = chars, False, False
+        elif op is c.MAX_REPEAT and len(av[2].data) == 1 and (
+            (chars := _one_char(av[2].data[0][0], av[2].data[0][1], c)) is not None
+        ):
+            if not chars & follow[0] and not (follow[1] and follow[2]):
+                data[i] = (c.POSSESSIVE_REPEAT, av)
+                changed[0] += 1
+            follow = _then((chars, av[0] == 0, False), follow)
+        elif op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT):
+            body = _seq_follow(av[2], c)  # after the body: the body again, or what follows
+            _tighten(av[2], (body[0] | follow[0], follow[1], follow[2] or body[2]), c, changed)
+            follow = _then((body[0], body[1] or av[0] == 0, body[2]), follow)
+        elif op is c.SUBPATTERN and not (av[1] | av[2]) & _CASE_OR_LOCALE:
+            follow = _tighten(av[3], follow, c, changed)
+        elif op is c.ATOMIC_GROUP:  # its first match is kept: nothing follows inside
+            follow = _then(_tighten(av, _END, c, changed), follow)
+        elif op is c.BRANCH:
+            chars, empty, test = 0, False, False
+            for alt in av[1]:
+                a_chars, a_empty, a_test = _tighten(alt, follow, c, changed)
+                chars, empty, test = chars | a_chars, empty or a_empty, test or a_test
+            follow = chars, empty, test
+        else:
+            follow = _then(_item_follow(op, av, c), follow)
+    return follow
+
+
+def _parsed(pattern: bytes, flags: int) -> tuple[Any, int]:
+    """The parse of ``pattern`` with the repeats :func:`tight` makes possessive so, and how
+    many (none where the pattern ignores case or reads the locale)."""
+    parser, c = sre()
+    tree = parser.parse(pattern, flags)
+    if (flags | tree.state.flags) & _CASE_OR_LOCALE:
+        return tree, 0
+    changed = [0]
+    _tighten(tree, _END, c, changed)
+    return tree, changed[0]
+
+
+def tightened(pattern: bytes, flags: int = 0) -> Any | None:
+    """The parse of ``pattern`` as :func:`tight` compiles it where a repeat was made
+    possessive, else None (also before Python 3.11: no possessive repeats)."""
+    if not _NATIVE:
+        return None
+    tree, changed = _parsed(pattern, flags)
+    return tree if changed else None
+
+
+try:  # what re.compile compiles a parse with (Python 3.11-3.13)
+    import _sre  # type: ignore[import-not-found]
+    from re import _compiler  # type: ignore[attr-defined]
+except ImportError:  # pragma: no cover - Python 3.10
+    _sre = _compiler = None
+
+
+def tight(pattern: bytes, flags: int = 0) -> re.Pattern[bytes]:
+    """``re.compile(pattern, flags)``, with each greedy repeat of one character that what
+    follows it can never start with made possessive (:func:`_tighten`): ``\\$(\\w+)\\s*=``
+    matches as ``\\$(\\w++)\\s*+=``. The same matches, without the regex engine giving
+    back the name one byte at a time at each "$" where no "=" follows. The pattern keeps
+    its text (``.pattern``); compiled as ``re.compile`` does, from the changed parse (parsed
+    once). ``re.compile`` itself where this Python's internals differ (3.10)."""
+    if not _NATIVE or _compiler is None:
+        return re.compile(pattern, flags)
+    tree, _changed = _parsed(pattern, flags)
+    try:
+        code = _compiler._code(tree, flags)
+        groupindex = tree.state.groupdict
+        indexgroup: list[str | None] = [None] * tree.state.groups
+        for name, i in groupindex.items():
+            indexgroup[i] = name
+        compiled: re.Pattern[bytes] = _sre.compile(
+            pattern, flags | tree.state.flags, code, tree.state.groups - 1, groupindex,
+            tuple(indexgroup),
+        )
+    except (AttributeError, TypeError):  # pragma: no cover - another Python's internals
+        return re.compile(pattern, flags)
+    return compiled

@@ -43,7 +43,7 @@ from spamtrace.scanner.context import (
     words_in_code,
 )
 from spamtrace.scanner.interp import MAX_COPY_HOPS, copy_chains, plain_copies
-from spamtrace.scanner.rx import compile_possessive
+from spamtrace.scanner.rx import compile_possessive, tight
 
 REQ = (
     rb"(?:\$_(?:get|post|request|cookie|files|server|env)\b|\$http_(?:post|get|cookie|raw_post)_"
@@ -54,7 +54,7 @@ REQ = (
 )
 
 
-REQ_RE = re.compile(REQ)
+REQ_RE = tight(REQ)
 
 
 _DEC_FUNCS = (
@@ -66,7 +66,7 @@ _DEC_FUNCS = (
 # what the taint pass counts as "decoded": decoders, content downloaded with curl or
 # WordPress's HTTP API, and what an image's metadata holds (EXIF/IPTC fields: text the
 # picture's maker wrote, a place where a payload or a function name hides in a harmless file)
-_DEC_RE = re.compile(
+_DEC_RE = tight(
     rb"(?<![\w$>:])(?:" + _DEC_FUNCS
     + rb"|curl_exec|wp_remote_retrieve_body|exif_read_data|read_exif_data|iptcparse)\s*\("
 )
@@ -80,14 +80,14 @@ _ASSIGN_AT = compile_possessive(
 # foreach over request input, or over a list split from it (explode(',', $_POST['to'])): its
 # items are request input; over a whole request array (``foreach ($_POST as $k => $v)``,
 # "split" and "mid" empty, "end" there) its keys and values are request input as they are
-_FOREACH_REQ = re.compile(
+_FOREACH_REQ = tight(
     rb"foreach\s*\(\s*(?P<split>(?:explode|preg_split|str_getcsv|array_map|array_filter|"
     rb"array_unique|array_values)\s*\([^;{]{0,80}?)?" + REQ + rb"(?P<mid>[^;{]{0,80}?)\bas\s*"
     rb"(?:\$(?P<key>\w+)\s*=>\s*)?\$(?P<value>\w+)(?P<end>\s*\))?"
 )
 
 
-_BUILT_RHS = re.compile(
+_BUILT_RHS = tight(
     rb"^\s*(?:" + S + rb"\s*\.\s*(?:" + S + rb"|chr\s*\()|chr\s*\(\s*\d+\s*\)\s*\.|"
     rb"(?:strrev|str_rot13|base64_decode|hex2bin|str_replace|implode|join)\s*\(|"
     rb"pack\s*\(\s*" + S + rb"\s*,\s*" + S + rb"\s*\))"
@@ -97,12 +97,12 @@ _BUILT_RHS = re.compile(
 # a value deciphered character by character or from hex pairs: ``$o .= chr(ord($s[$i]) ^
 # $k)``, ``$s .= chr(hexdec(substr($h, $i, 2)))``, ``$x .= chr($code)`` over a list of codes,
 # ``pack('H*', $hex)``: what a custom cipher gives (no library builds text it then runs so)
-_CIPHER_RHS = re.compile(
+_CIPHER_RHS = tight(
     rb"^[\s@(]*(?:chr\s*\(|pack\s*\(\s*\x01(\d+)\x01\s*,|implode\s*\(\s*" + S
     + rb"\s*,\s*array_map\s*\(\s*" + S + rb")"
 )
 # pack() formats that make text from hex digits or character codes (not binary integers)
-_TEXT_PACK = re.compile(rb"[HhCc](?:\*|\d+)?$")
+_TEXT_PACK = tight(rb"[HhCc](?:\*|\d+)?$")
 
 
 def _cipher(ctx: Ctx, rhs: bytes) -> bool:
@@ -116,7 +116,7 @@ def _cipher(ctx: Ctx, rhs: bytes) -> bool:
 
 # what a function of the file's own does to decipher: a character from a code computed from
 # another (``chr(ord($s[$i]) ^ $k)``, ``chr(hexdec(...))``), a decoder, hex unpacked
-_CIPHER_OPS = re.compile(
+_CIPHER_OPS = tight(
     rb"chr\s*\(\s*(?:ord|hexdec|bindec|octdec|intval)\s*\(|chr\s*\([^;]{0,80}?\^|"
     rb"\bord\s*\([^;]{0,80}?\^|(?<![\w$>:])(?:" + _DEC_FUNCS + rb")\s*\(|"
     rb"pack\s*\(\s*" + S + rb"\s*,"
@@ -125,9 +125,9 @@ _CIPHER_OPS = re.compile(
 # has none, none of the file's function bodies (parts of the code) has a match. "ord" alone
 # is in every "word" and "password": its call is searched for, with its literal start
 CIPHER_WORDS = (b"chr", b"pack", *_DEC_FUNCS.split(b"|"))
-_ORD_CALL = re.compile(rb"ord\s*\(")
-_CALL_HEAD = re.compile(rb"[\s@(]*(" + NAME_P + rb")\s*\(")
-_RETURNS = re.compile(rb"\breturn\b\s*[^;\s]")
+_ORD_CALL = tight(rb"ord\s*\(")
+_CALL_HEAD = tight(rb"[\s@(]*(" + NAME_P + rb")\s*\(")
+_RETURNS = tight(rb"\breturn\b\s*[^;\s]")
 
 
 def may_decipher(ctx: Ctx) -> bool:
@@ -160,8 +160,8 @@ def decoder_functions(ctx: Ctx) -> frozenset[bytes]:
 
 
 # a variable given curl_exec()'s result, and what a body returns
-_CURL_RESULT = re.compile(rb"\$(\w+)\s*=\s*@?\s*curl_exec\s*\(")
-_RETURNED = re.compile(rb"\breturn\s*\(?\s*@?\s*(?:\$(\w+)\s*\)?\s*;|curl_exec\s*\()")
+_CURL_RESULT = tight(rb"\$(\w+)\s*=\s*@?\s*curl_exec\s*\(")
+_RETURNED = tight(rb"\breturn\s*\(?\s*@?\s*(?:\$(\w+)\s*\)?\s*;|curl_exec\s*\()")
 
 
 def fetch_functions(ctx: Ctx) -> frozenset[bytes]:
@@ -189,7 +189,7 @@ def fetch_functions(ctx: Ctx) -> frozenset[bytes]:
 
 # a call of a function or of a method, through an object or a class
 # (``$this->fetcher->get(``, ``Http::get(``): the name called
-_CALL_CHAIN_HEAD = re.compile(
+_CALL_CHAIN_HEAD = tight(
     rb"[\s@(]*(?:\$?[\w\x80-\xff]+\s*(?:->|::)\s*){0,4}([\w\x80-\xff]+)\s*\("
 )
 
@@ -202,20 +202,20 @@ _CALL_CHAIN_HEAD = re.compile(
 # the body set it to, and a call of another such function as what that one returns. A helper
 # moves the value out of sight of a pass that follows assignments: ``eval('?>' . get($url))``
 # runs what the network sent as ``eval('?>' . curl_exec($c))`` does.
-_RET_AT = re.compile(rb"(?<![\w$>:])return\b\s*([^;]{1,300});")
+_RET_AT = tight(rb"(?<![\w$>:])return\b\s*([^;]{1,300});")
 _WRAP = rb"[\s@(]*(?:" + KEEP + rb"\s*\(\s*@?\s*)*"
-_RET_REQ = re.compile(_WRAP + REQ + rb"(?:\s*\[[^\]\[;]{0,60}\])*[\s)]*$")
+_RET_REQ = tight(_WRAP + REQ + rb"(?:\s*\[[^\]\[;]{0,60}\])*[\s)]*$")
 # ... or a filter_input() call that reads it unvalidated: filter_input(INPUT_POST, $k)
-_RET_REQ_CALL = re.compile(_WRAP + rb"(?=filter_input)" + REQ + rb"[^();]{0,120}\)[\s)]*$")
+_RET_REQ_CALL = tight(_WRAP + rb"(?=filter_input)" + REQ + rb"[^();]{0,120}\)[\s)]*$")
 # the server's own environment ($_ENV, $_SERVER), not what the visitor sends: a helper
 # that returns it (a test runner's environment for its child) hands back no request value
-_RET_NOT_REQ = re.compile(_WRAP + rb"\$_(?:env|server)\b", re.IGNORECASE)
-_RET_NET = re.compile(_WRAP + rb"(?:curl_exec|wp_remote_retrieve_body)\s*\(")
-_RET_READ = re.compile(_WRAP + rb"(?:file_get_contents|stream_get_contents|fread|fgets)\s*\(")
+_RET_NOT_REQ = tight(_WRAP + rb"\$_(?:env|server)\b", re.IGNORECASE)
+_RET_NET = tight(_WRAP + rb"(?:curl_exec|wp_remote_retrieve_body)\s*\(")
+_RET_READ = tight(_WRAP + rb"(?:file_get_contents|stream_get_contents|fread|fgets)\s*\(")
 _RET_DEC_FUNCS = _DEC_FUNCS.replace(b"rawurldecode|urldecode|", b"")
-_RET_DEC = re.compile(rb"[\s@(]*(?:" + _RET_DEC_FUNCS + rb")\s*\(")
-_RET_VAR = re.compile(_WRAP + rb"\$(" + NAME_P + rb")\s*\)*\s*$")
-_BODY_SET = re.compile(rb"\s*\.?=(?![=>])\s*([^;]{1,300});")
+_RET_DEC = tight(rb"[\s@(]*(?:" + _RET_DEC_FUNCS + rb")\s*\(")
+_RET_VAR = tight(_WRAP + rb"\$(" + NAME_P + rb")\s*\)*\s*$")
+_BODY_SET = tight(rb"\s*\.?=(?![=>])\s*([^;]{1,300});")
 RETURN_KINDS = ("req", "net", "read", "dec")
 
 
@@ -260,7 +260,7 @@ def _value_kind(
 
 
 # a double-quoted literal that is one request value and nothing more: "{$_POST[$k]}"
-_ONLY_REQUEST = re.compile(
+_ONLY_REQUEST = tight(
     rb"\{?\$_(?:get|post|request|cookie)\s*\[[^\]\[]{0,60}\]\}?", re.IGNORECASE
 )
 
@@ -415,7 +415,7 @@ def returned_from(ctx: Ctx) -> dict[bytes, frozenset[bytes]]:
 
 
 # a call's name in a sink's argument: the start of the call's chain ($obj->f(, C::f(, f()
-_CALL_IN_ARGS = re.compile(
+_CALL_IN_ARGS = tight(
     rb"(?<![\w$>:\x80-\xff])(?:\$?[\w\x80-\xff]+\s*(?:->|::)\s*){0,4}([\w\x80-\xff]+)\s*\("
 )
 
@@ -494,12 +494,12 @@ _NET_SOURCES = frozenset({b"socket_read", b"socket_recv"})
 _SERVER_SOURCES = frozenset({b"$_server", b"$_env", b"getenv"})
 
 
-_SERVER_LISTED = re.compile(rb"[\s@(]*array_values\s*\(\s*\$_server\s*\)\s*$")
-_GETENV_RHS = re.compile(rb"[\s@(]*getenv\s*\(\s*\x01\d+\x01\s*\)")  # getenv('HTTP_X_…')
+_SERVER_LISTED = tight(rb"[\s@(]*array_values\s*\(\s*\$_server\s*\)\s*$")
+_GETENV_RHS = tight(rb"[\s@(]*getenv\s*\(\s*\x01\d+\x01\s*\)")  # getenv('HTTP_X_…')
 
 
 # "&": a reference to the request array (``$p =& $_GET``) is the request array
-_DIRECT_REQ = re.compile(
+_DIRECT_REQ = tight(
     rb"[\s@(&]*(?:\(\s*(?:string|object|array)\s*\)\s*)?(?:(?:" + KEEP + rb"|explode|substr|"
     rb"array_keys|array_values|key|current|reset|end|array_shift|array_pop|json_decode)"
     rb"\s*\([^$]{0,20})*" + REQ
@@ -508,7 +508,7 @@ _DIRECT_REQ = re.compile(
 
 # a request array with a decoder mapped over it (array_map('base64_decode', $_COOKIE)): the
 # visitor's own values, only sent encoded
-_MAPPED_REQ = re.compile(
+_MAPPED_REQ = tight(
     rb"[\s@(&]*array_map\s*\(\s*\x01(\d+)\x01\s*,\s*" + REQ + rb"(?:\s*\[[^\]\[;]{1,60}\])?\s*\)"
 )
 
@@ -520,13 +520,13 @@ def _mapped_decoder(ctx: Ctx, rhs: bytes) -> bool:
     return m is not None and ctx.lx.value(int(m.group(1))).strip().lower() in KEEP_NAMES
 
 
-_GLOBALS_AT = re.compile(rb"[\s@(]*\$globals\s*\[\s*(?:\x01(\d+)\x01|\$(\w+))\s*\]\s*(?:;|$)")
+_GLOBALS_AT = tight(rb"[\s@(]*\$globals\s*\[\s*(?:\x01(\d+)\x01|\$(\w+))\s*\]\s*(?:;|$)")
 _SUPERGLOBAL_VARS = frozenset({b"_get", b"_post", b"_request", b"_cookie", b"_files"})
 _REQUEST_ARRAYS = frozenset({b"_get", b"_post", b"_request", b"_cookie", b"_files"})
 
 
 # file_get_contents('http://...'), of a URL glued on ('http://host/' . $id), or of a variable
-_FGC_AT = re.compile(rb"[\s@(]*file_get_contents\s*\(\s*@?\s*(?:\x01(\d+)\x01|\$(\w+)\s*[,)])")
+_FGC_AT = tight(rb"[\s@(]*file_get_contents\s*\(\s*@?\s*(?:\x01(\d+)\x01|\$(\w+)\s*[,)])")
 _URL_START = (b"http://", b"https://", b"ftp://", b"ftps://")
 
 
@@ -569,7 +569,7 @@ def _listed_url(ctx: Ctx, var: bytes) -> bytes:
     return ctx.lx.value(int(first.group(1))) if first is not None else b""
 
 
-_LIST_RHS = re.compile(rb"\s*=\s*(?:array\s*\(|\[)\s*\x01\d+\x01")
+_LIST_RHS = tight(rb"\s*=\s*(?:array\s*\(|\[)\s*\x01\d+\x01")
 
 
 # the request's value decoded or trimmed as a whole (json_decode($raw, true), unserialize($s)):
@@ -577,8 +577,8 @@ _LIST_RHS = re.compile(rb"\s*=\s*(?:array\s*\(|\[)\s*\x01\d+\x01")
 _UNWRAP = rb"[\s@(&]*(?:(?:json_decode|unserialize|" + KEEP + rb")\s*\(\s*)+"
 
 
-_UNWRAP_AT = re.compile(_UNWRAP + rb"\$")
-_WHOLE_VAR_END = re.compile(rb"\b(?!\s*(?:\[|->))")
+_UNWRAP_AT = tight(_UNWRAP + rb"\$")
+_WHOLE_VAR_END = tight(rb"\b(?!\s*(?:\[|->))")
 
 
 def _unwrapped(rhs: bytes, var: bytes) -> bool:
@@ -594,7 +594,7 @@ def _unwrapped(rhs: bytes, var: bytes) -> bool:
 
 
 # parse_str(<input>, $into): the fields of the input become the array's items
-_PARSE_STR_INTO = re.compile(
+_PARSE_STR_INTO = tight(
     rb"(?<![\w$>:])parse_str\s*\(\s*([^,;]{1,160}),\s*&?\s*\$(" + NAME_P + rb")\s*\)"
 )
 
@@ -632,19 +632,19 @@ def _names_request_array(ctx: Ctx) -> bool:
 
 # calls whose result is not the text they were given: a number, a yes/no, a hash, or the
 # input checked or stripped to a safe alphabet by a validator (validInt(), sanitize_key())
-_NOT_THE_INPUT = re.compile(
+_NOT_THE_INPUT = tight(
     rb"(?:intval|floatval|boolval|abs|count|strlen|md5|sha1|crc32|hash|isset|empty|is_\w+|"
     rb"ctype_\w+|in_array|array_key_exists|preg_match|\w*valid\w*|\w*sanitiz\w*|"
     rb"\w*detaint\w*|absint)$"
 )
 # a request element compared (its value is a yes/no, not the text)
-_COMPARED = re.compile(
+_COMPARED = tight(
     rb"\$_\w+\s*(?:\[[^\]\[;]{0,60}\]\s*)+(?:===?|!==?|<=?|>=?)(?!>)"
 )
-_CAST_BEFORE = re.compile(rb"\(\s*(?:int|integer|bool|boolean|float|double)\s*\)\s*(?:\(\s*)?$")
+_CAST_BEFORE = tight(rb"\(\s*(?:int|integer|bool|boolean|float|double)\s*\)\s*(?:\(\s*)?$")
 # preg_replace('/[^a-z0-9_-]/', '', $input): only a safe alphabet is left
-_WHITELIST_REPLACE = re.compile(rb"preg_replace\s*\(\s*\x01(\d+)\x01\s*,\s*\x01(\d+)\x01\s*,")
-_NEGATED_CLASS = re.compile(rb"^(.)\[\^[\w\s\\.-]{1,40}\]\+?\1[a-z]*$")
+_WHITELIST_REPLACE = tight(rb"preg_replace\s*\(\s*\x01(\d+)\x01\s*,\s*\x01(\d+)\x01\s*,")
+_NEGATED_CLASS = tight(rb"^(.)\[\^[\w\s\\.-]{1,40}\]\+?\1[a-z]*$")
 
 
 
@@ -694,10 +694,10 @@ def _copy_wrapped_safe(ctx: Ctx, code: bytes, pos: int) -> bool:
 # what escapeshellarg() quotes, calls inside it too (escapeshellarg(trim(basename($src)))):
 # one argument of the script's own command, whatever the request put in it; what
 # escapeshellcmd() escapes chains no other command
-_SHELL_QUOTE = re.compile(rb"escapeshell(arg|cmd)\s*\(")
+_SHELL_QUOTE = tight(rb"escapeshell(arg|cmd)\s*\(")
 # what comes before PHP's own function and not before another name ending in its name
 # (my_escapeshellarg(), $o->escapeshellarg(), Util::escapeshellarg(), a namespace's own)
-_NOT_SHELL_QUOTE_BEFORE = re.compile(rb"(?:[\w\x80-\xff$>:]|[\w\x80-\xff]\\)$")
+_NOT_SHELL_QUOTE_BEFORE = tight(rb"(?:[\w\x80-\xff$>:]|[\w\x80-\xff]\\)$")
 _QUOTED_MOST = 4000  # bytes of a quoted argument looked at for its closing parenthesis
 
 
@@ -872,7 +872,7 @@ except ImportError:  # pragma: no cover - exercised by the tests through the _py
     _mentions = _mentions_py
 
 
-_UNPACK_AT = re.compile(
+_UNPACK_AT = tight(
     # "[" not right after a name, "]", "}" or a literal: not an element ($t[$i] = ...)
     rb"(?:(?<![\w$>:])list\s*\(|(?<![\w\x80-\xff\])}\x01])\[)((?:\s*(?:\$"
     + NAME_P
@@ -896,7 +896,7 @@ def _unpacking_before(code: bytes, pos: int) -> tuple[list[bytes], bytes] | None
 
 
 # array_walk over a whole request array: the callback's parameters are its values and keys
-_WALK_REQ = re.compile(
+_WALK_REQ = tight(
     rb"array_walk(?:_recursive)?\s*\(\s*@?" + REQ + rb"\s*,\s*(?:static\s+)?function\s*\(\s*"
     rb"&?\$(" + NAME_P + rb")(?:\s*,\s*\$(" + NAME_P + rb"))?"
 )
@@ -904,12 +904,12 @@ _WALK_REQ = re.compile(
 
 # foreach (array('_GET', '_POST') as $n) { foreach ($$n as $k => $v) ... }: a request array
 # iterated under a name the loop spells
-_FOREACH_NAMES = re.compile(
+_FOREACH_NAMES = tight(
     rb"foreach\s*\(\s*(?:array\s*\(|\[)((?:\s*\x01\d+\x01\s*,?){1,6})[)\]]\s*as\s*\$("
     + NAME_P
     + rb")\s*\)"
 )
-_FOREACH_VARVAR = re.compile(
+_FOREACH_VARVAR = tight(
     rb"foreach\s*\(\s*(?:\$\$|\$\{\s*\$)("
     + NAME_P
     + rb")\s*\}?\s+as\s*(?:\$("
@@ -938,7 +938,7 @@ def _foreach_request_names(ctx: Ctx) -> set[bytes]:
     return out
 
 
-_FOREACH_VAR = re.compile(
+_FOREACH_VAR = tight(
     rb"foreach\s*\(\s*\$("
     + NAME_P
     + rb")\s+as\s+(?:\$"
@@ -949,12 +949,12 @@ _FOREACH_VAR = re.compile(
 )
 
 
-_CLOSURE = re.compile(rb"\s*(?:static\s+)?(?:function|fn)\s*&?\s*\(")
+_CLOSURE = tight(rb"\s*(?:static\s+)?(?:function|fn)\s*&?\s*\(")
 
 
 #: request input percent-encoded (a URL part): no space, quote or shell character is left
 #: in it, so as a piece of a command it is no command of its own either
-_URL_ENCODED_ARG = re.compile(
+_URL_ENCODED_ARG = tight(
     rb"(?<![\w$>:])(?:raw)?urlencode\s*\((?:[^()]|\([^()]{0,120}\)){0,120}\)"
 )
 
@@ -1146,12 +1146,12 @@ def taint(ctx: Ctx) -> tuple[set[bytes], set[bytes]]:
 
 
 # ``$GLOBALS['to'] = trim($_POST['to'])``: the global variable $to, set from the request
-_GLOBALS_SET = re.compile(rb"\$globals\s*\[\s*\x01(\d+)\x01\s*\]\s*=(?![=>])([^;]{1,300})")
+_GLOBALS_SET = tight(rb"\$globals\s*\[\s*\x01(\d+)\x01\s*\]\s*=(?![=>])([^;]{1,300})")
 # ``$to = clean($GLOBALS['to'])``: a value taken from that global
-_GLOBALS_GET = re.compile(
+_GLOBALS_GET = tight(
     rb"\$(\w+)\s*=(?![=>])[^;]{0,200}?\$globals\s*\[\s*\x01(\d+)\x01\s*\]"
 )
-_IDENT = re.compile(rb"[A-Za-z_\x80-\xff][\w\x80-\xff]*")
+_IDENT = tight(rb"[A-Za-z_\x80-\xff][\w\x80-\xff]*")
 
 
 def _globals_aliases(ctx: Ctx, req: set[bytes]) -> None:
@@ -1180,13 +1180,13 @@ def _globals_aliases(ctx: Ctx, req: set[bytes]) -> None:
 # an array written with request values as they came among its items, or made by
 # array_combine() of such a list: $job = ['f' => $_REQUEST['f'], 'a' => $_REQUEST['a']] (its
 # elements are the request's values, as compact()'s are)
-_ARRAY_OF_REQUEST = re.compile(
+_ARRAY_OF_REQUEST = tight(
     rb"[\s@(]*(?:array\s*\(|\[|array_combine\s*\([^;]{0,200}?,\s*(?:array\s*\(|\[))"
     rb"(?:[^;]{0,300}?(?:=>|,)|)\s*\$_(?:get|post|request|cookie)\s*\[[^\]\[;]{1,60}\]\s*[,)\]]"
 )
 
 # a closure or arrow function's parameter list, at the start of a callback argument
-_CALLBACK_HEAD = re.compile(rb"[\s@]*(?:static\s+)?(?:fn|function)\s*&?\s*\(([^)]{0,300})\)")
+_CALLBACK_HEAD = tight(rb"[\s@]*(?:static\s+)?(?:fn|function)\s*&?\s*\(([^)]{0,300})\)")
 _MAPPING_CALLS = (b"array_map", b"array_filter")
 
 
@@ -1214,14 +1214,14 @@ def _mapped_params(ctx: Ctx, req: set[bytes]) -> set[bytes]:
     return out
 
 
-_DATA_VAR = re.compile(rb"\$(" + NAME_P + rb")")
+_DATA_VAR = tight(rb"\$(" + NAME_P + rb")")
 
 
 # $job = compact('f', 'a');
-_COMPACT = re.compile(rb"\$([\w\x80-\xff]+)\s*=\s*compact\s*\(([^;)]{1,400})\)")
+_COMPACT = tight(rb"\$([\w\x80-\xff]+)\s*=\s*compact\s*\(([^;)]{1,400})\)")
 
 # $obj->name = <value>;
-_PROP_SET = re.compile(rb"\$[\w\x80-\xff]+\s*->\s*([\w\x80-\xff]+)\s*=(?![=>])\s*([^;]{1,200});")
+_PROP_SET = tight(rb"\$[\w\x80-\xff]+\s*->\s*([\w\x80-\xff]+)\s*=(?![=>])\s*([^;]{1,200});")
 
 
 def request_props(ctx: Ctx) -> frozenset[bytes]:
@@ -1252,7 +1252,7 @@ def url_encoded(ctx: Ctx) -> set[bytes]:
     return encoded - raw  # type: ignore[no-any-return]
 
 
-_LITERAL_FIRST = re.compile(rb"\s*\(?\s*\x01\d+\x01\s*\.")
+_LITERAL_FIRST = tight(rb"\s*\(?\s*\x01\d+\x01\s*\.")
 
 
 def encoded_argument(ctx: Ctx, args: bytes) -> bool:
@@ -1265,7 +1265,7 @@ def encoded_argument(ctx: Ctx, args: bytes) -> bool:
     return bool(names) and names <= url_encoded(ctx)
 
 
-_SERVER_HEADER = re.compile(rb"(?:\$_server\s*\[|getenv\s*\()\s*\x01(\d+)\x01\s*[\])]")
+_SERVER_HEADER = tight(rb"(?:\$_server\s*\[|getenv\s*\()\s*\x01(\d+)\x01\s*[\])]")
 
 
 # request headers that everyday code logs, mails or compares; a header of another name
@@ -1298,7 +1298,7 @@ SERVER_SET_KEYS = frozenset(
 )
 # getenv('KEY'), and the array of $_SERVER['KEY'] / $_ENV['KEY'] (the part a pattern for
 # request input matches: {REQ} of the rules)
-_SERVER_READ = re.compile(
+_SERVER_READ = tight(
     rb"getenv\s*\(\s*\x01(\d+)\x01\s*\)|\$_(?:server|env)(?=\s*\[\s*\x01(\d+)\x01\s*\])"
 )
 
@@ -1310,7 +1310,7 @@ def server_set_key(ctx: Ctx, idx: int) -> bool:
 
 
 # getenv('HTTP_X_F') at the start of an expression: what the server passes to PHP
-_GETENV_AT = re.compile(rb"[\s@]*getenv\s*\(\s*\x01(\d+)\x01\s*\)")
+_GETENV_AT = tight(rb"[\s@]*getenv\s*\(\s*\x01(\d+)\x01\s*\)")
 
 
 def getenv_header(ctx: Ctx, expr: bytes) -> bool:
@@ -1350,7 +1350,7 @@ def server_set_masked(ctx: Ctx) -> bytes:
 
 
 # $_FILES['f']['key'] (group 1: the second key's literal)
-_UPLOAD_OWN = re.compile(rb"\$_files\s*\[[^\]\[;]{1,60}\]\s*\[\s*\x01(\d+)\x01\s*\]")
+_UPLOAD_OWN = tight(rb"\$_files\s*\[[^\]\[;]{1,60}\]\s*\[\s*\x01(\d+)\x01\s*\]")
 
 
 def _custom_header(ctx: Ctx, rhs: bytes) -> bool:
@@ -1382,15 +1382,15 @@ def posted(ctx: Ctx, expr: bytes) -> bool:
 # sanitized) as one: neither filter lets a CR or LF through, so no header can be injected,
 # and a contact form puts the visitor's address in Reply-To: by design.
 
-_EMAIL_FILTER_CALL = re.compile(rb"(?<![\w$>:])filter_(var|input)\s*\(")
-_EMAIL_FILTER_NAME = re.compile(rb"\s*\\?filter_(?:validate|sanitize)_email\s*")
-_INPUT_TYPE = re.compile(rb"\s*\\?input_(get|post|request|cookie)\s*")
-_IF_AT = re.compile(rb"(?<![\w$>:])(?:else\s*)?if\s*\(")
+_EMAIL_FILTER_CALL = tight(rb"(?<![\w$>:])filter_(var|input)\s*\(")
+_EMAIL_FILTER_NAME = tight(rb"\s*\\?filter_(?:validate|sanitize)_email\s*")
+_INPUT_TYPE = tight(rb"\s*\\?input_(get|post|request|cookie)\s*")
+_IF_AT = tight(rb"(?<![\w$>:])(?:else\s*)?if\s*\(")
 #: a statement that ends the code path: a gate whose body holds one stops the request there
-STOP_WORDS = re.compile(rb"(?<![\w$>:])(?:die|exit|return|throw)\b")
-_FALSE_CMP = re.compile(rb"^\s*(?:===?\s*false\b)|(?:\bfalse\s*===?\s*)$")
-_ASSIGN_OR_APPEND = re.compile(rb"\s*\.?=(?![=>])([^;]{0,300})")
-_GATE_ASSIGN = re.compile(rb"\$(" + NAME_P + rb")\s*=(?![=>])\s*@?\s*")
+STOP_WORDS = tight(rb"(?<![\w$>:])(?:die|exit|return|throw)\b")
+_FALSE_CMP = tight(rb"^\s*(?:===?\s*false\b)|(?:\bfalse\s*===?\s*)$")
+_ASSIGN_OR_APPEND = tight(rb"\s*\.?=(?![=>])([^;]{0,300})")
+_GATE_ASSIGN = tight(rb"\$(" + NAME_P + rb")\s*=(?![=>])\s*@?\s*")
 
 
 def _norm(ctx: Ctx, expr: bytes) -> bytes:
@@ -1505,7 +1505,7 @@ def _email_checked(ctx: Ctx) -> tuple[set[bytes], list[tuple[int, int, bytes]]]:
     return held, spans
 
 
-_ERROR_ADDED = re.compile(rb"\$(" + NAME_P + rb")\s*\[\s*\]\s*=(?!=)")
+_ERROR_ADDED = tight(rb"\$(" + NAME_P + rb")\s*\[\s*\]\s*=(?!=)")
 
 
 def _sent_without_errors(
@@ -1548,7 +1548,7 @@ def _checked_at(ctx: Ctx, expr: bytes, pos: int) -> bool:
     return False
 
 
-_REQ_ELEMENT = re.compile(rb"\$_(?:get|post|request|cookie)\s*\[[^\]\[;]{1,60}\]")
+_REQ_ELEMENT = tight(rb"\$_(?:get|post|request|cookie)\s*\[[^\]\[;]{1,60}\]")
 
 
 def email_safe(ctx: Ctx, text: bytes, pos: int, depth: int = 1) -> bool:
