@@ -299,10 +299,12 @@ def tightened(pattern: bytes, flags: int = 0) -> Any | None:
     return tree if changed else None
 
 
-try:  # what re.compile compiles a parse with (Python 3.11-3.13)
+# what re.compile compiles a parse with: private, so used only on the Pythons whose
+# internals were checked (3.11-3.13); any other compiles with re.compile itself
+if (3, 11) <= sys.version_info[:2] <= (3, 13):
     import _sre  # type: ignore[import-not-found]
     from re import _compiler  # type: ignore[attr-defined]
-except ImportError:  # pragma: no cover - Python 3.10
+else:  # pragma: no cover - Python 3.10, or one whose internals may differ
     _sre = _compiler = None
 
 
