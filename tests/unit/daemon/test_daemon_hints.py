@@ -197,8 +197,6 @@ def test_the_journal_says_when_the_event_file_fails_and_writes_again(
     """A full disk under the event file: the journal said nothing while its lines were lost.
     It now says the first failure (warning) and the first line written after (notice), once
     each, not a line per lost line."""
-    from spamtrace.service.bus import EventFileFailing
-    from spamtrace.service.daemon import JournalLog
     from spamtrace.sinks.events import open_stream
 
     events = tmp_path / "events.json"
@@ -220,19 +218,12 @@ def test_the_journal_says_when_the_event_file_fails_and_writes_again(
     stream.emit({"message": "written again"})
     stream.emit({"message": "and again"})
     stream.close()
-    assert [type(m) for m in posted] == [EventFileFailing, EventFileFailing]
-    first, second = posted
-    assert isinstance(first, EventFileFailing) and isinstance(second, EventFileFailing)
-    assert first.failing and not second.failing
-    assert first.reason == (
-        f"event file FAILING: {events}: No space left on device; its lines are lost meanwhile"
+    _said_failing_then_ok(
+        posted,
+        capsys,
+        f"event file FAILING: {events}: No space left on device; its lines are lost meanwhile",
+        f"event file ok: {events}: writing again (3 line(s) lost so far)",
     )
-    assert second.reason == f"event file ok: {events}: writing again (3 line(s) lost so far)"
-    log = JournalLog()
-    for m in posted:
-        log.handle(m)  # type: ignore[arg-type]
-    err = capsys.readouterr().err.splitlines()
-    assert err == [f"spamtrace: {first.reason}", f"spamtrace: {second.reason}"]
 
 
 def test_the_journal_says_when_the_syslog_output_fails_and_sends_again(
@@ -242,8 +233,6 @@ def test_the_journal_says_when_the_syslog_output_fails_and_sends_again(
     the event file's got a journal line: they now get the same two, once each."""
     import socket
 
-    from spamtrace.service.bus import EventFileFailing
-    from spamtrace.service.daemon import JournalLog
     from spamtrace.sinks.events import SyslogSender, open_stream
 
     path = tmp_path / "log"
@@ -276,16 +265,29 @@ def test_the_journal_says_when_the_syslog_output_fails_and_sends_again(
     finally:
         stream.close()
         reader.close()
+    _said_failing_then_ok(
+        posted,
+        capsys,
+        f"syslog output FAILING: {path}: No such file or directory; its lines are lost meanwhile",
+        f"syslog output ok: {path}: sending again (3 line(s) lost so far)",
+    )
+
+
+def _said_failing_then_ok(
+    posted: list[object], capsys: pytest.CaptureFixture[str], failing: str, ok: str
+) -> None:
+    """The output posted two messages, its failure then its recovery, with these reasons,
+    and the journal wrote each once."""
+    from spamtrace.service.bus import EventFileFailing
+    from spamtrace.service.daemon import JournalLog
+
     assert [type(m) for m in posted] == [EventFileFailing, EventFileFailing]
     first, second = posted
     assert isinstance(first, EventFileFailing) and isinstance(second, EventFileFailing)
     assert first.failing and not second.failing
-    assert first.reason == (
-        f"syslog output FAILING: {path}: No such file or directory; its lines are lost meanwhile"
-    )
-    assert second.reason == f"syslog output ok: {path}: sending again (3 line(s) lost so far)"
+    assert (first.reason, second.reason) == (failing, ok)
     log = JournalLog()
     for m in posted:
         log.handle(m)  # type: ignore[arg-type]
     err = capsys.readouterr().err.splitlines()
-    assert err == [f"spamtrace: {first.reason}", f"spamtrace: {second.reason}"]
+    assert err == [f"spamtrace: {failing}", f"spamtrace: {ok}"]
