@@ -1148,7 +1148,8 @@ static PyObject *scan_block(Scan *sc, Py_buffer *view) {
         Span l = {s + pos, end - pos};
         pos = end + 1;
         lines++;
-        if (l.n == 0 || (l.n == 1 && l.s[0] == '\r')) continue; /* blank (LF or CRLF): no record */
+        if (l.n > 0 && l.s[l.n - 1] == '\r') l.n--; /* a CRLF line end: the CR is no field's */
+        if (l.n == 0) continue; /* blank (LF or CRLF): no record */
         int cut = too_long(sc, l);
         if (cut < 0) goto fail;
         if (cut) { /* counted, not read: as an empty line, whatever the parser holds open */

@@ -91,7 +91,9 @@ def parse_block_py(
     events: list[MailLogged] = []
     malformed = 0
     for line in lines:
-        if not line or line == "\r":  # a blank line, LF or CRLF: no record, not malformed
+        if line.endswith("\r"):  # a CRLF line end: the CR is no field's
+            line = line[:-1]
+        if not line:  # a blank line, LF or CRLF: no record, not malformed
             continue
         try:
             ev = parse(line)

@@ -539,10 +539,13 @@ def line_time(
 
 
 def parse_lines(parse: Parser, lines: Iterable[str], counts: LogCounts) -> Iterator[MailLogged]:
-    """Parse lines, counting malformed ones (skipped, never fatal). A blank line ("", or
-    "\\r" in a log with CRLF line ends) is no record: skipped, not malformed."""
+    """Parse lines, counting malformed ones (skipped, never fatal). A line's CR of a CRLF
+    line end is dropped (no field ends in it), and a blank line ("", or "\\r") is no
+    record: skipped, not malformed."""
     for line in lines:
-        if not line or line == "\r":
+        if line.endswith("\r"):
+            line = line[:-1]
+        if not line:
             continue
         try:
             ev = parse(line)
