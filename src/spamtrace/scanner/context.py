@@ -980,6 +980,48 @@ def top_args(args: bytes) -> list[bytes]:
     return _top_args(args)
 
 
+_FOPEN_INTO = tight(rb"\$(" + _NAME + rb")\s*=\s*@?\s*fopen\s*\(")
+_FILE_APPEND = tight(rb"(?<![\w$>:])file_append\b")
+
+
+def opened_for(ctx: Ctx, start: int, handle: bytes) -> tuple[bytes, bytes] | None:
+    """The path expression and the mode's first letter of the ``fopen(path, 'mode')`` that
+    last set the handle variable ``handle`` before ``start`` (None: not a variable, no such
+    fopen, or a mode that is not a literal)."""
+    h = VAR.fullmatch(handle.strip())
+    if h is None:
+        return None
+    opened = None
+    for m in itertools.islice(_FOPEN_INTO.finditer(ctx.code, 0, start), 200):
+        if m.group(1) == h.group(1):
+            opened = m
+    if opened is None:
+        return None
+    text = ctx.code[opened.end() : opened.end() + 2000]
+    fargs = top_args(text[: close_paren(text)])
+    mode = PLACEHOLDER.fullmatch(fargs[1].strip()) if len(fargs) >= 2 else None
+    if mode is None:
+        return None
+    return fargs[0], ctx.lx.value(int(mode.group(1)))[:1]
+
+
+def appended_path(ctx: Ctx, start: int, parts: list[bytes]) -> bytes | None:
+    """The path expression of the file that the write call at ``start`` (its arguments
+    ``parts``, :func:`top_args`) appends to: ``file_put_contents(path, data, FILE_APPEND)``,
+    or ``fwrite($fh, ...)``/``fputs`` on a handle last opened by ``fopen(path, 'a...')``
+    (:func:`opened_for`); None for any other write."""
+    if len(parts) < 2:
+        return None
+    if ctx.code.startswith(b"file_put_contents", start):
+        if len(parts) < 3 or _FILE_APPEND.search(parts[2]) is None:
+            return None
+        return parts[0]
+    opened = opened_for(ctx, start, parts[0])
+    if opened is None or opened[1] != b"a":
+        return None
+    return opened[0]
+
+
 def mail_envelope(args: bytes) -> bytes:
     """The argument text of a mail()/imap_mail()/mb_send_mail() call without its third
     argument, the message: recipients, subject and headers decide where mail goes and who it

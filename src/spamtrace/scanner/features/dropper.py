@@ -23,6 +23,7 @@ from spamtrace.scanner.context import (
     VAR,
     Ctx,
     Hit,
+    appended_path,
     bonus_condition,
     bounded_finditer,
     braced,
@@ -39,6 +40,7 @@ from spamtrace.scanner.context import (
     has_any,
     interpolated,
     literals_matching,
+    opened_for,
     pattern_words,
     per_file,
     prefiltered_finditer,
@@ -1163,8 +1165,6 @@ _ENCODED_STORED = re.compile(
     rb"(?<![\w$>:])(?:strrev|str_rot13)\s*\(\s*@?\s*\\?(?:base64_encode|serialize|json_encode|"
     rb"bin2hex|gzcompress|gzdeflate|gzencode|urlencode|rawurlencode|convert_uuencode)\s*\("
 )
-_FILE_APPEND = re.compile(rb"(?<![\w$>:])file_append\b")
-_FOPEN_AT = re.compile(rb"\$(\w+)\s*=\s*@?\s*fopen\s*\(")
 
 
 def _args_at(code: bytes, pos: int) -> bytes:
@@ -1208,18 +1208,8 @@ def _appended_to_data_file(ctx: Ctx, start: int, args: bytes) -> bool:
     """The write call at ``start`` appends to a data file of a fixed name:
     ``file_put_contents('list.txt', $line, FILE_APPEND)``, or ``fwrite($fh, ...)`` with
     ``$fh`` last opened by ``fopen('list.txt', 'a')`` before it."""
-    parts = top_args(args)
-    if len(parts) < 2:
-        return False
-    code = ctx.code
-    if code.startswith(b"file_put_contents", start):
-        return (
-            len(parts) >= 3
-            and _FILE_APPEND.search(parts[2]) is not None
-            and _fixed_data_path(ctx, parts[0])
-        )
-    opened = _opened_for(ctx, start, parts[0])
-    return opened is not None and opened[1] == b"a" and _fixed_data_path(ctx, opened[0])
+    path = appended_path(ctx, start, top_args(args))
+    return path is not None and _fixed_data_path(ctx, path)
 
 
 # request input that may go into a path: a superglobal, php://input, or filter_input() of
@@ -1242,18 +1232,8 @@ def _record_log_append(ctx: Ctx, start: int, args: bytes) -> bool:
     guestbook's archive per visitor. A dropper names its file, or writes what it was sent
     as it came, and never parses what it wrote."""
     parts = top_args(args)
-    if len(parts) < 2:
-        return False
-    if ctx.code.startswith(b"file_put_contents", start):
-        if len(parts) < 3 or _FILE_APPEND.search(parts[2]) is None:
-            return False
-        path = parts[0]
-    else:
-        opened = _opened_for(ctx, start, parts[0])
-        if opened is None or opened[1] != b"a":
-            return False
-        path = opened[0]
-    return _stem_completed(ctx, path) and _split_on_read(ctx, path, parts[1])
+    path = appended_path(ctx, start, parts)
+    return path is not None and _stem_completed(ctx, path) and _split_on_read(ctx, path, parts[1])
 
 
 def _stem_completed(ctx: Ctx, expr: bytes) -> bool:
@@ -1314,26 +1294,6 @@ def _split_on_read(ctx: Ctx, path: bytes, data: bytes) -> bool:
         if any(_norm(ctx, r.group(1)) == target for t in texts for r in _OWN_READ.finditer(t)):
             return True
     return False
-
-
-def _opened_for(ctx: Ctx, start: int, handle: bytes) -> tuple[bytes, bytes] | None:
-    """The path expression and the mode's first letter of the ``fopen(path, 'mode')`` that
-    last set the handle variable ``handle`` before ``start`` (None: not a variable, no such
-    fopen, or a mode that is not a literal)."""
-    h = VAR.fullmatch(handle.strip())
-    if h is None:
-        return None
-    opened = None
-    for m in itertools.islice(_FOPEN_AT.finditer(ctx.code, 0, start), 200):
-        if m.group(1) == h.group(1):
-            opened = m
-    if opened is None:
-        return None
-    fargs = top_args(_args_at(ctx.code, opened.end()))
-    mode = PLACEHOLDER.fullmatch(fargs[1].strip()) if len(fargs) >= 2 else None
-    if mode is None:
-        return None
-    return fargs[0], ctx.lx.value(int(mode.group(1)))[:1]
 
 
 def _stored_encoded(call: bytes) -> bool:
@@ -1411,7 +1371,7 @@ def _written_target(ctx: Ctx, start: int, call: bytes) -> tuple[bytes, bytes] | 
     code = ctx.code
     if code.startswith(b"file_put_contents", start):
         return parts[0], parts[1]
-    opened = _opened_for(ctx, start, parts[0])
+    opened = opened_for(ctx, start, parts[0])
     if opened is None or opened[1] != b"w":
         return None
     return opened[0], parts[1]

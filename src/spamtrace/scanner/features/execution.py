@@ -1950,7 +1950,6 @@ _INCLUDE_OF_VAR = re.compile(
 # the value given to that variable: literals glued to each other or to a folder expression
 # ('$p = __DIR__ . "/.x.cache";', '$p = "/var/www/site/" . ".x.woff";'), nothing else
 _RHS_PATH_PARTS = re.compile(rb"[\w\s.()\x01]{1,200}")
-_LITERAL_TOKEN = re.compile(rb"\x01(\d+)\x01")
 
 
 def _hidden_noncode_var(ctx: Ctx) -> re.Match[bytes] | None:
@@ -1961,7 +1960,7 @@ def _hidden_noncode_var(ctx: Ctx) -> re.Match[bytes] | None:
         paths = []
         for _, am in given:
             rhs = am.group(1)
-            parts = _LITERAL_TOKEN.findall(rhs)
+            parts = PLACEHOLDER.findall(rhs)
             if not parts or _RHS_PATH_PARTS.fullmatch(rhs) is None:
                 break
             paths.append(b"".join(ctx.lx.value(int(n)) for n in parts).strip())
@@ -2306,7 +2305,6 @@ _FETCHED_OR_DECODED = re.compile(
     rb"(?<![\w$>:])file\s*\(|base64|gzinflate|gzuncompress|gzdecode|str_rot13|hex2bin|"
     rb"uudecode|urldecode|getenv|php://|\$_(?:get|post|request|cookie|server|files|env)\b"
 )
-_LITERAL_AT = re.compile(rb"\x01(\d+)\x01")
 _ONLY_LITERAL = re.compile(rb"\s*\x01(\d+)\x01\s*")
 
 
@@ -2358,7 +2356,7 @@ def _template_block_eval(ctx: Ctx, var: bytes, pos: int) -> bool:
         if pattern is None or not _PHP_BLOCK_RX.search(ctx.lx.value(int(pattern.group(1)))):
             continue
         if name:  # the callback names the function ('run_block', [$this, 'run_block'])
-            named = [ctx.lx.value(int(i)).strip().lower() for i in _LITERAL_AT.findall(args[1])]
+            named = [ctx.lx.value(int(i)).strip().lower() for i in PLACEHOLDER.findall(args[1])]
             if name not in named:
                 continue
         elif not open_at < fn.start() < open_at + 1 + len(args_text):

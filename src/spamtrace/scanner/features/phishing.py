@@ -25,6 +25,7 @@ from spamtrace.scanner.context import (
     WEB_SCHEMES,
     Ctx,
     Hit,
+    appended_path,
     braced,
     called_any,
     calls_to,
@@ -4203,8 +4204,6 @@ _EXTENSION_ONLY = re.compile(
 )
 # the whole of what the visitor posted or asked (every field), not one field of it
 _FORM_DUMP = re.compile(rb"\$_(?:post|get|request)\b(?!\s*\[)")
-_FOPEN_INTO = re.compile(rb"\$(" + NAME_P + rb")\s*=\s*@?\s*fopen\s*\(")
-_APPEND_FLAG = re.compile(rb"(?<![\w$>:])file_append\b")
 _PATH_END = re.compile(rb"(?:\x01(\d+)\x01|\$(" + NAME_P + rb"))\s*\)*\s*$")
 
 
@@ -4243,34 +4242,16 @@ def _hidden_append(ctx: Ctx, start: int, args: bytes) -> bool:
     ``file_put_contents('.log.txt', $t, FILE_APPEND)``, or ``fwrite($fh, ...)`` with ``$fh``
     last opened before it by ``fopen($path, 'a')`` on such a name."""
     parts = top_args(args)
-    if len(parts) < 2:
-        return False
-    code = ctx.code
-    if code.startswith(b"error_log", start):
+    path: bytes | None
+    if ctx.code.startswith(b"error_log", start):
         # error_log($text, 3, $file): the text appended to the file
         if len(parts) < 3 or parts[1].strip() != b"3":
             return False
         path = parts[2]
-    elif code.startswith(b"file_put_contents", start):
-        if len(parts) < 3 or _APPEND_FLAG.search(parts[2]) is None:
-            return False
-        path = parts[0]
     else:
-        h = VAR.fullmatch(parts[0].strip())
-        if h is None:
-            return False
-        opened = None
-        for m in itertools.islice(_FOPEN_INTO.finditer(code, 0, start), 200):
-            if m.group(1) == h.group(1):
-                opened = m
-        if opened is None:
-            return False
-        text = code[opened.end() : opened.end() + 2000]
-        fargs = top_args(text[: close_paren(text)])
-        mode = PLACEHOLDER.fullmatch(fargs[1].strip()) if len(fargs) >= 2 else None
-        if mode is None or not ctx.lx.value(int(mode.group(1))).lstrip().startswith(b"a"):
-            return False
-        path = fargs[0]
+        path = appended_path(ctx, start, parts)
+    if path is None:
+        return False
     tail = _path_tail(ctx, path)
     if tail is None:
         return False
