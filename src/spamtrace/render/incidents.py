@@ -117,6 +117,9 @@ def incident_json(
         "account": rec.account,
         "account_kind": rec.account_kind,
         "home": rec.home,
+        # the account's first domain (Plesk: its subscription's name); null when none is
+        # known (a plain home, a mailbox, or an incident a store before schema 5 holds)
+        "domain": rec.domain,
         "exe": rec.exe,
         "cwd": rec.cwd,
         "scripts": list(rec.scripts),
@@ -348,7 +351,8 @@ def print_incident(
     row("who:", who_of(rec))
     if rec.account:
         kind = f" [{escape(rec.account_kind)}]" if rec.account_kind else ""
-        row("account:", f"{escape(rec.account)}{kind}  home {escape(rec.home)}")
+        domain = f"  domain {escape(rec.domain)}" if rec.domain else ""
+        row("account:", f"{escape(rec.account)}{kind}  home {escape(rec.home)}{domain}")
     facts = mail_facts(rec.process)
     if facts is None or rec.exe:  # a message in the MTA's log has no process to name
         row("exe:", escape(rec.exe) or "(unknown)")

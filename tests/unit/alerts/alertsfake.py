@@ -18,7 +18,7 @@ def incident(**changes: Any) -> dict[str, Any]:
     """An item of `incidents --json`, shaped as `watch` writes it."""
     inc: dict[str, Any] = {
         "id": "inc-801618566e4f", "verdict": "suspicious", "uid": 1001, "user": "shop",
-        "account": "shop", "account_kind": "cpanel", "home": "/home/shop",
+        "account": "shop", "account_kind": "cpanel", "home": "/home/shop", "domain": None,
         "exe": "/usr/bin/php8.2", "cwd": UPLOADS, "scripts": [f"{UPLOADS}/wp-cache.php"],
         "cmdline": ["php", "wp-cache.php"], "connections": 200, "blocked": 0,
         "destinations": ["10.99.0.2:25", "10.99.0.3:25"], "pids": [15042],

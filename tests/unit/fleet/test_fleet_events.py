@@ -48,7 +48,8 @@ def record(**kw: Any) -> EventRecord:
 def incident(**kw: Any) -> dict[str, Any]:
     base: dict[str, Any] = {
         "id": "inc-0123456789ab", "verdict": "suspicious", "uid": 1001, "user": "shop",
-        "account": "shop", "account_kind": "home", "home": "/home/shop", "exe": "/usr/bin/php8.2",
+        "account": "shop", "account_kind": "home", "home": "/home/shop", "domain": None,
+        "exe": "/usr/bin/php8.2",
         "cwd": "/home/shop/public_html", "scripts": ["/home/shop/public_html/m.php"],
         "cmdline": ["php", "m.php"], "connections": 12, "blocked": 3,
         "destinations": ["203.0.113.9:25"], "pids": [4242],

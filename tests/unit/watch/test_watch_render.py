@@ -192,6 +192,54 @@ def test_incident_command_in_a_pipe(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert "  events (2):" in out and not BOX.search(out)
 
 
+#: the keys an item of `incidents --json` had before `domain`: a contract, none may go
+CONTRACT_KEYS = {
+    "id", "verdict", "uid", "user", "account", "account_kind", "home", "exe", "cwd", "scripts",
+    "cmdline", "connections", "blocked", "destinations", "pids", "first_seen", "last_seen",
+    "first_seen_epoch", "last_seen_epoch", "rate_per_minute", "reasons", "attribution",
+    "advice", "suspect_files", "suspect_links", "actions", "source", "auth_user", "mail",
+}  # fmt: skip
+
+
+def test_the_accounts_domain_is_in_the_json_and_the_block(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The store keeps an incident's domain (schema 5: Plesk's subscription name), but
+    `incidents --json` and `incident ID --json` did not give it. Now `domain` is there, null
+    when none is known, beside every field they had; `incident ID` shows it on the account
+    line."""
+    import json
+
+    db = str(tmp_path / "s.db")
+    store = Store(db)
+    try:
+        plesk = incident(account="shopsys", account_kind="plesk",
+                         home="/var/www/vhosts/shop.example", domain="shop.example")  # fmt: skip
+        store.submit(event(1_700_000_000.0), plesk)
+        plain = incident(id="inc-fedcba987654", account_kind="home")
+        store.submit(event(1_700_000_001.0, incident_id=plain.id), plain)
+        store.flush()
+    finally:
+        store.close()
+    assert main(["incidents", "--since", "all", "--json", "--db", db]) == 1
+    items = {i["id"]: i for i in json.loads(capsys.readouterr().out)["incidents"]}
+    assert items["inc-0123456789ab"]["domain"] == "shop.example"
+    assert items["inc-fedcba987654"]["domain"] is None
+    for item in items.values():
+        assert set(item) == CONTRACT_KEYS | {"domain"}
+    assert main(["incident", "inc-0123", "--json", "--db", db]) == 0
+    doc = json.loads(capsys.readouterr().out)["incident"]
+    assert doc["domain"] == "shop.example" and set(doc) == CONTRACT_KEYS | {"domain", "process"}
+    assert main(["incident", "inc-fedc", "--json", "--db", db]) == 0
+    assert json.loads(capsys.readouterr().out)["incident"]["domain"] is None
+    assert main(["incident", "inc-0123", "--db", db]) == 0
+    out = capsys.readouterr().out
+    assert "  account:      shopsys [plesk]  home /var/www/vhosts/shop.example  domain " \
+           "shop.example\n" in out, out  # fmt: skip
+    assert main(["incident", "inc-fedc", "--db", db]) == 0
+    assert "domain" not in capsys.readouterr().out
+
+
 def test_a_byte_that_is_not_utf8_reads_back_as_watch_showed_it(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -468,7 +468,7 @@ def sample_incident(now: float) -> dict[str, Any]:
     """A made-up incident for `spamtrace alert test` (shaped like an `incidents --json` item)."""
     return {
         "id": "inc-000000000000", "verdict": "suspicious", "uid": 1001, "user": "example",
-        "account": "example", "account_kind": "home", "home": "/home/example",
+        "account": "example", "account_kind": "home", "home": "/home/example", "domain": None,
         "exe": "/usr/bin/php", "cwd": "/home/example/public_html/wp-content/uploads",
         "scripts": ["/home/example/public_html/wp-content/uploads/sample.php"],
         "cmdline": ["php", "sample.php"], "connections": 1, "blocked": 0,
