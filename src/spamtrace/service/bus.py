@@ -74,10 +74,11 @@ What is published, when:
   :class:`EventsLost` when a source or the store reports lost events (with the new total).
 - :class:`StoreStalled` when writing to the store starts failing (a lock held by another
   process, a full disk; it is retried, nothing is dropped) and again when it resumes.
-- :class:`EventFileFailing` when writing the event file (``[events] path``) starts failing
-  (a full disk: those lines are lost, and counted) and again when a line is written; and
-  likewise for the syslog output (``[events] syslog``: lines not sent, or dropped because the
-  reader did not take them), seen at the next line made (a thread of its own sends them).
+- :class:`EventOutputFailing` when an output of the event stream starts losing its lines and
+  again when one goes out: the event file (``[events] path``; a full disk: those lines are
+  lost, and counted) and the syslog output (``[events] syslog``: lines not sent, or dropped
+  because the reader did not take them; seen at the next line made, as a thread of its own
+  sends them). Each output (``sinks.events.LineWriter.state_change``) says its own change.
 - :class:`FirewallChecked` after each periodic check of the firewall table (``daemon``).
 - :class:`CaptureGap` at start (right after :class:`EngineStarted`) when the previous
   watcher of the store was killed: the time nothing was watched is reported, not hidden.
@@ -357,10 +358,10 @@ class StoreStalled:
 
 
 @dataclass(frozen=True, slots=True)
-class EventFileFailing:
-    """A line of the event file (or of the syslog output) could not be written
-    (``failing``), or one is written again after such failures (not ``failing``); ``reason``
-    is one human line, naming the output."""
+class EventOutputFailing:
+    """An output of the event stream (the event file, the syslog output) lost a line
+    (``failing``), or one goes out again after such losses (not ``failing``); ``reason`` is
+    one human line, naming the output."""
 
     failing: bool
     reason: str
@@ -404,5 +405,5 @@ Message = Union[  # noqa: UP007 (a runtime alias: Python 3.10 has no `type` stat
     StoreStalled,
     MailQueued,
     BlocksReconciled,
-    EventFileFailing,
+    EventOutputFailing,
 ]

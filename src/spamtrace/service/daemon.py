@@ -44,7 +44,7 @@ from spamtrace.service.bus import (
     ConfigReloaded,
     EngineStarted,
     EngineStopping,
-    EventFileFailing,
+    EventOutputFailing,
     EventsLost,
     FirewallChecked,
     FirewallState,
@@ -193,7 +193,7 @@ class JournalLog:
                 f"store {stalled}: {escape_message(message.reason)}",
                 WARNING if message.stalled else NOTICE,
             )
-        elif isinstance(message, EventFileFailing):
+        elif isinstance(message, EventOutputFailing):
             self.say(escape_message(message.reason), WARNING if message.failing else NOTICE)
         elif isinstance(message, CaptureGap):
             self.say(

@@ -49,6 +49,7 @@ from spamtrace.service.bus import (
     AttemptRecorded,
     BlockedRecorded,
     ConfigReloaded,
+    EventOutputFailing,
     IncidentOpened,
     IncidentUpdated,
     Message,
@@ -339,6 +340,12 @@ class LineWriter(Protocol):
 
     def write(self, line: str, warning: bool = False) -> None: ...
 
+    def state_change(self) -> tuple[bool, str] | None:
+        """After a :meth:`write`: ``(failing, reason)`` when the output's state changed since
+        the last call (its lines started to be lost, or go out again after such losses;
+        ``reason`` one human line naming the output), else None."""
+        ...
+
     def reopen(self) -> None: ...
 
     def close(self) -> None: ...
@@ -375,6 +382,10 @@ class JsonLinesFile:
         self._fd = -1
         self._ident: tuple[int, int] = (0, 0)
         self._checked = 0.0
+        #: the errors before the last write (it failed when there are more), and the state
+        #: last told (:meth:`state_change`)
+        self._errors_before = 0
+        self._failing = False
         self._open()
 
     def _open(self) -> None:
@@ -432,6 +443,7 @@ class JsonLinesFile:
                 self._failed(exc.message)
 
     def write(self, line: str, warning: bool = False) -> None:
+        self._errors_before = self.errors
         if time.monotonic() - self._checked >= self.CHECK_EVERY:
             self.reopen()
         data = (line + "\n").encode("ascii", "backslashreplace")
@@ -446,6 +458,18 @@ class JsonLinesFile:
     def _failed(self, why: str) -> None:
         self.errors += 1
         self.last_error = why
+
+    def state_change(self) -> tuple[bool, str] | None:
+        """The file failing (its last line not written: a full disk), or writing again."""
+        failed = self.errors > self._errors_before
+        if failed == self._failing:
+            return None
+        self._failing = failed
+        where = escape(self.path)
+        if failed:
+            why = self.last_error
+            return True, f"event file FAILING: {where}: {why}; its lines are lost meanwhile"
+        return False, f"event file ok: {where}: writing again ({self.errors} line(s) lost so far)"
 
     def close(self) -> None:
         if self._fd >= 0:
@@ -485,6 +509,10 @@ class SyslogSender:
         #: lines sent (the stream's journal lines compare it with the lines lost)
         self.sent = 0
         self.last_error: str | None = None
+        #: the state last told (:meth:`state_change`), and (errors, dropped, sent) then: the
+        #: lines are sent by the thread, so what became of them is seen at the next line made
+        self._failing = False
+        self._seen = (0, 0, 0)
         self._sock: socket.socket | None = None
         try:
             self._connect()
@@ -559,6 +587,32 @@ class SyslogSender:
         with contextlib.suppress(OSError):
             self._connect()
 
+    def state_change(self) -> tuple[bool, str] | None:
+        """The output failing (lines lost since the last call: not sent, or dropped because
+        the reader did not take them), or, after that, lines sent and none lost: sending
+        again. Nothing known of the lines queued yet: no change."""
+        errors, dropped, sent = self.errors, self.dropped, self.sent
+        was_errors, was_dropped, was_sent = self._seen
+        self._seen = (errors, dropped, sent)
+        if errors > was_errors or dropped > was_dropped:
+            failed = True
+        elif sent > was_sent:
+            failed = False
+        else:
+            return None
+        if failed == self._failing:
+            return None
+        self._failing = failed
+        where = escape(self.address)
+        if not failed:
+            lost = errors + dropped
+            return False, f"syslog output ok: {where}: sending again ({lost} line(s) lost so far)"
+        if errors > was_errors:
+            reason = self.last_error or "not sent"
+        else:
+            reason = "the reader (journald or rsyslog) did not take them in time"
+        return True, f"syslog output FAILING: {where}: {reason}; its lines are lost meanwhile"
+
     def reopen(self) -> None:
         """Nothing to do: a restarted reader is reconnected by the sender thread itself."""
 
@@ -605,14 +659,9 @@ class EventStream:
         #: (later than the advice was written: its sender may have ended, its pid be reused)
         self.senders_now = senders_now
         self.lines = 0
-        #: where a change of the event file's state is published (the engine's ``post``):
-        #: its first line not written, and the next one written (the journal says them)
+        #: where a change of an output's state is published (the engine's ``post``): its
+        #: first line lost, and the next one that goes out (the journal says them)
         self.post: Callable[[Any], None] | None = None
-        self._file_failing = False
-        #: the syslog output's state, and its (errors, dropped, sent) at the last line made:
-        #: its lines are sent by its own thread, so what became of them is seen at the next
-        self._syslog_failing = False
-        self._syslog_seen = (0, 0, 0)
         #: the actions taken on each incident: an incident line carries them (enforce mode
         #: acts at the first connect, before the opening, which waits for the scan), and its
         #: advice says what they did (no "kill PID" of a sender already stopped)
@@ -649,60 +698,12 @@ class EventStream:
         warning = doc.get("event", {}).get("kind") == "alert"
         self.lines += 1
         for writer in self.writers:
-            before = writer.errors
             writer.write(data, warning)
-            if isinstance(writer, JsonLinesFile):
-                self._file_state(writer, failed=writer.errors > before)
-            elif isinstance(writer, SyslogSender):
-                self._syslog_state(writer)
-
-    def _file_state(self, writer: JsonLinesFile, *, failed: bool) -> None:
-        """Publish the event file's change of state: failing (a full disk), or writing again."""
-        if failed == self._file_failing:
-            return
-        self._file_failing = failed
-        if self.post is None:
-            return
-        from spamtrace.service.bus import EventFileFailing
-
-        where = escape(writer.path)
-        if failed:
-            why = f"event file FAILING: {where}: {writer.last_error}; its lines are lost meanwhile"
-        else:
-            why = f"event file ok: {where}: writing again ({writer.errors} line(s) lost so far)"
-        self.post(EventFileFailing(failed, why, time.time()))
-
-    def _syslog_state(self, writer: SyslogSender) -> None:
-        """Publish the syslog output's change of state, as :meth:`_file_state` does the
-        file's: lines lost since the last line made (not sent, or dropped: the reader did not
-        take them) is failing; lines sent and none lost, after that, is sending again."""
-        errors, dropped, sent = writer.errors, writer.dropped, writer.sent
-        was_errors, was_dropped, was_sent = self._syslog_seen
-        self._syslog_seen = (errors, dropped, sent)
-        if errors > was_errors or dropped > was_dropped:
-            failed = True
-        elif sent > was_sent:
-            failed = False
-        else:  # nothing known of the lines queued yet
-            return
-        if failed == self._syslog_failing:
-            return
-        self._syslog_failing = failed
-        if self.post is None:
-            return
-        from spamtrace.service.bus import EventFileFailing
-
-        where = escape(writer.address)
-        if not failed:
-            lost = errors + dropped
-            why = f"syslog output ok: {where}: sending again ({lost} line(s) lost so far)"
-        else:
-            if errors > was_errors:
-                reason = writer.last_error or "not sent"
-            else:
-                reason = "the reader (journald or rsyslog) did not take them in time"
-            why = f"syslog output FAILING: {where}: {reason}; its lines are lost meanwhile"
-        self.post(EventFileFailing(failed, why, time.time()))
+            # each output tells its own change of state (the file's write failed; the
+            # syslog thread's lines lost or sent since the last line)
+            change = writer.state_change()
+            if change is not None and self.post is not None:
+                self.post(EventOutputFailing(*change, time.time()))
 
     def attempt(self, rec: EventRecord) -> None:
         self.emit(attempt_event(rec, self.host))

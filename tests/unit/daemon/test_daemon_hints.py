@@ -273,17 +273,65 @@ def test_the_journal_says_when_the_syslog_output_fails_and_sends_again(
     )
 
 
+def test_any_output_of_the_stream_says_its_own_failure(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The stream asked the event file's and the syslog output's state by testing the
+    writer's class, so an output of another class (a plug-in's) lost its lines unsaid. Each
+    output now says its own change of state (``state_change``), published as
+    EventOutputFailing whatever it writes to."""
+    from spamtrace.sinks.events import EventStream
+
+    class Pipe:
+        """An output that loses the lines it is given while ``broken``."""
+
+        name = "pipe"
+
+        def __init__(self) -> None:
+            self.errors = 0
+            self.broken = False
+            self._failing = False
+
+        def write(self, line: str, warning: bool = False) -> None:
+            self.errors += self.broken
+
+        def state_change(self) -> tuple[bool, str] | None:
+            if self.broken == self._failing:
+                return None
+            self._failing = self.broken
+            if self.broken:
+                return True, "pipe FAILING: broken"
+            return False, f"pipe ok: {self.errors} line(s) lost so far"
+
+        def reopen(self) -> None: ...
+
+        def close(self) -> None: ...
+
+    pipe = Pipe()
+    stream = EventStream([pipe], host="web1")
+    posted: list[object] = []
+    stream.post = posted.append
+    stream.emit({"message": "out"})
+    pipe.broken = True
+    for _ in range(3):
+        stream.emit({"message": "lost"})
+    pipe.broken = False
+    stream.emit({"message": "out again"})
+    stream.emit({"message": "and again"})
+    _said_failing_then_ok(posted, capsys, "pipe FAILING: broken", "pipe ok: 3 line(s) lost so far")
+
+
 def _said_failing_then_ok(
     posted: list[object], capsys: pytest.CaptureFixture[str], failing: str, ok: str
 ) -> None:
     """The output posted two messages, its failure then its recovery, with these reasons,
     and the journal wrote each once."""
-    from spamtrace.service.bus import EventFileFailing
+    from spamtrace.service.bus import EventOutputFailing
     from spamtrace.service.daemon import JournalLog
 
-    assert [type(m) for m in posted] == [EventFileFailing, EventFileFailing]
+    assert [type(m) for m in posted] == [EventOutputFailing, EventOutputFailing]
     first, second = posted
-    assert isinstance(first, EventFileFailing) and isinstance(second, EventFileFailing)
+    assert isinstance(first, EventOutputFailing) and isinstance(second, EventOutputFailing)
     assert first.failing and not second.failing
     assert (first.reason, second.reason) == (failing, ok)
     log = JournalLog()
