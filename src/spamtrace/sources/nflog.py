@@ -7,6 +7,10 @@ from which the addresses and ports are read. There is no pid in NFLOG: events ar
 ``nflog-uid-only`` until the watch pipeline finds the process.
 
 ``NFULA_CFG_QTHRESH=1`` is set, otherwise the kernel batches messages for up to a second.
+``NFULNL_CFG_F_SEQ`` is set too: the kernel numbers each message of the group
+(``NFULA_SEQ``, counted when the message is made, whether or not it reaches us), so the
+messages a full socket buffer dropped are counted one by one from the gaps; ENOBUFS alone says
+only that some were dropped (a flood of refused connects lost thousands and said "1").
 The parser (:func:`parse_messages`) is pure over bytes, so tests feed it recorded messages.
 Only one socket per netns may bind a group: a second binder gets ``EBUSY``, reported as
 :class:`~spamtrace.errors.KernelFeatureUnavailable`.
@@ -36,6 +40,8 @@ NLMSG_DONE = 3
 NFULA_CFG_CMD = 1
 NFULA_CFG_MODE = 2
 NFULA_CFG_QTHRESH = 5
+NFULA_CFG_FLAGS = 6
+NFULNL_CFG_F_SEQ = 0x0001
 NFULNL_CFG_CMD_BIND = 1
 NFULNL_CFG_CMD_UNBIND = 2
 NFULNL_COPY_PACKET = 2
@@ -44,6 +50,7 @@ NFULA_PAYLOAD = 9
 NFULA_PREFIX = 10
 NFULA_UID = 11
 NFULA_GID = 14
+NFULA_SEQ = 12
 NFULA_TIMESTAMP = 3
 
 _NLMSGHDR = struct.Struct("=IHHII")
@@ -111,11 +118,17 @@ def _parse_attrs(data: bytes, offset: int, end: int) -> dict[int, bytes]:
     return attrs
 
 
-def parse_packet_message(body: bytes, now: float) -> SmtpConnectBlocked | None:
-    """One NFULNL_MSG_PACKET body (after the 16-byte nlmsghdr): nfgenmsg + attributes."""
+def parse_packet_message(
+    body: bytes, now: float, seqs: list[int] | None = None
+) -> SmtpConnectBlocked | None:
+    """One NFULNL_MSG_PACKET body (after the 16-byte nlmsghdr): nfgenmsg + attributes.
+    ``seqs`` gets the message's sequence number (``NFULA_SEQ``), when it has one, whatever
+    the packet is."""
     if len(body) < 4:
         return None
     attrs = _parse_attrs(body, 4, len(body))
+    if seqs is not None and len(attrs.get(NFULA_SEQ, b"")) >= 4:
+        seqs.append(struct.unpack(">I", attrs[NFULA_SEQ][:4])[0])
     endpoints = parse_ip_payload(attrs.get(NFULA_PAYLOAD, b""))
     if endpoints is None:
         return None
@@ -146,8 +159,11 @@ def parse_packet_message(body: bytes, now: float) -> SmtpConnectBlocked | None:
     )
 
 
-def parse_messages(data: bytes, now: float | None = None) -> list[SmtpConnectBlocked]:
-    """Every blocked-attempt event in one netlink datagram (several messages may share one).
+def parse_messages(
+    data: bytes, now: float | None = None, seqs: list[int] | None = None
+) -> list[SmtpConnectBlocked]:
+    """Every blocked-attempt event in one netlink datagram (several messages may share one);
+    ``seqs`` gets the sequence numbers of its packet messages, in order.
 
     Truncated or foreign messages are skipped, never raised on: the bytes come from the
     kernel but a parser must not die on a short read.
@@ -160,7 +176,8 @@ def parse_messages(data: bytes, now: float | None = None) -> list[SmtpConnectBlo
         if length < _NLMSGHDR.size or offset + length > len(data):
             break
         if kind == (NFNL_SUBSYS_ULOG << 8) | NFULNL_MSG_PACKET:
-            event = parse_packet_message(data[offset + _NLMSGHDR.size : offset + length], stamp)
+            body = data[offset + _NLMSGHDR.size : offset + length]
+            event = parse_packet_message(body, stamp, seqs)
             if event is not None:
                 events.append(event)
         offset += (length + 3) & ~3
@@ -172,15 +189,20 @@ class NflogSource:
 
     Use ``fileno()`` in a selector and call :meth:`read_events` when it is readable (the
     socket is non-blocking; an empty list means nothing was waiting). ``overruns`` counts
-    ENOBUFS (the kernel dropped messages because we were too slow): loss is counted, never
-    silent.
+    the messages the kernel dropped because we were too slow (the gaps in their sequence
+    numbers; ENOBUFS reports, ``enobufs``, on a kernel that does not number them): loss is
+    counted, never silent.
     """
 
     def __init__(self, group: int) -> None:
         if not 0 <= group <= 65535:
             raise KernelFeatureUnavailable(f"nflog: group {group} is not 0..65535")
         self.group = group
-        self.overruns = 0
+        self.enobufs = 0
+        self.dropped = 0  # messages missing from the sequence numbers
+        self.numbered = False  # the kernel took NFULNL_CFG_F_SEQ
+        self._next: int | None = None  # the sequence number expected next
+        self._unseen = False  # an ENOBUFS whose gap no later message has shown yet
         self._seq = 0
         try:
             self._sock = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, NETLINK_NETFILTER)
@@ -199,6 +221,11 @@ class NflogSource:
                 _nla(NFULA_CFG_MODE, struct.pack(">IBB", COPY_RANGE, NFULNL_COPY_PACKET, 0))
             )
             self._config(_nla(NFULA_CFG_QTHRESH, struct.pack(">I", 1)))
+            try:
+                self._config(_nla(NFULA_CFG_FLAGS, struct.pack(">H", NFULNL_CFG_F_SEQ)))
+                self.numbered = True
+            except OSError:
+                pass  # counted by ENOBUFS reports then
         except OSError as exc:
             self._sock.close()
             hint = ""
@@ -244,6 +271,27 @@ class NflogSource:
     def fileno(self) -> int:
         return self._sock.fileno()
 
+    @property
+    def overruns(self) -> int:
+        """Messages lost: counted from the sequence numbers, else the ENOBUFS reports. The
+        gap of a drop shows at the first message made after it (the kernel reports ENOBUFS at
+        the next read, before the messages queued ahead of the drop); until then a drop the
+        kernel reported counts as one (at least one was lost)."""
+        if not self.numbered:
+            return self.enobufs
+        return self.dropped + (1 if self._unseen else 0)
+
+    def _count_gaps(self, seqs: list[int]) -> None:
+        expected = self._next
+        for seq in seqs:
+            if expected is not None:
+                gap = (seq - expected) & 0xFFFFFFFF
+                if 0 < gap < 0x80000000:  # else a message older than the last one: no loss
+                    self.dropped += gap
+                    self._unseen = False
+            expected = (seq + 1) & 0xFFFFFFFF
+        self._next = expected
+
     def read_events(self) -> list[SmtpConnectBlocked]:
         """Drain what the kernel has queued; never blocks."""
         events: list[SmtpConnectBlocked] = []
@@ -254,12 +302,16 @@ class NflogSource:
                 break
             except OSError as exc:
                 if exc.errno == errno.ENOBUFS:
-                    self.overruns += 1
+                    self.enobufs += 1
+                    self._unseen = True
                     continue
                 raise KernelFeatureUnavailable(
                     f"nflog: read failed: {exc.strerror or exc}"
                 ) from None
-            events.extend(parse_messages(data))
+            seqs: list[int] = []
+            events.extend(parse_messages(data, seqs=seqs))
+            if seqs:
+                self._count_gaps(seqs)
         return events
 
     def close(self) -> None:

@@ -80,3 +80,36 @@ def test_ipv6_extension_header_is_skipped() -> None:
     tcp = struct.pack(">HH", 41000, 25)
     local, remote = nflog.parse_ip_payload(bytes(hdr) + hop + tcp)  # type: ignore[misc]
     assert remote == Endpoint("2001:db8::2", 25) and local.port == 41000
+
+
+def _numbered(seq: int) -> bytes:
+    """A packet message of the recorded IPv4 one's shape, with NFULA_SEQ ``seq``."""
+    payload = (
+        bytes.fromhex("4500003c0000400040060000c0000201c633640a")
+        + struct.pack(">HH", 40000, 25)
+        + b"\0" * 16
+    )
+    body = struct.pack("=BBH", 2, 0, 0) + nflog._nla(nflog.NFULA_PAYLOAD, payload)
+    body += nflog._nla(nflog.NFULA_SEQ, struct.pack(">I", seq))
+    return struct.pack("=IHHII", 16 + len(body), nflog.NFNL_SUBSYS_ULOG << 8, 0, 0, 0) + body
+
+
+def test_sequence_numbers_are_read_from_each_message() -> None:
+    seqs: list[int] = []
+    events = nflog.parse_messages(_numbered(7) + _numbered(9), now=1.0, seqs=seqs)
+    assert len(events) == 2 and seqs == [7, 9]
+
+
+def test_gaps_in_the_sequence_count_each_message_lost() -> None:
+    src = nflog.NflogSource.__new__(nflog.NflogSource)  # no socket: the counting alone
+    src.numbered, src.enobufs, src.dropped, src._next, src._unseen = True, 0, 0, None, False
+    src._count_gaps([0, 1, 2])
+    assert src.overruns == 0
+    src._unseen = True  # the kernel said ENOBUFS: at least one lost, before the gap shows
+    src._count_gaps([3, 4])  # queued before the drop: no gap yet
+    assert src.overruns == 1
+    src._count_gaps([5000])  # the first message after the drop: 4995 lost
+    assert src.overruns == 4995
+    src._next = 0xFFFFFFFE
+    src._count_gaps([1])  # across the wrap: 0xFFFFFFFE, 0xFFFFFFFF, 0 lost
+    assert src.overruns == 4998
