@@ -42,7 +42,7 @@ import os
 import pwd
 import secrets
 import stat
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -189,6 +189,19 @@ def open_dir_nofollow(parts: Sequence[str], where: str) -> Iterator[int]:
         os.close(fd)
 
 
+def _check_owner(fd: int, path: str, owners: Mapping[int, str]) -> None:
+    uid = os.fstat(fd).st_uid
+    if uid in owners:
+        return
+    who = _name(pwd.getpwuid, uid)
+    allowed = " or ".join(owners.values()) or "no owner known"
+    raise QuarantineError(
+        f"{escape(path)}: owned by uid {uid}{f' ({escape(who)})' if who else ''}, not by "
+        f"{allowed}: not quarantined, left in place (a sender's folder and command line "
+        "are its own choice; look at the file by hand)"
+    )
+
+
 def _fs_error(exc: OSError) -> str:
     if exc.errno == errno.ENOSPC:
         return "the quarantine folder is full (no space left)"
@@ -330,9 +343,12 @@ class Quarantine:
     # ------------------------------------------------------------------ moving in
     def add(
         self, path: str, *, incident: str | None = None, rules: Sequence[str] = (),
-        now: float | None = None,
+        now: float | None = None, owners: Mapping[int, str] | None = None,
     ) -> QuarantineItem:  # fmt: skip
-        """Quarantine ``path``; raises :class:`QuarantineError` (nothing lost) when it cannot."""
+        """Quarantine ``path``; raises :class:`QuarantineError` (nothing lost) when it cannot.
+        ``owners`` (uid -> who, for the message): the only owners the file may have, checked
+        on the file opened (the responses: the sender's uid and account); None: any owner
+        (``scan --quarantine``, the admin's choice)."""
         import time
 
         parents, name = _split(path)
@@ -349,6 +365,8 @@ class Quarantine:
                         ) from None
                     raise QuarantineError(f"{escape(path)}: cannot open: {exc.strerror}") from None
                 try:
+                    if owners is not None:
+                        _check_owner(fd, path, owners)
                     return self._move(root, parent, fd, path, name, incident, rules,
                                       time.time() if now is None else now)  # fmt: skip
                 finally:

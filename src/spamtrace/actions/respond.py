@@ -20,7 +20,9 @@ it; the subscriber stores it and posts it on the engine's bus.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import pwd
 import queue
 import threading
 import time
@@ -710,7 +712,9 @@ class Responder:
                     return self._stop_failed(d, res.detail)
                 return self._stop_done(d, res)
             if isinstance(d, QuarantineFile):
-                item = self.quarantine().add(d.path, incident=d.incident, rules=d.rules)
+                item = self.quarantine().add(
+                    d.path, incident=d.incident, rules=d.rules, owners=_owners(d)
+                )
                 detail = f"moved {d.path} to quarantine as {item.id} (sha256 {item.sha256[:16]}…)"
                 if item.notes:
                     detail += "; " + "; ".join(item.notes)
@@ -827,6 +831,20 @@ class Responder:
         deadline = time.monotonic() + timeout
         self._fast.close(deadline)
         self._slow.close(deadline)
+
+
+def _owners(d: QuarantineFile) -> dict[int, str]:
+    """The owners a file the incident's scan found may have to be quarantined (uid -> who):
+    the sender's uid and its account's user. A sender chooses its folder and its command
+    line, which the scan follows: run from another account's folder (or naming a file of
+    root's), it must not get that account's files moved."""
+    owners: dict[int, str] = {}
+    if d.uid is not None:
+        owners[d.uid] = f"the sender's uid {d.uid}"
+    if d.account:
+        with contextlib.suppress(KeyError):  # no such user (a site's name): the uid alone
+            owners.setdefault(pwd.getpwnam(d.account).pw_uid, f"its account {d.account}")
+    return owners
 
 
 @dataclass(frozen=True, slots=True)

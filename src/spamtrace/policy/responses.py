@@ -138,13 +138,16 @@ class StopProcess(_Decided):
 
 @dataclass(frozen=True, slots=True)
 class QuarantineFile(_Decided):
-    """Move a file the scan called malicious to the quarantine directory."""
+    """Move a file the scan called malicious to the quarantine directory: only one owned by
+    the sender's uid or its account's user (the adapter checks the owner of what it opens),
+    since a sender's folder and command line, which the scan follows, are its own choice."""
 
     path: str
     uid: int | None
     incident: str
     rules: tuple[str, ...]
     reason: str
+    account: str | None = None
 
     kind = ActionKind.QUARANTINE
 
@@ -461,7 +464,9 @@ def decide(situation: Situation, rules: ResponseRules) -> list[Decision]:
     if rules.quarantine:
         for f in malicious:
             out.append(
-                QuarantineFile(f.path, inc.uid, inc.id, f.rules, "the scan called it malicious")
+                QuarantineFile(
+                    f.path, inc.uid, inc.id, f.rules, "the scan called it malicious", inc.account
+                )
             )
     argv = suspend_argv(rules.suspend_command, inc.account or "", inc.domain)
     if rules.suspend and rules.suspend_command and malicious and inc.account and argv:
@@ -637,8 +642,7 @@ def suspend_argv(
         return None
     if any("{account}" in word or "{domain}" in word for word in command):
         return tuple(
-            word.replace("{account}", account).replace("{domain}", domain or "")
-            for word in command
+            word.replace("{account}", account).replace("{domain}", domain or "") for word in command
         )
     return (*command, account)
 

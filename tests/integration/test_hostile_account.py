@@ -1,0 +1,87 @@
+"""A hosting account with a shell that knows how spamtrace works, against the daemon in
+enforce mode (`[responses] only_accounts` limits it to this world's user; the daemon runs in
+the world's server netns, as in test_guard.py)."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import pwd
+import secrets
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from test_guard import NsDaemon, wait_for
+from test_watch import _remove_instance as remove_instance
+from world import World, run
+
+#: a file the scan calls malicious (eval of posted, decoded code): a fixture written here
+SHELL = "<?php\n$d = base64_decode($_POST['c']);\neval($d);\n"
+CONNECT = """import socket, sys
+s = socket.socket()
+s.settimeout(2)
+try:
+    s.connect((sys.argv[1], 25))
+except OSError:
+    pass
+"""
+
+
+@pytest.fixture
+def daemon(server_world: World, tmp_path: Path) -> Iterator[NsDaemon]:
+    d = NsDaemon(server_world, tmp_path)
+    try:
+        yield d
+    finally:
+        if d.proc is not None and d.proc.poll() is None:
+            d.proc.kill()
+            d.proc.wait(timeout=30)
+            remove_instance(d.proc.pid)
+
+
+@pytest.fixture
+def other_account() -> Iterator[pwd.struct_passwd]:
+    """A second hosting account, whose site holds a file the scan calls malicious."""
+    name = f"sto{secrets.token_hex(3)}"
+    run(["useradd", "-m", "-s", "/bin/bash", name])
+    try:
+        entry = pwd.getpwnam(name)
+        os.chmod(entry.pw_dir, 0o755)
+        site = Path(entry.pw_dir) / "public_html"
+        site.mkdir()
+        (site / "tool.php").write_text(SHELL)
+        for p in (site, site / "tool.php"):
+            os.chown(p, entry.pw_uid, entry.pw_gid)
+        yield entry
+    finally:
+        run(["pkill", "-KILL", "-u", name], check=False)
+        run(["userdel", "-r", name], check=False)
+
+
+def test_a_sender_run_from_another_accounts_folder_gets_none_of_its_files_moved(
+    daemon: NsDaemon, other_account: pwd.struct_passwd
+) -> None:
+    """The sender's working folder is the attacker's choice: `cd /home/other/public_html &&
+    python3 ~/c.py MX` made root move the other account's malicious-looking file to
+    quarantine; it is left in place, with a failed action that says whose it is."""
+    w = daemon.world
+    assert w.user is not None and w.uploads is not None and w.uid is not None
+    mine = w.uploads / "c.py"
+    mine.write_text(CONNECT)
+    os.chown(mine, w.uid, w.uid)
+    theirs = Path(other_account.pw_dir) / "public_html" / "tool.php"
+    daemon.start()
+    # the attacker's sender: its folder is the other account's site, its script is its own
+    subprocess.run(
+        [*w.ns_prefix(), "runuser", "-u", w.user, "--", "python3", str(mine), w.mx_ip],
+        cwd=theirs.parent, check=True, timeout=60, capture_output=True,
+    )  # fmt: skip
+    acts = wait_for(lambda: daemon.actions("quarantine"), 60, "the quarantine decision")
+    (act,) = acts
+    assert act["target"] == str(theirs) and act["status"] == "failed", act
+    assert f"owned by uid {other_account.pw_uid}" in act["detail"]
+    assert theirs.read_text() == SHELL
+    with contextlib.suppress(FileNotFoundError):
+        assert not any((daemon.tmp / "quarantine").iterdir())
