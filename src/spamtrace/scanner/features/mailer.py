@@ -1268,20 +1268,30 @@ def _smtp_rotation(ctx: Ctx, rule: Rule) -> Hit | None:
 
 _NAME_TESTS = (b"strstr", b"stristr", b"strpos", b"stripos", b"preg_match", b"str_contains")
 _COLUMN_LISTS = (b"show columns", b"show full columns", b"information_schema.columns")
+# a query that selects the values shaped like an e-mail address, whatever the column:
+# ``SELECT $column ... WHERE $column REGEXP '[A-Z0-9._%+-]+@[A-Z0-9.-]+\.[A-Z]'`` (or RLIKE,
+# LIKE '%@%'; not NOT LIKE, the other rows, nor an UPDATE that blanks the addresses out)
+_ADDRESS_VALUES = re.compile(
+    rb"\bselect\b[^\x00;]{0,300}?\bwhere\b[^\x00;]{0,200}?(?<!not )(?:regexp|rlike|like)\s+"
+    rb"(?:binary\s+)?'[^'\x00]{0,80}@"
+)
 
 
 @feature("mail_harvest")
 def _mail_harvest(ctx: Ctx, rule: Rule) -> Hit | None:
     """A mailing-list harvester: the script lists every database of the server (SHOW
     DATABASES), their tables' columns, and keeps the columns whose name holds "mail" (or
-    asks the schema for them, LIKE '%mail%'): every address stored on the host, for a spam
-    list. An application reads its own tables by name; a database tool lists them without
-    picking the e-mail columns out."""
+    asks the schema for them, LIKE '%mail%'), or the values of every column that look like
+    an e-mail address (``WHERE $column REGEXP '...@...'``): every address stored on the
+    host, for a spam list. An application reads its own tables by name; a database tool
+    lists them without picking the e-mail columns or values out."""
     text = string_text(ctx)
     at = text.find(b"show databases")
     if at < 0 or not any(text.find(c) >= 0 for c in _COLUMN_LISTS):
         return None
     picked = re.search(rb"like\s*'%[\w]*mail[\w]*%'", text) is not None
+    if not picked:
+        picked = _ADDRESS_VALUES.search(text) is not None
     if not picked:
         value = ctx.lx.value
         for _, args in calls_to(ctx, _NAME_TESTS, 100):

@@ -2954,6 +2954,76 @@ def _secrets_sent(ctx: Ctx, rule: Rule) -> Hit | None:
     return Hit(ctx.line_of_string(first), excerpt(ctx.lx.value(first)))
 
 
+# the files that hold a hosting account's logins: the password hashes of the mail accounts
+# of each of its domains (cPanel: ~/etc/DOMAIN/shadow and passwd, ~/etc/shadow; not a mail
+# server's own /etc/NAME/passwd), the system's /etc/shadow and /etc/passwd, and the
+# address the control panel mails its
+# password-reset code to (~/.contactemail, ~/.cpanel/contactinfo); matched on the shape of
+# the written path (:func:`_path_shape`: each value filled in at run time is "X")
+_ACCOUNT_STORE = re.compile(
+    rb"(?:^|/)etc/(?:shadow|passwd)$|^(?!/etc/).*/etc/[^/]+/(?:shadow|passwd)$|"
+    rb"(?:^|/)\.contactemail$|(?:^|/)\.cpanel/contactinfo$"
+)
+# the calls that write a file named by their first argument, and those that make their
+# second argument (a copy or a move onto the store)
+_STORE_WRITES = (b"fopen", b"file_put_contents")
+_STORE_TARGETS = (b"copy", b"rename")
+_WRITE_MODE = re.compile(rb"[waxc]")
+_SHAPE_VAR = re.compile(rb"\{?\$" + NAME_P + rb"(?:\s*\[[^\]]{0,60}\])*\}?")
+
+
+def _path_shape(ctx: Ctx, expr: bytes, before: int, depth: int = 0) -> bytes:
+    """The shape of the path the expression ``expr`` (lexed code) names: its literals'
+    values with every variable, element or call in them or between them (``.``) as ``X``
+    (``"/home$h$u/etc/$d/shadow"`` -> ``/homeXX/etc/X/shadow``); a bare variable stands for
+    what it was last set to before ``before`` (two steps at most)."""
+    expr = expr.strip().lstrip(b"@").strip()
+    bare = VAR.fullmatch(expr)
+    if bare is not None and depth < 2:
+        last = None
+        for pos, m in var_assigns(ctx.code, bare.group(1), TAIL_RHS, 50):
+            if pos >= before:
+                break
+            last = (pos, m.group(1))
+        if last is not None:
+            return _path_shape(ctx, last[1], last[0], depth + 1)
+    parts = []
+    for piece in expr.split(b"."):  # the code's strings are placeholders: a dot joins
+        piece = piece.strip().strip(b"()").strip()
+        lit = PLACEHOLDER.fullmatch(piece)
+        if lit is not None:
+            parts.append(_SHAPE_VAR.sub(b"X", ctx.lx.value(int(lit.group(1)))[:300].lower()))
+        elif piece:
+            parts.append(b"X")
+    return b"".join(parts)
+
+
+@feature("account_store_written")
+def _account_store_written(ctx: Ctx, rule: Rule) -> Hit | None:
+    """The script writes a file that holds the hosting account's logins: the password
+    hashes of its mail accounts (``etc/DOMAIN/shadow``, ``passwd``) or the system's, or the
+    address the control panel sends its password-reset code to (``.contactemail``,
+    ``.cpanel/contactinfo``), by ``fopen`` in a writing mode, ``file_put_contents``, or a
+    copy or move onto it: a mail login with the attacker's password made for sending spam,
+    or the account taken over through the panel's password reset. The panel and the mail
+    server keep these files; a site's code never writes them."""
+    for start, args in calls_to(ctx, _STORE_WRITES, 100):
+        parts = top_args(args[: close_paren(args)])
+        if not parts:
+            continue
+        if ctx.code.startswith(b"fopen", start):
+            mode = PLACEHOLDER.fullmatch(parts[1].strip()) if len(parts) >= 2 else None
+            if mode is None or not _WRITE_MODE.match(ctx.lx.value(int(mode.group(1)))[:1].lower()):
+                continue
+        if _ACCOUNT_STORE.search(_path_shape(ctx, parts[0], start)) is not None:
+            return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 100))
+    for start, args in calls_to(ctx, _STORE_TARGETS, 100):
+        parts = top_args(args[: close_paren(args)])
+        if len(parts) >= 2 and _ACCOUNT_STORE.search(_path_shape(ctx, parts[1], start)):
+            return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 100))
+    return None
+
+
 # the expect extension's wrapper: what follows "expect://" is run as a command
 _EXPECT_GLUED = re.compile(rb"\x01(\d+)\x01\s*\.")
 
