@@ -128,3 +128,25 @@ def test_string_hit_is_on_the_line_of_the_literal_and_shows_the_match(
     assert string_hit(ctx, m) == Hit(line, word.decode())
     assert string_hit(ctx, m, span=4) == Hit(line, word[:4].decode())
     assert string_hit(ctx, m, shown=b"told  apart") == Hit(line, "told apart")
+
+
+def test_no_feature_module_compiles_its_own_placeholder() -> None:
+    """A literal's placeholder in the folded code (``\\x01N\\x01``) is read by
+    ``context.PLACEHOLDER``: shell.py (``_LITERAL_ONLY``) and execution.py (twice) compiled
+    copies of it, which a change of the placeholder would have to find one by one. No module
+    of the features holds a pattern of its own with the same text."""
+    import pkgutil
+    from importlib import import_module
+
+    from spamtrace.scanner import features
+    from spamtrace.scanner.context import PLACEHOLDER
+
+    copies = []
+    for info in pkgutil.iter_modules(features.__path__):
+        module = import_module(f"{features.__name__}.{info.name}")
+        for name, value in vars(module).items():
+            if isinstance(value, re.Pattern) and value is not PLACEHOLDER and (
+                value.pattern == PLACEHOLDER.pattern
+            ):
+                copies.append(f"{info.name}.{name}")
+    assert copies == []

@@ -542,14 +542,13 @@ def _hash_gate_in_vars(ctx: Ctx) -> bool:
                 + rb")\s*[!=]==?\s*\$" + re.escape(name) + rb"(?![\w\x80-\xff])", code), 10):
             other = m.group(1) or m.group(2)
             for _, a in var_assigns(code, other, TAIL_RHS, 3):
-                lit = _LITERAL_ONLY.fullmatch(a.group(1).strip())
+                lit = PLACEHOLDER.fullmatch(a.group(1).strip())
                 if lit is not None and _HEX_HASH.fullmatch(
                         ctx.lx.value(int(lit.group(1))).strip().lower()):
                     return True
     return False
 
 
-_LITERAL_ONLY = re.compile(rb"\x01(\d+)\x01")
 PASSWORD_HASH_GATE = re.compile(
     rb"(?:md5|sha1)\s*\([^;]{0,60}?" + _REQ_ANY + rb"[^;]{0,80}?[!=]==?\s*\x01\d+\x01"
 )
