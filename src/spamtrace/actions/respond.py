@@ -331,7 +331,7 @@ class Responder:
         )
         if self._mailbox.get(inc.id) is None:
             self._remember(self._mailbox, inc.id, why)
-        decisions = self._decide(inc, max(rec.last_seen, inc.last_seen))
+        decisions = self._decide(inc, max(rec.last_seen, inc.last_seen), mail_auth=rec.id)
         if not self.enforcing:  # done (or failed) is recorded where it is done: once
             for d in decisions:
                 self._record(replace(d, incident=rec.id), ActionStatus.WOULD,
@@ -383,7 +383,10 @@ class Responder:
         if len(table) > MAX_INCIDENTS:
             table.pop(next(iter(table)))
 
-    def _decide(self, inc: Incident, now: float) -> list[Decision]:
+    def _decide(self, inc: Incident, now: float, mail_auth: str | None = None) -> list[Decision]:
+        """The decisions for connect incident ``inc`` now, carried out or recorded.
+        ``mail_auth``: the ``mail-auth`` incident whose one local sender ``inc`` is; what is
+        held back for the sender's network namespace is said there too (once)."""
         if inc.uid is not None and inc.uid in self._blocks:
             self._expire_block(inc.uid, now)
         windows = {self.rules.block_window, self.rules.stop_window}
@@ -402,6 +405,11 @@ class Responder:
             foreign = self._foreign_netns(situation.sender.pid)
             if foreign is not None:
                 self._note_held(inc.id, decisions, foreign)
+                if mail_auth is not None:  # its record would show no response at all
+                    self._note_held(
+                        mail_auth, [replace(d, incident=mail_auth) for d in decisions], foreign,
+                        f"; decided for its connect incident {inc.id}",
+                    )  # fmt: skip
                 return []
         if self.released is not None and any(
             isinstance(d, (BlockUid, StopProcess)) for d in decisions
@@ -654,14 +662,17 @@ class Responder:
             "acts on it)"
         )
 
-    def _note_held(self, incident: str, held: Sequence[Decision], why: str) -> None:
-        """Say, once per incident, what was not done and why (recorded as ``would``)."""
+    def _note_held(
+        self, incident: str, held: Sequence[Decision], why: str, where: str = ""
+    ) -> None:
+        """Say, once per incident, what was not done and why (recorded as ``would``);
+        ``where``: appended to each line (for whom it was decided)."""
         with self._lock:
             if incident in self._graced:
                 return
             self._remember(self._graced, incident, None)
         for d in held:
-            self._record(d, ActionStatus.WOULD, f"not done: {why}; {describe(d)}", None)
+            self._record(d, ActionStatus.WOULD, f"not done: {why}; {describe(d)}{where}", None)
 
     def _note_grace(self, incident: str, held: Sequence[Decision]) -> None:
         """Say, once per incident, what `release_grace` kept from being done: a suspicious

@@ -219,6 +219,44 @@ def test_a_refused_local_sender_is_recorded_on_the_mail_auth_incident(
     assert blocker.blocked == []
 
 
+@pytest.mark.parametrize("mode", ["observe", "enforce"])
+def test_a_local_sender_in_another_netns_is_said_on_the_mail_auth_incident(
+    mode: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A watcher run in a network namespace holds back the responses to a sender of another
+    namespace (its block set does not filter that traffic, the process is not its to stop).
+    A mail-auth incident whose one local sender is such a process got no word of it: the
+    hold was recorded on the connect incident alone, so the mail-auth incident showed no
+    response at all, in either mode. It now gets one `would` record (once) saying what is not
+    done for its sender and why; its own responses (freeze the queue of this host's MTA,
+    whose log the watcher reads; lock the mailbox) are not held: they act on no process of
+    another namespace."""
+    from spamtrace.actions import process
+
+    spaces = {"self": 4026532001, 1: 4026531840, 100: 4026531840}
+    monkeypatch.setattr(process, "netns_of", lambda pid, procfs="/proc": spaces.get(pid))
+    blocker = _Blocker()
+    r = Responder(cfg(mode=mode, responses__stop=False), MTA, clock=lambda: 5.0,
+                  blocker=blocker)  # type: ignore[arg-type]  # fmt: skip
+    r._slow.put = lambda d: None  # type: ignore[method-assign]  # (no exim to run here)
+    att, inc = submission()
+    r.on_attempt(att, inc)
+    rec = auth_record(inc)
+    decided = r.on_mail(rec)
+    assert [type(d).__name__ for d in decided] == ["FreezeQueue"]
+    mine = [a for a in r.records if a.incident_id == rec.id and a.action == "block-uid"]
+    theirs = [a for a in r.records if a.incident_id == inc.id]
+    assert [(a.action, a.status) for a in theirs] == [("block-uid", "would")]
+    assert [(a.status, a.uid) for a in mine] == [("would", 1001)]
+    assert mine[0].detail.startswith("not done: pid 100 is in another network namespace")
+    assert mine[0].detail.endswith(f"; decided for its connect incident {inc.id}")
+    assert "the one local sender of mailbox info@shop.example" in mine[0].detail
+    r.on_mail(rec)
+    r.on_attempt(att, inc)
+    assert len([a for a in r.records if a.action == "block-uid"]) == 2  # once each
+    assert blocker.blocked == []
+
+
 def test_a_refusal_is_not_recorded_when_blocks_are_off_or_the_mailbox_is_allow_listed() -> None:
     _, root = submission(uid=0, user="root")
     r = Responder(cfg(responses__freeze_queue=False, responses__block=False), MTA)
