@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING
@@ -42,6 +43,9 @@ LIVE_MEMO_SECONDS = 2.0
 #: how long after a live read a connect of the same pid and comm, whose process has exited
 #: since, is still taken as that process's (:meth:`Attributor._read_at_an_earlier_connect`)
 AFTER_READ_SECONDS = 5.0
+#: how long the program of a process read in full names a vanished exec of the same uid,
+#: folder and command name (:meth:`Attributor._same_name`)
+SAME_NAME_SECONDS = 60.0
 _CLK_TCK = os.sysconf("SC_CLK_TCK")
 
 
@@ -160,6 +164,9 @@ class Attributor:
         #: script in another folder for each, and an exec makes another program of the same
         #: pid, so a later connect of its pid is read again once they changed
         self._memo_state: dict[int, RequestState | None] = {}
+        #: (uid, folder, command name) -> (when, exe) of processes whose program was read
+        #: (live or at exec), for an exec of the same name gone before it could be read
+        self._named: OrderedDict[tuple[int, str, str], tuple[float, str]] = OrderedDict()
         self.counts: dict[str, int] = {}
         #: drains the proc connector into the cache (set by the watch loop)
         self.refresh: Callable[[], None] | None = None
@@ -329,6 +336,10 @@ class Attributor:
                 process = self._checked_uid(ev, process, uid_hint)
                 if process.exe is None:
                     process = self._same_program(ev, process)
+        if process is not None and process.exe is None:
+            process = self._same_name(ev, process)  # read live as it exited, or at its exec
+        elif process is not None and process.uid is not None and process.cwd:
+            self._name_program(ev, process)
         if process is None:
             uid, gid = _status_uid(ev.pid) if ev.pid > 0 else (None, None)
             note = "process exited before it could be read; uid only"
@@ -430,6 +441,38 @@ class Attributor:
             return cached
         note = f"exe: its parent's at fork; the trace's command name ({comm}) is the same"
         return replace(cached, exe=exe, notes=(*cached.notes, note))
+
+    def _name_program(self, ev: SmtpConnectAttempted, process: ProcessInfo) -> None:
+        """Remember the program of a process read in full under its uid, folder and
+        command name (the name the trace shows: the program's file name, 15 bytes)."""
+        assert process.exe is not None and process.uid is not None and process.cwd
+        comm = (ev.comm or os.path.basename(process.exe.removesuffix(DELETED)))[:15]
+        if not comm or os.path.basename(process.exe).find(comm) != 0:
+            return  # a process title (setproctitle, prctl): not its program's name
+        key = (process.uid, process.cwd, comm)
+        self._named[key] = (ev.monotonic, process.exe)
+        self._named.move_to_end(key)
+        if len(self._named) > 1024:
+            self._named.popitem(last=False)
+
+    def _same_name(self, ev: SmtpConnectAttempted, cached: ProcessInfo) -> ProcessInfo:
+        """An exec nothing could be read of (a program that connects and exits within a
+        millisecond: a compiled sender run in a loop) whose uid, folder and command name are
+        those of a process read in full less than :data:`SAME_NAME_SECONDS` before (one run
+        of the loop that lived long enough): it ran that program. Without this, each such
+        run was an incident of its own with no program, beside the one read in full."""
+        comm = (ev.comm or "")[:15]
+        if cached.uid is None or not cached.cwd or len(comm) < 2:
+            return cached
+        known = self._named.get((cached.uid, cached.cwd, comm))
+        if known is None or not 0 <= ev.monotonic - known[0] <= SAME_NAME_SECONDS:
+            return cached
+        note = (
+            f"exe: that of a process of the same uid, folder and command name ({comm}) read "
+            f"{ev.monotonic - known[0]:.1f} s before; this one was gone before it could be read"
+        )
+        return replace(cached, exe=known[1], name=cached.name or comm,
+                       notes=(*cached.notes, note))  # fmt: skip
 
     @staticmethod
     def _exiting_uid(ev: SmtpConnectAttempted) -> int | None:
@@ -534,9 +577,9 @@ def canonical_process(info: ProcessInfo, home: str | None) -> ProcessInfo:
 
 
 def _is_fpm_worker(info: ProcessInfo) -> bool:
-    return os.path.basename(info.exe or "").startswith("php-fpm") or (
-        info.name or ""
-    ).startswith("php-fpm")
+    return os.path.basename(info.exe or "").startswith("php-fpm") or (info.name or "").startswith(
+        "php-fpm"
+    )
 
 
 def holds_connection(ev: SmtpConnectAttempted) -> bool:

@@ -695,3 +695,41 @@ def test_polling_says_degraded_once_per_line(capsys: pytest.CaptureFixture[str])
         assert line.upper().count("DEGRADED") == 1, line
     assert any("--source poll" in ln for ln in degraded), degraded
     assert any("disappeared" in ln and "DEGRADED:" in ln for ln in degraded), degraded
+
+
+@pytest.mark.parametrize(
+    ("comm", "uid", "exe"),
+    [("fx", 1001, "/home/u/public_html/wp-content/uploads/fx"), ("sendmail", 1001, None),
+     ("fx", 1002, None)],
+)  # fmt: skip
+def test_a_vanished_exec_runs_the_program_of_the_same_name_read_in_the_same_folder(
+    comm: str, uid: int, exe: str | None
+) -> None:
+    """A compiled sender run in a loop (`for i in ...; do ./fx MX; done`) connects and exits
+    within 100 us: most of its runs are gone before their exec can be read, and each was an
+    attempt with no program, an incident of its own beside the one of the run that was read
+    (1,499 of 2,003 connects of 2,000 runs). A run gone unread whose uid, folder and command
+    name are those of a run read in full seconds before ran that program."""
+    parent, first, pid = dead_pid(), dead_pid(), dead_pid()
+    fx = dataclasses.replace(
+        proc(pid=first, exe="/home/u/public_html/wp-content/uploads/fx", scripts=(),
+             method=AttributionMethod.EXEC_CACHE, uid=uid),
+        name="fx", cmdline=("./fx", "10.0.0.2", "25"),
+    )  # fmt: skip
+    table = {parent: proc(pid=parent, method=AttributionMethod.EXEC_CACHE), first: fx}
+    cache = ExecCache(reader=lambda p: table.get(p) or snapshot(p, procfs="/nonexistent"))
+    at = time.monotonic() - 2
+    for ev in exec_and_fork(parent, first, at, fork_at=at + 0.05):
+        cache.handle(ev)
+    cache.handle(ProcEvent(ProcEventKind.EXEC, at + 0.06, first, first))  # read in full
+    cache.handle(exec_and_fork(parent, pid, at, fork_at=at + 0.1)[1])
+    cache.handle(ProcEvent(ProcEventKind.EXEC, at + 0.2, pid, pid))  # gone before it was read
+    a = attributor(cache)
+    a.socket_owner = None
+    seen = a.attempt(dataclasses.replace(event(first), comm="fx"))
+    assert seen.process is not None and seen.process.exe == fx.exe
+    att = a.attempt(dataclasses.replace(event(pid), comm=comm))
+    assert att.process is not None and att.process.uid == 1001 and att.process.exe == exe
+    assert any("same uid, folder and command name" in n for n in att.process.notes) is (
+        exe is not None
+    )
