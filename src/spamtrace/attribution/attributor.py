@@ -446,6 +446,10 @@ class Attributor:
         """Remember the program of a process read in full under its uid, folder and
         command name (the name the trace shows: the program's file name, 15 bytes)."""
         assert process.exe is not None and process.uid is not None and process.cwd
+        if process.exe.removesuffix(DELETED) in self.mta.exes:
+            # never lent: an account's own binary named like the MTA's, run in a folder where
+            # it ran the real one, would read as the MTA's binary (never signalled)
+            return
         comm = (ev.comm or os.path.basename(process.exe.removesuffix(DELETED)))[:15]
         if not comm or os.path.basename(process.exe).find(comm) != 0:
             return  # a process title (setproctitle, prctl): not its program's name

@@ -698,12 +698,13 @@ def test_polling_says_degraded_once_per_line(capsys: pytest.CaptureFixture[str])
 
 
 @pytest.mark.parametrize(
-    ("comm", "uid", "exe"),
-    [("fx", 1001, "/home/u/public_html/wp-content/uploads/fx"), ("sendmail", 1001, None),
-     ("fx", 1002, None)],
+    ("comm", "uid", "exe", "first_exe"),
+    [("fx", 1001, "/home/u/public_html/wp-content/uploads/fx", None),
+     ("sendmail", 1001, None, None), ("fx", 1002, None, None),
+     ("exim4", 1001, None, "/usr/sbin/exim4")],  # the MTA's binary is never lent
 )  # fmt: skip
 def test_a_vanished_exec_runs_the_program_of_the_same_name_read_in_the_same_folder(
-    comm: str, uid: int, exe: str | None
+    comm: str, uid: int, exe: str | None, first_exe: str | None
 ) -> None:
     """A compiled sender run in a loop (`for i in ...; do ./fx MX; done`) connects and exits
     within 100 us: most of its runs are gone before their exec can be read, and each was an
@@ -712,9 +713,9 @@ def test_a_vanished_exec_runs_the_program_of_the_same_name_read_in_the_same_fold
     name are those of a run read in full seconds before ran that program."""
     parent, first, pid = dead_pid(), dead_pid(), dead_pid()
     fx = dataclasses.replace(
-        proc(pid=first, exe="/home/u/public_html/wp-content/uploads/fx", scripts=(),
-             method=AttributionMethod.EXEC_CACHE, uid=uid),
-        name="fx", cmdline=("./fx", "10.0.0.2", "25"),
+        proc(pid=first, exe=first_exe or "/home/u/public_html/wp-content/uploads/fx",
+             scripts=(), method=AttributionMethod.EXEC_CACHE, uid=uid),
+        name=comm, cmdline=("./fx", "10.0.0.2", "25"),
     )  # fmt: skip
     table = {parent: proc(pid=parent, method=AttributionMethod.EXEC_CACHE), first: fx}
     cache = ExecCache(reader=lambda p: table.get(p) or snapshot(p, procfs="/nonexistent"))
@@ -724,9 +725,9 @@ def test_a_vanished_exec_runs_the_program_of_the_same_name_read_in_the_same_fold
     cache.handle(ProcEvent(ProcEventKind.EXEC, at + 0.06, first, first))  # read in full
     cache.handle(exec_and_fork(parent, pid, at, fork_at=at + 0.1)[1])
     cache.handle(ProcEvent(ProcEventKind.EXEC, at + 0.2, pid, pid))  # gone before it was read
-    a = attributor(cache)
+    a = attributor(cache, mta=EXIM)
     a.socket_owner = None
-    seen = a.attempt(dataclasses.replace(event(first), comm="fx"))
+    seen = a.attempt(dataclasses.replace(event(first), comm="exim4" if first_exe else "fx"))
     assert seen.process is not None and seen.process.exe == fx.exe
     att = a.attempt(dataclasses.replace(event(pid), comm=comm))
     assert att.process is not None and att.process.uid == 1001 and att.process.exe == exe
