@@ -328,6 +328,24 @@ def test_assert_of_a_condition_is_not_code_evaluation() -> None:
     assert "php.eval-request" not in rule_ids(analyze_bytes(checked))
 
 
+def test_assert_chained_by_and_still_evaluates_its_argument() -> None:
+    """The comparison that makes an assert() a condition check is one inside its own
+    parentheses: ``extract($_REQUEST) && @assert(stripslashes($x)) && exit;`` (a one-line
+    backdoor found on a hacked Drupal site) evaluates the posted $x, the ``&&`` after the call
+    belongs to the statement. Conditions, nested calls in them included, stay conditions."""
+    chained = b"<?php extract($_REQUEST) && @assert(stripslashes($shall)) && exit;\n"
+    assert "php.eval-unassigned-var" in rule_ids(analyze_bytes(chained))
+    ored = b"<?php\nif (isset($_GET['go'])) { @assert(trim(urldecode($cmd))) || die(); }\n"
+    assert "php.eval-unassigned-var" in rule_ids(analyze_bytes(ored))
+    for cond in (
+        b"<?php\nfunction f($m) { assert(strlen(trim($m)) > 0) || die('empty'); return 1; }\n",
+        b"<?php\nfunction f() { assert(count(array_filter($n)) === 2) && print('ok'); }\n",
+        b"<?php\nfunction f() { assert(max(abs($a), abs(min($b, $c))) <= 9) or exit(1); }\n",
+        b"<?php\nfunction f() { assert($r instanceof Row) && $r->save(); return 1; }\n",
+    ):
+        assert not rule_ids(analyze_bytes(cond)) & {"php.eval-unassigned-var", "php.eval-request"}
+
+
 def test_eval_of_a_parameter_only_ever_given_sums_is_not_hidden_code() -> None:
     """eval() of a parameter of a function the file calls only with literal sums
     (safe_eval("1."), a test page of a calculator) runs a number written in the file: no
