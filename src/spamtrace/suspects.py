@@ -222,7 +222,8 @@ def scan_for_suspects(
     root: other users' folders), and a scanner failure is a note, not the end of the report.
     ``links`` (if given) gets the folders' symlinks that point where a site must not reach
     (:func:`link_json`): a symlink attack is no file to rank, and was dropped. ``stats`` (if
-    given) gets ``files``: how many files the scanner read.
+    given) gets ``files``: how many files the scanner read, and ``not_scanned``: how many
+    files of the folders it did not (their 200 files, or the budget, ran out).
 
     ``owner``: the process whose ``/proc/PID/`` paths are among ``paths`` (its folder too deep
     to name, a deleted script it holds open). They are read only while the pid is still that
@@ -235,7 +236,7 @@ def scan_for_suspects(
     import stat
 
     if stats is not None:
-        stats["files"] = 0
+        stats["files"] = stats["not_scanned"] = 0
 
     notes: list[str] = []
     readable: list[str] = []
@@ -273,6 +274,7 @@ def scan_for_suspects(
         )
         if stats is not None:
             stats["files"] = counts.get("scanned", 0)
+            stats["not_scanned"] = counts.get("not_scanned", 0)
         if links is not None:
             links += [link_json(item) for item in risky[:LINK_LIMIT]]
     except Exception as exc:  # the scanner must never take the report down with it

@@ -138,6 +138,9 @@ def incident_json(
         "advice": list(advice_after(rec.advice, actions or (), now)),
         "suspect_files": None if rec.suspect_files is None else list(rec.suspect_files),
         "suspect_links": None if rec.suspect_links is None else list(rec.suspect_links),
+        # the folder's files its bounded scan did not read (null: not scanned, or stored
+        # before store schema 6)
+        "files_not_scanned": rec.not_scanned,
         "actions": [action_json(a) for a in actions or ()],
         # the same for both kinds of incident: what it counts, and a stolen mailbox by name
         "source": "connect" if facts is None else "mail-log",
@@ -380,6 +383,12 @@ def print_incident(
         for text in suspect_lines(rec.suspect_files):
             sub = text.startswith("  ")
             field(con, "", text.strip(), indent=6 if sub else 4, style="" if sub else "bold")
+    if rec.not_scanned:
+        from spamtrace.safetext import shell_quote
+
+        folder = f"spamtrace scan {shell_quote(rec.cwd)}" if rec.cwd else "scan the folder"
+        row("not scanned:", f"{rec.not_scanned} file(s) of the folder (its scan reads 200 files, "
+            f"one level deep, within the scan budget): {folder} to read them")  # fmt: skip
     if rec.suspect_links:
         from spamtrace.suspects import link_lines
 

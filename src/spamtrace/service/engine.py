@@ -167,6 +167,8 @@ class Engine:
         self._suspects: dict[str, tuple[dict[str, Any], ...]] = {}
         #: the incidents' symlinks to where a site must not reach (beside ``_suspects``)
         self._links: dict[str, tuple[dict[str, Any], ...]] = {}
+        #: the files of the incidents' folders their scan did not read (beside ``_suspects``)
+        self._not_scanned: dict[str, int | None] = {}
         #: incident id -> when its held-back "incident opened" message is due anyway
         self._held: dict[str, float] = {}
         #: incident id -> its latest snapshot (for messages and store updates after a scan)
@@ -252,6 +254,8 @@ class Engine:
                 self._suspects[rec.id] = rec.suspect_files
             if rec.suspect_links is not None:
                 self._links[rec.id] = rec.suspect_links
+            if rec.not_scanned is not None:
+                self._not_scanned[rec.id] = rec.not_scanned
         if taken:
             self.notes.append(f"{taken} incident(s) from before this start taken up")
 
@@ -659,9 +663,13 @@ class Engine:
             self._links[ident] = result.links or ()
             if len(self._links) > 10_000:
                 self._links.pop(next(iter(self._links)))
+            self._not_scanned[ident] = result.not_scanned
+            if len(self._not_scanned) > 10_000:
+                self._not_scanned.pop(next(iter(self._not_scanned)))
             if inc is not None:
                 rec = incident_record(
-                    inc, self._first.get(ident), result.files, self._links.get(ident)
+                    inc, self._first.get(ident), result.files, self._links.get(ident),
+                    result.not_scanned,
                 )
                 if self.store is not None:
                     self.store.submit_incident(rec)
@@ -691,7 +699,8 @@ class Engine:
                 ]
             }
         rec = incident_record(
-            inc, self._first.get(ident), self._suspects.get(ident), self._links.get(ident)
+            inc, self._first.get(ident), self._suspects.get(ident), self._links.get(ident),
+            self._not_scanned.get(ident),
         )
         self.publish(IncidentOpened(rec, inc.alerting, scan))
 
@@ -836,7 +845,8 @@ class Engine:
                 self._local_submissions.pop(next(iter(self._local_submissions)))
         rec = event_record(att, inc.id)
         inc_rec = incident_record(
-            inc, self._first.get(inc.id, att), self._suspects.get(inc.id), self._links.get(inc.id)
+            inc, self._first.get(inc.id, att), self._suspects.get(inc.id), self._links.get(inc.id),
+            self._not_scanned.get(inc.id),
         )
         if self.store is not None:
             self.store.submit(rec, inc_rec)

@@ -98,6 +98,9 @@ class IncidentScan:
     reused: bool = False
     #: the folder's symlinks to where a site must not reach (None: nothing scanned)
     links: tuple[dict[str, Any], ...] | None = None
+    #: the folder's files the scan did not read: its 200 files or the budget ran out (None:
+    #: nothing scanned)
+    not_scanned: int | None = None
 
 
 class IncidentScanner:
@@ -191,16 +194,18 @@ class IncidentScanner:
         recent = self._recent.get((paths, owner))
         if recent is not None and start - recent[0] < SCAN_REUSE_SECONDS:
             result = IncidentScan(
-                ident, paths, recent[1].files, recent[1].notes, 0.0, True, recent[1].links
+                ident, paths, recent[1].files, recent[1].notes, 0.0, True, recent[1].links,
+                recent[1].not_scanned,
             )
             self.reused += 1
         else:
             links: list[dict[str, Any]] = []
+            counts: dict[str, int] = {}
             more: dict[str, Any] = {"held": held} if held else {}
             try:
                 files, notes = suspects.scan_for_suspects(
                     paths, budget=self.budget, cfg=self.cfg, links=links, owner=owner,
-                    **more,
+                    stats=counts, **more,
                 )  # fmt: skip
             except BaseException as exc:  # never let the thread die silently
                 files, notes = None, [f"scan failed: {type(exc).__name__}: {exc}"]
@@ -208,6 +213,7 @@ class IncidentScanner:
             result = IncidentScan(
                 ident, paths, None if files is None else tuple(files), tuple(notes), seconds,
                 links=None if files is None else tuple(links),
+                not_scanned=None if files is None else counts.get("not_scanned", 0),
             )  # fmt: skip
             self.scanned += 1
             self.seconds += seconds

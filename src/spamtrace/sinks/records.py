@@ -83,9 +83,11 @@ def incident_record(
     first: AttributedAttempt | None,
     suspect_files: Sequence[dict[str, Any]] | None = None,
     suspect_links: Sequence[dict[str, Any]] | None = None,
+    not_scanned: int | None = None,
 ) -> IncidentRecord:
     """The stored state of an incident; ``suspect_files``: its scan result (None: not yet);
-    ``suspect_links``: the symlinks of its folder to where a site must not reach."""
+    ``suspect_links``: the symlinks of its folder to where a site must not reach;
+    ``not_scanned``: the files of its folder that scan did not read."""
     from spamtrace.policy.verdict import advice
     from spamtrace.render.output import to_jsonable
     from spamtrace.sinks.store import IncidentRecord
@@ -110,7 +112,7 @@ def incident_record(
         advice=adv, process=process,
         suspect_files=None if suspect_files is None else tuple(suspect_files),
         suspect_links=None if suspect_links is None else tuple(suspect_links),
-        domain=inc.domain,
+        domain=inc.domain, not_scanned=None if suspect_files is None else not_scanned,
     )  # fmt: skip
 
 

@@ -1,13 +1,14 @@
 """The embedded store: SQLite (WAL) holding events and incidents.
 
-Schema (version 5; ``schema_version`` holds the version, ``meta`` free key/values)::
+Schema (version 6; ``schema_version`` holds the version, ``meta`` free key/values)::
 
     events(id, type, wall, pid, start_time, uid, gid, user, account, exe, cwd, cmdline,
            scripts, local, remote, remote_ip, remote_port, verdict, reasons, method, blocked,
            incident_id, source, details)
     incidents(id, verdict, uid, user, account, account_kind, home, exe, cwd, scripts, cmdline,
               connections, blocked, destinations, pids, first_seen, last_seen, rate, reasons,
-              methods, advice, process, updated, suspect_files, suspect_links, domain)
+              methods, advice, process, updated, suspect_files, suspect_links, domain,
+              not_scanned)
     incident_events(incident_id, event_id)
 
 Version 1 created the tables; version 2 added ``incidents.suspect_files`` (JSON list of the
@@ -19,7 +20,10 @@ added ``incidents.suspect_links`` (JSON list of the symlinks of the incident's f
 point where a site must not reach; NULL: not scanned); version 5 added ``incidents.domain``
 (the account's first domain, Plesk's subscription name, for ``suspend_command``'s
 ``{domain}``; NULL: none known, or an incident an older version wrote), so that an incident
-the daemon takes up after a restart still suspends with a ``{domain}`` command.
+the daemon takes up after a restart still suspends with a ``{domain}`` command; version 6
+added ``incidents.not_scanned`` (how many files of the incident's folder its bounded scan did
+not read: the 200 files or the scan budget ran out; NULL: not scanned, or an older version
+wrote it).
 
 ``events.type`` is a closed vocabulary (:class:`EventType`): ``connect-attempted`` (tracepoint
 or polling), ``connect-blocked`` (NFLOG), and room for later sources (``mail-logged``). Lists
@@ -69,7 +73,7 @@ from typing import Any
 from spamtrace.errors import StoreError, UsageError
 from spamtrace.safetext import escape, quoted, shell_quote
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 APPLICATION_ID = 0x53545243  # "STRC", in the SQLite header: marks the file as ours
 BATCH_MAX = 2000
 RETENTION_EVERY = 3600.0  # seconds between retention passes in the writer
@@ -153,6 +157,9 @@ class IncidentRecord:
     #: the account's first domain (Plesk: the subscription's name), for suspend_command's
     #: {domain} (None: none known, or a store before version 5)
     domain: str | None = None
+    #: files of the folder the scan did not read (its 200 files or its budget ran out; None:
+    #: not scanned, or a store before version 6)
+    not_scanned: int | None = None
 
 
 #: the key of an action's ``data`` that says its detail is an error's message (a failure:
@@ -294,6 +301,11 @@ def _migrate_5(db: sqlite3.Connection) -> None:
     db.execute("ALTER TABLE incidents ADD COLUMN domain TEXT")
 
 
+def _migrate_6(db: sqlite3.Connection) -> None:
+    # NULL: not scanned (scanning off, the scan still running) or an older incident
+    db.execute("ALTER TABLE incidents ADD COLUMN not_scanned INTEGER")
+
+
 #: (version, migration) in order; a migration takes the schema from version-1 to version
 MIGRATIONS: tuple[tuple[int, Callable[[sqlite3.Connection], None]], ...] = (
     (1, _migrate_1),
@@ -301,6 +313,7 @@ MIGRATIONS: tuple[tuple[int, Callable[[sqlite3.Connection], None]], ...] = (
     (3, _migrate_3),
     (4, _migrate_4),
     (5, _migrate_5),
+    (6, _migrate_6),
 )
 
 
@@ -840,7 +853,16 @@ def _incident_from_row(r: sqlite3.Row) -> IncidentRecord:
         suspect_files=_suspects(r),
         suspect_links=_suspects(r, "suspect_links"),
         domain=_domain(r),
+        not_scanned=_not_scanned(r),
     )
+
+
+def _not_scanned(r: sqlite3.Row) -> int | None:
+    """``incidents.not_scanned`` (absent in an older file opened read-only; a count, or none)."""
+    if "not_scanned" not in r.keys():  # noqa: SIM118 (`in` on a Row tests values)
+        return None
+    value = r["not_scanned"]
+    return value if _is_int(value) and value >= 0 else None
 
 
 def _domain(r: sqlite3.Row) -> str | None:
@@ -1220,7 +1242,8 @@ class Store:
             "INSERT INTO incidents(id, verdict, uid, user, account, account_kind, home, exe, "
             "cwd, scripts, cmdline, connections, blocked, destinations, pids, first_seen, "
             "last_seen, rate, reasons, methods, advice, process, updated, suspect_files, "
-            "suspect_links, domain) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) "
+            "suspect_links, domain, not_scanned) "
+            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) "
             "ON CONFLICT(id) DO UPDATE SET connections=excluded.connections, "
             "blocked=excluded.blocked, destinations=excluded.destinations, pids=excluded.pids, "
             "first_seen=min(first_seen, excluded.first_seen), "
@@ -1232,6 +1255,8 @@ class Store:
             "suspect_files=coalesce(excluded.suspect_files, suspect_files), "
             "suspect_links=CASE WHEN excluded.suspect_files IS NULL THEN suspect_links "
             "ELSE excluded.suspect_links END, "
+            "not_scanned=CASE WHEN excluded.suspect_files IS NULL THEN not_scanned "
+            "ELSE excluded.not_scanned END, "
             "updated=excluded.updated",
             (
                 inc.id, inc.verdict, inc.uid, _enc(inc.user), _enc(inc.account),
@@ -1242,7 +1267,7 @@ class Store:
                 _j(inc.process), time.time(),
                 None if inc.suspect_files is None else _j(_jsonable(inc.suspect_files)),
                 None if inc.suspect_links is None else _j(_jsonable(inc.suspect_links)),
-                _enc(inc.domain),
+                _enc(inc.domain), inc.not_scanned,
             ),
         )  # fmt: skip
 
@@ -1430,7 +1455,7 @@ def _merged(prev: IncidentRecord | None, new: IncidentRecord) -> IncidentRecord:
         return new
     return replace(
         new, suspect_files=prev.suspect_files, suspect_links=prev.suspect_links,
-        advice=prev.advice,
+        not_scanned=prev.not_scanned, advice=prev.advice,
     )  # fmt: skip
 
 

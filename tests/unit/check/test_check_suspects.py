@@ -56,10 +56,10 @@ def test_the_files_scanned_are_counted(tmp_path: Path) -> None:
         (tmp_path / name).write_text("<?php echo 1;\n")
     stats: dict[str, int] = {}
     files, _ = scan_for_suspects([str(tmp_path / "a.php"), str(tmp_path)], budget=2.0, stats=stats)
-    assert files is not None and stats == {"files": 3}
+    assert files is not None and stats == {"files": 3, "not_scanned": 0}
     stats = {}
     assert scan_for_suspects([str(tmp_path / "none")], budget=1.0, stats=stats)[0] is None
-    assert stats == {"files": 0}
+    assert stats == {"files": 0, "not_scanned": 0}
 
 
 def test_scanner_failure_is_a_note(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

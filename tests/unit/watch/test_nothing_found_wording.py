@@ -11,11 +11,13 @@ import io
 import sys
 from pathlib import Path
 
+import pytest
 from rich.console import Console
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from test_watch_render import EVENTS, incident
+from watchfake import attempt, proc
 
 from spamtrace.render.incidents import print_incident
 from spamtrace.render.watch import _suspect_rows
@@ -49,3 +51,67 @@ def test_the_folder_files_read_are_at_most_the_number_said(tmp_path: Path) -> No
     stats: dict[str, int] = {}
     assert rank_files([str(tmp_path)], time_budget=60.0, stats=stats) == []
     assert stats["scanned"] == RANK_FOLDER_FILES and stats["not_scanned"] == 7
+
+
+def test_the_files_a_scan_did_not_read_are_stored_and_shown(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The scan of an incident's folder reads its running script and at most
+    RANK_FOLDER_FILES files of the folder: `watch` said how many it did not read in the
+    scan's notes, but the store kept no count, so `incident ID` (read later) could not say the
+    folder was read in part. The store keeps it now (schema 6, ``incidents.not_scanned``),
+    and `incident ID` shows it, with the command that reads them all; `--json` gives it as
+    ``files_not_scanned``."""
+    import json
+    import time
+
+    from spamtrace.cli.main import main
+    from spamtrace.config import Config
+    from spamtrace.render.watch import WatchView
+    from spamtrace.service import scanning
+    from spamtrace.service.engine import Engine, EngineOptions
+    from spamtrace.sinks.store import Store
+
+    site = tmp_path / "site"
+    site.mkdir()
+    script = site / "x.php"
+    script.write_text("<?php echo 'hello';\n")
+    for i in range(RANK_FOLDER_FILES + 7):
+        (site / f"f{i:03}.txt").write_text("plain text\n")
+    # the scan thread makes its own yara-x scanners (they may not cross threads), and drops
+    # them when it ends: not those of an earlier test's scan on this thread
+    from spamtrace.scanner import rules
+
+    monkeypatch.setattr(rules, "_YARA", [])
+    db = str(tmp_path / "w.db")
+    opts = EngineOptions(store_path=db, nflog=False, scan=True, scan_budget=60.0)
+    w = Engine(Config(), opts, subscribers=[WatchView(True)])
+    w.store = Store(db)
+    w.scanner = scanning.IncidentScanner(None, opts.scan_budget)
+    try:
+        att = attempt(time.time(), process=proc(cwd=str(site), scripts=(str(script),)))
+
+        class Attributor:
+            def __init__(self) -> None:
+                self.counts: dict[str, int] = {}
+
+            def attempt(self, ev: object, uid_hint: int | None = None) -> object:
+                return att
+
+        w.attributor = Attributor()  # type: ignore[assignment]
+        w._handle(att.event)
+        w._finish_scans()
+        w.store.flush()
+    finally:
+        w.close()
+    capsys.readouterr()
+    # the script, then RANK_FOLDER_FILES - 1 of the folder's files: 8 of them not read
+    assert main(["incident", "inc-", "--json", "--db", db]) == 0
+    doc = json.loads(capsys.readouterr().out)["incident"]
+    assert doc["suspect_files"] == [] and doc["files_not_scanned"] == 8
+    assert main(["incident", "inc-", "--db", db]) == 0
+    out = capsys.readouterr().out
+    assert (
+        "  not scanned:  8 file(s) of the folder (its scan reads 200 files, one level deep, "
+        f"within the scan budget): spamtrace scan {site} to read them\n"
+    ) in out, out

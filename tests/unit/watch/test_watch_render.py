@@ -225,11 +225,12 @@ def test_the_accounts_domain_is_in_the_json_and_the_block(
     items = {i["id"]: i for i in json.loads(capsys.readouterr().out)["incidents"]}
     assert items["inc-0123456789ab"]["domain"] == "shop.example"
     assert items["inc-fedcba987654"]["domain"] is None
+    added = {"domain", "files_not_scanned"}  # (the files its scan did not read: schema 6)
     for item in items.values():
-        assert set(item) == CONTRACT_KEYS | {"domain"}
+        assert set(item) == CONTRACT_KEYS | added
     assert main(["incident", "inc-0123", "--json", "--db", db]) == 0
     doc = json.loads(capsys.readouterr().out)["incident"]
-    assert doc["domain"] == "shop.example" and set(doc) == CONTRACT_KEYS | {"domain", "process"}
+    assert doc["domain"] == "shop.example" and set(doc) == CONTRACT_KEYS | added | {"process"}
     assert main(["incident", "inc-fedc", "--json", "--db", db]) == 0
     assert json.loads(capsys.readouterr().out)["incident"]["domain"] is None
     assert main(["incident", "inc-0123", "--db", db]) == 0

@@ -87,7 +87,7 @@ def fake_scan(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, ...]]:
 
     def scan(
         paths: Any, *, budget: float, cfg: Any = None, limit: int = 5, links: Any = None,
-        owner: Any = None,
+        owner: Any = None, stats: Any = None,
     ) -> Any:
         calls.append(tuple(paths))
         SCAN_THREADS.append(threading.current_thread().name)
@@ -188,7 +188,7 @@ def test_slow_scan_reports_the_incident_then_the_files(
 
     def slow(
         paths: Any, *, budget: float, cfg: Any = None, limit: int = 5, links: Any = None,
-        owner: Any = None,
+        owner: Any = None, stats: Any = None,
     ) -> Any:
         release.wait(10)
         return [dict(SUSPECT)], ["slow disk"]

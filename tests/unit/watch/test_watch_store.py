@@ -283,7 +283,7 @@ def _v1_store(path: str, monkeypatch: pytest.MonkeyPatch, now: float) -> None:
 def test_migration_1_to_2_adds_suspect_files(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    assert SCHEMA_VERSION == 5
+    assert SCHEMA_VERSION == 6
     import time
 
     path = str(tmp_path / "s.db")
@@ -303,7 +303,8 @@ def test_migration_1_to_2_adds_suspect_files(
     cols = [r[1] for r in db.execute("PRAGMA table_info(incidents)")]
     versions = [r[0] for r in db.execute("SELECT version FROM schema_version ORDER BY version")]
     db.close()
-    assert "suspect_files" in cols and versions == [1, 2, 3, 4, 5]
+    assert "suspect_files" in cols and versions == [1, 2, 3, 4, 5, 6]
+    assert "not_scanned" in cols  # version 6: the folder's files its scan did not read
     assert "domain" in cols  # version 5: the account's first domain ({domain})
     assert "suspect_links" in cols  # version 4: the folder's symlinks to where a site must not
     with StoreReader(path) as r:
@@ -570,7 +571,8 @@ def test_a_schema_4_store_is_read_and_gains_the_incidents_domain(tmp_path: Path)
     t = time.time() - 60  # (opening a store applies retention: keep the rows recent)
     db = sqlite3.connect(path)
     store_mod.migrate(db, 0)  # made below as schema 4 wrote it
-    db.execute("DELETE FROM schema_version WHERE version = 5")
+    db.execute("DELETE FROM schema_version WHERE version >= 5")
+    db.execute("ALTER TABLE incidents DROP COLUMN not_scanned")
     db.execute("ALTER TABLE incidents DROP COLUMN domain")
     for n in range(3):
         db.execute(
@@ -600,7 +602,9 @@ def test_a_schema_4_store_is_read_and_gains_the_incidents_domain(tmp_path: Path)
     s.write_now([(ev(t + 11, incident="inc-1"), inc(3, t + 11, "inc-1"))])  # no domain known
     s.close()
     db = sqlite3.connect(path)
-    assert [r[0] for r in db.execute("SELECT version FROM schema_version")] == [1, 2, 3, 4, 5]
+    assert [r[0] for r in db.execute("SELECT version FROM schema_version")] == [
+        1, 2, 3, 4, 5, 6,
+    ]
     db.close()
     with StoreReader(path) as reader:
         by_id = {i.id: i for i in reader.incidents(since=None)}
@@ -608,3 +612,53 @@ def test_a_schema_4_store_is_read_and_gains_the_incidents_domain(tmp_path: Path)
         assert by_id["inc-1"].domain == "shop.example" and by_id["inc-1"].connections == 3
         assert by_id["inc-0"].domain is None and by_id["inc-2"].domain is None
         assert [len(reader.events_of(f"inc-{n}")) for n in range(3)] == [1, 3, 1]
+
+
+def test_a_schema_5_store_is_read_and_gains_the_files_not_scanned(tmp_path: Path) -> None:
+    """Schema 6 keeps how many files of an incident's folder its bounded scan did not read
+    (``incidents.not_scanned``). A store the previous version wrote (schema 5: no such
+    column), made here by hand, is read as it is (every count None), then taken to schema 6
+    by the next writer with its incidents as they were; a scan's count is kept, a later state
+    that carries no scan (an attempt before the scan is done) does not erase it, and a new
+    scan's count replaces it."""
+    path = str(tmp_path / "s.db")
+    t = time.time() - 60  # (opening a store applies retention: keep the rows recent)
+    db = sqlite3.connect(path)
+    store_mod.migrate(db, 0)  # made below as schema 5 wrote it
+    db.execute("DELETE FROM schema_version WHERE version = 6")
+    db.execute("ALTER TABLE incidents DROP COLUMN not_scanned")
+    for n in range(2):
+        db.execute(
+            "INSERT INTO incidents (id, verdict, uid, user, account, connections, first_seen, "
+            "last_seen, updated, suspect_files, domain) "
+            "VALUES (?, 'suspicious', 1001, 'u', 'u', 1, ?, ?, ?, '[]', 'shop.example')",
+            (f"inc-{n}", t + n, t + n, t + n),
+        )
+    db.commit()
+    db.close()
+    db = sqlite3.connect(path)
+    columns = [r[1] for r in db.execute("PRAGMA table_info(incidents)")]
+    assert "not_scanned" not in columns and "domain" in columns
+    db.close()
+    with StoreReader(path) as reader:  # an old store read as it is
+        olds = reader.incidents(since=None)
+        assert sorted(i.id for i in olds) == ["inc-0", "inc-1"]
+        assert all(i.not_scanned is None and i.suspect_files == () for i in olds)
+    s = Store(path, start_writer=False)
+    scanned = replace(inc(2, t + 10, "inc-1"), suspect_files=(), not_scanned=2800)
+    s.write_now([(ev(t + 10, incident="inc-1"), scanned)])
+    s.write_now([(ev(t + 11, incident="inc-1"), inc(3, t + 11, "inc-1"))])  # no scan in it
+    s.close()
+    db = sqlite3.connect(path)
+    assert [r[0] for r in db.execute("SELECT version FROM schema_version")][-1] == 6
+    db.close()
+    with StoreReader(path) as reader:
+        by_id = {i.id: i for i in reader.incidents(since=None)}
+        assert by_id["inc-1"].not_scanned == 2800 and by_id["inc-1"].connections == 3
+        assert by_id["inc-0"].not_scanned is None and by_id["inc-0"].domain == "shop.example"
+    s = Store(path, start_writer=False)
+    again = replace(inc(4, t + 12, "inc-1"), suspect_files=(), not_scanned=0)
+    s.write_now([(ev(t + 12, incident="inc-1"), again)])
+    s.close()
+    with StoreReader(path) as reader:
+        assert reader.incident("inc-1").not_scanned == 0  # type: ignore[union-attr]
