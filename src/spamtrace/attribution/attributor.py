@@ -432,7 +432,7 @@ class Attributor:
         from php): it ran that program. Another name (sendmail from php) leaves it unknown."""
         assert self.cache is not None
         exe = self.cache.forked_exe(ev.pid, ev.monotonic)
-        comm = ev.comm
+        comm = _run_name(ev, cached)
         if exe is None or not comm or len(comm) < 2:
             return cached
         # the name it was run by may be a link to the binary (php -> php8.2): a prefix
@@ -465,7 +465,7 @@ class Attributor:
         those of a process read in full less than :data:`SAME_NAME_SECONDS` before (one run
         of the loop that lived long enough): it ran that program. Without this, each such
         run was an incident of its own with no program, beside the one read in full."""
-        comm = (ev.comm or "")[:15]
+        comm = (_run_name(ev, cached) or "")[:15]
         if cached.uid is None or not cached.cwd or len(comm) < 2:
             return cached
         known = self._named.get((cached.uid, cached.cwd, comm))
@@ -600,6 +600,19 @@ def holds_connection(ev: SmtpConnectAttempted) -> bool:
         holds_socket(ev.pid, s.inode) for s in sockets
         if s.remote == ev.remote and s.local.ip == ev.local.ip and s.inode
     )  # fmt: skip
+
+
+def _run_name(ev: SmtpConnectAttempted, cached: ProcessInfo) -> str | None:
+    """The name of the program an exec gone unread ran, as the trace shows it (its command
+    name), unless the command line its exec left says otherwise: the trace names a task by
+    the command name it saved at some earlier event of that pid, which can still be the
+    shell's that forked it (``bash`` for a ``./fx`` just exec'd), so its parent's program was
+    taken for its own (exe bash, command line ./fx). None when they disagree."""
+    comm = ev.comm
+    if not comm or not cached.cmdline or not cached.cmdline[0]:
+        return comm
+    named = os.path.basename(cached.cmdline[0].split(" ", 1)[0].rstrip(":"))  # "php: /x.php"
+    return comm if named.startswith(comm[:15]) or comm.startswith(named[:15]) else None
 
 
 def _fill_from(live: ProcessInfo, cached: ProcessInfo) -> ProcessInfo:

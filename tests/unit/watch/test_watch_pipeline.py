@@ -734,3 +734,35 @@ def test_a_vanished_exec_runs_the_program_of_the_same_name_read_in_the_same_fold
     assert any("same uid, folder and command name" in n for n in att.process.notes) is (
         exe is not None
     )
+
+
+def test_a_stale_command_name_in_the_trace_lends_no_program() -> None:
+    """The trace names a task by the command name it saved at an earlier event of its pid:
+    for a `./fx` just exec'd by bash and gone, it can still be `bash`. Its exec left its
+    command line (./fx) but not its program: bash, its parent's, was taken for it (seen: exe
+    /usr/bin/bash, command line ./fx, an incident of its own)."""
+    parent, pid = dead_pid(), dead_pid()
+    bash = dataclasses.replace(
+        proc(pid=parent, exe="/usr/bin/bash", scripts=(), method=AttributionMethod.EXEC_CACHE),
+        name="bash",
+        cmdline=("bash",),
+    )
+    fx = dataclasses.replace(
+        proc(pid=pid, exe=None, scripts=(), method=AttributionMethod.EXEC_CACHE),
+        name=None,
+        cmdline=("./fx", "10.0.0.2", "25"),
+    )
+    table = {parent: bash, pid: fx}
+    cache = ExecCache(reader=lambda p: table[p])
+    at = time.monotonic() - 2
+    for ev in exec_and_fork(parent, pid, at):
+        cache.handle(ev)
+    cache.handle(ProcEvent(ProcEventKind.EXEC, at + 0.2, pid, pid))
+    a = attributor(cache)
+    a.socket_owner = None
+    att = a.attempt(dataclasses.replace(event(pid), comm="bash"))
+    assert att.process is not None and att.process.cmdline[0] == "./fx"
+    assert att.process.exe is None, att.process.notes
+    # the same exec named fx by the trace: not bash's either
+    att = a.attempt(dataclasses.replace(event(pid), comm="fx"))
+    assert att.process is not None and att.process.exe is None
