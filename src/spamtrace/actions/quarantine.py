@@ -194,11 +194,13 @@ def _check_owner(fd: int, path: str, owners: Mapping[int, str]) -> None:
     if uid in owners:
         return
     who = _name(pwd.getpwuid, uid)
-    allowed = " or ".join(owners.values()) or "no owner known"
+    owner = f"uid {uid}{f' ({escape(who)})' if who else ''}"
+    allowed = (
+        f"not by {' or '.join(owners.values())}" if owners else "and the sender's uid is unknown"
+    )
     raise QuarantineError(
-        f"{escape(path)}: owned by uid {uid}{f' ({escape(who)})' if who else ''}, not by "
-        f"{allowed}: not quarantined, left in place (a sender's folder and command line "
-        "are its own choice; look at the file by hand)"
+        f"{escape(path)}: owned by {owner}, {allowed}: not quarantined, left in place (a "
+        "sender's folder and command line are its own choice; look at the file by hand)"
     )
 
 

@@ -48,6 +48,13 @@ def test_a_file_of_another_owner_is_left_in_place(victim_file: Path, tmp_path: P
     assert not victim_file.exists() and item.uid == ME
 
 
+def test_a_sender_of_no_known_uid_moves_nothing(victim_file: Path, tmp_path: Path) -> None:
+    q = Quarantine(str(tmp_path / "q"))
+    with pytest.raises(QuarantineError) as err:
+        q.add(str(victim_file), owners={})
+    assert "the sender's uid is unknown" in err.value.message and victim_file.exists()
+
+
 def test_no_owners_given_is_any_owner(victim_file: Path, tmp_path: Path) -> None:
     """`scan --quarantine` is the admin's own choice: any owner."""
     Quarantine(str(tmp_path / "q")).add(str(victim_file))
