@@ -17,7 +17,11 @@ of their own, counted as connections and blocked.
 
 A seen attempt known by its uid alone (its process gone before it could be read, and not in the
 exec cache: a run of short connections) joins the open incident of the same uid and verdict
-that knows the sender (its latest), rather than opening "uid N, ?" beside it; and when such a
+that knows the sender, rather than opening "uid N, ?" beside it. It knows no script or folder
+of its own: with several such incidents open (two scripts of one account sending), it joins
+the one its process is of (its pid among the incident's: earlier connects of the same process
+were attributed to that script), else the one whose attempt to the same destination came
+within :data:`BLOCK_MATCH_WINDOW` before it, else the latest. When such a
 uid-only incident opened first (the run's first connect gone too soon), the first attempt that
 knows the sender takes it over, its id kept (it was reported) and what it shows of the sender
 filled in. An incident of its own only when no incident of that uid and verdict is open.
@@ -58,6 +62,8 @@ from spamtrace.model import (
 #: distinct destinations / pids kept per incident (counts stay exact beyond that)
 MAX_DESTINATIONS = 256
 MAX_PIDS = 64
+#: incidents that know their sender kept per uid and verdict, for uid-only attempts to join
+MAX_KNOWN_PER_UID = 32
 #: how long a seen attempt may wait for its NFLOG record (seconds)
 BLOCK_MATCH_WINDOW = 3.0
 
@@ -278,8 +284,9 @@ class IncidentTracker:
         self._unmatched: dict[tuple[int, str], deque[tuple[float, IncidentKey]]] = {}
         # the latest seen attempt of a uid to a destination: (uid, remote) -> (time, key)
         self._latest: dict[tuple[int, str], tuple[float, IncidentKey]] = {}
-        # the latest incident that knows the sender, of a uid and verdict (uid-only joins it)
-        self._known: dict[tuple[int, Verdict], IncidentKey] = {}
+        # the incidents that know the sender, of a uid and verdict, the latest last (a
+        # uid-only attempt joins one of them: :meth:`_known_for`)
+        self._known: dict[tuple[int, Verdict], dict[IncidentKey, None]] = {}
         # the latest incident of a script / of a folder only, of an account, uid, program and
         # verdict (a folder-only attempt joins the first, a script's takes the second over)
         self._scripted: dict[_Sender, IncidentKey] = {}
@@ -311,8 +318,9 @@ class IncidentTracker:
         seen = not isinstance(event, SmtpConnectBlocked)  # blocked ones: matched above
         if seen and uid is not None and (inc is None or when - inc.last_seen > self.idle_gap):
             if _uid_only(key):
-                known = self._open.get(self._known.get((uid, key.verdict)) or key)
-                if known is not None and when - known.last_seen <= self.idle_gap:
+                pid = getattr(event, "pid", None)
+                known = self._known_for(uid, key.verdict, pid, remote, when)
+                if known is not None:
                     key, inc = known.key, known
             elif (joined := self._joined_by_folder(key, when, vague)) is not None:
                 key, inc = joined.key, joined
@@ -325,7 +333,7 @@ class IncidentTracker:
             opened = True
         self._open.move_to_end(key)
         if seen and uid is not None and not _uid_only(key):
-            self._known[(uid, key.verdict)] = key
+            self._note_known(uid, key)
             self._remember(key, vague and key == own)
         inc.connections += 1
         inc.first_seen = min(inc.first_seen, when)
@@ -377,11 +385,41 @@ class IncidentTracker:
             )  # fmt: skip
             self._open.move_to_end(key)
             if inc.uid is not None and not _uid_only(key):
-                self._known[(inc.uid, key.verdict)] = key
+                self._note_known(inc.uid, key)
                 self._remember(key, _vague(key, inc.account_kind, inc.home))
             taken.add(key)
         self._trim(0.0)
         return len(taken)
+
+    def _note_known(self, uid: int, key: IncidentKey) -> None:
+        """``key``, which knows its sender, is the latest of its uid and verdict."""
+        keys = self._known.setdefault((uid, key.verdict), {})
+        keys.pop(key, None)
+        keys[key] = None
+        if len(keys) > MAX_KNOWN_PER_UID:
+            del keys[next(iter(keys))]
+
+    def _known_for(
+        self, uid: int, verdict: Verdict, pid: int | None, remote: str, when: float
+    ) -> _Open | None:
+        """The open incident of ``uid`` and ``verdict`` that knows its sender which a uid-only
+        attempt (process ``pid``, to ``remote``) joins: with several, the one whose pids hold
+        ``pid`` (the same process, attributed in full before), else the one whose attempt to
+        ``remote`` came within the matching window before, else the latest. None: none open."""
+        keys = self._known.get((uid, verdict)) or {}
+        open_ = [inc for k in reversed(keys) if (inc := self._still_open(k, when)) is not None]
+        if len(open_) <= 1:
+            return open_[0] if open_ else None
+        if pid:
+            for inc in open_:
+                if pid in inc.pids:
+                    return inc
+        latest = self._latest.get((uid, remote))
+        if latest is not None and abs(when - latest[0]) <= BLOCK_MATCH_WINDOW:
+            for inc in open_:
+                if inc.key == latest[1]:
+                    return inc
+        return open_[0]
 
     def _script_of_folder(self, key: IncidentKey, when: float) -> _Open | None:
         """For a folder-only ``key``: the open incident of the latest script of its sender
@@ -494,7 +532,8 @@ class IncidentTracker:
             for k in [k for k, (at, _key) in self._latest.items() if at < now - 10]:
                 del self._latest[k]
         if len(self._known) > 4096:
-            for k in [k for k, key in self._known.items() if key not in self._open]:
+            for k in [k for k, keys in self._known.items() if not any(
+                    key in self._open for key in keys)]:  # fmt: skip
                 del self._known[k]
         for index in (self._scripted, self._folders):
             if len(index) > 4096:

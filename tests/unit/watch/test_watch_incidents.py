@@ -253,6 +253,38 @@ def test_an_attempt_known_by_uid_only_joins_its_senders_incident() -> None:
     assert t.add(attempt(2000.0, pid=9, process=_uid_only(9))).opened
 
 
+def test_a_uid_only_attempt_of_two_open_scripts_joins_its_own_processs_incident() -> None:
+    """Two scripts of one account sending at once: two open incidents of the uid. An attempt
+    known by its uid alone joined the latest of them, even when its process was the other
+    script's (its earlier connects attributed to that script in full, its later ones read
+    after it exited). It now joins the incident whose pids hold its pid; a process not seen
+    before joins the one whose attempt to the same destination came within the matching
+    window, and only then the latest."""
+    t = IncidentTracker(idle_gap=600)
+    folder = "/home/u/public_html"
+    a = proc(pid=1, cwd=folder, scripts=(f"{folder}/a.php",))
+    b = proc(pid=2, cwd=f"{folder}/wp-content", scripts=(f"{folder}/wp-content/b.php",))
+    inc_a = t.add(attempt(100.0, pid=1, process=a, remote="10.0.0.2")).incident
+    inc_b = t.add(attempt(100.5, pid=2, process=b, remote="10.0.0.9")).incident
+    assert inc_a.id != inc_b.id
+    # a's process, gone: its uid alone is known
+    up = t.add(attempt(101.0, pid=1, process=_uid_only(1), remote="10.0.0.5"))
+    assert not up.opened and up.incident.id == inc_a.id and up.incident.connections == 2
+    # a process seen nowhere, to the destination b's run just sent to
+    up = t.add(attempt(101.2, pid=7, process=_uid_only(7), remote="10.0.0.9"))
+    assert up.incident.id == inc_b.id
+    # nothing to choose by: the latest (b's, which the attempt above joined)
+    t.add(attempt(101.3, pid=1, process=a, remote="10.0.0.3"))  # a's is the latest now
+    up = t.add(attempt(200.0, pid=8, process=_uid_only(8), remote="10.0.0.77"))
+    assert up.incident.id == inc_a.id
+    assert len(t.open_incidents()) == 2
+    # after a restart, the same choice among the incidents taken up
+    fresh = IncidentTracker(idle_gap=600)
+    assert fresh.resume(t.open_incidents()) == 2
+    up = fresh.add(attempt(210.0, pid=2, process=_uid_only(2), remote="10.0.0.5"))
+    assert up.incident.id == inc_b.id
+
+
 def test_a_run_whose_first_attempt_is_known_by_uid_only_is_one_incident() -> None:
     """The first connect of a run attributed by uid only (the sender gone before the trace
     line was read), the next ones in full: they opened a second incident; the first one, of
