@@ -86,10 +86,14 @@ def test_the_defaults_are_not_waited_for(tmp_path: Path, monkeypatch: pytest.Mon
     monkeypatch.setattr(mail, "EXIM_CANDIDATES", ())
     cfg = config.load(config_dir=tmp_path, environ={})
     assert not cfg.is_set("mail.exim_logs") and cfg.mail.exim_logs
-    assert all(not Path(p).exists() for p in cfg.mail.exim_logs + cfg.mail.postfix_logs)
+    # the host's own logs: a machine that ran Exim once has /var/log/exim4/mainlog, read then
+    present = [p for p in cfg.mail.exim_logs + cfg.mail.postfix_logs if Path(p).exists()]
+    assert len(present) < len(cfg.mail.exim_logs + cfg.mail.postfix_logs)
     assert mail.waiting_logs(cfg) == []
     notes: list[str] = []
-    assert plugins.sources(cfg, notes) == [] and notes == []
+    followed = plugins.sources(cfg, notes)
+    assert notes == []  # no default that is not there is named as awaited
+    assert followed == [] or present
 
 
 @pytest.mark.parametrize("odd", ["folder", "fifo", "devnull"])
