@@ -536,11 +536,23 @@ def _chat_drop(text: bytes) -> bool:
 
 
 def _credential_label(ctx: Ctx, text: bytes) -> bool:
-    """A literal of ``text`` (the first 100) labels a credential: "Password : "."""
-    return any(
-        _CREDENTIAL_LABEL.search(ctx.lx.value(int(p.group(1))).lower()) is not None
-        for p in itertools.islice(PLACEHOLDER.finditer(text), 100)
-    )
+    """A literal of ``text`` (the first 100) labels a credential: "Password : ", also with
+    digits written for its letters ("PA55 : ", "P4SSW0RD="), as kits spell the words a mail
+    filter or a chat's moderation would read."""
+    for p in itertools.islice(PLACEHOLDER.finditer(text), 100):
+        lit = ctx.lx.value(int(p.group(1))).lower()
+        if _CREDENTIAL_LABEL.search(lit) is not None:
+            return True
+        if _LEET_DIGITS.search(lit) is not None and (
+            _CREDENTIAL_LABEL.search(lit.translate(_LEET)) is not None
+        ):
+            return True
+    return False
+
+
+# a digit written for a letter: next to a letter, inside a word ("pa55", "p4ss", "passw0rd")
+_LEET_DIGITS = re.compile(rb"[a-z][01345]|[01345][a-z]")
+_LEET = bytes.maketrans(b"01345", b"oieas")
 
 
 # a request element glued into text: . $_POST['k'] / $_POST['k'] . (code), an array's value
@@ -2591,14 +2603,44 @@ def _crawler_helper_page(ctx: Ctx) -> Hit | None:
         name = value(int(path.group(1))).lower()
         if name.find(b"://") >= 0 or _same_page_for_people(ctx, m.end(), name):
             continue
-        head = _block_head(code, m.start())
-        if not head.endswith(b"{"):
+        if _crawler_block_first(ctx, m.start()):
+            return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.start() + 80))
+    # the same page read into a variable first, the variable printed next
+    # ($bot = file_get_contents('wp-meta.php'); echo $bot; exit;)
+    found = _READ_INTO.finditer(code) if code.find(b"file_get_contents") >= 0 else ()
+    for m in itertools.islice(found, 40):
+        path = _FIXED_PATH.fullmatch(m.group(2))
+        if path is None:
             continue
-        test = _IF_OPENS.search(head[:-1])
-        if test is not None and (_crawler_test(ctx, test.group(0))
-                                 or _crawler_flag(ctx, test.group(0))):
+        name = value(int(path.group(1))).lower()
+        if name.find(b"://") >= 0 or _same_page_for_people(ctx, m.end(), name):
+            continue
+        printed = _PRINTED_VAR.match(code, m.end())
+        if (printed is not None and printed.group(1) == m.group(1)
+                and _crawler_block_first(ctx, m.start())):
             return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.start() + 80))
     return None
+
+
+# the next statement prints a variable: echo $page;
+_PRINTED_VAR = re.compile(rb"\s*(?:echo|print)\s*\(?\s*\$(\w+)\s*\)?\s*;")
+# a local file's text read into a variable: $page = file_get_contents('bot.html');
+_READ_INTO = re.compile(
+    rb"\$(\w+)\s*=\s*@?file_get_contents\s*\(((?:\s*(?:__dir__|dirname\s*\(\s*__file__\s*\))"
+    rb"\s*\.)?\s*\x01\d+\x01\s*)\)\s*;"
+)
+
+
+def _crawler_block_first(ctx: Ctx, at: int) -> bool:
+    """The work at ``at`` is the first of a block opened by a crawler test (the user agent
+    tested for bot names, by a helper or through a flag)."""
+    head = _block_head(ctx.code, at)
+    if not head.endswith(b"{"):
+        return False
+    test = _IF_OPENS.search(head[:-1])
+    return test is not None and (
+        _crawler_test(ctx, test.group(0)) or _crawler_flag(ctx, test.group(0))
+    )
 
 
 # the first work of a block: a page fetched into a variable from the address another holds,
